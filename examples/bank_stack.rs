@@ -22,12 +22,12 @@
 
 use std::process::ExitCode;
 
-use stackdef::autoscaling::{ScalingCapacity, StepScalingProps, TargetTrackingProps};
+use stackdef::appscaling::{ScalingCapacity, StepScalingProps, TargetTrackingProps};
 use stackdef::ec2::{HasDefaultPort, SubnetConfig, SubnetType, Vpc, VpcProps};
 use stackdef::ecr::{EcrRepository, EcrRepositoryProps};
 use stackdef::ecs::{
-    Cluster, ClusterProps, ContainerImage, ContainerOptions, FargateService, FargateServiceProps,
-    FargateTaskDefinition, FargateTaskDefinitionProps, Logging,
+    Cluster, ClusterProps, ContainerImage, ContainerOptions, EcsSecret, FargateService,
+    FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps, Logging,
 };
 use stackdef::elbv2::{Alb, AlbProps, HealthCheck, ListenerProps, TargetGroupProps};
 use stackdef::kms::{Key, KeyProps};
@@ -129,7 +129,7 @@ pub fn bank_stack(app: &App) -> Stack {
             // Secrets Manager (host and port are added to the secret when the database is
             // created). Seed 004 pasted a connection URL with the password into app.py;
             // the app builds it from these instead.
-            secrets: db.connection_secrets("DB"),
+            secrets: EcsSecret::from_fields(&db.credentials(), "DB"),
             logging: Logging::aws_logs(&logs, "ecs"),
             ..Default::default()
         },

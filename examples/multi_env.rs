@@ -26,12 +26,12 @@
 
 use std::process::ExitCode;
 
-use stackdef::autoscaling::{ScalingCapacity, StepScalingProps, TargetTrackingProps};
+use stackdef::appscaling::{ScalingCapacity, StepScalingProps, TargetTrackingProps};
 use stackdef::ec2::{HasDefaultPort, SubnetConfig, SubnetType, Vpc, VpcProps};
 use stackdef::ecr::{EcrRepository, EcrRepositoryProps};
 use stackdef::ecs::{
-    Cluster, ClusterProps, ContainerImage, ContainerOptions, FargateService, FargateServiceProps,
-    FargateTaskDefinition, FargateTaskDefinitionProps, Logging,
+    Cluster, ClusterProps, ContainerImage, ContainerOptions, EcsSecret, FargateService,
+    FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps, Logging,
 };
 use stackdef::elbv2::{Alb, AlbProps, HealthCheck, ListenerProps, TargetGroupProps};
 use stackdef::kms::{Key, KeyProps};
@@ -204,7 +204,7 @@ impl BankEnvironment {
                 environment: [("DB_NAME".to_owned(), "banking".into())]
                     .into_iter()
                     .collect(),
-                secrets: database.connection_secrets("DB"),
+                secrets: EcsSecret::from_fields(&database.credentials(), "DB"),
                 logging: Logging::aws_logs(&logs, "ecs"),
                 ..Default::default()
             },

@@ -363,7 +363,7 @@ fn the_example_writes_an_assembly() {
 /// tracking on CPU) are cfn-lint clean too.
 #[test]
 fn other_construct_paths_are_cfn_lint_clean() {
-    use stackdef::autoscaling::{ScalingCapacity, TargetTrackingProps};
+    use stackdef::appscaling::{ScalingCapacity, TargetTrackingProps};
     use stackdef::ec2::{HasDefaultPort, SubnetConfig, SubnetType, Vpc, VpcProps};
     use stackdef::ecr::{EcrRepository, EcrRepositoryProps};
     use stackdef::ecs::{

@@ -67,3 +67,124 @@ fn the_cli_feature_brings_the_sdk() {
         "the cli feature should enable the deploy engine's SDK: {deps:?}"
     );
 }
+
+#[test]
+fn registry_and_checks_are_below_the_construct_tree() {
+    for package in ["stackdef-registry", "stackdef-check"] {
+        let deps = dependency_names(package, &[]);
+        let bad = forbidden(&deps, &["aws-", "tokio", "clap", "hyper"]);
+        assert!(bad.is_empty(), "{package} depends on {bad:?}");
+        assert!(
+            !deps
+                .iter()
+                .skip(1)
+                .any(|d| d == "stackdef" || d == "stackdef-macros"),
+            "{package} must not depend on the construct tree: {deps:?}"
+        );
+    }
+    let registry = dependency_names("stackdef-registry", &[]);
+    assert!(
+        !registry
+            .iter()
+            .any(|d| d.starts_with("stackdef-") && d != "stackdef-registry"),
+        "the generated registry depends on nothing of stackdef: {registry:?}"
+    );
+}
+
+/// The L2 modules under `stackdef/src/l2/`, in the order they may use each other: a module
+/// uses only modules listed before it (a database does not know about containers).
+const L2_ORDER: &[&str] = &[
+    "iam",
+    "kms",
+    "logs",
+    "secretsmanager",
+    "ecr",
+    "ec2",
+    "elbv2",
+    "appscaling",
+    "ecs",
+    "rds",
+];
+
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)
+            .expect("readable source dir")
+            .flatten()
+        {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn l2_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../stackdef/src/l2")
+}
+
+#[test]
+fn l2_modules_use_only_the_services_below_them() {
+    let dir = l2_dir();
+    let mut listed: Vec<&str> = L2_ORDER.to_vec();
+    listed.sort();
+    let mut present: Vec<String> = std::fs::read_dir(&dir)
+        .expect("l2 dir")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    assert_eq!(present, listed, "every L2 module has a place in L2_ORDER");
+    for (rank, module) in L2_ORDER.iter().enumerate() {
+        for file in rust_files(&dir.join(module)) {
+            let text = std::fs::read_to_string(&file).expect("readable");
+            for later in &L2_ORDER[rank + 1..] {
+                let needle = format!("crate::{later}::");
+                let needle_use = format!("crate::{later}::{{");
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or_default();
+                    assert!(
+                        !code.contains(&needle) && !code.contains(&needle_use),
+                        "{}:{}: `{module}` uses `{later}`, which comes after it:\n{line}",
+                        file.display(),
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn l2_writes_properties_only_through_typed_setters() {
+    let raw = [
+        "set_property(",
+        "add_override(",
+        "remove_property(",
+        "set_properties(",
+        "from_expr_unchecked(",
+        ".cast::<",
+        ".cast()",
+    ];
+    for file in rust_files(&l2_dir()) {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            if let Some(found) = raw.iter().find(|r| code.contains(*r)) {
+                panic!(
+                    "{}:{}: L2 code uses `{found}`; write L1 properties through their typed setters",
+                    file.display(),
+                    n + 1
+                );
+            }
+        }
+    }
+}

@@ -3,8 +3,6 @@
 //! These ids are frozen: changing how they are made replaces resources in users' accounts.
 //! `tests/logical_ids.rs` pins them.
 
-use sha2::{Digest, Sha256};
-
 /// CloudFormation's maximum logical id length.
 pub const MAX_LOGICAL_ID_LEN: usize = 255;
 const HASH_LEN: usize = 8;
@@ -60,7 +58,7 @@ pub fn derive(path: &[String]) -> String {
 
 /// First 8 uppercase hex digits of the SHA-256 of the components joined by `/`.
 pub fn path_hash(path: &[String]) -> String {
-    let mut hasher = Sha256::new();
+    let mut hasher = hmac_sha256::Hash::new();
     for (i, component) in path.iter().enumerate() {
         if i > 0 {
             hasher.update(b"/");

@@ -154,9 +154,30 @@ pub struct ResourceModel {
     pub logical_id_override: Option<String>,
     /// Where it was declared.
     pub location: Option<SourceLocation>,
+    /// Where properties were set after the resource was created (the latest setting of
+    /// each), so a problem with one points at the line that wrote it.
+    pub property_locations: Vec<(String, SourceLocation)>,
 }
 
 impl ResourceModel {
+    /// Where the property `name` (a top-level property) was last written: its setter's
+    /// line, or the resource's own.
+    pub fn property_location(&self, name: &str) -> Option<SourceLocation> {
+        self.property_locations
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, l)| *l)
+            .or(self.location)
+    }
+
+    /// Records that the property `name` was written at `location`.
+    pub fn record_location(&mut self, name: &str, location: SourceLocation) {
+        match self.property_locations.iter_mut().find(|(n, _)| n == name) {
+            Some(entry) => entry.1 = location,
+            None => self.property_locations.push((name.to_owned(), location)),
+        }
+    }
+
     /// A resource with no properties or options.
     pub fn new(stack: StackIndex, path: Vec<String>, type_name: impl Into<String>) -> Self {
         ResourceModel {
@@ -171,6 +192,7 @@ impl ResourceModel {
             metadata: IndexMap::new(),
             logical_id_override: None,
             location: None,
+            property_locations: Vec::new(),
         }
     }
 }

@@ -13,6 +13,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use stackdef::value::Json;
 use stackdef::{App, CfnResource, Env, Node, Value, sub};
 
 const RESOURCES_PER_STACK: usize = 400;
@@ -42,7 +43,13 @@ fn build(stacks: usize) -> App {
                 let arn: Value<String> = prev.get_att("TopicArn");
                 let name: Value<String> = prev.ref_value();
                 r.set_property("DisplayName", sub!["after-", name, "-", arn]);
-                r.set_property("Tags", vec![prev.ref_value::<String>()]);
+                r.set_property(
+                    "Tags",
+                    vec![Json::object([
+                        ("Key", Json::from("previous")),
+                        ("Value", Json::from(prev.ref_value::<String>())),
+                    ])],
+                );
             }
             if i % 50 == 25 {
                 // An explicit dependency the chain of references already implies: synth

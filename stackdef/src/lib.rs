@@ -3,44 +3,45 @@
 //! Build constructs into [`Stack`]s of an [`App`], then [`App::synth`] writes
 //! CloudFormation templates and a manifest (the assembly) that the `stackdef` CLI deploys.
 //!
-//! - [`value`]: literal-or-expression values and typed identifiers;
-//! - [`construct`]: the construct tree ([`Node`], [`Construct`], the derive for your own);
-//! - [`CfnResource`]: the raw resource every generated type builds on;
-//! - [`fns`]: intrinsic functions and pseudo parameters;
-//! - [`template`]: parameters, outputs, conditions, mappings.
+//! The crate is layered, and its folders say so:
+//!
+//! - the core (`src/core/`): [`value`] (literal-or-expression values, typed ids, JSON
+//!   documents), [`construct`] (the tree: [`Node`], [`Construct`], the derive for your
+//!   own), [`CfnResource`] (the raw resource every generated type builds on), [`fns`]
+//!   (intrinsic functions and pseudo parameters) and [`template`] (parameters, outputs,
+//!   conditions, mappings);
+//! - generated L1 (`src/cfn/`): [`cfn`], one typed module per CloudFormation service;
+//! - L2 constructs (`src/l2/`): [`ec2`], [`ecs`], [`elbv2`], [`rds`], [`iam`], ... with
+//!   safe defaults and wiring verbs;
+//! - [`assertions`]: CDK-style checks on synthesized templates for your tests.
+//!
+//! Below it: [`synth`] (the template model and synthesis), [`registry`] (the schemas) and
+//! [`check`] (the checks every `app.synth()` runs).
 
 #![deny(missing_docs)]
 
 // Lets `#[derive(Construct)]`, which names `::stackdef`, work on this crate's own constructs.
 extern crate self as stackdef;
 
-pub mod app;
+mod core;
+mod l2;
+
 pub mod assertions;
-pub mod autoscaling;
 pub mod cfn;
 #[cfg(feature = "cli")]
 pub mod cli;
-pub mod construct;
 #[cfg(feature = "deploy")]
 pub mod deploy;
-pub mod ec2;
-pub mod ecr;
-pub mod ecs;
-pub mod elbv2;
-pub mod fns;
-pub mod iam;
-pub mod kms;
-mod l2;
-pub mod logs;
-pub mod rds;
-pub mod resource;
-pub mod secretsmanager;
-pub mod template;
-pub mod validation;
-pub mod value;
+
+pub use core::{app, construct, fns, resource, template, value};
+// Each L2 module exists only with its services' features; with none, nothing is re-exported.
+#[allow(unused_imports)]
+pub use l2::*;
 
 pub use app::{App, Error, Stack, SynthReport};
 pub use construct::{Construct, Node};
+#[doc(hidden)]
+pub use core::l1_support::Properties;
 pub use resource::{CfnResource, Resource};
 pub use template::{CfnCondition, CfnMapping, CfnOutput, CfnParameter};
 pub use value::{ToTemplate, Value};
@@ -53,6 +54,10 @@ pub use stackdef_synth::{
     Env, ErrorKind, Expr, RemovalPolicy, SourceLocation, SynthError, SynthErrors, SynthOutput,
 };
 
+/// The checks every synth runs, for tools that check templates themselves.
+pub use stackdef_check as check;
+/// The registry schemas of every resource type.
+pub use stackdef_registry as registry;
 /// The synthesis layer, for tools that read or post-process assemblies.
 pub use stackdef_synth as synth;
 

@@ -13,7 +13,9 @@ fn app() -> App {
     let svc = app.stack("Svc", env);
     svc.add_tag("team", "payments");
     let vpc = CfnResource::new(&net, "Vpc", "AWS::EC2::VPC");
+    vpc.set_property("CidrBlock", "10.0.0.0/16");
     let sg = CfnResource::new(&svc, "Sg", "AWS::EC2::SecurityGroup");
+    sg.set_property("GroupDescription", "service");
     sg.set_property("VpcId", vpc.ref_value::<String>());
     app
 }

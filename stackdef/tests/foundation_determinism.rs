@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use stackdef::fns::{self, Condition};
+use stackdef::value::Json;
 use stackdef::{
     App, CfnCondition, CfnOutput, CfnParameter, CfnResource, Env, Node, RemovalPolicy, sub,
 };
@@ -43,20 +44,27 @@ fn build() -> App {
                     r.apply_removal_policy(RemovalPolicy::Retain);
                 }
                 // References into every earlier stack, some repeated (one export each).
+                let mut tags: Vec<Json> = Vec::new();
                 for (earlier, resources) in all.iter().enumerate() {
                     if (i + g + earlier) % 5 == 0 {
                         let target = &resources[(i * 7 + g) % resources.len()];
-                        r.set_property(
-                            &format!("From{earlier}"),
+                        tags.push(tag(
+                            format!("From{earlier}"),
                             sub![
                                 "x-",
                                 target.ref_value::<String>(),
                                 "-",
                                 target.get_att::<String>("Arn")
                             ],
-                        );
-                        r.set_property(&format!("Arn{earlier}"), target.get_att::<String>("Arn"));
+                        ));
+                        tags.push(tag(
+                            format!("Arn{earlier}"),
+                            target.get_att::<String>("Arn"),
+                        ));
                     }
+                }
+                if !tags.is_empty() {
+                    r.set_property("Tags", tags);
                 }
                 mine.push(r);
             }
@@ -66,6 +74,11 @@ fn build() -> App {
         all.push(mine);
     }
     app
+}
+
+/// A `{ "Key": key, "Value": value }` tag.
+fn tag(key: String, value: impl Into<Json>) -> Json {
+    Json::object([("Key", Json::from(key)), ("Value", value.into())])
 }
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -4,6 +4,7 @@
 
 use serde_json::json;
 use stackdef::fns;
+use stackdef::value::Json;
 use stackdef::{
     App, CfnCondition, CfnOutput, CfnParameter, CfnResource, Env, ErrorKind, Expr, SynthErrors,
     Value, sub,
@@ -26,8 +27,8 @@ fn reference_cycle_is_reported_with_construct_paths() {
     let (a, line_a) = (CfnResource::new(&stack, "A", "AWS::SNS::Topic"), line!());
     let b = CfnResource::new(&stack, "B", "AWS::SNS::Topic");
     CfnResource::new(&stack, "Bystander", "AWS::SNS::Topic");
-    a.set_property("X", b.get_att::<String>("TopicArn"));
-    b.set_property("Y", a.ref_value::<String>());
+    a.set_property("DisplayName", b.get_att::<String>("TopicArn"));
+    b.set_property("DisplayName", a.ref_value::<String>());
     let errors = app.synthesize().expect_err("cycle");
     assert_eq!(errors.len(), 1, "{errors}");
     let e = &errors.0[0];
@@ -56,7 +57,7 @@ fn depends_on_cycle_is_reported() {
     a.add_depends_on(&b);
     b.add_depends_on(&c);
     // Closing the circle with a reference instead of a DependsOn.
-    c.set_property("Q", sub!["queue-", a.ref_value::<String>()]);
+    c.set_property("QueueName", sub!["queue-", a.ref_value::<String>()]);
     let errors = app.synthesize().expect_err("cycle");
     assert_eq!(
         kinds(&errors),
@@ -73,7 +74,16 @@ fn self_reference_is_a_cycle() {
     let app = App::new();
     let stack = app.stack("Selfish", env());
     let a = CfnResource::new(&stack, "A", "AWS::SQS::Queue");
-    a.set_property("Me", a.get_att::<String>("Arn"));
+    a.set_property(
+        "RedrivePolicy",
+        Json::object([
+            (
+                "deadLetterTargetArn",
+                Json::from(a.get_att::<String>("Arn")),
+            ),
+            ("maxReceiveCount", Json::from(3)),
+        ]),
+    );
     let errors = app.synthesize().expect_err("cycle");
     assert_eq!(
         kinds(&errors),
@@ -90,9 +100,18 @@ fn cross_stack_reference_becomes_export_import_and_dependency() {
     let consumer = app.stack("Service", env());
     let producer = app.stack("Network", env());
     let vpc = CfnResource::new(&producer, "Vpc", "AWS::EC2::VPC");
+    vpc.set_property("CidrBlock", "10.0.0.0/16");
     let sg = CfnResource::new(&consumer, "Sg", "AWS::EC2::SecurityGroup");
     sg.set_property("VpcId", vpc.ref_value::<String>());
-    sg.set_property("Cidr", vpc.get_att::<String>("CidrBlock"));
+    sg.set_property(
+        "SecurityGroupIngress",
+        vec![Json::object([
+            ("IpProtocol", Json::from("tcp")),
+            ("FromPort", Json::from(443)),
+            ("ToPort", Json::from(443)),
+            ("CidrIp", Json::from(vpc.get_att::<String>("CidrBlock"))),
+        ])],
+    );
     sg.set_property(
         "GroupDescription",
         sub![
@@ -133,7 +152,7 @@ fn cross_stack_reference_becomes_export_import_and_dependency() {
     let props = &service.template["Resources"]["Sg"]["Properties"];
     assert_eq!(props["VpcId"], json!({ "Fn::ImportValue": "Network:Vpc" }));
     assert_eq!(
-        props["Cidr"],
+        props["SecurityGroupIngress"][0]["CidrIp"],
         json!({ "Fn::ImportValue": "Network:Vpc-CidrBlock" })
     );
     assert_eq!(
@@ -164,9 +183,9 @@ fn manifest_orders_a_chain_of_stacks_dependencies_first() {
     let rb = CfnResource::new(&b, "R", "AWS::SNS::Topic");
     let rc = CfnResource::new(&c, "R", "AWS::SNS::Topic");
     CfnResource::new(&d, "R", "AWS::SNS::Topic");
-    rb.set_property("P", ra.ref_value::<String>());
-    rc.set_property("P", rb.ref_value::<String>());
-    rc.set_property("Q", ra.ref_value::<String>());
+    rb.set_property("DisplayName", ra.ref_value::<String>());
+    rc.set_property("DisplayName", rb.ref_value::<String>());
+    rc.set_property("KmsMasterKeyId", ra.ref_value::<String>());
     let out = app.synthesize().expect("valid app");
     let order: Vec<(&str, Vec<String>)> = out
         .stacks
@@ -193,8 +212,8 @@ fn stacks_referencing_each_other_are_a_stack_cycle() {
     let ra1 = CfnResource::new(&a, "R1", "AWS::SNS::Topic");
     let ra2 = CfnResource::new(&a, "R2", "AWS::SNS::Topic");
     let rb = CfnResource::new(&b, "R", "AWS::SNS::Topic");
-    ra1.set_property("P", rb.ref_value::<String>());
-    rb.set_property("P", ra2.get_att::<String>("TopicName"));
+    ra1.set_property("DisplayName", rb.ref_value::<String>());
+    rb.set_property("DisplayName", ra2.get_att::<String>("TopicName"));
     let errors = app.synthesize().expect_err("stack cycle");
     assert_eq!(
         kinds(&errors),
@@ -213,6 +232,10 @@ fn cross_region_reference_is_rejected_naming_both_stacks() {
     let line = line!() + 1;
     let rec = CfnResource::new(&consumer, "Record", "AWS::Route53::RecordSet");
     rec.set_property("HostedZoneId", zone.ref_value::<String>());
+    rec.set_property("Name", "www.example.com.");
+    rec.set_property("Type", "CNAME");
+    rec.set_property("TTL", "300");
+    rec.set_property("ResourceRecords", vec!["example.org"]);
     let errors = app.synthesize().expect_err("cross-region");
     assert_eq!(errors.len(), 1, "{errors}");
     let e = &errors.0[0];
@@ -247,7 +270,7 @@ fn cross_account_reference_is_rejected_also_inside_sub() {
     let consumer = app.stack("Workload", Env::aws("222222222222", "eu-west-1"));
     let key = CfnResource::new(&producer, "Key", "AWS::KMS::Key");
     let bucket = CfnResource::new(&consumer, "Bucket", "AWS::S3::Bucket");
-    bucket.set_property("Name", sub!["b-", key.get_att::<String>("Arn")]);
+    bucket.set_property("BucketName", sub!["b-", key.get_att::<String>("Arn")]);
     let errors = app.synthesize().expect_err("cross-account");
     assert!(
         matches!(
@@ -266,7 +289,7 @@ fn environment_agnostic_and_concrete_stacks_cannot_share_exports() {
     let consumer = app.stack("Somewhere", env());
     let t = CfnResource::new(&producer, "T", "AWS::SNS::Topic");
     let q = CfnResource::new(&consumer, "Q", "AWS::SQS::Queue");
-    q.set_property("T", t.ref_value::<String>());
+    q.set_property("QueueName", t.ref_value::<String>());
     let errors = app.synthesize().expect_err("different environments");
     assert!(
         matches!(
@@ -282,13 +305,32 @@ fn redundant_depends_on_is_not_emitted() {
     let app = App::new();
     let stack = app.stack("Deps", env());
     let role = CfnResource::new(&stack, "Role", "AWS::IAM::Role");
+    role.set_property(
+        "AssumeRolePolicyDocument",
+        json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": { "Service": "lambda.amazonaws.com" },
+                "Action": "sts:AssumeRole"
+            }]
+        }),
+    );
     let bucket = CfnResource::new(&stack, "Bucket", "AWS::S3::Bucket");
     let func = CfnResource::new(&stack, "Func", "AWS::Lambda::Function");
+    func.set_property(
+        "Code",
+        json!({ "ZipFile": "def handler(event, context): pass" }),
+    );
+    func.set_property("Handler", "index.handler");
+    func.set_property("Runtime", "python3.12");
     func.set_property("Role", role.get_att::<String>("Arn"));
     func.add_depends_on(&role); // implied by the reference
     func.add_depends_on(&bucket); // not implied
     func.add_depends_on(&bucket); // repeated
     let via_sub = CfnResource::new(&stack, "Perm", "AWS::Lambda::Permission");
+    via_sub.set_property("Action", "lambda:InvokeFunction");
+    via_sub.set_property("Principal", "s3.amazonaws.com");
     via_sub.set_property("FunctionName", sub!["fn-", func.ref_value::<String>()]);
     via_sub.add_depends_on(&func); // implied through Fn::Sub
     let out = app.synthesize().expect("valid app");
@@ -302,12 +344,28 @@ fn redundant_depends_on_is_not_emitted() {
 fn depends_on_implied_through_a_chain_is_not_emitted() {
     let app = App::new();
     let stack = app.stack("Chain", env());
+    // Ids of existing network resources as literals: they add no references.
     let gateway = CfnResource::new(&stack, "Gateway", "AWS::EC2::VPCGatewayAttachment");
+    gateway.set_property("VpcId", "vpc-0123456789abcdef0");
+    gateway.set_property("InternetGatewayId", "igw-0123456789abcdef0");
     let route = CfnResource::new(&stack, "Route", "AWS::EC2::Route");
+    route.set_property("RouteTableId", "rtb-0123456789abcdef0");
+    route.set_property("DestinationCidrBlock", "0.0.0.0/0");
+    route.set_property("GatewayId", "igw-0123456789abcdef0");
     route.add_depends_on(&gateway);
     let subnet_a = CfnResource::new(&stack, "SubnetA", "AWS::EC2::Subnet");
+    subnet_a.set_property("VpcId", "vpc-0123456789abcdef0");
+    subnet_a.set_property("CidrBlock", "10.0.0.0/24");
     let subnet_b = CfnResource::new(&stack, "SubnetB", "AWS::EC2::Subnet");
-    subnet_b.set_property("Tag", subnet_a.ref_value::<String>());
+    subnet_b.set_property("VpcId", "vpc-0123456789abcdef0");
+    subnet_b.set_property("CidrBlock", "10.0.1.0/24");
+    subnet_b.set_property(
+        "Tags",
+        vec![Json::object([
+            ("Key", Json::from("peer")),
+            ("Value", Json::from(subnet_a.ref_value::<String>())),
+        ])],
+    );
     // The load balancer waits for the route (explicit), which waits for the gateway: its
     // own DependsOn on the gateway orders nothing more. It references SubnetB, which
     // references SubnetA: the DependsOn on SubnetA is implied by references alone.
@@ -334,17 +392,54 @@ fn a_reference_inside_fn_if_does_not_replace_depends_on() {
     );
     let key = CfnResource::new(&stack, "Key", "AWS::KMS::Key");
     let table = CfnResource::new(&stack, "Table", "AWS::DynamoDB::Table");
+    table.set_property(
+        "AttributeDefinitions",
+        json!([{ "AttributeName": "id", "AttributeType": "S" }]),
+    );
+    table.set_property(
+        "KeySchema",
+        json!([{ "AttributeName": "id", "KeyType": "HASH" }]),
+    );
+    table.set_property("BillingMode", "PAY_PER_REQUEST");
     // Outside production the reference is gone, so the explicit order must stay.
     table.set_property(
-        "KeyArn",
-        fns::if_::<String>(&prod, key.get_att::<String>("Arn"), fns::no_value()),
+        "SSESpecification",
+        Json::object([
+            ("SSEEnabled", Json::from(true)),
+            ("SSEType", Json::from("KMS")),
+            (
+                "KMSMasterKeyId",
+                Json::from(fns::if_::<String>(
+                    &prod,
+                    key.get_att::<String>("Arn"),
+                    fns::no_value(),
+                )),
+            ),
+        ]),
     );
     table.add_depends_on(&key);
     // The same through a chain: Alarm -> (If) Table is no ordering either.
     let alarm = CfnResource::new(&stack, "Alarm", "AWS::CloudWatch::Alarm");
+    alarm.set_property("Namespace", "AWS/DynamoDB");
+    alarm.set_property("MetricName", "ConsumedReadCapacityUnits");
+    alarm.set_property("Statistic", "Sum");
+    alarm.set_property("Period", 60);
+    alarm.set_property("EvaluationPeriods", 1);
+    alarm.set_property("Threshold", 1000);
+    alarm.set_property("ComparisonOperator", "GreaterThanThreshold");
     alarm.set_property(
-        "Dimension",
-        fns::if_::<String>(&prod, table.ref_value::<String>(), fns::no_value()),
+        "Dimensions",
+        vec![Json::object([
+            ("Name", Json::from("TableName")),
+            (
+                "Value",
+                Json::from(fns::if_::<String>(
+                    &prod,
+                    table.ref_value::<String>(),
+                    fns::no_value(),
+                )),
+            ),
+        ])],
     );
     alarm.add_depends_on(&table);
     alarm.add_depends_on(&key);
@@ -414,7 +509,7 @@ fn reference_to_a_resource_of_another_app_is_dangling() {
     let app = App::new();
     let stack = app.stack("Mine", env());
     let (q, line) = (CfnResource::new(&stack, "Q", "AWS::SQS::Queue"), line!());
-    q.set_property("T", foreign.ref_value::<String>());
+    q.set_property("QueueName", foreign.ref_value::<String>());
     let d = CfnResource::new(&stack, "D", "AWS::SQS::Queue");
     d.add_depends_on(&foreign);
     let errors = app.synthesize().expect_err("dangling");
@@ -439,21 +534,33 @@ fn hand_written_logical_id_reference_must_exist() {
     let existing = CfnResource::new(&stack, "Existing", "AWS::SNS::Topic");
     let _ = existing;
     CfnResource::new(&stack, "Ok", "AWS::SQS::Queue").set_property(
-        "A",
-        vec![
-            Expr::RefLogicalId("Existing".into()),
-            Expr::GetAttLogicalId("Existing".into(), "TopicArn".into()),
-            Expr::RefLogicalId("AWS::Region".into()),
-        ],
+        "RedriveAllowPolicy",
+        Json::object([
+            ("redrivePermission", Json::from("byQueue")),
+            (
+                "sourceQueueArns",
+                Json::array([
+                    Json::of(&Expr::RefLogicalId("Existing".into())),
+                    Json::of(&Expr::GetAttLogicalId("Existing".into(), "TopicArn".into())),
+                    Json::of(&Expr::RefLogicalId("AWS::Region".into())),
+                ]),
+            ),
+        ]),
     );
     let bad = CfnResource::new(&stack, "Bad", "AWS::SQS::Queue");
-    bad.set_property("A", Expr::RefLogicalId("Missing".into()));
+    bad.set_property("QueueName", Expr::RefLogicalId("Missing".into()));
     bad.set_property(
-        "B",
-        Value::<String>::from_expr_unchecked(Expr::GetAttLogicalId(
-            "AlsoMissing".into(),
-            "Arn".into(),
-        )),
+        "RedrivePolicy",
+        Json::object([
+            (
+                "deadLetterTargetArn",
+                Json::from(Value::<String>::from_expr_unchecked(Expr::GetAttLogicalId(
+                    "AlsoMissing".into(),
+                    "Arn".into(),
+                ))),
+            ),
+            ("maxReceiveCount", Json::from(3)),
+        ]),
     );
     let errors = app.synthesize().expect_err("dangling logical ids");
     assert_eq!(errors.len(), 2, "{errors}");

@@ -98,8 +98,8 @@ fn too_many_outputs_counting_automatic_exports() {
     }
     let topic = CfnResource::new(&producer, "Topic", "AWS::SNS::Topic");
     let q = CfnResource::new(&consumer, "Q", "AWS::SQS::Queue");
-    q.set_property("A", topic.ref_value::<String>());
-    q.set_property("B", topic.get_att::<String>("TopicName"));
+    q.set_property("QueueName", topic.ref_value::<String>());
+    q.set_property("KmsMasterKeyId", topic.get_att::<String>("TopicName"));
     let e = only_error(&app);
     assert_eq!(e.kind, limit("Outs", "outputs", 201, 200));
     assert_at_line(&e, line);
@@ -171,6 +171,7 @@ fn template_over_one_megabyte() {
     let line = line!() + 1;
     let stack = app.stack("Huge", env());
     let r = CfnResource::new(&stack, "Blob", "AWS::SSM::Parameter");
+    r.set_property("Type", "String");
     r.set_property("Value", "x".repeat(1_000_001));
     let e = only_error(&app);
     assert!(
@@ -186,8 +187,12 @@ fn templates_over_51200_bytes_require_upload() {
     let app = App::new();
     let small = app.stack("Small", env());
     let large = app.stack("Large", env());
-    CfnResource::new(&small, "R", "AWS::SSM::Parameter").set_property("Value", "x");
-    CfnResource::new(&large, "R", "AWS::SSM::Parameter").set_property("Value", "x".repeat(51_200));
+    let r = CfnResource::new(&small, "R", "AWS::SSM::Parameter");
+    r.set_property("Type", "String");
+    r.set_property("Value", "x");
+    let r = CfnResource::new(&large, "R", "AWS::SSM::Parameter");
+    r.set_property("Type", "String");
+    r.set_property("Value", "x".repeat(51_200));
     let out = app.synthesize().expect("valid app");
     let s = &out.stack("Small").expect("small").artifact;
     let l = &out.stack("Large").expect("large").artifact;
@@ -204,6 +209,7 @@ fn templates_over_51200_bytes_require_upload() {
         let app = App::new();
         let stack = app.stack("Edge", env());
         let r = CfnResource::new(&stack, "R", "AWS::SSM::Parameter");
+        r.set_property("Type", "String");
         r.set_property("Value", "");
         let base = app.synthesize().expect("valid").stacks[0]
             .artifact
@@ -211,6 +217,7 @@ fn templates_over_51200_bytes_require_upload() {
         let app = App::new();
         let stack = app.stack("Edge", env());
         let r = CfnResource::new(&stack, "R", "AWS::SSM::Parameter");
+        r.set_property("Type", "String");
         r.set_property("Value", "y".repeat(51_200 - base + extra));
         let a = app.synthesize().expect("valid").stacks[0].artifact.clone();
         assert_eq!(a.template_size, 51_200 + extra);
@@ -233,8 +240,9 @@ fn every_breach_is_reported_at_once() {
     }
     let line_huge = line!() + 1;
     let huge = app.stack("Huge", env());
-    CfnResource::new(&huge, "Blob", "AWS::SSM::Parameter")
-        .set_property("Value", "x".repeat(1_100_000));
+    let blob = CfnResource::new(&huge, "Blob", "AWS::SSM::Parameter");
+    blob.set_property("Type", "String");
+    blob.set_property("Value", "x".repeat(1_100_000));
     let line_id = line!() + 1;
     let bad = CfnResource::new(&huge, "Bad", "AWS::SNS::Topic");
     bad.override_logical_id("not valid");

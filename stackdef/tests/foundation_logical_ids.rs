@@ -20,19 +20,23 @@ fn pinned_logical_ids() {
     let app = App::new();
     let stack = app.stack("Pins", Env::agnostic());
     // Top level: verbatim.
-    CfnResource::new(&stack, "Vpc", "AWS::EC2::VPC");
+    CfnResource::new(&stack, "Vpc", "AWS::EC2::VPC").set_property("CidrBlock", "10.0.0.0/16");
     // `Resource` is dropped from the readable part but hashed.
     let vpc2 = Node::new(&stack, "Vpc2");
-    CfnResource::new(&vpc2, "Resource", "AWS::EC2::VPC");
+    CfnResource::new(&vpc2, "Resource", "AWS::EC2::VPC").set_property("CidrBlock", "10.1.0.0/16");
     // Nested four deep.
     let env = Node::new(&stack, "BankEnv");
     let vpc = Node::new(&env, "Vpc");
     let subnet = Node::new(&vpc, "PublicSubnet1");
-    CfnResource::new(&subnet, "Subnet", "AWS::EC2::Subnet");
+    let s1 = CfnResource::new(&subnet, "Subnet", "AWS::EC2::Subnet");
+    s1.set_property("VpcId", "vpc-0123456789abcdef0");
+    s1.set_property("CidrBlock", "10.0.0.0/24");
     // Punctuation and spaces removed, `Default` dropped.
     let punct = Node::new(&stack, "Bank-Env");
     let public = Node::new(&punct, "Public Subnet1");
-    CfnResource::new(&public, "Default", "AWS::EC2::Subnet");
+    let s2 = CfnResource::new(&public, "Default", "AWS::EC2::Subnet");
+    s2.set_property("VpcId", "vpc-0123456789abcdef0");
+    s2.set_property("CidrBlock", "10.0.1.0/24");
     // A repeated component appears once in the readable part.
     let service = Node::new(&stack, "Service");
     CfnResource::new(&service, "Service", "AWS::ECS::Service");
@@ -91,6 +95,19 @@ fn override_replaces_the_derived_id_everywhere() {
     bucket.override_logical_id("LegacyBucket");
     let policy = CfnResource::new(&stack, "Policy", "AWS::S3::BucketPolicy");
     policy.set_property("Bucket", bucket.ref_value::<String>());
+    policy.set_property(
+        "PolicyDocument",
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": "*",
+                "Condition": { "Bool": { "aws:SecureTransport": "false" } }
+            }]
+        }),
+    );
     CfnOutput::new(&stack, "Arn", bucket.get_att::<String>("Arn"));
     let out = app.synthesize().expect("valid app");
     let s = out.stack("Adopt").expect("stack");

@@ -2,13 +2,13 @@
 //! connections API, grants, HTTPS, ECR images, internal load balancers, scaling.
 
 use serde_json::json;
+use stackdef::appscaling::{ScalingCapacity, TargetTrackingProps};
 use stackdef::assertions::{Match, Template};
-use stackdef::autoscaling::{ScalingCapacity, TargetTrackingProps};
 use stackdef::ec2::{Connectable, Port, SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 use stackdef::ecr::{EcrRepository, EcrRepositoryProps};
 use stackdef::ecs::{
-    Cluster, ClusterProps, ContainerImage, ContainerOptions, FargateService, FargateServiceProps,
-    FargateTaskDefinition, FargateTaskDefinitionProps,
+    Cluster, ClusterProps, ContainerImage, ContainerOptions, EcsSecret, FargateService,
+    FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps,
 };
 use stackdef::elbv2::{Alb, AlbProps, ListenerProps, TargetGroupProps};
 use stackdef::rds::{RdsMysql, RdsMysqlProps};
@@ -361,7 +361,7 @@ fn database_connection_secrets_come_from_the_generated_secret() {
     let stack = app.stack("Conn", Env::aws("123456789012", "us-east-1"));
     let vpc = Vpc::new(&stack, "Vpc", VpcProps::default());
     let db = RdsMysql::new(&stack, "Db", &vpc, RdsMysqlProps::default());
-    let secrets = db.connection_secrets("APP");
+    let secrets = EcsSecret::from_fields(&db.credentials(), "APP");
     let names: Vec<&str> = secrets.keys().map(String::as_str).collect();
     assert_eq!(
         names,

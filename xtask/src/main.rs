@@ -1,5 +1,6 @@
-//! Project tasks. `cargo xtask codegen` regenerates the L1 types; `cargo xtask test` runs
-//! the whole test suite after installing what a bare machine lacks.
+//! Project tasks. `cargo xtask codegen` regenerates the L1 types and the registry data;
+//! `cargo xtask test` runs the whole test suite after installing what a bare machine lacks;
+//! `cargo xtask first-build` measures a newcomer's first build.
 
 use std::process::ExitCode;
 
@@ -8,8 +9,9 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => exit(codegen::run(&args[1..])),
         Some("test") => exit(test::run(&args[1..])),
+        Some("first-build") => exit(first_build::run(&args[1..])),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check]|test>");
+            eprintln!("usage: cargo xtask <codegen [--check]|test|first-build [--timings]>");
             ExitCode::from(2)
         }
     }
@@ -26,5 +28,7 @@ fn exit(result: Result<(), String>) -> ExitCode {
 }
 
 mod codegen;
+
+mod first_build;
 
 mod test;

@@ -52,11 +52,29 @@
 //! assert!(errors.0[0].to_string().contains("RetentionInDays: 31 is not one of"));
 //! ```
 //!
-//! [`registry::type_facts`] knows every type's create-only
+//! [`crate::registry::schema`] knows every type's property shapes and its create-only
 //! (replacement), write-only and read-only properties, whatever features are on.
 
 pub mod ids;
-pub mod registry;
+
+use crate::value::{ToTemplate, Value};
+
+crate::l1_struct! {
+    /// A tag: `Key` and `Value`. Every resource type whose schema has this shape uses
+    /// this type (each type's rules for keys and values are checked at synth).
+    Tag
+}
+
+impl Tag {
+    /// A tag `key` = `value`.
+    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
+    }
+}
 
 /// `AWS::AccessAnalyzer` resource types.
 #[cfg(feature = "accessanalyzer")]

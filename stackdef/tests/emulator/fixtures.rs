@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use stackdef::{App, CfnOutput, CfnResource, Env, RemovalPolicy};
+use stackdef::{App, CfnOutput, CfnParameter, CfnResource, Env, RemovalPolicy};
 
 /// moto's (and our) default account.
 pub const ACCOUNT: &str = "123456789012";
@@ -56,14 +56,17 @@ pub fn localstack_app(app: &App, bucket: &str, parameter_value: &str) {
     CfnOutput::new(&stack, "SettingName", p.ref_value::<String>());
 }
 
-/// A stack whose bucket has an invalid name: LocalStack's S3 provider rejects it.
+/// A stack whose bucket has an invalid name: LocalStack's S3 provider rejects it. The name
+/// comes from a parameter, so synth (which rejects the literal) cannot see it.
 pub fn failing_app(app: &App) {
     let stack = app.stack("Broken", Env::aws("000000000000", "us-east-1"));
+    let name = CfnParameter::new(&stack, "BucketNameParam", "String")
+        .default_value("Invalid_Bucket_Name!");
     let p = CfnResource::new(&stack, "Fine", "AWS::SSM::Parameter");
     p.set_property("Type", "String");
     p.set_property("Value", "ok");
     let b = CfnResource::new(&stack, "BadBucket", "AWS::S3::Bucket");
-    b.set_property("BucketName", "Invalid_Bucket_Name!");
+    b.set_property("BucketName", name.value::<String>());
     b.add_depends_on(&p);
 }
 

@@ -3,11 +3,8 @@
 use std::fmt::Write as _;
 
 use super::ids::IdIndex;
-use super::model::{Combo, EnumDef, Field, Item, Rules, StructDef, Ty, TypeModel};
+use super::model::{EnumDef, Field, Item, StructDef, Ty, TypeModel};
 use super::names::{code, doc_comment, lit};
-
-/// `(type name, create-only, write-only, read-only, primary identifier)`.
-pub type Facts = (String, Vec<String>, Vec<String>, Vec<String>, Vec<String>);
 
 /// `(module, Rust type name, props name, CloudFormation type name)`.
 pub type ServiceType = (String, String, String, String);
@@ -20,321 +17,158 @@ pub fn header(version: &str, what: &str, sha: &str) -> String {
     )
 }
 
-fn needs_check(ty: &Ty, rules: &Rules) -> bool {
-    match ty {
-        Ty::Named(_) => true,
-        Ty::Json | Ty::Bool => false,
-        Ty::List(t) | Ty::Map(t) => {
-            !rules.is_empty() || needs_check(t, rules.items.as_deref().unwrap_or(&Rules::default()))
+fn value_ty(f: &Field) -> String {
+    format!("Value<{}>", f.ty.rust())
+}
+
+/// Doc lines of a setter: the schema's words about the field.
+fn field_doc(out: &mut String, indent: &str, f: &Field) {
+    doc_comment(out, indent, &f.doc);
+}
+
+/// Whether `s` is the common tag shape (`Key` and `Value`, both required strings): those
+/// share one Rust type, [`crate::cfn::Tag`], whatever each schema's own rules are (the
+/// synth check reads the rules from the registry).
+pub fn is_common_tag(s: &StructDef) -> bool {
+    matches!(&s.fields[..], [k, v] if k.json == "Key" && v.json == "Value"
+        && k.required && v.required && k.ty == Ty::Str && v.ty == Ty::Str)
+}
+
+/// The shared tag type, defined once in `cfn/mod.rs`.
+pub const COMMON_TAG: &str = r#"
+crate::l1_struct! {
+    /// A tag: `Key` and `Value`. Every resource type whose schema has this shape uses
+    /// this type (each type's rules for keys and values are checked at synth).
+    Tag
+}
+
+impl Tag {
+    /// A tag `key` = `value`.
+    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
+    }
+}
+"#;
+
+fn emit_struct(out: &mut String, s: &StructDef, is_props: bool) {
+    if !is_props && is_common_tag(s) {
+        if s.name == "Tag" {
+            out.push_str("pub use crate::cfn::Tag;\n\n");
+        } else {
+            let _ = writeln!(out, "pub use crate::cfn::Tag as {};\n", s.name);
         }
-        _ => !rules.is_empty(),
+        return;
     }
-}
-
-fn f64_lit(v: f64) -> String {
-    let s = format!("{v:?}");
-    if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
-        s
-    } else {
-        format!("{s}.0")
-    }
-}
-
-fn rules_expr(r: &Rules) -> String {
-    let mut parts = Vec::new();
-    if let Some(v) = r.min_length {
-        parts.push(format!("min_length: Some({v})"));
-    }
-    if let Some(v) = r.max_length {
-        parts.push(format!("max_length: Some({v})"));
-    }
-    if let Some(p) = &r.pattern {
-        parts.push(format!("pattern: Some({})", lit(p)));
-    }
-    if let Some(v) = r.minimum {
-        parts.push(format!("minimum: Some({})", f64_lit(v)));
-    }
-    if let Some(v) = r.maximum {
-        parts.push(format!("maximum: Some({})", f64_lit(v)));
-    }
-    if !r.int_enum.is_empty() {
-        let v: Vec<String> = r.int_enum.iter().map(i64::to_string).collect();
-        parts.push(format!("one_of: &[{}]", v.join(", ")));
-    }
-    if let Some(v) = r.min_items {
-        parts.push(format!("min_items: Some({v})"));
-    }
-    if let Some(v) = r.max_items {
-        parts.push(format!("max_items: Some({v})"));
-    }
-    if let Some(f) = r.format {
-        parts.push(format!(
-            "format: Some(crate::validation::StringFormat::{f})"
-        ));
-    }
-    if let Some(items) = &r.items
-        && !items.is_empty()
-    {
-        parts.push(format!("items: Some(&const {{ {} }})", rules_expr(items)));
-    }
-    if parts.is_empty() {
-        "Rules::NONE".into()
-    } else {
-        format!("Rules {{ {}, ..Rules::NONE }}", parts.join(", "))
-    }
-}
-
-fn field_ty(f: &Field) -> String {
-    let v = format!("Value<{}>", f.ty.rust());
-    if f.required {
-        v
-    } else {
-        format!("Option<{v}>")
-    }
-}
-
-fn emit_struct(out: &mut String, s: &StructDef) {
-    doc_comment(out, "", &s.doc);
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
-    if required.is_empty() {
-        out.push_str("#[derive(Debug, Clone, Default)]\n");
-    } else {
-        out.push_str("#[derive(Debug, Clone)]\n");
-    }
-    let _ = writeln!(out, "pub struct {} {{", s.name);
-    for f in &s.fields {
-        doc_comment(out, "    ", &f.doc);
-        let _ = writeln!(out, "    pub {}: {},", f.rust, field_ty(f));
-    }
-    out.push_str("}\n\n");
-
+    let required: Vec<(usize, &Field)> = s
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.required)
+        .collect();
+    out.push_str("crate::l1_struct! {\n");
+    doc_comment(out, "    ", &s.doc);
+    let _ = writeln!(
+        out,
+        "    {}{}\n}}\n",
+        s.name,
+        if required.is_empty() { "(default)" } else { "" }
+    );
     let _ = writeln!(out, "impl {} {{", s.name);
     let args: Vec<String> = required
         .iter()
-        .map(|f| format!("{}: impl Into<Value<{}>>", f.rust, f.ty.rust()))
+        .map(|(_, f)| format!("{}: impl Into<{}>", f.rust, value_ty(f)))
         .collect();
     if required.is_empty() {
         out.push_str("    /// No required properties: set the optional ones with the setters.\n");
     } else {
-        let list: Vec<String> = required.iter().map(|f| code(&f.json)).collect();
+        let list: Vec<String> = required.iter().map(|(_, f)| code(&f.json)).collect();
         let _ = writeln!(out, "    /// The required properties: {}.", list.join(", "));
     }
-    let _ = writeln!(out, "    pub fn new({}) -> Self {{", args.join(", "));
-    out.push_str("        Self {\n");
-    for f in &s.fields {
-        if f.required {
-            let _ = writeln!(out, "            {}: {}.into(),", f.rust, f.rust);
-        } else {
-            let _ = writeln!(out, "            {}: None,", f.rust);
-        }
-    }
-    out.push_str("        }\n    }\n");
-    for f in s.fields.iter().filter(|f| !f.required) {
-        let _ = writeln!(out, "    /// Sets {}.", code(&f.json));
-        let _ = writeln!(
+    let _ = write!(
+        out,
+        "    pub fn new({}) -> Self {{\n        Self(crate::Properties::new()",
+        args.join(", ")
+    );
+    for (i, f) in &required {
+        let _ = write!(
             out,
-            "    pub fn {}(mut self, value: impl Into<Value<{}>>) -> Self {{\n        self.{} = Some(value.into());\n        self\n    }}",
-            f.rust,
-            f.ty.rust(),
+            "\n            .with({i}, {}, {}.into().to_template())",
+            lit(&f.json),
             f.rust
         );
     }
-    out.push_str("}\n\n");
-
-    let _ = writeln!(out, "impl ToTemplate for {} {{", s.name);
-    out.push_str("    fn to_template(&self) -> Expr {\n");
-    if s.fields.is_empty() {
-        out.push_str("        Expr::Map(IndexMap::new())\n");
-    } else {
-        out.push_str("        let mut m = IndexMap::new();\n");
-        for f in &s.fields {
-            if f.required {
-                let _ = writeln!(
-                    out,
-                    "        m.insert({}.to_owned(), self.{}.to_template());",
-                    lit(&f.json),
-                    f.rust
-                );
-            } else {
-                let _ = writeln!(
-                    out,
-                    "        if let Some(v) = &self.{} {{\n            m.insert({}.to_owned(), v.to_template());\n        }}",
-                    f.rust,
-                    lit(&f.json)
-                );
-            }
-        }
-        out.push_str("        Expr::Map(m)\n");
-    }
-    out.push_str("    }\n}\n\n");
-
-    let checked: Vec<&Field> = s
-        .fields
-        .iter()
-        .filter(|f| needs_check(&f.ty, &f.rules))
-        .collect();
-    let _ = writeln!(out, "impl Check for {} {{", s.name);
-    if checked.is_empty() && s.combos.is_empty() {
-        out.push_str("    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}\n");
-    } else {
-        out.push_str("    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {\n");
-        for f in checked {
-            let _ = writeln!(
-                out,
-                "        self.{}.check(&path.field({}), &{}, out);",
-                f.rust,
-                lit(&f.json),
-                rules_expr(&f.rules)
-            );
-        }
-        for c in &s.combos {
-            emit_combo(out, s, c);
-        }
-        out.push_str("    }\n");
+    out.push_str(")\n    }\n");
+    for (i, f) in s.fields.iter().enumerate().filter(|(_, f)| !f.required) {
+        field_doc(out, "    ", f);
+        let _ = writeln!(
+            out,
+            "    pub fn {}(self, value: impl Into<{}>) -> Self {{\n        Self(self.0.with({i}, {}, value.into().to_template()))\n    }}",
+            f.rust,
+            value_ty(f),
+            lit(&f.json)
+        );
     }
     out.push_str("}\n\n");
-    let _ = writeln!(out, "crate::impl_literal!({});\n", s.name);
 }
 
-fn presence(s: &StructDef, name: &str) -> String {
-    let required = s.fields.iter().any(|f| f.json == name && f.required);
-    let rust = s
-        .fields
-        .iter()
-        .find(|f| f.json == name)
-        .map(|f| f.rust.as_str())
-        .unwrap_or("_");
-    if required {
-        format!("({}, true)", lit(name))
-    } else {
-        format!("({}, self.{rust}.is_some())", lit(name))
+/// Methods of `CfnResource` (reached through `Deref`) that a typed setter must not hide.
+const RESOURCE_METHODS: &[&str] = &[
+    "set_property",
+    "set_properties",
+    "set_condition",
+    "set_deletion_policy",
+    "set_update_replace_policy",
+];
+
+fn emit_resource_setters(out: &mut String, s: &StructDef) {
+    for f in &s.fields {
+        let mut method = format!("set_{}", f.rust.trim_end_matches('_'));
+        if RESOURCE_METHODS.contains(&method.as_str()) {
+            method.push_str("_property");
+        }
+        let _ = writeln!(
+            out,
+            "    /// Replaces {} on the created resource (checked at synth like the constructor's).\n    #[track_caller]\n    pub fn {method}(&self, value: impl Into<{}>) {{\n        self.resource.set_property({}, value.into())\n    }}\n",
+            code(&f.json),
+            value_ty(f),
+            lit(&f.json)
+        );
     }
-}
-
-fn emit_combo(out: &mut String, s: &StructDef, c: &Combo) {
-    let branches = |bs: &[Vec<String>]| -> String {
-        let items: Vec<String> = bs
-            .iter()
-            .map(|b| {
-                let p: Vec<String> = b.iter().map(|n| presence(s, n)).collect();
-                format!("&[{}]", p.join(", "))
-            })
-            .collect();
-        format!("&[{}]", items.join(", "))
-    };
-    let list = |ns: &[String]| -> String {
-        let p: Vec<String> = ns.iter().map(|n| presence(s, n)).collect();
-        format!("&[{}]", p.join(", "))
-    };
-    let _ = match c {
-        Combo::ExactlyOne(bs) => writeln!(
-            out,
-            "        crate::validation::exactly_one({}, path, out);",
-            branches(bs)
-        ),
-        Combo::AtLeastOne(bs) => writeln!(
-            out,
-            "        crate::validation::at_least_one({}, path, out);",
-            branches(bs)
-        ),
-        Combo::Excludes(a, bs) => writeln!(
-            out,
-            "        crate::validation::excludes({}, {}, path, out);",
-            presence(s, a),
-            list(bs)
-        ),
-        Combo::Requires(a, bs) => writeln!(
-            out,
-            "        crate::validation::requires({}, {}, path, out);",
-            presence(s, a),
-            list(bs)
-        ),
-    };
 }
 
 fn emit_enum(out: &mut String, e: &EnumDef) {
-    doc_comment(out, "", &e.doc);
-    out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n");
-    let _ = writeln!(out, "pub enum {} {{", e.name);
+    out.push_str("crate::l1_enum! {\n");
+    doc_comment(out, "    ", &e.doc);
+    let _ = writeln!(out, "    {} {{", e.name);
     for (variant, value) in &e.values {
-        let _ = writeln!(out, "    /// {}", code(value));
-        let _ = writeln!(out, "    {variant},");
+        let _ = writeln!(
+            out,
+            "        /// {}\n        {variant} = {},",
+            code(value),
+            lit(value)
+        );
     }
-    out.push_str(
-        "    /// A value the schema does not list (newer than the schema); checked only for\n    /// case mistakes.\n    Other(String),\n}\n\n",
-    );
-    let _ = writeln!(out, "impl {} {{", e.name);
-    out.push_str("    /// The values the schema lists.\n");
-    let values: Vec<String> = e.values.iter().map(|(_, v)| lit(v)).collect();
-    let _ = writeln!(
-        out,
-        "    pub const VALUES: &'static [&'static str] = &[{}];",
-        values.join(", ")
-    );
-    out.push_str("    /// The value as written in the template.\n");
-    out.push_str("    pub fn as_str(&self) -> &str {\n        match self {\n");
-    for (variant, value) in &e.values {
-        let _ = writeln!(out, "            Self::{variant} => {},", lit(value));
-    }
-    out.push_str("            Self::Other(s) => s,\n        }\n    }\n}\n\n");
-    let _ = writeln!(
-        out,
-        "impl ToTemplate for {} {{\n    fn to_template(&self) -> Expr {{\n        Expr::String(self.as_str().to_owned())\n    }}\n}}\n",
-        e.name
-    );
-    let _ = writeln!(
-        out,
-        "impl Check for {} {{\n    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {{\n        if let Self::Other(s) = self {{\n            crate::validation::check_other(s, Self::VALUES, {}, path, out);\n        }}\n    }}\n}}\n",
-        e.name, e.case_insensitive
-    );
-    let _ = writeln!(out, "impl From<&str> for {} {{", e.name);
-    out.push_str("    fn from(s: &str) -> Self {\n        match s {\n");
-    for (variant, value) in &e.values {
-        let _ = writeln!(out, "            {} => Self::{variant},", lit(value));
-    }
-    out.push_str("            other => Self::Other(other.to_owned()),\n        }\n    }\n}\n\n");
-    let _ = writeln!(
-        out,
-        "impl From<&str> for Value<{n}> {{\n    fn from(s: &str) -> Self {{\n        Value::literal({n}::from(s))\n    }}\n}}\n",
-        n = e.name
-    );
-    let _ = writeln!(out, "crate::impl_literal!({});\n", e.name);
+    out.push_str("    }\n}\n\n");
 }
 
 /// The file of one resource type.
 pub fn type_file(m: &TypeModel, version: &str, sha: &str) -> String {
     let mut body = String::new();
     // The resource.
-    doc_comment(&mut body, "", &m.doc);
-    body.push_str("#[derive(Debug, Clone)]\n");
+    body.push_str("crate::l1_resource! {\n");
+    doc_comment(&mut body, "    ", &m.doc);
     let _ = writeln!(
         body,
-        "pub struct {} {{\n    resource: crate::CfnResource,\n}}\n",
-        m.rust_name
-    );
-    let _ = writeln!(
-        body,
-        "impl crate::Construct for {n} {{\n    fn node(&self) -> &crate::Node {{\n        crate::Construct::node(&self.resource)\n    }}\n}}\n\nimpl crate::Resource for {n} {{\n    fn cfn(&self) -> &crate::CfnResource {{\n        &self.resource\n    }}\n}}\n\n/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides\n/// through the raw resource.\nimpl std::ops::Deref for {n} {{\n    type Target = crate::CfnResource;\n    fn deref(&self) -> &crate::CfnResource {{\n        &self.resource\n    }}\n}}\n",
-        n = m.rust_name
-    );
-    let _ = writeln!(body, "impl {} {{", m.rust_name);
-    body.push_str("    /// The CloudFormation type name.\n");
-    let _ = writeln!(
-        body,
-        "    pub const TYPE_NAME: &'static str = {};\n",
-        lit(&m.type_name)
-    );
-    body.push_str(
-        "    /// Adds the resource under `scope`; literal property values are checked against\n    /// the schema and violations are reported at synth with the construct path.\n    #[track_caller]\n",
-    );
-    let _ = writeln!(
-        body,
-        "    pub fn new(scope: &impl crate::Construct, id: &str, props: {}) -> Self {{\n        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);\n        crate::validation::apply(&resource, &props);\n        Self {{ resource }}\n    }}\n",
+        "    {}({}, {})\n}}\n",
+        m.rust_name,
+        lit(&m.type_name),
         m.props_name
     );
-    body.push_str(
-        "    /// Schema facts: create-only (replacement), write-only, read-only properties and\n    /// the primary identifier.\n    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {\n        crate::cfn::registry::facts_of(Self::TYPE_NAME)\n    }\n\n    /// Properties whose change replaces the resource.\n    pub fn create_only() -> &'static [&'static str] {\n        Self::facts().create_only\n    }\n\n",
-    );
+    let _ = writeln!(body, "impl {} {{", m.rust_name);
     match &m.ref_accessor {
         Some((method, id, prop)) => {
             let _ = writeln!(
@@ -360,11 +194,15 @@ pub fn type_file(m: &TypeModel, version: &str, sha: &str) -> String {
             lit(&a.name)
         );
     }
+    if let Some(Item::Struct(props)) = m.items.first() {
+        emit_resource_setters(&mut body, props);
+    }
     body.push_str("}\n\n");
-    for item in &m.items {
+    for (i, item) in m.items.iter().enumerate() {
         match item {
-            Item::Struct(s) => emit_struct(&mut body, s),
-            Item::Enum(e) => emit_enum(&mut body, e),
+            Item::Struct(s) => emit_struct(&mut body, s, i == 0),
+            Item::Enum(e) if !e.as_string => emit_enum(&mut body, e),
+            Item::Enum(_) => {}
         }
     }
 
@@ -382,16 +220,20 @@ pub fn type_file(m: &TypeModel, version: &str, sha: &str) -> String {
     if body.contains("ids::") {
         out.push_str("use crate::cfn::ids;\n");
     }
-    out.push_str("use crate::validation::{Check, Path, Rules, Violations};\n");
-    let mut value_imports = vec!["ToTemplate", "Value"];
+    let mut value_imports = vec!["Value"];
     if body.contains("List<") {
         value_imports.insert(0, "List");
     }
     if body.contains("Map<") {
-        value_imports.insert(value_imports.len() - 2, "Map");
+        value_imports.insert(value_imports.len() - 1, "Map");
     }
-    let _ = writeln!(out, "use crate::value::{{{}}};", value_imports.join(", "));
-    out.push_str("use crate::Expr;\nuse indexmap::IndexMap;\n\n");
+    if body.contains("to_template()") {
+        value_imports.insert(value_imports.len() - 1, "ToTemplate");
+    }
+    if body.contains("<Json>") {
+        value_imports.insert(0, "Json");
+    }
+    let _ = writeln!(out, "use crate::value::{{{}}};\n", value_imports.join(", "));
     out.push_str(&body);
     out
 }
@@ -405,11 +247,9 @@ fn docs_slug(type_name: &str) -> String {
 pub fn ids_file(ids: &IdIndex, version: &str, sha: &str) -> String {
     let mut out = header(version, "all types", sha);
     out.push_str(
-        "//! Typed identifiers: one per resource type whose schema makes its identifier clear\n//! (the `Ref` of a single primary identifier, and the `Arn` attribute), so a reference\n//! to the wrong kind of resource does not compile.\n\n",
+        "//! Typed identifiers: one per resource type whose schema makes its identifier clear\n//! (the `Ref` of a single primary identifier, and the `Arn` attribute), so a reference\n//! to the wrong kind of resource does not compile. Each is an [`Id`] with its own marker.\n\n",
     );
-    out.push_str(
-        "use std::marker::PhantomData;\n\nuse crate::value::{ToTemplate, Value};\n\n/// A typed identifier: a string that only converts from literals (`VpcId::new(\"vpc-1\")`)\n/// and from the references that really produce it.\npub struct Id<M> {\n    text: String,\n    marker: PhantomData<fn() -> M>,\n}\n\nimpl<M> Id<M> {\n    /// An existing identifier, written literally.\n    pub fn new(id: impl Into<String>) -> Self {\n        Id {\n            text: id.into(),\n            marker: PhantomData,\n        }\n    }\n\n    /// The identifier text.\n    pub fn as_str(&self) -> &str {\n        &self.text\n    }\n}\n\nimpl<M> std::fmt::Debug for Id<M> {\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        std::fmt::Debug::fmt(&self.text, f)\n    }\n}\n\nimpl<M> std::fmt::Display for Id<M> {\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        f.write_str(&self.text)\n    }\n}\n\nimpl<M> Clone for Id<M> {\n    fn clone(&self) -> Self {\n        Id::new(self.text.clone())\n    }\n}\n\nimpl<M> PartialEq for Id<M> {\n    fn eq(&self, other: &Self) -> bool {\n        self.text == other.text\n    }\n}\n\nimpl<M> Eq for Id<M> {}\n\nimpl<M> std::hash::Hash for Id<M> {\n    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {\n        self.text.hash(state)\n    }\n}\n\nimpl<M> PartialOrd for Id<M> {\n    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {\n        Some(self.cmp(other))\n    }\n}\n\nimpl<M> Ord for Id<M> {\n    fn cmp(&self, other: &Self) -> std::cmp::Ordering {\n        self.text.cmp(&other.text)\n    }\n}\n\nimpl<M> ToTemplate for Id<M> {\n    fn to_template(&self) -> crate::Expr {\n        crate::Expr::String(self.text.clone())\n    }\n}\n\nimpl<M> From<Id<M>> for Value<Id<M>> {\n    fn from(v: Id<M>) -> Self {\n        Value::literal(v)\n    }\n}\n\nimpl<M> From<&Id<M>> for Value<Id<M>> {\n    fn from(v: &Id<M>) -> Self {\n        Value::literal(v.clone())\n    }\n}\n\nimpl<M> crate::validation::Check for Id<M> {\n    fn check(\n        &self,\n        path: &crate::validation::Path<'_>,\n        rules: &crate::validation::Rules,\n        out: &mut crate::validation::Violations,\n    ) {\n        crate::validation::check_str(&self.text, path, rules, out);\n    }\n}\n\n",
-    );
+    out.push_str("pub use crate::value::Id;\n\n");
     out.push_str("/// Uninhabited marker types that tell the ids apart.\n#[allow(missing_debug_implementations)] // never instantiated\npub mod marker {\n");
     for id in &ids.all {
         let _ = writeln!(
@@ -439,35 +279,6 @@ pub fn ids_file(ids: &IdIndex, version: &str, sha: &str) -> String {
             id.name, id.name
         );
     }
-    out
-}
-
-/// `registry.rs`.
-pub fn registry_file(models: &[Facts], version: &str, sha: &str) -> String {
-    let mut out = header(version, "all types", sha);
-    out.push_str(
-        "//! Schema facts for every resource type, compiled regardless of features: which\n//! properties replace the resource when changed (create-only), which are never read\n//! back (write-only), which are attributes (read-only), and the primary identifier.\n//! Paths have `/properties/` stripped and `/` replaced by `.` (`Tags.Key`).\n\n",
-    );
-    out.push_str(
-        "/// The facts of one resource type.\n#[derive(Debug)]\npub struct TypeFacts {\n    /// `AWS::EC2::Subnet`.\n    pub type_name: &'static str,\n    /// Changing one of these replaces the resource.\n    pub create_only: &'static [&'static str],\n    /// Never returned when the resource is read.\n    pub write_only: &'static [&'static str],\n    /// Attributes, not settable.\n    pub read_only: &'static [&'static str],\n    /// The properties that identify a resource.\n    pub primary_identifier: &'static [&'static str],\n}\n\n/// The facts of `type_name`, if the schemas know it.\npub fn type_facts(type_name: &str) -> Option<&'static TypeFacts> {\n    TYPES\n        .binary_search_by(|f| f.type_name.cmp(type_name))\n        .ok()\n        .map(|i| &TYPES[i])\n}\n\n/// Every type's facts, sorted by type name.\npub fn all() -> &'static [TypeFacts] {\n    TYPES\n}\n\nstatic EMPTY: TypeFacts = TypeFacts {\n    type_name: \"\",\n    create_only: &[],\n    write_only: &[],\n    read_only: &[],\n    primary_identifier: &[],\n};\n\n/// For generated types, whose names are always present.\npub(crate) fn facts_of(type_name: &str) -> &'static TypeFacts {\n    type_facts(type_name).unwrap_or(&EMPTY)\n}\n\n",
-    );
-    let list = |v: &[String]| -> String {
-        let items: Vec<String> = v.iter().map(|s| lit(s)).collect();
-        format!("&[{}]", items.join(", "))
-    };
-    let _ = writeln!(out, "static TYPES: &[TypeFacts] = &[");
-    for (t, c, w, r, p) in models {
-        let _ = writeln!(
-            out,
-            "    TypeFacts {{\n        type_name: {},\n        create_only: {},\n        write_only: {},\n        read_only: {},\n        primary_identifier: {},\n    }},",
-            lit(t),
-            list(c),
-            list(w),
-            list(r),
-            list(p)
-        );
-    }
-    out.push_str("];\n");
     out
 }
 

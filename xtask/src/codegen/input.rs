@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value as Json;
-use sha2::{Digest, Sha256};
 
 /// The cfn-lint release the committed code is generated from.
 pub const CFN_LINT_VERSION: &str = "1.51.0";
@@ -32,7 +31,7 @@ pub struct Input {
 }
 
 fn short_hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    let digest = hmac_sha256::Hash::hash(bytes);
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
@@ -76,7 +75,7 @@ pub fn load_from(schemas: &Path, version: String) -> Result<Input, String> {
     let listing = std::fs::read_to_string(&provider)
         .map_err(|e| format!("cannot read {}: {e}", provider.display()))?;
     let mut types = Vec::new();
-    let mut all = Sha256::new();
+    let mut all = hmac_sha256::Hash::new();
     for line in listing.lines() {
         // `    "AWS::EC2::Subnet": "a60b8dc0c7f50396",`
         let parts: Vec<&str> = line.split('"').collect();

@@ -11,6 +11,8 @@ pub mod ids;
 pub mod input;
 pub mod model;
 pub mod names;
+pub mod pattern;
+pub mod registry;
 
 #[cfg(test)]
 mod tests;
@@ -37,6 +39,9 @@ pub const DEFAULT_SERVICES: &[&str] = &[
     "secretsmanager",
     "ssm",
 ];
+
+/// The crate holding the generated registry data.
+const REGISTRY_DIR: &str = "stackdef-registry";
 
 const FEATURES_BEGIN: &str = "# BEGIN generated service features";
 const FEATURES_END: &str = "# END generated service features";
@@ -99,7 +104,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let s = &output.stats;
         eprintln!(
             "codegen: {} types in {} services, {} id types; {} schema patterns skipped (not \
-             supported by the regex crate)",
+             supported by regex-lite)",
             s.types, s.services, s.ids, s.skipped_patterns
         );
     }
@@ -147,7 +152,7 @@ pub fn generate(input: &Input) -> Result<Output, String> {
     let mut out = Output::default();
     let mut regex_ok = HashMap::new();
     let mut services: BTreeMap<String, (String, Vec<emit::ServiceType>)> = BTreeMap::new();
-    let mut facts = Vec::new();
+    let mut type_schemas = Vec::new();
     for (type_name, schema, sha) in &schemas {
         let m = model::build(type_name, schema, &ids, &mut regex_ok)?;
         out.stats.skipped_patterns += m.skipped_patterns;
@@ -175,13 +180,7 @@ pub fn generate(input: &Input) -> Result<Output, String> {
             base.join(&service).join(format!("{module}.rs")),
             emit::type_file(&m, &input.version, sha),
         );
-        facts.push((
-            type_name.clone(),
-            m.create_only.clone(),
-            m.write_only.clone(),
-            m.read_only.clone(),
-            m.primary_identifier.clone(),
-        ));
+        type_schemas.push(registry::type_schema(&m));
         out.stats.types += 1;
     }
     for reserved in ["default", "default-services", "deploy", "cli"] {
@@ -208,10 +207,14 @@ pub fn generate(input: &Input) -> Result<Output, String> {
         base.join("ids.rs"),
         emit::ids_file(&ids, &input.version, &input.sha256),
     );
-    out.files.insert(
-        base.join("registry.rs"),
-        emit::registry_file(&facts, &input.version, &input.sha256),
-    );
+    let (data, index) = registry::data_files(
+        &type_schemas,
+        &emit::header(&input.version, "all types", &input.sha256),
+    )?;
+    out.files
+        .insert(PathBuf::from(REGISTRY_DIR).join("data/types.jsonl"), data);
+    out.files
+        .insert(PathBuf::from(REGISTRY_DIR).join("src/index.rs"), index);
     out.files.insert(
         base.join("mod.rs"),
         root_module(&services, &input.version, &input.sha256),
@@ -227,7 +230,9 @@ fn root_module(
 ) -> String {
     let mut out = emit::header(version, "all types", sha);
     out.push_str(include_str!("root_doc.txt"));
-    out.push_str("\npub mod ids;\npub mod registry;\n\n");
+    out.push_str("\npub mod ids;\n\nuse crate::value::{ToTemplate, Value};\n");
+    out.push_str(emit::COMMON_TAG);
+    out.push('\n');
     for (service, (namespace, _)) in services {
         out.push_str(&format!(
             "/// {} resource types.\n#[cfg(feature = \"{service}\")]\npub mod {service};\n",
@@ -291,7 +296,10 @@ pub fn format_all(files: &BTreeMap<PathBuf, String>) -> Result<BTreeMap<PathBuf,
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
-        if rel.ends_with("mod.rs") {
+        if rel.extension().is_none_or(|x| x != "rs") {
+            // Data, not Rust.
+            std::fs::write(&p, text).map_err(|e| format!("{}: {e}", p.display()))?;
+        } else if rel.ends_with("mod.rs") || rel.ends_with("index.rs") {
             // Formatted through stdin: rustfmt given the path would walk the children too.
             let formatted = format_stdin(text)?;
             std::fs::write(&p, formatted).map_err(|e| format!("{}: {e}", p.display()))?;

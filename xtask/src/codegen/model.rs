@@ -7,6 +7,10 @@ use serde_json::Value as Json;
 use super::ids::IdIndex;
 use super::names;
 
+/// Enums with more values than this become string fields (instance types list over a
+/// thousand): the synth check still knows every value.
+pub const MAX_ENUM_VALUES: usize = 64;
+
 /// A property's Rust type (inside `Value<...>`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ty {
@@ -18,10 +22,12 @@ pub enum Ty {
     Num,
     /// `bool`
     Bool,
-    /// `serde_json::Value`
+    /// `Json`: free-form JSON whose leaves may be expressions.
     Json,
     /// `ids::Name`
     Id(String),
+    /// A string whose values an enum of this file lists (too many for a Rust enum).
+    StrEnum(String),
     /// A struct or enum of this file.
     Named(String),
     /// `List<T>`
@@ -38,8 +44,9 @@ impl Ty {
             Ty::Int => "i64".into(),
             Ty::Num => "f64".into(),
             Ty::Bool => "bool".into(),
-            Ty::Json => "serde_json::Value".into(),
+            Ty::Json => "Json".into(),
             Ty::Id(n) => format!("ids::{n}"),
+            Ty::StrEnum(_) => "String".into(),
             Ty::Named(n) => n.clone(),
             Ty::List(t) => format!("List<{}>", t.rust()),
             Ty::Map(t) => format!("Map<{}>", t.rust()),
@@ -134,6 +141,9 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// Which properties go together.
     pub combos: Vec<Combo>,
+    /// Whether properties the schema does not list are accepted (no
+    /// `additionalProperties: false`).
+    pub open: bool,
 }
 
 /// A generated string enum.
@@ -147,6 +157,8 @@ pub struct EnumDef {
     pub values: Vec<(String, String)>,
     /// cfn-lint accepts the values in any case.
     pub case_insensitive: bool,
+    /// Too many values for a Rust enum: the field is a string (checked at synth).
+    pub as_string: bool,
 }
 
 /// An item of the file.
@@ -294,16 +306,11 @@ impl Gen<'_> {
         if let Some(&ok) = self.regex_ok.get(p) {
             return ok;
         }
-        // Patterns whose automaton is large would be slow to compile at synth: skip them.
-        let ok = match regex::RegexBuilder::new(p).size_limit(1 << 20).build() {
-            Ok(_) => true,
-            Err(e) => {
-                if std::env::var_os("XTASK_SHOW_SKIPPED_PATTERNS").is_some() {
-                    eprintln!("skipped pattern {p:?}: {e}");
-                }
-                false
-            }
-        };
+        // Patterns whose program is large would be slow to compile at synth: skip them.
+        let ok = super::pattern::compiles(p);
+        if !ok && std::env::var_os("XTASK_SHOW_SKIPPED_PATTERNS").is_some() {
+            eprintln!("skipped pattern {p:?}");
+        }
         self.regex_ok.insert(p.to_owned(), ok);
         ok
     }
@@ -319,7 +326,7 @@ impl Gen<'_> {
             ..Rules::default()
         };
         if let Some(p) = s.get("pattern").and_then(Json::as_str) {
-            let p = translate_pattern(p);
+            let p = super::pattern::translate(p);
             if self.pattern_ok(&p) {
                 r.pattern = Some(p);
             } else {
@@ -359,8 +366,7 @@ impl Gen<'_> {
                     Ty::Id(id)
                 } else if let Some((values, ci)) = string_enum(s) {
                     let name = self.alloc(hint, &format!("{parent}{hint}"));
-                    self.push_enum(name.clone(), values, ci);
-                    Ty::Named(name)
+                    self.push_enum(name, values, ci)
                 } else {
                     Ty::Str
                 }
@@ -402,8 +408,7 @@ impl Gen<'_> {
             None => match string_enum(s) {
                 Some((values, ci)) => {
                     let name = self.alloc(hint, &format!("{parent}{hint}"));
-                    self.push_enum(name.clone(), values, ci);
-                    Ty::Named(name)
+                    self.push_enum(name, values, ci)
                 }
                 None => Ty::Json,
             },
@@ -478,8 +483,7 @@ impl Gen<'_> {
                 self.push_struct(name.clone(), &target, Vec::new())?;
                 (Ty::Named(name), Rules::default())
             } else if let Some((values, ci)) = string_enum(&target) {
-                self.push_enum(name.clone(), values, ci);
-                (Ty::Named(name), Rules::default())
+                (self.push_enum(name, values, ci), Rules::default())
             } else {
                 self.ty_of(&target, def, "")?
             };
@@ -497,7 +501,9 @@ impl Gen<'_> {
         Ok(result)
     }
 
-    fn push_enum(&mut self, name: String, values: Vec<String>, case_insensitive: bool) {
+    /// Adds an enum; returns the field type: the enum, or a string for an enum too large
+    /// to be worth a Rust type (the registry still lists its values for the synth check).
+    fn push_enum(&mut self, name: String, values: Vec<String>, case_insensitive: bool) -> Ty {
         let mut used = HashSet::new();
         let mut out = Vec::new();
         let mut seen_values = HashSet::new();
@@ -514,12 +520,19 @@ impl Gen<'_> {
             }
             out.push((cand, v));
         }
+        let as_string = out.len() > MAX_ENUM_VALUES;
         self.items.push(Item::Enum(EnumDef {
             doc: vec![format!("Values of {}.", names::code(&name))],
-            name,
+            name: name.clone(),
             values: out,
             case_insensitive,
+            as_string,
         }));
+        if as_string {
+            Ty::StrEnum(name)
+        } else {
+            Ty::Named(name)
+        }
     }
 
     /// Adds a struct for object schema `s`; `path` is the property path from the resource
@@ -539,6 +552,8 @@ impl Gen<'_> {
             },
             fields: Vec::new(),
             combos: Vec::new(),
+            open: s.get("additionalProperties") != Some(&Json::Bool(false))
+                || s.get("patternProperties").is_some(),
         }));
         let required: BTreeSet<String> = s
             .get("required")
@@ -615,6 +630,13 @@ impl Gen<'_> {
                 doc.push("Write-only: not returned when the resource is read.".into());
             }
             describe_rules(&rules, &mut doc, "");
+            if let Ty::StrEnum(_) = &ty {
+                doc.push(
+                    "One of the values the registry schema lists (too many for a Rust enum; \
+                     checked at synth)."
+                        .into(),
+                );
+            }
             fields.push(Field {
                 json: pname.clone(),
                 rust,
@@ -723,29 +745,6 @@ impl Gen<'_> {
     }
 }
 
-/// Schema patterns are written for Python's `re` (cfn-lint); `\\Z` (end of input) is
-/// `\\z` in the `regex` crate. Other differences make the pattern fail to compile, and it
-/// is skipped.
-pub fn translate_pattern(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    let mut chars = p.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('Z') => out.push_str("\\z"),
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 fn names_of(v: &Json) -> Option<Vec<String>> {
     v.as_array()?
         .iter()
@@ -824,7 +823,7 @@ fn string_format(format: &str) -> Option<&'static str> {
 
 fn collect_named(ty: &Ty, out: &mut HashSet<String>) {
     match ty {
-        Ty::Named(n) => {
+        Ty::Named(n) | Ty::StrEnum(n) => {
             out.insert(n.clone());
         }
         Ty::List(t) | Ty::Map(t) => collect_named(t, out),
@@ -833,33 +832,30 @@ fn collect_named(ty: &Ty, out: &mut HashSet<String>) {
 }
 
 fn describe_rules(r: &Rules, doc: &mut Vec<String>, prefix: &str) {
-    if r.min_length.is_some() || r.max_length.is_some() {
-        doc.push(format!(
-            "{prefix}Length: {}..={} characters.",
-            r.min_length.map(|v| v.to_string()).unwrap_or_default(),
-            r.max_length.map(|v| v.to_string()).unwrap_or_default()
-        ));
+    match (r.min_length, r.max_length) {
+        (Some(min), Some(max)) => doc.push(format!("{prefix}Length: {min} to {max} characters.")),
+        (Some(min), None) => doc.push(format!("{prefix}Length: at least {min} characters.")),
+        (None, Some(max)) => doc.push(format!("{prefix}Length: at most {max} characters.")),
+        (None, None) => {}
     }
     if let Some(p) = &r.pattern {
         doc.push(format!("{prefix}Pattern: {}.", names::code(p)));
     }
-    if r.minimum.is_some() || r.maximum.is_some() {
-        doc.push(format!(
-            "{prefix}Range: {}..={}.",
-            r.minimum.map(|v| v.to_string()).unwrap_or_default(),
-            r.maximum.map(|v| v.to_string()).unwrap_or_default()
-        ));
+    match (r.minimum, r.maximum) {
+        (Some(min), Some(max)) => doc.push(format!("{prefix}Range: {min} to {max}.")),
+        (Some(min), None) => doc.push(format!("{prefix}Range: at least {min}.")),
+        (None, Some(max)) => doc.push(format!("{prefix}Range: at most {max}.")),
+        (None, None) => {}
     }
     if !r.int_enum.is_empty() {
         let v: Vec<String> = r.int_enum.iter().map(i64::to_string).collect();
         doc.push(format!("{prefix}One of: {}.", v.join(", ")));
     }
-    if r.min_items.is_some() || r.max_items.is_some() {
-        doc.push(format!(
-            "{prefix}Items: {}..={}.",
-            r.min_items.map(|v| v.to_string()).unwrap_or_default(),
-            r.max_items.map(|v| v.to_string()).unwrap_or_default()
-        ));
+    match (r.min_items, r.max_items) {
+        (Some(min), Some(max)) => doc.push(format!("{prefix}Items: {min} to {max}.")),
+        (Some(min), None) => doc.push(format!("{prefix}Items: at least {min}.")),
+        (None, Some(max)) => doc.push(format!("{prefix}Items: at most {max}.")),
+        (None, None) => {}
     }
     if let Some(f) = r.format {
         let what = match f {

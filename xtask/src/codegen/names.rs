@@ -12,8 +12,23 @@ const KEYWORDS: &[&str] = &[
 
 /// Type names the generated code uses unqualified; schema names equal to one are renamed.
 pub const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Value", "List", "Map", "String", "Vec", "Box", "Self", "Result",
-    "Ok", "Err", "Expr", "IndexMap",
+    "Option",
+    "Some",
+    "None",
+    "Value",
+    "List",
+    "Map",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Result",
+    "Ok",
+    "Err",
+    "Expr",
+    "IndexMap",
+    "Json",
+    "ToTemplate",
 ];
 
 /// `snake_case` field or method name, made a valid identifier.

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone)]
-pub struct Analyzer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Analyzer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Analyzer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Analyzer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AccessAnalyzer::Analyzer`.
+    Analyzer("AWS::AccessAnalyzer::Analyzer", AnalyzerProps)
 }
 
 impl Analyzer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AccessAnalyzer::Analyzer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AnalyzerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AnalyzerArn> {
         self.resource.ref_value()
@@ -82,556 +34,251 @@ impl Analyzer {
     pub fn attr_arn(&self) -> Value<ids::AnalyzerArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AnalyzerConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_analyzer_configuration(&self, value: impl Into<Value<AnalyzerConfiguration>>) {
+        self.resource
+            .set_property("AnalyzerConfiguration", value.into())
+    }
+
+    /// Replaces `AnalyzerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_analyzer_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AnalyzerName", value.into())
+    }
+
+    /// Replaces `ArchiveRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_archive_rules(&self, value: impl Into<Value<List<ArchiveRule>>>) {
+        self.resource.set_property("ArchiveRules", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone)]
-pub struct AnalyzerProps {
-    /// `AnalyzerConfiguration` (optional).
-    pub analyzer_configuration: Option<Value<AnalyzerConfiguration>>,
-    /// `AnalyzerName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_.-]*$`.
-    pub analyzer_name: Option<Value<String>>,
-    /// `ArchiveRules` (optional).
-    pub archive_rules: Option<Value<List<ArchiveRule>>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AccessAnalyzer::Analyzer`.
+    AnalyzerProps
 }
 
 impl AnalyzerProps {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            analyzer_configuration: None,
-            analyzer_name: None,
-            archive_rules: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(4, "Type", type_.into().to_template()))
     }
-    /// Sets `AnalyzerConfiguration`.
-    pub fn analyzer_configuration(
-        mut self,
-        value: impl Into<Value<AnalyzerConfiguration>>,
-    ) -> Self {
-        self.analyzer_configuration = Some(value.into());
-        self
+    /// `AnalyzerConfiguration` (optional).
+    pub fn analyzer_configuration(self, value: impl Into<Value<AnalyzerConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AnalyzerConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AnalyzerName`.
-    pub fn analyzer_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.analyzer_name = Some(value.into());
-        self
+    /// `AnalyzerName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[A-Za-z][A-Za-z0-9_.-]*$`.
+    pub fn analyzer_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AnalyzerName", value.into().to_template()))
     }
-    /// Sets `ArchiveRules`.
-    pub fn archive_rules(mut self, value: impl Into<Value<List<ArchiveRule>>>) -> Self {
-        self.archive_rules = Some(value.into());
-        self
+    /// `ArchiveRules` (optional).
+    pub fn archive_rules(self, value: impl Into<Value<List<ArchiveRule>>>) -> Self {
+        Self(self.0.with(2, "ArchiveRules", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AnalyzerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.analyzer_configuration {
-            m.insert("AnalyzerConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.analyzer_name {
-            m.insert("AnalyzerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.archive_rules {
-            m.insert("ArchiveRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AnalyzerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.analyzer_configuration
-            .check(&path.field("AnalyzerConfiguration"), &Rules::NONE, out);
-        self.analyzer_name.check(
-            &path.field("AnalyzerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[A-Za-z][A-Za-z0-9_.-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.archive_rules
-            .check(&path.field("ArchiveRules"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AnalyzerProps);
-
-/// Property type `AnalyzerConfiguration` of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone, Default)]
-pub struct AnalyzerConfiguration {
-    /// `InternalAccessConfiguration` (optional).
-    pub internal_access_configuration: Option<Value<InternalAccessConfiguration>>,
-    /// `UnusedAccessConfiguration` (optional).
-    pub unused_access_configuration: Option<Value<UnusedAccessConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AnalyzerConfiguration` of `AWS::AccessAnalyzer::Analyzer`.
+    AnalyzerConfiguration(default)
 }
 
 impl AnalyzerConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            internal_access_configuration: None,
-            unused_access_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InternalAccessConfiguration`.
+    /// `InternalAccessConfiguration` (optional).
     pub fn internal_access_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InternalAccessConfiguration>>,
     ) -> Self {
-        self.internal_access_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "InternalAccessConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `UnusedAccessConfiguration`.
+    /// `UnusedAccessConfiguration` (optional).
     pub fn unused_access_configuration(
-        mut self,
+        self,
         value: impl Into<Value<UnusedAccessConfiguration>>,
     ) -> Self {
-        self.unused_access_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "UnusedAccessConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AnalyzerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.internal_access_configuration {
-            m.insert("InternalAccessConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unused_access_configuration {
-            m.insert("UnusedAccessConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AnalyzerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.internal_access_configuration.check(
-            &path.field("InternalAccessConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.unused_access_configuration.check(
-            &path.field("UnusedAccessConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AnalyzerConfiguration);
-
-/// Property type `InternalAccessConfiguration` of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone, Default)]
-pub struct InternalAccessConfiguration {
-    /// `InternalAccessAnalysisRule` (optional).
-    pub internal_access_analysis_rule: Option<Value<InternalAccessAnalysisRule>>,
+crate::l1_struct! {
+    /// Property type `InternalAccessConfiguration` of `AWS::AccessAnalyzer::Analyzer`.
+    InternalAccessConfiguration(default)
 }
 
 impl InternalAccessConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            internal_access_analysis_rule: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InternalAccessAnalysisRule`.
+    /// `InternalAccessAnalysisRule` (optional).
     pub fn internal_access_analysis_rule(
-        mut self,
+        self,
         value: impl Into<Value<InternalAccessAnalysisRule>>,
     ) -> Self {
-        self.internal_access_analysis_rule = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "InternalAccessAnalysisRule", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InternalAccessConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.internal_access_analysis_rule {
-            m.insert("InternalAccessAnalysisRule".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InternalAccessConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.internal_access_analysis_rule.check(
-            &path.field("InternalAccessAnalysisRule"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InternalAccessConfiguration);
-
-/// Property type `InternalAccessAnalysisRule` of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone, Default)]
-pub struct InternalAccessAnalysisRule {
-    /// `Inclusions` (optional).
-    pub inclusions: Option<Value<List<InternalAccessAnalysisRuleCriteria>>>,
+crate::l1_struct! {
+    /// Property type `InternalAccessAnalysisRule` of `AWS::AccessAnalyzer::Analyzer`.
+    InternalAccessAnalysisRule(default)
 }
 
 impl InternalAccessAnalysisRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { inclusions: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Inclusions`.
+    /// `Inclusions` (optional).
     pub fn inclusions(
-        mut self,
+        self,
         value: impl Into<Value<List<InternalAccessAnalysisRuleCriteria>>>,
     ) -> Self {
-        self.inclusions = Some(value.into());
-        self
+        Self(self.0.with(0, "Inclusions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InternalAccessAnalysisRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.inclusions {
-            m.insert("Inclusions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InternalAccessAnalysisRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.inclusions
-            .check(&path.field("Inclusions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InternalAccessAnalysisRule);
-
-/// Property type `InternalAccessAnalysisRuleCriteria` of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone, Default)]
-pub struct InternalAccessAnalysisRuleCriteria {
-    /// `AccountIds` (optional).
-    pub account_ids: Option<Value<List<String>>>,
-    /// `ResourceArns` (optional).
-    pub resource_arns: Option<Value<List<String>>>,
-    /// `ResourceTypes` (optional).
-    pub resource_types: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `InternalAccessAnalysisRuleCriteria` of `AWS::AccessAnalyzer::Analyzer`.
+    InternalAccessAnalysisRuleCriteria(default)
 }
 
 impl InternalAccessAnalysisRuleCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_ids: None,
-            resource_arns: None,
-            resource_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountIds`.
-    pub fn account_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.account_ids = Some(value.into());
-        self
+    /// `AccountIds` (optional).
+    pub fn account_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AccountIds", value.into().to_template()))
     }
-    /// Sets `ResourceArns`.
-    pub fn resource_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_arns = Some(value.into());
-        self
+    /// `ResourceArns` (optional).
+    pub fn resource_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "ResourceArns", value.into().to_template()))
     }
-    /// Sets `ResourceTypes`.
-    pub fn resource_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_types = Some(value.into());
-        self
+    /// `ResourceTypes` (optional).
+    pub fn resource_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "ResourceTypes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InternalAccessAnalysisRuleCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_ids {
-            m.insert("AccountIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_arns {
-            m.insert("ResourceArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_types {
-            m.insert("ResourceTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InternalAccessAnalysisRuleCriteria {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InternalAccessAnalysisRuleCriteria);
-
-/// Property type `UnusedAccessConfiguration` of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone, Default)]
-pub struct UnusedAccessConfiguration {
-    /// `AnalysisRule` (optional).
-    pub analysis_rule: Option<Value<AnalysisRule>>,
-    /// `UnusedAccessAge` (optional).
-    /// Range: 1..=365.
-    pub unused_access_age: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `UnusedAccessConfiguration` of `AWS::AccessAnalyzer::Analyzer`.
+    UnusedAccessConfiguration(default)
 }
 
 impl UnusedAccessConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            analysis_rule: None,
-            unused_access_age: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AnalysisRule`.
-    pub fn analysis_rule(mut self, value: impl Into<Value<AnalysisRule>>) -> Self {
-        self.analysis_rule = Some(value.into());
-        self
+    /// `AnalysisRule` (optional).
+    pub fn analysis_rule(self, value: impl Into<Value<AnalysisRule>>) -> Self {
+        Self(self.0.with(0, "AnalysisRule", value.into().to_template()))
     }
-    /// Sets `UnusedAccessAge`.
-    pub fn unused_access_age(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.unused_access_age = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UnusedAccessConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.analysis_rule {
-            m.insert("AnalysisRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unused_access_age {
-            m.insert("UnusedAccessAge".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UnusedAccessAge` (optional).
+    /// Range: 1 to 365.
+    pub fn unused_access_age(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "UnusedAccessAge", value.into().to_template()),
+        )
     }
 }
 
-impl Check for UnusedAccessConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.analysis_rule
-            .check(&path.field("AnalysisRule"), &Rules::NONE, out);
-        self.unused_access_age.check(
-            &path.field("UnusedAccessAge"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(365.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UnusedAccessConfiguration);
-
-/// Property type `AnalysisRule` of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone, Default)]
-pub struct AnalysisRule {
-    /// `Exclusions` (optional).
-    pub exclusions: Option<Value<List<AnalysisRuleCriteria>>>,
+crate::l1_struct! {
+    /// Property type `AnalysisRule` of `AWS::AccessAnalyzer::Analyzer`.
+    AnalysisRule(default)
 }
 
 impl AnalysisRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { exclusions: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exclusions`.
-    pub fn exclusions(mut self, value: impl Into<Value<List<AnalysisRuleCriteria>>>) -> Self {
-        self.exclusions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnalysisRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclusions {
-            m.insert("Exclusions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Exclusions` (optional).
+    pub fn exclusions(self, value: impl Into<Value<List<AnalysisRuleCriteria>>>) -> Self {
+        Self(self.0.with(0, "Exclusions", value.into().to_template()))
     }
 }
 
-impl Check for AnalysisRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclusions
-            .check(&path.field("Exclusions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AnalysisRule);
-
-/// Property type `AnalysisRuleCriteria` of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone, Default)]
-pub struct AnalysisRuleCriteria {
-    /// `AccountIds` (optional).
-    pub account_ids: Option<Value<List<String>>>,
-    /// `ResourceTags` (optional).
-    pub resource_tags: Option<Value<List<List<Tag>>>>,
+crate::l1_struct! {
+    /// Property type `AnalysisRuleCriteria` of `AWS::AccessAnalyzer::Analyzer`.
+    AnalysisRuleCriteria(default)
 }
 
 impl AnalysisRuleCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_ids: None,
-            resource_tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountIds`.
-    pub fn account_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.account_ids = Some(value.into());
-        self
+    /// `AccountIds` (optional).
+    pub fn account_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AccountIds", value.into().to_template()))
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<List<Tag>>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    pub fn resource_tags(self, value: impl Into<Value<List<List<Tag>>>>) -> Self {
+        Self(self.0.with(1, "ResourceTags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AnalysisRuleCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_ids {
-            m.insert("AccountIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AnalysisRuleCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_tags
-            .check(&path.field("ResourceTags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AnalysisRuleCriteria);
-
-/// Property type `Tag` of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=255 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::AccessAnalyzer::Analyzer`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ArchiveRule` of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone)]
-pub struct ArchiveRule {
-    /// `Filter` (required).
-    /// Items: 1..=.
-    pub filter: Value<List<Filter>>,
-    /// `RuleName` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_.-]*$`.
-    pub rule_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ArchiveRule` of `AWS::AccessAnalyzer::Analyzer`.
+    ArchiveRule
 }
 
 impl ArchiveRule {
@@ -640,117 +287,38 @@ impl ArchiveRule {
         filter: impl Into<Value<List<Filter>>>,
         rule_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            filter: filter.into(),
-            rule_name: rule_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Filter", filter.into().to_template())
+                .with(1, "RuleName", rule_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ArchiveRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        m.insert("RuleName".to_owned(), self.rule_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArchiveRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(
-            &path.field("Filter"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[A-Za-z][A-Za-z0-9_.-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ArchiveRule);
-
-/// Property type `Filter` of `AWS::AccessAnalyzer::Analyzer`.
-#[derive(Debug, Clone)]
-pub struct Filter {
-    /// `Contains` (optional).
-    pub contains: Option<Value<List<String>>>,
-    /// `Eq` (optional).
-    pub eq: Option<Value<List<String>>>,
-    /// `Exists` (optional).
-    pub exists: Option<Value<bool>>,
-    /// `Neq` (optional).
-    pub neq: Option<Value<List<String>>>,
-    /// `Property` (required).
-    pub property: Value<String>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::AccessAnalyzer::Analyzer`.
+    Filter
 }
 
 impl Filter {
     /// The required properties: `Property`.
     pub fn new(property: impl Into<Value<String>>) -> Self {
-        Self {
-            contains: None,
-            eq: None,
-            exists: None,
-            neq: None,
-            property: property.into(),
-        }
+        Self(crate::Properties::new().with(4, "Property", property.into().to_template()))
     }
-    /// Sets `Contains`.
-    pub fn contains(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.contains = Some(value.into());
-        self
+    /// `Contains` (optional).
+    pub fn contains(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Contains", value.into().to_template()))
     }
-    /// Sets `Eq`.
-    pub fn eq(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.eq = Some(value.into());
-        self
+    /// `Eq` (optional).
+    pub fn eq(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Eq", value.into().to_template()))
     }
-    /// Sets `Exists`.
-    pub fn exists(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exists = Some(value.into());
-        self
+    /// `Exists` (optional).
+    pub fn exists(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Exists", value.into().to_template()))
     }
-    /// Sets `Neq`.
-    pub fn neq(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.neq = Some(value.into());
-        self
+    /// `Neq` (optional).
+    pub fn neq(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Neq", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contains {
-            m.insert("Contains".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.eq {
-            m.insert("Eq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exists {
-            m.insert("Exists".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.neq {
-            m.insert("Neq".to_owned(), v.to_template());
-        }
-        m.insert("Property".to_owned(), self.property.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Filter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Filter);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Certificate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Certificate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Certificate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Certificate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ACMPCA::Certificate`.
+    Certificate("AWS::ACMPCA::Certificate", CertificateProps)
 }
 
 impl Certificate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ACMPCA::Certificate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CertificateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -82,39 +34,56 @@ impl Certificate {
     pub fn attr_certificate(&self) -> Value<String> {
         self.resource.get_att("Certificate")
     }
+
+    /// Replaces `ApiPassthrough` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_passthrough(&self, value: impl Into<Value<ApiPassthrough>>) {
+        self.resource.set_property("ApiPassthrough", value.into())
+    }
+
+    /// Replaces `CertificateAuthorityArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_authority_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateAuthorityArn", value.into())
+    }
+
+    /// Replaces `CertificateSigningRequest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_signing_request(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateSigningRequest", value.into())
+    }
+
+    /// Replaces `SigningAlgorithm` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signing_algorithm(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SigningAlgorithm", value.into())
+    }
+
+    /// Replaces `TemplateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateArn", value.into())
+    }
+
+    /// Replaces `Validity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validity(&self, value: impl Into<Value<Validity>>) {
+        self.resource.set_property("Validity", value.into())
+    }
+
+    /// Replaces `ValidityNotBefore` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validity_not_before(&self, value: impl Into<Value<Validity>>) {
+        self.resource
+            .set_property("ValidityNotBefore", value.into())
+    }
 }
 
-/// Properties of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone)]
-pub struct CertificateProps {
-    /// `ApiPassthrough` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub api_passthrough: Option<Value<ApiPassthrough>>,
-    /// `CertificateAuthorityArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_authority_arn: Value<String>,
-    /// `CertificateSigningRequest` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..= characters.
-    pub certificate_signing_request: Value<String>,
-    /// `SigningAlgorithm` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub signing_algorithm: Value<String>,
-    /// `TemplateArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub template_arn: Option<Value<String>>,
-    /// `Validity` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub validity: Value<Validity>,
-    /// `ValidityNotBefore` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub validity_not_before: Option<Value<Validity>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ACMPCA::Certificate`.
+    CertificateProps
 }
 
 impl CertificateProps {
@@ -125,285 +94,135 @@ impl CertificateProps {
         signing_algorithm: impl Into<Value<String>>,
         validity: impl Into<Value<Validity>>,
     ) -> Self {
-        Self {
-            api_passthrough: None,
-            certificate_authority_arn: certificate_authority_arn.into(),
-            certificate_signing_request: certificate_signing_request.into(),
-            signing_algorithm: signing_algorithm.into(),
-            template_arn: None,
-            validity: validity.into(),
-            validity_not_before: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "CertificateAuthorityArn",
+                    certificate_authority_arn.into().to_template(),
+                )
+                .with(
+                    2,
+                    "CertificateSigningRequest",
+                    certificate_signing_request.into().to_template(),
+                )
+                .with(
+                    3,
+                    "SigningAlgorithm",
+                    signing_algorithm.into().to_template(),
+                )
+                .with(5, "Validity", validity.into().to_template()),
+        )
     }
-    /// Sets `ApiPassthrough`.
-    pub fn api_passthrough(mut self, value: impl Into<Value<ApiPassthrough>>) -> Self {
-        self.api_passthrough = Some(value.into());
-        self
+    /// `ApiPassthrough` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn api_passthrough(self, value: impl Into<Value<ApiPassthrough>>) -> Self {
+        Self(self.0.with(0, "ApiPassthrough", value.into().to_template()))
     }
-    /// Sets `TemplateArn`.
-    pub fn template_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_arn = Some(value.into());
-        self
+    /// `TemplateArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn template_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "TemplateArn", value.into().to_template()))
     }
-    /// Sets `ValidityNotBefore`.
-    pub fn validity_not_before(mut self, value: impl Into<Value<Validity>>) -> Self {
-        self.validity_not_before = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_passthrough {
-            m.insert("ApiPassthrough".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CertificateAuthorityArn".to_owned(),
-            self.certificate_authority_arn.to_template(),
-        );
-        m.insert(
-            "CertificateSigningRequest".to_owned(),
-            self.certificate_signing_request.to_template(),
-        );
-        m.insert(
-            "SigningAlgorithm".to_owned(),
-            self.signing_algorithm.to_template(),
-        );
-        if let Some(v) = &self.template_arn {
-            m.insert("TemplateArn".to_owned(), v.to_template());
-        }
-        m.insert("Validity".to_owned(), self.validity.to_template());
-        if let Some(v) = &self.validity_not_before {
-            m.insert("ValidityNotBefore".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidityNotBefore` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn validity_not_before(self, value: impl Into<Value<Validity>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ValidityNotBefore", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CertificateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_passthrough
-            .check(&path.field("ApiPassthrough"), &Rules::NONE, out);
-        self.certificate_signing_request.check(
-            &path.field("CertificateSigningRequest"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.validity
-            .check(&path.field("Validity"), &Rules::NONE, out);
-        self.validity_not_before
-            .check(&path.field("ValidityNotBefore"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CertificateProps);
-
-/// Property type `ApiPassthrough` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone, Default)]
-pub struct ApiPassthrough {
-    /// `Extensions` (optional).
-    pub extensions: Option<Value<Extensions>>,
-    /// `Subject` (optional).
-    pub subject: Option<Value<Subject>>,
+crate::l1_struct! {
+    /// Property type `ApiPassthrough` of `AWS::ACMPCA::Certificate`.
+    ApiPassthrough(default)
 }
 
 impl ApiPassthrough {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            extensions: None,
-            subject: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Extensions`.
-    pub fn extensions(mut self, value: impl Into<Value<Extensions>>) -> Self {
-        self.extensions = Some(value.into());
-        self
+    /// `Extensions` (optional).
+    pub fn extensions(self, value: impl Into<Value<Extensions>>) -> Self {
+        Self(self.0.with(0, "Extensions", value.into().to_template()))
     }
-    /// Sets `Subject`.
-    pub fn subject(mut self, value: impl Into<Value<Subject>>) -> Self {
-        self.subject = Some(value.into());
-        self
+    /// `Subject` (optional).
+    pub fn subject(self, value: impl Into<Value<Subject>>) -> Self {
+        Self(self.0.with(1, "Subject", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApiPassthrough {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.extensions {
-            m.insert("Extensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subject {
-            m.insert("Subject".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiPassthrough {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.extensions
-            .check(&path.field("Extensions"), &Rules::NONE, out);
-        self.subject
-            .check(&path.field("Subject"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApiPassthrough);
-
-/// Property type `Extensions` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone, Default)]
-pub struct Extensions {
-    /// `CertificatePolicies` (optional).
-    pub certificate_policies: Option<Value<List<PolicyInformation>>>,
-    /// `CustomExtensions` (optional).
-    pub custom_extensions: Option<Value<List<CustomExtension>>>,
-    /// `ExtendedKeyUsage` (optional).
-    pub extended_key_usage: Option<Value<List<ExtendedKeyUsage>>>,
-    /// `KeyUsage` (optional).
-    pub key_usage: Option<Value<KeyUsage>>,
-    /// `SubjectAlternativeNames` (optional).
-    pub subject_alternative_names: Option<Value<List<GeneralName>>>,
+crate::l1_struct! {
+    /// Property type `Extensions` of `AWS::ACMPCA::Certificate`.
+    Extensions(default)
 }
 
 impl Extensions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_policies: None,
-            custom_extensions: None,
-            extended_key_usage: None,
-            key_usage: None,
-            subject_alternative_names: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificatePolicies`.
-    pub fn certificate_policies(
-        mut self,
-        value: impl Into<Value<List<PolicyInformation>>>,
-    ) -> Self {
-        self.certificate_policies = Some(value.into());
-        self
+    /// `CertificatePolicies` (optional).
+    pub fn certificate_policies(self, value: impl Into<Value<List<PolicyInformation>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificatePolicies", value.into().to_template()),
+        )
     }
-    /// Sets `CustomExtensions`.
-    pub fn custom_extensions(mut self, value: impl Into<Value<List<CustomExtension>>>) -> Self {
-        self.custom_extensions = Some(value.into());
-        self
+    /// `CustomExtensions` (optional).
+    pub fn custom_extensions(self, value: impl Into<Value<List<CustomExtension>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomExtensions", value.into().to_template()),
+        )
     }
-    /// Sets `ExtendedKeyUsage`.
-    pub fn extended_key_usage(mut self, value: impl Into<Value<List<ExtendedKeyUsage>>>) -> Self {
-        self.extended_key_usage = Some(value.into());
-        self
+    /// `ExtendedKeyUsage` (optional).
+    pub fn extended_key_usage(self, value: impl Into<Value<List<ExtendedKeyUsage>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExtendedKeyUsage", value.into().to_template()),
+        )
     }
-    /// Sets `KeyUsage`.
-    pub fn key_usage(mut self, value: impl Into<Value<KeyUsage>>) -> Self {
-        self.key_usage = Some(value.into());
-        self
+    /// `KeyUsage` (optional).
+    pub fn key_usage(self, value: impl Into<Value<KeyUsage>>) -> Self {
+        Self(self.0.with(3, "KeyUsage", value.into().to_template()))
     }
-    /// Sets `SubjectAlternativeNames`.
-    pub fn subject_alternative_names(mut self, value: impl Into<Value<List<GeneralName>>>) -> Self {
-        self.subject_alternative_names = Some(value.into());
-        self
+    /// `SubjectAlternativeNames` (optional).
+    pub fn subject_alternative_names(self, value: impl Into<Value<List<GeneralName>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SubjectAlternativeNames", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Extensions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_policies {
-            m.insert("CertificatePolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_extensions {
-            m.insert("CustomExtensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extended_key_usage {
-            m.insert("ExtendedKeyUsage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_usage {
-            m.insert("KeyUsage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subject_alternative_names {
-            m.insert("SubjectAlternativeNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Extensions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_policies
-            .check(&path.field("CertificatePolicies"), &Rules::NONE, out);
-        self.custom_extensions
-            .check(&path.field("CustomExtensions"), &Rules::NONE, out);
-        self.extended_key_usage
-            .check(&path.field("ExtendedKeyUsage"), &Rules::NONE, out);
-        self.key_usage
-            .check(&path.field("KeyUsage"), &Rules::NONE, out);
-        self.subject_alternative_names.check(
-            &path.field("SubjectAlternativeNames"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Extensions);
-
-/// Property type `PolicyInformation` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone)]
-pub struct PolicyInformation {
-    /// `CertPolicyId` (required).
-    pub cert_policy_id: Value<String>,
-    /// `PolicyQualifiers` (optional).
-    pub policy_qualifiers: Option<Value<List<PolicyQualifierInfo>>>,
+crate::l1_struct! {
+    /// Property type `PolicyInformation` of `AWS::ACMPCA::Certificate`.
+    PolicyInformation
 }
 
 impl PolicyInformation {
     /// The required properties: `CertPolicyId`.
     pub fn new(cert_policy_id: impl Into<Value<String>>) -> Self {
-        Self {
-            cert_policy_id: cert_policy_id.into(),
-            policy_qualifiers: None,
-        }
+        Self(crate::Properties::new().with(0, "CertPolicyId", cert_policy_id.into().to_template()))
     }
-    /// Sets `PolicyQualifiers`.
-    pub fn policy_qualifiers(mut self, value: impl Into<Value<List<PolicyQualifierInfo>>>) -> Self {
-        self.policy_qualifiers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyInformation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CertPolicyId".to_owned(), self.cert_policy_id.to_template());
-        if let Some(v) = &self.policy_qualifiers {
-            m.insert("PolicyQualifiers".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PolicyQualifiers` (optional).
+    pub fn policy_qualifiers(self, value: impl Into<Value<List<PolicyQualifierInfo>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PolicyQualifiers", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PolicyInformation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_qualifiers
-            .check(&path.field("PolicyQualifiers"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyInformation);
-
-/// Property type `PolicyQualifierInfo` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone)]
-pub struct PolicyQualifierInfo {
-    /// `PolicyQualifierId` (required).
-    pub policy_qualifier_id: Value<String>,
-    /// `Qualifier` (required).
-    pub qualifier: Value<Qualifier>,
+crate::l1_struct! {
+    /// Property type `PolicyQualifierInfo` of `AWS::ACMPCA::Certificate`.
+    PolicyQualifierInfo
 }
 
 impl PolicyQualifierInfo {
@@ -412,73 +231,33 @@ impl PolicyQualifierInfo {
         policy_qualifier_id: impl Into<Value<String>>,
         qualifier: impl Into<Value<Qualifier>>,
     ) -> Self {
-        Self {
-            policy_qualifier_id: policy_qualifier_id.into(),
-            qualifier: qualifier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "PolicyQualifierId",
+                    policy_qualifier_id.into().to_template(),
+                )
+                .with(1, "Qualifier", qualifier.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PolicyQualifierInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyQualifierId".to_owned(),
-            self.policy_qualifier_id.to_template(),
-        );
-        m.insert("Qualifier".to_owned(), self.qualifier.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyQualifierInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.qualifier
-            .check(&path.field("Qualifier"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyQualifierInfo);
-
-/// Property type `Qualifier` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Qualifier {
-    /// `CpsUri` (required).
-    pub cps_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `Qualifier` of `AWS::ACMPCA::Certificate`.
+    Qualifier
 }
 
 impl Qualifier {
     /// The required properties: `CpsUri`.
     pub fn new(cps_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            cps_uri: cps_uri.into(),
-        }
+        Self(crate::Properties::new().with(0, "CpsUri", cps_uri.into().to_template()))
     }
 }
 
-impl ToTemplate for Qualifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CpsUri".to_owned(), self.cps_uri.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Qualifier {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Qualifier);
-
-/// Property type `CustomExtension` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone)]
-pub struct CustomExtension {
-    /// `Critical` (optional).
-    pub critical: Option<Value<bool>>,
-    /// `ObjectIdentifier` (required).
-    pub object_identifier: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomExtension` of `AWS::ACMPCA::Certificate`.
+    CustomExtension
 }
 
 impl CustomExtension {
@@ -487,538 +266,240 @@ impl CustomExtension {
         object_identifier: impl Into<Value<String>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            critical: None,
-            object_identifier: object_identifier.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ObjectIdentifier",
+                    object_identifier.into().to_template(),
+                )
+                .with(2, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `Critical`.
-    pub fn critical(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.critical = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomExtension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.critical {
-            m.insert("Critical".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ObjectIdentifier".to_owned(),
-            self.object_identifier.to_template(),
-        );
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+    /// `Critical` (optional).
+    pub fn critical(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Critical", value.into().to_template()))
     }
 }
 
-impl Check for CustomExtension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomExtension);
-
-/// Property type `ExtendedKeyUsage` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone, Default)]
-pub struct ExtendedKeyUsage {
-    /// `ExtendedKeyUsageObjectIdentifier` (optional).
-    pub extended_key_usage_object_identifier: Option<Value<String>>,
-    /// `ExtendedKeyUsageType` (optional).
-    pub extended_key_usage_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ExtendedKeyUsage` of `AWS::ACMPCA::Certificate`.
+    ExtendedKeyUsage(default)
 }
 
 impl ExtendedKeyUsage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            extended_key_usage_object_identifier: None,
-            extended_key_usage_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExtendedKeyUsageObjectIdentifier`.
-    pub fn extended_key_usage_object_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.extended_key_usage_object_identifier = Some(value.into());
-        self
+    /// `ExtendedKeyUsageObjectIdentifier` (optional).
+    pub fn extended_key_usage_object_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ExtendedKeyUsageObjectIdentifier",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExtendedKeyUsageType`.
-    pub fn extended_key_usage_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.extended_key_usage_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExtendedKeyUsage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.extended_key_usage_object_identifier {
-            m.insert(
-                "ExtendedKeyUsageObjectIdentifier".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.extended_key_usage_type {
-            m.insert("ExtendedKeyUsageType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ExtendedKeyUsageType` (optional).
+    pub fn extended_key_usage_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExtendedKeyUsageType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ExtendedKeyUsage {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExtendedKeyUsage);
-
-/// Property type `KeyUsage` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyUsage {
-    /// `CRLSign` (optional).
-    pub crl_sign: Option<Value<bool>>,
-    /// `DataEncipherment` (optional).
-    pub data_encipherment: Option<Value<bool>>,
-    /// `DecipherOnly` (optional).
-    pub decipher_only: Option<Value<bool>>,
-    /// `DigitalSignature` (optional).
-    pub digital_signature: Option<Value<bool>>,
-    /// `EncipherOnly` (optional).
-    pub encipher_only: Option<Value<bool>>,
-    /// `KeyAgreement` (optional).
-    pub key_agreement: Option<Value<bool>>,
-    /// `KeyCertSign` (optional).
-    pub key_cert_sign: Option<Value<bool>>,
-    /// `KeyEncipherment` (optional).
-    pub key_encipherment: Option<Value<bool>>,
-    /// `NonRepudiation` (optional).
-    pub non_repudiation: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `KeyUsage` of `AWS::ACMPCA::Certificate`.
+    KeyUsage(default)
 }
 
 impl KeyUsage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            crl_sign: None,
-            data_encipherment: None,
-            decipher_only: None,
-            digital_signature: None,
-            encipher_only: None,
-            key_agreement: None,
-            key_cert_sign: None,
-            key_encipherment: None,
-            non_repudiation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CRLSign`.
-    pub fn crl_sign(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.crl_sign = Some(value.into());
-        self
+    /// `CRLSign` (optional).
+    pub fn crl_sign(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CRLSign", value.into().to_template()))
     }
-    /// Sets `DataEncipherment`.
-    pub fn data_encipherment(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.data_encipherment = Some(value.into());
-        self
+    /// `DataEncipherment` (optional).
+    pub fn data_encipherment(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataEncipherment", value.into().to_template()),
+        )
     }
-    /// Sets `DecipherOnly`.
-    pub fn decipher_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.decipher_only = Some(value.into());
-        self
+    /// `DecipherOnly` (optional).
+    pub fn decipher_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "DecipherOnly", value.into().to_template()))
     }
-    /// Sets `DigitalSignature`.
-    pub fn digital_signature(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.digital_signature = Some(value.into());
-        self
+    /// `DigitalSignature` (optional).
+    pub fn digital_signature(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DigitalSignature", value.into().to_template()),
+        )
     }
-    /// Sets `EncipherOnly`.
-    pub fn encipher_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encipher_only = Some(value.into());
-        self
+    /// `EncipherOnly` (optional).
+    pub fn encipher_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "EncipherOnly", value.into().to_template()))
     }
-    /// Sets `KeyAgreement`.
-    pub fn key_agreement(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.key_agreement = Some(value.into());
-        self
+    /// `KeyAgreement` (optional).
+    pub fn key_agreement(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "KeyAgreement", value.into().to_template()))
     }
-    /// Sets `KeyCertSign`.
-    pub fn key_cert_sign(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.key_cert_sign = Some(value.into());
-        self
+    /// `KeyCertSign` (optional).
+    pub fn key_cert_sign(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "KeyCertSign", value.into().to_template()))
     }
-    /// Sets `KeyEncipherment`.
-    pub fn key_encipherment(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.key_encipherment = Some(value.into());
-        self
+    /// `KeyEncipherment` (optional).
+    pub fn key_encipherment(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "KeyEncipherment", value.into().to_template()),
+        )
     }
-    /// Sets `NonRepudiation`.
-    pub fn non_repudiation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.non_repudiation = Some(value.into());
-        self
+    /// `NonRepudiation` (optional).
+    pub fn non_repudiation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "NonRepudiation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KeyUsage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crl_sign {
-            m.insert("CRLSign".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_encipherment {
-            m.insert("DataEncipherment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.decipher_only {
-            m.insert("DecipherOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.digital_signature {
-            m.insert("DigitalSignature".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encipher_only {
-            m.insert("EncipherOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_agreement {
-            m.insert("KeyAgreement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_cert_sign {
-            m.insert("KeyCertSign".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_encipherment {
-            m.insert("KeyEncipherment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.non_repudiation {
-            m.insert("NonRepudiation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeyUsage {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyUsage);
-
-/// Property type `GeneralName` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone, Default)]
-pub struct GeneralName {
-    /// `DirectoryName` (optional).
-    pub directory_name: Option<Value<Subject>>,
-    /// `DnsName` (optional).
-    pub dns_name: Option<Value<String>>,
-    /// `EdiPartyName` (optional).
-    pub edi_party_name: Option<Value<EdiPartyName>>,
-    /// `IpAddress` (optional).
-    pub ip_address: Option<Value<String>>,
-    /// `OtherName` (optional).
-    pub other_name: Option<Value<OtherName>>,
-    /// `RegisteredId` (optional).
-    pub registered_id: Option<Value<String>>,
-    /// `Rfc822Name` (optional).
-    pub rfc822_name: Option<Value<String>>,
-    /// `UniformResourceIdentifier` (optional).
-    pub uniform_resource_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GeneralName` of `AWS::ACMPCA::Certificate`.
+    GeneralName(default)
 }
 
 impl GeneralName {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            directory_name: None,
-            dns_name: None,
-            edi_party_name: None,
-            ip_address: None,
-            other_name: None,
-            registered_id: None,
-            rfc822_name: None,
-            uniform_resource_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DirectoryName`.
-    pub fn directory_name(mut self, value: impl Into<Value<Subject>>) -> Self {
-        self.directory_name = Some(value.into());
-        self
+    /// `DirectoryName` (optional).
+    pub fn directory_name(self, value: impl Into<Value<Subject>>) -> Self {
+        Self(self.0.with(0, "DirectoryName", value.into().to_template()))
     }
-    /// Sets `DnsName`.
-    pub fn dns_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dns_name = Some(value.into());
-        self
+    /// `DnsName` (optional).
+    pub fn dns_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DnsName", value.into().to_template()))
     }
-    /// Sets `EdiPartyName`.
-    pub fn edi_party_name(mut self, value: impl Into<Value<EdiPartyName>>) -> Self {
-        self.edi_party_name = Some(value.into());
-        self
+    /// `EdiPartyName` (optional).
+    pub fn edi_party_name(self, value: impl Into<Value<EdiPartyName>>) -> Self {
+        Self(self.0.with(2, "EdiPartyName", value.into().to_template()))
     }
-    /// Sets `IpAddress`.
-    pub fn ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_address = Some(value.into());
-        self
+    /// `IpAddress` (optional).
+    pub fn ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "IpAddress", value.into().to_template()))
     }
-    /// Sets `OtherName`.
-    pub fn other_name(mut self, value: impl Into<Value<OtherName>>) -> Self {
-        self.other_name = Some(value.into());
-        self
+    /// `OtherName` (optional).
+    pub fn other_name(self, value: impl Into<Value<OtherName>>) -> Self {
+        Self(self.0.with(4, "OtherName", value.into().to_template()))
     }
-    /// Sets `RegisteredId`.
-    pub fn registered_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.registered_id = Some(value.into());
-        self
+    /// `RegisteredId` (optional).
+    pub fn registered_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "RegisteredId", value.into().to_template()))
     }
-    /// Sets `Rfc822Name`.
-    pub fn rfc822_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rfc822_name = Some(value.into());
-        self
+    /// `Rfc822Name` (optional).
+    pub fn rfc822_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Rfc822Name", value.into().to_template()))
     }
-    /// Sets `UniformResourceIdentifier`.
-    pub fn uniform_resource_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uniform_resource_identifier = Some(value.into());
-        self
+    /// `UniformResourceIdentifier` (optional).
+    pub fn uniform_resource_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "UniformResourceIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GeneralName {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.directory_name {
-            m.insert("DirectoryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_name {
-            m.insert("DnsName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.edi_party_name {
-            m.insert("EdiPartyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address {
-            m.insert("IpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.other_name {
-            m.insert("OtherName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.registered_id {
-            m.insert("RegisteredId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rfc822_name {
-            m.insert("Rfc822Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uniform_resource_identifier {
-            m.insert("UniformResourceIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GeneralName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.directory_name
-            .check(&path.field("DirectoryName"), &Rules::NONE, out);
-        self.edi_party_name
-            .check(&path.field("EdiPartyName"), &Rules::NONE, out);
-        self.other_name
-            .check(&path.field("OtherName"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GeneralName);
-
-/// Property type `Subject` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone, Default)]
-pub struct Subject {
-    /// `CommonName` (optional).
-    pub common_name: Option<Value<String>>,
-    /// `Country` (optional).
-    pub country: Option<Value<String>>,
-    /// `CustomAttributes` (optional).
-    pub custom_attributes: Option<Value<List<CustomAttribute>>>,
-    /// `DistinguishedNameQualifier` (optional).
-    pub distinguished_name_qualifier: Option<Value<String>>,
-    /// `GenerationQualifier` (optional).
-    pub generation_qualifier: Option<Value<String>>,
-    /// `GivenName` (optional).
-    pub given_name: Option<Value<String>>,
-    /// `Initials` (optional).
-    pub initials: Option<Value<String>>,
-    /// `Locality` (optional).
-    pub locality: Option<Value<String>>,
-    /// `Organization` (optional).
-    pub organization: Option<Value<String>>,
-    /// `OrganizationalUnit` (optional).
-    pub organizational_unit: Option<Value<String>>,
-    /// `Pseudonym` (optional).
-    pub pseudonym: Option<Value<String>>,
-    /// `SerialNumber` (optional).
-    pub serial_number: Option<Value<String>>,
-    /// `State` (optional).
-    pub state: Option<Value<String>>,
-    /// `Surname` (optional).
-    pub surname: Option<Value<String>>,
-    /// `Title` (optional).
-    pub title: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Subject` of `AWS::ACMPCA::Certificate`.
+    Subject(default)
 }
 
 impl Subject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            common_name: None,
-            country: None,
-            custom_attributes: None,
-            distinguished_name_qualifier: None,
-            generation_qualifier: None,
-            given_name: None,
-            initials: None,
-            locality: None,
-            organization: None,
-            organizational_unit: None,
-            pseudonym: None,
-            serial_number: None,
-            state: None,
-            surname: None,
-            title: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CommonName`.
-    pub fn common_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.common_name = Some(value.into());
-        self
+    /// `CommonName` (optional).
+    pub fn common_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CommonName", value.into().to_template()))
     }
-    /// Sets `Country`.
-    pub fn country(mut self, value: impl Into<Value<String>>) -> Self {
-        self.country = Some(value.into());
-        self
+    /// `Country` (optional).
+    pub fn country(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Country", value.into().to_template()))
     }
-    /// Sets `CustomAttributes`.
-    pub fn custom_attributes(mut self, value: impl Into<Value<List<CustomAttribute>>>) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
+    /// `CustomAttributes` (optional).
+    pub fn custom_attributes(self, value: impl Into<Value<List<CustomAttribute>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `DistinguishedNameQualifier`.
-    pub fn distinguished_name_qualifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.distinguished_name_qualifier = Some(value.into());
-        self
+    /// `DistinguishedNameQualifier` (optional).
+    pub fn distinguished_name_qualifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DistinguishedNameQualifier", value.into().to_template()),
+        )
     }
-    /// Sets `GenerationQualifier`.
-    pub fn generation_qualifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.generation_qualifier = Some(value.into());
-        self
+    /// `GenerationQualifier` (optional).
+    pub fn generation_qualifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "GenerationQualifier", value.into().to_template()),
+        )
     }
-    /// Sets `GivenName`.
-    pub fn given_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.given_name = Some(value.into());
-        self
+    /// `GivenName` (optional).
+    pub fn given_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "GivenName", value.into().to_template()))
     }
-    /// Sets `Initials`.
-    pub fn initials(mut self, value: impl Into<Value<String>>) -> Self {
-        self.initials = Some(value.into());
-        self
+    /// `Initials` (optional).
+    pub fn initials(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Initials", value.into().to_template()))
     }
-    /// Sets `Locality`.
-    pub fn locality(mut self, value: impl Into<Value<String>>) -> Self {
-        self.locality = Some(value.into());
-        self
+    /// `Locality` (optional).
+    pub fn locality(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Locality", value.into().to_template()))
     }
-    /// Sets `Organization`.
-    pub fn organization(mut self, value: impl Into<Value<String>>) -> Self {
-        self.organization = Some(value.into());
-        self
+    /// `Organization` (optional).
+    pub fn organization(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Organization", value.into().to_template()))
     }
-    /// Sets `OrganizationalUnit`.
-    pub fn organizational_unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.organizational_unit = Some(value.into());
-        self
+    /// `OrganizationalUnit` (optional).
+    pub fn organizational_unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "OrganizationalUnit", value.into().to_template()),
+        )
     }
-    /// Sets `Pseudonym`.
-    pub fn pseudonym(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pseudonym = Some(value.into());
-        self
+    /// `Pseudonym` (optional).
+    pub fn pseudonym(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Pseudonym", value.into().to_template()))
     }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.serial_number = Some(value.into());
-        self
+    /// `SerialNumber` (optional).
+    pub fn serial_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "SerialNumber", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "State", value.into().to_template()))
     }
-    /// Sets `Surname`.
-    pub fn surname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.surname = Some(value.into());
-        self
+    /// `Surname` (optional).
+    pub fn surname(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "Surname", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Title", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Subject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.common_name {
-            m.insert("CommonName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.country {
-            m.insert("Country".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_attributes {
-            m.insert("CustomAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.distinguished_name_qualifier {
-            m.insert("DistinguishedNameQualifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generation_qualifier {
-            m.insert("GenerationQualifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.given_name {
-            m.insert("GivenName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.initials {
-            m.insert("Initials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.locality {
-            m.insert("Locality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organization {
-            m.insert("Organization".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organizational_unit {
-            m.insert("OrganizationalUnit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pseudonym {
-            m.insert("Pseudonym".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serial_number {
-            m.insert("SerialNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.surname {
-            m.insert("Surname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Subject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_attributes
-            .check(&path.field("CustomAttributes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Subject);
-
-/// Property type `CustomAttribute` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone)]
-pub struct CustomAttribute {
-    /// `ObjectIdentifier` (required).
-    pub object_identifier: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomAttribute` of `AWS::ACMPCA::Certificate`.
+    CustomAttribute
 }
 
 impl CustomAttribute {
@@ -1027,38 +508,21 @@ impl CustomAttribute {
         object_identifier: impl Into<Value<String>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            object_identifier: object_identifier.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ObjectIdentifier",
+                    object_identifier.into().to_template(),
+                )
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ObjectIdentifier".to_owned(),
-            self.object_identifier.to_template(),
-        );
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomAttribute {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomAttribute);
-
-/// Property type `EdiPartyName` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone)]
-pub struct EdiPartyName {
-    /// `NameAssigner` (required).
-    pub name_assigner: Value<String>,
-    /// `PartyName` (required).
-    pub party_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `EdiPartyName` of `AWS::ACMPCA::Certificate`.
+    EdiPartyName
 }
 
 impl EdiPartyName {
@@ -1067,92 +531,42 @@ impl EdiPartyName {
         name_assigner: impl Into<Value<String>>,
         party_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            name_assigner: name_assigner.into(),
-            party_name: party_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "NameAssigner", name_assigner.into().to_template())
+                .with(1, "PartyName", party_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EdiPartyName {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("NameAssigner".to_owned(), self.name_assigner.to_template());
-        m.insert("PartyName".to_owned(), self.party_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EdiPartyName {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EdiPartyName);
-
-/// Property type `OtherName` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone)]
-pub struct OtherName {
-    /// `TypeId` (required).
-    pub type_id: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `OtherName` of `AWS::ACMPCA::Certificate`.
+    OtherName
 }
 
 impl OtherName {
     /// The required properties: `TypeId`, `Value`.
     pub fn new(type_id: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            type_id: type_id.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "TypeId", type_id.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OtherName {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TypeId".to_owned(), self.type_id.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OtherName {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OtherName);
-
-/// Property type `Validity` of `AWS::ACMPCA::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Validity {
-    /// `Type` (required).
-    pub type_: Value<String>,
-    /// `Value` (required).
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `Validity` of `AWS::ACMPCA::Certificate`.
+    Validity
 }
 
 impl Validity {
     /// The required properties: `Type`, `Value`.
     pub fn new(type_: impl Into<Value<String>>, value: impl Into<Value<f64>>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Validity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Validity {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Validity);

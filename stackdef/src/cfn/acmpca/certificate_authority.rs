@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone)]
-pub struct CertificateAuthority {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CertificateAuthority {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CertificateAuthority {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CertificateAuthority {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ACMPCA::CertificateAuthority`.
+    CertificateAuthority("AWS::ACMPCA::CertificateAuthority", CertificateAuthorityProps)
 }
 
 impl CertificateAuthority {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ACMPCA::CertificateAuthority";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CertificateAuthorityProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CertificateAuthorityArn> {
         self.resource.ref_value()
@@ -87,41 +39,70 @@ impl CertificateAuthority {
     pub fn attr_certificate_signing_request(&self) -> Value<String> {
         self.resource.get_att("CertificateSigningRequest")
     }
+
+    /// Replaces `CsrExtensions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_csr_extensions(&self, value: impl Into<Value<CsrExtensions>>) {
+        self.resource.set_property("CsrExtensions", value.into())
+    }
+
+    /// Replaces `KeyAlgorithm` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_algorithm(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyAlgorithm", value.into())
+    }
+
+    /// Replaces `KeyStorageSecurityStandard` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_storage_security_standard(
+        &self,
+        value: impl Into<Value<KeyStorageSecurityStandard>>,
+    ) {
+        self.resource
+            .set_property("KeyStorageSecurityStandard", value.into())
+    }
+
+    /// Replaces `RevocationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_revocation_configuration(&self, value: impl Into<Value<RevocationConfiguration>>) {
+        self.resource
+            .set_property("RevocationConfiguration", value.into())
+    }
+
+    /// Replaces `SigningAlgorithm` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signing_algorithm(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SigningAlgorithm", value.into())
+    }
+
+    /// Replaces `Subject` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subject(&self, value: impl Into<Value<Subject>>) {
+        self.resource.set_property("Subject", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `UsageMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_usage_mode(&self, value: impl Into<Value<UsageMode>>) {
+        self.resource.set_property("UsageMode", value.into())
+    }
 }
 
-/// Properties of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone)]
-pub struct CertificateAuthorityProps {
-    /// `CsrExtensions` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub csr_extensions: Option<Value<CsrExtensions>>,
-    /// `KeyAlgorithm` (required).
-    /// Create-only: changing it replaces the resource.
-    pub key_algorithm: Value<String>,
-    /// `KeyStorageSecurityStandard` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub key_storage_security_standard: Option<Value<KeyStorageSecurityStandard>>,
-    /// `RevocationConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub revocation_configuration: Option<Value<RevocationConfiguration>>,
-    /// `SigningAlgorithm` (required).
-    /// Create-only: changing it replaces the resource.
-    pub signing_algorithm: Value<String>,
-    /// `Subject` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub subject: Value<Subject>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<String>,
-    /// `UsageMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub usage_mode: Option<Value<UsageMode>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ACMPCA::CertificateAuthority`.
+    CertificateAuthorityProps
 }
 
 impl CertificateAuthorityProps {
@@ -132,303 +113,145 @@ impl CertificateAuthorityProps {
         subject: impl Into<Value<Subject>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            csr_extensions: None,
-            key_algorithm: key_algorithm.into(),
-            key_storage_security_standard: None,
-            revocation_configuration: None,
-            signing_algorithm: signing_algorithm.into(),
-            subject: subject.into(),
-            tags: None,
-            type_: type_.into(),
-            usage_mode: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "KeyAlgorithm", key_algorithm.into().to_template())
+                .with(
+                    4,
+                    "SigningAlgorithm",
+                    signing_algorithm.into().to_template(),
+                )
+                .with(5, "Subject", subject.into().to_template())
+                .with(7, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `CsrExtensions`.
-    pub fn csr_extensions(mut self, value: impl Into<Value<CsrExtensions>>) -> Self {
-        self.csr_extensions = Some(value.into());
-        self
+    /// `CsrExtensions` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn csr_extensions(self, value: impl Into<Value<CsrExtensions>>) -> Self {
+        Self(self.0.with(0, "CsrExtensions", value.into().to_template()))
     }
-    /// Sets `KeyStorageSecurityStandard`.
+    /// `KeyStorageSecurityStandard` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
     pub fn key_storage_security_standard(
-        mut self,
+        self,
         value: impl Into<Value<KeyStorageSecurityStandard>>,
     ) -> Self {
-        self.key_storage_security_standard = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "KeyStorageSecurityStandard", value.into().to_template()),
+        )
     }
-    /// Sets `RevocationConfiguration`.
+    /// `RevocationConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn revocation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RevocationConfiguration>>,
     ) -> Self {
-        self.revocation_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "RevocationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `UsageMode`.
-    pub fn usage_mode(mut self, value: impl Into<Value<UsageMode>>) -> Self {
-        self.usage_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateAuthorityProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csr_extensions {
-            m.insert("CsrExtensions".to_owned(), v.to_template());
-        }
-        m.insert("KeyAlgorithm".to_owned(), self.key_algorithm.to_template());
-        if let Some(v) = &self.key_storage_security_standard {
-            m.insert("KeyStorageSecurityStandard".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.revocation_configuration {
-            m.insert("RevocationConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SigningAlgorithm".to_owned(),
-            self.signing_algorithm.to_template(),
-        );
-        m.insert("Subject".to_owned(), self.subject.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.usage_mode {
-            m.insert("UsageMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UsageMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn usage_mode(self, value: impl Into<Value<UsageMode>>) -> Self {
+        Self(self.0.with(8, "UsageMode", value.into().to_template()))
     }
 }
 
-impl Check for CertificateAuthorityProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.csr_extensions
-            .check(&path.field("CsrExtensions"), &Rules::NONE, out);
-        self.key_storage_security_standard.check(
-            &path.field("KeyStorageSecurityStandard"),
-            &Rules::NONE,
-            out,
-        );
-        self.revocation_configuration.check(
-            &path.field("RevocationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.subject
-            .check(&path.field("Subject"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.usage_mode
-            .check(&path.field("UsageMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CertificateAuthorityProps);
-
-/// Property type `CsrExtensions` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone, Default)]
-pub struct CsrExtensions {
-    /// `KeyUsage` (optional).
-    pub key_usage: Option<Value<KeyUsage>>,
-    /// `SubjectInformationAccess` (optional).
-    pub subject_information_access: Option<Value<List<AccessDescription>>>,
+crate::l1_struct! {
+    /// Property type `CsrExtensions` of `AWS::ACMPCA::CertificateAuthority`.
+    CsrExtensions(default)
 }
 
 impl CsrExtensions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key_usage: None,
-            subject_information_access: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KeyUsage`.
-    pub fn key_usage(mut self, value: impl Into<Value<KeyUsage>>) -> Self {
-        self.key_usage = Some(value.into());
-        self
+    /// `KeyUsage` (optional).
+    pub fn key_usage(self, value: impl Into<Value<KeyUsage>>) -> Self {
+        Self(self.0.with(0, "KeyUsage", value.into().to_template()))
     }
-    /// Sets `SubjectInformationAccess`.
+    /// `SubjectInformationAccess` (optional).
     pub fn subject_information_access(
-        mut self,
+        self,
         value: impl Into<Value<List<AccessDescription>>>,
     ) -> Self {
-        self.subject_information_access = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SubjectInformationAccess", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CsrExtensions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key_usage {
-            m.insert("KeyUsage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subject_information_access {
-            m.insert("SubjectInformationAccess".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CsrExtensions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_usage
-            .check(&path.field("KeyUsage"), &Rules::NONE, out);
-        self.subject_information_access.check(
-            &path.field("SubjectInformationAccess"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CsrExtensions);
-
-/// Property type `KeyUsage` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyUsage {
-    /// `CRLSign` (optional).
-    pub crl_sign: Option<Value<bool>>,
-    /// `DataEncipherment` (optional).
-    pub data_encipherment: Option<Value<bool>>,
-    /// `DecipherOnly` (optional).
-    pub decipher_only: Option<Value<bool>>,
-    /// `DigitalSignature` (optional).
-    pub digital_signature: Option<Value<bool>>,
-    /// `EncipherOnly` (optional).
-    pub encipher_only: Option<Value<bool>>,
-    /// `KeyAgreement` (optional).
-    pub key_agreement: Option<Value<bool>>,
-    /// `KeyCertSign` (optional).
-    pub key_cert_sign: Option<Value<bool>>,
-    /// `KeyEncipherment` (optional).
-    pub key_encipherment: Option<Value<bool>>,
-    /// `NonRepudiation` (optional).
-    pub non_repudiation: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `KeyUsage` of `AWS::ACMPCA::CertificateAuthority`.
+    KeyUsage(default)
 }
 
 impl KeyUsage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            crl_sign: None,
-            data_encipherment: None,
-            decipher_only: None,
-            digital_signature: None,
-            encipher_only: None,
-            key_agreement: None,
-            key_cert_sign: None,
-            key_encipherment: None,
-            non_repudiation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CRLSign`.
-    pub fn crl_sign(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.crl_sign = Some(value.into());
-        self
+    /// `CRLSign` (optional).
+    pub fn crl_sign(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CRLSign", value.into().to_template()))
     }
-    /// Sets `DataEncipherment`.
-    pub fn data_encipherment(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.data_encipherment = Some(value.into());
-        self
+    /// `DataEncipherment` (optional).
+    pub fn data_encipherment(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataEncipherment", value.into().to_template()),
+        )
     }
-    /// Sets `DecipherOnly`.
-    pub fn decipher_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.decipher_only = Some(value.into());
-        self
+    /// `DecipherOnly` (optional).
+    pub fn decipher_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "DecipherOnly", value.into().to_template()))
     }
-    /// Sets `DigitalSignature`.
-    pub fn digital_signature(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.digital_signature = Some(value.into());
-        self
+    /// `DigitalSignature` (optional).
+    pub fn digital_signature(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DigitalSignature", value.into().to_template()),
+        )
     }
-    /// Sets `EncipherOnly`.
-    pub fn encipher_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encipher_only = Some(value.into());
-        self
+    /// `EncipherOnly` (optional).
+    pub fn encipher_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "EncipherOnly", value.into().to_template()))
     }
-    /// Sets `KeyAgreement`.
-    pub fn key_agreement(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.key_agreement = Some(value.into());
-        self
+    /// `KeyAgreement` (optional).
+    pub fn key_agreement(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "KeyAgreement", value.into().to_template()))
     }
-    /// Sets `KeyCertSign`.
-    pub fn key_cert_sign(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.key_cert_sign = Some(value.into());
-        self
+    /// `KeyCertSign` (optional).
+    pub fn key_cert_sign(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "KeyCertSign", value.into().to_template()))
     }
-    /// Sets `KeyEncipherment`.
-    pub fn key_encipherment(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.key_encipherment = Some(value.into());
-        self
+    /// `KeyEncipherment` (optional).
+    pub fn key_encipherment(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "KeyEncipherment", value.into().to_template()),
+        )
     }
-    /// Sets `NonRepudiation`.
-    pub fn non_repudiation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.non_repudiation = Some(value.into());
-        self
+    /// `NonRepudiation` (optional).
+    pub fn non_repudiation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "NonRepudiation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KeyUsage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crl_sign {
-            m.insert("CRLSign".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_encipherment {
-            m.insert("DataEncipherment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.decipher_only {
-            m.insert("DecipherOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.digital_signature {
-            m.insert("DigitalSignature".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encipher_only {
-            m.insert("EncipherOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_agreement {
-            m.insert("KeyAgreement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_cert_sign {
-            m.insert("KeyCertSign".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_encipherment {
-            m.insert("KeyEncipherment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.non_repudiation {
-            m.insert("NonRepudiation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeyUsage {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyUsage);
-
-/// Property type `AccessDescription` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone)]
-pub struct AccessDescription {
-    /// `AccessLocation` (required).
-    pub access_location: Value<GeneralName>,
-    /// `AccessMethod` (required).
-    pub access_method: Value<AccessMethod>,
+crate::l1_struct! {
+    /// Property type `AccessDescription` of `AWS::ACMPCA::CertificateAuthority`.
+    AccessDescription
 }
 
 impl AccessDescription {
@@ -437,358 +260,148 @@ impl AccessDescription {
         access_location: impl Into<Value<GeneralName>>,
         access_method: impl Into<Value<AccessMethod>>,
     ) -> Self {
-        Self {
-            access_location: access_location.into(),
-            access_method: access_method.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccessLocation", access_location.into().to_template())
+                .with(1, "AccessMethod", access_method.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AccessDescription {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AccessLocation".to_owned(),
-            self.access_location.to_template(),
-        );
-        m.insert("AccessMethod".to_owned(), self.access_method.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessDescription {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_location
-            .check(&path.field("AccessLocation"), &Rules::NONE, out);
-        self.access_method
-            .check(&path.field("AccessMethod"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessDescription);
-
-/// Property type `GeneralName` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone, Default)]
-pub struct GeneralName {
-    /// `DirectoryName` (optional).
-    pub directory_name: Option<Value<Subject>>,
-    /// `DnsName` (optional).
-    pub dns_name: Option<Value<String>>,
-    /// `EdiPartyName` (optional).
-    pub edi_party_name: Option<Value<EdiPartyName>>,
-    /// `IpAddress` (optional).
-    pub ip_address: Option<Value<String>>,
-    /// `OtherName` (optional).
-    pub other_name: Option<Value<OtherName>>,
-    /// `RegisteredId` (optional).
-    pub registered_id: Option<Value<String>>,
-    /// `Rfc822Name` (optional).
-    pub rfc822_name: Option<Value<String>>,
-    /// `UniformResourceIdentifier` (optional).
-    pub uniform_resource_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GeneralName` of `AWS::ACMPCA::CertificateAuthority`.
+    GeneralName(default)
 }
 
 impl GeneralName {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            directory_name: None,
-            dns_name: None,
-            edi_party_name: None,
-            ip_address: None,
-            other_name: None,
-            registered_id: None,
-            rfc822_name: None,
-            uniform_resource_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DirectoryName`.
-    pub fn directory_name(mut self, value: impl Into<Value<Subject>>) -> Self {
-        self.directory_name = Some(value.into());
-        self
+    /// `DirectoryName` (optional).
+    pub fn directory_name(self, value: impl Into<Value<Subject>>) -> Self {
+        Self(self.0.with(0, "DirectoryName", value.into().to_template()))
     }
-    /// Sets `DnsName`.
-    pub fn dns_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dns_name = Some(value.into());
-        self
+    /// `DnsName` (optional).
+    pub fn dns_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DnsName", value.into().to_template()))
     }
-    /// Sets `EdiPartyName`.
-    pub fn edi_party_name(mut self, value: impl Into<Value<EdiPartyName>>) -> Self {
-        self.edi_party_name = Some(value.into());
-        self
+    /// `EdiPartyName` (optional).
+    pub fn edi_party_name(self, value: impl Into<Value<EdiPartyName>>) -> Self {
+        Self(self.0.with(2, "EdiPartyName", value.into().to_template()))
     }
-    /// Sets `IpAddress`.
-    pub fn ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_address = Some(value.into());
-        self
+    /// `IpAddress` (optional).
+    pub fn ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "IpAddress", value.into().to_template()))
     }
-    /// Sets `OtherName`.
-    pub fn other_name(mut self, value: impl Into<Value<OtherName>>) -> Self {
-        self.other_name = Some(value.into());
-        self
+    /// `OtherName` (optional).
+    pub fn other_name(self, value: impl Into<Value<OtherName>>) -> Self {
+        Self(self.0.with(4, "OtherName", value.into().to_template()))
     }
-    /// Sets `RegisteredId`.
-    pub fn registered_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.registered_id = Some(value.into());
-        self
+    /// `RegisteredId` (optional).
+    pub fn registered_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "RegisteredId", value.into().to_template()))
     }
-    /// Sets `Rfc822Name`.
-    pub fn rfc822_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rfc822_name = Some(value.into());
-        self
+    /// `Rfc822Name` (optional).
+    pub fn rfc822_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Rfc822Name", value.into().to_template()))
     }
-    /// Sets `UniformResourceIdentifier`.
-    pub fn uniform_resource_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uniform_resource_identifier = Some(value.into());
-        self
+    /// `UniformResourceIdentifier` (optional).
+    pub fn uniform_resource_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "UniformResourceIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GeneralName {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.directory_name {
-            m.insert("DirectoryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_name {
-            m.insert("DnsName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.edi_party_name {
-            m.insert("EdiPartyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address {
-            m.insert("IpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.other_name {
-            m.insert("OtherName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.registered_id {
-            m.insert("RegisteredId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rfc822_name {
-            m.insert("Rfc822Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uniform_resource_identifier {
-            m.insert("UniformResourceIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GeneralName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.directory_name
-            .check(&path.field("DirectoryName"), &Rules::NONE, out);
-        self.edi_party_name
-            .check(&path.field("EdiPartyName"), &Rules::NONE, out);
-        self.other_name
-            .check(&path.field("OtherName"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GeneralName);
-
-/// Property type `Subject` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone, Default)]
-pub struct Subject {
-    /// `CommonName` (optional).
-    pub common_name: Option<Value<String>>,
-    /// `Country` (optional).
-    pub country: Option<Value<String>>,
-    /// `CustomAttributes` (optional).
-    pub custom_attributes: Option<Value<List<CustomAttribute>>>,
-    /// `DistinguishedNameQualifier` (optional).
-    pub distinguished_name_qualifier: Option<Value<String>>,
-    /// `GenerationQualifier` (optional).
-    pub generation_qualifier: Option<Value<String>>,
-    /// `GivenName` (optional).
-    pub given_name: Option<Value<String>>,
-    /// `Initials` (optional).
-    pub initials: Option<Value<String>>,
-    /// `Locality` (optional).
-    pub locality: Option<Value<String>>,
-    /// `Organization` (optional).
-    pub organization: Option<Value<String>>,
-    /// `OrganizationalUnit` (optional).
-    pub organizational_unit: Option<Value<String>>,
-    /// `Pseudonym` (optional).
-    pub pseudonym: Option<Value<String>>,
-    /// `SerialNumber` (optional).
-    pub serial_number: Option<Value<String>>,
-    /// `State` (optional).
-    pub state: Option<Value<String>>,
-    /// `Surname` (optional).
-    pub surname: Option<Value<String>>,
-    /// `Title` (optional).
-    pub title: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Subject` of `AWS::ACMPCA::CertificateAuthority`.
+    Subject(default)
 }
 
 impl Subject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            common_name: None,
-            country: None,
-            custom_attributes: None,
-            distinguished_name_qualifier: None,
-            generation_qualifier: None,
-            given_name: None,
-            initials: None,
-            locality: None,
-            organization: None,
-            organizational_unit: None,
-            pseudonym: None,
-            serial_number: None,
-            state: None,
-            surname: None,
-            title: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CommonName`.
-    pub fn common_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.common_name = Some(value.into());
-        self
+    /// `CommonName` (optional).
+    pub fn common_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CommonName", value.into().to_template()))
     }
-    /// Sets `Country`.
-    pub fn country(mut self, value: impl Into<Value<String>>) -> Self {
-        self.country = Some(value.into());
-        self
+    /// `Country` (optional).
+    pub fn country(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Country", value.into().to_template()))
     }
-    /// Sets `CustomAttributes`.
-    pub fn custom_attributes(mut self, value: impl Into<Value<List<CustomAttribute>>>) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
+    /// `CustomAttributes` (optional).
+    pub fn custom_attributes(self, value: impl Into<Value<List<CustomAttribute>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `DistinguishedNameQualifier`.
-    pub fn distinguished_name_qualifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.distinguished_name_qualifier = Some(value.into());
-        self
+    /// `DistinguishedNameQualifier` (optional).
+    pub fn distinguished_name_qualifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DistinguishedNameQualifier", value.into().to_template()),
+        )
     }
-    /// Sets `GenerationQualifier`.
-    pub fn generation_qualifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.generation_qualifier = Some(value.into());
-        self
+    /// `GenerationQualifier` (optional).
+    pub fn generation_qualifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "GenerationQualifier", value.into().to_template()),
+        )
     }
-    /// Sets `GivenName`.
-    pub fn given_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.given_name = Some(value.into());
-        self
+    /// `GivenName` (optional).
+    pub fn given_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "GivenName", value.into().to_template()))
     }
-    /// Sets `Initials`.
-    pub fn initials(mut self, value: impl Into<Value<String>>) -> Self {
-        self.initials = Some(value.into());
-        self
+    /// `Initials` (optional).
+    pub fn initials(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Initials", value.into().to_template()))
     }
-    /// Sets `Locality`.
-    pub fn locality(mut self, value: impl Into<Value<String>>) -> Self {
-        self.locality = Some(value.into());
-        self
+    /// `Locality` (optional).
+    pub fn locality(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Locality", value.into().to_template()))
     }
-    /// Sets `Organization`.
-    pub fn organization(mut self, value: impl Into<Value<String>>) -> Self {
-        self.organization = Some(value.into());
-        self
+    /// `Organization` (optional).
+    pub fn organization(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Organization", value.into().to_template()))
     }
-    /// Sets `OrganizationalUnit`.
-    pub fn organizational_unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.organizational_unit = Some(value.into());
-        self
+    /// `OrganizationalUnit` (optional).
+    pub fn organizational_unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "OrganizationalUnit", value.into().to_template()),
+        )
     }
-    /// Sets `Pseudonym`.
-    pub fn pseudonym(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pseudonym = Some(value.into());
-        self
+    /// `Pseudonym` (optional).
+    pub fn pseudonym(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Pseudonym", value.into().to_template()))
     }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.serial_number = Some(value.into());
-        self
+    /// `SerialNumber` (optional).
+    pub fn serial_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "SerialNumber", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "State", value.into().to_template()))
     }
-    /// Sets `Surname`.
-    pub fn surname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.surname = Some(value.into());
-        self
+    /// `Surname` (optional).
+    pub fn surname(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "Surname", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Title", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Subject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.common_name {
-            m.insert("CommonName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.country {
-            m.insert("Country".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_attributes {
-            m.insert("CustomAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.distinguished_name_qualifier {
-            m.insert("DistinguishedNameQualifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generation_qualifier {
-            m.insert("GenerationQualifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.given_name {
-            m.insert("GivenName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.initials {
-            m.insert("Initials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.locality {
-            m.insert("Locality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organization {
-            m.insert("Organization".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organizational_unit {
-            m.insert("OrganizationalUnit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pseudonym {
-            m.insert("Pseudonym".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serial_number {
-            m.insert("SerialNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.surname {
-            m.insert("Surname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Subject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_attributes
-            .check(&path.field("CustomAttributes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Subject);
-
-/// Property type `CustomAttribute` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone)]
-pub struct CustomAttribute {
-    /// `ObjectIdentifier` (required).
-    pub object_identifier: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomAttribute` of `AWS::ACMPCA::CertificateAuthority`.
+    CustomAttribute
 }
 
 impl CustomAttribute {
@@ -797,764 +410,248 @@ impl CustomAttribute {
         object_identifier: impl Into<Value<String>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            object_identifier: object_identifier.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ObjectIdentifier",
+                    object_identifier.into().to_template(),
+                )
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ObjectIdentifier".to_owned(),
-            self.object_identifier.to_template(),
-        );
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomAttribute {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomAttribute);
-
-/// Property type `EdiPartyName` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone)]
-pub struct EdiPartyName {
-    /// `NameAssigner` (optional).
-    pub name_assigner: Option<Value<String>>,
-    /// `PartyName` (required).
-    pub party_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `EdiPartyName` of `AWS::ACMPCA::CertificateAuthority`.
+    EdiPartyName
 }
 
 impl EdiPartyName {
     /// The required properties: `PartyName`.
     pub fn new(party_name: impl Into<Value<String>>) -> Self {
-        Self {
-            name_assigner: None,
-            party_name: party_name.into(),
-        }
+        Self(crate::Properties::new().with(1, "PartyName", party_name.into().to_template()))
     }
-    /// Sets `NameAssigner`.
-    pub fn name_assigner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name_assigner = Some(value.into());
-        self
+    /// `NameAssigner` (optional).
+    pub fn name_assigner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "NameAssigner", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EdiPartyName {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name_assigner {
-            m.insert("NameAssigner".to_owned(), v.to_template());
-        }
-        m.insert("PartyName".to_owned(), self.party_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EdiPartyName {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EdiPartyName);
-
-/// Property type `OtherName` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone)]
-pub struct OtherName {
-    /// `TypeId` (required).
-    pub type_id: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `OtherName` of `AWS::ACMPCA::CertificateAuthority`.
+    OtherName
 }
 
 impl OtherName {
     /// The required properties: `TypeId`, `Value`.
     pub fn new(type_id: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            type_id: type_id.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "TypeId", type_id.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OtherName {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TypeId".to_owned(), self.type_id.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OtherName {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OtherName);
-
-/// Property type `AccessMethod` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessMethod {
-    /// `AccessMethodType` (optional).
-    pub access_method_type: Option<Value<String>>,
-    /// `CustomObjectIdentifier` (optional).
-    pub custom_object_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AccessMethod` of `AWS::ACMPCA::CertificateAuthority`.
+    AccessMethod(default)
 }
 
 impl AccessMethod {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_method_type: None,
-            custom_object_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessMethodType`.
-    pub fn access_method_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_method_type = Some(value.into());
-        self
+    /// `AccessMethodType` (optional).
+    pub fn access_method_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessMethodType", value.into().to_template()),
+        )
     }
-    /// Sets `CustomObjectIdentifier`.
-    pub fn custom_object_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_object_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccessMethod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_method_type {
-            m.insert("AccessMethodType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_object_identifier {
-            m.insert("CustomObjectIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CustomObjectIdentifier` (optional).
+    pub fn custom_object_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomObjectIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AccessMethod {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessMethod);
-
-/// Values of `KeyStorageSecurityStandard`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyStorageSecurityStandard {
-    /// `CCPC_LEVEL_1_OR_HIGHER`
-    CcpcLevel1OrHigher,
-    /// `FIPS_140_2_LEVEL_2_OR_HIGHER`
-    Fips1402Level2OrHigher,
-    /// `FIPS_140_2_LEVEL_3_OR_HIGHER`
-    Fips1402Level3OrHigher,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyStorageSecurityStandard {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CCPC_LEVEL_1_OR_HIGHER",
-        "FIPS_140_2_LEVEL_2_OR_HIGHER",
-        "FIPS_140_2_LEVEL_3_OR_HIGHER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CcpcLevel1OrHigher => "CCPC_LEVEL_1_OR_HIGHER",
-            Self::Fips1402Level2OrHigher => "FIPS_140_2_LEVEL_2_OR_HIGHER",
-            Self::Fips1402Level3OrHigher => "FIPS_140_2_LEVEL_3_OR_HIGHER",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `KeyStorageSecurityStandard`.
+    KeyStorageSecurityStandard {
+        /// `CCPC_LEVEL_1_OR_HIGHER`
+        CcpcLevel1OrHigher = "CCPC_LEVEL_1_OR_HIGHER",
+        /// `FIPS_140_2_LEVEL_2_OR_HIGHER`
+        Fips1402Level2OrHigher = "FIPS_140_2_LEVEL_2_OR_HIGHER",
+        /// `FIPS_140_2_LEVEL_3_OR_HIGHER`
+        Fips1402Level3OrHigher = "FIPS_140_2_LEVEL_3_OR_HIGHER",
     }
 }
 
-impl ToTemplate for KeyStorageSecurityStandard {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyStorageSecurityStandard {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyStorageSecurityStandard {
-    fn from(s: &str) -> Self {
-        match s {
-            "CCPC_LEVEL_1_OR_HIGHER" => Self::CcpcLevel1OrHigher,
-            "FIPS_140_2_LEVEL_2_OR_HIGHER" => Self::Fips1402Level2OrHigher,
-            "FIPS_140_2_LEVEL_3_OR_HIGHER" => Self::Fips1402Level3OrHigher,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyStorageSecurityStandard> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyStorageSecurityStandard::from(s))
-    }
-}
-
-crate::impl_literal!(KeyStorageSecurityStandard);
-
-/// Property type `RevocationConfiguration` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone, Default)]
-pub struct RevocationConfiguration {
-    /// `CrlConfiguration` (optional).
-    pub crl_configuration: Option<Value<CrlConfiguration>>,
-    /// `OcspConfiguration` (optional).
-    pub ocsp_configuration: Option<Value<OcspConfiguration>>,
+crate::l1_struct! {
+    /// Property type `RevocationConfiguration` of `AWS::ACMPCA::CertificateAuthority`.
+    RevocationConfiguration(default)
 }
 
 impl RevocationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            crl_configuration: None,
-            ocsp_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CrlConfiguration`.
-    pub fn crl_configuration(mut self, value: impl Into<Value<CrlConfiguration>>) -> Self {
-        self.crl_configuration = Some(value.into());
-        self
+    /// `CrlConfiguration` (optional).
+    pub fn crl_configuration(self, value: impl Into<Value<CrlConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CrlConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `OcspConfiguration`.
-    pub fn ocsp_configuration(mut self, value: impl Into<Value<OcspConfiguration>>) -> Self {
-        self.ocsp_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RevocationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crl_configuration {
-            m.insert("CrlConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ocsp_configuration {
-            m.insert("OcspConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OcspConfiguration` (optional).
+    pub fn ocsp_configuration(self, value: impl Into<Value<OcspConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OcspConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RevocationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.crl_configuration
-            .check(&path.field("CrlConfiguration"), &Rules::NONE, out);
-        self.ocsp_configuration
-            .check(&path.field("OcspConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RevocationConfiguration);
-
-/// Property type `CrlConfiguration` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone)]
-pub struct CrlConfiguration {
-    /// `CrlDistributionPointExtensionConfiguration` (optional).
-    pub crl_distribution_point_extension_configuration:
-        Option<Value<CrlDistributionPointExtensionConfiguration>>,
-    /// `CrlType` (optional).
-    pub crl_type: Option<Value<CrlType>>,
-    /// `CustomCname` (optional).
-    /// Length: 0..=253 characters.
-    /// Pattern: `^[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*$`.
-    pub custom_cname: Option<Value<String>>,
-    /// `CustomPath` (optional).
-    /// Length: 0..=253 characters.
-    /// Pattern: `^[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+(/[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+)*$`.
-    pub custom_path: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `ExpirationInDays` (optional).
-    /// Range: 1..=5000.
-    pub expiration_in_days: Option<Value<i64>>,
-    /// `S3BucketName` (optional).
-    /// Length: 3..=255 characters.
-    /// Pattern: `^[-a-zA-Z0-9._/]+$`.
-    pub s3_bucket_name: Option<Value<ids::BucketName>>,
-    /// `S3ObjectAcl` (optional).
-    pub s3_object_acl: Option<Value<S3ObjectAcl>>,
+crate::l1_struct! {
+    /// Property type `CrlConfiguration` of `AWS::ACMPCA::CertificateAuthority`.
+    CrlConfiguration
 }
 
 impl CrlConfiguration {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            crl_distribution_point_extension_configuration: None,
-            crl_type: None,
-            custom_cname: None,
-            custom_path: None,
-            enabled: enabled.into(),
-            expiration_in_days: None,
-            s3_bucket_name: None,
-            s3_object_acl: None,
-        }
+        Self(crate::Properties::new().with(4, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `CrlDistributionPointExtensionConfiguration`.
+    /// `CrlDistributionPointExtensionConfiguration` (optional).
     pub fn crl_distribution_point_extension_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CrlDistributionPointExtensionConfiguration>>,
     ) -> Self {
-        self.crl_distribution_point_extension_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CrlDistributionPointExtensionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CrlType`.
-    pub fn crl_type(mut self, value: impl Into<Value<CrlType>>) -> Self {
-        self.crl_type = Some(value.into());
-        self
+    /// `CrlType` (optional).
+    pub fn crl_type(self, value: impl Into<Value<CrlType>>) -> Self {
+        Self(self.0.with(1, "CrlType", value.into().to_template()))
     }
-    /// Sets `CustomCname`.
-    pub fn custom_cname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_cname = Some(value.into());
-        self
+    /// `CustomCname` (optional).
+    /// Length: 0 to 253 characters.
+    /// Pattern: `^[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*$`.
+    pub fn custom_cname(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "CustomCname", value.into().to_template()))
     }
-    /// Sets `CustomPath`.
-    pub fn custom_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_path = Some(value.into());
-        self
+    /// `CustomPath` (optional).
+    /// Length: 0 to 253 characters.
+    /// Pattern: `^[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+(/[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+)*$`.
+    pub fn custom_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "CustomPath", value.into().to_template()))
     }
-    /// Sets `ExpirationInDays`.
-    pub fn expiration_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.expiration_in_days = Some(value.into());
-        self
+    /// `ExpirationInDays` (optional).
+    /// Range: 1 to 5000.
+    pub fn expiration_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ExpirationInDays", value.into().to_template()),
+        )
     }
-    /// Sets `S3BucketName`.
-    pub fn s3_bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.s3_bucket_name = Some(value.into());
-        self
+    /// `S3BucketName` (optional).
+    /// Length: 3 to 255 characters.
+    /// Pattern: `^[-a-zA-Z0-9._/]+$`.
+    pub fn s3_bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(6, "S3BucketName", value.into().to_template()))
     }
-    /// Sets `S3ObjectAcl`.
-    pub fn s3_object_acl(mut self, value: impl Into<Value<S3ObjectAcl>>) -> Self {
-        self.s3_object_acl = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CrlConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crl_distribution_point_extension_configuration {
-            m.insert(
-                "CrlDistributionPointExtensionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.crl_type {
-            m.insert("CrlType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_cname {
-            m.insert("CustomCname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_path {
-            m.insert("CustomPath".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.expiration_in_days {
-            m.insert("ExpirationInDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket_name {
-            m.insert("S3BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_object_acl {
-            m.insert("S3ObjectAcl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3ObjectAcl` (optional).
+    pub fn s3_object_acl(self, value: impl Into<Value<S3ObjectAcl>>) -> Self {
+        Self(self.0.with(7, "S3ObjectAcl", value.into().to_template()))
     }
 }
 
-impl Check for CrlConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.crl_distribution_point_extension_configuration.check(
-            &path.field("CrlDistributionPointExtensionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.crl_type
-            .check(&path.field("CrlType"), &Rules::NONE, out);
-        self.custom_cname.check(
-            &path.field("CustomCname"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(253),
-                pattern: Some("^[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_path.check(
-            &path.field("CustomPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(253),
-                pattern: Some(
-                    "^[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+(/[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+)*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expiration_in_days.check(
-            &path.field("ExpirationInDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_bucket_name.check(
-            &path.field("S3BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                pattern: Some("^[-a-zA-Z0-9._/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_object_acl
-            .check(&path.field("S3ObjectAcl"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CrlConfiguration);
-
-/// Property type `CrlDistributionPointExtensionConfiguration` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone)]
-pub struct CrlDistributionPointExtensionConfiguration {
-    /// `OmitExtension` (required).
-    pub omit_extension: Value<bool>,
+crate::l1_struct! {
+    /// Property type `CrlDistributionPointExtensionConfiguration` of `AWS::ACMPCA::CertificateAuthority`.
+    CrlDistributionPointExtensionConfiguration
 }
 
 impl CrlDistributionPointExtensionConfiguration {
     /// The required properties: `OmitExtension`.
     pub fn new(omit_extension: impl Into<Value<bool>>) -> Self {
-        Self {
-            omit_extension: omit_extension.into(),
-        }
+        Self(crate::Properties::new().with(0, "OmitExtension", omit_extension.into().to_template()))
     }
 }
 
-impl ToTemplate for CrlDistributionPointExtensionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OmitExtension".to_owned(),
-            self.omit_extension.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CrlType`.
+    CrlType {
+        /// `COMPLETE`
+        Complete = "COMPLETE",
+        /// `PARTITIONED`
+        Partitioned = "PARTITIONED",
     }
 }
 
-impl Check for CrlDistributionPointExtensionConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CrlDistributionPointExtensionConfiguration);
-
-/// Values of `CrlType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrlType {
-    /// `COMPLETE`
-    Complete,
-    /// `PARTITIONED`
-    Partitioned,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CrlType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COMPLETE", "PARTITIONED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "COMPLETE",
-            Self::Partitioned => "PARTITIONED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `S3ObjectAcl`.
+    S3ObjectAcl {
+        /// `BUCKET_OWNER_FULL_CONTROL`
+        BucketOwnerFullControl = "BUCKET_OWNER_FULL_CONTROL",
+        /// `PUBLIC_READ`
+        PublicRead = "PUBLIC_READ",
     }
 }
 
-impl ToTemplate for CrlType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CrlType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CrlType {
-    fn from(s: &str) -> Self {
-        match s {
-            "COMPLETE" => Self::Complete,
-            "PARTITIONED" => Self::Partitioned,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CrlType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CrlType::from(s))
-    }
-}
-
-crate::impl_literal!(CrlType);
-
-/// Values of `S3ObjectAcl`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3ObjectAcl {
-    /// `BUCKET_OWNER_FULL_CONTROL`
-    BucketOwnerFullControl,
-    /// `PUBLIC_READ`
-    PublicRead,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3ObjectAcl {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BUCKET_OWNER_FULL_CONTROL", "PUBLIC_READ"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BucketOwnerFullControl => "BUCKET_OWNER_FULL_CONTROL",
-            Self::PublicRead => "PUBLIC_READ",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3ObjectAcl {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3ObjectAcl {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3ObjectAcl {
-    fn from(s: &str) -> Self {
-        match s {
-            "BUCKET_OWNER_FULL_CONTROL" => Self::BucketOwnerFullControl,
-            "PUBLIC_READ" => Self::PublicRead,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3ObjectAcl> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3ObjectAcl::from(s))
-    }
-}
-
-crate::impl_literal!(S3ObjectAcl);
-
-/// Property type `OcspConfiguration` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone)]
-pub struct OcspConfiguration {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `OcspCustomCname` (optional).
-    /// Length: 0..=253 characters.
-    /// Pattern: `^[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*$`.
-    pub ocsp_custom_cname: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OcspConfiguration` of `AWS::ACMPCA::CertificateAuthority`.
+    OcspConfiguration
 }
 
 impl OcspConfiguration {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            ocsp_custom_cname: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `OcspCustomCname`.
-    pub fn ocsp_custom_cname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ocsp_custom_cname = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OcspConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.ocsp_custom_cname {
-            m.insert("OcspCustomCname".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OcspCustomCname` (optional).
+    /// Length: 0 to 253 characters.
+    /// Pattern: `^[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*$`.
+    pub fn ocsp_custom_cname(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OcspCustomCname", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OcspConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ocsp_custom_cname.check(
-            &path.field("OcspCustomCname"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(253),
-                pattern: Some("^[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OcspConfiguration);
-
-/// Property type `Tag` of `AWS::ACMPCA::CertificateAuthority`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ACMPCA::CertificateAuthority`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UsageMode`.
+    UsageMode {
+        /// `GENERAL_PURPOSE`
+        GeneralPurpose = "GENERAL_PURPOSE",
+        /// `SHORT_LIVED_CERTIFICATE`
+        ShortLivedCertificate = "SHORT_LIVED_CERTIFICATE",
     }
 }
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `UsageMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UsageMode {
-    /// `GENERAL_PURPOSE`
-    GeneralPurpose,
-    /// `SHORT_LIVED_CERTIFICATE`
-    ShortLivedCertificate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UsageMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GENERAL_PURPOSE", "SHORT_LIVED_CERTIFICATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GeneralPurpose => "GENERAL_PURPOSE",
-            Self::ShortLivedCertificate => "SHORT_LIVED_CERTIFICATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UsageMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UsageMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UsageMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "GENERAL_PURPOSE" => Self::GeneralPurpose,
-            "SHORT_LIVED_CERTIFICATE" => Self::ShortLivedCertificate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UsageMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(UsageMode::from(s))
-    }
-}
-
-crate::impl_literal!(UsageMode);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ACMPCA::CertificateAuthorityActivation`.
-#[derive(Debug, Clone)]
-pub struct CertificateAuthorityActivation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CertificateAuthorityActivation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CertificateAuthorityActivation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CertificateAuthorityActivation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ACMPCA::CertificateAuthorityActivation`.
+    CertificateAuthorityActivation("AWS::ACMPCA::CertificateAuthorityActivation", CertificateAuthorityActivationProps)
 }
 
 impl CertificateAuthorityActivation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ACMPCA::CertificateAuthorityActivation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CertificateAuthorityActivationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CertificateAuthorityArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CertificateAuthorityActivationArn> {
         self.resource.ref_value()
@@ -86,22 +34,36 @@ impl CertificateAuthorityActivation {
     pub fn attr_complete_certificate_chain(&self) -> Value<String> {
         self.resource.get_att("CompleteCertificateChain")
     }
+
+    /// Replaces `Certificate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Certificate", value.into())
+    }
+
+    /// Replaces `CertificateAuthorityArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_authority_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateAuthorityArn", value.into())
+    }
+
+    /// Replaces `CertificateChain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_chain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateChain", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Status", value.into())
+    }
 }
 
-/// Properties of `AWS::ACMPCA::CertificateAuthorityActivation`.
-#[derive(Debug, Clone)]
-pub struct CertificateAuthorityActivationProps {
-    /// `Certificate` (required).
-    /// Write-only: not returned when the resource is read.
-    pub certificate: Value<String>,
-    /// `CertificateAuthorityArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_authority_arn: Value<String>,
-    /// `CertificateChain` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub certificate_chain: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ACMPCA::CertificateAuthorityActivation`.
+    CertificateAuthorityActivationProps
 }
 
 impl CertificateAuthorityActivationProps {
@@ -110,45 +72,26 @@ impl CertificateAuthorityActivationProps {
         certificate: impl Into<Value<String>>,
         certificate_authority_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate: certificate.into(),
-            certificate_authority_arn: certificate_authority_arn.into(),
-            certificate_chain: None,
-            status: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Certificate", certificate.into().to_template())
+                .with(
+                    1,
+                    "CertificateAuthorityArn",
+                    certificate_authority_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CertificateChain`.
-    pub fn certificate_chain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_chain = Some(value.into());
-        self
+    /// `CertificateChain` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn certificate_chain(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CertificateChain", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateAuthorityActivationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Certificate".to_owned(), self.certificate.to_template());
-        m.insert(
-            "CertificateAuthorityArn".to_owned(),
-            self.certificate_authority_arn.to_template(),
-        );
-        if let Some(v) = &self.certificate_chain {
-            m.insert("CertificateChain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Status", value.into().to_template()))
     }
 }
-
-impl Check for CertificateAuthorityActivationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CertificateAuthorityActivationProps);

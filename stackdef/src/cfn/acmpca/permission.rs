@@ -11,90 +11,48 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ACMPCA::Permission`.
-#[derive(Debug, Clone)]
-pub struct Permission {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Permission {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Permission {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Permission {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ACMPCA::Permission`.
+    Permission("AWS::ACMPCA::Permission", PermissionProps)
 }
 
 impl Permission {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ACMPCA::Permission";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PermissionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<List<Actions>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `CertificateAuthorityArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_authority_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateAuthorityArn", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Principal", value.into())
+    }
+
+    /// Replaces `SourceAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_account(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceAccount", value.into())
+    }
 }
 
-/// Properties of `AWS::ACMPCA::Permission`.
-#[derive(Debug, Clone)]
-pub struct PermissionProps {
-    /// `Actions` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=3.
-    pub actions: Value<List<Actions>>,
-    /// `CertificateAuthorityArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=200 characters.
-    /// Pattern: `^arn:[\w+=/,.@-]+:acm-pca:[\w+=/,.@-]*:[0-9]*:[\w+=,.@-]+(/[\w+=,.@-]+)*$`.
-    pub certificate_authority_arn: Value<String>,
-    /// `Principal` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[^*]+$`.
-    pub principal: Value<String>,
-    /// `SourceAccount` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]+$`.
-    pub source_account: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ACMPCA::Permission`.
+    PermissionProps
 }
 
 impl PermissionProps {
@@ -104,142 +62,34 @@ impl PermissionProps {
         certificate_authority_arn: impl Into<Value<String>>,
         principal: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            certificate_authority_arn: certificate_authority_arn.into(),
-            principal: principal.into(),
-            source_account: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(
+                    1,
+                    "CertificateAuthorityArn",
+                    certificate_authority_arn.into().to_template(),
+                )
+                .with(2, "Principal", principal.into().to_template()),
+        )
     }
-    /// Sets `SourceAccount`.
-    pub fn source_account(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_account = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PermissionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert(
-            "CertificateAuthorityArn".to_owned(),
-            self.certificate_authority_arn.to_template(),
-        );
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        if let Some(v) = &self.source_account {
-            m.insert("SourceAccount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceAccount` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]+$`.
+    pub fn source_account(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SourceAccount", value.into().to_template()))
     }
 }
 
-impl Check for PermissionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_authority_arn.check(
-            &path.field("CertificateAuthorityArn"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(200),
-                pattern: Some(
-                    "^arn:[\\w+=/,.@-]+:acm-pca:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[^*]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_account.check(
-            &path.field("SourceAccount"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Actions`.
+    Actions {
+        /// `GetCertificate`
+        GetCertificate = "GetCertificate",
+        /// `IssueCertificate`
+        IssueCertificate = "IssueCertificate",
+        /// `ListPermissions`
+        ListPermissions = "ListPermissions",
     }
 }
-
-crate::impl_literal!(PermissionProps);
-
-/// Values of `Actions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Actions {
-    /// `GetCertificate`
-    GetCertificate,
-    /// `IssueCertificate`
-    IssueCertificate,
-    /// `ListPermissions`
-    ListPermissions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Actions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["GetCertificate", "IssueCertificate", "ListPermissions"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GetCertificate => "GetCertificate",
-            Self::IssueCertificate => "IssueCertificate",
-            Self::ListPermissions => "ListPermissions",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Actions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Actions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Actions {
-    fn from(s: &str) -> Self {
-        match s {
-            "GetCertificate" => Self::GetCertificate,
-            "IssueCertificate" => Self::IssueCertificate,
-            "ListPermissions" => Self::ListPermissions,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Actions> {
-    fn from(s: &str) -> Self {
-        Value::literal(Actions::from(s))
-    }
-}
-
-crate::impl_literal!(Actions);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AIOps::InvestigationGroup`.
-#[derive(Debug, Clone)]
-pub struct InvestigationGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InvestigationGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InvestigationGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InvestigationGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AIOps::InvestigationGroup`.
+    InvestigationGroup("AWS::AIOps::InvestigationGroup", InvestigationGroupProps)
 }
 
 impl InvestigationGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AIOps::InvestigationGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InvestigationGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::InvestigationGroupArn> {
         self.resource.ref_value()
@@ -102,449 +54,226 @@ impl InvestigationGroup {
     pub fn attr_arn(&self) -> Value<ids::InvestigationGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ChatbotNotificationChannels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_chatbot_notification_channels(
+        &self,
+        value: impl Into<Value<List<ChatbotNotificationChannel>>>,
+    ) {
+        self.resource
+            .set_property("ChatbotNotificationChannels", value.into())
+    }
+
+    /// Replaces `CrossAccountConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cross_account_configurations(
+        &self,
+        value: impl Into<Value<List<CrossAccountConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("CrossAccountConfigurations", value.into())
+    }
+
+    /// Replaces `EncryptionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_config(&self, value: impl Into<Value<EncryptionConfigMap>>) {
+        self.resource.set_property("EncryptionConfig", value.into())
+    }
+
+    /// Replaces `InvestigationGroupPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_investigation_group_policy(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InvestigationGroupPolicy", value.into())
+    }
+
+    /// Replaces `IsCloudTrailEventHistoryEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_cloud_trail_event_history_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("IsCloudTrailEventHistoryEnabled", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RetentionInDays` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_in_days(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("RetentionInDays", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `TagKeyBoundaries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_key_boundaries(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("TagKeyBoundaries", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AIOps::InvestigationGroup`.
-#[derive(Debug, Clone)]
-pub struct InvestigationGroupProps {
-    /// `ChatbotNotificationChannels` (optional).
-    pub chatbot_notification_channels: Option<Value<List<ChatbotNotificationChannel>>>,
-    /// `CrossAccountConfigurations` (optional).
-    /// Items: 0..=25.
-    pub cross_account_configurations: Option<Value<List<CrossAccountConfiguration>>>,
-    /// `EncryptionConfig` (optional).
-    pub encryption_config: Option<Value<EncryptionConfigMap>>,
-    /// `InvestigationGroupPolicy` (optional).
-    pub investigation_group_policy: Option<Value<String>>,
-    /// `IsCloudTrailEventHistoryEnabled` (optional).
-    pub is_cloud_trail_event_history_enabled: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\-_A-Za-z0-9\[\]\(\)\{\}\.: ]+$`.
-    pub name: Value<String>,
-    /// `RetentionInDays` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 7..=90.
-    pub retention_in_days: Option<Value<i64>>,
-    /// `RoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:.*$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `TagKeyBoundaries` (optional).
-    /// Each item: Length: 1..=200 characters.
-    /// Each item: Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`.
-    pub tag_key_boundaries: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AIOps::InvestigationGroup`.
+    InvestigationGroupProps
 }
 
 impl InvestigationGroupProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            chatbot_notification_channels: None,
-            cross_account_configurations: None,
-            encryption_config: None,
-            investigation_group_policy: None,
-            is_cloud_trail_event_history_enabled: None,
-            name: name.into(),
-            retention_in_days: None,
-            role_arn: None,
-            tag_key_boundaries: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(5, "Name", name.into().to_template()))
     }
-    /// Sets `ChatbotNotificationChannels`.
+    /// `ChatbotNotificationChannels` (optional).
     pub fn chatbot_notification_channels(
-        mut self,
+        self,
         value: impl Into<Value<List<ChatbotNotificationChannel>>>,
     ) -> Self {
-        self.chatbot_notification_channels = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ChatbotNotificationChannels", value.into().to_template()),
+        )
     }
-    /// Sets `CrossAccountConfigurations`.
+    /// `CrossAccountConfigurations` (optional).
+    /// Items: 0 to 25.
     pub fn cross_account_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<CrossAccountConfiguration>>>,
     ) -> Self {
-        self.cross_account_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CrossAccountConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionConfig`.
-    pub fn encryption_config(mut self, value: impl Into<Value<EncryptionConfigMap>>) -> Self {
-        self.encryption_config = Some(value.into());
-        self
+    /// `EncryptionConfig` (optional).
+    pub fn encryption_config(self, value: impl Into<Value<EncryptionConfigMap>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EncryptionConfig", value.into().to_template()),
+        )
     }
-    /// Sets `InvestigationGroupPolicy`.
-    pub fn investigation_group_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.investigation_group_policy = Some(value.into());
-        self
+    /// `InvestigationGroupPolicy` (optional).
+    pub fn investigation_group_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InvestigationGroupPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `IsCloudTrailEventHistoryEnabled`.
-    pub fn is_cloud_trail_event_history_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_cloud_trail_event_history_enabled = Some(value.into());
-        self
+    /// `IsCloudTrailEventHistoryEnabled` (optional).
+    pub fn is_cloud_trail_event_history_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            4,
+            "IsCloudTrailEventHistoryEnabled",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RetentionInDays`.
-    pub fn retention_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention_in_days = Some(value.into());
-        self
+    /// `RetentionInDays` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 7 to 90.
+    pub fn retention_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RetentionInDays", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:.*$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(7, "RoleArn", value.into().to_template()))
     }
-    /// Sets `TagKeyBoundaries`.
-    pub fn tag_key_boundaries(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.tag_key_boundaries = Some(value.into());
-        self
+    /// `TagKeyBoundaries` (optional).
+    /// Each item: Length: 1 to 200 characters.
+    /// Each item: Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]+)$`.
+    pub fn tag_key_boundaries(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "TagKeyBoundaries", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InvestigationGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.chatbot_notification_channels {
-            m.insert("ChatbotNotificationChannels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cross_account_configurations {
-            m.insert("CrossAccountConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_config {
-            m.insert("EncryptionConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.investigation_group_policy {
-            m.insert("InvestigationGroupPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_cloud_trail_event_history_enabled {
-            m.insert(
-                "IsCloudTrailEventHistoryEnabled".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.retention_in_days {
-            m.insert("RetentionInDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_key_boundaries {
-            m.insert("TagKeyBoundaries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for InvestigationGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.chatbot_notification_channels.check(
-            &path.field("ChatbotNotificationChannels"),
-            &Rules::NONE,
-            out,
-        );
-        self.cross_account_configurations.check(
-            &path.field("CrossAccountConfigurations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_config
-            .check(&path.field("EncryptionConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\-_A-Za-z0-9\\[\\]\\(\\)\\{\\}\\.: ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retention_in_days.check(
-            &path.field("RetentionInDays"),
-            &Rules {
-                minimum: Some(7.0),
-                maximum: Some(90.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_key_boundaries.check(
-            &path.field("TagKeyBoundaries"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(200),
-                            pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InvestigationGroupProps);
-
-/// Property type `ChatbotNotificationChannel` of `AWS::AIOps::InvestigationGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ChatbotNotificationChannel {
-    /// `ChatConfigurationArns` (optional).
-    pub chat_configuration_arns: Option<Value<List<String>>>,
-    /// `SNSTopicArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub sns_topic_arn: Option<Value<ids::TopicArn>>,
+crate::l1_struct! {
+    /// Property type `ChatbotNotificationChannel` of `AWS::AIOps::InvestigationGroup`.
+    ChatbotNotificationChannel(default)
 }
 
 impl ChatbotNotificationChannel {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            chat_configuration_arns: None,
-            sns_topic_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChatConfigurationArns`.
-    pub fn chat_configuration_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.chat_configuration_arns = Some(value.into());
-        self
+    /// `ChatConfigurationArns` (optional).
+    pub fn chat_configuration_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChatConfigurationArns", value.into().to_template()),
+        )
     }
-    /// Sets `SNSTopicArn`.
-    pub fn sns_topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ChatbotNotificationChannel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.chat_configuration_arns {
-            m.insert("ChatConfigurationArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_topic_arn {
-            m.insert("SNSTopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SNSTopicArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn sns_topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(1, "SNSTopicArn", value.into().to_template()))
     }
 }
 
-impl Check for ChatbotNotificationChannel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sns_topic_arn.check(
-            &path.field("SNSTopicArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ChatbotNotificationChannel);
-
-/// Property type `CrossAccountConfiguration` of `AWS::AIOps::InvestigationGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct CrossAccountConfiguration {
-    /// `SourceRoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:.*$`.
-    pub source_role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `CrossAccountConfiguration` of `AWS::AIOps::InvestigationGroup`.
+    CrossAccountConfiguration(default)
 }
 
 impl CrossAccountConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            source_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourceRoleArn`.
-    pub fn source_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.source_role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CrossAccountConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_role_arn {
-            m.insert("SourceRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceRoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:.*$`.
+    pub fn source_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(0, "SourceRoleArn", value.into().to_template()))
     }
 }
 
-impl Check for CrossAccountConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_role_arn.check(
-            &path.field("SourceRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CrossAccountConfiguration);
-
-/// Property type `EncryptionConfigMap` of `AWS::AIOps::InvestigationGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfigMap {
-    /// `EncryptionConfigurationType` (optional).
-    /// Length: 1..=128 characters.
-    pub encryption_configuration_type: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=256 characters.
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfigMap` of `AWS::AIOps::InvestigationGroup`.
+    EncryptionConfigMap(default)
 }
 
 impl EncryptionConfigMap {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encryption_configuration_type: None,
-            kms_key_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EncryptionConfigurationType`.
-    pub fn encryption_configuration_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_configuration_type = Some(value.into());
-        self
+    /// `EncryptionConfigurationType` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn encryption_configuration_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EncryptionConfigurationType", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfigMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_configuration_type {
-            m.insert("EncryptionConfigurationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionConfigMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_configuration_type.check(
-            &path.field("EncryptionConfigurationType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EncryptionConfigMap);
-
-/// Property type `Tag` of `AWS::AIOps::InvestigationGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

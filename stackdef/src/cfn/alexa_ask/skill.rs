@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `Alexa::ASK::Skill`.
-#[derive(Debug, Clone)]
-pub struct Skill {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Skill {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Skill {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Skill {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `Alexa::ASK::Skill`.
+    Skill("Alexa::ASK::Skill", SkillProps)
 }
 
 impl Skill {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "Alexa::ASK::Skill";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SkillProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SkillId> {
         self.resource.ref_value()
@@ -82,18 +34,33 @@ impl Skill {
     pub fn attr_id(&self) -> Value<ids::SkillId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AuthenticationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_configuration(
+        &self,
+        value: impl Into<Value<AuthenticationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AuthenticationConfiguration", value.into())
+    }
+
+    /// Replaces `SkillPackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_skill_package(&self, value: impl Into<Value<SkillPackage>>) {
+        self.resource.set_property("SkillPackage", value.into())
+    }
+
+    /// Replaces `VendorId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vendor_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VendorId", value.into())
+    }
 }
 
-/// Properties of `Alexa::ASK::Skill`.
-#[derive(Debug, Clone)]
-pub struct SkillProps {
-    /// `AuthenticationConfiguration` (required).
-    pub authentication_configuration: Value<AuthenticationConfiguration>,
-    /// `SkillPackage` (required).
-    pub skill_package: Value<SkillPackage>,
-    /// `VendorId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vendor_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `Alexa::ASK::Skill`.
+    SkillProps
 }
 
 impl SkillProps {
@@ -103,50 +70,22 @@ impl SkillProps {
         skill_package: impl Into<Value<SkillPackage>>,
         vendor_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication_configuration: authentication_configuration.into(),
-            skill_package: skill_package.into(),
-            vendor_id: vendor_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthenticationConfiguration",
+                    authentication_configuration.into().to_template(),
+                )
+                .with(1, "SkillPackage", skill_package.into().to_template())
+                .with(2, "VendorId", vendor_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SkillProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthenticationConfiguration".to_owned(),
-            self.authentication_configuration.to_template(),
-        );
-        m.insert("SkillPackage".to_owned(), self.skill_package.to_template());
-        m.insert("VendorId".to_owned(), self.vendor_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SkillProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_configuration.check(
-            &path.field("AuthenticationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.skill_package
-            .check(&path.field("SkillPackage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SkillProps);
-
-/// Property type `AuthenticationConfiguration` of `Alexa::ASK::Skill`.
-#[derive(Debug, Clone)]
-pub struct AuthenticationConfiguration {
-    /// `ClientId` (required).
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    pub client_secret: Value<String>,
-    /// `RefreshToken` (required).
-    pub refresh_token: Value<String>,
+crate::l1_struct! {
+    /// Property type `AuthenticationConfiguration` of `Alexa::ASK::Skill`.
+    AuthenticationConfiguration
 }
 
 impl AuthenticationConfiguration {
@@ -156,43 +95,18 @@ impl AuthenticationConfiguration {
         client_secret: impl Into<Value<String>>,
         refresh_token: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            refresh_token: refresh_token.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientId", client_id.into().to_template())
+                .with(1, "ClientSecret", client_secret.into().to_template())
+                .with(2, "RefreshToken", refresh_token.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AuthenticationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        m.insert("RefreshToken".to_owned(), self.refresh_token.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuthenticationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AuthenticationConfiguration);
-
-/// Property type `SkillPackage` of `Alexa::ASK::Skill`.
-#[derive(Debug, Clone)]
-pub struct SkillPackage {
-    /// `Overrides` (optional).
-    pub overrides: Option<Value<Overrides>>,
-    /// `S3Bucket` (required).
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3BucketRole` (optional).
-    pub s3_bucket_role: Option<Value<String>>,
-    /// `S3Key` (required).
-    pub s3_key: Value<String>,
-    /// `S3ObjectVersion` (optional).
-    pub s3_object_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SkillPackage` of `Alexa::ASK::Skill`.
+    SkillPackage
 }
 
 impl SkillPackage {
@@ -201,89 +115,41 @@ impl SkillPackage {
         s3_bucket: impl Into<Value<ids::BucketName>>,
         s3_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            overrides: None,
-            s3_bucket: s3_bucket.into(),
-            s3_bucket_role: None,
-            s3_key: s3_key.into(),
-            s3_object_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "S3Bucket", s3_bucket.into().to_template())
+                .with(3, "S3Key", s3_key.into().to_template()),
+        )
     }
-    /// Sets `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Value<Overrides>>) -> Self {
-        self.overrides = Some(value.into());
-        self
+    /// `Overrides` (optional).
+    pub fn overrides(self, value: impl Into<Value<Overrides>>) -> Self {
+        Self(self.0.with(0, "Overrides", value.into().to_template()))
     }
-    /// Sets `S3BucketRole`.
-    pub fn s3_bucket_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_role = Some(value.into());
-        self
+    /// `S3BucketRole` (optional).
+    pub fn s3_bucket_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "S3BucketRole", value.into().to_template()))
     }
-    /// Sets `S3ObjectVersion`.
-    pub fn s3_object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_object_version = Some(value.into());
-        self
+    /// `S3ObjectVersion` (optional).
+    pub fn s3_object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "S3ObjectVersion", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SkillPackage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        if let Some(v) = &self.s3_bucket_role {
-            m.insert("S3BucketRole".to_owned(), v.to_template());
-        }
-        m.insert("S3Key".to_owned(), self.s3_key.to_template());
-        if let Some(v) = &self.s3_object_version {
-            m.insert("S3ObjectVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SkillPackage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.overrides
-            .check(&path.field("Overrides"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SkillPackage);
-
-/// Property type `Overrides` of `Alexa::ASK::Skill`.
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    /// `Manifest` (optional).
-    pub manifest: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `Overrides` of `Alexa::ASK::Skill`.
+    Overrides(default)
 }
 
 impl Overrides {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { manifest: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Manifest`.
-    pub fn manifest(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.manifest = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Overrides {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.manifest {
-            m.insert("Manifest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Manifest` (optional).
+    pub fn manifest(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Manifest", value.into().to_template()))
     }
 }
-
-impl Check for Overrides {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Overrides);

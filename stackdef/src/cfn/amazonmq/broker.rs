@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AmazonMQ::Broker`.
-#[derive(Debug, Clone)]
-pub struct Broker {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Broker {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Broker {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Broker {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AmazonMQ::Broker`.
+    Broker("AWS::AmazonMQ::Broker", BrokerProps)
 }
 
 impl Broker {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AmazonMQ::Broker";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BrokerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::BrokerId> {
         self.resource.ref_value()
@@ -137,66 +89,139 @@ impl Broker {
     pub fn attr_console_ur_ls(&self) -> Value<List<String>> {
         self.resource.get_att("ConsoleURLs")
     }
+
+    /// Replaces `AuthenticationStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_strategy(&self, value: impl Into<Value<AuthenticationStrategy>>) {
+        self.resource
+            .set_property("AuthenticationStrategy", value.into())
+    }
+
+    /// Replaces `AutoMinorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_minor_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoMinorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `BrokerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_broker_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BrokerName", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<ConfigurationId>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `DataReplicationMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_replication_mode(&self, value: impl Into<Value<DataReplicationMode>>) {
+        self.resource
+            .set_property("DataReplicationMode", value.into())
+    }
+
+    /// Replaces `DataReplicationPrimaryBrokerArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_replication_primary_broker_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DataReplicationPrimaryBrokerArn", value.into())
+    }
+
+    /// Replaces `DeploymentMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_mode(&self, value: impl Into<Value<DeploymentMode>>) {
+        self.resource.set_property("DeploymentMode", value.into())
+    }
+
+    /// Replaces `EncryptionOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_options(&self, value: impl Into<Value<EncryptionOptions>>) {
+        self.resource
+            .set_property("EncryptionOptions", value.into())
+    }
+
+    /// Replaces `EngineType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_type(&self, value: impl Into<Value<EngineType>>) {
+        self.resource.set_property("EngineType", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `HostInstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_host_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HostInstanceType", value.into())
+    }
+
+    /// Replaces `LdapServerMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ldap_server_metadata(&self, value: impl Into<Value<LdapServerMetadata>>) {
+        self.resource
+            .set_property("LdapServerMetadata", value.into())
+    }
+
+    /// Replaces `Logs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logs(&self, value: impl Into<Value<LogList>>) {
+        self.resource.set_property("Logs", value.into())
+    }
+
+    /// Replaces `MaintenanceWindowStartTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_window_start_time(&self, value: impl Into<Value<MaintenanceWindow>>) {
+        self.resource
+            .set_property("MaintenanceWindowStartTime", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `SecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_groups(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroups", value.into())
+    }
+
+    /// Replaces `StorageType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_type(&self, value: impl Into<Value<StorageType>>) {
+        self.resource.set_property("StorageType", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagsEntry>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Users` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_users(&self, value: impl Into<Value<List<User>>>) {
+        self.resource.set_property("Users", value.into())
+    }
 }
 
-/// Properties of `AWS::AmazonMQ::Broker`.
-#[derive(Debug, Clone)]
-pub struct BrokerProps {
-    /// `AuthenticationStrategy` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub authentication_strategy: Option<Value<AuthenticationStrategy>>,
-    /// `AutoMinorVersionUpgrade` (optional).
-    pub auto_minor_version_upgrade: Option<Value<bool>>,
-    /// `BrokerName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9A-Za-z_-]{1,50}$`.
-    pub broker_name: Value<String>,
-    /// `Configuration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub configuration: Option<Value<ConfigurationId>>,
-    /// `DataReplicationMode` (optional).
-    pub data_replication_mode: Option<Value<DataReplicationMode>>,
-    /// `DataReplicationPrimaryBrokerArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^arn:.*`.
-    pub data_replication_primary_broker_arn: Option<Value<String>>,
-    /// `DeploymentMode` (required).
-    /// Create-only: changing it replaces the resource.
-    pub deployment_mode: Value<DeploymentMode>,
-    /// `EncryptionOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_options: Option<Value<EncryptionOptions>>,
-    /// `EngineType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub engine_type: Value<EngineType>,
-    /// `EngineVersion` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub engine_version: Option<Value<String>>,
-    /// `HostInstanceType` (required).
-    pub host_instance_type: Value<String>,
-    /// `LdapServerMetadata` (optional).
-    pub ldap_server_metadata: Option<Value<LdapServerMetadata>>,
-    /// `Logs` (optional).
-    pub logs: Option<Value<LogList>>,
-    /// `MaintenanceWindowStartTime` (optional).
-    pub maintenance_window_start_time: Option<Value<MaintenanceWindow>>,
-    /// `PubliclyAccessible` (required).
-    /// Create-only: changing it replaces the resource.
-    pub publicly_accessible: Value<bool>,
-    /// `SecurityGroups` (optional).
-    /// Items: 1..=5.
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `StorageType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub storage_type: Option<Value<StorageType>>,
-    /// `SubnetIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagsEntry>>>,
-    /// `Users` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub users: Option<Value<List<User>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AmazonMQ::Broker`.
+    BrokerProps
 }
 
 impl BrokerProps {
@@ -208,583 +233,203 @@ impl BrokerProps {
         host_instance_type: impl Into<Value<String>>,
         publicly_accessible: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            authentication_strategy: None,
-            auto_minor_version_upgrade: None,
-            broker_name: broker_name.into(),
-            configuration: None,
-            data_replication_mode: None,
-            data_replication_primary_broker_arn: None,
-            deployment_mode: deployment_mode.into(),
-            encryption_options: None,
-            engine_type: engine_type.into(),
-            engine_version: None,
-            host_instance_type: host_instance_type.into(),
-            ldap_server_metadata: None,
-            logs: None,
-            maintenance_window_start_time: None,
-            publicly_accessible: publicly_accessible.into(),
-            security_groups: None,
-            storage_type: None,
-            subnet_ids: None,
-            tags: None,
-            users: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "BrokerName", broker_name.into().to_template())
+                .with(6, "DeploymentMode", deployment_mode.into().to_template())
+                .with(8, "EngineType", engine_type.into().to_template())
+                .with(
+                    10,
+                    "HostInstanceType",
+                    host_instance_type.into().to_template(),
+                )
+                .with(
+                    14,
+                    "PubliclyAccessible",
+                    publicly_accessible.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AuthenticationStrategy`.
-    pub fn authentication_strategy(
-        mut self,
-        value: impl Into<Value<AuthenticationStrategy>>,
-    ) -> Self {
-        self.authentication_strategy = Some(value.into());
-        self
+    /// `AuthenticationStrategy` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn authentication_strategy(self, value: impl Into<Value<AuthenticationStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthenticationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_minor_version_upgrade = Some(value.into());
-        self
+    /// `AutoMinorVersionUpgrade` (optional).
+    pub fn auto_minor_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoMinorVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<ConfigurationId>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn configuration(self, value: impl Into<Value<ConfigurationId>>) -> Self {
+        Self(self.0.with(3, "Configuration", value.into().to_template()))
     }
-    /// Sets `DataReplicationMode`.
-    pub fn data_replication_mode(mut self, value: impl Into<Value<DataReplicationMode>>) -> Self {
-        self.data_replication_mode = Some(value.into());
-        self
+    /// `DataReplicationMode` (optional).
+    pub fn data_replication_mode(self, value: impl Into<Value<DataReplicationMode>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DataReplicationMode", value.into().to_template()),
+        )
     }
-    /// Sets `DataReplicationPrimaryBrokerArn`.
-    pub fn data_replication_primary_broker_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_replication_primary_broker_arn = Some(value.into());
-        self
+    /// `DataReplicationPrimaryBrokerArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^arn:.*`.
+    pub fn data_replication_primary_broker_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            5,
+            "DataReplicationPrimaryBrokerArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionOptions`.
-    pub fn encryption_options(mut self, value: impl Into<Value<EncryptionOptions>>) -> Self {
-        self.encryption_options = Some(value.into());
-        self
+    /// `EncryptionOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn encryption_options(self, value: impl Into<Value<EncryptionOptions>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EncryptionOptions", value.into().to_template()),
+        )
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `LdapServerMetadata`.
-    pub fn ldap_server_metadata(mut self, value: impl Into<Value<LdapServerMetadata>>) -> Self {
-        self.ldap_server_metadata = Some(value.into());
-        self
+    /// `LdapServerMetadata` (optional).
+    pub fn ldap_server_metadata(self, value: impl Into<Value<LdapServerMetadata>>) -> Self {
+        Self(
+            self.0
+                .with(11, "LdapServerMetadata", value.into().to_template()),
+        )
     }
-    /// Sets `Logs`.
-    pub fn logs(mut self, value: impl Into<Value<LogList>>) -> Self {
-        self.logs = Some(value.into());
-        self
+    /// `Logs` (optional).
+    pub fn logs(self, value: impl Into<Value<LogList>>) -> Self {
+        Self(self.0.with(12, "Logs", value.into().to_template()))
     }
-    /// Sets `MaintenanceWindowStartTime`.
-    pub fn maintenance_window_start_time(
-        mut self,
-        value: impl Into<Value<MaintenanceWindow>>,
-    ) -> Self {
-        self.maintenance_window_start_time = Some(value.into());
-        self
+    /// `MaintenanceWindowStartTime` (optional).
+    pub fn maintenance_window_start_time(self, value: impl Into<Value<MaintenanceWindow>>) -> Self {
+        Self(
+            self.0
+                .with(13, "MaintenanceWindowStartTime", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    /// Items: 1 to 5.
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(15, "SecurityGroups", value.into().to_template()),
+        )
     }
-    /// Sets `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Value<StorageType>>) -> Self {
-        self.storage_type = Some(value.into());
-        self
+    /// `StorageType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn storage_type(self, value: impl Into<Value<StorageType>>) -> Self {
+        Self(self.0.with(16, "StorageType", value.into().to_template()))
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(17, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
+        Self(self.0.with(18, "Tags", value.into().to_template()))
     }
-    /// Sets `Users`.
-    pub fn users(mut self, value: impl Into<Value<List<User>>>) -> Self {
-        self.users = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BrokerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_strategy {
-            m.insert("AuthenticationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".to_owned(), v.to_template());
-        }
-        m.insert("BrokerName".to_owned(), self.broker_name.to_template());
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_replication_mode {
-            m.insert("DataReplicationMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_replication_primary_broker_arn {
-            m.insert(
-                "DataReplicationPrimaryBrokerArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "DeploymentMode".to_owned(),
-            self.deployment_mode.to_template(),
-        );
-        if let Some(v) = &self.encryption_options {
-            m.insert("EncryptionOptions".to_owned(), v.to_template());
-        }
-        m.insert("EngineType".to_owned(), self.engine_type.to_template());
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        m.insert(
-            "HostInstanceType".to_owned(),
-            self.host_instance_type.to_template(),
-        );
-        if let Some(v) = &self.ldap_server_metadata {
-            m.insert("LdapServerMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logs {
-            m.insert("Logs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_window_start_time {
-            m.insert("MaintenanceWindowStartTime".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PubliclyAccessible".to_owned(),
-            self.publicly_accessible.to_template(),
-        );
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_type {
-            m.insert("StorageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.users {
-            m.insert("Users".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Users` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn users(self, value: impl Into<Value<List<User>>>) -> Self {
+        Self(self.0.with(19, "Users", value.into().to_template()))
     }
 }
 
-impl Check for BrokerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_strategy.check(
-            &path.field("AuthenticationStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.broker_name.check(
-            &path.field("BrokerName"),
-            &Rules {
-                pattern: Some("^[0-9A-Za-z_-]{1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-        self.data_replication_mode
-            .check(&path.field("DataReplicationMode"), &Rules::NONE, out);
-        self.data_replication_primary_broker_arn.check(
-            &path.field("DataReplicationPrimaryBrokerArn"),
-            &Rules {
-                pattern: Some("^arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.deployment_mode
-            .check(&path.field("DeploymentMode"), &Rules::NONE, out);
-        self.encryption_options
-            .check(&path.field("EncryptionOptions"), &Rules::NONE, out);
-        self.engine_type
-            .check(&path.field("EngineType"), &Rules::NONE, out);
-        self.ldap_server_metadata
-            .check(&path.field("LdapServerMetadata"), &Rules::NONE, out);
-        self.logs.check(&path.field("Logs"), &Rules::NONE, out);
-        self.maintenance_window_start_time.check(
-            &path.field("MaintenanceWindowStartTime"),
-            &Rules::NONE,
-            out,
-        );
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_type
-            .check(&path.field("StorageType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.users.check(&path.field("Users"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AuthenticationStrategy`.
+    AuthenticationStrategy {
+        /// `config_managed`
+        ConfigManaged = "config_managed",
+        /// `ldap`
+        Ldap = "ldap",
+        /// `simple`
+        Simple = "simple",
     }
 }
 
-crate::impl_literal!(BrokerProps);
-
-/// Values of `AuthenticationStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationStrategy {
-    /// `config_managed`
-    ConfigManaged,
-    /// `ldap`
-    Ldap,
-    /// `simple`
-    Simple,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["config_managed", "ldap", "simple"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConfigManaged => "config_managed",
-            Self::Ldap => "ldap",
-            Self::Simple => "simple",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "config_managed" => Self::ConfigManaged,
-            "ldap" => Self::Ldap,
-            "simple" => Self::Simple,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationStrategy);
-
-/// Property type `ConfigurationId` of `AWS::AmazonMQ::Broker`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationId {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Revision` (required).
-    pub revision: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ConfigurationId` of `AWS::AmazonMQ::Broker`.
+    ConfigurationId
 }
 
 impl ConfigurationId {
     /// The required properties: `Id`, `Revision`.
     pub fn new(id: impl Into<Value<String>>, revision: impl Into<Value<i64>>) -> Self {
-        Self {
-            id: id.into(),
-            revision: revision.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "Revision", revision.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfigurationId {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Revision".to_owned(), self.revision.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataReplicationMode`.
+    DataReplicationMode {
+        /// `crdr`
+        Crdr = "crdr",
+        /// `none`
+        None = "none",
     }
 }
 
-impl Check for ConfigurationId {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConfigurationId);
-
-/// Values of `DataReplicationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataReplicationMode {
-    /// `crdr`
-    Crdr,
-    /// `none`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataReplicationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["crdr", "none"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Crdr => "crdr",
-            Self::None => "none",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DeploymentMode`.
+    DeploymentMode {
+        /// `active_standby_multi_az`
+        ActiveStandbyMultiAz = "active_standby_multi_az",
+        /// `cluster_multi_az`
+        ClusterMultiAz = "cluster_multi_az",
+        /// `single_instance`
+        SingleInstance = "single_instance",
     }
 }
 
-impl ToTemplate for DataReplicationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataReplicationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataReplicationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "crdr" => Self::Crdr,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataReplicationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataReplicationMode::from(s))
-    }
-}
-
-crate::impl_literal!(DataReplicationMode);
-
-/// Values of `DeploymentMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeploymentMode {
-    /// `active_standby_multi_az`
-    ActiveStandbyMultiAz,
-    /// `cluster_multi_az`
-    ClusterMultiAz,
-    /// `single_instance`
-    SingleInstance,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeploymentMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "active_standby_multi_az",
-        "cluster_multi_az",
-        "single_instance",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActiveStandbyMultiAz => "active_standby_multi_az",
-            Self::ClusterMultiAz => "cluster_multi_az",
-            Self::SingleInstance => "single_instance",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeploymentMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeploymentMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeploymentMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "active_standby_multi_az" => Self::ActiveStandbyMultiAz,
-            "cluster_multi_az" => Self::ClusterMultiAz,
-            "single_instance" => Self::SingleInstance,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeploymentMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeploymentMode::from(s))
-    }
-}
-
-crate::impl_literal!(DeploymentMode);
-
-/// Property type `EncryptionOptions` of `AWS::AmazonMQ::Broker`.
-#[derive(Debug, Clone)]
-pub struct EncryptionOptions {
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `UseAwsOwnedKey` (required).
-    pub use_aws_owned_key: Value<bool>,
+crate::l1_struct! {
+    /// Property type `EncryptionOptions` of `AWS::AmazonMQ::Broker`.
+    EncryptionOptions
 }
 
 impl EncryptionOptions {
     /// The required properties: `UseAwsOwnedKey`.
     pub fn new(use_aws_owned_key: impl Into<Value<bool>>) -> Self {
-        Self {
-            kms_key_id: None,
-            use_aws_owned_key: use_aws_owned_key.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "UseAwsOwnedKey",
+            use_aws_owned_key.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UseAwsOwnedKey".to_owned(),
-            self.use_aws_owned_key.to_template(),
-        );
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EncryptionOptions);
-
-/// Values of `EngineType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EngineType {
-    /// `activemq`
-    Activemq,
-    /// `rabbitmq`
-    Rabbitmq,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EngineType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["activemq", "rabbitmq"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Activemq => "activemq",
-            Self::Rabbitmq => "rabbitmq",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `EngineType`.
+    EngineType {
+        /// `activemq`
+        Activemq = "activemq",
+        /// `rabbitmq`
+        Rabbitmq = "rabbitmq",
     }
 }
 
-impl ToTemplate for EngineType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EngineType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for EngineType {
-    fn from(s: &str) -> Self {
-        match s {
-            "activemq" => Self::Activemq,
-            "rabbitmq" => Self::Rabbitmq,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EngineType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EngineType::from(s))
-    }
-}
-
-crate::impl_literal!(EngineType);
-
-/// Property type `LdapServerMetadata` of `AWS::AmazonMQ::Broker`.
-#[derive(Debug, Clone)]
-pub struct LdapServerMetadata {
-    /// `Hosts` (required).
-    pub hosts: Value<List<String>>,
-    /// `RoleBase` (required).
-    pub role_base: Value<String>,
-    /// `RoleName` (optional).
-    pub role_name: Option<Value<String>>,
-    /// `RoleSearchMatching` (required).
-    pub role_search_matching: Value<String>,
-    /// `RoleSearchSubtree` (optional).
-    pub role_search_subtree: Option<Value<bool>>,
-    /// `ServiceAccountPassword` (optional).
-    pub service_account_password: Option<Value<String>>,
-    /// `ServiceAccountUsername` (required).
-    pub service_account_username: Value<String>,
-    /// `UserBase` (required).
-    pub user_base: Value<String>,
-    /// `UserRoleName` (optional).
-    pub user_role_name: Option<Value<String>>,
-    /// `UserSearchMatching` (required).
-    pub user_search_matching: Value<String>,
-    /// `UserSearchSubtree` (optional).
-    pub user_search_subtree: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `LdapServerMetadata` of `AWS::AmazonMQ::Broker`.
+    LdapServerMetadata
 }
 
 impl LdapServerMetadata {
@@ -797,148 +442,82 @@ impl LdapServerMetadata {
         user_base: impl Into<Value<String>>,
         user_search_matching: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            hosts: hosts.into(),
-            role_base: role_base.into(),
-            role_name: None,
-            role_search_matching: role_search_matching.into(),
-            role_search_subtree: None,
-            service_account_password: None,
-            service_account_username: service_account_username.into(),
-            user_base: user_base.into(),
-            user_role_name: None,
-            user_search_matching: user_search_matching.into(),
-            user_search_subtree: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Hosts", hosts.into().to_template())
+                .with(1, "RoleBase", role_base.into().to_template())
+                .with(
+                    3,
+                    "RoleSearchMatching",
+                    role_search_matching.into().to_template(),
+                )
+                .with(
+                    6,
+                    "ServiceAccountUsername",
+                    service_account_username.into().to_template(),
+                )
+                .with(7, "UserBase", user_base.into().to_template())
+                .with(
+                    9,
+                    "UserSearchMatching",
+                    user_search_matching.into().to_template(),
+                ),
+        )
     }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.role_name = Some(value.into());
-        self
+    /// `RoleName` (optional).
+    pub fn role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RoleName", value.into().to_template()))
     }
-    /// Sets `RoleSearchSubtree`.
-    pub fn role_search_subtree(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.role_search_subtree = Some(value.into());
-        self
+    /// `RoleSearchSubtree` (optional).
+    pub fn role_search_subtree(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RoleSearchSubtree", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceAccountPassword`.
-    pub fn service_account_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_account_password = Some(value.into());
-        self
+    /// `ServiceAccountPassword` (optional).
+    pub fn service_account_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ServiceAccountPassword", value.into().to_template()),
+        )
     }
-    /// Sets `UserRoleName`.
-    pub fn user_role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_role_name = Some(value.into());
-        self
+    /// `UserRoleName` (optional).
+    pub fn user_role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "UserRoleName", value.into().to_template()))
     }
-    /// Sets `UserSearchSubtree`.
-    pub fn user_search_subtree(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.user_search_subtree = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LdapServerMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Hosts".to_owned(), self.hosts.to_template());
-        m.insert("RoleBase".to_owned(), self.role_base.to_template());
-        if let Some(v) = &self.role_name {
-            m.insert("RoleName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RoleSearchMatching".to_owned(),
-            self.role_search_matching.to_template(),
-        );
-        if let Some(v) = &self.role_search_subtree {
-            m.insert("RoleSearchSubtree".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_account_password {
-            m.insert("ServiceAccountPassword".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServiceAccountUsername".to_owned(),
-            self.service_account_username.to_template(),
-        );
-        m.insert("UserBase".to_owned(), self.user_base.to_template());
-        if let Some(v) = &self.user_role_name {
-            m.insert("UserRoleName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UserSearchMatching".to_owned(),
-            self.user_search_matching.to_template(),
-        );
-        if let Some(v) = &self.user_search_subtree {
-            m.insert("UserSearchSubtree".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserSearchSubtree` (optional).
+    pub fn user_search_subtree(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "UserSearchSubtree", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LdapServerMetadata {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LdapServerMetadata);
-
-/// Property type `LogList` of `AWS::AmazonMQ::Broker`.
-#[derive(Debug, Clone, Default)]
-pub struct LogList {
-    /// `Audit` (optional).
-    pub audit: Option<Value<bool>>,
-    /// `General` (optional).
-    pub general: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `LogList` of `AWS::AmazonMQ::Broker`.
+    LogList(default)
 }
 
 impl LogList {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audit: None,
-            general: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Audit`.
-    pub fn audit(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.audit = Some(value.into());
-        self
+    /// `Audit` (optional).
+    pub fn audit(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Audit", value.into().to_template()))
     }
-    /// Sets `General`.
-    pub fn general(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.general = Some(value.into());
-        self
+    /// `General` (optional).
+    pub fn general(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "General", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LogList {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audit {
-            m.insert("Audit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.general {
-            m.insert("General".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogList {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LogList);
-
-/// Property type `MaintenanceWindow` of `AWS::AmazonMQ::Broker`.
-#[derive(Debug, Clone)]
-pub struct MaintenanceWindow {
-    /// `DayOfWeek` (required).
-    pub day_of_week: Value<DayOfWeek>,
-    /// `TimeOfDay` (required).
-    /// Pattern: `^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$`.
-    pub time_of_day: Value<String>,
-    /// `TimeZone` (required).
-    pub time_zone: Value<String>,
+crate::l1_struct! {
+    /// Property type `MaintenanceWindow` of `AWS::AmazonMQ::Broker`.
+    MaintenanceWindow
 }
 
 impl MaintenanceWindow {
@@ -948,319 +527,76 @@ impl MaintenanceWindow {
         time_of_day: impl Into<Value<String>>,
         time_zone: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            day_of_week: day_of_week.into(),
-            time_of_day: time_of_day.into(),
-            time_zone: time_zone.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DayOfWeek", day_of_week.into().to_template())
+                .with(1, "TimeOfDay", time_of_day.into().to_template())
+                .with(2, "TimeZone", time_zone.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MaintenanceWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DayOfWeek".to_owned(), self.day_of_week.to_template());
-        m.insert("TimeOfDay".to_owned(), self.time_of_day.to_template());
-        m.insert("TimeZone".to_owned(), self.time_zone.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DayOfWeek`.
+    DayOfWeek {
+        /// `friday`
+        Friday = "friday",
+        /// `monday`
+        Monday = "monday",
+        /// `saturday`
+        Saturday = "saturday",
+        /// `sunday`
+        Sunday = "sunday",
+        /// `thursday`
+        Thursday = "thursday",
+        /// `tuesday`
+        Tuesday = "tuesday",
+        /// `wednesday`
+        Wednesday = "wednesday",
     }
 }
 
-impl Check for MaintenanceWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.day_of_week
-            .check(&path.field("DayOfWeek"), &Rules::NONE, out);
-        self.time_of_day.check(
-            &path.field("TimeOfDay"),
-            &Rules {
-                pattern: Some("^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `StorageType`.
+    StorageType {
+        /// `EBS`
+        Ebs = "EBS",
+        /// `EFS`
+        Efs = "EFS",
     }
 }
 
-crate::impl_literal!(MaintenanceWindow);
+pub use crate::cfn::Tag as TagsEntry;
 
-/// Values of `DayOfWeek`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DayOfWeek {
-    /// `friday`
-    Friday,
-    /// `monday`
-    Monday,
-    /// `saturday`
-    Saturday,
-    /// `sunday`
-    Sunday,
-    /// `thursday`
-    Thursday,
-    /// `tuesday`
-    Tuesday,
-    /// `wednesday`
-    Wednesday,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DayOfWeek {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "friday",
-        "monday",
-        "saturday",
-        "sunday",
-        "thursday",
-        "tuesday",
-        "wednesday",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Friday => "friday",
-            Self::Monday => "monday",
-            Self::Saturday => "saturday",
-            Self::Sunday => "sunday",
-            Self::Thursday => "thursday",
-            Self::Tuesday => "tuesday",
-            Self::Wednesday => "wednesday",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DayOfWeek {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DayOfWeek {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for DayOfWeek {
-    fn from(s: &str) -> Self {
-        match s {
-            "friday" => Self::Friday,
-            "monday" => Self::Monday,
-            "saturday" => Self::Saturday,
-            "sunday" => Self::Sunday,
-            "thursday" => Self::Thursday,
-            "tuesday" => Self::Tuesday,
-            "wednesday" => Self::Wednesday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DayOfWeek> {
-    fn from(s: &str) -> Self {
-        Value::literal(DayOfWeek::from(s))
-    }
-}
-
-crate::impl_literal!(DayOfWeek);
-
-/// Values of `StorageType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageType {
-    /// `EBS`
-    Ebs,
-    /// `EFS`
-    Efs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EBS", "EFS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ebs => "EBS",
-            Self::Efs => "EFS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EBS" => Self::Ebs,
-            "EFS" => Self::Efs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageType> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageType::from(s))
-    }
-}
-
-crate::impl_literal!(StorageType);
-
-/// Property type `TagsEntry` of `AWS::AmazonMQ::Broker`.
-#[derive(Debug, Clone)]
-pub struct TagsEntry {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl TagsEntry {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagsEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagsEntry {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TagsEntry);
-
-/// Property type `User` of `AWS::AmazonMQ::Broker`.
-#[derive(Debug, Clone)]
-pub struct User {
-    /// `ConsoleAccess` (optional).
-    pub console_access: Option<Value<bool>>,
-    /// `Groups` (optional).
-    /// Items: ..=20.
-    /// Each item: Pattern: `^[A-Za-z0-9._~-]{2,100}$`.
-    pub groups: Option<Value<List<String>>>,
-    /// `Password` (required).
-    /// Length: 12..= characters.
-    /// Pattern: `^[^,:=]+$`.
-    pub password: Value<String>,
-    /// `ReplicationUser` (optional).
-    pub replication_user: Option<Value<bool>>,
-    /// `Username` (required).
-    /// Pattern: `^[A-Za-z0-9_.~-]{2,100}$`.
-    pub username: Value<String>,
+crate::l1_struct! {
+    /// Property type `User` of `AWS::AmazonMQ::Broker`.
+    User
 }
 
 impl User {
     /// The required properties: `Password`, `Username`.
     pub fn new(password: impl Into<Value<String>>, username: impl Into<Value<String>>) -> Self {
-        Self {
-            console_access: None,
-            groups: None,
-            password: password.into(),
-            replication_user: None,
-            username: username.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Password", password.into().to_template())
+                .with(4, "Username", username.into().to_template()),
+        )
     }
-    /// Sets `ConsoleAccess`.
-    pub fn console_access(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.console_access = Some(value.into());
-        self
+    /// `ConsoleAccess` (optional).
+    pub fn console_access(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ConsoleAccess", value.into().to_template()))
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    /// Items: at most 20.
+    /// Each item: Pattern: `^[A-Za-z0-9._~-]{2,100}$`.
+    pub fn groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Groups", value.into().to_template()))
     }
-    /// Sets `ReplicationUser`.
-    pub fn replication_user(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.replication_user = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for User {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.console_access {
-            m.insert("ConsoleAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        m.insert("Password".to_owned(), self.password.to_template());
-        if let Some(v) = &self.replication_user {
-            m.insert("ReplicationUser".to_owned(), v.to_template());
-        }
-        m.insert("Username".to_owned(), self.username.to_template());
-        Expr::Map(m)
+    /// `ReplicationUser` (optional).
+    pub fn replication_user(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ReplicationUser", value.into().to_template()),
+        )
     }
 }
-
-impl Check for User {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.groups.check(
-            &path.field("Groups"),
-            &Rules {
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[A-Za-z0-9._~-]{2,100}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(12),
-                pattern: Some("^[^,:=]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9_.~-]{2,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(User);

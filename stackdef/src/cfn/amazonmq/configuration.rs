@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AmazonMQ::Configuration`.
-#[derive(Debug, Clone)]
-pub struct Configuration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Configuration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Configuration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Configuration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AmazonMQ::Configuration`.
+    Configuration("AWS::AmazonMQ::Configuration", ConfigurationProps)
 }
 
 impl Configuration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AmazonMQ::Configuration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfigurationId> {
         self.resource.ref_value()
@@ -92,262 +44,113 @@ impl Configuration {
     pub fn attr_revision(&self) -> Value<String> {
         self.resource.get_att("Revision")
     }
+
+    /// Replaces `AuthenticationStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_strategy(&self, value: impl Into<Value<AuthenticationStrategy>>) {
+        self.resource
+            .set_property("AuthenticationStrategy", value.into())
+    }
+
+    /// Replaces `Data` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Data", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EngineType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_type(&self, value: impl Into<Value<EngineType>>) {
+        self.resource.set_property("EngineType", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagsEntry>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AmazonMQ::Configuration`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationProps {
-    /// `AuthenticationStrategy` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub authentication_strategy: Option<Value<AuthenticationStrategy>>,
-    /// `Data` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub data: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `EngineType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub engine_type: Value<EngineType>,
-    /// `EngineVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub engine_version: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagsEntry>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AmazonMQ::Configuration`.
+    ConfigurationProps
 }
 
 impl ConfigurationProps {
     /// The required properties: `EngineType`, `Name`.
     pub fn new(engine_type: impl Into<Value<EngineType>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            authentication_strategy: None,
-            data: None,
-            description: None,
-            engine_type: engine_type.into(),
-            engine_version: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "EngineType", engine_type.into().to_template())
+                .with(5, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AuthenticationStrategy`.
-    pub fn authentication_strategy(
-        mut self,
-        value: impl Into<Value<AuthenticationStrategy>>,
-    ) -> Self {
-        self.authentication_strategy = Some(value.into());
-        self
+    /// `AuthenticationStrategy` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn authentication_strategy(self, value: impl Into<Value<AuthenticationStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthenticationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `Data`.
-    pub fn data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data = Some(value.into());
-        self
+    /// `Data` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Data", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_strategy {
-            m.insert("AuthenticationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data {
-            m.insert("Data".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("EngineType".to_owned(), self.engine_type.to_template());
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AuthenticationStrategy`.
+    AuthenticationStrategy {
+        /// `config_managed`
+        ConfigManaged = "config_managed",
+        /// `ldap`
+        Ldap = "ldap",
+        /// `simple`
+        Simple = "simple",
     }
 }
 
-impl Check for ConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_strategy.check(
-            &path.field("AuthenticationStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.engine_type
-            .check(&path.field("EngineType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EngineType`.
+    EngineType {
+        /// `activemq`
+        Activemq = "activemq",
+        /// `rabbitmq`
+        Rabbitmq = "rabbitmq",
     }
 }
 
-crate::impl_literal!(ConfigurationProps);
-
-/// Values of `AuthenticationStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationStrategy {
-    /// `config_managed`
-    ConfigManaged,
-    /// `ldap`
-    Ldap,
-    /// `simple`
-    Simple,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["config_managed", "ldap", "simple"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConfigManaged => "config_managed",
-            Self::Ldap => "ldap",
-            Self::Simple => "simple",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "config_managed" => Self::ConfigManaged,
-            "ldap" => Self::Ldap,
-            "simple" => Self::Simple,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationStrategy);
-
-/// Values of `EngineType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EngineType {
-    /// `activemq`
-    Activemq,
-    /// `rabbitmq`
-    Rabbitmq,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EngineType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["activemq", "rabbitmq"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Activemq => "activemq",
-            Self::Rabbitmq => "rabbitmq",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EngineType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EngineType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for EngineType {
-    fn from(s: &str) -> Self {
-        match s {
-            "activemq" => Self::Activemq,
-            "rabbitmq" => Self::Rabbitmq,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EngineType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EngineType::from(s))
-    }
-}
-
-crate::impl_literal!(EngineType);
-
-/// Property type `TagsEntry` of `AWS::AmazonMQ::Configuration`.
-#[derive(Debug, Clone)]
-pub struct TagsEntry {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl TagsEntry {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagsEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagsEntry {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TagsEntry);
+pub use crate::cfn::Tag as TagsEntry;

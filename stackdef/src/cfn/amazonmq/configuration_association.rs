@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AmazonMQ::ConfigurationAssociation`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AmazonMQ::ConfigurationAssociation`.
+    ConfigurationAssociation("AWS::AmazonMQ::ConfigurationAssociation", ConfigurationAssociationProps)
 }
 
 impl ConfigurationAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AmazonMQ::ConfigurationAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ConfigurationAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfigurationAssociationId> {
         self.resource.ref_value()
@@ -86,16 +34,23 @@ impl ConfigurationAssociation {
     pub fn attr_id(&self) -> Value<ids::ConfigurationAssociationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Broker` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_broker(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Broker", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<ConfigurationId>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
 }
 
-/// Properties of `AWS::AmazonMQ::ConfigurationAssociation`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationAssociationProps {
-    /// `Broker` (required).
-    /// Create-only: changing it replaces the resource.
-    pub broker: Value<String>,
-    /// `Configuration` (required).
-    pub configuration: Value<ConfigurationId>,
+crate::l1_struct! {
+    /// Properties of `AWS::AmazonMQ::ConfigurationAssociation`.
+    ConfigurationAssociationProps
 }
 
 impl ConfigurationAssociationProps {
@@ -104,61 +59,26 @@ impl ConfigurationAssociationProps {
         broker: impl Into<Value<String>>,
         configuration: impl Into<Value<ConfigurationId>>,
     ) -> Self {
-        Self {
-            broker: broker.into(),
-            configuration: configuration.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Broker", broker.into().to_template())
+                .with(1, "Configuration", configuration.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfigurationAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Broker".to_owned(), self.broker.to_template());
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationAssociationProps);
-
-/// Property type `ConfigurationId` of `AWS::AmazonMQ::ConfigurationAssociation`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationId {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Revision` (required).
-    pub revision: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ConfigurationId` of `AWS::AmazonMQ::ConfigurationAssociation`.
+    ConfigurationId
 }
 
 impl ConfigurationId {
     /// The required properties: `Id`, `Revision`.
     pub fn new(id: impl Into<Value<String>>, revision: impl Into<Value<i64>>) -> Self {
-        Self {
-            id: id.into(),
-            revision: revision.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "Revision", revision.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ConfigurationId {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Revision".to_owned(), self.revision.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationId {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConfigurationId);

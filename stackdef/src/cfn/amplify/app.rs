@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Amplify::App`.
-#[derive(Debug, Clone)]
-pub struct App {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for App {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for App {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for App {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Amplify::App`.
+    App("AWS::Amplify::App", AppProps)
 }
 
 impl App {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Amplify::App";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AppProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AmplifyAppArn> {
         self.resource.ref_value()
@@ -97,1191 +49,480 @@ impl App {
     pub fn attr_default_domain(&self) -> Value<String> {
         self.resource.get_att("DefaultDomain")
     }
+
+    /// Replaces `AccessToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccessToken", value.into())
+    }
+
+    /// Replaces `AutoBranchCreationConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_branch_creation_config(
+        &self,
+        value: impl Into<Value<AutoBranchCreationConfig>>,
+    ) {
+        self.resource
+            .set_property("AutoBranchCreationConfig", value.into())
+    }
+
+    /// Replaces `BasicAuthConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_basic_auth_config(&self, value: impl Into<Value<BasicAuthConfig>>) {
+        self.resource.set_property("BasicAuthConfig", value.into())
+    }
+
+    /// Replaces `BuildSpec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_build_spec(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BuildSpec", value.into())
+    }
+
+    /// Replaces `CacheConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_config(&self, value: impl Into<Value<CacheConfig>>) {
+        self.resource.set_property("CacheConfig", value.into())
+    }
+
+    /// Replaces `ComputeRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ComputeRoleArn", value.into())
+    }
+
+    /// Replaces `CustomHeaders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_headers(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CustomHeaders", value.into())
+    }
+
+    /// Replaces `CustomRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_rules(&self, value: impl Into<Value<List<CustomRule>>>) {
+        self.resource.set_property("CustomRules", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnableBranchAutoDeletion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_branch_auto_deletion(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableBranchAutoDeletion", value.into())
+    }
+
+    /// Replaces `EnvironmentVariables` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_variables(&self, value: impl Into<Value<List<EnvironmentVariable>>>) {
+        self.resource
+            .set_property("EnvironmentVariables", value.into())
+    }
+
+    /// Replaces `IAMServiceRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_service_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IAMServiceRole", value.into())
+    }
+
+    /// Replaces `JobConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_config(&self, value: impl Into<Value<JobConfig>>) {
+        self.resource.set_property("JobConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OauthToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_oauth_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OauthToken", value.into())
+    }
+
+    /// Replaces `Platform` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform(&self, value: impl Into<Value<Platform>>) {
+        self.resource.set_property("Platform", value.into())
+    }
+
+    /// Replaces `Repository` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Repository", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Amplify::App`.
-#[derive(Debug, Clone)]
-pub struct AppProps {
-    /// `AccessToken` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^(?s).+$`.
-    pub access_token: Option<Value<String>>,
-    /// `AutoBranchCreationConfig` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub auto_branch_creation_config: Option<Value<AutoBranchCreationConfig>>,
-    /// `BasicAuthConfig` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub basic_auth_config: Option<Value<BasicAuthConfig>>,
-    /// `BuildSpec` (optional).
-    /// Length: 1..=25000 characters.
-    /// Pattern: `(?s).+`.
-    pub build_spec: Option<Value<String>>,
-    /// `CacheConfig` (optional).
-    pub cache_config: Option<Value<CacheConfig>>,
-    /// `ComputeRoleArn` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `(?s).*`.
-    pub compute_role_arn: Option<Value<ids::RoleArn>>,
-    /// `CustomHeaders` (optional).
-    /// Length: 0..=25000 characters.
-    /// Pattern: `(?s).*`.
-    pub custom_headers: Option<Value<String>>,
-    /// `CustomRules` (optional).
-    pub custom_rules: Option<Value<List<CustomRule>>>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `(?s).*`.
-    pub description: Option<Value<String>>,
-    /// `EnableBranchAutoDeletion` (optional).
-    pub enable_branch_auto_deletion: Option<Value<bool>>,
-    /// `EnvironmentVariables` (optional).
-    pub environment_variables: Option<Value<List<EnvironmentVariable>>>,
-    /// `IAMServiceRole` (optional).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `(?s).*`.
-    pub iam_service_role: Option<Value<String>>,
-    /// `JobConfig` (optional).
-    pub job_config: Option<Value<JobConfig>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `(?s).+`.
-    pub name: Value<String>,
-    /// `OauthToken` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=1000 characters.
-    /// Pattern: `(?s).*`.
-    pub oauth_token: Option<Value<String>>,
-    /// `Platform` (optional).
-    pub platform: Option<Value<Platform>>,
-    /// `Repository` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `(?s).*`.
-    pub repository: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Amplify::App`.
+    AppProps
 }
 
 impl AppProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            access_token: None,
-            auto_branch_creation_config: None,
-            basic_auth_config: None,
-            build_spec: None,
-            cache_config: None,
-            compute_role_arn: None,
-            custom_headers: None,
-            custom_rules: None,
-            description: None,
-            enable_branch_auto_deletion: None,
-            environment_variables: None,
-            iam_service_role: None,
-            job_config: None,
-            name: name.into(),
-            oauth_token: None,
-            platform: None,
-            repository: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(13, "Name", name.into().to_template()))
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
+    /// `AccessToken` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^(?s).+$`.
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
     }
-    /// Sets `AutoBranchCreationConfig`.
+    /// `AutoBranchCreationConfig` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn auto_branch_creation_config(
-        mut self,
+        self,
         value: impl Into<Value<AutoBranchCreationConfig>>,
     ) -> Self {
-        self.auto_branch_creation_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AutoBranchCreationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `BasicAuthConfig`.
-    pub fn basic_auth_config(mut self, value: impl Into<Value<BasicAuthConfig>>) -> Self {
-        self.basic_auth_config = Some(value.into());
-        self
-    }
-    /// Sets `BuildSpec`.
-    pub fn build_spec(mut self, value: impl Into<Value<String>>) -> Self {
-        self.build_spec = Some(value.into());
-        self
-    }
-    /// Sets `CacheConfig`.
-    pub fn cache_config(mut self, value: impl Into<Value<CacheConfig>>) -> Self {
-        self.cache_config = Some(value.into());
-        self
-    }
-    /// Sets `ComputeRoleArn`.
-    pub fn compute_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.compute_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `CustomHeaders`.
-    pub fn custom_headers(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_headers = Some(value.into());
-        self
-    }
-    /// Sets `CustomRules`.
-    pub fn custom_rules(mut self, value: impl Into<Value<List<CustomRule>>>) -> Self {
-        self.custom_rules = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `EnableBranchAutoDeletion`.
-    pub fn enable_branch_auto_deletion(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_branch_auto_deletion = Some(value.into());
-        self
-    }
-    /// Sets `EnvironmentVariables`.
-    pub fn environment_variables(
-        mut self,
-        value: impl Into<Value<List<EnvironmentVariable>>>,
-    ) -> Self {
-        self.environment_variables = Some(value.into());
-        self
-    }
-    /// Sets `IAMServiceRole`.
-    pub fn iam_service_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.iam_service_role = Some(value.into());
-        self
-    }
-    /// Sets `JobConfig`.
-    pub fn job_config(mut self, value: impl Into<Value<JobConfig>>) -> Self {
-        self.job_config = Some(value.into());
-        self
-    }
-    /// Sets `OauthToken`.
-    pub fn oauth_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.oauth_token = Some(value.into());
-        self
-    }
-    /// Sets `Platform`.
-    pub fn platform(mut self, value: impl Into<Value<Platform>>) -> Self {
-        self.platform = Some(value.into());
-        self
-    }
-    /// Sets `Repository`.
-    pub fn repository(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AppProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_branch_creation_config {
-            m.insert("AutoBranchCreationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.basic_auth_config {
-            m.insert("BasicAuthConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.build_spec {
-            m.insert("BuildSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_config {
-            m.insert("CacheConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compute_role_arn {
-            m.insert("ComputeRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_headers {
-            m.insert("CustomHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_rules {
-            m.insert("CustomRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_branch_auto_deletion {
-            m.insert("EnableBranchAutoDeletion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_variables {
-            m.insert("EnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_service_role {
-            m.insert("IAMServiceRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_config {
-            m.insert("JobConfig".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.oauth_token {
-            m.insert("OauthToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform {
-            m.insert("Platform".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository {
-            m.insert("Repository".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_token.check(
-            &path.field("AccessToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^(?s).+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.auto_branch_creation_config.check(
-            &path.field("AutoBranchCreationConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.basic_auth_config
-            .check(&path.field("BasicAuthConfig"), &Rules::NONE, out);
-        self.build_spec.check(
-            &path.field("BuildSpec"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(25000),
-                pattern: Some("(?s).+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cache_config
-            .check(&path.field("CacheConfig"), &Rules::NONE, out);
-        self.compute_role_arn.check(
-            &path.field("ComputeRoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_headers.check(
-            &path.field("CustomHeaders"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(25000),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_rules
-            .check(&path.field("CustomRules"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_variables
-            .check(&path.field("EnvironmentVariables"), &Rules::NONE, out);
-        self.iam_service_role.check(
-            &path.field("IAMServiceRole"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_config
-            .check(&path.field("JobConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("(?s).+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.oauth_token.check(
-            &path.field("OauthToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.platform
-            .check(&path.field("Platform"), &Rules::NONE, out);
-        self.repository.check(
-            &path.field("Repository"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AppProps);
-
-/// Property type `AutoBranchCreationConfig` of `AWS::Amplify::App`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoBranchCreationConfig {
-    /// `AutoBranchCreationPatterns` (optional).
-    /// Each item: Length: 1..=2048 characters.
-    pub auto_branch_creation_patterns: Option<Value<List<String>>>,
     /// `BasicAuthConfig` (optional).
-    pub basic_auth_config: Option<Value<BasicAuthConfig>>,
+    /// Write-only: not returned when the resource is read.
+    pub fn basic_auth_config(self, value: impl Into<Value<BasicAuthConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BasicAuthConfig", value.into().to_template()),
+        )
+    }
     /// `BuildSpec` (optional).
-    /// Length: 1..=25000 characters.
-    /// Pattern: `^(?s).+$`.
-    pub build_spec: Option<Value<String>>,
-    /// `EnableAutoBranchCreation` (optional).
-    pub enable_auto_branch_creation: Option<Value<bool>>,
-    /// `EnableAutoBuild` (optional).
-    pub enable_auto_build: Option<Value<bool>>,
-    /// `EnablePerformanceMode` (optional).
-    pub enable_performance_mode: Option<Value<bool>>,
-    /// `EnablePullRequestPreview` (optional).
-    pub enable_pull_request_preview: Option<Value<bool>>,
+    /// Length: 1 to 25000 characters.
+    /// Pattern: `(?s).+`.
+    pub fn build_spec(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "BuildSpec", value.into().to_template()))
+    }
+    /// `CacheConfig` (optional).
+    pub fn cache_config(self, value: impl Into<Value<CacheConfig>>) -> Self {
+        Self(self.0.with(4, "CacheConfig", value.into().to_template()))
+    }
+    /// `ComputeRoleArn` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `(?s).*`.
+    pub fn compute_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(5, "ComputeRoleArn", value.into().to_template()))
+    }
+    /// `CustomHeaders` (optional).
+    /// Length: 0 to 25000 characters.
+    /// Pattern: `(?s).*`.
+    pub fn custom_headers(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "CustomHeaders", value.into().to_template()))
+    }
+    /// `CustomRules` (optional).
+    pub fn custom_rules(self, value: impl Into<Value<List<CustomRule>>>) -> Self {
+        Self(self.0.with(7, "CustomRules", value.into().to_template()))
+    }
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `(?s).*`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Description", value.into().to_template()))
+    }
+    /// `EnableBranchAutoDeletion` (optional).
+    pub fn enable_branch_auto_deletion(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "EnableBranchAutoDeletion", value.into().to_template()),
+        )
+    }
     /// `EnvironmentVariables` (optional).
-    pub environment_variables: Option<Value<List<EnvironmentVariable>>>,
-    /// `Framework` (optional).
-    /// Length: 0..=255 characters.
+    pub fn environment_variables(self, value: impl Into<Value<List<EnvironmentVariable>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "EnvironmentVariables", value.into().to_template()),
+        )
+    }
+    /// `IAMServiceRole` (optional).
+    /// Length: 1 to 1000 characters.
     /// Pattern: `(?s).*`.
-    pub framework: Option<Value<String>>,
-    /// `PullRequestEnvironmentName` (optional).
-    /// Length: 0..=20 characters.
+    pub fn iam_service_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "IAMServiceRole", value.into().to_template()),
+        )
+    }
+    /// `JobConfig` (optional).
+    pub fn job_config(self, value: impl Into<Value<JobConfig>>) -> Self {
+        Self(self.0.with(12, "JobConfig", value.into().to_template()))
+    }
+    /// `OauthToken` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 1000 characters.
     /// Pattern: `(?s).*`.
-    pub pull_request_environment_name: Option<Value<String>>,
-    /// `Stage` (optional).
-    pub stage: Option<Value<Stage>>,
+    pub fn oauth_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "OauthToken", value.into().to_template()))
+    }
+    /// `Platform` (optional).
+    pub fn platform(self, value: impl Into<Value<Platform>>) -> Self {
+        Self(self.0.with(15, "Platform", value.into().to_template()))
+    }
+    /// `Repository` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `(?s).*`.
+    pub fn repository(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "Repository", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(17, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AutoBranchCreationConfig` of `AWS::Amplify::App`.
+    AutoBranchCreationConfig(default)
 }
 
 impl AutoBranchCreationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_branch_creation_patterns: None,
-            basic_auth_config: None,
-            build_spec: None,
-            enable_auto_branch_creation: None,
-            enable_auto_build: None,
-            enable_performance_mode: None,
-            enable_pull_request_preview: None,
-            environment_variables: None,
-            framework: None,
-            pull_request_environment_name: None,
-            stage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoBranchCreationPatterns`.
-    pub fn auto_branch_creation_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.auto_branch_creation_patterns = Some(value.into());
-        self
+    /// `AutoBranchCreationPatterns` (optional).
+    /// Each item: Length: 1 to 2048 characters.
+    pub fn auto_branch_creation_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoBranchCreationPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `BasicAuthConfig`.
-    pub fn basic_auth_config(mut self, value: impl Into<Value<BasicAuthConfig>>) -> Self {
-        self.basic_auth_config = Some(value.into());
-        self
+    /// `BasicAuthConfig` (optional).
+    pub fn basic_auth_config(self, value: impl Into<Value<BasicAuthConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BasicAuthConfig", value.into().to_template()),
+        )
     }
-    /// Sets `BuildSpec`.
-    pub fn build_spec(mut self, value: impl Into<Value<String>>) -> Self {
-        self.build_spec = Some(value.into());
-        self
+    /// `BuildSpec` (optional).
+    /// Length: 1 to 25000 characters.
+    /// Pattern: `^(?s).+$`.
+    pub fn build_spec(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "BuildSpec", value.into().to_template()))
     }
-    /// Sets `EnableAutoBranchCreation`.
-    pub fn enable_auto_branch_creation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_auto_branch_creation = Some(value.into());
-        self
+    /// `EnableAutoBranchCreation` (optional).
+    pub fn enable_auto_branch_creation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnableAutoBranchCreation", value.into().to_template()),
+        )
     }
-    /// Sets `EnableAutoBuild`.
-    pub fn enable_auto_build(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_auto_build = Some(value.into());
-        self
+    /// `EnableAutoBuild` (optional).
+    pub fn enable_auto_build(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnableAutoBuild", value.into().to_template()),
+        )
     }
-    /// Sets `EnablePerformanceMode`.
-    pub fn enable_performance_mode(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_performance_mode = Some(value.into());
-        self
+    /// `EnablePerformanceMode` (optional).
+    pub fn enable_performance_mode(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EnablePerformanceMode", value.into().to_template()),
+        )
     }
-    /// Sets `EnablePullRequestPreview`.
-    pub fn enable_pull_request_preview(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_pull_request_preview = Some(value.into());
-        self
+    /// `EnablePullRequestPreview` (optional).
+    pub fn enable_pull_request_preview(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EnablePullRequestPreview", value.into().to_template()),
+        )
     }
-    /// Sets `EnvironmentVariables`.
-    pub fn environment_variables(
-        mut self,
-        value: impl Into<Value<List<EnvironmentVariable>>>,
-    ) -> Self {
-        self.environment_variables = Some(value.into());
-        self
+    /// `EnvironmentVariables` (optional).
+    pub fn environment_variables(self, value: impl Into<Value<List<EnvironmentVariable>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EnvironmentVariables", value.into().to_template()),
+        )
     }
-    /// Sets `Framework`.
-    pub fn framework(mut self, value: impl Into<Value<String>>) -> Self {
-        self.framework = Some(value.into());
-        self
+    /// `Framework` (optional).
+    /// Length: 0 to 255 characters.
+    /// Pattern: `(?s).*`.
+    pub fn framework(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Framework", value.into().to_template()))
     }
-    /// Sets `PullRequestEnvironmentName`.
-    pub fn pull_request_environment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pull_request_environment_name = Some(value.into());
-        self
+    /// `PullRequestEnvironmentName` (optional).
+    /// Length: 0 to 20 characters.
+    /// Pattern: `(?s).*`.
+    pub fn pull_request_environment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PullRequestEnvironmentName", value.into().to_template()),
+        )
     }
-    /// Sets `Stage`.
-    pub fn stage(mut self, value: impl Into<Value<Stage>>) -> Self {
-        self.stage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoBranchCreationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_branch_creation_patterns {
-            m.insert("AutoBranchCreationPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.basic_auth_config {
-            m.insert("BasicAuthConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.build_spec {
-            m.insert("BuildSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_auto_branch_creation {
-            m.insert("EnableAutoBranchCreation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_auto_build {
-            m.insert("EnableAutoBuild".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_performance_mode {
-            m.insert("EnablePerformanceMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_pull_request_preview {
-            m.insert("EnablePullRequestPreview".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_variables {
-            m.insert("EnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framework {
-            m.insert("Framework".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pull_request_environment_name {
-            m.insert("PullRequestEnvironmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage {
-            m.insert("Stage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Stage` (optional).
+    pub fn stage(self, value: impl Into<Value<Stage>>) -> Self {
+        Self(self.0.with(10, "Stage", value.into().to_template()))
     }
 }
 
-impl Check for AutoBranchCreationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_branch_creation_patterns.check(
-            &path.field("AutoBranchCreationPatterns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.basic_auth_config
-            .check(&path.field("BasicAuthConfig"), &Rules::NONE, out);
-        self.build_spec.check(
-            &path.field("BuildSpec"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(25000),
-                pattern: Some("^(?s).+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_variables
-            .check(&path.field("EnvironmentVariables"), &Rules::NONE, out);
-        self.framework.check(
-            &path.field("Framework"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pull_request_environment_name.check(
-            &path.field("PullRequestEnvironmentName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(20),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stage.check(&path.field("Stage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoBranchCreationConfig);
-
-/// Property type `BasicAuthConfig` of `AWS::Amplify::App`.
-#[derive(Debug, Clone, Default)]
-pub struct BasicAuthConfig {
-    /// `EnableBasicAuth` (optional).
-    pub enable_basic_auth: Option<Value<bool>>,
-    /// `Password` (optional).
-    /// Length: 1..=255 characters.
-    pub password: Option<Value<String>>,
-    /// `Username` (optional).
-    /// Length: 1..=255 characters.
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BasicAuthConfig` of `AWS::Amplify::App`.
+    BasicAuthConfig(default)
 }
 
 impl BasicAuthConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_basic_auth: None,
-            password: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableBasicAuth`.
-    pub fn enable_basic_auth(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_basic_auth = Some(value.into());
-        self
+    /// `EnableBasicAuth` (optional).
+    pub fn enable_basic_auth(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableBasicAuth", value.into().to_template()),
+        )
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Password", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
+    /// `Username` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Username", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BasicAuthConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_basic_auth {
-            m.insert("EnableBasicAuth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BasicAuthConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BasicAuthConfig);
-
-/// Property type `EnvironmentVariable` of `AWS::Amplify::App`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentVariable {
-    /// `Name` (required).
-    /// Length: ..=255 characters.
-    /// Pattern: `(?s).*`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=5500 characters.
-    /// Pattern: `(?s).*`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `EnvironmentVariable` of `AWS::Amplify::App`.
+    EnvironmentVariable
 }
 
 impl EnvironmentVariable {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EnvironmentVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Stage`.
+    Stage {
+        /// `EXPERIMENTAL`
+        Experimental = "EXPERIMENTAL",
+        /// `BETA`
+        Beta = "BETA",
+        /// `PULL_REQUEST`
+        PullRequest = "PULL_REQUEST",
+        /// `PRODUCTION`
+        Production = "PRODUCTION",
+        /// `DEVELOPMENT`
+        Development = "DEVELOPMENT",
     }
 }
 
-impl Check for EnvironmentVariable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(255),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(5500),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentVariable);
-
-/// Values of `Stage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Stage {
-    /// `EXPERIMENTAL`
-    Experimental,
-    /// `BETA`
-    Beta,
-    /// `PULL_REQUEST`
-    PullRequest,
-    /// `PRODUCTION`
-    Production,
-    /// `DEVELOPMENT`
-    Development,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Stage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EXPERIMENTAL",
-        "BETA",
-        "PULL_REQUEST",
-        "PRODUCTION",
-        "DEVELOPMENT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Experimental => "EXPERIMENTAL",
-            Self::Beta => "BETA",
-            Self::PullRequest => "PULL_REQUEST",
-            Self::Production => "PRODUCTION",
-            Self::Development => "DEVELOPMENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Stage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Stage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Stage {
-    fn from(s: &str) -> Self {
-        match s {
-            "EXPERIMENTAL" => Self::Experimental,
-            "BETA" => Self::Beta,
-            "PULL_REQUEST" => Self::PullRequest,
-            "PRODUCTION" => Self::Production,
-            "DEVELOPMENT" => Self::Development,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Stage> {
-    fn from(s: &str) -> Self {
-        Value::literal(Stage::from(s))
-    }
-}
-
-crate::impl_literal!(Stage);
-
-/// Property type `CacheConfig` of `AWS::Amplify::App`.
-#[derive(Debug, Clone, Default)]
-pub struct CacheConfig {
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `CacheConfig` of `AWS::Amplify::App`.
+    CacheConfig(default)
 }
 
 impl CacheConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { type_: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CacheConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
 }
 
-impl Check for CacheConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `AMPLIFY_MANAGED`
+        AmplifyManaged = "AMPLIFY_MANAGED",
+        /// `AMPLIFY_MANAGED_NO_COOKIES`
+        AmplifyManagedNoCookies = "AMPLIFY_MANAGED_NO_COOKIES",
     }
 }
 
-crate::impl_literal!(CacheConfig);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `AMPLIFY_MANAGED`
-    AmplifyManaged,
-    /// `AMPLIFY_MANAGED_NO_COOKIES`
-    AmplifyManagedNoCookies,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AMPLIFY_MANAGED", "AMPLIFY_MANAGED_NO_COOKIES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmplifyManaged => "AMPLIFY_MANAGED",
-            Self::AmplifyManagedNoCookies => "AMPLIFY_MANAGED_NO_COOKIES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMPLIFY_MANAGED" => Self::AmplifyManaged,
-            "AMPLIFY_MANAGED_NO_COOKIES" => Self::AmplifyManagedNoCookies,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `CustomRule` of `AWS::Amplify::App`.
-#[derive(Debug, Clone)]
-pub struct CustomRule {
-    /// `Condition` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `(?s).*`.
-    pub condition: Option<Value<String>>,
-    /// `Source` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `(?s).+`.
-    pub source: Value<String>,
-    /// `Status` (optional).
-    /// Length: 3..=7 characters.
-    /// Pattern: `.{3,7}`.
-    pub status: Option<Value<String>>,
-    /// `Target` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `(?s).+`.
-    pub target: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomRule` of `AWS::Amplify::App`.
+    CustomRule
 }
 
 impl CustomRule {
     /// The required properties: `Source`, `Target`.
     pub fn new(source: impl Into<Value<String>>, target: impl Into<Value<String>>) -> Self {
-        Self {
-            condition: None,
-            source: source.into(),
-            status: None,
-            target: target.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Source", source.into().to_template())
+                .with(3, "Target", target.into().to_template()),
+        )
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `(?s).*`.
+    pub fn condition(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Condition", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        m.insert("Target".to_owned(), self.target.to_template());
-        Expr::Map(m)
+    /// `Status` (optional).
+    /// Length: 3 to 7 characters.
+    /// Pattern: `.{3,7}`.
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Status", value.into().to_template()))
     }
 }
 
-impl Check for CustomRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition.check(
-            &path.field("Condition"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("(?s).+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(
-            &path.field("Status"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(7),
-                pattern: Some(".{3,7}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target.check(
-            &path.field("Target"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("(?s).+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomRule);
-
-/// Property type `JobConfig` of `AWS::Amplify::App`.
-#[derive(Debug, Clone)]
-pub struct JobConfig {
-    /// `BuildComputeType` (required).
-    pub build_compute_type: Value<BuildComputeType>,
+crate::l1_struct! {
+    /// Property type `JobConfig` of `AWS::Amplify::App`.
+    JobConfig
 }
 
 impl JobConfig {
     /// The required properties: `BuildComputeType`.
     pub fn new(build_compute_type: impl Into<Value<BuildComputeType>>) -> Self {
-        Self {
-            build_compute_type: build_compute_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "BuildComputeType",
+            build_compute_type.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for JobConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BuildComputeType".to_owned(),
-            self.build_compute_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BuildComputeType`.
+    BuildComputeType {
+        /// `STANDARD_8GB`
+        Standard8gb = "STANDARD_8GB",
+        /// `LARGE_16GB`
+        Large16gb = "LARGE_16GB",
+        /// `XLARGE_72GB`
+        Xlarge72gb = "XLARGE_72GB",
     }
 }
 
-impl Check for JobConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.build_compute_type
-            .check(&path.field("BuildComputeType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Platform`.
+    Platform {
+        /// `WEB`
+        Web = "WEB",
+        /// `WEB_DYNAMIC`
+        WebDynamic = "WEB_DYNAMIC",
+        /// `WEB_COMPUTE`
+        WebCompute = "WEB_COMPUTE",
     }
 }
 
-crate::impl_literal!(JobConfig);
-
-/// Values of `BuildComputeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BuildComputeType {
-    /// `STANDARD_8GB`
-    Standard8gb,
-    /// `LARGE_16GB`
-    Large16gb,
-    /// `XLARGE_72GB`
-    Xlarge72gb,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BuildComputeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD_8GB", "LARGE_16GB", "XLARGE_72GB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard8gb => "STANDARD_8GB",
-            Self::Large16gb => "LARGE_16GB",
-            Self::Xlarge72gb => "XLARGE_72GB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BuildComputeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BuildComputeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BuildComputeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD_8GB" => Self::Standard8gb,
-            "LARGE_16GB" => Self::Large16gb,
-            "XLARGE_72GB" => Self::Xlarge72gb,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BuildComputeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(BuildComputeType::from(s))
-    }
-}
-
-crate::impl_literal!(BuildComputeType);
-
-/// Values of `Platform`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Platform {
-    /// `WEB`
-    Web,
-    /// `WEB_DYNAMIC`
-    WebDynamic,
-    /// `WEB_COMPUTE`
-    WebCompute,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Platform {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WEB", "WEB_DYNAMIC", "WEB_COMPUTE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "WEB",
-            Self::WebDynamic => "WEB_DYNAMIC",
-            Self::WebCompute => "WEB_COMPUTE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Platform {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Platform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Platform {
-    fn from(s: &str) -> Self {
-        match s {
-            "WEB" => Self::Web,
-            "WEB_DYNAMIC" => Self::WebDynamic,
-            "WEB_COMPUTE" => Self::WebCompute,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Platform> {
-    fn from(s: &str) -> Self {
-        Value::literal(Platform::from(s))
-    }
-}
-
-crate::impl_literal!(Platform);
-
-/// Property type `Tag` of `AWS::Amplify::App`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

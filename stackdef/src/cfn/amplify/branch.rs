@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Amplify::Branch`.
-#[derive(Debug, Clone)]
-pub struct Branch {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Branch {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Branch {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Branch {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Amplify::Branch`.
+    Branch("AWS::Amplify::Branch", BranchProps)
 }
 
 impl Branch {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Amplify::Branch";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BranchProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::BranchArn> {
         self.resource.ref_value()
@@ -82,594 +34,284 @@ impl Branch {
     pub fn attr_arn(&self) -> Value<ids::BranchArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AppId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AppId", value.into())
+    }
+
+    /// Replaces `Backend` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backend(&self, value: impl Into<Value<Backend>>) {
+        self.resource.set_property("Backend", value.into())
+    }
+
+    /// Replaces `BasicAuthConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_basic_auth_config(&self, value: impl Into<Value<BasicAuthConfig>>) {
+        self.resource.set_property("BasicAuthConfig", value.into())
+    }
+
+    /// Replaces `BranchName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_branch_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BranchName", value.into())
+    }
+
+    /// Replaces `BuildSpec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_build_spec(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BuildSpec", value.into())
+    }
+
+    /// Replaces `ComputeRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ComputeRoleArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnableAutoBuild` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_auto_build(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EnableAutoBuild", value.into())
+    }
+
+    /// Replaces `EnablePerformanceMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_performance_mode(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnablePerformanceMode", value.into())
+    }
+
+    /// Replaces `EnablePullRequestPreview` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_pull_request_preview(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnablePullRequestPreview", value.into())
+    }
+
+    /// Replaces `EnableSkewProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_skew_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableSkewProtection", value.into())
+    }
+
+    /// Replaces `EnvironmentVariables` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_variables(&self, value: impl Into<Value<List<EnvironmentVariable>>>) {
+        self.resource
+            .set_property("EnvironmentVariables", value.into())
+    }
+
+    /// Replaces `Framework` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_framework(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Framework", value.into())
+    }
+
+    /// Replaces `PullRequestEnvironmentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pull_request_environment_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PullRequestEnvironmentName", value.into())
+    }
+
+    /// Replaces `Stage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage(&self, value: impl Into<Value<Stage>>) {
+        self.resource.set_property("Stage", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Amplify::Branch`.
-#[derive(Debug, Clone)]
-pub struct BranchProps {
-    /// `AppId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=20 characters.
-    /// Pattern: `d[a-z0-9]+`.
-    pub app_id: Value<String>,
-    /// `Backend` (optional).
-    pub backend: Option<Value<Backend>>,
-    /// `BasicAuthConfig` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub basic_auth_config: Option<Value<BasicAuthConfig>>,
-    /// `BranchName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `(?s).+`.
-    pub branch_name: Value<String>,
-    /// `BuildSpec` (optional).
-    /// Length: 1..=25000 characters.
-    /// Pattern: `(?s).+`.
-    pub build_spec: Option<Value<String>>,
-    /// `ComputeRoleArn` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `(?s).*`.
-    pub compute_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `(?s).*`.
-    pub description: Option<Value<String>>,
-    /// `EnableAutoBuild` (optional).
-    pub enable_auto_build: Option<Value<bool>>,
-    /// `EnablePerformanceMode` (optional).
-    pub enable_performance_mode: Option<Value<bool>>,
-    /// `EnablePullRequestPreview` (optional).
-    pub enable_pull_request_preview: Option<Value<bool>>,
-    /// `EnableSkewProtection` (optional).
-    pub enable_skew_protection: Option<Value<bool>>,
-    /// `EnvironmentVariables` (optional).
-    pub environment_variables: Option<Value<List<EnvironmentVariable>>>,
-    /// `Framework` (optional).
-    /// Length: 0..=255 characters.
-    /// Pattern: `(?s).*`.
-    pub framework: Option<Value<String>>,
-    /// `PullRequestEnvironmentName` (optional).
-    /// Length: 0..=20 characters.
-    /// Pattern: `(?s).*`.
-    pub pull_request_environment_name: Option<Value<String>>,
-    /// `Stage` (optional).
-    pub stage: Option<Value<Stage>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Amplify::Branch`.
+    BranchProps
 }
 
 impl BranchProps {
     /// The required properties: `AppId`, `BranchName`.
     pub fn new(app_id: impl Into<Value<String>>, branch_name: impl Into<Value<String>>) -> Self {
-        Self {
-            app_id: app_id.into(),
-            backend: None,
-            basic_auth_config: None,
-            branch_name: branch_name.into(),
-            build_spec: None,
-            compute_role_arn: None,
-            description: None,
-            enable_auto_build: None,
-            enable_performance_mode: None,
-            enable_pull_request_preview: None,
-            enable_skew_protection: None,
-            environment_variables: None,
-            framework: None,
-            pull_request_environment_name: None,
-            stage: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppId", app_id.into().to_template())
+                .with(3, "BranchName", branch_name.into().to_template()),
+        )
     }
-    /// Sets `Backend`.
-    pub fn backend(mut self, value: impl Into<Value<Backend>>) -> Self {
-        self.backend = Some(value.into());
-        self
+    /// `Backend` (optional).
+    pub fn backend(self, value: impl Into<Value<Backend>>) -> Self {
+        Self(self.0.with(1, "Backend", value.into().to_template()))
     }
-    /// Sets `BasicAuthConfig`.
-    pub fn basic_auth_config(mut self, value: impl Into<Value<BasicAuthConfig>>) -> Self {
-        self.basic_auth_config = Some(value.into());
-        self
+    /// `BasicAuthConfig` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn basic_auth_config(self, value: impl Into<Value<BasicAuthConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BasicAuthConfig", value.into().to_template()),
+        )
     }
-    /// Sets `BuildSpec`.
-    pub fn build_spec(mut self, value: impl Into<Value<String>>) -> Self {
-        self.build_spec = Some(value.into());
-        self
+    /// `BuildSpec` (optional).
+    /// Length: 1 to 25000 characters.
+    /// Pattern: `(?s).+`.
+    pub fn build_spec(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "BuildSpec", value.into().to_template()))
     }
-    /// Sets `ComputeRoleArn`.
-    pub fn compute_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.compute_role_arn = Some(value.into());
-        self
+    /// `ComputeRoleArn` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `(?s).*`.
+    pub fn compute_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(5, "ComputeRoleArn", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `(?s).*`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `EnableAutoBuild`.
-    pub fn enable_auto_build(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_auto_build = Some(value.into());
-        self
+    /// `EnableAutoBuild` (optional).
+    pub fn enable_auto_build(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EnableAutoBuild", value.into().to_template()),
+        )
     }
-    /// Sets `EnablePerformanceMode`.
-    pub fn enable_performance_mode(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_performance_mode = Some(value.into());
-        self
+    /// `EnablePerformanceMode` (optional).
+    pub fn enable_performance_mode(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "EnablePerformanceMode", value.into().to_template()),
+        )
     }
-    /// Sets `EnablePullRequestPreview`.
-    pub fn enable_pull_request_preview(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_pull_request_preview = Some(value.into());
-        self
+    /// `EnablePullRequestPreview` (optional).
+    pub fn enable_pull_request_preview(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "EnablePullRequestPreview", value.into().to_template()),
+        )
     }
-    /// Sets `EnableSkewProtection`.
-    pub fn enable_skew_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_skew_protection = Some(value.into());
-        self
+    /// `EnableSkewProtection` (optional).
+    pub fn enable_skew_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "EnableSkewProtection", value.into().to_template()),
+        )
     }
-    /// Sets `EnvironmentVariables`.
-    pub fn environment_variables(
-        mut self,
-        value: impl Into<Value<List<EnvironmentVariable>>>,
-    ) -> Self {
-        self.environment_variables = Some(value.into());
-        self
+    /// `EnvironmentVariables` (optional).
+    pub fn environment_variables(self, value: impl Into<Value<List<EnvironmentVariable>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "EnvironmentVariables", value.into().to_template()),
+        )
     }
-    /// Sets `Framework`.
-    pub fn framework(mut self, value: impl Into<Value<String>>) -> Self {
-        self.framework = Some(value.into());
-        self
+    /// `Framework` (optional).
+    /// Length: 0 to 255 characters.
+    /// Pattern: `(?s).*`.
+    pub fn framework(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Framework", value.into().to_template()))
     }
-    /// Sets `PullRequestEnvironmentName`.
-    pub fn pull_request_environment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pull_request_environment_name = Some(value.into());
-        self
+    /// `PullRequestEnvironmentName` (optional).
+    /// Length: 0 to 20 characters.
+    /// Pattern: `(?s).*`.
+    pub fn pull_request_environment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "PullRequestEnvironmentName", value.into().to_template()),
+        )
     }
-    /// Sets `Stage`.
-    pub fn stage(mut self, value: impl Into<Value<Stage>>) -> Self {
-        self.stage = Some(value.into());
-        self
+    /// `Stage` (optional).
+    pub fn stage(self, value: impl Into<Value<Stage>>) -> Self {
+        Self(self.0.with(14, "Stage", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BranchProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AppId".to_owned(), self.app_id.to_template());
-        if let Some(v) = &self.backend {
-            m.insert("Backend".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.basic_auth_config {
-            m.insert("BasicAuthConfig".to_owned(), v.to_template());
-        }
-        m.insert("BranchName".to_owned(), self.branch_name.to_template());
-        if let Some(v) = &self.build_spec {
-            m.insert("BuildSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compute_role_arn {
-            m.insert("ComputeRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_auto_build {
-            m.insert("EnableAutoBuild".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_performance_mode {
-            m.insert("EnablePerformanceMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_pull_request_preview {
-            m.insert("EnablePullRequestPreview".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_skew_protection {
-            m.insert("EnableSkewProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_variables {
-            m.insert("EnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framework {
-            m.insert("Framework".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pull_request_environment_name {
-            m.insert("PullRequestEnvironmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage {
-            m.insert("Stage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for BranchProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_id.check(
-            &path.field("AppId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(20),
-                pattern: Some("d[a-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.backend
-            .check(&path.field("Backend"), &Rules::NONE, out);
-        self.basic_auth_config
-            .check(&path.field("BasicAuthConfig"), &Rules::NONE, out);
-        self.branch_name.check(
-            &path.field("BranchName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("(?s).+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.build_spec.check(
-            &path.field("BuildSpec"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(25000),
-                pattern: Some("(?s).+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compute_role_arn.check(
-            &path.field("ComputeRoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_variables
-            .check(&path.field("EnvironmentVariables"), &Rules::NONE, out);
-        self.framework.check(
-            &path.field("Framework"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pull_request_environment_name.check(
-            &path.field("PullRequestEnvironmentName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(20),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stage.check(&path.field("Stage"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BranchProps);
-
-/// Property type `Backend` of `AWS::Amplify::Branch`.
-#[derive(Debug, Clone, Default)]
-pub struct Backend {
-    /// `StackArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws:cloudformation:[a-z0-9-]+:\d{12}:stack/.+/.+$`.
-    pub stack_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Backend` of `AWS::Amplify::Branch`.
+    Backend(default)
 }
 
 impl Backend {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { stack_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `StackArn`.
-    pub fn stack_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stack_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Backend {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.stack_arn {
-            m.insert("StackArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StackArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:aws:cloudformation:[a-z0-9-]+:[\d\x{80}-\x{10FFFF}]{12}:stack/.+/.+$`.
+    pub fn stack_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "StackArn", value.into().to_template()))
     }
 }
 
-impl Check for Backend {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.stack_arn.check(
-            &path.field("StackArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws:cloudformation:[a-z0-9-]+:\\d{12}:stack/.+/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Backend);
-
-/// Property type `BasicAuthConfig` of `AWS::Amplify::Branch`.
-#[derive(Debug, Clone)]
-pub struct BasicAuthConfig {
-    /// `EnableBasicAuth` (optional).
-    pub enable_basic_auth: Option<Value<bool>>,
-    /// `Password` (required).
-    /// Length: 1..=255 characters.
-    pub password: Value<String>,
-    /// `Username` (required).
-    /// Length: 1..=255 characters.
-    pub username: Value<String>,
+crate::l1_struct! {
+    /// Property type `BasicAuthConfig` of `AWS::Amplify::Branch`.
+    BasicAuthConfig
 }
 
 impl BasicAuthConfig {
     /// The required properties: `Password`, `Username`.
     pub fn new(password: impl Into<Value<String>>, username: impl Into<Value<String>>) -> Self {
-        Self {
-            enable_basic_auth: None,
-            password: password.into(),
-            username: username.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Password", password.into().to_template())
+                .with(2, "Username", username.into().to_template()),
+        )
     }
-    /// Sets `EnableBasicAuth`.
-    pub fn enable_basic_auth(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_basic_auth = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BasicAuthConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_basic_auth {
-            m.insert("EnableBasicAuth".to_owned(), v.to_template());
-        }
-        m.insert("Password".to_owned(), self.password.to_template());
-        m.insert("Username".to_owned(), self.username.to_template());
-        Expr::Map(m)
+    /// `EnableBasicAuth` (optional).
+    pub fn enable_basic_auth(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableBasicAuth", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BasicAuthConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BasicAuthConfig);
-
-/// Property type `EnvironmentVariable` of `AWS::Amplify::Branch`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentVariable {
-    /// `Name` (required).
-    /// Length: ..=255 characters.
-    /// Pattern: `(?s).*`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=5500 characters.
-    /// Pattern: `(?s).*`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `EnvironmentVariable` of `AWS::Amplify::Branch`.
+    EnvironmentVariable
 }
 
 impl EnvironmentVariable {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EnvironmentVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Stage`.
+    Stage {
+        /// `EXPERIMENTAL`
+        Experimental = "EXPERIMENTAL",
+        /// `BETA`
+        Beta = "BETA",
+        /// `PULL_REQUEST`
+        PullRequest = "PULL_REQUEST",
+        /// `PRODUCTION`
+        Production = "PRODUCTION",
+        /// `DEVELOPMENT`
+        Development = "DEVELOPMENT",
     }
 }
 
-impl Check for EnvironmentVariable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(255),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(5500),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentVariable);
-
-/// Values of `Stage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Stage {
-    /// `EXPERIMENTAL`
-    Experimental,
-    /// `BETA`
-    Beta,
-    /// `PULL_REQUEST`
-    PullRequest,
-    /// `PRODUCTION`
-    Production,
-    /// `DEVELOPMENT`
-    Development,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Stage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EXPERIMENTAL",
-        "BETA",
-        "PULL_REQUEST",
-        "PRODUCTION",
-        "DEVELOPMENT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Experimental => "EXPERIMENTAL",
-            Self::Beta => "BETA",
-            Self::PullRequest => "PULL_REQUEST",
-            Self::Production => "PRODUCTION",
-            Self::Development => "DEVELOPMENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Stage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Stage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Stage {
-    fn from(s: &str) -> Self {
-        match s {
-            "EXPERIMENTAL" => Self::Experimental,
-            "BETA" => Self::Beta,
-            "PULL_REQUEST" => Self::PullRequest,
-            "PRODUCTION" => Self::Production,
-            "DEVELOPMENT" => Self::Development,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Stage> {
-    fn from(s: &str) -> Self {
-        Value::literal(Stage::from(s))
-    }
-}
-
-crate::impl_literal!(Stage);
-
-/// Property type `Tag` of `AWS::Amplify::Branch`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

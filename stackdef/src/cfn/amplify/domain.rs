@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Amplify::Domain`.
-#[derive(Debug, Clone)]
-pub struct Domain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Domain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Domain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Domain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Amplify::Domain`.
+    Domain("AWS::Amplify::Domain", DomainProps)
 }
 
 impl Domain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Amplify::Domain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AmplifyDomainArn> {
         self.resource.ref_value()
@@ -102,36 +54,58 @@ impl Domain {
     pub fn attr_update_status(&self) -> Value<String> {
         self.resource.get_att("UpdateStatus")
     }
+
+    /// Replaces `AppId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AppId", value.into())
+    }
+
+    /// Replaces `AutoSubDomainCreationPatterns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_sub_domain_creation_patterns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AutoSubDomainCreationPatterns", value.into())
+    }
+
+    /// Replaces `AutoSubDomainIAMRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_sub_domain_iam_role(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutoSubDomainIAMRole", value.into())
+    }
+
+    /// Replaces `CertificateSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_settings(&self, value: impl Into<Value<CertificateSettings>>) {
+        self.resource
+            .set_property("CertificateSettings", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `EnableAutoSubDomain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_auto_sub_domain(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableAutoSubDomain", value.into())
+    }
+
+    /// Replaces `SubDomainSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sub_domain_settings(&self, value: impl Into<Value<List<SubDomainSetting>>>) {
+        self.resource
+            .set_property("SubDomainSettings", value.into())
+    }
 }
 
-/// Properties of `AWS::Amplify::Domain`.
-#[derive(Debug, Clone)]
-pub struct DomainProps {
-    /// `AppId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=20 characters.
-    /// Pattern: `d[a-z0-9]+`.
-    pub app_id: Value<String>,
-    /// `AutoSubDomainCreationPatterns` (optional).
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(?s).+`.
-    pub auto_sub_domain_creation_patterns: Option<Value<List<String>>>,
-    /// `AutoSubDomainIAMRole` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^$|^arn:.+:iam::\d{12}:role.+`.
-    pub auto_sub_domain_iam_role: Option<Value<String>>,
-    /// `CertificateSettings` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub certificate_settings: Option<Value<CertificateSettings>>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=255 characters.
-    pub domain_name: Value<String>,
-    /// `EnableAutoSubDomain` (optional).
-    pub enable_auto_sub_domain: Option<Value<bool>>,
-    /// `SubDomainSettings` (required).
-    /// Items: 0..=255.
-    pub sub_domain_settings: Value<List<SubDomainSetting>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Amplify::Domain`.
+    DomainProps
 }
 
 impl DomainProps {
@@ -141,305 +115,103 @@ impl DomainProps {
         domain_name: impl Into<Value<String>>,
         sub_domain_settings: impl Into<Value<List<SubDomainSetting>>>,
     ) -> Self {
-        Self {
-            app_id: app_id.into(),
-            auto_sub_domain_creation_patterns: None,
-            auto_sub_domain_iam_role: None,
-            certificate_settings: None,
-            domain_name: domain_name.into(),
-            enable_auto_sub_domain: None,
-            sub_domain_settings: sub_domain_settings.into(),
-        }
-    }
-    /// Sets `AutoSubDomainCreationPatterns`.
-    pub fn auto_sub_domain_creation_patterns(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.auto_sub_domain_creation_patterns = Some(value.into());
-        self
-    }
-    /// Sets `AutoSubDomainIAMRole`.
-    pub fn auto_sub_domain_iam_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auto_sub_domain_iam_role = Some(value.into());
-        self
-    }
-    /// Sets `CertificateSettings`.
-    pub fn certificate_settings(mut self, value: impl Into<Value<CertificateSettings>>) -> Self {
-        self.certificate_settings = Some(value.into());
-        self
-    }
-    /// Sets `EnableAutoSubDomain`.
-    pub fn enable_auto_sub_domain(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_auto_sub_domain = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AppId".to_owned(), self.app_id.to_template());
-        if let Some(v) = &self.auto_sub_domain_creation_patterns {
-            m.insert("AutoSubDomainCreationPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_sub_domain_iam_role {
-            m.insert("AutoSubDomainIAMRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_settings {
-            m.insert("CertificateSettings".to_owned(), v.to_template());
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.enable_auto_sub_domain {
-            m.insert("EnableAutoSubDomain".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SubDomainSettings".to_owned(),
-            self.sub_domain_settings.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_id.check(
-            &path.field("AppId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(20),
-                pattern: Some("d[a-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.auto_sub_domain_creation_patterns.check(
-            &path.field("AutoSubDomainCreationPatterns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(?s).+"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(0, "AppId", app_id.into().to_template())
+                .with(4, "DomainName", domain_name.into().to_template())
+                .with(
+                    6,
+                    "SubDomainSettings",
+                    sub_domain_settings.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.auto_sub_domain_iam_role.check(
-            &path.field("AutoSubDomainIAMRole"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^$|^arn:.+:iam::\\d{12}:role.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_settings
-            .check(&path.field("CertificateSettings"), &Rules::NONE, out);
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sub_domain_settings.check(
-            &path.field("SubDomainSettings"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `AutoSubDomainCreationPatterns` (optional).
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(?s).+`.
+    pub fn auto_sub_domain_creation_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            1,
+            "AutoSubDomainCreationPatterns",
+            value.into().to_template(),
+        ))
+    }
+    /// `AutoSubDomainIAMRole` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `^$|^arn:.+:iam::[\d\x{80}-\x{10FFFF}]{12}:role.+`.
+    pub fn auto_sub_domain_iam_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AutoSubDomainIAMRole", value.into().to_template()),
+        )
+    }
+    /// `CertificateSettings` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn certificate_settings(self, value: impl Into<Value<CertificateSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CertificateSettings", value.into().to_template()),
+        )
+    }
+    /// `EnableAutoSubDomain` (optional).
+    pub fn enable_auto_sub_domain(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EnableAutoSubDomain", value.into().to_template()),
+        )
     }
 }
 
-crate::impl_literal!(DomainProps);
-
-/// Property type `CertificateSettings` of `AWS::Amplify::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct CertificateSettings {
-    /// `CertificateType` (optional).
-    pub certificate_type: Option<Value<CertificateType>>,
-    /// `CustomCertificateArn` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/.+$`.
-    pub custom_certificate_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CertificateSettings` of `AWS::Amplify::Domain`.
+    CertificateSettings(default)
 }
 
 impl CertificateSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_type: None,
-            custom_certificate_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateType`.
-    pub fn certificate_type(mut self, value: impl Into<Value<CertificateType>>) -> Self {
-        self.certificate_type = Some(value.into());
-        self
+    /// `CertificateType` (optional).
+    pub fn certificate_type(self, value: impl Into<Value<CertificateType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificateType", value.into().to_template()),
+        )
     }
-    /// Sets `CustomCertificateArn`.
-    pub fn custom_certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_certificate_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_type {
-            m.insert("CertificateType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_certificate_arn {
-            m.insert("CustomCertificateArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CustomCertificateArn` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `^arn:aws:acm:[a-z0-9-]+:[\d\x{80}-\x{10FFFF}]{12}:certificate\/.+$`.
+    pub fn custom_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomCertificateArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CertificateSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_type
-            .check(&path.field("CertificateType"), &Rules::NONE, out);
-        self.custom_certificate_arn.check(
-            &path.field("CustomCertificateArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^arn:aws:acm:[a-z0-9-]+:\\d{12}:certificate\\/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CertificateType`.
+    CertificateType {
+        /// `AMPLIFY_MANAGED`
+        AmplifyManaged = "AMPLIFY_MANAGED",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-crate::impl_literal!(CertificateSettings);
-
-/// Values of `CertificateType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CertificateType {
-    /// `AMPLIFY_MANAGED`
-    AmplifyManaged,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CertificateType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AMPLIFY_MANAGED", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmplifyManaged => "AMPLIFY_MANAGED",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CertificateType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CertificateType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CertificateType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMPLIFY_MANAGED" => Self::AmplifyManaged,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CertificateType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CertificateType::from(s))
-    }
-}
-
-crate::impl_literal!(CertificateType);
-
-/// Property type `SubDomainSetting` of `AWS::Amplify::Domain`.
-#[derive(Debug, Clone)]
-pub struct SubDomainSetting {
-    /// `BranchName` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `(?s).+`.
-    pub branch_name: Value<String>,
-    /// `Prefix` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `(?s).*`.
-    pub prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `SubDomainSetting` of `AWS::Amplify::Domain`.
+    SubDomainSetting
 }
 
 impl SubDomainSetting {
     /// The required properties: `BranchName`, `Prefix`.
     pub fn new(branch_name: impl Into<Value<String>>, prefix: impl Into<Value<String>>) -> Self {
-        Self {
-            branch_name: branch_name.into(),
-            prefix: prefix.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BranchName", branch_name.into().to_template())
+                .with(1, "Prefix", prefix.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SubDomainSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BranchName".to_owned(), self.branch_name.to_template());
-        m.insert("Prefix".to_owned(), self.prefix.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubDomainSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.branch_name.check(
-            &path.field("BranchName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("(?s).+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubDomainSetting);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone)]
-pub struct Component {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Component {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Component {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Component {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AmplifyUIBuilder::Component`.
+    Component("AWS::AmplifyUIBuilder::Component", ComponentProps)
 }
 
 impl Component {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AmplifyUIBuilder::Component";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ComponentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,546 +38,302 @@ impl Component {
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
+
+    /// Replaces `AppId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AppId", value.into())
+    }
+
+    /// Replaces `BindingProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_binding_properties(
+        &self,
+        value: impl Into<Value<Map<ComponentBindingPropertiesValue>>>,
+    ) {
+        self.resource
+            .set_property("BindingProperties", value.into())
+    }
+
+    /// Replaces `Children` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_children(&self, value: impl Into<Value<List<ComponentChild>>>) {
+        self.resource.set_property("Children", value.into())
+    }
+
+    /// Replaces `CollectionProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_collection_properties(
+        &self,
+        value: impl Into<Value<Map<ComponentDataConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("CollectionProperties", value.into())
+    }
+
+    /// Replaces `ComponentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_component_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ComponentType", value.into())
+    }
+
+    /// Replaces `EnvironmentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentName", value.into())
+    }
+
+    /// Replaces `Events` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_events(&self, value: impl Into<Value<Map<ComponentEvent>>>) {
+        self.resource.set_property("Events", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Overrides` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_overrides(&self, value: impl Into<Value<Map<Map<String>>>>) {
+        self.resource.set_property("Overrides", value.into())
+    }
+
+    /// Replaces `Properties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_properties_property(&self, value: impl Into<Value<Map<ComponentProperty>>>) {
+        self.resource.set_property("Properties", value.into())
+    }
+
+    /// Replaces `SchemaVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SchemaVersion", value.into())
+    }
+
+    /// Replaces `SourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Variants` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_variants(&self, value: impl Into<Value<List<ComponentVariant>>>) {
+        self.resource.set_property("Variants", value.into())
+    }
 }
 
-/// Properties of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentProps {
-    /// `AppId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub app_id: Option<Value<String>>,
-    /// `BindingProperties` (optional).
-    pub binding_properties: Option<Value<Map<ComponentBindingPropertiesValue>>>,
-    /// `Children` (optional).
-    pub children: Option<Value<List<ComponentChild>>>,
-    /// `CollectionProperties` (optional).
-    pub collection_properties: Option<Value<Map<ComponentDataConfiguration>>>,
-    /// `ComponentType` (optional).
-    /// Length: 1..=255 characters.
-    pub component_type: Option<Value<String>>,
-    /// `EnvironmentName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub environment_name: Option<Value<String>>,
-    /// `Events` (optional).
-    pub events: Option<Value<Map<ComponentEvent>>>,
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `Overrides` (optional).
-    pub overrides: Option<Value<Map<Map<String>>>>,
-    /// `Properties` (optional).
-    pub properties: Option<Value<Map<ComponentProperty>>>,
-    /// `SchemaVersion` (optional).
-    pub schema_version: Option<Value<String>>,
-    /// `SourceId` (optional).
-    pub source_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Variants` (optional).
-    pub variants: Option<Value<List<ComponentVariant>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AmplifyUIBuilder::Component`.
+    ComponentProps(default)
 }
 
 impl ComponentProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_id: None,
-            binding_properties: None,
-            children: None,
-            collection_properties: None,
-            component_type: None,
-            environment_name: None,
-            events: None,
-            name: None,
-            overrides: None,
-            properties: None,
-            schema_version: None,
-            source_id: None,
-            tags: None,
-            variants: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppId`.
-    pub fn app_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.app_id = Some(value.into());
-        self
+    /// `AppId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn app_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AppId", value.into().to_template()))
     }
-    /// Sets `BindingProperties`.
+    /// `BindingProperties` (optional).
     pub fn binding_properties(
-        mut self,
+        self,
         value: impl Into<Value<Map<ComponentBindingPropertiesValue>>>,
     ) -> Self {
-        self.binding_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "BindingProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Children`.
-    pub fn children(mut self, value: impl Into<Value<List<ComponentChild>>>) -> Self {
-        self.children = Some(value.into());
-        self
+    /// `Children` (optional).
+    pub fn children(self, value: impl Into<Value<List<ComponentChild>>>) -> Self {
+        Self(self.0.with(2, "Children", value.into().to_template()))
     }
-    /// Sets `CollectionProperties`.
+    /// `CollectionProperties` (optional).
     pub fn collection_properties(
-        mut self,
+        self,
         value: impl Into<Value<Map<ComponentDataConfiguration>>>,
     ) -> Self {
-        self.collection_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "CollectionProperties", value.into().to_template()),
+        )
     }
-    /// Sets `ComponentType`.
-    pub fn component_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_type = Some(value.into());
-        self
+    /// `ComponentType` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn component_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ComponentType", value.into().to_template()))
     }
-    /// Sets `EnvironmentName`.
-    pub fn environment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_name = Some(value.into());
-        self
+    /// `EnvironmentName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn environment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EnvironmentName", value.into().to_template()),
+        )
     }
-    /// Sets `Events`.
-    pub fn events(mut self, value: impl Into<Value<Map<ComponentEvent>>>) -> Self {
-        self.events = Some(value.into());
-        self
+    /// `Events` (optional).
+    pub fn events(self, value: impl Into<Value<Map<ComponentEvent>>>) -> Self {
+        Self(self.0.with(6, "Events", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Name", value.into().to_template()))
     }
-    /// Sets `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Value<Map<Map<String>>>>) -> Self {
-        self.overrides = Some(value.into());
-        self
+    /// `Overrides` (optional).
+    pub fn overrides(self, value: impl Into<Value<Map<Map<String>>>>) -> Self {
+        Self(self.0.with(8, "Overrides", value.into().to_template()))
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Map<ComponentProperty>>>) -> Self {
-        self.properties = Some(value.into());
-        self
+    /// `Properties` (optional).
+    pub fn properties(self, value: impl Into<Value<Map<ComponentProperty>>>) -> Self {
+        Self(self.0.with(9, "Properties", value.into().to_template()))
     }
-    /// Sets `SchemaVersion`.
-    pub fn schema_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_version = Some(value.into());
-        self
+    /// `SchemaVersion` (optional).
+    pub fn schema_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "SchemaVersion", value.into().to_template()))
     }
-    /// Sets `SourceId`.
-    pub fn source_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_id = Some(value.into());
-        self
+    /// `SourceId` (optional).
+    pub fn source_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "SourceId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `Variants`.
-    pub fn variants(mut self, value: impl Into<Value<List<ComponentVariant>>>) -> Self {
-        self.variants = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComponentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_id {
-            m.insert("AppId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.binding_properties {
-            m.insert("BindingProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.children {
-            m.insert("Children".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.collection_properties {
-            m.insert("CollectionProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_type {
-            m.insert("ComponentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_name {
-            m.insert("EnvironmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.events {
-            m.insert("Events".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_version {
-            m.insert("SchemaVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_id {
-            m.insert("SourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variants {
-            m.insert("Variants".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Variants` (optional).
+    pub fn variants(self, value: impl Into<Value<List<ComponentVariant>>>) -> Self {
+        Self(self.0.with(13, "Variants", value.into().to_template()))
     }
 }
 
-impl Check for ComponentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.binding_properties
-            .check(&path.field("BindingProperties"), &Rules::NONE, out);
-        self.children
-            .check(&path.field("Children"), &Rules::NONE, out);
-        self.collection_properties
-            .check(&path.field("CollectionProperties"), &Rules::NONE, out);
-        self.component_type.check(
-            &path.field("ComponentType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.events.check(&path.field("Events"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.properties
-            .check(&path.field("Properties"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variants
-            .check(&path.field("Variants"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComponentProps);
-
-/// Property type `ComponentBindingPropertiesValue` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentBindingPropertiesValue {
-    /// `BindingProperties` (optional).
-    pub binding_properties: Option<Value<ComponentBindingPropertiesValueProperties>>,
-    /// `DefaultValue` (optional).
-    pub default_value: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ComponentBindingPropertiesValue` of `AWS::AmplifyUIBuilder::Component`.
+    ComponentBindingPropertiesValue(default)
 }
 
 impl ComponentBindingPropertiesValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            binding_properties: None,
-            default_value: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BindingProperties`.
+    /// `BindingProperties` (optional).
     pub fn binding_properties(
-        mut self,
+        self,
         value: impl Into<Value<ComponentBindingPropertiesValueProperties>>,
     ) -> Self {
-        self.binding_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BindingProperties", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComponentBindingPropertiesValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.binding_properties {
-            m.insert("BindingProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentBindingPropertiesValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.binding_properties
-            .check(&path.field("BindingProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComponentBindingPropertiesValue);
-
-/// Property type `ComponentBindingPropertiesValueProperties` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentBindingPropertiesValueProperties {
-    /// `Bucket` (optional).
-    pub bucket: Option<Value<String>>,
     /// `DefaultValue` (optional).
-    pub default_value: Option<Value<String>>,
-    /// `Field` (optional).
-    pub field: Option<Value<String>>,
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Model` (optional).
-    pub model: Option<Value<String>>,
-    /// `Predicates` (optional).
-    pub predicates: Option<Value<List<Predicate>>>,
-    /// `SlotName` (optional).
-    pub slot_name: Option<Value<String>>,
-    /// `UserAttribute` (optional).
-    pub user_attribute: Option<Value<String>>,
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DefaultValue", value.into().to_template()))
+    }
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ComponentBindingPropertiesValueProperties` of `AWS::AmplifyUIBuilder::Component`.
+    ComponentBindingPropertiesValueProperties(default)
 }
 
 impl ComponentBindingPropertiesValueProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket: None,
-            default_value: None,
-            field: None,
-            key: None,
-            model: None,
-            predicates: None,
-            slot_name: None,
-            user_attribute: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket = Some(value.into());
-        self
+    /// `Bucket` (optional).
+    pub fn bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Bucket", value.into().to_template()))
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DefaultValue", value.into().to_template()))
     }
-    /// Sets `Field`.
-    pub fn field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field = Some(value.into());
-        self
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Model`.
-    pub fn model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model = Some(value.into());
-        self
-    }
-    /// Sets `Predicates`.
-    pub fn predicates(mut self, value: impl Into<Value<List<Predicate>>>) -> Self {
-        self.predicates = Some(value.into());
-        self
-    }
-    /// Sets `SlotName`.
-    pub fn slot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slot_name = Some(value.into());
-        self
-    }
-    /// Sets `UserAttribute`.
-    pub fn user_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_attribute = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComponentBindingPropertiesValueProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket {
-            m.insert("Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field {
-            m.insert("Field".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model {
-            m.insert("Model".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.predicates {
-            m.insert("Predicates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_name {
-            m.insert("SlotName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_attribute {
-            m.insert("UserAttribute".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentBindingPropertiesValueProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predicates
-            .check(&path.field("Predicates"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComponentBindingPropertiesValueProperties);
-
-/// Property type `Predicate` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone, Default)]
-pub struct Predicate {
-    /// `And` (optional).
-    pub and: Option<Value<List<Predicate>>>,
     /// `Field` (optional).
-    pub field: Option<Value<String>>,
-    /// `Operand` (optional).
-    pub operand: Option<Value<String>>,
-    /// `OperandType` (optional).
-    /// Pattern: `^boolean|string|number$`.
-    pub operand_type: Option<Value<String>>,
-    /// `Operator` (optional).
-    pub operator: Option<Value<String>>,
-    /// `Or` (optional).
-    pub or: Option<Value<List<Predicate>>>,
+    pub fn field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Field", value.into().to_template()))
+    }
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Key", value.into().to_template()))
+    }
+    /// `Model` (optional).
+    pub fn model(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Model", value.into().to_template()))
+    }
+    /// `Predicates` (optional).
+    pub fn predicates(self, value: impl Into<Value<List<Predicate>>>) -> Self {
+        Self(self.0.with(5, "Predicates", value.into().to_template()))
+    }
+    /// `SlotName` (optional).
+    pub fn slot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "SlotName", value.into().to_template()))
+    }
+    /// `UserAttribute` (optional).
+    pub fn user_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "UserAttribute", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Predicate` of `AWS::AmplifyUIBuilder::Component`.
+    Predicate(default)
 }
 
 impl Predicate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            and: None,
-            field: None,
-            operand: None,
-            operand_type: None,
-            operator: None,
-            or: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `And`.
-    pub fn and(mut self, value: impl Into<Value<List<Predicate>>>) -> Self {
-        self.and = Some(value.into());
-        self
+    /// `And` (optional).
+    pub fn and(self, value: impl Into<Value<List<Predicate>>>) -> Self {
+        Self(self.0.with(0, "And", value.into().to_template()))
     }
-    /// Sets `Field`.
-    pub fn field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field = Some(value.into());
-        self
+    /// `Field` (optional).
+    pub fn field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Field", value.into().to_template()))
     }
-    /// Sets `Operand`.
-    pub fn operand(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operand = Some(value.into());
-        self
+    /// `Operand` (optional).
+    pub fn operand(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Operand", value.into().to_template()))
     }
-    /// Sets `OperandType`.
-    pub fn operand_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operand_type = Some(value.into());
-        self
+    /// `OperandType` (optional).
+    /// Pattern: `^boolean|string|number$`.
+    pub fn operand_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "OperandType", value.into().to_template()))
     }
-    /// Sets `Operator`.
-    pub fn operator(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operator = Some(value.into());
-        self
+    /// `Operator` (optional).
+    pub fn operator(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Operator", value.into().to_template()))
     }
-    /// Sets `Or`.
-    pub fn or(mut self, value: impl Into<Value<List<Predicate>>>) -> Self {
-        self.or = Some(value.into());
-        self
+    /// `Or` (optional).
+    pub fn or(self, value: impl Into<Value<List<Predicate>>>) -> Self {
+        Self(self.0.with(5, "Or", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Predicate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.and {
-            m.insert("And".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field {
-            m.insert("Field".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operand {
-            m.insert("Operand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operand_type {
-            m.insert("OperandType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operator {
-            m.insert("Operator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.or {
-            m.insert("Or".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Predicate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.and.check(&path.field("And"), &Rules::NONE, out);
-        self.operand_type.check(
-            &path.field("OperandType"),
-            &Rules {
-                pattern: Some("^boolean|string|number$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.or.check(&path.field("Or"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Predicate);
-
-/// Property type `ComponentChild` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone)]
-pub struct ComponentChild {
-    /// `Children` (optional).
-    pub children: Option<Value<List<ComponentChild>>>,
-    /// `ComponentType` (required).
-    pub component_type: Value<String>,
-    /// `Events` (optional).
-    pub events: Option<Value<Map<ComponentEvent>>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Properties` (required).
-    pub properties: Value<Map<ComponentProperty>>,
-    /// `SourceId` (optional).
-    pub source_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ComponentChild` of `AWS::AmplifyUIBuilder::Component`.
+    ComponentChild
 }
 
 impl ComponentChild {
@@ -635,555 +343,219 @@ impl ComponentChild {
         name: impl Into<Value<String>>,
         properties: impl Into<Value<Map<ComponentProperty>>>,
     ) -> Self {
-        Self {
-            children: None,
-            component_type: component_type.into(),
-            events: None,
-            name: name.into(),
-            properties: properties.into(),
-            source_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ComponentType", component_type.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(4, "Properties", properties.into().to_template()),
+        )
     }
-    /// Sets `Children`.
-    pub fn children(mut self, value: impl Into<Value<List<ComponentChild>>>) -> Self {
-        self.children = Some(value.into());
-        self
+    /// `Children` (optional).
+    pub fn children(self, value: impl Into<Value<List<ComponentChild>>>) -> Self {
+        Self(self.0.with(0, "Children", value.into().to_template()))
     }
-    /// Sets `Events`.
-    pub fn events(mut self, value: impl Into<Value<Map<ComponentEvent>>>) -> Self {
-        self.events = Some(value.into());
-        self
+    /// `Events` (optional).
+    pub fn events(self, value: impl Into<Value<Map<ComponentEvent>>>) -> Self {
+        Self(self.0.with(2, "Events", value.into().to_template()))
     }
-    /// Sets `SourceId`.
-    pub fn source_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_id = Some(value.into());
-        self
+    /// `SourceId` (optional).
+    pub fn source_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SourceId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentChild {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.children {
-            m.insert("Children".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ComponentType".to_owned(),
-            self.component_type.to_template(),
-        );
-        if let Some(v) = &self.events {
-            m.insert("Events".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Properties".to_owned(), self.properties.to_template());
-        if let Some(v) = &self.source_id {
-            m.insert("SourceId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentChild {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.children
-            .check(&path.field("Children"), &Rules::NONE, out);
-        self.events.check(&path.field("Events"), &Rules::NONE, out);
-        self.properties
-            .check(&path.field("Properties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComponentChild);
-
-/// Property type `ComponentEvent` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentEvent {
-    /// `Action` (optional).
-    pub action: Option<Value<String>>,
-    /// `BindingEvent` (optional).
-    pub binding_event: Option<Value<String>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<ActionParameters>>,
+crate::l1_struct! {
+    /// Property type `ComponentEvent` of `AWS::AmplifyUIBuilder::Component`.
+    ComponentEvent(default)
 }
 
 impl ComponentEvent {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action: None,
-            binding_event: None,
-            parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `BindingEvent`.
-    pub fn binding_event(mut self, value: impl Into<Value<String>>) -> Self {
-        self.binding_event = Some(value.into());
-        self
+    /// `BindingEvent` (optional).
+    pub fn binding_event(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BindingEvent", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<ActionParameters>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<ActionParameters>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentEvent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.binding_event {
-            m.insert("BindingEvent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentEvent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComponentEvent);
-
-/// Property type `ActionParameters` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone, Default)]
-pub struct ActionParameters {
-    /// `Anchor` (optional).
-    pub anchor: Option<Value<ComponentProperty>>,
-    /// `Fields` (optional).
-    pub fields: Option<Value<Map<ComponentProperty>>>,
-    /// `Global` (optional).
-    pub global: Option<Value<ComponentProperty>>,
-    /// `Id` (optional).
-    pub id: Option<Value<ComponentProperty>>,
-    /// `Model` (optional).
-    pub model: Option<Value<String>>,
-    /// `State` (optional).
-    pub state: Option<Value<MutationActionSetStateParameter>>,
-    /// `Target` (optional).
-    pub target: Option<Value<ComponentProperty>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<ComponentProperty>>,
-    /// `Url` (optional).
-    pub url: Option<Value<ComponentProperty>>,
+crate::l1_struct! {
+    /// Property type `ActionParameters` of `AWS::AmplifyUIBuilder::Component`.
+    ActionParameters(default)
 }
 
 impl ActionParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            anchor: None,
-            fields: None,
-            global: None,
-            id: None,
-            model: None,
-            state: None,
-            target: None,
-            type_: None,
-            url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Anchor`.
-    pub fn anchor(mut self, value: impl Into<Value<ComponentProperty>>) -> Self {
-        self.anchor = Some(value.into());
-        self
+    /// `Anchor` (optional).
+    pub fn anchor(self, value: impl Into<Value<ComponentProperty>>) -> Self {
+        Self(self.0.with(0, "Anchor", value.into().to_template()))
     }
-    /// Sets `Fields`.
-    pub fn fields(mut self, value: impl Into<Value<Map<ComponentProperty>>>) -> Self {
-        self.fields = Some(value.into());
-        self
+    /// `Fields` (optional).
+    pub fn fields(self, value: impl Into<Value<Map<ComponentProperty>>>) -> Self {
+        Self(self.0.with(1, "Fields", value.into().to_template()))
     }
-    /// Sets `Global`.
-    pub fn global(mut self, value: impl Into<Value<ComponentProperty>>) -> Self {
-        self.global = Some(value.into());
-        self
+    /// `Global` (optional).
+    pub fn global(self, value: impl Into<Value<ComponentProperty>>) -> Self {
+        Self(self.0.with(2, "Global", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<ComponentProperty>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    pub fn id(self, value: impl Into<Value<ComponentProperty>>) -> Self {
+        Self(self.0.with(3, "Id", value.into().to_template()))
     }
-    /// Sets `Model`.
-    pub fn model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model = Some(value.into());
-        self
-    }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<MutationActionSetStateParameter>>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `Target`.
-    pub fn target(mut self, value: impl Into<Value<ComponentProperty>>) -> Self {
-        self.target = Some(value.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<ComponentProperty>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<ComponentProperty>>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ActionParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.anchor {
-            m.insert("Anchor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fields {
-            m.insert("Fields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global {
-            m.insert("Global".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model {
-            m.insert("Model".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target {
-            m.insert("Target".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ActionParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.anchor.check(&path.field("Anchor"), &Rules::NONE, out);
-        self.fields.check(&path.field("Fields"), &Rules::NONE, out);
-        self.global.check(&path.field("Global"), &Rules::NONE, out);
-        self.id.check(&path.field("Id"), &Rules::NONE, out);
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.target.check(&path.field("Target"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.url.check(&path.field("Url"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ActionParameters);
-
-/// Property type `ComponentProperty` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentProperty {
-    /// `BindingProperties` (optional).
-    pub binding_properties: Option<Value<ComponentPropertyBindingProperties>>,
-    /// `Bindings` (optional).
-    pub bindings: Option<Value<Map<FormBindingElement>>>,
-    /// `CollectionBindingProperties` (optional).
-    pub collection_binding_properties: Option<Value<ComponentPropertyBindingProperties>>,
-    /// `ComponentName` (optional).
-    pub component_name: Option<Value<String>>,
-    /// `Concat` (optional).
-    pub concat: Option<Value<List<ComponentProperty>>>,
-    /// `Condition` (optional).
-    /// Free-form JSON: the schema nests this type in itself.
-    pub condition: Option<Value<serde_json::Value>>,
-    /// `Configured` (optional).
-    pub configured: Option<Value<bool>>,
-    /// `DefaultValue` (optional).
-    pub default_value: Option<Value<String>>,
-    /// `Event` (optional).
-    pub event: Option<Value<String>>,
-    /// `ImportedValue` (optional).
-    pub imported_value: Option<Value<String>>,
     /// `Model` (optional).
-    pub model: Option<Value<String>>,
-    /// `Property` (optional).
-    pub property: Option<Value<String>>,
+    pub fn model(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Model", value.into().to_template()))
+    }
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<MutationActionSetStateParameter>>) -> Self {
+        Self(self.0.with(5, "State", value.into().to_template()))
+    }
+    /// `Target` (optional).
+    pub fn target(self, value: impl Into<Value<ComponentProperty>>) -> Self {
+        Self(self.0.with(6, "Target", value.into().to_template()))
+    }
     /// `Type` (optional).
-    pub type_: Option<Value<String>>,
-    /// `UserAttribute` (optional).
-    pub user_attribute: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+    pub fn type_(self, value: impl Into<Value<ComponentProperty>>) -> Self {
+        Self(self.0.with(7, "Type", value.into().to_template()))
+    }
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<ComponentProperty>>) -> Self {
+        Self(self.0.with(8, "Url", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ComponentProperty` of `AWS::AmplifyUIBuilder::Component`.
+    ComponentProperty(default)
 }
 
 impl ComponentProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            binding_properties: None,
-            bindings: None,
-            collection_binding_properties: None,
-            component_name: None,
-            concat: None,
-            condition: None,
-            configured: None,
-            default_value: None,
-            event: None,
-            imported_value: None,
-            model: None,
-            property: None,
-            type_: None,
-            user_attribute: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BindingProperties`.
+    /// `BindingProperties` (optional).
     pub fn binding_properties(
-        mut self,
+        self,
         value: impl Into<Value<ComponentPropertyBindingProperties>>,
     ) -> Self {
-        self.binding_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BindingProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Bindings`.
-    pub fn bindings(mut self, value: impl Into<Value<Map<FormBindingElement>>>) -> Self {
-        self.bindings = Some(value.into());
-        self
+    /// `Bindings` (optional).
+    pub fn bindings(self, value: impl Into<Value<Map<FormBindingElement>>>) -> Self {
+        Self(self.0.with(1, "Bindings", value.into().to_template()))
     }
-    /// Sets `CollectionBindingProperties`.
+    /// `CollectionBindingProperties` (optional).
     pub fn collection_binding_properties(
-        mut self,
+        self,
         value: impl Into<Value<ComponentPropertyBindingProperties>>,
     ) -> Self {
-        self.collection_binding_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "CollectionBindingProperties", value.into().to_template()),
+        )
     }
-    /// Sets `ComponentName`.
-    pub fn component_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_name = Some(value.into());
-        self
+    /// `ComponentName` (optional).
+    pub fn component_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ComponentName", value.into().to_template()))
     }
-    /// Sets `Concat`.
-    pub fn concat(mut self, value: impl Into<Value<List<ComponentProperty>>>) -> Self {
-        self.concat = Some(value.into());
-        self
+    /// `Concat` (optional).
+    pub fn concat(self, value: impl Into<Value<List<ComponentProperty>>>) -> Self {
+        Self(self.0.with(4, "Concat", value.into().to_template()))
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    /// Free-form JSON: the schema nests this type in itself.
+    pub fn condition(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(5, "Condition", value.into().to_template()))
     }
-    /// Sets `Configured`.
-    pub fn configured(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.configured = Some(value.into());
-        self
+    /// `Configured` (optional).
+    pub fn configured(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "Configured", value.into().to_template()))
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "DefaultValue", value.into().to_template()))
     }
-    /// Sets `Event`.
-    pub fn event(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event = Some(value.into());
-        self
+    /// `Event` (optional).
+    pub fn event(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Event", value.into().to_template()))
     }
-    /// Sets `ImportedValue`.
-    pub fn imported_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.imported_value = Some(value.into());
-        self
+    /// `ImportedValue` (optional).
+    pub fn imported_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ImportedValue", value.into().to_template()))
     }
-    /// Sets `Model`.
-    pub fn model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model = Some(value.into());
-        self
+    /// `Model` (optional).
+    pub fn model(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Model", value.into().to_template()))
     }
-    /// Sets `Property`.
-    pub fn property(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property = Some(value.into());
-        self
+    /// `Property` (optional).
+    pub fn property(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Property", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Type", value.into().to_template()))
     }
-    /// Sets `UserAttribute`.
-    pub fn user_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_attribute = Some(value.into());
-        self
+    /// `UserAttribute` (optional).
+    pub fn user_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "UserAttribute", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.binding_properties {
-            m.insert("BindingProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bindings {
-            m.insert("Bindings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.collection_binding_properties {
-            m.insert("CollectionBindingProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_name {
-            m.insert("ComponentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.concat {
-            m.insert("Concat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configured {
-            m.insert("Configured".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event {
-            m.insert("Event".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.imported_value {
-            m.insert("ImportedValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model {
-            m.insert("Model".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property {
-            m.insert("Property".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_attribute {
-            m.insert("UserAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.binding_properties
-            .check(&path.field("BindingProperties"), &Rules::NONE, out);
-        self.bindings
-            .check(&path.field("Bindings"), &Rules::NONE, out);
-        self.collection_binding_properties.check(
-            &path.field("CollectionBindingProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.concat.check(&path.field("Concat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComponentProperty);
-
-/// Property type `ComponentPropertyBindingProperties` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone)]
-pub struct ComponentPropertyBindingProperties {
-    /// `Field` (optional).
-    pub field: Option<Value<String>>,
-    /// `Property` (required).
-    pub property: Value<String>,
+crate::l1_struct! {
+    /// Property type `ComponentPropertyBindingProperties` of `AWS::AmplifyUIBuilder::Component`.
+    ComponentPropertyBindingProperties
 }
 
 impl ComponentPropertyBindingProperties {
     /// The required properties: `Property`.
     pub fn new(property: impl Into<Value<String>>) -> Self {
-        Self {
-            field: None,
-            property: property.into(),
-        }
+        Self(crate::Properties::new().with(1, "Property", property.into().to_template()))
     }
-    /// Sets `Field`.
-    pub fn field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field = Some(value.into());
-        self
+    /// `Field` (optional).
+    pub fn field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Field", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentPropertyBindingProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field {
-            m.insert("Field".to_owned(), v.to_template());
-        }
-        m.insert("Property".to_owned(), self.property.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentPropertyBindingProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ComponentPropertyBindingProperties);
-
-/// Property type `FormBindingElement` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone)]
-pub struct FormBindingElement {
-    /// `Element` (required).
-    pub element: Value<String>,
-    /// `Property` (required).
-    pub property: Value<String>,
+crate::l1_struct! {
+    /// Property type `FormBindingElement` of `AWS::AmplifyUIBuilder::Component`.
+    FormBindingElement
 }
 
 impl FormBindingElement {
     /// The required properties: `Element`, `Property`.
     pub fn new(element: impl Into<Value<String>>, property: impl Into<Value<String>>) -> Self {
-        Self {
-            element: element.into(),
-            property: property.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Element", element.into().to_template())
+                .with(1, "Property", property.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FormBindingElement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Element".to_owned(), self.element.to_template());
-        m.insert("Property".to_owned(), self.property.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FormBindingElement {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FormBindingElement);
-
-/// Property type `MutationActionSetStateParameter` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone)]
-pub struct MutationActionSetStateParameter {
-    /// `ComponentName` (required).
-    pub component_name: Value<String>,
-    /// `Property` (required).
-    pub property: Value<String>,
-    /// `Set` (required).
-    pub set: Value<ComponentProperty>,
+crate::l1_struct! {
+    /// Property type `MutationActionSetStateParameter` of `AWS::AmplifyUIBuilder::Component`.
+    MutationActionSetStateParameter
 }
 
 impl MutationActionSetStateParameter {
@@ -1193,109 +565,42 @@ impl MutationActionSetStateParameter {
         property: impl Into<Value<String>>,
         set: impl Into<Value<ComponentProperty>>,
     ) -> Self {
-        Self {
-            component_name: component_name.into(),
-            property: property.into(),
-            set: set.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ComponentName", component_name.into().to_template())
+                .with(1, "Property", property.into().to_template())
+                .with(2, "Set", set.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MutationActionSetStateParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComponentName".to_owned(),
-            self.component_name.to_template(),
-        );
-        m.insert("Property".to_owned(), self.property.to_template());
-        m.insert("Set".to_owned(), self.set.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MutationActionSetStateParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.set.check(&path.field("Set"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MutationActionSetStateParameter);
-
-/// Property type `ComponentDataConfiguration` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone)]
-pub struct ComponentDataConfiguration {
-    /// `Identifiers` (optional).
-    pub identifiers: Option<Value<List<String>>>,
-    /// `Model` (required).
-    pub model: Value<String>,
-    /// `Predicate` (optional).
-    pub predicate: Option<Value<Predicate>>,
-    /// `Sort` (optional).
-    pub sort: Option<Value<List<SortProperty>>>,
+crate::l1_struct! {
+    /// Property type `ComponentDataConfiguration` of `AWS::AmplifyUIBuilder::Component`.
+    ComponentDataConfiguration
 }
 
 impl ComponentDataConfiguration {
     /// The required properties: `Model`.
     pub fn new(model: impl Into<Value<String>>) -> Self {
-        Self {
-            identifiers: None,
-            model: model.into(),
-            predicate: None,
-            sort: None,
-        }
+        Self(crate::Properties::new().with(1, "Model", model.into().to_template()))
     }
-    /// Sets `Identifiers`.
-    pub fn identifiers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.identifiers = Some(value.into());
-        self
+    /// `Identifiers` (optional).
+    pub fn identifiers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Identifiers", value.into().to_template()))
     }
-    /// Sets `Predicate`.
-    pub fn predicate(mut self, value: impl Into<Value<Predicate>>) -> Self {
-        self.predicate = Some(value.into());
-        self
+    /// `Predicate` (optional).
+    pub fn predicate(self, value: impl Into<Value<Predicate>>) -> Self {
+        Self(self.0.with(2, "Predicate", value.into().to_template()))
     }
-    /// Sets `Sort`.
-    pub fn sort(mut self, value: impl Into<Value<List<SortProperty>>>) -> Self {
-        self.sort = Some(value.into());
-        self
+    /// `Sort` (optional).
+    pub fn sort(self, value: impl Into<Value<List<SortProperty>>>) -> Self {
+        Self(self.0.with(3, "Sort", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentDataConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.identifiers {
-            m.insert("Identifiers".to_owned(), v.to_template());
-        }
-        m.insert("Model".to_owned(), self.model.to_template());
-        if let Some(v) = &self.predicate {
-            m.insert("Predicate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sort {
-            m.insert("Sort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentDataConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predicate
-            .check(&path.field("Predicate"), &Rules::NONE, out);
-        self.sort.check(&path.field("Sort"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComponentDataConfiguration);
-
-/// Property type `SortProperty` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone)]
-pub struct SortProperty {
-    /// `Direction` (required).
-    pub direction: Value<SortDirection>,
-    /// `Field` (required).
-    pub field: Value<String>,
+crate::l1_struct! {
+    /// Property type `SortProperty` of `AWS::AmplifyUIBuilder::Component`.
+    SortProperty
 }
 
 impl SortProperty {
@@ -1304,132 +609,40 @@ impl SortProperty {
         direction: impl Into<Value<SortDirection>>,
         field: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            direction: direction.into(),
-            field: field.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Direction", direction.into().to_template())
+                .with(1, "Field", field.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SortProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Direction".to_owned(), self.direction.to_template());
-        m.insert("Field".to_owned(), self.field.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SortDirection`.
+    SortDirection {
+        /// `ASC`
+        Asc = "ASC",
+        /// `DESC`
+        Desc = "DESC",
     }
 }
 
-impl Check for SortProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.direction
-            .check(&path.field("Direction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SortProperty);
-
-/// Values of `SortDirection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SortDirection {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SortDirection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SortDirection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SortDirection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SortDirection {
-    fn from(s: &str) -> Self {
-        match s {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SortDirection> {
-    fn from(s: &str) -> Self {
-        Value::literal(SortDirection::from(s))
-    }
-}
-
-crate::impl_literal!(SortDirection);
-
-/// Property type `ComponentVariant` of `AWS::AmplifyUIBuilder::Component`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentVariant {
-    /// `Overrides` (optional).
-    pub overrides: Option<Value<Map<Map<String>>>>,
-    /// `VariantValues` (optional).
-    pub variant_values: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `ComponentVariant` of `AWS::AmplifyUIBuilder::Component`.
+    ComponentVariant(default)
 }
 
 impl ComponentVariant {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            overrides: None,
-            variant_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Value<Map<Map<String>>>>) -> Self {
-        self.overrides = Some(value.into());
-        self
+    /// `Overrides` (optional).
+    pub fn overrides(self, value: impl Into<Value<Map<Map<String>>>>) -> Self {
+        Self(self.0.with(0, "Overrides", value.into().to_template()))
     }
-    /// Sets `VariantValues`.
-    pub fn variant_values(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.variant_values = Some(value.into());
-        self
+    /// `VariantValues` (optional).
+    pub fn variant_values(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "VariantValues", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ComponentVariant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variant_values {
-            m.insert("VariantValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentVariant {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ComponentVariant);

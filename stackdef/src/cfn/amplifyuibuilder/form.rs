@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone)]
-pub struct Form {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Form {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Form {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Form {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AmplifyUIBuilder::Form`.
+    Form("AWS::AmplifyUIBuilder::Form", FormProps)
 }
 
 impl Form {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AmplifyUIBuilder::Form";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FormProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,410 +28,218 @@ impl Form {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AppId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AppId", value.into())
+    }
+
+    /// Replaces `Cta` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cta(&self, value: impl Into<Value<FormCta>>) {
+        self.resource.set_property("Cta", value.into())
+    }
+
+    /// Replaces `DataType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_type(&self, value: impl Into<Value<FormDataTypeConfig>>) {
+        self.resource.set_property("DataType", value.into())
+    }
+
+    /// Replaces `EnvironmentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentName", value.into())
+    }
+
+    /// Replaces `Fields` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fields(&self, value: impl Into<Value<Map<FieldConfig>>>) {
+        self.resource.set_property("Fields", value.into())
+    }
+
+    /// Replaces `FormActionType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_form_action_type(&self, value: impl Into<Value<FormActionType>>) {
+        self.resource.set_property("FormActionType", value.into())
+    }
+
+    /// Replaces `LabelDecorator` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_label_decorator(&self, value: impl Into<Value<LabelDecorator>>) {
+        self.resource.set_property("LabelDecorator", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SchemaVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SchemaVersion", value.into())
+    }
+
+    /// Replaces `SectionalElements` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sectional_elements(&self, value: impl Into<Value<Map<SectionalElement>>>) {
+        self.resource
+            .set_property("SectionalElements", value.into())
+    }
+
+    /// Replaces `Style` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_style(&self, value: impl Into<Value<FormStyle>>) {
+        self.resource.set_property("Style", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone, Default)]
-pub struct FormProps {
-    /// `AppId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub app_id: Option<Value<String>>,
-    /// `Cta` (optional).
-    pub cta: Option<Value<FormCta>>,
-    /// `DataType` (optional).
-    pub data_type: Option<Value<FormDataTypeConfig>>,
-    /// `EnvironmentName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub environment_name: Option<Value<String>>,
-    /// `Fields` (optional).
-    pub fields: Option<Value<Map<FieldConfig>>>,
-    /// `FormActionType` (optional).
-    pub form_action_type: Option<Value<FormActionType>>,
-    /// `LabelDecorator` (optional).
-    pub label_decorator: Option<Value<LabelDecorator>>,
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `SchemaVersion` (optional).
-    pub schema_version: Option<Value<String>>,
-    /// `SectionalElements` (optional).
-    pub sectional_elements: Option<Value<Map<SectionalElement>>>,
-    /// `Style` (optional).
-    pub style: Option<Value<FormStyle>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AmplifyUIBuilder::Form`.
+    FormProps(default)
 }
 
 impl FormProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_id: None,
-            cta: None,
-            data_type: None,
-            environment_name: None,
-            fields: None,
-            form_action_type: None,
-            label_decorator: None,
-            name: None,
-            schema_version: None,
-            sectional_elements: None,
-            style: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppId`.
-    pub fn app_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.app_id = Some(value.into());
-        self
+    /// `AppId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn app_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AppId", value.into().to_template()))
     }
-    /// Sets `Cta`.
-    pub fn cta(mut self, value: impl Into<Value<FormCta>>) -> Self {
-        self.cta = Some(value.into());
-        self
+    /// `Cta` (optional).
+    pub fn cta(self, value: impl Into<Value<FormCta>>) -> Self {
+        Self(self.0.with(1, "Cta", value.into().to_template()))
     }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, value: impl Into<Value<FormDataTypeConfig>>) -> Self {
-        self.data_type = Some(value.into());
-        self
+    /// `DataType` (optional).
+    pub fn data_type(self, value: impl Into<Value<FormDataTypeConfig>>) -> Self {
+        Self(self.0.with(2, "DataType", value.into().to_template()))
     }
-    /// Sets `EnvironmentName`.
-    pub fn environment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_name = Some(value.into());
-        self
+    /// `EnvironmentName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn environment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnvironmentName", value.into().to_template()),
+        )
     }
-    /// Sets `Fields`.
-    pub fn fields(mut self, value: impl Into<Value<Map<FieldConfig>>>) -> Self {
-        self.fields = Some(value.into());
-        self
+    /// `Fields` (optional).
+    pub fn fields(self, value: impl Into<Value<Map<FieldConfig>>>) -> Self {
+        Self(self.0.with(4, "Fields", value.into().to_template()))
     }
-    /// Sets `FormActionType`.
-    pub fn form_action_type(mut self, value: impl Into<Value<FormActionType>>) -> Self {
-        self.form_action_type = Some(value.into());
-        self
+    /// `FormActionType` (optional).
+    pub fn form_action_type(self, value: impl Into<Value<FormActionType>>) -> Self {
+        Self(self.0.with(5, "FormActionType", value.into().to_template()))
     }
-    /// Sets `LabelDecorator`.
-    pub fn label_decorator(mut self, value: impl Into<Value<LabelDecorator>>) -> Self {
-        self.label_decorator = Some(value.into());
-        self
+    /// `LabelDecorator` (optional).
+    pub fn label_decorator(self, value: impl Into<Value<LabelDecorator>>) -> Self {
+        Self(self.0.with(6, "LabelDecorator", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Name", value.into().to_template()))
     }
-    /// Sets `SchemaVersion`.
-    pub fn schema_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_version = Some(value.into());
-        self
+    /// `SchemaVersion` (optional).
+    pub fn schema_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "SchemaVersion", value.into().to_template()))
     }
-    /// Sets `SectionalElements`.
-    pub fn sectional_elements(mut self, value: impl Into<Value<Map<SectionalElement>>>) -> Self {
-        self.sectional_elements = Some(value.into());
-        self
+    /// `SectionalElements` (optional).
+    pub fn sectional_elements(self, value: impl Into<Value<Map<SectionalElement>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SectionalElements", value.into().to_template()),
+        )
     }
-    /// Sets `Style`.
-    pub fn style(mut self, value: impl Into<Value<FormStyle>>) -> Self {
-        self.style = Some(value.into());
-        self
+    /// `Style` (optional).
+    pub fn style(self, value: impl Into<Value<FormStyle>>) -> Self {
+        Self(self.0.with(10, "Style", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FormProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_id {
-            m.insert("AppId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cta {
-            m.insert("Cta".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_type {
-            m.insert("DataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_name {
-            m.insert("EnvironmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fields {
-            m.insert("Fields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.form_action_type {
-            m.insert("FormActionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label_decorator {
-            m.insert("LabelDecorator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_version {
-            m.insert("SchemaVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sectional_elements {
-            m.insert("SectionalElements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.style {
-            m.insert("Style".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FormProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cta.check(&path.field("Cta"), &Rules::NONE, out);
-        self.data_type
-            .check(&path.field("DataType"), &Rules::NONE, out);
-        self.fields.check(&path.field("Fields"), &Rules::NONE, out);
-        self.form_action_type
-            .check(&path.field("FormActionType"), &Rules::NONE, out);
-        self.label_decorator
-            .check(&path.field("LabelDecorator"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sectional_elements
-            .check(&path.field("SectionalElements"), &Rules::NONE, out);
-        self.style.check(&path.field("Style"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FormProps);
-
-/// Property type `FormCta` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone, Default)]
-pub struct FormCta {
-    /// `Cancel` (optional).
-    pub cancel: Option<Value<FormButton>>,
-    /// `Clear` (optional).
-    pub clear: Option<Value<FormButton>>,
-    /// `Position` (optional).
-    pub position: Option<Value<FormButtonsPosition>>,
-    /// `Submit` (optional).
-    pub submit: Option<Value<FormButton>>,
+crate::l1_struct! {
+    /// Property type `FormCta` of `AWS::AmplifyUIBuilder::Form`.
+    FormCta(default)
 }
 
 impl FormCta {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cancel: None,
-            clear: None,
-            position: None,
-            submit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cancel`.
-    pub fn cancel(mut self, value: impl Into<Value<FormButton>>) -> Self {
-        self.cancel = Some(value.into());
-        self
+    /// `Cancel` (optional).
+    pub fn cancel(self, value: impl Into<Value<FormButton>>) -> Self {
+        Self(self.0.with(0, "Cancel", value.into().to_template()))
     }
-    /// Sets `Clear`.
-    pub fn clear(mut self, value: impl Into<Value<FormButton>>) -> Self {
-        self.clear = Some(value.into());
-        self
+    /// `Clear` (optional).
+    pub fn clear(self, value: impl Into<Value<FormButton>>) -> Self {
+        Self(self.0.with(1, "Clear", value.into().to_template()))
     }
-    /// Sets `Position`.
-    pub fn position(mut self, value: impl Into<Value<FormButtonsPosition>>) -> Self {
-        self.position = Some(value.into());
-        self
-    }
-    /// Sets `Submit`.
-    pub fn submit(mut self, value: impl Into<Value<FormButton>>) -> Self {
-        self.submit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FormCta {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cancel {
-            m.insert("Cancel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.clear {
-            m.insert("Clear".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.position {
-            m.insert("Position".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.submit {
-            m.insert("Submit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FormCta {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cancel.check(&path.field("Cancel"), &Rules::NONE, out);
-        self.clear.check(&path.field("Clear"), &Rules::NONE, out);
-        self.position
-            .check(&path.field("Position"), &Rules::NONE, out);
-        self.submit.check(&path.field("Submit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FormCta);
-
-/// Property type `FormButton` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone, Default)]
-pub struct FormButton {
-    /// `Children` (optional).
-    pub children: Option<Value<String>>,
-    /// `Excluded` (optional).
-    pub excluded: Option<Value<bool>>,
     /// `Position` (optional).
-    pub position: Option<Value<serde_json::Value>>,
+    pub fn position(self, value: impl Into<Value<FormButtonsPosition>>) -> Self {
+        Self(self.0.with(2, "Position", value.into().to_template()))
+    }
+    /// `Submit` (optional).
+    pub fn submit(self, value: impl Into<Value<FormButton>>) -> Self {
+        Self(self.0.with(3, "Submit", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `FormButton` of `AWS::AmplifyUIBuilder::Form`.
+    FormButton(default)
 }
 
 impl FormButton {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            children: None,
-            excluded: None,
-            position: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Children`.
-    pub fn children(mut self, value: impl Into<Value<String>>) -> Self {
-        self.children = Some(value.into());
-        self
+    /// `Children` (optional).
+    pub fn children(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Children", value.into().to_template()))
     }
-    /// Sets `Excluded`.
-    pub fn excluded(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.excluded = Some(value.into());
-        self
+    /// `Excluded` (optional).
+    pub fn excluded(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Excluded", value.into().to_template()))
     }
-    /// Sets `Position`.
-    pub fn position(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.position = Some(value.into());
-        self
+    /// `Position` (optional).
+    pub fn position(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Position", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FormButton {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.children {
-            m.insert("Children".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excluded {
-            m.insert("Excluded".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.position {
-            m.insert("Position".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FormButtonsPosition`.
+    FormButtonsPosition {
+        /// `top`
+        Top = "top",
+        /// `bottom`
+        Bottom = "bottom",
+        /// `top_and_bottom`
+        TopAndBottom = "top_and_bottom",
     }
 }
 
-impl Check for FormButton {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FormButton);
-
-/// Values of `FormButtonsPosition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FormButtonsPosition {
-    /// `top`
-    Top,
-    /// `bottom`
-    Bottom,
-    /// `top_and_bottom`
-    TopAndBottom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FormButtonsPosition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["top", "bottom", "top_and_bottom"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Top => "top",
-            Self::Bottom => "bottom",
-            Self::TopAndBottom => "top_and_bottom",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FormButtonsPosition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FormButtonsPosition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FormButtonsPosition {
-    fn from(s: &str) -> Self {
-        match s {
-            "top" => Self::Top,
-            "bottom" => Self::Bottom,
-            "top_and_bottom" => Self::TopAndBottom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FormButtonsPosition> {
-    fn from(s: &str) -> Self {
-        Value::literal(FormButtonsPosition::from(s))
-    }
-}
-
-crate::impl_literal!(FormButtonsPosition);
-
-/// Property type `FormDataTypeConfig` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone)]
-pub struct FormDataTypeConfig {
-    /// `DataSourceType` (required).
-    pub data_source_type: Value<FormDataSourceType>,
-    /// `DataTypeName` (required).
-    pub data_type_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `FormDataTypeConfig` of `AWS::AmplifyUIBuilder::Form`.
+    FormDataTypeConfig
 }
 
 impl FormDataTypeConfig {
@@ -488,398 +248,140 @@ impl FormDataTypeConfig {
         data_source_type: impl Into<Value<FormDataSourceType>>,
         data_type_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_source_type: data_source_type.into(),
-            data_type_name: data_type_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataSourceType", data_source_type.into().to_template())
+                .with(1, "DataTypeName", data_type_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FormDataTypeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceType".to_owned(),
-            self.data_source_type.to_template(),
-        );
-        m.insert("DataTypeName".to_owned(), self.data_type_name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FormDataSourceType`.
+    FormDataSourceType {
+        /// `DataStore`
+        DataStore = "DataStore",
+        /// `Custom`
+        Custom = "Custom",
     }
 }
 
-impl Check for FormDataTypeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_type
-            .check(&path.field("DataSourceType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FormDataTypeConfig);
-
-/// Values of `FormDataSourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FormDataSourceType {
-    /// `DataStore`
-    DataStore,
-    /// `Custom`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FormDataSourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DataStore", "Custom"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataStore => "DataStore",
-            Self::Custom => "Custom",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FormDataSourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FormDataSourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FormDataSourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DataStore" => Self::DataStore,
-            "Custom" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FormDataSourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FormDataSourceType::from(s))
-    }
-}
-
-crate::impl_literal!(FormDataSourceType);
-
-/// Property type `FieldConfig` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone, Default)]
-pub struct FieldConfig {
-    /// `Excluded` (optional).
-    pub excluded: Option<Value<bool>>,
-    /// `InputType` (optional).
-    pub input_type: Option<Value<FieldInputConfig>>,
-    /// `Label` (optional).
-    pub label: Option<Value<String>>,
-    /// `Position` (optional).
-    pub position: Option<Value<serde_json::Value>>,
-    /// `Validations` (optional).
-    pub validations: Option<Value<List<FieldValidationConfiguration>>>,
+crate::l1_struct! {
+    /// Property type `FieldConfig` of `AWS::AmplifyUIBuilder::Form`.
+    FieldConfig(default)
 }
 
 impl FieldConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            excluded: None,
-            input_type: None,
-            label: None,
-            position: None,
-            validations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Excluded`.
-    pub fn excluded(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.excluded = Some(value.into());
-        self
+    /// `Excluded` (optional).
+    pub fn excluded(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Excluded", value.into().to_template()))
     }
-    /// Sets `InputType`.
-    pub fn input_type(mut self, value: impl Into<Value<FieldInputConfig>>) -> Self {
-        self.input_type = Some(value.into());
-        self
+    /// `InputType` (optional).
+    pub fn input_type(self, value: impl Into<Value<FieldInputConfig>>) -> Self {
+        Self(self.0.with(1, "InputType", value.into().to_template()))
     }
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label = Some(value.into());
-        self
+    /// `Label` (optional).
+    pub fn label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Label", value.into().to_template()))
     }
-    /// Sets `Position`.
-    pub fn position(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.position = Some(value.into());
-        self
+    /// `Position` (optional).
+    pub fn position(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Position", value.into().to_template()))
     }
-    /// Sets `Validations`.
-    pub fn validations(
-        mut self,
-        value: impl Into<Value<List<FieldValidationConfiguration>>>,
-    ) -> Self {
-        self.validations = Some(value.into());
-        self
+    /// `Validations` (optional).
+    pub fn validations(self, value: impl Into<Value<List<FieldValidationConfiguration>>>) -> Self {
+        Self(self.0.with(4, "Validations", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FieldConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.excluded {
-            m.insert("Excluded".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_type {
-            m.insert("InputType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label {
-            m.insert("Label".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.position {
-            m.insert("Position".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validations {
-            m.insert("Validations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_type
-            .check(&path.field("InputType"), &Rules::NONE, out);
-        self.validations
-            .check(&path.field("Validations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FieldConfig);
-
-/// Property type `FieldInputConfig` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone)]
-pub struct FieldInputConfig {
-    /// `DefaultChecked` (optional).
-    pub default_checked: Option<Value<bool>>,
-    /// `DefaultCountryCode` (optional).
-    pub default_country_code: Option<Value<String>>,
-    /// `DefaultValue` (optional).
-    pub default_value: Option<Value<String>>,
-    /// `DescriptiveText` (optional).
-    pub descriptive_text: Option<Value<String>>,
-    /// `FileUploaderConfig` (optional).
-    pub file_uploader_config: Option<Value<FileUploaderFieldConfig>>,
-    /// `IsArray` (optional).
-    pub is_array: Option<Value<bool>>,
-    /// `MaxValue` (optional).
-    pub max_value: Option<Value<f64>>,
-    /// `MinValue` (optional).
-    pub min_value: Option<Value<f64>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Placeholder` (optional).
-    pub placeholder: Option<Value<String>>,
-    /// `ReadOnly` (optional).
-    pub read_only: Option<Value<bool>>,
-    /// `Required` (optional).
-    pub required: Option<Value<bool>>,
-    /// `Step` (optional).
-    pub step: Option<Value<f64>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
-    /// `ValueMappings` (optional).
-    pub value_mappings: Option<Value<ValueMappings>>,
+crate::l1_struct! {
+    /// Property type `FieldInputConfig` of `AWS::AmplifyUIBuilder::Form`.
+    FieldInputConfig
 }
 
 impl FieldInputConfig {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            default_checked: None,
-            default_country_code: None,
-            default_value: None,
-            descriptive_text: None,
-            file_uploader_config: None,
-            is_array: None,
-            max_value: None,
-            min_value: None,
-            name: None,
-            placeholder: None,
-            read_only: None,
-            required: None,
-            step: None,
-            type_: type_.into(),
-            value: None,
-            value_mappings: None,
-        }
+        Self(crate::Properties::new().with(13, "Type", type_.into().to_template()))
     }
-    /// Sets `DefaultChecked`.
-    pub fn default_checked(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.default_checked = Some(value.into());
-        self
+    /// `DefaultChecked` (optional).
+    pub fn default_checked(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "DefaultChecked", value.into().to_template()))
     }
-    /// Sets `DefaultCountryCode`.
-    pub fn default_country_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_country_code = Some(value.into());
-        self
+    /// `DefaultCountryCode` (optional).
+    pub fn default_country_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultCountryCode", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DefaultValue", value.into().to_template()))
     }
-    /// Sets `DescriptiveText`.
-    pub fn descriptive_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.descriptive_text = Some(value.into());
-        self
+    /// `DescriptiveText` (optional).
+    pub fn descriptive_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DescriptiveText", value.into().to_template()),
+        )
     }
-    /// Sets `FileUploaderConfig`.
-    pub fn file_uploader_config(
-        mut self,
-        value: impl Into<Value<FileUploaderFieldConfig>>,
-    ) -> Self {
-        self.file_uploader_config = Some(value.into());
-        self
+    /// `FileUploaderConfig` (optional).
+    pub fn file_uploader_config(self, value: impl Into<Value<FileUploaderFieldConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "FileUploaderConfig", value.into().to_template()),
+        )
     }
-    /// Sets `IsArray`.
-    pub fn is_array(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_array = Some(value.into());
-        self
+    /// `IsArray` (optional).
+    pub fn is_array(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "IsArray", value.into().to_template()))
     }
-    /// Sets `MaxValue`.
-    pub fn max_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_value = Some(value.into());
-        self
+    /// `MaxValue` (optional).
+    pub fn max_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(6, "MaxValue", value.into().to_template()))
     }
-    /// Sets `MinValue`.
-    pub fn min_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_value = Some(value.into());
-        self
+    /// `MinValue` (optional).
+    pub fn min_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(7, "MinValue", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Name", value.into().to_template()))
     }
-    /// Sets `Placeholder`.
-    pub fn placeholder(mut self, value: impl Into<Value<String>>) -> Self {
-        self.placeholder = Some(value.into());
-        self
+    /// `Placeholder` (optional).
+    pub fn placeholder(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Placeholder", value.into().to_template()))
     }
-    /// Sets `ReadOnly`.
-    pub fn read_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_only = Some(value.into());
-        self
+    /// `ReadOnly` (optional).
+    pub fn read_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(10, "ReadOnly", value.into().to_template()))
     }
-    /// Sets `Required`.
-    pub fn required(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.required = Some(value.into());
-        self
+    /// `Required` (optional).
+    pub fn required(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(11, "Required", value.into().to_template()))
     }
-    /// Sets `Step`.
-    pub fn step(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.step = Some(value.into());
-        self
+    /// `Step` (optional).
+    pub fn step(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(12, "Step", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Value", value.into().to_template()))
     }
-    /// Sets `ValueMappings`.
-    pub fn value_mappings(mut self, value: impl Into<Value<ValueMappings>>) -> Self {
-        self.value_mappings = Some(value.into());
-        self
+    /// `ValueMappings` (optional).
+    pub fn value_mappings(self, value: impl Into<Value<ValueMappings>>) -> Self {
+        Self(self.0.with(15, "ValueMappings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FieldInputConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_checked {
-            m.insert("DefaultChecked".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_country_code {
-            m.insert("DefaultCountryCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.descriptive_text {
-            m.insert("DescriptiveText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_uploader_config {
-            m.insert("FileUploaderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_array {
-            m.insert("IsArray".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_value {
-            m.insert("MaxValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_value {
-            m.insert("MinValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placeholder {
-            m.insert("Placeholder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_only {
-            m.insert("ReadOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.required {
-            m.insert("Required".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.step {
-            m.insert("Step".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value_mappings {
-            m.insert("ValueMappings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldInputConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_uploader_config
-            .check(&path.field("FileUploaderConfig"), &Rules::NONE, out);
-        self.value_mappings
-            .check(&path.field("ValueMappings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FieldInputConfig);
-
-/// Property type `FileUploaderFieldConfig` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone)]
-pub struct FileUploaderFieldConfig {
-    /// `AcceptedFileTypes` (required).
-    pub accepted_file_types: Value<List<String>>,
-    /// `AccessLevel` (required).
-    pub access_level: Value<StorageAccessLevel>,
-    /// `IsResumable` (optional).
-    pub is_resumable: Option<Value<bool>>,
-    /// `MaxFileCount` (optional).
-    pub max_file_count: Option<Value<f64>>,
-    /// `MaxSize` (optional).
-    pub max_size: Option<Value<f64>>,
-    /// `ShowThumbnails` (optional).
-    pub show_thumbnails: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `FileUploaderFieldConfig` of `AWS::AmplifyUIBuilder::Form`.
+    FileUploaderFieldConfig
 }
 
 impl FileUploaderFieldConfig {
@@ -888,741 +390,273 @@ impl FileUploaderFieldConfig {
         accepted_file_types: impl Into<Value<List<String>>>,
         access_level: impl Into<Value<StorageAccessLevel>>,
     ) -> Self {
-        Self {
-            accepted_file_types: accepted_file_types.into(),
-            access_level: access_level.into(),
-            is_resumable: None,
-            max_file_count: None,
-            max_size: None,
-            show_thumbnails: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AcceptedFileTypes",
+                    accepted_file_types.into().to_template(),
+                )
+                .with(1, "AccessLevel", access_level.into().to_template()),
+        )
     }
-    /// Sets `IsResumable`.
-    pub fn is_resumable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_resumable = Some(value.into());
-        self
+    /// `IsResumable` (optional).
+    pub fn is_resumable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "IsResumable", value.into().to_template()))
     }
-    /// Sets `MaxFileCount`.
-    pub fn max_file_count(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_file_count = Some(value.into());
-        self
+    /// `MaxFileCount` (optional).
+    pub fn max_file_count(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(3, "MaxFileCount", value.into().to_template()))
     }
-    /// Sets `MaxSize`.
-    pub fn max_size(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_size = Some(value.into());
-        self
+    /// `MaxSize` (optional).
+    pub fn max_size(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(4, "MaxSize", value.into().to_template()))
     }
-    /// Sets `ShowThumbnails`.
-    pub fn show_thumbnails(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.show_thumbnails = Some(value.into());
-        self
+    /// `ShowThumbnails` (optional).
+    pub fn show_thumbnails(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "ShowThumbnails", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FileUploaderFieldConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AcceptedFileTypes".to_owned(),
-            self.accepted_file_types.to_template(),
-        );
-        m.insert("AccessLevel".to_owned(), self.access_level.to_template());
-        if let Some(v) = &self.is_resumable {
-            m.insert("IsResumable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_file_count {
-            m.insert("MaxFileCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_size {
-            m.insert("MaxSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.show_thumbnails {
-            m.insert("ShowThumbnails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StorageAccessLevel`.
+    StorageAccessLevel {
+        /// `public`
+        Public = "public",
+        /// `protected`
+        Protected = "protected",
+        /// `private`
+        Private = "private",
     }
 }
 
-impl Check for FileUploaderFieldConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_level
-            .check(&path.field("AccessLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FileUploaderFieldConfig);
-
-/// Values of `StorageAccessLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageAccessLevel {
-    /// `public`
-    Public,
-    /// `protected`
-    Protected,
-    /// `private`
-    Private,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageAccessLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["public", "protected", "private"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "public",
-            Self::Protected => "protected",
-            Self::Private => "private",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageAccessLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageAccessLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageAccessLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "public" => Self::Public,
-            "protected" => Self::Protected,
-            "private" => Self::Private,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageAccessLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageAccessLevel::from(s))
-    }
-}
-
-crate::impl_literal!(StorageAccessLevel);
-
-/// Property type `ValueMappings` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone)]
-pub struct ValueMappings {
-    /// `BindingProperties` (optional).
-    pub binding_properties: Option<Value<Map<FormInputBindingPropertiesValue>>>,
-    /// `Values` (required).
-    pub values: Value<List<ValueMapping>>,
+crate::l1_struct! {
+    /// Property type `ValueMappings` of `AWS::AmplifyUIBuilder::Form`.
+    ValueMappings
 }
 
 impl ValueMappings {
     /// The required properties: `Values`.
     pub fn new(values: impl Into<Value<List<ValueMapping>>>) -> Self {
-        Self {
-            binding_properties: None,
-            values: values.into(),
-        }
+        Self(crate::Properties::new().with(1, "Values", values.into().to_template()))
     }
-    /// Sets `BindingProperties`.
+    /// `BindingProperties` (optional).
     pub fn binding_properties(
-        mut self,
+        self,
         value: impl Into<Value<Map<FormInputBindingPropertiesValue>>>,
     ) -> Self {
-        self.binding_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BindingProperties", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ValueMappings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.binding_properties {
-            m.insert("BindingProperties".to_owned(), v.to_template());
-        }
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ValueMappings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.binding_properties
-            .check(&path.field("BindingProperties"), &Rules::NONE, out);
-        self.values.check(&path.field("Values"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ValueMappings);
-
-/// Property type `FormInputBindingPropertiesValue` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone, Default)]
-pub struct FormInputBindingPropertiesValue {
-    /// `BindingProperties` (optional).
-    pub binding_properties: Option<Value<FormInputBindingPropertiesValueProperties>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FormInputBindingPropertiesValue` of `AWS::AmplifyUIBuilder::Form`.
+    FormInputBindingPropertiesValue(default)
 }
 
 impl FormInputBindingPropertiesValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            binding_properties: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BindingProperties`.
+    /// `BindingProperties` (optional).
     pub fn binding_properties(
-        mut self,
+        self,
         value: impl Into<Value<FormInputBindingPropertiesValueProperties>>,
     ) -> Self {
-        self.binding_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BindingProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FormInputBindingPropertiesValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.binding_properties {
-            m.insert("BindingProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl Check for FormInputBindingPropertiesValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.binding_properties
-            .check(&path.field("BindingProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FormInputBindingPropertiesValue);
-
-/// Property type `FormInputBindingPropertiesValueProperties` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone, Default)]
-pub struct FormInputBindingPropertiesValueProperties {
-    /// `Model` (optional).
-    pub model: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FormInputBindingPropertiesValueProperties` of `AWS::AmplifyUIBuilder::Form`.
+    FormInputBindingPropertiesValueProperties(default)
 }
 
 impl FormInputBindingPropertiesValueProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { model: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Model`.
-    pub fn model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FormInputBindingPropertiesValueProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.model {
-            m.insert("Model".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Model` (optional).
+    pub fn model(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Model", value.into().to_template()))
     }
 }
 
-impl Check for FormInputBindingPropertiesValueProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FormInputBindingPropertiesValueProperties);
-
-/// Property type `ValueMapping` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone)]
-pub struct ValueMapping {
-    /// `DisplayValue` (optional).
-    pub display_value: Option<Value<FormInputValueProperty>>,
-    /// `Value` (required).
-    pub value: Value<FormInputValueProperty>,
+crate::l1_struct! {
+    /// Property type `ValueMapping` of `AWS::AmplifyUIBuilder::Form`.
+    ValueMapping
 }
 
 impl ValueMapping {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<FormInputValueProperty>>) -> Self {
-        Self {
-            display_value: None,
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(1, "Value", value.into().to_template()))
     }
-    /// Sets `DisplayValue`.
-    pub fn display_value(mut self, value: impl Into<Value<FormInputValueProperty>>) -> Self {
-        self.display_value = Some(value.into());
-        self
+    /// `DisplayValue` (optional).
+    pub fn display_value(self, value: impl Into<Value<FormInputValueProperty>>) -> Self {
+        Self(self.0.with(0, "DisplayValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ValueMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.display_value {
-            m.insert("DisplayValue".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ValueMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.display_value
-            .check(&path.field("DisplayValue"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ValueMapping);
-
-/// Property type `FormInputValueProperty` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone, Default)]
-pub struct FormInputValueProperty {
-    /// `BindingProperties` (optional).
-    pub binding_properties: Option<Value<FormInputValuePropertyBindingProperties>>,
-    /// `Concat` (optional).
-    pub concat: Option<Value<List<FormInputValueProperty>>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FormInputValueProperty` of `AWS::AmplifyUIBuilder::Form`.
+    FormInputValueProperty(default)
 }
 
 impl FormInputValueProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            binding_properties: None,
-            concat: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BindingProperties`.
+    /// `BindingProperties` (optional).
     pub fn binding_properties(
-        mut self,
+        self,
         value: impl Into<Value<FormInputValuePropertyBindingProperties>>,
     ) -> Self {
-        self.binding_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BindingProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Concat`.
-    pub fn concat(mut self, value: impl Into<Value<List<FormInputValueProperty>>>) -> Self {
-        self.concat = Some(value.into());
-        self
+    /// `Concat` (optional).
+    pub fn concat(self, value: impl Into<Value<List<FormInputValueProperty>>>) -> Self {
+        Self(self.0.with(1, "Concat", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FormInputValueProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.binding_properties {
-            m.insert("BindingProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.concat {
-            m.insert("Concat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
     }
 }
 
-impl Check for FormInputValueProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.binding_properties
-            .check(&path.field("BindingProperties"), &Rules::NONE, out);
-        self.concat.check(&path.field("Concat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FormInputValueProperty);
-
-/// Property type `FormInputValuePropertyBindingProperties` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone)]
-pub struct FormInputValuePropertyBindingProperties {
-    /// `Field` (optional).
-    pub field: Option<Value<String>>,
-    /// `Property` (required).
-    pub property: Value<String>,
+crate::l1_struct! {
+    /// Property type `FormInputValuePropertyBindingProperties` of `AWS::AmplifyUIBuilder::Form`.
+    FormInputValuePropertyBindingProperties
 }
 
 impl FormInputValuePropertyBindingProperties {
     /// The required properties: `Property`.
     pub fn new(property: impl Into<Value<String>>) -> Self {
-        Self {
-            field: None,
-            property: property.into(),
-        }
+        Self(crate::Properties::new().with(1, "Property", property.into().to_template()))
     }
-    /// Sets `Field`.
-    pub fn field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field = Some(value.into());
-        self
+    /// `Field` (optional).
+    pub fn field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Field", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FormInputValuePropertyBindingProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field {
-            m.insert("Field".to_owned(), v.to_template());
-        }
-        m.insert("Property".to_owned(), self.property.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FormInputValuePropertyBindingProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FormInputValuePropertyBindingProperties);
-
-/// Property type `FieldValidationConfiguration` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone)]
-pub struct FieldValidationConfiguration {
-    /// `NumValues` (optional).
-    pub num_values: Option<Value<List<f64>>>,
-    /// `StrValues` (optional).
-    pub str_values: Option<Value<List<String>>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
-    /// `ValidationMessage` (optional).
-    pub validation_message: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FieldValidationConfiguration` of `AWS::AmplifyUIBuilder::Form`.
+    FieldValidationConfiguration
 }
 
 impl FieldValidationConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            num_values: None,
-            str_values: None,
-            type_: type_.into(),
-            validation_message: None,
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `NumValues`.
-    pub fn num_values(mut self, value: impl Into<Value<List<f64>>>) -> Self {
-        self.num_values = Some(value.into());
-        self
+    /// `NumValues` (optional).
+    pub fn num_values(self, value: impl Into<Value<List<f64>>>) -> Self {
+        Self(self.0.with(0, "NumValues", value.into().to_template()))
     }
-    /// Sets `StrValues`.
-    pub fn str_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.str_values = Some(value.into());
-        self
+    /// `StrValues` (optional).
+    pub fn str_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "StrValues", value.into().to_template()))
     }
-    /// Sets `ValidationMessage`.
-    pub fn validation_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.validation_message = Some(value.into());
-        self
+    /// `ValidationMessage` (optional).
+    pub fn validation_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ValidationMessage", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FieldValidationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.num_values {
-            m.insert("NumValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.str_values {
-            m.insert("StrValues".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.validation_message {
-            m.insert("ValidationMessage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FormActionType`.
+    FormActionType {
+        /// `create`
+        Create = "create",
+        /// `update`
+        Update = "update",
     }
 }
 
-impl Check for FieldValidationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FieldValidationConfiguration);
-
-/// Values of `FormActionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FormActionType {
-    /// `create`
-    Create,
-    /// `update`
-    Update,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FormActionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["create", "update"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `LabelDecorator`.
+    LabelDecorator {
+        /// `required`
+        Required = "required",
+        /// `optional`
+        Optional = "optional",
+        /// `none`
+        None = "none",
     }
 }
 
-impl ToTemplate for FormActionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FormActionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FormActionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "create" => Self::Create,
-            "update" => Self::Update,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FormActionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FormActionType::from(s))
-    }
-}
-
-crate::impl_literal!(FormActionType);
-
-/// Values of `LabelDecorator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LabelDecorator {
-    /// `required`
-    Required,
-    /// `optional`
-    Optional,
-    /// `none`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LabelDecorator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["required", "optional", "none"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Required => "required",
-            Self::Optional => "optional",
-            Self::None => "none",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LabelDecorator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LabelDecorator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LabelDecorator {
-    fn from(s: &str) -> Self {
-        match s {
-            "required" => Self::Required,
-            "optional" => Self::Optional,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LabelDecorator> {
-    fn from(s: &str) -> Self {
-        Value::literal(LabelDecorator::from(s))
-    }
-}
-
-crate::impl_literal!(LabelDecorator);
-
-/// Property type `SectionalElement` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone)]
-pub struct SectionalElement {
-    /// `Excluded` (optional).
-    pub excluded: Option<Value<bool>>,
-    /// `Level` (optional).
-    pub level: Option<Value<f64>>,
-    /// `Orientation` (optional).
-    pub orientation: Option<Value<String>>,
-    /// `Position` (optional).
-    pub position: Option<Value<serde_json::Value>>,
-    /// `Text` (optional).
-    pub text: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `SectionalElement` of `AWS::AmplifyUIBuilder::Form`.
+    SectionalElement
 }
 
 impl SectionalElement {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            excluded: None,
-            level: None,
-            orientation: None,
-            position: None,
-            text: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(5, "Type", type_.into().to_template()))
     }
-    /// Sets `Excluded`.
-    pub fn excluded(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.excluded = Some(value.into());
-        self
+    /// `Excluded` (optional).
+    pub fn excluded(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Excluded", value.into().to_template()))
     }
-    /// Sets `Level`.
-    pub fn level(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.level = Some(value.into());
-        self
+    /// `Level` (optional).
+    pub fn level(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Level", value.into().to_template()))
     }
-    /// Sets `Orientation`.
-    pub fn orientation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.orientation = Some(value.into());
-        self
+    /// `Orientation` (optional).
+    pub fn orientation(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Orientation", value.into().to_template()))
     }
-    /// Sets `Position`.
-    pub fn position(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.position = Some(value.into());
-        self
+    /// `Position` (optional).
+    pub fn position(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Position", value.into().to_template()))
     }
-    /// Sets `Text`.
-    pub fn text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text = Some(value.into());
-        self
+    /// `Text` (optional).
+    pub fn text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Text", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SectionalElement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.excluded {
-            m.insert("Excluded".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level {
-            m.insert("Level".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.orientation {
-            m.insert("Orientation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.position {
-            m.insert("Position".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text {
-            m.insert("Text".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SectionalElement {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SectionalElement);
-
-/// Property type `FormStyle` of `AWS::AmplifyUIBuilder::Form`.
-#[derive(Debug, Clone, Default)]
-pub struct FormStyle {
-    /// `HorizontalGap` (optional).
-    pub horizontal_gap: Option<Value<serde_json::Value>>,
-    /// `OuterPadding` (optional).
-    pub outer_padding: Option<Value<serde_json::Value>>,
-    /// `VerticalGap` (optional).
-    pub vertical_gap: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `FormStyle` of `AWS::AmplifyUIBuilder::Form`.
+    FormStyle(default)
 }
 
 impl FormStyle {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            horizontal_gap: None,
-            outer_padding: None,
-            vertical_gap: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HorizontalGap`.
-    pub fn horizontal_gap(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.horizontal_gap = Some(value.into());
-        self
+    /// `HorizontalGap` (optional).
+    pub fn horizontal_gap(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "HorizontalGap", value.into().to_template()))
     }
-    /// Sets `OuterPadding`.
-    pub fn outer_padding(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.outer_padding = Some(value.into());
-        self
+    /// `OuterPadding` (optional).
+    pub fn outer_padding(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "OuterPadding", value.into().to_template()))
     }
-    /// Sets `VerticalGap`.
-    pub fn vertical_gap(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.vertical_gap = Some(value.into());
-        self
+    /// `VerticalGap` (optional).
+    pub fn vertical_gap(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "VerticalGap", value.into().to_template()))
     }
 }
-
-impl ToTemplate for FormStyle {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.horizontal_gap {
-            m.insert("HorizontalGap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outer_padding {
-            m.insert("OuterPadding".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vertical_gap {
-            m.insert("VerticalGap".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FormStyle {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FormStyle);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AmplifyUIBuilder::Theme`.
-#[derive(Debug, Clone)]
-pub struct Theme {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Theme {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Theme {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Theme {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AmplifyUIBuilder::Theme`.
+    Theme("AWS::AmplifyUIBuilder::Theme", ThemeProps)
 }
 
 impl Theme {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AmplifyUIBuilder::Theme";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ThemeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,230 +38,123 @@ impl Theme {
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
+
+    /// Replaces `AppId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AppId", value.into())
+    }
+
+    /// Replaces `EnvironmentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Overrides` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_overrides(&self, value: impl Into<Value<List<ThemeValues>>>) {
+        self.resource.set_property("Overrides", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Values` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_values(&self, value: impl Into<Value<List<ThemeValues>>>) {
+        self.resource.set_property("Values", value.into())
+    }
 }
 
-/// Properties of `AWS::AmplifyUIBuilder::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct ThemeProps {
-    /// `AppId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub app_id: Option<Value<String>>,
-    /// `EnvironmentName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub environment_name: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `Overrides` (optional).
-    pub overrides: Option<Value<List<ThemeValues>>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<ThemeValues>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AmplifyUIBuilder::Theme`.
+    ThemeProps(default)
 }
 
 impl ThemeProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_id: None,
-            environment_name: None,
-            name: None,
-            overrides: None,
-            tags: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppId`.
-    pub fn app_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.app_id = Some(value.into());
-        self
+    /// `AppId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn app_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AppId", value.into().to_template()))
     }
-    /// Sets `EnvironmentName`.
-    pub fn environment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_name = Some(value.into());
-        self
+    /// `EnvironmentName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn environment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnvironmentName", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Value<List<ThemeValues>>>) -> Self {
-        self.overrides = Some(value.into());
-        self
+    /// `Overrides` (optional).
+    pub fn overrides(self, value: impl Into<Value<List<ThemeValues>>>) -> Self {
+        Self(self.0.with(3, "Overrides", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<ThemeValues>>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<ThemeValues>>>) -> Self {
+        Self(self.0.with(5, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ThemeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_id {
-            m.insert("AppId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_name {
-            m.insert("EnvironmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ThemeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overrides
-            .check(&path.field("Overrides"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(&path.field("Values"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ThemeProps);
-
-/// Property type `ThemeValues` of `AWS::AmplifyUIBuilder::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct ThemeValues {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<ThemeValue>>,
+crate::l1_struct! {
+    /// Property type `ThemeValues` of `AWS::AmplifyUIBuilder::Theme`.
+    ThemeValues(default)
 }
 
 impl ThemeValues {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<ThemeValue>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThemeValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ThemeValues {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ThemeValues);
-
-/// Property type `ThemeValue` of `AWS::AmplifyUIBuilder::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct ThemeValue {
-    /// `Children` (optional).
-    pub children: Option<Value<List<ThemeValues>>>,
     /// `Value` (optional).
-    pub value: Option<Value<String>>,
+    pub fn value(self, value: impl Into<Value<ThemeValue>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ThemeValue` of `AWS::AmplifyUIBuilder::Theme`.
+    ThemeValue(default)
 }
 
 impl ThemeValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            children: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Children`.
-    pub fn children(mut self, value: impl Into<Value<List<ThemeValues>>>) -> Self {
-        self.children = Some(value.into());
-        self
+    /// `Children` (optional).
+    pub fn children(self, value: impl Into<Value<List<ThemeValues>>>) -> Self {
+        Self(self.0.with(0, "Children", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ThemeValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.children {
-            m.insert("Children".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ThemeValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.children
-            .check(&path.field("Children"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ThemeValue);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::Account`.
-#[derive(Debug, Clone)]
-pub struct Account {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Account {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Account {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Account {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::Account`.
+    Account("AWS::ApiGateway::Account", AccountProps)
 }
 
 impl Account {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::Account";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccountProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiGatewayAccountId> {
         self.resource.ref_value()
@@ -82,41 +34,30 @@ impl Account {
     pub fn attr_id(&self) -> Value<ids::ApiGatewayAccountId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CloudWatchRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cloud_watch_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("CloudWatchRoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::Account`.
-#[derive(Debug, Clone, Default)]
-pub struct AccountProps {
-    /// `CloudWatchRoleArn` (optional).
-    pub cloud_watch_role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::Account`.
+    AccountProps(default)
 }
 
 impl AccountProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchRoleArn`.
-    pub fn cloud_watch_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.cloud_watch_role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccountProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_role_arn {
-            m.insert("CloudWatchRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CloudWatchRoleArn` (optional).
+    pub fn cloud_watch_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchRoleArn", value.into().to_template()),
+        )
     }
 }
-
-impl Check for AccountProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccountProps);

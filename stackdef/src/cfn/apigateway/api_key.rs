@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::ApiKey`.
-#[derive(Debug, Clone)]
-pub struct ApiKey {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApiKey {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApiKey {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApiKey {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::ApiKey`.
+    ApiKey("AWS::ApiGateway::ApiKey", ApiKeyProps)
 }
 
 impl ApiKey {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::ApiKey";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApiKeyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `APIKeyId` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiGatewayApiKeyId> {
         self.resource.ref_value()
@@ -82,228 +34,126 @@ impl ApiKey {
     pub fn attr_api_key_id(&self) -> Value<ids::ApiGatewayApiKeyId> {
         self.resource.get_att("APIKeyId")
     }
+
+    /// Replaces `CustomerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CustomerId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `GenerateDistinctId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_generate_distinct_id(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("GenerateDistinctId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `StageKeys` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage_keys(&self, value: impl Into<Value<List<StageKey>>>) {
+        self.resource.set_property("StageKeys", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Value` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_value(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Value", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::ApiKey`.
-#[derive(Debug, Clone, Default)]
-pub struct ApiKeyProps {
-    /// `CustomerId` (optional).
-    pub customer_id: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `GenerateDistinctId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub generate_distinct_id: Option<Value<bool>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `StageKeys` (optional).
-    pub stage_keys: Option<Value<List<StageKey>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Value` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::ApiKey`.
+    ApiKeyProps(default)
 }
 
 impl ApiKeyProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_id: None,
-            description: None,
-            enabled: None,
-            generate_distinct_id: None,
-            name: None,
-            stage_keys: None,
-            tags: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerId`.
-    pub fn customer_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_id = Some(value.into());
-        self
+    /// `CustomerId` (optional).
+    pub fn customer_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CustomerId", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Enabled", value.into().to_template()))
     }
-    /// Sets `GenerateDistinctId`.
-    pub fn generate_distinct_id(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.generate_distinct_id = Some(value.into());
-        self
+    /// `GenerateDistinctId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn generate_distinct_id(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "GenerateDistinctId", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `StageKeys`.
-    pub fn stage_keys(mut self, value: impl Into<Value<List<StageKey>>>) -> Self {
-        self.stage_keys = Some(value.into());
-        self
+    /// `StageKeys` (optional).
+    pub fn stage_keys(self, value: impl Into<Value<List<StageKey>>>) -> Self {
+        Self(self.0.with(5, "StageKeys", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApiKeyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_id {
-            m.insert("CustomerId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generate_distinct_id {
-            m.insert("GenerateDistinctId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage_keys {
-            m.insert("StageKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiKeyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.stage_keys
-            .check(&path.field("StageKeys"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApiKeyProps);
-
-/// Property type `StageKey` of `AWS::ApiGateway::ApiKey`.
-#[derive(Debug, Clone, Default)]
-pub struct StageKey {
-    /// `RestApiId` (optional).
-    pub rest_api_id: Option<Value<String>>,
-    /// `StageName` (optional).
-    pub stage_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `StageKey` of `AWS::ApiGateway::ApiKey`.
+    StageKey(default)
 }
 
 impl StageKey {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            rest_api_id: None,
-            stage_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RestApiId`.
-    pub fn rest_api_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
+    /// `RestApiId` (optional).
+    pub fn rest_api_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RestApiId", value.into().to_template()))
     }
-    /// Sets `StageName`.
-    pub fn stage_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stage_name = Some(value.into());
-        self
+    /// `StageName` (optional).
+    pub fn stage_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StageName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StageKey {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rest_api_id {
-            m.insert("RestApiId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage_name {
-            m.insert("StageName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StageKey {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StageKey);
-
-/// Property type `Tag` of `AWS::ApiGateway::ApiKey`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::Authorizer`.
-#[derive(Debug, Clone)]
-pub struct Authorizer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Authorizer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Authorizer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Authorizer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::Authorizer`.
+    Authorizer("AWS::ApiGateway::Authorizer", AuthorizerProps)
 }
 
 impl Authorizer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::Authorizer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AuthorizerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,32 +28,74 @@ impl Authorizer {
     pub fn attr_authorizer_id(&self) -> Value<String> {
         self.resource.get_att("AuthorizerId")
     }
+
+    /// Replaces `AuthType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AuthType", value.into())
+    }
+
+    /// Replaces `AuthorizerCredentials` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_credentials(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AuthorizerCredentials", value.into())
+    }
+
+    /// Replaces `AuthorizerResultTtlInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_result_ttl_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AuthorizerResultTtlInSeconds", value.into())
+    }
+
+    /// Replaces `AuthorizerUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AuthorizerUri", value.into())
+    }
+
+    /// Replaces `IdentitySource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_source(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IdentitySource", value.into())
+    }
+
+    /// Replaces `IdentityValidationExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_validation_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IdentityValidationExpression", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProviderARNs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provider_ar_ns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ProviderARNs", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::Authorizer`.
-#[derive(Debug, Clone)]
-pub struct AuthorizerProps {
-    /// `AuthType` (optional).
-    pub auth_type: Option<Value<String>>,
-    /// `AuthorizerCredentials` (optional).
-    pub authorizer_credentials: Option<Value<String>>,
-    /// `AuthorizerResultTtlInSeconds` (optional).
-    pub authorizer_result_ttl_in_seconds: Option<Value<i64>>,
-    /// `AuthorizerUri` (optional).
-    pub authorizer_uri: Option<Value<String>>,
-    /// `IdentitySource` (optional).
-    pub identity_source: Option<Value<String>>,
-    /// `IdentityValidationExpression` (optional).
-    pub identity_validation_expression: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `ProviderARNs` (optional).
-    pub provider_ar_ns: Option<Value<List<String>>>,
-    /// `RestApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rest_api_id: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::Authorizer`.
+    AuthorizerProps
 }
 
 impl AuthorizerProps {
@@ -111,89 +105,50 @@ impl AuthorizerProps {
         rest_api_id: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auth_type: None,
-            authorizer_credentials: None,
-            authorizer_result_ttl_in_seconds: None,
-            authorizer_uri: None,
-            identity_source: None,
-            identity_validation_expression: None,
-            name: name.into(),
-            provider_ar_ns: None,
-            rest_api_id: rest_api_id.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(6, "Name", name.into().to_template())
+                .with(8, "RestApiId", rest_api_id.into().to_template())
+                .with(9, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_type = Some(value.into());
-        self
+    /// `AuthType` (optional).
+    pub fn auth_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AuthType", value.into().to_template()))
     }
-    /// Sets `AuthorizerCredentials`.
-    pub fn authorizer_credentials(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorizer_credentials = Some(value.into());
-        self
+    /// `AuthorizerCredentials` (optional).
+    pub fn authorizer_credentials(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthorizerCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizerResultTtlInSeconds`.
-    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.authorizer_result_ttl_in_seconds = Some(value.into());
-        self
+    /// `AuthorizerResultTtlInSeconds` (optional).
+    pub fn authorizer_result_ttl_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "AuthorizerResultTtlInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AuthorizerUri`.
-    pub fn authorizer_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorizer_uri = Some(value.into());
-        self
+    /// `AuthorizerUri` (optional).
+    pub fn authorizer_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "AuthorizerUri", value.into().to_template()))
     }
-    /// Sets `IdentitySource`.
-    pub fn identity_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_source = Some(value.into());
-        self
+    /// `IdentitySource` (optional).
+    pub fn identity_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "IdentitySource", value.into().to_template()))
     }
-    /// Sets `IdentityValidationExpression`.
-    pub fn identity_validation_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_validation_expression = Some(value.into());
-        self
+    /// `IdentityValidationExpression` (optional).
+    pub fn identity_validation_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            5,
+            "IdentityValidationExpression",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProviderARNs`.
-    pub fn provider_ar_ns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.provider_ar_ns = Some(value.into());
-        self
+    /// `ProviderARNs` (optional).
+    pub fn provider_ar_ns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "ProviderARNs", value.into().to_template()))
     }
 }
-
-impl ToTemplate for AuthorizerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_type {
-            m.insert("AuthType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorizer_credentials {
-            m.insert("AuthorizerCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorizer_result_ttl_in_seconds {
-            m.insert("AuthorizerResultTtlInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorizer_uri {
-            m.insert("AuthorizerUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_source {
-            m.insert("IdentitySource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_validation_expression {
-            m.insert("IdentityValidationExpression".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.provider_ar_ns {
-            m.insert("ProviderARNs".to_owned(), v.to_template());
-        }
-        m.insert("RestApiId".to_owned(), self.rest_api_id.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuthorizerProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AuthorizerProps);

@@ -11,129 +11,65 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::BasePathMapping`.
-#[derive(Debug, Clone)]
-pub struct BasePathMapping {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BasePathMapping {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BasePathMapping {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BasePathMapping {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::BasePathMapping`.
+    BasePathMapping("AWS::ApiGateway::BasePathMapping", BasePathMappingProps)
 }
 
 impl BasePathMapping {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::BasePathMapping";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BasePathMappingProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `BasePath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_base_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BasePath", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
+
+    /// Replaces `Stage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Stage", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::BasePathMapping`.
-#[derive(Debug, Clone)]
-pub struct BasePathMappingProps {
-    /// `BasePath` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub base_path: Option<Value<String>>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Value<String>,
-    /// `RestApiId` (optional).
-    pub rest_api_id: Option<Value<String>>,
-    /// `Stage` (optional).
-    pub stage: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::BasePathMapping`.
+    BasePathMappingProps
 }
 
 impl BasePathMappingProps {
     /// The required properties: `DomainName`.
     pub fn new(domain_name: impl Into<Value<String>>) -> Self {
-        Self {
-            base_path: None,
-            domain_name: domain_name.into(),
-            rest_api_id: None,
-            stage: None,
-        }
+        Self(crate::Properties::new().with(1, "DomainName", domain_name.into().to_template()))
     }
-    /// Sets `BasePath`.
-    pub fn base_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_path = Some(value.into());
-        self
+    /// `BasePath` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn base_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BasePath", value.into().to_template()))
     }
-    /// Sets `RestApiId`.
-    pub fn rest_api_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rest_api_id = Some(value.into());
-        self
+    /// `RestApiId` (optional).
+    pub fn rest_api_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RestApiId", value.into().to_template()))
     }
-    /// Sets `Stage`.
-    pub fn stage(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stage = Some(value.into());
-        self
+    /// `Stage` (optional).
+    pub fn stage(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Stage", value.into().to_template()))
     }
 }
-
-impl ToTemplate for BasePathMappingProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base_path {
-            m.insert("BasePath".to_owned(), v.to_template());
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.rest_api_id {
-            m.insert("RestApiId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage {
-            m.insert("Stage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BasePathMappingProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BasePathMappingProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::BasePathMappingV2`.
-#[derive(Debug, Clone)]
-pub struct BasePathMappingV2 {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BasePathMappingV2 {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BasePathMappingV2 {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BasePathMappingV2 {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::BasePathMappingV2`.
+    BasePathMappingV2("AWS::ApiGateway::BasePathMappingV2", BasePathMappingV2Props)
 }
 
 impl BasePathMappingV2 {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::BasePathMappingV2";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BasePathMappingV2Props) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BasePathMappingArn` (typed).
     pub fn ref_value(&self) -> Value<ids::BasePathMappingV2Arn> {
         self.resource.ref_value()
@@ -82,21 +34,35 @@ impl BasePathMappingV2 {
     pub fn attr_base_path_mapping_arn(&self) -> Value<ids::BasePathMappingV2Arn> {
         self.resource.get_att("BasePathMappingArn")
     }
+
+    /// Replaces `BasePath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_base_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BasePath", value.into())
+    }
+
+    /// Replaces `DomainNameArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainNameArn", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
+
+    /// Replaces `Stage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Stage", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::BasePathMappingV2`.
-#[derive(Debug, Clone)]
-pub struct BasePathMappingV2Props {
-    /// `BasePath` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub base_path: Option<Value<String>>,
-    /// `DomainNameArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name_arn: Value<String>,
-    /// `RestApiId` (required).
-    pub rest_api_id: Value<String>,
-    /// `Stage` (optional).
-    pub stage: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::BasePathMappingV2`.
+    BasePathMappingV2Props
 }
 
 impl BasePathMappingV2Props {
@@ -105,45 +71,19 @@ impl BasePathMappingV2Props {
         domain_name_arn: impl Into<Value<String>>,
         rest_api_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            base_path: None,
-            domain_name_arn: domain_name_arn.into(),
-            rest_api_id: rest_api_id.into(),
-            stage: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DomainNameArn", domain_name_arn.into().to_template())
+                .with(2, "RestApiId", rest_api_id.into().to_template()),
+        )
     }
-    /// Sets `BasePath`.
-    pub fn base_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_path = Some(value.into());
-        self
+    /// `BasePath` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn base_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BasePath", value.into().to_template()))
     }
-    /// Sets `Stage`.
-    pub fn stage(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stage = Some(value.into());
-        self
+    /// `Stage` (optional).
+    pub fn stage(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Stage", value.into().to_template()))
     }
 }
-
-impl ToTemplate for BasePathMappingV2Props {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base_path {
-            m.insert("BasePath".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DomainNameArn".to_owned(),
-            self.domain_name_arn.to_template(),
-        );
-        m.insert("RestApiId".to_owned(), self.rest_api_id.to_template());
-        if let Some(v) = &self.stage {
-            m.insert("Stage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BasePathMappingV2Props {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BasePathMappingV2Props);

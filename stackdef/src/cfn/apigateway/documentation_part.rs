@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::DocumentationPart`.
-#[derive(Debug, Clone)]
-pub struct DocumentationPart {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DocumentationPart {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DocumentationPart {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DocumentationPart {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::DocumentationPart`.
+    DocumentationPart("AWS::ApiGateway::DocumentationPart", DocumentationPartProps)
 }
 
 impl DocumentationPart {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::DocumentationPart";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DocumentationPartProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,19 +28,29 @@ impl DocumentationPart {
     pub fn attr_documentation_part_id(&self) -> Value<String> {
         self.resource.get_att("DocumentationPartId")
     }
+
+    /// Replaces `Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_location(&self, value: impl Into<Value<Location>>) {
+        self.resource.set_property("Location", value.into())
+    }
+
+    /// Replaces `Properties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_properties_property(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Properties", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::DocumentationPart`.
-#[derive(Debug, Clone)]
-pub struct DocumentationPartProps {
-    /// `Location` (required).
-    /// Create-only: changing it replaces the resource.
-    pub location: Value<Location>,
-    /// `Properties` (required).
-    pub properties: Value<String>,
-    /// `RestApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rest_api_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::DocumentationPart`.
+    DocumentationPartProps
 }
 
 impl DocumentationPartProps {
@@ -98,222 +60,73 @@ impl DocumentationPartProps {
         properties: impl Into<Value<String>>,
         rest_api_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            location: location.into(),
-            properties: properties.into(),
-            rest_api_id: rest_api_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Location", location.into().to_template())
+                .with(1, "Properties", properties.into().to_template())
+                .with(2, "RestApiId", rest_api_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DocumentationPartProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Location".to_owned(), self.location.to_template());
-        m.insert("Properties".to_owned(), self.properties.to_template());
-        m.insert("RestApiId".to_owned(), self.rest_api_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentationPartProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.location
-            .check(&path.field("Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentationPartProps);
-
-/// Property type `Location` of `AWS::ApiGateway::DocumentationPart`.
-#[derive(Debug, Clone, Default)]
-pub struct Location {
-    /// `Method` (optional).
-    pub method: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
-    /// `StatusCode` (optional).
-    pub status_code: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `Location` of `AWS::ApiGateway::DocumentationPart`.
+    Location(default)
 }
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            method: None,
-            name: None,
-            path: None,
-            status_code: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Method`.
-    pub fn method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.method = Some(value.into());
-        self
+    /// `Method` (optional).
+    pub fn method(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Method", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Path", value.into().to_template()))
     }
-    /// Sets `StatusCode`.
-    pub fn status_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status_code = Some(value.into());
-        self
+    /// `StatusCode` (optional).
+    pub fn status_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StatusCode", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(4, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.method {
-            m.insert("Method".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status_code {
-            m.insert("StatusCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `API`
+        Api = "API",
+        /// `AUTHORIZER`
+        Authorizer = "AUTHORIZER",
+        /// `MODEL`
+        Model = "MODEL",
+        /// `RESOURCE`
+        Resource = "RESOURCE",
+        /// `METHOD`
+        Method = "METHOD",
+        /// `PATH_PARAMETER`
+        PathParameter = "PATH_PARAMETER",
+        /// `QUERY_PARAMETER`
+        QueryParameter = "QUERY_PARAMETER",
+        /// `REQUEST_HEADER`
+        RequestHeader = "REQUEST_HEADER",
+        /// `REQUEST_BODY`
+        RequestBody = "REQUEST_BODY",
+        /// `RESPONSE`
+        Response = "RESPONSE",
+        /// `RESPONSE_HEADER`
+        ResponseHeader = "RESPONSE_HEADER",
+        /// `RESPONSE_BODY`
+        ResponseBody = "RESPONSE_BODY",
     }
 }
-
-impl Check for Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Location);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `API`
-    Api,
-    /// `AUTHORIZER`
-    Authorizer,
-    /// `MODEL`
-    Model,
-    /// `RESOURCE`
-    Resource,
-    /// `METHOD`
-    Method,
-    /// `PATH_PARAMETER`
-    PathParameter,
-    /// `QUERY_PARAMETER`
-    QueryParameter,
-    /// `REQUEST_HEADER`
-    RequestHeader,
-    /// `REQUEST_BODY`
-    RequestBody,
-    /// `RESPONSE`
-    Response,
-    /// `RESPONSE_HEADER`
-    ResponseHeader,
-    /// `RESPONSE_BODY`
-    ResponseBody,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "API",
-        "AUTHORIZER",
-        "MODEL",
-        "RESOURCE",
-        "METHOD",
-        "PATH_PARAMETER",
-        "QUERY_PARAMETER",
-        "REQUEST_HEADER",
-        "REQUEST_BODY",
-        "RESPONSE",
-        "RESPONSE_HEADER",
-        "RESPONSE_BODY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "API",
-            Self::Authorizer => "AUTHORIZER",
-            Self::Model => "MODEL",
-            Self::Resource => "RESOURCE",
-            Self::Method => "METHOD",
-            Self::PathParameter => "PATH_PARAMETER",
-            Self::QueryParameter => "QUERY_PARAMETER",
-            Self::RequestHeader => "REQUEST_HEADER",
-            Self::RequestBody => "REQUEST_BODY",
-            Self::Response => "RESPONSE",
-            Self::ResponseHeader => "RESPONSE_HEADER",
-            Self::ResponseBody => "RESPONSE_BODY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "API" => Self::Api,
-            "AUTHORIZER" => Self::Authorizer,
-            "MODEL" => Self::Model,
-            "RESOURCE" => Self::Resource,
-            "METHOD" => Self::Method,
-            "PATH_PARAMETER" => Self::PathParameter,
-            "QUERY_PARAMETER" => Self::QueryParameter,
-            "REQUEST_HEADER" => Self::RequestHeader,
-            "REQUEST_BODY" => Self::RequestBody,
-            "RESPONSE" => Self::Response,
-            "RESPONSE_HEADER" => Self::ResponseHeader,
-            "RESPONSE_BODY" => Self::ResponseBody,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

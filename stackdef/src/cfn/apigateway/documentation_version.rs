@@ -11,81 +11,42 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::DocumentationVersion`.
-#[derive(Debug, Clone)]
-pub struct DocumentationVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DocumentationVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DocumentationVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DocumentationVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::DocumentationVersion`.
+    DocumentationVersion("AWS::ApiGateway::DocumentationVersion", DocumentationVersionProps)
 }
 
 impl DocumentationVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::DocumentationVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DocumentationVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DocumentationVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_documentation_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DocumentationVersion", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::DocumentationVersion`.
-#[derive(Debug, Clone)]
-pub struct DocumentationVersionProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DocumentationVersion` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub documentation_version: Value<String>,
-    /// `RestApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub rest_api_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::DocumentationVersion`.
+    DocumentationVersionProps
 }
 
 impl DocumentationVersionProps {
@@ -94,53 +55,18 @@ impl DocumentationVersionProps {
         documentation_version: impl Into<Value<String>>,
         rest_api_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            documentation_version: documentation_version.into(),
-            rest_api_id: rest_api_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DocumentationVersion",
+                    documentation_version.into().to_template(),
+                )
+                .with(2, "RestApiId", rest_api_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentationVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DocumentationVersion".to_owned(),
-            self.documentation_version.to_template(),
-        );
-        m.insert("RestApiId".to_owned(), self.rest_api_id.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
-
-impl Check for DocumentationVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.documentation_version.check(
-            &path.field("DocumentationVersion"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rest_api_id.check(
-            &path.field("RestApiId"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentationVersionProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::DomainName`.
-#[derive(Debug, Clone)]
-pub struct DomainName {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DomainName {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DomainName {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DomainName {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::DomainName`.
+    DomainName("AWS::ApiGateway::DomainName", DomainNameProps)
 }
 
 impl DomainName {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::DomainName";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainNameProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DomainName` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiGatewayDomainNameName> {
         self.resource.ref_value()
@@ -102,373 +54,216 @@ impl DomainName {
     pub fn attr_distribution_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("DistributionHostedZoneId")
     }
+
+    /// Replaces `CertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateArn", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `EndpointAccessMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_access_mode(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EndpointAccessMode", value.into())
+    }
+
+    /// Replaces `EndpointConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_configuration(&self, value: impl Into<Value<EndpointConfiguration>>) {
+        self.resource
+            .set_property("EndpointConfiguration", value.into())
+    }
+
+    /// Replaces `MutualTlsAuthentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mutual_tls_authentication(&self, value: impl Into<Value<MutualTlsAuthentication>>) {
+        self.resource
+            .set_property("MutualTlsAuthentication", value.into())
+    }
+
+    /// Replaces `OwnershipVerificationCertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ownership_verification_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OwnershipVerificationCertificateArn", value.into())
+    }
+
+    /// Replaces `RegionalCertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regional_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RegionalCertificateArn", value.into())
+    }
+
+    /// Replaces `RoutingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_mode(&self, value: impl Into<Value<RoutingMode>>) {
+        self.resource.set_property("RoutingMode", value.into())
+    }
+
+    /// Replaces `SecurityPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SecurityPolicy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::DomainName`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainNameProps {
-    /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DomainName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Option<Value<String>>,
-    /// `EndpointAccessMode` (optional).
-    pub endpoint_access_mode: Option<Value<String>>,
-    /// `EndpointConfiguration` (optional).
-    pub endpoint_configuration: Option<Value<EndpointConfiguration>>,
-    /// `MutualTlsAuthentication` (optional).
-    pub mutual_tls_authentication: Option<Value<MutualTlsAuthentication>>,
-    /// `OwnershipVerificationCertificateArn` (optional).
-    pub ownership_verification_certificate_arn: Option<Value<String>>,
-    /// `RegionalCertificateArn` (optional).
-    pub regional_certificate_arn: Option<Value<String>>,
-    /// `RoutingMode` (optional).
-    pub routing_mode: Option<Value<RoutingMode>>,
-    /// `SecurityPolicy` (optional).
-    pub security_policy: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::DomainName`.
+    DomainNameProps(default)
 }
 
 impl DomainNameProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_arn: None,
-            domain_name: None,
-            endpoint_access_mode: None,
-            endpoint_configuration: None,
-            mutual_tls_authentication: None,
-            ownership_verification_certificate_arn: None,
-            regional_certificate_arn: None,
-            routing_mode: None,
-            security_policy: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DomainName", value.into().to_template()))
     }
-    /// Sets `EndpointAccessMode`.
-    pub fn endpoint_access_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_access_mode = Some(value.into());
-        self
+    /// `EndpointAccessMode` (optional).
+    pub fn endpoint_access_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EndpointAccessMode", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointConfiguration`.
-    pub fn endpoint_configuration(
-        mut self,
-        value: impl Into<Value<EndpointConfiguration>>,
-    ) -> Self {
-        self.endpoint_configuration = Some(value.into());
-        self
+    /// `EndpointConfiguration` (optional).
+    pub fn endpoint_configuration(self, value: impl Into<Value<EndpointConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EndpointConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MutualTlsAuthentication`.
+    /// `MutualTlsAuthentication` (optional).
     pub fn mutual_tls_authentication(
-        mut self,
+        self,
         value: impl Into<Value<MutualTlsAuthentication>>,
     ) -> Self {
-        self.mutual_tls_authentication = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "MutualTlsAuthentication", value.into().to_template()),
+        )
     }
-    /// Sets `OwnershipVerificationCertificateArn`.
-    pub fn ownership_verification_certificate_arn(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.ownership_verification_certificate_arn = Some(value.into());
-        self
+    /// `OwnershipVerificationCertificateArn` (optional).
+    pub fn ownership_verification_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            5,
+            "OwnershipVerificationCertificateArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RegionalCertificateArn`.
-    pub fn regional_certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.regional_certificate_arn = Some(value.into());
-        self
+    /// `RegionalCertificateArn` (optional).
+    pub fn regional_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RegionalCertificateArn", value.into().to_template()),
+        )
     }
-    /// Sets `RoutingMode`.
-    pub fn routing_mode(mut self, value: impl Into<Value<RoutingMode>>) -> Self {
-        self.routing_mode = Some(value.into());
-        self
+    /// `RoutingMode` (optional).
+    pub fn routing_mode(self, value: impl Into<Value<RoutingMode>>) -> Self {
+        Self(self.0.with(7, "RoutingMode", value.into().to_template()))
     }
-    /// Sets `SecurityPolicy`.
-    pub fn security_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_policy = Some(value.into());
-        self
+    /// `SecurityPolicy` (optional).
+    pub fn security_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "SecurityPolicy", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainNameProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_access_mode {
-            m.insert("EndpointAccessMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_configuration {
-            m.insert("EndpointConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mutual_tls_authentication {
-            m.insert("MutualTlsAuthentication".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ownership_verification_certificate_arn {
-            m.insert(
-                "OwnershipVerificationCertificateArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.regional_certificate_arn {
-            m.insert("RegionalCertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_mode {
-            m.insert("RoutingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_policy {
-            m.insert("SecurityPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DomainNameProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint_configuration
-            .check(&path.field("EndpointConfiguration"), &Rules::NONE, out);
-        self.mutual_tls_authentication.check(
-            &path.field("MutualTlsAuthentication"),
-            &Rules::NONE,
-            out,
-        );
-        self.routing_mode
-            .check(&path.field("RoutingMode"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DomainNameProps);
-
-/// Property type `EndpointConfiguration` of `AWS::ApiGateway::DomainName`.
-#[derive(Debug, Clone, Default)]
-pub struct EndpointConfiguration {
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<String>>,
-    /// `Types` (optional).
-    pub types: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `EndpointConfiguration` of `AWS::ApiGateway::DomainName`.
+    EndpointConfiguration(default)
 }
 
 impl EndpointConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ip_address_type: None,
-            types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `Types`.
-    pub fn types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.types = Some(value.into());
-        self
+    /// `Types` (optional).
+    pub fn types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Types", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EndpointConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EndpointConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EndpointConfiguration);
-
-/// Property type `MutualTlsAuthentication` of `AWS::ApiGateway::DomainName`.
-#[derive(Debug, Clone, Default)]
-pub struct MutualTlsAuthentication {
-    /// `TruststoreUri` (optional).
-    pub truststore_uri: Option<Value<String>>,
-    /// `TruststoreVersion` (optional).
-    pub truststore_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MutualTlsAuthentication` of `AWS::ApiGateway::DomainName`.
+    MutualTlsAuthentication(default)
 }
 
 impl MutualTlsAuthentication {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            truststore_uri: None,
-            truststore_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TruststoreUri`.
-    pub fn truststore_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.truststore_uri = Some(value.into());
-        self
+    /// `TruststoreUri` (optional).
+    pub fn truststore_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TruststoreUri", value.into().to_template()))
     }
-    /// Sets `TruststoreVersion`.
-    pub fn truststore_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.truststore_version = Some(value.into());
-        self
+    /// `TruststoreVersion` (optional).
+    pub fn truststore_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TruststoreVersion", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MutualTlsAuthentication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.truststore_uri {
-            m.insert("TruststoreUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.truststore_version {
-            m.insert("TruststoreVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RoutingMode`.
+    RoutingMode {
+        /// `BASE_PATH_MAPPING_ONLY`
+        BasePathMappingOnly = "BASE_PATH_MAPPING_ONLY",
+        /// `ROUTING_RULE_THEN_BASE_PATH_MAPPING`
+        RoutingRuleThenBasePathMapping = "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
+        /// `ROUTING_RULE_ONLY`
+        RoutingRuleOnly = "ROUTING_RULE_ONLY",
     }
 }
 
-impl Check for MutualTlsAuthentication {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MutualTlsAuthentication);
-
-/// Values of `RoutingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoutingMode {
-    /// `BASE_PATH_MAPPING_ONLY`
-    BasePathMappingOnly,
-    /// `ROUTING_RULE_THEN_BASE_PATH_MAPPING`
-    RoutingRuleThenBasePathMapping,
-    /// `ROUTING_RULE_ONLY`
-    RoutingRuleOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RoutingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BASE_PATH_MAPPING_ONLY",
-        "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
-        "ROUTING_RULE_ONLY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BasePathMappingOnly => "BASE_PATH_MAPPING_ONLY",
-            Self::RoutingRuleThenBasePathMapping => "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
-            Self::RoutingRuleOnly => "ROUTING_RULE_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RoutingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RoutingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RoutingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASE_PATH_MAPPING_ONLY" => Self::BasePathMappingOnly,
-            "ROUTING_RULE_THEN_BASE_PATH_MAPPING" => Self::RoutingRuleThenBasePathMapping,
-            "ROUTING_RULE_ONLY" => Self::RoutingRuleOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RoutingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RoutingMode::from(s))
-    }
-}
-
-crate::impl_literal!(RoutingMode);
-
-/// Property type `Tag` of `AWS::ApiGateway::DomainName`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ApiGateway::DomainName`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::DomainNameAccessAssociation`.
-#[derive(Debug, Clone)]
-pub struct DomainNameAccessAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DomainNameAccessAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DomainNameAccessAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DomainNameAccessAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::DomainNameAccessAssociation`.
+    DomainNameAccessAssociation("AWS::ApiGateway::DomainNameAccessAssociation", DomainNameAccessAssociationProps)
 }
 
 impl DomainNameAccessAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::DomainNameAccessAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DomainNameAccessAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DomainNameAccessAssociationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DomainNameAccessAssociationArn> {
         self.resource.ref_value()
@@ -88,23 +36,40 @@ impl DomainNameAccessAssociation {
     ) -> Value<ids::DomainNameAccessAssociationArn> {
         self.resource.get_att("DomainNameAccessAssociationArn")
     }
+
+    /// Replaces `AccessAssociationSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_association_source(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AccessAssociationSource", value.into())
+    }
+
+    /// Replaces `AccessAssociationSourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_association_source_type(
+        &self,
+        value: impl Into<Value<AccessAssociationSourceType>>,
+    ) {
+        self.resource
+            .set_property("AccessAssociationSourceType", value.into())
+    }
+
+    /// Replaces `DomainNameArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainNameArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::DomainNameAccessAssociation`.
-#[derive(Debug, Clone)]
-pub struct DomainNameAccessAssociationProps {
-    /// `AccessAssociationSource` (required).
-    /// Create-only: changing it replaces the resource.
-    pub access_association_source: Value<String>,
-    /// `AccessAssociationSourceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub access_association_source_type: Value<AccessAssociationSourceType>,
-    /// `DomainNameArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::DomainNameAccessAssociation`.
+    DomainNameAccessAssociationProps
 }
 
 impl DomainNameAccessAssociationProps {
@@ -114,138 +79,34 @@ impl DomainNameAccessAssociationProps {
         access_association_source_type: impl Into<Value<AccessAssociationSourceType>>,
         domain_name_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_association_source: access_association_source.into(),
-            access_association_source_type: access_association_source_type.into(),
-            domain_name_arn: domain_name_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AccessAssociationSource",
+                    access_association_source.into().to_template(),
+                )
+                .with(
+                    1,
+                    "AccessAssociationSourceType",
+                    access_association_source_type.into().to_template(),
+                )
+                .with(2, "DomainNameArn", domain_name_arn.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainNameAccessAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AccessAssociationSource".to_owned(),
-            self.access_association_source.to_template(),
-        );
-        m.insert(
-            "AccessAssociationSourceType".to_owned(),
-            self.access_association_source_type.to_template(),
-        );
-        m.insert(
-            "DomainNameArn".to_owned(),
-            self.domain_name_arn.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DomainNameAccessAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_association_source_type.check(
-            &path.field("AccessAssociationSourceType"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AccessAssociationSourceType`.
+    AccessAssociationSourceType {
+        /// `VPCE`
+        Vpce = "VPCE",
     }
 }
 
-crate::impl_literal!(DomainNameAccessAssociationProps);
-
-/// Values of `AccessAssociationSourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessAssociationSourceType {
-    /// `VPCE`
-    Vpce,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessAssociationSourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["VPCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vpce => "VPCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessAssociationSourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessAssociationSourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessAssociationSourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "VPCE" => Self::Vpce,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessAssociationSourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessAssociationSourceType::from(s))
-    }
-}
-
-crate::impl_literal!(AccessAssociationSourceType);
-
-/// Property type `Tag` of `AWS::ApiGateway::DomainNameAccessAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

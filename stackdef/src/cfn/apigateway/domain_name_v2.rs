@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApiGateway::DomainNameV2`.
-#[derive(Debug, Clone)]
-pub struct DomainNameV2 {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DomainNameV2 {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DomainNameV2 {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DomainNameV2 {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::DomainNameV2`.
+    DomainNameV2("AWS::ApiGateway::DomainNameV2", DomainNameV2Props)
 }
 
 impl DomainNameV2 {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::DomainNameV2";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainNameV2Props) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DomainNameArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DomainNameV2Arn> {
         self.resource.ref_value()
@@ -87,291 +39,159 @@ impl DomainNameV2 {
     pub fn attr_domain_name_arn(&self) -> Value<ids::DomainNameV2Arn> {
         self.resource.get_att("DomainNameArn")
     }
+
+    /// Replaces `CertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateArn", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `EndpointAccessMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_access_mode(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EndpointAccessMode", value.into())
+    }
+
+    /// Replaces `EndpointConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_configuration(&self, value: impl Into<Value<EndpointConfiguration>>) {
+        self.resource
+            .set_property("EndpointConfiguration", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `RoutingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_mode(&self, value: impl Into<Value<RoutingMode>>) {
+        self.resource.set_property("RoutingMode", value.into())
+    }
+
+    /// Replaces `SecurityPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SecurityPolicy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::DomainNameV2`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainNameV2Props {
-    /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DomainName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Option<Value<String>>,
-    /// `EndpointAccessMode` (optional).
-    pub endpoint_access_mode: Option<Value<String>>,
-    /// `EndpointConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint_configuration: Option<Value<EndpointConfiguration>>,
-    /// `Policy` (optional).
-    pub policy: Option<Value<serde_json::Value>>,
-    /// `RoutingMode` (optional).
-    pub routing_mode: Option<Value<RoutingMode>>,
-    /// `SecurityPolicy` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub security_policy: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::DomainNameV2`.
+    DomainNameV2Props(default)
 }
 
 impl DomainNameV2Props {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_arn: None,
-            domain_name: None,
-            endpoint_access_mode: None,
-            endpoint_configuration: None,
-            policy: None,
-            routing_mode: None,
-            security_policy: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DomainName", value.into().to_template()))
     }
-    /// Sets `EndpointAccessMode`.
-    pub fn endpoint_access_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_access_mode = Some(value.into());
-        self
+    /// `EndpointAccessMode` (optional).
+    pub fn endpoint_access_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EndpointAccessMode", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointConfiguration`.
-    pub fn endpoint_configuration(
-        mut self,
-        value: impl Into<Value<EndpointConfiguration>>,
-    ) -> Self {
-        self.endpoint_configuration = Some(value.into());
-        self
+    /// `EndpointConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn endpoint_configuration(self, value: impl Into<Value<EndpointConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EndpointConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.policy = Some(value.into());
-        self
+    /// `Policy` (optional).
+    pub fn policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Policy", value.into().to_template()))
     }
-    /// Sets `RoutingMode`.
-    pub fn routing_mode(mut self, value: impl Into<Value<RoutingMode>>) -> Self {
-        self.routing_mode = Some(value.into());
-        self
+    /// `RoutingMode` (optional).
+    pub fn routing_mode(self, value: impl Into<Value<RoutingMode>>) -> Self {
+        Self(self.0.with(5, "RoutingMode", value.into().to_template()))
     }
-    /// Sets `SecurityPolicy`.
-    pub fn security_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_policy = Some(value.into());
-        self
+    /// `SecurityPolicy` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn security_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "SecurityPolicy", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DomainNameV2Props {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_access_mode {
-            m.insert("EndpointAccessMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_configuration {
-            m.insert("EndpointConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_mode {
-            m.insert("RoutingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_policy {
-            m.insert("SecurityPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DomainNameV2Props {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint_configuration
-            .check(&path.field("EndpointConfiguration"), &Rules::NONE, out);
-        self.routing_mode
-            .check(&path.field("RoutingMode"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DomainNameV2Props);
-
-/// Property type `EndpointConfiguration` of `AWS::ApiGateway::DomainNameV2`.
-#[derive(Debug, Clone, Default)]
-pub struct EndpointConfiguration {
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<String>>,
-    /// `Types` (optional).
-    pub types: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `EndpointConfiguration` of `AWS::ApiGateway::DomainNameV2`.
+    EndpointConfiguration(default)
 }
 
 impl EndpointConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ip_address_type: None,
-            types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `Types`.
-    pub fn types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.types = Some(value.into());
-        self
+    /// `Types` (optional).
+    pub fn types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Types", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EndpointConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RoutingMode`.
+    RoutingMode {
+        /// `BASE_PATH_MAPPING_ONLY`
+        BasePathMappingOnly = "BASE_PATH_MAPPING_ONLY",
+        /// `ROUTING_RULE_THEN_BASE_PATH_MAPPING`
+        RoutingRuleThenBasePathMapping = "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
+        /// `ROUTING_RULE_ONLY`
+        RoutingRuleOnly = "ROUTING_RULE_ONLY",
     }
 }
 
-impl Check for EndpointConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EndpointConfiguration);
-
-/// Values of `RoutingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoutingMode {
-    /// `BASE_PATH_MAPPING_ONLY`
-    BasePathMappingOnly,
-    /// `ROUTING_RULE_THEN_BASE_PATH_MAPPING`
-    RoutingRuleThenBasePathMapping,
-    /// `ROUTING_RULE_ONLY`
-    RoutingRuleOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RoutingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BASE_PATH_MAPPING_ONLY",
-        "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
-        "ROUTING_RULE_ONLY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BasePathMappingOnly => "BASE_PATH_MAPPING_ONLY",
-            Self::RoutingRuleThenBasePathMapping => "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
-            Self::RoutingRuleOnly => "ROUTING_RULE_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RoutingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RoutingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RoutingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASE_PATH_MAPPING_ONLY" => Self::BasePathMappingOnly,
-            "ROUTING_RULE_THEN_BASE_PATH_MAPPING" => Self::RoutingRuleThenBasePathMapping,
-            "ROUTING_RULE_ONLY" => Self::RoutingRuleOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RoutingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RoutingMode::from(s))
-    }
-}
-
-crate::impl_literal!(RoutingMode);
-
-/// Property type `Tag` of `AWS::ApiGateway::DomainNameV2`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ApiGateway::DomainNameV2`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

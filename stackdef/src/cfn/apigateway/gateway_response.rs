@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::GatewayResponse`.
-#[derive(Debug, Clone)]
-pub struct GatewayResponse {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GatewayResponse {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GatewayResponse {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GatewayResponse {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::GatewayResponse`.
+    GatewayResponse("AWS::ApiGateway::GatewayResponse", GatewayResponseProps)
 }
 
 impl GatewayResponse {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::GatewayResponse";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GatewayResponseProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::GatewayResponseId> {
         self.resource.ref_value()
@@ -82,23 +34,43 @@ impl GatewayResponse {
     pub fn attr_id(&self) -> Value<ids::GatewayResponseId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ResponseParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_parameters(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("ResponseParameters", value.into())
+    }
+
+    /// Replaces `ResponseTemplates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_templates(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("ResponseTemplates", value.into())
+    }
+
+    /// Replaces `ResponseType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResponseType", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
+
+    /// Replaces `StatusCode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StatusCode", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::GatewayResponse`.
-#[derive(Debug, Clone)]
-pub struct GatewayResponseProps {
-    /// `ResponseParameters` (optional).
-    pub response_parameters: Option<Value<Map<String>>>,
-    /// `ResponseTemplates` (optional).
-    pub response_templates: Option<Value<Map<String>>>,
-    /// `ResponseType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub response_type: Value<String>,
-    /// `RestApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rest_api_id: Value<String>,
-    /// `StatusCode` (optional).
-    pub status_code: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::GatewayResponse`.
+    GatewayResponseProps
 }
 
 impl GatewayResponseProps {
@@ -107,51 +79,28 @@ impl GatewayResponseProps {
         response_type: impl Into<Value<String>>,
         rest_api_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            response_parameters: None,
-            response_templates: None,
-            response_type: response_type.into(),
-            rest_api_id: rest_api_id.into(),
-            status_code: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "ResponseType", response_type.into().to_template())
+                .with(3, "RestApiId", rest_api_id.into().to_template()),
+        )
     }
-    /// Sets `ResponseParameters`.
-    pub fn response_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.response_parameters = Some(value.into());
-        self
+    /// `ResponseParameters` (optional).
+    pub fn response_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ResponseParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseTemplates`.
-    pub fn response_templates(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.response_templates = Some(value.into());
-        self
+    /// `ResponseTemplates` (optional).
+    pub fn response_templates(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ResponseTemplates", value.into().to_template()),
+        )
     }
-    /// Sets `StatusCode`.
-    pub fn status_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status_code = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GatewayResponseProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.response_parameters {
-            m.insert("ResponseParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_templates {
-            m.insert("ResponseTemplates".to_owned(), v.to_template());
-        }
-        m.insert("ResponseType".to_owned(), self.response_type.to_template());
-        m.insert("RestApiId".to_owned(), self.rest_api_id.to_template());
-        if let Some(v) = &self.status_code {
-            m.insert("StatusCode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StatusCode` (optional).
+    pub fn status_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "StatusCode", value.into().to_template()))
     }
 }
-
-impl Check for GatewayResponseProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GatewayResponseProps);

@@ -11,100 +11,105 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApiGateway::Method`.
-#[derive(Debug, Clone)]
-pub struct Method {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Method {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Method {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Method {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::Method`.
+    Method("AWS::ApiGateway::Method", MethodProps)
 }
 
 impl Method {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::Method";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MethodProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ApiKeyRequired` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_key_required(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ApiKeyRequired", value.into())
+    }
+
+    /// Replaces `AuthorizationScopes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorization_scopes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AuthorizationScopes", value.into())
+    }
+
+    /// Replaces `AuthorizationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorization_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AuthorizationType", value.into())
+    }
+
+    /// Replaces `AuthorizerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AuthorizerId", value.into())
+    }
+
+    /// Replaces `HttpMethod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_http_method(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HttpMethod", value.into())
+    }
+
+    /// Replaces `Integration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration(&self, value: impl Into<Value<Integration>>) {
+        self.resource.set_property("Integration", value.into())
+    }
+
+    /// Replaces `MethodResponses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_method_responses(&self, value: impl Into<Value<List<MethodResponse>>>) {
+        self.resource.set_property("MethodResponses", value.into())
+    }
+
+    /// Replaces `OperationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operation_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OperationName", value.into())
+    }
+
+    /// Replaces `RequestModels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_models(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("RequestModels", value.into())
+    }
+
+    /// Replaces `RequestParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("RequestParameters", value.into())
+    }
+
+    /// Replaces `RequestValidatorId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_validator_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RequestValidatorId", value.into())
+    }
+
+    /// Replaces `ResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceId", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::Method`.
-#[derive(Debug, Clone)]
-pub struct MethodProps {
-    /// `ApiKeyRequired` (optional).
-    pub api_key_required: Option<Value<bool>>,
-    /// `AuthorizationScopes` (optional).
-    pub authorization_scopes: Option<Value<List<String>>>,
-    /// `AuthorizationType` (optional).
-    pub authorization_type: Option<Value<String>>,
-    /// `AuthorizerId` (optional).
-    pub authorizer_id: Option<Value<String>>,
-    /// `HttpMethod` (required).
-    /// Create-only: changing it replaces the resource.
-    pub http_method: Value<String>,
-    /// `Integration` (optional).
-    pub integration: Option<Value<Integration>>,
-    /// `MethodResponses` (optional).
-    pub method_responses: Option<Value<List<MethodResponse>>>,
-    /// `OperationName` (optional).
-    pub operation_name: Option<Value<String>>,
-    /// `RequestModels` (optional).
-    pub request_models: Option<Value<Map<String>>>,
-    /// `RequestParameters` (optional).
-    pub request_parameters: Option<Value<serde_json::Value>>,
-    /// `RequestValidatorId` (optional).
-    pub request_validator_id: Option<Value<String>>,
-    /// `ResourceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_id: Value<String>,
-    /// `RestApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rest_api_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::Method`.
+    MethodProps
 }
 
 impl MethodProps {
@@ -114,830 +119,303 @@ impl MethodProps {
         resource_id: impl Into<Value<String>>,
         rest_api_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_key_required: None,
-            authorization_scopes: None,
-            authorization_type: None,
-            authorizer_id: None,
-            http_method: http_method.into(),
-            integration: None,
-            method_responses: None,
-            operation_name: None,
-            request_models: None,
-            request_parameters: None,
-            request_validator_id: None,
-            resource_id: resource_id.into(),
-            rest_api_id: rest_api_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "HttpMethod", http_method.into().to_template())
+                .with(11, "ResourceId", resource_id.into().to_template())
+                .with(12, "RestApiId", rest_api_id.into().to_template()),
+        )
     }
-    /// Sets `ApiKeyRequired`.
-    pub fn api_key_required(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.api_key_required = Some(value.into());
-        self
+    /// `ApiKeyRequired` (optional).
+    pub fn api_key_required(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ApiKeyRequired", value.into().to_template()))
     }
-    /// Sets `AuthorizationScopes`.
-    pub fn authorization_scopes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.authorization_scopes = Some(value.into());
-        self
+    /// `AuthorizationScopes` (optional).
+    pub fn authorization_scopes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthorizationScopes", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizationType`.
-    pub fn authorization_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorization_type = Some(value.into());
-        self
+    /// `AuthorizationType` (optional).
+    pub fn authorization_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AuthorizationType", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizerId`.
-    pub fn authorizer_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorizer_id = Some(value.into());
-        self
+    /// `AuthorizerId` (optional).
+    pub fn authorizer_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "AuthorizerId", value.into().to_template()))
     }
-    /// Sets `Integration`.
-    pub fn integration(mut self, value: impl Into<Value<Integration>>) -> Self {
-        self.integration = Some(value.into());
-        self
+    /// `Integration` (optional).
+    pub fn integration(self, value: impl Into<Value<Integration>>) -> Self {
+        Self(self.0.with(5, "Integration", value.into().to_template()))
     }
-    /// Sets `MethodResponses`.
-    pub fn method_responses(mut self, value: impl Into<Value<List<MethodResponse>>>) -> Self {
-        self.method_responses = Some(value.into());
-        self
+    /// `MethodResponses` (optional).
+    pub fn method_responses(self, value: impl Into<Value<List<MethodResponse>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MethodResponses", value.into().to_template()),
+        )
     }
-    /// Sets `OperationName`.
-    pub fn operation_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operation_name = Some(value.into());
-        self
+    /// `OperationName` (optional).
+    pub fn operation_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "OperationName", value.into().to_template()))
     }
-    /// Sets `RequestModels`.
-    pub fn request_models(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.request_models = Some(value.into());
-        self
+    /// `RequestModels` (optional).
+    pub fn request_models(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "RequestModels", value.into().to_template()))
     }
-    /// Sets `RequestParameters`.
-    pub fn request_parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.request_parameters = Some(value.into());
-        self
-    }
-    /// Sets `RequestValidatorId`.
-    pub fn request_validator_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.request_validator_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MethodProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_key_required {
-            m.insert("ApiKeyRequired".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorization_scopes {
-            m.insert("AuthorizationScopes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorization_type {
-            m.insert("AuthorizationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorizer_id {
-            m.insert("AuthorizerId".to_owned(), v.to_template());
-        }
-        m.insert("HttpMethod".to_owned(), self.http_method.to_template());
-        if let Some(v) = &self.integration {
-            m.insert("Integration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.method_responses {
-            m.insert("MethodResponses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operation_name {
-            m.insert("OperationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_models {
-            m.insert("RequestModels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_parameters {
-            m.insert("RequestParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_validator_id {
-            m.insert("RequestValidatorId".to_owned(), v.to_template());
-        }
-        m.insert("ResourceId".to_owned(), self.resource_id.to_template());
-        m.insert("RestApiId".to_owned(), self.rest_api_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MethodProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.integration
-            .check(&path.field("Integration"), &Rules::NONE, out);
-        self.method_responses
-            .check(&path.field("MethodResponses"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MethodProps);
-
-/// Property type `Integration` of `AWS::ApiGateway::Method`.
-#[derive(Debug, Clone)]
-pub struct Integration {
-    /// `CacheKeyParameters` (optional).
-    pub cache_key_parameters: Option<Value<List<String>>>,
-    /// `CacheNamespace` (optional).
-    pub cache_namespace: Option<Value<String>>,
-    /// `ConnectionId` (optional).
-    pub connection_id: Option<Value<String>>,
-    /// `ConnectionType` (optional).
-    pub connection_type: Option<Value<ConnectionType>>,
-    /// `ContentHandling` (optional).
-    pub content_handling: Option<Value<ContentHandling>>,
-    /// `Credentials` (optional).
-    pub credentials: Option<Value<String>>,
-    /// `IntegrationHttpMethod` (optional).
-    pub integration_http_method: Option<Value<String>>,
-    /// `IntegrationResponses` (optional).
-    pub integration_responses: Option<Value<List<IntegrationResponse>>>,
-    /// `IntegrationTarget` (optional).
-    pub integration_target: Option<Value<String>>,
-    /// `PassthroughBehavior` (optional).
-    pub passthrough_behavior: Option<Value<PassthroughBehavior>>,
     /// `RequestParameters` (optional).
-    pub request_parameters: Option<Value<Map<String>>>,
-    /// `RequestTemplates` (optional).
-    pub request_templates: Option<Value<Map<String>>>,
-    /// `ResponseTransferMode` (optional).
-    pub response_transfer_mode: Option<Value<ResponseTransferMode>>,
-    /// `TimeoutInMillis` (optional).
-    /// Range: 50..=.
-    pub timeout_in_millis: Option<Value<i64>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `Uri` (optional).
-    pub uri: Option<Value<String>>,
+    pub fn request_parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(9, "RequestParameters", value.into().to_template()),
+        )
+    }
+    /// `RequestValidatorId` (optional).
+    pub fn request_validator_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "RequestValidatorId", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Integration` of `AWS::ApiGateway::Method`.
+    Integration
 }
 
 impl Integration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            cache_key_parameters: None,
-            cache_namespace: None,
-            connection_id: None,
-            connection_type: None,
-            content_handling: None,
-            credentials: None,
-            integration_http_method: None,
-            integration_responses: None,
-            integration_target: None,
-            passthrough_behavior: None,
-            request_parameters: None,
-            request_templates: None,
-            response_transfer_mode: None,
-            timeout_in_millis: None,
-            type_: type_.into(),
-            uri: None,
-        }
+        Self(crate::Properties::new().with(14, "Type", type_.into().to_template()))
     }
-    /// Sets `CacheKeyParameters`.
-    pub fn cache_key_parameters(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cache_key_parameters = Some(value.into());
-        self
+    /// `CacheKeyParameters` (optional).
+    pub fn cache_key_parameters(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CacheKeyParameters", value.into().to_template()),
+        )
     }
-    /// Sets `CacheNamespace`.
-    pub fn cache_namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_namespace = Some(value.into());
-        self
+    /// `CacheNamespace` (optional).
+    pub fn cache_namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CacheNamespace", value.into().to_template()))
     }
-    /// Sets `ConnectionId`.
-    pub fn connection_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_id = Some(value.into());
-        self
+    /// `ConnectionId` (optional).
+    pub fn connection_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ConnectionId", value.into().to_template()))
     }
-    /// Sets `ConnectionType`.
-    pub fn connection_type(mut self, value: impl Into<Value<ConnectionType>>) -> Self {
-        self.connection_type = Some(value.into());
-        self
+    /// `ConnectionType` (optional).
+    pub fn connection_type(self, value: impl Into<Value<ConnectionType>>) -> Self {
+        Self(self.0.with(3, "ConnectionType", value.into().to_template()))
     }
-    /// Sets `ContentHandling`.
-    pub fn content_handling(mut self, value: impl Into<Value<ContentHandling>>) -> Self {
-        self.content_handling = Some(value.into());
-        self
-    }
-    /// Sets `Credentials`.
-    pub fn credentials(mut self, value: impl Into<Value<String>>) -> Self {
-        self.credentials = Some(value.into());
-        self
-    }
-    /// Sets `IntegrationHttpMethod`.
-    pub fn integration_http_method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integration_http_method = Some(value.into());
-        self
-    }
-    /// Sets `IntegrationResponses`.
-    pub fn integration_responses(
-        mut self,
-        value: impl Into<Value<List<IntegrationResponse>>>,
-    ) -> Self {
-        self.integration_responses = Some(value.into());
-        self
-    }
-    /// Sets `IntegrationTarget`.
-    pub fn integration_target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integration_target = Some(value.into());
-        self
-    }
-    /// Sets `PassthroughBehavior`.
-    pub fn passthrough_behavior(mut self, value: impl Into<Value<PassthroughBehavior>>) -> Self {
-        self.passthrough_behavior = Some(value.into());
-        self
-    }
-    /// Sets `RequestParameters`.
-    pub fn request_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.request_parameters = Some(value.into());
-        self
-    }
-    /// Sets `RequestTemplates`.
-    pub fn request_templates(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.request_templates = Some(value.into());
-        self
-    }
-    /// Sets `ResponseTransferMode`.
-    pub fn response_transfer_mode(mut self, value: impl Into<Value<ResponseTransferMode>>) -> Self {
-        self.response_transfer_mode = Some(value.into());
-        self
-    }
-    /// Sets `TimeoutInMillis`.
-    pub fn timeout_in_millis(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_millis = Some(value.into());
-        self
-    }
-    /// Sets `Uri`.
-    pub fn uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Integration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cache_key_parameters {
-            m.insert("CacheKeyParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_namespace {
-            m.insert("CacheNamespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_id {
-            m.insert("ConnectionId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_type {
-            m.insert("ConnectionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_handling {
-            m.insert("ContentHandling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.credentials {
-            m.insert("Credentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integration_http_method {
-            m.insert("IntegrationHttpMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integration_responses {
-            m.insert("IntegrationResponses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integration_target {
-            m.insert("IntegrationTarget".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.passthrough_behavior {
-            m.insert("PassthroughBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_parameters {
-            m.insert("RequestParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_templates {
-            m.insert("RequestTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_transfer_mode {
-            m.insert("ResponseTransferMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_millis {
-            m.insert("TimeoutInMillis".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.uri {
-            m.insert("Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Integration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_type
-            .check(&path.field("ConnectionType"), &Rules::NONE, out);
-        self.content_handling
-            .check(&path.field("ContentHandling"), &Rules::NONE, out);
-        self.integration_responses
-            .check(&path.field("IntegrationResponses"), &Rules::NONE, out);
-        self.passthrough_behavior
-            .check(&path.field("PassthroughBehavior"), &Rules::NONE, out);
-        self.response_transfer_mode
-            .check(&path.field("ResponseTransferMode"), &Rules::NONE, out);
-        self.timeout_in_millis.check(
-            &path.field("TimeoutInMillis"),
-            &Rules {
-                minimum: Some(50.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Integration);
-
-/// Values of `ConnectionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectionType {
-    /// `INTERNET`
-    Internet,
-    /// `VPC_LINK`
-    VpcLink,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INTERNET", "VPC_LINK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Internet => "INTERNET",
-            Self::VpcLink => "VPC_LINK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConnectionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "INTERNET" => Self::Internet,
-            "VPC_LINK" => Self::VpcLink,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectionType::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectionType);
-
-/// Values of `ContentHandling`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContentHandling {
-    /// `CONVERT_TO_BINARY`
-    ConvertToBinary,
-    /// `CONVERT_TO_TEXT`
-    ConvertToText,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContentHandling {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConvertToBinary => "CONVERT_TO_BINARY",
-            Self::ConvertToText => "CONVERT_TO_TEXT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContentHandling {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContentHandling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContentHandling {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONVERT_TO_BINARY" => Self::ConvertToBinary,
-            "CONVERT_TO_TEXT" => Self::ConvertToText,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContentHandling> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContentHandling::from(s))
-    }
-}
-
-crate::impl_literal!(ContentHandling);
-
-/// Property type `IntegrationResponse` of `AWS::ApiGateway::Method`.
-#[derive(Debug, Clone)]
-pub struct IntegrationResponse {
     /// `ContentHandling` (optional).
-    pub content_handling: Option<Value<IntegrationResponseContentHandling>>,
-    /// `ResponseParameters` (optional).
-    pub response_parameters: Option<Value<Map<String>>>,
-    /// `ResponseTemplates` (optional).
-    pub response_templates: Option<Value<Map<String>>>,
-    /// `SelectionPattern` (optional).
-    pub selection_pattern: Option<Value<String>>,
-    /// `StatusCode` (required).
-    pub status_code: Value<String>,
+    pub fn content_handling(self, value: impl Into<Value<ContentHandling>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ContentHandling", value.into().to_template()),
+        )
+    }
+    /// `Credentials` (optional).
+    pub fn credentials(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Credentials", value.into().to_template()))
+    }
+    /// `IntegrationHttpMethod` (optional).
+    pub fn integration_http_method(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "IntegrationHttpMethod", value.into().to_template()),
+        )
+    }
+    /// `IntegrationResponses` (optional).
+    pub fn integration_responses(self, value: impl Into<Value<List<IntegrationResponse>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "IntegrationResponses", value.into().to_template()),
+        )
+    }
+    /// `IntegrationTarget` (optional).
+    pub fn integration_target(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "IntegrationTarget", value.into().to_template()),
+        )
+    }
+    /// `PassthroughBehavior` (optional).
+    pub fn passthrough_behavior(self, value: impl Into<Value<PassthroughBehavior>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PassthroughBehavior", value.into().to_template()),
+        )
+    }
+    /// `RequestParameters` (optional).
+    pub fn request_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "RequestParameters", value.into().to_template()),
+        )
+    }
+    /// `RequestTemplates` (optional).
+    pub fn request_templates(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "RequestTemplates", value.into().to_template()),
+        )
+    }
+    /// `ResponseTransferMode` (optional).
+    pub fn response_transfer_mode(self, value: impl Into<Value<ResponseTransferMode>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ResponseTransferMode", value.into().to_template()),
+        )
+    }
+    /// `TimeoutInMillis` (optional).
+    /// Range: at least 50.
+    pub fn timeout_in_millis(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "TimeoutInMillis", value.into().to_template()),
+        )
+    }
+    /// `Uri` (optional).
+    pub fn uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "Uri", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ConnectionType`.
+    ConnectionType {
+        /// `INTERNET`
+        Internet = "INTERNET",
+        /// `VPC_LINK`
+        VpcLink = "VPC_LINK",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ContentHandling`.
+    ContentHandling {
+        /// `CONVERT_TO_BINARY`
+        ConvertToBinary = "CONVERT_TO_BINARY",
+        /// `CONVERT_TO_TEXT`
+        ConvertToText = "CONVERT_TO_TEXT",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IntegrationResponse` of `AWS::ApiGateway::Method`.
+    IntegrationResponse
 }
 
 impl IntegrationResponse {
     /// The required properties: `StatusCode`.
     pub fn new(status_code: impl Into<Value<String>>) -> Self {
-        Self {
-            content_handling: None,
-            response_parameters: None,
-            response_templates: None,
-            selection_pattern: None,
-            status_code: status_code.into(),
-        }
+        Self(crate::Properties::new().with(4, "StatusCode", status_code.into().to_template()))
     }
-    /// Sets `ContentHandling`.
+    /// `ContentHandling` (optional).
     pub fn content_handling(
-        mut self,
+        self,
         value: impl Into<Value<IntegrationResponseContentHandling>>,
     ) -> Self {
-        self.content_handling = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ContentHandling", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseParameters`.
-    pub fn response_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.response_parameters = Some(value.into());
-        self
-    }
-    /// Sets `ResponseTemplates`.
-    pub fn response_templates(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.response_templates = Some(value.into());
-        self
-    }
-    /// Sets `SelectionPattern`.
-    pub fn selection_pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.selection_pattern = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntegrationResponse {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_handling {
-            m.insert("ContentHandling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_parameters {
-            m.insert("ResponseParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_templates {
-            m.insert("ResponseTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.selection_pattern {
-            m.insert("SelectionPattern".to_owned(), v.to_template());
-        }
-        m.insert("StatusCode".to_owned(), self.status_code.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntegrationResponse {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_handling
-            .check(&path.field("ContentHandling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntegrationResponse);
-
-/// Values of `IntegrationResponseContentHandling`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IntegrationResponseContentHandling {
-    /// `CONVERT_TO_BINARY`
-    ConvertToBinary,
-    /// `CONVERT_TO_TEXT`
-    ConvertToText,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IntegrationResponseContentHandling {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConvertToBinary => "CONVERT_TO_BINARY",
-            Self::ConvertToText => "CONVERT_TO_TEXT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IntegrationResponseContentHandling {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IntegrationResponseContentHandling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IntegrationResponseContentHandling {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONVERT_TO_BINARY" => Self::ConvertToBinary,
-            "CONVERT_TO_TEXT" => Self::ConvertToText,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IntegrationResponseContentHandling> {
-    fn from(s: &str) -> Self {
-        Value::literal(IntegrationResponseContentHandling::from(s))
-    }
-}
-
-crate::impl_literal!(IntegrationResponseContentHandling);
-
-/// Values of `PassthroughBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PassthroughBehavior {
-    /// `WHEN_NO_MATCH`
-    WhenNoMatch,
-    /// `WHEN_NO_TEMPLATES`
-    WhenNoTemplates,
-    /// `NEVER`
-    Never,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PassthroughBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WhenNoMatch => "WHEN_NO_MATCH",
-            Self::WhenNoTemplates => "WHEN_NO_TEMPLATES",
-            Self::Never => "NEVER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PassthroughBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PassthroughBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PassthroughBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "WHEN_NO_MATCH" => Self::WhenNoMatch,
-            "WHEN_NO_TEMPLATES" => Self::WhenNoTemplates,
-            "NEVER" => Self::Never,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PassthroughBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(PassthroughBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(PassthroughBehavior);
-
-/// Values of `ResponseTransferMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResponseTransferMode {
-    /// `BUFFERED`
-    Buffered,
-    /// `STREAM`
-    Stream,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResponseTransferMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BUFFERED", "STREAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Buffered => "BUFFERED",
-            Self::Stream => "STREAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResponseTransferMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResponseTransferMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResponseTransferMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "BUFFERED" => Self::Buffered,
-            "STREAM" => Self::Stream,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResponseTransferMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResponseTransferMode::from(s))
-    }
-}
-
-crate::impl_literal!(ResponseTransferMode);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `AWS`
-    Aws,
-    /// `AWS_PROXY`
-    AwsProxy,
-    /// `HTTP`
-    Http,
-    /// `HTTP_PROXY`
-    HttpProxy,
-    /// `MOCK`
-    Mock,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "AWS",
-            Self::AwsProxy => "AWS_PROXY",
-            Self::Http => "HTTP",
-            Self::HttpProxy => "HTTP_PROXY",
-            Self::Mock => "MOCK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS" => Self::Aws,
-            "AWS_PROXY" => Self::AwsProxy,
-            "HTTP" => Self::Http,
-            "HTTP_PROXY" => Self::HttpProxy,
-            "MOCK" => Self::Mock,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `MethodResponse` of `AWS::ApiGateway::Method`.
-#[derive(Debug, Clone)]
-pub struct MethodResponse {
-    /// `ResponseModels` (optional).
-    pub response_models: Option<Value<Map<String>>>,
     /// `ResponseParameters` (optional).
-    pub response_parameters: Option<Value<serde_json::Value>>,
-    /// `StatusCode` (required).
-    pub status_code: Value<String>,
+    pub fn response_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ResponseParameters", value.into().to_template()),
+        )
+    }
+    /// `ResponseTemplates` (optional).
+    pub fn response_templates(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ResponseTemplates", value.into().to_template()),
+        )
+    }
+    /// `SelectionPattern` (optional).
+    pub fn selection_pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SelectionPattern", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `IntegrationResponseContentHandling`.
+    IntegrationResponseContentHandling {
+        /// `CONVERT_TO_BINARY`
+        ConvertToBinary = "CONVERT_TO_BINARY",
+        /// `CONVERT_TO_TEXT`
+        ConvertToText = "CONVERT_TO_TEXT",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `PassthroughBehavior`.
+    PassthroughBehavior {
+        /// `WHEN_NO_MATCH`
+        WhenNoMatch = "WHEN_NO_MATCH",
+        /// `WHEN_NO_TEMPLATES`
+        WhenNoTemplates = "WHEN_NO_TEMPLATES",
+        /// `NEVER`
+        Never = "NEVER",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ResponseTransferMode`.
+    ResponseTransferMode {
+        /// `BUFFERED`
+        Buffered = "BUFFERED",
+        /// `STREAM`
+        Stream = "STREAM",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `AWS`
+        Aws = "AWS",
+        /// `AWS_PROXY`
+        AwsProxy = "AWS_PROXY",
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTP_PROXY`
+        HttpProxy = "HTTP_PROXY",
+        /// `MOCK`
+        Mock = "MOCK",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MethodResponse` of `AWS::ApiGateway::Method`.
+    MethodResponse
 }
 
 impl MethodResponse {
     /// The required properties: `StatusCode`.
     pub fn new(status_code: impl Into<Value<String>>) -> Self {
-        Self {
-            response_models: None,
-            response_parameters: None,
-            status_code: status_code.into(),
-        }
+        Self(crate::Properties::new().with(2, "StatusCode", status_code.into().to_template()))
     }
-    /// Sets `ResponseModels`.
-    pub fn response_models(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.response_models = Some(value.into());
-        self
+    /// `ResponseModels` (optional).
+    pub fn response_models(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "ResponseModels", value.into().to_template()))
     }
-    /// Sets `ResponseParameters`.
-    pub fn response_parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.response_parameters = Some(value.into());
-        self
+    /// `ResponseParameters` (optional).
+    pub fn response_parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ResponseParameters", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for MethodResponse {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.response_models {
-            m.insert("ResponseModels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_parameters {
-            m.insert("ResponseParameters".to_owned(), v.to_template());
-        }
-        m.insert("StatusCode".to_owned(), self.status_code.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MethodResponse {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MethodResponse);

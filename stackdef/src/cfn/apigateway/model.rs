@@ -11,141 +11,76 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApiGateway::Model`.
-#[derive(Debug, Clone)]
-pub struct Model {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Model {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Model {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Model {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::Model`.
+    Model("AWS::ApiGateway::Model", ModelProps)
 }
 
 impl Model {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::Model";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ModelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ContentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ContentType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
+
+    /// Replaces `Schema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Schema", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::Model`.
-#[derive(Debug, Clone)]
-pub struct ModelProps {
-    /// `ContentType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub content_type: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `RestApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rest_api_id: Value<String>,
-    /// `Schema` (optional).
-    pub schema: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::Model`.
+    ModelProps
 }
 
 impl ModelProps {
     /// The required properties: `RestApiId`.
     pub fn new(rest_api_id: impl Into<Value<String>>) -> Self {
-        Self {
-            content_type: None,
-            description: None,
-            name: None,
-            rest_api_id: rest_api_id.into(),
-            schema: None,
-        }
+        Self(crate::Properties::new().with(3, "RestApiId", rest_api_id.into().to_template()))
     }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_type = Some(value.into());
-        self
+    /// `ContentType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn content_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContentType", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Schema`.
-    pub fn schema(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.schema = Some(value.into());
-        self
+    /// `Schema` (optional).
+    pub fn schema(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Schema", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ModelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_type {
-            m.insert("ContentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("RestApiId".to_owned(), self.rest_api_id.to_template());
-        if let Some(v) = &self.schema {
-            m.insert("Schema".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ModelProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::RequestValidator`.
-#[derive(Debug, Clone)]
-pub struct RequestValidator {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RequestValidator {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RequestValidator {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RequestValidator {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::RequestValidator`.
+    RequestValidator("AWS::ApiGateway::RequestValidator", RequestValidatorProps)
 }
 
 impl RequestValidator {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::RequestValidator";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RequestValidatorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,69 +28,61 @@ impl RequestValidator {
     pub fn attr_request_validator_id(&self) -> Value<String> {
         self.resource.get_att("RequestValidatorId")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
+
+    /// Replaces `ValidateRequestBody` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validate_request_body(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ValidateRequestBody", value.into())
+    }
+
+    /// Replaces `ValidateRequestParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validate_request_parameters(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ValidateRequestParameters", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::RequestValidator`.
-#[derive(Debug, Clone)]
-pub struct RequestValidatorProps {
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `RestApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rest_api_id: Value<String>,
-    /// `ValidateRequestBody` (optional).
-    pub validate_request_body: Option<Value<bool>>,
-    /// `ValidateRequestParameters` (optional).
-    pub validate_request_parameters: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::RequestValidator`.
+    RequestValidatorProps
 }
 
 impl RequestValidatorProps {
     /// The required properties: `RestApiId`.
     pub fn new(rest_api_id: impl Into<Value<String>>) -> Self {
-        Self {
-            name: None,
-            rest_api_id: rest_api_id.into(),
-            validate_request_body: None,
-            validate_request_parameters: None,
-        }
+        Self(crate::Properties::new().with(1, "RestApiId", rest_api_id.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `ValidateRequestBody`.
-    pub fn validate_request_body(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.validate_request_body = Some(value.into());
-        self
+    /// `ValidateRequestBody` (optional).
+    pub fn validate_request_body(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ValidateRequestBody", value.into().to_template()),
+        )
     }
-    /// Sets `ValidateRequestParameters`.
-    pub fn validate_request_parameters(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.validate_request_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RequestValidatorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("RestApiId".to_owned(), self.rest_api_id.to_template());
-        if let Some(v) = &self.validate_request_body {
-            m.insert("ValidateRequestBody".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validate_request_parameters {
-            m.insert("ValidateRequestParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidateRequestParameters` (optional).
+    pub fn validate_request_parameters(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ValidateRequestParameters", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RequestValidatorProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RequestValidatorProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::Resource`.
-#[derive(Debug, Clone)]
-pub struct Resource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Resource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Resource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Resource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::Resource`.
+    Resource("AWS::ApiGateway::Resource", ResourceProps)
 }
 
 impl Resource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::Resource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,20 +28,29 @@ impl Resource {
     pub fn attr_resource_id(&self) -> Value<String> {
         self.resource.get_att("ResourceId")
     }
+
+    /// Replaces `ParentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parent_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ParentId", value.into())
+    }
+
+    /// Replaces `PathPart` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path_part(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PathPart", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::Resource`.
-#[derive(Debug, Clone)]
-pub struct ResourceProps {
-    /// `ParentId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub parent_id: Value<String>,
-    /// `PathPart` (required).
-    /// Create-only: changing it replaces the resource.
-    pub path_part: Value<String>,
-    /// `RestApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rest_api_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::Resource`.
+    ResourceProps
 }
 
 impl ResourceProps {
@@ -99,26 +60,11 @@ impl ResourceProps {
         path_part: impl Into<Value<String>>,
         rest_api_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parent_id: parent_id.into(),
-            path_part: path_part.into(),
-            rest_api_id: rest_api_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParentId", parent_id.into().to_template())
+                .with(1, "PathPart", path_part.into().to_template())
+                .with(2, "RestApiId", rest_api_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ResourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ParentId".to_owned(), self.parent_id.to_template());
-        m.insert("PathPart".to_owned(), self.path_part.to_template());
-        m.insert("RestApiId".to_owned(), self.rest_api_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourceProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApiGateway::RestApi`.
-#[derive(Debug, Clone)]
-pub struct RestApi {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RestApi {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RestApi {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RestApi {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::RestApi`.
+    RestApi("AWS::ApiGateway::RestApi", RestApiProps)
 }
 
 impl RestApi {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::RestApi";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RestApiProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RestApiId` (typed).
     pub fn ref_value(&self) -> Value<ids::RestApiId> {
         self.resource.ref_value()
@@ -87,395 +39,271 @@ impl RestApi {
     pub fn attr_root_resource_id(&self) -> Value<String> {
         self.resource.get_att("RootResourceId")
     }
+
+    /// Replaces `ApiKeySourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_key_source_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiKeySourceType", value.into())
+    }
+
+    /// Replaces `BinaryMediaTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_binary_media_types(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("BinaryMediaTypes", value.into())
+    }
+
+    /// Replaces `Body` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_body(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Body", value.into())
+    }
+
+    /// Replaces `BodyS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_body_s3_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource.set_property("BodyS3Location", value.into())
+    }
+
+    /// Replaces `CloneFrom` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_clone_from(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CloneFrom", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisableExecuteApiEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disable_execute_api_endpoint(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DisableExecuteApiEndpoint", value.into())
+    }
+
+    /// Replaces `EndpointAccessMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_access_mode(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EndpointAccessMode", value.into())
+    }
+
+    /// Replaces `EndpointConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_configuration(&self, value: impl Into<Value<EndpointConfiguration>>) {
+        self.resource
+            .set_property("EndpointConfiguration", value.into())
+    }
+
+    /// Replaces `FailOnWarnings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fail_on_warnings(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("FailOnWarnings", value.into())
+    }
+
+    /// Replaces `MinimumCompressionSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_minimum_compression_size(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MinimumCompressionSize", value.into())
+    }
+
+    /// Replaces `Mode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mode(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Mode", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `SecurityPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SecurityPolicy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::RestApi`.
-#[derive(Debug, Clone, Default)]
-pub struct RestApiProps {
-    /// `ApiKeySourceType` (optional).
-    pub api_key_source_type: Option<Value<String>>,
-    /// `BinaryMediaTypes` (optional).
-    pub binary_media_types: Option<Value<List<String>>>,
-    /// `Body` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub body: Option<Value<serde_json::Value>>,
-    /// `BodyS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub body_s3_location: Option<Value<S3Location>>,
-    /// `CloneFrom` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub clone_from: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DisableExecuteApiEndpoint` (optional).
-    pub disable_execute_api_endpoint: Option<Value<bool>>,
-    /// `EndpointAccessMode` (optional).
-    pub endpoint_access_mode: Option<Value<String>>,
-    /// `EndpointConfiguration` (optional).
-    pub endpoint_configuration: Option<Value<EndpointConfiguration>>,
-    /// `FailOnWarnings` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub fail_on_warnings: Option<Value<bool>>,
-    /// `MinimumCompressionSize` (optional).
-    pub minimum_compression_size: Option<Value<i64>>,
-    /// `Mode` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub mode: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Parameters` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `Policy` (optional).
-    pub policy: Option<Value<serde_json::Value>>,
-    /// `SecurityPolicy` (optional).
-    pub security_policy: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::RestApi`.
+    RestApiProps(default)
 }
 
 impl RestApiProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            api_key_source_type: None,
-            binary_media_types: None,
-            body: None,
-            body_s3_location: None,
-            clone_from: None,
-            description: None,
-            disable_execute_api_endpoint: None,
-            endpoint_access_mode: None,
-            endpoint_configuration: None,
-            fail_on_warnings: None,
-            minimum_compression_size: None,
-            mode: None,
-            name: None,
-            parameters: None,
-            policy: None,
-            security_policy: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApiKeySourceType`.
-    pub fn api_key_source_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.api_key_source_type = Some(value.into());
-        self
+    /// `ApiKeySourceType` (optional).
+    pub fn api_key_source_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApiKeySourceType", value.into().to_template()),
+        )
     }
-    /// Sets `BinaryMediaTypes`.
-    pub fn binary_media_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.binary_media_types = Some(value.into());
-        self
+    /// `BinaryMediaTypes` (optional).
+    pub fn binary_media_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BinaryMediaTypes", value.into().to_template()),
+        )
     }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.body = Some(value.into());
-        self
+    /// `Body` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn body(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Body", value.into().to_template()))
     }
-    /// Sets `BodyS3Location`.
-    pub fn body_s3_location(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.body_s3_location = Some(value.into());
-        self
+    /// `BodyS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn body_s3_location(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(self.0.with(3, "BodyS3Location", value.into().to_template()))
     }
-    /// Sets `CloneFrom`.
-    pub fn clone_from(mut self, value: impl Into<Value<String>>) -> Self {
-        self.clone_from = Some(value.into());
-        self
+    /// `CloneFrom` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn clone_from(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "CloneFrom", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `DisableExecuteApiEndpoint`.
-    pub fn disable_execute_api_endpoint(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_execute_api_endpoint = Some(value.into());
-        self
+    /// `DisableExecuteApiEndpoint` (optional).
+    pub fn disable_execute_api_endpoint(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "DisableExecuteApiEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointAccessMode`.
-    pub fn endpoint_access_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_access_mode = Some(value.into());
-        self
+    /// `EndpointAccessMode` (optional).
+    pub fn endpoint_access_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EndpointAccessMode", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointConfiguration`.
-    pub fn endpoint_configuration(
-        mut self,
-        value: impl Into<Value<EndpointConfiguration>>,
-    ) -> Self {
-        self.endpoint_configuration = Some(value.into());
-        self
+    /// `EndpointConfiguration` (optional).
+    pub fn endpoint_configuration(self, value: impl Into<Value<EndpointConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "EndpointConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `FailOnWarnings`.
-    pub fn fail_on_warnings(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.fail_on_warnings = Some(value.into());
-        self
+    /// `FailOnWarnings` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn fail_on_warnings(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(9, "FailOnWarnings", value.into().to_template()))
     }
-    /// Sets `MinimumCompressionSize`.
-    pub fn minimum_compression_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_compression_size = Some(value.into());
-        self
+    /// `MinimumCompressionSize` (optional).
+    pub fn minimum_compression_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "MinimumCompressionSize", value.into().to_template()),
+        )
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Mode", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Name", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(13, "Parameters", value.into().to_template()))
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.policy = Some(value.into());
-        self
+    /// `Policy` (optional).
+    pub fn policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(14, "Policy", value.into().to_template()))
     }
-    /// Sets `SecurityPolicy`.
-    pub fn security_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_policy = Some(value.into());
-        self
+    /// `SecurityPolicy` (optional).
+    pub fn security_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "SecurityPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(16, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RestApiProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_key_source_type {
-            m.insert("ApiKeySourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.binary_media_types {
-            m.insert("BinaryMediaTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body_s3_location {
-            m.insert("BodyS3Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.clone_from {
-            m.insert("CloneFrom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_execute_api_endpoint {
-            m.insert("DisableExecuteApiEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_access_mode {
-            m.insert("EndpointAccessMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_configuration {
-            m.insert("EndpointConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fail_on_warnings {
-            m.insert("FailOnWarnings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_compression_size {
-            m.insert("MinimumCompressionSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_policy {
-            m.insert("SecurityPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RestApiProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.body_s3_location
-            .check(&path.field("BodyS3Location"), &Rules::NONE, out);
-        self.endpoint_configuration
-            .check(&path.field("EndpointConfiguration"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RestApiProps);
-
-/// Property type `S3Location` of `AWS::ApiGateway::RestApi`.
-#[derive(Debug, Clone, Default)]
-pub struct S3Location {
-    /// `Bucket` (optional).
-    pub bucket: Option<Value<String>>,
-    /// `ETag` (optional).
-    pub e_tag: Option<Value<String>>,
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::ApiGateway::RestApi`.
+    S3Location(default)
 }
 
 impl S3Location {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket: None,
-            e_tag: None,
-            key: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket = Some(value.into());
-        self
+    /// `Bucket` (optional).
+    pub fn bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Bucket", value.into().to_template()))
     }
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, value: impl Into<Value<String>>) -> Self {
-        self.e_tag = Some(value.into());
-        self
+    /// `ETag` (optional).
+    pub fn e_tag(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ETag", value.into().to_template()))
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Key", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket {
-            m.insert("Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.e_tag {
-            m.insert("ETag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Location {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `EndpointConfiguration` of `AWS::ApiGateway::RestApi`.
-#[derive(Debug, Clone, Default)]
-pub struct EndpointConfiguration {
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<String>>,
-    /// `Types` (optional).
-    pub types: Option<Value<List<String>>>,
-    /// `VpcEndpointIds` (optional).
-    pub vpc_endpoint_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `EndpointConfiguration` of `AWS::ApiGateway::RestApi`.
+    EndpointConfiguration(default)
 }
 
 impl EndpointConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ip_address_type: None,
-            types: None,
-            vpc_endpoint_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `Types`.
-    pub fn types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.types = Some(value.into());
-        self
+    /// `Types` (optional).
+    pub fn types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Types", value.into().to_template()))
     }
-    /// Sets `VpcEndpointIds`.
-    pub fn vpc_endpoint_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.vpc_endpoint_ids = Some(value.into());
-        self
+    /// `VpcEndpointIds` (optional).
+    pub fn vpc_endpoint_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "VpcEndpointIds", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EndpointConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_endpoint_ids {
-            m.insert("VpcEndpointIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EndpointConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EndpointConfiguration);
-
-/// Property type `Tag` of `AWS::ApiGateway::RestApi`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,595 +11,310 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::Stage`.
-#[derive(Debug, Clone)]
-pub struct Stage {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Stage {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Stage {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Stage {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::Stage`.
+    Stage("AWS::ApiGateway::Stage", StageProps)
 }
 
 impl Stage {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::Stage";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StageProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AccessLogSetting` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_log_setting(&self, value: impl Into<Value<AccessLogSetting>>) {
+        self.resource.set_property("AccessLogSetting", value.into())
+    }
+
+    /// Replaces `CacheClusterEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_cluster_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CacheClusterEnabled", value.into())
+    }
+
+    /// Replaces `CacheClusterSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_cluster_size(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CacheClusterSize", value.into())
+    }
+
+    /// Replaces `CanarySetting` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_canary_setting(&self, value: impl Into<Value<CanarySetting>>) {
+        self.resource.set_property("CanarySetting", value.into())
+    }
+
+    /// Replaces `ClientCertificateId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_certificate_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClientCertificateId", value.into())
+    }
+
+    /// Replaces `DeploymentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeploymentId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DocumentationVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_documentation_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DocumentationVersion", value.into())
+    }
+
+    /// Replaces `MethodSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_method_settings(&self, value: impl Into<Value<List<MethodSetting>>>) {
+        self.resource.set_property("MethodSettings", value.into())
+    }
+
+    /// Replaces `RestApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rest_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestApiId", value.into())
+    }
+
+    /// Replaces `StageName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StageName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TracingEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracing_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("TracingEnabled", value.into())
+    }
+
+    /// Replaces `Variables` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_variables(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Variables", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::Stage`.
-#[derive(Debug, Clone)]
-pub struct StageProps {
-    /// `AccessLogSetting` (optional).
-    pub access_log_setting: Option<Value<AccessLogSetting>>,
-    /// `CacheClusterEnabled` (optional).
-    pub cache_cluster_enabled: Option<Value<bool>>,
-    /// `CacheClusterSize` (optional).
-    pub cache_cluster_size: Option<Value<String>>,
-    /// `CanarySetting` (optional).
-    pub canary_setting: Option<Value<CanarySetting>>,
-    /// `ClientCertificateId` (optional).
-    pub client_certificate_id: Option<Value<String>>,
-    /// `DeploymentId` (optional).
-    pub deployment_id: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DocumentationVersion` (optional).
-    pub documentation_version: Option<Value<String>>,
-    /// `MethodSettings` (optional).
-    pub method_settings: Option<Value<List<MethodSetting>>>,
-    /// `RestApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rest_api_id: Value<String>,
-    /// `StageName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub stage_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TracingEnabled` (optional).
-    pub tracing_enabled: Option<Value<bool>>,
-    /// `Variables` (optional).
-    pub variables: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::Stage`.
+    StageProps
 }
 
 impl StageProps {
     /// The required properties: `RestApiId`.
     pub fn new(rest_api_id: impl Into<Value<String>>) -> Self {
-        Self {
-            access_log_setting: None,
-            cache_cluster_enabled: None,
-            cache_cluster_size: None,
-            canary_setting: None,
-            client_certificate_id: None,
-            deployment_id: None,
-            description: None,
-            documentation_version: None,
-            method_settings: None,
-            rest_api_id: rest_api_id.into(),
-            stage_name: None,
-            tags: None,
-            tracing_enabled: None,
-            variables: None,
-        }
+        Self(crate::Properties::new().with(9, "RestApiId", rest_api_id.into().to_template()))
     }
-    /// Sets `AccessLogSetting`.
-    pub fn access_log_setting(mut self, value: impl Into<Value<AccessLogSetting>>) -> Self {
-        self.access_log_setting = Some(value.into());
-        self
+    /// `AccessLogSetting` (optional).
+    pub fn access_log_setting(self, value: impl Into<Value<AccessLogSetting>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessLogSetting", value.into().to_template()),
+        )
     }
-    /// Sets `CacheClusterEnabled`.
-    pub fn cache_cluster_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cache_cluster_enabled = Some(value.into());
-        self
+    /// `CacheClusterEnabled` (optional).
+    pub fn cache_cluster_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CacheClusterEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `CacheClusterSize`.
-    pub fn cache_cluster_size(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_cluster_size = Some(value.into());
-        self
+    /// `CacheClusterSize` (optional).
+    pub fn cache_cluster_size(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CacheClusterSize", value.into().to_template()),
+        )
     }
-    /// Sets `CanarySetting`.
-    pub fn canary_setting(mut self, value: impl Into<Value<CanarySetting>>) -> Self {
-        self.canary_setting = Some(value.into());
-        self
+    /// `CanarySetting` (optional).
+    pub fn canary_setting(self, value: impl Into<Value<CanarySetting>>) -> Self {
+        Self(self.0.with(3, "CanarySetting", value.into().to_template()))
     }
-    /// Sets `ClientCertificateId`.
-    pub fn client_certificate_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_certificate_id = Some(value.into());
-        self
+    /// `ClientCertificateId` (optional).
+    pub fn client_certificate_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ClientCertificateId", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentId`.
-    pub fn deployment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
+    /// `DeploymentId` (optional).
+    pub fn deployment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DeploymentId", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `DocumentationVersion`.
-    pub fn documentation_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.documentation_version = Some(value.into());
-        self
+    /// `DocumentationVersion` (optional).
+    pub fn documentation_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DocumentationVersion", value.into().to_template()),
+        )
     }
-    /// Sets `MethodSettings`.
-    pub fn method_settings(mut self, value: impl Into<Value<List<MethodSetting>>>) -> Self {
-        self.method_settings = Some(value.into());
-        self
+    /// `MethodSettings` (optional).
+    pub fn method_settings(self, value: impl Into<Value<List<MethodSetting>>>) -> Self {
+        Self(self.0.with(8, "MethodSettings", value.into().to_template()))
     }
-    /// Sets `StageName`.
-    pub fn stage_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stage_name = Some(value.into());
-        self
+    /// `StageName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn stage_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "StageName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `TracingEnabled`.
-    pub fn tracing_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.tracing_enabled = Some(value.into());
-        self
+    /// `TracingEnabled` (optional).
+    pub fn tracing_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TracingEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Variables`.
-    pub fn variables(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.variables = Some(value.into());
-        self
+    /// `Variables` (optional).
+    pub fn variables(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(13, "Variables", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StageProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_log_setting {
-            m.insert("AccessLogSetting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_cluster_enabled {
-            m.insert("CacheClusterEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_cluster_size {
-            m.insert("CacheClusterSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.canary_setting {
-            m.insert("CanarySetting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_certificate_id {
-            m.insert("ClientCertificateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_id {
-            m.insert("DeploymentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.documentation_version {
-            m.insert("DocumentationVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.method_settings {
-            m.insert("MethodSettings".to_owned(), v.to_template());
-        }
-        m.insert("RestApiId".to_owned(), self.rest_api_id.to_template());
-        if let Some(v) = &self.stage_name {
-            m.insert("StageName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tracing_enabled {
-            m.insert("TracingEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variables {
-            m.insert("Variables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StageProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_log_setting
-            .check(&path.field("AccessLogSetting"), &Rules::NONE, out);
-        self.canary_setting
-            .check(&path.field("CanarySetting"), &Rules::NONE, out);
-        self.method_settings
-            .check(&path.field("MethodSettings"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StageProps);
-
-/// Property type `AccessLogSetting` of `AWS::ApiGateway::Stage`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessLogSetting {
-    /// `DestinationArn` (optional).
-    pub destination_arn: Option<Value<String>>,
-    /// `Format` (optional).
-    pub format: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AccessLogSetting` of `AWS::ApiGateway::Stage`.
+    AccessLogSetting(default)
 }
 
 impl AccessLogSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_arn: None,
-            format: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationArn`.
-    pub fn destination_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
+    /// `DestinationArn` (optional).
+    pub fn destination_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DestinationArn", value.into().to_template()))
     }
-    /// Sets `Format`.
-    pub fn format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.format = Some(value.into());
-        self
+    /// `Format` (optional).
+    pub fn format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Format", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessLogSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_arn {
-            m.insert("DestinationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format {
-            m.insert("Format".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessLogSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessLogSetting);
-
-/// Property type `CanarySetting` of `AWS::ApiGateway::Stage`.
-#[derive(Debug, Clone, Default)]
-pub struct CanarySetting {
-    /// `DeploymentId` (optional).
-    pub deployment_id: Option<Value<String>>,
-    /// `PercentTraffic` (optional).
-    /// Range: 0..=100.
-    pub percent_traffic: Option<Value<f64>>,
-    /// `StageVariableOverrides` (optional).
-    pub stage_variable_overrides: Option<Value<Map<String>>>,
-    /// `UseStageCache` (optional).
-    pub use_stage_cache: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `CanarySetting` of `AWS::ApiGateway::Stage`.
+    CanarySetting(default)
 }
 
 impl CanarySetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            deployment_id: None,
-            percent_traffic: None,
-            stage_variable_overrides: None,
-            use_stage_cache: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeploymentId`.
-    pub fn deployment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
+    /// `DeploymentId` (optional).
+    pub fn deployment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeploymentId", value.into().to_template()))
     }
-    /// Sets `PercentTraffic`.
-    pub fn percent_traffic(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.percent_traffic = Some(value.into());
-        self
+    /// `PercentTraffic` (optional).
+    /// Range: 0 to 100.
+    pub fn percent_traffic(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "PercentTraffic", value.into().to_template()))
     }
-    /// Sets `StageVariableOverrides`.
-    pub fn stage_variable_overrides(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.stage_variable_overrides = Some(value.into());
-        self
+    /// `StageVariableOverrides` (optional).
+    pub fn stage_variable_overrides(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "StageVariableOverrides", value.into().to_template()),
+        )
     }
-    /// Sets `UseStageCache`.
-    pub fn use_stage_cache(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_stage_cache = Some(value.into());
-        self
+    /// `UseStageCache` (optional).
+    pub fn use_stage_cache(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "UseStageCache", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CanarySetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deployment_id {
-            m.insert("DeploymentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.percent_traffic {
-            m.insert("PercentTraffic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage_variable_overrides {
-            m.insert("StageVariableOverrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_stage_cache {
-            m.insert("UseStageCache".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CanarySetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.percent_traffic.check(
-            &path.field("PercentTraffic"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CanarySetting);
-
-/// Property type `MethodSetting` of `AWS::ApiGateway::Stage`.
-#[derive(Debug, Clone, Default)]
-pub struct MethodSetting {
-    /// `CacheDataEncrypted` (optional).
-    pub cache_data_encrypted: Option<Value<bool>>,
-    /// `CacheTtlInSeconds` (optional).
-    pub cache_ttl_in_seconds: Option<Value<i64>>,
-    /// `CachingEnabled` (optional).
-    pub caching_enabled: Option<Value<bool>>,
-    /// `DataTraceEnabled` (optional).
-    pub data_trace_enabled: Option<Value<bool>>,
-    /// `HttpMethod` (optional).
-    pub http_method: Option<Value<String>>,
-    /// `LoggingLevel` (optional).
-    pub logging_level: Option<Value<String>>,
-    /// `MetricsEnabled` (optional).
-    pub metrics_enabled: Option<Value<bool>>,
-    /// `ResourcePath` (optional).
-    /// Pattern: `^/.*$`.
-    pub resource_path: Option<Value<String>>,
-    /// `ThrottlingBurstLimit` (optional).
-    /// Range: 0..=.
-    pub throttling_burst_limit: Option<Value<i64>>,
-    /// `ThrottlingRateLimit` (optional).
-    /// Range: 0..=.
-    pub throttling_rate_limit: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `MethodSetting` of `AWS::ApiGateway::Stage`.
+    MethodSetting(default)
 }
 
 impl MethodSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cache_data_encrypted: None,
-            cache_ttl_in_seconds: None,
-            caching_enabled: None,
-            data_trace_enabled: None,
-            http_method: None,
-            logging_level: None,
-            metrics_enabled: None,
-            resource_path: None,
-            throttling_burst_limit: None,
-            throttling_rate_limit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CacheDataEncrypted`.
-    pub fn cache_data_encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cache_data_encrypted = Some(value.into());
-        self
+    /// `CacheDataEncrypted` (optional).
+    pub fn cache_data_encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CacheDataEncrypted", value.into().to_template()),
+        )
     }
-    /// Sets `CacheTtlInSeconds`.
-    pub fn cache_ttl_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cache_ttl_in_seconds = Some(value.into());
-        self
+    /// `CacheTtlInSeconds` (optional).
+    pub fn cache_ttl_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CacheTtlInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `CachingEnabled`.
-    pub fn caching_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.caching_enabled = Some(value.into());
-        self
+    /// `CachingEnabled` (optional).
+    pub fn caching_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "CachingEnabled", value.into().to_template()))
     }
-    /// Sets `DataTraceEnabled`.
-    pub fn data_trace_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.data_trace_enabled = Some(value.into());
-        self
+    /// `DataTraceEnabled` (optional).
+    pub fn data_trace_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DataTraceEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `HttpMethod`.
-    pub fn http_method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.http_method = Some(value.into());
-        self
+    /// `HttpMethod` (optional).
+    pub fn http_method(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "HttpMethod", value.into().to_template()))
     }
-    /// Sets `LoggingLevel`.
-    pub fn logging_level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logging_level = Some(value.into());
-        self
+    /// `LoggingLevel` (optional).
+    pub fn logging_level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "LoggingLevel", value.into().to_template()))
     }
-    /// Sets `MetricsEnabled`.
-    pub fn metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.metrics_enabled = Some(value.into());
-        self
+    /// `MetricsEnabled` (optional).
+    pub fn metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "MetricsEnabled", value.into().to_template()))
     }
-    /// Sets `ResourcePath`.
-    pub fn resource_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_path = Some(value.into());
-        self
+    /// `ResourcePath` (optional).
+    /// Pattern: `^/.*$`.
+    pub fn resource_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ResourcePath", value.into().to_template()))
     }
-    /// Sets `ThrottlingBurstLimit`.
-    pub fn throttling_burst_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throttling_burst_limit = Some(value.into());
-        self
+    /// `ThrottlingBurstLimit` (optional).
+    /// Range: at least 0.
+    pub fn throttling_burst_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ThrottlingBurstLimit", value.into().to_template()),
+        )
     }
-    /// Sets `ThrottlingRateLimit`.
-    pub fn throttling_rate_limit(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.throttling_rate_limit = Some(value.into());
-        self
+    /// `ThrottlingRateLimit` (optional).
+    /// Range: at least 0.
+    pub fn throttling_rate_limit(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ThrottlingRateLimit", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MethodSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cache_data_encrypted {
-            m.insert("CacheDataEncrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_ttl_in_seconds {
-            m.insert("CacheTtlInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caching_enabled {
-            m.insert("CachingEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_trace_enabled {
-            m.insert("DataTraceEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_method {
-            m.insert("HttpMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_level {
-            m.insert("LoggingLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics_enabled {
-            m.insert("MetricsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_path {
-            m.insert("ResourcePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throttling_burst_limit {
-            m.insert("ThrottlingBurstLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throttling_rate_limit {
-            m.insert("ThrottlingRateLimit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MethodSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_path.check(
-            &path.field("ResourcePath"),
-            &Rules {
-                pattern: Some("^/.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.throttling_burst_limit.check(
-            &path.field("ThrottlingBurstLimit"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.throttling_rate_limit.check(
-            &path.field("ThrottlingRateLimit"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MethodSetting);
-
-/// Property type `Tag` of `AWS::ApiGateway::Stage`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::UsagePlan`.
-#[derive(Debug, Clone)]
-pub struct UsagePlan {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UsagePlan {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UsagePlan {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UsagePlan {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::UsagePlan`.
+    UsagePlan("AWS::ApiGateway::UsagePlan", UsagePlanProps)
 }
 
 impl UsagePlan {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::UsagePlan";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UsagePlanProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::UsagePlanId> {
         self.resource.ref_value()
@@ -82,365 +34,150 @@ impl UsagePlan {
     pub fn attr_id(&self) -> Value<ids::UsagePlanId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApiStages` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_stages(&self, value: impl Into<Value<List<ApiStage>>>) {
+        self.resource.set_property("ApiStages", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Quota` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_quota(&self, value: impl Into<Value<QuotaSettings>>) {
+        self.resource.set_property("Quota", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Throttle` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_throttle(&self, value: impl Into<Value<ThrottleSettings>>) {
+        self.resource.set_property("Throttle", value.into())
+    }
+
+    /// Replaces `UsagePlanName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_usage_plan_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UsagePlanName", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::UsagePlan`.
-#[derive(Debug, Clone, Default)]
-pub struct UsagePlanProps {
-    /// `ApiStages` (optional).
-    pub api_stages: Option<Value<List<ApiStage>>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Quota` (optional).
-    pub quota: Option<Value<QuotaSettings>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Throttle` (optional).
-    pub throttle: Option<Value<ThrottleSettings>>,
-    /// `UsagePlanName` (optional).
-    pub usage_plan_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::UsagePlan`.
+    UsagePlanProps(default)
 }
 
 impl UsagePlanProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            api_stages: None,
-            description: None,
-            quota: None,
-            tags: None,
-            throttle: None,
-            usage_plan_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApiStages`.
-    pub fn api_stages(mut self, value: impl Into<Value<List<ApiStage>>>) -> Self {
-        self.api_stages = Some(value.into());
-        self
+    /// `ApiStages` (optional).
+    pub fn api_stages(self, value: impl Into<Value<List<ApiStage>>>) -> Self {
+        Self(self.0.with(0, "ApiStages", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Quota`.
-    pub fn quota(mut self, value: impl Into<Value<QuotaSettings>>) -> Self {
-        self.quota = Some(value.into());
-        self
+    /// `Quota` (optional).
+    pub fn quota(self, value: impl Into<Value<QuotaSettings>>) -> Self {
+        Self(self.0.with(2, "Quota", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `Throttle`.
-    pub fn throttle(mut self, value: impl Into<Value<ThrottleSettings>>) -> Self {
-        self.throttle = Some(value.into());
-        self
-    }
-    /// Sets `UsagePlanName`.
-    pub fn usage_plan_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.usage_plan_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UsagePlanProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_stages {
-            m.insert("ApiStages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.quota {
-            m.insert("Quota".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throttle {
-            m.insert("Throttle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.usage_plan_name {
-            m.insert("UsagePlanName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UsagePlanProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_stages
-            .check(&path.field("ApiStages"), &Rules::NONE, out);
-        self.quota.check(&path.field("Quota"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.throttle
-            .check(&path.field("Throttle"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UsagePlanProps);
-
-/// Property type `ApiStage` of `AWS::ApiGateway::UsagePlan`.
-#[derive(Debug, Clone, Default)]
-pub struct ApiStage {
-    /// `ApiId` (optional).
-    pub api_id: Option<Value<String>>,
-    /// `Stage` (optional).
-    pub stage: Option<Value<String>>,
     /// `Throttle` (optional).
-    pub throttle: Option<Value<Map<ThrottleSettings>>>,
+    pub fn throttle(self, value: impl Into<Value<ThrottleSettings>>) -> Self {
+        Self(self.0.with(4, "Throttle", value.into().to_template()))
+    }
+    /// `UsagePlanName` (optional).
+    pub fn usage_plan_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "UsagePlanName", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ApiStage` of `AWS::ApiGateway::UsagePlan`.
+    ApiStage(default)
 }
 
 impl ApiStage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            api_id: None,
-            stage: None,
-            throttle: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApiId`.
-    pub fn api_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.api_id = Some(value.into());
-        self
+    /// `ApiId` (optional).
+    pub fn api_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApiId", value.into().to_template()))
     }
-    /// Sets `Stage`.
-    pub fn stage(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stage = Some(value.into());
-        self
+    /// `Stage` (optional).
+    pub fn stage(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Stage", value.into().to_template()))
     }
-    /// Sets `Throttle`.
-    pub fn throttle(mut self, value: impl Into<Value<Map<ThrottleSettings>>>) -> Self {
-        self.throttle = Some(value.into());
-        self
+    /// `Throttle` (optional).
+    pub fn throttle(self, value: impl Into<Value<Map<ThrottleSettings>>>) -> Self {
+        Self(self.0.with(2, "Throttle", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApiStage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_id {
-            m.insert("ApiId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage {
-            m.insert("Stage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throttle {
-            m.insert("Throttle".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiStage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.throttle
-            .check(&path.field("Throttle"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApiStage);
-
-/// Property type `ThrottleSettings` of `AWS::ApiGateway::UsagePlan`.
-#[derive(Debug, Clone, Default)]
-pub struct ThrottleSettings {
-    /// `BurstLimit` (optional).
-    /// Range: 0..=.
-    pub burst_limit: Option<Value<i64>>,
-    /// `RateLimit` (optional).
-    /// Range: 0..=.
-    pub rate_limit: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `ThrottleSettings` of `AWS::ApiGateway::UsagePlan`.
+    ThrottleSettings(default)
 }
 
 impl ThrottleSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            burst_limit: None,
-            rate_limit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BurstLimit`.
-    pub fn burst_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.burst_limit = Some(value.into());
-        self
+    /// `BurstLimit` (optional).
+    /// Range: at least 0.
+    pub fn burst_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BurstLimit", value.into().to_template()))
     }
-    /// Sets `RateLimit`.
-    pub fn rate_limit(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.rate_limit = Some(value.into());
-        self
+    /// `RateLimit` (optional).
+    /// Range: at least 0.
+    pub fn rate_limit(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "RateLimit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ThrottleSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.burst_limit {
-            m.insert("BurstLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rate_limit {
-            m.insert("RateLimit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ThrottleSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.burst_limit.check(
-            &path.field("BurstLimit"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rate_limit.check(
-            &path.field("RateLimit"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ThrottleSettings);
-
-/// Property type `QuotaSettings` of `AWS::ApiGateway::UsagePlan`.
-#[derive(Debug, Clone, Default)]
-pub struct QuotaSettings {
-    /// `Limit` (optional).
-    /// Range: 0..=.
-    pub limit: Option<Value<i64>>,
-    /// `Offset` (optional).
-    /// Range: 0..=.
-    pub offset: Option<Value<i64>>,
-    /// `Period` (optional).
-    pub period: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `QuotaSettings` of `AWS::ApiGateway::UsagePlan`.
+    QuotaSettings(default)
 }
 
 impl QuotaSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            limit: None,
-            offset: None,
-            period: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Limit`.
-    pub fn limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.limit = Some(value.into());
-        self
+    /// `Limit` (optional).
+    /// Range: at least 0.
+    pub fn limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Limit", value.into().to_template()))
     }
-    /// Sets `Offset`.
-    pub fn offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.offset = Some(value.into());
-        self
+    /// `Offset` (optional).
+    /// Range: at least 0.
+    pub fn offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Offset", value.into().to_template()))
     }
-    /// Sets `Period`.
-    pub fn period(mut self, value: impl Into<Value<String>>) -> Self {
-        self.period = Some(value.into());
-        self
+    /// `Period` (optional).
+    pub fn period(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Period", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QuotaSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.limit {
-            m.insert("Limit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.offset {
-            m.insert("Offset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.period {
-            m.insert("Period".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for QuotaSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.limit.check(
-            &path.field("Limit"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.offset.check(
-            &path.field("Offset"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QuotaSettings);
-
-/// Property type `Tag` of `AWS::ApiGateway::UsagePlan`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

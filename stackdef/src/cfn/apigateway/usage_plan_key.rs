@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::UsagePlanKey`.
-#[derive(Debug, Clone)]
-pub struct UsagePlanKey {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UsagePlanKey {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UsagePlanKey {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UsagePlanKey {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::UsagePlanKey`.
+    UsagePlanKey("AWS::ApiGateway::UsagePlanKey", UsagePlanKeyProps)
 }
 
 impl UsagePlanKey {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::UsagePlanKey";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UsagePlanKeyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::UsagePlanKeyId> {
         self.resource.ref_value()
@@ -82,20 +34,29 @@ impl UsagePlanKey {
     pub fn attr_id(&self) -> Value<ids::UsagePlanKeyId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `KeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyId", value.into())
+    }
+
+    /// Replaces `KeyType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_type(&self, value: impl Into<Value<KeyType>>) {
+        self.resource.set_property("KeyType", value.into())
+    }
+
+    /// Replaces `UsagePlanId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_usage_plan_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UsagePlanId", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::UsagePlanKey`.
-#[derive(Debug, Clone)]
-pub struct UsagePlanKeyProps {
-    /// `KeyId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub key_id: Value<String>,
-    /// `KeyType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub key_type: Value<KeyType>,
-    /// `UsagePlanId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub usage_plan_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::UsagePlanKey`.
+    UsagePlanKeyProps
 }
 
 impl UsagePlanKeyProps {
@@ -105,82 +66,19 @@ impl UsagePlanKeyProps {
         key_type: impl Into<Value<KeyType>>,
         usage_plan_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            key_id: key_id.into(),
-            key_type: key_type.into(),
-            usage_plan_id: usage_plan_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "KeyId", key_id.into().to_template())
+                .with(1, "KeyType", key_type.into().to_template())
+                .with(2, "UsagePlanId", usage_plan_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UsagePlanKeyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("KeyId".to_owned(), self.key_id.to_template());
-        m.insert("KeyType".to_owned(), self.key_type.to_template());
-        m.insert("UsagePlanId".to_owned(), self.usage_plan_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KeyType`.
+    KeyType {
+        /// `API_KEY`
+        ApiKey = "API_KEY",
     }
 }
-
-impl Check for UsagePlanKeyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_type
-            .check(&path.field("KeyType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UsagePlanKeyProps);
-
-/// Values of `KeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    /// `API_KEY`
-    ApiKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["API_KEY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "API_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "API_KEY" => Self::ApiKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyType::from(s))
-    }
-}
-
-crate::impl_literal!(KeyType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGateway::VpcLink`.
-#[derive(Debug, Clone)]
-pub struct VpcLink {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcLink {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcLink {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcLink {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGateway::VpcLink`.
+    VpcLink("AWS::ApiGateway::VpcLink", VpcLinkProps)
 }
 
 impl VpcLink {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGateway::VpcLink";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcLinkProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VpcLinkId` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiGatewayVpcLinkId> {
         self.resource.ref_value()
@@ -82,20 +34,35 @@ impl VpcLink {
     pub fn attr_vpc_link_id(&self) -> Value<ids::ApiGatewayVpcLinkId> {
         self.resource.get_att("VpcLinkId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("TargetArns", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGateway::VpcLink`.
-#[derive(Debug, Clone)]
-pub struct VpcLinkProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetArns` (required).
-    /// Create-only: changing it replaces the resource.
-    pub target_arns: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGateway::VpcLink`.
+    VpcLinkProps
 }
 
 impl VpcLinkProps {
@@ -104,78 +71,20 @@ impl VpcLinkProps {
         name: impl Into<Value<String>>,
         target_arns: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            tags: None,
-            target_arns: target_arns.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(3, "TargetArns", target_arns.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcLinkProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TargetArns".to_owned(), self.target_arns.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcLinkProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VpcLinkProps);
-
-/// Property type `Tag` of `AWS::ApiGateway::VpcLink`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::Api`.
-#[derive(Debug, Clone)]
-pub struct Api {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Api {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Api {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Api {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::Api`.
+    Api("AWS::ApiGatewayV2::Api", ApiProps)
 }
 
 impl Api {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Api";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApiProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApiId` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiId> {
         self.resource.ref_value()
@@ -87,404 +39,292 @@ impl Api {
     pub fn attr_api_endpoint(&self) -> Value<String> {
         self.resource.get_att("ApiEndpoint")
     }
+
+    /// Replaces `ApiKeySelectionExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_key_selection_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApiKeySelectionExpression", value.into())
+    }
+
+    /// Replaces `BasePath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_base_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BasePath", value.into())
+    }
+
+    /// Replaces `Body` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_body(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Body", value.into())
+    }
+
+    /// Replaces `BodyS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_body_s3_location(&self, value: impl Into<Value<BodyS3Location>>) {
+        self.resource.set_property("BodyS3Location", value.into())
+    }
+
+    /// Replaces `CorsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cors_configuration(&self, value: impl Into<Value<Cors>>) {
+        self.resource
+            .set_property("CorsConfiguration", value.into())
+    }
+
+    /// Replaces `CredentialsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_credentials_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CredentialsArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisableExecuteApiEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disable_execute_api_endpoint(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DisableExecuteApiEndpoint", value.into())
+    }
+
+    /// Replaces `DisableSchemaValidation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disable_schema_validation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DisableSchemaValidation", value.into())
+    }
+
+    /// Replaces `FailOnWarnings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fail_on_warnings(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("FailOnWarnings", value.into())
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProtocolType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProtocolType", value.into())
+    }
+
+    /// Replaces `RouteKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RouteKey", value.into())
+    }
+
+    /// Replaces `RouteSelectionExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_selection_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RouteSelectionExpression", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Target` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Target", value.into())
+    }
+
+    /// Replaces `Version` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Version", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::Api`.
-#[derive(Debug, Clone, Default)]
-pub struct ApiProps {
-    /// `ApiKeySelectionExpression` (optional).
-    pub api_key_selection_expression: Option<Value<String>>,
-    /// `BasePath` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub base_path: Option<Value<String>>,
-    /// `Body` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub body: Option<Value<serde_json::Value>>,
-    /// `BodyS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub body_s3_location: Option<Value<BodyS3Location>>,
-    /// `CorsConfiguration` (optional).
-    pub cors_configuration: Option<Value<Cors>>,
-    /// `CredentialsArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub credentials_arn: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DisableExecuteApiEndpoint` (optional).
-    pub disable_execute_api_endpoint: Option<Value<bool>>,
-    /// `DisableSchemaValidation` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub disable_schema_validation: Option<Value<bool>>,
-    /// `FailOnWarnings` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub fail_on_warnings: Option<Value<bool>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `ProtocolType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub protocol_type: Option<Value<String>>,
-    /// `RouteKey` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub route_key: Option<Value<String>>,
-    /// `RouteSelectionExpression` (optional).
-    pub route_selection_expression: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `Target` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub target: Option<Value<String>>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::Api`.
+    ApiProps(default)
 }
 
 impl ApiProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            api_key_selection_expression: None,
-            base_path: None,
-            body: None,
-            body_s3_location: None,
-            cors_configuration: None,
-            credentials_arn: None,
-            description: None,
-            disable_execute_api_endpoint: None,
-            disable_schema_validation: None,
-            fail_on_warnings: None,
-            ip_address_type: None,
-            name: None,
-            protocol_type: None,
-            route_key: None,
-            route_selection_expression: None,
-            tags: None,
-            target: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApiKeySelectionExpression`.
-    pub fn api_key_selection_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.api_key_selection_expression = Some(value.into());
-        self
+    /// `ApiKeySelectionExpression` (optional).
+    pub fn api_key_selection_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApiKeySelectionExpression", value.into().to_template()),
+        )
     }
-    /// Sets `BasePath`.
-    pub fn base_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_path = Some(value.into());
-        self
+    /// `BasePath` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn base_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BasePath", value.into().to_template()))
     }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.body = Some(value.into());
-        self
+    /// `Body` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn body(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Body", value.into().to_template()))
     }
-    /// Sets `BodyS3Location`.
-    pub fn body_s3_location(mut self, value: impl Into<Value<BodyS3Location>>) -> Self {
-        self.body_s3_location = Some(value.into());
-        self
+    /// `BodyS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn body_s3_location(self, value: impl Into<Value<BodyS3Location>>) -> Self {
+        Self(self.0.with(3, "BodyS3Location", value.into().to_template()))
     }
-    /// Sets `CorsConfiguration`.
-    pub fn cors_configuration(mut self, value: impl Into<Value<Cors>>) -> Self {
-        self.cors_configuration = Some(value.into());
-        self
+    /// `CorsConfiguration` (optional).
+    pub fn cors_configuration(self, value: impl Into<Value<Cors>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CorsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `CredentialsArn`.
-    pub fn credentials_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.credentials_arn = Some(value.into());
-        self
+    /// `CredentialsArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn credentials_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "CredentialsArn", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `DisableExecuteApiEndpoint`.
-    pub fn disable_execute_api_endpoint(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_execute_api_endpoint = Some(value.into());
-        self
+    /// `DisableExecuteApiEndpoint` (optional).
+    pub fn disable_execute_api_endpoint(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DisableExecuteApiEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `DisableSchemaValidation`.
-    pub fn disable_schema_validation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_schema_validation = Some(value.into());
-        self
+    /// `DisableSchemaValidation` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn disable_schema_validation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "DisableSchemaValidation", value.into().to_template()),
+        )
     }
-    /// Sets `FailOnWarnings`.
-    pub fn fail_on_warnings(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.fail_on_warnings = Some(value.into());
-        self
+    /// `FailOnWarnings` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn fail_on_warnings(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(9, "FailOnWarnings", value.into().to_template()))
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Name", value.into().to_template()))
     }
-    /// Sets `ProtocolType`.
-    pub fn protocol_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.protocol_type = Some(value.into());
-        self
+    /// `ProtocolType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn protocol_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "ProtocolType", value.into().to_template()))
     }
-    /// Sets `RouteKey`.
-    pub fn route_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.route_key = Some(value.into());
-        self
+    /// `RouteKey` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn route_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "RouteKey", value.into().to_template()))
     }
-    /// Sets `RouteSelectionExpression`.
-    pub fn route_selection_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.route_selection_expression = Some(value.into());
-        self
+    /// `RouteSelectionExpression` (optional).
+    pub fn route_selection_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "RouteSelectionExpression", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
-    /// Sets `Target`.
-    pub fn target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target = Some(value.into());
-        self
+    /// `Target` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn target(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "Target", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApiProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_key_selection_expression {
-            m.insert("ApiKeySelectionExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.base_path {
-            m.insert("BasePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body_s3_location {
-            m.insert("BodyS3Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cors_configuration {
-            m.insert("CorsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.credentials_arn {
-            m.insert("CredentialsArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_execute_api_endpoint {
-            m.insert("DisableExecuteApiEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_schema_validation {
-            m.insert("DisableSchemaValidation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fail_on_warnings {
-            m.insert("FailOnWarnings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol_type {
-            m.insert("ProtocolType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.route_key {
-            m.insert("RouteKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.route_selection_expression {
-            m.insert("RouteSelectionExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target {
-            m.insert("Target".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.body_s3_location
-            .check(&path.field("BodyS3Location"), &Rules::NONE, out);
-        self.cors_configuration
-            .check(&path.field("CorsConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApiProps);
-
-/// Property type `BodyS3Location` of `AWS::ApiGatewayV2::Api`.
-#[derive(Debug, Clone, Default)]
-pub struct BodyS3Location {
-    /// `Bucket` (optional).
-    pub bucket: Option<Value<String>>,
-    /// `Etag` (optional).
-    pub etag: Option<Value<String>>,
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
     /// `Version` (optional).
-    pub version: Option<Value<String>>,
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "Version", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `BodyS3Location` of `AWS::ApiGatewayV2::Api`.
+    BodyS3Location(default)
 }
 
 impl BodyS3Location {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket: None,
-            etag: None,
-            key: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket = Some(value.into());
-        self
+    /// `Bucket` (optional).
+    pub fn bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Bucket", value.into().to_template()))
     }
-    /// Sets `Etag`.
-    pub fn etag(mut self, value: impl Into<Value<String>>) -> Self {
-        self.etag = Some(value.into());
-        self
+    /// `Etag` (optional).
+    pub fn etag(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Etag", value.into().to_template()))
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Key", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BodyS3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket {
-            m.insert("Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.etag {
-            m.insert("Etag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BodyS3Location {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BodyS3Location);
-
-/// Property type `Cors` of `AWS::ApiGatewayV2::Api`.
-#[derive(Debug, Clone, Default)]
-pub struct Cors {
-    /// `AllowCredentials` (optional).
-    pub allow_credentials: Option<Value<bool>>,
-    /// `AllowHeaders` (optional).
-    pub allow_headers: Option<Value<List<String>>>,
-    /// `AllowMethods` (optional).
-    pub allow_methods: Option<Value<List<String>>>,
-    /// `AllowOrigins` (optional).
-    pub allow_origins: Option<Value<List<String>>>,
-    /// `ExposeHeaders` (optional).
-    pub expose_headers: Option<Value<List<String>>>,
-    /// `MaxAge` (optional).
-    pub max_age: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Cors` of `AWS::ApiGatewayV2::Api`.
+    Cors(default)
 }
 
 impl Cors {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_credentials: None,
-            allow_headers: None,
-            allow_methods: None,
-            allow_origins: None,
-            expose_headers: None,
-            max_age: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowCredentials`.
-    pub fn allow_credentials(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_credentials = Some(value.into());
-        self
+    /// `AllowCredentials` (optional).
+    pub fn allow_credentials(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `AllowHeaders`.
-    pub fn allow_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allow_headers = Some(value.into());
-        self
+    /// `AllowHeaders` (optional).
+    pub fn allow_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "AllowHeaders", value.into().to_template()))
     }
-    /// Sets `AllowMethods`.
-    pub fn allow_methods(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allow_methods = Some(value.into());
-        self
+    /// `AllowMethods` (optional).
+    pub fn allow_methods(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "AllowMethods", value.into().to_template()))
     }
-    /// Sets `AllowOrigins`.
-    pub fn allow_origins(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allow_origins = Some(value.into());
-        self
+    /// `AllowOrigins` (optional).
+    pub fn allow_origins(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "AllowOrigins", value.into().to_template()))
     }
-    /// Sets `ExposeHeaders`.
-    pub fn expose_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.expose_headers = Some(value.into());
-        self
+    /// `ExposeHeaders` (optional).
+    pub fn expose_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "ExposeHeaders", value.into().to_template()))
     }
-    /// Sets `MaxAge`.
-    pub fn max_age(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_age = Some(value.into());
-        self
+    /// `MaxAge` (optional).
+    pub fn max_age(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "MaxAge", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Cors {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_credentials {
-            m.insert("AllowCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_headers {
-            m.insert("AllowHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_methods {
-            m.insert("AllowMethods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_origins {
-            m.insert("AllowOrigins".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expose_headers {
-            m.insert("ExposeHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_age {
-            m.insert("MaxAge".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Cors {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Cors);

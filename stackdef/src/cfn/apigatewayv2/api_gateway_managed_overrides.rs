@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
-#[derive(Debug, Clone)]
-pub struct ApiGatewayManagedOverrides {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApiGatewayManagedOverrides {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApiGatewayManagedOverrides {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApiGatewayManagedOverrides {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
+    ApiGatewayManagedOverrides("AWS::ApiGatewayV2::ApiGatewayManagedOverrides", ApiGatewayManagedOverridesProps)
 }
 
 impl ApiGatewayManagedOverrides {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::ApiGatewayManagedOverrides";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ApiGatewayManagedOverridesProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiGatewayManagedOverridesId> {
         self.resource.ref_value()
@@ -86,450 +34,233 @@ impl ApiGatewayManagedOverrides {
     pub fn attr_id(&self) -> Value<ids::ApiGatewayManagedOverridesId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `Integration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration(&self, value: impl Into<Value<IntegrationOverrides>>) {
+        self.resource.set_property("Integration", value.into())
+    }
+
+    /// Replaces `Route` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route(&self, value: impl Into<Value<RouteOverrides>>) {
+        self.resource.set_property("Route", value.into())
+    }
+
+    /// Replaces `Stage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage(&self, value: impl Into<Value<StageOverrides>>) {
+        self.resource.set_property("Stage", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
-#[derive(Debug, Clone)]
-pub struct ApiGatewayManagedOverridesProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `Integration` (optional).
-    pub integration: Option<Value<IntegrationOverrides>>,
-    /// `Route` (optional).
-    pub route: Option<Value<RouteOverrides>>,
-    /// `Stage` (optional).
-    pub stage: Option<Value<StageOverrides>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
+    ApiGatewayManagedOverridesProps
 }
 
 impl ApiGatewayManagedOverridesProps {
     /// The required properties: `ApiId`.
     pub fn new(api_id: impl Into<Value<String>>) -> Self {
-        Self {
-            api_id: api_id.into(),
-            integration: None,
-            route: None,
-            stage: None,
-        }
+        Self(crate::Properties::new().with(0, "ApiId", api_id.into().to_template()))
     }
-    /// Sets `Integration`.
-    pub fn integration(mut self, value: impl Into<Value<IntegrationOverrides>>) -> Self {
-        self.integration = Some(value.into());
-        self
+    /// `Integration` (optional).
+    pub fn integration(self, value: impl Into<Value<IntegrationOverrides>>) -> Self {
+        Self(self.0.with(1, "Integration", value.into().to_template()))
     }
-    /// Sets `Route`.
-    pub fn route(mut self, value: impl Into<Value<RouteOverrides>>) -> Self {
-        self.route = Some(value.into());
-        self
+    /// `Route` (optional).
+    pub fn route(self, value: impl Into<Value<RouteOverrides>>) -> Self {
+        Self(self.0.with(2, "Route", value.into().to_template()))
     }
-    /// Sets `Stage`.
-    pub fn stage(mut self, value: impl Into<Value<StageOverrides>>) -> Self {
-        self.stage = Some(value.into());
-        self
+    /// `Stage` (optional).
+    pub fn stage(self, value: impl Into<Value<StageOverrides>>) -> Self {
+        Self(self.0.with(3, "Stage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApiGatewayManagedOverridesProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.integration {
-            m.insert("Integration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.route {
-            m.insert("Route".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage {
-            m.insert("Stage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiGatewayManagedOverridesProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.integration
-            .check(&path.field("Integration"), &Rules::NONE, out);
-        self.route.check(&path.field("Route"), &Rules::NONE, out);
-        self.stage.check(&path.field("Stage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApiGatewayManagedOverridesProps);
-
-/// Property type `IntegrationOverrides` of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
-#[derive(Debug, Clone, Default)]
-pub struct IntegrationOverrides {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `IntegrationMethod` (optional).
-    pub integration_method: Option<Value<String>>,
-    /// `PayloadFormatVersion` (optional).
-    pub payload_format_version: Option<Value<String>>,
-    /// `TimeoutInMillis` (optional).
-    pub timeout_in_millis: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IntegrationOverrides` of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
+    IntegrationOverrides(default)
 }
 
 impl IntegrationOverrides {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            integration_method: None,
-            payload_format_version: None,
-            timeout_in_millis: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `IntegrationMethod`.
-    pub fn integration_method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integration_method = Some(value.into());
-        self
+    /// `IntegrationMethod` (optional).
+    pub fn integration_method(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IntegrationMethod", value.into().to_template()),
+        )
     }
-    /// Sets `PayloadFormatVersion`.
-    pub fn payload_format_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_format_version = Some(value.into());
-        self
+    /// `PayloadFormatVersion` (optional).
+    pub fn payload_format_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PayloadFormatVersion", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutInMillis`.
-    pub fn timeout_in_millis(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_millis = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntegrationOverrides {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integration_method {
-            m.insert("IntegrationMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payload_format_version {
-            m.insert("PayloadFormatVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_millis {
-            m.insert("TimeoutInMillis".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutInMillis` (optional).
+    pub fn timeout_in_millis(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TimeoutInMillis", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IntegrationOverrides {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IntegrationOverrides);
-
-/// Property type `RouteOverrides` of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
-#[derive(Debug, Clone, Default)]
-pub struct RouteOverrides {
-    /// `AuthorizationScopes` (optional).
-    pub authorization_scopes: Option<Value<List<String>>>,
-    /// `AuthorizationType` (optional).
-    pub authorization_type: Option<Value<String>>,
-    /// `AuthorizerId` (optional).
-    pub authorizer_id: Option<Value<String>>,
-    /// `OperationName` (optional).
-    pub operation_name: Option<Value<String>>,
-    /// `Target` (optional).
-    pub target: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RouteOverrides` of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
+    RouteOverrides(default)
 }
 
 impl RouteOverrides {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authorization_scopes: None,
-            authorization_type: None,
-            authorizer_id: None,
-            operation_name: None,
-            target: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthorizationScopes`.
-    pub fn authorization_scopes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.authorization_scopes = Some(value.into());
-        self
+    /// `AuthorizationScopes` (optional).
+    pub fn authorization_scopes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizationScopes", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizationType`.
-    pub fn authorization_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorization_type = Some(value.into());
-        self
+    /// `AuthorizationType` (optional).
+    pub fn authorization_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthorizationType", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizerId`.
-    pub fn authorizer_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorizer_id = Some(value.into());
-        self
+    /// `AuthorizerId` (optional).
+    pub fn authorizer_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "AuthorizerId", value.into().to_template()))
     }
-    /// Sets `OperationName`.
-    pub fn operation_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operation_name = Some(value.into());
-        self
+    /// `OperationName` (optional).
+    pub fn operation_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "OperationName", value.into().to_template()))
     }
-    /// Sets `Target`.
-    pub fn target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target = Some(value.into());
-        self
+    /// `Target` (optional).
+    pub fn target(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Target", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RouteOverrides {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_scopes {
-            m.insert("AuthorizationScopes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorization_type {
-            m.insert("AuthorizationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorizer_id {
-            m.insert("AuthorizerId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operation_name {
-            m.insert("OperationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target {
-            m.insert("Target".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RouteOverrides {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RouteOverrides);
-
-/// Property type `StageOverrides` of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
-#[derive(Debug, Clone, Default)]
-pub struct StageOverrides {
-    /// `AccessLogSettings` (optional).
-    pub access_log_settings: Option<Value<AccessLogSettings>>,
-    /// `AutoDeploy` (optional).
-    pub auto_deploy: Option<Value<bool>>,
-    /// `DefaultRouteSettings` (optional).
-    pub default_route_settings: Option<Value<RouteSettings>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `RouteSettings` (optional).
-    pub route_settings: Option<Value<serde_json::Value>>,
-    /// `StageVariables` (optional).
-    pub stage_variables: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `StageOverrides` of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
+    StageOverrides(default)
 }
 
 impl StageOverrides {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_log_settings: None,
-            auto_deploy: None,
-            default_route_settings: None,
-            description: None,
-            route_settings: None,
-            stage_variables: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessLogSettings`.
-    pub fn access_log_settings(mut self, value: impl Into<Value<AccessLogSettings>>) -> Self {
-        self.access_log_settings = Some(value.into());
-        self
+    /// `AccessLogSettings` (optional).
+    pub fn access_log_settings(self, value: impl Into<Value<AccessLogSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessLogSettings", value.into().to_template()),
+        )
     }
-    /// Sets `AutoDeploy`.
-    pub fn auto_deploy(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_deploy = Some(value.into());
-        self
+    /// `AutoDeploy` (optional).
+    pub fn auto_deploy(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "AutoDeploy", value.into().to_template()))
     }
-    /// Sets `DefaultRouteSettings`.
-    pub fn default_route_settings(mut self, value: impl Into<Value<RouteSettings>>) -> Self {
-        self.default_route_settings = Some(value.into());
-        self
+    /// `DefaultRouteSettings` (optional).
+    pub fn default_route_settings(self, value: impl Into<Value<RouteSettings>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DefaultRouteSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `RouteSettings`.
-    pub fn route_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.route_settings = Some(value.into());
-        self
+    /// `RouteSettings` (optional).
+    pub fn route_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "RouteSettings", value.into().to_template()))
     }
-    /// Sets `StageVariables`.
-    pub fn stage_variables(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.stage_variables = Some(value.into());
-        self
+    /// `StageVariables` (optional).
+    pub fn stage_variables(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(5, "StageVariables", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StageOverrides {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_log_settings {
-            m.insert("AccessLogSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_deploy {
-            m.insert("AutoDeploy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_route_settings {
-            m.insert("DefaultRouteSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.route_settings {
-            m.insert("RouteSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage_variables {
-            m.insert("StageVariables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StageOverrides {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_log_settings
-            .check(&path.field("AccessLogSettings"), &Rules::NONE, out);
-        self.default_route_settings
-            .check(&path.field("DefaultRouteSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StageOverrides);
-
-/// Property type `AccessLogSettings` of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessLogSettings {
-    /// `DestinationArn` (optional).
-    pub destination_arn: Option<Value<String>>,
-    /// `Format` (optional).
-    pub format: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AccessLogSettings` of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
+    AccessLogSettings(default)
 }
 
 impl AccessLogSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_arn: None,
-            format: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationArn`.
-    pub fn destination_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
+    /// `DestinationArn` (optional).
+    pub fn destination_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DestinationArn", value.into().to_template()))
     }
-    /// Sets `Format`.
-    pub fn format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.format = Some(value.into());
-        self
+    /// `Format` (optional).
+    pub fn format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Format", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessLogSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_arn {
-            m.insert("DestinationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format {
-            m.insert("Format".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessLogSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessLogSettings);
-
-/// Property type `RouteSettings` of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
-#[derive(Debug, Clone, Default)]
-pub struct RouteSettings {
-    /// `DataTraceEnabled` (optional).
-    pub data_trace_enabled: Option<Value<bool>>,
-    /// `DetailedMetricsEnabled` (optional).
-    pub detailed_metrics_enabled: Option<Value<bool>>,
-    /// `LoggingLevel` (optional).
-    pub logging_level: Option<Value<String>>,
-    /// `ThrottlingBurstLimit` (optional).
-    pub throttling_burst_limit: Option<Value<i64>>,
-    /// `ThrottlingRateLimit` (optional).
-    pub throttling_rate_limit: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `RouteSettings` of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
+    RouteSettings(default)
 }
 
 impl RouteSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_trace_enabled: None,
-            detailed_metrics_enabled: None,
-            logging_level: None,
-            throttling_burst_limit: None,
-            throttling_rate_limit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataTraceEnabled`.
-    pub fn data_trace_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.data_trace_enabled = Some(value.into());
-        self
+    /// `DataTraceEnabled` (optional).
+    pub fn data_trace_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataTraceEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `DetailedMetricsEnabled`.
-    pub fn detailed_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.detailed_metrics_enabled = Some(value.into());
-        self
+    /// `DetailedMetricsEnabled` (optional).
+    pub fn detailed_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DetailedMetricsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `LoggingLevel`.
-    pub fn logging_level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logging_level = Some(value.into());
-        self
+    /// `LoggingLevel` (optional).
+    pub fn logging_level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LoggingLevel", value.into().to_template()))
     }
-    /// Sets `ThrottlingBurstLimit`.
-    pub fn throttling_burst_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throttling_burst_limit = Some(value.into());
-        self
+    /// `ThrottlingBurstLimit` (optional).
+    pub fn throttling_burst_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ThrottlingBurstLimit", value.into().to_template()),
+        )
     }
-    /// Sets `ThrottlingRateLimit`.
-    pub fn throttling_rate_limit(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.throttling_rate_limit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouteSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_trace_enabled {
-            m.insert("DataTraceEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.detailed_metrics_enabled {
-            m.insert("DetailedMetricsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_level {
-            m.insert("LoggingLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throttling_burst_limit {
-            m.insert("ThrottlingBurstLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throttling_rate_limit {
-            m.insert("ThrottlingRateLimit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThrottlingRateLimit` (optional).
+    pub fn throttling_rate_limit(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ThrottlingRateLimit", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RouteSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RouteSettings);

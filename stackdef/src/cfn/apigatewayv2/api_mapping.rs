@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::ApiMapping`.
-#[derive(Debug, Clone)]
-pub struct ApiMapping {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApiMapping {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApiMapping {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApiMapping {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::ApiMapping`.
+    ApiMapping("AWS::ApiGatewayV2::ApiMapping", ApiMappingProps)
 }
 
 impl ApiMapping {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::ApiMapping";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApiMappingProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,20 +28,35 @@ impl ApiMapping {
     pub fn attr_api_mapping_id(&self) -> Value<String> {
         self.resource.get_att("ApiMappingId")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `ApiMappingKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_mapping_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiMappingKey", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `Stage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Stage", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::ApiMapping`.
-#[derive(Debug, Clone)]
-pub struct ApiMappingProps {
-    /// `ApiId` (required).
-    pub api_id: Value<String>,
-    /// `ApiMappingKey` (optional).
-    pub api_mapping_key: Option<Value<String>>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Value<String>,
-    /// `Stage` (required).
-    pub stage: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::ApiMapping`.
+    ApiMappingProps
 }
 
 impl ApiMappingProps {
@@ -99,35 +66,15 @@ impl ApiMappingProps {
         domain_name: impl Into<Value<String>>,
         stage: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_id: api_id.into(),
-            api_mapping_key: None,
-            domain_name: domain_name.into(),
-            stage: stage.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(2, "DomainName", domain_name.into().to_template())
+                .with(3, "Stage", stage.into().to_template()),
+        )
     }
-    /// Sets `ApiMappingKey`.
-    pub fn api_mapping_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.api_mapping_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApiMappingProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.api_mapping_key {
-            m.insert("ApiMappingKey".to_owned(), v.to_template());
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        m.insert("Stage".to_owned(), self.stage.to_template());
-        Expr::Map(m)
+    /// `ApiMappingKey` (optional).
+    pub fn api_mapping_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ApiMappingKey", value.into().to_template()))
     }
 }
-
-impl Check for ApiMappingProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApiMappingProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::Authorizer`.
-#[derive(Debug, Clone)]
-pub struct Authorizer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Authorizer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Authorizer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Authorizer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::Authorizer`.
+    Authorizer("AWS::ApiGatewayV2::Authorizer", AuthorizerProps)
 }
 
 impl Authorizer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Authorizer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AuthorizerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,39 +28,82 @@ impl Authorizer {
     pub fn attr_authorizer_id(&self) -> Value<String> {
         self.resource.get_att("AuthorizerId")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `AuthorizerCredentialsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_credentials_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AuthorizerCredentialsArn", value.into())
+    }
+
+    /// Replaces `AuthorizerPayloadFormatVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_payload_format_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AuthorizerPayloadFormatVersion", value.into())
+    }
+
+    /// Replaces `AuthorizerResultTtlInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_result_ttl_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AuthorizerResultTtlInSeconds", value.into())
+    }
+
+    /// Replaces `AuthorizerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AuthorizerType", value.into())
+    }
+
+    /// Replaces `AuthorizerUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AuthorizerUri", value.into())
+    }
+
+    /// Replaces `EnableSimpleResponses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_simple_responses(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableSimpleResponses", value.into())
+    }
+
+    /// Replaces `IdentitySource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_source(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("IdentitySource", value.into())
+    }
+
+    /// Replaces `IdentityValidationExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_validation_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IdentityValidationExpression", value.into())
+    }
+
+    /// Replaces `JwtConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_jwt_configuration(&self, value: impl Into<Value<JwtConfiguration>>) {
+        self.resource.set_property("JwtConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::Authorizer`.
-#[derive(Debug, Clone)]
-pub struct AuthorizerProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `AuthorizerCredentialsArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub authorizer_credentials_arn: Option<Value<String>>,
-    /// `AuthorizerPayloadFormatVersion` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub authorizer_payload_format_version: Option<Value<String>>,
-    /// `AuthorizerResultTtlInSeconds` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub authorizer_result_ttl_in_seconds: Option<Value<i64>>,
-    /// `AuthorizerType` (required).
-    pub authorizer_type: Value<String>,
-    /// `AuthorizerUri` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub authorizer_uri: Option<Value<String>>,
-    /// `EnableSimpleResponses` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub enable_simple_responses: Option<Value<bool>>,
-    /// `IdentitySource` (optional).
-    pub identity_source: Option<Value<List<String>>>,
-    /// `IdentityValidationExpression` (optional).
-    pub identity_validation_expression: Option<Value<String>>,
-    /// `JwtConfiguration` (optional).
-    pub jwt_configuration: Option<Value<JwtConfiguration>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::Authorizer`.
+    AuthorizerProps
 }
 
 impl AuthorizerProps {
@@ -118,152 +113,89 @@ impl AuthorizerProps {
         authorizer_type: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_id: api_id.into(),
-            authorizer_credentials_arn: None,
-            authorizer_payload_format_version: None,
-            authorizer_result_ttl_in_seconds: None,
-            authorizer_type: authorizer_type.into(),
-            authorizer_uri: None,
-            enable_simple_responses: None,
-            identity_source: None,
-            identity_validation_expression: None,
-            jwt_configuration: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(4, "AuthorizerType", authorizer_type.into().to_template())
+                .with(10, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AuthorizerCredentialsArn`.
-    pub fn authorizer_credentials_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorizer_credentials_arn = Some(value.into());
-        self
+    /// `AuthorizerCredentialsArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn authorizer_credentials_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthorizerCredentialsArn", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizerPayloadFormatVersion`.
-    pub fn authorizer_payload_format_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorizer_payload_format_version = Some(value.into());
-        self
+    /// `AuthorizerPayloadFormatVersion` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn authorizer_payload_format_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "AuthorizerPayloadFormatVersion",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AuthorizerResultTtlInSeconds`.
-    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.authorizer_result_ttl_in_seconds = Some(value.into());
-        self
+    /// `AuthorizerResultTtlInSeconds` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn authorizer_result_ttl_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            3,
+            "AuthorizerResultTtlInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AuthorizerUri`.
-    pub fn authorizer_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorizer_uri = Some(value.into());
-        self
+    /// `AuthorizerUri` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn authorizer_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "AuthorizerUri", value.into().to_template()))
     }
-    /// Sets `EnableSimpleResponses`.
-    pub fn enable_simple_responses(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_simple_responses = Some(value.into());
-        self
+    /// `EnableSimpleResponses` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn enable_simple_responses(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EnableSimpleResponses", value.into().to_template()),
+        )
     }
-    /// Sets `IdentitySource`.
-    pub fn identity_source(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.identity_source = Some(value.into());
-        self
+    /// `IdentitySource` (optional).
+    pub fn identity_source(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "IdentitySource", value.into().to_template()))
     }
-    /// Sets `IdentityValidationExpression`.
-    pub fn identity_validation_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_validation_expression = Some(value.into());
-        self
+    /// `IdentityValidationExpression` (optional).
+    pub fn identity_validation_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            8,
+            "IdentityValidationExpression",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `JwtConfiguration`.
-    pub fn jwt_configuration(mut self, value: impl Into<Value<JwtConfiguration>>) -> Self {
-        self.jwt_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthorizerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.authorizer_credentials_arn {
-            m.insert("AuthorizerCredentialsArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorizer_payload_format_version {
-            m.insert("AuthorizerPayloadFormatVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorizer_result_ttl_in_seconds {
-            m.insert("AuthorizerResultTtlInSeconds".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AuthorizerType".to_owned(),
-            self.authorizer_type.to_template(),
-        );
-        if let Some(v) = &self.authorizer_uri {
-            m.insert("AuthorizerUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_simple_responses {
-            m.insert("EnableSimpleResponses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_source {
-            m.insert("IdentitySource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_validation_expression {
-            m.insert("IdentityValidationExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jwt_configuration {
-            m.insert("JwtConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `JwtConfiguration` (optional).
+    pub fn jwt_configuration(self, value: impl Into<Value<JwtConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(9, "JwtConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AuthorizerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.jwt_configuration
-            .check(&path.field("JwtConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AuthorizerProps);
-
-/// Property type `JwtConfiguration` of `AWS::ApiGatewayV2::Authorizer`.
-#[derive(Debug, Clone, Default)]
-pub struct JwtConfiguration {
-    /// `Audience` (optional).
-    pub audience: Option<Value<List<String>>>,
-    /// `Issuer` (optional).
-    pub issuer: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `JwtConfiguration` of `AWS::ApiGatewayV2::Authorizer`.
+    JwtConfiguration(default)
 }
 
 impl JwtConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audience: None,
-            issuer: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Audience`.
-    pub fn audience(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.audience = Some(value.into());
-        self
+    /// `Audience` (optional).
+    pub fn audience(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Audience", value.into().to_template()))
     }
-    /// Sets `Issuer`.
-    pub fn issuer(mut self, value: impl Into<Value<String>>) -> Self {
-        self.issuer = Some(value.into());
-        self
+    /// `Issuer` (optional).
+    pub fn issuer(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Issuer", value.into().to_template()))
     }
 }
-
-impl ToTemplate for JwtConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audience {
-            m.insert("Audience".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.issuer {
-            m.insert("Issuer".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JwtConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JwtConfiguration);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::Deployment`.
-#[derive(Debug, Clone)]
-pub struct Deployment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Deployment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Deployment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Deployment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::Deployment`.
+    Deployment("AWS::ApiGatewayV2::Deployment", DeploymentProps)
 }
 
 impl Deployment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Deployment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeploymentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,58 +28,43 @@ impl Deployment {
     pub fn attr_deployment_id(&self) -> Value<String> {
         self.resource.get_att("DeploymentId")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `StageName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StageName", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::Deployment`.
-#[derive(Debug, Clone)]
-pub struct DeploymentProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `StageName` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub stage_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::Deployment`.
+    DeploymentProps
 }
 
 impl DeploymentProps {
     /// The required properties: `ApiId`.
     pub fn new(api_id: impl Into<Value<String>>) -> Self {
-        Self {
-            api_id: api_id.into(),
-            description: None,
-            stage_name: None,
-        }
+        Self(crate::Properties::new().with(0, "ApiId", api_id.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `StageName`.
-    pub fn stage_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stage_name = Some(value.into());
-        self
+    /// `StageName` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn stage_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "StageName", value.into().to_template()))
     }
 }
-
-impl ToTemplate for DeploymentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage_name {
-            m.insert("StageName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeploymentProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeploymentProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::DomainName`.
-#[derive(Debug, Clone)]
-pub struct DomainName {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DomainName {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DomainName {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DomainName {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::DomainName`.
+    DomainName("AWS::ApiGatewayV2::DomainName", DomainNameProps)
 }
 
 impl DomainName {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::DomainName";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainNameProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DomainName` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiGatewayV2DomainNameName> {
         self.resource.ref_value()
@@ -92,309 +44,157 @@ impl DomainName {
     pub fn attr_domain_name_arn(&self) -> Value<String> {
         self.resource.get_att("DomainNameArn")
     }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `DomainNameConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name_configurations(
+        &self,
+        value: impl Into<Value<List<DomainNameConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("DomainNameConfigurations", value.into())
+    }
+
+    /// Replaces `MutualTlsAuthentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mutual_tls_authentication(&self, value: impl Into<Value<MutualTlsAuthentication>>) {
+        self.resource
+            .set_property("MutualTlsAuthentication", value.into())
+    }
+
+    /// Replaces `RoutingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_mode(&self, value: impl Into<Value<RoutingMode>>) {
+        self.resource.set_property("RoutingMode", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::DomainName`.
-#[derive(Debug, Clone)]
-pub struct DomainNameProps {
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Value<String>,
-    /// `DomainNameConfigurations` (optional).
-    pub domain_name_configurations: Option<Value<List<DomainNameConfiguration>>>,
-    /// `MutualTlsAuthentication` (optional).
-    pub mutual_tls_authentication: Option<Value<MutualTlsAuthentication>>,
-    /// `RoutingMode` (optional).
-    pub routing_mode: Option<Value<RoutingMode>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::DomainName`.
+    DomainNameProps
 }
 
 impl DomainNameProps {
     /// The required properties: `DomainName`.
     pub fn new(domain_name: impl Into<Value<String>>) -> Self {
-        Self {
-            domain_name: domain_name.into(),
-            domain_name_configurations: None,
-            mutual_tls_authentication: None,
-            routing_mode: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "DomainName", domain_name.into().to_template()))
     }
-    /// Sets `DomainNameConfigurations`.
+    /// `DomainNameConfigurations` (optional).
     pub fn domain_name_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<DomainNameConfiguration>>>,
     ) -> Self {
-        self.domain_name_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DomainNameConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `MutualTlsAuthentication`.
+    /// `MutualTlsAuthentication` (optional).
     pub fn mutual_tls_authentication(
-        mut self,
+        self,
         value: impl Into<Value<MutualTlsAuthentication>>,
     ) -> Self {
-        self.mutual_tls_authentication = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "MutualTlsAuthentication", value.into().to_template()),
+        )
     }
-    /// Sets `RoutingMode`.
-    pub fn routing_mode(mut self, value: impl Into<Value<RoutingMode>>) -> Self {
-        self.routing_mode = Some(value.into());
-        self
+    /// `RoutingMode` (optional).
+    pub fn routing_mode(self, value: impl Into<Value<RoutingMode>>) -> Self {
+        Self(self.0.with(3, "RoutingMode", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainNameProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.domain_name_configurations {
-            m.insert("DomainNameConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mutual_tls_authentication {
-            m.insert("MutualTlsAuthentication".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_mode {
-            m.insert("RoutingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DomainNameProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_name_configurations.check(
-            &path.field("DomainNameConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.mutual_tls_authentication.check(
-            &path.field("MutualTlsAuthentication"),
-            &Rules::NONE,
-            out,
-        );
-        self.routing_mode
-            .check(&path.field("RoutingMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DomainNameProps);
-
-/// Property type `DomainNameConfiguration` of `AWS::ApiGatewayV2::DomainName`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainNameConfiguration {
-    /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `CertificateName` (optional).
-    pub certificate_name: Option<Value<String>>,
-    /// `EndpointType` (optional).
-    pub endpoint_type: Option<Value<String>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<String>>,
-    /// `OwnershipVerificationCertificateArn` (optional).
-    pub ownership_verification_certificate_arn: Option<Value<String>>,
-    /// `SecurityPolicy` (optional).
-    pub security_policy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DomainNameConfiguration` of `AWS::ApiGatewayV2::DomainName`.
+    DomainNameConfiguration(default)
 }
 
 impl DomainNameConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_arn: None,
-            certificate_name: None,
-            endpoint_type: None,
-            ip_address_type: None,
-            ownership_verification_certificate_arn: None,
-            security_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
-    /// Sets `CertificateName`.
-    pub fn certificate_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_name = Some(value.into());
-        self
+    /// `CertificateName` (optional).
+    pub fn certificate_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CertificateName", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointType`.
-    pub fn endpoint_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_type = Some(value.into());
-        self
+    /// `EndpointType` (optional).
+    pub fn endpoint_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EndpointType", value.into().to_template()))
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `OwnershipVerificationCertificateArn`.
-    pub fn ownership_verification_certificate_arn(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.ownership_verification_certificate_arn = Some(value.into());
-        self
+    /// `OwnershipVerificationCertificateArn` (optional).
+    pub fn ownership_verification_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            4,
+            "OwnershipVerificationCertificateArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecurityPolicy`.
-    pub fn security_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_policy = Some(value.into());
-        self
+    /// `SecurityPolicy` (optional).
+    pub fn security_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SecurityPolicy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DomainNameConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_name {
-            m.insert("CertificateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_type {
-            m.insert("EndpointType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ownership_verification_certificate_arn {
-            m.insert(
-                "OwnershipVerificationCertificateArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.security_policy {
-            m.insert("SecurityPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DomainNameConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DomainNameConfiguration);
-
-/// Property type `MutualTlsAuthentication` of `AWS::ApiGatewayV2::DomainName`.
-#[derive(Debug, Clone, Default)]
-pub struct MutualTlsAuthentication {
-    /// `TruststoreUri` (optional).
-    pub truststore_uri: Option<Value<String>>,
-    /// `TruststoreVersion` (optional).
-    pub truststore_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MutualTlsAuthentication` of `AWS::ApiGatewayV2::DomainName`.
+    MutualTlsAuthentication(default)
 }
 
 impl MutualTlsAuthentication {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            truststore_uri: None,
-            truststore_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TruststoreUri`.
-    pub fn truststore_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.truststore_uri = Some(value.into());
-        self
+    /// `TruststoreUri` (optional).
+    pub fn truststore_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TruststoreUri", value.into().to_template()))
     }
-    /// Sets `TruststoreVersion`.
-    pub fn truststore_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.truststore_version = Some(value.into());
-        self
+    /// `TruststoreVersion` (optional).
+    pub fn truststore_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TruststoreVersion", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MutualTlsAuthentication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.truststore_uri {
-            m.insert("TruststoreUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.truststore_version {
-            m.insert("TruststoreVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RoutingMode`.
+    RoutingMode {
+        /// `API_MAPPING_ONLY`
+        ApiMappingOnly = "API_MAPPING_ONLY",
+        /// `ROUTING_RULE_THEN_API_MAPPING`
+        RoutingRuleThenApiMapping = "ROUTING_RULE_THEN_API_MAPPING",
+        /// `ROUTING_RULE_ONLY`
+        RoutingRuleOnly = "ROUTING_RULE_ONLY",
     }
 }
-
-impl Check for MutualTlsAuthentication {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MutualTlsAuthentication);
-
-/// Values of `RoutingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoutingMode {
-    /// `API_MAPPING_ONLY`
-    ApiMappingOnly,
-    /// `ROUTING_RULE_THEN_API_MAPPING`
-    RoutingRuleThenApiMapping,
-    /// `ROUTING_RULE_ONLY`
-    RoutingRuleOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RoutingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "API_MAPPING_ONLY",
-        "ROUTING_RULE_THEN_API_MAPPING",
-        "ROUTING_RULE_ONLY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiMappingOnly => "API_MAPPING_ONLY",
-            Self::RoutingRuleThenApiMapping => "ROUTING_RULE_THEN_API_MAPPING",
-            Self::RoutingRuleOnly => "ROUTING_RULE_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RoutingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RoutingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RoutingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "API_MAPPING_ONLY" => Self::ApiMappingOnly,
-            "ROUTING_RULE_THEN_API_MAPPING" => Self::RoutingRuleThenApiMapping,
-            "ROUTING_RULE_ONLY" => Self::RoutingRuleOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RoutingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RoutingMode::from(s))
-    }
-}
-
-crate::impl_literal!(RoutingMode);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::Integration`.
-#[derive(Debug, Clone)]
-pub struct Integration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Integration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Integration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Integration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::Integration`.
+    Integration("AWS::ApiGatewayV2::Integration", IntegrationProps)
 }
 
 impl Integration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Integration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IntegrationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,49 +28,127 @@ impl Integration {
     pub fn attr_integration_id(&self) -> Value<String> {
         self.resource.get_att("IntegrationId")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `ConnectionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionId", value.into())
+    }
+
+    /// Replaces `ConnectionType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionType", value.into())
+    }
+
+    /// Replaces `ContentHandlingStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_handling_strategy(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ContentHandlingStrategy", value.into())
+    }
+
+    /// Replaces `CredentialsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_credentials_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CredentialsArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IntegrationMethod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_method(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IntegrationMethod", value.into())
+    }
+
+    /// Replaces `IntegrationSubtype` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_subtype(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IntegrationSubtype", value.into())
+    }
+
+    /// Replaces `IntegrationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IntegrationType", value.into())
+    }
+
+    /// Replaces `IntegrationUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IntegrationUri", value.into())
+    }
+
+    /// Replaces `PassthroughBehavior` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_passthrough_behavior(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PassthroughBehavior", value.into())
+    }
+
+    /// Replaces `PayloadFormatVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_payload_format_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PayloadFormatVersion", value.into())
+    }
+
+    /// Replaces `RequestParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_parameters(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("RequestParameters", value.into())
+    }
+
+    /// Replaces `RequestTemplates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_templates(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("RequestTemplates", value.into())
+    }
+
+    /// Replaces `ResponseParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_parameters(&self, value: impl Into<Value<Map<ResponseParameterMap>>>) {
+        self.resource
+            .set_property("ResponseParameters", value.into())
+    }
+
+    /// Replaces `TemplateSelectionExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_selection_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TemplateSelectionExpression", value.into())
+    }
+
+    /// Replaces `TimeoutInMillis` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout_in_millis(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("TimeoutInMillis", value.into())
+    }
+
+    /// Replaces `TlsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tls_config(&self, value: impl Into<Value<TlsConfig>>) {
+        self.resource.set_property("TlsConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::Integration`.
-#[derive(Debug, Clone)]
-pub struct IntegrationProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `ConnectionId` (optional).
-    pub connection_id: Option<Value<String>>,
-    /// `ConnectionType` (optional).
-    pub connection_type: Option<Value<String>>,
-    /// `ContentHandlingStrategy` (optional).
-    pub content_handling_strategy: Option<Value<String>>,
-    /// `CredentialsArn` (optional).
-    /// Pattern: `arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role|user|group)\/.*`.
-    pub credentials_arn: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `IntegrationMethod` (optional).
-    pub integration_method: Option<Value<String>>,
-    /// `IntegrationSubtype` (optional).
-    pub integration_subtype: Option<Value<String>>,
-    /// `IntegrationType` (required).
-    pub integration_type: Value<String>,
-    /// `IntegrationUri` (optional).
-    pub integration_uri: Option<Value<String>>,
-    /// `PassthroughBehavior` (optional).
-    pub passthrough_behavior: Option<Value<String>>,
-    /// `PayloadFormatVersion` (optional).
-    pub payload_format_version: Option<Value<String>>,
-    /// `RequestParameters` (optional).
-    pub request_parameters: Option<Value<Map<String>>>,
-    /// `RequestTemplates` (optional).
-    pub request_templates: Option<Value<Map<String>>>,
-    /// `ResponseParameters` (optional).
-    pub response_parameters: Option<Value<Map<ResponseParameterMap>>>,
-    /// `TemplateSelectionExpression` (optional).
-    pub template_selection_expression: Option<Value<String>>,
-    /// `TimeoutInMillis` (optional).
-    pub timeout_in_millis: Option<Value<i64>>,
-    /// `TlsConfig` (optional).
-    pub tls_config: Option<Value<TlsConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::Integration`.
+    IntegrationProps
 }
 
 impl IntegrationProps {
@@ -127,312 +157,164 @@ impl IntegrationProps {
         api_id: impl Into<Value<String>>,
         integration_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_id: api_id.into(),
-            connection_id: None,
-            connection_type: None,
-            content_handling_strategy: None,
-            credentials_arn: None,
-            description: None,
-            integration_method: None,
-            integration_subtype: None,
-            integration_type: integration_type.into(),
-            integration_uri: None,
-            passthrough_behavior: None,
-            payload_format_version: None,
-            request_parameters: None,
-            request_templates: None,
-            response_parameters: None,
-            template_selection_expression: None,
-            timeout_in_millis: None,
-            tls_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(8, "IntegrationType", integration_type.into().to_template()),
+        )
     }
-    /// Sets `ConnectionId`.
-    pub fn connection_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_id = Some(value.into());
-        self
+    /// `ConnectionId` (optional).
+    pub fn connection_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConnectionId", value.into().to_template()))
     }
-    /// Sets `ConnectionType`.
-    pub fn connection_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_type = Some(value.into());
-        self
+    /// `ConnectionType` (optional).
+    pub fn connection_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ConnectionType", value.into().to_template()))
     }
-    /// Sets `ContentHandlingStrategy`.
-    pub fn content_handling_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_handling_strategy = Some(value.into());
-        self
+    /// `ContentHandlingStrategy` (optional).
+    pub fn content_handling_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ContentHandlingStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `CredentialsArn`.
-    pub fn credentials_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.credentials_arn = Some(value.into());
-        self
+    /// `CredentialsArn` (optional).
+    /// Pattern: `arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role|user|group)\/.*`.
+    pub fn credentials_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "CredentialsArn", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `IntegrationMethod`.
-    pub fn integration_method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integration_method = Some(value.into());
-        self
+    /// `IntegrationMethod` (optional).
+    pub fn integration_method(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "IntegrationMethod", value.into().to_template()),
+        )
     }
-    /// Sets `IntegrationSubtype`.
-    pub fn integration_subtype(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integration_subtype = Some(value.into());
-        self
+    /// `IntegrationSubtype` (optional).
+    pub fn integration_subtype(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "IntegrationSubtype", value.into().to_template()),
+        )
     }
-    /// Sets `IntegrationUri`.
-    pub fn integration_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integration_uri = Some(value.into());
-        self
+    /// `IntegrationUri` (optional).
+    pub fn integration_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "IntegrationUri", value.into().to_template()))
     }
-    /// Sets `PassthroughBehavior`.
-    pub fn passthrough_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.passthrough_behavior = Some(value.into());
-        self
+    /// `PassthroughBehavior` (optional).
+    pub fn passthrough_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "PassthroughBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `PayloadFormatVersion`.
-    pub fn payload_format_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_format_version = Some(value.into());
-        self
+    /// `PayloadFormatVersion` (optional).
+    pub fn payload_format_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "PayloadFormatVersion", value.into().to_template()),
+        )
     }
-    /// Sets `RequestParameters`.
-    pub fn request_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.request_parameters = Some(value.into());
-        self
+    /// `RequestParameters` (optional).
+    pub fn request_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "RequestParameters", value.into().to_template()),
+        )
     }
-    /// Sets `RequestTemplates`.
-    pub fn request_templates(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.request_templates = Some(value.into());
-        self
+    /// `RequestTemplates` (optional).
+    pub fn request_templates(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "RequestTemplates", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseParameters`.
-    pub fn response_parameters(
-        mut self,
-        value: impl Into<Value<Map<ResponseParameterMap>>>,
-    ) -> Self {
-        self.response_parameters = Some(value.into());
-        self
-    }
-    /// Sets `TemplateSelectionExpression`.
-    pub fn template_selection_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_selection_expression = Some(value.into());
-        self
-    }
-    /// Sets `TimeoutInMillis`.
-    pub fn timeout_in_millis(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_millis = Some(value.into());
-        self
-    }
-    /// Sets `TlsConfig`.
-    pub fn tls_config(mut self, value: impl Into<Value<TlsConfig>>) -> Self {
-        self.tls_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntegrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.connection_id {
-            m.insert("ConnectionId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_type {
-            m.insert("ConnectionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_handling_strategy {
-            m.insert("ContentHandlingStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.credentials_arn {
-            m.insert("CredentialsArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integration_method {
-            m.insert("IntegrationMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integration_subtype {
-            m.insert("IntegrationSubtype".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IntegrationType".to_owned(),
-            self.integration_type.to_template(),
-        );
-        if let Some(v) = &self.integration_uri {
-            m.insert("IntegrationUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.passthrough_behavior {
-            m.insert("PassthroughBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payload_format_version {
-            m.insert("PayloadFormatVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_parameters {
-            m.insert("RequestParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_templates {
-            m.insert("RequestTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_parameters {
-            m.insert("ResponseParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_selection_expression {
-            m.insert("TemplateSelectionExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_millis {
-            m.insert("TimeoutInMillis".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_config {
-            m.insert("TlsConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntegrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credentials_arn.check(
-            &path.field("CredentialsArn"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role|user|group)\\/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.response_parameters
-            .check(&path.field("ResponseParameters"), &Rules::NONE, out);
-        self.tls_config
-            .check(&path.field("TlsConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntegrationProps);
-
-/// Property type `ResponseParameterMap` of `AWS::ApiGatewayV2::Integration`.
-#[derive(Debug, Clone, Default)]
-pub struct ResponseParameterMap {
     /// `ResponseParameters` (optional).
-    pub response_parameters: Option<Value<List<ResponseParameter>>>,
+    pub fn response_parameters(self, value: impl Into<Value<Map<ResponseParameterMap>>>) -> Self {
+        Self(
+            self.0
+                .with(14, "ResponseParameters", value.into().to_template()),
+        )
+    }
+    /// `TemplateSelectionExpression` (optional).
+    pub fn template_selection_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            15,
+            "TemplateSelectionExpression",
+            value.into().to_template(),
+        ))
+    }
+    /// `TimeoutInMillis` (optional).
+    pub fn timeout_in_millis(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TimeoutInMillis", value.into().to_template()),
+        )
+    }
+    /// `TlsConfig` (optional).
+    pub fn tls_config(self, value: impl Into<Value<TlsConfig>>) -> Self {
+        Self(self.0.with(17, "TlsConfig", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ResponseParameterMap` of `AWS::ApiGatewayV2::Integration`.
+    ResponseParameterMap(default)
 }
 
 impl ResponseParameterMap {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            response_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResponseParameters`.
-    pub fn response_parameters(mut self, value: impl Into<Value<List<ResponseParameter>>>) -> Self {
-        self.response_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResponseParameterMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.response_parameters {
-            m.insert("ResponseParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResponseParameters` (optional).
+    pub fn response_parameters(self, value: impl Into<Value<List<ResponseParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ResponseParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResponseParameterMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.response_parameters
-            .check(&path.field("ResponseParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ResponseParameterMap);
-
-/// Property type `ResponseParameter` of `AWS::ApiGatewayV2::Integration`.
-#[derive(Debug, Clone, Default)]
-pub struct ResponseParameter {
-    /// `Destination` (optional).
-    pub destination: Option<Value<String>>,
-    /// `Source` (optional).
-    pub source: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResponseParameter` of `AWS::ApiGatewayV2::Integration`.
+    ResponseParameter(default)
 }
 
 impl ResponseParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination: None,
-            source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Source", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResponseParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResponseParameter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResponseParameter);
-
-/// Property type `TlsConfig` of `AWS::ApiGatewayV2::Integration`.
-#[derive(Debug, Clone, Default)]
-pub struct TlsConfig {
-    /// `ServerNameToVerify` (optional).
-    pub server_name_to_verify: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TlsConfig` of `AWS::ApiGatewayV2::Integration`.
+    TlsConfig(default)
 }
 
 impl TlsConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            server_name_to_verify: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ServerNameToVerify`.
-    pub fn server_name_to_verify(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_name_to_verify = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TlsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.server_name_to_verify {
-            m.insert("ServerNameToVerify".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServerNameToVerify` (optional).
+    pub fn server_name_to_verify(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ServerNameToVerify", value.into().to_template()),
+        )
     }
 }
-
-impl Check for TlsConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TlsConfig);

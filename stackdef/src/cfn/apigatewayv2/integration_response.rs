@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::IntegrationResponse`.
-#[derive(Debug, Clone)]
-pub struct IntegrationResponse {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IntegrationResponse {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IntegrationResponse {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IntegrationResponse {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::IntegrationResponse`.
+    IntegrationResponse("AWS::ApiGatewayV2::IntegrationResponse", IntegrationResponseProps)
 }
 
 impl IntegrationResponse {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::IntegrationResponse";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IntegrationResponseProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,27 +28,58 @@ impl IntegrationResponse {
     pub fn attr_integration_response_id(&self) -> Value<String> {
         self.resource.get_att("IntegrationResponseId")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `ContentHandlingStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_handling_strategy(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ContentHandlingStrategy", value.into())
+    }
+
+    /// Replaces `IntegrationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IntegrationId", value.into())
+    }
+
+    /// Replaces `IntegrationResponseKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_response_key(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IntegrationResponseKey", value.into())
+    }
+
+    /// Replaces `ResponseParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ResponseParameters", value.into())
+    }
+
+    /// Replaces `ResponseTemplates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_templates(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ResponseTemplates", value.into())
+    }
+
+    /// Replaces `TemplateSelectionExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_selection_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TemplateSelectionExpression", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::IntegrationResponse`.
-#[derive(Debug, Clone)]
-pub struct IntegrationResponseProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `ContentHandlingStrategy` (optional).
-    pub content_handling_strategy: Option<Value<String>>,
-    /// `IntegrationId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub integration_id: Value<String>,
-    /// `IntegrationResponseKey` (required).
-    pub integration_response_key: Value<String>,
-    /// `ResponseParameters` (optional).
-    pub response_parameters: Option<Value<serde_json::Value>>,
-    /// `ResponseTemplates` (optional).
-    pub response_templates: Option<Value<serde_json::Value>>,
-    /// `TemplateSelectionExpression` (optional).
-    pub template_selection_expression: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::IntegrationResponse`.
+    IntegrationResponseProps
 }
 
 impl IntegrationResponseProps {
@@ -106,68 +89,43 @@ impl IntegrationResponseProps {
         integration_id: impl Into<Value<String>>,
         integration_response_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_id: api_id.into(),
-            content_handling_strategy: None,
-            integration_id: integration_id.into(),
-            integration_response_key: integration_response_key.into(),
-            response_parameters: None,
-            response_templates: None,
-            template_selection_expression: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(2, "IntegrationId", integration_id.into().to_template())
+                .with(
+                    3,
+                    "IntegrationResponseKey",
+                    integration_response_key.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ContentHandlingStrategy`.
-    pub fn content_handling_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_handling_strategy = Some(value.into());
-        self
+    /// `ContentHandlingStrategy` (optional).
+    pub fn content_handling_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContentHandlingStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseParameters`.
-    pub fn response_parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.response_parameters = Some(value.into());
-        self
+    /// `ResponseParameters` (optional).
+    pub fn response_parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ResponseParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseTemplates`.
-    pub fn response_templates(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.response_templates = Some(value.into());
-        self
+    /// `ResponseTemplates` (optional).
+    pub fn response_templates(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ResponseTemplates", value.into().to_template()),
+        )
     }
-    /// Sets `TemplateSelectionExpression`.
-    pub fn template_selection_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_selection_expression = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntegrationResponseProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.content_handling_strategy {
-            m.insert("ContentHandlingStrategy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IntegrationId".to_owned(),
-            self.integration_id.to_template(),
-        );
-        m.insert(
-            "IntegrationResponseKey".to_owned(),
-            self.integration_response_key.to_template(),
-        );
-        if let Some(v) = &self.response_parameters {
-            m.insert("ResponseParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_templates {
-            m.insert("ResponseTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_selection_expression {
-            m.insert("TemplateSelectionExpression".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TemplateSelectionExpression` (optional).
+    pub fn template_selection_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TemplateSelectionExpression", value.into().to_template()),
+        )
     }
 }
-
-impl Check for IntegrationResponseProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IntegrationResponseProps);

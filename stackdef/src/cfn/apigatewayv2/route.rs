@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::Route`.
-#[derive(Debug, Clone)]
-pub struct Route {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Route {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Route {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Route {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::Route`.
+    Route("AWS::ApiGatewayV2::Route", RouteProps)
 }
 
 impl Route {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Route";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RouteProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,154 +28,155 @@ impl Route {
     pub fn attr_route_id(&self) -> Value<String> {
         self.resource.get_att("RouteId")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `ApiKeyRequired` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_key_required(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ApiKeyRequired", value.into())
+    }
+
+    /// Replaces `AuthorizationScopes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorization_scopes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AuthorizationScopes", value.into())
+    }
+
+    /// Replaces `AuthorizationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorization_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AuthorizationType", value.into())
+    }
+
+    /// Replaces `AuthorizerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AuthorizerId", value.into())
+    }
+
+    /// Replaces `ModelSelectionExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_selection_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ModelSelectionExpression", value.into())
+    }
+
+    /// Replaces `OperationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operation_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OperationName", value.into())
+    }
+
+    /// Replaces `RequestModels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_models(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("RequestModels", value.into())
+    }
+
+    /// Replaces `RequestParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("RequestParameters", value.into())
+    }
+
+    /// Replaces `RouteKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RouteKey", value.into())
+    }
+
+    /// Replaces `RouteResponseSelectionExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_response_selection_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RouteResponseSelectionExpression", value.into())
+    }
+
+    /// Replaces `Target` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Target", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::Route`.
-#[derive(Debug, Clone)]
-pub struct RouteProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `ApiKeyRequired` (optional).
-    pub api_key_required: Option<Value<bool>>,
-    /// `AuthorizationScopes` (optional).
-    pub authorization_scopes: Option<Value<List<String>>>,
-    /// `AuthorizationType` (optional).
-    pub authorization_type: Option<Value<String>>,
-    /// `AuthorizerId` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub authorizer_id: Option<Value<String>>,
-    /// `ModelSelectionExpression` (optional).
-    pub model_selection_expression: Option<Value<String>>,
-    /// `OperationName` (optional).
-    pub operation_name: Option<Value<String>>,
-    /// `RequestModels` (optional).
-    pub request_models: Option<Value<serde_json::Value>>,
-    /// `RequestParameters` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub request_parameters: Option<Value<serde_json::Value>>,
-    /// `RouteKey` (required).
-    pub route_key: Value<String>,
-    /// `RouteResponseSelectionExpression` (optional).
-    pub route_response_selection_expression: Option<Value<String>>,
-    /// `Target` (optional).
-    pub target: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::Route`.
+    RouteProps
 }
 
 impl RouteProps {
     /// The required properties: `ApiId`, `RouteKey`.
     pub fn new(api_id: impl Into<Value<String>>, route_key: impl Into<Value<String>>) -> Self {
-        Self {
-            api_id: api_id.into(),
-            api_key_required: None,
-            authorization_scopes: None,
-            authorization_type: None,
-            authorizer_id: None,
-            model_selection_expression: None,
-            operation_name: None,
-            request_models: None,
-            request_parameters: None,
-            route_key: route_key.into(),
-            route_response_selection_expression: None,
-            target: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(9, "RouteKey", route_key.into().to_template()),
+        )
     }
-    /// Sets `ApiKeyRequired`.
-    pub fn api_key_required(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.api_key_required = Some(value.into());
-        self
+    /// `ApiKeyRequired` (optional).
+    pub fn api_key_required(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ApiKeyRequired", value.into().to_template()))
     }
-    /// Sets `AuthorizationScopes`.
-    pub fn authorization_scopes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.authorization_scopes = Some(value.into());
-        self
+    /// `AuthorizationScopes` (optional).
+    pub fn authorization_scopes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AuthorizationScopes", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizationType`.
-    pub fn authorization_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorization_type = Some(value.into());
-        self
+    /// `AuthorizationType` (optional).
+    pub fn authorization_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AuthorizationType", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizerId`.
-    pub fn authorizer_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorizer_id = Some(value.into());
-        self
+    /// `AuthorizerId` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn authorizer_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "AuthorizerId", value.into().to_template()))
     }
-    /// Sets `ModelSelectionExpression`.
-    pub fn model_selection_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_selection_expression = Some(value.into());
-        self
+    /// `ModelSelectionExpression` (optional).
+    pub fn model_selection_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ModelSelectionExpression", value.into().to_template()),
+        )
     }
-    /// Sets `OperationName`.
-    pub fn operation_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operation_name = Some(value.into());
-        self
+    /// `OperationName` (optional).
+    pub fn operation_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "OperationName", value.into().to_template()))
     }
-    /// Sets `RequestModels`.
-    pub fn request_models(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.request_models = Some(value.into());
-        self
+    /// `RequestModels` (optional).
+    pub fn request_models(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(7, "RequestModels", value.into().to_template()))
     }
-    /// Sets `RequestParameters`.
-    pub fn request_parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.request_parameters = Some(value.into());
-        self
+    /// `RequestParameters` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn request_parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RequestParameters", value.into().to_template()),
+        )
     }
-    /// Sets `RouteResponseSelectionExpression`.
-    pub fn route_response_selection_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.route_response_selection_expression = Some(value.into());
-        self
+    /// `RouteResponseSelectionExpression` (optional).
+    pub fn route_response_selection_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            10,
+            "RouteResponseSelectionExpression",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Target`.
-    pub fn target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouteProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.api_key_required {
-            m.insert("ApiKeyRequired".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorization_scopes {
-            m.insert("AuthorizationScopes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorization_type {
-            m.insert("AuthorizationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorizer_id {
-            m.insert("AuthorizerId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_selection_expression {
-            m.insert("ModelSelectionExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operation_name {
-            m.insert("OperationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_models {
-            m.insert("RequestModels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_parameters {
-            m.insert("RequestParameters".to_owned(), v.to_template());
-        }
-        m.insert("RouteKey".to_owned(), self.route_key.to_template());
-        if let Some(v) = &self.route_response_selection_expression {
-            m.insert(
-                "RouteResponseSelectionExpression".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.target {
-            m.insert("Target".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Target` (optional).
+    pub fn target(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Target", value.into().to_template()))
     }
 }
-
-impl Check for RouteProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RouteProps);

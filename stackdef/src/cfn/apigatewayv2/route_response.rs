@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::RouteResponse`.
-#[derive(Debug, Clone)]
-pub struct RouteResponse {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RouteResponse {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RouteResponse {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RouteResponse {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::RouteResponse`.
+    RouteResponse("AWS::ApiGatewayV2::RouteResponse", RouteResponseProps)
 }
 
 impl RouteResponse {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::RouteResponse";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RouteResponseProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,25 +28,49 @@ impl RouteResponse {
     pub fn attr_route_response_id(&self) -> Value<String> {
         self.resource.get_att("RouteResponseId")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `ModelSelectionExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_selection_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ModelSelectionExpression", value.into())
+    }
+
+    /// Replaces `ResponseModels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_models(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("ResponseModels", value.into())
+    }
+
+    /// Replaces `ResponseParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ResponseParameters", value.into())
+    }
+
+    /// Replaces `RouteId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RouteId", value.into())
+    }
+
+    /// Replaces `RouteResponseKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_response_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RouteResponseKey", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::RouteResponse`.
-#[derive(Debug, Clone)]
-pub struct RouteResponseProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `ModelSelectionExpression` (optional).
-    pub model_selection_expression: Option<Value<String>>,
-    /// `ResponseModels` (optional).
-    pub response_models: Option<Value<serde_json::Value>>,
-    /// `ResponseParameters` (optional).
-    pub response_parameters: Option<Value<serde_json::Value>>,
-    /// `RouteId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub route_id: Value<String>,
-    /// `RouteResponseKey` (required).
-    pub route_response_key: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::RouteResponse`.
+    RouteResponseProps
 }
 
 impl RouteResponseProps {
@@ -104,56 +80,33 @@ impl RouteResponseProps {
         route_id: impl Into<Value<String>>,
         route_response_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_id: api_id.into(),
-            model_selection_expression: None,
-            response_models: None,
-            response_parameters: None,
-            route_id: route_id.into(),
-            route_response_key: route_response_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(4, "RouteId", route_id.into().to_template())
+                .with(
+                    5,
+                    "RouteResponseKey",
+                    route_response_key.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ModelSelectionExpression`.
-    pub fn model_selection_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_selection_expression = Some(value.into());
-        self
+    /// `ModelSelectionExpression` (optional).
+    pub fn model_selection_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ModelSelectionExpression", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseModels`.
-    pub fn response_models(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.response_models = Some(value.into());
-        self
+    /// `ResponseModels` (optional).
+    pub fn response_models(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "ResponseModels", value.into().to_template()))
     }
-    /// Sets `ResponseParameters`.
-    pub fn response_parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.response_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouteResponseProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.model_selection_expression {
-            m.insert("ModelSelectionExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_models {
-            m.insert("ResponseModels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_parameters {
-            m.insert("ResponseParameters".to_owned(), v.to_template());
-        }
-        m.insert("RouteId".to_owned(), self.route_id.to_template());
-        m.insert(
-            "RouteResponseKey".to_owned(),
-            self.route_response_key.to_template(),
-        );
-        Expr::Map(m)
+    /// `ResponseParameters` (optional).
+    pub fn response_parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ResponseParameters", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RouteResponseProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RouteResponseProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::RoutingRule`.
-#[derive(Debug, Clone)]
-pub struct RoutingRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RoutingRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RoutingRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RoutingRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::RoutingRule`.
+    RoutingRule("AWS::ApiGatewayV2::RoutingRule", RoutingRuleProps)
 }
 
 impl RoutingRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::RoutingRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RoutingRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RoutingRuleArn` (typed).
     pub fn ref_value(&self) -> Value<ids::RoutingRuleArn> {
         self.resource.ref_value()
@@ -87,21 +39,35 @@ impl RoutingRule {
     pub fn attr_routing_rule_id(&self) -> Value<String> {
         self.resource.get_att("RoutingRuleId")
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<List<Action>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `Conditions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_conditions(&self, value: impl Into<Value<List<Condition>>>) {
+        self.resource.set_property("Conditions", value.into())
+    }
+
+    /// Replaces `DomainNameArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainNameArn", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::RoutingRule`.
-#[derive(Debug, Clone)]
-pub struct RoutingRuleProps {
-    /// `Actions` (required).
-    pub actions: Value<List<Action>>,
-    /// `Conditions` (required).
-    pub conditions: Value<List<Condition>>,
-    /// `DomainNameArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name_arn: Value<String>,
-    /// `Priority` (required).
-    /// Range: 1..=1000000.
-    pub priority: Value<i64>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::RoutingRule`.
+    RoutingRuleProps
 }
 
 impl RoutingRuleProps {
@@ -112,272 +78,104 @@ impl RoutingRuleProps {
         domain_name_arn: impl Into<Value<String>>,
         priority: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            conditions: conditions.into(),
-            domain_name_arn: domain_name_arn.into(),
-            priority: priority.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "Conditions", conditions.into().to_template())
+                .with(2, "DomainNameArn", domain_name_arn.into().to_template())
+                .with(3, "Priority", priority.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RoutingRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert("Conditions".to_owned(), self.conditions.to_template());
-        m.insert(
-            "DomainNameArn".to_owned(),
-            self.domain_name_arn.to_template(),
-        );
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RoutingRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-        self.conditions
-            .check(&path.field("Conditions"), &Rules::NONE, out);
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RoutingRuleProps);
-
-/// Property type `Action` of `AWS::ApiGatewayV2::RoutingRule`.
-#[derive(Debug, Clone)]
-pub struct Action {
-    /// `InvokeApi` (required).
-    pub invoke_api: Value<ActionInvokeApi>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::ApiGatewayV2::RoutingRule`.
+    Action
 }
 
 impl Action {
     /// The required properties: `InvokeApi`.
     pub fn new(invoke_api: impl Into<Value<ActionInvokeApi>>) -> Self {
-        Self {
-            invoke_api: invoke_api.into(),
-        }
+        Self(crate::Properties::new().with(0, "InvokeApi", invoke_api.into().to_template()))
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InvokeApi".to_owned(), self.invoke_api.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invoke_api
-            .check(&path.field("InvokeApi"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `ActionInvokeApi` of `AWS::ApiGatewayV2::RoutingRule`.
-#[derive(Debug, Clone)]
-pub struct ActionInvokeApi {
-    /// `ApiId` (required).
-    pub api_id: Value<String>,
-    /// `Stage` (required).
-    pub stage: Value<String>,
-    /// `StripBasePath` (optional).
-    pub strip_base_path: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ActionInvokeApi` of `AWS::ApiGatewayV2::RoutingRule`.
+    ActionInvokeApi
 }
 
 impl ActionInvokeApi {
     /// The required properties: `ApiId`, `Stage`.
     pub fn new(api_id: impl Into<Value<String>>, stage: impl Into<Value<String>>) -> Self {
-        Self {
-            api_id: api_id.into(),
-            stage: stage.into(),
-            strip_base_path: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(1, "Stage", stage.into().to_template()),
+        )
     }
-    /// Sets `StripBasePath`.
-    pub fn strip_base_path(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.strip_base_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ActionInvokeApi {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        m.insert("Stage".to_owned(), self.stage.to_template());
-        if let Some(v) = &self.strip_base_path {
-            m.insert("StripBasePath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StripBasePath` (optional).
+    pub fn strip_base_path(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "StripBasePath", value.into().to_template()))
     }
 }
 
-impl Check for ActionInvokeApi {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ActionInvokeApi);
-
-/// Property type `Condition` of `AWS::ApiGatewayV2::RoutingRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Condition {
-    /// `MatchBasePaths` (optional).
-    pub match_base_paths: Option<Value<MatchBasePaths>>,
-    /// `MatchHeaders` (optional).
-    pub match_headers: Option<Value<MatchHeaders>>,
+crate::l1_struct! {
+    /// Property type `Condition` of `AWS::ApiGatewayV2::RoutingRule`.
+    Condition(default)
 }
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            match_base_paths: None,
-            match_headers: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MatchBasePaths`.
-    pub fn match_base_paths(mut self, value: impl Into<Value<MatchBasePaths>>) -> Self {
-        self.match_base_paths = Some(value.into());
-        self
+    /// `MatchBasePaths` (optional).
+    pub fn match_base_paths(self, value: impl Into<Value<MatchBasePaths>>) -> Self {
+        Self(self.0.with(0, "MatchBasePaths", value.into().to_template()))
     }
-    /// Sets `MatchHeaders`.
-    pub fn match_headers(mut self, value: impl Into<Value<MatchHeaders>>) -> Self {
-        self.match_headers = Some(value.into());
-        self
+    /// `MatchHeaders` (optional).
+    pub fn match_headers(self, value: impl Into<Value<MatchHeaders>>) -> Self {
+        Self(self.0.with(1, "MatchHeaders", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.match_base_paths {
-            m.insert("MatchBasePaths".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_headers {
-            m.insert("MatchHeaders".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_base_paths
-            .check(&path.field("MatchBasePaths"), &Rules::NONE, out);
-        self.match_headers
-            .check(&path.field("MatchHeaders"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Property type `MatchBasePaths` of `AWS::ApiGatewayV2::RoutingRule`.
-#[derive(Debug, Clone)]
-pub struct MatchBasePaths {
-    /// `AnyOf` (required).
-    pub any_of: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `MatchBasePaths` of `AWS::ApiGatewayV2::RoutingRule`.
+    MatchBasePaths
 }
 
 impl MatchBasePaths {
     /// The required properties: `AnyOf`.
     pub fn new(any_of: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            any_of: any_of.into(),
-        }
+        Self(crate::Properties::new().with(0, "AnyOf", any_of.into().to_template()))
     }
 }
 
-impl ToTemplate for MatchBasePaths {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AnyOf".to_owned(), self.any_of.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MatchBasePaths {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MatchBasePaths);
-
-/// Property type `MatchHeaders` of `AWS::ApiGatewayV2::RoutingRule`.
-#[derive(Debug, Clone)]
-pub struct MatchHeaders {
-    /// `AnyOf` (required).
-    pub any_of: Value<List<MatchHeaderValue>>,
+crate::l1_struct! {
+    /// Property type `MatchHeaders` of `AWS::ApiGatewayV2::RoutingRule`.
+    MatchHeaders
 }
 
 impl MatchHeaders {
     /// The required properties: `AnyOf`.
     pub fn new(any_of: impl Into<Value<List<MatchHeaderValue>>>) -> Self {
-        Self {
-            any_of: any_of.into(),
-        }
+        Self(crate::Properties::new().with(0, "AnyOf", any_of.into().to_template()))
     }
 }
 
-impl ToTemplate for MatchHeaders {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AnyOf".to_owned(), self.any_of.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MatchHeaders {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.any_of.check(&path.field("AnyOf"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MatchHeaders);
-
-/// Property type `MatchHeaderValue` of `AWS::ApiGatewayV2::RoutingRule`.
-#[derive(Debug, Clone)]
-pub struct MatchHeaderValue {
-    /// `Header` (required).
-    pub header: Value<String>,
-    /// `ValueGlob` (required).
-    pub value_glob: Value<String>,
+crate::l1_struct! {
+    /// Property type `MatchHeaderValue` of `AWS::ApiGatewayV2::RoutingRule`.
+    MatchHeaderValue
 }
 
 impl MatchHeaderValue {
     /// The required properties: `Header`, `ValueGlob`.
     pub fn new(header: impl Into<Value<String>>, value_glob: impl Into<Value<String>>) -> Self {
-        Self {
-            header: header.into(),
-            value_glob: value_glob.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Header", header.into().to_template())
+                .with(1, "ValueGlob", value_glob.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for MatchHeaderValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Header".to_owned(), self.header.to_template());
-        m.insert("ValueGlob".to_owned(), self.value_glob.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MatchHeaderValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MatchHeaderValue);

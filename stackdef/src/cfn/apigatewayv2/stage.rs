@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApiGatewayV2::Stage`.
-#[derive(Debug, Clone)]
-pub struct Stage {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Stage {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Stage {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Stage {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApiGatewayV2::Stage`.
+    Stage("AWS::ApiGatewayV2::Stage", StageProps)
 }
 
 impl Stage {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApiGatewayV2::Stage";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StageProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::StageId> {
         self.resource.ref_value()
@@ -82,273 +34,198 @@ impl Stage {
     pub fn attr_id(&self) -> Value<ids::StageId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AccessLogSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_log_settings(&self, value: impl Into<Value<AccessLogSettings>>) {
+        self.resource
+            .set_property("AccessLogSettings", value.into())
+    }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `AutoDeploy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_deploy(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("AutoDeploy", value.into())
+    }
+
+    /// Replaces `ClientCertificateId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_certificate_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClientCertificateId", value.into())
+    }
+
+    /// Replaces `DefaultRouteSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_route_settings(&self, value: impl Into<Value<RouteSettings>>) {
+        self.resource
+            .set_property("DefaultRouteSettings", value.into())
+    }
+
+    /// Replaces `DeploymentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeploymentId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `RouteSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_settings(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("RouteSettings", value.into())
+    }
+
+    /// Replaces `StageName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StageName", value.into())
+    }
+
+    /// Replaces `StageVariables` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage_variables(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("StageVariables", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ApiGatewayV2::Stage`.
-#[derive(Debug, Clone)]
-pub struct StageProps {
-    /// `AccessLogSettings` (optional).
-    pub access_log_settings: Option<Value<AccessLogSettings>>,
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `AutoDeploy` (optional).
-    pub auto_deploy: Option<Value<bool>>,
-    /// `ClientCertificateId` (optional).
-    pub client_certificate_id: Option<Value<String>>,
-    /// `DefaultRouteSettings` (optional).
-    pub default_route_settings: Option<Value<RouteSettings>>,
-    /// `DeploymentId` (optional).
-    pub deployment_id: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `RouteSettings` (optional).
-    pub route_settings: Option<Value<serde_json::Value>>,
-    /// `StageName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub stage_name: Value<String>,
-    /// `StageVariables` (optional).
-    pub stage_variables: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApiGatewayV2::Stage`.
+    StageProps
 }
 
 impl StageProps {
     /// The required properties: `ApiId`, `StageName`.
     pub fn new(api_id: impl Into<Value<String>>, stage_name: impl Into<Value<String>>) -> Self {
-        Self {
-            access_log_settings: None,
-            api_id: api_id.into(),
-            auto_deploy: None,
-            client_certificate_id: None,
-            default_route_settings: None,
-            deployment_id: None,
-            description: None,
-            route_settings: None,
-            stage_name: stage_name.into(),
-            stage_variables: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ApiId", api_id.into().to_template())
+                .with(8, "StageName", stage_name.into().to_template()),
+        )
     }
-    /// Sets `AccessLogSettings`.
-    pub fn access_log_settings(mut self, value: impl Into<Value<AccessLogSettings>>) -> Self {
-        self.access_log_settings = Some(value.into());
-        self
+    /// `AccessLogSettings` (optional).
+    pub fn access_log_settings(self, value: impl Into<Value<AccessLogSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessLogSettings", value.into().to_template()),
+        )
     }
-    /// Sets `AutoDeploy`.
-    pub fn auto_deploy(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_deploy = Some(value.into());
-        self
+    /// `AutoDeploy` (optional).
+    pub fn auto_deploy(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "AutoDeploy", value.into().to_template()))
     }
-    /// Sets `ClientCertificateId`.
-    pub fn client_certificate_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_certificate_id = Some(value.into());
-        self
+    /// `ClientCertificateId` (optional).
+    pub fn client_certificate_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ClientCertificateId", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultRouteSettings`.
-    pub fn default_route_settings(mut self, value: impl Into<Value<RouteSettings>>) -> Self {
-        self.default_route_settings = Some(value.into());
-        self
+    /// `DefaultRouteSettings` (optional).
+    pub fn default_route_settings(self, value: impl Into<Value<RouteSettings>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DefaultRouteSettings", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentId`.
-    pub fn deployment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
+    /// `DeploymentId` (optional).
+    pub fn deployment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DeploymentId", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `RouteSettings`.
-    pub fn route_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.route_settings = Some(value.into());
-        self
+    /// `RouteSettings` (optional).
+    pub fn route_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(7, "RouteSettings", value.into().to_template()))
     }
-    /// Sets `StageVariables`.
-    pub fn stage_variables(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.stage_variables = Some(value.into());
-        self
+    /// `StageVariables` (optional).
+    pub fn stage_variables(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(9, "StageVariables", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StageProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_log_settings {
-            m.insert("AccessLogSettings".to_owned(), v.to_template());
-        }
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.auto_deploy {
-            m.insert("AutoDeploy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_certificate_id {
-            m.insert("ClientCertificateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_route_settings {
-            m.insert("DefaultRouteSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_id {
-            m.insert("DeploymentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.route_settings {
-            m.insert("RouteSettings".to_owned(), v.to_template());
-        }
-        m.insert("StageName".to_owned(), self.stage_name.to_template());
-        if let Some(v) = &self.stage_variables {
-            m.insert("StageVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StageProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_log_settings
-            .check(&path.field("AccessLogSettings"), &Rules::NONE, out);
-        self.default_route_settings
-            .check(&path.field("DefaultRouteSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StageProps);
-
-/// Property type `AccessLogSettings` of `AWS::ApiGatewayV2::Stage`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessLogSettings {
-    /// `DestinationArn` (optional).
-    pub destination_arn: Option<Value<String>>,
-    /// `Format` (optional).
-    pub format: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AccessLogSettings` of `AWS::ApiGatewayV2::Stage`.
+    AccessLogSettings(default)
 }
 
 impl AccessLogSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_arn: None,
-            format: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationArn`.
-    pub fn destination_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
+    /// `DestinationArn` (optional).
+    pub fn destination_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DestinationArn", value.into().to_template()))
     }
-    /// Sets `Format`.
-    pub fn format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.format = Some(value.into());
-        self
+    /// `Format` (optional).
+    pub fn format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Format", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessLogSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_arn {
-            m.insert("DestinationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format {
-            m.insert("Format".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessLogSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessLogSettings);
-
-/// Property type `RouteSettings` of `AWS::ApiGatewayV2::Stage`.
-#[derive(Debug, Clone, Default)]
-pub struct RouteSettings {
-    /// `DataTraceEnabled` (optional).
-    pub data_trace_enabled: Option<Value<bool>>,
-    /// `DetailedMetricsEnabled` (optional).
-    pub detailed_metrics_enabled: Option<Value<bool>>,
-    /// `LoggingLevel` (optional).
-    pub logging_level: Option<Value<String>>,
-    /// `ThrottlingBurstLimit` (optional).
-    pub throttling_burst_limit: Option<Value<i64>>,
-    /// `ThrottlingRateLimit` (optional).
-    pub throttling_rate_limit: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `RouteSettings` of `AWS::ApiGatewayV2::Stage`.
+    RouteSettings(default)
 }
 
 impl RouteSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_trace_enabled: None,
-            detailed_metrics_enabled: None,
-            logging_level: None,
-            throttling_burst_limit: None,
-            throttling_rate_limit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataTraceEnabled`.
-    pub fn data_trace_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.data_trace_enabled = Some(value.into());
-        self
+    /// `DataTraceEnabled` (optional).
+    pub fn data_trace_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataTraceEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `DetailedMetricsEnabled`.
-    pub fn detailed_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.detailed_metrics_enabled = Some(value.into());
-        self
+    /// `DetailedMetricsEnabled` (optional).
+    pub fn detailed_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DetailedMetricsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `LoggingLevel`.
-    pub fn logging_level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logging_level = Some(value.into());
-        self
+    /// `LoggingLevel` (optional).
+    pub fn logging_level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LoggingLevel", value.into().to_template()))
     }
-    /// Sets `ThrottlingBurstLimit`.
-    pub fn throttling_burst_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throttling_burst_limit = Some(value.into());
-        self
+    /// `ThrottlingBurstLimit` (optional).
+    pub fn throttling_burst_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ThrottlingBurstLimit", value.into().to_template()),
+        )
     }
-    /// Sets `ThrottlingRateLimit`.
-    pub fn throttling_rate_limit(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.throttling_rate_limit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouteSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_trace_enabled {
-            m.insert("DataTraceEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.detailed_metrics_enabled {
-            m.insert("DetailedMetricsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_level {
-            m.insert("LoggingLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throttling_burst_limit {
-            m.insert("ThrottlingBurstLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throttling_rate_limit {
-            m.insert("ThrottlingRateLimit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThrottlingRateLimit` (optional).
+    pub fn throttling_rate_limit(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ThrottlingRateLimit", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RouteSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RouteSettings);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppConfig::ConfigurationProfile`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppConfig::ConfigurationProfile`.
+    ConfigurationProfile("AWS::AppConfig::ConfigurationProfile", ConfigurationProfileProps)
 }
 
 impl ConfigurationProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppConfig::ConfigurationProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -82,44 +34,72 @@ impl ConfigurationProfile {
     pub fn attr_kms_key_arn(&self) -> Value<ids::KeyArn> {
         self.resource.get_att("KmsKeyArn")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `DeletionProtectionCheck` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection_check(&self, value: impl Into<Value<DeletionProtectionCheck>>) {
+        self.resource
+            .set_property("DeletionProtectionCheck", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `KmsKeyIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyIdentifier", value.into())
+    }
+
+    /// Replaces `LocationUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_location_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LocationUri", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RetrievalRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retrieval_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RetrievalRoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `Validators` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validators(&self, value: impl Into<Value<List<Validators>>>) {
+        self.resource.set_property("Validators", value.into())
+    }
 }
 
-/// Properties of `AWS::AppConfig::ConfigurationProfile`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationProfileProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-z0-9]{4,7}`.
-    pub application_id: Value<String>,
-    /// `DeletionProtectionCheck` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub deletion_protection_check: Option<Value<DeletionProtectionCheck>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `KmsKeyIdentifier` (optional).
-    /// Length: 1..=2048 characters.
-    pub kms_key_identifier: Option<Value<String>>,
-    /// `LocationUri` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub location_uri: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `RetrievalRoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\d{12}:role[/].*)$`.
-    pub retrieval_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z\.]+`.
-    pub type_: Option<Value<String>>,
-    /// `Validators` (optional).
-    /// Items: 0..=2.
-    pub validators: Option<Value<List<Validators>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppConfig::ConfigurationProfile`.
+    ConfigurationProfileProps
 }
 
 impl ConfigurationProfileProps {
@@ -129,411 +109,124 @@ impl ConfigurationProfileProps {
         location_uri: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_id: application_id.into(),
-            deletion_protection_check: None,
-            description: None,
-            kms_key_identifier: None,
-            location_uri: location_uri.into(),
-            name: name.into(),
-            retrieval_role_arn: None,
-            tags: None,
-            type_: None,
-            validators: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(4, "LocationUri", location_uri.into().to_template())
+                .with(5, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtectionCheck`.
+    /// `DeletionProtectionCheck` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn deletion_protection_check(
-        mut self,
+        self,
         value: impl Into<Value<DeletionProtectionCheck>>,
     ) -> Self {
-        self.deletion_protection_check = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DeletionProtectionCheck", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_identifier = Some(value.into());
-        self
+    /// `KmsKeyIdentifier` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "KmsKeyIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `RetrievalRoleArn`.
-    pub fn retrieval_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.retrieval_role_arn = Some(value.into());
-        self
+    /// `RetrievalRoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::[\d\x{80}-\x{10FFFF}]{12}:role[/].*)$`.
+    pub fn retrieval_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RetrievalRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z\.]+`.
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Type", value.into().to_template()))
     }
-    /// Sets `Validators`.
-    pub fn validators(mut self, value: impl Into<Value<List<Validators>>>) -> Self {
-        self.validators = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.deletion_protection_check {
-            m.insert("DeletionProtectionCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("LocationUri".to_owned(), self.location_uri.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.retrieval_role_arn {
-            m.insert("RetrievalRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validators {
-            m.insert("Validators".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Validators` (optional).
+    /// Items: 0 to 2.
+    pub fn validators(self, value: impl Into<Value<List<Validators>>>) -> Self {
+        Self(self.0.with(9, "Validators", value.into().to_template()))
     }
 }
 
-impl Check for ConfigurationProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                pattern: Some("[a-z0-9]{4,7}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.deletion_protection_check.check(
-            &path.field("DeletionProtectionCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_identifier.check(
-            &path.field("KmsKeyIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.location_uri.check(
-            &path.field("LocationUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retrieval_role_arn.check(&path.field("RetrievalRoleArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\\d{12}:role[/].*)$"), ..Rules::NONE }, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                pattern: Some("^[a-zA-Z\\.]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.validators.check(
-            &path.field("Validators"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DeletionProtectionCheck`.
+    DeletionProtectionCheck {
+        /// `ACCOUNT_DEFAULT`
+        AccountDefault = "ACCOUNT_DEFAULT",
+        /// `APPLY`
+        Apply = "APPLY",
+        /// `BYPASS`
+        Bypass = "BYPASS",
     }
 }
 
-crate::impl_literal!(ConfigurationProfileProps);
-
-/// Values of `DeletionProtectionCheck`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeletionProtectionCheck {
-    /// `ACCOUNT_DEFAULT`
-    AccountDefault,
-    /// `APPLY`
-    Apply,
-    /// `BYPASS`
-    Bypass,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeletionProtectionCheck {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACCOUNT_DEFAULT", "APPLY", "BYPASS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountDefault => "ACCOUNT_DEFAULT",
-            Self::Apply => "APPLY",
-            Self::Bypass => "BYPASS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeletionProtectionCheck {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeletionProtectionCheck {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeletionProtectionCheck {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCOUNT_DEFAULT" => Self::AccountDefault,
-            "APPLY" => Self::Apply,
-            "BYPASS" => Self::Bypass,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeletionProtectionCheck> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeletionProtectionCheck::from(s))
-    }
-}
-
-crate::impl_literal!(DeletionProtectionCheck);
-
-/// Property type `Tags` of `AWS::AppConfig::ConfigurationProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::AppConfig::ConfigurationProfile`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tags);
-
-/// Property type `Validators` of `AWS::AppConfig::ConfigurationProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct Validators {
-    /// `Content` (optional).
-    /// Length: 0..=32768 characters.
-    pub content: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `Validators` of `AWS::AppConfig::ConfigurationProfile`.
+    Validators(default)
 }
 
 impl Validators {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            content: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Content`.
-    pub fn content(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content = Some(value.into());
-        self
+    /// `Content` (optional).
+    /// Length: 0 to 32768 characters.
+    pub fn content(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Content", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Validators {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content {
-            m.insert("Content".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `JSON_SCHEMA`
+        JsonSchema = "JSON_SCHEMA",
+        /// `LAMBDA`
+        Lambda = "LAMBDA",
     }
 }
-
-impl Check for Validators {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content.check(
-            &path.field("Content"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32768),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Validators);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `JSON_SCHEMA`
-    JsonSchema,
-    /// `LAMBDA`
-    Lambda,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["JSON_SCHEMA", "LAMBDA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JsonSchema => "JSON_SCHEMA",
-            Self::Lambda => "LAMBDA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "JSON_SCHEMA" => Self::JsonSchema,
-            "LAMBDA" => Self::Lambda,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppConfig::Deployment`.
-#[derive(Debug, Clone)]
-pub struct Deployment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Deployment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Deployment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Deployment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppConfig::Deployment`.
+    Deployment("AWS::AppConfig::Deployment", DeploymentProps)
 }
 
 impl Deployment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppConfig::Deployment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeploymentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,46 +33,72 @@ impl Deployment {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `ConfigurationProfileId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_profile_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfigurationProfileId", value.into())
+    }
+
+    /// Replaces `ConfigurationVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfigurationVersion", value.into())
+    }
+
+    /// Replaces `DeploymentStrategyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_strategy_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeploymentStrategyId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DynamicExtensionParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dynamic_extension_parameters(
+        &self,
+        value: impl Into<Value<List<DynamicExtensionParameters>>>,
+    ) {
+        self.resource
+            .set_property("DynamicExtensionParameters", value.into())
+    }
+
+    /// Replaces `EnvironmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentId", value.into())
+    }
+
+    /// Replaces `KmsKeyIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyIdentifier", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppConfig::Deployment`.
-#[derive(Debug, Clone)]
-pub struct DeploymentProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-z0-9]{4,7}$`.
-    pub application_id: Value<String>,
-    /// `ConfigurationProfileId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-z0-9]{4,7}$`.
-    pub configuration_profile_id: Value<String>,
-    /// `ConfigurationVersion` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub configuration_version: Value<String>,
-    /// `DeploymentStrategyId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(^[a-z0-9]{4,7}$|^AppConfig\.[A-Za-z0-9]{9,40}$)$`.
-    pub deployment_strategy_id: Value<String>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `DynamicExtensionParameters` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub dynamic_extension_parameters: Option<Value<List<DynamicExtensionParameters>>>,
-    /// `EnvironmentId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-z0-9]{4,7}$`.
-    pub environment_id: Value<String>,
-    /// `KmsKeyIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub kms_key_identifier: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppConfig::Deployment`.
+    DeploymentProps
 }
 
 impl DeploymentProps {
@@ -132,257 +110,104 @@ impl DeploymentProps {
         deployment_strategy_id: impl Into<Value<String>>,
         environment_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_id: application_id.into(),
-            configuration_profile_id: configuration_profile_id.into(),
-            configuration_version: configuration_version.into(),
-            deployment_strategy_id: deployment_strategy_id.into(),
-            description: None,
-            dynamic_extension_parameters: None,
-            environment_id: environment_id.into(),
-            kms_key_identifier: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(
+                    1,
+                    "ConfigurationProfileId",
+                    configuration_profile_id.into().to_template(),
+                )
+                .with(
+                    2,
+                    "ConfigurationVersion",
+                    configuration_version.into().to_template(),
+                )
+                .with(
+                    3,
+                    "DeploymentStrategyId",
+                    deployment_strategy_id.into().to_template(),
+                )
+                .with(6, "EnvironmentId", environment_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `DynamicExtensionParameters`.
+    /// `DynamicExtensionParameters` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
     pub fn dynamic_extension_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<DynamicExtensionParameters>>>,
     ) -> Self {
-        self.dynamic_extension_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "DynamicExtensionParameters", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_identifier = Some(value.into());
-        self
+    /// `KmsKeyIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "KmsKeyIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        m.insert(
-            "ConfigurationProfileId".to_owned(),
-            self.configuration_profile_id.to_template(),
-        );
-        m.insert(
-            "ConfigurationVersion".to_owned(),
-            self.configuration_version.to_template(),
-        );
-        m.insert(
-            "DeploymentStrategyId".to_owned(),
-            self.deployment_strategy_id.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamic_extension_parameters {
-            m.insert("DynamicExtensionParameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EnvironmentId".to_owned(),
-            self.environment_id.to_template(),
-        );
-        if let Some(v) = &self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DeploymentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                pattern: Some("^[a-z0-9]{4,7}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration_profile_id.check(
-            &path.field("ConfigurationProfileId"),
-            &Rules {
-                pattern: Some("^[a-z0-9]{4,7}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration_version.check(
-            &path.field("ConfigurationVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.deployment_strategy_id.check(
-            &path.field("DeploymentStrategyId"),
-            &Rules {
-                pattern: Some("^(^[a-z0-9]{4,7}$|^AppConfig\\.[A-Za-z0-9]{9,40}$)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dynamic_extension_parameters.check(
-            &path.field("DynamicExtensionParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.environment_id.check(
-            &path.field("EnvironmentId"),
-            &Rules {
-                pattern: Some("^[a-z0-9]{4,7}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_identifier.check(
-            &path.field("KmsKeyIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeploymentProps);
-
-/// Property type `DynamicExtensionParameters` of `AWS::AppConfig::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct DynamicExtensionParameters {
-    /// `ExtensionReference` (optional).
-    pub extension_reference: Option<Value<String>>,
-    /// `ParameterName` (optional).
-    pub parameter_name: Option<Value<String>>,
-    /// `ParameterValue` (optional).
-    pub parameter_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DynamicExtensionParameters` of `AWS::AppConfig::Deployment`.
+    DynamicExtensionParameters(default)
 }
 
 impl DynamicExtensionParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            extension_reference: None,
-            parameter_name: None,
-            parameter_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExtensionReference`.
-    pub fn extension_reference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.extension_reference = Some(value.into());
-        self
+    /// `ExtensionReference` (optional).
+    pub fn extension_reference(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExtensionReference", value.into().to_template()),
+        )
     }
-    /// Sets `ParameterName`.
-    pub fn parameter_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_name = Some(value.into());
-        self
+    /// `ParameterName` (optional).
+    pub fn parameter_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ParameterName", value.into().to_template()))
     }
-    /// Sets `ParameterValue`.
-    pub fn parameter_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_value = Some(value.into());
-        self
+    /// `ParameterValue` (optional).
+    pub fn parameter_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ParameterValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DynamicExtensionParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.extension_reference {
-            m.insert("ExtensionReference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_name {
-            m.insert("ParameterName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_value {
-            m.insert("ParameterValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynamicExtensionParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DynamicExtensionParameters);
-
-/// Property type `Tag` of `AWS::AppConfig::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::AppConfig::Deployment`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppConfig::DeploymentStrategy`.
-#[derive(Debug, Clone)]
-pub struct DeploymentStrategy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeploymentStrategy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeploymentStrategy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeploymentStrategy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppConfig::DeploymentStrategy`.
+    DeploymentStrategy("AWS::AppConfig::DeploymentStrategy", DeploymentStrategyProps)
 }
 
 impl DeploymentStrategy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppConfig::DeploymentStrategy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeploymentStrategyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DeploymentStrategyId> {
         self.resource.ref_value()
@@ -82,34 +34,61 @@ impl DeploymentStrategy {
     pub fn attr_id(&self) -> Value<ids::DeploymentStrategyId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DeploymentDurationInMinutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_duration_in_minutes(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("DeploymentDurationInMinutes", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FinalBakeTimeInMinutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_final_bake_time_in_minutes(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("FinalBakeTimeInMinutes", value.into())
+    }
+
+    /// Replaces `GrowthFactor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_growth_factor(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("GrowthFactor", value.into())
+    }
+
+    /// Replaces `GrowthType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_growth_type(&self, value: impl Into<Value<GrowthType>>) {
+        self.resource.set_property("GrowthType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ReplicateTo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replicate_to(&self, value: impl Into<Value<ReplicateTo>>) {
+        self.resource.set_property("ReplicateTo", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppConfig::DeploymentStrategy`.
-#[derive(Debug, Clone)]
-pub struct DeploymentStrategyProps {
-    /// `DeploymentDurationInMinutes` (required).
-    /// Range: 0..=1440.
-    pub deployment_duration_in_minutes: Value<f64>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `FinalBakeTimeInMinutes` (optional).
-    /// Range: 0..=1440.
-    pub final_bake_time_in_minutes: Option<Value<f64>>,
-    /// `GrowthFactor` (required).
-    /// Range: 1..=100.
-    pub growth_factor: Value<f64>,
-    /// `GrowthType` (optional).
-    pub growth_type: Option<Value<GrowthType>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `ReplicateTo` (required).
-    /// Create-only: changing it replaces the resource.
-    pub replicate_to: Value<ReplicateTo>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppConfig::DeploymentStrategy`.
+    DeploymentStrategyProps
 }
 
 impl DeploymentStrategyProps {
@@ -120,280 +99,77 @@ impl DeploymentStrategyProps {
         name: impl Into<Value<String>>,
         replicate_to: impl Into<Value<ReplicateTo>>,
     ) -> Self {
-        Self {
-            deployment_duration_in_minutes: deployment_duration_in_minutes.into(),
-            description: None,
-            final_bake_time_in_minutes: None,
-            growth_factor: growth_factor.into(),
-            growth_type: None,
-            name: name.into(),
-            replicate_to: replicate_to.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DeploymentDurationInMinutes",
+                    deployment_duration_in_minutes.into().to_template(),
+                )
+                .with(3, "GrowthFactor", growth_factor.into().to_template())
+                .with(5, "Name", name.into().to_template())
+                .with(6, "ReplicateTo", replicate_to.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `FinalBakeTimeInMinutes`.
-    pub fn final_bake_time_in_minutes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.final_bake_time_in_minutes = Some(value.into());
-        self
+    /// `FinalBakeTimeInMinutes` (optional).
+    /// Range: 0 to 1440.
+    pub fn final_bake_time_in_minutes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FinalBakeTimeInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `GrowthType`.
-    pub fn growth_type(mut self, value: impl Into<Value<GrowthType>>) -> Self {
-        self.growth_type = Some(value.into());
-        self
+    /// `GrowthType` (optional).
+    pub fn growth_type(self, value: impl Into<Value<GrowthType>>) -> Self {
+        Self(self.0.with(4, "GrowthType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentStrategyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeploymentDurationInMinutes".to_owned(),
-            self.deployment_duration_in_minutes.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.final_bake_time_in_minutes {
-            m.insert("FinalBakeTimeInMinutes".to_owned(), v.to_template());
-        }
-        m.insert("GrowthFactor".to_owned(), self.growth_factor.to_template());
-        if let Some(v) = &self.growth_type {
-            m.insert("GrowthType".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ReplicateTo".to_owned(), self.replicate_to.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DeploymentStrategyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deployment_duration_in_minutes.check(
-            &path.field("DeploymentDurationInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.final_bake_time_in_minutes.check(
-            &path.field("FinalBakeTimeInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.growth_factor.check(
-            &path.field("GrowthFactor"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.growth_type
-            .check(&path.field("GrowthType"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replicate_to
-            .check(&path.field("ReplicateTo"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `GrowthType`.
+    GrowthType {
+        /// `EXPONENTIAL`
+        Exponential = "EXPONENTIAL",
+        /// `LINEAR`
+        Linear = "LINEAR",
     }
 }
 
-crate::impl_literal!(DeploymentStrategyProps);
-
-/// Values of `GrowthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GrowthType {
-    /// `EXPONENTIAL`
-    Exponential,
-    /// `LINEAR`
-    Linear,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GrowthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EXPONENTIAL", "LINEAR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Exponential => "EXPONENTIAL",
-            Self::Linear => "LINEAR",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ReplicateTo`.
+    ReplicateTo {
+        /// `NONE`
+        None = "NONE",
+        /// `SSM_DOCUMENT`
+        SsmDocument = "SSM_DOCUMENT",
     }
 }
 
-impl ToTemplate for GrowthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GrowthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GrowthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EXPONENTIAL" => Self::Exponential,
-            "LINEAR" => Self::Linear,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GrowthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GrowthType::from(s))
-    }
-}
-
-crate::impl_literal!(GrowthType);
-
-/// Values of `ReplicateTo`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicateTo {
-    /// `NONE`
-    None,
-    /// `SSM_DOCUMENT`
-    SsmDocument,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicateTo {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "SSM_DOCUMENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::SsmDocument => "SSM_DOCUMENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicateTo {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicateTo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicateTo {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "SSM_DOCUMENT" => Self::SsmDocument,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicateTo> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicateTo::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicateTo);
-
-/// Property type `Tag` of `AWS::AppConfig::DeploymentStrategy`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::AppConfig::DeploymentStrategy`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppConfig::Environment`.
-#[derive(Debug, Clone)]
-pub struct Environment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Environment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Environment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Environment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppConfig::Environment`.
+    Environment("AWS::AppConfig::Environment", EnvironmentProps)
 }
 
 impl Environment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppConfig::Environment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,307 +29,114 @@ impl Environment {
     pub fn attr_environment_id(&self) -> Value<String> {
         self.resource.get_att("EnvironmentId")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `DeletionProtectionCheck` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection_check(&self, value: impl Into<Value<DeletionProtectionCheck>>) {
+        self.resource
+            .set_property("DeletionProtectionCheck", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Monitors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitors(&self, value: impl Into<Value<List<Monitor>>>) {
+        self.resource.set_property("Monitors", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppConfig::Environment`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-z0-9]{4,7}`.
-    pub application_id: Value<String>,
-    /// `DeletionProtectionCheck` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub deletion_protection_check: Option<Value<DeletionProtectionCheck>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Monitors` (optional).
-    /// Items: 0..=5.
-    pub monitors: Option<Value<List<Monitor>>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppConfig::Environment`.
+    EnvironmentProps
 }
 
 impl EnvironmentProps {
     /// The required properties: `ApplicationId`, `Name`.
     pub fn new(application_id: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            application_id: application_id.into(),
-            deletion_protection_check: None,
-            description: None,
-            monitors: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtectionCheck`.
+    /// `DeletionProtectionCheck` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn deletion_protection_check(
-        mut self,
+        self,
         value: impl Into<Value<DeletionProtectionCheck>>,
     ) -> Self {
-        self.deletion_protection_check = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DeletionProtectionCheck", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Monitors`.
-    pub fn monitors(mut self, value: impl Into<Value<List<Monitor>>>) -> Self {
-        self.monitors = Some(value.into());
-        self
+    /// `Monitors` (optional).
+    /// Items: 0 to 5.
+    pub fn monitors(self, value: impl Into<Value<List<Monitor>>>) -> Self {
+        Self(self.0.with(3, "Monitors", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.deletion_protection_check {
-            m.insert("DeletionProtectionCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitors {
-            m.insert("Monitors".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                pattern: Some("[a-z0-9]{4,7}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.deletion_protection_check.check(
-            &path.field("DeletionProtectionCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.monitors.check(
-            &path.field("Monitors"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DeletionProtectionCheck`.
+    DeletionProtectionCheck {
+        /// `ACCOUNT_DEFAULT`
+        AccountDefault = "ACCOUNT_DEFAULT",
+        /// `APPLY`
+        Apply = "APPLY",
+        /// `BYPASS`
+        Bypass = "BYPASS",
     }
 }
 
-crate::impl_literal!(EnvironmentProps);
-
-/// Values of `DeletionProtectionCheck`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeletionProtectionCheck {
-    /// `ACCOUNT_DEFAULT`
-    AccountDefault,
-    /// `APPLY`
-    Apply,
-    /// `BYPASS`
-    Bypass,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeletionProtectionCheck {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACCOUNT_DEFAULT", "APPLY", "BYPASS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountDefault => "ACCOUNT_DEFAULT",
-            Self::Apply => "APPLY",
-            Self::Bypass => "BYPASS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeletionProtectionCheck {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeletionProtectionCheck {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeletionProtectionCheck {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCOUNT_DEFAULT" => Self::AccountDefault,
-            "APPLY" => Self::Apply,
-            "BYPASS" => Self::Bypass,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeletionProtectionCheck> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeletionProtectionCheck::from(s))
-    }
-}
-
-crate::impl_literal!(DeletionProtectionCheck);
-
-/// Property type `Monitor` of `AWS::AppConfig::Environment`.
-#[derive(Debug, Clone)]
-pub struct Monitor {
-    /// `AlarmArn` (required).
-    /// Length: 1..=2048 characters.
-    pub alarm_arn: Value<String>,
-    /// `AlarmRoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\d{12}:role[/].*)$`.
-    pub alarm_role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `Monitor` of `AWS::AppConfig::Environment`.
+    Monitor
 }
 
 impl Monitor {
     /// The required properties: `AlarmArn`.
     pub fn new(alarm_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            alarm_arn: alarm_arn.into(),
-            alarm_role_arn: None,
-        }
+        Self(crate::Properties::new().with(0, "AlarmArn", alarm_arn.into().to_template()))
     }
-    /// Sets `AlarmRoleArn`.
-    pub fn alarm_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.alarm_role_arn = Some(value.into());
-        self
+    /// `AlarmRoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::[\d\x{80}-\x{10FFFF}]{12}:role[/].*)$`.
+    pub fn alarm_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "AlarmRoleArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Monitor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmArn".to_owned(), self.alarm_arn.to_template());
-        if let Some(v) = &self.alarm_role_arn {
-            m.insert("AlarmRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Monitor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_arn.check(
-            &path.field("AlarmArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alarm_role_arn.check(&path.field("AlarmRoleArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\\d{12}:role[/].*)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(Monitor);
-
-/// Property type `Tag` of `AWS::AppConfig::Environment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppConfig::Extension`.
-#[derive(Debug, Clone)]
-pub struct Extension {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Extension {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Extension {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Extension {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppConfig::Extension`.
+    Extension("AWS::AppConfig::Extension", ExtensionProps)
 }
 
 impl Extension {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppConfig::Extension";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ExtensionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ExtensionId> {
         self.resource.ref_value()
@@ -92,27 +44,48 @@ impl Extension {
     pub fn attr_version_number(&self) -> Value<i64> {
         self.resource.get_att("VersionNumber")
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<Map<List<Action>>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `LatestVersionNumber` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_latest_version_number(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("LatestVersionNumber", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Map<Parameter>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppConfig::Extension`.
-#[derive(Debug, Clone)]
-pub struct ExtensionProps {
-    /// `Actions` (required).
-    pub actions: Value<Map<List<Action>>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `LatestVersionNumber` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub latest_version_number: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[^\/#:\n]{1,64}$`.
-    pub name: Value<String>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<Map<Parameter>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppConfig::Extension`.
+    ExtensionProps
 }
 
 impl ExtensionProps {
@@ -121,298 +94,80 @@ impl ExtensionProps {
         actions: impl Into<Value<Map<List<Action>>>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            description: None,
-            latest_version_number: None,
-            name: name.into(),
-            parameters: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `LatestVersionNumber`.
-    pub fn latest_version_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.latest_version_number = Some(value.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<Parameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExtensionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.latest_version_number {
-            m.insert("LatestVersionNumber".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExtensionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[^\\/#:\\n]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExtensionProps);
-
-/// Property type `Action` of `AWS::AppConfig::Extension`.
-#[derive(Debug, Clone)]
-pub struct Action {
     /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `RoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Uri` (required).
-    /// Length: 1..=2048 characters.
-    pub uri: Value<String>,
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
+    /// `LatestVersionNumber` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn latest_version_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LatestVersionNumber", value.into().to_template()),
+        )
+    }
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Map<Parameter>>>) -> Self {
+        Self(self.0.with(4, "Parameters", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::AppConfig::Extension`.
+    Action
 }
 
 impl Action {
     /// The required properties: `Name`, `Uri`.
     pub fn new(name: impl Into<Value<String>>, uri: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            role_arn: None,
-            uri: uri.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(3, "Uri", uri.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        m.insert("Uri".to_owned(), self.uri.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.uri.check(
-            &path.field("Uri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `Parameter` of `AWS::AppConfig::Extension`.
-#[derive(Debug, Clone)]
-pub struct Parameter {
     /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Dynamic` (optional).
-    pub dynamic: Option<Value<bool>>,
-    /// `Required` (required).
-    pub required: Value<bool>,
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
+    /// `RoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "RoleArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Parameter` of `AWS::AppConfig::Extension`.
+    Parameter
 }
 
 impl Parameter {
     /// The required properties: `Required`.
     pub fn new(required: impl Into<Value<bool>>) -> Self {
-        Self {
-            description: None,
-            dynamic: None,
-            required: required.into(),
-        }
+        Self(crate::Properties::new().with(2, "Required", required.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Dynamic`.
-    pub fn dynamic(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dynamic = Some(value.into());
-        self
+    /// `Dynamic` (optional).
+    pub fn dynamic(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Dynamic", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Parameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamic {
-            m.insert("Dynamic".to_owned(), v.to_template());
-        }
-        m.insert("Required".to_owned(), self.required.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Parameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Parameter);
-
-/// Property type `Tag` of `AWS::AppConfig::Extension`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

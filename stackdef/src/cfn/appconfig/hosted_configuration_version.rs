@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppConfig::HostedConfigurationVersion`.
-#[derive(Debug, Clone)]
-pub struct HostedConfigurationVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for HostedConfigurationVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for HostedConfigurationVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for HostedConfigurationVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppConfig::HostedConfigurationVersion`.
+    HostedConfigurationVersion("AWS::AppConfig::HostedConfigurationVersion", HostedConfigurationVersionProps)
 }
 
 impl HostedConfigurationVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppConfig::HostedConfigurationVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: HostedConfigurationVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -80,39 +28,55 @@ impl HostedConfigurationVersion {
     pub fn attr_version_number(&self) -> Value<String> {
         self.resource.get_att("VersionNumber")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `ConfigurationProfileId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_profile_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfigurationProfileId", value.into())
+    }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `ContentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ContentType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `LatestVersionNumber` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_latest_version_number(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("LatestVersionNumber", value.into())
+    }
+
+    /// Replaces `VersionLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_label(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VersionLabel", value.into())
+    }
 }
 
-/// Properties of `AWS::AppConfig::HostedConfigurationVersion`.
-#[derive(Debug, Clone)]
-pub struct HostedConfigurationVersionProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-z0-9]{4,7}`.
-    pub application_id: Value<String>,
-    /// `ConfigurationProfileId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-z0-9]{4,7}`.
-    pub configuration_profile_id: Value<String>,
-    /// `Content` (required).
-    /// Create-only: changing it replaces the resource.
-    pub content: Value<String>,
-    /// `ContentType` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub content_type: Value<String>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `LatestVersionNumber` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub latest_version_number: Option<Value<i64>>,
-    /// `VersionLabel` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=64 characters.
-    /// Pattern: `^$|.*[^0-9].*`.
-    pub version_label: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppConfig::HostedConfigurationVersion`.
+    HostedConfigurationVersionProps
 }
 
 impl HostedConfigurationVersionProps {
@@ -123,106 +87,38 @@ impl HostedConfigurationVersionProps {
         content: impl Into<Value<String>>,
         content_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_id: application_id.into(),
-            configuration_profile_id: configuration_profile_id.into(),
-            content: content.into(),
-            content_type: content_type.into(),
-            description: None,
-            latest_version_number: None,
-            version_label: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(
+                    1,
+                    "ConfigurationProfileId",
+                    configuration_profile_id.into().to_template(),
+                )
+                .with(2, "Content", content.into().to_template())
+                .with(3, "ContentType", content_type.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `LatestVersionNumber`.
-    pub fn latest_version_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.latest_version_number = Some(value.into());
-        self
+    /// `LatestVersionNumber` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn latest_version_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LatestVersionNumber", value.into().to_template()),
+        )
     }
-    /// Sets `VersionLabel`.
-    pub fn version_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HostedConfigurationVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        m.insert(
-            "ConfigurationProfileId".to_owned(),
-            self.configuration_profile_id.to_template(),
-        );
-        m.insert("Content".to_owned(), self.content.to_template());
-        m.insert("ContentType".to_owned(), self.content_type.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.latest_version_number {
-            m.insert("LatestVersionNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_label {
-            m.insert("VersionLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VersionLabel` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 64 characters.
+    /// Pattern: `^$|.*[^0-9].*`.
+    pub fn version_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "VersionLabel", value.into().to_template()))
     }
 }
-
-impl Check for HostedConfigurationVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                pattern: Some("[a-z0-9]{4,7}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration_profile_id.check(
-            &path.field("ConfigurationProfileId"),
-            &Rules {
-                pattern: Some("[a-z0-9]{4,7}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content_type.check(
-            &path.field("ContentType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_label.check(
-            &path.field("VersionLabel"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                pattern: Some("^$|.*[^0-9].*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HostedConfigurationVersionProps);

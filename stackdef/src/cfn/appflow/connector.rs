@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppFlow::Connector`.
-#[derive(Debug, Clone)]
-pub struct Connector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Connector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Connector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Connector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppFlow::Connector`.
+    Connector("AWS::AppFlow::Connector", ConnectorProps)
 }
 
 impl Connector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppFlow::Connector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConnectorLabel` (typed).
     pub fn ref_value(&self) -> Value<ids::AppFlowConnectorId> {
         self.resource.ref_value()
@@ -82,26 +34,40 @@ impl Connector {
     pub fn attr_connector_arn(&self) -> Value<String> {
         self.resource.get_att("ConnectorArn")
     }
+
+    /// Replaces `ConnectorLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_label(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectorLabel", value.into())
+    }
+
+    /// Replaces `ConnectorProvisioningConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_provisioning_config(
+        &self,
+        value: impl Into<Value<ConnectorProvisioningConfig>>,
+    ) {
+        self.resource
+            .set_property("ConnectorProvisioningConfig", value.into())
+    }
+
+    /// Replaces `ConnectorProvisioningType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_provisioning_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectorProvisioningType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
 }
 
-/// Properties of `AWS::AppFlow::Connector`.
-#[derive(Debug, Clone)]
-pub struct ConnectorProps {
-    /// `ConnectorLabel` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=512 characters.
-    /// Pattern: `[a-zA-Z0-9][\w!@#.-]+`.
-    pub connector_label: Option<Value<String>>,
-    /// `ConnectorProvisioningConfig` (required).
-    pub connector_provisioning_config: Value<ConnectorProvisioningConfig>,
-    /// `ConnectorProvisioningType` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z0-9][\w!@#.-]+`.
-    pub connector_provisioning_type: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `[\s\w/!@#+=.-]*`.
-    pub description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppFlow::Connector`.
+    ConnectorProps
 }
 
 impl ConnectorProps {
@@ -110,164 +76,59 @@ impl ConnectorProps {
         connector_provisioning_config: impl Into<Value<ConnectorProvisioningConfig>>,
         connector_provisioning_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connector_label: None,
-            connector_provisioning_config: connector_provisioning_config.into(),
-            connector_provisioning_type: connector_provisioning_type.into(),
-            description: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ConnectorProvisioningConfig",
+                    connector_provisioning_config.into().to_template(),
+                )
+                .with(
+                    2,
+                    "ConnectorProvisioningType",
+                    connector_provisioning_type.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ConnectorLabel`.
-    pub fn connector_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connector_label = Some(value.into());
-        self
+    /// `ConnectorLabel` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 512 characters.
+    /// Pattern: `[a-zA-Z0-9][\w\x{80}-\x{10FFFF}!@#.-]+`.
+    pub fn connector_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectorLabel", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connector_label {
-            m.insert("ConnectorLabel".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectorProvisioningConfig".to_owned(),
-            self.connector_provisioning_config.to_template(),
-        );
-        m.insert(
-            "ConnectorProvisioningType".to_owned(),
-            self.connector_provisioning_type.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `[\s\x{80}-\x{10FFFF}\w\x{80}-\x{10FFFF}/!@#+=.-]*`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
 }
 
-impl Check for ConnectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connector_label.check(
-            &path.field("ConnectorLabel"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("[a-zA-Z0-9][\\w!@#.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_provisioning_config.check(
-            &path.field("ConnectorProvisioningConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.connector_provisioning_type.check(
-            &path.field("ConnectorProvisioningType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z0-9][\\w!@#.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("[\\s\\w/!@#+=.-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectorProps);
-
-/// Property type `ConnectorProvisioningConfig` of `AWS::AppFlow::Connector`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectorProvisioningConfig {
-    /// `Lambda` (optional).
-    pub lambda: Option<Value<LambdaConnectorProvisioningConfig>>,
+crate::l1_struct! {
+    /// Property type `ConnectorProvisioningConfig` of `AWS::AppFlow::Connector`.
+    ConnectorProvisioningConfig(default)
 }
 
 impl ConnectorProvisioningConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { lambda: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Lambda`.
-    pub fn lambda(mut self, value: impl Into<Value<LambdaConnectorProvisioningConfig>>) -> Self {
-        self.lambda = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectorProvisioningConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lambda {
-            m.insert("Lambda".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Lambda` (optional).
+    pub fn lambda(self, value: impl Into<Value<LambdaConnectorProvisioningConfig>>) -> Self {
+        Self(self.0.with(0, "Lambda", value.into().to_template()))
     }
 }
 
-impl Check for ConnectorProvisioningConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda.check(&path.field("Lambda"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectorProvisioningConfig);
-
-/// Property type `LambdaConnectorProvisioningConfig` of `AWS::AppFlow::Connector`.
-#[derive(Debug, Clone)]
-pub struct LambdaConnectorProvisioningConfig {
-    /// `LambdaArn` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `arn:*:.*:.*:[0-9]+:.*`.
-    pub lambda_arn: Value<ids::FunctionArn>,
+crate::l1_struct! {
+    /// Property type `LambdaConnectorProvisioningConfig` of `AWS::AppFlow::Connector`.
+    LambdaConnectorProvisioningConfig
 }
 
 impl LambdaConnectorProvisioningConfig {
     /// The required properties: `LambdaArn`.
     pub fn new(lambda_arn: impl Into<Value<ids::FunctionArn>>) -> Self {
-        Self {
-            lambda_arn: lambda_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "LambdaArn", lambda_arn.into().to_template()))
     }
 }
-
-impl ToTemplate for LambdaConnectorProvisioningConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LambdaArn".to_owned(), self.lambda_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LambdaConnectorProvisioningConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda_arn.check(
-            &path.field("LambdaArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("arn:*:.*:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LambdaConnectorProvisioningConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct ConnectorProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConnectorProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConnectorProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConnectorProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppFlow::ConnectorProfile`.
+    ConnectorProfile("AWS::AppFlow::ConnectorProfile", ConnectorProfileProps)
 }
 
 impl ConnectorProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppFlow::ConnectorProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectorProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConnectorProfileName` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectorProfileName> {
         self.resource.ref_value()
@@ -87,34 +39,49 @@ impl ConnectorProfile {
     pub fn attr_credentials_arn(&self) -> Value<String> {
         self.resource.get_att("CredentialsArn")
     }
+
+    /// Replaces `ConnectionMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_mode(&self, value: impl Into<Value<ConnectionMode>>) {
+        self.resource.set_property("ConnectionMode", value.into())
+    }
+
+    /// Replaces `ConnectorLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_label(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectorLabel", value.into())
+    }
+
+    /// Replaces `ConnectorProfileConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_profile_config(&self, value: impl Into<Value<ConnectorProfileConfig>>) {
+        self.resource
+            .set_property("ConnectorProfileConfig", value.into())
+    }
+
+    /// Replaces `ConnectorProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectorProfileName", value.into())
+    }
+
+    /// Replaces `ConnectorType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_type(&self, value: impl Into<Value<ConnectorType>>) {
+        self.resource.set_property("ConnectorType", value.into())
+    }
+
+    /// Replaces `KMSArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KMSArn", value.into())
+    }
 }
 
-/// Properties of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct ConnectorProfileProps {
-    /// `ConnectionMode` (required).
-    pub connection_mode: Value<ConnectionMode>,
-    /// `ConnectorLabel` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `[\w!@#.-]+`.
-    pub connector_label: Option<Value<String>>,
-    /// `ConnectorProfileConfig` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub connector_profile_config: Option<Value<ConnectorProfileConfig>>,
-    /// `ConnectorProfileName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `[\w/!@#+=.-]+`.
-    pub connector_profile_name: Value<String>,
-    /// `ConnectorType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub connector_type: Value<ConnectorType>,
-    /// `KMSArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws:kms:.*:[0-9]+:.*`.
-    pub kms_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppFlow::ConnectorProfile`.
+    ConnectorProfileProps
 }
 
 impl ConnectorProfileProps {
@@ -124,1150 +91,376 @@ impl ConnectorProfileProps {
         connector_profile_name: impl Into<Value<String>>,
         connector_type: impl Into<Value<ConnectorType>>,
     ) -> Self {
-        Self {
-            connection_mode: connection_mode.into(),
-            connector_label: None,
-            connector_profile_config: None,
-            connector_profile_name: connector_profile_name.into(),
-            connector_type: connector_type.into(),
-            kms_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConnectionMode", connection_mode.into().to_template())
+                .with(
+                    3,
+                    "ConnectorProfileName",
+                    connector_profile_name.into().to_template(),
+                )
+                .with(4, "ConnectorType", connector_type.into().to_template()),
+        )
     }
-    /// Sets `ConnectorLabel`.
-    pub fn connector_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connector_label = Some(value.into());
-        self
+    /// `ConnectorLabel` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}!@#.-]+`.
+    pub fn connector_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConnectorLabel", value.into().to_template()))
     }
-    /// Sets `ConnectorProfileConfig`.
-    pub fn connector_profile_config(
-        mut self,
-        value: impl Into<Value<ConnectorProfileConfig>>,
-    ) -> Self {
-        self.connector_profile_config = Some(value.into());
-        self
+    /// `ConnectorProfileConfig` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn connector_profile_config(self, value: impl Into<Value<ConnectorProfileConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConnectorProfileConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KMSArn`.
-    pub fn kms_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectorProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectionMode".to_owned(),
-            self.connection_mode.to_template(),
-        );
-        if let Some(v) = &self.connector_label {
-            m.insert("ConnectorLabel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connector_profile_config {
-            m.insert("ConnectorProfileConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectorProfileName".to_owned(),
-            self.connector_profile_name.to_template(),
-        );
-        m.insert(
-            "ConnectorType".to_owned(),
-            self.connector_type.to_template(),
-        );
-        if let Some(v) = &self.kms_arn {
-            m.insert("KMSArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KMSArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `arn:aws:kms:.*:[0-9]+:.*`.
+    pub fn kms_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(5, "KMSArn", value.into().to_template()))
     }
 }
 
-impl Check for ConnectorProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_mode
-            .check(&path.field("ConnectionMode"), &Rules::NONE, out);
-        self.connector_label.check(
-            &path.field("ConnectorLabel"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[\\w!@#.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_profile_config.check(
-            &path.field("ConnectorProfileConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.connector_profile_name.check(
-            &path.field("ConnectorProfileName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[\\w/!@#+=.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_type
-            .check(&path.field("ConnectorType"), &Rules::NONE, out);
-        self.kms_arn.check(
-            &path.field("KMSArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws:kms:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConnectionMode`.
+    ConnectionMode {
+        /// `Public`
+        Public = "Public",
+        /// `Private`
+        Private = "Private",
     }
 }
 
-crate::impl_literal!(ConnectorProfileProps);
-
-/// Values of `ConnectionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectionMode {
-    /// `Public`
-    Public,
-    /// `Private`
-    Private,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Public", "Private"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "Public",
-            Self::Private => "Private",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConnectionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Public" => Self::Public,
-            "Private" => Self::Private,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectionMode::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectionMode);
-
-/// Property type `ConnectorProfileConfig` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectorProfileConfig {
-    /// `ConnectorProfileCredentials` (optional).
-    pub connector_profile_credentials: Option<Value<ConnectorProfileCredentials>>,
-    /// `ConnectorProfileProperties` (optional).
-    pub connector_profile_properties: Option<Value<ConnectorProfileProperties>>,
+crate::l1_struct! {
+    /// Property type `ConnectorProfileConfig` of `AWS::AppFlow::ConnectorProfile`.
+    ConnectorProfileConfig(default)
 }
 
 impl ConnectorProfileConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connector_profile_credentials: None,
-            connector_profile_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectorProfileCredentials`.
+    /// `ConnectorProfileCredentials` (optional).
     pub fn connector_profile_credentials(
-        mut self,
+        self,
         value: impl Into<Value<ConnectorProfileCredentials>>,
     ) -> Self {
-        self.connector_profile_credentials = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ConnectorProfileCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectorProfileProperties`.
+    /// `ConnectorProfileProperties` (optional).
     pub fn connector_profile_properties(
-        mut self,
+        self,
         value: impl Into<Value<ConnectorProfileProperties>>,
     ) -> Self {
-        self.connector_profile_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ConnectorProfileProperties", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConnectorProfileConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connector_profile_credentials {
-            m.insert("ConnectorProfileCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connector_profile_properties {
-            m.insert("ConnectorProfileProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectorProfileConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connector_profile_credentials.check(
-            &path.field("ConnectorProfileCredentials"),
-            &Rules::NONE,
-            out,
-        );
-        self.connector_profile_properties.check(
-            &path.field("ConnectorProfileProperties"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectorProfileConfig);
-
-/// Property type `ConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectorProfileCredentials {
-    /// `Amplitude` (optional).
-    pub amplitude: Option<Value<AmplitudeConnectorProfileCredentials>>,
-    /// `CustomConnector` (optional).
-    pub custom_connector: Option<Value<CustomConnectorProfileCredentials>>,
-    /// `Datadog` (optional).
-    pub datadog: Option<Value<DatadogConnectorProfileCredentials>>,
-    /// `Dynatrace` (optional).
-    pub dynatrace: Option<Value<DynatraceConnectorProfileCredentials>>,
-    /// `GoogleAnalytics` (optional).
-    pub google_analytics: Option<Value<GoogleAnalyticsConnectorProfileCredentials>>,
-    /// `InforNexus` (optional).
-    pub infor_nexus: Option<Value<InforNexusConnectorProfileCredentials>>,
-    /// `Marketo` (optional).
-    pub marketo: Option<Value<MarketoConnectorProfileCredentials>>,
-    /// `Pardot` (optional).
-    pub pardot: Option<Value<PardotConnectorProfileCredentials>>,
-    /// `Redshift` (optional).
-    pub redshift: Option<Value<RedshiftConnectorProfileCredentials>>,
-    /// `SAPOData` (optional).
-    pub sapo_data: Option<Value<SapoDataConnectorProfileCredentials>>,
-    /// `Salesforce` (optional).
-    pub salesforce: Option<Value<SalesforceConnectorProfileCredentials>>,
-    /// `ServiceNow` (optional).
-    pub service_now: Option<Value<ServiceNowConnectorProfileCredentials>>,
-    /// `Singular` (optional).
-    pub singular: Option<Value<SingularConnectorProfileCredentials>>,
-    /// `Slack` (optional).
-    pub slack: Option<Value<SlackConnectorProfileCredentials>>,
-    /// `Snowflake` (optional).
-    pub snowflake: Option<Value<SnowflakeConnectorProfileCredentials>>,
-    /// `Trendmicro` (optional).
-    pub trendmicro: Option<Value<TrendmicroConnectorProfileCredentials>>,
-    /// `Veeva` (optional).
-    pub veeva: Option<Value<VeevaConnectorProfileCredentials>>,
-    /// `Zendesk` (optional).
-    pub zendesk: Option<Value<ZendeskConnectorProfileCredentials>>,
+crate::l1_struct! {
+    /// Property type `ConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    ConnectorProfileCredentials(default)
 }
 
 impl ConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amplitude: None,
-            custom_connector: None,
-            datadog: None,
-            dynatrace: None,
-            google_analytics: None,
-            infor_nexus: None,
-            marketo: None,
-            pardot: None,
-            redshift: None,
-            sapo_data: None,
-            salesforce: None,
-            service_now: None,
-            singular: None,
-            slack: None,
-            snowflake: None,
-            trendmicro: None,
-            veeva: None,
-            zendesk: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Amplitude`.
-    pub fn amplitude(
-        mut self,
-        value: impl Into<Value<AmplitudeConnectorProfileCredentials>>,
-    ) -> Self {
-        self.amplitude = Some(value.into());
-        self
+    /// `Amplitude` (optional).
+    pub fn amplitude(self, value: impl Into<Value<AmplitudeConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(0, "Amplitude", value.into().to_template()))
     }
-    /// Sets `CustomConnector`.
+    /// `CustomConnector` (optional).
     pub fn custom_connector(
-        mut self,
+        self,
         value: impl Into<Value<CustomConnectorProfileCredentials>>,
     ) -> Self {
-        self.custom_connector = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CustomConnector", value.into().to_template()),
+        )
     }
-    /// Sets `Datadog`.
-    pub fn datadog(mut self, value: impl Into<Value<DatadogConnectorProfileCredentials>>) -> Self {
-        self.datadog = Some(value.into());
-        self
+    /// `Datadog` (optional).
+    pub fn datadog(self, value: impl Into<Value<DatadogConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(2, "Datadog", value.into().to_template()))
     }
-    /// Sets `Dynatrace`.
-    pub fn dynatrace(
-        mut self,
-        value: impl Into<Value<DynatraceConnectorProfileCredentials>>,
-    ) -> Self {
-        self.dynatrace = Some(value.into());
-        self
+    /// `Dynatrace` (optional).
+    pub fn dynatrace(self, value: impl Into<Value<DynatraceConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(3, "Dynatrace", value.into().to_template()))
     }
-    /// Sets `GoogleAnalytics`.
+    /// `GoogleAnalytics` (optional).
     pub fn google_analytics(
-        mut self,
+        self,
         value: impl Into<Value<GoogleAnalyticsConnectorProfileCredentials>>,
     ) -> Self {
-        self.google_analytics = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "GoogleAnalytics", value.into().to_template()),
+        )
     }
-    /// Sets `InforNexus`.
+    /// `InforNexus` (optional).
     pub fn infor_nexus(
-        mut self,
+        self,
         value: impl Into<Value<InforNexusConnectorProfileCredentials>>,
     ) -> Self {
-        self.infor_nexus = Some(value.into());
-        self
+        Self(self.0.with(5, "InforNexus", value.into().to_template()))
     }
-    /// Sets `Marketo`.
-    pub fn marketo(mut self, value: impl Into<Value<MarketoConnectorProfileCredentials>>) -> Self {
-        self.marketo = Some(value.into());
-        self
+    /// `Marketo` (optional).
+    pub fn marketo(self, value: impl Into<Value<MarketoConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(6, "Marketo", value.into().to_template()))
     }
-    /// Sets `Pardot`.
-    pub fn pardot(mut self, value: impl Into<Value<PardotConnectorProfileCredentials>>) -> Self {
-        self.pardot = Some(value.into());
-        self
+    /// `Pardot` (optional).
+    pub fn pardot(self, value: impl Into<Value<PardotConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(7, "Pardot", value.into().to_template()))
     }
-    /// Sets `Redshift`.
-    pub fn redshift(
-        mut self,
-        value: impl Into<Value<RedshiftConnectorProfileCredentials>>,
-    ) -> Self {
-        self.redshift = Some(value.into());
-        self
+    /// `Redshift` (optional).
+    pub fn redshift(self, value: impl Into<Value<RedshiftConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(8, "Redshift", value.into().to_template()))
     }
-    /// Sets `SAPOData`.
-    pub fn sapo_data(
-        mut self,
-        value: impl Into<Value<SapoDataConnectorProfileCredentials>>,
-    ) -> Self {
-        self.sapo_data = Some(value.into());
-        self
+    /// `SAPOData` (optional).
+    pub fn sapo_data(self, value: impl Into<Value<SapoDataConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(9, "SAPOData", value.into().to_template()))
     }
-    /// Sets `Salesforce`.
+    /// `Salesforce` (optional).
     pub fn salesforce(
-        mut self,
+        self,
         value: impl Into<Value<SalesforceConnectorProfileCredentials>>,
     ) -> Self {
-        self.salesforce = Some(value.into());
-        self
+        Self(self.0.with(10, "Salesforce", value.into().to_template()))
     }
-    /// Sets `ServiceNow`.
+    /// `ServiceNow` (optional).
     pub fn service_now(
-        mut self,
+        self,
         value: impl Into<Value<ServiceNowConnectorProfileCredentials>>,
     ) -> Self {
-        self.service_now = Some(value.into());
-        self
+        Self(self.0.with(11, "ServiceNow", value.into().to_template()))
     }
-    /// Sets `Singular`.
-    pub fn singular(
-        mut self,
-        value: impl Into<Value<SingularConnectorProfileCredentials>>,
-    ) -> Self {
-        self.singular = Some(value.into());
-        self
+    /// `Singular` (optional).
+    pub fn singular(self, value: impl Into<Value<SingularConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(12, "Singular", value.into().to_template()))
     }
-    /// Sets `Slack`.
-    pub fn slack(mut self, value: impl Into<Value<SlackConnectorProfileCredentials>>) -> Self {
-        self.slack = Some(value.into());
-        self
+    /// `Slack` (optional).
+    pub fn slack(self, value: impl Into<Value<SlackConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(13, "Slack", value.into().to_template()))
     }
-    /// Sets `Snowflake`.
-    pub fn snowflake(
-        mut self,
-        value: impl Into<Value<SnowflakeConnectorProfileCredentials>>,
-    ) -> Self {
-        self.snowflake = Some(value.into());
-        self
+    /// `Snowflake` (optional).
+    pub fn snowflake(self, value: impl Into<Value<SnowflakeConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(14, "Snowflake", value.into().to_template()))
     }
-    /// Sets `Trendmicro`.
+    /// `Trendmicro` (optional).
     pub fn trendmicro(
-        mut self,
+        self,
         value: impl Into<Value<TrendmicroConnectorProfileCredentials>>,
     ) -> Self {
-        self.trendmicro = Some(value.into());
-        self
+        Self(self.0.with(15, "Trendmicro", value.into().to_template()))
     }
-    /// Sets `Veeva`.
-    pub fn veeva(mut self, value: impl Into<Value<VeevaConnectorProfileCredentials>>) -> Self {
-        self.veeva = Some(value.into());
-        self
+    /// `Veeva` (optional).
+    pub fn veeva(self, value: impl Into<Value<VeevaConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(16, "Veeva", value.into().to_template()))
     }
-    /// Sets `Zendesk`.
-    pub fn zendesk(mut self, value: impl Into<Value<ZendeskConnectorProfileCredentials>>) -> Self {
-        self.zendesk = Some(value.into());
-        self
+    /// `Zendesk` (optional).
+    pub fn zendesk(self, value: impl Into<Value<ZendeskConnectorProfileCredentials>>) -> Self {
+        Self(self.0.with(17, "Zendesk", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amplitude {
-            m.insert("Amplitude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_connector {
-            m.insert("CustomConnector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.datadog {
-            m.insert("Datadog".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynatrace {
-            m.insert("Dynatrace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.google_analytics {
-            m.insert("GoogleAnalytics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.infor_nexus {
-            m.insert("InforNexus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.marketo {
-            m.insert("Marketo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pardot {
-            m.insert("Pardot".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift {
-            m.insert("Redshift".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sapo_data {
-            m.insert("SAPOData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce {
-            m.insert("Salesforce".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_now {
-            m.insert("ServiceNow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.singular {
-            m.insert("Singular".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slack {
-            m.insert("Slack".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snowflake {
-            m.insert("Snowflake".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trendmicro {
-            m.insert("Trendmicro".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.veeva {
-            m.insert("Veeva".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zendesk {
-            m.insert("Zendesk".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amplitude
-            .check(&path.field("Amplitude"), &Rules::NONE, out);
-        self.custom_connector
-            .check(&path.field("CustomConnector"), &Rules::NONE, out);
-        self.datadog
-            .check(&path.field("Datadog"), &Rules::NONE, out);
-        self.dynatrace
-            .check(&path.field("Dynatrace"), &Rules::NONE, out);
-        self.google_analytics
-            .check(&path.field("GoogleAnalytics"), &Rules::NONE, out);
-        self.infor_nexus
-            .check(&path.field("InforNexus"), &Rules::NONE, out);
-        self.marketo
-            .check(&path.field("Marketo"), &Rules::NONE, out);
-        self.pardot.check(&path.field("Pardot"), &Rules::NONE, out);
-        self.redshift
-            .check(&path.field("Redshift"), &Rules::NONE, out);
-        self.sapo_data
-            .check(&path.field("SAPOData"), &Rules::NONE, out);
-        self.salesforce
-            .check(&path.field("Salesforce"), &Rules::NONE, out);
-        self.service_now
-            .check(&path.field("ServiceNow"), &Rules::NONE, out);
-        self.singular
-            .check(&path.field("Singular"), &Rules::NONE, out);
-        self.slack.check(&path.field("Slack"), &Rules::NONE, out);
-        self.snowflake
-            .check(&path.field("Snowflake"), &Rules::NONE, out);
-        self.trendmicro
-            .check(&path.field("Trendmicro"), &Rules::NONE, out);
-        self.veeva.check(&path.field("Veeva"), &Rules::NONE, out);
-        self.zendesk
-            .check(&path.field("Zendesk"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectorProfileCredentials);
-
-/// Property type `AmplitudeConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct AmplitudeConnectorProfileCredentials {
-    /// `ApiKey` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub api_key: Value<String>,
-    /// `SecretKey` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub secret_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `AmplitudeConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    AmplitudeConnectorProfileCredentials
 }
 
 impl AmplitudeConnectorProfileCredentials {
     /// The required properties: `ApiKey`, `SecretKey`.
     pub fn new(api_key: impl Into<Value<String>>, secret_key: impl Into<Value<String>>) -> Self {
-        Self {
-            api_key: api_key.into(),
-            secret_key: secret_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiKey", api_key.into().to_template())
+                .with(1, "SecretKey", secret_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AmplitudeConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiKey".to_owned(), self.api_key.to_template());
-        m.insert("SecretKey".to_owned(), self.secret_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AmplitudeConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_key.check(
-            &path.field("ApiKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_key.check(
-            &path.field("SecretKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AmplitudeConnectorProfileCredentials);
-
-/// Property type `CustomConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct CustomConnectorProfileCredentials {
-    /// `ApiKey` (optional).
-    pub api_key: Option<Value<ApiKeyCredentials>>,
-    /// `AuthenticationType` (required).
-    pub authentication_type: Value<AuthenticationType>,
-    /// `Basic` (optional).
-    pub basic: Option<Value<BasicAuthCredentials>>,
-    /// `Custom` (optional).
-    pub custom: Option<Value<CustomAuthCredentials>>,
-    /// `Oauth2` (optional).
-    pub oauth2: Option<Value<OAuth2Credentials>>,
+crate::l1_struct! {
+    /// Property type `CustomConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    CustomConnectorProfileCredentials
 }
 
 impl CustomConnectorProfileCredentials {
     /// The required properties: `AuthenticationType`.
     pub fn new(authentication_type: impl Into<Value<AuthenticationType>>) -> Self {
-        Self {
-            api_key: None,
-            authentication_type: authentication_type.into(),
-            basic: None,
-            custom: None,
-            oauth2: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "AuthenticationType",
+            authentication_type.into().to_template(),
+        ))
     }
-    /// Sets `ApiKey`.
-    pub fn api_key(mut self, value: impl Into<Value<ApiKeyCredentials>>) -> Self {
-        self.api_key = Some(value.into());
-        self
+    /// `ApiKey` (optional).
+    pub fn api_key(self, value: impl Into<Value<ApiKeyCredentials>>) -> Self {
+        Self(self.0.with(0, "ApiKey", value.into().to_template()))
     }
-    /// Sets `Basic`.
-    pub fn basic(mut self, value: impl Into<Value<BasicAuthCredentials>>) -> Self {
-        self.basic = Some(value.into());
-        self
+    /// `Basic` (optional).
+    pub fn basic(self, value: impl Into<Value<BasicAuthCredentials>>) -> Self {
+        Self(self.0.with(2, "Basic", value.into().to_template()))
     }
-    /// Sets `Custom`.
-    pub fn custom(mut self, value: impl Into<Value<CustomAuthCredentials>>) -> Self {
-        self.custom = Some(value.into());
-        self
+    /// `Custom` (optional).
+    pub fn custom(self, value: impl Into<Value<CustomAuthCredentials>>) -> Self {
+        Self(self.0.with(3, "Custom", value.into().to_template()))
     }
-    /// Sets `Oauth2`.
-    pub fn oauth2(mut self, value: impl Into<Value<OAuth2Credentials>>) -> Self {
-        self.oauth2 = Some(value.into());
-        self
+    /// `Oauth2` (optional).
+    pub fn oauth2(self, value: impl Into<Value<OAuth2Credentials>>) -> Self {
+        Self(self.0.with(4, "Oauth2", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_key {
-            m.insert("ApiKey".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AuthenticationType".to_owned(),
-            self.authentication_type.to_template(),
-        );
-        if let Some(v) = &self.basic {
-            m.insert("Basic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom {
-            m.insert("Custom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.oauth2 {
-            m.insert("Oauth2".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_key.check(&path.field("ApiKey"), &Rules::NONE, out);
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.basic.check(&path.field("Basic"), &Rules::NONE, out);
-        self.custom.check(&path.field("Custom"), &Rules::NONE, out);
-        self.oauth2.check(&path.field("Oauth2"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomConnectorProfileCredentials);
-
-/// Property type `ApiKeyCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct ApiKeyCredentials {
-    /// `ApiKey` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub api_key: Value<String>,
-    /// `ApiSecretKey` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub api_secret_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ApiKeyCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    ApiKeyCredentials
 }
 
 impl ApiKeyCredentials {
     /// The required properties: `ApiKey`.
     pub fn new(api_key: impl Into<Value<String>>) -> Self {
-        Self {
-            api_key: api_key.into(),
-            api_secret_key: None,
-        }
+        Self(crate::Properties::new().with(0, "ApiKey", api_key.into().to_template()))
     }
-    /// Sets `ApiSecretKey`.
-    pub fn api_secret_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.api_secret_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApiKeyCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiKey".to_owned(), self.api_key.to_template());
-        if let Some(v) = &self.api_secret_key {
-            m.insert("ApiSecretKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiKeyCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_key.check(
-            &path.field("ApiKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.api_secret_key.check(
-            &path.field("ApiSecretKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApiKeyCredentials);
-
-/// Values of `AuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationType {
-    /// `OAUTH2`
-    Oauth2,
-    /// `APIKEY`
-    Apikey,
-    /// `BASIC`
-    Basic,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OAUTH2", "APIKEY", "BASIC", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oauth2 => "OAUTH2",
-            Self::Apikey => "APIKEY",
-            Self::Basic => "BASIC",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "OAUTH2" => Self::Oauth2,
-            "APIKEY" => Self::Apikey,
-            "BASIC" => Self::Basic,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationType);
-
-/// Property type `BasicAuthCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct BasicAuthCredentials {
-    /// `Password` (required).
-    /// Length: 0..=512 characters.
+    /// `ApiSecretKey` (optional).
+    /// Length: 0 to 256 characters.
     /// Pattern: `\S+`.
-    pub password: Value<String>,
-    /// `Username` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub username: Value<String>,
+    pub fn api_secret_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ApiSecretKey", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AuthenticationType`.
+    AuthenticationType {
+        /// `OAUTH2`
+        Oauth2 = "OAUTH2",
+        /// `APIKEY`
+        Apikey = "APIKEY",
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `BasicAuthCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    BasicAuthCredentials
 }
 
 impl BasicAuthCredentials {
     /// The required properties: `Password`, `Username`.
     pub fn new(password: impl Into<Value<String>>, username: impl Into<Value<String>>) -> Self {
-        Self {
-            password: password.into(),
-            username: username.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Password", password.into().to_template())
+                .with(1, "Username", username.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BasicAuthCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Password".to_owned(), self.password.to_template());
-        m.insert("Username".to_owned(), self.username.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BasicAuthCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BasicAuthCredentials);
-
-/// Property type `CustomAuthCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct CustomAuthCredentials {
-    /// `CredentialsMap` (optional).
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `\S+`.
-    pub credentials_map: Option<Value<Map<String>>>,
-    /// `CustomAuthenticationType` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub custom_authentication_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomAuthCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    CustomAuthCredentials
 }
 
 impl CustomAuthCredentials {
     /// The required properties: `CustomAuthenticationType`.
     pub fn new(custom_authentication_type: impl Into<Value<String>>) -> Self {
-        Self {
-            credentials_map: None,
-            custom_authentication_type: custom_authentication_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "CustomAuthenticationType",
+            custom_authentication_type.into().to_template(),
+        ))
     }
-    /// Sets `CredentialsMap`.
-    pub fn credentials_map(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.credentials_map = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomAuthCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.credentials_map {
-            m.insert("CredentialsMap".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CustomAuthenticationType".to_owned(),
-            self.custom_authentication_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `CredentialsMap` (optional).
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `\S+`.
+    pub fn credentials_map(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "CredentialsMap", value.into().to_template()))
     }
 }
 
-impl Check for CustomAuthCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credentials_map.check(
-            &path.field("CredentialsMap"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("\\S+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_authentication_type.check(
-            &path.field("CustomAuthenticationType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomAuthCredentials);
-
-/// Property type `OAuth2Credentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct OAuth2Credentials {
-    /// `AccessToken` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `\S+`.
-    pub access_token: Option<Value<String>>,
-    /// `ClientId` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_id: Option<Value<String>>,
-    /// `ClientSecret` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_secret: Option<Value<String>>,
-    /// `OAuthRequest` (optional).
-    pub o_auth_request: Option<Value<ConnectorOAuthRequest>>,
-    /// `RefreshToken` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `\S+`.
-    pub refresh_token: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OAuth2Credentials` of `AWS::AppFlow::ConnectorProfile`.
+    OAuth2Credentials(default)
 }
 
 impl OAuth2Credentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_token: None,
-            client_id: None,
-            client_secret: None,
-            o_auth_request: None,
-            refresh_token: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
+    /// `AccessToken` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `\S+`.
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
     }
-    /// Sets `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_id = Some(value.into());
-        self
+    /// `ClientId` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn client_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClientId", value.into().to_template()))
     }
-    /// Sets `ClientSecret`.
-    pub fn client_secret(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_secret = Some(value.into());
-        self
+    /// `ClientSecret` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn client_secret(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ClientSecret", value.into().to_template()))
     }
-    /// Sets `OAuthRequest`.
-    pub fn o_auth_request(mut self, value: impl Into<Value<ConnectorOAuthRequest>>) -> Self {
-        self.o_auth_request = Some(value.into());
-        self
+    /// `OAuthRequest` (optional).
+    pub fn o_auth_request(self, value: impl Into<Value<ConnectorOAuthRequest>>) -> Self {
+        Self(self.0.with(3, "OAuthRequest", value.into().to_template()))
     }
-    /// Sets `RefreshToken`.
-    pub fn refresh_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
+    /// `RefreshToken` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `\S+`.
+    pub fn refresh_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "RefreshToken", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OAuth2Credentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_id {
-            m.insert("ClientId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_secret {
-            m.insert("ClientSecret".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.o_auth_request {
-            m.insert("OAuthRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_token {
-            m.insert("RefreshToken".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OAuth2Credentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_token.check(
-            &path.field("AccessToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.o_auth_request
-            .check(&path.field("OAuthRequest"), &Rules::NONE, out);
-        self.refresh_token.check(
-            &path.field("RefreshToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OAuth2Credentials);
-
-/// Property type `ConnectorOAuthRequest` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectorOAuthRequest {
-    /// `AuthCode` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^\S+$`.
-    pub auth_code: Option<Value<String>>,
-    /// `RedirectUri` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^\S+$`.
-    pub redirect_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConnectorOAuthRequest` of `AWS::AppFlow::ConnectorProfile`.
+    ConnectorOAuthRequest(default)
 }
 
 impl ConnectorOAuthRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auth_code: None,
-            redirect_uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthCode`.
-    pub fn auth_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_code = Some(value.into());
-        self
+    /// `AuthCode` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `^\S+$`.
+    pub fn auth_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AuthCode", value.into().to_template()))
     }
-    /// Sets `RedirectUri`.
-    pub fn redirect_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.redirect_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectorOAuthRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_code {
-            m.insert("AuthCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redirect_uri {
-            m.insert("RedirectUri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RedirectUri` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `^\S+$`.
+    pub fn redirect_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RedirectUri", value.into().to_template()))
     }
 }
 
-impl Check for ConnectorOAuthRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_code.check(
-            &path.field("AuthCode"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.redirect_uri.check(
-            &path.field("RedirectUri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectorOAuthRequest);
-
-/// Property type `DatadogConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct DatadogConnectorProfileCredentials {
-    /// `ApiKey` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub api_key: Value<String>,
-    /// `ApplicationKey` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub application_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `DatadogConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    DatadogConnectorProfileCredentials
 }
 
 impl DatadogConnectorProfileCredentials {
@@ -1276,116 +469,29 @@ impl DatadogConnectorProfileCredentials {
         api_key: impl Into<Value<String>>,
         application_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_key: api_key.into(),
-            application_key: application_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiKey", api_key.into().to_template())
+                .with(1, "ApplicationKey", application_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DatadogConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiKey".to_owned(), self.api_key.to_template());
-        m.insert(
-            "ApplicationKey".to_owned(),
-            self.application_key.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatadogConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_key.check(
-            &path.field("ApiKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.application_key.check(
-            &path.field("ApplicationKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatadogConnectorProfileCredentials);
-
-/// Property type `DynatraceConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct DynatraceConnectorProfileCredentials {
-    /// `ApiToken` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub api_token: Value<String>,
+crate::l1_struct! {
+    /// Property type `DynatraceConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    DynatraceConnectorProfileCredentials
 }
 
 impl DynatraceConnectorProfileCredentials {
     /// The required properties: `ApiToken`.
     pub fn new(api_token: impl Into<Value<String>>) -> Self {
-        Self {
-            api_token: api_token.into(),
-        }
+        Self(crate::Properties::new().with(0, "ApiToken", api_token.into().to_template()))
     }
 }
 
-impl ToTemplate for DynatraceConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiToken".to_owned(), self.api_token.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynatraceConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_token.check(
-            &path.field("ApiToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DynatraceConnectorProfileCredentials);
-
-/// Property type `GoogleAnalyticsConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct GoogleAnalyticsConnectorProfileCredentials {
-    /// `AccessToken` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `\S+`.
-    pub access_token: Option<Value<String>>,
-    /// `ClientId` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_secret: Value<String>,
-    /// `ConnectorOAuthRequest` (optional).
-    pub connector_o_auth_request: Option<Value<ConnectorOAuthRequest>>,
-    /// `RefreshToken` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `\S+`.
-    pub refresh_token: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GoogleAnalyticsConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    GoogleAnalyticsConnectorProfileCredentials
 }
 
 impl GoogleAnalyticsConnectorProfileCredentials {
@@ -1394,123 +500,36 @@ impl GoogleAnalyticsConnectorProfileCredentials {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_token: None,
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            connector_o_auth_request: None,
-            refresh_token: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClientId", client_id.into().to_template())
+                .with(2, "ClientSecret", client_secret.into().to_template()),
+        )
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
+    /// `AccessToken` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `\S+`.
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
     }
-    /// Sets `ConnectorOAuthRequest`.
-    pub fn connector_o_auth_request(
-        mut self,
-        value: impl Into<Value<ConnectorOAuthRequest>>,
-    ) -> Self {
-        self.connector_o_auth_request = Some(value.into());
-        self
+    /// `ConnectorOAuthRequest` (optional).
+    pub fn connector_o_auth_request(self, value: impl Into<Value<ConnectorOAuthRequest>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConnectorOAuthRequest", value.into().to_template()),
+        )
     }
-    /// Sets `RefreshToken`.
-    pub fn refresh_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
+    /// `RefreshToken` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `\S+`.
+    pub fn refresh_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "RefreshToken", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GoogleAnalyticsConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        if let Some(v) = &self.connector_o_auth_request {
-            m.insert("ConnectorOAuthRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_token {
-            m.insert("RefreshToken".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GoogleAnalyticsConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_token.check(
-            &path.field("AccessToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_o_auth_request.check(
-            &path.field("ConnectorOAuthRequest"),
-            &Rules::NONE,
-            out,
-        );
-        self.refresh_token.check(
-            &path.field("RefreshToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GoogleAnalyticsConnectorProfileCredentials);
-
-/// Property type `InforNexusConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct InforNexusConnectorProfileCredentials {
-    /// `AccessKeyId` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub access_key_id: Value<String>,
-    /// `Datakey` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub datakey: Value<String>,
-    /// `SecretAccessKey` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub secret_access_key: Value<String>,
-    /// `UserId` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub user_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `InforNexusConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    InforNexusConnectorProfileCredentials
 }
 
 impl InforNexusConnectorProfileCredentials {
@@ -1521,93 +540,19 @@ impl InforNexusConnectorProfileCredentials {
         secret_access_key: impl Into<Value<String>>,
         user_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_key_id: access_key_id.into(),
-            datakey: datakey.into(),
-            secret_access_key: secret_access_key.into(),
-            user_id: user_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccessKeyId", access_key_id.into().to_template())
+                .with(1, "Datakey", datakey.into().to_template())
+                .with(2, "SecretAccessKey", secret_access_key.into().to_template())
+                .with(3, "UserId", user_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InforNexusConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccessKeyId".to_owned(), self.access_key_id.to_template());
-        m.insert("Datakey".to_owned(), self.datakey.to_template());
-        m.insert(
-            "SecretAccessKey".to_owned(),
-            self.secret_access_key.to_template(),
-        );
-        m.insert("UserId".to_owned(), self.user_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InforNexusConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_key_id.check(
-            &path.field("AccessKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.datakey.check(
-            &path.field("Datakey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_access_key.check(
-            &path.field("SecretAccessKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_id.check(
-            &path.field("UserId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InforNexusConnectorProfileCredentials);
-
-/// Property type `MarketoConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct MarketoConnectorProfileCredentials {
-    /// `AccessToken` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `\S+`.
-    pub access_token: Option<Value<String>>,
-    /// `ClientId` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_secret: Value<String>,
-    /// `ConnectorOAuthRequest` (optional).
-    pub connector_o_auth_request: Option<Value<ConnectorOAuthRequest>>,
+crate::l1_struct! {
+    /// Property type `MarketoConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    MarketoConnectorProfileCredentials
 }
 
 impl MarketoConnectorProfileCredentials {
@@ -1616,823 +561,271 @@ impl MarketoConnectorProfileCredentials {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_token: None,
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            connector_o_auth_request: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClientId", client_id.into().to_template())
+                .with(2, "ClientSecret", client_secret.into().to_template()),
+        )
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-    /// Sets `ConnectorOAuthRequest`.
-    pub fn connector_o_auth_request(
-        mut self,
-        value: impl Into<Value<ConnectorOAuthRequest>>,
-    ) -> Self {
-        self.connector_o_auth_request = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MarketoConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        if let Some(v) = &self.connector_o_auth_request {
-            m.insert("ConnectorOAuthRequest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MarketoConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_token.check(
-            &path.field("AccessToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_o_auth_request.check(
-            &path.field("ConnectorOAuthRequest"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MarketoConnectorProfileCredentials);
-
-/// Property type `PardotConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct PardotConnectorProfileCredentials {
     /// `AccessToken` (optional).
-    /// Length: 0..=4096 characters.
+    /// Length: 0 to 4096 characters.
     /// Pattern: `\S+`.
-    pub access_token: Option<Value<String>>,
-    /// `ClientCredentialsArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws:secretsmanager:.*:[0-9]+:.*`.
-    pub client_credentials_arn: Option<Value<String>>,
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
+    }
     /// `ConnectorOAuthRequest` (optional).
-    pub connector_o_auth_request: Option<Value<ConnectorOAuthRequest>>,
-    /// `RefreshToken` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `\S+`.
-    pub refresh_token: Option<Value<String>>,
+    pub fn connector_o_auth_request(self, value: impl Into<Value<ConnectorOAuthRequest>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConnectorOAuthRequest", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PardotConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    PardotConnectorProfileCredentials(default)
 }
 
 impl PardotConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_token: None,
-            client_credentials_arn: None,
-            connector_o_auth_request: None,
-            refresh_token: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-    /// Sets `ClientCredentialsArn`.
-    pub fn client_credentials_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_credentials_arn = Some(value.into());
-        self
-    }
-    /// Sets `ConnectorOAuthRequest`.
-    pub fn connector_o_auth_request(
-        mut self,
-        value: impl Into<Value<ConnectorOAuthRequest>>,
-    ) -> Self {
-        self.connector_o_auth_request = Some(value.into());
-        self
-    }
-    /// Sets `RefreshToken`.
-    pub fn refresh_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PardotConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_credentials_arn {
-            m.insert("ClientCredentialsArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connector_o_auth_request {
-            m.insert("ConnectorOAuthRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_token {
-            m.insert("RefreshToken".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PardotConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_token.check(
-            &path.field("AccessToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_credentials_arn.check(
-            &path.field("ClientCredentialsArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws:secretsmanager:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_o_auth_request.check(
-            &path.field("ConnectorOAuthRequest"),
-            &Rules::NONE,
-            out,
-        );
-        self.refresh_token.check(
-            &path.field("RefreshToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PardotConnectorProfileCredentials);
-
-/// Property type `RedshiftConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct RedshiftConnectorProfileCredentials {
-    /// `Password` (optional).
-    /// Length: 0..=512 characters.
+    /// `AccessToken` (optional).
+    /// Length: 0 to 4096 characters.
     /// Pattern: `\S+`.
-    pub password: Option<Value<String>>,
-    /// `Username` (optional).
-    /// Length: 0..=512 characters.
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
+    }
+    /// `ClientCredentialsArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `arn:aws:secretsmanager:.*:[0-9]+:.*`.
+    pub fn client_credentials_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ClientCredentialsArn", value.into().to_template()),
+        )
+    }
+    /// `ConnectorOAuthRequest` (optional).
+    pub fn connector_o_auth_request(self, value: impl Into<Value<ConnectorOAuthRequest>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConnectorOAuthRequest", value.into().to_template()),
+        )
+    }
+    /// `RefreshToken` (optional).
+    /// Length: 0 to 4096 characters.
     /// Pattern: `\S+`.
-    pub username: Option<Value<String>>,
+    pub fn refresh_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "RefreshToken", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RedshiftConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    RedshiftConnectorProfileCredentials(default)
 }
 
 impl RedshiftConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            password: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Password", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RedshiftConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Username` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Username", value.into().to_template()))
     }
 }
 
-impl Check for RedshiftConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RedshiftConnectorProfileCredentials);
-
-/// Property type `SapoDataConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct SapoDataConnectorProfileCredentials {
-    /// `BasicAuthCredentials` (optional).
-    pub basic_auth_credentials: Option<Value<BasicAuthCredentials>>,
-    /// `OAuthCredentials` (optional).
-    pub o_auth_credentials: Option<Value<OAuthCredentials>>,
+crate::l1_struct! {
+    /// Property type `SapoDataConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    SapoDataConnectorProfileCredentials(default)
 }
 
 impl SapoDataConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            basic_auth_credentials: None,
-            o_auth_credentials: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BasicAuthCredentials`.
-    pub fn basic_auth_credentials(mut self, value: impl Into<Value<BasicAuthCredentials>>) -> Self {
-        self.basic_auth_credentials = Some(value.into());
-        self
+    /// `BasicAuthCredentials` (optional).
+    pub fn basic_auth_credentials(self, value: impl Into<Value<BasicAuthCredentials>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BasicAuthCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `OAuthCredentials`.
-    pub fn o_auth_credentials(mut self, value: impl Into<Value<OAuthCredentials>>) -> Self {
-        self.o_auth_credentials = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SapoDataConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.basic_auth_credentials {
-            m.insert("BasicAuthCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.o_auth_credentials {
-            m.insert("OAuthCredentials".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OAuthCredentials` (optional).
+    pub fn o_auth_credentials(self, value: impl Into<Value<OAuthCredentials>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OAuthCredentials", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SapoDataConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.basic_auth_credentials
-            .check(&path.field("BasicAuthCredentials"), &Rules::NONE, out);
-        self.o_auth_credentials
-            .check(&path.field("OAuthCredentials"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SapoDataConnectorProfileCredentials);
-
-/// Property type `OAuthCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct OAuthCredentials {
-    /// `AccessToken` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `\S+`.
-    pub access_token: Option<Value<String>>,
-    /// `ClientId` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_id: Option<Value<String>>,
-    /// `ClientSecret` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_secret: Option<Value<String>>,
-    /// `ConnectorOAuthRequest` (optional).
-    pub connector_o_auth_request: Option<Value<ConnectorOAuthRequest>>,
-    /// `RefreshToken` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `\S+`.
-    pub refresh_token: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OAuthCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    OAuthCredentials(default)
 }
 
 impl OAuthCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_token: None,
-            client_id: None,
-            client_secret: None,
-            connector_o_auth_request: None,
-            refresh_token: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-    /// Sets `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-    /// Sets `ClientSecret`.
-    pub fn client_secret(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_secret = Some(value.into());
-        self
-    }
-    /// Sets `ConnectorOAuthRequest`.
-    pub fn connector_o_auth_request(
-        mut self,
-        value: impl Into<Value<ConnectorOAuthRequest>>,
-    ) -> Self {
-        self.connector_o_auth_request = Some(value.into());
-        self
-    }
-    /// Sets `RefreshToken`.
-    pub fn refresh_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OAuthCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_id {
-            m.insert("ClientId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_secret {
-            m.insert("ClientSecret".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connector_o_auth_request {
-            m.insert("ConnectorOAuthRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_token {
-            m.insert("RefreshToken".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OAuthCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_token.check(
-            &path.field("AccessToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_o_auth_request.check(
-            &path.field("ConnectorOAuthRequest"),
-            &Rules::NONE,
-            out,
-        );
-        self.refresh_token.check(
-            &path.field("RefreshToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OAuthCredentials);
-
-/// Property type `SalesforceConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct SalesforceConnectorProfileCredentials {
     /// `AccessToken` (optional).
-    /// Length: 0..=4096 characters.
+    /// Length: 0 to 4096 characters.
     /// Pattern: `\S+`.
-    pub access_token: Option<Value<String>>,
-    /// `ClientCredentialsArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws:secretsmanager:.*:[0-9]+:.*`.
-    pub client_credentials_arn: Option<Value<String>>,
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
+    }
+    /// `ClientId` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn client_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClientId", value.into().to_template()))
+    }
+    /// `ClientSecret` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn client_secret(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ClientSecret", value.into().to_template()))
+    }
     /// `ConnectorOAuthRequest` (optional).
-    pub connector_o_auth_request: Option<Value<ConnectorOAuthRequest>>,
-    /// `JwtToken` (optional).
-    /// Length: 0..=8000 characters.
-    /// Pattern: `^[A-Za-z0-9-_=]+\.[A-Za-z0-9-_=]+\.[A-Za-z0-9-_.+/=]*$`.
-    pub jwt_token: Option<Value<String>>,
-    /// `OAuth2GrantType` (optional).
-    pub o_auth2_grant_type: Option<Value<OAuth2GrantType>>,
+    pub fn connector_o_auth_request(self, value: impl Into<Value<ConnectorOAuthRequest>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConnectorOAuthRequest", value.into().to_template()),
+        )
+    }
     /// `RefreshToken` (optional).
-    /// Length: 0..=4096 characters.
+    /// Length: 0 to 4096 characters.
     /// Pattern: `\S+`.
-    pub refresh_token: Option<Value<String>>,
+    pub fn refresh_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "RefreshToken", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SalesforceConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    SalesforceConnectorProfileCredentials(default)
 }
 
 impl SalesforceConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_token: None,
-            client_credentials_arn: None,
-            connector_o_auth_request: None,
-            jwt_token: None,
-            o_auth2_grant_type: None,
-            refresh_token: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-    /// Sets `ClientCredentialsArn`.
-    pub fn client_credentials_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_credentials_arn = Some(value.into());
-        self
-    }
-    /// Sets `ConnectorOAuthRequest`.
-    pub fn connector_o_auth_request(
-        mut self,
-        value: impl Into<Value<ConnectorOAuthRequest>>,
-    ) -> Self {
-        self.connector_o_auth_request = Some(value.into());
-        self
-    }
-    /// Sets `JwtToken`.
-    pub fn jwt_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.jwt_token = Some(value.into());
-        self
-    }
-    /// Sets `OAuth2GrantType`.
-    pub fn o_auth2_grant_type(mut self, value: impl Into<Value<OAuth2GrantType>>) -> Self {
-        self.o_auth2_grant_type = Some(value.into());
-        self
-    }
-    /// Sets `RefreshToken`.
-    pub fn refresh_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SalesforceConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_credentials_arn {
-            m.insert("ClientCredentialsArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connector_o_auth_request {
-            m.insert("ConnectorOAuthRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jwt_token {
-            m.insert("JwtToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.o_auth2_grant_type {
-            m.insert("OAuth2GrantType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_token {
-            m.insert("RefreshToken".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SalesforceConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_token.check(
-            &path.field("AccessToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_credentials_arn.check(
-            &path.field("ClientCredentialsArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws:secretsmanager:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_o_auth_request.check(
-            &path.field("ConnectorOAuthRequest"),
-            &Rules::NONE,
-            out,
-        );
-        self.jwt_token.check(
-            &path.field("JwtToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(8000),
-                pattern: Some("^[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_.+/=]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.o_auth2_grant_type
-            .check(&path.field("OAuth2GrantType"), &Rules::NONE, out);
-        self.refresh_token.check(
-            &path.field("RefreshToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceConnectorProfileCredentials);
-
-/// Values of `OAuth2GrantType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OAuth2GrantType {
-    /// `CLIENT_CREDENTIALS`
-    ClientCredentials,
-    /// `AUTHORIZATION_CODE`
-    AuthorizationCode,
-    /// `JWT_BEARER`
-    JwtBearer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OAuth2GrantType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["CLIENT_CREDENTIALS", "AUTHORIZATION_CODE", "JWT_BEARER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientCredentials => "CLIENT_CREDENTIALS",
-            Self::AuthorizationCode => "AUTHORIZATION_CODE",
-            Self::JwtBearer => "JWT_BEARER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OAuth2GrantType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OAuth2GrantType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OAuth2GrantType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CLIENT_CREDENTIALS" => Self::ClientCredentials,
-            "AUTHORIZATION_CODE" => Self::AuthorizationCode,
-            "JWT_BEARER" => Self::JwtBearer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OAuth2GrantType> {
-    fn from(s: &str) -> Self {
-        Value::literal(OAuth2GrantType::from(s))
-    }
-}
-
-crate::impl_literal!(OAuth2GrantType);
-
-/// Property type `ServiceNowConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceNowConnectorProfileCredentials {
-    /// `OAuth2Credentials` (optional).
-    pub o_auth2_credentials: Option<Value<OAuth2Credentials>>,
-    /// `Password` (optional).
-    /// Length: 0..=512 characters.
+    /// `AccessToken` (optional).
+    /// Length: 0 to 4096 characters.
     /// Pattern: `\S+`.
-    pub password: Option<Value<String>>,
-    /// `Username` (optional).
-    /// Length: 0..=512 characters.
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
+    }
+    /// `ClientCredentialsArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `arn:aws:secretsmanager:.*:[0-9]+:.*`.
+    pub fn client_credentials_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ClientCredentialsArn", value.into().to_template()),
+        )
+    }
+    /// `ConnectorOAuthRequest` (optional).
+    pub fn connector_o_auth_request(self, value: impl Into<Value<ConnectorOAuthRequest>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConnectorOAuthRequest", value.into().to_template()),
+        )
+    }
+    /// `JwtToken` (optional).
+    /// Length: 0 to 8000 characters.
+    /// Pattern: `^[A-Za-z0-9-_=]+\.[A-Za-z0-9-_=]+\.[A-Za-z0-9-_.+/=]*$`.
+    pub fn jwt_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "JwtToken", value.into().to_template()))
+    }
+    /// `OAuth2GrantType` (optional).
+    pub fn o_auth2_grant_type(self, value: impl Into<Value<OAuth2GrantType>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OAuth2GrantType", value.into().to_template()),
+        )
+    }
+    /// `RefreshToken` (optional).
+    /// Length: 0 to 4096 characters.
     /// Pattern: `\S+`.
-    pub username: Option<Value<String>>,
+    pub fn refresh_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "RefreshToken", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `OAuth2GrantType`.
+    OAuth2GrantType {
+        /// `CLIENT_CREDENTIALS`
+        ClientCredentials = "CLIENT_CREDENTIALS",
+        /// `AUTHORIZATION_CODE`
+        AuthorizationCode = "AUTHORIZATION_CODE",
+        /// `JWT_BEARER`
+        JwtBearer = "JWT_BEARER",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ServiceNowConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    ServiceNowConnectorProfileCredentials(default)
 }
 
 impl ServiceNowConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            o_auth2_credentials: None,
-            password: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OAuth2Credentials`.
-    pub fn o_auth2_credentials(mut self, value: impl Into<Value<OAuth2Credentials>>) -> Self {
-        self.o_auth2_credentials = Some(value.into());
-        self
+    /// `OAuth2Credentials` (optional).
+    pub fn o_auth2_credentials(self, value: impl Into<Value<OAuth2Credentials>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OAuth2Credentials", value.into().to_template()),
+        )
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceNowConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.o_auth2_credentials {
-            m.insert("OAuth2Credentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceNowConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.o_auth2_credentials
-            .check(&path.field("OAuth2Credentials"), &Rules::NONE, out);
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceNowConnectorProfileCredentials);
-
-/// Property type `SingularConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct SingularConnectorProfileCredentials {
-    /// `ApiKey` (required).
-    /// Length: 0..=256 characters.
+    /// `Password` (optional).
+    /// Length: 0 to 512 characters.
     /// Pattern: `\S+`.
-    pub api_key: Value<String>,
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Password", value.into().to_template()))
+    }
+    /// `Username` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Username", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SingularConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    SingularConnectorProfileCredentials
 }
 
 impl SingularConnectorProfileCredentials {
     /// The required properties: `ApiKey`.
     pub fn new(api_key: impl Into<Value<String>>) -> Self {
-        Self {
-            api_key: api_key.into(),
-        }
+        Self(crate::Properties::new().with(0, "ApiKey", api_key.into().to_template()))
     }
 }
 
-impl ToTemplate for SingularConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiKey".to_owned(), self.api_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SingularConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_key.check(
-            &path.field("ApiKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SingularConnectorProfileCredentials);
-
-/// Property type `SlackConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct SlackConnectorProfileCredentials {
-    /// `AccessToken` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `\S+`.
-    pub access_token: Option<Value<String>>,
-    /// `ClientId` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_secret: Value<String>,
-    /// `ConnectorOAuthRequest` (optional).
-    pub connector_o_auth_request: Option<Value<ConnectorOAuthRequest>>,
+crate::l1_struct! {
+    /// Property type `SlackConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    SlackConnectorProfileCredentials
 }
 
 impl SlackConnectorProfileCredentials {
@@ -2441,263 +834,74 @@ impl SlackConnectorProfileCredentials {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_token: None,
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            connector_o_auth_request: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClientId", client_id.into().to_template())
+                .with(2, "ClientSecret", client_secret.into().to_template()),
+        )
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
-    }
-    /// Sets `ConnectorOAuthRequest`.
-    pub fn connector_o_auth_request(
-        mut self,
-        value: impl Into<Value<ConnectorOAuthRequest>>,
-    ) -> Self {
-        self.connector_o_auth_request = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SlackConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        if let Some(v) = &self.connector_o_auth_request {
-            m.insert("ConnectorOAuthRequest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlackConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_token.check(
-            &path.field("AccessToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_o_auth_request.check(
-            &path.field("ConnectorOAuthRequest"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlackConnectorProfileCredentials);
-
-/// Property type `SnowflakeConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct SnowflakeConnectorProfileCredentials {
-    /// `Password` (required).
-    /// Length: 0..=512 characters.
+    /// `AccessToken` (optional).
+    /// Length: 0 to 4096 characters.
     /// Pattern: `\S+`.
-    pub password: Value<String>,
-    /// `Username` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub username: Value<String>,
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
+    }
+    /// `ConnectorOAuthRequest` (optional).
+    pub fn connector_o_auth_request(self, value: impl Into<Value<ConnectorOAuthRequest>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConnectorOAuthRequest", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SnowflakeConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    SnowflakeConnectorProfileCredentials
 }
 
 impl SnowflakeConnectorProfileCredentials {
     /// The required properties: `Password`, `Username`.
     pub fn new(password: impl Into<Value<String>>, username: impl Into<Value<String>>) -> Self {
-        Self {
-            password: password.into(),
-            username: username.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Password", password.into().to_template())
+                .with(1, "Username", username.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SnowflakeConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Password".to_owned(), self.password.to_template());
-        m.insert("Username".to_owned(), self.username.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnowflakeConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SnowflakeConnectorProfileCredentials);
-
-/// Property type `TrendmicroConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct TrendmicroConnectorProfileCredentials {
-    /// `ApiSecretKey` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub api_secret_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `TrendmicroConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    TrendmicroConnectorProfileCredentials
 }
 
 impl TrendmicroConnectorProfileCredentials {
     /// The required properties: `ApiSecretKey`.
     pub fn new(api_secret_key: impl Into<Value<String>>) -> Self {
-        Self {
-            api_secret_key: api_secret_key.into(),
-        }
+        Self(crate::Properties::new().with(0, "ApiSecretKey", api_secret_key.into().to_template()))
     }
 }
 
-impl ToTemplate for TrendmicroConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiSecretKey".to_owned(), self.api_secret_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrendmicroConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_secret_key.check(
-            &path.field("ApiSecretKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrendmicroConnectorProfileCredentials);
-
-/// Property type `VeevaConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct VeevaConnectorProfileCredentials {
-    /// `Password` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub password: Value<String>,
-    /// `Username` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub username: Value<String>,
+crate::l1_struct! {
+    /// Property type `VeevaConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    VeevaConnectorProfileCredentials
 }
 
 impl VeevaConnectorProfileCredentials {
     /// The required properties: `Password`, `Username`.
     pub fn new(password: impl Into<Value<String>>, username: impl Into<Value<String>>) -> Self {
-        Self {
-            password: password.into(),
-            username: username.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Password", password.into().to_template())
+                .with(1, "Username", username.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VeevaConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Password".to_owned(), self.password.to_template());
-        m.insert("Username".to_owned(), self.username.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VeevaConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VeevaConnectorProfileCredentials);
-
-/// Property type `ZendeskConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct ZendeskConnectorProfileCredentials {
-    /// `AccessToken` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `\S+`.
-    pub access_token: Option<Value<String>>,
-    /// `ClientId` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub client_secret: Value<String>,
-    /// `ConnectorOAuthRequest` (optional).
-    pub connector_o_auth_request: Option<Value<ConnectorOAuthRequest>>,
+crate::l1_struct! {
+    /// Property type `ZendeskConnectorProfileCredentials` of `AWS::AppFlow::ConnectorProfile`.
+    ZendeskConnectorProfileCredentials
 }
 
 impl ZendeskConnectorProfileCredentials {
@@ -2706,765 +910,249 @@ impl ZendeskConnectorProfileCredentials {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_token: None,
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            connector_o_auth_request: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClientId", client_id.into().to_template())
+                .with(2, "ClientSecret", client_secret.into().to_template()),
+        )
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
+    /// `AccessToken` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `\S+`.
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
     }
-    /// Sets `ConnectorOAuthRequest`.
-    pub fn connector_o_auth_request(
-        mut self,
-        value: impl Into<Value<ConnectorOAuthRequest>>,
-    ) -> Self {
-        self.connector_o_auth_request = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ZendeskConnectorProfileCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        if let Some(v) = &self.connector_o_auth_request {
-            m.insert("ConnectorOAuthRequest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ConnectorOAuthRequest` (optional).
+    pub fn connector_o_auth_request(self, value: impl Into<Value<ConnectorOAuthRequest>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConnectorOAuthRequest", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ZendeskConnectorProfileCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_token.check(
-            &path.field("AccessToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_o_auth_request.check(
-            &path.field("ConnectorOAuthRequest"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ZendeskConnectorProfileCredentials);
-
-/// Property type `ConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectorProfileProperties {
-    /// `CustomConnector` (optional).
-    pub custom_connector: Option<Value<CustomConnectorProfileProperties>>,
-    /// `Datadog` (optional).
-    pub datadog: Option<Value<DatadogConnectorProfileProperties>>,
-    /// `Dynatrace` (optional).
-    pub dynatrace: Option<Value<DynatraceConnectorProfileProperties>>,
-    /// `InforNexus` (optional).
-    pub infor_nexus: Option<Value<InforNexusConnectorProfileProperties>>,
-    /// `Marketo` (optional).
-    pub marketo: Option<Value<MarketoConnectorProfileProperties>>,
-    /// `Pardot` (optional).
-    pub pardot: Option<Value<PardotConnectorProfileProperties>>,
-    /// `Redshift` (optional).
-    pub redshift: Option<Value<RedshiftConnectorProfileProperties>>,
-    /// `SAPOData` (optional).
-    pub sapo_data: Option<Value<SapoDataConnectorProfileProperties>>,
-    /// `Salesforce` (optional).
-    pub salesforce: Option<Value<SalesforceConnectorProfileProperties>>,
-    /// `ServiceNow` (optional).
-    pub service_now: Option<Value<ServiceNowConnectorProfileProperties>>,
-    /// `Slack` (optional).
-    pub slack: Option<Value<SlackConnectorProfileProperties>>,
-    /// `Snowflake` (optional).
-    pub snowflake: Option<Value<SnowflakeConnectorProfileProperties>>,
-    /// `Veeva` (optional).
-    pub veeva: Option<Value<VeevaConnectorProfileProperties>>,
-    /// `Zendesk` (optional).
-    pub zendesk: Option<Value<ZendeskConnectorProfileProperties>>,
+crate::l1_struct! {
+    /// Property type `ConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    ConnectorProfileProperties(default)
 }
 
 impl ConnectorProfileProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_connector: None,
-            datadog: None,
-            dynatrace: None,
-            infor_nexus: None,
-            marketo: None,
-            pardot: None,
-            redshift: None,
-            sapo_data: None,
-            salesforce: None,
-            service_now: None,
-            slack: None,
-            snowflake: None,
-            veeva: None,
-            zendesk: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomConnector`.
+    /// `CustomConnector` (optional).
     pub fn custom_connector(
-        mut self,
+        self,
         value: impl Into<Value<CustomConnectorProfileProperties>>,
     ) -> Self {
-        self.custom_connector = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CustomConnector", value.into().to_template()),
+        )
     }
-    /// Sets `Datadog`.
-    pub fn datadog(mut self, value: impl Into<Value<DatadogConnectorProfileProperties>>) -> Self {
-        self.datadog = Some(value.into());
-        self
+    /// `Datadog` (optional).
+    pub fn datadog(self, value: impl Into<Value<DatadogConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(1, "Datadog", value.into().to_template()))
     }
-    /// Sets `Dynatrace`.
-    pub fn dynatrace(
-        mut self,
-        value: impl Into<Value<DynatraceConnectorProfileProperties>>,
-    ) -> Self {
-        self.dynatrace = Some(value.into());
-        self
+    /// `Dynatrace` (optional).
+    pub fn dynatrace(self, value: impl Into<Value<DynatraceConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(2, "Dynatrace", value.into().to_template()))
     }
-    /// Sets `InforNexus`.
+    /// `InforNexus` (optional).
     pub fn infor_nexus(
-        mut self,
+        self,
         value: impl Into<Value<InforNexusConnectorProfileProperties>>,
     ) -> Self {
-        self.infor_nexus = Some(value.into());
-        self
+        Self(self.0.with(3, "InforNexus", value.into().to_template()))
     }
-    /// Sets `Marketo`.
-    pub fn marketo(mut self, value: impl Into<Value<MarketoConnectorProfileProperties>>) -> Self {
-        self.marketo = Some(value.into());
-        self
+    /// `Marketo` (optional).
+    pub fn marketo(self, value: impl Into<Value<MarketoConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(4, "Marketo", value.into().to_template()))
     }
-    /// Sets `Pardot`.
-    pub fn pardot(mut self, value: impl Into<Value<PardotConnectorProfileProperties>>) -> Self {
-        self.pardot = Some(value.into());
-        self
+    /// `Pardot` (optional).
+    pub fn pardot(self, value: impl Into<Value<PardotConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(5, "Pardot", value.into().to_template()))
     }
-    /// Sets `Redshift`.
-    pub fn redshift(mut self, value: impl Into<Value<RedshiftConnectorProfileProperties>>) -> Self {
-        self.redshift = Some(value.into());
-        self
+    /// `Redshift` (optional).
+    pub fn redshift(self, value: impl Into<Value<RedshiftConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(6, "Redshift", value.into().to_template()))
     }
-    /// Sets `SAPOData`.
-    pub fn sapo_data(
-        mut self,
-        value: impl Into<Value<SapoDataConnectorProfileProperties>>,
-    ) -> Self {
-        self.sapo_data = Some(value.into());
-        self
+    /// `SAPOData` (optional).
+    pub fn sapo_data(self, value: impl Into<Value<SapoDataConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(7, "SAPOData", value.into().to_template()))
     }
-    /// Sets `Salesforce`.
-    pub fn salesforce(
-        mut self,
-        value: impl Into<Value<SalesforceConnectorProfileProperties>>,
-    ) -> Self {
-        self.salesforce = Some(value.into());
-        self
+    /// `Salesforce` (optional).
+    pub fn salesforce(self, value: impl Into<Value<SalesforceConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(8, "Salesforce", value.into().to_template()))
     }
-    /// Sets `ServiceNow`.
+    /// `ServiceNow` (optional).
     pub fn service_now(
-        mut self,
+        self,
         value: impl Into<Value<ServiceNowConnectorProfileProperties>>,
     ) -> Self {
-        self.service_now = Some(value.into());
-        self
+        Self(self.0.with(9, "ServiceNow", value.into().to_template()))
     }
-    /// Sets `Slack`.
-    pub fn slack(mut self, value: impl Into<Value<SlackConnectorProfileProperties>>) -> Self {
-        self.slack = Some(value.into());
-        self
+    /// `Slack` (optional).
+    pub fn slack(self, value: impl Into<Value<SlackConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(10, "Slack", value.into().to_template()))
     }
-    /// Sets `Snowflake`.
-    pub fn snowflake(
-        mut self,
-        value: impl Into<Value<SnowflakeConnectorProfileProperties>>,
-    ) -> Self {
-        self.snowflake = Some(value.into());
-        self
+    /// `Snowflake` (optional).
+    pub fn snowflake(self, value: impl Into<Value<SnowflakeConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(11, "Snowflake", value.into().to_template()))
     }
-    /// Sets `Veeva`.
-    pub fn veeva(mut self, value: impl Into<Value<VeevaConnectorProfileProperties>>) -> Self {
-        self.veeva = Some(value.into());
-        self
+    /// `Veeva` (optional).
+    pub fn veeva(self, value: impl Into<Value<VeevaConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(12, "Veeva", value.into().to_template()))
     }
-    /// Sets `Zendesk`.
-    pub fn zendesk(mut self, value: impl Into<Value<ZendeskConnectorProfileProperties>>) -> Self {
-        self.zendesk = Some(value.into());
-        self
+    /// `Zendesk` (optional).
+    pub fn zendesk(self, value: impl Into<Value<ZendeskConnectorProfileProperties>>) -> Self {
+        Self(self.0.with(13, "Zendesk", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_connector {
-            m.insert("CustomConnector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.datadog {
-            m.insert("Datadog".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynatrace {
-            m.insert("Dynatrace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.infor_nexus {
-            m.insert("InforNexus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.marketo {
-            m.insert("Marketo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pardot {
-            m.insert("Pardot".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift {
-            m.insert("Redshift".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sapo_data {
-            m.insert("SAPOData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce {
-            m.insert("Salesforce".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_now {
-            m.insert("ServiceNow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slack {
-            m.insert("Slack".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snowflake {
-            m.insert("Snowflake".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.veeva {
-            m.insert("Veeva".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zendesk {
-            m.insert("Zendesk".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_connector
-            .check(&path.field("CustomConnector"), &Rules::NONE, out);
-        self.datadog
-            .check(&path.field("Datadog"), &Rules::NONE, out);
-        self.dynatrace
-            .check(&path.field("Dynatrace"), &Rules::NONE, out);
-        self.infor_nexus
-            .check(&path.field("InforNexus"), &Rules::NONE, out);
-        self.marketo
-            .check(&path.field("Marketo"), &Rules::NONE, out);
-        self.pardot.check(&path.field("Pardot"), &Rules::NONE, out);
-        self.redshift
-            .check(&path.field("Redshift"), &Rules::NONE, out);
-        self.sapo_data
-            .check(&path.field("SAPOData"), &Rules::NONE, out);
-        self.salesforce
-            .check(&path.field("Salesforce"), &Rules::NONE, out);
-        self.service_now
-            .check(&path.field("ServiceNow"), &Rules::NONE, out);
-        self.slack.check(&path.field("Slack"), &Rules::NONE, out);
-        self.snowflake
-            .check(&path.field("Snowflake"), &Rules::NONE, out);
-        self.veeva.check(&path.field("Veeva"), &Rules::NONE, out);
-        self.zendesk
-            .check(&path.field("Zendesk"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectorProfileProperties);
-
-/// Property type `CustomConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomConnectorProfileProperties {
-    /// `OAuth2Properties` (optional).
-    pub o_auth2_properties: Option<Value<OAuth2Properties>>,
-    /// `ProfileProperties` (optional).
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `\S+`.
-    pub profile_properties: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `CustomConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    CustomConnectorProfileProperties(default)
 }
 
 impl CustomConnectorProfileProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            o_auth2_properties: None,
-            profile_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OAuth2Properties`.
-    pub fn o_auth2_properties(mut self, value: impl Into<Value<OAuth2Properties>>) -> Self {
-        self.o_auth2_properties = Some(value.into());
-        self
+    /// `OAuth2Properties` (optional).
+    pub fn o_auth2_properties(self, value: impl Into<Value<OAuth2Properties>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OAuth2Properties", value.into().to_template()),
+        )
     }
-    /// Sets `ProfileProperties`.
-    pub fn profile_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.profile_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.o_auth2_properties {
-            m.insert("OAuth2Properties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profile_properties {
-            m.insert("ProfileProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.o_auth2_properties
-            .check(&path.field("OAuth2Properties"), &Rules::NONE, out);
-        self.profile_properties.check(
-            &path.field("ProfileProperties"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("\\S+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomConnectorProfileProperties);
-
-/// Property type `OAuth2Properties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct OAuth2Properties {
-    /// `OAuth2GrantType` (optional).
-    pub o_auth2_grant_type: Option<Value<OAuth2GrantType>>,
-    /// `TokenUrl` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]`.
-    pub token_url: Option<Value<String>>,
-    /// `TokenUrlCustomProperties` (optional).
-    /// Each item: Length: 1..=2048 characters.
+    /// `ProfileProperties` (optional).
+    /// Each item: Length: 1 to 2048 characters.
     /// Each item: Pattern: `\S+`.
-    pub token_url_custom_properties: Option<Value<Map<String>>>,
+    pub fn profile_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ProfileProperties", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OAuth2Properties` of `AWS::AppFlow::ConnectorProfile`.
+    OAuth2Properties(default)
 }
 
 impl OAuth2Properties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            o_auth2_grant_type: None,
-            token_url: None,
-            token_url_custom_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OAuth2GrantType`.
-    pub fn o_auth2_grant_type(mut self, value: impl Into<Value<OAuth2GrantType>>) -> Self {
-        self.o_auth2_grant_type = Some(value.into());
-        self
+    /// `OAuth2GrantType` (optional).
+    pub fn o_auth2_grant_type(self, value: impl Into<Value<OAuth2GrantType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OAuth2GrantType", value.into().to_template()),
+        )
     }
-    /// Sets `TokenUrl`.
-    pub fn token_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.token_url = Some(value.into());
-        self
+    /// `TokenUrl` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]`.
+    pub fn token_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TokenUrl", value.into().to_template()))
     }
-    /// Sets `TokenUrlCustomProperties`.
-    pub fn token_url_custom_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.token_url_custom_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OAuth2Properties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.o_auth2_grant_type {
-            m.insert("OAuth2GrantType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_url {
-            m.insert("TokenUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_url_custom_properties {
-            m.insert("TokenUrlCustomProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TokenUrlCustomProperties` (optional).
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `\S+`.
+    pub fn token_url_custom_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TokenUrlCustomProperties", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OAuth2Properties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.o_auth2_grant_type
-            .check(&path.field("OAuth2GrantType"), &Rules::NONE, out);
-        self.token_url.check(
-            &path.field("TokenUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(
-                    "^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.token_url_custom_properties.check(
-            &path.field("TokenUrlCustomProperties"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("\\S+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OAuth2Properties);
-
-/// Property type `DatadogConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct DatadogConnectorProfileProperties {
-    /// `InstanceUrl` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub instance_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `DatadogConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    DatadogConnectorProfileProperties
 }
 
 impl DatadogConnectorProfileProperties {
     /// The required properties: `InstanceUrl`.
     pub fn new(instance_url: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_url: instance_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "InstanceUrl", instance_url.into().to_template()))
     }
 }
 
-impl ToTemplate for DatadogConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceUrl".to_owned(), self.instance_url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatadogConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_url.check(
-            &path.field("InstanceUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatadogConnectorProfileProperties);
-
-/// Property type `DynatraceConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct DynatraceConnectorProfileProperties {
-    /// `InstanceUrl` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub instance_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `DynatraceConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    DynatraceConnectorProfileProperties
 }
 
 impl DynatraceConnectorProfileProperties {
     /// The required properties: `InstanceUrl`.
     pub fn new(instance_url: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_url: instance_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "InstanceUrl", instance_url.into().to_template()))
     }
 }
 
-impl ToTemplate for DynatraceConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceUrl".to_owned(), self.instance_url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynatraceConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_url.check(
-            &path.field("InstanceUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DynatraceConnectorProfileProperties);
-
-/// Property type `InforNexusConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct InforNexusConnectorProfileProperties {
-    /// `InstanceUrl` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub instance_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `InforNexusConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    InforNexusConnectorProfileProperties
 }
 
 impl InforNexusConnectorProfileProperties {
     /// The required properties: `InstanceUrl`.
     pub fn new(instance_url: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_url: instance_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "InstanceUrl", instance_url.into().to_template()))
     }
 }
 
-impl ToTemplate for InforNexusConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceUrl".to_owned(), self.instance_url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InforNexusConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_url.check(
-            &path.field("InstanceUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InforNexusConnectorProfileProperties);
-
-/// Property type `MarketoConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct MarketoConnectorProfileProperties {
-    /// `InstanceUrl` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub instance_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `MarketoConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    MarketoConnectorProfileProperties
 }
 
 impl MarketoConnectorProfileProperties {
     /// The required properties: `InstanceUrl`.
     pub fn new(instance_url: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_url: instance_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "InstanceUrl", instance_url.into().to_template()))
     }
 }
 
-impl ToTemplate for MarketoConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceUrl".to_owned(), self.instance_url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MarketoConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_url.check(
-            &path.field("InstanceUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MarketoConnectorProfileProperties);
-
-/// Property type `PardotConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct PardotConnectorProfileProperties {
-    /// `BusinessUnitId` (required).
-    /// Length: 0..=18 characters.
-    /// Pattern: `\S+`.
-    pub business_unit_id: Value<String>,
-    /// `InstanceUrl` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub instance_url: Option<Value<String>>,
-    /// `IsSandboxEnvironment` (optional).
-    pub is_sandbox_environment: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `PardotConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    PardotConnectorProfileProperties
 }
 
 impl PardotConnectorProfileProperties {
     /// The required properties: `BusinessUnitId`.
     pub fn new(business_unit_id: impl Into<Value<String>>) -> Self {
-        Self {
-            business_unit_id: business_unit_id.into(),
-            instance_url: None,
-            is_sandbox_environment: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "BusinessUnitId",
+            business_unit_id.into().to_template(),
+        ))
     }
-    /// Sets `InstanceUrl`.
-    pub fn instance_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_url = Some(value.into());
-        self
+    /// `InstanceUrl` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `\S+`.
+    pub fn instance_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "InstanceUrl", value.into().to_template()))
     }
-    /// Sets `IsSandboxEnvironment`.
-    pub fn is_sandbox_environment(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_sandbox_environment = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PardotConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BusinessUnitId".to_owned(),
-            self.business_unit_id.to_template(),
-        );
-        if let Some(v) = &self.instance_url {
-            m.insert("InstanceUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_sandbox_environment {
-            m.insert("IsSandboxEnvironment".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IsSandboxEnvironment` (optional).
+    pub fn is_sandbox_environment(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IsSandboxEnvironment", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PardotConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.business_unit_id.check(
-            &path.field("BusinessUnitId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(18),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_url.check(
-            &path.field("InstanceUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PardotConnectorProfileProperties);
-
-/// Property type `RedshiftConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct RedshiftConnectorProfileProperties {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `\S+`.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `BucketPrefix` (optional).
-    /// Length: 0..=128 characters.
-    pub bucket_prefix: Option<Value<String>>,
-    /// `ClusterIdentifier` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub cluster_identifier: Option<Value<String>>,
-    /// `DataApiRoleArn` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `arn:aws:iam:.*:[0-9]+:.*`.
-    pub data_api_role_arn: Option<Value<ids::RoleArn>>,
-    /// `DatabaseName` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub database_name: Option<Value<String>>,
-    /// `DatabaseUrl` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub database_url: Option<Value<String>>,
-    /// `IsRedshiftServerless` (optional).
-    pub is_redshift_serverless: Option<Value<bool>>,
-    /// `RoleArn` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `arn:aws:iam:.*:[0-9]+:.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `WorkgroupName` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub workgroup_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RedshiftConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    RedshiftConnectorProfileProperties
 }
 
 impl RedshiftConnectorProfileProperties {
@@ -3473,661 +1161,219 @@ impl RedshiftConnectorProfileProperties {
         bucket_name: impl Into<Value<ids::BucketName>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            bucket_prefix: None,
-            cluster_identifier: None,
-            data_api_role_arn: None,
-            database_name: None,
-            database_url: None,
-            is_redshift_serverless: None,
-            role_arn: role_arn.into(),
-            workgroup_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(7, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
+    /// `BucketPrefix` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketPrefix", value.into().to_template()))
     }
-    /// Sets `ClusterIdentifier`.
-    pub fn cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DataApiRoleArn`.
-    pub fn data_api_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.data_api_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-    /// Sets `DatabaseUrl`.
-    pub fn database_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_url = Some(value.into());
-        self
-    }
-    /// Sets `IsRedshiftServerless`.
-    pub fn is_redshift_serverless(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_redshift_serverless = Some(value.into());
-        self
-    }
-    /// Sets `WorkgroupName`.
-    pub fn workgroup_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workgroup_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RedshiftConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_identifier {
-            m.insert("ClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_api_role_arn {
-            m.insert("DataApiRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_url {
-            m.insert("DatabaseUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_redshift_serverless {
-            m.insert("IsRedshiftServerless".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.workgroup_name {
-            m.insert("WorkgroupName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_identifier.check(
-            &path.field("ClusterIdentifier"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_api_role_arn.check(
-            &path.field("DataApiRoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("arn:aws:iam:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_url.check(
-            &path.field("DatabaseUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("arn:aws:iam:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workgroup_name.check(
-            &path.field("WorkgroupName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RedshiftConnectorProfileProperties);
-
-/// Property type `SapoDataConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct SapoDataConnectorProfileProperties {
-    /// `ApplicationHostUrl` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]`.
-    pub application_host_url: Option<Value<String>>,
-    /// `ApplicationServicePath` (optional).
-    /// Length: 0..=512 characters.
+    /// `ClusterIdentifier` (optional).
+    /// Length: 0 to 512 characters.
     /// Pattern: `\S+`.
-    pub application_service_path: Option<Value<String>>,
-    /// `ClientNumber` (optional).
-    /// Length: 3..=3 characters.
-    /// Pattern: `^\d{3}$`.
-    pub client_number: Option<Value<String>>,
-    /// `DisableSSO` (optional).
-    pub disable_sso: Option<Value<bool>>,
-    /// `LogonLanguage` (optional).
-    /// Length: 0..=2 characters.
-    /// Pattern: `^[a-zA-Z0-9_]*$`.
-    pub logon_language: Option<Value<String>>,
-    /// `OAuthProperties` (optional).
-    pub o_auth_properties: Option<Value<OAuthProperties>>,
-    /// `PortNumber` (optional).
-    /// Range: 1..=65535.
-    pub port_number: Option<Value<i64>>,
-    /// `PrivateLinkServiceName` (optional).
-    /// Length: 0..=512 characters.
+    pub fn cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ClusterIdentifier", value.into().to_template()),
+        )
+    }
+    /// `DataApiRoleArn` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `arn:aws:iam:.*:[0-9]+:.*`.
+    pub fn data_api_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(3, "DataApiRoleArn", value.into().to_template()))
+    }
+    /// `DatabaseName` (optional).
+    /// Length: 0 to 512 characters.
     /// Pattern: `\S+`.
-    pub private_link_service_name: Option<Value<String>>,
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DatabaseName", value.into().to_template()))
+    }
+    /// `DatabaseUrl` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn database_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DatabaseUrl", value.into().to_template()))
+    }
+    /// `IsRedshiftServerless` (optional).
+    pub fn is_redshift_serverless(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "IsRedshiftServerless", value.into().to_template()),
+        )
+    }
+    /// `WorkgroupName` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn workgroup_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "WorkgroupName", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SapoDataConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    SapoDataConnectorProfileProperties(default)
 }
 
 impl SapoDataConnectorProfileProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_host_url: None,
-            application_service_path: None,
-            client_number: None,
-            disable_sso: None,
-            logon_language: None,
-            o_auth_properties: None,
-            port_number: None,
-            private_link_service_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationHostUrl`.
-    pub fn application_host_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_host_url = Some(value.into());
-        self
-    }
-    /// Sets `ApplicationServicePath`.
-    pub fn application_service_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_service_path = Some(value.into());
-        self
-    }
-    /// Sets `ClientNumber`.
-    pub fn client_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_number = Some(value.into());
-        self
-    }
-    /// Sets `DisableSSO`.
-    pub fn disable_sso(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_sso = Some(value.into());
-        self
-    }
-    /// Sets `LogonLanguage`.
-    pub fn logon_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logon_language = Some(value.into());
-        self
-    }
-    /// Sets `OAuthProperties`.
-    pub fn o_auth_properties(mut self, value: impl Into<Value<OAuthProperties>>) -> Self {
-        self.o_auth_properties = Some(value.into());
-        self
-    }
-    /// Sets `PortNumber`.
-    pub fn port_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port_number = Some(value.into());
-        self
-    }
-    /// Sets `PrivateLinkServiceName`.
-    pub fn private_link_service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_link_service_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SapoDataConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_host_url {
-            m.insert("ApplicationHostUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_service_path {
-            m.insert("ApplicationServicePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_number {
-            m.insert("ClientNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_sso {
-            m.insert("DisableSSO".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logon_language {
-            m.insert("LogonLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.o_auth_properties {
-            m.insert("OAuthProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port_number {
-            m.insert("PortNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_link_service_name {
-            m.insert("PrivateLinkServiceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SapoDataConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_host_url.check(
-            &path.field("ApplicationHostUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(
-                    "^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.application_service_path.check(
-            &path.field("ApplicationServicePath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_number.check(
-            &path.field("ClientNumber"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(3),
-                pattern: Some("^\\d{3}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logon_language.check(
-            &path.field("LogonLanguage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2),
-                pattern: Some("^[a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.o_auth_properties
-            .check(&path.field("OAuthProperties"), &Rules::NONE, out);
-        self.port_number.check(
-            &path.field("PortNumber"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.private_link_service_name.check(
-            &path.field("PrivateLinkServiceName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SapoDataConnectorProfileProperties);
-
-/// Property type `OAuthProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct OAuthProperties {
-    /// `AuthCodeUrl` (optional).
-    /// Length: 0..=256 characters.
+    /// `ApplicationHostUrl` (optional).
+    /// Length: 0 to 256 characters.
     /// Pattern: `^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]`.
-    pub auth_code_url: Option<Value<String>>,
-    /// `OAuthScopes` (optional).
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `[/\w]*`.
-    pub o_auth_scopes: Option<Value<List<String>>>,
-    /// `TokenUrl` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]`.
-    pub token_url: Option<Value<String>>,
+    pub fn application_host_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationHostUrl", value.into().to_template()),
+        )
+    }
+    /// `ApplicationServicePath` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn application_service_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ApplicationServicePath", value.into().to_template()),
+        )
+    }
+    /// `ClientNumber` (optional).
+    /// Length: 3 to 3 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]{3}$`.
+    pub fn client_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ClientNumber", value.into().to_template()))
+    }
+    /// `DisableSSO` (optional).
+    pub fn disable_sso(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "DisableSSO", value.into().to_template()))
+    }
+    /// `LogonLanguage` (optional).
+    /// Length: 0 to 2 characters.
+    /// Pattern: `^[a-zA-Z0-9_]*$`.
+    pub fn logon_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "LogonLanguage", value.into().to_template()))
+    }
+    /// `OAuthProperties` (optional).
+    pub fn o_auth_properties(self, value: impl Into<Value<OAuthProperties>>) -> Self {
+        Self(
+            self.0
+                .with(5, "OAuthProperties", value.into().to_template()),
+        )
+    }
+    /// `PortNumber` (optional).
+    /// Range: 1 to 65535.
+    pub fn port_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "PortNumber", value.into().to_template()))
+    }
+    /// `PrivateLinkServiceName` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn private_link_service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PrivateLinkServiceName", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OAuthProperties` of `AWS::AppFlow::ConnectorProfile`.
+    OAuthProperties(default)
 }
 
 impl OAuthProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auth_code_url: None,
-            o_auth_scopes: None,
-            token_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthCodeUrl`.
-    pub fn auth_code_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_code_url = Some(value.into());
-        self
+    /// `AuthCodeUrl` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]`.
+    pub fn auth_code_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AuthCodeUrl", value.into().to_template()))
     }
-    /// Sets `OAuthScopes`.
-    pub fn o_auth_scopes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.o_auth_scopes = Some(value.into());
-        self
+    /// `OAuthScopes` (optional).
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `[/\w\x{80}-\x{10FFFF}]*`.
+    pub fn o_auth_scopes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "OAuthScopes", value.into().to_template()))
     }
-    /// Sets `TokenUrl`.
-    pub fn token_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.token_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OAuthProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_code_url {
-            m.insert("AuthCodeUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.o_auth_scopes {
-            m.insert("OAuthScopes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_url {
-            m.insert("TokenUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TokenUrl` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]`.
+    pub fn token_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TokenUrl", value.into().to_template()))
     }
 }
 
-impl Check for OAuthProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_code_url.check(
-            &path.field("AuthCodeUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(
-                    "^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.o_auth_scopes.check(
-            &path.field("OAuthScopes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(128),
-                            pattern: Some("[/\\w]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.token_url.check(
-            &path.field("TokenUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(
-                    "^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OAuthProperties);
-
-/// Property type `SalesforceConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct SalesforceConnectorProfileProperties {
-    /// `InstanceUrl` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub instance_url: Option<Value<String>>,
-    /// `isSandboxEnvironment` (optional).
-    pub is_sandbox_environment: Option<Value<bool>>,
-    /// `usePrivateLinkForMetadataAndAuthorization` (optional).
-    pub use_private_link_for_metadata_and_authorization: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SalesforceConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    SalesforceConnectorProfileProperties(default)
 }
 
 impl SalesforceConnectorProfileProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            instance_url: None,
-            is_sandbox_environment: None,
-            use_private_link_for_metadata_and_authorization: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InstanceUrl`.
-    pub fn instance_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_url = Some(value.into());
-        self
+    /// `InstanceUrl` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `\S+`.
+    pub fn instance_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "InstanceUrl", value.into().to_template()))
     }
-    /// Sets `isSandboxEnvironment`.
-    pub fn is_sandbox_environment(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_sandbox_environment = Some(value.into());
-        self
+    /// `isSandboxEnvironment` (optional).
+    pub fn is_sandbox_environment(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "isSandboxEnvironment", value.into().to_template()),
+        )
     }
-    /// Sets `usePrivateLinkForMetadataAndAuthorization`.
+    /// `usePrivateLinkForMetadataAndAuthorization` (optional).
     pub fn use_private_link_for_metadata_and_authorization(
-        mut self,
+        self,
         value: impl Into<Value<bool>>,
     ) -> Self {
-        self.use_private_link_for_metadata_and_authorization = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "usePrivateLinkForMetadataAndAuthorization",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SalesforceConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_url {
-            m.insert("InstanceUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_sandbox_environment {
-            m.insert("isSandboxEnvironment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_private_link_for_metadata_and_authorization {
-            m.insert(
-                "usePrivateLinkForMetadataAndAuthorization".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SalesforceConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_url.check(
-            &path.field("InstanceUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceConnectorProfileProperties);
-
-/// Property type `ServiceNowConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct ServiceNowConnectorProfileProperties {
-    /// `InstanceUrl` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub instance_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `ServiceNowConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    ServiceNowConnectorProfileProperties
 }
 
 impl ServiceNowConnectorProfileProperties {
     /// The required properties: `InstanceUrl`.
     pub fn new(instance_url: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_url: instance_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "InstanceUrl", instance_url.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceNowConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceUrl".to_owned(), self.instance_url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceNowConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_url.check(
-            &path.field("InstanceUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceNowConnectorProfileProperties);
-
-/// Property type `SlackConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct SlackConnectorProfileProperties {
-    /// `InstanceUrl` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub instance_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `SlackConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    SlackConnectorProfileProperties
 }
 
 impl SlackConnectorProfileProperties {
     /// The required properties: `InstanceUrl`.
     pub fn new(instance_url: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_url: instance_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "InstanceUrl", instance_url.into().to_template()))
     }
 }
 
-impl ToTemplate for SlackConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceUrl".to_owned(), self.instance_url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlackConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_url.check(
-            &path.field("InstanceUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlackConnectorProfileProperties);
-
-/// Property type `SnowflakeConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct SnowflakeConnectorProfileProperties {
-    /// `AccountName` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub account_name: Option<Value<String>>,
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `\S+`.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `BucketPrefix` (optional).
-    /// Length: 0..=128 characters.
-    pub bucket_prefix: Option<Value<String>>,
-    /// `PrivateLinkServiceName` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub private_link_service_name: Option<Value<String>>,
-    /// `Region` (optional).
-    /// Length: 0..=64 characters.
-    /// Pattern: `\S+`.
-    pub region: Option<Value<String>>,
-    /// `Stage` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub stage: Value<String>,
-    /// `Warehouse` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `[\s\w/!@#+=.-]*`.
-    pub warehouse: Value<String>,
+crate::l1_struct! {
+    /// Property type `SnowflakeConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    SnowflakeConnectorProfileProperties
 }
 
 impl SnowflakeConnectorProfileProperties {
@@ -4137,358 +1383,103 @@ impl SnowflakeConnectorProfileProperties {
         stage: impl Into<Value<String>>,
         warehouse: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            account_name: None,
-            bucket_name: bucket_name.into(),
-            bucket_prefix: None,
-            private_link_service_name: None,
-            region: None,
-            stage: stage.into(),
-            warehouse: warehouse.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "BucketName", bucket_name.into().to_template())
+                .with(5, "Stage", stage.into().to_template())
+                .with(6, "Warehouse", warehouse.into().to_template()),
+        )
     }
-    /// Sets `AccountName`.
-    pub fn account_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_name = Some(value.into());
-        self
-    }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
-    }
-    /// Sets `PrivateLinkServiceName`.
-    pub fn private_link_service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_link_service_name = Some(value.into());
-        self
-    }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnowflakeConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_name {
-            m.insert("AccountName".to_owned(), v.to_template());
-        }
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_link_service_name {
-            m.insert("PrivateLinkServiceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        m.insert("Stage".to_owned(), self.stage.to_template());
-        m.insert("Warehouse".to_owned(), self.warehouse.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnowflakeConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_name.check(
-            &path.field("AccountName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.private_link_service_name.check(
-            &path.field("PrivateLinkServiceName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stage.check(
-            &path.field("Stage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.warehouse.check(
-            &path.field("Warehouse"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("[\\s\\w/!@#+=.-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SnowflakeConnectorProfileProperties);
-
-/// Property type `VeevaConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct VeevaConnectorProfileProperties {
-    /// `InstanceUrl` (required).
-    /// Length: 0..=256 characters.
+    /// `AccountName` (optional).
+    /// Length: 0 to 512 characters.
     /// Pattern: `\S+`.
-    pub instance_url: Value<String>,
+    pub fn account_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountName", value.into().to_template()))
+    }
+    /// `BucketPrefix` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "BucketPrefix", value.into().to_template()))
+    }
+    /// `PrivateLinkServiceName` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S+`.
+    pub fn private_link_service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PrivateLinkServiceName", value.into().to_template()),
+        )
+    }
+    /// `Region` (optional).
+    /// Length: 0 to 64 characters.
+    /// Pattern: `\S+`.
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Region", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `VeevaConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    VeevaConnectorProfileProperties
 }
 
 impl VeevaConnectorProfileProperties {
     /// The required properties: `InstanceUrl`.
     pub fn new(instance_url: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_url: instance_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "InstanceUrl", instance_url.into().to_template()))
     }
 }
 
-impl ToTemplate for VeevaConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceUrl".to_owned(), self.instance_url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VeevaConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_url.check(
-            &path.field("InstanceUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VeevaConnectorProfileProperties);
-
-/// Property type `ZendeskConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
-#[derive(Debug, Clone)]
-pub struct ZendeskConnectorProfileProperties {
-    /// `InstanceUrl` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub instance_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `ZendeskConnectorProfileProperties` of `AWS::AppFlow::ConnectorProfile`.
+    ZendeskConnectorProfileProperties
 }
 
 impl ZendeskConnectorProfileProperties {
     /// The required properties: `InstanceUrl`.
     pub fn new(instance_url: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_url: instance_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "InstanceUrl", instance_url.into().to_template()))
     }
 }
 
-impl ToTemplate for ZendeskConnectorProfileProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceUrl".to_owned(), self.instance_url.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConnectorType`.
+    ConnectorType {
+        /// `Salesforce`
+        Salesforce = "Salesforce",
+        /// `Pardot`
+        Pardot = "Pardot",
+        /// `Singular`
+        Singular = "Singular",
+        /// `Slack`
+        Slack = "Slack",
+        /// `Redshift`
+        Redshift = "Redshift",
+        /// `Marketo`
+        Marketo = "Marketo",
+        /// `Googleanalytics`
+        Googleanalytics = "Googleanalytics",
+        /// `Zendesk`
+        Zendesk = "Zendesk",
+        /// `Servicenow`
+        Servicenow = "Servicenow",
+        /// `SAPOData`
+        SapoData = "SAPOData",
+        /// `Datadog`
+        Datadog = "Datadog",
+        /// `Trendmicro`
+        Trendmicro = "Trendmicro",
+        /// `Snowflake`
+        Snowflake = "Snowflake",
+        /// `Dynatrace`
+        Dynatrace = "Dynatrace",
+        /// `Infornexus`
+        Infornexus = "Infornexus",
+        /// `Amplitude`
+        Amplitude = "Amplitude",
+        /// `Veeva`
+        Veeva = "Veeva",
+        /// `CustomConnector`
+        CustomConnector = "CustomConnector",
     }
 }
-
-impl Check for ZendeskConnectorProfileProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_url.check(
-            &path.field("InstanceUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ZendeskConnectorProfileProperties);
-
-/// Values of `ConnectorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectorType {
-    /// `Salesforce`
-    Salesforce,
-    /// `Pardot`
-    Pardot,
-    /// `Singular`
-    Singular,
-    /// `Slack`
-    Slack,
-    /// `Redshift`
-    Redshift,
-    /// `Marketo`
-    Marketo,
-    /// `Googleanalytics`
-    Googleanalytics,
-    /// `Zendesk`
-    Zendesk,
-    /// `Servicenow`
-    Servicenow,
-    /// `SAPOData`
-    SapoData,
-    /// `Datadog`
-    Datadog,
-    /// `Trendmicro`
-    Trendmicro,
-    /// `Snowflake`
-    Snowflake,
-    /// `Dynatrace`
-    Dynatrace,
-    /// `Infornexus`
-    Infornexus,
-    /// `Amplitude`
-    Amplitude,
-    /// `Veeva`
-    Veeva,
-    /// `CustomConnector`
-    CustomConnector,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectorType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Salesforce",
-        "Pardot",
-        "Singular",
-        "Slack",
-        "Redshift",
-        "Marketo",
-        "Googleanalytics",
-        "Zendesk",
-        "Servicenow",
-        "SAPOData",
-        "Datadog",
-        "Trendmicro",
-        "Snowflake",
-        "Dynatrace",
-        "Infornexus",
-        "Amplitude",
-        "Veeva",
-        "CustomConnector",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Salesforce => "Salesforce",
-            Self::Pardot => "Pardot",
-            Self::Singular => "Singular",
-            Self::Slack => "Slack",
-            Self::Redshift => "Redshift",
-            Self::Marketo => "Marketo",
-            Self::Googleanalytics => "Googleanalytics",
-            Self::Zendesk => "Zendesk",
-            Self::Servicenow => "Servicenow",
-            Self::SapoData => "SAPOData",
-            Self::Datadog => "Datadog",
-            Self::Trendmicro => "Trendmicro",
-            Self::Snowflake => "Snowflake",
-            Self::Dynatrace => "Dynatrace",
-            Self::Infornexus => "Infornexus",
-            Self::Amplitude => "Amplitude",
-            Self::Veeva => "Veeva",
-            Self::CustomConnector => "CustomConnector",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConnectorType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectorType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectorType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Salesforce" => Self::Salesforce,
-            "Pardot" => Self::Pardot,
-            "Singular" => Self::Singular,
-            "Slack" => Self::Slack,
-            "Redshift" => Self::Redshift,
-            "Marketo" => Self::Marketo,
-            "Googleanalytics" => Self::Googleanalytics,
-            "Zendesk" => Self::Zendesk,
-            "Servicenow" => Self::Servicenow,
-            "SAPOData" => Self::SapoData,
-            "Datadog" => Self::Datadog,
-            "Trendmicro" => Self::Trendmicro,
-            "Snowflake" => Self::Snowflake,
-            "Dynatrace" => Self::Dynatrace,
-            "Infornexus" => Self::Infornexus,
-            "Amplitude" => Self::Amplitude,
-            "Veeva" => Self::Veeva,
-            "CustomConnector" => Self::CustomConnector,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectorType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectorType::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectorType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct Flow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Flow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Flow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Flow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppFlow::Flow`.
+    Flow("AWS::AppFlow::Flow", FlowProps)
 }
 
 impl Flow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppFlow::Flow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FlowName` (typed).
     pub fn ref_value(&self) -> Value<ids::FlowName> {
         self.resource.ref_value()
@@ -82,39 +34,76 @@ impl Flow {
     pub fn attr_flow_arn(&self) -> Value<String> {
         self.resource.get_att("FlowArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DestinationFlowConfigList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_flow_config_list(
+        &self,
+        value: impl Into<Value<List<DestinationFlowConfig>>>,
+    ) {
+        self.resource
+            .set_property("DestinationFlowConfigList", value.into())
+    }
+
+    /// Replaces `FlowName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flow_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FlowName", value.into())
+    }
+
+    /// Replaces `FlowStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flow_status(&self, value: impl Into<Value<FlowStatus>>) {
+        self.resource.set_property("FlowStatus", value.into())
+    }
+
+    /// Replaces `KMSArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KMSArn", value.into())
+    }
+
+    /// Replaces `MetadataCatalogConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metadata_catalog_config(&self, value: impl Into<Value<MetadataCatalogConfig>>) {
+        self.resource
+            .set_property("MetadataCatalogConfig", value.into())
+    }
+
+    /// Replaces `SourceFlowConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_flow_config(&self, value: impl Into<Value<SourceFlowConfig>>) {
+        self.resource.set_property("SourceFlowConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Tasks` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tasks(&self, value: impl Into<Value<List<Task>>>) {
+        self.resource.set_property("Tasks", value.into())
+    }
+
+    /// Replaces `TriggerConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trigger_config(&self, value: impl Into<Value<TriggerConfig>>) {
+        self.resource.set_property("TriggerConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct FlowProps {
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `[\w!@#\-.?,\s]*`.
-    pub description: Option<Value<String>>,
-    /// `DestinationFlowConfigList` (required).
-    pub destination_flow_config_list: Value<List<DestinationFlowConfig>>,
-    /// `FlowName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z0-9][\w!@#.-]+`.
-    pub flow_name: Value<String>,
-    /// `FlowStatus` (optional).
-    pub flow_status: Option<Value<FlowStatus>>,
-    /// `KMSArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws:kms:.*:[0-9]+:.*`.
-    pub kms_arn: Option<Value<ids::KeyArn>>,
-    /// `MetadataCatalogConfig` (optional).
-    pub metadata_catalog_config: Option<Value<MetadataCatalogConfig>>,
-    /// `SourceFlowConfig` (required).
-    pub source_flow_config: Value<SourceFlowConfig>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Tasks` (required).
-    pub tasks: Value<List<Task>>,
-    /// `TriggerConfig` (required).
-    pub trigger_config: Value<TriggerConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppFlow::Flow`.
+    FlowProps
 }
 
 impl FlowProps {
@@ -126,152 +115,56 @@ impl FlowProps {
         tasks: impl Into<Value<List<Task>>>,
         trigger_config: impl Into<Value<TriggerConfig>>,
     ) -> Self {
-        Self {
-            description: None,
-            destination_flow_config_list: destination_flow_config_list.into(),
-            flow_name: flow_name.into(),
-            flow_status: None,
-            kms_arn: None,
-            metadata_catalog_config: None,
-            source_flow_config: source_flow_config.into(),
-            tags: None,
-            tasks: tasks.into(),
-            trigger_config: trigger_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DestinationFlowConfigList",
+                    destination_flow_config_list.into().to_template(),
+                )
+                .with(2, "FlowName", flow_name.into().to_template())
+                .with(
+                    6,
+                    "SourceFlowConfig",
+                    source_flow_config.into().to_template(),
+                )
+                .with(8, "Tasks", tasks.into().to_template())
+                .with(9, "TriggerConfig", trigger_config.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}!@#\-.?,\s\x{80}-\x{10FFFF}]*`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `FlowStatus`.
-    pub fn flow_status(mut self, value: impl Into<Value<FlowStatus>>) -> Self {
-        self.flow_status = Some(value.into());
-        self
+    /// `FlowStatus` (optional).
+    pub fn flow_status(self, value: impl Into<Value<FlowStatus>>) -> Self {
+        Self(self.0.with(3, "FlowStatus", value.into().to_template()))
     }
-    /// Sets `KMSArn`.
-    pub fn kms_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_arn = Some(value.into());
-        self
+    /// `KMSArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `arn:aws:kms:.*:[0-9]+:.*`.
+    pub fn kms_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(4, "KMSArn", value.into().to_template()))
     }
-    /// Sets `MetadataCatalogConfig`.
-    pub fn metadata_catalog_config(
-        mut self,
-        value: impl Into<Value<MetadataCatalogConfig>>,
-    ) -> Self {
-        self.metadata_catalog_config = Some(value.into());
-        self
+    /// `MetadataCatalogConfig` (optional).
+    pub fn metadata_catalog_config(self, value: impl Into<Value<MetadataCatalogConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MetadataCatalogConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DestinationFlowConfigList".to_owned(),
-            self.destination_flow_config_list.to_template(),
-        );
-        m.insert("FlowName".to_owned(), self.flow_name.to_template());
-        if let Some(v) = &self.flow_status {
-            m.insert("FlowStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_arn {
-            m.insert("KMSArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_catalog_config {
-            m.insert("MetadataCatalogConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceFlowConfig".to_owned(),
-            self.source_flow_config.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Tasks".to_owned(), self.tasks.to_template());
-        m.insert(
-            "TriggerConfig".to_owned(),
-            self.trigger_config.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FlowProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("[\\w!@#\\-.?,\\s]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_flow_config_list.check(
-            &path.field("DestinationFlowConfigList"),
-            &Rules::NONE,
-            out,
-        );
-        self.flow_name.check(
-            &path.field("FlowName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z0-9][\\w!@#.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.flow_status
-            .check(&path.field("FlowStatus"), &Rules::NONE, out);
-        self.kms_arn.check(
-            &path.field("KMSArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws:kms:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metadata_catalog_config
-            .check(&path.field("MetadataCatalogConfig"), &Rules::NONE, out);
-        self.source_flow_config
-            .check(&path.field("SourceFlowConfig"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tasks.check(&path.field("Tasks"), &Rules::NONE, out);
-        self.trigger_config
-            .check(&path.field("TriggerConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowProps);
-
-/// Property type `DestinationFlowConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct DestinationFlowConfig {
-    /// `ApiVersion` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub api_version: Option<Value<String>>,
-    /// `ConnectorProfileName` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[\w/!@#+=.-]+`.
-    pub connector_profile_name: Option<Value<String>>,
-    /// `ConnectorType` (required).
-    pub connector_type: Value<ConnectorType>,
-    /// `DestinationConnectorProperties` (required).
-    pub destination_connector_properties: Value<DestinationConnectorProperties>,
+crate::l1_struct! {
+    /// Property type `DestinationFlowConfig` of `AWS::AppFlow::Flow`.
+    DestinationFlowConfig
 }
 
 impl DestinationFlowConfig {
@@ -280,872 +173,293 @@ impl DestinationFlowConfig {
         connector_type: impl Into<Value<ConnectorType>>,
         destination_connector_properties: impl Into<Value<DestinationConnectorProperties>>,
     ) -> Self {
-        Self {
-            api_version: None,
-            connector_profile_name: None,
-            connector_type: connector_type.into(),
-            destination_connector_properties: destination_connector_properties.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "ConnectorType", connector_type.into().to_template())
+                .with(
+                    3,
+                    "DestinationConnectorProperties",
+                    destination_connector_properties.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ApiVersion`.
-    pub fn api_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.api_version = Some(value.into());
-        self
+    /// `ApiVersion` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `\S+`.
+    pub fn api_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApiVersion", value.into().to_template()))
     }
-    /// Sets `ConnectorProfileName`.
-    pub fn connector_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connector_profile_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DestinationFlowConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_version {
-            m.insert("ApiVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connector_profile_name {
-            m.insert("ConnectorProfileName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectorType".to_owned(),
-            self.connector_type.to_template(),
-        );
-        m.insert(
-            "DestinationConnectorProperties".to_owned(),
-            self.destination_connector_properties.to_template(),
-        );
-        Expr::Map(m)
+    /// `ConnectorProfileName` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}/!@#+=.-]+`.
+    pub fn connector_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConnectorProfileName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DestinationFlowConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_version.check(
-            &path.field("ApiVersion"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_profile_name.check(
-            &path.field("ConnectorProfileName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[\\w/!@#+=.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_type
-            .check(&path.field("ConnectorType"), &Rules::NONE, out);
-        self.destination_connector_properties.check(
-            &path.field("DestinationConnectorProperties"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConnectorType`.
+    ConnectorType {
+        /// `SAPOData`
+        SapoData = "SAPOData",
+        /// `Salesforce`
+        Salesforce = "Salesforce",
+        /// `Pardot`
+        Pardot = "Pardot",
+        /// `Singular`
+        Singular = "Singular",
+        /// `Slack`
+        Slack = "Slack",
+        /// `Redshift`
+        Redshift = "Redshift",
+        /// `S3`
+        S3 = "S3",
+        /// `Marketo`
+        Marketo = "Marketo",
+        /// `Googleanalytics`
+        Googleanalytics = "Googleanalytics",
+        /// `Zendesk`
+        Zendesk = "Zendesk",
+        /// `Servicenow`
+        Servicenow = "Servicenow",
+        /// `Datadog`
+        Datadog = "Datadog",
+        /// `Trendmicro`
+        Trendmicro = "Trendmicro",
+        /// `Snowflake`
+        Snowflake = "Snowflake",
+        /// `Dynatrace`
+        Dynatrace = "Dynatrace",
+        /// `Infornexus`
+        Infornexus = "Infornexus",
+        /// `Amplitude`
+        Amplitude = "Amplitude",
+        /// `Veeva`
+        Veeva = "Veeva",
+        /// `CustomConnector`
+        CustomConnector = "CustomConnector",
+        /// `EventBridge`
+        EventBridge = "EventBridge",
+        /// `Upsolver`
+        Upsolver = "Upsolver",
+        /// `LookoutMetrics`
+        LookoutMetrics = "LookoutMetrics",
     }
 }
 
-crate::impl_literal!(DestinationFlowConfig);
-
-/// Values of `ConnectorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectorType {
-    /// `SAPOData`
-    SapoData,
-    /// `Salesforce`
-    Salesforce,
-    /// `Pardot`
-    Pardot,
-    /// `Singular`
-    Singular,
-    /// `Slack`
-    Slack,
-    /// `Redshift`
-    Redshift,
-    /// `S3`
-    S3,
-    /// `Marketo`
-    Marketo,
-    /// `Googleanalytics`
-    Googleanalytics,
-    /// `Zendesk`
-    Zendesk,
-    /// `Servicenow`
-    Servicenow,
-    /// `Datadog`
-    Datadog,
-    /// `Trendmicro`
-    Trendmicro,
-    /// `Snowflake`
-    Snowflake,
-    /// `Dynatrace`
-    Dynatrace,
-    /// `Infornexus`
-    Infornexus,
-    /// `Amplitude`
-    Amplitude,
-    /// `Veeva`
-    Veeva,
-    /// `CustomConnector`
-    CustomConnector,
-    /// `EventBridge`
-    EventBridge,
-    /// `Upsolver`
-    Upsolver,
-    /// `LookoutMetrics`
-    LookoutMetrics,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectorType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SAPOData",
-        "Salesforce",
-        "Pardot",
-        "Singular",
-        "Slack",
-        "Redshift",
-        "S3",
-        "Marketo",
-        "Googleanalytics",
-        "Zendesk",
-        "Servicenow",
-        "Datadog",
-        "Trendmicro",
-        "Snowflake",
-        "Dynatrace",
-        "Infornexus",
-        "Amplitude",
-        "Veeva",
-        "CustomConnector",
-        "EventBridge",
-        "Upsolver",
-        "LookoutMetrics",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SapoData => "SAPOData",
-            Self::Salesforce => "Salesforce",
-            Self::Pardot => "Pardot",
-            Self::Singular => "Singular",
-            Self::Slack => "Slack",
-            Self::Redshift => "Redshift",
-            Self::S3 => "S3",
-            Self::Marketo => "Marketo",
-            Self::Googleanalytics => "Googleanalytics",
-            Self::Zendesk => "Zendesk",
-            Self::Servicenow => "Servicenow",
-            Self::Datadog => "Datadog",
-            Self::Trendmicro => "Trendmicro",
-            Self::Snowflake => "Snowflake",
-            Self::Dynatrace => "Dynatrace",
-            Self::Infornexus => "Infornexus",
-            Self::Amplitude => "Amplitude",
-            Self::Veeva => "Veeva",
-            Self::CustomConnector => "CustomConnector",
-            Self::EventBridge => "EventBridge",
-            Self::Upsolver => "Upsolver",
-            Self::LookoutMetrics => "LookoutMetrics",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConnectorType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectorType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectorType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SAPOData" => Self::SapoData,
-            "Salesforce" => Self::Salesforce,
-            "Pardot" => Self::Pardot,
-            "Singular" => Self::Singular,
-            "Slack" => Self::Slack,
-            "Redshift" => Self::Redshift,
-            "S3" => Self::S3,
-            "Marketo" => Self::Marketo,
-            "Googleanalytics" => Self::Googleanalytics,
-            "Zendesk" => Self::Zendesk,
-            "Servicenow" => Self::Servicenow,
-            "Datadog" => Self::Datadog,
-            "Trendmicro" => Self::Trendmicro,
-            "Snowflake" => Self::Snowflake,
-            "Dynatrace" => Self::Dynatrace,
-            "Infornexus" => Self::Infornexus,
-            "Amplitude" => Self::Amplitude,
-            "Veeva" => Self::Veeva,
-            "CustomConnector" => Self::CustomConnector,
-            "EventBridge" => Self::EventBridge,
-            "Upsolver" => Self::Upsolver,
-            "LookoutMetrics" => Self::LookoutMetrics,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectorType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectorType::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectorType);
-
-/// Property type `DestinationConnectorProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationConnectorProperties {
-    /// `CustomConnector` (optional).
-    pub custom_connector: Option<Value<CustomConnectorDestinationProperties>>,
-    /// `EventBridge` (optional).
-    pub event_bridge: Option<Value<EventBridgeDestinationProperties>>,
-    /// `LookoutMetrics` (optional).
-    pub lookout_metrics: Option<Value<LookoutMetricsDestinationProperties>>,
-    /// `Marketo` (optional).
-    pub marketo: Option<Value<MarketoDestinationProperties>>,
-    /// `Redshift` (optional).
-    pub redshift: Option<Value<RedshiftDestinationProperties>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3DestinationProperties>>,
-    /// `SAPOData` (optional).
-    pub sapo_data: Option<Value<SapoDataDestinationProperties>>,
-    /// `Salesforce` (optional).
-    pub salesforce: Option<Value<SalesforceDestinationProperties>>,
-    /// `Snowflake` (optional).
-    pub snowflake: Option<Value<SnowflakeDestinationProperties>>,
-    /// `Upsolver` (optional).
-    pub upsolver: Option<Value<UpsolverDestinationProperties>>,
-    /// `Zendesk` (optional).
-    pub zendesk: Option<Value<ZendeskDestinationProperties>>,
+crate::l1_struct! {
+    /// Property type `DestinationConnectorProperties` of `AWS::AppFlow::Flow`.
+    DestinationConnectorProperties(default)
 }
 
 impl DestinationConnectorProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_connector: None,
-            event_bridge: None,
-            lookout_metrics: None,
-            marketo: None,
-            redshift: None,
-            s3: None,
-            sapo_data: None,
-            salesforce: None,
-            snowflake: None,
-            upsolver: None,
-            zendesk: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomConnector`.
+    /// `CustomConnector` (optional).
     pub fn custom_connector(
-        mut self,
+        self,
         value: impl Into<Value<CustomConnectorDestinationProperties>>,
     ) -> Self {
-        self.custom_connector = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CustomConnector", value.into().to_template()),
+        )
     }
-    /// Sets `EventBridge`.
-    pub fn event_bridge(
-        mut self,
-        value: impl Into<Value<EventBridgeDestinationProperties>>,
-    ) -> Self {
-        self.event_bridge = Some(value.into());
-        self
+    /// `EventBridge` (optional).
+    pub fn event_bridge(self, value: impl Into<Value<EventBridgeDestinationProperties>>) -> Self {
+        Self(self.0.with(1, "EventBridge", value.into().to_template()))
     }
-    /// Sets `LookoutMetrics`.
+    /// `LookoutMetrics` (optional).
     pub fn lookout_metrics(
-        mut self,
+        self,
         value: impl Into<Value<LookoutMetricsDestinationProperties>>,
     ) -> Self {
-        self.lookout_metrics = Some(value.into());
-        self
+        Self(self.0.with(2, "LookoutMetrics", value.into().to_template()))
     }
-    /// Sets `Marketo`.
-    pub fn marketo(mut self, value: impl Into<Value<MarketoDestinationProperties>>) -> Self {
-        self.marketo = Some(value.into());
-        self
+    /// `Marketo` (optional).
+    pub fn marketo(self, value: impl Into<Value<MarketoDestinationProperties>>) -> Self {
+        Self(self.0.with(3, "Marketo", value.into().to_template()))
     }
-    /// Sets `Redshift`.
-    pub fn redshift(mut self, value: impl Into<Value<RedshiftDestinationProperties>>) -> Self {
-        self.redshift = Some(value.into());
-        self
+    /// `Redshift` (optional).
+    pub fn redshift(self, value: impl Into<Value<RedshiftDestinationProperties>>) -> Self {
+        Self(self.0.with(4, "Redshift", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3DestinationProperties>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3DestinationProperties>>) -> Self {
+        Self(self.0.with(5, "S3", value.into().to_template()))
     }
-    /// Sets `SAPOData`.
-    pub fn sapo_data(mut self, value: impl Into<Value<SapoDataDestinationProperties>>) -> Self {
-        self.sapo_data = Some(value.into());
-        self
+    /// `SAPOData` (optional).
+    pub fn sapo_data(self, value: impl Into<Value<SapoDataDestinationProperties>>) -> Self {
+        Self(self.0.with(6, "SAPOData", value.into().to_template()))
     }
-    /// Sets `Salesforce`.
-    pub fn salesforce(mut self, value: impl Into<Value<SalesforceDestinationProperties>>) -> Self {
-        self.salesforce = Some(value.into());
-        self
+    /// `Salesforce` (optional).
+    pub fn salesforce(self, value: impl Into<Value<SalesforceDestinationProperties>>) -> Self {
+        Self(self.0.with(7, "Salesforce", value.into().to_template()))
     }
-    /// Sets `Snowflake`.
-    pub fn snowflake(mut self, value: impl Into<Value<SnowflakeDestinationProperties>>) -> Self {
-        self.snowflake = Some(value.into());
-        self
+    /// `Snowflake` (optional).
+    pub fn snowflake(self, value: impl Into<Value<SnowflakeDestinationProperties>>) -> Self {
+        Self(self.0.with(8, "Snowflake", value.into().to_template()))
     }
-    /// Sets `Upsolver`.
-    pub fn upsolver(mut self, value: impl Into<Value<UpsolverDestinationProperties>>) -> Self {
-        self.upsolver = Some(value.into());
-        self
+    /// `Upsolver` (optional).
+    pub fn upsolver(self, value: impl Into<Value<UpsolverDestinationProperties>>) -> Self {
+        Self(self.0.with(9, "Upsolver", value.into().to_template()))
     }
-    /// Sets `Zendesk`.
-    pub fn zendesk(mut self, value: impl Into<Value<ZendeskDestinationProperties>>) -> Self {
-        self.zendesk = Some(value.into());
-        self
+    /// `Zendesk` (optional).
+    pub fn zendesk(self, value: impl Into<Value<ZendeskDestinationProperties>>) -> Self {
+        Self(self.0.with(10, "Zendesk", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DestinationConnectorProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_connector {
-            m.insert("CustomConnector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_bridge {
-            m.insert("EventBridge".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lookout_metrics {
-            m.insert("LookoutMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.marketo {
-            m.insert("Marketo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift {
-            m.insert("Redshift".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sapo_data {
-            m.insert("SAPOData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce {
-            m.insert("Salesforce".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snowflake {
-            m.insert("Snowflake".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upsolver {
-            m.insert("Upsolver".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zendesk {
-            m.insert("Zendesk".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationConnectorProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_connector
-            .check(&path.field("CustomConnector"), &Rules::NONE, out);
-        self.event_bridge
-            .check(&path.field("EventBridge"), &Rules::NONE, out);
-        self.lookout_metrics
-            .check(&path.field("LookoutMetrics"), &Rules::NONE, out);
-        self.marketo
-            .check(&path.field("Marketo"), &Rules::NONE, out);
-        self.redshift
-            .check(&path.field("Redshift"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-        self.sapo_data
-            .check(&path.field("SAPOData"), &Rules::NONE, out);
-        self.salesforce
-            .check(&path.field("Salesforce"), &Rules::NONE, out);
-        self.snowflake
-            .check(&path.field("Snowflake"), &Rules::NONE, out);
-        self.upsolver
-            .check(&path.field("Upsolver"), &Rules::NONE, out);
-        self.zendesk
-            .check(&path.field("Zendesk"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DestinationConnectorProperties);
-
-/// Property type `CustomConnectorDestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct CustomConnectorDestinationProperties {
-    /// `CustomProperties` (optional).
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `\S+`.
-    pub custom_properties: Option<Value<Map<String>>>,
-    /// `EntityName` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `\S+`.
-    pub entity_name: Value<String>,
-    /// `ErrorHandlingConfig` (optional).
-    pub error_handling_config: Option<Value<ErrorHandlingConfig>>,
-    /// `IdFieldNames` (optional).
-    /// Items: 0..=.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^\S+$`.
-    pub id_field_names: Option<Value<List<String>>>,
-    /// `WriteOperationType` (optional).
-    pub write_operation_type: Option<Value<WriteOperationType>>,
+crate::l1_struct! {
+    /// Property type `CustomConnectorDestinationProperties` of `AWS::AppFlow::Flow`.
+    CustomConnectorDestinationProperties
 }
 
 impl CustomConnectorDestinationProperties {
     /// The required properties: `EntityName`.
     pub fn new(entity_name: impl Into<Value<String>>) -> Self {
-        Self {
-            custom_properties: None,
-            entity_name: entity_name.into(),
-            error_handling_config: None,
-            id_field_names: None,
-            write_operation_type: None,
-        }
+        Self(crate::Properties::new().with(1, "EntityName", entity_name.into().to_template()))
     }
-    /// Sets `CustomProperties`.
-    pub fn custom_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.custom_properties = Some(value.into());
-        self
+    /// `CustomProperties` (optional).
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `\S+`.
+    pub fn custom_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomProperties", value.into().to_template()),
+        )
     }
-    /// Sets `ErrorHandlingConfig`.
-    pub fn error_handling_config(mut self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
-        self.error_handling_config = Some(value.into());
-        self
+    /// `ErrorHandlingConfig` (optional).
+    pub fn error_handling_config(self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ErrorHandlingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `IdFieldNames`.
-    pub fn id_field_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.id_field_names = Some(value.into());
-        self
+    /// `IdFieldNames` (optional).
+    /// Items: at least 0.
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `^\S+$`.
+    pub fn id_field_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "IdFieldNames", value.into().to_template()))
     }
-    /// Sets `WriteOperationType`.
-    pub fn write_operation_type(mut self, value: impl Into<Value<WriteOperationType>>) -> Self {
-        self.write_operation_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomConnectorDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_properties {
-            m.insert("CustomProperties".to_owned(), v.to_template());
-        }
-        m.insert("EntityName".to_owned(), self.entity_name.to_template());
-        if let Some(v) = &self.error_handling_config {
-            m.insert("ErrorHandlingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_field_names {
-            m.insert("IdFieldNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_operation_type {
-            m.insert("WriteOperationType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WriteOperationType` (optional).
+    pub fn write_operation_type(self, value: impl Into<Value<WriteOperationType>>) -> Self {
+        Self(
+            self.0
+                .with(4, "WriteOperationType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomConnectorDestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_properties.check(
-            &path.field("CustomProperties"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("\\S+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entity_name.check(
-            &path.field("EntityName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.error_handling_config
-            .check(&path.field("ErrorHandlingConfig"), &Rules::NONE, out);
-        self.id_field_names.check(
-            &path.field("IdFieldNames"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(128),
-                            pattern: Some("^\\S+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.write_operation_type
-            .check(&path.field("WriteOperationType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomConnectorDestinationProperties);
-
-/// Property type `ErrorHandlingConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct ErrorHandlingConfig {
-    /// `BucketName` (optional).
-    /// Length: 3..=63 characters.
-    /// Pattern: `\S+`.
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `BucketPrefix` (optional).
-    /// Length: 0..=512 characters.
-    pub bucket_prefix: Option<Value<String>>,
-    /// `FailOnFirstError` (optional).
-    pub fail_on_first_error: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ErrorHandlingConfig` of `AWS::AppFlow::Flow`.
+    ErrorHandlingConfig(default)
 }
 
 impl ErrorHandlingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_name: None,
-            bucket_prefix: None,
-            fail_on_first_error: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
-    }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
-    }
-    /// Sets `FailOnFirstError`.
-    pub fn fail_on_first_error(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.fail_on_first_error = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ErrorHandlingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fail_on_first_error {
-            m.insert("FailOnFirstError".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ErrorHandlingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ErrorHandlingConfig);
-
-/// Values of `WriteOperationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WriteOperationType {
-    /// `INSERT`
-    Insert,
-    /// `UPSERT`
-    Upsert,
-    /// `UPDATE`
-    Update,
-    /// `DELETE`
-    Delete,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WriteOperationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INSERT", "UPSERT", "UPDATE", "DELETE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Insert => "INSERT",
-            Self::Upsert => "UPSERT",
-            Self::Update => "UPDATE",
-            Self::Delete => "DELETE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WriteOperationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WriteOperationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WriteOperationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "INSERT" => Self::Insert,
-            "UPSERT" => Self::Upsert,
-            "UPDATE" => Self::Update,
-            "DELETE" => Self::Delete,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WriteOperationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(WriteOperationType::from(s))
-    }
-}
-
-crate::impl_literal!(WriteOperationType);
-
-/// Property type `EventBridgeDestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct EventBridgeDestinationProperties {
-    /// `ErrorHandlingConfig` (optional).
-    pub error_handling_config: Option<Value<ErrorHandlingConfig>>,
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
+    /// `BucketName` (optional).
+    /// Length: 3 to 63 characters.
     /// Pattern: `\S+`.
-    pub object: Value<String>,
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(0, "BucketName", value.into().to_template()))
+    }
+    /// `BucketPrefix` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketPrefix", value.into().to_template()))
+    }
+    /// `FailOnFirstError` (optional).
+    pub fn fail_on_first_error(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FailOnFirstError", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `WriteOperationType`.
+    WriteOperationType {
+        /// `INSERT`
+        Insert = "INSERT",
+        /// `UPSERT`
+        Upsert = "UPSERT",
+        /// `UPDATE`
+        Update = "UPDATE",
+        /// `DELETE`
+        Delete = "DELETE",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EventBridgeDestinationProperties` of `AWS::AppFlow::Flow`.
+    EventBridgeDestinationProperties
 }
 
 impl EventBridgeDestinationProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            error_handling_config: None,
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(1, "Object", object.into().to_template()))
     }
-    /// Sets `ErrorHandlingConfig`.
-    pub fn error_handling_config(mut self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
-        self.error_handling_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventBridgeDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_handling_config {
-            m.insert("ErrorHandlingConfig".to_owned(), v.to_template());
-        }
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
+    /// `ErrorHandlingConfig` (optional).
+    pub fn error_handling_config(self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ErrorHandlingConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EventBridgeDestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.error_handling_config
-            .check(&path.field("ErrorHandlingConfig"), &Rules::NONE, out);
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventBridgeDestinationProperties);
-
-/// Property type `LookoutMetricsDestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct LookoutMetricsDestinationProperties {
-    /// `Object` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LookoutMetricsDestinationProperties` of `AWS::AppFlow::Flow`.
+    LookoutMetricsDestinationProperties(default)
 }
 
 impl LookoutMetricsDestinationProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { object: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Object`.
-    pub fn object(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LookoutMetricsDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.object {
-            m.insert("Object".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LookoutMetricsDestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LookoutMetricsDestinationProperties);
-
-/// Property type `MarketoDestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct MarketoDestinationProperties {
-    /// `ErrorHandlingConfig` (optional).
-    pub error_handling_config: Option<Value<ErrorHandlingConfig>>,
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
+    /// `Object` (optional).
+    /// Length: 0 to 512 characters.
     /// Pattern: `\S+`.
-    pub object: Value<String>,
+    pub fn object(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Object", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MarketoDestinationProperties` of `AWS::AppFlow::Flow`.
+    MarketoDestinationProperties
 }
 
 impl MarketoDestinationProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            error_handling_config: None,
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(1, "Object", object.into().to_template()))
     }
-    /// Sets `ErrorHandlingConfig`.
-    pub fn error_handling_config(mut self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
-        self.error_handling_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MarketoDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_handling_config {
-            m.insert("ErrorHandlingConfig".to_owned(), v.to_template());
-        }
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MarketoDestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.error_handling_config
-            .check(&path.field("ErrorHandlingConfig"), &Rules::NONE, out);
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MarketoDestinationProperties);
-
-/// Property type `RedshiftDestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct RedshiftDestinationProperties {
-    /// `BucketPrefix` (optional).
-    /// Length: 0..=512 characters.
-    pub bucket_prefix: Option<Value<String>>,
     /// `ErrorHandlingConfig` (optional).
-    pub error_handling_config: Option<Value<ErrorHandlingConfig>>,
-    /// `IntermediateBucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `\S+`.
-    pub intermediate_bucket_name: Value<ids::BucketName>,
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+    pub fn error_handling_config(self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ErrorHandlingConfig", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RedshiftDestinationProperties` of `AWS::AppFlow::Flow`.
+    RedshiftDestinationProperties
 }
 
 impl RedshiftDestinationProperties {
@@ -1154,1042 +468,320 @@ impl RedshiftDestinationProperties {
         intermediate_bucket_name: impl Into<Value<ids::BucketName>>,
         object: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket_prefix: None,
-            error_handling_config: None,
-            intermediate_bucket_name: intermediate_bucket_name.into(),
-            object: object.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "IntermediateBucketName",
+                    intermediate_bucket_name.into().to_template(),
+                )
+                .with(3, "Object", object.into().to_template()),
+        )
     }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
-    }
-    /// Sets `ErrorHandlingConfig`.
-    pub fn error_handling_config(mut self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
-        self.error_handling_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RedshiftDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error_handling_config {
-            m.insert("ErrorHandlingConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IntermediateBucketName".to_owned(),
-            self.intermediate_bucket_name.to_template(),
-        );
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftDestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.error_handling_config
-            .check(&path.field("ErrorHandlingConfig"), &Rules::NONE, out);
-        self.intermediate_bucket_name.check(
-            &path.field("IntermediateBucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RedshiftDestinationProperties);
-
-/// Property type `S3DestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct S3DestinationProperties {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `\S+`.
-    pub bucket_name: Value<ids::BucketName>,
     /// `BucketPrefix` (optional).
-    /// Length: 0..=512 characters.
-    pub bucket_prefix: Option<Value<String>>,
-    /// `S3OutputFormatConfig` (optional).
-    pub s3_output_format_config: Option<Value<S3OutputFormatConfig>>,
+    /// Length: 0 to 512 characters.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BucketPrefix", value.into().to_template()))
+    }
+    /// `ErrorHandlingConfig` (optional).
+    pub fn error_handling_config(self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ErrorHandlingConfig", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `S3DestinationProperties` of `AWS::AppFlow::Flow`.
+    S3DestinationProperties
 }
 
 impl S3DestinationProperties {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            bucket_prefix: None,
-            s3_output_format_config: None,
-        }
+        Self(crate::Properties::new().with(0, "BucketName", bucket_name.into().to_template()))
     }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
+    /// `BucketPrefix` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketPrefix", value.into().to_template()))
     }
-    /// Sets `S3OutputFormatConfig`.
-    pub fn s3_output_format_config(
-        mut self,
-        value: impl Into<Value<S3OutputFormatConfig>>,
-    ) -> Self {
-        self.s3_output_format_config = Some(value.into());
-        self
+    /// `S3OutputFormatConfig` (optional).
+    pub fn s3_output_format_config(self, value: impl Into<Value<S3OutputFormatConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "S3OutputFormatConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3DestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_output_format_config {
-            m.insert("S3OutputFormatConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3DestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_output_format_config
-            .check(&path.field("S3OutputFormatConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3DestinationProperties);
-
-/// Property type `S3OutputFormatConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct S3OutputFormatConfig {
-    /// `AggregationConfig` (optional).
-    pub aggregation_config: Option<Value<AggregationConfig>>,
-    /// `FileType` (optional).
-    pub file_type: Option<Value<FileType>>,
-    /// `PrefixConfig` (optional).
-    pub prefix_config: Option<Value<PrefixConfig>>,
-    /// `PreserveSourceDataTyping` (optional).
-    pub preserve_source_data_typing: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `S3OutputFormatConfig` of `AWS::AppFlow::Flow`.
+    S3OutputFormatConfig(default)
 }
 
 impl S3OutputFormatConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aggregation_config: None,
-            file_type: None,
-            prefix_config: None,
-            preserve_source_data_typing: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AggregationConfig`.
-    pub fn aggregation_config(mut self, value: impl Into<Value<AggregationConfig>>) -> Self {
-        self.aggregation_config = Some(value.into());
-        self
+    /// `AggregationConfig` (optional).
+    pub fn aggregation_config(self, value: impl Into<Value<AggregationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AggregationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `FileType`.
-    pub fn file_type(mut self, value: impl Into<Value<FileType>>) -> Self {
-        self.file_type = Some(value.into());
-        self
+    /// `FileType` (optional).
+    pub fn file_type(self, value: impl Into<Value<FileType>>) -> Self {
+        Self(self.0.with(1, "FileType", value.into().to_template()))
     }
-    /// Sets `PrefixConfig`.
-    pub fn prefix_config(mut self, value: impl Into<Value<PrefixConfig>>) -> Self {
-        self.prefix_config = Some(value.into());
-        self
+    /// `PrefixConfig` (optional).
+    pub fn prefix_config(self, value: impl Into<Value<PrefixConfig>>) -> Self {
+        Self(self.0.with(2, "PrefixConfig", value.into().to_template()))
     }
-    /// Sets `PreserveSourceDataTyping`.
-    pub fn preserve_source_data_typing(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.preserve_source_data_typing = Some(value.into());
-        self
+    /// `PreserveSourceDataTyping` (optional).
+    pub fn preserve_source_data_typing(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PreserveSourceDataTyping", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3OutputFormatConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation_config {
-            m.insert("AggregationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_type {
-            m.insert("FileType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix_config {
-            m.insert("PrefixConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preserve_source_data_typing {
-            m.insert("PreserveSourceDataTyping".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3OutputFormatConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation_config
-            .check(&path.field("AggregationConfig"), &Rules::NONE, out);
-        self.file_type
-            .check(&path.field("FileType"), &Rules::NONE, out);
-        self.prefix_config
-            .check(&path.field("PrefixConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3OutputFormatConfig);
-
-/// Property type `AggregationConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct AggregationConfig {
-    /// `AggregationType` (optional).
-    pub aggregation_type: Option<Value<AggregationType>>,
-    /// `TargetFileSize` (optional).
-    pub target_file_size: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AggregationConfig` of `AWS::AppFlow::Flow`.
+    AggregationConfig(default)
 }
 
 impl AggregationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aggregation_type: None,
-            target_file_size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AggregationType`.
-    pub fn aggregation_type(mut self, value: impl Into<Value<AggregationType>>) -> Self {
-        self.aggregation_type = Some(value.into());
-        self
+    /// `AggregationType` (optional).
+    pub fn aggregation_type(self, value: impl Into<Value<AggregationType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AggregationType", value.into().to_template()),
+        )
     }
-    /// Sets `TargetFileSize`.
-    pub fn target_file_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_file_size = Some(value.into());
-        self
+    /// `TargetFileSize` (optional).
+    pub fn target_file_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "TargetFileSize", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AggregationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation_type {
-            m.insert("AggregationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_file_size {
-            m.insert("TargetFileSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AggregationType`.
+    AggregationType {
+        /// `None`
+        None = "None",
+        /// `SingleFile`
+        SingleFile = "SingleFile",
     }
 }
 
-impl Check for AggregationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation_type
-            .check(&path.field("AggregationType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FileType`.
+    FileType {
+        /// `CSV`
+        Csv = "CSV",
+        /// `JSON`
+        Json = "JSON",
+        /// `PARQUET`
+        Parquet = "PARQUET",
     }
 }
 
-crate::impl_literal!(AggregationConfig);
-
-/// Values of `AggregationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AggregationType {
-    /// `None`
-    None,
-    /// `SingleFile`
-    SingleFile,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AggregationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["None", "SingleFile"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::SingleFile => "SingleFile",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AggregationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AggregationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AggregationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "SingleFile" => Self::SingleFile,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AggregationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AggregationType::from(s))
-    }
-}
-
-crate::impl_literal!(AggregationType);
-
-/// Values of `FileType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FileType {
-    /// `CSV`
-    Csv,
-    /// `JSON`
-    Json,
-    /// `PARQUET`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FileType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "JSON", "PARQUET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Json => "JSON",
-            Self::Parquet => "PARQUET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FileType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FileType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FileType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "JSON" => Self::Json,
-            "PARQUET" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FileType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FileType::from(s))
-    }
-}
-
-crate::impl_literal!(FileType);
-
-/// Property type `PrefixConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct PrefixConfig {
-    /// `PathPrefixHierarchy` (optional).
-    pub path_prefix_hierarchy: Option<Value<List<PathPrefix>>>,
-    /// `PrefixFormat` (optional).
-    pub prefix_format: Option<Value<PrefixFormat>>,
-    /// `PrefixType` (optional).
-    pub prefix_type: Option<Value<PrefixType>>,
+crate::l1_struct! {
+    /// Property type `PrefixConfig` of `AWS::AppFlow::Flow`.
+    PrefixConfig(default)
 }
 
 impl PrefixConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            path_prefix_hierarchy: None,
-            prefix_format: None,
-            prefix_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PathPrefixHierarchy`.
-    pub fn path_prefix_hierarchy(mut self, value: impl Into<Value<List<PathPrefix>>>) -> Self {
-        self.path_prefix_hierarchy = Some(value.into());
-        self
+    /// `PathPrefixHierarchy` (optional).
+    pub fn path_prefix_hierarchy(self, value: impl Into<Value<List<PathPrefix>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PathPrefixHierarchy", value.into().to_template()),
+        )
     }
-    /// Sets `PrefixFormat`.
-    pub fn prefix_format(mut self, value: impl Into<Value<PrefixFormat>>) -> Self {
-        self.prefix_format = Some(value.into());
-        self
+    /// `PrefixFormat` (optional).
+    pub fn prefix_format(self, value: impl Into<Value<PrefixFormat>>) -> Self {
+        Self(self.0.with(1, "PrefixFormat", value.into().to_template()))
     }
-    /// Sets `PrefixType`.
-    pub fn prefix_type(mut self, value: impl Into<Value<PrefixType>>) -> Self {
-        self.prefix_type = Some(value.into());
-        self
+    /// `PrefixType` (optional).
+    pub fn prefix_type(self, value: impl Into<Value<PrefixType>>) -> Self {
+        Self(self.0.with(2, "PrefixType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PrefixConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.path_prefix_hierarchy {
-            m.insert("PathPrefixHierarchy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix_format {
-            m.insert("PrefixFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix_type {
-            m.insert("PrefixType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PathPrefix`.
+    PathPrefix {
+        /// `EXECUTION_ID`
+        ExecutionId = "EXECUTION_ID",
+        /// `SCHEMA_VERSION`
+        SchemaVersion = "SCHEMA_VERSION",
     }
 }
 
-impl Check for PrefixConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.path_prefix_hierarchy
-            .check(&path.field("PathPrefixHierarchy"), &Rules::NONE, out);
-        self.prefix_format
-            .check(&path.field("PrefixFormat"), &Rules::NONE, out);
-        self.prefix_type
-            .check(&path.field("PrefixType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PrefixFormat`.
+    PrefixFormat {
+        /// `YEAR`
+        Year = "YEAR",
+        /// `MONTH`
+        Month = "MONTH",
+        /// `DAY`
+        Day = "DAY",
+        /// `HOUR`
+        Hour = "HOUR",
+        /// `MINUTE`
+        Minute = "MINUTE",
     }
 }
 
-crate::impl_literal!(PrefixConfig);
-
-/// Values of `PathPrefix`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PathPrefix {
-    /// `EXECUTION_ID`
-    ExecutionId,
-    /// `SCHEMA_VERSION`
-    SchemaVersion,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PathPrefix {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EXECUTION_ID", "SCHEMA_VERSION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExecutionId => "EXECUTION_ID",
-            Self::SchemaVersion => "SCHEMA_VERSION",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PrefixType`.
+    PrefixType {
+        /// `FILENAME`
+        Filename = "FILENAME",
+        /// `PATH`
+        Path = "PATH",
+        /// `PATH_AND_FILENAME`
+        PathAndFilename = "PATH_AND_FILENAME",
     }
 }
 
-impl ToTemplate for PathPrefix {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PathPrefix {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PathPrefix {
-    fn from(s: &str) -> Self {
-        match s {
-            "EXECUTION_ID" => Self::ExecutionId,
-            "SCHEMA_VERSION" => Self::SchemaVersion,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PathPrefix> {
-    fn from(s: &str) -> Self {
-        Value::literal(PathPrefix::from(s))
-    }
-}
-
-crate::impl_literal!(PathPrefix);
-
-/// Values of `PrefixFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrefixFormat {
-    /// `YEAR`
-    Year,
-    /// `MONTH`
-    Month,
-    /// `DAY`
-    Day,
-    /// `HOUR`
-    Hour,
-    /// `MINUTE`
-    Minute,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PrefixFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["YEAR", "MONTH", "DAY", "HOUR", "MINUTE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "YEAR",
-            Self::Month => "MONTH",
-            Self::Day => "DAY",
-            Self::Hour => "HOUR",
-            Self::Minute => "MINUTE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PrefixFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PrefixFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PrefixFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "YEAR" => Self::Year,
-            "MONTH" => Self::Month,
-            "DAY" => Self::Day,
-            "HOUR" => Self::Hour,
-            "MINUTE" => Self::Minute,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PrefixFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(PrefixFormat::from(s))
-    }
-}
-
-crate::impl_literal!(PrefixFormat);
-
-/// Values of `PrefixType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrefixType {
-    /// `FILENAME`
-    Filename,
-    /// `PATH`
-    Path,
-    /// `PATH_AND_FILENAME`
-    PathAndFilename,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PrefixType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FILENAME", "PATH", "PATH_AND_FILENAME"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Filename => "FILENAME",
-            Self::Path => "PATH",
-            Self::PathAndFilename => "PATH_AND_FILENAME",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PrefixType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PrefixType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PrefixType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FILENAME" => Self::Filename,
-            "PATH" => Self::Path,
-            "PATH_AND_FILENAME" => Self::PathAndFilename,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PrefixType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PrefixType::from(s))
-    }
-}
-
-crate::impl_literal!(PrefixType);
-
-/// Property type `SapoDataDestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct SapoDataDestinationProperties {
-    /// `ErrorHandlingConfig` (optional).
-    pub error_handling_config: Option<Value<ErrorHandlingConfig>>,
-    /// `IdFieldNames` (optional).
-    /// Items: 0..=.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^\S+$`.
-    pub id_field_names: Option<Value<List<String>>>,
-    /// `ObjectPath` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object_path: Value<String>,
-    /// `SuccessResponseHandlingConfig` (optional).
-    pub success_response_handling_config: Option<Value<SuccessResponseHandlingConfig>>,
-    /// `WriteOperationType` (optional).
-    pub write_operation_type: Option<Value<WriteOperationType>>,
+crate::l1_struct! {
+    /// Property type `SapoDataDestinationProperties` of `AWS::AppFlow::Flow`.
+    SapoDataDestinationProperties
 }
 
 impl SapoDataDestinationProperties {
     /// The required properties: `ObjectPath`.
     pub fn new(object_path: impl Into<Value<String>>) -> Self {
-        Self {
-            error_handling_config: None,
-            id_field_names: None,
-            object_path: object_path.into(),
-            success_response_handling_config: None,
-            write_operation_type: None,
-        }
+        Self(crate::Properties::new().with(2, "ObjectPath", object_path.into().to_template()))
     }
-    /// Sets `ErrorHandlingConfig`.
-    pub fn error_handling_config(mut self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
-        self.error_handling_config = Some(value.into());
-        self
+    /// `ErrorHandlingConfig` (optional).
+    pub fn error_handling_config(self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ErrorHandlingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `IdFieldNames`.
-    pub fn id_field_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.id_field_names = Some(value.into());
-        self
+    /// `IdFieldNames` (optional).
+    /// Items: at least 0.
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `^\S+$`.
+    pub fn id_field_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "IdFieldNames", value.into().to_template()))
     }
-    /// Sets `SuccessResponseHandlingConfig`.
+    /// `SuccessResponseHandlingConfig` (optional).
     pub fn success_response_handling_config(
-        mut self,
+        self,
         value: impl Into<Value<SuccessResponseHandlingConfig>>,
     ) -> Self {
-        self.success_response_handling_config = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "SuccessResponseHandlingConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `WriteOperationType`.
-    pub fn write_operation_type(mut self, value: impl Into<Value<WriteOperationType>>) -> Self {
-        self.write_operation_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SapoDataDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_handling_config {
-            m.insert("ErrorHandlingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_field_names {
-            m.insert("IdFieldNames".to_owned(), v.to_template());
-        }
-        m.insert("ObjectPath".to_owned(), self.object_path.to_template());
-        if let Some(v) = &self.success_response_handling_config {
-            m.insert("SuccessResponseHandlingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_operation_type {
-            m.insert("WriteOperationType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WriteOperationType` (optional).
+    pub fn write_operation_type(self, value: impl Into<Value<WriteOperationType>>) -> Self {
+        Self(
+            self.0
+                .with(4, "WriteOperationType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SapoDataDestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.error_handling_config
-            .check(&path.field("ErrorHandlingConfig"), &Rules::NONE, out);
-        self.id_field_names.check(
-            &path.field("IdFieldNames"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(128),
-                            pattern: Some("^\\S+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_path.check(
-            &path.field("ObjectPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.success_response_handling_config.check(
-            &path.field("SuccessResponseHandlingConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.write_operation_type
-            .check(&path.field("WriteOperationType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SapoDataDestinationProperties);
-
-/// Property type `SuccessResponseHandlingConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct SuccessResponseHandlingConfig {
-    /// `BucketName` (optional).
-    /// Length: 3..=63 characters.
-    /// Pattern: `\S+`.
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `BucketPrefix` (optional).
-    /// Length: 0..=512 characters.
-    pub bucket_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SuccessResponseHandlingConfig` of `AWS::AppFlow::Flow`.
+    SuccessResponseHandlingConfig(default)
 }
 
 impl SuccessResponseHandlingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_name: None,
-            bucket_prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
-    }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SuccessResponseHandlingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SuccessResponseHandlingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SuccessResponseHandlingConfig);
-
-/// Property type `SalesforceDestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct SalesforceDestinationProperties {
-    /// `DataTransferApi` (optional).
-    pub data_transfer_api: Option<Value<DataTransferApi>>,
-    /// `ErrorHandlingConfig` (optional).
-    pub error_handling_config: Option<Value<ErrorHandlingConfig>>,
-    /// `IdFieldNames` (optional).
-    /// Items: 0..=.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^\S+$`.
-    pub id_field_names: Option<Value<List<String>>>,
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
+    /// `BucketName` (optional).
+    /// Length: 3 to 63 characters.
     /// Pattern: `\S+`.
-    pub object: Value<String>,
-    /// `WriteOperationType` (optional).
-    pub write_operation_type: Option<Value<WriteOperationType>>,
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(0, "BucketName", value.into().to_template()))
+    }
+    /// `BucketPrefix` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketPrefix", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SalesforceDestinationProperties` of `AWS::AppFlow::Flow`.
+    SalesforceDestinationProperties
 }
 
 impl SalesforceDestinationProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            data_transfer_api: None,
-            error_handling_config: None,
-            id_field_names: None,
-            object: object.into(),
-            write_operation_type: None,
-        }
+        Self(crate::Properties::new().with(3, "Object", object.into().to_template()))
     }
-    /// Sets `DataTransferApi`.
-    pub fn data_transfer_api(mut self, value: impl Into<Value<DataTransferApi>>) -> Self {
-        self.data_transfer_api = Some(value.into());
-        self
+    /// `DataTransferApi` (optional).
+    pub fn data_transfer_api(self, value: impl Into<Value<DataTransferApi>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataTransferApi", value.into().to_template()),
+        )
     }
-    /// Sets `ErrorHandlingConfig`.
-    pub fn error_handling_config(mut self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
-        self.error_handling_config = Some(value.into());
-        self
-    }
-    /// Sets `IdFieldNames`.
-    pub fn id_field_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.id_field_names = Some(value.into());
-        self
-    }
-    /// Sets `WriteOperationType`.
-    pub fn write_operation_type(mut self, value: impl Into<Value<WriteOperationType>>) -> Self {
-        self.write_operation_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SalesforceDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_transfer_api {
-            m.insert("DataTransferApi".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error_handling_config {
-            m.insert("ErrorHandlingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_field_names {
-            m.insert("IdFieldNames".to_owned(), v.to_template());
-        }
-        m.insert("Object".to_owned(), self.object.to_template());
-        if let Some(v) = &self.write_operation_type {
-            m.insert("WriteOperationType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SalesforceDestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_transfer_api
-            .check(&path.field("DataTransferApi"), &Rules::NONE, out);
-        self.error_handling_config
-            .check(&path.field("ErrorHandlingConfig"), &Rules::NONE, out);
-        self.id_field_names.check(
-            &path.field("IdFieldNames"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(128),
-                            pattern: Some("^\\S+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.write_operation_type
-            .check(&path.field("WriteOperationType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SalesforceDestinationProperties);
-
-/// Values of `DataTransferApi`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataTransferApi {
-    /// `AUTOMATIC`
-    Automatic,
-    /// `BULKV2`
-    Bulkv2,
-    /// `REST_SYNC`
-    RestSync,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataTransferApi {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "BULKV2", "REST_SYNC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "AUTOMATIC",
-            Self::Bulkv2 => "BULKV2",
-            Self::RestSync => "REST_SYNC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataTransferApi {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataTransferApi {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataTransferApi {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC" => Self::Automatic,
-            "BULKV2" => Self::Bulkv2,
-            "REST_SYNC" => Self::RestSync,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataTransferApi> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataTransferApi::from(s))
-    }
-}
-
-crate::impl_literal!(DataTransferApi);
-
-/// Property type `SnowflakeDestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct SnowflakeDestinationProperties {
-    /// `BucketPrefix` (optional).
-    /// Length: 0..=512 characters.
-    pub bucket_prefix: Option<Value<String>>,
     /// `ErrorHandlingConfig` (optional).
-    pub error_handling_config: Option<Value<ErrorHandlingConfig>>,
-    /// `IntermediateBucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `\S+`.
-    pub intermediate_bucket_name: Value<ids::BucketName>,
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+    pub fn error_handling_config(self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ErrorHandlingConfig", value.into().to_template()),
+        )
+    }
+    /// `IdFieldNames` (optional).
+    /// Items: at least 0.
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `^\S+$`.
+    pub fn id_field_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "IdFieldNames", value.into().to_template()))
+    }
+    /// `WriteOperationType` (optional).
+    pub fn write_operation_type(self, value: impl Into<Value<WriteOperationType>>) -> Self {
+        Self(
+            self.0
+                .with(4, "WriteOperationType", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DataTransferApi`.
+    DataTransferApi {
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
+        /// `BULKV2`
+        Bulkv2 = "BULKV2",
+        /// `REST_SYNC`
+        RestSync = "REST_SYNC",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SnowflakeDestinationProperties` of `AWS::AppFlow::Flow`.
+    SnowflakeDestinationProperties
 }
 
 impl SnowflakeDestinationProperties {
@@ -2198,93 +790,33 @@ impl SnowflakeDestinationProperties {
         intermediate_bucket_name: impl Into<Value<ids::BucketName>>,
         object: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket_prefix: None,
-            error_handling_config: None,
-            intermediate_bucket_name: intermediate_bucket_name.into(),
-            object: object.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "IntermediateBucketName",
+                    intermediate_bucket_name.into().to_template(),
+                )
+                .with(3, "Object", object.into().to_template()),
+        )
     }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
-    }
-    /// Sets `ErrorHandlingConfig`.
-    pub fn error_handling_config(mut self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
-        self.error_handling_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnowflakeDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error_handling_config {
-            m.insert("ErrorHandlingConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IntermediateBucketName".to_owned(),
-            self.intermediate_bucket_name.to_template(),
-        );
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnowflakeDestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.error_handling_config
-            .check(&path.field("ErrorHandlingConfig"), &Rules::NONE, out);
-        self.intermediate_bucket_name.check(
-            &path.field("IntermediateBucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SnowflakeDestinationProperties);
-
-/// Property type `UpsolverDestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct UpsolverDestinationProperties {
-    /// `BucketName` (required).
-    /// Length: 16..=63 characters.
-    /// Pattern: `^(upsolver-appflow)\S*`.
-    pub bucket_name: Value<ids::BucketName>,
     /// `BucketPrefix` (optional).
-    /// Length: 0..=512 characters.
-    pub bucket_prefix: Option<Value<String>>,
-    /// `S3OutputFormatConfig` (required).
-    pub s3_output_format_config: Value<UpsolverS3OutputFormatConfig>,
+    /// Length: 0 to 512 characters.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BucketPrefix", value.into().to_template()))
+    }
+    /// `ErrorHandlingConfig` (optional).
+    pub fn error_handling_config(self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ErrorHandlingConfig", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `UpsolverDestinationProperties` of `AWS::AppFlow::Flow`.
+    UpsolverDestinationProperties
 }
 
 impl UpsolverDestinationProperties {
@@ -2293,336 +825,113 @@ impl UpsolverDestinationProperties {
         bucket_name: impl Into<Value<ids::BucketName>>,
         s3_output_format_config: impl Into<Value<UpsolverS3OutputFormatConfig>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            bucket_prefix: None,
-            s3_output_format_config: s3_output_format_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(
+                    2,
+                    "S3OutputFormatConfig",
+                    s3_output_format_config.into().to_template(),
+                ),
+        )
     }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UpsolverDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3OutputFormatConfig".to_owned(),
-            self.s3_output_format_config.to_template(),
-        );
-        Expr::Map(m)
+    /// `BucketPrefix` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketPrefix", value.into().to_template()))
     }
 }
 
-impl Check for UpsolverDestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(16),
-                max_length: Some(63),
-                pattern: Some("^(upsolver-appflow)\\S*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_output_format_config
-            .check(&path.field("S3OutputFormatConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UpsolverDestinationProperties);
-
-/// Property type `UpsolverS3OutputFormatConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct UpsolverS3OutputFormatConfig {
-    /// `AggregationConfig` (optional).
-    pub aggregation_config: Option<Value<AggregationConfig>>,
-    /// `FileType` (optional).
-    pub file_type: Option<Value<FileType>>,
-    /// `PrefixConfig` (required).
-    pub prefix_config: Value<PrefixConfig>,
+crate::l1_struct! {
+    /// Property type `UpsolverS3OutputFormatConfig` of `AWS::AppFlow::Flow`.
+    UpsolverS3OutputFormatConfig
 }
 
 impl UpsolverS3OutputFormatConfig {
     /// The required properties: `PrefixConfig`.
     pub fn new(prefix_config: impl Into<Value<PrefixConfig>>) -> Self {
-        Self {
-            aggregation_config: None,
-            file_type: None,
-            prefix_config: prefix_config.into(),
-        }
+        Self(crate::Properties::new().with(2, "PrefixConfig", prefix_config.into().to_template()))
     }
-    /// Sets `AggregationConfig`.
-    pub fn aggregation_config(mut self, value: impl Into<Value<AggregationConfig>>) -> Self {
-        self.aggregation_config = Some(value.into());
-        self
+    /// `AggregationConfig` (optional).
+    pub fn aggregation_config(self, value: impl Into<Value<AggregationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AggregationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `FileType`.
-    pub fn file_type(mut self, value: impl Into<Value<FileType>>) -> Self {
-        self.file_type = Some(value.into());
-        self
+    /// `FileType` (optional).
+    pub fn file_type(self, value: impl Into<Value<FileType>>) -> Self {
+        Self(self.0.with(1, "FileType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UpsolverS3OutputFormatConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation_config {
-            m.insert("AggregationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_type {
-            m.insert("FileType".to_owned(), v.to_template());
-        }
-        m.insert("PrefixConfig".to_owned(), self.prefix_config.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UpsolverS3OutputFormatConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation_config
-            .check(&path.field("AggregationConfig"), &Rules::NONE, out);
-        self.file_type
-            .check(&path.field("FileType"), &Rules::NONE, out);
-        self.prefix_config
-            .check(&path.field("PrefixConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UpsolverS3OutputFormatConfig);
-
-/// Property type `ZendeskDestinationProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct ZendeskDestinationProperties {
-    /// `ErrorHandlingConfig` (optional).
-    pub error_handling_config: Option<Value<ErrorHandlingConfig>>,
-    /// `IdFieldNames` (optional).
-    /// Items: 0..=.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^\S+$`.
-    pub id_field_names: Option<Value<List<String>>>,
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
-    /// `WriteOperationType` (optional).
-    pub write_operation_type: Option<Value<WriteOperationType>>,
+crate::l1_struct! {
+    /// Property type `ZendeskDestinationProperties` of `AWS::AppFlow::Flow`.
+    ZendeskDestinationProperties
 }
 
 impl ZendeskDestinationProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            error_handling_config: None,
-            id_field_names: None,
-            object: object.into(),
-            write_operation_type: None,
-        }
+        Self(crate::Properties::new().with(2, "Object", object.into().to_template()))
     }
-    /// Sets `ErrorHandlingConfig`.
-    pub fn error_handling_config(mut self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
-        self.error_handling_config = Some(value.into());
-        self
+    /// `ErrorHandlingConfig` (optional).
+    pub fn error_handling_config(self, value: impl Into<Value<ErrorHandlingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ErrorHandlingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `IdFieldNames`.
-    pub fn id_field_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.id_field_names = Some(value.into());
-        self
+    /// `IdFieldNames` (optional).
+    /// Items: at least 0.
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `^\S+$`.
+    pub fn id_field_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "IdFieldNames", value.into().to_template()))
     }
-    /// Sets `WriteOperationType`.
-    pub fn write_operation_type(mut self, value: impl Into<Value<WriteOperationType>>) -> Self {
-        self.write_operation_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ZendeskDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_handling_config {
-            m.insert("ErrorHandlingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_field_names {
-            m.insert("IdFieldNames".to_owned(), v.to_template());
-        }
-        m.insert("Object".to_owned(), self.object.to_template());
-        if let Some(v) = &self.write_operation_type {
-            m.insert("WriteOperationType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WriteOperationType` (optional).
+    pub fn write_operation_type(self, value: impl Into<Value<WriteOperationType>>) -> Self {
+        Self(
+            self.0
+                .with(3, "WriteOperationType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ZendeskDestinationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.error_handling_config
-            .check(&path.field("ErrorHandlingConfig"), &Rules::NONE, out);
-        self.id_field_names.check(
-            &path.field("IdFieldNames"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(128),
-                            pattern: Some("^\\S+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.write_operation_type
-            .check(&path.field("WriteOperationType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FlowStatus`.
+    FlowStatus {
+        /// `Active`
+        Active = "Active",
+        /// `Suspended`
+        Suspended = "Suspended",
+        /// `Draft`
+        Draft = "Draft",
     }
 }
 
-crate::impl_literal!(ZendeskDestinationProperties);
-
-/// Values of `FlowStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlowStatus {
-    /// `Active`
-    Active,
-    /// `Suspended`
-    Suspended,
-    /// `Draft`
-    Draft,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlowStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Active", "Suspended", "Draft"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::Suspended => "Suspended",
-            Self::Draft => "Draft",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FlowStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlowStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlowStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Active" => Self::Active,
-            "Suspended" => Self::Suspended,
-            "Draft" => Self::Draft,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlowStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlowStatus::from(s))
-    }
-}
-
-crate::impl_literal!(FlowStatus);
-
-/// Property type `MetadataCatalogConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct MetadataCatalogConfig {
-    /// `GlueDataCatalog` (optional).
-    pub glue_data_catalog: Option<Value<GlueDataCatalog>>,
+crate::l1_struct! {
+    /// Property type `MetadataCatalogConfig` of `AWS::AppFlow::Flow`.
+    MetadataCatalogConfig(default)
 }
 
 impl MetadataCatalogConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            glue_data_catalog: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GlueDataCatalog`.
-    pub fn glue_data_catalog(mut self, value: impl Into<Value<GlueDataCatalog>>) -> Self {
-        self.glue_data_catalog = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetadataCatalogConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.glue_data_catalog {
-            m.insert("GlueDataCatalog".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `GlueDataCatalog` (optional).
+    pub fn glue_data_catalog(self, value: impl Into<Value<GlueDataCatalog>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GlueDataCatalog", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MetadataCatalogConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.glue_data_catalog
-            .check(&path.field("GlueDataCatalog"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetadataCatalogConfig);
-
-/// Property type `GlueDataCatalog` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct GlueDataCatalog {
-    /// `DatabaseName` (required).
-    /// Length: 0..=255 characters.
-    pub database_name: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `arn:aws:iam:.*:[0-9]+:.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `TablePrefix` (required).
-    /// Length: 0..=128 characters.
-    pub table_prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `GlueDataCatalog` of `AWS::AppFlow::Flow`.
+    GlueDataCatalog
 }
 
 impl GlueDataCatalog {
@@ -2632,76 +941,18 @@ impl GlueDataCatalog {
         role_arn: impl Into<Value<ids::RoleArn>>,
         table_prefix: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            database_name: database_name.into(),
-            role_arn: role_arn.into(),
-            table_prefix: table_prefix.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatabaseName", database_name.into().to_template())
+                .with(1, "RoleArn", role_arn.into().to_template())
+                .with(2, "TablePrefix", table_prefix.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GlueDataCatalog {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("TablePrefix".to_owned(), self.table_prefix.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GlueDataCatalog {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("arn:aws:iam:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_prefix.check(
-            &path.field("TablePrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GlueDataCatalog);
-
-/// Property type `SourceFlowConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct SourceFlowConfig {
-    /// `ApiVersion` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\S+`.
-    pub api_version: Option<Value<String>>,
-    /// `ConnectorProfileName` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[\w/!@#+=.-]+`.
-    pub connector_profile_name: Option<Value<String>>,
-    /// `ConnectorType` (required).
-    pub connector_type: Value<ConnectorType>,
-    /// `IncrementalPullConfig` (optional).
-    pub incremental_pull_config: Option<Value<IncrementalPullConfig>>,
-    /// `SourceConnectorProperties` (required).
-    pub source_connector_properties: Value<SourceConnectorProperties>,
+crate::l1_struct! {
+    /// Property type `SourceFlowConfig` of `AWS::AppFlow::Flow`.
+    SourceFlowConfig
 }
 
 impl SourceFlowConfig {
@@ -2710,903 +961,298 @@ impl SourceFlowConfig {
         connector_type: impl Into<Value<ConnectorType>>,
         source_connector_properties: impl Into<Value<SourceConnectorProperties>>,
     ) -> Self {
-        Self {
-            api_version: None,
-            connector_profile_name: None,
-            connector_type: connector_type.into(),
-            incremental_pull_config: None,
-            source_connector_properties: source_connector_properties.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "ConnectorType", connector_type.into().to_template())
+                .with(
+                    4,
+                    "SourceConnectorProperties",
+                    source_connector_properties.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ApiVersion`.
-    pub fn api_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.api_version = Some(value.into());
-        self
+    /// `ApiVersion` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `\S+`.
+    pub fn api_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApiVersion", value.into().to_template()))
     }
-    /// Sets `ConnectorProfileName`.
-    pub fn connector_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connector_profile_name = Some(value.into());
-        self
+    /// `ConnectorProfileName` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}/!@#+=.-]+`.
+    pub fn connector_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConnectorProfileName", value.into().to_template()),
+        )
     }
-    /// Sets `IncrementalPullConfig`.
-    pub fn incremental_pull_config(
-        mut self,
-        value: impl Into<Value<IncrementalPullConfig>>,
-    ) -> Self {
-        self.incremental_pull_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceFlowConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_version {
-            m.insert("ApiVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connector_profile_name {
-            m.insert("ConnectorProfileName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectorType".to_owned(),
-            self.connector_type.to_template(),
-        );
-        if let Some(v) = &self.incremental_pull_config {
-            m.insert("IncrementalPullConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceConnectorProperties".to_owned(),
-            self.source_connector_properties.to_template(),
-        );
-        Expr::Map(m)
+    /// `IncrementalPullConfig` (optional).
+    pub fn incremental_pull_config(self, value: impl Into<Value<IncrementalPullConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IncrementalPullConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SourceFlowConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_version.check(
-            &path.field("ApiVersion"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_profile_name.check(
-            &path.field("ConnectorProfileName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[\\w/!@#+=.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_type
-            .check(&path.field("ConnectorType"), &Rules::NONE, out);
-        self.incremental_pull_config
-            .check(&path.field("IncrementalPullConfig"), &Rules::NONE, out);
-        self.source_connector_properties.check(
-            &path.field("SourceConnectorProperties"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceFlowConfig);
-
-/// Property type `IncrementalPullConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct IncrementalPullConfig {
-    /// `DatetimeTypeFieldName` (optional).
-    /// Length: 0..=256 characters.
-    pub datetime_type_field_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IncrementalPullConfig` of `AWS::AppFlow::Flow`.
+    IncrementalPullConfig(default)
 }
 
 impl IncrementalPullConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            datetime_type_field_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DatetimeTypeFieldName`.
-    pub fn datetime_type_field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.datetime_type_field_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IncrementalPullConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.datetime_type_field_name {
-            m.insert("DatetimeTypeFieldName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DatetimeTypeFieldName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn datetime_type_field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DatetimeTypeFieldName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IncrementalPullConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.datetime_type_field_name.check(
-            &path.field("DatetimeTypeFieldName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IncrementalPullConfig);
-
-/// Property type `SourceConnectorProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceConnectorProperties {
-    /// `Amplitude` (optional).
-    pub amplitude: Option<Value<AmplitudeSourceProperties>>,
-    /// `CustomConnector` (optional).
-    pub custom_connector: Option<Value<CustomConnectorSourceProperties>>,
-    /// `Datadog` (optional).
-    pub datadog: Option<Value<DatadogSourceProperties>>,
-    /// `Dynatrace` (optional).
-    pub dynatrace: Option<Value<DynatraceSourceProperties>>,
-    /// `GoogleAnalytics` (optional).
-    pub google_analytics: Option<Value<GoogleAnalyticsSourceProperties>>,
-    /// `InforNexus` (optional).
-    pub infor_nexus: Option<Value<InforNexusSourceProperties>>,
-    /// `Marketo` (optional).
-    pub marketo: Option<Value<MarketoSourceProperties>>,
-    /// `Pardot` (optional).
-    pub pardot: Option<Value<PardotSourceProperties>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3SourceProperties>>,
-    /// `SAPOData` (optional).
-    pub sapo_data: Option<Value<SapoDataSourceProperties>>,
-    /// `Salesforce` (optional).
-    pub salesforce: Option<Value<SalesforceSourceProperties>>,
-    /// `ServiceNow` (optional).
-    pub service_now: Option<Value<ServiceNowSourceProperties>>,
-    /// `Singular` (optional).
-    pub singular: Option<Value<SingularSourceProperties>>,
-    /// `Slack` (optional).
-    pub slack: Option<Value<SlackSourceProperties>>,
-    /// `Trendmicro` (optional).
-    pub trendmicro: Option<Value<TrendmicroSourceProperties>>,
-    /// `Veeva` (optional).
-    pub veeva: Option<Value<VeevaSourceProperties>>,
-    /// `Zendesk` (optional).
-    pub zendesk: Option<Value<ZendeskSourceProperties>>,
+crate::l1_struct! {
+    /// Property type `SourceConnectorProperties` of `AWS::AppFlow::Flow`.
+    SourceConnectorProperties(default)
 }
 
 impl SourceConnectorProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amplitude: None,
-            custom_connector: None,
-            datadog: None,
-            dynatrace: None,
-            google_analytics: None,
-            infor_nexus: None,
-            marketo: None,
-            pardot: None,
-            s3: None,
-            sapo_data: None,
-            salesforce: None,
-            service_now: None,
-            singular: None,
-            slack: None,
-            trendmicro: None,
-            veeva: None,
-            zendesk: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Amplitude`.
-    pub fn amplitude(mut self, value: impl Into<Value<AmplitudeSourceProperties>>) -> Self {
-        self.amplitude = Some(value.into());
-        self
+    /// `Amplitude` (optional).
+    pub fn amplitude(self, value: impl Into<Value<AmplitudeSourceProperties>>) -> Self {
+        Self(self.0.with(0, "Amplitude", value.into().to_template()))
     }
-    /// Sets `CustomConnector`.
+    /// `CustomConnector` (optional).
     pub fn custom_connector(
-        mut self,
+        self,
         value: impl Into<Value<CustomConnectorSourceProperties>>,
     ) -> Self {
-        self.custom_connector = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CustomConnector", value.into().to_template()),
+        )
     }
-    /// Sets `Datadog`.
-    pub fn datadog(mut self, value: impl Into<Value<DatadogSourceProperties>>) -> Self {
-        self.datadog = Some(value.into());
-        self
+    /// `Datadog` (optional).
+    pub fn datadog(self, value: impl Into<Value<DatadogSourceProperties>>) -> Self {
+        Self(self.0.with(2, "Datadog", value.into().to_template()))
     }
-    /// Sets `Dynatrace`.
-    pub fn dynatrace(mut self, value: impl Into<Value<DynatraceSourceProperties>>) -> Self {
-        self.dynatrace = Some(value.into());
-        self
+    /// `Dynatrace` (optional).
+    pub fn dynatrace(self, value: impl Into<Value<DynatraceSourceProperties>>) -> Self {
+        Self(self.0.with(3, "Dynatrace", value.into().to_template()))
     }
-    /// Sets `GoogleAnalytics`.
+    /// `GoogleAnalytics` (optional).
     pub fn google_analytics(
-        mut self,
+        self,
         value: impl Into<Value<GoogleAnalyticsSourceProperties>>,
     ) -> Self {
-        self.google_analytics = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "GoogleAnalytics", value.into().to_template()),
+        )
     }
-    /// Sets `InforNexus`.
-    pub fn infor_nexus(mut self, value: impl Into<Value<InforNexusSourceProperties>>) -> Self {
-        self.infor_nexus = Some(value.into());
-        self
+    /// `InforNexus` (optional).
+    pub fn infor_nexus(self, value: impl Into<Value<InforNexusSourceProperties>>) -> Self {
+        Self(self.0.with(5, "InforNexus", value.into().to_template()))
     }
-    /// Sets `Marketo`.
-    pub fn marketo(mut self, value: impl Into<Value<MarketoSourceProperties>>) -> Self {
-        self.marketo = Some(value.into());
-        self
+    /// `Marketo` (optional).
+    pub fn marketo(self, value: impl Into<Value<MarketoSourceProperties>>) -> Self {
+        Self(self.0.with(6, "Marketo", value.into().to_template()))
     }
-    /// Sets `Pardot`.
-    pub fn pardot(mut self, value: impl Into<Value<PardotSourceProperties>>) -> Self {
-        self.pardot = Some(value.into());
-        self
+    /// `Pardot` (optional).
+    pub fn pardot(self, value: impl Into<Value<PardotSourceProperties>>) -> Self {
+        Self(self.0.with(7, "Pardot", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3SourceProperties>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3SourceProperties>>) -> Self {
+        Self(self.0.with(8, "S3", value.into().to_template()))
     }
-    /// Sets `SAPOData`.
-    pub fn sapo_data(mut self, value: impl Into<Value<SapoDataSourceProperties>>) -> Self {
-        self.sapo_data = Some(value.into());
-        self
+    /// `SAPOData` (optional).
+    pub fn sapo_data(self, value: impl Into<Value<SapoDataSourceProperties>>) -> Self {
+        Self(self.0.with(9, "SAPOData", value.into().to_template()))
     }
-    /// Sets `Salesforce`.
-    pub fn salesforce(mut self, value: impl Into<Value<SalesforceSourceProperties>>) -> Self {
-        self.salesforce = Some(value.into());
-        self
+    /// `Salesforce` (optional).
+    pub fn salesforce(self, value: impl Into<Value<SalesforceSourceProperties>>) -> Self {
+        Self(self.0.with(10, "Salesforce", value.into().to_template()))
     }
-    /// Sets `ServiceNow`.
-    pub fn service_now(mut self, value: impl Into<Value<ServiceNowSourceProperties>>) -> Self {
-        self.service_now = Some(value.into());
-        self
+    /// `ServiceNow` (optional).
+    pub fn service_now(self, value: impl Into<Value<ServiceNowSourceProperties>>) -> Self {
+        Self(self.0.with(11, "ServiceNow", value.into().to_template()))
     }
-    /// Sets `Singular`.
-    pub fn singular(mut self, value: impl Into<Value<SingularSourceProperties>>) -> Self {
-        self.singular = Some(value.into());
-        self
+    /// `Singular` (optional).
+    pub fn singular(self, value: impl Into<Value<SingularSourceProperties>>) -> Self {
+        Self(self.0.with(12, "Singular", value.into().to_template()))
     }
-    /// Sets `Slack`.
-    pub fn slack(mut self, value: impl Into<Value<SlackSourceProperties>>) -> Self {
-        self.slack = Some(value.into());
-        self
+    /// `Slack` (optional).
+    pub fn slack(self, value: impl Into<Value<SlackSourceProperties>>) -> Self {
+        Self(self.0.with(13, "Slack", value.into().to_template()))
     }
-    /// Sets `Trendmicro`.
-    pub fn trendmicro(mut self, value: impl Into<Value<TrendmicroSourceProperties>>) -> Self {
-        self.trendmicro = Some(value.into());
-        self
+    /// `Trendmicro` (optional).
+    pub fn trendmicro(self, value: impl Into<Value<TrendmicroSourceProperties>>) -> Self {
+        Self(self.0.with(14, "Trendmicro", value.into().to_template()))
     }
-    /// Sets `Veeva`.
-    pub fn veeva(mut self, value: impl Into<Value<VeevaSourceProperties>>) -> Self {
-        self.veeva = Some(value.into());
-        self
+    /// `Veeva` (optional).
+    pub fn veeva(self, value: impl Into<Value<VeevaSourceProperties>>) -> Self {
+        Self(self.0.with(15, "Veeva", value.into().to_template()))
     }
-    /// Sets `Zendesk`.
-    pub fn zendesk(mut self, value: impl Into<Value<ZendeskSourceProperties>>) -> Self {
-        self.zendesk = Some(value.into());
-        self
+    /// `Zendesk` (optional).
+    pub fn zendesk(self, value: impl Into<Value<ZendeskSourceProperties>>) -> Self {
+        Self(self.0.with(16, "Zendesk", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SourceConnectorProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amplitude {
-            m.insert("Amplitude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_connector {
-            m.insert("CustomConnector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.datadog {
-            m.insert("Datadog".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynatrace {
-            m.insert("Dynatrace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.google_analytics {
-            m.insert("GoogleAnalytics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.infor_nexus {
-            m.insert("InforNexus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.marketo {
-            m.insert("Marketo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pardot {
-            m.insert("Pardot".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sapo_data {
-            m.insert("SAPOData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce {
-            m.insert("Salesforce".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_now {
-            m.insert("ServiceNow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.singular {
-            m.insert("Singular".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slack {
-            m.insert("Slack".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trendmicro {
-            m.insert("Trendmicro".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.veeva {
-            m.insert("Veeva".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zendesk {
-            m.insert("Zendesk".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceConnectorProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amplitude
-            .check(&path.field("Amplitude"), &Rules::NONE, out);
-        self.custom_connector
-            .check(&path.field("CustomConnector"), &Rules::NONE, out);
-        self.datadog
-            .check(&path.field("Datadog"), &Rules::NONE, out);
-        self.dynatrace
-            .check(&path.field("Dynatrace"), &Rules::NONE, out);
-        self.google_analytics
-            .check(&path.field("GoogleAnalytics"), &Rules::NONE, out);
-        self.infor_nexus
-            .check(&path.field("InforNexus"), &Rules::NONE, out);
-        self.marketo
-            .check(&path.field("Marketo"), &Rules::NONE, out);
-        self.pardot.check(&path.field("Pardot"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-        self.sapo_data
-            .check(&path.field("SAPOData"), &Rules::NONE, out);
-        self.salesforce
-            .check(&path.field("Salesforce"), &Rules::NONE, out);
-        self.service_now
-            .check(&path.field("ServiceNow"), &Rules::NONE, out);
-        self.singular
-            .check(&path.field("Singular"), &Rules::NONE, out);
-        self.slack.check(&path.field("Slack"), &Rules::NONE, out);
-        self.trendmicro
-            .check(&path.field("Trendmicro"), &Rules::NONE, out);
-        self.veeva.check(&path.field("Veeva"), &Rules::NONE, out);
-        self.zendesk
-            .check(&path.field("Zendesk"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SourceConnectorProperties);
-
-/// Property type `AmplitudeSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct AmplitudeSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `AmplitudeSourceProperties` of `AWS::AppFlow::Flow`.
+    AmplitudeSourceProperties
 }
 
 impl AmplitudeSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for AmplitudeSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AmplitudeSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AmplitudeSourceProperties);
-
-/// Property type `CustomConnectorSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct CustomConnectorSourceProperties {
-    /// `CustomProperties` (optional).
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `\S+`.
-    pub custom_properties: Option<Value<Map<String>>>,
-    /// `DataTransferApi` (optional).
-    pub data_transfer_api: Option<Value<CustomConnectorSourcePropertiesDataTransferApi>>,
-    /// `EntityName` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `\S+`.
-    pub entity_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomConnectorSourceProperties` of `AWS::AppFlow::Flow`.
+    CustomConnectorSourceProperties
 }
 
 impl CustomConnectorSourceProperties {
     /// The required properties: `EntityName`.
     pub fn new(entity_name: impl Into<Value<String>>) -> Self {
-        Self {
-            custom_properties: None,
-            data_transfer_api: None,
-            entity_name: entity_name.into(),
-        }
+        Self(crate::Properties::new().with(2, "EntityName", entity_name.into().to_template()))
     }
-    /// Sets `CustomProperties`.
-    pub fn custom_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.custom_properties = Some(value.into());
-        self
+    /// `CustomProperties` (optional).
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `\S+`.
+    pub fn custom_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomProperties", value.into().to_template()),
+        )
     }
-    /// Sets `DataTransferApi`.
+    /// `DataTransferApi` (optional).
     pub fn data_transfer_api(
-        mut self,
+        self,
         value: impl Into<Value<CustomConnectorSourcePropertiesDataTransferApi>>,
     ) -> Self {
-        self.data_transfer_api = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DataTransferApi", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomConnectorSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_properties {
-            m.insert("CustomProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_transfer_api {
-            m.insert("DataTransferApi".to_owned(), v.to_template());
-        }
-        m.insert("EntityName".to_owned(), self.entity_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomConnectorSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_properties.check(
-            &path.field("CustomProperties"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("\\S+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_transfer_api
-            .check(&path.field("DataTransferApi"), &Rules::NONE, out);
-        self.entity_name.check(
-            &path.field("EntityName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomConnectorSourceProperties);
-
-/// Property type `CustomConnectorSourcePropertiesDataTransferApi` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct CustomConnectorSourcePropertiesDataTransferApi {
-    /// `Name` (required).
-    /// Length: 0..=64 characters.
-    /// Pattern: `[\w/-]+`.
-    pub name: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `CustomConnectorSourcePropertiesDataTransferApi` of `AWS::AppFlow::Flow`.
+    CustomConnectorSourcePropertiesDataTransferApi
 }
 
 impl CustomConnectorSourcePropertiesDataTransferApi {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            name: name.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomConnectorSourcePropertiesDataTransferApi {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `SYNC`
+        Sync = "SYNC",
+        /// `ASYNC`
+        Async = "ASYNC",
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
     }
 }
 
-impl Check for CustomConnectorSourcePropertiesDataTransferApi {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                pattern: Some("[\\w/-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomConnectorSourcePropertiesDataTransferApi);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `SYNC`
-    Sync,
-    /// `ASYNC`
-    Async,
-    /// `AUTOMATIC`
-    Automatic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SYNC", "ASYNC", "AUTOMATIC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sync => "SYNC",
-            Self::Async => "ASYNC",
-            Self::Automatic => "AUTOMATIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "SYNC" => Self::Sync,
-            "ASYNC" => Self::Async,
-            "AUTOMATIC" => Self::Automatic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `DatadogSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct DatadogSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `DatadogSourceProperties` of `AWS::AppFlow::Flow`.
+    DatadogSourceProperties
 }
 
 impl DatadogSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for DatadogSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatadogSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatadogSourceProperties);
-
-/// Property type `DynatraceSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct DynatraceSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `DynatraceSourceProperties` of `AWS::AppFlow::Flow`.
+    DynatraceSourceProperties
 }
 
 impl DynatraceSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for DynatraceSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynatraceSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DynatraceSourceProperties);
-
-/// Property type `GoogleAnalyticsSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct GoogleAnalyticsSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `GoogleAnalyticsSourceProperties` of `AWS::AppFlow::Flow`.
+    GoogleAnalyticsSourceProperties
 }
 
 impl GoogleAnalyticsSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for GoogleAnalyticsSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GoogleAnalyticsSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GoogleAnalyticsSourceProperties);
-
-/// Property type `InforNexusSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct InforNexusSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `InforNexusSourceProperties` of `AWS::AppFlow::Flow`.
+    InforNexusSourceProperties
 }
 
 impl InforNexusSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for InforNexusSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InforNexusSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InforNexusSourceProperties);
-
-/// Property type `MarketoSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct MarketoSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `MarketoSourceProperties` of `AWS::AppFlow::Flow`.
+    MarketoSourceProperties
 }
 
 impl MarketoSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for MarketoSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MarketoSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MarketoSourceProperties);
-
-/// Property type `PardotSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct PardotSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `PardotSourceProperties` of `AWS::AppFlow::Flow`.
+    PardotSourceProperties
 }
 
 impl PardotSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for PardotSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PardotSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PardotSourceProperties);
-
-/// Property type `S3SourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct S3SourceProperties {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `\S+`.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `BucketPrefix` (required).
-    /// Length: 0..=512 characters.
-    pub bucket_prefix: Value<String>,
-    /// `S3InputFormatConfig` (optional).
-    pub s3_input_format_config: Option<Value<S3InputFormatConfig>>,
+crate::l1_struct! {
+    /// Property type `S3SourceProperties` of `AWS::AppFlow::Flow`.
+    S3SourceProperties
 }
 
 impl S3SourceProperties {
@@ -3615,775 +1261,241 @@ impl S3SourceProperties {
         bucket_name: impl Into<Value<ids::BucketName>>,
         bucket_prefix: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            bucket_prefix: bucket_prefix.into(),
-            s3_input_format_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(1, "BucketPrefix", bucket_prefix.into().to_template()),
+        )
     }
-    /// Sets `S3InputFormatConfig`.
-    pub fn s3_input_format_config(mut self, value: impl Into<Value<S3InputFormatConfig>>) -> Self {
-        self.s3_input_format_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3SourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        m.insert("BucketPrefix".to_owned(), self.bucket_prefix.to_template());
-        if let Some(v) = &self.s3_input_format_config {
-            m.insert("S3InputFormatConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3InputFormatConfig` (optional).
+    pub fn s3_input_format_config(self, value: impl Into<Value<S3InputFormatConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "S3InputFormatConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3SourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_input_format_config
-            .check(&path.field("S3InputFormatConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3SourceProperties);
-
-/// Property type `S3InputFormatConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct S3InputFormatConfig {
-    /// `S3InputFileType` (optional).
-    pub s3_input_file_type: Option<Value<S3InputFileType>>,
+crate::l1_struct! {
+    /// Property type `S3InputFormatConfig` of `AWS::AppFlow::Flow`.
+    S3InputFormatConfig(default)
 }
 
 impl S3InputFormatConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_input_file_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3InputFileType`.
-    pub fn s3_input_file_type(mut self, value: impl Into<Value<S3InputFileType>>) -> Self {
-        self.s3_input_file_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3InputFormatConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_input_file_type {
-            m.insert("S3InputFileType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3InputFileType` (optional).
+    pub fn s3_input_file_type(self, value: impl Into<Value<S3InputFileType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "S3InputFileType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3InputFormatConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_input_file_type
-            .check(&path.field("S3InputFileType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `S3InputFileType`.
+    S3InputFileType {
+        /// `CSV`
+        Csv = "CSV",
+        /// `JSON`
+        Json = "JSON",
     }
 }
 
-crate::impl_literal!(S3InputFormatConfig);
-
-/// Values of `S3InputFileType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3InputFileType {
-    /// `CSV`
-    Csv,
-    /// `JSON`
-    Json,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3InputFileType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "JSON"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Json => "JSON",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3InputFileType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3InputFileType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3InputFileType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "JSON" => Self::Json,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3InputFileType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3InputFileType::from(s))
-    }
-}
-
-crate::impl_literal!(S3InputFileType);
-
-/// Property type `SapoDataSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct SapoDataSourceProperties {
-    /// `ObjectPath` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object_path: Value<String>,
-    /// `paginationConfig` (optional).
-    pub pagination_config: Option<Value<SapoDataPaginationConfig>>,
-    /// `parallelismConfig` (optional).
-    pub parallelism_config: Option<Value<SapoDataParallelismConfig>>,
+crate::l1_struct! {
+    /// Property type `SapoDataSourceProperties` of `AWS::AppFlow::Flow`.
+    SapoDataSourceProperties
 }
 
 impl SapoDataSourceProperties {
     /// The required properties: `ObjectPath`.
     pub fn new(object_path: impl Into<Value<String>>) -> Self {
-        Self {
-            object_path: object_path.into(),
-            pagination_config: None,
-            parallelism_config: None,
-        }
+        Self(crate::Properties::new().with(0, "ObjectPath", object_path.into().to_template()))
     }
-    /// Sets `paginationConfig`.
-    pub fn pagination_config(mut self, value: impl Into<Value<SapoDataPaginationConfig>>) -> Self {
-        self.pagination_config = Some(value.into());
-        self
+    /// `paginationConfig` (optional).
+    pub fn pagination_config(self, value: impl Into<Value<SapoDataPaginationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "paginationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `parallelismConfig`.
-    pub fn parallelism_config(
-        mut self,
-        value: impl Into<Value<SapoDataParallelismConfig>>,
-    ) -> Self {
-        self.parallelism_config = Some(value.into());
-        self
+    /// `parallelismConfig` (optional).
+    pub fn parallelism_config(self, value: impl Into<Value<SapoDataParallelismConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "parallelismConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SapoDataSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ObjectPath".to_owned(), self.object_path.to_template());
-        if let Some(v) = &self.pagination_config {
-            m.insert("paginationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallelism_config {
-            m.insert("parallelismConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SapoDataSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object_path.check(
-            &path.field("ObjectPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pagination_config
-            .check(&path.field("paginationConfig"), &Rules::NONE, out);
-        self.parallelism_config
-            .check(&path.field("parallelismConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SapoDataSourceProperties);
-
-/// Property type `SapoDataPaginationConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct SapoDataPaginationConfig {
-    /// `maxPageSize` (required).
-    /// Range: 1..=10000.
-    pub max_page_size: Value<i64>,
+crate::l1_struct! {
+    /// Property type `SapoDataPaginationConfig` of `AWS::AppFlow::Flow`.
+    SapoDataPaginationConfig
 }
 
 impl SapoDataPaginationConfig {
     /// The required properties: `maxPageSize`.
     pub fn new(max_page_size: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_page_size: max_page_size.into(),
-        }
+        Self(crate::Properties::new().with(0, "maxPageSize", max_page_size.into().to_template()))
     }
 }
 
-impl ToTemplate for SapoDataPaginationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("maxPageSize".to_owned(), self.max_page_size.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SapoDataPaginationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_page_size.check(
-            &path.field("maxPageSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SapoDataPaginationConfig);
-
-/// Property type `SapoDataParallelismConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct SapoDataParallelismConfig {
-    /// `maxParallelism` (required).
-    /// Range: 1..=10.
-    pub max_parallelism: Value<i64>,
+crate::l1_struct! {
+    /// Property type `SapoDataParallelismConfig` of `AWS::AppFlow::Flow`.
+    SapoDataParallelismConfig
 }
 
 impl SapoDataParallelismConfig {
     /// The required properties: `maxParallelism`.
     pub fn new(max_parallelism: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_parallelism: max_parallelism.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "maxParallelism",
+            max_parallelism.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SapoDataParallelismConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "maxParallelism".to_owned(),
-            self.max_parallelism.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SapoDataParallelismConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_parallelism.check(
-            &path.field("maxParallelism"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SapoDataParallelismConfig);
-
-/// Property type `SalesforceSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct SalesforceSourceProperties {
-    /// `DataTransferApi` (optional).
-    pub data_transfer_api: Option<Value<DataTransferApi>>,
-    /// `EnableDynamicFieldUpdate` (optional).
-    pub enable_dynamic_field_update: Option<Value<bool>>,
-    /// `IncludeDeletedRecords` (optional).
-    pub include_deleted_records: Option<Value<bool>>,
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `SalesforceSourceProperties` of `AWS::AppFlow::Flow`.
+    SalesforceSourceProperties
 }
 
 impl SalesforceSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            data_transfer_api: None,
-            enable_dynamic_field_update: None,
-            include_deleted_records: None,
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(3, "Object", object.into().to_template()))
     }
-    /// Sets `DataTransferApi`.
-    pub fn data_transfer_api(mut self, value: impl Into<Value<DataTransferApi>>) -> Self {
-        self.data_transfer_api = Some(value.into());
-        self
+    /// `DataTransferApi` (optional).
+    pub fn data_transfer_api(self, value: impl Into<Value<DataTransferApi>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataTransferApi", value.into().to_template()),
+        )
     }
-    /// Sets `EnableDynamicFieldUpdate`.
-    pub fn enable_dynamic_field_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_dynamic_field_update = Some(value.into());
-        self
+    /// `EnableDynamicFieldUpdate` (optional).
+    pub fn enable_dynamic_field_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableDynamicFieldUpdate", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeDeletedRecords`.
-    pub fn include_deleted_records(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_deleted_records = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SalesforceSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_transfer_api {
-            m.insert("DataTransferApi".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_dynamic_field_update {
-            m.insert("EnableDynamicFieldUpdate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_deleted_records {
-            m.insert("IncludeDeletedRecords".to_owned(), v.to_template());
-        }
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
+    /// `IncludeDeletedRecords` (optional).
+    pub fn include_deleted_records(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludeDeletedRecords", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SalesforceSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_transfer_api
-            .check(&path.field("DataTransferApi"), &Rules::NONE, out);
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceSourceProperties);
-
-/// Property type `ServiceNowSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct ServiceNowSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `ServiceNowSourceProperties` of `AWS::AppFlow::Flow`.
+    ServiceNowSourceProperties
 }
 
 impl ServiceNowSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceNowSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceNowSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceNowSourceProperties);
-
-/// Property type `SingularSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct SingularSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `SingularSourceProperties` of `AWS::AppFlow::Flow`.
+    SingularSourceProperties
 }
 
 impl SingularSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for SingularSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SingularSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SingularSourceProperties);
-
-/// Property type `SlackSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct SlackSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `SlackSourceProperties` of `AWS::AppFlow::Flow`.
+    SlackSourceProperties
 }
 
 impl SlackSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for SlackSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlackSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlackSourceProperties);
-
-/// Property type `TrendmicroSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct TrendmicroSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `TrendmicroSourceProperties` of `AWS::AppFlow::Flow`.
+    TrendmicroSourceProperties
 }
 
 impl TrendmicroSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for TrendmicroSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrendmicroSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrendmicroSourceProperties);
-
-/// Property type `VeevaSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct VeevaSourceProperties {
-    /// `DocumentType` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `[\s\w_-]+`.
-    pub document_type: Option<Value<String>>,
-    /// `IncludeAllVersions` (optional).
-    pub include_all_versions: Option<Value<bool>>,
-    /// `IncludeRenditions` (optional).
-    pub include_renditions: Option<Value<bool>>,
-    /// `IncludeSourceFiles` (optional).
-    pub include_source_files: Option<Value<bool>>,
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `VeevaSourceProperties` of `AWS::AppFlow::Flow`.
+    VeevaSourceProperties
 }
 
 impl VeevaSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            document_type: None,
-            include_all_versions: None,
-            include_renditions: None,
-            include_source_files: None,
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(4, "Object", object.into().to_template()))
     }
-    /// Sets `DocumentType`.
-    pub fn document_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_type = Some(value.into());
-        self
+    /// `DocumentType` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `[\s\x{80}-\x{10FFFF}\w\x{80}-\x{10FFFF}_-]+`.
+    pub fn document_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DocumentType", value.into().to_template()))
     }
-    /// Sets `IncludeAllVersions`.
-    pub fn include_all_versions(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_all_versions = Some(value.into());
-        self
+    /// `IncludeAllVersions` (optional).
+    pub fn include_all_versions(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeAllVersions", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeRenditions`.
-    pub fn include_renditions(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_renditions = Some(value.into());
-        self
+    /// `IncludeRenditions` (optional).
+    pub fn include_renditions(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludeRenditions", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeSourceFiles`.
-    pub fn include_source_files(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_source_files = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VeevaSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.document_type {
-            m.insert("DocumentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_all_versions {
-            m.insert("IncludeAllVersions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_renditions {
-            m.insert("IncludeRenditions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_source_files {
-            m.insert("IncludeSourceFiles".to_owned(), v.to_template());
-        }
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
+    /// `IncludeSourceFiles` (optional).
+    pub fn include_source_files(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IncludeSourceFiles", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VeevaSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_type.check(
-            &path.field("DocumentType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("[\\s\\w_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VeevaSourceProperties);
-
-/// Property type `ZendeskSourceProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct ZendeskSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `ZendeskSourceProperties` of `AWS::AppFlow::Flow`.
+    ZendeskSourceProperties
 }
 
 impl ZendeskSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for ZendeskSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for ZendeskSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ZendeskSourceProperties);
-
-/// Property type `Tag` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Task` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct Task {
-    /// `ConnectorOperator` (optional).
-    pub connector_operator: Option<Value<ConnectorOperator>>,
-    /// `DestinationField` (optional).
-    /// Length: 0..=256 characters.
-    pub destination_field: Option<Value<String>>,
-    /// `SourceFields` (required).
-    /// Each item: Length: 0..=2048 characters.
-    pub source_fields: Value<List<String>>,
-    /// `TaskProperties` (optional).
-    pub task_properties: Option<Value<List<TaskPropertiesObject>>>,
-    /// `TaskType` (required).
-    pub task_type: Value<TaskType>,
+crate::l1_struct! {
+    /// Property type `Task` of `AWS::AppFlow::Flow`.
+    Task
 }
 
 impl Task {
@@ -4392,2483 +1504,745 @@ impl Task {
         source_fields: impl Into<Value<List<String>>>,
         task_type: impl Into<Value<TaskType>>,
     ) -> Self {
-        Self {
-            connector_operator: None,
-            destination_field: None,
-            source_fields: source_fields.into(),
-            task_properties: None,
-            task_type: task_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "SourceFields", source_fields.into().to_template())
+                .with(4, "TaskType", task_type.into().to_template()),
+        )
     }
-    /// Sets `ConnectorOperator`.
-    pub fn connector_operator(mut self, value: impl Into<Value<ConnectorOperator>>) -> Self {
-        self.connector_operator = Some(value.into());
-        self
+    /// `ConnectorOperator` (optional).
+    pub fn connector_operator(self, value: impl Into<Value<ConnectorOperator>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectorOperator", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationField`.
-    pub fn destination_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_field = Some(value.into());
-        self
+    /// `DestinationField` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn destination_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DestinationField", value.into().to_template()),
+        )
     }
-    /// Sets `TaskProperties`.
-    pub fn task_properties(mut self, value: impl Into<Value<List<TaskPropertiesObject>>>) -> Self {
-        self.task_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Task {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connector_operator {
-            m.insert("ConnectorOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_field {
-            m.insert("DestinationField".to_owned(), v.to_template());
-        }
-        m.insert("SourceFields".to_owned(), self.source_fields.to_template());
-        if let Some(v) = &self.task_properties {
-            m.insert("TaskProperties".to_owned(), v.to_template());
-        }
-        m.insert("TaskType".to_owned(), self.task_type.to_template());
-        Expr::Map(m)
+    /// `TaskProperties` (optional).
+    pub fn task_properties(self, value: impl Into<Value<List<TaskPropertiesObject>>>) -> Self {
+        Self(self.0.with(3, "TaskProperties", value.into().to_template()))
     }
 }
 
-impl Check for Task {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connector_operator
-            .check(&path.field("ConnectorOperator"), &Rules::NONE, out);
-        self.destination_field.check(
-            &path.field("DestinationField"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_fields.check(
-            &path.field("SourceFields"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_properties
-            .check(&path.field("TaskProperties"), &Rules::NONE, out);
-        self.task_type
-            .check(&path.field("TaskType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Task);
-
-/// Property type `ConnectorOperator` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectorOperator {
-    /// `Amplitude` (optional).
-    pub amplitude: Option<Value<AmplitudeConnectorOperator>>,
-    /// `CustomConnector` (optional).
-    pub custom_connector: Option<Value<Operator>>,
-    /// `Datadog` (optional).
-    pub datadog: Option<Value<DatadogConnectorOperator>>,
-    /// `Dynatrace` (optional).
-    pub dynatrace: Option<Value<DynatraceConnectorOperator>>,
-    /// `GoogleAnalytics` (optional).
-    pub google_analytics: Option<Value<GoogleAnalyticsConnectorOperator>>,
-    /// `InforNexus` (optional).
-    pub infor_nexus: Option<Value<InforNexusConnectorOperator>>,
-    /// `Marketo` (optional).
-    pub marketo: Option<Value<MarketoConnectorOperator>>,
-    /// `Pardot` (optional).
-    pub pardot: Option<Value<PardotConnectorOperator>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3ConnectorOperator>>,
-    /// `SAPOData` (optional).
-    pub sapo_data: Option<Value<SapoDataConnectorOperator>>,
-    /// `Salesforce` (optional).
-    pub salesforce: Option<Value<SalesforceConnectorOperator>>,
-    /// `ServiceNow` (optional).
-    pub service_now: Option<Value<ServiceNowConnectorOperator>>,
-    /// `Singular` (optional).
-    pub singular: Option<Value<SingularConnectorOperator>>,
-    /// `Slack` (optional).
-    pub slack: Option<Value<SlackConnectorOperator>>,
-    /// `Trendmicro` (optional).
-    pub trendmicro: Option<Value<TrendmicroConnectorOperator>>,
-    /// `Veeva` (optional).
-    pub veeva: Option<Value<VeevaConnectorOperator>>,
-    /// `Zendesk` (optional).
-    pub zendesk: Option<Value<ZendeskConnectorOperator>>,
+crate::l1_struct! {
+    /// Property type `ConnectorOperator` of `AWS::AppFlow::Flow`.
+    ConnectorOperator(default)
 }
 
 impl ConnectorOperator {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amplitude: None,
-            custom_connector: None,
-            datadog: None,
-            dynatrace: None,
-            google_analytics: None,
-            infor_nexus: None,
-            marketo: None,
-            pardot: None,
-            s3: None,
-            sapo_data: None,
-            salesforce: None,
-            service_now: None,
-            singular: None,
-            slack: None,
-            trendmicro: None,
-            veeva: None,
-            zendesk: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Amplitude`.
-    pub fn amplitude(mut self, value: impl Into<Value<AmplitudeConnectorOperator>>) -> Self {
-        self.amplitude = Some(value.into());
-        self
+    /// `Amplitude` (optional).
+    pub fn amplitude(self, value: impl Into<Value<AmplitudeConnectorOperator>>) -> Self {
+        Self(self.0.with(0, "Amplitude", value.into().to_template()))
     }
-    /// Sets `CustomConnector`.
-    pub fn custom_connector(mut self, value: impl Into<Value<Operator>>) -> Self {
-        self.custom_connector = Some(value.into());
-        self
+    /// `CustomConnector` (optional).
+    pub fn custom_connector(self, value: impl Into<Value<Operator>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomConnector", value.into().to_template()),
+        )
     }
-    /// Sets `Datadog`.
-    pub fn datadog(mut self, value: impl Into<Value<DatadogConnectorOperator>>) -> Self {
-        self.datadog = Some(value.into());
-        self
+    /// `Datadog` (optional).
+    pub fn datadog(self, value: impl Into<Value<DatadogConnectorOperator>>) -> Self {
+        Self(self.0.with(2, "Datadog", value.into().to_template()))
     }
-    /// Sets `Dynatrace`.
-    pub fn dynatrace(mut self, value: impl Into<Value<DynatraceConnectorOperator>>) -> Self {
-        self.dynatrace = Some(value.into());
-        self
+    /// `Dynatrace` (optional).
+    pub fn dynatrace(self, value: impl Into<Value<DynatraceConnectorOperator>>) -> Self {
+        Self(self.0.with(3, "Dynatrace", value.into().to_template()))
     }
-    /// Sets `GoogleAnalytics`.
+    /// `GoogleAnalytics` (optional).
     pub fn google_analytics(
-        mut self,
+        self,
         value: impl Into<Value<GoogleAnalyticsConnectorOperator>>,
     ) -> Self {
-        self.google_analytics = Some(value.into());
-        self
-    }
-    /// Sets `InforNexus`.
-    pub fn infor_nexus(mut self, value: impl Into<Value<InforNexusConnectorOperator>>) -> Self {
-        self.infor_nexus = Some(value.into());
-        self
-    }
-    /// Sets `Marketo`.
-    pub fn marketo(mut self, value: impl Into<Value<MarketoConnectorOperator>>) -> Self {
-        self.marketo = Some(value.into());
-        self
-    }
-    /// Sets `Pardot`.
-    pub fn pardot(mut self, value: impl Into<Value<PardotConnectorOperator>>) -> Self {
-        self.pardot = Some(value.into());
-        self
-    }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3ConnectorOperator>>) -> Self {
-        self.s3 = Some(value.into());
-        self
-    }
-    /// Sets `SAPOData`.
-    pub fn sapo_data(mut self, value: impl Into<Value<SapoDataConnectorOperator>>) -> Self {
-        self.sapo_data = Some(value.into());
-        self
-    }
-    /// Sets `Salesforce`.
-    pub fn salesforce(mut self, value: impl Into<Value<SalesforceConnectorOperator>>) -> Self {
-        self.salesforce = Some(value.into());
-        self
-    }
-    /// Sets `ServiceNow`.
-    pub fn service_now(mut self, value: impl Into<Value<ServiceNowConnectorOperator>>) -> Self {
-        self.service_now = Some(value.into());
-        self
-    }
-    /// Sets `Singular`.
-    pub fn singular(mut self, value: impl Into<Value<SingularConnectorOperator>>) -> Self {
-        self.singular = Some(value.into());
-        self
-    }
-    /// Sets `Slack`.
-    pub fn slack(mut self, value: impl Into<Value<SlackConnectorOperator>>) -> Self {
-        self.slack = Some(value.into());
-        self
-    }
-    /// Sets `Trendmicro`.
-    pub fn trendmicro(mut self, value: impl Into<Value<TrendmicroConnectorOperator>>) -> Self {
-        self.trendmicro = Some(value.into());
-        self
-    }
-    /// Sets `Veeva`.
-    pub fn veeva(mut self, value: impl Into<Value<VeevaConnectorOperator>>) -> Self {
-        self.veeva = Some(value.into());
-        self
-    }
-    /// Sets `Zendesk`.
-    pub fn zendesk(mut self, value: impl Into<Value<ZendeskConnectorOperator>>) -> Self {
-        self.zendesk = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectorOperator {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amplitude {
-            m.insert("Amplitude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_connector {
-            m.insert("CustomConnector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.datadog {
-            m.insert("Datadog".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynatrace {
-            m.insert("Dynatrace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.google_analytics {
-            m.insert("GoogleAnalytics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.infor_nexus {
-            m.insert("InforNexus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.marketo {
-            m.insert("Marketo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pardot {
-            m.insert("Pardot".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sapo_data {
-            m.insert("SAPOData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce {
-            m.insert("Salesforce".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_now {
-            m.insert("ServiceNow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.singular {
-            m.insert("Singular".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slack {
-            m.insert("Slack".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trendmicro {
-            m.insert("Trendmicro".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.veeva {
-            m.insert("Veeva".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zendesk {
-            m.insert("Zendesk".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amplitude
-            .check(&path.field("Amplitude"), &Rules::NONE, out);
-        self.custom_connector
-            .check(&path.field("CustomConnector"), &Rules::NONE, out);
-        self.datadog
-            .check(&path.field("Datadog"), &Rules::NONE, out);
-        self.dynatrace
-            .check(&path.field("Dynatrace"), &Rules::NONE, out);
-        self.google_analytics
-            .check(&path.field("GoogleAnalytics"), &Rules::NONE, out);
-        self.infor_nexus
-            .check(&path.field("InforNexus"), &Rules::NONE, out);
-        self.marketo
-            .check(&path.field("Marketo"), &Rules::NONE, out);
-        self.pardot.check(&path.field("Pardot"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-        self.sapo_data
-            .check(&path.field("SAPOData"), &Rules::NONE, out);
-        self.salesforce
-            .check(&path.field("Salesforce"), &Rules::NONE, out);
-        self.service_now
-            .check(&path.field("ServiceNow"), &Rules::NONE, out);
-        self.singular
-            .check(&path.field("Singular"), &Rules::NONE, out);
-        self.slack.check(&path.field("Slack"), &Rules::NONE, out);
-        self.trendmicro
-            .check(&path.field("Trendmicro"), &Rules::NONE, out);
-        self.veeva.check(&path.field("Veeva"), &Rules::NONE, out);
-        self.zendesk
-            .check(&path.field("Zendesk"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectorOperator);
-
-/// Values of `AmplitudeConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AmplitudeConnectorOperator {
-    /// `BETWEEN`
-    Between,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AmplitudeConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BETWEEN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Between => "BETWEEN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AmplitudeConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AmplitudeConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AmplitudeConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "BETWEEN" => Self::Between,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AmplitudeConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(AmplitudeConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(AmplitudeConnectorOperator);
-
-/// Values of `Operator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Operator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `CONTAINS`
-    Contains,
-    /// `BETWEEN`
-    Between,
-    /// `LESS_THAN_OR_EQUAL_TO`
-    LessThanOrEqualTo,
-    /// `GREATER_THAN_OR_EQUAL_TO`
-    GreaterThanOrEqualTo,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `NOT_EQUAL_TO`
-    NotEqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Operator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "CONTAINS",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Contains => "CONTAINS",
-            Self::Between => "BETWEEN",
-            Self::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-            Self::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-            Self::EqualTo => "EQUAL_TO",
-            Self::NotEqualTo => "NOT_EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Operator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Operator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Operator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN" => Self::GreaterThan,
-            "CONTAINS" => Self::Contains,
-            "BETWEEN" => Self::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Self::EqualTo,
-            "NOT_EQUAL_TO" => Self::NotEqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Operator> {
-    fn from(s: &str) -> Self {
-        Value::literal(Operator::from(s))
-    }
-}
-
-crate::impl_literal!(Operator);
-
-/// Values of `DatadogConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatadogConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `BETWEEN`
-    Between,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatadogConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "BETWEEN",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::Between => "BETWEEN",
-            Self::EqualTo => "EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DatadogConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatadogConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatadogConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "BETWEEN" => Self::Between,
-            "EQUAL_TO" => Self::EqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatadogConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatadogConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(DatadogConnectorOperator);
-
-/// Values of `DynatraceConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DynatraceConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `BETWEEN`
-    Between,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DynatraceConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "BETWEEN",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::Between => "BETWEEN",
-            Self::EqualTo => "EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DynatraceConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DynatraceConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DynatraceConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "BETWEEN" => Self::Between,
-            "EQUAL_TO" => Self::EqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DynatraceConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(DynatraceConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(DynatraceConnectorOperator);
-
-/// Values of `GoogleAnalyticsConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GoogleAnalyticsConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `BETWEEN`
-    Between,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GoogleAnalyticsConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROJECTION", "BETWEEN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::Between => "BETWEEN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GoogleAnalyticsConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GoogleAnalyticsConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GoogleAnalyticsConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "BETWEEN" => Self::Between,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GoogleAnalyticsConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(GoogleAnalyticsConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(GoogleAnalyticsConnectorOperator);
-
-/// Values of `InforNexusConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InforNexusConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `BETWEEN`
-    Between,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InforNexusConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "BETWEEN",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::Between => "BETWEEN",
-            Self::EqualTo => "EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InforNexusConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InforNexusConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InforNexusConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "BETWEEN" => Self::Between,
-            "EQUAL_TO" => Self::EqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InforNexusConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(InforNexusConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(InforNexusConnectorOperator);
-
-/// Values of `MarketoConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MarketoConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `BETWEEN`
-    Between,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MarketoConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "BETWEEN",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Between => "BETWEEN",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MarketoConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MarketoConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MarketoConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN" => Self::GreaterThan,
-            "BETWEEN" => Self::Between,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MarketoConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(MarketoConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(MarketoConnectorOperator);
-
-/// Values of `PardotConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PardotConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `NO_OP`
-    NoOp,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PardotConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "EQUAL_TO",
-        "NO_OP",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::EqualTo => "EQUAL_TO",
-            Self::NoOp => "NO_OP",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PardotConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PardotConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PardotConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "EQUAL_TO" => Self::EqualTo,
-            "NO_OP" => Self::NoOp,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PardotConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(PardotConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(PardotConnectorOperator);
-
-/// Values of `S3ConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3ConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `BETWEEN`
-    Between,
-    /// `LESS_THAN_OR_EQUAL_TO`
-    LessThanOrEqualTo,
-    /// `GREATER_THAN_OR_EQUAL_TO`
-    GreaterThanOrEqualTo,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `NOT_EQUAL_TO`
-    NotEqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3ConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Between => "BETWEEN",
-            Self::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-            Self::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-            Self::EqualTo => "EQUAL_TO",
-            Self::NotEqualTo => "NOT_EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3ConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3ConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3ConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN" => Self::GreaterThan,
-            "BETWEEN" => Self::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Self::EqualTo,
-            "NOT_EQUAL_TO" => Self::NotEqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3ConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3ConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(S3ConnectorOperator);
-
-/// Values of `SapoDataConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SapoDataConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `CONTAINS`
-    Contains,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `BETWEEN`
-    Between,
-    /// `LESS_THAN_OR_EQUAL_TO`
-    LessThanOrEqualTo,
-    /// `GREATER_THAN_OR_EQUAL_TO`
-    GreaterThanOrEqualTo,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `NOT_EQUAL_TO`
-    NotEqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SapoDataConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "CONTAINS",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::Contains => "CONTAINS",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Between => "BETWEEN",
-            Self::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-            Self::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-            Self::EqualTo => "EQUAL_TO",
-            Self::NotEqualTo => "NOT_EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SapoDataConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SapoDataConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SapoDataConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "CONTAINS" => Self::Contains,
-            "GREATER_THAN" => Self::GreaterThan,
-            "BETWEEN" => Self::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Self::EqualTo,
-            "NOT_EQUAL_TO" => Self::NotEqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SapoDataConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(SapoDataConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(SapoDataConnectorOperator);
-
-/// Values of `SalesforceConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SalesforceConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `CONTAINS`
-    Contains,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `BETWEEN`
-    Between,
-    /// `LESS_THAN_OR_EQUAL_TO`
-    LessThanOrEqualTo,
-    /// `GREATER_THAN_OR_EQUAL_TO`
-    GreaterThanOrEqualTo,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `NOT_EQUAL_TO`
-    NotEqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SalesforceConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "CONTAINS",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::Contains => "CONTAINS",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Between => "BETWEEN",
-            Self::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-            Self::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-            Self::EqualTo => "EQUAL_TO",
-            Self::NotEqualTo => "NOT_EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SalesforceConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SalesforceConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SalesforceConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "CONTAINS" => Self::Contains,
-            "GREATER_THAN" => Self::GreaterThan,
-            "BETWEEN" => Self::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Self::EqualTo,
-            "NOT_EQUAL_TO" => Self::NotEqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SalesforceConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(SalesforceConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(SalesforceConnectorOperator);
-
-/// Values of `ServiceNowConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceNowConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `CONTAINS`
-    Contains,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `BETWEEN`
-    Between,
-    /// `LESS_THAN_OR_EQUAL_TO`
-    LessThanOrEqualTo,
-    /// `GREATER_THAN_OR_EQUAL_TO`
-    GreaterThanOrEqualTo,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `NOT_EQUAL_TO`
-    NotEqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceNowConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "CONTAINS",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::Contains => "CONTAINS",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Between => "BETWEEN",
-            Self::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-            Self::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-            Self::EqualTo => "EQUAL_TO",
-            Self::NotEqualTo => "NOT_EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceNowConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceNowConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceNowConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "CONTAINS" => Self::Contains,
-            "GREATER_THAN" => Self::GreaterThan,
-            "BETWEEN" => Self::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Self::EqualTo,
-            "NOT_EQUAL_TO" => Self::NotEqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceNowConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceNowConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceNowConnectorOperator);
-
-/// Values of `SingularConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SingularConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SingularConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::EqualTo => "EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SingularConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SingularConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SingularConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "EQUAL_TO" => Self::EqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SingularConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(SingularConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(SingularConnectorOperator);
-
-/// Values of `SlackConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SlackConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `BETWEEN`
-    Between,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SlackConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "BETWEEN",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::Between => "BETWEEN",
-            Self::EqualTo => "EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SlackConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SlackConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SlackConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "BETWEEN" => Self::Between,
-            "EQUAL_TO" => Self::EqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SlackConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(SlackConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(SlackConnectorOperator);
-
-/// Values of `TrendmicroConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrendmicroConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrendmicroConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::EqualTo => "EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrendmicroConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrendmicroConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrendmicroConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "EQUAL_TO" => Self::EqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrendmicroConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrendmicroConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(TrendmicroConnectorOperator);
-
-/// Values of `VeevaConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VeevaConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `BETWEEN`
-    Between,
-    /// `LESS_THAN_OR_EQUAL_TO`
-    LessThanOrEqualTo,
-    /// `GREATER_THAN_OR_EQUAL_TO`
-    GreaterThanOrEqualTo,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `NOT_EQUAL_TO`
-    NotEqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VeevaConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Between => "BETWEEN",
-            Self::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-            Self::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-            Self::EqualTo => "EQUAL_TO",
-            Self::NotEqualTo => "NOT_EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VeevaConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VeevaConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VeevaConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN" => Self::GreaterThan,
-            "BETWEEN" => Self::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Self::EqualTo,
-            "NOT_EQUAL_TO" => Self::NotEqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VeevaConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(VeevaConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(VeevaConnectorOperator);
-
-/// Values of `ZendeskConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ZendeskConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ZendeskConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "GREATER_THAN",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ZendeskConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ZendeskConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ZendeskConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "GREATER_THAN" => Self::GreaterThan,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ZendeskConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ZendeskConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ZendeskConnectorOperator);
-
-/// Property type `TaskPropertiesObject` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct TaskPropertiesObject {
-    /// `Key` (required).
-    pub key: Value<OperatorPropertiesKeys>,
-    /// `Value` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `.+`.
-    pub value: Value<String>,
+        Self(
+            self.0
+                .with(4, "GoogleAnalytics", value.into().to_template()),
+        )
+    }
+    /// `InforNexus` (optional).
+    pub fn infor_nexus(self, value: impl Into<Value<InforNexusConnectorOperator>>) -> Self {
+        Self(self.0.with(5, "InforNexus", value.into().to_template()))
+    }
+    /// `Marketo` (optional).
+    pub fn marketo(self, value: impl Into<Value<MarketoConnectorOperator>>) -> Self {
+        Self(self.0.with(6, "Marketo", value.into().to_template()))
+    }
+    /// `Pardot` (optional).
+    pub fn pardot(self, value: impl Into<Value<PardotConnectorOperator>>) -> Self {
+        Self(self.0.with(7, "Pardot", value.into().to_template()))
+    }
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3ConnectorOperator>>) -> Self {
+        Self(self.0.with(8, "S3", value.into().to_template()))
+    }
+    /// `SAPOData` (optional).
+    pub fn sapo_data(self, value: impl Into<Value<SapoDataConnectorOperator>>) -> Self {
+        Self(self.0.with(9, "SAPOData", value.into().to_template()))
+    }
+    /// `Salesforce` (optional).
+    pub fn salesforce(self, value: impl Into<Value<SalesforceConnectorOperator>>) -> Self {
+        Self(self.0.with(10, "Salesforce", value.into().to_template()))
+    }
+    /// `ServiceNow` (optional).
+    pub fn service_now(self, value: impl Into<Value<ServiceNowConnectorOperator>>) -> Self {
+        Self(self.0.with(11, "ServiceNow", value.into().to_template()))
+    }
+    /// `Singular` (optional).
+    pub fn singular(self, value: impl Into<Value<SingularConnectorOperator>>) -> Self {
+        Self(self.0.with(12, "Singular", value.into().to_template()))
+    }
+    /// `Slack` (optional).
+    pub fn slack(self, value: impl Into<Value<SlackConnectorOperator>>) -> Self {
+        Self(self.0.with(13, "Slack", value.into().to_template()))
+    }
+    /// `Trendmicro` (optional).
+    pub fn trendmicro(self, value: impl Into<Value<TrendmicroConnectorOperator>>) -> Self {
+        Self(self.0.with(14, "Trendmicro", value.into().to_template()))
+    }
+    /// `Veeva` (optional).
+    pub fn veeva(self, value: impl Into<Value<VeevaConnectorOperator>>) -> Self {
+        Self(self.0.with(15, "Veeva", value.into().to_template()))
+    }
+    /// `Zendesk` (optional).
+    pub fn zendesk(self, value: impl Into<Value<ZendeskConnectorOperator>>) -> Self {
+        Self(self.0.with(16, "Zendesk", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AmplitudeConnectorOperator`.
+    AmplitudeConnectorOperator {
+        /// `BETWEEN`
+        Between = "BETWEEN",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Operator`.
+    Operator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `LESS_THAN_OR_EQUAL_TO`
+        LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+        /// `GREATER_THAN_OR_EQUAL_TO`
+        GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `NOT_EQUAL_TO`
+        NotEqualTo = "NOT_EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DatadogConnectorOperator`.
+    DatadogConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DynatraceConnectorOperator`.
+    DynatraceConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `GoogleAnalyticsConnectorOperator`.
+    GoogleAnalyticsConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `InforNexusConnectorOperator`.
+    InforNexusConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `MarketoConnectorOperator`.
+    MarketoConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `PardotConnectorOperator`.
+    PardotConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `S3ConnectorOperator`.
+    S3ConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `LESS_THAN_OR_EQUAL_TO`
+        LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+        /// `GREATER_THAN_OR_EQUAL_TO`
+        GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `NOT_EQUAL_TO`
+        NotEqualTo = "NOT_EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SapoDataConnectorOperator`.
+    SapoDataConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `LESS_THAN_OR_EQUAL_TO`
+        LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+        /// `GREATER_THAN_OR_EQUAL_TO`
+        GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `NOT_EQUAL_TO`
+        NotEqualTo = "NOT_EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SalesforceConnectorOperator`.
+    SalesforceConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `LESS_THAN_OR_EQUAL_TO`
+        LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+        /// `GREATER_THAN_OR_EQUAL_TO`
+        GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `NOT_EQUAL_TO`
+        NotEqualTo = "NOT_EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ServiceNowConnectorOperator`.
+    ServiceNowConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `LESS_THAN_OR_EQUAL_TO`
+        LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+        /// `GREATER_THAN_OR_EQUAL_TO`
+        GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `NOT_EQUAL_TO`
+        NotEqualTo = "NOT_EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SingularConnectorOperator`.
+    SingularConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SlackConnectorOperator`.
+    SlackConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `TrendmicroConnectorOperator`.
+    TrendmicroConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `VeevaConnectorOperator`.
+    VeevaConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `LESS_THAN_OR_EQUAL_TO`
+        LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+        /// `GREATER_THAN_OR_EQUAL_TO`
+        GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `NOT_EQUAL_TO`
+        NotEqualTo = "NOT_EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ZendeskConnectorOperator`.
+    ZendeskConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TaskPropertiesObject` of `AWS::AppFlow::Flow`.
+    TaskPropertiesObject
 }
 
 impl TaskPropertiesObject {
@@ -6877,589 +2251,177 @@ impl TaskPropertiesObject {
         key: impl Into<Value<OperatorPropertiesKeys>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TaskPropertiesObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OperatorPropertiesKeys`.
+    OperatorPropertiesKeys {
+        /// `VALUE`
+        Value = "VALUE",
+        /// `VALUES`
+        Values = "VALUES",
+        /// `DATA_TYPE`
+        DataType = "DATA_TYPE",
+        /// `UPPER_BOUND`
+        UpperBound = "UPPER_BOUND",
+        /// `LOWER_BOUND`
+        LowerBound = "LOWER_BOUND",
+        /// `SOURCE_DATA_TYPE`
+        SourceDataType = "SOURCE_DATA_TYPE",
+        /// `DESTINATION_DATA_TYPE`
+        DestinationDataType = "DESTINATION_DATA_TYPE",
+        /// `VALIDATION_ACTION`
+        ValidationAction = "VALIDATION_ACTION",
+        /// `MASK_VALUE`
+        MaskValue = "MASK_VALUE",
+        /// `MASK_LENGTH`
+        MaskLength = "MASK_LENGTH",
+        /// `TRUNCATE_LENGTH`
+        TruncateLength = "TRUNCATE_LENGTH",
+        /// `MATH_OPERATION_FIELDS_ORDER`
+        MathOperationFieldsOrder = "MATH_OPERATION_FIELDS_ORDER",
+        /// `CONCAT_FORMAT`
+        ConcatFormat = "CONCAT_FORMAT",
+        /// `SUBFIELD_CATEGORY_MAP`
+        SubfieldCategoryMap = "SUBFIELD_CATEGORY_MAP",
+        /// `EXCLUDE_SOURCE_FIELDS_LIST`
+        ExcludeSourceFieldsList = "EXCLUDE_SOURCE_FIELDS_LIST",
+        /// `INCLUDE_NEW_FIELDS`
+        IncludeNewFields = "INCLUDE_NEW_FIELDS",
+        /// `ORDERED_PARTITION_KEYS_LIST`
+        OrderedPartitionKeysList = "ORDERED_PARTITION_KEYS_LIST",
     }
 }
 
-impl Check for TaskPropertiesObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(&path.field("Key"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some(".+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TaskType`.
+    TaskType {
+        /// `Arithmetic`
+        Arithmetic = "Arithmetic",
+        /// `Filter`
+        Filter = "Filter",
+        /// `Map`
+        Map = "Map",
+        /// `Map_all`
+        MapAll = "Map_all",
+        /// `Mask`
+        Mask = "Mask",
+        /// `Merge`
+        Merge = "Merge",
+        /// `Passthrough`
+        Passthrough = "Passthrough",
+        /// `Truncate`
+        Truncate = "Truncate",
+        /// `Validate`
+        Validate = "Validate",
+        /// `Partition`
+        Partition = "Partition",
     }
 }
 
-crate::impl_literal!(TaskPropertiesObject);
-
-/// Values of `OperatorPropertiesKeys`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OperatorPropertiesKeys {
-    /// `VALUE`
-    Value,
-    /// `VALUES`
-    Values,
-    /// `DATA_TYPE`
-    DataType,
-    /// `UPPER_BOUND`
-    UpperBound,
-    /// `LOWER_BOUND`
-    LowerBound,
-    /// `SOURCE_DATA_TYPE`
-    SourceDataType,
-    /// `DESTINATION_DATA_TYPE`
-    DestinationDataType,
-    /// `VALIDATION_ACTION`
-    ValidationAction,
-    /// `MASK_VALUE`
-    MaskValue,
-    /// `MASK_LENGTH`
-    MaskLength,
-    /// `TRUNCATE_LENGTH`
-    TruncateLength,
-    /// `MATH_OPERATION_FIELDS_ORDER`
-    MathOperationFieldsOrder,
-    /// `CONCAT_FORMAT`
-    ConcatFormat,
-    /// `SUBFIELD_CATEGORY_MAP`
-    SubfieldCategoryMap,
-    /// `EXCLUDE_SOURCE_FIELDS_LIST`
-    ExcludeSourceFieldsList,
-    /// `INCLUDE_NEW_FIELDS`
-    IncludeNewFields,
-    /// `ORDERED_PARTITION_KEYS_LIST`
-    OrderedPartitionKeysList,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OperatorPropertiesKeys {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "VALUE",
-        "VALUES",
-        "DATA_TYPE",
-        "UPPER_BOUND",
-        "LOWER_BOUND",
-        "SOURCE_DATA_TYPE",
-        "DESTINATION_DATA_TYPE",
-        "VALIDATION_ACTION",
-        "MASK_VALUE",
-        "MASK_LENGTH",
-        "TRUNCATE_LENGTH",
-        "MATH_OPERATION_FIELDS_ORDER",
-        "CONCAT_FORMAT",
-        "SUBFIELD_CATEGORY_MAP",
-        "EXCLUDE_SOURCE_FIELDS_LIST",
-        "INCLUDE_NEW_FIELDS",
-        "ORDERED_PARTITION_KEYS_LIST",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "VALUE",
-            Self::Values => "VALUES",
-            Self::DataType => "DATA_TYPE",
-            Self::UpperBound => "UPPER_BOUND",
-            Self::LowerBound => "LOWER_BOUND",
-            Self::SourceDataType => "SOURCE_DATA_TYPE",
-            Self::DestinationDataType => "DESTINATION_DATA_TYPE",
-            Self::ValidationAction => "VALIDATION_ACTION",
-            Self::MaskValue => "MASK_VALUE",
-            Self::MaskLength => "MASK_LENGTH",
-            Self::TruncateLength => "TRUNCATE_LENGTH",
-            Self::MathOperationFieldsOrder => "MATH_OPERATION_FIELDS_ORDER",
-            Self::ConcatFormat => "CONCAT_FORMAT",
-            Self::SubfieldCategoryMap => "SUBFIELD_CATEGORY_MAP",
-            Self::ExcludeSourceFieldsList => "EXCLUDE_SOURCE_FIELDS_LIST",
-            Self::IncludeNewFields => "INCLUDE_NEW_FIELDS",
-            Self::OrderedPartitionKeysList => "ORDERED_PARTITION_KEYS_LIST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OperatorPropertiesKeys {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OperatorPropertiesKeys {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OperatorPropertiesKeys {
-    fn from(s: &str) -> Self {
-        match s {
-            "VALUE" => Self::Value,
-            "VALUES" => Self::Values,
-            "DATA_TYPE" => Self::DataType,
-            "UPPER_BOUND" => Self::UpperBound,
-            "LOWER_BOUND" => Self::LowerBound,
-            "SOURCE_DATA_TYPE" => Self::SourceDataType,
-            "DESTINATION_DATA_TYPE" => Self::DestinationDataType,
-            "VALIDATION_ACTION" => Self::ValidationAction,
-            "MASK_VALUE" => Self::MaskValue,
-            "MASK_LENGTH" => Self::MaskLength,
-            "TRUNCATE_LENGTH" => Self::TruncateLength,
-            "MATH_OPERATION_FIELDS_ORDER" => Self::MathOperationFieldsOrder,
-            "CONCAT_FORMAT" => Self::ConcatFormat,
-            "SUBFIELD_CATEGORY_MAP" => Self::SubfieldCategoryMap,
-            "EXCLUDE_SOURCE_FIELDS_LIST" => Self::ExcludeSourceFieldsList,
-            "INCLUDE_NEW_FIELDS" => Self::IncludeNewFields,
-            "ORDERED_PARTITION_KEYS_LIST" => Self::OrderedPartitionKeysList,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OperatorPropertiesKeys> {
-    fn from(s: &str) -> Self {
-        Value::literal(OperatorPropertiesKeys::from(s))
-    }
-}
-
-crate::impl_literal!(OperatorPropertiesKeys);
-
-/// Values of `TaskType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskType {
-    /// `Arithmetic`
-    Arithmetic,
-    /// `Filter`
-    Filter,
-    /// `Map`
-    Map,
-    /// `Map_all`
-    MapAll,
-    /// `Mask`
-    Mask,
-    /// `Merge`
-    Merge,
-    /// `Passthrough`
-    Passthrough,
-    /// `Truncate`
-    Truncate,
-    /// `Validate`
-    Validate,
-    /// `Partition`
-    Partition,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TaskType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Arithmetic",
-        "Filter",
-        "Map",
-        "Map_all",
-        "Mask",
-        "Merge",
-        "Passthrough",
-        "Truncate",
-        "Validate",
-        "Partition",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Arithmetic => "Arithmetic",
-            Self::Filter => "Filter",
-            Self::Map => "Map",
-            Self::MapAll => "Map_all",
-            Self::Mask => "Mask",
-            Self::Merge => "Merge",
-            Self::Passthrough => "Passthrough",
-            Self::Truncate => "Truncate",
-            Self::Validate => "Validate",
-            Self::Partition => "Partition",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TaskType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TaskType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TaskType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Arithmetic" => Self::Arithmetic,
-            "Filter" => Self::Filter,
-            "Map" => Self::Map,
-            "Map_all" => Self::MapAll,
-            "Mask" => Self::Mask,
-            "Merge" => Self::Merge,
-            "Passthrough" => Self::Passthrough,
-            "Truncate" => Self::Truncate,
-            "Validate" => Self::Validate,
-            "Partition" => Self::Partition,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TaskType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TaskType::from(s))
-    }
-}
-
-crate::impl_literal!(TaskType);
-
-/// Property type `TriggerConfig` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct TriggerConfig {
-    /// `TriggerProperties` (optional).
-    pub trigger_properties: Option<Value<ScheduledTriggerProperties>>,
-    /// `TriggerType` (required).
-    pub trigger_type: Value<TriggerType>,
+crate::l1_struct! {
+    /// Property type `TriggerConfig` of `AWS::AppFlow::Flow`.
+    TriggerConfig
 }
 
 impl TriggerConfig {
     /// The required properties: `TriggerType`.
     pub fn new(trigger_type: impl Into<Value<TriggerType>>) -> Self {
-        Self {
-            trigger_properties: None,
-            trigger_type: trigger_type.into(),
-        }
+        Self(crate::Properties::new().with(1, "TriggerType", trigger_type.into().to_template()))
     }
-    /// Sets `TriggerProperties`.
-    pub fn trigger_properties(
-        mut self,
-        value: impl Into<Value<ScheduledTriggerProperties>>,
-    ) -> Self {
-        self.trigger_properties = Some(value.into());
-        self
+    /// `TriggerProperties` (optional).
+    pub fn trigger_properties(self, value: impl Into<Value<ScheduledTriggerProperties>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TriggerProperties", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TriggerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.trigger_properties {
-            m.insert("TriggerProperties".to_owned(), v.to_template());
-        }
-        m.insert("TriggerType".to_owned(), self.trigger_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TriggerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.trigger_properties
-            .check(&path.field("TriggerProperties"), &Rules::NONE, out);
-        self.trigger_type
-            .check(&path.field("TriggerType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TriggerConfig);
-
-/// Property type `ScheduledTriggerProperties` of `AWS::AppFlow::Flow`.
-#[derive(Debug, Clone)]
-pub struct ScheduledTriggerProperties {
-    /// `DataPullMode` (optional).
-    pub data_pull_mode: Option<Value<DataPullMode>>,
-    /// `FirstExecutionFrom` (optional).
-    pub first_execution_from: Option<Value<f64>>,
-    /// `FlowErrorDeactivationThreshold` (optional).
-    /// Range: 1..=100.
-    pub flow_error_deactivation_threshold: Option<Value<i64>>,
-    /// `ScheduleEndTime` (optional).
-    pub schedule_end_time: Option<Value<f64>>,
-    /// `ScheduleExpression` (required).
-    /// Length: 1..=256 characters.
-    pub schedule_expression: Value<String>,
-    /// `ScheduleOffset` (optional).
-    /// Range: 0..=36000.
-    pub schedule_offset: Option<Value<f64>>,
-    /// `ScheduleStartTime` (optional).
-    pub schedule_start_time: Option<Value<f64>>,
-    /// `TimeZone` (optional).
-    /// Length: ..=256 characters.
-    pub time_zone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ScheduledTriggerProperties` of `AWS::AppFlow::Flow`.
+    ScheduledTriggerProperties
 }
 
 impl ScheduledTriggerProperties {
     /// The required properties: `ScheduleExpression`.
     pub fn new(schedule_expression: impl Into<Value<String>>) -> Self {
-        Self {
-            data_pull_mode: None,
-            first_execution_from: None,
-            flow_error_deactivation_threshold: None,
-            schedule_end_time: None,
-            schedule_expression: schedule_expression.into(),
-            schedule_offset: None,
-            schedule_start_time: None,
-            time_zone: None,
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "ScheduleExpression",
+            schedule_expression.into().to_template(),
+        ))
     }
-    /// Sets `DataPullMode`.
-    pub fn data_pull_mode(mut self, value: impl Into<Value<DataPullMode>>) -> Self {
-        self.data_pull_mode = Some(value.into());
-        self
+    /// `DataPullMode` (optional).
+    pub fn data_pull_mode(self, value: impl Into<Value<DataPullMode>>) -> Self {
+        Self(self.0.with(0, "DataPullMode", value.into().to_template()))
     }
-    /// Sets `FirstExecutionFrom`.
-    pub fn first_execution_from(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.first_execution_from = Some(value.into());
-        self
+    /// `FirstExecutionFrom` (optional).
+    pub fn first_execution_from(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FirstExecutionFrom", value.into().to_template()),
+        )
     }
-    /// Sets `FlowErrorDeactivationThreshold`.
-    pub fn flow_error_deactivation_threshold(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.flow_error_deactivation_threshold = Some(value.into());
-        self
+    /// `FlowErrorDeactivationThreshold` (optional).
+    /// Range: 1 to 100.
+    pub fn flow_error_deactivation_threshold(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "FlowErrorDeactivationThreshold",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ScheduleEndTime`.
-    pub fn schedule_end_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.schedule_end_time = Some(value.into());
-        self
+    /// `ScheduleEndTime` (optional).
+    pub fn schedule_end_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ScheduleEndTime", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.schedule_offset = Some(value.into());
-        self
+    /// `ScheduleOffset` (optional).
+    /// Range: 0 to 36000.
+    pub fn schedule_offset(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(5, "ScheduleOffset", value.into().to_template()))
     }
-    /// Sets `ScheduleStartTime`.
-    pub fn schedule_start_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.schedule_start_time = Some(value.into());
-        self
+    /// `ScheduleStartTime` (optional).
+    pub fn schedule_start_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ScheduleStartTime", value.into().to_template()),
+        )
     }
-    /// Sets `TimeZone`.
-    pub fn time_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time_zone = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScheduledTriggerProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_pull_mode {
-            m.insert("DataPullMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.first_execution_from {
-            m.insert("FirstExecutionFrom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.flow_error_deactivation_threshold {
-            m.insert("FlowErrorDeactivationThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_end_time {
-            m.insert("ScheduleEndTime".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScheduleExpression".to_owned(),
-            self.schedule_expression.to_template(),
-        );
-        if let Some(v) = &self.schedule_offset {
-            m.insert("ScheduleOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_start_time {
-            m.insert("ScheduleStartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_zone {
-            m.insert("TimeZone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeZone` (optional).
+    /// Length: at most 256 characters.
+    pub fn time_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "TimeZone", value.into().to_template()))
     }
 }
 
-impl Check for ScheduledTriggerProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_pull_mode
-            .check(&path.field("DataPullMode"), &Rules::NONE, out);
-        self.flow_error_deactivation_threshold.check(
-            &path.field("FlowErrorDeactivationThreshold"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_expression.check(
-            &path.field("ScheduleExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_offset.check(
-            &path.field("ScheduleOffset"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(36000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time_zone.check(
-            &path.field("TimeZone"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DataPullMode`.
+    DataPullMode {
+        /// `Incremental`
+        Incremental = "Incremental",
+        /// `Complete`
+        Complete = "Complete",
     }
 }
 
-crate::impl_literal!(ScheduledTriggerProperties);
-
-/// Values of `DataPullMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataPullMode {
-    /// `Incremental`
-    Incremental,
-    /// `Complete`
-    Complete,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataPullMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Incremental", "Complete"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Incremental => "Incremental",
-            Self::Complete => "Complete",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TriggerType`.
+    TriggerType {
+        /// `Scheduled`
+        Scheduled = "Scheduled",
+        /// `Event`
+        Event = "Event",
+        /// `OnDemand`
+        OnDemand = "OnDemand",
     }
 }
-
-impl ToTemplate for DataPullMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataPullMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataPullMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Incremental" => Self::Incremental,
-            "Complete" => Self::Complete,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataPullMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataPullMode::from(s))
-    }
-}
-
-crate::impl_literal!(DataPullMode);
-
-/// Values of `TriggerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TriggerType {
-    /// `Scheduled`
-    Scheduled,
-    /// `Event`
-    Event,
-    /// `OnDemand`
-    OnDemand,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TriggerType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Scheduled", "Event", "OnDemand"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scheduled => "Scheduled",
-            Self::Event => "Event",
-            Self::OnDemand => "OnDemand",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TriggerType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TriggerType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TriggerType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Scheduled" => Self::Scheduled,
-            "Event" => Self::Event,
-            "OnDemand" => Self::OnDemand,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TriggerType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TriggerType::from(s))
-    }
-}
-
-crate::impl_literal!(TriggerType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppIntegrations::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppIntegrations::Application`.
+    Application("AWS::AppIntegrations::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppIntegrations::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AppIntegrationsApplicationArn> {
         self.resource.ref_value()
@@ -87,43 +39,80 @@ impl Application {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_config(&self, value: impl Into<Value<ApplicationConfig>>) {
+        self.resource
+            .set_property("ApplicationConfig", value.into())
+    }
+
+    /// Replaces `ApplicationSourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_source_config(&self, value: impl Into<Value<ApplicationSourceConfig>>) {
+        self.resource
+            .set_property("ApplicationSourceConfig", value.into())
+    }
+
+    /// Replaces `ApplicationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_type(&self, value: impl Into<Value<ApplicationType>>) {
+        self.resource.set_property("ApplicationType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IframeConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iframe_config(&self, value: impl Into<Value<IframeConfig>>) {
+        self.resource.set_property("IframeConfig", value.into())
+    }
+
+    /// Replaces `InitializationTimeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_initialization_timeout(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("InitializationTimeout", value.into())
+    }
+
+    /// Replaces `IsService` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_service(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsService", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Namespace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Namespace", value.into())
+    }
+
+    /// Replaces `Permissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Permissions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppIntegrations::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `ApplicationConfig` (optional).
-    pub application_config: Option<Value<ApplicationConfig>>,
-    /// `ApplicationSourceConfig` (required).
-    pub application_source_config: Value<ApplicationSourceConfig>,
-    /// `ApplicationType` (optional).
-    pub application_type: Option<Value<ApplicationType>>,
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `IframeConfig` (optional).
-    pub iframe_config: Option<Value<IframeConfig>>,
-    /// `InitializationTimeout` (optional).
-    /// Range: 1..=600000.
-    pub initialization_timeout: Option<Value<i64>>,
-    /// `IsService` (optional).
-    pub is_service: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\/\._ \-]+$`.
-    pub name: Value<String>,
-    /// `Namespace` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9/\._\-]+$`.
-    pub namespace: Value<String>,
-    /// `Permissions` (optional).
-    /// Items: 0..=150.
-    /// Each item: Length: 1..=255 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\/\._\-\*]+$`.
-    pub permissions: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppIntegrations::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
@@ -133,629 +122,181 @@ impl ApplicationProps {
         name: impl Into<Value<String>>,
         namespace: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_config: None,
-            application_source_config: application_source_config.into(),
-            application_type: None,
-            description: None,
-            iframe_config: None,
-            initialization_timeout: None,
-            is_service: None,
-            name: name.into(),
-            namespace: namespace.into(),
-            permissions: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ApplicationSourceConfig",
+                    application_source_config.into().to_template(),
+                )
+                .with(7, "Name", name.into().to_template())
+                .with(8, "Namespace", namespace.into().to_template()),
+        )
     }
-    /// Sets `ApplicationConfig`.
-    pub fn application_config(mut self, value: impl Into<Value<ApplicationConfig>>) -> Self {
-        self.application_config = Some(value.into());
-        self
+    /// `ApplicationConfig` (optional).
+    pub fn application_config(self, value: impl Into<Value<ApplicationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ApplicationType`.
-    pub fn application_type(mut self, value: impl Into<Value<ApplicationType>>) -> Self {
-        self.application_type = Some(value.into());
-        self
+    /// `ApplicationType` (optional).
+    pub fn application_type(self, value: impl Into<Value<ApplicationType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ApplicationType", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `IframeConfig`.
-    pub fn iframe_config(mut self, value: impl Into<Value<IframeConfig>>) -> Self {
-        self.iframe_config = Some(value.into());
-        self
+    /// `IframeConfig` (optional).
+    pub fn iframe_config(self, value: impl Into<Value<IframeConfig>>) -> Self {
+        Self(self.0.with(4, "IframeConfig", value.into().to_template()))
     }
-    /// Sets `InitializationTimeout`.
-    pub fn initialization_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.initialization_timeout = Some(value.into());
-        self
+    /// `InitializationTimeout` (optional).
+    /// Range: 1 to 600000.
+    pub fn initialization_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "InitializationTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `IsService`.
-    pub fn is_service(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_service = Some(value.into());
-        self
+    /// `IsService` (optional).
+    pub fn is_service(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "IsService", value.into().to_template()))
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    /// Items: 0 to 150.
+    /// Each item: Length: 1 to 255 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\/\._\-\*]+$`.
+    pub fn permissions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(9, "Permissions", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_config {
-            m.insert("ApplicationConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ApplicationSourceConfig".to_owned(),
-            self.application_source_config.to_template(),
-        );
-        if let Some(v) = &self.application_type {
-            m.insert("ApplicationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iframe_config {
-            m.insert("IframeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.initialization_timeout {
-            m.insert("InitializationTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_service {
-            m.insert("IsService".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_config
-            .check(&path.field("ApplicationConfig"), &Rules::NONE, out);
-        self.application_source_config.check(
-            &path.field("ApplicationSourceConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.application_type
-            .check(&path.field("ApplicationType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iframe_config
-            .check(&path.field("IframeConfig"), &Rules::NONE, out);
-        self.initialization_timeout.check(
-            &path.field("InitializationTimeout"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(600000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\/\\._ \\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9/\\._\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions.check(
-            &path.field("Permissions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(150),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            pattern: Some("^[a-zA-Z0-9\\/\\._\\-\\*]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `ApplicationConfig` of `AWS::AppIntegrations::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ApplicationConfig {
-    /// `ContactHandling` (optional).
-    pub contact_handling: Option<Value<ContactHandling>>,
+crate::l1_struct! {
+    /// Property type `ApplicationConfig` of `AWS::AppIntegrations::Application`.
+    ApplicationConfig(default)
 }
 
 impl ApplicationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            contact_handling: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContactHandling`.
-    pub fn contact_handling(mut self, value: impl Into<Value<ContactHandling>>) -> Self {
-        self.contact_handling = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contact_handling {
-            m.insert("ContactHandling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ContactHandling` (optional).
+    pub fn contact_handling(self, value: impl Into<Value<ContactHandling>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContactHandling", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ApplicationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_handling
-            .check(&path.field("ContactHandling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationConfig);
-
-/// Property type `ContactHandling` of `AWS::AppIntegrations::Application`.
-#[derive(Debug, Clone)]
-pub struct ContactHandling {
-    /// `Scope` (required).
-    pub scope: Value<Scope>,
+crate::l1_struct! {
+    /// Property type `ContactHandling` of `AWS::AppIntegrations::Application`.
+    ContactHandling
 }
 
 impl ContactHandling {
     /// The required properties: `Scope`.
     pub fn new(scope: impl Into<Value<Scope>>) -> Self {
-        Self {
-            scope: scope.into(),
-        }
+        Self(crate::Properties::new().with(0, "Scope", scope.into().to_template()))
     }
 }
 
-impl ToTemplate for ContactHandling {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Scope".to_owned(), self.scope.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Scope`.
+    Scope {
+        /// `CROSS_CONTACTS`
+        CrossContacts = "CROSS_CONTACTS",
+        /// `PER_CONTACT`
+        PerContact = "PER_CONTACT",
     }
 }
 
-impl Check for ContactHandling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContactHandling);
-
-/// Values of `Scope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// `CROSS_CONTACTS`
-    CrossContacts,
-    /// `PER_CONTACT`
-    PerContact,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Scope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CROSS_CONTACTS", "PER_CONTACT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CrossContacts => "CROSS_CONTACTS",
-            Self::PerContact => "PER_CONTACT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Scope {
-    fn from(s: &str) -> Self {
-        match s {
-            "CROSS_CONTACTS" => Self::CrossContacts,
-            "PER_CONTACT" => Self::PerContact,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Scope> {
-    fn from(s: &str) -> Self {
-        Value::literal(Scope::from(s))
-    }
-}
-
-crate::impl_literal!(Scope);
-
-/// Property type `ApplicationSourceConfig` of `AWS::AppIntegrations::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationSourceConfig {
-    /// `ExternalUrlConfig` (required).
-    pub external_url_config: Value<ExternalUrlConfig>,
+crate::l1_struct! {
+    /// Property type `ApplicationSourceConfig` of `AWS::AppIntegrations::Application`.
+    ApplicationSourceConfig
 }
 
 impl ApplicationSourceConfig {
     /// The required properties: `ExternalUrlConfig`.
     pub fn new(external_url_config: impl Into<Value<ExternalUrlConfig>>) -> Self {
-        Self {
-            external_url_config: external_url_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ExternalUrlConfig",
+            external_url_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ApplicationSourceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExternalUrlConfig".to_owned(),
-            self.external_url_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationSourceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.external_url_config
-            .check(&path.field("ExternalUrlConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationSourceConfig);
-
-/// Property type `ExternalUrlConfig` of `AWS::AppIntegrations::Application`.
-#[derive(Debug, Clone)]
-pub struct ExternalUrlConfig {
-    /// `AccessUrl` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^\w+\:\/\/.*$`.
-    pub access_url: Value<String>,
-    /// `ApprovedOrigins` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=1000 characters.
-    /// Each item: Pattern: `^\w+\:\/\/.*$`.
-    pub approved_origins: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ExternalUrlConfig` of `AWS::AppIntegrations::Application`.
+    ExternalUrlConfig
 }
 
 impl ExternalUrlConfig {
     /// The required properties: `AccessUrl`.
     pub fn new(access_url: impl Into<Value<String>>) -> Self {
-        Self {
-            access_url: access_url.into(),
-            approved_origins: None,
-        }
+        Self(crate::Properties::new().with(0, "AccessUrl", access_url.into().to_template()))
     }
-    /// Sets `ApprovedOrigins`.
-    pub fn approved_origins(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.approved_origins = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExternalUrlConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccessUrl".to_owned(), self.access_url.to_template());
-        if let Some(v) = &self.approved_origins {
-            m.insert("ApprovedOrigins".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ApprovedOrigins` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 1000 characters.
+    /// Each item: Pattern: `^[\w\x{80}-\x{10FFFF}]+\:\/\/.*$`.
+    pub fn approved_origins(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ApprovedOrigins", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ExternalUrlConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_url.check(
-            &path.field("AccessUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^\\w+\\:\\/\\/.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.approved_origins.check(
-            &path.field("ApprovedOrigins"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1000),
-                            pattern: Some("^\\w+\\:\\/\\/.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ApplicationType`.
+    ApplicationType {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `SERVICE`
+        Service = "SERVICE",
+        /// `MCP_SERVER`
+        McpServer = "MCP_SERVER",
     }
 }
 
-crate::impl_literal!(ExternalUrlConfig);
-
-/// Values of `ApplicationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplicationType {
-    /// `STANDARD`
-    Standard,
-    /// `SERVICE`
-    Service,
-    /// `MCP_SERVER`
-    McpServer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplicationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "SERVICE", "MCP_SERVER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::Service => "SERVICE",
-            Self::McpServer => "MCP_SERVER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApplicationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApplicationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApplicationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "SERVICE" => Self::Service,
-            "MCP_SERVER" => Self::McpServer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplicationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplicationType::from(s))
-    }
-}
-
-crate::impl_literal!(ApplicationType);
-
-/// Property type `IframeConfig` of `AWS::AppIntegrations::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct IframeConfig {
-    /// `Allow` (optional).
-    /// Items: 0..=25.
-    /// Each item: Length: 1..=100 characters.
-    /// Each item: Pattern: `^[a-z-]+$`.
-    pub allow: Option<Value<List<String>>>,
-    /// `Sandbox` (optional).
-    /// Items: 0..=25.
-    /// Each item: Length: 1..=100 characters.
-    /// Each item: Pattern: `^[a-z-]+$`.
-    pub sandbox: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `IframeConfig` of `AWS::AppIntegrations::Application`.
+    IframeConfig(default)
 }
 
 impl IframeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow: None,
-            sandbox: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Allow`.
-    pub fn allow(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allow = Some(value.into());
-        self
+    /// `Allow` (optional).
+    /// Items: 0 to 25.
+    /// Each item: Length: 1 to 100 characters.
+    /// Each item: Pattern: `^[a-z-]+$`.
+    pub fn allow(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Allow", value.into().to_template()))
     }
-    /// Sets `Sandbox`.
-    pub fn sandbox(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.sandbox = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IframeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow {
-            m.insert("Allow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sandbox {
-            m.insert("Sandbox".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Sandbox` (optional).
+    /// Items: 0 to 25.
+    /// Each item: Length: 1 to 100 characters.
+    /// Each item: Pattern: `^[a-z-]+$`.
+    pub fn sandbox(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Sandbox", value.into().to_template()))
     }
 }
 
-impl Check for IframeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allow.check(
-            &path.field("Allow"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(25),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            pattern: Some("^[a-z-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sandbox.check(
-            &path.field("Sandbox"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(25),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            pattern: Some("^[a-z-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IframeConfig);
-
-/// Property type `Tag` of `AWS::AppIntegrations::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppIntegrations::DataIntegration`.
-#[derive(Debug, Clone)]
-pub struct DataIntegration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataIntegration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataIntegration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataIntegration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppIntegrations::DataIntegration`.
+    DataIntegration("AWS::AppIntegrations::DataIntegration", DataIntegrationProps)
 }
 
 impl DataIntegration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppIntegrations::DataIntegration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataIntegrationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DataIntegrationId> {
         self.resource.ref_value()
@@ -87,40 +39,61 @@ impl DataIntegration {
     pub fn attr_data_integration_arn(&self) -> Value<String> {
         self.resource.get_att("DataIntegrationArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FileConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_configuration(&self, value: impl Into<Value<FileConfiguration>>) {
+        self.resource
+            .set_property("FileConfiguration", value.into())
+    }
+
+    /// Replaces `KmsKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKey", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ObjectConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_object_configuration(&self, value: impl Into<Value<Map<Map<List<String>>>>>) {
+        self.resource
+            .set_property("ObjectConfiguration", value.into())
+    }
+
+    /// Replaces `ScheduleConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_config(&self, value: impl Into<Value<ScheduleConfig>>) {
+        self.resource.set_property("ScheduleConfig", value.into())
+    }
+
+    /// Replaces `SourceURI` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceURI", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppIntegrations::DataIntegration`.
-#[derive(Debug, Clone)]
-pub struct DataIntegrationProps {
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `FileConfiguration` (optional).
-    pub file_configuration: Option<Value<FileConfiguration>>,
-    /// `KmsKey` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `.*\S.*`.
-    pub kms_key: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9/\._\-]+$`.
-    pub name: Value<String>,
-    /// `ObjectConfiguration` (optional).
-    /// Each item: Items: 1..=2048.
-    /// Each item: Length: 1..=255 characters.
-    pub object_configuration: Option<Value<Map<Map<List<String>>>>>,
-    /// `ScheduleConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub schedule_config: Option<Value<ScheduleConfig>>,
-    /// `SourceURI` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^(\w+\:\/\/[\w.-]+[\w/!@#+=.-]+$)|(\w+\:\/\/[\w.-]+[\w/!@#+=.-]+[\w/!@#+=.-]+[\w/!@#+=.,-]+$)`.
-    pub source_uri: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppIntegrations::DataIntegration`.
+    DataIntegrationProps
 }
 
 impl DataIntegrationProps {
@@ -130,385 +103,93 @@ impl DataIntegrationProps {
         name: impl Into<Value<String>>,
         source_uri: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            file_configuration: None,
-            kms_key: kms_key.into(),
-            name: name.into(),
-            object_configuration: None,
-            schedule_config: None,
-            source_uri: source_uri.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "KmsKey", kms_key.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(6, "SourceURI", source_uri.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `FileConfiguration`.
-    pub fn file_configuration(mut self, value: impl Into<Value<FileConfiguration>>) -> Self {
-        self.file_configuration = Some(value.into());
-        self
+    /// `FileConfiguration` (optional).
+    pub fn file_configuration(self, value: impl Into<Value<FileConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FileConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ObjectConfiguration`.
-    pub fn object_configuration(mut self, value: impl Into<Value<Map<Map<List<String>>>>>) -> Self {
-        self.object_configuration = Some(value.into());
-        self
+    /// `ObjectConfiguration` (optional).
+    /// Each item: Items: 1 to 2048.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn object_configuration(self, value: impl Into<Value<Map<Map<List<String>>>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ObjectConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleConfig`.
-    pub fn schedule_config(mut self, value: impl Into<Value<ScheduleConfig>>) -> Self {
-        self.schedule_config = Some(value.into());
-        self
+    /// `ScheduleConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn schedule_config(self, value: impl Into<Value<ScheduleConfig>>) -> Self {
+        Self(self.0.with(5, "ScheduleConfig", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataIntegrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_configuration {
-            m.insert("FileConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("KmsKey".to_owned(), self.kms_key.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.object_configuration {
-            m.insert("ObjectConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_config {
-            m.insert("ScheduleConfig".to_owned(), v.to_template());
-        }
-        m.insert("SourceURI".to_owned(), self.source_uri.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DataIntegrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.file_configuration
-            .check(&path.field("FileConfiguration"), &Rules::NONE, out);
-        self.kms_key.check(
-            &path.field("KmsKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9/\\._\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_configuration.check(
-            &path.field("ObjectConfiguration"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            items: Some(
-                                &const {
-                                    Rules {
-                                        min_items: Some(1),
-                                        max_items: Some(2048),
-                                        items: Some(
-                                            &const {
-                                                Rules {
-                                                    min_length: Some(1),
-                                                    max_length: Some(255),
-                                                    ..Rules::NONE
-                                                }
-                                            },
-                                        ),
-                                        ..Rules::NONE
-                                    }
-                                },
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_config
-            .check(&path.field("ScheduleConfig"), &Rules::NONE, out);
-        self.source_uri.check(&path.field("SourceURI"), &Rules { min_length: Some(1), max_length: Some(1000), pattern: Some("^(\\w+\\:\\/\\/[\\w.-]+[\\w/!@#+=.-]+$)|(\\w+\\:\\/\\/[\\w.-]+[\\w/!@#+=.-]+[\\w/!@#+=.-]+[\\w/!@#+=.,-]+$)"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataIntegrationProps);
-
-/// Property type `FileConfiguration` of `AWS::AppIntegrations::DataIntegration`.
-#[derive(Debug, Clone)]
-pub struct FileConfiguration {
-    /// `Filters` (optional).
-    /// Each item: Items: 1..=2048.
-    /// Each item: Length: 1..=255 characters.
-    pub filters: Option<Value<Map<List<String>>>>,
-    /// `Folders` (required).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=200 characters.
-    /// Each item: Pattern: `.*\S.*`.
-    pub folders: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `FileConfiguration` of `AWS::AppIntegrations::DataIntegration`.
+    FileConfiguration
 }
 
 impl FileConfiguration {
     /// The required properties: `Folders`.
     pub fn new(folders: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            filters: None,
-            folders: folders.into(),
-        }
+        Self(crate::Properties::new().with(1, "Folders", folders.into().to_template()))
     }
-    /// Sets `Filters`.
-    pub fn filters(mut self, value: impl Into<Value<Map<List<String>>>>) -> Self {
-        self.filters = Some(value.into());
-        self
+    /// `Filters` (optional).
+    /// Each item: Items: 1 to 2048.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn filters(self, value: impl Into<Value<Map<List<String>>>>) -> Self {
+        Self(self.0.with(0, "Filters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FileConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filters {
-            m.insert("Filters".to_owned(), v.to_template());
-        }
-        m.insert("Folders".to_owned(), self.folders.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FileConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters.check(
-            &path.field("Filters"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_items: Some(1),
-                            max_items: Some(2048),
-                            items: Some(
-                                &const {
-                                    Rules {
-                                        min_length: Some(1),
-                                        max_length: Some(255),
-                                        ..Rules::NONE
-                                    }
-                                },
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.folders.check(
-            &path.field("Folders"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(200),
-                            pattern: Some(".*\\S.*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FileConfiguration);
-
-/// Property type `ScheduleConfig` of `AWS::AppIntegrations::DataIntegration`.
-#[derive(Debug, Clone)]
-pub struct ScheduleConfig {
-    /// `FirstExecutionFrom` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `.*\S.*`.
-    pub first_execution_from: Option<Value<String>>,
-    /// `Object` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9/\._\-]+$`.
-    pub object: Option<Value<String>>,
-    /// `ScheduleExpression` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `.*\S.*`.
-    pub schedule_expression: Value<String>,
+crate::l1_struct! {
+    /// Property type `ScheduleConfig` of `AWS::AppIntegrations::DataIntegration`.
+    ScheduleConfig
 }
 
 impl ScheduleConfig {
     /// The required properties: `ScheduleExpression`.
     pub fn new(schedule_expression: impl Into<Value<String>>) -> Self {
-        Self {
-            first_execution_from: None,
-            object: None,
-            schedule_expression: schedule_expression.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ScheduleExpression",
+            schedule_expression.into().to_template(),
+        ))
     }
-    /// Sets `FirstExecutionFrom`.
-    pub fn first_execution_from(mut self, value: impl Into<Value<String>>) -> Self {
-        self.first_execution_from = Some(value.into());
-        self
+    /// `FirstExecutionFrom` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn first_execution_from(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FirstExecutionFrom", value.into().to_template()),
+        )
     }
-    /// Sets `Object`.
-    pub fn object(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScheduleConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.first_execution_from {
-            m.insert("FirstExecutionFrom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object {
-            m.insert("Object".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScheduleExpression".to_owned(),
-            self.schedule_expression.to_template(),
-        );
-        Expr::Map(m)
+    /// `Object` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9/\._\-]+$`.
+    pub fn object(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Object", value.into().to_template()))
     }
 }
 
-impl Check for ScheduleConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.first_execution_from.check(
-            &path.field("FirstExecutionFrom"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9/\\._\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_expression.check(
-            &path.field("ScheduleExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScheduleConfig);
-
-/// Property type `Tag` of `AWS::AppIntegrations::DataIntegration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppIntegrations::EventIntegration`.
-#[derive(Debug, Clone)]
-pub struct EventIntegration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventIntegration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventIntegration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventIntegration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppIntegrations::EventIntegration`.
+    EventIntegration("AWS::AppIntegrations::EventIntegration", EventIntegrationProps)
 }
 
 impl EventIntegration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppIntegrations::EventIntegration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventIntegrationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::EventIntegrationName> {
         self.resource.ref_value()
@@ -82,30 +34,41 @@ impl EventIntegration {
     pub fn attr_event_integration_arn(&self) -> Value<String> {
         self.resource.get_att("EventIntegrationArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EventBridgeBus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_bridge_bus(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventBridgeBus", value.into())
+    }
+
+    /// Replaces `EventFilter` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_filter(&self, value: impl Into<Value<EventFilter>>) {
+        self.resource.set_property("EventFilter", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppIntegrations::EventIntegration`.
-#[derive(Debug, Clone)]
-pub struct EventIntegrationProps {
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `EventBridgeBus` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9/\._\-]+$`.
-    pub event_bridge_bus: Value<String>,
-    /// `EventFilter` (required).
-    /// Create-only: changing it replaces the resource.
-    pub event_filter: Value<EventFilter>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9/\._\-]+$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppIntegrations::EventIntegration`.
+    EventIntegrationProps
 }
 
 impl EventIntegrationProps {
@@ -115,186 +78,35 @@ impl EventIntegrationProps {
         event_filter: impl Into<Value<EventFilter>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            event_bridge_bus: event_bridge_bus.into(),
-            event_filter: event_filter.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "EventBridgeBus", event_bridge_bus.into().to_template())
+                .with(2, "EventFilter", event_filter.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventIntegrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EventBridgeBus".to_owned(),
-            self.event_bridge_bus.to_template(),
-        );
-        m.insert("EventFilter".to_owned(), self.event_filter.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EventIntegrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_bridge_bus.check(
-            &path.field("EventBridgeBus"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9/\\._\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_filter
-            .check(&path.field("EventFilter"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9/\\._\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventIntegrationProps);
-
-/// Property type `EventFilter` of `AWS::AppIntegrations::EventIntegration`.
-#[derive(Debug, Clone)]
-pub struct EventFilter {
-    /// `Source` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^aws\.(partner\/.*|cases)$`.
-    pub source: Value<String>,
+crate::l1_struct! {
+    /// Property type `EventFilter` of `AWS::AppIntegrations::EventIntegration`.
+    EventFilter
 }
 
 impl EventFilter {
     /// The required properties: `Source`.
     pub fn new(source: impl Into<Value<String>>) -> Self {
-        Self {
-            source: source.into(),
-        }
+        Self(crate::Properties::new().with(0, "Source", source.into().to_template()))
     }
 }
 
-impl ToTemplate for EventFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^aws\\.(partner\\/.*|cases)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventFilter);
-
-/// Property type `Tag` of `AWS::AppIntegrations::EventIntegration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

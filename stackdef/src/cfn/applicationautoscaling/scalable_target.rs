@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApplicationAutoScaling::ScalableTarget`.
-#[derive(Debug, Clone)]
-pub struct ScalableTarget {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ScalableTarget {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ScalableTarget {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ScalableTarget {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApplicationAutoScaling::ScalableTarget`.
+    ScalableTarget("AWS::ApplicationAutoScaling::ScalableTarget", ScalableTargetProps)
 }
 
 impl ScalableTarget {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApplicationAutoScaling::ScalableTarget";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScalableTargetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,33 +29,60 @@ impl ScalableTarget {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `MaxCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxCapacity", value.into())
+    }
+
+    /// Replaces `MinCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinCapacity", value.into())
+    }
+
+    /// Replaces `ResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceId", value.into())
+    }
+
+    /// Replaces `RoleARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleARN", value.into())
+    }
+
+    /// Replaces `ScalableDimension` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scalable_dimension(&self, value: impl Into<Value<ScalableDimension>>) {
+        self.resource
+            .set_property("ScalableDimension", value.into())
+    }
+
+    /// Replaces `ScheduledActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduled_actions(&self, value: impl Into<Value<List<ScheduledAction>>>) {
+        self.resource.set_property("ScheduledActions", value.into())
+    }
+
+    /// Replaces `ServiceNamespace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_namespace(&self, value: impl Into<Value<ServiceNamespace>>) {
+        self.resource.set_property("ServiceNamespace", value.into())
+    }
+
+    /// Replaces `SuspendedState` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_suspended_state(&self, value: impl Into<Value<SuspendedState>>) {
+        self.resource.set_property("SuspendedState", value.into())
+    }
 }
 
-/// Properties of `AWS::ApplicationAutoScaling::ScalableTarget`.
-#[derive(Debug, Clone)]
-pub struct ScalableTargetProps {
-    /// `MaxCapacity` (required).
-    pub max_capacity: Value<i64>,
-    /// `MinCapacity` (required).
-    pub min_capacity: Value<i64>,
-    /// `ResourceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1600 characters.
-    pub resource_id: Value<String>,
-    /// `RoleARN` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1600 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `ScalableDimension` (required).
-    /// Create-only: changing it replaces the resource.
-    pub scalable_dimension: Value<ScalableDimension>,
-    /// `ScheduledActions` (optional).
-    pub scheduled_actions: Option<Value<List<ScheduledAction>>>,
-    /// `ServiceNamespace` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service_namespace: Value<ServiceNamespace>,
-    /// `SuspendedState` (optional).
-    pub suspended_state: Option<Value<SuspendedState>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApplicationAutoScaling::ScalableTarget`.
+    ScalableTargetProps
 }
 
 impl ScalableTargetProps {
@@ -115,307 +94,99 @@ impl ScalableTargetProps {
         scalable_dimension: impl Into<Value<ScalableDimension>>,
         service_namespace: impl Into<Value<ServiceNamespace>>,
     ) -> Self {
-        Self {
-            max_capacity: max_capacity.into(),
-            min_capacity: min_capacity.into(),
-            resource_id: resource_id.into(),
-            role_arn: None,
-            scalable_dimension: scalable_dimension.into(),
-            scheduled_actions: None,
-            service_namespace: service_namespace.into(),
-            suspended_state: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxCapacity", max_capacity.into().to_template())
+                .with(1, "MinCapacity", min_capacity.into().to_template())
+                .with(2, "ResourceId", resource_id.into().to_template())
+                .with(
+                    4,
+                    "ScalableDimension",
+                    scalable_dimension.into().to_template(),
+                )
+                .with(
+                    6,
+                    "ServiceNamespace",
+                    service_namespace.into().to_template(),
+                ),
+        )
     }
-    /// Sets `RoleARN`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleARN` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 1600 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(3, "RoleARN", value.into().to_template()))
     }
-    /// Sets `ScheduledActions`.
-    pub fn scheduled_actions(mut self, value: impl Into<Value<List<ScheduledAction>>>) -> Self {
-        self.scheduled_actions = Some(value.into());
-        self
+    /// `ScheduledActions` (optional).
+    pub fn scheduled_actions(self, value: impl Into<Value<List<ScheduledAction>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ScheduledActions", value.into().to_template()),
+        )
     }
-    /// Sets `SuspendedState`.
-    pub fn suspended_state(mut self, value: impl Into<Value<SuspendedState>>) -> Self {
-        self.suspended_state = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScalableTargetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxCapacity".to_owned(), self.max_capacity.to_template());
-        m.insert("MinCapacity".to_owned(), self.min_capacity.to_template());
-        m.insert("ResourceId".to_owned(), self.resource_id.to_template());
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleARN".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScalableDimension".to_owned(),
-            self.scalable_dimension.to_template(),
-        );
-        if let Some(v) = &self.scheduled_actions {
-            m.insert("ScheduledActions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServiceNamespace".to_owned(),
-            self.service_namespace.to_template(),
-        );
-        if let Some(v) = &self.suspended_state {
-            m.insert("SuspendedState".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SuspendedState` (optional).
+    pub fn suspended_state(self, value: impl Into<Value<SuspendedState>>) -> Self {
+        Self(self.0.with(7, "SuspendedState", value.into().to_template()))
     }
 }
 
-impl Check for ScalableTargetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_id.check(
-            &path.field("ResourceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scalable_dimension
-            .check(&path.field("ScalableDimension"), &Rules::NONE, out);
-        self.scheduled_actions
-            .check(&path.field("ScheduledActions"), &Rules::NONE, out);
-        self.service_namespace
-            .check(&path.field("ServiceNamespace"), &Rules::NONE, out);
-        self.suspended_state
-            .check(&path.field("SuspendedState"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ScalableDimension`.
+    ScalableDimension {
+        /// `appstream:fleet:DesiredCapacity`
+        AppstreamFleetDesiredCapacity = "appstream:fleet:DesiredCapacity",
+        /// `cassandra:table:ReadCapacityUnits`
+        CassandraTableReadCapacityUnits = "cassandra:table:ReadCapacityUnits",
+        /// `cassandra:table:WriteCapacityUnits`
+        CassandraTableWriteCapacityUnits = "cassandra:table:WriteCapacityUnits",
+        /// `comprehend:document-classifier-endpoint:DesiredInferenceUnits`
+        ComprehendDocumentClassifierEndpointDesiredInferenceUnits = "comprehend:document-classifier-endpoint:DesiredInferenceUnits",
+        /// `comprehend:entity-recognizer-endpoint:DesiredInferenceUnits`
+        ComprehendEntityRecognizerEndpointDesiredInferenceUnits = "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits",
+        /// `custom-resource:ResourceType:Property`
+        CustomResourceResourceTypeProperty = "custom-resource:ResourceType:Property",
+        /// `dynamodb:index:ReadCapacityUnits`
+        DynamodbIndexReadCapacityUnits = "dynamodb:index:ReadCapacityUnits",
+        /// `dynamodb:index:WriteCapacityUnits`
+        DynamodbIndexWriteCapacityUnits = "dynamodb:index:WriteCapacityUnits",
+        /// `dynamodb:table:ReadCapacityUnits`
+        DynamodbTableReadCapacityUnits = "dynamodb:table:ReadCapacityUnits",
+        /// `dynamodb:table:WriteCapacityUnits`
+        DynamodbTableWriteCapacityUnits = "dynamodb:table:WriteCapacityUnits",
+        /// `ec2:spot-fleet-request:TargetCapacity`
+        Ec2SpotFleetRequestTargetCapacity = "ec2:spot-fleet-request:TargetCapacity",
+        /// `ecs:service:DesiredCount`
+        EcsServiceDesiredCount = "ecs:service:DesiredCount",
+        /// `elasticache:cache-cluster:Nodes`
+        ElasticacheCacheClusterNodes = "elasticache:cache-cluster:Nodes",
+        /// `elasticache:replication-group:NodeGroups`
+        ElasticacheReplicationGroupNodeGroups = "elasticache:replication-group:NodeGroups",
+        /// `elasticache:replication-group:Replicas`
+        ElasticacheReplicationGroupReplicas = "elasticache:replication-group:Replicas",
+        /// `elasticmapreduce:instancegroup:InstanceCount`
+        ElasticmapreduceInstancegroupInstanceCount = "elasticmapreduce:instancegroup:InstanceCount",
+        /// `kafka:broker-storage:VolumeSize`
+        KafkaBrokerStorageVolumeSize = "kafka:broker-storage:VolumeSize",
+        /// `lambda:function:ProvisionedConcurrency`
+        LambdaFunctionProvisionedConcurrency = "lambda:function:ProvisionedConcurrency",
+        /// `neptune:cluster:ReadReplicaCount`
+        NeptuneClusterReadReplicaCount = "neptune:cluster:ReadReplicaCount",
+        /// `rds:cluster:ReadReplicaCount`
+        RdsClusterReadReplicaCount = "rds:cluster:ReadReplicaCount",
+        /// `sagemaker:inference-component:DesiredCopyCount`
+        SagemakerInferenceComponentDesiredCopyCount = "sagemaker:inference-component:DesiredCopyCount",
+        /// `sagemaker:variant:DesiredInstanceCount`
+        SagemakerVariantDesiredInstanceCount = "sagemaker:variant:DesiredInstanceCount",
+        /// `sagemaker:variant:DesiredProvisionedConcurrency`
+        SagemakerVariantDesiredProvisionedConcurrency = "sagemaker:variant:DesiredProvisionedConcurrency",
+        /// `workspaces:workspacespool:DesiredUserSessions`
+        WorkspacesWorkspacespoolDesiredUserSessions = "workspaces:workspacespool:DesiredUserSessions",
     }
 }
 
-crate::impl_literal!(ScalableTargetProps);
-
-/// Values of `ScalableDimension`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScalableDimension {
-    /// `appstream:fleet:DesiredCapacity`
-    AppstreamFleetDesiredCapacity,
-    /// `cassandra:table:ReadCapacityUnits`
-    CassandraTableReadCapacityUnits,
-    /// `cassandra:table:WriteCapacityUnits`
-    CassandraTableWriteCapacityUnits,
-    /// `comprehend:document-classifier-endpoint:DesiredInferenceUnits`
-    ComprehendDocumentClassifierEndpointDesiredInferenceUnits,
-    /// `comprehend:entity-recognizer-endpoint:DesiredInferenceUnits`
-    ComprehendEntityRecognizerEndpointDesiredInferenceUnits,
-    /// `custom-resource:ResourceType:Property`
-    CustomResourceResourceTypeProperty,
-    /// `dynamodb:index:ReadCapacityUnits`
-    DynamodbIndexReadCapacityUnits,
-    /// `dynamodb:index:WriteCapacityUnits`
-    DynamodbIndexWriteCapacityUnits,
-    /// `dynamodb:table:ReadCapacityUnits`
-    DynamodbTableReadCapacityUnits,
-    /// `dynamodb:table:WriteCapacityUnits`
-    DynamodbTableWriteCapacityUnits,
-    /// `ec2:spot-fleet-request:TargetCapacity`
-    Ec2SpotFleetRequestTargetCapacity,
-    /// `ecs:service:DesiredCount`
-    EcsServiceDesiredCount,
-    /// `elasticache:cache-cluster:Nodes`
-    ElasticacheCacheClusterNodes,
-    /// `elasticache:replication-group:NodeGroups`
-    ElasticacheReplicationGroupNodeGroups,
-    /// `elasticache:replication-group:Replicas`
-    ElasticacheReplicationGroupReplicas,
-    /// `elasticmapreduce:instancegroup:InstanceCount`
-    ElasticmapreduceInstancegroupInstanceCount,
-    /// `kafka:broker-storage:VolumeSize`
-    KafkaBrokerStorageVolumeSize,
-    /// `lambda:function:ProvisionedConcurrency`
-    LambdaFunctionProvisionedConcurrency,
-    /// `neptune:cluster:ReadReplicaCount`
-    NeptuneClusterReadReplicaCount,
-    /// `rds:cluster:ReadReplicaCount`
-    RdsClusterReadReplicaCount,
-    /// `sagemaker:inference-component:DesiredCopyCount`
-    SagemakerInferenceComponentDesiredCopyCount,
-    /// `sagemaker:variant:DesiredInstanceCount`
-    SagemakerVariantDesiredInstanceCount,
-    /// `sagemaker:variant:DesiredProvisionedConcurrency`
-    SagemakerVariantDesiredProvisionedConcurrency,
-    /// `workspaces:workspacespool:DesiredUserSessions`
-    WorkspacesWorkspacespoolDesiredUserSessions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScalableDimension {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "appstream:fleet:DesiredCapacity",
-        "cassandra:table:ReadCapacityUnits",
-        "cassandra:table:WriteCapacityUnits",
-        "comprehend:document-classifier-endpoint:DesiredInferenceUnits",
-        "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits",
-        "custom-resource:ResourceType:Property",
-        "dynamodb:index:ReadCapacityUnits",
-        "dynamodb:index:WriteCapacityUnits",
-        "dynamodb:table:ReadCapacityUnits",
-        "dynamodb:table:WriteCapacityUnits",
-        "ec2:spot-fleet-request:TargetCapacity",
-        "ecs:service:DesiredCount",
-        "elasticache:cache-cluster:Nodes",
-        "elasticache:replication-group:NodeGroups",
-        "elasticache:replication-group:Replicas",
-        "elasticmapreduce:instancegroup:InstanceCount",
-        "kafka:broker-storage:VolumeSize",
-        "lambda:function:ProvisionedConcurrency",
-        "neptune:cluster:ReadReplicaCount",
-        "rds:cluster:ReadReplicaCount",
-        "sagemaker:inference-component:DesiredCopyCount",
-        "sagemaker:variant:DesiredInstanceCount",
-        "sagemaker:variant:DesiredProvisionedConcurrency",
-        "workspaces:workspacespool:DesiredUserSessions",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppstreamFleetDesiredCapacity => "appstream:fleet:DesiredCapacity",
-            Self::CassandraTableReadCapacityUnits => "cassandra:table:ReadCapacityUnits",
-            Self::CassandraTableWriteCapacityUnits => "cassandra:table:WriteCapacityUnits",
-            Self::ComprehendDocumentClassifierEndpointDesiredInferenceUnits => {
-                "comprehend:document-classifier-endpoint:DesiredInferenceUnits"
-            }
-            Self::ComprehendEntityRecognizerEndpointDesiredInferenceUnits => {
-                "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits"
-            }
-            Self::CustomResourceResourceTypeProperty => "custom-resource:ResourceType:Property",
-            Self::DynamodbIndexReadCapacityUnits => "dynamodb:index:ReadCapacityUnits",
-            Self::DynamodbIndexWriteCapacityUnits => "dynamodb:index:WriteCapacityUnits",
-            Self::DynamodbTableReadCapacityUnits => "dynamodb:table:ReadCapacityUnits",
-            Self::DynamodbTableWriteCapacityUnits => "dynamodb:table:WriteCapacityUnits",
-            Self::Ec2SpotFleetRequestTargetCapacity => "ec2:spot-fleet-request:TargetCapacity",
-            Self::EcsServiceDesiredCount => "ecs:service:DesiredCount",
-            Self::ElasticacheCacheClusterNodes => "elasticache:cache-cluster:Nodes",
-            Self::ElasticacheReplicationGroupNodeGroups => {
-                "elasticache:replication-group:NodeGroups"
-            }
-            Self::ElasticacheReplicationGroupReplicas => "elasticache:replication-group:Replicas",
-            Self::ElasticmapreduceInstancegroupInstanceCount => {
-                "elasticmapreduce:instancegroup:InstanceCount"
-            }
-            Self::KafkaBrokerStorageVolumeSize => "kafka:broker-storage:VolumeSize",
-            Self::LambdaFunctionProvisionedConcurrency => "lambda:function:ProvisionedConcurrency",
-            Self::NeptuneClusterReadReplicaCount => "neptune:cluster:ReadReplicaCount",
-            Self::RdsClusterReadReplicaCount => "rds:cluster:ReadReplicaCount",
-            Self::SagemakerInferenceComponentDesiredCopyCount => {
-                "sagemaker:inference-component:DesiredCopyCount"
-            }
-            Self::SagemakerVariantDesiredInstanceCount => "sagemaker:variant:DesiredInstanceCount",
-            Self::SagemakerVariantDesiredProvisionedConcurrency => {
-                "sagemaker:variant:DesiredProvisionedConcurrency"
-            }
-            Self::WorkspacesWorkspacespoolDesiredUserSessions => {
-                "workspaces:workspacespool:DesiredUserSessions"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScalableDimension {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScalableDimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScalableDimension {
-    fn from(s: &str) -> Self {
-        match s {
-            "appstream:fleet:DesiredCapacity" => Self::AppstreamFleetDesiredCapacity,
-            "cassandra:table:ReadCapacityUnits" => Self::CassandraTableReadCapacityUnits,
-            "cassandra:table:WriteCapacityUnits" => Self::CassandraTableWriteCapacityUnits,
-            "comprehend:document-classifier-endpoint:DesiredInferenceUnits" => {
-                Self::ComprehendDocumentClassifierEndpointDesiredInferenceUnits
-            }
-            "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits" => {
-                Self::ComprehendEntityRecognizerEndpointDesiredInferenceUnits
-            }
-            "custom-resource:ResourceType:Property" => Self::CustomResourceResourceTypeProperty,
-            "dynamodb:index:ReadCapacityUnits" => Self::DynamodbIndexReadCapacityUnits,
-            "dynamodb:index:WriteCapacityUnits" => Self::DynamodbIndexWriteCapacityUnits,
-            "dynamodb:table:ReadCapacityUnits" => Self::DynamodbTableReadCapacityUnits,
-            "dynamodb:table:WriteCapacityUnits" => Self::DynamodbTableWriteCapacityUnits,
-            "ec2:spot-fleet-request:TargetCapacity" => Self::Ec2SpotFleetRequestTargetCapacity,
-            "ecs:service:DesiredCount" => Self::EcsServiceDesiredCount,
-            "elasticache:cache-cluster:Nodes" => Self::ElasticacheCacheClusterNodes,
-            "elasticache:replication-group:NodeGroups" => {
-                Self::ElasticacheReplicationGroupNodeGroups
-            }
-            "elasticache:replication-group:Replicas" => Self::ElasticacheReplicationGroupReplicas,
-            "elasticmapreduce:instancegroup:InstanceCount" => {
-                Self::ElasticmapreduceInstancegroupInstanceCount
-            }
-            "kafka:broker-storage:VolumeSize" => Self::KafkaBrokerStorageVolumeSize,
-            "lambda:function:ProvisionedConcurrency" => Self::LambdaFunctionProvisionedConcurrency,
-            "neptune:cluster:ReadReplicaCount" => Self::NeptuneClusterReadReplicaCount,
-            "rds:cluster:ReadReplicaCount" => Self::RdsClusterReadReplicaCount,
-            "sagemaker:inference-component:DesiredCopyCount" => {
-                Self::SagemakerInferenceComponentDesiredCopyCount
-            }
-            "sagemaker:variant:DesiredInstanceCount" => Self::SagemakerVariantDesiredInstanceCount,
-            "sagemaker:variant:DesiredProvisionedConcurrency" => {
-                Self::SagemakerVariantDesiredProvisionedConcurrency
-            }
-            "workspaces:workspacespool:DesiredUserSessions" => {
-                Self::WorkspacesWorkspacespoolDesiredUserSessions
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScalableDimension> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScalableDimension::from(s))
-    }
-}
-
-crate::impl_literal!(ScalableDimension);
-
-/// Property type `ScheduledAction` of `AWS::ApplicationAutoScaling::ScalableTarget`.
-#[derive(Debug, Clone)]
-pub struct ScheduledAction {
-    /// `EndTime` (optional).
-    pub end_time: Option<Value<String>>,
-    /// `ScalableTargetAction` (optional).
-    pub scalable_target_action: Option<Value<ScalableTargetAction>>,
-    /// `Schedule` (required).
-    pub schedule: Value<String>,
-    /// `ScheduledActionName` (required).
-    pub scheduled_action_name: Value<String>,
-    /// `StartTime` (optional).
-    pub start_time: Option<Value<String>>,
-    /// `Timezone` (optional).
-    pub timezone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ScheduledAction` of `AWS::ApplicationAutoScaling::ScalableTarget`.
+    ScheduledAction
 }
 
 impl ScheduledAction {
@@ -424,298 +195,122 @@ impl ScheduledAction {
         schedule: impl Into<Value<String>>,
         scheduled_action_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            end_time: None,
-            scalable_target_action: None,
-            schedule: schedule.into(),
-            scheduled_action_name: scheduled_action_name.into(),
-            start_time: None,
-            timezone: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Schedule", schedule.into().to_template())
+                .with(
+                    3,
+                    "ScheduledActionName",
+                    scheduled_action_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_time = Some(value.into());
-        self
+    /// `EndTime` (optional).
+    pub fn end_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EndTime", value.into().to_template()))
     }
-    /// Sets `ScalableTargetAction`.
-    pub fn scalable_target_action(mut self, value: impl Into<Value<ScalableTargetAction>>) -> Self {
-        self.scalable_target_action = Some(value.into());
-        self
+    /// `ScalableTargetAction` (optional).
+    pub fn scalable_target_action(self, value: impl Into<Value<ScalableTargetAction>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ScalableTargetAction", value.into().to_template()),
+        )
     }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time = Some(value.into());
-        self
+    /// `StartTime` (optional).
+    pub fn start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "StartTime", value.into().to_template()))
     }
-    /// Sets `Timezone`.
-    pub fn timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScheduledAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.end_time {
-            m.insert("EndTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scalable_target_action {
-            m.insert("ScalableTargetAction".to_owned(), v.to_template());
-        }
-        m.insert("Schedule".to_owned(), self.schedule.to_template());
-        m.insert(
-            "ScheduledActionName".to_owned(),
-            self.scheduled_action_name.to_template(),
-        );
-        if let Some(v) = &self.start_time {
-            m.insert("StartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timezone {
-            m.insert("Timezone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Timezone` (optional).
+    pub fn timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Timezone", value.into().to_template()))
     }
 }
 
-impl Check for ScheduledAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scalable_target_action
-            .check(&path.field("ScalableTargetAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScheduledAction);
-
-/// Property type `ScalableTargetAction` of `AWS::ApplicationAutoScaling::ScalableTarget`.
-#[derive(Debug, Clone, Default)]
-pub struct ScalableTargetAction {
-    /// `MaxCapacity` (optional).
-    pub max_capacity: Option<Value<i64>>,
-    /// `MinCapacity` (optional).
-    pub min_capacity: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ScalableTargetAction` of `AWS::ApplicationAutoScaling::ScalableTarget`.
+    ScalableTargetAction(default)
 }
 
 impl ScalableTargetAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_capacity: None,
-            min_capacity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxCapacity`.
-    pub fn max_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_capacity = Some(value.into());
-        self
+    /// `MaxCapacity` (optional).
+    pub fn max_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MaxCapacity", value.into().to_template()))
     }
-    /// Sets `MinCapacity`.
-    pub fn min_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_capacity = Some(value.into());
-        self
+    /// `MinCapacity` (optional).
+    pub fn min_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MinCapacity", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ScalableTargetAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_capacity {
-            m.insert("MaxCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_capacity {
-            m.insert("MinCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ServiceNamespace`.
+    ServiceNamespace {
+        /// `appstream`
+        Appstream = "appstream",
+        /// `cassandra`
+        Cassandra = "cassandra",
+        /// `comprehend`
+        Comprehend = "comprehend",
+        /// `custom-resource`
+        CustomResource = "custom-resource",
+        /// `dynamodb`
+        Dynamodb = "dynamodb",
+        /// `ec2`
+        Ec2 = "ec2",
+        /// `ecs`
+        Ecs = "ecs",
+        /// `elasticache`
+        Elasticache = "elasticache",
+        /// `elasticmapreduce`
+        Elasticmapreduce = "elasticmapreduce",
+        /// `kafka`
+        Kafka = "kafka",
+        /// `lambda`
+        Lambda = "lambda",
+        /// `neptune`
+        Neptune = "neptune",
+        /// `rds`
+        Rds = "rds",
+        /// `sagemaker`
+        Sagemaker = "sagemaker",
+        /// `workspaces`
+        Workspaces = "workspaces",
     }
 }
 
-impl Check for ScalableTargetAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ScalableTargetAction);
-
-/// Values of `ServiceNamespace`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceNamespace {
-    /// `appstream`
-    Appstream,
-    /// `cassandra`
-    Cassandra,
-    /// `comprehend`
-    Comprehend,
-    /// `custom-resource`
-    CustomResource,
-    /// `dynamodb`
-    Dynamodb,
-    /// `ec2`
-    Ec2,
-    /// `ecs`
-    Ecs,
-    /// `elasticache`
-    Elasticache,
-    /// `elasticmapreduce`
-    Elasticmapreduce,
-    /// `kafka`
-    Kafka,
-    /// `lambda`
-    Lambda,
-    /// `neptune`
-    Neptune,
-    /// `rds`
-    Rds,
-    /// `sagemaker`
-    Sagemaker,
-    /// `workspaces`
-    Workspaces,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceNamespace {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "appstream",
-        "cassandra",
-        "comprehend",
-        "custom-resource",
-        "dynamodb",
-        "ec2",
-        "ecs",
-        "elasticache",
-        "elasticmapreduce",
-        "kafka",
-        "lambda",
-        "neptune",
-        "rds",
-        "sagemaker",
-        "workspaces",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Appstream => "appstream",
-            Self::Cassandra => "cassandra",
-            Self::Comprehend => "comprehend",
-            Self::CustomResource => "custom-resource",
-            Self::Dynamodb => "dynamodb",
-            Self::Ec2 => "ec2",
-            Self::Ecs => "ecs",
-            Self::Elasticache => "elasticache",
-            Self::Elasticmapreduce => "elasticmapreduce",
-            Self::Kafka => "kafka",
-            Self::Lambda => "lambda",
-            Self::Neptune => "neptune",
-            Self::Rds => "rds",
-            Self::Sagemaker => "sagemaker",
-            Self::Workspaces => "workspaces",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceNamespace {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceNamespace {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceNamespace {
-    fn from(s: &str) -> Self {
-        match s {
-            "appstream" => Self::Appstream,
-            "cassandra" => Self::Cassandra,
-            "comprehend" => Self::Comprehend,
-            "custom-resource" => Self::CustomResource,
-            "dynamodb" => Self::Dynamodb,
-            "ec2" => Self::Ec2,
-            "ecs" => Self::Ecs,
-            "elasticache" => Self::Elasticache,
-            "elasticmapreduce" => Self::Elasticmapreduce,
-            "kafka" => Self::Kafka,
-            "lambda" => Self::Lambda,
-            "neptune" => Self::Neptune,
-            "rds" => Self::Rds,
-            "sagemaker" => Self::Sagemaker,
-            "workspaces" => Self::Workspaces,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceNamespace> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceNamespace::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceNamespace);
-
-/// Property type `SuspendedState` of `AWS::ApplicationAutoScaling::ScalableTarget`.
-#[derive(Debug, Clone, Default)]
-pub struct SuspendedState {
-    /// `DynamicScalingInSuspended` (optional).
-    pub dynamic_scaling_in_suspended: Option<Value<bool>>,
-    /// `DynamicScalingOutSuspended` (optional).
-    pub dynamic_scaling_out_suspended: Option<Value<bool>>,
-    /// `ScheduledScalingSuspended` (optional).
-    pub scheduled_scaling_suspended: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SuspendedState` of `AWS::ApplicationAutoScaling::ScalableTarget`.
+    SuspendedState(default)
 }
 
 impl SuspendedState {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dynamic_scaling_in_suspended: None,
-            dynamic_scaling_out_suspended: None,
-            scheduled_scaling_suspended: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DynamicScalingInSuspended`.
-    pub fn dynamic_scaling_in_suspended(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dynamic_scaling_in_suspended = Some(value.into());
-        self
+    /// `DynamicScalingInSuspended` (optional).
+    pub fn dynamic_scaling_in_suspended(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DynamicScalingInSuspended", value.into().to_template()),
+        )
     }
-    /// Sets `DynamicScalingOutSuspended`.
-    pub fn dynamic_scaling_out_suspended(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dynamic_scaling_out_suspended = Some(value.into());
-        self
+    /// `DynamicScalingOutSuspended` (optional).
+    pub fn dynamic_scaling_out_suspended(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DynamicScalingOutSuspended", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduledScalingSuspended`.
-    pub fn scheduled_scaling_suspended(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.scheduled_scaling_suspended = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SuspendedState {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dynamic_scaling_in_suspended {
-            m.insert("DynamicScalingInSuspended".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamic_scaling_out_suspended {
-            m.insert("DynamicScalingOutSuspended".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduled_scaling_suspended {
-            m.insert("ScheduledScalingSuspended".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ScheduledScalingSuspended` (optional).
+    pub fn scheduled_scaling_suspended(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ScheduledScalingSuspended", value.into().to_template()),
+        )
     }
 }
-
-impl Check for SuspendedState {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SuspendedState);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct ScalingPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ScalingPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ScalingPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ScalingPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    ScalingPolicy("AWS::ApplicationAutoScaling::ScalingPolicy", ScalingPolicyProps)
 }
 
 impl ScalingPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApplicationAutoScaling::ScalingPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScalingPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,39 +29,78 @@ impl ScalingPolicy {
     pub fn attr_arn(&self) -> Value<ids::ApplicationAutoScalingScalingPolicyArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `PolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyName", value.into())
+    }
+
+    /// Replaces `PolicyType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_type(&self, value: impl Into<Value<PolicyType>>) {
+        self.resource.set_property("PolicyType", value.into())
+    }
+
+    /// Replaces `PredictiveScalingPolicyConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_predictive_scaling_policy_configuration(
+        &self,
+        value: impl Into<Value<PredictiveScalingPolicyConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PredictiveScalingPolicyConfiguration", value.into())
+    }
+
+    /// Replaces `ResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceId", value.into())
+    }
+
+    /// Replaces `ScalableDimension` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scalable_dimension(&self, value: impl Into<Value<ScalableDimension>>) {
+        self.resource
+            .set_property("ScalableDimension", value.into())
+    }
+
+    /// Replaces `ScalingTargetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_target_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ScalingTargetId", value.into())
+    }
+
+    /// Replaces `ServiceNamespace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_namespace(&self, value: impl Into<Value<ServiceNamespace>>) {
+        self.resource.set_property("ServiceNamespace", value.into())
+    }
+
+    /// Replaces `StepScalingPolicyConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_step_scaling_policy_configuration(
+        &self,
+        value: impl Into<Value<StepScalingPolicyConfiguration>>,
+    ) {
+        self.resource
+            .set_property("StepScalingPolicyConfiguration", value.into())
+    }
+
+    /// Replaces `TargetTrackingScalingPolicyConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_tracking_scaling_policy_configuration(
+        &self,
+        value: impl Into<Value<TargetTrackingScalingPolicyConfiguration>>,
+    ) {
+        self.resource
+            .set_property("TargetTrackingScalingPolicyConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct ScalingPolicyProps {
-    /// `PolicyName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub policy_name: Value<String>,
-    /// `PolicyType` (required).
-    pub policy_type: Value<PolicyType>,
-    /// `PredictiveScalingPolicyConfiguration` (optional).
-    pub predictive_scaling_policy_configuration:
-        Option<Value<PredictiveScalingPolicyConfiguration>>,
-    /// `ResourceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1600 characters.
-    pub resource_id: Option<Value<String>>,
-    /// `ScalableDimension` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub scalable_dimension: Option<Value<ScalableDimension>>,
-    /// `ScalingTargetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub scaling_target_id: Option<Value<String>>,
-    /// `ServiceNamespace` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_namespace: Option<Value<ServiceNamespace>>,
-    /// `StepScalingPolicyConfiguration` (optional).
-    pub step_scaling_policy_configuration: Option<Value<StepScalingPolicyConfiguration>>,
-    /// `TargetTrackingScalingPolicyConfiguration` (optional).
-    pub target_tracking_scaling_policy_configuration:
-        Option<Value<TargetTrackingScalingPolicyConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    ScalingPolicyProps
 }
 
 impl ScalingPolicyProps {
@@ -118,240 +109,93 @@ impl ScalingPolicyProps {
         policy_name: impl Into<Value<String>>,
         policy_type: impl Into<Value<PolicyType>>,
     ) -> Self {
-        Self {
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
-            predictive_scaling_policy_configuration: None,
-            resource_id: None,
-            scalable_dimension: None,
-            scaling_target_id: None,
-            service_namespace: None,
-            step_scaling_policy_configuration: None,
-            target_tracking_scaling_policy_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyName", policy_name.into().to_template())
+                .with(1, "PolicyType", policy_type.into().to_template()),
+        )
     }
-    /// Sets `PredictiveScalingPolicyConfiguration`.
+    /// `PredictiveScalingPolicyConfiguration` (optional).
     pub fn predictive_scaling_policy_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingPolicyConfiguration>>,
     ) -> Self {
-        self.predictive_scaling_policy_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "PredictiveScalingPolicyConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
+    /// `ResourceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1600 characters.
+    pub fn resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ResourceId", value.into().to_template()))
     }
-    /// Sets `ScalableDimension`.
-    pub fn scalable_dimension(mut self, value: impl Into<Value<ScalableDimension>>) -> Self {
-        self.scalable_dimension = Some(value.into());
-        self
+    /// `ScalableDimension` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn scalable_dimension(self, value: impl Into<Value<ScalableDimension>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ScalableDimension", value.into().to_template()),
+        )
     }
-    /// Sets `ScalingTargetId`.
-    pub fn scaling_target_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scaling_target_id = Some(value.into());
-        self
+    /// `ScalingTargetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn scaling_target_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ScalingTargetId", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceNamespace`.
-    pub fn service_namespace(mut self, value: impl Into<Value<ServiceNamespace>>) -> Self {
-        self.service_namespace = Some(value.into());
-        self
+    /// `ServiceNamespace` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn service_namespace(self, value: impl Into<Value<ServiceNamespace>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ServiceNamespace", value.into().to_template()),
+        )
     }
-    /// Sets `StepScalingPolicyConfiguration`.
+    /// `StepScalingPolicyConfiguration` (optional).
     pub fn step_scaling_policy_configuration(
-        mut self,
+        self,
         value: impl Into<Value<StepScalingPolicyConfiguration>>,
     ) -> Self {
-        self.step_scaling_policy_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "StepScalingPolicyConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TargetTrackingScalingPolicyConfiguration`.
+    /// `TargetTrackingScalingPolicyConfiguration` (optional).
     pub fn target_tracking_scaling_policy_configuration(
-        mut self,
+        self,
         value: impl Into<Value<TargetTrackingScalingPolicyConfiguration>>,
     ) -> Self {
-        self.target_tracking_scaling_policy_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            8,
+            "TargetTrackingScalingPolicyConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ScalingPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        m.insert("PolicyType".to_owned(), self.policy_type.to_template());
-        if let Some(v) = &self.predictive_scaling_policy_configuration {
-            m.insert(
-                "PredictiveScalingPolicyConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scalable_dimension {
-            m.insert("ScalableDimension".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_target_id {
-            m.insert("ScalingTargetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_namespace {
-            m.insert("ServiceNamespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.step_scaling_policy_configuration {
-            m.insert("StepScalingPolicyConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_tracking_scaling_policy_configuration {
-            m.insert(
-                "TargetTrackingScalingPolicyConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PolicyType`.
+    PolicyType {
+        /// `PredictiveScaling`
+        PredictiveScaling = "PredictiveScaling",
+        /// `StepScaling`
+        StepScaling = "StepScaling",
+        /// `TargetTrackingScaling`
+        TargetTrackingScaling = "TargetTrackingScaling",
     }
 }
 
-impl Check for ScalingPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_name.check(
-            &path.field("PolicyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_type
-            .check(&path.field("PolicyType"), &Rules::NONE, out);
-        self.predictive_scaling_policy_configuration.check(
-            &path.field("PredictiveScalingPolicyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.resource_id.check(
-            &path.field("ResourceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scalable_dimension
-            .check(&path.field("ScalableDimension"), &Rules::NONE, out);
-        self.service_namespace
-            .check(&path.field("ServiceNamespace"), &Rules::NONE, out);
-        self.step_scaling_policy_configuration.check(
-            &path.field("StepScalingPolicyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.target_tracking_scaling_policy_configuration.check(
-            &path.field("TargetTrackingScalingPolicyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("ScalingTargetId", self.scaling_target_id.is_some())],
-                &[("ResourceId", self.resource_id.is_some())],
-            ],
-            path,
-            out,
-        );
-        crate::validation::requires(
-            ("ResourceId", self.resource_id.is_some()),
-            &[
-                ("ScalableDimension", self.scalable_dimension.is_some()),
-                ("ServiceNamespace", self.service_namespace.is_some()),
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScalingPolicyProps);
-
-/// Values of `PolicyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PolicyType {
-    /// `PredictiveScaling`
-    PredictiveScaling,
-    /// `StepScaling`
-    StepScaling,
-    /// `TargetTrackingScaling`
-    TargetTrackingScaling,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PolicyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["PredictiveScaling", "StepScaling", "TargetTrackingScaling"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PredictiveScaling => "PredictiveScaling",
-            Self::StepScaling => "StepScaling",
-            Self::TargetTrackingScaling => "TargetTrackingScaling",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PolicyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PolicyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PolicyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PredictiveScaling" => Self::PredictiveScaling,
-            "StepScaling" => Self::StepScaling,
-            "TargetTrackingScaling" => Self::TargetTrackingScaling,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PolicyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PolicyType::from(s))
-    }
-}
-
-crate::impl_literal!(PolicyType);
-
-/// Property type `PredictiveScalingPolicyConfiguration` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingPolicyConfiguration {
-    /// `MaxCapacityBreachBehavior` (optional).
-    pub max_capacity_breach_behavior: Option<Value<MaxCapacityBreachBehavior>>,
-    /// `MaxCapacityBuffer` (optional).
-    /// Range: 0..=100.
-    pub max_capacity_buffer: Option<Value<i64>>,
-    /// `MetricSpecifications` (required).
-    pub metric_specifications: Value<List<PredictiveScalingMetricSpecification>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<Mode>>,
-    /// `SchedulingBufferTime` (optional).
-    /// Range: 0..=3600.
-    pub scheduling_buffer_time: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingPolicyConfiguration` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingPolicyConfiguration
 }
 
 impl PredictiveScalingPolicyConfiguration {
@@ -359,323 +203,135 @@ impl PredictiveScalingPolicyConfiguration {
     pub fn new(
         metric_specifications: impl Into<Value<List<PredictiveScalingMetricSpecification>>>,
     ) -> Self {
-        Self {
-            max_capacity_breach_behavior: None,
-            max_capacity_buffer: None,
-            metric_specifications: metric_specifications.into(),
-            mode: None,
-            scheduling_buffer_time: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "MetricSpecifications",
+            metric_specifications.into().to_template(),
+        ))
     }
-    /// Sets `MaxCapacityBreachBehavior`.
+    /// `MaxCapacityBreachBehavior` (optional).
     pub fn max_capacity_breach_behavior(
-        mut self,
+        self,
         value: impl Into<Value<MaxCapacityBreachBehavior>>,
     ) -> Self {
-        self.max_capacity_breach_behavior = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "MaxCapacityBreachBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `MaxCapacityBuffer`.
-    pub fn max_capacity_buffer(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_capacity_buffer = Some(value.into());
-        self
+    /// `MaxCapacityBuffer` (optional).
+    /// Range: 0 to 100.
+    pub fn max_capacity_buffer(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxCapacityBuffer", value.into().to_template()),
+        )
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<Mode>>) -> Self {
+        Self(self.0.with(3, "Mode", value.into().to_template()))
     }
-    /// Sets `SchedulingBufferTime`.
-    pub fn scheduling_buffer_time(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scheduling_buffer_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredictiveScalingPolicyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_capacity_breach_behavior {
-            m.insert("MaxCapacityBreachBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_capacity_buffer {
-            m.insert("MaxCapacityBuffer".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MetricSpecifications".to_owned(),
-            self.metric_specifications.to_template(),
-        );
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduling_buffer_time {
-            m.insert("SchedulingBufferTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SchedulingBufferTime` (optional).
+    /// Range: 0 to 3600.
+    pub fn scheduling_buffer_time(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SchedulingBufferTime", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PredictiveScalingPolicyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_capacity_breach_behavior.check(
-            &path.field("MaxCapacityBreachBehavior"),
-            &Rules::NONE,
-            out,
-        );
-        self.max_capacity_buffer.check(
-            &path.field("MaxCapacityBuffer"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_specifications
-            .check(&path.field("MetricSpecifications"), &Rules::NONE, out);
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-        self.scheduling_buffer_time.check(
-            &path.field("SchedulingBufferTime"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MaxCapacityBreachBehavior`.
+    MaxCapacityBreachBehavior {
+        /// `HonorMaxCapacity`
+        HonorMaxCapacity = "HonorMaxCapacity",
+        /// `IncreaseMaxCapacity`
+        IncreaseMaxCapacity = "IncreaseMaxCapacity",
     }
 }
 
-crate::impl_literal!(PredictiveScalingPolicyConfiguration);
-
-/// Values of `MaxCapacityBreachBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MaxCapacityBreachBehavior {
-    /// `HonorMaxCapacity`
-    HonorMaxCapacity,
-    /// `IncreaseMaxCapacity`
-    IncreaseMaxCapacity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MaxCapacityBreachBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HonorMaxCapacity", "IncreaseMaxCapacity"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HonorMaxCapacity => "HonorMaxCapacity",
-            Self::IncreaseMaxCapacity => "IncreaseMaxCapacity",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MaxCapacityBreachBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MaxCapacityBreachBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MaxCapacityBreachBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "HonorMaxCapacity" => Self::HonorMaxCapacity,
-            "IncreaseMaxCapacity" => Self::IncreaseMaxCapacity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MaxCapacityBreachBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(MaxCapacityBreachBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(MaxCapacityBreachBehavior);
-
-/// Property type `PredictiveScalingMetricSpecification` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingMetricSpecification {
-    /// `CustomizedCapacityMetricSpecification` (optional).
-    pub customized_capacity_metric_specification:
-        Option<Value<PredictiveScalingCustomizedCapacityMetric>>,
-    /// `CustomizedLoadMetricSpecification` (optional).
-    pub customized_load_metric_specification: Option<Value<PredictiveScalingCustomizedLoadMetric>>,
-    /// `CustomizedScalingMetricSpecification` (optional).
-    pub customized_scaling_metric_specification:
-        Option<Value<PredictiveScalingCustomizedScalingMetric>>,
-    /// `PredefinedLoadMetricSpecification` (optional).
-    pub predefined_load_metric_specification: Option<Value<PredictiveScalingPredefinedLoadMetric>>,
-    /// `PredefinedMetricPairSpecification` (optional).
-    pub predefined_metric_pair_specification: Option<Value<PredictiveScalingPredefinedMetricPair>>,
-    /// `PredefinedScalingMetricSpecification` (optional).
-    pub predefined_scaling_metric_specification:
-        Option<Value<PredictiveScalingPredefinedScalingMetric>>,
-    /// `TargetValue` (required).
-    pub target_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingMetricSpecification` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingMetricSpecification
 }
 
 impl PredictiveScalingMetricSpecification {
     /// The required properties: `TargetValue`.
     pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            customized_capacity_metric_specification: None,
-            customized_load_metric_specification: None,
-            customized_scaling_metric_specification: None,
-            predefined_load_metric_specification: None,
-            predefined_metric_pair_specification: None,
-            predefined_scaling_metric_specification: None,
-            target_value: target_value.into(),
-        }
+        Self(crate::Properties::new().with(6, "TargetValue", target_value.into().to_template()))
     }
-    /// Sets `CustomizedCapacityMetricSpecification`.
+    /// `CustomizedCapacityMetricSpecification` (optional).
     pub fn customized_capacity_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingCustomizedCapacityMetric>>,
     ) -> Self {
-        self.customized_capacity_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CustomizedCapacityMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomizedLoadMetricSpecification`.
+    /// `CustomizedLoadMetricSpecification` (optional).
     pub fn customized_load_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingCustomizedLoadMetric>>,
     ) -> Self {
-        self.customized_load_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "CustomizedLoadMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomizedScalingMetricSpecification`.
+    /// `CustomizedScalingMetricSpecification` (optional).
     pub fn customized_scaling_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingCustomizedScalingMetric>>,
     ) -> Self {
-        self.customized_scaling_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CustomizedScalingMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PredefinedLoadMetricSpecification`.
+    /// `PredefinedLoadMetricSpecification` (optional).
     pub fn predefined_load_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingPredefinedLoadMetric>>,
     ) -> Self {
-        self.predefined_load_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "PredefinedLoadMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PredefinedMetricPairSpecification`.
+    /// `PredefinedMetricPairSpecification` (optional).
     pub fn predefined_metric_pair_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingPredefinedMetricPair>>,
     ) -> Self {
-        self.predefined_metric_pair_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "PredefinedMetricPairSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PredefinedScalingMetricSpecification`.
+    /// `PredefinedScalingMetricSpecification` (optional).
     pub fn predefined_scaling_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingPredefinedScalingMetric>>,
     ) -> Self {
-        self.predefined_scaling_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "PredefinedScalingMetricSpecification",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PredictiveScalingMetricSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customized_capacity_metric_specification {
-            m.insert(
-                "CustomizedCapacityMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.customized_load_metric_specification {
-            m.insert(
-                "CustomizedLoadMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.customized_scaling_metric_specification {
-            m.insert(
-                "CustomizedScalingMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.predefined_load_metric_specification {
-            m.insert(
-                "PredefinedLoadMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.predefined_metric_pair_specification {
-            m.insert(
-                "PredefinedMetricPairSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.predefined_scaling_metric_specification {
-            m.insert(
-                "PredefinedScalingMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingMetricSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customized_capacity_metric_specification.check(
-            &path.field("CustomizedCapacityMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.customized_load_metric_specification.check(
-            &path.field("CustomizedLoadMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.customized_scaling_metric_specification.check(
-            &path.field("CustomizedScalingMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.predefined_load_metric_specification.check(
-            &path.field("PredefinedLoadMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.predefined_metric_pair_specification.check(
-            &path.field("PredefinedMetricPairSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.predefined_scaling_metric_specification.check(
-            &path.field("PredefinedScalingMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveScalingMetricSpecification);
-
-/// Property type `PredictiveScalingCustomizedCapacityMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingCustomizedCapacityMetric {
-    /// `MetricDataQueries` (required).
-    pub metric_data_queries: Value<List<PredictiveScalingMetricDataQuery>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingCustomizedCapacityMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingCustomizedCapacityMetric
 }
 
 impl PredictiveScalingCustomizedCapacityMetric {
@@ -683,366 +339,127 @@ impl PredictiveScalingCustomizedCapacityMetric {
     pub fn new(
         metric_data_queries: impl Into<Value<List<PredictiveScalingMetricDataQuery>>>,
     ) -> Self {
-        Self {
-            metric_data_queries: metric_data_queries.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MetricDataQueries",
+            metric_data_queries.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PredictiveScalingCustomizedCapacityMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetricDataQueries".to_owned(),
-            self.metric_data_queries.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingCustomizedCapacityMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_data_queries
-            .check(&path.field("MetricDataQueries"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PredictiveScalingCustomizedCapacityMetric);
-
-/// Property type `PredictiveScalingMetricDataQuery` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct PredictiveScalingMetricDataQuery {
-    /// `Expression` (optional).
-    /// Length: 1..=2048 characters.
-    pub expression: Option<Value<String>>,
-    /// `Id` (optional).
-    /// Length: 1..=255 characters.
-    pub id: Option<Value<String>>,
-    /// `Label` (optional).
-    pub label: Option<Value<String>>,
-    /// `MetricStat` (optional).
-    pub metric_stat: Option<Value<PredictiveScalingMetricStat>>,
-    /// `ReturnData` (optional).
-    pub return_data: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingMetricDataQuery` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingMetricDataQuery(default)
 }
 
 impl PredictiveScalingMetricDataQuery {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            expression: None,
-            id: None,
-            label: None,
-            metric_stat: None,
-            return_data: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Id", value.into().to_template()))
     }
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label = Some(value.into());
-        self
+    /// `Label` (optional).
+    pub fn label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Label", value.into().to_template()))
     }
-    /// Sets `MetricStat`.
-    pub fn metric_stat(mut self, value: impl Into<Value<PredictiveScalingMetricStat>>) -> Self {
-        self.metric_stat = Some(value.into());
-        self
+    /// `MetricStat` (optional).
+    pub fn metric_stat(self, value: impl Into<Value<PredictiveScalingMetricStat>>) -> Self {
+        Self(self.0.with(3, "MetricStat", value.into().to_template()))
     }
-    /// Sets `ReturnData`.
-    pub fn return_data(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.return_data = Some(value.into());
-        self
+    /// `ReturnData` (optional).
+    pub fn return_data(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "ReturnData", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PredictiveScalingMetricDataQuery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label {
-            m.insert("Label".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_stat {
-            m.insert("MetricStat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.return_data {
-            m.insert("ReturnData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingMetricDataQuery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_stat
-            .check(&path.field("MetricStat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PredictiveScalingMetricDataQuery);
-
-/// Property type `PredictiveScalingMetricStat` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct PredictiveScalingMetricStat {
-    /// `Metric` (optional).
-    pub metric: Option<Value<PredictiveScalingMetric>>,
-    /// `Stat` (optional).
-    pub stat: Option<Value<String>>,
-    /// `Unit` (optional).
-    /// Length: 1..=1023 characters.
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingMetricStat` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingMetricStat(default)
 }
 
 impl PredictiveScalingMetricStat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            metric: None,
-            stat: None,
-            unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Metric`.
-    pub fn metric(mut self, value: impl Into<Value<PredictiveScalingMetric>>) -> Self {
-        self.metric = Some(value.into());
-        self
+    /// `Metric` (optional).
+    pub fn metric(self, value: impl Into<Value<PredictiveScalingMetric>>) -> Self {
+        Self(self.0.with(0, "Metric", value.into().to_template()))
     }
-    /// Sets `Stat`.
-    pub fn stat(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stat = Some(value.into());
-        self
+    /// `Stat` (optional).
+    pub fn stat(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Stat", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    /// Length: 1 to 1023 characters.
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PredictiveScalingMetricStat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metric {
-            m.insert("Metric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stat {
-            m.insert("Stat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingMetricStat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric.check(&path.field("Metric"), &Rules::NONE, out);
-        self.unit.check(
-            &path.field("Unit"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveScalingMetricStat);
-
-/// Property type `PredictiveScalingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct PredictiveScalingMetric {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<PredictiveScalingMetricDimension>>>,
-    /// `MetricName` (optional).
-    /// Length: 1..=255 characters.
-    pub metric_name: Option<Value<String>>,
-    /// `Namespace` (optional).
-    /// Length: 1..=255 characters.
-    pub namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingMetric(default)
 }
 
 impl PredictiveScalingMetric {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimensions: None,
-            metric_name: None,
-            namespace: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dimensions`.
+    /// `Dimensions` (optional).
     pub fn dimensions(
-        mut self,
+        self,
         value: impl Into<Value<List<PredictiveScalingMetricDimension>>>,
     ) -> Self {
-        self.dimensions = Some(value.into());
-        self
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MetricName", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredictiveScalingMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Namespace` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Namespace", value.into().to_template()))
     }
 }
 
-impl Check for PredictiveScalingMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveScalingMetric);
-
-/// Property type `PredictiveScalingMetricDimension` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct PredictiveScalingMetricDimension {
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=1024 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingMetricDimension` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingMetricDimension(default)
 }
 
 impl PredictiveScalingMetricDimension {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PredictiveScalingMetricDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingMetricDimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveScalingMetricDimension);
-
-/// Property type `PredictiveScalingCustomizedLoadMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingCustomizedLoadMetric {
-    /// `MetricDataQueries` (required).
-    pub metric_data_queries: Value<List<PredictiveScalingMetricDataQuery>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingCustomizedLoadMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingCustomizedLoadMetric
 }
 
 impl PredictiveScalingCustomizedLoadMetric {
@@ -1050,37 +467,17 @@ impl PredictiveScalingCustomizedLoadMetric {
     pub fn new(
         metric_data_queries: impl Into<Value<List<PredictiveScalingMetricDataQuery>>>,
     ) -> Self {
-        Self {
-            metric_data_queries: metric_data_queries.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MetricDataQueries",
+            metric_data_queries.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PredictiveScalingCustomizedLoadMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetricDataQueries".to_owned(),
-            self.metric_data_queries.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingCustomizedLoadMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_data_queries
-            .check(&path.field("MetricDataQueries"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PredictiveScalingCustomizedLoadMetric);
-
-/// Property type `PredictiveScalingCustomizedScalingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingCustomizedScalingMetric {
-    /// `MetricDataQueries` (required).
-    pub metric_data_queries: Value<List<PredictiveScalingMetricDataQuery>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingCustomizedScalingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingCustomizedScalingMetric
 }
 
 impl PredictiveScalingCustomizedScalingMetric {
@@ -1088,1813 +485,580 @@ impl PredictiveScalingCustomizedScalingMetric {
     pub fn new(
         metric_data_queries: impl Into<Value<List<PredictiveScalingMetricDataQuery>>>,
     ) -> Self {
-        Self {
-            metric_data_queries: metric_data_queries.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MetricDataQueries",
+            metric_data_queries.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PredictiveScalingCustomizedScalingMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetricDataQueries".to_owned(),
-            self.metric_data_queries.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingCustomizedScalingMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_data_queries
-            .check(&path.field("MetricDataQueries"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PredictiveScalingCustomizedScalingMetric);
-
-/// Property type `PredictiveScalingPredefinedLoadMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingPredefinedLoadMetric {
-    /// `PredefinedMetricType` (required).
-    /// Length: 1..=128 characters.
-    pub predefined_metric_type: Value<String>,
-    /// `ResourceLabel` (optional).
-    /// Length: 1..=1023 characters.
-    pub resource_label: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingPredefinedLoadMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingPredefinedLoadMetric
 }
 
 impl PredictiveScalingPredefinedLoadMetric {
     /// The required properties: `PredefinedMetricType`.
     pub fn new(predefined_metric_type: impl Into<Value<String>>) -> Self {
-        Self {
-            predefined_metric_type: predefined_metric_type.into(),
-            resource_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PredefinedMetricType",
+            predefined_metric_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourceLabel`.
-    pub fn resource_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredictiveScalingPredefinedLoadMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedMetricType".to_owned(),
-            self.predefined_metric_type.to_template(),
-        );
-        if let Some(v) = &self.resource_label {
-            m.insert("ResourceLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingPredefinedLoadMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predefined_metric_type.check(
-            &path.field("PredefinedMetricType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_label.check(
-            &path.field("ResourceLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveScalingPredefinedLoadMetric);
-
-/// Property type `PredictiveScalingPredefinedMetricPair` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingPredefinedMetricPair {
-    /// `PredefinedMetricType` (required).
-    /// Length: 1..=128 characters.
-    pub predefined_metric_type: Value<String>,
     /// `ResourceLabel` (optional).
-    /// Length: 1..=1023 characters.
-    pub resource_label: Option<Value<String>>,
+    /// Length: 1 to 1023 characters.
+    pub fn resource_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceLabel", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PredictiveScalingPredefinedMetricPair` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingPredefinedMetricPair
 }
 
 impl PredictiveScalingPredefinedMetricPair {
     /// The required properties: `PredefinedMetricType`.
     pub fn new(predefined_metric_type: impl Into<Value<String>>) -> Self {
-        Self {
-            predefined_metric_type: predefined_metric_type.into(),
-            resource_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PredefinedMetricType",
+            predefined_metric_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourceLabel`.
-    pub fn resource_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredictiveScalingPredefinedMetricPair {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedMetricType".to_owned(),
-            self.predefined_metric_type.to_template(),
-        );
-        if let Some(v) = &self.resource_label {
-            m.insert("ResourceLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingPredefinedMetricPair {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predefined_metric_type.check(
-            &path.field("PredefinedMetricType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_label.check(
-            &path.field("ResourceLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveScalingPredefinedMetricPair);
-
-/// Property type `PredictiveScalingPredefinedScalingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingPredefinedScalingMetric {
-    /// `PredefinedMetricType` (required).
-    /// Length: 1..=128 characters.
-    pub predefined_metric_type: Value<String>,
     /// `ResourceLabel` (optional).
-    /// Length: 1..=1023 characters.
-    pub resource_label: Option<Value<String>>,
+    /// Length: 1 to 1023 characters.
+    pub fn resource_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceLabel", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PredictiveScalingPredefinedScalingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredictiveScalingPredefinedScalingMetric
 }
 
 impl PredictiveScalingPredefinedScalingMetric {
     /// The required properties: `PredefinedMetricType`.
     pub fn new(predefined_metric_type: impl Into<Value<String>>) -> Self {
-        Self {
-            predefined_metric_type: predefined_metric_type.into(),
-            resource_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PredefinedMetricType",
+            predefined_metric_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourceLabel`.
-    pub fn resource_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredictiveScalingPredefinedScalingMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedMetricType".to_owned(),
-            self.predefined_metric_type.to_template(),
-        );
-        if let Some(v) = &self.resource_label {
-            m.insert("ResourceLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceLabel` (optional).
+    /// Length: 1 to 1023 characters.
+    pub fn resource_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceLabel", value.into().to_template()))
     }
 }
 
-impl Check for PredictiveScalingPredefinedScalingMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predefined_metric_type.check(
-            &path.field("PredefinedMetricType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_label.check(
-            &path.field("ResourceLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `ForecastAndScale`
+        ForecastAndScale = "ForecastAndScale",
+        /// `ForecastOnly`
+        ForecastOnly = "ForecastOnly",
     }
 }
 
-crate::impl_literal!(PredictiveScalingPredefinedScalingMetric);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `ForecastAndScale`
-    ForecastAndScale,
-    /// `ForecastOnly`
-    ForecastOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ForecastAndScale", "ForecastOnly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ForecastAndScale => "ForecastAndScale",
-            Self::ForecastOnly => "ForecastOnly",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ScalableDimension`.
+    ScalableDimension {
+        /// `appstream:fleet:DesiredCapacity`
+        AppstreamFleetDesiredCapacity = "appstream:fleet:DesiredCapacity",
+        /// `cassandra:table:ReadCapacityUnits`
+        CassandraTableReadCapacityUnits = "cassandra:table:ReadCapacityUnits",
+        /// `cassandra:table:WriteCapacityUnits`
+        CassandraTableWriteCapacityUnits = "cassandra:table:WriteCapacityUnits",
+        /// `comprehend:document-classifier-endpoint:DesiredInferenceUnits`
+        ComprehendDocumentClassifierEndpointDesiredInferenceUnits = "comprehend:document-classifier-endpoint:DesiredInferenceUnits",
+        /// `comprehend:entity-recognizer-endpoint:DesiredInferenceUnits`
+        ComprehendEntityRecognizerEndpointDesiredInferenceUnits = "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits",
+        /// `custom-resource:ResourceType:Property`
+        CustomResourceResourceTypeProperty = "custom-resource:ResourceType:Property",
+        /// `dynamodb:index:ReadCapacityUnits`
+        DynamodbIndexReadCapacityUnits = "dynamodb:index:ReadCapacityUnits",
+        /// `dynamodb:index:WriteCapacityUnits`
+        DynamodbIndexWriteCapacityUnits = "dynamodb:index:WriteCapacityUnits",
+        /// `dynamodb:table:ReadCapacityUnits`
+        DynamodbTableReadCapacityUnits = "dynamodb:table:ReadCapacityUnits",
+        /// `dynamodb:table:WriteCapacityUnits`
+        DynamodbTableWriteCapacityUnits = "dynamodb:table:WriteCapacityUnits",
+        /// `ec2:spot-fleet-request:TargetCapacity`
+        Ec2SpotFleetRequestTargetCapacity = "ec2:spot-fleet-request:TargetCapacity",
+        /// `ecs:service:DesiredCount`
+        EcsServiceDesiredCount = "ecs:service:DesiredCount",
+        /// `elasticache:cache-cluster:Nodes`
+        ElasticacheCacheClusterNodes = "elasticache:cache-cluster:Nodes",
+        /// `elasticache:replication-group:NodeGroups`
+        ElasticacheReplicationGroupNodeGroups = "elasticache:replication-group:NodeGroups",
+        /// `elasticache:replication-group:Replicas`
+        ElasticacheReplicationGroupReplicas = "elasticache:replication-group:Replicas",
+        /// `elasticmapreduce:instancegroup:InstanceCount`
+        ElasticmapreduceInstancegroupInstanceCount = "elasticmapreduce:instancegroup:InstanceCount",
+        /// `kafka:broker-storage:VolumeSize`
+        KafkaBrokerStorageVolumeSize = "kafka:broker-storage:VolumeSize",
+        /// `lambda:function:ProvisionedConcurrency`
+        LambdaFunctionProvisionedConcurrency = "lambda:function:ProvisionedConcurrency",
+        /// `neptune:cluster:ReadReplicaCount`
+        NeptuneClusterReadReplicaCount = "neptune:cluster:ReadReplicaCount",
+        /// `rds:cluster:ReadReplicaCount`
+        RdsClusterReadReplicaCount = "rds:cluster:ReadReplicaCount",
+        /// `sagemaker:inference-component:DesiredCopyCount`
+        SagemakerInferenceComponentDesiredCopyCount = "sagemaker:inference-component:DesiredCopyCount",
+        /// `sagemaker:variant:DesiredInstanceCount`
+        SagemakerVariantDesiredInstanceCount = "sagemaker:variant:DesiredInstanceCount",
+        /// `sagemaker:variant:DesiredProvisionedConcurrency`
+        SagemakerVariantDesiredProvisionedConcurrency = "sagemaker:variant:DesiredProvisionedConcurrency",
+        /// `workspaces:workspacespool:DesiredUserSessions`
+        WorkspacesWorkspacespoolDesiredUserSessions = "workspaces:workspacespool:DesiredUserSessions",
     }
 }
 
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `ServiceNamespace`.
+    ServiceNamespace {
+        /// `appstream`
+        Appstream = "appstream",
+        /// `cassandra`
+        Cassandra = "cassandra",
+        /// `comprehend`
+        Comprehend = "comprehend",
+        /// `custom-resource`
+        CustomResource = "custom-resource",
+        /// `dynamodb`
+        Dynamodb = "dynamodb",
+        /// `ec2`
+        Ec2 = "ec2",
+        /// `ecs`
+        Ecs = "ecs",
+        /// `elasticache`
+        Elasticache = "elasticache",
+        /// `elasticmapreduce`
+        Elasticmapreduce = "elasticmapreduce",
+        /// `kafka`
+        Kafka = "kafka",
+        /// `lambda`
+        Lambda = "lambda",
+        /// `neptune`
+        Neptune = "neptune",
+        /// `rds`
+        Rds = "rds",
+        /// `sagemaker`
+        Sagemaker = "sagemaker",
+        /// `workspaces`
+        Workspaces = "workspaces",
     }
 }
 
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ForecastAndScale" => Self::ForecastAndScale,
-            "ForecastOnly" => Self::ForecastOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Values of `ScalableDimension`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScalableDimension {
-    /// `appstream:fleet:DesiredCapacity`
-    AppstreamFleetDesiredCapacity,
-    /// `cassandra:table:ReadCapacityUnits`
-    CassandraTableReadCapacityUnits,
-    /// `cassandra:table:WriteCapacityUnits`
-    CassandraTableWriteCapacityUnits,
-    /// `comprehend:document-classifier-endpoint:DesiredInferenceUnits`
-    ComprehendDocumentClassifierEndpointDesiredInferenceUnits,
-    /// `comprehend:entity-recognizer-endpoint:DesiredInferenceUnits`
-    ComprehendEntityRecognizerEndpointDesiredInferenceUnits,
-    /// `custom-resource:ResourceType:Property`
-    CustomResourceResourceTypeProperty,
-    /// `dynamodb:index:ReadCapacityUnits`
-    DynamodbIndexReadCapacityUnits,
-    /// `dynamodb:index:WriteCapacityUnits`
-    DynamodbIndexWriteCapacityUnits,
-    /// `dynamodb:table:ReadCapacityUnits`
-    DynamodbTableReadCapacityUnits,
-    /// `dynamodb:table:WriteCapacityUnits`
-    DynamodbTableWriteCapacityUnits,
-    /// `ec2:spot-fleet-request:TargetCapacity`
-    Ec2SpotFleetRequestTargetCapacity,
-    /// `ecs:service:DesiredCount`
-    EcsServiceDesiredCount,
-    /// `elasticache:cache-cluster:Nodes`
-    ElasticacheCacheClusterNodes,
-    /// `elasticache:replication-group:NodeGroups`
-    ElasticacheReplicationGroupNodeGroups,
-    /// `elasticache:replication-group:Replicas`
-    ElasticacheReplicationGroupReplicas,
-    /// `elasticmapreduce:instancegroup:InstanceCount`
-    ElasticmapreduceInstancegroupInstanceCount,
-    /// `kafka:broker-storage:VolumeSize`
-    KafkaBrokerStorageVolumeSize,
-    /// `lambda:function:ProvisionedConcurrency`
-    LambdaFunctionProvisionedConcurrency,
-    /// `neptune:cluster:ReadReplicaCount`
-    NeptuneClusterReadReplicaCount,
-    /// `rds:cluster:ReadReplicaCount`
-    RdsClusterReadReplicaCount,
-    /// `sagemaker:inference-component:DesiredCopyCount`
-    SagemakerInferenceComponentDesiredCopyCount,
-    /// `sagemaker:variant:DesiredInstanceCount`
-    SagemakerVariantDesiredInstanceCount,
-    /// `sagemaker:variant:DesiredProvisionedConcurrency`
-    SagemakerVariantDesiredProvisionedConcurrency,
-    /// `workspaces:workspacespool:DesiredUserSessions`
-    WorkspacesWorkspacespoolDesiredUserSessions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScalableDimension {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "appstream:fleet:DesiredCapacity",
-        "cassandra:table:ReadCapacityUnits",
-        "cassandra:table:WriteCapacityUnits",
-        "comprehend:document-classifier-endpoint:DesiredInferenceUnits",
-        "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits",
-        "custom-resource:ResourceType:Property",
-        "dynamodb:index:ReadCapacityUnits",
-        "dynamodb:index:WriteCapacityUnits",
-        "dynamodb:table:ReadCapacityUnits",
-        "dynamodb:table:WriteCapacityUnits",
-        "ec2:spot-fleet-request:TargetCapacity",
-        "ecs:service:DesiredCount",
-        "elasticache:cache-cluster:Nodes",
-        "elasticache:replication-group:NodeGroups",
-        "elasticache:replication-group:Replicas",
-        "elasticmapreduce:instancegroup:InstanceCount",
-        "kafka:broker-storage:VolumeSize",
-        "lambda:function:ProvisionedConcurrency",
-        "neptune:cluster:ReadReplicaCount",
-        "rds:cluster:ReadReplicaCount",
-        "sagemaker:inference-component:DesiredCopyCount",
-        "sagemaker:variant:DesiredInstanceCount",
-        "sagemaker:variant:DesiredProvisionedConcurrency",
-        "workspaces:workspacespool:DesiredUserSessions",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppstreamFleetDesiredCapacity => "appstream:fleet:DesiredCapacity",
-            Self::CassandraTableReadCapacityUnits => "cassandra:table:ReadCapacityUnits",
-            Self::CassandraTableWriteCapacityUnits => "cassandra:table:WriteCapacityUnits",
-            Self::ComprehendDocumentClassifierEndpointDesiredInferenceUnits => {
-                "comprehend:document-classifier-endpoint:DesiredInferenceUnits"
-            }
-            Self::ComprehendEntityRecognizerEndpointDesiredInferenceUnits => {
-                "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits"
-            }
-            Self::CustomResourceResourceTypeProperty => "custom-resource:ResourceType:Property",
-            Self::DynamodbIndexReadCapacityUnits => "dynamodb:index:ReadCapacityUnits",
-            Self::DynamodbIndexWriteCapacityUnits => "dynamodb:index:WriteCapacityUnits",
-            Self::DynamodbTableReadCapacityUnits => "dynamodb:table:ReadCapacityUnits",
-            Self::DynamodbTableWriteCapacityUnits => "dynamodb:table:WriteCapacityUnits",
-            Self::Ec2SpotFleetRequestTargetCapacity => "ec2:spot-fleet-request:TargetCapacity",
-            Self::EcsServiceDesiredCount => "ecs:service:DesiredCount",
-            Self::ElasticacheCacheClusterNodes => "elasticache:cache-cluster:Nodes",
-            Self::ElasticacheReplicationGroupNodeGroups => {
-                "elasticache:replication-group:NodeGroups"
-            }
-            Self::ElasticacheReplicationGroupReplicas => "elasticache:replication-group:Replicas",
-            Self::ElasticmapreduceInstancegroupInstanceCount => {
-                "elasticmapreduce:instancegroup:InstanceCount"
-            }
-            Self::KafkaBrokerStorageVolumeSize => "kafka:broker-storage:VolumeSize",
-            Self::LambdaFunctionProvisionedConcurrency => "lambda:function:ProvisionedConcurrency",
-            Self::NeptuneClusterReadReplicaCount => "neptune:cluster:ReadReplicaCount",
-            Self::RdsClusterReadReplicaCount => "rds:cluster:ReadReplicaCount",
-            Self::SagemakerInferenceComponentDesiredCopyCount => {
-                "sagemaker:inference-component:DesiredCopyCount"
-            }
-            Self::SagemakerVariantDesiredInstanceCount => "sagemaker:variant:DesiredInstanceCount",
-            Self::SagemakerVariantDesiredProvisionedConcurrency => {
-                "sagemaker:variant:DesiredProvisionedConcurrency"
-            }
-            Self::WorkspacesWorkspacespoolDesiredUserSessions => {
-                "workspaces:workspacespool:DesiredUserSessions"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScalableDimension {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScalableDimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScalableDimension {
-    fn from(s: &str) -> Self {
-        match s {
-            "appstream:fleet:DesiredCapacity" => Self::AppstreamFleetDesiredCapacity,
-            "cassandra:table:ReadCapacityUnits" => Self::CassandraTableReadCapacityUnits,
-            "cassandra:table:WriteCapacityUnits" => Self::CassandraTableWriteCapacityUnits,
-            "comprehend:document-classifier-endpoint:DesiredInferenceUnits" => {
-                Self::ComprehendDocumentClassifierEndpointDesiredInferenceUnits
-            }
-            "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits" => {
-                Self::ComprehendEntityRecognizerEndpointDesiredInferenceUnits
-            }
-            "custom-resource:ResourceType:Property" => Self::CustomResourceResourceTypeProperty,
-            "dynamodb:index:ReadCapacityUnits" => Self::DynamodbIndexReadCapacityUnits,
-            "dynamodb:index:WriteCapacityUnits" => Self::DynamodbIndexWriteCapacityUnits,
-            "dynamodb:table:ReadCapacityUnits" => Self::DynamodbTableReadCapacityUnits,
-            "dynamodb:table:WriteCapacityUnits" => Self::DynamodbTableWriteCapacityUnits,
-            "ec2:spot-fleet-request:TargetCapacity" => Self::Ec2SpotFleetRequestTargetCapacity,
-            "ecs:service:DesiredCount" => Self::EcsServiceDesiredCount,
-            "elasticache:cache-cluster:Nodes" => Self::ElasticacheCacheClusterNodes,
-            "elasticache:replication-group:NodeGroups" => {
-                Self::ElasticacheReplicationGroupNodeGroups
-            }
-            "elasticache:replication-group:Replicas" => Self::ElasticacheReplicationGroupReplicas,
-            "elasticmapreduce:instancegroup:InstanceCount" => {
-                Self::ElasticmapreduceInstancegroupInstanceCount
-            }
-            "kafka:broker-storage:VolumeSize" => Self::KafkaBrokerStorageVolumeSize,
-            "lambda:function:ProvisionedConcurrency" => Self::LambdaFunctionProvisionedConcurrency,
-            "neptune:cluster:ReadReplicaCount" => Self::NeptuneClusterReadReplicaCount,
-            "rds:cluster:ReadReplicaCount" => Self::RdsClusterReadReplicaCount,
-            "sagemaker:inference-component:DesiredCopyCount" => {
-                Self::SagemakerInferenceComponentDesiredCopyCount
-            }
-            "sagemaker:variant:DesiredInstanceCount" => Self::SagemakerVariantDesiredInstanceCount,
-            "sagemaker:variant:DesiredProvisionedConcurrency" => {
-                Self::SagemakerVariantDesiredProvisionedConcurrency
-            }
-            "workspaces:workspacespool:DesiredUserSessions" => {
-                Self::WorkspacesWorkspacespoolDesiredUserSessions
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScalableDimension> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScalableDimension::from(s))
-    }
-}
-
-crate::impl_literal!(ScalableDimension);
-
-/// Values of `ServiceNamespace`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceNamespace {
-    /// `appstream`
-    Appstream,
-    /// `cassandra`
-    Cassandra,
-    /// `comprehend`
-    Comprehend,
-    /// `custom-resource`
-    CustomResource,
-    /// `dynamodb`
-    Dynamodb,
-    /// `ec2`
-    Ec2,
-    /// `ecs`
-    Ecs,
-    /// `elasticache`
-    Elasticache,
-    /// `elasticmapreduce`
-    Elasticmapreduce,
-    /// `kafka`
-    Kafka,
-    /// `lambda`
-    Lambda,
-    /// `neptune`
-    Neptune,
-    /// `rds`
-    Rds,
-    /// `sagemaker`
-    Sagemaker,
-    /// `workspaces`
-    Workspaces,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceNamespace {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "appstream",
-        "cassandra",
-        "comprehend",
-        "custom-resource",
-        "dynamodb",
-        "ec2",
-        "ecs",
-        "elasticache",
-        "elasticmapreduce",
-        "kafka",
-        "lambda",
-        "neptune",
-        "rds",
-        "sagemaker",
-        "workspaces",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Appstream => "appstream",
-            Self::Cassandra => "cassandra",
-            Self::Comprehend => "comprehend",
-            Self::CustomResource => "custom-resource",
-            Self::Dynamodb => "dynamodb",
-            Self::Ec2 => "ec2",
-            Self::Ecs => "ecs",
-            Self::Elasticache => "elasticache",
-            Self::Elasticmapreduce => "elasticmapreduce",
-            Self::Kafka => "kafka",
-            Self::Lambda => "lambda",
-            Self::Neptune => "neptune",
-            Self::Rds => "rds",
-            Self::Sagemaker => "sagemaker",
-            Self::Workspaces => "workspaces",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceNamespace {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceNamespace {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceNamespace {
-    fn from(s: &str) -> Self {
-        match s {
-            "appstream" => Self::Appstream,
-            "cassandra" => Self::Cassandra,
-            "comprehend" => Self::Comprehend,
-            "custom-resource" => Self::CustomResource,
-            "dynamodb" => Self::Dynamodb,
-            "ec2" => Self::Ec2,
-            "ecs" => Self::Ecs,
-            "elasticache" => Self::Elasticache,
-            "elasticmapreduce" => Self::Elasticmapreduce,
-            "kafka" => Self::Kafka,
-            "lambda" => Self::Lambda,
-            "neptune" => Self::Neptune,
-            "rds" => Self::Rds,
-            "sagemaker" => Self::Sagemaker,
-            "workspaces" => Self::Workspaces,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceNamespace> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceNamespace::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceNamespace);
-
-/// Property type `StepScalingPolicyConfiguration` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct StepScalingPolicyConfiguration {
-    /// `AdjustmentType` (optional).
-    pub adjustment_type: Option<Value<AdjustmentType>>,
-    /// `Cooldown` (optional).
-    pub cooldown: Option<Value<i64>>,
-    /// `MetricAggregationType` (optional).
-    pub metric_aggregation_type: Option<Value<MetricAggregationType>>,
-    /// `MinAdjustmentMagnitude` (optional).
-    pub min_adjustment_magnitude: Option<Value<i64>>,
-    /// `StepAdjustments` (optional).
-    pub step_adjustments: Option<Value<List<StepAdjustment>>>,
+crate::l1_struct! {
+    /// Property type `StepScalingPolicyConfiguration` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    StepScalingPolicyConfiguration(default)
 }
 
 impl StepScalingPolicyConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            adjustment_type: None,
-            cooldown: None,
-            metric_aggregation_type: None,
-            min_adjustment_magnitude: None,
-            step_adjustments: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdjustmentType`.
-    pub fn adjustment_type(mut self, value: impl Into<Value<AdjustmentType>>) -> Self {
-        self.adjustment_type = Some(value.into());
-        self
+    /// `AdjustmentType` (optional).
+    pub fn adjustment_type(self, value: impl Into<Value<AdjustmentType>>) -> Self {
+        Self(self.0.with(0, "AdjustmentType", value.into().to_template()))
     }
-    /// Sets `Cooldown`.
-    pub fn cooldown(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cooldown = Some(value.into());
-        self
+    /// `Cooldown` (optional).
+    pub fn cooldown(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Cooldown", value.into().to_template()))
     }
-    /// Sets `MetricAggregationType`.
-    pub fn metric_aggregation_type(
-        mut self,
-        value: impl Into<Value<MetricAggregationType>>,
-    ) -> Self {
-        self.metric_aggregation_type = Some(value.into());
-        self
+    /// `MetricAggregationType` (optional).
+    pub fn metric_aggregation_type(self, value: impl Into<Value<MetricAggregationType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MetricAggregationType", value.into().to_template()),
+        )
     }
-    /// Sets `MinAdjustmentMagnitude`.
-    pub fn min_adjustment_magnitude(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_adjustment_magnitude = Some(value.into());
-        self
+    /// `MinAdjustmentMagnitude` (optional).
+    pub fn min_adjustment_magnitude(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MinAdjustmentMagnitude", value.into().to_template()),
+        )
     }
-    /// Sets `StepAdjustments`.
-    pub fn step_adjustments(mut self, value: impl Into<Value<List<StepAdjustment>>>) -> Self {
-        self.step_adjustments = Some(value.into());
-        self
+    /// `StepAdjustments` (optional).
+    pub fn step_adjustments(self, value: impl Into<Value<List<StepAdjustment>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "StepAdjustments", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StepScalingPolicyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.adjustment_type {
-            m.insert("AdjustmentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cooldown {
-            m.insert("Cooldown".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_aggregation_type {
-            m.insert("MetricAggregationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_adjustment_magnitude {
-            m.insert("MinAdjustmentMagnitude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.step_adjustments {
-            m.insert("StepAdjustments".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AdjustmentType`.
+    AdjustmentType {
+        /// `ChangeInCapacity`
+        ChangeInCapacity = "ChangeInCapacity",
+        /// `ExactCapacity`
+        ExactCapacity = "ExactCapacity",
+        /// `PercentChangeInCapacity`
+        PercentChangeInCapacity = "PercentChangeInCapacity",
     }
 }
 
-impl Check for StepScalingPolicyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.adjustment_type
-            .check(&path.field("AdjustmentType"), &Rules::NONE, out);
-        self.metric_aggregation_type
-            .check(&path.field("MetricAggregationType"), &Rules::NONE, out);
-        self.step_adjustments
-            .check(&path.field("StepAdjustments"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `MetricAggregationType`.
+    MetricAggregationType {
+        /// `Average`
+        Average = "Average",
+        /// `Maximum`
+        Maximum = "Maximum",
+        /// `Minimum`
+        Minimum = "Minimum",
     }
 }
 
-crate::impl_literal!(StepScalingPolicyConfiguration);
-
-/// Values of `AdjustmentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdjustmentType {
-    /// `ChangeInCapacity`
-    ChangeInCapacity,
-    /// `ExactCapacity`
-    ExactCapacity,
-    /// `PercentChangeInCapacity`
-    PercentChangeInCapacity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdjustmentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ChangeInCapacity",
-        "ExactCapacity",
-        "PercentChangeInCapacity",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChangeInCapacity => "ChangeInCapacity",
-            Self::ExactCapacity => "ExactCapacity",
-            Self::PercentChangeInCapacity => "PercentChangeInCapacity",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AdjustmentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AdjustmentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AdjustmentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ChangeInCapacity" => Self::ChangeInCapacity,
-            "ExactCapacity" => Self::ExactCapacity,
-            "PercentChangeInCapacity" => Self::PercentChangeInCapacity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdjustmentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdjustmentType::from(s))
-    }
-}
-
-crate::impl_literal!(AdjustmentType);
-
-/// Values of `MetricAggregationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricAggregationType {
-    /// `Average`
-    Average,
-    /// `Maximum`
-    Maximum,
-    /// `Minimum`
-    Minimum,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricAggregationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Average", "Maximum", "Minimum"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Average => "Average",
-            Self::Maximum => "Maximum",
-            Self::Minimum => "Minimum",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricAggregationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricAggregationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricAggregationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Average" => Self::Average,
-            "Maximum" => Self::Maximum,
-            "Minimum" => Self::Minimum,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricAggregationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricAggregationType::from(s))
-    }
-}
-
-crate::impl_literal!(MetricAggregationType);
-
-/// Property type `StepAdjustment` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct StepAdjustment {
-    /// `MetricIntervalLowerBound` (optional).
-    pub metric_interval_lower_bound: Option<Value<f64>>,
-    /// `MetricIntervalUpperBound` (optional).
-    pub metric_interval_upper_bound: Option<Value<f64>>,
-    /// `ScalingAdjustment` (required).
-    pub scaling_adjustment: Value<i64>,
+crate::l1_struct! {
+    /// Property type `StepAdjustment` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    StepAdjustment
 }
 
 impl StepAdjustment {
     /// The required properties: `ScalingAdjustment`.
     pub fn new(scaling_adjustment: impl Into<Value<i64>>) -> Self {
-        Self {
-            metric_interval_lower_bound: None,
-            metric_interval_upper_bound: None,
-            scaling_adjustment: scaling_adjustment.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ScalingAdjustment",
+            scaling_adjustment.into().to_template(),
+        ))
     }
-    /// Sets `MetricIntervalLowerBound`.
-    pub fn metric_interval_lower_bound(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.metric_interval_lower_bound = Some(value.into());
-        self
+    /// `MetricIntervalLowerBound` (optional).
+    pub fn metric_interval_lower_bound(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MetricIntervalLowerBound", value.into().to_template()),
+        )
     }
-    /// Sets `MetricIntervalUpperBound`.
-    pub fn metric_interval_upper_bound(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.metric_interval_upper_bound = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StepAdjustment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metric_interval_lower_bound {
-            m.insert("MetricIntervalLowerBound".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_interval_upper_bound {
-            m.insert("MetricIntervalUpperBound".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScalingAdjustment".to_owned(),
-            self.scaling_adjustment.to_template(),
-        );
-        Expr::Map(m)
+    /// `MetricIntervalUpperBound` (optional).
+    pub fn metric_interval_upper_bound(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MetricIntervalUpperBound", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StepAdjustment {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StepAdjustment);
-
-/// Property type `TargetTrackingScalingPolicyConfiguration` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct TargetTrackingScalingPolicyConfiguration {
-    /// `CustomizedMetricSpecification` (optional).
-    pub customized_metric_specification: Option<Value<CustomizedMetricSpecification>>,
-    /// `DisableScaleIn` (optional).
-    pub disable_scale_in: Option<Value<bool>>,
-    /// `PredefinedMetricSpecification` (optional).
-    pub predefined_metric_specification: Option<Value<PredefinedMetricSpecification>>,
-    /// `ScaleInCooldown` (optional).
-    pub scale_in_cooldown: Option<Value<i64>>,
-    /// `ScaleOutCooldown` (optional).
-    pub scale_out_cooldown: Option<Value<i64>>,
-    /// `TargetValue` (required).
-    pub target_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingScalingPolicyConfiguration` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    TargetTrackingScalingPolicyConfiguration
 }
 
 impl TargetTrackingScalingPolicyConfiguration {
     /// The required properties: `TargetValue`.
     pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            customized_metric_specification: None,
-            disable_scale_in: None,
-            predefined_metric_specification: None,
-            scale_in_cooldown: None,
-            scale_out_cooldown: None,
-            target_value: target_value.into(),
-        }
+        Self(crate::Properties::new().with(5, "TargetValue", target_value.into().to_template()))
     }
-    /// Sets `CustomizedMetricSpecification`.
+    /// `CustomizedMetricSpecification` (optional).
     pub fn customized_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<CustomizedMetricSpecification>>,
     ) -> Self {
-        self.customized_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CustomizedMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DisableScaleIn`.
-    pub fn disable_scale_in(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_scale_in = Some(value.into());
-        self
+    /// `DisableScaleIn` (optional).
+    pub fn disable_scale_in(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "DisableScaleIn", value.into().to_template()))
     }
-    /// Sets `PredefinedMetricSpecification`.
+    /// `PredefinedMetricSpecification` (optional).
     pub fn predefined_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredefinedMetricSpecification>>,
     ) -> Self {
-        self.predefined_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "PredefinedMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ScaleInCooldown`.
-    pub fn scale_in_cooldown(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_in_cooldown = Some(value.into());
-        self
+    /// `ScaleInCooldown` (optional).
+    pub fn scale_in_cooldown(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ScaleInCooldown", value.into().to_template()),
+        )
     }
-    /// Sets `ScaleOutCooldown`.
-    pub fn scale_out_cooldown(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_out_cooldown = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TargetTrackingScalingPolicyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customized_metric_specification {
-            m.insert("CustomizedMetricSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_scale_in {
-            m.insert("DisableScaleIn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.predefined_metric_specification {
-            m.insert("PredefinedMetricSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scale_in_cooldown {
-            m.insert("ScaleInCooldown".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scale_out_cooldown {
-            m.insert("ScaleOutCooldown".to_owned(), v.to_template());
-        }
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
+    /// `ScaleOutCooldown` (optional).
+    pub fn scale_out_cooldown(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ScaleOutCooldown", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TargetTrackingScalingPolicyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customized_metric_specification.check(
-            &path.field("CustomizedMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.predefined_metric_specification.check(
-            &path.field("PredefinedMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetTrackingScalingPolicyConfiguration);
-
-/// Property type `CustomizedMetricSpecification` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomizedMetricSpecification {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<MetricDimension>>>,
-    /// `MetricName` (optional).
-    pub metric_name: Option<Value<String>>,
-    /// `Metrics` (optional).
-    pub metrics: Option<Value<List<TargetTrackingMetricDataQuery>>>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
-    /// `Statistic` (optional).
-    pub statistic: Option<Value<Statistic>>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomizedMetricSpecification` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    CustomizedMetricSpecification(default)
 }
 
 impl CustomizedMetricSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimensions: None,
-            metric_name: None,
-            metrics: None,
-            namespace: None,
-            statistic: None,
-            unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MetricName", value.into().to_template()))
     }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, value: impl Into<Value<List<TargetTrackingMetricDataQuery>>>) -> Self {
-        self.metrics = Some(value.into());
-        self
+    /// `Metrics` (optional).
+    pub fn metrics(self, value: impl Into<Value<List<TargetTrackingMetricDataQuery>>>) -> Self {
+        Self(self.0.with(2, "Metrics", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Namespace", value.into().to_template()))
     }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, value: impl Into<Value<Statistic>>) -> Self {
-        self.statistic = Some(value.into());
-        self
+    /// `Statistic` (optional).
+    pub fn statistic(self, value: impl Into<Value<Statistic>>) -> Self {
+        Self(self.0.with(4, "Statistic", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomizedMetricSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics {
-            m.insert("Metrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statistic {
-            m.insert("Statistic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomizedMetricSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-        self.metrics
-            .check(&path.field("Metrics"), &Rules::NONE, out);
-        self.statistic
-            .check(&path.field("Statistic"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomizedMetricSpecification);
-
-/// Property type `MetricDimension` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct MetricDimension {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `MetricDimension` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    MetricDimension
 }
 
 impl MetricDimension {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetricDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricDimension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetricDimension);
-
-/// Property type `TargetTrackingMetricDataQuery` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetTrackingMetricDataQuery {
-    /// `Expression` (optional).
-    /// Length: 1..=2048 characters.
-    pub expression: Option<Value<String>>,
-    /// `Id` (optional).
-    /// Length: 1..=255 characters.
-    pub id: Option<Value<String>>,
-    /// `Label` (optional).
-    pub label: Option<Value<String>>,
-    /// `MetricStat` (optional).
-    pub metric_stat: Option<Value<TargetTrackingMetricStat>>,
-    /// `ReturnData` (optional).
-    pub return_data: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingMetricDataQuery` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    TargetTrackingMetricDataQuery(default)
 }
 
 impl TargetTrackingMetricDataQuery {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            expression: None,
-            id: None,
-            label: None,
-            metric_stat: None,
-            return_data: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Id", value.into().to_template()))
     }
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label = Some(value.into());
-        self
+    /// `Label` (optional).
+    pub fn label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Label", value.into().to_template()))
     }
-    /// Sets `MetricStat`.
-    pub fn metric_stat(mut self, value: impl Into<Value<TargetTrackingMetricStat>>) -> Self {
-        self.metric_stat = Some(value.into());
-        self
+    /// `MetricStat` (optional).
+    pub fn metric_stat(self, value: impl Into<Value<TargetTrackingMetricStat>>) -> Self {
+        Self(self.0.with(3, "MetricStat", value.into().to_template()))
     }
-    /// Sets `ReturnData`.
-    pub fn return_data(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.return_data = Some(value.into());
-        self
+    /// `ReturnData` (optional).
+    pub fn return_data(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "ReturnData", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetTrackingMetricDataQuery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label {
-            m.insert("Label".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_stat {
-            m.insert("MetricStat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.return_data {
-            m.insert("ReturnData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetTrackingMetricDataQuery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_stat
-            .check(&path.field("MetricStat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TargetTrackingMetricDataQuery);
-
-/// Property type `TargetTrackingMetricStat` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetTrackingMetricStat {
-    /// `Metric` (optional).
-    pub metric: Option<Value<TargetTrackingMetric>>,
-    /// `Stat` (optional).
-    pub stat: Option<Value<String>>,
-    /// `Unit` (optional).
-    /// Length: 1..=1023 characters.
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingMetricStat` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    TargetTrackingMetricStat(default)
 }
 
 impl TargetTrackingMetricStat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            metric: None,
-            stat: None,
-            unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Metric`.
-    pub fn metric(mut self, value: impl Into<Value<TargetTrackingMetric>>) -> Self {
-        self.metric = Some(value.into());
-        self
+    /// `Metric` (optional).
+    pub fn metric(self, value: impl Into<Value<TargetTrackingMetric>>) -> Self {
+        Self(self.0.with(0, "Metric", value.into().to_template()))
     }
-    /// Sets `Stat`.
-    pub fn stat(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stat = Some(value.into());
-        self
+    /// `Stat` (optional).
+    pub fn stat(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Stat", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    /// Length: 1 to 1023 characters.
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetTrackingMetricStat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metric {
-            m.insert("Metric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stat {
-            m.insert("Stat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetTrackingMetricStat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric.check(&path.field("Metric"), &Rules::NONE, out);
-        self.unit.check(
-            &path.field("Unit"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetTrackingMetricStat);
-
-/// Property type `TargetTrackingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetTrackingMetric {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<TargetTrackingMetricDimension>>>,
-    /// `MetricName` (optional).
-    /// Length: 1..=255 characters.
-    pub metric_name: Option<Value<String>>,
-    /// `Namespace` (optional).
-    /// Length: 1..=255 characters.
-    pub namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingMetric` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    TargetTrackingMetric(default)
 }
 
 impl TargetTrackingMetric {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimensions: None,
-            metric_name: None,
-            namespace: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(
-        mut self,
-        value: impl Into<Value<List<TargetTrackingMetricDimension>>>,
-    ) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<TargetTrackingMetricDimension>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MetricName", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Namespace", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetTrackingMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetTrackingMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetTrackingMetric);
-
-/// Property type `TargetTrackingMetricDimension` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetTrackingMetricDimension {
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=1024 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingMetricDimension` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    TargetTrackingMetricDimension(default)
 }
 
 impl TargetTrackingMetricDimension {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetTrackingMetricDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Statistic`.
+    Statistic {
+        /// `Average`
+        Average = "Average",
+        /// `Maximum`
+        Maximum = "Maximum",
+        /// `Minimum`
+        Minimum = "Minimum",
+        /// `SampleCount`
+        SampleCount = "SampleCount",
+        /// `Sum`
+        Sum = "Sum",
     }
 }
 
-impl Check for TargetTrackingMetricDimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetTrackingMetricDimension);
-
-/// Values of `Statistic`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Statistic {
-    /// `Average`
-    Average,
-    /// `Maximum`
-    Maximum,
-    /// `Minimum`
-    Minimum,
-    /// `SampleCount`
-    SampleCount,
-    /// `Sum`
-    Sum,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Statistic {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["Average", "Maximum", "Minimum", "SampleCount", "Sum"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Average => "Average",
-            Self::Maximum => "Maximum",
-            Self::Minimum => "Minimum",
-            Self::SampleCount => "SampleCount",
-            Self::Sum => "Sum",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Statistic {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Statistic {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Statistic {
-    fn from(s: &str) -> Self {
-        match s {
-            "Average" => Self::Average,
-            "Maximum" => Self::Maximum,
-            "Minimum" => Self::Minimum,
-            "SampleCount" => Self::SampleCount,
-            "Sum" => Self::Sum,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Statistic> {
-    fn from(s: &str) -> Self {
-        Value::literal(Statistic::from(s))
-    }
-}
-
-crate::impl_literal!(Statistic);
-
-/// Property type `PredefinedMetricSpecification` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredefinedMetricSpecification {
-    /// `PredefinedMetricType` (required).
-    pub predefined_metric_type: Value<PredefinedMetricType>,
-    /// `ResourceLabel` (optional).
-    /// Length: 1..=1023 characters.
-    pub resource_label: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PredefinedMetricSpecification` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
+    PredefinedMetricSpecification
 }
 
 impl PredefinedMetricSpecification {
     /// The required properties: `PredefinedMetricType`.
     pub fn new(predefined_metric_type: impl Into<Value<PredefinedMetricType>>) -> Self {
-        Self {
-            predefined_metric_type: predefined_metric_type.into(),
-            resource_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PredefinedMetricType",
+            predefined_metric_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourceLabel`.
-    pub fn resource_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredefinedMetricSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedMetricType".to_owned(),
-            self.predefined_metric_type.to_template(),
-        );
-        if let Some(v) = &self.resource_label {
-            m.insert("ResourceLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceLabel` (optional).
+    /// Length: 1 to 1023 characters.
+    pub fn resource_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceLabel", value.into().to_template()))
     }
 }
 
-impl Check for PredefinedMetricSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predefined_metric_type
-            .check(&path.field("PredefinedMetricType"), &Rules::NONE, out);
-        self.resource_label.check(
-            &path.field("ResourceLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PredefinedMetricType`.
+    PredefinedMetricType {
+        /// `ALBRequestCountPerTarget`
+        AlbRequestCountPerTarget = "ALBRequestCountPerTarget",
+        /// `AppStreamAverageCapacityUtilization`
+        AppStreamAverageCapacityUtilization = "AppStreamAverageCapacityUtilization",
+        /// `CassandraReadCapacityUtilization`
+        CassandraReadCapacityUtilization = "CassandraReadCapacityUtilization",
+        /// `CassandraWriteCapacityUtilization`
+        CassandraWriteCapacityUtilization = "CassandraWriteCapacityUtilization",
+        /// `ComprehendInferenceUtilization`
+        ComprehendInferenceUtilization = "ComprehendInferenceUtilization",
+        /// `DynamoDBReadCapacityUtilization`
+        DynamoDbReadCapacityUtilization = "DynamoDBReadCapacityUtilization",
+        /// `DynamoDBWriteCapacityUtilization`
+        DynamoDbWriteCapacityUtilization = "DynamoDBWriteCapacityUtilization",
+        /// `EC2SpotFleetRequestAverageCPUUtilization`
+        Ec2SpotFleetRequestAverageCpuUtilization = "EC2SpotFleetRequestAverageCPUUtilization",
+        /// `EC2SpotFleetRequestAverageNetworkIn`
+        Ec2SpotFleetRequestAverageNetworkIn = "EC2SpotFleetRequestAverageNetworkIn",
+        /// `EC2SpotFleetRequestAverageNetworkOut`
+        Ec2SpotFleetRequestAverageNetworkOut = "EC2SpotFleetRequestAverageNetworkOut",
+        /// `ECSServiceAverageCPUUtilization`
+        EcsServiceAverageCpuUtilization = "ECSServiceAverageCPUUtilization",
+        /// `ECSServiceAverageMemoryUtilization`
+        EcsServiceAverageMemoryUtilization = "ECSServiceAverageMemoryUtilization",
+        /// `ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage`
+        ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage = "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage",
+        /// `ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage`
+        ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage = "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage",
+        /// `ElastiCacheDatabaseMemoryUsagePercentage`
+        ElastiCacheDatabaseMemoryUsagePercentage = "ElastiCacheDatabaseMemoryUsagePercentage",
+        /// `ElastiCacheEngineCPUUtilization`
+        ElastiCacheEngineCpuUtilization = "ElastiCacheEngineCPUUtilization",
+        /// `ElastiCachePrimaryEngineCPUUtilization`
+        ElastiCachePrimaryEngineCpuUtilization = "ElastiCachePrimaryEngineCPUUtilization",
+        /// `ElastiCacheReplicaEngineCPUUtilization`
+        ElastiCacheReplicaEngineCpuUtilization = "ElastiCacheReplicaEngineCPUUtilization",
+        /// `KafkaBrokerStorageUtilization`
+        KafkaBrokerStorageUtilization = "KafkaBrokerStorageUtilization",
+        /// `LambdaProvisionedConcurrencyUtilization`
+        LambdaProvisionedConcurrencyUtilization = "LambdaProvisionedConcurrencyUtilization",
+        /// `NeptuneReaderAverageCPUUtilization`
+        NeptuneReaderAverageCpuUtilization = "NeptuneReaderAverageCPUUtilization",
+        /// `RDSReaderAverageCPUUtilization`
+        RdsReaderAverageCpuUtilization = "RDSReaderAverageCPUUtilization",
+        /// `RDSReaderAverageDatabaseConnections`
+        RdsReaderAverageDatabaseConnections = "RDSReaderAverageDatabaseConnections",
+        /// `SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution`
+        SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution = "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution",
+        /// `SageMakerInferenceComponentInvocationsPerCopy`
+        SageMakerInferenceComponentInvocationsPerCopy = "SageMakerInferenceComponentInvocationsPerCopy",
+        /// `SageMakerVariantConcurrentRequestsPerModelHighResolution`
+        SageMakerVariantConcurrentRequestsPerModelHighResolution = "SageMakerVariantConcurrentRequestsPerModelHighResolution",
+        /// `SageMakerVariantInvocationsPerInstance`
+        SageMakerVariantInvocationsPerInstance = "SageMakerVariantInvocationsPerInstance",
+        /// `SageMakerVariantProvisionedConcurrencyUtilization`
+        SageMakerVariantProvisionedConcurrencyUtilization = "SageMakerVariantProvisionedConcurrencyUtilization",
+        /// `WorkSpacesAverageUserSessionsCapacityUtilization`
+        WorkSpacesAverageUserSessionsCapacityUtilization = "WorkSpacesAverageUserSessionsCapacityUtilization",
     }
 }
-
-crate::impl_literal!(PredefinedMetricSpecification);
-
-/// Values of `PredefinedMetricType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PredefinedMetricType {
-    /// `ALBRequestCountPerTarget`
-    AlbRequestCountPerTarget,
-    /// `AppStreamAverageCapacityUtilization`
-    AppStreamAverageCapacityUtilization,
-    /// `CassandraReadCapacityUtilization`
-    CassandraReadCapacityUtilization,
-    /// `CassandraWriteCapacityUtilization`
-    CassandraWriteCapacityUtilization,
-    /// `ComprehendInferenceUtilization`
-    ComprehendInferenceUtilization,
-    /// `DynamoDBReadCapacityUtilization`
-    DynamoDbReadCapacityUtilization,
-    /// `DynamoDBWriteCapacityUtilization`
-    DynamoDbWriteCapacityUtilization,
-    /// `EC2SpotFleetRequestAverageCPUUtilization`
-    Ec2SpotFleetRequestAverageCpuUtilization,
-    /// `EC2SpotFleetRequestAverageNetworkIn`
-    Ec2SpotFleetRequestAverageNetworkIn,
-    /// `EC2SpotFleetRequestAverageNetworkOut`
-    Ec2SpotFleetRequestAverageNetworkOut,
-    /// `ECSServiceAverageCPUUtilization`
-    EcsServiceAverageCpuUtilization,
-    /// `ECSServiceAverageMemoryUtilization`
-    EcsServiceAverageMemoryUtilization,
-    /// `ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage`
-    ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage,
-    /// `ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage`
-    ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage,
-    /// `ElastiCacheDatabaseMemoryUsagePercentage`
-    ElastiCacheDatabaseMemoryUsagePercentage,
-    /// `ElastiCacheEngineCPUUtilization`
-    ElastiCacheEngineCpuUtilization,
-    /// `ElastiCachePrimaryEngineCPUUtilization`
-    ElastiCachePrimaryEngineCpuUtilization,
-    /// `ElastiCacheReplicaEngineCPUUtilization`
-    ElastiCacheReplicaEngineCpuUtilization,
-    /// `KafkaBrokerStorageUtilization`
-    KafkaBrokerStorageUtilization,
-    /// `LambdaProvisionedConcurrencyUtilization`
-    LambdaProvisionedConcurrencyUtilization,
-    /// `NeptuneReaderAverageCPUUtilization`
-    NeptuneReaderAverageCpuUtilization,
-    /// `RDSReaderAverageCPUUtilization`
-    RdsReaderAverageCpuUtilization,
-    /// `RDSReaderAverageDatabaseConnections`
-    RdsReaderAverageDatabaseConnections,
-    /// `SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution`
-    SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution,
-    /// `SageMakerInferenceComponentInvocationsPerCopy`
-    SageMakerInferenceComponentInvocationsPerCopy,
-    /// `SageMakerVariantConcurrentRequestsPerModelHighResolution`
-    SageMakerVariantConcurrentRequestsPerModelHighResolution,
-    /// `SageMakerVariantInvocationsPerInstance`
-    SageMakerVariantInvocationsPerInstance,
-    /// `SageMakerVariantProvisionedConcurrencyUtilization`
-    SageMakerVariantProvisionedConcurrencyUtilization,
-    /// `WorkSpacesAverageUserSessionsCapacityUtilization`
-    WorkSpacesAverageUserSessionsCapacityUtilization,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PredefinedMetricType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALBRequestCountPerTarget",
-        "AppStreamAverageCapacityUtilization",
-        "CassandraReadCapacityUtilization",
-        "CassandraWriteCapacityUtilization",
-        "ComprehendInferenceUtilization",
-        "DynamoDBReadCapacityUtilization",
-        "DynamoDBWriteCapacityUtilization",
-        "EC2SpotFleetRequestAverageCPUUtilization",
-        "EC2SpotFleetRequestAverageNetworkIn",
-        "EC2SpotFleetRequestAverageNetworkOut",
-        "ECSServiceAverageCPUUtilization",
-        "ECSServiceAverageMemoryUtilization",
-        "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage",
-        "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage",
-        "ElastiCacheDatabaseMemoryUsagePercentage",
-        "ElastiCacheEngineCPUUtilization",
-        "ElastiCachePrimaryEngineCPUUtilization",
-        "ElastiCacheReplicaEngineCPUUtilization",
-        "KafkaBrokerStorageUtilization",
-        "LambdaProvisionedConcurrencyUtilization",
-        "NeptuneReaderAverageCPUUtilization",
-        "RDSReaderAverageCPUUtilization",
-        "RDSReaderAverageDatabaseConnections",
-        "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution",
-        "SageMakerInferenceComponentInvocationsPerCopy",
-        "SageMakerVariantConcurrentRequestsPerModelHighResolution",
-        "SageMakerVariantInvocationsPerInstance",
-        "SageMakerVariantProvisionedConcurrencyUtilization",
-        "WorkSpacesAverageUserSessionsCapacityUtilization",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AlbRequestCountPerTarget => "ALBRequestCountPerTarget",
-            Self::AppStreamAverageCapacityUtilization => "AppStreamAverageCapacityUtilization",
-            Self::CassandraReadCapacityUtilization => "CassandraReadCapacityUtilization",
-            Self::CassandraWriteCapacityUtilization => "CassandraWriteCapacityUtilization",
-            Self::ComprehendInferenceUtilization => "ComprehendInferenceUtilization",
-            Self::DynamoDbReadCapacityUtilization => "DynamoDBReadCapacityUtilization",
-            Self::DynamoDbWriteCapacityUtilization => "DynamoDBWriteCapacityUtilization",
-            Self::Ec2SpotFleetRequestAverageCpuUtilization => {
-                "EC2SpotFleetRequestAverageCPUUtilization"
-            }
-            Self::Ec2SpotFleetRequestAverageNetworkIn => "EC2SpotFleetRequestAverageNetworkIn",
-            Self::Ec2SpotFleetRequestAverageNetworkOut => "EC2SpotFleetRequestAverageNetworkOut",
-            Self::EcsServiceAverageCpuUtilization => "ECSServiceAverageCPUUtilization",
-            Self::EcsServiceAverageMemoryUtilization => "ECSServiceAverageMemoryUtilization",
-            Self::ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage => {
-                "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage"
-            }
-            Self::ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage => {
-                "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage"
-            }
-            Self::ElastiCacheDatabaseMemoryUsagePercentage => {
-                "ElastiCacheDatabaseMemoryUsagePercentage"
-            }
-            Self::ElastiCacheEngineCpuUtilization => "ElastiCacheEngineCPUUtilization",
-            Self::ElastiCachePrimaryEngineCpuUtilization => {
-                "ElastiCachePrimaryEngineCPUUtilization"
-            }
-            Self::ElastiCacheReplicaEngineCpuUtilization => {
-                "ElastiCacheReplicaEngineCPUUtilization"
-            }
-            Self::KafkaBrokerStorageUtilization => "KafkaBrokerStorageUtilization",
-            Self::LambdaProvisionedConcurrencyUtilization => {
-                "LambdaProvisionedConcurrencyUtilization"
-            }
-            Self::NeptuneReaderAverageCpuUtilization => "NeptuneReaderAverageCPUUtilization",
-            Self::RdsReaderAverageCpuUtilization => "RDSReaderAverageCPUUtilization",
-            Self::RdsReaderAverageDatabaseConnections => "RDSReaderAverageDatabaseConnections",
-            Self::SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution => {
-                "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution"
-            }
-            Self::SageMakerInferenceComponentInvocationsPerCopy => {
-                "SageMakerInferenceComponentInvocationsPerCopy"
-            }
-            Self::SageMakerVariantConcurrentRequestsPerModelHighResolution => {
-                "SageMakerVariantConcurrentRequestsPerModelHighResolution"
-            }
-            Self::SageMakerVariantInvocationsPerInstance => {
-                "SageMakerVariantInvocationsPerInstance"
-            }
-            Self::SageMakerVariantProvisionedConcurrencyUtilization => {
-                "SageMakerVariantProvisionedConcurrencyUtilization"
-            }
-            Self::WorkSpacesAverageUserSessionsCapacityUtilization => {
-                "WorkSpacesAverageUserSessionsCapacityUtilization"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PredefinedMetricType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PredefinedMetricType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PredefinedMetricType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALBRequestCountPerTarget" => Self::AlbRequestCountPerTarget,
-            "AppStreamAverageCapacityUtilization" => Self::AppStreamAverageCapacityUtilization,
-            "CassandraReadCapacityUtilization" => Self::CassandraReadCapacityUtilization,
-            "CassandraWriteCapacityUtilization" => Self::CassandraWriteCapacityUtilization,
-            "ComprehendInferenceUtilization" => Self::ComprehendInferenceUtilization,
-            "DynamoDBReadCapacityUtilization" => Self::DynamoDbReadCapacityUtilization,
-            "DynamoDBWriteCapacityUtilization" => Self::DynamoDbWriteCapacityUtilization,
-            "EC2SpotFleetRequestAverageCPUUtilization" => {
-                Self::Ec2SpotFleetRequestAverageCpuUtilization
-            }
-            "EC2SpotFleetRequestAverageNetworkIn" => Self::Ec2SpotFleetRequestAverageNetworkIn,
-            "EC2SpotFleetRequestAverageNetworkOut" => Self::Ec2SpotFleetRequestAverageNetworkOut,
-            "ECSServiceAverageCPUUtilization" => Self::EcsServiceAverageCpuUtilization,
-            "ECSServiceAverageMemoryUtilization" => Self::EcsServiceAverageMemoryUtilization,
-            "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage" => {
-                Self::ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage
-            }
-            "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage" => {
-                Self::ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage
-            }
-            "ElastiCacheDatabaseMemoryUsagePercentage" => {
-                Self::ElastiCacheDatabaseMemoryUsagePercentage
-            }
-            "ElastiCacheEngineCPUUtilization" => Self::ElastiCacheEngineCpuUtilization,
-            "ElastiCachePrimaryEngineCPUUtilization" => {
-                Self::ElastiCachePrimaryEngineCpuUtilization
-            }
-            "ElastiCacheReplicaEngineCPUUtilization" => {
-                Self::ElastiCacheReplicaEngineCpuUtilization
-            }
-            "KafkaBrokerStorageUtilization" => Self::KafkaBrokerStorageUtilization,
-            "LambdaProvisionedConcurrencyUtilization" => {
-                Self::LambdaProvisionedConcurrencyUtilization
-            }
-            "NeptuneReaderAverageCPUUtilization" => Self::NeptuneReaderAverageCpuUtilization,
-            "RDSReaderAverageCPUUtilization" => Self::RdsReaderAverageCpuUtilization,
-            "RDSReaderAverageDatabaseConnections" => Self::RdsReaderAverageDatabaseConnections,
-            "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution" => {
-                Self::SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution
-            }
-            "SageMakerInferenceComponentInvocationsPerCopy" => {
-                Self::SageMakerInferenceComponentInvocationsPerCopy
-            }
-            "SageMakerVariantConcurrentRequestsPerModelHighResolution" => {
-                Self::SageMakerVariantConcurrentRequestsPerModelHighResolution
-            }
-            "SageMakerVariantInvocationsPerInstance" => {
-                Self::SageMakerVariantInvocationsPerInstance
-            }
-            "SageMakerVariantProvisionedConcurrencyUtilization" => {
-                Self::SageMakerVariantProvisionedConcurrencyUtilization
-            }
-            "WorkSpacesAverageUserSessionsCapacityUtilization" => {
-                Self::WorkSpacesAverageUserSessionsCapacityUtilization
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PredefinedMetricType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PredefinedMetricType::from(s))
-    }
-}
-
-crate::impl_literal!(PredefinedMetricType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApplicationInsights::Application`.
+    Application("AWS::ApplicationInsights::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApplicationInsights::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationARN` (typed).
     pub fn ref_value(&self) -> Value<ids::ApplicationInsightsApplicationArn> {
         self.resource.ref_value()
@@ -82,270 +34,196 @@ impl Application {
     pub fn attr_application_arn(&self) -> Value<ids::ApplicationInsightsApplicationArn> {
         self.resource.get_att("ApplicationARN")
     }
+
+    /// Replaces `AttachMissingPermission` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attach_missing_permission(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AttachMissingPermission", value.into())
+    }
+
+    /// Replaces `AutoConfigurationEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_configuration_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoConfigurationEnabled", value.into())
+    }
+
+    /// Replaces `CWEMonitorEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cwe_monitor_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CWEMonitorEnabled", value.into())
+    }
+
+    /// Replaces `ComponentMonitoringSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_component_monitoring_settings(
+        &self,
+        value: impl Into<Value<List<ComponentMonitoringSetting>>>,
+    ) {
+        self.resource
+            .set_property("ComponentMonitoringSettings", value.into())
+    }
+
+    /// Replaces `CustomComponents` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_components(&self, value: impl Into<Value<List<CustomComponent>>>) {
+        self.resource.set_property("CustomComponents", value.into())
+    }
+
+    /// Replaces `GroupingType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_grouping_type(&self, value: impl Into<Value<GroupingType>>) {
+        self.resource.set_property("GroupingType", value.into())
+    }
+
+    /// Replaces `LogPatternSets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_pattern_sets(&self, value: impl Into<Value<List<LogPatternSet>>>) {
+        self.resource.set_property("LogPatternSets", value.into())
+    }
+
+    /// Replaces `OpsCenterEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ops_center_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("OpsCenterEnabled", value.into())
+    }
+
+    /// Replaces `OpsItemSNSTopicArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ops_item_sns_topic_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OpsItemSNSTopicArn", value.into())
+    }
+
+    /// Replaces `ResourceGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceGroupName", value.into())
+    }
+
+    /// Replaces `SNSNotificationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_notification_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SNSNotificationArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `AttachMissingPermission` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub attach_missing_permission: Option<Value<bool>>,
-    /// `AutoConfigurationEnabled` (optional).
-    pub auto_configuration_enabled: Option<Value<bool>>,
-    /// `CWEMonitorEnabled` (optional).
-    pub cwe_monitor_enabled: Option<Value<bool>>,
-    /// `ComponentMonitoringSettings` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub component_monitoring_settings: Option<Value<List<ComponentMonitoringSetting>>>,
-    /// `CustomComponents` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub custom_components: Option<Value<List<CustomComponent>>>,
-    /// `GroupingType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub grouping_type: Option<Value<GroupingType>>,
-    /// `LogPatternSets` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub log_pattern_sets: Option<Value<List<LogPatternSet>>>,
-    /// `OpsCenterEnabled` (optional).
-    pub ops_center_enabled: Option<Value<bool>>,
-    /// `OpsItemSNSTopicArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 20..=300 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:[\w\d-]+:([\w\d-]*)?:[\w\d_-]*([:/].+)*$`.
-    pub ops_item_sns_topic_arn: Option<Value<String>>,
-    /// `ResourceGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z0-9.-_]*`.
-    pub resource_group_name: Value<String>,
-    /// `SNSNotificationArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 20..=300 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:[\w\d-]+:([\w\d-]*)?:[\w\d_-]*([:/].+)*$`.
-    pub sns_notification_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApplicationInsights::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
     /// The required properties: `ResourceGroupName`.
     pub fn new(resource_group_name: impl Into<Value<String>>) -> Self {
-        Self {
-            attach_missing_permission: None,
-            auto_configuration_enabled: None,
-            cwe_monitor_enabled: None,
-            component_monitoring_settings: None,
-            custom_components: None,
-            grouping_type: None,
-            log_pattern_sets: None,
-            ops_center_enabled: None,
-            ops_item_sns_topic_arn: None,
-            resource_group_name: resource_group_name.into(),
-            sns_notification_arn: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            9,
+            "ResourceGroupName",
+            resource_group_name.into().to_template(),
+        ))
     }
-    /// Sets `AttachMissingPermission`.
-    pub fn attach_missing_permission(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.attach_missing_permission = Some(value.into());
-        self
+    /// `AttachMissingPermission` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn attach_missing_permission(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttachMissingPermission", value.into().to_template()),
+        )
     }
-    /// Sets `AutoConfigurationEnabled`.
-    pub fn auto_configuration_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_configuration_enabled = Some(value.into());
-        self
+    /// `AutoConfigurationEnabled` (optional).
+    pub fn auto_configuration_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoConfigurationEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `CWEMonitorEnabled`.
-    pub fn cwe_monitor_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cwe_monitor_enabled = Some(value.into());
-        self
+    /// `CWEMonitorEnabled` (optional).
+    pub fn cwe_monitor_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CWEMonitorEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `ComponentMonitoringSettings`.
+    /// `ComponentMonitoringSettings` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: at least 1.
     pub fn component_monitoring_settings(
-        mut self,
+        self,
         value: impl Into<Value<List<ComponentMonitoringSetting>>>,
     ) -> Self {
-        self.component_monitoring_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ComponentMonitoringSettings", value.into().to_template()),
+        )
     }
-    /// Sets `CustomComponents`.
-    pub fn custom_components(mut self, value: impl Into<Value<List<CustomComponent>>>) -> Self {
-        self.custom_components = Some(value.into());
-        self
+    /// `CustomComponents` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: at least 1.
+    pub fn custom_components(self, value: impl Into<Value<List<CustomComponent>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CustomComponents", value.into().to_template()),
+        )
     }
-    /// Sets `GroupingType`.
-    pub fn grouping_type(mut self, value: impl Into<Value<GroupingType>>) -> Self {
-        self.grouping_type = Some(value.into());
-        self
+    /// `GroupingType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn grouping_type(self, value: impl Into<Value<GroupingType>>) -> Self {
+        Self(self.0.with(5, "GroupingType", value.into().to_template()))
     }
-    /// Sets `LogPatternSets`.
-    pub fn log_pattern_sets(mut self, value: impl Into<Value<List<LogPatternSet>>>) -> Self {
-        self.log_pattern_sets = Some(value.into());
-        self
+    /// `LogPatternSets` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: at least 1.
+    pub fn log_pattern_sets(self, value: impl Into<Value<List<LogPatternSet>>>) -> Self {
+        Self(self.0.with(6, "LogPatternSets", value.into().to_template()))
     }
-    /// Sets `OpsCenterEnabled`.
-    pub fn ops_center_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ops_center_enabled = Some(value.into());
-        self
+    /// `OpsCenterEnabled` (optional).
+    pub fn ops_center_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "OpsCenterEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `OpsItemSNSTopicArn`.
-    pub fn ops_item_sns_topic_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ops_item_sns_topic_arn = Some(value.into());
-        self
+    /// `OpsItemSNSTopicArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 20 to 300 characters.
+    /// Pattern: `^arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:[\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}-]+:([\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}-]*)?:[\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}_-]*([:/].+)*$`.
+    pub fn ops_item_sns_topic_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "OpsItemSNSTopicArn", value.into().to_template()),
+        )
     }
-    /// Sets `SNSNotificationArn`.
-    pub fn sns_notification_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sns_notification_arn = Some(value.into());
-        self
+    /// `SNSNotificationArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 20 to 300 characters.
+    /// Pattern: `^arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:[\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}-]+:([\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}-]*)?:[\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}_-]*([:/].+)*$`.
+    pub fn sns_notification_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SNSNotificationArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attach_missing_permission {
-            m.insert("AttachMissingPermission".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_configuration_enabled {
-            m.insert("AutoConfigurationEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cwe_monitor_enabled {
-            m.insert("CWEMonitorEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_monitoring_settings {
-            m.insert("ComponentMonitoringSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_components {
-            m.insert("CustomComponents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.grouping_type {
-            m.insert("GroupingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_pattern_sets {
-            m.insert("LogPatternSets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ops_center_enabled {
-            m.insert("OpsCenterEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ops_item_sns_topic_arn {
-            m.insert("OpsItemSNSTopicArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResourceGroupName".to_owned(),
-            self.resource_group_name.to_template(),
-        );
-        if let Some(v) = &self.sns_notification_arn {
-            m.insert("SNSNotificationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_monitoring_settings.check(
-            &path.field("ComponentMonitoringSettings"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_components.check(
-            &path.field("CustomComponents"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.grouping_type
-            .check(&path.field("GroupingType"), &Rules::NONE, out);
-        self.log_pattern_sets.check(
-            &path.field("LogPatternSets"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ops_item_sns_topic_arn.check(
-            &path.field("OpsItemSNSTopicArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(300),
-                pattern: Some("^arn:aws(-[\\w]+)*:[\\w\\d-]+:([\\w\\d-]*)?:[\\w\\d_-]*([:/].+)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_group_name.check(
-            &path.field("ResourceGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z0-9.-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sns_notification_arn.check(
-            &path.field("SNSNotificationArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(300),
-                pattern: Some("^arn:aws(-[\\w]+)*:[\\w\\d-]+:([\\w\\d-]*)?:[\\w\\d_-]*([:/].+)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `ComponentMonitoringSetting` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct ComponentMonitoringSetting {
-    /// `ComponentARN` (optional).
-    /// Length: 20..=300 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:[\w\d-]+:([\w\d-]*)?:[\w\d_-]*([:/].+)*$`.
-    pub component_arn: Option<Value<String>>,
-    /// `ComponentConfigurationMode` (required).
-    pub component_configuration_mode: Value<ComponentConfigurationMode>,
-    /// `ComponentName` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\d\w\-_.+]*$`.
-    pub component_name: Option<Value<String>>,
-    /// `CustomComponentConfiguration` (optional).
-    pub custom_component_configuration: Option<Value<ComponentConfiguration>>,
-    /// `DefaultOverwriteComponentConfiguration` (optional).
-    pub default_overwrite_component_configuration: Option<Value<ComponentConfiguration>>,
-    /// `Tier` (required).
-    /// Pattern: `^[A-Z][A-Z_]*$`.
-    pub tier: Value<String>,
+crate::l1_struct! {
+    /// Property type `ComponentMonitoringSetting` of `AWS::ApplicationInsights::Application`.
+    ComponentMonitoringSetting
 }
 
 impl ComponentMonitoringSetting {
@@ -354,632 +232,234 @@ impl ComponentMonitoringSetting {
         component_configuration_mode: impl Into<Value<ComponentConfigurationMode>>,
         tier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            component_arn: None,
-            component_configuration_mode: component_configuration_mode.into(),
-            component_name: None,
-            custom_component_configuration: None,
-            default_overwrite_component_configuration: None,
-            tier: tier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ComponentConfigurationMode",
+                    component_configuration_mode.into().to_template(),
+                )
+                .with(5, "Tier", tier.into().to_template()),
+        )
     }
-    /// Sets `ComponentARN`.
-    pub fn component_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_arn = Some(value.into());
-        self
+    /// `ComponentARN` (optional).
+    /// Length: 20 to 300 characters.
+    /// Pattern: `^arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:[\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}-]+:([\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}-]*)?:[\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}_-]*([:/].+)*$`.
+    pub fn component_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ComponentARN", value.into().to_template()))
     }
-    /// Sets `ComponentName`.
-    pub fn component_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_name = Some(value.into());
-        self
+    /// `ComponentName` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}\w\x{80}-\x{10FFFF}\-_.+]*$`.
+    pub fn component_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ComponentName", value.into().to_template()))
     }
-    /// Sets `CustomComponentConfiguration`.
+    /// `CustomComponentConfiguration` (optional).
     pub fn custom_component_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ComponentConfiguration>>,
     ) -> Self {
-        self.custom_component_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "CustomComponentConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DefaultOverwriteComponentConfiguration`.
+    /// `DefaultOverwriteComponentConfiguration` (optional).
     pub fn default_overwrite_component_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ComponentConfiguration>>,
     ) -> Self {
-        self.default_overwrite_component_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "DefaultOverwriteComponentConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ComponentMonitoringSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_arn {
-            m.insert("ComponentARN".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ComponentConfigurationMode".to_owned(),
-            self.component_configuration_mode.to_template(),
-        );
-        if let Some(v) = &self.component_name {
-            m.insert("ComponentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_component_configuration {
-            m.insert("CustomComponentConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_overwrite_component_configuration {
-            m.insert(
-                "DefaultOverwriteComponentConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Tier".to_owned(), self.tier.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ComponentConfigurationMode`.
+    ComponentConfigurationMode {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `DEFAULT_WITH_OVERWRITE`
+        DefaultWithOverwrite = "DEFAULT_WITH_OVERWRITE",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-impl Check for ComponentMonitoringSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_arn.check(
-            &path.field("ComponentARN"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(300),
-                pattern: Some("^arn:aws(-[\\w]+)*:[\\w\\d-]+:([\\w\\d-]*)?:[\\w\\d_-]*([:/].+)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.component_configuration_mode.check(
-            &path.field("ComponentConfigurationMode"),
-            &Rules::NONE,
-            out,
-        );
-        self.component_name.check(
-            &path.field("ComponentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\d\\w\\-_.+]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_component_configuration.check(
-            &path.field("CustomComponentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.default_overwrite_component_configuration.check(
-            &path.field("DefaultOverwriteComponentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tier.check(
-            &path.field("Tier"),
-            &Rules {
-                pattern: Some("^[A-Z][A-Z_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("ComponentName", self.component_name.is_some())],
-                &[("ComponentARN", self.component_arn.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentMonitoringSetting);
-
-/// Values of `ComponentConfigurationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComponentConfigurationMode {
-    /// `DEFAULT`
-    Default,
-    /// `DEFAULT_WITH_OVERWRITE`
-    DefaultWithOverwrite,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComponentConfigurationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "DEFAULT_WITH_OVERWRITE", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::DefaultWithOverwrite => "DEFAULT_WITH_OVERWRITE",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComponentConfigurationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComponentConfigurationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComponentConfigurationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "DEFAULT_WITH_OVERWRITE" => Self::DefaultWithOverwrite,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComponentConfigurationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComponentConfigurationMode::from(s))
-    }
-}
-
-crate::impl_literal!(ComponentConfigurationMode);
-
-/// Property type `ComponentConfiguration` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentConfiguration {
-    /// `ConfigurationDetails` (optional).
-    pub configuration_details: Option<Value<ConfigurationDetails>>,
-    /// `SubComponentTypeConfigurations` (optional).
-    /// Items: 1..=.
-    pub sub_component_type_configurations: Option<Value<List<SubComponentTypeConfiguration>>>,
+crate::l1_struct! {
+    /// Property type `ComponentConfiguration` of `AWS::ApplicationInsights::Application`.
+    ComponentConfiguration(default)
 }
 
 impl ComponentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration_details: None,
-            sub_component_type_configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfigurationDetails`.
-    pub fn configuration_details(mut self, value: impl Into<Value<ConfigurationDetails>>) -> Self {
-        self.configuration_details = Some(value.into());
-        self
+    /// `ConfigurationDetails` (optional).
+    pub fn configuration_details(self, value: impl Into<Value<ConfigurationDetails>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConfigurationDetails", value.into().to_template()),
+        )
     }
-    /// Sets `SubComponentTypeConfigurations`.
+    /// `SubComponentTypeConfigurations` (optional).
+    /// Items: at least 1.
     pub fn sub_component_type_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<SubComponentTypeConfiguration>>>,
     ) -> Self {
-        self.sub_component_type_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "SubComponentTypeConfigurations",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ComponentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration_details {
-            m.insert("ConfigurationDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sub_component_type_configurations {
-            m.insert("SubComponentTypeConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_details
-            .check(&path.field("ConfigurationDetails"), &Rules::NONE, out);
-        self.sub_component_type_configurations.check(
-            &path.field("SubComponentTypeConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentConfiguration);
-
-/// Property type `ConfigurationDetails` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigurationDetails {
-    /// `AlarmMetrics` (optional).
-    pub alarm_metrics: Option<Value<List<AlarmMetric>>>,
-    /// `Alarms` (optional).
-    pub alarms: Option<Value<List<Alarm>>>,
-    /// `HAClusterPrometheusExporter` (optional).
-    pub ha_cluster_prometheus_exporter: Option<Value<HaClusterPrometheusExporter>>,
-    /// `HANAPrometheusExporter` (optional).
-    pub hana_prometheus_exporter: Option<Value<HanaPrometheusExporter>>,
-    /// `JMXPrometheusExporter` (optional).
-    pub jmx_prometheus_exporter: Option<Value<JmxPrometheusExporter>>,
-    /// `Logs` (optional).
-    pub logs: Option<Value<List<Log>>>,
-    /// `NetWeaverPrometheusExporter` (optional).
-    pub net_weaver_prometheus_exporter: Option<Value<NetWeaverPrometheusExporter>>,
-    /// `Processes` (optional).
-    pub processes: Option<Value<List<Process>>>,
-    /// `SQLServerPrometheusExporter` (optional).
-    pub sql_server_prometheus_exporter: Option<Value<SqlServerPrometheusExporter>>,
-    /// `WindowsEvents` (optional).
-    pub windows_events: Option<Value<List<WindowsEvent>>>,
+crate::l1_struct! {
+    /// Property type `ConfigurationDetails` of `AWS::ApplicationInsights::Application`.
+    ConfigurationDetails(default)
 }
 
 impl ConfigurationDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alarm_metrics: None,
-            alarms: None,
-            ha_cluster_prometheus_exporter: None,
-            hana_prometheus_exporter: None,
-            jmx_prometheus_exporter: None,
-            logs: None,
-            net_weaver_prometheus_exporter: None,
-            processes: None,
-            sql_server_prometheus_exporter: None,
-            windows_events: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AlarmMetrics`.
-    pub fn alarm_metrics(mut self, value: impl Into<Value<List<AlarmMetric>>>) -> Self {
-        self.alarm_metrics = Some(value.into());
-        self
+    /// `AlarmMetrics` (optional).
+    pub fn alarm_metrics(self, value: impl Into<Value<List<AlarmMetric>>>) -> Self {
+        Self(self.0.with(0, "AlarmMetrics", value.into().to_template()))
     }
-    /// Sets `Alarms`.
-    pub fn alarms(mut self, value: impl Into<Value<List<Alarm>>>) -> Self {
-        self.alarms = Some(value.into());
-        self
+    /// `Alarms` (optional).
+    pub fn alarms(self, value: impl Into<Value<List<Alarm>>>) -> Self {
+        Self(self.0.with(1, "Alarms", value.into().to_template()))
     }
-    /// Sets `HAClusterPrometheusExporter`.
+    /// `HAClusterPrometheusExporter` (optional).
     pub fn ha_cluster_prometheus_exporter(
-        mut self,
+        self,
         value: impl Into<Value<HaClusterPrometheusExporter>>,
     ) -> Self {
-        self.ha_cluster_prometheus_exporter = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "HAClusterPrometheusExporter", value.into().to_template()),
+        )
     }
-    /// Sets `HANAPrometheusExporter`.
-    pub fn hana_prometheus_exporter(
-        mut self,
-        value: impl Into<Value<HanaPrometheusExporter>>,
-    ) -> Self {
-        self.hana_prometheus_exporter = Some(value.into());
-        self
+    /// `HANAPrometheusExporter` (optional).
+    pub fn hana_prometheus_exporter(self, value: impl Into<Value<HanaPrometheusExporter>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HANAPrometheusExporter", value.into().to_template()),
+        )
     }
-    /// Sets `JMXPrometheusExporter`.
-    pub fn jmx_prometheus_exporter(
-        mut self,
-        value: impl Into<Value<JmxPrometheusExporter>>,
-    ) -> Self {
-        self.jmx_prometheus_exporter = Some(value.into());
-        self
+    /// `JMXPrometheusExporter` (optional).
+    pub fn jmx_prometheus_exporter(self, value: impl Into<Value<JmxPrometheusExporter>>) -> Self {
+        Self(
+            self.0
+                .with(4, "JMXPrometheusExporter", value.into().to_template()),
+        )
     }
-    /// Sets `Logs`.
-    pub fn logs(mut self, value: impl Into<Value<List<Log>>>) -> Self {
-        self.logs = Some(value.into());
-        self
+    /// `Logs` (optional).
+    pub fn logs(self, value: impl Into<Value<List<Log>>>) -> Self {
+        Self(self.0.with(5, "Logs", value.into().to_template()))
     }
-    /// Sets `NetWeaverPrometheusExporter`.
+    /// `NetWeaverPrometheusExporter` (optional).
     pub fn net_weaver_prometheus_exporter(
-        mut self,
+        self,
         value: impl Into<Value<NetWeaverPrometheusExporter>>,
     ) -> Self {
-        self.net_weaver_prometheus_exporter = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "NetWeaverPrometheusExporter", value.into().to_template()),
+        )
     }
-    /// Sets `Processes`.
-    pub fn processes(mut self, value: impl Into<Value<List<Process>>>) -> Self {
-        self.processes = Some(value.into());
-        self
+    /// `Processes` (optional).
+    pub fn processes(self, value: impl Into<Value<List<Process>>>) -> Self {
+        Self(self.0.with(7, "Processes", value.into().to_template()))
     }
-    /// Sets `SQLServerPrometheusExporter`.
+    /// `SQLServerPrometheusExporter` (optional).
     pub fn sql_server_prometheus_exporter(
-        mut self,
+        self,
         value: impl Into<Value<SqlServerPrometheusExporter>>,
     ) -> Self {
-        self.sql_server_prometheus_exporter = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "SQLServerPrometheusExporter", value.into().to_template()),
+        )
     }
-    /// Sets `WindowsEvents`.
-    pub fn windows_events(mut self, value: impl Into<Value<List<WindowsEvent>>>) -> Self {
-        self.windows_events = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarm_metrics {
-            m.insert("AlarmMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alarms {
-            m.insert("Alarms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ha_cluster_prometheus_exporter {
-            m.insert("HAClusterPrometheusExporter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hana_prometheus_exporter {
-            m.insert("HANAPrometheusExporter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jmx_prometheus_exporter {
-            m.insert("JMXPrometheusExporter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logs {
-            m.insert("Logs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.net_weaver_prometheus_exporter {
-            m.insert("NetWeaverPrometheusExporter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processes {
-            m.insert("Processes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sql_server_prometheus_exporter {
-            m.insert("SQLServerPrometheusExporter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.windows_events {
-            m.insert("WindowsEvents".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WindowsEvents` (optional).
+    pub fn windows_events(self, value: impl Into<Value<List<WindowsEvent>>>) -> Self {
+        Self(self.0.with(9, "WindowsEvents", value.into().to_template()))
     }
 }
 
-impl Check for ConfigurationDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_metrics
-            .check(&path.field("AlarmMetrics"), &Rules::NONE, out);
-        self.alarms.check(&path.field("Alarms"), &Rules::NONE, out);
-        self.ha_cluster_prometheus_exporter.check(
-            &path.field("HAClusterPrometheusExporter"),
-            &Rules::NONE,
-            out,
-        );
-        self.hana_prometheus_exporter.check(
-            &path.field("HANAPrometheusExporter"),
-            &Rules::NONE,
-            out,
-        );
-        self.jmx_prometheus_exporter
-            .check(&path.field("JMXPrometheusExporter"), &Rules::NONE, out);
-        self.logs.check(&path.field("Logs"), &Rules::NONE, out);
-        self.net_weaver_prometheus_exporter.check(
-            &path.field("NetWeaverPrometheusExporter"),
-            &Rules::NONE,
-            out,
-        );
-        self.processes
-            .check(&path.field("Processes"), &Rules::NONE, out);
-        self.sql_server_prometheus_exporter.check(
-            &path.field("SQLServerPrometheusExporter"),
-            &Rules::NONE,
-            out,
-        );
-        self.windows_events
-            .check(&path.field("WindowsEvents"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationDetails);
-
-/// Property type `AlarmMetric` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct AlarmMetric {
-    /// `AlarmMetricName` (required).
-    pub alarm_metric_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `AlarmMetric` of `AWS::ApplicationInsights::Application`.
+    AlarmMetric
 }
 
 impl AlarmMetric {
     /// The required properties: `AlarmMetricName`.
     pub fn new(alarm_metric_name: impl Into<Value<String>>) -> Self {
-        Self {
-            alarm_metric_name: alarm_metric_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AlarmMetricName",
+            alarm_metric_name.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AlarmMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AlarmMetricName".to_owned(),
-            self.alarm_metric_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AlarmMetric {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AlarmMetric);
-
-/// Property type `Alarm` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct Alarm {
-    /// `AlarmName` (required).
-    /// Length: 1..=255 characters.
-    pub alarm_name: Value<String>,
-    /// `Severity` (optional).
-    pub severity: Option<Value<Severity>>,
+crate::l1_struct! {
+    /// Property type `Alarm` of `AWS::ApplicationInsights::Application`.
+    Alarm
 }
 
 impl Alarm {
     /// The required properties: `AlarmName`.
     pub fn new(alarm_name: impl Into<Value<String>>) -> Self {
-        Self {
-            alarm_name: alarm_name.into(),
-            severity: None,
-        }
+        Self(crate::Properties::new().with(0, "AlarmName", alarm_name.into().to_template()))
     }
-    /// Sets `Severity`.
-    pub fn severity(mut self, value: impl Into<Value<Severity>>) -> Self {
-        self.severity = Some(value.into());
-        self
+    /// `Severity` (optional).
+    pub fn severity(self, value: impl Into<Value<Severity>>) -> Self {
+        Self(self.0.with(1, "Severity", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Alarm {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmName".to_owned(), self.alarm_name.to_template());
-        if let Some(v) = &self.severity {
-            m.insert("Severity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Severity`.
+    Severity {
+        /// `HIGH`
+        High = "HIGH",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `LOW`
+        Low = "LOW",
     }
 }
 
-impl Check for Alarm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_name.check(
-            &path.field("AlarmName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.severity
-            .check(&path.field("Severity"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Alarm);
-
-/// Values of `Severity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Severity {
-    /// `HIGH`
-    High,
-    /// `MEDIUM`
-    Medium,
-    /// `LOW`
-    Low,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Severity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HIGH", "MEDIUM", "LOW"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "HIGH",
-            Self::Medium => "MEDIUM",
-            Self::Low => "LOW",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Severity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Severity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Severity {
-    fn from(s: &str) -> Self {
-        match s {
-            "HIGH" => Self::High,
-            "MEDIUM" => Self::Medium,
-            "LOW" => Self::Low,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Severity> {
-    fn from(s: &str) -> Self {
-        Value::literal(Severity::from(s))
-    }
-}
-
-crate::impl_literal!(Severity);
-
-/// Property type `HaClusterPrometheusExporter` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct HaClusterPrometheusExporter {
-    /// `PrometheusPort` (optional).
-    pub prometheus_port: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HaClusterPrometheusExporter` of `AWS::ApplicationInsights::Application`.
+    HaClusterPrometheusExporter(default)
 }
 
 impl HaClusterPrometheusExporter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            prometheus_port: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PrometheusPort`.
-    pub fn prometheus_port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prometheus_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HaClusterPrometheusExporter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.prometheus_port {
-            m.insert("PrometheusPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HaClusterPrometheusExporter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HaClusterPrometheusExporter);
-
-/// Property type `HanaPrometheusExporter` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct HanaPrometheusExporter {
-    /// `AgreeToInstallHANADBClient` (required).
-    pub agree_to_install_hanadb_client: Value<bool>,
-    /// `HANAPort` (required).
-    pub hana_port: Value<String>,
-    /// `HANASID` (required).
-    pub hanasid: Value<String>,
-    /// `HANASecretName` (required).
-    pub hana_secret_name: Value<String>,
     /// `PrometheusPort` (optional).
-    pub prometheus_port: Option<Value<String>>,
+    pub fn prometheus_port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PrometheusPort", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HanaPrometheusExporter` of `AWS::ApplicationInsights::Application`.
+    HanaPrometheusExporter
 }
 
 impl HanaPrometheusExporter {
@@ -990,300 +470,97 @@ impl HanaPrometheusExporter {
         hanasid: impl Into<Value<String>>,
         hana_secret_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            agree_to_install_hanadb_client: agree_to_install_hanadb_client.into(),
-            hana_port: hana_port.into(),
-            hanasid: hanasid.into(),
-            hana_secret_name: hana_secret_name.into(),
-            prometheus_port: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AgreeToInstallHANADBClient",
+                    agree_to_install_hanadb_client.into().to_template(),
+                )
+                .with(1, "HANAPort", hana_port.into().to_template())
+                .with(2, "HANASID", hanasid.into().to_template())
+                .with(3, "HANASecretName", hana_secret_name.into().to_template()),
+        )
     }
-    /// Sets `PrometheusPort`.
-    pub fn prometheus_port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prometheus_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HanaPrometheusExporter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AgreeToInstallHANADBClient".to_owned(),
-            self.agree_to_install_hanadb_client.to_template(),
-        );
-        m.insert("HANAPort".to_owned(), self.hana_port.to_template());
-        m.insert("HANASID".to_owned(), self.hanasid.to_template());
-        m.insert(
-            "HANASecretName".to_owned(),
-            self.hana_secret_name.to_template(),
-        );
-        if let Some(v) = &self.prometheus_port {
-            m.insert("PrometheusPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HanaPrometheusExporter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HanaPrometheusExporter);
-
-/// Property type `JmxPrometheusExporter` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct JmxPrometheusExporter {
-    /// `HostPort` (optional).
-    pub host_port: Option<Value<String>>,
-    /// `JMXURL` (optional).
-    pub jmxurl: Option<Value<String>>,
     /// `PrometheusPort` (optional).
-    pub prometheus_port: Option<Value<String>>,
+    pub fn prometheus_port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "PrometheusPort", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `JmxPrometheusExporter` of `AWS::ApplicationInsights::Application`.
+    JmxPrometheusExporter(default)
 }
 
 impl JmxPrometheusExporter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            host_port: None,
-            jmxurl: None,
-            prometheus_port: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HostPort`.
-    pub fn host_port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_port = Some(value.into());
-        self
+    /// `HostPort` (optional).
+    pub fn host_port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "HostPort", value.into().to_template()))
     }
-    /// Sets `JMXURL`.
-    pub fn jmxurl(mut self, value: impl Into<Value<String>>) -> Self {
-        self.jmxurl = Some(value.into());
-        self
+    /// `JMXURL` (optional).
+    pub fn jmxurl(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "JMXURL", value.into().to_template()))
     }
-    /// Sets `PrometheusPort`.
-    pub fn prometheus_port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prometheus_port = Some(value.into());
-        self
+    /// `PrometheusPort` (optional).
+    pub fn prometheus_port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PrometheusPort", value.into().to_template()))
     }
 }
 
-impl ToTemplate for JmxPrometheusExporter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.host_port {
-            m.insert("HostPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jmxurl {
-            m.insert("JMXURL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prometheus_port {
-            m.insert("PrometheusPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JmxPrometheusExporter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JmxPrometheusExporter);
-
-/// Property type `Log` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct Log {
-    /// `Encoding` (optional).
-    pub encoding: Option<Value<Encoding>>,
-    /// `LogGroupName` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `[\.\-_/#A-Za-z0-9]+`.
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
-    /// `LogPath` (optional).
-    /// Length: 1..=260 characters.
-    /// Pattern: `^([a-zA-Z]:\\[\\\S|*\S]?.*|/[^"']*)$`.
-    pub log_path: Option<Value<String>>,
-    /// `LogType` (required).
-    /// Pattern: `^[A-Z][A-Z_]*$`.
-    pub log_type: Value<String>,
-    /// `PatternSet` (optional).
-    /// Length: 1..=30 characters.
-    /// Pattern: `[a-zA-Z0-9.-_]*`.
-    pub pattern_set: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Log` of `AWS::ApplicationInsights::Application`.
+    Log
 }
 
 impl Log {
     /// The required properties: `LogType`.
     pub fn new(log_type: impl Into<Value<String>>) -> Self {
-        Self {
-            encoding: None,
-            log_group_name: None,
-            log_path: None,
-            log_type: log_type.into(),
-            pattern_set: None,
-        }
+        Self(crate::Properties::new().with(3, "LogType", log_type.into().to_template()))
     }
-    /// Sets `Encoding`.
-    pub fn encoding(mut self, value: impl Into<Value<Encoding>>) -> Self {
-        self.encoding = Some(value.into());
-        self
+    /// `Encoding` (optional).
+    pub fn encoding(self, value: impl Into<Value<Encoding>>) -> Self {
+        Self(self.0.with(0, "Encoding", value.into().to_template()))
     }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
+    /// `LogGroupName` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `[\.\-_/#A-Za-z0-9]+`.
+    pub fn log_group_name(self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+        Self(self.0.with(1, "LogGroupName", value.into().to_template()))
     }
-    /// Sets `LogPath`.
-    pub fn log_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_path = Some(value.into());
-        self
+    /// `LogPath` (optional).
+    /// Length: 1 to 260 characters.
+    /// Pattern: `^([a-zA-Z]:\\[\\\S|*\S]?.*|/[^"']*)$`.
+    pub fn log_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LogPath", value.into().to_template()))
     }
-    /// Sets `PatternSet`.
-    pub fn pattern_set(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pattern_set = Some(value.into());
-        self
+    /// `PatternSet` (optional).
+    /// Length: 1 to 30 characters.
+    /// Pattern: `[a-zA-Z0-9.-_]*`.
+    pub fn pattern_set(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "PatternSet", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Log {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encoding {
-            m.insert("Encoding".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_path {
-            m.insert("LogPath".to_owned(), v.to_template());
-        }
-        m.insert("LogType".to_owned(), self.log_type.to_template());
-        if let Some(v) = &self.pattern_set {
-            m.insert("PatternSet".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Encoding`.
+    Encoding {
+        /// `utf-8`
+        Utf8 = "utf-8",
+        /// `utf-16`
+        Utf16 = "utf-16",
+        /// `ascii`
+        Ascii = "ascii",
     }
 }
 
-impl Check for Log {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encoding
-            .check(&path.field("Encoding"), &Rules::NONE, out);
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("[\\.\\-_/#A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_path.check(
-            &path.field("LogPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(260),
-                pattern: Some("^([a-zA-Z]:\\\\[\\\\\\S|*\\S]?.*|/[^\"']*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_type.check(
-            &path.field("LogType"),
-            &Rules {
-                pattern: Some("^[A-Z][A-Z_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pattern_set.check(
-            &path.field("PatternSet"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                pattern: Some("[a-zA-Z0-9.-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Log);
-
-/// Values of `Encoding`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Encoding {
-    /// `utf-8`
-    Utf8,
-    /// `utf-16`
-    Utf16,
-    /// `ascii`
-    Ascii,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Encoding {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["utf-8", "utf-16", "ascii"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Utf8 => "utf-8",
-            Self::Utf16 => "utf-16",
-            Self::Ascii => "ascii",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Encoding {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Encoding {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Encoding {
-    fn from(s: &str) -> Self {
-        match s {
-            "utf-8" => Self::Utf8,
-            "utf-16" => Self::Utf16,
-            "ascii" => Self::Ascii,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Encoding> {
-    fn from(s: &str) -> Self {
-        Value::literal(Encoding::from(s))
-    }
-}
-
-crate::impl_literal!(Encoding);
-
-/// Property type `NetWeaverPrometheusExporter` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct NetWeaverPrometheusExporter {
-    /// `InstanceNumbers` (required).
-    /// Each item: Length: 1..=2 characters.
-    /// Each item: Pattern: `\b([0-9]|[0-9][0-9])\b`.
-    pub instance_numbers: Value<List<String>>,
-    /// `PrometheusPort` (optional).
-    pub prometheus_port: Option<Value<String>>,
-    /// `SAPSID` (required).
-    pub sapsid: Value<String>,
+crate::l1_struct! {
+    /// Property type `NetWeaverPrometheusExporter` of `AWS::ApplicationInsights::Application`.
+    NetWeaverPrometheusExporter
 }
 
 impl NetWeaverPrometheusExporter {
@@ -1292,67 +569,21 @@ impl NetWeaverPrometheusExporter {
         instance_numbers: impl Into<Value<List<String>>>,
         sapsid: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            instance_numbers: instance_numbers.into(),
-            prometheus_port: None,
-            sapsid: sapsid.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceNumbers", instance_numbers.into().to_template())
+                .with(2, "SAPSID", sapsid.into().to_template()),
+        )
     }
-    /// Sets `PrometheusPort`.
-    pub fn prometheus_port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prometheus_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetWeaverPrometheusExporter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InstanceNumbers".to_owned(),
-            self.instance_numbers.to_template(),
-        );
-        if let Some(v) = &self.prometheus_port {
-            m.insert("PrometheusPort".to_owned(), v.to_template());
-        }
-        m.insert("SAPSID".to_owned(), self.sapsid.to_template());
-        Expr::Map(m)
+    /// `PrometheusPort` (optional).
+    pub fn prometheus_port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PrometheusPort", value.into().to_template()))
     }
 }
 
-impl Check for NetWeaverPrometheusExporter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_numbers.check(
-            &path.field("InstanceNumbers"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2),
-                            pattern: Some("\\b([0-9]|[0-9][0-9])\\b"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetWeaverPrometheusExporter);
-
-/// Property type `Process` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct Process {
-    /// `AlarmMetrics` (required).
-    pub alarm_metrics: Value<List<AlarmMetric>>,
-    /// `ProcessName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_,-]+$`.
-    pub process_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Process` of `AWS::ApplicationInsights::Application`.
+    Process
 }
 
 impl Process {
@@ -1361,48 +592,17 @@ impl Process {
         alarm_metrics: impl Into<Value<List<AlarmMetric>>>,
         process_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            alarm_metrics: alarm_metrics.into(),
-            process_name: process_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AlarmMetrics", alarm_metrics.into().to_template())
+                .with(1, "ProcessName", process_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Process {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmMetrics".to_owned(), self.alarm_metrics.to_template());
-        m.insert("ProcessName".to_owned(), self.process_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Process {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_metrics
-            .check(&path.field("AlarmMetrics"), &Rules::NONE, out);
-        self.process_name.check(
-            &path.field("ProcessName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_,-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Process);
-
-/// Property type `SqlServerPrometheusExporter` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct SqlServerPrometheusExporter {
-    /// `PrometheusPort` (required).
-    pub prometheus_port: Value<String>,
-    /// `SQLSecretName` (required).
-    pub sql_secret_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SqlServerPrometheusExporter` of `AWS::ApplicationInsights::Application`.
+    SqlServerPrometheusExporter
 }
 
 impl SqlServerPrometheusExporter {
@@ -1411,52 +611,17 @@ impl SqlServerPrometheusExporter {
         prometheus_port: impl Into<Value<String>>,
         sql_secret_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            prometheus_port: prometheus_port.into(),
-            sql_secret_name: sql_secret_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PrometheusPort", prometheus_port.into().to_template())
+                .with(1, "SQLSecretName", sql_secret_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SqlServerPrometheusExporter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PrometheusPort".to_owned(),
-            self.prometheus_port.to_template(),
-        );
-        m.insert(
-            "SQLSecretName".to_owned(),
-            self.sql_secret_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SqlServerPrometheusExporter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SqlServerPrometheusExporter);
-
-/// Property type `WindowsEvent` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct WindowsEvent {
-    /// `EventLevels` (required).
-    /// Items: 1..=.
-    pub event_levels: Value<List<EventLevel>>,
-    /// `EventName` (required).
-    /// Length: 1..=260 characters.
-    /// Pattern: `^[a-zA-Z0-9_ \\/-]+$`.
-    pub event_name: Value<String>,
-    /// `LogGroupName` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `[\.\-_/#A-Za-z0-9]+`.
-    pub log_group_name: Value<ids::LogGroupName>,
-    /// `PatternSet` (optional).
-    /// Length: 1..=30 characters.
-    /// Pattern: `[a-zA-Z0-9.-_]*`.
-    pub pattern_set: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WindowsEvent` of `AWS::ApplicationInsights::Application`.
+    WindowsEvent
 }
 
 impl WindowsEvent {
@@ -1466,155 +631,40 @@ impl WindowsEvent {
         event_name: impl Into<Value<String>>,
         log_group_name: impl Into<Value<ids::LogGroupName>>,
     ) -> Self {
-        Self {
-            event_levels: event_levels.into(),
-            event_name: event_name.into(),
-            log_group_name: log_group_name.into(),
-            pattern_set: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EventLevels", event_levels.into().to_template())
+                .with(1, "EventName", event_name.into().to_template())
+                .with(2, "LogGroupName", log_group_name.into().to_template()),
+        )
     }
-    /// Sets `PatternSet`.
-    pub fn pattern_set(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pattern_set = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WindowsEvent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventLevels".to_owned(), self.event_levels.to_template());
-        m.insert("EventName".to_owned(), self.event_name.to_template());
-        m.insert("LogGroupName".to_owned(), self.log_group_name.to_template());
-        if let Some(v) = &self.pattern_set {
-            m.insert("PatternSet".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PatternSet` (optional).
+    /// Length: 1 to 30 characters.
+    /// Pattern: `[a-zA-Z0-9.-_]*`.
+    pub fn pattern_set(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PatternSet", value.into().to_template()))
     }
 }
 
-impl Check for WindowsEvent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_levels.check(
-            &path.field("EventLevels"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_name.check(
-            &path.field("EventName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(260),
-                pattern: Some("^[a-zA-Z0-9_ \\\\/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("[\\.\\-_/#A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pattern_set.check(
-            &path.field("PatternSet"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                pattern: Some("[a-zA-Z0-9.-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EventLevel`.
+    EventLevel {
+        /// `INFORMATION`
+        Information = "INFORMATION",
+        /// `WARNING`
+        Warning = "WARNING",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `CRITICAL`
+        Critical = "CRITICAL",
+        /// `VERBOSE`
+        Verbose = "VERBOSE",
     }
 }
 
-crate::impl_literal!(WindowsEvent);
-
-/// Values of `EventLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventLevel {
-    /// `INFORMATION`
-    Information,
-    /// `WARNING`
-    Warning,
-    /// `ERROR`
-    Error,
-    /// `CRITICAL`
-    Critical,
-    /// `VERBOSE`
-    Verbose,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["INFORMATION", "WARNING", "ERROR", "CRITICAL", "VERBOSE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Information => "INFORMATION",
-            Self::Warning => "WARNING",
-            Self::Error => "ERROR",
-            Self::Critical => "CRITICAL",
-            Self::Verbose => "VERBOSE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EventLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "INFORMATION" => Self::Information,
-            "WARNING" => Self::Warning,
-            "ERROR" => Self::Error,
-            "CRITICAL" => Self::Critical,
-            "VERBOSE" => Self::Verbose,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventLevel::from(s))
-    }
-}
-
-crate::impl_literal!(EventLevel);
-
-/// Property type `SubComponentTypeConfiguration` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct SubComponentTypeConfiguration {
-    /// `SubComponentConfigurationDetails` (required).
-    pub sub_component_configuration_details: Value<SubComponentConfigurationDetails>,
-    /// `SubComponentType` (required).
-    pub sub_component_type: Value<SubComponentType>,
+crate::l1_struct! {
+    /// Property type `SubComponentTypeConfiguration` of `AWS::ApplicationInsights::Application`.
+    SubComponentTypeConfiguration
 }
 
 impl SubComponentTypeConfiguration {
@@ -1623,189 +673,63 @@ impl SubComponentTypeConfiguration {
         sub_component_configuration_details: impl Into<Value<SubComponentConfigurationDetails>>,
         sub_component_type: impl Into<Value<SubComponentType>>,
     ) -> Self {
-        Self {
-            sub_component_configuration_details: sub_component_configuration_details.into(),
-            sub_component_type: sub_component_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SubComponentConfigurationDetails",
+                    sub_component_configuration_details.into().to_template(),
+                )
+                .with(
+                    1,
+                    "SubComponentType",
+                    sub_component_type.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for SubComponentTypeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SubComponentConfigurationDetails".to_owned(),
-            self.sub_component_configuration_details.to_template(),
-        );
-        m.insert(
-            "SubComponentType".to_owned(),
-            self.sub_component_type.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubComponentTypeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sub_component_configuration_details.check(
-            &path.field("SubComponentConfigurationDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.sub_component_type
-            .check(&path.field("SubComponentType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SubComponentTypeConfiguration);
-
-/// Property type `SubComponentConfigurationDetails` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct SubComponentConfigurationDetails {
-    /// `AlarmMetrics` (optional).
-    pub alarm_metrics: Option<Value<List<AlarmMetric>>>,
-    /// `Logs` (optional).
-    pub logs: Option<Value<List<Log>>>,
-    /// `Processes` (optional).
-    pub processes: Option<Value<List<Process>>>,
-    /// `WindowsEvents` (optional).
-    pub windows_events: Option<Value<List<WindowsEvent>>>,
+crate::l1_struct! {
+    /// Property type `SubComponentConfigurationDetails` of `AWS::ApplicationInsights::Application`.
+    SubComponentConfigurationDetails(default)
 }
 
 impl SubComponentConfigurationDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alarm_metrics: None,
-            logs: None,
-            processes: None,
-            windows_events: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AlarmMetrics`.
-    pub fn alarm_metrics(mut self, value: impl Into<Value<List<AlarmMetric>>>) -> Self {
-        self.alarm_metrics = Some(value.into());
-        self
+    /// `AlarmMetrics` (optional).
+    pub fn alarm_metrics(self, value: impl Into<Value<List<AlarmMetric>>>) -> Self {
+        Self(self.0.with(0, "AlarmMetrics", value.into().to_template()))
     }
-    /// Sets `Logs`.
-    pub fn logs(mut self, value: impl Into<Value<List<Log>>>) -> Self {
-        self.logs = Some(value.into());
-        self
+    /// `Logs` (optional).
+    pub fn logs(self, value: impl Into<Value<List<Log>>>) -> Self {
+        Self(self.0.with(1, "Logs", value.into().to_template()))
     }
-    /// Sets `Processes`.
-    pub fn processes(mut self, value: impl Into<Value<List<Process>>>) -> Self {
-        self.processes = Some(value.into());
-        self
+    /// `Processes` (optional).
+    pub fn processes(self, value: impl Into<Value<List<Process>>>) -> Self {
+        Self(self.0.with(2, "Processes", value.into().to_template()))
     }
-    /// Sets `WindowsEvents`.
-    pub fn windows_events(mut self, value: impl Into<Value<List<WindowsEvent>>>) -> Self {
-        self.windows_events = Some(value.into());
-        self
+    /// `WindowsEvents` (optional).
+    pub fn windows_events(self, value: impl Into<Value<List<WindowsEvent>>>) -> Self {
+        Self(self.0.with(3, "WindowsEvents", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SubComponentConfigurationDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarm_metrics {
-            m.insert("AlarmMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logs {
-            m.insert("Logs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processes {
-            m.insert("Processes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.windows_events {
-            m.insert("WindowsEvents".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SubComponentType`.
+    SubComponentType {
+        /// `AWS::EC2::Instance`
+        AwsEc2Instance = "AWS::EC2::Instance",
+        /// `AWS::EC2::Volume`
+        AwsEc2Volume = "AWS::EC2::Volume",
     }
 }
 
-impl Check for SubComponentConfigurationDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_metrics
-            .check(&path.field("AlarmMetrics"), &Rules::NONE, out);
-        self.logs.check(&path.field("Logs"), &Rules::NONE, out);
-        self.processes
-            .check(&path.field("Processes"), &Rules::NONE, out);
-        self.windows_events
-            .check(&path.field("WindowsEvents"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SubComponentConfigurationDetails);
-
-/// Values of `SubComponentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubComponentType {
-    /// `AWS::EC2::Instance`
-    AwsEc2Instance,
-    /// `AWS::EC2::Volume`
-    AwsEc2Volume,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SubComponentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS::EC2::Instance", "AWS::EC2::Volume"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsEc2Instance => "AWS::EC2::Instance",
-            Self::AwsEc2Volume => "AWS::EC2::Volume",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SubComponentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SubComponentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SubComponentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS::EC2::Instance" => Self::AwsEc2Instance,
-            "AWS::EC2::Volume" => Self::AwsEc2Volume,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SubComponentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SubComponentType::from(s))
-    }
-}
-
-crate::impl_literal!(SubComponentType);
-
-/// Property type `CustomComponent` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct CustomComponent {
-    /// `ComponentName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\d\w\-_.+]*$`.
-    pub component_name: Value<String>,
-    /// `ResourceList` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 20..=300 characters.
-    /// Each item: Pattern: `^arn:aws(-[\w]+)*:[\w\d-]+:([\w\d-]*)?:[\w\d_-]*([:/].+)*$`.
-    pub resource_list: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `CustomComponent` of `AWS::ApplicationInsights::Application`.
+    CustomComponent
 }
 
 impl CustomComponent {
@@ -1814,125 +738,25 @@ impl CustomComponent {
         component_name: impl Into<Value<String>>,
         resource_list: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            component_name: component_name.into(),
-            resource_list: resource_list.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ComponentName", component_name.into().to_template())
+                .with(1, "ResourceList", resource_list.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomComponent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComponentName".to_owned(),
-            self.component_name.to_template(),
-        );
-        m.insert("ResourceList".to_owned(), self.resource_list.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GroupingType`.
+    GroupingType {
+        /// `ACCOUNT_BASED`
+        AccountBased = "ACCOUNT_BASED",
     }
 }
 
-impl Check for CustomComponent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_name.check(
-            &path.field("ComponentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\d\\w\\-_.+]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_list.check(
-            &path.field("ResourceList"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(300),
-                            pattern: Some(
-                                "^arn:aws(-[\\w]+)*:[\\w\\d-]+:([\\w\\d-]*)?:[\\w\\d_-]*([:/].+)*$",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomComponent);
-
-/// Values of `GroupingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupingType {
-    /// `ACCOUNT_BASED`
-    AccountBased,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GroupingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACCOUNT_BASED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountBased => "ACCOUNT_BASED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GroupingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GroupingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GroupingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCOUNT_BASED" => Self::AccountBased,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GroupingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GroupingType::from(s))
-    }
-}
-
-crate::impl_literal!(GroupingType);
-
-/// Property type `LogPatternSet` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct LogPatternSet {
-    /// `LogPatterns` (required).
-    /// Items: 1..=.
-    pub log_patterns: Value<List<LogPattern>>,
-    /// `PatternSetName` (required).
-    /// Length: 1..=30 characters.
-    /// Pattern: `[a-zA-Z0-9.-_]*`.
-    pub pattern_set_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `LogPatternSet` of `AWS::ApplicationInsights::Application`.
+    LogPatternSet
 }
 
 impl LogPatternSet {
@@ -1941,62 +765,17 @@ impl LogPatternSet {
         log_patterns: impl Into<Value<List<LogPattern>>>,
         pattern_set_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            log_patterns: log_patterns.into(),
-            pattern_set_name: pattern_set_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LogPatterns", log_patterns.into().to_template())
+                .with(1, "PatternSetName", pattern_set_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LogPatternSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogPatterns".to_owned(), self.log_patterns.to_template());
-        m.insert(
-            "PatternSetName".to_owned(),
-            self.pattern_set_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogPatternSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_patterns.check(
-            &path.field("LogPatterns"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pattern_set_name.check(
-            &path.field("PatternSetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                pattern: Some("[a-zA-Z0-9.-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogPatternSet);
-
-/// Property type `LogPattern` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct LogPattern {
-    /// `Pattern` (required).
-    /// Length: 1..=50 characters.
-    pub pattern: Value<String>,
-    /// `PatternName` (required).
-    /// Length: 1..=50 characters.
-    /// Pattern: `[a-zA-Z0-9.-_]*`.
-    pub pattern_name: Value<String>,
-    /// `Rank` (required).
-    pub rank: Value<i64>,
+crate::l1_struct! {
+    /// Property type `LogPattern` of `AWS::ApplicationInsights::Application`.
+    LogPattern
 }
 
 impl LogPattern {
@@ -2006,105 +785,13 @@ impl LogPattern {
         pattern_name: impl Into<Value<String>>,
         rank: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            pattern: pattern.into(),
-            pattern_name: pattern_name.into(),
-            rank: rank.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Pattern", pattern.into().to_template())
+                .with(1, "PatternName", pattern_name.into().to_template())
+                .with(2, "Rank", rank.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LogPattern {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Pattern".to_owned(), self.pattern.to_template());
-        m.insert("PatternName".to_owned(), self.pattern_name.to_template());
-        m.insert("Rank".to_owned(), self.rank.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogPattern {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pattern.check(
-            &path.field("Pattern"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pattern_name.check(
-            &path.field("PatternName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("[a-zA-Z0-9.-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogPattern);
-
-/// Property type `Tag` of `AWS::ApplicationInsights::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

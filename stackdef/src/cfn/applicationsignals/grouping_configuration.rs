@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ApplicationSignals::GroupingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct GroupingConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GroupingConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GroupingConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GroupingConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApplicationSignals::GroupingConfiguration`.
+    GroupingConfiguration("AWS::ApplicationSignals::GroupingConfiguration", GroupingConfigurationProps)
 }
 
 impl GroupingConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApplicationSignals::GroupingConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GroupingConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::GroupingConfigurationId> {
         self.resource.ref_value()
@@ -87,13 +39,21 @@ impl GroupingConfiguration {
     pub fn attr_account_id(&self) -> Value<ids::GroupingConfigurationId> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `GroupingAttributeDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_grouping_attribute_definitions(
+        &self,
+        value: impl Into<Value<List<GroupingAttributeDefinition>>>,
+    ) {
+        self.resource
+            .set_property("GroupingAttributeDefinitions", value.into())
+    }
 }
 
-/// Properties of `AWS::ApplicationSignals::GroupingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct GroupingConfigurationProps {
-    /// `GroupingAttributeDefinitions` (required).
-    pub grouping_attribute_definitions: Value<List<GroupingAttributeDefinition>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApplicationSignals::GroupingConfiguration`.
+    GroupingConfigurationProps
 }
 
 impl GroupingConfigurationProps {
@@ -101,51 +61,17 @@ impl GroupingConfigurationProps {
     pub fn new(
         grouping_attribute_definitions: impl Into<Value<List<GroupingAttributeDefinition>>>,
     ) -> Self {
-        Self {
-            grouping_attribute_definitions: grouping_attribute_definitions.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "GroupingAttributeDefinitions",
+            grouping_attribute_definitions.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for GroupingConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GroupingAttributeDefinitions".to_owned(),
-            self.grouping_attribute_definitions.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for GroupingConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.grouping_attribute_definitions.check(
-            &path.field("GroupingAttributeDefinitions"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GroupingConfigurationProps);
-
-/// Property type `GroupingAttributeDefinition` of `AWS::ApplicationSignals::GroupingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct GroupingAttributeDefinition {
-    /// `DefaultGroupingValue` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+\-=\._:/@]*$`.
-    pub default_grouping_value: Option<Value<String>>,
-    /// `GroupingName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+\-=\._:/@]*$`.
-    pub grouping_name: Value<String>,
-    /// `GroupingSourceKeys` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s+\-=\._:/@]*$`.
-    pub grouping_source_keys: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `GroupingAttributeDefinition` of `AWS::ApplicationSignals::GroupingConfiguration`.
+    GroupingAttributeDefinition
 }
 
 impl GroupingAttributeDefinition {
@@ -154,75 +80,23 @@ impl GroupingAttributeDefinition {
         grouping_name: impl Into<Value<String>>,
         grouping_source_keys: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            default_grouping_value: None,
-            grouping_name: grouping_name.into(),
-            grouping_source_keys: grouping_source_keys.into(),
-        }
-    }
-    /// Sets `DefaultGroupingValue`.
-    pub fn default_grouping_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_grouping_value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GroupingAttributeDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_grouping_value {
-            m.insert("DefaultGroupingValue".to_owned(), v.to_template());
-        }
-        m.insert("GroupingName".to_owned(), self.grouping_name.to_template());
-        m.insert(
-            "GroupingSourceKeys".to_owned(),
-            self.grouping_source_keys.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for GroupingAttributeDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_grouping_value.check(
-            &path.field("DefaultGroupingValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s+\\-=\\._:/@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.grouping_name.check(
-            &path.field("GroupingName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s+\\-=\\._:/@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.grouping_source_keys.check(
-            &path.field("GroupingSourceKeys"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^[a-zA-Z0-9\\s+\\-=\\._:/@]*$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(1, "GroupingName", grouping_name.into().to_template())
+                .with(
+                    2,
+                    "GroupingSourceKeys",
+                    grouping_source_keys.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `DefaultGroupingValue` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}+\-=\._:/@]*$`.
+    pub fn default_grouping_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultGroupingValue", value.into().to_template()),
+        )
     }
 }
-
-crate::impl_literal!(GroupingAttributeDefinition);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct ServiceLevelObjective {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServiceLevelObjective {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServiceLevelObjective {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServiceLevelObjective {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ApplicationSignals::ServiceLevelObjective`.
+    ServiceLevelObjective("AWS::ApplicationSignals::ServiceLevelObjective", ServiceLevelObjectiveProps)
 }
 
 impl ServiceLevelObjective {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ApplicationSignals::ServiceLevelObjective";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceLevelObjectiveProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceLevelObjectiveArn> {
         self.resource.ref_value()
@@ -97,343 +49,172 @@ impl ServiceLevelObjective {
     pub fn attr_evaluation_type(&self) -> Value<String> {
         self.resource.get_att("EvaluationType")
     }
+
+    /// Replaces `BurnRateConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_burn_rate_configurations(
+        &self,
+        value: impl Into<Value<List<BurnRateConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("BurnRateConfigurations", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExclusionWindows` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exclusion_windows(&self, value: impl Into<Value<List<ExclusionWindow>>>) {
+        self.resource.set_property("ExclusionWindows", value.into())
+    }
+
+    /// Replaces `Goal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_goal(&self, value: impl Into<Value<Goal>>) {
+        self.resource.set_property("Goal", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RequestBasedSli` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_based_sli(&self, value: impl Into<Value<RequestBasedSli>>) {
+        self.resource.set_property("RequestBasedSli", value.into())
+    }
+
+    /// Replaces `Sli` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sli(&self, value: impl Into<Value<Sli>>) {
+        self.resource.set_property("Sli", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct ServiceLevelObjectiveProps {
-    /// `BurnRateConfigurations` (optional).
-    /// Items: 0..=10.
-    pub burn_rate_configurations: Option<Value<List<BurnRateConfiguration>>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `ExclusionWindows` (optional).
-    /// Items: 0..=10.
-    pub exclusion_windows: Option<Value<List<ExclusionWindow>>>,
-    /// `Goal` (optional).
-    pub goal: Option<Value<Goal>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9A-Za-z][-._0-9A-Za-z ]{0,126}[0-9A-Za-z]$`.
-    pub name: Value<String>,
-    /// `RequestBasedSli` (optional).
-    pub request_based_sli: Option<Value<RequestBasedSli>>,
-    /// `Sli` (optional).
-    pub sli: Option<Value<Sli>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    ServiceLevelObjectiveProps
 }
 
 impl ServiceLevelObjectiveProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            burn_rate_configurations: None,
-            description: None,
-            exclusion_windows: None,
-            goal: None,
-            name: name.into(),
-            request_based_sli: None,
-            sli: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(4, "Name", name.into().to_template()))
     }
-    /// Sets `BurnRateConfigurations`.
+    /// `BurnRateConfigurations` (optional).
+    /// Items: 0 to 10.
     pub fn burn_rate_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<BurnRateConfiguration>>>,
     ) -> Self {
-        self.burn_rate_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BurnRateConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ExclusionWindows`.
-    pub fn exclusion_windows(mut self, value: impl Into<Value<List<ExclusionWindow>>>) -> Self {
-        self.exclusion_windows = Some(value.into());
-        self
+    /// `ExclusionWindows` (optional).
+    /// Items: 0 to 10.
+    pub fn exclusion_windows(self, value: impl Into<Value<List<ExclusionWindow>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExclusionWindows", value.into().to_template()),
+        )
     }
-    /// Sets `Goal`.
-    pub fn goal(mut self, value: impl Into<Value<Goal>>) -> Self {
-        self.goal = Some(value.into());
-        self
+    /// `Goal` (optional).
+    pub fn goal(self, value: impl Into<Value<Goal>>) -> Self {
+        Self(self.0.with(3, "Goal", value.into().to_template()))
     }
-    /// Sets `RequestBasedSli`.
-    pub fn request_based_sli(mut self, value: impl Into<Value<RequestBasedSli>>) -> Self {
-        self.request_based_sli = Some(value.into());
-        self
+    /// `RequestBasedSli` (optional).
+    pub fn request_based_sli(self, value: impl Into<Value<RequestBasedSli>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RequestBasedSli", value.into().to_template()),
+        )
     }
-    /// Sets `Sli`.
-    pub fn sli(mut self, value: impl Into<Value<Sli>>) -> Self {
-        self.sli = Some(value.into());
-        self
+    /// `Sli` (optional).
+    pub fn sli(self, value: impl Into<Value<Sli>>) -> Self {
+        Self(self.0.with(6, "Sli", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceLevelObjectiveProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.burn_rate_configurations {
-            m.insert("BurnRateConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusion_windows {
-            m.insert("ExclusionWindows".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.goal {
-            m.insert("Goal".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.request_based_sli {
-            m.insert("RequestBasedSli".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sli {
-            m.insert("Sli".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ServiceLevelObjectiveProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.burn_rate_configurations.check(
-            &path.field("BurnRateConfigurations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exclusion_windows.check(
-            &path.field("ExclusionWindows"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.goal.check(&path.field("Goal"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[0-9A-Za-z][-._0-9A-Za-z ]{0,126}[0-9A-Za-z]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.request_based_sli
-            .check(&path.field("RequestBasedSli"), &Rules::NONE, out);
-        self.sli.check(&path.field("Sli"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceLevelObjectiveProps);
-
-/// Property type `BurnRateConfiguration` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct BurnRateConfiguration {
-    /// `LookBackWindowMinutes` (required).
-    /// Range: 1..=10080.
-    pub look_back_window_minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `BurnRateConfiguration` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    BurnRateConfiguration
 }
 
 impl BurnRateConfiguration {
     /// The required properties: `LookBackWindowMinutes`.
     pub fn new(look_back_window_minutes: impl Into<Value<i64>>) -> Self {
-        Self {
-            look_back_window_minutes: look_back_window_minutes.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "LookBackWindowMinutes",
+            look_back_window_minutes.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for BurnRateConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LookBackWindowMinutes".to_owned(),
-            self.look_back_window_minutes.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BurnRateConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.look_back_window_minutes.check(
-            &path.field("LookBackWindowMinutes"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10080.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BurnRateConfiguration);
-
-/// Property type `ExclusionWindow` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct ExclusionWindow {
-    /// `Reason` (optional).
-    /// Length: 1..=1024 characters.
-    pub reason: Option<Value<String>>,
-    /// `RecurrenceRule` (optional).
-    pub recurrence_rule: Option<Value<RecurrenceRule>>,
-    /// `StartTime` (optional).
-    pub start_time: Option<Value<String>>,
-    /// `Window` (required).
-    pub window: Value<Window>,
+crate::l1_struct! {
+    /// Property type `ExclusionWindow` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    ExclusionWindow
 }
 
 impl ExclusionWindow {
     /// The required properties: `Window`.
     pub fn new(window: impl Into<Value<Window>>) -> Self {
-        Self {
-            reason: None,
-            recurrence_rule: None,
-            start_time: None,
-            window: window.into(),
-        }
+        Self(crate::Properties::new().with(3, "Window", window.into().to_template()))
     }
-    /// Sets `Reason`.
-    pub fn reason(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reason = Some(value.into());
-        self
+    /// `Reason` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn reason(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Reason", value.into().to_template()))
     }
-    /// Sets `RecurrenceRule`.
-    pub fn recurrence_rule(mut self, value: impl Into<Value<RecurrenceRule>>) -> Self {
-        self.recurrence_rule = Some(value.into());
-        self
+    /// `RecurrenceRule` (optional).
+    pub fn recurrence_rule(self, value: impl Into<Value<RecurrenceRule>>) -> Self {
+        Self(self.0.with(1, "RecurrenceRule", value.into().to_template()))
     }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time = Some(value.into());
-        self
+    /// `StartTime` (optional).
+    pub fn start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "StartTime", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExclusionWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.reason {
-            m.insert("Reason".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recurrence_rule {
-            m.insert("RecurrenceRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time {
-            m.insert("StartTime".to_owned(), v.to_template());
-        }
-        m.insert("Window".to_owned(), self.window.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExclusionWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.reason.check(
-            &path.field("Reason"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recurrence_rule
-            .check(&path.field("RecurrenceRule"), &Rules::NONE, out);
-        self.window.check(&path.field("Window"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExclusionWindow);
-
-/// Property type `RecurrenceRule` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct RecurrenceRule {
-    /// `Expression` (required).
-    /// Length: 1..=1024 characters.
-    pub expression: Value<String>,
+crate::l1_struct! {
+    /// Property type `RecurrenceRule` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    RecurrenceRule
 }
 
 impl RecurrenceRule {
     /// The required properties: `Expression`.
     pub fn new(expression: impl Into<Value<String>>) -> Self {
-        Self {
-            expression: expression.into(),
-        }
+        Self(crate::Properties::new().with(0, "Expression", expression.into().to_template()))
     }
 }
 
-impl ToTemplate for RecurrenceRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecurrenceRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RecurrenceRule);
-
-/// Property type `Window` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct Window {
-    /// `Duration` (required).
-    /// Range: 1..=.
-    pub duration: Value<i64>,
-    /// `DurationUnit` (required).
-    pub duration_unit: Value<DurationUnit>,
+crate::l1_struct! {
+    /// Property type `Window` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    Window
 }
 
 impl Window {
@@ -442,230 +223,84 @@ impl Window {
         duration: impl Into<Value<i64>>,
         duration_unit: impl Into<Value<DurationUnit>>,
     ) -> Self {
-        Self {
-            duration: duration.into(),
-            duration_unit: duration_unit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Duration", duration.into().to_template())
+                .with(1, "DurationUnit", duration_unit.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Window {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Duration".to_owned(), self.duration.to_template());
-        m.insert("DurationUnit".to_owned(), self.duration_unit.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DurationUnit`.
+    DurationUnit {
+        /// `MINUTE`
+        Minute = "MINUTE",
+        /// `HOUR`
+        Hour = "HOUR",
+        /// `DAY`
+        Day = "DAY",
+        /// `MONTH`
+        Month = "MONTH",
     }
 }
 
-impl Check for Window {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration.check(
-            &path.field("Duration"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.duration_unit
-            .check(&path.field("DurationUnit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Window);
-
-/// Values of `DurationUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DurationUnit {
-    /// `MINUTE`
-    Minute,
-    /// `HOUR`
-    Hour,
-    /// `DAY`
-    Day,
-    /// `MONTH`
-    Month,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DurationUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MINUTE", "HOUR", "DAY", "MONTH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minute => "MINUTE",
-            Self::Hour => "HOUR",
-            Self::Day => "DAY",
-            Self::Month => "MONTH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DurationUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DurationUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DurationUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "MINUTE" => Self::Minute,
-            "HOUR" => Self::Hour,
-            "DAY" => Self::Day,
-            "MONTH" => Self::Month,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DurationUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(DurationUnit::from(s))
-    }
-}
-
-crate::impl_literal!(DurationUnit);
-
-/// Property type `Goal` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone, Default)]
-pub struct Goal {
-    /// `AttainmentGoal` (optional).
-    pub attainment_goal: Option<Value<f64>>,
-    /// `Interval` (optional).
-    pub interval: Option<Value<Interval>>,
-    /// `WarningThreshold` (optional).
-    pub warning_threshold: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `Goal` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    Goal(default)
 }
 
 impl Goal {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attainment_goal: None,
-            interval: None,
-            warning_threshold: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttainmentGoal`.
-    pub fn attainment_goal(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.attainment_goal = Some(value.into());
-        self
+    /// `AttainmentGoal` (optional).
+    pub fn attainment_goal(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "AttainmentGoal", value.into().to_template()))
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<Interval>>) -> Self {
-        self.interval = Some(value.into());
-        self
+    /// `Interval` (optional).
+    pub fn interval(self, value: impl Into<Value<Interval>>) -> Self {
+        Self(self.0.with(1, "Interval", value.into().to_template()))
     }
-    /// Sets `WarningThreshold`.
-    pub fn warning_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.warning_threshold = Some(value.into());
-        self
+    /// `WarningThreshold` (optional).
+    pub fn warning_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "WarningThreshold", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Goal {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attainment_goal {
-            m.insert("AttainmentGoal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warning_threshold {
-            m.insert("WarningThreshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Goal {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interval
-            .check(&path.field("Interval"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Goal);
-
-/// Property type `Interval` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone, Default)]
-pub struct Interval {
-    /// `CalendarInterval` (optional).
-    pub calendar_interval: Option<Value<CalendarInterval>>,
-    /// `RollingInterval` (optional).
-    pub rolling_interval: Option<Value<RollingInterval>>,
+crate::l1_struct! {
+    /// Property type `Interval` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    Interval(default)
 }
 
 impl Interval {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            calendar_interval: None,
-            rolling_interval: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CalendarInterval`.
-    pub fn calendar_interval(mut self, value: impl Into<Value<CalendarInterval>>) -> Self {
-        self.calendar_interval = Some(value.into());
-        self
+    /// `CalendarInterval` (optional).
+    pub fn calendar_interval(self, value: impl Into<Value<CalendarInterval>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CalendarInterval", value.into().to_template()),
+        )
     }
-    /// Sets `RollingInterval`.
-    pub fn rolling_interval(mut self, value: impl Into<Value<RollingInterval>>) -> Self {
-        self.rolling_interval = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Interval {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.calendar_interval {
-            m.insert("CalendarInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rolling_interval {
-            m.insert("RollingInterval".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RollingInterval` (optional).
+    pub fn rolling_interval(self, value: impl Into<Value<RollingInterval>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RollingInterval", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Interval {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.calendar_interval
-            .check(&path.field("CalendarInterval"), &Rules::NONE, out);
-        self.rolling_interval
-            .check(&path.field("RollingInterval"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Interval);
-
-/// Property type `CalendarInterval` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct CalendarInterval {
-    /// `Duration` (required).
-    /// Range: 1..=.
-    pub duration: Value<i64>,
-    /// `DurationUnit` (required).
-    pub duration_unit: Value<DurationUnit>,
-    /// `StartTime` (required).
-    /// Range: 946684800..=.
-    pub start_time: Value<i64>,
+crate::l1_struct! {
+    /// Property type `CalendarInterval` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    CalendarInterval
 }
 
 impl CalendarInterval {
@@ -675,57 +310,18 @@ impl CalendarInterval {
         duration_unit: impl Into<Value<DurationUnit>>,
         start_time: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            duration: duration.into(),
-            duration_unit: duration_unit.into(),
-            start_time: start_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Duration", duration.into().to_template())
+                .with(1, "DurationUnit", duration_unit.into().to_template())
+                .with(2, "StartTime", start_time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CalendarInterval {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Duration".to_owned(), self.duration.to_template());
-        m.insert("DurationUnit".to_owned(), self.duration_unit.to_template());
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CalendarInterval {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration.check(
-            &path.field("Duration"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.duration_unit
-            .check(&path.field("DurationUnit"), &Rules::NONE, out);
-        self.start_time.check(
-            &path.field("StartTime"),
-            &Rules {
-                minimum: Some(946684800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CalendarInterval);
-
-/// Property type `RollingInterval` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct RollingInterval {
-    /// `Duration` (required).
-    /// Range: 1..=.
-    pub duration: Value<i64>,
-    /// `DurationUnit` (required).
-    pub duration_unit: Value<DurationUnit>,
+crate::l1_struct! {
+    /// Property type `RollingInterval` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    RollingInterval
 }
 
 impl RollingInterval {
@@ -734,547 +330,201 @@ impl RollingInterval {
         duration: impl Into<Value<i64>>,
         duration_unit: impl Into<Value<DurationUnit>>,
     ) -> Self {
-        Self {
-            duration: duration.into(),
-            duration_unit: duration_unit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Duration", duration.into().to_template())
+                .with(1, "DurationUnit", duration_unit.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RollingInterval {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Duration".to_owned(), self.duration.to_template());
-        m.insert("DurationUnit".to_owned(), self.duration_unit.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RollingInterval {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration.check(
-            &path.field("Duration"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.duration_unit
-            .check(&path.field("DurationUnit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RollingInterval);
-
-/// Property type `RequestBasedSli` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct RequestBasedSli {
-    /// `ComparisonOperator` (optional).
-    pub comparison_operator: Option<Value<ComparisonOperator>>,
-    /// `MetricThreshold` (optional).
-    pub metric_threshold: Option<Value<f64>>,
-    /// `RequestBasedSliMetric` (required).
-    pub request_based_sli_metric: Value<RequestBasedSliMetric>,
+crate::l1_struct! {
+    /// Property type `RequestBasedSli` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    RequestBasedSli
 }
 
 impl RequestBasedSli {
     /// The required properties: `RequestBasedSliMetric`.
     pub fn new(request_based_sli_metric: impl Into<Value<RequestBasedSliMetric>>) -> Self {
-        Self {
-            comparison_operator: None,
-            metric_threshold: None,
-            request_based_sli_metric: request_based_sli_metric.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "RequestBasedSliMetric",
+            request_based_sli_metric.into().to_template(),
+        ))
     }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, value: impl Into<Value<ComparisonOperator>>) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
+    /// `ComparisonOperator` (optional).
+    pub fn comparison_operator(self, value: impl Into<Value<ComparisonOperator>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComparisonOperator", value.into().to_template()),
+        )
     }
-    /// Sets `MetricThreshold`.
-    pub fn metric_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.metric_threshold = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RequestBasedSli {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comparison_operator {
-            m.insert("ComparisonOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_threshold {
-            m.insert("MetricThreshold".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RequestBasedSliMetric".to_owned(),
-            self.request_based_sli_metric.to_template(),
-        );
-        Expr::Map(m)
+    /// `MetricThreshold` (optional).
+    pub fn metric_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MetricThreshold", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RequestBasedSli {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.request_based_sli_metric.check(
-            &path.field("RequestBasedSliMetric"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ComparisonOperator`.
+    ComparisonOperator {
+        /// `GreaterThanOrEqualTo`
+        GreaterThanOrEqualTo = "GreaterThanOrEqualTo",
+        /// `LessThanOrEqualTo`
+        LessThanOrEqualTo = "LessThanOrEqualTo",
+        /// `LessThan`
+        LessThan = "LessThan",
+        /// `GreaterThan`
+        GreaterThan = "GreaterThan",
     }
 }
 
-crate::impl_literal!(RequestBasedSli);
-
-/// Values of `ComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComparisonOperator {
-    /// `GreaterThanOrEqualTo`
-    GreaterThanOrEqualTo,
-    /// `LessThanOrEqualTo`
-    LessThanOrEqualTo,
-    /// `LessThan`
-    LessThan,
-    /// `GreaterThan`
-    GreaterThan,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GreaterThanOrEqualTo",
-        "LessThanOrEqualTo",
-        "LessThan",
-        "GreaterThan",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThanOrEqualTo => "GreaterThanOrEqualTo",
-            Self::LessThanOrEqualTo => "LessThanOrEqualTo",
-            Self::LessThan => "LessThan",
-            Self::GreaterThan => "GreaterThan",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "GreaterThanOrEqualTo" => Self::GreaterThanOrEqualTo,
-            "LessThanOrEqualTo" => Self::LessThanOrEqualTo,
-            "LessThan" => Self::LessThan,
-            "GreaterThan" => Self::GreaterThan,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ComparisonOperator);
-
-/// Property type `RequestBasedSliMetric` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone, Default)]
-pub struct RequestBasedSliMetric {
-    /// `DependencyConfig` (optional).
-    pub dependency_config: Option<Value<DependencyConfig>>,
-    /// `KeyAttributes` (optional).
-    pub key_attributes: Option<Value<serde_json::Value>>,
-    /// `MetricType` (optional).
-    pub metric_type: Option<Value<MetricType>>,
-    /// `MonitoredRequestCountMetric` (optional).
-    pub monitored_request_count_metric: Option<Value<MonitoredRequestCountMetric>>,
-    /// `OperationName` (optional).
-    /// Length: 1..=255 characters.
-    pub operation_name: Option<Value<String>>,
-    /// `TotalRequestCountMetric` (optional).
-    pub total_request_count_metric: Option<Value<List<MetricDataQuery>>>,
+crate::l1_struct! {
+    /// Property type `RequestBasedSliMetric` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    RequestBasedSliMetric(default)
 }
 
 impl RequestBasedSliMetric {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dependency_config: None,
-            key_attributes: None,
-            metric_type: None,
-            monitored_request_count_metric: None,
-            operation_name: None,
-            total_request_count_metric: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DependencyConfig`.
-    pub fn dependency_config(mut self, value: impl Into<Value<DependencyConfig>>) -> Self {
-        self.dependency_config = Some(value.into());
-        self
+    /// `DependencyConfig` (optional).
+    pub fn dependency_config(self, value: impl Into<Value<DependencyConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DependencyConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KeyAttributes`.
-    pub fn key_attributes(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.key_attributes = Some(value.into());
-        self
+    /// `KeyAttributes` (optional).
+    pub fn key_attributes(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "KeyAttributes", value.into().to_template()))
     }
-    /// Sets `MetricType`.
-    pub fn metric_type(mut self, value: impl Into<Value<MetricType>>) -> Self {
-        self.metric_type = Some(value.into());
-        self
+    /// `MetricType` (optional).
+    pub fn metric_type(self, value: impl Into<Value<MetricType>>) -> Self {
+        Self(self.0.with(2, "MetricType", value.into().to_template()))
     }
-    /// Sets `MonitoredRequestCountMetric`.
+    /// `MonitoredRequestCountMetric` (optional).
     pub fn monitored_request_count_metric(
-        mut self,
+        self,
         value: impl Into<Value<MonitoredRequestCountMetric>>,
     ) -> Self {
-        self.monitored_request_count_metric = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "MonitoredRequestCountMetric", value.into().to_template()),
+        )
     }
-    /// Sets `OperationName`.
-    pub fn operation_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operation_name = Some(value.into());
-        self
+    /// `OperationName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn operation_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "OperationName", value.into().to_template()))
     }
-    /// Sets `TotalRequestCountMetric`.
+    /// `TotalRequestCountMetric` (optional).
     pub fn total_request_count_metric(
-        mut self,
+        self,
         value: impl Into<Value<List<MetricDataQuery>>>,
     ) -> Self {
-        self.total_request_count_metric = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "TotalRequestCountMetric", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RequestBasedSliMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dependency_config {
-            m.insert("DependencyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_attributes {
-            m.insert("KeyAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_type {
-            m.insert("MetricType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitored_request_count_metric {
-            m.insert("MonitoredRequestCountMetric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operation_name {
-            m.insert("OperationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.total_request_count_metric {
-            m.insert("TotalRequestCountMetric".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RequestBasedSliMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dependency_config
-            .check(&path.field("DependencyConfig"), &Rules::NONE, out);
-        self.metric_type
-            .check(&path.field("MetricType"), &Rules::NONE, out);
-        self.monitored_request_count_metric.check(
-            &path.field("MonitoredRequestCountMetric"),
-            &Rules::NONE,
-            out,
-        );
-        self.operation_name.check(
-            &path.field("OperationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.total_request_count_metric.check(
-            &path.field("TotalRequestCountMetric"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RequestBasedSliMetric);
-
-/// Property type `DependencyConfig` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct DependencyConfig {
-    /// `DependencyKeyAttributes` (required).
-    pub dependency_key_attributes: Value<serde_json::Value>,
-    /// `DependencyOperationName` (required).
-    /// Length: 1..=255 characters.
-    pub dependency_operation_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DependencyConfig` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    DependencyConfig
 }
 
 impl DependencyConfig {
     /// The required properties: `DependencyKeyAttributes`, `DependencyOperationName`.
     pub fn new(
-        dependency_key_attributes: impl Into<Value<serde_json::Value>>,
+        dependency_key_attributes: impl Into<Value<Json>>,
         dependency_operation_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dependency_key_attributes: dependency_key_attributes.into(),
-            dependency_operation_name: dependency_operation_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DependencyKeyAttributes",
+                    dependency_key_attributes.into().to_template(),
+                )
+                .with(
+                    1,
+                    "DependencyOperationName",
+                    dependency_operation_name.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DependencyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DependencyKeyAttributes".to_owned(),
-            self.dependency_key_attributes.to_template(),
-        );
-        m.insert(
-            "DependencyOperationName".to_owned(),
-            self.dependency_operation_name.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MetricType`.
+    MetricType {
+        /// `LATENCY`
+        Latency = "LATENCY",
+        /// `AVAILABILITY`
+        Availability = "AVAILABILITY",
     }
 }
 
-impl Check for DependencyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dependency_operation_name.check(
-            &path.field("DependencyOperationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DependencyConfig);
-
-/// Values of `MetricType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricType {
-    /// `LATENCY`
-    Latency,
-    /// `AVAILABILITY`
-    Availability,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LATENCY", "AVAILABILITY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latency => "LATENCY",
-            Self::Availability => "AVAILABILITY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LATENCY" => Self::Latency,
-            "AVAILABILITY" => Self::Availability,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricType::from(s))
-    }
-}
-
-crate::impl_literal!(MetricType);
-
-/// Property type `MonitoredRequestCountMetric` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone, Default)]
-pub struct MonitoredRequestCountMetric {
-    /// `BadCountMetric` (optional).
-    pub bad_count_metric: Option<Value<List<MetricDataQuery>>>,
-    /// `GoodCountMetric` (optional).
-    pub good_count_metric: Option<Value<List<MetricDataQuery>>>,
+crate::l1_struct! {
+    /// Property type `MonitoredRequestCountMetric` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    MonitoredRequestCountMetric(default)
 }
 
 impl MonitoredRequestCountMetric {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bad_count_metric: None,
-            good_count_metric: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BadCountMetric`.
-    pub fn bad_count_metric(mut self, value: impl Into<Value<List<MetricDataQuery>>>) -> Self {
-        self.bad_count_metric = Some(value.into());
-        self
+    /// `BadCountMetric` (optional).
+    pub fn bad_count_metric(self, value: impl Into<Value<List<MetricDataQuery>>>) -> Self {
+        Self(self.0.with(0, "BadCountMetric", value.into().to_template()))
     }
-    /// Sets `GoodCountMetric`.
-    pub fn good_count_metric(mut self, value: impl Into<Value<List<MetricDataQuery>>>) -> Self {
-        self.good_count_metric = Some(value.into());
-        self
+    /// `GoodCountMetric` (optional).
+    pub fn good_count_metric(self, value: impl Into<Value<List<MetricDataQuery>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GoodCountMetric", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MonitoredRequestCountMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bad_count_metric {
-            m.insert("BadCountMetric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.good_count_metric {
-            m.insert("GoodCountMetric".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MonitoredRequestCountMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bad_count_metric
-            .check(&path.field("BadCountMetric"), &Rules::NONE, out);
-        self.good_count_metric
-            .check(&path.field("GoodCountMetric"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MonitoredRequestCountMetric);
-
-/// Property type `MetricDataQuery` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct MetricDataQuery {
-    /// `AccountId` (optional).
-    pub account_id: Option<Value<String>>,
-    /// `Expression` (optional).
-    pub expression: Option<Value<String>>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `MetricStat` (optional).
-    pub metric_stat: Option<Value<MetricStat>>,
-    /// `ReturnData` (optional).
-    pub return_data: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `MetricDataQuery` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    MetricDataQuery
 }
 
 impl MetricDataQuery {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            account_id: None,
-            expression: None,
-            id: id.into(),
-            metric_stat: None,
-            return_data: None,
-        }
+        Self(crate::Properties::new().with(2, "Id", id.into().to_template()))
     }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_id = Some(value.into());
-        self
+    /// `AccountId` (optional).
+    pub fn account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountId", value.into().to_template()))
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Expression", value.into().to_template()))
     }
-    /// Sets `MetricStat`.
-    pub fn metric_stat(mut self, value: impl Into<Value<MetricStat>>) -> Self {
-        self.metric_stat = Some(value.into());
-        self
+    /// `MetricStat` (optional).
+    pub fn metric_stat(self, value: impl Into<Value<MetricStat>>) -> Self {
+        Self(self.0.with(3, "MetricStat", value.into().to_template()))
     }
-    /// Sets `ReturnData`.
-    pub fn return_data(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.return_data = Some(value.into());
-        self
+    /// `ReturnData` (optional).
+    pub fn return_data(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "ReturnData", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricDataQuery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_id {
-            m.insert("AccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.metric_stat {
-            m.insert("MetricStat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.return_data {
-            m.insert("ReturnData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricDataQuery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_stat
-            .check(&path.field("MetricStat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricDataQuery);
-
-/// Property type `MetricStat` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct MetricStat {
-    /// `Metric` (required).
-    pub metric: Value<Metric>,
-    /// `Period` (required).
-    pub period: Value<i64>,
-    /// `Stat` (required).
-    pub stat: Value<String>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MetricStat` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    MetricStat
 }
 
 impl MetricStat {
@@ -1284,146 +534,62 @@ impl MetricStat {
         period: impl Into<Value<i64>>,
         stat: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            metric: metric.into(),
-            period: period.into(),
-            stat: stat.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Metric", metric.into().to_template())
+                .with(1, "Period", period.into().to_template())
+                .with(2, "Stat", stat.into().to_template()),
+        )
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricStat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Metric".to_owned(), self.metric.to_template());
-        m.insert("Period".to_owned(), self.period.to_template());
-        m.insert("Stat".to_owned(), self.stat.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Unit", value.into().to_template()))
     }
 }
 
-impl Check for MetricStat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric.check(&path.field("Metric"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricStat);
-
-/// Property type `Metric` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone, Default)]
-pub struct Metric {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<Dimension>>>,
-    /// `MetricName` (optional).
-    pub metric_name: Option<Value<String>>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Metric` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    Metric(default)
 }
 
 impl Metric {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimensions: None,
-            metric_name: None,
-            namespace: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<Dimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<Dimension>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MetricName", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Namespace", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Metric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Metric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Metric);
-
-/// Property type `Dimension` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct Dimension {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Dimension` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    Dimension
 }
 
 impl Dimension {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Dimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Dimension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Dimension);
-
-/// Property type `Sli` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct Sli {
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<SliComparisonOperator>,
-    /// `MetricThreshold` (required).
-    pub metric_threshold: Value<f64>,
-    /// `SliMetric` (required).
-    pub sli_metric: Value<SliMetric>,
+crate::l1_struct! {
+    /// Property type `Sli` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    Sli
 }
 
 impl Sli {
@@ -1433,359 +599,90 @@ impl Sli {
         metric_threshold: impl Into<Value<f64>>,
         sli_metric: impl Into<Value<SliMetric>>,
     ) -> Self {
-        Self {
-            comparison_operator: comparison_operator.into(),
-            metric_threshold: metric_threshold.into(),
-            sli_metric: sli_metric.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(1, "MetricThreshold", metric_threshold.into().to_template())
+                .with(2, "SliMetric", sli_metric.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Sli {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        m.insert(
-            "MetricThreshold".to_owned(),
-            self.metric_threshold.to_template(),
-        );
-        m.insert("SliMetric".to_owned(), self.sli_metric.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SliComparisonOperator`.
+    SliComparisonOperator {
+        /// `GreaterThanOrEqualTo`
+        GreaterThanOrEqualTo = "GreaterThanOrEqualTo",
+        /// `LessThanOrEqualTo`
+        LessThanOrEqualTo = "LessThanOrEqualTo",
+        /// `LessThan`
+        LessThan = "LessThan",
+        /// `GreaterThan`
+        GreaterThan = "GreaterThan",
     }
 }
 
-impl Check for Sli {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.sli_metric
-            .check(&path.field("SliMetric"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Sli);
-
-/// Values of `SliComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SliComparisonOperator {
-    /// `GreaterThanOrEqualTo`
-    GreaterThanOrEqualTo,
-    /// `LessThanOrEqualTo`
-    LessThanOrEqualTo,
-    /// `LessThan`
-    LessThan,
-    /// `GreaterThan`
-    GreaterThan,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SliComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GreaterThanOrEqualTo",
-        "LessThanOrEqualTo",
-        "LessThan",
-        "GreaterThan",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThanOrEqualTo => "GreaterThanOrEqualTo",
-            Self::LessThanOrEqualTo => "LessThanOrEqualTo",
-            Self::LessThan => "LessThan",
-            Self::GreaterThan => "GreaterThan",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SliComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SliComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SliComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "GreaterThanOrEqualTo" => Self::GreaterThanOrEqualTo,
-            "LessThanOrEqualTo" => Self::LessThanOrEqualTo,
-            "LessThan" => Self::LessThan,
-            "GreaterThan" => Self::GreaterThan,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SliComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(SliComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(SliComparisonOperator);
-
-/// Property type `SliMetric` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone, Default)]
-pub struct SliMetric {
-    /// `DependencyConfig` (optional).
-    pub dependency_config: Option<Value<DependencyConfig>>,
-    /// `KeyAttributes` (optional).
-    pub key_attributes: Option<Value<serde_json::Value>>,
-    /// `MetricDataQueries` (optional).
-    pub metric_data_queries: Option<Value<List<MetricDataQuery>>>,
-    /// `MetricType` (optional).
-    pub metric_type: Option<Value<SliMetricMetricType>>,
-    /// `OperationName` (optional).
-    /// Length: 1..=255 characters.
-    pub operation_name: Option<Value<String>>,
-    /// `PeriodSeconds` (optional).
-    /// Range: 60..=900.
-    pub period_seconds: Option<Value<i64>>,
-    /// `Statistic` (optional).
-    /// Length: 1..=20 characters.
-    pub statistic: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SliMetric` of `AWS::ApplicationSignals::ServiceLevelObjective`.
+    SliMetric(default)
 }
 
 impl SliMetric {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dependency_config: None,
-            key_attributes: None,
-            metric_data_queries: None,
-            metric_type: None,
-            operation_name: None,
-            period_seconds: None,
-            statistic: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DependencyConfig`.
-    pub fn dependency_config(mut self, value: impl Into<Value<DependencyConfig>>) -> Self {
-        self.dependency_config = Some(value.into());
-        self
+    /// `DependencyConfig` (optional).
+    pub fn dependency_config(self, value: impl Into<Value<DependencyConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DependencyConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KeyAttributes`.
-    pub fn key_attributes(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.key_attributes = Some(value.into());
-        self
+    /// `KeyAttributes` (optional).
+    pub fn key_attributes(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "KeyAttributes", value.into().to_template()))
     }
-    /// Sets `MetricDataQueries`.
-    pub fn metric_data_queries(mut self, value: impl Into<Value<List<MetricDataQuery>>>) -> Self {
-        self.metric_data_queries = Some(value.into());
-        self
+    /// `MetricDataQueries` (optional).
+    pub fn metric_data_queries(self, value: impl Into<Value<List<MetricDataQuery>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MetricDataQueries", value.into().to_template()),
+        )
     }
-    /// Sets `MetricType`.
-    pub fn metric_type(mut self, value: impl Into<Value<SliMetricMetricType>>) -> Self {
-        self.metric_type = Some(value.into());
-        self
+    /// `MetricType` (optional).
+    pub fn metric_type(self, value: impl Into<Value<SliMetricMetricType>>) -> Self {
+        Self(self.0.with(3, "MetricType", value.into().to_template()))
     }
-    /// Sets `OperationName`.
-    pub fn operation_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operation_name = Some(value.into());
-        self
+    /// `OperationName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn operation_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "OperationName", value.into().to_template()))
     }
-    /// Sets `PeriodSeconds`.
-    pub fn period_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.period_seconds = Some(value.into());
-        self
+    /// `PeriodSeconds` (optional).
+    /// Range: 60 to 900.
+    pub fn period_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "PeriodSeconds", value.into().to_template()))
     }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, value: impl Into<Value<String>>) -> Self {
-        self.statistic = Some(value.into());
-        self
+    /// `Statistic` (optional).
+    /// Length: 1 to 20 characters.
+    pub fn statistic(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Statistic", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SliMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dependency_config {
-            m.insert("DependencyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_attributes {
-            m.insert("KeyAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_data_queries {
-            m.insert("MetricDataQueries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_type {
-            m.insert("MetricType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operation_name {
-            m.insert("OperationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.period_seconds {
-            m.insert("PeriodSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statistic {
-            m.insert("Statistic".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SliMetricMetricType`.
+    SliMetricMetricType {
+        /// `LATENCY`
+        Latency = "LATENCY",
+        /// `AVAILABILITY`
+        Availability = "AVAILABILITY",
     }
 }
 
-impl Check for SliMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dependency_config
-            .check(&path.field("DependencyConfig"), &Rules::NONE, out);
-        self.metric_data_queries
-            .check(&path.field("MetricDataQueries"), &Rules::NONE, out);
-        self.metric_type
-            .check(&path.field("MetricType"), &Rules::NONE, out);
-        self.operation_name.check(
-            &path.field("OperationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.period_seconds.check(
-            &path.field("PeriodSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statistic.check(
-            &path.field("Statistic"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SliMetric);
-
-/// Values of `SliMetricMetricType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SliMetricMetricType {
-    /// `LATENCY`
-    Latency,
-    /// `AVAILABILITY`
-    Availability,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SliMetricMetricType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LATENCY", "AVAILABILITY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latency => "LATENCY",
-            Self::Availability => "AVAILABILITY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SliMetricMetricType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SliMetricMetricType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SliMetricMetricType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LATENCY" => Self::Latency,
-            "AVAILABILITY" => Self::Availability,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SliMetricMetricType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SliMetricMetricType::from(s))
-    }
-}
-
-crate::impl_literal!(SliMetricMetricType);
-
-/// Property type `Tag` of `AWS::ApplicationSignals::ServiceLevelObjective`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct GatewayRoute {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GatewayRoute {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GatewayRoute {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GatewayRoute {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppMesh::GatewayRoute`.
+    GatewayRoute("AWS::AppMesh::GatewayRoute", GatewayRouteProps)
 }
 
 impl GatewayRoute {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppMesh::GatewayRoute";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GatewayRouteProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::GatewayRouteId> {
         self.resource.ref_value()
@@ -97,27 +49,48 @@ impl GatewayRoute {
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
+
+    /// Replaces `GatewayRouteName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_route_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GatewayRouteName", value.into())
+    }
+
+    /// Replaces `MeshName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshName", value.into())
+    }
+
+    /// Replaces `MeshOwner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshOwner", value.into())
+    }
+
+    /// Replaces `Spec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spec(&self, value: impl Into<Value<GatewayRouteSpec>>) {
+        self.resource.set_property("Spec", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VirtualGatewayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_gateway_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VirtualGatewayName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct GatewayRouteProps {
-    /// `GatewayRouteName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub gateway_route_name: Option<Value<String>>,
-    /// `MeshName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_name: Value<String>,
-    /// `MeshOwner` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_owner: Option<Value<String>>,
-    /// `Spec` (required).
-    pub spec: Value<GatewayRouteSpec>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VirtualGatewayName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub virtual_gateway_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppMesh::GatewayRoute`.
+    GatewayRouteProps
 }
 
 impl GatewayRouteProps {
@@ -127,147 +100,67 @@ impl GatewayRouteProps {
         spec: impl Into<Value<GatewayRouteSpec>>,
         virtual_gateway_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            gateway_route_name: None,
-            mesh_name: mesh_name.into(),
-            mesh_owner: None,
-            spec: spec.into(),
-            tags: None,
-            virtual_gateway_name: virtual_gateway_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MeshName", mesh_name.into().to_template())
+                .with(3, "Spec", spec.into().to_template())
+                .with(
+                    5,
+                    "VirtualGatewayName",
+                    virtual_gateway_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `GatewayRouteName`.
-    pub fn gateway_route_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gateway_route_name = Some(value.into());
-        self
+    /// `GatewayRouteName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn gateway_route_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GatewayRouteName", value.into().to_template()),
+        )
     }
-    /// Sets `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mesh_owner = Some(value.into());
-        self
+    /// `MeshOwner` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn mesh_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MeshOwner", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GatewayRouteProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.gateway_route_name {
-            m.insert("GatewayRouteName".to_owned(), v.to_template());
-        }
-        m.insert("MeshName".to_owned(), self.mesh_name.to_template());
-        if let Some(v) = &self.mesh_owner {
-            m.insert("MeshOwner".to_owned(), v.to_template());
-        }
-        m.insert("Spec".to_owned(), self.spec.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VirtualGatewayName".to_owned(),
-            self.virtual_gateway_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for GatewayRouteProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spec.check(&path.field("Spec"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GatewayRouteProps);
-
-/// Property type `GatewayRouteSpec` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct GatewayRouteSpec {
-    /// `GrpcRoute` (optional).
-    pub grpc_route: Option<Value<GrpcGatewayRoute>>,
-    /// `Http2Route` (optional).
-    pub http2_route: Option<Value<HttpGatewayRoute>>,
-    /// `HttpRoute` (optional).
-    pub http_route: Option<Value<HttpGatewayRoute>>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `GatewayRouteSpec` of `AWS::AppMesh::GatewayRoute`.
+    GatewayRouteSpec(default)
 }
 
 impl GatewayRouteSpec {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            grpc_route: None,
-            http2_route: None,
-            http_route: None,
-            priority: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GrpcRoute`.
-    pub fn grpc_route(mut self, value: impl Into<Value<GrpcGatewayRoute>>) -> Self {
-        self.grpc_route = Some(value.into());
-        self
+    /// `GrpcRoute` (optional).
+    pub fn grpc_route(self, value: impl Into<Value<GrpcGatewayRoute>>) -> Self {
+        Self(self.0.with(0, "GrpcRoute", value.into().to_template()))
     }
-    /// Sets `Http2Route`.
-    pub fn http2_route(mut self, value: impl Into<Value<HttpGatewayRoute>>) -> Self {
-        self.http2_route = Some(value.into());
-        self
+    /// `Http2Route` (optional).
+    pub fn http2_route(self, value: impl Into<Value<HttpGatewayRoute>>) -> Self {
+        Self(self.0.with(1, "Http2Route", value.into().to_template()))
     }
-    /// Sets `HttpRoute`.
-    pub fn http_route(mut self, value: impl Into<Value<HttpGatewayRoute>>) -> Self {
-        self.http_route = Some(value.into());
-        self
+    /// `HttpRoute` (optional).
+    pub fn http_route(self, value: impl Into<Value<HttpGatewayRoute>>) -> Self {
+        Self(self.0.with(2, "HttpRoute", value.into().to_template()))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Priority", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GatewayRouteSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.grpc_route {
-            m.insert("GrpcRoute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http2_route {
-            m.insert("Http2Route".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_route {
-            m.insert("HttpRoute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayRouteSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.grpc_route
-            .check(&path.field("GrpcRoute"), &Rules::NONE, out);
-        self.http2_route
-            .check(&path.field("Http2Route"), &Rules::NONE, out);
-        self.http_route
-            .check(&path.field("HttpRoute"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GatewayRouteSpec);
-
-/// Property type `GrpcGatewayRoute` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct GrpcGatewayRoute {
-    /// `Action` (required).
-    pub action: Value<GrpcGatewayRouteAction>,
-    /// `Match` (required).
-    pub match_: Value<GrpcGatewayRouteMatch>,
+crate::l1_struct! {
+    /// Property type `GrpcGatewayRoute` of `AWS::AppMesh::GatewayRoute`.
+    GrpcGatewayRoute
 }
 
 impl GrpcGatewayRoute {
@@ -276,532 +169,220 @@ impl GrpcGatewayRoute {
         action: impl Into<Value<GrpcGatewayRouteAction>>,
         match_: impl Into<Value<GrpcGatewayRouteMatch>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            match_: match_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Match", match_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GrpcGatewayRoute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Match".to_owned(), self.match_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcGatewayRoute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcGatewayRoute);
-
-/// Property type `GrpcGatewayRouteAction` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct GrpcGatewayRouteAction {
-    /// `Rewrite` (optional).
-    pub rewrite: Option<Value<GrpcGatewayRouteRewrite>>,
-    /// `Target` (required).
-    pub target: Value<GatewayRouteTarget>,
+crate::l1_struct! {
+    /// Property type `GrpcGatewayRouteAction` of `AWS::AppMesh::GatewayRoute`.
+    GrpcGatewayRouteAction
 }
 
 impl GrpcGatewayRouteAction {
     /// The required properties: `Target`.
     pub fn new(target: impl Into<Value<GatewayRouteTarget>>) -> Self {
-        Self {
-            rewrite: None,
-            target: target.into(),
-        }
+        Self(crate::Properties::new().with(1, "Target", target.into().to_template()))
     }
-    /// Sets `Rewrite`.
-    pub fn rewrite(mut self, value: impl Into<Value<GrpcGatewayRouteRewrite>>) -> Self {
-        self.rewrite = Some(value.into());
-        self
+    /// `Rewrite` (optional).
+    pub fn rewrite(self, value: impl Into<Value<GrpcGatewayRouteRewrite>>) -> Self {
+        Self(self.0.with(0, "Rewrite", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GrpcGatewayRouteAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rewrite {
-            m.insert("Rewrite".to_owned(), v.to_template());
-        }
-        m.insert("Target".to_owned(), self.target.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcGatewayRouteAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rewrite
-            .check(&path.field("Rewrite"), &Rules::NONE, out);
-        self.target.check(&path.field("Target"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcGatewayRouteAction);
-
-/// Property type `GrpcGatewayRouteRewrite` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct GrpcGatewayRouteRewrite {
-    /// `Hostname` (optional).
-    pub hostname: Option<Value<GatewayRouteHostnameRewrite>>,
+crate::l1_struct! {
+    /// Property type `GrpcGatewayRouteRewrite` of `AWS::AppMesh::GatewayRoute`.
+    GrpcGatewayRouteRewrite(default)
 }
 
 impl GrpcGatewayRouteRewrite {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { hostname: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Hostname`.
-    pub fn hostname(mut self, value: impl Into<Value<GatewayRouteHostnameRewrite>>) -> Self {
-        self.hostname = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GrpcGatewayRouteRewrite {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hostname {
-            m.insert("Hostname".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Hostname` (optional).
+    pub fn hostname(self, value: impl Into<Value<GatewayRouteHostnameRewrite>>) -> Self {
+        Self(self.0.with(0, "Hostname", value.into().to_template()))
     }
 }
 
-impl Check for GrpcGatewayRouteRewrite {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hostname
-            .check(&path.field("Hostname"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcGatewayRouteRewrite);
-
-/// Property type `GatewayRouteHostnameRewrite` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct GatewayRouteHostnameRewrite {
-    /// `DefaultTargetHostname` (optional).
-    pub default_target_hostname: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GatewayRouteHostnameRewrite` of `AWS::AppMesh::GatewayRoute`.
+    GatewayRouteHostnameRewrite(default)
 }
 
 impl GatewayRouteHostnameRewrite {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_target_hostname: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultTargetHostname`.
-    pub fn default_target_hostname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_target_hostname = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GatewayRouteHostnameRewrite {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_target_hostname {
-            m.insert("DefaultTargetHostname".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DefaultTargetHostname` (optional).
+    pub fn default_target_hostname(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultTargetHostname", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GatewayRouteHostnameRewrite {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GatewayRouteHostnameRewrite);
-
-/// Property type `GatewayRouteTarget` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct GatewayRouteTarget {
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `VirtualService` (required).
-    pub virtual_service: Value<GatewayRouteVirtualService>,
+crate::l1_struct! {
+    /// Property type `GatewayRouteTarget` of `AWS::AppMesh::GatewayRoute`.
+    GatewayRouteTarget
 }
 
 impl GatewayRouteTarget {
     /// The required properties: `VirtualService`.
     pub fn new(virtual_service: impl Into<Value<GatewayRouteVirtualService>>) -> Self {
-        Self {
-            port: None,
-            virtual_service: virtual_service.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "VirtualService",
+            virtual_service.into().to_template(),
+        ))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GatewayRouteTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VirtualService".to_owned(),
-            self.virtual_service.to_template(),
-        );
-        Expr::Map(m)
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Port", value.into().to_template()))
     }
 }
 
-impl Check for GatewayRouteTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.virtual_service
-            .check(&path.field("VirtualService"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GatewayRouteTarget);
-
-/// Property type `GatewayRouteVirtualService` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct GatewayRouteVirtualService {
-    /// `VirtualServiceName` (required).
-    pub virtual_service_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `GatewayRouteVirtualService` of `AWS::AppMesh::GatewayRoute`.
+    GatewayRouteVirtualService
 }
 
 impl GatewayRouteVirtualService {
     /// The required properties: `VirtualServiceName`.
     pub fn new(virtual_service_name: impl Into<Value<String>>) -> Self {
-        Self {
-            virtual_service_name: virtual_service_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "VirtualServiceName",
+            virtual_service_name.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for GatewayRouteVirtualService {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VirtualServiceName".to_owned(),
-            self.virtual_service_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayRouteVirtualService {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GatewayRouteVirtualService);
-
-/// Property type `GrpcGatewayRouteMatch` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct GrpcGatewayRouteMatch {
-    /// `Hostname` (optional).
-    pub hostname: Option<Value<GatewayRouteHostnameMatch>>,
-    /// `Metadata` (optional).
-    pub metadata: Option<Value<List<GrpcGatewayRouteMetadata>>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `ServiceName` (optional).
-    pub service_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GrpcGatewayRouteMatch` of `AWS::AppMesh::GatewayRoute`.
+    GrpcGatewayRouteMatch(default)
 }
 
 impl GrpcGatewayRouteMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hostname: None,
-            metadata: None,
-            port: None,
-            service_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Hostname`.
-    pub fn hostname(mut self, value: impl Into<Value<GatewayRouteHostnameMatch>>) -> Self {
-        self.hostname = Some(value.into());
-        self
+    /// `Hostname` (optional).
+    pub fn hostname(self, value: impl Into<Value<GatewayRouteHostnameMatch>>) -> Self {
+        Self(self.0.with(0, "Hostname", value.into().to_template()))
     }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<Value<List<GrpcGatewayRouteMetadata>>>) -> Self {
-        self.metadata = Some(value.into());
-        self
+    /// `Metadata` (optional).
+    pub fn metadata(self, value: impl Into<Value<List<GrpcGatewayRouteMetadata>>>) -> Self {
+        Self(self.0.with(1, "Metadata", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Port", value.into().to_template()))
     }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_name = Some(value.into());
-        self
+    /// `ServiceName` (optional).
+    pub fn service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ServiceName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GrpcGatewayRouteMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hostname {
-            m.insert("Hostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata {
-            m.insert("Metadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcGatewayRouteMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hostname
-            .check(&path.field("Hostname"), &Rules::NONE, out);
-        self.metadata
-            .check(&path.field("Metadata"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcGatewayRouteMatch);
-
-/// Property type `GatewayRouteHostnameMatch` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct GatewayRouteHostnameMatch {
-    /// `Exact` (optional).
-    pub exact: Option<Value<String>>,
-    /// `Suffix` (optional).
-    pub suffix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GatewayRouteHostnameMatch` of `AWS::AppMesh::GatewayRoute`.
+    GatewayRouteHostnameMatch(default)
 }
 
 impl GatewayRouteHostnameMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exact: None,
-            suffix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
+    /// `Exact` (optional).
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
-    /// Sets `Suffix`.
-    pub fn suffix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.suffix = Some(value.into());
-        self
+    /// `Suffix` (optional).
+    pub fn suffix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Suffix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GatewayRouteHostnameMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suffix {
-            m.insert("Suffix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayRouteHostnameMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GatewayRouteHostnameMatch);
-
-/// Property type `GrpcGatewayRouteMetadata` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct GrpcGatewayRouteMetadata {
-    /// `Invert` (optional).
-    pub invert: Option<Value<bool>>,
-    /// `Match` (optional).
-    pub match_: Option<Value<GatewayRouteMetadataMatch>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `GrpcGatewayRouteMetadata` of `AWS::AppMesh::GatewayRoute`.
+    GrpcGatewayRouteMetadata
 }
 
 impl GrpcGatewayRouteMetadata {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            invert: None,
-            match_: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `Invert`.
-    pub fn invert(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.invert = Some(value.into());
-        self
+    /// `Invert` (optional).
+    pub fn invert(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Invert", value.into().to_template()))
     }
-    /// Sets `Match`.
-    pub fn match_(mut self, value: impl Into<Value<GatewayRouteMetadataMatch>>) -> Self {
-        self.match_ = Some(value.into());
-        self
+    /// `Match` (optional).
+    pub fn match_(self, value: impl Into<Value<GatewayRouteMetadataMatch>>) -> Self {
+        Self(self.0.with(1, "Match", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GrpcGatewayRouteMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invert {
-            m.insert("Invert".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_ {
-            m.insert("Match".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcGatewayRouteMetadata {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcGatewayRouteMetadata);
-
-/// Property type `GatewayRouteMetadataMatch` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct GatewayRouteMetadataMatch {
-    /// `Exact` (optional).
-    pub exact: Option<Value<String>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `Range` (optional).
-    pub range: Option<Value<GatewayRouteRangeMatch>>,
-    /// `Regex` (optional).
-    pub regex: Option<Value<String>>,
-    /// `Suffix` (optional).
-    pub suffix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GatewayRouteMetadataMatch` of `AWS::AppMesh::GatewayRoute`.
+    GatewayRouteMetadataMatch(default)
 }
 
 impl GatewayRouteMetadataMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exact: None,
-            prefix: None,
-            range: None,
-            regex: None,
-            suffix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
+    /// `Exact` (optional).
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
-    /// Sets `Range`.
-    pub fn range(mut self, value: impl Into<Value<GatewayRouteRangeMatch>>) -> Self {
-        self.range = Some(value.into());
-        self
+    /// `Range` (optional).
+    pub fn range(self, value: impl Into<Value<GatewayRouteRangeMatch>>) -> Self {
+        Self(self.0.with(2, "Range", value.into().to_template()))
     }
-    /// Sets `Regex`.
-    pub fn regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.regex = Some(value.into());
-        self
+    /// `Regex` (optional).
+    pub fn regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Regex", value.into().to_template()))
     }
-    /// Sets `Suffix`.
-    pub fn suffix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.suffix = Some(value.into());
-        self
+    /// `Suffix` (optional).
+    pub fn suffix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Suffix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GatewayRouteMetadataMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range {
-            m.insert("Range".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex {
-            m.insert("Regex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suffix {
-            m.insert("Suffix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayRouteMetadataMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.range.check(&path.field("Range"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GatewayRouteMetadataMatch);
-
-/// Property type `GatewayRouteRangeMatch` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct GatewayRouteRangeMatch {
-    /// `End` (required).
-    pub end: Value<i64>,
-    /// `Start` (required).
-    pub start: Value<i64>,
+crate::l1_struct! {
+    /// Property type `GatewayRouteRangeMatch` of `AWS::AppMesh::GatewayRoute`.
+    GatewayRouteRangeMatch
 }
 
 impl GatewayRouteRangeMatch {
     /// The required properties: `End`, `Start`.
     pub fn new(end: impl Into<Value<i64>>, start: impl Into<Value<i64>>) -> Self {
-        Self {
-            end: end.into(),
-            start: start.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "End", end.into().to_template())
+                .with(1, "Start", start.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GatewayRouteRangeMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("End".to_owned(), self.end.to_template());
-        m.insert("Start".to_owned(), self.start.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayRouteRangeMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GatewayRouteRangeMatch);
-
-/// Property type `HttpGatewayRoute` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct HttpGatewayRoute {
-    /// `Action` (required).
-    pub action: Value<HttpGatewayRouteAction>,
-    /// `Match` (required).
-    pub match_: Value<HttpGatewayRouteMatch>,
+crate::l1_struct! {
+    /// Property type `HttpGatewayRoute` of `AWS::AppMesh::GatewayRoute`.
+    HttpGatewayRoute
 }
 
 impl HttpGatewayRoute {
@@ -810,627 +391,235 @@ impl HttpGatewayRoute {
         action: impl Into<Value<HttpGatewayRouteAction>>,
         match_: impl Into<Value<HttpGatewayRouteMatch>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            match_: match_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Match", match_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HttpGatewayRoute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Match".to_owned(), self.match_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpGatewayRoute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpGatewayRoute);
-
-/// Property type `HttpGatewayRouteAction` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct HttpGatewayRouteAction {
-    /// `Rewrite` (optional).
-    pub rewrite: Option<Value<HttpGatewayRouteRewrite>>,
-    /// `Target` (required).
-    pub target: Value<GatewayRouteTarget>,
+crate::l1_struct! {
+    /// Property type `HttpGatewayRouteAction` of `AWS::AppMesh::GatewayRoute`.
+    HttpGatewayRouteAction
 }
 
 impl HttpGatewayRouteAction {
     /// The required properties: `Target`.
     pub fn new(target: impl Into<Value<GatewayRouteTarget>>) -> Self {
-        Self {
-            rewrite: None,
-            target: target.into(),
-        }
+        Self(crate::Properties::new().with(1, "Target", target.into().to_template()))
     }
-    /// Sets `Rewrite`.
-    pub fn rewrite(mut self, value: impl Into<Value<HttpGatewayRouteRewrite>>) -> Self {
-        self.rewrite = Some(value.into());
-        self
+    /// `Rewrite` (optional).
+    pub fn rewrite(self, value: impl Into<Value<HttpGatewayRouteRewrite>>) -> Self {
+        Self(self.0.with(0, "Rewrite", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpGatewayRouteAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rewrite {
-            m.insert("Rewrite".to_owned(), v.to_template());
-        }
-        m.insert("Target".to_owned(), self.target.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpGatewayRouteAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rewrite
-            .check(&path.field("Rewrite"), &Rules::NONE, out);
-        self.target.check(&path.field("Target"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpGatewayRouteAction);
-
-/// Property type `HttpGatewayRouteRewrite` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpGatewayRouteRewrite {
-    /// `Hostname` (optional).
-    pub hostname: Option<Value<GatewayRouteHostnameRewrite>>,
-    /// `Path` (optional).
-    pub path: Option<Value<HttpGatewayRoutePathRewrite>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<HttpGatewayRoutePrefixRewrite>>,
+crate::l1_struct! {
+    /// Property type `HttpGatewayRouteRewrite` of `AWS::AppMesh::GatewayRoute`.
+    HttpGatewayRouteRewrite(default)
 }
 
 impl HttpGatewayRouteRewrite {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hostname: None,
-            path: None,
-            prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Hostname`.
-    pub fn hostname(mut self, value: impl Into<Value<GatewayRouteHostnameRewrite>>) -> Self {
-        self.hostname = Some(value.into());
-        self
+    /// `Hostname` (optional).
+    pub fn hostname(self, value: impl Into<Value<GatewayRouteHostnameRewrite>>) -> Self {
+        Self(self.0.with(0, "Hostname", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<HttpGatewayRoutePathRewrite>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<HttpGatewayRoutePathRewrite>>) -> Self {
+        Self(self.0.with(1, "Path", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<HttpGatewayRoutePrefixRewrite>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<HttpGatewayRoutePrefixRewrite>>) -> Self {
+        Self(self.0.with(2, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpGatewayRouteRewrite {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hostname {
-            m.insert("Hostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpGatewayRouteRewrite {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hostname
-            .check(&path.field("Hostname"), &Rules::NONE, out);
-        self.path.check(&path.field("Path"), &Rules::NONE, out);
-        self.prefix.check(&path.field("Prefix"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpGatewayRouteRewrite);
-
-/// Property type `HttpGatewayRoutePathRewrite` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpGatewayRoutePathRewrite {
-    /// `Exact` (optional).
-    pub exact: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HttpGatewayRoutePathRewrite` of `AWS::AppMesh::GatewayRoute`.
+    HttpGatewayRoutePathRewrite(default)
 }
 
 impl HttpGatewayRoutePathRewrite {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { exact: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpGatewayRoutePathRewrite {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Exact` (optional).
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
 }
 
-impl Check for HttpGatewayRoutePathRewrite {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpGatewayRoutePathRewrite);
-
-/// Property type `HttpGatewayRoutePrefixRewrite` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpGatewayRoutePrefixRewrite {
-    /// `DefaultPrefix` (optional).
-    pub default_prefix: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HttpGatewayRoutePrefixRewrite` of `AWS::AppMesh::GatewayRoute`.
+    HttpGatewayRoutePrefixRewrite(default)
 }
 
 impl HttpGatewayRoutePrefixRewrite {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_prefix: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultPrefix`.
-    pub fn default_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_prefix = Some(value.into());
-        self
+    /// `DefaultPrefix` (optional).
+    pub fn default_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DefaultPrefix", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpGatewayRoutePrefixRewrite {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_prefix {
-            m.insert("DefaultPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpGatewayRoutePrefixRewrite {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpGatewayRoutePrefixRewrite);
-
-/// Property type `HttpGatewayRouteMatch` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpGatewayRouteMatch {
-    /// `Headers` (optional).
-    pub headers: Option<Value<List<HttpGatewayRouteHeader>>>,
-    /// `Hostname` (optional).
-    pub hostname: Option<Value<GatewayRouteHostnameMatch>>,
-    /// `Method` (optional).
-    pub method: Option<Value<String>>,
-    /// `Path` (optional).
-    pub path: Option<Value<HttpPathMatch>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `QueryParameters` (optional).
-    pub query_parameters: Option<Value<List<QueryParameter>>>,
+crate::l1_struct! {
+    /// Property type `HttpGatewayRouteMatch` of `AWS::AppMesh::GatewayRoute`.
+    HttpGatewayRouteMatch(default)
 }
 
 impl HttpGatewayRouteMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            headers: None,
-            hostname: None,
-            method: None,
-            path: None,
-            port: None,
-            prefix: None,
-            query_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Headers`.
-    pub fn headers(mut self, value: impl Into<Value<List<HttpGatewayRouteHeader>>>) -> Self {
-        self.headers = Some(value.into());
-        self
+    /// `Headers` (optional).
+    pub fn headers(self, value: impl Into<Value<List<HttpGatewayRouteHeader>>>) -> Self {
+        Self(self.0.with(0, "Headers", value.into().to_template()))
     }
-    /// Sets `Hostname`.
-    pub fn hostname(mut self, value: impl Into<Value<GatewayRouteHostnameMatch>>) -> Self {
-        self.hostname = Some(value.into());
-        self
+    /// `Hostname` (optional).
+    pub fn hostname(self, value: impl Into<Value<GatewayRouteHostnameMatch>>) -> Self {
+        Self(self.0.with(1, "Hostname", value.into().to_template()))
     }
-    /// Sets `Method`.
-    pub fn method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.method = Some(value.into());
-        self
+    /// `Method` (optional).
+    pub fn method(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Method", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<HttpPathMatch>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<HttpPathMatch>>) -> Self {
+        Self(self.0.with(3, "Path", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Port", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Prefix", value.into().to_template()))
     }
-    /// Sets `QueryParameters`.
-    pub fn query_parameters(mut self, value: impl Into<Value<List<QueryParameter>>>) -> Self {
-        self.query_parameters = Some(value.into());
-        self
+    /// `QueryParameters` (optional).
+    pub fn query_parameters(self, value: impl Into<Value<List<QueryParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "QueryParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HttpGatewayRouteMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.headers {
-            m.insert("Headers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hostname {
-            m.insert("Hostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.method {
-            m.insert("Method".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_parameters {
-            m.insert("QueryParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpGatewayRouteMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.headers
-            .check(&path.field("Headers"), &Rules::NONE, out);
-        self.hostname
-            .check(&path.field("Hostname"), &Rules::NONE, out);
-        self.path.check(&path.field("Path"), &Rules::NONE, out);
-        self.query_parameters
-            .check(&path.field("QueryParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpGatewayRouteMatch);
-
-/// Property type `HttpGatewayRouteHeader` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct HttpGatewayRouteHeader {
-    /// `Invert` (optional).
-    pub invert: Option<Value<bool>>,
-    /// `Match` (optional).
-    pub match_: Option<Value<HttpGatewayRouteHeaderMatch>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `HttpGatewayRouteHeader` of `AWS::AppMesh::GatewayRoute`.
+    HttpGatewayRouteHeader
 }
 
 impl HttpGatewayRouteHeader {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            invert: None,
-            match_: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `Invert`.
-    pub fn invert(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.invert = Some(value.into());
-        self
+    /// `Invert` (optional).
+    pub fn invert(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Invert", value.into().to_template()))
     }
-    /// Sets `Match`.
-    pub fn match_(mut self, value: impl Into<Value<HttpGatewayRouteHeaderMatch>>) -> Self {
-        self.match_ = Some(value.into());
-        self
+    /// `Match` (optional).
+    pub fn match_(self, value: impl Into<Value<HttpGatewayRouteHeaderMatch>>) -> Self {
+        Self(self.0.with(1, "Match", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpGatewayRouteHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invert {
-            m.insert("Invert".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_ {
-            m.insert("Match".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpGatewayRouteHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpGatewayRouteHeader);
-
-/// Property type `HttpGatewayRouteHeaderMatch` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpGatewayRouteHeaderMatch {
-    /// `Exact` (optional).
-    pub exact: Option<Value<String>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `Range` (optional).
-    pub range: Option<Value<GatewayRouteRangeMatch>>,
-    /// `Regex` (optional).
-    pub regex: Option<Value<String>>,
-    /// `Suffix` (optional).
-    pub suffix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HttpGatewayRouteHeaderMatch` of `AWS::AppMesh::GatewayRoute`.
+    HttpGatewayRouteHeaderMatch(default)
 }
 
 impl HttpGatewayRouteHeaderMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exact: None,
-            prefix: None,
-            range: None,
-            regex: None,
-            suffix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Range`.
-    pub fn range(mut self, value: impl Into<Value<GatewayRouteRangeMatch>>) -> Self {
-        self.range = Some(value.into());
-        self
-    }
-    /// Sets `Regex`.
-    pub fn regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.regex = Some(value.into());
-        self
-    }
-    /// Sets `Suffix`.
-    pub fn suffix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.suffix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpGatewayRouteHeaderMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range {
-            m.insert("Range".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex {
-            m.insert("Regex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suffix {
-            m.insert("Suffix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpGatewayRouteHeaderMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.range.check(&path.field("Range"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpGatewayRouteHeaderMatch);
-
-/// Property type `HttpPathMatch` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpPathMatch {
     /// `Exact` (optional).
-    pub exact: Option<Value<String>>,
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
+    }
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
+    }
+    /// `Range` (optional).
+    pub fn range(self, value: impl Into<Value<GatewayRouteRangeMatch>>) -> Self {
+        Self(self.0.with(2, "Range", value.into().to_template()))
+    }
     /// `Regex` (optional).
-    pub regex: Option<Value<String>>,
+    pub fn regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Regex", value.into().to_template()))
+    }
+    /// `Suffix` (optional).
+    pub fn suffix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Suffix", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HttpPathMatch` of `AWS::AppMesh::GatewayRoute`.
+    HttpPathMatch(default)
 }
 
 impl HttpPathMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exact: None,
-            regex: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
+    /// `Exact` (optional).
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
-    /// Sets `Regex`.
-    pub fn regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.regex = Some(value.into());
-        self
+    /// `Regex` (optional).
+    pub fn regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Regex", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpPathMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex {
-            m.insert("Regex".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpPathMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpPathMatch);
-
-/// Property type `QueryParameter` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct QueryParameter {
-    /// `Match` (optional).
-    pub match_: Option<Value<HttpQueryParameterMatch>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `QueryParameter` of `AWS::AppMesh::GatewayRoute`.
+    QueryParameter
 }
 
 impl QueryParameter {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            match_: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Match`.
-    pub fn match_(mut self, value: impl Into<Value<HttpQueryParameterMatch>>) -> Self {
-        self.match_ = Some(value.into());
-        self
+    /// `Match` (optional).
+    pub fn match_(self, value: impl Into<Value<HttpQueryParameterMatch>>) -> Self {
+        Self(self.0.with(0, "Match", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QueryParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.match_ {
-            m.insert("Match".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QueryParameter);
-
-/// Property type `HttpQueryParameterMatch` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpQueryParameterMatch {
-    /// `Exact` (optional).
-    pub exact: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HttpQueryParameterMatch` of `AWS::AppMesh::GatewayRoute`.
+    HttpQueryParameterMatch(default)
 }
 
 impl HttpQueryParameterMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { exact: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpQueryParameterMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Exact` (optional).
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
 }
 
-impl Check for HttpQueryParameterMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpQueryParameterMatch);
-
-/// Property type `Tag` of `AWS::AppMesh::GatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

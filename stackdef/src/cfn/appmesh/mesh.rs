@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppMesh::Mesh`.
-#[derive(Debug, Clone)]
-pub struct Mesh {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Mesh {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Mesh {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Mesh {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppMesh::Mesh`.
+    Mesh("AWS::AppMesh::Mesh", MeshProps)
 }
 
 impl Mesh {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppMesh::Mesh";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MeshProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MeshId> {
         self.resource.ref_value()
@@ -102,221 +54,100 @@ impl Mesh {
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
+
+    /// Replaces `MeshName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshName", value.into())
+    }
+
+    /// Replaces `Spec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spec(&self, value: impl Into<Value<MeshSpec>>) {
+        self.resource.set_property("Spec", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppMesh::Mesh`.
-#[derive(Debug, Clone, Default)]
-pub struct MeshProps {
-    /// `MeshName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_name: Option<Value<String>>,
-    /// `Spec` (optional).
-    pub spec: Option<Value<MeshSpec>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppMesh::Mesh`.
+    MeshProps(default)
 }
 
 impl MeshProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mesh_name: None,
-            spec: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MeshName`.
-    pub fn mesh_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mesh_name = Some(value.into());
-        self
+    /// `MeshName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn mesh_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MeshName", value.into().to_template()))
     }
-    /// Sets `Spec`.
-    pub fn spec(mut self, value: impl Into<Value<MeshSpec>>) -> Self {
-        self.spec = Some(value.into());
-        self
+    /// `Spec` (optional).
+    pub fn spec(self, value: impl Into<Value<MeshSpec>>) -> Self {
+        Self(self.0.with(1, "Spec", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MeshProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mesh_name {
-            m.insert("MeshName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spec {
-            m.insert("Spec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MeshProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spec.check(&path.field("Spec"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MeshProps);
-
-/// Property type `MeshSpec` of `AWS::AppMesh::Mesh`.
-#[derive(Debug, Clone, Default)]
-pub struct MeshSpec {
-    /// `EgressFilter` (optional).
-    pub egress_filter: Option<Value<EgressFilter>>,
-    /// `ServiceDiscovery` (optional).
-    pub service_discovery: Option<Value<MeshServiceDiscovery>>,
+crate::l1_struct! {
+    /// Property type `MeshSpec` of `AWS::AppMesh::Mesh`.
+    MeshSpec(default)
 }
 
 impl MeshSpec {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            egress_filter: None,
-            service_discovery: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EgressFilter`.
-    pub fn egress_filter(mut self, value: impl Into<Value<EgressFilter>>) -> Self {
-        self.egress_filter = Some(value.into());
-        self
+    /// `EgressFilter` (optional).
+    pub fn egress_filter(self, value: impl Into<Value<EgressFilter>>) -> Self {
+        Self(self.0.with(0, "EgressFilter", value.into().to_template()))
     }
-    /// Sets `ServiceDiscovery`.
-    pub fn service_discovery(mut self, value: impl Into<Value<MeshServiceDiscovery>>) -> Self {
-        self.service_discovery = Some(value.into());
-        self
+    /// `ServiceDiscovery` (optional).
+    pub fn service_discovery(self, value: impl Into<Value<MeshServiceDiscovery>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ServiceDiscovery", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MeshSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.egress_filter {
-            m.insert("EgressFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_discovery {
-            m.insert("ServiceDiscovery".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MeshSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.egress_filter
-            .check(&path.field("EgressFilter"), &Rules::NONE, out);
-        self.service_discovery
-            .check(&path.field("ServiceDiscovery"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MeshSpec);
-
-/// Property type `EgressFilter` of `AWS::AppMesh::Mesh`.
-#[derive(Debug, Clone)]
-pub struct EgressFilter {
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `EgressFilter` of `AWS::AppMesh::Mesh`.
+    EgressFilter
 }
 
 impl EgressFilter {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(0, "Type", type_.into().to_template()))
     }
 }
 
-impl ToTemplate for EgressFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EgressFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EgressFilter);
-
-/// Property type `MeshServiceDiscovery` of `AWS::AppMesh::Mesh`.
-#[derive(Debug, Clone, Default)]
-pub struct MeshServiceDiscovery {
-    /// `IpPreference` (optional).
-    pub ip_preference: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MeshServiceDiscovery` of `AWS::AppMesh::Mesh`.
+    MeshServiceDiscovery(default)
 }
 
 impl MeshServiceDiscovery {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ip_preference: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IpPreference`.
-    pub fn ip_preference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_preference = Some(value.into());
-        self
+    /// `IpPreference` (optional).
+    pub fn ip_preference(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "IpPreference", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MeshServiceDiscovery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_preference {
-            m.insert("IpPreference".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MeshServiceDiscovery {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MeshServiceDiscovery);
-
-/// Property type `Tag` of `AWS::AppMesh::Mesh`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

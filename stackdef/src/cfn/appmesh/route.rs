@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct Route {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Route {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Route {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Route {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppMesh::Route`.
+    Route("AWS::AppMesh::Route", RouteProps)
 }
 
 impl Route {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppMesh::Route";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RouteProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::RouteId> {
         self.resource.ref_value()
@@ -97,27 +49,48 @@ impl Route {
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
+
+    /// Replaces `MeshName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshName", value.into())
+    }
+
+    /// Replaces `MeshOwner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshOwner", value.into())
+    }
+
+    /// Replaces `RouteName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RouteName", value.into())
+    }
+
+    /// Replaces `Spec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spec(&self, value: impl Into<Value<RouteSpec>>) {
+        self.resource.set_property("Spec", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VirtualRouterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_router_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VirtualRouterName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct RouteProps {
-    /// `MeshName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_name: Value<String>,
-    /// `MeshOwner` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_owner: Option<Value<String>>,
-    /// `RouteName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub route_name: Option<Value<String>>,
-    /// `Spec` (required).
-    pub spec: Value<RouteSpec>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VirtualRouterName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub virtual_router_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppMesh::Route`.
+    RouteProps
 }
 
 impl RouteProps {
@@ -127,164 +100,68 @@ impl RouteProps {
         spec: impl Into<Value<RouteSpec>>,
         virtual_router_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            mesh_name: mesh_name.into(),
-            mesh_owner: None,
-            route_name: None,
-            spec: spec.into(),
-            tags: None,
-            virtual_router_name: virtual_router_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MeshName", mesh_name.into().to_template())
+                .with(3, "Spec", spec.into().to_template())
+                .with(
+                    5,
+                    "VirtualRouterName",
+                    virtual_router_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mesh_owner = Some(value.into());
-        self
+    /// `MeshOwner` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn mesh_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MeshOwner", value.into().to_template()))
     }
-    /// Sets `RouteName`.
-    pub fn route_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.route_name = Some(value.into());
-        self
+    /// `RouteName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn route_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RouteName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouteProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MeshName".to_owned(), self.mesh_name.to_template());
-        if let Some(v) = &self.mesh_owner {
-            m.insert("MeshOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.route_name {
-            m.insert("RouteName".to_owned(), v.to_template());
-        }
-        m.insert("Spec".to_owned(), self.spec.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VirtualRouterName".to_owned(),
-            self.virtual_router_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RouteProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spec.check(&path.field("Spec"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RouteProps);
-
-/// Property type `RouteSpec` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct RouteSpec {
-    /// `GrpcRoute` (optional).
-    pub grpc_route: Option<Value<GrpcRoute>>,
-    /// `Http2Route` (optional).
-    pub http2_route: Option<Value<HttpRoute>>,
-    /// `HttpRoute` (optional).
-    pub http_route: Option<Value<HttpRoute>>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<i64>>,
-    /// `TcpRoute` (optional).
-    pub tcp_route: Option<Value<TcpRoute>>,
+crate::l1_struct! {
+    /// Property type `RouteSpec` of `AWS::AppMesh::Route`.
+    RouteSpec(default)
 }
 
 impl RouteSpec {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            grpc_route: None,
-            http2_route: None,
-            http_route: None,
-            priority: None,
-            tcp_route: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GrpcRoute`.
-    pub fn grpc_route(mut self, value: impl Into<Value<GrpcRoute>>) -> Self {
-        self.grpc_route = Some(value.into());
-        self
+    /// `GrpcRoute` (optional).
+    pub fn grpc_route(self, value: impl Into<Value<GrpcRoute>>) -> Self {
+        Self(self.0.with(0, "GrpcRoute", value.into().to_template()))
     }
-    /// Sets `Http2Route`.
-    pub fn http2_route(mut self, value: impl Into<Value<HttpRoute>>) -> Self {
-        self.http2_route = Some(value.into());
-        self
+    /// `Http2Route` (optional).
+    pub fn http2_route(self, value: impl Into<Value<HttpRoute>>) -> Self {
+        Self(self.0.with(1, "Http2Route", value.into().to_template()))
     }
-    /// Sets `HttpRoute`.
-    pub fn http_route(mut self, value: impl Into<Value<HttpRoute>>) -> Self {
-        self.http_route = Some(value.into());
-        self
+    /// `HttpRoute` (optional).
+    pub fn http_route(self, value: impl Into<Value<HttpRoute>>) -> Self {
+        Self(self.0.with(2, "HttpRoute", value.into().to_template()))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Priority", value.into().to_template()))
     }
-    /// Sets `TcpRoute`.
-    pub fn tcp_route(mut self, value: impl Into<Value<TcpRoute>>) -> Self {
-        self.tcp_route = Some(value.into());
-        self
+    /// `TcpRoute` (optional).
+    pub fn tcp_route(self, value: impl Into<Value<TcpRoute>>) -> Self {
+        Self(self.0.with(4, "TcpRoute", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RouteSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.grpc_route {
-            m.insert("GrpcRoute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http2_route {
-            m.insert("Http2Route".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_route {
-            m.insert("HttpRoute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tcp_route {
-            m.insert("TcpRoute".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RouteSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.grpc_route
-            .check(&path.field("GrpcRoute"), &Rules::NONE, out);
-        self.http2_route
-            .check(&path.field("Http2Route"), &Rules::NONE, out);
-        self.http_route
-            .check(&path.field("HttpRoute"), &Rules::NONE, out);
-        self.tcp_route
-            .check(&path.field("TcpRoute"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RouteSpec);
-
-/// Property type `GrpcRoute` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct GrpcRoute {
-    /// `Action` (required).
-    pub action: Value<GrpcRouteAction>,
-    /// `Match` (required).
-    pub match_: Value<GrpcRouteMatch>,
-    /// `RetryPolicy` (optional).
-    pub retry_policy: Option<Value<GrpcRetryPolicy>>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<GrpcTimeout>>,
+crate::l1_struct! {
+    /// Property type `GrpcRoute` of `AWS::AppMesh::Route`.
+    GrpcRoute
 }
 
 impl GrpcRoute {
@@ -293,391 +170,157 @@ impl GrpcRoute {
         action: impl Into<Value<GrpcRouteAction>>,
         match_: impl Into<Value<GrpcRouteMatch>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            match_: match_.into(),
-            retry_policy: None,
-            timeout: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Match", match_.into().to_template()),
+        )
     }
-    /// Sets `RetryPolicy`.
-    pub fn retry_policy(mut self, value: impl Into<Value<GrpcRetryPolicy>>) -> Self {
-        self.retry_policy = Some(value.into());
-        self
+    /// `RetryPolicy` (optional).
+    pub fn retry_policy(self, value: impl Into<Value<GrpcRetryPolicy>>) -> Self {
+        Self(self.0.with(2, "RetryPolicy", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<GrpcTimeout>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<GrpcTimeout>>) -> Self {
+        Self(self.0.with(3, "Timeout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GrpcRoute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Match".to_owned(), self.match_.to_template());
-        if let Some(v) = &self.retry_policy {
-            m.insert("RetryPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcRoute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-        self.retry_policy
-            .check(&path.field("RetryPolicy"), &Rules::NONE, out);
-        self.timeout
-            .check(&path.field("Timeout"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcRoute);
-
-/// Property type `GrpcRouteAction` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct GrpcRouteAction {
-    /// `WeightedTargets` (required).
-    pub weighted_targets: Value<List<WeightedTarget>>,
+crate::l1_struct! {
+    /// Property type `GrpcRouteAction` of `AWS::AppMesh::Route`.
+    GrpcRouteAction
 }
 
 impl GrpcRouteAction {
     /// The required properties: `WeightedTargets`.
     pub fn new(weighted_targets: impl Into<Value<List<WeightedTarget>>>) -> Self {
-        Self {
-            weighted_targets: weighted_targets.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "WeightedTargets",
+            weighted_targets.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for GrpcRouteAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "WeightedTargets".to_owned(),
-            self.weighted_targets.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcRouteAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.weighted_targets
-            .check(&path.field("WeightedTargets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcRouteAction);
-
-/// Property type `WeightedTarget` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct WeightedTarget {
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `VirtualNode` (required).
-    pub virtual_node: Value<String>,
-    /// `Weight` (required).
-    pub weight: Value<i64>,
+crate::l1_struct! {
+    /// Property type `WeightedTarget` of `AWS::AppMesh::Route`.
+    WeightedTarget
 }
 
 impl WeightedTarget {
     /// The required properties: `VirtualNode`, `Weight`.
     pub fn new(virtual_node: impl Into<Value<String>>, weight: impl Into<Value<i64>>) -> Self {
-        Self {
-            port: None,
-            virtual_node: virtual_node.into(),
-            weight: weight.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "VirtualNode", virtual_node.into().to_template())
+                .with(2, "Weight", weight.into().to_template()),
+        )
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WeightedTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        m.insert("VirtualNode".to_owned(), self.virtual_node.to_template());
-        m.insert("Weight".to_owned(), self.weight.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WeightedTarget {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(WeightedTarget);
-
-/// Property type `GrpcRouteMatch` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct GrpcRouteMatch {
-    /// `Metadata` (optional).
-    pub metadata: Option<Value<List<GrpcRouteMetadata>>>,
-    /// `MethodName` (optional).
-    pub method_name: Option<Value<String>>,
     /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `ServiceName` (optional).
-    pub service_name: Option<Value<String>>,
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Port", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `GrpcRouteMatch` of `AWS::AppMesh::Route`.
+    GrpcRouteMatch(default)
 }
 
 impl GrpcRouteMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            metadata: None,
-            method_name: None,
-            port: None,
-            service_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<Value<List<GrpcRouteMetadata>>>) -> Self {
-        self.metadata = Some(value.into());
-        self
+    /// `Metadata` (optional).
+    pub fn metadata(self, value: impl Into<Value<List<GrpcRouteMetadata>>>) -> Self {
+        Self(self.0.with(0, "Metadata", value.into().to_template()))
     }
-    /// Sets `MethodName`.
-    pub fn method_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.method_name = Some(value.into());
-        self
+    /// `MethodName` (optional).
+    pub fn method_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MethodName", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Port", value.into().to_template()))
     }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_name = Some(value.into());
-        self
+    /// `ServiceName` (optional).
+    pub fn service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ServiceName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GrpcRouteMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metadata {
-            m.insert("Metadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.method_name {
-            m.insert("MethodName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcRouteMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metadata
-            .check(&path.field("Metadata"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcRouteMatch);
-
-/// Property type `GrpcRouteMetadata` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct GrpcRouteMetadata {
-    /// `Invert` (optional).
-    pub invert: Option<Value<bool>>,
-    /// `Match` (optional).
-    pub match_: Option<Value<GrpcRouteMetadataMatchMethod>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `GrpcRouteMetadata` of `AWS::AppMesh::Route`.
+    GrpcRouteMetadata
 }
 
 impl GrpcRouteMetadata {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            invert: None,
-            match_: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `Invert`.
-    pub fn invert(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.invert = Some(value.into());
-        self
+    /// `Invert` (optional).
+    pub fn invert(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Invert", value.into().to_template()))
     }
-    /// Sets `Match`.
-    pub fn match_(mut self, value: impl Into<Value<GrpcRouteMetadataMatchMethod>>) -> Self {
-        self.match_ = Some(value.into());
-        self
+    /// `Match` (optional).
+    pub fn match_(self, value: impl Into<Value<GrpcRouteMetadataMatchMethod>>) -> Self {
+        Self(self.0.with(1, "Match", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GrpcRouteMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invert {
-            m.insert("Invert".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_ {
-            m.insert("Match".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcRouteMetadata {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcRouteMetadata);
-
-/// Property type `GrpcRouteMetadataMatchMethod` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct GrpcRouteMetadataMatchMethod {
-    /// `Exact` (optional).
-    pub exact: Option<Value<String>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `Range` (optional).
-    pub range: Option<Value<MatchRange>>,
-    /// `Regex` (optional).
-    pub regex: Option<Value<String>>,
-    /// `Suffix` (optional).
-    pub suffix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GrpcRouteMetadataMatchMethod` of `AWS::AppMesh::Route`.
+    GrpcRouteMetadataMatchMethod(default)
 }
 
 impl GrpcRouteMetadataMatchMethod {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exact: None,
-            prefix: None,
-            range: None,
-            regex: None,
-            suffix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
+    /// `Exact` (optional).
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
-    /// Sets `Range`.
-    pub fn range(mut self, value: impl Into<Value<MatchRange>>) -> Self {
-        self.range = Some(value.into());
-        self
+    /// `Range` (optional).
+    pub fn range(self, value: impl Into<Value<MatchRange>>) -> Self {
+        Self(self.0.with(2, "Range", value.into().to_template()))
     }
-    /// Sets `Regex`.
-    pub fn regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.regex = Some(value.into());
-        self
+    /// `Regex` (optional).
+    pub fn regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Regex", value.into().to_template()))
     }
-    /// Sets `Suffix`.
-    pub fn suffix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.suffix = Some(value.into());
-        self
+    /// `Suffix` (optional).
+    pub fn suffix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Suffix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GrpcRouteMetadataMatchMethod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range {
-            m.insert("Range".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex {
-            m.insert("Regex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suffix {
-            m.insert("Suffix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcRouteMetadataMatchMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.range.check(&path.field("Range"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcRouteMetadataMatchMethod);
-
-/// Property type `MatchRange` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct MatchRange {
-    /// `End` (required).
-    pub end: Value<i64>,
-    /// `Start` (required).
-    pub start: Value<i64>,
+crate::l1_struct! {
+    /// Property type `MatchRange` of `AWS::AppMesh::Route`.
+    MatchRange
 }
 
 impl MatchRange {
     /// The required properties: `End`, `Start`.
     pub fn new(end: impl Into<Value<i64>>, start: impl Into<Value<i64>>) -> Self {
-        Self {
-            end: end.into(),
-            start: start.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "End", end.into().to_template())
+                .with(1, "Start", start.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MatchRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("End".to_owned(), self.end.to_template());
-        m.insert("Start".to_owned(), self.start.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MatchRange {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MatchRange);
-
-/// Property type `GrpcRetryPolicy` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct GrpcRetryPolicy {
-    /// `GrpcRetryEvents` (optional).
-    pub grpc_retry_events: Option<Value<List<String>>>,
-    /// `HttpRetryEvents` (optional).
-    pub http_retry_events: Option<Value<List<String>>>,
-    /// `MaxRetries` (required).
-    pub max_retries: Value<i64>,
-    /// `PerRetryTimeout` (required).
-    pub per_retry_timeout: Value<Duration>,
-    /// `TcpRetryEvents` (optional).
-    pub tcp_retry_events: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `GrpcRetryPolicy` of `AWS::AppMesh::Route`.
+    GrpcRetryPolicy
 }
 
 impl GrpcRetryPolicy {
@@ -686,158 +329,71 @@ impl GrpcRetryPolicy {
         max_retries: impl Into<Value<i64>>,
         per_retry_timeout: impl Into<Value<Duration>>,
     ) -> Self {
-        Self {
-            grpc_retry_events: None,
-            http_retry_events: None,
-            max_retries: max_retries.into(),
-            per_retry_timeout: per_retry_timeout.into(),
-            tcp_retry_events: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "MaxRetries", max_retries.into().to_template())
+                .with(3, "PerRetryTimeout", per_retry_timeout.into().to_template()),
+        )
     }
-    /// Sets `GrpcRetryEvents`.
-    pub fn grpc_retry_events(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.grpc_retry_events = Some(value.into());
-        self
+    /// `GrpcRetryEvents` (optional).
+    pub fn grpc_retry_events(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GrpcRetryEvents", value.into().to_template()),
+        )
     }
-    /// Sets `HttpRetryEvents`.
-    pub fn http_retry_events(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.http_retry_events = Some(value.into());
-        self
+    /// `HttpRetryEvents` (optional).
+    pub fn http_retry_events(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HttpRetryEvents", value.into().to_template()),
+        )
     }
-    /// Sets `TcpRetryEvents`.
-    pub fn tcp_retry_events(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.tcp_retry_events = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GrpcRetryPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.grpc_retry_events {
-            m.insert("GrpcRetryEvents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_retry_events {
-            m.insert("HttpRetryEvents".to_owned(), v.to_template());
-        }
-        m.insert("MaxRetries".to_owned(), self.max_retries.to_template());
-        m.insert(
-            "PerRetryTimeout".to_owned(),
-            self.per_retry_timeout.to_template(),
-        );
-        if let Some(v) = &self.tcp_retry_events {
-            m.insert("TcpRetryEvents".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TcpRetryEvents` (optional).
+    pub fn tcp_retry_events(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "TcpRetryEvents", value.into().to_template()))
     }
 }
 
-impl Check for GrpcRetryPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.per_retry_timeout
-            .check(&path.field("PerRetryTimeout"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcRetryPolicy);
-
-/// Property type `Duration` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct Duration {
-    /// `Unit` (required).
-    pub unit: Value<String>,
-    /// `Value` (required).
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Duration` of `AWS::AppMesh::Route`.
+    Duration
 }
 
 impl Duration {
     /// The required properties: `Unit`, `Value`.
     pub fn new(unit: impl Into<Value<String>>, value: impl Into<Value<i64>>) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Duration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Duration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Duration);
-
-/// Property type `GrpcTimeout` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct GrpcTimeout {
-    /// `Idle` (optional).
-    pub idle: Option<Value<Duration>>,
-    /// `PerRequest` (optional).
-    pub per_request: Option<Value<Duration>>,
+crate::l1_struct! {
+    /// Property type `GrpcTimeout` of `AWS::AppMesh::Route`.
+    GrpcTimeout(default)
 }
 
 impl GrpcTimeout {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idle: None,
-            per_request: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Idle`.
-    pub fn idle(mut self, value: impl Into<Value<Duration>>) -> Self {
-        self.idle = Some(value.into());
-        self
+    /// `Idle` (optional).
+    pub fn idle(self, value: impl Into<Value<Duration>>) -> Self {
+        Self(self.0.with(0, "Idle", value.into().to_template()))
     }
-    /// Sets `PerRequest`.
-    pub fn per_request(mut self, value: impl Into<Value<Duration>>) -> Self {
-        self.per_request = Some(value.into());
-        self
+    /// `PerRequest` (optional).
+    pub fn per_request(self, value: impl Into<Value<Duration>>) -> Self {
+        Self(self.0.with(1, "PerRequest", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GrpcTimeout {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle {
-            m.insert("Idle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.per_request {
-            m.insert("PerRequest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcTimeout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle.check(&path.field("Idle"), &Rules::NONE, out);
-        self.per_request
-            .check(&path.field("PerRequest"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcTimeout);
-
-/// Property type `HttpRoute` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct HttpRoute {
-    /// `Action` (required).
-    pub action: Value<HttpRouteAction>,
-    /// `Match` (required).
-    pub match_: Value<HttpRouteMatch>,
-    /// `RetryPolicy` (optional).
-    pub retry_policy: Option<Value<HttpRetryPolicy>>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<HttpTimeout>>,
+crate::l1_struct! {
+    /// Property type `HttpRoute` of `AWS::AppMesh::Route`.
+    HttpRoute
 }
 
 impl HttpRoute {
@@ -846,472 +402,188 @@ impl HttpRoute {
         action: impl Into<Value<HttpRouteAction>>,
         match_: impl Into<Value<HttpRouteMatch>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            match_: match_.into(),
-            retry_policy: None,
-            timeout: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Match", match_.into().to_template()),
+        )
     }
-    /// Sets `RetryPolicy`.
-    pub fn retry_policy(mut self, value: impl Into<Value<HttpRetryPolicy>>) -> Self {
-        self.retry_policy = Some(value.into());
-        self
+    /// `RetryPolicy` (optional).
+    pub fn retry_policy(self, value: impl Into<Value<HttpRetryPolicy>>) -> Self {
+        Self(self.0.with(2, "RetryPolicy", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<HttpTimeout>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<HttpTimeout>>) -> Self {
+        Self(self.0.with(3, "Timeout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpRoute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Match".to_owned(), self.match_.to_template());
-        if let Some(v) = &self.retry_policy {
-            m.insert("RetryPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpRoute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-        self.retry_policy
-            .check(&path.field("RetryPolicy"), &Rules::NONE, out);
-        self.timeout
-            .check(&path.field("Timeout"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpRoute);
-
-/// Property type `HttpRouteAction` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct HttpRouteAction {
-    /// `WeightedTargets` (required).
-    pub weighted_targets: Value<List<WeightedTarget>>,
+crate::l1_struct! {
+    /// Property type `HttpRouteAction` of `AWS::AppMesh::Route`.
+    HttpRouteAction
 }
 
 impl HttpRouteAction {
     /// The required properties: `WeightedTargets`.
     pub fn new(weighted_targets: impl Into<Value<List<WeightedTarget>>>) -> Self {
-        Self {
-            weighted_targets: weighted_targets.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "WeightedTargets",
+            weighted_targets.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for HttpRouteAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "WeightedTargets".to_owned(),
-            self.weighted_targets.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpRouteAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.weighted_targets
-            .check(&path.field("WeightedTargets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpRouteAction);
-
-/// Property type `HttpRouteMatch` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpRouteMatch {
-    /// `Headers` (optional).
-    pub headers: Option<Value<List<HttpRouteHeader>>>,
-    /// `Method` (optional).
-    pub method: Option<Value<String>>,
-    /// `Path` (optional).
-    pub path: Option<Value<HttpPathMatch>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `QueryParameters` (optional).
-    pub query_parameters: Option<Value<List<QueryParameter>>>,
-    /// `Scheme` (optional).
-    pub scheme: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HttpRouteMatch` of `AWS::AppMesh::Route`.
+    HttpRouteMatch(default)
 }
 
 impl HttpRouteMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            headers: None,
-            method: None,
-            path: None,
-            port: None,
-            prefix: None,
-            query_parameters: None,
-            scheme: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Headers`.
-    pub fn headers(mut self, value: impl Into<Value<List<HttpRouteHeader>>>) -> Self {
-        self.headers = Some(value.into());
-        self
+    /// `Headers` (optional).
+    pub fn headers(self, value: impl Into<Value<List<HttpRouteHeader>>>) -> Self {
+        Self(self.0.with(0, "Headers", value.into().to_template()))
     }
-    /// Sets `Method`.
-    pub fn method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.method = Some(value.into());
-        self
+    /// `Method` (optional).
+    pub fn method(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Method", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<HttpPathMatch>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<HttpPathMatch>>) -> Self {
+        Self(self.0.with(2, "Path", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Port", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Prefix", value.into().to_template()))
     }
-    /// Sets `QueryParameters`.
-    pub fn query_parameters(mut self, value: impl Into<Value<List<QueryParameter>>>) -> Self {
-        self.query_parameters = Some(value.into());
-        self
+    /// `QueryParameters` (optional).
+    pub fn query_parameters(self, value: impl Into<Value<List<QueryParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "QueryParameters", value.into().to_template()),
+        )
     }
-    /// Sets `Scheme`.
-    pub fn scheme(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scheme = Some(value.into());
-        self
+    /// `Scheme` (optional).
+    pub fn scheme(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Scheme", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpRouteMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.headers {
-            m.insert("Headers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.method {
-            m.insert("Method".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_parameters {
-            m.insert("QueryParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheme {
-            m.insert("Scheme".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpRouteMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.headers
-            .check(&path.field("Headers"), &Rules::NONE, out);
-        self.path.check(&path.field("Path"), &Rules::NONE, out);
-        self.query_parameters
-            .check(&path.field("QueryParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpRouteMatch);
-
-/// Property type `HttpRouteHeader` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct HttpRouteHeader {
-    /// `Invert` (optional).
-    pub invert: Option<Value<bool>>,
-    /// `Match` (optional).
-    pub match_: Option<Value<HeaderMatchMethod>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `HttpRouteHeader` of `AWS::AppMesh::Route`.
+    HttpRouteHeader
 }
 
 impl HttpRouteHeader {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            invert: None,
-            match_: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `Invert`.
-    pub fn invert(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.invert = Some(value.into());
-        self
+    /// `Invert` (optional).
+    pub fn invert(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Invert", value.into().to_template()))
     }
-    /// Sets `Match`.
-    pub fn match_(mut self, value: impl Into<Value<HeaderMatchMethod>>) -> Self {
-        self.match_ = Some(value.into());
-        self
+    /// `Match` (optional).
+    pub fn match_(self, value: impl Into<Value<HeaderMatchMethod>>) -> Self {
+        Self(self.0.with(1, "Match", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpRouteHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invert {
-            m.insert("Invert".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_ {
-            m.insert("Match".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpRouteHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpRouteHeader);
-
-/// Property type `HeaderMatchMethod` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct HeaderMatchMethod {
-    /// `Exact` (optional).
-    pub exact: Option<Value<String>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `Range` (optional).
-    pub range: Option<Value<MatchRange>>,
-    /// `Regex` (optional).
-    pub regex: Option<Value<String>>,
-    /// `Suffix` (optional).
-    pub suffix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HeaderMatchMethod` of `AWS::AppMesh::Route`.
+    HeaderMatchMethod(default)
 }
 
 impl HeaderMatchMethod {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exact: None,
-            prefix: None,
-            range: None,
-            regex: None,
-            suffix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Range`.
-    pub fn range(mut self, value: impl Into<Value<MatchRange>>) -> Self {
-        self.range = Some(value.into());
-        self
-    }
-    /// Sets `Regex`.
-    pub fn regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.regex = Some(value.into());
-        self
-    }
-    /// Sets `Suffix`.
-    pub fn suffix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.suffix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HeaderMatchMethod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range {
-            m.insert("Range".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex {
-            m.insert("Regex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suffix {
-            m.insert("Suffix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HeaderMatchMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.range.check(&path.field("Range"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HeaderMatchMethod);
-
-/// Property type `HttpPathMatch` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpPathMatch {
     /// `Exact` (optional).
-    pub exact: Option<Value<String>>,
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
+    }
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
+    }
+    /// `Range` (optional).
+    pub fn range(self, value: impl Into<Value<MatchRange>>) -> Self {
+        Self(self.0.with(2, "Range", value.into().to_template()))
+    }
     /// `Regex` (optional).
-    pub regex: Option<Value<String>>,
+    pub fn regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Regex", value.into().to_template()))
+    }
+    /// `Suffix` (optional).
+    pub fn suffix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Suffix", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HttpPathMatch` of `AWS::AppMesh::Route`.
+    HttpPathMatch(default)
 }
 
 impl HttpPathMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exact: None,
-            regex: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
+    /// `Exact` (optional).
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
-    /// Sets `Regex`.
-    pub fn regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.regex = Some(value.into());
-        self
+    /// `Regex` (optional).
+    pub fn regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Regex", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpPathMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex {
-            m.insert("Regex".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpPathMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpPathMatch);
-
-/// Property type `QueryParameter` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct QueryParameter {
-    /// `Match` (optional).
-    pub match_: Option<Value<HttpQueryParameterMatch>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `QueryParameter` of `AWS::AppMesh::Route`.
+    QueryParameter
 }
 
 impl QueryParameter {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            match_: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Match`.
-    pub fn match_(mut self, value: impl Into<Value<HttpQueryParameterMatch>>) -> Self {
-        self.match_ = Some(value.into());
-        self
+    /// `Match` (optional).
+    pub fn match_(self, value: impl Into<Value<HttpQueryParameterMatch>>) -> Self {
+        Self(self.0.with(0, "Match", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QueryParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.match_ {
-            m.insert("Match".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QueryParameter);
-
-/// Property type `HttpQueryParameterMatch` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpQueryParameterMatch {
-    /// `Exact` (optional).
-    pub exact: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HttpQueryParameterMatch` of `AWS::AppMesh::Route`.
+    HttpQueryParameterMatch(default)
 }
 
 impl HttpQueryParameterMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { exact: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpQueryParameterMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Exact` (optional).
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
 }
 
-impl Check for HttpQueryParameterMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpQueryParameterMatch);
-
-/// Property type `HttpRetryPolicy` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct HttpRetryPolicy {
-    /// `HttpRetryEvents` (optional).
-    pub http_retry_events: Option<Value<List<String>>>,
-    /// `MaxRetries` (required).
-    pub max_retries: Value<i64>,
-    /// `PerRetryTimeout` (required).
-    pub per_retry_timeout: Value<Duration>,
-    /// `TcpRetryEvents` (optional).
-    pub tcp_retry_events: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `HttpRetryPolicy` of `AWS::AppMesh::Route`.
+    HttpRetryPolicy
 }
 
 impl HttpRetryPolicy {
@@ -1320,299 +592,111 @@ impl HttpRetryPolicy {
         max_retries: impl Into<Value<i64>>,
         per_retry_timeout: impl Into<Value<Duration>>,
     ) -> Self {
-        Self {
-            http_retry_events: None,
-            max_retries: max_retries.into(),
-            per_retry_timeout: per_retry_timeout.into(),
-            tcp_retry_events: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MaxRetries", max_retries.into().to_template())
+                .with(2, "PerRetryTimeout", per_retry_timeout.into().to_template()),
+        )
     }
-    /// Sets `HttpRetryEvents`.
-    pub fn http_retry_events(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.http_retry_events = Some(value.into());
-        self
+    /// `HttpRetryEvents` (optional).
+    pub fn http_retry_events(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HttpRetryEvents", value.into().to_template()),
+        )
     }
-    /// Sets `TcpRetryEvents`.
-    pub fn tcp_retry_events(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.tcp_retry_events = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpRetryPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.http_retry_events {
-            m.insert("HttpRetryEvents".to_owned(), v.to_template());
-        }
-        m.insert("MaxRetries".to_owned(), self.max_retries.to_template());
-        m.insert(
-            "PerRetryTimeout".to_owned(),
-            self.per_retry_timeout.to_template(),
-        );
-        if let Some(v) = &self.tcp_retry_events {
-            m.insert("TcpRetryEvents".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TcpRetryEvents` (optional).
+    pub fn tcp_retry_events(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "TcpRetryEvents", value.into().to_template()))
     }
 }
 
-impl Check for HttpRetryPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.per_retry_timeout
-            .check(&path.field("PerRetryTimeout"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpRetryPolicy);
-
-/// Property type `HttpTimeout` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpTimeout {
-    /// `Idle` (optional).
-    pub idle: Option<Value<Duration>>,
-    /// `PerRequest` (optional).
-    pub per_request: Option<Value<Duration>>,
+crate::l1_struct! {
+    /// Property type `HttpTimeout` of `AWS::AppMesh::Route`.
+    HttpTimeout(default)
 }
 
 impl HttpTimeout {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idle: None,
-            per_request: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Idle`.
-    pub fn idle(mut self, value: impl Into<Value<Duration>>) -> Self {
-        self.idle = Some(value.into());
-        self
+    /// `Idle` (optional).
+    pub fn idle(self, value: impl Into<Value<Duration>>) -> Self {
+        Self(self.0.with(0, "Idle", value.into().to_template()))
     }
-    /// Sets `PerRequest`.
-    pub fn per_request(mut self, value: impl Into<Value<Duration>>) -> Self {
-        self.per_request = Some(value.into());
-        self
+    /// `PerRequest` (optional).
+    pub fn per_request(self, value: impl Into<Value<Duration>>) -> Self {
+        Self(self.0.with(1, "PerRequest", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpTimeout {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle {
-            m.insert("Idle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.per_request {
-            m.insert("PerRequest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpTimeout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle.check(&path.field("Idle"), &Rules::NONE, out);
-        self.per_request
-            .check(&path.field("PerRequest"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpTimeout);
-
-/// Property type `TcpRoute` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct TcpRoute {
-    /// `Action` (required).
-    pub action: Value<TcpRouteAction>,
-    /// `Match` (optional).
-    pub match_: Option<Value<TcpRouteMatch>>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<TcpTimeout>>,
+crate::l1_struct! {
+    /// Property type `TcpRoute` of `AWS::AppMesh::Route`.
+    TcpRoute
 }
 
 impl TcpRoute {
     /// The required properties: `Action`.
     pub fn new(action: impl Into<Value<TcpRouteAction>>) -> Self {
-        Self {
-            action: action.into(),
-            match_: None,
-            timeout: None,
-        }
+        Self(crate::Properties::new().with(0, "Action", action.into().to_template()))
     }
-    /// Sets `Match`.
-    pub fn match_(mut self, value: impl Into<Value<TcpRouteMatch>>) -> Self {
-        self.match_ = Some(value.into());
-        self
+    /// `Match` (optional).
+    pub fn match_(self, value: impl Into<Value<TcpRouteMatch>>) -> Self {
+        Self(self.0.with(1, "Match", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<TcpTimeout>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<TcpTimeout>>) -> Self {
+        Self(self.0.with(2, "Timeout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TcpRoute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.match_ {
-            m.insert("Match".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TcpRoute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-        self.timeout
-            .check(&path.field("Timeout"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TcpRoute);
-
-/// Property type `TcpRouteAction` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct TcpRouteAction {
-    /// `WeightedTargets` (required).
-    pub weighted_targets: Value<List<WeightedTarget>>,
+crate::l1_struct! {
+    /// Property type `TcpRouteAction` of `AWS::AppMesh::Route`.
+    TcpRouteAction
 }
 
 impl TcpRouteAction {
     /// The required properties: `WeightedTargets`.
     pub fn new(weighted_targets: impl Into<Value<List<WeightedTarget>>>) -> Self {
-        Self {
-            weighted_targets: weighted_targets.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "WeightedTargets",
+            weighted_targets.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TcpRouteAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "WeightedTargets".to_owned(),
-            self.weighted_targets.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TcpRouteAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.weighted_targets
-            .check(&path.field("WeightedTargets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TcpRouteAction);
-
-/// Property type `TcpRouteMatch` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct TcpRouteMatch {
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TcpRouteMatch` of `AWS::AppMesh::Route`.
+    TcpRouteMatch(default)
 }
 
 impl TcpRouteMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { port: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TcpRouteMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Port", value.into().to_template()))
     }
 }
 
-impl Check for TcpRouteMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TcpRouteMatch);
-
-/// Property type `TcpTimeout` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone, Default)]
-pub struct TcpTimeout {
-    /// `Idle` (optional).
-    pub idle: Option<Value<Duration>>,
+crate::l1_struct! {
+    /// Property type `TcpTimeout` of `AWS::AppMesh::Route`.
+    TcpTimeout(default)
 }
 
 impl TcpTimeout {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { idle: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Idle`.
-    pub fn idle(mut self, value: impl Into<Value<Duration>>) -> Self {
-        self.idle = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TcpTimeout {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle {
-            m.insert("Idle".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Idle` (optional).
+    pub fn idle(self, value: impl Into<Value<Duration>>) -> Self {
+        Self(self.0.with(0, "Idle", value.into().to_template()))
     }
 }
 
-impl Check for TcpTimeout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle.check(&path.field("Idle"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TcpTimeout);
-
-/// Property type `Tag` of `AWS::AppMesh::Route`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

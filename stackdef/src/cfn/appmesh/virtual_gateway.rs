@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VirtualGateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VirtualGateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VirtualGateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppMesh::VirtualGateway`.
+    VirtualGateway("AWS::AppMesh::VirtualGateway", VirtualGatewayProps)
 }
 
 impl VirtualGateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppMesh::VirtualGateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VirtualGatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::VirtualGatewayId> {
         self.resource.ref_value()
@@ -97,24 +49,42 @@ impl VirtualGateway {
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
+
+    /// Replaces `MeshName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshName", value.into())
+    }
+
+    /// Replaces `MeshOwner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshOwner", value.into())
+    }
+
+    /// Replaces `Spec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spec(&self, value: impl Into<Value<VirtualGatewaySpec>>) {
+        self.resource.set_property("Spec", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VirtualGatewayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_gateway_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VirtualGatewayName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayProps {
-    /// `MeshName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_name: Value<String>,
-    /// `MeshOwner` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_owner: Option<Value<String>>,
-    /// `Spec` (required).
-    pub spec: Value<VirtualGatewaySpec>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VirtualGatewayName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub virtual_gateway_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayProps
 }
 
 impl VirtualGatewayProps {
@@ -123,329 +93,133 @@ impl VirtualGatewayProps {
         mesh_name: impl Into<Value<String>>,
         spec: impl Into<Value<VirtualGatewaySpec>>,
     ) -> Self {
-        Self {
-            mesh_name: mesh_name.into(),
-            mesh_owner: None,
-            spec: spec.into(),
-            tags: None,
-            virtual_gateway_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MeshName", mesh_name.into().to_template())
+                .with(2, "Spec", spec.into().to_template()),
+        )
     }
-    /// Sets `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mesh_owner = Some(value.into());
-        self
+    /// `MeshOwner` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn mesh_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MeshOwner", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `VirtualGatewayName`.
-    pub fn virtual_gateway_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_gateway_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualGatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MeshName".to_owned(), self.mesh_name.to_template());
-        if let Some(v) = &self.mesh_owner {
-            m.insert("MeshOwner".to_owned(), v.to_template());
-        }
-        m.insert("Spec".to_owned(), self.spec.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_gateway_name {
-            m.insert("VirtualGatewayName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VirtualGatewayName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn virtual_gateway_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "VirtualGatewayName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VirtualGatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spec.check(&path.field("Spec"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayProps);
-
-/// Property type `VirtualGatewaySpec` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewaySpec {
-    /// `BackendDefaults` (optional).
-    pub backend_defaults: Option<Value<VirtualGatewayBackendDefaults>>,
-    /// `Listeners` (required).
-    pub listeners: Value<List<VirtualGatewayListener>>,
-    /// `Logging` (optional).
-    pub logging: Option<Value<VirtualGatewayLogging>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewaySpec` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewaySpec
 }
 
 impl VirtualGatewaySpec {
     /// The required properties: `Listeners`.
     pub fn new(listeners: impl Into<Value<List<VirtualGatewayListener>>>) -> Self {
-        Self {
-            backend_defaults: None,
-            listeners: listeners.into(),
-            logging: None,
-        }
+        Self(crate::Properties::new().with(1, "Listeners", listeners.into().to_template()))
     }
-    /// Sets `BackendDefaults`.
-    pub fn backend_defaults(
-        mut self,
-        value: impl Into<Value<VirtualGatewayBackendDefaults>>,
-    ) -> Self {
-        self.backend_defaults = Some(value.into());
-        self
+    /// `BackendDefaults` (optional).
+    pub fn backend_defaults(self, value: impl Into<Value<VirtualGatewayBackendDefaults>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BackendDefaults", value.into().to_template()),
+        )
     }
-    /// Sets `Logging`.
-    pub fn logging(mut self, value: impl Into<Value<VirtualGatewayLogging>>) -> Self {
-        self.logging = Some(value.into());
-        self
+    /// `Logging` (optional).
+    pub fn logging(self, value: impl Into<Value<VirtualGatewayLogging>>) -> Self {
+        Self(self.0.with(2, "Logging", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewaySpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.backend_defaults {
-            m.insert("BackendDefaults".to_owned(), v.to_template());
-        }
-        m.insert("Listeners".to_owned(), self.listeners.to_template());
-        if let Some(v) = &self.logging {
-            m.insert("Logging".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewaySpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.backend_defaults
-            .check(&path.field("BackendDefaults"), &Rules::NONE, out);
-        self.listeners
-            .check(&path.field("Listeners"), &Rules::NONE, out);
-        self.logging
-            .check(&path.field("Logging"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewaySpec);
-
-/// Property type `VirtualGatewayBackendDefaults` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualGatewayBackendDefaults {
-    /// `ClientPolicy` (optional).
-    pub client_policy: Option<Value<VirtualGatewayClientPolicy>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayBackendDefaults` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayBackendDefaults(default)
 }
 
 impl VirtualGatewayBackendDefaults {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            client_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClientPolicy`.
-    pub fn client_policy(mut self, value: impl Into<Value<VirtualGatewayClientPolicy>>) -> Self {
-        self.client_policy = Some(value.into());
-        self
+    /// `ClientPolicy` (optional).
+    pub fn client_policy(self, value: impl Into<Value<VirtualGatewayClientPolicy>>) -> Self {
+        Self(self.0.with(0, "ClientPolicy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayBackendDefaults {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_policy {
-            m.insert("ClientPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayBackendDefaults {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_policy
-            .check(&path.field("ClientPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayBackendDefaults);
-
-/// Property type `VirtualGatewayClientPolicy` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualGatewayClientPolicy {
-    /// `TLS` (optional).
-    pub tls: Option<Value<VirtualGatewayClientPolicyTls>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayClientPolicy` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayClientPolicy(default)
 }
 
 impl VirtualGatewayClientPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { tls: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `TLS`.
-    pub fn tls(mut self, value: impl Into<Value<VirtualGatewayClientPolicyTls>>) -> Self {
-        self.tls = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualGatewayClientPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tls {
-            m.insert("TLS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TLS` (optional).
+    pub fn tls(self, value: impl Into<Value<VirtualGatewayClientPolicyTls>>) -> Self {
+        Self(self.0.with(0, "TLS", value.into().to_template()))
     }
 }
 
-impl Check for VirtualGatewayClientPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tls.check(&path.field("TLS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayClientPolicy);
-
-/// Property type `VirtualGatewayClientPolicyTls` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayClientPolicyTls {
-    /// `Certificate` (optional).
-    pub certificate: Option<Value<VirtualGatewayClientTlsCertificate>>,
-    /// `Enforce` (optional).
-    pub enforce: Option<Value<bool>>,
-    /// `Ports` (optional).
-    pub ports: Option<Value<List<i64>>>,
-    /// `Validation` (required).
-    pub validation: Value<VirtualGatewayTlsValidationContext>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayClientPolicyTls` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayClientPolicyTls
 }
 
 impl VirtualGatewayClientPolicyTls {
     /// The required properties: `Validation`.
     pub fn new(validation: impl Into<Value<VirtualGatewayTlsValidationContext>>) -> Self {
-        Self {
-            certificate: None,
-            enforce: None,
-            ports: None,
-            validation: validation.into(),
-        }
+        Self(crate::Properties::new().with(3, "Validation", validation.into().to_template()))
     }
-    /// Sets `Certificate`.
-    pub fn certificate(
-        mut self,
-        value: impl Into<Value<VirtualGatewayClientTlsCertificate>>,
-    ) -> Self {
-        self.certificate = Some(value.into());
-        self
+    /// `Certificate` (optional).
+    pub fn certificate(self, value: impl Into<Value<VirtualGatewayClientTlsCertificate>>) -> Self {
+        Self(self.0.with(0, "Certificate", value.into().to_template()))
     }
-    /// Sets `Enforce`.
-    pub fn enforce(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enforce = Some(value.into());
-        self
+    /// `Enforce` (optional).
+    pub fn enforce(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enforce", value.into().to_template()))
     }
-    /// Sets `Ports`.
-    pub fn ports(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.ports = Some(value.into());
-        self
+    /// `Ports` (optional).
+    pub fn ports(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(2, "Ports", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayClientPolicyTls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate {
-            m.insert("Certificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enforce {
-            m.insert("Enforce".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ports {
-            m.insert("Ports".to_owned(), v.to_template());
-        }
-        m.insert("Validation".to_owned(), self.validation.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayClientPolicyTls {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate
-            .check(&path.field("Certificate"), &Rules::NONE, out);
-        self.validation
-            .check(&path.field("Validation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayClientPolicyTls);
-
-/// Property type `VirtualGatewayClientTlsCertificate` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualGatewayClientTlsCertificate {
-    /// `File` (optional).
-    pub file: Option<Value<VirtualGatewayListenerTlsFileCertificate>>,
-    /// `SDS` (optional).
-    pub sds: Option<Value<VirtualGatewayListenerTlsSdsCertificate>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayClientTlsCertificate` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayClientTlsCertificate(default)
 }
 
 impl VirtualGatewayClientTlsCertificate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            file: None,
-            sds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `File`.
-    pub fn file(
-        mut self,
-        value: impl Into<Value<VirtualGatewayListenerTlsFileCertificate>>,
-    ) -> Self {
-        self.file = Some(value.into());
-        self
+    /// `File` (optional).
+    pub fn file(self, value: impl Into<Value<VirtualGatewayListenerTlsFileCertificate>>) -> Self {
+        Self(self.0.with(0, "File", value.into().to_template()))
     }
-    /// Sets `SDS`.
-    pub fn sds(mut self, value: impl Into<Value<VirtualGatewayListenerTlsSdsCertificate>>) -> Self {
-        self.sds = Some(value.into());
-        self
+    /// `SDS` (optional).
+    pub fn sds(self, value: impl Into<Value<VirtualGatewayListenerTlsSdsCertificate>>) -> Self {
+        Self(self.0.with(1, "SDS", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayClientTlsCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.file {
-            m.insert("File".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sds {
-            m.insert("SDS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayClientTlsCertificate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file.check(&path.field("File"), &Rules::NONE, out);
-        self.sds.check(&path.field("SDS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayClientTlsCertificate);
-
-/// Property type `VirtualGatewayListenerTlsFileCertificate` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayListenerTlsFileCertificate {
-    /// `CertificateChain` (required).
-    pub certificate_chain: Value<String>,
-    /// `PrivateKey` (required).
-    pub private_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayListenerTlsFileCertificate` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayListenerTlsFileCertificate
 }
 
 impl VirtualGatewayListenerTlsFileCertificate {
@@ -454,608 +228,249 @@ impl VirtualGatewayListenerTlsFileCertificate {
         certificate_chain: impl Into<Value<String>>,
         private_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_chain: certificate_chain.into(),
-            private_key: private_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CertificateChain",
+                    certificate_chain.into().to_template(),
+                )
+                .with(1, "PrivateKey", private_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VirtualGatewayListenerTlsFileCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateChain".to_owned(),
-            self.certificate_chain.to_template(),
-        );
-        m.insert("PrivateKey".to_owned(), self.private_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayListenerTlsFileCertificate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayListenerTlsFileCertificate);
-
-/// Property type `VirtualGatewayListenerTlsSdsCertificate` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayListenerTlsSdsCertificate {
-    /// `SecretName` (required).
-    pub secret_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayListenerTlsSdsCertificate` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayListenerTlsSdsCertificate
 }
 
 impl VirtualGatewayListenerTlsSdsCertificate {
     /// The required properties: `SecretName`.
     pub fn new(secret_name: impl Into<Value<String>>) -> Self {
-        Self {
-            secret_name: secret_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "SecretName", secret_name.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayListenerTlsSdsCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SecretName".to_owned(), self.secret_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayListenerTlsSdsCertificate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayListenerTlsSdsCertificate);
-
-/// Property type `VirtualGatewayTlsValidationContext` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayTlsValidationContext {
-    /// `SubjectAlternativeNames` (optional).
-    pub subject_alternative_names: Option<Value<SubjectAlternativeNames>>,
-    /// `Trust` (required).
-    pub trust: Value<VirtualGatewayTlsValidationContextTrust>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayTlsValidationContext` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayTlsValidationContext
 }
 
 impl VirtualGatewayTlsValidationContext {
     /// The required properties: `Trust`.
     pub fn new(trust: impl Into<Value<VirtualGatewayTlsValidationContextTrust>>) -> Self {
-        Self {
-            subject_alternative_names: None,
-            trust: trust.into(),
-        }
+        Self(crate::Properties::new().with(1, "Trust", trust.into().to_template()))
     }
-    /// Sets `SubjectAlternativeNames`.
+    /// `SubjectAlternativeNames` (optional).
     pub fn subject_alternative_names(
-        mut self,
+        self,
         value: impl Into<Value<SubjectAlternativeNames>>,
     ) -> Self {
-        self.subject_alternative_names = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "SubjectAlternativeNames", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VirtualGatewayTlsValidationContext {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.subject_alternative_names {
-            m.insert("SubjectAlternativeNames".to_owned(), v.to_template());
-        }
-        m.insert("Trust".to_owned(), self.trust.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayTlsValidationContext {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.subject_alternative_names.check(
-            &path.field("SubjectAlternativeNames"),
-            &Rules::NONE,
-            out,
-        );
-        self.trust.check(&path.field("Trust"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayTlsValidationContext);
-
-/// Property type `SubjectAlternativeNames` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct SubjectAlternativeNames {
-    /// `Match` (required).
-    pub match_: Value<SubjectAlternativeNameMatchers>,
+crate::l1_struct! {
+    /// Property type `SubjectAlternativeNames` of `AWS::AppMesh::VirtualGateway`.
+    SubjectAlternativeNames
 }
 
 impl SubjectAlternativeNames {
     /// The required properties: `Match`.
     pub fn new(match_: impl Into<Value<SubjectAlternativeNameMatchers>>) -> Self {
-        Self {
-            match_: match_.into(),
-        }
+        Self(crate::Properties::new().with(0, "Match", match_.into().to_template()))
     }
 }
 
-impl ToTemplate for SubjectAlternativeNames {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Match".to_owned(), self.match_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubjectAlternativeNames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SubjectAlternativeNames);
-
-/// Property type `SubjectAlternativeNameMatchers` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct SubjectAlternativeNameMatchers {
-    /// `Exact` (optional).
-    pub exact: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `SubjectAlternativeNameMatchers` of `AWS::AppMesh::VirtualGateway`.
+    SubjectAlternativeNameMatchers(default)
 }
 
 impl SubjectAlternativeNameMatchers {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { exact: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exact = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SubjectAlternativeNameMatchers {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Exact` (optional).
+    pub fn exact(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
 }
 
-impl Check for SubjectAlternativeNameMatchers {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SubjectAlternativeNameMatchers);
-
-/// Property type `VirtualGatewayTlsValidationContextTrust` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualGatewayTlsValidationContextTrust {
-    /// `ACM` (optional).
-    pub acm: Option<Value<VirtualGatewayTlsValidationContextAcmTrust>>,
-    /// `File` (optional).
-    pub file: Option<Value<VirtualGatewayTlsValidationContextFileTrust>>,
-    /// `SDS` (optional).
-    pub sds: Option<Value<VirtualGatewayTlsValidationContextSdsTrust>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayTlsValidationContextTrust` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayTlsValidationContextTrust(default)
 }
 
 impl VirtualGatewayTlsValidationContextTrust {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acm: None,
-            file: None,
-            sds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ACM`.
-    pub fn acm(
-        mut self,
-        value: impl Into<Value<VirtualGatewayTlsValidationContextAcmTrust>>,
-    ) -> Self {
-        self.acm = Some(value.into());
-        self
+    /// `ACM` (optional).
+    pub fn acm(self, value: impl Into<Value<VirtualGatewayTlsValidationContextAcmTrust>>) -> Self {
+        Self(self.0.with(0, "ACM", value.into().to_template()))
     }
-    /// Sets `File`.
+    /// `File` (optional).
     pub fn file(
-        mut self,
+        self,
         value: impl Into<Value<VirtualGatewayTlsValidationContextFileTrust>>,
     ) -> Self {
-        self.file = Some(value.into());
-        self
+        Self(self.0.with(1, "File", value.into().to_template()))
     }
-    /// Sets `SDS`.
-    pub fn sds(
-        mut self,
-        value: impl Into<Value<VirtualGatewayTlsValidationContextSdsTrust>>,
-    ) -> Self {
-        self.sds = Some(value.into());
-        self
+    /// `SDS` (optional).
+    pub fn sds(self, value: impl Into<Value<VirtualGatewayTlsValidationContextSdsTrust>>) -> Self {
+        Self(self.0.with(2, "SDS", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayTlsValidationContextTrust {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acm {
-            m.insert("ACM".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file {
-            m.insert("File".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sds {
-            m.insert("SDS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayTlsValidationContextTrust {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acm.check(&path.field("ACM"), &Rules::NONE, out);
-        self.file.check(&path.field("File"), &Rules::NONE, out);
-        self.sds.check(&path.field("SDS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayTlsValidationContextTrust);
-
-/// Property type `VirtualGatewayTlsValidationContextAcmTrust` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayTlsValidationContextAcmTrust {
-    /// `CertificateAuthorityArns` (required).
-    pub certificate_authority_arns: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayTlsValidationContextAcmTrust` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayTlsValidationContextAcmTrust
 }
 
 impl VirtualGatewayTlsValidationContextAcmTrust {
     /// The required properties: `CertificateAuthorityArns`.
     pub fn new(certificate_authority_arns: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            certificate_authority_arns: certificate_authority_arns.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateAuthorityArns",
+            certificate_authority_arns.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VirtualGatewayTlsValidationContextAcmTrust {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateAuthorityArns".to_owned(),
-            self.certificate_authority_arns.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayTlsValidationContextAcmTrust {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayTlsValidationContextAcmTrust);
-
-/// Property type `VirtualGatewayTlsValidationContextFileTrust` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayTlsValidationContextFileTrust {
-    /// `CertificateChain` (required).
-    pub certificate_chain: Value<String>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayTlsValidationContextFileTrust` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayTlsValidationContextFileTrust
 }
 
 impl VirtualGatewayTlsValidationContextFileTrust {
     /// The required properties: `CertificateChain`.
     pub fn new(certificate_chain: impl Into<Value<String>>) -> Self {
-        Self {
-            certificate_chain: certificate_chain.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateChain",
+            certificate_chain.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VirtualGatewayTlsValidationContextFileTrust {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateChain".to_owned(),
-            self.certificate_chain.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayTlsValidationContextFileTrust {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayTlsValidationContextFileTrust);
-
-/// Property type `VirtualGatewayTlsValidationContextSdsTrust` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayTlsValidationContextSdsTrust {
-    /// `SecretName` (required).
-    pub secret_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayTlsValidationContextSdsTrust` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayTlsValidationContextSdsTrust
 }
 
 impl VirtualGatewayTlsValidationContextSdsTrust {
     /// The required properties: `SecretName`.
     pub fn new(secret_name: impl Into<Value<String>>) -> Self {
-        Self {
-            secret_name: secret_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "SecretName", secret_name.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayTlsValidationContextSdsTrust {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SecretName".to_owned(), self.secret_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayTlsValidationContextSdsTrust {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayTlsValidationContextSdsTrust);
-
-/// Property type `VirtualGatewayListener` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayListener {
-    /// `ConnectionPool` (optional).
-    pub connection_pool: Option<Value<VirtualGatewayConnectionPool>>,
-    /// `HealthCheck` (optional).
-    pub health_check: Option<Value<VirtualGatewayHealthCheckPolicy>>,
-    /// `PortMapping` (required).
-    pub port_mapping: Value<VirtualGatewayPortMapping>,
-    /// `TLS` (optional).
-    pub tls: Option<Value<VirtualGatewayListenerTls>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayListener` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayListener
 }
 
 impl VirtualGatewayListener {
     /// The required properties: `PortMapping`.
     pub fn new(port_mapping: impl Into<Value<VirtualGatewayPortMapping>>) -> Self {
-        Self {
-            connection_pool: None,
-            health_check: None,
-            port_mapping: port_mapping.into(),
-            tls: None,
-        }
+        Self(crate::Properties::new().with(2, "PortMapping", port_mapping.into().to_template()))
     }
-    /// Sets `ConnectionPool`.
-    pub fn connection_pool(
-        mut self,
-        value: impl Into<Value<VirtualGatewayConnectionPool>>,
-    ) -> Self {
-        self.connection_pool = Some(value.into());
-        self
+    /// `ConnectionPool` (optional).
+    pub fn connection_pool(self, value: impl Into<Value<VirtualGatewayConnectionPool>>) -> Self {
+        Self(self.0.with(0, "ConnectionPool", value.into().to_template()))
     }
-    /// Sets `HealthCheck`.
-    pub fn health_check(
-        mut self,
-        value: impl Into<Value<VirtualGatewayHealthCheckPolicy>>,
-    ) -> Self {
-        self.health_check = Some(value.into());
-        self
+    /// `HealthCheck` (optional).
+    pub fn health_check(self, value: impl Into<Value<VirtualGatewayHealthCheckPolicy>>) -> Self {
+        Self(self.0.with(1, "HealthCheck", value.into().to_template()))
     }
-    /// Sets `TLS`.
-    pub fn tls(mut self, value: impl Into<Value<VirtualGatewayListenerTls>>) -> Self {
-        self.tls = Some(value.into());
-        self
+    /// `TLS` (optional).
+    pub fn tls(self, value: impl Into<Value<VirtualGatewayListenerTls>>) -> Self {
+        Self(self.0.with(3, "TLS", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayListener {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_pool {
-            m.insert("ConnectionPool".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check {
-            m.insert("HealthCheck".to_owned(), v.to_template());
-        }
-        m.insert("PortMapping".to_owned(), self.port_mapping.to_template());
-        if let Some(v) = &self.tls {
-            m.insert("TLS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayListener {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_pool
-            .check(&path.field("ConnectionPool"), &Rules::NONE, out);
-        self.health_check
-            .check(&path.field("HealthCheck"), &Rules::NONE, out);
-        self.port_mapping
-            .check(&path.field("PortMapping"), &Rules::NONE, out);
-        self.tls.check(&path.field("TLS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayListener);
-
-/// Property type `VirtualGatewayConnectionPool` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualGatewayConnectionPool {
-    /// `GRPC` (optional).
-    pub grpc: Option<Value<VirtualGatewayGrpcConnectionPool>>,
-    /// `HTTP` (optional).
-    pub http: Option<Value<VirtualGatewayHttpConnectionPool>>,
-    /// `HTTP2` (optional).
-    pub http2: Option<Value<VirtualGatewayHttp2ConnectionPool>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayConnectionPool` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayConnectionPool(default)
 }
 
 impl VirtualGatewayConnectionPool {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            grpc: None,
-            http: None,
-            http2: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GRPC`.
-    pub fn grpc(mut self, value: impl Into<Value<VirtualGatewayGrpcConnectionPool>>) -> Self {
-        self.grpc = Some(value.into());
-        self
+    /// `GRPC` (optional).
+    pub fn grpc(self, value: impl Into<Value<VirtualGatewayGrpcConnectionPool>>) -> Self {
+        Self(self.0.with(0, "GRPC", value.into().to_template()))
     }
-    /// Sets `HTTP`.
-    pub fn http(mut self, value: impl Into<Value<VirtualGatewayHttpConnectionPool>>) -> Self {
-        self.http = Some(value.into());
-        self
+    /// `HTTP` (optional).
+    pub fn http(self, value: impl Into<Value<VirtualGatewayHttpConnectionPool>>) -> Self {
+        Self(self.0.with(1, "HTTP", value.into().to_template()))
     }
-    /// Sets `HTTP2`.
-    pub fn http2(mut self, value: impl Into<Value<VirtualGatewayHttp2ConnectionPool>>) -> Self {
-        self.http2 = Some(value.into());
-        self
+    /// `HTTP2` (optional).
+    pub fn http2(self, value: impl Into<Value<VirtualGatewayHttp2ConnectionPool>>) -> Self {
+        Self(self.0.with(2, "HTTP2", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayConnectionPool {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.grpc {
-            m.insert("GRPC".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http {
-            m.insert("HTTP".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http2 {
-            m.insert("HTTP2".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayConnectionPool {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.grpc.check(&path.field("GRPC"), &Rules::NONE, out);
-        self.http.check(&path.field("HTTP"), &Rules::NONE, out);
-        self.http2.check(&path.field("HTTP2"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayConnectionPool);
-
-/// Property type `VirtualGatewayGrpcConnectionPool` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayGrpcConnectionPool {
-    /// `MaxRequests` (required).
-    pub max_requests: Value<i64>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayGrpcConnectionPool` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayGrpcConnectionPool
 }
 
 impl VirtualGatewayGrpcConnectionPool {
     /// The required properties: `MaxRequests`.
     pub fn new(max_requests: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_requests: max_requests.into(),
-        }
+        Self(crate::Properties::new().with(0, "MaxRequests", max_requests.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayGrpcConnectionPool {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxRequests".to_owned(), self.max_requests.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayGrpcConnectionPool {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayGrpcConnectionPool);
-
-/// Property type `VirtualGatewayHttpConnectionPool` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayHttpConnectionPool {
-    /// `MaxConnections` (required).
-    pub max_connections: Value<i64>,
-    /// `MaxPendingRequests` (optional).
-    pub max_pending_requests: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayHttpConnectionPool` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayHttpConnectionPool
 }
 
 impl VirtualGatewayHttpConnectionPool {
     /// The required properties: `MaxConnections`.
     pub fn new(max_connections: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_connections: max_connections.into(),
-            max_pending_requests: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MaxConnections",
+            max_connections.into().to_template(),
+        ))
     }
-    /// Sets `MaxPendingRequests`.
-    pub fn max_pending_requests(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_pending_requests = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualGatewayHttpConnectionPool {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxConnections".to_owned(),
-            self.max_connections.to_template(),
-        );
-        if let Some(v) = &self.max_pending_requests {
-            m.insert("MaxPendingRequests".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxPendingRequests` (optional).
+    pub fn max_pending_requests(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxPendingRequests", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VirtualGatewayHttpConnectionPool {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayHttpConnectionPool);
-
-/// Property type `VirtualGatewayHttp2ConnectionPool` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayHttp2ConnectionPool {
-    /// `MaxRequests` (required).
-    pub max_requests: Value<i64>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayHttp2ConnectionPool` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayHttp2ConnectionPool
 }
 
 impl VirtualGatewayHttp2ConnectionPool {
     /// The required properties: `MaxRequests`.
     pub fn new(max_requests: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_requests: max_requests.into(),
-        }
+        Self(crate::Properties::new().with(0, "MaxRequests", max_requests.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayHttp2ConnectionPool {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxRequests".to_owned(), self.max_requests.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayHttp2ConnectionPool {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayHttp2ConnectionPool);
-
-/// Property type `VirtualGatewayHealthCheckPolicy` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayHealthCheckPolicy {
-    /// `HealthyThreshold` (required).
-    pub healthy_threshold: Value<i64>,
-    /// `IntervalMillis` (required).
-    pub interval_millis: Value<i64>,
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `Protocol` (required).
-    pub protocol: Value<String>,
-    /// `TimeoutMillis` (required).
-    pub timeout_millis: Value<i64>,
-    /// `UnhealthyThreshold` (required).
-    pub unhealthy_threshold: Value<i64>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayHealthCheckPolicy` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayHealthCheckPolicy
 }
 
 impl VirtualGatewayHealthCheckPolicy {
@@ -1067,107 +482,52 @@ impl VirtualGatewayHealthCheckPolicy {
         timeout_millis: impl Into<Value<i64>>,
         unhealthy_threshold: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            healthy_threshold: healthy_threshold.into(),
-            interval_millis: interval_millis.into(),
-            path: None,
-            port: None,
-            protocol: protocol.into(),
-            timeout_millis: timeout_millis.into(),
-            unhealthy_threshold: unhealthy_threshold.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "HealthyThreshold",
+                    healthy_threshold.into().to_template(),
+                )
+                .with(1, "IntervalMillis", interval_millis.into().to_template())
+                .with(4, "Protocol", protocol.into().to_template())
+                .with(5, "TimeoutMillis", timeout_millis.into().to_template())
+                .with(
+                    6,
+                    "UnhealthyThreshold",
+                    unhealthy_threshold.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Path", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualGatewayHealthCheckPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "HealthyThreshold".to_owned(),
-            self.healthy_threshold.to_template(),
-        );
-        m.insert(
-            "IntervalMillis".to_owned(),
-            self.interval_millis.to_template(),
-        );
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert(
-            "TimeoutMillis".to_owned(),
-            self.timeout_millis.to_template(),
-        );
-        m.insert(
-            "UnhealthyThreshold".to_owned(),
-            self.unhealthy_threshold.to_template(),
-        );
-        Expr::Map(m)
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Port", value.into().to_template()))
     }
 }
 
-impl Check for VirtualGatewayHealthCheckPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayHealthCheckPolicy);
-
-/// Property type `VirtualGatewayPortMapping` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayPortMapping {
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `Protocol` (required).
-    pub protocol: Value<String>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayPortMapping` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayPortMapping
 }
 
 impl VirtualGatewayPortMapping {
     /// The required properties: `Port`, `Protocol`.
     pub fn new(port: impl Into<Value<i64>>, protocol: impl Into<Value<String>>) -> Self {
-        Self {
-            port: port.into(),
-            protocol: protocol.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Port", port.into().to_template())
+                .with(1, "Protocol", protocol.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VirtualGatewayPortMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayPortMapping {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayPortMapping);
-
-/// Property type `VirtualGatewayListenerTls` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayListenerTls {
-    /// `Certificate` (required).
-    pub certificate: Value<VirtualGatewayListenerTlsCertificate>,
-    /// `Mode` (required).
-    pub mode: Value<String>,
-    /// `Validation` (optional).
-    pub validation: Option<Value<VirtualGatewayListenerTlsValidationContext>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayListenerTls` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayListenerTls
 }
 
 impl VirtualGatewayListenerTls {
@@ -1176,484 +536,174 @@ impl VirtualGatewayListenerTls {
         certificate: impl Into<Value<VirtualGatewayListenerTlsCertificate>>,
         mode: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate: certificate.into(),
-            mode: mode.into(),
-            validation: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Certificate", certificate.into().to_template())
+                .with(1, "Mode", mode.into().to_template()),
+        )
     }
-    /// Sets `Validation`.
+    /// `Validation` (optional).
     pub fn validation(
-        mut self,
+        self,
         value: impl Into<Value<VirtualGatewayListenerTlsValidationContext>>,
     ) -> Self {
-        self.validation = Some(value.into());
-        self
+        Self(self.0.with(2, "Validation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayListenerTls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Certificate".to_owned(), self.certificate.to_template());
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        if let Some(v) = &self.validation {
-            m.insert("Validation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayListenerTls {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate
-            .check(&path.field("Certificate"), &Rules::NONE, out);
-        self.validation
-            .check(&path.field("Validation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayListenerTls);
-
-/// Property type `VirtualGatewayListenerTlsCertificate` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualGatewayListenerTlsCertificate {
-    /// `ACM` (optional).
-    pub acm: Option<Value<VirtualGatewayListenerTlsAcmCertificate>>,
-    /// `File` (optional).
-    pub file: Option<Value<VirtualGatewayListenerTlsFileCertificate>>,
-    /// `SDS` (optional).
-    pub sds: Option<Value<VirtualGatewayListenerTlsSdsCertificate>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayListenerTlsCertificate` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayListenerTlsCertificate(default)
 }
 
 impl VirtualGatewayListenerTlsCertificate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acm: None,
-            file: None,
-            sds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ACM`.
-    pub fn acm(mut self, value: impl Into<Value<VirtualGatewayListenerTlsAcmCertificate>>) -> Self {
-        self.acm = Some(value.into());
-        self
+    /// `ACM` (optional).
+    pub fn acm(self, value: impl Into<Value<VirtualGatewayListenerTlsAcmCertificate>>) -> Self {
+        Self(self.0.with(0, "ACM", value.into().to_template()))
     }
-    /// Sets `File`.
-    pub fn file(
-        mut self,
-        value: impl Into<Value<VirtualGatewayListenerTlsFileCertificate>>,
-    ) -> Self {
-        self.file = Some(value.into());
-        self
+    /// `File` (optional).
+    pub fn file(self, value: impl Into<Value<VirtualGatewayListenerTlsFileCertificate>>) -> Self {
+        Self(self.0.with(1, "File", value.into().to_template()))
     }
-    /// Sets `SDS`.
-    pub fn sds(mut self, value: impl Into<Value<VirtualGatewayListenerTlsSdsCertificate>>) -> Self {
-        self.sds = Some(value.into());
-        self
+    /// `SDS` (optional).
+    pub fn sds(self, value: impl Into<Value<VirtualGatewayListenerTlsSdsCertificate>>) -> Self {
+        Self(self.0.with(2, "SDS", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayListenerTlsCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acm {
-            m.insert("ACM".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file {
-            m.insert("File".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sds {
-            m.insert("SDS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayListenerTlsCertificate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acm.check(&path.field("ACM"), &Rules::NONE, out);
-        self.file.check(&path.field("File"), &Rules::NONE, out);
-        self.sds.check(&path.field("SDS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayListenerTlsCertificate);
-
-/// Property type `VirtualGatewayListenerTlsAcmCertificate` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayListenerTlsAcmCertificate {
-    /// `CertificateArn` (required).
-    pub certificate_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayListenerTlsAcmCertificate` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayListenerTlsAcmCertificate
 }
 
 impl VirtualGatewayListenerTlsAcmCertificate {
     /// The required properties: `CertificateArn`.
     pub fn new(certificate_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            certificate_arn: certificate_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateArn",
+            certificate_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VirtualGatewayListenerTlsAcmCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateArn".to_owned(),
-            self.certificate_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayListenerTlsAcmCertificate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualGatewayListenerTlsAcmCertificate);
-
-/// Property type `VirtualGatewayListenerTlsValidationContext` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayListenerTlsValidationContext {
-    /// `SubjectAlternativeNames` (optional).
-    pub subject_alternative_names: Option<Value<SubjectAlternativeNames>>,
-    /// `Trust` (required).
-    pub trust: Value<VirtualGatewayListenerTlsValidationContextTrust>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayListenerTlsValidationContext` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayListenerTlsValidationContext
 }
 
 impl VirtualGatewayListenerTlsValidationContext {
     /// The required properties: `Trust`.
     pub fn new(trust: impl Into<Value<VirtualGatewayListenerTlsValidationContextTrust>>) -> Self {
-        Self {
-            subject_alternative_names: None,
-            trust: trust.into(),
-        }
+        Self(crate::Properties::new().with(1, "Trust", trust.into().to_template()))
     }
-    /// Sets `SubjectAlternativeNames`.
+    /// `SubjectAlternativeNames` (optional).
     pub fn subject_alternative_names(
-        mut self,
+        self,
         value: impl Into<Value<SubjectAlternativeNames>>,
     ) -> Self {
-        self.subject_alternative_names = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "SubjectAlternativeNames", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VirtualGatewayListenerTlsValidationContext {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.subject_alternative_names {
-            m.insert("SubjectAlternativeNames".to_owned(), v.to_template());
-        }
-        m.insert("Trust".to_owned(), self.trust.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayListenerTlsValidationContext {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.subject_alternative_names.check(
-            &path.field("SubjectAlternativeNames"),
-            &Rules::NONE,
-            out,
-        );
-        self.trust.check(&path.field("Trust"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayListenerTlsValidationContext);
-
-/// Property type `VirtualGatewayListenerTlsValidationContextTrust` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualGatewayListenerTlsValidationContextTrust {
-    /// `File` (optional).
-    pub file: Option<Value<VirtualGatewayTlsValidationContextFileTrust>>,
-    /// `SDS` (optional).
-    pub sds: Option<Value<VirtualGatewayTlsValidationContextSdsTrust>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayListenerTlsValidationContextTrust` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayListenerTlsValidationContextTrust(default)
 }
 
 impl VirtualGatewayListenerTlsValidationContextTrust {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            file: None,
-            sds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `File`.
+    /// `File` (optional).
     pub fn file(
-        mut self,
+        self,
         value: impl Into<Value<VirtualGatewayTlsValidationContextFileTrust>>,
     ) -> Self {
-        self.file = Some(value.into());
-        self
+        Self(self.0.with(0, "File", value.into().to_template()))
     }
-    /// Sets `SDS`.
-    pub fn sds(
-        mut self,
-        value: impl Into<Value<VirtualGatewayTlsValidationContextSdsTrust>>,
-    ) -> Self {
-        self.sds = Some(value.into());
-        self
+    /// `SDS` (optional).
+    pub fn sds(self, value: impl Into<Value<VirtualGatewayTlsValidationContextSdsTrust>>) -> Self {
+        Self(self.0.with(1, "SDS", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayListenerTlsValidationContextTrust {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.file {
-            m.insert("File".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sds {
-            m.insert("SDS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayListenerTlsValidationContextTrust {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file.check(&path.field("File"), &Rules::NONE, out);
-        self.sds.check(&path.field("SDS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayListenerTlsValidationContextTrust);
-
-/// Property type `VirtualGatewayLogging` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualGatewayLogging {
-    /// `AccessLog` (optional).
-    pub access_log: Option<Value<VirtualGatewayAccessLog>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayLogging` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayLogging(default)
 }
 
 impl VirtualGatewayLogging {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { access_log: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessLog`.
-    pub fn access_log(mut self, value: impl Into<Value<VirtualGatewayAccessLog>>) -> Self {
-        self.access_log = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualGatewayLogging {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_log {
-            m.insert("AccessLog".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AccessLog` (optional).
+    pub fn access_log(self, value: impl Into<Value<VirtualGatewayAccessLog>>) -> Self {
+        Self(self.0.with(0, "AccessLog", value.into().to_template()))
     }
 }
 
-impl Check for VirtualGatewayLogging {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_log
-            .check(&path.field("AccessLog"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayLogging);
-
-/// Property type `VirtualGatewayAccessLog` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualGatewayAccessLog {
-    /// `File` (optional).
-    pub file: Option<Value<VirtualGatewayFileAccessLog>>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayAccessLog` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayAccessLog(default)
 }
 
 impl VirtualGatewayAccessLog {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { file: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `File`.
-    pub fn file(mut self, value: impl Into<Value<VirtualGatewayFileAccessLog>>) -> Self {
-        self.file = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualGatewayAccessLog {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.file {
-            m.insert("File".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `File` (optional).
+    pub fn file(self, value: impl Into<Value<VirtualGatewayFileAccessLog>>) -> Self {
+        Self(self.0.with(0, "File", value.into().to_template()))
     }
 }
 
-impl Check for VirtualGatewayAccessLog {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file.check(&path.field("File"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayAccessLog);
-
-/// Property type `VirtualGatewayFileAccessLog` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct VirtualGatewayFileAccessLog {
-    /// `Format` (optional).
-    pub format: Option<Value<LoggingFormat>>,
-    /// `Path` (required).
-    pub path: Value<String>,
+crate::l1_struct! {
+    /// Property type `VirtualGatewayFileAccessLog` of `AWS::AppMesh::VirtualGateway`.
+    VirtualGatewayFileAccessLog
 }
 
 impl VirtualGatewayFileAccessLog {
     /// The required properties: `Path`.
     pub fn new(path: impl Into<Value<String>>) -> Self {
-        Self {
-            format: None,
-            path: path.into(),
-        }
+        Self(crate::Properties::new().with(1, "Path", path.into().to_template()))
     }
-    /// Sets `Format`.
-    pub fn format(mut self, value: impl Into<Value<LoggingFormat>>) -> Self {
-        self.format = Some(value.into());
-        self
+    /// `Format` (optional).
+    pub fn format(self, value: impl Into<Value<LoggingFormat>>) -> Self {
+        Self(self.0.with(0, "Format", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualGatewayFileAccessLog {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.format {
-            m.insert("Format".to_owned(), v.to_template());
-        }
-        m.insert("Path".to_owned(), self.path.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualGatewayFileAccessLog {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualGatewayFileAccessLog);
-
-/// Property type `LoggingFormat` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingFormat {
-    /// `Json` (optional).
-    pub json: Option<Value<List<JsonFormatRef>>>,
-    /// `Text` (optional).
-    pub text: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoggingFormat` of `AWS::AppMesh::VirtualGateway`.
+    LoggingFormat(default)
 }
 
 impl LoggingFormat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            json: None,
-            text: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Json`.
-    pub fn json(mut self, value: impl Into<Value<List<JsonFormatRef>>>) -> Self {
-        self.json = Some(value.into());
-        self
+    /// `Json` (optional).
+    pub fn json(self, value: impl Into<Value<List<JsonFormatRef>>>) -> Self {
+        Self(self.0.with(0, "Json", value.into().to_template()))
     }
-    /// Sets `Text`.
-    pub fn text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text = Some(value.into());
-        self
+    /// `Text` (optional).
+    pub fn text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Text", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.json {
-            m.insert("Json".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text {
-            m.insert("Text".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag as JsonFormatRef;
 
-impl Check for LoggingFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.json.check(&path.field("Json"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggingFormat);
-
-/// Property type `JsonFormatRef` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct JsonFormatRef {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl JsonFormatRef {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for JsonFormatRef {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for JsonFormatRef {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JsonFormatRef);
-
-/// Property type `Tag` of `AWS::AppMesh::VirtualGateway`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

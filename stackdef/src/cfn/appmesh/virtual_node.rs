@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct VirtualNode {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VirtualNode {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VirtualNode {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VirtualNode {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppMesh::VirtualNode`.
+    VirtualNode("AWS::AppMesh::VirtualNode", VirtualNodeProps)
 }
 
 impl VirtualNode {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppMesh::VirtualNode";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VirtualNodeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::VirtualNodeId> {
         self.resource.ref_value()
@@ -97,24 +49,41 @@ impl VirtualNode {
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
+
+    /// Replaces `MeshName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshName", value.into())
+    }
+
+    /// Replaces `MeshOwner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshOwner", value.into())
+    }
+
+    /// Replaces `Spec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spec(&self, value: impl Into<Value<VirtualNodeSpec>>) {
+        self.resource.set_property("Spec", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VirtualNodeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_node_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VirtualNodeName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct VirtualNodeProps {
-    /// `MeshName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_name: Value<String>,
-    /// `MeshOwner` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_owner: Option<Value<String>>,
-    /// `Spec` (required).
-    pub spec: Value<VirtualNodeSpec>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VirtualNodeName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub virtual_node_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppMesh::VirtualNode`.
+    VirtualNodeProps
 }
 
 impl VirtualNodeProps {
@@ -123,353 +92,148 @@ impl VirtualNodeProps {
         mesh_name: impl Into<Value<String>>,
         spec: impl Into<Value<VirtualNodeSpec>>,
     ) -> Self {
-        Self {
-            mesh_name: mesh_name.into(),
-            mesh_owner: None,
-            spec: spec.into(),
-            tags: None,
-            virtual_node_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MeshName", mesh_name.into().to_template())
+                .with(2, "Spec", spec.into().to_template()),
+        )
     }
-    /// Sets `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mesh_owner = Some(value.into());
-        self
+    /// `MeshOwner` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn mesh_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MeshOwner", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `VirtualNodeName`.
-    pub fn virtual_node_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_node_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualNodeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MeshName".to_owned(), self.mesh_name.to_template());
-        if let Some(v) = &self.mesh_owner {
-            m.insert("MeshOwner".to_owned(), v.to_template());
-        }
-        m.insert("Spec".to_owned(), self.spec.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_node_name {
-            m.insert("VirtualNodeName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VirtualNodeName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn virtual_node_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "VirtualNodeName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VirtualNodeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spec.check(&path.field("Spec"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualNodeProps);
-
-/// Property type `VirtualNodeSpec` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualNodeSpec {
-    /// `BackendDefaults` (optional).
-    pub backend_defaults: Option<Value<BackendDefaults>>,
-    /// `Backends` (optional).
-    pub backends: Option<Value<List<Backend>>>,
-    /// `Listeners` (optional).
-    pub listeners: Option<Value<List<Listener>>>,
-    /// `Logging` (optional).
-    pub logging: Option<Value<Logging>>,
-    /// `ServiceDiscovery` (optional).
-    pub service_discovery: Option<Value<ServiceDiscovery>>,
+crate::l1_struct! {
+    /// Property type `VirtualNodeSpec` of `AWS::AppMesh::VirtualNode`.
+    VirtualNodeSpec(default)
 }
 
 impl VirtualNodeSpec {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            backend_defaults: None,
-            backends: None,
-            listeners: None,
-            logging: None,
-            service_discovery: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BackendDefaults`.
-    pub fn backend_defaults(mut self, value: impl Into<Value<BackendDefaults>>) -> Self {
-        self.backend_defaults = Some(value.into());
-        self
+    /// `BackendDefaults` (optional).
+    pub fn backend_defaults(self, value: impl Into<Value<BackendDefaults>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BackendDefaults", value.into().to_template()),
+        )
     }
-    /// Sets `Backends`.
-    pub fn backends(mut self, value: impl Into<Value<List<Backend>>>) -> Self {
-        self.backends = Some(value.into());
-        self
+    /// `Backends` (optional).
+    pub fn backends(self, value: impl Into<Value<List<Backend>>>) -> Self {
+        Self(self.0.with(1, "Backends", value.into().to_template()))
     }
-    /// Sets `Listeners`.
-    pub fn listeners(mut self, value: impl Into<Value<List<Listener>>>) -> Self {
-        self.listeners = Some(value.into());
-        self
+    /// `Listeners` (optional).
+    pub fn listeners(self, value: impl Into<Value<List<Listener>>>) -> Self {
+        Self(self.0.with(2, "Listeners", value.into().to_template()))
     }
-    /// Sets `Logging`.
-    pub fn logging(mut self, value: impl Into<Value<Logging>>) -> Self {
-        self.logging = Some(value.into());
-        self
+    /// `Logging` (optional).
+    pub fn logging(self, value: impl Into<Value<Logging>>) -> Self {
+        Self(self.0.with(3, "Logging", value.into().to_template()))
     }
-    /// Sets `ServiceDiscovery`.
-    pub fn service_discovery(mut self, value: impl Into<Value<ServiceDiscovery>>) -> Self {
-        self.service_discovery = Some(value.into());
-        self
+    /// `ServiceDiscovery` (optional).
+    pub fn service_discovery(self, value: impl Into<Value<ServiceDiscovery>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ServiceDiscovery", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VirtualNodeSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.backend_defaults {
-            m.insert("BackendDefaults".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backends {
-            m.insert("Backends".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.listeners {
-            m.insert("Listeners".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging {
-            m.insert("Logging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_discovery {
-            m.insert("ServiceDiscovery".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualNodeSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.backend_defaults
-            .check(&path.field("BackendDefaults"), &Rules::NONE, out);
-        self.backends
-            .check(&path.field("Backends"), &Rules::NONE, out);
-        self.listeners
-            .check(&path.field("Listeners"), &Rules::NONE, out);
-        self.logging
-            .check(&path.field("Logging"), &Rules::NONE, out);
-        self.service_discovery
-            .check(&path.field("ServiceDiscovery"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualNodeSpec);
-
-/// Property type `BackendDefaults` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct BackendDefaults {
-    /// `ClientPolicy` (optional).
-    pub client_policy: Option<Value<ClientPolicy>>,
+crate::l1_struct! {
+    /// Property type `BackendDefaults` of `AWS::AppMesh::VirtualNode`.
+    BackendDefaults(default)
 }
 
 impl BackendDefaults {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            client_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClientPolicy`.
-    pub fn client_policy(mut self, value: impl Into<Value<ClientPolicy>>) -> Self {
-        self.client_policy = Some(value.into());
-        self
+    /// `ClientPolicy` (optional).
+    pub fn client_policy(self, value: impl Into<Value<ClientPolicy>>) -> Self {
+        Self(self.0.with(0, "ClientPolicy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BackendDefaults {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_policy {
-            m.insert("ClientPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BackendDefaults {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_policy
-            .check(&path.field("ClientPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BackendDefaults);
-
-/// Property type `ClientPolicy` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct ClientPolicy {
-    /// `TLS` (optional).
-    pub tls: Option<Value<ClientPolicyTls>>,
+crate::l1_struct! {
+    /// Property type `ClientPolicy` of `AWS::AppMesh::VirtualNode`.
+    ClientPolicy(default)
 }
 
 impl ClientPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { tls: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `TLS`.
-    pub fn tls(mut self, value: impl Into<Value<ClientPolicyTls>>) -> Self {
-        self.tls = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClientPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tls {
-            m.insert("TLS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TLS` (optional).
+    pub fn tls(self, value: impl Into<Value<ClientPolicyTls>>) -> Self {
+        Self(self.0.with(0, "TLS", value.into().to_template()))
     }
 }
 
-impl Check for ClientPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tls.check(&path.field("TLS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClientPolicy);
-
-/// Property type `ClientPolicyTls` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct ClientPolicyTls {
-    /// `Certificate` (optional).
-    pub certificate: Option<Value<ClientTlsCertificate>>,
-    /// `Enforce` (optional).
-    pub enforce: Option<Value<bool>>,
-    /// `Ports` (optional).
-    pub ports: Option<Value<List<i64>>>,
-    /// `Validation` (required).
-    pub validation: Value<TlsValidationContext>,
+crate::l1_struct! {
+    /// Property type `ClientPolicyTls` of `AWS::AppMesh::VirtualNode`.
+    ClientPolicyTls
 }
 
 impl ClientPolicyTls {
     /// The required properties: `Validation`.
     pub fn new(validation: impl Into<Value<TlsValidationContext>>) -> Self {
-        Self {
-            certificate: None,
-            enforce: None,
-            ports: None,
-            validation: validation.into(),
-        }
+        Self(crate::Properties::new().with(3, "Validation", validation.into().to_template()))
     }
-    /// Sets `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Value<ClientTlsCertificate>>) -> Self {
-        self.certificate = Some(value.into());
-        self
+    /// `Certificate` (optional).
+    pub fn certificate(self, value: impl Into<Value<ClientTlsCertificate>>) -> Self {
+        Self(self.0.with(0, "Certificate", value.into().to_template()))
     }
-    /// Sets `Enforce`.
-    pub fn enforce(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enforce = Some(value.into());
-        self
+    /// `Enforce` (optional).
+    pub fn enforce(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enforce", value.into().to_template()))
     }
-    /// Sets `Ports`.
-    pub fn ports(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.ports = Some(value.into());
-        self
+    /// `Ports` (optional).
+    pub fn ports(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(2, "Ports", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClientPolicyTls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate {
-            m.insert("Certificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enforce {
-            m.insert("Enforce".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ports {
-            m.insert("Ports".to_owned(), v.to_template());
-        }
-        m.insert("Validation".to_owned(), self.validation.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClientPolicyTls {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate
-            .check(&path.field("Certificate"), &Rules::NONE, out);
-        self.validation
-            .check(&path.field("Validation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClientPolicyTls);
-
-/// Property type `ClientTlsCertificate` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct ClientTlsCertificate {
-    /// `File` (optional).
-    pub file: Option<Value<ListenerTlsFileCertificate>>,
-    /// `SDS` (optional).
-    pub sds: Option<Value<ListenerTlsSdsCertificate>>,
+crate::l1_struct! {
+    /// Property type `ClientTlsCertificate` of `AWS::AppMesh::VirtualNode`.
+    ClientTlsCertificate(default)
 }
 
 impl ClientTlsCertificate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            file: None,
-            sds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `File`.
-    pub fn file(mut self, value: impl Into<Value<ListenerTlsFileCertificate>>) -> Self {
-        self.file = Some(value.into());
-        self
+    /// `File` (optional).
+    pub fn file(self, value: impl Into<Value<ListenerTlsFileCertificate>>) -> Self {
+        Self(self.0.with(0, "File", value.into().to_template()))
     }
-    /// Sets `SDS`.
-    pub fn sds(mut self, value: impl Into<Value<ListenerTlsSdsCertificate>>) -> Self {
-        self.sds = Some(value.into());
-        self
+    /// `SDS` (optional).
+    pub fn sds(self, value: impl Into<Value<ListenerTlsSdsCertificate>>) -> Self {
+        Self(self.0.with(1, "SDS", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClientTlsCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.file {
-            m.insert("File".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sds {
-            m.insert("SDS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClientTlsCertificate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file.check(&path.field("File"), &Rules::NONE, out);
-        self.sds.check(&path.field("SDS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClientTlsCertificate);
-
-/// Property type `ListenerTlsFileCertificate` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct ListenerTlsFileCertificate {
-    /// `CertificateChain` (required).
-    pub certificate_chain: Value<String>,
-    /// `PrivateKey` (required).
-    pub private_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `ListenerTlsFileCertificate` of `AWS::AppMesh::VirtualNode`.
+    ListenerTlsFileCertificate
 }
 
 impl ListenerTlsFileCertificate {
@@ -478,751 +242,313 @@ impl ListenerTlsFileCertificate {
         certificate_chain: impl Into<Value<String>>,
         private_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_chain: certificate_chain.into(),
-            private_key: private_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CertificateChain",
+                    certificate_chain.into().to_template(),
+                )
+                .with(1, "PrivateKey", private_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ListenerTlsFileCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateChain".to_owned(),
-            self.certificate_chain.to_template(),
-        );
-        m.insert("PrivateKey".to_owned(), self.private_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ListenerTlsFileCertificate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ListenerTlsFileCertificate);
-
-/// Property type `ListenerTlsSdsCertificate` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct ListenerTlsSdsCertificate {
-    /// `SecretName` (required).
-    pub secret_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ListenerTlsSdsCertificate` of `AWS::AppMesh::VirtualNode`.
+    ListenerTlsSdsCertificate
 }
 
 impl ListenerTlsSdsCertificate {
     /// The required properties: `SecretName`.
     pub fn new(secret_name: impl Into<Value<String>>) -> Self {
-        Self {
-            secret_name: secret_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "SecretName", secret_name.into().to_template()))
     }
 }
 
-impl ToTemplate for ListenerTlsSdsCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SecretName".to_owned(), self.secret_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ListenerTlsSdsCertificate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ListenerTlsSdsCertificate);
-
-/// Property type `TlsValidationContext` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct TlsValidationContext {
-    /// `SubjectAlternativeNames` (optional).
-    pub subject_alternative_names: Option<Value<SubjectAlternativeNames>>,
-    /// `Trust` (required).
-    pub trust: Value<TlsValidationContextTrust>,
+crate::l1_struct! {
+    /// Property type `TlsValidationContext` of `AWS::AppMesh::VirtualNode`.
+    TlsValidationContext
 }
 
 impl TlsValidationContext {
     /// The required properties: `Trust`.
     pub fn new(trust: impl Into<Value<TlsValidationContextTrust>>) -> Self {
-        Self {
-            subject_alternative_names: None,
-            trust: trust.into(),
-        }
+        Self(crate::Properties::new().with(1, "Trust", trust.into().to_template()))
     }
-    /// Sets `SubjectAlternativeNames`.
+    /// `SubjectAlternativeNames` (optional).
     pub fn subject_alternative_names(
-        mut self,
+        self,
         value: impl Into<Value<SubjectAlternativeNames>>,
     ) -> Self {
-        self.subject_alternative_names = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "SubjectAlternativeNames", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TlsValidationContext {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.subject_alternative_names {
-            m.insert("SubjectAlternativeNames".to_owned(), v.to_template());
-        }
-        m.insert("Trust".to_owned(), self.trust.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TlsValidationContext {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.subject_alternative_names.check(
-            &path.field("SubjectAlternativeNames"),
-            &Rules::NONE,
-            out,
-        );
-        self.trust.check(&path.field("Trust"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TlsValidationContext);
-
-/// Property type `SubjectAlternativeNames` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct SubjectAlternativeNames {
-    /// `Match` (required).
-    pub match_: Value<SubjectAlternativeNameMatchers>,
+crate::l1_struct! {
+    /// Property type `SubjectAlternativeNames` of `AWS::AppMesh::VirtualNode`.
+    SubjectAlternativeNames
 }
 
 impl SubjectAlternativeNames {
     /// The required properties: `Match`.
     pub fn new(match_: impl Into<Value<SubjectAlternativeNameMatchers>>) -> Self {
-        Self {
-            match_: match_.into(),
-        }
+        Self(crate::Properties::new().with(0, "Match", match_.into().to_template()))
     }
 }
 
-impl ToTemplate for SubjectAlternativeNames {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Match".to_owned(), self.match_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubjectAlternativeNames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SubjectAlternativeNames);
-
-/// Property type `SubjectAlternativeNameMatchers` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct SubjectAlternativeNameMatchers {
-    /// `Exact` (optional).
-    pub exact: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `SubjectAlternativeNameMatchers` of `AWS::AppMesh::VirtualNode`.
+    SubjectAlternativeNameMatchers(default)
 }
 
 impl SubjectAlternativeNameMatchers {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { exact: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exact = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SubjectAlternativeNameMatchers {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Exact` (optional).
+    pub fn exact(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
 }
 
-impl Check for SubjectAlternativeNameMatchers {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SubjectAlternativeNameMatchers);
-
-/// Property type `TlsValidationContextTrust` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct TlsValidationContextTrust {
-    /// `ACM` (optional).
-    pub acm: Option<Value<TlsValidationContextAcmTrust>>,
-    /// `File` (optional).
-    pub file: Option<Value<TlsValidationContextFileTrust>>,
-    /// `SDS` (optional).
-    pub sds: Option<Value<TlsValidationContextSdsTrust>>,
+crate::l1_struct! {
+    /// Property type `TlsValidationContextTrust` of `AWS::AppMesh::VirtualNode`.
+    TlsValidationContextTrust(default)
 }
 
 impl TlsValidationContextTrust {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acm: None,
-            file: None,
-            sds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ACM`.
-    pub fn acm(mut self, value: impl Into<Value<TlsValidationContextAcmTrust>>) -> Self {
-        self.acm = Some(value.into());
-        self
+    /// `ACM` (optional).
+    pub fn acm(self, value: impl Into<Value<TlsValidationContextAcmTrust>>) -> Self {
+        Self(self.0.with(0, "ACM", value.into().to_template()))
     }
-    /// Sets `File`.
-    pub fn file(mut self, value: impl Into<Value<TlsValidationContextFileTrust>>) -> Self {
-        self.file = Some(value.into());
-        self
+    /// `File` (optional).
+    pub fn file(self, value: impl Into<Value<TlsValidationContextFileTrust>>) -> Self {
+        Self(self.0.with(1, "File", value.into().to_template()))
     }
-    /// Sets `SDS`.
-    pub fn sds(mut self, value: impl Into<Value<TlsValidationContextSdsTrust>>) -> Self {
-        self.sds = Some(value.into());
-        self
+    /// `SDS` (optional).
+    pub fn sds(self, value: impl Into<Value<TlsValidationContextSdsTrust>>) -> Self {
+        Self(self.0.with(2, "SDS", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TlsValidationContextTrust {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acm {
-            m.insert("ACM".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file {
-            m.insert("File".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sds {
-            m.insert("SDS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TlsValidationContextTrust {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acm.check(&path.field("ACM"), &Rules::NONE, out);
-        self.file.check(&path.field("File"), &Rules::NONE, out);
-        self.sds.check(&path.field("SDS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TlsValidationContextTrust);
-
-/// Property type `TlsValidationContextAcmTrust` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct TlsValidationContextAcmTrust {
-    /// `CertificateAuthorityArns` (required).
-    pub certificate_authority_arns: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `TlsValidationContextAcmTrust` of `AWS::AppMesh::VirtualNode`.
+    TlsValidationContextAcmTrust
 }
 
 impl TlsValidationContextAcmTrust {
     /// The required properties: `CertificateAuthorityArns`.
     pub fn new(certificate_authority_arns: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            certificate_authority_arns: certificate_authority_arns.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateAuthorityArns",
+            certificate_authority_arns.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TlsValidationContextAcmTrust {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateAuthorityArns".to_owned(),
-            self.certificate_authority_arns.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TlsValidationContextAcmTrust {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TlsValidationContextAcmTrust);
-
-/// Property type `TlsValidationContextFileTrust` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct TlsValidationContextFileTrust {
-    /// `CertificateChain` (required).
-    pub certificate_chain: Value<String>,
+crate::l1_struct! {
+    /// Property type `TlsValidationContextFileTrust` of `AWS::AppMesh::VirtualNode`.
+    TlsValidationContextFileTrust
 }
 
 impl TlsValidationContextFileTrust {
     /// The required properties: `CertificateChain`.
     pub fn new(certificate_chain: impl Into<Value<String>>) -> Self {
-        Self {
-            certificate_chain: certificate_chain.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateChain",
+            certificate_chain.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TlsValidationContextFileTrust {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateChain".to_owned(),
-            self.certificate_chain.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TlsValidationContextFileTrust {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TlsValidationContextFileTrust);
-
-/// Property type `TlsValidationContextSdsTrust` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct TlsValidationContextSdsTrust {
-    /// `SecretName` (required).
-    pub secret_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `TlsValidationContextSdsTrust` of `AWS::AppMesh::VirtualNode`.
+    TlsValidationContextSdsTrust
 }
 
 impl TlsValidationContextSdsTrust {
     /// The required properties: `SecretName`.
     pub fn new(secret_name: impl Into<Value<String>>) -> Self {
-        Self {
-            secret_name: secret_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "SecretName", secret_name.into().to_template()))
     }
 }
 
-impl ToTemplate for TlsValidationContextSdsTrust {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SecretName".to_owned(), self.secret_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TlsValidationContextSdsTrust {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TlsValidationContextSdsTrust);
-
-/// Property type `Backend` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct Backend {
-    /// `VirtualService` (optional).
-    pub virtual_service: Option<Value<VirtualServiceBackend>>,
+crate::l1_struct! {
+    /// Property type `Backend` of `AWS::AppMesh::VirtualNode`.
+    Backend(default)
 }
 
 impl Backend {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            virtual_service: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VirtualService`.
-    pub fn virtual_service(mut self, value: impl Into<Value<VirtualServiceBackend>>) -> Self {
-        self.virtual_service = Some(value.into());
-        self
+    /// `VirtualService` (optional).
+    pub fn virtual_service(self, value: impl Into<Value<VirtualServiceBackend>>) -> Self {
+        Self(self.0.with(0, "VirtualService", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Backend {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.virtual_service {
-            m.insert("VirtualService".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Backend {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.virtual_service
-            .check(&path.field("VirtualService"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Backend);
-
-/// Property type `VirtualServiceBackend` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct VirtualServiceBackend {
-    /// `ClientPolicy` (optional).
-    pub client_policy: Option<Value<ClientPolicy>>,
-    /// `VirtualServiceName` (required).
-    pub virtual_service_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `VirtualServiceBackend` of `AWS::AppMesh::VirtualNode`.
+    VirtualServiceBackend
 }
 
 impl VirtualServiceBackend {
     /// The required properties: `VirtualServiceName`.
     pub fn new(virtual_service_name: impl Into<Value<String>>) -> Self {
-        Self {
-            client_policy: None,
-            virtual_service_name: virtual_service_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "VirtualServiceName",
+            virtual_service_name.into().to_template(),
+        ))
     }
-    /// Sets `ClientPolicy`.
-    pub fn client_policy(mut self, value: impl Into<Value<ClientPolicy>>) -> Self {
-        self.client_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualServiceBackend {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_policy {
-            m.insert("ClientPolicy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VirtualServiceName".to_owned(),
-            self.virtual_service_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `ClientPolicy` (optional).
+    pub fn client_policy(self, value: impl Into<Value<ClientPolicy>>) -> Self {
+        Self(self.0.with(0, "ClientPolicy", value.into().to_template()))
     }
 }
 
-impl Check for VirtualServiceBackend {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_policy
-            .check(&path.field("ClientPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualServiceBackend);
-
-/// Property type `Listener` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct Listener {
-    /// `ConnectionPool` (optional).
-    pub connection_pool: Option<Value<VirtualNodeConnectionPool>>,
-    /// `HealthCheck` (optional).
-    pub health_check: Option<Value<HealthCheck>>,
-    /// `OutlierDetection` (optional).
-    pub outlier_detection: Option<Value<OutlierDetection>>,
-    /// `PortMapping` (required).
-    pub port_mapping: Value<PortMapping>,
-    /// `TLS` (optional).
-    pub tls: Option<Value<ListenerTls>>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<ListenerTimeout>>,
+crate::l1_struct! {
+    /// Property type `Listener` of `AWS::AppMesh::VirtualNode`.
+    Listener
 }
 
 impl Listener {
     /// The required properties: `PortMapping`.
     pub fn new(port_mapping: impl Into<Value<PortMapping>>) -> Self {
-        Self {
-            connection_pool: None,
-            health_check: None,
-            outlier_detection: None,
-            port_mapping: port_mapping.into(),
-            tls: None,
-            timeout: None,
-        }
+        Self(crate::Properties::new().with(3, "PortMapping", port_mapping.into().to_template()))
     }
-    /// Sets `ConnectionPool`.
-    pub fn connection_pool(mut self, value: impl Into<Value<VirtualNodeConnectionPool>>) -> Self {
-        self.connection_pool = Some(value.into());
-        self
+    /// `ConnectionPool` (optional).
+    pub fn connection_pool(self, value: impl Into<Value<VirtualNodeConnectionPool>>) -> Self {
+        Self(self.0.with(0, "ConnectionPool", value.into().to_template()))
     }
-    /// Sets `HealthCheck`.
-    pub fn health_check(mut self, value: impl Into<Value<HealthCheck>>) -> Self {
-        self.health_check = Some(value.into());
-        self
+    /// `HealthCheck` (optional).
+    pub fn health_check(self, value: impl Into<Value<HealthCheck>>) -> Self {
+        Self(self.0.with(1, "HealthCheck", value.into().to_template()))
     }
-    /// Sets `OutlierDetection`.
-    pub fn outlier_detection(mut self, value: impl Into<Value<OutlierDetection>>) -> Self {
-        self.outlier_detection = Some(value.into());
-        self
+    /// `OutlierDetection` (optional).
+    pub fn outlier_detection(self, value: impl Into<Value<OutlierDetection>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OutlierDetection", value.into().to_template()),
+        )
     }
-    /// Sets `TLS`.
-    pub fn tls(mut self, value: impl Into<Value<ListenerTls>>) -> Self {
-        self.tls = Some(value.into());
-        self
+    /// `TLS` (optional).
+    pub fn tls(self, value: impl Into<Value<ListenerTls>>) -> Self {
+        Self(self.0.with(4, "TLS", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<ListenerTimeout>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<ListenerTimeout>>) -> Self {
+        Self(self.0.with(5, "Timeout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Listener {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_pool {
-            m.insert("ConnectionPool".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check {
-            m.insert("HealthCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outlier_detection {
-            m.insert("OutlierDetection".to_owned(), v.to_template());
-        }
-        m.insert("PortMapping".to_owned(), self.port_mapping.to_template());
-        if let Some(v) = &self.tls {
-            m.insert("TLS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Listener {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_pool
-            .check(&path.field("ConnectionPool"), &Rules::NONE, out);
-        self.health_check
-            .check(&path.field("HealthCheck"), &Rules::NONE, out);
-        self.outlier_detection
-            .check(&path.field("OutlierDetection"), &Rules::NONE, out);
-        self.port_mapping
-            .check(&path.field("PortMapping"), &Rules::NONE, out);
-        self.tls.check(&path.field("TLS"), &Rules::NONE, out);
-        self.timeout
-            .check(&path.field("Timeout"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Listener);
-
-/// Property type `VirtualNodeConnectionPool` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualNodeConnectionPool {
-    /// `GRPC` (optional).
-    pub grpc: Option<Value<VirtualNodeGrpcConnectionPool>>,
-    /// `HTTP` (optional).
-    pub http: Option<Value<VirtualNodeHttpConnectionPool>>,
-    /// `HTTP2` (optional).
-    pub http2: Option<Value<VirtualNodeHttp2ConnectionPool>>,
-    /// `TCP` (optional).
-    pub tcp: Option<Value<VirtualNodeTcpConnectionPool>>,
+crate::l1_struct! {
+    /// Property type `VirtualNodeConnectionPool` of `AWS::AppMesh::VirtualNode`.
+    VirtualNodeConnectionPool(default)
 }
 
 impl VirtualNodeConnectionPool {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            grpc: None,
-            http: None,
-            http2: None,
-            tcp: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GRPC`.
-    pub fn grpc(mut self, value: impl Into<Value<VirtualNodeGrpcConnectionPool>>) -> Self {
-        self.grpc = Some(value.into());
-        self
+    /// `GRPC` (optional).
+    pub fn grpc(self, value: impl Into<Value<VirtualNodeGrpcConnectionPool>>) -> Self {
+        Self(self.0.with(0, "GRPC", value.into().to_template()))
     }
-    /// Sets `HTTP`.
-    pub fn http(mut self, value: impl Into<Value<VirtualNodeHttpConnectionPool>>) -> Self {
-        self.http = Some(value.into());
-        self
+    /// `HTTP` (optional).
+    pub fn http(self, value: impl Into<Value<VirtualNodeHttpConnectionPool>>) -> Self {
+        Self(self.0.with(1, "HTTP", value.into().to_template()))
     }
-    /// Sets `HTTP2`.
-    pub fn http2(mut self, value: impl Into<Value<VirtualNodeHttp2ConnectionPool>>) -> Self {
-        self.http2 = Some(value.into());
-        self
+    /// `HTTP2` (optional).
+    pub fn http2(self, value: impl Into<Value<VirtualNodeHttp2ConnectionPool>>) -> Self {
+        Self(self.0.with(2, "HTTP2", value.into().to_template()))
     }
-    /// Sets `TCP`.
-    pub fn tcp(mut self, value: impl Into<Value<VirtualNodeTcpConnectionPool>>) -> Self {
-        self.tcp = Some(value.into());
-        self
+    /// `TCP` (optional).
+    pub fn tcp(self, value: impl Into<Value<VirtualNodeTcpConnectionPool>>) -> Self {
+        Self(self.0.with(3, "TCP", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualNodeConnectionPool {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.grpc {
-            m.insert("GRPC".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http {
-            m.insert("HTTP".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http2 {
-            m.insert("HTTP2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tcp {
-            m.insert("TCP".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualNodeConnectionPool {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.grpc.check(&path.field("GRPC"), &Rules::NONE, out);
-        self.http.check(&path.field("HTTP"), &Rules::NONE, out);
-        self.http2.check(&path.field("HTTP2"), &Rules::NONE, out);
-        self.tcp.check(&path.field("TCP"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualNodeConnectionPool);
-
-/// Property type `VirtualNodeGrpcConnectionPool` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct VirtualNodeGrpcConnectionPool {
-    /// `MaxRequests` (required).
-    pub max_requests: Value<i64>,
+crate::l1_struct! {
+    /// Property type `VirtualNodeGrpcConnectionPool` of `AWS::AppMesh::VirtualNode`.
+    VirtualNodeGrpcConnectionPool
 }
 
 impl VirtualNodeGrpcConnectionPool {
     /// The required properties: `MaxRequests`.
     pub fn new(max_requests: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_requests: max_requests.into(),
-        }
+        Self(crate::Properties::new().with(0, "MaxRequests", max_requests.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualNodeGrpcConnectionPool {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxRequests".to_owned(), self.max_requests.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualNodeGrpcConnectionPool {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualNodeGrpcConnectionPool);
-
-/// Property type `VirtualNodeHttpConnectionPool` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct VirtualNodeHttpConnectionPool {
-    /// `MaxConnections` (required).
-    pub max_connections: Value<i64>,
-    /// `MaxPendingRequests` (optional).
-    pub max_pending_requests: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `VirtualNodeHttpConnectionPool` of `AWS::AppMesh::VirtualNode`.
+    VirtualNodeHttpConnectionPool
 }
 
 impl VirtualNodeHttpConnectionPool {
     /// The required properties: `MaxConnections`.
     pub fn new(max_connections: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_connections: max_connections.into(),
-            max_pending_requests: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MaxConnections",
+            max_connections.into().to_template(),
+        ))
     }
-    /// Sets `MaxPendingRequests`.
-    pub fn max_pending_requests(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_pending_requests = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualNodeHttpConnectionPool {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxConnections".to_owned(),
-            self.max_connections.to_template(),
-        );
-        if let Some(v) = &self.max_pending_requests {
-            m.insert("MaxPendingRequests".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxPendingRequests` (optional).
+    pub fn max_pending_requests(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxPendingRequests", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VirtualNodeHttpConnectionPool {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualNodeHttpConnectionPool);
-
-/// Property type `VirtualNodeHttp2ConnectionPool` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct VirtualNodeHttp2ConnectionPool {
-    /// `MaxRequests` (required).
-    pub max_requests: Value<i64>,
+crate::l1_struct! {
+    /// Property type `VirtualNodeHttp2ConnectionPool` of `AWS::AppMesh::VirtualNode`.
+    VirtualNodeHttp2ConnectionPool
 }
 
 impl VirtualNodeHttp2ConnectionPool {
     /// The required properties: `MaxRequests`.
     pub fn new(max_requests: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_requests: max_requests.into(),
-        }
+        Self(crate::Properties::new().with(0, "MaxRequests", max_requests.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualNodeHttp2ConnectionPool {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxRequests".to_owned(), self.max_requests.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualNodeHttp2ConnectionPool {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualNodeHttp2ConnectionPool);
-
-/// Property type `VirtualNodeTcpConnectionPool` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct VirtualNodeTcpConnectionPool {
-    /// `MaxConnections` (required).
-    pub max_connections: Value<i64>,
+crate::l1_struct! {
+    /// Property type `VirtualNodeTcpConnectionPool` of `AWS::AppMesh::VirtualNode`.
+    VirtualNodeTcpConnectionPool
 }
 
 impl VirtualNodeTcpConnectionPool {
     /// The required properties: `MaxConnections`.
     pub fn new(max_connections: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_connections: max_connections.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MaxConnections",
+            max_connections.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VirtualNodeTcpConnectionPool {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxConnections".to_owned(),
-            self.max_connections.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualNodeTcpConnectionPool {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualNodeTcpConnectionPool);
-
-/// Property type `HealthCheck` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct HealthCheck {
-    /// `HealthyThreshold` (required).
-    pub healthy_threshold: Value<i64>,
-    /// `IntervalMillis` (required).
-    pub interval_millis: Value<i64>,
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `Protocol` (required).
-    pub protocol: Value<String>,
-    /// `TimeoutMillis` (required).
-    pub timeout_millis: Value<i64>,
-    /// `UnhealthyThreshold` (required).
-    pub unhealthy_threshold: Value<i64>,
+crate::l1_struct! {
+    /// Property type `HealthCheck` of `AWS::AppMesh::VirtualNode`.
+    HealthCheck
 }
 
 impl HealthCheck {
@@ -1234,75 +560,36 @@ impl HealthCheck {
         timeout_millis: impl Into<Value<i64>>,
         unhealthy_threshold: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            healthy_threshold: healthy_threshold.into(),
-            interval_millis: interval_millis.into(),
-            path: None,
-            port: None,
-            protocol: protocol.into(),
-            timeout_millis: timeout_millis.into(),
-            unhealthy_threshold: unhealthy_threshold.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "HealthyThreshold",
+                    healthy_threshold.into().to_template(),
+                )
+                .with(1, "IntervalMillis", interval_millis.into().to_template())
+                .with(4, "Protocol", protocol.into().to_template())
+                .with(5, "TimeoutMillis", timeout_millis.into().to_template())
+                .with(
+                    6,
+                    "UnhealthyThreshold",
+                    unhealthy_threshold.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Path", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HealthCheck {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "HealthyThreshold".to_owned(),
-            self.healthy_threshold.to_template(),
-        );
-        m.insert(
-            "IntervalMillis".to_owned(),
-            self.interval_millis.to_template(),
-        );
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert(
-            "TimeoutMillis".to_owned(),
-            self.timeout_millis.to_template(),
-        );
-        m.insert(
-            "UnhealthyThreshold".to_owned(),
-            self.unhealthy_threshold.to_template(),
-        );
-        Expr::Map(m)
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Port", value.into().to_template()))
     }
 }
 
-impl Check for HealthCheck {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HealthCheck);
-
-/// Property type `OutlierDetection` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct OutlierDetection {
-    /// `BaseEjectionDuration` (required).
-    pub base_ejection_duration: Value<Duration>,
-    /// `Interval` (required).
-    pub interval: Value<Duration>,
-    /// `MaxEjectionPercent` (required).
-    pub max_ejection_percent: Value<i64>,
-    /// `MaxServerErrors` (required).
-    pub max_server_errors: Value<i64>,
+crate::l1_struct! {
+    /// Property type `OutlierDetection` of `AWS::AppMesh::VirtualNode`.
+    OutlierDetection
 }
 
 impl OutlierDetection {
@@ -1313,123 +600,59 @@ impl OutlierDetection {
         max_ejection_percent: impl Into<Value<i64>>,
         max_server_errors: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            base_ejection_duration: base_ejection_duration.into(),
-            interval: interval.into(),
-            max_ejection_percent: max_ejection_percent.into(),
-            max_server_errors: max_server_errors.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BaseEjectionDuration",
+                    base_ejection_duration.into().to_template(),
+                )
+                .with(1, "Interval", interval.into().to_template())
+                .with(
+                    2,
+                    "MaxEjectionPercent",
+                    max_ejection_percent.into().to_template(),
+                )
+                .with(3, "MaxServerErrors", max_server_errors.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OutlierDetection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BaseEjectionDuration".to_owned(),
-            self.base_ejection_duration.to_template(),
-        );
-        m.insert("Interval".to_owned(), self.interval.to_template());
-        m.insert(
-            "MaxEjectionPercent".to_owned(),
-            self.max_ejection_percent.to_template(),
-        );
-        m.insert(
-            "MaxServerErrors".to_owned(),
-            self.max_server_errors.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutlierDetection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base_ejection_duration
-            .check(&path.field("BaseEjectionDuration"), &Rules::NONE, out);
-        self.interval
-            .check(&path.field("Interval"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OutlierDetection);
-
-/// Property type `Duration` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct Duration {
-    /// `Unit` (required).
-    pub unit: Value<String>,
-    /// `Value` (required).
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Duration` of `AWS::AppMesh::VirtualNode`.
+    Duration
 }
 
 impl Duration {
     /// The required properties: `Unit`, `Value`.
     pub fn new(unit: impl Into<Value<String>>, value: impl Into<Value<i64>>) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Duration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Duration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Duration);
-
-/// Property type `PortMapping` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct PortMapping {
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `Protocol` (required).
-    pub protocol: Value<String>,
+crate::l1_struct! {
+    /// Property type `PortMapping` of `AWS::AppMesh::VirtualNode`.
+    PortMapping
 }
 
 impl PortMapping {
     /// The required properties: `Port`, `Protocol`.
     pub fn new(port: impl Into<Value<i64>>, protocol: impl Into<Value<String>>) -> Self {
-        Self {
-            port: port.into(),
-            protocol: protocol.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Port", port.into().to_template())
+                .with(1, "Protocol", protocol.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PortMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortMapping {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PortMapping);
-
-/// Property type `ListenerTls` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct ListenerTls {
-    /// `Certificate` (required).
-    pub certificate: Value<ListenerTlsCertificate>,
-    /// `Mode` (required).
-    pub mode: Value<String>,
-    /// `Validation` (optional).
-    pub validation: Option<Value<ListenerTlsValidationContext>>,
+crate::l1_struct! {
+    /// Property type `ListenerTls` of `AWS::AppMesh::VirtualNode`.
+    ListenerTls
 }
 
 impl ListenerTls {
@@ -1438,721 +661,277 @@ impl ListenerTls {
         certificate: impl Into<Value<ListenerTlsCertificate>>,
         mode: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate: certificate.into(),
-            mode: mode.into(),
-            validation: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Certificate", certificate.into().to_template())
+                .with(1, "Mode", mode.into().to_template()),
+        )
     }
-    /// Sets `Validation`.
-    pub fn validation(mut self, value: impl Into<Value<ListenerTlsValidationContext>>) -> Self {
-        self.validation = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ListenerTls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Certificate".to_owned(), self.certificate.to_template());
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        if let Some(v) = &self.validation {
-            m.insert("Validation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Validation` (optional).
+    pub fn validation(self, value: impl Into<Value<ListenerTlsValidationContext>>) -> Self {
+        Self(self.0.with(2, "Validation", value.into().to_template()))
     }
 }
 
-impl Check for ListenerTls {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate
-            .check(&path.field("Certificate"), &Rules::NONE, out);
-        self.validation
-            .check(&path.field("Validation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ListenerTls);
-
-/// Property type `ListenerTlsCertificate` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct ListenerTlsCertificate {
-    /// `ACM` (optional).
-    pub acm: Option<Value<ListenerTlsAcmCertificate>>,
-    /// `File` (optional).
-    pub file: Option<Value<ListenerTlsFileCertificate>>,
-    /// `SDS` (optional).
-    pub sds: Option<Value<ListenerTlsSdsCertificate>>,
+crate::l1_struct! {
+    /// Property type `ListenerTlsCertificate` of `AWS::AppMesh::VirtualNode`.
+    ListenerTlsCertificate(default)
 }
 
 impl ListenerTlsCertificate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acm: None,
-            file: None,
-            sds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ACM`.
-    pub fn acm(mut self, value: impl Into<Value<ListenerTlsAcmCertificate>>) -> Self {
-        self.acm = Some(value.into());
-        self
+    /// `ACM` (optional).
+    pub fn acm(self, value: impl Into<Value<ListenerTlsAcmCertificate>>) -> Self {
+        Self(self.0.with(0, "ACM", value.into().to_template()))
     }
-    /// Sets `File`.
-    pub fn file(mut self, value: impl Into<Value<ListenerTlsFileCertificate>>) -> Self {
-        self.file = Some(value.into());
-        self
+    /// `File` (optional).
+    pub fn file(self, value: impl Into<Value<ListenerTlsFileCertificate>>) -> Self {
+        Self(self.0.with(1, "File", value.into().to_template()))
     }
-    /// Sets `SDS`.
-    pub fn sds(mut self, value: impl Into<Value<ListenerTlsSdsCertificate>>) -> Self {
-        self.sds = Some(value.into());
-        self
+    /// `SDS` (optional).
+    pub fn sds(self, value: impl Into<Value<ListenerTlsSdsCertificate>>) -> Self {
+        Self(self.0.with(2, "SDS", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ListenerTlsCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acm {
-            m.insert("ACM".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file {
-            m.insert("File".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sds {
-            m.insert("SDS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ListenerTlsCertificate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acm.check(&path.field("ACM"), &Rules::NONE, out);
-        self.file.check(&path.field("File"), &Rules::NONE, out);
-        self.sds.check(&path.field("SDS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ListenerTlsCertificate);
-
-/// Property type `ListenerTlsAcmCertificate` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct ListenerTlsAcmCertificate {
-    /// `CertificateArn` (required).
-    pub certificate_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ListenerTlsAcmCertificate` of `AWS::AppMesh::VirtualNode`.
+    ListenerTlsAcmCertificate
 }
 
 impl ListenerTlsAcmCertificate {
     /// The required properties: `CertificateArn`.
     pub fn new(certificate_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            certificate_arn: certificate_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateArn",
+            certificate_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ListenerTlsAcmCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateArn".to_owned(),
-            self.certificate_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ListenerTlsAcmCertificate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ListenerTlsAcmCertificate);
-
-/// Property type `ListenerTlsValidationContext` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct ListenerTlsValidationContext {
-    /// `SubjectAlternativeNames` (optional).
-    pub subject_alternative_names: Option<Value<SubjectAlternativeNames>>,
-    /// `Trust` (required).
-    pub trust: Value<ListenerTlsValidationContextTrust>,
+crate::l1_struct! {
+    /// Property type `ListenerTlsValidationContext` of `AWS::AppMesh::VirtualNode`.
+    ListenerTlsValidationContext
 }
 
 impl ListenerTlsValidationContext {
     /// The required properties: `Trust`.
     pub fn new(trust: impl Into<Value<ListenerTlsValidationContextTrust>>) -> Self {
-        Self {
-            subject_alternative_names: None,
-            trust: trust.into(),
-        }
+        Self(crate::Properties::new().with(1, "Trust", trust.into().to_template()))
     }
-    /// Sets `SubjectAlternativeNames`.
+    /// `SubjectAlternativeNames` (optional).
     pub fn subject_alternative_names(
-        mut self,
+        self,
         value: impl Into<Value<SubjectAlternativeNames>>,
     ) -> Self {
-        self.subject_alternative_names = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "SubjectAlternativeNames", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ListenerTlsValidationContext {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.subject_alternative_names {
-            m.insert("SubjectAlternativeNames".to_owned(), v.to_template());
-        }
-        m.insert("Trust".to_owned(), self.trust.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ListenerTlsValidationContext {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.subject_alternative_names.check(
-            &path.field("SubjectAlternativeNames"),
-            &Rules::NONE,
-            out,
-        );
-        self.trust.check(&path.field("Trust"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ListenerTlsValidationContext);
-
-/// Property type `ListenerTlsValidationContextTrust` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct ListenerTlsValidationContextTrust {
-    /// `File` (optional).
-    pub file: Option<Value<TlsValidationContextFileTrust>>,
-    /// `SDS` (optional).
-    pub sds: Option<Value<TlsValidationContextSdsTrust>>,
+crate::l1_struct! {
+    /// Property type `ListenerTlsValidationContextTrust` of `AWS::AppMesh::VirtualNode`.
+    ListenerTlsValidationContextTrust(default)
 }
 
 impl ListenerTlsValidationContextTrust {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            file: None,
-            sds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `File`.
-    pub fn file(mut self, value: impl Into<Value<TlsValidationContextFileTrust>>) -> Self {
-        self.file = Some(value.into());
-        self
+    /// `File` (optional).
+    pub fn file(self, value: impl Into<Value<TlsValidationContextFileTrust>>) -> Self {
+        Self(self.0.with(0, "File", value.into().to_template()))
     }
-    /// Sets `SDS`.
-    pub fn sds(mut self, value: impl Into<Value<TlsValidationContextSdsTrust>>) -> Self {
-        self.sds = Some(value.into());
-        self
+    /// `SDS` (optional).
+    pub fn sds(self, value: impl Into<Value<TlsValidationContextSdsTrust>>) -> Self {
+        Self(self.0.with(1, "SDS", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ListenerTlsValidationContextTrust {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.file {
-            m.insert("File".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sds {
-            m.insert("SDS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ListenerTlsValidationContextTrust {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file.check(&path.field("File"), &Rules::NONE, out);
-        self.sds.check(&path.field("SDS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ListenerTlsValidationContextTrust);
-
-/// Property type `ListenerTimeout` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct ListenerTimeout {
-    /// `GRPC` (optional).
-    pub grpc: Option<Value<GrpcTimeout>>,
-    /// `HTTP` (optional).
-    pub http: Option<Value<HttpTimeout>>,
-    /// `HTTP2` (optional).
-    pub http2: Option<Value<HttpTimeout>>,
-    /// `TCP` (optional).
-    pub tcp: Option<Value<TcpTimeout>>,
+crate::l1_struct! {
+    /// Property type `ListenerTimeout` of `AWS::AppMesh::VirtualNode`.
+    ListenerTimeout(default)
 }
 
 impl ListenerTimeout {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            grpc: None,
-            http: None,
-            http2: None,
-            tcp: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GRPC`.
-    pub fn grpc(mut self, value: impl Into<Value<GrpcTimeout>>) -> Self {
-        self.grpc = Some(value.into());
-        self
+    /// `GRPC` (optional).
+    pub fn grpc(self, value: impl Into<Value<GrpcTimeout>>) -> Self {
+        Self(self.0.with(0, "GRPC", value.into().to_template()))
     }
-    /// Sets `HTTP`.
-    pub fn http(mut self, value: impl Into<Value<HttpTimeout>>) -> Self {
-        self.http = Some(value.into());
-        self
+    /// `HTTP` (optional).
+    pub fn http(self, value: impl Into<Value<HttpTimeout>>) -> Self {
+        Self(self.0.with(1, "HTTP", value.into().to_template()))
     }
-    /// Sets `HTTP2`.
-    pub fn http2(mut self, value: impl Into<Value<HttpTimeout>>) -> Self {
-        self.http2 = Some(value.into());
-        self
+    /// `HTTP2` (optional).
+    pub fn http2(self, value: impl Into<Value<HttpTimeout>>) -> Self {
+        Self(self.0.with(2, "HTTP2", value.into().to_template()))
     }
-    /// Sets `TCP`.
-    pub fn tcp(mut self, value: impl Into<Value<TcpTimeout>>) -> Self {
-        self.tcp = Some(value.into());
-        self
+    /// `TCP` (optional).
+    pub fn tcp(self, value: impl Into<Value<TcpTimeout>>) -> Self {
+        Self(self.0.with(3, "TCP", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ListenerTimeout {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.grpc {
-            m.insert("GRPC".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http {
-            m.insert("HTTP".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http2 {
-            m.insert("HTTP2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tcp {
-            m.insert("TCP".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ListenerTimeout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.grpc.check(&path.field("GRPC"), &Rules::NONE, out);
-        self.http.check(&path.field("HTTP"), &Rules::NONE, out);
-        self.http2.check(&path.field("HTTP2"), &Rules::NONE, out);
-        self.tcp.check(&path.field("TCP"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ListenerTimeout);
-
-/// Property type `GrpcTimeout` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct GrpcTimeout {
-    /// `Idle` (optional).
-    pub idle: Option<Value<Duration>>,
-    /// `PerRequest` (optional).
-    pub per_request: Option<Value<Duration>>,
+crate::l1_struct! {
+    /// Property type `GrpcTimeout` of `AWS::AppMesh::VirtualNode`.
+    GrpcTimeout(default)
 }
 
 impl GrpcTimeout {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idle: None,
-            per_request: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Idle`.
-    pub fn idle(mut self, value: impl Into<Value<Duration>>) -> Self {
-        self.idle = Some(value.into());
-        self
-    }
-    /// Sets `PerRequest`.
-    pub fn per_request(mut self, value: impl Into<Value<Duration>>) -> Self {
-        self.per_request = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GrpcTimeout {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle {
-            m.insert("Idle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.per_request {
-            m.insert("PerRequest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcTimeout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle.check(&path.field("Idle"), &Rules::NONE, out);
-        self.per_request
-            .check(&path.field("PerRequest"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrpcTimeout);
-
-/// Property type `HttpTimeout` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpTimeout {
     /// `Idle` (optional).
-    pub idle: Option<Value<Duration>>,
+    pub fn idle(self, value: impl Into<Value<Duration>>) -> Self {
+        Self(self.0.with(0, "Idle", value.into().to_template()))
+    }
     /// `PerRequest` (optional).
-    pub per_request: Option<Value<Duration>>,
+    pub fn per_request(self, value: impl Into<Value<Duration>>) -> Self {
+        Self(self.0.with(1, "PerRequest", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HttpTimeout` of `AWS::AppMesh::VirtualNode`.
+    HttpTimeout(default)
 }
 
 impl HttpTimeout {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idle: None,
-            per_request: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Idle`.
-    pub fn idle(mut self, value: impl Into<Value<Duration>>) -> Self {
-        self.idle = Some(value.into());
-        self
-    }
-    /// Sets `PerRequest`.
-    pub fn per_request(mut self, value: impl Into<Value<Duration>>) -> Self {
-        self.per_request = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpTimeout {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle {
-            m.insert("Idle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.per_request {
-            m.insert("PerRequest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpTimeout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle.check(&path.field("Idle"), &Rules::NONE, out);
-        self.per_request
-            .check(&path.field("PerRequest"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpTimeout);
-
-/// Property type `TcpTimeout` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct TcpTimeout {
     /// `Idle` (optional).
-    pub idle: Option<Value<Duration>>,
+    pub fn idle(self, value: impl Into<Value<Duration>>) -> Self {
+        Self(self.0.with(0, "Idle", value.into().to_template()))
+    }
+    /// `PerRequest` (optional).
+    pub fn per_request(self, value: impl Into<Value<Duration>>) -> Self {
+        Self(self.0.with(1, "PerRequest", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TcpTimeout` of `AWS::AppMesh::VirtualNode`.
+    TcpTimeout(default)
 }
 
 impl TcpTimeout {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { idle: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Idle`.
-    pub fn idle(mut self, value: impl Into<Value<Duration>>) -> Self {
-        self.idle = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TcpTimeout {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle {
-            m.insert("Idle".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Idle` (optional).
+    pub fn idle(self, value: impl Into<Value<Duration>>) -> Self {
+        Self(self.0.with(0, "Idle", value.into().to_template()))
     }
 }
 
-impl Check for TcpTimeout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle.check(&path.field("Idle"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TcpTimeout);
-
-/// Property type `Logging` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct Logging {
-    /// `AccessLog` (optional).
-    pub access_log: Option<Value<AccessLog>>,
+crate::l1_struct! {
+    /// Property type `Logging` of `AWS::AppMesh::VirtualNode`.
+    Logging(default)
 }
 
 impl Logging {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { access_log: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessLog`.
-    pub fn access_log(mut self, value: impl Into<Value<AccessLog>>) -> Self {
-        self.access_log = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Logging {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_log {
-            m.insert("AccessLog".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AccessLog` (optional).
+    pub fn access_log(self, value: impl Into<Value<AccessLog>>) -> Self {
+        Self(self.0.with(0, "AccessLog", value.into().to_template()))
     }
 }
 
-impl Check for Logging {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_log
-            .check(&path.field("AccessLog"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Logging);
-
-/// Property type `AccessLog` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessLog {
-    /// `File` (optional).
-    pub file: Option<Value<FileAccessLog>>,
+crate::l1_struct! {
+    /// Property type `AccessLog` of `AWS::AppMesh::VirtualNode`.
+    AccessLog(default)
 }
 
 impl AccessLog {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { file: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `File`.
-    pub fn file(mut self, value: impl Into<Value<FileAccessLog>>) -> Self {
-        self.file = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccessLog {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.file {
-            m.insert("File".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `File` (optional).
+    pub fn file(self, value: impl Into<Value<FileAccessLog>>) -> Self {
+        Self(self.0.with(0, "File", value.into().to_template()))
     }
 }
 
-impl Check for AccessLog {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file.check(&path.field("File"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessLog);
-
-/// Property type `FileAccessLog` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct FileAccessLog {
-    /// `Format` (optional).
-    pub format: Option<Value<LoggingFormat>>,
-    /// `Path` (required).
-    pub path: Value<String>,
+crate::l1_struct! {
+    /// Property type `FileAccessLog` of `AWS::AppMesh::VirtualNode`.
+    FileAccessLog
 }
 
 impl FileAccessLog {
     /// The required properties: `Path`.
     pub fn new(path: impl Into<Value<String>>) -> Self {
-        Self {
-            format: None,
-            path: path.into(),
-        }
+        Self(crate::Properties::new().with(1, "Path", path.into().to_template()))
     }
-    /// Sets `Format`.
-    pub fn format(mut self, value: impl Into<Value<LoggingFormat>>) -> Self {
-        self.format = Some(value.into());
-        self
+    /// `Format` (optional).
+    pub fn format(self, value: impl Into<Value<LoggingFormat>>) -> Self {
+        Self(self.0.with(0, "Format", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FileAccessLog {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.format {
-            m.insert("Format".to_owned(), v.to_template());
-        }
-        m.insert("Path".to_owned(), self.path.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FileAccessLog {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FileAccessLog);
-
-/// Property type `LoggingFormat` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingFormat {
-    /// `Json` (optional).
-    pub json: Option<Value<List<JsonFormatRef>>>,
-    /// `Text` (optional).
-    pub text: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoggingFormat` of `AWS::AppMesh::VirtualNode`.
+    LoggingFormat(default)
 }
 
 impl LoggingFormat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            json: None,
-            text: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Json`.
-    pub fn json(mut self, value: impl Into<Value<List<JsonFormatRef>>>) -> Self {
-        self.json = Some(value.into());
-        self
+    /// `Json` (optional).
+    pub fn json(self, value: impl Into<Value<List<JsonFormatRef>>>) -> Self {
+        Self(self.0.with(0, "Json", value.into().to_template()))
     }
-    /// Sets `Text`.
-    pub fn text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text = Some(value.into());
-        self
+    /// `Text` (optional).
+    pub fn text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Text", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.json {
-            m.insert("Json".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text {
-            m.insert("Text".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag as JsonFormatRef;
 
-impl Check for LoggingFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.json.check(&path.field("Json"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggingFormat);
-
-/// Property type `JsonFormatRef` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct JsonFormatRef {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl JsonFormatRef {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for JsonFormatRef {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for JsonFormatRef {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JsonFormatRef);
-
-/// Property type `ServiceDiscovery` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceDiscovery {
-    /// `AWSCloudMap` (optional).
-    pub aws_cloud_map: Option<Value<AwsCloudMapServiceDiscovery>>,
-    /// `DNS` (optional).
-    pub dns: Option<Value<DnsServiceDiscovery>>,
+crate::l1_struct! {
+    /// Property type `ServiceDiscovery` of `AWS::AppMesh::VirtualNode`.
+    ServiceDiscovery(default)
 }
 
 impl ServiceDiscovery {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_cloud_map: None,
-            dns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AWSCloudMap`.
-    pub fn aws_cloud_map(mut self, value: impl Into<Value<AwsCloudMapServiceDiscovery>>) -> Self {
-        self.aws_cloud_map = Some(value.into());
-        self
+    /// `AWSCloudMap` (optional).
+    pub fn aws_cloud_map(self, value: impl Into<Value<AwsCloudMapServiceDiscovery>>) -> Self {
+        Self(self.0.with(0, "AWSCloudMap", value.into().to_template()))
     }
-    /// Sets `DNS`.
-    pub fn dns(mut self, value: impl Into<Value<DnsServiceDiscovery>>) -> Self {
-        self.dns = Some(value.into());
-        self
+    /// `DNS` (optional).
+    pub fn dns(self, value: impl Into<Value<DnsServiceDiscovery>>) -> Self {
+        Self(self.0.with(1, "DNS", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceDiscovery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_cloud_map {
-            m.insert("AWSCloudMap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns {
-            m.insert("DNS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceDiscovery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_cloud_map
-            .check(&path.field("AWSCloudMap"), &Rules::NONE, out);
-        self.dns.check(&path.field("DNS"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServiceDiscovery);
-
-/// Property type `AwsCloudMapServiceDiscovery` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct AwsCloudMapServiceDiscovery {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<List<AwsCloudMapInstanceAttribute>>>,
-    /// `IpPreference` (optional).
-    pub ip_preference: Option<Value<String>>,
-    /// `NamespaceName` (required).
-    pub namespace_name: Value<String>,
-    /// `ServiceName` (required).
-    pub service_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `AwsCloudMapServiceDiscovery` of `AWS::AppMesh::VirtualNode`.
+    AwsCloudMapServiceDiscovery
 }
 
 impl AwsCloudMapServiceDiscovery {
@@ -2161,171 +940,42 @@ impl AwsCloudMapServiceDiscovery {
         namespace_name: impl Into<Value<String>>,
         service_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attributes: None,
-            ip_preference: None,
-            namespace_name: namespace_name.into(),
-            service_name: service_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "NamespaceName", namespace_name.into().to_template())
+                .with(3, "ServiceName", service_name.into().to_template()),
+        )
     }
-    /// Sets `Attributes`.
-    pub fn attributes(
-        mut self,
-        value: impl Into<Value<List<AwsCloudMapInstanceAttribute>>>,
-    ) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<List<AwsCloudMapInstanceAttribute>>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
-    /// Sets `IpPreference`.
-    pub fn ip_preference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_preference = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsCloudMapServiceDiscovery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_preference {
-            m.insert("IpPreference".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NamespaceName".to_owned(),
-            self.namespace_name.to_template(),
-        );
-        m.insert("ServiceName".to_owned(), self.service_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AwsCloudMapServiceDiscovery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes
-            .check(&path.field("Attributes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AwsCloudMapServiceDiscovery);
-
-/// Property type `AwsCloudMapInstanceAttribute` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct AwsCloudMapInstanceAttribute {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl AwsCloudMapInstanceAttribute {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for AwsCloudMapInstanceAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AwsCloudMapInstanceAttribute {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AwsCloudMapInstanceAttribute);
-
-/// Property type `DnsServiceDiscovery` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct DnsServiceDiscovery {
-    /// `Hostname` (required).
-    pub hostname: Value<String>,
     /// `IpPreference` (optional).
-    pub ip_preference: Option<Value<String>>,
-    /// `ResponseType` (optional).
-    pub response_type: Option<Value<String>>,
+    pub fn ip_preference(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IpPreference", value.into().to_template()))
+    }
+}
+
+pub use crate::cfn::Tag as AwsCloudMapInstanceAttribute;
+
+crate::l1_struct! {
+    /// Property type `DnsServiceDiscovery` of `AWS::AppMesh::VirtualNode`.
+    DnsServiceDiscovery
 }
 
 impl DnsServiceDiscovery {
     /// The required properties: `Hostname`.
     pub fn new(hostname: impl Into<Value<String>>) -> Self {
-        Self {
-            hostname: hostname.into(),
-            ip_preference: None,
-            response_type: None,
-        }
+        Self(crate::Properties::new().with(0, "Hostname", hostname.into().to_template()))
     }
-    /// Sets `IpPreference`.
-    pub fn ip_preference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_preference = Some(value.into());
-        self
+    /// `IpPreference` (optional).
+    pub fn ip_preference(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IpPreference", value.into().to_template()))
     }
-    /// Sets `ResponseType`.
-    pub fn response_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.response_type = Some(value.into());
-        self
+    /// `ResponseType` (optional).
+    pub fn response_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ResponseType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DnsServiceDiscovery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Hostname".to_owned(), self.hostname.to_template());
-        if let Some(v) = &self.ip_preference {
-            m.insert("IpPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_type {
-            m.insert("ResponseType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DnsServiceDiscovery {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DnsServiceDiscovery);
-
-/// Property type `Tag` of `AWS::AppMesh::VirtualNode`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppMesh::VirtualRouter`.
-#[derive(Debug, Clone)]
-pub struct VirtualRouter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VirtualRouter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VirtualRouter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VirtualRouter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppMesh::VirtualRouter`.
+    VirtualRouter("AWS::AppMesh::VirtualRouter", VirtualRouterProps)
 }
 
 impl VirtualRouter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppMesh::VirtualRouter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VirtualRouterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::VirtualRouterId> {
         self.resource.ref_value()
@@ -97,24 +49,42 @@ impl VirtualRouter {
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
+
+    /// Replaces `MeshName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshName", value.into())
+    }
+
+    /// Replaces `MeshOwner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshOwner", value.into())
+    }
+
+    /// Replaces `Spec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spec(&self, value: impl Into<Value<VirtualRouterSpec>>) {
+        self.resource.set_property("Spec", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VirtualRouterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_router_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VirtualRouterName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppMesh::VirtualRouter`.
-#[derive(Debug, Clone)]
-pub struct VirtualRouterProps {
-    /// `MeshName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_name: Value<String>,
-    /// `MeshOwner` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_owner: Option<Value<String>>,
-    /// `Spec` (required).
-    pub spec: Value<VirtualRouterSpec>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VirtualRouterName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub virtual_router_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppMesh::VirtualRouter`.
+    VirtualRouterProps
 }
 
 impl VirtualRouterProps {
@@ -123,188 +93,69 @@ impl VirtualRouterProps {
         mesh_name: impl Into<Value<String>>,
         spec: impl Into<Value<VirtualRouterSpec>>,
     ) -> Self {
-        Self {
-            mesh_name: mesh_name.into(),
-            mesh_owner: None,
-            spec: spec.into(),
-            tags: None,
-            virtual_router_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MeshName", mesh_name.into().to_template())
+                .with(2, "Spec", spec.into().to_template()),
+        )
     }
-    /// Sets `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mesh_owner = Some(value.into());
-        self
+    /// `MeshOwner` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn mesh_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MeshOwner", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `VirtualRouterName`.
-    pub fn virtual_router_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_router_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualRouterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MeshName".to_owned(), self.mesh_name.to_template());
-        if let Some(v) = &self.mesh_owner {
-            m.insert("MeshOwner".to_owned(), v.to_template());
-        }
-        m.insert("Spec".to_owned(), self.spec.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_router_name {
-            m.insert("VirtualRouterName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VirtualRouterName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn virtual_router_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "VirtualRouterName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VirtualRouterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spec.check(&path.field("Spec"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualRouterProps);
-
-/// Property type `VirtualRouterSpec` of `AWS::AppMesh::VirtualRouter`.
-#[derive(Debug, Clone)]
-pub struct VirtualRouterSpec {
-    /// `Listeners` (required).
-    pub listeners: Value<List<VirtualRouterListener>>,
+crate::l1_struct! {
+    /// Property type `VirtualRouterSpec` of `AWS::AppMesh::VirtualRouter`.
+    VirtualRouterSpec
 }
 
 impl VirtualRouterSpec {
     /// The required properties: `Listeners`.
     pub fn new(listeners: impl Into<Value<List<VirtualRouterListener>>>) -> Self {
-        Self {
-            listeners: listeners.into(),
-        }
+        Self(crate::Properties::new().with(0, "Listeners", listeners.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualRouterSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Listeners".to_owned(), self.listeners.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualRouterSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.listeners
-            .check(&path.field("Listeners"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualRouterSpec);
-
-/// Property type `VirtualRouterListener` of `AWS::AppMesh::VirtualRouter`.
-#[derive(Debug, Clone)]
-pub struct VirtualRouterListener {
-    /// `PortMapping` (required).
-    pub port_mapping: Value<PortMapping>,
+crate::l1_struct! {
+    /// Property type `VirtualRouterListener` of `AWS::AppMesh::VirtualRouter`.
+    VirtualRouterListener
 }
 
 impl VirtualRouterListener {
     /// The required properties: `PortMapping`.
     pub fn new(port_mapping: impl Into<Value<PortMapping>>) -> Self {
-        Self {
-            port_mapping: port_mapping.into(),
-        }
+        Self(crate::Properties::new().with(0, "PortMapping", port_mapping.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualRouterListener {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PortMapping".to_owned(), self.port_mapping.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualRouterListener {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.port_mapping
-            .check(&path.field("PortMapping"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualRouterListener);
-
-/// Property type `PortMapping` of `AWS::AppMesh::VirtualRouter`.
-#[derive(Debug, Clone)]
-pub struct PortMapping {
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `Protocol` (required).
-    pub protocol: Value<String>,
+crate::l1_struct! {
+    /// Property type `PortMapping` of `AWS::AppMesh::VirtualRouter`.
+    PortMapping
 }
 
 impl PortMapping {
     /// The required properties: `Port`, `Protocol`.
     pub fn new(port: impl Into<Value<i64>>, protocol: impl Into<Value<String>>) -> Self {
-        Self {
-            port: port.into(),
-            protocol: protocol.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Port", port.into().to_template())
+                .with(1, "Protocol", protocol.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PortMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortMapping {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PortMapping);
-
-/// Property type `Tag` of `AWS::AppMesh::VirtualRouter`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppMesh::VirtualService`.
-#[derive(Debug, Clone)]
-pub struct VirtualService {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VirtualService {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VirtualService {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VirtualService {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppMesh::VirtualService`.
+    VirtualService("AWS::AppMesh::VirtualService", VirtualServiceProps)
 }
 
 impl VirtualService {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppMesh::VirtualService";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VirtualServiceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::VirtualServiceId> {
         self.resource.ref_value()
@@ -97,24 +49,42 @@ impl VirtualService {
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
+
+    /// Replaces `MeshName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshName", value.into())
+    }
+
+    /// Replaces `MeshOwner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mesh_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MeshOwner", value.into())
+    }
+
+    /// Replaces `Spec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spec(&self, value: impl Into<Value<VirtualServiceSpec>>) {
+        self.resource.set_property("Spec", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VirtualServiceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_service_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VirtualServiceName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppMesh::VirtualService`.
-#[derive(Debug, Clone)]
-pub struct VirtualServiceProps {
-    /// `MeshName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_name: Value<String>,
-    /// `MeshOwner` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub mesh_owner: Option<Value<String>>,
-    /// `Spec` (required).
-    pub spec: Value<VirtualServiceSpec>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VirtualServiceName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub virtual_service_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppMesh::VirtualService`.
+    VirtualServiceProps
 }
 
 impl VirtualServiceProps {
@@ -124,241 +94,94 @@ impl VirtualServiceProps {
         spec: impl Into<Value<VirtualServiceSpec>>,
         virtual_service_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            mesh_name: mesh_name.into(),
-            mesh_owner: None,
-            spec: spec.into(),
-            tags: None,
-            virtual_service_name: virtual_service_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MeshName", mesh_name.into().to_template())
+                .with(2, "Spec", spec.into().to_template())
+                .with(
+                    4,
+                    "VirtualServiceName",
+                    virtual_service_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mesh_owner = Some(value.into());
-        self
+    /// `MeshOwner` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn mesh_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MeshOwner", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualServiceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MeshName".to_owned(), self.mesh_name.to_template());
-        if let Some(v) = &self.mesh_owner {
-            m.insert("MeshOwner".to_owned(), v.to_template());
-        }
-        m.insert("Spec".to_owned(), self.spec.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VirtualServiceName".to_owned(),
-            self.virtual_service_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VirtualServiceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spec.check(&path.field("Spec"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualServiceProps);
-
-/// Property type `VirtualServiceSpec` of `AWS::AppMesh::VirtualService`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualServiceSpec {
-    /// `Provider` (optional).
-    pub provider: Option<Value<VirtualServiceProvider>>,
+crate::l1_struct! {
+    /// Property type `VirtualServiceSpec` of `AWS::AppMesh::VirtualService`.
+    VirtualServiceSpec(default)
 }
 
 impl VirtualServiceSpec {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { provider: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Provider`.
-    pub fn provider(mut self, value: impl Into<Value<VirtualServiceProvider>>) -> Self {
-        self.provider = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualServiceSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.provider {
-            m.insert("Provider".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Provider` (optional).
+    pub fn provider(self, value: impl Into<Value<VirtualServiceProvider>>) -> Self {
+        Self(self.0.with(0, "Provider", value.into().to_template()))
     }
 }
 
-impl Check for VirtualServiceSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provider
-            .check(&path.field("Provider"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualServiceSpec);
-
-/// Property type `VirtualServiceProvider` of `AWS::AppMesh::VirtualService`.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualServiceProvider {
-    /// `VirtualNode` (optional).
-    pub virtual_node: Option<Value<VirtualNodeServiceProvider>>,
-    /// `VirtualRouter` (optional).
-    pub virtual_router: Option<Value<VirtualRouterServiceProvider>>,
+crate::l1_struct! {
+    /// Property type `VirtualServiceProvider` of `AWS::AppMesh::VirtualService`.
+    VirtualServiceProvider(default)
 }
 
 impl VirtualServiceProvider {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            virtual_node: None,
-            virtual_router: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VirtualNode`.
-    pub fn virtual_node(mut self, value: impl Into<Value<VirtualNodeServiceProvider>>) -> Self {
-        self.virtual_node = Some(value.into());
-        self
+    /// `VirtualNode` (optional).
+    pub fn virtual_node(self, value: impl Into<Value<VirtualNodeServiceProvider>>) -> Self {
+        Self(self.0.with(0, "VirtualNode", value.into().to_template()))
     }
-    /// Sets `VirtualRouter`.
-    pub fn virtual_router(mut self, value: impl Into<Value<VirtualRouterServiceProvider>>) -> Self {
-        self.virtual_router = Some(value.into());
-        self
+    /// `VirtualRouter` (optional).
+    pub fn virtual_router(self, value: impl Into<Value<VirtualRouterServiceProvider>>) -> Self {
+        Self(self.0.with(1, "VirtualRouter", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VirtualServiceProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.virtual_node {
-            m.insert("VirtualNode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_router {
-            m.insert("VirtualRouter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualServiceProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.virtual_node
-            .check(&path.field("VirtualNode"), &Rules::NONE, out);
-        self.virtual_router
-            .check(&path.field("VirtualRouter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualServiceProvider);
-
-/// Property type `VirtualNodeServiceProvider` of `AWS::AppMesh::VirtualService`.
-#[derive(Debug, Clone)]
-pub struct VirtualNodeServiceProvider {
-    /// `VirtualNodeName` (required).
-    pub virtual_node_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `VirtualNodeServiceProvider` of `AWS::AppMesh::VirtualService`.
+    VirtualNodeServiceProvider
 }
 
 impl VirtualNodeServiceProvider {
     /// The required properties: `VirtualNodeName`.
     pub fn new(virtual_node_name: impl Into<Value<String>>) -> Self {
-        Self {
-            virtual_node_name: virtual_node_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "VirtualNodeName",
+            virtual_node_name.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VirtualNodeServiceProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VirtualNodeName".to_owned(),
-            self.virtual_node_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualNodeServiceProvider {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualNodeServiceProvider);
-
-/// Property type `VirtualRouterServiceProvider` of `AWS::AppMesh::VirtualService`.
-#[derive(Debug, Clone)]
-pub struct VirtualRouterServiceProvider {
-    /// `VirtualRouterName` (required).
-    pub virtual_router_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `VirtualRouterServiceProvider` of `AWS::AppMesh::VirtualService`.
+    VirtualRouterServiceProvider
 }
 
 impl VirtualRouterServiceProvider {
     /// The required properties: `VirtualRouterName`.
     pub fn new(virtual_router_name: impl Into<Value<String>>) -> Self {
-        Self {
-            virtual_router_name: virtual_router_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "VirtualRouterName",
+            virtual_router_name.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VirtualRouterServiceProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VirtualRouterName".to_owned(),
-            self.virtual_router_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VirtualRouterServiceProvider {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VirtualRouterServiceProvider);
-
-/// Property type `Tag` of `AWS::AppMesh::VirtualService`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

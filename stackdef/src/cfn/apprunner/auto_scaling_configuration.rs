@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppRunner::AutoScalingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct AutoScalingConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AutoScalingConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AutoScalingConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AutoScalingConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppRunner::AutoScalingConfiguration`.
+    AutoScalingConfiguration("AWS::AppRunner::AutoScalingConfiguration", AutoScalingConfigurationProps)
 }
 
 impl AutoScalingConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppRunner::AutoScalingConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: AutoScalingConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AutoScalingConfigurationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AutoScalingConfigurationArn> {
         self.resource.ref_value()
@@ -96,202 +44,103 @@ impl AutoScalingConfiguration {
     pub fn attr_latest(&self) -> Value<bool> {
         self.resource.get_att("Latest")
     }
+
+    /// Replaces `AutoScalingConfigurationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_configuration_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutoScalingConfigurationName", value.into())
+    }
+
+    /// Replaces `MaxConcurrency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_concurrency(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxConcurrency", value.into())
+    }
+
+    /// Replaces `MaxSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxSize", value.into())
+    }
+
+    /// Replaces `MinSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinSize", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppRunner::AutoScalingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoScalingConfigurationProps {
-    /// `AutoScalingConfigurationName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 4..=32 characters.
-    /// Pattern: `[A-Za-z0-9][A-Za-z0-9\-_]{3,31}`.
-    pub auto_scaling_configuration_name: Option<Value<String>>,
-    /// `MaxConcurrency` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 1..=200.
-    pub max_concurrency: Option<Value<i64>>,
-    /// `MaxSize` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 1..=.
-    pub max_size: Option<Value<i64>>,
-    /// `MinSize` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 1..=25.
-    pub min_size: Option<Value<i64>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppRunner::AutoScalingConfiguration`.
+    AutoScalingConfigurationProps(default)
 }
 
 impl AutoScalingConfigurationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_scaling_configuration_name: None,
-            max_concurrency: None,
-            max_size: None,
-            min_size: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoScalingConfigurationName`.
-    pub fn auto_scaling_configuration_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auto_scaling_configuration_name = Some(value.into());
-        self
+    /// `AutoScalingConfigurationName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 4 to 32 characters.
+    /// Pattern: `[A-Za-z0-9][A-Za-z0-9\-_]{3,31}`.
+    pub fn auto_scaling_configuration_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AutoScalingConfigurationName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrency = Some(value.into());
-        self
+    /// `MaxConcurrency` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 1 to 200.
+    pub fn max_concurrency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaxConcurrency", value.into().to_template()))
     }
-    /// Sets `MaxSize`.
-    pub fn max_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_size = Some(value.into());
-        self
+    /// `MaxSize` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: at least 1.
+    pub fn max_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "MaxSize", value.into().to_template()))
     }
-    /// Sets `MinSize`.
-    pub fn min_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_size = Some(value.into());
-        self
+    /// `MinSize` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 1 to 25.
+    pub fn min_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MinSize", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoScalingConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_configuration_name {
-            m.insert("AutoScalingConfigurationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_concurrency {
-            m.insert("MaxConcurrency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_size {
-            m.insert("MaxSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_size {
-            m.insert("MinSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AutoScalingConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_configuration_name.check(
-            &path.field("AutoScalingConfigurationName"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(32),
-                pattern: Some("[A-Za-z0-9][A-Za-z0-9\\-_]{3,31}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_concurrency.check(
-            &path.field("MaxConcurrency"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_size.check(
-            &path.field("MaxSize"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_size.check(
-            &path.field("MinSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(25.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoScalingConfigurationProps);
-
-/// Property type `Tag` of `AWS::AppRunner::AutoScalingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::AppRunner::AutoScalingConfiguration`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppRunner::ObservabilityConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ObservabilityConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ObservabilityConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ObservabilityConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ObservabilityConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppRunner::ObservabilityConfiguration`.
+    ObservabilityConfiguration("AWS::AppRunner::ObservabilityConfiguration", ObservabilityConfigurationProps)
 }
 
 impl ObservabilityConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppRunner::ObservabilityConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ObservabilityConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ObservabilityConfigurationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ObservabilityConfigurationArn> {
         self.resource.ref_value()
@@ -98,237 +46,103 @@ impl ObservabilityConfiguration {
     pub fn attr_latest(&self) -> Value<bool> {
         self.resource.get_att("Latest")
     }
+
+    /// Replaces `ObservabilityConfigurationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_observability_configuration_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ObservabilityConfigurationName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TraceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trace_configuration(&self, value: impl Into<Value<TraceConfiguration>>) {
+        self.resource
+            .set_property("TraceConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::AppRunner::ObservabilityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ObservabilityConfigurationProps {
-    /// `ObservabilityConfigurationName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 4..=32 characters.
-    /// Pattern: `[A-Za-z0-9][A-Za-z0-9\-_]{3,31}`.
-    pub observability_configuration_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TraceConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub trace_configuration: Option<Value<TraceConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppRunner::ObservabilityConfiguration`.
+    ObservabilityConfigurationProps(default)
 }
 
 impl ObservabilityConfigurationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            observability_configuration_name: None,
-            tags: None,
-            trace_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ObservabilityConfigurationName`.
-    pub fn observability_configuration_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.observability_configuration_name = Some(value.into());
-        self
+    /// `ObservabilityConfigurationName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 4 to 32 characters.
+    /// Pattern: `[A-Za-z0-9][A-Za-z0-9\-_]{3,31}`.
+    pub fn observability_configuration_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ObservabilityConfigurationName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
-    /// Sets `TraceConfiguration`.
-    pub fn trace_configuration(mut self, value: impl Into<Value<TraceConfiguration>>) -> Self {
-        self.trace_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ObservabilityConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.observability_configuration_name {
-            m.insert("ObservabilityConfigurationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trace_configuration {
-            m.insert("TraceConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TraceConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn trace_configuration(self, value: impl Into<Value<TraceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TraceConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ObservabilityConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.observability_configuration_name.check(
-            &path.field("ObservabilityConfigurationName"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(32),
-                pattern: Some("[A-Za-z0-9][A-Za-z0-9\\-_]{3,31}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.trace_configuration
-            .check(&path.field("TraceConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ObservabilityConfigurationProps);
-
-/// Property type `Tag` of `AWS::AppRunner::ObservabilityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::AppRunner::ObservabilityConfiguration`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TraceConfiguration` of `AWS::AppRunner::ObservabilityConfiguration`.
-#[derive(Debug, Clone)]
-pub struct TraceConfiguration {
-    /// `Vendor` (required).
-    pub vendor: Value<Vendor>,
+crate::l1_struct! {
+    /// Property type `TraceConfiguration` of `AWS::AppRunner::ObservabilityConfiguration`.
+    TraceConfiguration
 }
 
 impl TraceConfiguration {
     /// The required properties: `Vendor`.
     pub fn new(vendor: impl Into<Value<Vendor>>) -> Self {
-        Self {
-            vendor: vendor.into(),
-        }
+        Self(crate::Properties::new().with(0, "Vendor", vendor.into().to_template()))
     }
 }
 
-impl ToTemplate for TraceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Vendor".to_owned(), self.vendor.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Vendor`.
+    Vendor {
+        /// `AWSXRAY`
+        Awsxray = "AWSXRAY",
     }
 }
-
-impl Check for TraceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vendor.check(&path.field("Vendor"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TraceConfiguration);
-
-/// Values of `Vendor`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Vendor {
-    /// `AWSXRAY`
-    Awsxray,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Vendor {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWSXRAY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Awsxray => "AWSXRAY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Vendor {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Vendor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Vendor {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWSXRAY" => Self::Awsxray,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Vendor> {
-    fn from(s: &str) -> Self {
-        Value::literal(Vendor::from(s))
-    }
-}
-
-crate::impl_literal!(Vendor);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct Service {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Service {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Service {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Service {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppRunner::Service`.
+    Service("AWS::AppRunner::Service", ServiceProps)
 }
 
 impl Service {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppRunner::Service";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ServiceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AppRunnerServiceArn> {
         self.resource.ref_value()
@@ -97,1010 +49,441 @@ impl Service {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AutoScalingConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutoScalingConfigurationArn", value.into())
+    }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `HealthCheckConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_configuration(
+        &self,
+        value: impl Into<Value<HealthCheckConfiguration>>,
+    ) {
+        self.resource
+            .set_property("HealthCheckConfiguration", value.into())
+    }
+
+    /// Replaces `InstanceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_configuration(&self, value: impl Into<Value<InstanceConfiguration>>) {
+        self.resource
+            .set_property("InstanceConfiguration", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(&self, value: impl Into<Value<NetworkConfiguration>>) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `ObservabilityConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_observability_configuration(
+        &self,
+        value: impl Into<Value<ServiceObservabilityConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ObservabilityConfiguration", value.into())
+    }
+
+    /// Replaces `ServiceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceName", value.into())
+    }
+
+    /// Replaces `SourceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_configuration(&self, value: impl Into<Value<SourceConfiguration>>) {
+        self.resource
+            .set_property("SourceConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceProps {
-    /// `AutoScalingConfigurationArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1011 characters.
-    pub auto_scaling_configuration_arn: Option<Value<String>>,
-    /// `EncryptionConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `HealthCheckConfiguration` (optional).
-    pub health_check_configuration: Option<Value<HealthCheckConfiguration>>,
-    /// `InstanceConfiguration` (optional).
-    pub instance_configuration: Option<Value<InstanceConfiguration>>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `ObservabilityConfiguration` (optional).
-    pub observability_configuration: Option<Value<ServiceObservabilityConfiguration>>,
-    /// `ServiceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 4..=40 characters.
-    /// Pattern: `[A-Za-z0-9][A-Za-z0-9-_]{3,39}`.
-    pub service_name: Option<Value<String>>,
-    /// `SourceConfiguration` (required).
-    pub source_configuration: Value<SourceConfiguration>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppRunner::Service`.
+    ServiceProps
 }
 
 impl ServiceProps {
     /// The required properties: `SourceConfiguration`.
     pub fn new(source_configuration: impl Into<Value<SourceConfiguration>>) -> Self {
-        Self {
-            auto_scaling_configuration_arn: None,
-            encryption_configuration: None,
-            health_check_configuration: None,
-            instance_configuration: None,
-            network_configuration: None,
-            observability_configuration: None,
-            service_name: None,
-            source_configuration: source_configuration.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            7,
+            "SourceConfiguration",
+            source_configuration.into().to_template(),
+        ))
     }
-    /// Sets `AutoScalingConfigurationArn`.
-    pub fn auto_scaling_configuration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auto_scaling_configuration_arn = Some(value.into());
-        self
+    /// `AutoScalingConfigurationArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 1011 characters.
+    /// Pattern: `arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[0-9]{12}:([\w\x{80}-\x{10FFFF}]|\/|-){1,1011}`.
+    pub fn auto_scaling_configuration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoScalingConfigurationArn", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckConfiguration`.
+    /// `HealthCheckConfiguration` (optional).
     pub fn health_check_configuration(
-        mut self,
+        self,
         value: impl Into<Value<HealthCheckConfiguration>>,
     ) -> Self {
-        self.health_check_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "HealthCheckConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceConfiguration`.
-    pub fn instance_configuration(
-        mut self,
-        value: impl Into<Value<InstanceConfiguration>>,
-    ) -> Self {
-        self.instance_configuration = Some(value.into());
-        self
+    /// `InstanceConfiguration` (optional).
+    pub fn instance_configuration(self, value: impl Into<Value<InstanceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InstanceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ObservabilityConfiguration`.
+    /// `ObservabilityConfiguration` (optional).
     pub fn observability_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServiceObservabilityConfiguration>>,
     ) -> Self {
-        self.observability_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ObservabilityConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_name = Some(value.into());
-        self
+    /// `ServiceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 4 to 40 characters.
+    /// Pattern: `[A-Za-z0-9][A-Za-z0-9-_]{3,39}`.
+    pub fn service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ServiceName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_configuration_arn {
-            m.insert("AutoScalingConfigurationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_configuration {
-            m.insert("HealthCheckConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_configuration {
-            m.insert("InstanceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.observability_configuration {
-            m.insert("ObservabilityConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceConfiguration".to_owned(),
-            self.source_configuration.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ServiceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_configuration_arn.check(
-            &path.field("AutoScalingConfigurationArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1011),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.health_check_configuration.check(
-            &path.field("HealthCheckConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_configuration
-            .check(&path.field("InstanceConfiguration"), &Rules::NONE, out);
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.observability_configuration.check(
-            &path.field("ObservabilityConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.service_name.check(
-            &path.field("ServiceName"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(40),
-                pattern: Some("[A-Za-z0-9][A-Za-z0-9-_]{3,39}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_configuration
-            .check(&path.field("SourceConfiguration"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServiceProps);
-
-/// Property type `EncryptionConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    /// `KmsKey` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:aws(-[\w]+)*:kms:[a-z\-]+-[0-9]{1}:[0-9]{12}:key\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`.
-    pub kms_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::AppRunner::Service`.
+    EncryptionConfiguration
 }
 
 impl EncryptionConfiguration {
     /// The required properties: `KmsKey`.
     pub fn new(kms_key: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_key: kms_key.into(),
-        }
+        Self(crate::Properties::new().with(0, "KmsKey", kms_key.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("KmsKey".to_owned(), self.kms_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key.check(&path.field("KmsKey"), &Rules { min_length: Some(0), max_length: Some(256), pattern: Some("arn:aws(-[\\w]+)*:kms:[a-z\\-]+-[0-9]{1}:[0-9]{12}:key\\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Property type `HealthCheckConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct HealthCheckConfiguration {
-    /// `HealthyThreshold` (optional).
-    /// Range: 1..=20.
-    pub healthy_threshold: Option<Value<i64>>,
-    /// `Interval` (optional).
-    /// Range: 1..=20.
-    pub interval: Option<Value<i64>>,
-    /// `Path` (optional).
-    /// Length: 1..= characters.
-    pub path: Option<Value<String>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
-    /// `Timeout` (optional).
-    /// Range: 1..=20.
-    pub timeout: Option<Value<i64>>,
-    /// `UnhealthyThreshold` (optional).
-    /// Range: 1..=20.
-    pub unhealthy_threshold: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `HealthCheckConfiguration` of `AWS::AppRunner::Service`.
+    HealthCheckConfiguration(default)
 }
 
 impl HealthCheckConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            healthy_threshold: None,
-            interval: None,
-            path: None,
-            protocol: None,
-            timeout: None,
-            unhealthy_threshold: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HealthyThreshold`.
-    pub fn healthy_threshold(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.healthy_threshold = Some(value.into());
-        self
+    /// `HealthyThreshold` (optional).
+    /// Range: 1 to 20.
+    pub fn healthy_threshold(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HealthyThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
+    /// `Interval` (optional).
+    /// Range: 1 to 20.
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Interval", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Length: at least 1 characters.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Path", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(3, "Protocol", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    /// Range: 1 to 20.
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Timeout", value.into().to_template()))
     }
-    /// Sets `UnhealthyThreshold`.
-    pub fn unhealthy_threshold(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.unhealthy_threshold = Some(value.into());
-        self
+    /// `UnhealthyThreshold` (optional).
+    /// Range: 1 to 20.
+    pub fn unhealthy_threshold(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "UnhealthyThreshold", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HealthCheckConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.healthy_threshold {
-            m.insert("HealthyThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unhealthy_threshold {
-            m.insert("UnhealthyThreshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `TCP`
+        Tcp = "TCP",
+        /// `HTTP`
+        Http = "HTTP",
     }
 }
 
-impl Check for HealthCheckConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.healthy_threshold.check(
-            &path.field("HealthyThreshold"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(20.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.interval.check(
-            &path.field("Interval"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(20.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.timeout.check(
-            &path.field("Timeout"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(20.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unhealthy_threshold.check(
-            &path.field("UnhealthyThreshold"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(20.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HealthCheckConfiguration);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `TCP`
-    Tcp,
-    /// `HTTP`
-    Http,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TCP", "HTTP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Http => "HTTP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            "HTTP" => Self::Http,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `InstanceConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceConfiguration {
-    /// `Cpu` (optional).
-    /// Length: 3..=9 characters.
-    /// Pattern: `256|512|1024|2048|4096|(0.25|0.5|1|2|4) vCPU`.
-    pub cpu: Option<Value<String>>,
-    /// `InstanceRoleArn` (optional).
-    /// Length: 29..=1024 characters.
-    pub instance_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Memory` (optional).
-    /// Length: 3..=6 characters.
-    /// Pattern: `512|1024|2048|3072|4096|6144|8192|10240|12288|(0.5|1|2|3|4|6|8|10|12) GB`.
-    pub memory: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InstanceConfiguration` of `AWS::AppRunner::Service`.
+    InstanceConfiguration(default)
 }
 
 impl InstanceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cpu: None,
-            instance_role_arn: None,
-            memory: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cpu = Some(value.into());
-        self
+    /// `Cpu` (optional).
+    /// Length: 3 to 9 characters.
+    /// Pattern: `256|512|1024|2048|4096|(0.25|0.5|1|2|4) vCPU`.
+    pub fn cpu(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Cpu", value.into().to_template()))
     }
-    /// Sets `InstanceRoleArn`.
-    pub fn instance_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.instance_role_arn = Some(value.into());
-        self
+    /// `InstanceRoleArn` (optional).
+    /// Length: 29 to 1024 characters.
+    /// Pattern: `arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\w\x{80}-\x{10FFFF}+=,.@-]{1,64}`.
+    pub fn instance_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InstanceRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.memory = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_role_arn {
-            m.insert("InstanceRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Memory` (optional).
+    /// Length: 3 to 6 characters.
+    /// Pattern: `512|1024|2048|3072|4096|6144|8192|10240|12288|(0.5|1|2|3|4|6|8|10|12) GB`.
+    pub fn memory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Memory", value.into().to_template()))
     }
 }
 
-impl Check for InstanceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpu.check(
-            &path.field("Cpu"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(9),
-                pattern: Some("256|512|1024|2048|4096|(0.25|0.5|1|2|4) vCPU"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_role_arn.check(
-            &path.field("InstanceRoleArn"),
-            &Rules {
-                min_length: Some(29),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.memory.check(
-            &path.field("Memory"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(6),
-                pattern: Some(
-                    "512|1024|2048|3072|4096|6144|8192|10240|12288|(0.5|1|2|3|4|6|8|10|12) GB",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceConfiguration);
-
-/// Property type `NetworkConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfiguration {
-    /// `EgressConfiguration` (optional).
-    pub egress_configuration: Option<Value<EgressConfiguration>>,
-    /// `IngressConfiguration` (optional).
-    pub ingress_configuration: Option<Value<IngressConfiguration>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::AppRunner::Service`.
+    NetworkConfiguration(default)
 }
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            egress_configuration: None,
-            ingress_configuration: None,
-            ip_address_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EgressConfiguration`.
-    pub fn egress_configuration(mut self, value: impl Into<Value<EgressConfiguration>>) -> Self {
-        self.egress_configuration = Some(value.into());
-        self
+    /// `EgressConfiguration` (optional).
+    pub fn egress_configuration(self, value: impl Into<Value<EgressConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EgressConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IngressConfiguration`.
-    pub fn ingress_configuration(mut self, value: impl Into<Value<IngressConfiguration>>) -> Self {
-        self.ingress_configuration = Some(value.into());
-        self
+    /// `IngressConfiguration` (optional).
+    pub fn ingress_configuration(self, value: impl Into<Value<IngressConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IngressConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.egress_configuration {
-            m.insert("EgressConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ingress_configuration {
-            m.insert("IngressConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(2, "IpAddressType", value.into().to_template()))
     }
 }
 
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.egress_configuration
-            .check(&path.field("EgressConfiguration"), &Rules::NONE, out);
-        self.ingress_configuration
-            .check(&path.field("IngressConfiguration"), &Rules::NONE, out);
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkConfiguration);
-
-/// Property type `EgressConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct EgressConfiguration {
-    /// `EgressType` (required).
-    pub egress_type: Value<EgressType>,
-    /// `VpcConnectorArn` (optional).
-    /// Length: 44..=1011 characters.
-    pub vpc_connector_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EgressConfiguration` of `AWS::AppRunner::Service`.
+    EgressConfiguration
 }
 
 impl EgressConfiguration {
     /// The required properties: `EgressType`.
     pub fn new(egress_type: impl Into<Value<EgressType>>) -> Self {
-        Self {
-            egress_type: egress_type.into(),
-            vpc_connector_arn: None,
-        }
+        Self(crate::Properties::new().with(0, "EgressType", egress_type.into().to_template()))
     }
-    /// Sets `VpcConnectorArn`.
-    pub fn vpc_connector_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_connector_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EgressConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EgressType".to_owned(), self.egress_type.to_template());
-        if let Some(v) = &self.vpc_connector_arn {
-            m.insert("VpcConnectorArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConnectorArn` (optional).
+    /// Length: 44 to 1011 characters.
+    /// Pattern: `arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[0-9]{12}:([\w\x{80}-\x{10FFFF}]|\/|-){1,1011}`.
+    pub fn vpc_connector_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VpcConnectorArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EgressConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.egress_type
-            .check(&path.field("EgressType"), &Rules::NONE, out);
-        self.vpc_connector_arn.check(
-            &path.field("VpcConnectorArn"),
-            &Rules {
-                min_length: Some(44),
-                max_length: Some(1011),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EgressType`.
+    EgressType {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `VPC`
+        Vpc = "VPC",
     }
 }
 
-crate::impl_literal!(EgressConfiguration);
-
-/// Values of `EgressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EgressType {
-    /// `DEFAULT`
-    Default,
-    /// `VPC`
-    Vpc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EgressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "VPC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Vpc => "VPC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EgressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EgressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EgressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "VPC" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EgressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EgressType::from(s))
-    }
-}
-
-crate::impl_literal!(EgressType);
-
-/// Property type `IngressConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct IngressConfiguration {
-    /// `IsPubliclyAccessible` (required).
-    pub is_publicly_accessible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `IngressConfiguration` of `AWS::AppRunner::Service`.
+    IngressConfiguration
 }
 
 impl IngressConfiguration {
     /// The required properties: `IsPubliclyAccessible`.
     pub fn new(is_publicly_accessible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_publicly_accessible: is_publicly_accessible.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IsPubliclyAccessible",
+            is_publicly_accessible.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IngressConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsPubliclyAccessible".to_owned(),
-            self.is_publicly_accessible.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `DUAL_STACK`
+        DualStack = "DUAL_STACK",
     }
 }
 
-impl Check for IngressConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IngressConfiguration);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `IPV4`
-    Ipv4,
-    /// `DUAL_STACK`
-    DualStack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL_STACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::DualStack => "DUAL_STACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "DUAL_STACK" => Self::DualStack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `ServiceObservabilityConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceObservabilityConfiguration {
-    /// `ObservabilityConfigurationArn` (optional).
-    /// Length: 1..=1011 characters.
-    pub observability_configuration_arn: Option<Value<String>>,
-    /// `ObservabilityEnabled` (required).
-    pub observability_enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ServiceObservabilityConfiguration` of `AWS::AppRunner::Service`.
+    ServiceObservabilityConfiguration
 }
 
 impl ServiceObservabilityConfiguration {
     /// The required properties: `ObservabilityEnabled`.
     pub fn new(observability_enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            observability_configuration_arn: None,
-            observability_enabled: observability_enabled.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ObservabilityEnabled",
+            observability_enabled.into().to_template(),
+        ))
     }
-    /// Sets `ObservabilityConfigurationArn`.
-    pub fn observability_configuration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.observability_configuration_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceObservabilityConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.observability_configuration_arn {
-            m.insert("ObservabilityConfigurationArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ObservabilityEnabled".to_owned(),
-            self.observability_enabled.to_template(),
-        );
-        Expr::Map(m)
+    /// `ObservabilityConfigurationArn` (optional).
+    /// Length: 1 to 1011 characters.
+    /// Pattern: `arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[0-9]{12}:([\w\x{80}-\x{10FFFF}]|/|-){1,1011}`.
+    pub fn observability_configuration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ObservabilityConfigurationArn",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ServiceObservabilityConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.observability_configuration_arn.check(
-            &path.field("ObservabilityConfigurationArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1011),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceObservabilityConfiguration);
-
-/// Property type `SourceConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceConfiguration {
-    /// `AuthenticationConfiguration` (optional).
-    pub authentication_configuration: Option<Value<AuthenticationConfiguration>>,
-    /// `AutoDeploymentsEnabled` (optional).
-    pub auto_deployments_enabled: Option<Value<bool>>,
-    /// `CodeRepository` (optional).
-    pub code_repository: Option<Value<CodeRepository>>,
-    /// `ImageRepository` (optional).
-    pub image_repository: Option<Value<ImageRepository>>,
+crate::l1_struct! {
+    /// Property type `SourceConfiguration` of `AWS::AppRunner::Service`.
+    SourceConfiguration(default)
 }
 
 impl SourceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authentication_configuration: None,
-            auto_deployments_enabled: None,
-            code_repository: None,
-            image_repository: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthenticationConfiguration`.
+    /// `AuthenticationConfiguration` (optional).
     pub fn authentication_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AuthenticationConfiguration>>,
     ) -> Self {
-        self.authentication_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AuthenticationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AutoDeploymentsEnabled`.
-    pub fn auto_deployments_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_deployments_enabled = Some(value.into());
-        self
+    /// `AutoDeploymentsEnabled` (optional).
+    pub fn auto_deployments_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoDeploymentsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `CodeRepository`.
-    pub fn code_repository(mut self, value: impl Into<Value<CodeRepository>>) -> Self {
-        self.code_repository = Some(value.into());
-        self
+    /// `CodeRepository` (optional).
+    pub fn code_repository(self, value: impl Into<Value<CodeRepository>>) -> Self {
+        Self(self.0.with(2, "CodeRepository", value.into().to_template()))
     }
-    /// Sets `ImageRepository`.
-    pub fn image_repository(mut self, value: impl Into<Value<ImageRepository>>) -> Self {
-        self.image_repository = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_configuration {
-            m.insert("AuthenticationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_deployments_enabled {
-            m.insert("AutoDeploymentsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_repository {
-            m.insert("CodeRepository".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_repository {
-            m.insert("ImageRepository".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ImageRepository` (optional).
+    pub fn image_repository(self, value: impl Into<Value<ImageRepository>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ImageRepository", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_configuration.check(
-            &path.field("AuthenticationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.code_repository
-            .check(&path.field("CodeRepository"), &Rules::NONE, out);
-        self.image_repository
-            .check(&path.field("ImageRepository"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SourceConfiguration);
-
-/// Property type `AuthenticationConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthenticationConfiguration {
-    /// `AccessRoleArn` (optional).
-    /// Length: 29..=1024 characters.
-    pub access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `ConnectionArn` (optional).
-    /// Length: 1..=1011 characters.
-    pub connection_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AuthenticationConfiguration` of `AWS::AppRunner::Service`.
+    AuthenticationConfiguration(default)
 }
 
 impl AuthenticationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_role_arn: None,
-            connection_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessRoleArn`.
-    pub fn access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.access_role_arn = Some(value.into());
-        self
+    /// `AccessRoleArn` (optional).
+    /// Length: 29 to 1024 characters.
+    /// Pattern: `arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\w\x{80}-\x{10FFFF}+=,.@-]{1,64}`.
+    pub fn access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(0, "AccessRoleArn", value.into().to_template()))
     }
-    /// Sets `ConnectionArn`.
-    pub fn connection_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthenticationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_role_arn {
-            m.insert("AccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_arn {
-            m.insert("ConnectionArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ConnectionArn` (optional).
+    /// Length: 1 to 1011 characters.
+    /// Pattern: `arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[0-9]{12}:([\w\x{80}-\x{10FFFF}]|\/|-){1,1011}`.
+    pub fn connection_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConnectionArn", value.into().to_template()))
     }
 }
 
-impl Check for AuthenticationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_role_arn.check(
-            &path.field("AccessRoleArn"),
-            &Rules {
-                min_length: Some(29),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connection_arn.check(
-            &path.field("ConnectionArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1011),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuthenticationConfiguration);
-
-/// Property type `CodeRepository` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct CodeRepository {
-    /// `CodeConfiguration` (optional).
-    pub code_configuration: Option<Value<CodeConfiguration>>,
-    /// `RepositoryUrl` (required).
-    /// Length: 0..=51200 characters.
-    pub repository_url: Value<String>,
-    /// `SourceCodeVersion` (required).
-    pub source_code_version: Value<SourceCodeVersion>,
-    /// `SourceDirectory` (optional).
-    /// Length: 1..=4096 characters.
-    /// Pattern: `[^\x00]+`.
-    pub source_directory: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CodeRepository` of `AWS::AppRunner::Service`.
+    CodeRepository
 }
 
 impl CodeRepository {
@@ -1109,593 +492,193 @@ impl CodeRepository {
         repository_url: impl Into<Value<String>>,
         source_code_version: impl Into<Value<SourceCodeVersion>>,
     ) -> Self {
-        Self {
-            code_configuration: None,
-            repository_url: repository_url.into(),
-            source_code_version: source_code_version.into(),
-            source_directory: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "RepositoryUrl", repository_url.into().to_template())
+                .with(
+                    2,
+                    "SourceCodeVersion",
+                    source_code_version.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CodeConfiguration`.
-    pub fn code_configuration(mut self, value: impl Into<Value<CodeConfiguration>>) -> Self {
-        self.code_configuration = Some(value.into());
-        self
+    /// `CodeConfiguration` (optional).
+    pub fn code_configuration(self, value: impl Into<Value<CodeConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CodeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SourceDirectory`.
-    pub fn source_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_directory = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CodeRepository {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_configuration {
-            m.insert("CodeConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RepositoryUrl".to_owned(),
-            self.repository_url.to_template(),
-        );
-        m.insert(
-            "SourceCodeVersion".to_owned(),
-            self.source_code_version.to_template(),
-        );
-        if let Some(v) = &self.source_directory {
-            m.insert("SourceDirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceDirectory` (optional).
+    /// Length: 1 to 4096 characters.
+    /// Pattern: `[^\x00]+`.
+    pub fn source_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SourceDirectory", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CodeRepository {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_configuration
-            .check(&path.field("CodeConfiguration"), &Rules::NONE, out);
-        self.repository_url.check(
-            &path.field("RepositoryUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(51200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_code_version
-            .check(&path.field("SourceCodeVersion"), &Rules::NONE, out);
-        self.source_directory.check(
-            &path.field("SourceDirectory"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                pattern: Some("[^\\x00]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CodeRepository);
-
-/// Property type `CodeConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct CodeConfiguration {
-    /// `CodeConfigurationValues` (optional).
-    pub code_configuration_values: Option<Value<CodeConfigurationValues>>,
-    /// `ConfigurationSource` (required).
-    pub configuration_source: Value<ConfigurationSource>,
+crate::l1_struct! {
+    /// Property type `CodeConfiguration` of `AWS::AppRunner::Service`.
+    CodeConfiguration
 }
 
 impl CodeConfiguration {
     /// The required properties: `ConfigurationSource`.
     pub fn new(configuration_source: impl Into<Value<ConfigurationSource>>) -> Self {
-        Self {
-            code_configuration_values: None,
-            configuration_source: configuration_source.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ConfigurationSource",
+            configuration_source.into().to_template(),
+        ))
     }
-    /// Sets `CodeConfigurationValues`.
+    /// `CodeConfigurationValues` (optional).
     pub fn code_configuration_values(
-        mut self,
+        self,
         value: impl Into<Value<CodeConfigurationValues>>,
     ) -> Self {
-        self.code_configuration_values = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CodeConfigurationValues", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CodeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_configuration_values {
-            m.insert("CodeConfigurationValues".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConfigurationSource".to_owned(),
-            self.configuration_source.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_configuration_values.check(
-            &path.field("CodeConfigurationValues"),
-            &Rules::NONE,
-            out,
-        );
-        self.configuration_source
-            .check(&path.field("ConfigurationSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CodeConfiguration);
-
-/// Property type `CodeConfigurationValues` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct CodeConfigurationValues {
-    /// `BuildCommand` (optional).
-    /// Pattern: `^[^\x0a\x0d]+$`.
-    pub build_command: Option<Value<String>>,
-    /// `Port` (optional).
-    /// Length: 0..=51200 characters.
-    pub port: Option<Value<String>>,
-    /// `Runtime` (required).
-    pub runtime: Value<Runtime>,
-    /// `RuntimeEnvironmentSecrets` (optional).
-    pub runtime_environment_secrets: Option<Value<List<KeyValuePair>>>,
-    /// `RuntimeEnvironmentVariables` (optional).
-    pub runtime_environment_variables: Option<Value<List<KeyValuePair>>>,
-    /// `StartCommand` (optional).
-    /// Pattern: `^[^\x0a\x0d]+$`.
-    pub start_command: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CodeConfigurationValues` of `AWS::AppRunner::Service`.
+    CodeConfigurationValues
 }
 
 impl CodeConfigurationValues {
     /// The required properties: `Runtime`.
     pub fn new(runtime: impl Into<Value<Runtime>>) -> Self {
-        Self {
-            build_command: None,
-            port: None,
-            runtime: runtime.into(),
-            runtime_environment_secrets: None,
-            runtime_environment_variables: None,
-            start_command: None,
-        }
+        Self(crate::Properties::new().with(2, "Runtime", runtime.into().to_template()))
     }
-    /// Sets `BuildCommand`.
-    pub fn build_command(mut self, value: impl Into<Value<String>>) -> Self {
-        self.build_command = Some(value.into());
-        self
+    /// `BuildCommand` (optional).
+    /// Pattern: `^[^\x0a\x0d]+$`.
+    pub fn build_command(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BuildCommand", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Length: 0 to 51200 characters.
+    pub fn port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Port", value.into().to_template()))
     }
-    /// Sets `RuntimeEnvironmentSecrets`.
-    pub fn runtime_environment_secrets(
-        mut self,
-        value: impl Into<Value<List<KeyValuePair>>>,
-    ) -> Self {
-        self.runtime_environment_secrets = Some(value.into());
-        self
+    /// `RuntimeEnvironmentSecrets` (optional).
+    pub fn runtime_environment_secrets(self, value: impl Into<Value<List<KeyValuePair>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RuntimeEnvironmentSecrets", value.into().to_template()),
+        )
     }
-    /// Sets `RuntimeEnvironmentVariables`.
+    /// `RuntimeEnvironmentVariables` (optional).
     pub fn runtime_environment_variables(
-        mut self,
+        self,
         value: impl Into<Value<List<KeyValuePair>>>,
     ) -> Self {
-        self.runtime_environment_variables = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "RuntimeEnvironmentVariables", value.into().to_template()),
+        )
     }
-    /// Sets `StartCommand`.
-    pub fn start_command(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_command = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CodeConfigurationValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.build_command {
-            m.insert("BuildCommand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        m.insert("Runtime".to_owned(), self.runtime.to_template());
-        if let Some(v) = &self.runtime_environment_secrets {
-            m.insert("RuntimeEnvironmentSecrets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_environment_variables {
-            m.insert("RuntimeEnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_command {
-            m.insert("StartCommand".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StartCommand` (optional).
+    /// Pattern: `^[^\x0a\x0d]+$`.
+    pub fn start_command(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "StartCommand", value.into().to_template()))
     }
 }
 
-impl Check for CodeConfigurationValues {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.build_command.check(
-            &path.field("BuildCommand"),
-            &Rules {
-                pattern: Some("^[^\\x0a\\x0d]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(51200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.runtime
-            .check(&path.field("Runtime"), &Rules::NONE, out);
-        self.runtime_environment_secrets.check(
-            &path.field("RuntimeEnvironmentSecrets"),
-            &Rules::NONE,
-            out,
-        );
-        self.runtime_environment_variables.check(
-            &path.field("RuntimeEnvironmentVariables"),
-            &Rules::NONE,
-            out,
-        );
-        self.start_command.check(
-            &path.field("StartCommand"),
-            &Rules {
-                pattern: Some("^[^\\x0a\\x0d]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Runtime`.
+    Runtime {
+        /// `PYTHON_3`
+        Python3 = "PYTHON_3",
+        /// `NODEJS_12`
+        Nodejs12 = "NODEJS_12",
+        /// `NODEJS_14`
+        Nodejs14 = "NODEJS_14",
+        /// `CORRETTO_8`
+        Corretto8 = "CORRETTO_8",
+        /// `CORRETTO_11`
+        Corretto11 = "CORRETTO_11",
+        /// `NODEJS_16`
+        Nodejs16 = "NODEJS_16",
+        /// `GO_1`
+        Go1 = "GO_1",
+        /// `DOTNET_6`
+        Dotnet6 = "DOTNET_6",
+        /// `PHP_81`
+        Php81 = "PHP_81",
+        /// `RUBY_31`
+        Ruby31 = "RUBY_31",
+        /// `PYTHON_311`
+        Python311 = "PYTHON_311",
+        /// `NODEJS_18`
+        Nodejs18 = "NODEJS_18",
+        /// `NODEJS_22`
+        Nodejs22 = "NODEJS_22",
     }
 }
 
-crate::impl_literal!(CodeConfigurationValues);
-
-/// Values of `Runtime`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Runtime {
-    /// `PYTHON_3`
-    Python3,
-    /// `NODEJS_12`
-    Nodejs12,
-    /// `NODEJS_14`
-    Nodejs14,
-    /// `CORRETTO_8`
-    Corretto8,
-    /// `CORRETTO_11`
-    Corretto11,
-    /// `NODEJS_16`
-    Nodejs16,
-    /// `GO_1`
-    Go1,
-    /// `DOTNET_6`
-    Dotnet6,
-    /// `PHP_81`
-    Php81,
-    /// `RUBY_31`
-    Ruby31,
-    /// `PYTHON_311`
-    Python311,
-    /// `NODEJS_18`
-    Nodejs18,
-    /// `NODEJS_22`
-    Nodejs22,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Runtime {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PYTHON_3",
-        "NODEJS_12",
-        "NODEJS_14",
-        "CORRETTO_8",
-        "CORRETTO_11",
-        "NODEJS_16",
-        "GO_1",
-        "DOTNET_6",
-        "PHP_81",
-        "RUBY_31",
-        "PYTHON_311",
-        "NODEJS_18",
-        "NODEJS_22",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Python3 => "PYTHON_3",
-            Self::Nodejs12 => "NODEJS_12",
-            Self::Nodejs14 => "NODEJS_14",
-            Self::Corretto8 => "CORRETTO_8",
-            Self::Corretto11 => "CORRETTO_11",
-            Self::Nodejs16 => "NODEJS_16",
-            Self::Go1 => "GO_1",
-            Self::Dotnet6 => "DOTNET_6",
-            Self::Php81 => "PHP_81",
-            Self::Ruby31 => "RUBY_31",
-            Self::Python311 => "PYTHON_311",
-            Self::Nodejs18 => "NODEJS_18",
-            Self::Nodejs22 => "NODEJS_22",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Runtime {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Runtime {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Runtime {
-    fn from(s: &str) -> Self {
-        match s {
-            "PYTHON_3" => Self::Python3,
-            "NODEJS_12" => Self::Nodejs12,
-            "NODEJS_14" => Self::Nodejs14,
-            "CORRETTO_8" => Self::Corretto8,
-            "CORRETTO_11" => Self::Corretto11,
-            "NODEJS_16" => Self::Nodejs16,
-            "GO_1" => Self::Go1,
-            "DOTNET_6" => Self::Dotnet6,
-            "PHP_81" => Self::Php81,
-            "RUBY_31" => Self::Ruby31,
-            "PYTHON_311" => Self::Python311,
-            "NODEJS_18" => Self::Nodejs18,
-            "NODEJS_22" => Self::Nodejs22,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Runtime> {
-    fn from(s: &str) -> Self {
-        Value::literal(Runtime::from(s))
-    }
-}
-
-crate::impl_literal!(Runtime);
-
-/// Property type `KeyValuePair` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyValuePair {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KeyValuePair` of `AWS::AppRunner::Service`.
+    KeyValuePair(default)
 }
 
 impl KeyValuePair {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KeyValuePair {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConfigurationSource`.
+    ConfigurationSource {
+        /// `REPOSITORY`
+        Repository = "REPOSITORY",
+        /// `API`
+        Api = "API",
     }
 }
 
-impl Check for KeyValuePair {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyValuePair);
-
-/// Values of `ConfigurationSource`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfigurationSource {
-    /// `REPOSITORY`
-    Repository,
-    /// `API`
-    Api,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfigurationSource {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REPOSITORY", "API"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Repository => "REPOSITORY",
-            Self::Api => "API",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfigurationSource {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfigurationSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfigurationSource {
-    fn from(s: &str) -> Self {
-        match s {
-            "REPOSITORY" => Self::Repository,
-            "API" => Self::Api,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfigurationSource> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfigurationSource::from(s))
-    }
-}
-
-crate::impl_literal!(ConfigurationSource);
-
-/// Property type `SourceCodeVersion` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct SourceCodeVersion {
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `Value` (required).
-    /// Length: 0..=51200 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SourceCodeVersion` of `AWS::AppRunner::Service`.
+    SourceCodeVersion
 }
 
 impl SourceCodeVersion {
     /// The required properties: `Type`, `Value`.
     pub fn new(type_: impl Into<Value<Type>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SourceCodeVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `BRANCH`
+        Branch = "BRANCH",
     }
 }
 
-impl Check for SourceCodeVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(51200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceCodeVersion);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `BRANCH`
-    Branch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BRANCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Branch => "BRANCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "BRANCH" => Self::Branch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `ImageRepository` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone)]
-pub struct ImageRepository {
-    /// `ImageConfiguration` (optional).
-    pub image_configuration: Option<Value<ImageConfiguration>>,
-    /// `ImageIdentifier` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `([0-9]{12}.dkr.ecr.[a-z\-]+-[0-9]{1}.amazonaws.com\/.*)|(^public\.ecr\.aws\/.+\/.+)`.
-    pub image_identifier: Value<String>,
-    /// `ImageRepositoryType` (required).
-    pub image_repository_type: Value<ImageRepositoryType>,
+crate::l1_struct! {
+    /// Property type `ImageRepository` of `AWS::AppRunner::Service`.
+    ImageRepository
 }
 
 impl ImageRepository {
@@ -1704,277 +687,92 @@ impl ImageRepository {
         image_identifier: impl Into<Value<String>>,
         image_repository_type: impl Into<Value<ImageRepositoryType>>,
     ) -> Self {
-        Self {
-            image_configuration: None,
-            image_identifier: image_identifier.into(),
-            image_repository_type: image_repository_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ImageIdentifier", image_identifier.into().to_template())
+                .with(
+                    2,
+                    "ImageRepositoryType",
+                    image_repository_type.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ImageConfiguration`.
-    pub fn image_configuration(mut self, value: impl Into<Value<ImageConfiguration>>) -> Self {
-        self.image_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageRepository {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.image_configuration {
-            m.insert("ImageConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ImageIdentifier".to_owned(),
-            self.image_identifier.to_template(),
-        );
-        m.insert(
-            "ImageRepositoryType".to_owned(),
-            self.image_repository_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `ImageConfiguration` (optional).
+    pub fn image_configuration(self, value: impl Into<Value<ImageConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ImageConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ImageRepository {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_configuration
-            .check(&path.field("ImageConfiguration"), &Rules::NONE, out);
-        self.image_identifier.check(&path.field("ImageIdentifier"), &Rules { min_length: Some(1), max_length: Some(1024), pattern: Some("([0-9]{12}.dkr.ecr.[a-z\\-]+-[0-9]{1}.amazonaws.com\\/.*)|(^public\\.ecr\\.aws\\/.+\\/.+)"), ..Rules::NONE }, out);
-        self.image_repository_type
-            .check(&path.field("ImageRepositoryType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImageRepository);
-
-/// Property type `ImageConfiguration` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageConfiguration {
-    /// `Port` (optional).
-    /// Length: 0..=51200 characters.
-    pub port: Option<Value<String>>,
-    /// `RuntimeEnvironmentSecrets` (optional).
-    pub runtime_environment_secrets: Option<Value<List<KeyValuePair>>>,
-    /// `RuntimeEnvironmentVariables` (optional).
-    pub runtime_environment_variables: Option<Value<List<KeyValuePair>>>,
-    /// `StartCommand` (optional).
-    /// Pattern: `^[^\x0a\x0d]+$`.
-    pub start_command: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ImageConfiguration` of `AWS::AppRunner::Service`.
+    ImageConfiguration(default)
 }
 
 impl ImageConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            port: None,
-            runtime_environment_secrets: None,
-            runtime_environment_variables: None,
-            start_command: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Length: 0 to 51200 characters.
+    pub fn port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Port", value.into().to_template()))
     }
-    /// Sets `RuntimeEnvironmentSecrets`.
-    pub fn runtime_environment_secrets(
-        mut self,
-        value: impl Into<Value<List<KeyValuePair>>>,
-    ) -> Self {
-        self.runtime_environment_secrets = Some(value.into());
-        self
+    /// `RuntimeEnvironmentSecrets` (optional).
+    pub fn runtime_environment_secrets(self, value: impl Into<Value<List<KeyValuePair>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RuntimeEnvironmentSecrets", value.into().to_template()),
+        )
     }
-    /// Sets `RuntimeEnvironmentVariables`.
+    /// `RuntimeEnvironmentVariables` (optional).
     pub fn runtime_environment_variables(
-        mut self,
+        self,
         value: impl Into<Value<List<KeyValuePair>>>,
     ) -> Self {
-        self.runtime_environment_variables = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "RuntimeEnvironmentVariables", value.into().to_template()),
+        )
     }
-    /// Sets `StartCommand`.
-    pub fn start_command(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_command = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_environment_secrets {
-            m.insert("RuntimeEnvironmentSecrets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_environment_variables {
-            m.insert("RuntimeEnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_command {
-            m.insert("StartCommand".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StartCommand` (optional).
+    /// Pattern: `^[^\x0a\x0d]+$`.
+    pub fn start_command(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StartCommand", value.into().to_template()))
     }
 }
 
-impl Check for ImageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(51200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.runtime_environment_secrets.check(
-            &path.field("RuntimeEnvironmentSecrets"),
-            &Rules::NONE,
-            out,
-        );
-        self.runtime_environment_variables.check(
-            &path.field("RuntimeEnvironmentVariables"),
-            &Rules::NONE,
-            out,
-        );
-        self.start_command.check(
-            &path.field("StartCommand"),
-            &Rules {
-                pattern: Some("^[^\\x0a\\x0d]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ImageRepositoryType`.
+    ImageRepositoryType {
+        /// `ECR`
+        Ecr = "ECR",
+        /// `ECR_PUBLIC`
+        EcrPublic = "ECR_PUBLIC",
     }
 }
 
-crate::impl_literal!(ImageConfiguration);
-
-/// Values of `ImageRepositoryType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImageRepositoryType {
-    /// `ECR`
-    Ecr,
-    /// `ECR_PUBLIC`
-    EcrPublic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ImageRepositoryType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ECR", "ECR_PUBLIC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecr => "ECR",
-            Self::EcrPublic => "ECR_PUBLIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ImageRepositoryType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ImageRepositoryType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ImageRepositoryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ECR" => Self::Ecr,
-            "ECR_PUBLIC" => Self::EcrPublic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ImageRepositoryType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ImageRepositoryType::from(s))
-    }
-}
-
-crate::impl_literal!(ImageRepositoryType);
-
-/// Property type `Tag` of `AWS::AppRunner::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::AppRunner::Service`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

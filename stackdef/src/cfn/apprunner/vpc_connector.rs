@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppRunner::VpcConnector`.
-#[derive(Debug, Clone)]
-pub struct VpcConnector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcConnector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcConnector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcConnector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppRunner::VpcConnector`.
+    VpcConnector("AWS::AppRunner::VpcConnector", VpcConnectorProps)
 }
 
 impl VpcConnector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppRunner::VpcConnector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcConnectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VpcConnectorArn` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcConnectorArn> {
         self.resource.ref_value()
@@ -87,191 +39,84 @@ impl VpcConnector {
     pub fn attr_vpc_connector_revision(&self) -> Value<i64> {
         self.resource.get_att("VpcConnectorRevision")
     }
+
+    /// Replaces `SecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_groups(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroups", value.into())
+    }
+
+    /// Replaces `Subnets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnets(&self, value: impl Into<Value<List<ids::SubnetId>>>) {
+        self.resource.set_property("Subnets", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcConnectorName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_connector_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpcConnectorName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppRunner::VpcConnector`.
-#[derive(Debug, Clone)]
-pub struct VpcConnectorProps {
-    /// `SecurityGroups` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 0..=51200 characters.
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `Subnets` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=.
-    /// Each item: Length: 0..=51200 characters.
-    pub subnets: Value<List<ids::SubnetId>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcConnectorName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 4..=40 characters.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-\\_]{3,39}$`.
-    pub vpc_connector_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppRunner::VpcConnector`.
+    VpcConnectorProps
 }
 
 impl VpcConnectorProps {
     /// The required properties: `Subnets`.
     pub fn new(subnets: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        Self {
-            security_groups: None,
-            subnets: subnets.into(),
-            tags: None,
-            vpc_connector_name: None,
-        }
+        Self(crate::Properties::new().with(1, "Subnets", subnets.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 0 to 51200 characters.
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(0, "SecurityGroups", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcConnectorName`.
-    pub fn vpc_connector_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_connector_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcConnectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_connector_name {
-            m.insert("VpcConnectorName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConnectorName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 4 to 40 characters.
+    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-\\_]{3,39}$`.
+    pub fn vpc_connector_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "VpcConnectorName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VpcConnectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(51200),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(51200),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_connector_name.check(
-            &path.field("VpcConnectorName"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(40),
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9-\\\\_]{3,39}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConnectorProps);
-
-/// Property type `Tag` of `AWS::AppRunner::VpcConnector`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::AppRunner::VpcConnector`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

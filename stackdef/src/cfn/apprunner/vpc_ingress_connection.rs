@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppRunner::VpcIngressConnection`.
-#[derive(Debug, Clone)]
-pub struct VpcIngressConnection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcIngressConnection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcIngressConnection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcIngressConnection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppRunner::VpcIngressConnection`.
+    VpcIngressConnection("AWS::AppRunner::VpcIngressConnection", VpcIngressConnectionProps)
 }
 
 impl VpcIngressConnection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppRunner::VpcIngressConnection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcIngressConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VpcIngressConnectionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcIngressConnectionArn> {
         self.resource.ref_value()
@@ -92,26 +44,37 @@ impl VpcIngressConnection {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `IngressVpcConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ingress_vpc_configuration(&self, value: impl Into<Value<IngressVpcConfiguration>>) {
+        self.resource
+            .set_property("IngressVpcConfiguration", value.into())
+    }
+
+    /// Replaces `ServiceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcIngressConnectionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_ingress_connection_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VpcIngressConnectionName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppRunner::VpcIngressConnection`.
-#[derive(Debug, Clone)]
-pub struct VpcIngressConnectionProps {
-    /// `IngressVpcConfiguration` (required).
-    pub ingress_vpc_configuration: Value<IngressVpcConfiguration>,
-    /// `ServiceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1011 characters.
-    pub service_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcIngressConnectionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 4..=40 characters.
-    /// Pattern: `[A-Za-z0-9][A-Za-z0-9\-_]{3,39}`.
-    pub vpc_ingress_connection_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppRunner::VpcIngressConnection`.
+    VpcIngressConnectionProps
 }
 
 impl VpcIngressConnectionProps {
@@ -120,84 +83,37 @@ impl VpcIngressConnectionProps {
         ingress_vpc_configuration: impl Into<Value<IngressVpcConfiguration>>,
         service_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            ingress_vpc_configuration: ingress_vpc_configuration.into(),
-            service_arn: service_arn.into(),
-            tags: None,
-            vpc_ingress_connection_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "IngressVpcConfiguration",
+                    ingress_vpc_configuration.into().to_template(),
+                )
+                .with(1, "ServiceArn", service_arn.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcIngressConnectionName`.
-    pub fn vpc_ingress_connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_ingress_connection_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcIngressConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IngressVpcConfiguration".to_owned(),
-            self.ingress_vpc_configuration.to_template(),
-        );
-        m.insert("ServiceArn".to_owned(), self.service_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_ingress_connection_name {
-            m.insert("VpcIngressConnectionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcIngressConnectionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 4 to 40 characters.
+    /// Pattern: `[A-Za-z0-9][A-Za-z0-9\-_]{3,39}`.
+    pub fn vpc_ingress_connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "VpcIngressConnectionName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VpcIngressConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ingress_vpc_configuration.check(
-            &path.field("IngressVpcConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.service_arn.check(
-            &path.field("ServiceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1011),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_ingress_connection_name.check(
-            &path.field("VpcIngressConnectionName"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(40),
-                pattern: Some("[A-Za-z0-9][A-Za-z0-9\\-_]{3,39}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcIngressConnectionProps);
-
-/// Property type `IngressVpcConfiguration` of `AWS::AppRunner::VpcIngressConnection`.
-#[derive(Debug, Clone)]
-pub struct IngressVpcConfiguration {
-    /// `VpcEndpointId` (required).
-    /// Length: 0..=51200 characters.
-    pub vpc_endpoint_id: Value<String>,
-    /// `VpcId` (required).
-    /// Length: 0..=51200 characters.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Property type `IngressVpcConfiguration` of `AWS::AppRunner::VpcIngressConnection`.
+    IngressVpcConfiguration
 }
 
 impl IngressVpcConfiguration {
@@ -206,115 +122,32 @@ impl IngressVpcConfiguration {
         vpc_endpoint_id: impl Into<Value<String>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            vpc_endpoint_id: vpc_endpoint_id.into(),
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "VpcEndpointId", vpc_endpoint_id.into().to_template())
+                .with(1, "VpcId", vpc_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IngressVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VpcEndpointId".to_owned(),
-            self.vpc_endpoint_id.to_template(),
-        );
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IngressVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_endpoint_id.check(
-            &path.field("VpcEndpointId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(51200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(51200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IngressVpcConfiguration);
-
-/// Property type `Tag` of `AWS::AppRunner::VpcIngressConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::AppRunner::VpcIngressConnection`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

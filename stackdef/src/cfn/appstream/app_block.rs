@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::AppStream::AppBlock`.
-#[derive(Debug, Clone)]
-pub struct AppBlock {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AppBlock {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AppBlock {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AppBlock {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::AppBlock`.
+    AppBlock("AWS::AppStream::AppBlock", AppBlockProps)
 }
 
 impl AppBlock {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::AppBlock";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AppBlockProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AppBlockArn> {
         self.resource.ref_value()
@@ -87,37 +39,61 @@ impl AppBlock {
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PackagingType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_packaging_type(&self, value: impl Into<Value<PackagingType>>) {
+        self.resource.set_property("PackagingType", value.into())
+    }
+
+    /// Replaces `PostSetupScriptDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_post_setup_script_details(&self, value: impl Into<Value<ScriptDetails>>) {
+        self.resource
+            .set_property("PostSetupScriptDetails", value.into())
+    }
+
+    /// Replaces `SetupScriptDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_setup_script_details(&self, value: impl Into<Value<ScriptDetails>>) {
+        self.resource
+            .set_property("SetupScriptDetails", value.into())
+    }
+
+    /// Replaces `SourceS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_s3_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource.set_property("SourceS3Location", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Json>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::AppBlock`.
-#[derive(Debug, Clone)]
-pub struct AppBlockProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=100 characters.
-    pub display_name: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$`.
-    pub name: Value<String>,
-    /// `PackagingType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub packaging_type: Option<Value<PackagingType>>,
-    /// `PostSetupScriptDetails` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub post_setup_script_details: Option<Value<ScriptDetails>>,
-    /// `SetupScriptDetails` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub setup_script_details: Option<Value<ScriptDetails>>,
-    /// `SourceS3Location` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source_s3_location: Value<S3Location>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<serde_json::Value>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::AppBlock`.
+    AppBlockProps
 }
 
 impl AppBlockProps {
@@ -126,193 +102,68 @@ impl AppBlockProps {
         name: impl Into<Value<String>>,
         source_s3_location: impl Into<Value<S3Location>>,
     ) -> Self {
-        Self {
-            description: None,
-            display_name: None,
-            name: name.into(),
-            packaging_type: None,
-            post_setup_script_details: None,
-            setup_script_details: None,
-            source_s3_location: source_s3_location.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(
+                    6,
+                    "SourceS3Location",
+                    source_s3_location.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 100 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DisplayName", value.into().to_template()))
     }
-    /// Sets `PackagingType`.
-    pub fn packaging_type(mut self, value: impl Into<Value<PackagingType>>) -> Self {
-        self.packaging_type = Some(value.into());
-        self
+    /// `PackagingType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn packaging_type(self, value: impl Into<Value<PackagingType>>) -> Self {
+        Self(self.0.with(3, "PackagingType", value.into().to_template()))
     }
-    /// Sets `PostSetupScriptDetails`.
-    pub fn post_setup_script_details(mut self, value: impl Into<Value<ScriptDetails>>) -> Self {
-        self.post_setup_script_details = Some(value.into());
-        self
+    /// `PostSetupScriptDetails` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn post_setup_script_details(self, value: impl Into<Value<ScriptDetails>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PostSetupScriptDetails", value.into().to_template()),
+        )
     }
-    /// Sets `SetupScriptDetails`.
-    pub fn setup_script_details(mut self, value: impl Into<Value<ScriptDetails>>) -> Self {
-        self.setup_script_details = Some(value.into());
-        self
+    /// `SetupScriptDetails` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn setup_script_details(self, value: impl Into<Value<ScriptDetails>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SetupScriptDetails", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AppBlockProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.packaging_type {
-            m.insert("PackagingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.post_setup_script_details {
-            m.insert("PostSetupScriptDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.setup_script_details {
-            m.insert("SetupScriptDetails".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceS3Location".to_owned(),
-            self.source_s3_location.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AppBlockProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.packaging_type
-            .check(&path.field("PackagingType"), &Rules::NONE, out);
-        self.post_setup_script_details.check(
-            &path.field("PostSetupScriptDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.setup_script_details
-            .check(&path.field("SetupScriptDetails"), &Rules::NONE, out);
-        self.source_s3_location
-            .check(&path.field("SourceS3Location"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PackagingType`.
+    PackagingType {
+        /// `APPSTREAM2`
+        Appstream2 = "APPSTREAM2",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-crate::impl_literal!(AppBlockProps);
-
-/// Values of `PackagingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PackagingType {
-    /// `APPSTREAM2`
-    Appstream2,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PackagingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["APPSTREAM2", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Appstream2 => "APPSTREAM2",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PackagingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PackagingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PackagingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "APPSTREAM2" => Self::Appstream2,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PackagingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PackagingType::from(s))
-    }
-}
-
-crate::impl_literal!(PackagingType);
-
-/// Property type `ScriptDetails` of `AWS::AppStream::AppBlock`.
-#[derive(Debug, Clone)]
-pub struct ScriptDetails {
-    /// `ExecutableParameters` (optional).
-    /// Length: 1..= characters.
-    pub executable_parameters: Option<Value<String>>,
-    /// `ExecutablePath` (required).
-    /// Length: 1..= characters.
-    pub executable_path: Value<String>,
-    /// `ScriptS3Location` (required).
-    pub script_s3_location: Value<S3Location>,
-    /// `TimeoutInSeconds` (required).
-    pub timeout_in_seconds: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ScriptDetails` of `AWS::AppStream::AppBlock`.
+    ScriptDetails
 }
 
 impl ScriptDetails {
@@ -322,125 +173,44 @@ impl ScriptDetails {
         script_s3_location: impl Into<Value<S3Location>>,
         timeout_in_seconds: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            executable_parameters: None,
-            executable_path: executable_path.into(),
-            script_s3_location: script_s3_location.into(),
-            timeout_in_seconds: timeout_in_seconds.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ExecutablePath", executable_path.into().to_template())
+                .with(
+                    2,
+                    "ScriptS3Location",
+                    script_s3_location.into().to_template(),
+                )
+                .with(
+                    3,
+                    "TimeoutInSeconds",
+                    timeout_in_seconds.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ExecutableParameters`.
-    pub fn executable_parameters(mut self, value: impl Into<Value<String>>) -> Self {
-        self.executable_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScriptDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.executable_parameters {
-            m.insert("ExecutableParameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutablePath".to_owned(),
-            self.executable_path.to_template(),
-        );
-        m.insert(
-            "ScriptS3Location".to_owned(),
-            self.script_s3_location.to_template(),
-        );
-        m.insert(
-            "TimeoutInSeconds".to_owned(),
-            self.timeout_in_seconds.to_template(),
-        );
-        Expr::Map(m)
+    /// `ExecutableParameters` (optional).
+    /// Length: at least 1 characters.
+    pub fn executable_parameters(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExecutableParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ScriptDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.executable_parameters.check(
-            &path.field("ExecutableParameters"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.executable_path.check(
-            &path.field("ExecutablePath"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.script_s3_location
-            .check(&path.field("ScriptS3Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScriptDetails);
-
-/// Property type `S3Location` of `AWS::AppStream::AppBlock`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `S3Bucket` (required).
-    /// Length: 3..=63 characters.
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3Key` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::AppStream::AppBlock`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `S3Bucket`.
     pub fn new(s3_bucket: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            s3_bucket: s3_bucket.into(),
-            s3_key: None,
-        }
+        Self(crate::Properties::new().with(0, "S3Bucket", s3_bucket.into().to_template()))
     }
-    /// Sets `S3Key`.
-    pub fn s3_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key = Some(value.into());
-        self
+    /// `S3Key` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3Key", value.into().to_template()))
     }
 }
-
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        if let Some(v) = &self.s3_key {
-            m.insert("S3Key".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_key.check(
-            &path.field("S3Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);

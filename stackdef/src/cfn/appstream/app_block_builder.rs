@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::AppBlockBuilder`.
-#[derive(Debug, Clone)]
-pub struct AppBlockBuilder {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AppBlockBuilder {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AppBlockBuilder {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AppBlockBuilder {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::AppBlockBuilder`.
+    AppBlockBuilder("AWS::AppStream::AppBlockBuilder", AppBlockBuilderProps)
 }
 
 impl AppBlockBuilder {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::AppBlockBuilder";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AppBlockBuilderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::AppBlockBuilderName> {
         self.resource.ref_value()
@@ -87,41 +39,78 @@ impl AppBlockBuilder {
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
+
+    /// Replaces `AccessEndpoints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_endpoints(&self, value: impl Into<Value<List<AccessEndpoint>>>) {
+        self.resource.set_property("AccessEndpoints", value.into())
+    }
+
+    /// Replaces `AppBlockArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_block_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AppBlockArns", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `EnableDefaultInternetAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_default_internet_access(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableDefaultInternetAccess", value.into())
+    }
+
+    /// Replaces `IamRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("IamRoleArn", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Platform` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform(&self, value: impl Into<Value<PlatformType>>) {
+        self.resource.set_property("Platform", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("VpcConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::AppBlockBuilder`.
-#[derive(Debug, Clone)]
-pub struct AppBlockBuilderProps {
-    /// `AccessEndpoints` (optional).
-    /// Items: 1..=4.
-    pub access_endpoints: Option<Value<List<AccessEndpoint>>>,
-    /// `AppBlockArns` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub app_block_arns: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 0..=100 characters.
-    pub display_name: Option<Value<String>>,
-    /// `EnableDefaultInternetAccess` (optional).
-    pub enable_default_internet_access: Option<Value<bool>>,
-    /// `IamRoleArn` (optional).
-    /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
-    pub iam_role_arn: Option<Value<ids::RoleArn>>,
-    /// `InstanceType` (required).
-    /// Length: 1..= characters.
-    pub instance_type: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$`.
-    pub name: Value<String>,
-    /// `Platform` (required).
-    pub platform: Value<PlatformType>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcConfig` (required).
-    pub vpc_config: Value<VpcConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::AppBlockBuilder`.
+    AppBlockBuilderProps
 }
 
 impl AppBlockBuilderProps {
@@ -132,153 +121,58 @@ impl AppBlockBuilderProps {
         platform: impl Into<Value<PlatformType>>,
         vpc_config: impl Into<Value<VpcConfig>>,
     ) -> Self {
-        Self {
-            access_endpoints: None,
-            app_block_arns: None,
-            description: None,
-            display_name: None,
-            enable_default_internet_access: None,
-            iam_role_arn: None,
-            instance_type: instance_type.into(),
-            name: name.into(),
-            platform: platform.into(),
-            tags: None,
-            vpc_config: vpc_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(6, "InstanceType", instance_type.into().to_template())
+                .with(7, "Name", name.into().to_template())
+                .with(8, "Platform", platform.into().to_template())
+                .with(10, "VpcConfig", vpc_config.into().to_template()),
+        )
     }
-    /// Sets `AccessEndpoints`.
-    pub fn access_endpoints(mut self, value: impl Into<Value<List<AccessEndpoint>>>) -> Self {
-        self.access_endpoints = Some(value.into());
-        self
+    /// `AccessEndpoints` (optional).
+    /// Items: 1 to 4.
+    pub fn access_endpoints(self, value: impl Into<Value<List<AccessEndpoint>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessEndpoints", value.into().to_template()),
+        )
     }
-    /// Sets `AppBlockArns`.
-    pub fn app_block_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.app_block_arns = Some(value.into());
-        self
+    /// `AppBlockArns` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn app_block_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "AppBlockArns", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DisplayName", value.into().to_template()))
     }
-    /// Sets `EnableDefaultInternetAccess`.
-    pub fn enable_default_internet_access(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_default_internet_access = Some(value.into());
-        self
+    /// `EnableDefaultInternetAccess` (optional).
+    pub fn enable_default_internet_access(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnableDefaultInternetAccess", value.into().to_template()),
+        )
     }
-    /// Sets `IamRoleArn`.
-    pub fn iam_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
+    /// `IamRoleArn` (optional).
+    /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
+    pub fn iam_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(5, "IamRoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AppBlockBuilderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_endpoints {
-            m.insert("AccessEndpoints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.app_block_arns {
-            m.insert("AppBlockArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_default_internet_access {
-            m.insert("EnableDefaultInternetAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_role_arn {
-            m.insert("IamRoleArn".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Platform".to_owned(), self.platform.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VpcConfig".to_owned(), self.vpc_config.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppBlockBuilderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_endpoints.check(
-            &path.field("AccessEndpoints"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_role_arn.check(&path.field("IamRoleArn"), &Rules { pattern: Some("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), ..Rules::NONE }, out);
-        self.instance_type.check(
-            &path.field("InstanceType"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.platform
-            .check(&path.field("Platform"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AppBlockBuilderProps);
-
-/// Property type `AccessEndpoint` of `AWS::AppStream::AppBlockBuilder`.
-#[derive(Debug, Clone)]
-pub struct AccessEndpoint {
-    /// `EndpointType` (required).
-    pub endpoint_type: Value<EndpointType>,
-    /// `VpceId` (required).
-    /// Length: 1..= characters.
-    pub vpce_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `AccessEndpoint` of `AWS::AppStream::AppBlockBuilder`.
+    AccessEndpoint
 }
 
 impl AccessEndpoint {
@@ -287,262 +181,54 @@ impl AccessEndpoint {
         endpoint_type: impl Into<Value<EndpointType>>,
         vpce_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            endpoint_type: endpoint_type.into(),
-            vpce_id: vpce_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndpointType", endpoint_type.into().to_template())
+                .with(1, "VpceId", vpce_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AccessEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndpointType".to_owned(), self.endpoint_type.to_template());
-        m.insert("VpceId".to_owned(), self.vpce_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EndpointType`.
+    EndpointType {
+        /// `STREAMING`
+        Streaming = "STREAMING",
     }
 }
 
-impl Check for AccessEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint_type
-            .check(&path.field("EndpointType"), &Rules::NONE, out);
-        self.vpce_id.check(
-            &path.field("VpceId"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PlatformType`.
+    PlatformType {
+        /// `WINDOWS_SERVER_2019`
+        WindowsServer2019 = "WINDOWS_SERVER_2019",
     }
 }
 
-crate::impl_literal!(AccessEndpoint);
+pub use crate::cfn::Tag;
 
-/// Values of `EndpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointType {
-    /// `STREAMING`
-    Streaming,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STREAMING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Streaming => "STREAMING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EndpointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STREAMING" => Self::Streaming,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointType::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointType);
-
-/// Values of `PlatformType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlatformType {
-    /// `WINDOWS_SERVER_2019`
-    WindowsServer2019,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlatformType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WINDOWS_SERVER_2019"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WindowsServer2019 => "WINDOWS_SERVER_2019",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlatformType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlatformType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlatformType {
-    fn from(s: &str) -> Self {
-        match s {
-            "WINDOWS_SERVER_2019" => Self::WindowsServer2019,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlatformType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlatformType::from(s))
-    }
-}
-
-crate::impl_literal!(PlatformType);
-
-/// Property type `Tag` of `AWS::AppStream::AppBlockBuilder`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcConfig` of `AWS::AppStream::AppBlockBuilder`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..= characters.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Each item: Length: 1..= characters.
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::AppStream::AppBlockBuilder`.
+    VpcConfig(default)
 }
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: at least 1 characters.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Each item: Length: at least 1 characters.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::AppStream::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::Application`.
+    Application("AWS::AppStream::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AppStreamApplicationArn> {
         self.resource.ref_value()
@@ -87,48 +39,84 @@ impl Application {
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
+
+    /// Replaces `AppBlockArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_block_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AppBlockArn", value.into())
+    }
+
+    /// Replaces `AttributesToDelete` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attributes_to_delete(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AttributesToDelete", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `IconS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_icon_s3_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource.set_property("IconS3Location", value.into())
+    }
+
+    /// Replaces `InstanceFamilies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_families(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("InstanceFamilies", value.into())
+    }
+
+    /// Replaces `LaunchParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_launch_parameters(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LaunchParameters", value.into())
+    }
+
+    /// Replaces `LaunchPath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_launch_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LaunchPath", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Platforms` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platforms(&self, value: impl Into<Value<List<PlatformType>>>) {
+        self.resource.set_property("Platforms", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Json>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkingDirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_working_directory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkingDirectory", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `AppBlockArn` (required).
-    /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
-    pub app_block_arn: Value<String>,
-    /// `AttributesToDelete` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub attributes_to_delete: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 0..=100 characters.
-    pub display_name: Option<Value<String>>,
-    /// `IconS3Location` (required).
-    pub icon_s3_location: Value<S3Location>,
-    /// `InstanceFamilies` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..= characters.
-    pub instance_families: Value<List<String>>,
-    /// `LaunchParameters` (optional).
-    /// Length: 1..= characters.
-    pub launch_parameters: Option<Value<String>>,
-    /// `LaunchPath` (required).
-    /// Length: 1..= characters.
-    pub launch_path: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$`.
-    pub name: Value<String>,
-    /// `Platforms` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=4.
-    pub platforms: Value<List<PlatformType>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<serde_json::Value>>>,
-    /// `WorkingDirectory` (optional).
-    /// Length: 1..= characters.
-    pub working_directory: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
@@ -141,183 +129,63 @@ impl ApplicationProps {
         name: impl Into<Value<String>>,
         platforms: impl Into<Value<List<PlatformType>>>,
     ) -> Self {
-        Self {
-            app_block_arn: app_block_arn.into(),
-            attributes_to_delete: None,
-            description: None,
-            display_name: None,
-            icon_s3_location: icon_s3_location.into(),
-            instance_families: instance_families.into(),
-            launch_parameters: None,
-            launch_path: launch_path.into(),
-            name: name.into(),
-            platforms: platforms.into(),
-            tags: None,
-            working_directory: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppBlockArn", app_block_arn.into().to_template())
+                .with(4, "IconS3Location", icon_s3_location.into().to_template())
+                .with(
+                    5,
+                    "InstanceFamilies",
+                    instance_families.into().to_template(),
+                )
+                .with(7, "LaunchPath", launch_path.into().to_template())
+                .with(8, "Name", name.into().to_template())
+                .with(9, "Platforms", platforms.into().to_template()),
+        )
     }
-    /// Sets `AttributesToDelete`.
-    pub fn attributes_to_delete(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.attributes_to_delete = Some(value.into());
-        self
+    /// `AttributesToDelete` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn attributes_to_delete(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AttributesToDelete", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DisplayName", value.into().to_template()))
     }
-    /// Sets `LaunchParameters`.
-    pub fn launch_parameters(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_parameters = Some(value.into());
-        self
+    /// `LaunchParameters` (optional).
+    /// Length: at least 1 characters.
+    pub fn launch_parameters(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "LaunchParameters", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkingDirectory`.
-    pub fn working_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.working_directory = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AppBlockArn".to_owned(), self.app_block_arn.to_template());
-        if let Some(v) = &self.attributes_to_delete {
-            m.insert("AttributesToDelete".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IconS3Location".to_owned(),
-            self.icon_s3_location.to_template(),
-        );
-        m.insert(
-            "InstanceFamilies".to_owned(),
-            self.instance_families.to_template(),
-        );
-        if let Some(v) = &self.launch_parameters {
-            m.insert("LaunchParameters".to_owned(), v.to_template());
-        }
-        m.insert("LaunchPath".to_owned(), self.launch_path.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Platforms".to_owned(), self.platforms.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.working_directory {
-            m.insert("WorkingDirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkingDirectory` (optional).
+    /// Length: at least 1 characters.
+    pub fn working_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "WorkingDirectory", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_block_arn.check(&path.field("AppBlockArn"), &Rules { pattern: Some("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.icon_s3_location
-            .check(&path.field("IconS3Location"), &Rules::NONE, out);
-        self.instance_families.check(
-            &path.field("InstanceFamilies"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_parameters.check(
-            &path.field("LaunchParameters"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_path.check(
-            &path.field("LaunchPath"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.platforms.check(
-            &path.field("Platforms"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.working_directory.check(
-            &path.field("WorkingDirectory"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `S3Location` of `AWS::AppStream::Application`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `S3Bucket` (required).
-    /// Length: 3..=63 characters.
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3Key` (required).
-    /// Length: 1..=1024 characters.
-    pub s3_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::AppStream::Application`.
+    S3Location
 }
 
 impl S3Location {
@@ -326,138 +194,34 @@ impl S3Location {
         s3_bucket: impl Into<Value<ids::BucketName>>,
         s3_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            s3_bucket: s3_bucket.into(),
-            s3_key: s3_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "S3Bucket", s3_bucket.into().to_template())
+                .with(1, "S3Key", s3_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        m.insert("S3Key".to_owned(), self.s3_key.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PlatformType`.
+    PlatformType {
+        /// `AMAZON_LINUX2`
+        AmazonLinux2 = "AMAZON_LINUX2",
+        /// `RHEL8`
+        Rhel8 = "RHEL8",
+        /// `ROCKY_LINUX8`
+        RockyLinux8 = "ROCKY_LINUX8",
+        /// `UBUNTU_PRO_2404`
+        UbuntuPro2404 = "UBUNTU_PRO_2404",
+        /// `WINDOWS`
+        Windows = "WINDOWS",
+        /// `WINDOWS_SERVER_2016`
+        WindowsServer2016 = "WINDOWS_SERVER_2016",
+        /// `WINDOWS_SERVER_2019`
+        WindowsServer2019 = "WINDOWS_SERVER_2019",
+        /// `WINDOWS_SERVER_2022`
+        WindowsServer2022 = "WINDOWS_SERVER_2022",
+        /// `WINDOWS_SERVER_2025`
+        WindowsServer2025 = "WINDOWS_SERVER_2025",
     }
 }
-
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_key.check(
-            &path.field("S3Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);
-
-/// Values of `PlatformType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlatformType {
-    /// `AMAZON_LINUX2`
-    AmazonLinux2,
-    /// `RHEL8`
-    Rhel8,
-    /// `ROCKY_LINUX8`
-    RockyLinux8,
-    /// `UBUNTU_PRO_2404`
-    UbuntuPro2404,
-    /// `WINDOWS`
-    Windows,
-    /// `WINDOWS_SERVER_2016`
-    WindowsServer2016,
-    /// `WINDOWS_SERVER_2019`
-    WindowsServer2019,
-    /// `WINDOWS_SERVER_2022`
-    WindowsServer2022,
-    /// `WINDOWS_SERVER_2025`
-    WindowsServer2025,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlatformType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AMAZON_LINUX2",
-        "RHEL8",
-        "ROCKY_LINUX8",
-        "UBUNTU_PRO_2404",
-        "WINDOWS",
-        "WINDOWS_SERVER_2016",
-        "WINDOWS_SERVER_2019",
-        "WINDOWS_SERVER_2022",
-        "WINDOWS_SERVER_2025",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonLinux2 => "AMAZON_LINUX2",
-            Self::Rhel8 => "RHEL8",
-            Self::RockyLinux8 => "ROCKY_LINUX8",
-            Self::UbuntuPro2404 => "UBUNTU_PRO_2404",
-            Self::Windows => "WINDOWS",
-            Self::WindowsServer2016 => "WINDOWS_SERVER_2016",
-            Self::WindowsServer2019 => "WINDOWS_SERVER_2019",
-            Self::WindowsServer2022 => "WINDOWS_SERVER_2022",
-            Self::WindowsServer2025 => "WINDOWS_SERVER_2025",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlatformType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlatformType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlatformType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMAZON_LINUX2" => Self::AmazonLinux2,
-            "RHEL8" => Self::Rhel8,
-            "ROCKY_LINUX8" => Self::RockyLinux8,
-            "UBUNTU_PRO_2404" => Self::UbuntuPro2404,
-            "WINDOWS" => Self::Windows,
-            "WINDOWS_SERVER_2016" => Self::WindowsServer2016,
-            "WINDOWS_SERVER_2019" => Self::WindowsServer2019,
-            "WINDOWS_SERVER_2022" => Self::WindowsServer2022,
-            "WINDOWS_SERVER_2025" => Self::WindowsServer2025,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlatformType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlatformType::from(s))
-    }
-}
-
-crate::impl_literal!(PlatformType);

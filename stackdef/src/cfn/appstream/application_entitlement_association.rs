@@ -11,84 +11,42 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::ApplicationEntitlementAssociation`.
-#[derive(Debug, Clone)]
-pub struct ApplicationEntitlementAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApplicationEntitlementAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApplicationEntitlementAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApplicationEntitlementAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::ApplicationEntitlementAssociation`.
+    ApplicationEntitlementAssociation("AWS::AppStream::ApplicationEntitlementAssociation", ApplicationEntitlementAssociationProps)
 }
 
 impl ApplicationEntitlementAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::ApplicationEntitlementAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ApplicationEntitlementAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ApplicationIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApplicationIdentifier", value.into())
+    }
+
+    /// Replaces `EntitlementName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entitlement_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EntitlementName", value.into())
+    }
+
+    /// Replaces `StackName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StackName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::ApplicationEntitlementAssociation`.
-#[derive(Debug, Clone)]
-pub struct ApplicationEntitlementAssociationProps {
-    /// `ApplicationIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_identifier: Value<String>,
-    /// `EntitlementName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub entitlement_name: Value<String>,
-    /// `StackName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub stack_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::ApplicationEntitlementAssociation`.
+    ApplicationEntitlementAssociationProps
 }
 
 impl ApplicationEntitlementAssociationProps {
@@ -98,32 +56,15 @@ impl ApplicationEntitlementAssociationProps {
         entitlement_name: impl Into<Value<String>>,
         stack_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_identifier: application_identifier.into(),
-            entitlement_name: entitlement_name.into(),
-            stack_name: stack_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ApplicationIdentifier",
+                    application_identifier.into().to_template(),
+                )
+                .with(1, "EntitlementName", entitlement_name.into().to_template())
+                .with(2, "StackName", stack_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ApplicationEntitlementAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationIdentifier".to_owned(),
-            self.application_identifier.to_template(),
-        );
-        m.insert(
-            "EntitlementName".to_owned(),
-            self.entitlement_name.to_template(),
-        );
-        m.insert("StackName".to_owned(), self.stack_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationEntitlementAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApplicationEntitlementAssociationProps);

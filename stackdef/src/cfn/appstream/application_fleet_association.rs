@@ -11,81 +11,35 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::ApplicationFleetAssociation`.
-#[derive(Debug, Clone)]
-pub struct ApplicationFleetAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApplicationFleetAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApplicationFleetAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApplicationFleetAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::ApplicationFleetAssociation`.
+    ApplicationFleetAssociation("AWS::AppStream::ApplicationFleetAssociation", ApplicationFleetAssociationProps)
 }
 
 impl ApplicationFleetAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::ApplicationFleetAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ApplicationFleetAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ApplicationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationArn", value.into())
+    }
+
+    /// Replaces `FleetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fleet_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FleetName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::ApplicationFleetAssociation`.
-#[derive(Debug, Clone)]
-pub struct ApplicationFleetAssociationProps {
-    /// `ApplicationArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_arn: Value<String>,
-    /// `FleetName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub fleet_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::ApplicationFleetAssociation`.
+    ApplicationFleetAssociationProps
 }
 
 impl ApplicationFleetAssociationProps {
@@ -94,27 +48,10 @@ impl ApplicationFleetAssociationProps {
         application_arn: impl Into<Value<String>>,
         fleet_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_arn: application_arn.into(),
-            fleet_name: fleet_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationArn", application_arn.into().to_template())
+                .with(1, "FleetName", fleet_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ApplicationFleetAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationArn".to_owned(),
-            self.application_arn.to_template(),
-        );
-        m.insert("FleetName".to_owned(), self.fleet_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationFleetAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApplicationFleetAssociationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::DirectoryConfig`.
-#[derive(Debug, Clone)]
-pub struct DirectoryConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DirectoryConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DirectoryConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DirectoryConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::DirectoryConfig`.
+    DirectoryConfig("AWS::AppStream::DirectoryConfig", DirectoryConfigProps)
 }
 
 impl DirectoryConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::DirectoryConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DirectoryConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DirectoryName` (typed).
     pub fn ref_value(&self) -> Value<ids::DirectoryConfigName> {
         self.resource.ref_value()
@@ -77,21 +29,47 @@ impl DirectoryConfig {
     pub fn directory_name(&self) -> Value<ids::DirectoryConfigName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `CertificateBasedAuthProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_based_auth_properties(
+        &self,
+        value: impl Into<Value<CertificateBasedAuthProperties>>,
+    ) {
+        self.resource
+            .set_property("CertificateBasedAuthProperties", value.into())
+    }
+
+    /// Replaces `DirectoryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_directory_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DirectoryName", value.into())
+    }
+
+    /// Replaces `OrganizationalUnitDistinguishedNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organizational_unit_distinguished_names(
+        &self,
+        value: impl Into<Value<List<String>>>,
+    ) {
+        self.resource
+            .set_property("OrganizationalUnitDistinguishedNames", value.into())
+    }
+
+    /// Replaces `ServiceAccountCredentials` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_account_credentials(
+        &self,
+        value: impl Into<Value<ServiceAccountCredentials>>,
+    ) {
+        self.resource
+            .set_property("ServiceAccountCredentials", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::DirectoryConfig`.
-#[derive(Debug, Clone)]
-pub struct DirectoryConfigProps {
-    /// `CertificateBasedAuthProperties` (optional).
-    pub certificate_based_auth_properties: Option<Value<CertificateBasedAuthProperties>>,
-    /// `DirectoryName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub directory_name: Value<String>,
-    /// `OrganizationalUnitDistinguishedNames` (required).
-    /// Each item: Length: 0..=2000 characters.
-    pub organizational_unit_distinguished_names: Value<List<String>>,
-    /// `ServiceAccountCredentials` (required).
-    pub service_account_credentials: Value<ServiceAccountCredentials>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::DirectoryConfig`.
+    DirectoryConfigProps
 }
 
 impl DirectoryConfigProps {
@@ -101,201 +79,73 @@ impl DirectoryConfigProps {
         organizational_unit_distinguished_names: impl Into<Value<List<String>>>,
         service_account_credentials: impl Into<Value<ServiceAccountCredentials>>,
     ) -> Self {
-        Self {
-            certificate_based_auth_properties: None,
-            directory_name: directory_name.into(),
-            organizational_unit_distinguished_names: organizational_unit_distinguished_names.into(),
-            service_account_credentials: service_account_credentials.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DirectoryName", directory_name.into().to_template())
+                .with(
+                    2,
+                    "OrganizationalUnitDistinguishedNames",
+                    organizational_unit_distinguished_names.into().to_template(),
+                )
+                .with(
+                    3,
+                    "ServiceAccountCredentials",
+                    service_account_credentials.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CertificateBasedAuthProperties`.
+    /// `CertificateBasedAuthProperties` (optional).
     pub fn certificate_based_auth_properties(
-        mut self,
+        self,
         value: impl Into<Value<CertificateBasedAuthProperties>>,
     ) -> Self {
-        self.certificate_based_auth_properties = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CertificateBasedAuthProperties",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DirectoryConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_based_auth_properties {
-            m.insert("CertificateBasedAuthProperties".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DirectoryName".to_owned(),
-            self.directory_name.to_template(),
-        );
-        m.insert(
-            "OrganizationalUnitDistinguishedNames".to_owned(),
-            self.organizational_unit_distinguished_names.to_template(),
-        );
-        m.insert(
-            "ServiceAccountCredentials".to_owned(),
-            self.service_account_credentials.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DirectoryConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_based_auth_properties.check(
-            &path.field("CertificateBasedAuthProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.organizational_unit_distinguished_names.check(
-            &path.field("OrganizationalUnitDistinguishedNames"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(2000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_account_credentials.check(
-            &path.field("ServiceAccountCredentials"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DirectoryConfigProps);
-
-/// Property type `CertificateBasedAuthProperties` of `AWS::AppStream::DirectoryConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct CertificateBasedAuthProperties {
-    /// `CertificateAuthorityArn` (optional).
-    /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
-    pub certificate_authority_arn: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `CertificateBasedAuthProperties` of `AWS::AppStream::DirectoryConfig`.
+    CertificateBasedAuthProperties(default)
 }
 
 impl CertificateBasedAuthProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_authority_arn: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateAuthorityArn`.
-    pub fn certificate_authority_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_authority_arn = Some(value.into());
-        self
+    /// `CertificateAuthorityArn` (optional).
+    /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
+    pub fn certificate_authority_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificateAuthorityArn", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateBasedAuthProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_authority_arn {
-            m.insert("CertificateAuthorityArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(1, "Status", value.into().to_template()))
     }
 }
 
-impl Check for CertificateBasedAuthProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_authority_arn.check(&path.field("CertificateAuthorityArn"), &Rules { pattern: Some("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), ..Rules::NONE }, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `ENABLED_NO_DIRECTORY_LOGIN_FALLBACK`
+        EnabledNoDirectoryLoginFallback = "ENABLED_NO_DIRECTORY_LOGIN_FALLBACK",
     }
 }
 
-crate::impl_literal!(CertificateBasedAuthProperties);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// `ENABLED_NO_DIRECTORY_LOGIN_FALLBACK`
-    EnabledNoDirectoryLoginFallback,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["DISABLED", "ENABLED", "ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::EnabledNoDirectoryLoginFallback => "ENABLED_NO_DIRECTORY_LOGIN_FALLBACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            "ENABLED_NO_DIRECTORY_LOGIN_FALLBACK" => Self::EnabledNoDirectoryLoginFallback,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `ServiceAccountCredentials` of `AWS::AppStream::DirectoryConfig`.
-#[derive(Debug, Clone)]
-pub struct ServiceAccountCredentials {
-    /// `AccountName` (required).
-    /// Length: 1..= characters.
-    pub account_name: Value<String>,
-    /// `AccountPassword` (required).
-    /// Length: 1..=127 characters.
-    pub account_password: Value<String>,
+crate::l1_struct! {
+    /// Property type `ServiceAccountCredentials` of `AWS::AppStream::DirectoryConfig`.
+    ServiceAccountCredentials
 }
 
 impl ServiceAccountCredentials {
@@ -304,45 +154,10 @@ impl ServiceAccountCredentials {
         account_name: impl Into<Value<String>>,
         account_password: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            account_name: account_name.into(),
-            account_password: account_password.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountName", account_name.into().to_template())
+                .with(1, "AccountPassword", account_password.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ServiceAccountCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountName".to_owned(), self.account_name.to_template());
-        m.insert(
-            "AccountPassword".to_owned(),
-            self.account_password.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceAccountCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_name.check(
-            &path.field("AccountName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.account_password.check(
-            &path.field("AccountPassword"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceAccountCredentials);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::Entitlement`.
-#[derive(Debug, Clone)]
-pub struct Entitlement {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Entitlement {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Entitlement {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Entitlement {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::Entitlement`.
+    Entitlement("AWS::AppStream::Entitlement", EntitlementProps)
 }
 
 impl Entitlement {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::Entitlement";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EntitlementProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,27 +33,41 @@ impl Entitlement {
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `AppVisibility` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_visibility(&self, value: impl Into<Value<AppVisibility>>) {
+        self.resource.set_property("AppVisibility", value.into())
+    }
+
+    /// Replaces `Attributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attributes(&self, value: impl Into<Value<List<Attribute>>>) {
+        self.resource.set_property("Attributes", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `StackName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StackName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::Entitlement`.
-#[derive(Debug, Clone)]
-pub struct EntitlementProps {
-    /// `AppVisibility` (required).
-    pub app_visibility: Value<AppVisibility>,
-    /// `Attributes` (required).
-    /// Items: 1..=.
-    pub attributes: Value<List<Attribute>>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$`.
-    pub name: Value<String>,
-    /// `StackName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$`.
-    pub stack_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::Entitlement`.
+    EntitlementProps
 }
 
 impl EntitlementProps {
@@ -112,186 +78,43 @@ impl EntitlementProps {
         name: impl Into<Value<String>>,
         stack_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            app_visibility: app_visibility.into(),
-            attributes: attributes.into(),
-            description: None,
-            name: name.into(),
-            stack_name: stack_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppVisibility", app_visibility.into().to_template())
+                .with(1, "Attributes", attributes.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(4, "StackName", stack_name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EntitlementProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppVisibility".to_owned(),
-            self.app_visibility.to_template(),
-        );
-        m.insert("Attributes".to_owned(), self.attributes.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("StackName".to_owned(), self.stack_name.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
 }
 
-impl Check for EntitlementProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_visibility
-            .check(&path.field("AppVisibility"), &Rules::NONE, out);
-        self.attributes.check(
-            &path.field("Attributes"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stack_name.check(
-            &path.field("StackName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AppVisibility`.
+    AppVisibility {
+        /// `ALL`
+        All = "ALL",
+        /// `ASSOCIATED`
+        Associated = "ASSOCIATED",
     }
 }
 
-crate::impl_literal!(EntitlementProps);
-
-/// Values of `AppVisibility`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppVisibility {
-    /// `ALL`
-    All,
-    /// `ASSOCIATED`
-    Associated,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppVisibility {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "ASSOCIATED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Associated => "ASSOCIATED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AppVisibility {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppVisibility {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppVisibility {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "ASSOCIATED" => Self::Associated,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppVisibility> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppVisibility::from(s))
-    }
-}
-
-crate::impl_literal!(AppVisibility);
-
-/// Property type `Attribute` of `AWS::AppStream::Entitlement`.
-#[derive(Debug, Clone)]
-pub struct Attribute {
-    /// `Name` (required).
-    /// Length: 1..= characters.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..= characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Attribute` of `AWS::AppStream::Entitlement`.
+    Attribute
 }
 
 impl Attribute {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Attribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Attribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Attribute);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::Fleet`.
-#[derive(Debug, Clone)]
-pub struct Fleet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Fleet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Fleet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Fleet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::Fleet`.
+    Fleet("AWS::AppStream::Fleet", FleetProps)
 }
 
 impl Fleet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::Fleet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FleetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::AppStreamFleetId> {
         self.resource.ref_value()
@@ -82,477 +34,368 @@ impl Fleet {
     pub fn attr_id(&self) -> Value<ids::AppStreamFleetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ComputeCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_capacity(&self, value: impl Into<Value<ComputeCapacity>>) {
+        self.resource.set_property("ComputeCapacity", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisableIMDSV1` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disable_imdsv1(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("DisableIMDSV1", value.into())
+    }
+
+    /// Replaces `DisconnectTimeoutInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disconnect_timeout_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DisconnectTimeoutInSeconds", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `DomainJoinInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_join_info(&self, value: impl Into<Value<DomainJoinInfo>>) {
+        self.resource.set_property("DomainJoinInfo", value.into())
+    }
+
+    /// Replaces `EnableDefaultInternetAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_default_internet_access(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableDefaultInternetAccess", value.into())
+    }
+
+    /// Replaces `FleetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fleet_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FleetType", value.into())
+    }
+
+    /// Replaces `IamRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("IamRoleArn", value.into())
+    }
+
+    /// Replaces `IdleDisconnectTimeoutInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_idle_disconnect_timeout_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("IdleDisconnectTimeoutInSeconds", value.into())
+    }
+
+    /// Replaces `ImageArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageArn", value.into())
+    }
+
+    /// Replaces `ImageName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageName", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `MaxConcurrentSessions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_concurrent_sessions(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxConcurrentSessions", value.into())
+    }
+
+    /// Replaces `MaxSessionsPerInstance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_sessions_per_instance(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxSessionsPerInstance", value.into())
+    }
+
+    /// Replaces `MaxUserDurationInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_user_duration_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxUserDurationInSeconds", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Platform` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Platform", value.into())
+    }
+
+    /// Replaces `RootVolumeConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_root_volume_config(&self, value: impl Into<Value<VolumeConfig>>) {
+        self.resource.set_property("RootVolumeConfig", value.into())
+    }
+
+    /// Replaces `SessionScriptS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_session_script_s3_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource
+            .set_property("SessionScriptS3Location", value.into())
+    }
+
+    /// Replaces `StreamView` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_view(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StreamView", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UsbDeviceFilterStrings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_usb_device_filter_strings(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("UsbDeviceFilterStrings", value.into())
+    }
+
+    /// Replaces `VpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("VpcConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::Fleet`.
-#[derive(Debug, Clone)]
-pub struct FleetProps {
-    /// `ComputeCapacity` (optional).
-    pub compute_capacity: Option<Value<ComputeCapacity>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DisableIMDSV1` (optional).
-    pub disable_imdsv1: Option<Value<bool>>,
-    /// `DisconnectTimeoutInSeconds` (optional).
-    /// Range: 60..=360000.
-    pub disconnect_timeout_in_seconds: Option<Value<i64>>,
-    /// `DisplayName` (optional).
-    pub display_name: Option<Value<String>>,
-    /// `DomainJoinInfo` (optional).
-    pub domain_join_info: Option<Value<DomainJoinInfo>>,
-    /// `EnableDefaultInternetAccess` (optional).
-    pub enable_default_internet_access: Option<Value<bool>>,
-    /// `FleetType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub fleet_type: Option<Value<String>>,
-    /// `IamRoleArn` (optional).
-    pub iam_role_arn: Option<Value<ids::RoleArn>>,
-    /// `IdleDisconnectTimeoutInSeconds` (optional).
-    /// Range: 0..=3600.
-    pub idle_disconnect_timeout_in_seconds: Option<Value<i64>>,
-    /// `ImageArn` (optional).
-    pub image_arn: Option<Value<String>>,
-    /// `ImageName` (optional).
-    pub image_name: Option<Value<String>>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<String>,
-    /// `MaxConcurrentSessions` (optional).
-    pub max_concurrent_sessions: Option<Value<i64>>,
-    /// `MaxSessionsPerInstance` (optional).
-    pub max_sessions_per_instance: Option<Value<i64>>,
-    /// `MaxUserDurationInSeconds` (optional).
-    /// Range: 600..=360000.
-    pub max_user_duration_in_seconds: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Platform` (optional).
-    pub platform: Option<Value<String>>,
-    /// `RootVolumeConfig` (optional).
-    pub root_volume_config: Option<Value<VolumeConfig>>,
-    /// `SessionScriptS3Location` (optional).
-    pub session_script_s3_location: Option<Value<S3Location>>,
-    /// `StreamView` (optional).
-    pub stream_view: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UsbDeviceFilterStrings` (optional).
-    pub usb_device_filter_strings: Option<Value<List<String>>>,
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::Fleet`.
+    FleetProps
 }
 
 impl FleetProps {
     /// The required properties: `InstanceType`, `Name`.
     pub fn new(instance_type: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            compute_capacity: None,
-            description: None,
-            disable_imdsv1: None,
-            disconnect_timeout_in_seconds: None,
-            display_name: None,
-            domain_join_info: None,
-            enable_default_internet_access: None,
-            fleet_type: None,
-            iam_role_arn: None,
-            idle_disconnect_timeout_in_seconds: None,
-            image_arn: None,
-            image_name: None,
-            instance_type: instance_type.into(),
-            max_concurrent_sessions: None,
-            max_sessions_per_instance: None,
-            max_user_duration_in_seconds: None,
-            name: name.into(),
-            platform: None,
-            root_volume_config: None,
-            session_script_s3_location: None,
-            stream_view: None,
-            tags: None,
-            usb_device_filter_strings: None,
-            vpc_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(12, "InstanceType", instance_type.into().to_template())
+                .with(16, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ComputeCapacity`.
-    pub fn compute_capacity(mut self, value: impl Into<Value<ComputeCapacity>>) -> Self {
-        self.compute_capacity = Some(value.into());
-        self
+    /// `ComputeCapacity` (optional).
+    pub fn compute_capacity(self, value: impl Into<Value<ComputeCapacity>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComputeCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DisableIMDSV1`.
-    pub fn disable_imdsv1(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_imdsv1 = Some(value.into());
-        self
+    /// `DisableIMDSV1` (optional).
+    pub fn disable_imdsv1(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "DisableIMDSV1", value.into().to_template()))
     }
-    /// Sets `DisconnectTimeoutInSeconds`.
-    pub fn disconnect_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.disconnect_timeout_in_seconds = Some(value.into());
-        self
+    /// `DisconnectTimeoutInSeconds` (optional).
+    /// Range: 60 to 360000.
+    pub fn disconnect_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DisconnectTimeoutInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DisplayName", value.into().to_template()))
     }
-    /// Sets `DomainJoinInfo`.
-    pub fn domain_join_info(mut self, value: impl Into<Value<DomainJoinInfo>>) -> Self {
-        self.domain_join_info = Some(value.into());
-        self
+    /// `DomainJoinInfo` (optional).
+    pub fn domain_join_info(self, value: impl Into<Value<DomainJoinInfo>>) -> Self {
+        Self(self.0.with(5, "DomainJoinInfo", value.into().to_template()))
     }
-    /// Sets `EnableDefaultInternetAccess`.
-    pub fn enable_default_internet_access(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_default_internet_access = Some(value.into());
-        self
+    /// `EnableDefaultInternetAccess` (optional).
+    pub fn enable_default_internet_access(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EnableDefaultInternetAccess", value.into().to_template()),
+        )
     }
-    /// Sets `FleetType`.
-    pub fn fleet_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fleet_type = Some(value.into());
-        self
+    /// `FleetType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn fleet_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "FleetType", value.into().to_template()))
     }
-    /// Sets `IamRoleArn`.
-    pub fn iam_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
+    /// `IamRoleArn` (optional).
+    pub fn iam_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(8, "IamRoleArn", value.into().to_template()))
     }
-    /// Sets `IdleDisconnectTimeoutInSeconds`.
-    pub fn idle_disconnect_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.idle_disconnect_timeout_in_seconds = Some(value.into());
-        self
+    /// `IdleDisconnectTimeoutInSeconds` (optional).
+    /// Range: 0 to 3600.
+    pub fn idle_disconnect_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            9,
+            "IdleDisconnectTimeoutInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ImageArn`.
-    pub fn image_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_arn = Some(value.into());
-        self
+    /// `ImageArn` (optional).
+    pub fn image_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "ImageArn", value.into().to_template()))
     }
-    /// Sets `ImageName`.
-    pub fn image_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_name = Some(value.into());
-        self
+    /// `ImageName` (optional).
+    pub fn image_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "ImageName", value.into().to_template()))
     }
-    /// Sets `MaxConcurrentSessions`.
-    pub fn max_concurrent_sessions(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrent_sessions = Some(value.into());
-        self
+    /// `MaxConcurrentSessions` (optional).
+    pub fn max_concurrent_sessions(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "MaxConcurrentSessions", value.into().to_template()),
+        )
     }
-    /// Sets `MaxSessionsPerInstance`.
-    pub fn max_sessions_per_instance(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_sessions_per_instance = Some(value.into());
-        self
+    /// `MaxSessionsPerInstance` (optional).
+    pub fn max_sessions_per_instance(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(14, "MaxSessionsPerInstance", value.into().to_template()),
+        )
     }
-    /// Sets `MaxUserDurationInSeconds`.
-    pub fn max_user_duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_user_duration_in_seconds = Some(value.into());
-        self
+    /// `MaxUserDurationInSeconds` (optional).
+    /// Range: 600 to 360000.
+    pub fn max_user_duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "MaxUserDurationInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Platform`.
-    pub fn platform(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform = Some(value.into());
-        self
+    /// `Platform` (optional).
+    pub fn platform(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "Platform", value.into().to_template()))
     }
-    /// Sets `RootVolumeConfig`.
-    pub fn root_volume_config(mut self, value: impl Into<Value<VolumeConfig>>) -> Self {
-        self.root_volume_config = Some(value.into());
-        self
+    /// `RootVolumeConfig` (optional).
+    pub fn root_volume_config(self, value: impl Into<Value<VolumeConfig>>) -> Self {
+        Self(
+            self.0
+                .with(18, "RootVolumeConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SessionScriptS3Location`.
-    pub fn session_script_s3_location(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.session_script_s3_location = Some(value.into());
-        self
+    /// `SessionScriptS3Location` (optional).
+    pub fn session_script_s3_location(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SessionScriptS3Location", value.into().to_template()),
+        )
     }
-    /// Sets `StreamView`.
-    pub fn stream_view(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_view = Some(value.into());
-        self
+    /// `StreamView` (optional).
+    pub fn stream_view(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "StreamView", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(21, "Tags", value.into().to_template()))
     }
-    /// Sets `UsbDeviceFilterStrings`.
-    pub fn usb_device_filter_strings(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.usb_device_filter_strings = Some(value.into());
-        self
+    /// `UsbDeviceFilterStrings` (optional).
+    pub fn usb_device_filter_strings(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(22, "UsbDeviceFilterStrings", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(23, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FleetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compute_capacity {
-            m.insert("ComputeCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_imdsv1 {
-            m.insert("DisableIMDSV1".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disconnect_timeout_in_seconds {
-            m.insert("DisconnectTimeoutInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_join_info {
-            m.insert("DomainJoinInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_default_internet_access {
-            m.insert("EnableDefaultInternetAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fleet_type {
-            m.insert("FleetType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_role_arn {
-            m.insert("IamRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idle_disconnect_timeout_in_seconds {
-            m.insert("IdleDisconnectTimeoutInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_arn {
-            m.insert("ImageArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_name {
-            m.insert("ImageName".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.max_concurrent_sessions {
-            m.insert("MaxConcurrentSessions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_sessions_per_instance {
-            m.insert("MaxSessionsPerInstance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_user_duration_in_seconds {
-            m.insert("MaxUserDurationInSeconds".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.platform {
-            m.insert("Platform".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.root_volume_config {
-            m.insert("RootVolumeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_script_s3_location {
-            m.insert("SessionScriptS3Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_view {
-            m.insert("StreamView".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.usb_device_filter_strings {
-            m.insert("UsbDeviceFilterStrings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FleetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compute_capacity
-            .check(&path.field("ComputeCapacity"), &Rules::NONE, out);
-        self.disconnect_timeout_in_seconds.check(
-            &path.field("DisconnectTimeoutInSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(360000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_join_info
-            .check(&path.field("DomainJoinInfo"), &Rules::NONE, out);
-        self.idle_disconnect_timeout_in_seconds.check(
-            &path.field("IdleDisconnectTimeoutInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_user_duration_in_seconds.check(
-            &path.field("MaxUserDurationInSeconds"),
-            &Rules {
-                minimum: Some(600.0),
-                maximum: Some(360000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.root_volume_config
-            .check(&path.field("RootVolumeConfig"), &Rules::NONE, out);
-        self.session_script_s3_location.check(
-            &path.field("SessionScriptS3Location"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FleetProps);
-
-/// Property type `ComputeCapacity` of `AWS::AppStream::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct ComputeCapacity {
-    /// `DesiredInstances` (optional).
-    pub desired_instances: Option<Value<i64>>,
-    /// `DesiredSessions` (optional).
-    pub desired_sessions: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ComputeCapacity` of `AWS::AppStream::Fleet`.
+    ComputeCapacity(default)
 }
 
 impl ComputeCapacity {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            desired_instances: None,
-            desired_sessions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DesiredInstances`.
-    pub fn desired_instances(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.desired_instances = Some(value.into());
-        self
+    /// `DesiredInstances` (optional).
+    pub fn desired_instances(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DesiredInstances", value.into().to_template()),
+        )
     }
-    /// Sets `DesiredSessions`.
-    pub fn desired_sessions(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.desired_sessions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComputeCapacity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.desired_instances {
-            m.insert("DesiredInstances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desired_sessions {
-            m.insert("DesiredSessions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DesiredSessions` (optional).
+    pub fn desired_sessions(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DesiredSessions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ComputeCapacity {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ComputeCapacity);
-
-/// Property type `DomainJoinInfo` of `AWS::AppStream::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainJoinInfo {
-    /// `DirectoryName` (optional).
-    pub directory_name: Option<Value<String>>,
-    /// `OrganizationalUnitDistinguishedName` (optional).
-    pub organizational_unit_distinguished_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DomainJoinInfo` of `AWS::AppStream::Fleet`.
+    DomainJoinInfo(default)
 }
 
 impl DomainJoinInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            directory_name: None,
-            organizational_unit_distinguished_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DirectoryName`.
-    pub fn directory_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.directory_name = Some(value.into());
-        self
+    /// `DirectoryName` (optional).
+    pub fn directory_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DirectoryName", value.into().to_template()))
     }
-    /// Sets `OrganizationalUnitDistinguishedName`.
-    pub fn organizational_unit_distinguished_name(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.organizational_unit_distinguished_name = Some(value.into());
-        self
+    /// `OrganizationalUnitDistinguishedName` (optional).
+    pub fn organizational_unit_distinguished_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "OrganizationalUnitDistinguishedName",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DomainJoinInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.directory_name {
-            m.insert("DirectoryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organizational_unit_distinguished_name {
-            m.insert(
-                "OrganizationalUnitDistinguishedName".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DomainJoinInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DomainJoinInfo);
-
-/// Property type `VolumeConfig` of `AWS::AppStream::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct VolumeConfig {
-    /// `VolumeSizeInGb` (optional).
-    pub volume_size_in_gb: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `VolumeConfig` of `AWS::AppStream::Fleet`.
+    VolumeConfig(default)
 }
 
 impl VolumeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            volume_size_in_gb: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VolumeSizeInGb`.
-    pub fn volume_size_in_gb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size_in_gb = Some(value.into());
-        self
+    /// `VolumeSizeInGb` (optional).
+    pub fn volume_size_in_gb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "VolumeSizeInGb", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VolumeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.volume_size_in_gb {
-            m.insert("VolumeSizeInGb".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VolumeConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VolumeConfig);
-
-/// Property type `S3Location` of `AWS::AppStream::Fleet`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `S3Bucket` (required).
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3Key` (required).
-    pub s3_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::AppStream::Fleet`.
+    S3Location
 }
 
 impl S3Location {
@@ -561,109 +404,35 @@ impl S3Location {
         s3_bucket: impl Into<Value<ids::BucketName>>,
         s3_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            s3_bucket: s3_bucket.into(),
-            s3_key: s3_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "S3Bucket", s3_bucket.into().to_template())
+                .with(1, "S3Key", s3_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        m.insert("S3Key".to_owned(), self.s3_key.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for S3Location {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `Tag` of `AWS::AppStream::Fleet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcConfig` of `AWS::AppStream::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::AppStream::Fleet`.
+    VpcConfig(default)
 }
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConfig);

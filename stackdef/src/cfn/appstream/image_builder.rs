@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::ImageBuilder`.
-#[derive(Debug, Clone)]
-pub struct ImageBuilder {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ImageBuilder {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ImageBuilder {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ImageBuilder {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::ImageBuilder`.
+    ImageBuilder("AWS::AppStream::ImageBuilder", ImageBuilderProps)
 }
 
 impl ImageBuilder {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::ImageBuilder";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ImageBuilderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::ImageBuilderName> {
         self.resource.ref_value()
@@ -82,327 +34,213 @@ impl ImageBuilder {
     pub fn attr_streaming_url(&self) -> Value<String> {
         self.resource.get_att("StreamingUrl")
     }
+
+    /// Replaces `AccessEndpoints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_endpoints(&self, value: impl Into<Value<List<AccessEndpoint>>>) {
+        self.resource.set_property("AccessEndpoints", value.into())
+    }
+
+    /// Replaces `AppstreamAgentVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_appstream_agent_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AppstreamAgentVersion", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `DomainJoinInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_join_info(&self, value: impl Into<Value<DomainJoinInfo>>) {
+        self.resource.set_property("DomainJoinInfo", value.into())
+    }
+
+    /// Replaces `EnableDefaultInternetAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_default_internet_access(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableDefaultInternetAccess", value.into())
+    }
+
+    /// Replaces `IamRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("IamRoleArn", value.into())
+    }
+
+    /// Replaces `ImageArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageArn", value.into())
+    }
+
+    /// Replaces `ImageName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageName", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RootVolumeConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_root_volume_config(&self, value: impl Into<Value<VolumeConfig>>) {
+        self.resource.set_property("RootVolumeConfig", value.into())
+    }
+
+    /// Replaces `SoftwaresToInstall` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_softwares_to_install(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SoftwaresToInstall", value.into())
+    }
+
+    /// Replaces `SoftwaresToUninstall` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_softwares_to_uninstall(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SoftwaresToUninstall", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("VpcConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::ImageBuilder`.
-#[derive(Debug, Clone)]
-pub struct ImageBuilderProps {
-    /// `AccessEndpoints` (optional).
-    /// Items: 1..=4.
-    pub access_endpoints: Option<Value<List<AccessEndpoint>>>,
-    /// `AppstreamAgentVersion` (optional).
-    /// Length: 1..=100 characters.
-    pub appstream_agent_version: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 0..=100 characters.
-    pub display_name: Option<Value<String>>,
-    /// `DomainJoinInfo` (optional).
-    pub domain_join_info: Option<Value<DomainJoinInfo>>,
-    /// `EnableDefaultInternetAccess` (optional).
-    pub enable_default_internet_access: Option<Value<bool>>,
-    /// `IamRoleArn` (optional).
-    /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
-    pub iam_role_arn: Option<Value<ids::RoleArn>>,
-    /// `ImageArn` (optional).
-    /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
-    pub image_arn: Option<Value<String>>,
-    /// `ImageName` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..= characters.
-    pub image_name: Option<Value<String>>,
-    /// `InstanceType` (required).
-    /// Length: 1..= characters.
-    pub instance_type: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub name: Value<String>,
-    /// `RootVolumeConfig` (optional).
-    pub root_volume_config: Option<Value<VolumeConfig>>,
-    /// `SoftwaresToInstall` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Length: 1..= characters.
-    pub softwares_to_install: Option<Value<List<String>>>,
-    /// `SoftwaresToUninstall` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Length: 1..= characters.
-    pub softwares_to_uninstall: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::ImageBuilder`.
+    ImageBuilderProps
 }
 
 impl ImageBuilderProps {
     /// The required properties: `InstanceType`, `Name`.
     pub fn new(instance_type: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            access_endpoints: None,
-            appstream_agent_version: None,
-            description: None,
-            display_name: None,
-            domain_join_info: None,
-            enable_default_internet_access: None,
-            iam_role_arn: None,
-            image_arn: None,
-            image_name: None,
-            instance_type: instance_type.into(),
-            name: name.into(),
-            root_volume_config: None,
-            softwares_to_install: None,
-            softwares_to_uninstall: None,
-            tags: None,
-            vpc_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(9, "InstanceType", instance_type.into().to_template())
+                .with(10, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AccessEndpoints`.
-    pub fn access_endpoints(mut self, value: impl Into<Value<List<AccessEndpoint>>>) -> Self {
-        self.access_endpoints = Some(value.into());
-        self
+    /// `AccessEndpoints` (optional).
+    /// Items: 1 to 4.
+    pub fn access_endpoints(self, value: impl Into<Value<List<AccessEndpoint>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessEndpoints", value.into().to_template()),
+        )
     }
-    /// Sets `AppstreamAgentVersion`.
-    pub fn appstream_agent_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.appstream_agent_version = Some(value.into());
-        self
+    /// `AppstreamAgentVersion` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn appstream_agent_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AppstreamAgentVersion", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DisplayName", value.into().to_template()))
     }
-    /// Sets `DomainJoinInfo`.
-    pub fn domain_join_info(mut self, value: impl Into<Value<DomainJoinInfo>>) -> Self {
-        self.domain_join_info = Some(value.into());
-        self
+    /// `DomainJoinInfo` (optional).
+    pub fn domain_join_info(self, value: impl Into<Value<DomainJoinInfo>>) -> Self {
+        Self(self.0.with(4, "DomainJoinInfo", value.into().to_template()))
     }
-    /// Sets `EnableDefaultInternetAccess`.
-    pub fn enable_default_internet_access(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_default_internet_access = Some(value.into());
-        self
+    /// `EnableDefaultInternetAccess` (optional).
+    pub fn enable_default_internet_access(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EnableDefaultInternetAccess", value.into().to_template()),
+        )
     }
-    /// Sets `IamRoleArn`.
-    pub fn iam_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
+    /// `IamRoleArn` (optional).
+    /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
+    pub fn iam_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(6, "IamRoleArn", value.into().to_template()))
     }
-    /// Sets `ImageArn`.
-    pub fn image_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_arn = Some(value.into());
-        self
+    /// `ImageArn` (optional).
+    /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
+    pub fn image_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ImageArn", value.into().to_template()))
     }
-    /// Sets `ImageName`.
-    pub fn image_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_name = Some(value.into());
-        self
+    /// `ImageName` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at least 1 characters.
+    pub fn image_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "ImageName", value.into().to_template()))
     }
-    /// Sets `RootVolumeConfig`.
-    pub fn root_volume_config(mut self, value: impl Into<Value<VolumeConfig>>) -> Self {
-        self.root_volume_config = Some(value.into());
-        self
+    /// `RootVolumeConfig` (optional).
+    pub fn root_volume_config(self, value: impl Into<Value<VolumeConfig>>) -> Self {
+        Self(
+            self.0
+                .with(11, "RootVolumeConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SoftwaresToInstall`.
-    pub fn softwares_to_install(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.softwares_to_install = Some(value.into());
-        self
+    /// `SoftwaresToInstall` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Length: at least 1 characters.
+    pub fn softwares_to_install(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SoftwaresToInstall", value.into().to_template()),
+        )
     }
-    /// Sets `SoftwaresToUninstall`.
-    pub fn softwares_to_uninstall(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.softwares_to_uninstall = Some(value.into());
-        self
+    /// `SoftwaresToUninstall` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Length: at least 1 characters.
+    pub fn softwares_to_uninstall(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SoftwaresToUninstall", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageBuilderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_endpoints {
-            m.insert("AccessEndpoints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.appstream_agent_version {
-            m.insert("AppstreamAgentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_join_info {
-            m.insert("DomainJoinInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_default_internet_access {
-            m.insert("EnableDefaultInternetAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_role_arn {
-            m.insert("IamRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_arn {
-            m.insert("ImageArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_name {
-            m.insert("ImageName".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.root_volume_config {
-            m.insert("RootVolumeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.softwares_to_install {
-            m.insert("SoftwaresToInstall".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.softwares_to_uninstall {
-            m.insert("SoftwaresToUninstall".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(15, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl Check for ImageBuilderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_endpoints.check(
-            &path.field("AccessEndpoints"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.appstream_agent_version.check(
-            &path.field("AppstreamAgentVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_join_info
-            .check(&path.field("DomainJoinInfo"), &Rules::NONE, out);
-        self.iam_role_arn.check(&path.field("IamRoleArn"), &Rules { pattern: Some("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), ..Rules::NONE }, out);
-        self.image_arn.check(&path.field("ImageArn"), &Rules { pattern: Some("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), ..Rules::NONE }, out);
-        self.image_name.check(
-            &path.field("ImageName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type.check(
-            &path.field("InstanceType"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.root_volume_config
-            .check(&path.field("RootVolumeConfig"), &Rules::NONE, out);
-        self.softwares_to_install.check(
-            &path.field("SoftwaresToInstall"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.softwares_to_uninstall.check(
-            &path.field("SoftwaresToUninstall"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("ImageName", self.image_name.is_some())],
-                &[("ImageArn", self.image_arn.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageBuilderProps);
-
-/// Property type `AccessEndpoint` of `AWS::AppStream::ImageBuilder`.
-#[derive(Debug, Clone)]
-pub struct AccessEndpoint {
-    /// `EndpointType` (required).
-    pub endpoint_type: Value<EndpointType>,
-    /// `VpceId` (required).
-    /// Length: 1..= characters.
-    pub vpce_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `AccessEndpoint` of `AWS::AppStream::ImageBuilder`.
+    AccessEndpoint
 }
 
 impl AccessEndpoint {
@@ -411,311 +249,87 @@ impl AccessEndpoint {
         endpoint_type: impl Into<Value<EndpointType>>,
         vpce_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            endpoint_type: endpoint_type.into(),
-            vpce_id: vpce_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndpointType", endpoint_type.into().to_template())
+                .with(1, "VpceId", vpce_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AccessEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndpointType".to_owned(), self.endpoint_type.to_template());
-        m.insert("VpceId".to_owned(), self.vpce_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EndpointType`.
+    EndpointType {
+        /// `STREAMING`
+        Streaming = "STREAMING",
     }
 }
 
-impl Check for AccessEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint_type
-            .check(&path.field("EndpointType"), &Rules::NONE, out);
-        self.vpce_id.check(
-            &path.field("VpceId"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccessEndpoint);
-
-/// Values of `EndpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointType {
-    /// `STREAMING`
-    Streaming,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STREAMING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Streaming => "STREAMING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EndpointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STREAMING" => Self::Streaming,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointType::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointType);
-
-/// Property type `DomainJoinInfo` of `AWS::AppStream::ImageBuilder`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainJoinInfo {
-    /// `DirectoryName` (optional).
-    pub directory_name: Option<Value<String>>,
-    /// `OrganizationalUnitDistinguishedName` (optional).
-    /// Length: 0..=2000 characters.
-    pub organizational_unit_distinguished_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DomainJoinInfo` of `AWS::AppStream::ImageBuilder`.
+    DomainJoinInfo(default)
 }
 
 impl DomainJoinInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            directory_name: None,
-            organizational_unit_distinguished_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DirectoryName`.
-    pub fn directory_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.directory_name = Some(value.into());
-        self
+    /// `DirectoryName` (optional).
+    pub fn directory_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DirectoryName", value.into().to_template()))
     }
-    /// Sets `OrganizationalUnitDistinguishedName`.
-    pub fn organizational_unit_distinguished_name(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.organizational_unit_distinguished_name = Some(value.into());
-        self
+    /// `OrganizationalUnitDistinguishedName` (optional).
+    /// Length: 0 to 2000 characters.
+    pub fn organizational_unit_distinguished_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "OrganizationalUnitDistinguishedName",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DomainJoinInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.directory_name {
-            m.insert("DirectoryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organizational_unit_distinguished_name {
-            m.insert(
-                "OrganizationalUnitDistinguishedName".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DomainJoinInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.organizational_unit_distinguished_name.check(
-            &path.field("OrganizationalUnitDistinguishedName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DomainJoinInfo);
-
-/// Property type `VolumeConfig` of `AWS::AppStream::ImageBuilder`.
-#[derive(Debug, Clone, Default)]
-pub struct VolumeConfig {
-    /// `VolumeSizeInGb` (optional).
-    pub volume_size_in_gb: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `VolumeConfig` of `AWS::AppStream::ImageBuilder`.
+    VolumeConfig(default)
 }
 
 impl VolumeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            volume_size_in_gb: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VolumeSizeInGb`.
-    pub fn volume_size_in_gb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size_in_gb = Some(value.into());
-        self
+    /// `VolumeSizeInGb` (optional).
+    pub fn volume_size_in_gb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "VolumeSizeInGb", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VolumeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.volume_size_in_gb {
-            m.insert("VolumeSizeInGb".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for VolumeConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VolumeConfig);
-
-/// Property type `Tag` of `AWS::AppStream::ImageBuilder`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcConfig` of `AWS::AppStream::ImageBuilder`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..= characters.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Each item: Length: 1..= characters.
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::AppStream::ImageBuilder`.
+    VpcConfig(default)
 }
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: at least 1 characters.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Each item: Length: at least 1 characters.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);

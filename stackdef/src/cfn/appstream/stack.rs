@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::Stack`.
-#[derive(Debug, Clone)]
-pub struct Stack {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Stack {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Stack {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Stack {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::Stack`.
+    Stack("AWS::AppStream::Stack", StackProps)
 }
 
 impl Stack {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::Stack";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StackProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::StackName> {
         self.resource.ref_value()
@@ -77,285 +29,209 @@ impl Stack {
     pub fn name(&self) -> Value<ids::StackName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AccessEndpoints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_endpoints(&self, value: impl Into<Value<List<AccessEndpoint>>>) {
+        self.resource.set_property("AccessEndpoints", value.into())
+    }
+
+    /// Replaces `ApplicationSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_settings(&self, value: impl Into<Value<ApplicationSettings>>) {
+        self.resource
+            .set_property("ApplicationSettings", value.into())
+    }
+
+    /// Replaces `AttributesToDelete` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attributes_to_delete(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AttributesToDelete", value.into())
+    }
+
+    /// Replaces `DeleteStorageConnectors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_storage_connectors(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeleteStorageConnectors", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `EmbedHostDomains` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_embed_host_domains(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("EmbedHostDomains", value.into())
+    }
+
+    /// Replaces `FeedbackURL` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_feedback_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FeedbackURL", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RedirectURL` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_redirect_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RedirectURL", value.into())
+    }
+
+    /// Replaces `StorageConnectors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_connectors(&self, value: impl Into<Value<List<StorageConnector>>>) {
+        self.resource
+            .set_property("StorageConnectors", value.into())
+    }
+
+    /// Replaces `StreamingExperienceSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_streaming_experience_settings(
+        &self,
+        value: impl Into<Value<StreamingExperienceSettings>>,
+    ) {
+        self.resource
+            .set_property("StreamingExperienceSettings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_settings(&self, value: impl Into<Value<List<UserSetting>>>) {
+        self.resource.set_property("UserSettings", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::Stack`.
-#[derive(Debug, Clone, Default)]
-pub struct StackProps {
-    /// `AccessEndpoints` (optional).
-    /// Items: 1..=4.
-    pub access_endpoints: Option<Value<List<AccessEndpoint>>>,
-    /// `ApplicationSettings` (optional).
-    pub application_settings: Option<Value<ApplicationSettings>>,
-    /// `AttributesToDelete` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub attributes_to_delete: Option<Value<List<String>>>,
-    /// `DeleteStorageConnectors` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub delete_storage_connectors: Option<Value<bool>>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 0..=100 characters.
-    pub display_name: Option<Value<String>>,
-    /// `EmbedHostDomains` (optional).
-    /// Items: 1..=20.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`.
-    pub embed_host_domains: Option<Value<List<String>>>,
-    /// `FeedbackURL` (optional).
-    /// Length: 0..=1000 characters.
-    pub feedback_url: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$`.
-    pub name: Option<Value<String>>,
-    /// `RedirectURL` (optional).
-    /// Length: 0..=1000 characters.
-    pub redirect_url: Option<Value<String>>,
-    /// `StorageConnectors` (optional).
-    pub storage_connectors: Option<Value<List<StorageConnector>>>,
-    /// `StreamingExperienceSettings` (optional).
-    pub streaming_experience_settings: Option<Value<StreamingExperienceSettings>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserSettings` (optional).
-    /// Items: 1..=.
-    pub user_settings: Option<Value<List<UserSetting>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::Stack`.
+    StackProps(default)
 }
 
 impl StackProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_endpoints: None,
-            application_settings: None,
-            attributes_to_delete: None,
-            delete_storage_connectors: None,
-            description: None,
-            display_name: None,
-            embed_host_domains: None,
-            feedback_url: None,
-            name: None,
-            redirect_url: None,
-            storage_connectors: None,
-            streaming_experience_settings: None,
-            tags: None,
-            user_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessEndpoints`.
-    pub fn access_endpoints(mut self, value: impl Into<Value<List<AccessEndpoint>>>) -> Self {
-        self.access_endpoints = Some(value.into());
-        self
+    /// `AccessEndpoints` (optional).
+    /// Items: 1 to 4.
+    pub fn access_endpoints(self, value: impl Into<Value<List<AccessEndpoint>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessEndpoints", value.into().to_template()),
+        )
     }
-    /// Sets `ApplicationSettings`.
-    pub fn application_settings(mut self, value: impl Into<Value<ApplicationSettings>>) -> Self {
-        self.application_settings = Some(value.into());
-        self
+    /// `ApplicationSettings` (optional).
+    pub fn application_settings(self, value: impl Into<Value<ApplicationSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ApplicationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `AttributesToDelete`.
-    pub fn attributes_to_delete(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.attributes_to_delete = Some(value.into());
-        self
+    /// `AttributesToDelete` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn attributes_to_delete(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AttributesToDelete", value.into().to_template()),
+        )
     }
-    /// Sets `DeleteStorageConnectors`.
-    pub fn delete_storage_connectors(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_storage_connectors = Some(value.into());
-        self
+    /// `DeleteStorageConnectors` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn delete_storage_connectors(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DeleteStorageConnectors", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DisplayName", value.into().to_template()))
     }
-    /// Sets `EmbedHostDomains`.
-    pub fn embed_host_domains(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.embed_host_domains = Some(value.into());
-        self
+    /// `EmbedHostDomains` (optional).
+    /// Items: 1 to 20.
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`.
+    pub fn embed_host_domains(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EmbedHostDomains", value.into().to_template()),
+        )
     }
-    /// Sets `FeedbackURL`.
-    pub fn feedback_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.feedback_url = Some(value.into());
-        self
+    /// `FeedbackURL` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn feedback_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "FeedbackURL", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Name", value.into().to_template()))
     }
-    /// Sets `RedirectURL`.
-    pub fn redirect_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.redirect_url = Some(value.into());
-        self
+    /// `RedirectURL` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn redirect_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "RedirectURL", value.into().to_template()))
     }
-    /// Sets `StorageConnectors`.
-    pub fn storage_connectors(mut self, value: impl Into<Value<List<StorageConnector>>>) -> Self {
-        self.storage_connectors = Some(value.into());
-        self
+    /// `StorageConnectors` (optional).
+    pub fn storage_connectors(self, value: impl Into<Value<List<StorageConnector>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "StorageConnectors", value.into().to_template()),
+        )
     }
-    /// Sets `StreamingExperienceSettings`.
+    /// `StreamingExperienceSettings` (optional).
     pub fn streaming_experience_settings(
-        mut self,
+        self,
         value: impl Into<Value<StreamingExperienceSettings>>,
     ) -> Self {
-        self.streaming_experience_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            11,
+            "StreamingExperienceSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `UserSettings`.
-    pub fn user_settings(mut self, value: impl Into<Value<List<UserSetting>>>) -> Self {
-        self.user_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StackProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_endpoints {
-            m.insert("AccessEndpoints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_settings {
-            m.insert("ApplicationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attributes_to_delete {
-            m.insert("AttributesToDelete".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delete_storage_connectors {
-            m.insert("DeleteStorageConnectors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.embed_host_domains {
-            m.insert("EmbedHostDomains".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.feedback_url {
-            m.insert("FeedbackURL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redirect_url {
-            m.insert("RedirectURL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_connectors {
-            m.insert("StorageConnectors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.streaming_experience_settings {
-            m.insert("StreamingExperienceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_settings {
-            m.insert("UserSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserSettings` (optional).
+    /// Items: at least 1.
+    pub fn user_settings(self, value: impl Into<Value<List<UserSetting>>>) -> Self {
+        Self(self.0.with(13, "UserSettings", value.into().to_template()))
     }
 }
 
-impl Check for StackProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_endpoints.check(
-            &path.field("AccessEndpoints"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.application_settings
-            .check(&path.field("ApplicationSettings"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.embed_host_domains.check(&path.field("EmbedHostDomains"), &Rules { min_items: Some(1), max_items: Some(20), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.feedback_url.check(
-            &path.field("FeedbackURL"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.redirect_url.check(
-            &path.field("RedirectURL"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_connectors
-            .check(&path.field("StorageConnectors"), &Rules::NONE, out);
-        self.streaming_experience_settings.check(
-            &path.field("StreamingExperienceSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.user_settings.check(
-            &path.field("UserSettings"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StackProps);
-
-/// Property type `AccessEndpoint` of `AWS::AppStream::Stack`.
-#[derive(Debug, Clone)]
-pub struct AccessEndpoint {
-    /// `EndpointType` (required).
-    pub endpoint_type: Value<EndpointType>,
-    /// `VpceId` (required).
-    /// Length: 1..= characters.
-    pub vpce_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `AccessEndpoint` of `AWS::AppStream::Stack`.
+    AccessEndpoint
 }
 
 impl AccessEndpoint {
@@ -364,616 +240,156 @@ impl AccessEndpoint {
         endpoint_type: impl Into<Value<EndpointType>>,
         vpce_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            endpoint_type: endpoint_type.into(),
-            vpce_id: vpce_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndpointType", endpoint_type.into().to_template())
+                .with(1, "VpceId", vpce_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AccessEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndpointType".to_owned(), self.endpoint_type.to_template());
-        m.insert("VpceId".to_owned(), self.vpce_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EndpointType`.
+    EndpointType {
+        /// `STREAMING`
+        Streaming = "STREAMING",
     }
 }
 
-impl Check for AccessEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint_type
-            .check(&path.field("EndpointType"), &Rules::NONE, out);
-        self.vpce_id.check(
-            &path.field("VpceId"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccessEndpoint);
-
-/// Values of `EndpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointType {
-    /// `STREAMING`
-    Streaming,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STREAMING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Streaming => "STREAMING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EndpointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STREAMING" => Self::Streaming,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointType::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointType);
-
-/// Property type `ApplicationSettings` of `AWS::AppStream::Stack`.
-#[derive(Debug, Clone)]
-pub struct ApplicationSettings {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `SettingsGroup` (optional).
-    /// Length: 0..=100 characters.
-    pub settings_group: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ApplicationSettings` of `AWS::AppStream::Stack`.
+    ApplicationSettings
 }
 
 impl ApplicationSettings {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            settings_group: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `SettingsGroup`.
-    pub fn settings_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.settings_group = Some(value.into());
-        self
+    /// `SettingsGroup` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn settings_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SettingsGroup", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApplicationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.settings_group {
-            m.insert("SettingsGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.settings_group.check(
-            &path.field("SettingsGroup"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationSettings);
-
-/// Property type `StorageConnector` of `AWS::AppStream::Stack`.
-#[derive(Debug, Clone)]
-pub struct StorageConnector {
-    /// `ConnectorType` (required).
-    pub connector_type: Value<ConnectorType>,
-    /// `Domains` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=64 characters.
-    pub domains: Option<Value<List<String>>>,
-    /// `ResourceIdentifier` (optional).
-    /// Length: 1..=2048 characters.
-    pub resource_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `StorageConnector` of `AWS::AppStream::Stack`.
+    StorageConnector
 }
 
 impl StorageConnector {
     /// The required properties: `ConnectorType`.
     pub fn new(connector_type: impl Into<Value<ConnectorType>>) -> Self {
-        Self {
-            connector_type: connector_type.into(),
-            domains: None,
-            resource_identifier: None,
-        }
+        Self(crate::Properties::new().with(0, "ConnectorType", connector_type.into().to_template()))
     }
-    /// Sets `Domains`.
-    pub fn domains(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.domains = Some(value.into());
-        self
+    /// `Domains` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 64 characters.
+    pub fn domains(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Domains", value.into().to_template()))
     }
-    /// Sets `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StorageConnector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectorType".to_owned(),
-            self.connector_type.to_template(),
-        );
-        if let Some(v) = &self.domains {
-            m.insert("Domains".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_identifier {
-            m.insert("ResourceIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceIdentifier` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn resource_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ResourceIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StorageConnector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connector_type
-            .check(&path.field("ConnectorType"), &Rules::NONE, out);
-        self.domains.check(
-            &path.field("Domains"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_identifier.check(
-            &path.field("ResourceIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConnectorType`.
+    ConnectorType {
+        /// `GOOGLE_DRIVE`
+        GoogleDrive = "GOOGLE_DRIVE",
+        /// `HOMEFOLDERS`
+        Homefolders = "HOMEFOLDERS",
+        /// `ONE_DRIVE`
+        OneDrive = "ONE_DRIVE",
     }
 }
 
-crate::impl_literal!(StorageConnector);
-
-/// Values of `ConnectorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectorType {
-    /// `GOOGLE_DRIVE`
-    GoogleDrive,
-    /// `HOMEFOLDERS`
-    Homefolders,
-    /// `ONE_DRIVE`
-    OneDrive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectorType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GOOGLE_DRIVE", "HOMEFOLDERS", "ONE_DRIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GoogleDrive => "GOOGLE_DRIVE",
-            Self::Homefolders => "HOMEFOLDERS",
-            Self::OneDrive => "ONE_DRIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConnectorType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectorType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectorType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GOOGLE_DRIVE" => Self::GoogleDrive,
-            "HOMEFOLDERS" => Self::Homefolders,
-            "ONE_DRIVE" => Self::OneDrive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectorType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectorType::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectorType);
-
-/// Property type `StreamingExperienceSettings` of `AWS::AppStream::Stack`.
-#[derive(Debug, Clone, Default)]
-pub struct StreamingExperienceSettings {
-    /// `PreferredProtocol` (optional).
-    pub preferred_protocol: Option<Value<PreferredProtocol>>,
+crate::l1_struct! {
+    /// Property type `StreamingExperienceSettings` of `AWS::AppStream::Stack`.
+    StreamingExperienceSettings(default)
 }
 
 impl StreamingExperienceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            preferred_protocol: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PreferredProtocol`.
-    pub fn preferred_protocol(mut self, value: impl Into<Value<PreferredProtocol>>) -> Self {
-        self.preferred_protocol = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamingExperienceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.preferred_protocol {
-            m.insert("PreferredProtocol".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PreferredProtocol` (optional).
+    pub fn preferred_protocol(self, value: impl Into<Value<PreferredProtocol>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PreferredProtocol", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StreamingExperienceSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.preferred_protocol
-            .check(&path.field("PreferredProtocol"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PreferredProtocol`.
+    PreferredProtocol {
+        /// `TCP`
+        Tcp = "TCP",
+        /// `UDP`
+        Udp = "UDP",
     }
 }
 
-crate::impl_literal!(StreamingExperienceSettings);
+pub use crate::cfn::Tag;
 
-/// Values of `PreferredProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PreferredProtocol {
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PreferredProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TCP", "UDP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PreferredProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PreferredProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PreferredProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PreferredProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(PreferredProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(PreferredProtocol);
-
-/// Property type `Tag` of `AWS::AppStream::Stack`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `UserSetting` of `AWS::AppStream::Stack`.
-#[derive(Debug, Clone)]
-pub struct UserSetting {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `MaximumLength` (optional).
-    pub maximum_length: Option<Value<i64>>,
-    /// `Permission` (required).
-    pub permission: Value<Permission>,
+crate::l1_struct! {
+    /// Property type `UserSetting` of `AWS::AppStream::Stack`.
+    UserSetting
 }
 
 impl UserSetting {
     /// The required properties: `Action`, `Permission`.
     pub fn new(action: impl Into<Value<Action>>, permission: impl Into<Value<Permission>>) -> Self {
-        Self {
-            action: action.into(),
-            maximum_length: None,
-            permission: permission.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(2, "Permission", permission.into().to_template()),
+        )
     }
-    /// Sets `MaximumLength`.
-    pub fn maximum_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_length = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.maximum_length {
-            m.insert("MaximumLength".to_owned(), v.to_template());
-        }
-        m.insert("Permission".to_owned(), self.permission.to_template());
-        Expr::Map(m)
+    /// `MaximumLength` (optional).
+    pub fn maximum_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaximumLength", value.into().to_template()))
     }
 }
 
-impl Check for UserSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.permission
-            .check(&path.field("Permission"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `AUTO_TIME_ZONE_REDIRECTION`
+        AutoTimeZoneRedirection = "AUTO_TIME_ZONE_REDIRECTION",
+        /// `CLIPBOARD_COPY_FROM_LOCAL_DEVICE`
+        ClipboardCopyFromLocalDevice = "CLIPBOARD_COPY_FROM_LOCAL_DEVICE",
+        /// `CLIPBOARD_COPY_TO_LOCAL_DEVICE`
+        ClipboardCopyToLocalDevice = "CLIPBOARD_COPY_TO_LOCAL_DEVICE",
+        /// `DOMAIN_PASSWORD_SIGNIN`
+        DomainPasswordSignin = "DOMAIN_PASSWORD_SIGNIN",
+        /// `DOMAIN_SMART_CARD_SIGNIN`
+        DomainSmartCardSignin = "DOMAIN_SMART_CARD_SIGNIN",
+        /// `FILE_DOWNLOAD`
+        FileDownload = "FILE_DOWNLOAD",
+        /// `FILE_UPLOAD`
+        FileUpload = "FILE_UPLOAD",
+        /// `PRINTING_TO_LOCAL_DEVICE`
+        PrintingToLocalDevice = "PRINTING_TO_LOCAL_DEVICE",
     }
 }
 
-crate::impl_literal!(UserSetting);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `AUTO_TIME_ZONE_REDIRECTION`
-    AutoTimeZoneRedirection,
-    /// `CLIPBOARD_COPY_FROM_LOCAL_DEVICE`
-    ClipboardCopyFromLocalDevice,
-    /// `CLIPBOARD_COPY_TO_LOCAL_DEVICE`
-    ClipboardCopyToLocalDevice,
-    /// `DOMAIN_PASSWORD_SIGNIN`
-    DomainPasswordSignin,
-    /// `DOMAIN_SMART_CARD_SIGNIN`
-    DomainSmartCardSignin,
-    /// `FILE_DOWNLOAD`
-    FileDownload,
-    /// `FILE_UPLOAD`
-    FileUpload,
-    /// `PRINTING_TO_LOCAL_DEVICE`
-    PrintingToLocalDevice,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AUTO_TIME_ZONE_REDIRECTION",
-        "CLIPBOARD_COPY_FROM_LOCAL_DEVICE",
-        "CLIPBOARD_COPY_TO_LOCAL_DEVICE",
-        "DOMAIN_PASSWORD_SIGNIN",
-        "DOMAIN_SMART_CARD_SIGNIN",
-        "FILE_DOWNLOAD",
-        "FILE_UPLOAD",
-        "PRINTING_TO_LOCAL_DEVICE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoTimeZoneRedirection => "AUTO_TIME_ZONE_REDIRECTION",
-            Self::ClipboardCopyFromLocalDevice => "CLIPBOARD_COPY_FROM_LOCAL_DEVICE",
-            Self::ClipboardCopyToLocalDevice => "CLIPBOARD_COPY_TO_LOCAL_DEVICE",
-            Self::DomainPasswordSignin => "DOMAIN_PASSWORD_SIGNIN",
-            Self::DomainSmartCardSignin => "DOMAIN_SMART_CARD_SIGNIN",
-            Self::FileDownload => "FILE_DOWNLOAD",
-            Self::FileUpload => "FILE_UPLOAD",
-            Self::PrintingToLocalDevice => "PRINTING_TO_LOCAL_DEVICE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Permission`.
+    Permission {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTO_TIME_ZONE_REDIRECTION" => Self::AutoTimeZoneRedirection,
-            "CLIPBOARD_COPY_FROM_LOCAL_DEVICE" => Self::ClipboardCopyFromLocalDevice,
-            "CLIPBOARD_COPY_TO_LOCAL_DEVICE" => Self::ClipboardCopyToLocalDevice,
-            "DOMAIN_PASSWORD_SIGNIN" => Self::DomainPasswordSignin,
-            "DOMAIN_SMART_CARD_SIGNIN" => Self::DomainSmartCardSignin,
-            "FILE_DOWNLOAD" => Self::FileDownload,
-            "FILE_UPLOAD" => Self::FileUpload,
-            "PRINTING_TO_LOCAL_DEVICE" => Self::PrintingToLocalDevice,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Values of `Permission`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Permission {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Permission {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Permission {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Permission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Permission {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Permission> {
-    fn from(s: &str) -> Self {
-        Value::literal(Permission::from(s))
-    }
-}
-
-crate::impl_literal!(Permission);

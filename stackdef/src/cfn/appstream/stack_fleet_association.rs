@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::StackFleetAssociation`.
-#[derive(Debug, Clone)]
-pub struct StackFleetAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StackFleetAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StackFleetAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StackFleetAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::StackFleetAssociation`.
+    StackFleetAssociation("AWS::AppStream::StackFleetAssociation", StackFleetAssociationProps)
 }
 
 impl StackFleetAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::StackFleetAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StackFleetAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::StackFleetAssociationId> {
         self.resource.ref_value()
@@ -82,38 +34,32 @@ impl StackFleetAssociation {
     pub fn attr_id(&self) -> Value<ids::StackFleetAssociationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `FleetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fleet_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FleetName", value.into())
+    }
+
+    /// Replaces `StackName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StackName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::StackFleetAssociation`.
-#[derive(Debug, Clone)]
-pub struct StackFleetAssociationProps {
-    /// `FleetName` (required).
-    pub fleet_name: Value<String>,
-    /// `StackName` (required).
-    pub stack_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::StackFleetAssociation`.
+    StackFleetAssociationProps
 }
 
 impl StackFleetAssociationProps {
     /// The required properties: `FleetName`, `StackName`.
     pub fn new(fleet_name: impl Into<Value<String>>, stack_name: impl Into<Value<String>>) -> Self {
-        Self {
-            fleet_name: fleet_name.into(),
-            stack_name: stack_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FleetName", fleet_name.into().to_template())
+                .with(1, "StackName", stack_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for StackFleetAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FleetName".to_owned(), self.fleet_name.to_template());
-        m.insert("StackName".to_owned(), self.stack_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StackFleetAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StackFleetAssociationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::StackUserAssociation`.
-#[derive(Debug, Clone)]
-pub struct StackUserAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StackUserAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StackUserAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StackUserAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::StackUserAssociation`.
+    StackUserAssociation("AWS::AppStream::StackUserAssociation", StackUserAssociationProps)
 }
 
 impl StackUserAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::StackUserAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StackUserAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::StackUserAssociationId> {
         self.resource.ref_value()
@@ -82,23 +34,37 @@ impl StackUserAssociation {
     pub fn attr_id(&self) -> Value<ids::StackUserAssociationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AuthenticationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AuthenticationType", value.into())
+    }
+
+    /// Replaces `SendEmailNotification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_send_email_notification(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SendEmailNotification", value.into())
+    }
+
+    /// Replaces `StackName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StackName", value.into())
+    }
+
+    /// Replaces `UserName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::StackUserAssociation`.
-#[derive(Debug, Clone)]
-pub struct StackUserAssociationProps {
-    /// `AuthenticationType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub authentication_type: Value<String>,
-    /// `SendEmailNotification` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub send_email_notification: Option<Value<bool>>,
-    /// `StackName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub stack_name: Value<String>,
-    /// `UserName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::StackUserAssociation`.
+    StackUserAssociationProps
 }
 
 impl StackUserAssociationProps {
@@ -108,38 +74,23 @@ impl StackUserAssociationProps {
         stack_name: impl Into<Value<String>>,
         user_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication_type: authentication_type.into(),
-            send_email_notification: None,
-            stack_name: stack_name.into(),
-            user_name: user_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthenticationType",
+                    authentication_type.into().to_template(),
+                )
+                .with(2, "StackName", stack_name.into().to_template())
+                .with(3, "UserName", user_name.into().to_template()),
+        )
     }
-    /// Sets `SendEmailNotification`.
-    pub fn send_email_notification(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.send_email_notification = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StackUserAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthenticationType".to_owned(),
-            self.authentication_type.to_template(),
-        );
-        if let Some(v) = &self.send_email_notification {
-            m.insert("SendEmailNotification".to_owned(), v.to_template());
-        }
-        m.insert("StackName".to_owned(), self.stack_name.to_template());
-        m.insert("UserName".to_owned(), self.user_name.to_template());
-        Expr::Map(m)
+    /// `SendEmailNotification` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn send_email_notification(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SendEmailNotification", value.into().to_template()),
+        )
     }
 }
-
-impl Check for StackUserAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StackUserAssociationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppStream::User`.
-#[derive(Debug, Clone)]
-pub struct User {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for User {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for User {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for User {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppStream::User`.
+    User("AWS::AppStream::User", UserProps)
 }
 
 impl User {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppStream::User";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::AppStreamUserId> {
         self.resource.ref_value()
@@ -82,26 +34,42 @@ impl User {
     pub fn attr_id(&self) -> Value<ids::AppStreamUserId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AuthenticationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AuthenticationType", value.into())
+    }
+
+    /// Replaces `FirstName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_first_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FirstName", value.into())
+    }
+
+    /// Replaces `LastName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_last_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LastName", value.into())
+    }
+
+    /// Replaces `MessageAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message_action(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MessageAction", value.into())
+    }
+
+    /// Replaces `UserName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppStream::User`.
-#[derive(Debug, Clone)]
-pub struct UserProps {
-    /// `AuthenticationType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub authentication_type: Value<String>,
-    /// `FirstName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub first_name: Option<Value<String>>,
-    /// `LastName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub last_name: Option<Value<String>>,
-    /// `MessageAction` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub message_action: Option<Value<String>>,
-    /// `UserName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppStream::User`.
+    UserProps
 }
 
 impl UserProps {
@@ -110,54 +78,29 @@ impl UserProps {
         authentication_type: impl Into<Value<String>>,
         user_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication_type: authentication_type.into(),
-            first_name: None,
-            last_name: None,
-            message_action: None,
-            user_name: user_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthenticationType",
+                    authentication_type.into().to_template(),
+                )
+                .with(4, "UserName", user_name.into().to_template()),
+        )
     }
-    /// Sets `FirstName`.
-    pub fn first_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.first_name = Some(value.into());
-        self
+    /// `FirstName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn first_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FirstName", value.into().to_template()))
     }
-    /// Sets `LastName`.
-    pub fn last_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_name = Some(value.into());
-        self
+    /// `LastName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn last_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LastName", value.into().to_template()))
     }
-    /// Sets `MessageAction`.
-    pub fn message_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthenticationType".to_owned(),
-            self.authentication_type.to_template(),
-        );
-        if let Some(v) = &self.first_name {
-            m.insert("FirstName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_name {
-            m.insert("LastName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_action {
-            m.insert("MessageAction".to_owned(), v.to_template());
-        }
-        m.insert("UserName".to_owned(), self.user_name.to_template());
-        Expr::Map(m)
+    /// `MessageAction` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn message_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "MessageAction", value.into().to_template()))
     }
 }
-
-impl Check for UserProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UserProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::Api`.
-#[derive(Debug, Clone)]
-pub struct Api {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Api {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Api {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Api {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::Api`.
+    Api("AWS::AppSync::Api", ApiProps)
 }
 
 impl Api {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::Api";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApiProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApiArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiArn> {
         self.resource.ref_value()
@@ -97,112 +49,61 @@ impl Api {
     pub fn attr_api_arn(&self) -> Value<ids::ApiArn> {
         self.resource.get_att("ApiArn")
     }
+
+    /// Replaces `EventConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_config(&self, value: impl Into<Value<EventConfig>>) {
+        self.resource.set_property("EventConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OwnerContact` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner_contact(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OwnerContact", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::Api`.
-#[derive(Debug, Clone)]
-pub struct ApiProps {
-    /// `EventConfig` (optional).
-    pub event_config: Option<Value<EventConfig>>,
-    /// `Name` (required).
-    /// Length: 1..=50 characters.
-    /// Pattern: `[A-Za-z0-9_\-\ ]+`.
-    pub name: Value<String>,
-    /// `OwnerContact` (optional).
-    /// Length: 1..=250 characters.
-    /// Pattern: `[A-Za-z0-9_\-\ \.]+`.
-    pub owner_contact: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::Api`.
+    ApiProps
 }
 
 impl ApiProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            event_config: None,
-            name: name.into(),
-            owner_contact: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `EventConfig`.
-    pub fn event_config(mut self, value: impl Into<Value<EventConfig>>) -> Self {
-        self.event_config = Some(value.into());
-        self
+    /// `EventConfig` (optional).
+    pub fn event_config(self, value: impl Into<Value<EventConfig>>) -> Self {
+        Self(self.0.with(0, "EventConfig", value.into().to_template()))
     }
-    /// Sets `OwnerContact`.
-    pub fn owner_contact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner_contact = Some(value.into());
-        self
+    /// `OwnerContact` (optional).
+    /// Length: 1 to 250 characters.
+    /// Pattern: `[A-Za-z0-9_\-\ \.]+`.
+    pub fn owner_contact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OwnerContact", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApiProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.event_config {
-            m.insert("EventConfig".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.owner_contact {
-            m.insert("OwnerContact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_config
-            .check(&path.field("EventConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("[A-Za-z0-9_\\-\\ ]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.owner_contact.check(
-            &path.field("OwnerContact"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                pattern: Some("[A-Za-z0-9_\\-\\ \\.]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApiProps);
-
-/// Property type `EventConfig` of `AWS::AppSync::Api`.
-#[derive(Debug, Clone)]
-pub struct EventConfig {
-    /// `AuthProviders` (required).
-    pub auth_providers: Value<List<AuthProvider>>,
-    /// `ConnectionAuthModes` (required).
-    pub connection_auth_modes: Value<List<AuthMode>>,
-    /// `DefaultPublishAuthModes` (required).
-    pub default_publish_auth_modes: Value<List<AuthMode>>,
-    /// `DefaultSubscribeAuthModes` (required).
-    pub default_subscribe_auth_modes: Value<List<AuthMode>>,
-    /// `LogConfig` (optional).
-    pub log_config: Option<Value<EventLogConfig>>,
+crate::l1_struct! {
+    /// Property type `EventConfig` of `AWS::AppSync::Api`.
+    EventConfig
 }
 
 impl EventConfig {
@@ -213,232 +114,81 @@ impl EventConfig {
         default_publish_auth_modes: impl Into<Value<List<AuthMode>>>,
         default_subscribe_auth_modes: impl Into<Value<List<AuthMode>>>,
     ) -> Self {
-        Self {
-            auth_providers: auth_providers.into(),
-            connection_auth_modes: connection_auth_modes.into(),
-            default_publish_auth_modes: default_publish_auth_modes.into(),
-            default_subscribe_auth_modes: default_subscribe_auth_modes.into(),
-            log_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AuthProviders", auth_providers.into().to_template())
+                .with(
+                    1,
+                    "ConnectionAuthModes",
+                    connection_auth_modes.into().to_template(),
+                )
+                .with(
+                    2,
+                    "DefaultPublishAuthModes",
+                    default_publish_auth_modes.into().to_template(),
+                )
+                .with(
+                    3,
+                    "DefaultSubscribeAuthModes",
+                    default_subscribe_auth_modes.into().to_template(),
+                ),
+        )
     }
-    /// Sets `LogConfig`.
-    pub fn log_config(mut self, value: impl Into<Value<EventLogConfig>>) -> Self {
-        self.log_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthProviders".to_owned(),
-            self.auth_providers.to_template(),
-        );
-        m.insert(
-            "ConnectionAuthModes".to_owned(),
-            self.connection_auth_modes.to_template(),
-        );
-        m.insert(
-            "DefaultPublishAuthModes".to_owned(),
-            self.default_publish_auth_modes.to_template(),
-        );
-        m.insert(
-            "DefaultSubscribeAuthModes".to_owned(),
-            self.default_subscribe_auth_modes.to_template(),
-        );
-        if let Some(v) = &self.log_config {
-            m.insert("LogConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogConfig` (optional).
+    pub fn log_config(self, value: impl Into<Value<EventLogConfig>>) -> Self {
+        Self(self.0.with(4, "LogConfig", value.into().to_template()))
     }
 }
 
-impl Check for EventConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_providers
-            .check(&path.field("AuthProviders"), &Rules::NONE, out);
-        self.connection_auth_modes
-            .check(&path.field("ConnectionAuthModes"), &Rules::NONE, out);
-        self.default_publish_auth_modes.check(
-            &path.field("DefaultPublishAuthModes"),
-            &Rules::NONE,
-            out,
-        );
-        self.default_subscribe_auth_modes.check(
-            &path.field("DefaultSubscribeAuthModes"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_config
-            .check(&path.field("LogConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventConfig);
-
-/// Property type `AuthProvider` of `AWS::AppSync::Api`.
-#[derive(Debug, Clone)]
-pub struct AuthProvider {
-    /// `AuthType` (required).
-    pub auth_type: Value<AuthenticationType>,
-    /// `CognitoConfig` (optional).
-    pub cognito_config: Option<Value<CognitoConfig>>,
-    /// `LambdaAuthorizerConfig` (optional).
-    pub lambda_authorizer_config: Option<Value<LambdaAuthorizerConfig>>,
-    /// `OpenIDConnectConfig` (optional).
-    pub open_id_connect_config: Option<Value<OpenIdConnectConfig>>,
+crate::l1_struct! {
+    /// Property type `AuthProvider` of `AWS::AppSync::Api`.
+    AuthProvider
 }
 
 impl AuthProvider {
     /// The required properties: `AuthType`.
     pub fn new(auth_type: impl Into<Value<AuthenticationType>>) -> Self {
-        Self {
-            auth_type: auth_type.into(),
-            cognito_config: None,
-            lambda_authorizer_config: None,
-            open_id_connect_config: None,
-        }
+        Self(crate::Properties::new().with(0, "AuthType", auth_type.into().to_template()))
     }
-    /// Sets `CognitoConfig`.
-    pub fn cognito_config(mut self, value: impl Into<Value<CognitoConfig>>) -> Self {
-        self.cognito_config = Some(value.into());
-        self
+    /// `CognitoConfig` (optional).
+    pub fn cognito_config(self, value: impl Into<Value<CognitoConfig>>) -> Self {
+        Self(self.0.with(1, "CognitoConfig", value.into().to_template()))
     }
-    /// Sets `LambdaAuthorizerConfig`.
-    pub fn lambda_authorizer_config(
-        mut self,
-        value: impl Into<Value<LambdaAuthorizerConfig>>,
-    ) -> Self {
-        self.lambda_authorizer_config = Some(value.into());
-        self
+    /// `LambdaAuthorizerConfig` (optional).
+    pub fn lambda_authorizer_config(self, value: impl Into<Value<LambdaAuthorizerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LambdaAuthorizerConfig", value.into().to_template()),
+        )
     }
-    /// Sets `OpenIDConnectConfig`.
-    pub fn open_id_connect_config(mut self, value: impl Into<Value<OpenIdConnectConfig>>) -> Self {
-        self.open_id_connect_config = Some(value.into());
-        self
+    /// `OpenIDConnectConfig` (optional).
+    pub fn open_id_connect_config(self, value: impl Into<Value<OpenIdConnectConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OpenIDConnectConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AuthProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AuthType".to_owned(), self.auth_type.to_template());
-        if let Some(v) = &self.cognito_config {
-            m.insert("CognitoConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_authorizer_config {
-            m.insert("LambdaAuthorizerConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.open_id_connect_config {
-            m.insert("OpenIDConnectConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AuthenticationType`.
+    AuthenticationType {
+        /// `AMAZON_COGNITO_USER_POOLS`
+        AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
+        /// `API_KEY`
+        ApiKey = "API_KEY",
+        /// `OPENID_CONNECT`
+        OpenidConnect = "OPENID_CONNECT",
+        /// `AWS_LAMBDA`
+        AwsLambda = "AWS_LAMBDA",
     }
 }
 
-impl Check for AuthProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
-        self.cognito_config
-            .check(&path.field("CognitoConfig"), &Rules::NONE, out);
-        self.lambda_authorizer_config.check(
-            &path.field("LambdaAuthorizerConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.open_id_connect_config
-            .check(&path.field("OpenIDConnectConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AuthProvider);
-
-/// Values of `AuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationType {
-    /// `AMAZON_COGNITO_USER_POOLS`
-    AmazonCognitoUserPools,
-    /// `AWS_IAM`
-    AwsIam,
-    /// `API_KEY`
-    ApiKey,
-    /// `OPENID_CONNECT`
-    OpenidConnect,
-    /// `AWS_LAMBDA`
-    AwsLambda,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AMAZON_COGNITO_USER_POOLS",
-        "AWS_IAM",
-        "API_KEY",
-        "OPENID_CONNECT",
-        "AWS_LAMBDA",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
-            Self::AwsIam => "AWS_IAM",
-            Self::ApiKey => "API_KEY",
-            Self::OpenidConnect => "OPENID_CONNECT",
-            Self::AwsLambda => "AWS_LAMBDA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMAZON_COGNITO_USER_POOLS" => Self::AmazonCognitoUserPools,
-            "AWS_IAM" => Self::AwsIam,
-            "API_KEY" => Self::ApiKey,
-            "OPENID_CONNECT" => Self::OpenidConnect,
-            "AWS_LAMBDA" => Self::AwsLambda,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationType);
-
-/// Property type `CognitoConfig` of `AWS::AppSync::Api`.
-#[derive(Debug, Clone)]
-pub struct CognitoConfig {
-    /// `AppIdClientRegex` (optional).
-    pub app_id_client_regex: Option<Value<String>>,
-    /// `AwsRegion` (required).
-    pub aws_region: Value<String>,
-    /// `UserPoolId` (required).
-    pub user_pool_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `CognitoConfig` of `AWS::AppSync::Api`.
+    CognitoConfig
 }
 
 impl CognitoConfig {
@@ -447,211 +197,93 @@ impl CognitoConfig {
         aws_region: impl Into<Value<String>>,
         user_pool_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            app_id_client_regex: None,
-            aws_region: aws_region.into(),
-            user_pool_id: user_pool_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "AwsRegion", aws_region.into().to_template())
+                .with(2, "UserPoolId", user_pool_id.into().to_template()),
+        )
     }
-    /// Sets `AppIdClientRegex`.
-    pub fn app_id_client_regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.app_id_client_regex = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CognitoConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_id_client_regex {
-            m.insert("AppIdClientRegex".to_owned(), v.to_template());
-        }
-        m.insert("AwsRegion".to_owned(), self.aws_region.to_template());
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        Expr::Map(m)
+    /// `AppIdClientRegex` (optional).
+    pub fn app_id_client_regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AppIdClientRegex", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CognitoConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CognitoConfig);
-
-/// Property type `LambdaAuthorizerConfig` of `AWS::AppSync::Api`.
-#[derive(Debug, Clone)]
-pub struct LambdaAuthorizerConfig {
-    /// `AuthorizerResultTtlInSeconds` (optional).
-    /// Range: 0..=3600.
-    pub authorizer_result_ttl_in_seconds: Option<Value<i64>>,
-    /// `AuthorizerUri` (required).
-    pub authorizer_uri: Value<String>,
-    /// `IdentityValidationExpression` (optional).
-    pub identity_validation_expression: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LambdaAuthorizerConfig` of `AWS::AppSync::Api`.
+    LambdaAuthorizerConfig
 }
 
 impl LambdaAuthorizerConfig {
     /// The required properties: `AuthorizerUri`.
     pub fn new(authorizer_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            authorizer_result_ttl_in_seconds: None,
-            authorizer_uri: authorizer_uri.into(),
-            identity_validation_expression: None,
-        }
+        Self(crate::Properties::new().with(1, "AuthorizerUri", authorizer_uri.into().to_template()))
     }
-    /// Sets `AuthorizerResultTtlInSeconds`.
-    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.authorizer_result_ttl_in_seconds = Some(value.into());
-        self
+    /// `AuthorizerResultTtlInSeconds` (optional).
+    /// Range: 0 to 3600.
+    pub fn authorizer_result_ttl_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AuthorizerResultTtlInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IdentityValidationExpression`.
-    pub fn identity_validation_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_validation_expression = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaAuthorizerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorizer_result_ttl_in_seconds {
-            m.insert("AuthorizerResultTtlInSeconds".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AuthorizerUri".to_owned(),
-            self.authorizer_uri.to_template(),
-        );
-        if let Some(v) = &self.identity_validation_expression {
-            m.insert("IdentityValidationExpression".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IdentityValidationExpression` (optional).
+    pub fn identity_validation_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "IdentityValidationExpression",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for LambdaAuthorizerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorizer_result_ttl_in_seconds.check(
-            &path.field("AuthorizerResultTtlInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LambdaAuthorizerConfig);
-
-/// Property type `OpenIdConnectConfig` of `AWS::AppSync::Api`.
-#[derive(Debug, Clone)]
-pub struct OpenIdConnectConfig {
-    /// `AuthTTL` (optional).
-    pub auth_ttl: Option<Value<f64>>,
-    /// `ClientId` (optional).
-    pub client_id: Option<Value<String>>,
-    /// `IatTTL` (optional).
-    pub iat_ttl: Option<Value<f64>>,
-    /// `Issuer` (required).
-    pub issuer: Value<String>,
+crate::l1_struct! {
+    /// Property type `OpenIdConnectConfig` of `AWS::AppSync::Api`.
+    OpenIdConnectConfig
 }
 
 impl OpenIdConnectConfig {
     /// The required properties: `Issuer`.
     pub fn new(issuer: impl Into<Value<String>>) -> Self {
-        Self {
-            auth_ttl: None,
-            client_id: None,
-            iat_ttl: None,
-            issuer: issuer.into(),
-        }
+        Self(crate::Properties::new().with(3, "Issuer", issuer.into().to_template()))
     }
-    /// Sets `AuthTTL`.
-    pub fn auth_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.auth_ttl = Some(value.into());
-        self
+    /// `AuthTTL` (optional).
+    pub fn auth_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "AuthTTL", value.into().to_template()))
     }
-    /// Sets `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_id = Some(value.into());
-        self
+    /// `ClientId` (optional).
+    pub fn client_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClientId", value.into().to_template()))
     }
-    /// Sets `IatTTL`.
-    pub fn iat_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.iat_ttl = Some(value.into());
-        self
+    /// `IatTTL` (optional).
+    pub fn iat_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "IatTTL", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OpenIdConnectConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_ttl {
-            m.insert("AuthTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_id {
-            m.insert("ClientId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iat_ttl {
-            m.insert("IatTTL".to_owned(), v.to_template());
-        }
-        m.insert("Issuer".to_owned(), self.issuer.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenIdConnectConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OpenIdConnectConfig);
-
-/// Property type `AuthMode` of `AWS::AppSync::Api`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthMode {
-    /// `AuthType` (optional).
-    pub auth_type: Option<Value<AuthenticationType>>,
+crate::l1_struct! {
+    /// Property type `AuthMode` of `AWS::AppSync::Api`.
+    AuthMode(default)
 }
 
 impl AuthMode {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { auth_type: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Value<AuthenticationType>>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthMode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_type {
-            m.insert("AuthType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AuthType` (optional).
+    pub fn auth_type(self, value: impl Into<Value<AuthenticationType>>) -> Self {
+        Self(self.0.with(0, "AuthType", value.into().to_template()))
     }
 }
 
-impl Check for AuthMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AuthMode);
-
-/// Property type `EventLogConfig` of `AWS::AppSync::Api`.
-#[derive(Debug, Clone)]
-pub struct EventLogConfig {
-    /// `CloudWatchLogsRoleArn` (required).
-    pub cloud_watch_logs_role_arn: Value<ids::RoleArn>,
-    /// `LogLevel` (required).
-    pub log_level: Value<EventLogLevel>,
+crate::l1_struct! {
+    /// Property type `EventLogConfig` of `AWS::AppSync::Api`.
+    EventLogConfig
 }
 
 impl EventLogConfig {
@@ -660,156 +292,32 @@ impl EventLogConfig {
         cloud_watch_logs_role_arn: impl Into<Value<ids::RoleArn>>,
         log_level: impl Into<Value<EventLogLevel>>,
     ) -> Self {
-        Self {
-            cloud_watch_logs_role_arn: cloud_watch_logs_role_arn.into(),
-            log_level: log_level.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CloudWatchLogsRoleArn",
+                    cloud_watch_logs_role_arn.into().to_template(),
+                )
+                .with(1, "LogLevel", log_level.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EventLogConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudWatchLogsRoleArn".to_owned(),
-            self.cloud_watch_logs_role_arn.to_template(),
-        );
-        m.insert("LogLevel".to_owned(), self.log_level.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EventLogLevel`.
+    EventLogLevel {
+        /// `NONE`
+        None = "NONE",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `ALL`
+        All = "ALL",
+        /// `INFO`
+        Info = "INFO",
+        /// `DEBUG`
+        Debug = "DEBUG",
     }
 }
 
-impl Check for EventLogConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_level
-            .check(&path.field("LogLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventLogConfig);
-
-/// Values of `EventLogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventLogLevel {
-    /// `NONE`
-    None,
-    /// `ERROR`
-    Error,
-    /// `ALL`
-    All,
-    /// `INFO`
-    Info,
-    /// `DEBUG`
-    Debug,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventLogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "ERROR", "ALL", "INFO", "DEBUG"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Error => "ERROR",
-            Self::All => "ALL",
-            Self::Info => "INFO",
-            Self::Debug => "DEBUG",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EventLogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventLogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventLogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "ERROR" => Self::Error,
-            "ALL" => Self::All,
-            "INFO" => Self::Info,
-            "DEBUG" => Self::Debug,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventLogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventLogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(EventLogLevel);
-
-/// Property type `Tag` of `AWS::AppSync::Api`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\w+-=\.:/@]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\w+-=\\.:/@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::ApiCache`.
-#[derive(Debug, Clone)]
-pub struct ApiCache {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApiCache {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApiCache {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApiCache {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::ApiCache`.
+    ApiCache("AWS::AppSync::ApiCache", ApiCacheProps)
 }
 
 impl ApiCache {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::ApiCache";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApiCacheProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiCacheId> {
         self.resource.ref_value()
@@ -82,26 +34,57 @@ impl ApiCache {
     pub fn attr_id(&self) -> Value<ids::ApiCacheId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApiCachingBehavior` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_caching_behavior(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApiCachingBehavior", value.into())
+    }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `AtRestEncryptionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_at_rest_encryption_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AtRestEncryptionEnabled", value.into())
+    }
+
+    /// Replaces `HealthMetricsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_metrics_config(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("HealthMetricsConfig", value.into())
+    }
+
+    /// Replaces `TransitEncryptionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_encryption_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TransitEncryptionEnabled", value.into())
+    }
+
+    /// Replaces `Ttl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ttl(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("Ttl", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::ApiCache`.
-#[derive(Debug, Clone)]
-pub struct ApiCacheProps {
-    /// `ApiCachingBehavior` (required).
-    pub api_caching_behavior: Value<String>,
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `AtRestEncryptionEnabled` (optional).
-    pub at_rest_encryption_enabled: Option<Value<bool>>,
-    /// `HealthMetricsConfig` (optional).
-    pub health_metrics_config: Option<Value<String>>,
-    /// `TransitEncryptionEnabled` (optional).
-    pub transit_encryption_enabled: Option<Value<bool>>,
-    /// `Ttl` (required).
-    pub ttl: Value<f64>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::ApiCache`.
+    ApiCacheProps
 }
 
 impl ApiCacheProps {
@@ -112,58 +95,37 @@ impl ApiCacheProps {
         ttl: impl Into<Value<f64>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_caching_behavior: api_caching_behavior.into(),
-            api_id: api_id.into(),
-            at_rest_encryption_enabled: None,
-            health_metrics_config: None,
-            transit_encryption_enabled: None,
-            ttl: ttl.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ApiCachingBehavior",
+                    api_caching_behavior.into().to_template(),
+                )
+                .with(1, "ApiId", api_id.into().to_template())
+                .with(5, "Ttl", ttl.into().to_template())
+                .with(6, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AtRestEncryptionEnabled`.
-    pub fn at_rest_encryption_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.at_rest_encryption_enabled = Some(value.into());
-        self
+    /// `AtRestEncryptionEnabled` (optional).
+    pub fn at_rest_encryption_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AtRestEncryptionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `HealthMetricsConfig`.
-    pub fn health_metrics_config(mut self, value: impl Into<Value<String>>) -> Self {
-        self.health_metrics_config = Some(value.into());
-        self
+    /// `HealthMetricsConfig` (optional).
+    pub fn health_metrics_config(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HealthMetricsConfig", value.into().to_template()),
+        )
     }
-    /// Sets `TransitEncryptionEnabled`.
-    pub fn transit_encryption_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.transit_encryption_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApiCacheProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApiCachingBehavior".to_owned(),
-            self.api_caching_behavior.to_template(),
-        );
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.at_rest_encryption_enabled {
-            m.insert("AtRestEncryptionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_metrics_config {
-            m.insert("HealthMetricsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_encryption_enabled {
-            m.insert("TransitEncryptionEnabled".to_owned(), v.to_template());
-        }
-        m.insert("Ttl".to_owned(), self.ttl.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `TransitEncryptionEnabled` (optional).
+    pub fn transit_encryption_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TransitEncryptionEnabled", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ApiCacheProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApiCacheProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::ApiKey`.
-#[derive(Debug, Clone)]
-pub struct ApiKey {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApiKey {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApiKey {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApiKey {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::ApiKey`.
+    ApiKey("AWS::AppSync::ApiKey", ApiKeyProps)
 }
 
 impl ApiKey {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::ApiKey";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApiKeyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApiKeyId` (typed).
     pub fn ref_value(&self) -> Value<ids::AppSyncApiKeyId> {
         self.resource.ref_value()
@@ -92,57 +44,42 @@ impl ApiKey {
     pub fn attr_arn(&self) -> Value<ids::AppSyncApiKeyArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Expires` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_expires(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("Expires", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::ApiKey`.
-#[derive(Debug, Clone)]
-pub struct ApiKeyProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Expires` (optional).
-    pub expires: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::ApiKey`.
+    ApiKeyProps
 }
 
 impl ApiKeyProps {
     /// The required properties: `ApiId`.
     pub fn new(api_id: impl Into<Value<String>>) -> Self {
-        Self {
-            api_id: api_id.into(),
-            description: None,
-            expires: None,
-        }
+        Self(crate::Properties::new().with(0, "ApiId", api_id.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Expires`.
-    pub fn expires(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.expires = Some(value.into());
-        self
+    /// `Expires` (optional).
+    pub fn expires(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "Expires", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ApiKeyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expires {
-            m.insert("Expires".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiKeyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApiKeyProps);

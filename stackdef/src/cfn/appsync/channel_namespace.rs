@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::ChannelNamespace`.
-#[derive(Debug, Clone)]
-pub struct ChannelNamespace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ChannelNamespace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ChannelNamespace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ChannelNamespace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::ChannelNamespace`.
+    ChannelNamespace("AWS::AppSync::ChannelNamespace", ChannelNamespaceProps)
 }
 
 impl ChannelNamespace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::ChannelNamespace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelNamespaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ChannelNamespaceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ChannelNamespaceArn> {
         self.resource.ref_value()
@@ -82,201 +34,128 @@ impl ChannelNamespace {
     pub fn attr_channel_namespace_arn(&self) -> Value<ids::ChannelNamespaceArn> {
         self.resource.get_att("ChannelNamespaceArn")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `CodeHandlers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code_handlers(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CodeHandlers", value.into())
+    }
+
+    /// Replaces `CodeS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CodeS3Location", value.into())
+    }
+
+    /// Replaces `HandlerConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_handler_configs(&self, value: impl Into<Value<HandlerConfigs>>) {
+        self.resource.set_property("HandlerConfigs", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PublishAuthModes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publish_auth_modes(&self, value: impl Into<Value<List<AuthMode>>>) {
+        self.resource.set_property("PublishAuthModes", value.into())
+    }
+
+    /// Replaces `SubscribeAuthModes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscribe_auth_modes(&self, value: impl Into<Value<List<AuthMode>>>) {
+        self.resource
+            .set_property("SubscribeAuthModes", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::ChannelNamespace`.
-#[derive(Debug, Clone)]
-pub struct ChannelNamespaceProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `CodeHandlers` (optional).
-    /// Length: 1..=32768 characters.
-    pub code_handlers: Option<Value<String>>,
-    /// `CodeS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub code_s3_location: Option<Value<String>>,
-    /// `HandlerConfigs` (optional).
-    pub handler_configs: Option<Value<HandlerConfigs>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=50 characters.
-    /// Pattern: `([A-Za-z0-9](?:[A-Za-z0-9\-]{0,48}[A-Za-z0-9])?)`.
-    pub name: Value<String>,
-    /// `PublishAuthModes` (optional).
-    pub publish_auth_modes: Option<Value<List<AuthMode>>>,
-    /// `SubscribeAuthModes` (optional).
-    pub subscribe_auth_modes: Option<Value<List<AuthMode>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::ChannelNamespace`.
+    ChannelNamespaceProps
 }
 
 impl ChannelNamespaceProps {
     /// The required properties: `ApiId`, `Name`.
     pub fn new(api_id: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            api_id: api_id.into(),
-            code_handlers: None,
-            code_s3_location: None,
-            handler_configs: None,
-            name: name.into(),
-            publish_auth_modes: None,
-            subscribe_auth_modes: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `CodeHandlers`.
-    pub fn code_handlers(mut self, value: impl Into<Value<String>>) -> Self {
-        self.code_handlers = Some(value.into());
-        self
+    /// `CodeHandlers` (optional).
+    /// Length: 1 to 32768 characters.
+    pub fn code_handlers(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CodeHandlers", value.into().to_template()))
     }
-    /// Sets `CodeS3Location`.
-    pub fn code_s3_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.code_s3_location = Some(value.into());
-        self
+    /// `CodeS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn code_s3_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "CodeS3Location", value.into().to_template()))
     }
-    /// Sets `HandlerConfigs`.
-    pub fn handler_configs(mut self, value: impl Into<Value<HandlerConfigs>>) -> Self {
-        self.handler_configs = Some(value.into());
-        self
+    /// `HandlerConfigs` (optional).
+    pub fn handler_configs(self, value: impl Into<Value<HandlerConfigs>>) -> Self {
+        Self(self.0.with(3, "HandlerConfigs", value.into().to_template()))
     }
-    /// Sets `PublishAuthModes`.
-    pub fn publish_auth_modes(mut self, value: impl Into<Value<List<AuthMode>>>) -> Self {
-        self.publish_auth_modes = Some(value.into());
-        self
+    /// `PublishAuthModes` (optional).
+    pub fn publish_auth_modes(self, value: impl Into<Value<List<AuthMode>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PublishAuthModes", value.into().to_template()),
+        )
     }
-    /// Sets `SubscribeAuthModes`.
-    pub fn subscribe_auth_modes(mut self, value: impl Into<Value<List<AuthMode>>>) -> Self {
-        self.subscribe_auth_modes = Some(value.into());
-        self
+    /// `SubscribeAuthModes` (optional).
+    pub fn subscribe_auth_modes(self, value: impl Into<Value<List<AuthMode>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SubscribeAuthModes", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ChannelNamespaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.code_handlers {
-            m.insert("CodeHandlers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_s3_location {
-            m.insert("CodeS3Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.handler_configs {
-            m.insert("HandlerConfigs".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.publish_auth_modes {
-            m.insert("PublishAuthModes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subscribe_auth_modes {
-            m.insert("SubscribeAuthModes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelNamespaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_handlers.check(
-            &path.field("CodeHandlers"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32768),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.handler_configs
-            .check(&path.field("HandlerConfigs"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("([A-Za-z0-9](?:[A-Za-z0-9\\-]{0,48}[A-Za-z0-9])?)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.publish_auth_modes
-            .check(&path.field("PublishAuthModes"), &Rules::NONE, out);
-        self.subscribe_auth_modes
-            .check(&path.field("SubscribeAuthModes"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ChannelNamespaceProps);
-
-/// Property type `HandlerConfigs` of `AWS::AppSync::ChannelNamespace`.
-#[derive(Debug, Clone, Default)]
-pub struct HandlerConfigs {
-    /// `OnPublish` (optional).
-    pub on_publish: Option<Value<HandlerConfig>>,
-    /// `OnSubscribe` (optional).
-    pub on_subscribe: Option<Value<HandlerConfig>>,
+crate::l1_struct! {
+    /// Property type `HandlerConfigs` of `AWS::AppSync::ChannelNamespace`.
+    HandlerConfigs(default)
 }
 
 impl HandlerConfigs {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_publish: None,
-            on_subscribe: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnPublish`.
-    pub fn on_publish(mut self, value: impl Into<Value<HandlerConfig>>) -> Self {
-        self.on_publish = Some(value.into());
-        self
+    /// `OnPublish` (optional).
+    pub fn on_publish(self, value: impl Into<Value<HandlerConfig>>) -> Self {
+        Self(self.0.with(0, "OnPublish", value.into().to_template()))
     }
-    /// Sets `OnSubscribe`.
-    pub fn on_subscribe(mut self, value: impl Into<Value<HandlerConfig>>) -> Self {
-        self.on_subscribe = Some(value.into());
-        self
+    /// `OnSubscribe` (optional).
+    pub fn on_subscribe(self, value: impl Into<Value<HandlerConfig>>) -> Self {
+        Self(self.0.with(1, "OnSubscribe", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HandlerConfigs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_publish {
-            m.insert("OnPublish".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_subscribe {
-            m.insert("OnSubscribe".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HandlerConfigs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_publish
-            .check(&path.field("OnPublish"), &Rules::NONE, out);
-        self.on_subscribe
-            .check(&path.field("OnSubscribe"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HandlerConfigs);
-
-/// Property type `HandlerConfig` of `AWS::AppSync::ChannelNamespace`.
-#[derive(Debug, Clone)]
-pub struct HandlerConfig {
-    /// `Behavior` (required).
-    pub behavior: Value<HandlerBehavior>,
-    /// `Integration` (required).
-    pub integration: Value<Integration>,
+crate::l1_struct! {
+    /// Property type `HandlerConfig` of `AWS::AppSync::ChannelNamespace`.
+    HandlerConfig
 }
 
 impl HandlerConfig {
@@ -285,405 +164,96 @@ impl HandlerConfig {
         behavior: impl Into<Value<HandlerBehavior>>,
         integration: impl Into<Value<Integration>>,
     ) -> Self {
-        Self {
-            behavior: behavior.into(),
-            integration: integration.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Behavior", behavior.into().to_template())
+                .with(1, "Integration", integration.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HandlerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Behavior".to_owned(), self.behavior.to_template());
-        m.insert("Integration".to_owned(), self.integration.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `HandlerBehavior`.
+    HandlerBehavior {
+        /// `CODE`
+        Code = "CODE",
+        /// `DIRECT`
+        Direct = "DIRECT",
     }
 }
 
-impl Check for HandlerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.behavior
-            .check(&path.field("Behavior"), &Rules::NONE, out);
-        self.integration
-            .check(&path.field("Integration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HandlerConfig);
-
-/// Values of `HandlerBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HandlerBehavior {
-    /// `CODE`
-    Code,
-    /// `DIRECT`
-    Direct,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HandlerBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CODE", "DIRECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Code => "CODE",
-            Self::Direct => "DIRECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HandlerBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HandlerBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HandlerBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "CODE" => Self::Code,
-            "DIRECT" => Self::Direct,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HandlerBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(HandlerBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(HandlerBehavior);
-
-/// Property type `Integration` of `AWS::AppSync::ChannelNamespace`.
-#[derive(Debug, Clone)]
-pub struct Integration {
-    /// `DataSourceName` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `([_A-Za-z][_0-9A-Za-z]{0,511})?`.
-    pub data_source_name: Value<String>,
-    /// `LambdaConfig` (optional).
-    pub lambda_config: Option<Value<LambdaConfig>>,
+crate::l1_struct! {
+    /// Property type `Integration` of `AWS::AppSync::ChannelNamespace`.
+    Integration
 }
 
 impl Integration {
     /// The required properties: `DataSourceName`.
     pub fn new(data_source_name: impl Into<Value<String>>) -> Self {
-        Self {
-            data_source_name: data_source_name.into(),
-            lambda_config: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DataSourceName",
+            data_source_name.into().to_template(),
+        ))
     }
-    /// Sets `LambdaConfig`.
-    pub fn lambda_config(mut self, value: impl Into<Value<LambdaConfig>>) -> Self {
-        self.lambda_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Integration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceName".to_owned(),
-            self.data_source_name.to_template(),
-        );
-        if let Some(v) = &self.lambda_config {
-            m.insert("LambdaConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LambdaConfig` (optional).
+    pub fn lambda_config(self, value: impl Into<Value<LambdaConfig>>) -> Self {
+        Self(self.0.with(1, "LambdaConfig", value.into().to_template()))
     }
 }
 
-impl Check for Integration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_name.check(
-            &path.field("DataSourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("([_A-Za-z][_0-9A-Za-z]{0,511})?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_config
-            .check(&path.field("LambdaConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Integration);
-
-/// Property type `LambdaConfig` of `AWS::AppSync::ChannelNamespace`.
-#[derive(Debug, Clone)]
-pub struct LambdaConfig {
-    /// `InvokeType` (required).
-    pub invoke_type: Value<InvokeType>,
+crate::l1_struct! {
+    /// Property type `LambdaConfig` of `AWS::AppSync::ChannelNamespace`.
+    LambdaConfig
 }
 
 impl LambdaConfig {
     /// The required properties: `InvokeType`.
     pub fn new(invoke_type: impl Into<Value<InvokeType>>) -> Self {
-        Self {
-            invoke_type: invoke_type.into(),
-        }
+        Self(crate::Properties::new().with(0, "InvokeType", invoke_type.into().to_template()))
     }
 }
 
-impl ToTemplate for LambdaConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InvokeType".to_owned(), self.invoke_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `InvokeType`.
+    InvokeType {
+        /// `REQUEST_RESPONSE`
+        RequestResponse = "REQUEST_RESPONSE",
+        /// `EVENT`
+        Event = "EVENT",
     }
 }
 
-impl Check for LambdaConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invoke_type
-            .check(&path.field("InvokeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LambdaConfig);
-
-/// Values of `InvokeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvokeType {
-    /// `REQUEST_RESPONSE`
-    RequestResponse,
-    /// `EVENT`
-    Event,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InvokeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REQUEST_RESPONSE", "EVENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestResponse => "REQUEST_RESPONSE",
-            Self::Event => "EVENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InvokeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InvokeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InvokeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "REQUEST_RESPONSE" => Self::RequestResponse,
-            "EVENT" => Self::Event,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InvokeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InvokeType::from(s))
-    }
-}
-
-crate::impl_literal!(InvokeType);
-
-/// Property type `AuthMode` of `AWS::AppSync::ChannelNamespace`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthMode {
-    /// `AuthType` (optional).
-    pub auth_type: Option<Value<AuthenticationType>>,
+crate::l1_struct! {
+    /// Property type `AuthMode` of `AWS::AppSync::ChannelNamespace`.
+    AuthMode(default)
 }
 
 impl AuthMode {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { auth_type: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Value<AuthenticationType>>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthMode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_type {
-            m.insert("AuthType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AuthType` (optional).
+    pub fn auth_type(self, value: impl Into<Value<AuthenticationType>>) -> Self {
+        Self(self.0.with(0, "AuthType", value.into().to_template()))
     }
 }
 
-impl Check for AuthMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AuthenticationType`.
+    AuthenticationType {
+        /// `AMAZON_COGNITO_USER_POOLS`
+        AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
+        /// `API_KEY`
+        ApiKey = "API_KEY",
+        /// `OPENID_CONNECT`
+        OpenidConnect = "OPENID_CONNECT",
+        /// `AWS_LAMBDA`
+        AwsLambda = "AWS_LAMBDA",
     }
 }
 
-crate::impl_literal!(AuthMode);
-
-/// Values of `AuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationType {
-    /// `AMAZON_COGNITO_USER_POOLS`
-    AmazonCognitoUserPools,
-    /// `AWS_IAM`
-    AwsIam,
-    /// `API_KEY`
-    ApiKey,
-    /// `OPENID_CONNECT`
-    OpenidConnect,
-    /// `AWS_LAMBDA`
-    AwsLambda,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AMAZON_COGNITO_USER_POOLS",
-        "AWS_IAM",
-        "API_KEY",
-        "OPENID_CONNECT",
-        "AWS_LAMBDA",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
-            Self::AwsIam => "AWS_IAM",
-            Self::ApiKey => "API_KEY",
-            Self::OpenidConnect => "OPENID_CONNECT",
-            Self::AwsLambda => "AWS_LAMBDA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMAZON_COGNITO_USER_POOLS" => Self::AmazonCognitoUserPools,
-            "AWS_IAM" => Self::AwsIam,
-            "API_KEY" => Self::ApiKey,
-            "OPENID_CONNECT" => Self::OpenidConnect,
-            "AWS_LAMBDA" => Self::AwsLambda,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationType);
-
-/// Property type `Tag` of `AWS::AppSync::ChannelNamespace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\w+-=\.:/@]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\w+-=\\.:/@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::DataSource`.
+    DataSource("AWS::AppSync::DataSource", DataSourceProps)
 }
 
 impl DataSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::DataSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DataSourceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AppSyncDataSourceArn> {
         self.resource.ref_value()
@@ -82,41 +34,96 @@ impl DataSource {
     pub fn attr_data_source_arn(&self) -> Value<ids::AppSyncDataSourceArn> {
         self.resource.get_att("DataSourceArn")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DynamoDBConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dynamo_db_config(&self, value: impl Into<Value<DynamoDbConfig>>) {
+        self.resource.set_property("DynamoDBConfig", value.into())
+    }
+
+    /// Replaces `ElasticsearchConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_elasticsearch_config(&self, value: impl Into<Value<ElasticsearchConfig>>) {
+        self.resource
+            .set_property("ElasticsearchConfig", value.into())
+    }
+
+    /// Replaces `EventBridgeConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_bridge_config(&self, value: impl Into<Value<EventBridgeConfig>>) {
+        self.resource
+            .set_property("EventBridgeConfig", value.into())
+    }
+
+    /// Replaces `HttpConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_http_config(&self, value: impl Into<Value<HttpConfig>>) {
+        self.resource.set_property("HttpConfig", value.into())
+    }
+
+    /// Replaces `LambdaConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lambda_config(&self, value: impl Into<Value<LambdaConfig>>) {
+        self.resource.set_property("LambdaConfig", value.into())
+    }
+
+    /// Replaces `MetricsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metrics_config(&self, value: impl Into<Value<MetricsConfig>>) {
+        self.resource.set_property("MetricsConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OpenSearchServiceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_open_search_service_config(&self, value: impl Into<Value<OpenSearchServiceConfig>>) {
+        self.resource
+            .set_property("OpenSearchServiceConfig", value.into())
+    }
+
+    /// Replaces `RelationalDatabaseConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_relational_database_config(
+        &self,
+        value: impl Into<Value<RelationalDatabaseConfig>>,
+    ) {
+        self.resource
+            .set_property("RelationalDatabaseConfig", value.into())
+    }
+
+    /// Replaces `ServiceRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ServiceRoleArn", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSourceProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DynamoDBConfig` (optional).
-    pub dynamo_db_config: Option<Value<DynamoDbConfig>>,
-    /// `ElasticsearchConfig` (optional).
-    pub elasticsearch_config: Option<Value<ElasticsearchConfig>>,
-    /// `EventBridgeConfig` (optional).
-    pub event_bridge_config: Option<Value<EventBridgeConfig>>,
-    /// `HttpConfig` (optional).
-    pub http_config: Option<Value<HttpConfig>>,
-    /// `LambdaConfig` (optional).
-    pub lambda_config: Option<Value<LambdaConfig>>,
-    /// `MetricsConfig` (optional).
-    pub metrics_config: Option<Value<MetricsConfig>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=65536 characters.
-    /// Pattern: `^[_A-Za-z][_0-9A-Za-z]*$`.
-    pub name: Value<String>,
-    /// `OpenSearchServiceConfig` (optional).
-    pub open_search_service_config: Option<Value<OpenSearchServiceConfig>>,
-    /// `RelationalDatabaseConfig` (optional).
-    pub relational_database_config: Option<Value<RelationalDatabaseConfig>>,
-    /// `ServiceRoleArn` (optional).
-    pub service_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::DataSource`.
+    DataSourceProps
 }
 
 impl DataSourceProps {
@@ -126,239 +133,113 @@ impl DataSourceProps {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            api_id: api_id.into(),
-            description: None,
-            dynamo_db_config: None,
-            elasticsearch_config: None,
-            event_bridge_config: None,
-            http_config: None,
-            lambda_config: None,
-            metrics_config: None,
-            name: name.into(),
-            open_search_service_config: None,
-            relational_database_config: None,
-            service_role_arn: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(8, "Name", name.into().to_template())
+                .with(12, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DynamoDBConfig`.
-    pub fn dynamo_db_config(mut self, value: impl Into<Value<DynamoDbConfig>>) -> Self {
-        self.dynamo_db_config = Some(value.into());
-        self
+    /// `DynamoDBConfig` (optional).
+    pub fn dynamo_db_config(self, value: impl Into<Value<DynamoDbConfig>>) -> Self {
+        Self(self.0.with(2, "DynamoDBConfig", value.into().to_template()))
     }
-    /// Sets `ElasticsearchConfig`.
-    pub fn elasticsearch_config(mut self, value: impl Into<Value<ElasticsearchConfig>>) -> Self {
-        self.elasticsearch_config = Some(value.into());
-        self
+    /// `ElasticsearchConfig` (optional).
+    pub fn elasticsearch_config(self, value: impl Into<Value<ElasticsearchConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ElasticsearchConfig", value.into().to_template()),
+        )
     }
-    /// Sets `EventBridgeConfig`.
-    pub fn event_bridge_config(mut self, value: impl Into<Value<EventBridgeConfig>>) -> Self {
-        self.event_bridge_config = Some(value.into());
-        self
+    /// `EventBridgeConfig` (optional).
+    pub fn event_bridge_config(self, value: impl Into<Value<EventBridgeConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EventBridgeConfig", value.into().to_template()),
+        )
     }
-    /// Sets `HttpConfig`.
-    pub fn http_config(mut self, value: impl Into<Value<HttpConfig>>) -> Self {
-        self.http_config = Some(value.into());
-        self
+    /// `HttpConfig` (optional).
+    pub fn http_config(self, value: impl Into<Value<HttpConfig>>) -> Self {
+        Self(self.0.with(5, "HttpConfig", value.into().to_template()))
     }
-    /// Sets `LambdaConfig`.
-    pub fn lambda_config(mut self, value: impl Into<Value<LambdaConfig>>) -> Self {
-        self.lambda_config = Some(value.into());
-        self
+    /// `LambdaConfig` (optional).
+    pub fn lambda_config(self, value: impl Into<Value<LambdaConfig>>) -> Self {
+        Self(self.0.with(6, "LambdaConfig", value.into().to_template()))
     }
-    /// Sets `MetricsConfig`.
-    pub fn metrics_config(mut self, value: impl Into<Value<MetricsConfig>>) -> Self {
-        self.metrics_config = Some(value.into());
-        self
+    /// `MetricsConfig` (optional).
+    pub fn metrics_config(self, value: impl Into<Value<MetricsConfig>>) -> Self {
+        Self(self.0.with(7, "MetricsConfig", value.into().to_template()))
     }
-    /// Sets `OpenSearchServiceConfig`.
+    /// `OpenSearchServiceConfig` (optional).
     pub fn open_search_service_config(
-        mut self,
+        self,
         value: impl Into<Value<OpenSearchServiceConfig>>,
     ) -> Self {
-        self.open_search_service_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "OpenSearchServiceConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RelationalDatabaseConfig`.
+    /// `RelationalDatabaseConfig` (optional).
     pub fn relational_database_config(
-        mut self,
+        self,
         value: impl Into<Value<RelationalDatabaseConfig>>,
     ) -> Self {
-        self.relational_database_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "RelationalDatabaseConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceRoleArn`.
-    pub fn service_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamo_db_config {
-            m.insert("DynamoDBConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elasticsearch_config {
-            m.insert("ElasticsearchConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_bridge_config {
-            m.insert("EventBridgeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_config {
-            m.insert("HttpConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_config {
-            m.insert("LambdaConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics_config {
-            m.insert("MetricsConfig".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.open_search_service_config {
-            m.insert("OpenSearchServiceConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.relational_database_config {
-            m.insert("RelationalDatabaseConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_role_arn {
-            m.insert("ServiceRoleArn".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `ServiceRoleArn` (optional).
+    pub fn service_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ServiceRoleArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dynamo_db_config
-            .check(&path.field("DynamoDBConfig"), &Rules::NONE, out);
-        self.elasticsearch_config
-            .check(&path.field("ElasticsearchConfig"), &Rules::NONE, out);
-        self.event_bridge_config
-            .check(&path.field("EventBridgeConfig"), &Rules::NONE, out);
-        self.http_config
-            .check(&path.field("HttpConfig"), &Rules::NONE, out);
-        self.lambda_config
-            .check(&path.field("LambdaConfig"), &Rules::NONE, out);
-        self.metrics_config
-            .check(&path.field("MetricsConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("^[_A-Za-z][_0-9A-Za-z]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.open_search_service_config.check(
-            &path.field("OpenSearchServiceConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.relational_database_config.check(
-            &path.field("RelationalDatabaseConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSourceProps);
-
-/// Property type `DynamoDbConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DynamoDbConfig {
-    /// `AwsRegion` (required).
-    pub aws_region: Value<String>,
-    /// `DeltaSyncConfig` (optional).
-    pub delta_sync_config: Option<Value<DeltaSyncConfig>>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
-    /// `UseCallerCredentials` (optional).
-    pub use_caller_credentials: Option<Value<bool>>,
-    /// `Versioned` (optional).
-    pub versioned: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DynamoDbConfig` of `AWS::AppSync::DataSource`.
+    DynamoDbConfig
 }
 
 impl DynamoDbConfig {
     /// The required properties: `AwsRegion`, `TableName`.
     pub fn new(aws_region: impl Into<Value<String>>, table_name: impl Into<Value<String>>) -> Self {
-        Self {
-            aws_region: aws_region.into(),
-            delta_sync_config: None,
-            table_name: table_name.into(),
-            use_caller_credentials: None,
-            versioned: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AwsRegion", aws_region.into().to_template())
+                .with(2, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `DeltaSyncConfig`.
-    pub fn delta_sync_config(mut self, value: impl Into<Value<DeltaSyncConfig>>) -> Self {
-        self.delta_sync_config = Some(value.into());
-        self
+    /// `DeltaSyncConfig` (optional).
+    pub fn delta_sync_config(self, value: impl Into<Value<DeltaSyncConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeltaSyncConfig", value.into().to_template()),
+        )
     }
-    /// Sets `UseCallerCredentials`.
-    pub fn use_caller_credentials(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_caller_credentials = Some(value.into());
-        self
+    /// `UseCallerCredentials` (optional).
+    pub fn use_caller_credentials(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "UseCallerCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `Versioned`.
-    pub fn versioned(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.versioned = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DynamoDbConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AwsRegion".to_owned(), self.aws_region.to_template());
-        if let Some(v) = &self.delta_sync_config {
-            m.insert("DeltaSyncConfig".to_owned(), v.to_template());
-        }
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        if let Some(v) = &self.use_caller_credentials {
-            m.insert("UseCallerCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.versioned {
-            m.insert("Versioned".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Versioned` (optional).
+    pub fn versioned(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "Versioned", value.into().to_template()))
     }
 }
 
-impl Check for DynamoDbConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delta_sync_config
-            .check(&path.field("DeltaSyncConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DynamoDbConfig);
-
-/// Property type `DeltaSyncConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DeltaSyncConfig {
-    /// `BaseTableTTL` (required).
-    pub base_table_ttl: Value<String>,
-    /// `DeltaSyncTableName` (required).
-    pub delta_sync_table_name: Value<String>,
-    /// `DeltaSyncTableTTL` (required).
-    pub delta_sync_table_ttl: Value<String>,
+crate::l1_struct! {
+    /// Property type `DeltaSyncConfig` of `AWS::AppSync::DataSource`.
+    DeltaSyncConfig
 }
 
 impl DeltaSyncConfig {
@@ -368,425 +249,166 @@ impl DeltaSyncConfig {
         delta_sync_table_name: impl Into<Value<String>>,
         delta_sync_table_ttl: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            base_table_ttl: base_table_ttl.into(),
-            delta_sync_table_name: delta_sync_table_name.into(),
-            delta_sync_table_ttl: delta_sync_table_ttl.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BaseTableTTL", base_table_ttl.into().to_template())
+                .with(
+                    1,
+                    "DeltaSyncTableName",
+                    delta_sync_table_name.into().to_template(),
+                )
+                .with(
+                    2,
+                    "DeltaSyncTableTTL",
+                    delta_sync_table_ttl.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DeltaSyncConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BaseTableTTL".to_owned(), self.base_table_ttl.to_template());
-        m.insert(
-            "DeltaSyncTableName".to_owned(),
-            self.delta_sync_table_name.to_template(),
-        );
-        m.insert(
-            "DeltaSyncTableTTL".to_owned(),
-            self.delta_sync_table_ttl.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeltaSyncConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeltaSyncConfig);
-
-/// Property type `ElasticsearchConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ElasticsearchConfig {
-    /// `AwsRegion` (required).
-    pub aws_region: Value<String>,
-    /// `Endpoint` (required).
-    pub endpoint: Value<String>,
+crate::l1_struct! {
+    /// Property type `ElasticsearchConfig` of `AWS::AppSync::DataSource`.
+    ElasticsearchConfig
 }
 
 impl ElasticsearchConfig {
     /// The required properties: `AwsRegion`, `Endpoint`.
     pub fn new(aws_region: impl Into<Value<String>>, endpoint: impl Into<Value<String>>) -> Self {
-        Self {
-            aws_region: aws_region.into(),
-            endpoint: endpoint.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AwsRegion", aws_region.into().to_template())
+                .with(1, "Endpoint", endpoint.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ElasticsearchConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AwsRegion".to_owned(), self.aws_region.to_template());
-        m.insert("Endpoint".to_owned(), self.endpoint.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ElasticsearchConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ElasticsearchConfig);
-
-/// Property type `EventBridgeConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct EventBridgeConfig {
-    /// `EventBusArn` (required).
-    pub event_bus_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `EventBridgeConfig` of `AWS::AppSync::DataSource`.
+    EventBridgeConfig
 }
 
 impl EventBridgeConfig {
     /// The required properties: `EventBusArn`.
     pub fn new(event_bus_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            event_bus_arn: event_bus_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "EventBusArn", event_bus_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for EventBridgeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventBusArn".to_owned(), self.event_bus_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventBridgeConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EventBridgeConfig);
-
-/// Property type `HttpConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct HttpConfig {
-    /// `AuthorizationConfig` (optional).
-    pub authorization_config: Option<Value<AuthorizationConfig>>,
-    /// `Endpoint` (required).
-    pub endpoint: Value<String>,
+crate::l1_struct! {
+    /// Property type `HttpConfig` of `AWS::AppSync::DataSource`.
+    HttpConfig
 }
 
 impl HttpConfig {
     /// The required properties: `Endpoint`.
     pub fn new(endpoint: impl Into<Value<String>>) -> Self {
-        Self {
-            authorization_config: None,
-            endpoint: endpoint.into(),
-        }
+        Self(crate::Properties::new().with(1, "Endpoint", endpoint.into().to_template()))
     }
-    /// Sets `AuthorizationConfig`.
-    pub fn authorization_config(mut self, value: impl Into<Value<AuthorizationConfig>>) -> Self {
-        self.authorization_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_config {
-            m.insert("AuthorizationConfig".to_owned(), v.to_template());
-        }
-        m.insert("Endpoint".to_owned(), self.endpoint.to_template());
-        Expr::Map(m)
+    /// `AuthorizationConfig` (optional).
+    pub fn authorization_config(self, value: impl Into<Value<AuthorizationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizationConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HttpConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization_config
-            .check(&path.field("AuthorizationConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpConfig);
-
-/// Property type `AuthorizationConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct AuthorizationConfig {
-    /// `AuthorizationType` (required).
-    pub authorization_type: Value<AuthorizationType>,
-    /// `AwsIamConfig` (optional).
-    pub aws_iam_config: Option<Value<AwsIamConfig>>,
+crate::l1_struct! {
+    /// Property type `AuthorizationConfig` of `AWS::AppSync::DataSource`.
+    AuthorizationConfig
 }
 
 impl AuthorizationConfig {
     /// The required properties: `AuthorizationType`.
     pub fn new(authorization_type: impl Into<Value<AuthorizationType>>) -> Self {
-        Self {
-            authorization_type: authorization_type.into(),
-            aws_iam_config: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AuthorizationType",
+            authorization_type.into().to_template(),
+        ))
     }
-    /// Sets `AwsIamConfig`.
-    pub fn aws_iam_config(mut self, value: impl Into<Value<AwsIamConfig>>) -> Self {
-        self.aws_iam_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthorizationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthorizationType".to_owned(),
-            self.authorization_type.to_template(),
-        );
-        if let Some(v) = &self.aws_iam_config {
-            m.insert("AwsIamConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AwsIamConfig` (optional).
+    pub fn aws_iam_config(self, value: impl Into<Value<AwsIamConfig>>) -> Self {
+        Self(self.0.with(1, "AwsIamConfig", value.into().to_template()))
     }
 }
 
-impl Check for AuthorizationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization_type
-            .check(&path.field("AuthorizationType"), &Rules::NONE, out);
-        self.aws_iam_config
-            .check(&path.field("AwsIamConfig"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AuthorizationType`.
+    AuthorizationType {
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
     }
 }
 
-crate::impl_literal!(AuthorizationConfig);
-
-/// Values of `AuthorizationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthorizationType {
-    /// `AWS_IAM`
-    AwsIam,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthorizationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_IAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsIam => "AWS_IAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthorizationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthorizationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthorizationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_IAM" => Self::AwsIam,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthorizationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthorizationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthorizationType);
-
-/// Property type `AwsIamConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsIamConfig {
-    /// `SigningRegion` (optional).
-    pub signing_region: Option<Value<String>>,
-    /// `SigningServiceName` (optional).
-    pub signing_service_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AwsIamConfig` of `AWS::AppSync::DataSource`.
+    AwsIamConfig(default)
 }
 
 impl AwsIamConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            signing_region: None,
-            signing_service_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SigningRegion`.
-    pub fn signing_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.signing_region = Some(value.into());
-        self
+    /// `SigningRegion` (optional).
+    pub fn signing_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SigningRegion", value.into().to_template()))
     }
-    /// Sets `SigningServiceName`.
-    pub fn signing_service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.signing_service_name = Some(value.into());
-        self
+    /// `SigningServiceName` (optional).
+    pub fn signing_service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SigningServiceName", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AwsIamConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.signing_region {
-            m.insert("SigningRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.signing_service_name {
-            m.insert("SigningServiceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AwsIamConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AwsIamConfig);
-
-/// Property type `LambdaConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct LambdaConfig {
-    /// `LambdaFunctionArn` (required).
-    pub lambda_function_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `LambdaConfig` of `AWS::AppSync::DataSource`.
+    LambdaConfig
 }
 
 impl LambdaConfig {
     /// The required properties: `LambdaFunctionArn`.
     pub fn new(lambda_function_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            lambda_function_arn: lambda_function_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "LambdaFunctionArn",
+            lambda_function_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for LambdaConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LambdaFunctionArn".to_owned(),
-            self.lambda_function_arn.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MetricsConfig`.
+    MetricsConfig {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl Check for LambdaConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LambdaConfig);
-
-/// Values of `MetricsConfig`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricsConfig {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricsConfig {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricsConfig {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricsConfig {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricsConfig> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricsConfig::from(s))
-    }
-}
-
-crate::impl_literal!(MetricsConfig);
-
-/// Property type `OpenSearchServiceConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct OpenSearchServiceConfig {
-    /// `AwsRegion` (required).
-    pub aws_region: Value<String>,
-    /// `Endpoint` (required).
-    pub endpoint: Value<String>,
+crate::l1_struct! {
+    /// Property type `OpenSearchServiceConfig` of `AWS::AppSync::DataSource`.
+    OpenSearchServiceConfig
 }
 
 impl OpenSearchServiceConfig {
     /// The required properties: `AwsRegion`, `Endpoint`.
     pub fn new(aws_region: impl Into<Value<String>>, endpoint: impl Into<Value<String>>) -> Self {
-        Self {
-            aws_region: aws_region.into(),
-            endpoint: endpoint.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AwsRegion", aws_region.into().to_template())
+                .with(1, "Endpoint", endpoint.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OpenSearchServiceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AwsRegion".to_owned(), self.aws_region.to_template());
-        m.insert("Endpoint".to_owned(), self.endpoint.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenSearchServiceConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OpenSearchServiceConfig);
-
-/// Property type `RelationalDatabaseConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct RelationalDatabaseConfig {
-    /// `RdsHttpEndpointConfig` (optional).
-    pub rds_http_endpoint_config: Option<Value<RdsHttpEndpointConfig>>,
-    /// `RelationalDatabaseSourceType` (required).
-    pub relational_database_source_type: Value<RelationalDatabaseSourceType>,
+crate::l1_struct! {
+    /// Property type `RelationalDatabaseConfig` of `AWS::AppSync::DataSource`.
+    RelationalDatabaseConfig
 }
 
 impl RelationalDatabaseConfig {
@@ -794,65 +416,24 @@ impl RelationalDatabaseConfig {
     pub fn new(
         relational_database_source_type: impl Into<Value<RelationalDatabaseSourceType>>,
     ) -> Self {
-        Self {
-            rds_http_endpoint_config: None,
-            relational_database_source_type: relational_database_source_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "RelationalDatabaseSourceType",
+            relational_database_source_type.into().to_template(),
+        ))
     }
-    /// Sets `RdsHttpEndpointConfig`.
-    pub fn rds_http_endpoint_config(
-        mut self,
-        value: impl Into<Value<RdsHttpEndpointConfig>>,
-    ) -> Self {
-        self.rds_http_endpoint_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RelationalDatabaseConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rds_http_endpoint_config {
-            m.insert("RdsHttpEndpointConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RelationalDatabaseSourceType".to_owned(),
-            self.relational_database_source_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `RdsHttpEndpointConfig` (optional).
+    pub fn rds_http_endpoint_config(self, value: impl Into<Value<RdsHttpEndpointConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RdsHttpEndpointConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RelationalDatabaseConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rds_http_endpoint_config.check(
-            &path.field("RdsHttpEndpointConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.relational_database_source_type.check(
-            &path.field("RelationalDatabaseSourceType"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RelationalDatabaseConfig);
-
-/// Property type `RdsHttpEndpointConfig` of `AWS::AppSync::DataSource`.
-#[derive(Debug, Clone)]
-pub struct RdsHttpEndpointConfig {
-    /// `AwsRegion` (required).
-    pub aws_region: Value<String>,
-    /// `AwsSecretStoreArn` (required).
-    pub aws_secret_store_arn: Value<String>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `DbClusterIdentifier` (required).
-    pub db_cluster_identifier: Value<String>,
-    /// `Schema` (optional).
-    pub schema: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RdsHttpEndpointConfig` of `AWS::AppSync::DataSource`.
+    RdsHttpEndpointConfig
 }
 
 impl RdsHttpEndpointConfig {
@@ -862,198 +443,59 @@ impl RdsHttpEndpointConfig {
         aws_secret_store_arn: impl Into<Value<String>>,
         db_cluster_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aws_region: aws_region.into(),
-            aws_secret_store_arn: aws_secret_store_arn.into(),
-            database_name: None,
-            db_cluster_identifier: db_cluster_identifier.into(),
-            schema: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AwsRegion", aws_region.into().to_template())
+                .with(
+                    1,
+                    "AwsSecretStoreArn",
+                    aws_secret_store_arn.into().to_template(),
+                )
+                .with(
+                    3,
+                    "DbClusterIdentifier",
+                    db_cluster_identifier.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `Schema`.
-    pub fn schema(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RdsHttpEndpointConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AwsRegion".to_owned(), self.aws_region.to_template());
-        m.insert(
-            "AwsSecretStoreArn".to_owned(),
-            self.aws_secret_store_arn.to_template(),
-        );
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DbClusterIdentifier".to_owned(),
-            self.db_cluster_identifier.to_template(),
-        );
-        if let Some(v) = &self.schema {
-            m.insert("Schema".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Schema` (optional).
+    pub fn schema(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Schema", value.into().to_template()))
     }
 }
 
-impl Check for RdsHttpEndpointConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RdsHttpEndpointConfig);
-
-/// Values of `RelationalDatabaseSourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RelationalDatabaseSourceType {
-    /// `RDS_HTTP_ENDPOINT`
-    RdsHttpEndpoint,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RelationalDatabaseSourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RDS_HTTP_ENDPOINT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RdsHttpEndpoint => "RDS_HTTP_ENDPOINT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RelationalDatabaseSourceType`.
+    RelationalDatabaseSourceType {
+        /// `RDS_HTTP_ENDPOINT`
+        RdsHttpEndpoint = "RDS_HTTP_ENDPOINT",
     }
 }
 
-impl ToTemplate for RelationalDatabaseSourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `AMAZON_BEDROCK_RUNTIME`
+        AmazonBedrockRuntime = "AMAZON_BEDROCK_RUNTIME",
+        /// `AMAZON_DYNAMODB`
+        AmazonDynamodb = "AMAZON_DYNAMODB",
+        /// `AMAZON_ELASTICSEARCH`
+        AmazonElasticsearch = "AMAZON_ELASTICSEARCH",
+        /// `AMAZON_EVENTBRIDGE`
+        AmazonEventbridge = "AMAZON_EVENTBRIDGE",
+        /// `AMAZON_OPENSEARCH_SERVICE`
+        AmazonOpensearchService = "AMAZON_OPENSEARCH_SERVICE",
+        /// `AWS_LAMBDA`
+        AwsLambda = "AWS_LAMBDA",
+        /// `HTTP`
+        Http = "HTTP",
+        /// `NONE`
+        None = "NONE",
+        /// `RELATIONAL_DATABASE`
+        RelationalDatabase = "RELATIONAL_DATABASE",
     }
 }
-
-impl Check for RelationalDatabaseSourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RelationalDatabaseSourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "RDS_HTTP_ENDPOINT" => Self::RdsHttpEndpoint,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RelationalDatabaseSourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RelationalDatabaseSourceType::from(s))
-    }
-}
-
-crate::impl_literal!(RelationalDatabaseSourceType);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `AMAZON_BEDROCK_RUNTIME`
-    AmazonBedrockRuntime,
-    /// `AMAZON_DYNAMODB`
-    AmazonDynamodb,
-    /// `AMAZON_ELASTICSEARCH`
-    AmazonElasticsearch,
-    /// `AMAZON_EVENTBRIDGE`
-    AmazonEventbridge,
-    /// `AMAZON_OPENSEARCH_SERVICE`
-    AmazonOpensearchService,
-    /// `AWS_LAMBDA`
-    AwsLambda,
-    /// `HTTP`
-    Http,
-    /// `NONE`
-    None,
-    /// `RELATIONAL_DATABASE`
-    RelationalDatabase,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AMAZON_BEDROCK_RUNTIME",
-        "AMAZON_DYNAMODB",
-        "AMAZON_ELASTICSEARCH",
-        "AMAZON_EVENTBRIDGE",
-        "AMAZON_OPENSEARCH_SERVICE",
-        "AWS_LAMBDA",
-        "HTTP",
-        "NONE",
-        "RELATIONAL_DATABASE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonBedrockRuntime => "AMAZON_BEDROCK_RUNTIME",
-            Self::AmazonDynamodb => "AMAZON_DYNAMODB",
-            Self::AmazonElasticsearch => "AMAZON_ELASTICSEARCH",
-            Self::AmazonEventbridge => "AMAZON_EVENTBRIDGE",
-            Self::AmazonOpensearchService => "AMAZON_OPENSEARCH_SERVICE",
-            Self::AwsLambda => "AWS_LAMBDA",
-            Self::Http => "HTTP",
-            Self::None => "NONE",
-            Self::RelationalDatabase => "RELATIONAL_DATABASE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMAZON_BEDROCK_RUNTIME" => Self::AmazonBedrockRuntime,
-            "AMAZON_DYNAMODB" => Self::AmazonDynamodb,
-            "AMAZON_ELASTICSEARCH" => Self::AmazonElasticsearch,
-            "AMAZON_EVENTBRIDGE" => Self::AmazonEventbridge,
-            "AMAZON_OPENSEARCH_SERVICE" => Self::AmazonOpensearchService,
-            "AWS_LAMBDA" => Self::AwsLambda,
-            "HTTP" => Self::Http,
-            "NONE" => Self::None,
-            "RELATIONAL_DATABASE" => Self::RelationalDatabase,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::DomainNameApiAssociation`.
-#[derive(Debug, Clone)]
-pub struct DomainNameApiAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DomainNameApiAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DomainNameApiAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DomainNameApiAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::DomainNameApiAssociation`.
+    DomainNameApiAssociation("AWS::AppSync::DomainNameApiAssociation", DomainNameApiAssociationProps)
 }
 
 impl DomainNameApiAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::DomainNameApiAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DomainNameApiAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApiAssociationIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::DomainNameApiAssociationId> {
         self.resource.ref_value()
@@ -86,52 +34,32 @@ impl DomainNameApiAssociation {
     pub fn attr_api_association_identifier(&self) -> Value<ids::DomainNameApiAssociationId> {
         self.resource.get_att("ApiAssociationIdentifier")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::DomainNameApiAssociation`.
-#[derive(Debug, Clone)]
-pub struct DomainNameApiAssociationProps {
-    /// `ApiId` (required).
-    pub api_id: Value<String>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=253 characters.
-    /// Pattern: `^(\*[a-z\d-]*\.)?([a-z\d-]+\.)+[a-z\d-]+$`.
-    pub domain_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::DomainNameApiAssociation`.
+    DomainNameApiAssociationProps
 }
 
 impl DomainNameApiAssociationProps {
     /// The required properties: `ApiId`, `DomainName`.
     pub fn new(api_id: impl Into<Value<String>>, domain_name: impl Into<Value<String>>) -> Self {
-        Self {
-            api_id: api_id.into(),
-            domain_name: domain_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(1, "DomainName", domain_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for DomainNameApiAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DomainNameApiAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(253),
-                pattern: Some("^(\\*[a-z\\d-]*\\.)?([a-z\\d-]+\\.)+[a-z\\d-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DomainNameApiAssociationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::FunctionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct FunctionConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FunctionConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FunctionConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FunctionConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::FunctionConfiguration`.
+    FunctionConfiguration("AWS::AppSync::FunctionConfiguration", FunctionConfigurationProps)
 }
 
 impl FunctionConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::FunctionConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FunctionConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FunctionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::FunctionConfigurationArn> {
         self.resource.ref_value()
@@ -87,51 +39,99 @@ impl FunctionConfiguration {
     pub fn attr_function_id(&self) -> Value<String> {
         self.resource.get_att("FunctionId")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `Code` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Code", value.into())
+    }
+
+    /// Replaces `CodeS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CodeS3Location", value.into())
+    }
+
+    /// Replaces `DataSourceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataSourceName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FunctionVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FunctionVersion", value.into())
+    }
+
+    /// Replaces `MaxBatchSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_batch_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxBatchSize", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RequestMappingTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_mapping_template(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RequestMappingTemplate", value.into())
+    }
+
+    /// Replaces `RequestMappingTemplateS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_mapping_template_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RequestMappingTemplateS3Location", value.into())
+    }
+
+    /// Replaces `ResponseMappingTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_mapping_template(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResponseMappingTemplate", value.into())
+    }
+
+    /// Replaces `ResponseMappingTemplateS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_mapping_template_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResponseMappingTemplateS3Location", value.into())
+    }
+
+    /// Replaces `Runtime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime(&self, value: impl Into<Value<AppSyncRuntime>>) {
+        self.resource.set_property("Runtime", value.into())
+    }
+
+    /// Replaces `SyncConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_config(&self, value: impl Into<Value<SyncConfig>>) {
+        self.resource.set_property("SyncConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::FunctionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct FunctionConfigurationProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `Code` (optional).
-    /// Length: 1..=32768 characters.
-    pub code: Option<Value<String>>,
-    /// `CodeS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub code_s3_location: Option<Value<String>>,
-    /// `DataSourceName` (required).
-    /// Length: 1..=65536 characters.
-    /// Pattern: `^[_A-Za-z][_0-9A-Za-z]*$`.
-    pub data_source_name: Value<String>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `FunctionVersion` (optional).
-    pub function_version: Option<Value<String>>,
-    /// `MaxBatchSize` (optional).
-    /// Range: 0..=2000.
-    pub max_batch_size: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Length: 1..=65536 characters.
-    /// Pattern: `^[_A-Za-z][_0-9A-Za-z]*$`.
-    pub name: Value<String>,
-    /// `RequestMappingTemplate` (optional).
-    /// Length: 1..=65536 characters.
-    pub request_mapping_template: Option<Value<String>>,
-    /// `RequestMappingTemplateS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub request_mapping_template_s3_location: Option<Value<String>>,
-    /// `ResponseMappingTemplate` (optional).
-    /// Length: 1..=65536 characters.
-    pub response_mapping_template: Option<Value<String>>,
-    /// `ResponseMappingTemplateS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub response_mapping_template_s3_location: Option<Value<String>>,
-    /// `Runtime` (optional).
-    pub runtime: Option<Value<AppSyncRuntime>>,
-    /// `SyncConfig` (optional).
-    pub sync_config: Option<Value<SyncConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::FunctionConfiguration`.
+    FunctionConfigurationProps
 }
 
 impl FunctionConfigurationProps {
@@ -141,518 +141,179 @@ impl FunctionConfigurationProps {
         data_source_name: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_id: api_id.into(),
-            code: None,
-            code_s3_location: None,
-            data_source_name: data_source_name.into(),
-            description: None,
-            function_version: None,
-            max_batch_size: None,
-            name: name.into(),
-            request_mapping_template: None,
-            request_mapping_template_s3_location: None,
-            response_mapping_template: None,
-            response_mapping_template_s3_location: None,
-            runtime: None,
-            sync_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(3, "DataSourceName", data_source_name.into().to_template())
+                .with(7, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Code`.
-    pub fn code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.code = Some(value.into());
-        self
+    /// `Code` (optional).
+    /// Length: 1 to 32768 characters.
+    pub fn code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Code", value.into().to_template()))
     }
-    /// Sets `CodeS3Location`.
-    pub fn code_s3_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.code_s3_location = Some(value.into());
-        self
+    /// `CodeS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn code_s3_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "CodeS3Location", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `FunctionVersion`.
-    pub fn function_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.function_version = Some(value.into());
-        self
+    /// `FunctionVersion` (optional).
+    pub fn function_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FunctionVersion", value.into().to_template()),
+        )
     }
-    /// Sets `MaxBatchSize`.
-    pub fn max_batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_batch_size = Some(value.into());
-        self
+    /// `MaxBatchSize` (optional).
+    /// Range: 0 to 2000.
+    pub fn max_batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "MaxBatchSize", value.into().to_template()))
     }
-    /// Sets `RequestMappingTemplate`.
-    pub fn request_mapping_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.request_mapping_template = Some(value.into());
-        self
+    /// `RequestMappingTemplate` (optional).
+    /// Length: 1 to 65536 characters.
+    pub fn request_mapping_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RequestMappingTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `RequestMappingTemplateS3Location`.
-    pub fn request_mapping_template_s3_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.request_mapping_template_s3_location = Some(value.into());
-        self
+    /// `RequestMappingTemplateS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn request_mapping_template_s3_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            9,
+            "RequestMappingTemplateS3Location",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResponseMappingTemplate`.
-    pub fn response_mapping_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.response_mapping_template = Some(value.into());
-        self
+    /// `ResponseMappingTemplate` (optional).
+    /// Length: 1 to 65536 characters.
+    pub fn response_mapping_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ResponseMappingTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseMappingTemplateS3Location`.
-    pub fn response_mapping_template_s3_location(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.response_mapping_template_s3_location = Some(value.into());
-        self
+    /// `ResponseMappingTemplateS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn response_mapping_template_s3_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            11,
+            "ResponseMappingTemplateS3Location",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Runtime`.
-    pub fn runtime(mut self, value: impl Into<Value<AppSyncRuntime>>) -> Self {
-        self.runtime = Some(value.into());
-        self
+    /// `Runtime` (optional).
+    pub fn runtime(self, value: impl Into<Value<AppSyncRuntime>>) -> Self {
+        Self(self.0.with(12, "Runtime", value.into().to_template()))
     }
-    /// Sets `SyncConfig`.
-    pub fn sync_config(mut self, value: impl Into<Value<SyncConfig>>) -> Self {
-        self.sync_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FunctionConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.code {
-            m.insert("Code".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_s3_location {
-            m.insert("CodeS3Location".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DataSourceName".to_owned(),
-            self.data_source_name.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function_version {
-            m.insert("FunctionVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_batch_size {
-            m.insert("MaxBatchSize".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.request_mapping_template {
-            m.insert("RequestMappingTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_mapping_template_s3_location {
-            m.insert(
-                "RequestMappingTemplateS3Location".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.response_mapping_template {
-            m.insert("ResponseMappingTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_mapping_template_s3_location {
-            m.insert(
-                "ResponseMappingTemplateS3Location".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.runtime {
-            m.insert("Runtime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sync_config {
-            m.insert("SyncConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SyncConfig` (optional).
+    pub fn sync_config(self, value: impl Into<Value<SyncConfig>>) -> Self {
+        Self(self.0.with(13, "SyncConfig", value.into().to_template()))
     }
 }
 
-impl Check for FunctionConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code.check(
-            &path.field("Code"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32768),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_source_name.check(
-            &path.field("DataSourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("^[_A-Za-z][_0-9A-Za-z]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_batch_size.check(
-            &path.field("MaxBatchSize"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("^[_A-Za-z][_0-9A-Za-z]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.request_mapping_template.check(
-            &path.field("RequestMappingTemplate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.response_mapping_template.check(
-            &path.field("ResponseMappingTemplate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.runtime
-            .check(&path.field("Runtime"), &Rules::NONE, out);
-        self.sync_config
-            .check(&path.field("SyncConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FunctionConfigurationProps);
-
-/// Property type `AppSyncRuntime` of `AWS::AppSync::FunctionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct AppSyncRuntime {
-    /// `Name` (required).
-    pub name: Value<Name>,
-    /// `RuntimeVersion` (required).
-    pub runtime_version: Value<String>,
+crate::l1_struct! {
+    /// Property type `AppSyncRuntime` of `AWS::AppSync::FunctionConfiguration`.
+    AppSyncRuntime
 }
 
 impl AppSyncRuntime {
     /// The required properties: `Name`, `RuntimeVersion`.
     pub fn new(name: impl Into<Value<Name>>, runtime_version: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            runtime_version: runtime_version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "RuntimeVersion", runtime_version.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AppSyncRuntime {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "RuntimeVersion".to_owned(),
-            self.runtime_version.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Name`.
+    Name {
+        /// `APPSYNC_JS`
+        AppsyncJs = "APPSYNC_JS",
     }
 }
 
-impl Check for AppSyncRuntime {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AppSyncRuntime);
-
-/// Values of `Name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// `APPSYNC_JS`
-    AppsyncJs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Name {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["APPSYNC_JS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppsyncJs => "APPSYNC_JS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Name {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Name {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        match s {
-            "APPSYNC_JS" => Self::AppsyncJs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Name> {
-    fn from(s: &str) -> Self {
-        Value::literal(Name::from(s))
-    }
-}
-
-crate::impl_literal!(Name);
-
-/// Property type `SyncConfig` of `AWS::AppSync::FunctionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SyncConfig {
-    /// `ConflictDetection` (required).
-    pub conflict_detection: Value<ConflictDetection>,
-    /// `ConflictHandler` (optional).
-    pub conflict_handler: Option<Value<ConflictHandler>>,
-    /// `LambdaConflictHandlerConfig` (optional).
-    pub lambda_conflict_handler_config: Option<Value<LambdaConflictHandlerConfig>>,
+crate::l1_struct! {
+    /// Property type `SyncConfig` of `AWS::AppSync::FunctionConfiguration`.
+    SyncConfig
 }
 
 impl SyncConfig {
     /// The required properties: `ConflictDetection`.
     pub fn new(conflict_detection: impl Into<Value<ConflictDetection>>) -> Self {
-        Self {
-            conflict_detection: conflict_detection.into(),
-            conflict_handler: None,
-            lambda_conflict_handler_config: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConflictDetection",
+            conflict_detection.into().to_template(),
+        ))
     }
-    /// Sets `ConflictHandler`.
-    pub fn conflict_handler(mut self, value: impl Into<Value<ConflictHandler>>) -> Self {
-        self.conflict_handler = Some(value.into());
-        self
+    /// `ConflictHandler` (optional).
+    pub fn conflict_handler(self, value: impl Into<Value<ConflictHandler>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConflictHandler", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaConflictHandlerConfig`.
+    /// `LambdaConflictHandlerConfig` (optional).
     pub fn lambda_conflict_handler_config(
-        mut self,
+        self,
         value: impl Into<Value<LambdaConflictHandlerConfig>>,
     ) -> Self {
-        self.lambda_conflict_handler_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "LambdaConflictHandlerConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SyncConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConflictDetection".to_owned(),
-            self.conflict_detection.to_template(),
-        );
-        if let Some(v) = &self.conflict_handler {
-            m.insert("ConflictHandler".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_conflict_handler_config {
-            m.insert("LambdaConflictHandlerConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConflictDetection`.
+    ConflictDetection {
+        /// `NONE`
+        None = "NONE",
+        /// `VERSION`
+        Version = "VERSION",
     }
 }
 
-impl Check for SyncConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conflict_detection
-            .check(&path.field("ConflictDetection"), &Rules::NONE, out);
-        self.conflict_handler
-            .check(&path.field("ConflictHandler"), &Rules::NONE, out);
-        self.lambda_conflict_handler_config.check(
-            &path.field("LambdaConflictHandlerConfig"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConflictHandler`.
+    ConflictHandler {
+        /// `AUTOMERGE`
+        Automerge = "AUTOMERGE",
+        /// `LAMBDA`
+        Lambda = "LAMBDA",
+        /// `NONE`
+        None = "NONE",
+        /// `OPTIMISTIC_CONCURRENCY`
+        OptimisticConcurrency = "OPTIMISTIC_CONCURRENCY",
     }
 }
 
-crate::impl_literal!(SyncConfig);
-
-/// Values of `ConflictDetection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConflictDetection {
-    /// `NONE`
-    None,
-    /// `VERSION`
-    Version,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConflictDetection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "VERSION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Version => "VERSION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConflictDetection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConflictDetection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConflictDetection {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "VERSION" => Self::Version,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConflictDetection> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConflictDetection::from(s))
-    }
-}
-
-crate::impl_literal!(ConflictDetection);
-
-/// Values of `ConflictHandler`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConflictHandler {
-    /// `AUTOMERGE`
-    Automerge,
-    /// `LAMBDA`
-    Lambda,
-    /// `NONE`
-    None,
-    /// `OPTIMISTIC_CONCURRENCY`
-    OptimisticConcurrency,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConflictHandler {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AUTOMERGE", "LAMBDA", "NONE", "OPTIMISTIC_CONCURRENCY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automerge => "AUTOMERGE",
-            Self::Lambda => "LAMBDA",
-            Self::None => "NONE",
-            Self::OptimisticConcurrency => "OPTIMISTIC_CONCURRENCY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConflictHandler {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConflictHandler {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConflictHandler {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMERGE" => Self::Automerge,
-            "LAMBDA" => Self::Lambda,
-            "NONE" => Self::None,
-            "OPTIMISTIC_CONCURRENCY" => Self::OptimisticConcurrency,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConflictHandler> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConflictHandler::from(s))
-    }
-}
-
-crate::impl_literal!(ConflictHandler);
-
-/// Property type `LambdaConflictHandlerConfig` of `AWS::AppSync::FunctionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaConflictHandlerConfig {
-    /// `LambdaConflictHandlerArn` (optional).
-    pub lambda_conflict_handler_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LambdaConflictHandlerConfig` of `AWS::AppSync::FunctionConfiguration`.
+    LambdaConflictHandlerConfig(default)
 }
 
 impl LambdaConflictHandlerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lambda_conflict_handler_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LambdaConflictHandlerArn`.
-    pub fn lambda_conflict_handler_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lambda_conflict_handler_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaConflictHandlerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lambda_conflict_handler_arn {
-            m.insert("LambdaConflictHandlerArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LambdaConflictHandlerArn` (optional).
+    pub fn lambda_conflict_handler_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LambdaConflictHandlerArn", value.into().to_template()),
+        )
     }
 }
-
-impl Check for LambdaConflictHandlerConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LambdaConflictHandlerConfig);

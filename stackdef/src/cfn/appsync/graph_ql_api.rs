@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::GraphQLApi`.
-#[derive(Debug, Clone)]
-pub struct GraphQlApi {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GraphQlApi {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GraphQlApi {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GraphQlApi {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::GraphQLApi`.
+    GraphQlApi("AWS::AppSync::GraphQLApi", GraphQlApiProps)
 }
 
 impl GraphQlApi {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::GraphQLApi";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GraphQlApiProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApiId` (typed).
     pub fn ref_value(&self) -> Value<ids::GraphQlApiId> {
         self.resource.ref_value()
@@ -112,49 +64,134 @@ impl GraphQlApi {
     pub fn attr_realtime_url(&self) -> Value<String> {
         self.resource.get_att("RealtimeUrl")
     }
+
+    /// Replaces `AdditionalAuthenticationProviders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_authentication_providers(
+        &self,
+        value: impl Into<Value<List<AdditionalAuthenticationProvider>>>,
+    ) {
+        self.resource
+            .set_property("AdditionalAuthenticationProviders", value.into())
+    }
+
+    /// Replaces `ApiType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_type(&self, value: impl Into<Value<ApiType>>) {
+        self.resource.set_property("ApiType", value.into())
+    }
+
+    /// Replaces `AuthenticationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_type(
+        &self,
+        value: impl Into<Value<GraphQlApiPropsAuthenticationType>>,
+    ) {
+        self.resource
+            .set_property("AuthenticationType", value.into())
+    }
+
+    /// Replaces `EnhancedMetricsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enhanced_metrics_config(&self, value: impl Into<Value<EnhancedMetricsConfig>>) {
+        self.resource
+            .set_property("EnhancedMetricsConfig", value.into())
+    }
+
+    /// Replaces `EnvironmentVariables` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_variables(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("EnvironmentVariables", value.into())
+    }
+
+    /// Replaces `IntrospectionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_introspection_config(&self, value: impl Into<Value<IntrospectionConfig>>) {
+        self.resource
+            .set_property("IntrospectionConfig", value.into())
+    }
+
+    /// Replaces `LambdaAuthorizerConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lambda_authorizer_config(&self, value: impl Into<Value<LambdaAuthorizerConfig>>) {
+        self.resource
+            .set_property("LambdaAuthorizerConfig", value.into())
+    }
+
+    /// Replaces `LogConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_config(&self, value: impl Into<Value<LogConfig>>) {
+        self.resource.set_property("LogConfig", value.into())
+    }
+
+    /// Replaces `MergedApiExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_merged_api_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("MergedApiExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OpenIDConnectConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_open_id_connect_config(&self, value: impl Into<Value<OpenIdConnectConfig>>) {
+        self.resource
+            .set_property("OpenIDConnectConfig", value.into())
+    }
+
+    /// Replaces `OwnerContact` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner_contact(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OwnerContact", value.into())
+    }
+
+    /// Replaces `QueryDepthLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_depth_limit(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("QueryDepthLimit", value.into())
+    }
+
+    /// Replaces `ResolverCountLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resolver_count_limit(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ResolverCountLimit", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserPoolConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_config(&self, value: impl Into<Value<UserPoolConfig>>) {
+        self.resource.set_property("UserPoolConfig", value.into())
+    }
+
+    /// Replaces `Visibility` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_visibility(&self, value: impl Into<Value<Visibility>>) {
+        self.resource.set_property("Visibility", value.into())
+    }
+
+    /// Replaces `XrayEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_xray_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("XrayEnabled", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::GraphQLApi`.
-#[derive(Debug, Clone)]
-pub struct GraphQlApiProps {
-    /// `AdditionalAuthenticationProviders` (optional).
-    pub additional_authentication_providers: Option<Value<List<AdditionalAuthenticationProvider>>>,
-    /// `ApiType` (optional).
-    pub api_type: Option<Value<ApiType>>,
-    /// `AuthenticationType` (required).
-    pub authentication_type: Value<GraphQlApiPropsAuthenticationType>,
-    /// `EnhancedMetricsConfig` (optional).
-    pub enhanced_metrics_config: Option<Value<EnhancedMetricsConfig>>,
-    /// `EnvironmentVariables` (optional).
-    pub environment_variables: Option<Value<Map<String>>>,
-    /// `IntrospectionConfig` (optional).
-    pub introspection_config: Option<Value<IntrospectionConfig>>,
-    /// `LambdaAuthorizerConfig` (optional).
-    pub lambda_authorizer_config: Option<Value<LambdaAuthorizerConfig>>,
-    /// `LogConfig` (optional).
-    pub log_config: Option<Value<LogConfig>>,
-    /// `MergedApiExecutionRoleArn` (optional).
-    pub merged_api_execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `OpenIDConnectConfig` (optional).
-    pub open_id_connect_config: Option<Value<OpenIdConnectConfig>>,
-    /// `OwnerContact` (optional).
-    pub owner_contact: Option<Value<String>>,
-    /// `QueryDepthLimit` (optional).
-    /// Range: 0..=75.
-    pub query_depth_limit: Option<Value<i64>>,
-    /// `ResolverCountLimit` (optional).
-    /// Range: 0..=10000.
-    pub resolver_count_limit: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserPoolConfig` (optional).
-    pub user_pool_config: Option<Value<UserPoolConfig>>,
-    /// `Visibility` (optional).
-    pub visibility: Option<Value<Visibility>>,
-    /// `XrayEnabled` (optional).
-    pub xray_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::GraphQLApi`.
+    GraphQlApiProps
 }
 
 impl GraphQlApiProps {
@@ -163,729 +200,285 @@ impl GraphQlApiProps {
         authentication_type: impl Into<Value<GraphQlApiPropsAuthenticationType>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            additional_authentication_providers: None,
-            api_type: None,
-            authentication_type: authentication_type.into(),
-            enhanced_metrics_config: None,
-            environment_variables: None,
-            introspection_config: None,
-            lambda_authorizer_config: None,
-            log_config: None,
-            merged_api_execution_role_arn: None,
-            name: name.into(),
-            open_id_connect_config: None,
-            owner_contact: None,
-            query_depth_limit: None,
-            resolver_count_limit: None,
-            tags: None,
-            user_pool_config: None,
-            visibility: None,
-            xray_enabled: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "AuthenticationType",
+                    authentication_type.into().to_template(),
+                )
+                .with(9, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AdditionalAuthenticationProviders`.
+    /// `AdditionalAuthenticationProviders` (optional).
     pub fn additional_authentication_providers(
-        mut self,
+        self,
         value: impl Into<Value<List<AdditionalAuthenticationProvider>>>,
     ) -> Self {
-        self.additional_authentication_providers = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AdditionalAuthenticationProviders",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ApiType`.
-    pub fn api_type(mut self, value: impl Into<Value<ApiType>>) -> Self {
-        self.api_type = Some(value.into());
-        self
+    /// `ApiType` (optional).
+    pub fn api_type(self, value: impl Into<Value<ApiType>>) -> Self {
+        Self(self.0.with(1, "ApiType", value.into().to_template()))
     }
-    /// Sets `EnhancedMetricsConfig`.
-    pub fn enhanced_metrics_config(
-        mut self,
-        value: impl Into<Value<EnhancedMetricsConfig>>,
-    ) -> Self {
-        self.enhanced_metrics_config = Some(value.into());
-        self
+    /// `EnhancedMetricsConfig` (optional).
+    pub fn enhanced_metrics_config(self, value: impl Into<Value<EnhancedMetricsConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnhancedMetricsConfig", value.into().to_template()),
+        )
     }
-    /// Sets `EnvironmentVariables`.
-    pub fn environment_variables(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.environment_variables = Some(value.into());
-        self
+    /// `EnvironmentVariables` (optional).
+    pub fn environment_variables(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnvironmentVariables", value.into().to_template()),
+        )
     }
-    /// Sets `IntrospectionConfig`.
-    pub fn introspection_config(mut self, value: impl Into<Value<IntrospectionConfig>>) -> Self {
-        self.introspection_config = Some(value.into());
-        self
+    /// `IntrospectionConfig` (optional).
+    pub fn introspection_config(self, value: impl Into<Value<IntrospectionConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "IntrospectionConfig", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaAuthorizerConfig`.
-    pub fn lambda_authorizer_config(
-        mut self,
-        value: impl Into<Value<LambdaAuthorizerConfig>>,
-    ) -> Self {
-        self.lambda_authorizer_config = Some(value.into());
-        self
-    }
-    /// Sets `LogConfig`.
-    pub fn log_config(mut self, value: impl Into<Value<LogConfig>>) -> Self {
-        self.log_config = Some(value.into());
-        self
-    }
-    /// Sets `MergedApiExecutionRoleArn`.
-    pub fn merged_api_execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.merged_api_execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `OpenIDConnectConfig`.
-    pub fn open_id_connect_config(mut self, value: impl Into<Value<OpenIdConnectConfig>>) -> Self {
-        self.open_id_connect_config = Some(value.into());
-        self
-    }
-    /// Sets `OwnerContact`.
-    pub fn owner_contact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner_contact = Some(value.into());
-        self
-    }
-    /// Sets `QueryDepthLimit`.
-    pub fn query_depth_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.query_depth_limit = Some(value.into());
-        self
-    }
-    /// Sets `ResolverCountLimit`.
-    pub fn resolver_count_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.resolver_count_limit = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `UserPoolConfig`.
-    pub fn user_pool_config(mut self, value: impl Into<Value<UserPoolConfig>>) -> Self {
-        self.user_pool_config = Some(value.into());
-        self
-    }
-    /// Sets `Visibility`.
-    pub fn visibility(mut self, value: impl Into<Value<Visibility>>) -> Self {
-        self.visibility = Some(value.into());
-        self
-    }
-    /// Sets `XrayEnabled`.
-    pub fn xray_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.xray_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GraphQlApiProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_authentication_providers {
-            m.insert(
-                "AdditionalAuthenticationProviders".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.api_type {
-            m.insert("ApiType".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AuthenticationType".to_owned(),
-            self.authentication_type.to_template(),
-        );
-        if let Some(v) = &self.enhanced_metrics_config {
-            m.insert("EnhancedMetricsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_variables {
-            m.insert("EnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.introspection_config {
-            m.insert("IntrospectionConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_authorizer_config {
-            m.insert("LambdaAuthorizerConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_config {
-            m.insert("LogConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.merged_api_execution_role_arn {
-            m.insert("MergedApiExecutionRoleArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.open_id_connect_config {
-            m.insert("OpenIDConnectConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.owner_contact {
-            m.insert("OwnerContact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_depth_limit {
-            m.insert("QueryDepthLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolver_count_limit {
-            m.insert("ResolverCountLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_pool_config {
-            m.insert("UserPoolConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visibility {
-            m.insert("Visibility".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.xray_enabled {
-            m.insert("XrayEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GraphQlApiProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_authentication_providers.check(
-            &path.field("AdditionalAuthenticationProviders"),
-            &Rules::NONE,
-            out,
-        );
-        self.api_type
-            .check(&path.field("ApiType"), &Rules::NONE, out);
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.enhanced_metrics_config
-            .check(&path.field("EnhancedMetricsConfig"), &Rules::NONE, out);
-        self.introspection_config
-            .check(&path.field("IntrospectionConfig"), &Rules::NONE, out);
-        self.lambda_authorizer_config.check(
-            &path.field("LambdaAuthorizerConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_config
-            .check(&path.field("LogConfig"), &Rules::NONE, out);
-        self.open_id_connect_config
-            .check(&path.field("OpenIDConnectConfig"), &Rules::NONE, out);
-        self.query_depth_limit.check(
-            &path.field("QueryDepthLimit"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(75.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resolver_count_limit.check(
-            &path.field("ResolverCountLimit"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.user_pool_config
-            .check(&path.field("UserPoolConfig"), &Rules::NONE, out);
-        self.visibility
-            .check(&path.field("Visibility"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GraphQlApiProps);
-
-/// Property type `AdditionalAuthenticationProvider` of `AWS::AppSync::GraphQLApi`.
-#[derive(Debug, Clone)]
-pub struct AdditionalAuthenticationProvider {
-    /// `AuthenticationType` (required).
-    pub authentication_type: Value<AuthenticationType>,
     /// `LambdaAuthorizerConfig` (optional).
-    pub lambda_authorizer_config: Option<Value<LambdaAuthorizerConfig>>,
+    pub fn lambda_authorizer_config(self, value: impl Into<Value<LambdaAuthorizerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(6, "LambdaAuthorizerConfig", value.into().to_template()),
+        )
+    }
+    /// `LogConfig` (optional).
+    pub fn log_config(self, value: impl Into<Value<LogConfig>>) -> Self {
+        Self(self.0.with(7, "LogConfig", value.into().to_template()))
+    }
+    /// `MergedApiExecutionRoleArn` (optional).
+    pub fn merged_api_execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(8, "MergedApiExecutionRoleArn", value.into().to_template()),
+        )
+    }
     /// `OpenIDConnectConfig` (optional).
-    pub open_id_connect_config: Option<Value<OpenIdConnectConfig>>,
+    pub fn open_id_connect_config(self, value: impl Into<Value<OpenIdConnectConfig>>) -> Self {
+        Self(
+            self.0
+                .with(10, "OpenIDConnectConfig", value.into().to_template()),
+        )
+    }
+    /// `OwnerContact` (optional).
+    pub fn owner_contact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "OwnerContact", value.into().to_template()))
+    }
+    /// `QueryDepthLimit` (optional).
+    /// Range: 0 to 75.
+    pub fn query_depth_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "QueryDepthLimit", value.into().to_template()),
+        )
+    }
+    /// `ResolverCountLimit` (optional).
+    /// Range: 0 to 10000.
+    pub fn resolver_count_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ResolverCountLimit", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
+    }
     /// `UserPoolConfig` (optional).
-    pub user_pool_config: Option<Value<CognitoUserPoolConfig>>,
+    pub fn user_pool_config(self, value: impl Into<Value<UserPoolConfig>>) -> Self {
+        Self(
+            self.0
+                .with(15, "UserPoolConfig", value.into().to_template()),
+        )
+    }
+    /// `Visibility` (optional).
+    pub fn visibility(self, value: impl Into<Value<Visibility>>) -> Self {
+        Self(self.0.with(16, "Visibility", value.into().to_template()))
+    }
+    /// `XrayEnabled` (optional).
+    pub fn xray_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(17, "XrayEnabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AdditionalAuthenticationProvider` of `AWS::AppSync::GraphQLApi`.
+    AdditionalAuthenticationProvider
 }
 
 impl AdditionalAuthenticationProvider {
     /// The required properties: `AuthenticationType`.
     pub fn new(authentication_type: impl Into<Value<AuthenticationType>>) -> Self {
-        Self {
-            authentication_type: authentication_type.into(),
-            lambda_authorizer_config: None,
-            open_id_connect_config: None,
-            user_pool_config: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AuthenticationType",
+            authentication_type.into().to_template(),
+        ))
     }
-    /// Sets `LambdaAuthorizerConfig`.
-    pub fn lambda_authorizer_config(
-        mut self,
-        value: impl Into<Value<LambdaAuthorizerConfig>>,
-    ) -> Self {
-        self.lambda_authorizer_config = Some(value.into());
-        self
+    /// `LambdaAuthorizerConfig` (optional).
+    pub fn lambda_authorizer_config(self, value: impl Into<Value<LambdaAuthorizerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LambdaAuthorizerConfig", value.into().to_template()),
+        )
     }
-    /// Sets `OpenIDConnectConfig`.
-    pub fn open_id_connect_config(mut self, value: impl Into<Value<OpenIdConnectConfig>>) -> Self {
-        self.open_id_connect_config = Some(value.into());
-        self
+    /// `OpenIDConnectConfig` (optional).
+    pub fn open_id_connect_config(self, value: impl Into<Value<OpenIdConnectConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OpenIDConnectConfig", value.into().to_template()),
+        )
     }
-    /// Sets `UserPoolConfig`.
-    pub fn user_pool_config(mut self, value: impl Into<Value<CognitoUserPoolConfig>>) -> Self {
-        self.user_pool_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdditionalAuthenticationProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthenticationType".to_owned(),
-            self.authentication_type.to_template(),
-        );
-        if let Some(v) = &self.lambda_authorizer_config {
-            m.insert("LambdaAuthorizerConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.open_id_connect_config {
-            m.insert("OpenIDConnectConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_pool_config {
-            m.insert("UserPoolConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserPoolConfig` (optional).
+    pub fn user_pool_config(self, value: impl Into<Value<CognitoUserPoolConfig>>) -> Self {
+        Self(self.0.with(3, "UserPoolConfig", value.into().to_template()))
     }
 }
 
-impl Check for AdditionalAuthenticationProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.lambda_authorizer_config.check(
-            &path.field("LambdaAuthorizerConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.open_id_connect_config
-            .check(&path.field("OpenIDConnectConfig"), &Rules::NONE, out);
-        self.user_pool_config
-            .check(&path.field("UserPoolConfig"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AuthenticationType`.
+    AuthenticationType {
+        /// `AMAZON_COGNITO_USER_POOLS`
+        AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
+        /// `API_KEY`
+        ApiKey = "API_KEY",
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
+        /// `AWS_LAMBDA`
+        AwsLambda = "AWS_LAMBDA",
+        /// `OPENID_CONNECT`
+        OpenidConnect = "OPENID_CONNECT",
     }
 }
 
-crate::impl_literal!(AdditionalAuthenticationProvider);
-
-/// Values of `AuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationType {
-    /// `AMAZON_COGNITO_USER_POOLS`
-    AmazonCognitoUserPools,
-    /// `API_KEY`
-    ApiKey,
-    /// `AWS_IAM`
-    AwsIam,
-    /// `AWS_LAMBDA`
-    AwsLambda,
-    /// `OPENID_CONNECT`
-    OpenidConnect,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AMAZON_COGNITO_USER_POOLS",
-        "API_KEY",
-        "AWS_IAM",
-        "AWS_LAMBDA",
-        "OPENID_CONNECT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
-            Self::ApiKey => "API_KEY",
-            Self::AwsIam => "AWS_IAM",
-            Self::AwsLambda => "AWS_LAMBDA",
-            Self::OpenidConnect => "OPENID_CONNECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMAZON_COGNITO_USER_POOLS" => Self::AmazonCognitoUserPools,
-            "API_KEY" => Self::ApiKey,
-            "AWS_IAM" => Self::AwsIam,
-            "AWS_LAMBDA" => Self::AwsLambda,
-            "OPENID_CONNECT" => Self::OpenidConnect,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationType);
-
-/// Property type `LambdaAuthorizerConfig` of `AWS::AppSync::GraphQLApi`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaAuthorizerConfig {
-    /// `AuthorizerResultTtlInSeconds` (optional).
-    /// Range: 0..=3600.
-    pub authorizer_result_ttl_in_seconds: Option<Value<i64>>,
-    /// `AuthorizerUri` (optional).
-    pub authorizer_uri: Option<Value<String>>,
-    /// `IdentityValidationExpression` (optional).
-    pub identity_validation_expression: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LambdaAuthorizerConfig` of `AWS::AppSync::GraphQLApi`.
+    LambdaAuthorizerConfig(default)
 }
 
 impl LambdaAuthorizerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authorizer_result_ttl_in_seconds: None,
-            authorizer_uri: None,
-            identity_validation_expression: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthorizerResultTtlInSeconds`.
-    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.authorizer_result_ttl_in_seconds = Some(value.into());
-        self
+    /// `AuthorizerResultTtlInSeconds` (optional).
+    /// Range: 0 to 3600.
+    pub fn authorizer_result_ttl_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AuthorizerResultTtlInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AuthorizerUri`.
-    pub fn authorizer_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorizer_uri = Some(value.into());
-        self
+    /// `AuthorizerUri` (optional).
+    pub fn authorizer_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AuthorizerUri", value.into().to_template()))
     }
-    /// Sets `IdentityValidationExpression`.
-    pub fn identity_validation_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_validation_expression = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaAuthorizerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorizer_result_ttl_in_seconds {
-            m.insert("AuthorizerResultTtlInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorizer_uri {
-            m.insert("AuthorizerUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_validation_expression {
-            m.insert("IdentityValidationExpression".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IdentityValidationExpression` (optional).
+    pub fn identity_validation_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "IdentityValidationExpression",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for LambdaAuthorizerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorizer_result_ttl_in_seconds.check(
-            &path.field("AuthorizerResultTtlInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LambdaAuthorizerConfig);
-
-/// Property type `OpenIdConnectConfig` of `AWS::AppSync::GraphQLApi`.
-#[derive(Debug, Clone, Default)]
-pub struct OpenIdConnectConfig {
-    /// `AuthTTL` (optional).
-    pub auth_ttl: Option<Value<f64>>,
-    /// `ClientId` (optional).
-    pub client_id: Option<Value<String>>,
-    /// `IatTTL` (optional).
-    pub iat_ttl: Option<Value<f64>>,
-    /// `Issuer` (optional).
-    pub issuer: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OpenIdConnectConfig` of `AWS::AppSync::GraphQLApi`.
+    OpenIdConnectConfig(default)
 }
 
 impl OpenIdConnectConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auth_ttl: None,
-            client_id: None,
-            iat_ttl: None,
-            issuer: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthTTL`.
-    pub fn auth_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.auth_ttl = Some(value.into());
-        self
+    /// `AuthTTL` (optional).
+    pub fn auth_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "AuthTTL", value.into().to_template()))
     }
-    /// Sets `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_id = Some(value.into());
-        self
+    /// `ClientId` (optional).
+    pub fn client_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClientId", value.into().to_template()))
     }
-    /// Sets `IatTTL`.
-    pub fn iat_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.iat_ttl = Some(value.into());
-        self
+    /// `IatTTL` (optional).
+    pub fn iat_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "IatTTL", value.into().to_template()))
     }
-    /// Sets `Issuer`.
-    pub fn issuer(mut self, value: impl Into<Value<String>>) -> Self {
-        self.issuer = Some(value.into());
-        self
+    /// `Issuer` (optional).
+    pub fn issuer(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Issuer", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OpenIdConnectConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_ttl {
-            m.insert("AuthTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_id {
-            m.insert("ClientId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iat_ttl {
-            m.insert("IatTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.issuer {
-            m.insert("Issuer".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenIdConnectConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OpenIdConnectConfig);
-
-/// Property type `CognitoUserPoolConfig` of `AWS::AppSync::GraphQLApi`.
-#[derive(Debug, Clone, Default)]
-pub struct CognitoUserPoolConfig {
-    /// `AppIdClientRegex` (optional).
-    pub app_id_client_regex: Option<Value<String>>,
-    /// `AwsRegion` (optional).
-    pub aws_region: Option<Value<String>>,
-    /// `UserPoolId` (optional).
-    pub user_pool_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CognitoUserPoolConfig` of `AWS::AppSync::GraphQLApi`.
+    CognitoUserPoolConfig(default)
 }
 
 impl CognitoUserPoolConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_id_client_regex: None,
-            aws_region: None,
-            user_pool_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppIdClientRegex`.
-    pub fn app_id_client_regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.app_id_client_regex = Some(value.into());
-        self
+    /// `AppIdClientRegex` (optional).
+    pub fn app_id_client_regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AppIdClientRegex", value.into().to_template()),
+        )
     }
-    /// Sets `AwsRegion`.
-    pub fn aws_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_region = Some(value.into());
-        self
+    /// `AwsRegion` (optional).
+    pub fn aws_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AwsRegion", value.into().to_template()))
     }
-    /// Sets `UserPoolId`.
-    pub fn user_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_pool_id = Some(value.into());
-        self
+    /// `UserPoolId` (optional).
+    pub fn user_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "UserPoolId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CognitoUserPoolConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_id_client_regex {
-            m.insert("AppIdClientRegex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_region {
-            m.insert("AwsRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_pool_id {
-            m.insert("UserPoolId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApiType`.
+    ApiType {
+        /// `GRAPHQL`
+        Graphql = "GRAPHQL",
+        /// `MERGED`
+        Merged = "MERGED",
     }
 }
 
-impl Check for CognitoUserPoolConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CognitoUserPoolConfig);
-
-/// Values of `ApiType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApiType {
-    /// `GRAPHQL`
-    Graphql,
-    /// `MERGED`
-    Merged,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApiType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GRAPHQL", "MERGED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Graphql => "GRAPHQL",
-            Self::Merged => "MERGED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `GraphQlApiPropsAuthenticationType`.
+    GraphQlApiPropsAuthenticationType {
+        /// `AMAZON_COGNITO_USER_POOLS`
+        AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
+        /// `API_KEY`
+        ApiKey = "API_KEY",
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
+        /// `AWS_LAMBDA`
+        AwsLambda = "AWS_LAMBDA",
+        /// `OPENID_CONNECT`
+        OpenidConnect = "OPENID_CONNECT",
     }
 }
 
-impl ToTemplate for ApiType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApiType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApiType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GRAPHQL" => Self::Graphql,
-            "MERGED" => Self::Merged,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApiType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApiType::from(s))
-    }
-}
-
-crate::impl_literal!(ApiType);
-
-/// Values of `GraphQlApiPropsAuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GraphQlApiPropsAuthenticationType {
-    /// `AMAZON_COGNITO_USER_POOLS`
-    AmazonCognitoUserPools,
-    /// `API_KEY`
-    ApiKey,
-    /// `AWS_IAM`
-    AwsIam,
-    /// `AWS_LAMBDA`
-    AwsLambda,
-    /// `OPENID_CONNECT`
-    OpenidConnect,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GraphQlApiPropsAuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AMAZON_COGNITO_USER_POOLS",
-        "API_KEY",
-        "AWS_IAM",
-        "AWS_LAMBDA",
-        "OPENID_CONNECT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
-            Self::ApiKey => "API_KEY",
-            Self::AwsIam => "AWS_IAM",
-            Self::AwsLambda => "AWS_LAMBDA",
-            Self::OpenidConnect => "OPENID_CONNECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GraphQlApiPropsAuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GraphQlApiPropsAuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GraphQlApiPropsAuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMAZON_COGNITO_USER_POOLS" => Self::AmazonCognitoUserPools,
-            "API_KEY" => Self::ApiKey,
-            "AWS_IAM" => Self::AwsIam,
-            "AWS_LAMBDA" => Self::AwsLambda,
-            "OPENID_CONNECT" => Self::OpenidConnect,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GraphQlApiPropsAuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GraphQlApiPropsAuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(GraphQlApiPropsAuthenticationType);
-
-/// Property type `EnhancedMetricsConfig` of `AWS::AppSync::GraphQLApi`.
-#[derive(Debug, Clone)]
-pub struct EnhancedMetricsConfig {
-    /// `DataSourceLevelMetricsBehavior` (required).
-    pub data_source_level_metrics_behavior: Value<DataSourceLevelMetricsBehavior>,
-    /// `OperationLevelMetricsConfig` (required).
-    pub operation_level_metrics_config: Value<OperationLevelMetricsConfig>,
-    /// `ResolverLevelMetricsBehavior` (required).
-    pub resolver_level_metrics_behavior: Value<ResolverLevelMetricsBehavior>,
+crate::l1_struct! {
+    /// Property type `EnhancedMetricsConfig` of `AWS::AppSync::GraphQLApi`.
+    EnhancedMetricsConfig
 }
 
 impl EnhancedMetricsConfig {
@@ -895,296 +488,70 @@ impl EnhancedMetricsConfig {
         operation_level_metrics_config: impl Into<Value<OperationLevelMetricsConfig>>,
         resolver_level_metrics_behavior: impl Into<Value<ResolverLevelMetricsBehavior>>,
     ) -> Self {
-        Self {
-            data_source_level_metrics_behavior: data_source_level_metrics_behavior.into(),
-            operation_level_metrics_config: operation_level_metrics_config.into(),
-            resolver_level_metrics_behavior: resolver_level_metrics_behavior.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DataSourceLevelMetricsBehavior",
+                    data_source_level_metrics_behavior.into().to_template(),
+                )
+                .with(
+                    1,
+                    "OperationLevelMetricsConfig",
+                    operation_level_metrics_config.into().to_template(),
+                )
+                .with(
+                    2,
+                    "ResolverLevelMetricsBehavior",
+                    resolver_level_metrics_behavior.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for EnhancedMetricsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceLevelMetricsBehavior".to_owned(),
-            self.data_source_level_metrics_behavior.to_template(),
-        );
-        m.insert(
-            "OperationLevelMetricsConfig".to_owned(),
-            self.operation_level_metrics_config.to_template(),
-        );
-        m.insert(
-            "ResolverLevelMetricsBehavior".to_owned(),
-            self.resolver_level_metrics_behavior.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataSourceLevelMetricsBehavior`.
+    DataSourceLevelMetricsBehavior {
+        /// `FULL_REQUEST_DATA_SOURCE_METRICS`
+        FullRequestDataSourceMetrics = "FULL_REQUEST_DATA_SOURCE_METRICS",
+        /// `PER_DATA_SOURCE_METRICS`
+        PerDataSourceMetrics = "PER_DATA_SOURCE_METRICS",
     }
 }
 
-impl Check for EnhancedMetricsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_level_metrics_behavior.check(
-            &path.field("DataSourceLevelMetricsBehavior"),
-            &Rules::NONE,
-            out,
-        );
-        self.operation_level_metrics_config.check(
-            &path.field("OperationLevelMetricsConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.resolver_level_metrics_behavior.check(
-            &path.field("ResolverLevelMetricsBehavior"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `OperationLevelMetricsConfig`.
+    OperationLevelMetricsConfig {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-crate::impl_literal!(EnhancedMetricsConfig);
-
-/// Values of `DataSourceLevelMetricsBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSourceLevelMetricsBehavior {
-    /// `FULL_REQUEST_DATA_SOURCE_METRICS`
-    FullRequestDataSourceMetrics,
-    /// `PER_DATA_SOURCE_METRICS`
-    PerDataSourceMetrics,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSourceLevelMetricsBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "FULL_REQUEST_DATA_SOURCE_METRICS",
-        "PER_DATA_SOURCE_METRICS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullRequestDataSourceMetrics => "FULL_REQUEST_DATA_SOURCE_METRICS",
-            Self::PerDataSourceMetrics => "PER_DATA_SOURCE_METRICS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ResolverLevelMetricsBehavior`.
+    ResolverLevelMetricsBehavior {
+        /// `FULL_REQUEST_RESOLVER_METRICS`
+        FullRequestResolverMetrics = "FULL_REQUEST_RESOLVER_METRICS",
+        /// `PER_RESOLVER_METRICS`
+        PerResolverMetrics = "PER_RESOLVER_METRICS",
     }
 }
 
-impl ToTemplate for DataSourceLevelMetricsBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `IntrospectionConfig`.
+    IntrospectionConfig {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl Check for DataSourceLevelMetricsBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSourceLevelMetricsBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL_REQUEST_DATA_SOURCE_METRICS" => Self::FullRequestDataSourceMetrics,
-            "PER_DATA_SOURCE_METRICS" => Self::PerDataSourceMetrics,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSourceLevelMetricsBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSourceLevelMetricsBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(DataSourceLevelMetricsBehavior);
-
-/// Values of `OperationLevelMetricsConfig`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OperationLevelMetricsConfig {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OperationLevelMetricsConfig {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OperationLevelMetricsConfig {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OperationLevelMetricsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OperationLevelMetricsConfig {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OperationLevelMetricsConfig> {
-    fn from(s: &str) -> Self {
-        Value::literal(OperationLevelMetricsConfig::from(s))
-    }
-}
-
-crate::impl_literal!(OperationLevelMetricsConfig);
-
-/// Values of `ResolverLevelMetricsBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResolverLevelMetricsBehavior {
-    /// `FULL_REQUEST_RESOLVER_METRICS`
-    FullRequestResolverMetrics,
-    /// `PER_RESOLVER_METRICS`
-    PerResolverMetrics,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResolverLevelMetricsBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["FULL_REQUEST_RESOLVER_METRICS", "PER_RESOLVER_METRICS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullRequestResolverMetrics => "FULL_REQUEST_RESOLVER_METRICS",
-            Self::PerResolverMetrics => "PER_RESOLVER_METRICS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResolverLevelMetricsBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResolverLevelMetricsBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResolverLevelMetricsBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL_REQUEST_RESOLVER_METRICS" => Self::FullRequestResolverMetrics,
-            "PER_RESOLVER_METRICS" => Self::PerResolverMetrics,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResolverLevelMetricsBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResolverLevelMetricsBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(ResolverLevelMetricsBehavior);
-
-/// Values of `IntrospectionConfig`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IntrospectionConfig {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IntrospectionConfig {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IntrospectionConfig {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IntrospectionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IntrospectionConfig {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IntrospectionConfig> {
-    fn from(s: &str) -> Self {
-        Value::literal(IntrospectionConfig::from(s))
-    }
-}
-
-crate::impl_literal!(IntrospectionConfig);
-
-/// Property type `LogConfig` of `AWS::AppSync::GraphQLApi`.
-#[derive(Debug, Clone)]
-pub struct LogConfig {
-    /// `CloudWatchLogsRoleArn` (required).
-    pub cloud_watch_logs_role_arn: Value<ids::RoleArn>,
-    /// `ExcludeVerboseContent` (optional).
-    pub exclude_verbose_content: Option<Value<bool>>,
-    /// `FieldLogLevel` (required).
-    pub field_log_level: Value<FieldLogLevel>,
+crate::l1_struct! {
+    /// Property type `LogConfig` of `AWS::AppSync::GraphQLApi`.
+    LogConfig
 }
 
 impl LogConfig {
@@ -1193,332 +560,90 @@ impl LogConfig {
         cloud_watch_logs_role_arn: impl Into<Value<ids::RoleArn>>,
         field_log_level: impl Into<Value<FieldLogLevel>>,
     ) -> Self {
-        Self {
-            cloud_watch_logs_role_arn: cloud_watch_logs_role_arn.into(),
-            exclude_verbose_content: None,
-            field_log_level: field_log_level.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CloudWatchLogsRoleArn",
+                    cloud_watch_logs_role_arn.into().to_template(),
+                )
+                .with(2, "FieldLogLevel", field_log_level.into().to_template()),
+        )
     }
-    /// Sets `ExcludeVerboseContent`.
-    pub fn exclude_verbose_content(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exclude_verbose_content = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudWatchLogsRoleArn".to_owned(),
-            self.cloud_watch_logs_role_arn.to_template(),
-        );
-        if let Some(v) = &self.exclude_verbose_content {
-            m.insert("ExcludeVerboseContent".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FieldLogLevel".to_owned(),
-            self.field_log_level.to_template(),
-        );
-        Expr::Map(m)
+    /// `ExcludeVerboseContent` (optional).
+    pub fn exclude_verbose_content(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExcludeVerboseContent", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LogConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_log_level
-            .check(&path.field("FieldLogLevel"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FieldLogLevel`.
+    FieldLogLevel {
+        /// `ALL`
+        All = "ALL",
+        /// `DEBUG`
+        Debug = "DEBUG",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `INFO`
+        Info = "INFO",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(LogConfig);
+pub use crate::cfn::Tag;
 
-/// Values of `FieldLogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FieldLogLevel {
-    /// `ALL`
-    All,
-    /// `DEBUG`
-    Debug,
-    /// `ERROR`
-    Error,
-    /// `INFO`
-    Info,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FieldLogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "DEBUG", "ERROR", "INFO", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Debug => "DEBUG",
-            Self::Error => "ERROR",
-            Self::Info => "INFO",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FieldLogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FieldLogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FieldLogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "DEBUG" => Self::Debug,
-            "ERROR" => Self::Error,
-            "INFO" => Self::Info,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FieldLogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(FieldLogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(FieldLogLevel);
-
-/// Property type `Tag` of `AWS::AppSync::GraphQLApi`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `UserPoolConfig` of `AWS::AppSync::GraphQLApi`.
-#[derive(Debug, Clone, Default)]
-pub struct UserPoolConfig {
-    /// `AppIdClientRegex` (optional).
-    pub app_id_client_regex: Option<Value<String>>,
-    /// `AwsRegion` (optional).
-    pub aws_region: Option<Value<String>>,
-    /// `DefaultAction` (optional).
-    pub default_action: Option<Value<DefaultAction>>,
-    /// `UserPoolId` (optional).
-    pub user_pool_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `UserPoolConfig` of `AWS::AppSync::GraphQLApi`.
+    UserPoolConfig(default)
 }
 
 impl UserPoolConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_id_client_regex: None,
-            aws_region: None,
-            default_action: None,
-            user_pool_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppIdClientRegex`.
-    pub fn app_id_client_regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.app_id_client_regex = Some(value.into());
-        self
+    /// `AppIdClientRegex` (optional).
+    pub fn app_id_client_regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AppIdClientRegex", value.into().to_template()),
+        )
     }
-    /// Sets `AwsRegion`.
-    pub fn aws_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_region = Some(value.into());
-        self
+    /// `AwsRegion` (optional).
+    pub fn aws_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AwsRegion", value.into().to_template()))
     }
-    /// Sets `DefaultAction`.
-    pub fn default_action(mut self, value: impl Into<Value<DefaultAction>>) -> Self {
-        self.default_action = Some(value.into());
-        self
+    /// `DefaultAction` (optional).
+    pub fn default_action(self, value: impl Into<Value<DefaultAction>>) -> Self {
+        Self(self.0.with(2, "DefaultAction", value.into().to_template()))
     }
-    /// Sets `UserPoolId`.
-    pub fn user_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_pool_id = Some(value.into());
-        self
+    /// `UserPoolId` (optional).
+    pub fn user_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "UserPoolId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UserPoolConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_id_client_regex {
-            m.insert("AppIdClientRegex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_region {
-            m.insert("AwsRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_action {
-            m.insert("DefaultAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_pool_id {
-            m.insert("UserPoolId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DefaultAction`.
+    DefaultAction {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `DENY`
+        Deny = "DENY",
     }
 }
 
-impl Check for UserPoolConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_action
-            .check(&path.field("DefaultAction"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Visibility`.
+    Visibility {
+        /// `GLOBAL`
+        Global = "GLOBAL",
+        /// `PRIVATE`
+        Private = "PRIVATE",
     }
 }
-
-crate::impl_literal!(UserPoolConfig);
-
-/// Values of `DefaultAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultAction {
-    /// `ALLOW`
-    Allow,
-    /// `DENY`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Deny => "DENY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DefaultAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "DENY" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultAction::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultAction);
-
-/// Values of `Visibility`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Visibility {
-    /// `GLOBAL`
-    Global,
-    /// `PRIVATE`
-    Private,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Visibility {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GLOBAL", "PRIVATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Global => "GLOBAL",
-            Self::Private => "PRIVATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Visibility {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Visibility {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Visibility {
-    fn from(s: &str) -> Self {
-        match s {
-            "GLOBAL" => Self::Global,
-            "PRIVATE" => Self::Private,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Visibility> {
-    fn from(s: &str) -> Self {
-        Value::literal(Visibility::from(s))
-    }
-}
-
-crate::impl_literal!(Visibility);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::GraphQLSchema`.
-#[derive(Debug, Clone)]
-pub struct GraphQlSchema {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GraphQlSchema {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GraphQlSchema {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GraphQlSchema {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::GraphQLSchema`.
+    GraphQlSchema("AWS::AppSync::GraphQLSchema", GraphQlSchemaProps)
 }
 
 impl GraphQlSchema {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::GraphQLSchema";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GraphQlSchemaProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::GraphQlSchemaId> {
         self.resource.ref_value()
@@ -82,57 +34,46 @@ impl GraphQlSchema {
     pub fn attr_id(&self) -> Value<ids::GraphQlSchemaId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Definition", value.into())
+    }
+
+    /// Replaces `DefinitionS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefinitionS3Location", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::GraphQLSchema`.
-#[derive(Debug, Clone)]
-pub struct GraphQlSchemaProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `Definition` (optional).
-    pub definition: Option<Value<String>>,
-    /// `DefinitionS3Location` (optional).
-    pub definition_s3_location: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::GraphQLSchema`.
+    GraphQlSchemaProps
 }
 
 impl GraphQlSchemaProps {
     /// The required properties: `ApiId`.
     pub fn new(api_id: impl Into<Value<String>>) -> Self {
-        Self {
-            api_id: api_id.into(),
-            definition: None,
-            definition_s3_location: None,
-        }
+        Self(crate::Properties::new().with(0, "ApiId", api_id.into().to_template()))
     }
-    /// Sets `Definition`.
-    pub fn definition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.definition = Some(value.into());
-        self
+    /// `Definition` (optional).
+    pub fn definition(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Definition", value.into().to_template()))
     }
-    /// Sets `DefinitionS3Location`.
-    pub fn definition_s3_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.definition_s3_location = Some(value.into());
-        self
+    /// `DefinitionS3Location` (optional).
+    pub fn definition_s3_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DefinitionS3Location", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for GraphQlSchemaProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.definition {
-            m.insert("Definition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.definition_s3_location {
-            m.insert("DefinitionS3Location".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GraphQlSchemaProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GraphQlSchemaProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::Resolver`.
-#[derive(Debug, Clone)]
-pub struct Resolver {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Resolver {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Resolver {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Resolver {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::Resolver`.
+    Resolver("AWS::AppSync::Resolver", ResolverProps)
 }
 
 impl Resolver {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::Resolver";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResolverProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResolverArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResolverArn> {
         self.resource.ref_value()
@@ -82,61 +34,117 @@ impl Resolver {
     pub fn attr_resolver_arn(&self) -> Value<ids::ResolverArn> {
         self.resource.get_att("ResolverArn")
     }
+
+    /// Replaces `ApiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiId", value.into())
+    }
+
+    /// Replaces `CachingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_caching_config(&self, value: impl Into<Value<CachingConfig>>) {
+        self.resource.set_property("CachingConfig", value.into())
+    }
+
+    /// Replaces `Code` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Code", value.into())
+    }
+
+    /// Replaces `CodeS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CodeS3Location", value.into())
+    }
+
+    /// Replaces `DataSourceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataSourceName", value.into())
+    }
+
+    /// Replaces `FieldName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_field_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FieldName", value.into())
+    }
+
+    /// Replaces `Kind` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kind(&self, value: impl Into<Value<Kind>>) {
+        self.resource.set_property("Kind", value.into())
+    }
+
+    /// Replaces `MaxBatchSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_batch_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxBatchSize", value.into())
+    }
+
+    /// Replaces `MetricsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metrics_config(&self, value: impl Into<Value<MetricsConfig>>) {
+        self.resource.set_property("MetricsConfig", value.into())
+    }
+
+    /// Replaces `PipelineConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_config(&self, value: impl Into<Value<PipelineConfig>>) {
+        self.resource.set_property("PipelineConfig", value.into())
+    }
+
+    /// Replaces `RequestMappingTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_mapping_template(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RequestMappingTemplate", value.into())
+    }
+
+    /// Replaces `RequestMappingTemplateS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_mapping_template_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RequestMappingTemplateS3Location", value.into())
+    }
+
+    /// Replaces `ResponseMappingTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_mapping_template(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResponseMappingTemplate", value.into())
+    }
+
+    /// Replaces `ResponseMappingTemplateS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_mapping_template_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResponseMappingTemplateS3Location", value.into())
+    }
+
+    /// Replaces `Runtime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime(&self, value: impl Into<Value<AppSyncRuntime>>) {
+        self.resource.set_property("Runtime", value.into())
+    }
+
+    /// Replaces `SyncConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_config(&self, value: impl Into<Value<SyncConfig>>) {
+        self.resource.set_property("SyncConfig", value.into())
+    }
+
+    /// Replaces `TypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TypeName", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::Resolver`.
-#[derive(Debug, Clone)]
-pub struct ResolverProps {
-    /// `ApiId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_id: Value<String>,
-    /// `CachingConfig` (optional).
-    pub caching_config: Option<Value<CachingConfig>>,
-    /// `Code` (optional).
-    /// Length: 1..=32768 characters.
-    pub code: Option<Value<String>>,
-    /// `CodeS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub code_s3_location: Option<Value<String>>,
-    /// `DataSourceName` (optional).
-    /// Length: 1..=65536 characters.
-    /// Pattern: `^[_A-Za-z][_0-9A-Za-z]*$`.
-    pub data_source_name: Option<Value<String>>,
-    /// `FieldName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=65536 characters.
-    /// Pattern: `^[_A-Za-z][_0-9A-Za-z]*$`.
-    pub field_name: Value<String>,
-    /// `Kind` (optional).
-    pub kind: Option<Value<Kind>>,
-    /// `MaxBatchSize` (optional).
-    /// Range: 0..=2000.
-    pub max_batch_size: Option<Value<i64>>,
-    /// `MetricsConfig` (optional).
-    pub metrics_config: Option<Value<MetricsConfig>>,
-    /// `PipelineConfig` (optional).
-    pub pipeline_config: Option<Value<PipelineConfig>>,
-    /// `RequestMappingTemplate` (optional).
-    /// Length: 1..=65536 characters.
-    pub request_mapping_template: Option<Value<String>>,
-    /// `RequestMappingTemplateS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub request_mapping_template_s3_location: Option<Value<String>>,
-    /// `ResponseMappingTemplate` (optional).
-    /// Length: 1..=65536 characters.
-    pub response_mapping_template: Option<Value<String>>,
-    /// `ResponseMappingTemplateS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub response_mapping_template_s3_location: Option<Value<String>>,
-    /// `Runtime` (optional).
-    pub runtime: Option<Value<AppSyncRuntime>>,
-    /// `SyncConfig` (optional).
-    pub sync_config: Option<Value<SyncConfig>>,
-    /// `TypeName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=65536 characters.
-    /// Pattern: `^[_A-Za-z][_0-9A-Za-z]*$`.
-    pub type_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::Resolver`.
+    ResolverProps
 }
 
 impl ResolverProps {
@@ -146,749 +154,242 @@ impl ResolverProps {
         field_name: impl Into<Value<String>>,
         type_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_id: api_id.into(),
-            caching_config: None,
-            code: None,
-            code_s3_location: None,
-            data_source_name: None,
-            field_name: field_name.into(),
-            kind: None,
-            max_batch_size: None,
-            metrics_config: None,
-            pipeline_config: None,
-            request_mapping_template: None,
-            request_mapping_template_s3_location: None,
-            response_mapping_template: None,
-            response_mapping_template_s3_location: None,
-            runtime: None,
-            sync_config: None,
-            type_name: type_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiId", api_id.into().to_template())
+                .with(5, "FieldName", field_name.into().to_template())
+                .with(16, "TypeName", type_name.into().to_template()),
+        )
     }
-    /// Sets `CachingConfig`.
-    pub fn caching_config(mut self, value: impl Into<Value<CachingConfig>>) -> Self {
-        self.caching_config = Some(value.into());
-        self
+    /// `CachingConfig` (optional).
+    pub fn caching_config(self, value: impl Into<Value<CachingConfig>>) -> Self {
+        Self(self.0.with(1, "CachingConfig", value.into().to_template()))
     }
-    /// Sets `Code`.
-    pub fn code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.code = Some(value.into());
-        self
+    /// `Code` (optional).
+    /// Length: 1 to 32768 characters.
+    pub fn code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Code", value.into().to_template()))
     }
-    /// Sets `CodeS3Location`.
-    pub fn code_s3_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.code_s3_location = Some(value.into());
-        self
+    /// `CodeS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn code_s3_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "CodeS3Location", value.into().to_template()))
     }
-    /// Sets `DataSourceName`.
-    pub fn data_source_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_source_name = Some(value.into());
-        self
+    /// `DataSourceName` (optional).
+    /// Length: 1 to 65536 characters.
+    /// Pattern: `^[_A-Za-z][_0-9A-Za-z]*$`.
+    pub fn data_source_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DataSourceName", value.into().to_template()))
     }
-    /// Sets `Kind`.
-    pub fn kind(mut self, value: impl Into<Value<Kind>>) -> Self {
-        self.kind = Some(value.into());
-        self
+    /// `Kind` (optional).
+    pub fn kind(self, value: impl Into<Value<Kind>>) -> Self {
+        Self(self.0.with(6, "Kind", value.into().to_template()))
     }
-    /// Sets `MaxBatchSize`.
-    pub fn max_batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_batch_size = Some(value.into());
-        self
+    /// `MaxBatchSize` (optional).
+    /// Range: 0 to 2000.
+    pub fn max_batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "MaxBatchSize", value.into().to_template()))
     }
-    /// Sets `MetricsConfig`.
-    pub fn metrics_config(mut self, value: impl Into<Value<MetricsConfig>>) -> Self {
-        self.metrics_config = Some(value.into());
-        self
+    /// `MetricsConfig` (optional).
+    pub fn metrics_config(self, value: impl Into<Value<MetricsConfig>>) -> Self {
+        Self(self.0.with(8, "MetricsConfig", value.into().to_template()))
     }
-    /// Sets `PipelineConfig`.
-    pub fn pipeline_config(mut self, value: impl Into<Value<PipelineConfig>>) -> Self {
-        self.pipeline_config = Some(value.into());
-        self
+    /// `PipelineConfig` (optional).
+    pub fn pipeline_config(self, value: impl Into<Value<PipelineConfig>>) -> Self {
+        Self(self.0.with(9, "PipelineConfig", value.into().to_template()))
     }
-    /// Sets `RequestMappingTemplate`.
-    pub fn request_mapping_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.request_mapping_template = Some(value.into());
-        self
+    /// `RequestMappingTemplate` (optional).
+    /// Length: 1 to 65536 characters.
+    pub fn request_mapping_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "RequestMappingTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `RequestMappingTemplateS3Location`.
-    pub fn request_mapping_template_s3_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.request_mapping_template_s3_location = Some(value.into());
-        self
+    /// `RequestMappingTemplateS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn request_mapping_template_s3_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            11,
+            "RequestMappingTemplateS3Location",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResponseMappingTemplate`.
-    pub fn response_mapping_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.response_mapping_template = Some(value.into());
-        self
+    /// `ResponseMappingTemplate` (optional).
+    /// Length: 1 to 65536 characters.
+    pub fn response_mapping_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ResponseMappingTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseMappingTemplateS3Location`.
-    pub fn response_mapping_template_s3_location(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.response_mapping_template_s3_location = Some(value.into());
-        self
+    /// `ResponseMappingTemplateS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn response_mapping_template_s3_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            13,
+            "ResponseMappingTemplateS3Location",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Runtime`.
-    pub fn runtime(mut self, value: impl Into<Value<AppSyncRuntime>>) -> Self {
-        self.runtime = Some(value.into());
-        self
+    /// `Runtime` (optional).
+    pub fn runtime(self, value: impl Into<Value<AppSyncRuntime>>) -> Self {
+        Self(self.0.with(14, "Runtime", value.into().to_template()))
     }
-    /// Sets `SyncConfig`.
-    pub fn sync_config(mut self, value: impl Into<Value<SyncConfig>>) -> Self {
-        self.sync_config = Some(value.into());
-        self
+    /// `SyncConfig` (optional).
+    pub fn sync_config(self, value: impl Into<Value<SyncConfig>>) -> Self {
+        Self(self.0.with(15, "SyncConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResolverProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiId".to_owned(), self.api_id.to_template());
-        if let Some(v) = &self.caching_config {
-            m.insert("CachingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code {
-            m.insert("Code".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_s3_location {
-            m.insert("CodeS3Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_source_name {
-            m.insert("DataSourceName".to_owned(), v.to_template());
-        }
-        m.insert("FieldName".to_owned(), self.field_name.to_template());
-        if let Some(v) = &self.kind {
-            m.insert("Kind".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_batch_size {
-            m.insert("MaxBatchSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics_config {
-            m.insert("MetricsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_config {
-            m.insert("PipelineConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_mapping_template {
-            m.insert("RequestMappingTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_mapping_template_s3_location {
-            m.insert(
-                "RequestMappingTemplateS3Location".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.response_mapping_template {
-            m.insert("ResponseMappingTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_mapping_template_s3_location {
-            m.insert(
-                "ResponseMappingTemplateS3Location".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.runtime {
-            m.insert("Runtime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sync_config {
-            m.insert("SyncConfig".to_owned(), v.to_template());
-        }
-        m.insert("TypeName".to_owned(), self.type_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResolverProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.caching_config
-            .check(&path.field("CachingConfig"), &Rules::NONE, out);
-        self.code.check(
-            &path.field("Code"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32768),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_source_name.check(
-            &path.field("DataSourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("^[_A-Za-z][_0-9A-Za-z]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_name.check(
-            &path.field("FieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("^[_A-Za-z][_0-9A-Za-z]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kind.check(&path.field("Kind"), &Rules::NONE, out);
-        self.max_batch_size.check(
-            &path.field("MaxBatchSize"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metrics_config
-            .check(&path.field("MetricsConfig"), &Rules::NONE, out);
-        self.pipeline_config
-            .check(&path.field("PipelineConfig"), &Rules::NONE, out);
-        self.request_mapping_template.check(
-            &path.field("RequestMappingTemplate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.response_mapping_template.check(
-            &path.field("ResponseMappingTemplate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.runtime
-            .check(&path.field("Runtime"), &Rules::NONE, out);
-        self.sync_config
-            .check(&path.field("SyncConfig"), &Rules::NONE, out);
-        self.type_name.check(
-            &path.field("TypeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("^[_A-Za-z][_0-9A-Za-z]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResolverProps);
-
-/// Property type `CachingConfig` of `AWS::AppSync::Resolver`.
-#[derive(Debug, Clone)]
-pub struct CachingConfig {
-    /// `CachingKeys` (optional).
-    pub caching_keys: Option<Value<List<String>>>,
-    /// `Ttl` (required).
-    pub ttl: Value<f64>,
+crate::l1_struct! {
+    /// Property type `CachingConfig` of `AWS::AppSync::Resolver`.
+    CachingConfig
 }
 
 impl CachingConfig {
     /// The required properties: `Ttl`.
     pub fn new(ttl: impl Into<Value<f64>>) -> Self {
-        Self {
-            caching_keys: None,
-            ttl: ttl.into(),
-        }
+        Self(crate::Properties::new().with(1, "Ttl", ttl.into().to_template()))
     }
-    /// Sets `CachingKeys`.
-    pub fn caching_keys(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.caching_keys = Some(value.into());
-        self
+    /// `CachingKeys` (optional).
+    pub fn caching_keys(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "CachingKeys", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CachingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.caching_keys {
-            m.insert("CachingKeys".to_owned(), v.to_template());
-        }
-        m.insert("Ttl".to_owned(), self.ttl.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Kind`.
+    Kind {
+        /// `PIPELINE`
+        Pipeline = "PIPELINE",
+        /// `UNIT`
+        Unit = "UNIT",
     }
 }
 
-impl Check for CachingConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CachingConfig);
-
-/// Values of `Kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// `PIPELINE`
-    Pipeline,
-    /// `UNIT`
-    Unit,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Kind {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PIPELINE", "UNIT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pipeline => "PIPELINE",
-            Self::Unit => "UNIT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `MetricsConfig`.
+    MetricsConfig {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for Kind {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Kind {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Kind {
-    fn from(s: &str) -> Self {
-        match s {
-            "PIPELINE" => Self::Pipeline,
-            "UNIT" => Self::Unit,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Kind> {
-    fn from(s: &str) -> Self {
-        Value::literal(Kind::from(s))
-    }
-}
-
-crate::impl_literal!(Kind);
-
-/// Values of `MetricsConfig`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricsConfig {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricsConfig {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricsConfig {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricsConfig {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricsConfig> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricsConfig::from(s))
-    }
-}
-
-crate::impl_literal!(MetricsConfig);
-
-/// Property type `PipelineConfig` of `AWS::AppSync::Resolver`.
-#[derive(Debug, Clone, Default)]
-pub struct PipelineConfig {
-    /// `Functions` (optional).
-    pub functions: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `PipelineConfig` of `AWS::AppSync::Resolver`.
+    PipelineConfig(default)
 }
 
 impl PipelineConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { functions: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Functions`.
-    pub fn functions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.functions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipelineConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.functions {
-            m.insert("Functions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Functions` (optional).
+    pub fn functions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Functions", value.into().to_template()))
     }
 }
 
-impl Check for PipelineConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PipelineConfig);
-
-/// Property type `AppSyncRuntime` of `AWS::AppSync::Resolver`.
-#[derive(Debug, Clone)]
-pub struct AppSyncRuntime {
-    /// `Name` (required).
-    pub name: Value<Name>,
-    /// `RuntimeVersion` (required).
-    pub runtime_version: Value<String>,
+crate::l1_struct! {
+    /// Property type `AppSyncRuntime` of `AWS::AppSync::Resolver`.
+    AppSyncRuntime
 }
 
 impl AppSyncRuntime {
     /// The required properties: `Name`, `RuntimeVersion`.
     pub fn new(name: impl Into<Value<Name>>, runtime_version: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            runtime_version: runtime_version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "RuntimeVersion", runtime_version.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AppSyncRuntime {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "RuntimeVersion".to_owned(),
-            self.runtime_version.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Name`.
+    Name {
+        /// `APPSYNC_JS`
+        AppsyncJs = "APPSYNC_JS",
     }
 }
 
-impl Check for AppSyncRuntime {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AppSyncRuntime);
-
-/// Values of `Name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// `APPSYNC_JS`
-    AppsyncJs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Name {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["APPSYNC_JS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppsyncJs => "APPSYNC_JS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Name {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Name {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        match s {
-            "APPSYNC_JS" => Self::AppsyncJs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Name> {
-    fn from(s: &str) -> Self {
-        Value::literal(Name::from(s))
-    }
-}
-
-crate::impl_literal!(Name);
-
-/// Property type `SyncConfig` of `AWS::AppSync::Resolver`.
-#[derive(Debug, Clone)]
-pub struct SyncConfig {
-    /// `ConflictDetection` (required).
-    pub conflict_detection: Value<ConflictDetection>,
-    /// `ConflictHandler` (optional).
-    pub conflict_handler: Option<Value<ConflictHandler>>,
-    /// `LambdaConflictHandlerConfig` (optional).
-    pub lambda_conflict_handler_config: Option<Value<LambdaConflictHandlerConfig>>,
+crate::l1_struct! {
+    /// Property type `SyncConfig` of `AWS::AppSync::Resolver`.
+    SyncConfig
 }
 
 impl SyncConfig {
     /// The required properties: `ConflictDetection`.
     pub fn new(conflict_detection: impl Into<Value<ConflictDetection>>) -> Self {
-        Self {
-            conflict_detection: conflict_detection.into(),
-            conflict_handler: None,
-            lambda_conflict_handler_config: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConflictDetection",
+            conflict_detection.into().to_template(),
+        ))
     }
-    /// Sets `ConflictHandler`.
-    pub fn conflict_handler(mut self, value: impl Into<Value<ConflictHandler>>) -> Self {
-        self.conflict_handler = Some(value.into());
-        self
+    /// `ConflictHandler` (optional).
+    pub fn conflict_handler(self, value: impl Into<Value<ConflictHandler>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConflictHandler", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaConflictHandlerConfig`.
+    /// `LambdaConflictHandlerConfig` (optional).
     pub fn lambda_conflict_handler_config(
-        mut self,
+        self,
         value: impl Into<Value<LambdaConflictHandlerConfig>>,
     ) -> Self {
-        self.lambda_conflict_handler_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "LambdaConflictHandlerConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SyncConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConflictDetection".to_owned(),
-            self.conflict_detection.to_template(),
-        );
-        if let Some(v) = &self.conflict_handler {
-            m.insert("ConflictHandler".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_conflict_handler_config {
-            m.insert("LambdaConflictHandlerConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConflictDetection`.
+    ConflictDetection {
+        /// `NONE`
+        None = "NONE",
+        /// `VERSION`
+        Version = "VERSION",
     }
 }
 
-impl Check for SyncConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conflict_detection
-            .check(&path.field("ConflictDetection"), &Rules::NONE, out);
-        self.conflict_handler
-            .check(&path.field("ConflictHandler"), &Rules::NONE, out);
-        self.lambda_conflict_handler_config.check(
-            &path.field("LambdaConflictHandlerConfig"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConflictHandler`.
+    ConflictHandler {
+        /// `AUTOMERGE`
+        Automerge = "AUTOMERGE",
+        /// `LAMBDA`
+        Lambda = "LAMBDA",
+        /// `NONE`
+        None = "NONE",
+        /// `OPTIMISTIC_CONCURRENCY`
+        OptimisticConcurrency = "OPTIMISTIC_CONCURRENCY",
     }
 }
 
-crate::impl_literal!(SyncConfig);
-
-/// Values of `ConflictDetection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConflictDetection {
-    /// `NONE`
-    None,
-    /// `VERSION`
-    Version,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConflictDetection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "VERSION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Version => "VERSION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConflictDetection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConflictDetection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConflictDetection {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "VERSION" => Self::Version,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConflictDetection> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConflictDetection::from(s))
-    }
-}
-
-crate::impl_literal!(ConflictDetection);
-
-/// Values of `ConflictHandler`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConflictHandler {
-    /// `AUTOMERGE`
-    Automerge,
-    /// `LAMBDA`
-    Lambda,
-    /// `NONE`
-    None,
-    /// `OPTIMISTIC_CONCURRENCY`
-    OptimisticConcurrency,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConflictHandler {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AUTOMERGE", "LAMBDA", "NONE", "OPTIMISTIC_CONCURRENCY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automerge => "AUTOMERGE",
-            Self::Lambda => "LAMBDA",
-            Self::None => "NONE",
-            Self::OptimisticConcurrency => "OPTIMISTIC_CONCURRENCY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConflictHandler {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConflictHandler {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConflictHandler {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMERGE" => Self::Automerge,
-            "LAMBDA" => Self::Lambda,
-            "NONE" => Self::None,
-            "OPTIMISTIC_CONCURRENCY" => Self::OptimisticConcurrency,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConflictHandler> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConflictHandler::from(s))
-    }
-}
-
-crate::impl_literal!(ConflictHandler);
-
-/// Property type `LambdaConflictHandlerConfig` of `AWS::AppSync::Resolver`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaConflictHandlerConfig {
-    /// `LambdaConflictHandlerArn` (optional).
-    pub lambda_conflict_handler_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LambdaConflictHandlerConfig` of `AWS::AppSync::Resolver`.
+    LambdaConflictHandlerConfig(default)
 }
 
 impl LambdaConflictHandlerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lambda_conflict_handler_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LambdaConflictHandlerArn`.
-    pub fn lambda_conflict_handler_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lambda_conflict_handler_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaConflictHandlerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lambda_conflict_handler_arn {
-            m.insert("LambdaConflictHandlerArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LambdaConflictHandlerArn` (optional).
+    pub fn lambda_conflict_handler_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LambdaConflictHandlerArn", value.into().to_template()),
+        )
     }
 }
-
-impl Check for LambdaConflictHandlerConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LambdaConflictHandlerConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AppSync::SourceApiAssociation`.
-#[derive(Debug, Clone)]
-pub struct SourceApiAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SourceApiAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SourceApiAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SourceApiAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppSync::SourceApiAssociation`.
+    SourceApiAssociation("AWS::AppSync::SourceApiAssociation", SourceApiAssociationProps)
 }
 
 impl SourceApiAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppSync::SourceApiAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SourceApiAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SourceApiAssociationArn> {
         self.resource.ref_value()
@@ -122,182 +74,104 @@ impl SourceApiAssociation {
     pub fn attr_last_successful_merge_date(&self) -> Value<String> {
         self.resource.get_att("LastSuccessfulMergeDate")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `MergedApiIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_merged_api_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MergedApiIdentifier", value.into())
+    }
+
+    /// Replaces `SourceApiAssociationConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_api_association_config(
+        &self,
+        value: impl Into<Value<SourceApiAssociationConfig>>,
+    ) {
+        self.resource
+            .set_property("SourceApiAssociationConfig", value.into())
+    }
+
+    /// Replaces `SourceApiIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_api_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceApiIdentifier", value.into())
+    }
 }
 
-/// Properties of `AWS::AppSync::SourceApiAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceApiAssociationProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `MergedApiIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub merged_api_identifier: Option<Value<String>>,
-    /// `SourceApiAssociationConfig` (optional).
-    pub source_api_association_config: Option<Value<SourceApiAssociationConfig>>,
-    /// `SourceApiIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub source_api_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppSync::SourceApiAssociation`.
+    SourceApiAssociationProps(default)
 }
 
 impl SourceApiAssociationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            merged_api_identifier: None,
-            source_api_association_config: None,
-            source_api_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `MergedApiIdentifier`.
-    pub fn merged_api_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.merged_api_identifier = Some(value.into());
-        self
+    /// `MergedApiIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn merged_api_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MergedApiIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `SourceApiAssociationConfig`.
+    /// `SourceApiAssociationConfig` (optional).
     pub fn source_api_association_config(
-        mut self,
+        self,
         value: impl Into<Value<SourceApiAssociationConfig>>,
     ) -> Self {
-        self.source_api_association_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "SourceApiAssociationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SourceApiIdentifier`.
-    pub fn source_api_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_api_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceApiAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.merged_api_identifier {
-            m.insert("MergedApiIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_api_association_config {
-            m.insert("SourceApiAssociationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_api_identifier {
-            m.insert("SourceApiIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceApiIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn source_api_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SourceApiIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SourceApiAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_api_association_config.check(
-            &path.field("SourceApiAssociationConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceApiAssociationProps);
-
-/// Property type `SourceApiAssociationConfig` of `AWS::AppSync::SourceApiAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceApiAssociationConfig {
-    /// `MergeType` (optional).
-    pub merge_type: Option<Value<MergeType>>,
+crate::l1_struct! {
+    /// Property type `SourceApiAssociationConfig` of `AWS::AppSync::SourceApiAssociation`.
+    SourceApiAssociationConfig(default)
 }
 
 impl SourceApiAssociationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { merge_type: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `MergeType`.
-    pub fn merge_type(mut self, value: impl Into<Value<MergeType>>) -> Self {
-        self.merge_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceApiAssociationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.merge_type {
-            m.insert("MergeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MergeType` (optional).
+    pub fn merge_type(self, value: impl Into<Value<MergeType>>) -> Self {
+        Self(self.0.with(0, "MergeType", value.into().to_template()))
     }
 }
 
-impl Check for SourceApiAssociationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.merge_type
-            .check(&path.field("MergeType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `MergeType`.
+    MergeType {
+        /// `AUTO_MERGE`
+        AutoMerge = "AUTO_MERGE",
+        /// `MANUAL_MERGE`
+        ManualMerge = "MANUAL_MERGE",
     }
 }
-
-crate::impl_literal!(SourceApiAssociationConfig);
-
-/// Values of `MergeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MergeType {
-    /// `AUTO_MERGE`
-    AutoMerge,
-    /// `MANUAL_MERGE`
-    ManualMerge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MergeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTO_MERGE", "MANUAL_MERGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoMerge => "AUTO_MERGE",
-            Self::ManualMerge => "MANUAL_MERGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MergeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MergeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MergeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTO_MERGE" => Self::AutoMerge,
-            "MANUAL_MERGE" => Self::ManualMerge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MergeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MergeType::from(s))
-    }
-}
-
-crate::impl_literal!(MergeType);

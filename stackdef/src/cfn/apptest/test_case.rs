@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::AppTest::TestCase`.
-#[derive(Debug, Clone)]
-pub struct TestCase {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TestCase {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TestCase {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TestCase {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AppTest::TestCase`.
+    TestCase("AWS::AppTest::TestCase", TestCaseProps)
 }
 
 impl TestCase {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AppTest::TestCase";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TestCaseProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TestCaseId` (typed).
     pub fn ref_value(&self) -> Value<ids::TestCaseId> {
         self.resource.ref_value()
@@ -107,176 +59,75 @@ impl TestCase {
     pub fn attr_test_case_version(&self) -> Value<f64> {
         self.resource.get_att("TestCaseVersion")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Steps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_steps(&self, value: impl Into<Value<List<Step>>>) {
+        self.resource.set_property("Steps", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AppTest::TestCase`.
-#[derive(Debug, Clone)]
-pub struct TestCaseProps {
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_\-]{1,59}$`.
-    pub name: Value<String>,
-    /// `Steps` (required).
-    /// Items: 1..=20.
-    pub steps: Value<List<Step>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AppTest::TestCase`.
+    TestCaseProps
 }
 
 impl TestCaseProps {
     /// The required properties: `Name`, `Steps`.
     pub fn new(name: impl Into<Value<String>>, steps: impl Into<Value<List<Step>>>) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            steps: steps.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Steps", steps.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TestCaseProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Steps".to_owned(), self.steps.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TestCaseProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[A-Za-z][A-Za-z0-9_\\-]{1,59}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.steps.check(
-            &path.field("Steps"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TestCaseProps);
-
-/// Property type `Step` of `AWS::AppTest::TestCase`.
-#[derive(Debug, Clone)]
-pub struct Step {
-    /// `Action` (required).
-    pub action: Value<serde_json::Value>,
     /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_\-]{1,59}$`.
-    pub name: Value<String>,
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Step` of `AWS::AppTest::TestCase`.
+    Step
 }
 
 impl Step {
     /// The required properties: `Action`, `Name`.
-    pub fn new(
-        action: impl Into<Value<serde_json::Value>>,
-        name: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            action: action.into(),
-            description: None,
-            name: name.into(),
-        }
+    pub fn new(action: impl Into<Value<Json>>, name: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Step {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Step {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[A-Za-z][A-Za-z0-9_\\-]{1,59}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Step);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::APS::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct AnomalyDetector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AnomalyDetector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AnomalyDetector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AnomalyDetector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::APS::AnomalyDetector`.
+    AnomalyDetector("AWS::APS::AnomalyDetector", AnomalyDetectorProps)
 }
 
 impl AnomalyDetector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::APS::AnomalyDetector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AnomalyDetectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AnomalyDetectorArn> {
         self.resource.ref_value()
@@ -82,29 +34,55 @@ impl AnomalyDetector {
     pub fn attr_arn(&self) -> Value<ids::AnomalyDetectorArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Alias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Alias", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<AnomalyDetectorConfiguration>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `EvaluationIntervalInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_interval_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("EvaluationIntervalInSeconds", value.into())
+    }
+
+    /// Replaces `Labels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_labels(&self, value: impl Into<Value<List<Label>>>) {
+        self.resource.set_property("Labels", value.into())
+    }
+
+    /// Replaces `MissingDataAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_missing_data_action(&self, value: impl Into<Value<MissingDataAction>>) {
+        self.resource
+            .set_property("MissingDataAction", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Workspace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Workspace", value.into())
+    }
 }
 
-/// Properties of `AWS::APS::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct AnomalyDetectorProps {
-    /// `Alias` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub alias: Value<String>,
-    /// `Configuration` (required).
-    pub configuration: Value<AnomalyDetectorConfiguration>,
-    /// `EvaluationIntervalInSeconds` (optional).
-    pub evaluation_interval_in_seconds: Option<Value<i64>>,
-    /// `Labels` (optional).
-    pub labels: Option<Value<List<Label>>>,
-    /// `MissingDataAction` (optional).
-    pub missing_data_action: Option<Value<MissingDataAction>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Workspace` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):aps:[a-z0-9-]+:[0-9]+:workspace/[a-zA-Z0-9-]+$`.
-    pub workspace: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::APS::AnomalyDetector`.
+    AnomalyDetectorProps
 }
 
 impl AnomalyDetectorProps {
@@ -114,468 +92,135 @@ impl AnomalyDetectorProps {
         configuration: impl Into<Value<AnomalyDetectorConfiguration>>,
         workspace: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            configuration: configuration.into(),
-            evaluation_interval_in_seconds: None,
-            labels: None,
-            missing_data_action: None,
-            tags: None,
-            workspace: workspace.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(1, "Configuration", configuration.into().to_template())
+                .with(6, "Workspace", workspace.into().to_template()),
+        )
     }
-    /// Sets `EvaluationIntervalInSeconds`.
-    pub fn evaluation_interval_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.evaluation_interval_in_seconds = Some(value.into());
-        self
+    /// `EvaluationIntervalInSeconds` (optional).
+    pub fn evaluation_interval_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EvaluationIntervalInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Labels`.
-    pub fn labels(mut self, value: impl Into<Value<List<Label>>>) -> Self {
-        self.labels = Some(value.into());
-        self
+    /// `Labels` (optional).
+    pub fn labels(self, value: impl Into<Value<List<Label>>>) -> Self {
+        Self(self.0.with(3, "Labels", value.into().to_template()))
     }
-    /// Sets `MissingDataAction`.
-    pub fn missing_data_action(mut self, value: impl Into<Value<MissingDataAction>>) -> Self {
-        self.missing_data_action = Some(value.into());
-        self
+    /// `MissingDataAction` (optional).
+    pub fn missing_data_action(self, value: impl Into<Value<MissingDataAction>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MissingDataAction", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnomalyDetectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        if let Some(v) = &self.evaluation_interval_in_seconds {
-            m.insert("EvaluationIntervalInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.labels {
-            m.insert("Labels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.missing_data_action {
-            m.insert("MissingDataAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Workspace".to_owned(), self.workspace.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AnomalyDetectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-        self.labels.check(&path.field("Labels"), &Rules::NONE, out);
-        self.missing_data_action
-            .check(&path.field("MissingDataAction"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.workspace.check(
-            &path.field("Workspace"),
-            &Rules {
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn):aps:[a-z0-9-]+:[0-9]+:workspace/[a-zA-Z0-9-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AnomalyDetectorProps);
-
-/// Property type `AnomalyDetectorConfiguration` of `AWS::APS::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct AnomalyDetectorConfiguration {
-    /// `RandomCutForest` (required).
-    pub random_cut_forest: Value<RandomCutForestConfiguration>,
+crate::l1_struct! {
+    /// Property type `AnomalyDetectorConfiguration` of `AWS::APS::AnomalyDetector`.
+    AnomalyDetectorConfiguration
 }
 
 impl AnomalyDetectorConfiguration {
     /// The required properties: `RandomCutForest`.
     pub fn new(random_cut_forest: impl Into<Value<RandomCutForestConfiguration>>) -> Self {
-        Self {
-            random_cut_forest: random_cut_forest.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RandomCutForest",
+            random_cut_forest.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AnomalyDetectorConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RandomCutForest".to_owned(),
-            self.random_cut_forest.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AnomalyDetectorConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.random_cut_forest
-            .check(&path.field("RandomCutForest"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AnomalyDetectorConfiguration);
-
-/// Property type `RandomCutForestConfiguration` of `AWS::APS::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct RandomCutForestConfiguration {
-    /// `IgnoreNearExpectedFromAbove` (optional).
-    pub ignore_near_expected_from_above: Option<Value<IgnoreNearExpected>>,
-    /// `IgnoreNearExpectedFromBelow` (optional).
-    pub ignore_near_expected_from_below: Option<Value<IgnoreNearExpected>>,
-    /// `Query` (required).
-    /// Length: 1..= characters.
-    pub query: Value<String>,
-    /// `SampleSize` (optional).
-    /// Range: 256..=1024.
-    pub sample_size: Option<Value<i64>>,
-    /// `ShingleSize` (optional).
-    /// Range: 2..=1024.
-    pub shingle_size: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RandomCutForestConfiguration` of `AWS::APS::AnomalyDetector`.
+    RandomCutForestConfiguration
 }
 
 impl RandomCutForestConfiguration {
     /// The required properties: `Query`.
     pub fn new(query: impl Into<Value<String>>) -> Self {
-        Self {
-            ignore_near_expected_from_above: None,
-            ignore_near_expected_from_below: None,
-            query: query.into(),
-            sample_size: None,
-            shingle_size: None,
-        }
+        Self(crate::Properties::new().with(2, "Query", query.into().to_template()))
     }
-    /// Sets `IgnoreNearExpectedFromAbove`.
+    /// `IgnoreNearExpectedFromAbove` (optional).
     pub fn ignore_near_expected_from_above(
-        mut self,
+        self,
         value: impl Into<Value<IgnoreNearExpected>>,
     ) -> Self {
-        self.ignore_near_expected_from_above = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "IgnoreNearExpectedFromAbove", value.into().to_template()),
+        )
     }
-    /// Sets `IgnoreNearExpectedFromBelow`.
+    /// `IgnoreNearExpectedFromBelow` (optional).
     pub fn ignore_near_expected_from_below(
-        mut self,
+        self,
         value: impl Into<Value<IgnoreNearExpected>>,
     ) -> Self {
-        self.ignore_near_expected_from_below = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "IgnoreNearExpectedFromBelow", value.into().to_template()),
+        )
     }
-    /// Sets `SampleSize`.
-    pub fn sample_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.sample_size = Some(value.into());
-        self
+    /// `SampleSize` (optional).
+    /// Range: 256 to 1024.
+    pub fn sample_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "SampleSize", value.into().to_template()))
     }
-    /// Sets `ShingleSize`.
-    pub fn shingle_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shingle_size = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RandomCutForestConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ignore_near_expected_from_above {
-            m.insert("IgnoreNearExpectedFromAbove".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_near_expected_from_below {
-            m.insert("IgnoreNearExpectedFromBelow".to_owned(), v.to_template());
-        }
-        m.insert("Query".to_owned(), self.query.to_template());
-        if let Some(v) = &self.sample_size {
-            m.insert("SampleSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shingle_size {
-            m.insert("ShingleSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ShingleSize` (optional).
+    /// Range: 2 to 1024.
+    pub fn shingle_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "ShingleSize", value.into().to_template()))
     }
 }
 
-impl Check for RandomCutForestConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ignore_near_expected_from_above.check(
-            &path.field("IgnoreNearExpectedFromAbove"),
-            &Rules::NONE,
-            out,
-        );
-        self.ignore_near_expected_from_below.check(
-            &path.field("IgnoreNearExpectedFromBelow"),
-            &Rules::NONE,
-            out,
-        );
-        self.query.check(
-            &path.field("Query"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sample_size.check(
-            &path.field("SampleSize"),
-            &Rules {
-                minimum: Some(256.0),
-                maximum: Some(1024.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shingle_size.check(
-            &path.field("ShingleSize"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(1024.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RandomCutForestConfiguration);
-
-/// Property type `IgnoreNearExpected` of `AWS::APS::AnomalyDetector`.
-#[derive(Debug, Clone, Default)]
-pub struct IgnoreNearExpected {
-    /// `Amount` (optional).
-    pub amount: Option<Value<f64>>,
-    /// `Ratio` (optional).
-    pub ratio: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `IgnoreNearExpected` of `AWS::APS::AnomalyDetector`.
+    IgnoreNearExpected(default)
 }
 
 impl IgnoreNearExpected {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amount: None,
-            ratio: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Amount`.
-    pub fn amount(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.amount = Some(value.into());
-        self
+    /// `Amount` (optional).
+    pub fn amount(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Amount", value.into().to_template()))
     }
-    /// Sets `Ratio`.
-    pub fn ratio(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.ratio = Some(value.into());
-        self
+    /// `Ratio` (optional).
+    pub fn ratio(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Ratio", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IgnoreNearExpected {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amount {
-            m.insert("Amount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ratio {
-            m.insert("Ratio".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag as Label;
 
-impl Check for IgnoreNearExpected {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        crate::validation::exactly_one(
-            &[
-                &[("Amount", self.amount.is_some())],
-                &[("Ratio", self.ratio.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IgnoreNearExpected);
-
-/// Property type `Label` of `AWS::APS::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct Label {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Label {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Label {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Label {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Label);
-
-/// Property type `MissingDataAction` of `AWS::APS::AnomalyDetector`.
-#[derive(Debug, Clone, Default)]
-pub struct MissingDataAction {
-    /// `MarkAsAnomaly` (optional).
-    pub mark_as_anomaly: Option<Value<bool>>,
-    /// `Skip` (optional).
-    pub skip: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `MissingDataAction` of `AWS::APS::AnomalyDetector`.
+    MissingDataAction(default)
 }
 
 impl MissingDataAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mark_as_anomaly: None,
-            skip: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MarkAsAnomaly`.
-    pub fn mark_as_anomaly(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.mark_as_anomaly = Some(value.into());
-        self
+    /// `MarkAsAnomaly` (optional).
+    pub fn mark_as_anomaly(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "MarkAsAnomaly", value.into().to_template()))
     }
-    /// Sets `Skip`.
-    pub fn skip(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.skip = Some(value.into());
-        self
+    /// `Skip` (optional).
+    pub fn skip(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Skip", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MissingDataAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mark_as_anomaly {
-            m.insert("MarkAsAnomaly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skip {
-            m.insert("Skip".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MissingDataAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        crate::validation::exactly_one(
-            &[
-                &[("MarkAsAnomaly", self.mark_as_anomaly.is_some())],
-                &[("Skip", self.skip.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MissingDataAction);
-
-/// Property type `Tag` of `AWS::APS::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::APS::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourcePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourcePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourcePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::APS::ResourcePolicy`.
+    ResourcePolicy("AWS::APS::ResourcePolicy", ResourcePolicyProps)
 }
 
 impl ResourcePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::APS::ResourcePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourcePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WorkspaceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ApsResourcePolicyArn> {
         self.resource.ref_value()
@@ -77,17 +29,23 @@ impl ResourcePolicy {
     pub fn workspace_arn(&self) -> Value<ids::ApsResourcePolicyArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `WorkspaceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkspaceArn", value.into())
+    }
 }
 
-/// Properties of `AWS::APS::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicyProps {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<String>,
-    /// `WorkspaceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):aps:[a-z0-9-]+:[0-9]+:workspace/[a-zA-Z0-9-]+$`.
-    pub workspace_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::APS::ResourcePolicy`.
+    ResourcePolicyProps
 }
 
 impl ResourcePolicyProps {
@@ -96,38 +54,10 @@ impl ResourcePolicyProps {
         policy_document: impl Into<Value<String>>,
         workspace_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            workspace_arn: workspace_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyDocument", policy_document.into().to_template())
+                .with(1, "WorkspaceArn", workspace_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ResourcePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("WorkspaceArn".to_owned(), self.workspace_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourcePolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.workspace_arn.check(
-            &path.field("WorkspaceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn):aps:[a-z0-9-]+:[0-9]+:workspace/[a-zA-Z0-9-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::APS::RuleGroupsNamespace`.
-#[derive(Debug, Clone)]
-pub struct RuleGroupsNamespace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RuleGroupsNamespace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RuleGroupsNamespace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RuleGroupsNamespace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::APS::RuleGroupsNamespace`.
+    RuleGroupsNamespace("AWS::APS::RuleGroupsNamespace", RuleGroupsNamespaceProps)
 }
 
 impl RuleGroupsNamespace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::APS::RuleGroupsNamespace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RuleGroupsNamespaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RuleGroupsNamespaceArn> {
         self.resource.ref_value()
@@ -82,23 +34,35 @@ impl RuleGroupsNamespace {
     pub fn attr_arn(&self) -> Value<ids::RuleGroupsNamespaceArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Data` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Data", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Workspace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Workspace", value.into())
+    }
 }
 
-/// Properties of `AWS::APS::RuleGroupsNamespace`.
-#[derive(Debug, Clone)]
-pub struct RuleGroupsNamespaceProps {
-    /// `Data` (required).
-    pub data: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Workspace` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):aps:[a-z0-9-]+:[0-9]+:workspace/[a-zA-Z0-9-]+$`.
-    pub workspace: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::APS::RuleGroupsNamespace`.
+    RuleGroupsNamespaceProps
 }
 
 impl RuleGroupsNamespaceProps {
@@ -108,111 +72,17 @@ impl RuleGroupsNamespaceProps {
         name: impl Into<Value<String>>,
         workspace: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data: data.into(),
-            name: name.into(),
-            tags: None,
-            workspace: workspace.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Data", data.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(3, "Workspace", workspace.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleGroupsNamespaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Data".to_owned(), self.data.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Workspace".to_owned(), self.workspace.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RuleGroupsNamespaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.workspace.check(
-            &path.field("Workspace"),
-            &Rules {
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn):aps:[a-z0-9-]+:[0-9]+:workspace/[a-zA-Z0-9-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuleGroupsNamespaceProps);
-
-/// Property type `Tag` of `AWS::APS::RuleGroupsNamespace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::APS::Scraper`.
-#[derive(Debug, Clone)]
-pub struct Scraper {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Scraper {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Scraper {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Scraper {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::APS::Scraper`.
+    Scraper("AWS::APS::Scraper", ScraperProps)
 }
 
 impl Scraper {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::APS::Scraper";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScraperProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ScraperArn> {
         self.resource.ref_value()
@@ -92,28 +44,59 @@ impl Scraper {
     pub fn attr_role_arn(&self) -> Value<ids::RoleArn> {
         self.resource.get_att("RoleArn")
     }
+
+    /// Replaces `Alias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Alias", value.into())
+    }
+
+    /// Replaces `Destination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination(&self, value: impl Into<Value<Destination>>) {
+        self.resource.set_property("Destination", value.into())
+    }
+
+    /// Replaces `RoleConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_configuration(&self, value: impl Into<Value<RoleConfiguration>>) {
+        self.resource
+            .set_property("RoleConfiguration", value.into())
+    }
+
+    /// Replaces `ScrapeConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scrape_configuration(&self, value: impl Into<Value<ScrapeConfiguration>>) {
+        self.resource
+            .set_property("ScrapeConfiguration", value.into())
+    }
+
+    /// Replaces `ScraperLoggingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scraper_logging_configuration(
+        &self,
+        value: impl Into<Value<ScraperLoggingConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ScraperLoggingConfiguration", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<Source>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::APS::Scraper`.
-#[derive(Debug, Clone)]
-pub struct ScraperProps {
-    /// `Alias` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9A-Za-z][-.0-9A-Z_a-z]*$`.
-    pub alias: Option<Value<String>>,
-    /// `Destination` (required).
-    pub destination: Value<Destination>,
-    /// `RoleConfiguration` (optional).
-    pub role_configuration: Option<Value<RoleConfiguration>>,
-    /// `ScrapeConfiguration` (required).
-    pub scrape_configuration: Value<ScrapeConfiguration>,
-    /// `ScraperLoggingConfiguration` (optional).
-    pub scraper_logging_configuration: Option<Value<ScraperLoggingConfiguration>>,
-    /// `Source` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source: Value<Source>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::APS::Scraper`.
+    ScraperProps
 }
 
 impl ScraperProps {
@@ -123,280 +106,119 @@ impl ScraperProps {
         scrape_configuration: impl Into<Value<ScrapeConfiguration>>,
         source: impl Into<Value<Source>>,
     ) -> Self {
-        Self {
-            alias: None,
-            destination: destination.into(),
-            role_configuration: None,
-            scrape_configuration: scrape_configuration.into(),
-            scraper_logging_configuration: None,
-            source: source.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Destination", destination.into().to_template())
+                .with(
+                    3,
+                    "ScrapeConfiguration",
+                    scrape_configuration.into().to_template(),
+                )
+                .with(5, "Source", source.into().to_template()),
+        )
     }
-    /// Sets `Alias`.
-    pub fn alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alias = Some(value.into());
-        self
+    /// `Alias` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[0-9A-Za-z][-.0-9A-Z_a-z]*$`.
+    pub fn alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Alias", value.into().to_template()))
     }
-    /// Sets `RoleConfiguration`.
-    pub fn role_configuration(mut self, value: impl Into<Value<RoleConfiguration>>) -> Self {
-        self.role_configuration = Some(value.into());
-        self
+    /// `RoleConfiguration` (optional).
+    pub fn role_configuration(self, value: impl Into<Value<RoleConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RoleConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ScraperLoggingConfiguration`.
+    /// `ScraperLoggingConfiguration` (optional).
     pub fn scraper_logging_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ScraperLoggingConfiguration>>,
     ) -> Self {
-        self.scraper_logging_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "ScraperLoggingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScraperProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alias {
-            m.insert("Alias".to_owned(), v.to_template());
-        }
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        if let Some(v) = &self.role_configuration {
-            m.insert("RoleConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScrapeConfiguration".to_owned(),
-            self.scrape_configuration.to_template(),
-        );
-        if let Some(v) = &self.scraper_logging_configuration {
-            m.insert("ScraperLoggingConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ScraperProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9A-Za-z][-.0-9A-Z_a-z]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.role_configuration
-            .check(&path.field("RoleConfiguration"), &Rules::NONE, out);
-        self.scrape_configuration
-            .check(&path.field("ScrapeConfiguration"), &Rules::NONE, out);
-        self.scraper_logging_configuration.check(
-            &path.field("ScraperLoggingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScraperProps);
-
-/// Property type `Destination` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone, Default)]
-pub struct Destination {
-    /// `AmpConfiguration` (optional).
-    pub amp_configuration: Option<Value<AmpConfiguration>>,
+crate::l1_struct! {
+    /// Property type `Destination` of `AWS::APS::Scraper`.
+    Destination(default)
 }
 
 impl Destination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amp_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AmpConfiguration`.
-    pub fn amp_configuration(mut self, value: impl Into<Value<AmpConfiguration>>) -> Self {
-        self.amp_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Destination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amp_configuration {
-            m.insert("AmpConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AmpConfiguration` (optional).
+    pub fn amp_configuration(self, value: impl Into<Value<AmpConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AmpConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Destination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amp_configuration
-            .check(&path.field("AmpConfiguration"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[&[("AmpConfiguration", self.amp_configuration.is_some())]],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Destination);
-
-/// Property type `AmpConfiguration` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone)]
-pub struct AmpConfiguration {
-    /// `WorkspaceArn` (required).
-    /// Pattern: `^arn:aws[-a-z]*:aps:[-a-z0-9]+:[0-9]{12}:workspace/.+$`.
-    pub workspace_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `AmpConfiguration` of `AWS::APS::Scraper`.
+    AmpConfiguration
 }
 
 impl AmpConfiguration {
     /// The required properties: `WorkspaceArn`.
     pub fn new(workspace_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            workspace_arn: workspace_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "WorkspaceArn", workspace_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for AmpConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("WorkspaceArn".to_owned(), self.workspace_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AmpConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.workspace_arn.check(
-            &path.field("WorkspaceArn"),
-            &Rules {
-                pattern: Some("^arn:aws[-a-z]*:aps:[-a-z0-9]+:[0-9]{12}:workspace/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AmpConfiguration);
-
-/// Property type `RoleConfiguration` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone, Default)]
-pub struct RoleConfiguration {
-    /// `SourceRoleArn` (optional).
-    pub source_role_arn: Option<Value<ids::RoleArn>>,
-    /// `TargetRoleArn` (optional).
-    pub target_role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `RoleConfiguration` of `AWS::APS::Scraper`.
+    RoleConfiguration(default)
 }
 
 impl RoleConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            source_role_arn: None,
-            target_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourceRoleArn`.
-    pub fn source_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.source_role_arn = Some(value.into());
-        self
+    /// `SourceRoleArn` (optional).
+    pub fn source_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(0, "SourceRoleArn", value.into().to_template()))
     }
-    /// Sets `TargetRoleArn`.
-    pub fn target_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.target_role_arn = Some(value.into());
-        self
+    /// `TargetRoleArn` (optional).
+    pub fn target_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "TargetRoleArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RoleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_role_arn {
-            m.insert("SourceRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_role_arn {
-            m.insert("TargetRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RoleConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RoleConfiguration);
-
-/// Property type `ScrapeConfiguration` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone, Default)]
-pub struct ScrapeConfiguration {
-    /// `ConfigurationBlob` (optional).
-    pub configuration_blob: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ScrapeConfiguration` of `AWS::APS::Scraper`.
+    ScrapeConfiguration(default)
 }
 
 impl ScrapeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration_blob: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfigurationBlob`.
-    pub fn configuration_blob(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configuration_blob = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScrapeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration_blob {
-            m.insert("ConfigurationBlob".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ConfigurationBlob` (optional).
+    pub fn configuration_blob(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConfigurationBlob", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ScrapeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        crate::validation::exactly_one(
-            &[&[("ConfigurationBlob", self.configuration_blob.is_some())]],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScrapeConfiguration);
-
-/// Property type `ScraperLoggingConfiguration` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone)]
-pub struct ScraperLoggingConfiguration {
-    /// `LoggingDestination` (required).
-    pub logging_destination: Value<ScraperLoggingDestination>,
-    /// `ScraperComponents` (required).
-    /// Items: 1..=.
-    pub scraper_components: Value<List<ScraperComponent>>,
+crate::l1_struct! {
+    /// Property type `ScraperLoggingConfiguration` of `AWS::APS::Scraper`.
+    ScraperLoggingConfiguration
 }
 
 impl ScraperLoggingConfiguration {
@@ -405,346 +227,128 @@ impl ScraperLoggingConfiguration {
         logging_destination: impl Into<Value<ScraperLoggingDestination>>,
         scraper_components: impl Into<Value<List<ScraperComponent>>>,
     ) -> Self {
-        Self {
-            logging_destination: logging_destination.into(),
-            scraper_components: scraper_components.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "LoggingDestination",
+                    logging_destination.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ScraperComponents",
+                    scraper_components.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ScraperLoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LoggingDestination".to_owned(),
-            self.logging_destination.to_template(),
-        );
-        m.insert(
-            "ScraperComponents".to_owned(),
-            self.scraper_components.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScraperLoggingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.logging_destination
-            .check(&path.field("LoggingDestination"), &Rules::NONE, out);
-        self.scraper_components.check(
-            &path.field("ScraperComponents"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScraperLoggingConfiguration);
-
-/// Property type `ScraperLoggingDestination` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone, Default)]
-pub struct ScraperLoggingDestination {
-    /// `CloudWatchLogs` (optional).
-    pub cloud_watch_logs: Option<Value<CloudWatchLogDestination>>,
+crate::l1_struct! {
+    /// Property type `ScraperLoggingDestination` of `AWS::APS::Scraper`.
+    ScraperLoggingDestination(default)
 }
 
 impl ScraperLoggingDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogs`.
-    pub fn cloud_watch_logs(mut self, value: impl Into<Value<CloudWatchLogDestination>>) -> Self {
-        self.cloud_watch_logs = Some(value.into());
-        self
+    /// `CloudWatchLogs` (optional).
+    pub fn cloud_watch_logs(self, value: impl Into<Value<CloudWatchLogDestination>>) -> Self {
+        Self(self.0.with(0, "CloudWatchLogs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ScraperLoggingDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs {
-            m.insert("CloudWatchLogs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScraperLoggingDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs
-            .check(&path.field("CloudWatchLogs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScraperLoggingDestination);
-
-/// Property type `CloudWatchLogDestination` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchLogDestination {
-    /// `LogGroupArn` (optional).
-    /// Length: 0..=512 characters.
-    pub log_group_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogDestination` of `AWS::APS::Scraper`.
+    CloudWatchLogDestination(default)
 }
 
 impl CloudWatchLogDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupArn`.
-    pub fn log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
+    /// `LogGroupArn` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LogGroupArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_arn {
-            m.insert("LogGroupArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_arn.check(
-            &path.field("LogGroupArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchLogDestination);
-
-/// Property type `ScraperComponent` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone)]
-pub struct ScraperComponent {
-    /// `Config` (optional).
-    pub config: Option<Value<ComponentConfig>>,
-    /// `Type` (required).
-    pub type_: Value<ScraperComponentType>,
+crate::l1_struct! {
+    /// Property type `ScraperComponent` of `AWS::APS::Scraper`.
+    ScraperComponent
 }
 
 impl ScraperComponent {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<ScraperComponentType>>) -> Self {
-        Self {
-            config: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Config`.
-    pub fn config(mut self, value: impl Into<Value<ComponentConfig>>) -> Self {
-        self.config = Some(value.into());
-        self
+    /// `Config` (optional).
+    pub fn config(self, value: impl Into<Value<ComponentConfig>>) -> Self {
+        Self(self.0.with(0, "Config", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ScraperComponent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.config {
-            m.insert("Config".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScraperComponent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.config.check(&path.field("Config"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScraperComponent);
-
-/// Property type `ComponentConfig` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentConfig {
-    /// `Options` (optional).
-    pub options: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `ComponentConfig` of `AWS::APS::Scraper`.
+    ComponentConfig(default)
 }
 
 impl ComponentConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { options: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComponentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Options", value.into().to_template()))
     }
 }
 
-impl Check for ComponentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ComponentConfig);
-
-/// Values of `ScraperComponentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScraperComponentType {
-    /// `SERVICE_DISCOVERY`
-    ServiceDiscovery,
-    /// `COLLECTOR`
-    Collector,
-    /// `EXPORTER`
-    Exporter,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScraperComponentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SERVICE_DISCOVERY", "COLLECTOR", "EXPORTER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServiceDiscovery => "SERVICE_DISCOVERY",
-            Self::Collector => "COLLECTOR",
-            Self::Exporter => "EXPORTER",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ScraperComponentType`.
+    ScraperComponentType {
+        /// `SERVICE_DISCOVERY`
+        ServiceDiscovery = "SERVICE_DISCOVERY",
+        /// `COLLECTOR`
+        Collector = "COLLECTOR",
+        /// `EXPORTER`
+        Exporter = "EXPORTER",
     }
 }
 
-impl ToTemplate for ScraperComponentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScraperComponentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScraperComponentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SERVICE_DISCOVERY" => Self::ServiceDiscovery,
-            "COLLECTOR" => Self::Collector,
-            "EXPORTER" => Self::Exporter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScraperComponentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScraperComponentType::from(s))
-    }
-}
-
-crate::impl_literal!(ScraperComponentType);
-
-/// Property type `Source` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone, Default)]
-pub struct Source {
-    /// `EksConfiguration` (optional).
-    pub eks_configuration: Option<Value<EksConfiguration>>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<VpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `Source` of `AWS::APS::Scraper`.
+    Source(default)
 }
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            eks_configuration: None,
-            vpc_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EksConfiguration`.
-    pub fn eks_configuration(mut self, value: impl Into<Value<EksConfiguration>>) -> Self {
-        self.eks_configuration = Some(value.into());
-        self
+    /// `EksConfiguration` (optional).
+    pub fn eks_configuration(self, value: impl Into<Value<EksConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EksConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(mut self, value: impl Into<Value<VpcConfiguration>>) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.eks_configuration {
-            m.insert("EksConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<VpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Source {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.eks_configuration
-            .check(&path.field("EksConfiguration"), &Rules::NONE, out);
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("EksConfiguration", self.eks_configuration.is_some())],
-                &[("VpcConfiguration", self.vpc_configuration.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Source);
-
-/// Property type `EksConfiguration` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone)]
-pub struct EksConfiguration {
-    /// `ClusterArn` (required).
-    /// Pattern: `^arn:aws[-a-z]*:eks:[-a-z0-9]+:[0-9]{12}:cluster/.+$`.
-    pub cluster_arn: Value<String>,
-    /// `SecurityGroupIds` (optional).
-    /// Each item: Pattern: `^sg-[0-9a-z]+$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (required).
-    /// Each item: Pattern: `^subnet-[0-9a-z]+$`.
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `EksConfiguration` of `AWS::APS::Scraper`.
+    EksConfiguration
 }
 
 impl EksConfiguration {
@@ -753,88 +357,25 @@ impl EksConfiguration {
         cluster_arn: impl Into<Value<String>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            cluster_arn: cluster_arn.into(),
-            security_group_ids: None,
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClusterArn", cluster_arn.into().to_template())
+                .with(2, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EksConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterArn".to_owned(), self.cluster_arn.to_template());
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_arn.check(
-            &path.field("ClusterArn"),
-            &Rules {
-                pattern: Some("^arn:aws[-a-z]*:eks:[-a-z0-9]+:[0-9]{12}:cluster/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^sg-[0-9a-z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^subnet-[0-9a-z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EksConfiguration);
-
-/// Property type `VpcConfiguration` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone)]
-pub struct VpcConfiguration {
-    /// `SecurityGroupIds` (required).
+    /// `SecurityGroupIds` (optional).
     /// Each item: Pattern: `^sg-[0-9a-z]+$`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetIds` (required).
-    /// Each item: Pattern: `^subnet-[0-9a-z]+$`.
-    pub subnet_ids: Value<List<String>>,
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecurityGroupIds", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `VpcConfiguration` of `AWS::APS::Scraper`.
+    VpcConfiguration
 }
 
 impl VpcConfiguration {
@@ -843,113 +384,16 @@ impl VpcConfiguration {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^sg-[0-9a-z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^subnet-[0-9a-z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfiguration);
-
-/// Property type `Tag` of `AWS::APS::Scraper`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

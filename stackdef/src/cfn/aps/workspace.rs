@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::APS::Workspace`.
-#[derive(Debug, Clone)]
-pub struct Workspace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workspace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workspace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workspace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::APS::Workspace`.
+    Workspace("AWS::APS::Workspace", WorkspaceProps)
 }
 
 impl Workspace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::APS::Workspace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkspaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ApsWorkspaceArn> {
         self.resource.ref_value()
@@ -92,250 +44,148 @@ impl Workspace {
     pub fn attr_prometheus_endpoint(&self) -> Value<String> {
         self.resource.get_att("PrometheusEndpoint")
     }
+
+    /// Replaces `AlertManagerDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alert_manager_definition(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AlertManagerDefinition", value.into())
+    }
+
+    /// Replaces `Alias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Alias", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `LoggingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_configuration(&self, value: impl Into<Value<LoggingConfiguration>>) {
+        self.resource
+            .set_property("LoggingConfiguration", value.into())
+    }
+
+    /// Replaces `QueryLoggingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_logging_configuration(
+        &self,
+        value: impl Into<Value<QueryLoggingConfiguration>>,
+    ) {
+        self.resource
+            .set_property("QueryLoggingConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkspaceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace_configuration(&self, value: impl Into<Value<WorkspaceConfiguration>>) {
+        self.resource
+            .set_property("WorkspaceConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::APS::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkspaceProps {
-    /// `AlertManagerDefinition` (optional).
-    pub alert_manager_definition: Option<Value<String>>,
-    /// `Alias` (optional).
-    /// Length: 0..=100 characters.
-    pub alias: Option<Value<String>>,
-    /// `KmsKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `LoggingConfiguration` (optional).
-    pub logging_configuration: Option<Value<LoggingConfiguration>>,
-    /// `QueryLoggingConfiguration` (optional).
-    pub query_logging_configuration: Option<Value<QueryLoggingConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WorkspaceConfiguration` (optional).
-    pub workspace_configuration: Option<Value<WorkspaceConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::APS::Workspace`.
+    WorkspaceProps(default)
 }
 
 impl WorkspaceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alert_manager_definition: None,
-            alias: None,
-            kms_key_arn: None,
-            logging_configuration: None,
-            query_logging_configuration: None,
-            tags: None,
-            workspace_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AlertManagerDefinition`.
-    pub fn alert_manager_definition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alert_manager_definition = Some(value.into());
-        self
+    /// `AlertManagerDefinition` (optional).
+    pub fn alert_manager_definition(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AlertManagerDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `Alias`.
-    pub fn alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alias = Some(value.into());
-        self
+    /// `Alias` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Alias", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(2, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `LoggingConfiguration`.
-    pub fn logging_configuration(mut self, value: impl Into<Value<LoggingConfiguration>>) -> Self {
-        self.logging_configuration = Some(value.into());
-        self
+    /// `LoggingConfiguration` (optional).
+    pub fn logging_configuration(self, value: impl Into<Value<LoggingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LoggingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `QueryLoggingConfiguration`.
+    /// `QueryLoggingConfiguration` (optional).
     pub fn query_logging_configuration(
-        mut self,
+        self,
         value: impl Into<Value<QueryLoggingConfiguration>>,
     ) -> Self {
-        self.query_logging_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "QueryLoggingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkspaceConfiguration`.
-    pub fn workspace_configuration(
-        mut self,
-        value: impl Into<Value<WorkspaceConfiguration>>,
-    ) -> Self {
-        self.workspace_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkspaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alert_manager_definition {
-            m.insert("AlertManagerDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alias {
-            m.insert("Alias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_configuration {
-            m.insert("LoggingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_logging_configuration {
-            m.insert("QueryLoggingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workspace_configuration {
-            m.insert("WorkspaceConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkspaceConfiguration` (optional).
+    pub fn workspace_configuration(self, value: impl Into<Value<WorkspaceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(6, "WorkspaceConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WorkspaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logging_configuration
-            .check(&path.field("LoggingConfiguration"), &Rules::NONE, out);
-        self.query_logging_configuration.check(
-            &path.field("QueryLoggingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.workspace_configuration.check(
-            &path.field("WorkspaceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkspaceProps);
-
-/// Property type `LoggingConfiguration` of `AWS::APS::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingConfiguration {
-    /// `LogGroupArn` (optional).
-    /// Length: 0..=512 characters.
-    pub log_group_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoggingConfiguration` of `AWS::APS::Workspace`.
+    LoggingConfiguration(default)
 }
 
 impl LoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupArn`.
-    pub fn log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
+    /// `LogGroupArn` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LogGroupArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_arn {
-            m.insert("LogGroupArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_arn.check(
-            &path.field("LogGroupArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoggingConfiguration);
-
-/// Property type `QueryLoggingConfiguration` of `AWS::APS::Workspace`.
-#[derive(Debug, Clone)]
-pub struct QueryLoggingConfiguration {
-    /// `Destinations` (required).
-    /// Items: 1..=1.
-    pub destinations: Value<List<LoggingDestination>>,
+crate::l1_struct! {
+    /// Property type `QueryLoggingConfiguration` of `AWS::APS::Workspace`.
+    QueryLoggingConfiguration
 }
 
 impl QueryLoggingConfiguration {
     /// The required properties: `Destinations`.
     pub fn new(destinations: impl Into<Value<List<LoggingDestination>>>) -> Self {
-        Self {
-            destinations: destinations.into(),
-        }
+        Self(crate::Properties::new().with(0, "Destinations", destinations.into().to_template()))
     }
 }
 
-impl ToTemplate for QueryLoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destinations".to_owned(), self.destinations.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryLoggingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destinations.check(
-            &path.field("Destinations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueryLoggingConfiguration);
-
-/// Property type `LoggingDestination` of `AWS::APS::Workspace`.
-#[derive(Debug, Clone)]
-pub struct LoggingDestination {
-    /// `CloudWatchLogs` (required).
-    pub cloud_watch_logs: Value<CloudWatchLogDestination>,
-    /// `Filters` (required).
-    pub filters: Value<LoggingFilter>,
+crate::l1_struct! {
+    /// Property type `LoggingDestination` of `AWS::APS::Workspace`.
+    LoggingDestination
 }
 
 impl LoggingDestination {
@@ -344,250 +194,71 @@ impl LoggingDestination {
         cloud_watch_logs: impl Into<Value<CloudWatchLogDestination>>,
         filters: impl Into<Value<LoggingFilter>>,
     ) -> Self {
-        Self {
-            cloud_watch_logs: cloud_watch_logs.into(),
-            filters: filters.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CloudWatchLogs", cloud_watch_logs.into().to_template())
+                .with(1, "Filters", filters.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LoggingDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudWatchLogs".to_owned(),
-            self.cloud_watch_logs.to_template(),
-        );
-        m.insert("Filters".to_owned(), self.filters.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggingDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs
-            .check(&path.field("CloudWatchLogs"), &Rules::NONE, out);
-        self.filters
-            .check(&path.field("Filters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggingDestination);
-
-/// Property type `CloudWatchLogDestination` of `AWS::APS::Workspace`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogDestination {
-    /// `LogGroupArn` (required).
-    /// Length: 0..=512 characters.
-    pub log_group_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogDestination` of `AWS::APS::Workspace`.
+    CloudWatchLogDestination
 }
 
 impl CloudWatchLogDestination {
     /// The required properties: `LogGroupArn`.
     pub fn new(log_group_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            log_group_arn: log_group_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "LogGroupArn", log_group_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogGroupArn".to_owned(), self.log_group_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_arn.check(
-            &path.field("LogGroupArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchLogDestination);
-
-/// Property type `LoggingFilter` of `AWS::APS::Workspace`.
-#[derive(Debug, Clone)]
-pub struct LoggingFilter {
-    /// `QspThreshold` (required).
-    /// Range: 0..=.
-    pub qsp_threshold: Value<i64>,
+crate::l1_struct! {
+    /// Property type `LoggingFilter` of `AWS::APS::Workspace`.
+    LoggingFilter
 }
 
 impl LoggingFilter {
     /// The required properties: `QspThreshold`.
     pub fn new(qsp_threshold: impl Into<Value<i64>>) -> Self {
-        Self {
-            qsp_threshold: qsp_threshold.into(),
-        }
+        Self(crate::Properties::new().with(0, "QspThreshold", qsp_threshold.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("QspThreshold".to_owned(), self.qsp_threshold.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for LoggingFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.qsp_threshold.check(
-            &path.field("QspThreshold"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoggingFilter);
-
-/// Property type `Tag` of `AWS::APS::Workspace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WorkspaceConfiguration` of `AWS::APS::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkspaceConfiguration {
-    /// `LimitsPerLabelSets` (optional).
-    /// Items: 0..=.
-    pub limits_per_label_sets: Option<Value<List<LimitsPerLabelSet>>>,
-    /// `RetentionPeriodInDays` (optional).
-    /// Range: 1..=.
-    pub retention_period_in_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `WorkspaceConfiguration` of `AWS::APS::Workspace`.
+    WorkspaceConfiguration(default)
 }
 
 impl WorkspaceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            limits_per_label_sets: None,
-            retention_period_in_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LimitsPerLabelSets`.
-    pub fn limits_per_label_sets(
-        mut self,
-        value: impl Into<Value<List<LimitsPerLabelSet>>>,
-    ) -> Self {
-        self.limits_per_label_sets = Some(value.into());
-        self
+    /// `LimitsPerLabelSets` (optional).
+    /// Items: at least 0.
+    pub fn limits_per_label_sets(self, value: impl Into<Value<List<LimitsPerLabelSet>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LimitsPerLabelSets", value.into().to_template()),
+        )
     }
-    /// Sets `RetentionPeriodInDays`.
-    pub fn retention_period_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention_period_in_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkspaceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.limits_per_label_sets {
-            m.insert("LimitsPerLabelSets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_period_in_days {
-            m.insert("RetentionPeriodInDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RetentionPeriodInDays` (optional).
+    /// Range: at least 1.
+    pub fn retention_period_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RetentionPeriodInDays", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WorkspaceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.limits_per_label_sets.check(
-            &path.field("LimitsPerLabelSets"),
-            &Rules {
-                min_items: Some(0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retention_period_in_days.check(
-            &path.field("RetentionPeriodInDays"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkspaceConfiguration);
-
-/// Property type `LimitsPerLabelSet` of `AWS::APS::Workspace`.
-#[derive(Debug, Clone)]
-pub struct LimitsPerLabelSet {
-    /// `LabelSet` (required).
-    /// Items: 0..=.
-    pub label_set: Value<List<Label>>,
-    /// `Limits` (required).
-    pub limits: Value<LimitsPerLabelSetEntry>,
+crate::l1_struct! {
+    /// Property type `LimitsPerLabelSet` of `AWS::APS::Workspace`.
+    LimitsPerLabelSet
 }
 
 impl LimitsPerLabelSet {
@@ -596,134 +267,43 @@ impl LimitsPerLabelSet {
         label_set: impl Into<Value<List<Label>>>,
         limits: impl Into<Value<LimitsPerLabelSetEntry>>,
     ) -> Self {
-        Self {
-            label_set: label_set.into(),
-            limits: limits.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LabelSet", label_set.into().to_template())
+                .with(1, "Limits", limits.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LimitsPerLabelSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LabelSet".to_owned(), self.label_set.to_template());
-        m.insert("Limits".to_owned(), self.limits.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LimitsPerLabelSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.label_set.check(
-            &path.field("LabelSet"),
-            &Rules {
-                min_items: Some(0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.limits.check(&path.field("Limits"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LimitsPerLabelSet);
-
-/// Property type `Label` of `AWS::APS::Workspace`.
-#[derive(Debug, Clone)]
-pub struct Label {
-    /// `Name` (required).
-    /// Length: 1..= characters.
-    /// Pattern: `^[a-zA-Z_][a-zA-Z0-9_]*$`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..= characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Label` of `AWS::APS::Workspace`.
+    Label
 }
 
 impl Label {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Label {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Label {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("^[a-zA-Z_][a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Label);
-
-/// Property type `LimitsPerLabelSetEntry` of `AWS::APS::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct LimitsPerLabelSetEntry {
-    /// `MaxSeries` (optional).
-    /// Range: 0..=.
-    pub max_series: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `LimitsPerLabelSetEntry` of `AWS::APS::Workspace`.
+    LimitsPerLabelSetEntry(default)
 }
 
 impl LimitsPerLabelSetEntry {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { max_series: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxSeries`.
-    pub fn max_series(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_series = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LimitsPerLabelSetEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_series {
-            m.insert("MaxSeries".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxSeries` (optional).
+    /// Range: at least 0.
+    pub fn max_series(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MaxSeries", value.into().to_template()))
     }
 }
-
-impl Check for LimitsPerLabelSetEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_series.check(
-            &path.field("MaxSeries"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LimitsPerLabelSetEntry);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ARCRegionSwitch::Plan`.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Plan {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Plan {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Plan {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ARCRegionSwitch::Plan`.
+    Plan("AWS::ARCRegionSwitch::Plan", PlanProps)
 }
 
 impl Plan {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ARCRegionSwitch::Plan";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PlanProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ArcRegionSwitchPlanArn> {
         self.resource.ref_value()
@@ -94,7 +46,7 @@ impl Plan {
     }
 
     /// `Fn::GetAtt` `HealthChecksForPlan`.
-    pub fn attr_health_checks_for_plan(&self) -> Value<serde_json::Value> {
+    pub fn attr_health_checks_for_plan(&self) -> Value<Json> {
         self.resource.get_att("HealthChecksForPlan")
     }
 
@@ -102,47 +54,85 @@ impl Plan {
     pub fn attr_plan_health_checks(&self) -> Value<List<String>> {
         self.resource.get_att("PlanHealthChecks")
     }
+
+    /// Replaces `AssociatedAlarms` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associated_alarms(&self, value: impl Into<Value<Map<AssociatedAlarm>>>) {
+        self.resource.set_property("AssociatedAlarms", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExecutionRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExecutionRole", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PrimaryRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_primary_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrimaryRegion", value.into())
+    }
+
+    /// Replaces `RecoveryApproach` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recovery_approach(&self, value: impl Into<Value<RecoveryApproach>>) {
+        self.resource.set_property("RecoveryApproach", value.into())
+    }
+
+    /// Replaces `RecoveryTimeObjectiveMinutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recovery_time_objective_minutes(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("RecoveryTimeObjectiveMinutes", value.into())
+    }
+
+    /// Replaces `Regions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Regions", value.into())
+    }
+
+    /// Replaces `ReportConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_report_configuration(&self, value: impl Into<Value<ReportConfiguration>>) {
+        self.resource
+            .set_property("ReportConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Triggers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_triggers(&self, value: impl Into<Value<List<Trigger>>>) {
+        self.resource.set_property("Triggers", value.into())
+    }
+
+    /// Replaces `Workflows` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workflows(&self, value: impl Into<Value<List<Workflow>>>) {
+        self.resource.set_property("Workflows", value.into())
+    }
 }
 
-/// Properties of `AWS::ARCRegionSwitch::Plan`.
-#[derive(Debug, Clone)]
-pub struct PlanProps {
-    /// `AssociatedAlarms` (optional).
-    pub associated_alarms: Option<Value<Map<AssociatedAlarm>>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `ExecutionRole` (required).
-    /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
-    pub execution_role: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=32 characters.
-    /// Pattern: `^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$`.
-    pub name: Value<String>,
-    /// `PrimaryRegion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-z]{2}-[a-z-]+-\d+$`.
-    pub primary_region: Option<Value<String>>,
-    /// `RecoveryApproach` (required).
-    /// Create-only: changing it replaces the resource.
-    pub recovery_approach: Value<RecoveryApproach>,
-    /// `RecoveryTimeObjectiveMinutes` (optional).
-    /// Range: 1..=10080.
-    pub recovery_time_objective_minutes: Option<Value<f64>>,
-    /// `Regions` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 2..=2.
-    /// Each item: Pattern: `^[a-z]{2}-[a-z-]+-\d+$`.
-    pub regions: Value<List<String>>,
-    /// `ReportConfiguration` (optional).
-    pub report_configuration: Option<Value<ReportConfiguration>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Triggers` (optional).
-    pub triggers: Option<Value<List<Trigger>>>,
-    /// `Workflows` (required).
-    pub workflows: Value<List<Workflow>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ARCRegionSwitch::Plan`.
+    PlanProps
 }
 
 impl PlanProps {
@@ -154,194 +144,66 @@ impl PlanProps {
         regions: impl Into<Value<List<String>>>,
         workflows: impl Into<Value<List<Workflow>>>,
     ) -> Self {
-        Self {
-            associated_alarms: None,
-            description: None,
-            execution_role: execution_role.into(),
-            name: name.into(),
-            primary_region: None,
-            recovery_approach: recovery_approach.into(),
-            recovery_time_objective_minutes: None,
-            regions: regions.into(),
-            report_configuration: None,
-            tags: None,
-            triggers: None,
-            workflows: workflows.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "ExecutionRole", execution_role.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(
+                    5,
+                    "RecoveryApproach",
+                    recovery_approach.into().to_template(),
+                )
+                .with(7, "Regions", regions.into().to_template())
+                .with(11, "Workflows", workflows.into().to_template()),
+        )
     }
-    /// Sets `AssociatedAlarms`.
-    pub fn associated_alarms(mut self, value: impl Into<Value<Map<AssociatedAlarm>>>) -> Self {
-        self.associated_alarms = Some(value.into());
-        self
+    /// `AssociatedAlarms` (optional).
+    pub fn associated_alarms(self, value: impl Into<Value<Map<AssociatedAlarm>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssociatedAlarms", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `PrimaryRegion`.
-    pub fn primary_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.primary_region = Some(value.into());
-        self
+    /// `PrimaryRegion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-z]{2}-[a-z-]+-[\d\x{80}-\x{10FFFF}]+$`.
+    pub fn primary_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "PrimaryRegion", value.into().to_template()))
     }
-    /// Sets `RecoveryTimeObjectiveMinutes`.
-    pub fn recovery_time_objective_minutes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.recovery_time_objective_minutes = Some(value.into());
-        self
+    /// `RecoveryTimeObjectiveMinutes` (optional).
+    /// Range: 1 to 10080.
+    pub fn recovery_time_objective_minutes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            6,
+            "RecoveryTimeObjectiveMinutes",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReportConfiguration`.
-    pub fn report_configuration(mut self, value: impl Into<Value<ReportConfiguration>>) -> Self {
-        self.report_configuration = Some(value.into());
-        self
+    /// `ReportConfiguration` (optional).
+    pub fn report_configuration(self, value: impl Into<Value<ReportConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ReportConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `Triggers`.
-    pub fn triggers(mut self, value: impl Into<Value<List<Trigger>>>) -> Self {
-        self.triggers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PlanProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.associated_alarms {
-            m.insert("AssociatedAlarms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRole".to_owned(),
-            self.execution_role.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.primary_region {
-            m.insert("PrimaryRegion".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RecoveryApproach".to_owned(),
-            self.recovery_approach.to_template(),
-        );
-        if let Some(v) = &self.recovery_time_objective_minutes {
-            m.insert("RecoveryTimeObjectiveMinutes".to_owned(), v.to_template());
-        }
-        m.insert("Regions".to_owned(), self.regions.to_template());
-        if let Some(v) = &self.report_configuration {
-            m.insert("ReportConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.triggers {
-            m.insert("Triggers".to_owned(), v.to_template());
-        }
-        m.insert("Workflows".to_owned(), self.workflows.to_template());
-        Expr::Map(m)
+    /// `Triggers` (optional).
+    pub fn triggers(self, value: impl Into<Value<List<Trigger>>>) -> Self {
+        Self(self.0.with(10, "Triggers", value.into().to_template()))
     }
 }
 
-impl Check for PlanProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.associated_alarms
-            .check(&path.field("AssociatedAlarms"), &Rules::NONE, out);
-        self.execution_role.check(
-            &path.field("ExecutionRole"),
-            &Rules {
-                pattern: Some("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.primary_region.check(
-            &path.field("PrimaryRegion"),
-            &Rules {
-                pattern: Some("^[a-z]{2}-[a-z-]+-\\d+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recovery_approach
-            .check(&path.field("RecoveryApproach"), &Rules::NONE, out);
-        self.recovery_time_objective_minutes.check(
-            &path.field("RecoveryTimeObjectiveMinutes"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10080.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(2),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-z]{2}-[a-z-]+-\\d+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.report_configuration
-            .check(&path.field("ReportConfiguration"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.triggers
-            .check(&path.field("Triggers"), &Rules::NONE, out);
-        self.workflows
-            .check(&path.field("Workflows"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PlanProps);
-
-/// Property type `AssociatedAlarm` of `AWS::ARCRegionSwitch::Plan`.
-#[derive(Debug, Clone)]
-pub struct AssociatedAlarm {
-    /// `AlarmType` (required).
-    pub alarm_type: Value<AlarmType>,
-    /// `CrossAccountRole` (optional).
-    /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
-    pub cross_account_role: Option<Value<String>>,
-    /// `ExternalId` (optional).
-    pub external_id: Option<Value<String>>,
-    /// `ResourceIdentifier` (required).
-    pub resource_identifier: Value<String>,
+crate::l1_struct! {
+    /// Property type `AssociatedAlarm` of `AWS::ARCRegionSwitch::Plan`.
+    AssociatedAlarm
 }
 
 impl AssociatedAlarm {
@@ -350,237 +212,70 @@ impl AssociatedAlarm {
         alarm_type: impl Into<Value<AlarmType>>,
         resource_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            alarm_type: alarm_type.into(),
-            cross_account_role: None,
-            external_id: None,
-            resource_identifier: resource_identifier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AlarmType", alarm_type.into().to_template())
+                .with(
+                    3,
+                    "ResourceIdentifier",
+                    resource_identifier.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CrossAccountRole`.
-    pub fn cross_account_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cross_account_role = Some(value.into());
-        self
+    /// `CrossAccountRole` (optional).
+    /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+    pub fn cross_account_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CrossAccountRole", value.into().to_template()),
+        )
     }
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.external_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssociatedAlarm {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmType".to_owned(), self.alarm_type.to_template());
-        if let Some(v) = &self.cross_account_role {
-            m.insert("CrossAccountRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_id {
-            m.insert("ExternalId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResourceIdentifier".to_owned(),
-            self.resource_identifier.to_template(),
-        );
-        Expr::Map(m)
+    /// `ExternalId` (optional).
+    pub fn external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ExternalId", value.into().to_template()))
     }
 }
 
-impl Check for AssociatedAlarm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_type
-            .check(&path.field("AlarmType"), &Rules::NONE, out);
-        self.cross_account_role.check(
-            &path.field("CrossAccountRole"),
-            &Rules {
-                pattern: Some("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AlarmType`.
+    AlarmType {
+        /// `applicationHealth`
+        ApplicationHealth = "applicationHealth",
+        /// `trigger`
+        Trigger = "trigger",
     }
 }
 
-crate::impl_literal!(AssociatedAlarm);
-
-/// Values of `AlarmType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AlarmType {
-    /// `applicationHealth`
-    ApplicationHealth,
-    /// `trigger`
-    Trigger,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AlarmType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["applicationHealth", "trigger"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationHealth => "applicationHealth",
-            Self::Trigger => "trigger",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RecoveryApproach`.
+    RecoveryApproach {
+        /// `activeActive`
+        ActiveActive = "activeActive",
+        /// `activePassive`
+        ActivePassive = "activePassive",
     }
 }
 
-impl ToTemplate for AlarmType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AlarmType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AlarmType {
-    fn from(s: &str) -> Self {
-        match s {
-            "applicationHealth" => Self::ApplicationHealth,
-            "trigger" => Self::Trigger,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AlarmType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AlarmType::from(s))
-    }
-}
-
-crate::impl_literal!(AlarmType);
-
-/// Values of `RecoveryApproach`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecoveryApproach {
-    /// `activeActive`
-    ActiveActive,
-    /// `activePassive`
-    ActivePassive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecoveryApproach {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["activeActive", "activePassive"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActiveActive => "activeActive",
-            Self::ActivePassive => "activePassive",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecoveryApproach {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecoveryApproach {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecoveryApproach {
-    fn from(s: &str) -> Self {
-        match s {
-            "activeActive" => Self::ActiveActive,
-            "activePassive" => Self::ActivePassive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecoveryApproach> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecoveryApproach::from(s))
-    }
-}
-
-crate::impl_literal!(RecoveryApproach);
-
-/// Property type `ReportConfiguration` of `AWS::ARCRegionSwitch::Plan`.
-#[derive(Debug, Clone, Default)]
-pub struct ReportConfiguration {
-    /// `ReportOutput` (optional).
-    /// Items: 1..=1.
-    pub report_output: Option<Value<List<serde_json::Value>>>,
+crate::l1_struct! {
+    /// Property type `ReportConfiguration` of `AWS::ARCRegionSwitch::Plan`.
+    ReportConfiguration(default)
 }
 
 impl ReportConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            report_output: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReportOutput`.
-    pub fn report_output(mut self, value: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        self.report_output = Some(value.into());
-        self
+    /// `ReportOutput` (optional).
+    /// Items: 1 to 1.
+    pub fn report_output(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(self.0.with(0, "ReportOutput", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReportConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.report_output {
-            m.insert("ReportOutput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReportConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.report_output.check(
-            &path.field("ReportOutput"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReportConfiguration);
-
-/// Property type `Trigger` of `AWS::ARCRegionSwitch::Plan`.
-#[derive(Debug, Clone)]
-pub struct Trigger {
-    /// `Action` (required).
-    pub action: Value<WorkflowTargetAction>,
-    /// `Conditions` (required).
-    /// Items: 1..=10.
-    pub conditions: Value<List<TriggerCondition>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `MinDelayMinutesBetweenExecutions` (required).
-    pub min_delay_minutes_between_executions: Value<f64>,
-    /// `TargetRegion` (required).
-    /// Pattern: `^[a-z]{2}-[a-z-]+-\d+$`.
-    pub target_region: Value<String>,
+crate::l1_struct! {
+    /// Property type `Trigger` of `AWS::ARCRegionSwitch::Plan`.
+    Trigger
 }
 
 impl Trigger {
@@ -591,131 +286,39 @@ impl Trigger {
         min_delay_minutes_between_executions: impl Into<Value<f64>>,
         target_region: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            conditions: conditions.into(),
-            description: None,
-            min_delay_minutes_between_executions: min_delay_minutes_between_executions.into(),
-            target_region: target_region.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Conditions", conditions.into().to_template())
+                .with(
+                    3,
+                    "MinDelayMinutesBetweenExecutions",
+                    min_delay_minutes_between_executions.into().to_template(),
+                )
+                .with(4, "TargetRegion", target_region.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Trigger {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Conditions".to_owned(), self.conditions.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MinDelayMinutesBetweenExecutions".to_owned(),
-            self.min_delay_minutes_between_executions.to_template(),
-        );
-        m.insert("TargetRegion".to_owned(), self.target_region.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
 }
 
-impl Check for Trigger {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.conditions.check(
-            &path.field("Conditions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_region.check(
-            &path.field("TargetRegion"),
-            &Rules {
-                pattern: Some("^[a-z]{2}-[a-z-]+-\\d+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `WorkflowTargetAction`.
+    WorkflowTargetAction {
+        /// `activate`
+        Activate = "activate",
+        /// `deactivate`
+        Deactivate = "deactivate",
+        /// `postRecovery`
+        PostRecovery = "postRecovery",
     }
 }
 
-crate::impl_literal!(Trigger);
-
-/// Values of `WorkflowTargetAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkflowTargetAction {
-    /// `activate`
-    Activate,
-    /// `deactivate`
-    Deactivate,
-    /// `postRecovery`
-    PostRecovery,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WorkflowTargetAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["activate", "deactivate", "postRecovery"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Activate => "activate",
-            Self::Deactivate => "deactivate",
-            Self::PostRecovery => "postRecovery",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WorkflowTargetAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WorkflowTargetAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WorkflowTargetAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "activate" => Self::Activate,
-            "deactivate" => Self::Deactivate,
-            "postRecovery" => Self::PostRecovery,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WorkflowTargetAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(WorkflowTargetAction::from(s))
-    }
-}
-
-crate::impl_literal!(WorkflowTargetAction);
-
-/// Property type `TriggerCondition` of `AWS::ARCRegionSwitch::Plan`.
-#[derive(Debug, Clone)]
-pub struct TriggerCondition {
-    /// `AssociatedAlarmName` (required).
-    pub associated_alarm_name: Value<String>,
-    /// `Condition` (required).
-    pub condition: Value<AlarmCondition>,
+crate::l1_struct! {
+    /// Property type `TriggerCondition` of `AWS::ARCRegionSwitch::Plan`.
+    TriggerCondition
 }
 
 impl TriggerCondition {
@@ -724,343 +327,124 @@ impl TriggerCondition {
         associated_alarm_name: impl Into<Value<String>>,
         condition: impl Into<Value<AlarmCondition>>,
     ) -> Self {
-        Self {
-            associated_alarm_name: associated_alarm_name.into(),
-            condition: condition.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AssociatedAlarmName",
+                    associated_alarm_name.into().to_template(),
+                )
+                .with(1, "Condition", condition.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TriggerCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AssociatedAlarmName".to_owned(),
-            self.associated_alarm_name.to_template(),
-        );
-        m.insert("Condition".to_owned(), self.condition.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AlarmCondition`.
+    AlarmCondition {
+        /// `red`
+        Red = "red",
+        /// `green`
+        Green = "green",
     }
 }
 
-impl Check for TriggerCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TriggerCondition);
-
-/// Values of `AlarmCondition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AlarmCondition {
-    /// `red`
-    Red,
-    /// `green`
-    Green,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AlarmCondition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["red", "green"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Red => "red",
-            Self::Green => "green",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AlarmCondition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AlarmCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AlarmCondition {
-    fn from(s: &str) -> Self {
-        match s {
-            "red" => Self::Red,
-            "green" => Self::Green,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AlarmCondition> {
-    fn from(s: &str) -> Self {
-        Value::literal(AlarmCondition::from(s))
-    }
-}
-
-crate::impl_literal!(AlarmCondition);
-
-/// Property type `Workflow` of `AWS::ARCRegionSwitch::Plan`.
-#[derive(Debug, Clone)]
-pub struct Workflow {
-    /// `Steps` (optional).
-    pub steps: Option<Value<List<Step>>>,
-    /// `WorkflowDescription` (optional).
-    pub workflow_description: Option<Value<String>>,
-    /// `WorkflowTargetAction` (required).
-    pub workflow_target_action: Value<WorkflowTargetAction>,
-    /// `WorkflowTargetRegion` (optional).
-    /// Pattern: `^[a-z]{2}-[a-z-]+-\d+$`.
-    pub workflow_target_region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Workflow` of `AWS::ARCRegionSwitch::Plan`.
+    Workflow
 }
 
 impl Workflow {
     /// The required properties: `WorkflowTargetAction`.
     pub fn new(workflow_target_action: impl Into<Value<WorkflowTargetAction>>) -> Self {
-        Self {
-            steps: None,
-            workflow_description: None,
-            workflow_target_action: workflow_target_action.into(),
-            workflow_target_region: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "WorkflowTargetAction",
+            workflow_target_action.into().to_template(),
+        ))
     }
-    /// Sets `Steps`.
-    pub fn steps(mut self, value: impl Into<Value<List<Step>>>) -> Self {
-        self.steps = Some(value.into());
-        self
+    /// `Steps` (optional).
+    pub fn steps(self, value: impl Into<Value<List<Step>>>) -> Self {
+        Self(self.0.with(0, "Steps", value.into().to_template()))
     }
-    /// Sets `WorkflowDescription`.
-    pub fn workflow_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workflow_description = Some(value.into());
-        self
+    /// `WorkflowDescription` (optional).
+    pub fn workflow_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WorkflowDescription", value.into().to_template()),
+        )
     }
-    /// Sets `WorkflowTargetRegion`.
-    pub fn workflow_target_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workflow_target_region = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Workflow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.steps {
-            m.insert("Steps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workflow_description {
-            m.insert("WorkflowDescription".to_owned(), v.to_template());
-        }
-        m.insert(
-            "WorkflowTargetAction".to_owned(),
-            self.workflow_target_action.to_template(),
-        );
-        if let Some(v) = &self.workflow_target_region {
-            m.insert("WorkflowTargetRegion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkflowTargetRegion` (optional).
+    /// Pattern: `^[a-z]{2}-[a-z-]+-[\d\x{80}-\x{10FFFF}]+$`.
+    pub fn workflow_target_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "WorkflowTargetRegion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Workflow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.steps.check(&path.field("Steps"), &Rules::NONE, out);
-        self.workflow_target_action
-            .check(&path.field("WorkflowTargetAction"), &Rules::NONE, out);
-        self.workflow_target_region.check(
-            &path.field("WorkflowTargetRegion"),
-            &Rules {
-                pattern: Some("^[a-z]{2}-[a-z-]+-\\d+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Workflow);
-
-/// Property type `Step` of `AWS::ARCRegionSwitch::Plan`.
-#[derive(Debug, Clone)]
-pub struct Step {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `ExecutionBlockConfiguration` (required).
-    pub execution_block_configuration: Value<serde_json::Value>,
-    /// `ExecutionBlockType` (required).
-    pub execution_block_type: Value<ExecutionBlockType>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Step` of `AWS::ARCRegionSwitch::Plan`.
+    Step
 }
 
 impl Step {
     /// The required properties: `ExecutionBlockConfiguration`, `ExecutionBlockType`, `Name`.
     pub fn new(
-        execution_block_configuration: impl Into<Value<serde_json::Value>>,
+        execution_block_configuration: impl Into<Value<Json>>,
         execution_block_type: impl Into<Value<ExecutionBlockType>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            execution_block_configuration: execution_block_configuration.into(),
-            execution_block_type: execution_block_type.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ExecutionBlockConfiguration",
+                    execution_block_configuration.into().to_template(),
+                )
+                .with(
+                    2,
+                    "ExecutionBlockType",
+                    execution_block_type.into().to_template(),
+                )
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Step {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionBlockConfiguration".to_owned(),
-            self.execution_block_configuration.to_template(),
-        );
-        m.insert(
-            "ExecutionBlockType".to_owned(),
-            self.execution_block_type.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
 
-impl Check for Step {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution_block_type
-            .check(&path.field("ExecutionBlockType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ExecutionBlockType`.
+    ExecutionBlockType {
+        /// `CustomActionLambda`
+        CustomActionLambda = "CustomActionLambda",
+        /// `ManualApproval`
+        ManualApproval = "ManualApproval",
+        /// `AuroraGlobalDatabase`
+        AuroraGlobalDatabase = "AuroraGlobalDatabase",
+        /// `EC2AutoScaling`
+        Ec2AutoScaling = "EC2AutoScaling",
+        /// `ARCRoutingControl`
+        ArcRoutingControl = "ARCRoutingControl",
+        /// `ARCRegionSwitchPlan`
+        ArcRegionSwitchPlan = "ARCRegionSwitchPlan",
+        /// `Parallel`
+        Parallel = "Parallel",
+        /// `ECSServiceScaling`
+        EcsServiceScaling = "ECSServiceScaling",
+        /// `EKSResourceScaling`
+        EksResourceScaling = "EKSResourceScaling",
+        /// `Route53HealthCheck`
+        Route53HealthCheck = "Route53HealthCheck",
+        /// `DocumentDb`
+        DocumentDb = "DocumentDb",
+        /// `RdsPromoteReadReplica`
+        RdsPromoteReadReplica = "RdsPromoteReadReplica",
+        /// `RdsCreateCrossRegionReplica`
+        RdsCreateCrossRegionReplica = "RdsCreateCrossRegionReplica",
     }
 }
-
-crate::impl_literal!(Step);
-
-/// Values of `ExecutionBlockType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExecutionBlockType {
-    /// `CustomActionLambda`
-    CustomActionLambda,
-    /// `ManualApproval`
-    ManualApproval,
-    /// `AuroraGlobalDatabase`
-    AuroraGlobalDatabase,
-    /// `EC2AutoScaling`
-    Ec2AutoScaling,
-    /// `ARCRoutingControl`
-    ArcRoutingControl,
-    /// `ARCRegionSwitchPlan`
-    ArcRegionSwitchPlan,
-    /// `Parallel`
-    Parallel,
-    /// `ECSServiceScaling`
-    EcsServiceScaling,
-    /// `EKSResourceScaling`
-    EksResourceScaling,
-    /// `Route53HealthCheck`
-    Route53HealthCheck,
-    /// `DocumentDb`
-    DocumentDb,
-    /// `RdsPromoteReadReplica`
-    RdsPromoteReadReplica,
-    /// `RdsCreateCrossRegionReplica`
-    RdsCreateCrossRegionReplica,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExecutionBlockType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CustomActionLambda",
-        "ManualApproval",
-        "AuroraGlobalDatabase",
-        "EC2AutoScaling",
-        "ARCRoutingControl",
-        "ARCRegionSwitchPlan",
-        "Parallel",
-        "ECSServiceScaling",
-        "EKSResourceScaling",
-        "Route53HealthCheck",
-        "DocumentDb",
-        "RdsPromoteReadReplica",
-        "RdsCreateCrossRegionReplica",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomActionLambda => "CustomActionLambda",
-            Self::ManualApproval => "ManualApproval",
-            Self::AuroraGlobalDatabase => "AuroraGlobalDatabase",
-            Self::Ec2AutoScaling => "EC2AutoScaling",
-            Self::ArcRoutingControl => "ARCRoutingControl",
-            Self::ArcRegionSwitchPlan => "ARCRegionSwitchPlan",
-            Self::Parallel => "Parallel",
-            Self::EcsServiceScaling => "ECSServiceScaling",
-            Self::EksResourceScaling => "EKSResourceScaling",
-            Self::Route53HealthCheck => "Route53HealthCheck",
-            Self::DocumentDb => "DocumentDb",
-            Self::RdsPromoteReadReplica => "RdsPromoteReadReplica",
-            Self::RdsCreateCrossRegionReplica => "RdsCreateCrossRegionReplica",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExecutionBlockType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExecutionBlockType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExecutionBlockType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CustomActionLambda" => Self::CustomActionLambda,
-            "ManualApproval" => Self::ManualApproval,
-            "AuroraGlobalDatabase" => Self::AuroraGlobalDatabase,
-            "EC2AutoScaling" => Self::Ec2AutoScaling,
-            "ARCRoutingControl" => Self::ArcRoutingControl,
-            "ARCRegionSwitchPlan" => Self::ArcRegionSwitchPlan,
-            "Parallel" => Self::Parallel,
-            "ECSServiceScaling" => Self::EcsServiceScaling,
-            "EKSResourceScaling" => Self::EksResourceScaling,
-            "Route53HealthCheck" => Self::Route53HealthCheck,
-            "DocumentDb" => Self::DocumentDb,
-            "RdsPromoteReadReplica" => Self::RdsPromoteReadReplica,
-            "RdsCreateCrossRegionReplica" => Self::RdsCreateCrossRegionReplica,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExecutionBlockType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExecutionBlockType::from(s))
-    }
-}
-
-crate::impl_literal!(ExecutionBlockType);

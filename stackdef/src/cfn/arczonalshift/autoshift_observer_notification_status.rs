@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`.
-#[derive(Debug, Clone)]
-pub struct AutoshiftObserverNotificationStatus {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AutoshiftObserverNotificationStatus {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AutoshiftObserverNotificationStatus {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AutoshiftObserverNotificationStatus {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`.
+    AutoshiftObserverNotificationStatus("AWS::ARCZonalShift::AutoshiftObserverNotificationStatus", AutoshiftObserverNotificationStatusProps)
 }
 
 impl AutoshiftObserverNotificationStatus {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ARCZonalShift::AutoshiftObserverNotificationStatus";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: AutoshiftObserverNotificationStatusProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -85,90 +33,30 @@ impl AutoshiftObserverNotificationStatus {
     pub fn attr_region(&self) -> Value<String> {
         self.resource.get_att("Region")
     }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<AutoshiftObserverNotificationStatusProperty>>) {
+        self.resource.set_property("Status", value.into())
+    }
 }
 
-/// Properties of `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`.
-#[derive(Debug, Clone)]
-pub struct AutoshiftObserverNotificationStatusProps {
-    /// `Status` (required).
-    /// Create-only: changing it replaces the resource.
-    pub status: Value<AutoshiftObserverNotificationStatusProperty>,
+crate::l1_struct! {
+    /// Properties of `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`.
+    AutoshiftObserverNotificationStatusProps
 }
 
 impl AutoshiftObserverNotificationStatusProps {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<AutoshiftObserverNotificationStatusProperty>>) -> Self {
-        Self {
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(0, "Status", status.into().to_template()))
     }
 }
 
-impl ToTemplate for AutoshiftObserverNotificationStatusProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AutoshiftObserverNotificationStatusProperty`.
+    AutoshiftObserverNotificationStatusProperty {
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
-
-impl Check for AutoshiftObserverNotificationStatusProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoshiftObserverNotificationStatusProps);
-
-/// Values of `AutoshiftObserverNotificationStatusProperty`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoshiftObserverNotificationStatusProperty {
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoshiftObserverNotificationStatusProperty {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AutoshiftObserverNotificationStatusProperty {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutoshiftObserverNotificationStatusProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoshiftObserverNotificationStatusProperty {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoshiftObserverNotificationStatusProperty> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoshiftObserverNotificationStatusProperty::from(s))
-    }
-}
-
-crate::impl_literal!(AutoshiftObserverNotificationStatusProperty);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ZonalAutoshiftConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ZonalAutoshiftConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ZonalAutoshiftConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ZonalAutoshiftConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`.
+    ZonalAutoshiftConfiguration("AWS::ARCZonalShift::ZonalAutoshiftConfiguration", ZonalAutoshiftConfigurationProps)
 }
 
 impl ZonalAutoshiftConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ARCZonalShift::ZonalAutoshiftConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ZonalAutoshiftConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResourceIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::ZonalAutoshiftConfigurationId> {
         self.resource.ref_value()
@@ -81,213 +29,104 @@ impl ZonalAutoshiftConfiguration {
     pub fn resource_identifier(&self) -> Value<ids::ZonalAutoshiftConfigurationId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `PracticeRunConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_practice_run_configuration(
+        &self,
+        value: impl Into<Value<PracticeRunConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PracticeRunConfiguration", value.into())
+    }
+
+    /// Replaces `ResourceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceIdentifier", value.into())
+    }
+
+    /// Replaces `ZonalAutoshiftStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_zonal_autoshift_status(&self, value: impl Into<Value<ZonalAutoshiftStatus>>) {
+        self.resource
+            .set_property("ZonalAutoshiftStatus", value.into())
+    }
 }
 
-/// Properties of `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ZonalAutoshiftConfigurationProps {
-    /// `PracticeRunConfiguration` (optional).
-    pub practice_run_configuration: Option<Value<PracticeRunConfiguration>>,
-    /// `ResourceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 8..=1024 characters.
-    pub resource_identifier: Option<Value<String>>,
-    /// `ZonalAutoshiftStatus` (optional).
-    pub zonal_autoshift_status: Option<Value<ZonalAutoshiftStatus>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`.
+    ZonalAutoshiftConfigurationProps(default)
 }
 
 impl ZonalAutoshiftConfigurationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            practice_run_configuration: None,
-            resource_identifier: None,
-            zonal_autoshift_status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PracticeRunConfiguration`.
+    /// `PracticeRunConfiguration` (optional).
     pub fn practice_run_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PracticeRunConfiguration>>,
     ) -> Self {
-        self.practice_run_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "PracticeRunConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
+    /// `ResourceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 8 to 1024 characters.
+    pub fn resource_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ResourceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `ZonalAutoshiftStatus`.
-    pub fn zonal_autoshift_status(mut self, value: impl Into<Value<ZonalAutoshiftStatus>>) -> Self {
-        self.zonal_autoshift_status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ZonalAutoshiftConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.practice_run_configuration {
-            m.insert("PracticeRunConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_identifier {
-            m.insert("ResourceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zonal_autoshift_status {
-            m.insert("ZonalAutoshiftStatus".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ZonalAutoshiftStatus` (optional).
+    pub fn zonal_autoshift_status(self, value: impl Into<Value<ZonalAutoshiftStatus>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ZonalAutoshiftStatus", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ZonalAutoshiftConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.practice_run_configuration.check(
-            &path.field("PracticeRunConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.resource_identifier.check(
-            &path.field("ResourceIdentifier"),
-            &Rules {
-                min_length: Some(8),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.zonal_autoshift_status
-            .check(&path.field("ZonalAutoshiftStatus"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ZonalAutoshiftConfigurationProps);
-
-/// Property type `PracticeRunConfiguration` of `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`.
-#[derive(Debug, Clone)]
-pub struct PracticeRunConfiguration {
-    /// `BlockedDates` (optional).
-    /// Items: 0..=15.
-    /// Each item: Length: 10..=10 characters.
-    /// Each item: Pattern: `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`.
-    pub blocked_dates: Option<Value<List<String>>>,
-    /// `BlockedWindows` (optional).
-    /// Items: 0..=15.
-    /// Each item: Length: 19..=19 characters.
-    /// Each item: Pattern: `^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):[0-9]{2}:[0-9]{2}-(Mon|Tue|Wed|Thu|Fri|Sat|Sun):[0-9]{2}:[0-9]{2}$`.
-    pub blocked_windows: Option<Value<List<String>>>,
-    /// `BlockingAlarms` (optional).
-    /// Items: 1..=1.
-    pub blocking_alarms: Option<Value<List<ControlCondition>>>,
-    /// `OutcomeAlarms` (required).
-    /// Items: 1..=1.
-    pub outcome_alarms: Value<List<ControlCondition>>,
+crate::l1_struct! {
+    /// Property type `PracticeRunConfiguration` of `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`.
+    PracticeRunConfiguration
 }
 
 impl PracticeRunConfiguration {
     /// The required properties: `OutcomeAlarms`.
     pub fn new(outcome_alarms: impl Into<Value<List<ControlCondition>>>) -> Self {
-        Self {
-            blocked_dates: None,
-            blocked_windows: None,
-            blocking_alarms: None,
-            outcome_alarms: outcome_alarms.into(),
-        }
+        Self(crate::Properties::new().with(3, "OutcomeAlarms", outcome_alarms.into().to_template()))
     }
-    /// Sets `BlockedDates`.
-    pub fn blocked_dates(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.blocked_dates = Some(value.into());
-        self
+    /// `BlockedDates` (optional).
+    /// Items: 0 to 15.
+    /// Each item: Length: 10 to 10 characters.
+    /// Each item: Pattern: `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`.
+    pub fn blocked_dates(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "BlockedDates", value.into().to_template()))
     }
-    /// Sets `BlockedWindows`.
-    pub fn blocked_windows(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.blocked_windows = Some(value.into());
-        self
+    /// `BlockedWindows` (optional).
+    /// Items: 0 to 15.
+    /// Each item: Length: 19 to 19 characters.
+    /// Each item: Pattern: `^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):[0-9]{2}:[0-9]{2}-(Mon|Tue|Wed|Thu|Fri|Sat|Sun):[0-9]{2}:[0-9]{2}$`.
+    pub fn blocked_windows(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "BlockedWindows", value.into().to_template()))
     }
-    /// Sets `BlockingAlarms`.
-    pub fn blocking_alarms(mut self, value: impl Into<Value<List<ControlCondition>>>) -> Self {
-        self.blocking_alarms = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PracticeRunConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.blocked_dates {
-            m.insert("BlockedDates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.blocked_windows {
-            m.insert("BlockedWindows".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.blocking_alarms {
-            m.insert("BlockingAlarms".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OutcomeAlarms".to_owned(),
-            self.outcome_alarms.to_template(),
-        );
-        Expr::Map(m)
+    /// `BlockingAlarms` (optional).
+    /// Items: 1 to 1.
+    pub fn blocking_alarms(self, value: impl Into<Value<List<ControlCondition>>>) -> Self {
+        Self(self.0.with(2, "BlockingAlarms", value.into().to_template()))
     }
 }
 
-impl Check for PracticeRunConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.blocked_dates.check(
-            &path.field("BlockedDates"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(15),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(10),
-                            max_length: Some(10),
-                            pattern: Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.blocked_windows.check(&path.field("BlockedWindows"), &Rules { min_items: Some(0), max_items: Some(15), items: Some(&const { Rules { min_length: Some(19), max_length: Some(19), pattern: Some("^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):[0-9]{2}:[0-9]{2}-(Mon|Tue|Wed|Thu|Fri|Sat|Sun):[0-9]{2}:[0-9]{2}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.blocking_alarms.check(
-            &path.field("BlockingAlarms"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outcome_alarms.check(
-            &path.field("OutcomeAlarms"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PracticeRunConfiguration);
-
-/// Property type `ControlCondition` of `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ControlCondition {
-    /// `AlarmIdentifier` (required).
-    /// Length: 8..=1024 characters.
-    /// Pattern: `^.*$`.
-    pub alarm_identifier: Value<String>,
-    /// `Type` (required).
-    /// Length: 8..=10 characters.
-    /// Pattern: `^[a-zA-Z]*$`.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `ControlCondition` of `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`.
+    ControlCondition
 }
 
 impl ControlCondition {
@@ -296,101 +135,18 @@ impl ControlCondition {
         alarm_identifier: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            alarm_identifier: alarm_identifier.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AlarmIdentifier", alarm_identifier.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ControlCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AlarmIdentifier".to_owned(),
-            self.alarm_identifier.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ZonalAutoshiftStatus`.
+    ZonalAutoshiftStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
-
-impl Check for ControlCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_identifier.check(
-            &path.field("AlarmIdentifier"),
-            &Rules {
-                min_length: Some(8),
-                max_length: Some(1024),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(8),
-                max_length: Some(10),
-                pattern: Some("^[a-zA-Z]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ControlCondition);
-
-/// Values of `ZonalAutoshiftStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ZonalAutoshiftStatus {
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ZonalAutoshiftStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ZonalAutoshiftStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ZonalAutoshiftStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ZonalAutoshiftStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ZonalAutoshiftStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ZonalAutoshiftStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ZonalAutoshiftStatus);

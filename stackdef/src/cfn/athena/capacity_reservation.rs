@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Athena::CapacityReservation`.
-#[derive(Debug, Clone)]
-pub struct CapacityReservation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CapacityReservation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CapacityReservation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CapacityReservation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Athena::CapacityReservation`.
+    CapacityReservation("AWS::Athena::CapacityReservation", CapacityReservationProps)
 }
 
 impl CapacityReservation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Athena::CapacityReservation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CapacityReservationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CapacityReservationArn> {
         self.resource.ref_value()
@@ -102,233 +54,97 @@ impl CapacityReservation {
     pub fn attr_last_successful_allocation_time(&self) -> Value<String> {
         self.resource.get_att("LastSuccessfulAllocationTime")
     }
+
+    /// Replaces `CapacityAssignmentConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_assignment_configuration(
+        &self,
+        value: impl Into<Value<CapacityAssignmentConfiguration>>,
+    ) {
+        self.resource
+            .set_property("CapacityAssignmentConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetDpus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_dpus(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("TargetDpus", value.into())
+    }
 }
 
-/// Properties of `AWS::Athena::CapacityReservation`.
-#[derive(Debug, Clone)]
-pub struct CapacityReservationProps {
-    /// `CapacityAssignmentConfiguration` (optional).
-    pub capacity_assignment_configuration: Option<Value<CapacityAssignmentConfiguration>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-zA-Z0-9._-]{1,128}`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetDpus` (required).
-    /// Range: 1..=.
-    pub target_dpus: Value<i64>,
+crate::l1_struct! {
+    /// Properties of `AWS::Athena::CapacityReservation`.
+    CapacityReservationProps
 }
 
 impl CapacityReservationProps {
     /// The required properties: `Name`, `TargetDpus`.
     pub fn new(name: impl Into<Value<String>>, target_dpus: impl Into<Value<i64>>) -> Self {
-        Self {
-            capacity_assignment_configuration: None,
-            name: name.into(),
-            tags: None,
-            target_dpus: target_dpus.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(3, "TargetDpus", target_dpus.into().to_template()),
+        )
     }
-    /// Sets `CapacityAssignmentConfiguration`.
+    /// `CapacityAssignmentConfiguration` (optional).
     pub fn capacity_assignment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CapacityAssignmentConfiguration>>,
     ) -> Self {
-        self.capacity_assignment_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CapacityAssignmentConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityReservationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_assignment_configuration {
-            m.insert(
-                "CapacityAssignmentConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TargetDpus".to_owned(), self.target_dpus.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CapacityReservationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_assignment_configuration.check(
-            &path.field("CapacityAssignmentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("[a-zA-Z0-9._-]{1,128}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_dpus.check(
-            &path.field("TargetDpus"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityReservationProps);
-
-/// Property type `CapacityAssignmentConfiguration` of `AWS::Athena::CapacityReservation`.
-#[derive(Debug, Clone)]
-pub struct CapacityAssignmentConfiguration {
-    /// `CapacityAssignments` (required).
-    pub capacity_assignments: Value<List<CapacityAssignment>>,
+crate::l1_struct! {
+    /// Property type `CapacityAssignmentConfiguration` of `AWS::Athena::CapacityReservation`.
+    CapacityAssignmentConfiguration
 }
 
 impl CapacityAssignmentConfiguration {
     /// The required properties: `CapacityAssignments`.
     pub fn new(capacity_assignments: impl Into<Value<List<CapacityAssignment>>>) -> Self {
-        Self {
-            capacity_assignments: capacity_assignments.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CapacityAssignments",
+            capacity_assignments.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CapacityAssignmentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CapacityAssignments".to_owned(),
-            self.capacity_assignments.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CapacityAssignmentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_assignments
-            .check(&path.field("CapacityAssignments"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CapacityAssignmentConfiguration);
-
-/// Property type `CapacityAssignment` of `AWS::Athena::CapacityReservation`.
-#[derive(Debug, Clone)]
-pub struct CapacityAssignment {
-    /// `WorkgroupNames` (required).
-    /// Each item: Pattern: `[a-zA-Z0-9._-]{1,128}`.
-    pub workgroup_names: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `CapacityAssignment` of `AWS::Athena::CapacityReservation`.
+    CapacityAssignment
 }
 
 impl CapacityAssignment {
     /// The required properties: `WorkgroupNames`.
     pub fn new(workgroup_names: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            workgroup_names: workgroup_names.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "WorkgroupNames",
+            workgroup_names.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CapacityAssignment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "WorkgroupNames".to_owned(),
-            self.workgroup_names.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CapacityAssignment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.workgroup_names.check(
-            &path.field("WorkgroupNames"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("[a-zA-Z0-9._-]{1,128}"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityAssignment);
-
-/// Property type `Tag` of `AWS::Athena::CapacityReservation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

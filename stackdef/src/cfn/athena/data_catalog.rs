@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Athena::DataCatalog`.
-#[derive(Debug, Clone)]
-pub struct DataCatalog {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataCatalog {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataCatalog {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataCatalog {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Athena::DataCatalog`.
+    DataCatalog("AWS::Athena::DataCatalog", DataCatalogProps)
 }
 
 impl DataCatalog {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Athena::DataCatalog";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataCatalogProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::DataCatalogName> {
         self.resource.ref_value()
@@ -77,360 +29,134 @@ impl DataCatalog {
     pub fn name(&self) -> Value<ids::DataCatalogName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ConnectionType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Error` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_error(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Error", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Athena::DataCatalog`.
-#[derive(Debug, Clone)]
-pub struct DataCatalogProps {
-    /// `ConnectionType` (optional).
-    pub connection_type: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Error` (optional).
-    pub error: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub name: Value<String>,
-    /// `Parameters` (optional).
-    /// Each item: Length: ..=51200 characters.
-    pub parameters: Option<Value<Map<String>>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::Athena::DataCatalog`.
+    DataCatalogProps
 }
 
 impl DataCatalogProps {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            connection_type: None,
-            description: None,
-            error: None,
-            name: name.into(),
-            parameters: None,
-            status: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(7, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `ConnectionType`.
-    pub fn connection_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_type = Some(value.into());
-        self
+    /// `ConnectionType` (optional).
+    pub fn connection_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionType", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Error`.
-    pub fn error(mut self, value: impl Into<Value<String>>) -> Self {
-        self.error = Some(value.into());
-        self
+    /// `Error` (optional).
+    pub fn error(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Error", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Each item: Length: at most 51200 characters.
+    pub fn parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Parameters", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(5, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataCatalogProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_type {
-            m.insert("ConnectionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error {
-            m.insert("Error".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `CREATE_IN_PROGRESS`
+        CreateInProgress = "CREATE_IN_PROGRESS",
+        /// `CREATE_COMPLETE`
+        CreateComplete = "CREATE_COMPLETE",
+        /// `CREATE_FAILED`
+        CreateFailed = "CREATE_FAILED",
+        /// `CREATE_FAILED_CLEANUP_IN_PROGRESS`
+        CreateFailedCleanupInProgress = "CREATE_FAILED_CLEANUP_IN_PROGRESS",
+        /// `CREATE_FAILED_CLEANUP_COMPLETE`
+        CreateFailedCleanupComplete = "CREATE_FAILED_CLEANUP_COMPLETE",
+        /// `CREATE_FAILED_CLEANUP_FAILED`
+        CreateFailedCleanupFailed = "CREATE_FAILED_CLEANUP_FAILED",
+        /// `DELETE_IN_PROGRESS`
+        DeleteInProgress = "DELETE_IN_PROGRESS",
+        /// `DELETE_COMPLETE`
+        DeleteComplete = "DELETE_COMPLETE",
+        /// `DELETE_FAILED`
+        DeleteFailed = "DELETE_FAILED",
     }
 }
 
-impl Check for DataCatalogProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(51200),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `LAMBDA`
+        Lambda = "LAMBDA",
+        /// `GLUE`
+        Glue = "GLUE",
+        /// `HIVE`
+        Hive = "HIVE",
+        /// `FEDERATED`
+        Federated = "FEDERATED",
     }
 }
-
-crate::impl_literal!(DataCatalogProps);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `CREATE_IN_PROGRESS`
-    CreateInProgress,
-    /// `CREATE_COMPLETE`
-    CreateComplete,
-    /// `CREATE_FAILED`
-    CreateFailed,
-    /// `CREATE_FAILED_CLEANUP_IN_PROGRESS`
-    CreateFailedCleanupInProgress,
-    /// `CREATE_FAILED_CLEANUP_COMPLETE`
-    CreateFailedCleanupComplete,
-    /// `CREATE_FAILED_CLEANUP_FAILED`
-    CreateFailedCleanupFailed,
-    /// `DELETE_IN_PROGRESS`
-    DeleteInProgress,
-    /// `DELETE_COMPLETE`
-    DeleteComplete,
-    /// `DELETE_FAILED`
-    DeleteFailed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CREATE_IN_PROGRESS",
-        "CREATE_COMPLETE",
-        "CREATE_FAILED",
-        "CREATE_FAILED_CLEANUP_IN_PROGRESS",
-        "CREATE_FAILED_CLEANUP_COMPLETE",
-        "CREATE_FAILED_CLEANUP_FAILED",
-        "DELETE_IN_PROGRESS",
-        "DELETE_COMPLETE",
-        "DELETE_FAILED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreateInProgress => "CREATE_IN_PROGRESS",
-            Self::CreateComplete => "CREATE_COMPLETE",
-            Self::CreateFailed => "CREATE_FAILED",
-            Self::CreateFailedCleanupInProgress => "CREATE_FAILED_CLEANUP_IN_PROGRESS",
-            Self::CreateFailedCleanupComplete => "CREATE_FAILED_CLEANUP_COMPLETE",
-            Self::CreateFailedCleanupFailed => "CREATE_FAILED_CLEANUP_FAILED",
-            Self::DeleteInProgress => "DELETE_IN_PROGRESS",
-            Self::DeleteComplete => "DELETE_COMPLETE",
-            Self::DeleteFailed => "DELETE_FAILED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATE_IN_PROGRESS" => Self::CreateInProgress,
-            "CREATE_COMPLETE" => Self::CreateComplete,
-            "CREATE_FAILED" => Self::CreateFailed,
-            "CREATE_FAILED_CLEANUP_IN_PROGRESS" => Self::CreateFailedCleanupInProgress,
-            "CREATE_FAILED_CLEANUP_COMPLETE" => Self::CreateFailedCleanupComplete,
-            "CREATE_FAILED_CLEANUP_FAILED" => Self::CreateFailedCleanupFailed,
-            "DELETE_IN_PROGRESS" => Self::DeleteInProgress,
-            "DELETE_COMPLETE" => Self::DeleteComplete,
-            "DELETE_FAILED" => Self::DeleteFailed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::Athena::DataCatalog`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `LAMBDA`
-    Lambda,
-    /// `GLUE`
-    Glue,
-    /// `HIVE`
-    Hive,
-    /// `FEDERATED`
-    Federated,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LAMBDA", "GLUE", "HIVE", "FEDERATED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lambda => "LAMBDA",
-            Self::Glue => "GLUE",
-            Self::Hive => "HIVE",
-            Self::Federated => "FEDERATED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "LAMBDA" => Self::Lambda,
-            "GLUE" => Self::Glue,
-            "HIVE" => Self::Hive,
-            "FEDERATED" => Self::Federated,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

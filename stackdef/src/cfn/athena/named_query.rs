@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Athena::NamedQuery`.
-#[derive(Debug, Clone)]
-pub struct NamedQuery {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NamedQuery {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NamedQuery {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NamedQuery {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Athena::NamedQuery`.
+    NamedQuery("AWS::Athena::NamedQuery", NamedQueryProps)
 }
 
 impl NamedQuery {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Athena::NamedQuery";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NamedQueryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `NamedQueryId` (typed).
     pub fn ref_value(&self) -> Value<ids::NamedQueryId> {
         self.resource.ref_value()
@@ -82,129 +34,69 @@ impl NamedQuery {
     pub fn attr_named_query_id(&self) -> Value<ids::NamedQueryId> {
         self.resource.get_att("NamedQueryId")
     }
+
+    /// Replaces `Database` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Database", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `QueryString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryString", value.into())
+    }
+
+    /// Replaces `WorkGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_work_group(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkGroup", value.into())
+    }
 }
 
-/// Properties of `AWS::Athena::NamedQuery`.
-#[derive(Debug, Clone)]
-pub struct NamedQueryProps {
-    /// `Database` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub database: Value<String>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub name: Option<Value<String>>,
-    /// `QueryString` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=262144 characters.
-    pub query_string: Value<String>,
-    /// `WorkGroup` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9._-]{1,128}$`.
-    pub work_group: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Athena::NamedQuery`.
+    NamedQueryProps
 }
 
 impl NamedQueryProps {
     /// The required properties: `Database`, `QueryString`.
     pub fn new(database: impl Into<Value<String>>, query_string: impl Into<Value<String>>) -> Self {
-        Self {
-            database: database.into(),
-            description: None,
-            name: None,
-            query_string: query_string.into(),
-            work_group: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(3, "QueryString", query_string.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `WorkGroup`.
-    pub fn work_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.work_group = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NamedQueryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("QueryString".to_owned(), self.query_string.to_template());
-        if let Some(v) = &self.work_group {
-            m.insert("WorkGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkGroup` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9._-]{1,128}$`.
+    pub fn work_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "WorkGroup", value.into().to_template()))
     }
 }
-
-impl Check for NamedQueryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_string.check(
-            &path.field("QueryString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(262144),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.work_group.check(
-            &path.field("WorkGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9._-]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NamedQueryProps);

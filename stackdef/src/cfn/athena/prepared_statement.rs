@@ -11,87 +11,47 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Athena::PreparedStatement`.
-#[derive(Debug, Clone)]
-pub struct PreparedStatement {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PreparedStatement {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PreparedStatement {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PreparedStatement {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Athena::PreparedStatement`.
+    PreparedStatement("AWS::Athena::PreparedStatement", PreparedStatementProps)
 }
 
 impl PreparedStatement {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Athena::PreparedStatement";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PreparedStatementProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `QueryStatement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_statement(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryStatement", value.into())
+    }
+
+    /// Replaces `StatementName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statement_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StatementName", value.into())
+    }
+
+    /// Replaces `WorkGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_work_group(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkGroup", value.into())
+    }
 }
 
-/// Properties of `AWS::Athena::PreparedStatement`.
-#[derive(Debug, Clone)]
-pub struct PreparedStatementProps {
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `QueryStatement` (required).
-    /// Length: 1..=262144 characters.
-    pub query_statement: Value<String>,
-    /// `StatementName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z_][a-zA-Z0-9_@:]{1,256}$`.
-    pub statement_name: Value<String>,
-    /// `WorkGroup` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9._-]{1,128}$`.
-    pub work_group: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Athena::PreparedStatement`.
+    PreparedStatementProps
 }
 
 impl PreparedStatementProps {
@@ -101,80 +61,16 @@ impl PreparedStatementProps {
         statement_name: impl Into<Value<String>>,
         work_group: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            query_statement: query_statement.into(),
-            statement_name: statement_name.into(),
-            work_group: work_group.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "QueryStatement", query_statement.into().to_template())
+                .with(2, "StatementName", statement_name.into().to_template())
+                .with(3, "WorkGroup", work_group.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PreparedStatementProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "QueryStatement".to_owned(),
-            self.query_statement.to_template(),
-        );
-        m.insert(
-            "StatementName".to_owned(),
-            self.statement_name.to_template(),
-        );
-        m.insert("WorkGroup".to_owned(), self.work_group.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
-
-impl Check for PreparedStatementProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_statement.check(
-            &path.field("QueryStatement"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(262144),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statement_name.check(
-            &path.field("StatementName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z_][a-zA-Z0-9_@:]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.work_group.check(
-            &path.field("WorkGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9._-]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PreparedStatementProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone)]
-pub struct WorkGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WorkGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WorkGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WorkGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Athena::WorkGroup`.
+    WorkGroup("AWS::Athena::WorkGroup", WorkGroupProps)
 }
 
 impl WorkGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Athena::WorkGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::WorkGroupName> {
         self.resource.ref_value()
@@ -98,1680 +50,776 @@ impl WorkGroup {
         self.resource
             .get_att("WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RecursiveDeleteOption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recursive_delete_option(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RecursiveDeleteOption", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<State>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkGroupConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_work_group_configuration(&self, value: impl Into<Value<WorkGroupConfiguration>>) {
+        self.resource
+            .set_property("WorkGroupConfiguration", value.into())
+    }
+
+    /// Replaces `WorkGroupConfigurationUpdates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_work_group_configuration_updates(
+        &self,
+        value: impl Into<Value<WorkGroupConfigurationUpdates>>,
+    ) {
+        self.resource
+            .set_property("WorkGroupConfigurationUpdates", value.into())
+    }
 }
 
-/// Properties of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone)]
-pub struct WorkGroupProps {
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-zA-Z0-9._-]{1,128}`.
-    pub name: Value<String>,
-    /// `RecursiveDeleteOption` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub recursive_delete_option: Option<Value<bool>>,
-    /// `State` (optional).
-    pub state: Option<Value<State>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WorkGroupConfiguration` (optional).
-    pub work_group_configuration: Option<Value<WorkGroupConfiguration>>,
-    /// `WorkGroupConfigurationUpdates` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub work_group_configuration_updates: Option<Value<WorkGroupConfigurationUpdates>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Athena::WorkGroup`.
+    WorkGroupProps
 }
 
 impl WorkGroupProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            recursive_delete_option: None,
-            state: None,
-            tags: None,
-            work_group_configuration: None,
-            work_group_configuration_updates: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `RecursiveDeleteOption`.
-    pub fn recursive_delete_option(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.recursive_delete_option = Some(value.into());
-        self
+    /// `RecursiveDeleteOption` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn recursive_delete_option(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RecursiveDeleteOption", value.into().to_template()),
+        )
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<State>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<State>>) -> Self {
+        Self(self.0.with(3, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkGroupConfiguration`.
-    pub fn work_group_configuration(
-        mut self,
-        value: impl Into<Value<WorkGroupConfiguration>>,
-    ) -> Self {
-        self.work_group_configuration = Some(value.into());
-        self
+    /// `WorkGroupConfiguration` (optional).
+    pub fn work_group_configuration(self, value: impl Into<Value<WorkGroupConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "WorkGroupConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `WorkGroupConfigurationUpdates`.
+    /// `WorkGroupConfigurationUpdates` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn work_group_configuration_updates(
-        mut self,
+        self,
         value: impl Into<Value<WorkGroupConfigurationUpdates>>,
     ) -> Self {
-        self.work_group_configuration_updates = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "WorkGroupConfigurationUpdates",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for WorkGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.recursive_delete_option {
-            m.insert("RecursiveDeleteOption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.work_group_configuration {
-            m.insert("WorkGroupConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.work_group_configuration_updates {
-            m.insert("WorkGroupConfigurationUpdates".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `State`.
+    State {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for WorkGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("[a-zA-Z0-9._-]{1,128}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.work_group_configuration.check(
-            &path.field("WorkGroupConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.work_group_configuration_updates.check(
-            &path.field("WorkGroupConfigurationUpdates"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(WorkGroupProps);
-
-/// Values of `State`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl State {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for State {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<State> {
-    fn from(s: &str) -> Self {
-        Value::literal(State::from(s))
-    }
-}
-
-crate::impl_literal!(State);
-
-/// Property type `Tag` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WorkGroupConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkGroupConfiguration {
-    /// `AdditionalConfiguration` (optional).
-    pub additional_configuration: Option<Value<String>>,
-    /// `BytesScannedCutoffPerQuery` (optional).
-    /// Range: 10000000..=.
-    pub bytes_scanned_cutoff_per_query: Option<Value<i64>>,
-    /// `CustomerContentEncryptionConfiguration` (optional).
-    pub customer_content_encryption_configuration:
-        Option<Value<CustomerContentEncryptionConfiguration>>,
-    /// `EnforceWorkGroupConfiguration` (optional).
-    pub enforce_work_group_configuration: Option<Value<bool>>,
-    /// `EngineConfiguration` (optional).
-    pub engine_configuration: Option<Value<EngineConfiguration>>,
-    /// `EngineVersion` (optional).
-    pub engine_version: Option<Value<EngineVersion>>,
-    /// `ExecutionRole` (optional).
-    pub execution_role: Option<Value<String>>,
-    /// `ManagedQueryResultsConfiguration` (optional).
-    pub managed_query_results_configuration: Option<Value<ManagedQueryResultsConfiguration>>,
-    /// `MonitoringConfiguration` (optional).
-    pub monitoring_configuration: Option<Value<MonitoringConfiguration>>,
-    /// `PublishCloudWatchMetricsEnabled` (optional).
-    pub publish_cloud_watch_metrics_enabled: Option<Value<bool>>,
-    /// `RequesterPaysEnabled` (optional).
-    pub requester_pays_enabled: Option<Value<bool>>,
-    /// `ResultConfiguration` (optional).
-    pub result_configuration: Option<Value<ResultConfiguration>>,
+crate::l1_struct! {
+    /// Property type `WorkGroupConfiguration` of `AWS::Athena::WorkGroup`.
+    WorkGroupConfiguration(default)
 }
 
 impl WorkGroupConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_configuration: None,
-            bytes_scanned_cutoff_per_query: None,
-            customer_content_encryption_configuration: None,
-            enforce_work_group_configuration: None,
-            engine_configuration: None,
-            engine_version: None,
-            execution_role: None,
-            managed_query_results_configuration: None,
-            monitoring_configuration: None,
-            publish_cloud_watch_metrics_enabled: None,
-            requester_pays_enabled: None,
-            result_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalConfiguration`.
-    pub fn additional_configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.additional_configuration = Some(value.into());
-        self
+    /// `AdditionalConfiguration` (optional).
+    pub fn additional_configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `BytesScannedCutoffPerQuery`.
-    pub fn bytes_scanned_cutoff_per_query(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bytes_scanned_cutoff_per_query = Some(value.into());
-        self
+    /// `BytesScannedCutoffPerQuery` (optional).
+    /// Range: at least 10000000.
+    pub fn bytes_scanned_cutoff_per_query(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BytesScannedCutoffPerQuery", value.into().to_template()),
+        )
     }
-    /// Sets `CustomerContentEncryptionConfiguration`.
+    /// `CustomerContentEncryptionConfiguration` (optional).
     pub fn customer_content_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CustomerContentEncryptionConfiguration>>,
     ) -> Self {
-        self.customer_content_encryption_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CustomerContentEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnforceWorkGroupConfiguration`.
-    pub fn enforce_work_group_configuration(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enforce_work_group_configuration = Some(value.into());
-        self
+    /// `EnforceWorkGroupConfiguration` (optional).
+    pub fn enforce_work_group_configuration(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "EnforceWorkGroupConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EngineConfiguration`.
-    pub fn engine_configuration(mut self, value: impl Into<Value<EngineConfiguration>>) -> Self {
-        self.engine_configuration = Some(value.into());
-        self
+    /// `EngineConfiguration` (optional).
+    pub fn engine_configuration(self, value: impl Into<Value<EngineConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EngineConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<EngineVersion>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    pub fn engine_version(self, value: impl Into<Value<EngineVersion>>) -> Self {
+        Self(self.0.with(5, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `ExecutionRole`.
-    pub fn execution_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.execution_role = Some(value.into());
-        self
+    /// `ExecutionRole` (optional).
+    pub fn execution_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ExecutionRole", value.into().to_template()))
     }
-    /// Sets `ManagedQueryResultsConfiguration`.
+    /// `ManagedQueryResultsConfiguration` (optional).
     pub fn managed_query_results_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ManagedQueryResultsConfiguration>>,
     ) -> Self {
-        self.managed_query_results_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "ManagedQueryResultsConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MonitoringConfiguration`.
+    /// `MonitoringConfiguration` (optional).
     pub fn monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MonitoringConfiguration>>,
     ) -> Self {
-        self.monitoring_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "MonitoringConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PublishCloudWatchMetricsEnabled`.
-    pub fn publish_cloud_watch_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publish_cloud_watch_metrics_enabled = Some(value.into());
-        self
+    /// `PublishCloudWatchMetricsEnabled` (optional).
+    pub fn publish_cloud_watch_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            9,
+            "PublishCloudWatchMetricsEnabled",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RequesterPaysEnabled`.
-    pub fn requester_pays_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.requester_pays_enabled = Some(value.into());
-        self
+    /// `RequesterPaysEnabled` (optional).
+    pub fn requester_pays_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "RequesterPaysEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `ResultConfiguration`.
-    pub fn result_configuration(mut self, value: impl Into<Value<ResultConfiguration>>) -> Self {
-        self.result_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkGroupConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_configuration {
-            m.insert("AdditionalConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bytes_scanned_cutoff_per_query {
-            m.insert("BytesScannedCutoffPerQuery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_content_encryption_configuration {
-            m.insert(
-                "CustomerContentEncryptionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enforce_work_group_configuration {
-            m.insert("EnforceWorkGroupConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_configuration {
-            m.insert("EngineConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role {
-            m.insert("ExecutionRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_query_results_configuration {
-            m.insert(
-                "ManagedQueryResultsConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.monitoring_configuration {
-            m.insert("MonitoringConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publish_cloud_watch_metrics_enabled {
-            m.insert(
-                "PublishCloudWatchMetricsEnabled".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.requester_pays_enabled {
-            m.insert("RequesterPaysEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.result_configuration {
-            m.insert("ResultConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResultConfiguration` (optional).
+    pub fn result_configuration(self, value: impl Into<Value<ResultConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ResultConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WorkGroupConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bytes_scanned_cutoff_per_query.check(
-            &path.field("BytesScannedCutoffPerQuery"),
-            &Rules {
-                minimum: Some(10000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.customer_content_encryption_configuration.check(
-            &path.field("CustomerContentEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.engine_configuration
-            .check(&path.field("EngineConfiguration"), &Rules::NONE, out);
-        self.engine_version
-            .check(&path.field("EngineVersion"), &Rules::NONE, out);
-        self.managed_query_results_configuration.check(
-            &path.field("ManagedQueryResultsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.monitoring_configuration.check(
-            &path.field("MonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.result_configuration
-            .check(&path.field("ResultConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkGroupConfiguration);
-
-/// Property type `CustomerContentEncryptionConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone)]
-pub struct CustomerContentEncryptionConfiguration {
-    /// `KmsKey` (required).
-    pub kms_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomerContentEncryptionConfiguration` of `AWS::Athena::WorkGroup`.
+    CustomerContentEncryptionConfiguration
 }
 
 impl CustomerContentEncryptionConfiguration {
     /// The required properties: `KmsKey`.
     pub fn new(kms_key: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_key: kms_key.into(),
-        }
+        Self(crate::Properties::new().with(0, "KmsKey", kms_key.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomerContentEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("KmsKey".to_owned(), self.kms_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomerContentEncryptionConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomerContentEncryptionConfiguration);
-
-/// Property type `EngineConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct EngineConfiguration {
-    /// `AdditionalConfigs` (optional).
-    pub additional_configs: Option<Value<Map<String>>>,
-    /// `Classifications` (optional).
-    pub classifications: Option<Value<List<Classification>>>,
-    /// `CoordinatorDpuSize` (optional).
-    pub coordinator_dpu_size: Option<Value<i64>>,
-    /// `DefaultExecutorDpuSize` (optional).
-    pub default_executor_dpu_size: Option<Value<i64>>,
-    /// `MaxConcurrentDpus` (optional).
-    pub max_concurrent_dpus: Option<Value<i64>>,
-    /// `SparkProperties` (optional).
-    pub spark_properties: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `EngineConfiguration` of `AWS::Athena::WorkGroup`.
+    EngineConfiguration(default)
 }
 
 impl EngineConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_configs: None,
-            classifications: None,
-            coordinator_dpu_size: None,
-            default_executor_dpu_size: None,
-            max_concurrent_dpus: None,
-            spark_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalConfigs`.
-    pub fn additional_configs(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.additional_configs = Some(value.into());
-        self
+    /// `AdditionalConfigs` (optional).
+    pub fn additional_configs(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `Classifications`.
-    pub fn classifications(mut self, value: impl Into<Value<List<Classification>>>) -> Self {
-        self.classifications = Some(value.into());
-        self
+    /// `Classifications` (optional).
+    pub fn classifications(self, value: impl Into<Value<List<Classification>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "Classifications", value.into().to_template()),
+        )
     }
-    /// Sets `CoordinatorDpuSize`.
-    pub fn coordinator_dpu_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.coordinator_dpu_size = Some(value.into());
-        self
+    /// `CoordinatorDpuSize` (optional).
+    pub fn coordinator_dpu_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CoordinatorDpuSize", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultExecutorDpuSize`.
-    pub fn default_executor_dpu_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.default_executor_dpu_size = Some(value.into());
-        self
+    /// `DefaultExecutorDpuSize` (optional).
+    pub fn default_executor_dpu_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DefaultExecutorDpuSize", value.into().to_template()),
+        )
     }
-    /// Sets `MaxConcurrentDpus`.
-    pub fn max_concurrent_dpus(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrent_dpus = Some(value.into());
-        self
+    /// `MaxConcurrentDpus` (optional).
+    pub fn max_concurrent_dpus(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MaxConcurrentDpus", value.into().to_template()),
+        )
     }
-    /// Sets `SparkProperties`.
-    pub fn spark_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.spark_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EngineConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_configs {
-            m.insert("AdditionalConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.classifications {
-            m.insert("Classifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.coordinator_dpu_size {
-            m.insert("CoordinatorDpuSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_executor_dpu_size {
-            m.insert("DefaultExecutorDpuSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_concurrent_dpus {
-            m.insert("MaxConcurrentDpus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spark_properties {
-            m.insert("SparkProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SparkProperties` (optional).
+    pub fn spark_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SparkProperties", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EngineConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.classifications
-            .check(&path.field("Classifications"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EngineConfiguration);
-
-/// Property type `Classification` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Classification {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Properties` (optional).
-    pub properties: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `Classification` of `AWS::Athena::WorkGroup`.
+    Classification(default)
 }
 
 impl Classification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.properties = Some(value.into());
-        self
+    /// `Properties` (optional).
+    pub fn properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Properties", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Classification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Classification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Classification);
-
-/// Property type `EngineVersion` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct EngineVersion {
-    /// `EffectiveEngineVersion` (optional).
-    pub effective_engine_version: Option<Value<String>>,
-    /// `SelectedEngineVersion` (optional).
-    pub selected_engine_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EngineVersion` of `AWS::Athena::WorkGroup`.
+    EngineVersion(default)
 }
 
 impl EngineVersion {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            effective_engine_version: None,
-            selected_engine_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EffectiveEngineVersion`.
-    pub fn effective_engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.effective_engine_version = Some(value.into());
-        self
+    /// `EffectiveEngineVersion` (optional).
+    pub fn effective_engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EffectiveEngineVersion", value.into().to_template()),
+        )
     }
-    /// Sets `SelectedEngineVersion`.
-    pub fn selected_engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.selected_engine_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EngineVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.effective_engine_version {
-            m.insert("EffectiveEngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.selected_engine_version {
-            m.insert("SelectedEngineVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SelectedEngineVersion` (optional).
+    pub fn selected_engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SelectedEngineVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EngineVersion {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EngineVersion);
-
-/// Property type `ManagedQueryResultsConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedQueryResultsConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<ManagedStorageEncryptionConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ManagedQueryResultsConfiguration` of `AWS::Athena::WorkGroup`.
+    ManagedQueryResultsConfiguration(default)
 }
 
 impl ManagedQueryResultsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            encryption_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ManagedStorageEncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ManagedQueryResultsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ManagedQueryResultsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ManagedQueryResultsConfiguration);
-
-/// Property type `ManagedStorageEncryptionConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedStorageEncryptionConfiguration {
-    /// `KmsKey` (optional).
-    pub kms_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ManagedStorageEncryptionConfiguration` of `AWS::Athena::WorkGroup`.
+    ManagedStorageEncryptionConfiguration(default)
 }
 
 impl ManagedStorageEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { kms_key: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedStorageEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKey` (optional).
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKey", value.into().to_template()))
     }
 }
 
-impl Check for ManagedStorageEncryptionConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ManagedStorageEncryptionConfiguration);
-
-/// Property type `MonitoringConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct MonitoringConfiguration {
-    /// `CloudWatchLoggingConfiguration` (optional).
-    pub cloud_watch_logging_configuration: Option<Value<CloudWatchLoggingConfiguration>>,
-    /// `ManagedLoggingConfiguration` (optional).
-    pub managed_logging_configuration: Option<Value<ManagedLoggingConfiguration>>,
-    /// `S3LoggingConfiguration` (optional).
-    pub s3_logging_configuration: Option<Value<S3LoggingConfiguration>>,
+crate::l1_struct! {
+    /// Property type `MonitoringConfiguration` of `AWS::Athena::WorkGroup`.
+    MonitoringConfiguration(default)
 }
 
 impl MonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logging_configuration: None,
-            managed_logging_configuration: None,
-            s3_logging_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLoggingConfiguration`.
+    /// `CloudWatchLoggingConfiguration` (optional).
     pub fn cloud_watch_logging_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingConfiguration>>,
     ) -> Self {
-        self.cloud_watch_logging_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CloudWatchLoggingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ManagedLoggingConfiguration`.
+    /// `ManagedLoggingConfiguration` (optional).
     pub fn managed_logging_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ManagedLoggingConfiguration>>,
     ) -> Self {
-        self.managed_logging_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ManagedLoggingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `S3LoggingConfiguration`.
-    pub fn s3_logging_configuration(
-        mut self,
-        value: impl Into<Value<S3LoggingConfiguration>>,
-    ) -> Self {
-        self.s3_logging_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MonitoringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logging_configuration {
-            m.insert("CloudWatchLoggingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_logging_configuration {
-            m.insert("ManagedLoggingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_logging_configuration {
-            m.insert("S3LoggingConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3LoggingConfiguration` (optional).
+    pub fn s3_logging_configuration(self, value: impl Into<Value<S3LoggingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "S3LoggingConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MonitoringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logging_configuration.check(
-            &path.field("CloudWatchLoggingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.managed_logging_configuration.check(
-            &path.field("ManagedLoggingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_logging_configuration.check(
-            &path.field("S3LoggingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MonitoringConfiguration);
-
-/// Property type `CloudWatchLoggingConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchLoggingConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `LogGroup` (optional).
-    pub log_group: Option<Value<String>>,
-    /// `LogStreamNamePrefix` (optional).
-    pub log_stream_name_prefix: Option<Value<String>>,
-    /// `LogTypes` (optional).
-    pub log_types: Option<Value<Map<List<String>>>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLoggingConfiguration` of `AWS::Athena::WorkGroup`.
+    CloudWatchLoggingConfiguration(default)
 }
 
 impl CloudWatchLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            log_group: None,
-            log_stream_name_prefix: None,
-            log_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-    /// Sets `LogGroup`.
-    pub fn log_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group = Some(value.into());
-        self
-    }
-    /// Sets `LogStreamNamePrefix`.
-    pub fn log_stream_name_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_stream_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `LogTypes`.
-    pub fn log_types(mut self, value: impl Into<Value<Map<List<String>>>>) -> Self {
-        self.log_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudWatchLoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group {
-            m.insert("LogGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_stream_name_prefix {
-            m.insert("LogStreamNamePrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_types {
-            m.insert("LogTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLoggingConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchLoggingConfiguration);
-
-/// Property type `ManagedLoggingConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedLoggingConfiguration {
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `KmsKey` (optional).
-    pub kms_key: Option<Value<String>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
+    /// `LogGroup` (optional).
+    pub fn log_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogGroup", value.into().to_template()))
+    }
+    /// `LogStreamNamePrefix` (optional).
+    pub fn log_stream_name_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LogStreamNamePrefix", value.into().to_template()),
+        )
+    }
+    /// `LogTypes` (optional).
+    pub fn log_types(self, value: impl Into<Value<Map<List<String>>>>) -> Self {
+        Self(self.0.with(3, "LogTypes", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ManagedLoggingConfiguration` of `AWS::Athena::WorkGroup`.
+    ManagedLoggingConfiguration(default)
 }
 
 impl ManagedLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            kms_key: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedLoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ManagedLoggingConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ManagedLoggingConfiguration);
-
-/// Property type `S3LoggingConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct S3LoggingConfiguration {
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
     /// `KmsKey` (optional).
-    pub kms_key: Option<Value<String>>,
-    /// `LogLocation` (optional).
-    pub log_location: Option<Value<String>>,
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKey", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `S3LoggingConfiguration` of `AWS::Athena::WorkGroup`.
+    S3LoggingConfiguration(default)
 }
 
 impl S3LoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            kms_key: None,
-            log_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
+    /// `KmsKey` (optional).
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKey", value.into().to_template()))
     }
-    /// Sets `LogLocation`.
-    pub fn log_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_location = Some(value.into());
-        self
+    /// `LogLocation` (optional).
+    pub fn log_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LogLocation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3LoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_location {
-            m.insert("LogLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3LoggingConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3LoggingConfiguration);
-
-/// Property type `ResultConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ResultConfiguration {
-    /// `AclConfiguration` (optional).
-    pub acl_configuration: Option<Value<AclConfiguration>>,
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `ExpectedBucketOwner` (optional).
-    pub expected_bucket_owner: Option<Value<String>>,
-    /// `OutputLocation` (optional).
-    pub output_location: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResultConfiguration` of `AWS::Athena::WorkGroup`.
+    ResultConfiguration(default)
 }
 
 impl ResultConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acl_configuration: None,
-            encryption_configuration: None,
-            expected_bucket_owner: None,
-            output_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AclConfiguration`.
-    pub fn acl_configuration(mut self, value: impl Into<Value<AclConfiguration>>) -> Self {
-        self.acl_configuration = Some(value.into());
-        self
+    /// `AclConfiguration` (optional).
+    pub fn acl_configuration(self, value: impl Into<Value<AclConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AclConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
+    /// `ExpectedBucketOwner` (optional).
+    pub fn expected_bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExpectedBucketOwner", value.into().to_template()),
+        )
     }
-    /// Sets `OutputLocation`.
-    pub fn output_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResultConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acl_configuration {
-            m.insert("AclConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expected_bucket_owner {
-            m.insert("ExpectedBucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_location {
-            m.insert("OutputLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OutputLocation` (optional).
+    pub fn output_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "OutputLocation", value.into().to_template()))
     }
 }
 
-impl Check for ResultConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acl_configuration
-            .check(&path.field("AclConfiguration"), &Rules::NONE, out);
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResultConfiguration);
-
-/// Property type `AclConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone)]
-pub struct AclConfiguration {
-    /// `S3AclOption` (required).
-    pub s3_acl_option: Value<S3AclOption>,
+crate::l1_struct! {
+    /// Property type `AclConfiguration` of `AWS::Athena::WorkGroup`.
+    AclConfiguration
 }
 
 impl AclConfiguration {
     /// The required properties: `S3AclOption`.
     pub fn new(s3_acl_option: impl Into<Value<S3AclOption>>) -> Self {
-        Self {
-            s3_acl_option: s3_acl_option.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3AclOption", s3_acl_option.into().to_template()))
     }
 }
 
-impl ToTemplate for AclConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3AclOption".to_owned(), self.s3_acl_option.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `S3AclOption`.
+    S3AclOption {
+        /// `BUCKET_OWNER_FULL_CONTROL`
+        BucketOwnerFullControl = "BUCKET_OWNER_FULL_CONTROL",
     }
 }
 
-impl Check for AclConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_acl_option
-            .check(&path.field("S3AclOption"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AclConfiguration);
-
-/// Values of `S3AclOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3AclOption {
-    /// `BUCKET_OWNER_FULL_CONTROL`
-    BucketOwnerFullControl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3AclOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BUCKET_OWNER_FULL_CONTROL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BucketOwnerFullControl => "BUCKET_OWNER_FULL_CONTROL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3AclOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3AclOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3AclOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "BUCKET_OWNER_FULL_CONTROL" => Self::BucketOwnerFullControl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3AclOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3AclOption::from(s))
-    }
-}
-
-crate::impl_literal!(S3AclOption);
-
-/// Property type `EncryptionConfiguration` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    /// `EncryptionOption` (required).
-    pub encryption_option: Value<EncryptionOption>,
-    /// `KmsKey` (optional).
-    pub kms_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::Athena::WorkGroup`.
+    EncryptionConfiguration
 }
 
 impl EncryptionConfiguration {
     /// The required properties: `EncryptionOption`.
     pub fn new(encryption_option: impl Into<Value<EncryptionOption>>) -> Self {
-        Self {
-            encryption_option: encryption_option.into(),
-            kms_key: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EncryptionOption",
+            encryption_option.into().to_template(),
+        ))
     }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionOption".to_owned(),
-            self.encryption_option.to_template(),
-        );
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKey` (optional).
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKey", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_option
-            .check(&path.field("EncryptionOption"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EncryptionOption`.
+    EncryptionOption {
+        /// `SSE_S3`
+        SseS3 = "SSE_S3",
+        /// `SSE_KMS`
+        SseKms = "SSE_KMS",
+        /// `CSE_KMS`
+        CseKms = "CSE_KMS",
     }
 }
 
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Values of `EncryptionOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionOption {
-    /// `SSE_S3`
-    SseS3,
-    /// `SSE_KMS`
-    SseKms,
-    /// `CSE_KMS`
-    CseKms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SSE_S3", "SSE_KMS", "CSE_KMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SseS3 => "SSE_S3",
-            Self::SseKms => "SSE_KMS",
-            Self::CseKms => "CSE_KMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "SSE_S3" => Self::SseS3,
-            "SSE_KMS" => Self::SseKms,
-            "CSE_KMS" => Self::CseKms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionOption::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionOption);
-
-/// Property type `WorkGroupConfigurationUpdates` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkGroupConfigurationUpdates {
-    /// `AdditionalConfiguration` (optional).
-    pub additional_configuration: Option<Value<String>>,
-    /// `BytesScannedCutoffPerQuery` (optional).
-    /// Range: 10000000..=.
-    pub bytes_scanned_cutoff_per_query: Option<Value<i64>>,
-    /// `CustomerContentEncryptionConfiguration` (optional).
-    pub customer_content_encryption_configuration:
-        Option<Value<CustomerContentEncryptionConfiguration>>,
-    /// `EnforceWorkGroupConfiguration` (optional).
-    pub enforce_work_group_configuration: Option<Value<bool>>,
-    /// `EngineConfiguration` (optional).
-    pub engine_configuration: Option<Value<EngineConfiguration>>,
-    /// `EngineVersion` (optional).
-    pub engine_version: Option<Value<EngineVersion>>,
-    /// `ExecutionRole` (optional).
-    pub execution_role: Option<Value<String>>,
-    /// `ManagedQueryResultsConfiguration` (optional).
-    pub managed_query_results_configuration: Option<Value<ManagedQueryResultsConfiguration>>,
-    /// `MonitoringConfiguration` (optional).
-    pub monitoring_configuration: Option<Value<MonitoringConfiguration>>,
-    /// `PublishCloudWatchMetricsEnabled` (optional).
-    pub publish_cloud_watch_metrics_enabled: Option<Value<bool>>,
-    /// `RemoveBytesScannedCutoffPerQuery` (optional).
-    pub remove_bytes_scanned_cutoff_per_query: Option<Value<bool>>,
-    /// `RemoveCustomerContentEncryptionConfiguration` (optional).
-    pub remove_customer_content_encryption_configuration: Option<Value<bool>>,
-    /// `RequesterPaysEnabled` (optional).
-    pub requester_pays_enabled: Option<Value<bool>>,
-    /// `ResultConfigurationUpdates` (optional).
-    pub result_configuration_updates: Option<Value<ResultConfigurationUpdates>>,
+crate::l1_struct! {
+    /// Property type `WorkGroupConfigurationUpdates` of `AWS::Athena::WorkGroup`.
+    WorkGroupConfigurationUpdates(default)
 }
 
 impl WorkGroupConfigurationUpdates {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_configuration: None,
-            bytes_scanned_cutoff_per_query: None,
-            customer_content_encryption_configuration: None,
-            enforce_work_group_configuration: None,
-            engine_configuration: None,
-            engine_version: None,
-            execution_role: None,
-            managed_query_results_configuration: None,
-            monitoring_configuration: None,
-            publish_cloud_watch_metrics_enabled: None,
-            remove_bytes_scanned_cutoff_per_query: None,
-            remove_customer_content_encryption_configuration: None,
-            requester_pays_enabled: None,
-            result_configuration_updates: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalConfiguration`.
-    pub fn additional_configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.additional_configuration = Some(value.into());
-        self
+    /// `AdditionalConfiguration` (optional).
+    pub fn additional_configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `BytesScannedCutoffPerQuery`.
-    pub fn bytes_scanned_cutoff_per_query(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bytes_scanned_cutoff_per_query = Some(value.into());
-        self
+    /// `BytesScannedCutoffPerQuery` (optional).
+    /// Range: at least 10000000.
+    pub fn bytes_scanned_cutoff_per_query(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BytesScannedCutoffPerQuery", value.into().to_template()),
+        )
     }
-    /// Sets `CustomerContentEncryptionConfiguration`.
+    /// `CustomerContentEncryptionConfiguration` (optional).
     pub fn customer_content_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CustomerContentEncryptionConfiguration>>,
     ) -> Self {
-        self.customer_content_encryption_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CustomerContentEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnforceWorkGroupConfiguration`.
-    pub fn enforce_work_group_configuration(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enforce_work_group_configuration = Some(value.into());
-        self
+    /// `EnforceWorkGroupConfiguration` (optional).
+    pub fn enforce_work_group_configuration(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "EnforceWorkGroupConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EngineConfiguration`.
-    pub fn engine_configuration(mut self, value: impl Into<Value<EngineConfiguration>>) -> Self {
-        self.engine_configuration = Some(value.into());
-        self
+    /// `EngineConfiguration` (optional).
+    pub fn engine_configuration(self, value: impl Into<Value<EngineConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EngineConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<EngineVersion>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    pub fn engine_version(self, value: impl Into<Value<EngineVersion>>) -> Self {
+        Self(self.0.with(5, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `ExecutionRole`.
-    pub fn execution_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.execution_role = Some(value.into());
-        self
+    /// `ExecutionRole` (optional).
+    pub fn execution_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ExecutionRole", value.into().to_template()))
     }
-    /// Sets `ManagedQueryResultsConfiguration`.
+    /// `ManagedQueryResultsConfiguration` (optional).
     pub fn managed_query_results_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ManagedQueryResultsConfiguration>>,
     ) -> Self {
-        self.managed_query_results_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "ManagedQueryResultsConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MonitoringConfiguration`.
+    /// `MonitoringConfiguration` (optional).
     pub fn monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MonitoringConfiguration>>,
     ) -> Self {
-        self.monitoring_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "MonitoringConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PublishCloudWatchMetricsEnabled`.
-    pub fn publish_cloud_watch_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publish_cloud_watch_metrics_enabled = Some(value.into());
-        self
+    /// `PublishCloudWatchMetricsEnabled` (optional).
+    pub fn publish_cloud_watch_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            9,
+            "PublishCloudWatchMetricsEnabled",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RemoveBytesScannedCutoffPerQuery`.
-    pub fn remove_bytes_scanned_cutoff_per_query(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.remove_bytes_scanned_cutoff_per_query = Some(value.into());
-        self
+    /// `RemoveBytesScannedCutoffPerQuery` (optional).
+    pub fn remove_bytes_scanned_cutoff_per_query(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            10,
+            "RemoveBytesScannedCutoffPerQuery",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RemoveCustomerContentEncryptionConfiguration`.
+    /// `RemoveCustomerContentEncryptionConfiguration` (optional).
     pub fn remove_customer_content_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<bool>>,
     ) -> Self {
-        self.remove_customer_content_encryption_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            11,
+            "RemoveCustomerContentEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RequesterPaysEnabled`.
-    pub fn requester_pays_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.requester_pays_enabled = Some(value.into());
-        self
+    /// `RequesterPaysEnabled` (optional).
+    pub fn requester_pays_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "RequesterPaysEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `ResultConfigurationUpdates`.
+    /// `ResultConfigurationUpdates` (optional).
     pub fn result_configuration_updates(
-        mut self,
+        self,
         value: impl Into<Value<ResultConfigurationUpdates>>,
     ) -> Self {
-        self.result_configuration_updates = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(13, "ResultConfigurationUpdates", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for WorkGroupConfigurationUpdates {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_configuration {
-            m.insert("AdditionalConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bytes_scanned_cutoff_per_query {
-            m.insert("BytesScannedCutoffPerQuery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_content_encryption_configuration {
-            m.insert(
-                "CustomerContentEncryptionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enforce_work_group_configuration {
-            m.insert("EnforceWorkGroupConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_configuration {
-            m.insert("EngineConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role {
-            m.insert("ExecutionRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_query_results_configuration {
-            m.insert(
-                "ManagedQueryResultsConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.monitoring_configuration {
-            m.insert("MonitoringConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publish_cloud_watch_metrics_enabled {
-            m.insert(
-                "PublishCloudWatchMetricsEnabled".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.remove_bytes_scanned_cutoff_per_query {
-            m.insert(
-                "RemoveBytesScannedCutoffPerQuery".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.remove_customer_content_encryption_configuration {
-            m.insert(
-                "RemoveCustomerContentEncryptionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.requester_pays_enabled {
-            m.insert("RequesterPaysEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.result_configuration_updates {
-            m.insert("ResultConfigurationUpdates".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkGroupConfigurationUpdates {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bytes_scanned_cutoff_per_query.check(
-            &path.field("BytesScannedCutoffPerQuery"),
-            &Rules {
-                minimum: Some(10000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.customer_content_encryption_configuration.check(
-            &path.field("CustomerContentEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.engine_configuration
-            .check(&path.field("EngineConfiguration"), &Rules::NONE, out);
-        self.engine_version
-            .check(&path.field("EngineVersion"), &Rules::NONE, out);
-        self.managed_query_results_configuration.check(
-            &path.field("ManagedQueryResultsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.monitoring_configuration.check(
-            &path.field("MonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.result_configuration_updates.check(
-            &path.field("ResultConfigurationUpdates"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkGroupConfigurationUpdates);
-
-/// Property type `ResultConfigurationUpdates` of `AWS::Athena::WorkGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ResultConfigurationUpdates {
-    /// `AclConfiguration` (optional).
-    pub acl_configuration: Option<Value<AclConfiguration>>,
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `ExpectedBucketOwner` (optional).
-    pub expected_bucket_owner: Option<Value<String>>,
-    /// `OutputLocation` (optional).
-    pub output_location: Option<Value<String>>,
-    /// `RemoveAclConfiguration` (optional).
-    pub remove_acl_configuration: Option<Value<bool>>,
-    /// `RemoveEncryptionConfiguration` (optional).
-    pub remove_encryption_configuration: Option<Value<bool>>,
-    /// `RemoveExpectedBucketOwner` (optional).
-    pub remove_expected_bucket_owner: Option<Value<bool>>,
-    /// `RemoveOutputLocation` (optional).
-    pub remove_output_location: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ResultConfigurationUpdates` of `AWS::Athena::WorkGroup`.
+    ResultConfigurationUpdates(default)
 }
 
 impl ResultConfigurationUpdates {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acl_configuration: None,
-            encryption_configuration: None,
-            expected_bucket_owner: None,
-            output_location: None,
-            remove_acl_configuration: None,
-            remove_encryption_configuration: None,
-            remove_expected_bucket_owner: None,
-            remove_output_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AclConfiguration`.
-    pub fn acl_configuration(mut self, value: impl Into<Value<AclConfiguration>>) -> Self {
-        self.acl_configuration = Some(value.into());
-        self
+    /// `AclConfiguration` (optional).
+    pub fn acl_configuration(self, value: impl Into<Value<AclConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AclConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
+    /// `ExpectedBucketOwner` (optional).
+    pub fn expected_bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExpectedBucketOwner", value.into().to_template()),
+        )
     }
-    /// Sets `OutputLocation`.
-    pub fn output_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_location = Some(value.into());
-        self
+    /// `OutputLocation` (optional).
+    pub fn output_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "OutputLocation", value.into().to_template()))
     }
-    /// Sets `RemoveAclConfiguration`.
-    pub fn remove_acl_configuration(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.remove_acl_configuration = Some(value.into());
-        self
+    /// `RemoveAclConfiguration` (optional).
+    pub fn remove_acl_configuration(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RemoveAclConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RemoveEncryptionConfiguration`.
-    pub fn remove_encryption_configuration(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.remove_encryption_configuration = Some(value.into());
-        self
+    /// `RemoveEncryptionConfiguration` (optional).
+    pub fn remove_encryption_configuration(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            5,
+            "RemoveEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RemoveExpectedBucketOwner`.
-    pub fn remove_expected_bucket_owner(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.remove_expected_bucket_owner = Some(value.into());
-        self
+    /// `RemoveExpectedBucketOwner` (optional).
+    pub fn remove_expected_bucket_owner(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RemoveExpectedBucketOwner", value.into().to_template()),
+        )
     }
-    /// Sets `RemoveOutputLocation`.
-    pub fn remove_output_location(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.remove_output_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResultConfigurationUpdates {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acl_configuration {
-            m.insert("AclConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expected_bucket_owner {
-            m.insert("ExpectedBucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_location {
-            m.insert("OutputLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remove_acl_configuration {
-            m.insert("RemoveAclConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remove_encryption_configuration {
-            m.insert("RemoveEncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remove_expected_bucket_owner {
-            m.insert("RemoveExpectedBucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remove_output_location {
-            m.insert("RemoveOutputLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RemoveOutputLocation` (optional).
+    pub fn remove_output_location(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RemoveOutputLocation", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ResultConfigurationUpdates {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acl_configuration
-            .check(&path.field("AclConfiguration"), &Rules::NONE, out);
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResultConfigurationUpdates);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AuditManager::Assessment`.
-#[derive(Debug, Clone)]
-pub struct Assessment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Assessment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Assessment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Assessment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AuditManager::Assessment`.
+    Assessment("AWS::AuditManager::Assessment", AssessmentProps)
 }
 
 impl Assessment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AuditManager::Assessment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AssessmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssessmentId` (typed).
     pub fn ref_value(&self) -> Value<ids::AssessmentId> {
         self.resource.ref_value()
@@ -92,1052 +44,368 @@ impl Assessment {
     pub fn attr_creation_time(&self) -> Value<f64> {
         self.resource.get_att("CreationTime")
     }
+
+    /// Replaces `AssessmentReportsDestination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assessment_reports_destination(
+        &self,
+        value: impl Into<Value<AssessmentReportsDestination>>,
+    ) {
+        self.resource
+            .set_property("AssessmentReportsDestination", value.into())
+    }
+
+    /// Replaces `AwsAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account(&self, value: impl Into<Value<AwsAccount>>) {
+        self.resource.set_property("AwsAccount", value.into())
+    }
+
+    /// Replaces `Delegations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delegations(&self, value: impl Into<Value<List<Delegation>>>) {
+        self.resource.set_property("Delegations", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FrameworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_framework_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FrameworkId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Roles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_roles(&self, value: impl Into<Value<List<Role>>>) {
+        self.resource.set_property("Roles", value.into())
+    }
+
+    /// Replaces `Scope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scope(&self, value: impl Into<Value<Scope>>) {
+        self.resource.set_property("Scope", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<AssessmentStatus>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::AuditManager::Assessment`.
-#[derive(Debug, Clone, Default)]
-pub struct AssessmentProps {
-    /// `AssessmentReportsDestination` (optional).
-    pub assessment_reports_destination: Option<Value<AssessmentReportsDestination>>,
-    /// `AwsAccount` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub aws_account: Option<Value<AwsAccount>>,
-    /// `Delegations` (optional).
-    pub delegations: Option<Value<List<Delegation>>>,
-    /// `Description` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^[\w\W\s\S]*$`.
-    pub description: Option<Value<String>>,
-    /// `FrameworkId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 32..=36 characters.
-    /// Pattern: `^([a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|.*\S.*)$`.
-    pub framework_id: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=127 characters.
-    /// Pattern: `^[a-zA-Z0-9-_\.]+$`.
-    pub name: Option<Value<String>>,
-    /// `Roles` (optional).
-    pub roles: Option<Value<List<Role>>>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<Scope>>,
-    /// `Status` (optional).
-    pub status: Option<Value<AssessmentStatus>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AuditManager::Assessment`.
+    AssessmentProps(default)
 }
 
 impl AssessmentProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            assessment_reports_destination: None,
-            aws_account: None,
-            delegations: None,
-            description: None,
-            framework_id: None,
-            name: None,
-            roles: None,
-            scope: None,
-            status: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssessmentReportsDestination`.
+    /// `AssessmentReportsDestination` (optional).
     pub fn assessment_reports_destination(
-        mut self,
+        self,
         value: impl Into<Value<AssessmentReportsDestination>>,
     ) -> Self {
-        self.assessment_reports_destination = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AssessmentReportsDestination",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AwsAccount`.
-    pub fn aws_account(mut self, value: impl Into<Value<AwsAccount>>) -> Self {
-        self.aws_account = Some(value.into());
-        self
+    /// `AwsAccount` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn aws_account(self, value: impl Into<Value<AwsAccount>>) -> Self {
+        Self(self.0.with(1, "AwsAccount", value.into().to_template()))
     }
-    /// Sets `Delegations`.
-    pub fn delegations(mut self, value: impl Into<Value<List<Delegation>>>) -> Self {
-        self.delegations = Some(value.into());
-        self
+    /// `Delegations` (optional).
+    pub fn delegations(self, value: impl Into<Value<List<Delegation>>>) -> Self {
+        Self(self.0.with(2, "Delegations", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}\W\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `FrameworkId`.
-    pub fn framework_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.framework_id = Some(value.into());
-        self
+    /// `FrameworkId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 32 to 36 characters.
+    /// Pattern: `^([a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|.*\S.*)$`.
+    pub fn framework_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "FrameworkId", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 127 characters.
+    /// Pattern: `^[a-zA-Z0-9-_\.]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `Roles`.
-    pub fn roles(mut self, value: impl Into<Value<List<Role>>>) -> Self {
-        self.roles = Some(value.into());
-        self
+    /// `Roles` (optional).
+    pub fn roles(self, value: impl Into<Value<List<Role>>>) -> Self {
+        Self(self.0.with(6, "Roles", value.into().to_template()))
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<Scope>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<Scope>>) -> Self {
+        Self(self.0.with(7, "Scope", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<AssessmentStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<AssessmentStatus>>) -> Self {
+        Self(self.0.with(8, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssessmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assessment_reports_destination {
-            m.insert("AssessmentReportsDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_account {
-            m.insert("AwsAccount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delegations {
-            m.insert("Delegations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framework_id {
-            m.insert("FrameworkId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.roles {
-            m.insert("Roles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AssessmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assessment_reports_destination.check(
-            &path.field("AssessmentReportsDestination"),
-            &Rules::NONE,
-            out,
-        );
-        self.aws_account
-            .check(&path.field("AwsAccount"), &Rules::NONE, out);
-        self.delegations
-            .check(&path.field("Delegations"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^[\\w\\W\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.framework_id.check(
-            &path.field("FrameworkId"),
-            &Rules {
-                min_length: Some(32),
-                max_length: Some(36),
-                pattern: Some(
-                    "^([a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|.*\\S.*)$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^[a-zA-Z0-9-_\\.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.roles.check(&path.field("Roles"), &Rules::NONE, out);
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AssessmentProps);
-
-/// Property type `AssessmentReportsDestination` of `AWS::AuditManager::Assessment`.
-#[derive(Debug, Clone, Default)]
-pub struct AssessmentReportsDestination {
-    /// `Destination` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^(S|s)3:\/\/[a-zA-Z0-9\-\.\(\)\'\*\_\!\=\+\@\:\s\,\?\/]+$`.
-    pub destination: Option<Value<String>>,
-    /// `DestinationType` (optional).
-    pub destination_type: Option<Value<AssessmentReportDestinationType>>,
+crate::l1_struct! {
+    /// Property type `AssessmentReportsDestination` of `AWS::AuditManager::Assessment`.
+    AssessmentReportsDestination(default)
 }
 
 impl AssessmentReportsDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination: None,
-            destination_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^(S|s)3:\/\/[a-zA-Z0-9\-\.\(\)\'\*\_\!\=\+\@\:\s\x{80}-\x{10FFFF}\,\?\/]+$`.
+    pub fn destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
     }
-    /// Sets `DestinationType`.
+    /// `DestinationType` (optional).
     pub fn destination_type(
-        mut self,
+        self,
         value: impl Into<Value<AssessmentReportDestinationType>>,
     ) -> Self {
-        self.destination_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DestinationType", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AssessmentReportsDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_type {
-            m.insert("DestinationType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AssessmentReportDestinationType`.
+    AssessmentReportDestinationType {
+        /// `S3`
+        S3 = "S3",
     }
 }
 
-impl Check for AssessmentReportsDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination.check(
-            &path.field("Destination"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(
-                    "^(S|s)3:\\/\\/[a-zA-Z0-9\\-\\.\\(\\)\\'\\*\\_\\!\\=\\+\\@\\:\\s\\,\\?\\/]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_type
-            .check(&path.field("DestinationType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AssessmentReportsDestination);
-
-/// Values of `AssessmentReportDestinationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssessmentReportDestinationType {
-    /// `S3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssessmentReportDestinationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["S3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssessmentReportDestinationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssessmentReportDestinationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssessmentReportDestinationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssessmentReportDestinationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssessmentReportDestinationType::from(s))
-    }
-}
-
-crate::impl_literal!(AssessmentReportDestinationType);
-
-/// Property type `AwsAccount` of `AWS::AuditManager::Assessment`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsAccount {
-    /// `EmailAddress` (optional).
-    /// Length: 1..=320 characters.
-    /// Pattern: `^.*@.*$`.
-    pub email_address: Option<Value<String>>,
-    /// `Id` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub id: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[\u0020-\u007E]+$`.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AwsAccount` of `AWS::AuditManager::Assessment`.
+    AwsAccount(default)
 }
 
 impl AwsAccount {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            email_address: None,
-            id: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EmailAddress`.
-    pub fn email_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_address = Some(value.into());
-        self
+    /// `EmailAddress` (optional).
+    /// Length: 1 to 320 characters.
+    /// Pattern: `^.*@.*$`.
+    pub fn email_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EmailAddress", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsAccount {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email_address {
-            m.insert("EmailAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AwsAccount {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.email_address.check(
-            &path.field("EmailAddress"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(320),
-                pattern: Some("^.*@.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[\\u0020-\\u007E]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsAccount);
-
-/// Property type `Delegation` of `AWS::AuditManager::Assessment`.
-#[derive(Debug, Clone, Default)]
-pub struct Delegation {
-    /// `AssessmentId` (optional).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub assessment_id: Option<Value<String>>,
-    /// `AssessmentName` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `^[a-zA-Z0-9-_\.]+$`.
-    pub assessment_name: Option<Value<String>>,
-    /// `Comment` (optional).
-    /// Length: ..=350 characters.
-    /// Pattern: `^[\w\W\s\S]*$`.
-    pub comment: Option<Value<String>>,
-    /// `ControlSetId` (optional).
-    /// Length: 1..=300 characters.
-    /// Pattern: `^[\w\W\s\S]*$`.
-    pub control_set_id: Option<Value<String>>,
-    /// `CreatedBy` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:.*:*:.*`.
-    pub created_by: Option<Value<String>>,
-    /// `CreationTime` (optional).
-    pub creation_time: Option<Value<f64>>,
     /// `Id` (optional).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub id: Option<Value<String>>,
-    /// `LastUpdated` (optional).
-    pub last_updated: Option<Value<f64>>,
-    /// `RoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:.*:iam:.*`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `RoleType` (optional).
-    pub role_type: Option<Value<RoleType>>,
-    /// `Status` (optional).
-    pub status: Option<Value<DelegationStatus>>,
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Id", value.into().to_template()))
+    }
+    /// `Name` (optional).
+    /// Length: 1 to 50 characters.
+    /// Pattern: `^[\u0020-\u007E]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Delegation` of `AWS::AuditManager::Assessment`.
+    Delegation(default)
 }
 
 impl Delegation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            assessment_id: None,
-            assessment_name: None,
-            comment: None,
-            control_set_id: None,
-            created_by: None,
-            creation_time: None,
-            id: None,
-            last_updated: None,
-            role_arn: None,
-            role_type: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssessmentId`.
-    pub fn assessment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.assessment_id = Some(value.into());
-        self
+    /// `AssessmentId` (optional).
+    /// Length: 36 to 36 characters.
+    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
+    pub fn assessment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AssessmentId", value.into().to_template()))
     }
-    /// Sets `AssessmentName`.
-    pub fn assessment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.assessment_name = Some(value.into());
-        self
+    /// `AssessmentName` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `^[a-zA-Z0-9-_\.]+$`.
+    pub fn assessment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AssessmentName", value.into().to_template()))
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
+    /// `Comment` (optional).
+    /// Length: at most 350 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}\W\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Comment", value.into().to_template()))
     }
-    /// Sets `ControlSetId`.
-    pub fn control_set_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.control_set_id = Some(value.into());
-        self
+    /// `ControlSetId` (optional).
+    /// Length: 1 to 300 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}\W\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn control_set_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ControlSetId", value.into().to_template()))
     }
-    /// Sets `CreatedBy`.
-    pub fn created_by(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_by = Some(value.into());
-        self
+    /// `CreatedBy` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:.*:*:.*`.
+    pub fn created_by(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "CreatedBy", value.into().to_template()))
     }
-    /// Sets `CreationTime`.
-    pub fn creation_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.creation_time = Some(value.into());
-        self
+    /// `CreationTime` (optional).
+    pub fn creation_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(5, "CreationTime", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: 36 to 36 characters.
+    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Id", value.into().to_template()))
     }
-    /// Sets `LastUpdated`.
-    pub fn last_updated(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.last_updated = Some(value.into());
-        self
+    /// `LastUpdated` (optional).
+    pub fn last_updated(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(7, "LastUpdated", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `RoleType`.
-    pub fn role_type(mut self, value: impl Into<Value<RoleType>>) -> Self {
-        self.role_type = Some(value.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<DelegationStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Delegation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assessment_id {
-            m.insert("AssessmentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.assessment_name {
-            m.insert("AssessmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.control_set_id {
-            m.insert("ControlSetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_by {
-            m.insert("CreatedBy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.creation_time {
-            m.insert("CreationTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated {
-            m.insert("LastUpdated".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_type {
-            m.insert("RoleType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Delegation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assessment_id.check(
-            &path.field("AssessmentId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.assessment_name.check(
-            &path.field("AssessmentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^[a-zA-Z0-9-_\\.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.comment.check(
-            &path.field("Comment"),
-            &Rules {
-                max_length: Some(350),
-                pattern: Some("^[\\w\\W\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.control_set_id.check(
-            &path.field("ControlSetId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                pattern: Some("^[\\w\\W\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.created_by.check(
-            &path.field("CreatedBy"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*:*:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*:iam:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_type
-            .check(&path.field("RoleType"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Delegation);
-
-/// Values of `RoleType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoleType {
-    /// `PROCESS_OWNER`
-    ProcessOwner,
-    /// `RESOURCE_OWNER`
-    ResourceOwner,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RoleType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROCESS_OWNER", "RESOURCE_OWNER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProcessOwner => "PROCESS_OWNER",
-            Self::ResourceOwner => "RESOURCE_OWNER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RoleType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RoleType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RoleType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROCESS_OWNER" => Self::ProcessOwner,
-            "RESOURCE_OWNER" => Self::ResourceOwner,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RoleType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RoleType::from(s))
-    }
-}
-
-crate::impl_literal!(RoleType);
-
-/// Values of `DelegationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DelegationStatus {
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `UNDER_REVIEW`
-    UnderReview,
-    /// `COMPLETE`
-    Complete,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DelegationStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IN_PROGRESS", "UNDER_REVIEW", "COMPLETE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "IN_PROGRESS",
-            Self::UnderReview => "UNDER_REVIEW",
-            Self::Complete => "COMPLETE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DelegationStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DelegationStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DelegationStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "IN_PROGRESS" => Self::InProgress,
-            "UNDER_REVIEW" => Self::UnderReview,
-            "COMPLETE" => Self::Complete,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DelegationStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(DelegationStatus::from(s))
-    }
-}
-
-crate::impl_literal!(DelegationStatus);
-
-/// Property type `Role` of `AWS::AuditManager::Assessment`.
-#[derive(Debug, Clone, Default)]
-pub struct Role {
     /// `RoleArn` (optional).
-    /// Length: 20..=2048 characters.
+    /// Length: 20 to 2048 characters.
     /// Pattern: `^arn:.*:iam:.*`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(8, "RoleArn", value.into().to_template()))
+    }
     /// `RoleType` (optional).
-    pub role_type: Option<Value<RoleType>>,
+    pub fn role_type(self, value: impl Into<Value<RoleType>>) -> Self {
+        Self(self.0.with(9, "RoleType", value.into().to_template()))
+    }
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<DelegationStatus>>) -> Self {
+        Self(self.0.with(10, "Status", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `RoleType`.
+    RoleType {
+        /// `PROCESS_OWNER`
+        ProcessOwner = "PROCESS_OWNER",
+        /// `RESOURCE_OWNER`
+        ResourceOwner = "RESOURCE_OWNER",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DelegationStatus`.
+    DelegationStatus {
+        /// `IN_PROGRESS`
+        InProgress = "IN_PROGRESS",
+        /// `UNDER_REVIEW`
+        UnderReview = "UNDER_REVIEW",
+        /// `COMPLETE`
+        Complete = "COMPLETE",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Role` of `AWS::AuditManager::Assessment`.
+    Role(default)
 }
 
 impl Role {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            role_arn: None,
-            role_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:.*:iam:.*`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(0, "RoleArn", value.into().to_template()))
     }
-    /// Sets `RoleType`.
-    pub fn role_type(mut self, value: impl Into<Value<RoleType>>) -> Self {
-        self.role_type = Some(value.into());
-        self
+    /// `RoleType` (optional).
+    pub fn role_type(self, value: impl Into<Value<RoleType>>) -> Self {
+        Self(self.0.with(1, "RoleType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Role {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_type {
-            m.insert("RoleType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Role {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*:iam:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_type
-            .check(&path.field("RoleType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Role);
-
-/// Property type `Scope` of `AWS::AuditManager::Assessment`.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    /// `AwsAccounts` (optional).
-    /// Items: 1..=200.
-    pub aws_accounts: Option<Value<List<AwsAccount>>>,
-    /// `AwsServices` (optional).
-    pub aws_services: Option<Value<List<AwsService>>>,
+crate::l1_struct! {
+    /// Property type `Scope` of `AWS::AuditManager::Assessment`.
+    Scope(default)
 }
 
 impl Scope {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_accounts: None,
-            aws_services: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsAccounts`.
-    pub fn aws_accounts(mut self, value: impl Into<Value<List<AwsAccount>>>) -> Self {
-        self.aws_accounts = Some(value.into());
-        self
+    /// `AwsAccounts` (optional).
+    /// Items: 1 to 200.
+    pub fn aws_accounts(self, value: impl Into<Value<List<AwsAccount>>>) -> Self {
+        Self(self.0.with(0, "AwsAccounts", value.into().to_template()))
     }
-    /// Sets `AwsServices`.
-    pub fn aws_services(mut self, value: impl Into<Value<List<AwsService>>>) -> Self {
-        self.aws_services = Some(value.into());
-        self
+    /// `AwsServices` (optional).
+    pub fn aws_services(self, value: impl Into<Value<List<AwsService>>>) -> Self {
+        Self(self.0.with(1, "AwsServices", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_accounts {
-            m.insert("AwsAccounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_services {
-            m.insert("AwsServices".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_accounts.check(
-            &path.field("AwsAccounts"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.aws_services
-            .check(&path.field("AwsServices"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Scope);
-
-/// Property type `AwsService` of `AWS::AuditManager::Assessment`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsService {
-    /// `ServiceName` (optional).
-    /// Length: 1..=40 characters.
-    /// Pattern: `^[a-zA-Z0-9-\s().]+$`.
-    pub service_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AwsService` of `AWS::AuditManager::Assessment`.
+    AwsService(default)
 }
 
 impl AwsService {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { service_name: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsService {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServiceName` (optional).
+    /// Length: 1 to 40 characters.
+    /// Pattern: `^[a-zA-Z0-9-\s\x{80}-\x{10FFFF}().]+$`.
+    pub fn service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ServiceName", value.into().to_template()))
     }
 }
 
-impl Check for AwsService {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.service_name.check(
-            &path.field("ServiceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(40),
-                pattern: Some("^[a-zA-Z0-9-\\s().]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AssessmentStatus`.
+    AssessmentStatus {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `INACTIVE`
+        Inactive = "INACTIVE",
     }
 }
 
-crate::impl_literal!(AwsService);
-
-/// Values of `AssessmentStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssessmentStatus {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssessmentStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssessmentStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssessmentStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssessmentStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssessmentStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssessmentStatus::from(s))
-    }
-}
-
-crate::impl_literal!(AssessmentStatus);
-
-/// Property type `Tag` of `AWS::AuditManager::Assessment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct AutoScalingGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AutoScalingGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AutoScalingGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AutoScalingGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AutoScaling::AutoScalingGroup`.
+    AutoScalingGroup("AWS::AutoScaling::AutoScalingGroup", AutoScalingGroupProps)
 }
 
 impl AutoScalingGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AutoScaling::AutoScalingGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AutoScalingGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AutoScalingGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::AutoScalingGroupName> {
         self.resource.ref_value()
@@ -82,850 +34,623 @@ impl AutoScalingGroup {
     pub fn attr_auto_scaling_group_arn(&self) -> Value<String> {
         self.resource.get_att("AutoScalingGroupARN")
     }
+
+    /// Replaces `AutoScalingGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutoScalingGroupName", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneDistribution` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_distribution(
+        &self,
+        value: impl Into<Value<AvailabilityZoneDistribution>>,
+    ) {
+        self.resource
+            .set_property("AvailabilityZoneDistribution", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AvailabilityZoneIds", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneImpairmentPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_impairment_policy(
+        &self,
+        value: impl Into<Value<AvailabilityZoneImpairmentPolicy>>,
+    ) {
+        self.resource
+            .set_property("AvailabilityZoneImpairmentPolicy", value.into())
+    }
+
+    /// Replaces `AvailabilityZones` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zones(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AvailabilityZones", value.into())
+    }
+
+    /// Replaces `CapacityRebalance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_rebalance(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CapacityRebalance", value.into())
+    }
+
+    /// Replaces `CapacityReservationSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_reservation_specification(
+        &self,
+        value: impl Into<Value<CapacityReservationSpecification>>,
+    ) {
+        self.resource
+            .set_property("CapacityReservationSpecification", value.into())
+    }
+
+    /// Replaces `Context` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_context(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Context", value.into())
+    }
+
+    /// Replaces `Cooldown` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cooldown(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Cooldown", value.into())
+    }
+
+    /// Replaces `DefaultInstanceWarmup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_instance_warmup(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DefaultInstanceWarmup", value.into())
+    }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<DeletionProtection>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `DesiredCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_capacity(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DesiredCapacity", value.into())
+    }
+
+    /// Replaces `DesiredCapacityType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_capacity_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DesiredCapacityType", value.into())
+    }
+
+    /// Replaces `HealthCheckGracePeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_grace_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("HealthCheckGracePeriod", value.into())
+    }
+
+    /// Replaces `HealthCheckType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HealthCheckType", value.into())
+    }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `InstanceLifecyclePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_lifecycle_policy(&self, value: impl Into<Value<InstanceLifecyclePolicy>>) {
+        self.resource
+            .set_property("InstanceLifecyclePolicy", value.into())
+    }
+
+    /// Replaces `InstanceMaintenancePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_maintenance_policy(
+        &self,
+        value: impl Into<Value<InstanceMaintenancePolicy>>,
+    ) {
+        self.resource
+            .set_property("InstanceMaintenancePolicy", value.into())
+    }
+
+    /// Replaces `LaunchConfigurationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_launch_configuration_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LaunchConfigurationName", value.into())
+    }
+
+    /// Replaces `LaunchTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_launch_template(&self, value: impl Into<Value<LaunchTemplateSpecification>>) {
+        self.resource.set_property("LaunchTemplate", value.into())
+    }
+
+    /// Replaces `LifecycleHookSpecificationList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_hook_specification_list(
+        &self,
+        value: impl Into<Value<List<LifecycleHookSpecification>>>,
+    ) {
+        self.resource
+            .set_property("LifecycleHookSpecificationList", value.into())
+    }
+
+    /// Replaces `LoadBalancerNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_balancer_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("LoadBalancerNames", value.into())
+    }
+
+    /// Replaces `MaxInstanceLifetime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_instance_lifetime(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxInstanceLifetime", value.into())
+    }
+
+    /// Replaces `MaxSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_size(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MaxSize", value.into())
+    }
+
+    /// Replaces `MetricsCollection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metrics_collection(&self, value: impl Into<Value<List<MetricsCollection>>>) {
+        self.resource
+            .set_property("MetricsCollection", value.into())
+    }
+
+    /// Replaces `MinSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_size(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MinSize", value.into())
+    }
+
+    /// Replaces `MixedInstancesPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mixed_instances_policy(&self, value: impl Into<Value<MixedInstancesPolicy>>) {
+        self.resource
+            .set_property("MixedInstancesPolicy", value.into())
+    }
+
+    /// Replaces `NewInstancesProtectedFromScaleIn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_new_instances_protected_from_scale_in(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("NewInstancesProtectedFromScaleIn", value.into())
+    }
+
+    /// Replaces `NotificationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_configuration(
+        &self,
+        value: impl Into<Value<NotificationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("NotificationConfiguration", value.into())
+    }
+
+    /// Replaces `NotificationConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_configurations(
+        &self,
+        value: impl Into<Value<List<NotificationConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("NotificationConfigurations", value.into())
+    }
+
+    /// Replaces `PlacementGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_placement_group(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PlacementGroup", value.into())
+    }
+
+    /// Replaces `ServiceLinkedRoleARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_linked_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("ServiceLinkedRoleARN", value.into())
+    }
+
+    /// Replaces `SkipZonalShiftValidation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_skip_zonal_shift_validation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SkipZonalShiftValidation", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagProperty>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetGroupARNs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_group_ar_ns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("TargetGroupARNs", value.into())
+    }
+
+    /// Replaces `TerminationPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_termination_policies(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("TerminationPolicies", value.into())
+    }
+
+    /// Replaces `TrafficSources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_sources(&self, value: impl Into<Value<List<TrafficSourceIdentifier>>>) {
+        self.resource.set_property("TrafficSources", value.into())
+    }
+
+    /// Replaces `VPCZoneIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_zone_identifier(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("VPCZoneIdentifier", value.into())
+    }
 }
 
-/// Properties of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct AutoScalingGroupProps {
-    /// `AutoScalingGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub auto_scaling_group_name: Option<Value<String>>,
-    /// `AvailabilityZoneDistribution` (optional).
-    pub availability_zone_distribution: Option<Value<AvailabilityZoneDistribution>>,
-    /// `AvailabilityZoneIds` (optional).
-    /// Each item: Length: 1..=255 characters.
-    pub availability_zone_ids: Option<Value<List<String>>>,
-    /// `AvailabilityZoneImpairmentPolicy` (optional).
-    pub availability_zone_impairment_policy: Option<Value<AvailabilityZoneImpairmentPolicy>>,
-    /// `AvailabilityZones` (optional).
-    /// Each item: Length: 1..=255 characters.
-    pub availability_zones: Option<Value<List<String>>>,
-    /// `CapacityRebalance` (optional).
-    pub capacity_rebalance: Option<Value<bool>>,
-    /// `CapacityReservationSpecification` (optional).
-    pub capacity_reservation_specification: Option<Value<CapacityReservationSpecification>>,
-    /// `Context` (optional).
-    pub context: Option<Value<String>>,
-    /// `Cooldown` (optional).
-    pub cooldown: Option<Value<String>>,
-    /// `DefaultInstanceWarmup` (optional).
-    pub default_instance_warmup: Option<Value<i64>>,
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<DeletionProtection>>,
-    /// `DesiredCapacity` (optional).
-    /// Pattern: `^[0-9]+$`.
-    pub desired_capacity: Option<Value<String>>,
-    /// `DesiredCapacityType` (optional).
-    /// Length: 1..=255 characters.
-    pub desired_capacity_type: Option<Value<String>>,
-    /// `HealthCheckGracePeriod` (optional).
-    pub health_check_grace_period: Option<Value<i64>>,
-    /// `HealthCheckType` (optional).
-    /// Length: 1..=32 characters.
-    /// Pattern: `^(EBS|EC2|ELB|VPC_LATTICE)(,(EBS|EC2|ELB|VPC_LATTICE))*$`.
-    pub health_check_type: Option<Value<String>>,
-    /// `InstanceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=19 characters.
-    pub instance_id: Option<Value<String>>,
-    /// `InstanceLifecyclePolicy` (optional).
-    pub instance_lifecycle_policy: Option<Value<InstanceLifecyclePolicy>>,
-    /// `InstanceMaintenancePolicy` (optional).
-    pub instance_maintenance_policy: Option<Value<InstanceMaintenancePolicy>>,
-    /// `LaunchConfigurationName` (optional).
-    /// Length: 1..=255 characters.
-    pub launch_configuration_name: Option<Value<String>>,
-    /// `LaunchTemplate` (optional).
-    pub launch_template: Option<Value<LaunchTemplateSpecification>>,
-    /// `LifecycleHookSpecificationList` (optional).
-    pub lifecycle_hook_specification_list: Option<Value<List<LifecycleHookSpecification>>>,
-    /// `LoadBalancerNames` (optional).
-    /// Each item: Length: 1..=255 characters.
-    pub load_balancer_names: Option<Value<List<String>>>,
-    /// `MaxInstanceLifetime` (optional).
-    pub max_instance_lifetime: Option<Value<i64>>,
-    /// `MaxSize` (required).
-    /// Pattern: `^[0-9]+$`.
-    pub max_size: Value<String>,
-    /// `MetricsCollection` (optional).
-    pub metrics_collection: Option<Value<List<MetricsCollection>>>,
-    /// `MinSize` (required).
-    /// Pattern: `^[0-9]+$`.
-    pub min_size: Value<String>,
-    /// `MixedInstancesPolicy` (optional).
-    pub mixed_instances_policy: Option<Value<MixedInstancesPolicy>>,
-    /// `NewInstancesProtectedFromScaleIn` (optional).
-    pub new_instances_protected_from_scale_in: Option<Value<bool>>,
-    /// `NotificationConfiguration` (optional).
-    pub notification_configuration: Option<Value<NotificationConfiguration>>,
-    /// `NotificationConfigurations` (optional).
-    pub notification_configurations: Option<Value<List<NotificationConfiguration>>>,
-    /// `PlacementGroup` (optional).
-    /// Length: 1..=255 characters.
-    pub placement_group: Option<Value<String>>,
-    /// `ServiceLinkedRoleARN` (optional).
-    /// Length: 1..=1600 characters.
-    pub service_linked_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SkipZonalShiftValidation` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub skip_zonal_shift_validation: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagProperty>>>,
-    /// `TargetGroupARNs` (optional).
-    /// Each item: Length: 1..=511 characters.
-    pub target_group_ar_ns: Option<Value<List<String>>>,
-    /// `TerminationPolicies` (optional).
-    /// Each item: Length: 1..=1600 characters.
-    pub termination_policies: Option<Value<List<String>>>,
-    /// `TrafficSources` (optional).
-    pub traffic_sources: Option<Value<List<TrafficSourceIdentifier>>>,
-    /// `VPCZoneIdentifier` (optional).
-    /// Length: 1..=5000 characters.
-    pub vpc_zone_identifier: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AutoScaling::AutoScalingGroup`.
+    AutoScalingGroupProps
 }
 
 impl AutoScalingGroupProps {
     /// The required properties: `MaxSize`, `MinSize`.
     pub fn new(max_size: impl Into<Value<String>>, min_size: impl Into<Value<String>>) -> Self {
-        Self {
-            auto_scaling_group_name: None,
-            availability_zone_distribution: None,
-            availability_zone_ids: None,
-            availability_zone_impairment_policy: None,
-            availability_zones: None,
-            capacity_rebalance: None,
-            capacity_reservation_specification: None,
-            context: None,
-            cooldown: None,
-            default_instance_warmup: None,
-            deletion_protection: None,
-            desired_capacity: None,
-            desired_capacity_type: None,
-            health_check_grace_period: None,
-            health_check_type: None,
-            instance_id: None,
-            instance_lifecycle_policy: None,
-            instance_maintenance_policy: None,
-            launch_configuration_name: None,
-            launch_template: None,
-            lifecycle_hook_specification_list: None,
-            load_balancer_names: None,
-            max_instance_lifetime: None,
-            max_size: max_size.into(),
-            metrics_collection: None,
-            min_size: min_size.into(),
-            mixed_instances_policy: None,
-            new_instances_protected_from_scale_in: None,
-            notification_configuration: None,
-            notification_configurations: None,
-            placement_group: None,
-            service_linked_role_arn: None,
-            skip_zonal_shift_validation: None,
-            tags: None,
-            target_group_ar_ns: None,
-            termination_policies: None,
-            traffic_sources: None,
-            vpc_zone_identifier: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(23, "MaxSize", max_size.into().to_template())
+                .with(25, "MinSize", min_size.into().to_template()),
+        )
     }
-    /// Sets `AutoScalingGroupName`.
-    pub fn auto_scaling_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auto_scaling_group_name = Some(value.into());
-        self
+    /// `AutoScalingGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn auto_scaling_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoScalingGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneDistribution`.
+    /// `AvailabilityZoneDistribution` (optional).
     pub fn availability_zone_distribution(
-        mut self,
+        self,
         value: impl Into<Value<AvailabilityZoneDistribution>>,
     ) -> Self {
-        self.availability_zone_distribution = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AvailabilityZoneDistribution",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AvailabilityZoneIds`.
-    pub fn availability_zone_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zone_ids = Some(value.into());
-        self
+    /// `AvailabilityZoneIds` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    pub fn availability_zone_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AvailabilityZoneIds", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneImpairmentPolicy`.
+    /// `AvailabilityZoneImpairmentPolicy` (optional).
     pub fn availability_zone_impairment_policy(
-        mut self,
+        self,
         value: impl Into<Value<AvailabilityZoneImpairmentPolicy>>,
     ) -> Self {
-        self.availability_zone_impairment_policy = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "AvailabilityZoneImpairmentPolicy",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AvailabilityZones`.
-    pub fn availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zones = Some(value.into());
-        self
+    /// `AvailabilityZones` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    pub fn availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AvailabilityZones", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityRebalance`.
-    pub fn capacity_rebalance(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.capacity_rebalance = Some(value.into());
-        self
+    /// `CapacityRebalance` (optional).
+    pub fn capacity_rebalance(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CapacityRebalance", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityReservationSpecification`.
+    /// `CapacityReservationSpecification` (optional).
     pub fn capacity_reservation_specification(
-        mut self,
+        self,
         value: impl Into<Value<CapacityReservationSpecification>>,
     ) -> Self {
-        self.capacity_reservation_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "CapacityReservationSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Context`.
-    pub fn context(mut self, value: impl Into<Value<String>>) -> Self {
-        self.context = Some(value.into());
-        self
+    /// `Context` (optional).
+    pub fn context(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Context", value.into().to_template()))
     }
-    /// Sets `Cooldown`.
-    pub fn cooldown(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cooldown = Some(value.into());
-        self
+    /// `Cooldown` (optional).
+    pub fn cooldown(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Cooldown", value.into().to_template()))
     }
-    /// Sets `DefaultInstanceWarmup`.
-    pub fn default_instance_warmup(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.default_instance_warmup = Some(value.into());
-        self
+    /// `DefaultInstanceWarmup` (optional).
+    pub fn default_instance_warmup(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "DefaultInstanceWarmup", value.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<DeletionProtection>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<DeletionProtection>>) -> Self {
+        Self(
+            self.0
+                .with(10, "DeletionProtection", value.into().to_template()),
+        )
     }
-    /// Sets `DesiredCapacity`.
-    pub fn desired_capacity(mut self, value: impl Into<Value<String>>) -> Self {
-        self.desired_capacity = Some(value.into());
-        self
+    /// `DesiredCapacity` (optional).
+    /// Pattern: `^[0-9]+$`.
+    pub fn desired_capacity(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "DesiredCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `DesiredCapacityType`.
-    pub fn desired_capacity_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.desired_capacity_type = Some(value.into());
-        self
+    /// `DesiredCapacityType` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn desired_capacity_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "DesiredCapacityType", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckGracePeriod`.
-    pub fn health_check_grace_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.health_check_grace_period = Some(value.into());
-        self
+    /// `HealthCheckGracePeriod` (optional).
+    pub fn health_check_grace_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "HealthCheckGracePeriod", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckType`.
-    pub fn health_check_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.health_check_type = Some(value.into());
-        self
+    /// `HealthCheckType` (optional).
+    /// Length: 1 to 32 characters.
+    /// Pattern: `^(EBS|EC2|ELB|VPC_LATTICE)(,(EBS|EC2|ELB|VPC_LATTICE))*$`.
+    pub fn health_check_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "HealthCheckType", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_id = Some(value.into());
-        self
+    /// `InstanceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 19 characters.
+    pub fn instance_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "InstanceId", value.into().to_template()))
     }
-    /// Sets `InstanceLifecyclePolicy`.
+    /// `InstanceLifecyclePolicy` (optional).
     pub fn instance_lifecycle_policy(
-        mut self,
+        self,
         value: impl Into<Value<InstanceLifecyclePolicy>>,
     ) -> Self {
-        self.instance_lifecycle_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(16, "InstanceLifecyclePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceMaintenancePolicy`.
+    /// `InstanceMaintenancePolicy` (optional).
     pub fn instance_maintenance_policy(
-        mut self,
+        self,
         value: impl Into<Value<InstanceMaintenancePolicy>>,
     ) -> Self {
-        self.instance_maintenance_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(17, "InstanceMaintenancePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchConfigurationName`.
-    pub fn launch_configuration_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_configuration_name = Some(value.into());
-        self
+    /// `LaunchConfigurationName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn launch_configuration_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(18, "LaunchConfigurationName", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplate`.
-    pub fn launch_template(mut self, value: impl Into<Value<LaunchTemplateSpecification>>) -> Self {
-        self.launch_template = Some(value.into());
-        self
+    /// `LaunchTemplate` (optional).
+    pub fn launch_template(self, value: impl Into<Value<LaunchTemplateSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(19, "LaunchTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleHookSpecificationList`.
+    /// `LifecycleHookSpecificationList` (optional).
     pub fn lifecycle_hook_specification_list(
-        mut self,
+        self,
         value: impl Into<Value<List<LifecycleHookSpecification>>>,
     ) -> Self {
-        self.lifecycle_hook_specification_list = Some(value.into());
-        self
+        Self(self.0.with(
+            20,
+            "LifecycleHookSpecificationList",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LoadBalancerNames`.
-    pub fn load_balancer_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.load_balancer_names = Some(value.into());
-        self
+    /// `LoadBalancerNames` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    pub fn load_balancer_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(21, "LoadBalancerNames", value.into().to_template()),
+        )
     }
-    /// Sets `MaxInstanceLifetime`.
-    pub fn max_instance_lifetime(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_instance_lifetime = Some(value.into());
-        self
+    /// `MaxInstanceLifetime` (optional).
+    pub fn max_instance_lifetime(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(22, "MaxInstanceLifetime", value.into().to_template()),
+        )
     }
-    /// Sets `MetricsCollection`.
-    pub fn metrics_collection(mut self, value: impl Into<Value<List<MetricsCollection>>>) -> Self {
-        self.metrics_collection = Some(value.into());
-        self
+    /// `MetricsCollection` (optional).
+    pub fn metrics_collection(self, value: impl Into<Value<List<MetricsCollection>>>) -> Self {
+        Self(
+            self.0
+                .with(24, "MetricsCollection", value.into().to_template()),
+        )
     }
-    /// Sets `MixedInstancesPolicy`.
-    pub fn mixed_instances_policy(mut self, value: impl Into<Value<MixedInstancesPolicy>>) -> Self {
-        self.mixed_instances_policy = Some(value.into());
-        self
+    /// `MixedInstancesPolicy` (optional).
+    pub fn mixed_instances_policy(self, value: impl Into<Value<MixedInstancesPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(26, "MixedInstancesPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `NewInstancesProtectedFromScaleIn`.
-    pub fn new_instances_protected_from_scale_in(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.new_instances_protected_from_scale_in = Some(value.into());
-        self
+    /// `NewInstancesProtectedFromScaleIn` (optional).
+    pub fn new_instances_protected_from_scale_in(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            27,
+            "NewInstancesProtectedFromScaleIn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `NotificationConfiguration`.
+    /// `NotificationConfiguration` (optional).
     pub fn notification_configuration(
-        mut self,
+        self,
         value: impl Into<Value<NotificationConfiguration>>,
     ) -> Self {
-        self.notification_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(28, "NotificationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationConfigurations`.
+    /// `NotificationConfigurations` (optional).
     pub fn notification_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<NotificationConfiguration>>>,
     ) -> Self {
-        self.notification_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(29, "NotificationConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementGroup`.
-    pub fn placement_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.placement_group = Some(value.into());
-        self
+    /// `PlacementGroup` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn placement_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(30, "PlacementGroup", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceLinkedRoleARN`.
-    pub fn service_linked_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_linked_role_arn = Some(value.into());
-        self
+    /// `ServiceLinkedRoleARN` (optional).
+    /// Length: 1 to 1600 characters.
+    pub fn service_linked_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(31, "ServiceLinkedRoleARN", value.into().to_template()),
+        )
     }
-    /// Sets `SkipZonalShiftValidation`.
-    pub fn skip_zonal_shift_validation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.skip_zonal_shift_validation = Some(value.into());
-        self
+    /// `SkipZonalShiftValidation` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn skip_zonal_shift_validation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(32, "SkipZonalShiftValidation", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagProperty>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagProperty>>>) -> Self {
+        Self(self.0.with(33, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetGroupARNs`.
-    pub fn target_group_ar_ns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.target_group_ar_ns = Some(value.into());
-        self
+    /// `TargetGroupARNs` (optional).
+    /// Each item: Length: 1 to 511 characters.
+    pub fn target_group_ar_ns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(34, "TargetGroupARNs", value.into().to_template()),
+        )
     }
-    /// Sets `TerminationPolicies`.
-    pub fn termination_policies(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.termination_policies = Some(value.into());
-        self
+    /// `TerminationPolicies` (optional).
+    /// Each item: Length: 1 to 1600 characters.
+    pub fn termination_policies(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(35, "TerminationPolicies", value.into().to_template()),
+        )
     }
-    /// Sets `TrafficSources`.
-    pub fn traffic_sources(
-        mut self,
-        value: impl Into<Value<List<TrafficSourceIdentifier>>>,
-    ) -> Self {
-        self.traffic_sources = Some(value.into());
-        self
+    /// `TrafficSources` (optional).
+    pub fn traffic_sources(self, value: impl Into<Value<List<TrafficSourceIdentifier>>>) -> Self {
+        Self(
+            self.0
+                .with(36, "TrafficSources", value.into().to_template()),
+        )
     }
-    /// Sets `VPCZoneIdentifier`.
-    pub fn vpc_zone_identifier(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.vpc_zone_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoScalingGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_group_name {
-            m.insert("AutoScalingGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_distribution {
-            m.insert("AvailabilityZoneDistribution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_ids {
-            m.insert("AvailabilityZoneIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_impairment_policy {
-            m.insert(
-                "AvailabilityZoneImpairmentPolicy".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.availability_zones {
-            m.insert("AvailabilityZones".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_rebalance {
-            m.insert("CapacityRebalance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservation_specification {
-            m.insert(
-                "CapacityReservationSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.context {
-            m.insert("Context".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cooldown {
-            m.insert("Cooldown".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_instance_warmup {
-            m.insert("DefaultInstanceWarmup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desired_capacity {
-            m.insert("DesiredCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desired_capacity_type {
-            m.insert("DesiredCapacityType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_grace_period {
-            m.insert("HealthCheckGracePeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_type {
-            m.insert("HealthCheckType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_id {
-            m.insert("InstanceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_lifecycle_policy {
-            m.insert("InstanceLifecyclePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_maintenance_policy {
-            m.insert("InstanceMaintenancePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_configuration_name {
-            m.insert("LaunchConfigurationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template {
-            m.insert("LaunchTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_hook_specification_list {
-            m.insert("LifecycleHookSpecificationList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_balancer_names {
-            m.insert("LoadBalancerNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_instance_lifetime {
-            m.insert("MaxInstanceLifetime".to_owned(), v.to_template());
-        }
-        m.insert("MaxSize".to_owned(), self.max_size.to_template());
-        if let Some(v) = &self.metrics_collection {
-            m.insert("MetricsCollection".to_owned(), v.to_template());
-        }
-        m.insert("MinSize".to_owned(), self.min_size.to_template());
-        if let Some(v) = &self.mixed_instances_policy {
-            m.insert("MixedInstancesPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.new_instances_protected_from_scale_in {
-            m.insert(
-                "NewInstancesProtectedFromScaleIn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.notification_configuration {
-            m.insert("NotificationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_configurations {
-            m.insert("NotificationConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_group {
-            m.insert("PlacementGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_linked_role_arn {
-            m.insert("ServiceLinkedRoleARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skip_zonal_shift_validation {
-            m.insert("SkipZonalShiftValidation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_group_ar_ns {
-            m.insert("TargetGroupARNs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.termination_policies {
-            m.insert("TerminationPolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.traffic_sources {
-            m.insert("TrafficSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_zone_identifier {
-            m.insert("VPCZoneIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VPCZoneIdentifier` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn vpc_zone_identifier(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(37, "VPCZoneIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutoScalingGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_group_name.check(
-            &path.field("AutoScalingGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.availability_zone_distribution.check(
-            &path.field("AvailabilityZoneDistribution"),
-            &Rules::NONE,
-            out,
-        );
-        self.availability_zone_ids.check(
-            &path.field("AvailabilityZoneIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.availability_zone_impairment_policy.check(
-            &path.field("AvailabilityZoneImpairmentPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.availability_zones.check(
-            &path.field("AvailabilityZones"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capacity_reservation_specification.check(
-            &path.field("CapacityReservationSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.deletion_protection
-            .check(&path.field("DeletionProtection"), &Rules::NONE, out);
-        self.desired_capacity.check(
-            &path.field("DesiredCapacity"),
-            &Rules {
-                pattern: Some("^[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.desired_capacity_type.check(
-            &path.field("DesiredCapacityType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.health_check_type.check(
-            &path.field("HealthCheckType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^(EBS|EC2|ELB|VPC_LATTICE)(,(EBS|EC2|ELB|VPC_LATTICE))*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_id.check(
-            &path.field("InstanceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(19),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_lifecycle_policy.check(
-            &path.field("InstanceLifecyclePolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_maintenance_policy.check(
-            &path.field("InstanceMaintenancePolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.launch_configuration_name.check(
-            &path.field("LaunchConfigurationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_template
-            .check(&path.field("LaunchTemplate"), &Rules::NONE, out);
-        self.lifecycle_hook_specification_list.check(
-            &path.field("LifecycleHookSpecificationList"),
-            &Rules::NONE,
-            out,
-        );
-        self.load_balancer_names.check(
-            &path.field("LoadBalancerNames"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_size.check(
-            &path.field("MaxSize"),
-            &Rules {
-                pattern: Some("^[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metrics_collection
-            .check(&path.field("MetricsCollection"), &Rules::NONE, out);
-        self.min_size.check(
-            &path.field("MinSize"),
-            &Rules {
-                pattern: Some("^[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mixed_instances_policy
-            .check(&path.field("MixedInstancesPolicy"), &Rules::NONE, out);
-        self.notification_configuration.check(
-            &path.field("NotificationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.notification_configurations.check(
-            &path.field("NotificationConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.placement_group.check(
-            &path.field("PlacementGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_linked_role_arn.check(
-            &path.field("ServiceLinkedRoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_group_ar_ns.check(
-            &path.field("TargetGroupARNs"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(511),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.termination_policies.check(
-            &path.field("TerminationPolicies"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1600),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.traffic_sources
-            .check(&path.field("TrafficSources"), &Rules::NONE, out);
-        self.vpc_zone_identifier.check(
-            &path.field("VPCZoneIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("InstanceId", self.instance_id.is_some())],
-                &[(
-                    "LaunchConfigurationName",
-                    self.launch_configuration_name.is_some(),
-                )],
-                &[("LaunchTemplate", self.launch_template.is_some())],
-                &[(
-                    "MixedInstancesPolicy",
-                    self.mixed_instances_policy.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoScalingGroupProps);
-
-/// Property type `AvailabilityZoneDistribution` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct AvailabilityZoneDistribution {
-    /// `CapacityDistributionStrategy` (optional).
-    pub capacity_distribution_strategy: Option<Value<CapacityDistributionStrategy>>,
+crate::l1_struct! {
+    /// Property type `AvailabilityZoneDistribution` of `AWS::AutoScaling::AutoScalingGroup`.
+    AvailabilityZoneDistribution(default)
 }
 
 impl AvailabilityZoneDistribution {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_distribution_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityDistributionStrategy`.
+    /// `CapacityDistributionStrategy` (optional).
     pub fn capacity_distribution_strategy(
-        mut self,
+        self,
         value: impl Into<Value<CapacityDistributionStrategy>>,
     ) -> Self {
-        self.capacity_distribution_strategy = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CapacityDistributionStrategy",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AvailabilityZoneDistribution {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_distribution_strategy {
-            m.insert("CapacityDistributionStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CapacityDistributionStrategy`.
+    CapacityDistributionStrategy {
+        /// `balanced-best-effort`
+        BalancedBestEffort = "balanced-best-effort",
+        /// `balanced-only`
+        BalancedOnly = "balanced-only",
     }
 }
 
-impl Check for AvailabilityZoneDistribution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_distribution_strategy.check(
-            &path.field("CapacityDistributionStrategy"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AvailabilityZoneDistribution);
-
-/// Values of `CapacityDistributionStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CapacityDistributionStrategy {
-    /// `balanced-best-effort`
-    BalancedBestEffort,
-    /// `balanced-only`
-    BalancedOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CapacityDistributionStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["balanced-best-effort", "balanced-only"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BalancedBestEffort => "balanced-best-effort",
-            Self::BalancedOnly => "balanced-only",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CapacityDistributionStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CapacityDistributionStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CapacityDistributionStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "balanced-best-effort" => Self::BalancedBestEffort,
-            "balanced-only" => Self::BalancedOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CapacityDistributionStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(CapacityDistributionStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(CapacityDistributionStrategy);
-
-/// Property type `AvailabilityZoneImpairmentPolicy` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct AvailabilityZoneImpairmentPolicy {
-    /// `ImpairedZoneHealthCheckBehavior` (required).
-    pub impaired_zone_health_check_behavior: Value<ImpairedZoneHealthCheckBehavior>,
-    /// `ZonalShiftEnabled` (required).
-    pub zonal_shift_enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `AvailabilityZoneImpairmentPolicy` of `AWS::AutoScaling::AutoScalingGroup`.
+    AvailabilityZoneImpairmentPolicy
 }
 
 impl AvailabilityZoneImpairmentPolicy {
@@ -934,104 +659,35 @@ impl AvailabilityZoneImpairmentPolicy {
         impaired_zone_health_check_behavior: impl Into<Value<ImpairedZoneHealthCheckBehavior>>,
         zonal_shift_enabled: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            impaired_zone_health_check_behavior: impaired_zone_health_check_behavior.into(),
-            zonal_shift_enabled: zonal_shift_enabled.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ImpairedZoneHealthCheckBehavior",
+                    impaired_zone_health_check_behavior.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ZonalShiftEnabled",
+                    zonal_shift_enabled.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for AvailabilityZoneImpairmentPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ImpairedZoneHealthCheckBehavior".to_owned(),
-            self.impaired_zone_health_check_behavior.to_template(),
-        );
-        m.insert(
-            "ZonalShiftEnabled".to_owned(),
-            self.zonal_shift_enabled.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ImpairedZoneHealthCheckBehavior`.
+    ImpairedZoneHealthCheckBehavior {
+        /// `IgnoreUnhealthy`
+        IgnoreUnhealthy = "IgnoreUnhealthy",
+        /// `ReplaceUnhealthy`
+        ReplaceUnhealthy = "ReplaceUnhealthy",
     }
 }
 
-impl Check for AvailabilityZoneImpairmentPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.impaired_zone_health_check_behavior.check(
-            &path.field("ImpairedZoneHealthCheckBehavior"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AvailabilityZoneImpairmentPolicy);
-
-/// Values of `ImpairedZoneHealthCheckBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImpairedZoneHealthCheckBehavior {
-    /// `IgnoreUnhealthy`
-    IgnoreUnhealthy,
-    /// `ReplaceUnhealthy`
-    ReplaceUnhealthy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ImpairedZoneHealthCheckBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IgnoreUnhealthy", "ReplaceUnhealthy"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IgnoreUnhealthy => "IgnoreUnhealthy",
-            Self::ReplaceUnhealthy => "ReplaceUnhealthy",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ImpairedZoneHealthCheckBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ImpairedZoneHealthCheckBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ImpairedZoneHealthCheckBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "IgnoreUnhealthy" => Self::IgnoreUnhealthy,
-            "ReplaceUnhealthy" => Self::ReplaceUnhealthy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ImpairedZoneHealthCheckBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(ImpairedZoneHealthCheckBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(ImpairedZoneHealthCheckBehavior);
-
-/// Property type `CapacityReservationSpecification` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct CapacityReservationSpecification {
-    /// `CapacityReservationPreference` (required).
-    pub capacity_reservation_preference: Value<CapacityReservationPreference>,
-    /// `CapacityReservationTarget` (optional).
-    pub capacity_reservation_target: Option<Value<CapacityReservationTarget>>,
+crate::l1_struct! {
+    /// Property type `CapacityReservationSpecification` of `AWS::AutoScaling::AutoScalingGroup`.
+    CapacityReservationSpecification
 }
 
 impl CapacityReservationSpecification {
@@ -1039,597 +695,191 @@ impl CapacityReservationSpecification {
     pub fn new(
         capacity_reservation_preference: impl Into<Value<CapacityReservationPreference>>,
     ) -> Self {
-        Self {
-            capacity_reservation_preference: capacity_reservation_preference.into(),
-            capacity_reservation_target: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CapacityReservationPreference",
+            capacity_reservation_preference.into().to_template(),
+        ))
     }
-    /// Sets `CapacityReservationTarget`.
+    /// `CapacityReservationTarget` (optional).
     pub fn capacity_reservation_target(
-        mut self,
+        self,
         value: impl Into<Value<CapacityReservationTarget>>,
     ) -> Self {
-        self.capacity_reservation_target = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CapacityReservationTarget", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CapacityReservationSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CapacityReservationPreference".to_owned(),
-            self.capacity_reservation_preference.to_template(),
-        );
-        if let Some(v) = &self.capacity_reservation_target {
-            m.insert("CapacityReservationTarget".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CapacityReservationPreference`.
+    CapacityReservationPreference {
+        /// `capacity-reservations-first`
+        CapacityReservationsFirst = "capacity-reservations-first",
+        /// `capacity-reservations-only`
+        CapacityReservationsOnly = "capacity-reservations-only",
+        /// `default`
+        Default = "default",
+        /// `none`
+        None = "none",
     }
 }
 
-impl Check for CapacityReservationSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_reservation_preference.check(
-            &path.field("CapacityReservationPreference"),
-            &Rules::NONE,
-            out,
-        );
-        self.capacity_reservation_target.check(
-            &path.field("CapacityReservationTarget"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityReservationSpecification);
-
-/// Values of `CapacityReservationPreference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CapacityReservationPreference {
-    /// `capacity-reservations-first`
-    CapacityReservationsFirst,
-    /// `capacity-reservations-only`
-    CapacityReservationsOnly,
-    /// `default`
-    Default,
-    /// `none`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CapacityReservationPreference {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "capacity-reservations-first",
-        "capacity-reservations-only",
-        "default",
-        "none",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CapacityReservationsFirst => "capacity-reservations-first",
-            Self::CapacityReservationsOnly => "capacity-reservations-only",
-            Self::Default => "default",
-            Self::None => "none",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CapacityReservationPreference {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CapacityReservationPreference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CapacityReservationPreference {
-    fn from(s: &str) -> Self {
-        match s {
-            "capacity-reservations-first" => Self::CapacityReservationsFirst,
-            "capacity-reservations-only" => Self::CapacityReservationsOnly,
-            "default" => Self::Default,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CapacityReservationPreference> {
-    fn from(s: &str) -> Self {
-        Value::literal(CapacityReservationPreference::from(s))
-    }
-}
-
-crate::impl_literal!(CapacityReservationPreference);
-
-/// Property type `CapacityReservationTarget` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityReservationTarget {
-    /// `CapacityReservationIds` (optional).
-    /// Each item: Length: 1..=255 characters.
-    /// Each item: Pattern: `^[A-Za-z0-9\-_\/]+$`.
-    pub capacity_reservation_ids: Option<Value<List<String>>>,
-    /// `CapacityReservationResourceGroupArns` (optional).
-    /// Each item: Length: 1..=1600 characters.
-    pub capacity_reservation_resource_group_arns: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CapacityReservationTarget` of `AWS::AutoScaling::AutoScalingGroup`.
+    CapacityReservationTarget(default)
 }
 
 impl CapacityReservationTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_reservation_ids: None,
-            capacity_reservation_resource_group_arns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityReservationIds`.
-    pub fn capacity_reservation_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.capacity_reservation_ids = Some(value.into());
-        self
+    /// `CapacityReservationIds` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    /// Each item: Pattern: `^[A-Za-z0-9\-_\/]+$`.
+    pub fn capacity_reservation_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CapacityReservationIds", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityReservationResourceGroupArns`.
+    /// `CapacityReservationResourceGroupArns` (optional).
+    /// Each item: Length: 1 to 1600 characters.
     pub fn capacity_reservation_resource_group_arns(
-        mut self,
+        self,
         value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.capacity_reservation_resource_group_arns = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "CapacityReservationResourceGroupArns",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CapacityReservationTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_reservation_ids {
-            m.insert("CapacityReservationIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservation_resource_group_arns {
-            m.insert(
-                "CapacityReservationResourceGroupArns".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DeletionProtection`.
+    DeletionProtection {
+        /// `none`
+        None = "none",
+        /// `prevent-all-deletion`
+        PreventAllDeletion = "prevent-all-deletion",
+        /// `prevent-force-deletion`
+        PreventForceDeletion = "prevent-force-deletion",
     }
 }
 
-impl Check for CapacityReservationTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_reservation_ids.check(
-            &path.field("CapacityReservationIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            pattern: Some("^[A-Za-z0-9\\-_\\/]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capacity_reservation_resource_group_arns.check(
-            &path.field("CapacityReservationResourceGroupArns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1600),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityReservationTarget);
-
-/// Values of `DeletionProtection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeletionProtection {
-    /// `none`
-    None,
-    /// `prevent-all-deletion`
-    PreventAllDeletion,
-    /// `prevent-force-deletion`
-    PreventForceDeletion,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeletionProtection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["none", "prevent-all-deletion", "prevent-force-deletion"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::PreventAllDeletion => "prevent-all-deletion",
-            Self::PreventForceDeletion => "prevent-force-deletion",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeletionProtection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeletionProtection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeletionProtection {
-    fn from(s: &str) -> Self {
-        match s {
-            "none" => Self::None,
-            "prevent-all-deletion" => Self::PreventAllDeletion,
-            "prevent-force-deletion" => Self::PreventForceDeletion,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeletionProtection> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeletionProtection::from(s))
-    }
-}
-
-crate::impl_literal!(DeletionProtection);
-
-/// Property type `InstanceLifecyclePolicy` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceLifecyclePolicy {
-    /// `RetentionTriggers` (optional).
-    pub retention_triggers: Option<Value<RetentionTriggers>>,
+crate::l1_struct! {
+    /// Property type `InstanceLifecyclePolicy` of `AWS::AutoScaling::AutoScalingGroup`.
+    InstanceLifecyclePolicy(default)
 }
 
 impl InstanceLifecyclePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            retention_triggers: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RetentionTriggers`.
-    pub fn retention_triggers(mut self, value: impl Into<Value<RetentionTriggers>>) -> Self {
-        self.retention_triggers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceLifecyclePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.retention_triggers {
-            m.insert("RetentionTriggers".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RetentionTriggers` (optional).
+    pub fn retention_triggers(self, value: impl Into<Value<RetentionTriggers>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RetentionTriggers", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InstanceLifecyclePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.retention_triggers
-            .check(&path.field("RetentionTriggers"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceLifecyclePolicy);
-
-/// Property type `RetentionTriggers` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct RetentionTriggers {
-    /// `TerminateHookAbandon` (optional).
-    pub terminate_hook_abandon: Option<Value<TerminateHookAbandon>>,
+crate::l1_struct! {
+    /// Property type `RetentionTriggers` of `AWS::AutoScaling::AutoScalingGroup`.
+    RetentionTriggers(default)
 }
 
 impl RetentionTriggers {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            terminate_hook_abandon: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TerminateHookAbandon`.
-    pub fn terminate_hook_abandon(mut self, value: impl Into<Value<TerminateHookAbandon>>) -> Self {
-        self.terminate_hook_abandon = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RetentionTriggers {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.terminate_hook_abandon {
-            m.insert("TerminateHookAbandon".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TerminateHookAbandon` (optional).
+    pub fn terminate_hook_abandon(self, value: impl Into<Value<TerminateHookAbandon>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TerminateHookAbandon", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RetentionTriggers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.terminate_hook_abandon
-            .check(&path.field("TerminateHookAbandon"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TerminateHookAbandon`.
+    TerminateHookAbandon {
+        /// `retain`
+        Retain = "retain",
+        /// `terminate`
+        Terminate = "terminate",
     }
 }
 
-crate::impl_literal!(RetentionTriggers);
-
-/// Values of `TerminateHookAbandon`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TerminateHookAbandon {
-    /// `retain`
-    Retain,
-    /// `terminate`
-    Terminate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TerminateHookAbandon {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["retain", "terminate"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Retain => "retain",
-            Self::Terminate => "terminate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TerminateHookAbandon {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TerminateHookAbandon {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TerminateHookAbandon {
-    fn from(s: &str) -> Self {
-        match s {
-            "retain" => Self::Retain,
-            "terminate" => Self::Terminate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TerminateHookAbandon> {
-    fn from(s: &str) -> Self {
-        Value::literal(TerminateHookAbandon::from(s))
-    }
-}
-
-crate::impl_literal!(TerminateHookAbandon);
-
-/// Property type `InstanceMaintenancePolicy` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceMaintenancePolicy {
-    /// `MaxHealthyPercentage` (optional).
-    /// Range: -1..=200.
-    pub max_healthy_percentage: Option<Value<i64>>,
-    /// `MinHealthyPercentage` (optional).
-    /// Range: -1..=100.
-    pub min_healthy_percentage: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InstanceMaintenancePolicy` of `AWS::AutoScaling::AutoScalingGroup`.
+    InstanceMaintenancePolicy(default)
 }
 
 impl InstanceMaintenancePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_healthy_percentage: None,
-            min_healthy_percentage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxHealthyPercentage`.
-    pub fn max_healthy_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_healthy_percentage = Some(value.into());
-        self
+    /// `MaxHealthyPercentage` (optional).
+    /// Range: -1 to 200.
+    pub fn max_healthy_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxHealthyPercentage", value.into().to_template()),
+        )
     }
-    /// Sets `MinHealthyPercentage`.
-    pub fn min_healthy_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_healthy_percentage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceMaintenancePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_healthy_percentage {
-            m.insert("MaxHealthyPercentage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_healthy_percentage {
-            m.insert("MinHealthyPercentage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinHealthyPercentage` (optional).
+    /// Range: -1 to 100.
+    pub fn min_healthy_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinHealthyPercentage", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InstanceMaintenancePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_healthy_percentage.check(
-            &path.field("MaxHealthyPercentage"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_healthy_percentage.check(
-            &path.field("MinHealthyPercentage"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceMaintenancePolicy);
-
-/// Property type `LaunchTemplateSpecification` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct LaunchTemplateSpecification {
-    /// `LaunchTemplateId` (optional).
-    /// Length: 1..=255 characters.
-    pub launch_template_id: Option<Value<String>>,
-    /// `LaunchTemplateName` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\(\)\.\-/_]+$`.
-    pub launch_template_name: Option<Value<String>>,
-    /// `Version` (required).
-    /// Length: 1..=255 characters.
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Property type `LaunchTemplateSpecification` of `AWS::AutoScaling::AutoScalingGroup`.
+    LaunchTemplateSpecification
 }
 
 impl LaunchTemplateSpecification {
     /// The required properties: `Version`.
     pub fn new(version: impl Into<Value<String>>) -> Self {
-        Self {
-            launch_template_id: None,
-            launch_template_name: None,
-            version: version.into(),
-        }
+        Self(crate::Properties::new().with(2, "Version", version.into().to_template()))
     }
-    /// Sets `LaunchTemplateId`.
-    pub fn launch_template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_id = Some(value.into());
-        self
+    /// `LaunchTemplateId` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn launch_template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LaunchTemplateId", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateName`.
-    pub fn launch_template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchTemplateSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.launch_template_id {
-            m.insert("LaunchTemplateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_name {
-            m.insert("LaunchTemplateName".to_owned(), v.to_template());
-        }
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
+    /// `LaunchTemplateName` (optional).
+    /// Length: 3 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9\(\)\.\-/_]+$`.
+    pub fn launch_template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LaunchTemplateName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LaunchTemplateSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.launch_template_id.check(
-            &path.field("LaunchTemplateId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_template_name.check(
-            &path.field("LaunchTemplateName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\(\\)\\.\\-/_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("LaunchTemplateId", self.launch_template_id.is_some())],
-                &[("LaunchTemplateName", self.launch_template_name.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LaunchTemplateSpecification);
-
-/// Property type `LifecycleHookSpecification` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct LifecycleHookSpecification {
-    /// `DefaultResult` (optional).
-    pub default_result: Option<Value<String>>,
-    /// `HeartbeatTimeout` (optional).
-    pub heartbeat_timeout: Option<Value<i64>>,
-    /// `LifecycleHookName` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[A-Za-z0-9\-_\/]+$`.
-    pub lifecycle_hook_name: Value<String>,
-    /// `LifecycleTransition` (required).
-    pub lifecycle_transition: Value<String>,
-    /// `NotificationMetadata` (optional).
-    /// Length: 1..=4000 characters.
-    /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007e]+$`.
-    pub notification_metadata: Option<Value<String>>,
-    /// `NotificationTargetARN` (optional).
-    /// Length: 0..=255 characters.
-    pub notification_target_arn: Option<Value<String>>,
-    /// `RoleARN` (optional).
-    /// Length: 1..=255 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `LifecycleHookSpecification` of `AWS::AutoScaling::AutoScalingGroup`.
+    LifecycleHookSpecification
 }
 
 impl LifecycleHookSpecification {
@@ -1638,327 +888,150 @@ impl LifecycleHookSpecification {
         lifecycle_hook_name: impl Into<Value<String>>,
         lifecycle_transition: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            default_result: None,
-            heartbeat_timeout: None,
-            lifecycle_hook_name: lifecycle_hook_name.into(),
-            lifecycle_transition: lifecycle_transition.into(),
-            notification_metadata: None,
-            notification_target_arn: None,
-            role_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "LifecycleHookName",
+                    lifecycle_hook_name.into().to_template(),
+                )
+                .with(
+                    3,
+                    "LifecycleTransition",
+                    lifecycle_transition.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DefaultResult`.
-    pub fn default_result(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_result = Some(value.into());
-        self
+    /// `DefaultResult` (optional).
+    pub fn default_result(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DefaultResult", value.into().to_template()))
     }
-    /// Sets `HeartbeatTimeout`.
-    pub fn heartbeat_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.heartbeat_timeout = Some(value.into());
-        self
+    /// `HeartbeatTimeout` (optional).
+    pub fn heartbeat_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HeartbeatTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationMetadata`.
-    pub fn notification_metadata(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_metadata = Some(value.into());
-        self
+    /// `NotificationMetadata` (optional).
+    /// Length: 1 to 4000 characters.
+    /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007e]+$`.
+    pub fn notification_metadata(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NotificationMetadata", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationTargetARN`.
-    pub fn notification_target_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_target_arn = Some(value.into());
-        self
+    /// `NotificationTargetARN` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn notification_target_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NotificationTargetARN", value.into().to_template()),
+        )
     }
-    /// Sets `RoleARN`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LifecycleHookSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_result {
-            m.insert("DefaultResult".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.heartbeat_timeout {
-            m.insert("HeartbeatTimeout".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LifecycleHookName".to_owned(),
-            self.lifecycle_hook_name.to_template(),
-        );
-        m.insert(
-            "LifecycleTransition".to_owned(),
-            self.lifecycle_transition.to_template(),
-        );
-        if let Some(v) = &self.notification_metadata {
-            m.insert("NotificationMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_target_arn {
-            m.insert("NotificationTargetARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleARN".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleARN` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(6, "RoleARN", value.into().to_template()))
     }
 }
 
-impl Check for LifecycleHookSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lifecycle_hook_name.check(
-            &path.field("LifecycleHookName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[A-Za-z0-9\\-_\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_metadata.check(
-            &path.field("NotificationMetadata"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4000),
-                pattern: Some("^[\\u0009\\u000A\\u000D\\u0020-\\u007e]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_target_arn.check(
-            &path.field("NotificationTargetARN"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LifecycleHookSpecification);
-
-/// Property type `MetricsCollection` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct MetricsCollection {
-    /// `Granularity` (required).
-    pub granularity: Value<String>,
-    /// `Metrics` (optional).
-    pub metrics: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `MetricsCollection` of `AWS::AutoScaling::AutoScalingGroup`.
+    MetricsCollection
 }
 
 impl MetricsCollection {
     /// The required properties: `Granularity`.
     pub fn new(granularity: impl Into<Value<String>>) -> Self {
-        Self {
-            granularity: granularity.into(),
-            metrics: None,
-        }
+        Self(crate::Properties::new().with(0, "Granularity", granularity.into().to_template()))
     }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.metrics = Some(value.into());
-        self
+    /// `Metrics` (optional).
+    pub fn metrics(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Metrics", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricsCollection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Granularity".to_owned(), self.granularity.to_template());
-        if let Some(v) = &self.metrics {
-            m.insert("Metrics".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricsCollection {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetricsCollection);
-
-/// Property type `MixedInstancesPolicy` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct MixedInstancesPolicy {
-    /// `InstancesDistribution` (optional).
-    pub instances_distribution: Option<Value<InstancesDistribution>>,
-    /// `LaunchTemplate` (required).
-    pub launch_template: Value<LaunchTemplate>,
+crate::l1_struct! {
+    /// Property type `MixedInstancesPolicy` of `AWS::AutoScaling::AutoScalingGroup`.
+    MixedInstancesPolicy
 }
 
 impl MixedInstancesPolicy {
     /// The required properties: `LaunchTemplate`.
     pub fn new(launch_template: impl Into<Value<LaunchTemplate>>) -> Self {
-        Self {
-            instances_distribution: None,
-            launch_template: launch_template.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "LaunchTemplate",
+            launch_template.into().to_template(),
+        ))
     }
-    /// Sets `InstancesDistribution`.
-    pub fn instances_distribution(
-        mut self,
-        value: impl Into<Value<InstancesDistribution>>,
-    ) -> Self {
-        self.instances_distribution = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MixedInstancesPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instances_distribution {
-            m.insert("InstancesDistribution".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LaunchTemplate".to_owned(),
-            self.launch_template.to_template(),
-        );
-        Expr::Map(m)
+    /// `InstancesDistribution` (optional).
+    pub fn instances_distribution(self, value: impl Into<Value<InstancesDistribution>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InstancesDistribution", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MixedInstancesPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instances_distribution
-            .check(&path.field("InstancesDistribution"), &Rules::NONE, out);
-        self.launch_template
-            .check(&path.field("LaunchTemplate"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MixedInstancesPolicy);
-
-/// Property type `InstancesDistribution` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct InstancesDistribution {
-    /// `OnDemandAllocationStrategy` (optional).
-    pub on_demand_allocation_strategy: Option<Value<String>>,
-    /// `OnDemandBaseCapacity` (optional).
-    pub on_demand_base_capacity: Option<Value<i64>>,
-    /// `OnDemandPercentageAboveBaseCapacity` (optional).
-    pub on_demand_percentage_above_base_capacity: Option<Value<i64>>,
-    /// `SpotAllocationStrategy` (optional).
-    pub spot_allocation_strategy: Option<Value<String>>,
-    /// `SpotInstancePools` (optional).
-    pub spot_instance_pools: Option<Value<i64>>,
-    /// `SpotMaxPrice` (optional).
-    /// Length: 0..=255 characters.
-    pub spot_max_price: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InstancesDistribution` of `AWS::AutoScaling::AutoScalingGroup`.
+    InstancesDistribution(default)
 }
 
 impl InstancesDistribution {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_demand_allocation_strategy: None,
-            on_demand_base_capacity: None,
-            on_demand_percentage_above_base_capacity: None,
-            spot_allocation_strategy: None,
-            spot_instance_pools: None,
-            spot_max_price: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnDemandAllocationStrategy`.
-    pub fn on_demand_allocation_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.on_demand_allocation_strategy = Some(value.into());
-        self
+    /// `OnDemandAllocationStrategy` (optional).
+    pub fn on_demand_allocation_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OnDemandAllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandBaseCapacity`.
-    pub fn on_demand_base_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.on_demand_base_capacity = Some(value.into());
-        self
+    /// `OnDemandBaseCapacity` (optional).
+    pub fn on_demand_base_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OnDemandBaseCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandPercentageAboveBaseCapacity`.
-    pub fn on_demand_percentage_above_base_capacity(
-        mut self,
-        value: impl Into<Value<i64>>,
-    ) -> Self {
-        self.on_demand_percentage_above_base_capacity = Some(value.into());
-        self
+    /// `OnDemandPercentageAboveBaseCapacity` (optional).
+    pub fn on_demand_percentage_above_base_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "OnDemandPercentageAboveBaseCapacity",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SpotAllocationStrategy`.
-    pub fn spot_allocation_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spot_allocation_strategy = Some(value.into());
-        self
+    /// `SpotAllocationStrategy` (optional).
+    pub fn spot_allocation_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SpotAllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `SpotInstancePools`.
-    pub fn spot_instance_pools(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.spot_instance_pools = Some(value.into());
-        self
+    /// `SpotInstancePools` (optional).
+    pub fn spot_instance_pools(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SpotInstancePools", value.into().to_template()),
+        )
     }
-    /// Sets `SpotMaxPrice`.
-    pub fn spot_max_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spot_max_price = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstancesDistribution {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_demand_allocation_strategy {
-            m.insert("OnDemandAllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_base_capacity {
-            m.insert("OnDemandBaseCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_percentage_above_base_capacity {
-            m.insert(
-                "OnDemandPercentageAboveBaseCapacity".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.spot_allocation_strategy {
-            m.insert("SpotAllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_instance_pools {
-            m.insert("SpotInstancePools".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_max_price {
-            m.insert("SpotMaxPrice".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SpotMaxPrice` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn spot_max_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SpotMaxPrice", value.into().to_template()))
     }
 }
 
-impl Check for InstancesDistribution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spot_max_price.check(
-            &path.field("SpotMaxPrice"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstancesDistribution);
-
-/// Property type `LaunchTemplate` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct LaunchTemplate {
-    /// `LaunchTemplateSpecification` (required).
-    pub launch_template_specification: Value<LaunchTemplateSpecification>,
-    /// `Overrides` (optional).
-    pub overrides: Option<Value<List<LaunchTemplateOverrides>>>,
+crate::l1_struct! {
+    /// Property type `LaunchTemplate` of `AWS::AutoScaling::AutoScalingGroup`.
+    LaunchTemplate
 }
 
 impl LaunchTemplate {
@@ -1966,232 +1039,69 @@ impl LaunchTemplate {
     pub fn new(
         launch_template_specification: impl Into<Value<LaunchTemplateSpecification>>,
     ) -> Self {
-        Self {
-            launch_template_specification: launch_template_specification.into(),
-            overrides: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "LaunchTemplateSpecification",
+            launch_template_specification.into().to_template(),
+        ))
     }
-    /// Sets `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Value<List<LaunchTemplateOverrides>>>) -> Self {
-        self.overrides = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchTemplate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LaunchTemplateSpecification".to_owned(),
-            self.launch_template_specification.to_template(),
-        );
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Overrides` (optional).
+    pub fn overrides(self, value: impl Into<Value<List<LaunchTemplateOverrides>>>) -> Self {
+        Self(self.0.with(1, "Overrides", value.into().to_template()))
     }
 }
 
-impl Check for LaunchTemplate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.launch_template_specification.check(
-            &path.field("LaunchTemplateSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.overrides
-            .check(&path.field("Overrides"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LaunchTemplate);
-
-/// Property type `LaunchTemplateOverrides` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct LaunchTemplateOverrides {
-    /// `ImageId` (optional).
-    /// Length: 5..=21 characters.
-    /// Pattern: `^ami-[a-z0-9]{1,17}$`.
-    pub image_id: Option<Value<String>>,
-    /// `InstanceRequirements` (optional).
-    pub instance_requirements: Option<Value<InstanceRequirements>>,
-    /// `InstanceType` (optional).
-    /// Length: 1..=255 characters.
-    pub instance_type: Option<Value<String>>,
-    /// `LaunchTemplateSpecification` (optional).
-    pub launch_template_specification: Option<Value<LaunchTemplateSpecification>>,
-    /// `WeightedCapacity` (optional).
-    /// Length: 1..=32 characters.
-    pub weighted_capacity: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LaunchTemplateOverrides` of `AWS::AutoScaling::AutoScalingGroup`.
+    LaunchTemplateOverrides(default)
 }
 
 impl LaunchTemplateOverrides {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            image_id: None,
-            instance_requirements: None,
-            instance_type: None,
-            launch_template_specification: None,
-            weighted_capacity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImageId`.
-    pub fn image_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_id = Some(value.into());
-        self
+    /// `ImageId` (optional).
+    /// Length: 5 to 21 characters.
+    /// Pattern: `^ami-[a-z0-9]{1,17}$`.
+    pub fn image_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ImageId", value.into().to_template()))
     }
-    /// Sets `InstanceRequirements`.
-    pub fn instance_requirements(mut self, value: impl Into<Value<InstanceRequirements>>) -> Self {
-        self.instance_requirements = Some(value.into());
-        self
+    /// `InstanceRequirements` (optional).
+    pub fn instance_requirements(self, value: impl Into<Value<InstanceRequirements>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InstanceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "InstanceType", value.into().to_template()))
     }
-    /// Sets `LaunchTemplateSpecification`.
+    /// `LaunchTemplateSpecification` (optional).
     pub fn launch_template_specification(
-        mut self,
+        self,
         value: impl Into<Value<LaunchTemplateSpecification>>,
     ) -> Self {
-        self.launch_template_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "LaunchTemplateSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `WeightedCapacity`.
-    pub fn weighted_capacity(mut self, value: impl Into<Value<String>>) -> Self {
-        self.weighted_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchTemplateOverrides {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.image_id {
-            m.insert("ImageId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_requirements {
-            m.insert("InstanceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_specification {
-            m.insert("LaunchTemplateSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weighted_capacity {
-            m.insert("WeightedCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeightedCapacity` (optional).
+    /// Length: 1 to 32 characters.
+    pub fn weighted_capacity(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "WeightedCapacity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LaunchTemplateOverrides {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_id.check(
-            &path.field("ImageId"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(21),
-                pattern: Some("^ami-[a-z0-9]{1,17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_requirements
-            .check(&path.field("InstanceRequirements"), &Rules::NONE, out);
-        self.instance_type.check(
-            &path.field("InstanceType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_template_specification.check(
-            &path.field("LaunchTemplateSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.weighted_capacity.check(
-            &path.field("WeightedCapacity"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LaunchTemplateOverrides);
-
-/// Property type `InstanceRequirements` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct InstanceRequirements {
-    /// `AcceleratorCount` (optional).
-    pub accelerator_count: Option<Value<AcceleratorCountRequest>>,
-    /// `AcceleratorManufacturers` (optional).
-    pub accelerator_manufacturers: Option<Value<List<AcceleratorManufacturers>>>,
-    /// `AcceleratorNames` (optional).
-    pub accelerator_names: Option<Value<List<AcceleratorNames>>>,
-    /// `AcceleratorTotalMemoryMiB` (optional).
-    pub accelerator_total_memory_mi_b: Option<Value<AcceleratorTotalMemoryMiBRequest>>,
-    /// `AcceleratorTypes` (optional).
-    pub accelerator_types: Option<Value<List<AcceleratorTypes>>>,
-    /// `AllowedInstanceTypes` (optional).
-    /// Items: 0..=400.
-    /// Each item: Length: 1..=30 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\.\*\-]+$`.
-    pub allowed_instance_types: Option<Value<List<String>>>,
-    /// `BareMetal` (optional).
-    pub bare_metal: Option<Value<BareMetal>>,
-    /// `BaselineEbsBandwidthMbps` (optional).
-    pub baseline_ebs_bandwidth_mbps: Option<Value<BaselineEbsBandwidthMbpsRequest>>,
-    /// `BaselinePerformanceFactors` (optional).
-    pub baseline_performance_factors: Option<Value<BaselinePerformanceFactorsRequest>>,
-    /// `BurstablePerformance` (optional).
-    pub burstable_performance: Option<Value<BurstablePerformance>>,
-    /// `CpuManufacturers` (optional).
-    pub cpu_manufacturers: Option<Value<List<CpuManufacturers>>>,
-    /// `ExcludedInstanceTypes` (optional).
-    /// Items: 0..=400.
-    /// Each item: Length: 1..=30 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\.\*\-]+$`.
-    pub excluded_instance_types: Option<Value<List<String>>>,
-    /// `InstanceGenerations` (optional).
-    pub instance_generations: Option<Value<List<InstanceGenerations>>>,
-    /// `LocalStorage` (optional).
-    pub local_storage: Option<Value<LocalStorage>>,
-    /// `LocalStorageTypes` (optional).
-    pub local_storage_types: Option<Value<List<LocalStorageTypes>>>,
-    /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (optional).
-    /// Range: 0..=.
-    pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<Value<i64>>,
-    /// `MemoryGiBPerVCpu` (optional).
-    pub memory_gi_b_per_v_cpu: Option<Value<MemoryGiBPerVCpuRequest>>,
-    /// `MemoryMiB` (required).
-    pub memory_mi_b: Value<MemoryMiBRequest>,
-    /// `NetworkBandwidthGbps` (optional).
-    pub network_bandwidth_gbps: Option<Value<NetworkBandwidthGbpsRequest>>,
-    /// `NetworkInterfaceCount` (optional).
-    pub network_interface_count: Option<Value<NetworkInterfaceCountRequest>>,
-    /// `OnDemandMaxPricePercentageOverLowestPrice` (optional).
-    /// Range: 0..=.
-    pub on_demand_max_price_percentage_over_lowest_price: Option<Value<i64>>,
-    /// `RequireHibernateSupport` (optional).
-    pub require_hibernate_support: Option<Value<bool>>,
-    /// `SpotMaxPricePercentageOverLowestPrice` (optional).
-    /// Range: 0..=.
-    pub spot_max_price_percentage_over_lowest_price: Option<Value<i64>>,
-    /// `TotalLocalStorageGB` (optional).
-    pub total_local_storage_gb: Option<Value<TotalLocalStorageGbRequest>>,
-    /// `VCpuCount` (required).
-    pub v_cpu_count: Value<VCpuCountRequest>,
+crate::l1_struct! {
+    /// Property type `InstanceRequirements` of `AWS::AutoScaling::AutoScalingGroup`.
+    InstanceRequirements
 }
 
 impl InstanceRequirements {
@@ -2200,1737 +1110,595 @@ impl InstanceRequirements {
         memory_mi_b: impl Into<Value<MemoryMiBRequest>>,
         v_cpu_count: impl Into<Value<VCpuCountRequest>>,
     ) -> Self {
-        Self {
-            accelerator_count: None,
-            accelerator_manufacturers: None,
-            accelerator_names: None,
-            accelerator_total_memory_mi_b: None,
-            accelerator_types: None,
-            allowed_instance_types: None,
-            bare_metal: None,
-            baseline_ebs_bandwidth_mbps: None,
-            baseline_performance_factors: None,
-            burstable_performance: None,
-            cpu_manufacturers: None,
-            excluded_instance_types: None,
-            instance_generations: None,
-            local_storage: None,
-            local_storage_types: None,
-            max_spot_price_as_percentage_of_optimal_on_demand_price: None,
-            memory_gi_b_per_v_cpu: None,
-            memory_mi_b: memory_mi_b.into(),
-            network_bandwidth_gbps: None,
-            network_interface_count: None,
-            on_demand_max_price_percentage_over_lowest_price: None,
-            require_hibernate_support: None,
-            spot_max_price_percentage_over_lowest_price: None,
-            total_local_storage_gb: None,
-            v_cpu_count: v_cpu_count.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(17, "MemoryMiB", memory_mi_b.into().to_template())
+                .with(24, "VCpuCount", v_cpu_count.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorCount`.
-    pub fn accelerator_count(mut self, value: impl Into<Value<AcceleratorCountRequest>>) -> Self {
-        self.accelerator_count = Some(value.into());
-        self
+    /// `AcceleratorCount` (optional).
+    pub fn accelerator_count(self, value: impl Into<Value<AcceleratorCountRequest>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcceleratorCount", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorManufacturers`.
+    /// `AcceleratorManufacturers` (optional).
     pub fn accelerator_manufacturers(
-        mut self,
+        self,
         value: impl Into<Value<List<AcceleratorManufacturers>>>,
     ) -> Self {
-        self.accelerator_manufacturers = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AcceleratorManufacturers", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorNames`.
-    pub fn accelerator_names(mut self, value: impl Into<Value<List<AcceleratorNames>>>) -> Self {
-        self.accelerator_names = Some(value.into());
-        self
+    /// `AcceleratorNames` (optional).
+    pub fn accelerator_names(self, value: impl Into<Value<List<AcceleratorNames>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AcceleratorNames", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorTotalMemoryMiB`.
+    /// `AcceleratorTotalMemoryMiB` (optional).
     pub fn accelerator_total_memory_mi_b(
-        mut self,
+        self,
         value: impl Into<Value<AcceleratorTotalMemoryMiBRequest>>,
     ) -> Self {
-        self.accelerator_total_memory_mi_b = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "AcceleratorTotalMemoryMiB", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorTypes`.
-    pub fn accelerator_types(mut self, value: impl Into<Value<List<AcceleratorTypes>>>) -> Self {
-        self.accelerator_types = Some(value.into());
-        self
+    /// `AcceleratorTypes` (optional).
+    pub fn accelerator_types(self, value: impl Into<Value<List<AcceleratorTypes>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AcceleratorTypes", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedInstanceTypes`.
-    pub fn allowed_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_instance_types = Some(value.into());
-        self
+    /// `AllowedInstanceTypes` (optional).
+    /// Items: 0 to 400.
+    /// Each item: Length: 1 to 30 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\.\*\-]+$`.
+    pub fn allowed_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AllowedInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `BareMetal`.
-    pub fn bare_metal(mut self, value: impl Into<Value<BareMetal>>) -> Self {
-        self.bare_metal = Some(value.into());
-        self
+    /// `BareMetal` (optional).
+    pub fn bare_metal(self, value: impl Into<Value<BareMetal>>) -> Self {
+        Self(self.0.with(6, "BareMetal", value.into().to_template()))
     }
-    /// Sets `BaselineEbsBandwidthMbps`.
+    /// `BaselineEbsBandwidthMbps` (optional).
     pub fn baseline_ebs_bandwidth_mbps(
-        mut self,
+        self,
         value: impl Into<Value<BaselineEbsBandwidthMbpsRequest>>,
     ) -> Self {
-        self.baseline_ebs_bandwidth_mbps = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "BaselineEbsBandwidthMbps", value.into().to_template()),
+        )
     }
-    /// Sets `BaselinePerformanceFactors`.
+    /// `BaselinePerformanceFactors` (optional).
     pub fn baseline_performance_factors(
-        mut self,
+        self,
         value: impl Into<Value<BaselinePerformanceFactorsRequest>>,
     ) -> Self {
-        self.baseline_performance_factors = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "BaselinePerformanceFactors", value.into().to_template()),
+        )
     }
-    /// Sets `BurstablePerformance`.
-    pub fn burstable_performance(mut self, value: impl Into<Value<BurstablePerformance>>) -> Self {
-        self.burstable_performance = Some(value.into());
-        self
+    /// `BurstablePerformance` (optional).
+    pub fn burstable_performance(self, value: impl Into<Value<BurstablePerformance>>) -> Self {
+        Self(
+            self.0
+                .with(9, "BurstablePerformance", value.into().to_template()),
+        )
     }
-    /// Sets `CpuManufacturers`.
-    pub fn cpu_manufacturers(mut self, value: impl Into<Value<List<CpuManufacturers>>>) -> Self {
-        self.cpu_manufacturers = Some(value.into());
-        self
+    /// `CpuManufacturers` (optional).
+    pub fn cpu_manufacturers(self, value: impl Into<Value<List<CpuManufacturers>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "CpuManufacturers", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludedInstanceTypes`.
-    pub fn excluded_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_instance_types = Some(value.into());
-        self
+    /// `ExcludedInstanceTypes` (optional).
+    /// Items: 0 to 400.
+    /// Each item: Length: 1 to 30 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\.\*\-]+$`.
+    pub fn excluded_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ExcludedInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceGenerations`.
-    pub fn instance_generations(
-        mut self,
-        value: impl Into<Value<List<InstanceGenerations>>>,
-    ) -> Self {
-        self.instance_generations = Some(value.into());
-        self
+    /// `InstanceGenerations` (optional).
+    pub fn instance_generations(self, value: impl Into<Value<List<InstanceGenerations>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "InstanceGenerations", value.into().to_template()),
+        )
     }
-    /// Sets `LocalStorage`.
-    pub fn local_storage(mut self, value: impl Into<Value<LocalStorage>>) -> Self {
-        self.local_storage = Some(value.into());
-        self
+    /// `LocalStorage` (optional).
+    pub fn local_storage(self, value: impl Into<Value<LocalStorage>>) -> Self {
+        Self(self.0.with(13, "LocalStorage", value.into().to_template()))
     }
-    /// Sets `LocalStorageTypes`.
-    pub fn local_storage_types(mut self, value: impl Into<Value<List<LocalStorageTypes>>>) -> Self {
-        self.local_storage_types = Some(value.into());
-        self
+    /// `LocalStorageTypes` (optional).
+    pub fn local_storage_types(self, value: impl Into<Value<List<LocalStorageTypes>>>) -> Self {
+        Self(
+            self.0
+                .with(14, "LocalStorageTypes", value.into().to_template()),
+        )
     }
-    /// Sets `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+    /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (optional).
+    /// Range: at least 0.
     pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.max_spot_price_as_percentage_of_optimal_on_demand_price = Some(value.into());
-        self
+        Self(self.0.with(
+            15,
+            "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MemoryGiBPerVCpu`.
-    pub fn memory_gi_b_per_v_cpu(
-        mut self,
-        value: impl Into<Value<MemoryGiBPerVCpuRequest>>,
-    ) -> Self {
-        self.memory_gi_b_per_v_cpu = Some(value.into());
-        self
+    /// `MemoryGiBPerVCpu` (optional).
+    pub fn memory_gi_b_per_v_cpu(self, value: impl Into<Value<MemoryGiBPerVCpuRequest>>) -> Self {
+        Self(
+            self.0
+                .with(16, "MemoryGiBPerVCpu", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkBandwidthGbps`.
+    /// `NetworkBandwidthGbps` (optional).
     pub fn network_bandwidth_gbps(
-        mut self,
+        self,
         value: impl Into<Value<NetworkBandwidthGbpsRequest>>,
     ) -> Self {
-        self.network_bandwidth_gbps = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(18, "NetworkBandwidthGbps", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkInterfaceCount`.
+    /// `NetworkInterfaceCount` (optional).
     pub fn network_interface_count(
-        mut self,
+        self,
         value: impl Into<Value<NetworkInterfaceCountRequest>>,
     ) -> Self {
-        self.network_interface_count = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(19, "NetworkInterfaceCount", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandMaxPricePercentageOverLowestPrice`.
+    /// `OnDemandMaxPricePercentageOverLowestPrice` (optional).
+    /// Range: at least 0.
     pub fn on_demand_max_price_percentage_over_lowest_price(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.on_demand_max_price_percentage_over_lowest_price = Some(value.into());
-        self
+        Self(self.0.with(
+            20,
+            "OnDemandMaxPricePercentageOverLowestPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RequireHibernateSupport`.
-    pub fn require_hibernate_support(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_hibernate_support = Some(value.into());
-        self
+    /// `RequireHibernateSupport` (optional).
+    pub fn require_hibernate_support(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(21, "RequireHibernateSupport", value.into().to_template()),
+        )
     }
-    /// Sets `SpotMaxPricePercentageOverLowestPrice`.
-    pub fn spot_max_price_percentage_over_lowest_price(
-        mut self,
-        value: impl Into<Value<i64>>,
-    ) -> Self {
-        self.spot_max_price_percentage_over_lowest_price = Some(value.into());
-        self
+    /// `SpotMaxPricePercentageOverLowestPrice` (optional).
+    /// Range: at least 0.
+    pub fn spot_max_price_percentage_over_lowest_price(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            22,
+            "SpotMaxPricePercentageOverLowestPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TotalLocalStorageGB`.
+    /// `TotalLocalStorageGB` (optional).
     pub fn total_local_storage_gb(
-        mut self,
+        self,
         value: impl Into<Value<TotalLocalStorageGbRequest>>,
     ) -> Self {
-        self.total_local_storage_gb = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(23, "TotalLocalStorageGB", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InstanceRequirements {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accelerator_count {
-            m.insert("AcceleratorCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_manufacturers {
-            m.insert("AcceleratorManufacturers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_names {
-            m.insert("AcceleratorNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_total_memory_mi_b {
-            m.insert("AcceleratorTotalMemoryMiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_types {
-            m.insert("AcceleratorTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_instance_types {
-            m.insert("AllowedInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bare_metal {
-            m.insert("BareMetal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.baseline_ebs_bandwidth_mbps {
-            m.insert("BaselineEbsBandwidthMbps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.baseline_performance_factors {
-            m.insert("BaselinePerformanceFactors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.burstable_performance {
-            m.insert("BurstablePerformance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu_manufacturers {
-            m.insert("CpuManufacturers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excluded_instance_types {
-            m.insert("ExcludedInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_generations {
-            m.insert("InstanceGenerations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_storage {
-            m.insert("LocalStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_storage_types {
-            m.insert("LocalStorageTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_spot_price_as_percentage_of_optimal_on_demand_price {
-            m.insert(
-                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.memory_gi_b_per_v_cpu {
-            m.insert("MemoryGiBPerVCpu".to_owned(), v.to_template());
-        }
-        m.insert("MemoryMiB".to_owned(), self.memory_mi_b.to_template());
-        if let Some(v) = &self.network_bandwidth_gbps {
-            m.insert("NetworkBandwidthGbps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_count {
-            m.insert("NetworkInterfaceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_max_price_percentage_over_lowest_price {
-            m.insert(
-                "OnDemandMaxPricePercentageOverLowestPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.require_hibernate_support {
-            m.insert("RequireHibernateSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_max_price_percentage_over_lowest_price {
-            m.insert(
-                "SpotMaxPricePercentageOverLowestPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.total_local_storage_gb {
-            m.insert("TotalLocalStorageGB".to_owned(), v.to_template());
-        }
-        m.insert("VCpuCount".to_owned(), self.v_cpu_count.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceRequirements {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accelerator_count
-            .check(&path.field("AcceleratorCount"), &Rules::NONE, out);
-        self.accelerator_manufacturers.check(
-            &path.field("AcceleratorManufacturers"),
-            &Rules::NONE,
-            out,
-        );
-        self.accelerator_names
-            .check(&path.field("AcceleratorNames"), &Rules::NONE, out);
-        self.accelerator_total_memory_mi_b.check(
-            &path.field("AcceleratorTotalMemoryMiB"),
-            &Rules::NONE,
-            out,
-        );
-        self.accelerator_types
-            .check(&path.field("AcceleratorTypes"), &Rules::NONE, out);
-        self.allowed_instance_types.check(
-            &path.field("AllowedInstanceTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(400),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(30),
-                            pattern: Some("^[a-zA-Z0-9\\.\\*\\-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bare_metal
-            .check(&path.field("BareMetal"), &Rules::NONE, out);
-        self.baseline_ebs_bandwidth_mbps.check(
-            &path.field("BaselineEbsBandwidthMbps"),
-            &Rules::NONE,
-            out,
-        );
-        self.baseline_performance_factors.check(
-            &path.field("BaselinePerformanceFactors"),
-            &Rules::NONE,
-            out,
-        );
-        self.burstable_performance
-            .check(&path.field("BurstablePerformance"), &Rules::NONE, out);
-        self.cpu_manufacturers
-            .check(&path.field("CpuManufacturers"), &Rules::NONE, out);
-        self.excluded_instance_types.check(
-            &path.field("ExcludedInstanceTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(400),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(30),
-                            pattern: Some("^[a-zA-Z0-9\\.\\*\\-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_generations
-            .check(&path.field("InstanceGenerations"), &Rules::NONE, out);
-        self.local_storage
-            .check(&path.field("LocalStorage"), &Rules::NONE, out);
-        self.local_storage_types
-            .check(&path.field("LocalStorageTypes"), &Rules::NONE, out);
-        self.max_spot_price_as_percentage_of_optimal_on_demand_price
-            .check(
-                &path.field("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice"),
-                &Rules {
-                    minimum: Some(0.0),
-                    ..Rules::NONE
-                },
-                out,
-            );
-        self.memory_gi_b_per_v_cpu
-            .check(&path.field("MemoryGiBPerVCpu"), &Rules::NONE, out);
-        self.memory_mi_b
-            .check(&path.field("MemoryMiB"), &Rules::NONE, out);
-        self.network_bandwidth_gbps
-            .check(&path.field("NetworkBandwidthGbps"), &Rules::NONE, out);
-        self.network_interface_count
-            .check(&path.field("NetworkInterfaceCount"), &Rules::NONE, out);
-        self.on_demand_max_price_percentage_over_lowest_price.check(
-            &path.field("OnDemandMaxPricePercentageOverLowestPrice"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.spot_max_price_percentage_over_lowest_price.check(
-            &path.field("SpotMaxPricePercentageOverLowestPrice"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.total_local_storage_gb
-            .check(&path.field("TotalLocalStorageGB"), &Rules::NONE, out);
-        self.v_cpu_count
-            .check(&path.field("VCpuCount"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceRequirements);
-
-/// Property type `AcceleratorCountRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct AcceleratorCountRequest {
-    /// `Max` (optional).
-    /// Range: 0..=.
-    pub max: Option<Value<i64>>,
-    /// `Min` (optional).
-    /// Range: 0..=.
-    pub min: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AcceleratorCountRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    AcceleratorCountRequest(default)
 }
 
 impl AcceleratorCountRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AcceleratorCountRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AcceleratorCountRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max.check(
-            &path.field("Max"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min.check(
-            &path.field("Min"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AcceleratorCountRequest);
-
-/// Values of `AcceleratorManufacturers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorManufacturers {
-    /// `amazon-web-services`
-    AmazonWebServices,
-    /// `amd`
-    Amd,
-    /// `nvidia`
-    Nvidia,
-    /// `xilinx`
-    Xilinx,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorManufacturers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["amazon-web-services", "amd", "nvidia", "xilinx"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonWebServices => "amazon-web-services",
-            Self::Amd => "amd",
-            Self::Nvidia => "nvidia",
-            Self::Xilinx => "xilinx",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorManufacturers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorManufacturers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorManufacturers {
-    fn from(s: &str) -> Self {
-        match s {
-            "amazon-web-services" => Self::AmazonWebServices,
-            "amd" => Self::Amd,
-            "nvidia" => Self::Nvidia,
-            "xilinx" => Self::Xilinx,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorManufacturers> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorManufacturers::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorManufacturers);
-
-/// Values of `AcceleratorNames`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorNames {
-    /// `a100`
-    A100,
-    /// `k80`
-    K80,
-    /// `m60`
-    M60,
-    /// `radeon-pro-v520`
-    RadeonProV520,
-    /// `t4`
-    T4,
-    /// `v100`
-    V100,
-    /// `vu9p`
-    Vu9p,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorNames {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "a100",
-        "k80",
-        "m60",
-        "radeon-pro-v520",
-        "t4",
-        "v100",
-        "vu9p",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A100 => "a100",
-            Self::K80 => "k80",
-            Self::M60 => "m60",
-            Self::RadeonProV520 => "radeon-pro-v520",
-            Self::T4 => "t4",
-            Self::V100 => "v100",
-            Self::Vu9p => "vu9p",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorNames {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorNames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorNames {
-    fn from(s: &str) -> Self {
-        match s {
-            "a100" => Self::A100,
-            "k80" => Self::K80,
-            "m60" => Self::M60,
-            "radeon-pro-v520" => Self::RadeonProV520,
-            "t4" => Self::T4,
-            "v100" => Self::V100,
-            "vu9p" => Self::Vu9p,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorNames> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorNames::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorNames);
-
-/// Property type `AcceleratorTotalMemoryMiBRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct AcceleratorTotalMemoryMiBRequest {
     /// `Max` (optional).
-    /// Range: 0..=.
-    pub max: Option<Value<i64>>,
+    /// Range: at least 0.
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    /// Range: 0..=.
-    pub min: Option<Value<i64>>,
+    /// Range: at least 0.
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorManufacturers`.
+    AcceleratorManufacturers {
+        /// `amazon-web-services`
+        AmazonWebServices = "amazon-web-services",
+        /// `amd`
+        Amd = "amd",
+        /// `nvidia`
+        Nvidia = "nvidia",
+        /// `xilinx`
+        Xilinx = "xilinx",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorNames`.
+    AcceleratorNames {
+        /// `a100`
+        A100 = "a100",
+        /// `k80`
+        K80 = "k80",
+        /// `m60`
+        M60 = "m60",
+        /// `radeon-pro-v520`
+        RadeonProV520 = "radeon-pro-v520",
+        /// `t4`
+        T4 = "t4",
+        /// `v100`
+        V100 = "v100",
+        /// `vu9p`
+        Vu9p = "vu9p",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AcceleratorTotalMemoryMiBRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    AcceleratorTotalMemoryMiBRequest(default)
 }
 
 impl AcceleratorTotalMemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AcceleratorTotalMemoryMiBRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AcceleratorTotalMemoryMiBRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max.check(
-            &path.field("Max"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min.check(
-            &path.field("Min"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AcceleratorTotalMemoryMiBRequest);
-
-/// Values of `AcceleratorTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorTypes {
-    /// `fpga`
-    Fpga,
-    /// `gpu`
-    Gpu,
-    /// `inference`
-    Inference,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["fpga", "gpu", "inference"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fpga => "fpga",
-            Self::Gpu => "gpu",
-            Self::Inference => "inference",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "fpga" => Self::Fpga,
-            "gpu" => Self::Gpu,
-            "inference" => Self::Inference,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorTypes::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorTypes);
-
-/// Values of `BareMetal`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BareMetal {
-    /// `excluded`
-    Excluded,
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BareMetal {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["excluded", "included", "required"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Excluded => "excluded",
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BareMetal {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BareMetal {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BareMetal {
-    fn from(s: &str) -> Self {
-        match s {
-            "excluded" => Self::Excluded,
-            "included" => Self::Included,
-            "required" => Self::Required,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BareMetal> {
-    fn from(s: &str) -> Self {
-        Value::literal(BareMetal::from(s))
-    }
-}
-
-crate::impl_literal!(BareMetal);
-
-/// Property type `BaselineEbsBandwidthMbpsRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct BaselineEbsBandwidthMbpsRequest {
     /// `Max` (optional).
-    /// Range: 0..=.
-    pub max: Option<Value<i64>>,
+    /// Range: at least 0.
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    /// Range: 0..=.
-    pub min: Option<Value<i64>>,
+    /// Range: at least 0.
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorTypes`.
+    AcceleratorTypes {
+        /// `fpga`
+        Fpga = "fpga",
+        /// `gpu`
+        Gpu = "gpu",
+        /// `inference`
+        Inference = "inference",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `BareMetal`.
+    BareMetal {
+        /// `excluded`
+        Excluded = "excluded",
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `BaselineEbsBandwidthMbpsRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    BaselineEbsBandwidthMbpsRequest(default)
 }
 
 impl BaselineEbsBandwidthMbpsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
+    /// `Max` (optional).
+    /// Range: at least 0.
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
     }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
+    /// `Min` (optional).
+    /// Range: at least 0.
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BaselineEbsBandwidthMbpsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BaselineEbsBandwidthMbpsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max.check(
-            &path.field("Max"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min.check(
-            &path.field("Min"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BaselineEbsBandwidthMbpsRequest);
-
-/// Property type `BaselinePerformanceFactorsRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct BaselinePerformanceFactorsRequest {
-    /// `Cpu` (optional).
-    pub cpu: Option<Value<CpuPerformanceFactorRequest>>,
+crate::l1_struct! {
+    /// Property type `BaselinePerformanceFactorsRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    BaselinePerformanceFactorsRequest(default)
 }
 
 impl BaselinePerformanceFactorsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { cpu: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<CpuPerformanceFactorRequest>>) -> Self {
-        self.cpu = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BaselinePerformanceFactorsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Cpu` (optional).
+    pub fn cpu(self, value: impl Into<Value<CpuPerformanceFactorRequest>>) -> Self {
+        Self(self.0.with(0, "Cpu", value.into().to_template()))
     }
 }
 
-impl Check for BaselinePerformanceFactorsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpu.check(&path.field("Cpu"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BaselinePerformanceFactorsRequest);
-
-/// Property type `CpuPerformanceFactorRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct CpuPerformanceFactorRequest {
-    /// `References` (optional).
-    pub references: Option<Value<List<PerformanceFactorReferenceRequest>>>,
+crate::l1_struct! {
+    /// Property type `CpuPerformanceFactorRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    CpuPerformanceFactorRequest(default)
 }
 
 impl CpuPerformanceFactorRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { references: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `References`.
+    /// `References` (optional).
     pub fn references(
-        mut self,
+        self,
         value: impl Into<Value<List<PerformanceFactorReferenceRequest>>>,
     ) -> Self {
-        self.references = Some(value.into());
-        self
+        Self(self.0.with(0, "References", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CpuPerformanceFactorRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.references {
-            m.insert("References".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CpuPerformanceFactorRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.references
-            .check(&path.field("References"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CpuPerformanceFactorRequest);
-
-/// Property type `PerformanceFactorReferenceRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct PerformanceFactorReferenceRequest {
-    /// `InstanceFamily` (optional).
-    pub instance_family: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PerformanceFactorReferenceRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    PerformanceFactorReferenceRequest(default)
 }
 
 impl PerformanceFactorReferenceRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            instance_family: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InstanceFamily`.
-    pub fn instance_family(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_family = Some(value.into());
-        self
+    /// `InstanceFamily` (optional).
+    pub fn instance_family(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "InstanceFamily", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PerformanceFactorReferenceRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_family {
-            m.insert("InstanceFamily".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BurstablePerformance`.
+    BurstablePerformance {
+        /// `excluded`
+        Excluded = "excluded",
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
     }
 }
 
-impl Check for PerformanceFactorReferenceRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PerformanceFactorReferenceRequest);
-
-/// Values of `BurstablePerformance`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BurstablePerformance {
-    /// `excluded`
-    Excluded,
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BurstablePerformance {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["excluded", "included", "required"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Excluded => "excluded",
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `CpuManufacturers`.
+    CpuManufacturers {
+        /// `amazon-web-services`
+        AmazonWebServices = "amazon-web-services",
+        /// `amd`
+        Amd = "amd",
+        /// `apple`
+        Apple = "apple",
+        /// `intel`
+        Intel = "intel",
     }
 }
 
-impl ToTemplate for BurstablePerformance {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `InstanceGenerations`.
+    InstanceGenerations {
+        /// `current`
+        Current = "current",
+        /// `previous`
+        Previous = "previous",
     }
 }
 
-impl Check for BurstablePerformance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `LocalStorage`.
+    LocalStorage {
+        /// `excluded`
+        Excluded = "excluded",
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
     }
 }
 
-impl From<&str> for BurstablePerformance {
-    fn from(s: &str) -> Self {
-        match s {
-            "excluded" => Self::Excluded,
-            "included" => Self::Included,
-            "required" => Self::Required,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `LocalStorageTypes`.
+    LocalStorageTypes {
+        /// `hdd`
+        Hdd = "hdd",
+        /// `ssd`
+        Ssd = "ssd",
     }
 }
 
-impl From<&str> for Value<BurstablePerformance> {
-    fn from(s: &str) -> Self {
-        Value::literal(BurstablePerformance::from(s))
-    }
-}
-
-crate::impl_literal!(BurstablePerformance);
-
-/// Values of `CpuManufacturers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CpuManufacturers {
-    /// `amazon-web-services`
-    AmazonWebServices,
-    /// `amd`
-    Amd,
-    /// `apple`
-    Apple,
-    /// `intel`
-    Intel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CpuManufacturers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["amazon-web-services", "amd", "apple", "intel"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonWebServices => "amazon-web-services",
-            Self::Amd => "amd",
-            Self::Apple => "apple",
-            Self::Intel => "intel",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CpuManufacturers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CpuManufacturers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CpuManufacturers {
-    fn from(s: &str) -> Self {
-        match s {
-            "amazon-web-services" => Self::AmazonWebServices,
-            "amd" => Self::Amd,
-            "apple" => Self::Apple,
-            "intel" => Self::Intel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CpuManufacturers> {
-    fn from(s: &str) -> Self {
-        Value::literal(CpuManufacturers::from(s))
-    }
-}
-
-crate::impl_literal!(CpuManufacturers);
-
-/// Values of `InstanceGenerations`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceGenerations {
-    /// `current`
-    Current,
-    /// `previous`
-    Previous,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceGenerations {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["current", "previous"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Current => "current",
-            Self::Previous => "previous",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceGenerations {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceGenerations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceGenerations {
-    fn from(s: &str) -> Self {
-        match s {
-            "current" => Self::Current,
-            "previous" => Self::Previous,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceGenerations> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceGenerations::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceGenerations);
-
-/// Values of `LocalStorage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocalStorage {
-    /// `excluded`
-    Excluded,
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LocalStorage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["excluded", "included", "required"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Excluded => "excluded",
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LocalStorage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LocalStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LocalStorage {
-    fn from(s: &str) -> Self {
-        match s {
-            "excluded" => Self::Excluded,
-            "included" => Self::Included,
-            "required" => Self::Required,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LocalStorage> {
-    fn from(s: &str) -> Self {
-        Value::literal(LocalStorage::from(s))
-    }
-}
-
-crate::impl_literal!(LocalStorage);
-
-/// Values of `LocalStorageTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocalStorageTypes {
-    /// `hdd`
-    Hdd,
-    /// `ssd`
-    Ssd,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LocalStorageTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["hdd", "ssd"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hdd => "hdd",
-            Self::Ssd => "ssd",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LocalStorageTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LocalStorageTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LocalStorageTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "hdd" => Self::Hdd,
-            "ssd" => Self::Ssd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LocalStorageTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(LocalStorageTypes::from(s))
-    }
-}
-
-crate::impl_literal!(LocalStorageTypes);
-
-/// Property type `MemoryGiBPerVCpuRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryGiBPerVCpuRequest {
-    /// `Max` (optional).
-    /// Range: 0..=.
-    pub max: Option<Value<f64>>,
-    /// `Min` (optional).
-    /// Range: 0..=.
-    pub min: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `MemoryGiBPerVCpuRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    MemoryGiBPerVCpuRequest(default)
 }
 
 impl MemoryGiBPerVCpuRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemoryGiBPerVCpuRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemoryGiBPerVCpuRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max.check(
-            &path.field("Max"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min.check(
-            &path.field("Min"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MemoryGiBPerVCpuRequest);
-
-/// Property type `MemoryMiBRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryMiBRequest {
     /// `Max` (optional).
-    /// Range: 0..=.
-    pub max: Option<Value<i64>>,
+    /// Range: at least 0.
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    /// Range: 0..=.
-    pub min: Option<Value<i64>>,
+    /// Range: at least 0.
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MemoryMiBRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    MemoryMiBRequest(default)
 }
 
 impl MemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemoryMiBRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemoryMiBRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max.check(
-            &path.field("Max"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min.check(
-            &path.field("Min"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MemoryMiBRequest);
-
-/// Property type `NetworkBandwidthGbpsRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkBandwidthGbpsRequest {
     /// `Max` (optional).
-    /// Range: 0..=.
-    pub max: Option<Value<f64>>,
+    /// Range: at least 0.
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    /// Range: 0..=.
-    pub min: Option<Value<f64>>,
+    /// Range: at least 0.
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NetworkBandwidthGbpsRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    NetworkBandwidthGbpsRequest(default)
 }
 
 impl NetworkBandwidthGbpsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkBandwidthGbpsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkBandwidthGbpsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max.check(
-            &path.field("Max"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min.check(
-            &path.field("Min"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetworkBandwidthGbpsRequest);
-
-/// Property type `NetworkInterfaceCountRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkInterfaceCountRequest {
     /// `Max` (optional).
-    /// Range: 0..=.
-    pub max: Option<Value<i64>>,
+    /// Range: at least 0.
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    /// Range: 0..=.
-    pub min: Option<Value<i64>>,
+    /// Range: at least 0.
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NetworkInterfaceCountRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    NetworkInterfaceCountRequest(default)
 }
 
 impl NetworkInterfaceCountRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInterfaceCountRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkInterfaceCountRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max.check(
-            &path.field("Max"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min.check(
-            &path.field("Min"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetworkInterfaceCountRequest);
-
-/// Property type `TotalLocalStorageGbRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct TotalLocalStorageGbRequest {
     /// `Max` (optional).
-    /// Range: 0..=.
-    pub max: Option<Value<f64>>,
+    /// Range: at least 0.
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    /// Range: 0..=.
-    pub min: Option<Value<f64>>,
+    /// Range: at least 0.
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TotalLocalStorageGbRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    TotalLocalStorageGbRequest(default)
 }
 
 impl TotalLocalStorageGbRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TotalLocalStorageGbRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TotalLocalStorageGbRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max.check(
-            &path.field("Max"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min.check(
-            &path.field("Min"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TotalLocalStorageGbRequest);
-
-/// Property type `VCpuCountRequest` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct VCpuCountRequest {
     /// `Max` (optional).
-    /// Range: 0..=.
-    pub max: Option<Value<i64>>,
+    /// Range: at least 0.
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    /// Range: 0..=.
-    pub min: Option<Value<i64>>,
+    /// Range: at least 0.
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `VCpuCountRequest` of `AWS::AutoScaling::AutoScalingGroup`.
+    VCpuCountRequest(default)
 }
 
 impl VCpuCountRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
+    /// `Max` (optional).
+    /// Range: at least 0.
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
     }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
+    /// `Min` (optional).
+    /// Range: at least 0.
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VCpuCountRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VCpuCountRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max.check(
-            &path.field("Max"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min.check(
-            &path.field("Min"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VCpuCountRequest);
-
-/// Property type `NotificationConfiguration` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct NotificationConfiguration {
-    /// `NotificationTypes` (optional).
-    pub notification_types: Option<Value<List<String>>>,
-    /// `TopicARN` (required).
-    pub topic_arn: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `NotificationConfiguration` of `AWS::AutoScaling::AutoScalingGroup`.
+    NotificationConfiguration
 }
 
 impl NotificationConfiguration {
     /// The required properties: `TopicARN`.
-    pub fn new(topic_arn: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            notification_types: None,
-            topic_arn: topic_arn.into(),
-        }
+    pub fn new(topic_arn: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(1, "TopicARN", topic_arn.into().to_template()))
     }
-    /// Sets `NotificationTypes`.
-    pub fn notification_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.notification_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotificationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.notification_types {
-            m.insert("NotificationTypes".to_owned(), v.to_template());
-        }
-        m.insert("TopicARN".to_owned(), self.topic_arn.to_template());
-        Expr::Map(m)
+    /// `NotificationTypes` (optional).
+    pub fn notification_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NotificationTypes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NotificationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NotificationConfiguration);
-
-/// Property type `TagProperty` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct TagProperty {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `PropagateAtLaunch` (required).
-    pub propagate_at_launch: Value<bool>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `TagProperty` of `AWS::AutoScaling::AutoScalingGroup`.
+    TagProperty
 }
 
 impl TagProperty {
@@ -3940,103 +1708,31 @@ impl TagProperty {
         propagate_at_launch: impl Into<Value<bool>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            key: key.into(),
-            propagate_at_launch: propagate_at_launch.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(
+                    1,
+                    "PropagateAtLaunch",
+                    propagate_at_launch.into().to_template(),
+                )
+                .with(2, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TagProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert(
-            "PropagateAtLaunch".to_owned(),
-            self.propagate_at_launch.to_template(),
-        );
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagProperty);
-
-/// Property type `TrafficSourceIdentifier` of `AWS::AutoScaling::AutoScalingGroup`.
-#[derive(Debug, Clone)]
-pub struct TrafficSourceIdentifier {
-    /// `Identifier` (required).
-    /// Length: 1..=511 characters.
-    pub identifier: Value<String>,
-    /// `Type` (required).
-    /// Length: 1..=511 characters.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `TrafficSourceIdentifier` of `AWS::AutoScaling::AutoScalingGroup`.
+    TrafficSourceIdentifier
 }
 
 impl TrafficSourceIdentifier {
     /// The required properties: `Identifier`, `Type`.
     pub fn new(identifier: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            identifier: identifier.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Identifier", identifier.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for TrafficSourceIdentifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Identifier".to_owned(), self.identifier.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrafficSourceIdentifier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identifier.check(
-            &path.field("Identifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(511),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(511),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrafficSourceIdentifier);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AutoScaling::LaunchConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LaunchConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LaunchConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LaunchConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LaunchConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AutoScaling::LaunchConfiguration`.
+    LaunchConfiguration("AWS::AutoScaling::LaunchConfiguration", LaunchConfigurationProps)
 }
 
 impl LaunchConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AutoScaling::LaunchConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LaunchConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LaunchConfigurationName` (typed).
     pub fn ref_value(&self) -> Value<ids::LaunchConfigurationName> {
         self.resource.ref_value()
@@ -77,82 +29,131 @@ impl LaunchConfiguration {
     pub fn launch_configuration_name(&self) -> Value<ids::LaunchConfigurationName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AssociatePublicIpAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associate_public_ip_address(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AssociatePublicIpAddress", value.into())
+    }
+
+    /// Replaces `BlockDeviceMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_block_device_mappings(&self, value: impl Into<Value<List<BlockDeviceMapping>>>) {
+        self.resource
+            .set_property("BlockDeviceMappings", value.into())
+    }
+
+    /// Replaces `ClassicLinkVPCId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_classic_link_vpc_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClassicLinkVPCId", value.into())
+    }
+
+    /// Replaces `ClassicLinkVPCSecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_classic_link_vpc_security_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ClassicLinkVPCSecurityGroups", value.into())
+    }
+
+    /// Replaces `EbsOptimized` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ebs_optimized(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EbsOptimized", value.into())
+    }
+
+    /// Replaces `IamInstanceProfile` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_instance_profile(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IamInstanceProfile", value.into())
+    }
+
+    /// Replaces `ImageId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageId", value.into())
+    }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `InstanceMonitoring` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_monitoring(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("InstanceMonitoring", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `KernelId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kernel_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KernelId", value.into())
+    }
+
+    /// Replaces `KeyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyName", value.into())
+    }
+
+    /// Replaces `LaunchConfigurationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_launch_configuration_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LaunchConfigurationName", value.into())
+    }
+
+    /// Replaces `MetadataOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metadata_options(&self, value: impl Into<Value<MetadataOptions>>) {
+        self.resource.set_property("MetadataOptions", value.into())
+    }
+
+    /// Replaces `PlacementTenancy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_placement_tenancy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PlacementTenancy", value.into())
+    }
+
+    /// Replaces `RamDiskId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ram_disk_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RamDiskId", value.into())
+    }
+
+    /// Replaces `SecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SecurityGroups", value.into())
+    }
+
+    /// Replaces `SpotPrice` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spot_price(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SpotPrice", value.into())
+    }
+
+    /// Replaces `UserData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_data(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserData", value.into())
+    }
 }
 
-/// Properties of `AWS::AutoScaling::LaunchConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LaunchConfigurationProps {
-    /// `AssociatePublicIpAddress` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub associate_public_ip_address: Option<Value<bool>>,
-    /// `BlockDeviceMappings` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub block_device_mappings: Option<Value<List<BlockDeviceMapping>>>,
-    /// `ClassicLinkVPCId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub classic_link_vpc_id: Option<Value<String>>,
-    /// `ClassicLinkVPCSecurityGroups` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=255 characters.
-    pub classic_link_vpc_security_groups: Option<Value<List<String>>>,
-    /// `EbsOptimized` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ebs_optimized: Option<Value<bool>>,
-    /// `IamInstanceProfile` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1600 characters.
-    pub iam_instance_profile: Option<Value<String>>,
-    /// `ImageId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub image_id: Value<String>,
-    /// `InstanceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=19 characters.
-    pub instance_id: Option<Value<String>>,
-    /// `InstanceMonitoring` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub instance_monitoring: Option<Value<bool>>,
-    /// `InstanceType` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub instance_type: Value<String>,
-    /// `KernelId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub kernel_id: Option<Value<String>>,
-    /// `KeyName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub key_name: Option<Value<String>>,
-    /// `LaunchConfigurationName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub launch_configuration_name: Option<Value<String>>,
-    /// `MetadataOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub metadata_options: Option<Value<MetadataOptions>>,
-    /// `PlacementTenancy` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub placement_tenancy: Option<Value<String>>,
-    /// `RamDiskId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub ram_disk_id: Option<Value<String>>,
-    /// `SecurityGroups` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub security_groups: Option<Value<List<String>>>,
-    /// `SpotPrice` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub spot_price: Option<Value<String>>,
-    /// `UserData` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=21847 characters.
-    pub user_data: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AutoScaling::LaunchConfiguration`.
+    LaunchConfigurationProps
 }
 
 impl LaunchConfigurationProps {
@@ -161,748 +162,259 @@ impl LaunchConfigurationProps {
         image_id: impl Into<Value<String>>,
         instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            associate_public_ip_address: None,
-            block_device_mappings: None,
-            classic_link_vpc_id: None,
-            classic_link_vpc_security_groups: None,
-            ebs_optimized: None,
-            iam_instance_profile: None,
-            image_id: image_id.into(),
-            instance_id: None,
-            instance_monitoring: None,
-            instance_type: instance_type.into(),
-            kernel_id: None,
-            key_name: None,
-            launch_configuration_name: None,
-            metadata_options: None,
-            placement_tenancy: None,
-            ram_disk_id: None,
-            security_groups: None,
-            spot_price: None,
-            user_data: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(6, "ImageId", image_id.into().to_template())
+                .with(9, "InstanceType", instance_type.into().to_template()),
+        )
     }
-    /// Sets `AssociatePublicIpAddress`.
-    pub fn associate_public_ip_address(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.associate_public_ip_address = Some(value.into());
-        self
+    /// `AssociatePublicIpAddress` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn associate_public_ip_address(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssociatePublicIpAddress", value.into().to_template()),
+        )
     }
-    /// Sets `BlockDeviceMappings`.
-    pub fn block_device_mappings(
-        mut self,
-        value: impl Into<Value<List<BlockDeviceMapping>>>,
-    ) -> Self {
-        self.block_device_mappings = Some(value.into());
-        self
+    /// `BlockDeviceMappings` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn block_device_mappings(self, value: impl Into<Value<List<BlockDeviceMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BlockDeviceMappings", value.into().to_template()),
+        )
     }
-    /// Sets `ClassicLinkVPCId`.
-    pub fn classic_link_vpc_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.classic_link_vpc_id = Some(value.into());
-        self
+    /// `ClassicLinkVPCId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn classic_link_vpc_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ClassicLinkVPCId", value.into().to_template()),
+        )
     }
-    /// Sets `ClassicLinkVPCSecurityGroups`.
-    pub fn classic_link_vpc_security_groups(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.classic_link_vpc_security_groups = Some(value.into());
-        self
+    /// `ClassicLinkVPCSecurityGroups` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn classic_link_vpc_security_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            3,
+            "ClassicLinkVPCSecurityGroups",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EbsOptimized`.
-    pub fn ebs_optimized(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_optimized = Some(value.into());
-        self
+    /// `EbsOptimized` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ebs_optimized(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "EbsOptimized", value.into().to_template()))
     }
-    /// Sets `IamInstanceProfile`.
-    pub fn iam_instance_profile(mut self, value: impl Into<Value<String>>) -> Self {
-        self.iam_instance_profile = Some(value.into());
-        self
+    /// `IamInstanceProfile` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1600 characters.
+    pub fn iam_instance_profile(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "IamInstanceProfile", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_id = Some(value.into());
-        self
+    /// `InstanceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 19 characters.
+    pub fn instance_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "InstanceId", value.into().to_template()))
     }
-    /// Sets `InstanceMonitoring`.
-    pub fn instance_monitoring(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.instance_monitoring = Some(value.into());
-        self
+    /// `InstanceMonitoring` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn instance_monitoring(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "InstanceMonitoring", value.into().to_template()),
+        )
     }
-    /// Sets `KernelId`.
-    pub fn kernel_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kernel_id = Some(value.into());
-        self
+    /// `KernelId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn kernel_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "KernelId", value.into().to_template()))
     }
-    /// Sets `KeyName`.
-    pub fn key_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_name = Some(value.into());
-        self
+    /// `KeyName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn key_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "KeyName", value.into().to_template()))
     }
-    /// Sets `LaunchConfigurationName`.
-    pub fn launch_configuration_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_configuration_name = Some(value.into());
-        self
+    /// `LaunchConfigurationName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn launch_configuration_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "LaunchConfigurationName", value.into().to_template()),
+        )
     }
-    /// Sets `MetadataOptions`.
-    pub fn metadata_options(mut self, value: impl Into<Value<MetadataOptions>>) -> Self {
-        self.metadata_options = Some(value.into());
-        self
+    /// `MetadataOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn metadata_options(self, value: impl Into<Value<MetadataOptions>>) -> Self {
+        Self(
+            self.0
+                .with(13, "MetadataOptions", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementTenancy`.
-    pub fn placement_tenancy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.placement_tenancy = Some(value.into());
-        self
+    /// `PlacementTenancy` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    pub fn placement_tenancy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "PlacementTenancy", value.into().to_template()),
+        )
     }
-    /// Sets `RamDiskId`.
-    pub fn ram_disk_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ram_disk_id = Some(value.into());
-        self
+    /// `RamDiskId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn ram_disk_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "RamDiskId", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn security_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(16, "SecurityGroups", value.into().to_template()),
+        )
     }
-    /// Sets `SpotPrice`.
-    pub fn spot_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spot_price = Some(value.into());
-        self
+    /// `SpotPrice` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn spot_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "SpotPrice", value.into().to_template()))
     }
-    /// Sets `UserData`.
-    pub fn user_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.associate_public_ip_address {
-            m.insert("AssociatePublicIpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_device_mappings {
-            m.insert("BlockDeviceMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.classic_link_vpc_id {
-            m.insert("ClassicLinkVPCId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.classic_link_vpc_security_groups {
-            m.insert("ClassicLinkVPCSecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_optimized {
-            m.insert("EbsOptimized".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_instance_profile {
-            m.insert("IamInstanceProfile".to_owned(), v.to_template());
-        }
-        m.insert("ImageId".to_owned(), self.image_id.to_template());
-        if let Some(v) = &self.instance_id {
-            m.insert("InstanceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_monitoring {
-            m.insert("InstanceMonitoring".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.kernel_id {
-            m.insert("KernelId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_name {
-            m.insert("KeyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_configuration_name {
-            m.insert("LaunchConfigurationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_options {
-            m.insert("MetadataOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_tenancy {
-            m.insert("PlacementTenancy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ram_disk_id {
-            m.insert("RamDiskId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_price {
-            m.insert("SpotPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_data {
-            m.insert("UserData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserData` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 21847 characters.
+    pub fn user_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "UserData", value.into().to_template()))
     }
 }
 
-impl Check for LaunchConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.block_device_mappings
-            .check(&path.field("BlockDeviceMappings"), &Rules::NONE, out);
-        self.classic_link_vpc_id.check(
-            &path.field("ClassicLinkVPCId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.classic_link_vpc_security_groups.check(
-            &path.field("ClassicLinkVPCSecurityGroups"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_instance_profile.check(
-            &path.field("IamInstanceProfile"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_id.check(
-            &path.field("ImageId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_id.check(
-            &path.field("InstanceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(19),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type.check(
-            &path.field("InstanceType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kernel_id.check(
-            &path.field("KernelId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_name.check(
-            &path.field("KeyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_configuration_name.check(
-            &path.field("LaunchConfigurationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metadata_options
-            .check(&path.field("MetadataOptions"), &Rules::NONE, out);
-        self.placement_tenancy.check(
-            &path.field("PlacementTenancy"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ram_disk_id.check(
-            &path.field("RamDiskId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.spot_price.check(
-            &path.field("SpotPrice"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_data.check(
-            &path.field("UserData"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(21847),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LaunchConfigurationProps);
-
-/// Property type `BlockDeviceMapping` of `AWS::AutoScaling::LaunchConfiguration`.
-#[derive(Debug, Clone)]
-pub struct BlockDeviceMapping {
-    /// `DeviceName` (required).
-    /// Length: 1..=255 characters.
-    pub device_name: Value<String>,
-    /// `Ebs` (optional).
-    pub ebs: Option<Value<BlockDevice>>,
-    /// `NoDevice` (optional).
-    pub no_device: Option<Value<bool>>,
-    /// `VirtualName` (optional).
-    /// Length: 1..=255 characters.
-    pub virtual_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BlockDeviceMapping` of `AWS::AutoScaling::LaunchConfiguration`.
+    BlockDeviceMapping
 }
 
 impl BlockDeviceMapping {
     /// The required properties: `DeviceName`.
     pub fn new(device_name: impl Into<Value<String>>) -> Self {
-        Self {
-            device_name: device_name.into(),
-            ebs: None,
-            no_device: None,
-            virtual_name: None,
-        }
+        Self(crate::Properties::new().with(0, "DeviceName", device_name.into().to_template()))
     }
-    /// Sets `Ebs`.
-    pub fn ebs(mut self, value: impl Into<Value<BlockDevice>>) -> Self {
-        self.ebs = Some(value.into());
-        self
+    /// `Ebs` (optional).
+    pub fn ebs(self, value: impl Into<Value<BlockDevice>>) -> Self {
+        Self(self.0.with(1, "Ebs", value.into().to_template()))
     }
-    /// Sets `NoDevice`.
-    pub fn no_device(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.no_device = Some(value.into());
-        self
+    /// `NoDevice` (optional).
+    pub fn no_device(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "NoDevice", value.into().to_template()))
     }
-    /// Sets `VirtualName`.
-    pub fn virtual_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_name = Some(value.into());
-        self
+    /// `VirtualName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn virtual_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VirtualName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BlockDeviceMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DeviceName".to_owned(), self.device_name.to_template());
-        if let Some(v) = &self.ebs {
-            m.insert("Ebs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_device {
-            m.insert("NoDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_name {
-            m.insert("VirtualName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BlockDeviceMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.device_name.check(
-            &path.field("DeviceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
-        self.virtual_name.check(
-            &path.field("VirtualName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("VirtualName", self.virtual_name.is_some())],
-                &[("Ebs", self.ebs.is_some())],
-                &[("NoDevice", self.no_device.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BlockDeviceMapping);
-
-/// Property type `BlockDevice` of `AWS::AutoScaling::LaunchConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct BlockDevice {
-    /// `DeleteOnTermination` (optional).
-    pub delete_on_termination: Option<Value<bool>>,
-    /// `Encrypted` (optional).
-    pub encrypted: Option<Value<bool>>,
-    /// `Iops` (optional).
-    /// Range: 100..=20000.
-    pub iops: Option<Value<i64>>,
-    /// `SnapshotId` (optional).
-    /// Length: 1..=255 characters.
-    pub snapshot_id: Option<Value<String>>,
-    /// `Throughput` (optional).
-    /// Range: 125..=1000.
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeSize` (optional).
-    /// Range: 1..=16384.
-    pub volume_size: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    /// Length: 1..=255 characters.
-    pub volume_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BlockDevice` of `AWS::AutoScaling::LaunchConfiguration`.
+    BlockDevice(default)
 }
 
 impl BlockDevice {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delete_on_termination: None,
-            encrypted: None,
-            iops: None,
-            snapshot_id: None,
-            throughput: None,
-            volume_size: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeleteOnTermination`.
-    pub fn delete_on_termination(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_on_termination = Some(value.into());
-        self
+    /// `DeleteOnTermination` (optional).
+    pub fn delete_on_termination(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteOnTermination", value.into().to_template()),
+        )
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Encrypted", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    /// Range: 100 to 20000.
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Iops", value.into().to_template()))
     }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_id = Some(value.into());
-        self
+    /// `SnapshotId` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn snapshot_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SnapshotId", value.into().to_template()))
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    /// Range: 125 to 1000.
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Throughput", value.into().to_template()))
     }
-    /// Sets `VolumeSize`.
-    pub fn volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size = Some(value.into());
-        self
+    /// `VolumeSize` (optional).
+    /// Range: 1 to 16384.
+    pub fn volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "VolumeSize", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn volume_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BlockDevice {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_on_termination {
-            m.insert("DeleteOnTermination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.insert("SnapshotId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size {
-            m.insert("VolumeSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BlockDevice {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iops.check(
-            &path.field("Iops"),
-            &Rules {
-                minimum: Some(100.0),
-                maximum: Some(20000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.snapshot_id.check(
-            &path.field("SnapshotId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.throughput.check(
-            &path.field("Throughput"),
-            &Rules {
-                minimum: Some(125.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_size.check(
-            &path.field("VolumeSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(16384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_type.check(
-            &path.field("VolumeType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BlockDevice);
-
-/// Property type `MetadataOptions` of `AWS::AutoScaling::LaunchConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct MetadataOptions {
-    /// `HttpEndpoint` (optional).
-    pub http_endpoint: Option<Value<HttpEndpoint>>,
-    /// `HttpPutResponseHopLimit` (optional).
-    /// Range: 1..=64.
-    pub http_put_response_hop_limit: Option<Value<i64>>,
-    /// `HttpTokens` (optional).
-    pub http_tokens: Option<Value<HttpTokens>>,
+crate::l1_struct! {
+    /// Property type `MetadataOptions` of `AWS::AutoScaling::LaunchConfiguration`.
+    MetadataOptions(default)
 }
 
 impl MetadataOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            http_endpoint: None,
-            http_put_response_hop_limit: None,
-            http_tokens: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HttpEndpoint`.
-    pub fn http_endpoint(mut self, value: impl Into<Value<HttpEndpoint>>) -> Self {
-        self.http_endpoint = Some(value.into());
-        self
+    /// `HttpEndpoint` (optional).
+    pub fn http_endpoint(self, value: impl Into<Value<HttpEndpoint>>) -> Self {
+        Self(self.0.with(0, "HttpEndpoint", value.into().to_template()))
     }
-    /// Sets `HttpPutResponseHopLimit`.
-    pub fn http_put_response_hop_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.http_put_response_hop_limit = Some(value.into());
-        self
+    /// `HttpPutResponseHopLimit` (optional).
+    /// Range: 1 to 64.
+    pub fn http_put_response_hop_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HttpPutResponseHopLimit", value.into().to_template()),
+        )
     }
-    /// Sets `HttpTokens`.
-    pub fn http_tokens(mut self, value: impl Into<Value<HttpTokens>>) -> Self {
-        self.http_tokens = Some(value.into());
-        self
+    /// `HttpTokens` (optional).
+    pub fn http_tokens(self, value: impl Into<Value<HttpTokens>>) -> Self {
+        Self(self.0.with(2, "HttpTokens", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetadataOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.http_endpoint {
-            m.insert("HttpEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_put_response_hop_limit {
-            m.insert("HttpPutResponseHopLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_tokens {
-            m.insert("HttpTokens".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `HttpEndpoint`.
+    HttpEndpoint {
+        /// `disabled`
+        Disabled = "disabled",
+        /// `enabled`
+        Enabled = "enabled",
     }
 }
 
-impl Check for MetadataOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.http_endpoint
-            .check(&path.field("HttpEndpoint"), &Rules::NONE, out);
-        self.http_put_response_hop_limit.check(
-            &path.field("HttpPutResponseHopLimit"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(64.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.http_tokens
-            .check(&path.field("HttpTokens"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `HttpTokens`.
+    HttpTokens {
+        /// `optional`
+        Optional = "optional",
+        /// `required`
+        Required = "required",
     }
 }
-
-crate::impl_literal!(MetadataOptions);
-
-/// Values of `HttpEndpoint`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpEndpoint {
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpEndpoint {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpEndpoint {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpEndpoint {
-    fn from(s: &str) -> Self {
-        match s {
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpEndpoint> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpEndpoint::from(s))
-    }
-}
-
-crate::impl_literal!(HttpEndpoint);
-
-/// Values of `HttpTokens`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpTokens {
-    /// `optional`
-    Optional,
-    /// `required`
-    Required,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpTokens {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["optional", "required"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Optional => "optional",
-            Self::Required => "required",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpTokens {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpTokens {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpTokens {
-    fn from(s: &str) -> Self {
-        match s {
-            "optional" => Self::Optional,
-            "required" => Self::Required,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpTokens> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpTokens::from(s))
-    }
-}
-
-crate::impl_literal!(HttpTokens);

@@ -11,97 +11,77 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AutoScaling::LifecycleHook`.
-#[derive(Debug, Clone)]
-pub struct LifecycleHook {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LifecycleHook {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LifecycleHook {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LifecycleHook {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AutoScaling::LifecycleHook`.
+    LifecycleHook("AWS::AutoScaling::LifecycleHook", LifecycleHookProps)
 }
 
 impl LifecycleHook {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AutoScaling::LifecycleHook";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LifecycleHookProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AutoScalingGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutoScalingGroupName", value.into())
+    }
+
+    /// Replaces `DefaultResult` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_result(&self, value: impl Into<Value<DefaultResult>>) {
+        self.resource.set_property("DefaultResult", value.into())
+    }
+
+    /// Replaces `HeartbeatTimeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_heartbeat_timeout(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("HeartbeatTimeout", value.into())
+    }
+
+    /// Replaces `LifecycleHookName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_hook_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LifecycleHookName", value.into())
+    }
+
+    /// Replaces `LifecycleTransition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_transition(&self, value: impl Into<Value<LifecycleTransition>>) {
+        self.resource
+            .set_property("LifecycleTransition", value.into())
+    }
+
+    /// Replaces `NotificationMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_metadata(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationMetadata", value.into())
+    }
+
+    /// Replaces `NotificationTargetARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_target_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationTargetARN", value.into())
+    }
+
+    /// Replaces `RoleARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleARN", value.into())
+    }
 }
 
-/// Properties of `AWS::AutoScaling::LifecycleHook`.
-#[derive(Debug, Clone)]
-pub struct LifecycleHookProps {
-    /// `AutoScalingGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub auto_scaling_group_name: Value<String>,
-    /// `DefaultResult` (optional).
-    pub default_result: Option<Value<DefaultResult>>,
-    /// `HeartbeatTimeout` (optional).
-    pub heartbeat_timeout: Option<Value<i64>>,
-    /// `LifecycleHookName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[A-Za-z0-9\-_\/]+$`.
-    pub lifecycle_hook_name: Option<Value<String>>,
-    /// `LifecycleTransition` (required).
-    pub lifecycle_transition: Value<LifecycleTransition>,
-    /// `NotificationMetadata` (optional).
-    /// Length: 1..=1023 characters.
-    /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007e]+$`.
-    pub notification_metadata: Option<Value<String>>,
-    /// `NotificationTargetARN` (optional).
-    /// Length: 0..=255 characters.
-    pub notification_target_arn: Option<Value<String>>,
-    /// `RoleARN` (optional).
-    /// Length: 1..=255 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AutoScaling::LifecycleHook`.
+    LifecycleHookProps
 }
 
 impl LifecycleHookProps {
@@ -110,253 +90,81 @@ impl LifecycleHookProps {
         auto_scaling_group_name: impl Into<Value<String>>,
         lifecycle_transition: impl Into<Value<LifecycleTransition>>,
     ) -> Self {
-        Self {
-            auto_scaling_group_name: auto_scaling_group_name.into(),
-            default_result: None,
-            heartbeat_timeout: None,
-            lifecycle_hook_name: None,
-            lifecycle_transition: lifecycle_transition.into(),
-            notification_metadata: None,
-            notification_target_arn: None,
-            role_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AutoScalingGroupName",
+                    auto_scaling_group_name.into().to_template(),
+                )
+                .with(
+                    4,
+                    "LifecycleTransition",
+                    lifecycle_transition.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DefaultResult`.
-    pub fn default_result(mut self, value: impl Into<Value<DefaultResult>>) -> Self {
-        self.default_result = Some(value.into());
-        self
+    /// `DefaultResult` (optional).
+    pub fn default_result(self, value: impl Into<Value<DefaultResult>>) -> Self {
+        Self(self.0.with(1, "DefaultResult", value.into().to_template()))
     }
-    /// Sets `HeartbeatTimeout`.
-    pub fn heartbeat_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.heartbeat_timeout = Some(value.into());
-        self
+    /// `HeartbeatTimeout` (optional).
+    pub fn heartbeat_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HeartbeatTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleHookName`.
-    pub fn lifecycle_hook_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lifecycle_hook_name = Some(value.into());
-        self
+    /// `LifecycleHookName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[A-Za-z0-9\-_\/]+$`.
+    pub fn lifecycle_hook_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LifecycleHookName", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationMetadata`.
-    pub fn notification_metadata(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_metadata = Some(value.into());
-        self
+    /// `NotificationMetadata` (optional).
+    /// Length: 1 to 1023 characters.
+    /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007e]+$`.
+    pub fn notification_metadata(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NotificationMetadata", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationTargetARN`.
-    pub fn notification_target_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_target_arn = Some(value.into());
-        self
+    /// `NotificationTargetARN` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn notification_target_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "NotificationTargetARN", value.into().to_template()),
+        )
     }
-    /// Sets `RoleARN`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LifecycleHookProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AutoScalingGroupName".to_owned(),
-            self.auto_scaling_group_name.to_template(),
-        );
-        if let Some(v) = &self.default_result {
-            m.insert("DefaultResult".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.heartbeat_timeout {
-            m.insert("HeartbeatTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_hook_name {
-            m.insert("LifecycleHookName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LifecycleTransition".to_owned(),
-            self.lifecycle_transition.to_template(),
-        );
-        if let Some(v) = &self.notification_metadata {
-            m.insert("NotificationMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_target_arn {
-            m.insert("NotificationTargetARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleARN".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleARN` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(7, "RoleARN", value.into().to_template()))
     }
 }
 
-impl Check for LifecycleHookProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_group_name.check(
-            &path.field("AutoScalingGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_result
-            .check(&path.field("DefaultResult"), &Rules::NONE, out);
-        self.lifecycle_hook_name.check(
-            &path.field("LifecycleHookName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[A-Za-z0-9\\-_\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lifecycle_transition
-            .check(&path.field("LifecycleTransition"), &Rules::NONE, out);
-        self.notification_metadata.check(
-            &path.field("NotificationMetadata"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                pattern: Some("^[\\u0009\\u000A\\u000D\\u0020-\\u007e]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_target_arn.check(
-            &path.field("NotificationTargetARN"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DefaultResult`.
+    DefaultResult {
+        /// `ABANDON`
+        Abandon = "ABANDON",
+        /// `CONTINUE`
+        Continue = "CONTINUE",
     }
 }
 
-crate::impl_literal!(LifecycleHookProps);
-
-/// Values of `DefaultResult`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultResult {
-    /// `ABANDON`
-    Abandon,
-    /// `CONTINUE`
-    Continue,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultResult {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ABANDON", "CONTINUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Abandon => "ABANDON",
-            Self::Continue => "CONTINUE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `LifecycleTransition`.
+    LifecycleTransition {
+        /// `autoscaling:EC2_INSTANCE_LAUNCHING`
+        AutoscalingEc2InstanceLaunching = "autoscaling:EC2_INSTANCE_LAUNCHING",
+        /// `autoscaling:EC2_INSTANCE_TERMINATING`
+        AutoscalingEc2InstanceTerminating = "autoscaling:EC2_INSTANCE_TERMINATING",
     }
 }
-
-impl ToTemplate for DefaultResult {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultResult {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultResult {
-    fn from(s: &str) -> Self {
-        match s {
-            "ABANDON" => Self::Abandon,
-            "CONTINUE" => Self::Continue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultResult> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultResult::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultResult);
-
-/// Values of `LifecycleTransition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LifecycleTransition {
-    /// `autoscaling:EC2_INSTANCE_LAUNCHING`
-    AutoscalingEc2InstanceLaunching,
-    /// `autoscaling:EC2_INSTANCE_TERMINATING`
-    AutoscalingEc2InstanceTerminating,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LifecycleTransition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "autoscaling:EC2_INSTANCE_LAUNCHING",
-        "autoscaling:EC2_INSTANCE_TERMINATING",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoscalingEc2InstanceLaunching => "autoscaling:EC2_INSTANCE_LAUNCHING",
-            Self::AutoscalingEc2InstanceTerminating => "autoscaling:EC2_INSTANCE_TERMINATING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LifecycleTransition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LifecycleTransition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LifecycleTransition {
-    fn from(s: &str) -> Self {
-        match s {
-            "autoscaling:EC2_INSTANCE_LAUNCHING" => Self::AutoscalingEc2InstanceLaunching,
-            "autoscaling:EC2_INSTANCE_TERMINATING" => Self::AutoscalingEc2InstanceTerminating,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LifecycleTransition> {
-    fn from(s: &str) -> Self {
-        Value::literal(LifecycleTransition::from(s))
-    }
-}
-
-crate::impl_literal!(LifecycleTransition);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct ScalingPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ScalingPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ScalingPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ScalingPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AutoScaling::ScalingPolicy`.
+    ScalingPolicy("AWS::AutoScaling::ScalingPolicy", ScalingPolicyProps)
 }
 
 impl ScalingPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AutoScaling::ScalingPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScalingPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AutoScalingScalingPolicyArn> {
         self.resource.ref_value()
@@ -87,425 +39,216 @@ impl ScalingPolicy {
     pub fn attr_arn(&self) -> Value<ids::AutoScalingScalingPolicyArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AdjustmentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_adjustment_type(&self, value: impl Into<Value<AdjustmentType>>) {
+        self.resource.set_property("AdjustmentType", value.into())
+    }
+
+    /// Replaces `AutoScalingGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutoScalingGroupName", value.into())
+    }
+
+    /// Replaces `Cooldown` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cooldown(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Cooldown", value.into())
+    }
+
+    /// Replaces `EstimatedInstanceWarmup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_estimated_instance_warmup(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("EstimatedInstanceWarmup", value.into())
+    }
+
+    /// Replaces `MetricAggregationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_aggregation_type(&self, value: impl Into<Value<MetricAggregationType>>) {
+        self.resource
+            .set_property("MetricAggregationType", value.into())
+    }
+
+    /// Replaces `MinAdjustmentMagnitude` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_adjustment_magnitude(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MinAdjustmentMagnitude", value.into())
+    }
+
+    /// Replaces `PolicyType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_type(&self, value: impl Into<Value<PolicyType>>) {
+        self.resource.set_property("PolicyType", value.into())
+    }
+
+    /// Replaces `PredictiveScalingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_predictive_scaling_configuration(
+        &self,
+        value: impl Into<Value<PredictiveScalingConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PredictiveScalingConfiguration", value.into())
+    }
+
+    /// Replaces `ScalingAdjustment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_adjustment(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ScalingAdjustment", value.into())
+    }
+
+    /// Replaces `StepAdjustments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_step_adjustments(&self, value: impl Into<Value<List<StepAdjustment>>>) {
+        self.resource.set_property("StepAdjustments", value.into())
+    }
+
+    /// Replaces `TargetTrackingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_tracking_configuration(
+        &self,
+        value: impl Into<Value<TargetTrackingConfiguration>>,
+    ) {
+        self.resource
+            .set_property("TargetTrackingConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct ScalingPolicyProps {
-    /// `AdjustmentType` (optional).
-    /// Length: 1..=255 characters.
-    pub adjustment_type: Option<Value<AdjustmentType>>,
-    /// `AutoScalingGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub auto_scaling_group_name: Value<String>,
-    /// `Cooldown` (optional).
-    pub cooldown: Option<Value<String>>,
-    /// `EstimatedInstanceWarmup` (optional).
-    pub estimated_instance_warmup: Option<Value<i64>>,
-    /// `MetricAggregationType` (optional).
-    /// Length: 1..=32 characters.
-    pub metric_aggregation_type: Option<Value<MetricAggregationType>>,
-    /// `MinAdjustmentMagnitude` (optional).
-    pub min_adjustment_magnitude: Option<Value<i64>>,
-    /// `PolicyType` (optional).
-    /// Length: 1..=64 characters.
-    pub policy_type: Option<Value<PolicyType>>,
-    /// `PredictiveScalingConfiguration` (optional).
-    pub predictive_scaling_configuration: Option<Value<PredictiveScalingConfiguration>>,
-    /// `ScalingAdjustment` (optional).
-    pub scaling_adjustment: Option<Value<i64>>,
-    /// `StepAdjustments` (optional).
-    pub step_adjustments: Option<Value<List<StepAdjustment>>>,
-    /// `TargetTrackingConfiguration` (optional).
-    pub target_tracking_configuration: Option<Value<TargetTrackingConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AutoScaling::ScalingPolicy`.
+    ScalingPolicyProps
 }
 
 impl ScalingPolicyProps {
     /// The required properties: `AutoScalingGroupName`.
     pub fn new(auto_scaling_group_name: impl Into<Value<String>>) -> Self {
-        Self {
-            adjustment_type: None,
-            auto_scaling_group_name: auto_scaling_group_name.into(),
-            cooldown: None,
-            estimated_instance_warmup: None,
-            metric_aggregation_type: None,
-            min_adjustment_magnitude: None,
-            policy_type: None,
-            predictive_scaling_configuration: None,
-            scaling_adjustment: None,
-            step_adjustments: None,
-            target_tracking_configuration: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "AutoScalingGroupName",
+            auto_scaling_group_name.into().to_template(),
+        ))
     }
-    /// Sets `AdjustmentType`.
-    pub fn adjustment_type(mut self, value: impl Into<Value<AdjustmentType>>) -> Self {
-        self.adjustment_type = Some(value.into());
-        self
+    /// `AdjustmentType` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn adjustment_type(self, value: impl Into<Value<AdjustmentType>>) -> Self {
+        Self(self.0.with(0, "AdjustmentType", value.into().to_template()))
     }
-    /// Sets `Cooldown`.
-    pub fn cooldown(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cooldown = Some(value.into());
-        self
+    /// `Cooldown` (optional).
+    pub fn cooldown(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Cooldown", value.into().to_template()))
     }
-    /// Sets `EstimatedInstanceWarmup`.
-    pub fn estimated_instance_warmup(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.estimated_instance_warmup = Some(value.into());
-        self
+    /// `EstimatedInstanceWarmup` (optional).
+    pub fn estimated_instance_warmup(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EstimatedInstanceWarmup", value.into().to_template()),
+        )
     }
-    /// Sets `MetricAggregationType`.
-    pub fn metric_aggregation_type(
-        mut self,
-        value: impl Into<Value<MetricAggregationType>>,
-    ) -> Self {
-        self.metric_aggregation_type = Some(value.into());
-        self
+    /// `MetricAggregationType` (optional).
+    /// Length: 1 to 32 characters.
+    pub fn metric_aggregation_type(self, value: impl Into<Value<MetricAggregationType>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MetricAggregationType", value.into().to_template()),
+        )
     }
-    /// Sets `MinAdjustmentMagnitude`.
-    pub fn min_adjustment_magnitude(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_adjustment_magnitude = Some(value.into());
-        self
+    /// `MinAdjustmentMagnitude` (optional).
+    pub fn min_adjustment_magnitude(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MinAdjustmentMagnitude", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyType`.
-    pub fn policy_type(mut self, value: impl Into<Value<PolicyType>>) -> Self {
-        self.policy_type = Some(value.into());
-        self
+    /// `PolicyType` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn policy_type(self, value: impl Into<Value<PolicyType>>) -> Self {
+        Self(self.0.with(6, "PolicyType", value.into().to_template()))
     }
-    /// Sets `PredictiveScalingConfiguration`.
+    /// `PredictiveScalingConfiguration` (optional).
     pub fn predictive_scaling_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingConfiguration>>,
     ) -> Self {
-        self.predictive_scaling_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "PredictiveScalingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ScalingAdjustment`.
-    pub fn scaling_adjustment(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scaling_adjustment = Some(value.into());
-        self
+    /// `ScalingAdjustment` (optional).
+    pub fn scaling_adjustment(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ScalingAdjustment", value.into().to_template()),
+        )
     }
-    /// Sets `StepAdjustments`.
-    pub fn step_adjustments(mut self, value: impl Into<Value<List<StepAdjustment>>>) -> Self {
-        self.step_adjustments = Some(value.into());
-        self
+    /// `StepAdjustments` (optional).
+    pub fn step_adjustments(self, value: impl Into<Value<List<StepAdjustment>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "StepAdjustments", value.into().to_template()),
+        )
     }
-    /// Sets `TargetTrackingConfiguration`.
+    /// `TargetTrackingConfiguration` (optional).
     pub fn target_tracking_configuration(
-        mut self,
+        self,
         value: impl Into<Value<TargetTrackingConfiguration>>,
     ) -> Self {
-        self.target_tracking_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "TargetTrackingConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ScalingPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.adjustment_type {
-            m.insert("AdjustmentType".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AutoScalingGroupName".to_owned(),
-            self.auto_scaling_group_name.to_template(),
-        );
-        if let Some(v) = &self.cooldown {
-            m.insert("Cooldown".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.estimated_instance_warmup {
-            m.insert("EstimatedInstanceWarmup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_aggregation_type {
-            m.insert("MetricAggregationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_adjustment_magnitude {
-            m.insert("MinAdjustmentMagnitude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_type {
-            m.insert("PolicyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.predictive_scaling_configuration {
-            m.insert("PredictiveScalingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_adjustment {
-            m.insert("ScalingAdjustment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.step_adjustments {
-            m.insert("StepAdjustments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_tracking_configuration {
-            m.insert("TargetTrackingConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AdjustmentType`.
+    AdjustmentType {
+        /// `ChangeInCapacity`
+        ChangeInCapacity = "ChangeInCapacity",
+        /// `ExactCapacity`
+        ExactCapacity = "ExactCapacity",
+        /// `PercentChangeInCapacity`
+        PercentChangeInCapacity = "PercentChangeInCapacity",
     }
 }
 
-impl Check for ScalingPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.adjustment_type.check(
-            &path.field("AdjustmentType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.auto_scaling_group_name.check(
-            &path.field("AutoScalingGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_aggregation_type.check(
-            &path.field("MetricAggregationType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_type.check(
-            &path.field("PolicyType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.predictive_scaling_configuration.check(
-            &path.field("PredictiveScalingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.step_adjustments
-            .check(&path.field("StepAdjustments"), &Rules::NONE, out);
-        self.target_tracking_configuration.check(
-            &path.field("TargetTrackingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MetricAggregationType`.
+    MetricAggregationType {
+        /// `Average`
+        Average = "Average",
+        /// `Maximum`
+        Maximum = "Maximum",
+        /// `Minimum`
+        Minimum = "Minimum",
     }
 }
 
-crate::impl_literal!(ScalingPolicyProps);
-
-/// Values of `AdjustmentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdjustmentType {
-    /// `ChangeInCapacity`
-    ChangeInCapacity,
-    /// `ExactCapacity`
-    ExactCapacity,
-    /// `PercentChangeInCapacity`
-    PercentChangeInCapacity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdjustmentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ChangeInCapacity",
-        "ExactCapacity",
-        "PercentChangeInCapacity",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChangeInCapacity => "ChangeInCapacity",
-            Self::ExactCapacity => "ExactCapacity",
-            Self::PercentChangeInCapacity => "PercentChangeInCapacity",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PolicyType`.
+    PolicyType {
+        /// `PredictiveScaling`
+        PredictiveScaling = "PredictiveScaling",
+        /// `SimpleScaling`
+        SimpleScaling = "SimpleScaling",
+        /// `StepScaling`
+        StepScaling = "StepScaling",
+        /// `TargetTrackingScaling`
+        TargetTrackingScaling = "TargetTrackingScaling",
     }
 }
 
-impl ToTemplate for AdjustmentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AdjustmentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AdjustmentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ChangeInCapacity" => Self::ChangeInCapacity,
-            "ExactCapacity" => Self::ExactCapacity,
-            "PercentChangeInCapacity" => Self::PercentChangeInCapacity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdjustmentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdjustmentType::from(s))
-    }
-}
-
-crate::impl_literal!(AdjustmentType);
-
-/// Values of `MetricAggregationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricAggregationType {
-    /// `Average`
-    Average,
-    /// `Maximum`
-    Maximum,
-    /// `Minimum`
-    Minimum,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricAggregationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Average", "Maximum", "Minimum"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Average => "Average",
-            Self::Maximum => "Maximum",
-            Self::Minimum => "Minimum",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricAggregationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricAggregationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricAggregationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Average" => Self::Average,
-            "Maximum" => Self::Maximum,
-            "Minimum" => Self::Minimum,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricAggregationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricAggregationType::from(s))
-    }
-}
-
-crate::impl_literal!(MetricAggregationType);
-
-/// Values of `PolicyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PolicyType {
-    /// `PredictiveScaling`
-    PredictiveScaling,
-    /// `SimpleScaling`
-    SimpleScaling,
-    /// `StepScaling`
-    StepScaling,
-    /// `TargetTrackingScaling`
-    TargetTrackingScaling,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PolicyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PredictiveScaling",
-        "SimpleScaling",
-        "StepScaling",
-        "TargetTrackingScaling",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PredictiveScaling => "PredictiveScaling",
-            Self::SimpleScaling => "SimpleScaling",
-            Self::StepScaling => "StepScaling",
-            Self::TargetTrackingScaling => "TargetTrackingScaling",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PolicyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PolicyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PolicyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PredictiveScaling" => Self::PredictiveScaling,
-            "SimpleScaling" => Self::SimpleScaling,
-            "StepScaling" => Self::StepScaling,
-            "TargetTrackingScaling" => Self::TargetTrackingScaling,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PolicyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PolicyType::from(s))
-    }
-}
-
-crate::impl_literal!(PolicyType);
-
-/// Property type `PredictiveScalingConfiguration` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingConfiguration {
-    /// `MaxCapacityBreachBehavior` (optional).
-    pub max_capacity_breach_behavior: Option<Value<MaxCapacityBreachBehavior>>,
-    /// `MaxCapacityBuffer` (optional).
-    /// Range: 0..=100.
-    pub max_capacity_buffer: Option<Value<i64>>,
-    /// `MetricSpecifications` (required).
-    pub metric_specifications: Value<List<PredictiveScalingMetricSpecification>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<Mode>>,
-    /// `SchedulingBufferTime` (optional).
-    /// Range: 0..=.
-    pub scheduling_buffer_time: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingConfiguration` of `AWS::AutoScaling::ScalingPolicy`.
+    PredictiveScalingConfiguration
 }
 
 impl PredictiveScalingConfiguration {
@@ -513,806 +256,304 @@ impl PredictiveScalingConfiguration {
     pub fn new(
         metric_specifications: impl Into<Value<List<PredictiveScalingMetricSpecification>>>,
     ) -> Self {
-        Self {
-            max_capacity_breach_behavior: None,
-            max_capacity_buffer: None,
-            metric_specifications: metric_specifications.into(),
-            mode: None,
-            scheduling_buffer_time: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "MetricSpecifications",
+            metric_specifications.into().to_template(),
+        ))
     }
-    /// Sets `MaxCapacityBreachBehavior`.
+    /// `MaxCapacityBreachBehavior` (optional).
     pub fn max_capacity_breach_behavior(
-        mut self,
+        self,
         value: impl Into<Value<MaxCapacityBreachBehavior>>,
     ) -> Self {
-        self.max_capacity_breach_behavior = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "MaxCapacityBreachBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `MaxCapacityBuffer`.
-    pub fn max_capacity_buffer(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_capacity_buffer = Some(value.into());
-        self
+    /// `MaxCapacityBuffer` (optional).
+    /// Range: 0 to 100.
+    pub fn max_capacity_buffer(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxCapacityBuffer", value.into().to_template()),
+        )
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<Mode>>) -> Self {
+        Self(self.0.with(3, "Mode", value.into().to_template()))
     }
-    /// Sets `SchedulingBufferTime`.
-    pub fn scheduling_buffer_time(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scheduling_buffer_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredictiveScalingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_capacity_breach_behavior {
-            m.insert("MaxCapacityBreachBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_capacity_buffer {
-            m.insert("MaxCapacityBuffer".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MetricSpecifications".to_owned(),
-            self.metric_specifications.to_template(),
-        );
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduling_buffer_time {
-            m.insert("SchedulingBufferTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SchedulingBufferTime` (optional).
+    /// Range: at least 0.
+    pub fn scheduling_buffer_time(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SchedulingBufferTime", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PredictiveScalingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_capacity_breach_behavior.check(
-            &path.field("MaxCapacityBreachBehavior"),
-            &Rules::NONE,
-            out,
-        );
-        self.max_capacity_buffer.check(
-            &path.field("MaxCapacityBuffer"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_specifications
-            .check(&path.field("MetricSpecifications"), &Rules::NONE, out);
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-        self.scheduling_buffer_time.check(
-            &path.field("SchedulingBufferTime"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MaxCapacityBreachBehavior`.
+    MaxCapacityBreachBehavior {
+        /// `HonorMaxCapacity`
+        HonorMaxCapacity = "HonorMaxCapacity",
+        /// `IncreaseMaxCapacity`
+        IncreaseMaxCapacity = "IncreaseMaxCapacity",
     }
 }
 
-crate::impl_literal!(PredictiveScalingConfiguration);
-
-/// Values of `MaxCapacityBreachBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MaxCapacityBreachBehavior {
-    /// `HonorMaxCapacity`
-    HonorMaxCapacity,
-    /// `IncreaseMaxCapacity`
-    IncreaseMaxCapacity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MaxCapacityBreachBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HonorMaxCapacity", "IncreaseMaxCapacity"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HonorMaxCapacity => "HonorMaxCapacity",
-            Self::IncreaseMaxCapacity => "IncreaseMaxCapacity",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MaxCapacityBreachBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MaxCapacityBreachBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MaxCapacityBreachBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "HonorMaxCapacity" => Self::HonorMaxCapacity,
-            "IncreaseMaxCapacity" => Self::IncreaseMaxCapacity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MaxCapacityBreachBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(MaxCapacityBreachBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(MaxCapacityBreachBehavior);
-
-/// Property type `PredictiveScalingMetricSpecification` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingMetricSpecification {
-    /// `CustomizedCapacityMetricSpecification` (optional).
-    pub customized_capacity_metric_specification:
-        Option<Value<PredictiveScalingCustomizedCapacityMetric>>,
-    /// `CustomizedLoadMetricSpecification` (optional).
-    pub customized_load_metric_specification: Option<Value<PredictiveScalingCustomizedLoadMetric>>,
-    /// `CustomizedScalingMetricSpecification` (optional).
-    pub customized_scaling_metric_specification:
-        Option<Value<PredictiveScalingCustomizedScalingMetric>>,
-    /// `PredefinedLoadMetricSpecification` (optional).
-    pub predefined_load_metric_specification: Option<Value<PredictiveScalingPredefinedLoadMetric>>,
-    /// `PredefinedMetricPairSpecification` (optional).
-    pub predefined_metric_pair_specification: Option<Value<PredictiveScalingPredefinedMetricPair>>,
-    /// `PredefinedScalingMetricSpecification` (optional).
-    pub predefined_scaling_metric_specification:
-        Option<Value<PredictiveScalingPredefinedScalingMetric>>,
-    /// `TargetValue` (required).
-    pub target_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingMetricSpecification` of `AWS::AutoScaling::ScalingPolicy`.
+    PredictiveScalingMetricSpecification
 }
 
 impl PredictiveScalingMetricSpecification {
     /// The required properties: `TargetValue`.
     pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            customized_capacity_metric_specification: None,
-            customized_load_metric_specification: None,
-            customized_scaling_metric_specification: None,
-            predefined_load_metric_specification: None,
-            predefined_metric_pair_specification: None,
-            predefined_scaling_metric_specification: None,
-            target_value: target_value.into(),
-        }
+        Self(crate::Properties::new().with(6, "TargetValue", target_value.into().to_template()))
     }
-    /// Sets `CustomizedCapacityMetricSpecification`.
+    /// `CustomizedCapacityMetricSpecification` (optional).
     pub fn customized_capacity_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingCustomizedCapacityMetric>>,
     ) -> Self {
-        self.customized_capacity_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CustomizedCapacityMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomizedLoadMetricSpecification`.
+    /// `CustomizedLoadMetricSpecification` (optional).
     pub fn customized_load_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingCustomizedLoadMetric>>,
     ) -> Self {
-        self.customized_load_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "CustomizedLoadMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomizedScalingMetricSpecification`.
+    /// `CustomizedScalingMetricSpecification` (optional).
     pub fn customized_scaling_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingCustomizedScalingMetric>>,
     ) -> Self {
-        self.customized_scaling_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CustomizedScalingMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PredefinedLoadMetricSpecification`.
+    /// `PredefinedLoadMetricSpecification` (optional).
     pub fn predefined_load_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingPredefinedLoadMetric>>,
     ) -> Self {
-        self.predefined_load_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "PredefinedLoadMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PredefinedMetricPairSpecification`.
+    /// `PredefinedMetricPairSpecification` (optional).
     pub fn predefined_metric_pair_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingPredefinedMetricPair>>,
     ) -> Self {
-        self.predefined_metric_pair_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "PredefinedMetricPairSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PredefinedScalingMetricSpecification`.
+    /// `PredefinedScalingMetricSpecification` (optional).
     pub fn predefined_scaling_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredictiveScalingPredefinedScalingMetric>>,
     ) -> Self {
-        self.predefined_scaling_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "PredefinedScalingMetricSpecification",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PredictiveScalingMetricSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customized_capacity_metric_specification {
-            m.insert(
-                "CustomizedCapacityMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.customized_load_metric_specification {
-            m.insert(
-                "CustomizedLoadMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.customized_scaling_metric_specification {
-            m.insert(
-                "CustomizedScalingMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.predefined_load_metric_specification {
-            m.insert(
-                "PredefinedLoadMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.predefined_metric_pair_specification {
-            m.insert(
-                "PredefinedMetricPairSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.predefined_scaling_metric_specification {
-            m.insert(
-                "PredefinedScalingMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingMetricSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customized_capacity_metric_specification.check(
-            &path.field("CustomizedCapacityMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.customized_load_metric_specification.check(
-            &path.field("CustomizedLoadMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.customized_scaling_metric_specification.check(
-            &path.field("CustomizedScalingMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.predefined_load_metric_specification.check(
-            &path.field("PredefinedLoadMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.predefined_metric_pair_specification.check(
-            &path.field("PredefinedMetricPairSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.predefined_scaling_metric_specification.check(
-            &path.field("PredefinedScalingMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveScalingMetricSpecification);
-
-/// Property type `PredictiveScalingCustomizedCapacityMetric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingCustomizedCapacityMetric {
-    /// `MetricDataQueries` (required).
-    pub metric_data_queries: Value<List<MetricDataQuery>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingCustomizedCapacityMetric` of `AWS::AutoScaling::ScalingPolicy`.
+    PredictiveScalingCustomizedCapacityMetric
 }
 
 impl PredictiveScalingCustomizedCapacityMetric {
     /// The required properties: `MetricDataQueries`.
     pub fn new(metric_data_queries: impl Into<Value<List<MetricDataQuery>>>) -> Self {
-        Self {
-            metric_data_queries: metric_data_queries.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MetricDataQueries",
+            metric_data_queries.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PredictiveScalingCustomizedCapacityMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetricDataQueries".to_owned(),
-            self.metric_data_queries.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingCustomizedCapacityMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_data_queries
-            .check(&path.field("MetricDataQueries"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PredictiveScalingCustomizedCapacityMetric);
-
-/// Property type `MetricDataQuery` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct MetricDataQuery {
-    /// `Expression` (optional).
-    /// Length: 1..=1023 characters.
-    pub expression: Option<Value<String>>,
-    /// `Id` (required).
-    /// Length: 1..=255 characters.
-    pub id: Value<String>,
-    /// `Label` (optional).
-    /// Length: 0..=2047 characters.
-    pub label: Option<Value<String>>,
-    /// `MetricStat` (optional).
-    pub metric_stat: Option<Value<MetricStat>>,
-    /// `ReturnData` (optional).
-    pub return_data: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `MetricDataQuery` of `AWS::AutoScaling::ScalingPolicy`.
+    MetricDataQuery
 }
 
 impl MetricDataQuery {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            expression: None,
-            id: id.into(),
-            label: None,
-            metric_stat: None,
-            return_data: None,
-        }
+        Self(crate::Properties::new().with(1, "Id", id.into().to_template()))
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: 1 to 1023 characters.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label = Some(value.into());
-        self
+    /// `Label` (optional).
+    /// Length: 0 to 2047 characters.
+    pub fn label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Label", value.into().to_template()))
     }
-    /// Sets `MetricStat`.
-    pub fn metric_stat(mut self, value: impl Into<Value<MetricStat>>) -> Self {
-        self.metric_stat = Some(value.into());
-        self
+    /// `MetricStat` (optional).
+    pub fn metric_stat(self, value: impl Into<Value<MetricStat>>) -> Self {
+        Self(self.0.with(3, "MetricStat", value.into().to_template()))
     }
-    /// Sets `ReturnData`.
-    pub fn return_data(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.return_data = Some(value.into());
-        self
+    /// `ReturnData` (optional).
+    pub fn return_data(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "ReturnData", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricDataQuery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.label {
-            m.insert("Label".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_stat {
-            m.insert("MetricStat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.return_data {
-            m.insert("ReturnData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricDataQuery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.label.check(
-            &path.field("Label"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2047),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_stat
-            .check(&path.field("MetricStat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricDataQuery);
-
-/// Property type `MetricStat` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct MetricStat {
-    /// `Metric` (required).
-    pub metric: Value<Metric>,
-    /// `Stat` (required).
-    /// Length: 1..=100 characters.
-    pub stat: Value<String>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MetricStat` of `AWS::AutoScaling::ScalingPolicy`.
+    MetricStat
 }
 
 impl MetricStat {
     /// The required properties: `Metric`, `Stat`.
     pub fn new(metric: impl Into<Value<Metric>>, stat: impl Into<Value<String>>) -> Self {
-        Self {
-            metric: metric.into(),
-            stat: stat.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Metric", metric.into().to_template())
+                .with(1, "Stat", stat.into().to_template()),
+        )
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricStat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Metric".to_owned(), self.metric.to_template());
-        m.insert("Stat".to_owned(), self.stat.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Unit", value.into().to_template()))
     }
 }
 
-impl Check for MetricStat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric.check(&path.field("Metric"), &Rules::NONE, out);
-        self.stat.check(
-            &path.field("Stat"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricStat);
-
-/// Property type `Metric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct Metric {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<MetricDimension>>>,
-    /// `MetricName` (required).
-    pub metric_name: Value<String>,
-    /// `Namespace` (required).
-    pub namespace: Value<String>,
+crate::l1_struct! {
+    /// Property type `Metric` of `AWS::AutoScaling::ScalingPolicy`.
+    Metric
 }
 
 impl Metric {
     /// The required properties: `MetricName`, `Namespace`.
     pub fn new(metric_name: impl Into<Value<String>>, namespace: impl Into<Value<String>>) -> Self {
-        Self {
-            dimensions: None,
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MetricName", metric_name.into().to_template())
+                .with(2, "Namespace", namespace.into().to_template()),
+        )
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Metric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        Expr::Map(m)
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
 }
 
-impl Check for Metric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Metric);
-
-/// Property type `MetricDimension` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct MetricDimension {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `MetricDimension` of `AWS::AutoScaling::ScalingPolicy`.
+    MetricDimension
 }
 
 impl MetricDimension {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetricDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricDimension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetricDimension);
-
-/// Property type `PredictiveScalingCustomizedLoadMetric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingCustomizedLoadMetric {
-    /// `MetricDataQueries` (required).
-    pub metric_data_queries: Value<List<MetricDataQuery>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingCustomizedLoadMetric` of `AWS::AutoScaling::ScalingPolicy`.
+    PredictiveScalingCustomizedLoadMetric
 }
 
 impl PredictiveScalingCustomizedLoadMetric {
     /// The required properties: `MetricDataQueries`.
     pub fn new(metric_data_queries: impl Into<Value<List<MetricDataQuery>>>) -> Self {
-        Self {
-            metric_data_queries: metric_data_queries.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MetricDataQueries",
+            metric_data_queries.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PredictiveScalingCustomizedLoadMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetricDataQueries".to_owned(),
-            self.metric_data_queries.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingCustomizedLoadMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_data_queries
-            .check(&path.field("MetricDataQueries"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PredictiveScalingCustomizedLoadMetric);
-
-/// Property type `PredictiveScalingCustomizedScalingMetric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingCustomizedScalingMetric {
-    /// `MetricDataQueries` (required).
-    pub metric_data_queries: Value<List<MetricDataQuery>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingCustomizedScalingMetric` of `AWS::AutoScaling::ScalingPolicy`.
+    PredictiveScalingCustomizedScalingMetric
 }
 
 impl PredictiveScalingCustomizedScalingMetric {
     /// The required properties: `MetricDataQueries`.
     pub fn new(metric_data_queries: impl Into<Value<List<MetricDataQuery>>>) -> Self {
-        Self {
-            metric_data_queries: metric_data_queries.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MetricDataQueries",
+            metric_data_queries.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PredictiveScalingCustomizedScalingMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetricDataQueries".to_owned(),
-            self.metric_data_queries.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingCustomizedScalingMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_data_queries
-            .check(&path.field("MetricDataQueries"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PredictiveScalingCustomizedScalingMetric);
-
-/// Property type `PredictiveScalingPredefinedLoadMetric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingPredefinedLoadMetric {
-    /// `PredefinedMetricType` (required).
-    pub predefined_metric_type: Value<PredefinedMetricType>,
-    /// `ResourceLabel` (optional).
-    /// Length: 1..=1023 characters.
-    pub resource_label: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PredictiveScalingPredefinedLoadMetric` of `AWS::AutoScaling::ScalingPolicy`.
+    PredictiveScalingPredefinedLoadMetric
 }
 
 impl PredictiveScalingPredefinedLoadMetric {
     /// The required properties: `PredefinedMetricType`.
     pub fn new(predefined_metric_type: impl Into<Value<PredefinedMetricType>>) -> Self {
-        Self {
-            predefined_metric_type: predefined_metric_type.into(),
-            resource_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PredefinedMetricType",
+            predefined_metric_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourceLabel`.
-    pub fn resource_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredictiveScalingPredefinedLoadMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedMetricType".to_owned(),
-            self.predefined_metric_type.to_template(),
-        );
-        if let Some(v) = &self.resource_label {
-            m.insert("ResourceLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingPredefinedLoadMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predefined_metric_type
-            .check(&path.field("PredefinedMetricType"), &Rules::NONE, out);
-        self.resource_label.check(
-            &path.field("ResourceLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveScalingPredefinedLoadMetric);
-
-/// Values of `PredefinedMetricType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PredefinedMetricType {
-    /// `ALBTargetGroupRequestCount`
-    AlbTargetGroupRequestCount,
-    /// `ASGTotalCPUUtilization`
-    AsgTotalCpuUtilization,
-    /// `ASGTotalNetworkIn`
-    AsgTotalNetworkIn,
-    /// `ASGTotalNetworkOut`
-    AsgTotalNetworkOut,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PredefinedMetricType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALBTargetGroupRequestCount",
-        "ASGTotalCPUUtilization",
-        "ASGTotalNetworkIn",
-        "ASGTotalNetworkOut",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AlbTargetGroupRequestCount => "ALBTargetGroupRequestCount",
-            Self::AsgTotalCpuUtilization => "ASGTotalCPUUtilization",
-            Self::AsgTotalNetworkIn => "ASGTotalNetworkIn",
-            Self::AsgTotalNetworkOut => "ASGTotalNetworkOut",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PredefinedMetricType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PredefinedMetricType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PredefinedMetricType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALBTargetGroupRequestCount" => Self::AlbTargetGroupRequestCount,
-            "ASGTotalCPUUtilization" => Self::AsgTotalCpuUtilization,
-            "ASGTotalNetworkIn" => Self::AsgTotalNetworkIn,
-            "ASGTotalNetworkOut" => Self::AsgTotalNetworkOut,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PredefinedMetricType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PredefinedMetricType::from(s))
-    }
-}
-
-crate::impl_literal!(PredefinedMetricType);
-
-/// Property type `PredictiveScalingPredefinedMetricPair` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingPredefinedMetricPair {
-    /// `PredefinedMetricType` (required).
-    pub predefined_metric_type: Value<PredictiveScalingPredefinedMetricPairPredefinedMetricType>,
     /// `ResourceLabel` (optional).
-    /// Length: 1..=1023 characters.
-    pub resource_label: Option<Value<String>>,
+    /// Length: 1 to 1023 characters.
+    pub fn resource_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceLabel", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `PredefinedMetricType`.
+    PredefinedMetricType {
+        /// `ALBTargetGroupRequestCount`
+        AlbTargetGroupRequestCount = "ALBTargetGroupRequestCount",
+        /// `ASGTotalCPUUtilization`
+        AsgTotalCpuUtilization = "ASGTotalCPUUtilization",
+        /// `ASGTotalNetworkIn`
+        AsgTotalNetworkIn = "ASGTotalNetworkIn",
+        /// `ASGTotalNetworkOut`
+        AsgTotalNetworkOut = "ASGTotalNetworkOut",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PredictiveScalingPredefinedMetricPair` of `AWS::AutoScaling::ScalingPolicy`.
+    PredictiveScalingPredefinedMetricPair
 }
 
 impl PredictiveScalingPredefinedMetricPair {
@@ -1322,128 +563,36 @@ impl PredictiveScalingPredefinedMetricPair {
             Value<PredictiveScalingPredefinedMetricPairPredefinedMetricType>,
         >,
     ) -> Self {
-        Self {
-            predefined_metric_type: predefined_metric_type.into(),
-            resource_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PredefinedMetricType",
+            predefined_metric_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourceLabel`.
-    pub fn resource_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredictiveScalingPredefinedMetricPair {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedMetricType".to_owned(),
-            self.predefined_metric_type.to_template(),
-        );
-        if let Some(v) = &self.resource_label {
-            m.insert("ResourceLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveScalingPredefinedMetricPair {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predefined_metric_type
-            .check(&path.field("PredefinedMetricType"), &Rules::NONE, out);
-        self.resource_label.check(
-            &path.field("ResourceLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveScalingPredefinedMetricPair);
-
-/// Values of `PredictiveScalingPredefinedMetricPairPredefinedMetricType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-    /// `ALBRequestCount`
-    AlbRequestCount,
-    /// `ASGCPUUtilization`
-    AsgcpuUtilization,
-    /// `ASGNetworkIn`
-    AsgNetworkIn,
-    /// `ASGNetworkOut`
-    AsgNetworkOut,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALBRequestCount",
-        "ASGCPUUtilization",
-        "ASGNetworkIn",
-        "ASGNetworkOut",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AlbRequestCount => "ALBRequestCount",
-            Self::AsgcpuUtilization => "ASGCPUUtilization",
-            Self::AsgNetworkIn => "ASGNetworkIn",
-            Self::AsgNetworkOut => "ASGNetworkOut",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALBRequestCount" => Self::AlbRequestCount,
-            "ASGCPUUtilization" => Self::AsgcpuUtilization,
-            "ASGNetworkIn" => Self::AsgNetworkIn,
-            "ASGNetworkOut" => Self::AsgNetworkOut,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PredictiveScalingPredefinedMetricPairPredefinedMetricType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PredictiveScalingPredefinedMetricPairPredefinedMetricType::from(s))
-    }
-}
-
-crate::impl_literal!(PredictiveScalingPredefinedMetricPairPredefinedMetricType);
-
-/// Property type `PredictiveScalingPredefinedScalingMetric` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredictiveScalingPredefinedScalingMetric {
-    /// `PredefinedMetricType` (required).
-    pub predefined_metric_type: Value<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>,
     /// `ResourceLabel` (optional).
-    /// Length: 1..=1023 characters.
-    pub resource_label: Option<Value<String>>,
+    /// Length: 1 to 1023 characters.
+    pub fn resource_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceLabel", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `PredictiveScalingPredefinedMetricPairPredefinedMetricType`.
+    PredictiveScalingPredefinedMetricPairPredefinedMetricType {
+        /// `ALBRequestCount`
+        AlbRequestCount = "ALBRequestCount",
+        /// `ASGCPUUtilization`
+        AsgcpuUtilization = "ASGCPUUtilization",
+        /// `ASGNetworkIn`
+        AsgNetworkIn = "ASGNetworkIn",
+        /// `ASGNetworkOut`
+        AsgNetworkOut = "ASGNetworkOut",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PredictiveScalingPredefinedScalingMetric` of `AWS::AutoScaling::ScalingPolicy`.
+    PredictiveScalingPredefinedScalingMetric
 }
 
 impl PredictiveScalingPredefinedScalingMetric {
@@ -1453,713 +602,231 @@ impl PredictiveScalingPredefinedScalingMetric {
             Value<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>,
         >,
     ) -> Self {
-        Self {
-            predefined_metric_type: predefined_metric_type.into(),
-            resource_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PredefinedMetricType",
+            predefined_metric_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourceLabel`.
-    pub fn resource_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredictiveScalingPredefinedScalingMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedMetricType".to_owned(),
-            self.predefined_metric_type.to_template(),
-        );
-        if let Some(v) = &self.resource_label {
-            m.insert("ResourceLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceLabel` (optional).
+    /// Length: 1 to 1023 characters.
+    pub fn resource_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceLabel", value.into().to_template()))
     }
 }
 
-impl Check for PredictiveScalingPredefinedScalingMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predefined_metric_type
-            .check(&path.field("PredefinedMetricType"), &Rules::NONE, out);
-        self.resource_label.check(
-            &path.field("ResourceLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PredictiveScalingPredefinedScalingMetricPredefinedMetricType`.
+    PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
+        /// `ALBRequestCountPerTarget`
+        AlbRequestCountPerTarget = "ALBRequestCountPerTarget",
+        /// `ASGAverageCPUUtilization`
+        AsgAverageCpuUtilization = "ASGAverageCPUUtilization",
+        /// `ASGAverageNetworkIn`
+        AsgAverageNetworkIn = "ASGAverageNetworkIn",
+        /// `ASGAverageNetworkOut`
+        AsgAverageNetworkOut = "ASGAverageNetworkOut",
     }
 }
 
-crate::impl_literal!(PredictiveScalingPredefinedScalingMetric);
-
-/// Values of `PredictiveScalingPredefinedScalingMetricPredefinedMetricType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-    /// `ALBRequestCountPerTarget`
-    AlbRequestCountPerTarget,
-    /// `ASGAverageCPUUtilization`
-    AsgAverageCpuUtilization,
-    /// `ASGAverageNetworkIn`
-    AsgAverageNetworkIn,
-    /// `ASGAverageNetworkOut`
-    AsgAverageNetworkOut,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALBRequestCountPerTarget",
-        "ASGAverageCPUUtilization",
-        "ASGAverageNetworkIn",
-        "ASGAverageNetworkOut",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AlbRequestCountPerTarget => "ALBRequestCountPerTarget",
-            Self::AsgAverageCpuUtilization => "ASGAverageCPUUtilization",
-            Self::AsgAverageNetworkIn => "ASGAverageNetworkIn",
-            Self::AsgAverageNetworkOut => "ASGAverageNetworkOut",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `ForecastAndScale`
+        ForecastAndScale = "ForecastAndScale",
+        /// `ForecastOnly`
+        ForecastOnly = "ForecastOnly",
     }
 }
 
-impl ToTemplate for PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALBRequestCountPerTarget" => Self::AlbRequestCountPerTarget,
-            "ASGAverageCPUUtilization" => Self::AsgAverageCpuUtilization,
-            "ASGAverageNetworkIn" => Self::AsgAverageNetworkIn,
-            "ASGAverageNetworkOut" => Self::AsgAverageNetworkOut,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PredictiveScalingPredefinedScalingMetricPredefinedMetricType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PredictiveScalingPredefinedScalingMetricPredefinedMetricType::from(s))
-    }
-}
-
-crate::impl_literal!(PredictiveScalingPredefinedScalingMetricPredefinedMetricType);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `ForecastAndScale`
-    ForecastAndScale,
-    /// `ForecastOnly`
-    ForecastOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ForecastAndScale", "ForecastOnly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ForecastAndScale => "ForecastAndScale",
-            Self::ForecastOnly => "ForecastOnly",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ForecastAndScale" => Self::ForecastAndScale,
-            "ForecastOnly" => Self::ForecastOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `StepAdjustment` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct StepAdjustment {
-    /// `MetricIntervalLowerBound` (optional).
-    pub metric_interval_lower_bound: Option<Value<f64>>,
-    /// `MetricIntervalUpperBound` (optional).
-    pub metric_interval_upper_bound: Option<Value<f64>>,
-    /// `ScalingAdjustment` (required).
-    pub scaling_adjustment: Value<i64>,
+crate::l1_struct! {
+    /// Property type `StepAdjustment` of `AWS::AutoScaling::ScalingPolicy`.
+    StepAdjustment
 }
 
 impl StepAdjustment {
     /// The required properties: `ScalingAdjustment`.
     pub fn new(scaling_adjustment: impl Into<Value<i64>>) -> Self {
-        Self {
-            metric_interval_lower_bound: None,
-            metric_interval_upper_bound: None,
-            scaling_adjustment: scaling_adjustment.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ScalingAdjustment",
+            scaling_adjustment.into().to_template(),
+        ))
     }
-    /// Sets `MetricIntervalLowerBound`.
-    pub fn metric_interval_lower_bound(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.metric_interval_lower_bound = Some(value.into());
-        self
+    /// `MetricIntervalLowerBound` (optional).
+    pub fn metric_interval_lower_bound(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MetricIntervalLowerBound", value.into().to_template()),
+        )
     }
-    /// Sets `MetricIntervalUpperBound`.
-    pub fn metric_interval_upper_bound(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.metric_interval_upper_bound = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StepAdjustment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metric_interval_lower_bound {
-            m.insert("MetricIntervalLowerBound".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_interval_upper_bound {
-            m.insert("MetricIntervalUpperBound".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScalingAdjustment".to_owned(),
-            self.scaling_adjustment.to_template(),
-        );
-        Expr::Map(m)
+    /// `MetricIntervalUpperBound` (optional).
+    pub fn metric_interval_upper_bound(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MetricIntervalUpperBound", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StepAdjustment {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StepAdjustment);
-
-/// Property type `TargetTrackingConfiguration` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct TargetTrackingConfiguration {
-    /// `CustomizedMetricSpecification` (optional).
-    pub customized_metric_specification: Option<Value<CustomizedMetricSpecification>>,
-    /// `DisableScaleIn` (optional).
-    pub disable_scale_in: Option<Value<bool>>,
-    /// `PredefinedMetricSpecification` (optional).
-    pub predefined_metric_specification: Option<Value<PredefinedMetricSpecification>>,
-    /// `TargetValue` (required).
-    pub target_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingConfiguration` of `AWS::AutoScaling::ScalingPolicy`.
+    TargetTrackingConfiguration
 }
 
 impl TargetTrackingConfiguration {
     /// The required properties: `TargetValue`.
     pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            customized_metric_specification: None,
-            disable_scale_in: None,
-            predefined_metric_specification: None,
-            target_value: target_value.into(),
-        }
+        Self(crate::Properties::new().with(3, "TargetValue", target_value.into().to_template()))
     }
-    /// Sets `CustomizedMetricSpecification`.
+    /// `CustomizedMetricSpecification` (optional).
     pub fn customized_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<CustomizedMetricSpecification>>,
     ) -> Self {
-        self.customized_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CustomizedMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DisableScaleIn`.
-    pub fn disable_scale_in(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_scale_in = Some(value.into());
-        self
+    /// `DisableScaleIn` (optional).
+    pub fn disable_scale_in(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "DisableScaleIn", value.into().to_template()))
     }
-    /// Sets `PredefinedMetricSpecification`.
+    /// `PredefinedMetricSpecification` (optional).
     pub fn predefined_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredefinedMetricSpecification>>,
     ) -> Self {
-        self.predefined_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "PredefinedMetricSpecification",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TargetTrackingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customized_metric_specification {
-            m.insert("CustomizedMetricSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_scale_in {
-            m.insert("DisableScaleIn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.predefined_metric_specification {
-            m.insert("PredefinedMetricSpecification".to_owned(), v.to_template());
-        }
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetTrackingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customized_metric_specification.check(
-            &path.field("CustomizedMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.predefined_metric_specification.check(
-            &path.field("PredefinedMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetTrackingConfiguration);
-
-/// Property type `CustomizedMetricSpecification` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomizedMetricSpecification {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<MetricDimension>>>,
-    /// `MetricName` (optional).
-    pub metric_name: Option<Value<String>>,
-    /// `Metrics` (optional).
-    pub metrics: Option<Value<List<TargetTrackingMetricDataQuery>>>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
-    /// `Period` (optional).
-    /// Range: 1..=.
-    pub period: Option<Value<i64>>,
-    /// `Statistic` (optional).
-    pub statistic: Option<Value<Statistic>>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomizedMetricSpecification` of `AWS::AutoScaling::ScalingPolicy`.
+    CustomizedMetricSpecification(default)
 }
 
 impl CustomizedMetricSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimensions: None,
-            metric_name: None,
-            metrics: None,
-            namespace: None,
-            period: None,
-            statistic: None,
-            unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MetricName", value.into().to_template()))
     }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, value: impl Into<Value<List<TargetTrackingMetricDataQuery>>>) -> Self {
-        self.metrics = Some(value.into());
-        self
+    /// `Metrics` (optional).
+    pub fn metrics(self, value: impl Into<Value<List<TargetTrackingMetricDataQuery>>>) -> Self {
+        Self(self.0.with(2, "Metrics", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Namespace", value.into().to_template()))
     }
-    /// Sets `Period`.
-    pub fn period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.period = Some(value.into());
-        self
-    }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, value: impl Into<Value<Statistic>>) -> Self {
-        self.statistic = Some(value.into());
-        self
-    }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomizedMetricSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics {
-            m.insert("Metrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.period {
-            m.insert("Period".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statistic {
-            m.insert("Statistic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomizedMetricSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-        self.metrics
-            .check(&path.field("Metrics"), &Rules::NONE, out);
-        self.period.check(
-            &path.field("Period"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statistic
-            .check(&path.field("Statistic"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomizedMetricSpecification);
-
-/// Property type `TargetTrackingMetricDataQuery` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct TargetTrackingMetricDataQuery {
-    /// `Expression` (optional).
-    /// Length: 1..=2047 characters.
-    pub expression: Option<Value<String>>,
-    /// `Id` (required).
-    /// Length: 1..=64 characters.
-    pub id: Value<String>,
-    /// `Label` (optional).
-    /// Length: 0..=2047 characters.
-    pub label: Option<Value<String>>,
-    /// `MetricStat` (optional).
-    pub metric_stat: Option<Value<TargetTrackingMetricStat>>,
     /// `Period` (optional).
-    /// Range: 1..=.
-    pub period: Option<Value<i64>>,
-    /// `ReturnData` (optional).
-    pub return_data: Option<Value<bool>>,
+    /// Range: at least 1.
+    pub fn period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Period", value.into().to_template()))
+    }
+    /// `Statistic` (optional).
+    pub fn statistic(self, value: impl Into<Value<Statistic>>) -> Self {
+        Self(self.0.with(5, "Statistic", value.into().to_template()))
+    }
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Unit", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TargetTrackingMetricDataQuery` of `AWS::AutoScaling::ScalingPolicy`.
+    TargetTrackingMetricDataQuery
 }
 
 impl TargetTrackingMetricDataQuery {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            expression: None,
-            id: id.into(),
-            label: None,
-            metric_stat: None,
-            period: None,
-            return_data: None,
-        }
+        Self(crate::Properties::new().with(1, "Id", id.into().to_template()))
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: 1 to 2047 characters.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label = Some(value.into());
-        self
+    /// `Label` (optional).
+    /// Length: 0 to 2047 characters.
+    pub fn label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Label", value.into().to_template()))
     }
-    /// Sets `MetricStat`.
-    pub fn metric_stat(mut self, value: impl Into<Value<TargetTrackingMetricStat>>) -> Self {
-        self.metric_stat = Some(value.into());
-        self
+    /// `MetricStat` (optional).
+    pub fn metric_stat(self, value: impl Into<Value<TargetTrackingMetricStat>>) -> Self {
+        Self(self.0.with(3, "MetricStat", value.into().to_template()))
     }
-    /// Sets `Period`.
-    pub fn period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.period = Some(value.into());
-        self
-    }
-    /// Sets `ReturnData`.
-    pub fn return_data(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.return_data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TargetTrackingMetricDataQuery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.label {
-            m.insert("Label".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_stat {
-            m.insert("MetricStat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.period {
-            m.insert("Period".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.return_data {
-            m.insert("ReturnData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetTrackingMetricDataQuery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2047),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.label.check(
-            &path.field("Label"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2047),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_stat
-            .check(&path.field("MetricStat"), &Rules::NONE, out);
-        self.period.check(
-            &path.field("Period"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetTrackingMetricDataQuery);
-
-/// Property type `TargetTrackingMetricStat` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct TargetTrackingMetricStat {
-    /// `Metric` (required).
-    pub metric: Value<Metric>,
     /// `Period` (optional).
-    /// Range: 1..=.
-    pub period: Option<Value<i64>>,
-    /// `Stat` (required).
-    /// Length: 1..=100 characters.
-    pub stat: Value<String>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+    /// Range: at least 1.
+    pub fn period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Period", value.into().to_template()))
+    }
+    /// `ReturnData` (optional).
+    pub fn return_data(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "ReturnData", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TargetTrackingMetricStat` of `AWS::AutoScaling::ScalingPolicy`.
+    TargetTrackingMetricStat
 }
 
 impl TargetTrackingMetricStat {
     /// The required properties: `Metric`, `Stat`.
     pub fn new(metric: impl Into<Value<Metric>>, stat: impl Into<Value<String>>) -> Self {
-        Self {
-            metric: metric.into(),
-            period: None,
-            stat: stat.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Metric", metric.into().to_template())
+                .with(2, "Stat", stat.into().to_template()),
+        )
     }
-    /// Sets `Period`.
-    pub fn period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.period = Some(value.into());
-        self
+    /// `Period` (optional).
+    /// Range: at least 1.
+    pub fn period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Period", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetTrackingMetricStat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Metric".to_owned(), self.metric.to_template());
-        if let Some(v) = &self.period {
-            m.insert("Period".to_owned(), v.to_template());
-        }
-        m.insert("Stat".to_owned(), self.stat.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Statistic`.
+    Statistic {
+        /// `Average`
+        Average = "Average",
+        /// `Maximum`
+        Maximum = "Maximum",
+        /// `Minimum`
+        Minimum = "Minimum",
+        /// `SampleCount`
+        SampleCount = "SampleCount",
+        /// `Sum`
+        Sum = "Sum",
     }
 }
 
-impl Check for TargetTrackingMetricStat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric.check(&path.field("Metric"), &Rules::NONE, out);
-        self.period.check(
-            &path.field("Period"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stat.check(
-            &path.field("Stat"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetTrackingMetricStat);
-
-/// Values of `Statistic`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Statistic {
-    /// `Average`
-    Average,
-    /// `Maximum`
-    Maximum,
-    /// `Minimum`
-    Minimum,
-    /// `SampleCount`
-    SampleCount,
-    /// `Sum`
-    Sum,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Statistic {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["Average", "Maximum", "Minimum", "SampleCount", "Sum"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Average => "Average",
-            Self::Maximum => "Maximum",
-            Self::Minimum => "Minimum",
-            Self::SampleCount => "SampleCount",
-            Self::Sum => "Sum",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Statistic {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Statistic {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Statistic {
-    fn from(s: &str) -> Self {
-        match s {
-            "Average" => Self::Average,
-            "Maximum" => Self::Maximum,
-            "Minimum" => Self::Minimum,
-            "SampleCount" => Self::SampleCount,
-            "Sum" => Self::Sum,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Statistic> {
-    fn from(s: &str) -> Self {
-        Value::literal(Statistic::from(s))
-    }
-}
-
-crate::impl_literal!(Statistic);
-
-/// Property type `PredefinedMetricSpecification` of `AWS::AutoScaling::ScalingPolicy`.
-#[derive(Debug, Clone)]
-pub struct PredefinedMetricSpecification {
-    /// `PredefinedMetricType` (required).
-    pub predefined_metric_type: Value<PredefinedMetricSpecificationPredefinedMetricType>,
-    /// `ResourceLabel` (optional).
-    /// Length: 1..=1023 characters.
-    pub resource_label: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PredefinedMetricSpecification` of `AWS::AutoScaling::ScalingPolicy`.
+    PredefinedMetricSpecification
 }
 
 impl PredefinedMetricSpecification {
@@ -2167,116 +834,29 @@ impl PredefinedMetricSpecification {
     pub fn new(
         predefined_metric_type: impl Into<Value<PredefinedMetricSpecificationPredefinedMetricType>>,
     ) -> Self {
-        Self {
-            predefined_metric_type: predefined_metric_type.into(),
-            resource_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PredefinedMetricType",
+            predefined_metric_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourceLabel`.
-    pub fn resource_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredefinedMetricSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedMetricType".to_owned(),
-            self.predefined_metric_type.to_template(),
-        );
-        if let Some(v) = &self.resource_label {
-            m.insert("ResourceLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceLabel` (optional).
+    /// Length: 1 to 1023 characters.
+    pub fn resource_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceLabel", value.into().to_template()))
     }
 }
 
-impl Check for PredefinedMetricSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predefined_metric_type
-            .check(&path.field("PredefinedMetricType"), &Rules::NONE, out);
-        self.resource_label.check(
-            &path.field("ResourceLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PredefinedMetricSpecificationPredefinedMetricType`.
+    PredefinedMetricSpecificationPredefinedMetricType {
+        /// `ALBRequestCountPerTarget`
+        AlbRequestCountPerTarget = "ALBRequestCountPerTarget",
+        /// `ASGAverageCPUUtilization`
+        AsgAverageCpuUtilization = "ASGAverageCPUUtilization",
+        /// `ASGAverageNetworkIn`
+        AsgAverageNetworkIn = "ASGAverageNetworkIn",
+        /// `ASGAverageNetworkOut`
+        AsgAverageNetworkOut = "ASGAverageNetworkOut",
     }
 }
-
-crate::impl_literal!(PredefinedMetricSpecification);
-
-/// Values of `PredefinedMetricSpecificationPredefinedMetricType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PredefinedMetricSpecificationPredefinedMetricType {
-    /// `ALBRequestCountPerTarget`
-    AlbRequestCountPerTarget,
-    /// `ASGAverageCPUUtilization`
-    AsgAverageCpuUtilization,
-    /// `ASGAverageNetworkIn`
-    AsgAverageNetworkIn,
-    /// `ASGAverageNetworkOut`
-    AsgAverageNetworkOut,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PredefinedMetricSpecificationPredefinedMetricType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALBRequestCountPerTarget",
-        "ASGAverageCPUUtilization",
-        "ASGAverageNetworkIn",
-        "ASGAverageNetworkOut",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AlbRequestCountPerTarget => "ALBRequestCountPerTarget",
-            Self::AsgAverageCpuUtilization => "ASGAverageCPUUtilization",
-            Self::AsgAverageNetworkIn => "ASGAverageNetworkIn",
-            Self::AsgAverageNetworkOut => "ASGAverageNetworkOut",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PredefinedMetricSpecificationPredefinedMetricType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PredefinedMetricSpecificationPredefinedMetricType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PredefinedMetricSpecificationPredefinedMetricType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALBRequestCountPerTarget" => Self::AlbRequestCountPerTarget,
-            "ASGAverageCPUUtilization" => Self::AsgAverageCpuUtilization,
-            "ASGAverageNetworkIn" => Self::AsgAverageNetworkIn,
-            "ASGAverageNetworkOut" => Self::AsgAverageNetworkOut,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PredefinedMetricSpecificationPredefinedMetricType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PredefinedMetricSpecificationPredefinedMetricType::from(s))
-    }
-}
-
-crate::impl_literal!(PredefinedMetricSpecificationPredefinedMetricType);

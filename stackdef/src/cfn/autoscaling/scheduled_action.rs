@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AutoScaling::ScheduledAction`.
-#[derive(Debug, Clone)]
-pub struct ScheduledAction {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ScheduledAction {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ScheduledAction {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ScheduledAction {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AutoScaling::ScheduledAction`.
+    ScheduledAction("AWS::AutoScaling::ScheduledAction", ScheduledActionProps)
 }
 
 impl ScheduledAction {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AutoScaling::ScheduledAction";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScheduledActionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,146 +28,102 @@ impl ScheduledAction {
     pub fn attr_scheduled_action_name(&self) -> Value<String> {
         self.resource.get_att("ScheduledActionName")
     }
+
+    /// Replaces `AutoScalingGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutoScalingGroupName", value.into())
+    }
+
+    /// Replaces `DesiredCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("DesiredCapacity", value.into())
+    }
+
+    /// Replaces `EndTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_end_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndTime", value.into())
+    }
+
+    /// Replaces `MaxSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxSize", value.into())
+    }
+
+    /// Replaces `MinSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinSize", value.into())
+    }
+
+    /// Replaces `Recurrence` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recurrence(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Recurrence", value.into())
+    }
+
+    /// Replaces `StartTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StartTime", value.into())
+    }
+
+    /// Replaces `TimeZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TimeZone", value.into())
+    }
 }
 
-/// Properties of `AWS::AutoScaling::ScheduledAction`.
-#[derive(Debug, Clone)]
-pub struct ScheduledActionProps {
-    /// `AutoScalingGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub auto_scaling_group_name: Value<String>,
-    /// `DesiredCapacity` (optional).
-    pub desired_capacity: Option<Value<i64>>,
-    /// `EndTime` (optional).
-    pub end_time: Option<Value<String>>,
-    /// `MaxSize` (optional).
-    pub max_size: Option<Value<i64>>,
-    /// `MinSize` (optional).
-    pub min_size: Option<Value<i64>>,
-    /// `Recurrence` (optional).
-    /// Length: 1..=255 characters.
-    pub recurrence: Option<Value<String>>,
-    /// `StartTime` (optional).
-    pub start_time: Option<Value<String>>,
-    /// `TimeZone` (optional).
-    /// Length: 1..=255 characters.
-    pub time_zone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AutoScaling::ScheduledAction`.
+    ScheduledActionProps
 }
 
 impl ScheduledActionProps {
     /// The required properties: `AutoScalingGroupName`.
     pub fn new(auto_scaling_group_name: impl Into<Value<String>>) -> Self {
-        Self {
-            auto_scaling_group_name: auto_scaling_group_name.into(),
-            desired_capacity: None,
-            end_time: None,
-            max_size: None,
-            min_size: None,
-            recurrence: None,
-            start_time: None,
-            time_zone: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AutoScalingGroupName",
+            auto_scaling_group_name.into().to_template(),
+        ))
     }
-    /// Sets `DesiredCapacity`.
-    pub fn desired_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.desired_capacity = Some(value.into());
-        self
+    /// `DesiredCapacity` (optional).
+    pub fn desired_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DesiredCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_time = Some(value.into());
-        self
+    /// `EndTime` (optional).
+    pub fn end_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EndTime", value.into().to_template()))
     }
-    /// Sets `MaxSize`.
-    pub fn max_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_size = Some(value.into());
-        self
+    /// `MaxSize` (optional).
+    pub fn max_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MaxSize", value.into().to_template()))
     }
-    /// Sets `MinSize`.
-    pub fn min_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_size = Some(value.into());
-        self
+    /// `MinSize` (optional).
+    pub fn min_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "MinSize", value.into().to_template()))
     }
-    /// Sets `Recurrence`.
-    pub fn recurrence(mut self, value: impl Into<Value<String>>) -> Self {
-        self.recurrence = Some(value.into());
-        self
+    /// `Recurrence` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn recurrence(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Recurrence", value.into().to_template()))
     }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time = Some(value.into());
-        self
+    /// `StartTime` (optional).
+    pub fn start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "StartTime", value.into().to_template()))
     }
-    /// Sets `TimeZone`.
-    pub fn time_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time_zone = Some(value.into());
-        self
+    /// `TimeZone` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn time_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "TimeZone", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ScheduledActionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AutoScalingGroupName".to_owned(),
-            self.auto_scaling_group_name.to_template(),
-        );
-        if let Some(v) = &self.desired_capacity {
-            m.insert("DesiredCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end_time {
-            m.insert("EndTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_size {
-            m.insert("MaxSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_size {
-            m.insert("MinSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recurrence {
-            m.insert("Recurrence".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time {
-            m.insert("StartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_zone {
-            m.insert("TimeZone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScheduledActionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_group_name.check(
-            &path.field("AutoScalingGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recurrence.check(
-            &path.field("Recurrence"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time_zone.check(
-            &path.field("TimeZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScheduledActionProps);

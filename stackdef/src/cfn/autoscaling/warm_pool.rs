@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AutoScaling::WarmPool`.
-#[derive(Debug, Clone)]
-pub struct WarmPool {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WarmPool {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WarmPool {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WarmPool {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AutoScaling::WarmPool`.
+    WarmPool("AWS::AutoScaling::WarmPool", WarmPoolProps)
 }
 
 impl WarmPool {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AutoScaling::WarmPool";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WarmPoolProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AutoScalingGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::WarmPoolName> {
         self.resource.ref_value()
@@ -77,213 +29,105 @@ impl WarmPool {
     pub fn auto_scaling_group_name(&self) -> Value<ids::WarmPoolName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AutoScalingGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutoScalingGroupName", value.into())
+    }
+
+    /// Replaces `InstanceReusePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_reuse_policy(&self, value: impl Into<Value<InstanceReusePolicy>>) {
+        self.resource
+            .set_property("InstanceReusePolicy", value.into())
+    }
+
+    /// Replaces `MaxGroupPreparedCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_group_prepared_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxGroupPreparedCapacity", value.into())
+    }
+
+    /// Replaces `MinSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinSize", value.into())
+    }
+
+    /// Replaces `PoolState` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pool_state(&self, value: impl Into<Value<PoolState>>) {
+        self.resource.set_property("PoolState", value.into())
+    }
 }
 
-/// Properties of `AWS::AutoScaling::WarmPool`.
-#[derive(Debug, Clone)]
-pub struct WarmPoolProps {
-    /// `AutoScalingGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub auto_scaling_group_name: Value<String>,
-    /// `InstanceReusePolicy` (optional).
-    pub instance_reuse_policy: Option<Value<InstanceReusePolicy>>,
-    /// `MaxGroupPreparedCapacity` (optional).
-    /// Range: -1..=.
-    pub max_group_prepared_capacity: Option<Value<i64>>,
-    /// `MinSize` (optional).
-    /// Range: 0..=.
-    pub min_size: Option<Value<i64>>,
-    /// `PoolState` (optional).
-    pub pool_state: Option<Value<PoolState>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AutoScaling::WarmPool`.
+    WarmPoolProps
 }
 
 impl WarmPoolProps {
     /// The required properties: `AutoScalingGroupName`.
     pub fn new(auto_scaling_group_name: impl Into<Value<String>>) -> Self {
-        Self {
-            auto_scaling_group_name: auto_scaling_group_name.into(),
-            instance_reuse_policy: None,
-            max_group_prepared_capacity: None,
-            min_size: None,
-            pool_state: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AutoScalingGroupName",
+            auto_scaling_group_name.into().to_template(),
+        ))
     }
-    /// Sets `InstanceReusePolicy`.
-    pub fn instance_reuse_policy(mut self, value: impl Into<Value<InstanceReusePolicy>>) -> Self {
-        self.instance_reuse_policy = Some(value.into());
-        self
+    /// `InstanceReusePolicy` (optional).
+    pub fn instance_reuse_policy(self, value: impl Into<Value<InstanceReusePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InstanceReusePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `MaxGroupPreparedCapacity`.
-    pub fn max_group_prepared_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_group_prepared_capacity = Some(value.into());
-        self
+    /// `MaxGroupPreparedCapacity` (optional).
+    /// Range: at least -1.
+    pub fn max_group_prepared_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaxGroupPreparedCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `MinSize`.
-    pub fn min_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_size = Some(value.into());
-        self
+    /// `MinSize` (optional).
+    /// Range: at least 0.
+    pub fn min_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MinSize", value.into().to_template()))
     }
-    /// Sets `PoolState`.
-    pub fn pool_state(mut self, value: impl Into<Value<PoolState>>) -> Self {
-        self.pool_state = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WarmPoolProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AutoScalingGroupName".to_owned(),
-            self.auto_scaling_group_name.to_template(),
-        );
-        if let Some(v) = &self.instance_reuse_policy {
-            m.insert("InstanceReusePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_group_prepared_capacity {
-            m.insert("MaxGroupPreparedCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_size {
-            m.insert("MinSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pool_state {
-            m.insert("PoolState".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PoolState` (optional).
+    pub fn pool_state(self, value: impl Into<Value<PoolState>>) -> Self {
+        Self(self.0.with(4, "PoolState", value.into().to_template()))
     }
 }
 
-impl Check for WarmPoolProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_group_name.check(
-            &path.field("AutoScalingGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_reuse_policy
-            .check(&path.field("InstanceReusePolicy"), &Rules::NONE, out);
-        self.max_group_prepared_capacity.check(
-            &path.field("MaxGroupPreparedCapacity"),
-            &Rules {
-                minimum: Some(-1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_size.check(
-            &path.field("MinSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pool_state
-            .check(&path.field("PoolState"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WarmPoolProps);
-
-/// Property type `InstanceReusePolicy` of `AWS::AutoScaling::WarmPool`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceReusePolicy {
-    /// `ReuseOnScaleIn` (optional).
-    pub reuse_on_scale_in: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `InstanceReusePolicy` of `AWS::AutoScaling::WarmPool`.
+    InstanceReusePolicy(default)
 }
 
 impl InstanceReusePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            reuse_on_scale_in: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReuseOnScaleIn`.
-    pub fn reuse_on_scale_in(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.reuse_on_scale_in = Some(value.into());
-        self
+    /// `ReuseOnScaleIn` (optional).
+    pub fn reuse_on_scale_in(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ReuseOnScaleIn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceReusePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.reuse_on_scale_in {
-            m.insert("ReuseOnScaleIn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PoolState`.
+    PoolState {
+        /// `Hibernated`
+        Hibernated = "Hibernated",
+        /// `Running`
+        Running = "Running",
+        /// `Stopped`
+        Stopped = "Stopped",
     }
 }
-
-impl Check for InstanceReusePolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InstanceReusePolicy);
-
-/// Values of `PoolState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PoolState {
-    /// `Hibernated`
-    Hibernated,
-    /// `Running`
-    Running,
-    /// `Stopped`
-    Stopped,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PoolState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Hibernated", "Running", "Stopped"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hibernated => "Hibernated",
-            Self::Running => "Running",
-            Self::Stopped => "Stopped",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PoolState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PoolState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PoolState {
-    fn from(s: &str) -> Self {
-        match s {
-            "Hibernated" => Self::Hibernated,
-            "Running" => Self::Running,
-            "Stopped" => Self::Stopped,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PoolState> {
-    fn from(s: &str) -> Self {
-        Value::literal(PoolState::from(s))
-    }
-}
-
-crate::impl_literal!(PoolState);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone)]
-pub struct ScalingPlan {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ScalingPlan {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ScalingPlan {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ScalingPlan {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::AutoScalingPlans::ScalingPlan`.
+    ScalingPlan("AWS::AutoScalingPlans::ScalingPlan", ScalingPlanProps)
 }
 
 impl ScalingPlan {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::AutoScalingPlans::ScalingPlan";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScalingPlanProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ScalingPlanId> {
         self.resource.ref_value()
@@ -92,15 +44,25 @@ impl ScalingPlan {
     pub fn attr_id(&self) -> Value<ids::ScalingPlanId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_source(&self, value: impl Into<Value<ApplicationSource>>) {
+        self.resource
+            .set_property("ApplicationSource", value.into())
+    }
+
+    /// Replaces `ScalingInstructions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_instructions(&self, value: impl Into<Value<List<ScalingInstruction>>>) {
+        self.resource
+            .set_property("ScalingInstructions", value.into())
+    }
 }
 
-/// Properties of `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone)]
-pub struct ScalingPlanProps {
-    /// `ApplicationSource` (required).
-    pub application_source: Value<ApplicationSource>,
-    /// `ScalingInstructions` (required).
-    pub scaling_instructions: Value<List<ScalingInstruction>>,
+crate::l1_struct! {
+    /// Properties of `AWS::AutoScalingPlans::ScalingPlan`.
+    ScalingPlanProps
 }
 
 impl ScalingPlanProps {
@@ -109,162 +71,64 @@ impl ScalingPlanProps {
         application_source: impl Into<Value<ApplicationSource>>,
         scaling_instructions: impl Into<Value<List<ScalingInstruction>>>,
     ) -> Self {
-        Self {
-            application_source: application_source.into(),
-            scaling_instructions: scaling_instructions.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ApplicationSource",
+                    application_source.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ScalingInstructions",
+                    scaling_instructions.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ScalingPlanProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationSource".to_owned(),
-            self.application_source.to_template(),
-        );
-        m.insert(
-            "ScalingInstructions".to_owned(),
-            self.scaling_instructions.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScalingPlanProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_source
-            .check(&path.field("ApplicationSource"), &Rules::NONE, out);
-        self.scaling_instructions
-            .check(&path.field("ScalingInstructions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScalingPlanProps);
-
-/// Property type `ApplicationSource` of `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone, Default)]
-pub struct ApplicationSource {
-    /// `CloudFormationStackARN` (optional).
-    pub cloud_formation_stack_arn: Option<Value<String>>,
-    /// `TagFilters` (optional).
-    pub tag_filters: Option<Value<List<TagFilter>>>,
+crate::l1_struct! {
+    /// Property type `ApplicationSource` of `AWS::AutoScalingPlans::ScalingPlan`.
+    ApplicationSource(default)
 }
 
 impl ApplicationSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_formation_stack_arn: None,
-            tag_filters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudFormationStackARN`.
-    pub fn cloud_formation_stack_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_formation_stack_arn = Some(value.into());
-        self
+    /// `CloudFormationStackARN` (optional).
+    pub fn cloud_formation_stack_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudFormationStackARN", value.into().to_template()),
+        )
     }
-    /// Sets `TagFilters`.
-    pub fn tag_filters(mut self, value: impl Into<Value<List<TagFilter>>>) -> Self {
-        self.tag_filters = Some(value.into());
-        self
+    /// `TagFilters` (optional).
+    pub fn tag_filters(self, value: impl Into<Value<List<TagFilter>>>) -> Self {
+        Self(self.0.with(1, "TagFilters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApplicationSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_formation_stack_arn {
-            m.insert("CloudFormationStackARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_filters {
-            m.insert("TagFilters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tag_filters
-            .check(&path.field("TagFilters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationSource);
-
-/// Property type `TagFilter` of `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone)]
-pub struct TagFilter {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `TagFilter` of `AWS::AutoScalingPlans::ScalingPlan`.
+    TagFilter
 }
 
 impl TagFilter {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            values: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TagFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TagFilter);
-
-/// Property type `ScalingInstruction` of `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone)]
-pub struct ScalingInstruction {
-    /// `CustomizedLoadMetricSpecification` (optional).
-    pub customized_load_metric_specification: Option<Value<CustomizedLoadMetricSpecification>>,
-    /// `DisableDynamicScaling` (optional).
-    pub disable_dynamic_scaling: Option<Value<bool>>,
-    /// `MaxCapacity` (required).
-    pub max_capacity: Value<i64>,
-    /// `MinCapacity` (required).
-    pub min_capacity: Value<i64>,
-    /// `PredefinedLoadMetricSpecification` (optional).
-    pub predefined_load_metric_specification: Option<Value<PredefinedLoadMetricSpecification>>,
-    /// `PredictiveScalingMaxCapacityBehavior` (optional).
-    pub predictive_scaling_max_capacity_behavior: Option<Value<String>>,
-    /// `PredictiveScalingMaxCapacityBuffer` (optional).
-    pub predictive_scaling_max_capacity_buffer: Option<Value<i64>>,
-    /// `PredictiveScalingMode` (optional).
-    pub predictive_scaling_mode: Option<Value<String>>,
-    /// `ResourceId` (required).
-    pub resource_id: Value<String>,
-    /// `ScalableDimension` (required).
-    pub scalable_dimension: Value<String>,
-    /// `ScalingPolicyUpdateBehavior` (optional).
-    pub scaling_policy_update_behavior: Option<Value<String>>,
-    /// `ScheduledActionBufferTime` (optional).
-    pub scheduled_action_buffer_time: Option<Value<i64>>,
-    /// `ServiceNamespace` (required).
-    pub service_namespace: Value<String>,
-    /// `TargetTrackingConfigurations` (required).
-    pub target_tracking_configurations: Value<List<TargetTrackingConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ScalingInstruction` of `AWS::AutoScalingPlans::ScalingPlan`.
+    ScalingInstruction
 }
 
 impl ScalingInstruction {
@@ -277,167 +141,100 @@ impl ScalingInstruction {
         service_namespace: impl Into<Value<String>>,
         target_tracking_configurations: impl Into<Value<List<TargetTrackingConfiguration>>>,
     ) -> Self {
-        Self {
-            customized_load_metric_specification: None,
-            disable_dynamic_scaling: None,
-            max_capacity: max_capacity.into(),
-            min_capacity: min_capacity.into(),
-            predefined_load_metric_specification: None,
-            predictive_scaling_max_capacity_behavior: None,
-            predictive_scaling_max_capacity_buffer: None,
-            predictive_scaling_mode: None,
-            resource_id: resource_id.into(),
-            scalable_dimension: scalable_dimension.into(),
-            scaling_policy_update_behavior: None,
-            scheduled_action_buffer_time: None,
-            service_namespace: service_namespace.into(),
-            target_tracking_configurations: target_tracking_configurations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "MaxCapacity", max_capacity.into().to_template())
+                .with(3, "MinCapacity", min_capacity.into().to_template())
+                .with(8, "ResourceId", resource_id.into().to_template())
+                .with(
+                    9,
+                    "ScalableDimension",
+                    scalable_dimension.into().to_template(),
+                )
+                .with(
+                    12,
+                    "ServiceNamespace",
+                    service_namespace.into().to_template(),
+                )
+                .with(
+                    13,
+                    "TargetTrackingConfigurations",
+                    target_tracking_configurations.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CustomizedLoadMetricSpecification`.
+    /// `CustomizedLoadMetricSpecification` (optional).
     pub fn customized_load_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<CustomizedLoadMetricSpecification>>,
     ) -> Self {
-        self.customized_load_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CustomizedLoadMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DisableDynamicScaling`.
-    pub fn disable_dynamic_scaling(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_dynamic_scaling = Some(value.into());
-        self
+    /// `DisableDynamicScaling` (optional).
+    pub fn disable_dynamic_scaling(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DisableDynamicScaling", value.into().to_template()),
+        )
     }
-    /// Sets `PredefinedLoadMetricSpecification`.
+    /// `PredefinedLoadMetricSpecification` (optional).
     pub fn predefined_load_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredefinedLoadMetricSpecification>>,
     ) -> Self {
-        self.predefined_load_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "PredefinedLoadMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PredictiveScalingMaxCapacityBehavior`.
-    pub fn predictive_scaling_max_capacity_behavior(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.predictive_scaling_max_capacity_behavior = Some(value.into());
-        self
+    /// `PredictiveScalingMaxCapacityBehavior` (optional).
+    pub fn predictive_scaling_max_capacity_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            5,
+            "PredictiveScalingMaxCapacityBehavior",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PredictiveScalingMaxCapacityBuffer`.
-    pub fn predictive_scaling_max_capacity_buffer(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.predictive_scaling_max_capacity_buffer = Some(value.into());
-        self
+    /// `PredictiveScalingMaxCapacityBuffer` (optional).
+    pub fn predictive_scaling_max_capacity_buffer(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            6,
+            "PredictiveScalingMaxCapacityBuffer",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PredictiveScalingMode`.
-    pub fn predictive_scaling_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.predictive_scaling_mode = Some(value.into());
-        self
+    /// `PredictiveScalingMode` (optional).
+    pub fn predictive_scaling_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PredictiveScalingMode", value.into().to_template()),
+        )
     }
-    /// Sets `ScalingPolicyUpdateBehavior`.
-    pub fn scaling_policy_update_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scaling_policy_update_behavior = Some(value.into());
-        self
+    /// `ScalingPolicyUpdateBehavior` (optional).
+    pub fn scaling_policy_update_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            10,
+            "ScalingPolicyUpdateBehavior",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ScheduledActionBufferTime`.
-    pub fn scheduled_action_buffer_time(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scheduled_action_buffer_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScalingInstruction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customized_load_metric_specification {
-            m.insert(
-                "CustomizedLoadMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.disable_dynamic_scaling {
-            m.insert("DisableDynamicScaling".to_owned(), v.to_template());
-        }
-        m.insert("MaxCapacity".to_owned(), self.max_capacity.to_template());
-        m.insert("MinCapacity".to_owned(), self.min_capacity.to_template());
-        if let Some(v) = &self.predefined_load_metric_specification {
-            m.insert(
-                "PredefinedLoadMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.predictive_scaling_max_capacity_behavior {
-            m.insert(
-                "PredictiveScalingMaxCapacityBehavior".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.predictive_scaling_max_capacity_buffer {
-            m.insert(
-                "PredictiveScalingMaxCapacityBuffer".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.predictive_scaling_mode {
-            m.insert("PredictiveScalingMode".to_owned(), v.to_template());
-        }
-        m.insert("ResourceId".to_owned(), self.resource_id.to_template());
-        m.insert(
-            "ScalableDimension".to_owned(),
-            self.scalable_dimension.to_template(),
-        );
-        if let Some(v) = &self.scaling_policy_update_behavior {
-            m.insert("ScalingPolicyUpdateBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduled_action_buffer_time {
-            m.insert("ScheduledActionBufferTime".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServiceNamespace".to_owned(),
-            self.service_namespace.to_template(),
-        );
-        m.insert(
-            "TargetTrackingConfigurations".to_owned(),
-            self.target_tracking_configurations.to_template(),
-        );
-        Expr::Map(m)
+    /// `ScheduledActionBufferTime` (optional).
+    pub fn scheduled_action_buffer_time(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ScheduledActionBufferTime", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ScalingInstruction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customized_load_metric_specification.check(
-            &path.field("CustomizedLoadMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.predefined_load_metric_specification.check(
-            &path.field("PredefinedLoadMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.target_tracking_configurations.check(
-            &path.field("TargetTrackingConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScalingInstruction);
-
-/// Property type `CustomizedLoadMetricSpecification` of `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone)]
-pub struct CustomizedLoadMetricSpecification {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<MetricDimension>>>,
-    /// `MetricName` (required).
-    pub metric_name: Value<String>,
-    /// `Namespace` (required).
-    pub namespace: Value<String>,
-    /// `Statistic` (required).
-    pub statistic: Value<String>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomizedLoadMetricSpecification` of `AWS::AutoScalingPlans::ScalingPlan`.
+    CustomizedLoadMetricSpecification
 }
 
 impl CustomizedLoadMetricSpecification {
@@ -447,263 +244,121 @@ impl CustomizedLoadMetricSpecification {
         namespace: impl Into<Value<String>>,
         statistic: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dimensions: None,
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
-            statistic: statistic.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MetricName", metric_name.into().to_template())
+                .with(2, "Namespace", namespace.into().to_template())
+                .with(3, "Statistic", statistic.into().to_template()),
+        )
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomizedLoadMetricSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        m.insert("Statistic".to_owned(), self.statistic.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomizedLoadMetricSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomizedLoadMetricSpecification);
-
-/// Property type `MetricDimension` of `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone)]
-pub struct MetricDimension {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `MetricDimension` of `AWS::AutoScalingPlans::ScalingPlan`.
+    MetricDimension
 }
 
 impl MetricDimension {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetricDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricDimension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetricDimension);
-
-/// Property type `PredefinedLoadMetricSpecification` of `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone)]
-pub struct PredefinedLoadMetricSpecification {
-    /// `PredefinedLoadMetricType` (required).
-    pub predefined_load_metric_type: Value<String>,
-    /// `ResourceLabel` (optional).
-    pub resource_label: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PredefinedLoadMetricSpecification` of `AWS::AutoScalingPlans::ScalingPlan`.
+    PredefinedLoadMetricSpecification
 }
 
 impl PredefinedLoadMetricSpecification {
     /// The required properties: `PredefinedLoadMetricType`.
     pub fn new(predefined_load_metric_type: impl Into<Value<String>>) -> Self {
-        Self {
-            predefined_load_metric_type: predefined_load_metric_type.into(),
-            resource_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PredefinedLoadMetricType",
+            predefined_load_metric_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourceLabel`.
-    pub fn resource_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredefinedLoadMetricSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedLoadMetricType".to_owned(),
-            self.predefined_load_metric_type.to_template(),
-        );
-        if let Some(v) = &self.resource_label {
-            m.insert("ResourceLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceLabel` (optional).
+    pub fn resource_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceLabel", value.into().to_template()))
     }
 }
 
-impl Check for PredefinedLoadMetricSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PredefinedLoadMetricSpecification);
-
-/// Property type `TargetTrackingConfiguration` of `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone)]
-pub struct TargetTrackingConfiguration {
-    /// `CustomizedScalingMetricSpecification` (optional).
-    pub customized_scaling_metric_specification:
-        Option<Value<CustomizedScalingMetricSpecification>>,
-    /// `DisableScaleIn` (optional).
-    pub disable_scale_in: Option<Value<bool>>,
-    /// `EstimatedInstanceWarmup` (optional).
-    pub estimated_instance_warmup: Option<Value<i64>>,
-    /// `PredefinedScalingMetricSpecification` (optional).
-    pub predefined_scaling_metric_specification:
-        Option<Value<PredefinedScalingMetricSpecification>>,
-    /// `ScaleInCooldown` (optional).
-    pub scale_in_cooldown: Option<Value<i64>>,
-    /// `ScaleOutCooldown` (optional).
-    pub scale_out_cooldown: Option<Value<i64>>,
-    /// `TargetValue` (required).
-    pub target_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingConfiguration` of `AWS::AutoScalingPlans::ScalingPlan`.
+    TargetTrackingConfiguration
 }
 
 impl TargetTrackingConfiguration {
     /// The required properties: `TargetValue`.
     pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            customized_scaling_metric_specification: None,
-            disable_scale_in: None,
-            estimated_instance_warmup: None,
-            predefined_scaling_metric_specification: None,
-            scale_in_cooldown: None,
-            scale_out_cooldown: None,
-            target_value: target_value.into(),
-        }
+        Self(crate::Properties::new().with(6, "TargetValue", target_value.into().to_template()))
     }
-    /// Sets `CustomizedScalingMetricSpecification`.
+    /// `CustomizedScalingMetricSpecification` (optional).
     pub fn customized_scaling_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<CustomizedScalingMetricSpecification>>,
     ) -> Self {
-        self.customized_scaling_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CustomizedScalingMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DisableScaleIn`.
-    pub fn disable_scale_in(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_scale_in = Some(value.into());
-        self
+    /// `DisableScaleIn` (optional).
+    pub fn disable_scale_in(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "DisableScaleIn", value.into().to_template()))
     }
-    /// Sets `EstimatedInstanceWarmup`.
-    pub fn estimated_instance_warmup(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.estimated_instance_warmup = Some(value.into());
-        self
+    /// `EstimatedInstanceWarmup` (optional).
+    pub fn estimated_instance_warmup(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EstimatedInstanceWarmup", value.into().to_template()),
+        )
     }
-    /// Sets `PredefinedScalingMetricSpecification`.
+    /// `PredefinedScalingMetricSpecification` (optional).
     pub fn predefined_scaling_metric_specification(
-        mut self,
+        self,
         value: impl Into<Value<PredefinedScalingMetricSpecification>>,
     ) -> Self {
-        self.predefined_scaling_metric_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "PredefinedScalingMetricSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ScaleInCooldown`.
-    pub fn scale_in_cooldown(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_in_cooldown = Some(value.into());
-        self
+    /// `ScaleInCooldown` (optional).
+    pub fn scale_in_cooldown(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ScaleInCooldown", value.into().to_template()),
+        )
     }
-    /// Sets `ScaleOutCooldown`.
-    pub fn scale_out_cooldown(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_out_cooldown = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TargetTrackingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customized_scaling_metric_specification {
-            m.insert(
-                "CustomizedScalingMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.disable_scale_in {
-            m.insert("DisableScaleIn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.estimated_instance_warmup {
-            m.insert("EstimatedInstanceWarmup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.predefined_scaling_metric_specification {
-            m.insert(
-                "PredefinedScalingMetricSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.scale_in_cooldown {
-            m.insert("ScaleInCooldown".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scale_out_cooldown {
-            m.insert("ScaleOutCooldown".to_owned(), v.to_template());
-        }
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
+    /// `ScaleOutCooldown` (optional).
+    pub fn scale_out_cooldown(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ScaleOutCooldown", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TargetTrackingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customized_scaling_metric_specification.check(
-            &path.field("CustomizedScalingMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.predefined_scaling_metric_specification.check(
-            &path.field("PredefinedScalingMetricSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetTrackingConfiguration);
-
-/// Property type `CustomizedScalingMetricSpecification` of `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone)]
-pub struct CustomizedScalingMetricSpecification {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<MetricDimension>>>,
-    /// `MetricName` (required).
-    pub metric_name: Value<String>,
-    /// `Namespace` (required).
-    pub namespace: Value<String>,
-    /// `Statistic` (required).
-    pub statistic: Value<String>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomizedScalingMetricSpecification` of `AWS::AutoScalingPlans::ScalingPlan`.
+    CustomizedScalingMetricSpecification
 }
 
 impl CustomizedScalingMetricSpecification {
@@ -713,91 +368,39 @@ impl CustomizedScalingMetricSpecification {
         namespace: impl Into<Value<String>>,
         statistic: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dimensions: None,
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
-            statistic: statistic.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MetricName", metric_name.into().to_template())
+                .with(2, "Namespace", namespace.into().to_template())
+                .with(3, "Statistic", statistic.into().to_template()),
+        )
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomizedScalingMetricSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        m.insert("Statistic".to_owned(), self.statistic.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomizedScalingMetricSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomizedScalingMetricSpecification);
-
-/// Property type `PredefinedScalingMetricSpecification` of `AWS::AutoScalingPlans::ScalingPlan`.
-#[derive(Debug, Clone)]
-pub struct PredefinedScalingMetricSpecification {
-    /// `PredefinedScalingMetricType` (required).
-    pub predefined_scaling_metric_type: Value<String>,
-    /// `ResourceLabel` (optional).
-    pub resource_label: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PredefinedScalingMetricSpecification` of `AWS::AutoScalingPlans::ScalingPlan`.
+    PredefinedScalingMetricSpecification
 }
 
 impl PredefinedScalingMetricSpecification {
     /// The required properties: `PredefinedScalingMetricType`.
     pub fn new(predefined_scaling_metric_type: impl Into<Value<String>>) -> Self {
-        Self {
-            predefined_scaling_metric_type: predefined_scaling_metric_type.into(),
-            resource_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PredefinedScalingMetricType",
+            predefined_scaling_metric_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourceLabel`.
-    pub fn resource_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredefinedScalingMetricSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedScalingMetricType".to_owned(),
-            self.predefined_scaling_metric_type.to_template(),
-        );
-        if let Some(v) = &self.resource_label {
-            m.insert("ResourceLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceLabel` (optional).
+    pub fn resource_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceLabel", value.into().to_template()))
     }
 }
-
-impl Check for PredefinedScalingMetricSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PredefinedScalingMetricSpecification);

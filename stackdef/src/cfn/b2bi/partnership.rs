@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::B2BI::Partnership`.
-#[derive(Debug, Clone)]
-pub struct Partnership {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Partnership {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Partnership {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Partnership {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::B2BI::Partnership`.
+    Partnership("AWS::B2BI::Partnership", PartnershipProps)
 }
 
 impl Partnership {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::B2BI::Partnership";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PartnershipProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PartnershipId` (typed).
     pub fn ref_value(&self) -> Value<ids::PartnershipId> {
         self.resource.ref_value()
@@ -102,38 +54,54 @@ impl Partnership {
     pub fn attr_trading_partner_id(&self) -> Value<String> {
         self.resource.get_att("TradingPartnerId")
     }
+
+    /// Replaces `Capabilities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capabilities(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Capabilities", value.into())
+    }
+
+    /// Replaces `CapabilityOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capability_options(&self, value: impl Into<Value<CapabilityOptions>>) {
+        self.resource
+            .set_property("CapabilityOptions", value.into())
+    }
+
+    /// Replaces `Email` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Email", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Phone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_phone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Phone", value.into())
+    }
+
+    /// Replaces `ProfileId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_profile_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProfileId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::B2BI::Partnership`.
-#[derive(Debug, Clone)]
-pub struct PartnershipProps {
-    /// `Capabilities` (required).
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub capabilities: Value<List<String>>,
-    /// `CapabilityOptions` (optional).
-    pub capability_options: Option<Value<CapabilityOptions>>,
-    /// `Email` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=254 characters.
-    /// Pattern: `^[\w\.\-]+@[\w\.\-]+$`.
-    pub email: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=254 characters.
-    pub name: Value<String>,
-    /// `Phone` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 7..=22 characters.
-    /// Pattern: `^\+?([0-9 \t\-()\/]{7,})(?:\s*(?:#|x\.?|ext\.?|extension) \t*(\d+))?$`.
-    pub phone: Option<Value<String>>,
-    /// `ProfileId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub profile_id: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::B2BI::Partnership`.
+    PartnershipProps
 }
 
 impl PartnershipProps {
@@ -144,256 +112,93 @@ impl PartnershipProps {
         name: impl Into<Value<String>>,
         profile_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            capabilities: capabilities.into(),
-            capability_options: None,
-            email: email.into(),
-            name: name.into(),
-            phone: None,
-            profile_id: profile_id.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Capabilities", capabilities.into().to_template())
+                .with(2, "Email", email.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(5, "ProfileId", profile_id.into().to_template()),
+        )
     }
-    /// Sets `CapabilityOptions`.
-    pub fn capability_options(mut self, value: impl Into<Value<CapabilityOptions>>) -> Self {
-        self.capability_options = Some(value.into());
-        self
+    /// `CapabilityOptions` (optional).
+    pub fn capability_options(self, value: impl Into<Value<CapabilityOptions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CapabilityOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Phone`.
-    pub fn phone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.phone = Some(value.into());
-        self
+    /// `Phone` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 7 to 22 characters.
+    /// Pattern: `^\+?([0-9 \t\-()\/]{7,})(?:[\s\x{80}-\x{10FFFF}]*(?:#|x\.?|ext\.?|extension) \t*([\d\x{80}-\x{10FFFF}]+))?$`.
+    pub fn phone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Phone", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PartnershipProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Capabilities".to_owned(), self.capabilities.to_template());
-        if let Some(v) = &self.capability_options {
-            m.insert("CapabilityOptions".to_owned(), v.to_template());
-        }
-        m.insert("Email".to_owned(), self.email.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.phone {
-            m.insert("Phone".to_owned(), v.to_template());
-        }
-        m.insert("ProfileId".to_owned(), self.profile_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PartnershipProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capabilities.check(
-            &path.field("Capabilities"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some("^[a-zA-Z0-9_-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capability_options
-            .check(&path.field("CapabilityOptions"), &Rules::NONE, out);
-        self.email.check(
-            &path.field("Email"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(254),
-                pattern: Some("^[\\w\\.\\-]+@[\\w\\.\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(254),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.phone.check(&path.field("Phone"), &Rules { min_length: Some(7), max_length: Some(22), pattern: Some("^\\+?([0-9 \\t\\-()\\/]{7,})(?:\\s*(?:#|x\\.?|ext\\.?|extension) \\t*(\\d+))?$"), ..Rules::NONE }, out);
-        self.profile_id.check(
-            &path.field("ProfileId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PartnershipProps);
-
-/// Property type `CapabilityOptions` of `AWS::B2BI::Partnership`.
-#[derive(Debug, Clone, Default)]
-pub struct CapabilityOptions {
-    /// `InboundEdi` (optional).
-    pub inbound_edi: Option<Value<InboundEdiOptions>>,
-    /// `OutboundEdi` (optional).
-    pub outbound_edi: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `CapabilityOptions` of `AWS::B2BI::Partnership`.
+    CapabilityOptions(default)
 }
 
 impl CapabilityOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            inbound_edi: None,
-            outbound_edi: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InboundEdi`.
-    pub fn inbound_edi(mut self, value: impl Into<Value<InboundEdiOptions>>) -> Self {
-        self.inbound_edi = Some(value.into());
-        self
+    /// `InboundEdi` (optional).
+    pub fn inbound_edi(self, value: impl Into<Value<InboundEdiOptions>>) -> Self {
+        Self(self.0.with(0, "InboundEdi", value.into().to_template()))
     }
-    /// Sets `OutboundEdi`.
-    pub fn outbound_edi(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.outbound_edi = Some(value.into());
-        self
+    /// `OutboundEdi` (optional).
+    pub fn outbound_edi(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "OutboundEdi", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CapabilityOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.inbound_edi {
-            m.insert("InboundEdi".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outbound_edi {
-            m.insert("OutboundEdi".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CapabilityOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.inbound_edi
-            .check(&path.field("InboundEdi"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CapabilityOptions);
-
-/// Property type `InboundEdiOptions` of `AWS::B2BI::Partnership`.
-#[derive(Debug, Clone, Default)]
-pub struct InboundEdiOptions {
-    /// `X12` (optional).
-    pub x12: Option<Value<X12InboundEdiOptions>>,
+crate::l1_struct! {
+    /// Property type `InboundEdiOptions` of `AWS::B2BI::Partnership`.
+    InboundEdiOptions(default)
 }
 
 impl InboundEdiOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { x12: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `X12`.
-    pub fn x12(mut self, value: impl Into<Value<X12InboundEdiOptions>>) -> Self {
-        self.x12 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InboundEdiOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.x12 {
-            m.insert("X12".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `X12` (optional).
+    pub fn x12(self, value: impl Into<Value<X12InboundEdiOptions>>) -> Self {
+        Self(self.0.with(0, "X12", value.into().to_template()))
     }
 }
 
-impl Check for InboundEdiOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.x12.check(&path.field("X12"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InboundEdiOptions);
-
-/// Property type `X12InboundEdiOptions` of `AWS::B2BI::Partnership`.
-#[derive(Debug, Clone, Default)]
-pub struct X12InboundEdiOptions {
-    /// `AcknowledgmentOptions` (optional).
-    pub acknowledgment_options: Option<Value<X12AcknowledgmentOptions>>,
+crate::l1_struct! {
+    /// Property type `X12InboundEdiOptions` of `AWS::B2BI::Partnership`.
+    X12InboundEdiOptions(default)
 }
 
 impl X12InboundEdiOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acknowledgment_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcknowledgmentOptions`.
-    pub fn acknowledgment_options(
-        mut self,
-        value: impl Into<Value<X12AcknowledgmentOptions>>,
-    ) -> Self {
-        self.acknowledgment_options = Some(value.into());
-        self
+    /// `AcknowledgmentOptions` (optional).
+    pub fn acknowledgment_options(self, value: impl Into<Value<X12AcknowledgmentOptions>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcknowledgmentOptions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for X12InboundEdiOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acknowledgment_options {
-            m.insert("AcknowledgmentOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for X12InboundEdiOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acknowledgment_options
-            .check(&path.field("AcknowledgmentOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(X12InboundEdiOptions);
-
-/// Property type `X12AcknowledgmentOptions` of `AWS::B2BI::Partnership`.
-#[derive(Debug, Clone)]
-pub struct X12AcknowledgmentOptions {
-    /// `FunctionalAcknowledgment` (required).
-    pub functional_acknowledgment: Value<X12FunctionalAcknowledgment>,
-    /// `TechnicalAcknowledgment` (required).
-    pub technical_acknowledgment: Value<X12TechnicalAcknowledgment>,
+crate::l1_struct! {
+    /// Property type `X12AcknowledgmentOptions` of `AWS::B2BI::Partnership`.
+    X12AcknowledgmentOptions
 }
 
 impl X12AcknowledgmentOptions {
@@ -402,222 +207,42 @@ impl X12AcknowledgmentOptions {
         functional_acknowledgment: impl Into<Value<X12FunctionalAcknowledgment>>,
         technical_acknowledgment: impl Into<Value<X12TechnicalAcknowledgment>>,
     ) -> Self {
-        Self {
-            functional_acknowledgment: functional_acknowledgment.into(),
-            technical_acknowledgment: technical_acknowledgment.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "FunctionalAcknowledgment",
+                    functional_acknowledgment.into().to_template(),
+                )
+                .with(
+                    1,
+                    "TechnicalAcknowledgment",
+                    technical_acknowledgment.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for X12AcknowledgmentOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FunctionalAcknowledgment".to_owned(),
-            self.functional_acknowledgment.to_template(),
-        );
-        m.insert(
-            "TechnicalAcknowledgment".to_owned(),
-            self.technical_acknowledgment.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `X12FunctionalAcknowledgment`.
+    X12FunctionalAcknowledgment {
+        /// `DO_NOT_GENERATE`
+        DoNotGenerate = "DO_NOT_GENERATE",
+        /// `GENERATE_ALL_SEGMENTS`
+        GenerateAllSegments = "GENERATE_ALL_SEGMENTS",
+        /// `GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP`
+        GenerateWithoutTransactionSetResponseLoop = "GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP",
     }
 }
 
-impl Check for X12AcknowledgmentOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.functional_acknowledgment.check(
-            &path.field("FunctionalAcknowledgment"),
-            &Rules::NONE,
-            out,
-        );
-        self.technical_acknowledgment.check(
-            &path.field("TechnicalAcknowledgment"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `X12TechnicalAcknowledgment`.
+    X12TechnicalAcknowledgment {
+        /// `DO_NOT_GENERATE`
+        DoNotGenerate = "DO_NOT_GENERATE",
+        /// `GENERATE_ALL_SEGMENTS`
+        GenerateAllSegments = "GENERATE_ALL_SEGMENTS",
     }
 }
 
-crate::impl_literal!(X12AcknowledgmentOptions);
-
-/// Values of `X12FunctionalAcknowledgment`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum X12FunctionalAcknowledgment {
-    /// `DO_NOT_GENERATE`
-    DoNotGenerate,
-    /// `GENERATE_ALL_SEGMENTS`
-    GenerateAllSegments,
-    /// `GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP`
-    GenerateWithoutTransactionSetResponseLoop,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl X12FunctionalAcknowledgment {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DO_NOT_GENERATE",
-        "GENERATE_ALL_SEGMENTS",
-        "GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DoNotGenerate => "DO_NOT_GENERATE",
-            Self::GenerateAllSegments => "GENERATE_ALL_SEGMENTS",
-            Self::GenerateWithoutTransactionSetResponseLoop => {
-                "GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for X12FunctionalAcknowledgment {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for X12FunctionalAcknowledgment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for X12FunctionalAcknowledgment {
-    fn from(s: &str) -> Self {
-        match s {
-            "DO_NOT_GENERATE" => Self::DoNotGenerate,
-            "GENERATE_ALL_SEGMENTS" => Self::GenerateAllSegments,
-            "GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP" => {
-                Self::GenerateWithoutTransactionSetResponseLoop
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<X12FunctionalAcknowledgment> {
-    fn from(s: &str) -> Self {
-        Value::literal(X12FunctionalAcknowledgment::from(s))
-    }
-}
-
-crate::impl_literal!(X12FunctionalAcknowledgment);
-
-/// Values of `X12TechnicalAcknowledgment`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum X12TechnicalAcknowledgment {
-    /// `DO_NOT_GENERATE`
-    DoNotGenerate,
-    /// `GENERATE_ALL_SEGMENTS`
-    GenerateAllSegments,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl X12TechnicalAcknowledgment {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DO_NOT_GENERATE", "GENERATE_ALL_SEGMENTS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DoNotGenerate => "DO_NOT_GENERATE",
-            Self::GenerateAllSegments => "GENERATE_ALL_SEGMENTS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for X12TechnicalAcknowledgment {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for X12TechnicalAcknowledgment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for X12TechnicalAcknowledgment {
-    fn from(s: &str) -> Self {
-        match s {
-            "DO_NOT_GENERATE" => Self::DoNotGenerate,
-            "GENERATE_ALL_SEGMENTS" => Self::GenerateAllSegments,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<X12TechnicalAcknowledgment> {
-    fn from(s: &str) -> Self {
-        Value::literal(X12TechnicalAcknowledgment::from(s))
-    }
-}
-
-crate::impl_literal!(X12TechnicalAcknowledgment);
-
-/// Property type `Tag` of `AWS::B2BI::Partnership`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::B2BI::Profile`.
-#[derive(Debug, Clone)]
-pub struct Profile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Profile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Profile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Profile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::B2BI::Profile`.
+    Profile("AWS::B2BI::Profile", ProfileProps)
 }
 
 impl Profile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::B2BI::Profile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProfileId` (typed).
     pub fn ref_value(&self) -> Value<ids::B2biProfileId> {
         self.resource.ref_value()
@@ -102,31 +54,47 @@ impl Profile {
     pub fn attr_profile_id(&self) -> Value<ids::B2biProfileId> {
         self.resource.get_att("ProfileId")
     }
+
+    /// Replaces `BusinessName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_business_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BusinessName", value.into())
+    }
+
+    /// Replaces `Email` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Email", value.into())
+    }
+
+    /// Replaces `Logging` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging(&self, value: impl Into<Value<Logging>>) {
+        self.resource.set_property("Logging", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Phone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_phone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Phone", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::B2BI::Profile`.
-#[derive(Debug, Clone)]
-pub struct ProfileProps {
-    /// `BusinessName` (required).
-    /// Length: 1..=254 characters.
-    pub business_name: Value<String>,
-    /// `Email` (optional).
-    /// Length: 5..=254 characters.
-    /// Pattern: `^[\w\.\-]+@[\w\.\-]+$`.
-    pub email: Option<Value<String>>,
-    /// `Logging` (required).
-    /// Create-only: changing it replaces the resource.
-    pub logging: Value<Logging>,
-    /// `Name` (required).
-    /// Length: 1..=254 characters.
-    pub name: Value<String>,
-    /// `Phone` (required).
-    /// Length: 7..=22 characters.
-    /// Pattern: `^\+?([0-9 \t\-()\/]{7,})(?:\s*(?:#|x\.?|ext\.?|extension) \t*(\d+))?$`.
-    pub phone: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::B2BI::Profile`.
+    ProfileProps
 }
 
 impl ProfileProps {
@@ -137,199 +105,35 @@ impl ProfileProps {
         name: impl Into<Value<String>>,
         phone: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            business_name: business_name.into(),
-            email: None,
-            logging: logging.into(),
-            name: name.into(),
-            phone: phone.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BusinessName", business_name.into().to_template())
+                .with(2, "Logging", logging.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(4, "Phone", phone.into().to_template()),
+        )
     }
-    /// Sets `Email`.
-    pub fn email(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email = Some(value.into());
-        self
+    /// `Email` (optional).
+    /// Length: 5 to 254 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}\.\-]+@[\w\x{80}-\x{10FFFF}\.\-]+$`.
+    pub fn email(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Email", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BusinessName".to_owned(), self.business_name.to_template());
-        if let Some(v) = &self.email {
-            m.insert("Email".to_owned(), v.to_template());
-        }
-        m.insert("Logging".to_owned(), self.logging.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Phone".to_owned(), self.phone.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.business_name.check(
-            &path.field("BusinessName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(254),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.email.check(
-            &path.field("Email"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(254),
-                pattern: Some("^[\\w\\.\\-]+@[\\w\\.\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logging
-            .check(&path.field("Logging"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(254),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.phone.check(&path.field("Phone"), &Rules { min_length: Some(7), max_length: Some(22), pattern: Some("^\\+?([0-9 \\t\\-()\\/]{7,})(?:\\s*(?:#|x\\.?|ext\\.?|extension) \\t*(\\d+))?$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Logging`.
+    Logging {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(ProfileProps);
-
-/// Values of `Logging`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Logging {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Logging {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Logging {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Logging {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Logging {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Logging> {
-    fn from(s: &str) -> Self {
-        Value::literal(Logging::from(s))
-    }
-}
-
-crate::impl_literal!(Logging);
-
-/// Property type `Tag` of `AWS::B2BI::Profile`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone)]
-pub struct Transformer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Transformer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Transformer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Transformer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::B2BI::Transformer`.
+    Transformer("AWS::B2BI::Transformer", TransformerProps)
 }
 
 impl Transformer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::B2BI::Transformer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TransformerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TransformerId` (typed).
     pub fn ref_value(&self) -> Value<ids::B2biTransformerId> {
         self.resource.ref_value()
@@ -97,38 +49,77 @@ impl Transformer {
     pub fn attr_transformer_id(&self) -> Value<ids::B2biTransformerId> {
         self.resource.get_att("TransformerId")
     }
+
+    /// Replaces `EdiType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_edi_type(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("EdiType", value.into())
+    }
+
+    /// Replaces `FileFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_format(&self, value: impl Into<Value<FileFormat>>) {
+        self.resource.set_property("FileFormat", value.into())
+    }
+
+    /// Replaces `InputConversion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_conversion(&self, value: impl Into<Value<InputConversion>>) {
+        self.resource.set_property("InputConversion", value.into())
+    }
+
+    /// Replaces `Mapping` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mapping(&self, value: impl Into<Value<Mapping>>) {
+        self.resource.set_property("Mapping", value.into())
+    }
+
+    /// Replaces `MappingTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mapping_template(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MappingTemplate", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OutputConversion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_conversion(&self, value: impl Into<Value<OutputConversion>>) {
+        self.resource.set_property("OutputConversion", value.into())
+    }
+
+    /// Replaces `SampleDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sample_document(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SampleDocument", value.into())
+    }
+
+    /// Replaces `SampleDocuments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sample_documents(&self, value: impl Into<Value<SampleDocuments>>) {
+        self.resource.set_property("SampleDocuments", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<TransformerStatus>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone)]
-pub struct TransformerProps {
-    /// `EdiType` (optional).
-    pub edi_type: Option<Value<serde_json::Value>>,
-    /// `FileFormat` (optional).
-    pub file_format: Option<Value<FileFormat>>,
-    /// `InputConversion` (optional).
-    pub input_conversion: Option<Value<InputConversion>>,
-    /// `Mapping` (optional).
-    pub mapping: Option<Value<Mapping>>,
-    /// `MappingTemplate` (optional).
-    /// Length: 0..=350000 characters.
-    pub mapping_template: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=254 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,512}$`.
-    pub name: Value<String>,
-    /// `OutputConversion` (optional).
-    pub output_conversion: Option<Value<OutputConversion>>,
-    /// `SampleDocument` (optional).
-    /// Length: 0..=1024 characters.
-    pub sample_document: Option<Value<String>>,
-    /// `SampleDocuments` (optional).
-    pub sample_documents: Option<Value<SampleDocuments>>,
-    /// `Status` (required).
-    pub status: Value<TransformerStatus>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::B2BI::Transformer`.
+    TransformerProps
 }
 
 impl TransformerProps {
@@ -137,783 +128,257 @@ impl TransformerProps {
         name: impl Into<Value<String>>,
         status: impl Into<Value<TransformerStatus>>,
     ) -> Self {
-        Self {
-            edi_type: None,
-            file_format: None,
-            input_conversion: None,
-            mapping: None,
-            mapping_template: None,
-            name: name.into(),
-            output_conversion: None,
-            sample_document: None,
-            sample_documents: None,
-            status: status.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "Name", name.into().to_template())
+                .with(9, "Status", status.into().to_template()),
+        )
     }
-    /// Sets `EdiType`.
-    pub fn edi_type(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.edi_type = Some(value.into());
-        self
+    /// `EdiType` (optional).
+    pub fn edi_type(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "EdiType", value.into().to_template()))
     }
-    /// Sets `FileFormat`.
-    pub fn file_format(mut self, value: impl Into<Value<FileFormat>>) -> Self {
-        self.file_format = Some(value.into());
-        self
+    /// `FileFormat` (optional).
+    pub fn file_format(self, value: impl Into<Value<FileFormat>>) -> Self {
+        Self(self.0.with(1, "FileFormat", value.into().to_template()))
     }
-    /// Sets `InputConversion`.
-    pub fn input_conversion(mut self, value: impl Into<Value<InputConversion>>) -> Self {
-        self.input_conversion = Some(value.into());
-        self
+    /// `InputConversion` (optional).
+    pub fn input_conversion(self, value: impl Into<Value<InputConversion>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InputConversion", value.into().to_template()),
+        )
     }
-    /// Sets `Mapping`.
-    pub fn mapping(mut self, value: impl Into<Value<Mapping>>) -> Self {
-        self.mapping = Some(value.into());
-        self
+    /// `Mapping` (optional).
+    pub fn mapping(self, value: impl Into<Value<Mapping>>) -> Self {
+        Self(self.0.with(3, "Mapping", value.into().to_template()))
     }
-    /// Sets `MappingTemplate`.
-    pub fn mapping_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mapping_template = Some(value.into());
-        self
+    /// `MappingTemplate` (optional).
+    /// Length: 0 to 350000 characters.
+    pub fn mapping_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MappingTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `OutputConversion`.
-    pub fn output_conversion(mut self, value: impl Into<Value<OutputConversion>>) -> Self {
-        self.output_conversion = Some(value.into());
-        self
+    /// `OutputConversion` (optional).
+    pub fn output_conversion(self, value: impl Into<Value<OutputConversion>>) -> Self {
+        Self(
+            self.0
+                .with(6, "OutputConversion", value.into().to_template()),
+        )
     }
-    /// Sets `SampleDocument`.
-    pub fn sample_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sample_document = Some(value.into());
-        self
+    /// `SampleDocument` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn sample_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "SampleDocument", value.into().to_template()))
     }
-    /// Sets `SampleDocuments`.
-    pub fn sample_documents(mut self, value: impl Into<Value<SampleDocuments>>) -> Self {
-        self.sample_documents = Some(value.into());
-        self
+    /// `SampleDocuments` (optional).
+    pub fn sample_documents(self, value: impl Into<Value<SampleDocuments>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SampleDocuments", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TransformerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.edi_type {
-            m.insert("EdiType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_format {
-            m.insert("FileFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_conversion {
-            m.insert("InputConversion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mapping {
-            m.insert("Mapping".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mapping_template {
-            m.insert("MappingTemplate".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.output_conversion {
-            m.insert("OutputConversion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_document {
-            m.insert("SampleDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_documents {
-            m.insert("SampleDocuments".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FileFormat`.
+    FileFormat {
+        /// `XML`
+        Xml = "XML",
+        /// `JSON`
+        Json = "JSON",
+        /// `NOT_USED`
+        NotUsed = "NOT_USED",
     }
 }
 
-impl Check for TransformerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_format
-            .check(&path.field("FileFormat"), &Rules::NONE, out);
-        self.input_conversion
-            .check(&path.field("InputConversion"), &Rules::NONE, out);
-        self.mapping
-            .check(&path.field("Mapping"), &Rules::NONE, out);
-        self.mapping_template.check(
-            &path.field("MappingTemplate"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(350000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(254),
-                pattern: Some("^[a-zA-Z0-9_-]{1,512}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_conversion
-            .check(&path.field("OutputConversion"), &Rules::NONE, out);
-        self.sample_document.check(
-            &path.field("SampleDocument"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sample_documents
-            .check(&path.field("SampleDocuments"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransformerProps);
-
-/// Values of `FileFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FileFormat {
-    /// `XML`
-    Xml,
-    /// `JSON`
-    Json,
-    /// `NOT_USED`
-    NotUsed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FileFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["XML", "JSON", "NOT_USED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Xml => "XML",
-            Self::Json => "JSON",
-            Self::NotUsed => "NOT_USED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FileFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FileFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FileFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "XML" => Self::Xml,
-            "JSON" => Self::Json,
-            "NOT_USED" => Self::NotUsed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FileFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(FileFormat::from(s))
-    }
-}
-
-crate::impl_literal!(FileFormat);
-
-/// Property type `InputConversion` of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone)]
-pub struct InputConversion {
-    /// `AdvancedOptions` (optional).
-    pub advanced_options: Option<Value<AdvancedOptions>>,
-    /// `FormatOptions` (optional).
-    pub format_options: Option<Value<serde_json::Value>>,
-    /// `FromFormat` (required).
-    pub from_format: Value<FromFormat>,
+crate::l1_struct! {
+    /// Property type `InputConversion` of `AWS::B2BI::Transformer`.
+    InputConversion
 }
 
 impl InputConversion {
     /// The required properties: `FromFormat`.
     pub fn new(from_format: impl Into<Value<FromFormat>>) -> Self {
-        Self {
-            advanced_options: None,
-            format_options: None,
-            from_format: from_format.into(),
-        }
+        Self(crate::Properties::new().with(2, "FromFormat", from_format.into().to_template()))
     }
-    /// Sets `AdvancedOptions`.
-    pub fn advanced_options(mut self, value: impl Into<Value<AdvancedOptions>>) -> Self {
-        self.advanced_options = Some(value.into());
-        self
+    /// `AdvancedOptions` (optional).
+    pub fn advanced_options(self, value: impl Into<Value<AdvancedOptions>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdvancedOptions", value.into().to_template()),
+        )
     }
-    /// Sets `FormatOptions`.
-    pub fn format_options(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.format_options = Some(value.into());
-        self
+    /// `FormatOptions` (optional).
+    pub fn format_options(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "FormatOptions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputConversion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.advanced_options {
-            m.insert("AdvancedOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format_options {
-            m.insert("FormatOptions".to_owned(), v.to_template());
-        }
-        m.insert("FromFormat".to_owned(), self.from_format.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputConversion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advanced_options
-            .check(&path.field("AdvancedOptions"), &Rules::NONE, out);
-        self.from_format
-            .check(&path.field("FromFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputConversion);
-
-/// Property type `AdvancedOptions` of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct AdvancedOptions {
-    /// `X12` (optional).
-    pub x12: Option<Value<X12AdvancedOptions>>,
+crate::l1_struct! {
+    /// Property type `AdvancedOptions` of `AWS::B2BI::Transformer`.
+    AdvancedOptions(default)
 }
 
 impl AdvancedOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { x12: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `X12`.
-    pub fn x12(mut self, value: impl Into<Value<X12AdvancedOptions>>) -> Self {
-        self.x12 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.x12 {
-            m.insert("X12".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `X12` (optional).
+    pub fn x12(self, value: impl Into<Value<X12AdvancedOptions>>) -> Self {
+        Self(self.0.with(0, "X12", value.into().to_template()))
     }
 }
 
-impl Check for AdvancedOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.x12.check(&path.field("X12"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AdvancedOptions);
-
-/// Property type `X12AdvancedOptions` of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct X12AdvancedOptions {
-    /// `SplitOptions` (optional).
-    pub split_options: Option<Value<X12SplitOptions>>,
-    /// `ValidationOptions` (optional).
-    pub validation_options: Option<Value<X12ValidationOptions>>,
+crate::l1_struct! {
+    /// Property type `X12AdvancedOptions` of `AWS::B2BI::Transformer`.
+    X12AdvancedOptions(default)
 }
 
 impl X12AdvancedOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            split_options: None,
-            validation_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SplitOptions`.
-    pub fn split_options(mut self, value: impl Into<Value<X12SplitOptions>>) -> Self {
-        self.split_options = Some(value.into());
-        self
+    /// `SplitOptions` (optional).
+    pub fn split_options(self, value: impl Into<Value<X12SplitOptions>>) -> Self {
+        Self(self.0.with(0, "SplitOptions", value.into().to_template()))
     }
-    /// Sets `ValidationOptions`.
-    pub fn validation_options(mut self, value: impl Into<Value<X12ValidationOptions>>) -> Self {
-        self.validation_options = Some(value.into());
-        self
+    /// `ValidationOptions` (optional).
+    pub fn validation_options(self, value: impl Into<Value<X12ValidationOptions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ValidationOptions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for X12AdvancedOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.split_options {
-            m.insert("SplitOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation_options {
-            m.insert("ValidationOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for X12AdvancedOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.split_options
-            .check(&path.field("SplitOptions"), &Rules::NONE, out);
-        self.validation_options
-            .check(&path.field("ValidationOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(X12AdvancedOptions);
-
-/// Property type `X12SplitOptions` of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct X12SplitOptions {
-    /// `SplitBy` (optional).
-    pub split_by: Option<Value<X12SplitBy>>,
+crate::l1_struct! {
+    /// Property type `X12SplitOptions` of `AWS::B2BI::Transformer`.
+    X12SplitOptions(default)
 }
 
 impl X12SplitOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { split_by: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SplitBy`.
-    pub fn split_by(mut self, value: impl Into<Value<X12SplitBy>>) -> Self {
-        self.split_by = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for X12SplitOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.split_by {
-            m.insert("SplitBy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SplitBy` (optional).
+    pub fn split_by(self, value: impl Into<Value<X12SplitBy>>) -> Self {
+        Self(self.0.with(0, "SplitBy", value.into().to_template()))
     }
 }
 
-impl Check for X12SplitOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.split_by
-            .check(&path.field("SplitBy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `X12SplitBy`.
+    X12SplitBy {
+        /// `NONE`
+        None = "NONE",
+        /// `TRANSACTION`
+        Transaction = "TRANSACTION",
     }
 }
 
-crate::impl_literal!(X12SplitOptions);
-
-/// Values of `X12SplitBy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum X12SplitBy {
-    /// `NONE`
-    None,
-    /// `TRANSACTION`
-    Transaction,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl X12SplitBy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "TRANSACTION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Transaction => "TRANSACTION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for X12SplitBy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for X12SplitBy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for X12SplitBy {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "TRANSACTION" => Self::Transaction,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<X12SplitBy> {
-    fn from(s: &str) -> Self {
-        Value::literal(X12SplitBy::from(s))
-    }
-}
-
-crate::impl_literal!(X12SplitBy);
-
-/// Property type `X12ValidationOptions` of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct X12ValidationOptions {
-    /// `ValidationRules` (optional).
-    pub validation_rules: Option<Value<List<serde_json::Value>>>,
+crate::l1_struct! {
+    /// Property type `X12ValidationOptions` of `AWS::B2BI::Transformer`.
+    X12ValidationOptions(default)
 }
 
 impl X12ValidationOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            validation_rules: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ValidationRules`.
-    pub fn validation_rules(mut self, value: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        self.validation_rules = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for X12ValidationOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.validation_rules {
-            m.insert("ValidationRules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidationRules` (optional).
+    pub fn validation_rules(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ValidationRules", value.into().to_template()),
+        )
     }
 }
 
-impl Check for X12ValidationOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(X12ValidationOptions);
-
-/// Values of `FromFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FromFormat {
-    /// `X12`
-    X12,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FromFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["X12"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X12 => "X12",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `FromFormat`.
+    FromFormat {
+        /// `X12`
+        X12 = "X12",
     }
 }
 
-impl ToTemplate for FromFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FromFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FromFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "X12" => Self::X12,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FromFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(FromFormat::from(s))
-    }
-}
-
-crate::impl_literal!(FromFormat);
-
-/// Property type `Mapping` of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone)]
-pub struct Mapping {
-    /// `Template` (optional).
-    /// Length: 0..=350000 characters.
-    pub template: Option<Value<String>>,
-    /// `TemplateLanguage` (required).
-    pub template_language: Value<MappingTemplateLanguage>,
+crate::l1_struct! {
+    /// Property type `Mapping` of `AWS::B2BI::Transformer`.
+    Mapping
 }
 
 impl Mapping {
     /// The required properties: `TemplateLanguage`.
     pub fn new(template_language: impl Into<Value<MappingTemplateLanguage>>) -> Self {
-        Self {
-            template: None,
-            template_language: template_language.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "TemplateLanguage",
+            template_language.into().to_template(),
+        ))
     }
-    /// Sets `Template`.
-    pub fn template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Mapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.template {
-            m.insert("Template".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TemplateLanguage".to_owned(),
-            self.template_language.to_template(),
-        );
-        Expr::Map(m)
+    /// `Template` (optional).
+    /// Length: 0 to 350000 characters.
+    pub fn template(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Template", value.into().to_template()))
     }
 }
 
-impl Check for Mapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.template.check(
-            &path.field("Template"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(350000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_language
-            .check(&path.field("TemplateLanguage"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `MappingTemplateLanguage`.
+    MappingTemplateLanguage {
+        /// `XSLT`
+        Xslt = "XSLT",
+        /// `JSONATA`
+        Jsonata = "JSONATA",
     }
 }
 
-crate::impl_literal!(Mapping);
-
-/// Values of `MappingTemplateLanguage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MappingTemplateLanguage {
-    /// `XSLT`
-    Xslt,
-    /// `JSONATA`
-    Jsonata,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MappingTemplateLanguage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["XSLT", "JSONATA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Xslt => "XSLT",
-            Self::Jsonata => "JSONATA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MappingTemplateLanguage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MappingTemplateLanguage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MappingTemplateLanguage {
-    fn from(s: &str) -> Self {
-        match s {
-            "XSLT" => Self::Xslt,
-            "JSONATA" => Self::Jsonata,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MappingTemplateLanguage> {
-    fn from(s: &str) -> Self {
-        Value::literal(MappingTemplateLanguage::from(s))
-    }
-}
-
-crate::impl_literal!(MappingTemplateLanguage);
-
-/// Property type `OutputConversion` of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone)]
-pub struct OutputConversion {
-    /// `AdvancedOptions` (optional).
-    pub advanced_options: Option<Value<AdvancedOptions>>,
-    /// `FormatOptions` (optional).
-    pub format_options: Option<Value<serde_json::Value>>,
-    /// `ToFormat` (required).
-    pub to_format: Value<ToFormat>,
+crate::l1_struct! {
+    /// Property type `OutputConversion` of `AWS::B2BI::Transformer`.
+    OutputConversion
 }
 
 impl OutputConversion {
     /// The required properties: `ToFormat`.
     pub fn new(to_format: impl Into<Value<ToFormat>>) -> Self {
-        Self {
-            advanced_options: None,
-            format_options: None,
-            to_format: to_format.into(),
-        }
+        Self(crate::Properties::new().with(2, "ToFormat", to_format.into().to_template()))
     }
-    /// Sets `AdvancedOptions`.
-    pub fn advanced_options(mut self, value: impl Into<Value<AdvancedOptions>>) -> Self {
-        self.advanced_options = Some(value.into());
-        self
+    /// `AdvancedOptions` (optional).
+    pub fn advanced_options(self, value: impl Into<Value<AdvancedOptions>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdvancedOptions", value.into().to_template()),
+        )
     }
-    /// Sets `FormatOptions`.
-    pub fn format_options(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.format_options = Some(value.into());
-        self
+    /// `FormatOptions` (optional).
+    pub fn format_options(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "FormatOptions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OutputConversion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.advanced_options {
-            m.insert("AdvancedOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format_options {
-            m.insert("FormatOptions".to_owned(), v.to_template());
-        }
-        m.insert("ToFormat".to_owned(), self.to_format.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ToFormat`.
+    ToFormat {
+        /// `X12`
+        X12 = "X12",
     }
 }
 
-impl Check for OutputConversion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advanced_options
-            .check(&path.field("AdvancedOptions"), &Rules::NONE, out);
-        self.to_format
-            .check(&path.field("ToFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OutputConversion);
-
-/// Values of `ToFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ToFormat {
-    /// `X12`
-    X12,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ToFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["X12"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X12 => "X12",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ToFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ToFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ToFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "X12" => Self::X12,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ToFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(ToFormat::from(s))
-    }
-}
-
-crate::impl_literal!(ToFormat);
-
-/// Property type `SampleDocuments` of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone)]
-pub struct SampleDocuments {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `Keys` (required).
-    pub keys: Value<List<SampleDocumentKeys>>,
+crate::l1_struct! {
+    /// Property type `SampleDocuments` of `AWS::B2BI::Transformer`.
+    SampleDocuments
 }
 
 impl SampleDocuments {
@@ -922,216 +387,44 @@ impl SampleDocuments {
         bucket_name: impl Into<Value<ids::BucketName>>,
         keys: impl Into<Value<List<SampleDocumentKeys>>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            keys: keys.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(1, "Keys", keys.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SampleDocuments {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        m.insert("Keys".to_owned(), self.keys.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SampleDocuments {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.keys.check(&path.field("Keys"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SampleDocuments);
-
-/// Property type `SampleDocumentKeys` of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct SampleDocumentKeys {
-    /// `Input` (optional).
-    /// Length: 0..=1024 characters.
-    pub input: Option<Value<String>>,
-    /// `Output` (optional).
-    /// Length: 0..=1024 characters.
-    pub output: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SampleDocumentKeys` of `AWS::B2BI::Transformer`.
+    SampleDocumentKeys(default)
 }
 
 impl SampleDocumentKeys {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            input: None,
-            output: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Input`.
-    pub fn input(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input = Some(value.into());
-        self
+    /// `Input` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn input(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Input", value.into().to_template()))
     }
-    /// Sets `Output`.
-    pub fn output(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output = Some(value.into());
-        self
+    /// `Output` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn output(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Output", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SampleDocumentKeys {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input {
-            m.insert("Input".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output {
-            m.insert("Output".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TransformerStatus`.
+    TransformerStatus {
+        /// `active`
+        Active = "active",
+        /// `inactive`
+        Inactive = "inactive",
     }
 }
 
-impl Check for SampleDocumentKeys {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input.check(
-            &path.field("Input"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output.check(
-            &path.field("Output"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SampleDocumentKeys);
-
-/// Values of `TransformerStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransformerStatus {
-    /// `active`
-    Active,
-    /// `inactive`
-    Inactive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransformerStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["active", "inactive"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransformerStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransformerStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransformerStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransformerStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransformerStatus::from(s))
-    }
-}
-
-crate::impl_literal!(TransformerStatus);
-
-/// Property type `Tag` of `AWS::B2BI::Transformer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Backup::BackupPlan`.
-#[derive(Debug, Clone)]
-pub struct BackupPlan {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BackupPlan {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BackupPlan {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BackupPlan {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Backup::BackupPlan`.
+    BackupPlan("AWS::Backup::BackupPlan", BackupPlanProps)
 }
 
 impl BackupPlan {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Backup::BackupPlan";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BackupPlanProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BackupPlanId` (typed).
     pub fn ref_value(&self) -> Value<ids::BackupPlanId> {
         self.resource.ref_value()
@@ -92,63 +44,39 @@ impl BackupPlan {
     pub fn attr_backup_plan_arn(&self) -> Value<String> {
         self.resource.get_att("BackupPlanArn")
     }
+
+    /// Replaces `BackupPlan` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_plan(&self, value: impl Into<Value<BackupPlanResourceType>>) {
+        self.resource.set_property("BackupPlan", value.into())
+    }
+
+    /// Replaces `BackupPlanTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_plan_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("BackupPlanTags", value.into())
+    }
 }
 
-/// Properties of `AWS::Backup::BackupPlan`.
-#[derive(Debug, Clone)]
-pub struct BackupPlanProps {
-    /// `BackupPlan` (required).
-    pub backup_plan: Value<BackupPlanResourceType>,
-    /// `BackupPlanTags` (optional).
-    pub backup_plan_tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Backup::BackupPlan`.
+    BackupPlanProps
 }
 
 impl BackupPlanProps {
     /// The required properties: `BackupPlan`.
     pub fn new(backup_plan: impl Into<Value<BackupPlanResourceType>>) -> Self {
-        Self {
-            backup_plan: backup_plan.into(),
-            backup_plan_tags: None,
-        }
+        Self(crate::Properties::new().with(0, "BackupPlan", backup_plan.into().to_template()))
     }
-    /// Sets `BackupPlanTags`.
-    pub fn backup_plan_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.backup_plan_tags = Some(value.into());
-        self
+    /// `BackupPlanTags` (optional).
+    pub fn backup_plan_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "BackupPlanTags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BackupPlanProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BackupPlan".to_owned(), self.backup_plan.to_template());
-        if let Some(v) = &self.backup_plan_tags {
-            m.insert("BackupPlanTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BackupPlanProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.backup_plan
-            .check(&path.field("BackupPlan"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BackupPlanProps);
-
-/// Property type `BackupPlanResourceType` of `AWS::Backup::BackupPlan`.
-#[derive(Debug, Clone)]
-pub struct BackupPlanResourceType {
-    /// `AdvancedBackupSettings` (optional).
-    pub advanced_backup_settings: Option<Value<List<AdvancedBackupSettingResourceType>>>,
-    /// `BackupPlanName` (required).
-    pub backup_plan_name: Value<String>,
-    /// `BackupPlanRule` (required).
-    pub backup_plan_rule: Value<List<BackupRuleResourceType>>,
-    /// `ScanSettings` (optional).
-    pub scan_settings: Option<Value<List<ScanSettingResourceType>>>,
+crate::l1_struct! {
+    /// Property type `BackupPlanResourceType` of `AWS::Backup::BackupPlan`.
+    BackupPlanResourceType
 }
 
 impl BackupPlanResourceType {
@@ -157,144 +85,50 @@ impl BackupPlanResourceType {
         backup_plan_name: impl Into<Value<String>>,
         backup_plan_rule: impl Into<Value<List<BackupRuleResourceType>>>,
     ) -> Self {
-        Self {
-            advanced_backup_settings: None,
-            backup_plan_name: backup_plan_name.into(),
-            backup_plan_rule: backup_plan_rule.into(),
-            scan_settings: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "BackupPlanName", backup_plan_name.into().to_template())
+                .with(2, "BackupPlanRule", backup_plan_rule.into().to_template()),
+        )
     }
-    /// Sets `AdvancedBackupSettings`.
+    /// `AdvancedBackupSettings` (optional).
     pub fn advanced_backup_settings(
-        mut self,
+        self,
         value: impl Into<Value<List<AdvancedBackupSettingResourceType>>>,
     ) -> Self {
-        self.advanced_backup_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdvancedBackupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `ScanSettings`.
-    pub fn scan_settings(mut self, value: impl Into<Value<List<ScanSettingResourceType>>>) -> Self {
-        self.scan_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BackupPlanResourceType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.advanced_backup_settings {
-            m.insert("AdvancedBackupSettings".to_owned(), v.to_template());
-        }
-        m.insert(
-            "BackupPlanName".to_owned(),
-            self.backup_plan_name.to_template(),
-        );
-        m.insert(
-            "BackupPlanRule".to_owned(),
-            self.backup_plan_rule.to_template(),
-        );
-        if let Some(v) = &self.scan_settings {
-            m.insert("ScanSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ScanSettings` (optional).
+    pub fn scan_settings(self, value: impl Into<Value<List<ScanSettingResourceType>>>) -> Self {
+        Self(self.0.with(3, "ScanSettings", value.into().to_template()))
     }
 }
 
-impl Check for BackupPlanResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advanced_backup_settings.check(
-            &path.field("AdvancedBackupSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.backup_plan_rule
-            .check(&path.field("BackupPlanRule"), &Rules::NONE, out);
-        self.scan_settings
-            .check(&path.field("ScanSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BackupPlanResourceType);
-
-/// Property type `AdvancedBackupSettingResourceType` of `AWS::Backup::BackupPlan`.
-#[derive(Debug, Clone)]
-pub struct AdvancedBackupSettingResourceType {
-    /// `BackupOptions` (required).
-    pub backup_options: Value<serde_json::Value>,
-    /// `ResourceType` (required).
-    /// Pattern: `^[a-zA-Z0-9\-\_\.]{1,50}$`.
-    pub resource_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `AdvancedBackupSettingResourceType` of `AWS::Backup::BackupPlan`.
+    AdvancedBackupSettingResourceType
 }
 
 impl AdvancedBackupSettingResourceType {
     /// The required properties: `BackupOptions`, `ResourceType`.
     pub fn new(
-        backup_options: impl Into<Value<serde_json::Value>>,
+        backup_options: impl Into<Value<Json>>,
         resource_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            backup_options: backup_options.into(),
-            resource_type: resource_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BackupOptions", backup_options.into().to_template())
+                .with(1, "ResourceType", resource_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AdvancedBackupSettingResourceType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BackupOptions".to_owned(),
-            self.backup_options.to_template(),
-        );
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AdvancedBackupSettingResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_type.check(
-            &path.field("ResourceType"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9\\-\\_\\.]{1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdvancedBackupSettingResourceType);
-
-/// Property type `BackupRuleResourceType` of `AWS::Backup::BackupPlan`.
-#[derive(Debug, Clone)]
-pub struct BackupRuleResourceType {
-    /// `CompletionWindowMinutes` (optional).
-    pub completion_window_minutes: Option<Value<f64>>,
-    /// `CopyActions` (optional).
-    pub copy_actions: Option<Value<List<CopyActionResourceType>>>,
-    /// `EnableContinuousBackup` (optional).
-    pub enable_continuous_backup: Option<Value<bool>>,
-    /// `IndexActions` (optional).
-    pub index_actions: Option<Value<List<IndexActionsResourceType>>>,
-    /// `Lifecycle` (optional).
-    pub lifecycle: Option<Value<LifecycleResourceType>>,
-    /// `RecoveryPointTags` (optional).
-    pub recovery_point_tags: Option<Value<Map<String>>>,
-    /// `RuleName` (required).
-    pub rule_name: Value<String>,
-    /// `ScanActions` (optional).
-    pub scan_actions: Option<Value<List<ScanActionResourceType>>>,
-    /// `ScheduleExpression` (optional).
-    pub schedule_expression: Option<Value<String>>,
-    /// `ScheduleExpressionTimezone` (optional).
-    pub schedule_expression_timezone: Option<Value<String>>,
-    /// `StartWindowMinutes` (optional).
-    pub start_window_minutes: Option<Value<f64>>,
-    /// `TargetBackupVault` (required).
-    pub target_backup_vault: Value<String>,
-    /// `TargetLogicallyAirGappedBackupVaultArn` (optional).
-    pub target_logically_air_gapped_backup_vault_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BackupRuleResourceType` of `AWS::Backup::BackupPlan`.
+    BackupRuleResourceType
 }
 
 impl BackupRuleResourceType {
@@ -303,551 +137,217 @@ impl BackupRuleResourceType {
         rule_name: impl Into<Value<String>>,
         target_backup_vault: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            completion_window_minutes: None,
-            copy_actions: None,
-            enable_continuous_backup: None,
-            index_actions: None,
-            lifecycle: None,
-            recovery_point_tags: None,
-            rule_name: rule_name.into(),
-            scan_actions: None,
-            schedule_expression: None,
-            schedule_expression_timezone: None,
-            start_window_minutes: None,
-            target_backup_vault: target_backup_vault.into(),
-            target_logically_air_gapped_backup_vault_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(6, "RuleName", rule_name.into().to_template())
+                .with(
+                    11,
+                    "TargetBackupVault",
+                    target_backup_vault.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CompletionWindowMinutes`.
-    pub fn completion_window_minutes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.completion_window_minutes = Some(value.into());
-        self
+    /// `CompletionWindowMinutes` (optional).
+    pub fn completion_window_minutes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CompletionWindowMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `CopyActions`.
-    pub fn copy_actions(mut self, value: impl Into<Value<List<CopyActionResourceType>>>) -> Self {
-        self.copy_actions = Some(value.into());
-        self
+    /// `CopyActions` (optional).
+    pub fn copy_actions(self, value: impl Into<Value<List<CopyActionResourceType>>>) -> Self {
+        Self(self.0.with(1, "CopyActions", value.into().to_template()))
     }
-    /// Sets `EnableContinuousBackup`.
-    pub fn enable_continuous_backup(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_continuous_backup = Some(value.into());
-        self
+    /// `EnableContinuousBackup` (optional).
+    pub fn enable_continuous_backup(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableContinuousBackup", value.into().to_template()),
+        )
     }
-    /// Sets `IndexActions`.
-    pub fn index_actions(
-        mut self,
-        value: impl Into<Value<List<IndexActionsResourceType>>>,
-    ) -> Self {
-        self.index_actions = Some(value.into());
-        self
+    /// `IndexActions` (optional).
+    pub fn index_actions(self, value: impl Into<Value<List<IndexActionsResourceType>>>) -> Self {
+        Self(self.0.with(3, "IndexActions", value.into().to_template()))
     }
-    /// Sets `Lifecycle`.
-    pub fn lifecycle(mut self, value: impl Into<Value<LifecycleResourceType>>) -> Self {
-        self.lifecycle = Some(value.into());
-        self
+    /// `Lifecycle` (optional).
+    pub fn lifecycle(self, value: impl Into<Value<LifecycleResourceType>>) -> Self {
+        Self(self.0.with(4, "Lifecycle", value.into().to_template()))
     }
-    /// Sets `RecoveryPointTags`.
-    pub fn recovery_point_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.recovery_point_tags = Some(value.into());
-        self
+    /// `RecoveryPointTags` (optional).
+    pub fn recovery_point_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RecoveryPointTags", value.into().to_template()),
+        )
     }
-    /// Sets `ScanActions`.
-    pub fn scan_actions(mut self, value: impl Into<Value<List<ScanActionResourceType>>>) -> Self {
-        self.scan_actions = Some(value.into());
-        self
+    /// `ScanActions` (optional).
+    pub fn scan_actions(self, value: impl Into<Value<List<ScanActionResourceType>>>) -> Self {
+        Self(self.0.with(7, "ScanActions", value.into().to_template()))
     }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
+    /// `ScheduleExpression` (optional).
+    pub fn schedule_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ScheduleExpression", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleExpressionTimezone`.
-    pub fn schedule_expression_timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression_timezone = Some(value.into());
-        self
+    /// `ScheduleExpressionTimezone` (optional).
+    pub fn schedule_expression_timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ScheduleExpressionTimezone", value.into().to_template()),
+        )
     }
-    /// Sets `StartWindowMinutes`.
-    pub fn start_window_minutes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.start_window_minutes = Some(value.into());
-        self
+    /// `StartWindowMinutes` (optional).
+    pub fn start_window_minutes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "StartWindowMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `TargetLogicallyAirGappedBackupVaultArn`.
+    /// `TargetLogicallyAirGappedBackupVaultArn` (optional).
     pub fn target_logically_air_gapped_backup_vault_arn(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.target_logically_air_gapped_backup_vault_arn = Some(value.into());
-        self
+        Self(self.0.with(
+            12,
+            "TargetLogicallyAirGappedBackupVaultArn",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for BackupRuleResourceType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.completion_window_minutes {
-            m.insert("CompletionWindowMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_actions {
-            m.insert("CopyActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_continuous_backup {
-            m.insert("EnableContinuousBackup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.index_actions {
-            m.insert("IndexActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle {
-            m.insert("Lifecycle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recovery_point_tags {
-            m.insert("RecoveryPointTags".to_owned(), v.to_template());
-        }
-        m.insert("RuleName".to_owned(), self.rule_name.to_template());
-        if let Some(v) = &self.scan_actions {
-            m.insert("ScanActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_expression {
-            m.insert("ScheduleExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_expression_timezone {
-            m.insert("ScheduleExpressionTimezone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_window_minutes {
-            m.insert("StartWindowMinutes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetBackupVault".to_owned(),
-            self.target_backup_vault.to_template(),
-        );
-        if let Some(v) = &self.target_logically_air_gapped_backup_vault_arn {
-            m.insert(
-                "TargetLogicallyAirGappedBackupVaultArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BackupRuleResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.copy_actions
-            .check(&path.field("CopyActions"), &Rules::NONE, out);
-        self.index_actions
-            .check(&path.field("IndexActions"), &Rules::NONE, out);
-        self.lifecycle
-            .check(&path.field("Lifecycle"), &Rules::NONE, out);
-        self.scan_actions
-            .check(&path.field("ScanActions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BackupRuleResourceType);
-
-/// Property type `CopyActionResourceType` of `AWS::Backup::BackupPlan`.
-#[derive(Debug, Clone)]
-pub struct CopyActionResourceType {
-    /// `DestinationBackupVaultArn` (required).
-    pub destination_backup_vault_arn: Value<String>,
-    /// `Lifecycle` (optional).
-    pub lifecycle: Option<Value<LifecycleResourceType>>,
+crate::l1_struct! {
+    /// Property type `CopyActionResourceType` of `AWS::Backup::BackupPlan`.
+    CopyActionResourceType
 }
 
 impl CopyActionResourceType {
     /// The required properties: `DestinationBackupVaultArn`.
     pub fn new(destination_backup_vault_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            destination_backup_vault_arn: destination_backup_vault_arn.into(),
-            lifecycle: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DestinationBackupVaultArn",
+            destination_backup_vault_arn.into().to_template(),
+        ))
     }
-    /// Sets `Lifecycle`.
-    pub fn lifecycle(mut self, value: impl Into<Value<LifecycleResourceType>>) -> Self {
-        self.lifecycle = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CopyActionResourceType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationBackupVaultArn".to_owned(),
-            self.destination_backup_vault_arn.to_template(),
-        );
-        if let Some(v) = &self.lifecycle {
-            m.insert("Lifecycle".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Lifecycle` (optional).
+    pub fn lifecycle(self, value: impl Into<Value<LifecycleResourceType>>) -> Self {
+        Self(self.0.with(1, "Lifecycle", value.into().to_template()))
     }
 }
 
-impl Check for CopyActionResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lifecycle
-            .check(&path.field("Lifecycle"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CopyActionResourceType);
-
-/// Property type `LifecycleResourceType` of `AWS::Backup::BackupPlan`.
-#[derive(Debug, Clone, Default)]
-pub struct LifecycleResourceType {
-    /// `DeleteAfterDays` (optional).
-    pub delete_after_days: Option<Value<f64>>,
-    /// `MoveToColdStorageAfterDays` (optional).
-    pub move_to_cold_storage_after_days: Option<Value<f64>>,
-    /// `OptInToArchiveForSupportedResources` (optional).
-    pub opt_in_to_archive_for_supported_resources: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `LifecycleResourceType` of `AWS::Backup::BackupPlan`.
+    LifecycleResourceType(default)
 }
 
 impl LifecycleResourceType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delete_after_days: None,
-            move_to_cold_storage_after_days: None,
-            opt_in_to_archive_for_supported_resources: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeleteAfterDays`.
-    pub fn delete_after_days(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.delete_after_days = Some(value.into());
-        self
+    /// `DeleteAfterDays` (optional).
+    pub fn delete_after_days(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteAfterDays", value.into().to_template()),
+        )
     }
-    /// Sets `MoveToColdStorageAfterDays`.
-    pub fn move_to_cold_storage_after_days(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.move_to_cold_storage_after_days = Some(value.into());
-        self
+    /// `MoveToColdStorageAfterDays` (optional).
+    pub fn move_to_cold_storage_after_days(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MoveToColdStorageAfterDays", value.into().to_template()),
+        )
     }
-    /// Sets `OptInToArchiveForSupportedResources`.
-    pub fn opt_in_to_archive_for_supported_resources(
-        mut self,
-        value: impl Into<Value<bool>>,
-    ) -> Self {
-        self.opt_in_to_archive_for_supported_resources = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LifecycleResourceType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_after_days {
-            m.insert("DeleteAfterDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.move_to_cold_storage_after_days {
-            m.insert("MoveToColdStorageAfterDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.opt_in_to_archive_for_supported_resources {
-            m.insert(
-                "OptInToArchiveForSupportedResources".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `OptInToArchiveForSupportedResources` (optional).
+    pub fn opt_in_to_archive_for_supported_resources(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "OptInToArchiveForSupportedResources",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for LifecycleResourceType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LifecycleResourceType);
-
-/// Property type `IndexActionsResourceType` of `AWS::Backup::BackupPlan`.
-#[derive(Debug, Clone, Default)]
-pub struct IndexActionsResourceType {
-    /// `ResourceTypes` (optional).
-    /// Each item: Pattern: `^[a-zA-Z0-9\-\_\.]{1,50}$`.
-    pub resource_types: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `IndexActionsResourceType` of `AWS::Backup::BackupPlan`.
+    IndexActionsResourceType(default)
 }
 
 impl IndexActionsResourceType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resource_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceTypes`.
-    pub fn resource_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_types = Some(value.into());
-        self
+    /// `ResourceTypes` (optional).
+    /// Each item: Pattern: `^[a-zA-Z0-9\-\_\.]{1,50}$`.
+    pub fn resource_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ResourceTypes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IndexActionsResourceType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_types {
-            m.insert("ResourceTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IndexActionsResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_types.check(
-            &path.field("ResourceTypes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9\\-\\_\\.]{1,50}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IndexActionsResourceType);
-
-/// Property type `ScanActionResourceType` of `AWS::Backup::BackupPlan`.
-#[derive(Debug, Clone, Default)]
-pub struct ScanActionResourceType {
-    /// `MalwareScanner` (optional).
-    pub malware_scanner: Option<Value<MalwareScanner>>,
-    /// `ScanMode` (optional).
-    pub scan_mode: Option<Value<ScanMode>>,
+crate::l1_struct! {
+    /// Property type `ScanActionResourceType` of `AWS::Backup::BackupPlan`.
+    ScanActionResourceType(default)
 }
 
 impl ScanActionResourceType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            malware_scanner: None,
-            scan_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MalwareScanner`.
-    pub fn malware_scanner(mut self, value: impl Into<Value<MalwareScanner>>) -> Self {
-        self.malware_scanner = Some(value.into());
-        self
-    }
-    /// Sets `ScanMode`.
-    pub fn scan_mode(mut self, value: impl Into<Value<ScanMode>>) -> Self {
-        self.scan_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScanActionResourceType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.malware_scanner {
-            m.insert("MalwareScanner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_mode {
-            m.insert("ScanMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScanActionResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.malware_scanner
-            .check(&path.field("MalwareScanner"), &Rules::NONE, out);
-        self.scan_mode
-            .check(&path.field("ScanMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScanActionResourceType);
-
-/// Values of `MalwareScanner`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MalwareScanner {
-    /// `GUARDDUTY`
-    Guardduty,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MalwareScanner {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GUARDDUTY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Guardduty => "GUARDDUTY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MalwareScanner {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MalwareScanner {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MalwareScanner {
-    fn from(s: &str) -> Self {
-        match s {
-            "GUARDDUTY" => Self::Guardduty,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MalwareScanner> {
-    fn from(s: &str) -> Self {
-        Value::literal(MalwareScanner::from(s))
-    }
-}
-
-crate::impl_literal!(MalwareScanner);
-
-/// Values of `ScanMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScanMode {
-    /// `FULL_SCAN`
-    FullScan,
-    /// `INCREMENTAL_SCAN`
-    IncrementalScan,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScanMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FULL_SCAN", "INCREMENTAL_SCAN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullScan => "FULL_SCAN",
-            Self::IncrementalScan => "INCREMENTAL_SCAN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScanMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScanMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScanMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL_SCAN" => Self::FullScan,
-            "INCREMENTAL_SCAN" => Self::IncrementalScan,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScanMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScanMode::from(s))
-    }
-}
-
-crate::impl_literal!(ScanMode);
-
-/// Property type `ScanSettingResourceType` of `AWS::Backup::BackupPlan`.
-#[derive(Debug, Clone, Default)]
-pub struct ScanSettingResourceType {
     /// `MalwareScanner` (optional).
-    pub malware_scanner: Option<Value<MalwareScanner>>,
-    /// `ResourceTypes` (optional).
-    /// Each item: Pattern: `^[a-zA-Z0-9\-\_\.]{1,50}$`.
-    pub resource_types: Option<Value<List<String>>>,
-    /// `ScannerRoleArn` (optional).
-    pub scanner_role_arn: Option<Value<ids::RoleArn>>,
+    pub fn malware_scanner(self, value: impl Into<Value<MalwareScanner>>) -> Self {
+        Self(self.0.with(0, "MalwareScanner", value.into().to_template()))
+    }
+    /// `ScanMode` (optional).
+    pub fn scan_mode(self, value: impl Into<Value<ScanMode>>) -> Self {
+        Self(self.0.with(1, "ScanMode", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `MalwareScanner`.
+    MalwareScanner {
+        /// `GUARDDUTY`
+        Guardduty = "GUARDDUTY",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ScanMode`.
+    ScanMode {
+        /// `FULL_SCAN`
+        FullScan = "FULL_SCAN",
+        /// `INCREMENTAL_SCAN`
+        IncrementalScan = "INCREMENTAL_SCAN",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ScanSettingResourceType` of `AWS::Backup::BackupPlan`.
+    ScanSettingResourceType(default)
 }
 
 impl ScanSettingResourceType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            malware_scanner: None,
-            resource_types: None,
-            scanner_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MalwareScanner`.
-    pub fn malware_scanner(mut self, value: impl Into<Value<MalwareScanner>>) -> Self {
-        self.malware_scanner = Some(value.into());
-        self
+    /// `MalwareScanner` (optional).
+    pub fn malware_scanner(self, value: impl Into<Value<MalwareScanner>>) -> Self {
+        Self(self.0.with(0, "MalwareScanner", value.into().to_template()))
     }
-    /// Sets `ResourceTypes`.
-    pub fn resource_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_types = Some(value.into());
-        self
+    /// `ResourceTypes` (optional).
+    /// Each item: Pattern: `^[a-zA-Z0-9\-\_\.]{1,50}$`.
+    pub fn resource_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "ResourceTypes", value.into().to_template()))
     }
-    /// Sets `ScannerRoleArn`.
-    pub fn scanner_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.scanner_role_arn = Some(value.into());
-        self
+    /// `ScannerRoleArn` (optional).
+    pub fn scanner_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "ScannerRoleArn", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ScanSettingResourceType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.malware_scanner {
-            m.insert("MalwareScanner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_types {
-            m.insert("ResourceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scanner_role_arn {
-            m.insert("ScannerRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScanSettingResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.malware_scanner
-            .check(&path.field("MalwareScanner"), &Rules::NONE, out);
-        self.resource_types.check(
-            &path.field("ResourceTypes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9\\-\\_\\.]{1,50}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScanSettingResourceType);

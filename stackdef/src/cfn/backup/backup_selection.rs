@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Backup::BackupSelection`.
-#[derive(Debug, Clone)]
-pub struct BackupSelection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BackupSelection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BackupSelection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BackupSelection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Backup::BackupSelection`.
+    BackupSelection("AWS::Backup::BackupSelection", BackupSelectionProps)
 }
 
 impl BackupSelection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Backup::BackupSelection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BackupSelectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::BackupSelectionId> {
         self.resource.ref_value()
@@ -87,17 +39,23 @@ impl BackupSelection {
     pub fn attr_id(&self) -> Value<ids::BackupSelectionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `BackupPlanId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_plan_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BackupPlanId", value.into())
+    }
+
+    /// Replaces `BackupSelection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_selection(&self, value: impl Into<Value<BackupSelectionResourceType>>) {
+        self.resource.set_property("BackupSelection", value.into())
+    }
 }
 
-/// Properties of `AWS::Backup::BackupSelection`.
-#[derive(Debug, Clone)]
-pub struct BackupSelectionProps {
-    /// `BackupPlanId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub backup_plan_id: Value<String>,
-    /// `BackupSelection` (required).
-    /// Create-only: changing it replaces the resource.
-    pub backup_selection: Value<BackupSelectionResourceType>,
+crate::l1_struct! {
+    /// Properties of `AWS::Backup::BackupSelection`.
+    BackupSelectionProps
 }
 
 impl BackupSelectionProps {
@@ -106,50 +64,17 @@ impl BackupSelectionProps {
         backup_plan_id: impl Into<Value<String>>,
         backup_selection: impl Into<Value<BackupSelectionResourceType>>,
     ) -> Self {
-        Self {
-            backup_plan_id: backup_plan_id.into(),
-            backup_selection: backup_selection.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BackupPlanId", backup_plan_id.into().to_template())
+                .with(1, "BackupSelection", backup_selection.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BackupSelectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BackupPlanId".to_owned(), self.backup_plan_id.to_template());
-        m.insert(
-            "BackupSelection".to_owned(),
-            self.backup_selection.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BackupSelectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.backup_selection
-            .check(&path.field("BackupSelection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BackupSelectionProps);
-
-/// Property type `BackupSelectionResourceType` of `AWS::Backup::BackupSelection`.
-#[derive(Debug, Clone)]
-pub struct BackupSelectionResourceType {
-    /// `Conditions` (optional).
-    pub conditions: Option<Value<Conditions>>,
-    /// `IamRoleArn` (required).
-    pub iam_role_arn: Value<ids::RoleArn>,
-    /// `ListOfTags` (optional).
-    pub list_of_tags: Option<Value<List<ConditionResourceType>>>,
-    /// `NotResources` (optional).
-    pub not_resources: Option<Value<List<String>>>,
-    /// `Resources` (optional).
-    pub resources: Option<Value<List<String>>>,
-    /// `SelectionName` (required).
-    /// Pattern: `^[a-zA-Z0-9\-\_\.\:]+$`.
-    pub selection_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `BackupSelectionResourceType` of `AWS::Backup::BackupSelection`.
+    BackupSelectionResourceType
 }
 
 impl BackupSelectionResourceType {
@@ -158,216 +83,84 @@ impl BackupSelectionResourceType {
         iam_role_arn: impl Into<Value<ids::RoleArn>>,
         selection_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            conditions: None,
-            iam_role_arn: iam_role_arn.into(),
-            list_of_tags: None,
-            not_resources: None,
-            resources: None,
-            selection_name: selection_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "IamRoleArn", iam_role_arn.into().to_template())
+                .with(5, "SelectionName", selection_name.into().to_template()),
+        )
     }
-    /// Sets `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Value<Conditions>>) -> Self {
-        self.conditions = Some(value.into());
-        self
+    /// `Conditions` (optional).
+    pub fn conditions(self, value: impl Into<Value<Conditions>>) -> Self {
+        Self(self.0.with(0, "Conditions", value.into().to_template()))
     }
-    /// Sets `ListOfTags`.
-    pub fn list_of_tags(mut self, value: impl Into<Value<List<ConditionResourceType>>>) -> Self {
-        self.list_of_tags = Some(value.into());
-        self
+    /// `ListOfTags` (optional).
+    pub fn list_of_tags(self, value: impl Into<Value<List<ConditionResourceType>>>) -> Self {
+        Self(self.0.with(2, "ListOfTags", value.into().to_template()))
     }
-    /// Sets `NotResources`.
-    pub fn not_resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_resources = Some(value.into());
-        self
+    /// `NotResources` (optional).
+    pub fn not_resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "NotResources", value.into().to_template()))
     }
-    /// Sets `Resources`.
-    pub fn resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resources = Some(value.into());
-        self
+    /// `Resources` (optional).
+    pub fn resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Resources", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BackupSelectionResourceType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.conditions {
-            m.insert("Conditions".to_owned(), v.to_template());
-        }
-        m.insert("IamRoleArn".to_owned(), self.iam_role_arn.to_template());
-        if let Some(v) = &self.list_of_tags {
-            m.insert("ListOfTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_resources {
-            m.insert("NotResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources {
-            m.insert("Resources".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SelectionName".to_owned(),
-            self.selection_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BackupSelectionResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conditions
-            .check(&path.field("Conditions"), &Rules::NONE, out);
-        self.list_of_tags
-            .check(&path.field("ListOfTags"), &Rules::NONE, out);
-        self.selection_name.check(
-            &path.field("SelectionName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9\\-\\_\\.\\:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BackupSelectionResourceType);
-
-/// Property type `Conditions` of `AWS::Backup::BackupSelection`.
-#[derive(Debug, Clone, Default)]
-pub struct Conditions {
-    /// `StringEquals` (optional).
-    pub string_equals: Option<Value<List<ConditionParameter>>>,
-    /// `StringLike` (optional).
-    pub string_like: Option<Value<List<ConditionParameter>>>,
-    /// `StringNotEquals` (optional).
-    pub string_not_equals: Option<Value<List<ConditionParameter>>>,
-    /// `StringNotLike` (optional).
-    pub string_not_like: Option<Value<List<ConditionParameter>>>,
+crate::l1_struct! {
+    /// Property type `Conditions` of `AWS::Backup::BackupSelection`.
+    Conditions(default)
 }
 
 impl Conditions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            string_equals: None,
-            string_like: None,
-            string_not_equals: None,
-            string_not_like: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StringEquals`.
-    pub fn string_equals(mut self, value: impl Into<Value<List<ConditionParameter>>>) -> Self {
-        self.string_equals = Some(value.into());
-        self
+    /// `StringEquals` (optional).
+    pub fn string_equals(self, value: impl Into<Value<List<ConditionParameter>>>) -> Self {
+        Self(self.0.with(0, "StringEquals", value.into().to_template()))
     }
-    /// Sets `StringLike`.
-    pub fn string_like(mut self, value: impl Into<Value<List<ConditionParameter>>>) -> Self {
-        self.string_like = Some(value.into());
-        self
+    /// `StringLike` (optional).
+    pub fn string_like(self, value: impl Into<Value<List<ConditionParameter>>>) -> Self {
+        Self(self.0.with(1, "StringLike", value.into().to_template()))
     }
-    /// Sets `StringNotEquals`.
-    pub fn string_not_equals(mut self, value: impl Into<Value<List<ConditionParameter>>>) -> Self {
-        self.string_not_equals = Some(value.into());
-        self
+    /// `StringNotEquals` (optional).
+    pub fn string_not_equals(self, value: impl Into<Value<List<ConditionParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "StringNotEquals", value.into().to_template()),
+        )
     }
-    /// Sets `StringNotLike`.
-    pub fn string_not_like(mut self, value: impl Into<Value<List<ConditionParameter>>>) -> Self {
-        self.string_not_like = Some(value.into());
-        self
+    /// `StringNotLike` (optional).
+    pub fn string_not_like(self, value: impl Into<Value<List<ConditionParameter>>>) -> Self {
+        Self(self.0.with(3, "StringNotLike", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Conditions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.string_equals {
-            m.insert("StringEquals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_like {
-            m.insert("StringLike".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_not_equals {
-            m.insert("StringNotEquals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_not_like {
-            m.insert("StringNotLike".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Conditions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.string_equals
-            .check(&path.field("StringEquals"), &Rules::NONE, out);
-        self.string_like
-            .check(&path.field("StringLike"), &Rules::NONE, out);
-        self.string_not_equals
-            .check(&path.field("StringNotEquals"), &Rules::NONE, out);
-        self.string_not_like
-            .check(&path.field("StringNotLike"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Conditions);
-
-/// Property type `ConditionParameter` of `AWS::Backup::BackupSelection`.
-#[derive(Debug, Clone, Default)]
-pub struct ConditionParameter {
-    /// `ConditionKey` (optional).
-    pub condition_key: Option<Value<String>>,
-    /// `ConditionValue` (optional).
-    pub condition_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConditionParameter` of `AWS::Backup::BackupSelection`.
+    ConditionParameter(default)
 }
 
 impl ConditionParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            condition_key: None,
-            condition_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConditionKey`.
-    pub fn condition_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.condition_key = Some(value.into());
-        self
+    /// `ConditionKey` (optional).
+    pub fn condition_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConditionKey", value.into().to_template()))
     }
-    /// Sets `ConditionValue`.
-    pub fn condition_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.condition_value = Some(value.into());
-        self
+    /// `ConditionValue` (optional).
+    pub fn condition_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConditionValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConditionParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.condition_key {
-            m.insert("ConditionKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.condition_value {
-            m.insert("ConditionValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConditionParameter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConditionParameter);
-
-/// Property type `ConditionResourceType` of `AWS::Backup::BackupSelection`.
-#[derive(Debug, Clone)]
-pub struct ConditionResourceType {
-    /// `ConditionKey` (required).
-    pub condition_key: Value<String>,
-    /// `ConditionType` (required).
-    pub condition_type: Value<ConditionType>,
-    /// `ConditionValue` (required).
-    pub condition_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConditionResourceType` of `AWS::Backup::BackupSelection`.
+    ConditionResourceType
 }
 
 impl ConditionResourceType {
@@ -377,88 +170,19 @@ impl ConditionResourceType {
         condition_type: impl Into<Value<ConditionType>>,
         condition_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            condition_key: condition_key.into(),
-            condition_type: condition_type.into(),
-            condition_value: condition_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConditionKey", condition_key.into().to_template())
+                .with(1, "ConditionType", condition_type.into().to_template())
+                .with(2, "ConditionValue", condition_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConditionResourceType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ConditionKey".to_owned(), self.condition_key.to_template());
-        m.insert(
-            "ConditionType".to_owned(),
-            self.condition_type.to_template(),
-        );
-        m.insert(
-            "ConditionValue".to_owned(),
-            self.condition_value.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConditionType`.
+    ConditionType {
+        /// `STRINGEQUALS`
+        Stringequals = "STRINGEQUALS",
     }
 }
-
-impl Check for ConditionResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition_type
-            .check(&path.field("ConditionType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConditionResourceType);
-
-/// Values of `ConditionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConditionType {
-    /// `STRINGEQUALS`
-    Stringequals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConditionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STRINGEQUALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stringequals => "STRINGEQUALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConditionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConditionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConditionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRINGEQUALS" => Self::Stringequals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConditionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConditionType::from(s))
-    }
-}
-
-crate::impl_literal!(ConditionType);

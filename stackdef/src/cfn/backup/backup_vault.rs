@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Backup::BackupVault`.
-#[derive(Debug, Clone)]
-pub struct BackupVault {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BackupVault {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BackupVault {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BackupVault {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Backup::BackupVault`.
+    BackupVault("AWS::Backup::BackupVault", BackupVaultProps)
 }
 
 impl BackupVault {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Backup::BackupVault";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BackupVaultProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BackupVaultName` (typed).
     pub fn ref_value(&self) -> Value<ids::BackupVaultName> {
         self.resource.ref_value()
@@ -82,174 +34,124 @@ impl BackupVault {
     pub fn attr_backup_vault_arn(&self) -> Value<String> {
         self.resource.get_att("BackupVaultArn")
     }
+
+    /// Replaces `AccessPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("AccessPolicy", value.into())
+    }
+
+    /// Replaces `BackupVaultName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_vault_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BackupVaultName", value.into())
+    }
+
+    /// Replaces `BackupVaultTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_vault_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("BackupVaultTags", value.into())
+    }
+
+    /// Replaces `EncryptionKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EncryptionKeyArn", value.into())
+    }
+
+    /// Replaces `LockConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lock_configuration(&self, value: impl Into<Value<LockConfigurationType>>) {
+        self.resource
+            .set_property("LockConfiguration", value.into())
+    }
+
+    /// Replaces `Notifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notifications(&self, value: impl Into<Value<NotificationObjectType>>) {
+        self.resource.set_property("Notifications", value.into())
+    }
 }
 
-/// Properties of `AWS::Backup::BackupVault`.
-#[derive(Debug, Clone)]
-pub struct BackupVaultProps {
-    /// `AccessPolicy` (optional).
-    pub access_policy: Option<Value<serde_json::Value>>,
-    /// `BackupVaultName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9\-\_]{2,50}$`.
-    pub backup_vault_name: Value<String>,
-    /// `BackupVaultTags` (optional).
-    pub backup_vault_tags: Option<Value<Map<String>>>,
-    /// `EncryptionKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_key_arn: Option<Value<String>>,
-    /// `LockConfiguration` (optional).
-    pub lock_configuration: Option<Value<LockConfigurationType>>,
-    /// `Notifications` (optional).
-    pub notifications: Option<Value<NotificationObjectType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Backup::BackupVault`.
+    BackupVaultProps
 }
 
 impl BackupVaultProps {
     /// The required properties: `BackupVaultName`.
     pub fn new(backup_vault_name: impl Into<Value<String>>) -> Self {
-        Self {
-            access_policy: None,
-            backup_vault_name: backup_vault_name.into(),
-            backup_vault_tags: None,
-            encryption_key_arn: None,
-            lock_configuration: None,
-            notifications: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "BackupVaultName",
+            backup_vault_name.into().to_template(),
+        ))
     }
-    /// Sets `AccessPolicy`.
-    pub fn access_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.access_policy = Some(value.into());
-        self
+    /// `AccessPolicy` (optional).
+    pub fn access_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "AccessPolicy", value.into().to_template()))
     }
-    /// Sets `BackupVaultTags`.
-    pub fn backup_vault_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.backup_vault_tags = Some(value.into());
-        self
+    /// `BackupVaultTags` (optional).
+    pub fn backup_vault_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BackupVaultTags", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key_arn = Some(value.into());
-        self
+    /// `EncryptionKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EncryptionKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `LockConfiguration`.
-    pub fn lock_configuration(mut self, value: impl Into<Value<LockConfigurationType>>) -> Self {
-        self.lock_configuration = Some(value.into());
-        self
+    /// `LockConfiguration` (optional).
+    pub fn lock_configuration(self, value: impl Into<Value<LockConfigurationType>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LockConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Notifications`.
-    pub fn notifications(mut self, value: impl Into<Value<NotificationObjectType>>) -> Self {
-        self.notifications = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BackupVaultProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_policy {
-            m.insert("AccessPolicy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "BackupVaultName".to_owned(),
-            self.backup_vault_name.to_template(),
-        );
-        if let Some(v) = &self.backup_vault_tags {
-            m.insert("BackupVaultTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_key_arn {
-            m.insert("EncryptionKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lock_configuration {
-            m.insert("LockConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notifications {
-            m.insert("Notifications".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Notifications` (optional).
+    pub fn notifications(self, value: impl Into<Value<NotificationObjectType>>) -> Self {
+        Self(self.0.with(5, "Notifications", value.into().to_template()))
     }
 }
 
-impl Check for BackupVaultProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.backup_vault_name.check(
-            &path.field("BackupVaultName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9\\-\\_]{2,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lock_configuration
-            .check(&path.field("LockConfiguration"), &Rules::NONE, out);
-        self.notifications
-            .check(&path.field("Notifications"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BackupVaultProps);
-
-/// Property type `LockConfigurationType` of `AWS::Backup::BackupVault`.
-#[derive(Debug, Clone)]
-pub struct LockConfigurationType {
-    /// `ChangeableForDays` (optional).
-    pub changeable_for_days: Option<Value<i64>>,
-    /// `MaxRetentionDays` (optional).
-    pub max_retention_days: Option<Value<i64>>,
-    /// `MinRetentionDays` (required).
-    pub min_retention_days: Value<i64>,
+crate::l1_struct! {
+    /// Property type `LockConfigurationType` of `AWS::Backup::BackupVault`.
+    LockConfigurationType
 }
 
 impl LockConfigurationType {
     /// The required properties: `MinRetentionDays`.
     pub fn new(min_retention_days: impl Into<Value<i64>>) -> Self {
-        Self {
-            changeable_for_days: None,
-            max_retention_days: None,
-            min_retention_days: min_retention_days.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "MinRetentionDays",
+            min_retention_days.into().to_template(),
+        ))
     }
-    /// Sets `ChangeableForDays`.
-    pub fn changeable_for_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.changeable_for_days = Some(value.into());
-        self
+    /// `ChangeableForDays` (optional).
+    pub fn changeable_for_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChangeableForDays", value.into().to_template()),
+        )
     }
-    /// Sets `MaxRetentionDays`.
-    pub fn max_retention_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_retention_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LockConfigurationType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.changeable_for_days {
-            m.insert("ChangeableForDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_retention_days {
-            m.insert("MaxRetentionDays".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MinRetentionDays".to_owned(),
-            self.min_retention_days.to_template(),
-        );
-        Expr::Map(m)
+    /// `MaxRetentionDays` (optional).
+    pub fn max_retention_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxRetentionDays", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LockConfigurationType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LockConfigurationType);
-
-/// Property type `NotificationObjectType` of `AWS::Backup::BackupVault`.
-#[derive(Debug, Clone)]
-pub struct NotificationObjectType {
-    /// `BackupVaultEvents` (required).
-    pub backup_vault_events: Value<List<String>>,
-    /// `SNSTopicArn` (required).
-    pub sns_topic_arn: Value<ids::TopicArn>,
+crate::l1_struct! {
+    /// Property type `NotificationObjectType` of `AWS::Backup::BackupVault`.
+    NotificationObjectType
 }
 
 impl NotificationObjectType {
@@ -258,27 +160,14 @@ impl NotificationObjectType {
         backup_vault_events: impl Into<Value<List<String>>>,
         sns_topic_arn: impl Into<Value<ids::TopicArn>>,
     ) -> Self {
-        Self {
-            backup_vault_events: backup_vault_events.into(),
-            sns_topic_arn: sns_topic_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BackupVaultEvents",
+                    backup_vault_events.into().to_template(),
+                )
+                .with(1, "SNSTopicArn", sns_topic_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for NotificationObjectType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BackupVaultEvents".to_owned(),
-            self.backup_vault_events.to_template(),
-        );
-        m.insert("SNSTopicArn".to_owned(), self.sns_topic_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationObjectType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NotificationObjectType);

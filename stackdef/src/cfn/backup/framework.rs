@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Backup::Framework`.
-#[derive(Debug, Clone)]
-pub struct Framework {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Framework {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Framework {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Framework {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Backup::Framework`.
+    Framework("AWS::Backup::Framework", FrameworkProps)
 }
 
 impl Framework {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Backup::Framework";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FrameworkProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FrameworkArn` (typed).
     pub fn ref_value(&self) -> Value<ids::FrameworkArn> {
         self.resource.ref_value()
@@ -97,174 +49,99 @@ impl Framework {
     pub fn attr_deployment_status(&self) -> Value<String> {
         self.resource.get_att("DeploymentStatus")
     }
+
+    /// Replaces `FrameworkControls` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_framework_controls(&self, value: impl Into<Value<List<FrameworkControl>>>) {
+        self.resource
+            .set_property("FrameworkControls", value.into())
+    }
+
+    /// Replaces `FrameworkDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_framework_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FrameworkDescription", value.into())
+    }
+
+    /// Replaces `FrameworkName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_framework_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FrameworkName", value.into())
+    }
+
+    /// Replaces `FrameworkTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_framework_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("FrameworkTags", value.into())
+    }
 }
 
-/// Properties of `AWS::Backup::Framework`.
-#[derive(Debug, Clone)]
-pub struct FrameworkProps {
-    /// `FrameworkControls` (required).
-    pub framework_controls: Value<List<FrameworkControl>>,
-    /// `FrameworkDescription` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `\S`.
-    pub framework_description: Option<Value<String>>,
-    /// `FrameworkName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z][_a-zA-Z0-9]*`.
-    pub framework_name: Option<Value<String>>,
-    /// `FrameworkTags` (optional).
-    pub framework_tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Backup::Framework`.
+    FrameworkProps
 }
 
 impl FrameworkProps {
     /// The required properties: `FrameworkControls`.
     pub fn new(framework_controls: impl Into<Value<List<FrameworkControl>>>) -> Self {
-        Self {
-            framework_controls: framework_controls.into(),
-            framework_description: None,
-            framework_name: None,
-            framework_tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FrameworkControls",
+            framework_controls.into().to_template(),
+        ))
     }
-    /// Sets `FrameworkDescription`.
-    pub fn framework_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.framework_description = Some(value.into());
-        self
+    /// `FrameworkDescription` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `\S`.
+    pub fn framework_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FrameworkDescription", value.into().to_template()),
+        )
     }
-    /// Sets `FrameworkName`.
-    pub fn framework_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.framework_name = Some(value.into());
-        self
+    /// `FrameworkName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z][_a-zA-Z0-9]*`.
+    pub fn framework_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "FrameworkName", value.into().to_template()))
     }
-    /// Sets `FrameworkTags`.
-    pub fn framework_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.framework_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FrameworkProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FrameworkControls".to_owned(),
-            self.framework_controls.to_template(),
-        );
-        if let Some(v) = &self.framework_description {
-            m.insert("FrameworkDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framework_name {
-            m.insert("FrameworkName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framework_tags {
-            m.insert("FrameworkTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FrameworkTags` (optional).
+    pub fn framework_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "FrameworkTags", value.into().to_template()))
     }
 }
 
-impl Check for FrameworkProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.framework_controls
-            .check(&path.field("FrameworkControls"), &Rules::NONE, out);
-        self.framework_description.check(
-            &path.field("FrameworkDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.framework_name.check(
-            &path.field("FrameworkName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z][_a-zA-Z0-9]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.framework_tags
-            .check(&path.field("FrameworkTags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FrameworkProps);
-
-/// Property type `FrameworkControl` of `AWS::Backup::Framework`.
-#[derive(Debug, Clone)]
-pub struct FrameworkControl {
-    /// `ControlInputParameters` (optional).
-    pub control_input_parameters: Option<Value<List<ControlInputParameter>>>,
-    /// `ControlName` (required).
-    pub control_name: Value<String>,
-    /// `ControlScope` (optional).
-    pub control_scope: Option<Value<ControlScope>>,
+crate::l1_struct! {
+    /// Property type `FrameworkControl` of `AWS::Backup::Framework`.
+    FrameworkControl
 }
 
 impl FrameworkControl {
     /// The required properties: `ControlName`.
     pub fn new(control_name: impl Into<Value<String>>) -> Self {
-        Self {
-            control_input_parameters: None,
-            control_name: control_name.into(),
-            control_scope: None,
-        }
+        Self(crate::Properties::new().with(1, "ControlName", control_name.into().to_template()))
     }
-    /// Sets `ControlInputParameters`.
+    /// `ControlInputParameters` (optional).
     pub fn control_input_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<ControlInputParameter>>>,
     ) -> Self {
-        self.control_input_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ControlInputParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ControlScope`.
-    pub fn control_scope(mut self, value: impl Into<Value<ControlScope>>) -> Self {
-        self.control_scope = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FrameworkControl {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.control_input_parameters {
-            m.insert("ControlInputParameters".to_owned(), v.to_template());
-        }
-        m.insert("ControlName".to_owned(), self.control_name.to_template());
-        if let Some(v) = &self.control_scope {
-            m.insert("ControlScope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ControlScope` (optional).
+    pub fn control_scope(self, value: impl Into<Value<ControlScope>>) -> Self {
+        Self(self.0.with(2, "ControlScope", value.into().to_template()))
     }
 }
 
-impl Check for FrameworkControl {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.control_input_parameters.check(
-            &path.field("ControlInputParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.control_scope
-            .check(&path.field("ControlScope"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FrameworkControl);
-
-/// Property type `ControlInputParameter` of `AWS::Backup::Framework`.
-#[derive(Debug, Clone)]
-pub struct ControlInputParameter {
-    /// `ParameterName` (required).
-    pub parameter_name: Value<String>,
-    /// `ParameterValue` (required).
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ControlInputParameter` of `AWS::Backup::Framework`.
+    ControlInputParameter
 }
 
 impl ControlInputParameter {
@@ -273,170 +150,63 @@ impl ControlInputParameter {
         parameter_name: impl Into<Value<String>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_name: parameter_name.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterName", parameter_name.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ControlInputParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ControlInputParameter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ControlInputParameter);
-
-/// Property type `ControlScope` of `AWS::Backup::Framework`.
-#[derive(Debug, Clone, Default)]
-pub struct ControlScope {
-    /// `ComplianceResourceIds` (optional).
-    /// Items: 1..=100.
-    pub compliance_resource_ids: Option<Value<List<String>>>,
-    /// `ComplianceResourceTypes` (optional).
-    pub compliance_resource_types: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `ControlScope` of `AWS::Backup::Framework`.
+    ControlScope(default)
 }
 
 impl ControlScope {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            compliance_resource_ids: None,
-            compliance_resource_types: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComplianceResourceIds`.
-    pub fn compliance_resource_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.compliance_resource_ids = Some(value.into());
-        self
+    /// `ComplianceResourceIds` (optional).
+    /// Items: 1 to 100.
+    pub fn compliance_resource_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComplianceResourceIds", value.into().to_template()),
+        )
     }
-    /// Sets `ComplianceResourceTypes`.
-    pub fn compliance_resource_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.compliance_resource_types = Some(value.into());
-        self
+    /// `ComplianceResourceTypes` (optional).
+    pub fn compliance_resource_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ComplianceResourceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ControlScope {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compliance_resource_ids {
-            m.insert("ComplianceResourceIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compliance_resource_types {
-            m.insert("ComplianceResourceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ControlScope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compliance_resource_ids.check(
-            &path.field("ComplianceResourceIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ControlScope);
-
-/// Property type `Tag` of `AWS::Backup::Framework`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Backup::Framework`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

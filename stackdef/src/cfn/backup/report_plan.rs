@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Backup::ReportPlan`.
-#[derive(Debug, Clone)]
-pub struct ReportPlan {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReportPlan {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReportPlan {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReportPlan {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Backup::ReportPlan`.
+    ReportPlan("AWS::Backup::ReportPlan", ReportPlanProps)
 }
 
 impl ReportPlan {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Backup::ReportPlan";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReportPlanProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ReportPlanArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ReportPlanArn> {
         self.resource.ref_value()
@@ -82,26 +34,43 @@ impl ReportPlan {
     pub fn attr_report_plan_arn(&self) -> Value<ids::ReportPlanArn> {
         self.resource.get_att("ReportPlanArn")
     }
+
+    /// Replaces `ReportDeliveryChannel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_report_delivery_channel(&self, value: impl Into<Value<ReportDeliveryChannel>>) {
+        self.resource
+            .set_property("ReportDeliveryChannel", value.into())
+    }
+
+    /// Replaces `ReportPlanDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_report_plan_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReportPlanDescription", value.into())
+    }
+
+    /// Replaces `ReportPlanName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_report_plan_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ReportPlanName", value.into())
+    }
+
+    /// Replaces `ReportPlanTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_report_plan_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("ReportPlanTags", value.into())
+    }
+
+    /// Replaces `ReportSetting` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_report_setting(&self, value: impl Into<Value<ReportSetting>>) {
+        self.resource.set_property("ReportSetting", value.into())
+    }
 }
 
-/// Properties of `AWS::Backup::ReportPlan`.
-#[derive(Debug, Clone)]
-pub struct ReportPlanProps {
-    /// `ReportDeliveryChannel` (required).
-    pub report_delivery_channel: Value<ReportDeliveryChannel>,
-    /// `ReportPlanDescription` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `.*\S.*`.
-    pub report_plan_description: Option<Value<String>>,
-    /// `ReportPlanName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z][_a-zA-Z0-9]*`.
-    pub report_plan_name: Option<Value<String>>,
-    /// `ReportPlanTags` (optional).
-    pub report_plan_tags: Option<Value<List<Tag>>>,
-    /// `ReportSetting` (required).
-    pub report_setting: Value<ReportSetting>,
+crate::l1_struct! {
+    /// Properties of `AWS::Backup::ReportPlan`.
+    ReportPlanProps
 }
 
 impl ReportPlanProps {
@@ -110,282 +79,111 @@ impl ReportPlanProps {
         report_delivery_channel: impl Into<Value<ReportDeliveryChannel>>,
         report_setting: impl Into<Value<ReportSetting>>,
     ) -> Self {
-        Self {
-            report_delivery_channel: report_delivery_channel.into(),
-            report_plan_description: None,
-            report_plan_name: None,
-            report_plan_tags: None,
-            report_setting: report_setting.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ReportDeliveryChannel",
+                    report_delivery_channel.into().to_template(),
+                )
+                .with(4, "ReportSetting", report_setting.into().to_template()),
+        )
     }
-    /// Sets `ReportPlanDescription`.
-    pub fn report_plan_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.report_plan_description = Some(value.into());
-        self
+    /// `ReportPlanDescription` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn report_plan_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ReportPlanDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ReportPlanName`.
-    pub fn report_plan_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.report_plan_name = Some(value.into());
-        self
+    /// `ReportPlanName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z][_a-zA-Z0-9]*`.
+    pub fn report_plan_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ReportPlanName", value.into().to_template()))
     }
-    /// Sets `ReportPlanTags`.
-    pub fn report_plan_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.report_plan_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReportPlanProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ReportDeliveryChannel".to_owned(),
-            self.report_delivery_channel.to_template(),
-        );
-        if let Some(v) = &self.report_plan_description {
-            m.insert("ReportPlanDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.report_plan_name {
-            m.insert("ReportPlanName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.report_plan_tags {
-            m.insert("ReportPlanTags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ReportSetting".to_owned(),
-            self.report_setting.to_template(),
-        );
-        Expr::Map(m)
+    /// `ReportPlanTags` (optional).
+    pub fn report_plan_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "ReportPlanTags", value.into().to_template()))
     }
 }
 
-impl Check for ReportPlanProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.report_delivery_channel
-            .check(&path.field("ReportDeliveryChannel"), &Rules::NONE, out);
-        self.report_plan_description.check(
-            &path.field("ReportPlanDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.report_plan_name.check(
-            &path.field("ReportPlanName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z][_a-zA-Z0-9]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.report_plan_tags
-            .check(&path.field("ReportPlanTags"), &Rules::NONE, out);
-        self.report_setting
-            .check(&path.field("ReportSetting"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReportPlanProps);
-
-/// Property type `ReportDeliveryChannel` of `AWS::Backup::ReportPlan`.
-#[derive(Debug, Clone)]
-pub struct ReportDeliveryChannel {
-    /// `Formats` (optional).
-    pub formats: Option<Value<List<String>>>,
-    /// `S3BucketName` (required).
-    pub s3_bucket_name: Value<ids::BucketName>,
-    /// `S3KeyPrefix` (optional).
-    pub s3_key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ReportDeliveryChannel` of `AWS::Backup::ReportPlan`.
+    ReportDeliveryChannel
 }
 
 impl ReportDeliveryChannel {
     /// The required properties: `S3BucketName`.
     pub fn new(s3_bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            formats: None,
-            s3_bucket_name: s3_bucket_name.into(),
-            s3_key_prefix: None,
-        }
+        Self(crate::Properties::new().with(1, "S3BucketName", s3_bucket_name.into().to_template()))
     }
-    /// Sets `Formats`.
-    pub fn formats(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.formats = Some(value.into());
-        self
+    /// `Formats` (optional).
+    pub fn formats(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Formats", value.into().to_template()))
     }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key_prefix = Some(value.into());
-        self
+    /// `S3KeyPrefix` (optional).
+    pub fn s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "S3KeyPrefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReportDeliveryChannel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.formats {
-            m.insert("Formats".to_owned(), v.to_template());
-        }
-        m.insert("S3BucketName".to_owned(), self.s3_bucket_name.to_template());
-        if let Some(v) = &self.s3_key_prefix {
-            m.insert("S3KeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReportDeliveryChannel {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReportDeliveryChannel);
-
-/// Property type `Tag` of `AWS::Backup::ReportPlan`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Backup::ReportPlan`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ReportSetting` of `AWS::Backup::ReportPlan`.
-#[derive(Debug, Clone)]
-pub struct ReportSetting {
-    /// `Accounts` (optional).
-    pub accounts: Option<Value<List<String>>>,
-    /// `FrameworkArns` (optional).
-    pub framework_arns: Option<Value<List<String>>>,
-    /// `OrganizationUnits` (optional).
-    pub organization_units: Option<Value<List<String>>>,
-    /// `Regions` (optional).
-    pub regions: Option<Value<List<String>>>,
-    /// `ReportTemplate` (required).
-    pub report_template: Value<String>,
+crate::l1_struct! {
+    /// Property type `ReportSetting` of `AWS::Backup::ReportPlan`.
+    ReportSetting
 }
 
 impl ReportSetting {
     /// The required properties: `ReportTemplate`.
     pub fn new(report_template: impl Into<Value<String>>) -> Self {
-        Self {
-            accounts: None,
-            framework_arns: None,
-            organization_units: None,
-            regions: None,
-            report_template: report_template.into(),
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "ReportTemplate",
+            report_template.into().to_template(),
+        ))
     }
-    /// Sets `Accounts`.
-    pub fn accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.accounts = Some(value.into());
-        self
+    /// `Accounts` (optional).
+    pub fn accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Accounts", value.into().to_template()))
     }
-    /// Sets `FrameworkArns`.
-    pub fn framework_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.framework_arns = Some(value.into());
-        self
+    /// `FrameworkArns` (optional).
+    pub fn framework_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "FrameworkArns", value.into().to_template()))
     }
-    /// Sets `OrganizationUnits`.
-    pub fn organization_units(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.organization_units = Some(value.into());
-        self
+    /// `OrganizationUnits` (optional).
+    pub fn organization_units(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OrganizationUnits", value.into().to_template()),
+        )
     }
-    /// Sets `Regions`.
-    pub fn regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.regions = Some(value.into());
-        self
+    /// `Regions` (optional).
+    pub fn regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Regions", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ReportSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accounts {
-            m.insert("Accounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framework_arns {
-            m.insert("FrameworkArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organization_units {
-            m.insert("OrganizationUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regions {
-            m.insert("Regions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ReportTemplate".to_owned(),
-            self.report_template.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReportSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReportSetting);

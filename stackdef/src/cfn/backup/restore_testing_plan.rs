@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Backup::RestoreTestingPlan`.
-#[derive(Debug, Clone)]
-pub struct RestoreTestingPlan {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RestoreTestingPlan {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RestoreTestingPlan {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RestoreTestingPlan {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Backup::RestoreTestingPlan`.
+    RestoreTestingPlan("AWS::Backup::RestoreTestingPlan", RestoreTestingPlanProps)
 }
 
 impl RestoreTestingPlan {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Backup::RestoreTestingPlan";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RestoreTestingPlanProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RestoreTestingPlanName` (typed).
     pub fn ref_value(&self) -> Value<ids::RestoreTestingPlanName> {
         self.resource.ref_value()
@@ -82,24 +34,54 @@ impl RestoreTestingPlan {
     pub fn attr_restore_testing_plan_arn(&self) -> Value<String> {
         self.resource.get_att("RestoreTestingPlanArn")
     }
+
+    /// Replaces `RecoveryPointSelection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recovery_point_selection(
+        &self,
+        value: impl Into<Value<RestoreTestingRecoveryPointSelection>>,
+    ) {
+        self.resource
+            .set_property("RecoveryPointSelection", value.into())
+    }
+
+    /// Replaces `RestoreTestingPlanName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_testing_plan_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RestoreTestingPlanName", value.into())
+    }
+
+    /// Replaces `ScheduleExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduleExpression", value.into())
+    }
+
+    /// Replaces `ScheduleExpressionTimezone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_expression_timezone(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduleExpressionTimezone", value.into())
+    }
+
+    /// Replaces `StartWindowHours` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_window_hours(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("StartWindowHours", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Backup::RestoreTestingPlan`.
-#[derive(Debug, Clone)]
-pub struct RestoreTestingPlanProps {
-    /// `RecoveryPointSelection` (required).
-    pub recovery_point_selection: Value<RestoreTestingRecoveryPointSelection>,
-    /// `RestoreTestingPlanName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub restore_testing_plan_name: Value<String>,
-    /// `ScheduleExpression` (required).
-    pub schedule_expression: Value<String>,
-    /// `ScheduleExpressionTimezone` (optional).
-    pub schedule_expression_timezone: Option<Value<String>>,
-    /// `StartWindowHours` (optional).
-    pub start_window_hours: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Backup::RestoreTestingPlan`.
+    RestoreTestingPlanProps
 }
 
 impl RestoreTestingPlanProps {
@@ -109,86 +91,48 @@ impl RestoreTestingPlanProps {
         restore_testing_plan_name: impl Into<Value<String>>,
         schedule_expression: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            recovery_point_selection: recovery_point_selection.into(),
-            restore_testing_plan_name: restore_testing_plan_name.into(),
-            schedule_expression: schedule_expression.into(),
-            schedule_expression_timezone: None,
-            start_window_hours: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "RecoveryPointSelection",
+                    recovery_point_selection.into().to_template(),
+                )
+                .with(
+                    1,
+                    "RestoreTestingPlanName",
+                    restore_testing_plan_name.into().to_template(),
+                )
+                .with(
+                    2,
+                    "ScheduleExpression",
+                    schedule_expression.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ScheduleExpressionTimezone`.
-    pub fn schedule_expression_timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression_timezone = Some(value.into());
-        self
+    /// `ScheduleExpressionTimezone` (optional).
+    pub fn schedule_expression_timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ScheduleExpressionTimezone", value.into().to_template()),
+        )
     }
-    /// Sets `StartWindowHours`.
-    pub fn start_window_hours(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_window_hours = Some(value.into());
-        self
+    /// `StartWindowHours` (optional).
+    pub fn start_window_hours(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "StartWindowHours", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RestoreTestingPlanProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecoveryPointSelection".to_owned(),
-            self.recovery_point_selection.to_template(),
-        );
-        m.insert(
-            "RestoreTestingPlanName".to_owned(),
-            self.restore_testing_plan_name.to_template(),
-        );
-        m.insert(
-            "ScheduleExpression".to_owned(),
-            self.schedule_expression.to_template(),
-        );
-        if let Some(v) = &self.schedule_expression_timezone {
-            m.insert("ScheduleExpressionTimezone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_window_hours {
-            m.insert("StartWindowHours".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RestoreTestingPlanProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recovery_point_selection.check(
-            &path.field("RecoveryPointSelection"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RestoreTestingPlanProps);
-
-/// Property type `RestoreTestingRecoveryPointSelection` of `AWS::Backup::RestoreTestingPlan`.
-#[derive(Debug, Clone)]
-pub struct RestoreTestingRecoveryPointSelection {
-    /// `Algorithm` (required).
-    pub algorithm: Value<RestoreTestingRecoveryPointSelectionAlgorithm>,
-    /// `ExcludeVaults` (optional).
-    pub exclude_vaults: Option<Value<List<String>>>,
-    /// `IncludeVaults` (required).
-    pub include_vaults: Value<List<String>>,
-    /// `RecoveryPointTypes` (required).
-    pub recovery_point_types: Value<List<RestoreTestingRecoveryPointType>>,
-    /// `SelectionWindowDays` (optional).
-    pub selection_window_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RestoreTestingRecoveryPointSelection` of `AWS::Backup::RestoreTestingPlan`.
+    RestoreTestingRecoveryPointSelection
 }
 
 impl RestoreTestingRecoveryPointSelection {
@@ -198,224 +142,48 @@ impl RestoreTestingRecoveryPointSelection {
         include_vaults: impl Into<Value<List<String>>>,
         recovery_point_types: impl Into<Value<List<RestoreTestingRecoveryPointType>>>,
     ) -> Self {
-        Self {
-            algorithm: algorithm.into(),
-            exclude_vaults: None,
-            include_vaults: include_vaults.into(),
-            recovery_point_types: recovery_point_types.into(),
-            selection_window_days: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Algorithm", algorithm.into().to_template())
+                .with(2, "IncludeVaults", include_vaults.into().to_template())
+                .with(
+                    3,
+                    "RecoveryPointTypes",
+                    recovery_point_types.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ExcludeVaults`.
-    pub fn exclude_vaults(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude_vaults = Some(value.into());
-        self
+    /// `ExcludeVaults` (optional).
+    pub fn exclude_vaults(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "ExcludeVaults", value.into().to_template()))
     }
-    /// Sets `SelectionWindowDays`.
-    pub fn selection_window_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.selection_window_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RestoreTestingRecoveryPointSelection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Algorithm".to_owned(), self.algorithm.to_template());
-        if let Some(v) = &self.exclude_vaults {
-            m.insert("ExcludeVaults".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IncludeVaults".to_owned(),
-            self.include_vaults.to_template(),
-        );
-        m.insert(
-            "RecoveryPointTypes".to_owned(),
-            self.recovery_point_types.to_template(),
-        );
-        if let Some(v) = &self.selection_window_days {
-            m.insert("SelectionWindowDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SelectionWindowDays` (optional).
+    pub fn selection_window_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SelectionWindowDays", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RestoreTestingRecoveryPointSelection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.algorithm
-            .check(&path.field("Algorithm"), &Rules::NONE, out);
-        self.recovery_point_types
-            .check(&path.field("RecoveryPointTypes"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RestoreTestingRecoveryPointSelectionAlgorithm`.
+    RestoreTestingRecoveryPointSelectionAlgorithm {
+        /// `LATEST_WITHIN_WINDOW`
+        LatestWithinWindow = "LATEST_WITHIN_WINDOW",
+        /// `RANDOM_WITHIN_WINDOW`
+        RandomWithinWindow = "RANDOM_WITHIN_WINDOW",
     }
 }
 
-crate::impl_literal!(RestoreTestingRecoveryPointSelection);
-
-/// Values of `RestoreTestingRecoveryPointSelectionAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RestoreTestingRecoveryPointSelectionAlgorithm {
-    /// `LATEST_WITHIN_WINDOW`
-    LatestWithinWindow,
-    /// `RANDOM_WITHIN_WINDOW`
-    RandomWithinWindow,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RestoreTestingRecoveryPointSelectionAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LatestWithinWindow => "LATEST_WITHIN_WINDOW",
-            Self::RandomWithinWindow => "RANDOM_WITHIN_WINDOW",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RestoreTestingRecoveryPointType`.
+    RestoreTestingRecoveryPointType {
+        /// `SNAPSHOT`
+        Snapshot = "SNAPSHOT",
+        /// `CONTINUOUS`
+        Continuous = "CONTINUOUS",
     }
 }
 
-impl ToTemplate for RestoreTestingRecoveryPointSelectionAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RestoreTestingRecoveryPointSelectionAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RestoreTestingRecoveryPointSelectionAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "LATEST_WITHIN_WINDOW" => Self::LatestWithinWindow,
-            "RANDOM_WITHIN_WINDOW" => Self::RandomWithinWindow,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RestoreTestingRecoveryPointSelectionAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(RestoreTestingRecoveryPointSelectionAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(RestoreTestingRecoveryPointSelectionAlgorithm);
-
-/// Values of `RestoreTestingRecoveryPointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RestoreTestingRecoveryPointType {
-    /// `SNAPSHOT`
-    Snapshot,
-    /// `CONTINUOUS`
-    Continuous,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RestoreTestingRecoveryPointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SNAPSHOT", "CONTINUOUS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Snapshot => "SNAPSHOT",
-            Self::Continuous => "CONTINUOUS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RestoreTestingRecoveryPointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RestoreTestingRecoveryPointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RestoreTestingRecoveryPointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SNAPSHOT" => Self::Snapshot,
-            "CONTINUOUS" => Self::Continuous,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RestoreTestingRecoveryPointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RestoreTestingRecoveryPointType::from(s))
-    }
-}
-
-crate::impl_literal!(RestoreTestingRecoveryPointType);
-
-/// Property type `Tag` of `AWS::Backup::RestoreTestingPlan`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,95 +11,82 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Backup::RestoreTestingSelection`.
-#[derive(Debug, Clone)]
-pub struct RestoreTestingSelection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RestoreTestingSelection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RestoreTestingSelection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RestoreTestingSelection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Backup::RestoreTestingSelection`.
+    RestoreTestingSelection("AWS::Backup::RestoreTestingSelection", RestoreTestingSelectionProps)
 }
 
 impl RestoreTestingSelection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Backup::RestoreTestingSelection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: RestoreTestingSelectionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `IamRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("IamRoleArn", value.into())
+    }
+
+    /// Replaces `ProtectedResourceArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protected_resource_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ProtectedResourceArns", value.into())
+    }
+
+    /// Replaces `ProtectedResourceConditions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protected_resource_conditions(
+        &self,
+        value: impl Into<Value<ProtectedResourceConditions>>,
+    ) {
+        self.resource
+            .set_property("ProtectedResourceConditions", value.into())
+    }
+
+    /// Replaces `ProtectedResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protected_resource_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProtectedResourceType", value.into())
+    }
+
+    /// Replaces `RestoreMetadataOverrides` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_metadata_overrides(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("RestoreMetadataOverrides", value.into())
+    }
+
+    /// Replaces `RestoreTestingPlanName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_testing_plan_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RestoreTestingPlanName", value.into())
+    }
+
+    /// Replaces `RestoreTestingSelectionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_testing_selection_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RestoreTestingSelectionName", value.into())
+    }
+
+    /// Replaces `ValidationWindowHours` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validation_window_hours(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ValidationWindowHours", value.into())
+    }
 }
 
-/// Properties of `AWS::Backup::RestoreTestingSelection`.
-#[derive(Debug, Clone)]
-pub struct RestoreTestingSelectionProps {
-    /// `IamRoleArn` (required).
-    pub iam_role_arn: Value<ids::RoleArn>,
-    /// `ProtectedResourceArns` (optional).
-    pub protected_resource_arns: Option<Value<List<String>>>,
-    /// `ProtectedResourceConditions` (optional).
-    pub protected_resource_conditions: Option<Value<ProtectedResourceConditions>>,
-    /// `ProtectedResourceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub protected_resource_type: Value<String>,
-    /// `RestoreMetadataOverrides` (optional).
-    pub restore_metadata_overrides: Option<Value<Map<String>>>,
-    /// `RestoreTestingPlanName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub restore_testing_plan_name: Value<String>,
-    /// `RestoreTestingSelectionName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub restore_testing_selection_name: Value<String>,
-    /// `ValidationWindowHours` (optional).
-    pub validation_window_hours: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Backup::RestoreTestingSelection`.
+    RestoreTestingSelectionProps
 }
 
 impl RestoreTestingSelectionProps {
@@ -110,169 +97,80 @@ impl RestoreTestingSelectionProps {
         restore_testing_plan_name: impl Into<Value<String>>,
         restore_testing_selection_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            iam_role_arn: iam_role_arn.into(),
-            protected_resource_arns: None,
-            protected_resource_conditions: None,
-            protected_resource_type: protected_resource_type.into(),
-            restore_metadata_overrides: None,
-            restore_testing_plan_name: restore_testing_plan_name.into(),
-            restore_testing_selection_name: restore_testing_selection_name.into(),
-            validation_window_hours: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IamRoleArn", iam_role_arn.into().to_template())
+                .with(
+                    3,
+                    "ProtectedResourceType",
+                    protected_resource_type.into().to_template(),
+                )
+                .with(
+                    5,
+                    "RestoreTestingPlanName",
+                    restore_testing_plan_name.into().to_template(),
+                )
+                .with(
+                    6,
+                    "RestoreTestingSelectionName",
+                    restore_testing_selection_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ProtectedResourceArns`.
-    pub fn protected_resource_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.protected_resource_arns = Some(value.into());
-        self
+    /// `ProtectedResourceArns` (optional).
+    pub fn protected_resource_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ProtectedResourceArns", value.into().to_template()),
+        )
     }
-    /// Sets `ProtectedResourceConditions`.
+    /// `ProtectedResourceConditions` (optional).
     pub fn protected_resource_conditions(
-        mut self,
+        self,
         value: impl Into<Value<ProtectedResourceConditions>>,
     ) -> Self {
-        self.protected_resource_conditions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ProtectedResourceConditions", value.into().to_template()),
+        )
     }
-    /// Sets `RestoreMetadataOverrides`.
-    pub fn restore_metadata_overrides(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.restore_metadata_overrides = Some(value.into());
-        self
+    /// `RestoreMetadataOverrides` (optional).
+    pub fn restore_metadata_overrides(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RestoreMetadataOverrides", value.into().to_template()),
+        )
     }
-    /// Sets `ValidationWindowHours`.
-    pub fn validation_window_hours(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.validation_window_hours = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RestoreTestingSelectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IamRoleArn".to_owned(), self.iam_role_arn.to_template());
-        if let Some(v) = &self.protected_resource_arns {
-            m.insert("ProtectedResourceArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protected_resource_conditions {
-            m.insert("ProtectedResourceConditions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProtectedResourceType".to_owned(),
-            self.protected_resource_type.to_template(),
-        );
-        if let Some(v) = &self.restore_metadata_overrides {
-            m.insert("RestoreMetadataOverrides".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RestoreTestingPlanName".to_owned(),
-            self.restore_testing_plan_name.to_template(),
-        );
-        m.insert(
-            "RestoreTestingSelectionName".to_owned(),
-            self.restore_testing_selection_name.to_template(),
-        );
-        if let Some(v) = &self.validation_window_hours {
-            m.insert("ValidationWindowHours".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidationWindowHours` (optional).
+    pub fn validation_window_hours(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ValidationWindowHours", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RestoreTestingSelectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protected_resource_conditions.check(
-            &path.field("ProtectedResourceConditions"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RestoreTestingSelectionProps);
-
-/// Property type `ProtectedResourceConditions` of `AWS::Backup::RestoreTestingSelection`.
-#[derive(Debug, Clone, Default)]
-pub struct ProtectedResourceConditions {
-    /// `StringEquals` (optional).
-    pub string_equals: Option<Value<List<KeyValue>>>,
-    /// `StringNotEquals` (optional).
-    pub string_not_equals: Option<Value<List<KeyValue>>>,
+crate::l1_struct! {
+    /// Property type `ProtectedResourceConditions` of `AWS::Backup::RestoreTestingSelection`.
+    ProtectedResourceConditions(default)
 }
 
 impl ProtectedResourceConditions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            string_equals: None,
-            string_not_equals: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StringEquals`.
-    pub fn string_equals(mut self, value: impl Into<Value<List<KeyValue>>>) -> Self {
-        self.string_equals = Some(value.into());
-        self
+    /// `StringEquals` (optional).
+    pub fn string_equals(self, value: impl Into<Value<List<KeyValue>>>) -> Self {
+        Self(self.0.with(0, "StringEquals", value.into().to_template()))
     }
-    /// Sets `StringNotEquals`.
-    pub fn string_not_equals(mut self, value: impl Into<Value<List<KeyValue>>>) -> Self {
-        self.string_not_equals = Some(value.into());
-        self
+    /// `StringNotEquals` (optional).
+    pub fn string_not_equals(self, value: impl Into<Value<List<KeyValue>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "StringNotEquals", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ProtectedResourceConditions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.string_equals {
-            m.insert("StringEquals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_not_equals {
-            m.insert("StringNotEquals".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProtectedResourceConditions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.string_equals
-            .check(&path.field("StringEquals"), &Rules::NONE, out);
-        self.string_not_equals
-            .check(&path.field("StringNotEquals"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProtectedResourceConditions);
-
-/// Property type `KeyValue` of `AWS::Backup::RestoreTestingSelection`.
-#[derive(Debug, Clone)]
-pub struct KeyValue {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl KeyValue {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for KeyValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeyValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyValue);
+pub use crate::cfn::Tag as KeyValue;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Backup::TieringConfiguration`.
-#[derive(Debug, Clone)]
-pub struct TieringConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TieringConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TieringConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TieringConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Backup::TieringConfiguration`.
+    TieringConfiguration("AWS::Backup::TieringConfiguration", TieringConfigurationProps)
 }
 
 impl TieringConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Backup::TieringConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TieringConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TieringConfigurationName` (typed).
     pub fn ref_value(&self) -> Value<ids::TieringConfigurationName> {
         self.resource.ref_value()
@@ -92,20 +44,38 @@ impl TieringConfiguration {
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
+
+    /// Replaces `BackupVaultName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_vault_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BackupVaultName", value.into())
+    }
+
+    /// Replaces `ResourceSelection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_selection(&self, value: impl Into<Value<List<ResourceSelection>>>) {
+        self.resource
+            .set_property("ResourceSelection", value.into())
+    }
+
+    /// Replaces `TieringConfigurationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tiering_configuration_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TieringConfigurationName", value.into())
+    }
+
+    /// Replaces `TieringConfigurationTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tiering_configuration_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("TieringConfigurationTags", value.into())
+    }
 }
 
-/// Properties of `AWS::Backup::TieringConfiguration`.
-#[derive(Debug, Clone)]
-pub struct TieringConfigurationProps {
-    /// `BackupVaultName` (required).
-    pub backup_vault_name: Value<String>,
-    /// `ResourceSelection` (required).
-    pub resource_selection: Value<List<ResourceSelection>>,
-    /// `TieringConfigurationName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub tiering_configuration_name: Value<String>,
-    /// `TieringConfigurationTags` (optional).
-    pub tiering_configuration_tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Backup::TieringConfiguration`.
+    TieringConfigurationProps
 }
 
 impl TieringConfigurationProps {
@@ -115,60 +85,33 @@ impl TieringConfigurationProps {
         resource_selection: impl Into<Value<List<ResourceSelection>>>,
         tiering_configuration_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            backup_vault_name: backup_vault_name.into(),
-            resource_selection: resource_selection.into(),
-            tiering_configuration_name: tiering_configuration_name.into(),
-            tiering_configuration_tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BackupVaultName", backup_vault_name.into().to_template())
+                .with(
+                    1,
+                    "ResourceSelection",
+                    resource_selection.into().to_template(),
+                )
+                .with(
+                    2,
+                    "TieringConfigurationName",
+                    tiering_configuration_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `TieringConfigurationTags`.
-    pub fn tiering_configuration_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tiering_configuration_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TieringConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BackupVaultName".to_owned(),
-            self.backup_vault_name.to_template(),
-        );
-        m.insert(
-            "ResourceSelection".to_owned(),
-            self.resource_selection.to_template(),
-        );
-        m.insert(
-            "TieringConfigurationName".to_owned(),
-            self.tiering_configuration_name.to_template(),
-        );
-        if let Some(v) = &self.tiering_configuration_tags {
-            m.insert("TieringConfigurationTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TieringConfigurationTags` (optional).
+    pub fn tiering_configuration_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TieringConfigurationTags", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TieringConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_selection
-            .check(&path.field("ResourceSelection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TieringConfigurationProps);
-
-/// Property type `ResourceSelection` of `AWS::Backup::TieringConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ResourceSelection {
-    /// `ResourceType` (required).
-    pub resource_type: Value<String>,
-    /// `Resources` (required).
-    pub resources: Value<List<String>>,
-    /// `TieringDownSettingsInDays` (required).
-    pub tiering_down_settings_in_days: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ResourceSelection` of `AWS::Backup::TieringConfiguration`.
+    ResourceSelection
 }
 
 impl ResourceSelection {
@@ -178,29 +121,15 @@ impl ResourceSelection {
         resources: impl Into<Value<List<String>>>,
         tiering_down_settings_in_days: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            resource_type: resource_type.into(),
-            resources: resources.into(),
-            tiering_down_settings_in_days: tiering_down_settings_in_days.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceType", resource_type.into().to_template())
+                .with(1, "Resources", resources.into().to_template())
+                .with(
+                    2,
+                    "TieringDownSettingsInDays",
+                    tiering_down_settings_in_days.into().to_template(),
+                ),
+        )
     }
 }
-
-impl ToTemplate for ResourceSelection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        m.insert("Resources".to_owned(), self.resources.to_template());
-        m.insert(
-            "TieringDownSettingsInDays".to_owned(),
-            self.tiering_down_settings_in_days.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceSelection {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourceSelection);

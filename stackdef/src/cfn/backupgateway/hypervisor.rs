@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BackupGateway::Hypervisor`.
-#[derive(Debug, Clone)]
-pub struct Hypervisor {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Hypervisor {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Hypervisor {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Hypervisor {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BackupGateway::Hypervisor`.
+    Hypervisor("AWS::BackupGateway::Hypervisor", HypervisorProps)
 }
 
 impl Hypervisor {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BackupGateway::Hypervisor";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: HypervisorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `HypervisorArn` (typed).
     pub fn ref_value(&self) -> Value<ids::HypervisorArn> {
         self.resource.ref_value()
@@ -82,229 +34,107 @@ impl Hypervisor {
     pub fn attr_hypervisor_arn(&self) -> Value<ids::HypervisorArn> {
         self.resource.get_att("HypervisorArn")
     }
+
+    /// Replaces `Host` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_host(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Host", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `LogGroupArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LogGroupArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Password` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_password(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Password", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Username` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Username", value.into())
+    }
 }
 
-/// Properties of `AWS::BackupGateway::Hypervisor`.
-#[derive(Debug, Clone, Default)]
-pub struct HypervisorProps {
-    /// `Host` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `^.+$`.
-    pub host: Option<Value<String>>,
-    /// `KmsKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 50..=500 characters.
-    /// Pattern: `^(^arn:(aws|aws-cn|aws-us-gov):kms:([a-zA-Z0-9-]+):([0-9]+):(key|alias)/(\S+)$)|(^alias/(\S+)$)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `LogGroupArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^$|^arn:(aws|aws-cn|aws-us-gov):logs:([a-zA-Z0-9-]+):([0-9]+):log-group:[a-zA-Z0-9_\-\/\.]+:\*$`.
-    pub log_group_arn: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9-]*$`.
-    pub name: Option<Value<String>>,
-    /// `Password` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[ -~]+$`.
-    pub password: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Username` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[ -\.0-\[\]-~]*[!-\.0-\[\]-~][ -\.0-\[\]-~]*$`.
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BackupGateway::Hypervisor`.
+    HypervisorProps(default)
 }
 
 impl HypervisorProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            host: None,
-            kms_key_arn: None,
-            log_group_arn: None,
-            name: None,
-            password: None,
-            tags: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Host`.
-    pub fn host(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host = Some(value.into());
-        self
+    /// `Host` (optional).
+    /// Length: 3 to 128 characters.
+    /// Pattern: `^.+$`.
+    pub fn host(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Host", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 50 to 500 characters.
+    /// Pattern: `^(^arn:(aws|aws-cn|aws-us-gov):kms:([a-zA-Z0-9-]+):([0-9]+):(key|alias)/(\S+)$)|(^alias/(\S+)$)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `LogGroupArn`.
-    pub fn log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
+    /// `LogGroupArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^$|^arn:(aws|aws-cn|aws-us-gov):logs:([a-zA-Z0-9-]+):([0-9]+):log-group:[a-zA-Z0-9_\-\/\.]+:\*$`.
+    pub fn log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LogGroupArn", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[a-zA-Z0-9-]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[ -~]+$`.
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Password", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HypervisorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.host {
-            m.insert("Host".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_arn {
-            m.insert("LogGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Username` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[ -\.0-\[\]-~]*[!-\.0-\[\]-~][ -\.0-\[\]-~]*$`.
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Username", value.into().to_template()))
     }
 }
 
-impl Check for HypervisorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(50), max_length: Some(500), pattern: Some("^(^arn:(aws|aws-cn|aws-us-gov):kms:([a-zA-Z0-9-]+):([0-9]+):(key|alias)/(\\S+)$)|(^alias/(\\S+)$)$"), ..Rules::NONE }, out);
-        self.log_group_arn.check(&path.field("LogGroupArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^$|^arn:(aws|aws-cn|aws-us-gov):logs:([a-zA-Z0-9-]+):([0-9]+):log-group:[a-zA-Z0-9_\\-\\/\\.]+:\\*$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[ -~]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[ -\\.0-\\[\\]-~]*[!-\\.0-\\[\\]-~][ -\\.0-\\[\\]-~]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HypervisorProps);
-
-/// Property type `Tag` of `AWS::BackupGateway::Hypervisor`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[^\x00]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[^\\x00]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

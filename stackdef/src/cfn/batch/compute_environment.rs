@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Batch::ComputeEnvironment`.
-#[derive(Debug, Clone)]
-pub struct ComputeEnvironment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ComputeEnvironment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ComputeEnvironment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ComputeEnvironment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Batch::ComputeEnvironment`.
+    ComputeEnvironment("AWS::Batch::ComputeEnvironment", ComputeEnvironmentProps)
 }
 
 impl ComputeEnvironment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Batch::ComputeEnvironment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ComputeEnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ComputeEnvironmentArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ComputeEnvironmentArn> {
         self.resource.ref_value()
@@ -82,203 +34,148 @@ impl ComputeEnvironment {
     pub fn attr_compute_environment_arn(&self) -> Value<ids::ComputeEnvironmentArn> {
         self.resource.get_att("ComputeEnvironmentArn")
     }
+
+    /// Replaces `ComputeEnvironmentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_environment_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ComputeEnvironmentName", value.into())
+    }
+
+    /// Replaces `ComputeResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_resources(&self, value: impl Into<Value<ComputeResources>>) {
+        self.resource.set_property("ComputeResources", value.into())
+    }
+
+    /// Replaces `Context` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_context(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Context", value.into())
+    }
+
+    /// Replaces `EksConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_eks_configuration(&self, value: impl Into<Value<EksConfiguration>>) {
+        self.resource.set_property("EksConfiguration", value.into())
+    }
+
+    /// Replaces `ReplaceComputeEnvironment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replace_compute_environment(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ReplaceComputeEnvironment", value.into())
+    }
+
+    /// Replaces `ServiceRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceRole", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<ComputeEnvironmentPropsType>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `UnmanagedvCpus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_unmanagedv_cpus(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("UnmanagedvCpus", value.into())
+    }
+
+    /// Replaces `UpdatePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_update_policy(&self, value: impl Into<Value<UpdatePolicy>>) {
+        self.resource.set_property("UpdatePolicy", value.into())
+    }
 }
 
-/// Properties of `AWS::Batch::ComputeEnvironment`.
-#[derive(Debug, Clone)]
-pub struct ComputeEnvironmentProps {
-    /// `ComputeEnvironmentName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub compute_environment_name: Option<Value<String>>,
-    /// `ComputeResources` (optional).
-    pub compute_resources: Option<Value<ComputeResources>>,
-    /// `Context` (optional).
-    pub context: Option<Value<String>>,
-    /// `EksConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub eks_configuration: Option<Value<EksConfiguration>>,
-    /// `ReplaceComputeEnvironment` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub replace_compute_environment: Option<Value<bool>>,
-    /// `ServiceRole` (optional).
-    pub service_role: Option<Value<String>>,
-    /// `State` (optional).
-    pub state: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<ComputeEnvironmentPropsType>,
-    /// `UnmanagedvCpus` (optional).
-    pub unmanagedv_cpus: Option<Value<i64>>,
-    /// `UpdatePolicy` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub update_policy: Option<Value<UpdatePolicy>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Batch::ComputeEnvironment`.
+    ComputeEnvironmentProps
 }
 
 impl ComputeEnvironmentProps {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<ComputeEnvironmentPropsType>>) -> Self {
-        Self {
-            compute_environment_name: None,
-            compute_resources: None,
-            context: None,
-            eks_configuration: None,
-            replace_compute_environment: None,
-            service_role: None,
-            state: None,
-            tags: None,
-            type_: type_.into(),
-            unmanagedv_cpus: None,
-            update_policy: None,
-        }
+        Self(crate::Properties::new().with(8, "Type", type_.into().to_template()))
     }
-    /// Sets `ComputeEnvironmentName`.
-    pub fn compute_environment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.compute_environment_name = Some(value.into());
-        self
+    /// `ComputeEnvironmentName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn compute_environment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComputeEnvironmentName", value.into().to_template()),
+        )
     }
-    /// Sets `ComputeResources`.
-    pub fn compute_resources(mut self, value: impl Into<Value<ComputeResources>>) -> Self {
-        self.compute_resources = Some(value.into());
-        self
+    /// `ComputeResources` (optional).
+    pub fn compute_resources(self, value: impl Into<Value<ComputeResources>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ComputeResources", value.into().to_template()),
+        )
     }
-    /// Sets `Context`.
-    pub fn context(mut self, value: impl Into<Value<String>>) -> Self {
-        self.context = Some(value.into());
-        self
+    /// `Context` (optional).
+    pub fn context(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Context", value.into().to_template()))
     }
-    /// Sets `EksConfiguration`.
-    pub fn eks_configuration(mut self, value: impl Into<Value<EksConfiguration>>) -> Self {
-        self.eks_configuration = Some(value.into());
-        self
+    /// `EksConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn eks_configuration(self, value: impl Into<Value<EksConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EksConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ReplaceComputeEnvironment`.
-    pub fn replace_compute_environment(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.replace_compute_environment = Some(value.into());
-        self
+    /// `ReplaceComputeEnvironment` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn replace_compute_environment(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ReplaceComputeEnvironment", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceRole`.
-    pub fn service_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_role = Some(value.into());
-        self
+    /// `ServiceRole` (optional).
+    pub fn service_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ServiceRole", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `UnmanagedvCpus`.
-    pub fn unmanagedv_cpus(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.unmanagedv_cpus = Some(value.into());
-        self
-    }
-    /// Sets `UpdatePolicy`.
-    pub fn update_policy(mut self, value: impl Into<Value<UpdatePolicy>>) -> Self {
-        self.update_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComputeEnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compute_environment_name {
-            m.insert("ComputeEnvironmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compute_resources {
-            m.insert("ComputeResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.context {
-            m.insert("Context".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.eks_configuration {
-            m.insert("EksConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replace_compute_environment {
-            m.insert("ReplaceComputeEnvironment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_role {
-            m.insert("ServiceRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.unmanagedv_cpus {
-            m.insert("UnmanagedvCpus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_policy {
-            m.insert("UpdatePolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComputeEnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compute_resources
-            .check(&path.field("ComputeResources"), &Rules::NONE, out);
-        self.eks_configuration
-            .check(&path.field("EksConfiguration"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.update_policy
-            .check(&path.field("UpdatePolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComputeEnvironmentProps);
-
-/// Property type `ComputeResources` of `AWS::Batch::ComputeEnvironment`.
-#[derive(Debug, Clone)]
-pub struct ComputeResources {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<AllocationStrategy>>,
-    /// `BidPercentage` (optional).
-    pub bid_percentage: Option<Value<i64>>,
-    /// `DesiredvCpus` (optional).
-    pub desiredv_cpus: Option<Value<i64>>,
-    /// `Ec2Configuration` (optional).
-    pub ec2_configuration: Option<Value<List<Ec2ConfigurationObject>>>,
-    /// `Ec2KeyPair` (optional).
-    pub ec2_key_pair: Option<Value<String>>,
-    /// `ImageId` (optional).
-    pub image_id: Option<Value<String>>,
-    /// `InstanceRole` (optional).
-    pub instance_role: Option<Value<String>>,
-    /// `InstanceTypes` (optional).
-    pub instance_types: Option<Value<List<String>>>,
-    /// `LaunchTemplate` (optional).
-    pub launch_template: Option<Value<LaunchTemplateSpecification>>,
-    /// `MaxvCpus` (required).
-    pub maxv_cpus: Value<i64>,
-    /// `MinvCpus` (optional).
-    pub minv_cpus: Option<Value<i64>>,
-    /// `PlacementGroup` (optional).
-    pub placement_group: Option<Value<String>>,
-    /// `ScalingPolicy` (optional).
-    pub scaling_policy: Option<Value<ComputeScalingPolicy>>,
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SpotIamFleetRole` (optional).
-    pub spot_iam_fleet_role: Option<Value<String>>,
-    /// `Subnets` (required).
-    pub subnets: Value<List<ids::SubnetId>>,
     /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `UpdateToLatestImageVersion` (optional).
-    pub update_to_latest_image_version: Option<Value<bool>>,
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
+    }
+    /// `UnmanagedvCpus` (optional).
+    pub fn unmanagedv_cpus(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "UnmanagedvCpus", value.into().to_template()))
+    }
+    /// `UpdatePolicy` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn update_policy(self, value: impl Into<Value<UpdatePolicy>>) -> Self {
+        Self(self.0.with(10, "UpdatePolicy", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ComputeResources` of `AWS::Batch::ComputeEnvironment`.
+    ComputeResources
 }
 
 impl ComputeResources {
@@ -288,743 +185,286 @@ impl ComputeResources {
         subnets: impl Into<Value<List<ids::SubnetId>>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            allocation_strategy: None,
-            bid_percentage: None,
-            desiredv_cpus: None,
-            ec2_configuration: None,
-            ec2_key_pair: None,
-            image_id: None,
-            instance_role: None,
-            instance_types: None,
-            launch_template: None,
-            maxv_cpus: maxv_cpus.into(),
-            minv_cpus: None,
-            placement_group: None,
-            scaling_policy: None,
-            security_group_ids: None,
-            spot_iam_fleet_role: None,
-            subnets: subnets.into(),
-            tags: None,
-            type_: type_.into(),
-            update_to_latest_image_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(9, "MaxvCpus", maxv_cpus.into().to_template())
+                .with(15, "Subnets", subnets.into().to_template())
+                .with(17, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Value<AllocationStrategy>>) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
+    /// `AllocationStrategy` (optional).
+    pub fn allocation_strategy(self, value: impl Into<Value<AllocationStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `BidPercentage`.
-    pub fn bid_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bid_percentage = Some(value.into());
-        self
+    /// `BidPercentage` (optional).
+    pub fn bid_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "BidPercentage", value.into().to_template()))
     }
-    /// Sets `DesiredvCpus`.
-    pub fn desiredv_cpus(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.desiredv_cpus = Some(value.into());
-        self
+    /// `DesiredvCpus` (optional).
+    pub fn desiredv_cpus(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "DesiredvCpus", value.into().to_template()))
     }
-    /// Sets `Ec2Configuration`.
-    pub fn ec2_configuration(
-        mut self,
-        value: impl Into<Value<List<Ec2ConfigurationObject>>>,
-    ) -> Self {
-        self.ec2_configuration = Some(value.into());
-        self
+    /// `Ec2Configuration` (optional).
+    pub fn ec2_configuration(self, value: impl Into<Value<List<Ec2ConfigurationObject>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "Ec2Configuration", value.into().to_template()),
+        )
     }
-    /// Sets `Ec2KeyPair`.
-    pub fn ec2_key_pair(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_key_pair = Some(value.into());
-        self
+    /// `Ec2KeyPair` (optional).
+    pub fn ec2_key_pair(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Ec2KeyPair", value.into().to_template()))
     }
-    /// Sets `ImageId`.
-    pub fn image_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_id = Some(value.into());
-        self
+    /// `ImageId` (optional).
+    pub fn image_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ImageId", value.into().to_template()))
     }
-    /// Sets `InstanceRole`.
-    pub fn instance_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_role = Some(value.into());
-        self
+    /// `InstanceRole` (optional).
+    pub fn instance_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "InstanceRole", value.into().to_template()))
     }
-    /// Sets `InstanceTypes`.
-    pub fn instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.instance_types = Some(value.into());
-        self
+    /// `InstanceTypes` (optional).
+    pub fn instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "InstanceTypes", value.into().to_template()))
     }
-    /// Sets `LaunchTemplate`.
-    pub fn launch_template(mut self, value: impl Into<Value<LaunchTemplateSpecification>>) -> Self {
-        self.launch_template = Some(value.into());
-        self
+    /// `LaunchTemplate` (optional).
+    pub fn launch_template(self, value: impl Into<Value<LaunchTemplateSpecification>>) -> Self {
+        Self(self.0.with(8, "LaunchTemplate", value.into().to_template()))
     }
-    /// Sets `MinvCpus`.
-    pub fn minv_cpus(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minv_cpus = Some(value.into());
-        self
+    /// `MinvCpus` (optional).
+    pub fn minv_cpus(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "MinvCpus", value.into().to_template()))
     }
-    /// Sets `PlacementGroup`.
-    pub fn placement_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.placement_group = Some(value.into());
-        self
+    /// `PlacementGroup` (optional).
+    pub fn placement_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "PlacementGroup", value.into().to_template()),
+        )
     }
-    /// Sets `ScalingPolicy`.
-    pub fn scaling_policy(mut self, value: impl Into<Value<ComputeScalingPolicy>>) -> Self {
-        self.scaling_policy = Some(value.into());
-        self
+    /// `ScalingPolicy` (optional).
+    pub fn scaling_policy(self, value: impl Into<Value<ComputeScalingPolicy>>) -> Self {
+        Self(self.0.with(12, "ScalingPolicy", value.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SpotIamFleetRole`.
-    pub fn spot_iam_fleet_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spot_iam_fleet_role = Some(value.into());
-        self
+    /// `SpotIamFleetRole` (optional).
+    pub fn spot_iam_fleet_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SpotIamFleetRole", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(16, "Tags", value.into().to_template()))
     }
-    /// Sets `UpdateToLatestImageVersion`.
-    pub fn update_to_latest_image_version(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.update_to_latest_image_version = Some(value.into());
-        self
+    /// `UpdateToLatestImageVersion` (optional).
+    pub fn update_to_latest_image_version(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(18, "UpdateToLatestImageVersion", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ComputeResources {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bid_percentage {
-            m.insert("BidPercentage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desiredv_cpus {
-            m.insert("DesiredvCpus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_configuration {
-            m.insert("Ec2Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_key_pair {
-            m.insert("Ec2KeyPair".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_id {
-            m.insert("ImageId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_role {
-            m.insert("InstanceRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_types {
-            m.insert("InstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template {
-            m.insert("LaunchTemplate".to_owned(), v.to_template());
-        }
-        m.insert("MaxvCpus".to_owned(), self.maxv_cpus.to_template());
-        if let Some(v) = &self.minv_cpus {
-            m.insert("MinvCpus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_group {
-            m.insert("PlacementGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_policy {
-            m.insert("ScalingPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_iam_fleet_role {
-            m.insert("SpotIamFleetRole".to_owned(), v.to_template());
-        }
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.update_to_latest_image_version {
-            m.insert("UpdateToLatestImageVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AllocationStrategy`.
+    AllocationStrategy {
+        /// `best_fit`
+        BestFit = "best_fit",
+        /// `best_fit_progressive`
+        BestFitProgressive = "best_fit_progressive",
+        /// `spot_capacity_optimized`
+        SpotCapacityOptimized = "spot_capacity_optimized",
+        /// `spot_price_capacity_optimized`
+        SpotPriceCapacityOptimized = "spot_price_capacity_optimized",
     }
 }
 
-impl Check for ComputeResources {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allocation_strategy
-            .check(&path.field("AllocationStrategy"), &Rules::NONE, out);
-        self.ec2_configuration
-            .check(&path.field("Ec2Configuration"), &Rules::NONE, out);
-        self.launch_template
-            .check(&path.field("LaunchTemplate"), &Rules::NONE, out);
-        self.scaling_policy
-            .check(&path.field("ScalingPolicy"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComputeResources);
-
-/// Values of `AllocationStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllocationStrategy {
-    /// `best_fit`
-    BestFit,
-    /// `best_fit_progressive`
-    BestFitProgressive,
-    /// `spot_capacity_optimized`
-    SpotCapacityOptimized,
-    /// `spot_price_capacity_optimized`
-    SpotPriceCapacityOptimized,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AllocationStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "best_fit",
-        "best_fit_progressive",
-        "spot_capacity_optimized",
-        "spot_price_capacity_optimized",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BestFit => "best_fit",
-            Self::BestFitProgressive => "best_fit_progressive",
-            Self::SpotCapacityOptimized => "spot_capacity_optimized",
-            Self::SpotPriceCapacityOptimized => "spot_price_capacity_optimized",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AllocationStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AllocationStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for AllocationStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "best_fit" => Self::BestFit,
-            "best_fit_progressive" => Self::BestFitProgressive,
-            "spot_capacity_optimized" => Self::SpotCapacityOptimized,
-            "spot_price_capacity_optimized" => Self::SpotPriceCapacityOptimized,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AllocationStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(AllocationStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(AllocationStrategy);
-
-/// Property type `Ec2ConfigurationObject` of `AWS::Batch::ComputeEnvironment`.
-#[derive(Debug, Clone)]
-pub struct Ec2ConfigurationObject {
-    /// `BatchImageStatus` (optional).
-    pub batch_image_status: Option<Value<String>>,
-    /// `ImageIdOverride` (optional).
-    pub image_id_override: Option<Value<String>>,
-    /// `ImageKubernetesVersion` (optional).
-    /// Length: 1..=256 characters.
-    pub image_kubernetes_version: Option<Value<String>>,
-    /// `ImageType` (required).
-    /// Length: 1..=256 characters.
-    pub image_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `Ec2ConfigurationObject` of `AWS::Batch::ComputeEnvironment`.
+    Ec2ConfigurationObject
 }
 
 impl Ec2ConfigurationObject {
     /// The required properties: `ImageType`.
     pub fn new(image_type: impl Into<Value<String>>) -> Self {
-        Self {
-            batch_image_status: None,
-            image_id_override: None,
-            image_kubernetes_version: None,
-            image_type: image_type.into(),
-        }
+        Self(crate::Properties::new().with(3, "ImageType", image_type.into().to_template()))
     }
-    /// Sets `BatchImageStatus`.
-    pub fn batch_image_status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.batch_image_status = Some(value.into());
-        self
+    /// `BatchImageStatus` (optional).
+    pub fn batch_image_status(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BatchImageStatus", value.into().to_template()),
+        )
     }
-    /// Sets `ImageIdOverride`.
-    pub fn image_id_override(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_id_override = Some(value.into());
-        self
+    /// `ImageIdOverride` (optional).
+    pub fn image_id_override(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ImageIdOverride", value.into().to_template()),
+        )
     }
-    /// Sets `ImageKubernetesVersion`.
-    pub fn image_kubernetes_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_kubernetes_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Ec2ConfigurationObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_image_status {
-            m.insert("BatchImageStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_id_override {
-            m.insert("ImageIdOverride".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_kubernetes_version {
-            m.insert("ImageKubernetesVersion".to_owned(), v.to_template());
-        }
-        m.insert("ImageType".to_owned(), self.image_type.to_template());
-        Expr::Map(m)
+    /// `ImageKubernetesVersion` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn image_kubernetes_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ImageKubernetesVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Ec2ConfigurationObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_kubernetes_version.check(
-            &path.field("ImageKubernetesVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_type.check(
-            &path.field("ImageType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Ec2ConfigurationObject);
-
-/// Property type `LaunchTemplateSpecification` of `AWS::Batch::ComputeEnvironment`.
-#[derive(Debug, Clone, Default)]
-pub struct LaunchTemplateSpecification {
-    /// `LaunchTemplateId` (optional).
-    pub launch_template_id: Option<Value<String>>,
-    /// `LaunchTemplateName` (optional).
-    pub launch_template_name: Option<Value<String>>,
-    /// `Overrides` (optional).
-    pub overrides: Option<Value<List<LaunchTemplateSpecificationOverride>>>,
-    /// `UserdataType` (optional).
-    pub userdata_type: Option<Value<LaunchTemplateSpecificationUserdataType>>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LaunchTemplateSpecification` of `AWS::Batch::ComputeEnvironment`.
+    LaunchTemplateSpecification(default)
 }
 
 impl LaunchTemplateSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            launch_template_id: None,
-            launch_template_name: None,
-            overrides: None,
-            userdata_type: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LaunchTemplateId`.
-    pub fn launch_template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_id = Some(value.into());
-        self
+    /// `LaunchTemplateId` (optional).
+    pub fn launch_template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LaunchTemplateId", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateName`.
-    pub fn launch_template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_name = Some(value.into());
-        self
+    /// `LaunchTemplateName` (optional).
+    pub fn launch_template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LaunchTemplateName", value.into().to_template()),
+        )
     }
-    /// Sets `Overrides`.
+    /// `Overrides` (optional).
     pub fn overrides(
-        mut self,
+        self,
         value: impl Into<Value<List<LaunchTemplateSpecificationOverride>>>,
     ) -> Self {
-        self.overrides = Some(value.into());
-        self
+        Self(self.0.with(2, "Overrides", value.into().to_template()))
     }
-    /// Sets `UserdataType`.
+    /// `UserdataType` (optional).
     pub fn userdata_type(
-        mut self,
+        self,
         value: impl Into<Value<LaunchTemplateSpecificationUserdataType>>,
     ) -> Self {
-        self.userdata_type = Some(value.into());
-        self
+        Self(self.0.with(3, "UserdataType", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchTemplateSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.launch_template_id {
-            m.insert("LaunchTemplateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_name {
-            m.insert("LaunchTemplateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.userdata_type {
-            m.insert("UserdataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LaunchTemplateSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.overrides
-            .check(&path.field("Overrides"), &Rules::NONE, out);
-        self.userdata_type
-            .check(&path.field("UserdataType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LaunchTemplateSpecification);
-
-/// Property type `LaunchTemplateSpecificationOverride` of `AWS::Batch::ComputeEnvironment`.
-#[derive(Debug, Clone, Default)]
-pub struct LaunchTemplateSpecificationOverride {
-    /// `LaunchTemplateId` (optional).
-    pub launch_template_id: Option<Value<String>>,
-    /// `LaunchTemplateName` (optional).
-    pub launch_template_name: Option<Value<String>>,
-    /// `TargetInstanceTypes` (optional).
-    pub target_instance_types: Option<Value<List<String>>>,
-    /// `UserdataType` (optional).
-    pub userdata_type: Option<Value<UserdataType>>,
     /// `Version` (optional).
-    pub version: Option<Value<String>>,
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Version", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LaunchTemplateSpecificationOverride` of `AWS::Batch::ComputeEnvironment`.
+    LaunchTemplateSpecificationOverride(default)
 }
 
 impl LaunchTemplateSpecificationOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            launch_template_id: None,
-            launch_template_name: None,
-            target_instance_types: None,
-            userdata_type: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LaunchTemplateId`.
-    pub fn launch_template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_id = Some(value.into());
-        self
+    /// `LaunchTemplateId` (optional).
+    pub fn launch_template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LaunchTemplateId", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateName`.
-    pub fn launch_template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_name = Some(value.into());
-        self
+    /// `LaunchTemplateName` (optional).
+    pub fn launch_template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LaunchTemplateName", value.into().to_template()),
+        )
     }
-    /// Sets `TargetInstanceTypes`.
-    pub fn target_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.target_instance_types = Some(value.into());
-        self
+    /// `TargetInstanceTypes` (optional).
+    pub fn target_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TargetInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `UserdataType`.
-    pub fn userdata_type(mut self, value: impl Into<Value<UserdataType>>) -> Self {
-        self.userdata_type = Some(value.into());
-        self
+    /// `UserdataType` (optional).
+    pub fn userdata_type(self, value: impl Into<Value<UserdataType>>) -> Self {
+        Self(self.0.with(3, "UserdataType", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LaunchTemplateSpecificationOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.launch_template_id {
-            m.insert("LaunchTemplateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_name {
-            m.insert("LaunchTemplateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_instance_types {
-            m.insert("TargetInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.userdata_type {
-            m.insert("UserdataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UserdataType`.
+    UserdataType {
+        /// `eks_bootstrap_sh`
+        EksBootstrapSh = "eks_bootstrap_sh",
+        /// `eks_nodeadm`
+        EksNodeadm = "eks_nodeadm",
     }
 }
 
-impl Check for LaunchTemplateSpecificationOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.userdata_type
-            .check(&path.field("UserdataType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `LaunchTemplateSpecificationUserdataType`.
+    LaunchTemplateSpecificationUserdataType {
+        /// `eks_bootstrap_sh`
+        EksBootstrapSh = "eks_bootstrap_sh",
+        /// `eks_nodeadm`
+        EksNodeadm = "eks_nodeadm",
     }
 }
 
-crate::impl_literal!(LaunchTemplateSpecificationOverride);
-
-/// Values of `UserdataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserdataType {
-    /// `eks_bootstrap_sh`
-    EksBootstrapSh,
-    /// `eks_nodeadm`
-    EksNodeadm,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserdataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["eks_bootstrap_sh", "eks_nodeadm"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EksBootstrapSh => "eks_bootstrap_sh",
-            Self::EksNodeadm => "eks_nodeadm",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserdataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserdataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserdataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "eks_bootstrap_sh" => Self::EksBootstrapSh,
-            "eks_nodeadm" => Self::EksNodeadm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserdataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserdataType::from(s))
-    }
-}
-
-crate::impl_literal!(UserdataType);
-
-/// Values of `LaunchTemplateSpecificationUserdataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LaunchTemplateSpecificationUserdataType {
-    /// `eks_bootstrap_sh`
-    EksBootstrapSh,
-    /// `eks_nodeadm`
-    EksNodeadm,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LaunchTemplateSpecificationUserdataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["eks_bootstrap_sh", "eks_nodeadm"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EksBootstrapSh => "eks_bootstrap_sh",
-            Self::EksNodeadm => "eks_nodeadm",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LaunchTemplateSpecificationUserdataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LaunchTemplateSpecificationUserdataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for LaunchTemplateSpecificationUserdataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "eks_bootstrap_sh" => Self::EksBootstrapSh,
-            "eks_nodeadm" => Self::EksNodeadm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LaunchTemplateSpecificationUserdataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LaunchTemplateSpecificationUserdataType::from(s))
-    }
-}
-
-crate::impl_literal!(LaunchTemplateSpecificationUserdataType);
-
-/// Property type `ComputeScalingPolicy` of `AWS::Batch::ComputeEnvironment`.
-#[derive(Debug, Clone, Default)]
-pub struct ComputeScalingPolicy {
-    /// `MinScaleDownDelayMinutes` (optional).
-    pub min_scale_down_delay_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ComputeScalingPolicy` of `AWS::Batch::ComputeEnvironment`.
+    ComputeScalingPolicy(default)
 }
 
 impl ComputeScalingPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            min_scale_down_delay_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MinScaleDownDelayMinutes`.
-    pub fn min_scale_down_delay_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_scale_down_delay_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComputeScalingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.min_scale_down_delay_minutes {
-            m.insert("MinScaleDownDelayMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinScaleDownDelayMinutes` (optional).
+    pub fn min_scale_down_delay_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MinScaleDownDelayMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ComputeScalingPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ComputeScalingPolicy);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `ec2`
-    Ec2,
-    /// `fargate`
-    Fargate,
-    /// `fargate_spot`
-    FargateSpot,
-    /// `spot`
-    Spot,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ec2", "fargate", "fargate_spot", "spot"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2 => "ec2",
-            Self::Fargate => "fargate",
-            Self::FargateSpot => "fargate_spot",
-            Self::Spot => "spot",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `ec2`
+        Ec2 = "ec2",
+        /// `fargate`
+        Fargate = "fargate",
+        /// `fargate_spot`
+        FargateSpot = "fargate_spot",
+        /// `spot`
+        Spot = "spot",
     }
 }
 
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "ec2" => Self::Ec2,
-            "fargate" => Self::Fargate,
-            "fargate_spot" => Self::FargateSpot,
-            "spot" => Self::Spot,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `EksConfiguration` of `AWS::Batch::ComputeEnvironment`.
-#[derive(Debug, Clone)]
-pub struct EksConfiguration {
-    /// `EksClusterArn` (required).
-    pub eks_cluster_arn: Value<String>,
-    /// `KubernetesNamespace` (required).
-    pub kubernetes_namespace: Value<String>,
+crate::l1_struct! {
+    /// Property type `EksConfiguration` of `AWS::Batch::ComputeEnvironment`.
+    EksConfiguration
 }
 
 impl EksConfiguration {
@@ -1033,135 +473,50 @@ impl EksConfiguration {
         eks_cluster_arn: impl Into<Value<String>>,
         kubernetes_namespace: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            eks_cluster_arn: eks_cluster_arn.into(),
-            kubernetes_namespace: kubernetes_namespace.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EksClusterArn", eks_cluster_arn.into().to_template())
+                .with(
+                    1,
+                    "KubernetesNamespace",
+                    kubernetes_namespace.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for EksConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EksClusterArn".to_owned(),
-            self.eks_cluster_arn.to_template(),
-        );
-        m.insert(
-            "KubernetesNamespace".to_owned(),
-            self.kubernetes_namespace.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ComputeEnvironmentPropsType`.
+    ComputeEnvironmentPropsType {
+        /// `managed`
+        Managed = "managed",
+        /// `unmanaged`
+        Unmanaged = "unmanaged",
     }
 }
 
-impl Check for EksConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EksConfiguration);
-
-/// Values of `ComputeEnvironmentPropsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComputeEnvironmentPropsType {
-    /// `managed`
-    Managed,
-    /// `unmanaged`
-    Unmanaged,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComputeEnvironmentPropsType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["managed", "unmanaged"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Managed => "managed",
-            Self::Unmanaged => "unmanaged",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComputeEnvironmentPropsType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComputeEnvironmentPropsType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComputeEnvironmentPropsType {
-    fn from(s: &str) -> Self {
-        match s {
-            "managed" => Self::Managed,
-            "unmanaged" => Self::Unmanaged,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComputeEnvironmentPropsType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComputeEnvironmentPropsType::from(s))
-    }
-}
-
-crate::impl_literal!(ComputeEnvironmentPropsType);
-
-/// Property type `UpdatePolicy` of `AWS::Batch::ComputeEnvironment`.
-#[derive(Debug, Clone, Default)]
-pub struct UpdatePolicy {
-    /// `JobExecutionTimeoutMinutes` (optional).
-    pub job_execution_timeout_minutes: Option<Value<i64>>,
-    /// `TerminateJobsOnUpdate` (optional).
-    pub terminate_jobs_on_update: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `UpdatePolicy` of `AWS::Batch::ComputeEnvironment`.
+    UpdatePolicy(default)
 }
 
 impl UpdatePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            job_execution_timeout_minutes: None,
-            terminate_jobs_on_update: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `JobExecutionTimeoutMinutes`.
-    pub fn job_execution_timeout_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.job_execution_timeout_minutes = Some(value.into());
-        self
+    /// `JobExecutionTimeoutMinutes` (optional).
+    pub fn job_execution_timeout_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "JobExecutionTimeoutMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `TerminateJobsOnUpdate`.
-    pub fn terminate_jobs_on_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.terminate_jobs_on_update = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UpdatePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.job_execution_timeout_minutes {
-            m.insert("JobExecutionTimeoutMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.terminate_jobs_on_update {
-            m.insert("TerminateJobsOnUpdate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TerminateJobsOnUpdate` (optional).
+    pub fn terminate_jobs_on_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TerminateJobsOnUpdate", value.into().to_template()),
+        )
     }
 }
-
-impl Check for UpdatePolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UpdatePolicy);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Batch::ConsumableResource`.
-#[derive(Debug, Clone)]
-pub struct ConsumableResource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConsumableResource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConsumableResource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConsumableResource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Batch::ConsumableResource`.
+    ConsumableResource("AWS::Batch::ConsumableResource", ConsumableResourceProps)
 }
 
 impl ConsumableResource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Batch::ConsumableResource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConsumableResourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConsumableResourceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConsumableResourceArn> {
         self.resource.ref_value()
@@ -97,23 +49,36 @@ impl ConsumableResource {
     pub fn attr_available_quantity(&self) -> Value<i64> {
         self.resource.get_att("AvailableQuantity")
     }
+
+    /// Replaces `ConsumableResourceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_consumable_resource_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConsumableResourceName", value.into())
+    }
+
+    /// Replaces `ResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type(&self, value: impl Into<Value<ResourceType>>) {
+        self.resource.set_property("ResourceType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TotalQuantity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_total_quantity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("TotalQuantity", value.into())
+    }
 }
 
-/// Properties of `AWS::Batch::ConsumableResource`.
-#[derive(Debug, Clone)]
-pub struct ConsumableResourceProps {
-    /// `ConsumableResourceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `  `.
-    pub consumable_resource_name: Option<Value<String>>,
-    /// `ResourceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_type: Value<ResourceType>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<Map<String>>>,
-    /// `TotalQuantity` (required).
-    pub total_quantity: Value<i64>,
+crate::l1_struct! {
+    /// Properties of `AWS::Batch::ConsumableResource`.
+    ConsumableResourceProps
 }
 
 impl ConsumableResourceProps {
@@ -122,113 +87,34 @@ impl ConsumableResourceProps {
         resource_type: impl Into<Value<ResourceType>>,
         total_quantity: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            consumable_resource_name: None,
-            resource_type: resource_type.into(),
-            tags: None,
-            total_quantity: total_quantity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ResourceType", resource_type.into().to_template())
+                .with(3, "TotalQuantity", total_quantity.into().to_template()),
+        )
     }
-    /// Sets `ConsumableResourceName`.
-    pub fn consumable_resource_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.consumable_resource_name = Some(value.into());
-        self
+    /// `ConsumableResourceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `  `.
+    pub fn consumable_resource_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConsumableResourceName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConsumableResourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.consumable_resource_name {
-            m.insert("ConsumableResourceName".to_owned(), v.to_template());
-        }
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TotalQuantity".to_owned(),
-            self.total_quantity.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConsumableResourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumable_resource_name.check(
-            &path.field("ConsumableResourceName"),
-            &Rules {
-                pattern: Some(""),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `REPLENISHABLE`
+        Replenishable = "REPLENISHABLE",
+        /// `NON_REPLENISHABLE`
+        NonReplenishable = "NON_REPLENISHABLE",
     }
 }
-
-crate::impl_literal!(ConsumableResourceProps);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `REPLENISHABLE`
-    Replenishable,
-    /// `NON_REPLENISHABLE`
-    NonReplenishable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REPLENISHABLE", "NON_REPLENISHABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Replenishable => "REPLENISHABLE",
-            Self::NonReplenishable => "NON_REPLENISHABLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "REPLENISHABLE" => Self::Replenishable,
-            "NON_REPLENISHABLE" => Self::NonReplenishable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct JobDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for JobDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for JobDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for JobDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Batch::JobDefinition`.
+    JobDefinition("AWS::Batch::JobDefinition", JobDefinitionProps)
 }
 
 impl JobDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Batch::JobDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: JobDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `JobDefinitionName` (typed).
     pub fn ref_value(&self) -> Value<ids::JobDefinitionName> {
         self.resource.ref_value()
@@ -82,243 +34,209 @@ impl JobDefinition {
     pub fn attr_job_definition_arn(&self) -> Value<String> {
         self.resource.get_att("JobDefinitionArn")
     }
+
+    /// Replaces `ConsumableResourceProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_consumable_resource_properties(
+        &self,
+        value: impl Into<Value<ConsumableResourceProperties>>,
+    ) {
+        self.resource
+            .set_property("ConsumableResourceProperties", value.into())
+    }
+
+    /// Replaces `ContainerProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_properties(&self, value: impl Into<Value<ContainerProperties>>) {
+        self.resource
+            .set_property("ContainerProperties", value.into())
+    }
+
+    /// Replaces `EcsProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ecs_properties(&self, value: impl Into<Value<EcsProperties>>) {
+        self.resource.set_property("EcsProperties", value.into())
+    }
+
+    /// Replaces `EksProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_eks_properties(&self, value: impl Into<Value<EksProperties>>) {
+        self.resource.set_property("EksProperties", value.into())
+    }
+
+    /// Replaces `JobDefinitionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_definition_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("JobDefinitionName", value.into())
+    }
+
+    /// Replaces `NodeProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_properties(&self, value: impl Into<Value<NodeProperties>>) {
+        self.resource.set_property("NodeProperties", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `PlatformCapabilities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform_capabilities(&self, value: impl Into<Value<List<PlatformCapabilities>>>) {
+        self.resource
+            .set_property("PlatformCapabilities", value.into())
+    }
+
+    /// Replaces `PropagateTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_propagate_tags(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("PropagateTags", value.into())
+    }
+
+    /// Replaces `ResourceRetentionPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_retention_policy(&self, value: impl Into<Value<ResourceRetentionPolicy>>) {
+        self.resource
+            .set_property("ResourceRetentionPolicy", value.into())
+    }
+
+    /// Replaces `RetryStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retry_strategy(&self, value: impl Into<Value<RetryStrategy>>) {
+        self.resource.set_property("RetryStrategy", value.into())
+    }
+
+    /// Replaces `SchedulingPriority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduling_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SchedulingPriority", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Timeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout(&self, value: impl Into<Value<JobTimeout>>) {
+        self.resource.set_property("Timeout", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<JobDefinitionPropsType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct JobDefinitionProps {
-    /// `ConsumableResourceProperties` (optional).
-    pub consumable_resource_properties: Option<Value<ConsumableResourceProperties>>,
-    /// `ContainerProperties` (optional).
-    pub container_properties: Option<Value<ContainerProperties>>,
-    /// `EcsProperties` (optional).
-    pub ecs_properties: Option<Value<EcsProperties>>,
-    /// `EksProperties` (optional).
-    pub eks_properties: Option<Value<EksProperties>>,
-    /// `JobDefinitionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=128 characters.
-    pub job_definition_name: Option<Value<String>>,
-    /// `NodeProperties` (optional).
-    pub node_properties: Option<Value<NodeProperties>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<Map<String>>>,
-    /// `PlatformCapabilities` (optional).
-    pub platform_capabilities: Option<Value<List<PlatformCapabilities>>>,
-    /// `PropagateTags` (optional).
-    pub propagate_tags: Option<Value<bool>>,
-    /// `ResourceRetentionPolicy` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub resource_retention_policy: Option<Value<ResourceRetentionPolicy>>,
-    /// `RetryStrategy` (optional).
-    pub retry_strategy: Option<Value<RetryStrategy>>,
-    /// `SchedulingPriority` (optional).
-    pub scheduling_priority: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<JobTimeout>>,
-    /// `Type` (required).
-    pub type_: Value<JobDefinitionPropsType>,
+crate::l1_struct! {
+    /// Properties of `AWS::Batch::JobDefinition`.
+    JobDefinitionProps
 }
 
 impl JobDefinitionProps {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<JobDefinitionPropsType>>) -> Self {
-        Self {
-            consumable_resource_properties: None,
-            container_properties: None,
-            ecs_properties: None,
-            eks_properties: None,
-            job_definition_name: None,
-            node_properties: None,
-            parameters: None,
-            platform_capabilities: None,
-            propagate_tags: None,
-            resource_retention_policy: None,
-            retry_strategy: None,
-            scheduling_priority: None,
-            tags: None,
-            timeout: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(14, "Type", type_.into().to_template()))
     }
-    /// Sets `ConsumableResourceProperties`.
+    /// `ConsumableResourceProperties` (optional).
     pub fn consumable_resource_properties(
-        mut self,
+        self,
         value: impl Into<Value<ConsumableResourceProperties>>,
     ) -> Self {
-        self.consumable_resource_properties = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ConsumableResourceProperties",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ContainerProperties`.
-    pub fn container_properties(mut self, value: impl Into<Value<ContainerProperties>>) -> Self {
-        self.container_properties = Some(value.into());
-        self
+    /// `ContainerProperties` (optional).
+    pub fn container_properties(self, value: impl Into<Value<ContainerProperties>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerProperties", value.into().to_template()),
+        )
     }
-    /// Sets `EcsProperties`.
-    pub fn ecs_properties(mut self, value: impl Into<Value<EcsProperties>>) -> Self {
-        self.ecs_properties = Some(value.into());
-        self
+    /// `EcsProperties` (optional).
+    pub fn ecs_properties(self, value: impl Into<Value<EcsProperties>>) -> Self {
+        Self(self.0.with(2, "EcsProperties", value.into().to_template()))
     }
-    /// Sets `EksProperties`.
-    pub fn eks_properties(mut self, value: impl Into<Value<EksProperties>>) -> Self {
-        self.eks_properties = Some(value.into());
-        self
+    /// `EksProperties` (optional).
+    pub fn eks_properties(self, value: impl Into<Value<EksProperties>>) -> Self {
+        Self(self.0.with(3, "EksProperties", value.into().to_template()))
     }
-    /// Sets `JobDefinitionName`.
-    pub fn job_definition_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.job_definition_name = Some(value.into());
-        self
+    /// `JobDefinitionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 128 characters.
+    pub fn job_definition_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "JobDefinitionName", value.into().to_template()),
+        )
     }
-    /// Sets `NodeProperties`.
-    pub fn node_properties(mut self, value: impl Into<Value<NodeProperties>>) -> Self {
-        self.node_properties = Some(value.into());
-        self
+    /// `NodeProperties` (optional).
+    pub fn node_properties(self, value: impl Into<Value<NodeProperties>>) -> Self {
+        Self(self.0.with(5, "NodeProperties", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(6, "Parameters", value.into().to_template()))
     }
-    /// Sets `PlatformCapabilities`.
+    /// `PlatformCapabilities` (optional).
     pub fn platform_capabilities(
-        mut self,
+        self,
         value: impl Into<Value<List<PlatformCapabilities>>>,
     ) -> Self {
-        self.platform_capabilities = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "PlatformCapabilities", value.into().to_template()),
+        )
     }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.propagate_tags = Some(value.into());
-        self
+    /// `PropagateTags` (optional).
+    pub fn propagate_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "PropagateTags", value.into().to_template()))
     }
-    /// Sets `ResourceRetentionPolicy`.
+    /// `ResourceRetentionPolicy` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn resource_retention_policy(
-        mut self,
+        self,
         value: impl Into<Value<ResourceRetentionPolicy>>,
     ) -> Self {
-        self.resource_retention_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "ResourceRetentionPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `RetryStrategy`.
-    pub fn retry_strategy(mut self, value: impl Into<Value<RetryStrategy>>) -> Self {
-        self.retry_strategy = Some(value.into());
-        self
+    /// `RetryStrategy` (optional).
+    pub fn retry_strategy(self, value: impl Into<Value<RetryStrategy>>) -> Self {
+        Self(self.0.with(10, "RetryStrategy", value.into().to_template()))
     }
-    /// Sets `SchedulingPriority`.
-    pub fn scheduling_priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scheduling_priority = Some(value.into());
-        self
+    /// `SchedulingPriority` (optional).
+    pub fn scheduling_priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SchedulingPriority", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<JobTimeout>>) -> Self {
-        self.timeout = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JobDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.consumable_resource_properties {
-            m.insert("ConsumableResourceProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_properties {
-            m.insert("ContainerProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecs_properties {
-            m.insert("EcsProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.eks_properties {
-            m.insert("EksProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_definition_name {
-            m.insert("JobDefinitionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_properties {
-            m.insert("NodeProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_capabilities {
-            m.insert("PlatformCapabilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.propagate_tags {
-            m.insert("PropagateTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_retention_policy {
-            m.insert("ResourceRetentionPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_strategy {
-            m.insert("RetryStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduling_priority {
-            m.insert("SchedulingPriority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<JobTimeout>>) -> Self {
+        Self(self.0.with(13, "Timeout", value.into().to_template()))
     }
 }
 
-impl Check for JobDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumable_resource_properties.check(
-            &path.field("ConsumableResourceProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.container_properties
-            .check(&path.field("ContainerProperties"), &Rules::NONE, out);
-        self.ecs_properties
-            .check(&path.field("EcsProperties"), &Rules::NONE, out);
-        self.eks_properties
-            .check(&path.field("EksProperties"), &Rules::NONE, out);
-        self.job_definition_name.check(
-            &path.field("JobDefinitionName"),
-            &Rules {
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.node_properties
-            .check(&path.field("NodeProperties"), &Rules::NONE, out);
-        self.platform_capabilities
-            .check(&path.field("PlatformCapabilities"), &Rules::NONE, out);
-        self.resource_retention_policy.check(
-            &path.field("ResourceRetentionPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.retry_strategy
-            .check(&path.field("RetryStrategy"), &Rules::NONE, out);
-        self.timeout
-            .check(&path.field("Timeout"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JobDefinitionProps);
-
-/// Property type `ConsumableResourceProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct ConsumableResourceProperties {
-    /// `ConsumableResourceList` (required).
-    pub consumable_resource_list: Value<List<ConsumableResourceRequirement>>,
+crate::l1_struct! {
+    /// Property type `ConsumableResourceProperties` of `AWS::Batch::JobDefinition`.
+    ConsumableResourceProperties
 }
 
 impl ConsumableResourceProperties {
@@ -326,42 +244,17 @@ impl ConsumableResourceProperties {
     pub fn new(
         consumable_resource_list: impl Into<Value<List<ConsumableResourceRequirement>>>,
     ) -> Self {
-        Self {
-            consumable_resource_list: consumable_resource_list.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConsumableResourceList",
+            consumable_resource_list.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ConsumableResourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConsumableResourceList".to_owned(),
-            self.consumable_resource_list.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConsumableResourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumable_resource_list.check(
-            &path.field("ConsumableResourceList"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConsumableResourceProperties);
-
-/// Property type `ConsumableResourceRequirement` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct ConsumableResourceRequirement {
-    /// `ConsumableResource` (required).
-    pub consumable_resource: Value<String>,
-    /// `Quantity` (required).
-    pub quantity: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ConsumableResourceRequirement` of `AWS::Batch::JobDefinition`.
+    ConsumableResourceRequirement
 }
 
 impl ConsumableResourceRequirement {
@@ -370,1262 +263,489 @@ impl ConsumableResourceRequirement {
         consumable_resource: impl Into<Value<String>>,
         quantity: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            consumable_resource: consumable_resource.into(),
-            quantity: quantity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConsumableResource",
+                    consumable_resource.into().to_template(),
+                )
+                .with(1, "Quantity", quantity.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConsumableResourceRequirement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConsumableResource".to_owned(),
-            self.consumable_resource.to_template(),
-        );
-        m.insert("Quantity".to_owned(), self.quantity.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConsumableResourceRequirement {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConsumableResourceRequirement);
-
-/// Property type `ContainerProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct ContainerProperties {
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `EnableExecuteCommand` (optional).
-    pub enable_execute_command: Option<Value<bool>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<List<Environment>>>,
-    /// `EphemeralStorage` (optional).
-    pub ephemeral_storage: Option<Value<EphemeralStorage>>,
-    /// `ExecutionRoleArn` (optional).
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `FargatePlatformConfiguration` (optional).
-    pub fargate_platform_configuration: Option<Value<FargatePlatformConfiguration>>,
-    /// `Image` (required).
-    pub image: Value<String>,
-    /// `JobRoleArn` (optional).
-    pub job_role_arn: Option<Value<ids::RoleArn>>,
-    /// `LinuxParameters` (optional).
-    pub linux_parameters: Option<Value<LinuxParameters>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<LogConfiguration>>,
-    /// `Memory` (optional).
-    pub memory: Option<Value<i64>>,
-    /// `MountPoints` (optional).
-    pub mount_points: Option<Value<List<MountPoint>>>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `Privileged` (optional).
-    pub privileged: Option<Value<bool>>,
-    /// `ReadonlyRootFilesystem` (optional).
-    pub readonly_root_filesystem: Option<Value<bool>>,
-    /// `RepositoryCredentials` (optional).
-    pub repository_credentials: Option<Value<RepositoryCredentials>>,
-    /// `ResourceRequirements` (optional).
-    pub resource_requirements: Option<Value<List<ResourceRequirement>>>,
-    /// `RuntimePlatform` (optional).
-    pub runtime_platform: Option<Value<RuntimePlatform>>,
-    /// `Secrets` (optional).
-    pub secrets: Option<Value<List<Secret>>>,
-    /// `Ulimits` (optional).
-    pub ulimits: Option<Value<List<Ulimit>>>,
-    /// `User` (optional).
-    pub user: Option<Value<String>>,
-    /// `Vcpus` (optional).
-    pub vcpus: Option<Value<i64>>,
-    /// `Volumes` (optional).
-    pub volumes: Option<Value<List<Volume>>>,
+crate::l1_struct! {
+    /// Property type `ContainerProperties` of `AWS::Batch::JobDefinition`.
+    ContainerProperties
 }
 
 impl ContainerProperties {
     /// The required properties: `Image`.
     pub fn new(image: impl Into<Value<String>>) -> Self {
-        Self {
-            command: None,
-            enable_execute_command: None,
-            environment: None,
-            ephemeral_storage: None,
-            execution_role_arn: None,
-            fargate_platform_configuration: None,
-            image: image.into(),
-            job_role_arn: None,
-            linux_parameters: None,
-            log_configuration: None,
-            memory: None,
-            mount_points: None,
-            network_configuration: None,
-            privileged: None,
-            readonly_root_filesystem: None,
-            repository_credentials: None,
-            resource_requirements: None,
-            runtime_platform: None,
-            secrets: None,
-            ulimits: None,
-            user: None,
-            vcpus: None,
-            volumes: None,
-        }
+        Self(crate::Properties::new().with(6, "Image", image.into().to_template()))
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `EnableExecuteCommand`.
-    pub fn enable_execute_command(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_execute_command = Some(value.into());
-        self
+    /// `EnableExecuteCommand` (optional).
+    pub fn enable_execute_command(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableExecuteCommand", value.into().to_template()),
+        )
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<List<Environment>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<List<Environment>>>) -> Self {
+        Self(self.0.with(2, "Environment", value.into().to_template()))
     }
-    /// Sets `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, value: impl Into<Value<EphemeralStorage>>) -> Self {
-        self.ephemeral_storage = Some(value.into());
-        self
+    /// `EphemeralStorage` (optional).
+    pub fn ephemeral_storage(self, value: impl Into<Value<EphemeralStorage>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EphemeralStorage", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `FargatePlatformConfiguration`.
+    /// `FargatePlatformConfiguration` (optional).
     pub fn fargate_platform_configuration(
-        mut self,
+        self,
         value: impl Into<Value<FargatePlatformConfiguration>>,
     ) -> Self {
-        self.fargate_platform_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "FargatePlatformConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `JobRoleArn`.
-    pub fn job_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.job_role_arn = Some(value.into());
-        self
+    /// `JobRoleArn` (optional).
+    pub fn job_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(7, "JobRoleArn", value.into().to_template()))
     }
-    /// Sets `LinuxParameters`.
-    pub fn linux_parameters(mut self, value: impl Into<Value<LinuxParameters>>) -> Self {
-        self.linux_parameters = Some(value.into());
-        self
+    /// `LinuxParameters` (optional).
+    pub fn linux_parameters(self, value: impl Into<Value<LinuxParameters>>) -> Self {
+        Self(
+            self.0
+                .with(8, "LinuxParameters", value.into().to_template()),
+        )
     }
-    /// Sets `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+    /// `LogConfiguration` (optional).
+    pub fn log_configuration(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(9, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory = Some(value.into());
-        self
+    /// `Memory` (optional).
+    pub fn memory(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "Memory", value.into().to_template()))
     }
-    /// Sets `MountPoints`.
-    pub fn mount_points(mut self, value: impl Into<Value<List<MountPoint>>>) -> Self {
-        self.mount_points = Some(value.into());
-        self
+    /// `MountPoints` (optional).
+    pub fn mount_points(self, value: impl Into<Value<List<MountPoint>>>) -> Self {
+        Self(self.0.with(11, "MountPoints", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(12, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Privileged`.
-    pub fn privileged(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.privileged = Some(value.into());
-        self
+    /// `Privileged` (optional).
+    pub fn privileged(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(13, "Privileged", value.into().to_template()))
     }
-    /// Sets `ReadonlyRootFilesystem`.
-    pub fn readonly_root_filesystem(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.readonly_root_filesystem = Some(value.into());
-        self
+    /// `ReadonlyRootFilesystem` (optional).
+    pub fn readonly_root_filesystem(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(14, "ReadonlyRootFilesystem", value.into().to_template()),
+        )
     }
-    /// Sets `RepositoryCredentials`.
-    pub fn repository_credentials(
-        mut self,
-        value: impl Into<Value<RepositoryCredentials>>,
-    ) -> Self {
-        self.repository_credentials = Some(value.into());
-        self
+    /// `RepositoryCredentials` (optional).
+    pub fn repository_credentials(self, value: impl Into<Value<RepositoryCredentials>>) -> Self {
+        Self(
+            self.0
+                .with(15, "RepositoryCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceRequirements`.
-    pub fn resource_requirements(
-        mut self,
-        value: impl Into<Value<List<ResourceRequirement>>>,
-    ) -> Self {
-        self.resource_requirements = Some(value.into());
-        self
+    /// `ResourceRequirements` (optional).
+    pub fn resource_requirements(self, value: impl Into<Value<List<ResourceRequirement>>>) -> Self {
+        Self(
+            self.0
+                .with(16, "ResourceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `RuntimePlatform`.
-    pub fn runtime_platform(mut self, value: impl Into<Value<RuntimePlatform>>) -> Self {
-        self.runtime_platform = Some(value.into());
-        self
+    /// `RuntimePlatform` (optional).
+    pub fn runtime_platform(self, value: impl Into<Value<RuntimePlatform>>) -> Self {
+        Self(
+            self.0
+                .with(17, "RuntimePlatform", value.into().to_template()),
+        )
     }
-    /// Sets `Secrets`.
-    pub fn secrets(mut self, value: impl Into<Value<List<Secret>>>) -> Self {
-        self.secrets = Some(value.into());
-        self
+    /// `Secrets` (optional).
+    pub fn secrets(self, value: impl Into<Value<List<Secret>>>) -> Self {
+        Self(self.0.with(18, "Secrets", value.into().to_template()))
     }
-    /// Sets `Ulimits`.
-    pub fn ulimits(mut self, value: impl Into<Value<List<Ulimit>>>) -> Self {
-        self.ulimits = Some(value.into());
-        self
+    /// `Ulimits` (optional).
+    pub fn ulimits(self, value: impl Into<Value<List<Ulimit>>>) -> Self {
+        Self(self.0.with(19, "Ulimits", value.into().to_template()))
     }
-    /// Sets `User`.
-    pub fn user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user = Some(value.into());
-        self
+    /// `User` (optional).
+    pub fn user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "User", value.into().to_template()))
     }
-    /// Sets `Vcpus`.
-    pub fn vcpus(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.vcpus = Some(value.into());
-        self
+    /// `Vcpus` (optional).
+    pub fn vcpus(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(21, "Vcpus", value.into().to_template()))
     }
-    /// Sets `Volumes`.
-    pub fn volumes(mut self, value: impl Into<Value<List<Volume>>>) -> Self {
-        self.volumes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContainerProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_execute_command {
-            m.insert("EnableExecuteCommand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ephemeral_storage {
-            m.insert("EphemeralStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fargate_platform_configuration {
-            m.insert("FargatePlatformConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Image".to_owned(), self.image.to_template());
-        if let Some(v) = &self.job_role_arn {
-            m.insert("JobRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linux_parameters {
-            m.insert("LinuxParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_points {
-            m.insert("MountPoints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.privileged {
-            m.insert("Privileged".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.readonly_root_filesystem {
-            m.insert("ReadonlyRootFilesystem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_credentials {
-            m.insert("RepositoryCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_requirements {
-            m.insert("ResourceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_platform {
-            m.insert("RuntimePlatform".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets {
-            m.insert("Secrets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ulimits {
-            m.insert("Ulimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user {
-            m.insert("User".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vcpus {
-            m.insert("Vcpus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volumes {
-            m.insert("Volumes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Volumes` (optional).
+    pub fn volumes(self, value: impl Into<Value<List<Volume>>>) -> Self {
+        Self(self.0.with(22, "Volumes", value.into().to_template()))
     }
 }
 
-impl Check for ContainerProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.ephemeral_storage
-            .check(&path.field("EphemeralStorage"), &Rules::NONE, out);
-        self.fargate_platform_configuration.check(
-            &path.field("FargatePlatformConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.linux_parameters
-            .check(&path.field("LinuxParameters"), &Rules::NONE, out);
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.mount_points
-            .check(&path.field("MountPoints"), &Rules::NONE, out);
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.repository_credentials
-            .check(&path.field("RepositoryCredentials"), &Rules::NONE, out);
-        self.resource_requirements
-            .check(&path.field("ResourceRequirements"), &Rules::NONE, out);
-        self.runtime_platform
-            .check(&path.field("RuntimePlatform"), &Rules::NONE, out);
-        self.secrets
-            .check(&path.field("Secrets"), &Rules::NONE, out);
-        self.ulimits
-            .check(&path.field("Ulimits"), &Rules::NONE, out);
-        self.volumes
-            .check(&path.field("Volumes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerProperties);
-
-/// Property type `Environment` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Environment {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Environment` of `AWS::Batch::JobDefinition`.
+    Environment(default)
 }
 
 impl Environment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Environment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Environment {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Environment);
-
-/// Property type `EphemeralStorage` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct EphemeralStorage {
-    /// `SizeInGiB` (required).
-    pub size_in_gi_b: Value<i64>,
+crate::l1_struct! {
+    /// Property type `EphemeralStorage` of `AWS::Batch::JobDefinition`.
+    EphemeralStorage
 }
 
 impl EphemeralStorage {
     /// The required properties: `SizeInGiB`.
     pub fn new(size_in_gi_b: impl Into<Value<i64>>) -> Self {
-        Self {
-            size_in_gi_b: size_in_gi_b.into(),
-        }
+        Self(crate::Properties::new().with(0, "SizeInGiB", size_in_gi_b.into().to_template()))
     }
 }
 
-impl ToTemplate for EphemeralStorage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SizeInGiB".to_owned(), self.size_in_gi_b.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EphemeralStorage {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EphemeralStorage);
-
-/// Property type `FargatePlatformConfiguration` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct FargatePlatformConfiguration {
-    /// `PlatformVersion` (optional).
-    pub platform_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FargatePlatformConfiguration` of `AWS::Batch::JobDefinition`.
+    FargatePlatformConfiguration(default)
 }
 
 impl FargatePlatformConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            platform_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PlatformVersion`.
-    pub fn platform_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FargatePlatformConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.platform_version {
-            m.insert("PlatformVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PlatformVersion` (optional).
+    pub fn platform_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PlatformVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FargatePlatformConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FargatePlatformConfiguration);
-
-/// Property type `LinuxParameters` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct LinuxParameters {
-    /// `Devices` (optional).
-    pub devices: Option<Value<List<Device>>>,
-    /// `InitProcessEnabled` (optional).
-    pub init_process_enabled: Option<Value<bool>>,
-    /// `MaxSwap` (optional).
-    pub max_swap: Option<Value<i64>>,
-    /// `SharedMemorySize` (optional).
-    pub shared_memory_size: Option<Value<i64>>,
-    /// `Swappiness` (optional).
-    pub swappiness: Option<Value<i64>>,
-    /// `Tmpfs` (optional).
-    pub tmpfs: Option<Value<List<Tmpfs>>>,
+crate::l1_struct! {
+    /// Property type `LinuxParameters` of `AWS::Batch::JobDefinition`.
+    LinuxParameters(default)
 }
 
 impl LinuxParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            devices: None,
-            init_process_enabled: None,
-            max_swap: None,
-            shared_memory_size: None,
-            swappiness: None,
-            tmpfs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Devices`.
-    pub fn devices(mut self, value: impl Into<Value<List<Device>>>) -> Self {
-        self.devices = Some(value.into());
-        self
+    /// `Devices` (optional).
+    pub fn devices(self, value: impl Into<Value<List<Device>>>) -> Self {
+        Self(self.0.with(0, "Devices", value.into().to_template()))
     }
-    /// Sets `InitProcessEnabled`.
-    pub fn init_process_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.init_process_enabled = Some(value.into());
-        self
+    /// `InitProcessEnabled` (optional).
+    pub fn init_process_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InitProcessEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `MaxSwap`.
-    pub fn max_swap(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_swap = Some(value.into());
-        self
+    /// `MaxSwap` (optional).
+    pub fn max_swap(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "MaxSwap", value.into().to_template()))
     }
-    /// Sets `SharedMemorySize`.
-    pub fn shared_memory_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shared_memory_size = Some(value.into());
-        self
+    /// `SharedMemorySize` (optional).
+    pub fn shared_memory_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SharedMemorySize", value.into().to_template()),
+        )
     }
-    /// Sets `Swappiness`.
-    pub fn swappiness(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.swappiness = Some(value.into());
-        self
+    /// `Swappiness` (optional).
+    pub fn swappiness(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Swappiness", value.into().to_template()))
     }
-    /// Sets `Tmpfs`.
-    pub fn tmpfs(mut self, value: impl Into<Value<List<Tmpfs>>>) -> Self {
-        self.tmpfs = Some(value.into());
-        self
+    /// `Tmpfs` (optional).
+    pub fn tmpfs(self, value: impl Into<Value<List<Tmpfs>>>) -> Self {
+        Self(self.0.with(5, "Tmpfs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LinuxParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.devices {
-            m.insert("Devices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.init_process_enabled {
-            m.insert("InitProcessEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_swap {
-            m.insert("MaxSwap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shared_memory_size {
-            m.insert("SharedMemorySize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.swappiness {
-            m.insert("Swappiness".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tmpfs {
-            m.insert("Tmpfs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LinuxParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.devices
-            .check(&path.field("Devices"), &Rules::NONE, out);
-        self.tmpfs.check(&path.field("Tmpfs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LinuxParameters);
-
-/// Property type `Device` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Device {
-    /// `ContainerPath` (optional).
-    pub container_path: Option<Value<String>>,
-    /// `HostPath` (optional).
-    pub host_path: Option<Value<String>>,
-    /// `Permissions` (optional).
-    pub permissions: Option<Value<List<Permissions>>>,
+crate::l1_struct! {
+    /// Property type `Device` of `AWS::Batch::JobDefinition`.
+    Device(default)
 }
 
 impl Device {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_path: None,
-            host_path: None,
-            permissions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerPath`.
-    pub fn container_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_path = Some(value.into());
-        self
+    /// `ContainerPath` (optional).
+    pub fn container_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerPath", value.into().to_template()))
     }
-    /// Sets `HostPath`.
-    pub fn host_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_path = Some(value.into());
-        self
+    /// `HostPath` (optional).
+    pub fn host_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HostPath", value.into().to_template()))
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<Permissions>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    pub fn permissions(self, value: impl Into<Value<List<Permissions>>>) -> Self {
+        Self(self.0.with(2, "Permissions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Device {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_path {
-            m.insert("ContainerPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_path {
-            m.insert("HostPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Permissions`.
+    Permissions {
+        /// `mknod`
+        Mknod = "mknod",
+        /// `read`
+        Read = "read",
+        /// `write`
+        Write = "write",
     }
 }
 
-impl Check for Device {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.permissions
-            .check(&path.field("Permissions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Device);
-
-/// Values of `Permissions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Permissions {
-    /// `mknod`
-    Mknod,
-    /// `read`
-    Read,
-    /// `write`
-    Write,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Permissions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["mknod", "read", "write"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mknod => "mknod",
-            Self::Read => "read",
-            Self::Write => "write",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Permissions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Permissions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for Permissions {
-    fn from(s: &str) -> Self {
-        match s {
-            "mknod" => Self::Mknod,
-            "read" => Self::Read,
-            "write" => Self::Write,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Permissions> {
-    fn from(s: &str) -> Self {
-        Value::literal(Permissions::from(s))
-    }
-}
-
-crate::impl_literal!(Permissions);
-
-/// Property type `Tmpfs` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct Tmpfs {
-    /// `ContainerPath` (required).
-    pub container_path: Value<String>,
-    /// `MountOptions` (optional).
-    pub mount_options: Option<Value<List<String>>>,
-    /// `Size` (required).
-    pub size: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Tmpfs` of `AWS::Batch::JobDefinition`.
+    Tmpfs
 }
 
 impl Tmpfs {
     /// The required properties: `ContainerPath`, `Size`.
     pub fn new(container_path: impl Into<Value<String>>, size: impl Into<Value<i64>>) -> Self {
-        Self {
-            container_path: container_path.into(),
-            mount_options: None,
-            size: size.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ContainerPath", container_path.into().to_template())
+                .with(2, "Size", size.into().to_template()),
+        )
     }
-    /// Sets `MountOptions`.
-    pub fn mount_options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.mount_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tmpfs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContainerPath".to_owned(),
-            self.container_path.to_template(),
-        );
-        if let Some(v) = &self.mount_options {
-            m.insert("MountOptions".to_owned(), v.to_template());
-        }
-        m.insert("Size".to_owned(), self.size.to_template());
-        Expr::Map(m)
+    /// `MountOptions` (optional).
+    pub fn mount_options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "MountOptions", value.into().to_template()))
     }
 }
 
-impl Check for Tmpfs {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tmpfs);
-
-/// Property type `LogConfiguration` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct LogConfiguration {
-    /// `LogDriver` (required).
-    pub log_driver: Value<LogDriver>,
-    /// `Options` (optional).
-    pub options: Option<Value<Map<String>>>,
-    /// `SecretOptions` (optional).
-    pub secret_options: Option<Value<List<Secret>>>,
+crate::l1_struct! {
+    /// Property type `LogConfiguration` of `AWS::Batch::JobDefinition`.
+    LogConfiguration
 }
 
 impl LogConfiguration {
     /// The required properties: `LogDriver`.
     pub fn new(log_driver: impl Into<Value<LogDriver>>) -> Self {
-        Self {
-            log_driver: log_driver.into(),
-            options: None,
-            secret_options: None,
-        }
+        Self(crate::Properties::new().with(0, "LogDriver", log_driver.into().to_template()))
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Options", value.into().to_template()))
     }
-    /// Sets `SecretOptions`.
-    pub fn secret_options(mut self, value: impl Into<Value<List<Secret>>>) -> Self {
-        self.secret_options = Some(value.into());
-        self
+    /// `SecretOptions` (optional).
+    pub fn secret_options(self, value: impl Into<Value<List<Secret>>>) -> Self {
+        Self(self.0.with(2, "SecretOptions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogDriver".to_owned(), self.log_driver.to_template());
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_options {
-            m.insert("SecretOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LogDriver`.
+    LogDriver {
+        /// `awsfirelens`
+        Awsfirelens = "awsfirelens",
+        /// `awslogs`
+        Awslogs = "awslogs",
+        /// `fluentd`
+        Fluentd = "fluentd",
+        /// `gelf`
+        Gelf = "gelf",
+        /// `journald`
+        Journald = "journald",
+        /// `json-file`
+        JsonFile = "json-file",
+        /// `splunk`
+        Splunk = "splunk",
+        /// `syslog`
+        Syslog = "syslog",
     }
 }
 
-impl Check for LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_driver
-            .check(&path.field("LogDriver"), &Rules::NONE, out);
-        self.secret_options
-            .check(&path.field("SecretOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogConfiguration);
-
-/// Values of `LogDriver`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogDriver {
-    /// `awsfirelens`
-    Awsfirelens,
-    /// `awslogs`
-    Awslogs,
-    /// `fluentd`
-    Fluentd,
-    /// `gelf`
-    Gelf,
-    /// `journald`
-    Journald,
-    /// `json-file`
-    JsonFile,
-    /// `splunk`
-    Splunk,
-    /// `syslog`
-    Syslog,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogDriver {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "awsfirelens",
-        "awslogs",
-        "fluentd",
-        "gelf",
-        "journald",
-        "json-file",
-        "splunk",
-        "syslog",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Awsfirelens => "awsfirelens",
-            Self::Awslogs => "awslogs",
-            Self::Fluentd => "fluentd",
-            Self::Gelf => "gelf",
-            Self::Journald => "journald",
-            Self::JsonFile => "json-file",
-            Self::Splunk => "splunk",
-            Self::Syslog => "syslog",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogDriver {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogDriver {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogDriver {
-    fn from(s: &str) -> Self {
-        match s {
-            "awsfirelens" => Self::Awsfirelens,
-            "awslogs" => Self::Awslogs,
-            "fluentd" => Self::Fluentd,
-            "gelf" => Self::Gelf,
-            "journald" => Self::Journald,
-            "json-file" => Self::JsonFile,
-            "splunk" => Self::Splunk,
-            "syslog" => Self::Syslog,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogDriver> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogDriver::from(s))
-    }
-}
-
-crate::impl_literal!(LogDriver);
-
-/// Property type `Secret` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct Secret {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `ValueFrom` (required).
-    pub value_from: Value<String>,
+crate::l1_struct! {
+    /// Property type `Secret` of `AWS::Batch::JobDefinition`.
+    Secret
 }
 
 impl Secret {
     /// The required properties: `Name`, `ValueFrom`.
     pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value_from: value_from.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "ValueFrom", value_from.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Secret {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ValueFrom".to_owned(), self.value_from.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Secret {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Secret);
-
-/// Property type `MountPoint` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct MountPoint {
-    /// `ContainerPath` (optional).
-    pub container_path: Option<Value<String>>,
-    /// `ReadOnly` (optional).
-    pub read_only: Option<Value<bool>>,
-    /// `SourceVolume` (optional).
-    pub source_volume: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MountPoint` of `AWS::Batch::JobDefinition`.
+    MountPoint(default)
 }
 
 impl MountPoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_path: None,
-            read_only: None,
-            source_volume: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerPath`.
-    pub fn container_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_path = Some(value.into());
-        self
+    /// `ContainerPath` (optional).
+    pub fn container_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerPath", value.into().to_template()))
     }
-    /// Sets `ReadOnly`.
-    pub fn read_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_only = Some(value.into());
-        self
+    /// `ReadOnly` (optional).
+    pub fn read_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ReadOnly", value.into().to_template()))
     }
-    /// Sets `SourceVolume`.
-    pub fn source_volume(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_volume = Some(value.into());
-        self
+    /// `SourceVolume` (optional).
+    pub fn source_volume(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SourceVolume", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MountPoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_path {
-            m.insert("ContainerPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_only {
-            m.insert("ReadOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_volume {
-            m.insert("SourceVolume".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MountPoint {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MountPoint);
-
-/// Property type `NetworkConfiguration` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfiguration {
-    /// `AssignPublicIp` (optional).
-    pub assign_public_ip: Option<Value<AssignPublicIp>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::Batch::JobDefinition`.
+    NetworkConfiguration(default)
 }
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            assign_public_ip: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssignPublicIp`.
-    pub fn assign_public_ip(mut self, value: impl Into<Value<AssignPublicIp>>) -> Self {
-        self.assign_public_ip = Some(value.into());
-        self
+    /// `AssignPublicIp` (optional).
+    pub fn assign_public_ip(self, value: impl Into<Value<AssignPublicIp>>) -> Self {
+        Self(self.0.with(0, "AssignPublicIp", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assign_public_ip {
-            m.insert("AssignPublicIp".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AssignPublicIp`.
+    AssignPublicIp {
+        /// `disabled`
+        Disabled = "disabled",
+        /// `enabled`
+        Enabled = "enabled",
     }
 }
 
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assign_public_ip
-            .check(&path.field("AssignPublicIp"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkConfiguration);
-
-/// Values of `AssignPublicIp`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssignPublicIp {
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssignPublicIp {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssignPublicIp {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssignPublicIp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssignPublicIp {
-    fn from(s: &str) -> Self {
-        match s {
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssignPublicIp> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssignPublicIp::from(s))
-    }
-}
-
-crate::impl_literal!(AssignPublicIp);
-
-/// Property type `RepositoryCredentials` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct RepositoryCredentials {
-    /// `CredentialsParameter` (required).
-    pub credentials_parameter: Value<String>,
+crate::l1_struct! {
+    /// Property type `RepositoryCredentials` of `AWS::Batch::JobDefinition`.
+    RepositoryCredentials
 }
 
 impl RepositoryCredentials {
     /// The required properties: `CredentialsParameter`.
     pub fn new(credentials_parameter: impl Into<Value<String>>) -> Self {
-        Self {
-            credentials_parameter: credentials_parameter.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CredentialsParameter",
+            credentials_parameter.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RepositoryCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CredentialsParameter".to_owned(),
-            self.credentials_parameter.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RepositoryCredentials {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RepositoryCredentials);
-
-/// Property type `ResourceRequirement` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceRequirement {
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResourceRequirement` of `AWS::Batch::JobDefinition`.
+    ResourceRequirement(default)
 }
 
 impl ResourceRequirement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            type_: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourceRequirement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `gpu`
+        Gpu = "gpu",
+        /// `memory`
+        Memory = "memory",
+        /// `vcpu`
+        Vcpu = "vcpu",
     }
 }
 
-impl Check for ResourceRequirement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ResourceRequirement);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `gpu`
-    Gpu,
-    /// `memory`
-    Memory,
-    /// `vcpu`
-    Vcpu,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["gpu", "memory", "vcpu"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gpu => "gpu",
-            Self::Memory => "memory",
-            Self::Vcpu => "vcpu",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "gpu" => Self::Gpu,
-            "memory" => Self::Memory,
-            "vcpu" => Self::Vcpu,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `RuntimePlatform` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct RuntimePlatform {
-    /// `CpuArchitecture` (optional).
-    pub cpu_architecture: Option<Value<String>>,
-    /// `OperatingSystemFamily` (optional).
-    pub operating_system_family: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RuntimePlatform` of `AWS::Batch::JobDefinition`.
+    RuntimePlatform(default)
 }
 
 impl RuntimePlatform {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cpu_architecture: None,
-            operating_system_family: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CpuArchitecture`.
-    pub fn cpu_architecture(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cpu_architecture = Some(value.into());
-        self
+    /// `CpuArchitecture` (optional).
+    pub fn cpu_architecture(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CpuArchitecture", value.into().to_template()),
+        )
     }
-    /// Sets `OperatingSystemFamily`.
-    pub fn operating_system_family(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operating_system_family = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuntimePlatform {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cpu_architecture {
-            m.insert("CpuArchitecture".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operating_system_family {
-            m.insert("OperatingSystemFamily".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OperatingSystemFamily` (optional).
+    pub fn operating_system_family(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OperatingSystemFamily", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RuntimePlatform {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RuntimePlatform);
-
-/// Property type `Ulimit` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct Ulimit {
-    /// `HardLimit` (required).
-    pub hard_limit: Value<i64>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `SoftLimit` (required).
-    pub soft_limit: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Ulimit` of `AWS::Batch::JobDefinition`.
+    Ulimit
 }
 
 impl Ulimit {
@@ -1635,921 +755,371 @@ impl Ulimit {
         name: impl Into<Value<String>>,
         soft_limit: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            hard_limit: hard_limit.into(),
-            name: name.into(),
-            soft_limit: soft_limit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HardLimit", hard_limit.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "SoftLimit", soft_limit.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Ulimit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HardLimit".to_owned(), self.hard_limit.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SoftLimit".to_owned(), self.soft_limit.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Ulimit {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Ulimit);
-
-/// Property type `Volume` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Volume {
-    /// `EfsVolumeConfiguration` (optional).
-    pub efs_volume_configuration: Option<Value<EfsVolumeConfiguration>>,
-    /// `Host` (optional).
-    pub host: Option<Value<Host>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `S3FilesVolumeConfiguration` (optional).
-    pub s3_files_volume_configuration: Option<Value<S3FilesVolumeConfiguration>>,
+crate::l1_struct! {
+    /// Property type `Volume` of `AWS::Batch::JobDefinition`.
+    Volume(default)
 }
 
 impl Volume {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            efs_volume_configuration: None,
-            host: None,
-            name: None,
-            s3_files_volume_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EfsVolumeConfiguration`.
-    pub fn efs_volume_configuration(
-        mut self,
-        value: impl Into<Value<EfsVolumeConfiguration>>,
-    ) -> Self {
-        self.efs_volume_configuration = Some(value.into());
-        self
+    /// `EfsVolumeConfiguration` (optional).
+    pub fn efs_volume_configuration(self, value: impl Into<Value<EfsVolumeConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EfsVolumeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Host`.
-    pub fn host(mut self, value: impl Into<Value<Host>>) -> Self {
-        self.host = Some(value.into());
-        self
+    /// `Host` (optional).
+    pub fn host(self, value: impl Into<Value<Host>>) -> Self {
+        Self(self.0.with(1, "Host", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `S3FilesVolumeConfiguration`.
+    /// `S3FilesVolumeConfiguration` (optional).
     pub fn s3_files_volume_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3FilesVolumeConfiguration>>,
     ) -> Self {
-        self.s3_files_volume_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "S3FilesVolumeConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Volume {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.efs_volume_configuration {
-            m.insert("EfsVolumeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host {
-            m.insert("Host".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_files_volume_configuration {
-            m.insert("S3FilesVolumeConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Volume {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.efs_volume_configuration.check(
-            &path.field("EfsVolumeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.host.check(&path.field("Host"), &Rules::NONE, out);
-        self.s3_files_volume_configuration.check(
-            &path.field("S3FilesVolumeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Volume);
-
-/// Property type `EfsVolumeConfiguration` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct EfsVolumeConfiguration {
-    /// `AuthorizationConfig` (optional).
-    pub authorization_config: Option<Value<EfsAuthorizationConfig>>,
-    /// `FileSystemId` (required).
-    pub file_system_id: Value<String>,
-    /// `RootDirectory` (optional).
-    pub root_directory: Option<Value<String>>,
-    /// `TransitEncryption` (optional).
-    pub transit_encryption: Option<Value<TransitEncryption>>,
-    /// `TransitEncryptionPort` (optional).
-    pub transit_encryption_port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EfsVolumeConfiguration` of `AWS::Batch::JobDefinition`.
+    EfsVolumeConfiguration
 }
 
 impl EfsVolumeConfiguration {
     /// The required properties: `FileSystemId`.
     pub fn new(file_system_id: impl Into<Value<String>>) -> Self {
-        Self {
-            authorization_config: None,
-            file_system_id: file_system_id.into(),
-            root_directory: None,
-            transit_encryption: None,
-            transit_encryption_port: None,
-        }
+        Self(crate::Properties::new().with(1, "FileSystemId", file_system_id.into().to_template()))
     }
-    /// Sets `AuthorizationConfig`.
-    pub fn authorization_config(mut self, value: impl Into<Value<EfsAuthorizationConfig>>) -> Self {
-        self.authorization_config = Some(value.into());
-        self
+    /// `AuthorizationConfig` (optional).
+    pub fn authorization_config(self, value: impl Into<Value<EfsAuthorizationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RootDirectory`.
-    pub fn root_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.root_directory = Some(value.into());
-        self
+    /// `RootDirectory` (optional).
+    pub fn root_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RootDirectory", value.into().to_template()))
     }
-    /// Sets `TransitEncryption`.
-    pub fn transit_encryption(mut self, value: impl Into<Value<TransitEncryption>>) -> Self {
-        self.transit_encryption = Some(value.into());
-        self
+    /// `TransitEncryption` (optional).
+    pub fn transit_encryption(self, value: impl Into<Value<TransitEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TransitEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `TransitEncryptionPort`.
-    pub fn transit_encryption_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.transit_encryption_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EfsVolumeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_config {
-            m.insert("AuthorizationConfig".to_owned(), v.to_template());
-        }
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        if let Some(v) = &self.root_directory {
-            m.insert("RootDirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_encryption {
-            m.insert("TransitEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_encryption_port {
-            m.insert("TransitEncryptionPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TransitEncryptionPort` (optional).
+    pub fn transit_encryption_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TransitEncryptionPort", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EfsVolumeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization_config
-            .check(&path.field("AuthorizationConfig"), &Rules::NONE, out);
-        self.transit_encryption
-            .check(&path.field("TransitEncryption"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EfsVolumeConfiguration);
-
-/// Property type `EfsAuthorizationConfig` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EfsAuthorizationConfig {
-    /// `AccessPointId` (optional).
-    pub access_point_id: Option<Value<String>>,
-    /// `Iam` (optional).
-    pub iam: Option<Value<Iam>>,
+crate::l1_struct! {
+    /// Property type `EfsAuthorizationConfig` of `AWS::Batch::JobDefinition`.
+    EfsAuthorizationConfig(default)
 }
 
 impl EfsAuthorizationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_point_id: None,
-            iam: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessPointId`.
-    pub fn access_point_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_point_id = Some(value.into());
-        self
+    /// `AccessPointId` (optional).
+    pub fn access_point_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessPointId", value.into().to_template()))
     }
-    /// Sets `Iam`.
-    pub fn iam(mut self, value: impl Into<Value<Iam>>) -> Self {
-        self.iam = Some(value.into());
-        self
+    /// `Iam` (optional).
+    pub fn iam(self, value: impl Into<Value<Iam>>) -> Self {
+        Self(self.0.with(1, "Iam", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EfsAuthorizationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_point_id {
-            m.insert("AccessPointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam {
-            m.insert("Iam".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Iam`.
+    Iam {
+        /// `disabled`
+        Disabled = "disabled",
+        /// `enabled`
+        Enabled = "enabled",
     }
 }
 
-impl Check for EfsAuthorizationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam.check(&path.field("Iam"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TransitEncryption`.
+    TransitEncryption {
+        /// `disabled`
+        Disabled = "disabled",
+        /// `enabled`
+        Enabled = "enabled",
     }
 }
 
-crate::impl_literal!(EfsAuthorizationConfig);
-
-/// Values of `Iam`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Iam {
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Iam {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Iam {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Iam {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for Iam {
-    fn from(s: &str) -> Self {
-        match s {
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Iam> {
-    fn from(s: &str) -> Self {
-        Value::literal(Iam::from(s))
-    }
-}
-
-crate::impl_literal!(Iam);
-
-/// Values of `TransitEncryption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransitEncryption {
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransitEncryption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransitEncryption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransitEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransitEncryption {
-    fn from(s: &str) -> Self {
-        match s {
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransitEncryption> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransitEncryption::from(s))
-    }
-}
-
-crate::impl_literal!(TransitEncryption);
-
-/// Property type `Host` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Host {
-    /// `SourcePath` (optional).
-    pub source_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Host` of `AWS::Batch::JobDefinition`.
+    Host(default)
 }
 
 impl Host {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source_path: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourcePath`.
-    pub fn source_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Host {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_path {
-            m.insert("SourcePath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourcePath` (optional).
+    pub fn source_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SourcePath", value.into().to_template()))
     }
 }
 
-impl Check for Host {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Host);
-
-/// Property type `S3FilesVolumeConfiguration` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct S3FilesVolumeConfiguration {
-    /// `AccessPointArn` (optional).
-    pub access_point_arn: Option<Value<String>>,
-    /// `FileSystemArn` (required).
-    pub file_system_arn: Value<String>,
-    /// `RootDirectory` (optional).
-    pub root_directory: Option<Value<String>>,
-    /// `TransitEncryptionPort` (optional).
-    pub transit_encryption_port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `S3FilesVolumeConfiguration` of `AWS::Batch::JobDefinition`.
+    S3FilesVolumeConfiguration
 }
 
 impl S3FilesVolumeConfiguration {
     /// The required properties: `FileSystemArn`.
     pub fn new(file_system_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            access_point_arn: None,
-            file_system_arn: file_system_arn.into(),
-            root_directory: None,
-            transit_encryption_port: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "FileSystemArn",
+            file_system_arn.into().to_template(),
+        ))
     }
-    /// Sets `AccessPointArn`.
-    pub fn access_point_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_point_arn = Some(value.into());
-        self
+    /// `AccessPointArn` (optional).
+    pub fn access_point_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessPointArn", value.into().to_template()))
     }
-    /// Sets `RootDirectory`.
-    pub fn root_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.root_directory = Some(value.into());
-        self
+    /// `RootDirectory` (optional).
+    pub fn root_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RootDirectory", value.into().to_template()))
     }
-    /// Sets `TransitEncryptionPort`.
-    pub fn transit_encryption_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.transit_encryption_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3FilesVolumeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_point_arn {
-            m.insert("AccessPointArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FileSystemArn".to_owned(),
-            self.file_system_arn.to_template(),
-        );
-        if let Some(v) = &self.root_directory {
-            m.insert("RootDirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_encryption_port {
-            m.insert("TransitEncryptionPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TransitEncryptionPort` (optional).
+    pub fn transit_encryption_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TransitEncryptionPort", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3FilesVolumeConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3FilesVolumeConfiguration);
-
-/// Property type `EcsProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct EcsProperties {
-    /// `TaskProperties` (required).
-    pub task_properties: Value<List<EcsTaskProperties>>,
+crate::l1_struct! {
+    /// Property type `EcsProperties` of `AWS::Batch::JobDefinition`.
+    EcsProperties
 }
 
 impl EcsProperties {
     /// The required properties: `TaskProperties`.
     pub fn new(task_properties: impl Into<Value<List<EcsTaskProperties>>>) -> Self {
-        Self {
-            task_properties: task_properties.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "TaskProperties",
+            task_properties.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EcsProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TaskProperties".to_owned(),
-            self.task_properties.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcsProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.task_properties
-            .check(&path.field("TaskProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EcsProperties);
-
-/// Property type `EcsTaskProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EcsTaskProperties {
-    /// `Containers` (optional).
-    pub containers: Option<Value<List<TaskContainerProperties>>>,
-    /// `EnableExecuteCommand` (optional).
-    pub enable_execute_command: Option<Value<bool>>,
-    /// `EphemeralStorage` (optional).
-    pub ephemeral_storage: Option<Value<EphemeralStorage>>,
-    /// `ExecutionRoleArn` (optional).
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `IpcMode` (optional).
-    pub ipc_mode: Option<Value<String>>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `PidMode` (optional).
-    pub pid_mode: Option<Value<String>>,
-    /// `PlatformVersion` (optional).
-    pub platform_version: Option<Value<String>>,
-    /// `RuntimePlatform` (optional).
-    pub runtime_platform: Option<Value<RuntimePlatform>>,
-    /// `TaskRoleArn` (optional).
-    pub task_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Volumes` (optional).
-    pub volumes: Option<Value<List<Volume>>>,
+crate::l1_struct! {
+    /// Property type `EcsTaskProperties` of `AWS::Batch::JobDefinition`.
+    EcsTaskProperties(default)
 }
 
 impl EcsTaskProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            containers: None,
-            enable_execute_command: None,
-            ephemeral_storage: None,
-            execution_role_arn: None,
-            ipc_mode: None,
-            network_configuration: None,
-            pid_mode: None,
-            platform_version: None,
-            runtime_platform: None,
-            task_role_arn: None,
-            volumes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Containers`.
-    pub fn containers(mut self, value: impl Into<Value<List<TaskContainerProperties>>>) -> Self {
-        self.containers = Some(value.into());
-        self
+    /// `Containers` (optional).
+    pub fn containers(self, value: impl Into<Value<List<TaskContainerProperties>>>) -> Self {
+        Self(self.0.with(0, "Containers", value.into().to_template()))
     }
-    /// Sets `EnableExecuteCommand`.
-    pub fn enable_execute_command(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_execute_command = Some(value.into());
-        self
+    /// `EnableExecuteCommand` (optional).
+    pub fn enable_execute_command(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableExecuteCommand", value.into().to_template()),
+        )
     }
-    /// Sets `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, value: impl Into<Value<EphemeralStorage>>) -> Self {
-        self.ephemeral_storage = Some(value.into());
-        self
+    /// `EphemeralStorage` (optional).
+    pub fn ephemeral_storage(self, value: impl Into<Value<EphemeralStorage>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EphemeralStorage", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `IpcMode`.
-    pub fn ipc_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipc_mode = Some(value.into());
-        self
+    /// `IpcMode` (optional).
+    pub fn ipc_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "IpcMode", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PidMode`.
-    pub fn pid_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pid_mode = Some(value.into());
-        self
+    /// `PidMode` (optional).
+    pub fn pid_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "PidMode", value.into().to_template()))
     }
-    /// Sets `PlatformVersion`.
-    pub fn platform_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform_version = Some(value.into());
-        self
+    /// `PlatformVersion` (optional).
+    pub fn platform_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PlatformVersion", value.into().to_template()),
+        )
     }
-    /// Sets `RuntimePlatform`.
-    pub fn runtime_platform(mut self, value: impl Into<Value<RuntimePlatform>>) -> Self {
-        self.runtime_platform = Some(value.into());
-        self
+    /// `RuntimePlatform` (optional).
+    pub fn runtime_platform(self, value: impl Into<Value<RuntimePlatform>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RuntimePlatform", value.into().to_template()),
+        )
     }
-    /// Sets `TaskRoleArn`.
-    pub fn task_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.task_role_arn = Some(value.into());
-        self
+    /// `TaskRoleArn` (optional).
+    pub fn task_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(9, "TaskRoleArn", value.into().to_template()))
     }
-    /// Sets `Volumes`.
-    pub fn volumes(mut self, value: impl Into<Value<List<Volume>>>) -> Self {
-        self.volumes = Some(value.into());
-        self
+    /// `Volumes` (optional).
+    pub fn volumes(self, value: impl Into<Value<List<Volume>>>) -> Self {
+        Self(self.0.with(10, "Volumes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EcsTaskProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.containers {
-            m.insert("Containers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_execute_command {
-            m.insert("EnableExecuteCommand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ephemeral_storage {
-            m.insert("EphemeralStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipc_mode {
-            m.insert("IpcMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pid_mode {
-            m.insert("PidMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_version {
-            m.insert("PlatformVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_platform {
-            m.insert("RuntimePlatform".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_role_arn {
-            m.insert("TaskRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volumes {
-            m.insert("Volumes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcsTaskProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.containers
-            .check(&path.field("Containers"), &Rules::NONE, out);
-        self.ephemeral_storage
-            .check(&path.field("EphemeralStorage"), &Rules::NONE, out);
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.runtime_platform
-            .check(&path.field("RuntimePlatform"), &Rules::NONE, out);
-        self.volumes
-            .check(&path.field("Volumes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EcsTaskProperties);
-
-/// Property type `TaskContainerProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct TaskContainerProperties {
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `DependsOn` (optional).
-    pub depends_on: Option<Value<List<TaskContainerDependency>>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<List<Environment>>>,
-    /// `Essential` (optional).
-    pub essential: Option<Value<bool>>,
-    /// `FirelensConfiguration` (optional).
-    pub firelens_configuration: Option<Value<FirelensConfiguration>>,
-    /// `Image` (required).
-    pub image: Value<String>,
-    /// `LinuxParameters` (optional).
-    pub linux_parameters: Option<Value<LinuxParameters>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<LogConfiguration>>,
-    /// `MountPoints` (optional).
-    pub mount_points: Option<Value<List<MountPoint>>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Privileged` (optional).
-    pub privileged: Option<Value<bool>>,
-    /// `ReadonlyRootFilesystem` (optional).
-    pub readonly_root_filesystem: Option<Value<bool>>,
-    /// `RepositoryCredentials` (optional).
-    pub repository_credentials: Option<Value<RepositoryCredentials>>,
-    /// `ResourceRequirements` (optional).
-    pub resource_requirements: Option<Value<List<ResourceRequirement>>>,
-    /// `Secrets` (optional).
-    pub secrets: Option<Value<List<Secret>>>,
-    /// `StartTimeout` (optional).
-    pub start_timeout: Option<Value<i64>>,
-    /// `StopTimeout` (optional).
-    pub stop_timeout: Option<Value<i64>>,
-    /// `Ulimits` (optional).
-    pub ulimits: Option<Value<List<Ulimit>>>,
-    /// `User` (optional).
-    pub user: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TaskContainerProperties` of `AWS::Batch::JobDefinition`.
+    TaskContainerProperties
 }
 
 impl TaskContainerProperties {
     /// The required properties: `Image`.
     pub fn new(image: impl Into<Value<String>>) -> Self {
-        Self {
-            command: None,
-            depends_on: None,
-            environment: None,
-            essential: None,
-            firelens_configuration: None,
-            image: image.into(),
-            linux_parameters: None,
-            log_configuration: None,
-            mount_points: None,
-            name: None,
-            privileged: None,
-            readonly_root_filesystem: None,
-            repository_credentials: None,
-            resource_requirements: None,
-            secrets: None,
-            start_timeout: None,
-            stop_timeout: None,
-            ulimits: None,
-            user: None,
-        }
+        Self(crate::Properties::new().with(5, "Image", image.into().to_template()))
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `DependsOn`.
-    pub fn depends_on(mut self, value: impl Into<Value<List<TaskContainerDependency>>>) -> Self {
-        self.depends_on = Some(value.into());
-        self
+    /// `DependsOn` (optional).
+    pub fn depends_on(self, value: impl Into<Value<List<TaskContainerDependency>>>) -> Self {
+        Self(self.0.with(1, "DependsOn", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<List<Environment>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<List<Environment>>>) -> Self {
+        Self(self.0.with(2, "Environment", value.into().to_template()))
     }
-    /// Sets `Essential`.
-    pub fn essential(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.essential = Some(value.into());
-        self
+    /// `Essential` (optional).
+    pub fn essential(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Essential", value.into().to_template()))
     }
-    /// Sets `FirelensConfiguration`.
-    pub fn firelens_configuration(
-        mut self,
-        value: impl Into<Value<FirelensConfiguration>>,
-    ) -> Self {
-        self.firelens_configuration = Some(value.into());
-        self
+    /// `FirelensConfiguration` (optional).
+    pub fn firelens_configuration(self, value: impl Into<Value<FirelensConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "FirelensConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LinuxParameters`.
-    pub fn linux_parameters(mut self, value: impl Into<Value<LinuxParameters>>) -> Self {
-        self.linux_parameters = Some(value.into());
-        self
+    /// `LinuxParameters` (optional).
+    pub fn linux_parameters(self, value: impl Into<Value<LinuxParameters>>) -> Self {
+        Self(
+            self.0
+                .with(6, "LinuxParameters", value.into().to_template()),
+        )
     }
-    /// Sets `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+    /// `LogConfiguration` (optional).
+    pub fn log_configuration(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(7, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MountPoints`.
-    pub fn mount_points(mut self, value: impl Into<Value<List<MountPoint>>>) -> Self {
-        self.mount_points = Some(value.into());
-        self
+    /// `MountPoints` (optional).
+    pub fn mount_points(self, value: impl Into<Value<List<MountPoint>>>) -> Self {
+        Self(self.0.with(8, "MountPoints", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Name", value.into().to_template()))
     }
-    /// Sets `Privileged`.
-    pub fn privileged(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.privileged = Some(value.into());
-        self
+    /// `Privileged` (optional).
+    pub fn privileged(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(10, "Privileged", value.into().to_template()))
     }
-    /// Sets `ReadonlyRootFilesystem`.
-    pub fn readonly_root_filesystem(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.readonly_root_filesystem = Some(value.into());
-        self
+    /// `ReadonlyRootFilesystem` (optional).
+    pub fn readonly_root_filesystem(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ReadonlyRootFilesystem", value.into().to_template()),
+        )
     }
-    /// Sets `RepositoryCredentials`.
-    pub fn repository_credentials(
-        mut self,
-        value: impl Into<Value<RepositoryCredentials>>,
-    ) -> Self {
-        self.repository_credentials = Some(value.into());
-        self
+    /// `RepositoryCredentials` (optional).
+    pub fn repository_credentials(self, value: impl Into<Value<RepositoryCredentials>>) -> Self {
+        Self(
+            self.0
+                .with(12, "RepositoryCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceRequirements`.
-    pub fn resource_requirements(
-        mut self,
-        value: impl Into<Value<List<ResourceRequirement>>>,
-    ) -> Self {
-        self.resource_requirements = Some(value.into());
-        self
+    /// `ResourceRequirements` (optional).
+    pub fn resource_requirements(self, value: impl Into<Value<List<ResourceRequirement>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ResourceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `Secrets`.
-    pub fn secrets(mut self, value: impl Into<Value<List<Secret>>>) -> Self {
-        self.secrets = Some(value.into());
-        self
+    /// `Secrets` (optional).
+    pub fn secrets(self, value: impl Into<Value<List<Secret>>>) -> Self {
+        Self(self.0.with(14, "Secrets", value.into().to_template()))
     }
-    /// Sets `StartTimeout`.
-    pub fn start_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_timeout = Some(value.into());
-        self
+    /// `StartTimeout` (optional).
+    pub fn start_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(15, "StartTimeout", value.into().to_template()))
     }
-    /// Sets `StopTimeout`.
-    pub fn stop_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.stop_timeout = Some(value.into());
-        self
+    /// `StopTimeout` (optional).
+    pub fn stop_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(16, "StopTimeout", value.into().to_template()))
     }
-    /// Sets `Ulimits`.
-    pub fn ulimits(mut self, value: impl Into<Value<List<Ulimit>>>) -> Self {
-        self.ulimits = Some(value.into());
-        self
+    /// `Ulimits` (optional).
+    pub fn ulimits(self, value: impl Into<Value<List<Ulimit>>>) -> Self {
+        Self(self.0.with(17, "Ulimits", value.into().to_template()))
     }
-    /// Sets `User`.
-    pub fn user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user = Some(value.into());
-        self
+    /// `User` (optional).
+    pub fn user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "User", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TaskContainerProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.depends_on {
-            m.insert("DependsOn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.essential {
-            m.insert("Essential".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firelens_configuration {
-            m.insert("FirelensConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Image".to_owned(), self.image.to_template());
-        if let Some(v) = &self.linux_parameters {
-            m.insert("LinuxParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_points {
-            m.insert("MountPoints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.privileged {
-            m.insert("Privileged".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.readonly_root_filesystem {
-            m.insert("ReadonlyRootFilesystem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_credentials {
-            m.insert("RepositoryCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_requirements {
-            m.insert("ResourceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets {
-            m.insert("Secrets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_timeout {
-            m.insert("StartTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stop_timeout {
-            m.insert("StopTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ulimits {
-            m.insert("Ulimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user {
-            m.insert("User".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TaskContainerProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.depends_on
-            .check(&path.field("DependsOn"), &Rules::NONE, out);
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.firelens_configuration
-            .check(&path.field("FirelensConfiguration"), &Rules::NONE, out);
-        self.linux_parameters
-            .check(&path.field("LinuxParameters"), &Rules::NONE, out);
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.mount_points
-            .check(&path.field("MountPoints"), &Rules::NONE, out);
-        self.repository_credentials
-            .check(&path.field("RepositoryCredentials"), &Rules::NONE, out);
-        self.resource_requirements
-            .check(&path.field("ResourceRequirements"), &Rules::NONE, out);
-        self.secrets
-            .check(&path.field("Secrets"), &Rules::NONE, out);
-        self.ulimits
-            .check(&path.field("Ulimits"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TaskContainerProperties);
-
-/// Property type `TaskContainerDependency` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct TaskContainerDependency {
-    /// `Condition` (required).
-    pub condition: Value<String>,
-    /// `ContainerName` (required).
-    pub container_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `TaskContainerDependency` of `AWS::Batch::JobDefinition`.
+    TaskContainerDependency
 }
 
 impl TaskContainerDependency {
@@ -2558,1051 +1128,415 @@ impl TaskContainerDependency {
         condition: impl Into<Value<String>>,
         container_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            condition: condition.into(),
-            container_name: container_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Condition", condition.into().to_template())
+                .with(1, "ContainerName", container_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TaskContainerDependency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Condition".to_owned(), self.condition.to_template());
-        m.insert(
-            "ContainerName".to_owned(),
-            self.container_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TaskContainerDependency {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TaskContainerDependency);
-
-/// Property type `FirelensConfiguration` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct FirelensConfiguration {
-    /// `Options` (optional).
-    pub options: Option<Value<Map<String>>>,
-    /// `Type` (required).
-    pub type_: Value<FirelensConfigurationType>,
+crate::l1_struct! {
+    /// Property type `FirelensConfiguration` of `AWS::Batch::JobDefinition`.
+    FirelensConfiguration
 }
 
 impl FirelensConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<FirelensConfigurationType>>) -> Self {
-        Self {
-            options: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Options", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FirelensConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FirelensConfigurationType`.
+    FirelensConfigurationType {
+        /// `fluentbit`
+        Fluentbit = "fluentbit",
+        /// `fluentd`
+        Fluentd = "fluentd",
     }
 }
 
-impl Check for FirelensConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FirelensConfiguration);
-
-/// Values of `FirelensConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FirelensConfigurationType {
-    /// `fluentbit`
-    Fluentbit,
-    /// `fluentd`
-    Fluentd,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FirelensConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["fluentbit", "fluentd"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fluentbit => "fluentbit",
-            Self::Fluentd => "fluentd",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FirelensConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FirelensConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for FirelensConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "fluentbit" => Self::Fluentbit,
-            "fluentd" => Self::Fluentd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FirelensConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FirelensConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(FirelensConfigurationType);
-
-/// Property type `EksProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EksProperties {
-    /// `PodProperties` (optional).
-    pub pod_properties: Option<Value<EksPodProperties>>,
+crate::l1_struct! {
+    /// Property type `EksProperties` of `AWS::Batch::JobDefinition`.
+    EksProperties(default)
 }
 
 impl EksProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pod_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PodProperties`.
-    pub fn pod_properties(mut self, value: impl Into<Value<EksPodProperties>>) -> Self {
-        self.pod_properties = Some(value.into());
-        self
+    /// `PodProperties` (optional).
+    pub fn pod_properties(self, value: impl Into<Value<EksPodProperties>>) -> Self {
+        Self(self.0.with(0, "PodProperties", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EksProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pod_properties {
-            m.insert("PodProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pod_properties
-            .check(&path.field("PodProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EksProperties);
-
-/// Property type `EksPodProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EksPodProperties {
-    /// `Containers` (optional).
-    pub containers: Option<Value<List<EksContainer>>>,
-    /// `DnsPolicy` (optional).
-    pub dns_policy: Option<Value<String>>,
-    /// `HostNetwork` (optional).
-    pub host_network: Option<Value<bool>>,
-    /// `ImagePullSecrets` (optional).
-    pub image_pull_secrets: Option<Value<List<ImagePullSecret>>>,
-    /// `InitContainers` (optional).
-    pub init_containers: Option<Value<List<EksContainer>>>,
-    /// `Metadata` (optional).
-    pub metadata: Option<Value<EksMetadata>>,
-    /// `ServiceAccountName` (optional).
-    pub service_account_name: Option<Value<String>>,
-    /// `ShareProcessNamespace` (optional).
-    pub share_process_namespace: Option<Value<bool>>,
-    /// `Volumes` (optional).
-    pub volumes: Option<Value<List<EksVolume>>>,
+crate::l1_struct! {
+    /// Property type `EksPodProperties` of `AWS::Batch::JobDefinition`.
+    EksPodProperties(default)
 }
 
 impl EksPodProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            containers: None,
-            dns_policy: None,
-            host_network: None,
-            image_pull_secrets: None,
-            init_containers: None,
-            metadata: None,
-            service_account_name: None,
-            share_process_namespace: None,
-            volumes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Containers`.
-    pub fn containers(mut self, value: impl Into<Value<List<EksContainer>>>) -> Self {
-        self.containers = Some(value.into());
-        self
+    /// `Containers` (optional).
+    pub fn containers(self, value: impl Into<Value<List<EksContainer>>>) -> Self {
+        Self(self.0.with(0, "Containers", value.into().to_template()))
     }
-    /// Sets `DnsPolicy`.
-    pub fn dns_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dns_policy = Some(value.into());
-        self
+    /// `DnsPolicy` (optional).
+    pub fn dns_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DnsPolicy", value.into().to_template()))
     }
-    /// Sets `HostNetwork`.
-    pub fn host_network(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.host_network = Some(value.into());
-        self
+    /// `HostNetwork` (optional).
+    pub fn host_network(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "HostNetwork", value.into().to_template()))
     }
-    /// Sets `ImagePullSecrets`.
-    pub fn image_pull_secrets(mut self, value: impl Into<Value<List<ImagePullSecret>>>) -> Self {
-        self.image_pull_secrets = Some(value.into());
-        self
+    /// `ImagePullSecrets` (optional).
+    pub fn image_pull_secrets(self, value: impl Into<Value<List<ImagePullSecret>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ImagePullSecrets", value.into().to_template()),
+        )
     }
-    /// Sets `InitContainers`.
-    pub fn init_containers(mut self, value: impl Into<Value<List<EksContainer>>>) -> Self {
-        self.init_containers = Some(value.into());
-        self
+    /// `InitContainers` (optional).
+    pub fn init_containers(self, value: impl Into<Value<List<EksContainer>>>) -> Self {
+        Self(self.0.with(4, "InitContainers", value.into().to_template()))
     }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<Value<EksMetadata>>) -> Self {
-        self.metadata = Some(value.into());
-        self
+    /// `Metadata` (optional).
+    pub fn metadata(self, value: impl Into<Value<EksMetadata>>) -> Self {
+        Self(self.0.with(5, "Metadata", value.into().to_template()))
     }
-    /// Sets `ServiceAccountName`.
-    pub fn service_account_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_account_name = Some(value.into());
-        self
+    /// `ServiceAccountName` (optional).
+    pub fn service_account_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ServiceAccountName", value.into().to_template()),
+        )
     }
-    /// Sets `ShareProcessNamespace`.
-    pub fn share_process_namespace(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.share_process_namespace = Some(value.into());
-        self
+    /// `ShareProcessNamespace` (optional).
+    pub fn share_process_namespace(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ShareProcessNamespace", value.into().to_template()),
+        )
     }
-    /// Sets `Volumes`.
-    pub fn volumes(mut self, value: impl Into<Value<List<EksVolume>>>) -> Self {
-        self.volumes = Some(value.into());
-        self
+    /// `Volumes` (optional).
+    pub fn volumes(self, value: impl Into<Value<List<EksVolume>>>) -> Self {
+        Self(self.0.with(8, "Volumes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EksPodProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.containers {
-            m.insert("Containers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_policy {
-            m.insert("DnsPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_network {
-            m.insert("HostNetwork".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_pull_secrets {
-            m.insert("ImagePullSecrets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.init_containers {
-            m.insert("InitContainers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata {
-            m.insert("Metadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_account_name {
-            m.insert("ServiceAccountName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_process_namespace {
-            m.insert("ShareProcessNamespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volumes {
-            m.insert("Volumes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksPodProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.containers
-            .check(&path.field("Containers"), &Rules::NONE, out);
-        self.image_pull_secrets
-            .check(&path.field("ImagePullSecrets"), &Rules::NONE, out);
-        self.init_containers
-            .check(&path.field("InitContainers"), &Rules::NONE, out);
-        self.metadata
-            .check(&path.field("Metadata"), &Rules::NONE, out);
-        self.volumes
-            .check(&path.field("Volumes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EksPodProperties);
-
-/// Property type `EksContainer` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct EksContainer {
-    /// `Args` (optional).
-    pub args: Option<Value<List<String>>>,
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `Env` (optional).
-    pub env: Option<Value<List<EksContainerEnvironmentVariable>>>,
-    /// `Image` (required).
-    pub image: Value<String>,
-    /// `ImagePullPolicy` (optional).
-    pub image_pull_policy: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Resources` (optional).
-    pub resources: Option<Value<EksContainerResourceRequirements>>,
-    /// `SecurityContext` (optional).
-    pub security_context: Option<Value<EksContainerSecurityContext>>,
-    /// `VolumeMounts` (optional).
-    pub volume_mounts: Option<Value<List<EksContainerVolumeMount>>>,
+crate::l1_struct! {
+    /// Property type `EksContainer` of `AWS::Batch::JobDefinition`.
+    EksContainer
 }
 
 impl EksContainer {
     /// The required properties: `Image`.
     pub fn new(image: impl Into<Value<String>>) -> Self {
-        Self {
-            args: None,
-            command: None,
-            env: None,
-            image: image.into(),
-            image_pull_policy: None,
-            name: None,
-            resources: None,
-            security_context: None,
-            volume_mounts: None,
-        }
+        Self(crate::Properties::new().with(3, "Image", image.into().to_template()))
     }
-    /// Sets `Args`.
-    pub fn args(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.args = Some(value.into());
-        self
+    /// `Args` (optional).
+    pub fn args(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Args", value.into().to_template()))
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Command", value.into().to_template()))
     }
-    /// Sets `Env`.
-    pub fn env(mut self, value: impl Into<Value<List<EksContainerEnvironmentVariable>>>) -> Self {
-        self.env = Some(value.into());
-        self
+    /// `Env` (optional).
+    pub fn env(self, value: impl Into<Value<List<EksContainerEnvironmentVariable>>>) -> Self {
+        Self(self.0.with(2, "Env", value.into().to_template()))
     }
-    /// Sets `ImagePullPolicy`.
-    pub fn image_pull_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_pull_policy = Some(value.into());
-        self
+    /// `ImagePullPolicy` (optional).
+    pub fn image_pull_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ImagePullPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `Resources`.
-    pub fn resources(mut self, value: impl Into<Value<EksContainerResourceRequirements>>) -> Self {
-        self.resources = Some(value.into());
-        self
+    /// `Resources` (optional).
+    pub fn resources(self, value: impl Into<Value<EksContainerResourceRequirements>>) -> Self {
+        Self(self.0.with(6, "Resources", value.into().to_template()))
     }
-    /// Sets `SecurityContext`.
-    pub fn security_context(
-        mut self,
-        value: impl Into<Value<EksContainerSecurityContext>>,
-    ) -> Self {
-        self.security_context = Some(value.into());
-        self
+    /// `SecurityContext` (optional).
+    pub fn security_context(self, value: impl Into<Value<EksContainerSecurityContext>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SecurityContext", value.into().to_template()),
+        )
     }
-    /// Sets `VolumeMounts`.
-    pub fn volume_mounts(mut self, value: impl Into<Value<List<EksContainerVolumeMount>>>) -> Self {
-        self.volume_mounts = Some(value.into());
-        self
+    /// `VolumeMounts` (optional).
+    pub fn volume_mounts(self, value: impl Into<Value<List<EksContainerVolumeMount>>>) -> Self {
+        Self(self.0.with(8, "VolumeMounts", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EksContainer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.args {
-            m.insert("Args".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.env {
-            m.insert("Env".to_owned(), v.to_template());
-        }
-        m.insert("Image".to_owned(), self.image.to_template());
-        if let Some(v) = &self.image_pull_policy {
-            m.insert("ImagePullPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources {
-            m.insert("Resources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_context {
-            m.insert("SecurityContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_mounts {
-            m.insert("VolumeMounts".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksContainer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.env.check(&path.field("Env"), &Rules::NONE, out);
-        self.resources
-            .check(&path.field("Resources"), &Rules::NONE, out);
-        self.security_context
-            .check(&path.field("SecurityContext"), &Rules::NONE, out);
-        self.volume_mounts
-            .check(&path.field("VolumeMounts"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EksContainer);
-
-/// Property type `EksContainerEnvironmentVariable` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct EksContainerEnvironmentVariable {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EksContainerEnvironmentVariable` of `AWS::Batch::JobDefinition`.
+    EksContainerEnvironmentVariable
 }
 
 impl EksContainerEnvironmentVariable {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EksContainerEnvironmentVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksContainerEnvironmentVariable {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EksContainerEnvironmentVariable);
-
-/// Property type `EksContainerResourceRequirements` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EksContainerResourceRequirements {
-    /// `Limits` (optional).
-    pub limits: Option<Value<Map<String>>>,
-    /// `Requests` (optional).
-    pub requests: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `EksContainerResourceRequirements` of `AWS::Batch::JobDefinition`.
+    EksContainerResourceRequirements(default)
 }
 
 impl EksContainerResourceRequirements {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            limits: None,
-            requests: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Limits`.
-    pub fn limits(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.limits = Some(value.into());
-        self
+    /// `Limits` (optional).
+    pub fn limits(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Limits", value.into().to_template()))
     }
-    /// Sets `Requests`.
-    pub fn requests(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.requests = Some(value.into());
-        self
+    /// `Requests` (optional).
+    pub fn requests(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Requests", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EksContainerResourceRequirements {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.limits {
-            m.insert("Limits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.requests {
-            m.insert("Requests".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksContainerResourceRequirements {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EksContainerResourceRequirements);
-
-/// Property type `EksContainerSecurityContext` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EksContainerSecurityContext {
-    /// `AllowPrivilegeEscalation` (optional).
-    pub allow_privilege_escalation: Option<Value<bool>>,
-    /// `Privileged` (optional).
-    pub privileged: Option<Value<bool>>,
-    /// `ReadOnlyRootFilesystem` (optional).
-    pub read_only_root_filesystem: Option<Value<bool>>,
-    /// `RunAsGroup` (optional).
-    pub run_as_group: Option<Value<i64>>,
-    /// `RunAsNonRoot` (optional).
-    pub run_as_non_root: Option<Value<bool>>,
-    /// `RunAsUser` (optional).
-    pub run_as_user: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EksContainerSecurityContext` of `AWS::Batch::JobDefinition`.
+    EksContainerSecurityContext(default)
 }
 
 impl EksContainerSecurityContext {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_privilege_escalation: None,
-            privileged: None,
-            read_only_root_filesystem: None,
-            run_as_group: None,
-            run_as_non_root: None,
-            run_as_user: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowPrivilegeEscalation`.
-    pub fn allow_privilege_escalation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_privilege_escalation = Some(value.into());
-        self
+    /// `AllowPrivilegeEscalation` (optional).
+    pub fn allow_privilege_escalation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowPrivilegeEscalation", value.into().to_template()),
+        )
     }
-    /// Sets `Privileged`.
-    pub fn privileged(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.privileged = Some(value.into());
-        self
+    /// `Privileged` (optional).
+    pub fn privileged(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Privileged", value.into().to_template()))
     }
-    /// Sets `ReadOnlyRootFilesystem`.
-    pub fn read_only_root_filesystem(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_only_root_filesystem = Some(value.into());
-        self
+    /// `ReadOnlyRootFilesystem` (optional).
+    pub fn read_only_root_filesystem(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ReadOnlyRootFilesystem", value.into().to_template()),
+        )
     }
-    /// Sets `RunAsGroup`.
-    pub fn run_as_group(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.run_as_group = Some(value.into());
-        self
+    /// `RunAsGroup` (optional).
+    pub fn run_as_group(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "RunAsGroup", value.into().to_template()))
     }
-    /// Sets `RunAsNonRoot`.
-    pub fn run_as_non_root(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.run_as_non_root = Some(value.into());
-        self
+    /// `RunAsNonRoot` (optional).
+    pub fn run_as_non_root(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "RunAsNonRoot", value.into().to_template()))
     }
-    /// Sets `RunAsUser`.
-    pub fn run_as_user(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.run_as_user = Some(value.into());
-        self
+    /// `RunAsUser` (optional).
+    pub fn run_as_user(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "RunAsUser", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EksContainerSecurityContext {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_privilege_escalation {
-            m.insert("AllowPrivilegeEscalation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.privileged {
-            m.insert("Privileged".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_only_root_filesystem {
-            m.insert("ReadOnlyRootFilesystem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.run_as_group {
-            m.insert("RunAsGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.run_as_non_root {
-            m.insert("RunAsNonRoot".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.run_as_user {
-            m.insert("RunAsUser".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksContainerSecurityContext {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EksContainerSecurityContext);
-
-/// Property type `EksContainerVolumeMount` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EksContainerVolumeMount {
-    /// `MountPath` (optional).
-    pub mount_path: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `ReadOnly` (optional).
-    pub read_only: Option<Value<bool>>,
-    /// `SubPath` (optional).
-    pub sub_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EksContainerVolumeMount` of `AWS::Batch::JobDefinition`.
+    EksContainerVolumeMount(default)
 }
 
 impl EksContainerVolumeMount {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mount_path: None,
-            name: None,
-            read_only: None,
-            sub_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MountPath`.
-    pub fn mount_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mount_path = Some(value.into());
-        self
+    /// `MountPath` (optional).
+    pub fn mount_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MountPath", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `ReadOnly`.
-    pub fn read_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_only = Some(value.into());
-        self
-    }
-    /// Sets `SubPath`.
-    pub fn sub_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sub_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EksContainerVolumeMount {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mount_path {
-            m.insert("MountPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_only {
-            m.insert("ReadOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sub_path {
-            m.insert("SubPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksContainerVolumeMount {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EksContainerVolumeMount);
-
-/// Property type `ImagePullSecret` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct ImagePullSecret {
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
+    }
+    /// `ReadOnly` (optional).
+    pub fn read_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "ReadOnly", value.into().to_template()))
+    }
+    /// `SubPath` (optional).
+    pub fn sub_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SubPath", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ImagePullSecret` of `AWS::Batch::JobDefinition`.
+    ImagePullSecret(default)
 }
 
 impl ImagePullSecret {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { name: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImagePullSecret {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
 }
 
-impl Check for ImagePullSecret {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ImagePullSecret);
-
-/// Property type `EksMetadata` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EksMetadata {
-    /// `Annotations` (optional).
-    pub annotations: Option<Value<Map<String>>>,
-    /// `Labels` (optional).
-    pub labels: Option<Value<Map<String>>>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EksMetadata` of `AWS::Batch::JobDefinition`.
+    EksMetadata(default)
 }
 
 impl EksMetadata {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            annotations: None,
-            labels: None,
-            namespace: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Annotations`.
-    pub fn annotations(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.annotations = Some(value.into());
-        self
+    /// `Annotations` (optional).
+    pub fn annotations(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Annotations", value.into().to_template()))
     }
-    /// Sets `Labels`.
-    pub fn labels(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.labels = Some(value.into());
-        self
+    /// `Labels` (optional).
+    pub fn labels(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Labels", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Namespace", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EksMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.annotations {
-            m.insert("Annotations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.labels {
-            m.insert("Labels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksMetadata {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EksMetadata);
-
-/// Property type `EksVolume` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct EksVolume {
-    /// `EmptyDir` (optional).
-    pub empty_dir: Option<Value<EksEmptyDir>>,
-    /// `HostPath` (optional).
-    pub host_path: Option<Value<EksHostPath>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `PersistentVolumeClaim` (optional).
-    pub persistent_volume_claim: Option<Value<EksPersistentVolumeClaim>>,
-    /// `Secret` (optional).
-    pub secret: Option<Value<EksSecret>>,
+crate::l1_struct! {
+    /// Property type `EksVolume` of `AWS::Batch::JobDefinition`.
+    EksVolume
 }
 
 impl EksVolume {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            empty_dir: None,
-            host_path: None,
-            name: name.into(),
-            persistent_volume_claim: None,
-            secret: None,
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `EmptyDir`.
-    pub fn empty_dir(mut self, value: impl Into<Value<EksEmptyDir>>) -> Self {
-        self.empty_dir = Some(value.into());
-        self
+    /// `EmptyDir` (optional).
+    pub fn empty_dir(self, value: impl Into<Value<EksEmptyDir>>) -> Self {
+        Self(self.0.with(0, "EmptyDir", value.into().to_template()))
     }
-    /// Sets `HostPath`.
-    pub fn host_path(mut self, value: impl Into<Value<EksHostPath>>) -> Self {
-        self.host_path = Some(value.into());
-        self
+    /// `HostPath` (optional).
+    pub fn host_path(self, value: impl Into<Value<EksHostPath>>) -> Self {
+        Self(self.0.with(1, "HostPath", value.into().to_template()))
     }
-    /// Sets `PersistentVolumeClaim`.
+    /// `PersistentVolumeClaim` (optional).
     pub fn persistent_volume_claim(
-        mut self,
+        self,
         value: impl Into<Value<EksPersistentVolumeClaim>>,
     ) -> Self {
-        self.persistent_volume_claim = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "PersistentVolumeClaim", value.into().to_template()),
+        )
     }
-    /// Sets `Secret`.
-    pub fn secret(mut self, value: impl Into<Value<EksSecret>>) -> Self {
-        self.secret = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EksVolume {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.empty_dir {
-            m.insert("EmptyDir".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_path {
-            m.insert("HostPath".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.persistent_volume_claim {
-            m.insert("PersistentVolumeClaim".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret {
-            m.insert("Secret".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Secret` (optional).
+    pub fn secret(self, value: impl Into<Value<EksSecret>>) -> Self {
+        Self(self.0.with(4, "Secret", value.into().to_template()))
     }
 }
 
-impl Check for EksVolume {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.empty_dir
-            .check(&path.field("EmptyDir"), &Rules::NONE, out);
-        self.host_path
-            .check(&path.field("HostPath"), &Rules::NONE, out);
-        self.persistent_volume_claim
-            .check(&path.field("PersistentVolumeClaim"), &Rules::NONE, out);
-        self.secret.check(&path.field("Secret"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EksVolume);
-
-/// Property type `EksEmptyDir` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EksEmptyDir {
-    /// `Medium` (optional).
-    pub medium: Option<Value<String>>,
-    /// `SizeLimit` (optional).
-    /// Length: 1..=256 characters.
-    pub size_limit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EksEmptyDir` of `AWS::Batch::JobDefinition`.
+    EksEmptyDir(default)
 }
 
 impl EksEmptyDir {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            medium: None,
-            size_limit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Medium`.
-    pub fn medium(mut self, value: impl Into<Value<String>>) -> Self {
-        self.medium = Some(value.into());
-        self
+    /// `Medium` (optional).
+    pub fn medium(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Medium", value.into().to_template()))
     }
-    /// Sets `SizeLimit`.
-    pub fn size_limit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.size_limit = Some(value.into());
-        self
+    /// `SizeLimit` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn size_limit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SizeLimit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EksEmptyDir {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.medium {
-            m.insert("Medium".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_limit {
-            m.insert("SizeLimit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksEmptyDir {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.size_limit.check(
-            &path.field("SizeLimit"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EksEmptyDir);
-
-/// Property type `EksHostPath` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EksHostPath {
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EksHostPath` of `AWS::Batch::JobDefinition`.
+    EksHostPath(default)
 }
 
 impl EksHostPath {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { path: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EksHostPath {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Path", value.into().to_template()))
     }
 }
 
-impl Check for EksHostPath {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EksHostPath);
-
-/// Property type `EksPersistentVolumeClaim` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct EksPersistentVolumeClaim {
-    /// `ClaimName` (required).
-    pub claim_name: Value<String>,
-    /// `ReadOnly` (optional).
-    pub read_only: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `EksPersistentVolumeClaim` of `AWS::Batch::JobDefinition`.
+    EksPersistentVolumeClaim
 }
 
 impl EksPersistentVolumeClaim {
     /// The required properties: `ClaimName`.
     pub fn new(claim_name: impl Into<Value<String>>) -> Self {
-        Self {
-            claim_name: claim_name.into(),
-            read_only: None,
-        }
+        Self(crate::Properties::new().with(0, "ClaimName", claim_name.into().to_template()))
     }
-    /// Sets `ReadOnly`.
-    pub fn read_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_only = Some(value.into());
-        self
+    /// `ReadOnly` (optional).
+    pub fn read_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ReadOnly", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EksPersistentVolumeClaim {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClaimName".to_owned(), self.claim_name.to_template());
-        if let Some(v) = &self.read_only {
-            m.insert("ReadOnly".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksPersistentVolumeClaim {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EksPersistentVolumeClaim);
-
-/// Property type `EksSecret` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct EksSecret {
-    /// `Optional` (optional).
-    pub optional: Option<Value<bool>>,
-    /// `SecretName` (required).
-    pub secret_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `EksSecret` of `AWS::Batch::JobDefinition`.
+    EksSecret
 }
 
 impl EksSecret {
     /// The required properties: `SecretName`.
     pub fn new(secret_name: impl Into<Value<String>>) -> Self {
-        Self {
-            optional: None,
-            secret_name: secret_name.into(),
-        }
+        Self(crate::Properties::new().with(1, "SecretName", secret_name.into().to_template()))
     }
-    /// Sets `Optional`.
-    pub fn optional(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.optional = Some(value.into());
-        self
+    /// `Optional` (optional).
+    pub fn optional(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Optional", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EksSecret {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.optional {
-            m.insert("Optional".to_owned(), v.to_template());
-        }
-        m.insert("SecretName".to_owned(), self.secret_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EksSecret {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EksSecret);
-
-/// Property type `NodeProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct NodeProperties {
-    /// `MainNode` (required).
-    pub main_node: Value<i64>,
-    /// `NodeRangeProperties` (required).
-    pub node_range_properties: Value<List<NodeRangeProperty>>,
-    /// `NumNodes` (required).
-    pub num_nodes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `NodeProperties` of `AWS::Batch::JobDefinition`.
+    NodeProperties
 }
 
 impl NodeProperties {
@@ -3612,927 +1546,351 @@ impl NodeProperties {
         node_range_properties: impl Into<Value<List<NodeRangeProperty>>>,
         num_nodes: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            main_node: main_node.into(),
-            node_range_properties: node_range_properties.into(),
-            num_nodes: num_nodes.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MainNode", main_node.into().to_template())
+                .with(
+                    1,
+                    "NodeRangeProperties",
+                    node_range_properties.into().to_template(),
+                )
+                .with(2, "NumNodes", num_nodes.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NodeProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MainNode".to_owned(), self.main_node.to_template());
-        m.insert(
-            "NodeRangeProperties".to_owned(),
-            self.node_range_properties.to_template(),
-        );
-        m.insert("NumNodes".to_owned(), self.num_nodes.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NodeProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.node_range_properties
-            .check(&path.field("NodeRangeProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NodeProperties);
-
-/// Property type `NodeRangeProperty` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct NodeRangeProperty {
-    /// `ConsumableResourceProperties` (optional).
-    pub consumable_resource_properties: Option<Value<ConsumableResourceProperties>>,
-    /// `Container` (optional).
-    pub container: Option<Value<MultiNodeContainerProperties>>,
-    /// `EcsProperties` (optional).
-    pub ecs_properties: Option<Value<MultiNodeEcsProperties>>,
-    /// `EksProperties` (optional).
-    pub eks_properties: Option<Value<EksProperties>>,
-    /// `InstanceTypes` (optional).
-    pub instance_types: Option<Value<List<String>>>,
-    /// `TargetNodes` (required).
-    pub target_nodes: Value<String>,
+crate::l1_struct! {
+    /// Property type `NodeRangeProperty` of `AWS::Batch::JobDefinition`.
+    NodeRangeProperty
 }
 
 impl NodeRangeProperty {
     /// The required properties: `TargetNodes`.
     pub fn new(target_nodes: impl Into<Value<String>>) -> Self {
-        Self {
-            consumable_resource_properties: None,
-            container: None,
-            ecs_properties: None,
-            eks_properties: None,
-            instance_types: None,
-            target_nodes: target_nodes.into(),
-        }
+        Self(crate::Properties::new().with(5, "TargetNodes", target_nodes.into().to_template()))
     }
-    /// Sets `ConsumableResourceProperties`.
+    /// `ConsumableResourceProperties` (optional).
     pub fn consumable_resource_properties(
-        mut self,
+        self,
         value: impl Into<Value<ConsumableResourceProperties>>,
     ) -> Self {
-        self.consumable_resource_properties = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ConsumableResourceProperties",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Container`.
-    pub fn container(mut self, value: impl Into<Value<MultiNodeContainerProperties>>) -> Self {
-        self.container = Some(value.into());
-        self
+    /// `Container` (optional).
+    pub fn container(self, value: impl Into<Value<MultiNodeContainerProperties>>) -> Self {
+        Self(self.0.with(1, "Container", value.into().to_template()))
     }
-    /// Sets `EcsProperties`.
-    pub fn ecs_properties(mut self, value: impl Into<Value<MultiNodeEcsProperties>>) -> Self {
-        self.ecs_properties = Some(value.into());
-        self
+    /// `EcsProperties` (optional).
+    pub fn ecs_properties(self, value: impl Into<Value<MultiNodeEcsProperties>>) -> Self {
+        Self(self.0.with(2, "EcsProperties", value.into().to_template()))
     }
-    /// Sets `EksProperties`.
-    pub fn eks_properties(mut self, value: impl Into<Value<EksProperties>>) -> Self {
-        self.eks_properties = Some(value.into());
-        self
+    /// `EksProperties` (optional).
+    pub fn eks_properties(self, value: impl Into<Value<EksProperties>>) -> Self {
+        Self(self.0.with(3, "EksProperties", value.into().to_template()))
     }
-    /// Sets `InstanceTypes`.
-    pub fn instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.instance_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NodeRangeProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.consumable_resource_properties {
-            m.insert("ConsumableResourceProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container {
-            m.insert("Container".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecs_properties {
-            m.insert("EcsProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.eks_properties {
-            m.insert("EksProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_types {
-            m.insert("InstanceTypes".to_owned(), v.to_template());
-        }
-        m.insert("TargetNodes".to_owned(), self.target_nodes.to_template());
-        Expr::Map(m)
+    /// `InstanceTypes` (optional).
+    pub fn instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "InstanceTypes", value.into().to_template()))
     }
 }
 
-impl Check for NodeRangeProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumable_resource_properties.check(
-            &path.field("ConsumableResourceProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.container
-            .check(&path.field("Container"), &Rules::NONE, out);
-        self.ecs_properties
-            .check(&path.field("EcsProperties"), &Rules::NONE, out);
-        self.eks_properties
-            .check(&path.field("EksProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NodeRangeProperty);
-
-/// Property type `MultiNodeContainerProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct MultiNodeContainerProperties {
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `EnableExecuteCommand` (optional).
-    pub enable_execute_command: Option<Value<bool>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<List<Environment>>>,
-    /// `EphemeralStorage` (optional).
-    pub ephemeral_storage: Option<Value<EphemeralStorage>>,
-    /// `ExecutionRoleArn` (optional).
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Image` (required).
-    pub image: Value<String>,
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<String>>,
-    /// `JobRoleArn` (optional).
-    pub job_role_arn: Option<Value<ids::RoleArn>>,
-    /// `LinuxParameters` (optional).
-    pub linux_parameters: Option<Value<LinuxParameters>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<LogConfiguration>>,
-    /// `Memory` (optional).
-    pub memory: Option<Value<i64>>,
-    /// `MountPoints` (optional).
-    pub mount_points: Option<Value<List<MountPoint>>>,
-    /// `Privileged` (optional).
-    pub privileged: Option<Value<bool>>,
-    /// `ReadonlyRootFilesystem` (optional).
-    pub readonly_root_filesystem: Option<Value<bool>>,
-    /// `RepositoryCredentials` (optional).
-    pub repository_credentials: Option<Value<RepositoryCredentials>>,
-    /// `ResourceRequirements` (optional).
-    pub resource_requirements: Option<Value<List<ResourceRequirement>>>,
-    /// `RuntimePlatform` (optional).
-    pub runtime_platform: Option<Value<RuntimePlatform>>,
-    /// `Secrets` (optional).
-    pub secrets: Option<Value<List<Secret>>>,
-    /// `Ulimits` (optional).
-    pub ulimits: Option<Value<List<Ulimit>>>,
-    /// `User` (optional).
-    pub user: Option<Value<String>>,
-    /// `Vcpus` (optional).
-    pub vcpus: Option<Value<i64>>,
-    /// `Volumes` (optional).
-    pub volumes: Option<Value<List<Volume>>>,
+crate::l1_struct! {
+    /// Property type `MultiNodeContainerProperties` of `AWS::Batch::JobDefinition`.
+    MultiNodeContainerProperties
 }
 
 impl MultiNodeContainerProperties {
     /// The required properties: `Image`.
     pub fn new(image: impl Into<Value<String>>) -> Self {
-        Self {
-            command: None,
-            enable_execute_command: None,
-            environment: None,
-            ephemeral_storage: None,
-            execution_role_arn: None,
-            image: image.into(),
-            instance_type: None,
-            job_role_arn: None,
-            linux_parameters: None,
-            log_configuration: None,
-            memory: None,
-            mount_points: None,
-            privileged: None,
-            readonly_root_filesystem: None,
-            repository_credentials: None,
-            resource_requirements: None,
-            runtime_platform: None,
-            secrets: None,
-            ulimits: None,
-            user: None,
-            vcpus: None,
-            volumes: None,
-        }
+        Self(crate::Properties::new().with(5, "Image", image.into().to_template()))
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `EnableExecuteCommand`.
-    pub fn enable_execute_command(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_execute_command = Some(value.into());
-        self
+    /// `EnableExecuteCommand` (optional).
+    pub fn enable_execute_command(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableExecuteCommand", value.into().to_template()),
+        )
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<List<Environment>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<List<Environment>>>) -> Self {
+        Self(self.0.with(2, "Environment", value.into().to_template()))
     }
-    /// Sets `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, value: impl Into<Value<EphemeralStorage>>) -> Self {
-        self.ephemeral_storage = Some(value.into());
-        self
+    /// `EphemeralStorage` (optional).
+    pub fn ephemeral_storage(self, value: impl Into<Value<EphemeralStorage>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EphemeralStorage", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "InstanceType", value.into().to_template()))
     }
-    /// Sets `JobRoleArn`.
-    pub fn job_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.job_role_arn = Some(value.into());
-        self
+    /// `JobRoleArn` (optional).
+    pub fn job_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(7, "JobRoleArn", value.into().to_template()))
     }
-    /// Sets `LinuxParameters`.
-    pub fn linux_parameters(mut self, value: impl Into<Value<LinuxParameters>>) -> Self {
-        self.linux_parameters = Some(value.into());
-        self
+    /// `LinuxParameters` (optional).
+    pub fn linux_parameters(self, value: impl Into<Value<LinuxParameters>>) -> Self {
+        Self(
+            self.0
+                .with(8, "LinuxParameters", value.into().to_template()),
+        )
     }
-    /// Sets `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+    /// `LogConfiguration` (optional).
+    pub fn log_configuration(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(9, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory = Some(value.into());
-        self
+    /// `Memory` (optional).
+    pub fn memory(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "Memory", value.into().to_template()))
     }
-    /// Sets `MountPoints`.
-    pub fn mount_points(mut self, value: impl Into<Value<List<MountPoint>>>) -> Self {
-        self.mount_points = Some(value.into());
-        self
+    /// `MountPoints` (optional).
+    pub fn mount_points(self, value: impl Into<Value<List<MountPoint>>>) -> Self {
+        Self(self.0.with(11, "MountPoints", value.into().to_template()))
     }
-    /// Sets `Privileged`.
-    pub fn privileged(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.privileged = Some(value.into());
-        self
+    /// `Privileged` (optional).
+    pub fn privileged(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(12, "Privileged", value.into().to_template()))
     }
-    /// Sets `ReadonlyRootFilesystem`.
-    pub fn readonly_root_filesystem(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.readonly_root_filesystem = Some(value.into());
-        self
+    /// `ReadonlyRootFilesystem` (optional).
+    pub fn readonly_root_filesystem(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ReadonlyRootFilesystem", value.into().to_template()),
+        )
     }
-    /// Sets `RepositoryCredentials`.
-    pub fn repository_credentials(
-        mut self,
-        value: impl Into<Value<RepositoryCredentials>>,
-    ) -> Self {
-        self.repository_credentials = Some(value.into());
-        self
+    /// `RepositoryCredentials` (optional).
+    pub fn repository_credentials(self, value: impl Into<Value<RepositoryCredentials>>) -> Self {
+        Self(
+            self.0
+                .with(14, "RepositoryCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceRequirements`.
-    pub fn resource_requirements(
-        mut self,
-        value: impl Into<Value<List<ResourceRequirement>>>,
-    ) -> Self {
-        self.resource_requirements = Some(value.into());
-        self
+    /// `ResourceRequirements` (optional).
+    pub fn resource_requirements(self, value: impl Into<Value<List<ResourceRequirement>>>) -> Self {
+        Self(
+            self.0
+                .with(15, "ResourceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `RuntimePlatform`.
-    pub fn runtime_platform(mut self, value: impl Into<Value<RuntimePlatform>>) -> Self {
-        self.runtime_platform = Some(value.into());
-        self
+    /// `RuntimePlatform` (optional).
+    pub fn runtime_platform(self, value: impl Into<Value<RuntimePlatform>>) -> Self {
+        Self(
+            self.0
+                .with(16, "RuntimePlatform", value.into().to_template()),
+        )
     }
-    /// Sets `Secrets`.
-    pub fn secrets(mut self, value: impl Into<Value<List<Secret>>>) -> Self {
-        self.secrets = Some(value.into());
-        self
+    /// `Secrets` (optional).
+    pub fn secrets(self, value: impl Into<Value<List<Secret>>>) -> Self {
+        Self(self.0.with(17, "Secrets", value.into().to_template()))
     }
-    /// Sets `Ulimits`.
-    pub fn ulimits(mut self, value: impl Into<Value<List<Ulimit>>>) -> Self {
-        self.ulimits = Some(value.into());
-        self
+    /// `Ulimits` (optional).
+    pub fn ulimits(self, value: impl Into<Value<List<Ulimit>>>) -> Self {
+        Self(self.0.with(18, "Ulimits", value.into().to_template()))
     }
-    /// Sets `User`.
-    pub fn user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user = Some(value.into());
-        self
+    /// `User` (optional).
+    pub fn user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "User", value.into().to_template()))
     }
-    /// Sets `Vcpus`.
-    pub fn vcpus(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.vcpus = Some(value.into());
-        self
+    /// `Vcpus` (optional).
+    pub fn vcpus(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(20, "Vcpus", value.into().to_template()))
     }
-    /// Sets `Volumes`.
-    pub fn volumes(mut self, value: impl Into<Value<List<Volume>>>) -> Self {
-        self.volumes = Some(value.into());
-        self
+    /// `Volumes` (optional).
+    pub fn volumes(self, value: impl Into<Value<List<Volume>>>) -> Self {
+        Self(self.0.with(21, "Volumes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MultiNodeContainerProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_execute_command {
-            m.insert("EnableExecuteCommand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ephemeral_storage {
-            m.insert("EphemeralStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        m.insert("Image".to_owned(), self.image.to_template());
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_role_arn {
-            m.insert("JobRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linux_parameters {
-            m.insert("LinuxParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_points {
-            m.insert("MountPoints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.privileged {
-            m.insert("Privileged".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.readonly_root_filesystem {
-            m.insert("ReadonlyRootFilesystem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_credentials {
-            m.insert("RepositoryCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_requirements {
-            m.insert("ResourceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_platform {
-            m.insert("RuntimePlatform".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets {
-            m.insert("Secrets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ulimits {
-            m.insert("Ulimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user {
-            m.insert("User".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vcpus {
-            m.insert("Vcpus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volumes {
-            m.insert("Volumes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiNodeContainerProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.ephemeral_storage
-            .check(&path.field("EphemeralStorage"), &Rules::NONE, out);
-        self.linux_parameters
-            .check(&path.field("LinuxParameters"), &Rules::NONE, out);
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.mount_points
-            .check(&path.field("MountPoints"), &Rules::NONE, out);
-        self.repository_credentials
-            .check(&path.field("RepositoryCredentials"), &Rules::NONE, out);
-        self.resource_requirements
-            .check(&path.field("ResourceRequirements"), &Rules::NONE, out);
-        self.runtime_platform
-            .check(&path.field("RuntimePlatform"), &Rules::NONE, out);
-        self.secrets
-            .check(&path.field("Secrets"), &Rules::NONE, out);
-        self.ulimits
-            .check(&path.field("Ulimits"), &Rules::NONE, out);
-        self.volumes
-            .check(&path.field("Volumes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MultiNodeContainerProperties);
-
-/// Property type `MultiNodeEcsProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct MultiNodeEcsProperties {
-    /// `TaskProperties` (required).
-    pub task_properties: Value<List<MultiNodeEcsTaskProperties>>,
+crate::l1_struct! {
+    /// Property type `MultiNodeEcsProperties` of `AWS::Batch::JobDefinition`.
+    MultiNodeEcsProperties
 }
 
 impl MultiNodeEcsProperties {
     /// The required properties: `TaskProperties`.
     pub fn new(task_properties: impl Into<Value<List<MultiNodeEcsTaskProperties>>>) -> Self {
-        Self {
-            task_properties: task_properties.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "TaskProperties",
+            task_properties.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MultiNodeEcsProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TaskProperties".to_owned(),
-            self.task_properties.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiNodeEcsProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.task_properties
-            .check(&path.field("TaskProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MultiNodeEcsProperties);
-
-/// Property type `MultiNodeEcsTaskProperties` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiNodeEcsTaskProperties {
-    /// `Containers` (optional).
-    pub containers: Option<Value<List<TaskContainerProperties>>>,
-    /// `EnableExecuteCommand` (optional).
-    pub enable_execute_command: Option<Value<bool>>,
-    /// `ExecutionRoleArn` (optional).
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `IpcMode` (optional).
-    pub ipc_mode: Option<Value<String>>,
-    /// `PidMode` (optional).
-    pub pid_mode: Option<Value<String>>,
-    /// `TaskRoleArn` (optional).
-    pub task_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Volumes` (optional).
-    pub volumes: Option<Value<List<Volume>>>,
+crate::l1_struct! {
+    /// Property type `MultiNodeEcsTaskProperties` of `AWS::Batch::JobDefinition`.
+    MultiNodeEcsTaskProperties(default)
 }
 
 impl MultiNodeEcsTaskProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            containers: None,
-            enable_execute_command: None,
-            execution_role_arn: None,
-            ipc_mode: None,
-            pid_mode: None,
-            task_role_arn: None,
-            volumes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Containers`.
-    pub fn containers(mut self, value: impl Into<Value<List<TaskContainerProperties>>>) -> Self {
-        self.containers = Some(value.into());
-        self
+    /// `Containers` (optional).
+    pub fn containers(self, value: impl Into<Value<List<TaskContainerProperties>>>) -> Self {
+        Self(self.0.with(0, "Containers", value.into().to_template()))
     }
-    /// Sets `EnableExecuteCommand`.
-    pub fn enable_execute_command(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_execute_command = Some(value.into());
-        self
+    /// `EnableExecuteCommand` (optional).
+    pub fn enable_execute_command(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableExecuteCommand", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `IpcMode`.
-    pub fn ipc_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipc_mode = Some(value.into());
-        self
+    /// `IpcMode` (optional).
+    pub fn ipc_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "IpcMode", value.into().to_template()))
     }
-    /// Sets `PidMode`.
-    pub fn pid_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pid_mode = Some(value.into());
-        self
+    /// `PidMode` (optional).
+    pub fn pid_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "PidMode", value.into().to_template()))
     }
-    /// Sets `TaskRoleArn`.
-    pub fn task_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.task_role_arn = Some(value.into());
-        self
+    /// `TaskRoleArn` (optional).
+    pub fn task_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(5, "TaskRoleArn", value.into().to_template()))
     }
-    /// Sets `Volumes`.
-    pub fn volumes(mut self, value: impl Into<Value<List<Volume>>>) -> Self {
-        self.volumes = Some(value.into());
-        self
+    /// `Volumes` (optional).
+    pub fn volumes(self, value: impl Into<Value<List<Volume>>>) -> Self {
+        Self(self.0.with(6, "Volumes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MultiNodeEcsTaskProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.containers {
-            m.insert("Containers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_execute_command {
-            m.insert("EnableExecuteCommand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipc_mode {
-            m.insert("IpcMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pid_mode {
-            m.insert("PidMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_role_arn {
-            m.insert("TaskRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volumes {
-            m.insert("Volumes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PlatformCapabilities`.
+    PlatformCapabilities {
+        /// `ec2`
+        Ec2 = "ec2",
+        /// `fargate`
+        Fargate = "fargate",
     }
 }
 
-impl Check for MultiNodeEcsTaskProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.containers
-            .check(&path.field("Containers"), &Rules::NONE, out);
-        self.volumes
-            .check(&path.field("Volumes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MultiNodeEcsTaskProperties);
-
-/// Values of `PlatformCapabilities`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlatformCapabilities {
-    /// `ec2`
-    Ec2,
-    /// `fargate`
-    Fargate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlatformCapabilities {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ec2", "fargate"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2 => "ec2",
-            Self::Fargate => "fargate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlatformCapabilities {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlatformCapabilities {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlatformCapabilities {
-    fn from(s: &str) -> Self {
-        match s {
-            "ec2" => Self::Ec2,
-            "fargate" => Self::Fargate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlatformCapabilities> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlatformCapabilities::from(s))
-    }
-}
-
-crate::impl_literal!(PlatformCapabilities);
-
-/// Property type `ResourceRetentionPolicy` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceRetentionPolicy {
-    /// `SkipDeregisterOnUpdate` (optional).
-    pub skip_deregister_on_update: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ResourceRetentionPolicy` of `AWS::Batch::JobDefinition`.
+    ResourceRetentionPolicy(default)
 }
 
 impl ResourceRetentionPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            skip_deregister_on_update: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SkipDeregisterOnUpdate`.
-    pub fn skip_deregister_on_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.skip_deregister_on_update = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceRetentionPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.skip_deregister_on_update {
-            m.insert("SkipDeregisterOnUpdate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SkipDeregisterOnUpdate` (optional).
+    pub fn skip_deregister_on_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SkipDeregisterOnUpdate", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResourceRetentionPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourceRetentionPolicy);
-
-/// Property type `RetryStrategy` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct RetryStrategy {
-    /// `Attempts` (optional).
-    pub attempts: Option<Value<i64>>,
-    /// `EvaluateOnExit` (optional).
-    pub evaluate_on_exit: Option<Value<List<EvaluateOnExit>>>,
+crate::l1_struct! {
+    /// Property type `RetryStrategy` of `AWS::Batch::JobDefinition`.
+    RetryStrategy(default)
 }
 
 impl RetryStrategy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attempts: None,
-            evaluate_on_exit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attempts`.
-    pub fn attempts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.attempts = Some(value.into());
-        self
+    /// `Attempts` (optional).
+    pub fn attempts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Attempts", value.into().to_template()))
     }
-    /// Sets `EvaluateOnExit`.
-    pub fn evaluate_on_exit(mut self, value: impl Into<Value<List<EvaluateOnExit>>>) -> Self {
-        self.evaluate_on_exit = Some(value.into());
-        self
+    /// `EvaluateOnExit` (optional).
+    pub fn evaluate_on_exit(self, value: impl Into<Value<List<EvaluateOnExit>>>) -> Self {
+        Self(self.0.with(1, "EvaluateOnExit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RetryStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attempts {
-            m.insert("Attempts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluate_on_exit {
-            m.insert("EvaluateOnExit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RetryStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.evaluate_on_exit
-            .check(&path.field("EvaluateOnExit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RetryStrategy);
-
-/// Property type `EvaluateOnExit` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone)]
-pub struct EvaluateOnExit {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `OnExitCode` (optional).
-    pub on_exit_code: Option<Value<String>>,
-    /// `OnReason` (optional).
-    pub on_reason: Option<Value<String>>,
-    /// `OnStatusReason` (optional).
-    pub on_status_reason: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EvaluateOnExit` of `AWS::Batch::JobDefinition`.
+    EvaluateOnExit
 }
 
 impl EvaluateOnExit {
     /// The required properties: `Action`.
     pub fn new(action: impl Into<Value<Action>>) -> Self {
-        Self {
-            action: action.into(),
-            on_exit_code: None,
-            on_reason: None,
-            on_status_reason: None,
-        }
+        Self(crate::Properties::new().with(0, "Action", action.into().to_template()))
     }
-    /// Sets `OnExitCode`.
-    pub fn on_exit_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.on_exit_code = Some(value.into());
-        self
+    /// `OnExitCode` (optional).
+    pub fn on_exit_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "OnExitCode", value.into().to_template()))
     }
-    /// Sets `OnReason`.
-    pub fn on_reason(mut self, value: impl Into<Value<String>>) -> Self {
-        self.on_reason = Some(value.into());
-        self
+    /// `OnReason` (optional).
+    pub fn on_reason(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OnReason", value.into().to_template()))
     }
-    /// Sets `OnStatusReason`.
-    pub fn on_status_reason(mut self, value: impl Into<Value<String>>) -> Self {
-        self.on_status_reason = Some(value.into());
-        self
+    /// `OnStatusReason` (optional).
+    pub fn on_status_reason(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "OnStatusReason", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluateOnExit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.on_exit_code {
-            m.insert("OnExitCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_reason {
-            m.insert("OnReason".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_status_reason {
-            m.insert("OnStatusReason".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `exit`
+        Exit = "exit",
+        /// `retry`
+        Retry = "retry",
     }
 }
 
-impl Check for EvaluateOnExit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluateOnExit);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `exit`
-    Exit,
-    /// `retry`
-    Retry,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["exit", "retry"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Exit => "exit",
-            Self::Retry => "retry",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "exit" => Self::Exit,
-            "retry" => Self::Retry,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `JobTimeout` of `AWS::Batch::JobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct JobTimeout {
-    /// `AttemptDurationSeconds` (optional).
-    pub attempt_duration_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `JobTimeout` of `AWS::Batch::JobDefinition`.
+    JobTimeout(default)
 }
 
 impl JobTimeout {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attempt_duration_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttemptDurationSeconds`.
-    pub fn attempt_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.attempt_duration_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JobTimeout {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attempt_duration_seconds {
-            m.insert("AttemptDurationSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AttemptDurationSeconds` (optional).
+    pub fn attempt_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttemptDurationSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for JobTimeout {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JobTimeout);
-
-/// Values of `JobDefinitionPropsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JobDefinitionPropsType {
-    /// `container`
-    Container,
-    /// `multinode`
-    Multinode,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl JobDefinitionPropsType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["container", "multinode"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Container => "container",
-            Self::Multinode => "multinode",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `JobDefinitionPropsType`.
+    JobDefinitionPropsType {
+        /// `container`
+        Container = "container",
+        /// `multinode`
+        Multinode = "multinode",
     }
 }
-
-impl ToTemplate for JobDefinitionPropsType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for JobDefinitionPropsType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for JobDefinitionPropsType {
-    fn from(s: &str) -> Self {
-        match s {
-            "container" => Self::Container,
-            "multinode" => Self::Multinode,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<JobDefinitionPropsType> {
-    fn from(s: &str) -> Self {
-        Value::literal(JobDefinitionPropsType::from(s))
-    }
-}
-
-crate::impl_literal!(JobDefinitionPropsType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Batch::JobQueue`.
-#[derive(Debug, Clone)]
-pub struct JobQueue {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for JobQueue {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for JobQueue {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for JobQueue {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Batch::JobQueue`.
+    JobQueue("AWS::Batch::JobQueue", JobQueueProps)
 }
 
 impl JobQueue {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Batch::JobQueue";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: JobQueueProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `JobQueueArn` (typed).
     pub fn ref_value(&self) -> Value<ids::JobQueueArn> {
         self.resource.ref_value()
@@ -82,198 +34,148 @@ impl JobQueue {
     pub fn attr_job_queue_arn(&self) -> Value<ids::JobQueueArn> {
         self.resource.get_att("JobQueueArn")
     }
+
+    /// Replaces `ComputeEnvironmentOrder` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_environment_order(
+        &self,
+        value: impl Into<Value<List<ComputeEnvironmentOrder>>>,
+    ) {
+        self.resource
+            .set_property("ComputeEnvironmentOrder", value.into())
+    }
+
+    /// Replaces `JobQueueName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_queue_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("JobQueueName", value.into())
+    }
+
+    /// Replaces `JobQueueType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_queue_type(&self, value: impl Into<Value<JobQueueType>>) {
+        self.resource.set_property("JobQueueType", value.into())
+    }
+
+    /// Replaces `JobStateTimeLimitActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_state_time_limit_actions(
+        &self,
+        value: impl Into<Value<List<JobStateTimeLimitAction>>>,
+    ) {
+        self.resource
+            .set_property("JobStateTimeLimitActions", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `SchedulingPolicyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduling_policy_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SchedulingPolicyArn", value.into())
+    }
+
+    /// Replaces `ServiceEnvironmentOrder` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_environment_order(
+        &self,
+        value: impl Into<Value<List<ServiceEnvironmentOrder>>>,
+    ) {
+        self.resource
+            .set_property("ServiceEnvironmentOrder", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<JobQueuePropsState>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Batch::JobQueue`.
-#[derive(Debug, Clone)]
-pub struct JobQueueProps {
-    /// `ComputeEnvironmentOrder` (optional).
-    pub compute_environment_order: Option<Value<List<ComputeEnvironmentOrder>>>,
-    /// `JobQueueName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub job_queue_name: Option<Value<String>>,
-    /// `JobQueueType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub job_queue_type: Option<Value<JobQueueType>>,
-    /// `JobStateTimeLimitActions` (optional).
-    pub job_state_time_limit_actions: Option<Value<List<JobStateTimeLimitAction>>>,
-    /// `Priority` (required).
-    /// Range: 0..=1000.
-    pub priority: Value<i64>,
-    /// `SchedulingPolicyArn` (optional).
-    pub scheduling_policy_arn: Option<Value<String>>,
-    /// `ServiceEnvironmentOrder` (optional).
-    pub service_environment_order: Option<Value<List<ServiceEnvironmentOrder>>>,
-    /// `State` (optional).
-    pub state: Option<Value<JobQueuePropsState>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Batch::JobQueue`.
+    JobQueueProps
 }
 
 impl JobQueueProps {
     /// The required properties: `Priority`.
     pub fn new(priority: impl Into<Value<i64>>) -> Self {
-        Self {
-            compute_environment_order: None,
-            job_queue_name: None,
-            job_queue_type: None,
-            job_state_time_limit_actions: None,
-            priority: priority.into(),
-            scheduling_policy_arn: None,
-            service_environment_order: None,
-            state: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(4, "Priority", priority.into().to_template()))
     }
-    /// Sets `ComputeEnvironmentOrder`.
+    /// `ComputeEnvironmentOrder` (optional).
     pub fn compute_environment_order(
-        mut self,
+        self,
         value: impl Into<Value<List<ComputeEnvironmentOrder>>>,
     ) -> Self {
-        self.compute_environment_order = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ComputeEnvironmentOrder", value.into().to_template()),
+        )
     }
-    /// Sets `JobQueueName`.
-    pub fn job_queue_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.job_queue_name = Some(value.into());
-        self
+    /// `JobQueueName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    pub fn job_queue_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "JobQueueName", value.into().to_template()))
     }
-    /// Sets `JobQueueType`.
-    pub fn job_queue_type(mut self, value: impl Into<Value<JobQueueType>>) -> Self {
-        self.job_queue_type = Some(value.into());
-        self
+    /// `JobQueueType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn job_queue_type(self, value: impl Into<Value<JobQueueType>>) -> Self {
+        Self(self.0.with(2, "JobQueueType", value.into().to_template()))
     }
-    /// Sets `JobStateTimeLimitActions`.
+    /// `JobStateTimeLimitActions` (optional).
     pub fn job_state_time_limit_actions(
-        mut self,
+        self,
         value: impl Into<Value<List<JobStateTimeLimitAction>>>,
     ) -> Self {
-        self.job_state_time_limit_actions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "JobStateTimeLimitActions", value.into().to_template()),
+        )
     }
-    /// Sets `SchedulingPolicyArn`.
-    pub fn scheduling_policy_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scheduling_policy_arn = Some(value.into());
-        self
+    /// `SchedulingPolicyArn` (optional).
+    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
+    pub fn scheduling_policy_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SchedulingPolicyArn", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceEnvironmentOrder`.
+    /// `ServiceEnvironmentOrder` (optional).
     pub fn service_environment_order(
-        mut self,
+        self,
         value: impl Into<Value<List<ServiceEnvironmentOrder>>>,
     ) -> Self {
-        self.service_environment_order = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ServiceEnvironmentOrder", value.into().to_template()),
+        )
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<JobQueuePropsState>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<JobQueuePropsState>>) -> Self {
+        Self(self.0.with(7, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JobQueueProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compute_environment_order {
-            m.insert("ComputeEnvironmentOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_queue_name {
-            m.insert("JobQueueName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_queue_type {
-            m.insert("JobQueueType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_state_time_limit_actions {
-            m.insert("JobStateTimeLimitActions".to_owned(), v.to_template());
-        }
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        if let Some(v) = &self.scheduling_policy_arn {
-            m.insert("SchedulingPolicyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_environment_order {
-            m.insert("ServiceEnvironmentOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for JobQueueProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compute_environment_order.check(
-            &path.field("ComputeEnvironmentOrder"),
-            &Rules::NONE,
-            out,
-        );
-        self.job_queue_name.check(
-            &path.field("JobQueueName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_queue_type
-            .check(&path.field("JobQueueType"), &Rules::NONE, out);
-        self.job_state_time_limit_actions.check(
-            &path.field("JobStateTimeLimitActions"),
-            &Rules::NONE,
-            out,
-        );
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_environment_order.check(
-            &path.field("ServiceEnvironmentOrder"),
-            &Rules::NONE,
-            out,
-        );
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "ComputeEnvironmentOrder",
-                    self.compute_environment_order.is_some(),
-                )],
-                &[(
-                    "ServiceEnvironmentOrder",
-                    self.service_environment_order.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JobQueueProps);
-
-/// Property type `ComputeEnvironmentOrder` of `AWS::Batch::JobQueue`.
-#[derive(Debug, Clone)]
-pub struct ComputeEnvironmentOrder {
-    /// `ComputeEnvironment` (required).
-    pub compute_environment: Value<String>,
-    /// `Order` (required).
-    pub order: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ComputeEnvironmentOrder` of `AWS::Batch::JobQueue`.
+    ComputeEnvironmentOrder
 }
 
 impl ComputeEnvironmentOrder {
@@ -282,109 +184,35 @@ impl ComputeEnvironmentOrder {
         compute_environment: impl Into<Value<String>>,
         order: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            compute_environment: compute_environment.into(),
-            order: order.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComputeEnvironment",
+                    compute_environment.into().to_template(),
+                )
+                .with(1, "Order", order.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ComputeEnvironmentOrder {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComputeEnvironment".to_owned(),
-            self.compute_environment.to_template(),
-        );
-        m.insert("Order".to_owned(), self.order.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `JobQueueType`.
+    JobQueueType {
+        /// `ecs`
+        Ecs = "ecs",
+        /// `ecs_fargate`
+        EcsFargate = "ecs_fargate",
+        /// `eks`
+        Eks = "eks",
+        /// `sagemaker_training`
+        SagemakerTraining = "sagemaker_training",
     }
 }
 
-impl Check for ComputeEnvironmentOrder {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ComputeEnvironmentOrder);
-
-/// Values of `JobQueueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JobQueueType {
-    /// `ecs`
-    Ecs,
-    /// `ecs_fargate`
-    EcsFargate,
-    /// `eks`
-    Eks,
-    /// `sagemaker_training`
-    SagemakerTraining,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl JobQueueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["ecs", "ecs_fargate", "eks", "sagemaker_training"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecs => "ecs",
-            Self::EcsFargate => "ecs_fargate",
-            Self::Eks => "eks",
-            Self::SagemakerTraining => "sagemaker_training",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for JobQueueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for JobQueueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for JobQueueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ecs" => Self::Ecs,
-            "ecs_fargate" => Self::EcsFargate,
-            "eks" => Self::Eks,
-            "sagemaker_training" => Self::SagemakerTraining,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<JobQueueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(JobQueueType::from(s))
-    }
-}
-
-crate::impl_literal!(JobQueueType);
-
-/// Property type `JobStateTimeLimitAction` of `AWS::Batch::JobQueue`.
-#[derive(Debug, Clone)]
-pub struct JobStateTimeLimitAction {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `MaxTimeSeconds` (required).
-    /// Range: 600..=86400.
-    pub max_time_seconds: Value<i64>,
-    /// `Reason` (required).
-    pub reason: Value<String>,
-    /// `State` (required).
-    pub state: Value<State>,
+crate::l1_struct! {
+    /// Property type `JobStateTimeLimitAction` of `AWS::Batch::JobQueue`.
+    JobStateTimeLimitAction
 }
 
 impl JobStateTimeLimitAction {
@@ -395,164 +223,37 @@ impl JobStateTimeLimitAction {
         reason: impl Into<Value<String>>,
         state: impl Into<Value<State>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            max_time_seconds: max_time_seconds.into(),
-            reason: reason.into(),
-            state: state.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "MaxTimeSeconds", max_time_seconds.into().to_template())
+                .with(2, "Reason", reason.into().to_template())
+                .with(3, "State", state.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JobStateTimeLimitAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert(
-            "MaxTimeSeconds".to_owned(),
-            self.max_time_seconds.to_template(),
-        );
-        m.insert("Reason".to_owned(), self.reason.to_template());
-        m.insert("State".to_owned(), self.state.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `cancel`
+        Cancel = "cancel",
+        /// `terminate`
+        Terminate = "terminate",
     }
 }
 
-impl Check for JobStateTimeLimitAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.max_time_seconds.check(
-            &path.field("MaxTimeSeconds"),
-            &Rules {
-                minimum: Some(600.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state.check(&path.field("State"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `State`.
+    State {
+        /// `RUNNABLE`
+        Runnable = "RUNNABLE",
     }
 }
 
-crate::impl_literal!(JobStateTimeLimitAction);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `cancel`
-    Cancel,
-    /// `terminate`
-    Terminate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cancel", "terminate"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cancel => "cancel",
-            Self::Terminate => "terminate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "cancel" => Self::Cancel,
-            "terminate" => Self::Terminate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Values of `State`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `RUNNABLE`
-    Runnable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl State {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RUNNABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Runnable => "RUNNABLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for State {
-    fn from(s: &str) -> Self {
-        match s {
-            "RUNNABLE" => Self::Runnable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<State> {
-    fn from(s: &str) -> Self {
-        Value::literal(State::from(s))
-    }
-}
-
-crate::impl_literal!(State);
-
-/// Property type `ServiceEnvironmentOrder` of `AWS::Batch::JobQueue`.
-#[derive(Debug, Clone)]
-pub struct ServiceEnvironmentOrder {
-    /// `Order` (required).
-    pub order: Value<i64>,
-    /// `ServiceEnvironment` (required).
-    pub service_environment: Value<String>,
+crate::l1_struct! {
+    /// Property type `ServiceEnvironmentOrder` of `AWS::Batch::JobQueue`.
+    ServiceEnvironmentOrder
 }
 
 impl ServiceEnvironmentOrder {
@@ -561,84 +262,24 @@ impl ServiceEnvironmentOrder {
         order: impl Into<Value<i64>>,
         service_environment: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            order: order.into(),
-            service_environment: service_environment.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Order", order.into().to_template())
+                .with(
+                    1,
+                    "ServiceEnvironment",
+                    service_environment.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ServiceEnvironmentOrder {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Order".to_owned(), self.order.to_template());
-        m.insert(
-            "ServiceEnvironment".to_owned(),
-            self.service_environment.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `JobQueuePropsState`.
+    JobQueuePropsState {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
-
-impl Check for ServiceEnvironmentOrder {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ServiceEnvironmentOrder);
-
-/// Values of `JobQueuePropsState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JobQueuePropsState {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl JobQueuePropsState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for JobQueuePropsState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for JobQueuePropsState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for JobQueuePropsState {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<JobQueuePropsState> {
-    fn from(s: &str) -> Self {
-        Value::literal(JobQueuePropsState::from(s))
-    }
-}
-
-crate::impl_literal!(JobQueuePropsState);

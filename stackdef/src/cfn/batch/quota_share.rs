@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Batch::QuotaShare`.
-#[derive(Debug, Clone)]
-pub struct QuotaShare {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for QuotaShare {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for QuotaShare {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for QuotaShare {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Batch::QuotaShare`.
+    QuotaShare("AWS::Batch::QuotaShare", QuotaShareProps)
 }
 
 impl QuotaShare {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Batch::QuotaShare";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QuotaShareProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `QuotaShareArn` (typed).
     pub fn ref_value(&self) -> Value<ids::QuotaShareArn> {
         self.resource.ref_value()
@@ -82,28 +34,61 @@ impl QuotaShare {
     pub fn attr_quota_share_arn(&self) -> Value<ids::QuotaShareArn> {
         self.resource.get_att("QuotaShareArn")
     }
+
+    /// Replaces `CapacityLimits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_limits(&self, value: impl Into<Value<List<QuotaShareCapacityLimit>>>) {
+        self.resource.set_property("CapacityLimits", value.into())
+    }
+
+    /// Replaces `JobQueue` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_queue(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("JobQueue", value.into())
+    }
+
+    /// Replaces `PreemptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preemption_configuration(
+        &self,
+        value: impl Into<Value<QuotaSharePreemptionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PreemptionConfiguration", value.into())
+    }
+
+    /// Replaces `QuotaShareName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_quota_share_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QuotaShareName", value.into())
+    }
+
+    /// Replaces `ResourceSharingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_sharing_configuration(
+        &self,
+        value: impl Into<Value<QuotaShareResourceSharingConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ResourceSharingConfiguration", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<State>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Batch::QuotaShare`.
-#[derive(Debug, Clone)]
-pub struct QuotaShareProps {
-    /// `CapacityLimits` (required).
-    pub capacity_limits: Value<List<QuotaShareCapacityLimit>>,
-    /// `JobQueue` (required).
-    /// Create-only: changing it replaces the resource.
-    pub job_queue: Value<String>,
-    /// `PreemptionConfiguration` (required).
-    pub preemption_configuration: Value<QuotaSharePreemptionConfiguration>,
-    /// `QuotaShareName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub quota_share_name: Value<String>,
-    /// `ResourceSharingConfiguration` (required).
-    pub resource_sharing_configuration: Value<QuotaShareResourceSharingConfiguration>,
-    /// `State` (optional).
-    pub state: Option<Value<State>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Batch::QuotaShare`.
+    QuotaShareProps
 }
 
 impl QuotaShareProps {
@@ -115,95 +100,36 @@ impl QuotaShareProps {
         quota_share_name: impl Into<Value<String>>,
         resource_sharing_configuration: impl Into<Value<QuotaShareResourceSharingConfiguration>>,
     ) -> Self {
-        Self {
-            capacity_limits: capacity_limits.into(),
-            job_queue: job_queue.into(),
-            preemption_configuration: preemption_configuration.into(),
-            quota_share_name: quota_share_name.into(),
-            resource_sharing_configuration: resource_sharing_configuration.into(),
-            state: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CapacityLimits", capacity_limits.into().to_template())
+                .with(1, "JobQueue", job_queue.into().to_template())
+                .with(
+                    2,
+                    "PreemptionConfiguration",
+                    preemption_configuration.into().to_template(),
+                )
+                .with(3, "QuotaShareName", quota_share_name.into().to_template())
+                .with(
+                    4,
+                    "ResourceSharingConfiguration",
+                    resource_sharing_configuration.into().to_template(),
+                ),
+        )
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<State>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<State>>) -> Self {
+        Self(self.0.with(5, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QuotaShareProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CapacityLimits".to_owned(),
-            self.capacity_limits.to_template(),
-        );
-        m.insert("JobQueue".to_owned(), self.job_queue.to_template());
-        m.insert(
-            "PreemptionConfiguration".to_owned(),
-            self.preemption_configuration.to_template(),
-        );
-        m.insert(
-            "QuotaShareName".to_owned(),
-            self.quota_share_name.to_template(),
-        );
-        m.insert(
-            "ResourceSharingConfiguration".to_owned(),
-            self.resource_sharing_configuration.to_template(),
-        );
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for QuotaShareProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_limits
-            .check(&path.field("CapacityLimits"), &Rules::NONE, out);
-        self.preemption_configuration.check(
-            &path.field("PreemptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.quota_share_name.check(
-            &path.field("QuotaShareName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_sharing_configuration.check(
-            &path.field("ResourceSharingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QuotaShareProps);
-
-/// Property type `QuotaShareCapacityLimit` of `AWS::Batch::QuotaShare`.
-#[derive(Debug, Clone)]
-pub struct QuotaShareCapacityLimit {
-    /// `CapacityUnit` (required).
-    pub capacity_unit: Value<String>,
-    /// `MaxCapacity` (required).
-    /// Range: 1..=.
-    pub max_capacity: Value<i64>,
+crate::l1_struct! {
+    /// Property type `QuotaShareCapacityLimit` of `AWS::Batch::QuotaShare`.
+    QuotaShareCapacityLimit
 }
 
 impl QuotaShareCapacityLimit {
@@ -212,297 +138,75 @@ impl QuotaShareCapacityLimit {
         capacity_unit: impl Into<Value<String>>,
         max_capacity: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            capacity_unit: capacity_unit.into(),
-            max_capacity: max_capacity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CapacityUnit", capacity_unit.into().to_template())
+                .with(1, "MaxCapacity", max_capacity.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for QuotaShareCapacityLimit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CapacityUnit".to_owned(), self.capacity_unit.to_template());
-        m.insert("MaxCapacity".to_owned(), self.max_capacity.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QuotaShareCapacityLimit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_capacity.check(
-            &path.field("MaxCapacity"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QuotaShareCapacityLimit);
-
-/// Property type `QuotaSharePreemptionConfiguration` of `AWS::Batch::QuotaShare`.
-#[derive(Debug, Clone)]
-pub struct QuotaSharePreemptionConfiguration {
-    /// `InSharePreemption` (required).
-    pub in_share_preemption: Value<InSharePreemption>,
+crate::l1_struct! {
+    /// Property type `QuotaSharePreemptionConfiguration` of `AWS::Batch::QuotaShare`.
+    QuotaSharePreemptionConfiguration
 }
 
 impl QuotaSharePreemptionConfiguration {
     /// The required properties: `InSharePreemption`.
     pub fn new(in_share_preemption: impl Into<Value<InSharePreemption>>) -> Self {
-        Self {
-            in_share_preemption: in_share_preemption.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "InSharePreemption",
+            in_share_preemption.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for QuotaSharePreemptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InSharePreemption".to_owned(),
-            self.in_share_preemption.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `InSharePreemption`.
+    InSharePreemption {
+        /// `disabled`
+        Disabled = "disabled",
+        /// `enabled`
+        Enabled = "enabled",
     }
 }
 
-impl Check for QuotaSharePreemptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.in_share_preemption
-            .check(&path.field("InSharePreemption"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QuotaSharePreemptionConfiguration);
-
-/// Values of `InSharePreemption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InSharePreemption {
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InSharePreemption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InSharePreemption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InSharePreemption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for InSharePreemption {
-    fn from(s: &str) -> Self {
-        match s {
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InSharePreemption> {
-    fn from(s: &str) -> Self {
-        Value::literal(InSharePreemption::from(s))
-    }
-}
-
-crate::impl_literal!(InSharePreemption);
-
-/// Property type `QuotaShareResourceSharingConfiguration` of `AWS::Batch::QuotaShare`.
-#[derive(Debug, Clone)]
-pub struct QuotaShareResourceSharingConfiguration {
-    /// `BorrowLimit` (optional).
-    /// Range: -1..=.
-    pub borrow_limit: Option<Value<i64>>,
-    /// `Strategy` (required).
-    pub strategy: Value<Strategy>,
+crate::l1_struct! {
+    /// Property type `QuotaShareResourceSharingConfiguration` of `AWS::Batch::QuotaShare`.
+    QuotaShareResourceSharingConfiguration
 }
 
 impl QuotaShareResourceSharingConfiguration {
     /// The required properties: `Strategy`.
     pub fn new(strategy: impl Into<Value<Strategy>>) -> Self {
-        Self {
-            borrow_limit: None,
-            strategy: strategy.into(),
-        }
+        Self(crate::Properties::new().with(1, "Strategy", strategy.into().to_template()))
     }
-    /// Sets `BorrowLimit`.
-    pub fn borrow_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.borrow_limit = Some(value.into());
-        self
+    /// `BorrowLimit` (optional).
+    /// Range: at least -1.
+    pub fn borrow_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BorrowLimit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QuotaShareResourceSharingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.borrow_limit {
-            m.insert("BorrowLimit".to_owned(), v.to_template());
-        }
-        m.insert("Strategy".to_owned(), self.strategy.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Strategy`.
+    Strategy {
+        /// `lend`
+        Lend = "lend",
+        /// `lend_and_borrow`
+        LendAndBorrow = "lend_and_borrow",
+        /// `reserve`
+        Reserve = "reserve",
     }
 }
 
-impl Check for QuotaShareResourceSharingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.borrow_limit.check(
-            &path.field("BorrowLimit"),
-            &Rules {
-                minimum: Some(-1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.strategy
-            .check(&path.field("Strategy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `State`.
+    State {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
-
-crate::impl_literal!(QuotaShareResourceSharingConfiguration);
-
-/// Values of `Strategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Strategy {
-    /// `lend`
-    Lend,
-    /// `lend_and_borrow`
-    LendAndBorrow,
-    /// `reserve`
-    Reserve,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Strategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["lend", "lend_and_borrow", "reserve"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lend => "lend",
-            Self::LendAndBorrow => "lend_and_borrow",
-            Self::Reserve => "reserve",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Strategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Strategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for Strategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "lend" => Self::Lend,
-            "lend_and_borrow" => Self::LendAndBorrow,
-            "reserve" => Self::Reserve,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Strategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(Strategy::from(s))
-    }
-}
-
-crate::impl_literal!(Strategy);
-
-/// Values of `State`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl State {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for State {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<State> {
-    fn from(s: &str) -> Self {
-        Value::literal(State::from(s))
-    }
-}
-
-crate::impl_literal!(State);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Batch::SchedulingPolicy`.
-#[derive(Debug, Clone)]
-pub struct SchedulingPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SchedulingPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SchedulingPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SchedulingPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Batch::SchedulingPolicy`.
+    SchedulingPolicy("AWS::Batch::SchedulingPolicy", SchedulingPolicyProps)
 }
 
 impl SchedulingPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Batch::SchedulingPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SchedulingPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::SchedulingPolicyArn> {
         self.resource.ref_value()
@@ -82,330 +34,155 @@ impl SchedulingPolicy {
     pub fn attr_arn(&self) -> Value<ids::SchedulingPolicyArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `FairsharePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fairshare_policy(&self, value: impl Into<Value<FairsharePolicy>>) {
+        self.resource.set_property("FairsharePolicy", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `QuotaSharePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_quota_share_policy(&self, value: impl Into<Value<QuotaSharePolicy>>) {
+        self.resource.set_property("QuotaSharePolicy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Batch::SchedulingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct SchedulingPolicyProps {
-    /// `FairsharePolicy` (optional).
-    pub fairshare_policy: Option<Value<FairsharePolicy>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `  `.
-    pub name: Option<Value<String>>,
-    /// `QuotaSharePolicy` (optional).
-    pub quota_share_policy: Option<Value<QuotaSharePolicy>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Batch::SchedulingPolicy`.
+    SchedulingPolicyProps(default)
 }
 
 impl SchedulingPolicyProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            fairshare_policy: None,
-            name: None,
-            quota_share_policy: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FairsharePolicy`.
-    pub fn fairshare_policy(mut self, value: impl Into<Value<FairsharePolicy>>) -> Self {
-        self.fairshare_policy = Some(value.into());
-        self
+    /// `FairsharePolicy` (optional).
+    pub fn fairshare_policy(self, value: impl Into<Value<FairsharePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FairsharePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `  `.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `QuotaSharePolicy`.
-    pub fn quota_share_policy(mut self, value: impl Into<Value<QuotaSharePolicy>>) -> Self {
-        self.quota_share_policy = Some(value.into());
-        self
+    /// `QuotaSharePolicy` (optional).
+    pub fn quota_share_policy(self, value: impl Into<Value<QuotaSharePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(2, "QuotaSharePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchedulingPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.fairshare_policy {
-            m.insert("FairsharePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.quota_share_policy {
-            m.insert("QuotaSharePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SchedulingPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fairshare_policy
-            .check(&path.field("FairsharePolicy"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some(""),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.quota_share_policy
-            .check(&path.field("QuotaSharePolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SchedulingPolicyProps);
-
-/// Property type `FairsharePolicy` of `AWS::Batch::SchedulingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct FairsharePolicy {
-    /// `ComputeReservation` (optional).
-    /// Range: 0..=99.
-    pub compute_reservation: Option<Value<f64>>,
-    /// `ShareDecaySeconds` (optional).
-    /// Range: 0..=604800.
-    pub share_decay_seconds: Option<Value<f64>>,
-    /// `ShareDistribution` (optional).
-    pub share_distribution: Option<Value<List<ShareAttributes>>>,
+crate::l1_struct! {
+    /// Property type `FairsharePolicy` of `AWS::Batch::SchedulingPolicy`.
+    FairsharePolicy(default)
 }
 
 impl FairsharePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            compute_reservation: None,
-            share_decay_seconds: None,
-            share_distribution: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComputeReservation`.
-    pub fn compute_reservation(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.compute_reservation = Some(value.into());
-        self
+    /// `ComputeReservation` (optional).
+    /// Range: 0 to 99.
+    pub fn compute_reservation(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComputeReservation", value.into().to_template()),
+        )
     }
-    /// Sets `ShareDecaySeconds`.
-    pub fn share_decay_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.share_decay_seconds = Some(value.into());
-        self
+    /// `ShareDecaySeconds` (optional).
+    /// Range: 0 to 604800.
+    pub fn share_decay_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ShareDecaySeconds", value.into().to_template()),
+        )
     }
-    /// Sets `ShareDistribution`.
-    pub fn share_distribution(mut self, value: impl Into<Value<List<ShareAttributes>>>) -> Self {
-        self.share_distribution = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FairsharePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compute_reservation {
-            m.insert("ComputeReservation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_decay_seconds {
-            m.insert("ShareDecaySeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_distribution {
-            m.insert("ShareDistribution".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ShareDistribution` (optional).
+    pub fn share_distribution(self, value: impl Into<Value<List<ShareAttributes>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ShareDistribution", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FairsharePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compute_reservation.check(
-            &path.field("ComputeReservation"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(99.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.share_decay_seconds.check(
-            &path.field("ShareDecaySeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(604800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.share_distribution
-            .check(&path.field("ShareDistribution"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FairsharePolicy);
-
-/// Property type `ShareAttributes` of `AWS::Batch::SchedulingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct ShareAttributes {
-    /// `ShareIdentifier` (optional).
-    pub share_identifier: Option<Value<String>>,
-    /// `WeightFactor` (optional).
-    /// Range: 0..=1000.
-    pub weight_factor: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `ShareAttributes` of `AWS::Batch::SchedulingPolicy`.
+    ShareAttributes(default)
 }
 
 impl ShareAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            share_identifier: None,
-            weight_factor: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ShareIdentifier`.
-    pub fn share_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.share_identifier = Some(value.into());
-        self
+    /// `ShareIdentifier` (optional).
+    pub fn share_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ShareIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `WeightFactor`.
-    pub fn weight_factor(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.weight_factor = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ShareAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.share_identifier {
-            m.insert("ShareIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weight_factor {
-            m.insert("WeightFactor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeightFactor` (optional).
+    /// Range: 0 to 1000.
+    pub fn weight_factor(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "WeightFactor", value.into().to_template()))
     }
 }
 
-impl Check for ShareAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.weight_factor.check(
-            &path.field("WeightFactor"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ShareAttributes);
-
-/// Property type `QuotaSharePolicy` of `AWS::Batch::SchedulingPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct QuotaSharePolicy {
-    /// `IdleResourceAssignmentStrategy` (optional).
-    pub idle_resource_assignment_strategy: Option<Value<IdleResourceAssignmentStrategy>>,
+crate::l1_struct! {
+    /// Property type `QuotaSharePolicy` of `AWS::Batch::SchedulingPolicy`.
+    QuotaSharePolicy(default)
 }
 
 impl QuotaSharePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idle_resource_assignment_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdleResourceAssignmentStrategy`.
+    /// `IdleResourceAssignmentStrategy` (optional).
     pub fn idle_resource_assignment_strategy(
-        mut self,
+        self,
         value: impl Into<Value<IdleResourceAssignmentStrategy>>,
     ) -> Self {
-        self.idle_resource_assignment_strategy = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "IdleResourceAssignmentStrategy",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for QuotaSharePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle_resource_assignment_strategy {
-            m.insert("IdleResourceAssignmentStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IdleResourceAssignmentStrategy`.
+    IdleResourceAssignmentStrategy {
+        /// `fifo`
+        Fifo = "fifo",
     }
 }
-
-impl Check for QuotaSharePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle_resource_assignment_strategy.check(
-            &path.field("IdleResourceAssignmentStrategy"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QuotaSharePolicy);
-
-/// Values of `IdleResourceAssignmentStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdleResourceAssignmentStrategy {
-    /// `fifo`
-    Fifo,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IdleResourceAssignmentStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["fifo"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fifo => "fifo",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IdleResourceAssignmentStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IdleResourceAssignmentStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for IdleResourceAssignmentStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "fifo" => Self::Fifo,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IdleResourceAssignmentStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(IdleResourceAssignmentStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(IdleResourceAssignmentStrategy);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Batch::ServiceEnvironment`.
-#[derive(Debug, Clone)]
-pub struct ServiceEnvironment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServiceEnvironment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServiceEnvironment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServiceEnvironment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Batch::ServiceEnvironment`.
+    ServiceEnvironment("AWS::Batch::ServiceEnvironment", ServiceEnvironmentProps)
 }
 
 impl ServiceEnvironment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Batch::ServiceEnvironment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceEnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ServiceEnvironmentArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceEnvironmentArn> {
         self.resource.ref_value()
@@ -82,23 +34,43 @@ impl ServiceEnvironment {
     pub fn attr_service_environment_arn(&self) -> Value<ids::ServiceEnvironmentArn> {
         self.resource.get_att("ServiceEnvironmentArn")
     }
+
+    /// Replaces `CapacityLimits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_limits(&self, value: impl Into<Value<List<CapacityLimit>>>) {
+        self.resource.set_property("CapacityLimits", value.into())
+    }
+
+    /// Replaces `ServiceEnvironmentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_environment_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServiceEnvironmentName", value.into())
+    }
+
+    /// Replaces `ServiceEnvironmentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_environment_type(&self, value: impl Into<Value<ServiceEnvironmentType>>) {
+        self.resource
+            .set_property("ServiceEnvironmentType", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Batch::ServiceEnvironment`.
-#[derive(Debug, Clone)]
-pub struct ServiceEnvironmentProps {
-    /// `CapacityLimits` (required).
-    pub capacity_limits: Value<List<CapacityLimit>>,
-    /// `ServiceEnvironmentName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_environment_name: Option<Value<String>>,
-    /// `ServiceEnvironmentType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service_environment_type: Value<ServiceEnvironmentType>,
-    /// `State` (optional).
-    pub state: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Batch::ServiceEnvironment`.
+    ServiceEnvironmentProps
 }
 
 impl ServiceEnvironmentProps {
@@ -107,166 +79,58 @@ impl ServiceEnvironmentProps {
         capacity_limits: impl Into<Value<List<CapacityLimit>>>,
         service_environment_type: impl Into<Value<ServiceEnvironmentType>>,
     ) -> Self {
-        Self {
-            capacity_limits: capacity_limits.into(),
-            service_environment_name: None,
-            service_environment_type: service_environment_type.into(),
-            state: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CapacityLimits", capacity_limits.into().to_template())
+                .with(
+                    2,
+                    "ServiceEnvironmentType",
+                    service_environment_type.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ServiceEnvironmentName`.
-    pub fn service_environment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_environment_name = Some(value.into());
-        self
+    /// `ServiceEnvironmentName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn service_environment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ServiceEnvironmentName", value.into().to_template()),
+        )
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceEnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CapacityLimits".to_owned(),
-            self.capacity_limits.to_template(),
-        );
-        if let Some(v) = &self.service_environment_name {
-            m.insert("ServiceEnvironmentName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServiceEnvironmentType".to_owned(),
-            self.service_environment_type.to_template(),
-        );
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ServiceEnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_limits
-            .check(&path.field("CapacityLimits"), &Rules::NONE, out);
-        self.service_environment_type.check(
-            &path.field("ServiceEnvironmentType"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceEnvironmentProps);
-
-/// Property type `CapacityLimit` of `AWS::Batch::ServiceEnvironment`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityLimit {
-    /// `CapacityUnit` (optional).
-    pub capacity_unit: Option<Value<String>>,
-    /// `MaxCapacity` (optional).
-    pub max_capacity: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CapacityLimit` of `AWS::Batch::ServiceEnvironment`.
+    CapacityLimit(default)
 }
 
 impl CapacityLimit {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_unit: None,
-            max_capacity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityUnit`.
-    pub fn capacity_unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capacity_unit = Some(value.into());
-        self
+    /// `CapacityUnit` (optional).
+    pub fn capacity_unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CapacityUnit", value.into().to_template()))
     }
-    /// Sets `MaxCapacity`.
-    pub fn max_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_capacity = Some(value.into());
-        self
+    /// `MaxCapacity` (optional).
+    pub fn max_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaxCapacity", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CapacityLimit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_unit {
-            m.insert("CapacityUnit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_capacity {
-            m.insert("MaxCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ServiceEnvironmentType`.
+    ServiceEnvironmentType {
+        /// `sagemaker_training`
+        SagemakerTraining = "sagemaker_training",
     }
 }
-
-impl Check for CapacityLimit {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CapacityLimit);
-
-/// Values of `ServiceEnvironmentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceEnvironmentType {
-    /// `sagemaker_training`
-    SagemakerTraining,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceEnvironmentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["sagemaker_training"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SagemakerTraining => "sagemaker_training",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceEnvironmentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceEnvironmentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceEnvironmentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "sagemaker_training" => Self::SagemakerTraining,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceEnvironmentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceEnvironmentType::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceEnvironmentType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BCMDataExports::Export`.
-#[derive(Debug, Clone)]
-pub struct Export {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Export {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Export {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Export {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BCMDataExports::Export`.
+    Export("AWS::BCMDataExports::Export", ExportProps)
 }
 
 impl Export {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BCMDataExports::Export";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ExportProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ExportArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ExportArn> {
         self.resource.ref_value()
@@ -87,82 +39,40 @@ impl Export {
     pub fn attr_export_export_arn(&self) -> Value<String> {
         self.resource.get_att("Export.ExportArn")
     }
+
+    /// Replaces `Export` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_export(&self, value: impl Into<Value<ExportProperty>>) {
+        self.resource.set_property("Export", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BCMDataExports::Export`.
-#[derive(Debug, Clone)]
-pub struct ExportProps {
-    /// `Export` (required).
-    pub export: Value<ExportProperty>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<ResourceTag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BCMDataExports::Export`.
+    ExportProps
 }
 
 impl ExportProps {
     /// The required properties: `Export`.
     pub fn new(export: impl Into<Value<ExportProperty>>) -> Self {
-        Self {
-            export: export.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "Export", export.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExportProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Export".to_owned(), self.export.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExportProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.export.check(&path.field("Export"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExportProps);
-
-/// Property type `ExportProperty` of `AWS::BCMDataExports::Export`.
-#[derive(Debug, Clone)]
-pub struct ExportProperty {
-    /// `DataQuery` (required).
-    pub data_query: Value<DataQuery>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^[\S\s]*$`.
-    pub description: Option<Value<String>>,
-    /// `DestinationConfigurations` (required).
-    pub destination_configurations: Value<DestinationConfigurations>,
-    /// `ExportArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:(bcm-data-exports):[-a-z0-9]*:[0-9]{12}:[-a-zA-Z0-9/:_]+$`.
-    pub export_arn: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[0-9A-Za-z\-_]+$`.
-    pub name: Value<String>,
-    /// `RefreshCadence` (required).
-    pub refresh_cadence: Value<RefreshCadence>,
+crate::l1_struct! {
+    /// Property type `ExportProperty` of `AWS::BCMDataExports::Export`.
+    ExportProperty
 }
 
 impl ExportProperty {
@@ -173,238 +83,72 @@ impl ExportProperty {
         name: impl Into<Value<String>>,
         refresh_cadence: impl Into<Value<RefreshCadence>>,
     ) -> Self {
-        Self {
-            data_query: data_query.into(),
-            description: None,
-            destination_configurations: destination_configurations.into(),
-            export_arn: None,
-            name: name.into(),
-            refresh_cadence: refresh_cadence.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataQuery", data_query.into().to_template())
+                .with(
+                    2,
+                    "DestinationConfigurations",
+                    destination_configurations.into().to_template(),
+                )
+                .with(4, "Name", name.into().to_template())
+                .with(5, "RefreshCadence", refresh_cadence.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^[\S\s\x{80}-\x{10FFFF}]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ExportArn`.
-    pub fn export_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.export_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExportProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DataQuery".to_owned(), self.data_query.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DestinationConfigurations".to_owned(),
-            self.destination_configurations.to_template(),
-        );
-        if let Some(v) = &self.export_arn {
-            m.insert("ExportArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "RefreshCadence".to_owned(),
-            self.refresh_cadence.to_template(),
-        );
-        Expr::Map(m)
+    /// `ExportArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:aws[-a-z0-9]*:(bcm-data-exports):[-a-z0-9]*:[0-9]{12}:[-a-zA-Z0-9/:_]+$`.
+    pub fn export_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ExportArn", value.into().to_template()))
     }
 }
 
-impl Check for ExportProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_query
-            .check(&path.field("DataQuery"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^[\\S\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_configurations.check(
-            &path.field("DestinationConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.export_arn.check(
-            &path.field("ExportArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:(bcm-data-exports):[-a-z0-9]*:[0-9]{12}:[-a-zA-Z0-9/:_]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[0-9A-Za-z\\-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.refresh_cadence
-            .check(&path.field("RefreshCadence"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExportProperty);
-
-/// Property type `DataQuery` of `AWS::BCMDataExports::Export`.
-#[derive(Debug, Clone)]
-pub struct DataQuery {
-    /// `QueryStatement` (required).
-    /// Length: 1..=36000 characters.
-    /// Pattern: `^[\S\s]*$`.
-    pub query_statement: Value<String>,
-    /// `TableConfigurations` (optional).
-    /// Each item: Length: 0..=16384 characters.
-    /// Each item: Pattern: `^[\S\s]*$`.
-    pub table_configurations: Option<Value<Map<Map<String>>>>,
+crate::l1_struct! {
+    /// Property type `DataQuery` of `AWS::BCMDataExports::Export`.
+    DataQuery
 }
 
 impl DataQuery {
     /// The required properties: `QueryStatement`.
     pub fn new(query_statement: impl Into<Value<String>>) -> Self {
-        Self {
-            query_statement: query_statement.into(),
-            table_configurations: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "QueryStatement",
+            query_statement.into().to_template(),
+        ))
     }
-    /// Sets `TableConfigurations`.
-    pub fn table_configurations(mut self, value: impl Into<Value<Map<Map<String>>>>) -> Self {
-        self.table_configurations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataQuery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "QueryStatement".to_owned(),
-            self.query_statement.to_template(),
-        );
-        if let Some(v) = &self.table_configurations {
-            m.insert("TableConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TableConfigurations` (optional).
+    /// Each item: Length: 0 to 16384 characters.
+    /// Each item: Pattern: `^[\S\s\x{80}-\x{10FFFF}]*$`.
+    pub fn table_configurations(self, value: impl Into<Value<Map<Map<String>>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TableConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataQuery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.query_statement.check(
-            &path.field("QueryStatement"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36000),
-                pattern: Some("^[\\S\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_configurations.check(
-            &path.field("TableConfigurations"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            items: Some(
-                                &const {
-                                    Rules {
-                                        min_length: Some(0),
-                                        max_length: Some(16384),
-                                        pattern: Some("^[\\S\\s]*$"),
-                                        ..Rules::NONE
-                                    }
-                                },
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataQuery);
-
-/// Property type `DestinationConfigurations` of `AWS::BCMDataExports::Export`.
-#[derive(Debug, Clone)]
-pub struct DestinationConfigurations {
-    /// `S3Destination` (required).
-    pub s3_destination: Value<S3Destination>,
+crate::l1_struct! {
+    /// Property type `DestinationConfigurations` of `AWS::BCMDataExports::Export`.
+    DestinationConfigurations
 }
 
 impl DestinationConfigurations {
     /// The required properties: `S3Destination`.
     pub fn new(s3_destination: impl Into<Value<S3Destination>>) -> Self {
-        Self {
-            s3_destination: s3_destination.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Destination", s3_destination.into().to_template()))
     }
 }
 
-impl ToTemplate for DestinationConfigurations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "S3Destination".to_owned(),
-            self.s3_destination.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationConfigurations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_destination
-            .check(&path.field("S3Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DestinationConfigurations);
-
-/// Property type `S3Destination` of `AWS::BCMDataExports::Export`.
-#[derive(Debug, Clone)]
-pub struct S3Destination {
-    /// `S3Bucket` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^[\S\s]*$`.
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3BucketOwner` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub s3_bucket_owner: Option<Value<String>>,
-    /// `S3OutputConfigurations` (required).
-    pub s3_output_configurations: Value<S3OutputConfigurations>,
-    /// `S3Prefix` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^[\S\s]*$`.
-    pub s3_prefix: Value<String>,
-    /// `S3Region` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^[\S\s]*$`.
-    pub s3_region: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Destination` of `AWS::BCMDataExports::Export`.
+    S3Destination
 }
 
 impl S3Destination {
@@ -415,101 +159,29 @@ impl S3Destination {
         s3_prefix: impl Into<Value<String>>,
         s3_region: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            s3_bucket: s3_bucket.into(),
-            s3_bucket_owner: None,
-            s3_output_configurations: s3_output_configurations.into(),
-            s3_prefix: s3_prefix.into(),
-            s3_region: s3_region.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "S3Bucket", s3_bucket.into().to_template())
+                .with(
+                    2,
+                    "S3OutputConfigurations",
+                    s3_output_configurations.into().to_template(),
+                )
+                .with(3, "S3Prefix", s3_prefix.into().to_template())
+                .with(4, "S3Region", s3_region.into().to_template()),
+        )
     }
-    /// Sets `S3BucketOwner`.
-    pub fn s3_bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_owner = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Destination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        if let Some(v) = &self.s3_bucket_owner {
-            m.insert("S3BucketOwner".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3OutputConfigurations".to_owned(),
-            self.s3_output_configurations.to_template(),
-        );
-        m.insert("S3Prefix".to_owned(), self.s3_prefix.to_template());
-        m.insert("S3Region".to_owned(), self.s3_region.to_template());
-        Expr::Map(m)
+    /// `S3BucketOwner` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn s3_bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3BucketOwner", value.into().to_template()))
     }
 }
 
-impl Check for S3Destination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^[\\S\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_bucket_owner.check(
-            &path.field("S3BucketOwner"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_output_configurations.check(
-            &path.field("S3OutputConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_prefix.check(
-            &path.field("S3Prefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^[\\S\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_region.check(
-            &path.field("S3Region"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^[\\S\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Destination);
-
-/// Property type `S3OutputConfigurations` of `AWS::BCMDataExports::Export`.
-#[derive(Debug, Clone)]
-pub struct S3OutputConfigurations {
-    /// `Compression` (required).
-    pub compression: Value<CompressionOption>,
-    /// `Format` (required).
-    pub format: Value<FormatOption>,
-    /// `OutputType` (required).
-    pub output_type: Value<S3OutputType>,
-    /// `Overwrite` (required).
-    pub overwrite: Value<OverwriteOption>,
+crate::l1_struct! {
+    /// Property type `S3OutputConfigurations` of `AWS::BCMDataExports::Export`.
+    S3OutputConfigurations
 }
 
 impl S3OutputConfigurations {
@@ -520,401 +192,72 @@ impl S3OutputConfigurations {
         output_type: impl Into<Value<S3OutputType>>,
         overwrite: impl Into<Value<OverwriteOption>>,
     ) -> Self {
-        Self {
-            compression: compression.into(),
-            format: format.into(),
-            output_type: output_type.into(),
-            overwrite: overwrite.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Compression", compression.into().to_template())
+                .with(1, "Format", format.into().to_template())
+                .with(2, "OutputType", output_type.into().to_template())
+                .with(3, "Overwrite", overwrite.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3OutputConfigurations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Compression".to_owned(), self.compression.to_template());
-        m.insert("Format".to_owned(), self.format.to_template());
-        m.insert("OutputType".to_owned(), self.output_type.to_template());
-        m.insert("Overwrite".to_owned(), self.overwrite.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CompressionOption`.
+    CompressionOption {
+        /// `GZIP`
+        Gzip = "GZIP",
+        /// `PARQUET`
+        Parquet = "PARQUET",
     }
 }
 
-impl Check for S3OutputConfigurations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compression
-            .check(&path.field("Compression"), &Rules::NONE, out);
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-        self.output_type
-            .check(&path.field("OutputType"), &Rules::NONE, out);
-        self.overwrite
-            .check(&path.field("Overwrite"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FormatOption`.
+    FormatOption {
+        /// `TEXT_OR_CSV`
+        TextOrCsv = "TEXT_OR_CSV",
+        /// `PARQUET`
+        Parquet = "PARQUET",
     }
 }
 
-crate::impl_literal!(S3OutputConfigurations);
-
-/// Values of `CompressionOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompressionOption {
-    /// `GZIP`
-    Gzip,
-    /// `PARQUET`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CompressionOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GZIP", "PARQUET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "GZIP",
-            Self::Parquet => "PARQUET",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `S3OutputType`.
+    S3OutputType {
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-impl ToTemplate for CompressionOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `OverwriteOption`.
+    OverwriteOption {
+        /// `CREATE_NEW_REPORT`
+        CreateNewReport = "CREATE_NEW_REPORT",
+        /// `OVERWRITE_REPORT`
+        OverwriteReport = "OVERWRITE_REPORT",
     }
 }
 
-impl Check for CompressionOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CompressionOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "GZIP" => Self::Gzip,
-            "PARQUET" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CompressionOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(CompressionOption::from(s))
-    }
-}
-
-crate::impl_literal!(CompressionOption);
-
-/// Values of `FormatOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FormatOption {
-    /// `TEXT_OR_CSV`
-    TextOrCsv,
-    /// `PARQUET`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FormatOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TEXT_OR_CSV", "PARQUET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TextOrCsv => "TEXT_OR_CSV",
-            Self::Parquet => "PARQUET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FormatOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FormatOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FormatOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "TEXT_OR_CSV" => Self::TextOrCsv,
-            "PARQUET" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FormatOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(FormatOption::from(s))
-    }
-}
-
-crate::impl_literal!(FormatOption);
-
-/// Values of `S3OutputType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3OutputType {
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3OutputType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3OutputType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3OutputType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3OutputType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3OutputType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3OutputType::from(s))
-    }
-}
-
-crate::impl_literal!(S3OutputType);
-
-/// Values of `OverwriteOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OverwriteOption {
-    /// `CREATE_NEW_REPORT`
-    CreateNewReport,
-    /// `OVERWRITE_REPORT`
-    OverwriteReport,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OverwriteOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CREATE_NEW_REPORT", "OVERWRITE_REPORT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreateNewReport => "CREATE_NEW_REPORT",
-            Self::OverwriteReport => "OVERWRITE_REPORT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OverwriteOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OverwriteOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OverwriteOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATE_NEW_REPORT" => Self::CreateNewReport,
-            "OVERWRITE_REPORT" => Self::OverwriteReport,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OverwriteOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(OverwriteOption::from(s))
-    }
-}
-
-crate::impl_literal!(OverwriteOption);
-
-/// Property type `RefreshCadence` of `AWS::BCMDataExports::Export`.
-#[derive(Debug, Clone)]
-pub struct RefreshCadence {
-    /// `Frequency` (required).
-    pub frequency: Value<FrequencyOption>,
+crate::l1_struct! {
+    /// Property type `RefreshCadence` of `AWS::BCMDataExports::Export`.
+    RefreshCadence
 }
 
 impl RefreshCadence {
     /// The required properties: `Frequency`.
     pub fn new(frequency: impl Into<Value<FrequencyOption>>) -> Self {
-        Self {
-            frequency: frequency.into(),
-        }
+        Self(crate::Properties::new().with(0, "Frequency", frequency.into().to_template()))
     }
 }
 
-impl ToTemplate for RefreshCadence {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Frequency".to_owned(), self.frequency.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FrequencyOption`.
+    FrequencyOption {
+        /// `SYNCHRONOUS`
+        Synchronous = "SYNCHRONOUS",
     }
 }
 
-impl Check for RefreshCadence {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.frequency
-            .check(&path.field("Frequency"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RefreshCadence);
-
-/// Values of `FrequencyOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FrequencyOption {
-    /// `SYNCHRONOUS`
-    Synchronous,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FrequencyOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SYNCHRONOUS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Synchronous => "SYNCHRONOUS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FrequencyOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FrequencyOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FrequencyOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "SYNCHRONOUS" => Self::Synchronous,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FrequencyOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(FrequencyOption::from(s))
-    }
-}
-
-crate::impl_literal!(FrequencyOption);
-
-/// Property type `ResourceTag` of `AWS::BCMDataExports::Export`.
-#[derive(Debug, Clone)]
-pub struct ResourceTag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl ResourceTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ResourceTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceTag);
+pub use crate::cfn::Tag as ResourceTag;

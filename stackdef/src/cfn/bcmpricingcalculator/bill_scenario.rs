@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BcmPricingCalculator::BillScenario`.
-#[derive(Debug, Clone)]
-pub struct BillScenario {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BillScenario {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BillScenario {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BillScenario {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BcmPricingCalculator::BillScenario`.
+    BillScenario("AWS::BcmPricingCalculator::BillScenario", BillScenarioProps)
 }
 
 impl BillScenario {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BcmPricingCalculator::BillScenario";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BillScenarioProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::BillScenarioArn> {
         self.resource.ref_value()
@@ -102,249 +54,97 @@ impl BillScenario {
     pub fn attr_failure_message(&self) -> Value<String> {
         self.resource.get_att("FailureMessage")
     }
+
+    /// Replaces `CostCategoryGroupSharingPreferenceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cost_category_group_sharing_preference_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CostCategoryGroupSharingPreferenceArn", value.into())
+    }
+
+    /// Replaces `ExpiresAt` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_expires_at(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExpiresAt", value.into())
+    }
+
+    /// Replaces `GroupSharingPreference` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_sharing_preference(&self, value: impl Into<Value<GroupSharingPreference>>) {
+        self.resource
+            .set_property("GroupSharingPreference", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BcmPricingCalculator::BillScenario`.
-#[derive(Debug, Clone, Default)]
-pub struct BillScenarioProps {
-    /// `CostCategoryGroupSharingPreferenceArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z-]*:ce::[0-9]{12}:costcategory/[a-f0-9-]{36}$`.
-    pub cost_category_group_sharing_preference_arn: Option<Value<String>>,
-    /// `ExpiresAt` (optional).
-    pub expires_at: Option<Value<String>>,
-    /// `GroupSharingPreference` (optional).
-    pub group_sharing_preference: Option<Value<GroupSharingPreference>>,
-    /// `Name` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BcmPricingCalculator::BillScenario`.
+    BillScenarioProps(default)
 }
 
 impl BillScenarioProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cost_category_group_sharing_preference_arn: None,
-            expires_at: None,
-            group_sharing_preference: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CostCategoryGroupSharingPreferenceArn`.
+    /// `CostCategoryGroupSharingPreferenceArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:aws[a-z-]*:ce::[0-9]{12}:costcategory/[a-f0-9-]{36}$`.
     pub fn cost_category_group_sharing_preference_arn(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.cost_category_group_sharing_preference_arn = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CostCategoryGroupSharingPreferenceArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExpiresAt`.
-    pub fn expires_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expires_at = Some(value.into());
-        self
+    /// `ExpiresAt` (optional).
+    pub fn expires_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ExpiresAt", value.into().to_template()))
     }
-    /// Sets `GroupSharingPreference`.
-    pub fn group_sharing_preference(
-        mut self,
-        value: impl Into<Value<GroupSharingPreference>>,
-    ) -> Self {
-        self.group_sharing_preference = Some(value.into());
-        self
+    /// `GroupSharingPreference` (optional).
+    pub fn group_sharing_preference(self, value: impl Into<Value<GroupSharingPreference>>) -> Self {
+        Self(
+            self.0
+                .with(2, "GroupSharingPreference", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BillScenarioProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cost_category_group_sharing_preference_arn {
-            m.insert(
-                "CostCategoryGroupSharingPreferenceArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.expires_at {
-            m.insert("ExpiresAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group_sharing_preference {
-            m.insert("GroupSharingPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for BillScenarioProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cost_category_group_sharing_preference_arn.check(
-            &path.field("CostCategoryGroupSharingPreferenceArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z-]*:ce::[0-9]{12}:costcategory/[a-f0-9-]{36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_sharing_preference.check(
-            &path.field("GroupSharingPreference"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `GroupSharingPreference`.
+    GroupSharingPreference {
+        /// `OPEN`
+        Open = "OPEN",
+        /// `PRIORITIZED`
+        Prioritized = "PRIORITIZED",
+        /// `RESTRICTED`
+        Restricted = "RESTRICTED",
     }
 }
 
-crate::impl_literal!(BillScenarioProps);
-
-/// Values of `GroupSharingPreference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupSharingPreference {
-    /// `OPEN`
-    Open,
-    /// `PRIORITIZED`
-    Prioritized,
-    /// `RESTRICTED`
-    Restricted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GroupSharingPreference {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OPEN", "PRIORITIZED", "RESTRICTED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "OPEN",
-            Self::Prioritized => "PRIORITIZED",
-            Self::Restricted => "RESTRICTED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GroupSharingPreference {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GroupSharingPreference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GroupSharingPreference {
-    fn from(s: &str) -> Self {
-        match s {
-            "OPEN" => Self::Open,
-            "PRIORITIZED" => Self::Prioritized,
-            "RESTRICTED" => Self::Restricted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GroupSharingPreference> {
-    fn from(s: &str) -> Self {
-        Value::literal(GroupSharingPreference::from(s))
-    }
-}
-
-crate::impl_literal!(GroupSharingPreference);
-
-/// Property type `Tag` of `AWS::BcmPricingCalculator::BillScenario`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone)]
-pub struct Agent {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Agent {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Agent {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Agent {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::Agent`.
+    Agent("AWS::Bedrock::Agent", AgentProps)
 }
 
 impl Agent {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::Agent";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AgentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AgentId` (typed).
     pub fn ref_value(&self) -> Value<ids::AgentId> {
         self.resource.ref_value()
@@ -122,1027 +74,473 @@ impl Agent {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `ActionGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action_groups(&self, value: impl Into<Value<List<AgentActionGroup>>>) {
+        self.resource.set_property("ActionGroups", value.into())
+    }
+
+    /// Replaces `AgentCollaboration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_collaboration(&self, value: impl Into<Value<AgentCollaboration>>) {
+        self.resource
+            .set_property("AgentCollaboration", value.into())
+    }
+
+    /// Replaces `AgentCollaborators` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_collaborators(&self, value: impl Into<Value<List<AgentCollaborator>>>) {
+        self.resource
+            .set_property("AgentCollaborators", value.into())
+    }
+
+    /// Replaces `AgentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AgentName", value.into())
+    }
+
+    /// Replaces `AgentResourceRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_resource_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("AgentResourceRoleArn", value.into())
+    }
+
+    /// Replaces `AutoPrepare` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_prepare(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("AutoPrepare", value.into())
+    }
+
+    /// Replaces `CustomOrchestration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_orchestration(&self, value: impl Into<Value<CustomOrchestration>>) {
+        self.resource
+            .set_property("CustomOrchestration", value.into())
+    }
+
+    /// Replaces `CustomerEncryptionKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_encryption_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerEncryptionKeyArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FoundationModel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_foundation_model(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FoundationModel", value.into())
+    }
+
+    /// Replaces `GuardrailConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_guardrail_configuration(&self, value: impl Into<Value<GuardrailConfiguration>>) {
+        self.resource
+            .set_property("GuardrailConfiguration", value.into())
+    }
+
+    /// Replaces `IdleSessionTTLInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_idle_session_ttl_in_seconds(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("IdleSessionTTLInSeconds", value.into())
+    }
+
+    /// Replaces `Instruction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instruction(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Instruction", value.into())
+    }
+
+    /// Replaces `KnowledgeBases` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_knowledge_bases(&self, value: impl Into<Value<List<AgentKnowledgeBase>>>) {
+        self.resource.set_property("KnowledgeBases", value.into())
+    }
+
+    /// Replaces `MemoryConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_memory_configuration(&self, value: impl Into<Value<MemoryConfiguration>>) {
+        self.resource
+            .set_property("MemoryConfiguration", value.into())
+    }
+
+    /// Replaces `OrchestrationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_orchestration_type(&self, value: impl Into<Value<OrchestrationType>>) {
+        self.resource
+            .set_property("OrchestrationType", value.into())
+    }
+
+    /// Replaces `PromptOverrideConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prompt_override_configuration(
+        &self,
+        value: impl Into<Value<PromptOverrideConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PromptOverrideConfiguration", value.into())
+    }
+
+    /// Replaces `SkipResourceInUseCheckOnDelete` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_skip_resource_in_use_check_on_delete(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SkipResourceInUseCheckOnDelete", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TestAliasTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_test_alias_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("TestAliasTags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone)]
-pub struct AgentProps {
-    /// `ActionGroups` (optional).
-    pub action_groups: Option<Value<List<AgentActionGroup>>>,
-    /// `AgentCollaboration` (optional).
-    pub agent_collaboration: Option<Value<AgentCollaboration>>,
-    /// `AgentCollaborators` (optional).
-    pub agent_collaborators: Option<Value<List<AgentCollaborator>>>,
-    /// `AgentName` (required).
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub agent_name: Value<String>,
-    /// `AgentResourceRoleArn` (optional).
-    /// Length: ..=2048 characters.
-    pub agent_resource_role_arn: Option<Value<ids::RoleArn>>,
-    /// `AutoPrepare` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub auto_prepare: Option<Value<bool>>,
-    /// `CustomOrchestration` (optional).
-    pub custom_orchestration: Option<Value<CustomOrchestration>>,
-    /// `CustomerEncryptionKeyArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
-    pub customer_encryption_key_arn: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `FoundationModel` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$`.
-    pub foundation_model: Option<Value<String>>,
-    /// `GuardrailConfiguration` (optional).
-    pub guardrail_configuration: Option<Value<GuardrailConfiguration>>,
-    /// `IdleSessionTTLInSeconds` (optional).
-    /// Range: 60..=5400.
-    pub idle_session_ttl_in_seconds: Option<Value<f64>>,
-    /// `Instruction` (optional).
-    /// Length: 40..= characters.
-    pub instruction: Option<Value<String>>,
-    /// `KnowledgeBases` (optional).
-    pub knowledge_bases: Option<Value<List<AgentKnowledgeBase>>>,
-    /// `MemoryConfiguration` (optional).
-    pub memory_configuration: Option<Value<MemoryConfiguration>>,
-    /// `OrchestrationType` (optional).
-    pub orchestration_type: Option<Value<OrchestrationType>>,
-    /// `PromptOverrideConfiguration` (optional).
-    pub prompt_override_configuration: Option<Value<PromptOverrideConfiguration>>,
-    /// `SkipResourceInUseCheckOnDelete` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub skip_resource_in_use_check_on_delete: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
-    /// `TestAliasTags` (optional).
-    /// Items: 0..=200.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub test_alias_tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::Agent`.
+    AgentProps
 }
 
 impl AgentProps {
     /// The required properties: `AgentName`.
     pub fn new(agent_name: impl Into<Value<String>>) -> Self {
-        Self {
-            action_groups: None,
-            agent_collaboration: None,
-            agent_collaborators: None,
-            agent_name: agent_name.into(),
-            agent_resource_role_arn: None,
-            auto_prepare: None,
-            custom_orchestration: None,
-            customer_encryption_key_arn: None,
-            description: None,
-            foundation_model: None,
-            guardrail_configuration: None,
-            idle_session_ttl_in_seconds: None,
-            instruction: None,
-            knowledge_bases: None,
-            memory_configuration: None,
-            orchestration_type: None,
-            prompt_override_configuration: None,
-            skip_resource_in_use_check_on_delete: None,
-            tags: None,
-            test_alias_tags: None,
-        }
+        Self(crate::Properties::new().with(3, "AgentName", agent_name.into().to_template()))
     }
-    /// Sets `ActionGroups`.
-    pub fn action_groups(mut self, value: impl Into<Value<List<AgentActionGroup>>>) -> Self {
-        self.action_groups = Some(value.into());
-        self
+    /// `ActionGroups` (optional).
+    pub fn action_groups(self, value: impl Into<Value<List<AgentActionGroup>>>) -> Self {
+        Self(self.0.with(0, "ActionGroups", value.into().to_template()))
     }
-    /// Sets `AgentCollaboration`.
-    pub fn agent_collaboration(mut self, value: impl Into<Value<AgentCollaboration>>) -> Self {
-        self.agent_collaboration = Some(value.into());
-        self
+    /// `AgentCollaboration` (optional).
+    pub fn agent_collaboration(self, value: impl Into<Value<AgentCollaboration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AgentCollaboration", value.into().to_template()),
+        )
     }
-    /// Sets `AgentCollaborators`.
-    pub fn agent_collaborators(mut self, value: impl Into<Value<List<AgentCollaborator>>>) -> Self {
-        self.agent_collaborators = Some(value.into());
-        self
+    /// `AgentCollaborators` (optional).
+    pub fn agent_collaborators(self, value: impl Into<Value<List<AgentCollaborator>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AgentCollaborators", value.into().to_template()),
+        )
     }
-    /// Sets `AgentResourceRoleArn`.
-    pub fn agent_resource_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.agent_resource_role_arn = Some(value.into());
-        self
+    /// `AgentResourceRoleArn` (optional).
+    /// Length: at most 2048 characters.
+    pub fn agent_resource_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AgentResourceRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `AutoPrepare`.
-    pub fn auto_prepare(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_prepare = Some(value.into());
-        self
+    /// `AutoPrepare` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn auto_prepare(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "AutoPrepare", value.into().to_template()))
     }
-    /// Sets `CustomOrchestration`.
-    pub fn custom_orchestration(mut self, value: impl Into<Value<CustomOrchestration>>) -> Self {
-        self.custom_orchestration = Some(value.into());
-        self
+    /// `CustomOrchestration` (optional).
+    pub fn custom_orchestration(self, value: impl Into<Value<CustomOrchestration>>) -> Self {
+        Self(
+            self.0
+                .with(6, "CustomOrchestration", value.into().to_template()),
+        )
     }
-    /// Sets `CustomerEncryptionKeyArn`.
-    pub fn customer_encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_encryption_key_arn = Some(value.into());
-        self
+    /// `CustomerEncryptionKeyArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
+    pub fn customer_encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "CustomerEncryptionKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Description", value.into().to_template()))
     }
-    /// Sets `FoundationModel`.
-    pub fn foundation_model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.foundation_model = Some(value.into());
-        self
+    /// `FoundationModel` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$`.
+    pub fn foundation_model(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "FoundationModel", value.into().to_template()),
+        )
     }
-    /// Sets `GuardrailConfiguration`.
-    pub fn guardrail_configuration(
-        mut self,
-        value: impl Into<Value<GuardrailConfiguration>>,
-    ) -> Self {
-        self.guardrail_configuration = Some(value.into());
-        self
+    /// `GuardrailConfiguration` (optional).
+    pub fn guardrail_configuration(self, value: impl Into<Value<GuardrailConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(10, "GuardrailConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IdleSessionTTLInSeconds`.
-    pub fn idle_session_ttl_in_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.idle_session_ttl_in_seconds = Some(value.into());
-        self
+    /// `IdleSessionTTLInSeconds` (optional).
+    /// Range: 60 to 5400.
+    pub fn idle_session_ttl_in_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "IdleSessionTTLInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Instruction`.
-    pub fn instruction(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instruction = Some(value.into());
-        self
+    /// `Instruction` (optional).
+    /// Length: at least 40 characters.
+    pub fn instruction(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Instruction", value.into().to_template()))
     }
-    /// Sets `KnowledgeBases`.
-    pub fn knowledge_bases(mut self, value: impl Into<Value<List<AgentKnowledgeBase>>>) -> Self {
-        self.knowledge_bases = Some(value.into());
-        self
+    /// `KnowledgeBases` (optional).
+    pub fn knowledge_bases(self, value: impl Into<Value<List<AgentKnowledgeBase>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "KnowledgeBases", value.into().to_template()),
+        )
     }
-    /// Sets `MemoryConfiguration`.
-    pub fn memory_configuration(mut self, value: impl Into<Value<MemoryConfiguration>>) -> Self {
-        self.memory_configuration = Some(value.into());
-        self
+    /// `MemoryConfiguration` (optional).
+    pub fn memory_configuration(self, value: impl Into<Value<MemoryConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(14, "MemoryConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `OrchestrationType`.
-    pub fn orchestration_type(mut self, value: impl Into<Value<OrchestrationType>>) -> Self {
-        self.orchestration_type = Some(value.into());
-        self
+    /// `OrchestrationType` (optional).
+    pub fn orchestration_type(self, value: impl Into<Value<OrchestrationType>>) -> Self {
+        Self(
+            self.0
+                .with(15, "OrchestrationType", value.into().to_template()),
+        )
     }
-    /// Sets `PromptOverrideConfiguration`.
+    /// `PromptOverrideConfiguration` (optional).
     pub fn prompt_override_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PromptOverrideConfiguration>>,
     ) -> Self {
-        self.prompt_override_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            16,
+            "PromptOverrideConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SkipResourceInUseCheckOnDelete`.
-    pub fn skip_resource_in_use_check_on_delete(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.skip_resource_in_use_check_on_delete = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `TestAliasTags`.
-    pub fn test_alias_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.test_alias_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AgentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action_groups {
-            m.insert("ActionGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.agent_collaboration {
-            m.insert("AgentCollaboration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.agent_collaborators {
-            m.insert("AgentCollaborators".to_owned(), v.to_template());
-        }
-        m.insert("AgentName".to_owned(), self.agent_name.to_template());
-        if let Some(v) = &self.agent_resource_role_arn {
-            m.insert("AgentResourceRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_prepare {
-            m.insert("AutoPrepare".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_orchestration {
-            m.insert("CustomOrchestration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_encryption_key_arn {
-            m.insert("CustomerEncryptionKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.foundation_model {
-            m.insert("FoundationModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.guardrail_configuration {
-            m.insert("GuardrailConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idle_session_ttl_in_seconds {
-            m.insert("IdleSessionTTLInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instruction {
-            m.insert("Instruction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.knowledge_bases {
-            m.insert("KnowledgeBases".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_configuration {
-            m.insert("MemoryConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.orchestration_type {
-            m.insert("OrchestrationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prompt_override_configuration {
-            m.insert("PromptOverrideConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skip_resource_in_use_check_on_delete {
-            m.insert("SkipResourceInUseCheckOnDelete".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.test_alias_tags {
-            m.insert("TestAliasTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AgentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_groups
-            .check(&path.field("ActionGroups"), &Rules::NONE, out);
-        self.agent_collaboration
-            .check(&path.field("AgentCollaboration"), &Rules::NONE, out);
-        self.agent_collaborators
-            .check(&path.field("AgentCollaborators"), &Rules::NONE, out);
-        self.agent_name.check(
-            &path.field("AgentName"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.agent_resource_role_arn.check(
-            &path.field("AgentResourceRoleArn"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_orchestration
-            .check(&path.field("CustomOrchestration"), &Rules::NONE, out);
-        self.customer_encryption_key_arn.check(
-            &path.field("CustomerEncryptionKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.foundation_model.check(&path.field("FoundationModel"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$"), ..Rules::NONE }, out);
-        self.guardrail_configuration.check(
-            &path.field("GuardrailConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.idle_session_ttl_in_seconds.check(
-            &path.field("IdleSessionTTLInSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(5400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instruction.check(
-            &path.field("Instruction"),
-            &Rules {
-                min_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.knowledge_bases
-            .check(&path.field("KnowledgeBases"), &Rules::NONE, out);
-        self.memory_configuration
-            .check(&path.field("MemoryConfiguration"), &Rules::NONE, out);
-        self.orchestration_type
-            .check(&path.field("OrchestrationType"), &Rules::NONE, out);
-        self.prompt_override_configuration.check(
-            &path.field("PromptOverrideConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.test_alias_tags.check(
-            &path.field("TestAliasTags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AgentProps);
-
-/// Property type `AgentActionGroup` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone)]
-pub struct AgentActionGroup {
-    /// `ActionGroupExecutor` (optional).
-    pub action_group_executor: Option<Value<serde_json::Value>>,
-    /// `ActionGroupName` (required).
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub action_group_name: Value<String>,
-    /// `ActionGroupState` (optional).
-    pub action_group_state: Option<Value<ActionGroupState>>,
-    /// `ApiSchema` (optional).
-    pub api_schema: Option<Value<serde_json::Value>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `FunctionSchema` (optional).
-    pub function_schema: Option<Value<FunctionSchema>>,
-    /// `ParentActionGroupSignature` (optional).
-    pub parent_action_group_signature: Option<Value<ActionGroupSignature>>,
     /// `SkipResourceInUseCheckOnDelete` (optional).
-    pub skip_resource_in_use_check_on_delete: Option<Value<bool>>,
+    /// Write-only: not returned when the resource is read.
+    pub fn skip_resource_in_use_check_on_delete(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            17,
+            "SkipResourceInUseCheckOnDelete",
+            value.into().to_template(),
+        ))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(18, "Tags", value.into().to_template()))
+    }
+    /// `TestAliasTags` (optional).
+    /// Items: 0 to 200.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn test_alias_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(19, "TestAliasTags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AgentActionGroup` of `AWS::Bedrock::Agent`.
+    AgentActionGroup
 }
 
 impl AgentActionGroup {
     /// The required properties: `ActionGroupName`.
     pub fn new(action_group_name: impl Into<Value<String>>) -> Self {
-        Self {
-            action_group_executor: None,
-            action_group_name: action_group_name.into(),
-            action_group_state: None,
-            api_schema: None,
-            description: None,
-            function_schema: None,
-            parent_action_group_signature: None,
-            skip_resource_in_use_check_on_delete: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ActionGroupName",
+            action_group_name.into().to_template(),
+        ))
     }
-    /// Sets `ActionGroupExecutor`.
-    pub fn action_group_executor(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.action_group_executor = Some(value.into());
-        self
+    /// `ActionGroupExecutor` (optional).
+    pub fn action_group_executor(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ActionGroupExecutor", value.into().to_template()),
+        )
     }
-    /// Sets `ActionGroupState`.
-    pub fn action_group_state(mut self, value: impl Into<Value<ActionGroupState>>) -> Self {
-        self.action_group_state = Some(value.into());
-        self
+    /// `ActionGroupState` (optional).
+    pub fn action_group_state(self, value: impl Into<Value<ActionGroupState>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ActionGroupState", value.into().to_template()),
+        )
     }
-    /// Sets `ApiSchema`.
-    pub fn api_schema(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.api_schema = Some(value.into());
-        self
+    /// `ApiSchema` (optional).
+    pub fn api_schema(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "ApiSchema", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `FunctionSchema`.
-    pub fn function_schema(mut self, value: impl Into<Value<FunctionSchema>>) -> Self {
-        self.function_schema = Some(value.into());
-        self
+    /// `FunctionSchema` (optional).
+    pub fn function_schema(self, value: impl Into<Value<FunctionSchema>>) -> Self {
+        Self(self.0.with(5, "FunctionSchema", value.into().to_template()))
     }
-    /// Sets `ParentActionGroupSignature`.
+    /// `ParentActionGroupSignature` (optional).
     pub fn parent_action_group_signature(
-        mut self,
+        self,
         value: impl Into<Value<ActionGroupSignature>>,
     ) -> Self {
-        self.parent_action_group_signature = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ParentActionGroupSignature", value.into().to_template()),
+        )
     }
-    /// Sets `SkipResourceInUseCheckOnDelete`.
-    pub fn skip_resource_in_use_check_on_delete(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.skip_resource_in_use_check_on_delete = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AgentActionGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action_group_executor {
-            m.insert("ActionGroupExecutor".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ActionGroupName".to_owned(),
-            self.action_group_name.to_template(),
-        );
-        if let Some(v) = &self.action_group_state {
-            m.insert("ActionGroupState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.api_schema {
-            m.insert("ApiSchema".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function_schema {
-            m.insert("FunctionSchema".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parent_action_group_signature {
-            m.insert("ParentActionGroupSignature".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skip_resource_in_use_check_on_delete {
-            m.insert("SkipResourceInUseCheckOnDelete".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SkipResourceInUseCheckOnDelete` (optional).
+    pub fn skip_resource_in_use_check_on_delete(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            7,
+            "SkipResourceInUseCheckOnDelete",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for AgentActionGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_group_name.check(
-            &path.field("ActionGroupName"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.action_group_state
-            .check(&path.field("ActionGroupState"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.function_schema
-            .check(&path.field("FunctionSchema"), &Rules::NONE, out);
-        self.parent_action_group_signature.check(
-            &path.field("ParentActionGroupSignature"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ActionGroupState`.
+    ActionGroupState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(AgentActionGroup);
-
-/// Values of `ActionGroupState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActionGroupState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ActionGroupState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ActionGroupState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ActionGroupState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ActionGroupState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ActionGroupState> {
-    fn from(s: &str) -> Self {
-        Value::literal(ActionGroupState::from(s))
-    }
-}
-
-crate::impl_literal!(ActionGroupState);
-
-/// Property type `FunctionSchema` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone)]
-pub struct FunctionSchema {
-    /// `Functions` (required).
-    pub functions: Value<List<Function>>,
+crate::l1_struct! {
+    /// Property type `FunctionSchema` of `AWS::Bedrock::Agent`.
+    FunctionSchema
 }
 
 impl FunctionSchema {
     /// The required properties: `Functions`.
     pub fn new(functions: impl Into<Value<List<Function>>>) -> Self {
-        Self {
-            functions: functions.into(),
-        }
+        Self(crate::Properties::new().with(0, "Functions", functions.into().to_template()))
     }
 }
 
-impl ToTemplate for FunctionSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Functions".to_owned(), self.functions.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FunctionSchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.functions
-            .check(&path.field("Functions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FunctionSchema);
-
-/// Property type `Function` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone)]
-pub struct Function {
-    /// `Description` (optional).
-    /// Length: 1..=1200 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub name: Value<String>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<Map<ParameterDetail>>>,
-    /// `RequireConfirmation` (optional).
-    pub require_confirmation: Option<Value<RequireConfirmation>>,
+crate::l1_struct! {
+    /// Property type `Function` of `AWS::Bedrock::Agent`.
+    Function
 }
 
 impl Function {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            parameters: None,
-            require_confirmation: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<ParameterDetail>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
-    }
-    /// Sets `RequireConfirmation`.
-    pub fn require_confirmation(mut self, value: impl Into<Value<RequireConfirmation>>) -> Self {
-        self.require_confirmation = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Function {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.require_confirmation {
-            m.insert("RequireConfirmation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Function {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.require_confirmation
-            .check(&path.field("RequireConfirmation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Function);
-
-/// Property type `ParameterDetail` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone)]
-pub struct ParameterDetail {
     /// `Description` (optional).
-    /// Length: 1..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `Required` (optional).
-    pub required: Option<Value<bool>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+    /// Length: 1 to 1200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Map<ParameterDetail>>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
+    }
+    /// `RequireConfirmation` (optional).
+    pub fn require_confirmation(self, value: impl Into<Value<RequireConfirmation>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RequireConfirmation", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ParameterDetail` of `AWS::Bedrock::Agent`.
+    ParameterDetail
 }
 
 impl ParameterDetail {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            description: None,
-            required: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Required`.
-    pub fn required(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.required = Some(value.into());
-        self
+    /// `Required` (optional).
+    pub fn required(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Required", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ParameterDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.required {
-            m.insert("Required".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `string`
+        String = "string",
+        /// `number`
+        Number = "number",
+        /// `integer`
+        Integer = "integer",
+        /// `boolean`
+        Boolean = "boolean",
+        /// `array`
+        Array = "array",
     }
 }
 
-impl Check for ParameterDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RequireConfirmation`.
+    RequireConfirmation {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(ParameterDetail);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `string`
-    String,
-    /// `number`
-    Number,
-    /// `integer`
-    Integer,
-    /// `boolean`
-    Boolean,
-    /// `array`
-    Array,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["string", "number", "integer", "boolean", "array"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Number => "number",
-            Self::Integer => "integer",
-            Self::Boolean => "boolean",
-            Self::Array => "array",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ActionGroupSignature`.
+    ActionGroupSignature {
+        /// `AMAZON.UserInput`
+        AmazonUserInput = "AMAZON.UserInput",
+        /// `AMAZON.CodeInterpreter`
+        AmazonCodeInterpreter = "AMAZON.CodeInterpreter",
     }
 }
 
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `AgentCollaboration`.
+    AgentCollaboration {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `SUPERVISOR`
+        Supervisor = "SUPERVISOR",
+        /// `SUPERVISOR_ROUTER`
+        SupervisorRouter = "SUPERVISOR_ROUTER",
     }
 }
 
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "string" => Self::String,
-            "number" => Self::Number,
-            "integer" => Self::Integer,
-            "boolean" => Self::Boolean,
-            "array" => Self::Array,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `RequireConfirmation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RequireConfirmation {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RequireConfirmation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RequireConfirmation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RequireConfirmation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RequireConfirmation {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RequireConfirmation> {
-    fn from(s: &str) -> Self {
-        Value::literal(RequireConfirmation::from(s))
-    }
-}
-
-crate::impl_literal!(RequireConfirmation);
-
-/// Values of `ActionGroupSignature`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActionGroupSignature {
-    /// `AMAZON.UserInput`
-    AmazonUserInput,
-    /// `AMAZON.CodeInterpreter`
-    AmazonCodeInterpreter,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ActionGroupSignature {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AMAZON.UserInput", "AMAZON.CodeInterpreter"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonUserInput => "AMAZON.UserInput",
-            Self::AmazonCodeInterpreter => "AMAZON.CodeInterpreter",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ActionGroupSignature {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ActionGroupSignature {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ActionGroupSignature {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMAZON.UserInput" => Self::AmazonUserInput,
-            "AMAZON.CodeInterpreter" => Self::AmazonCodeInterpreter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ActionGroupSignature> {
-    fn from(s: &str) -> Self {
-        Value::literal(ActionGroupSignature::from(s))
-    }
-}
-
-crate::impl_literal!(ActionGroupSignature);
-
-/// Values of `AgentCollaboration`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AgentCollaboration {
-    /// `DISABLED`
-    Disabled,
-    /// `SUPERVISOR`
-    Supervisor,
-    /// `SUPERVISOR_ROUTER`
-    SupervisorRouter,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AgentCollaboration {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "SUPERVISOR", "SUPERVISOR_ROUTER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Supervisor => "SUPERVISOR",
-            Self::SupervisorRouter => "SUPERVISOR_ROUTER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AgentCollaboration {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AgentCollaboration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AgentCollaboration {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "SUPERVISOR" => Self::Supervisor,
-            "SUPERVISOR_ROUTER" => Self::SupervisorRouter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AgentCollaboration> {
-    fn from(s: &str) -> Self {
-        Value::literal(AgentCollaboration::from(s))
-    }
-}
-
-crate::impl_literal!(AgentCollaboration);
-
-/// Property type `AgentCollaborator` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone)]
-pub struct AgentCollaborator {
-    /// `AgentDescriptor` (required).
-    pub agent_descriptor: Value<AgentDescriptor>,
-    /// `CollaborationInstruction` (required).
-    pub collaboration_instruction: Value<String>,
-    /// `CollaboratorName` (required).
-    pub collaborator_name: Value<String>,
-    /// `RelayConversationHistory` (optional).
-    pub relay_conversation_history: Option<Value<RelayConversationHistory>>,
+crate::l1_struct! {
+    /// Property type `AgentCollaborator` of `AWS::Bedrock::Agent`.
+    AgentCollaborator
 }
 
 impl AgentCollaborator {
@@ -1152,298 +550,120 @@ impl AgentCollaborator {
         collaboration_instruction: impl Into<Value<String>>,
         collaborator_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            agent_descriptor: agent_descriptor.into(),
-            collaboration_instruction: collaboration_instruction.into(),
-            collaborator_name: collaborator_name.into(),
-            relay_conversation_history: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AgentDescriptor", agent_descriptor.into().to_template())
+                .with(
+                    1,
+                    "CollaborationInstruction",
+                    collaboration_instruction.into().to_template(),
+                )
+                .with(
+                    2,
+                    "CollaboratorName",
+                    collaborator_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `RelayConversationHistory`.
+    /// `RelayConversationHistory` (optional).
     pub fn relay_conversation_history(
-        mut self,
+        self,
         value: impl Into<Value<RelayConversationHistory>>,
     ) -> Self {
-        self.relay_conversation_history = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "RelayConversationHistory", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AgentCollaborator {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AgentDescriptor".to_owned(),
-            self.agent_descriptor.to_template(),
-        );
-        m.insert(
-            "CollaborationInstruction".to_owned(),
-            self.collaboration_instruction.to_template(),
-        );
-        m.insert(
-            "CollaboratorName".to_owned(),
-            self.collaborator_name.to_template(),
-        );
-        if let Some(v) = &self.relay_conversation_history {
-            m.insert("RelayConversationHistory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AgentCollaborator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_descriptor
-            .check(&path.field("AgentDescriptor"), &Rules::NONE, out);
-        self.relay_conversation_history.check(
-            &path.field("RelayConversationHistory"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AgentCollaborator);
-
-/// Property type `AgentDescriptor` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone, Default)]
-pub struct AgentDescriptor {
-    /// `AliasArn` (optional).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$`.
-    pub alias_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AgentDescriptor` of `AWS::Bedrock::Agent`.
+    AgentDescriptor(default)
 }
 
 impl AgentDescriptor {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { alias_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `AliasArn`.
-    pub fn alias_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alias_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AgentDescriptor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alias_arn {
-            m.insert("AliasArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AliasArn` (optional).
+    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$`.
+    pub fn alias_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AliasArn", value.into().to_template()))
     }
 }
 
-impl Check for AgentDescriptor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias_arn.check(&path.field("AliasArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `RelayConversationHistory`.
+    RelayConversationHistory {
+        /// `TO_COLLABORATOR`
+        ToCollaborator = "TO_COLLABORATOR",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(AgentDescriptor);
-
-/// Values of `RelayConversationHistory`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RelayConversationHistory {
-    /// `TO_COLLABORATOR`
-    ToCollaborator,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RelayConversationHistory {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TO_COLLABORATOR", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ToCollaborator => "TO_COLLABORATOR",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RelayConversationHistory {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RelayConversationHistory {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RelayConversationHistory {
-    fn from(s: &str) -> Self {
-        match s {
-            "TO_COLLABORATOR" => Self::ToCollaborator,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RelayConversationHistory> {
-    fn from(s: &str) -> Self {
-        Value::literal(RelayConversationHistory::from(s))
-    }
-}
-
-crate::impl_literal!(RelayConversationHistory);
-
-/// Property type `CustomOrchestration` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomOrchestration {
-    /// `Executor` (optional).
-    pub executor: Option<Value<OrchestrationExecutor>>,
+crate::l1_struct! {
+    /// Property type `CustomOrchestration` of `AWS::Bedrock::Agent`.
+    CustomOrchestration(default)
 }
 
 impl CustomOrchestration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { executor: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Executor`.
-    pub fn executor(mut self, value: impl Into<Value<OrchestrationExecutor>>) -> Self {
-        self.executor = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomOrchestration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.executor {
-            m.insert("Executor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Executor` (optional).
+    pub fn executor(self, value: impl Into<Value<OrchestrationExecutor>>) -> Self {
+        Self(self.0.with(0, "Executor", value.into().to_template()))
     }
 }
 
-impl Check for CustomOrchestration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.executor
-            .check(&path.field("Executor"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomOrchestration);
-
-/// Property type `OrchestrationExecutor` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone)]
-pub struct OrchestrationExecutor {
-    /// `Lambda` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    pub lambda: Value<String>,
+crate::l1_struct! {
+    /// Property type `OrchestrationExecutor` of `AWS::Bedrock::Agent`.
+    OrchestrationExecutor
 }
 
 impl OrchestrationExecutor {
     /// The required properties: `Lambda`.
     pub fn new(lambda: impl Into<Value<String>>) -> Self {
-        Self {
-            lambda: lambda.into(),
-        }
+        Self(crate::Properties::new().with(0, "Lambda", lambda.into().to_template()))
     }
 }
 
-impl ToTemplate for OrchestrationExecutor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Lambda".to_owned(), self.lambda.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OrchestrationExecutor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda.check(&path.field("Lambda"), &Rules { max_length: Some(2048), pattern: Some("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(OrchestrationExecutor);
-
-/// Property type `GuardrailConfiguration` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone, Default)]
-pub struct GuardrailConfiguration {
-    /// `GuardrailIdentifier` (optional).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$`.
-    pub guardrail_identifier: Option<Value<String>>,
-    /// `GuardrailVersion` (optional).
-    /// Pattern: `^(([0-9]{1,8})|(DRAFT))$`.
-    pub guardrail_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GuardrailConfiguration` of `AWS::Bedrock::Agent`.
+    GuardrailConfiguration(default)
 }
 
 impl GuardrailConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            guardrail_identifier: None,
-            guardrail_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GuardrailIdentifier`.
-    pub fn guardrail_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.guardrail_identifier = Some(value.into());
-        self
+    /// `GuardrailIdentifier` (optional).
+    /// Length: at most 2048 characters.
+    /// Pattern: `^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$`.
+    pub fn guardrail_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GuardrailIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `GuardrailVersion`.
-    pub fn guardrail_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.guardrail_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GuardrailConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.guardrail_identifier {
-            m.insert("GuardrailIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.guardrail_version {
-            m.insert("GuardrailVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `GuardrailVersion` (optional).
+    /// Pattern: `^(([0-9]{1,8})|(DRAFT))$`.
+    pub fn guardrail_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GuardrailVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GuardrailConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.guardrail_identifier.check(&path.field("GuardrailIdentifier"), &Rules { max_length: Some(2048), pattern: Some("^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$"), ..Rules::NONE }, out);
-        self.guardrail_version.check(
-            &path.field("GuardrailVersion"),
-            &Rules {
-                pattern: Some("^(([0-9]{1,8})|(DRAFT))$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GuardrailConfiguration);
-
-/// Property type `AgentKnowledgeBase` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone)]
-pub struct AgentKnowledgeBase {
-    /// `Description` (required).
-    /// Length: 1..=200 characters.
-    pub description: Value<String>,
-    /// `KnowledgeBaseId` (required).
-    /// Pattern: `^[0-9a-zA-Z]{10}$`.
-    pub knowledge_base_id: Value<String>,
-    /// `KnowledgeBaseState` (optional).
-    pub knowledge_base_state: Option<Value<KnowledgeBaseState>>,
+crate::l1_struct! {
+    /// Property type `AgentKnowledgeBase` of `AWS::Bedrock::Agent`.
+    AgentKnowledgeBase
 }
 
 impl AgentKnowledgeBase {
@@ -1452,860 +672,257 @@ impl AgentKnowledgeBase {
         description: impl Into<Value<String>>,
         knowledge_base_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: description.into(),
-            knowledge_base_id: knowledge_base_id.into(),
-            knowledge_base_state: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Description", description.into().to_template())
+                .with(1, "KnowledgeBaseId", knowledge_base_id.into().to_template()),
+        )
     }
-    /// Sets `KnowledgeBaseState`.
-    pub fn knowledge_base_state(mut self, value: impl Into<Value<KnowledgeBaseState>>) -> Self {
-        self.knowledge_base_state = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AgentKnowledgeBase {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Description".to_owned(), self.description.to_template());
-        m.insert(
-            "KnowledgeBaseId".to_owned(),
-            self.knowledge_base_id.to_template(),
-        );
-        if let Some(v) = &self.knowledge_base_state {
-            m.insert("KnowledgeBaseState".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KnowledgeBaseState` (optional).
+    pub fn knowledge_base_state(self, value: impl Into<Value<KnowledgeBaseState>>) -> Self {
+        Self(
+            self.0
+                .with(2, "KnowledgeBaseState", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AgentKnowledgeBase {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.knowledge_base_id.check(
-            &path.field("KnowledgeBaseId"),
-            &Rules {
-                pattern: Some("^[0-9a-zA-Z]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.knowledge_base_state
-            .check(&path.field("KnowledgeBaseState"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `KnowledgeBaseState`.
+    KnowledgeBaseState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(AgentKnowledgeBase);
-
-/// Values of `KnowledgeBaseState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KnowledgeBaseState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KnowledgeBaseState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KnowledgeBaseState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KnowledgeBaseState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KnowledgeBaseState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KnowledgeBaseState> {
-    fn from(s: &str) -> Self {
-        Value::literal(KnowledgeBaseState::from(s))
-    }
-}
-
-crate::impl_literal!(KnowledgeBaseState);
-
-/// Property type `MemoryConfiguration` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryConfiguration {
-    /// `EnabledMemoryTypes` (optional).
-    pub enabled_memory_types: Option<Value<List<MemoryType>>>,
-    /// `SessionSummaryConfiguration` (optional).
-    pub session_summary_configuration: Option<Value<SessionSummaryConfiguration>>,
-    /// `StorageDays` (optional).
-    pub storage_days: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `MemoryConfiguration` of `AWS::Bedrock::Agent`.
+    MemoryConfiguration(default)
 }
 
 impl MemoryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled_memory_types: None,
-            session_summary_configuration: None,
-            storage_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnabledMemoryTypes`.
-    pub fn enabled_memory_types(mut self, value: impl Into<Value<List<MemoryType>>>) -> Self {
-        self.enabled_memory_types = Some(value.into());
-        self
+    /// `EnabledMemoryTypes` (optional).
+    pub fn enabled_memory_types(self, value: impl Into<Value<List<MemoryType>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnabledMemoryTypes", value.into().to_template()),
+        )
     }
-    /// Sets `SessionSummaryConfiguration`.
+    /// `SessionSummaryConfiguration` (optional).
     pub fn session_summary_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SessionSummaryConfiguration>>,
     ) -> Self {
-        self.session_summary_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SessionSummaryConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `StorageDays`.
-    pub fn storage_days(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.storage_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemoryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled_memory_types {
-            m.insert("EnabledMemoryTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_summary_configuration {
-            m.insert("SessionSummaryConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_days {
-            m.insert("StorageDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StorageDays` (optional).
+    pub fn storage_days(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "StorageDays", value.into().to_template()))
     }
 }
 
-impl Check for MemoryConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enabled_memory_types
-            .check(&path.field("EnabledMemoryTypes"), &Rules::NONE, out);
-        self.session_summary_configuration.check(
-            &path.field("SessionSummaryConfiguration"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MemoryType`.
+    MemoryType {
+        /// `SESSION_SUMMARY`
+        SessionSummary = "SESSION_SUMMARY",
     }
 }
 
-crate::impl_literal!(MemoryConfiguration);
-
-/// Values of `MemoryType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MemoryType {
-    /// `SESSION_SUMMARY`
-    SessionSummary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MemoryType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SESSION_SUMMARY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SessionSummary => "SESSION_SUMMARY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MemoryType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MemoryType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MemoryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SESSION_SUMMARY" => Self::SessionSummary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MemoryType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MemoryType::from(s))
-    }
-}
-
-crate::impl_literal!(MemoryType);
-
-/// Property type `SessionSummaryConfiguration` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone, Default)]
-pub struct SessionSummaryConfiguration {
-    /// `MaxRecentSessions` (optional).
-    pub max_recent_sessions: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `SessionSummaryConfiguration` of `AWS::Bedrock::Agent`.
+    SessionSummaryConfiguration(default)
 }
 
 impl SessionSummaryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_recent_sessions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxRecentSessions`.
-    pub fn max_recent_sessions(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_recent_sessions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SessionSummaryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_recent_sessions {
-            m.insert("MaxRecentSessions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxRecentSessions` (optional).
+    pub fn max_recent_sessions(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxRecentSessions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SessionSummaryConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SessionSummaryConfiguration);
-
-/// Values of `OrchestrationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OrchestrationType {
-    /// `DEFAULT`
-    Default,
-    /// `CUSTOM_ORCHESTRATION`
-    CustomOrchestration,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OrchestrationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "CUSTOM_ORCHESTRATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::CustomOrchestration => "CUSTOM_ORCHESTRATION",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `OrchestrationType`.
+    OrchestrationType {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `CUSTOM_ORCHESTRATION`
+        CustomOrchestration = "CUSTOM_ORCHESTRATION",
     }
 }
 
-impl ToTemplate for OrchestrationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OrchestrationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OrchestrationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "CUSTOM_ORCHESTRATION" => Self::CustomOrchestration,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OrchestrationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(OrchestrationType::from(s))
-    }
-}
-
-crate::impl_literal!(OrchestrationType);
-
-/// Property type `PromptOverrideConfiguration` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone)]
-pub struct PromptOverrideConfiguration {
-    /// `OverrideLambda` (optional).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    pub override_lambda: Option<Value<String>>,
-    /// `PromptConfigurations` (required).
-    /// Items: ..=10.
-    pub prompt_configurations: Value<List<PromptConfiguration>>,
+crate::l1_struct! {
+    /// Property type `PromptOverrideConfiguration` of `AWS::Bedrock::Agent`.
+    PromptOverrideConfiguration
 }
 
 impl PromptOverrideConfiguration {
     /// The required properties: `PromptConfigurations`.
     pub fn new(prompt_configurations: impl Into<Value<List<PromptConfiguration>>>) -> Self {
-        Self {
-            override_lambda: None,
-            prompt_configurations: prompt_configurations.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "PromptConfigurations",
+            prompt_configurations.into().to_template(),
+        ))
     }
-    /// Sets `OverrideLambda`.
-    pub fn override_lambda(mut self, value: impl Into<Value<String>>) -> Self {
-        self.override_lambda = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PromptOverrideConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.override_lambda {
-            m.insert("OverrideLambda".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PromptConfigurations".to_owned(),
-            self.prompt_configurations.to_template(),
-        );
-        Expr::Map(m)
+    /// `OverrideLambda` (optional).
+    /// Length: at most 2048 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:[\d\x{80}-\x{10FFFF}]{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
+    pub fn override_lambda(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "OverrideLambda", value.into().to_template()))
     }
 }
 
-impl Check for PromptOverrideConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.override_lambda.check(&path.field("OverrideLambda"), &Rules { max_length: Some(2048), pattern: Some("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$"), ..Rules::NONE }, out);
-        self.prompt_configurations.check(
-            &path.field("PromptConfigurations"),
-            &Rules {
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PromptOverrideConfiguration);
-
-/// Property type `PromptConfiguration` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone, Default)]
-pub struct PromptConfiguration {
-    /// `AdditionalModelRequestFields` (optional).
-    pub additional_model_request_fields: Option<Value<serde_json::Value>>,
-    /// `BasePromptTemplate` (optional).
-    /// Length: 1..=100000 characters.
-    pub base_prompt_template: Option<Value<String>>,
-    /// `FoundationModel` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$`.
-    pub foundation_model: Option<Value<String>>,
-    /// `InferenceConfiguration` (optional).
-    pub inference_configuration: Option<Value<InferenceConfiguration>>,
-    /// `ParserMode` (optional).
-    pub parser_mode: Option<Value<CreationMode>>,
-    /// `PromptCreationMode` (optional).
-    pub prompt_creation_mode: Option<Value<CreationMode>>,
-    /// `PromptState` (optional).
-    pub prompt_state: Option<Value<PromptState>>,
-    /// `PromptType` (optional).
-    pub prompt_type: Option<Value<PromptType>>,
+crate::l1_struct! {
+    /// Property type `PromptConfiguration` of `AWS::Bedrock::Agent`.
+    PromptConfiguration(default)
 }
 
 impl PromptConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_model_request_fields: None,
-            base_prompt_template: None,
-            foundation_model: None,
-            inference_configuration: None,
-            parser_mode: None,
-            prompt_creation_mode: None,
-            prompt_state: None,
-            prompt_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalModelRequestFields`.
-    pub fn additional_model_request_fields(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.additional_model_request_fields = Some(value.into());
-        self
+    /// `AdditionalModelRequestFields` (optional).
+    pub fn additional_model_request_fields(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AdditionalModelRequestFields",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `BasePromptTemplate`.
-    pub fn base_prompt_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_prompt_template = Some(value.into());
-        self
+    /// `BasePromptTemplate` (optional).
+    /// Length: 1 to 100000 characters.
+    pub fn base_prompt_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BasePromptTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `FoundationModel`.
-    pub fn foundation_model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.foundation_model = Some(value.into());
-        self
+    /// `FoundationModel` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$`.
+    pub fn foundation_model(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FoundationModel", value.into().to_template()),
+        )
     }
-    /// Sets `InferenceConfiguration`.
-    pub fn inference_configuration(
-        mut self,
-        value: impl Into<Value<InferenceConfiguration>>,
-    ) -> Self {
-        self.inference_configuration = Some(value.into());
-        self
+    /// `InferenceConfiguration` (optional).
+    pub fn inference_configuration(self, value: impl Into<Value<InferenceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InferenceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ParserMode`.
-    pub fn parser_mode(mut self, value: impl Into<Value<CreationMode>>) -> Self {
-        self.parser_mode = Some(value.into());
-        self
+    /// `ParserMode` (optional).
+    pub fn parser_mode(self, value: impl Into<Value<CreationMode>>) -> Self {
+        Self(self.0.with(4, "ParserMode", value.into().to_template()))
     }
-    /// Sets `PromptCreationMode`.
-    pub fn prompt_creation_mode(mut self, value: impl Into<Value<CreationMode>>) -> Self {
-        self.prompt_creation_mode = Some(value.into());
-        self
+    /// `PromptCreationMode` (optional).
+    pub fn prompt_creation_mode(self, value: impl Into<Value<CreationMode>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PromptCreationMode", value.into().to_template()),
+        )
     }
-    /// Sets `PromptState`.
-    pub fn prompt_state(mut self, value: impl Into<Value<PromptState>>) -> Self {
-        self.prompt_state = Some(value.into());
-        self
+    /// `PromptState` (optional).
+    pub fn prompt_state(self, value: impl Into<Value<PromptState>>) -> Self {
+        Self(self.0.with(6, "PromptState", value.into().to_template()))
     }
-    /// Sets `PromptType`.
-    pub fn prompt_type(mut self, value: impl Into<Value<PromptType>>) -> Self {
-        self.prompt_type = Some(value.into());
-        self
+    /// `PromptType` (optional).
+    pub fn prompt_type(self, value: impl Into<Value<PromptType>>) -> Self {
+        Self(self.0.with(7, "PromptType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PromptConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_model_request_fields {
-            m.insert("AdditionalModelRequestFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.base_prompt_template {
-            m.insert("BasePromptTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.foundation_model {
-            m.insert("FoundationModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_configuration {
-            m.insert("InferenceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parser_mode {
-            m.insert("ParserMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prompt_creation_mode {
-            m.insert("PromptCreationMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prompt_state {
-            m.insert("PromptState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prompt_type {
-            m.insert("PromptType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PromptConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base_prompt_template.check(
-            &path.field("BasePromptTemplate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.foundation_model.check(&path.field("FoundationModel"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$"), ..Rules::NONE }, out);
-        self.inference_configuration.check(
-            &path.field("InferenceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.parser_mode
-            .check(&path.field("ParserMode"), &Rules::NONE, out);
-        self.prompt_creation_mode
-            .check(&path.field("PromptCreationMode"), &Rules::NONE, out);
-        self.prompt_state
-            .check(&path.field("PromptState"), &Rules::NONE, out);
-        self.prompt_type
-            .check(&path.field("PromptType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PromptConfiguration);
-
-/// Property type `InferenceConfiguration` of `AWS::Bedrock::Agent`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceConfiguration {
-    /// `MaximumLength` (optional).
-    /// Range: 0..=131072.
-    pub maximum_length: Option<Value<f64>>,
-    /// `StopSequences` (optional).
-    /// Items: 0..=4.
-    pub stop_sequences: Option<Value<List<String>>>,
-    /// `Temperature` (optional).
-    /// Range: 0..=1.
-    pub temperature: Option<Value<f64>>,
-    /// `TopK` (optional).
-    /// Range: 0..=500.
-    pub top_k: Option<Value<f64>>,
-    /// `TopP` (optional).
-    /// Range: 0..=1.
-    pub top_p: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `InferenceConfiguration` of `AWS::Bedrock::Agent`.
+    InferenceConfiguration(default)
 }
 
 impl InferenceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maximum_length: None,
-            stop_sequences: None,
-            temperature: None,
-            top_k: None,
-            top_p: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaximumLength`.
-    pub fn maximum_length(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.maximum_length = Some(value.into());
-        self
+    /// `MaximumLength` (optional).
+    /// Range: 0 to 131072.
+    pub fn maximum_length(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "MaximumLength", value.into().to_template()))
     }
-    /// Sets `StopSequences`.
-    pub fn stop_sequences(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.stop_sequences = Some(value.into());
-        self
+    /// `StopSequences` (optional).
+    /// Items: 0 to 4.
+    pub fn stop_sequences(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "StopSequences", value.into().to_template()))
     }
-    /// Sets `Temperature`.
-    pub fn temperature(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.temperature = Some(value.into());
-        self
+    /// `Temperature` (optional).
+    /// Range: 0 to 1.
+    pub fn temperature(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "Temperature", value.into().to_template()))
     }
-    /// Sets `TopK`.
-    pub fn top_k(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.top_k = Some(value.into());
-        self
+    /// `TopK` (optional).
+    /// Range: 0 to 500.
+    pub fn top_k(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(3, "TopK", value.into().to_template()))
     }
-    /// Sets `TopP`.
-    pub fn top_p(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.top_p = Some(value.into());
-        self
+    /// `TopP` (optional).
+    /// Range: 0 to 1.
+    pub fn top_p(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(4, "TopP", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InferenceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_length {
-            m.insert("MaximumLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stop_sequences {
-            m.insert("StopSequences".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.temperature {
-            m.insert("Temperature".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.top_k {
-            m.insert("TopK".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.top_p {
-            m.insert("TopP".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CreationMode`.
+    CreationMode {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `OVERRIDDEN`
+        Overridden = "OVERRIDDEN",
     }
 }
 
-impl Check for InferenceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_length.check(
-            &path.field("MaximumLength"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(131072.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stop_sequences.check(
-            &path.field("StopSequences"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.temperature.check(
-            &path.field("Temperature"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.top_k.check(
-            &path.field("TopK"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(500.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.top_p.check(
-            &path.field("TopP"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PromptState`.
+    PromptState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(InferenceConfiguration);
-
-/// Values of `CreationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreationMode {
-    /// `DEFAULT`
-    Default,
-    /// `OVERRIDDEN`
-    Overridden,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CreationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "OVERRIDDEN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Overridden => "OVERRIDDEN",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PromptType`.
+    PromptType {
+        /// `PRE_PROCESSING`
+        PreProcessing = "PRE_PROCESSING",
+        /// `ORCHESTRATION`
+        Orchestration = "ORCHESTRATION",
+        /// `POST_PROCESSING`
+        PostProcessing = "POST_PROCESSING",
+        /// `ROUTING_CLASSIFIER`
+        RoutingClassifier = "ROUTING_CLASSIFIER",
+        /// `MEMORY_SUMMARIZATION`
+        MemorySummarization = "MEMORY_SUMMARIZATION",
+        /// `KNOWLEDGE_BASE_RESPONSE_GENERATION`
+        KnowledgeBaseResponseGeneration = "KNOWLEDGE_BASE_RESPONSE_GENERATION",
     }
 }
-
-impl ToTemplate for CreationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CreationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CreationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "OVERRIDDEN" => Self::Overridden,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CreationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(CreationMode::from(s))
-    }
-}
-
-crate::impl_literal!(CreationMode);
-
-/// Values of `PromptState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PromptState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PromptState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PromptState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PromptState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PromptState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PromptState> {
-    fn from(s: &str) -> Self {
-        Value::literal(PromptState::from(s))
-    }
-}
-
-crate::impl_literal!(PromptState);
-
-/// Values of `PromptType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PromptType {
-    /// `PRE_PROCESSING`
-    PreProcessing,
-    /// `ORCHESTRATION`
-    Orchestration,
-    /// `POST_PROCESSING`
-    PostProcessing,
-    /// `ROUTING_CLASSIFIER`
-    RoutingClassifier,
-    /// `MEMORY_SUMMARIZATION`
-    MemorySummarization,
-    /// `KNOWLEDGE_BASE_RESPONSE_GENERATION`
-    KnowledgeBaseResponseGeneration,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PromptType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PRE_PROCESSING",
-        "ORCHESTRATION",
-        "POST_PROCESSING",
-        "ROUTING_CLASSIFIER",
-        "MEMORY_SUMMARIZATION",
-        "KNOWLEDGE_BASE_RESPONSE_GENERATION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PreProcessing => "PRE_PROCESSING",
-            Self::Orchestration => "ORCHESTRATION",
-            Self::PostProcessing => "POST_PROCESSING",
-            Self::RoutingClassifier => "ROUTING_CLASSIFIER",
-            Self::MemorySummarization => "MEMORY_SUMMARIZATION",
-            Self::KnowledgeBaseResponseGeneration => "KNOWLEDGE_BASE_RESPONSE_GENERATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PromptType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PromptType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PromptType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRE_PROCESSING" => Self::PreProcessing,
-            "ORCHESTRATION" => Self::Orchestration,
-            "POST_PROCESSING" => Self::PostProcessing,
-            "ROUTING_CLASSIFIER" => Self::RoutingClassifier,
-            "MEMORY_SUMMARIZATION" => Self::MemorySummarization,
-            "KNOWLEDGE_BASE_RESPONSE_GENERATION" => Self::KnowledgeBaseResponseGeneration,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PromptType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PromptType::from(s))
-    }
-}
-
-crate::impl_literal!(PromptType);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Bedrock::AgentAlias`.
-#[derive(Debug, Clone)]
-pub struct AgentAlias {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AgentAlias {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AgentAlias {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AgentAlias {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::AgentAlias`.
+    AgentAlias("AWS::Bedrock::AgentAlias", AgentAliasProps)
 }
 
 impl AgentAlias {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::AgentAlias";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AgentAliasProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -78,7 +30,7 @@ impl AgentAlias {
     }
 
     /// `Fn::GetAtt` `AgentAliasHistoryEvents`.
-    pub fn attr_agent_alias_history_events(&self) -> Value<serde_json::Value> {
+    pub fn attr_agent_alias_history_events(&self) -> Value<Json> {
         self.resource.get_att("AgentAliasHistoryEvents")
     }
 
@@ -101,28 +53,45 @@ impl AgentAlias {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `AgentAliasName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_alias_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AgentAliasName", value.into())
+    }
+
+    /// Replaces `AgentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AgentId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `RoutingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_configuration(
+        &self,
+        value: impl Into<Value<List<AgentAliasRoutingConfigurationListItem>>>,
+    ) {
+        self.resource
+            .set_property("RoutingConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::AgentAlias`.
-#[derive(Debug, Clone)]
-pub struct AgentAliasProps {
-    /// `AgentAliasName` (required).
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub agent_alias_name: Value<String>,
-    /// `AgentId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9a-zA-Z]{10}$`.
-    pub agent_id: Value<String>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `RoutingConfiguration` (optional).
-    /// Items: ..=1.
-    pub routing_configuration: Option<Value<List<AgentAliasRoutingConfigurationListItem>>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::AgentAlias`.
+    AgentAliasProps
 }
 
 impl AgentAliasProps {
@@ -131,151 +100,44 @@ impl AgentAliasProps {
         agent_alias_name: impl Into<Value<String>>,
         agent_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            agent_alias_name: agent_alias_name.into(),
-            agent_id: agent_id.into(),
-            description: None,
-            routing_configuration: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AgentAliasName", agent_alias_name.into().to_template())
+                .with(1, "AgentId", agent_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `RoutingConfiguration`.
+    /// `RoutingConfiguration` (optional).
+    /// Items: at most 1.
     pub fn routing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<List<AgentAliasRoutingConfigurationListItem>>>,
     ) -> Self {
-        self.routing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "RoutingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AgentAliasProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AgentAliasName".to_owned(),
-            self.agent_alias_name.to_template(),
-        );
-        m.insert("AgentId".to_owned(), self.agent_id.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_configuration {
-            m.insert("RoutingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AgentAliasProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_alias_name.check(
-            &path.field("AgentAliasName"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.agent_id.check(
-            &path.field("AgentId"),
-            &Rules {
-                pattern: Some("^[0-9a-zA-Z]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.routing_configuration.check(
-            &path.field("RoutingConfiguration"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AgentAliasProps);
-
-/// Property type `AgentAliasRoutingConfigurationListItem` of `AWS::Bedrock::AgentAlias`.
-#[derive(Debug, Clone)]
-pub struct AgentAliasRoutingConfigurationListItem {
-    /// `AgentVersion` (required).
-    /// Length: 1..=5 characters.
-    /// Pattern: `^(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})$`.
-    pub agent_version: Value<String>,
+crate::l1_struct! {
+    /// Property type `AgentAliasRoutingConfigurationListItem` of `AWS::Bedrock::AgentAlias`.
+    AgentAliasRoutingConfigurationListItem
 }
 
 impl AgentAliasRoutingConfigurationListItem {
     /// The required properties: `AgentVersion`.
     pub fn new(agent_version: impl Into<Value<String>>) -> Self {
-        Self {
-            agent_version: agent_version.into(),
-        }
+        Self(crate::Properties::new().with(0, "AgentVersion", agent_version.into().to_template()))
     }
 }
-
-impl ToTemplate for AgentAliasRoutingConfigurationListItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AgentVersion".to_owned(), self.agent_version.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AgentAliasRoutingConfigurationListItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_version.check(
-            &path.field("AgentVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5),
-                pattern: Some("^(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AgentAliasRoutingConfigurationListItem);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Bedrock::ApplicationInferenceProfile`.
-#[derive(Debug, Clone)]
-pub struct ApplicationInferenceProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApplicationInferenceProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApplicationInferenceProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApplicationInferenceProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::ApplicationInferenceProfile`.
+    ApplicationInferenceProfile("AWS::Bedrock::ApplicationInferenceProfile", ApplicationInferenceProfileProps)
 }
 
 impl ApplicationInferenceProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::ApplicationInferenceProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ApplicationInferenceProfileProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InferenceProfileIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::ApplicationInferenceProfileId> {
         self.resource.ref_value()
@@ -83,7 +31,7 @@ impl ApplicationInferenceProfile {
     }
 
     /// `Fn::GetAtt` `Models`.
-    pub fn attr_models(&self) -> Value<serde_json::Value> {
+    pub fn attr_models(&self) -> Value<Json> {
         self.resource.get_att("Models")
     }
 
@@ -121,168 +69,65 @@ impl ApplicationInferenceProfile {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InferenceProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inference_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InferenceProfileName", value.into())
+    }
+
+    /// Replaces `ModelSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_source(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("ModelSource", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::ApplicationInferenceProfile`.
-#[derive(Debug, Clone)]
-pub struct ApplicationInferenceProfileProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    /// Pattern: `^([0-9a-zA-Z:.][ _-]?)+$`.
-    pub description: Option<Value<String>>,
-    /// `InferenceProfileName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^([0-9a-zA-Z][ _-]?)+$`.
-    pub inference_profile_name: Value<String>,
-    /// `ModelSource` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub model_source: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::ApplicationInferenceProfile`.
+    ApplicationInferenceProfileProps
 }
 
 impl ApplicationInferenceProfileProps {
     /// The required properties: `InferenceProfileName`.
     pub fn new(inference_profile_name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            inference_profile_name: inference_profile_name.into(),
-            model_source: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "InferenceProfileName",
+            inference_profile_name.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^([0-9a-zA-Z:.][ _-]?)+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ModelSource`.
-    pub fn model_source(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.model_source = Some(value.into());
-        self
+    /// `ModelSource` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn model_source(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "ModelSource", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationInferenceProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InferenceProfileName".to_owned(),
-            self.inference_profile_name.to_template(),
-        );
-        if let Some(v) = &self.model_source {
-            m.insert("ModelSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationInferenceProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^([0-9a-zA-Z:.][ _-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inference_profile_name.check(
-            &path.field("InferenceProfileName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^([0-9a-zA-Z][ _-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationInferenceProfileProps);
-
-/// Property type `Tag` of `AWS::Bedrock::ApplicationInferenceProfile`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::AutomatedReasoningPolicy`.
-#[derive(Debug, Clone)]
-pub struct AutomatedReasoningPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AutomatedReasoningPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AutomatedReasoningPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AutomatedReasoningPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::AutomatedReasoningPolicy`.
+    AutomatedReasoningPolicy("AWS::Bedrock::AutomatedReasoningPolicy", AutomatedReasoningPolicyProps)
 }
 
 impl AutomatedReasoningPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::AutomatedReasoningPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: AutomatedReasoningPolicyProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PolicyArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AutomatedReasoningPolicyArn> {
         self.resource.ref_value()
@@ -116,332 +64,148 @@ impl AutomatedReasoningPolicy {
     pub fn attr_kms_key_arn(&self) -> Value<ids::KeyArn> {
         self.resource.get_att("KmsKeyArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ForceDelete` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_force_delete(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ForceDelete", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PolicyDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_definition(&self, value: impl Into<Value<PolicyDefinition>>) {
+        self.resource.set_property("PolicyDefinition", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::AutomatedReasoningPolicy`.
-#[derive(Debug, Clone)]
-pub struct AutomatedReasoningPolicyProps {
-    /// `Description` (optional).
-    /// Length: ..=1024 characters.
-    /// Pattern: `^[\s\S]+$`.
-    pub description: Option<Value<String>>,
-    /// `ForceDelete` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub force_delete: Option<Value<bool>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)))|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[0-9a-zA-Z-_ ]+$`.
-    pub name: Value<String>,
-    /// `PolicyDefinition` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub policy_definition: Option<Value<PolicyDefinition>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::AutomatedReasoningPolicy`.
+    AutomatedReasoningPolicyProps
 }
 
 impl AutomatedReasoningPolicyProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            force_delete: None,
-            kms_key_id: None,
-            name: name.into(),
-            policy_definition: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 1024 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ForceDelete`.
-    pub fn force_delete(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.force_delete = Some(value.into());
-        self
+    /// `ForceDelete` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn force_delete(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ForceDelete", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)))|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `PolicyDefinition`.
-    pub fn policy_definition(mut self, value: impl Into<Value<PolicyDefinition>>) -> Self {
-        self.policy_definition = Some(value.into());
-        self
+    /// `PolicyDefinition` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn policy_definition(self, value: impl Into<Value<PolicyDefinition>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PolicyDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutomatedReasoningPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.force_delete {
-            m.insert("ForceDelete".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.policy_definition {
-            m.insert("PolicyDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AutomatedReasoningPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(1024),
-                pattern: Some("^[\\s\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(&path.field("KmsKeyId"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)))|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[0-9a-zA-Z-_ ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_definition
-            .check(&path.field("PolicyDefinition"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutomatedReasoningPolicyProps);
-
-/// Property type `PolicyDefinition` of `AWS::Bedrock::AutomatedReasoningPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct PolicyDefinition {
-    /// `Rules` (optional).
-    /// Items: 0..=500.
-    pub rules: Option<Value<List<PolicyDefinitionRule>>>,
-    /// `Types` (optional).
-    /// Items: 0..=50.
-    pub types: Option<Value<List<PolicyDefinitionType>>>,
-    /// `Variables` (optional).
-    /// Items: 0..=200.
-    pub variables: Option<Value<List<PolicyDefinitionVariable>>>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PolicyDefinition` of `AWS::Bedrock::AutomatedReasoningPolicy`.
+    PolicyDefinition(default)
 }
 
 impl PolicyDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            rules: None,
-            types: None,
-            variables: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Rules`.
-    pub fn rules(mut self, value: impl Into<Value<List<PolicyDefinitionRule>>>) -> Self {
-        self.rules = Some(value.into());
-        self
+    /// `Rules` (optional).
+    /// Items: 0 to 500.
+    pub fn rules(self, value: impl Into<Value<List<PolicyDefinitionRule>>>) -> Self {
+        Self(self.0.with(0, "Rules", value.into().to_template()))
     }
-    /// Sets `Types`.
-    pub fn types(mut self, value: impl Into<Value<List<PolicyDefinitionType>>>) -> Self {
-        self.types = Some(value.into());
-        self
+    /// `Types` (optional).
+    /// Items: 0 to 50.
+    pub fn types(self, value: impl Into<Value<List<PolicyDefinitionType>>>) -> Self {
+        Self(self.0.with(1, "Types", value.into().to_template()))
     }
-    /// Sets `Variables`.
-    pub fn variables(mut self, value: impl Into<Value<List<PolicyDefinitionVariable>>>) -> Self {
-        self.variables = Some(value.into());
-        self
+    /// `Variables` (optional).
+    /// Items: 0 to 200.
+    pub fn variables(self, value: impl Into<Value<List<PolicyDefinitionVariable>>>) -> Self {
+        Self(self.0.with(2, "Variables", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PolicyDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rules {
-            m.insert("Rules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variables {
-            m.insert("Variables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.types.check(
-            &path.field("Types"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variables.check(
-            &path.field("Variables"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyDefinition);
-
-/// Property type `PolicyDefinitionRule` of `AWS::Bedrock::AutomatedReasoningPolicy`.
-#[derive(Debug, Clone)]
-pub struct PolicyDefinitionRule {
-    /// `AlternateExpression` (optional).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^[\s\S]+$`.
-    pub alternate_expression: Option<Value<String>>,
-    /// `Expression` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^[\s\S]+$`.
-    pub expression: Value<String>,
-    /// `Id` (required).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[A-Z][0-9A-Z]{11}$`.
-    pub id: Value<String>,
+crate::l1_struct! {
+    /// Property type `PolicyDefinitionRule` of `AWS::Bedrock::AutomatedReasoningPolicy`.
+    PolicyDefinitionRule
 }
 
 impl PolicyDefinitionRule {
     /// The required properties: `Expression`, `Id`.
     pub fn new(expression: impl Into<Value<String>>, id: impl Into<Value<String>>) -> Self {
-        Self {
-            alternate_expression: None,
-            expression: expression.into(),
-            id: id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Expression", expression.into().to_template())
+                .with(2, "Id", id.into().to_template()),
+        )
     }
-    /// Sets `AlternateExpression`.
-    pub fn alternate_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alternate_expression = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyDefinitionRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alternate_expression {
-            m.insert("AlternateExpression".to_owned(), v.to_template());
-        }
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        Expr::Map(m)
+    /// `AlternateExpression` (optional).
+    /// Length: at most 2048 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]+$`.
+    pub fn alternate_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AlternateExpression", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PolicyDefinitionRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alternate_expression.check(
-            &path.field("AlternateExpression"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^[\\s\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^[\\s\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[A-Z][0-9A-Z]{11}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyDefinitionRule);
-
-/// Property type `PolicyDefinitionType` of `AWS::Bedrock::AutomatedReasoningPolicy`.
-#[derive(Debug, Clone)]
-pub struct PolicyDefinitionType {
-    /// `Description` (optional).
-    /// Length: ..=1024 characters.
-    /// Pattern: `^[\s\S]+$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_]+$`.
-    pub name: Value<String>,
-    /// `Values` (required).
-    /// Items: 1..=50.
-    pub values: Value<List<PolicyDefinitionTypeValue>>,
+crate::l1_struct! {
+    /// Property type `PolicyDefinitionType` of `AWS::Bedrock::AutomatedReasoningPolicy`.
+    PolicyDefinitionType
 }
 
 impl PolicyDefinitionType {
@@ -450,146 +214,41 @@ impl PolicyDefinitionType {
         name: impl Into<Value<String>>,
         values: impl Into<Value<List<PolicyDefinitionTypeValue>>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Values", values.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyDefinitionType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyDefinitionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(1024),
-                pattern: Some("^[\\s\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z][A-Za-z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyDefinitionType);
-
-/// Property type `PolicyDefinitionTypeValue` of `AWS::Bedrock::AutomatedReasoningPolicy`.
-#[derive(Debug, Clone)]
-pub struct PolicyDefinitionTypeValue {
     /// `Description` (optional).
-    /// Length: ..=1024 characters.
-    /// Pattern: `^[\s\S]+$`.
-    pub description: Option<Value<String>>,
-    /// `Value` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_]+$`.
-    pub value: Value<String>,
+    /// Length: at most 1024 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PolicyDefinitionTypeValue` of `AWS::Bedrock::AutomatedReasoningPolicy`.
+    PolicyDefinitionTypeValue
 }
 
 impl PolicyDefinitionTypeValue {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(1, "Value", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 1024 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PolicyDefinitionTypeValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyDefinitionTypeValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(1024),
-                pattern: Some("^[\\s\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z][A-Za-z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyDefinitionTypeValue);
-
-/// Property type `PolicyDefinitionVariable` of `AWS::Bedrock::AutomatedReasoningPolicy`.
-#[derive(Debug, Clone)]
-pub struct PolicyDefinitionVariable {
-    /// `Description` (required).
-    /// Length: ..=1024 characters.
-    /// Pattern: `^[\s\S]+$`.
-    pub description: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_]+$`.
-    pub name: Value<String>,
-    /// `Type` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_]+$`.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `PolicyDefinitionVariable` of `AWS::Bedrock::AutomatedReasoningPolicy`.
+    PolicyDefinitionVariable
 }
 
 impl PolicyDefinitionVariable {
@@ -599,115 +258,13 @@ impl PolicyDefinitionVariable {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: description.into(),
-            name: name.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Description", description.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PolicyDefinitionVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Description".to_owned(), self.description.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyDefinitionVariable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(1024),
-                pattern: Some("^[\\s\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z][A-Za-z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z][A-Za-z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyDefinitionVariable);
-
-/// Property type `Tag` of `AWS::Bedrock::AutomatedReasoningPolicy`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

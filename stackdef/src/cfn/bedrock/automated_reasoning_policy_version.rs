@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::AutomatedReasoningPolicyVersion`.
-#[derive(Debug, Clone)]
-pub struct AutomatedReasoningPolicyVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AutomatedReasoningPolicyVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AutomatedReasoningPolicyVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AutomatedReasoningPolicyVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::AutomatedReasoningPolicyVersion`.
+    AutomatedReasoningPolicyVersion("AWS::Bedrock::AutomatedReasoningPolicyVersion", AutomatedReasoningPolicyVersionProps)
 }
 
 impl AutomatedReasoningPolicyVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::AutomatedReasoningPolicyVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: AutomatedReasoningPolicyVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -110,145 +58,54 @@ impl AutomatedReasoningPolicyVersion {
     pub fn attr_definition_hash(&self) -> Value<String> {
         self.resource.get_att("DefinitionHash")
     }
+
+    /// Replaces `LastUpdatedDefinitionHash` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_last_updated_definition_hash(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LastUpdatedDefinitionHash", value.into())
+    }
+
+    /// Replaces `PolicyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::AutomatedReasoningPolicyVersion`.
-#[derive(Debug, Clone)]
-pub struct AutomatedReasoningPolicyVersionProps {
-    /// `LastUpdatedDefinitionHash` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 128..=128 characters.
-    /// Pattern: `^[0-9a-z]{128}$`.
-    pub last_updated_definition_hash: Option<Value<String>>,
-    /// `PolicyArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:automated-reasoning-policy\/[a-z0-9]{12}$`.
-    pub policy_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::AutomatedReasoningPolicyVersion`.
+    AutomatedReasoningPolicyVersionProps
 }
 
 impl AutomatedReasoningPolicyVersionProps {
     /// The required properties: `PolicyArn`.
     pub fn new(policy_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            last_updated_definition_hash: None,
-            policy_arn: policy_arn.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "PolicyArn", policy_arn.into().to_template()))
     }
-    /// Sets `LastUpdatedDefinitionHash`.
-    pub fn last_updated_definition_hash(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_definition_hash = Some(value.into());
-        self
+    /// `LastUpdatedDefinitionHash` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 128 to 128 characters.
+    /// Pattern: `^[0-9a-z]{128}$`.
+    pub fn last_updated_definition_hash(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LastUpdatedDefinitionHash", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutomatedReasoningPolicyVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.last_updated_definition_hash {
-            m.insert("LastUpdatedDefinitionHash".to_owned(), v.to_template());
-        }
-        m.insert("PolicyArn".to_owned(), self.policy_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AutomatedReasoningPolicyVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.last_updated_definition_hash.check(
-            &path.field("LastUpdatedDefinitionHash"),
-            &Rules {
-                min_length: Some(128),
-                max_length: Some(128),
-                pattern: Some("^[0-9a-z]{128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_arn.check(&path.field("PolicyArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:automated-reasoning-policy\\/[a-z0-9]{12}$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutomatedReasoningPolicyVersionProps);
-
-/// Property type `Tag` of `AWS::Bedrock::AutomatedReasoningPolicyVersion`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Bedrock::Blueprint`.
-#[derive(Debug, Clone)]
-pub struct Blueprint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Blueprint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Blueprint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Blueprint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::Blueprint`.
+    Blueprint("AWS::Bedrock::Blueprint", BlueprintProps)
 }
 
 impl Blueprint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::Blueprint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BlueprintProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BlueprintArn` (typed).
     pub fn ref_value(&self) -> Value<ids::BlueprintArn> {
         self.resource.ref_value()
@@ -97,242 +49,95 @@ impl Blueprint {
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `BlueprintName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_blueprint_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BlueprintName", value.into())
+    }
+
+    /// Replaces `KmsEncryptionContext` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_encryption_context(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("KmsEncryptionContext", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Schema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Schema", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::Blueprint`.
-#[derive(Debug, Clone)]
-pub struct BlueprintProps {
-    /// `BlueprintName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]+$`.
-    pub blueprint_name: Value<String>,
-    /// `KmsEncryptionContext` (optional).
-    pub kms_encryption_context: Option<Value<Map<String>>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Schema` (required).
-    pub schema: Value<serde_json::Value>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::Blueprint`.
+    BlueprintProps
 }
 
 impl BlueprintProps {
     /// The required properties: `BlueprintName`, `Schema`, `Type`.
     pub fn new(
         blueprint_name: impl Into<Value<String>>,
-        schema: impl Into<Value<serde_json::Value>>,
+        schema: impl Into<Value<Json>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            blueprint_name: blueprint_name.into(),
-            kms_encryption_context: None,
-            kms_key_id: None,
-            schema: schema.into(),
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BlueprintName", blueprint_name.into().to_template())
+                .with(3, "Schema", schema.into().to_template())
+                .with(5, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `KmsEncryptionContext`.
-    pub fn kms_encryption_context(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.kms_encryption_context = Some(value.into());
-        self
+    /// `KmsEncryptionContext` (optional).
+    pub fn kms_encryption_context(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KmsEncryptionContext", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BlueprintProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BlueprintName".to_owned(),
-            self.blueprint_name.to_template(),
-        );
-        if let Some(v) = &self.kms_encryption_context {
-            m.insert("KmsEncryptionContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Schema".to_owned(), self.schema.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for BlueprintProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.blueprint_name.check(
-            &path.field("BlueprintName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `DOCUMENT`
+        Document = "DOCUMENT",
+        /// `IMAGE`
+        Image = "IMAGE",
+        /// `AUDIO`
+        Audio = "AUDIO",
+        /// `VIDEO`
+        Video = "VIDEO",
     }
 }
-
-crate::impl_literal!(BlueprintProps);
-
-/// Property type `Tag` of `AWS::Bedrock::Blueprint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `DOCUMENT`
-    Document,
-    /// `IMAGE`
-    Image,
-    /// `AUDIO`
-    Audio,
-    /// `VIDEO`
-    Video,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DOCUMENT", "IMAGE", "AUDIO", "VIDEO"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Document => "DOCUMENT",
-            Self::Image => "IMAGE",
-            Self::Audio => "AUDIO",
-            Self::Video => "VIDEO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOCUMENT" => Self::Document,
-            "IMAGE" => Self::Image,
-            "AUDIO" => Self::Audio,
-            "VIDEO" => Self::Video,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

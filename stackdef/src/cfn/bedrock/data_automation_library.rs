@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Bedrock::DataAutomationLibrary`.
-#[derive(Debug, Clone)]
-pub struct DataAutomationLibrary {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataAutomationLibrary {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataAutomationLibrary {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataAutomationLibrary {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::DataAutomationLibrary`.
+    DataAutomationLibrary("AWS::Bedrock::DataAutomationLibrary", DataAutomationLibraryProps)
 }
 
 impl DataAutomationLibrary {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::DataAutomationLibrary";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataAutomationLibraryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LibraryArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DataAutomationLibraryArn> {
         self.resource.ref_value()
@@ -84,7 +36,7 @@ impl DataAutomationLibrary {
     }
 
     /// `Fn::GetAtt` `EntityTypes`.
-    pub fn attr_entity_types(&self) -> Value<serde_json::Value> {
+    pub fn attr_entity_types(&self) -> Value<Json> {
         self.resource.get_att("EntityTypes")
     }
 
@@ -97,242 +49,89 @@ impl DataAutomationLibrary {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `LibraryDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_library_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LibraryDescription", value.into())
+    }
+
+    /// Replaces `LibraryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_library_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LibraryName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::DataAutomationLibrary`.
-#[derive(Debug, Clone)]
-pub struct DataAutomationLibraryProps {
-    /// `EncryptionConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `LibraryDescription` (optional).
-    /// Length: 0..=300 characters.
-    pub library_description: Option<Value<String>>,
-    /// `LibraryName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]+$`.
-    pub library_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::DataAutomationLibrary`.
+    DataAutomationLibraryProps
 }
 
 impl DataAutomationLibraryProps {
     /// The required properties: `LibraryName`.
     pub fn new(library_name: impl Into<Value<String>>) -> Self {
-        Self {
-            encryption_configuration: None,
-            library_description: None,
-            library_name: library_name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "LibraryName", library_name.into().to_template()))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LibraryDescription`.
-    pub fn library_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.library_description = Some(value.into());
-        self
+    /// `LibraryDescription` (optional).
+    /// Length: 0 to 300 characters.
+    pub fn library_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LibraryDescription", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataAutomationLibraryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.library_description {
-            m.insert("LibraryDescription".to_owned(), v.to_template());
-        }
-        m.insert("LibraryName".to_owned(), self.library_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DataAutomationLibraryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.library_description.check(
-            &path.field("LibraryDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.library_name.check(
-            &path.field("LibraryName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataAutomationLibraryProps);
-
-/// Property type `EncryptionConfiguration` of `AWS::Bedrock::DataAutomationLibrary`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    /// `KmsEncryptionContext` (optional).
-    /// Each item: Length: 1..=2000 characters.
-    /// Each item: Pattern: `^.*\S.*$`.
-    pub kms_encryption_context: Option<Value<Map<String>>>,
-    /// `KmsKeyId` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]+$`.
-    pub kms_key_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::Bedrock::DataAutomationLibrary`.
+    EncryptionConfiguration
 }
 
 impl EncryptionConfiguration {
     /// The required properties: `KmsKeyId`.
     pub fn new(kms_key_id: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_encryption_context: None,
-            kms_key_id: kms_key_id.into(),
-        }
+        Self(crate::Properties::new().with(1, "KmsKeyId", kms_key_id.into().to_template()))
     }
-    /// Sets `KmsEncryptionContext`.
-    pub fn kms_encryption_context(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.kms_encryption_context = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_encryption_context {
-            m.insert("KmsEncryptionContext".to_owned(), v.to_template());
-        }
-        m.insert("KmsKeyId".to_owned(), self.kms_key_id.to_template());
-        Expr::Map(m)
+    /// `KmsEncryptionContext` (optional).
+    /// Each item: Length: 1 to 2000 characters.
+    /// Each item: Pattern: `^.*\S.*$`.
+    pub fn kms_encryption_context(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "KmsEncryptionContext", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_encryption_context.check(
-            &path.field("KmsEncryptionContext"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2000),
-                            pattern: Some("^.*\\S.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Property type `Tag` of `AWS::Bedrock::DataAutomationLibrary`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct DataAutomationProject {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataAutomationProject {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataAutomationProject {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataAutomationProject {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::DataAutomationProject`.
+    DataAutomationProject("AWS::Bedrock::DataAutomationProject", DataAutomationProjectProps)
 }
 
 impl DataAutomationProject {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::DataAutomationProject";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataAutomationProjectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProjectArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DataAutomationProjectArn> {
         self.resource.ref_value()
@@ -102,2415 +54,918 @@ impl DataAutomationProject {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `CustomOutputConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_output_configuration(
+        &self,
+        value: impl Into<Value<CustomOutputConfiguration>>,
+    ) {
+        self.resource
+            .set_property("CustomOutputConfiguration", value.into())
+    }
+
+    /// Replaces `KmsEncryptionContext` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_encryption_context(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("KmsEncryptionContext", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `OverrideConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_override_configuration(&self, value: impl Into<Value<OverrideConfiguration>>) {
+        self.resource
+            .set_property("OverrideConfiguration", value.into())
+    }
+
+    /// Replaces `ProjectDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectDescription", value.into())
+    }
+
+    /// Replaces `ProjectName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProjectName", value.into())
+    }
+
+    /// Replaces `ProjectType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_type(&self, value: impl Into<Value<ProjectType>>) {
+        self.resource.set_property("ProjectType", value.into())
+    }
+
+    /// Replaces `StandardOutputConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_standard_output_configuration(
+        &self,
+        value: impl Into<Value<StandardOutputConfiguration>>,
+    ) {
+        self.resource
+            .set_property("StandardOutputConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct DataAutomationProjectProps {
-    /// `CustomOutputConfiguration` (optional).
-    pub custom_output_configuration: Option<Value<CustomOutputConfiguration>>,
-    /// `KmsEncryptionContext` (optional).
-    pub kms_encryption_context: Option<Value<Map<String>>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `OverrideConfiguration` (optional).
-    pub override_configuration: Option<Value<OverrideConfiguration>>,
-    /// `ProjectDescription` (optional).
-    pub project_description: Option<Value<String>>,
-    /// `ProjectName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]+$`.
-    pub project_name: Value<String>,
-    /// `ProjectType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub project_type: Option<Value<ProjectType>>,
-    /// `StandardOutputConfiguration` (optional).
-    pub standard_output_configuration: Option<Value<StandardOutputConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::DataAutomationProject`.
+    DataAutomationProjectProps
 }
 
 impl DataAutomationProjectProps {
     /// The required properties: `ProjectName`.
     pub fn new(project_name: impl Into<Value<String>>) -> Self {
-        Self {
-            custom_output_configuration: None,
-            kms_encryption_context: None,
-            kms_key_id: None,
-            override_configuration: None,
-            project_description: None,
-            project_name: project_name.into(),
-            project_type: None,
-            standard_output_configuration: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(5, "ProjectName", project_name.into().to_template()))
     }
-    /// Sets `CustomOutputConfiguration`.
+    /// `CustomOutputConfiguration` (optional).
     pub fn custom_output_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CustomOutputConfiguration>>,
     ) -> Self {
-        self.custom_output_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CustomOutputConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `KmsEncryptionContext`.
-    pub fn kms_encryption_context(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.kms_encryption_context = Some(value.into());
-        self
+    /// `KmsEncryptionContext` (optional).
+    pub fn kms_encryption_context(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KmsEncryptionContext", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `OverrideConfiguration`.
-    pub fn override_configuration(
-        mut self,
-        value: impl Into<Value<OverrideConfiguration>>,
-    ) -> Self {
-        self.override_configuration = Some(value.into());
-        self
+    /// `OverrideConfiguration` (optional).
+    pub fn override_configuration(self, value: impl Into<Value<OverrideConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OverrideConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectDescription`.
-    pub fn project_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_description = Some(value.into());
-        self
+    /// `ProjectDescription` (optional).
+    pub fn project_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ProjectDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectType`.
-    pub fn project_type(mut self, value: impl Into<Value<ProjectType>>) -> Self {
-        self.project_type = Some(value.into());
-        self
+    /// `ProjectType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn project_type(self, value: impl Into<Value<ProjectType>>) -> Self {
+        Self(self.0.with(6, "ProjectType", value.into().to_template()))
     }
-    /// Sets `StandardOutputConfiguration`.
+    /// `StandardOutputConfiguration` (optional).
     pub fn standard_output_configuration(
-        mut self,
+        self,
         value: impl Into<Value<StandardOutputConfiguration>>,
     ) -> Self {
-        self.standard_output_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "StandardOutputConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataAutomationProjectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_output_configuration {
-            m.insert("CustomOutputConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_encryption_context {
-            m.insert("KmsEncryptionContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.override_configuration {
-            m.insert("OverrideConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project_description {
-            m.insert("ProjectDescription".to_owned(), v.to_template());
-        }
-        m.insert("ProjectName".to_owned(), self.project_name.to_template());
-        if let Some(v) = &self.project_type {
-            m.insert("ProjectType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.standard_output_configuration {
-            m.insert("StandardOutputConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DataAutomationProjectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_output_configuration.check(
-            &path.field("CustomOutputConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.override_configuration
-            .check(&path.field("OverrideConfiguration"), &Rules::NONE, out);
-        self.project_name.check(
-            &path.field("ProjectName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_type
-            .check(&path.field("ProjectType"), &Rules::NONE, out);
-        self.standard_output_configuration.check(
-            &path.field("StandardOutputConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataAutomationProjectProps);
-
-/// Property type `CustomOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomOutputConfiguration {
-    /// `Blueprints` (optional).
-    pub blueprints: Option<Value<List<BlueprintItem>>>,
+crate::l1_struct! {
+    /// Property type `CustomOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    CustomOutputConfiguration(default)
 }
 
 impl CustomOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { blueprints: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Blueprints`.
-    pub fn blueprints(mut self, value: impl Into<Value<List<BlueprintItem>>>) -> Self {
-        self.blueprints = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomOutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.blueprints {
-            m.insert("Blueprints".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Blueprints` (optional).
+    pub fn blueprints(self, value: impl Into<Value<List<BlueprintItem>>>) -> Self {
+        Self(self.0.with(0, "Blueprints", value.into().to_template()))
     }
 }
 
-impl Check for CustomOutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.blueprints
-            .check(&path.field("Blueprints"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomOutputConfiguration);
-
-/// Property type `BlueprintItem` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct BlueprintItem {
-    /// `BlueprintArn` (required).
-    /// Length: ..=128 characters.
-    /// Pattern: `^arn:aws(|-cn|-us-gov|-iso|-iso-[a-z]):bedrock:[a-zA-Z0-9-]*:(aws|[0-9]{12}):blueprint/(bedrock-data-automation-public-[a-zA-Z0-9-_]{1,30}|[a-zA-Z0-9-]{12,36})$`.
-    pub blueprint_arn: Value<String>,
-    /// `BlueprintStage` (optional).
-    pub blueprint_stage: Option<Value<BlueprintStage>>,
-    /// `BlueprintVersion` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[0-9]*$`.
-    pub blueprint_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BlueprintItem` of `AWS::Bedrock::DataAutomationProject`.
+    BlueprintItem
 }
 
 impl BlueprintItem {
     /// The required properties: `BlueprintArn`.
     pub fn new(blueprint_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            blueprint_arn: blueprint_arn.into(),
-            blueprint_stage: None,
-            blueprint_version: None,
-        }
+        Self(crate::Properties::new().with(0, "BlueprintArn", blueprint_arn.into().to_template()))
     }
-    /// Sets `BlueprintStage`.
-    pub fn blueprint_stage(mut self, value: impl Into<Value<BlueprintStage>>) -> Self {
-        self.blueprint_stage = Some(value.into());
-        self
+    /// `BlueprintStage` (optional).
+    pub fn blueprint_stage(self, value: impl Into<Value<BlueprintStage>>) -> Self {
+        Self(self.0.with(1, "BlueprintStage", value.into().to_template()))
     }
-    /// Sets `BlueprintVersion`.
-    pub fn blueprint_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.blueprint_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BlueprintItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BlueprintArn".to_owned(), self.blueprint_arn.to_template());
-        if let Some(v) = &self.blueprint_stage {
-            m.insert("BlueprintStage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.blueprint_version {
-            m.insert("BlueprintVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BlueprintVersion` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[0-9]*$`.
+    pub fn blueprint_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BlueprintVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BlueprintItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.blueprint_arn.check(&path.field("BlueprintArn"), &Rules { max_length: Some(128), pattern: Some("^arn:aws(|-cn|-us-gov|-iso|-iso-[a-z]):bedrock:[a-zA-Z0-9-]*:(aws|[0-9]{12}):blueprint/(bedrock-data-automation-public-[a-zA-Z0-9-_]{1,30}|[a-zA-Z0-9-]{12,36})$"), ..Rules::NONE }, out);
-        self.blueprint_stage
-            .check(&path.field("BlueprintStage"), &Rules::NONE, out);
-        self.blueprint_version.check(
-            &path.field("BlueprintVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `BlueprintStage`.
+    BlueprintStage {
+        /// `DEVELOPMENT`
+        Development = "DEVELOPMENT",
+        /// `LIVE`
+        Live = "LIVE",
     }
 }
 
-crate::impl_literal!(BlueprintItem);
-
-/// Values of `BlueprintStage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BlueprintStage {
-    /// `DEVELOPMENT`
-    Development,
-    /// `LIVE`
-    Live,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BlueprintStage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEVELOPMENT", "LIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Development => "DEVELOPMENT",
-            Self::Live => "LIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BlueprintStage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BlueprintStage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BlueprintStage {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEVELOPMENT" => Self::Development,
-            "LIVE" => Self::Live,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BlueprintStage> {
-    fn from(s: &str) -> Self {
-        Value::literal(BlueprintStage::from(s))
-    }
-}
-
-crate::impl_literal!(BlueprintStage);
-
-/// Property type `OverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct OverrideConfiguration {
-    /// `Audio` (optional).
-    pub audio: Option<Value<AudioOverrideConfiguration>>,
-    /// `Document` (optional).
-    pub document: Option<Value<DocumentOverrideConfiguration>>,
-    /// `Image` (optional).
-    pub image: Option<Value<ImageOverrideConfiguration>>,
-    /// `ModalityRouting` (optional).
-    pub modality_routing: Option<Value<ModalityRoutingConfiguration>>,
-    /// `Video` (optional).
-    pub video: Option<Value<VideoOverrideConfiguration>>,
+crate::l1_struct! {
+    /// Property type `OverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    OverrideConfiguration(default)
 }
 
 impl OverrideConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio: None,
-            document: None,
-            image: None,
-            modality_routing: None,
-            video: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Audio`.
-    pub fn audio(mut self, value: impl Into<Value<AudioOverrideConfiguration>>) -> Self {
-        self.audio = Some(value.into());
-        self
+    /// `Audio` (optional).
+    pub fn audio(self, value: impl Into<Value<AudioOverrideConfiguration>>) -> Self {
+        Self(self.0.with(0, "Audio", value.into().to_template()))
     }
-    /// Sets `Document`.
-    pub fn document(mut self, value: impl Into<Value<DocumentOverrideConfiguration>>) -> Self {
-        self.document = Some(value.into());
-        self
+    /// `Document` (optional).
+    pub fn document(self, value: impl Into<Value<DocumentOverrideConfiguration>>) -> Self {
+        Self(self.0.with(1, "Document", value.into().to_template()))
     }
-    /// Sets `Image`.
-    pub fn image(mut self, value: impl Into<Value<ImageOverrideConfiguration>>) -> Self {
-        self.image = Some(value.into());
-        self
+    /// `Image` (optional).
+    pub fn image(self, value: impl Into<Value<ImageOverrideConfiguration>>) -> Self {
+        Self(self.0.with(2, "Image", value.into().to_template()))
     }
-    /// Sets `ModalityRouting`.
-    pub fn modality_routing(
-        mut self,
-        value: impl Into<Value<ModalityRoutingConfiguration>>,
-    ) -> Self {
-        self.modality_routing = Some(value.into());
-        self
+    /// `ModalityRouting` (optional).
+    pub fn modality_routing(self, value: impl Into<Value<ModalityRoutingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ModalityRouting", value.into().to_template()),
+        )
     }
-    /// Sets `Video`.
-    pub fn video(mut self, value: impl Into<Value<VideoOverrideConfiguration>>) -> Self {
-        self.video = Some(value.into());
-        self
+    /// `Video` (optional).
+    pub fn video(self, value: impl Into<Value<VideoOverrideConfiguration>>) -> Self {
+        Self(self.0.with(4, "Video", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OverrideConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio {
-            m.insert("Audio".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document {
-            m.insert("Document".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image {
-            m.insert("Image".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.modality_routing {
-            m.insert("ModalityRouting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video {
-            m.insert("Video".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OverrideConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio.check(&path.field("Audio"), &Rules::NONE, out);
-        self.document
-            .check(&path.field("Document"), &Rules::NONE, out);
-        self.image.check(&path.field("Image"), &Rules::NONE, out);
-        self.modality_routing
-            .check(&path.field("ModalityRouting"), &Rules::NONE, out);
-        self.video.check(&path.field("Video"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OverrideConfiguration);
-
-/// Property type `AudioOverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioOverrideConfiguration {
-    /// `LanguageConfiguration` (optional).
-    pub language_configuration: Option<Value<AudioLanguageConfiguration>>,
-    /// `ModalityProcessing` (optional).
-    pub modality_processing: Option<Value<ModalityProcessingConfiguration>>,
-    /// `SensitiveDataConfiguration` (optional).
-    pub sensitive_data_configuration: Option<Value<SensitiveDataConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AudioOverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    AudioOverrideConfiguration(default)
 }
 
 impl AudioOverrideConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            language_configuration: None,
-            modality_processing: None,
-            sensitive_data_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LanguageConfiguration`.
+    /// `LanguageConfiguration` (optional).
     pub fn language_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AudioLanguageConfiguration>>,
     ) -> Self {
-        self.language_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "LanguageConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ModalityProcessing`.
+    /// `ModalityProcessing` (optional).
     pub fn modality_processing(
-        mut self,
+        self,
         value: impl Into<Value<ModalityProcessingConfiguration>>,
     ) -> Self {
-        self.modality_processing = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ModalityProcessing", value.into().to_template()),
+        )
     }
-    /// Sets `SensitiveDataConfiguration`.
+    /// `SensitiveDataConfiguration` (optional).
     pub fn sensitive_data_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SensitiveDataConfiguration>>,
     ) -> Self {
-        self.sensitive_data_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "SensitiveDataConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AudioOverrideConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.language_configuration {
-            m.insert("LanguageConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.modality_processing {
-            m.insert("ModalityProcessing".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sensitive_data_configuration {
-            m.insert("SensitiveDataConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioOverrideConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.language_configuration
-            .check(&path.field("LanguageConfiguration"), &Rules::NONE, out);
-        self.modality_processing
-            .check(&path.field("ModalityProcessing"), &Rules::NONE, out);
-        self.sensitive_data_configuration.check(
-            &path.field("SensitiveDataConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AudioOverrideConfiguration);
-
-/// Property type `AudioLanguageConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioLanguageConfiguration {
-    /// `GenerativeOutputLanguage` (optional).
-    pub generative_output_language: Option<Value<AudioGenerativeOutputLanguage>>,
-    /// `IdentifyMultipleLanguages` (optional).
-    pub identify_multiple_languages: Option<Value<bool>>,
-    /// `InputLanguages` (optional).
-    pub input_languages: Option<Value<List<Language>>>,
+crate::l1_struct! {
+    /// Property type `AudioLanguageConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    AudioLanguageConfiguration(default)
 }
 
 impl AudioLanguageConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            generative_output_language: None,
-            identify_multiple_languages: None,
-            input_languages: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GenerativeOutputLanguage`.
+    /// `GenerativeOutputLanguage` (optional).
     pub fn generative_output_language(
-        mut self,
+        self,
         value: impl Into<Value<AudioGenerativeOutputLanguage>>,
     ) -> Self {
-        self.generative_output_language = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "GenerativeOutputLanguage", value.into().to_template()),
+        )
     }
-    /// Sets `IdentifyMultipleLanguages`.
-    pub fn identify_multiple_languages(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.identify_multiple_languages = Some(value.into());
-        self
+    /// `IdentifyMultipleLanguages` (optional).
+    pub fn identify_multiple_languages(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IdentifyMultipleLanguages", value.into().to_template()),
+        )
     }
-    /// Sets `InputLanguages`.
-    pub fn input_languages(mut self, value: impl Into<Value<List<Language>>>) -> Self {
-        self.input_languages = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioLanguageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.generative_output_language {
-            m.insert("GenerativeOutputLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identify_multiple_languages {
-            m.insert("IdentifyMultipleLanguages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_languages {
-            m.insert("InputLanguages".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InputLanguages` (optional).
+    pub fn input_languages(self, value: impl Into<Value<List<Language>>>) -> Self {
+        Self(self.0.with(2, "InputLanguages", value.into().to_template()))
     }
 }
 
-impl Check for AudioLanguageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.generative_output_language.check(
-            &path.field("GenerativeOutputLanguage"),
-            &Rules::NONE,
-            out,
-        );
-        self.input_languages
-            .check(&path.field("InputLanguages"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AudioGenerativeOutputLanguage`.
+    AudioGenerativeOutputLanguage {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `EN`
+        En = "EN",
     }
 }
 
-crate::impl_literal!(AudioLanguageConfiguration);
-
-/// Values of `AudioGenerativeOutputLanguage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AudioGenerativeOutputLanguage {
-    /// `DEFAULT`
-    Default,
-    /// `EN`
-    En,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AudioGenerativeOutputLanguage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "EN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::En => "EN",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Language`.
+    Language {
+        /// `EN`
+        En = "EN",
+        /// `DE`
+        De = "DE",
+        /// `ES`
+        Es = "ES",
+        /// `FR`
+        Fr = "FR",
+        /// `IT`
+        It = "IT",
+        /// `PT`
+        Pt = "PT",
+        /// `JA`
+        Ja = "JA",
+        /// `KO`
+        Ko = "KO",
+        /// `CN`
+        Cn = "CN",
+        /// `TW`
+        Tw = "TW",
+        /// `HK`
+        Hk = "HK",
     }
 }
 
-impl ToTemplate for AudioGenerativeOutputLanguage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AudioGenerativeOutputLanguage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AudioGenerativeOutputLanguage {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "EN" => Self::En,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AudioGenerativeOutputLanguage> {
-    fn from(s: &str) -> Self {
-        Value::literal(AudioGenerativeOutputLanguage::from(s))
-    }
-}
-
-crate::impl_literal!(AudioGenerativeOutputLanguage);
-
-/// Values of `Language`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Language {
-    /// `EN`
-    En,
-    /// `DE`
-    De,
-    /// `ES`
-    Es,
-    /// `FR`
-    Fr,
-    /// `IT`
-    It,
-    /// `PT`
-    Pt,
-    /// `JA`
-    Ja,
-    /// `KO`
-    Ko,
-    /// `CN`
-    Cn,
-    /// `TW`
-    Tw,
-    /// `HK`
-    Hk,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Language {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EN", "DE", "ES", "FR", "IT", "PT", "JA", "KO", "CN", "TW", "HK",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "EN",
-            Self::De => "DE",
-            Self::Es => "ES",
-            Self::Fr => "FR",
-            Self::It => "IT",
-            Self::Pt => "PT",
-            Self::Ja => "JA",
-            Self::Ko => "KO",
-            Self::Cn => "CN",
-            Self::Tw => "TW",
-            Self::Hk => "HK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Language {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Language {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Language {
-    fn from(s: &str) -> Self {
-        match s {
-            "EN" => Self::En,
-            "DE" => Self::De,
-            "ES" => Self::Es,
-            "FR" => Self::Fr,
-            "IT" => Self::It,
-            "PT" => Self::Pt,
-            "JA" => Self::Ja,
-            "KO" => Self::Ko,
-            "CN" => Self::Cn,
-            "TW" => Self::Tw,
-            "HK" => Self::Hk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Language> {
-    fn from(s: &str) -> Self {
-        Value::literal(Language::from(s))
-    }
-}
-
-crate::impl_literal!(Language);
-
-/// Property type `ModalityProcessingConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct ModalityProcessingConfiguration {
-    /// `State` (optional).
-    pub state: Option<Value<State>>,
+crate::l1_struct! {
+    /// Property type `ModalityProcessingConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    ModalityProcessingConfiguration(default)
 }
 
 impl ModalityProcessingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { state: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<State>>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModalityProcessingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<State>>) -> Self {
+        Self(self.0.with(0, "State", value.into().to_template()))
     }
 }
 
-impl Check for ModalityProcessingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `State`.
+    State {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(ModalityProcessingConfiguration);
-
-/// Values of `State`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl State {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for State {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<State> {
-    fn from(s: &str) -> Self {
-        Value::literal(State::from(s))
-    }
-}
-
-crate::impl_literal!(State);
-
-/// Property type `SensitiveDataConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct SensitiveDataConfiguration {
-    /// `DetectionMode` (optional).
-    pub detection_mode: Option<Value<SensitiveDataDetectionMode>>,
-    /// `DetectionScope` (optional).
-    pub detection_scope: Option<Value<List<SensitiveDataDetectionScope>>>,
-    /// `PiiEntitiesConfiguration` (optional).
-    pub pii_entities_configuration: Option<Value<PiiEntitiesConfiguration>>,
+crate::l1_struct! {
+    /// Property type `SensitiveDataConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    SensitiveDataConfiguration(default)
 }
 
 impl SensitiveDataConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            detection_mode: None,
-            detection_scope: None,
-            pii_entities_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DetectionMode`.
-    pub fn detection_mode(mut self, value: impl Into<Value<SensitiveDataDetectionMode>>) -> Self {
-        self.detection_mode = Some(value.into());
-        self
+    /// `DetectionMode` (optional).
+    pub fn detection_mode(self, value: impl Into<Value<SensitiveDataDetectionMode>>) -> Self {
+        Self(self.0.with(0, "DetectionMode", value.into().to_template()))
     }
-    /// Sets `DetectionScope`.
+    /// `DetectionScope` (optional).
     pub fn detection_scope(
-        mut self,
+        self,
         value: impl Into<Value<List<SensitiveDataDetectionScope>>>,
     ) -> Self {
-        self.detection_scope = Some(value.into());
-        self
+        Self(self.0.with(1, "DetectionScope", value.into().to_template()))
     }
-    /// Sets `PiiEntitiesConfiguration`.
+    /// `PiiEntitiesConfiguration` (optional).
     pub fn pii_entities_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PiiEntitiesConfiguration>>,
     ) -> Self {
-        self.pii_entities_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "PiiEntitiesConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SensitiveDataConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.detection_mode {
-            m.insert("DetectionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.detection_scope {
-            m.insert("DetectionScope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pii_entities_configuration {
-            m.insert("PiiEntitiesConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SensitiveDataDetectionMode`.
+    SensitiveDataDetectionMode {
+        /// `DETECTION`
+        Detection = "DETECTION",
+        /// `DETECTION_AND_REDACTION`
+        DetectionAndRedaction = "DETECTION_AND_REDACTION",
     }
 }
 
-impl Check for SensitiveDataConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.detection_mode
-            .check(&path.field("DetectionMode"), &Rules::NONE, out);
-        self.detection_scope
-            .check(&path.field("DetectionScope"), &Rules::NONE, out);
-        self.pii_entities_configuration.check(
-            &path.field("PiiEntitiesConfiguration"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SensitiveDataDetectionScope`.
+    SensitiveDataDetectionScope {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-crate::impl_literal!(SensitiveDataConfiguration);
-
-/// Values of `SensitiveDataDetectionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SensitiveDataDetectionMode {
-    /// `DETECTION`
-    Detection,
-    /// `DETECTION_AND_REDACTION`
-    DetectionAndRedaction,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SensitiveDataDetectionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DETECTION", "DETECTION_AND_REDACTION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Detection => "DETECTION",
-            Self::DetectionAndRedaction => "DETECTION_AND_REDACTION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SensitiveDataDetectionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SensitiveDataDetectionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SensitiveDataDetectionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "DETECTION" => Self::Detection,
-            "DETECTION_AND_REDACTION" => Self::DetectionAndRedaction,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SensitiveDataDetectionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(SensitiveDataDetectionMode::from(s))
-    }
-}
-
-crate::impl_literal!(SensitiveDataDetectionMode);
-
-/// Values of `SensitiveDataDetectionScope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SensitiveDataDetectionScope {
-    /// `STANDARD`
-    Standard,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SensitiveDataDetectionScope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SensitiveDataDetectionScope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SensitiveDataDetectionScope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SensitiveDataDetectionScope {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SensitiveDataDetectionScope> {
-    fn from(s: &str) -> Self {
-        Value::literal(SensitiveDataDetectionScope::from(s))
-    }
-}
-
-crate::impl_literal!(SensitiveDataDetectionScope);
-
-/// Property type `PiiEntitiesConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct PiiEntitiesConfiguration {
-    /// `PiiEntityTypes` (optional).
-    pub pii_entity_types: Option<Value<List<PiiEntityTypes>>>,
-    /// `RedactionMaskMode` (optional).
-    pub redaction_mask_mode: Option<Value<PiiRedactionMaskMode>>,
+crate::l1_struct! {
+    /// Property type `PiiEntitiesConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    PiiEntitiesConfiguration(default)
 }
 
 impl PiiEntitiesConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pii_entity_types: None,
-            redaction_mask_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PiiEntityTypes`.
-    pub fn pii_entity_types(mut self, value: impl Into<Value<List<PiiEntityTypes>>>) -> Self {
-        self.pii_entity_types = Some(value.into());
-        self
+    /// `PiiEntityTypes` (optional).
+    pub fn pii_entity_types(self, value: impl Into<Value<List<PiiEntityTypes>>>) -> Self {
+        Self(self.0.with(0, "PiiEntityTypes", value.into().to_template()))
     }
-    /// Sets `RedactionMaskMode`.
-    pub fn redaction_mask_mode(mut self, value: impl Into<Value<PiiRedactionMaskMode>>) -> Self {
-        self.redaction_mask_mode = Some(value.into());
-        self
+    /// `RedactionMaskMode` (optional).
+    pub fn redaction_mask_mode(self, value: impl Into<Value<PiiRedactionMaskMode>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RedactionMaskMode", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PiiEntitiesConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pii_entity_types {
-            m.insert("PiiEntityTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redaction_mask_mode {
-            m.insert("RedactionMaskMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PiiEntityTypes`.
+    PiiEntityTypes {
+        /// `ALL`
+        All = "ALL",
+        /// `ADDRESS`
+        Address = "ADDRESS",
+        /// `AGE`
+        Age = "AGE",
+        /// `NAME`
+        Name = "NAME",
+        /// `EMAIL`
+        Email = "EMAIL",
+        /// `PHONE`
+        Phone = "PHONE",
+        /// `USERNAME`
+        Username = "USERNAME",
+        /// `PASSWORD`
+        Password = "PASSWORD",
+        /// `DRIVER_ID`
+        DriverId = "DRIVER_ID",
+        /// `LICENSE_PLATE`
+        LicensePlate = "LICENSE_PLATE",
+        /// `VEHICLE_IDENTIFICATION_NUMBER`
+        VehicleIdentificationNumber = "VEHICLE_IDENTIFICATION_NUMBER",
+        /// `CREDIT_DEBIT_CARD_CVV`
+        CreditDebitCardCvv = "CREDIT_DEBIT_CARD_CVV",
+        /// `CREDIT_DEBIT_CARD_EXPIRY`
+        CreditDebitCardExpiry = "CREDIT_DEBIT_CARD_EXPIRY",
+        /// `CREDIT_DEBIT_CARD_NUMBER`
+        CreditDebitCardNumber = "CREDIT_DEBIT_CARD_NUMBER",
+        /// `PIN`
+        Pin = "PIN",
+        /// `INTERNATIONAL_BANK_ACCOUNT_NUMBER`
+        InternationalBankAccountNumber = "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+        /// `SWIFT_CODE`
+        SwiftCode = "SWIFT_CODE",
+        /// `IP_ADDRESS`
+        IpAddress = "IP_ADDRESS",
+        /// `MAC_ADDRESS`
+        MacAddress = "MAC_ADDRESS",
+        /// `URL`
+        Url = "URL",
+        /// `AWS_ACCESS_KEY`
+        AwsAccessKey = "AWS_ACCESS_KEY",
+        /// `AWS_SECRET_KEY`
+        AwsSecretKey = "AWS_SECRET_KEY",
+        /// `US_BANK_ACCOUNT_NUMBER`
+        UsBankAccountNumber = "US_BANK_ACCOUNT_NUMBER",
+        /// `US_BANK_ROUTING_NUMBER`
+        UsBankRoutingNumber = "US_BANK_ROUTING_NUMBER",
+        /// `US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER`
+        UsIndividualTaxIdentificationNumber = "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+        /// `US_PASSPORT_NUMBER`
+        UsPassportNumber = "US_PASSPORT_NUMBER",
+        /// `US_SOCIAL_SECURITY_NUMBER`
+        UsSocialSecurityNumber = "US_SOCIAL_SECURITY_NUMBER",
+        /// `CA_HEALTH_NUMBER`
+        CaHealthNumber = "CA_HEALTH_NUMBER",
+        /// `CA_SOCIAL_INSURANCE_NUMBER`
+        CaSocialInsuranceNumber = "CA_SOCIAL_INSURANCE_NUMBER",
+        /// `UK_NATIONAL_HEALTH_SERVICE_NUMBER`
+        UkNationalHealthServiceNumber = "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+        /// `UK_NATIONAL_INSURANCE_NUMBER`
+        UkNationalInsuranceNumber = "UK_NATIONAL_INSURANCE_NUMBER",
+        /// `UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER`
+        UkUniqueTaxpayerReferenceNumber = "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
     }
 }
 
-impl Check for PiiEntitiesConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pii_entity_types
-            .check(&path.field("PiiEntityTypes"), &Rules::NONE, out);
-        self.redaction_mask_mode
-            .check(&path.field("RedactionMaskMode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PiiRedactionMaskMode`.
+    PiiRedactionMaskMode {
+        /// `PII`
+        Pii = "PII",
+        /// `ENTITY_TYPE`
+        EntityType = "ENTITY_TYPE",
     }
 }
 
-crate::impl_literal!(PiiEntitiesConfiguration);
-
-/// Values of `PiiEntityTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PiiEntityTypes {
-    /// `ALL`
-    All,
-    /// `ADDRESS`
-    Address,
-    /// `AGE`
-    Age,
-    /// `NAME`
-    Name,
-    /// `EMAIL`
-    Email,
-    /// `PHONE`
-    Phone,
-    /// `USERNAME`
-    Username,
-    /// `PASSWORD`
-    Password,
-    /// `DRIVER_ID`
-    DriverId,
-    /// `LICENSE_PLATE`
-    LicensePlate,
-    /// `VEHICLE_IDENTIFICATION_NUMBER`
-    VehicleIdentificationNumber,
-    /// `CREDIT_DEBIT_CARD_CVV`
-    CreditDebitCardCvv,
-    /// `CREDIT_DEBIT_CARD_EXPIRY`
-    CreditDebitCardExpiry,
-    /// `CREDIT_DEBIT_CARD_NUMBER`
-    CreditDebitCardNumber,
-    /// `PIN`
-    Pin,
-    /// `INTERNATIONAL_BANK_ACCOUNT_NUMBER`
-    InternationalBankAccountNumber,
-    /// `SWIFT_CODE`
-    SwiftCode,
-    /// `IP_ADDRESS`
-    IpAddress,
-    /// `MAC_ADDRESS`
-    MacAddress,
-    /// `URL`
-    Url,
-    /// `AWS_ACCESS_KEY`
-    AwsAccessKey,
-    /// `AWS_SECRET_KEY`
-    AwsSecretKey,
-    /// `US_BANK_ACCOUNT_NUMBER`
-    UsBankAccountNumber,
-    /// `US_BANK_ROUTING_NUMBER`
-    UsBankRoutingNumber,
-    /// `US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER`
-    UsIndividualTaxIdentificationNumber,
-    /// `US_PASSPORT_NUMBER`
-    UsPassportNumber,
-    /// `US_SOCIAL_SECURITY_NUMBER`
-    UsSocialSecurityNumber,
-    /// `CA_HEALTH_NUMBER`
-    CaHealthNumber,
-    /// `CA_SOCIAL_INSURANCE_NUMBER`
-    CaSocialInsuranceNumber,
-    /// `UK_NATIONAL_HEALTH_SERVICE_NUMBER`
-    UkNationalHealthServiceNumber,
-    /// `UK_NATIONAL_INSURANCE_NUMBER`
-    UkNationalInsuranceNumber,
-    /// `UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER`
-    UkUniqueTaxpayerReferenceNumber,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PiiEntityTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALL",
-        "ADDRESS",
-        "AGE",
-        "NAME",
-        "EMAIL",
-        "PHONE",
-        "USERNAME",
-        "PASSWORD",
-        "DRIVER_ID",
-        "LICENSE_PLATE",
-        "VEHICLE_IDENTIFICATION_NUMBER",
-        "CREDIT_DEBIT_CARD_CVV",
-        "CREDIT_DEBIT_CARD_EXPIRY",
-        "CREDIT_DEBIT_CARD_NUMBER",
-        "PIN",
-        "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-        "SWIFT_CODE",
-        "IP_ADDRESS",
-        "MAC_ADDRESS",
-        "URL",
-        "AWS_ACCESS_KEY",
-        "AWS_SECRET_KEY",
-        "US_BANK_ACCOUNT_NUMBER",
-        "US_BANK_ROUTING_NUMBER",
-        "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-        "US_PASSPORT_NUMBER",
-        "US_SOCIAL_SECURITY_NUMBER",
-        "CA_HEALTH_NUMBER",
-        "CA_SOCIAL_INSURANCE_NUMBER",
-        "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-        "UK_NATIONAL_INSURANCE_NUMBER",
-        "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Address => "ADDRESS",
-            Self::Age => "AGE",
-            Self::Name => "NAME",
-            Self::Email => "EMAIL",
-            Self::Phone => "PHONE",
-            Self::Username => "USERNAME",
-            Self::Password => "PASSWORD",
-            Self::DriverId => "DRIVER_ID",
-            Self::LicensePlate => "LICENSE_PLATE",
-            Self::VehicleIdentificationNumber => "VEHICLE_IDENTIFICATION_NUMBER",
-            Self::CreditDebitCardCvv => "CREDIT_DEBIT_CARD_CVV",
-            Self::CreditDebitCardExpiry => "CREDIT_DEBIT_CARD_EXPIRY",
-            Self::CreditDebitCardNumber => "CREDIT_DEBIT_CARD_NUMBER",
-            Self::Pin => "PIN",
-            Self::InternationalBankAccountNumber => "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-            Self::SwiftCode => "SWIFT_CODE",
-            Self::IpAddress => "IP_ADDRESS",
-            Self::MacAddress => "MAC_ADDRESS",
-            Self::Url => "URL",
-            Self::AwsAccessKey => "AWS_ACCESS_KEY",
-            Self::AwsSecretKey => "AWS_SECRET_KEY",
-            Self::UsBankAccountNumber => "US_BANK_ACCOUNT_NUMBER",
-            Self::UsBankRoutingNumber => "US_BANK_ROUTING_NUMBER",
-            Self::UsIndividualTaxIdentificationNumber => "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-            Self::UsPassportNumber => "US_PASSPORT_NUMBER",
-            Self::UsSocialSecurityNumber => "US_SOCIAL_SECURITY_NUMBER",
-            Self::CaHealthNumber => "CA_HEALTH_NUMBER",
-            Self::CaSocialInsuranceNumber => "CA_SOCIAL_INSURANCE_NUMBER",
-            Self::UkNationalHealthServiceNumber => "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-            Self::UkNationalInsuranceNumber => "UK_NATIONAL_INSURANCE_NUMBER",
-            Self::UkUniqueTaxpayerReferenceNumber => "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PiiEntityTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PiiEntityTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PiiEntityTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "ADDRESS" => Self::Address,
-            "AGE" => Self::Age,
-            "NAME" => Self::Name,
-            "EMAIL" => Self::Email,
-            "PHONE" => Self::Phone,
-            "USERNAME" => Self::Username,
-            "PASSWORD" => Self::Password,
-            "DRIVER_ID" => Self::DriverId,
-            "LICENSE_PLATE" => Self::LicensePlate,
-            "VEHICLE_IDENTIFICATION_NUMBER" => Self::VehicleIdentificationNumber,
-            "CREDIT_DEBIT_CARD_CVV" => Self::CreditDebitCardCvv,
-            "CREDIT_DEBIT_CARD_EXPIRY" => Self::CreditDebitCardExpiry,
-            "CREDIT_DEBIT_CARD_NUMBER" => Self::CreditDebitCardNumber,
-            "PIN" => Self::Pin,
-            "INTERNATIONAL_BANK_ACCOUNT_NUMBER" => Self::InternationalBankAccountNumber,
-            "SWIFT_CODE" => Self::SwiftCode,
-            "IP_ADDRESS" => Self::IpAddress,
-            "MAC_ADDRESS" => Self::MacAddress,
-            "URL" => Self::Url,
-            "AWS_ACCESS_KEY" => Self::AwsAccessKey,
-            "AWS_SECRET_KEY" => Self::AwsSecretKey,
-            "US_BANK_ACCOUNT_NUMBER" => Self::UsBankAccountNumber,
-            "US_BANK_ROUTING_NUMBER" => Self::UsBankRoutingNumber,
-            "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER" => Self::UsIndividualTaxIdentificationNumber,
-            "US_PASSPORT_NUMBER" => Self::UsPassportNumber,
-            "US_SOCIAL_SECURITY_NUMBER" => Self::UsSocialSecurityNumber,
-            "CA_HEALTH_NUMBER" => Self::CaHealthNumber,
-            "CA_SOCIAL_INSURANCE_NUMBER" => Self::CaSocialInsuranceNumber,
-            "UK_NATIONAL_HEALTH_SERVICE_NUMBER" => Self::UkNationalHealthServiceNumber,
-            "UK_NATIONAL_INSURANCE_NUMBER" => Self::UkNationalInsuranceNumber,
-            "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER" => Self::UkUniqueTaxpayerReferenceNumber,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PiiEntityTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(PiiEntityTypes::from(s))
-    }
-}
-
-crate::impl_literal!(PiiEntityTypes);
-
-/// Values of `PiiRedactionMaskMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PiiRedactionMaskMode {
-    /// `PII`
-    Pii,
-    /// `ENTITY_TYPE`
-    EntityType,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PiiRedactionMaskMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PII", "ENTITY_TYPE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pii => "PII",
-            Self::EntityType => "ENTITY_TYPE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PiiRedactionMaskMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PiiRedactionMaskMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PiiRedactionMaskMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "PII" => Self::Pii,
-            "ENTITY_TYPE" => Self::EntityType,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PiiRedactionMaskMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(PiiRedactionMaskMode::from(s))
-    }
-}
-
-crate::impl_literal!(PiiRedactionMaskMode);
-
-/// Property type `DocumentOverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentOverrideConfiguration {
-    /// `ModalityProcessing` (optional).
-    pub modality_processing: Option<Value<ModalityProcessingConfiguration>>,
-    /// `SensitiveDataConfiguration` (optional).
-    pub sensitive_data_configuration: Option<Value<SensitiveDataConfiguration>>,
-    /// `Splitter` (optional).
-    pub splitter: Option<Value<SplitterConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DocumentOverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    DocumentOverrideConfiguration(default)
 }
 
 impl DocumentOverrideConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            modality_processing: None,
-            sensitive_data_configuration: None,
-            splitter: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ModalityProcessing`.
+    /// `ModalityProcessing` (optional).
     pub fn modality_processing(
-        mut self,
+        self,
         value: impl Into<Value<ModalityProcessingConfiguration>>,
     ) -> Self {
-        self.modality_processing = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ModalityProcessing", value.into().to_template()),
+        )
     }
-    /// Sets `SensitiveDataConfiguration`.
+    /// `SensitiveDataConfiguration` (optional).
     pub fn sensitive_data_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SensitiveDataConfiguration>>,
     ) -> Self {
-        self.sensitive_data_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SensitiveDataConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Splitter`.
-    pub fn splitter(mut self, value: impl Into<Value<SplitterConfiguration>>) -> Self {
-        self.splitter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentOverrideConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.modality_processing {
-            m.insert("ModalityProcessing".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sensitive_data_configuration {
-            m.insert("SensitiveDataConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.splitter {
-            m.insert("Splitter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Splitter` (optional).
+    pub fn splitter(self, value: impl Into<Value<SplitterConfiguration>>) -> Self {
+        Self(self.0.with(2, "Splitter", value.into().to_template()))
     }
 }
 
-impl Check for DocumentOverrideConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.modality_processing
-            .check(&path.field("ModalityProcessing"), &Rules::NONE, out);
-        self.sensitive_data_configuration.check(
-            &path.field("SensitiveDataConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.splitter
-            .check(&path.field("Splitter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentOverrideConfiguration);
-
-/// Property type `SplitterConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct SplitterConfiguration {
-    /// `State` (optional).
-    pub state: Option<Value<State>>,
+crate::l1_struct! {
+    /// Property type `SplitterConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    SplitterConfiguration(default)
 }
 
 impl SplitterConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { state: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<State>>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SplitterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<State>>) -> Self {
+        Self(self.0.with(0, "State", value.into().to_template()))
     }
 }
 
-impl Check for SplitterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SplitterConfiguration);
-
-/// Property type `ImageOverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageOverrideConfiguration {
-    /// `ModalityProcessing` (optional).
-    pub modality_processing: Option<Value<ModalityProcessingConfiguration>>,
-    /// `SensitiveDataConfiguration` (optional).
-    pub sensitive_data_configuration: Option<Value<SensitiveDataConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ImageOverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    ImageOverrideConfiguration(default)
 }
 
 impl ImageOverrideConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            modality_processing: None,
-            sensitive_data_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ModalityProcessing`.
+    /// `ModalityProcessing` (optional).
     pub fn modality_processing(
-        mut self,
+        self,
         value: impl Into<Value<ModalityProcessingConfiguration>>,
     ) -> Self {
-        self.modality_processing = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ModalityProcessing", value.into().to_template()),
+        )
     }
-    /// Sets `SensitiveDataConfiguration`.
+    /// `SensitiveDataConfiguration` (optional).
     pub fn sensitive_data_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SensitiveDataConfiguration>>,
     ) -> Self {
-        self.sensitive_data_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SensitiveDataConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ImageOverrideConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.modality_processing {
-            m.insert("ModalityProcessing".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sensitive_data_configuration {
-            m.insert("SensitiveDataConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ImageOverrideConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.modality_processing
-            .check(&path.field("ModalityProcessing"), &Rules::NONE, out);
-        self.sensitive_data_configuration.check(
-            &path.field("SensitiveDataConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageOverrideConfiguration);
-
-/// Property type `ModalityRoutingConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct ModalityRoutingConfiguration {
-    /// `jpeg` (optional).
-    pub jpeg: Option<Value<DesiredModality>>,
-    /// `mov` (optional).
-    pub mov: Option<Value<DesiredModality>>,
-    /// `mp4` (optional).
-    pub mp4: Option<Value<DesiredModality>>,
-    /// `png` (optional).
-    pub png: Option<Value<DesiredModality>>,
+crate::l1_struct! {
+    /// Property type `ModalityRoutingConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    ModalityRoutingConfiguration(default)
 }
 
 impl ModalityRoutingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            jpeg: None,
-            mov: None,
-            mp4: None,
-            png: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `jpeg`.
-    pub fn jpeg(mut self, value: impl Into<Value<DesiredModality>>) -> Self {
-        self.jpeg = Some(value.into());
-        self
+    /// `jpeg` (optional).
+    pub fn jpeg(self, value: impl Into<Value<DesiredModality>>) -> Self {
+        Self(self.0.with(0, "jpeg", value.into().to_template()))
     }
-    /// Sets `mov`.
-    pub fn mov(mut self, value: impl Into<Value<DesiredModality>>) -> Self {
-        self.mov = Some(value.into());
-        self
+    /// `mov` (optional).
+    pub fn mov(self, value: impl Into<Value<DesiredModality>>) -> Self {
+        Self(self.0.with(1, "mov", value.into().to_template()))
     }
-    /// Sets `mp4`.
-    pub fn mp4(mut self, value: impl Into<Value<DesiredModality>>) -> Self {
-        self.mp4 = Some(value.into());
-        self
+    /// `mp4` (optional).
+    pub fn mp4(self, value: impl Into<Value<DesiredModality>>) -> Self {
+        Self(self.0.with(2, "mp4", value.into().to_template()))
     }
-    /// Sets `png`.
-    pub fn png(mut self, value: impl Into<Value<DesiredModality>>) -> Self {
-        self.png = Some(value.into());
-        self
+    /// `png` (optional).
+    pub fn png(self, value: impl Into<Value<DesiredModality>>) -> Self {
+        Self(self.0.with(3, "png", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ModalityRoutingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.jpeg {
-            m.insert("jpeg".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mov {
-            m.insert("mov".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mp4 {
-            m.insert("mp4".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.png {
-            m.insert("png".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DesiredModality`.
+    DesiredModality {
+        /// `DOCUMENT`
+        Document = "DOCUMENT",
+        /// `IMAGE`
+        Image = "IMAGE",
+        /// `VIDEO`
+        Video = "VIDEO",
+        /// `AUDIO`
+        Audio = "AUDIO",
     }
 }
 
-impl Check for ModalityRoutingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.jpeg.check(&path.field("jpeg"), &Rules::NONE, out);
-        self.mov.check(&path.field("mov"), &Rules::NONE, out);
-        self.mp4.check(&path.field("mp4"), &Rules::NONE, out);
-        self.png.check(&path.field("png"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModalityRoutingConfiguration);
-
-/// Values of `DesiredModality`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DesiredModality {
-    /// `DOCUMENT`
-    Document,
-    /// `IMAGE`
-    Image,
-    /// `VIDEO`
-    Video,
-    /// `AUDIO`
-    Audio,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DesiredModality {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DOCUMENT", "IMAGE", "VIDEO", "AUDIO"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Document => "DOCUMENT",
-            Self::Image => "IMAGE",
-            Self::Video => "VIDEO",
-            Self::Audio => "AUDIO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DesiredModality {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DesiredModality {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DesiredModality {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOCUMENT" => Self::Document,
-            "IMAGE" => Self::Image,
-            "VIDEO" => Self::Video,
-            "AUDIO" => Self::Audio,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DesiredModality> {
-    fn from(s: &str) -> Self {
-        Value::literal(DesiredModality::from(s))
-    }
-}
-
-crate::impl_literal!(DesiredModality);
-
-/// Property type `VideoOverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoOverrideConfiguration {
-    /// `ModalityProcessing` (optional).
-    pub modality_processing: Option<Value<ModalityProcessingConfiguration>>,
-    /// `SensitiveDataConfiguration` (optional).
-    pub sensitive_data_configuration: Option<Value<SensitiveDataConfiguration>>,
+crate::l1_struct! {
+    /// Property type `VideoOverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    VideoOverrideConfiguration(default)
 }
 
 impl VideoOverrideConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            modality_processing: None,
-            sensitive_data_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ModalityProcessing`.
+    /// `ModalityProcessing` (optional).
     pub fn modality_processing(
-        mut self,
+        self,
         value: impl Into<Value<ModalityProcessingConfiguration>>,
     ) -> Self {
-        self.modality_processing = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ModalityProcessing", value.into().to_template()),
+        )
     }
-    /// Sets `SensitiveDataConfiguration`.
+    /// `SensitiveDataConfiguration` (optional).
     pub fn sensitive_data_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SensitiveDataConfiguration>>,
     ) -> Self {
-        self.sensitive_data_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SensitiveDataConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VideoOverrideConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.modality_processing {
-            m.insert("ModalityProcessing".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sensitive_data_configuration {
-            m.insert("SensitiveDataConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ProjectType`.
+    ProjectType {
+        /// `ASYNC`
+        Async = "ASYNC",
+        /// `SYNC`
+        Sync = "SYNC",
     }
 }
 
-impl Check for VideoOverrideConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.modality_processing
-            .check(&path.field("ModalityProcessing"), &Rules::NONE, out);
-        self.sensitive_data_configuration.check(
-            &path.field("SensitiveDataConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VideoOverrideConfiguration);
-
-/// Values of `ProjectType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProjectType {
-    /// `ASYNC`
-    Async,
-    /// `SYNC`
-    Sync,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProjectType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ASYNC", "SYNC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Async => "ASYNC",
-            Self::Sync => "SYNC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProjectType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProjectType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProjectType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ASYNC" => Self::Async,
-            "SYNC" => Self::Sync,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProjectType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProjectType::from(s))
-    }
-}
-
-crate::impl_literal!(ProjectType);
-
-/// Property type `StandardOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct StandardOutputConfiguration {
-    /// `Audio` (optional).
-    pub audio: Option<Value<AudioStandardOutputConfiguration>>,
-    /// `Document` (optional).
-    pub document: Option<Value<DocumentStandardOutputConfiguration>>,
-    /// `Image` (optional).
-    pub image: Option<Value<ImageStandardOutputConfiguration>>,
-    /// `Video` (optional).
-    pub video: Option<Value<VideoStandardOutputConfiguration>>,
+crate::l1_struct! {
+    /// Property type `StandardOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    StandardOutputConfiguration(default)
 }
 
 impl StandardOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio: None,
-            document: None,
-            image: None,
-            video: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Audio`.
-    pub fn audio(mut self, value: impl Into<Value<AudioStandardOutputConfiguration>>) -> Self {
-        self.audio = Some(value.into());
-        self
+    /// `Audio` (optional).
+    pub fn audio(self, value: impl Into<Value<AudioStandardOutputConfiguration>>) -> Self {
+        Self(self.0.with(0, "Audio", value.into().to_template()))
     }
-    /// Sets `Document`.
-    pub fn document(
-        mut self,
-        value: impl Into<Value<DocumentStandardOutputConfiguration>>,
-    ) -> Self {
-        self.document = Some(value.into());
-        self
+    /// `Document` (optional).
+    pub fn document(self, value: impl Into<Value<DocumentStandardOutputConfiguration>>) -> Self {
+        Self(self.0.with(1, "Document", value.into().to_template()))
     }
-    /// Sets `Image`.
-    pub fn image(mut self, value: impl Into<Value<ImageStandardOutputConfiguration>>) -> Self {
-        self.image = Some(value.into());
-        self
+    /// `Image` (optional).
+    pub fn image(self, value: impl Into<Value<ImageStandardOutputConfiguration>>) -> Self {
+        Self(self.0.with(2, "Image", value.into().to_template()))
     }
-    /// Sets `Video`.
-    pub fn video(mut self, value: impl Into<Value<VideoStandardOutputConfiguration>>) -> Self {
-        self.video = Some(value.into());
-        self
+    /// `Video` (optional).
+    pub fn video(self, value: impl Into<Value<VideoStandardOutputConfiguration>>) -> Self {
+        Self(self.0.with(3, "Video", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StandardOutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio {
-            m.insert("Audio".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document {
-            m.insert("Document".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image {
-            m.insert("Image".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video {
-            m.insert("Video".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StandardOutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio.check(&path.field("Audio"), &Rules::NONE, out);
-        self.document
-            .check(&path.field("Document"), &Rules::NONE, out);
-        self.image.check(&path.field("Image"), &Rules::NONE, out);
-        self.video.check(&path.field("Video"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StandardOutputConfiguration);
-
-/// Property type `AudioStandardOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioStandardOutputConfiguration {
-    /// `Extraction` (optional).
-    pub extraction: Option<Value<AudioStandardExtraction>>,
-    /// `GenerativeField` (optional).
-    pub generative_field: Option<Value<AudioStandardGenerativeField>>,
+crate::l1_struct! {
+    /// Property type `AudioStandardOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    AudioStandardOutputConfiguration(default)
 }
 
 impl AudioStandardOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            extraction: None,
-            generative_field: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Extraction`.
-    pub fn extraction(mut self, value: impl Into<Value<AudioStandardExtraction>>) -> Self {
-        self.extraction = Some(value.into());
-        self
+    /// `Extraction` (optional).
+    pub fn extraction(self, value: impl Into<Value<AudioStandardExtraction>>) -> Self {
+        Self(self.0.with(0, "Extraction", value.into().to_template()))
     }
-    /// Sets `GenerativeField`.
-    pub fn generative_field(
-        mut self,
-        value: impl Into<Value<AudioStandardGenerativeField>>,
-    ) -> Self {
-        self.generative_field = Some(value.into());
-        self
+    /// `GenerativeField` (optional).
+    pub fn generative_field(self, value: impl Into<Value<AudioStandardGenerativeField>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GenerativeField", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AudioStandardOutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.extraction {
-            m.insert("Extraction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generative_field {
-            m.insert("GenerativeField".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioStandardOutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.extraction
-            .check(&path.field("Extraction"), &Rules::NONE, out);
-        self.generative_field
-            .check(&path.field("GenerativeField"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioStandardOutputConfiguration);
-
-/// Property type `AudioStandardExtraction` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct AudioStandardExtraction {
-    /// `Category` (required).
-    pub category: Value<AudioExtractionCategory>,
+crate::l1_struct! {
+    /// Property type `AudioStandardExtraction` of `AWS::Bedrock::DataAutomationProject`.
+    AudioStandardExtraction
 }
 
 impl AudioStandardExtraction {
     /// The required properties: `Category`.
     pub fn new(category: impl Into<Value<AudioExtractionCategory>>) -> Self {
-        Self {
-            category: category.into(),
-        }
+        Self(crate::Properties::new().with(0, "Category", category.into().to_template()))
     }
 }
 
-impl ToTemplate for AudioStandardExtraction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Category".to_owned(), self.category.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioStandardExtraction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.category
-            .check(&path.field("Category"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioStandardExtraction);
-
-/// Property type `AudioExtractionCategory` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct AudioExtractionCategory {
-    /// `State` (required).
-    pub state: Value<State>,
-    /// `TypeConfiguration` (optional).
-    pub type_configuration: Option<Value<AudioExtractionCategoryTypeConfiguration>>,
-    /// `Types` (optional).
-    pub types: Option<Value<List<AudioExtractionCategoryType>>>,
+crate::l1_struct! {
+    /// Property type `AudioExtractionCategory` of `AWS::Bedrock::DataAutomationProject`.
+    AudioExtractionCategory
 }
 
 impl AudioExtractionCategory {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-            type_configuration: None,
-            types: None,
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
-    /// Sets `TypeConfiguration`.
+    /// `TypeConfiguration` (optional).
     pub fn type_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AudioExtractionCategoryTypeConfiguration>>,
     ) -> Self {
-        self.type_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "TypeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Types`.
-    pub fn types(mut self, value: impl Into<Value<List<AudioExtractionCategoryType>>>) -> Self {
-        self.types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioExtractionCategory {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        if let Some(v) = &self.type_configuration {
-            m.insert("TypeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Types` (optional).
+    pub fn types(self, value: impl Into<Value<List<AudioExtractionCategoryType>>>) -> Self {
+        Self(self.0.with(2, "Types", value.into().to_template()))
     }
 }
 
-impl Check for AudioExtractionCategory {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.type_configuration
-            .check(&path.field("TypeConfiguration"), &Rules::NONE, out);
-        self.types.check(&path.field("Types"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioExtractionCategory);
-
-/// Property type `AudioExtractionCategoryTypeConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioExtractionCategoryTypeConfiguration {
-    /// `Transcript` (optional).
-    pub transcript: Option<Value<TranscriptConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AudioExtractionCategoryTypeConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    AudioExtractionCategoryTypeConfiguration(default)
 }
 
 impl AudioExtractionCategoryTypeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { transcript: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Transcript`.
-    pub fn transcript(mut self, value: impl Into<Value<TranscriptConfiguration>>) -> Self {
-        self.transcript = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioExtractionCategoryTypeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.transcript {
-            m.insert("Transcript".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Transcript` (optional).
+    pub fn transcript(self, value: impl Into<Value<TranscriptConfiguration>>) -> Self {
+        Self(self.0.with(0, "Transcript", value.into().to_template()))
     }
 }
 
-impl Check for AudioExtractionCategoryTypeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.transcript
-            .check(&path.field("Transcript"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioExtractionCategoryTypeConfiguration);
-
-/// Property type `TranscriptConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct TranscriptConfiguration {
-    /// `ChannelLabeling` (optional).
-    pub channel_labeling: Option<Value<ChannelLabelingConfiguration>>,
-    /// `SpeakerLabeling` (optional).
-    pub speaker_labeling: Option<Value<SpeakerLabelingConfiguration>>,
+crate::l1_struct! {
+    /// Property type `TranscriptConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    TranscriptConfiguration(default)
 }
 
 impl TranscriptConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            channel_labeling: None,
-            speaker_labeling: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChannelLabeling`.
-    pub fn channel_labeling(
-        mut self,
-        value: impl Into<Value<ChannelLabelingConfiguration>>,
-    ) -> Self {
-        self.channel_labeling = Some(value.into());
-        self
+    /// `ChannelLabeling` (optional).
+    pub fn channel_labeling(self, value: impl Into<Value<ChannelLabelingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChannelLabeling", value.into().to_template()),
+        )
     }
-    /// Sets `SpeakerLabeling`.
-    pub fn speaker_labeling(
-        mut self,
-        value: impl Into<Value<SpeakerLabelingConfiguration>>,
-    ) -> Self {
-        self.speaker_labeling = Some(value.into());
-        self
+    /// `SpeakerLabeling` (optional).
+    pub fn speaker_labeling(self, value: impl Into<Value<SpeakerLabelingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SpeakerLabeling", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TranscriptConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_labeling {
-            m.insert("ChannelLabeling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.speaker_labeling {
-            m.insert("SpeakerLabeling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TranscriptConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_labeling
-            .check(&path.field("ChannelLabeling"), &Rules::NONE, out);
-        self.speaker_labeling
-            .check(&path.field("SpeakerLabeling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TranscriptConfiguration);
-
-/// Property type `ChannelLabelingConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct ChannelLabelingConfiguration {
-    /// `State` (required).
-    pub state: Value<State>,
+crate::l1_struct! {
+    /// Property type `ChannelLabelingConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    ChannelLabelingConfiguration
 }
 
 impl ChannelLabelingConfiguration {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
 }
 
-impl ToTemplate for ChannelLabelingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelLabelingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ChannelLabelingConfiguration);
-
-/// Property type `SpeakerLabelingConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct SpeakerLabelingConfiguration {
-    /// `State` (required).
-    pub state: Value<State>,
+crate::l1_struct! {
+    /// Property type `SpeakerLabelingConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    SpeakerLabelingConfiguration
 }
 
 impl SpeakerLabelingConfiguration {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
 }
 
-impl ToTemplate for SpeakerLabelingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AudioExtractionCategoryType`.
+    AudioExtractionCategoryType {
+        /// `AUDIO_CONTENT_MODERATION`
+        AudioContentModeration = "AUDIO_CONTENT_MODERATION",
+        /// `TRANSCRIPT`
+        Transcript = "TRANSCRIPT",
+        /// `TOPIC_CONTENT_MODERATION`
+        TopicContentModeration = "TOPIC_CONTENT_MODERATION",
     }
 }
 
-impl Check for SpeakerLabelingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpeakerLabelingConfiguration);
-
-/// Values of `AudioExtractionCategoryType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AudioExtractionCategoryType {
-    /// `AUDIO_CONTENT_MODERATION`
-    AudioContentModeration,
-    /// `TRANSCRIPT`
-    Transcript,
-    /// `TOPIC_CONTENT_MODERATION`
-    TopicContentModeration,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AudioExtractionCategoryType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AUDIO_CONTENT_MODERATION",
-        "TRANSCRIPT",
-        "TOPIC_CONTENT_MODERATION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AudioContentModeration => "AUDIO_CONTENT_MODERATION",
-            Self::Transcript => "TRANSCRIPT",
-            Self::TopicContentModeration => "TOPIC_CONTENT_MODERATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AudioExtractionCategoryType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AudioExtractionCategoryType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AudioExtractionCategoryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUDIO_CONTENT_MODERATION" => Self::AudioContentModeration,
-            "TRANSCRIPT" => Self::Transcript,
-            "TOPIC_CONTENT_MODERATION" => Self::TopicContentModeration,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AudioExtractionCategoryType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AudioExtractionCategoryType::from(s))
-    }
-}
-
-crate::impl_literal!(AudioExtractionCategoryType);
-
-/// Property type `AudioStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct AudioStandardGenerativeField {
-    /// `State` (required).
-    pub state: Value<State>,
-    /// `Types` (optional).
-    pub types: Option<Value<List<AudioStandardGenerativeFieldType>>>,
+crate::l1_struct! {
+    /// Property type `AudioStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
+    AudioStandardGenerativeField
 }
 
 impl AudioStandardGenerativeField {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-            types: None,
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
-    /// Sets `Types`.
-    pub fn types(
-        mut self,
-        value: impl Into<Value<List<AudioStandardGenerativeFieldType>>>,
-    ) -> Self {
-        self.types = Some(value.into());
-        self
+    /// `Types` (optional).
+    pub fn types(self, value: impl Into<Value<List<AudioStandardGenerativeFieldType>>>) -> Self {
+        Self(self.0.with(1, "Types", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AudioStandardGenerativeField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AudioStandardGenerativeFieldType`.
+    AudioStandardGenerativeFieldType {
+        /// `AUDIO_SUMMARY`
+        AudioSummary = "AUDIO_SUMMARY",
+        /// `IAB`
+        Iab = "IAB",
+        /// `TOPIC_SUMMARY`
+        TopicSummary = "TOPIC_SUMMARY",
     }
 }
 
-impl Check for AudioStandardGenerativeField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.types.check(&path.field("Types"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioStandardGenerativeField);
-
-/// Values of `AudioStandardGenerativeFieldType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AudioStandardGenerativeFieldType {
-    /// `AUDIO_SUMMARY`
-    AudioSummary,
-    /// `IAB`
-    Iab,
-    /// `TOPIC_SUMMARY`
-    TopicSummary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AudioStandardGenerativeFieldType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUDIO_SUMMARY", "IAB", "TOPIC_SUMMARY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AudioSummary => "AUDIO_SUMMARY",
-            Self::Iab => "IAB",
-            Self::TopicSummary => "TOPIC_SUMMARY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AudioStandardGenerativeFieldType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AudioStandardGenerativeFieldType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AudioStandardGenerativeFieldType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUDIO_SUMMARY" => Self::AudioSummary,
-            "IAB" => Self::Iab,
-            "TOPIC_SUMMARY" => Self::TopicSummary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AudioStandardGenerativeFieldType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AudioStandardGenerativeFieldType::from(s))
-    }
-}
-
-crate::impl_literal!(AudioStandardGenerativeFieldType);
-
-/// Property type `DocumentStandardOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentStandardOutputConfiguration {
-    /// `Extraction` (optional).
-    pub extraction: Option<Value<DocumentStandardExtraction>>,
-    /// `GenerativeField` (optional).
-    pub generative_field: Option<Value<DocumentStandardGenerativeField>>,
-    /// `OutputFormat` (optional).
-    pub output_format: Option<Value<DocumentOutputFormat>>,
+crate::l1_struct! {
+    /// Property type `DocumentStandardOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    DocumentStandardOutputConfiguration(default)
 }
 
 impl DocumentStandardOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            extraction: None,
-            generative_field: None,
-            output_format: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Extraction`.
-    pub fn extraction(mut self, value: impl Into<Value<DocumentStandardExtraction>>) -> Self {
-        self.extraction = Some(value.into());
-        self
+    /// `Extraction` (optional).
+    pub fn extraction(self, value: impl Into<Value<DocumentStandardExtraction>>) -> Self {
+        Self(self.0.with(0, "Extraction", value.into().to_template()))
     }
-    /// Sets `GenerativeField`.
+    /// `GenerativeField` (optional).
     pub fn generative_field(
-        mut self,
+        self,
         value: impl Into<Value<DocumentStandardGenerativeField>>,
     ) -> Self {
-        self.generative_field = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "GenerativeField", value.into().to_template()),
+        )
     }
-    /// Sets `OutputFormat`.
-    pub fn output_format(mut self, value: impl Into<Value<DocumentOutputFormat>>) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentStandardOutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.extraction {
-            m.insert("Extraction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generative_field {
-            m.insert("GenerativeField".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_format {
-            m.insert("OutputFormat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OutputFormat` (optional).
+    pub fn output_format(self, value: impl Into<Value<DocumentOutputFormat>>) -> Self {
+        Self(self.0.with(2, "OutputFormat", value.into().to_template()))
     }
 }
 
-impl Check for DocumentStandardOutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.extraction
-            .check(&path.field("Extraction"), &Rules::NONE, out);
-        self.generative_field
-            .check(&path.field("GenerativeField"), &Rules::NONE, out);
-        self.output_format
-            .check(&path.field("OutputFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentStandardOutputConfiguration);
-
-/// Property type `DocumentStandardExtraction` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct DocumentStandardExtraction {
-    /// `BoundingBox` (required).
-    pub bounding_box: Value<DocumentBoundingBox>,
-    /// `Granularity` (required).
-    pub granularity: Value<DocumentExtractionGranularity>,
+crate::l1_struct! {
+    /// Property type `DocumentStandardExtraction` of `AWS::Bedrock::DataAutomationProject`.
+    DocumentStandardExtraction
 }
 
 impl DocumentStandardExtraction {
@@ -2519,213 +974,73 @@ impl DocumentStandardExtraction {
         bounding_box: impl Into<Value<DocumentBoundingBox>>,
         granularity: impl Into<Value<DocumentExtractionGranularity>>,
     ) -> Self {
-        Self {
-            bounding_box: bounding_box.into(),
-            granularity: granularity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BoundingBox", bounding_box.into().to_template())
+                .with(1, "Granularity", granularity.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DocumentStandardExtraction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BoundingBox".to_owned(), self.bounding_box.to_template());
-        m.insert("Granularity".to_owned(), self.granularity.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentStandardExtraction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bounding_box
-            .check(&path.field("BoundingBox"), &Rules::NONE, out);
-        self.granularity
-            .check(&path.field("Granularity"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentStandardExtraction);
-
-/// Property type `DocumentBoundingBox` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct DocumentBoundingBox {
-    /// `State` (required).
-    pub state: Value<State>,
+crate::l1_struct! {
+    /// Property type `DocumentBoundingBox` of `AWS::Bedrock::DataAutomationProject`.
+    DocumentBoundingBox
 }
 
 impl DocumentBoundingBox {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentBoundingBox {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentBoundingBox {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentBoundingBox);
-
-/// Property type `DocumentExtractionGranularity` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentExtractionGranularity {
-    /// `Types` (optional).
-    pub types: Option<Value<List<DocumentExtractionGranularityType>>>,
+crate::l1_struct! {
+    /// Property type `DocumentExtractionGranularity` of `AWS::Bedrock::DataAutomationProject`.
+    DocumentExtractionGranularity(default)
 }
 
 impl DocumentExtractionGranularity {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { types: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Types`.
-    pub fn types(
-        mut self,
-        value: impl Into<Value<List<DocumentExtractionGranularityType>>>,
-    ) -> Self {
-        self.types = Some(value.into());
-        self
+    /// `Types` (optional).
+    pub fn types(self, value: impl Into<Value<List<DocumentExtractionGranularityType>>>) -> Self {
+        Self(self.0.with(0, "Types", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentExtractionGranularity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DocumentExtractionGranularityType`.
+    DocumentExtractionGranularityType {
+        /// `DOCUMENT`
+        Document = "DOCUMENT",
+        /// `PAGE`
+        Page = "PAGE",
+        /// `ELEMENT`
+        Element = "ELEMENT",
+        /// `WORD`
+        Word = "WORD",
+        /// `LINE`
+        Line = "LINE",
     }
 }
 
-impl Check for DocumentExtractionGranularity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.types.check(&path.field("Types"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentExtractionGranularity);
-
-/// Values of `DocumentExtractionGranularityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentExtractionGranularityType {
-    /// `DOCUMENT`
-    Document,
-    /// `PAGE`
-    Page,
-    /// `ELEMENT`
-    Element,
-    /// `WORD`
-    Word,
-    /// `LINE`
-    Line,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DocumentExtractionGranularityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DOCUMENT", "PAGE", "ELEMENT", "WORD", "LINE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Document => "DOCUMENT",
-            Self::Page => "PAGE",
-            Self::Element => "ELEMENT",
-            Self::Word => "WORD",
-            Self::Line => "LINE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DocumentExtractionGranularityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DocumentExtractionGranularityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DocumentExtractionGranularityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOCUMENT" => Self::Document,
-            "PAGE" => Self::Page,
-            "ELEMENT" => Self::Element,
-            "WORD" => Self::Word,
-            "LINE" => Self::Line,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DocumentExtractionGranularityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DocumentExtractionGranularityType::from(s))
-    }
-}
-
-crate::impl_literal!(DocumentExtractionGranularityType);
-
-/// Property type `DocumentStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct DocumentStandardGenerativeField {
-    /// `State` (required).
-    pub state: Value<State>,
+crate::l1_struct! {
+    /// Property type `DocumentStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
+    DocumentStandardGenerativeField
 }
 
 impl DocumentStandardGenerativeField {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentStandardGenerativeField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentStandardGenerativeField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentStandardGenerativeField);
-
-/// Property type `DocumentOutputFormat` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct DocumentOutputFormat {
-    /// `AdditionalFileFormat` (required).
-    pub additional_file_format: Value<DocumentOutputAdditionalFileFormat>,
-    /// `TextFormat` (required).
-    pub text_format: Value<DocumentOutputTextFormat>,
+crate::l1_struct! {
+    /// Property type `DocumentOutputFormat` of `AWS::Bedrock::DataAutomationProject`.
+    DocumentOutputFormat
 }
 
 impl DocumentOutputFormat {
@@ -2734,233 +1049,86 @@ impl DocumentOutputFormat {
         additional_file_format: impl Into<Value<DocumentOutputAdditionalFileFormat>>,
         text_format: impl Into<Value<DocumentOutputTextFormat>>,
     ) -> Self {
-        Self {
-            additional_file_format: additional_file_format.into(),
-            text_format: text_format.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AdditionalFileFormat",
+                    additional_file_format.into().to_template(),
+                )
+                .with(1, "TextFormat", text_format.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DocumentOutputFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AdditionalFileFormat".to_owned(),
-            self.additional_file_format.to_template(),
-        );
-        m.insert("TextFormat".to_owned(), self.text_format.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentOutputFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_file_format
-            .check(&path.field("AdditionalFileFormat"), &Rules::NONE, out);
-        self.text_format
-            .check(&path.field("TextFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentOutputFormat);
-
-/// Property type `DocumentOutputAdditionalFileFormat` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct DocumentOutputAdditionalFileFormat {
-    /// `State` (required).
-    pub state: Value<State>,
+crate::l1_struct! {
+    /// Property type `DocumentOutputAdditionalFileFormat` of `AWS::Bedrock::DataAutomationProject`.
+    DocumentOutputAdditionalFileFormat
 }
 
 impl DocumentOutputAdditionalFileFormat {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentOutputAdditionalFileFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentOutputAdditionalFileFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentOutputAdditionalFileFormat);
-
-/// Property type `DocumentOutputTextFormat` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentOutputTextFormat {
-    /// `Types` (optional).
-    pub types: Option<Value<List<DocumentOutputTextFormatType>>>,
+crate::l1_struct! {
+    /// Property type `DocumentOutputTextFormat` of `AWS::Bedrock::DataAutomationProject`.
+    DocumentOutputTextFormat(default)
 }
 
 impl DocumentOutputTextFormat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { types: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Types`.
-    pub fn types(mut self, value: impl Into<Value<List<DocumentOutputTextFormatType>>>) -> Self {
-        self.types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentOutputTextFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Types` (optional).
+    pub fn types(self, value: impl Into<Value<List<DocumentOutputTextFormatType>>>) -> Self {
+        Self(self.0.with(0, "Types", value.into().to_template()))
     }
 }
 
-impl Check for DocumentOutputTextFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.types.check(&path.field("Types"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DocumentOutputTextFormatType`.
+    DocumentOutputTextFormatType {
+        /// `PLAIN_TEXT`
+        PlainText = "PLAIN_TEXT",
+        /// `MARKDOWN`
+        Markdown = "MARKDOWN",
+        /// `HTML`
+        Html = "HTML",
+        /// `CSV`
+        Csv = "CSV",
     }
 }
 
-crate::impl_literal!(DocumentOutputTextFormat);
-
-/// Values of `DocumentOutputTextFormatType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentOutputTextFormatType {
-    /// `PLAIN_TEXT`
-    PlainText,
-    /// `MARKDOWN`
-    Markdown,
-    /// `HTML`
-    Html,
-    /// `CSV`
-    Csv,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DocumentOutputTextFormatType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PLAIN_TEXT", "MARKDOWN", "HTML", "CSV"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PlainText => "PLAIN_TEXT",
-            Self::Markdown => "MARKDOWN",
-            Self::Html => "HTML",
-            Self::Csv => "CSV",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DocumentOutputTextFormatType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DocumentOutputTextFormatType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DocumentOutputTextFormatType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PLAIN_TEXT" => Self::PlainText,
-            "MARKDOWN" => Self::Markdown,
-            "HTML" => Self::Html,
-            "CSV" => Self::Csv,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DocumentOutputTextFormatType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DocumentOutputTextFormatType::from(s))
-    }
-}
-
-crate::impl_literal!(DocumentOutputTextFormatType);
-
-/// Property type `ImageStandardOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageStandardOutputConfiguration {
-    /// `Extraction` (optional).
-    pub extraction: Option<Value<ImageStandardExtraction>>,
-    /// `GenerativeField` (optional).
-    pub generative_field: Option<Value<ImageStandardGenerativeField>>,
+crate::l1_struct! {
+    /// Property type `ImageStandardOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    ImageStandardOutputConfiguration(default)
 }
 
 impl ImageStandardOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            extraction: None,
-            generative_field: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Extraction`.
-    pub fn extraction(mut self, value: impl Into<Value<ImageStandardExtraction>>) -> Self {
-        self.extraction = Some(value.into());
-        self
+    /// `Extraction` (optional).
+    pub fn extraction(self, value: impl Into<Value<ImageStandardExtraction>>) -> Self {
+        Self(self.0.with(0, "Extraction", value.into().to_template()))
     }
-    /// Sets `GenerativeField`.
-    pub fn generative_field(
-        mut self,
-        value: impl Into<Value<ImageStandardGenerativeField>>,
-    ) -> Self {
-        self.generative_field = Some(value.into());
-        self
+    /// `GenerativeField` (optional).
+    pub fn generative_field(self, value: impl Into<Value<ImageStandardGenerativeField>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GenerativeField", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ImageStandardOutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.extraction {
-            m.insert("Extraction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generative_field {
-            m.insert("GenerativeField".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ImageStandardOutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.extraction
-            .check(&path.field("Extraction"), &Rules::NONE, out);
-        self.generative_field
-            .check(&path.field("GenerativeField"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImageStandardOutputConfiguration);
-
-/// Property type `ImageStandardExtraction` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct ImageStandardExtraction {
-    /// `BoundingBox` (required).
-    pub bounding_box: Value<ImageBoundingBox>,
-    /// `Category` (required).
-    pub category: Value<ImageExtractionCategory>,
+crate::l1_struct! {
+    /// Property type `ImageStandardExtraction` of `AWS::Bedrock::DataAutomationProject`.
+    ImageStandardExtraction
 }
 
 impl ImageStandardExtraction {
@@ -2969,337 +1137,106 @@ impl ImageStandardExtraction {
         bounding_box: impl Into<Value<ImageBoundingBox>>,
         category: impl Into<Value<ImageExtractionCategory>>,
     ) -> Self {
-        Self {
-            bounding_box: bounding_box.into(),
-            category: category.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BoundingBox", bounding_box.into().to_template())
+                .with(1, "Category", category.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ImageStandardExtraction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BoundingBox".to_owned(), self.bounding_box.to_template());
-        m.insert("Category".to_owned(), self.category.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ImageStandardExtraction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bounding_box
-            .check(&path.field("BoundingBox"), &Rules::NONE, out);
-        self.category
-            .check(&path.field("Category"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImageStandardExtraction);
-
-/// Property type `ImageBoundingBox` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct ImageBoundingBox {
-    /// `State` (required).
-    pub state: Value<State>,
+crate::l1_struct! {
+    /// Property type `ImageBoundingBox` of `AWS::Bedrock::DataAutomationProject`.
+    ImageBoundingBox
 }
 
 impl ImageBoundingBox {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
 }
 
-impl ToTemplate for ImageBoundingBox {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ImageBoundingBox {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImageBoundingBox);
-
-/// Property type `ImageExtractionCategory` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct ImageExtractionCategory {
-    /// `State` (required).
-    pub state: Value<State>,
-    /// `Types` (optional).
-    pub types: Option<Value<List<ImageExtractionCategoryType>>>,
+crate::l1_struct! {
+    /// Property type `ImageExtractionCategory` of `AWS::Bedrock::DataAutomationProject`.
+    ImageExtractionCategory
 }
 
 impl ImageExtractionCategory {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-            types: None,
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
-    /// Sets `Types`.
-    pub fn types(mut self, value: impl Into<Value<List<ImageExtractionCategoryType>>>) -> Self {
-        self.types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageExtractionCategory {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ImageExtractionCategory {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.types.check(&path.field("Types"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImageExtractionCategory);
-
-/// Values of `ImageExtractionCategoryType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImageExtractionCategoryType {
-    /// `CONTENT_MODERATION`
-    ContentModeration,
-    /// `TEXT_DETECTION`
-    TextDetection,
-    /// `LOGOS`
-    Logos,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ImageExtractionCategoryType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONTENT_MODERATION", "TEXT_DETECTION", "LOGOS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContentModeration => "CONTENT_MODERATION",
-            Self::TextDetection => "TEXT_DETECTION",
-            Self::Logos => "LOGOS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ImageExtractionCategoryType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ImageExtractionCategoryType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ImageExtractionCategoryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONTENT_MODERATION" => Self::ContentModeration,
-            "TEXT_DETECTION" => Self::TextDetection,
-            "LOGOS" => Self::Logos,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ImageExtractionCategoryType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ImageExtractionCategoryType::from(s))
-    }
-}
-
-crate::impl_literal!(ImageExtractionCategoryType);
-
-/// Property type `ImageStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct ImageStandardGenerativeField {
-    /// `State` (required).
-    pub state: Value<State>,
     /// `Types` (optional).
-    pub types: Option<Value<List<ImageStandardGenerativeFieldType>>>,
+    pub fn types(self, value: impl Into<Value<List<ImageExtractionCategoryType>>>) -> Self {
+        Self(self.0.with(1, "Types", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ImageExtractionCategoryType`.
+    ImageExtractionCategoryType {
+        /// `CONTENT_MODERATION`
+        ContentModeration = "CONTENT_MODERATION",
+        /// `TEXT_DETECTION`
+        TextDetection = "TEXT_DETECTION",
+        /// `LOGOS`
+        Logos = "LOGOS",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ImageStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
+    ImageStandardGenerativeField
 }
 
 impl ImageStandardGenerativeField {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-            types: None,
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
-    /// Sets `Types`.
-    pub fn types(
-        mut self,
-        value: impl Into<Value<List<ImageStandardGenerativeFieldType>>>,
-    ) -> Self {
-        self.types = Some(value.into());
-        self
+    /// `Types` (optional).
+    pub fn types(self, value: impl Into<Value<List<ImageStandardGenerativeFieldType>>>) -> Self {
+        Self(self.0.with(1, "Types", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ImageStandardGenerativeField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ImageStandardGenerativeFieldType`.
+    ImageStandardGenerativeFieldType {
+        /// `IMAGE_SUMMARY`
+        ImageSummary = "IMAGE_SUMMARY",
+        /// `IAB`
+        Iab = "IAB",
     }
 }
 
-impl Check for ImageStandardGenerativeField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.types.check(&path.field("Types"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImageStandardGenerativeField);
-
-/// Values of `ImageStandardGenerativeFieldType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImageStandardGenerativeFieldType {
-    /// `IMAGE_SUMMARY`
-    ImageSummary,
-    /// `IAB`
-    Iab,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ImageStandardGenerativeFieldType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IMAGE_SUMMARY", "IAB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ImageSummary => "IMAGE_SUMMARY",
-            Self::Iab => "IAB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ImageStandardGenerativeFieldType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ImageStandardGenerativeFieldType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ImageStandardGenerativeFieldType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IMAGE_SUMMARY" => Self::ImageSummary,
-            "IAB" => Self::Iab,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ImageStandardGenerativeFieldType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ImageStandardGenerativeFieldType::from(s))
-    }
-}
-
-crate::impl_literal!(ImageStandardGenerativeFieldType);
-
-/// Property type `VideoStandardOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoStandardOutputConfiguration {
-    /// `Extraction` (optional).
-    pub extraction: Option<Value<VideoStandardExtraction>>,
-    /// `GenerativeField` (optional).
-    pub generative_field: Option<Value<VideoStandardGenerativeField>>,
+crate::l1_struct! {
+    /// Property type `VideoStandardOutputConfiguration` of `AWS::Bedrock::DataAutomationProject`.
+    VideoStandardOutputConfiguration(default)
 }
 
 impl VideoStandardOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            extraction: None,
-            generative_field: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Extraction`.
-    pub fn extraction(mut self, value: impl Into<Value<VideoStandardExtraction>>) -> Self {
-        self.extraction = Some(value.into());
-        self
+    /// `Extraction` (optional).
+    pub fn extraction(self, value: impl Into<Value<VideoStandardExtraction>>) -> Self {
+        Self(self.0.with(0, "Extraction", value.into().to_template()))
     }
-    /// Sets `GenerativeField`.
-    pub fn generative_field(
-        mut self,
-        value: impl Into<Value<VideoStandardGenerativeField>>,
-    ) -> Self {
-        self.generative_field = Some(value.into());
-        self
+    /// `GenerativeField` (optional).
+    pub fn generative_field(self, value: impl Into<Value<VideoStandardGenerativeField>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GenerativeField", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VideoStandardOutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.extraction {
-            m.insert("Extraction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generative_field {
-            m.insert("GenerativeField".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoStandardOutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.extraction
-            .check(&path.field("Extraction"), &Rules::NONE, out);
-        self.generative_field
-            .check(&path.field("GenerativeField"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VideoStandardOutputConfiguration);
-
-/// Property type `VideoStandardExtraction` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct VideoStandardExtraction {
-    /// `BoundingBox` (required).
-    pub bounding_box: Value<VideoBoundingBox>,
-    /// `Category` (required).
-    pub category: Value<VideoExtractionCategory>,
+crate::l1_struct! {
+    /// Property type `VideoStandardExtraction` of `AWS::Bedrock::DataAutomationProject`.
+    VideoStandardExtraction
 }
 
 impl VideoStandardExtraction {
@@ -3308,342 +1245,82 @@ impl VideoStandardExtraction {
         bounding_box: impl Into<Value<VideoBoundingBox>>,
         category: impl Into<Value<VideoExtractionCategory>>,
     ) -> Self {
-        Self {
-            bounding_box: bounding_box.into(),
-            category: category.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BoundingBox", bounding_box.into().to_template())
+                .with(1, "Category", category.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VideoStandardExtraction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BoundingBox".to_owned(), self.bounding_box.to_template());
-        m.insert("Category".to_owned(), self.category.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoStandardExtraction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bounding_box
-            .check(&path.field("BoundingBox"), &Rules::NONE, out);
-        self.category
-            .check(&path.field("Category"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VideoStandardExtraction);
-
-/// Property type `VideoBoundingBox` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct VideoBoundingBox {
-    /// `State` (required).
-    pub state: Value<State>,
+crate::l1_struct! {
+    /// Property type `VideoBoundingBox` of `AWS::Bedrock::DataAutomationProject`.
+    VideoBoundingBox
 }
 
 impl VideoBoundingBox {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
 }
 
-impl ToTemplate for VideoBoundingBox {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoBoundingBox {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VideoBoundingBox);
-
-/// Property type `VideoExtractionCategory` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct VideoExtractionCategory {
-    /// `State` (required).
-    pub state: Value<State>,
-    /// `Types` (optional).
-    pub types: Option<Value<List<VideoExtractionCategoryType>>>,
+crate::l1_struct! {
+    /// Property type `VideoExtractionCategory` of `AWS::Bedrock::DataAutomationProject`.
+    VideoExtractionCategory
 }
 
 impl VideoExtractionCategory {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-            types: None,
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
-    /// Sets `Types`.
-    pub fn types(mut self, value: impl Into<Value<List<VideoExtractionCategoryType>>>) -> Self {
-        self.types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VideoExtractionCategory {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoExtractionCategory {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.types.check(&path.field("Types"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VideoExtractionCategory);
-
-/// Values of `VideoExtractionCategoryType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VideoExtractionCategoryType {
-    /// `CONTENT_MODERATION`
-    ContentModeration,
-    /// `TEXT_DETECTION`
-    TextDetection,
-    /// `TRANSCRIPT`
-    Transcript,
-    /// `LOGOS`
-    Logos,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VideoExtractionCategoryType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CONTENT_MODERATION",
-        "TEXT_DETECTION",
-        "TRANSCRIPT",
-        "LOGOS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContentModeration => "CONTENT_MODERATION",
-            Self::TextDetection => "TEXT_DETECTION",
-            Self::Transcript => "TRANSCRIPT",
-            Self::Logos => "LOGOS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VideoExtractionCategoryType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VideoExtractionCategoryType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VideoExtractionCategoryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONTENT_MODERATION" => Self::ContentModeration,
-            "TEXT_DETECTION" => Self::TextDetection,
-            "TRANSCRIPT" => Self::Transcript,
-            "LOGOS" => Self::Logos,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VideoExtractionCategoryType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VideoExtractionCategoryType::from(s))
-    }
-}
-
-crate::impl_literal!(VideoExtractionCategoryType);
-
-/// Property type `VideoStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct VideoStandardGenerativeField {
-    /// `State` (required).
-    pub state: Value<State>,
     /// `Types` (optional).
-    pub types: Option<Value<List<VideoStandardGenerativeFieldType>>>,
+    pub fn types(self, value: impl Into<Value<List<VideoExtractionCategoryType>>>) -> Self {
+        Self(self.0.with(1, "Types", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `VideoExtractionCategoryType`.
+    VideoExtractionCategoryType {
+        /// `CONTENT_MODERATION`
+        ContentModeration = "CONTENT_MODERATION",
+        /// `TEXT_DETECTION`
+        TextDetection = "TEXT_DETECTION",
+        /// `TRANSCRIPT`
+        Transcript = "TRANSCRIPT",
+        /// `LOGOS`
+        Logos = "LOGOS",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `VideoStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
+    VideoStandardGenerativeField
 }
 
 impl VideoStandardGenerativeField {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-            types: None,
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
-    /// Sets `Types`.
-    pub fn types(
-        mut self,
-        value: impl Into<Value<List<VideoStandardGenerativeFieldType>>>,
-    ) -> Self {
-        self.types = Some(value.into());
-        self
+    /// `Types` (optional).
+    pub fn types(self, value: impl Into<Value<List<VideoStandardGenerativeFieldType>>>) -> Self {
+        Self(self.0.with(1, "Types", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VideoStandardGenerativeField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VideoStandardGenerativeFieldType`.
+    VideoStandardGenerativeFieldType {
+        /// `VIDEO_SUMMARY`
+        VideoSummary = "VIDEO_SUMMARY",
+        /// `IAB`
+        Iab = "IAB",
+        /// `CHAPTER_SUMMARY`
+        ChapterSummary = "CHAPTER_SUMMARY",
     }
 }
 
-impl Check for VideoStandardGenerativeField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.types.check(&path.field("Types"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VideoStandardGenerativeField);
-
-/// Values of `VideoStandardGenerativeFieldType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VideoStandardGenerativeFieldType {
-    /// `VIDEO_SUMMARY`
-    VideoSummary,
-    /// `IAB`
-    Iab,
-    /// `CHAPTER_SUMMARY`
-    ChapterSummary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VideoStandardGenerativeFieldType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["VIDEO_SUMMARY", "IAB", "CHAPTER_SUMMARY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VideoSummary => "VIDEO_SUMMARY",
-            Self::Iab => "IAB",
-            Self::ChapterSummary => "CHAPTER_SUMMARY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VideoStandardGenerativeFieldType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VideoStandardGenerativeFieldType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VideoStandardGenerativeFieldType {
-    fn from(s: &str) -> Self {
-        match s {
-            "VIDEO_SUMMARY" => Self::VideoSummary,
-            "IAB" => Self::Iab,
-            "CHAPTER_SUMMARY" => Self::ChapterSummary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VideoStandardGenerativeFieldType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VideoStandardGenerativeFieldType::from(s))
-    }
-}
-
-crate::impl_literal!(VideoStandardGenerativeFieldType);
-
-/// Property type `Tag` of `AWS::Bedrock::DataAutomationProject`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::DataSource`.
+    DataSource("AWS::Bedrock::DataSource", DataSourceProps)
 }
 
 impl DataSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::DataSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -106,29 +58,63 @@ impl DataSource {
             "DataSourceConfiguration.WebConfiguration.CrawlerConfiguration.UserAgentHeader",
         )
     }
+
+    /// Replaces `DataDeletionPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_deletion_policy(&self, value: impl Into<Value<DataDeletionPolicy>>) {
+        self.resource
+            .set_property("DataDeletionPolicy", value.into())
+    }
+
+    /// Replaces `DataSourceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source_configuration(&self, value: impl Into<Value<DataSourceConfiguration>>) {
+        self.resource
+            .set_property("DataSourceConfiguration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `KnowledgeBaseId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_knowledge_base_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KnowledgeBaseId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ServerSideEncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_side_encryption_configuration(
+        &self,
+        value: impl Into<Value<ServerSideEncryptionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ServerSideEncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `VectorIngestionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vector_ingestion_configuration(
+        &self,
+        value: impl Into<Value<VectorIngestionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("VectorIngestionConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSourceProps {
-    /// `DataDeletionPolicy` (optional).
-    pub data_deletion_policy: Option<Value<DataDeletionPolicy>>,
-    /// `DataSourceConfiguration` (required).
-    pub data_source_configuration: Value<DataSourceConfiguration>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `KnowledgeBaseId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9a-zA-Z]{10}$`.
-    pub knowledge_base_id: Value<String>,
-    /// `Name` (required).
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub name: Value<String>,
-    /// `ServerSideEncryptionConfiguration` (optional).
-    pub server_side_encryption_configuration: Option<Value<ServerSideEncryptionConfiguration>>,
-    /// `VectorIngestionConfiguration` (optional).
-    pub vector_ingestion_configuration: Option<Value<VectorIngestionConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::DataSource`.
+    DataSourceProps
 }
 
 impl DataSourceProps {
@@ -138,651 +124,239 @@ impl DataSourceProps {
         knowledge_base_id: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_deletion_policy: None,
-            data_source_configuration: data_source_configuration.into(),
-            description: None,
-            knowledge_base_id: knowledge_base_id.into(),
-            name: name.into(),
-            server_side_encryption_configuration: None,
-            vector_ingestion_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DataSourceConfiguration",
+                    data_source_configuration.into().to_template(),
+                )
+                .with(3, "KnowledgeBaseId", knowledge_base_id.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `DataDeletionPolicy`.
-    pub fn data_deletion_policy(mut self, value: impl Into<Value<DataDeletionPolicy>>) -> Self {
-        self.data_deletion_policy = Some(value.into());
-        self
+    /// `DataDeletionPolicy` (optional).
+    pub fn data_deletion_policy(self, value: impl Into<Value<DataDeletionPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataDeletionPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `ServerSideEncryptionConfiguration`.
+    /// `ServerSideEncryptionConfiguration` (optional).
     pub fn server_side_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServerSideEncryptionConfiguration>>,
     ) -> Self {
-        self.server_side_encryption_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "ServerSideEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `VectorIngestionConfiguration`.
+    /// `VectorIngestionConfiguration` (optional).
     pub fn vector_ingestion_configuration(
-        mut self,
+        self,
         value: impl Into<Value<VectorIngestionConfiguration>>,
     ) -> Self {
-        self.vector_ingestion_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "VectorIngestionConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DataSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_deletion_policy {
-            m.insert("DataDeletionPolicy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DataSourceConfiguration".to_owned(),
-            self.data_source_configuration.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "KnowledgeBaseId".to_owned(),
-            self.knowledge_base_id.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.server_side_encryption_configuration {
-            m.insert(
-                "ServerSideEncryptionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.vector_ingestion_configuration {
-            m.insert("VectorIngestionConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataDeletionPolicy`.
+    DataDeletionPolicy {
+        /// `RETAIN`
+        Retain = "RETAIN",
+        /// `DELETE`
+        Delete = "DELETE",
     }
 }
 
-impl Check for DataSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_deletion_policy
-            .check(&path.field("DataDeletionPolicy"), &Rules::NONE, out);
-        self.data_source_configuration.check(
-            &path.field("DataSourceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.knowledge_base_id.check(
-            &path.field("KnowledgeBaseId"),
-            &Rules {
-                pattern: Some("^[0-9a-zA-Z]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_side_encryption_configuration.check(
-            &path.field("ServerSideEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.vector_ingestion_configuration.check(
-            &path.field("VectorIngestionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSourceProps);
-
-/// Values of `DataDeletionPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataDeletionPolicy {
-    /// `RETAIN`
-    Retain,
-    /// `DELETE`
-    Delete,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataDeletionPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RETAIN", "DELETE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Retain => "RETAIN",
-            Self::Delete => "DELETE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataDeletionPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataDeletionPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataDeletionPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "RETAIN" => Self::Retain,
-            "DELETE" => Self::Delete,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataDeletionPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataDeletionPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(DataDeletionPolicy);
-
-/// Property type `DataSourceConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSourceConfiguration {
-    /// `ConfluenceConfiguration` (optional).
-    pub confluence_configuration: Option<Value<ConfluenceDataSourceConfiguration>>,
-    /// `S3Configuration` (optional).
-    pub s3_configuration: Option<Value<S3DataSourceConfiguration>>,
-    /// `SalesforceConfiguration` (optional).
-    pub salesforce_configuration: Option<Value<SalesforceDataSourceConfiguration>>,
-    /// `SharePointConfiguration` (optional).
-    pub share_point_configuration: Option<Value<SharePointDataSourceConfiguration>>,
-    /// `Type` (required).
-    pub type_: Value<DataSourceType>,
-    /// `WebConfiguration` (optional).
-    pub web_configuration: Option<Value<WebDataSourceConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DataSourceConfiguration` of `AWS::Bedrock::DataSource`.
+    DataSourceConfiguration
 }
 
 impl DataSourceConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<DataSourceType>>) -> Self {
-        Self {
-            confluence_configuration: None,
-            s3_configuration: None,
-            salesforce_configuration: None,
-            share_point_configuration: None,
-            type_: type_.into(),
-            web_configuration: None,
-        }
+        Self(crate::Properties::new().with(4, "Type", type_.into().to_template()))
     }
-    /// Sets `ConfluenceConfiguration`.
+    /// `ConfluenceConfiguration` (optional).
     pub fn confluence_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ConfluenceDataSourceConfiguration>>,
     ) -> Self {
-        self.confluence_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ConfluenceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `S3Configuration`.
-    pub fn s3_configuration(mut self, value: impl Into<Value<S3DataSourceConfiguration>>) -> Self {
-        self.s3_configuration = Some(value.into());
-        self
+    /// `S3Configuration` (optional).
+    pub fn s3_configuration(self, value: impl Into<Value<S3DataSourceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "S3Configuration", value.into().to_template()),
+        )
     }
-    /// Sets `SalesforceConfiguration`.
+    /// `SalesforceConfiguration` (optional).
     pub fn salesforce_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SalesforceDataSourceConfiguration>>,
     ) -> Self {
-        self.salesforce_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "SalesforceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SharePointConfiguration`.
+    /// `SharePointConfiguration` (optional).
     pub fn share_point_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SharePointDataSourceConfiguration>>,
     ) -> Self {
-        self.share_point_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "SharePointConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `WebConfiguration`.
-    pub fn web_configuration(
-        mut self,
-        value: impl Into<Value<WebDataSourceConfiguration>>,
-    ) -> Self {
-        self.web_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.confluence_configuration {
-            m.insert("ConfluenceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_configuration {
-            m.insert("S3Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce_configuration {
-            m.insert("SalesforceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_point_configuration {
-            m.insert("SharePointConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.web_configuration {
-            m.insert("WebConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WebConfiguration` (optional).
+    pub fn web_configuration(self, value: impl Into<Value<WebDataSourceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "WebConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.confluence_configuration.check(
-            &path.field("ConfluenceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-        self.salesforce_configuration.check(
-            &path.field("SalesforceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_point_configuration.check(
-            &path.field("SharePointConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.web_configuration
-            .check(&path.field("WebConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSourceConfiguration);
-
-/// Property type `ConfluenceDataSourceConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ConfluenceDataSourceConfiguration {
-    /// `CrawlerConfiguration` (optional).
-    pub crawler_configuration: Option<Value<ConfluenceCrawlerConfiguration>>,
-    /// `SourceConfiguration` (required).
-    pub source_configuration: Value<ConfluenceSourceConfiguration>,
+crate::l1_struct! {
+    /// Property type `ConfluenceDataSourceConfiguration` of `AWS::Bedrock::DataSource`.
+    ConfluenceDataSourceConfiguration
 }
 
 impl ConfluenceDataSourceConfiguration {
     /// The required properties: `SourceConfiguration`.
     pub fn new(source_configuration: impl Into<Value<ConfluenceSourceConfiguration>>) -> Self {
-        Self {
-            crawler_configuration: None,
-            source_configuration: source_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SourceConfiguration",
+            source_configuration.into().to_template(),
+        ))
     }
-    /// Sets `CrawlerConfiguration`.
+    /// `CrawlerConfiguration` (optional).
     pub fn crawler_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ConfluenceCrawlerConfiguration>>,
     ) -> Self {
-        self.crawler_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CrawlerConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfluenceDataSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawler_configuration {
-            m.insert("CrawlerConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceConfiguration".to_owned(),
-            self.source_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfluenceDataSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.crawler_configuration
-            .check(&path.field("CrawlerConfiguration"), &Rules::NONE, out);
-        self.source_configuration
-            .check(&path.field("SourceConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfluenceDataSourceConfiguration);
-
-/// Property type `ConfluenceCrawlerConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfluenceCrawlerConfiguration {
-    /// `FilterConfiguration` (optional).
-    pub filter_configuration: Option<Value<CrawlFilterConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ConfluenceCrawlerConfiguration` of `AWS::Bedrock::DataSource`.
+    ConfluenceCrawlerConfiguration(default)
 }
 
 impl ConfluenceCrawlerConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            filter_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FilterConfiguration`.
-    pub fn filter_configuration(
-        mut self,
-        value: impl Into<Value<CrawlFilterConfiguration>>,
-    ) -> Self {
-        self.filter_configuration = Some(value.into());
-        self
+    /// `FilterConfiguration` (optional).
+    pub fn filter_configuration(self, value: impl Into<Value<CrawlFilterConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FilterConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfluenceCrawlerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filter_configuration {
-            m.insert("FilterConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfluenceCrawlerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter_configuration
-            .check(&path.field("FilterConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfluenceCrawlerConfiguration);
-
-/// Property type `CrawlFilterConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct CrawlFilterConfiguration {
-    /// `PatternObjectFilter` (optional).
-    pub pattern_object_filter: Option<Value<PatternObjectFilterConfiguration>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `CrawlFilterConfiguration` of `AWS::Bedrock::DataSource`.
+    CrawlFilterConfiguration
 }
 
 impl CrawlFilterConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            pattern_object_filter: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `PatternObjectFilter`.
+    /// `PatternObjectFilter` (optional).
     pub fn pattern_object_filter(
-        mut self,
+        self,
         value: impl Into<Value<PatternObjectFilterConfiguration>>,
     ) -> Self {
-        self.pattern_object_filter = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "PatternObjectFilter", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CrawlFilterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pattern_object_filter {
-            m.insert("PatternObjectFilter".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CrawlFilterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pattern_object_filter
-            .check(&path.field("PatternObjectFilter"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CrawlFilterConfiguration);
-
-/// Property type `PatternObjectFilterConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct PatternObjectFilterConfiguration {
-    /// `Filters` (required).
-    /// Items: 1..=25.
-    pub filters: Value<List<PatternObjectFilter>>,
+crate::l1_struct! {
+    /// Property type `PatternObjectFilterConfiguration` of `AWS::Bedrock::DataSource`.
+    PatternObjectFilterConfiguration
 }
 
 impl PatternObjectFilterConfiguration {
     /// The required properties: `Filters`.
     pub fn new(filters: impl Into<Value<List<PatternObjectFilter>>>) -> Self {
-        Self {
-            filters: filters.into(),
-        }
+        Self(crate::Properties::new().with(0, "Filters", filters.into().to_template()))
     }
 }
 
-impl ToTemplate for PatternObjectFilterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Filters".to_owned(), self.filters.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PatternObjectFilterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters.check(
-            &path.field("Filters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PatternObjectFilterConfiguration);
-
-/// Property type `PatternObjectFilter` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct PatternObjectFilter {
-    /// `ExclusionFilters` (optional).
-    /// Items: 1..=25.
-    /// Each item: Length: ..=1000 characters.
-    pub exclusion_filters: Option<Value<List<String>>>,
-    /// `InclusionFilters` (optional).
-    /// Items: 1..=25.
-    /// Each item: Length: ..=1000 characters.
-    pub inclusion_filters: Option<Value<List<String>>>,
-    /// `ObjectType` (required).
-    /// Length: 1..=50 characters.
-    pub object_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `PatternObjectFilter` of `AWS::Bedrock::DataSource`.
+    PatternObjectFilter
 }
 
 impl PatternObjectFilter {
     /// The required properties: `ObjectType`.
     pub fn new(object_type: impl Into<Value<String>>) -> Self {
-        Self {
-            exclusion_filters: None,
-            inclusion_filters: None,
-            object_type: object_type.into(),
-        }
+        Self(crate::Properties::new().with(2, "ObjectType", object_type.into().to_template()))
     }
-    /// Sets `ExclusionFilters`.
-    pub fn exclusion_filters(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusion_filters = Some(value.into());
-        self
+    /// `ExclusionFilters` (optional).
+    /// Items: 1 to 25.
+    /// Each item: Length: at most 1000 characters.
+    pub fn exclusion_filters(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExclusionFilters", value.into().to_template()),
+        )
     }
-    /// Sets `InclusionFilters`.
-    pub fn inclusion_filters(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inclusion_filters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PatternObjectFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclusion_filters {
-            m.insert("ExclusionFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion_filters {
-            m.insert("InclusionFilters".to_owned(), v.to_template());
-        }
-        m.insert("ObjectType".to_owned(), self.object_type.to_template());
-        Expr::Map(m)
+    /// `InclusionFilters` (optional).
+    /// Items: 1 to 25.
+    /// Each item: Length: at most 1000 characters.
+    pub fn inclusion_filters(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InclusionFilters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PatternObjectFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclusion_filters.check(
-            &path.field("ExclusionFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion_filters.check(
-            &path.field("InclusionFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_type.check(
-            &path.field("ObjectType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `PATTERN`
+        Pattern = "PATTERN",
     }
 }
 
-crate::impl_literal!(PatternObjectFilter);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `PATTERN`
-    Pattern,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PATTERN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pattern => "PATTERN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "PATTERN" => Self::Pattern,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `ConfluenceSourceConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ConfluenceSourceConfiguration {
-    /// `AuthType` (required).
-    pub auth_type: Value<AuthType>,
-    /// `CredentialsSecretArn` (required).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$`.
-    pub credentials_secret_arn: Value<String>,
-    /// `HostType` (required).
-    pub host_type: Value<HostType>,
-    /// `HostUrl` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^https://[A-Za-z0-9][^\s]*$`.
-    pub host_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConfluenceSourceConfiguration` of `AWS::Bedrock::DataSource`.
+    ConfluenceSourceConfiguration
 }
 
 impl ConfluenceSourceConfiguration {
@@ -793,356 +367,116 @@ impl ConfluenceSourceConfiguration {
         host_type: impl Into<Value<HostType>>,
         host_url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auth_type: auth_type.into(),
-            credentials_secret_arn: credentials_secret_arn.into(),
-            host_type: host_type.into(),
-            host_url: host_url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AuthType", auth_type.into().to_template())
+                .with(
+                    1,
+                    "CredentialsSecretArn",
+                    credentials_secret_arn.into().to_template(),
+                )
+                .with(2, "HostType", host_type.into().to_template())
+                .with(3, "HostUrl", host_url.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfluenceSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AuthType".to_owned(), self.auth_type.to_template());
-        m.insert(
-            "CredentialsSecretArn".to_owned(),
-            self.credentials_secret_arn.to_template(),
-        );
-        m.insert("HostType".to_owned(), self.host_type.to_template());
-        m.insert("HostUrl".to_owned(), self.host_url.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AuthType`.
+    AuthType {
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `OAUTH2_CLIENT_CREDENTIALS`
+        Oauth2ClientCredentials = "OAUTH2_CLIENT_CREDENTIALS",
     }
 }
 
-impl Check for ConfluenceSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
-        self.credentials_secret_arn.check(&path.field("CredentialsSecretArn"), &Rules { pattern: Some("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), ..Rules::NONE }, out);
-        self.host_type
-            .check(&path.field("HostType"), &Rules::NONE, out);
-        self.host_url.check(
-            &path.field("HostUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^https://[A-Za-z0-9][^\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `HostType`.
+    HostType {
+        /// `SAAS`
+        Saas = "SAAS",
     }
 }
 
-crate::impl_literal!(ConfluenceSourceConfiguration);
-
-/// Values of `AuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthType {
-    /// `BASIC`
-    Basic,
-    /// `OAUTH2_CLIENT_CREDENTIALS`
-    Oauth2ClientCredentials,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BASIC", "OAUTH2_CLIENT_CREDENTIALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "BASIC",
-            Self::Oauth2ClientCredentials => "OAUTH2_CLIENT_CREDENTIALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASIC" => Self::Basic,
-            "OAUTH2_CLIENT_CREDENTIALS" => Self::Oauth2ClientCredentials,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthType);
-
-/// Values of `HostType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HostType {
-    /// `SAAS`
-    Saas,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HostType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SAAS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Saas => "SAAS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HostType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HostType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HostType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SAAS" => Self::Saas,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HostType> {
-    fn from(s: &str) -> Self {
-        Value::literal(HostType::from(s))
-    }
-}
-
-crate::impl_literal!(HostType);
-
-/// Property type `S3DataSourceConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct S3DataSourceConfiguration {
-    /// `BucketArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`.
-    pub bucket_arn: Value<String>,
-    /// `BucketOwnerAccountId` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub bucket_owner_account_id: Option<Value<String>>,
-    /// `InclusionPrefixes` (optional).
-    /// Items: 1..=1.
-    /// Each item: Length: 1..=300 characters.
-    pub inclusion_prefixes: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `S3DataSourceConfiguration` of `AWS::Bedrock::DataSource`.
+    S3DataSourceConfiguration
 }
 
 impl S3DataSourceConfiguration {
     /// The required properties: `BucketArn`.
     pub fn new(bucket_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket_arn: bucket_arn.into(),
-            bucket_owner_account_id: None,
-            inclusion_prefixes: None,
-        }
+        Self(crate::Properties::new().with(0, "BucketArn", bucket_arn.into().to_template()))
     }
-    /// Sets `BucketOwnerAccountId`.
-    pub fn bucket_owner_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_owner_account_id = Some(value.into());
-        self
+    /// `BucketOwnerAccountId` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn bucket_owner_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BucketOwnerAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `InclusionPrefixes`.
-    pub fn inclusion_prefixes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inclusion_prefixes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3DataSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketArn".to_owned(), self.bucket_arn.to_template());
-        if let Some(v) = &self.bucket_owner_account_id {
-            m.insert("BucketOwnerAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion_prefixes {
-            m.insert("InclusionPrefixes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InclusionPrefixes` (optional).
+    /// Items: 1 to 1.
+    /// Each item: Length: 1 to 300 characters.
+    pub fn inclusion_prefixes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InclusionPrefixes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3DataSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_arn.check(&path.field("BucketArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), ..Rules::NONE }, out);
-        self.bucket_owner_account_id.check(
-            &path.field("BucketOwnerAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion_prefixes.check(
-            &path.field("InclusionPrefixes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(300),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3DataSourceConfiguration);
-
-/// Property type `SalesforceDataSourceConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SalesforceDataSourceConfiguration {
-    /// `CrawlerConfiguration` (optional).
-    pub crawler_configuration: Option<Value<SalesforceCrawlerConfiguration>>,
-    /// `SourceConfiguration` (required).
-    pub source_configuration: Value<SalesforceSourceConfiguration>,
+crate::l1_struct! {
+    /// Property type `SalesforceDataSourceConfiguration` of `AWS::Bedrock::DataSource`.
+    SalesforceDataSourceConfiguration
 }
 
 impl SalesforceDataSourceConfiguration {
     /// The required properties: `SourceConfiguration`.
     pub fn new(source_configuration: impl Into<Value<SalesforceSourceConfiguration>>) -> Self {
-        Self {
-            crawler_configuration: None,
-            source_configuration: source_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SourceConfiguration",
+            source_configuration.into().to_template(),
+        ))
     }
-    /// Sets `CrawlerConfiguration`.
+    /// `CrawlerConfiguration` (optional).
     pub fn crawler_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SalesforceCrawlerConfiguration>>,
     ) -> Self {
-        self.crawler_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CrawlerConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SalesforceDataSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawler_configuration {
-            m.insert("CrawlerConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceConfiguration".to_owned(),
-            self.source_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SalesforceDataSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.crawler_configuration
-            .check(&path.field("CrawlerConfiguration"), &Rules::NONE, out);
-        self.source_configuration
-            .check(&path.field("SourceConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SalesforceDataSourceConfiguration);
-
-/// Property type `SalesforceCrawlerConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct SalesforceCrawlerConfiguration {
-    /// `FilterConfiguration` (optional).
-    pub filter_configuration: Option<Value<CrawlFilterConfiguration>>,
+crate::l1_struct! {
+    /// Property type `SalesforceCrawlerConfiguration` of `AWS::Bedrock::DataSource`.
+    SalesforceCrawlerConfiguration(default)
 }
 
 impl SalesforceCrawlerConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            filter_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FilterConfiguration`.
-    pub fn filter_configuration(
-        mut self,
-        value: impl Into<Value<CrawlFilterConfiguration>>,
-    ) -> Self {
-        self.filter_configuration = Some(value.into());
-        self
+    /// `FilterConfiguration` (optional).
+    pub fn filter_configuration(self, value: impl Into<Value<CrawlFilterConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FilterConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SalesforceCrawlerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filter_configuration {
-            m.insert("FilterConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SalesforceCrawlerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter_configuration
-            .check(&path.field("FilterConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SalesforceCrawlerConfiguration);
-
-/// Property type `SalesforceSourceConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SalesforceSourceConfiguration {
-    /// `AuthType` (required).
-    pub auth_type: Value<SalesforceSourceConfigurationAuthType>,
-    /// `CredentialsSecretArn` (required).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$`.
-    pub credentials_secret_arn: Value<String>,
-    /// `HostUrl` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^https://[A-Za-z0-9][^\s]*$`.
-    pub host_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `SalesforceSourceConfiguration` of `AWS::Bedrock::DataSource`.
+    SalesforceSourceConfiguration
 }
 
 impl SalesforceSourceConfiguration {
@@ -1152,215 +486,75 @@ impl SalesforceSourceConfiguration {
         credentials_secret_arn: impl Into<Value<String>>,
         host_url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auth_type: auth_type.into(),
-            credentials_secret_arn: credentials_secret_arn.into(),
-            host_url: host_url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AuthType", auth_type.into().to_template())
+                .with(
+                    1,
+                    "CredentialsSecretArn",
+                    credentials_secret_arn.into().to_template(),
+                )
+                .with(2, "HostUrl", host_url.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SalesforceSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AuthType".to_owned(), self.auth_type.to_template());
-        m.insert(
-            "CredentialsSecretArn".to_owned(),
-            self.credentials_secret_arn.to_template(),
-        );
-        m.insert("HostUrl".to_owned(), self.host_url.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SalesforceSourceConfigurationAuthType`.
+    SalesforceSourceConfigurationAuthType {
+        /// `OAUTH2_CLIENT_CREDENTIALS`
+        Oauth2ClientCredentials = "OAUTH2_CLIENT_CREDENTIALS",
     }
 }
 
-impl Check for SalesforceSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
-        self.credentials_secret_arn.check(&path.field("CredentialsSecretArn"), &Rules { pattern: Some("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), ..Rules::NONE }, out);
-        self.host_url.check(
-            &path.field("HostUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^https://[A-Za-z0-9][^\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceSourceConfiguration);
-
-/// Values of `SalesforceSourceConfigurationAuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SalesforceSourceConfigurationAuthType {
-    /// `OAUTH2_CLIENT_CREDENTIALS`
-    Oauth2ClientCredentials,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SalesforceSourceConfigurationAuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OAUTH2_CLIENT_CREDENTIALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oauth2ClientCredentials => "OAUTH2_CLIENT_CREDENTIALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SalesforceSourceConfigurationAuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SalesforceSourceConfigurationAuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SalesforceSourceConfigurationAuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "OAUTH2_CLIENT_CREDENTIALS" => Self::Oauth2ClientCredentials,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SalesforceSourceConfigurationAuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SalesforceSourceConfigurationAuthType::from(s))
-    }
-}
-
-crate::impl_literal!(SalesforceSourceConfigurationAuthType);
-
-/// Property type `SharePointDataSourceConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SharePointDataSourceConfiguration {
-    /// `CrawlerConfiguration` (optional).
-    pub crawler_configuration: Option<Value<SharePointCrawlerConfiguration>>,
-    /// `SourceConfiguration` (required).
-    pub source_configuration: Value<SharePointSourceConfiguration>,
+crate::l1_struct! {
+    /// Property type `SharePointDataSourceConfiguration` of `AWS::Bedrock::DataSource`.
+    SharePointDataSourceConfiguration
 }
 
 impl SharePointDataSourceConfiguration {
     /// The required properties: `SourceConfiguration`.
     pub fn new(source_configuration: impl Into<Value<SharePointSourceConfiguration>>) -> Self {
-        Self {
-            crawler_configuration: None,
-            source_configuration: source_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SourceConfiguration",
+            source_configuration.into().to_template(),
+        ))
     }
-    /// Sets `CrawlerConfiguration`.
+    /// `CrawlerConfiguration` (optional).
     pub fn crawler_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SharePointCrawlerConfiguration>>,
     ) -> Self {
-        self.crawler_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CrawlerConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SharePointDataSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawler_configuration {
-            m.insert("CrawlerConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceConfiguration".to_owned(),
-            self.source_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SharePointDataSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.crawler_configuration
-            .check(&path.field("CrawlerConfiguration"), &Rules::NONE, out);
-        self.source_configuration
-            .check(&path.field("SourceConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SharePointDataSourceConfiguration);
-
-/// Property type `SharePointCrawlerConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct SharePointCrawlerConfiguration {
-    /// `FilterConfiguration` (optional).
-    pub filter_configuration: Option<Value<CrawlFilterConfiguration>>,
+crate::l1_struct! {
+    /// Property type `SharePointCrawlerConfiguration` of `AWS::Bedrock::DataSource`.
+    SharePointCrawlerConfiguration(default)
 }
 
 impl SharePointCrawlerConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            filter_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FilterConfiguration`.
-    pub fn filter_configuration(
-        mut self,
-        value: impl Into<Value<CrawlFilterConfiguration>>,
-    ) -> Self {
-        self.filter_configuration = Some(value.into());
-        self
+    /// `FilterConfiguration` (optional).
+    pub fn filter_configuration(self, value: impl Into<Value<CrawlFilterConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FilterConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SharePointCrawlerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filter_configuration {
-            m.insert("FilterConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SharePointCrawlerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter_configuration
-            .check(&path.field("FilterConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SharePointCrawlerConfiguration);
-
-/// Property type `SharePointSourceConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SharePointSourceConfiguration {
-    /// `AuthType` (required).
-    pub auth_type: Value<SharePointSourceConfigurationAuthType>,
-    /// `CredentialsSecretArn` (required).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$`.
-    pub credentials_secret_arn: Value<String>,
-    /// `Domain` (required).
-    /// Length: 1..=50 characters.
-    pub domain: Value<String>,
-    /// `HostType` (required).
-    pub host_type: Value<SharePointSourceConfigurationHostType>,
-    /// `SiteUrls` (required).
-    /// Items: 1..=100.
-    /// Each item: Pattern: `^https://[A-Za-z0-9][^\s]*$`.
-    pub site_urls: Value<List<String>>,
-    /// `TenantId` (optional).
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub tenant_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SharePointSourceConfiguration` of `AWS::Bedrock::DataSource`.
+    SharePointSourceConfiguration
 }
 
 impl SharePointSourceConfiguration {
@@ -1372,1040 +566,342 @@ impl SharePointSourceConfiguration {
         host_type: impl Into<Value<SharePointSourceConfigurationHostType>>,
         site_urls: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            auth_type: auth_type.into(),
-            credentials_secret_arn: credentials_secret_arn.into(),
-            domain: domain.into(),
-            host_type: host_type.into(),
-            site_urls: site_urls.into(),
-            tenant_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AuthType", auth_type.into().to_template())
+                .with(
+                    1,
+                    "CredentialsSecretArn",
+                    credentials_secret_arn.into().to_template(),
+                )
+                .with(2, "Domain", domain.into().to_template())
+                .with(3, "HostType", host_type.into().to_template())
+                .with(4, "SiteUrls", site_urls.into().to_template()),
+        )
     }
-    /// Sets `TenantId`.
-    pub fn tenant_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tenant_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SharePointSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AuthType".to_owned(), self.auth_type.to_template());
-        m.insert(
-            "CredentialsSecretArn".to_owned(),
-            self.credentials_secret_arn.to_template(),
-        );
-        m.insert("Domain".to_owned(), self.domain.to_template());
-        m.insert("HostType".to_owned(), self.host_type.to_template());
-        m.insert("SiteUrls".to_owned(), self.site_urls.to_template());
-        if let Some(v) = &self.tenant_id {
-            m.insert("TenantId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TenantId` (optional).
+    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+    pub fn tenant_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TenantId", value.into().to_template()))
     }
 }
 
-impl Check for SharePointSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
-        self.credentials_secret_arn.check(&path.field("CredentialsSecretArn"), &Rules { pattern: Some("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), ..Rules::NONE }, out);
-        self.domain.check(
-            &path.field("Domain"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host_type
-            .check(&path.field("HostType"), &Rules::NONE, out);
-        self.site_urls.check(
-            &path.field("SiteUrls"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^https://[A-Za-z0-9][^\\s]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tenant_id.check(
-            &path.field("TenantId"),
-            &Rules {
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SharePointSourceConfigurationAuthType`.
+    SharePointSourceConfigurationAuthType {
+        /// `OAUTH2_CLIENT_CREDENTIALS`
+        Oauth2ClientCredentials = "OAUTH2_CLIENT_CREDENTIALS",
+        /// `OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS`
+        Oauth2SharepointAppOnlyClientCredentials = "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS",
     }
 }
 
-crate::impl_literal!(SharePointSourceConfiguration);
-
-/// Values of `SharePointSourceConfigurationAuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SharePointSourceConfigurationAuthType {
-    /// `OAUTH2_CLIENT_CREDENTIALS`
-    Oauth2ClientCredentials,
-    /// `OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS`
-    Oauth2SharepointAppOnlyClientCredentials,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SharePointSourceConfigurationAuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "OAUTH2_CLIENT_CREDENTIALS",
-        "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oauth2ClientCredentials => "OAUTH2_CLIENT_CREDENTIALS",
-            Self::Oauth2SharepointAppOnlyClientCredentials => {
-                "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS"
-            }
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SharePointSourceConfigurationHostType`.
+    SharePointSourceConfigurationHostType {
+        /// `ONLINE`
+        Online = "ONLINE",
     }
 }
 
-impl ToTemplate for SharePointSourceConfigurationAuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `DataSourceType`.
+    DataSourceType {
+        /// `S3`
+        S3 = "S3",
+        /// `CONFLUENCE`
+        Confluence = "CONFLUENCE",
+        /// `SALESFORCE`
+        Salesforce = "SALESFORCE",
+        /// `SHAREPOINT`
+        Sharepoint = "SHAREPOINT",
+        /// `WEB`
+        Web = "WEB",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `REDSHIFT_METADATA`
+        RedshiftMetadata = "REDSHIFT_METADATA",
     }
 }
 
-impl Check for SharePointSourceConfigurationAuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SharePointSourceConfigurationAuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "OAUTH2_CLIENT_CREDENTIALS" => Self::Oauth2ClientCredentials,
-            "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS" => {
-                Self::Oauth2SharepointAppOnlyClientCredentials
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SharePointSourceConfigurationAuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SharePointSourceConfigurationAuthType::from(s))
-    }
-}
-
-crate::impl_literal!(SharePointSourceConfigurationAuthType);
-
-/// Values of `SharePointSourceConfigurationHostType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SharePointSourceConfigurationHostType {
-    /// `ONLINE`
-    Online,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SharePointSourceConfigurationHostType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ONLINE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Online => "ONLINE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SharePointSourceConfigurationHostType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SharePointSourceConfigurationHostType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SharePointSourceConfigurationHostType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ONLINE" => Self::Online,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SharePointSourceConfigurationHostType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SharePointSourceConfigurationHostType::from(s))
-    }
-}
-
-crate::impl_literal!(SharePointSourceConfigurationHostType);
-
-/// Values of `DataSourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSourceType {
-    /// `S3`
-    S3,
-    /// `CONFLUENCE`
-    Confluence,
-    /// `SALESFORCE`
-    Salesforce,
-    /// `SHAREPOINT`
-    Sharepoint,
-    /// `WEB`
-    Web,
-    /// `CUSTOM`
-    Custom,
-    /// `REDSHIFT_METADATA`
-    RedshiftMetadata,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "S3",
-        "CONFLUENCE",
-        "SALESFORCE",
-        "SHAREPOINT",
-        "WEB",
-        "CUSTOM",
-        "REDSHIFT_METADATA",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::Confluence => "CONFLUENCE",
-            Self::Salesforce => "SALESFORCE",
-            Self::Sharepoint => "SHAREPOINT",
-            Self::Web => "WEB",
-            Self::Custom => "CUSTOM",
-            Self::RedshiftMetadata => "REDSHIFT_METADATA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            "CONFLUENCE" => Self::Confluence,
-            "SALESFORCE" => Self::Salesforce,
-            "SHAREPOINT" => Self::Sharepoint,
-            "WEB" => Self::Web,
-            "CUSTOM" => Self::Custom,
-            "REDSHIFT_METADATA" => Self::RedshiftMetadata,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSourceType::from(s))
-    }
-}
-
-crate::impl_literal!(DataSourceType);
-
-/// Property type `WebDataSourceConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct WebDataSourceConfiguration {
-    /// `CrawlerConfiguration` (optional).
-    pub crawler_configuration: Option<Value<WebCrawlerConfiguration>>,
-    /// `SourceConfiguration` (required).
-    pub source_configuration: Value<WebSourceConfiguration>,
+crate::l1_struct! {
+    /// Property type `WebDataSourceConfiguration` of `AWS::Bedrock::DataSource`.
+    WebDataSourceConfiguration
 }
 
 impl WebDataSourceConfiguration {
     /// The required properties: `SourceConfiguration`.
     pub fn new(source_configuration: impl Into<Value<WebSourceConfiguration>>) -> Self {
-        Self {
-            crawler_configuration: None,
-            source_configuration: source_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SourceConfiguration",
+            source_configuration.into().to_template(),
+        ))
     }
-    /// Sets `CrawlerConfiguration`.
-    pub fn crawler_configuration(
-        mut self,
-        value: impl Into<Value<WebCrawlerConfiguration>>,
-    ) -> Self {
-        self.crawler_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WebDataSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawler_configuration {
-            m.insert("CrawlerConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceConfiguration".to_owned(),
-            self.source_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `CrawlerConfiguration` (optional).
+    pub fn crawler_configuration(self, value: impl Into<Value<WebCrawlerConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CrawlerConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WebDataSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.crawler_configuration
-            .check(&path.field("CrawlerConfiguration"), &Rules::NONE, out);
-        self.source_configuration
-            .check(&path.field("SourceConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WebDataSourceConfiguration);
-
-/// Property type `WebCrawlerConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct WebCrawlerConfiguration {
-    /// `CrawlerLimits` (optional).
-    pub crawler_limits: Option<Value<WebCrawlerLimits>>,
-    /// `ExclusionFilters` (optional).
-    /// Items: 1..=25.
-    /// Each item: Length: ..=1000 characters.
-    pub exclusion_filters: Option<Value<List<String>>>,
-    /// `InclusionFilters` (optional).
-    /// Items: 1..=25.
-    /// Each item: Length: ..=1000 characters.
-    pub inclusion_filters: Option<Value<List<String>>>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<WebScopeType>>,
-    /// `UserAgent` (optional).
-    /// Length: 15..=40 characters.
-    pub user_agent: Option<Value<String>>,
-    /// `UserAgentHeader` (optional).
-    /// Length: 61..=86 characters.
-    pub user_agent_header: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WebCrawlerConfiguration` of `AWS::Bedrock::DataSource`.
+    WebCrawlerConfiguration(default)
 }
 
 impl WebCrawlerConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            crawler_limits: None,
-            exclusion_filters: None,
-            inclusion_filters: None,
-            scope: None,
-            user_agent: None,
-            user_agent_header: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CrawlerLimits`.
-    pub fn crawler_limits(mut self, value: impl Into<Value<WebCrawlerLimits>>) -> Self {
-        self.crawler_limits = Some(value.into());
-        self
+    /// `CrawlerLimits` (optional).
+    pub fn crawler_limits(self, value: impl Into<Value<WebCrawlerLimits>>) -> Self {
+        Self(self.0.with(0, "CrawlerLimits", value.into().to_template()))
     }
-    /// Sets `ExclusionFilters`.
-    pub fn exclusion_filters(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusion_filters = Some(value.into());
-        self
+    /// `ExclusionFilters` (optional).
+    /// Items: 1 to 25.
+    /// Each item: Length: at most 1000 characters.
+    pub fn exclusion_filters(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExclusionFilters", value.into().to_template()),
+        )
     }
-    /// Sets `InclusionFilters`.
-    pub fn inclusion_filters(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inclusion_filters = Some(value.into());
-        self
+    /// `InclusionFilters` (optional).
+    /// Items: 1 to 25.
+    /// Each item: Length: at most 1000 characters.
+    pub fn inclusion_filters(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InclusionFilters", value.into().to_template()),
+        )
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<WebScopeType>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<WebScopeType>>) -> Self {
+        Self(self.0.with(3, "Scope", value.into().to_template()))
     }
-    /// Sets `UserAgent`.
-    pub fn user_agent(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_agent = Some(value.into());
-        self
+    /// `UserAgent` (optional).
+    /// Length: 15 to 40 characters.
+    pub fn user_agent(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "UserAgent", value.into().to_template()))
     }
-    /// Sets `UserAgentHeader`.
-    pub fn user_agent_header(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_agent_header = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WebCrawlerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawler_limits {
-            m.insert("CrawlerLimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusion_filters {
-            m.insert("ExclusionFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion_filters {
-            m.insert("InclusionFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_agent {
-            m.insert("UserAgent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_agent_header {
-            m.insert("UserAgentHeader".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserAgentHeader` (optional).
+    /// Length: 61 to 86 characters.
+    pub fn user_agent_header(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "UserAgentHeader", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WebCrawlerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.crawler_limits
-            .check(&path.field("CrawlerLimits"), &Rules::NONE, out);
-        self.exclusion_filters.check(
-            &path.field("ExclusionFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion_filters.check(
-            &path.field("InclusionFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
-        self.user_agent.check(
-            &path.field("UserAgent"),
-            &Rules {
-                min_length: Some(15),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_agent_header.check(
-            &path.field("UserAgentHeader"),
-            &Rules {
-                min_length: Some(61),
-                max_length: Some(86),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WebCrawlerConfiguration);
-
-/// Property type `WebCrawlerLimits` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct WebCrawlerLimits {
-    /// `MaxPages` (optional).
-    /// Range: 1..=.
-    pub max_pages: Option<Value<i64>>,
-    /// `RateLimit` (optional).
-    /// Range: 1..=300.
-    pub rate_limit: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `WebCrawlerLimits` of `AWS::Bedrock::DataSource`.
+    WebCrawlerLimits(default)
 }
 
 impl WebCrawlerLimits {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_pages: None,
-            rate_limit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxPages`.
-    pub fn max_pages(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_pages = Some(value.into());
-        self
+    /// `MaxPages` (optional).
+    /// Range: at least 1.
+    pub fn max_pages(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MaxPages", value.into().to_template()))
     }
-    /// Sets `RateLimit`.
-    pub fn rate_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rate_limit = Some(value.into());
-        self
+    /// `RateLimit` (optional).
+    /// Range: 1 to 300.
+    pub fn rate_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "RateLimit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WebCrawlerLimits {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_pages {
-            m.insert("MaxPages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rate_limit {
-            m.insert("RateLimit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `WebScopeType`.
+    WebScopeType {
+        /// `HOST_ONLY`
+        HostOnly = "HOST_ONLY",
+        /// `SUBDOMAINS`
+        Subdomains = "SUBDOMAINS",
     }
 }
 
-impl Check for WebCrawlerLimits {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_pages.check(
-            &path.field("MaxPages"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rate_limit.check(
-            &path.field("RateLimit"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WebCrawlerLimits);
-
-/// Values of `WebScopeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebScopeType {
-    /// `HOST_ONLY`
-    HostOnly,
-    /// `SUBDOMAINS`
-    Subdomains,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WebScopeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HOST_ONLY", "SUBDOMAINS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HostOnly => "HOST_ONLY",
-            Self::Subdomains => "SUBDOMAINS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WebScopeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WebScopeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WebScopeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "HOST_ONLY" => Self::HostOnly,
-            "SUBDOMAINS" => Self::Subdomains,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WebScopeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(WebScopeType::from(s))
-    }
-}
-
-crate::impl_literal!(WebScopeType);
-
-/// Property type `WebSourceConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct WebSourceConfiguration {
-    /// `UrlConfiguration` (required).
-    pub url_configuration: Value<UrlConfiguration>,
+crate::l1_struct! {
+    /// Property type `WebSourceConfiguration` of `AWS::Bedrock::DataSource`.
+    WebSourceConfiguration
 }
 
 impl WebSourceConfiguration {
     /// The required properties: `UrlConfiguration`.
     pub fn new(url_configuration: impl Into<Value<UrlConfiguration>>) -> Self {
-        Self {
-            url_configuration: url_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "UrlConfiguration",
+            url_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for WebSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "UrlConfiguration".to_owned(),
-            self.url_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.url_configuration
-            .check(&path.field("UrlConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WebSourceConfiguration);
-
-/// Property type `UrlConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct UrlConfiguration {
-    /// `SeedUrls` (required).
-    /// Items: 1..=100.
-    pub seed_urls: Value<List<SeedUrl>>,
+crate::l1_struct! {
+    /// Property type `UrlConfiguration` of `AWS::Bedrock::DataSource`.
+    UrlConfiguration
 }
 
 impl UrlConfiguration {
     /// The required properties: `SeedUrls`.
     pub fn new(seed_urls: impl Into<Value<List<SeedUrl>>>) -> Self {
-        Self {
-            seed_urls: seed_urls.into(),
-        }
+        Self(crate::Properties::new().with(0, "SeedUrls", seed_urls.into().to_template()))
     }
 }
 
-impl ToTemplate for UrlConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SeedUrls".to_owned(), self.seed_urls.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UrlConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.seed_urls.check(
-            &path.field("SeedUrls"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UrlConfiguration);
-
-/// Property type `SeedUrl` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SeedUrl {
-    /// `Url` (required).
-    /// Pattern: `^https?://[A-Za-z0-9][^\s]*$`.
-    pub url: Value<String>,
+crate::l1_struct! {
+    /// Property type `SeedUrl` of `AWS::Bedrock::DataSource`.
+    SeedUrl
 }
 
 impl SeedUrl {
     /// The required properties: `Url`.
     pub fn new(url: impl Into<Value<String>>) -> Self {
-        Self { url: url.into() }
+        Self(crate::Properties::new().with(0, "Url", url.into().to_template()))
     }
 }
 
-impl ToTemplate for SeedUrl {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Url".to_owned(), self.url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SeedUrl {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                pattern: Some("^https?://[A-Za-z0-9][^\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SeedUrl);
-
-/// Property type `ServerSideEncryptionConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerSideEncryptionConfiguration {
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Property type `ServerSideEncryptionConfiguration` of `AWS::Bedrock::DataSource`.
+    ServerSideEncryptionConfiguration(default)
 }
 
 impl ServerSideEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { kms_key_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerSideEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl Check for ServerSideEncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ServerSideEncryptionConfiguration);
-
-/// Property type `VectorIngestionConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct VectorIngestionConfiguration {
-    /// `ChunkingConfiguration` (optional).
-    pub chunking_configuration: Option<Value<ChunkingConfiguration>>,
-    /// `ContextEnrichmentConfiguration` (optional).
-    pub context_enrichment_configuration: Option<Value<ContextEnrichmentConfiguration>>,
-    /// `CustomTransformationConfiguration` (optional).
-    pub custom_transformation_configuration: Option<Value<CustomTransformationConfiguration>>,
-    /// `ParsingConfiguration` (optional).
-    pub parsing_configuration: Option<Value<ParsingConfiguration>>,
+crate::l1_struct! {
+    /// Property type `VectorIngestionConfiguration` of `AWS::Bedrock::DataSource`.
+    VectorIngestionConfiguration(default)
 }
 
 impl VectorIngestionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            chunking_configuration: None,
-            context_enrichment_configuration: None,
-            custom_transformation_configuration: None,
-            parsing_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChunkingConfiguration`.
-    pub fn chunking_configuration(
-        mut self,
-        value: impl Into<Value<ChunkingConfiguration>>,
-    ) -> Self {
-        self.chunking_configuration = Some(value.into());
-        self
+    /// `ChunkingConfiguration` (optional).
+    pub fn chunking_configuration(self, value: impl Into<Value<ChunkingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChunkingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ContextEnrichmentConfiguration`.
+    /// `ContextEnrichmentConfiguration` (optional).
     pub fn context_enrichment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ContextEnrichmentConfiguration>>,
     ) -> Self {
-        self.context_enrichment_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ContextEnrichmentConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomTransformationConfiguration`.
+    /// `CustomTransformationConfiguration` (optional).
     pub fn custom_transformation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CustomTransformationConfiguration>>,
     ) -> Self {
-        self.custom_transformation_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CustomTransformationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ParsingConfiguration`.
-    pub fn parsing_configuration(mut self, value: impl Into<Value<ParsingConfiguration>>) -> Self {
-        self.parsing_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VectorIngestionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.chunking_configuration {
-            m.insert("ChunkingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.context_enrichment_configuration {
-            m.insert("ContextEnrichmentConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_transformation_configuration {
-            m.insert(
-                "CustomTransformationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.parsing_configuration {
-            m.insert("ParsingConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ParsingConfiguration` (optional).
+    pub fn parsing_configuration(self, value: impl Into<Value<ParsingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ParsingConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VectorIngestionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.chunking_configuration
-            .check(&path.field("ChunkingConfiguration"), &Rules::NONE, out);
-        self.context_enrichment_configuration.check(
-            &path.field("ContextEnrichmentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.custom_transformation_configuration.check(
-            &path.field("CustomTransformationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.parsing_configuration
-            .check(&path.field("ParsingConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VectorIngestionConfiguration);
-
-/// Property type `ChunkingConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ChunkingConfiguration {
-    /// `ChunkingStrategy` (required).
-    pub chunking_strategy: Value<ChunkingStrategy>,
-    /// `FixedSizeChunkingConfiguration` (optional).
-    pub fixed_size_chunking_configuration: Option<Value<FixedSizeChunkingConfiguration>>,
-    /// `HierarchicalChunkingConfiguration` (optional).
-    pub hierarchical_chunking_configuration: Option<Value<HierarchicalChunkingConfiguration>>,
-    /// `SemanticChunkingConfiguration` (optional).
-    pub semantic_chunking_configuration: Option<Value<SemanticChunkingConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ChunkingConfiguration` of `AWS::Bedrock::DataSource`.
+    ChunkingConfiguration
 }
 
 impl ChunkingConfiguration {
     /// The required properties: `ChunkingStrategy`.
     pub fn new(chunking_strategy: impl Into<Value<ChunkingStrategy>>) -> Self {
-        Self {
-            chunking_strategy: chunking_strategy.into(),
-            fixed_size_chunking_configuration: None,
-            hierarchical_chunking_configuration: None,
-            semantic_chunking_configuration: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ChunkingStrategy",
+            chunking_strategy.into().to_template(),
+        ))
     }
-    /// Sets `FixedSizeChunkingConfiguration`.
+    /// `FixedSizeChunkingConfiguration` (optional).
     pub fn fixed_size_chunking_configuration(
-        mut self,
+        self,
         value: impl Into<Value<FixedSizeChunkingConfiguration>>,
     ) -> Self {
-        self.fixed_size_chunking_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "FixedSizeChunkingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HierarchicalChunkingConfiguration`.
+    /// `HierarchicalChunkingConfiguration` (optional).
     pub fn hierarchical_chunking_configuration(
-        mut self,
+        self,
         value: impl Into<Value<HierarchicalChunkingConfiguration>>,
     ) -> Self {
-        self.hierarchical_chunking_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "HierarchicalChunkingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SemanticChunkingConfiguration`.
+    /// `SemanticChunkingConfiguration` (optional).
     pub fn semantic_chunking_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SemanticChunkingConfiguration>>,
     ) -> Self {
-        self.semantic_chunking_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "SemanticChunkingConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ChunkingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ChunkingStrategy".to_owned(),
-            self.chunking_strategy.to_template(),
-        );
-        if let Some(v) = &self.fixed_size_chunking_configuration {
-            m.insert("FixedSizeChunkingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hierarchical_chunking_configuration {
-            m.insert(
-                "HierarchicalChunkingConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.semantic_chunking_configuration {
-            m.insert("SemanticChunkingConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ChunkingStrategy`.
+    ChunkingStrategy {
+        /// `FIXED_SIZE`
+        FixedSize = "FIXED_SIZE",
+        /// `NONE`
+        None = "NONE",
+        /// `HIERARCHICAL`
+        Hierarchical = "HIERARCHICAL",
+        /// `SEMANTIC`
+        Semantic = "SEMANTIC",
     }
 }
 
-impl Check for ChunkingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.chunking_strategy
-            .check(&path.field("ChunkingStrategy"), &Rules::NONE, out);
-        self.fixed_size_chunking_configuration.check(
-            &path.field("FixedSizeChunkingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.hierarchical_chunking_configuration.check(
-            &path.field("HierarchicalChunkingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.semantic_chunking_configuration.check(
-            &path.field("SemanticChunkingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ChunkingConfiguration);
-
-/// Values of `ChunkingStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChunkingStrategy {
-    /// `FIXED_SIZE`
-    FixedSize,
-    /// `NONE`
-    None,
-    /// `HIERARCHICAL`
-    Hierarchical,
-    /// `SEMANTIC`
-    Semantic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ChunkingStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FIXED_SIZE", "NONE", "HIERARCHICAL", "SEMANTIC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FixedSize => "FIXED_SIZE",
-            Self::None => "NONE",
-            Self::Hierarchical => "HIERARCHICAL",
-            Self::Semantic => "SEMANTIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ChunkingStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ChunkingStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ChunkingStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIXED_SIZE" => Self::FixedSize,
-            "NONE" => Self::None,
-            "HIERARCHICAL" => Self::Hierarchical,
-            "SEMANTIC" => Self::Semantic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ChunkingStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ChunkingStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ChunkingStrategy);
-
-/// Property type `FixedSizeChunkingConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct FixedSizeChunkingConfiguration {
-    /// `MaxTokens` (required).
-    /// Range: 1..=.
-    pub max_tokens: Value<i64>,
-    /// `OverlapPercentage` (required).
-    /// Range: 1..=99.
-    pub overlap_percentage: Value<i64>,
+crate::l1_struct! {
+    /// Property type `FixedSizeChunkingConfiguration` of `AWS::Bedrock::DataSource`.
+    FixedSizeChunkingConfiguration
 }
 
 impl FixedSizeChunkingConfiguration {
@@ -2414,58 +910,21 @@ impl FixedSizeChunkingConfiguration {
         max_tokens: impl Into<Value<i64>>,
         overlap_percentage: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            max_tokens: max_tokens.into(),
-            overlap_percentage: overlap_percentage.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxTokens", max_tokens.into().to_template())
+                .with(
+                    1,
+                    "OverlapPercentage",
+                    overlap_percentage.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for FixedSizeChunkingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxTokens".to_owned(), self.max_tokens.to_template());
-        m.insert(
-            "OverlapPercentage".to_owned(),
-            self.overlap_percentage.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for FixedSizeChunkingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_tokens.check(
-            &path.field("MaxTokens"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overlap_percentage.check(
-            &path.field("OverlapPercentage"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(99.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FixedSizeChunkingConfiguration);
-
-/// Property type `HierarchicalChunkingConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct HierarchicalChunkingConfiguration {
-    /// `LevelConfigurations` (required).
-    /// Items: 2..=2.
-    pub level_configurations: Value<List<HierarchicalChunkingLevelConfiguration>>,
-    /// `OverlapTokens` (required).
-    /// Range: 1..=.
-    pub overlap_tokens: Value<i64>,
+crate::l1_struct! {
+    /// Property type `HierarchicalChunkingConfiguration` of `AWS::Bedrock::DataSource`.
+    HierarchicalChunkingConfiguration
 }
 
 impl HierarchicalChunkingConfiguration {
@@ -2474,105 +933,33 @@ impl HierarchicalChunkingConfiguration {
         level_configurations: impl Into<Value<List<HierarchicalChunkingLevelConfiguration>>>,
         overlap_tokens: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            level_configurations: level_configurations.into(),
-            overlap_tokens: overlap_tokens.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "LevelConfigurations",
+                    level_configurations.into().to_template(),
+                )
+                .with(1, "OverlapTokens", overlap_tokens.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HierarchicalChunkingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LevelConfigurations".to_owned(),
-            self.level_configurations.to_template(),
-        );
-        m.insert(
-            "OverlapTokens".to_owned(),
-            self.overlap_tokens.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for HierarchicalChunkingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.level_configurations.check(
-            &path.field("LevelConfigurations"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overlap_tokens.check(
-            &path.field("OverlapTokens"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HierarchicalChunkingConfiguration);
-
-/// Property type `HierarchicalChunkingLevelConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct HierarchicalChunkingLevelConfiguration {
-    /// `MaxTokens` (required).
-    /// Range: 1..=8192.
-    pub max_tokens: Value<i64>,
+crate::l1_struct! {
+    /// Property type `HierarchicalChunkingLevelConfiguration` of `AWS::Bedrock::DataSource`.
+    HierarchicalChunkingLevelConfiguration
 }
 
 impl HierarchicalChunkingLevelConfiguration {
     /// The required properties: `MaxTokens`.
     pub fn new(max_tokens: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_tokens: max_tokens.into(),
-        }
+        Self(crate::Properties::new().with(0, "MaxTokens", max_tokens.into().to_template()))
     }
 }
 
-impl ToTemplate for HierarchicalChunkingLevelConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxTokens".to_owned(), self.max_tokens.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HierarchicalChunkingLevelConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_tokens.check(
-            &path.field("MaxTokens"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(8192.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HierarchicalChunkingLevelConfiguration);
-
-/// Property type `SemanticChunkingConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SemanticChunkingConfiguration {
-    /// `BreakpointPercentileThreshold` (required).
-    /// Range: 50..=99.
-    pub breakpoint_percentile_threshold: Value<i64>,
-    /// `BufferSize` (required).
-    /// Range: 0..=1.
-    pub buffer_size: Value<i64>,
-    /// `MaxTokens` (required).
-    /// Range: 1..=.
-    pub max_tokens: Value<i64>,
+crate::l1_struct! {
+    /// Property type `SemanticChunkingConfiguration` of `AWS::Bedrock::DataSource`.
+    SemanticChunkingConfiguration
 }
 
 impl SemanticChunkingConfiguration {
@@ -2582,124 +969,45 @@ impl SemanticChunkingConfiguration {
         buffer_size: impl Into<Value<i64>>,
         max_tokens: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            breakpoint_percentile_threshold: breakpoint_percentile_threshold.into(),
-            buffer_size: buffer_size.into(),
-            max_tokens: max_tokens.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BreakpointPercentileThreshold",
+                    breakpoint_percentile_threshold.into().to_template(),
+                )
+                .with(1, "BufferSize", buffer_size.into().to_template())
+                .with(2, "MaxTokens", max_tokens.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SemanticChunkingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BreakpointPercentileThreshold".to_owned(),
-            self.breakpoint_percentile_threshold.to_template(),
-        );
-        m.insert("BufferSize".to_owned(), self.buffer_size.to_template());
-        m.insert("MaxTokens".to_owned(), self.max_tokens.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SemanticChunkingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.breakpoint_percentile_threshold.check(
-            &path.field("BreakpointPercentileThreshold"),
-            &Rules {
-                minimum: Some(50.0),
-                maximum: Some(99.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.buffer_size.check(
-            &path.field("BufferSize"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_tokens.check(
-            &path.field("MaxTokens"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SemanticChunkingConfiguration);
-
-/// Property type `ContextEnrichmentConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ContextEnrichmentConfiguration {
-    /// `BedrockFoundationModelConfiguration` (optional).
-    pub bedrock_foundation_model_configuration:
-        Option<Value<BedrockFoundationModelContextEnrichmentConfiguration>>,
-    /// `Type` (required).
-    pub type_: Value<ContextEnrichmentType>,
+crate::l1_struct! {
+    /// Property type `ContextEnrichmentConfiguration` of `AWS::Bedrock::DataSource`.
+    ContextEnrichmentConfiguration
 }
 
 impl ContextEnrichmentConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<ContextEnrichmentType>>) -> Self {
-        Self {
-            bedrock_foundation_model_configuration: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `BedrockFoundationModelConfiguration`.
+    /// `BedrockFoundationModelConfiguration` (optional).
     pub fn bedrock_foundation_model_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BedrockFoundationModelContextEnrichmentConfiguration>>,
     ) -> Self {
-        self.bedrock_foundation_model_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "BedrockFoundationModelConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ContextEnrichmentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_foundation_model_configuration {
-            m.insert(
-                "BedrockFoundationModelConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContextEnrichmentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_foundation_model_configuration.check(
-            &path.field("BedrockFoundationModelConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContextEnrichmentConfiguration);
-
-/// Property type `BedrockFoundationModelContextEnrichmentConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct BedrockFoundationModelContextEnrichmentConfiguration {
-    /// `EnrichmentStrategyConfiguration` (required).
-    pub enrichment_strategy_configuration: Value<EnrichmentStrategyConfiguration>,
-    /// `ModelArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:(bedrock):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$`.
-    pub model_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `BedrockFoundationModelContextEnrichmentConfiguration` of `AWS::Bedrock::DataSource`.
+    BedrockFoundationModelContextEnrichmentConfiguration
 }
 
 impl BedrockFoundationModelContextEnrichmentConfiguration {
@@ -2708,184 +1016,49 @@ impl BedrockFoundationModelContextEnrichmentConfiguration {
         enrichment_strategy_configuration: impl Into<Value<EnrichmentStrategyConfiguration>>,
         model_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            enrichment_strategy_configuration: enrichment_strategy_configuration.into(),
-            model_arn: model_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "EnrichmentStrategyConfiguration",
+                    enrichment_strategy_configuration.into().to_template(),
+                )
+                .with(1, "ModelArn", model_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BedrockFoundationModelContextEnrichmentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EnrichmentStrategyConfiguration".to_owned(),
-            self.enrichment_strategy_configuration.to_template(),
-        );
-        m.insert("ModelArn".to_owned(), self.model_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BedrockFoundationModelContextEnrichmentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enrichment_strategy_configuration.check(
-            &path.field("EnrichmentStrategyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.model_arn.check(&path.field("ModelArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^(arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:(bedrock):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(BedrockFoundationModelContextEnrichmentConfiguration);
-
-/// Property type `EnrichmentStrategyConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct EnrichmentStrategyConfiguration {
-    /// `Method` (required).
-    pub method: Value<EnrichmentStrategyMethod>,
+crate::l1_struct! {
+    /// Property type `EnrichmentStrategyConfiguration` of `AWS::Bedrock::DataSource`.
+    EnrichmentStrategyConfiguration
 }
 
 impl EnrichmentStrategyConfiguration {
     /// The required properties: `Method`.
     pub fn new(method: impl Into<Value<EnrichmentStrategyMethod>>) -> Self {
-        Self {
-            method: method.into(),
-        }
+        Self(crate::Properties::new().with(0, "Method", method.into().to_template()))
     }
 }
 
-impl ToTemplate for EnrichmentStrategyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Method".to_owned(), self.method.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EnrichmentStrategyMethod`.
+    EnrichmentStrategyMethod {
+        /// `CHUNK_ENTITY_EXTRACTION`
+        ChunkEntityExtraction = "CHUNK_ENTITY_EXTRACTION",
     }
 }
 
-impl Check for EnrichmentStrategyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.method.check(&path.field("Method"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ContextEnrichmentType`.
+    ContextEnrichmentType {
+        /// `BEDROCK_FOUNDATION_MODEL`
+        BedrockFoundationModel = "BEDROCK_FOUNDATION_MODEL",
     }
 }
 
-crate::impl_literal!(EnrichmentStrategyConfiguration);
-
-/// Values of `EnrichmentStrategyMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnrichmentStrategyMethod {
-    /// `CHUNK_ENTITY_EXTRACTION`
-    ChunkEntityExtraction,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnrichmentStrategyMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CHUNK_ENTITY_EXTRACTION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChunkEntityExtraction => "CHUNK_ENTITY_EXTRACTION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EnrichmentStrategyMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnrichmentStrategyMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnrichmentStrategyMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "CHUNK_ENTITY_EXTRACTION" => Self::ChunkEntityExtraction,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnrichmentStrategyMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnrichmentStrategyMethod::from(s))
-    }
-}
-
-crate::impl_literal!(EnrichmentStrategyMethod);
-
-/// Values of `ContextEnrichmentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContextEnrichmentType {
-    /// `BEDROCK_FOUNDATION_MODEL`
-    BedrockFoundationModel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContextEnrichmentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BEDROCK_FOUNDATION_MODEL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BedrockFoundationModel => "BEDROCK_FOUNDATION_MODEL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContextEnrichmentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContextEnrichmentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContextEnrichmentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BEDROCK_FOUNDATION_MODEL" => Self::BedrockFoundationModel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContextEnrichmentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContextEnrichmentType::from(s))
-    }
-}
-
-crate::impl_literal!(ContextEnrichmentType);
-
-/// Property type `CustomTransformationConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct CustomTransformationConfiguration {
-    /// `IntermediateStorage` (required).
-    pub intermediate_storage: Value<IntermediateStorage>,
-    /// `Transformations` (required).
-    /// Items: 1..=1.
-    pub transformations: Value<List<Transformation>>,
+crate::l1_struct! {
+    /// Property type `CustomTransformationConfiguration` of `AWS::Bedrock::DataSource`.
+    CustomTransformationConfiguration
 }
 
 impl CustomTransformationConfiguration {
@@ -2894,127 +1067,45 @@ impl CustomTransformationConfiguration {
         intermediate_storage: impl Into<Value<IntermediateStorage>>,
         transformations: impl Into<Value<List<Transformation>>>,
     ) -> Self {
-        Self {
-            intermediate_storage: intermediate_storage.into(),
-            transformations: transformations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "IntermediateStorage",
+                    intermediate_storage.into().to_template(),
+                )
+                .with(1, "Transformations", transformations.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomTransformationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IntermediateStorage".to_owned(),
-            self.intermediate_storage.to_template(),
-        );
-        m.insert(
-            "Transformations".to_owned(),
-            self.transformations.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomTransformationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.intermediate_storage
-            .check(&path.field("IntermediateStorage"), &Rules::NONE, out);
-        self.transformations.check(
-            &path.field("Transformations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomTransformationConfiguration);
-
-/// Property type `IntermediateStorage` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct IntermediateStorage {
-    /// `S3Location` (required).
-    pub s3_location: Value<S3Location>,
+crate::l1_struct! {
+    /// Property type `IntermediateStorage` of `AWS::Bedrock::DataSource`.
+    IntermediateStorage
 }
 
 impl IntermediateStorage {
     /// The required properties: `S3Location`.
     pub fn new(s3_location: impl Into<Value<S3Location>>) -> Self {
-        Self {
-            s3_location: s3_location.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Location", s3_location.into().to_template()))
     }
 }
 
-impl ToTemplate for IntermediateStorage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Location".to_owned(), self.s3_location.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntermediateStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_location
-            .check(&path.field("S3Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntermediateStorage);
-
-/// Property type `S3Location` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `URI` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^s3://.{1,128}$`.
-    pub uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::Bedrock::DataSource`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `URI`.
     pub fn new(uri: impl Into<Value<String>>) -> Self {
-        Self { uri: uri.into() }
+        Self(crate::Properties::new().with(0, "URI", uri.into().to_template()))
     }
 }
 
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("URI".to_owned(), self.uri.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.uri.check(
-            &path.field("URI"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^s3://.{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `Transformation` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct Transformation {
-    /// `StepToApply` (required).
-    pub step_to_apply: Value<StepToApply>,
-    /// `TransformationFunction` (required).
-    pub transformation_function: Value<TransformationFunction>,
+crate::l1_struct! {
+    /// Property type `Transformation` of `AWS::Bedrock::DataSource`.
+    Transformation
 }
 
 impl Transformation {
@@ -3023,97 +1114,29 @@ impl Transformation {
         step_to_apply: impl Into<Value<StepToApply>>,
         transformation_function: impl Into<Value<TransformationFunction>>,
     ) -> Self {
-        Self {
-            step_to_apply: step_to_apply.into(),
-            transformation_function: transformation_function.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "StepToApply", step_to_apply.into().to_template())
+                .with(
+                    1,
+                    "TransformationFunction",
+                    transformation_function.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for Transformation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("StepToApply".to_owned(), self.step_to_apply.to_template());
-        m.insert(
-            "TransformationFunction".to_owned(),
-            self.transformation_function.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StepToApply`.
+    StepToApply {
+        /// `POST_CHUNKING`
+        PostChunking = "POST_CHUNKING",
     }
 }
 
-impl Check for Transformation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.step_to_apply
-            .check(&path.field("StepToApply"), &Rules::NONE, out);
-        self.transformation_function.check(
-            &path.field("TransformationFunction"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Transformation);
-
-/// Values of `StepToApply`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StepToApply {
-    /// `POST_CHUNKING`
-    PostChunking,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StepToApply {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["POST_CHUNKING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostChunking => "POST_CHUNKING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StepToApply {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StepToApply {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StepToApply {
-    fn from(s: &str) -> Self {
-        match s {
-            "POST_CHUNKING" => Self::PostChunking,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StepToApply> {
-    fn from(s: &str) -> Self {
-        Value::literal(StepToApply::from(s))
-    }
-}
-
-crate::impl_literal!(StepToApply);
-
-/// Property type `TransformationFunction` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct TransformationFunction {
-    /// `TransformationLambdaConfiguration` (required).
-    pub transformation_lambda_configuration: Value<TransformationLambdaConfiguration>,
+crate::l1_struct! {
+    /// Property type `TransformationFunction` of `AWS::Bedrock::DataSource`.
+    TransformationFunction
 }
 
 impl TransformationFunction {
@@ -3121,400 +1144,136 @@ impl TransformationFunction {
     pub fn new(
         transformation_lambda_configuration: impl Into<Value<TransformationLambdaConfiguration>>,
     ) -> Self {
-        Self {
-            transformation_lambda_configuration: transformation_lambda_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "TransformationLambdaConfiguration",
+            transformation_lambda_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TransformationFunction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TransformationLambdaConfiguration".to_owned(),
-            self.transformation_lambda_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransformationFunction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.transformation_lambda_configuration.check(
-            &path.field("TransformationLambdaConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransformationFunction);
-
-/// Property type `TransformationLambdaConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct TransformationLambdaConfiguration {
-    /// `LambdaArn` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    pub lambda_arn: Value<ids::FunctionArn>,
+crate::l1_struct! {
+    /// Property type `TransformationLambdaConfiguration` of `AWS::Bedrock::DataSource`.
+    TransformationLambdaConfiguration
 }
 
 impl TransformationLambdaConfiguration {
     /// The required properties: `LambdaArn`.
     pub fn new(lambda_arn: impl Into<Value<ids::FunctionArn>>) -> Self {
-        Self {
-            lambda_arn: lambda_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "LambdaArn", lambda_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for TransformationLambdaConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LambdaArn".to_owned(), self.lambda_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransformationLambdaConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda_arn.check(&path.field("LambdaArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(TransformationLambdaConfiguration);
-
-/// Property type `ParsingConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ParsingConfiguration {
-    /// `BedrockDataAutomationConfiguration` (optional).
-    pub bedrock_data_automation_configuration: Option<Value<BedrockDataAutomationConfiguration>>,
-    /// `BedrockFoundationModelConfiguration` (optional).
-    pub bedrock_foundation_model_configuration: Option<Value<BedrockFoundationModelConfiguration>>,
-    /// `ParsingStrategy` (required).
-    pub parsing_strategy: Value<ParsingStrategy>,
+crate::l1_struct! {
+    /// Property type `ParsingConfiguration` of `AWS::Bedrock::DataSource`.
+    ParsingConfiguration
 }
 
 impl ParsingConfiguration {
     /// The required properties: `ParsingStrategy`.
     pub fn new(parsing_strategy: impl Into<Value<ParsingStrategy>>) -> Self {
-        Self {
-            bedrock_data_automation_configuration: None,
-            bedrock_foundation_model_configuration: None,
-            parsing_strategy: parsing_strategy.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ParsingStrategy",
+            parsing_strategy.into().to_template(),
+        ))
     }
-    /// Sets `BedrockDataAutomationConfiguration`.
+    /// `BedrockDataAutomationConfiguration` (optional).
     pub fn bedrock_data_automation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BedrockDataAutomationConfiguration>>,
     ) -> Self {
-        self.bedrock_data_automation_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "BedrockDataAutomationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `BedrockFoundationModelConfiguration`.
+    /// `BedrockFoundationModelConfiguration` (optional).
     pub fn bedrock_foundation_model_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BedrockFoundationModelConfiguration>>,
     ) -> Self {
-        self.bedrock_foundation_model_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "BedrockFoundationModelConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ParsingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_data_automation_configuration {
-            m.insert(
-                "BedrockDataAutomationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.bedrock_foundation_model_configuration {
-            m.insert(
-                "BedrockFoundationModelConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "ParsingStrategy".to_owned(),
-            self.parsing_strategy.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParsingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_data_automation_configuration.check(
-            &path.field("BedrockDataAutomationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.bedrock_foundation_model_configuration.check(
-            &path.field("BedrockFoundationModelConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.parsing_strategy
-            .check(&path.field("ParsingStrategy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ParsingConfiguration);
-
-/// Property type `BedrockDataAutomationConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct BedrockDataAutomationConfiguration {
-    /// `ParsingModality` (optional).
-    pub parsing_modality: Option<Value<ParsingModality>>,
+crate::l1_struct! {
+    /// Property type `BedrockDataAutomationConfiguration` of `AWS::Bedrock::DataSource`.
+    BedrockDataAutomationConfiguration(default)
 }
 
 impl BedrockDataAutomationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            parsing_modality: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ParsingModality`.
-    pub fn parsing_modality(mut self, value: impl Into<Value<ParsingModality>>) -> Self {
-        self.parsing_modality = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BedrockDataAutomationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parsing_modality {
-            m.insert("ParsingModality".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BedrockDataAutomationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parsing_modality
-            .check(&path.field("ParsingModality"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BedrockDataAutomationConfiguration);
-
-/// Values of `ParsingModality`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParsingModality {
-    /// `MULTIMODAL`
-    Multimodal,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ParsingModality {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MULTIMODAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Multimodal => "MULTIMODAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ParsingModality {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ParsingModality {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ParsingModality {
-    fn from(s: &str) -> Self {
-        match s {
-            "MULTIMODAL" => Self::Multimodal,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ParsingModality> {
-    fn from(s: &str) -> Self {
-        Value::literal(ParsingModality::from(s))
-    }
-}
-
-crate::impl_literal!(ParsingModality);
-
-/// Property type `BedrockFoundationModelConfiguration` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct BedrockFoundationModelConfiguration {
-    /// `ModelArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:(bedrock):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$`.
-    pub model_arn: Value<String>,
     /// `ParsingModality` (optional).
-    pub parsing_modality: Option<Value<ParsingModality>>,
-    /// `ParsingPrompt` (optional).
-    pub parsing_prompt: Option<Value<ParsingPrompt>>,
+    pub fn parsing_modality(self, value: impl Into<Value<ParsingModality>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ParsingModality", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ParsingModality`.
+    ParsingModality {
+        /// `MULTIMODAL`
+        Multimodal = "MULTIMODAL",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `BedrockFoundationModelConfiguration` of `AWS::Bedrock::DataSource`.
+    BedrockFoundationModelConfiguration
 }
 
 impl BedrockFoundationModelConfiguration {
     /// The required properties: `ModelArn`.
     pub fn new(model_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            model_arn: model_arn.into(),
-            parsing_modality: None,
-            parsing_prompt: None,
-        }
+        Self(crate::Properties::new().with(0, "ModelArn", model_arn.into().to_template()))
     }
-    /// Sets `ParsingModality`.
-    pub fn parsing_modality(mut self, value: impl Into<Value<ParsingModality>>) -> Self {
-        self.parsing_modality = Some(value.into());
-        self
+    /// `ParsingModality` (optional).
+    pub fn parsing_modality(self, value: impl Into<Value<ParsingModality>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ParsingModality", value.into().to_template()),
+        )
     }
-    /// Sets `ParsingPrompt`.
-    pub fn parsing_prompt(mut self, value: impl Into<Value<ParsingPrompt>>) -> Self {
-        self.parsing_prompt = Some(value.into());
-        self
+    /// `ParsingPrompt` (optional).
+    pub fn parsing_prompt(self, value: impl Into<Value<ParsingPrompt>>) -> Self {
+        Self(self.0.with(2, "ParsingPrompt", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BedrockFoundationModelConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ModelArn".to_owned(), self.model_arn.to_template());
-        if let Some(v) = &self.parsing_modality {
-            m.insert("ParsingModality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parsing_prompt {
-            m.insert("ParsingPrompt".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BedrockFoundationModelConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.model_arn.check(&path.field("ModelArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^(arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:(bedrock):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$"), ..Rules::NONE }, out);
-        self.parsing_modality
-            .check(&path.field("ParsingModality"), &Rules::NONE, out);
-        self.parsing_prompt
-            .check(&path.field("ParsingPrompt"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BedrockFoundationModelConfiguration);
-
-/// Property type `ParsingPrompt` of `AWS::Bedrock::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ParsingPrompt {
-    /// `ParsingPromptText` (required).
-    /// Length: 1..=10000 characters.
-    pub parsing_prompt_text: Value<String>,
+crate::l1_struct! {
+    /// Property type `ParsingPrompt` of `AWS::Bedrock::DataSource`.
+    ParsingPrompt
 }
 
 impl ParsingPrompt {
     /// The required properties: `ParsingPromptText`.
     pub fn new(parsing_prompt_text: impl Into<Value<String>>) -> Self {
-        Self {
-            parsing_prompt_text: parsing_prompt_text.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ParsingPromptText",
+            parsing_prompt_text.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ParsingPrompt {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParsingPromptText".to_owned(),
-            self.parsing_prompt_text.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ParsingStrategy`.
+    ParsingStrategy {
+        /// `BEDROCK_FOUNDATION_MODEL`
+        BedrockFoundationModel = "BEDROCK_FOUNDATION_MODEL",
+        /// `BEDROCK_DATA_AUTOMATION`
+        BedrockDataAutomation = "BEDROCK_DATA_AUTOMATION",
     }
 }
-
-impl Check for ParsingPrompt {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parsing_prompt_text.check(
-            &path.field("ParsingPromptText"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParsingPrompt);
-
-/// Values of `ParsingStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParsingStrategy {
-    /// `BEDROCK_FOUNDATION_MODEL`
-    BedrockFoundationModel,
-    /// `BEDROCK_DATA_AUTOMATION`
-    BedrockDataAutomation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ParsingStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["BEDROCK_FOUNDATION_MODEL", "BEDROCK_DATA_AUTOMATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BedrockFoundationModel => "BEDROCK_FOUNDATION_MODEL",
-            Self::BedrockDataAutomation => "BEDROCK_DATA_AUTOMATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ParsingStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ParsingStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ParsingStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "BEDROCK_FOUNDATION_MODEL" => Self::BedrockFoundationModel,
-            "BEDROCK_DATA_AUTOMATION" => Self::BedrockDataAutomation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ParsingStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ParsingStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ParsingStrategy);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::EnforcedGuardrailConfiguration`.
-#[derive(Debug, Clone)]
-pub struct EnforcedGuardrailConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EnforcedGuardrailConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EnforcedGuardrailConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EnforcedGuardrailConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::EnforcedGuardrailConfiguration`.
+    EnforcedGuardrailConfiguration("AWS::Bedrock::EnforcedGuardrailConfiguration", EnforcedGuardrailConfigurationProps)
 }
 
 impl EnforcedGuardrailConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::EnforcedGuardrailConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: EnforcedGuardrailConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConfigId` (typed).
     pub fn ref_value(&self) -> Value<ids::EnforcedGuardrailConfigurationId> {
         self.resource.ref_value()
@@ -121,22 +69,40 @@ impl EnforcedGuardrailConfiguration {
     pub fn attr_owner(&self) -> Value<String> {
         self.resource.get_att("Owner")
     }
+
+    /// Replaces `GuardrailIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_guardrail_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GuardrailIdentifier", value.into())
+    }
+
+    /// Replaces `GuardrailVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_guardrail_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GuardrailVersion", value.into())
+    }
+
+    /// Replaces `ModelEnforcement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_enforcement(&self, value: impl Into<Value<ModelEnforcement>>) {
+        self.resource.set_property("ModelEnforcement", value.into())
+    }
+
+    /// Replaces `SelectiveContentGuarding` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_selective_content_guarding(
+        &self,
+        value: impl Into<Value<SelectiveContentGuarding>>,
+    ) {
+        self.resource
+            .set_property("SelectiveContentGuarding", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::EnforcedGuardrailConfiguration`.
-#[derive(Debug, Clone)]
-pub struct EnforcedGuardrailConfigurationProps {
-    /// `GuardrailIdentifier` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$`.
-    pub guardrail_identifier: Value<String>,
-    /// `GuardrailVersion` (required).
-    /// Pattern: `^[1-9][0-9]{0,7}$`.
-    pub guardrail_version: Value<String>,
-    /// `ModelEnforcement` (optional).
-    pub model_enforcement: Option<Value<ModelEnforcement>>,
-    /// `SelectiveContentGuarding` (optional).
-    pub selective_content_guarding: Option<Value<SelectiveContentGuarding>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::EnforcedGuardrailConfiguration`.
+    EnforcedGuardrailConfigurationProps
 }
 
 impl EnforcedGuardrailConfigurationProps {
@@ -145,83 +111,42 @@ impl EnforcedGuardrailConfigurationProps {
         guardrail_identifier: impl Into<Value<String>>,
         guardrail_version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            guardrail_identifier: guardrail_identifier.into(),
-            guardrail_version: guardrail_version.into(),
-            model_enforcement: None,
-            selective_content_guarding: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "GuardrailIdentifier",
+                    guardrail_identifier.into().to_template(),
+                )
+                .with(
+                    1,
+                    "GuardrailVersion",
+                    guardrail_version.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ModelEnforcement`.
-    pub fn model_enforcement(mut self, value: impl Into<Value<ModelEnforcement>>) -> Self {
-        self.model_enforcement = Some(value.into());
-        self
+    /// `ModelEnforcement` (optional).
+    pub fn model_enforcement(self, value: impl Into<Value<ModelEnforcement>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ModelEnforcement", value.into().to_template()),
+        )
     }
-    /// Sets `SelectiveContentGuarding`.
+    /// `SelectiveContentGuarding` (optional).
     pub fn selective_content_guarding(
-        mut self,
+        self,
         value: impl Into<Value<SelectiveContentGuarding>>,
     ) -> Self {
-        self.selective_content_guarding = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "SelectiveContentGuarding", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EnforcedGuardrailConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GuardrailIdentifier".to_owned(),
-            self.guardrail_identifier.to_template(),
-        );
-        m.insert(
-            "GuardrailVersion".to_owned(),
-            self.guardrail_version.to_template(),
-        );
-        if let Some(v) = &self.model_enforcement {
-            m.insert("ModelEnforcement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.selective_content_guarding {
-            m.insert("SelectiveContentGuarding".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnforcedGuardrailConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.guardrail_identifier.check(&path.field("GuardrailIdentifier"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$"), ..Rules::NONE }, out);
-        self.guardrail_version.check(
-            &path.field("GuardrailVersion"),
-            &Rules {
-                pattern: Some("^[1-9][0-9]{0,7}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_enforcement
-            .check(&path.field("ModelEnforcement"), &Rules::NONE, out);
-        self.selective_content_guarding.check(
-            &path.field("SelectiveContentGuarding"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnforcedGuardrailConfigurationProps);
-
-/// Property type `ModelEnforcement` of `AWS::Bedrock::EnforcedGuardrailConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ModelEnforcement {
-    /// `ExcludedModels` (required).
-    /// Items: 0..=.
-    /// Each item: Pattern: `^([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1}$`.
-    pub excluded_models: Value<List<String>>,
-    /// `IncludedModels` (required).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^(ALL|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1})$`.
-    pub included_models: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ModelEnforcement` of `AWS::Bedrock::EnforcedGuardrailConfiguration`.
+    ModelEnforcement
 }
 
 impl ModelEnforcement {
@@ -230,199 +155,50 @@ impl ModelEnforcement {
         excluded_models: impl Into<Value<List<String>>>,
         included_models: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            excluded_models: excluded_models.into(),
-            included_models: included_models.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ExcludedModels", excluded_models.into().to_template())
+                .with(1, "IncludedModels", included_models.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ModelEnforcement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExcludedModels".to_owned(),
-            self.excluded_models.to_template(),
-        );
-        m.insert(
-            "IncludedModels".to_owned(),
-            self.included_models.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelEnforcement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.excluded_models.check(&path.field("ExcludedModels"), &Rules { min_items: Some(0), items: Some(&const { Rules { pattern: Some("^([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.included_models.check(&path.field("IncludedModels"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^(ALL|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1})$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ModelEnforcement);
-
-/// Property type `SelectiveContentGuarding` of `AWS::Bedrock::EnforcedGuardrailConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct SelectiveContentGuarding {
-    /// `Messages` (optional).
-    pub messages: Option<Value<Messages>>,
-    /// `System` (optional).
-    pub system: Option<Value<System>>,
+crate::l1_struct! {
+    /// Property type `SelectiveContentGuarding` of `AWS::Bedrock::EnforcedGuardrailConfiguration`.
+    SelectiveContentGuarding(default)
 }
 
 impl SelectiveContentGuarding {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            messages: None,
-            system: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Messages`.
-    pub fn messages(mut self, value: impl Into<Value<Messages>>) -> Self {
-        self.messages = Some(value.into());
-        self
+    /// `Messages` (optional).
+    pub fn messages(self, value: impl Into<Value<Messages>>) -> Self {
+        Self(self.0.with(0, "Messages", value.into().to_template()))
     }
-    /// Sets `System`.
-    pub fn system(mut self, value: impl Into<Value<System>>) -> Self {
-        self.system = Some(value.into());
-        self
+    /// `System` (optional).
+    pub fn system(self, value: impl Into<Value<System>>) -> Self {
+        Self(self.0.with(1, "System", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SelectiveContentGuarding {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.messages {
-            m.insert("Messages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.system {
-            m.insert("System".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Messages`.
+    Messages {
+        /// `SELECTIVE`
+        Selective = "SELECTIVE",
+        /// `COMPREHENSIVE`
+        Comprehensive = "COMPREHENSIVE",
     }
 }
 
-impl Check for SelectiveContentGuarding {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.messages
-            .check(&path.field("Messages"), &Rules::NONE, out);
-        self.system.check(&path.field("System"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `System`.
+    System {
+        /// `SELECTIVE`
+        Selective = "SELECTIVE",
+        /// `COMPREHENSIVE`
+        Comprehensive = "COMPREHENSIVE",
     }
 }
-
-crate::impl_literal!(SelectiveContentGuarding);
-
-/// Values of `Messages`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Messages {
-    /// `SELECTIVE`
-    Selective,
-    /// `COMPREHENSIVE`
-    Comprehensive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Messages {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SELECTIVE", "COMPREHENSIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Selective => "SELECTIVE",
-            Self::Comprehensive => "COMPREHENSIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Messages {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Messages {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Messages {
-    fn from(s: &str) -> Self {
-        match s {
-            "SELECTIVE" => Self::Selective,
-            "COMPREHENSIVE" => Self::Comprehensive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Messages> {
-    fn from(s: &str) -> Self {
-        Value::literal(Messages::from(s))
-    }
-}
-
-crate::impl_literal!(Messages);
-
-/// Values of `System`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum System {
-    /// `SELECTIVE`
-    Selective,
-    /// `COMPREHENSIVE`
-    Comprehensive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl System {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SELECTIVE", "COMPREHENSIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Selective => "SELECTIVE",
-            Self::Comprehensive => "COMPREHENSIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for System {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for System {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for System {
-    fn from(s: &str) -> Self {
-        match s {
-            "SELECTIVE" => Self::Selective,
-            "COMPREHENSIVE" => Self::Comprehensive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<System> {
-    fn from(s: &str) -> Self {
-        Value::literal(System::from(s))
-    }
-}
-
-crate::impl_literal!(System);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Bedrock::Flow`.
-#[derive(Debug, Clone)]
-pub struct Flow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Flow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Flow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Flow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::Flow`.
+    Flow("AWS::Bedrock::Flow", FlowProps)
 }
 
 impl Flow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::Flow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::BedrockFlowArn> {
         self.resource.ref_value()
@@ -109,50 +61,77 @@ impl Flow {
     }
 
     /// `Fn::GetAtt` `Validations`.
-    pub fn attr_validations(&self) -> Value<serde_json::Value> {
+    pub fn attr_validations(&self) -> Value<Json> {
         self.resource.get_att("Validations")
+    }
+
+    /// Replaces `CustomerEncryptionKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_encryption_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerEncryptionKeyArn", value.into())
+    }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<FlowDefinition>>) {
+        self.resource.set_property("Definition", value.into())
+    }
+
+    /// Replaces `DefinitionS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_s3_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource
+            .set_property("DefinitionS3Location", value.into())
+    }
+
+    /// Replaces `DefinitionString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefinitionString", value.into())
+    }
+
+    /// Replaces `DefinitionSubstitutions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_substitutions(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("DefinitionSubstitutions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TestAliasTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_test_alias_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("TestAliasTags", value.into())
     }
 }
 
-/// Properties of `AWS::Bedrock::Flow`.
-#[derive(Debug, Clone)]
-pub struct FlowProps {
-    /// `CustomerEncryptionKeyArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
-    pub customer_encryption_key_arn: Option<Value<String>>,
-    /// `Definition` (optional).
-    pub definition: Option<Value<FlowDefinition>>,
-    /// `DefinitionS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub definition_s3_location: Option<Value<S3Location>>,
-    /// `DefinitionString` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=512000 characters.
-    pub definition_string: Option<Value<String>>,
-    /// `DefinitionSubstitutions` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub definition_substitutions: Option<Value<serde_json::Value>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `ExecutionRoleArn` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/(service-role/)?.+$`.
-    pub execution_role_arn: Value<ids::RoleArn>,
-    /// `Name` (required).
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
-    /// `TestAliasTags` (optional).
-    /// Items: 0..=200.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub test_alias_tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::Flow`.
+    FlowProps
 }
 
 impl FlowProps {
@@ -161,275 +140,100 @@ impl FlowProps {
         execution_role_arn: impl Into<Value<ids::RoleArn>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            customer_encryption_key_arn: None,
-            definition: None,
-            definition_s3_location: None,
-            definition_string: None,
-            definition_substitutions: None,
-            description: None,
-            execution_role_arn: execution_role_arn.into(),
-            name: name.into(),
-            tags: None,
-            test_alias_tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    6,
+                    "ExecutionRoleArn",
+                    execution_role_arn.into().to_template(),
+                )
+                .with(7, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `CustomerEncryptionKeyArn`.
-    pub fn customer_encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_encryption_key_arn = Some(value.into());
-        self
+    /// `CustomerEncryptionKeyArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
+    pub fn customer_encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerEncryptionKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `Definition`.
-    pub fn definition(mut self, value: impl Into<Value<FlowDefinition>>) -> Self {
-        self.definition = Some(value.into());
-        self
+    /// `Definition` (optional).
+    pub fn definition(self, value: impl Into<Value<FlowDefinition>>) -> Self {
+        Self(self.0.with(1, "Definition", value.into().to_template()))
     }
-    /// Sets `DefinitionS3Location`.
-    pub fn definition_s3_location(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.definition_s3_location = Some(value.into());
-        self
+    /// `DefinitionS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn definition_s3_location(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DefinitionS3Location", value.into().to_template()),
+        )
     }
-    /// Sets `DefinitionString`.
-    pub fn definition_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.definition_string = Some(value.into());
-        self
+    /// `DefinitionString` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 512000 characters.
+    pub fn definition_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DefinitionString", value.into().to_template()),
+        )
     }
-    /// Sets `DefinitionSubstitutions`.
-    pub fn definition_substitutions(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.definition_substitutions = Some(value.into());
-        self
+    /// `DefinitionSubstitutions` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn definition_substitutions(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DefinitionSubstitutions", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `TestAliasTags`.
-    pub fn test_alias_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.test_alias_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_encryption_key_arn {
-            m.insert("CustomerEncryptionKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.definition {
-            m.insert("Definition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.definition_s3_location {
-            m.insert("DefinitionS3Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.definition_string {
-            m.insert("DefinitionString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.definition_substitutions {
-            m.insert("DefinitionSubstitutions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRoleArn".to_owned(),
-            self.execution_role_arn.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.test_alias_tags {
-            m.insert("TestAliasTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TestAliasTags` (optional).
+    /// Items: 0 to 200.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn test_alias_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(9, "TestAliasTags", value.into().to_template()))
     }
 }
 
-impl Check for FlowProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_encryption_key_arn.check(
-            &path.field("CustomerEncryptionKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.definition
-            .check(&path.field("Definition"), &Rules::NONE, out);
-        self.definition_s3_location
-            .check(&path.field("DefinitionS3Location"), &Rules::NONE, out);
-        self.definition_string.check(
-            &path.field("DefinitionString"),
-            &Rules {
-                max_length: Some(512000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_role_arn.check(
-            &path.field("ExecutionRoleArn"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/(service-role/)?.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.test_alias_tags.check(
-            &path.field("TestAliasTags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FlowProps);
-
-/// Property type `FlowDefinition` of `AWS::Bedrock::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct FlowDefinition {
-    /// `Connections` (optional).
-    /// Items: ..=100.
-    pub connections: Option<Value<List<FlowConnection>>>,
-    /// `Nodes` (optional).
-    /// Items: ..=40.
-    pub nodes: Option<Value<List<FlowNode>>>,
+crate::l1_struct! {
+    /// Property type `FlowDefinition` of `AWS::Bedrock::Flow`.
+    FlowDefinition(default)
 }
 
 impl FlowDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connections: None,
-            nodes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Connections`.
-    pub fn connections(mut self, value: impl Into<Value<List<FlowConnection>>>) -> Self {
-        self.connections = Some(value.into());
-        self
+    /// `Connections` (optional).
+    /// Items: at most 100.
+    pub fn connections(self, value: impl Into<Value<List<FlowConnection>>>) -> Self {
+        Self(self.0.with(0, "Connections", value.into().to_template()))
     }
-    /// Sets `Nodes`.
-    pub fn nodes(mut self, value: impl Into<Value<List<FlowNode>>>) -> Self {
-        self.nodes = Some(value.into());
-        self
+    /// `Nodes` (optional).
+    /// Items: at most 40.
+    pub fn nodes(self, value: impl Into<Value<List<FlowNode>>>) -> Self {
+        Self(self.0.with(1, "Nodes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FlowDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connections {
-            m.insert("Connections".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nodes {
-            m.insert("Nodes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FlowDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connections.check(
-            &path.field("Connections"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nodes.check(
-            &path.field("Nodes"),
-            &Rules {
-                max_items: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FlowDefinition);
-
-/// Property type `FlowConnection` of `AWS::Bedrock::Flow`.
-#[derive(Debug, Clone)]
-pub struct FlowConnection {
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<serde_json::Value>>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,100}$`.
-    pub name: Value<String>,
-    /// `Source` (required).
-    /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$`.
-    pub source: Value<String>,
-    /// `Target` (required).
-    /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$`.
-    pub target: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<FlowConnectionType>,
+crate::l1_struct! {
+    /// Property type `FlowConnection` of `AWS::Bedrock::Flow`.
+    FlowConnection
 }
 
 impl FlowConnection {
@@ -440,233 +244,63 @@ impl FlowConnection {
         target: impl Into<Value<String>>,
         type_: impl Into<Value<FlowConnectionType>>,
     ) -> Self {
-        Self {
-            configuration: None,
-            name: name.into(),
-            source: source.into(),
-            target: target.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Source", source.into().to_template())
+                .with(3, "Target", target.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowConnection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert("Target".to_owned(), self.target.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FlowConnection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                pattern: Some("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target.check(
-            &path.field("Target"),
-            &Rules {
-                pattern: Some("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowConnection);
-
-/// Values of `FlowConnectionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlowConnectionType {
-    /// `Data`
-    Data,
-    /// `Conditional`
-    Conditional,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlowConnectionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Data", "Conditional"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Data => "Data",
-            Self::Conditional => "Conditional",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FlowConnectionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlowConnectionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlowConnectionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Data" => Self::Data,
-            "Conditional" => Self::Conditional,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlowConnectionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlowConnectionType::from(s))
-    }
-}
-
-crate::impl_literal!(FlowConnectionType);
-
-/// Property type `FlowNode` of `AWS::Bedrock::Flow`.
-#[derive(Debug, Clone)]
-pub struct FlowNode {
     /// `Configuration` (optional).
-    pub configuration: Option<Value<serde_json::Value>>,
-    /// `Inputs` (optional).
-    /// Items: ..=20.
-    pub inputs: Option<Value<List<FlowNodeInput>>>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$`.
-    pub name: Value<String>,
-    /// `Outputs` (optional).
-    /// Items: ..=5.
-    pub outputs: Option<Value<List<FlowNodeOutput>>>,
-    /// `Type` (required).
-    pub type_: Value<FlowNodeType>,
+    pub fn configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `FlowConnectionType`.
+    FlowConnectionType {
+        /// `Data`
+        Data = "Data",
+        /// `Conditional`
+        Conditional = "Conditional",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `FlowNode` of `AWS::Bedrock::Flow`.
+    FlowNode
 }
 
 impl FlowNode {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<FlowNodeType>>) -> Self {
-        Self {
-            configuration: None,
-            inputs: None,
-            name: name.into(),
-            outputs: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    pub fn configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
     }
-    /// Sets `Inputs`.
-    pub fn inputs(mut self, value: impl Into<Value<List<FlowNodeInput>>>) -> Self {
-        self.inputs = Some(value.into());
-        self
+    /// `Inputs` (optional).
+    /// Items: at most 20.
+    pub fn inputs(self, value: impl Into<Value<List<FlowNodeInput>>>) -> Self {
+        Self(self.0.with(1, "Inputs", value.into().to_template()))
     }
-    /// Sets `Outputs`.
-    pub fn outputs(mut self, value: impl Into<Value<List<FlowNodeOutput>>>) -> Self {
-        self.outputs = Some(value.into());
-        self
+    /// `Outputs` (optional).
+    /// Items: at most 5.
+    pub fn outputs(self, value: impl Into<Value<List<FlowNodeOutput>>>) -> Self {
+        Self(self.0.with(3, "Outputs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FlowNode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inputs {
-            m.insert("Inputs".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.outputs {
-            m.insert("Outputs".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FlowNode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.inputs.check(
-            &path.field("Inputs"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outputs.check(
-            &path.field("Outputs"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowNode);
-
-/// Property type `FlowNodeInput` of `AWS::Bedrock::Flow`.
-#[derive(Debug, Clone)]
-pub struct FlowNodeInput {
-    /// `Category` (optional).
-    pub category: Option<Value<FlowNodeInputCategory>>,
-    /// `Expression` (required).
-    /// Length: 1..=64 characters.
-    pub expression: Value<String>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$`.
-    pub name: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<FlowNodeIoDataType>,
+crate::l1_struct! {
+    /// Property type `FlowNodeInput` of `AWS::Bedrock::Flow`.
+    FlowNodeInput
 }
 
 impl FlowNodeInput {
@@ -676,199 +310,50 @@ impl FlowNodeInput {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<FlowNodeIoDataType>>,
     ) -> Self {
-        Self {
-            category: None,
-            expression: expression.into(),
-            name: name.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Expression", expression.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Category`.
-    pub fn category(mut self, value: impl Into<Value<FlowNodeInputCategory>>) -> Self {
-        self.category = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowNodeInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.category {
-            m.insert("Category".to_owned(), v.to_template());
-        }
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Category` (optional).
+    pub fn category(self, value: impl Into<Value<FlowNodeInputCategory>>) -> Self {
+        Self(self.0.with(0, "Category", value.into().to_template()))
     }
 }
 
-impl Check for FlowNodeInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.category
-            .check(&path.field("Category"), &Rules::NONE, out);
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FlowNodeInputCategory`.
+    FlowNodeInputCategory {
+        /// `LoopCondition`
+        LoopCondition = "LoopCondition",
+        /// `ReturnValueToLoopStart`
+        ReturnValueToLoopStart = "ReturnValueToLoopStart",
+        /// `ExitLoop`
+        ExitLoop = "ExitLoop",
     }
 }
 
-crate::impl_literal!(FlowNodeInput);
-
-/// Values of `FlowNodeInputCategory`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlowNodeInputCategory {
-    /// `LoopCondition`
-    LoopCondition,
-    /// `ReturnValueToLoopStart`
-    ReturnValueToLoopStart,
-    /// `ExitLoop`
-    ExitLoop,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlowNodeInputCategory {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["LoopCondition", "ReturnValueToLoopStart", "ExitLoop"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LoopCondition => "LoopCondition",
-            Self::ReturnValueToLoopStart => "ReturnValueToLoopStart",
-            Self::ExitLoop => "ExitLoop",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `FlowNodeIoDataType`.
+    FlowNodeIoDataType {
+        /// `String`
+        String = "String",
+        /// `Number`
+        Number = "Number",
+        /// `Boolean`
+        Boolean = "Boolean",
+        /// `Object`
+        Object = "Object",
+        /// `Array`
+        Array = "Array",
     }
 }
 
-impl ToTemplate for FlowNodeInputCategory {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlowNodeInputCategory {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlowNodeInputCategory {
-    fn from(s: &str) -> Self {
-        match s {
-            "LoopCondition" => Self::LoopCondition,
-            "ReturnValueToLoopStart" => Self::ReturnValueToLoopStart,
-            "ExitLoop" => Self::ExitLoop,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlowNodeInputCategory> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlowNodeInputCategory::from(s))
-    }
-}
-
-crate::impl_literal!(FlowNodeInputCategory);
-
-/// Values of `FlowNodeIoDataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlowNodeIoDataType {
-    /// `String`
-    String,
-    /// `Number`
-    Number,
-    /// `Boolean`
-    Boolean,
-    /// `Object`
-    Object,
-    /// `Array`
-    Array,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlowNodeIoDataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["String", "Number", "Boolean", "Object", "Array"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "String",
-            Self::Number => "Number",
-            Self::Boolean => "Boolean",
-            Self::Object => "Object",
-            Self::Array => "Array",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FlowNodeIoDataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlowNodeIoDataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlowNodeIoDataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "String" => Self::String,
-            "Number" => Self::Number,
-            "Boolean" => Self::Boolean,
-            "Object" => Self::Object,
-            "Array" => Self::Array,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlowNodeIoDataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlowNodeIoDataType::from(s))
-    }
-}
-
-crate::impl_literal!(FlowNodeIoDataType);
-
-/// Property type `FlowNodeOutput` of `AWS::Bedrock::Flow`.
-#[derive(Debug, Clone)]
-pub struct FlowNodeOutput {
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$`.
-    pub name: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<FlowNodeIoDataType>,
+crate::l1_struct! {
+    /// Property type `FlowNodeOutput` of `AWS::Bedrock::Flow`.
+    FlowNodeOutput
 }
 
 impl FlowNodeOutput {
@@ -877,242 +362,69 @@ impl FlowNodeOutput {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<FlowNodeIoDataType>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FlowNodeOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FlowNodeType`.
+    FlowNodeType {
+        /// `Input`
+        Input = "Input",
+        /// `Output`
+        Output = "Output",
+        /// `KnowledgeBase`
+        KnowledgeBase = "KnowledgeBase",
+        /// `Condition`
+        Condition = "Condition",
+        /// `Lex`
+        Lex = "Lex",
+        /// `Prompt`
+        Prompt = "Prompt",
+        /// `LambdaFunction`
+        LambdaFunction = "LambdaFunction",
+        /// `Agent`
+        Agent = "Agent",
+        /// `Storage`
+        Storage = "Storage",
+        /// `Retrieval`
+        Retrieval = "Retrieval",
+        /// `Iterator`
+        Iterator = "Iterator",
+        /// `Collector`
+        Collector = "Collector",
+        /// `InlineCode`
+        InlineCode = "InlineCode",
+        /// `Loop`
+        Loop = "Loop",
+        /// `LoopInput`
+        LoopInput = "LoopInput",
+        /// `LoopController`
+        LoopController = "LoopController",
     }
 }
 
-impl Check for FlowNodeOutput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowNodeOutput);
-
-/// Values of `FlowNodeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlowNodeType {
-    /// `Input`
-    Input,
-    /// `Output`
-    Output,
-    /// `KnowledgeBase`
-    KnowledgeBase,
-    /// `Condition`
-    Condition,
-    /// `Lex`
-    Lex,
-    /// `Prompt`
-    Prompt,
-    /// `LambdaFunction`
-    LambdaFunction,
-    /// `Agent`
-    Agent,
-    /// `Storage`
-    Storage,
-    /// `Retrieval`
-    Retrieval,
-    /// `Iterator`
-    Iterator,
-    /// `Collector`
-    Collector,
-    /// `InlineCode`
-    InlineCode,
-    /// `Loop`
-    Loop,
-    /// `LoopInput`
-    LoopInput,
-    /// `LoopController`
-    LoopController,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlowNodeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Input",
-        "Output",
-        "KnowledgeBase",
-        "Condition",
-        "Lex",
-        "Prompt",
-        "LambdaFunction",
-        "Agent",
-        "Storage",
-        "Retrieval",
-        "Iterator",
-        "Collector",
-        "InlineCode",
-        "Loop",
-        "LoopInput",
-        "LoopController",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input => "Input",
-            Self::Output => "Output",
-            Self::KnowledgeBase => "KnowledgeBase",
-            Self::Condition => "Condition",
-            Self::Lex => "Lex",
-            Self::Prompt => "Prompt",
-            Self::LambdaFunction => "LambdaFunction",
-            Self::Agent => "Agent",
-            Self::Storage => "Storage",
-            Self::Retrieval => "Retrieval",
-            Self::Iterator => "Iterator",
-            Self::Collector => "Collector",
-            Self::InlineCode => "InlineCode",
-            Self::Loop => "Loop",
-            Self::LoopInput => "LoopInput",
-            Self::LoopController => "LoopController",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FlowNodeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlowNodeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlowNodeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Input" => Self::Input,
-            "Output" => Self::Output,
-            "KnowledgeBase" => Self::KnowledgeBase,
-            "Condition" => Self::Condition,
-            "Lex" => Self::Lex,
-            "Prompt" => Self::Prompt,
-            "LambdaFunction" => Self::LambdaFunction,
-            "Agent" => Self::Agent,
-            "Storage" => Self::Storage,
-            "Retrieval" => Self::Retrieval,
-            "Iterator" => Self::Iterator,
-            "Collector" => Self::Collector,
-            "InlineCode" => Self::InlineCode,
-            "Loop" => Self::Loop,
-            "LoopInput" => Self::LoopInput,
-            "LoopController" => Self::LoopController,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlowNodeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlowNodeType::from(s))
-    }
-}
-
-crate::impl_literal!(FlowNodeType);
-
-/// Property type `S3Location` of `AWS::Bedrock::Flow`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    pub bucket: Value<String>,
-    /// `Key` (required).
-    /// Length: 1..=1024 characters.
-    pub key: Value<String>,
-    /// `Version` (optional).
-    /// Length: 1..=1024 characters.
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::Bedrock::Flow`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `Bucket`, `Key`.
     pub fn new(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-            version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template()),
+        )
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Version", value.into().to_template()))
     }
 }
-
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);

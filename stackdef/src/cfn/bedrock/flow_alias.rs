@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::FlowAlias`.
-#[derive(Debug, Clone)]
-pub struct FlowAlias {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FlowAlias {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FlowAlias {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FlowAlias {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::FlowAlias`.
+    FlowAlias("AWS::Bedrock::FlowAlias", FlowAliasProps)
 }
 
 impl FlowAlias {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::FlowAlias";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlowAliasProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -97,31 +49,55 @@ impl FlowAlias {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `ConcurrencyConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_concurrency_configuration(
+        &self,
+        value: impl Into<Value<FlowAliasConcurrencyConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ConcurrencyConfiguration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FlowArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flow_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FlowArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoutingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_configuration(
+        &self,
+        value: impl Into<Value<List<FlowAliasRoutingConfigurationListItem>>>,
+    ) {
+        self.resource
+            .set_property("RoutingConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::FlowAlias`.
-#[derive(Debug, Clone)]
-pub struct FlowAliasProps {
-    /// `ConcurrencyConfiguration` (optional).
-    pub concurrency_configuration: Option<Value<FlowAliasConcurrencyConfiguration>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `FlowArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}$`.
-    pub flow_arn: Value<String>,
-    /// `Name` (required).
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub name: Value<String>,
-    /// `RoutingConfiguration` (required).
-    /// Items: 1..=1.
-    pub routing_configuration: Value<List<FlowAliasRoutingConfigurationListItem>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::FlowAlias`.
+    FlowAliasProps
 }
 
 impl FlowAliasProps {
@@ -131,277 +107,81 @@ impl FlowAliasProps {
         name: impl Into<Value<String>>,
         routing_configuration: impl Into<Value<List<FlowAliasRoutingConfigurationListItem>>>,
     ) -> Self {
-        Self {
-            concurrency_configuration: None,
-            description: None,
-            flow_arn: flow_arn.into(),
-            name: name.into(),
-            routing_configuration: routing_configuration.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "FlowArn", flow_arn.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(
+                    4,
+                    "RoutingConfiguration",
+                    routing_configuration.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ConcurrencyConfiguration`.
+    /// `ConcurrencyConfiguration` (optional).
     pub fn concurrency_configuration(
-        mut self,
+        self,
         value: impl Into<Value<FlowAliasConcurrencyConfiguration>>,
     ) -> Self {
-        self.concurrency_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ConcurrencyConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowAliasProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.concurrency_configuration {
-            m.insert("ConcurrencyConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("FlowArn".to_owned(), self.flow_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "RoutingConfiguration".to_owned(),
-            self.routing_configuration.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FlowAliasProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.concurrency_configuration.check(
-            &path.field("ConcurrencyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.flow_arn.check(
-            &path.field("FlowArn"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.routing_configuration.check(
-            &path.field("RoutingConfiguration"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FlowAliasProps);
-
-/// Property type `FlowAliasConcurrencyConfiguration` of `AWS::Bedrock::FlowAlias`.
-#[derive(Debug, Clone)]
-pub struct FlowAliasConcurrencyConfiguration {
-    /// `MaxConcurrency` (optional).
-    /// Range: 1..=100.
-    pub max_concurrency: Option<Value<f64>>,
-    /// `Type` (required).
-    pub type_: Value<ConcurrencyType>,
+crate::l1_struct! {
+    /// Property type `FlowAliasConcurrencyConfiguration` of `AWS::Bedrock::FlowAlias`.
+    FlowAliasConcurrencyConfiguration
 }
 
 impl FlowAliasConcurrencyConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<ConcurrencyType>>) -> Self {
-        Self {
-            max_concurrency: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_concurrency = Some(value.into());
-        self
+    /// `MaxConcurrency` (optional).
+    /// Range: 1 to 100.
+    pub fn max_concurrency(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "MaxConcurrency", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FlowAliasConcurrencyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_concurrency {
-            m.insert("MaxConcurrency".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConcurrencyType`.
+    ConcurrencyType {
+        /// `Automatic`
+        Automatic = "Automatic",
+        /// `Manual`
+        Manual = "Manual",
     }
 }
 
-impl Check for FlowAliasConcurrencyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_concurrency.check(
-            &path.field("MaxConcurrency"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowAliasConcurrencyConfiguration);
-
-/// Values of `ConcurrencyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConcurrencyType {
-    /// `Automatic`
-    Automatic,
-    /// `Manual`
-    Manual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConcurrencyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Automatic", "Manual"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "Automatic",
-            Self::Manual => "Manual",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConcurrencyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConcurrencyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConcurrencyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Automatic" => Self::Automatic,
-            "Manual" => Self::Manual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConcurrencyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConcurrencyType::from(s))
-    }
-}
-
-crate::impl_literal!(ConcurrencyType);
-
-/// Property type `FlowAliasRoutingConfigurationListItem` of `AWS::Bedrock::FlowAlias`.
-#[derive(Debug, Clone, Default)]
-pub struct FlowAliasRoutingConfigurationListItem {
-    /// `FlowVersion` (optional).
-    /// Length: 1..=5 characters.
-    /// Pattern: `^(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})$`.
-    pub flow_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FlowAliasRoutingConfigurationListItem` of `AWS::Bedrock::FlowAlias`.
+    FlowAliasRoutingConfigurationListItem(default)
 }
 
 impl FlowAliasRoutingConfigurationListItem {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { flow_version: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `FlowVersion`.
-    pub fn flow_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.flow_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowAliasRoutingConfigurationListItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.flow_version {
-            m.insert("FlowVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FlowVersion` (optional).
+    /// Length: 1 to 5 characters.
+    /// Pattern: `^(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})$`.
+    pub fn flow_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FlowVersion", value.into().to_template()))
     }
 }
-
-impl Check for FlowAliasRoutingConfigurationListItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.flow_version.check(
-            &path.field("FlowVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5),
-                pattern: Some("^(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FlowAliasRoutingConfigurationListItem);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::FlowVersion`.
-#[derive(Debug, Clone)]
-pub struct FlowVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FlowVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FlowVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FlowVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::FlowVersion`.
+    FlowVersion("AWS::Bedrock::FlowVersion", FlowVersionProps)
 }
 
 impl FlowVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::FlowVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlowVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -107,69 +59,34 @@ impl FlowVersion {
     pub fn attr_customer_encryption_key_arn(&self) -> Value<String> {
         self.resource.get_att("CustomerEncryptionKeyArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FlowArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flow_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FlowArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::FlowVersion`.
-#[derive(Debug, Clone)]
-pub struct FlowVersionProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `FlowArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}$`.
-    pub flow_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::FlowVersion`.
+    FlowVersionProps
 }
 
 impl FlowVersionProps {
     /// The required properties: `FlowArn`.
     pub fn new(flow_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            flow_arn: flow_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "FlowArn", flow_arn.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
-
-impl ToTemplate for FlowVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("FlowArn".to_owned(), self.flow_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FlowVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.flow_arn.check(
-            &path.field("FlowArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FlowVersionProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct Guardrail {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Guardrail {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Guardrail {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Guardrail {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::Guardrail`.
+    Guardrail("AWS::Bedrock::Guardrail", GuardrailProps)
 }
 
 impl Guardrail {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::Guardrail";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GuardrailProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GuardrailArn` (typed).
     pub fn ref_value(&self) -> Value<ids::GuardrailArn> {
         self.resource.ref_value()
@@ -117,45 +69,106 @@ impl Guardrail {
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
+
+    /// Replaces `AutomatedReasoningPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automated_reasoning_policy_config(
+        &self,
+        value: impl Into<Value<AutomatedReasoningPolicyConfig>>,
+    ) {
+        self.resource
+            .set_property("AutomatedReasoningPolicyConfig", value.into())
+    }
+
+    /// Replaces `BlockedInputMessaging` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_blocked_input_messaging(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("BlockedInputMessaging", value.into())
+    }
+
+    /// Replaces `BlockedOutputsMessaging` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_blocked_outputs_messaging(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("BlockedOutputsMessaging", value.into())
+    }
+
+    /// Replaces `ContentPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_policy_config(&self, value: impl Into<Value<ContentPolicyConfig>>) {
+        self.resource
+            .set_property("ContentPolicyConfig", value.into())
+    }
+
+    /// Replaces `ContextualGroundingPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contextual_grounding_policy_config(
+        &self,
+        value: impl Into<Value<ContextualGroundingPolicyConfig>>,
+    ) {
+        self.resource
+            .set_property("ContextualGroundingPolicyConfig", value.into())
+    }
+
+    /// Replaces `CrossRegionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cross_region_config(&self, value: impl Into<Value<GuardrailCrossRegionConfig>>) {
+        self.resource
+            .set_property("CrossRegionConfig", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SensitiveInformationPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sensitive_information_policy_config(
+        &self,
+        value: impl Into<Value<SensitiveInformationPolicyConfig>>,
+    ) {
+        self.resource
+            .set_property("SensitiveInformationPolicyConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TopicPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topic_policy_config(&self, value: impl Into<Value<TopicPolicyConfig>>) {
+        self.resource
+            .set_property("TopicPolicyConfig", value.into())
+    }
+
+    /// Replaces `WordPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_word_policy_config(&self, value: impl Into<Value<WordPolicyConfig>>) {
+        self.resource.set_property("WordPolicyConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct GuardrailProps {
-    /// `AutomatedReasoningPolicyConfig` (optional).
-    pub automated_reasoning_policy_config: Option<Value<AutomatedReasoningPolicyConfig>>,
-    /// `BlockedInputMessaging` (required).
-    /// Length: 1..=500 characters.
-    pub blocked_input_messaging: Value<String>,
-    /// `BlockedOutputsMessaging` (required).
-    /// Length: 1..=500 characters.
-    pub blocked_outputs_messaging: Value<String>,
-    /// `ContentPolicyConfig` (optional).
-    pub content_policy_config: Option<Value<ContentPolicyConfig>>,
-    /// `ContextualGroundingPolicyConfig` (optional).
-    pub contextual_grounding_policy_config: Option<Value<ContextualGroundingPolicyConfig>>,
-    /// `CrossRegionConfig` (optional).
-    pub cross_region_config: Option<Value<GuardrailCrossRegionConfig>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `Name` (required).
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[0-9a-zA-Z-_]+$`.
-    pub name: Value<String>,
-    /// `SensitiveInformationPolicyConfig` (optional).
-    pub sensitive_information_policy_config: Option<Value<SensitiveInformationPolicyConfig>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TopicPolicyConfig` (optional).
-    pub topic_policy_config: Option<Value<TopicPolicyConfig>>,
-    /// `WordPolicyConfig` (optional).
-    pub word_policy_config: Option<Value<WordPolicyConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::Guardrail`.
+    GuardrailProps
 }
 
 impl GuardrailProps {
@@ -165,458 +178,167 @@ impl GuardrailProps {
         blocked_outputs_messaging: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            automated_reasoning_policy_config: None,
-            blocked_input_messaging: blocked_input_messaging.into(),
-            blocked_outputs_messaging: blocked_outputs_messaging.into(),
-            content_policy_config: None,
-            contextual_grounding_policy_config: None,
-            cross_region_config: None,
-            description: None,
-            kms_key_arn: None,
-            name: name.into(),
-            sensitive_information_policy_config: None,
-            tags: None,
-            topic_policy_config: None,
-            word_policy_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "BlockedInputMessaging",
+                    blocked_input_messaging.into().to_template(),
+                )
+                .with(
+                    2,
+                    "BlockedOutputsMessaging",
+                    blocked_outputs_messaging.into().to_template(),
+                )
+                .with(8, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AutomatedReasoningPolicyConfig`.
+    /// `AutomatedReasoningPolicyConfig` (optional).
     pub fn automated_reasoning_policy_config(
-        mut self,
+        self,
         value: impl Into<Value<AutomatedReasoningPolicyConfig>>,
     ) -> Self {
-        self.automated_reasoning_policy_config = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AutomatedReasoningPolicyConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ContentPolicyConfig`.
-    pub fn content_policy_config(mut self, value: impl Into<Value<ContentPolicyConfig>>) -> Self {
-        self.content_policy_config = Some(value.into());
-        self
+    /// `ContentPolicyConfig` (optional).
+    pub fn content_policy_config(self, value: impl Into<Value<ContentPolicyConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ContentPolicyConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ContextualGroundingPolicyConfig`.
+    /// `ContextualGroundingPolicyConfig` (optional).
     pub fn contextual_grounding_policy_config(
-        mut self,
+        self,
         value: impl Into<Value<ContextualGroundingPolicyConfig>>,
     ) -> Self {
-        self.contextual_grounding_policy_config = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ContextualGroundingPolicyConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CrossRegionConfig`.
-    pub fn cross_region_config(
-        mut self,
-        value: impl Into<Value<GuardrailCrossRegionConfig>>,
-    ) -> Self {
-        self.cross_region_config = Some(value.into());
-        self
+    /// `CrossRegionConfig` (optional).
+    pub fn cross_region_config(self, value: impl Into<Value<GuardrailCrossRegionConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CrossRegionConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(7, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `SensitiveInformationPolicyConfig`.
+    /// `SensitiveInformationPolicyConfig` (optional).
     pub fn sensitive_information_policy_config(
-        mut self,
+        self,
         value: impl Into<Value<SensitiveInformationPolicyConfig>>,
     ) -> Self {
-        self.sensitive_information_policy_config = Some(value.into());
-        self
+        Self(self.0.with(
+            9,
+            "SensitiveInformationPolicyConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `TopicPolicyConfig`.
-    pub fn topic_policy_config(mut self, value: impl Into<Value<TopicPolicyConfig>>) -> Self {
-        self.topic_policy_config = Some(value.into());
-        self
+    /// `TopicPolicyConfig` (optional).
+    pub fn topic_policy_config(self, value: impl Into<Value<TopicPolicyConfig>>) -> Self {
+        Self(
+            self.0
+                .with(11, "TopicPolicyConfig", value.into().to_template()),
+        )
     }
-    /// Sets `WordPolicyConfig`.
-    pub fn word_policy_config(mut self, value: impl Into<Value<WordPolicyConfig>>) -> Self {
-        self.word_policy_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GuardrailProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automated_reasoning_policy_config {
-            m.insert("AutomatedReasoningPolicyConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "BlockedInputMessaging".to_owned(),
-            self.blocked_input_messaging.to_template(),
-        );
-        m.insert(
-            "BlockedOutputsMessaging".to_owned(),
-            self.blocked_outputs_messaging.to_template(),
-        );
-        if let Some(v) = &self.content_policy_config {
-            m.insert("ContentPolicyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contextual_grounding_policy_config {
-            m.insert(
-                "ContextualGroundingPolicyConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.cross_region_config {
-            m.insert("CrossRegionConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.sensitive_information_policy_config {
-            m.insert(
-                "SensitiveInformationPolicyConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_policy_config {
-            m.insert("TopicPolicyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.word_policy_config {
-            m.insert("WordPolicyConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WordPolicyConfig` (optional).
+    pub fn word_policy_config(self, value: impl Into<Value<WordPolicyConfig>>) -> Self {
+        Self(
+            self.0
+                .with(12, "WordPolicyConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GuardrailProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.automated_reasoning_policy_config.check(
-            &path.field("AutomatedReasoningPolicyConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.blocked_input_messaging.check(
-            &path.field("BlockedInputMessaging"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.blocked_outputs_messaging.check(
-            &path.field("BlockedOutputsMessaging"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content_policy_config
-            .check(&path.field("ContentPolicyConfig"), &Rules::NONE, out);
-        self.contextual_grounding_policy_config.check(
-            &path.field("ContextualGroundingPolicyConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.cross_region_config
-            .check(&path.field("CrossRegionConfig"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[0-9a-zA-Z-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sensitive_information_policy_config.check(
-            &path.field("SensitiveInformationPolicyConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.topic_policy_config
-            .check(&path.field("TopicPolicyConfig"), &Rules::NONE, out);
-        self.word_policy_config
-            .check(&path.field("WordPolicyConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GuardrailProps);
-
-/// Property type `AutomatedReasoningPolicyConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct AutomatedReasoningPolicyConfig {
-    /// `ConfidenceThreshold` (optional).
-    /// Range: 0..=1.
-    pub confidence_threshold: Option<Value<f64>>,
-    /// `Policies` (required).
-    /// Items: 1..=2.
-    /// Each item: Length: 15..=2048 characters.
-    /// Each item: Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:automated-reasoning-policy\/[a-z0-9]{12}(:([1-9][0-9]{0,11}))?$`.
-    pub policies: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AutomatedReasoningPolicyConfig` of `AWS::Bedrock::Guardrail`.
+    AutomatedReasoningPolicyConfig
 }
 
 impl AutomatedReasoningPolicyConfig {
     /// The required properties: `Policies`.
     pub fn new(policies: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            confidence_threshold: None,
-            policies: policies.into(),
-        }
+        Self(crate::Properties::new().with(1, "Policies", policies.into().to_template()))
     }
-    /// Sets `ConfidenceThreshold`.
-    pub fn confidence_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.confidence_threshold = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutomatedReasoningPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.confidence_threshold {
-            m.insert("ConfidenceThreshold".to_owned(), v.to_template());
-        }
-        m.insert("Policies".to_owned(), self.policies.to_template());
-        Expr::Map(m)
+    /// `ConfidenceThreshold` (optional).
+    /// Range: 0 to 1.
+    pub fn confidence_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConfidenceThreshold", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutomatedReasoningPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.confidence_threshold.check(
-            &path.field("ConfidenceThreshold"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policies.check(&path.field("Policies"), &Rules { min_items: Some(1), max_items: Some(2), items: Some(&const { Rules { min_length: Some(15), max_length: Some(2048), pattern: Some("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:automated-reasoning-policy\\/[a-z0-9]{12}(:([1-9][0-9]{0,11}))?$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(AutomatedReasoningPolicyConfig);
-
-/// Property type `ContentPolicyConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct ContentPolicyConfig {
-    /// `ContentFiltersTierConfig` (optional).
-    pub content_filters_tier_config: Option<Value<ContentFiltersTierConfig>>,
-    /// `FiltersConfig` (required).
-    /// Items: 1..=6.
-    pub filters_config: Value<List<ContentFilterConfig>>,
+crate::l1_struct! {
+    /// Property type `ContentPolicyConfig` of `AWS::Bedrock::Guardrail`.
+    ContentPolicyConfig
 }
 
 impl ContentPolicyConfig {
     /// The required properties: `FiltersConfig`.
     pub fn new(filters_config: impl Into<Value<List<ContentFilterConfig>>>) -> Self {
-        Self {
-            content_filters_tier_config: None,
-            filters_config: filters_config.into(),
-        }
+        Self(crate::Properties::new().with(1, "FiltersConfig", filters_config.into().to_template()))
     }
-    /// Sets `ContentFiltersTierConfig`.
+    /// `ContentFiltersTierConfig` (optional).
     pub fn content_filters_tier_config(
-        mut self,
+        self,
         value: impl Into<Value<ContentFiltersTierConfig>>,
     ) -> Self {
-        self.content_filters_tier_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ContentFiltersTierConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContentPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_filters_tier_config {
-            m.insert("ContentFiltersTierConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FiltersConfig".to_owned(),
-            self.filters_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContentPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_filters_tier_config.check(
-            &path.field("ContentFiltersTierConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.filters_config.check(
-            &path.field("FiltersConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(6),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContentPolicyConfig);
-
-/// Property type `ContentFiltersTierConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct ContentFiltersTierConfig {
-    /// `TierName` (required).
-    pub tier_name: Value<ContentFiltersTierName>,
+crate::l1_struct! {
+    /// Property type `ContentFiltersTierConfig` of `AWS::Bedrock::Guardrail`.
+    ContentFiltersTierConfig
 }
 
 impl ContentFiltersTierConfig {
     /// The required properties: `TierName`.
     pub fn new(tier_name: impl Into<Value<ContentFiltersTierName>>) -> Self {
-        Self {
-            tier_name: tier_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "TierName", tier_name.into().to_template()))
     }
 }
 
-impl ToTemplate for ContentFiltersTierConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TierName".to_owned(), self.tier_name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ContentFiltersTierName`.
+    ContentFiltersTierName {
+        /// `CLASSIC`
+        Classic = "CLASSIC",
+        /// `STANDARD`
+        Standard = "STANDARD",
     }
 }
 
-impl Check for ContentFiltersTierConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tier_name
-            .check(&path.field("TierName"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContentFiltersTierConfig);
-
-/// Values of `ContentFiltersTierName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContentFiltersTierName {
-    /// `CLASSIC`
-    Classic,
-    /// `STANDARD`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContentFiltersTierName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CLASSIC", "STANDARD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Classic => "CLASSIC",
-            Self::Standard => "STANDARD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContentFiltersTierName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContentFiltersTierName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContentFiltersTierName {
-    fn from(s: &str) -> Self {
-        match s {
-            "CLASSIC" => Self::Classic,
-            "STANDARD" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContentFiltersTierName> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContentFiltersTierName::from(s))
-    }
-}
-
-crate::impl_literal!(ContentFiltersTierName);
-
-/// Property type `ContentFilterConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct ContentFilterConfig {
-    /// `InputAction` (optional).
-    pub input_action: Option<Value<ContentFilterAction>>,
-    /// `InputEnabled` (optional).
-    pub input_enabled: Option<Value<bool>>,
-    /// `InputModalities` (optional).
-    /// Items: 1..=2.
-    pub input_modalities: Option<Value<List<Modality>>>,
-    /// `InputStrength` (required).
-    pub input_strength: Value<FilterStrength>,
-    /// `OutputAction` (optional).
-    pub output_action: Option<Value<ContentFilterAction>>,
-    /// `OutputEnabled` (optional).
-    pub output_enabled: Option<Value<bool>>,
-    /// `OutputModalities` (optional).
-    /// Items: 1..=2.
-    pub output_modalities: Option<Value<List<Modality>>>,
-    /// `OutputStrength` (required).
-    pub output_strength: Value<FilterStrength>,
-    /// `Type` (required).
-    pub type_: Value<ContentFilterType>,
+crate::l1_struct! {
+    /// Property type `ContentFilterConfig` of `AWS::Bedrock::Guardrail`.
+    ContentFilterConfig
 }
 
 impl ContentFilterConfig {
@@ -626,432 +348,114 @@ impl ContentFilterConfig {
         output_strength: impl Into<Value<FilterStrength>>,
         type_: impl Into<Value<ContentFilterType>>,
     ) -> Self {
-        Self {
-            input_action: None,
-            input_enabled: None,
-            input_modalities: None,
-            input_strength: input_strength.into(),
-            output_action: None,
-            output_enabled: None,
-            output_modalities: None,
-            output_strength: output_strength.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "InputStrength", input_strength.into().to_template())
+                .with(7, "OutputStrength", output_strength.into().to_template())
+                .with(8, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `InputAction`.
-    pub fn input_action(mut self, value: impl Into<Value<ContentFilterAction>>) -> Self {
-        self.input_action = Some(value.into());
-        self
+    /// `InputAction` (optional).
+    pub fn input_action(self, value: impl Into<Value<ContentFilterAction>>) -> Self {
+        Self(self.0.with(0, "InputAction", value.into().to_template()))
     }
-    /// Sets `InputEnabled`.
-    pub fn input_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.input_enabled = Some(value.into());
-        self
+    /// `InputEnabled` (optional).
+    pub fn input_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "InputEnabled", value.into().to_template()))
     }
-    /// Sets `InputModalities`.
-    pub fn input_modalities(mut self, value: impl Into<Value<List<Modality>>>) -> Self {
-        self.input_modalities = Some(value.into());
-        self
+    /// `InputModalities` (optional).
+    /// Items: 1 to 2.
+    pub fn input_modalities(self, value: impl Into<Value<List<Modality>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InputModalities", value.into().to_template()),
+        )
     }
-    /// Sets `OutputAction`.
-    pub fn output_action(mut self, value: impl Into<Value<ContentFilterAction>>) -> Self {
-        self.output_action = Some(value.into());
-        self
+    /// `OutputAction` (optional).
+    pub fn output_action(self, value: impl Into<Value<ContentFilterAction>>) -> Self {
+        Self(self.0.with(4, "OutputAction", value.into().to_template()))
     }
-    /// Sets `OutputEnabled`.
-    pub fn output_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.output_enabled = Some(value.into());
-        self
+    /// `OutputEnabled` (optional).
+    pub fn output_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "OutputEnabled", value.into().to_template()))
     }
-    /// Sets `OutputModalities`.
-    pub fn output_modalities(mut self, value: impl Into<Value<List<Modality>>>) -> Self {
-        self.output_modalities = Some(value.into());
-        self
+    /// `OutputModalities` (optional).
+    /// Items: 1 to 2.
+    pub fn output_modalities(self, value: impl Into<Value<List<Modality>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "OutputModalities", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContentFilterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_action {
-            m.insert("InputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_enabled {
-            m.insert("InputEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_modalities {
-            m.insert("InputModalities".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InputStrength".to_owned(),
-            self.input_strength.to_template(),
-        );
-        if let Some(v) = &self.output_action {
-            m.insert("OutputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_enabled {
-            m.insert("OutputEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_modalities {
-            m.insert("OutputModalities".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OutputStrength".to_owned(),
-            self.output_strength.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ContentFilterAction`.
+    ContentFilterAction {
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for ContentFilterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_action
-            .check(&path.field("InputAction"), &Rules::NONE, out);
-        self.input_modalities.check(
-            &path.field("InputModalities"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_strength
-            .check(&path.field("InputStrength"), &Rules::NONE, out);
-        self.output_action
-            .check(&path.field("OutputAction"), &Rules::NONE, out);
-        self.output_modalities.check(
-            &path.field("OutputModalities"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_strength
-            .check(&path.field("OutputStrength"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Modality`.
+    Modality {
+        /// `TEXT`
+        Text = "TEXT",
+        /// `IMAGE`
+        Image = "IMAGE",
     }
 }
 
-crate::impl_literal!(ContentFilterConfig);
-
-/// Values of `ContentFilterAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContentFilterAction {
-    /// `BLOCK`
-    Block,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContentFilterAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BLOCK", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Block => "BLOCK",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `FilterStrength`.
+    FilterStrength {
+        /// `NONE`
+        None = "NONE",
+        /// `LOW`
+        Low = "LOW",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `HIGH`
+        High = "HIGH",
     }
 }
 
-impl ToTemplate for ContentFilterAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `ContentFilterType`.
+    ContentFilterType {
+        /// `SEXUAL`
+        Sexual = "SEXUAL",
+        /// `VIOLENCE`
+        Violence = "VIOLENCE",
+        /// `HATE`
+        Hate = "HATE",
+        /// `INSULTS`
+        Insults = "INSULTS",
+        /// `MISCONDUCT`
+        Misconduct = "MISCONDUCT",
+        /// `PROMPT_ATTACK`
+        PromptAttack = "PROMPT_ATTACK",
     }
 }
 
-impl Check for ContentFilterAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContentFilterAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "BLOCK" => Self::Block,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContentFilterAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContentFilterAction::from(s))
-    }
-}
-
-crate::impl_literal!(ContentFilterAction);
-
-/// Values of `Modality`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Modality {
-    /// `TEXT`
-    Text,
-    /// `IMAGE`
-    Image,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Modality {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TEXT", "IMAGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "TEXT",
-            Self::Image => "IMAGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Modality {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Modality {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Modality {
-    fn from(s: &str) -> Self {
-        match s {
-            "TEXT" => Self::Text,
-            "IMAGE" => Self::Image,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Modality> {
-    fn from(s: &str) -> Self {
-        Value::literal(Modality::from(s))
-    }
-}
-
-crate::impl_literal!(Modality);
-
-/// Values of `FilterStrength`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterStrength {
-    /// `NONE`
-    None,
-    /// `LOW`
-    Low,
-    /// `MEDIUM`
-    Medium,
-    /// `HIGH`
-    High,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilterStrength {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "LOW", "MEDIUM", "HIGH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Low => "LOW",
-            Self::Medium => "MEDIUM",
-            Self::High => "HIGH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilterStrength {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilterStrength {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilterStrength {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "LOW" => Self::Low,
-            "MEDIUM" => Self::Medium,
-            "HIGH" => Self::High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilterStrength> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilterStrength::from(s))
-    }
-}
-
-crate::impl_literal!(FilterStrength);
-
-/// Values of `ContentFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContentFilterType {
-    /// `SEXUAL`
-    Sexual,
-    /// `VIOLENCE`
-    Violence,
-    /// `HATE`
-    Hate,
-    /// `INSULTS`
-    Insults,
-    /// `MISCONDUCT`
-    Misconduct,
-    /// `PROMPT_ATTACK`
-    PromptAttack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContentFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SEXUAL",
-        "VIOLENCE",
-        "HATE",
-        "INSULTS",
-        "MISCONDUCT",
-        "PROMPT_ATTACK",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sexual => "SEXUAL",
-            Self::Violence => "VIOLENCE",
-            Self::Hate => "HATE",
-            Self::Insults => "INSULTS",
-            Self::Misconduct => "MISCONDUCT",
-            Self::PromptAttack => "PROMPT_ATTACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContentFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContentFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContentFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEXUAL" => Self::Sexual,
-            "VIOLENCE" => Self::Violence,
-            "HATE" => Self::Hate,
-            "INSULTS" => Self::Insults,
-            "MISCONDUCT" => Self::Misconduct,
-            "PROMPT_ATTACK" => Self::PromptAttack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContentFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContentFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(ContentFilterType);
-
-/// Property type `ContextualGroundingPolicyConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct ContextualGroundingPolicyConfig {
-    /// `FiltersConfig` (required).
-    /// Items: 1..=.
-    pub filters_config: Value<List<ContextualGroundingFilterConfig>>,
+crate::l1_struct! {
+    /// Property type `ContextualGroundingPolicyConfig` of `AWS::Bedrock::Guardrail`.
+    ContextualGroundingPolicyConfig
 }
 
 impl ContextualGroundingPolicyConfig {
     /// The required properties: `FiltersConfig`.
     pub fn new(filters_config: impl Into<Value<List<ContextualGroundingFilterConfig>>>) -> Self {
-        Self {
-            filters_config: filters_config.into(),
-        }
+        Self(crate::Properties::new().with(0, "FiltersConfig", filters_config.into().to_template()))
     }
 }
 
-impl ToTemplate for ContextualGroundingPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FiltersConfig".to_owned(),
-            self.filters_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContextualGroundingPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters_config.check(
-            &path.field("FiltersConfig"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContextualGroundingPolicyConfig);
-
-/// Property type `ContextualGroundingFilterConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct ContextualGroundingFilterConfig {
-    /// `Action` (optional).
-    pub action: Option<Value<ContextualGroundingAction>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Threshold` (required).
-    /// Range: 0..=.
-    pub threshold: Value<f64>,
-    /// `Type` (required).
-    pub type_: Value<ContextualGroundingFilterType>,
+crate::l1_struct! {
+    /// Property type `ContextualGroundingFilterConfig` of `AWS::Bedrock::Guardrail`.
+    ContextualGroundingFilterConfig
 }
 
 impl ContextualGroundingFilterConfig {
@@ -1060,291 +464,86 @@ impl ContextualGroundingFilterConfig {
         threshold: impl Into<Value<f64>>,
         type_: impl Into<Value<ContextualGroundingFilterType>>,
     ) -> Self {
-        Self {
-            action: None,
-            enabled: None,
-            threshold: threshold.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Threshold", threshold.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<ContextualGroundingAction>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<ContextualGroundingAction>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContextualGroundingFilterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        m.insert("Threshold".to_owned(), self.threshold.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ContextualGroundingAction`.
+    ContextualGroundingAction {
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for ContextualGroundingFilterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.threshold.check(
-            &path.field("Threshold"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ContextualGroundingFilterType`.
+    ContextualGroundingFilterType {
+        /// `GROUNDING`
+        Grounding = "GROUNDING",
+        /// `RELEVANCE`
+        Relevance = "RELEVANCE",
     }
 }
 
-crate::impl_literal!(ContextualGroundingFilterConfig);
-
-/// Values of `ContextualGroundingAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContextualGroundingAction {
-    /// `BLOCK`
-    Block,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContextualGroundingAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BLOCK", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Block => "BLOCK",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContextualGroundingAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContextualGroundingAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContextualGroundingAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "BLOCK" => Self::Block,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContextualGroundingAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContextualGroundingAction::from(s))
-    }
-}
-
-crate::impl_literal!(ContextualGroundingAction);
-
-/// Values of `ContextualGroundingFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContextualGroundingFilterType {
-    /// `GROUNDING`
-    Grounding,
-    /// `RELEVANCE`
-    Relevance,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContextualGroundingFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GROUNDING", "RELEVANCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Grounding => "GROUNDING",
-            Self::Relevance => "RELEVANCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContextualGroundingFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContextualGroundingFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContextualGroundingFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GROUNDING" => Self::Grounding,
-            "RELEVANCE" => Self::Relevance,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContextualGroundingFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContextualGroundingFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(ContextualGroundingFilterType);
-
-/// Property type `GuardrailCrossRegionConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct GuardrailCrossRegionConfig {
-    /// `GuardrailProfileArn` (required).
-    /// Length: 15..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+$`.
-    pub guardrail_profile_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `GuardrailCrossRegionConfig` of `AWS::Bedrock::Guardrail`.
+    GuardrailCrossRegionConfig
 }
 
 impl GuardrailCrossRegionConfig {
     /// The required properties: `GuardrailProfileArn`.
     pub fn new(guardrail_profile_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            guardrail_profile_arn: guardrail_profile_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "GuardrailProfileArn",
+            guardrail_profile_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for GuardrailCrossRegionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GuardrailProfileArn".to_owned(),
-            self.guardrail_profile_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for GuardrailCrossRegionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.guardrail_profile_arn.check(&path.field("GuardrailProfileArn"), &Rules { min_length: Some(15), max_length: Some(2048), pattern: Some("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(GuardrailCrossRegionConfig);
-
-/// Property type `SensitiveInformationPolicyConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone, Default)]
-pub struct SensitiveInformationPolicyConfig {
-    /// `PiiEntitiesConfig` (optional).
-    /// Items: 1..=.
-    pub pii_entities_config: Option<Value<List<PiiEntityConfig>>>,
-    /// `RegexesConfig` (optional).
-    /// Items: 1..=30.
-    pub regexes_config: Option<Value<List<RegexConfig>>>,
+crate::l1_struct! {
+    /// Property type `SensitiveInformationPolicyConfig` of `AWS::Bedrock::Guardrail`.
+    SensitiveInformationPolicyConfig(default)
 }
 
 impl SensitiveInformationPolicyConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pii_entities_config: None,
-            regexes_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PiiEntitiesConfig`.
-    pub fn pii_entities_config(mut self, value: impl Into<Value<List<PiiEntityConfig>>>) -> Self {
-        self.pii_entities_config = Some(value.into());
-        self
+    /// `PiiEntitiesConfig` (optional).
+    /// Items: at least 1.
+    pub fn pii_entities_config(self, value: impl Into<Value<List<PiiEntityConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PiiEntitiesConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RegexesConfig`.
-    pub fn regexes_config(mut self, value: impl Into<Value<List<RegexConfig>>>) -> Self {
-        self.regexes_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SensitiveInformationPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pii_entities_config {
-            m.insert("PiiEntitiesConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regexes_config {
-            m.insert("RegexesConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RegexesConfig` (optional).
+    /// Items: 1 to 30.
+    pub fn regexes_config(self, value: impl Into<Value<List<RegexConfig>>>) -> Self {
+        Self(self.0.with(1, "RegexesConfig", value.into().to_template()))
     }
 }
 
-impl Check for SensitiveInformationPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pii_entities_config.check(
-            &path.field("PiiEntitiesConfig"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regexes_config.check(
-            &path.field("RegexesConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SensitiveInformationPolicyConfig);
-
-/// Property type `PiiEntityConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct PiiEntityConfig {
-    /// `Action` (required).
-    pub action: Value<SensitiveInformationAction>,
-    /// `InputAction` (optional).
-    pub input_action: Option<Value<SensitiveInformationAction>>,
-    /// `InputEnabled` (optional).
-    pub input_enabled: Option<Value<bool>>,
-    /// `OutputAction` (optional).
-    pub output_action: Option<Value<SensitiveInformationAction>>,
-    /// `OutputEnabled` (optional).
-    pub output_enabled: Option<Value<bool>>,
-    /// `Type` (required).
-    pub type_: Value<PiiEntityType>,
+crate::l1_struct! {
+    /// Property type `PiiEntityConfig` of `AWS::Bedrock::Guardrail`.
+    PiiEntityConfig
 }
 
 impl PiiEntityConfig {
@@ -1353,359 +552,113 @@ impl PiiEntityConfig {
         action: impl Into<Value<SensitiveInformationAction>>,
         type_: impl Into<Value<PiiEntityType>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            input_action: None,
-            input_enabled: None,
-            output_action: None,
-            output_enabled: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(5, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `InputAction`.
-    pub fn input_action(mut self, value: impl Into<Value<SensitiveInformationAction>>) -> Self {
-        self.input_action = Some(value.into());
-        self
-    }
-    /// Sets `InputEnabled`.
-    pub fn input_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.input_enabled = Some(value.into());
-        self
-    }
-    /// Sets `OutputAction`.
-    pub fn output_action(mut self, value: impl Into<Value<SensitiveInformationAction>>) -> Self {
-        self.output_action = Some(value.into());
-        self
-    }
-    /// Sets `OutputEnabled`.
-    pub fn output_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.output_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PiiEntityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.input_action {
-            m.insert("InputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_enabled {
-            m.insert("InputEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_action {
-            m.insert("OutputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_enabled {
-            m.insert("OutputEnabled".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PiiEntityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.input_action
-            .check(&path.field("InputAction"), &Rules::NONE, out);
-        self.output_action
-            .check(&path.field("OutputAction"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PiiEntityConfig);
-
-/// Values of `SensitiveInformationAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SensitiveInformationAction {
-    /// `BLOCK`
-    Block,
-    /// `ANONYMIZE`
-    Anonymize,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SensitiveInformationAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BLOCK", "ANONYMIZE", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Block => "BLOCK",
-            Self::Anonymize => "ANONYMIZE",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SensitiveInformationAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SensitiveInformationAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SensitiveInformationAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "BLOCK" => Self::Block,
-            "ANONYMIZE" => Self::Anonymize,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SensitiveInformationAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(SensitiveInformationAction::from(s))
-    }
-}
-
-crate::impl_literal!(SensitiveInformationAction);
-
-/// Values of `PiiEntityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PiiEntityType {
-    /// `ADDRESS`
-    Address,
-    /// `AGE`
-    Age,
-    /// `AWS_ACCESS_KEY`
-    AwsAccessKey,
-    /// `AWS_SECRET_KEY`
-    AwsSecretKey,
-    /// `CA_HEALTH_NUMBER`
-    CaHealthNumber,
-    /// `CA_SOCIAL_INSURANCE_NUMBER`
-    CaSocialInsuranceNumber,
-    /// `CREDIT_DEBIT_CARD_CVV`
-    CreditDebitCardCvv,
-    /// `CREDIT_DEBIT_CARD_EXPIRY`
-    CreditDebitCardExpiry,
-    /// `CREDIT_DEBIT_CARD_NUMBER`
-    CreditDebitCardNumber,
-    /// `DRIVER_ID`
-    DriverId,
-    /// `EMAIL`
-    Email,
-    /// `INTERNATIONAL_BANK_ACCOUNT_NUMBER`
-    InternationalBankAccountNumber,
-    /// `IP_ADDRESS`
-    IpAddress,
-    /// `LICENSE_PLATE`
-    LicensePlate,
-    /// `MAC_ADDRESS`
-    MacAddress,
-    /// `NAME`
-    Name,
-    /// `PASSWORD`
-    Password,
-    /// `PHONE`
-    Phone,
-    /// `PIN`
-    Pin,
-    /// `SWIFT_CODE`
-    SwiftCode,
-    /// `UK_NATIONAL_HEALTH_SERVICE_NUMBER`
-    UkNationalHealthServiceNumber,
-    /// `UK_NATIONAL_INSURANCE_NUMBER`
-    UkNationalInsuranceNumber,
-    /// `UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER`
-    UkUniqueTaxpayerReferenceNumber,
-    /// `URL`
-    Url,
-    /// `USERNAME`
-    Username,
-    /// `US_BANK_ACCOUNT_NUMBER`
-    UsBankAccountNumber,
-    /// `US_BANK_ROUTING_NUMBER`
-    UsBankRoutingNumber,
-    /// `US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER`
-    UsIndividualTaxIdentificationNumber,
-    /// `US_PASSPORT_NUMBER`
-    UsPassportNumber,
-    /// `US_SOCIAL_SECURITY_NUMBER`
-    UsSocialSecurityNumber,
-    /// `VEHICLE_IDENTIFICATION_NUMBER`
-    VehicleIdentificationNumber,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PiiEntityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ADDRESS",
-        "AGE",
-        "AWS_ACCESS_KEY",
-        "AWS_SECRET_KEY",
-        "CA_HEALTH_NUMBER",
-        "CA_SOCIAL_INSURANCE_NUMBER",
-        "CREDIT_DEBIT_CARD_CVV",
-        "CREDIT_DEBIT_CARD_EXPIRY",
-        "CREDIT_DEBIT_CARD_NUMBER",
-        "DRIVER_ID",
-        "EMAIL",
-        "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-        "IP_ADDRESS",
-        "LICENSE_PLATE",
-        "MAC_ADDRESS",
-        "NAME",
-        "PASSWORD",
-        "PHONE",
-        "PIN",
-        "SWIFT_CODE",
-        "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-        "UK_NATIONAL_INSURANCE_NUMBER",
-        "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-        "URL",
-        "USERNAME",
-        "US_BANK_ACCOUNT_NUMBER",
-        "US_BANK_ROUTING_NUMBER",
-        "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-        "US_PASSPORT_NUMBER",
-        "US_SOCIAL_SECURITY_NUMBER",
-        "VEHICLE_IDENTIFICATION_NUMBER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Address => "ADDRESS",
-            Self::Age => "AGE",
-            Self::AwsAccessKey => "AWS_ACCESS_KEY",
-            Self::AwsSecretKey => "AWS_SECRET_KEY",
-            Self::CaHealthNumber => "CA_HEALTH_NUMBER",
-            Self::CaSocialInsuranceNumber => "CA_SOCIAL_INSURANCE_NUMBER",
-            Self::CreditDebitCardCvv => "CREDIT_DEBIT_CARD_CVV",
-            Self::CreditDebitCardExpiry => "CREDIT_DEBIT_CARD_EXPIRY",
-            Self::CreditDebitCardNumber => "CREDIT_DEBIT_CARD_NUMBER",
-            Self::DriverId => "DRIVER_ID",
-            Self::Email => "EMAIL",
-            Self::InternationalBankAccountNumber => "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-            Self::IpAddress => "IP_ADDRESS",
-            Self::LicensePlate => "LICENSE_PLATE",
-            Self::MacAddress => "MAC_ADDRESS",
-            Self::Name => "NAME",
-            Self::Password => "PASSWORD",
-            Self::Phone => "PHONE",
-            Self::Pin => "PIN",
-            Self::SwiftCode => "SWIFT_CODE",
-            Self::UkNationalHealthServiceNumber => "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-            Self::UkNationalInsuranceNumber => "UK_NATIONAL_INSURANCE_NUMBER",
-            Self::UkUniqueTaxpayerReferenceNumber => "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-            Self::Url => "URL",
-            Self::Username => "USERNAME",
-            Self::UsBankAccountNumber => "US_BANK_ACCOUNT_NUMBER",
-            Self::UsBankRoutingNumber => "US_BANK_ROUTING_NUMBER",
-            Self::UsIndividualTaxIdentificationNumber => "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-            Self::UsPassportNumber => "US_PASSPORT_NUMBER",
-            Self::UsSocialSecurityNumber => "US_SOCIAL_SECURITY_NUMBER",
-            Self::VehicleIdentificationNumber => "VEHICLE_IDENTIFICATION_NUMBER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PiiEntityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PiiEntityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PiiEntityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ADDRESS" => Self::Address,
-            "AGE" => Self::Age,
-            "AWS_ACCESS_KEY" => Self::AwsAccessKey,
-            "AWS_SECRET_KEY" => Self::AwsSecretKey,
-            "CA_HEALTH_NUMBER" => Self::CaHealthNumber,
-            "CA_SOCIAL_INSURANCE_NUMBER" => Self::CaSocialInsuranceNumber,
-            "CREDIT_DEBIT_CARD_CVV" => Self::CreditDebitCardCvv,
-            "CREDIT_DEBIT_CARD_EXPIRY" => Self::CreditDebitCardExpiry,
-            "CREDIT_DEBIT_CARD_NUMBER" => Self::CreditDebitCardNumber,
-            "DRIVER_ID" => Self::DriverId,
-            "EMAIL" => Self::Email,
-            "INTERNATIONAL_BANK_ACCOUNT_NUMBER" => Self::InternationalBankAccountNumber,
-            "IP_ADDRESS" => Self::IpAddress,
-            "LICENSE_PLATE" => Self::LicensePlate,
-            "MAC_ADDRESS" => Self::MacAddress,
-            "NAME" => Self::Name,
-            "PASSWORD" => Self::Password,
-            "PHONE" => Self::Phone,
-            "PIN" => Self::Pin,
-            "SWIFT_CODE" => Self::SwiftCode,
-            "UK_NATIONAL_HEALTH_SERVICE_NUMBER" => Self::UkNationalHealthServiceNumber,
-            "UK_NATIONAL_INSURANCE_NUMBER" => Self::UkNationalInsuranceNumber,
-            "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER" => Self::UkUniqueTaxpayerReferenceNumber,
-            "URL" => Self::Url,
-            "USERNAME" => Self::Username,
-            "US_BANK_ACCOUNT_NUMBER" => Self::UsBankAccountNumber,
-            "US_BANK_ROUTING_NUMBER" => Self::UsBankRoutingNumber,
-            "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER" => Self::UsIndividualTaxIdentificationNumber,
-            "US_PASSPORT_NUMBER" => Self::UsPassportNumber,
-            "US_SOCIAL_SECURITY_NUMBER" => Self::UsSocialSecurityNumber,
-            "VEHICLE_IDENTIFICATION_NUMBER" => Self::VehicleIdentificationNumber,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PiiEntityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PiiEntityType::from(s))
-    }
-}
-
-crate::impl_literal!(PiiEntityType);
-
-/// Property type `RegexConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct RegexConfig {
-    /// `Action` (required).
-    pub action: Value<SensitiveInformationAction>,
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
     /// `InputAction` (optional).
-    pub input_action: Option<Value<SensitiveInformationAction>>,
+    pub fn input_action(self, value: impl Into<Value<SensitiveInformationAction>>) -> Self {
+        Self(self.0.with(1, "InputAction", value.into().to_template()))
+    }
     /// `InputEnabled` (optional).
-    pub input_enabled: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    pub name: Value<String>,
+    pub fn input_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "InputEnabled", value.into().to_template()))
+    }
     /// `OutputAction` (optional).
-    pub output_action: Option<Value<SensitiveInformationAction>>,
+    pub fn output_action(self, value: impl Into<Value<SensitiveInformationAction>>) -> Self {
+        Self(self.0.with(3, "OutputAction", value.into().to_template()))
+    }
     /// `OutputEnabled` (optional).
-    pub output_enabled: Option<Value<bool>>,
-    /// `Pattern` (required).
-    /// Length: 1..= characters.
-    pub pattern: Value<String>,
+    pub fn output_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "OutputEnabled", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SensitiveInformationAction`.
+    SensitiveInformationAction {
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `ANONYMIZE`
+        Anonymize = "ANONYMIZE",
+        /// `NONE`
+        None = "NONE",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `PiiEntityType`.
+    PiiEntityType {
+        /// `ADDRESS`
+        Address = "ADDRESS",
+        /// `AGE`
+        Age = "AGE",
+        /// `AWS_ACCESS_KEY`
+        AwsAccessKey = "AWS_ACCESS_KEY",
+        /// `AWS_SECRET_KEY`
+        AwsSecretKey = "AWS_SECRET_KEY",
+        /// `CA_HEALTH_NUMBER`
+        CaHealthNumber = "CA_HEALTH_NUMBER",
+        /// `CA_SOCIAL_INSURANCE_NUMBER`
+        CaSocialInsuranceNumber = "CA_SOCIAL_INSURANCE_NUMBER",
+        /// `CREDIT_DEBIT_CARD_CVV`
+        CreditDebitCardCvv = "CREDIT_DEBIT_CARD_CVV",
+        /// `CREDIT_DEBIT_CARD_EXPIRY`
+        CreditDebitCardExpiry = "CREDIT_DEBIT_CARD_EXPIRY",
+        /// `CREDIT_DEBIT_CARD_NUMBER`
+        CreditDebitCardNumber = "CREDIT_DEBIT_CARD_NUMBER",
+        /// `DRIVER_ID`
+        DriverId = "DRIVER_ID",
+        /// `EMAIL`
+        Email = "EMAIL",
+        /// `INTERNATIONAL_BANK_ACCOUNT_NUMBER`
+        InternationalBankAccountNumber = "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+        /// `IP_ADDRESS`
+        IpAddress = "IP_ADDRESS",
+        /// `LICENSE_PLATE`
+        LicensePlate = "LICENSE_PLATE",
+        /// `MAC_ADDRESS`
+        MacAddress = "MAC_ADDRESS",
+        /// `NAME`
+        Name = "NAME",
+        /// `PASSWORD`
+        Password = "PASSWORD",
+        /// `PHONE`
+        Phone = "PHONE",
+        /// `PIN`
+        Pin = "PIN",
+        /// `SWIFT_CODE`
+        SwiftCode = "SWIFT_CODE",
+        /// `UK_NATIONAL_HEALTH_SERVICE_NUMBER`
+        UkNationalHealthServiceNumber = "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+        /// `UK_NATIONAL_INSURANCE_NUMBER`
+        UkNationalInsuranceNumber = "UK_NATIONAL_INSURANCE_NUMBER",
+        /// `UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER`
+        UkUniqueTaxpayerReferenceNumber = "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
+        /// `URL`
+        Url = "URL",
+        /// `USERNAME`
+        Username = "USERNAME",
+        /// `US_BANK_ACCOUNT_NUMBER`
+        UsBankAccountNumber = "US_BANK_ACCOUNT_NUMBER",
+        /// `US_BANK_ROUTING_NUMBER`
+        UsBankRoutingNumber = "US_BANK_ROUTING_NUMBER",
+        /// `US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER`
+        UsIndividualTaxIdentificationNumber = "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+        /// `US_PASSPORT_NUMBER`
+        UsPassportNumber = "US_PASSPORT_NUMBER",
+        /// `US_SOCIAL_SECURITY_NUMBER`
+        UsSocialSecurityNumber = "US_SOCIAL_SECURITY_NUMBER",
+        /// `VEHICLE_IDENTIFICATION_NUMBER`
+        VehicleIdentificationNumber = "VEHICLE_IDENTIFICATION_NUMBER",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RegexConfig` of `AWS::Bedrock::Guardrail`.
+    RegexConfig
 }
 
 impl RegexConfig {
@@ -1715,244 +668,60 @@ impl RegexConfig {
         name: impl Into<Value<String>>,
         pattern: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            description: None,
-            input_action: None,
-            input_enabled: None,
-            name: name.into(),
-            output_action: None,
-            output_enabled: None,
-            pattern: pattern.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(7, "Pattern", pattern.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `InputAction`.
-    pub fn input_action(mut self, value: impl Into<Value<SensitiveInformationAction>>) -> Self {
-        self.input_action = Some(value.into());
-        self
+    /// `InputAction` (optional).
+    pub fn input_action(self, value: impl Into<Value<SensitiveInformationAction>>) -> Self {
+        Self(self.0.with(2, "InputAction", value.into().to_template()))
     }
-    /// Sets `InputEnabled`.
-    pub fn input_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.input_enabled = Some(value.into());
-        self
+    /// `InputEnabled` (optional).
+    pub fn input_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "InputEnabled", value.into().to_template()))
     }
-    /// Sets `OutputAction`.
-    pub fn output_action(mut self, value: impl Into<Value<SensitiveInformationAction>>) -> Self {
-        self.output_action = Some(value.into());
-        self
+    /// `OutputAction` (optional).
+    pub fn output_action(self, value: impl Into<Value<SensitiveInformationAction>>) -> Self {
+        Self(self.0.with(5, "OutputAction", value.into().to_template()))
     }
-    /// Sets `OutputEnabled`.
-    pub fn output_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.output_enabled = Some(value.into());
-        self
+    /// `OutputEnabled` (optional).
+    pub fn output_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "OutputEnabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RegexConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_action {
-            m.insert("InputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_enabled {
-            m.insert("InputEnabled".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.output_action {
-            m.insert("OutputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_enabled {
-            m.insert("OutputEnabled".to_owned(), v.to_template());
-        }
-        m.insert("Pattern".to_owned(), self.pattern.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for RegexConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_action
-            .check(&path.field("InputAction"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_action
-            .check(&path.field("OutputAction"), &Rules::NONE, out);
-        self.pattern.check(
-            &path.field("Pattern"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RegexConfig);
-
-/// Property type `Tag` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TopicPolicyConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct TopicPolicyConfig {
-    /// `TopicsConfig` (required).
-    /// Items: 1..=30.
-    pub topics_config: Value<List<TopicConfig>>,
-    /// `TopicsTierConfig` (optional).
-    pub topics_tier_config: Option<Value<TopicsTierConfig>>,
+crate::l1_struct! {
+    /// Property type `TopicPolicyConfig` of `AWS::Bedrock::Guardrail`.
+    TopicPolicyConfig
 }
 
 impl TopicPolicyConfig {
     /// The required properties: `TopicsConfig`.
     pub fn new(topics_config: impl Into<Value<List<TopicConfig>>>) -> Self {
-        Self {
-            topics_config: topics_config.into(),
-            topics_tier_config: None,
-        }
+        Self(crate::Properties::new().with(0, "TopicsConfig", topics_config.into().to_template()))
     }
-    /// Sets `TopicsTierConfig`.
-    pub fn topics_tier_config(mut self, value: impl Into<Value<TopicsTierConfig>>) -> Self {
-        self.topics_tier_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TopicsConfig".to_owned(), self.topics_config.to_template());
-        if let Some(v) = &self.topics_tier_config {
-            m.insert("TopicsTierConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TopicsTierConfig` (optional).
+    pub fn topics_tier_config(self, value: impl Into<Value<TopicsTierConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TopicsTierConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TopicPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.topics_config.check(
-            &path.field("TopicsConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.topics_tier_config
-            .check(&path.field("TopicsTierConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicPolicyConfig);
-
-/// Property type `TopicConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct TopicConfig {
-    /// `Definition` (required).
-    /// Length: 1..=1000 characters.
-    pub definition: Value<String>,
-    /// `Examples` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..=100 characters.
-    pub examples: Option<Value<List<String>>>,
-    /// `InputAction` (optional).
-    pub input_action: Option<Value<TopicAction>>,
-    /// `InputEnabled` (optional).
-    pub input_enabled: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9a-zA-Z-_ !?.]+$`.
-    pub name: Value<String>,
-    /// `OutputAction` (optional).
-    pub output_action: Option<Value<TopicAction>>,
-    /// `OutputEnabled` (optional).
-    pub output_enabled: Option<Value<bool>>,
-    /// `Type` (required).
-    pub type_: Value<TopicType>,
+crate::l1_struct! {
+    /// Property type `TopicConfig` of `AWS::Bedrock::Guardrail`.
+    TopicConfig
 }
 
 impl TopicConfig {
@@ -1962,659 +731,174 @@ impl TopicConfig {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<TopicType>>,
     ) -> Self {
-        Self {
-            definition: definition.into(),
-            examples: None,
-            input_action: None,
-            input_enabled: None,
-            name: name.into(),
-            output_action: None,
-            output_enabled: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Definition", definition.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(7, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Examples`.
-    pub fn examples(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.examples = Some(value.into());
-        self
+    /// `Examples` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 1 to 100 characters.
+    pub fn examples(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Examples", value.into().to_template()))
     }
-    /// Sets `InputAction`.
-    pub fn input_action(mut self, value: impl Into<Value<TopicAction>>) -> Self {
-        self.input_action = Some(value.into());
-        self
+    /// `InputAction` (optional).
+    pub fn input_action(self, value: impl Into<Value<TopicAction>>) -> Self {
+        Self(self.0.with(2, "InputAction", value.into().to_template()))
     }
-    /// Sets `InputEnabled`.
-    pub fn input_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.input_enabled = Some(value.into());
-        self
+    /// `InputEnabled` (optional).
+    pub fn input_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "InputEnabled", value.into().to_template()))
     }
-    /// Sets `OutputAction`.
-    pub fn output_action(mut self, value: impl Into<Value<TopicAction>>) -> Self {
-        self.output_action = Some(value.into());
-        self
+    /// `OutputAction` (optional).
+    pub fn output_action(self, value: impl Into<Value<TopicAction>>) -> Self {
+        Self(self.0.with(5, "OutputAction", value.into().to_template()))
     }
-    /// Sets `OutputEnabled`.
-    pub fn output_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.output_enabled = Some(value.into());
-        self
+    /// `OutputEnabled` (optional).
+    pub fn output_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "OutputEnabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TopicConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        if let Some(v) = &self.examples {
-            m.insert("Examples".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_action {
-            m.insert("InputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_enabled {
-            m.insert("InputEnabled".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.output_action {
-            m.insert("OutputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_enabled {
-            m.insert("OutputEnabled".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TopicAction`.
+    TopicAction {
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for TopicConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition.check(
-            &path.field("Definition"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.examples.check(
-            &path.field("Examples"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_action
-            .check(&path.field("InputAction"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9a-zA-Z-_ !?.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_action
-            .check(&path.field("OutputAction"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TopicType`.
+    TopicType {
+        /// `DENY`
+        Deny = "DENY",
     }
 }
 
-crate::impl_literal!(TopicConfig);
-
-/// Values of `TopicAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TopicAction {
-    /// `BLOCK`
-    Block,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TopicAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BLOCK", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Block => "BLOCK",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TopicAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TopicAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TopicAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "BLOCK" => Self::Block,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TopicAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(TopicAction::from(s))
-    }
-}
-
-crate::impl_literal!(TopicAction);
-
-/// Values of `TopicType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TopicType {
-    /// `DENY`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TopicType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DENY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deny => "DENY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TopicType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TopicType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TopicType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DENY" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TopicType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TopicType::from(s))
-    }
-}
-
-crate::impl_literal!(TopicType);
-
-/// Property type `TopicsTierConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct TopicsTierConfig {
-    /// `TierName` (required).
-    pub tier_name: Value<TopicsTierName>,
+crate::l1_struct! {
+    /// Property type `TopicsTierConfig` of `AWS::Bedrock::Guardrail`.
+    TopicsTierConfig
 }
 
 impl TopicsTierConfig {
     /// The required properties: `TierName`.
     pub fn new(tier_name: impl Into<Value<TopicsTierName>>) -> Self {
-        Self {
-            tier_name: tier_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "TierName", tier_name.into().to_template()))
     }
 }
 
-impl ToTemplate for TopicsTierConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TierName".to_owned(), self.tier_name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TopicsTierName`.
+    TopicsTierName {
+        /// `CLASSIC`
+        Classic = "CLASSIC",
+        /// `STANDARD`
+        Standard = "STANDARD",
     }
 }
 
-impl Check for TopicsTierConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tier_name
-            .check(&path.field("TierName"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicsTierConfig);
-
-/// Values of `TopicsTierName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TopicsTierName {
-    /// `CLASSIC`
-    Classic,
-    /// `STANDARD`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TopicsTierName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CLASSIC", "STANDARD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Classic => "CLASSIC",
-            Self::Standard => "STANDARD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TopicsTierName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TopicsTierName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TopicsTierName {
-    fn from(s: &str) -> Self {
-        match s {
-            "CLASSIC" => Self::Classic,
-            "STANDARD" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TopicsTierName> {
-    fn from(s: &str) -> Self {
-        Value::literal(TopicsTierName::from(s))
-    }
-}
-
-crate::impl_literal!(TopicsTierName);
-
-/// Property type `WordPolicyConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone, Default)]
-pub struct WordPolicyConfig {
-    /// `ManagedWordListsConfig` (optional).
-    pub managed_word_lists_config: Option<Value<List<ManagedWordsConfig>>>,
-    /// `WordsConfig` (optional).
-    /// Items: 1..=10000.
-    pub words_config: Option<Value<List<WordConfig>>>,
+crate::l1_struct! {
+    /// Property type `WordPolicyConfig` of `AWS::Bedrock::Guardrail`.
+    WordPolicyConfig(default)
 }
 
 impl WordPolicyConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            managed_word_lists_config: None,
-            words_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ManagedWordListsConfig`.
+    /// `ManagedWordListsConfig` (optional).
     pub fn managed_word_lists_config(
-        mut self,
+        self,
         value: impl Into<Value<List<ManagedWordsConfig>>>,
     ) -> Self {
-        self.managed_word_lists_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ManagedWordListsConfig", value.into().to_template()),
+        )
     }
-    /// Sets `WordsConfig`.
-    pub fn words_config(mut self, value: impl Into<Value<List<WordConfig>>>) -> Self {
-        self.words_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WordPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.managed_word_lists_config {
-            m.insert("ManagedWordListsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.words_config {
-            m.insert("WordsConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WordsConfig` (optional).
+    /// Items: 1 to 10000.
+    pub fn words_config(self, value: impl Into<Value<List<WordConfig>>>) -> Self {
+        Self(self.0.with(1, "WordsConfig", value.into().to_template()))
     }
 }
 
-impl Check for WordPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.managed_word_lists_config.check(
-            &path.field("ManagedWordListsConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.words_config.check(
-            &path.field("WordsConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WordPolicyConfig);
-
-/// Property type `ManagedWordsConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct ManagedWordsConfig {
-    /// `InputAction` (optional).
-    pub input_action: Option<Value<WordAction>>,
-    /// `InputEnabled` (optional).
-    pub input_enabled: Option<Value<bool>>,
-    /// `OutputAction` (optional).
-    pub output_action: Option<Value<WordAction>>,
-    /// `OutputEnabled` (optional).
-    pub output_enabled: Option<Value<bool>>,
-    /// `Type` (required).
-    pub type_: Value<ManagedWordsType>,
+crate::l1_struct! {
+    /// Property type `ManagedWordsConfig` of `AWS::Bedrock::Guardrail`.
+    ManagedWordsConfig
 }
 
 impl ManagedWordsConfig {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<ManagedWordsType>>) -> Self {
-        Self {
-            input_action: None,
-            input_enabled: None,
-            output_action: None,
-            output_enabled: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(4, "Type", type_.into().to_template()))
     }
-    /// Sets `InputAction`.
-    pub fn input_action(mut self, value: impl Into<Value<WordAction>>) -> Self {
-        self.input_action = Some(value.into());
-        self
-    }
-    /// Sets `InputEnabled`.
-    pub fn input_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.input_enabled = Some(value.into());
-        self
-    }
-    /// Sets `OutputAction`.
-    pub fn output_action(mut self, value: impl Into<Value<WordAction>>) -> Self {
-        self.output_action = Some(value.into());
-        self
-    }
-    /// Sets `OutputEnabled`.
-    pub fn output_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.output_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedWordsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_action {
-            m.insert("InputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_enabled {
-            m.insert("InputEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_action {
-            m.insert("OutputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_enabled {
-            m.insert("OutputEnabled".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ManagedWordsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_action
-            .check(&path.field("InputAction"), &Rules::NONE, out);
-        self.output_action
-            .check(&path.field("OutputAction"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ManagedWordsConfig);
-
-/// Values of `WordAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WordAction {
-    /// `BLOCK`
-    Block,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WordAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BLOCK", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Block => "BLOCK",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WordAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WordAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WordAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "BLOCK" => Self::Block,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WordAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(WordAction::from(s))
-    }
-}
-
-crate::impl_literal!(WordAction);
-
-/// Values of `ManagedWordsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ManagedWordsType {
-    /// `PROFANITY`
-    Profanity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ManagedWordsType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROFANITY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Profanity => "PROFANITY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ManagedWordsType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ManagedWordsType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ManagedWordsType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROFANITY" => Self::Profanity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ManagedWordsType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ManagedWordsType::from(s))
-    }
-}
-
-crate::impl_literal!(ManagedWordsType);
-
-/// Property type `WordConfig` of `AWS::Bedrock::Guardrail`.
-#[derive(Debug, Clone)]
-pub struct WordConfig {
     /// `InputAction` (optional).
-    pub input_action: Option<Value<WordAction>>,
+    pub fn input_action(self, value: impl Into<Value<WordAction>>) -> Self {
+        Self(self.0.with(0, "InputAction", value.into().to_template()))
+    }
     /// `InputEnabled` (optional).
-    pub input_enabled: Option<Value<bool>>,
+    pub fn input_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "InputEnabled", value.into().to_template()))
+    }
     /// `OutputAction` (optional).
-    pub output_action: Option<Value<WordAction>>,
+    pub fn output_action(self, value: impl Into<Value<WordAction>>) -> Self {
+        Self(self.0.with(2, "OutputAction", value.into().to_template()))
+    }
     /// `OutputEnabled` (optional).
-    pub output_enabled: Option<Value<bool>>,
-    /// `Text` (required).
-    /// Length: 1..= characters.
-    pub text: Value<String>,
+    pub fn output_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "OutputEnabled", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `WordAction`.
+    WordAction {
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `NONE`
+        None = "NONE",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ManagedWordsType`.
+    ManagedWordsType {
+        /// `PROFANITY`
+        Profanity = "PROFANITY",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `WordConfig` of `AWS::Bedrock::Guardrail`.
+    WordConfig
 }
 
 impl WordConfig {
     /// The required properties: `Text`.
     pub fn new(text: impl Into<Value<String>>) -> Self {
-        Self {
-            input_action: None,
-            input_enabled: None,
-            output_action: None,
-            output_enabled: None,
-            text: text.into(),
-        }
+        Self(crate::Properties::new().with(4, "Text", text.into().to_template()))
     }
-    /// Sets `InputAction`.
-    pub fn input_action(mut self, value: impl Into<Value<WordAction>>) -> Self {
-        self.input_action = Some(value.into());
-        self
+    /// `InputAction` (optional).
+    pub fn input_action(self, value: impl Into<Value<WordAction>>) -> Self {
+        Self(self.0.with(0, "InputAction", value.into().to_template()))
     }
-    /// Sets `InputEnabled`.
-    pub fn input_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.input_enabled = Some(value.into());
-        self
+    /// `InputEnabled` (optional).
+    pub fn input_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "InputEnabled", value.into().to_template()))
     }
-    /// Sets `OutputAction`.
-    pub fn output_action(mut self, value: impl Into<Value<WordAction>>) -> Self {
-        self.output_action = Some(value.into());
-        self
+    /// `OutputAction` (optional).
+    pub fn output_action(self, value: impl Into<Value<WordAction>>) -> Self {
+        Self(self.0.with(2, "OutputAction", value.into().to_template()))
     }
-    /// Sets `OutputEnabled`.
-    pub fn output_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.output_enabled = Some(value.into());
-        self
+    /// `OutputEnabled` (optional).
+    pub fn output_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "OutputEnabled", value.into().to_template()))
     }
 }
-
-impl ToTemplate for WordConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_action {
-            m.insert("InputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_enabled {
-            m.insert("InputEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_action {
-            m.insert("OutputAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_enabled {
-            m.insert("OutputEnabled".to_owned(), v.to_template());
-        }
-        m.insert("Text".to_owned(), self.text.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WordConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_action
-            .check(&path.field("InputAction"), &Rules::NONE, out);
-        self.output_action
-            .check(&path.field("OutputAction"), &Rules::NONE, out);
-        self.text.check(
-            &path.field("Text"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WordConfig);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::GuardrailVersion`.
-#[derive(Debug, Clone)]
-pub struct GuardrailVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GuardrailVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GuardrailVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GuardrailVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::GuardrailVersion`.
+    GuardrailVersion("AWS::Bedrock::GuardrailVersion", GuardrailVersionProps)
 }
 
 impl GuardrailVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::GuardrailVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GuardrailVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,65 +38,39 @@ impl GuardrailVersion {
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GuardrailIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_guardrail_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GuardrailIdentifier", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::GuardrailVersion`.
-#[derive(Debug, Clone)]
-pub struct GuardrailVersionProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `GuardrailIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=2048 characters.
-    /// Pattern: `^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$`.
-    pub guardrail_identifier: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::GuardrailVersion`.
+    GuardrailVersionProps
 }
 
 impl GuardrailVersionProps {
     /// The required properties: `GuardrailIdentifier`.
     pub fn new(guardrail_identifier: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            guardrail_identifier: guardrail_identifier.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "GuardrailIdentifier",
+            guardrail_identifier.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GuardrailVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GuardrailIdentifier".to_owned(),
-            self.guardrail_identifier.to_template(),
-        );
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
-
-impl Check for GuardrailVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.guardrail_identifier.check(&path.field("GuardrailIdentifier"), &Rules { max_length: Some(2048), pattern: Some("^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(GuardrailVersionProps);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::IntelligentPromptRouter`.
-#[derive(Debug, Clone)]
-pub struct IntelligentPromptRouter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IntelligentPromptRouter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IntelligentPromptRouter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IntelligentPromptRouter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::IntelligentPromptRouter`.
+    IntelligentPromptRouter("AWS::Bedrock::IntelligentPromptRouter", IntelligentPromptRouterProps)
 }
 
 impl IntelligentPromptRouter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::IntelligentPromptRouter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IntelligentPromptRouterProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PromptRouterArn` (typed).
     pub fn ref_value(&self) -> Value<ids::IntelligentPromptRouterArn> {
         self.resource.ref_value()
@@ -106,33 +54,47 @@ impl IntelligentPromptRouter {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FallbackModel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fallback_model(&self, value: impl Into<Value<PromptRouterTargetModel>>) {
+        self.resource.set_property("FallbackModel", value.into())
+    }
+
+    /// Replaces `Models` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_models(&self, value: impl Into<Value<List<PromptRouterTargetModel>>>) {
+        self.resource.set_property("Models", value.into())
+    }
+
+    /// Replaces `PromptRouterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prompt_router_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PromptRouterName", value.into())
+    }
+
+    /// Replaces `RoutingCriteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_criteria(&self, value: impl Into<Value<RoutingCriteria>>) {
+        self.resource.set_property("RoutingCriteria", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::IntelligentPromptRouter`.
-#[derive(Debug, Clone)]
-pub struct IntelligentPromptRouterProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    /// Pattern: `^([0-9a-zA-Z:.][ _-]?)+$`.
-    pub description: Option<Value<String>>,
-    /// `FallbackModel` (required).
-    /// Create-only: changing it replaces the resource.
-    pub fallback_model: Value<PromptRouterTargetModel>,
-    /// `Models` (required).
-    /// Create-only: changing it replaces the resource.
-    pub models: Value<List<PromptRouterTargetModel>>,
-    /// `PromptRouterName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^([0-9a-zA-Z][ _-]?)+$`.
-    pub prompt_router_name: Value<String>,
-    /// `RoutingCriteria` (required).
-    /// Create-only: changing it replaces the resource.
-    pub routing_criteria: Value<RoutingCriteria>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::IntelligentPromptRouter`.
+    IntelligentPromptRouterProps
 }
 
 impl IntelligentPromptRouterProps {
@@ -143,227 +105,58 @@ impl IntelligentPromptRouterProps {
         prompt_router_name: impl Into<Value<String>>,
         routing_criteria: impl Into<Value<RoutingCriteria>>,
     ) -> Self {
-        Self {
-            description: None,
-            fallback_model: fallback_model.into(),
-            models: models.into(),
-            prompt_router_name: prompt_router_name.into(),
-            routing_criteria: routing_criteria.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FallbackModel", fallback_model.into().to_template())
+                .with(2, "Models", models.into().to_template())
+                .with(
+                    3,
+                    "PromptRouterName",
+                    prompt_router_name.into().to_template(),
+                )
+                .with(4, "RoutingCriteria", routing_criteria.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^([0-9a-zA-Z:.][ _-]?)+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntelligentPromptRouterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FallbackModel".to_owned(),
-            self.fallback_model.to_template(),
-        );
-        m.insert("Models".to_owned(), self.models.to_template());
-        m.insert(
-            "PromptRouterName".to_owned(),
-            self.prompt_router_name.to_template(),
-        );
-        m.insert(
-            "RoutingCriteria".to_owned(),
-            self.routing_criteria.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IntelligentPromptRouterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^([0-9a-zA-Z:.][ _-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fallback_model
-            .check(&path.field("FallbackModel"), &Rules::NONE, out);
-        self.models.check(&path.field("Models"), &Rules::NONE, out);
-        self.prompt_router_name.check(
-            &path.field("PromptRouterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^([0-9a-zA-Z][ _-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.routing_criteria
-            .check(&path.field("RoutingCriteria"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IntelligentPromptRouterProps);
-
-/// Property type `PromptRouterTargetModel` of `AWS::Bedrock::IntelligentPromptRouter`.
-#[derive(Debug, Clone)]
-pub struct PromptRouterTargetModel {
-    /// `ModelArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})|(^arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+)$`.
-    pub model_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `PromptRouterTargetModel` of `AWS::Bedrock::IntelligentPromptRouter`.
+    PromptRouterTargetModel
 }
 
 impl PromptRouterTargetModel {
     /// The required properties: `ModelArn`.
     pub fn new(model_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            model_arn: model_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "ModelArn", model_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for PromptRouterTargetModel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ModelArn".to_owned(), self.model_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PromptRouterTargetModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.model_arn.check(&path.field("ModelArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})|(^arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(PromptRouterTargetModel);
-
-/// Property type `RoutingCriteria` of `AWS::Bedrock::IntelligentPromptRouter`.
-#[derive(Debug, Clone)]
-pub struct RoutingCriteria {
-    /// `ResponseQualityDifference` (required).
-    /// Range: 0..=100.
-    pub response_quality_difference: Value<f64>,
+crate::l1_struct! {
+    /// Property type `RoutingCriteria` of `AWS::Bedrock::IntelligentPromptRouter`.
+    RoutingCriteria
 }
 
 impl RoutingCriteria {
     /// The required properties: `ResponseQualityDifference`.
     pub fn new(response_quality_difference: impl Into<Value<f64>>) -> Self {
-        Self {
-            response_quality_difference: response_quality_difference.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ResponseQualityDifference",
+            response_quality_difference.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RoutingCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResponseQualityDifference".to_owned(),
-            self.response_quality_difference.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RoutingCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.response_quality_difference.check(
-            &path.field("ResponseQualityDifference"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RoutingCriteria);
-
-/// Property type `Tag` of `AWS::Bedrock::IntelligentPromptRouter`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

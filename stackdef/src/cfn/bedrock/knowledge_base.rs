@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct KnowledgeBase {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for KnowledgeBase {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for KnowledgeBase {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for KnowledgeBase {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::KnowledgeBase`.
+    KnowledgeBase("AWS::Bedrock::KnowledgeBase", KnowledgeBaseProps)
 }
 
 impl KnowledgeBase {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::KnowledgeBase";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: KnowledgeBaseProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `KnowledgeBaseId` (typed).
     pub fn ref_value(&self) -> Value<ids::BedrockKnowledgeBaseId> {
         self.resource.ref_value()
@@ -107,30 +59,52 @@ impl KnowledgeBase {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `KnowledgeBaseConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_knowledge_base_configuration(
+        &self,
+        value: impl Into<Value<KnowledgeBaseConfiguration>>,
+    ) {
+        self.resource
+            .set_property("KnowledgeBaseConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `StorageConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_configuration(&self, value: impl Into<Value<StorageConfiguration>>) {
+        self.resource
+            .set_property("StorageConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct KnowledgeBaseProps {
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `KnowledgeBaseConfiguration` (required).
-    pub knowledge_base_configuration: Value<KnowledgeBaseConfiguration>,
-    /// `Name` (required).
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub name: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `StorageConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub storage_configuration: Option<Value<StorageConfiguration>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::KnowledgeBase`.
+    KnowledgeBaseProps
 }
 
 impl KnowledgeBaseProps {
@@ -140,300 +114,121 @@ impl KnowledgeBaseProps {
         name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            description: None,
-            knowledge_base_configuration: knowledge_base_configuration.into(),
-            name: name.into(),
-            role_arn: role_arn.into(),
-            storage_configuration: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "KnowledgeBaseConfiguration",
+                    knowledge_base_configuration.into().to_template(),
+                )
+                .with(2, "Name", name.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `StorageConfiguration`.
-    pub fn storage_configuration(mut self, value: impl Into<Value<StorageConfiguration>>) -> Self {
-        self.storage_configuration = Some(value.into());
-        self
+    /// `StorageConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn storage_configuration(self, value: impl Into<Value<StorageConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "StorageConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KnowledgeBaseProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "KnowledgeBaseConfiguration".to_owned(),
-            self.knowledge_base_configuration.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.storage_configuration {
-            m.insert("StorageConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for KnowledgeBaseProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.knowledge_base_configuration.check(
-            &path.field("KnowledgeBaseConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_configuration
-            .check(&path.field("StorageConfiguration"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KnowledgeBaseProps);
-
-/// Property type `KnowledgeBaseConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct KnowledgeBaseConfiguration {
-    /// `KendraKnowledgeBaseConfiguration` (optional).
-    pub kendra_knowledge_base_configuration: Option<Value<KendraKnowledgeBaseConfiguration>>,
-    /// `SqlKnowledgeBaseConfiguration` (optional).
-    pub sql_knowledge_base_configuration: Option<Value<SqlKnowledgeBaseConfiguration>>,
-    /// `Type` (required).
-    pub type_: Value<KnowledgeBaseType>,
-    /// `VectorKnowledgeBaseConfiguration` (optional).
-    pub vector_knowledge_base_configuration: Option<Value<VectorKnowledgeBaseConfiguration>>,
+crate::l1_struct! {
+    /// Property type `KnowledgeBaseConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    KnowledgeBaseConfiguration
 }
 
 impl KnowledgeBaseConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<KnowledgeBaseType>>) -> Self {
-        Self {
-            kendra_knowledge_base_configuration: None,
-            sql_knowledge_base_configuration: None,
-            type_: type_.into(),
-            vector_knowledge_base_configuration: None,
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `KendraKnowledgeBaseConfiguration`.
+    /// `KendraKnowledgeBaseConfiguration` (optional).
     pub fn kendra_knowledge_base_configuration(
-        mut self,
+        self,
         value: impl Into<Value<KendraKnowledgeBaseConfiguration>>,
     ) -> Self {
-        self.kendra_knowledge_base_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "KendraKnowledgeBaseConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SqlKnowledgeBaseConfiguration`.
+    /// `SqlKnowledgeBaseConfiguration` (optional).
     pub fn sql_knowledge_base_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SqlKnowledgeBaseConfiguration>>,
     ) -> Self {
-        self.sql_knowledge_base_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "SqlKnowledgeBaseConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `VectorKnowledgeBaseConfiguration`.
+    /// `VectorKnowledgeBaseConfiguration` (optional).
     pub fn vector_knowledge_base_configuration(
-        mut self,
+        self,
         value: impl Into<Value<VectorKnowledgeBaseConfiguration>>,
     ) -> Self {
-        self.vector_knowledge_base_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "VectorKnowledgeBaseConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KnowledgeBaseConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kendra_knowledge_base_configuration {
-            m.insert(
-                "KendraKnowledgeBaseConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.sql_knowledge_base_configuration {
-            m.insert("SqlKnowledgeBaseConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.vector_knowledge_base_configuration {
-            m.insert(
-                "VectorKnowledgeBaseConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KnowledgeBaseConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kendra_knowledge_base_configuration.check(
-            &path.field("KendraKnowledgeBaseConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.sql_knowledge_base_configuration.check(
-            &path.field("SqlKnowledgeBaseConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.vector_knowledge_base_configuration.check(
-            &path.field("VectorKnowledgeBaseConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KnowledgeBaseConfiguration);
-
-/// Property type `KendraKnowledgeBaseConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct KendraKnowledgeBaseConfiguration {
-    /// `KendraIndexArn` (required).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):kendra:[a-z0-9-]{1,20}:([0-9]{12}|):index/([a-zA-Z0-9][a-zA-Z0-9-]{35}|[a-zA-Z0-9][a-zA-Z0-9-]{35}-[a-zA-Z0-9][a-zA-Z0-9-]{35})$`.
-    pub kendra_index_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KendraKnowledgeBaseConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    KendraKnowledgeBaseConfiguration
 }
 
 impl KendraKnowledgeBaseConfiguration {
     /// The required properties: `KendraIndexArn`.
     pub fn new(kendra_index_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            kendra_index_arn: kendra_index_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "KendraIndexArn",
+            kendra_index_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KendraKnowledgeBaseConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "KendraIndexArn".to_owned(),
-            self.kendra_index_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for KendraKnowledgeBaseConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kendra_index_arn.check(&path.field("KendraIndexArn"), &Rules { pattern: Some("^arn:aws(|-cn|-us-gov):kendra:[a-z0-9-]{1,20}:([0-9]{12}|):index/([a-zA-Z0-9][a-zA-Z0-9-]{35}|[a-zA-Z0-9][a-zA-Z0-9-]{35}-[a-zA-Z0-9][a-zA-Z0-9-]{35})$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(KendraKnowledgeBaseConfiguration);
-
-/// Property type `SqlKnowledgeBaseConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct SqlKnowledgeBaseConfiguration {
-    /// `RedshiftConfiguration` (optional).
-    pub redshift_configuration: Option<Value<RedshiftConfiguration>>,
-    /// `Type` (required).
-    pub type_: Value<QueryEngineType>,
+crate::l1_struct! {
+    /// Property type `SqlKnowledgeBaseConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    SqlKnowledgeBaseConfiguration
 }
 
 impl SqlKnowledgeBaseConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<QueryEngineType>>) -> Self {
-        Self {
-            redshift_configuration: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `RedshiftConfiguration`.
-    pub fn redshift_configuration(
-        mut self,
-        value: impl Into<Value<RedshiftConfiguration>>,
-    ) -> Self {
-        self.redshift_configuration = Some(value.into());
-        self
+    /// `RedshiftConfiguration` (optional).
+    pub fn redshift_configuration(self, value: impl Into<Value<RedshiftConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RedshiftConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SqlKnowledgeBaseConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.redshift_configuration {
-            m.insert("RedshiftConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SqlKnowledgeBaseConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.redshift_configuration
-            .check(&path.field("RedshiftConfiguration"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SqlKnowledgeBaseConfiguration);
-
-/// Property type `RedshiftConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RedshiftConfiguration {
-    /// `QueryEngineConfiguration` (required).
-    pub query_engine_configuration: Value<RedshiftQueryEngineConfiguration>,
-    /// `QueryGenerationConfiguration` (optional).
-    pub query_generation_configuration: Option<Value<QueryGenerationConfiguration>>,
-    /// `StorageConfigurations` (required).
-    /// Items: 1..=1.
-    pub storage_configurations: Value<List<RedshiftQueryEngineStorageConfiguration>>,
+crate::l1_struct! {
+    /// Property type `RedshiftConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    RedshiftConfiguration
 }
 
 impl RedshiftConfiguration {
@@ -442,144 +237,68 @@ impl RedshiftConfiguration {
         query_engine_configuration: impl Into<Value<RedshiftQueryEngineConfiguration>>,
         storage_configurations: impl Into<Value<List<RedshiftQueryEngineStorageConfiguration>>>,
     ) -> Self {
-        Self {
-            query_engine_configuration: query_engine_configuration.into(),
-            query_generation_configuration: None,
-            storage_configurations: storage_configurations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "QueryEngineConfiguration",
+                    query_engine_configuration.into().to_template(),
+                )
+                .with(
+                    2,
+                    "StorageConfigurations",
+                    storage_configurations.into().to_template(),
+                ),
+        )
     }
-    /// Sets `QueryGenerationConfiguration`.
+    /// `QueryGenerationConfiguration` (optional).
     pub fn query_generation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<QueryGenerationConfiguration>>,
     ) -> Self {
-        self.query_generation_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "QueryGenerationConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RedshiftConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "QueryEngineConfiguration".to_owned(),
-            self.query_engine_configuration.to_template(),
-        );
-        if let Some(v) = &self.query_generation_configuration {
-            m.insert("QueryGenerationConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StorageConfigurations".to_owned(),
-            self.storage_configurations.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.query_engine_configuration.check(
-            &path.field("QueryEngineConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.query_generation_configuration.check(
-            &path.field("QueryGenerationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.storage_configurations.check(
-            &path.field("StorageConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RedshiftConfiguration);
-
-/// Property type `RedshiftQueryEngineConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RedshiftQueryEngineConfiguration {
-    /// `ProvisionedConfiguration` (optional).
-    pub provisioned_configuration: Option<Value<RedshiftProvisionedConfiguration>>,
-    /// `ServerlessConfiguration` (optional).
-    pub serverless_configuration: Option<Value<RedshiftServerlessConfiguration>>,
-    /// `Type` (required).
-    pub type_: Value<RedshiftQueryEngineType>,
+crate::l1_struct! {
+    /// Property type `RedshiftQueryEngineConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    RedshiftQueryEngineConfiguration
 }
 
 impl RedshiftQueryEngineConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<RedshiftQueryEngineType>>) -> Self {
-        Self {
-            provisioned_configuration: None,
-            serverless_configuration: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `ProvisionedConfiguration`.
+    /// `ProvisionedConfiguration` (optional).
     pub fn provisioned_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RedshiftProvisionedConfiguration>>,
     ) -> Self {
-        self.provisioned_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ProvisionedConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ServerlessConfiguration`.
+    /// `ServerlessConfiguration` (optional).
     pub fn serverless_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RedshiftServerlessConfiguration>>,
     ) -> Self {
-        self.serverless_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ServerlessConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RedshiftQueryEngineConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.provisioned_configuration {
-            m.insert("ProvisionedConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serverless_configuration {
-            m.insert("ServerlessConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftQueryEngineConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provisioned_configuration.check(
-            &path.field("ProvisionedConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.serverless_configuration.check(
-            &path.field("ServerlessConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RedshiftQueryEngineConfiguration);
-
-/// Property type `RedshiftProvisionedConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RedshiftProvisionedConfiguration {
-    /// `AuthConfiguration` (required).
-    pub auth_configuration: Value<RedshiftProvisionedAuthConfiguration>,
-    /// `ClusterIdentifier` (required).
-    /// Length: 1..=63 characters.
-    pub cluster_identifier: Value<String>,
+crate::l1_struct! {
+    /// Property type `RedshiftProvisionedConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    RedshiftProvisionedConfiguration
 }
 
 impl RedshiftProvisionedConfiguration {
@@ -588,171 +307,61 @@ impl RedshiftProvisionedConfiguration {
         auth_configuration: impl Into<Value<RedshiftProvisionedAuthConfiguration>>,
         cluster_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auth_configuration: auth_configuration.into(),
-            cluster_identifier: cluster_identifier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthConfiguration",
+                    auth_configuration.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ClusterIdentifier",
+                    cluster_identifier.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for RedshiftProvisionedConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthConfiguration".to_owned(),
-            self.auth_configuration.to_template(),
-        );
-        m.insert(
-            "ClusterIdentifier".to_owned(),
-            self.cluster_identifier.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftProvisionedConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_configuration
-            .check(&path.field("AuthConfiguration"), &Rules::NONE, out);
-        self.cluster_identifier.check(
-            &path.field("ClusterIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RedshiftProvisionedConfiguration);
-
-/// Property type `RedshiftProvisionedAuthConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RedshiftProvisionedAuthConfiguration {
-    /// `DatabaseUser` (optional).
-    pub database_user: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<RedshiftProvisionedAuthType>,
-    /// `UsernamePasswordSecretArn` (optional).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$`.
-    pub username_password_secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RedshiftProvisionedAuthConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    RedshiftProvisionedAuthConfiguration
 }
 
 impl RedshiftProvisionedAuthConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<RedshiftProvisionedAuthType>>) -> Self {
-        Self {
-            database_user: None,
-            type_: type_.into(),
-            username_password_secret_arn: None,
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `DatabaseUser`.
-    pub fn database_user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_user = Some(value.into());
-        self
+    /// `DatabaseUser` (optional).
+    pub fn database_user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DatabaseUser", value.into().to_template()))
     }
-    /// Sets `UsernamePasswordSecretArn`.
-    pub fn username_password_secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username_password_secret_arn = Some(value.into());
-        self
+    /// `UsernamePasswordSecretArn` (optional).
+    /// Pattern: `^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$`.
+    pub fn username_password_secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "UsernamePasswordSecretArn", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RedshiftProvisionedAuthConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.database_user {
-            m.insert("DatabaseUser".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.username_password_secret_arn {
-            m.insert("UsernamePasswordSecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RedshiftProvisionedAuthType`.
+    RedshiftProvisionedAuthType {
+        /// `IAM`
+        Iam = "IAM",
+        /// `USERNAME_PASSWORD`
+        UsernamePassword = "USERNAME_PASSWORD",
+        /// `USERNAME`
+        Username = "USERNAME",
     }
 }
 
-impl Check for RedshiftProvisionedAuthConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.username_password_secret_arn.check(&path.field("UsernamePasswordSecretArn"), &Rules { pattern: Some("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(RedshiftProvisionedAuthConfiguration);
-
-/// Values of `RedshiftProvisionedAuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedshiftProvisionedAuthType {
-    /// `IAM`
-    Iam,
-    /// `USERNAME_PASSWORD`
-    UsernamePassword,
-    /// `USERNAME`
-    Username,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RedshiftProvisionedAuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IAM", "USERNAME_PASSWORD", "USERNAME"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iam => "IAM",
-            Self::UsernamePassword => "USERNAME_PASSWORD",
-            Self::Username => "USERNAME",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RedshiftProvisionedAuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RedshiftProvisionedAuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RedshiftProvisionedAuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IAM" => Self::Iam,
-            "USERNAME_PASSWORD" => Self::UsernamePassword,
-            "USERNAME" => Self::Username,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RedshiftProvisionedAuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RedshiftProvisionedAuthType::from(s))
-    }
-}
-
-crate::impl_literal!(RedshiftProvisionedAuthType);
-
-/// Property type `RedshiftServerlessConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RedshiftServerlessConfiguration {
-    /// `AuthConfiguration` (required).
-    pub auth_configuration: Value<RedshiftServerlessAuthConfiguration>,
-    /// `WorkgroupArn` (required).
-    /// Pattern: `^(arn:(aws(-[a-z]+)*):redshift-serverless:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:workgroup/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`.
-    pub workgroup_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `RedshiftServerlessConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    RedshiftServerlessConfiguration
 }
 
 impl RedshiftServerlessConfiguration {
@@ -761,1175 +370,367 @@ impl RedshiftServerlessConfiguration {
         auth_configuration: impl Into<Value<RedshiftServerlessAuthConfiguration>>,
         workgroup_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auth_configuration: auth_configuration.into(),
-            workgroup_arn: workgroup_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthConfiguration",
+                    auth_configuration.into().to_template(),
+                )
+                .with(1, "WorkgroupArn", workgroup_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RedshiftServerlessConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthConfiguration".to_owned(),
-            self.auth_configuration.to_template(),
-        );
-        m.insert("WorkgroupArn".to_owned(), self.workgroup_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftServerlessConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_configuration
-            .check(&path.field("AuthConfiguration"), &Rules::NONE, out);
-        self.workgroup_arn.check(&path.field("WorkgroupArn"), &Rules { pattern: Some("^(arn:(aws(-[a-z]+)*):redshift-serverless:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:workgroup/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(RedshiftServerlessConfiguration);
-
-/// Property type `RedshiftServerlessAuthConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RedshiftServerlessAuthConfiguration {
-    /// `Type` (required).
-    pub type_: Value<RedshiftServerlessAuthType>,
-    /// `UsernamePasswordSecretArn` (optional).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$`.
-    pub username_password_secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RedshiftServerlessAuthConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    RedshiftServerlessAuthConfiguration
 }
 
 impl RedshiftServerlessAuthConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<RedshiftServerlessAuthType>>) -> Self {
-        Self {
-            type_: type_.into(),
-            username_password_secret_arn: None,
-        }
+        Self(crate::Properties::new().with(0, "Type", type_.into().to_template()))
     }
-    /// Sets `UsernamePasswordSecretArn`.
-    pub fn username_password_secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username_password_secret_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RedshiftServerlessAuthConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.username_password_secret_arn {
-            m.insert("UsernamePasswordSecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UsernamePasswordSecretArn` (optional).
+    /// Pattern: `^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$`.
+    pub fn username_password_secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "UsernamePasswordSecretArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RedshiftServerlessAuthConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.username_password_secret_arn.check(&path.field("UsernamePasswordSecretArn"), &Rules { pattern: Some("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `RedshiftServerlessAuthType`.
+    RedshiftServerlessAuthType {
+        /// `IAM`
+        Iam = "IAM",
+        /// `USERNAME_PASSWORD`
+        UsernamePassword = "USERNAME_PASSWORD",
     }
 }
 
-crate::impl_literal!(RedshiftServerlessAuthConfiguration);
-
-/// Values of `RedshiftServerlessAuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedshiftServerlessAuthType {
-    /// `IAM`
-    Iam,
-    /// `USERNAME_PASSWORD`
-    UsernamePassword,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RedshiftServerlessAuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IAM", "USERNAME_PASSWORD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iam => "IAM",
-            Self::UsernamePassword => "USERNAME_PASSWORD",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RedshiftQueryEngineType`.
+    RedshiftQueryEngineType {
+        /// `SERVERLESS`
+        Serverless = "SERVERLESS",
+        /// `PROVISIONED`
+        Provisioned = "PROVISIONED",
     }
 }
 
-impl ToTemplate for RedshiftServerlessAuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RedshiftServerlessAuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RedshiftServerlessAuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IAM" => Self::Iam,
-            "USERNAME_PASSWORD" => Self::UsernamePassword,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RedshiftServerlessAuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RedshiftServerlessAuthType::from(s))
-    }
-}
-
-crate::impl_literal!(RedshiftServerlessAuthType);
-
-/// Values of `RedshiftQueryEngineType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedshiftQueryEngineType {
-    /// `SERVERLESS`
-    Serverless,
-    /// `PROVISIONED`
-    Provisioned,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RedshiftQueryEngineType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SERVERLESS", "PROVISIONED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Serverless => "SERVERLESS",
-            Self::Provisioned => "PROVISIONED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RedshiftQueryEngineType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RedshiftQueryEngineType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RedshiftQueryEngineType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SERVERLESS" => Self::Serverless,
-            "PROVISIONED" => Self::Provisioned,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RedshiftQueryEngineType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RedshiftQueryEngineType::from(s))
-    }
-}
-
-crate::impl_literal!(RedshiftQueryEngineType);
-
-/// Property type `QueryGenerationConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone, Default)]
-pub struct QueryGenerationConfiguration {
-    /// `ExecutionTimeoutSeconds` (optional).
-    /// Range: 1..=200.
-    pub execution_timeout_seconds: Option<Value<i64>>,
-    /// `GenerationContext` (optional).
-    pub generation_context: Option<Value<QueryGenerationContext>>,
+crate::l1_struct! {
+    /// Property type `QueryGenerationConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    QueryGenerationConfiguration(default)
 }
 
 impl QueryGenerationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            execution_timeout_seconds: None,
-            generation_context: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExecutionTimeoutSeconds`.
-    pub fn execution_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.execution_timeout_seconds = Some(value.into());
-        self
+    /// `ExecutionTimeoutSeconds` (optional).
+    /// Range: 1 to 200.
+    pub fn execution_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExecutionTimeoutSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `GenerationContext`.
-    pub fn generation_context(mut self, value: impl Into<Value<QueryGenerationContext>>) -> Self {
-        self.generation_context = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QueryGenerationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.execution_timeout_seconds {
-            m.insert("ExecutionTimeoutSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generation_context {
-            m.insert("GenerationContext".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `GenerationContext` (optional).
+    pub fn generation_context(self, value: impl Into<Value<QueryGenerationContext>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GenerationContext", value.into().to_template()),
+        )
     }
 }
 
-impl Check for QueryGenerationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution_timeout_seconds.check(
-            &path.field("ExecutionTimeoutSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.generation_context
-            .check(&path.field("GenerationContext"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QueryGenerationConfiguration);
-
-/// Property type `QueryGenerationContext` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone, Default)]
-pub struct QueryGenerationContext {
-    /// `CuratedQueries` (optional).
-    /// Items: ..=10.
-    pub curated_queries: Option<Value<List<CuratedQuery>>>,
-    /// `Tables` (optional).
-    /// Items: ..=50.
-    pub tables: Option<Value<List<QueryGenerationTable>>>,
+crate::l1_struct! {
+    /// Property type `QueryGenerationContext` of `AWS::Bedrock::KnowledgeBase`.
+    QueryGenerationContext(default)
 }
 
 impl QueryGenerationContext {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            curated_queries: None,
-            tables: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CuratedQueries`.
-    pub fn curated_queries(mut self, value: impl Into<Value<List<CuratedQuery>>>) -> Self {
-        self.curated_queries = Some(value.into());
-        self
+    /// `CuratedQueries` (optional).
+    /// Items: at most 10.
+    pub fn curated_queries(self, value: impl Into<Value<List<CuratedQuery>>>) -> Self {
+        Self(self.0.with(0, "CuratedQueries", value.into().to_template()))
     }
-    /// Sets `Tables`.
-    pub fn tables(mut self, value: impl Into<Value<List<QueryGenerationTable>>>) -> Self {
-        self.tables = Some(value.into());
-        self
+    /// `Tables` (optional).
+    /// Items: at most 50.
+    pub fn tables(self, value: impl Into<Value<List<QueryGenerationTable>>>) -> Self {
+        Self(self.0.with(1, "Tables", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QueryGenerationContext {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.curated_queries {
-            m.insert("CuratedQueries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tables {
-            m.insert("Tables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryGenerationContext {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.curated_queries.check(
-            &path.field("CuratedQueries"),
-            &Rules {
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tables.check(
-            &path.field("Tables"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueryGenerationContext);
-
-/// Property type `CuratedQuery` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct CuratedQuery {
-    /// `NaturalLanguage` (required).
-    /// Length: 1..=1000 characters.
-    pub natural_language: Value<String>,
-    /// `Sql` (required).
-    /// Length: 1..=1000 characters.
-    pub sql: Value<String>,
+crate::l1_struct! {
+    /// Property type `CuratedQuery` of `AWS::Bedrock::KnowledgeBase`.
+    CuratedQuery
 }
 
 impl CuratedQuery {
     /// The required properties: `NaturalLanguage`, `Sql`.
     pub fn new(natural_language: impl Into<Value<String>>, sql: impl Into<Value<String>>) -> Self {
-        Self {
-            natural_language: natural_language.into(),
-            sql: sql.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "NaturalLanguage", natural_language.into().to_template())
+                .with(1, "Sql", sql.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CuratedQuery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "NaturalLanguage".to_owned(),
-            self.natural_language.to_template(),
-        );
-        m.insert("Sql".to_owned(), self.sql.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CuratedQuery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.natural_language.check(
-            &path.field("NaturalLanguage"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sql.check(
-            &path.field("Sql"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CuratedQuery);
-
-/// Property type `QueryGenerationTable` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct QueryGenerationTable {
-    /// `Columns` (optional).
-    pub columns: Option<Value<List<QueryGenerationColumn>>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `Inclusion` (optional).
-    pub inclusion: Option<Value<InclusionType>>,
-    /// `Name` (required).
-    /// Pattern: `^.*\..*\..*$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `QueryGenerationTable` of `AWS::Bedrock::KnowledgeBase`.
+    QueryGenerationTable
 }
 
 impl QueryGenerationTable {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            columns: None,
-            description: None,
-            inclusion: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `Columns`.
-    pub fn columns(mut self, value: impl Into<Value<List<QueryGenerationColumn>>>) -> Self {
-        self.columns = Some(value.into());
-        self
+    /// `Columns` (optional).
+    pub fn columns(self, value: impl Into<Value<List<QueryGenerationColumn>>>) -> Self {
+        Self(self.0.with(0, "Columns", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Inclusion`.
-    pub fn inclusion(mut self, value: impl Into<Value<InclusionType>>) -> Self {
-        self.inclusion = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QueryGenerationTable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.columns {
-            m.insert("Columns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion {
-            m.insert("Inclusion".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryGenerationTable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.columns
-            .check(&path.field("Columns"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion
-            .check(&path.field("Inclusion"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^.*\\..*\\..*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueryGenerationTable);
-
-/// Property type `QueryGenerationColumn` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone, Default)]
-pub struct QueryGenerationColumn {
     /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
     /// `Inclusion` (optional).
-    pub inclusion: Option<Value<InclusionType>>,
-    /// `Name` (optional).
-    /// Length: 1..=127 characters.
-    pub name: Option<Value<String>>,
+    pub fn inclusion(self, value: impl Into<Value<InclusionType>>) -> Self {
+        Self(self.0.with(2, "Inclusion", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `QueryGenerationColumn` of `AWS::Bedrock::KnowledgeBase`.
+    QueryGenerationColumn(default)
 }
 
 impl QueryGenerationColumn {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            inclusion: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Inclusion`.
-    pub fn inclusion(mut self, value: impl Into<Value<InclusionType>>) -> Self {
-        self.inclusion = Some(value.into());
-        self
+    /// `Inclusion` (optional).
+    pub fn inclusion(self, value: impl Into<Value<InclusionType>>) -> Self {
+        Self(self.0.with(1, "Inclusion", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QueryGenerationColumn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion {
-            m.insert("Inclusion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `InclusionType`.
+    InclusionType {
+        /// `INCLUDE`
+        Include = "INCLUDE",
+        /// `EXCLUDE`
+        Exclude = "EXCLUDE",
     }
 }
 
-impl Check for QueryGenerationColumn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion
-            .check(&path.field("Inclusion"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueryGenerationColumn);
-
-/// Values of `InclusionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InclusionType {
-    /// `INCLUDE`
-    Include,
-    /// `EXCLUDE`
-    Exclude,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InclusionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INCLUDE", "EXCLUDE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Include => "INCLUDE",
-            Self::Exclude => "EXCLUDE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InclusionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InclusionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InclusionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "INCLUDE" => Self::Include,
-            "EXCLUDE" => Self::Exclude,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InclusionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InclusionType::from(s))
-    }
-}
-
-crate::impl_literal!(InclusionType);
-
-/// Property type `RedshiftQueryEngineStorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RedshiftQueryEngineStorageConfiguration {
-    /// `AwsDataCatalogConfiguration` (optional).
-    pub aws_data_catalog_configuration:
-        Option<Value<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>>,
-    /// `RedshiftConfiguration` (optional).
-    pub redshift_configuration: Option<Value<RedshiftQueryEngineRedshiftStorageConfiguration>>,
-    /// `Type` (required).
-    pub type_: Value<RedshiftQueryEngineStorageType>,
+crate::l1_struct! {
+    /// Property type `RedshiftQueryEngineStorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    RedshiftQueryEngineStorageConfiguration
 }
 
 impl RedshiftQueryEngineStorageConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<RedshiftQueryEngineStorageType>>) -> Self {
-        Self {
-            aws_data_catalog_configuration: None,
-            redshift_configuration: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `AwsDataCatalogConfiguration`.
+    /// `AwsDataCatalogConfiguration` (optional).
     pub fn aws_data_catalog_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>>,
     ) -> Self {
-        self.aws_data_catalog_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AwsDataCatalogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RedshiftConfiguration`.
+    /// `RedshiftConfiguration` (optional).
     pub fn redshift_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RedshiftQueryEngineRedshiftStorageConfiguration>>,
     ) -> Self {
-        self.redshift_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "RedshiftConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RedshiftQueryEngineStorageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_data_catalog_configuration {
-            m.insert("AwsDataCatalogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift_configuration {
-            m.insert("RedshiftConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftQueryEngineStorageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_data_catalog_configuration.check(
-            &path.field("AwsDataCatalogConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.redshift_configuration
-            .check(&path.field("RedshiftConfiguration"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RedshiftQueryEngineStorageConfiguration);
-
-/// Property type `RedshiftQueryEngineAwsDataCatalogStorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
-    /// `TableNames` (required).
-    /// Items: 1..=1000.
-    /// Each item: Length: 1..=200 characters.
-    /// Each item: Pattern: `^.*\.*$`.
-    pub table_names: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `RedshiftQueryEngineAwsDataCatalogStorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    RedshiftQueryEngineAwsDataCatalogStorageConfiguration
 }
 
 impl RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
     /// The required properties: `TableNames`.
     pub fn new(table_names: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            table_names: table_names.into(),
-        }
+        Self(crate::Properties::new().with(0, "TableNames", table_names.into().to_template()))
     }
 }
 
-impl ToTemplate for RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TableNames".to_owned(), self.table_names.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.table_names.check(
-            &path.field("TableNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(200),
-                            pattern: Some("^.*\\.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RedshiftQueryEngineAwsDataCatalogStorageConfiguration);
-
-/// Property type `RedshiftQueryEngineRedshiftStorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RedshiftQueryEngineRedshiftStorageConfiguration {
-    /// `DatabaseName` (required).
-    /// Length: 1..=200 characters.
-    pub database_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `RedshiftQueryEngineRedshiftStorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    RedshiftQueryEngineRedshiftStorageConfiguration
 }
 
 impl RedshiftQueryEngineRedshiftStorageConfiguration {
     /// The required properties: `DatabaseName`.
     pub fn new(database_name: impl Into<Value<String>>) -> Self {
-        Self {
-            database_name: database_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "DatabaseName", database_name.into().to_template()))
     }
 }
 
-impl ToTemplate for RedshiftQueryEngineRedshiftStorageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RedshiftQueryEngineStorageType`.
+    RedshiftQueryEngineStorageType {
+        /// `REDSHIFT`
+        Redshift = "REDSHIFT",
+        /// `AWS_DATA_CATALOG`
+        AwsDataCatalog = "AWS_DATA_CATALOG",
     }
 }
 
-impl Check for RedshiftQueryEngineRedshiftStorageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `QueryEngineType`.
+    QueryEngineType {
+        /// `REDSHIFT`
+        Redshift = "REDSHIFT",
     }
 }
 
-crate::impl_literal!(RedshiftQueryEngineRedshiftStorageConfiguration);
-
-/// Values of `RedshiftQueryEngineStorageType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedshiftQueryEngineStorageType {
-    /// `REDSHIFT`
-    Redshift,
-    /// `AWS_DATA_CATALOG`
-    AwsDataCatalog,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RedshiftQueryEngineStorageType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REDSHIFT", "AWS_DATA_CATALOG"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redshift => "REDSHIFT",
-            Self::AwsDataCatalog => "AWS_DATA_CATALOG",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `KnowledgeBaseType`.
+    KnowledgeBaseType {
+        /// `VECTOR`
+        Vector = "VECTOR",
+        /// `KENDRA`
+        Kendra = "KENDRA",
+        /// `SQL`
+        Sql = "SQL",
     }
 }
 
-impl ToTemplate for RedshiftQueryEngineStorageType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RedshiftQueryEngineStorageType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RedshiftQueryEngineStorageType {
-    fn from(s: &str) -> Self {
-        match s {
-            "REDSHIFT" => Self::Redshift,
-            "AWS_DATA_CATALOG" => Self::AwsDataCatalog,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RedshiftQueryEngineStorageType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RedshiftQueryEngineStorageType::from(s))
-    }
-}
-
-crate::impl_literal!(RedshiftQueryEngineStorageType);
-
-/// Values of `QueryEngineType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QueryEngineType {
-    /// `REDSHIFT`
-    Redshift,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl QueryEngineType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REDSHIFT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redshift => "REDSHIFT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for QueryEngineType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for QueryEngineType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for QueryEngineType {
-    fn from(s: &str) -> Self {
-        match s {
-            "REDSHIFT" => Self::Redshift,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<QueryEngineType> {
-    fn from(s: &str) -> Self {
-        Value::literal(QueryEngineType::from(s))
-    }
-}
-
-crate::impl_literal!(QueryEngineType);
-
-/// Values of `KnowledgeBaseType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KnowledgeBaseType {
-    /// `VECTOR`
-    Vector,
-    /// `KENDRA`
-    Kendra,
-    /// `SQL`
-    Sql,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KnowledgeBaseType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["VECTOR", "KENDRA", "SQL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vector => "VECTOR",
-            Self::Kendra => "KENDRA",
-            Self::Sql => "SQL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KnowledgeBaseType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KnowledgeBaseType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KnowledgeBaseType {
-    fn from(s: &str) -> Self {
-        match s {
-            "VECTOR" => Self::Vector,
-            "KENDRA" => Self::Kendra,
-            "SQL" => Self::Sql,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KnowledgeBaseType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KnowledgeBaseType::from(s))
-    }
-}
-
-crate::impl_literal!(KnowledgeBaseType);
-
-/// Property type `VectorKnowledgeBaseConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct VectorKnowledgeBaseConfiguration {
-    /// `EmbeddingModelArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^(arn:aws(-[^:]+)?:[a-z0-9-]+:[a-z0-9-]{1,20}:[0-9]{0,12}:[a-zA-Z0-9-:/._+]+)$`.
-    pub embedding_model_arn: Value<String>,
-    /// `EmbeddingModelConfiguration` (optional).
-    pub embedding_model_configuration: Option<Value<EmbeddingModelConfiguration>>,
-    /// `SupplementalDataStorageConfiguration` (optional).
-    pub supplemental_data_storage_configuration:
-        Option<Value<SupplementalDataStorageConfiguration>>,
+crate::l1_struct! {
+    /// Property type `VectorKnowledgeBaseConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    VectorKnowledgeBaseConfiguration
 }
 
 impl VectorKnowledgeBaseConfiguration {
     /// The required properties: `EmbeddingModelArn`.
     pub fn new(embedding_model_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            embedding_model_arn: embedding_model_arn.into(),
-            embedding_model_configuration: None,
-            supplemental_data_storage_configuration: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EmbeddingModelArn",
+            embedding_model_arn.into().to_template(),
+        ))
     }
-    /// Sets `EmbeddingModelConfiguration`.
+    /// `EmbeddingModelConfiguration` (optional).
     pub fn embedding_model_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EmbeddingModelConfiguration>>,
     ) -> Self {
-        self.embedding_model_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EmbeddingModelConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SupplementalDataStorageConfiguration`.
+    /// `SupplementalDataStorageConfiguration` (optional).
     pub fn supplemental_data_storage_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SupplementalDataStorageConfiguration>>,
     ) -> Self {
-        self.supplemental_data_storage_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "SupplementalDataStorageConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VectorKnowledgeBaseConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EmbeddingModelArn".to_owned(),
-            self.embedding_model_arn.to_template(),
-        );
-        if let Some(v) = &self.embedding_model_configuration {
-            m.insert("EmbeddingModelConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supplemental_data_storage_configuration {
-            m.insert(
-                "SupplementalDataStorageConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VectorKnowledgeBaseConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.embedding_model_arn.check(&path.field("EmbeddingModelArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^(arn:aws(-[^:]+)?:[a-z0-9-]+:[a-z0-9-]{1,20}:[0-9]{0,12}:[a-zA-Z0-9-:/._+]+)$"), ..Rules::NONE }, out);
-        self.embedding_model_configuration.check(
-            &path.field("EmbeddingModelConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.supplemental_data_storage_configuration.check(
-            &path.field("SupplementalDataStorageConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VectorKnowledgeBaseConfiguration);
-
-/// Property type `EmbeddingModelConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone, Default)]
-pub struct EmbeddingModelConfiguration {
-    /// `BedrockEmbeddingModelConfiguration` (optional).
-    pub bedrock_embedding_model_configuration: Option<Value<BedrockEmbeddingModelConfiguration>>,
+crate::l1_struct! {
+    /// Property type `EmbeddingModelConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    EmbeddingModelConfiguration(default)
 }
 
 impl EmbeddingModelConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bedrock_embedding_model_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BedrockEmbeddingModelConfiguration`.
+    /// `BedrockEmbeddingModelConfiguration` (optional).
     pub fn bedrock_embedding_model_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BedrockEmbeddingModelConfiguration>>,
     ) -> Self {
-        self.bedrock_embedding_model_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "BedrockEmbeddingModelConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EmbeddingModelConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_embedding_model_configuration {
-            m.insert(
-                "BedrockEmbeddingModelConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EmbeddingModelConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_embedding_model_configuration.check(
-            &path.field("BedrockEmbeddingModelConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EmbeddingModelConfiguration);
-
-/// Property type `BedrockEmbeddingModelConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone, Default)]
-pub struct BedrockEmbeddingModelConfiguration {
-    /// `Audio` (optional).
-    /// Items: 1..=1.
-    pub audio: Option<Value<List<AudioConfiguration>>>,
-    /// `Dimensions` (optional).
-    /// Range: 0..=4096.
-    pub dimensions: Option<Value<i64>>,
-    /// `EmbeddingDataType` (optional).
-    pub embedding_data_type: Option<Value<EmbeddingDataType>>,
-    /// `Video` (optional).
-    /// Items: 1..=1.
-    pub video: Option<Value<List<VideoConfiguration>>>,
+crate::l1_struct! {
+    /// Property type `BedrockEmbeddingModelConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    BedrockEmbeddingModelConfiguration(default)
 }
 
 impl BedrockEmbeddingModelConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio: None,
-            dimensions: None,
-            embedding_data_type: None,
-            video: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Audio`.
-    pub fn audio(mut self, value: impl Into<Value<List<AudioConfiguration>>>) -> Self {
-        self.audio = Some(value.into());
-        self
+    /// `Audio` (optional).
+    /// Items: 1 to 1.
+    pub fn audio(self, value: impl Into<Value<List<AudioConfiguration>>>) -> Self {
+        Self(self.0.with(0, "Audio", value.into().to_template()))
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    /// Range: 0 to 4096.
+    pub fn dimensions(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Dimensions", value.into().to_template()))
     }
-    /// Sets `EmbeddingDataType`.
-    pub fn embedding_data_type(mut self, value: impl Into<Value<EmbeddingDataType>>) -> Self {
-        self.embedding_data_type = Some(value.into());
-        self
+    /// `EmbeddingDataType` (optional).
+    pub fn embedding_data_type(self, value: impl Into<Value<EmbeddingDataType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EmbeddingDataType", value.into().to_template()),
+        )
     }
-    /// Sets `Video`.
-    pub fn video(mut self, value: impl Into<Value<List<VideoConfiguration>>>) -> Self {
-        self.video = Some(value.into());
-        self
+    /// `Video` (optional).
+    /// Items: 1 to 1.
+    pub fn video(self, value: impl Into<Value<List<VideoConfiguration>>>) -> Self {
+        Self(self.0.with(3, "Video", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BedrockEmbeddingModelConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio {
-            m.insert("Audio".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.embedding_data_type {
-            m.insert("EmbeddingDataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video {
-            m.insert("Video".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BedrockEmbeddingModelConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio.check(
-            &path.field("Audio"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dimensions.check(
-            &path.field("Dimensions"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(4096.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.embedding_data_type
-            .check(&path.field("EmbeddingDataType"), &Rules::NONE, out);
-        self.video.check(
-            &path.field("Video"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BedrockEmbeddingModelConfiguration);
-
-/// Property type `AudioConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct AudioConfiguration {
-    /// `SegmentationConfiguration` (required).
-    pub segmentation_configuration: Value<AudioSegmentationConfiguration>,
+crate::l1_struct! {
+    /// Property type `AudioConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    AudioConfiguration
 }
 
 impl AudioConfiguration {
@@ -1937,141 +738,43 @@ impl AudioConfiguration {
     pub fn new(
         segmentation_configuration: impl Into<Value<AudioSegmentationConfiguration>>,
     ) -> Self {
-        Self {
-            segmentation_configuration: segmentation_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SegmentationConfiguration",
+            segmentation_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AudioConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SegmentationConfiguration".to_owned(),
-            self.segmentation_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.segmentation_configuration.check(
-            &path.field("SegmentationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AudioConfiguration);
-
-/// Property type `AudioSegmentationConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct AudioSegmentationConfiguration {
-    /// `FixedLengthDuration` (required).
-    /// Range: 1..=30.
-    pub fixed_length_duration: Value<i64>,
+crate::l1_struct! {
+    /// Property type `AudioSegmentationConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    AudioSegmentationConfiguration
 }
 
 impl AudioSegmentationConfiguration {
     /// The required properties: `FixedLengthDuration`.
     pub fn new(fixed_length_duration: impl Into<Value<i64>>) -> Self {
-        Self {
-            fixed_length_duration: fixed_length_duration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FixedLengthDuration",
+            fixed_length_duration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AudioSegmentationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FixedLengthDuration".to_owned(),
-            self.fixed_length_duration.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EmbeddingDataType`.
+    EmbeddingDataType {
+        /// `FLOAT32`
+        Float32 = "FLOAT32",
+        /// `BINARY`
+        Binary = "BINARY",
     }
 }
 
-impl Check for AudioSegmentationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fixed_length_duration.check(
-            &path.field("FixedLengthDuration"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(30.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AudioSegmentationConfiguration);
-
-/// Values of `EmbeddingDataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EmbeddingDataType {
-    /// `FLOAT32`
-    Float32,
-    /// `BINARY`
-    Binary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EmbeddingDataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FLOAT32", "BINARY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Float32 => "FLOAT32",
-            Self::Binary => "BINARY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EmbeddingDataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EmbeddingDataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EmbeddingDataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FLOAT32" => Self::Float32,
-            "BINARY" => Self::Binary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EmbeddingDataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EmbeddingDataType::from(s))
-    }
-}
-
-crate::impl_literal!(EmbeddingDataType);
-
-/// Property type `VideoConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct VideoConfiguration {
-    /// `SegmentationConfiguration` (required).
-    pub segmentation_configuration: Value<VideoSegmentationConfiguration>,
+crate::l1_struct! {
+    /// Property type `VideoConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    VideoConfiguration
 }
 
 impl VideoConfiguration {
@@ -2079,85 +782,33 @@ impl VideoConfiguration {
     pub fn new(
         segmentation_configuration: impl Into<Value<VideoSegmentationConfiguration>>,
     ) -> Self {
-        Self {
-            segmentation_configuration: segmentation_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SegmentationConfiguration",
+            segmentation_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VideoConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SegmentationConfiguration".to_owned(),
-            self.segmentation_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.segmentation_configuration.check(
-            &path.field("SegmentationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VideoConfiguration);
-
-/// Property type `VideoSegmentationConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct VideoSegmentationConfiguration {
-    /// `FixedLengthDuration` (required).
-    /// Range: 1..=30.
-    pub fixed_length_duration: Value<i64>,
+crate::l1_struct! {
+    /// Property type `VideoSegmentationConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    VideoSegmentationConfiguration
 }
 
 impl VideoSegmentationConfiguration {
     /// The required properties: `FixedLengthDuration`.
     pub fn new(fixed_length_duration: impl Into<Value<i64>>) -> Self {
-        Self {
-            fixed_length_duration: fixed_length_duration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FixedLengthDuration",
+            fixed_length_duration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VideoSegmentationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FixedLengthDuration".to_owned(),
-            self.fixed_length_duration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoSegmentationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fixed_length_duration.check(
-            &path.field("FixedLengthDuration"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(30.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VideoSegmentationConfiguration);
-
-/// Property type `SupplementalDataStorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct SupplementalDataStorageConfiguration {
-    /// `SupplementalDataStorageLocations` (required).
-    /// Items: 1..=1.
-    pub supplemental_data_storage_locations: Value<List<SupplementalDataStorageLocation>>,
+crate::l1_struct! {
+    /// Property type `SupplementalDataStorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    SupplementalDataStorageConfiguration
 }
 
 impl SupplementalDataStorageConfiguration {
@@ -2165,46 +816,17 @@ impl SupplementalDataStorageConfiguration {
     pub fn new(
         supplemental_data_storage_locations: impl Into<Value<List<SupplementalDataStorageLocation>>>,
     ) -> Self {
-        Self {
-            supplemental_data_storage_locations: supplemental_data_storage_locations.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SupplementalDataStorageLocations",
+            supplemental_data_storage_locations.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SupplementalDataStorageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SupplementalDataStorageLocations".to_owned(),
-            self.supplemental_data_storage_locations.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SupplementalDataStorageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.supplemental_data_storage_locations.check(
-            &path.field("SupplementalDataStorageLocations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SupplementalDataStorageConfiguration);
-
-/// Property type `SupplementalDataStorageLocation` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct SupplementalDataStorageLocation {
-    /// `S3Location` (optional).
-    pub s3_location: Option<Value<S3Location>>,
-    /// `SupplementalDataStorageLocationType` (required).
-    pub supplemental_data_storage_location_type: Value<SupplementalDataStorageLocationType>,
+crate::l1_struct! {
+    /// Property type `SupplementalDataStorageLocation` of `AWS::Bedrock::KnowledgeBase`.
+    SupplementalDataStorageLocation
 }
 
 impl SupplementalDataStorageLocation {
@@ -2212,366 +834,117 @@ impl SupplementalDataStorageLocation {
     pub fn new(
         supplemental_data_storage_location_type: impl Into<Value<SupplementalDataStorageLocationType>>,
     ) -> Self {
-        Self {
-            s3_location: None,
-            supplemental_data_storage_location_type: supplemental_data_storage_location_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SupplementalDataStorageLocationType",
+            supplemental_data_storage_location_type.into().to_template(),
+        ))
     }
-    /// Sets `S3Location`.
-    pub fn s3_location(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.s3_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SupplementalDataStorageLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_location {
-            m.insert("S3Location".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SupplementalDataStorageLocationType".to_owned(),
-            self.supplemental_data_storage_location_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `S3Location` (optional).
+    pub fn s3_location(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(self.0.with(0, "S3Location", value.into().to_template()))
     }
 }
 
-impl Check for SupplementalDataStorageLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_location
-            .check(&path.field("S3Location"), &Rules::NONE, out);
-        self.supplemental_data_storage_location_type.check(
-            &path.field("SupplementalDataStorageLocationType"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SupplementalDataStorageLocation);
-
-/// Property type `S3Location` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `URI` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^s3://.{1,128}$`.
-    pub uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::Bedrock::KnowledgeBase`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `URI`.
     pub fn new(uri: impl Into<Value<String>>) -> Self {
-        Self { uri: uri.into() }
+        Self(crate::Properties::new().with(0, "URI", uri.into().to_template()))
     }
 }
 
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("URI".to_owned(), self.uri.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SupplementalDataStorageLocationType`.
+    SupplementalDataStorageLocationType {
+        /// `S3`
+        S3 = "S3",
     }
 }
 
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.uri.check(
-            &path.field("URI"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^s3://.{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);
-
-/// Values of `SupplementalDataStorageLocationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SupplementalDataStorageLocationType {
-    /// `S3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SupplementalDataStorageLocationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["S3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SupplementalDataStorageLocationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SupplementalDataStorageLocationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SupplementalDataStorageLocationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SupplementalDataStorageLocationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SupplementalDataStorageLocationType::from(s))
-    }
-}
-
-crate::impl_literal!(SupplementalDataStorageLocationType);
-
-/// Property type `StorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct StorageConfiguration {
-    /// `MongoDbAtlasConfiguration` (optional).
-    pub mongo_db_atlas_configuration: Option<Value<MongoDbAtlasConfiguration>>,
-    /// `NeptuneAnalyticsConfiguration` (optional).
-    pub neptune_analytics_configuration: Option<Value<NeptuneAnalyticsConfiguration>>,
-    /// `OpensearchManagedClusterConfiguration` (optional).
-    pub opensearch_managed_cluster_configuration:
-        Option<Value<OpenSearchManagedClusterConfiguration>>,
-    /// `OpensearchServerlessConfiguration` (optional).
-    pub opensearch_serverless_configuration: Option<Value<OpenSearchServerlessConfiguration>>,
-    /// `PineconeConfiguration` (optional).
-    pub pinecone_configuration: Option<Value<PineconeConfiguration>>,
-    /// `RdsConfiguration` (optional).
-    pub rds_configuration: Option<Value<RdsConfiguration>>,
-    /// `S3VectorsConfiguration` (optional).
-    pub s3_vectors_configuration: Option<Value<S3VectorsConfiguration>>,
-    /// `Type` (required).
-    pub type_: Value<KnowledgeBaseStorageType>,
+crate::l1_struct! {
+    /// Property type `StorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    StorageConfiguration
 }
 
 impl StorageConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<KnowledgeBaseStorageType>>) -> Self {
-        Self {
-            mongo_db_atlas_configuration: None,
-            neptune_analytics_configuration: None,
-            opensearch_managed_cluster_configuration: None,
-            opensearch_serverless_configuration: None,
-            pinecone_configuration: None,
-            rds_configuration: None,
-            s3_vectors_configuration: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(7, "Type", type_.into().to_template()))
     }
-    /// Sets `MongoDbAtlasConfiguration`.
+    /// `MongoDbAtlasConfiguration` (optional).
     pub fn mongo_db_atlas_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MongoDbAtlasConfiguration>>,
     ) -> Self {
-        self.mongo_db_atlas_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "MongoDbAtlasConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `NeptuneAnalyticsConfiguration`.
+    /// `NeptuneAnalyticsConfiguration` (optional).
     pub fn neptune_analytics_configuration(
-        mut self,
+        self,
         value: impl Into<Value<NeptuneAnalyticsConfiguration>>,
     ) -> Self {
-        self.neptune_analytics_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "NeptuneAnalyticsConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OpensearchManagedClusterConfiguration`.
+    /// `OpensearchManagedClusterConfiguration` (optional).
     pub fn opensearch_managed_cluster_configuration(
-        mut self,
+        self,
         value: impl Into<Value<OpenSearchManagedClusterConfiguration>>,
     ) -> Self {
-        self.opensearch_managed_cluster_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "OpensearchManagedClusterConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OpensearchServerlessConfiguration`.
+    /// `OpensearchServerlessConfiguration` (optional).
     pub fn opensearch_serverless_configuration(
-        mut self,
+        self,
         value: impl Into<Value<OpenSearchServerlessConfiguration>>,
     ) -> Self {
-        self.opensearch_serverless_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "OpensearchServerlessConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PineconeConfiguration`.
-    pub fn pinecone_configuration(
-        mut self,
-        value: impl Into<Value<PineconeConfiguration>>,
-    ) -> Self {
-        self.pinecone_configuration = Some(value.into());
-        self
+    /// `PineconeConfiguration` (optional).
+    pub fn pinecone_configuration(self, value: impl Into<Value<PineconeConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PineconeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RdsConfiguration`.
-    pub fn rds_configuration(mut self, value: impl Into<Value<RdsConfiguration>>) -> Self {
-        self.rds_configuration = Some(value.into());
-        self
+    /// `RdsConfiguration` (optional).
+    pub fn rds_configuration(self, value: impl Into<Value<RdsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RdsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `S3VectorsConfiguration`.
-    pub fn s3_vectors_configuration(
-        mut self,
-        value: impl Into<Value<S3VectorsConfiguration>>,
-    ) -> Self {
-        self.s3_vectors_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StorageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mongo_db_atlas_configuration {
-            m.insert("MongoDbAtlasConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.neptune_analytics_configuration {
-            m.insert("NeptuneAnalyticsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.opensearch_managed_cluster_configuration {
-            m.insert(
-                "OpensearchManagedClusterConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.opensearch_serverless_configuration {
-            m.insert(
-                "OpensearchServerlessConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.pinecone_configuration {
-            m.insert("PineconeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rds_configuration {
-            m.insert("RdsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_vectors_configuration {
-            m.insert("S3VectorsConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `S3VectorsConfiguration` (optional).
+    pub fn s3_vectors_configuration(self, value: impl Into<Value<S3VectorsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(6, "S3VectorsConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StorageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mongo_db_atlas_configuration.check(
-            &path.field("MongoDbAtlasConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.neptune_analytics_configuration.check(
-            &path.field("NeptuneAnalyticsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.opensearch_managed_cluster_configuration.check(
-            &path.field("OpensearchManagedClusterConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.opensearch_serverless_configuration.check(
-            &path.field("OpensearchServerlessConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.pinecone_configuration
-            .check(&path.field("PineconeConfiguration"), &Rules::NONE, out);
-        self.rds_configuration
-            .check(&path.field("RdsConfiguration"), &Rules::NONE, out);
-        self.s3_vectors_configuration.check(
-            &path.field("S3VectorsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "OpensearchServerlessConfiguration",
-                    self.opensearch_serverless_configuration.is_some(),
-                )],
-                &[(
-                    "PineconeConfiguration",
-                    self.pinecone_configuration.is_some(),
-                )],
-                &[("RdsConfiguration", self.rds_configuration.is_some())],
-                &[(
-                    "NeptuneAnalyticsConfiguration",
-                    self.neptune_analytics_configuration.is_some(),
-                )],
-                &[(
-                    "S3VectorsConfiguration",
-                    self.s3_vectors_configuration.is_some(),
-                )],
-                &[(
-                    "MongoDbAtlasConfiguration",
-                    self.mongo_db_atlas_configuration.is_some(),
-                )],
-                &[(
-                    "OpensearchManagedClusterConfiguration",
-                    self.opensearch_managed_cluster_configuration.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StorageConfiguration);
-
-/// Property type `MongoDbAtlasConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct MongoDbAtlasConfiguration {
-    /// `CollectionName` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^.*$`.
-    pub collection_name: Value<String>,
-    /// `CredentialsSecretArn` (required).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$`.
-    pub credentials_secret_arn: Value<String>,
-    /// `DatabaseName` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^.*$`.
-    pub database_name: Value<String>,
-    /// `Endpoint` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]+\.mongodb\.net$`.
-    pub endpoint: Value<String>,
-    /// `EndpointServiceName` (optional).
-    /// Length: ..=255 characters.
-    /// Pattern: `^(?:arn:aws(?:-us-gov|-cn|-iso|-iso-[a-z])*:.+:.*:\d+:.+/.+$|[a-zA-Z0-9*]+[a-zA-Z0-9._-]*)$`.
-    pub endpoint_service_name: Option<Value<String>>,
-    /// `FieldMapping` (required).
-    pub field_mapping: Value<MongoDbAtlasFieldMapping>,
-    /// `TextIndexName` (optional).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub text_index_name: Option<Value<String>>,
-    /// `VectorIndexName` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub vector_index_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `MongoDbAtlasConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    MongoDbAtlasConfiguration
 }
 
 impl MongoDbAtlasConfiguration {
@@ -2584,128 +957,40 @@ impl MongoDbAtlasConfiguration {
         field_mapping: impl Into<Value<MongoDbAtlasFieldMapping>>,
         vector_index_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            collection_name: collection_name.into(),
-            credentials_secret_arn: credentials_secret_arn.into(),
-            database_name: database_name.into(),
-            endpoint: endpoint.into(),
-            endpoint_service_name: None,
-            field_mapping: field_mapping.into(),
-            text_index_name: None,
-            vector_index_name: vector_index_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CollectionName", collection_name.into().to_template())
+                .with(
+                    1,
+                    "CredentialsSecretArn",
+                    credentials_secret_arn.into().to_template(),
+                )
+                .with(2, "DatabaseName", database_name.into().to_template())
+                .with(3, "Endpoint", endpoint.into().to_template())
+                .with(5, "FieldMapping", field_mapping.into().to_template())
+                .with(7, "VectorIndexName", vector_index_name.into().to_template()),
+        )
     }
-    /// Sets `EndpointServiceName`.
-    pub fn endpoint_service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_service_name = Some(value.into());
-        self
+    /// `EndpointServiceName` (optional).
+    /// Length: at most 255 characters.
+    /// Pattern: `^(?:arn:aws(?:-us-gov|-cn|-iso|-iso-[a-z])*:.+:.*:[\d\x{80}-\x{10FFFF}]+:.+/.+$|[a-zA-Z0-9*]+[a-zA-Z0-9._-]*)$`.
+    pub fn endpoint_service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EndpointServiceName", value.into().to_template()),
+        )
     }
-    /// Sets `TextIndexName`.
-    pub fn text_index_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_index_name = Some(value.into());
-        self
+    /// `TextIndexName` (optional).
+    /// Length: at most 2048 characters.
+    /// Pattern: `^.*$`.
+    pub fn text_index_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TextIndexName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MongoDbAtlasConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CollectionName".to_owned(),
-            self.collection_name.to_template(),
-        );
-        m.insert(
-            "CredentialsSecretArn".to_owned(),
-            self.credentials_secret_arn.to_template(),
-        );
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Endpoint".to_owned(), self.endpoint.to_template());
-        if let Some(v) = &self.endpoint_service_name {
-            m.insert("EndpointServiceName".to_owned(), v.to_template());
-        }
-        m.insert("FieldMapping".to_owned(), self.field_mapping.to_template());
-        if let Some(v) = &self.text_index_name {
-            m.insert("TextIndexName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VectorIndexName".to_owned(),
-            self.vector_index_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MongoDbAtlasConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.collection_name.check(
-            &path.field("CollectionName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.credentials_secret_arn.check(&path.field("CredentialsSecretArn"), &Rules { pattern: Some("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), ..Rules::NONE }, out);
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint.check(
-            &path.field("Endpoint"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9_-]+\\.[a-zA-Z0-9_-]+\\.mongodb\\.net$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_service_name.check(&path.field("EndpointServiceName"), &Rules { max_length: Some(255), pattern: Some("^(?:arn:aws(?:-us-gov|-cn|-iso|-iso-[a-z])*:.+:.*:\\d+:.+/.+$|[a-zA-Z0-9*]+[a-zA-Z0-9._-]*)$"), ..Rules::NONE }, out);
-        self.field_mapping
-            .check(&path.field("FieldMapping"), &Rules::NONE, out);
-        self.text_index_name.check(
-            &path.field("TextIndexName"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vector_index_name.check(
-            &path.field("VectorIndexName"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MongoDbAtlasConfiguration);
-
-/// Property type `MongoDbAtlasFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct MongoDbAtlasFieldMapping {
-    /// `MetadataField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub metadata_field: Value<String>,
-    /// `TextField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub text_field: Value<String>,
-    /// `VectorField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub vector_field: Value<String>,
+crate::l1_struct! {
+    /// Property type `MongoDbAtlasFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
+    MongoDbAtlasFieldMapping
 }
 
 impl MongoDbAtlasFieldMapping {
@@ -2715,70 +1000,18 @@ impl MongoDbAtlasFieldMapping {
         text_field: impl Into<Value<String>>,
         vector_field: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            metadata_field: metadata_field.into(),
-            text_field: text_field.into(),
-            vector_field: vector_field.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MetadataField", metadata_field.into().to_template())
+                .with(1, "TextField", text_field.into().to_template())
+                .with(2, "VectorField", vector_field.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MongoDbAtlasFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetadataField".to_owned(),
-            self.metadata_field.to_template(),
-        );
-        m.insert("TextField".to_owned(), self.text_field.to_template());
-        m.insert("VectorField".to_owned(), self.vector_field.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MongoDbAtlasFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metadata_field.check(
-            &path.field("MetadataField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_field.check(
-            &path.field("TextField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vector_field.check(
-            &path.field("VectorField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MongoDbAtlasFieldMapping);
-
-/// Property type `NeptuneAnalyticsConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct NeptuneAnalyticsConfiguration {
-    /// `FieldMapping` (required).
-    pub field_mapping: Value<NeptuneAnalyticsFieldMapping>,
-    /// `GraphArn` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^arn:aws(|-cn|-us-gov):neptune-graph:[a-zA-Z0-9-]*:[0-9]{12}:graph\/g-[a-zA-Z0-9]{10}$`.
-    pub graph_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `NeptuneAnalyticsConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    NeptuneAnalyticsConfiguration
 }
 
 impl NeptuneAnalyticsConfiguration {
@@ -2787,43 +1020,17 @@ impl NeptuneAnalyticsConfiguration {
         field_mapping: impl Into<Value<NeptuneAnalyticsFieldMapping>>,
         graph_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            field_mapping: field_mapping.into(),
-            graph_arn: graph_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldMapping", field_mapping.into().to_template())
+                .with(1, "GraphArn", graph_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NeptuneAnalyticsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldMapping".to_owned(), self.field_mapping.to_template());
-        m.insert("GraphArn".to_owned(), self.graph_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NeptuneAnalyticsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_mapping
-            .check(&path.field("FieldMapping"), &Rules::NONE, out);
-        self.graph_arn.check(&path.field("GraphArn"), &Rules { min_length: Some(1), max_length: Some(255), pattern: Some("^arn:aws(|-cn|-us-gov):neptune-graph:[a-zA-Z0-9-]*:[0-9]{12}:graph\\/g-[a-zA-Z0-9]{10}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(NeptuneAnalyticsConfiguration);
-
-/// Property type `NeptuneAnalyticsFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct NeptuneAnalyticsFieldMapping {
-    /// `MetadataField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub metadata_field: Value<String>,
-    /// `TextField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub text_field: Value<String>,
+crate::l1_struct! {
+    /// Property type `NeptuneAnalyticsFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
+    NeptuneAnalyticsFieldMapping
 }
 
 impl NeptuneAnalyticsFieldMapping {
@@ -2832,66 +1039,17 @@ impl NeptuneAnalyticsFieldMapping {
         metadata_field: impl Into<Value<String>>,
         text_field: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            metadata_field: metadata_field.into(),
-            text_field: text_field.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MetadataField", metadata_field.into().to_template())
+                .with(1, "TextField", text_field.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NeptuneAnalyticsFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetadataField".to_owned(),
-            self.metadata_field.to_template(),
-        );
-        m.insert("TextField".to_owned(), self.text_field.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NeptuneAnalyticsFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metadata_field.check(
-            &path.field("MetadataField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_field.check(
-            &path.field("TextField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NeptuneAnalyticsFieldMapping);
-
-/// Property type `OpenSearchManagedClusterConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct OpenSearchManagedClusterConfiguration {
-    /// `DomainArn` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:es:([a-z]{2,}-){2,}\d:\d{12}:domain/[a-z][a-z0-9-]{3,28}$`.
-    pub domain_arn: Value<String>,
-    /// `DomainEndpoint` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^https://.*$`.
-    pub domain_endpoint: Value<String>,
-    /// `FieldMapping` (required).
-    pub field_mapping: Value<OpenSearchManagedClusterFieldMapping>,
-    /// `VectorIndexName` (required).
-    /// Length: 1..=2048 characters.
-    pub vector_index_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `OpenSearchManagedClusterConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    OpenSearchManagedClusterConfiguration
 }
 
 impl OpenSearchManagedClusterConfiguration {
@@ -2902,75 +1060,19 @@ impl OpenSearchManagedClusterConfiguration {
         field_mapping: impl Into<Value<OpenSearchManagedClusterFieldMapping>>,
         vector_index_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            domain_arn: domain_arn.into(),
-            domain_endpoint: domain_endpoint.into(),
-            field_mapping: field_mapping.into(),
-            vector_index_name: vector_index_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DomainArn", domain_arn.into().to_template())
+                .with(1, "DomainEndpoint", domain_endpoint.into().to_template())
+                .with(2, "FieldMapping", field_mapping.into().to_template())
+                .with(3, "VectorIndexName", vector_index_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OpenSearchManagedClusterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DomainArn".to_owned(), self.domain_arn.to_template());
-        m.insert(
-            "DomainEndpoint".to_owned(),
-            self.domain_endpoint.to_template(),
-        );
-        m.insert("FieldMapping".to_owned(), self.field_mapping.to_template());
-        m.insert(
-            "VectorIndexName".to_owned(),
-            self.vector_index_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenSearchManagedClusterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_arn.check(&path.field("DomainArn"), &Rules { max_length: Some(2048), pattern: Some("^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:es:([a-z]{2,}-){2,}\\d:\\d{12}:domain/[a-z][a-z0-9-]{3,28}$"), ..Rules::NONE }, out);
-        self.domain_endpoint.check(
-            &path.field("DomainEndpoint"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^https://.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mapping
-            .check(&path.field("FieldMapping"), &Rules::NONE, out);
-        self.vector_index_name.check(
-            &path.field("VectorIndexName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OpenSearchManagedClusterConfiguration);
-
-/// Property type `OpenSearchManagedClusterFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct OpenSearchManagedClusterFieldMapping {
-    /// `MetadataField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub metadata_field: Value<String>,
-    /// `TextField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub text_field: Value<String>,
-    /// `VectorField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub vector_field: Value<String>,
+crate::l1_struct! {
+    /// Property type `OpenSearchManagedClusterFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
+    OpenSearchManagedClusterFieldMapping
 }
 
 impl OpenSearchManagedClusterFieldMapping {
@@ -2980,74 +1082,18 @@ impl OpenSearchManagedClusterFieldMapping {
         text_field: impl Into<Value<String>>,
         vector_field: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            metadata_field: metadata_field.into(),
-            text_field: text_field.into(),
-            vector_field: vector_field.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MetadataField", metadata_field.into().to_template())
+                .with(1, "TextField", text_field.into().to_template())
+                .with(2, "VectorField", vector_field.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OpenSearchManagedClusterFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetadataField".to_owned(),
-            self.metadata_field.to_template(),
-        );
-        m.insert("TextField".to_owned(), self.text_field.to_template());
-        m.insert("VectorField".to_owned(), self.vector_field.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenSearchManagedClusterFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metadata_field.check(
-            &path.field("MetadataField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_field.check(
-            &path.field("TextField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vector_field.check(
-            &path.field("VectorField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OpenSearchManagedClusterFieldMapping);
-
-/// Property type `OpenSearchServerlessConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct OpenSearchServerlessConfiguration {
-    /// `CollectionArn` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^arn:aws(|-cn|-us-gov|-iso):aoss:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:collection/[a-z0-9-]{3,32}$`.
-    pub collection_arn: Value<String>,
-    /// `FieldMapping` (required).
-    pub field_mapping: Value<OpenSearchServerlessFieldMapping>,
-    /// `VectorIndexName` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub vector_index_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `OpenSearchServerlessConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    OpenSearchServerlessConfiguration
 }
 
 impl OpenSearchServerlessConfiguration {
@@ -3057,64 +1103,18 @@ impl OpenSearchServerlessConfiguration {
         field_mapping: impl Into<Value<OpenSearchServerlessFieldMapping>>,
         vector_index_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            collection_arn: collection_arn.into(),
-            field_mapping: field_mapping.into(),
-            vector_index_name: vector_index_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CollectionArn", collection_arn.into().to_template())
+                .with(1, "FieldMapping", field_mapping.into().to_template())
+                .with(2, "VectorIndexName", vector_index_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OpenSearchServerlessConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CollectionArn".to_owned(),
-            self.collection_arn.to_template(),
-        );
-        m.insert("FieldMapping".to_owned(), self.field_mapping.to_template());
-        m.insert(
-            "VectorIndexName".to_owned(),
-            self.vector_index_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenSearchServerlessConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.collection_arn.check(&path.field("CollectionArn"), &Rules { max_length: Some(2048), pattern: Some("^arn:aws(|-cn|-us-gov|-iso):aoss:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:collection/[a-z0-9-]{3,32}$"), ..Rules::NONE }, out);
-        self.field_mapping
-            .check(&path.field("FieldMapping"), &Rules::NONE, out);
-        self.vector_index_name.check(
-            &path.field("VectorIndexName"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OpenSearchServerlessConfiguration);
-
-/// Property type `OpenSearchServerlessFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct OpenSearchServerlessFieldMapping {
-    /// `MetadataField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub metadata_field: Value<String>,
-    /// `TextField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub text_field: Value<String>,
-    /// `VectorField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub vector_field: Value<String>,
+crate::l1_struct! {
+    /// Property type `OpenSearchServerlessFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
+    OpenSearchServerlessFieldMapping
 }
 
 impl OpenSearchServerlessFieldMapping {
@@ -3124,77 +1124,18 @@ impl OpenSearchServerlessFieldMapping {
         text_field: impl Into<Value<String>>,
         vector_field: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            metadata_field: metadata_field.into(),
-            text_field: text_field.into(),
-            vector_field: vector_field.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MetadataField", metadata_field.into().to_template())
+                .with(1, "TextField", text_field.into().to_template())
+                .with(2, "VectorField", vector_field.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OpenSearchServerlessFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetadataField".to_owned(),
-            self.metadata_field.to_template(),
-        );
-        m.insert("TextField".to_owned(), self.text_field.to_template());
-        m.insert("VectorField".to_owned(), self.vector_field.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenSearchServerlessFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metadata_field.check(
-            &path.field("MetadataField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_field.check(
-            &path.field("TextField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vector_field.check(
-            &path.field("VectorField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OpenSearchServerlessFieldMapping);
-
-/// Property type `PineconeConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct PineconeConfiguration {
-    /// `ConnectionString` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub connection_string: Value<String>,
-    /// `CredentialsSecretArn` (required).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$`.
-    pub credentials_secret_arn: Value<String>,
-    /// `FieldMapping` (required).
-    pub field_mapping: Value<PineconeFieldMapping>,
-    /// `Namespace` (optional).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PineconeConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    PineconeConfiguration
 }
 
 impl PineconeConfiguration {
@@ -3204,78 +1145,32 @@ impl PineconeConfiguration {
         credentials_secret_arn: impl Into<Value<String>>,
         field_mapping: impl Into<Value<PineconeFieldMapping>>,
     ) -> Self {
-        Self {
-            connection_string: connection_string.into(),
-            credentials_secret_arn: credentials_secret_arn.into(),
-            field_mapping: field_mapping.into(),
-            namespace: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectionString",
+                    connection_string.into().to_template(),
+                )
+                .with(
+                    1,
+                    "CredentialsSecretArn",
+                    credentials_secret_arn.into().to_template(),
+                )
+                .with(2, "FieldMapping", field_mapping.into().to_template()),
+        )
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PineconeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectionString".to_owned(),
-            self.connection_string.to_template(),
-        );
-        m.insert(
-            "CredentialsSecretArn".to_owned(),
-            self.credentials_secret_arn.to_template(),
-        );
-        m.insert("FieldMapping".to_owned(), self.field_mapping.to_template());
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PineconeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_string.check(
-            &path.field("ConnectionString"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.credentials_secret_arn.check(&path.field("CredentialsSecretArn"), &Rules { pattern: Some("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), ..Rules::NONE }, out);
-        self.field_mapping
-            .check(&path.field("FieldMapping"), &Rules::NONE, out);
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PineconeConfiguration);
-
-/// Property type `PineconeFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct PineconeFieldMapping {
-    /// `MetadataField` (required).
-    /// Length: ..=2048 characters.
+    /// `Namespace` (optional).
+    /// Length: at most 2048 characters.
     /// Pattern: `^.*$`.
-    pub metadata_field: Value<String>,
-    /// `TextField` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^.*$`.
-    pub text_field: Value<String>,
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Namespace", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PineconeFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
+    PineconeFieldMapping
 }
 
 impl PineconeFieldMapping {
@@ -3284,69 +1179,17 @@ impl PineconeFieldMapping {
         metadata_field: impl Into<Value<String>>,
         text_field: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            metadata_field: metadata_field.into(),
-            text_field: text_field.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MetadataField", metadata_field.into().to_template())
+                .with(1, "TextField", text_field.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PineconeFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MetadataField".to_owned(),
-            self.metadata_field.to_template(),
-        );
-        m.insert("TextField".to_owned(), self.text_field.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PineconeFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metadata_field.check(
-            &path.field("MetadataField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_field.check(
-            &path.field("TextField"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PineconeFieldMapping);
-
-/// Property type `RdsConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RdsConfiguration {
-    /// `CredentialsSecretArn` (required).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$`.
-    pub credentials_secret_arn: Value<String>,
-    /// `DatabaseName` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]+$`.
-    pub database_name: Value<String>,
-    /// `FieldMapping` (required).
-    pub field_mapping: Value<RdsFieldMapping>,
-    /// `ResourceArn` (required).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):rds:[a-zA-Z0-9-]*:[0-9]{12}:cluster:[a-zA-Z0-9-]{1,63}$`.
-    pub resource_arn: Value<String>,
-    /// `TableName` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9_\.\-]+$`.
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `RdsConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    RdsConfiguration
 }
 
 impl RdsConfiguration {
@@ -3358,83 +1201,24 @@ impl RdsConfiguration {
         resource_arn: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            credentials_secret_arn: credentials_secret_arn.into(),
-            database_name: database_name.into(),
-            field_mapping: field_mapping.into(),
-            resource_arn: resource_arn.into(),
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CredentialsSecretArn",
+                    credentials_secret_arn.into().to_template(),
+                )
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(2, "FieldMapping", field_mapping.into().to_template())
+                .with(3, "ResourceArn", resource_arn.into().to_template())
+                .with(4, "TableName", table_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RdsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CredentialsSecretArn".to_owned(),
-            self.credentials_secret_arn.to_template(),
-        );
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("FieldMapping".to_owned(), self.field_mapping.to_template());
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RdsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credentials_secret_arn.check(&path.field("CredentialsSecretArn"), &Rules { pattern: Some("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), ..Rules::NONE }, out);
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mapping
-            .check(&path.field("FieldMapping"), &Rules::NONE, out);
-        self.resource_arn.check(&path.field("ResourceArn"), &Rules { pattern: Some("^arn:aws(|-cn|-us-gov):rds:[a-zA-Z0-9-]*:[0-9]{12}:cluster:[a-zA-Z0-9-]{1,63}$"), ..Rules::NONE }, out);
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9_\\.\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RdsConfiguration);
-
-/// Property type `RdsFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct RdsFieldMapping {
-    /// `CustomMetadataField` (optional).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]+$`.
-    pub custom_metadata_field: Option<Value<String>>,
-    /// `MetadataField` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]+$`.
-    pub metadata_field: Value<String>,
-    /// `PrimaryKeyField` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]+$`.
-    pub primary_key_field: Value<String>,
-    /// `TextField` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]+$`.
-    pub text_field: Value<String>,
-    /// `VectorField` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]+$`.
-    pub vector_field: Value<String>,
+crate::l1_struct! {
+    /// Property type `RdsFieldMapping` of `AWS::Bedrock::KnowledgeBase`.
+    RdsFieldMapping
 }
 
 impl RdsFieldMapping {
@@ -3445,255 +1229,69 @@ impl RdsFieldMapping {
         text_field: impl Into<Value<String>>,
         vector_field: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            custom_metadata_field: None,
-            metadata_field: metadata_field.into(),
-            primary_key_field: primary_key_field.into(),
-            text_field: text_field.into(),
-            vector_field: vector_field.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MetadataField", metadata_field.into().to_template())
+                .with(2, "PrimaryKeyField", primary_key_field.into().to_template())
+                .with(3, "TextField", text_field.into().to_template())
+                .with(4, "VectorField", vector_field.into().to_template()),
+        )
     }
-    /// Sets `CustomMetadataField`.
-    pub fn custom_metadata_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_metadata_field = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RdsFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_metadata_field {
-            m.insert("CustomMetadataField".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MetadataField".to_owned(),
-            self.metadata_field.to_template(),
-        );
-        m.insert(
-            "PrimaryKeyField".to_owned(),
-            self.primary_key_field.to_template(),
-        );
-        m.insert("TextField".to_owned(), self.text_field.to_template());
-        m.insert("VectorField".to_owned(), self.vector_field.to_template());
-        Expr::Map(m)
+    /// `CustomMetadataField` (optional).
+    /// Length: at most 63 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-]+$`.
+    pub fn custom_metadata_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomMetadataField", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RdsFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_metadata_field.check(
-            &path.field("CustomMetadataField"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metadata_field.check(
-            &path.field("MetadataField"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.primary_key_field.check(
-            &path.field("PrimaryKeyField"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_field.check(
-            &path.field("TextField"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vector_field.check(
-            &path.field("VectorField"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RdsFieldMapping);
-
-/// Property type `S3VectorsConfiguration` of `AWS::Bedrock::KnowledgeBase`.
-#[derive(Debug, Clone, Default)]
-pub struct S3VectorsConfiguration {
-    /// `IndexArn` (optional).
-    pub index_arn: Option<Value<String>>,
-    /// `IndexName` (optional).
-    /// Length: 3..=63 characters.
-    pub index_name: Option<Value<String>>,
-    /// `VectorBucketArn` (optional).
-    pub vector_bucket_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3VectorsConfiguration` of `AWS::Bedrock::KnowledgeBase`.
+    S3VectorsConfiguration(default)
 }
 
 impl S3VectorsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            index_arn: None,
-            index_name: None,
-            vector_bucket_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IndexArn`.
-    pub fn index_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.index_arn = Some(value.into());
-        self
+    /// `IndexArn` (optional).
+    pub fn index_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "IndexArn", value.into().to_template()))
     }
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.index_name = Some(value.into());
-        self
+    /// `IndexName` (optional).
+    /// Length: 3 to 63 characters.
+    pub fn index_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IndexName", value.into().to_template()))
     }
-    /// Sets `VectorBucketArn`.
-    pub fn vector_bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vector_bucket_arn = Some(value.into());
-        self
+    /// `VectorBucketArn` (optional).
+    pub fn vector_bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "VectorBucketArn", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3VectorsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.index_arn {
-            m.insert("IndexArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.index_name {
-            m.insert("IndexName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vector_bucket_arn {
-            m.insert("VectorBucketArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KnowledgeBaseStorageType`.
+    KnowledgeBaseStorageType {
+        /// `OPENSEARCH_SERVERLESS`
+        OpensearchServerless = "OPENSEARCH_SERVERLESS",
+        /// `PINECONE`
+        Pinecone = "PINECONE",
+        /// `RDS`
+        Rds = "RDS",
+        /// `MONGO_DB_ATLAS`
+        MongoDbAtlas = "MONGO_DB_ATLAS",
+        /// `NEPTUNE_ANALYTICS`
+        NeptuneAnalytics = "NEPTUNE_ANALYTICS",
+        /// `S3_VECTORS`
+        S3Vectors = "S3_VECTORS",
+        /// `OPENSEARCH_MANAGED_CLUSTER`
+        OpensearchManagedCluster = "OPENSEARCH_MANAGED_CLUSTER",
     }
 }
-
-impl Check for S3VectorsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("IndexArn", self.index_arn.is_some())],
-                &[
-                    ("VectorBucketArn", self.vector_bucket_arn.is_some()),
-                    ("IndexName", self.index_name.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3VectorsConfiguration);
-
-/// Values of `KnowledgeBaseStorageType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KnowledgeBaseStorageType {
-    /// `OPENSEARCH_SERVERLESS`
-    OpensearchServerless,
-    /// `PINECONE`
-    Pinecone,
-    /// `RDS`
-    Rds,
-    /// `MONGO_DB_ATLAS`
-    MongoDbAtlas,
-    /// `NEPTUNE_ANALYTICS`
-    NeptuneAnalytics,
-    /// `S3_VECTORS`
-    S3Vectors,
-    /// `OPENSEARCH_MANAGED_CLUSTER`
-    OpensearchManagedCluster,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KnowledgeBaseStorageType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "OPENSEARCH_SERVERLESS",
-        "PINECONE",
-        "RDS",
-        "MONGO_DB_ATLAS",
-        "NEPTUNE_ANALYTICS",
-        "S3_VECTORS",
-        "OPENSEARCH_MANAGED_CLUSTER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OpensearchServerless => "OPENSEARCH_SERVERLESS",
-            Self::Pinecone => "PINECONE",
-            Self::Rds => "RDS",
-            Self::MongoDbAtlas => "MONGO_DB_ATLAS",
-            Self::NeptuneAnalytics => "NEPTUNE_ANALYTICS",
-            Self::S3Vectors => "S3_VECTORS",
-            Self::OpensearchManagedCluster => "OPENSEARCH_MANAGED_CLUSTER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KnowledgeBaseStorageType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KnowledgeBaseStorageType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KnowledgeBaseStorageType {
-    fn from(s: &str) -> Self {
-        match s {
-            "OPENSEARCH_SERVERLESS" => Self::OpensearchServerless,
-            "PINECONE" => Self::Pinecone,
-            "RDS" => Self::Rds,
-            "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
-            "NEPTUNE_ANALYTICS" => Self::NeptuneAnalytics,
-            "S3_VECTORS" => Self::S3Vectors,
-            "OPENSEARCH_MANAGED_CLUSTER" => Self::OpensearchManagedCluster,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KnowledgeBaseStorageType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KnowledgeBaseStorageType::from(s))
-    }
-}
-
-crate::impl_literal!(KnowledgeBaseStorageType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Bedrock::Prompt`.
-#[derive(Debug, Clone)]
-pub struct Prompt {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Prompt {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Prompt {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Prompt {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::Prompt`.
+    Prompt("AWS::Bedrock::Prompt", PromptProps)
 }
 
 impl Prompt {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::Prompt";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PromptProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::BedrockPromptArn> {
         self.resource.ref_value()
@@ -102,405 +54,150 @@ impl Prompt {
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
+
+    /// Replaces `CustomerEncryptionKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_encryption_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerEncryptionKeyArn", value.into())
+    }
+
+    /// Replaces `DefaultVariant` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_variant(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefaultVariant", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Variants` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_variants(&self, value: impl Into<Value<List<PromptVariant>>>) {
+        self.resource.set_property("Variants", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::Prompt`.
-#[derive(Debug, Clone)]
-pub struct PromptProps {
-    /// `CustomerEncryptionKeyArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
-    pub customer_encryption_key_arn: Option<Value<String>>,
-    /// `DefaultVariant` (optional).
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub default_variant: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Variants` (optional).
-    /// Items: 0..=1.
-    pub variants: Option<Value<List<PromptVariant>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::Prompt`.
+    PromptProps
 }
 
 impl PromptProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            customer_encryption_key_arn: None,
-            default_variant: None,
-            description: None,
-            name: name.into(),
-            tags: None,
-            variants: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `CustomerEncryptionKeyArn`.
-    pub fn customer_encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_encryption_key_arn = Some(value.into());
-        self
+    /// `CustomerEncryptionKeyArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
+    pub fn customer_encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerEncryptionKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultVariant`.
-    pub fn default_variant(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_variant = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `Variants`.
-    pub fn variants(mut self, value: impl Into<Value<List<PromptVariant>>>) -> Self {
-        self.variants = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PromptProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_encryption_key_arn {
-            m.insert("CustomerEncryptionKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_variant {
-            m.insert("DefaultVariant".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variants {
-            m.insert("Variants".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PromptProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_encryption_key_arn.check(
-            &path.field("CustomerEncryptionKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_variant.check(
-            &path.field("DefaultVariant"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variants.check(
-            &path.field("Variants"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PromptProps);
-
-/// Property type `PromptVariant` of `AWS::Bedrock::Prompt`.
-#[derive(Debug, Clone)]
-pub struct PromptVariant {
-    /// `AdditionalModelRequestFields` (optional).
-    pub additional_model_request_fields: Option<Value<serde_json::Value>>,
-    /// `GenAiResource` (optional).
-    pub gen_ai_resource: Option<Value<serde_json::Value>>,
-    /// `InferenceConfiguration` (optional).
-    pub inference_configuration: Option<Value<serde_json::Value>>,
-    /// `Metadata` (optional).
-    /// Items: 0..=50.
-    pub metadata: Option<Value<List<PromptMetadataEntry>>>,
-    /// `ModelId` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$`.
-    pub model_id: Option<Value<String>>,
-    /// `Name` (required).
+    /// `DefaultVariant` (optional).
     /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub name: Value<String>,
-    /// `TemplateConfiguration` (required).
-    pub template_configuration: Value<serde_json::Value>,
-    /// `TemplateType` (required).
-    pub template_type: Value<PromptTemplateType>,
+    pub fn default_variant(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DefaultVariant", value.into().to_template()))
+    }
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
+    }
+    /// `Variants` (optional).
+    /// Items: 0 to 1.
+    pub fn variants(self, value: impl Into<Value<List<PromptVariant>>>) -> Self {
+        Self(self.0.with(5, "Variants", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PromptVariant` of `AWS::Bedrock::Prompt`.
+    PromptVariant
 }
 
 impl PromptVariant {
     /// The required properties: `Name`, `TemplateConfiguration`, `TemplateType`.
     pub fn new(
         name: impl Into<Value<String>>,
-        template_configuration: impl Into<Value<serde_json::Value>>,
+        template_configuration: impl Into<Value<Json>>,
         template_type: impl Into<Value<PromptTemplateType>>,
     ) -> Self {
-        Self {
-            additional_model_request_fields: None,
-            gen_ai_resource: None,
-            inference_configuration: None,
-            metadata: None,
-            model_id: None,
-            name: name.into(),
-            template_configuration: template_configuration.into(),
-            template_type: template_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "Name", name.into().to_template())
+                .with(
+                    6,
+                    "TemplateConfiguration",
+                    template_configuration.into().to_template(),
+                )
+                .with(7, "TemplateType", template_type.into().to_template()),
+        )
     }
-    /// Sets `AdditionalModelRequestFields`.
-    pub fn additional_model_request_fields(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.additional_model_request_fields = Some(value.into());
-        self
+    /// `AdditionalModelRequestFields` (optional).
+    pub fn additional_model_request_fields(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AdditionalModelRequestFields",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `GenAiResource`.
-    pub fn gen_ai_resource(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.gen_ai_resource = Some(value.into());
-        self
+    /// `GenAiResource` (optional).
+    pub fn gen_ai_resource(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "GenAiResource", value.into().to_template()))
     }
-    /// Sets `InferenceConfiguration`.
-    pub fn inference_configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.inference_configuration = Some(value.into());
-        self
+    /// `InferenceConfiguration` (optional).
+    pub fn inference_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InferenceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<Value<List<PromptMetadataEntry>>>) -> Self {
-        self.metadata = Some(value.into());
-        self
+    /// `Metadata` (optional).
+    /// Items: 0 to 50.
+    pub fn metadata(self, value: impl Into<Value<List<PromptMetadataEntry>>>) -> Self {
+        Self(self.0.with(3, "Metadata", value.into().to_template()))
     }
-    /// Sets `ModelId`.
-    pub fn model_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PromptVariant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_model_request_fields {
-            m.insert("AdditionalModelRequestFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gen_ai_resource {
-            m.insert("GenAiResource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_configuration {
-            m.insert("InferenceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata {
-            m.insert("Metadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_id {
-            m.insert("ModelId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "TemplateConfiguration".to_owned(),
-            self.template_configuration.to_template(),
-        );
-        m.insert("TemplateType".to_owned(), self.template_type.to_template());
-        Expr::Map(m)
+    /// `ModelId` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$`.
+    pub fn model_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ModelId", value.into().to_template()))
     }
 }
 
-impl Check for PromptVariant {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metadata.check(
-            &path.field("Metadata"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_id.check(&path.field("ModelId"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_type
-            .check(&path.field("TemplateType"), &Rules::NONE, out);
+pub use crate::cfn::Tag as PromptMetadataEntry;
+
+crate::l1_enum! {
+    /// Values of `PromptTemplateType`.
+    PromptTemplateType {
+        /// `TEXT`
+        Text = "TEXT",
+        /// `CHAT`
+        Chat = "CHAT",
     }
 }
-
-crate::impl_literal!(PromptVariant);
-
-/// Property type `PromptMetadataEntry` of `AWS::Bedrock::Prompt`.
-#[derive(Debug, Clone)]
-pub struct PromptMetadataEntry {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl PromptMetadataEntry {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for PromptMetadataEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PromptMetadataEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PromptMetadataEntry);
-
-/// Values of `PromptTemplateType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PromptTemplateType {
-    /// `TEXT`
-    Text,
-    /// `CHAT`
-    Chat,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PromptTemplateType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TEXT", "CHAT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "TEXT",
-            Self::Chat => "CHAT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PromptTemplateType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PromptTemplateType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PromptTemplateType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TEXT" => Self::Text,
-            "CHAT" => Self::Chat,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PromptTemplateType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PromptTemplateType::from(s))
-    }
-}
-
-crate::impl_literal!(PromptTemplateType);

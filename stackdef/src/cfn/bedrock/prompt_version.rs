@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Bedrock::PromptVersion`.
-#[derive(Debug, Clone)]
-pub struct PromptVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PromptVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PromptVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PromptVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Bedrock::PromptVersion`.
+    PromptVersion("AWS::Bedrock::PromptVersion", PromptVersionProps)
 }
 
 impl PromptVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Bedrock::PromptVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PromptVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::PromptVersionArn> {
         self.resource.ref_value()
@@ -114,7 +66,7 @@ impl PromptVersion {
     }
 
     /// `Fn::GetAtt` `Variants`.
-    pub fn attr_variants(&self) -> Value<serde_json::Value> {
+    pub fn attr_variants(&self) -> Value<Json> {
         self.resource.get_att("Variants")
     }
 
@@ -122,103 +74,47 @@ impl PromptVersion {
     pub fn attr_customer_encryption_key_arn(&self) -> Value<String> {
         self.resource.get_att("CustomerEncryptionKeyArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `PromptArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prompt_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PromptArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Bedrock::PromptVersion`.
-#[derive(Debug, Clone)]
-pub struct PromptVersionProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `PromptArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10})$`.
-    pub prompt_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Bedrock::PromptVersion`.
+    PromptVersionProps
 }
 
 impl PromptVersionProps {
     /// The required properties: `PromptArn`.
     pub fn new(prompt_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            prompt_arn: prompt_arn.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "PromptArn", prompt_arn.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PromptVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("PromptArn".to_owned(), self.prompt_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
-
-impl Check for PromptVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prompt_arn.check(
-            &path.field("PromptArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10})$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PromptVersionProps);

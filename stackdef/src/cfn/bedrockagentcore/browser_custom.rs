@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::BrowserCustom`.
-#[derive(Debug, Clone)]
-pub struct BrowserCustom {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BrowserCustom {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BrowserCustom {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BrowserCustom {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::BrowserCustom`.
+    BrowserCustom("AWS::BedrockAgentCore::BrowserCustom", BrowserCustomProps)
 }
 
 impl BrowserCustom {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::BrowserCustom";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BrowserCustomProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BrowserId` (typed).
     pub fn ref_value(&self) -> Value<ids::BrowserCustomId> {
         self.resource.ref_value()
@@ -107,42 +59,67 @@ impl BrowserCustom {
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
+
+    /// Replaces `BrowserSigning` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_browser_signing(&self, value: impl Into<Value<BrowserSigning>>) {
+        self.resource.set_property("BrowserSigning", value.into())
+    }
+
+    /// Replaces `Certificates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificates(&self, value: impl Into<Value<List<Certificate>>>) {
+        self.resource.set_property("Certificates", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnterprisePolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enterprise_policies(&self, value: impl Into<Value<List<BrowserEnterprisePolicy>>>) {
+        self.resource
+            .set_property("EnterprisePolicies", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(&self, value: impl Into<Value<BrowserNetworkConfiguration>>) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `RecordingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recording_config(&self, value: impl Into<Value<RecordingConfig>>) {
+        self.resource.set_property("RecordingConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::BrowserCustom`.
-#[derive(Debug, Clone)]
-pub struct BrowserCustomProps {
-    /// `BrowserSigning` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub browser_signing: Option<Value<BrowserSigning>>,
-    /// `Certificates` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=10.
-    pub certificates: Option<Value<List<Certificate>>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub description: Option<Value<String>>,
-    /// `EnterprisePolicies` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=10.
-    pub enterprise_policies: Option<Value<List<BrowserEnterprisePolicy>>>,
-    /// `ExecutionRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$`.
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `NetworkConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub network_configuration: Value<BrowserNetworkConfiguration>,
-    /// `RecordingConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub recording_config: Option<Value<RecordingConfig>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::BrowserCustom`.
+    BrowserCustomProps
 }
 
 impl BrowserCustomProps {
@@ -151,258 +128,116 @@ impl BrowserCustomProps {
         name: impl Into<Value<String>>,
         network_configuration: impl Into<Value<BrowserNetworkConfiguration>>,
     ) -> Self {
-        Self {
-            browser_signing: None,
-            certificates: None,
-            description: None,
-            enterprise_policies: None,
-            execution_role_arn: None,
-            name: name.into(),
-            network_configuration: network_configuration.into(),
-            recording_config: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "Name", name.into().to_template())
+                .with(
+                    6,
+                    "NetworkConfiguration",
+                    network_configuration.into().to_template(),
+                ),
+        )
     }
-    /// Sets `BrowserSigning`.
-    pub fn browser_signing(mut self, value: impl Into<Value<BrowserSigning>>) -> Self {
-        self.browser_signing = Some(value.into());
-        self
+    /// `BrowserSigning` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn browser_signing(self, value: impl Into<Value<BrowserSigning>>) -> Self {
+        Self(self.0.with(0, "BrowserSigning", value.into().to_template()))
     }
-    /// Sets `Certificates`.
-    pub fn certificates(mut self, value: impl Into<Value<List<Certificate>>>) -> Self {
-        self.certificates = Some(value.into());
-        self
+    /// `Certificates` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 10.
+    pub fn certificates(self, value: impl Into<Value<List<Certificate>>>) -> Self {
+        Self(self.0.with(1, "Certificates", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `EnterprisePolicies`.
+    /// `EnterprisePolicies` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 10.
     pub fn enterprise_policies(
-        mut self,
+        self,
         value: impl Into<Value<List<BrowserEnterprisePolicy>>>,
     ) -> Self {
-        self.enterprise_policies = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "EnterprisePolicies", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$`.
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `RecordingConfig`.
-    pub fn recording_config(mut self, value: impl Into<Value<RecordingConfig>>) -> Self {
-        self.recording_config = Some(value.into());
-        self
+    /// `RecordingConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn recording_config(self, value: impl Into<Value<RecordingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RecordingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BrowserCustomProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.browser_signing {
-            m.insert("BrowserSigning".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificates {
-            m.insert("Certificates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enterprise_policies {
-            m.insert("EnterprisePolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "NetworkConfiguration".to_owned(),
-            self.network_configuration.to_template(),
-        );
-        if let Some(v) = &self.recording_config {
-            m.insert("RecordingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for BrowserCustomProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.browser_signing
-            .check(&path.field("BrowserSigning"), &Rules::NONE, out);
-        self.certificates.check(
-            &path.field("Certificates"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.enterprise_policies.check(
-            &path.field("EnterprisePolicies"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_role_arn.check(
-            &path.field("ExecutionRoleArn"),
-            &Rules {
-                pattern: Some("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.recording_config
-            .check(&path.field("RecordingConfig"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BrowserCustomProps);
-
-/// Property type `BrowserSigning` of `AWS::BedrockAgentCore::BrowserCustom`.
-#[derive(Debug, Clone, Default)]
-pub struct BrowserSigning {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `BrowserSigning` of `AWS::BedrockAgentCore::BrowserCustom`.
+    BrowserSigning(default)
 }
 
 impl BrowserSigning {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BrowserSigning {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for BrowserSigning {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BrowserSigning);
-
-/// Property type `Certificate` of `AWS::BedrockAgentCore::BrowserCustom`.
-#[derive(Debug, Clone)]
-pub struct Certificate {
-    /// `CertificateLocation` (required).
-    pub certificate_location: Value<CertificateLocation>,
+crate::l1_struct! {
+    /// Property type `Certificate` of `AWS::BedrockAgentCore::BrowserCustom`.
+    Certificate
 }
 
 impl Certificate {
     /// The required properties: `CertificateLocation`.
     pub fn new(certificate_location: impl Into<Value<CertificateLocation>>) -> Self {
-        Self {
-            certificate_location: certificate_location.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateLocation",
+            certificate_location.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Certificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateLocation".to_owned(),
-            self.certificate_location.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Certificate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_location
-            .check(&path.field("CertificateLocation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Certificate);
-
-/// Property type `CertificateLocation` of `AWS::BedrockAgentCore::BrowserCustom`.
-#[derive(Debug, Clone)]
-pub struct CertificateLocation {
-    /// `SecretArn` (required).
-    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):secretsmanager:[a-z0-9-]+:\d{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
-    pub secret_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `CertificateLocation` of `AWS::BedrockAgentCore::BrowserCustom`.
+    CertificateLocation
 }
 
 impl CertificateLocation {
     /// The required properties: `SecretArn`.
     pub fn new(secret_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            secret_arn: secret_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "SecretArn", secret_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for CertificateLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CertificateLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { pattern: Some("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):secretsmanager:[a-z0-9-]+:\\d{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CertificateLocation);
-
-/// Property type `BrowserEnterprisePolicy` of `AWS::BedrockAgentCore::BrowserCustom`.
-#[derive(Debug, Clone)]
-pub struct BrowserEnterprisePolicy {
-    /// `Location` (required).
-    pub location: Value<S3Location>,
-    /// `Type` (required).
-    pub type_: Value<BrowserEnterprisePolicyType>,
+crate::l1_struct! {
+    /// Property type `BrowserEnterprisePolicy` of `AWS::BedrockAgentCore::BrowserCustom`.
+    BrowserEnterprisePolicy
 }
 
 impl BrowserEnterprisePolicy {
@@ -411,256 +246,69 @@ impl BrowserEnterprisePolicy {
         location: impl Into<Value<S3Location>>,
         type_: impl Into<Value<BrowserEnterprisePolicyType>>,
     ) -> Self {
-        Self {
-            location: location.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Location", location.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BrowserEnterprisePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Location".to_owned(), self.location.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BrowserEnterprisePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.location
-            .check(&path.field("Location"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BrowserEnterprisePolicy);
-
-/// Property type `S3Location` of `AWS::BedrockAgentCore::BrowserCustom`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `Bucket` (required).
-    /// Pattern: `^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`.
-    pub bucket: Value<String>,
-    /// `Prefix` (required).
-    /// Length: 1..= characters.
-    pub prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::BedrockAgentCore::BrowserCustom`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `Bucket`, `Prefix`.
     pub fn new(bucket: impl Into<Value<String>>, prefix: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            prefix: prefix.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Prefix", prefix.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Prefix".to_owned(), self.prefix.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BrowserEnterprisePolicyType`.
+    BrowserEnterprisePolicyType {
+        /// `MANAGED`
+        Managed = "MANAGED",
+        /// `RECOMMENDED`
+        Recommended = "RECOMMENDED",
     }
 }
 
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                pattern: Some("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);
-
-/// Values of `BrowserEnterprisePolicyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BrowserEnterprisePolicyType {
-    /// `MANAGED`
-    Managed,
-    /// `RECOMMENDED`
-    Recommended,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BrowserEnterprisePolicyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MANAGED", "RECOMMENDED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Managed => "MANAGED",
-            Self::Recommended => "RECOMMENDED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BrowserEnterprisePolicyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BrowserEnterprisePolicyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BrowserEnterprisePolicyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MANAGED" => Self::Managed,
-            "RECOMMENDED" => Self::Recommended,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BrowserEnterprisePolicyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(BrowserEnterprisePolicyType::from(s))
-    }
-}
-
-crate::impl_literal!(BrowserEnterprisePolicyType);
-
-/// Property type `BrowserNetworkConfiguration` of `AWS::BedrockAgentCore::BrowserCustom`.
-#[derive(Debug, Clone)]
-pub struct BrowserNetworkConfiguration {
-    /// `NetworkMode` (required).
-    pub network_mode: Value<BrowserNetworkMode>,
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Property type `BrowserNetworkConfiguration` of `AWS::BedrockAgentCore::BrowserCustom`.
+    BrowserNetworkConfiguration
 }
 
 impl BrowserNetworkConfiguration {
     /// The required properties: `NetworkMode`.
     pub fn new(network_mode: impl Into<Value<BrowserNetworkMode>>) -> Self {
-        Self {
-            network_mode: network_mode.into(),
-            vpc_config: None,
-        }
+        Self(crate::Properties::new().with(0, "NetworkMode", network_mode.into().to_template()))
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(1, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BrowserNetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("NetworkMode".to_owned(), self.network_mode.to_template());
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BrowserNetworkMode`.
+    BrowserNetworkMode {
+        /// `PUBLIC`
+        Public = "PUBLIC",
+        /// `VPC`
+        Vpc = "VPC",
     }
 }
 
-impl Check for BrowserNetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_mode
-            .check(&path.field("NetworkMode"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BrowserNetworkConfiguration);
-
-/// Values of `BrowserNetworkMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BrowserNetworkMode {
-    /// `PUBLIC`
-    Public,
-    /// `VPC`
-    Vpc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BrowserNetworkMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PUBLIC", "VPC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "PUBLIC",
-            Self::Vpc => "VPC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BrowserNetworkMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BrowserNetworkMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BrowserNetworkMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "PUBLIC" => Self::Public,
-            "VPC" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BrowserNetworkMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(BrowserNetworkMode::from(s))
-    }
-}
-
-crate::impl_literal!(BrowserNetworkMode);
-
-/// Property type `VpcConfig` of `AWS::BedrockAgentCore::BrowserCustom`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroups` (required).
-    /// Items: 1..=16.
-    /// Each item: Pattern: `^sg-[0-9a-zA-Z]{8,17}$`.
-    pub security_groups: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    /// Items: 1..=16.
-    /// Each item: Pattern: `^subnet-[0-9a-zA-Z]{8,17}$`.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::BedrockAgentCore::BrowserCustom`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -669,113 +317,30 @@ impl VpcConfig {
         security_groups: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_groups: security_groups.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SecurityGroups", security_groups.into().to_template())
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroups".to_owned(),
-            self.security_groups.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^sg-[0-9a-zA-Z]{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^subnet-[0-9a-zA-Z]{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);
-
-/// Property type `RecordingConfig` of `AWS::BedrockAgentCore::BrowserCustom`.
-#[derive(Debug, Clone, Default)]
-pub struct RecordingConfig {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `S3Location` (optional).
-    pub s3_location: Option<Value<S3Location>>,
+crate::l1_struct! {
+    /// Property type `RecordingConfig` of `AWS::BedrockAgentCore::BrowserCustom`.
+    RecordingConfig(default)
 }
 
 impl RecordingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            s3_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `S3Location`.
-    pub fn s3_location(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.s3_location = Some(value.into());
-        self
+    /// `S3Location` (optional).
+    pub fn s3_location(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(self.0.with(1, "S3Location", value.into().to_template()))
     }
 }
-
-impl ToTemplate for RecordingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_location {
-            m.insert("S3Location".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecordingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_location
-            .check(&path.field("S3Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecordingConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::CodeInterpreterCustom`.
-#[derive(Debug, Clone)]
-pub struct CodeInterpreterCustom {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CodeInterpreterCustom {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CodeInterpreterCustom {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CodeInterpreterCustom {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::CodeInterpreterCustom`.
+    CodeInterpreterCustom("AWS::BedrockAgentCore::CodeInterpreterCustom", CodeInterpreterCustomProps)
 }
 
 impl CodeInterpreterCustom {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::CodeInterpreterCustom";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CodeInterpreterCustomProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CodeInterpreterId` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeInterpreterCustomId> {
         self.resource.ref_value()
@@ -107,32 +59,51 @@ impl CodeInterpreterCustom {
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
+
+    /// Replaces `Certificates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificates(&self, value: impl Into<Value<List<Certificate>>>) {
+        self.resource.set_property("Certificates", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(
+        &self,
+        value: impl Into<Value<CodeInterpreterNetworkConfiguration>>,
+    ) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::CodeInterpreterCustom`.
-#[derive(Debug, Clone)]
-pub struct CodeInterpreterCustomProps {
-    /// `Certificates` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=10.
-    pub certificates: Option<Value<List<Certificate>>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub description: Option<Value<String>>,
-    /// `ExecutionRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$`.
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `NetworkConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub network_configuration: Value<CodeInterpreterNetworkConfiguration>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::CodeInterpreterCustom`.
+    CodeInterpreterCustomProps
 }
 
 impl CodeInterpreterCustomProps {
@@ -141,291 +112,103 @@ impl CodeInterpreterCustomProps {
         name: impl Into<Value<String>>,
         network_configuration: impl Into<Value<CodeInterpreterNetworkConfiguration>>,
     ) -> Self {
-        Self {
-            certificates: None,
-            description: None,
-            execution_role_arn: None,
-            name: name.into(),
-            network_configuration: network_configuration.into(),
-            tags: None,
-        }
-    }
-    /// Sets `Certificates`.
-    pub fn certificates(mut self, value: impl Into<Value<List<Certificate>>>) -> Self {
-        self.certificates = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CodeInterpreterCustomProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificates {
-            m.insert("Certificates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "NetworkConfiguration".to_owned(),
-            self.network_configuration.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeInterpreterCustomProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificates.check(
-            &path.field("Certificates"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_role_arn.check(
-            &path.field("ExecutionRoleArn"),
-            &Rules {
-                pattern: Some("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(
+                    4,
+                    "NetworkConfiguration",
+                    network_configuration.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Certificates` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 10.
+    pub fn certificates(self, value: impl Into<Value<List<Certificate>>>) -> Self {
+        Self(self.0.with(0, "Certificates", value.into().to_template()))
+    }
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
+    /// `ExecutionRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$`.
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExecutionRoleArn", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(CodeInterpreterCustomProps);
-
-/// Property type `Certificate` of `AWS::BedrockAgentCore::CodeInterpreterCustom`.
-#[derive(Debug, Clone)]
-pub struct Certificate {
-    /// `CertificateLocation` (required).
-    pub certificate_location: Value<CertificateLocation>,
+crate::l1_struct! {
+    /// Property type `Certificate` of `AWS::BedrockAgentCore::CodeInterpreterCustom`.
+    Certificate
 }
 
 impl Certificate {
     /// The required properties: `CertificateLocation`.
     pub fn new(certificate_location: impl Into<Value<CertificateLocation>>) -> Self {
-        Self {
-            certificate_location: certificate_location.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateLocation",
+            certificate_location.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Certificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateLocation".to_owned(),
-            self.certificate_location.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Certificate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_location
-            .check(&path.field("CertificateLocation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Certificate);
-
-/// Property type `CertificateLocation` of `AWS::BedrockAgentCore::CodeInterpreterCustom`.
-#[derive(Debug, Clone)]
-pub struct CertificateLocation {
-    /// `SecretArn` (required).
-    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):secretsmanager:[a-z0-9-]+:\d{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
-    pub secret_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `CertificateLocation` of `AWS::BedrockAgentCore::CodeInterpreterCustom`.
+    CertificateLocation
 }
 
 impl CertificateLocation {
     /// The required properties: `SecretArn`.
     pub fn new(secret_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            secret_arn: secret_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "SecretArn", secret_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for CertificateLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CertificateLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { pattern: Some("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):secretsmanager:[a-z0-9-]+:\\d{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CertificateLocation);
-
-/// Property type `CodeInterpreterNetworkConfiguration` of `AWS::BedrockAgentCore::CodeInterpreterCustom`.
-#[derive(Debug, Clone)]
-pub struct CodeInterpreterNetworkConfiguration {
-    /// `NetworkMode` (required).
-    pub network_mode: Value<CodeInterpreterNetworkMode>,
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Property type `CodeInterpreterNetworkConfiguration` of `AWS::BedrockAgentCore::CodeInterpreterCustom`.
+    CodeInterpreterNetworkConfiguration
 }
 
 impl CodeInterpreterNetworkConfiguration {
     /// The required properties: `NetworkMode`.
     pub fn new(network_mode: impl Into<Value<CodeInterpreterNetworkMode>>) -> Self {
-        Self {
-            network_mode: network_mode.into(),
-            vpc_config: None,
-        }
+        Self(crate::Properties::new().with(0, "NetworkMode", network_mode.into().to_template()))
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(1, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CodeInterpreterNetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("NetworkMode".to_owned(), self.network_mode.to_template());
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CodeInterpreterNetworkMode`.
+    CodeInterpreterNetworkMode {
+        /// `PUBLIC`
+        Public = "PUBLIC",
+        /// `SANDBOX`
+        Sandbox = "SANDBOX",
+        /// `VPC`
+        Vpc = "VPC",
     }
 }
 
-impl Check for CodeInterpreterNetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_mode
-            .check(&path.field("NetworkMode"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CodeInterpreterNetworkConfiguration);
-
-/// Values of `CodeInterpreterNetworkMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CodeInterpreterNetworkMode {
-    /// `PUBLIC`
-    Public,
-    /// `SANDBOX`
-    Sandbox,
-    /// `VPC`
-    Vpc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CodeInterpreterNetworkMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PUBLIC", "SANDBOX", "VPC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "PUBLIC",
-            Self::Sandbox => "SANDBOX",
-            Self::Vpc => "VPC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CodeInterpreterNetworkMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CodeInterpreterNetworkMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CodeInterpreterNetworkMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "PUBLIC" => Self::Public,
-            "SANDBOX" => Self::Sandbox,
-            "VPC" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CodeInterpreterNetworkMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(CodeInterpreterNetworkMode::from(s))
-    }
-}
-
-crate::impl_literal!(CodeInterpreterNetworkMode);
-
-/// Property type `VpcConfig` of `AWS::BedrockAgentCore::CodeInterpreterCustom`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroups` (required).
-    /// Items: 1..=16.
-    /// Each item: Pattern: `^sg-[0-9a-zA-Z]{8,17}$`.
-    pub security_groups: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    /// Items: 1..=16.
-    /// Each item: Pattern: `^subnet-[0-9a-zA-Z]{8,17}$`.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::BedrockAgentCore::CodeInterpreterCustom`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -434,62 +217,10 @@ impl VpcConfig {
         security_groups: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_groups: security_groups.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SecurityGroups", security_groups.into().to_template())
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroups".to_owned(),
-            self.security_groups.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^sg-[0-9a-zA-Z]{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^subnet-[0-9a-zA-Z]{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);

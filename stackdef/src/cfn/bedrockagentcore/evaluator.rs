@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone)]
-pub struct Evaluator {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Evaluator {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Evaluator {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Evaluator {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::Evaluator`.
+    Evaluator("AWS::BedrockAgentCore::Evaluator", EvaluatorProps)
 }
 
 impl Evaluator {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Evaluator";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EvaluatorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EvaluatorArn` (typed).
     pub fn ref_value(&self) -> Value<ids::EvaluatorArn> {
         self.resource.ref_value()
@@ -102,29 +54,47 @@ impl Evaluator {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EvaluatorConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluator_config(&self, value: impl Into<Value<EvaluatorConfig>>) {
+        self.resource.set_property("EvaluatorConfig", value.into())
+    }
+
+    /// Replaces `EvaluatorName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluator_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EvaluatorName", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `Level` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_level(&self, value: impl Into<Value<EvaluatorLevel>>) {
+        self.resource.set_property("Level", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone)]
-pub struct EvaluatorProps {
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `EvaluatorConfig` (required).
-    pub evaluator_config: Value<EvaluatorConfig>,
-    /// `EvaluatorName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,47}$`.
-    pub evaluator_name: Value<String>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
-    pub kms_key_arn: Option<Value<String>>,
-    /// `Level` (required).
-    pub level: Value<EvaluatorLevel>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::Evaluator`.
+    EvaluatorProps
 }
 
 impl EvaluatorProps {
@@ -134,261 +104,86 @@ impl EvaluatorProps {
         evaluator_name: impl Into<Value<String>>,
         level: impl Into<Value<EvaluatorLevel>>,
     ) -> Self {
-        Self {
-            description: None,
-            evaluator_config: evaluator_config.into(),
-            evaluator_name: evaluator_name.into(),
-            kms_key_arn: None,
-            level: level.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "EvaluatorConfig", evaluator_config.into().to_template())
+                .with(2, "EvaluatorName", evaluator_name.into().to_template())
+                .with(4, "Level", level.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluatorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EvaluatorConfig".to_owned(),
-            self.evaluator_config.to_template(),
-        );
-        m.insert(
-            "EvaluatorName".to_owned(),
-            self.evaluator_name.to_template(),
-        );
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("Level".to_owned(), self.level.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EvaluatorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluator_config
-            .check(&path.field("EvaluatorConfig"), &Rules::NONE, out);
-        self.evaluator_name.check(
-            &path.field("EvaluatorName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]{36}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.level.check(&path.field("Level"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluatorProps);
-
-/// Property type `EvaluatorConfig` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluatorConfig {
-    /// `CodeBased` (optional).
-    pub code_based: Option<Value<CodeBasedEvaluatorConfig>>,
-    /// `LlmAsAJudge` (optional).
-    pub llm_as_a_judge: Option<Value<LlmAsAJudgeEvaluatorConfig>>,
+crate::l1_struct! {
+    /// Property type `EvaluatorConfig` of `AWS::BedrockAgentCore::Evaluator`.
+    EvaluatorConfig(default)
 }
 
 impl EvaluatorConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            code_based: None,
-            llm_as_a_judge: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CodeBased`.
-    pub fn code_based(mut self, value: impl Into<Value<CodeBasedEvaluatorConfig>>) -> Self {
-        self.code_based = Some(value.into());
-        self
+    /// `CodeBased` (optional).
+    pub fn code_based(self, value: impl Into<Value<CodeBasedEvaluatorConfig>>) -> Self {
+        Self(self.0.with(0, "CodeBased", value.into().to_template()))
     }
-    /// Sets `LlmAsAJudge`.
-    pub fn llm_as_a_judge(mut self, value: impl Into<Value<LlmAsAJudgeEvaluatorConfig>>) -> Self {
-        self.llm_as_a_judge = Some(value.into());
-        self
+    /// `LlmAsAJudge` (optional).
+    pub fn llm_as_a_judge(self, value: impl Into<Value<LlmAsAJudgeEvaluatorConfig>>) -> Self {
+        Self(self.0.with(1, "LlmAsAJudge", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluatorConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_based {
-            m.insert("CodeBased".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.llm_as_a_judge {
-            m.insert("LlmAsAJudge".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluatorConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_based
-            .check(&path.field("CodeBased"), &Rules::NONE, out);
-        self.llm_as_a_judge
-            .check(&path.field("LlmAsAJudge"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("LlmAsAJudge", self.llm_as_a_judge.is_some())],
-                &[("CodeBased", self.code_based.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluatorConfig);
-
-/// Property type `CodeBasedEvaluatorConfig` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone)]
-pub struct CodeBasedEvaluatorConfig {
-    /// `LambdaConfig` (required).
-    pub lambda_config: Value<LambdaEvaluatorConfig>,
+crate::l1_struct! {
+    /// Property type `CodeBasedEvaluatorConfig` of `AWS::BedrockAgentCore::Evaluator`.
+    CodeBasedEvaluatorConfig
 }
 
 impl CodeBasedEvaluatorConfig {
     /// The required properties: `LambdaConfig`.
     pub fn new(lambda_config: impl Into<Value<LambdaEvaluatorConfig>>) -> Self {
-        Self {
-            lambda_config: lambda_config.into(),
-        }
+        Self(crate::Properties::new().with(0, "LambdaConfig", lambda_config.into().to_template()))
     }
 }
 
-impl ToTemplate for CodeBasedEvaluatorConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LambdaConfig".to_owned(), self.lambda_config.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeBasedEvaluatorConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda_config
-            .check(&path.field("LambdaConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CodeBasedEvaluatorConfig);
-
-/// Property type `LambdaEvaluatorConfig` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone)]
-pub struct LambdaEvaluatorConfig {
-    /// `LambdaArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:([a-z]{2}(-gov)?-[a-z]+-\d{1}):(\d{12}):function:([a-zA-Z0-9-_.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    pub lambda_arn: Value<ids::FunctionArn>,
-    /// `LambdaTimeoutInSeconds` (optional).
-    /// Range: 1..=300.
-    pub lambda_timeout_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `LambdaEvaluatorConfig` of `AWS::BedrockAgentCore::Evaluator`.
+    LambdaEvaluatorConfig
 }
 
 impl LambdaEvaluatorConfig {
     /// The required properties: `LambdaArn`.
     pub fn new(lambda_arn: impl Into<Value<ids::FunctionArn>>) -> Self {
-        Self {
-            lambda_arn: lambda_arn.into(),
-            lambda_timeout_in_seconds: None,
-        }
+        Self(crate::Properties::new().with(0, "LambdaArn", lambda_arn.into().to_template()))
     }
-    /// Sets `LambdaTimeoutInSeconds`.
-    pub fn lambda_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.lambda_timeout_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaEvaluatorConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LambdaArn".to_owned(), self.lambda_arn.to_template());
-        if let Some(v) = &self.lambda_timeout_in_seconds {
-            m.insert("LambdaTimeoutInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LambdaTimeoutInSeconds` (optional).
+    /// Range: 1 to 300.
+    pub fn lambda_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LambdaTimeoutInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LambdaEvaluatorConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda_arn.check(&path.field("LambdaArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*)?:lambda:([a-z]{2}(-gov)?-[a-z]+-\\d{1}):(\\d{12}):function:([a-zA-Z0-9-_.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$"), ..Rules::NONE }, out);
-        self.lambda_timeout_in_seconds.check(
-            &path.field("LambdaTimeoutInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LambdaEvaluatorConfig);
-
-/// Property type `LlmAsAJudgeEvaluatorConfig` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone)]
-pub struct LlmAsAJudgeEvaluatorConfig {
-    /// `Instructions` (required).
-    pub instructions: Value<String>,
-    /// `ModelConfig` (required).
-    pub model_config: Value<EvaluatorModelConfig>,
-    /// `RatingScale` (required).
-    pub rating_scale: Value<RatingScale>,
+crate::l1_struct! {
+    /// Property type `LlmAsAJudgeEvaluatorConfig` of `AWS::BedrockAgentCore::Evaluator`.
+    LlmAsAJudgeEvaluatorConfig
 }
 
 impl LlmAsAJudgeEvaluatorConfig {
@@ -398,40 +193,18 @@ impl LlmAsAJudgeEvaluatorConfig {
         model_config: impl Into<Value<EvaluatorModelConfig>>,
         rating_scale: impl Into<Value<RatingScale>>,
     ) -> Self {
-        Self {
-            instructions: instructions.into(),
-            model_config: model_config.into(),
-            rating_scale: rating_scale.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Instructions", instructions.into().to_template())
+                .with(1, "ModelConfig", model_config.into().to_template())
+                .with(2, "RatingScale", rating_scale.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LlmAsAJudgeEvaluatorConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Instructions".to_owned(), self.instructions.to_template());
-        m.insert("ModelConfig".to_owned(), self.model_config.to_template());
-        m.insert("RatingScale".to_owned(), self.rating_scale.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LlmAsAJudgeEvaluatorConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.model_config
-            .check(&path.field("ModelConfig"), &Rules::NONE, out);
-        self.rating_scale
-            .check(&path.field("RatingScale"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LlmAsAJudgeEvaluatorConfig);
-
-/// Property type `EvaluatorModelConfig` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone)]
-pub struct EvaluatorModelConfig {
-    /// `BedrockEvaluatorModelConfig` (required).
-    pub bedrock_evaluator_model_config: Value<BedrockEvaluatorModelConfig>,
+crate::l1_struct! {
+    /// Property type `EvaluatorModelConfig` of `AWS::BedrockAgentCore::Evaluator`.
+    EvaluatorModelConfig
 }
 
 impl EvaluatorModelConfig {
@@ -439,302 +212,107 @@ impl EvaluatorModelConfig {
     pub fn new(
         bedrock_evaluator_model_config: impl Into<Value<BedrockEvaluatorModelConfig>>,
     ) -> Self {
-        Self {
-            bedrock_evaluator_model_config: bedrock_evaluator_model_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "BedrockEvaluatorModelConfig",
+            bedrock_evaluator_model_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EvaluatorModelConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BedrockEvaluatorModelConfig".to_owned(),
-            self.bedrock_evaluator_model_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluatorModelConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_evaluator_model_config.check(
-            &path.field("BedrockEvaluatorModelConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluatorModelConfig);
-
-/// Property type `BedrockEvaluatorModelConfig` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone)]
-pub struct BedrockEvaluatorModelConfig {
-    /// `AdditionalModelRequestFields` (optional).
-    pub additional_model_request_fields: Option<Value<serde_json::Value>>,
-    /// `InferenceConfig` (optional).
-    pub inference_config: Option<Value<InferenceConfiguration>>,
-    /// `ModelId` (required).
-    pub model_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `BedrockEvaluatorModelConfig` of `AWS::BedrockAgentCore::Evaluator`.
+    BedrockEvaluatorModelConfig
 }
 
 impl BedrockEvaluatorModelConfig {
     /// The required properties: `ModelId`.
     pub fn new(model_id: impl Into<Value<String>>) -> Self {
-        Self {
-            additional_model_request_fields: None,
-            inference_config: None,
-            model_id: model_id.into(),
-        }
+        Self(crate::Properties::new().with(2, "ModelId", model_id.into().to_template()))
     }
-    /// Sets `AdditionalModelRequestFields`.
-    pub fn additional_model_request_fields(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.additional_model_request_fields = Some(value.into());
-        self
+    /// `AdditionalModelRequestFields` (optional).
+    pub fn additional_model_request_fields(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AdditionalModelRequestFields",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InferenceConfig`.
-    pub fn inference_config(mut self, value: impl Into<Value<InferenceConfiguration>>) -> Self {
-        self.inference_config = Some(value.into());
-        self
+    /// `InferenceConfig` (optional).
+    pub fn inference_config(self, value: impl Into<Value<InferenceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InferenceConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BedrockEvaluatorModelConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_model_request_fields {
-            m.insert("AdditionalModelRequestFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_config {
-            m.insert("InferenceConfig".to_owned(), v.to_template());
-        }
-        m.insert("ModelId".to_owned(), self.model_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BedrockEvaluatorModelConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.inference_config
-            .check(&path.field("InferenceConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BedrockEvaluatorModelConfig);
-
-/// Property type `InferenceConfiguration` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceConfiguration {
-    /// `MaxTokens` (optional).
-    /// Range: 1..=.
-    pub max_tokens: Option<Value<i64>>,
-    /// `Temperature` (optional).
-    /// Range: 0..=1.
-    pub temperature: Option<Value<f64>>,
-    /// `TopP` (optional).
-    /// Range: 0..=1.
-    pub top_p: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `InferenceConfiguration` of `AWS::BedrockAgentCore::Evaluator`.
+    InferenceConfiguration(default)
 }
 
 impl InferenceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_tokens: None,
-            temperature: None,
-            top_p: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxTokens`.
-    pub fn max_tokens(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_tokens = Some(value.into());
-        self
+    /// `MaxTokens` (optional).
+    /// Range: at least 1.
+    pub fn max_tokens(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MaxTokens", value.into().to_template()))
     }
-    /// Sets `Temperature`.
-    pub fn temperature(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.temperature = Some(value.into());
-        self
+    /// `Temperature` (optional).
+    /// Range: 0 to 1.
+    pub fn temperature(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Temperature", value.into().to_template()))
     }
-    /// Sets `TopP`.
-    pub fn top_p(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.top_p = Some(value.into());
-        self
+    /// `TopP` (optional).
+    /// Range: 0 to 1.
+    pub fn top_p(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "TopP", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InferenceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_tokens {
-            m.insert("MaxTokens".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.temperature {
-            m.insert("Temperature".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.top_p {
-            m.insert("TopP".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InferenceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_tokens.check(
-            &path.field("MaxTokens"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.temperature.check(
-            &path.field("Temperature"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.top_p.check(
-            &path.field("TopP"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceConfiguration);
-
-/// Property type `RatingScale` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone, Default)]
-pub struct RatingScale {
-    /// `Categorical` (optional).
-    pub categorical: Option<Value<List<CategoricalScaleDefinition>>>,
-    /// `Numerical` (optional).
-    pub numerical: Option<Value<List<NumericalScaleDefinition>>>,
+crate::l1_struct! {
+    /// Property type `RatingScale` of `AWS::BedrockAgentCore::Evaluator`.
+    RatingScale(default)
 }
 
 impl RatingScale {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            categorical: None,
-            numerical: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Categorical`.
-    pub fn categorical(
-        mut self,
-        value: impl Into<Value<List<CategoricalScaleDefinition>>>,
-    ) -> Self {
-        self.categorical = Some(value.into());
-        self
+    /// `Categorical` (optional).
+    pub fn categorical(self, value: impl Into<Value<List<CategoricalScaleDefinition>>>) -> Self {
+        Self(self.0.with(0, "Categorical", value.into().to_template()))
     }
-    /// Sets `Numerical`.
-    pub fn numerical(mut self, value: impl Into<Value<List<NumericalScaleDefinition>>>) -> Self {
-        self.numerical = Some(value.into());
-        self
+    /// `Numerical` (optional).
+    pub fn numerical(self, value: impl Into<Value<List<NumericalScaleDefinition>>>) -> Self {
+        Self(self.0.with(1, "Numerical", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RatingScale {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.categorical {
-            m.insert("Categorical".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.numerical {
-            m.insert("Numerical".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RatingScale {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.categorical
-            .check(&path.field("Categorical"), &Rules::NONE, out);
-        self.numerical
-            .check(&path.field("Numerical"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("Numerical", self.numerical.is_some())],
-                &[("Categorical", self.categorical.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RatingScale);
-
-/// Property type `CategoricalScaleDefinition` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone)]
-pub struct CategoricalScaleDefinition {
-    /// `Definition` (required).
-    pub definition: Value<String>,
-    /// `Label` (required).
-    /// Length: 1..=100 characters.
-    pub label: Value<String>,
+crate::l1_struct! {
+    /// Property type `CategoricalScaleDefinition` of `AWS::BedrockAgentCore::Evaluator`.
+    CategoricalScaleDefinition
 }
 
 impl CategoricalScaleDefinition {
     /// The required properties: `Definition`, `Label`.
     pub fn new(definition: impl Into<Value<String>>, label: impl Into<Value<String>>) -> Self {
-        Self {
-            definition: definition.into(),
-            label: label.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Definition", definition.into().to_template())
+                .with(1, "Label", label.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CategoricalScaleDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        m.insert("Label".to_owned(), self.label.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CategoricalScaleDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.label.check(
-            &path.field("Label"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CategoricalScaleDefinition);
-
-/// Property type `NumericalScaleDefinition` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone)]
-pub struct NumericalScaleDefinition {
-    /// `Definition` (required).
-    pub definition: Value<String>,
-    /// `Label` (required).
-    /// Length: 1..=100 characters.
-    pub label: Value<String>,
-    /// `Value` (required).
-    /// Range: 0..=.
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `NumericalScaleDefinition` of `AWS::BedrockAgentCore::Evaluator`.
+    NumericalScaleDefinition
 }
 
 impl NumericalScaleDefinition {
@@ -744,160 +322,25 @@ impl NumericalScaleDefinition {
         label: impl Into<Value<String>>,
         value: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            definition: definition.into(),
-            label: label.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Definition", definition.into().to_template())
+                .with(1, "Label", label.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NumericalScaleDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        m.insert("Label".to_owned(), self.label.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EvaluatorLevel`.
+    EvaluatorLevel {
+        /// `TOOL_CALL`
+        ToolCall = "TOOL_CALL",
+        /// `TRACE`
+        Trace = "TRACE",
+        /// `SESSION`
+        Session = "SESSION",
     }
 }
 
-impl Check for NumericalScaleDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.label.check(
-            &path.field("Label"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NumericalScaleDefinition);
-
-/// Values of `EvaluatorLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EvaluatorLevel {
-    /// `TOOL_CALL`
-    ToolCall,
-    /// `TRACE`
-    Trace,
-    /// `SESSION`
-    Session,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EvaluatorLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TOOL_CALL", "TRACE", "SESSION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ToolCall => "TOOL_CALL",
-            Self::Trace => "TRACE",
-            Self::Session => "SESSION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EvaluatorLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EvaluatorLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EvaluatorLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "TOOL_CALL" => Self::ToolCall,
-            "TRACE" => Self::Trace,
-            "SESSION" => Self::Session,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EvaluatorLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(EvaluatorLevel::from(s))
-    }
-}
-
-crate::impl_literal!(EvaluatorLevel);
-
-/// Property type `Tag` of `AWS::BedrockAgentCore::Evaluator`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::Gateway`.
-#[derive(Debug, Clone)]
-pub struct Gateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Gateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Gateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Gateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::Gateway`.
+    Gateway("AWS::BedrockAgentCore::Gateway", GatewayProps)
 }
 
 impl Gateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Gateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GatewayIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::BedrockAgentCoreGatewayId> {
         self.resource.ref_value()
@@ -112,44 +64,93 @@ impl Gateway {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `AuthorizerConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("AuthorizerConfiguration", value.into())
+    }
+
+    /// Replaces `AuthorizerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_type(&self, value: impl Into<Value<AuthorizerType>>) {
+        self.resource.set_property("AuthorizerType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExceptionLevel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exception_level(&self, value: impl Into<Value<ExceptionLevel>>) {
+        self.resource.set_property("ExceptionLevel", value.into())
+    }
+
+    /// Replaces `InterceptorConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_interceptor_configurations(
+        &self,
+        value: impl Into<Value<List<GatewayInterceptorConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("InterceptorConfigurations", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PolicyEngineConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_engine_configuration(
+        &self,
+        value: impl Into<Value<GatewayPolicyEngineConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PolicyEngineConfiguration", value.into())
+    }
+
+    /// Replaces `ProtocolConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ProtocolConfiguration", value.into())
+    }
+
+    /// Replaces `ProtocolType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol_type(&self, value: impl Into<Value<GatewayProtocolType>>) {
+        self.resource.set_property("ProtocolType", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::Gateway`.
-#[derive(Debug, Clone)]
-pub struct GatewayProps {
-    /// `AuthorizerConfiguration` (optional).
-    pub authorizer_configuration: Option<Value<serde_json::Value>>,
-    /// `AuthorizerType` (required).
-    pub authorizer_type: Value<AuthorizerType>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `ExceptionLevel` (optional).
-    pub exception_level: Option<Value<ExceptionLevel>>,
-    /// `InterceptorConfigurations` (optional).
-    /// Items: 1..=2.
-    pub interceptor_configurations: Option<Value<List<GatewayInterceptorConfiguration>>>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:[a-z0-9-]{1,20}:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `Name` (required).
-    /// Pattern: `^([0-9a-zA-Z][-]?){1,100}$`.
-    pub name: Value<String>,
-    /// `PolicyEngineConfiguration` (optional).
-    pub policy_engine_configuration: Option<Value<GatewayPolicyEngineConfiguration>>,
-    /// `ProtocolConfiguration` (optional).
-    pub protocol_configuration: Option<Value<serde_json::Value>>,
-    /// `ProtocolType` (required).
-    pub protocol_type: Value<GatewayProtocolType>,
-    /// `RoleArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:[a-z0-9-]{1,20}:iam::([0-9]{12})?:role/.+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::Gateway`.
+    GatewayProps
 }
 
 impl GatewayProps {
@@ -160,470 +161,154 @@ impl GatewayProps {
         protocol_type: impl Into<Value<GatewayProtocolType>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            authorizer_configuration: None,
-            authorizer_type: authorizer_type.into(),
-            description: None,
-            exception_level: None,
-            interceptor_configurations: None,
-            kms_key_arn: None,
-            name: name.into(),
-            policy_engine_configuration: None,
-            protocol_configuration: None,
-            protocol_type: protocol_type.into(),
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "AuthorizerType", authorizer_type.into().to_template())
+                .with(6, "Name", name.into().to_template())
+                .with(9, "ProtocolType", protocol_type.into().to_template())
+                .with(10, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `AuthorizerConfiguration`.
-    pub fn authorizer_configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.authorizer_configuration = Some(value.into());
-        self
+    /// `AuthorizerConfiguration` (optional).
+    pub fn authorizer_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizerConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `ExceptionLevel`.
-    pub fn exception_level(mut self, value: impl Into<Value<ExceptionLevel>>) -> Self {
-        self.exception_level = Some(value.into());
-        self
+    /// `ExceptionLevel` (optional).
+    pub fn exception_level(self, value: impl Into<Value<ExceptionLevel>>) -> Self {
+        Self(self.0.with(3, "ExceptionLevel", value.into().to_template()))
     }
-    /// Sets `InterceptorConfigurations`.
+    /// `InterceptorConfigurations` (optional).
+    /// Items: 1 to 2.
     pub fn interceptor_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<GatewayInterceptorConfiguration>>>,
     ) -> Self {
-        self.interceptor_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "InterceptorConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:[a-z0-9-]{1,20}:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(5, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `PolicyEngineConfiguration`.
+    /// `PolicyEngineConfiguration` (optional).
     pub fn policy_engine_configuration(
-        mut self,
+        self,
         value: impl Into<Value<GatewayPolicyEngineConfiguration>>,
     ) -> Self {
-        self.policy_engine_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "PolicyEngineConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ProtocolConfiguration`.
-    pub fn protocol_configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.protocol_configuration = Some(value.into());
-        self
+    /// `ProtocolConfiguration` (optional).
+    pub fn protocol_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ProtocolConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorizer_configuration {
-            m.insert("AuthorizerConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AuthorizerType".to_owned(),
-            self.authorizer_type.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exception_level {
-            m.insert("ExceptionLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interceptor_configurations {
-            m.insert("InterceptorConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.policy_engine_configuration {
-            m.insert("PolicyEngineConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol_configuration {
-            m.insert("ProtocolConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("ProtocolType".to_owned(), self.protocol_type.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for GatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorizer_type
-            .check(&path.field("AuthorizerType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exception_level
-            .check(&path.field("ExceptionLevel"), &Rules::NONE, out);
-        self.interceptor_configurations.check(
-            &path.field("InterceptorConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:[a-z0-9-]{1,20}:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_engine_configuration.check(
-            &path.field("PolicyEngineConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.protocol_type
-            .check(&path.field("ProtocolType"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:[a-z0-9-]{1,20}:iam::([0-9]{12})?:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuthorizerType`.
+    AuthorizerType {
+        /// `CUSTOM_JWT`
+        CustomJwt = "CUSTOM_JWT",
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(GatewayProps);
-
-/// Values of `AuthorizerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthorizerType {
-    /// `CUSTOM_JWT`
-    CustomJwt,
-    /// `AWS_IAM`
-    AwsIam,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthorizerType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOM_JWT", "AWS_IAM", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomJwt => "CUSTOM_JWT",
-            Self::AwsIam => "AWS_IAM",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ExceptionLevel`.
+    ExceptionLevel {
+        /// `DEBUG`
+        Debug = "DEBUG",
     }
 }
 
-impl ToTemplate for AuthorizerType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthorizerType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthorizerType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOM_JWT" => Self::CustomJwt,
-            "AWS_IAM" => Self::AwsIam,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthorizerType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthorizerType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthorizerType);
-
-/// Values of `ExceptionLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExceptionLevel {
-    /// `DEBUG`
-    Debug,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExceptionLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEBUG"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debug => "DEBUG",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExceptionLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExceptionLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExceptionLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEBUG" => Self::Debug,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExceptionLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExceptionLevel::from(s))
-    }
-}
-
-crate::impl_literal!(ExceptionLevel);
-
-/// Property type `GatewayInterceptorConfiguration` of `AWS::BedrockAgentCore::Gateway`.
-#[derive(Debug, Clone)]
-pub struct GatewayInterceptorConfiguration {
-    /// `InputConfiguration` (optional).
-    pub input_configuration: Option<Value<InterceptorInputConfiguration>>,
-    /// `InterceptionPoints` (required).
-    /// Items: 1..=2.
-    pub interception_points: Value<List<GatewayInterceptionPoint>>,
-    /// `Interceptor` (required).
-    pub interceptor: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `GatewayInterceptorConfiguration` of `AWS::BedrockAgentCore::Gateway`.
+    GatewayInterceptorConfiguration
 }
 
 impl GatewayInterceptorConfiguration {
     /// The required properties: `InterceptionPoints`, `Interceptor`.
     pub fn new(
         interception_points: impl Into<Value<List<GatewayInterceptionPoint>>>,
-        interceptor: impl Into<Value<serde_json::Value>>,
+        interceptor: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            input_configuration: None,
-            interception_points: interception_points.into(),
-            interceptor: interceptor.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "InterceptionPoints",
+                    interception_points.into().to_template(),
+                )
+                .with(2, "Interceptor", interceptor.into().to_template()),
+        )
     }
-    /// Sets `InputConfiguration`.
+    /// `InputConfiguration` (optional).
     pub fn input_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InterceptorInputConfiguration>>,
     ) -> Self {
-        self.input_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "InputConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GatewayInterceptorConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_configuration {
-            m.insert("InputConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InterceptionPoints".to_owned(),
-            self.interception_points.to_template(),
-        );
-        m.insert("Interceptor".to_owned(), self.interceptor.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayInterceptorConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_configuration
-            .check(&path.field("InputConfiguration"), &Rules::NONE, out);
-        self.interception_points.check(
-            &path.field("InterceptionPoints"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GatewayInterceptorConfiguration);
-
-/// Property type `InterceptorInputConfiguration` of `AWS::BedrockAgentCore::Gateway`.
-#[derive(Debug, Clone)]
-pub struct InterceptorInputConfiguration {
-    /// `PassRequestHeaders` (required).
-    pub pass_request_headers: Value<bool>,
+crate::l1_struct! {
+    /// Property type `InterceptorInputConfiguration` of `AWS::BedrockAgentCore::Gateway`.
+    InterceptorInputConfiguration
 }
 
 impl InterceptorInputConfiguration {
     /// The required properties: `PassRequestHeaders`.
     pub fn new(pass_request_headers: impl Into<Value<bool>>) -> Self {
-        Self {
-            pass_request_headers: pass_request_headers.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PassRequestHeaders",
+            pass_request_headers.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for InterceptorInputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PassRequestHeaders".to_owned(),
-            self.pass_request_headers.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GatewayInterceptionPoint`.
+    GatewayInterceptionPoint {
+        /// `REQUEST`
+        Request = "REQUEST",
+        /// `RESPONSE`
+        Response = "RESPONSE",
     }
 }
 
-impl Check for InterceptorInputConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InterceptorInputConfiguration);
-
-/// Values of `GatewayInterceptionPoint`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GatewayInterceptionPoint {
-    /// `REQUEST`
-    Request,
-    /// `RESPONSE`
-    Response,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GatewayInterceptionPoint {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REQUEST", "RESPONSE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Request => "REQUEST",
-            Self::Response => "RESPONSE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GatewayInterceptionPoint {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GatewayInterceptionPoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GatewayInterceptionPoint {
-    fn from(s: &str) -> Self {
-        match s {
-            "REQUEST" => Self::Request,
-            "RESPONSE" => Self::Response,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GatewayInterceptionPoint> {
-    fn from(s: &str) -> Self {
-        Value::literal(GatewayInterceptionPoint::from(s))
-    }
-}
-
-crate::impl_literal!(GatewayInterceptionPoint);
-
-/// Property type `GatewayPolicyEngineConfiguration` of `AWS::BedrockAgentCore::Gateway`.
-#[derive(Debug, Clone)]
-pub struct GatewayPolicyEngineConfiguration {
-    /// `Arn` (required).
-    /// Length: 1..=170 characters.
-    /// Pattern: `^arn:[a-z0-9-]{1,20}:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:policy-engine/[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9_]{10}$`.
-    pub arn: Value<String>,
-    /// `Mode` (required).
-    pub mode: Value<GatewayPolicyEngineMode>,
+crate::l1_struct! {
+    /// Property type `GatewayPolicyEngineConfiguration` of `AWS::BedrockAgentCore::Gateway`.
+    GatewayPolicyEngineConfiguration
 }
 
 impl GatewayPolicyEngineConfiguration {
@@ -632,137 +317,28 @@ impl GatewayPolicyEngineConfiguration {
         arn: impl Into<Value<String>>,
         mode: impl Into<Value<GatewayPolicyEngineMode>>,
     ) -> Self {
-        Self {
-            arn: arn.into(),
-            mode: mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Arn", arn.into().to_template())
+                .with(1, "Mode", mode.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GatewayPolicyEngineConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GatewayPolicyEngineMode`.
+    GatewayPolicyEngineMode {
+        /// `LOG_ONLY`
+        LogOnly = "LOG_ONLY",
+        /// `ENFORCE`
+        Enforce = "ENFORCE",
     }
 }
 
-impl Check for GatewayPolicyEngineConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(&path.field("Arn"), &Rules { min_length: Some(1), max_length: Some(170), pattern: Some("^arn:[a-z0-9-]{1,20}:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:policy-engine/[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9_]{10}$"), ..Rules::NONE }, out);
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `GatewayProtocolType`.
+    GatewayProtocolType {
+        /// `MCP`
+        Mcp = "MCP",
     }
 }
-
-crate::impl_literal!(GatewayPolicyEngineConfiguration);
-
-/// Values of `GatewayPolicyEngineMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GatewayPolicyEngineMode {
-    /// `LOG_ONLY`
-    LogOnly,
-    /// `ENFORCE`
-    Enforce,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GatewayPolicyEngineMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOG_ONLY", "ENFORCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LogOnly => "LOG_ONLY",
-            Self::Enforce => "ENFORCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GatewayPolicyEngineMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GatewayPolicyEngineMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GatewayPolicyEngineMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOG_ONLY" => Self::LogOnly,
-            "ENFORCE" => Self::Enforce,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GatewayPolicyEngineMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(GatewayPolicyEngineMode::from(s))
-    }
-}
-
-crate::impl_literal!(GatewayPolicyEngineMode);
-
-/// Values of `GatewayProtocolType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GatewayProtocolType {
-    /// `MCP`
-    Mcp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GatewayProtocolType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MCP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mcp => "MCP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GatewayProtocolType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GatewayProtocolType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GatewayProtocolType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MCP" => Self::Mcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GatewayProtocolType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GatewayProtocolType::from(s))
-    }
-}
-
-crate::impl_literal!(GatewayProtocolType);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::GatewayTarget`.
-#[derive(Debug, Clone)]
-pub struct GatewayTarget {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GatewayTarget {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GatewayTarget {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GatewayTarget {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::GatewayTarget`.
+    GatewayTarget("AWS::BedrockAgentCore::GatewayTarget", GatewayTargetProps)
 }
 
 impl GatewayTarget {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::GatewayTarget";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GatewayTargetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -106,309 +58,171 @@ impl GatewayTarget {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `CredentialProviderConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_credential_provider_configurations(
+        &self,
+        value: impl Into<Value<List<CredentialProviderConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("CredentialProviderConfigurations", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GatewayIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GatewayIdentifier", value.into())
+    }
+
+    /// Replaces `MetadataConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metadata_configuration(&self, value: impl Into<Value<MetadataConfiguration>>) {
+        self.resource
+            .set_property("MetadataConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `TargetConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("TargetConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::GatewayTarget`.
-#[derive(Debug, Clone)]
-pub struct GatewayTargetProps {
-    /// `CredentialProviderConfigurations` (optional).
-    /// Items: 1..=1.
-    pub credential_provider_configurations: Option<Value<List<CredentialProviderConfiguration>>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `GatewayIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^([0-9a-z][-]?){1,100}-[0-9a-z]{10}$`.
-    pub gateway_identifier: Option<Value<String>>,
-    /// `MetadataConfiguration` (optional).
-    pub metadata_configuration: Option<Value<MetadataConfiguration>>,
-    /// `Name` (required).
-    /// Pattern: `^([0-9a-zA-Z][-]?){1,100}$`.
-    pub name: Value<String>,
-    /// `TargetConfiguration` (required).
-    pub target_configuration: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::GatewayTarget`.
+    GatewayTargetProps
 }
 
 impl GatewayTargetProps {
     /// The required properties: `Name`, `TargetConfiguration`.
     pub fn new(
         name: impl Into<Value<String>>,
-        target_configuration: impl Into<Value<serde_json::Value>>,
+        target_configuration: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            credential_provider_configurations: None,
-            description: None,
-            gateway_identifier: None,
-            metadata_configuration: None,
-            name: name.into(),
-            target_configuration: target_configuration.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "Name", name.into().to_template())
+                .with(
+                    5,
+                    "TargetConfiguration",
+                    target_configuration.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CredentialProviderConfigurations`.
+    /// `CredentialProviderConfigurations` (optional).
+    /// Items: 1 to 1.
     pub fn credential_provider_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<CredentialProviderConfiguration>>>,
     ) -> Self {
-        self.credential_provider_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CredentialProviderConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `GatewayIdentifier`.
-    pub fn gateway_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gateway_identifier = Some(value.into());
-        self
+    /// `GatewayIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^([0-9a-z][-]?){1,100}-[0-9a-z]{10}$`.
+    pub fn gateway_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "GatewayIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `MetadataConfiguration`.
-    pub fn metadata_configuration(
-        mut self,
-        value: impl Into<Value<MetadataConfiguration>>,
-    ) -> Self {
-        self.metadata_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GatewayTargetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.credential_provider_configurations {
-            m.insert(
-                "CredentialProviderConfigurations".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gateway_identifier {
-            m.insert("GatewayIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_configuration {
-            m.insert("MetadataConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "TargetConfiguration".to_owned(),
-            self.target_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `MetadataConfiguration` (optional).
+    pub fn metadata_configuration(self, value: impl Into<Value<MetadataConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MetadataConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GatewayTargetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credential_provider_configurations.check(
-            &path.field("CredentialProviderConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.gateway_identifier.check(
-            &path.field("GatewayIdentifier"),
-            &Rules {
-                pattern: Some("^([0-9a-z][-]?){1,100}-[0-9a-z]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metadata_configuration
-            .check(&path.field("MetadataConfiguration"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([0-9a-zA-Z][-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GatewayTargetProps);
-
-/// Property type `CredentialProviderConfiguration` of `AWS::BedrockAgentCore::GatewayTarget`.
-#[derive(Debug, Clone)]
-pub struct CredentialProviderConfiguration {
-    /// `CredentialProvider` (optional).
-    pub credential_provider: Option<Value<serde_json::Value>>,
-    /// `CredentialProviderType` (required).
-    pub credential_provider_type: Value<CredentialProviderType>,
+crate::l1_struct! {
+    /// Property type `CredentialProviderConfiguration` of `AWS::BedrockAgentCore::GatewayTarget`.
+    CredentialProviderConfiguration
 }
 
 impl CredentialProviderConfiguration {
     /// The required properties: `CredentialProviderType`.
     pub fn new(credential_provider_type: impl Into<Value<CredentialProviderType>>) -> Self {
-        Self {
-            credential_provider: None,
-            credential_provider_type: credential_provider_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "CredentialProviderType",
+            credential_provider_type.into().to_template(),
+        ))
     }
-    /// Sets `CredentialProvider`.
-    pub fn credential_provider(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.credential_provider = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CredentialProviderConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.credential_provider {
-            m.insert("CredentialProvider".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CredentialProviderType".to_owned(),
-            self.credential_provider_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `CredentialProvider` (optional).
+    pub fn credential_provider(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CredentialProvider", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CredentialProviderConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credential_provider_type.check(
-            &path.field("CredentialProviderType"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CredentialProviderType`.
+    CredentialProviderType {
+        /// `GATEWAY_IAM_ROLE`
+        GatewayIamRole = "GATEWAY_IAM_ROLE",
+        /// `OAUTH`
+        Oauth = "OAUTH",
+        /// `API_KEY`
+        ApiKey = "API_KEY",
     }
 }
 
-crate::impl_literal!(CredentialProviderConfiguration);
-
-/// Values of `CredentialProviderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CredentialProviderType {
-    /// `GATEWAY_IAM_ROLE`
-    GatewayIamRole,
-    /// `OAUTH`
-    Oauth,
-    /// `API_KEY`
-    ApiKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CredentialProviderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GATEWAY_IAM_ROLE", "OAUTH", "API_KEY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GatewayIamRole => "GATEWAY_IAM_ROLE",
-            Self::Oauth => "OAUTH",
-            Self::ApiKey => "API_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CredentialProviderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CredentialProviderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CredentialProviderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GATEWAY_IAM_ROLE" => Self::GatewayIamRole,
-            "OAUTH" => Self::Oauth,
-            "API_KEY" => Self::ApiKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CredentialProviderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CredentialProviderType::from(s))
-    }
-}
-
-crate::impl_literal!(CredentialProviderType);
-
-/// Property type `MetadataConfiguration` of `AWS::BedrockAgentCore::GatewayTarget`.
-#[derive(Debug, Clone, Default)]
-pub struct MetadataConfiguration {
-    /// `AllowedQueryParameters` (optional).
-    pub allowed_query_parameters: Option<Value<List<String>>>,
-    /// `AllowedRequestHeaders` (optional).
-    pub allowed_request_headers: Option<Value<List<String>>>,
-    /// `AllowedResponseHeaders` (optional).
-    pub allowed_response_headers: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `MetadataConfiguration` of `AWS::BedrockAgentCore::GatewayTarget`.
+    MetadataConfiguration(default)
 }
 
 impl MetadataConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_query_parameters: None,
-            allowed_request_headers: None,
-            allowed_response_headers: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedQueryParameters`.
-    pub fn allowed_query_parameters(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_query_parameters = Some(value.into());
-        self
+    /// `AllowedQueryParameters` (optional).
+    pub fn allowed_query_parameters(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedQueryParameters", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedRequestHeaders`.
-    pub fn allowed_request_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_request_headers = Some(value.into());
-        self
+    /// `AllowedRequestHeaders` (optional).
+    pub fn allowed_request_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AllowedRequestHeaders", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedResponseHeaders`.
-    pub fn allowed_response_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_response_headers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetadataConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_query_parameters {
-            m.insert("AllowedQueryParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_request_headers {
-            m.insert("AllowedRequestHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_response_headers {
-            m.insert("AllowedResponseHeaders".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AllowedResponseHeaders` (optional).
+    pub fn allowed_response_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AllowedResponseHeaders", value.into().to_template()),
+        )
     }
 }
-
-impl Check for MetadataConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetadataConfiguration);

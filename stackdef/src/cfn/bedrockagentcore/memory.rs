@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct Memory {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Memory {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Memory {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Memory {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::Memory`.
+    Memory("AWS::BedrockAgentCore::Memory", MemoryProps)
 }
 
 impl Memory {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Memory";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MemoryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MemoryArn` (typed).
     pub fn ref_value(&self) -> Value<ids::MemoryArn> {
         self.resource.ref_value()
@@ -107,36 +59,68 @@ impl Memory {
     pub fn attr_failure_reason(&self) -> Value<String> {
         self.resource.get_att("FailureReason")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EncryptionKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EncryptionKeyArn", value.into())
+    }
+
+    /// Replaces `EventExpiryDuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_expiry_duration(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("EventExpiryDuration", value.into())
+    }
+
+    /// Replaces `IndexedKeys` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_indexed_keys(&self, value: impl Into<Value<List<IndexedKey>>>) {
+        self.resource.set_property("IndexedKeys", value.into())
+    }
+
+    /// Replaces `MemoryExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_memory_execution_role_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MemoryExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `MemoryStrategies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_memory_strategies(&self, value: impl Into<Value<List<MemoryStrategy>>>) {
+        self.resource.set_property("MemoryStrategies", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `StreamDeliveryResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_delivery_resources(&self, value: impl Into<Value<StreamDeliveryResources>>) {
+        self.resource
+            .set_property("StreamDeliveryResources", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct MemoryProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `EncryptionKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_key_arn: Option<Value<String>>,
-    /// `EventExpiryDuration` (required).
-    /// Range: 3..=365.
-    pub event_expiry_duration: Value<i64>,
-    /// `IndexedKeys` (optional).
-    /// Items: 1..=10.
-    pub indexed_keys: Option<Value<List<IndexedKey>>>,
-    /// `MemoryExecutionRoleArn` (optional).
-    pub memory_execution_role_arn: Option<Value<String>>,
-    /// `MemoryStrategies` (optional).
-    pub memory_strategies: Option<Value<List<MemoryStrategy>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,47}$`.
-    pub name: Value<String>,
-    /// `StreamDeliveryResources` (optional).
-    pub stream_delivery_resources: Option<Value<StreamDeliveryResources>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::Memory`.
+    MemoryProps
 }
 
 impl MemoryProps {
@@ -145,730 +129,296 @@ impl MemoryProps {
         event_expiry_duration: impl Into<Value<i64>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            encryption_key_arn: None,
-            event_expiry_duration: event_expiry_duration.into(),
-            indexed_keys: None,
-            memory_execution_role_arn: None,
-            memory_strategies: None,
-            name: name.into(),
-            stream_delivery_resources: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "EventExpiryDuration",
+                    event_expiry_duration.into().to_template(),
+                )
+                .with(6, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key_arn = Some(value.into());
-        self
+    /// `EncryptionKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+    pub fn encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `IndexedKeys`.
-    pub fn indexed_keys(mut self, value: impl Into<Value<List<IndexedKey>>>) -> Self {
-        self.indexed_keys = Some(value.into());
-        self
+    /// `IndexedKeys` (optional).
+    /// Items: 1 to 10.
+    pub fn indexed_keys(self, value: impl Into<Value<List<IndexedKey>>>) -> Self {
+        Self(self.0.with(3, "IndexedKeys", value.into().to_template()))
     }
-    /// Sets `MemoryExecutionRoleArn`.
-    pub fn memory_execution_role_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.memory_execution_role_arn = Some(value.into());
-        self
+    /// `MemoryExecutionRoleArn` (optional).
+    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+    pub fn memory_execution_role_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MemoryExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `MemoryStrategies`.
-    pub fn memory_strategies(mut self, value: impl Into<Value<List<MemoryStrategy>>>) -> Self {
-        self.memory_strategies = Some(value.into());
-        self
+    /// `MemoryStrategies` (optional).
+    pub fn memory_strategies(self, value: impl Into<Value<List<MemoryStrategy>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MemoryStrategies", value.into().to_template()),
+        )
     }
-    /// Sets `StreamDeliveryResources`.
+    /// `StreamDeliveryResources` (optional).
     pub fn stream_delivery_resources(
-        mut self,
+        self,
         value: impl Into<Value<StreamDeliveryResources>>,
     ) -> Self {
-        self.stream_delivery_resources = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "StreamDeliveryResources", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemoryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_key_arn {
-            m.insert("EncryptionKeyArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EventExpiryDuration".to_owned(),
-            self.event_expiry_duration.to_template(),
-        );
-        if let Some(v) = &self.indexed_keys {
-            m.insert("IndexedKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_execution_role_arn {
-            m.insert("MemoryExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_strategies {
-            m.insert("MemoryStrategies".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.stream_delivery_resources {
-            m.insert("StreamDeliveryResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MemoryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_expiry_duration.check(
-            &path.field("EventExpiryDuration"),
-            &Rules {
-                minimum: Some(3.0),
-                maximum: Some(365.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.indexed_keys.check(
-            &path.field("IndexedKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.memory_strategies
-            .check(&path.field("MemoryStrategies"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stream_delivery_resources.check(
-            &path.field("StreamDeliveryResources"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MemoryProps);
-
-/// Property type `IndexedKey` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct IndexedKey {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<MetadataValueType>,
+crate::l1_struct! {
+    /// Property type `IndexedKey` of `AWS::BedrockAgentCore::Memory`.
+    IndexedKey
 }
 
 impl IndexedKey {
     /// The required properties: `Key`, `Type`.
     pub fn new(key: impl Into<Value<String>>, type_: impl Into<Value<MetadataValueType>>) -> Self {
-        Self {
-            key: key.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IndexedKey {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MetadataValueType`.
+    MetadataValueType {
+        /// `STRING`
+        String = "STRING",
+        /// `STRINGLIST`
+        Stringlist = "STRINGLIST",
+        /// `NUMBER`
+        Number = "NUMBER",
     }
 }
 
-impl Check for IndexedKey {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IndexedKey);
-
-/// Values of `MetadataValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetadataValueType {
-    /// `STRING`
-    String,
-    /// `STRINGLIST`
-    Stringlist,
-    /// `NUMBER`
-    Number,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetadataValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STRING", "STRINGLIST", "NUMBER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Stringlist => "STRINGLIST",
-            Self::Number => "NUMBER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetadataValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetadataValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetadataValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "STRINGLIST" => Self::Stringlist,
-            "NUMBER" => Self::Number,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetadataValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetadataValueType::from(s))
-    }
-}
-
-crate::impl_literal!(MetadataValueType);
-
-/// Property type `MemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryStrategy {
-    /// `CustomMemoryStrategy` (optional).
-    pub custom_memory_strategy: Option<Value<CustomMemoryStrategy>>,
-    /// `EpisodicMemoryStrategy` (optional).
-    pub episodic_memory_strategy: Option<Value<EpisodicMemoryStrategy>>,
-    /// `SemanticMemoryStrategy` (optional).
-    pub semantic_memory_strategy: Option<Value<SemanticMemoryStrategy>>,
-    /// `SummaryMemoryStrategy` (optional).
-    pub summary_memory_strategy: Option<Value<SummaryMemoryStrategy>>,
-    /// `UserPreferenceMemoryStrategy` (optional).
-    pub user_preference_memory_strategy: Option<Value<UserPreferenceMemoryStrategy>>,
+crate::l1_struct! {
+    /// Property type `MemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
+    MemoryStrategy(default)
 }
 
 impl MemoryStrategy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_memory_strategy: None,
-            episodic_memory_strategy: None,
-            semantic_memory_strategy: None,
-            summary_memory_strategy: None,
-            user_preference_memory_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomMemoryStrategy`.
-    pub fn custom_memory_strategy(mut self, value: impl Into<Value<CustomMemoryStrategy>>) -> Self {
-        self.custom_memory_strategy = Some(value.into());
-        self
+    /// `CustomMemoryStrategy` (optional).
+    pub fn custom_memory_strategy(self, value: impl Into<Value<CustomMemoryStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomMemoryStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `EpisodicMemoryStrategy`.
-    pub fn episodic_memory_strategy(
-        mut self,
-        value: impl Into<Value<EpisodicMemoryStrategy>>,
-    ) -> Self {
-        self.episodic_memory_strategy = Some(value.into());
-        self
+    /// `EpisodicMemoryStrategy` (optional).
+    pub fn episodic_memory_strategy(self, value: impl Into<Value<EpisodicMemoryStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EpisodicMemoryStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `SemanticMemoryStrategy`.
-    pub fn semantic_memory_strategy(
-        mut self,
-        value: impl Into<Value<SemanticMemoryStrategy>>,
-    ) -> Self {
-        self.semantic_memory_strategy = Some(value.into());
-        self
+    /// `SemanticMemoryStrategy` (optional).
+    pub fn semantic_memory_strategy(self, value: impl Into<Value<SemanticMemoryStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SemanticMemoryStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `SummaryMemoryStrategy`.
-    pub fn summary_memory_strategy(
-        mut self,
-        value: impl Into<Value<SummaryMemoryStrategy>>,
-    ) -> Self {
-        self.summary_memory_strategy = Some(value.into());
-        self
+    /// `SummaryMemoryStrategy` (optional).
+    pub fn summary_memory_strategy(self, value: impl Into<Value<SummaryMemoryStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SummaryMemoryStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `UserPreferenceMemoryStrategy`.
+    /// `UserPreferenceMemoryStrategy` (optional).
     pub fn user_preference_memory_strategy(
-        mut self,
+        self,
         value: impl Into<Value<UserPreferenceMemoryStrategy>>,
     ) -> Self {
-        self.user_preference_memory_strategy = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "UserPreferenceMemoryStrategy",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MemoryStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_memory_strategy {
-            m.insert("CustomMemoryStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.episodic_memory_strategy {
-            m.insert("EpisodicMemoryStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.semantic_memory_strategy {
-            m.insert("SemanticMemoryStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.summary_memory_strategy {
-            m.insert("SummaryMemoryStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_preference_memory_strategy {
-            m.insert("UserPreferenceMemoryStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemoryStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_memory_strategy
-            .check(&path.field("CustomMemoryStrategy"), &Rules::NONE, out);
-        self.episodic_memory_strategy.check(
-            &path.field("EpisodicMemoryStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.semantic_memory_strategy.check(
-            &path.field("SemanticMemoryStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.summary_memory_strategy
-            .check(&path.field("SummaryMemoryStrategy"), &Rules::NONE, out);
-        self.user_preference_memory_strategy.check(
-            &path.field("UserPreferenceMemoryStrategy"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MemoryStrategy);
-
-/// Property type `CustomMemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct CustomMemoryStrategy {
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<CustomConfigurationInput>>,
-    /// `CreatedAt` (optional).
-    pub created_at: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `MemoryRecordSchema` (optional).
-    pub memory_record_schema: Option<Value<MemoryRecordSchema>>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,47}$`.
-    pub name: Value<String>,
-    /// `NamespaceTemplates` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespace_templates: Option<Value<List<String>>>,
-    /// `Namespaces` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespaces: Option<Value<List<String>>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `StrategyId` (optional).
-    /// Length: 12..= characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
-    pub strategy_id: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
-    /// `UpdatedAt` (optional).
-    pub updated_at: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomMemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
+    CustomMemoryStrategy
 }
 
 impl CustomMemoryStrategy {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            configuration: None,
-            created_at: None,
-            description: None,
-            memory_record_schema: None,
-            name: name.into(),
-            namespace_templates: None,
-            namespaces: None,
-            status: None,
-            strategy_id: None,
-            type_: None,
-            updated_at: None,
-        }
+        Self(crate::Properties::new().with(4, "Name", name.into().to_template()))
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<CustomConfigurationInput>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    pub fn configuration(self, value: impl Into<Value<CustomConfigurationInput>>) -> Self {
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_at = Some(value.into());
-        self
+    /// `CreatedAt` (optional).
+    pub fn created_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedAt", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `MemoryRecordSchema`.
-    pub fn memory_record_schema(mut self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
-        self.memory_record_schema = Some(value.into());
-        self
+    /// `MemoryRecordSchema` (optional).
+    pub fn memory_record_schema(self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MemoryRecordSchema", value.into().to_template()),
+        )
     }
-    /// Sets `NamespaceTemplates`.
-    pub fn namespace_templates(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespace_templates = Some(value.into());
-        self
+    /// `NamespaceTemplates` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
+    pub fn namespace_templates(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NamespaceTemplates", value.into().to_template()),
+        )
     }
-    /// Sets `Namespaces`.
-    pub fn namespaces(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespaces = Some(value.into());
-        self
+    /// `Namespaces` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
+    pub fn namespaces(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "Namespaces", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(7, "Status", value.into().to_template()))
     }
-    /// Sets `StrategyId`.
-    pub fn strategy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.strategy_id = Some(value.into());
-        self
+    /// `StrategyId` (optional).
+    /// Length: at least 12 characters.
+    /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
+    pub fn strategy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "StrategyId", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(9, "Type", value.into().to_template()))
     }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.updated_at = Some(value.into());
-        self
+    /// `UpdatedAt` (optional).
+    pub fn updated_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "UpdatedAt", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomMemoryStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_record_schema {
-            m.insert("MemoryRecordSchema".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.namespace_templates {
-            m.insert("NamespaceTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespaces {
-            m.insert("Namespaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strategy_id {
-            m.insert("StrategyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.updated_at {
-            m.insert("UpdatedAt".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomMemoryStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-        self.memory_record_schema
-            .check(&path.field("MemoryRecordSchema"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace_templates.check(&path.field("NamespaceTemplates"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.namespaces.check(&path.field("Namespaces"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.strategy_id.check(
-            &path.field("StrategyId"),
-            &Rules {
-                min_length: Some(12),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomMemoryStrategy);
-
-/// Property type `CustomConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomConfigurationInput {
-    /// `EpisodicOverride` (optional).
-    pub episodic_override: Option<Value<EpisodicOverride>>,
-    /// `SelfManagedConfiguration` (optional).
-    pub self_managed_configuration: Option<Value<SelfManagedConfiguration>>,
-    /// `SemanticOverride` (optional).
-    pub semantic_override: Option<Value<SemanticOverride>>,
-    /// `SummaryOverride` (optional).
-    pub summary_override: Option<Value<SummaryOverride>>,
-    /// `UserPreferenceOverride` (optional).
-    pub user_preference_override: Option<Value<UserPreferenceOverride>>,
+crate::l1_struct! {
+    /// Property type `CustomConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    CustomConfigurationInput(default)
 }
 
 impl CustomConfigurationInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            episodic_override: None,
-            self_managed_configuration: None,
-            semantic_override: None,
-            summary_override: None,
-            user_preference_override: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EpisodicOverride`.
-    pub fn episodic_override(mut self, value: impl Into<Value<EpisodicOverride>>) -> Self {
-        self.episodic_override = Some(value.into());
-        self
+    /// `EpisodicOverride` (optional).
+    pub fn episodic_override(self, value: impl Into<Value<EpisodicOverride>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EpisodicOverride", value.into().to_template()),
+        )
     }
-    /// Sets `SelfManagedConfiguration`.
+    /// `SelfManagedConfiguration` (optional).
     pub fn self_managed_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SelfManagedConfiguration>>,
     ) -> Self {
-        self.self_managed_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SelfManagedConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SemanticOverride`.
-    pub fn semantic_override(mut self, value: impl Into<Value<SemanticOverride>>) -> Self {
-        self.semantic_override = Some(value.into());
-        self
+    /// `SemanticOverride` (optional).
+    pub fn semantic_override(self, value: impl Into<Value<SemanticOverride>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SemanticOverride", value.into().to_template()),
+        )
     }
-    /// Sets `SummaryOverride`.
-    pub fn summary_override(mut self, value: impl Into<Value<SummaryOverride>>) -> Self {
-        self.summary_override = Some(value.into());
-        self
+    /// `SummaryOverride` (optional).
+    pub fn summary_override(self, value: impl Into<Value<SummaryOverride>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SummaryOverride", value.into().to_template()),
+        )
     }
-    /// Sets `UserPreferenceOverride`.
-    pub fn user_preference_override(
-        mut self,
-        value: impl Into<Value<UserPreferenceOverride>>,
-    ) -> Self {
-        self.user_preference_override = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.episodic_override {
-            m.insert("EpisodicOverride".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.self_managed_configuration {
-            m.insert("SelfManagedConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.semantic_override {
-            m.insert("SemanticOverride".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.summary_override {
-            m.insert("SummaryOverride".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_preference_override {
-            m.insert("UserPreferenceOverride".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserPreferenceOverride` (optional).
+    pub fn user_preference_override(self, value: impl Into<Value<UserPreferenceOverride>>) -> Self {
+        Self(
+            self.0
+                .with(4, "UserPreferenceOverride", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.episodic_override
-            .check(&path.field("EpisodicOverride"), &Rules::NONE, out);
-        self.self_managed_configuration.check(
-            &path.field("SelfManagedConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.semantic_override
-            .check(&path.field("SemanticOverride"), &Rules::NONE, out);
-        self.summary_override
-            .check(&path.field("SummaryOverride"), &Rules::NONE, out);
-        self.user_preference_override.check(
-            &path.field("UserPreferenceOverride"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomConfigurationInput);
-
-/// Property type `EpisodicOverride` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct EpisodicOverride {
-    /// `Consolidation` (optional).
-    pub consolidation: Option<Value<EpisodicOverrideConsolidationConfigurationInput>>,
-    /// `Extraction` (optional).
-    pub extraction: Option<Value<EpisodicOverrideExtractionConfigurationInput>>,
-    /// `Reflection` (optional).
-    pub reflection: Option<Value<EpisodicOverrideReflectionConfigurationInput>>,
+crate::l1_struct! {
+    /// Property type `EpisodicOverride` of `AWS::BedrockAgentCore::Memory`.
+    EpisodicOverride(default)
 }
 
 impl EpisodicOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            consolidation: None,
-            extraction: None,
-            reflection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Consolidation`.
+    /// `Consolidation` (optional).
     pub fn consolidation(
-        mut self,
+        self,
         value: impl Into<Value<EpisodicOverrideConsolidationConfigurationInput>>,
     ) -> Self {
-        self.consolidation = Some(value.into());
-        self
+        Self(self.0.with(0, "Consolidation", value.into().to_template()))
     }
-    /// Sets `Extraction`.
+    /// `Extraction` (optional).
     pub fn extraction(
-        mut self,
+        self,
         value: impl Into<Value<EpisodicOverrideExtractionConfigurationInput>>,
     ) -> Self {
-        self.extraction = Some(value.into());
-        self
+        Self(self.0.with(1, "Extraction", value.into().to_template()))
     }
-    /// Sets `Reflection`.
+    /// `Reflection` (optional).
     pub fn reflection(
-        mut self,
+        self,
         value: impl Into<Value<EpisodicOverrideReflectionConfigurationInput>>,
     ) -> Self {
-        self.reflection = Some(value.into());
-        self
+        Self(self.0.with(2, "Reflection", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EpisodicOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.consolidation {
-            m.insert("Consolidation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extraction {
-            m.insert("Extraction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reflection {
-            m.insert("Reflection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EpisodicOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consolidation
-            .check(&path.field("Consolidation"), &Rules::NONE, out);
-        self.extraction
-            .check(&path.field("Extraction"), &Rules::NONE, out);
-        self.reflection
-            .check(&path.field("Reflection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EpisodicOverride);
-
-/// Property type `EpisodicOverrideConsolidationConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct EpisodicOverrideConsolidationConfigurationInput {
-    /// `AppendToPrompt` (required).
-    /// Length: 1..=30000 characters.
-    pub append_to_prompt: Value<String>,
-    /// `ModelId` (required).
-    pub model_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `EpisodicOverrideConsolidationConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    EpisodicOverrideConsolidationConfigurationInput
 }
 
 impl EpisodicOverrideConsolidationConfigurationInput {
@@ -877,49 +427,17 @@ impl EpisodicOverrideConsolidationConfigurationInput {
         append_to_prompt: impl Into<Value<String>>,
         model_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            append_to_prompt: append_to_prompt.into(),
-            model_id: model_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppendToPrompt", append_to_prompt.into().to_template())
+                .with(1, "ModelId", model_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EpisodicOverrideConsolidationConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppendToPrompt".to_owned(),
-            self.append_to_prompt.to_template(),
-        );
-        m.insert("ModelId".to_owned(), self.model_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EpisodicOverrideConsolidationConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.append_to_prompt.check(
-            &path.field("AppendToPrompt"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EpisodicOverrideConsolidationConfigurationInput);
-
-/// Property type `EpisodicOverrideExtractionConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct EpisodicOverrideExtractionConfigurationInput {
-    /// `AppendToPrompt` (required).
-    /// Length: 1..=30000 characters.
-    pub append_to_prompt: Value<String>,
-    /// `ModelId` (required).
-    pub model_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `EpisodicOverrideExtractionConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    EpisodicOverrideExtractionConfigurationInput
 }
 
 impl EpisodicOverrideExtractionConfigurationInput {
@@ -928,59 +446,17 @@ impl EpisodicOverrideExtractionConfigurationInput {
         append_to_prompt: impl Into<Value<String>>,
         model_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            append_to_prompt: append_to_prompt.into(),
-            model_id: model_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppendToPrompt", append_to_prompt.into().to_template())
+                .with(1, "ModelId", model_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EpisodicOverrideExtractionConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppendToPrompt".to_owned(),
-            self.append_to_prompt.to_template(),
-        );
-        m.insert("ModelId".to_owned(), self.model_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EpisodicOverrideExtractionConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.append_to_prompt.check(
-            &path.field("AppendToPrompt"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EpisodicOverrideExtractionConfigurationInput);
-
-/// Property type `EpisodicOverrideReflectionConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct EpisodicOverrideReflectionConfigurationInput {
-    /// `AppendToPrompt` (required).
-    /// Length: 1..=30000 characters.
-    pub append_to_prompt: Value<String>,
-    /// `MemoryRecordSchema` (optional).
-    pub memory_record_schema: Option<Value<MemoryRecordSchema>>,
-    /// `ModelId` (required).
-    pub model_id: Value<String>,
-    /// `NamespaceTemplates` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespace_templates: Option<Value<List<String>>>,
-    /// `Namespaces` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespaces: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `EpisodicOverrideReflectionConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    EpisodicOverrideReflectionConfigurationInput
 }
 
 impl EpisodicOverrideReflectionConfigurationInput {
@@ -989,956 +465,385 @@ impl EpisodicOverrideReflectionConfigurationInput {
         append_to_prompt: impl Into<Value<String>>,
         model_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            append_to_prompt: append_to_prompt.into(),
-            memory_record_schema: None,
-            model_id: model_id.into(),
-            namespace_templates: None,
-            namespaces: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppendToPrompt", append_to_prompt.into().to_template())
+                .with(2, "ModelId", model_id.into().to_template()),
+        )
     }
-    /// Sets `MemoryRecordSchema`.
-    pub fn memory_record_schema(mut self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
-        self.memory_record_schema = Some(value.into());
-        self
+    /// `MemoryRecordSchema` (optional).
+    pub fn memory_record_schema(self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MemoryRecordSchema", value.into().to_template()),
+        )
     }
-    /// Sets `NamespaceTemplates`.
-    pub fn namespace_templates(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespace_templates = Some(value.into());
-        self
+    /// `NamespaceTemplates` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
+    pub fn namespace_templates(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "NamespaceTemplates", value.into().to_template()),
+        )
     }
-    /// Sets `Namespaces`.
-    pub fn namespaces(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespaces = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EpisodicOverrideReflectionConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppendToPrompt".to_owned(),
-            self.append_to_prompt.to_template(),
-        );
-        if let Some(v) = &self.memory_record_schema {
-            m.insert("MemoryRecordSchema".to_owned(), v.to_template());
-        }
-        m.insert("ModelId".to_owned(), self.model_id.to_template());
-        if let Some(v) = &self.namespace_templates {
-            m.insert("NamespaceTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespaces {
-            m.insert("Namespaces".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Namespaces` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
+    pub fn namespaces(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Namespaces", value.into().to_template()))
     }
 }
 
-impl Check for EpisodicOverrideReflectionConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.append_to_prompt.check(
-            &path.field("AppendToPrompt"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.memory_record_schema
-            .check(&path.field("MemoryRecordSchema"), &Rules::NONE, out);
-        self.namespace_templates.check(&path.field("NamespaceTemplates"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.namespaces.check(&path.field("Namespaces"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(EpisodicOverrideReflectionConfigurationInput);
-
-/// Property type `MemoryRecordSchema` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryRecordSchema {
-    /// `MetadataSchema` (optional).
-    /// Items: 1..=20.
-    pub metadata_schema: Option<Value<List<MetadataSchemaEntry>>>,
+crate::l1_struct! {
+    /// Property type `MemoryRecordSchema` of `AWS::BedrockAgentCore::Memory`.
+    MemoryRecordSchema(default)
 }
 
 impl MemoryRecordSchema {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            metadata_schema: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MetadataSchema`.
-    pub fn metadata_schema(mut self, value: impl Into<Value<List<MetadataSchemaEntry>>>) -> Self {
-        self.metadata_schema = Some(value.into());
-        self
+    /// `MetadataSchema` (optional).
+    /// Items: 1 to 20.
+    pub fn metadata_schema(self, value: impl Into<Value<List<MetadataSchemaEntry>>>) -> Self {
+        Self(self.0.with(0, "MetadataSchema", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MemoryRecordSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metadata_schema {
-            m.insert("MetadataSchema".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemoryRecordSchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metadata_schema.check(
-            &path.field("MetadataSchema"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MemoryRecordSchema);
-
-/// Property type `MetadataSchemaEntry` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct MetadataSchemaEntry {
-    /// `ExtractionConfig` (optional).
-    pub extraction_config: Option<Value<ExtractionConfig>>,
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Type` (optional).
-    pub type_: Option<Value<MetadataValueType>>,
+crate::l1_struct! {
+    /// Property type `MetadataSchemaEntry` of `AWS::BedrockAgentCore::Memory`.
+    MetadataSchemaEntry
 }
 
 impl MetadataSchemaEntry {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            extraction_config: None,
-            key: key.into(),
-            type_: None,
-        }
+        Self(crate::Properties::new().with(1, "Key", key.into().to_template()))
     }
-    /// Sets `ExtractionConfig`.
-    pub fn extraction_config(mut self, value: impl Into<Value<ExtractionConfig>>) -> Self {
-        self.extraction_config = Some(value.into());
-        self
+    /// `ExtractionConfig` (optional).
+    pub fn extraction_config(self, value: impl Into<Value<ExtractionConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExtractionConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<MetadataValueType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<MetadataValueType>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetadataSchemaEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.extraction_config {
-            m.insert("ExtractionConfig".to_owned(), v.to_template());
-        }
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetadataSchemaEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.extraction_config
-            .check(&path.field("ExtractionConfig"), &Rules::NONE, out);
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetadataSchemaEntry);
-
-/// Property type `ExtractionConfig` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct ExtractionConfig {
-    /// `LlmExtractionConfig` (optional).
-    pub llm_extraction_config: Option<Value<LlmExtractionConfig>>,
+crate::l1_struct! {
+    /// Property type `ExtractionConfig` of `AWS::BedrockAgentCore::Memory`.
+    ExtractionConfig(default)
 }
 
 impl ExtractionConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            llm_extraction_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LlmExtractionConfig`.
-    pub fn llm_extraction_config(mut self, value: impl Into<Value<LlmExtractionConfig>>) -> Self {
-        self.llm_extraction_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExtractionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.llm_extraction_config {
-            m.insert("LlmExtractionConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LlmExtractionConfig` (optional).
+    pub fn llm_extraction_config(self, value: impl Into<Value<LlmExtractionConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LlmExtractionConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ExtractionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.llm_extraction_config
-            .check(&path.field("LlmExtractionConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExtractionConfig);
-
-/// Property type `LlmExtractionConfig` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct LlmExtractionConfig {
-    /// `Definition` (required).
-    /// Length: 1..=1000 characters.
-    pub definition: Value<String>,
-    /// `LlmExtractionInstruction` (optional).
-    /// Length: 1..=1000 characters.
-    pub llm_extraction_instruction: Option<Value<String>>,
-    /// `Validation` (optional).
-    pub validation: Option<Value<Validation>>,
+crate::l1_struct! {
+    /// Property type `LlmExtractionConfig` of `AWS::BedrockAgentCore::Memory`.
+    LlmExtractionConfig
 }
 
 impl LlmExtractionConfig {
     /// The required properties: `Definition`.
     pub fn new(definition: impl Into<Value<String>>) -> Self {
-        Self {
-            definition: definition.into(),
-            llm_extraction_instruction: None,
-            validation: None,
-        }
+        Self(crate::Properties::new().with(0, "Definition", definition.into().to_template()))
     }
-    /// Sets `LlmExtractionInstruction`.
-    pub fn llm_extraction_instruction(mut self, value: impl Into<Value<String>>) -> Self {
-        self.llm_extraction_instruction = Some(value.into());
-        self
+    /// `LlmExtractionInstruction` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn llm_extraction_instruction(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LlmExtractionInstruction", value.into().to_template()),
+        )
     }
-    /// Sets `Validation`.
-    pub fn validation(mut self, value: impl Into<Value<Validation>>) -> Self {
-        self.validation = Some(value.into());
-        self
+    /// `Validation` (optional).
+    pub fn validation(self, value: impl Into<Value<Validation>>) -> Self {
+        Self(self.0.with(2, "Validation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LlmExtractionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        if let Some(v) = &self.llm_extraction_instruction {
-            m.insert("LlmExtractionInstruction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation {
-            m.insert("Validation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LlmExtractionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition.check(
-            &path.field("Definition"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.llm_extraction_instruction.check(
-            &path.field("LlmExtractionInstruction"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.validation
-            .check(&path.field("Validation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LlmExtractionConfig);
-
-/// Property type `Validation` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct Validation {
-    /// `NumberValidation` (optional).
-    pub number_validation: Option<Value<NumberValidation>>,
-    /// `StringListValidation` (optional).
-    pub string_list_validation: Option<Value<StringListValidation>>,
-    /// `StringValidation` (optional).
-    pub string_validation: Option<Value<StringValidation>>,
+crate::l1_struct! {
+    /// Property type `Validation` of `AWS::BedrockAgentCore::Memory`.
+    Validation(default)
 }
 
 impl Validation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            number_validation: None,
-            string_list_validation: None,
-            string_validation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NumberValidation`.
-    pub fn number_validation(mut self, value: impl Into<Value<NumberValidation>>) -> Self {
-        self.number_validation = Some(value.into());
-        self
+    /// `NumberValidation` (optional).
+    pub fn number_validation(self, value: impl Into<Value<NumberValidation>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NumberValidation", value.into().to_template()),
+        )
     }
-    /// Sets `StringListValidation`.
-    pub fn string_list_validation(mut self, value: impl Into<Value<StringListValidation>>) -> Self {
-        self.string_list_validation = Some(value.into());
-        self
+    /// `StringListValidation` (optional).
+    pub fn string_list_validation(self, value: impl Into<Value<StringListValidation>>) -> Self {
+        Self(
+            self.0
+                .with(1, "StringListValidation", value.into().to_template()),
+        )
     }
-    /// Sets `StringValidation`.
-    pub fn string_validation(mut self, value: impl Into<Value<StringValidation>>) -> Self {
-        self.string_validation = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Validation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.number_validation {
-            m.insert("NumberValidation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_list_validation {
-            m.insert("StringListValidation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_validation {
-            m.insert("StringValidation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StringValidation` (optional).
+    pub fn string_validation(self, value: impl Into<Value<StringValidation>>) -> Self {
+        Self(
+            self.0
+                .with(2, "StringValidation", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Validation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.number_validation
-            .check(&path.field("NumberValidation"), &Rules::NONE, out);
-        self.string_list_validation
-            .check(&path.field("StringListValidation"), &Rules::NONE, out);
-        self.string_validation
-            .check(&path.field("StringValidation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Validation);
-
-/// Property type `NumberValidation` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct NumberValidation {
-    /// `MaxValue` (optional).
-    pub max_value: Option<Value<f64>>,
-    /// `MinValue` (optional).
-    pub min_value: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `NumberValidation` of `AWS::BedrockAgentCore::Memory`.
+    NumberValidation(default)
 }
 
 impl NumberValidation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_value: None,
-            min_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxValue`.
-    pub fn max_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_value = Some(value.into());
-        self
+    /// `MaxValue` (optional).
+    pub fn max_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "MaxValue", value.into().to_template()))
     }
-    /// Sets `MinValue`.
-    pub fn min_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_value = Some(value.into());
-        self
+    /// `MinValue` (optional).
+    pub fn min_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "MinValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NumberValidation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_value {
-            m.insert("MaxValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_value {
-            m.insert("MinValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NumberValidation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NumberValidation);
-
-/// Property type `StringListValidation` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct StringListValidation {
-    /// `AllowedValues` (optional).
-    /// Items: 1..=10.
-    pub allowed_values: Option<Value<List<String>>>,
-    /// `MaxItems` (optional).
-    /// Range: 1..=5.
-    pub max_items: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `StringListValidation` of `AWS::BedrockAgentCore::Memory`.
+    StringListValidation(default)
 }
 
 impl StringListValidation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_values: None,
-            max_items: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedValues`.
-    pub fn allowed_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_values = Some(value.into());
-        self
+    /// `AllowedValues` (optional).
+    /// Items: 1 to 10.
+    pub fn allowed_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AllowedValues", value.into().to_template()))
     }
-    /// Sets `MaxItems`.
-    pub fn max_items(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_items = Some(value.into());
-        self
+    /// `MaxItems` (optional).
+    /// Range: 1 to 5.
+    pub fn max_items(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaxItems", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StringListValidation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_values {
-            m.insert("AllowedValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_items {
-            m.insert("MaxItems".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StringListValidation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_values.check(
-            &path.field("AllowedValues"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_items.check(
-            &path.field("MaxItems"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StringListValidation);
-
-/// Property type `StringValidation` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct StringValidation {
-    /// `AllowedValues` (required).
-    /// Items: 1..=10.
-    pub allowed_values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `StringValidation` of `AWS::BedrockAgentCore::Memory`.
+    StringValidation
 }
 
 impl StringValidation {
     /// The required properties: `AllowedValues`.
     pub fn new(allowed_values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            allowed_values: allowed_values.into(),
-        }
+        Self(crate::Properties::new().with(0, "AllowedValues", allowed_values.into().to_template()))
     }
 }
 
-impl ToTemplate for StringValidation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllowedValues".to_owned(),
-            self.allowed_values.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for StringValidation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_values.check(
-            &path.field("AllowedValues"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StringValidation);
-
-/// Property type `SelfManagedConfiguration` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct SelfManagedConfiguration {
-    /// `HistoricalContextWindowSize` (optional).
-    /// Range: 0..=50.
-    pub historical_context_window_size: Option<Value<i64>>,
-    /// `InvocationConfiguration` (optional).
-    pub invocation_configuration: Option<Value<InvocationConfigurationInput>>,
-    /// `TriggerConditions` (optional).
-    /// Items: 1..=.
-    pub trigger_conditions: Option<Value<List<TriggerConditionInput>>>,
+crate::l1_struct! {
+    /// Property type `SelfManagedConfiguration` of `AWS::BedrockAgentCore::Memory`.
+    SelfManagedConfiguration(default)
 }
 
 impl SelfManagedConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            historical_context_window_size: None,
-            invocation_configuration: None,
-            trigger_conditions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HistoricalContextWindowSize`.
-    pub fn historical_context_window_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.historical_context_window_size = Some(value.into());
-        self
+    /// `HistoricalContextWindowSize` (optional).
+    /// Range: 0 to 50.
+    pub fn historical_context_window_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HistoricalContextWindowSize", value.into().to_template()),
+        )
     }
-    /// Sets `InvocationConfiguration`.
+    /// `InvocationConfiguration` (optional).
     pub fn invocation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InvocationConfigurationInput>>,
     ) -> Self {
-        self.invocation_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "InvocationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `TriggerConditions`.
-    pub fn trigger_conditions(
-        mut self,
-        value: impl Into<Value<List<TriggerConditionInput>>>,
-    ) -> Self {
-        self.trigger_conditions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SelfManagedConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.historical_context_window_size {
-            m.insert("HistoricalContextWindowSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.invocation_configuration {
-            m.insert("InvocationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trigger_conditions {
-            m.insert("TriggerConditions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TriggerConditions` (optional).
+    /// Items: at least 1.
+    pub fn trigger_conditions(self, value: impl Into<Value<List<TriggerConditionInput>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TriggerConditions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SelfManagedConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.historical_context_window_size.check(
-            &path.field("HistoricalContextWindowSize"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(50.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.invocation_configuration.check(
-            &path.field("InvocationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.trigger_conditions.check(
-            &path.field("TriggerConditions"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SelfManagedConfiguration);
-
-/// Property type `InvocationConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct InvocationConfigurationInput {
-    /// `PayloadDeliveryBucketName` (optional).
-    /// Pattern: `^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`.
-    pub payload_delivery_bucket_name: Option<Value<String>>,
-    /// `TopicArn` (optional).
-    pub topic_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InvocationConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    InvocationConfigurationInput(default)
 }
 
 impl InvocationConfigurationInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            payload_delivery_bucket_name: None,
-            topic_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PayloadDeliveryBucketName`.
-    pub fn payload_delivery_bucket_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_delivery_bucket_name = Some(value.into());
-        self
+    /// `PayloadDeliveryBucketName` (optional).
+    /// Pattern: `^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`.
+    pub fn payload_delivery_bucket_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PayloadDeliveryBucketName", value.into().to_template()),
+        )
     }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InvocationConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.payload_delivery_bucket_name {
-            m.insert("PayloadDeliveryBucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_arn {
-            m.insert("TopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TopicArn` (optional).
+    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+    pub fn topic_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TopicArn", value.into().to_template()))
     }
 }
 
-impl Check for InvocationConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload_delivery_bucket_name.check(
-            &path.field("PayloadDeliveryBucketName"),
-            &Rules {
-                pattern: Some("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InvocationConfigurationInput);
-
-/// Property type `TriggerConditionInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct TriggerConditionInput {
-    /// `MessageBasedTrigger` (optional).
-    pub message_based_trigger: Option<Value<MessageBasedTriggerInput>>,
-    /// `TimeBasedTrigger` (optional).
-    pub time_based_trigger: Option<Value<TimeBasedTriggerInput>>,
-    /// `TokenBasedTrigger` (optional).
-    pub token_based_trigger: Option<Value<TokenBasedTriggerInput>>,
+crate::l1_struct! {
+    /// Property type `TriggerConditionInput` of `AWS::BedrockAgentCore::Memory`.
+    TriggerConditionInput(default)
 }
 
 impl TriggerConditionInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            message_based_trigger: None,
-            time_based_trigger: None,
-            token_based_trigger: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MessageBasedTrigger`.
-    pub fn message_based_trigger(
-        mut self,
-        value: impl Into<Value<MessageBasedTriggerInput>>,
-    ) -> Self {
-        self.message_based_trigger = Some(value.into());
-        self
+    /// `MessageBasedTrigger` (optional).
+    pub fn message_based_trigger(self, value: impl Into<Value<MessageBasedTriggerInput>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MessageBasedTrigger", value.into().to_template()),
+        )
     }
-    /// Sets `TimeBasedTrigger`.
-    pub fn time_based_trigger(mut self, value: impl Into<Value<TimeBasedTriggerInput>>) -> Self {
-        self.time_based_trigger = Some(value.into());
-        self
+    /// `TimeBasedTrigger` (optional).
+    pub fn time_based_trigger(self, value: impl Into<Value<TimeBasedTriggerInput>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TimeBasedTrigger", value.into().to_template()),
+        )
     }
-    /// Sets `TokenBasedTrigger`.
-    pub fn token_based_trigger(mut self, value: impl Into<Value<TokenBasedTriggerInput>>) -> Self {
-        self.token_based_trigger = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TriggerConditionInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.message_based_trigger {
-            m.insert("MessageBasedTrigger".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_based_trigger {
-            m.insert("TimeBasedTrigger".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_based_trigger {
-            m.insert("TokenBasedTrigger".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TokenBasedTrigger` (optional).
+    pub fn token_based_trigger(self, value: impl Into<Value<TokenBasedTriggerInput>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TokenBasedTrigger", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TriggerConditionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message_based_trigger
-            .check(&path.field("MessageBasedTrigger"), &Rules::NONE, out);
-        self.time_based_trigger
-            .check(&path.field("TimeBasedTrigger"), &Rules::NONE, out);
-        self.token_based_trigger
-            .check(&path.field("TokenBasedTrigger"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TriggerConditionInput);
-
-/// Property type `MessageBasedTriggerInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct MessageBasedTriggerInput {
-    /// `MessageCount` (optional).
-    /// Range: 1..=50.
-    pub message_count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `MessageBasedTriggerInput` of `AWS::BedrockAgentCore::Memory`.
+    MessageBasedTriggerInput(default)
 }
 
 impl MessageBasedTriggerInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            message_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MessageCount`.
-    pub fn message_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.message_count = Some(value.into());
-        self
+    /// `MessageCount` (optional).
+    /// Range: 1 to 50.
+    pub fn message_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MessageCount", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MessageBasedTriggerInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.message_count {
-            m.insert("MessageCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MessageBasedTriggerInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message_count.check(
-            &path.field("MessageCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(50.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MessageBasedTriggerInput);
-
-/// Property type `TimeBasedTriggerInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct TimeBasedTriggerInput {
-    /// `IdleSessionTimeout` (optional).
-    /// Range: 10..=3000.
-    pub idle_session_timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TimeBasedTriggerInput` of `AWS::BedrockAgentCore::Memory`.
+    TimeBasedTriggerInput(default)
 }
 
 impl TimeBasedTriggerInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idle_session_timeout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdleSessionTimeout`.
-    pub fn idle_session_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.idle_session_timeout = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TimeBasedTriggerInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle_session_timeout {
-            m.insert("IdleSessionTimeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IdleSessionTimeout` (optional).
+    /// Range: 10 to 3000.
+    pub fn idle_session_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IdleSessionTimeout", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TimeBasedTriggerInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle_session_timeout.check(
-            &path.field("IdleSessionTimeout"),
-            &Rules {
-                minimum: Some(10.0),
-                maximum: Some(3000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TimeBasedTriggerInput);
-
-/// Property type `TokenBasedTriggerInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct TokenBasedTriggerInput {
-    /// `TokenCount` (optional).
-    /// Range: 100..=500000.
-    pub token_count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TokenBasedTriggerInput` of `AWS::BedrockAgentCore::Memory`.
+    TokenBasedTriggerInput(default)
 }
 
 impl TokenBasedTriggerInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { token_count: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `TokenCount`.
-    pub fn token_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.token_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TokenBasedTriggerInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.token_count {
-            m.insert("TokenCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TokenCount` (optional).
+    /// Range: 100 to 500000.
+    pub fn token_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "TokenCount", value.into().to_template()))
     }
 }
 
-impl Check for TokenBasedTriggerInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.token_count.check(
-            &path.field("TokenCount"),
-            &Rules {
-                minimum: Some(100.0),
-                maximum: Some(500000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TokenBasedTriggerInput);
-
-/// Property type `SemanticOverride` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct SemanticOverride {
-    /// `Consolidation` (optional).
-    pub consolidation: Option<Value<SemanticOverrideConsolidationConfigurationInput>>,
-    /// `Extraction` (optional).
-    pub extraction: Option<Value<SemanticOverrideExtractionConfigurationInput>>,
+crate::l1_struct! {
+    /// Property type `SemanticOverride` of `AWS::BedrockAgentCore::Memory`.
+    SemanticOverride(default)
 }
 
 impl SemanticOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            consolidation: None,
-            extraction: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Consolidation`.
+    /// `Consolidation` (optional).
     pub fn consolidation(
-        mut self,
+        self,
         value: impl Into<Value<SemanticOverrideConsolidationConfigurationInput>>,
     ) -> Self {
-        self.consolidation = Some(value.into());
-        self
+        Self(self.0.with(0, "Consolidation", value.into().to_template()))
     }
-    /// Sets `Extraction`.
+    /// `Extraction` (optional).
     pub fn extraction(
-        mut self,
+        self,
         value: impl Into<Value<SemanticOverrideExtractionConfigurationInput>>,
     ) -> Self {
-        self.extraction = Some(value.into());
-        self
+        Self(self.0.with(1, "Extraction", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SemanticOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.consolidation {
-            m.insert("Consolidation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extraction {
-            m.insert("Extraction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SemanticOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consolidation
-            .check(&path.field("Consolidation"), &Rules::NONE, out);
-        self.extraction
-            .check(&path.field("Extraction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SemanticOverride);
-
-/// Property type `SemanticOverrideConsolidationConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct SemanticOverrideConsolidationConfigurationInput {
-    /// `AppendToPrompt` (required).
-    /// Length: 1..=30000 characters.
-    pub append_to_prompt: Value<String>,
-    /// `ModelId` (required).
-    pub model_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `SemanticOverrideConsolidationConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    SemanticOverrideConsolidationConfigurationInput
 }
 
 impl SemanticOverrideConsolidationConfigurationInput {
@@ -1947,49 +852,17 @@ impl SemanticOverrideConsolidationConfigurationInput {
         append_to_prompt: impl Into<Value<String>>,
         model_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            append_to_prompt: append_to_prompt.into(),
-            model_id: model_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppendToPrompt", append_to_prompt.into().to_template())
+                .with(1, "ModelId", model_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SemanticOverrideConsolidationConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppendToPrompt".to_owned(),
-            self.append_to_prompt.to_template(),
-        );
-        m.insert("ModelId".to_owned(), self.model_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SemanticOverrideConsolidationConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.append_to_prompt.check(
-            &path.field("AppendToPrompt"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SemanticOverrideConsolidationConfigurationInput);
-
-/// Property type `SemanticOverrideExtractionConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct SemanticOverrideExtractionConfigurationInput {
-    /// `AppendToPrompt` (required).
-    /// Length: 1..=30000 characters.
-    pub append_to_prompt: Value<String>,
-    /// `ModelId` (required).
-    pub model_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `SemanticOverrideExtractionConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    SemanticOverrideExtractionConfigurationInput
 }
 
 impl SemanticOverrideExtractionConfigurationInput {
@@ -1998,92 +871,36 @@ impl SemanticOverrideExtractionConfigurationInput {
         append_to_prompt: impl Into<Value<String>>,
         model_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            append_to_prompt: append_to_prompt.into(),
-            model_id: model_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppendToPrompt", append_to_prompt.into().to_template())
+                .with(1, "ModelId", model_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SemanticOverrideExtractionConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppendToPrompt".to_owned(),
-            self.append_to_prompt.to_template(),
-        );
-        m.insert("ModelId".to_owned(), self.model_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SemanticOverrideExtractionConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.append_to_prompt.check(
-            &path.field("AppendToPrompt"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SemanticOverrideExtractionConfigurationInput);
-
-/// Property type `SummaryOverride` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct SummaryOverride {
-    /// `Consolidation` (optional).
-    pub consolidation: Option<Value<SummaryOverrideConsolidationConfigurationInput>>,
+crate::l1_struct! {
+    /// Property type `SummaryOverride` of `AWS::BedrockAgentCore::Memory`.
+    SummaryOverride(default)
 }
 
 impl SummaryOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            consolidation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Consolidation`.
+    /// `Consolidation` (optional).
     pub fn consolidation(
-        mut self,
+        self,
         value: impl Into<Value<SummaryOverrideConsolidationConfigurationInput>>,
     ) -> Self {
-        self.consolidation = Some(value.into());
-        self
+        Self(self.0.with(0, "Consolidation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SummaryOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.consolidation {
-            m.insert("Consolidation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SummaryOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consolidation
-            .check(&path.field("Consolidation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SummaryOverride);
-
-/// Property type `SummaryOverrideConsolidationConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct SummaryOverrideConsolidationConfigurationInput {
-    /// `AppendToPrompt` (required).
-    /// Length: 1..=30000 characters.
-    pub append_to_prompt: Value<String>,
-    /// `ModelId` (required).
-    pub model_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `SummaryOverrideConsolidationConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    SummaryOverrideConsolidationConfigurationInput
 }
 
 impl SummaryOverrideConsolidationConfigurationInput {
@@ -2092,108 +909,43 @@ impl SummaryOverrideConsolidationConfigurationInput {
         append_to_prompt: impl Into<Value<String>>,
         model_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            append_to_prompt: append_to_prompt.into(),
-            model_id: model_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppendToPrompt", append_to_prompt.into().to_template())
+                .with(1, "ModelId", model_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SummaryOverrideConsolidationConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppendToPrompt".to_owned(),
-            self.append_to_prompt.to_template(),
-        );
-        m.insert("ModelId".to_owned(), self.model_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SummaryOverrideConsolidationConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.append_to_prompt.check(
-            &path.field("AppendToPrompt"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SummaryOverrideConsolidationConfigurationInput);
-
-/// Property type `UserPreferenceOverride` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct UserPreferenceOverride {
-    /// `Consolidation` (optional).
-    pub consolidation: Option<Value<UserPreferenceOverrideConsolidationConfigurationInput>>,
-    /// `Extraction` (optional).
-    pub extraction: Option<Value<UserPreferenceOverrideExtractionConfigurationInput>>,
+crate::l1_struct! {
+    /// Property type `UserPreferenceOverride` of `AWS::BedrockAgentCore::Memory`.
+    UserPreferenceOverride(default)
 }
 
 impl UserPreferenceOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            consolidation: None,
-            extraction: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Consolidation`.
+    /// `Consolidation` (optional).
     pub fn consolidation(
-        mut self,
+        self,
         value: impl Into<Value<UserPreferenceOverrideConsolidationConfigurationInput>>,
     ) -> Self {
-        self.consolidation = Some(value.into());
-        self
+        Self(self.0.with(0, "Consolidation", value.into().to_template()))
     }
-    /// Sets `Extraction`.
+    /// `Extraction` (optional).
     pub fn extraction(
-        mut self,
+        self,
         value: impl Into<Value<UserPreferenceOverrideExtractionConfigurationInput>>,
     ) -> Self {
-        self.extraction = Some(value.into());
-        self
+        Self(self.0.with(1, "Extraction", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UserPreferenceOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.consolidation {
-            m.insert("Consolidation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extraction {
-            m.insert("Extraction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserPreferenceOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consolidation
-            .check(&path.field("Consolidation"), &Rules::NONE, out);
-        self.extraction
-            .check(&path.field("Extraction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UserPreferenceOverride);
-
-/// Property type `UserPreferenceOverrideConsolidationConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct UserPreferenceOverrideConsolidationConfigurationInput {
-    /// `AppendToPrompt` (required).
-    /// Length: 1..=30000 characters.
-    pub append_to_prompt: Value<String>,
-    /// `ModelId` (required).
-    pub model_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `UserPreferenceOverrideConsolidationConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    UserPreferenceOverrideConsolidationConfigurationInput
 }
 
 impl UserPreferenceOverrideConsolidationConfigurationInput {
@@ -2202,49 +954,17 @@ impl UserPreferenceOverrideConsolidationConfigurationInput {
         append_to_prompt: impl Into<Value<String>>,
         model_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            append_to_prompt: append_to_prompt.into(),
-            model_id: model_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppendToPrompt", append_to_prompt.into().to_template())
+                .with(1, "ModelId", model_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserPreferenceOverrideConsolidationConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppendToPrompt".to_owned(),
-            self.append_to_prompt.to_template(),
-        );
-        m.insert("ModelId".to_owned(), self.model_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserPreferenceOverrideConsolidationConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.append_to_prompt.check(
-            &path.field("AppendToPrompt"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserPreferenceOverrideConsolidationConfigurationInput);
-
-/// Property type `UserPreferenceOverrideExtractionConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct UserPreferenceOverrideExtractionConfigurationInput {
-    /// `AppendToPrompt` (required).
-    /// Length: 1..=30000 characters.
-    pub append_to_prompt: Value<String>,
-    /// `ModelId` (required).
-    pub model_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `UserPreferenceOverrideExtractionConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    UserPreferenceOverrideExtractionConfigurationInput
 }
 
 impl UserPreferenceOverrideExtractionConfigurationInput {
@@ -2253,1554 +973,479 @@ impl UserPreferenceOverrideExtractionConfigurationInput {
         append_to_prompt: impl Into<Value<String>>,
         model_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            append_to_prompt: append_to_prompt.into(),
-            model_id: model_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppendToPrompt", append_to_prompt.into().to_template())
+                .with(1, "ModelId", model_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserPreferenceOverrideExtractionConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppendToPrompt".to_owned(),
-            self.append_to_prompt.to_template(),
-        );
-        m.insert("ModelId".to_owned(), self.model_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `CREATING`
+        Creating = "CREATING",
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `DELETING`
+        Deleting = "DELETING",
+        /// `FAILED`
+        Failed = "FAILED",
     }
 }
 
-impl Check for UserPreferenceOverrideExtractionConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.append_to_prompt.check(
-            &path.field("AppendToPrompt"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30000),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `SEMANTIC`
+        Semantic = "SEMANTIC",
+        /// `SUMMARIZATION`
+        Summarization = "SUMMARIZATION",
+        /// `USER_PREFERENCE`
+        UserPreference = "USER_PREFERENCE",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `EPISODIC`
+        Episodic = "EPISODIC",
     }
 }
 
-crate::impl_literal!(UserPreferenceOverrideExtractionConfigurationInput);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `CREATING`
-    Creating,
-    /// `ACTIVE`
-    Active,
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CREATING", "ACTIVE", "DELETING", "FAILED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Active => "ACTIVE",
-            Self::Deleting => "DELETING",
-            Self::Failed => "FAILED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "ACTIVE" => Self::Active,
-            "DELETING" => Self::Deleting,
-            "FAILED" => Self::Failed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `SEMANTIC`
-    Semantic,
-    /// `SUMMARIZATION`
-    Summarization,
-    /// `USER_PREFERENCE`
-    UserPreference,
-    /// `CUSTOM`
-    Custom,
-    /// `EPISODIC`
-    Episodic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SEMANTIC",
-        "SUMMARIZATION",
-        "USER_PREFERENCE",
-        "CUSTOM",
-        "EPISODIC",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Semantic => "SEMANTIC",
-            Self::Summarization => "SUMMARIZATION",
-            Self::UserPreference => "USER_PREFERENCE",
-            Self::Custom => "CUSTOM",
-            Self::Episodic => "EPISODIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEMANTIC" => Self::Semantic,
-            "SUMMARIZATION" => Self::Summarization,
-            "USER_PREFERENCE" => Self::UserPreference,
-            "CUSTOM" => Self::Custom,
-            "EPISODIC" => Self::Episodic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `EpisodicMemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct EpisodicMemoryStrategy {
-    /// `CreatedAt` (optional).
-    pub created_at: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `MemoryRecordSchema` (optional).
-    pub memory_record_schema: Option<Value<MemoryRecordSchema>>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,47}$`.
-    pub name: Value<String>,
-    /// `NamespaceTemplates` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespace_templates: Option<Value<List<String>>>,
-    /// `Namespaces` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespaces: Option<Value<List<String>>>,
-    /// `ReflectionConfiguration` (optional).
-    pub reflection_configuration: Option<Value<EpisodicReflectionConfigurationInput>>,
-    /// `Status` (optional).
-    pub status: Option<Value<EpisodicMemoryStrategyStatus>>,
-    /// `StrategyId` (optional).
-    /// Length: 12..= characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
-    pub strategy_id: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<EpisodicMemoryStrategyType>>,
-    /// `UpdatedAt` (optional).
-    pub updated_at: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EpisodicMemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
+    EpisodicMemoryStrategy
 }
 
 impl EpisodicMemoryStrategy {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            created_at: None,
-            description: None,
-            memory_record_schema: None,
-            name: name.into(),
-            namespace_templates: None,
-            namespaces: None,
-            reflection_configuration: None,
-            status: None,
-            strategy_id: None,
-            type_: None,
-            updated_at: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_at = Some(value.into());
-        self
+    /// `CreatedAt` (optional).
+    pub fn created_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CreatedAt", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `MemoryRecordSchema`.
-    pub fn memory_record_schema(mut self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
-        self.memory_record_schema = Some(value.into());
-        self
+    /// `MemoryRecordSchema` (optional).
+    pub fn memory_record_schema(self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MemoryRecordSchema", value.into().to_template()),
+        )
     }
-    /// Sets `NamespaceTemplates`.
-    pub fn namespace_templates(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespace_templates = Some(value.into());
-        self
+    /// `NamespaceTemplates` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
+    pub fn namespace_templates(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NamespaceTemplates", value.into().to_template()),
+        )
     }
-    /// Sets `Namespaces`.
-    pub fn namespaces(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespaces = Some(value.into());
-        self
+    /// `Namespaces` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
+    pub fn namespaces(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Namespaces", value.into().to_template()))
     }
-    /// Sets `ReflectionConfiguration`.
+    /// `ReflectionConfiguration` (optional).
     pub fn reflection_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EpisodicReflectionConfigurationInput>>,
     ) -> Self {
-        self.reflection_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ReflectionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<EpisodicMemoryStrategyStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<EpisodicMemoryStrategyStatus>>) -> Self {
+        Self(self.0.with(7, "Status", value.into().to_template()))
     }
-    /// Sets `StrategyId`.
-    pub fn strategy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.strategy_id = Some(value.into());
-        self
+    /// `StrategyId` (optional).
+    /// Length: at least 12 characters.
+    /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
+    pub fn strategy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "StrategyId", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<EpisodicMemoryStrategyType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<EpisodicMemoryStrategyType>>) -> Self {
+        Self(self.0.with(9, "Type", value.into().to_template()))
     }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.updated_at = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EpisodicMemoryStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_record_schema {
-            m.insert("MemoryRecordSchema".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.namespace_templates {
-            m.insert("NamespaceTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespaces {
-            m.insert("Namespaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reflection_configuration {
-            m.insert("ReflectionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strategy_id {
-            m.insert("StrategyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.updated_at {
-            m.insert("UpdatedAt".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UpdatedAt` (optional).
+    pub fn updated_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "UpdatedAt", value.into().to_template()))
     }
 }
 
-impl Check for EpisodicMemoryStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.memory_record_schema
-            .check(&path.field("MemoryRecordSchema"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace_templates.check(&path.field("NamespaceTemplates"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.namespaces.check(&path.field("Namespaces"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.reflection_configuration.check(
-            &path.field("ReflectionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.strategy_id.check(
-            &path.field("StrategyId"),
-            &Rules {
-                min_length: Some(12),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EpisodicMemoryStrategy);
-
-/// Property type `EpisodicReflectionConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct EpisodicReflectionConfigurationInput {
-    /// `MemoryRecordSchema` (optional).
-    pub memory_record_schema: Option<Value<MemoryRecordSchema>>,
-    /// `NamespaceTemplates` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespace_templates: Option<Value<List<String>>>,
-    /// `Namespaces` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespaces: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `EpisodicReflectionConfigurationInput` of `AWS::BedrockAgentCore::Memory`.
+    EpisodicReflectionConfigurationInput(default)
 }
 
 impl EpisodicReflectionConfigurationInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            memory_record_schema: None,
-            namespace_templates: None,
-            namespaces: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MemoryRecordSchema`.
-    pub fn memory_record_schema(mut self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
-        self.memory_record_schema = Some(value.into());
-        self
-    }
-    /// Sets `NamespaceTemplates`.
-    pub fn namespace_templates(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespace_templates = Some(value.into());
-        self
-    }
-    /// Sets `Namespaces`.
-    pub fn namespaces(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespaces = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EpisodicReflectionConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.memory_record_schema {
-            m.insert("MemoryRecordSchema".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace_templates {
-            m.insert("NamespaceTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespaces {
-            m.insert("Namespaces".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EpisodicReflectionConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.memory_record_schema
-            .check(&path.field("MemoryRecordSchema"), &Rules::NONE, out);
-        self.namespace_templates.check(&path.field("NamespaceTemplates"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.namespaces.check(&path.field("Namespaces"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(EpisodicReflectionConfigurationInput);
-
-/// Values of `EpisodicMemoryStrategyStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EpisodicMemoryStrategyStatus {
-    /// `CREATING`
-    Creating,
-    /// `ACTIVE`
-    Active,
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EpisodicMemoryStrategyStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CREATING", "ACTIVE", "DELETING", "FAILED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Active => "ACTIVE",
-            Self::Deleting => "DELETING",
-            Self::Failed => "FAILED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EpisodicMemoryStrategyStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EpisodicMemoryStrategyStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EpisodicMemoryStrategyStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "ACTIVE" => Self::Active,
-            "DELETING" => Self::Deleting,
-            "FAILED" => Self::Failed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EpisodicMemoryStrategyStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(EpisodicMemoryStrategyStatus::from(s))
-    }
-}
-
-crate::impl_literal!(EpisodicMemoryStrategyStatus);
-
-/// Values of `EpisodicMemoryStrategyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EpisodicMemoryStrategyType {
-    /// `SEMANTIC`
-    Semantic,
-    /// `SUMMARIZATION`
-    Summarization,
-    /// `USER_PREFERENCE`
-    UserPreference,
-    /// `CUSTOM`
-    Custom,
-    /// `EPISODIC`
-    Episodic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EpisodicMemoryStrategyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SEMANTIC",
-        "SUMMARIZATION",
-        "USER_PREFERENCE",
-        "CUSTOM",
-        "EPISODIC",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Semantic => "SEMANTIC",
-            Self::Summarization => "SUMMARIZATION",
-            Self::UserPreference => "USER_PREFERENCE",
-            Self::Custom => "CUSTOM",
-            Self::Episodic => "EPISODIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EpisodicMemoryStrategyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EpisodicMemoryStrategyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EpisodicMemoryStrategyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEMANTIC" => Self::Semantic,
-            "SUMMARIZATION" => Self::Summarization,
-            "USER_PREFERENCE" => Self::UserPreference,
-            "CUSTOM" => Self::Custom,
-            "EPISODIC" => Self::Episodic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EpisodicMemoryStrategyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EpisodicMemoryStrategyType::from(s))
-    }
-}
-
-crate::impl_literal!(EpisodicMemoryStrategyType);
-
-/// Property type `SemanticMemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct SemanticMemoryStrategy {
-    /// `CreatedAt` (optional).
-    pub created_at: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
     /// `MemoryRecordSchema` (optional).
-    pub memory_record_schema: Option<Value<MemoryRecordSchema>>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,47}$`.
-    pub name: Value<String>,
+    pub fn memory_record_schema(self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MemoryRecordSchema", value.into().to_template()),
+        )
+    }
     /// `NamespaceTemplates` (optional).
-    /// Items: 1..=.
+    /// Items: at least 1.
     /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespace_templates: Option<Value<List<String>>>,
+    pub fn namespace_templates(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NamespaceTemplates", value.into().to_template()),
+        )
+    }
     /// `Namespaces` (optional).
-    /// Items: 1..=.
+    /// Items: at least 1.
     /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespaces: Option<Value<List<String>>>,
-    /// `Status` (optional).
-    pub status: Option<Value<SemanticMemoryStrategyStatus>>,
-    /// `StrategyId` (optional).
-    /// Length: 12..= characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
-    pub strategy_id: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<SemanticMemoryStrategyType>>,
-    /// `UpdatedAt` (optional).
-    pub updated_at: Option<Value<String>>,
+    pub fn namespaces(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Namespaces", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `EpisodicMemoryStrategyStatus`.
+    EpisodicMemoryStrategyStatus {
+        /// `CREATING`
+        Creating = "CREATING",
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `DELETING`
+        Deleting = "DELETING",
+        /// `FAILED`
+        Failed = "FAILED",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `EpisodicMemoryStrategyType`.
+    EpisodicMemoryStrategyType {
+        /// `SEMANTIC`
+        Semantic = "SEMANTIC",
+        /// `SUMMARIZATION`
+        Summarization = "SUMMARIZATION",
+        /// `USER_PREFERENCE`
+        UserPreference = "USER_PREFERENCE",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `EPISODIC`
+        Episodic = "EPISODIC",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SemanticMemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
+    SemanticMemoryStrategy
 }
 
 impl SemanticMemoryStrategy {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            created_at: None,
-            description: None,
-            memory_record_schema: None,
-            name: name.into(),
-            namespace_templates: None,
-            namespaces: None,
-            status: None,
-            strategy_id: None,
-            type_: None,
-            updated_at: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `MemoryRecordSchema`.
-    pub fn memory_record_schema(mut self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
-        self.memory_record_schema = Some(value.into());
-        self
-    }
-    /// Sets `NamespaceTemplates`.
-    pub fn namespace_templates(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespace_templates = Some(value.into());
-        self
-    }
-    /// Sets `Namespaces`.
-    pub fn namespaces(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespaces = Some(value.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<SemanticMemoryStrategyStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StrategyId`.
-    pub fn strategy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.strategy_id = Some(value.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<SemanticMemoryStrategyType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.updated_at = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SemanticMemoryStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_record_schema {
-            m.insert("MemoryRecordSchema".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.namespace_templates {
-            m.insert("NamespaceTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespaces {
-            m.insert("Namespaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strategy_id {
-            m.insert("StrategyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.updated_at {
-            m.insert("UpdatedAt".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SemanticMemoryStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.memory_record_schema
-            .check(&path.field("MemoryRecordSchema"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace_templates.check(&path.field("NamespaceTemplates"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.namespaces.check(&path.field("Namespaces"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.strategy_id.check(
-            &path.field("StrategyId"),
-            &Rules {
-                min_length: Some(12),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SemanticMemoryStrategy);
-
-/// Values of `SemanticMemoryStrategyStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SemanticMemoryStrategyStatus {
-    /// `CREATING`
-    Creating,
-    /// `ACTIVE`
-    Active,
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SemanticMemoryStrategyStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CREATING", "ACTIVE", "DELETING", "FAILED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Active => "ACTIVE",
-            Self::Deleting => "DELETING",
-            Self::Failed => "FAILED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SemanticMemoryStrategyStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SemanticMemoryStrategyStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SemanticMemoryStrategyStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "ACTIVE" => Self::Active,
-            "DELETING" => Self::Deleting,
-            "FAILED" => Self::Failed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SemanticMemoryStrategyStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(SemanticMemoryStrategyStatus::from(s))
-    }
-}
-
-crate::impl_literal!(SemanticMemoryStrategyStatus);
-
-/// Values of `SemanticMemoryStrategyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SemanticMemoryStrategyType {
-    /// `SEMANTIC`
-    Semantic,
-    /// `SUMMARIZATION`
-    Summarization,
-    /// `USER_PREFERENCE`
-    UserPreference,
-    /// `CUSTOM`
-    Custom,
-    /// `EPISODIC`
-    Episodic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SemanticMemoryStrategyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SEMANTIC",
-        "SUMMARIZATION",
-        "USER_PREFERENCE",
-        "CUSTOM",
-        "EPISODIC",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Semantic => "SEMANTIC",
-            Self::Summarization => "SUMMARIZATION",
-            Self::UserPreference => "USER_PREFERENCE",
-            Self::Custom => "CUSTOM",
-            Self::Episodic => "EPISODIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SemanticMemoryStrategyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SemanticMemoryStrategyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SemanticMemoryStrategyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEMANTIC" => Self::Semantic,
-            "SUMMARIZATION" => Self::Summarization,
-            "USER_PREFERENCE" => Self::UserPreference,
-            "CUSTOM" => Self::Custom,
-            "EPISODIC" => Self::Episodic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SemanticMemoryStrategyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SemanticMemoryStrategyType::from(s))
-    }
-}
-
-crate::impl_literal!(SemanticMemoryStrategyType);
-
-/// Property type `SummaryMemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct SummaryMemoryStrategy {
     /// `CreatedAt` (optional).
-    pub created_at: Option<Value<String>>,
+    pub fn created_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CreatedAt", value.into().to_template()))
+    }
     /// `Description` (optional).
-    pub description: Option<Value<String>>,
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
     /// `MemoryRecordSchema` (optional).
-    pub memory_record_schema: Option<Value<MemoryRecordSchema>>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,47}$`.
-    pub name: Value<String>,
+    pub fn memory_record_schema(self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MemoryRecordSchema", value.into().to_template()),
+        )
+    }
     /// `NamespaceTemplates` (optional).
-    /// Items: 1..=.
+    /// Items: at least 1.
     /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespace_templates: Option<Value<List<String>>>,
+    pub fn namespace_templates(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NamespaceTemplates", value.into().to_template()),
+        )
+    }
     /// `Namespaces` (optional).
-    /// Items: 1..=.
+    /// Items: at least 1.
     /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespaces: Option<Value<List<String>>>,
+    pub fn namespaces(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Namespaces", value.into().to_template()))
+    }
     /// `Status` (optional).
-    pub status: Option<Value<SummaryMemoryStrategyStatus>>,
+    pub fn status(self, value: impl Into<Value<SemanticMemoryStrategyStatus>>) -> Self {
+        Self(self.0.with(6, "Status", value.into().to_template()))
+    }
     /// `StrategyId` (optional).
-    /// Length: 12..= characters.
+    /// Length: at least 12 characters.
     /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
-    pub strategy_id: Option<Value<String>>,
+    pub fn strategy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "StrategyId", value.into().to_template()))
+    }
     /// `Type` (optional).
-    pub type_: Option<Value<SummaryMemoryStrategyType>>,
+    pub fn type_(self, value: impl Into<Value<SemanticMemoryStrategyType>>) -> Self {
+        Self(self.0.with(8, "Type", value.into().to_template()))
+    }
     /// `UpdatedAt` (optional).
-    pub updated_at: Option<Value<String>>,
+    pub fn updated_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "UpdatedAt", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SemanticMemoryStrategyStatus`.
+    SemanticMemoryStrategyStatus {
+        /// `CREATING`
+        Creating = "CREATING",
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `DELETING`
+        Deleting = "DELETING",
+        /// `FAILED`
+        Failed = "FAILED",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SemanticMemoryStrategyType`.
+    SemanticMemoryStrategyType {
+        /// `SEMANTIC`
+        Semantic = "SEMANTIC",
+        /// `SUMMARIZATION`
+        Summarization = "SUMMARIZATION",
+        /// `USER_PREFERENCE`
+        UserPreference = "USER_PREFERENCE",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `EPISODIC`
+        Episodic = "EPISODIC",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SummaryMemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
+    SummaryMemoryStrategy
 }
 
 impl SummaryMemoryStrategy {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            created_at: None,
-            description: None,
-            memory_record_schema: None,
-            name: name.into(),
-            namespace_templates: None,
-            namespaces: None,
-            status: None,
-            strategy_id: None,
-            type_: None,
-            updated_at: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `MemoryRecordSchema`.
-    pub fn memory_record_schema(mut self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
-        self.memory_record_schema = Some(value.into());
-        self
-    }
-    /// Sets `NamespaceTemplates`.
-    pub fn namespace_templates(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespace_templates = Some(value.into());
-        self
-    }
-    /// Sets `Namespaces`.
-    pub fn namespaces(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespaces = Some(value.into());
-        self
-    }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<SummaryMemoryStrategyStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `StrategyId`.
-    pub fn strategy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.strategy_id = Some(value.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<SummaryMemoryStrategyType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.updated_at = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SummaryMemoryStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_record_schema {
-            m.insert("MemoryRecordSchema".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.namespace_templates {
-            m.insert("NamespaceTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespaces {
-            m.insert("Namespaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strategy_id {
-            m.insert("StrategyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.updated_at {
-            m.insert("UpdatedAt".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SummaryMemoryStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.memory_record_schema
-            .check(&path.field("MemoryRecordSchema"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace_templates.check(&path.field("NamespaceTemplates"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.namespaces.check(&path.field("Namespaces"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.strategy_id.check(
-            &path.field("StrategyId"),
-            &Rules {
-                min_length: Some(12),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SummaryMemoryStrategy);
-
-/// Values of `SummaryMemoryStrategyStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SummaryMemoryStrategyStatus {
-    /// `CREATING`
-    Creating,
-    /// `ACTIVE`
-    Active,
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SummaryMemoryStrategyStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CREATING", "ACTIVE", "DELETING", "FAILED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Active => "ACTIVE",
-            Self::Deleting => "DELETING",
-            Self::Failed => "FAILED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SummaryMemoryStrategyStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SummaryMemoryStrategyStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SummaryMemoryStrategyStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "ACTIVE" => Self::Active,
-            "DELETING" => Self::Deleting,
-            "FAILED" => Self::Failed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SummaryMemoryStrategyStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(SummaryMemoryStrategyStatus::from(s))
-    }
-}
-
-crate::impl_literal!(SummaryMemoryStrategyStatus);
-
-/// Values of `SummaryMemoryStrategyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SummaryMemoryStrategyType {
-    /// `SEMANTIC`
-    Semantic,
-    /// `SUMMARIZATION`
-    Summarization,
-    /// `USER_PREFERENCE`
-    UserPreference,
-    /// `CUSTOM`
-    Custom,
-    /// `EPISODIC`
-    Episodic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SummaryMemoryStrategyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SEMANTIC",
-        "SUMMARIZATION",
-        "USER_PREFERENCE",
-        "CUSTOM",
-        "EPISODIC",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Semantic => "SEMANTIC",
-            Self::Summarization => "SUMMARIZATION",
-            Self::UserPreference => "USER_PREFERENCE",
-            Self::Custom => "CUSTOM",
-            Self::Episodic => "EPISODIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SummaryMemoryStrategyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SummaryMemoryStrategyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SummaryMemoryStrategyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEMANTIC" => Self::Semantic,
-            "SUMMARIZATION" => Self::Summarization,
-            "USER_PREFERENCE" => Self::UserPreference,
-            "CUSTOM" => Self::Custom,
-            "EPISODIC" => Self::Episodic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SummaryMemoryStrategyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SummaryMemoryStrategyType::from(s))
-    }
-}
-
-crate::impl_literal!(SummaryMemoryStrategyType);
-
-/// Property type `UserPreferenceMemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct UserPreferenceMemoryStrategy {
     /// `CreatedAt` (optional).
-    pub created_at: Option<Value<String>>,
+    pub fn created_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CreatedAt", value.into().to_template()))
+    }
     /// `Description` (optional).
-    pub description: Option<Value<String>>,
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
     /// `MemoryRecordSchema` (optional).
-    pub memory_record_schema: Option<Value<MemoryRecordSchema>>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,47}$`.
-    pub name: Value<String>,
+    pub fn memory_record_schema(self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MemoryRecordSchema", value.into().to_template()),
+        )
+    }
     /// `NamespaceTemplates` (optional).
-    /// Items: 1..=.
+    /// Items: at least 1.
     /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespace_templates: Option<Value<List<String>>>,
+    pub fn namespace_templates(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NamespaceTemplates", value.into().to_template()),
+        )
+    }
     /// `Namespaces` (optional).
-    /// Items: 1..=.
+    /// Items: at least 1.
     /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
-    pub namespaces: Option<Value<List<String>>>,
+    pub fn namespaces(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Namespaces", value.into().to_template()))
+    }
     /// `Status` (optional).
-    pub status: Option<Value<UserPreferenceMemoryStrategyStatus>>,
+    pub fn status(self, value: impl Into<Value<SummaryMemoryStrategyStatus>>) -> Self {
+        Self(self.0.with(6, "Status", value.into().to_template()))
+    }
     /// `StrategyId` (optional).
-    /// Length: 12..= characters.
+    /// Length: at least 12 characters.
     /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
-    pub strategy_id: Option<Value<String>>,
+    pub fn strategy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "StrategyId", value.into().to_template()))
+    }
     /// `Type` (optional).
-    pub type_: Option<Value<UserPreferenceMemoryStrategyType>>,
+    pub fn type_(self, value: impl Into<Value<SummaryMemoryStrategyType>>) -> Self {
+        Self(self.0.with(8, "Type", value.into().to_template()))
+    }
     /// `UpdatedAt` (optional).
-    pub updated_at: Option<Value<String>>,
+    pub fn updated_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "UpdatedAt", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SummaryMemoryStrategyStatus`.
+    SummaryMemoryStrategyStatus {
+        /// `CREATING`
+        Creating = "CREATING",
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `DELETING`
+        Deleting = "DELETING",
+        /// `FAILED`
+        Failed = "FAILED",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SummaryMemoryStrategyType`.
+    SummaryMemoryStrategyType {
+        /// `SEMANTIC`
+        Semantic = "SEMANTIC",
+        /// `SUMMARIZATION`
+        Summarization = "SUMMARIZATION",
+        /// `USER_PREFERENCE`
+        UserPreference = "USER_PREFERENCE",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `EPISODIC`
+        Episodic = "EPISODIC",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `UserPreferenceMemoryStrategy` of `AWS::BedrockAgentCore::Memory`.
+    UserPreferenceMemoryStrategy
 }
 
 impl UserPreferenceMemoryStrategy {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            created_at: None,
-            description: None,
-            memory_record_schema: None,
-            name: name.into(),
-            namespace_templates: None,
-            namespaces: None,
-            status: None,
-            strategy_id: None,
-            type_: None,
-            updated_at: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_at = Some(value.into());
-        self
+    /// `CreatedAt` (optional).
+    pub fn created_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CreatedAt", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `MemoryRecordSchema`.
-    pub fn memory_record_schema(mut self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
-        self.memory_record_schema = Some(value.into());
-        self
+    /// `MemoryRecordSchema` (optional).
+    pub fn memory_record_schema(self, value: impl Into<Value<MemoryRecordSchema>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MemoryRecordSchema", value.into().to_template()),
+        )
     }
-    /// Sets `NamespaceTemplates`.
-    pub fn namespace_templates(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespace_templates = Some(value.into());
-        self
+    /// `NamespaceTemplates` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
+    pub fn namespace_templates(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NamespaceTemplates", value.into().to_template()),
+        )
     }
-    /// Sets `Namespaces`.
-    pub fn namespaces(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespaces = Some(value.into());
-        self
+    /// `Namespaces` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[a-zA-Z0-9\-_/]*(\{(actorId|sessionId|memoryStrategyId)\}[a-zA-Z0-9\-_/]*)*$`.
+    pub fn namespaces(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Namespaces", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<UserPreferenceMemoryStrategyStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<UserPreferenceMemoryStrategyStatus>>) -> Self {
+        Self(self.0.with(6, "Status", value.into().to_template()))
     }
-    /// Sets `StrategyId`.
-    pub fn strategy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.strategy_id = Some(value.into());
-        self
+    /// `StrategyId` (optional).
+    /// Length: at least 12 characters.
+    /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
+    pub fn strategy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "StrategyId", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<UserPreferenceMemoryStrategyType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<UserPreferenceMemoryStrategyType>>) -> Self {
+        Self(self.0.with(8, "Type", value.into().to_template()))
     }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.updated_at = Some(value.into());
-        self
+    /// `UpdatedAt` (optional).
+    pub fn updated_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "UpdatedAt", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UserPreferenceMemoryStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_record_schema {
-            m.insert("MemoryRecordSchema".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.namespace_templates {
-            m.insert("NamespaceTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespaces {
-            m.insert("Namespaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strategy_id {
-            m.insert("StrategyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.updated_at {
-            m.insert("UpdatedAt".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UserPreferenceMemoryStrategyStatus`.
+    UserPreferenceMemoryStrategyStatus {
+        /// `CREATING`
+        Creating = "CREATING",
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `DELETING`
+        Deleting = "DELETING",
+        /// `FAILED`
+        Failed = "FAILED",
     }
 }
 
-impl Check for UserPreferenceMemoryStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.memory_record_schema
-            .check(&path.field("MemoryRecordSchema"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace_templates.check(&path.field("NamespaceTemplates"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.namespaces.check(&path.field("Namespaces"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.strategy_id.check(
-            &path.field("StrategyId"),
-            &Rules {
-                min_length: Some(12),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `UserPreferenceMemoryStrategyType`.
+    UserPreferenceMemoryStrategyType {
+        /// `SEMANTIC`
+        Semantic = "SEMANTIC",
+        /// `SUMMARIZATION`
+        Summarization = "SUMMARIZATION",
+        /// `USER_PREFERENCE`
+        UserPreference = "USER_PREFERENCE",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `EPISODIC`
+        Episodic = "EPISODIC",
     }
 }
 
-crate::impl_literal!(UserPreferenceMemoryStrategy);
-
-/// Values of `UserPreferenceMemoryStrategyStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserPreferenceMemoryStrategyStatus {
-    /// `CREATING`
-    Creating,
-    /// `ACTIVE`
-    Active,
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserPreferenceMemoryStrategyStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CREATING", "ACTIVE", "DELETING", "FAILED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Active => "ACTIVE",
-            Self::Deleting => "DELETING",
-            Self::Failed => "FAILED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserPreferenceMemoryStrategyStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserPreferenceMemoryStrategyStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserPreferenceMemoryStrategyStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "ACTIVE" => Self::Active,
-            "DELETING" => Self::Deleting,
-            "FAILED" => Self::Failed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserPreferenceMemoryStrategyStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserPreferenceMemoryStrategyStatus::from(s))
-    }
-}
-
-crate::impl_literal!(UserPreferenceMemoryStrategyStatus);
-
-/// Values of `UserPreferenceMemoryStrategyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserPreferenceMemoryStrategyType {
-    /// `SEMANTIC`
-    Semantic,
-    /// `SUMMARIZATION`
-    Summarization,
-    /// `USER_PREFERENCE`
-    UserPreference,
-    /// `CUSTOM`
-    Custom,
-    /// `EPISODIC`
-    Episodic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserPreferenceMemoryStrategyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SEMANTIC",
-        "SUMMARIZATION",
-        "USER_PREFERENCE",
-        "CUSTOM",
-        "EPISODIC",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Semantic => "SEMANTIC",
-            Self::Summarization => "SUMMARIZATION",
-            Self::UserPreference => "USER_PREFERENCE",
-            Self::Custom => "CUSTOM",
-            Self::Episodic => "EPISODIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserPreferenceMemoryStrategyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserPreferenceMemoryStrategyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserPreferenceMemoryStrategyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEMANTIC" => Self::Semantic,
-            "SUMMARIZATION" => Self::Summarization,
-            "USER_PREFERENCE" => Self::UserPreference,
-            "CUSTOM" => Self::Custom,
-            "EPISODIC" => Self::Episodic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserPreferenceMemoryStrategyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserPreferenceMemoryStrategyType::from(s))
-    }
-}
-
-crate::impl_literal!(UserPreferenceMemoryStrategyType);
-
-/// Property type `StreamDeliveryResources` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct StreamDeliveryResources {
-    /// `Resources` (required).
-    /// Items: ..=1.
-    pub resources: Value<List<StreamDeliveryResource>>,
+crate::l1_struct! {
+    /// Property type `StreamDeliveryResources` of `AWS::BedrockAgentCore::Memory`.
+    StreamDeliveryResources
 }
 
 impl StreamDeliveryResources {
     /// The required properties: `Resources`.
     pub fn new(resources: impl Into<Value<List<StreamDeliveryResource>>>) -> Self {
-        Self {
-            resources: resources.into(),
-        }
+        Self(crate::Properties::new().with(0, "Resources", resources.into().to_template()))
     }
 }
 
-impl ToTemplate for StreamDeliveryResources {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Resources".to_owned(), self.resources.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StreamDeliveryResources {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resources.check(
-            &path.field("Resources"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StreamDeliveryResources);
-
-/// Property type `StreamDeliveryResource` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone, Default)]
-pub struct StreamDeliveryResource {
-    /// `Kinesis` (optional).
-    pub kinesis: Option<Value<KinesisResource>>,
+crate::l1_struct! {
+    /// Property type `StreamDeliveryResource` of `AWS::BedrockAgentCore::Memory`.
+    StreamDeliveryResource(default)
 }
 
 impl StreamDeliveryResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { kinesis: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Kinesis`.
-    pub fn kinesis(mut self, value: impl Into<Value<KinesisResource>>) -> Self {
-        self.kinesis = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamDeliveryResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kinesis {
-            m.insert("Kinesis".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Kinesis` (optional).
+    pub fn kinesis(self, value: impl Into<Value<KinesisResource>>) -> Self {
+        Self(self.0.with(0, "Kinesis", value.into().to_template()))
     }
 }
 
-impl Check for StreamDeliveryResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kinesis
-            .check(&path.field("Kinesis"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StreamDeliveryResource);
-
-/// Property type `KinesisResource` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct KinesisResource {
-    /// `ContentConfigurations` (required).
-    /// Items: 1..=1.
-    pub content_configurations: Value<List<ContentConfiguration>>,
-    /// `DataStreamArn` (required).
-    pub data_stream_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisResource` of `AWS::BedrockAgentCore::Memory`.
+    KinesisResource
 }
 
 impl KinesisResource {
@@ -3809,194 +1454,48 @@ impl KinesisResource {
         content_configurations: impl Into<Value<List<ContentConfiguration>>>,
         data_stream_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            content_configurations: content_configurations.into(),
-            data_stream_arn: data_stream_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ContentConfigurations",
+                    content_configurations.into().to_template(),
+                )
+                .with(1, "DataStreamArn", data_stream_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KinesisResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContentConfigurations".to_owned(),
-            self.content_configurations.to_template(),
-        );
-        m.insert(
-            "DataStreamArn".to_owned(),
-            self.data_stream_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_configurations.check(
-            &path.field("ContentConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisResource);
-
-/// Property type `ContentConfiguration` of `AWS::BedrockAgentCore::Memory`.
-#[derive(Debug, Clone)]
-pub struct ContentConfiguration {
-    /// `Level` (optional).
-    pub level: Option<Value<Level>>,
-    /// `Type` (required).
-    pub type_: Value<ContentConfigurationType>,
+crate::l1_struct! {
+    /// Property type `ContentConfiguration` of `AWS::BedrockAgentCore::Memory`.
+    ContentConfiguration
 }
 
 impl ContentConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<ContentConfigurationType>>) -> Self {
-        Self {
-            level: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Level`.
-    pub fn level(mut self, value: impl Into<Value<Level>>) -> Self {
-        self.level = Some(value.into());
-        self
+    /// `Level` (optional).
+    pub fn level(self, value: impl Into<Value<Level>>) -> Self {
+        Self(self.0.with(0, "Level", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.level {
-            m.insert("Level".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Level`.
+    Level {
+        /// `METADATA_ONLY`
+        MetadataOnly = "METADATA_ONLY",
+        /// `FULL_CONTENT`
+        FullContent = "FULL_CONTENT",
     }
 }
 
-impl Check for ContentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.level.check(&path.field("Level"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ContentConfigurationType`.
+    ContentConfigurationType {
+        /// `MEMORY_RECORDS`
+        MemoryRecords = "MEMORY_RECORDS",
     }
 }
-
-crate::impl_literal!(ContentConfiguration);
-
-/// Values of `Level`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Level {
-    /// `METADATA_ONLY`
-    MetadataOnly,
-    /// `FULL_CONTENT`
-    FullContent,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Level {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["METADATA_ONLY", "FULL_CONTENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MetadataOnly => "METADATA_ONLY",
-            Self::FullContent => "FULL_CONTENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Level {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Level {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Level {
-    fn from(s: &str) -> Self {
-        match s {
-            "METADATA_ONLY" => Self::MetadataOnly,
-            "FULL_CONTENT" => Self::FullContent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Level> {
-    fn from(s: &str) -> Self {
-        Value::literal(Level::from(s))
-    }
-}
-
-crate::impl_literal!(Level);
-
-/// Values of `ContentConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContentConfigurationType {
-    /// `MEMORY_RECORDS`
-    MemoryRecords,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContentConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MEMORY_RECORDS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MemoryRecords => "MEMORY_RECORDS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContentConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContentConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContentConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MEMORY_RECORDS" => Self::MemoryRecords,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContentConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContentConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(ContentConfigurationType);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct OAuth2CredentialProvider {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OAuth2CredentialProvider {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OAuth2CredentialProvider {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OAuth2CredentialProvider {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    OAuth2CredentialProvider("AWS::BedrockAgentCore::OAuth2CredentialProvider", OAuth2CredentialProviderProps)
 }
 
 impl OAuth2CredentialProvider {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::OAuth2CredentialProvider";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: OAuth2CredentialProviderProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CredentialProviderArn` (typed).
     pub fn ref_value(&self) -> Value<ids::OAuth2CredentialProviderArn> {
         self.resource.ref_value()
@@ -101,25 +49,43 @@ impl OAuth2CredentialProvider {
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
+
+    /// Replaces `CredentialProviderVendor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_credential_provider_vendor(
+        &self,
+        value: impl Into<Value<CredentialProviderVendor>>,
+    ) {
+        self.resource
+            .set_property("CredentialProviderVendor", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Oauth2ProviderConfigInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_oauth2_provider_config_input(
+        &self,
+        value: impl Into<Value<Oauth2ProviderConfigInput>>,
+    ) {
+        self.resource
+            .set_property("Oauth2ProviderConfigInput", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct OAuth2CredentialProviderProps {
-    /// `CredentialProviderVendor` (required).
-    /// Create-only: changing it replaces the resource.
-    pub credential_provider_vendor: Value<CredentialProviderVendor>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\-_]+$`.
-    pub name: Value<String>,
-    /// `Oauth2ProviderConfigInput` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub oauth2_provider_config_input: Option<Value<Oauth2ProviderConfigInput>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    OAuth2CredentialProviderProps
 }
 
 impl OAuth2CredentialProviderProps {
@@ -128,463 +94,200 @@ impl OAuth2CredentialProviderProps {
         credential_provider_vendor: impl Into<Value<CredentialProviderVendor>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            credential_provider_vendor: credential_provider_vendor.into(),
-            name: name.into(),
-            oauth2_provider_config_input: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CredentialProviderVendor",
+                    credential_provider_vendor.into().to_template(),
+                )
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Oauth2ProviderConfigInput`.
+    /// `Oauth2ProviderConfigInput` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn oauth2_provider_config_input(
-        mut self,
+        self,
         value: impl Into<Value<Oauth2ProviderConfigInput>>,
     ) -> Self {
-        self.oauth2_provider_config_input = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "Oauth2ProviderConfigInput", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OAuth2CredentialProviderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CredentialProviderVendor".to_owned(),
-            self.credential_provider_vendor.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.oauth2_provider_config_input {
-            m.insert("Oauth2ProviderConfigInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for OAuth2CredentialProviderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credential_provider_vendor.check(
-            &path.field("CredentialProviderVendor"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.oauth2_provider_config_input.check(
-            &path.field("Oauth2ProviderConfigInput"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CredentialProviderVendor`.
+    CredentialProviderVendor {
+        /// `GoogleOauth2`
+        GoogleOauth2 = "GoogleOauth2",
+        /// `GithubOauth2`
+        GithubOauth2 = "GithubOauth2",
+        /// `SlackOauth2`
+        SlackOauth2 = "SlackOauth2",
+        /// `SalesforceOauth2`
+        SalesforceOauth2 = "SalesforceOauth2",
+        /// `MicrosoftOauth2`
+        MicrosoftOauth2 = "MicrosoftOauth2",
+        /// `CustomOauth2`
+        CustomOauth2 = "CustomOauth2",
+        /// `AtlassianOauth2`
+        AtlassianOauth2 = "AtlassianOauth2",
+        /// `LinkedinOauth2`
+        LinkedinOauth2 = "LinkedinOauth2",
+        /// `XOauth2`
+        XOauth2 = "XOauth2",
+        /// `OktaOauth2`
+        OktaOauth2 = "OktaOauth2",
+        /// `OneLoginOauth2`
+        OneLoginOauth2 = "OneLoginOauth2",
+        /// `PingOneOauth2`
+        PingOneOauth2 = "PingOneOauth2",
+        /// `FacebookOauth2`
+        FacebookOauth2 = "FacebookOauth2",
+        /// `YandexOauth2`
+        YandexOauth2 = "YandexOauth2",
+        /// `RedditOauth2`
+        RedditOauth2 = "RedditOauth2",
+        /// `ZoomOauth2`
+        ZoomOauth2 = "ZoomOauth2",
+        /// `TwitchOauth2`
+        TwitchOauth2 = "TwitchOauth2",
+        /// `SpotifyOauth2`
+        SpotifyOauth2 = "SpotifyOauth2",
+        /// `DropboxOauth2`
+        DropboxOauth2 = "DropboxOauth2",
+        /// `NotionOauth2`
+        NotionOauth2 = "NotionOauth2",
+        /// `HubspotOauth2`
+        HubspotOauth2 = "HubspotOauth2",
+        /// `CyberArkOauth2`
+        CyberArkOauth2 = "CyberArkOauth2",
+        /// `FusionAuthOauth2`
+        FusionAuthOauth2 = "FusionAuthOauth2",
+        /// `Auth0Oauth2`
+        Auth0Oauth2 = "Auth0Oauth2",
+        /// `CognitoOauth2`
+        CognitoOauth2 = "CognitoOauth2",
     }
 }
 
-crate::impl_literal!(OAuth2CredentialProviderProps);
-
-/// Values of `CredentialProviderVendor`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CredentialProviderVendor {
-    /// `GoogleOauth2`
-    GoogleOauth2,
-    /// `GithubOauth2`
-    GithubOauth2,
-    /// `SlackOauth2`
-    SlackOauth2,
-    /// `SalesforceOauth2`
-    SalesforceOauth2,
-    /// `MicrosoftOauth2`
-    MicrosoftOauth2,
-    /// `CustomOauth2`
-    CustomOauth2,
-    /// `AtlassianOauth2`
-    AtlassianOauth2,
-    /// `LinkedinOauth2`
-    LinkedinOauth2,
-    /// `XOauth2`
-    XOauth2,
-    /// `OktaOauth2`
-    OktaOauth2,
-    /// `OneLoginOauth2`
-    OneLoginOauth2,
-    /// `PingOneOauth2`
-    PingOneOauth2,
-    /// `FacebookOauth2`
-    FacebookOauth2,
-    /// `YandexOauth2`
-    YandexOauth2,
-    /// `RedditOauth2`
-    RedditOauth2,
-    /// `ZoomOauth2`
-    ZoomOauth2,
-    /// `TwitchOauth2`
-    TwitchOauth2,
-    /// `SpotifyOauth2`
-    SpotifyOauth2,
-    /// `DropboxOauth2`
-    DropboxOauth2,
-    /// `NotionOauth2`
-    NotionOauth2,
-    /// `HubspotOauth2`
-    HubspotOauth2,
-    /// `CyberArkOauth2`
-    CyberArkOauth2,
-    /// `FusionAuthOauth2`
-    FusionAuthOauth2,
-    /// `Auth0Oauth2`
-    Auth0Oauth2,
-    /// `CognitoOauth2`
-    CognitoOauth2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CredentialProviderVendor {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GoogleOauth2",
-        "GithubOauth2",
-        "SlackOauth2",
-        "SalesforceOauth2",
-        "MicrosoftOauth2",
-        "CustomOauth2",
-        "AtlassianOauth2",
-        "LinkedinOauth2",
-        "XOauth2",
-        "OktaOauth2",
-        "OneLoginOauth2",
-        "PingOneOauth2",
-        "FacebookOauth2",
-        "YandexOauth2",
-        "RedditOauth2",
-        "ZoomOauth2",
-        "TwitchOauth2",
-        "SpotifyOauth2",
-        "DropboxOauth2",
-        "NotionOauth2",
-        "HubspotOauth2",
-        "CyberArkOauth2",
-        "FusionAuthOauth2",
-        "Auth0Oauth2",
-        "CognitoOauth2",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GoogleOauth2 => "GoogleOauth2",
-            Self::GithubOauth2 => "GithubOauth2",
-            Self::SlackOauth2 => "SlackOauth2",
-            Self::SalesforceOauth2 => "SalesforceOauth2",
-            Self::MicrosoftOauth2 => "MicrosoftOauth2",
-            Self::CustomOauth2 => "CustomOauth2",
-            Self::AtlassianOauth2 => "AtlassianOauth2",
-            Self::LinkedinOauth2 => "LinkedinOauth2",
-            Self::XOauth2 => "XOauth2",
-            Self::OktaOauth2 => "OktaOauth2",
-            Self::OneLoginOauth2 => "OneLoginOauth2",
-            Self::PingOneOauth2 => "PingOneOauth2",
-            Self::FacebookOauth2 => "FacebookOauth2",
-            Self::YandexOauth2 => "YandexOauth2",
-            Self::RedditOauth2 => "RedditOauth2",
-            Self::ZoomOauth2 => "ZoomOauth2",
-            Self::TwitchOauth2 => "TwitchOauth2",
-            Self::SpotifyOauth2 => "SpotifyOauth2",
-            Self::DropboxOauth2 => "DropboxOauth2",
-            Self::NotionOauth2 => "NotionOauth2",
-            Self::HubspotOauth2 => "HubspotOauth2",
-            Self::CyberArkOauth2 => "CyberArkOauth2",
-            Self::FusionAuthOauth2 => "FusionAuthOauth2",
-            Self::Auth0Oauth2 => "Auth0Oauth2",
-            Self::CognitoOauth2 => "CognitoOauth2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CredentialProviderVendor {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CredentialProviderVendor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CredentialProviderVendor {
-    fn from(s: &str) -> Self {
-        match s {
-            "GoogleOauth2" => Self::GoogleOauth2,
-            "GithubOauth2" => Self::GithubOauth2,
-            "SlackOauth2" => Self::SlackOauth2,
-            "SalesforceOauth2" => Self::SalesforceOauth2,
-            "MicrosoftOauth2" => Self::MicrosoftOauth2,
-            "CustomOauth2" => Self::CustomOauth2,
-            "AtlassianOauth2" => Self::AtlassianOauth2,
-            "LinkedinOauth2" => Self::LinkedinOauth2,
-            "XOauth2" => Self::XOauth2,
-            "OktaOauth2" => Self::OktaOauth2,
-            "OneLoginOauth2" => Self::OneLoginOauth2,
-            "PingOneOauth2" => Self::PingOneOauth2,
-            "FacebookOauth2" => Self::FacebookOauth2,
-            "YandexOauth2" => Self::YandexOauth2,
-            "RedditOauth2" => Self::RedditOauth2,
-            "ZoomOauth2" => Self::ZoomOauth2,
-            "TwitchOauth2" => Self::TwitchOauth2,
-            "SpotifyOauth2" => Self::SpotifyOauth2,
-            "DropboxOauth2" => Self::DropboxOauth2,
-            "NotionOauth2" => Self::NotionOauth2,
-            "HubspotOauth2" => Self::HubspotOauth2,
-            "CyberArkOauth2" => Self::CyberArkOauth2,
-            "FusionAuthOauth2" => Self::FusionAuthOauth2,
-            "Auth0Oauth2" => Self::Auth0Oauth2,
-            "CognitoOauth2" => Self::CognitoOauth2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CredentialProviderVendor> {
-    fn from(s: &str) -> Self {
-        Value::literal(CredentialProviderVendor::from(s))
-    }
-}
-
-crate::impl_literal!(CredentialProviderVendor);
-
-/// Property type `Oauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct Oauth2ProviderConfigInput {
-    /// `AtlassianOauth2ProviderConfig` (optional).
-    pub atlassian_oauth2_provider_config: Option<Value<AtlassianOauth2ProviderConfigInput>>,
-    /// `CustomOauth2ProviderConfig` (optional).
-    pub custom_oauth2_provider_config: Option<Value<CustomOauth2ProviderConfigInput>>,
-    /// `GithubOauth2ProviderConfig` (optional).
-    pub github_oauth2_provider_config: Option<Value<GithubOauth2ProviderConfigInput>>,
-    /// `GoogleOauth2ProviderConfig` (optional).
-    pub google_oauth2_provider_config: Option<Value<GoogleOauth2ProviderConfigInput>>,
-    /// `IncludedOauth2ProviderConfig` (optional).
-    pub included_oauth2_provider_config: Option<Value<IncludedOauth2ProviderConfigInput>>,
-    /// `LinkedinOauth2ProviderConfig` (optional).
-    pub linkedin_oauth2_provider_config: Option<Value<LinkedinOauth2ProviderConfigInput>>,
-    /// `MicrosoftOauth2ProviderConfig` (optional).
-    pub microsoft_oauth2_provider_config: Option<Value<MicrosoftOauth2ProviderConfigInput>>,
-    /// `SalesforceOauth2ProviderConfig` (optional).
-    pub salesforce_oauth2_provider_config: Option<Value<SalesforceOauth2ProviderConfigInput>>,
-    /// `SlackOauth2ProviderConfig` (optional).
-    pub slack_oauth2_provider_config: Option<Value<SlackOauth2ProviderConfigInput>>,
+crate::l1_struct! {
+    /// Property type `Oauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    Oauth2ProviderConfigInput(default)
 }
 
 impl Oauth2ProviderConfigInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            atlassian_oauth2_provider_config: None,
-            custom_oauth2_provider_config: None,
-            github_oauth2_provider_config: None,
-            google_oauth2_provider_config: None,
-            included_oauth2_provider_config: None,
-            linkedin_oauth2_provider_config: None,
-            microsoft_oauth2_provider_config: None,
-            salesforce_oauth2_provider_config: None,
-            slack_oauth2_provider_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AtlassianOauth2ProviderConfig`.
+    /// `AtlassianOauth2ProviderConfig` (optional).
     pub fn atlassian_oauth2_provider_config(
-        mut self,
+        self,
         value: impl Into<Value<AtlassianOauth2ProviderConfigInput>>,
     ) -> Self {
-        self.atlassian_oauth2_provider_config = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AtlassianOauth2ProviderConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomOauth2ProviderConfig`.
+    /// `CustomOauth2ProviderConfig` (optional).
     pub fn custom_oauth2_provider_config(
-        mut self,
+        self,
         value: impl Into<Value<CustomOauth2ProviderConfigInput>>,
     ) -> Self {
-        self.custom_oauth2_provider_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CustomOauth2ProviderConfig", value.into().to_template()),
+        )
     }
-    /// Sets `GithubOauth2ProviderConfig`.
+    /// `GithubOauth2ProviderConfig` (optional).
     pub fn github_oauth2_provider_config(
-        mut self,
+        self,
         value: impl Into<Value<GithubOauth2ProviderConfigInput>>,
     ) -> Self {
-        self.github_oauth2_provider_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "GithubOauth2ProviderConfig", value.into().to_template()),
+        )
     }
-    /// Sets `GoogleOauth2ProviderConfig`.
+    /// `GoogleOauth2ProviderConfig` (optional).
     pub fn google_oauth2_provider_config(
-        mut self,
+        self,
         value: impl Into<Value<GoogleOauth2ProviderConfigInput>>,
     ) -> Self {
-        self.google_oauth2_provider_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "GoogleOauth2ProviderConfig", value.into().to_template()),
+        )
     }
-    /// Sets `IncludedOauth2ProviderConfig`.
+    /// `IncludedOauth2ProviderConfig` (optional).
     pub fn included_oauth2_provider_config(
-        mut self,
+        self,
         value: impl Into<Value<IncludedOauth2ProviderConfigInput>>,
     ) -> Self {
-        self.included_oauth2_provider_config = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "IncludedOauth2ProviderConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LinkedinOauth2ProviderConfig`.
+    /// `LinkedinOauth2ProviderConfig` (optional).
     pub fn linkedin_oauth2_provider_config(
-        mut self,
+        self,
         value: impl Into<Value<LinkedinOauth2ProviderConfigInput>>,
     ) -> Self {
-        self.linkedin_oauth2_provider_config = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "LinkedinOauth2ProviderConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MicrosoftOauth2ProviderConfig`.
+    /// `MicrosoftOauth2ProviderConfig` (optional).
     pub fn microsoft_oauth2_provider_config(
-        mut self,
+        self,
         value: impl Into<Value<MicrosoftOauth2ProviderConfigInput>>,
     ) -> Self {
-        self.microsoft_oauth2_provider_config = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "MicrosoftOauth2ProviderConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SalesforceOauth2ProviderConfig`.
+    /// `SalesforceOauth2ProviderConfig` (optional).
     pub fn salesforce_oauth2_provider_config(
-        mut self,
+        self,
         value: impl Into<Value<SalesforceOauth2ProviderConfigInput>>,
     ) -> Self {
-        self.salesforce_oauth2_provider_config = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "SalesforceOauth2ProviderConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SlackOauth2ProviderConfig`.
+    /// `SlackOauth2ProviderConfig` (optional).
     pub fn slack_oauth2_provider_config(
-        mut self,
+        self,
         value: impl Into<Value<SlackOauth2ProviderConfigInput>>,
     ) -> Self {
-        self.slack_oauth2_provider_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "SlackOauth2ProviderConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Oauth2ProviderConfigInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.atlassian_oauth2_provider_config {
-            m.insert("AtlassianOauth2ProviderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_oauth2_provider_config {
-            m.insert("CustomOauth2ProviderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.github_oauth2_provider_config {
-            m.insert("GithubOauth2ProviderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.google_oauth2_provider_config {
-            m.insert("GoogleOauth2ProviderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.included_oauth2_provider_config {
-            m.insert("IncludedOauth2ProviderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linkedin_oauth2_provider_config {
-            m.insert("LinkedinOauth2ProviderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.microsoft_oauth2_provider_config {
-            m.insert("MicrosoftOauth2ProviderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce_oauth2_provider_config {
-            m.insert("SalesforceOauth2ProviderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slack_oauth2_provider_config {
-            m.insert("SlackOauth2ProviderConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Oauth2ProviderConfigInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.atlassian_oauth2_provider_config.check(
-            &path.field("AtlassianOauth2ProviderConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.custom_oauth2_provider_config.check(
-            &path.field("CustomOauth2ProviderConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.github_oauth2_provider_config.check(
-            &path.field("GithubOauth2ProviderConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.google_oauth2_provider_config.check(
-            &path.field("GoogleOauth2ProviderConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.included_oauth2_provider_config.check(
-            &path.field("IncludedOauth2ProviderConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.linkedin_oauth2_provider_config.check(
-            &path.field("LinkedinOauth2ProviderConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.microsoft_oauth2_provider_config.check(
-            &path.field("MicrosoftOauth2ProviderConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.salesforce_oauth2_provider_config.check(
-            &path.field("SalesforceOauth2ProviderConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.slack_oauth2_provider_config.check(
-            &path.field("SlackOauth2ProviderConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Oauth2ProviderConfigInput);
-
-/// Property type `AtlassianOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct AtlassianOauth2ProviderConfigInput {
-    /// `ClientId` (required).
-    /// Length: 1..=256 characters.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 1..=2048 characters.
-    pub client_secret: Value<String>,
+crate::l1_struct! {
+    /// Property type `AtlassianOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    AtlassianOauth2ProviderConfigInput
 }
 
 impl AtlassianOauth2ProviderConfigInput {
@@ -593,221 +296,81 @@ impl AtlassianOauth2ProviderConfigInput {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientId", client_id.into().to_template())
+                .with(1, "ClientSecret", client_secret.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AtlassianOauth2ProviderConfigInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AtlassianOauth2ProviderConfigInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AtlassianOauth2ProviderConfigInput);
-
-/// Property type `CustomOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct CustomOauth2ProviderConfigInput {
-    /// `ClientId` (optional).
-    /// Length: 1..=256 characters.
-    pub client_id: Option<Value<String>>,
-    /// `ClientSecret` (optional).
-    /// Length: 1..=2048 characters.
-    pub client_secret: Option<Value<String>>,
-    /// `OauthDiscovery` (required).
-    pub oauth_discovery: Value<Oauth2Discovery>,
-    /// `OnBehalfOfTokenExchangeConfig` (optional).
-    pub on_behalf_of_token_exchange_config: Option<Value<OnBehalfOfTokenExchangeConfig>>,
+crate::l1_struct! {
+    /// Property type `CustomOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    CustomOauth2ProviderConfigInput
 }
 
 impl CustomOauth2ProviderConfigInput {
     /// The required properties: `OauthDiscovery`.
     pub fn new(oauth_discovery: impl Into<Value<Oauth2Discovery>>) -> Self {
-        Self {
-            client_id: None,
-            client_secret: None,
-            oauth_discovery: oauth_discovery.into(),
-            on_behalf_of_token_exchange_config: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "OauthDiscovery",
+            oauth_discovery.into().to_template(),
+        ))
     }
-    /// Sets `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_id = Some(value.into());
-        self
+    /// `ClientId` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn client_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientId", value.into().to_template()))
     }
-    /// Sets `ClientSecret`.
-    pub fn client_secret(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_secret = Some(value.into());
-        self
+    /// `ClientSecret` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn client_secret(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClientSecret", value.into().to_template()))
     }
-    /// Sets `OnBehalfOfTokenExchangeConfig`.
+    /// `OnBehalfOfTokenExchangeConfig` (optional).
     pub fn on_behalf_of_token_exchange_config(
-        mut self,
+        self,
         value: impl Into<Value<OnBehalfOfTokenExchangeConfig>>,
     ) -> Self {
-        self.on_behalf_of_token_exchange_config = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "OnBehalfOfTokenExchangeConfig",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CustomOauth2ProviderConfigInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_id {
-            m.insert("ClientId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_secret {
-            m.insert("ClientSecret".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OauthDiscovery".to_owned(),
-            self.oauth_discovery.to_template(),
-        );
-        if let Some(v) = &self.on_behalf_of_token_exchange_config {
-            m.insert("OnBehalfOfTokenExchangeConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomOauth2ProviderConfigInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.oauth_discovery
-            .check(&path.field("OauthDiscovery"), &Rules::NONE, out);
-        self.on_behalf_of_token_exchange_config.check(
-            &path.field("OnBehalfOfTokenExchangeConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomOauth2ProviderConfigInput);
-
-/// Property type `Oauth2Discovery` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct Oauth2Discovery {
-    /// `AuthorizationServerMetadata` (optional).
-    pub authorization_server_metadata: Option<Value<Oauth2AuthorizationServerMetadata>>,
-    /// `DiscoveryUrl` (optional).
-    /// Pattern: `^.+/\.well-known/openid-configuration$`.
-    pub discovery_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Oauth2Discovery` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    Oauth2Discovery(default)
 }
 
 impl Oauth2Discovery {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authorization_server_metadata: None,
-            discovery_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthorizationServerMetadata`.
+    /// `AuthorizationServerMetadata` (optional).
     pub fn authorization_server_metadata(
-        mut self,
+        self,
         value: impl Into<Value<Oauth2AuthorizationServerMetadata>>,
     ) -> Self {
-        self.authorization_server_metadata = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AuthorizationServerMetadata", value.into().to_template()),
+        )
     }
-    /// Sets `DiscoveryUrl`.
-    pub fn discovery_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.discovery_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Oauth2Discovery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_server_metadata {
-            m.insert("AuthorizationServerMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.discovery_url {
-            m.insert("DiscoveryUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DiscoveryUrl` (optional).
+    /// Pattern: `^.+/\.well-known/openid-configuration$`.
+    pub fn discovery_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DiscoveryUrl", value.into().to_template()))
     }
 }
 
-impl Check for Oauth2Discovery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization_server_metadata.check(
-            &path.field("AuthorizationServerMetadata"),
-            &Rules::NONE,
-            out,
-        );
-        self.discovery_url.check(
-            &path.field("DiscoveryUrl"),
-            &Rules {
-                pattern: Some("^.+/\\.well-known/openid-configuration$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Oauth2Discovery);
-
-/// Property type `Oauth2AuthorizationServerMetadata` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct Oauth2AuthorizationServerMetadata {
-    /// `AuthorizationEndpoint` (required).
-    pub authorization_endpoint: Value<String>,
-    /// `Issuer` (required).
-    pub issuer: Value<String>,
-    /// `ResponseTypes` (optional).
-    pub response_types: Option<Value<List<String>>>,
-    /// `TokenEndpoint` (required).
-    pub token_endpoint: Value<String>,
+crate::l1_struct! {
+    /// Property type `Oauth2AuthorizationServerMetadata` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    Oauth2AuthorizationServerMetadata
 }
 
 impl Oauth2AuthorizationServerMetadata {
@@ -817,271 +380,94 @@ impl Oauth2AuthorizationServerMetadata {
         issuer: impl Into<Value<String>>,
         token_endpoint: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authorization_endpoint: authorization_endpoint.into(),
-            issuer: issuer.into(),
-            response_types: None,
-            token_endpoint: token_endpoint.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthorizationEndpoint",
+                    authorization_endpoint.into().to_template(),
+                )
+                .with(1, "Issuer", issuer.into().to_template())
+                .with(3, "TokenEndpoint", token_endpoint.into().to_template()),
+        )
     }
-    /// Sets `ResponseTypes`.
-    pub fn response_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.response_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Oauth2AuthorizationServerMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthorizationEndpoint".to_owned(),
-            self.authorization_endpoint.to_template(),
-        );
-        m.insert("Issuer".to_owned(), self.issuer.to_template());
-        if let Some(v) = &self.response_types {
-            m.insert("ResponseTypes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TokenEndpoint".to_owned(),
-            self.token_endpoint.to_template(),
-        );
-        Expr::Map(m)
+    /// `ResponseTypes` (optional).
+    pub fn response_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "ResponseTypes", value.into().to_template()))
     }
 }
 
-impl Check for Oauth2AuthorizationServerMetadata {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Oauth2AuthorizationServerMetadata);
-
-/// Property type `OnBehalfOfTokenExchangeConfig` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct OnBehalfOfTokenExchangeConfig {
-    /// `GrantType` (required).
-    pub grant_type: Value<GrantType>,
-    /// `TokenExchangeGrantTypeConfig` (optional).
-    pub token_exchange_grant_type_config: Option<Value<TokenExchangeGrantTypeConfig>>,
+crate::l1_struct! {
+    /// Property type `OnBehalfOfTokenExchangeConfig` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    OnBehalfOfTokenExchangeConfig
 }
 
 impl OnBehalfOfTokenExchangeConfig {
     /// The required properties: `GrantType`.
     pub fn new(grant_type: impl Into<Value<GrantType>>) -> Self {
-        Self {
-            grant_type: grant_type.into(),
-            token_exchange_grant_type_config: None,
-        }
+        Self(crate::Properties::new().with(0, "GrantType", grant_type.into().to_template()))
     }
-    /// Sets `TokenExchangeGrantTypeConfig`.
+    /// `TokenExchangeGrantTypeConfig` (optional).
     pub fn token_exchange_grant_type_config(
-        mut self,
+        self,
         value: impl Into<Value<TokenExchangeGrantTypeConfig>>,
     ) -> Self {
-        self.token_exchange_grant_type_config = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "TokenExchangeGrantTypeConfig",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for OnBehalfOfTokenExchangeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GrantType".to_owned(), self.grant_type.to_template());
-        if let Some(v) = &self.token_exchange_grant_type_config {
-            m.insert("TokenExchangeGrantTypeConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GrantType`.
+    GrantType {
+        /// `TOKEN_EXCHANGE`
+        TokenExchange = "TOKEN_EXCHANGE",
+        /// `JWT_AUTHORIZATION_GRANT`
+        JwtAuthorizationGrant = "JWT_AUTHORIZATION_GRANT",
     }
 }
 
-impl Check for OnBehalfOfTokenExchangeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.grant_type
-            .check(&path.field("GrantType"), &Rules::NONE, out);
-        self.token_exchange_grant_type_config.check(
-            &path.field("TokenExchangeGrantTypeConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OnBehalfOfTokenExchangeConfig);
-
-/// Values of `GrantType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GrantType {
-    /// `TOKEN_EXCHANGE`
-    TokenExchange,
-    /// `JWT_AUTHORIZATION_GRANT`
-    JwtAuthorizationGrant,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GrantType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TOKEN_EXCHANGE", "JWT_AUTHORIZATION_GRANT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TokenExchange => "TOKEN_EXCHANGE",
-            Self::JwtAuthorizationGrant => "JWT_AUTHORIZATION_GRANT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GrantType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GrantType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GrantType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TOKEN_EXCHANGE" => Self::TokenExchange,
-            "JWT_AUTHORIZATION_GRANT" => Self::JwtAuthorizationGrant,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GrantType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GrantType::from(s))
-    }
-}
-
-crate::impl_literal!(GrantType);
-
-/// Property type `TokenExchangeGrantTypeConfig` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct TokenExchangeGrantTypeConfig {
-    /// `ActorTokenContent` (required).
-    pub actor_token_content: Value<ActorTokenContent>,
-    /// `ActorTokenScopes` (optional).
-    pub actor_token_scopes: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `TokenExchangeGrantTypeConfig` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    TokenExchangeGrantTypeConfig
 }
 
 impl TokenExchangeGrantTypeConfig {
     /// The required properties: `ActorTokenContent`.
     pub fn new(actor_token_content: impl Into<Value<ActorTokenContent>>) -> Self {
-        Self {
-            actor_token_content: actor_token_content.into(),
-            actor_token_scopes: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ActorTokenContent",
+            actor_token_content.into().to_template(),
+        ))
     }
-    /// Sets `ActorTokenScopes`.
-    pub fn actor_token_scopes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.actor_token_scopes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TokenExchangeGrantTypeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ActorTokenContent".to_owned(),
-            self.actor_token_content.to_template(),
-        );
-        if let Some(v) = &self.actor_token_scopes {
-            m.insert("ActorTokenScopes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ActorTokenScopes` (optional).
+    pub fn actor_token_scopes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ActorTokenScopes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TokenExchangeGrantTypeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actor_token_content
-            .check(&path.field("ActorTokenContent"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ActorTokenContent`.
+    ActorTokenContent {
+        /// `NONE`
+        None = "NONE",
+        /// `M2M`
+        M2m = "M2M",
+        /// `AWS_IAM_ID_TOKEN_JWT`
+        AwsIamIdTokenJwt = "AWS_IAM_ID_TOKEN_JWT",
     }
 }
 
-crate::impl_literal!(TokenExchangeGrantTypeConfig);
-
-/// Values of `ActorTokenContent`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActorTokenContent {
-    /// `NONE`
-    None,
-    /// `M2M`
-    M2m,
-    /// `AWS_IAM_ID_TOKEN_JWT`
-    AwsIamIdTokenJwt,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ActorTokenContent {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "M2M", "AWS_IAM_ID_TOKEN_JWT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::M2m => "M2M",
-            Self::AwsIamIdTokenJwt => "AWS_IAM_ID_TOKEN_JWT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ActorTokenContent {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ActorTokenContent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ActorTokenContent {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "M2M" => Self::M2m,
-            "AWS_IAM_ID_TOKEN_JWT" => Self::AwsIamIdTokenJwt,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ActorTokenContent> {
-    fn from(s: &str) -> Self {
-        Value::literal(ActorTokenContent::from(s))
-    }
-}
-
-crate::impl_literal!(ActorTokenContent);
-
-/// Property type `GithubOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct GithubOauth2ProviderConfigInput {
-    /// `ClientId` (required).
-    /// Length: 1..=256 characters.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 1..=2048 characters.
-    pub client_secret: Value<String>,
+crate::l1_struct! {
+    /// Property type `GithubOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    GithubOauth2ProviderConfigInput
 }
 
 impl GithubOauth2ProviderConfigInput {
@@ -1090,56 +476,17 @@ impl GithubOauth2ProviderConfigInput {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientId", client_id.into().to_template())
+                .with(1, "ClientSecret", client_secret.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GithubOauth2ProviderConfigInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GithubOauth2ProviderConfigInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GithubOauth2ProviderConfigInput);
-
-/// Property type `GoogleOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct GoogleOauth2ProviderConfigInput {
-    /// `ClientId` (required).
-    /// Length: 1..=256 characters.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 1..=2048 characters.
-    pub client_secret: Value<String>,
+crate::l1_struct! {
+    /// Property type `GoogleOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    GoogleOauth2ProviderConfigInput
 }
 
 impl GoogleOauth2ProviderConfigInput {
@@ -1148,62 +495,17 @@ impl GoogleOauth2ProviderConfigInput {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientId", client_id.into().to_template())
+                .with(1, "ClientSecret", client_secret.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GoogleOauth2ProviderConfigInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GoogleOauth2ProviderConfigInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GoogleOauth2ProviderConfigInput);
-
-/// Property type `IncludedOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct IncludedOauth2ProviderConfigInput {
-    /// `AuthorizationEndpoint` (optional).
-    pub authorization_endpoint: Option<Value<String>>,
-    /// `ClientId` (required).
-    /// Length: 1..=256 characters.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 1..=2048 characters.
-    pub client_secret: Value<String>,
-    /// `Issuer` (optional).
-    pub issuer: Option<Value<String>>,
-    /// `TokenEndpoint` (optional).
-    pub token_endpoint: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IncludedOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    IncludedOauth2ProviderConfigInput
 }
 
 impl IncludedOauth2ProviderConfigInput {
@@ -1212,83 +514,32 @@ impl IncludedOauth2ProviderConfigInput {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authorization_endpoint: None,
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            issuer: None,
-            token_endpoint: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClientId", client_id.into().to_template())
+                .with(2, "ClientSecret", client_secret.into().to_template()),
+        )
     }
-    /// Sets `AuthorizationEndpoint`.
-    pub fn authorization_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorization_endpoint = Some(value.into());
-        self
+    /// `AuthorizationEndpoint` (optional).
+    pub fn authorization_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizationEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `Issuer`.
-    pub fn issuer(mut self, value: impl Into<Value<String>>) -> Self {
-        self.issuer = Some(value.into());
-        self
+    /// `Issuer` (optional).
+    pub fn issuer(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Issuer", value.into().to_template()))
     }
-    /// Sets `TokenEndpoint`.
-    pub fn token_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.token_endpoint = Some(value.into());
-        self
+    /// `TokenEndpoint` (optional).
+    pub fn token_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "TokenEndpoint", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IncludedOauth2ProviderConfigInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_endpoint {
-            m.insert("AuthorizationEndpoint".to_owned(), v.to_template());
-        }
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        if let Some(v) = &self.issuer {
-            m.insert("Issuer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_endpoint {
-            m.insert("TokenEndpoint".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IncludedOauth2ProviderConfigInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IncludedOauth2ProviderConfigInput);
-
-/// Property type `LinkedinOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct LinkedinOauth2ProviderConfigInput {
-    /// `ClientId` (required).
-    /// Length: 1..=256 characters.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 1..=2048 characters.
-    pub client_secret: Value<String>,
+crate::l1_struct! {
+    /// Property type `LinkedinOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    LinkedinOauth2ProviderConfigInput
 }
 
 impl LinkedinOauth2ProviderConfigInput {
@@ -1297,59 +548,17 @@ impl LinkedinOauth2ProviderConfigInput {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientId", client_id.into().to_template())
+                .with(1, "ClientSecret", client_secret.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LinkedinOauth2ProviderConfigInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LinkedinOauth2ProviderConfigInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LinkedinOauth2ProviderConfigInput);
-
-/// Property type `MicrosoftOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct MicrosoftOauth2ProviderConfigInput {
-    /// `ClientId` (required).
-    /// Length: 1..=256 characters.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 1..=2048 characters.
-    pub client_secret: Value<String>,
-    /// `TenantId` (optional).
-    /// Length: 1..=2048 characters.
-    pub tenant_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MicrosoftOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    MicrosoftOauth2ProviderConfigInput
 }
 
 impl MicrosoftOauth2ProviderConfigInput {
@@ -1358,74 +567,22 @@ impl MicrosoftOauth2ProviderConfigInput {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            tenant_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientId", client_id.into().to_template())
+                .with(1, "ClientSecret", client_secret.into().to_template()),
+        )
     }
-    /// Sets `TenantId`.
-    pub fn tenant_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tenant_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MicrosoftOauth2ProviderConfigInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        if let Some(v) = &self.tenant_id {
-            m.insert("TenantId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TenantId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn tenant_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TenantId", value.into().to_template()))
     }
 }
 
-impl Check for MicrosoftOauth2ProviderConfigInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tenant_id.check(
-            &path.field("TenantId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MicrosoftOauth2ProviderConfigInput);
-
-/// Property type `SalesforceOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct SalesforceOauth2ProviderConfigInput {
-    /// `ClientId` (required).
-    /// Length: 1..=256 characters.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 1..=2048 characters.
-    pub client_secret: Value<String>,
+crate::l1_struct! {
+    /// Property type `SalesforceOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    SalesforceOauth2ProviderConfigInput
 }
 
 impl SalesforceOauth2ProviderConfigInput {
@@ -1434,56 +591,17 @@ impl SalesforceOauth2ProviderConfigInput {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientId", client_id.into().to_template())
+                .with(1, "ClientSecret", client_secret.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SalesforceOauth2ProviderConfigInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SalesforceOauth2ProviderConfigInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceOauth2ProviderConfigInput);
-
-/// Property type `SlackOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct SlackOauth2ProviderConfigInput {
-    /// `ClientId` (required).
-    /// Length: 1..=256 characters.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 1..=2048 characters.
-    pub client_secret: Value<String>,
+crate::l1_struct! {
+    /// Property type `SlackOauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+    SlackOauth2ProviderConfigInput
 }
 
 impl SlackOauth2ProviderConfigInput {
@@ -1492,102 +610,12 @@ impl SlackOauth2ProviderConfigInput {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientId", client_id.into().to_template())
+                .with(1, "ClientSecret", client_secret.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SlackOauth2ProviderConfigInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlackOauth2ProviderConfigInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id.check(
-            &path.field("ClientId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlackOauth2ProviderConfigInput);
-
-/// Property type `Tag` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone)]
-pub struct OnlineEvaluationConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OnlineEvaluationConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OnlineEvaluationConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OnlineEvaluationConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
+    OnlineEvaluationConfig("AWS::BedrockAgentCore::OnlineEvaluationConfig", OnlineEvaluationConfigProps)
 }
 
 impl OnlineEvaluationConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::OnlineEvaluationConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: OnlineEvaluationConfigProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `OnlineEvaluationConfigArn` (typed).
     pub fn ref_value(&self) -> Value<ids::OnlineEvaluationConfigArn> {
         self.resource.ref_value()
@@ -106,33 +54,61 @@ impl OnlineEvaluationConfig {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `DataSourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source_config(&self, value: impl Into<Value<DataSourceConfig>>) {
+        self.resource.set_property("DataSourceConfig", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EvaluationExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("EvaluationExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Evaluators` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluators(&self, value: impl Into<Value<List<EvaluatorReference>>>) {
+        self.resource.set_property("Evaluators", value.into())
+    }
+
+    /// Replaces `ExecutionStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_status(&self, value: impl Into<Value<ExecutionStatus>>) {
+        self.resource.set_property("ExecutionStatus", value.into())
+    }
+
+    /// Replaces `OnlineEvaluationConfigName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_online_evaluation_config_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OnlineEvaluationConfigName", value.into())
+    }
+
+    /// Replaces `Rule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule(&self, value: impl Into<Value<Rule>>) {
+        self.resource.set_property("Rule", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone)]
-pub struct OnlineEvaluationConfigProps {
-    /// `DataSourceConfig` (required).
-    pub data_source_config: Value<DataSourceConfig>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `EvaluationExecutionRoleArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$`.
-    pub evaluation_execution_role_arn: Value<ids::RoleArn>,
-    /// `Evaluators` (required).
-    /// Items: 1..=10.
-    pub evaluators: Value<List<EvaluatorReference>>,
-    /// `ExecutionStatus` (optional).
-    pub execution_status: Option<Value<ExecutionStatus>>,
-    /// `OnlineEvaluationConfigName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,47}$`.
-    pub online_evaluation_config_name: Value<String>,
-    /// `Rule` (required).
-    pub rule: Value<Rule>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
+    OnlineEvaluationConfigProps
 }
 
 impl OnlineEvaluationConfigProps {
@@ -144,162 +120,64 @@ impl OnlineEvaluationConfigProps {
         online_evaluation_config_name: impl Into<Value<String>>,
         rule: impl Into<Value<Rule>>,
     ) -> Self {
-        Self {
-            data_source_config: data_source_config.into(),
-            description: None,
-            evaluation_execution_role_arn: evaluation_execution_role_arn.into(),
-            evaluators: evaluators.into(),
-            execution_status: None,
-            online_evaluation_config_name: online_evaluation_config_name.into(),
-            rule: rule.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DataSourceConfig",
+                    data_source_config.into().to_template(),
+                )
+                .with(
+                    2,
+                    "EvaluationExecutionRoleArn",
+                    evaluation_execution_role_arn.into().to_template(),
+                )
+                .with(3, "Evaluators", evaluators.into().to_template())
+                .with(
+                    5,
+                    "OnlineEvaluationConfigName",
+                    online_evaluation_config_name.into().to_template(),
+                )
+                .with(6, "Rule", rule.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ExecutionStatus`.
-    pub fn execution_status(mut self, value: impl Into<Value<ExecutionStatus>>) -> Self {
-        self.execution_status = Some(value.into());
-        self
+    /// `ExecutionStatus` (optional).
+    pub fn execution_status(self, value: impl Into<Value<ExecutionStatus>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ExecutionStatus", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnlineEvaluationConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceConfig".to_owned(),
-            self.data_source_config.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EvaluationExecutionRoleArn".to_owned(),
-            self.evaluation_execution_role_arn.to_template(),
-        );
-        m.insert("Evaluators".to_owned(), self.evaluators.to_template());
-        if let Some(v) = &self.execution_status {
-            m.insert("ExecutionStatus".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OnlineEvaluationConfigName".to_owned(),
-            self.online_evaluation_config_name.to_template(),
-        );
-        m.insert("Rule".to_owned(), self.rule.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for OnlineEvaluationConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_config
-            .check(&path.field("DataSourceConfig"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluation_execution_role_arn.check(
-            &path.field("EvaluationExecutionRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluators.check(
-            &path.field("Evaluators"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_status
-            .check(&path.field("ExecutionStatus"), &Rules::NONE, out);
-        self.online_evaluation_config_name.check(
-            &path.field("OnlineEvaluationConfigName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule.check(&path.field("Rule"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OnlineEvaluationConfigProps);
-
-/// Property type `DataSourceConfig` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone)]
-pub struct DataSourceConfig {
-    /// `CloudWatchLogs` (required).
-    pub cloud_watch_logs: Value<CloudWatchLogsInputConfig>,
+crate::l1_struct! {
+    /// Property type `DataSourceConfig` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
+    DataSourceConfig
 }
 
 impl DataSourceConfig {
     /// The required properties: `CloudWatchLogs`.
     pub fn new(cloud_watch_logs: impl Into<Value<CloudWatchLogsInputConfig>>) -> Self {
-        Self {
-            cloud_watch_logs: cloud_watch_logs.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CloudWatchLogs",
+            cloud_watch_logs.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DataSourceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudWatchLogs".to_owned(),
-            self.cloud_watch_logs.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSourceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs
-            .check(&path.field("CloudWatchLogs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSourceConfig);
-
-/// Property type `CloudWatchLogsInputConfig` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogsInputConfig {
-    /// `LogGroupNames` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=512 characters.
-    /// Each item: Pattern: `^[.\-_/#A-Za-z0-9]+$`.
-    pub log_group_names: Value<List<String>>,
-    /// `ServiceNames` (required).
-    /// Items: 1..=1.
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9._-]+$`.
-    pub service_names: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogsInputConfig` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
+    CloudWatchLogsInputConfig
 }
 
 impl CloudWatchLogsInputConfig {
@@ -308,250 +186,64 @@ impl CloudWatchLogsInputConfig {
         log_group_names: impl Into<Value<List<String>>>,
         service_names: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            log_group_names: log_group_names.into(),
-            service_names: service_names.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LogGroupNames", log_group_names.into().to_template())
+                .with(1, "ServiceNames", service_names.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CloudWatchLogsInputConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LogGroupNames".to_owned(),
-            self.log_group_names.to_template(),
-        );
-        m.insert("ServiceNames".to_owned(), self.service_names.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogsInputConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_names.check(
-            &path.field("LogGroupNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(512),
-                            pattern: Some("^[.\\-_/#A-Za-z0-9]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_names.check(
-            &path.field("ServiceNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9._-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchLogsInputConfig);
-
-/// Property type `EvaluatorReference` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone)]
-pub struct EvaluatorReference {
-    /// `EvaluatorId` (required).
-    /// Pattern: `^(Builtin\.[a-zA-Z0-9_-]+|[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10})$`.
-    pub evaluator_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `EvaluatorReference` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
+    EvaluatorReference
 }
 
 impl EvaluatorReference {
     /// The required properties: `EvaluatorId`.
     pub fn new(evaluator_id: impl Into<Value<String>>) -> Self {
-        Self {
-            evaluator_id: evaluator_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "EvaluatorId", evaluator_id.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluatorReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EvaluatorId".to_owned(), self.evaluator_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ExecutionStatus`.
+    ExecutionStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for EvaluatorReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.evaluator_id.check(
-            &path.field("EvaluatorId"),
-            &Rules {
-                pattern: Some(
-                    "^(Builtin\\.[a-zA-Z0-9_-]+|[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10})$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluatorReference);
-
-/// Values of `ExecutionStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExecutionStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExecutionStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExecutionStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExecutionStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExecutionStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExecutionStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExecutionStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ExecutionStatus);
-
-/// Property type `Rule` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `Filters` (optional).
-    /// Items: 0..=5.
-    pub filters: Option<Value<List<Filter>>>,
-    /// `SamplingConfig` (required).
-    pub sampling_config: Value<SamplingConfig>,
-    /// `SessionConfig` (optional).
-    pub session_config: Option<Value<SessionConfig>>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
+    Rule
 }
 
 impl Rule {
     /// The required properties: `SamplingConfig`.
     pub fn new(sampling_config: impl Into<Value<SamplingConfig>>) -> Self {
-        Self {
-            filters: None,
-            sampling_config: sampling_config.into(),
-            session_config: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SamplingConfig",
+            sampling_config.into().to_template(),
+        ))
     }
-    /// Sets `Filters`.
-    pub fn filters(mut self, value: impl Into<Value<List<Filter>>>) -> Self {
-        self.filters = Some(value.into());
-        self
+    /// `Filters` (optional).
+    /// Items: 0 to 5.
+    pub fn filters(self, value: impl Into<Value<List<Filter>>>) -> Self {
+        Self(self.0.with(0, "Filters", value.into().to_template()))
     }
-    /// Sets `SessionConfig`.
-    pub fn session_config(mut self, value: impl Into<Value<SessionConfig>>) -> Self {
-        self.session_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filters {
-            m.insert("Filters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SamplingConfig".to_owned(),
-            self.sampling_config.to_template(),
-        );
-        if let Some(v) = &self.session_config {
-            m.insert("SessionConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SessionConfig` (optional).
+    pub fn session_config(self, value: impl Into<Value<SessionConfig>>) -> Self {
+        Self(self.0.with(2, "SessionConfig", value.into().to_template()))
     }
 }
 
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters.check(
-            &path.field("Filters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sampling_config
-            .check(&path.field("SamplingConfig"), &Rules::NONE, out);
-        self.session_config
-            .check(&path.field("SessionConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `Filter` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone)]
-pub struct Filter {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9._-]+$`.
-    pub key: Value<String>,
-    /// `Operator` (required).
-    pub operator: Value<Operator>,
-    /// `Value` (required).
-    pub value: Value<FilterValue>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
+    Filter
 }
 
 impl Filter {
@@ -561,343 +253,92 @@ impl Filter {
         operator: impl Into<Value<Operator>>,
         value: impl Into<Value<FilterValue>>,
     ) -> Self {
-        Self {
-            key: key.into(),
-            operator: operator.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Operator", operator.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Operator".to_owned(), self.operator.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Operator`.
+    Operator {
+        /// `Equals`
+        Equals = "Equals",
+        /// `NotEquals`
+        NotEquals = "NotEquals",
+        /// `GreaterThan`
+        GreaterThan = "GreaterThan",
+        /// `LessThan`
+        LessThan = "LessThan",
+        /// `GreaterThanOrEqual`
+        GreaterThanOrEqual = "GreaterThanOrEqual",
+        /// `LessThanOrEqual`
+        LessThanOrEqual = "LessThanOrEqual",
+        /// `Contains`
+        Contains = "Contains",
+        /// `NotContains`
+        NotContains = "NotContains",
     }
 }
 
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9._-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Filter);
-
-/// Values of `Operator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Operator {
-    /// `Equals`
-    Equals,
-    /// `NotEquals`
-    NotEquals,
-    /// `GreaterThan`
-    GreaterThan,
-    /// `LessThan`
-    LessThan,
-    /// `GreaterThanOrEqual`
-    GreaterThanOrEqual,
-    /// `LessThanOrEqual`
-    LessThanOrEqual,
-    /// `Contains`
-    Contains,
-    /// `NotContains`
-    NotContains,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Operator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Equals",
-        "NotEquals",
-        "GreaterThan",
-        "LessThan",
-        "GreaterThanOrEqual",
-        "LessThanOrEqual",
-        "Contains",
-        "NotContains",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "Equals",
-            Self::NotEquals => "NotEquals",
-            Self::GreaterThan => "GreaterThan",
-            Self::LessThan => "LessThan",
-            Self::GreaterThanOrEqual => "GreaterThanOrEqual",
-            Self::LessThanOrEqual => "LessThanOrEqual",
-            Self::Contains => "Contains",
-            Self::NotContains => "NotContains",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Operator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Operator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Operator {
-    fn from(s: &str) -> Self {
-        match s {
-            "Equals" => Self::Equals,
-            "NotEquals" => Self::NotEquals,
-            "GreaterThan" => Self::GreaterThan,
-            "LessThan" => Self::LessThan,
-            "GreaterThanOrEqual" => Self::GreaterThanOrEqual,
-            "LessThanOrEqual" => Self::LessThanOrEqual,
-            "Contains" => Self::Contains,
-            "NotContains" => Self::NotContains,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Operator> {
-    fn from(s: &str) -> Self {
-        Value::literal(Operator::from(s))
-    }
-}
-
-crate::impl_literal!(Operator);
-
-/// Property type `FilterValue` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct FilterValue {
-    /// `BooleanValue` (optional).
-    pub boolean_value: Option<Value<bool>>,
-    /// `DoubleValue` (optional).
-    pub double_value: Option<Value<f64>>,
-    /// `StringValue` (optional).
-    /// Length: 1..=1024 characters.
-    pub string_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FilterValue` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
+    FilterValue(default)
 }
 
 impl FilterValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            boolean_value: None,
-            double_value: None,
-            string_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BooleanValue`.
-    pub fn boolean_value(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.boolean_value = Some(value.into());
-        self
+    /// `BooleanValue` (optional).
+    pub fn boolean_value(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "BooleanValue", value.into().to_template()))
     }
-    /// Sets `DoubleValue`.
-    pub fn double_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.double_value = Some(value.into());
-        self
+    /// `DoubleValue` (optional).
+    pub fn double_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "DoubleValue", value.into().to_template()))
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
+    /// `StringValue` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "StringValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FilterValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.boolean_value {
-            m.insert("BooleanValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.double_value {
-            m.insert("DoubleValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FilterValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.string_value.check(
-            &path.field("StringValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FilterValue);
-
-/// Property type `SamplingConfig` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone)]
-pub struct SamplingConfig {
-    /// `SamplingPercentage` (required).
-    /// Range: 0.01..=100.
-    pub sampling_percentage: Value<f64>,
+crate::l1_struct! {
+    /// Property type `SamplingConfig` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
+    SamplingConfig
 }
 
 impl SamplingConfig {
     /// The required properties: `SamplingPercentage`.
     pub fn new(sampling_percentage: impl Into<Value<f64>>) -> Self {
-        Self {
-            sampling_percentage: sampling_percentage.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SamplingPercentage",
+            sampling_percentage.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SamplingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SamplingPercentage".to_owned(),
-            self.sampling_percentage.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SamplingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sampling_percentage.check(
-            &path.field("SamplingPercentage"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SamplingConfig);
-
-/// Property type `SessionConfig` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone)]
-pub struct SessionConfig {
-    /// `SessionTimeoutMinutes` (required).
-    /// Range: 1..=1440.
-    pub session_timeout_minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `SessionConfig` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
+    SessionConfig
 }
 
 impl SessionConfig {
     /// The required properties: `SessionTimeoutMinutes`.
     pub fn new(session_timeout_minutes: impl Into<Value<i64>>) -> Self {
-        Self {
-            session_timeout_minutes: session_timeout_minutes.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SessionTimeoutMinutes",
+            session_timeout_minutes.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SessionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SessionTimeoutMinutes".to_owned(),
-            self.session_timeout_minutes.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SessionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.session_timeout_minutes.check(
-            &path.field("SessionTimeoutMinutes"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SessionConfig);
-
-/// Property type `Tag` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::Policy`.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Policy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Policy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Policy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::Policy`.
+    Policy("AWS::BedrockAgentCore::Policy", PolicyProps)
 }
 
 impl Policy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Policy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PolicyArn` (typed).
     pub fn ref_value(&self) -> Value<ids::BedrockAgentCorePolicyArn> {
         self.resource.ref_value()
@@ -107,29 +59,41 @@ impl Policy {
     pub fn attr_status_reasons(&self) -> Value<List<String>> {
         self.resource.get_att("StatusReasons")
     }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<PolicyDefinition>>) {
+        self.resource.set_property("Definition", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PolicyEngineId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_engine_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyEngineId", value.into())
+    }
+
+    /// Replaces `ValidationMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validation_mode(&self, value: impl Into<Value<PolicyValidationMode>>) {
+        self.resource.set_property("ValidationMode", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::Policy`.
-#[derive(Debug, Clone)]
-pub struct PolicyProps {
-    /// `Definition` (required).
-    pub definition: Value<PolicyDefinition>,
-    /// `Description` (optional).
-    /// Length: 1..=4096 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=48 characters.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_]*$`.
-    pub name: Value<String>,
-    /// `PolicyEngineId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=59 characters.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_]*-[a-z0-9_]{10}$`.
-    pub policy_engine_id: Value<String>,
-    /// `ValidationMode` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub validation_mode: Option<Value<PolicyValidationMode>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::Policy`.
+    PolicyProps
 }
 
 impl PolicyProps {
@@ -139,211 +103,55 @@ impl PolicyProps {
         name: impl Into<Value<String>>,
         policy_engine_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            definition: definition.into(),
-            description: None,
-            name: name.into(),
-            policy_engine_id: policy_engine_id.into(),
-            validation_mode: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Definition", definition.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "PolicyEngineId", policy_engine_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 4096 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ValidationMode`.
-    pub fn validation_mode(mut self, value: impl Into<Value<PolicyValidationMode>>) -> Self {
-        self.validation_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "PolicyEngineId".to_owned(),
-            self.policy_engine_id.to_template(),
-        );
-        if let Some(v) = &self.validation_mode {
-            m.insert("ValidationMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidationMode` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn validation_mode(self, value: impl Into<Value<PolicyValidationMode>>) -> Self {
+        Self(self.0.with(4, "ValidationMode", value.into().to_template()))
     }
 }
 
-impl Check for PolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition
-            .check(&path.field("Definition"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(48),
-                pattern: Some("^[A-Za-z][A-Za-z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_engine_id.check(
-            &path.field("PolicyEngineId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(59),
-                pattern: Some("^[A-Za-z][A-Za-z0-9_]*-[a-z0-9_]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.validation_mode
-            .check(&path.field("ValidationMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyProps);
-
-/// Property type `PolicyDefinition` of `AWS::BedrockAgentCore::Policy`.
-#[derive(Debug, Clone)]
-pub struct PolicyDefinition {
-    /// `Cedar` (required).
-    pub cedar: Value<CedarPolicy>,
+crate::l1_struct! {
+    /// Property type `PolicyDefinition` of `AWS::BedrockAgentCore::Policy`.
+    PolicyDefinition
 }
 
 impl PolicyDefinition {
     /// The required properties: `Cedar`.
     pub fn new(cedar: impl Into<Value<CedarPolicy>>) -> Self {
-        Self {
-            cedar: cedar.into(),
-        }
+        Self(crate::Properties::new().with(0, "Cedar", cedar.into().to_template()))
     }
 }
 
-impl ToTemplate for PolicyDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cedar".to_owned(), self.cedar.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cedar.check(&path.field("Cedar"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyDefinition);
-
-/// Property type `CedarPolicy` of `AWS::BedrockAgentCore::Policy`.
-#[derive(Debug, Clone)]
-pub struct CedarPolicy {
-    /// `Statement` (required).
-    /// Length: 35..=153600 characters.
-    pub statement: Value<String>,
+crate::l1_struct! {
+    /// Property type `CedarPolicy` of `AWS::BedrockAgentCore::Policy`.
+    CedarPolicy
 }
 
 impl CedarPolicy {
     /// The required properties: `Statement`.
     pub fn new(statement: impl Into<Value<String>>) -> Self {
-        Self {
-            statement: statement.into(),
-        }
+        Self(crate::Properties::new().with(0, "Statement", statement.into().to_template()))
     }
 }
 
-impl ToTemplate for CedarPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Statement".to_owned(), self.statement.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PolicyValidationMode`.
+    PolicyValidationMode {
+        /// `FAIL_ON_ANY_FINDINGS`
+        FailOnAnyFindings = "FAIL_ON_ANY_FINDINGS",
+        /// `IGNORE_ALL_FINDINGS`
+        IgnoreAllFindings = "IGNORE_ALL_FINDINGS",
     }
 }
-
-impl Check for CedarPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.statement.check(
-            &path.field("Statement"),
-            &Rules {
-                min_length: Some(35),
-                max_length: Some(153600),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CedarPolicy);
-
-/// Values of `PolicyValidationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PolicyValidationMode {
-    /// `FAIL_ON_ANY_FINDINGS`
-    FailOnAnyFindings,
-    /// `IGNORE_ALL_FINDINGS`
-    IgnoreAllFindings,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PolicyValidationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FAIL_ON_ANY_FINDINGS", "IGNORE_ALL_FINDINGS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailOnAnyFindings => "FAIL_ON_ANY_FINDINGS",
-            Self::IgnoreAllFindings => "IGNORE_ALL_FINDINGS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PolicyValidationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PolicyValidationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PolicyValidationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "FAIL_ON_ANY_FINDINGS" => Self::FailOnAnyFindings,
-            "IGNORE_ALL_FINDINGS" => Self::IgnoreAllFindings,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PolicyValidationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(PolicyValidationMode::from(s))
-    }
-}
-
-crate::impl_literal!(PolicyValidationMode);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct Runtime {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Runtime {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Runtime {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Runtime {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::Runtime`.
+    Runtime("AWS::BedrockAgentCore::Runtime", RuntimeProps)
 }
 
 impl Runtime {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Runtime";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RuntimeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AgentRuntimeId` (typed).
     pub fn ref_value(&self) -> Value<ids::RuntimeId> {
         self.resource.ref_value()
@@ -112,43 +64,97 @@ impl Runtime {
     pub fn attr_failure_reason(&self) -> Value<String> {
         self.resource.get_att("FailureReason")
     }
+
+    /// Replaces `AgentRuntimeArtifact` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_runtime_artifact(&self, value: impl Into<Value<AgentRuntimeArtifact>>) {
+        self.resource
+            .set_property("AgentRuntimeArtifact", value.into())
+    }
+
+    /// Replaces `AgentRuntimeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_runtime_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AgentRuntimeName", value.into())
+    }
+
+    /// Replaces `AuthorizerConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_configuration(&self, value: impl Into<Value<AuthorizerConfiguration>>) {
+        self.resource
+            .set_property("AuthorizerConfiguration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnvironmentVariables` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_variables(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("EnvironmentVariables", value.into())
+    }
+
+    /// Replaces `FilesystemConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filesystem_configurations(
+        &self,
+        value: impl Into<Value<List<FilesystemConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("FilesystemConfigurations", value.into())
+    }
+
+    /// Replaces `LifecycleConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_configuration(&self, value: impl Into<Value<LifecycleConfiguration>>) {
+        self.resource
+            .set_property("LifecycleConfiguration", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(&self, value: impl Into<Value<NetworkConfiguration>>) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `ProtocolConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol_configuration(&self, value: impl Into<Value<ProtocolConfiguration>>) {
+        self.resource
+            .set_property("ProtocolConfiguration", value.into())
+    }
+
+    /// Replaces `RequestHeaderConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_header_configuration(
+        &self,
+        value: impl Into<Value<RequestHeaderConfiguration>>,
+    ) {
+        self.resource
+            .set_property("RequestHeaderConfiguration", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct RuntimeProps {
-    /// `AgentRuntimeArtifact` (required).
-    pub agent_runtime_artifact: Value<AgentRuntimeArtifact>,
-    /// `AgentRuntimeName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-zA-Z][a-zA-Z0-9_]{0,47}`.
-    pub agent_runtime_name: Value<String>,
-    /// `AuthorizerConfiguration` (optional).
-    pub authorizer_configuration: Option<Value<AuthorizerConfiguration>>,
-    /// `Description` (optional).
-    /// Length: 1..=1200 characters.
-    pub description: Option<Value<String>>,
-    /// `EnvironmentVariables` (optional).
-    /// Each item: Length: ..=2048 characters.
-    pub environment_variables: Option<Value<Map<String>>>,
-    /// `FilesystemConfigurations` (optional).
-    /// Items: 0..=1.
-    pub filesystem_configurations: Option<Value<List<FilesystemConfiguration>>>,
-    /// `LifecycleConfiguration` (optional).
-    pub lifecycle_configuration: Option<Value<LifecycleConfiguration>>,
-    /// `NetworkConfiguration` (required).
-    pub network_configuration: Value<NetworkConfiguration>,
-    /// `ProtocolConfiguration` (optional).
-    pub protocol_configuration: Option<Value<ProtocolConfiguration>>,
-    /// `RequestHeaderConfiguration` (optional).
-    pub request_header_configuration: Option<Value<RequestHeaderConfiguration>>,
-    /// `RoleArn` (required).
-    /// Pattern: `arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::Runtime`.
+    RuntimeProps
 }
 
 impl RuntimeProps {
@@ -159,285 +165,121 @@ impl RuntimeProps {
         network_configuration: impl Into<Value<NetworkConfiguration>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            agent_runtime_artifact: agent_runtime_artifact.into(),
-            agent_runtime_name: agent_runtime_name.into(),
-            authorizer_configuration: None,
-            description: None,
-            environment_variables: None,
-            filesystem_configurations: None,
-            lifecycle_configuration: None,
-            network_configuration: network_configuration.into(),
-            protocol_configuration: None,
-            request_header_configuration: None,
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AgentRuntimeArtifact",
+                    agent_runtime_artifact.into().to_template(),
+                )
+                .with(
+                    1,
+                    "AgentRuntimeName",
+                    agent_runtime_name.into().to_template(),
+                )
+                .with(
+                    7,
+                    "NetworkConfiguration",
+                    network_configuration.into().to_template(),
+                )
+                .with(10, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `AuthorizerConfiguration`.
+    /// `AuthorizerConfiguration` (optional).
     pub fn authorizer_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AuthorizerConfiguration>>,
     ) -> Self {
-        self.authorizer_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "AuthorizerConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `EnvironmentVariables`.
-    pub fn environment_variables(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.environment_variables = Some(value.into());
-        self
+    /// `EnvironmentVariables` (optional).
+    /// Each item: Length: at most 2048 characters.
+    pub fn environment_variables(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnvironmentVariables", value.into().to_template()),
+        )
     }
-    /// Sets `FilesystemConfigurations`.
+    /// `FilesystemConfigurations` (optional).
+    /// Items: 0 to 1.
     pub fn filesystem_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<FilesystemConfiguration>>>,
     ) -> Self {
-        self.filesystem_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "FilesystemConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleConfiguration`.
-    pub fn lifecycle_configuration(
-        mut self,
-        value: impl Into<Value<LifecycleConfiguration>>,
-    ) -> Self {
-        self.lifecycle_configuration = Some(value.into());
-        self
+    /// `LifecycleConfiguration` (optional).
+    pub fn lifecycle_configuration(self, value: impl Into<Value<LifecycleConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(6, "LifecycleConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ProtocolConfiguration`.
-    pub fn protocol_configuration(
-        mut self,
-        value: impl Into<Value<ProtocolConfiguration>>,
-    ) -> Self {
-        self.protocol_configuration = Some(value.into());
-        self
+    /// `ProtocolConfiguration` (optional).
+    pub fn protocol_configuration(self, value: impl Into<Value<ProtocolConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ProtocolConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RequestHeaderConfiguration`.
+    /// `RequestHeaderConfiguration` (optional).
     pub fn request_header_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RequestHeaderConfiguration>>,
     ) -> Self {
-        self.request_header_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "RequestHeaderConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuntimeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AgentRuntimeArtifact".to_owned(),
-            self.agent_runtime_artifact.to_template(),
-        );
-        m.insert(
-            "AgentRuntimeName".to_owned(),
-            self.agent_runtime_name.to_template(),
-        );
-        if let Some(v) = &self.authorizer_configuration {
-            m.insert("AuthorizerConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_variables {
-            m.insert("EnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filesystem_configurations {
-            m.insert("FilesystemConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_configuration {
-            m.insert("LifecycleConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NetworkConfiguration".to_owned(),
-            self.network_configuration.to_template(),
-        );
-        if let Some(v) = &self.protocol_configuration {
-            m.insert("ProtocolConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_header_configuration {
-            m.insert("RequestHeaderConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RuntimeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_runtime_artifact
-            .check(&path.field("AgentRuntimeArtifact"), &Rules::NONE, out);
-        self.agent_runtime_name.check(
-            &path.field("AgentRuntimeName"),
-            &Rules {
-                pattern: Some("[a-zA-Z][a-zA-Z0-9_]{0,47}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.authorizer_configuration.check(
-            &path.field("AuthorizerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_variables.check(
-            &path.field("EnvironmentVariables"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filesystem_configurations.check(
-            &path.field("FilesystemConfigurations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lifecycle_configuration.check(
-            &path.field("LifecycleConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.protocol_configuration
-            .check(&path.field("ProtocolConfiguration"), &Rules::NONE, out);
-        self.request_header_configuration.check(
-            &path.field("RequestHeaderConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuntimeProps);
-
-/// Property type `AgentRuntimeArtifact` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone, Default)]
-pub struct AgentRuntimeArtifact {
-    /// `CodeConfiguration` (optional).
-    pub code_configuration: Option<Value<CodeConfiguration>>,
-    /// `ContainerConfiguration` (optional).
-    pub container_configuration: Option<Value<ContainerConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AgentRuntimeArtifact` of `AWS::BedrockAgentCore::Runtime`.
+    AgentRuntimeArtifact(default)
 }
 
 impl AgentRuntimeArtifact {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            code_configuration: None,
-            container_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CodeConfiguration`.
-    pub fn code_configuration(mut self, value: impl Into<Value<CodeConfiguration>>) -> Self {
-        self.code_configuration = Some(value.into());
-        self
+    /// `CodeConfiguration` (optional).
+    pub fn code_configuration(self, value: impl Into<Value<CodeConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CodeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ContainerConfiguration`.
-    pub fn container_configuration(
-        mut self,
-        value: impl Into<Value<ContainerConfiguration>>,
-    ) -> Self {
-        self.container_configuration = Some(value.into());
-        self
+    /// `ContainerConfiguration` (optional).
+    pub fn container_configuration(self, value: impl Into<Value<ContainerConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AgentRuntimeArtifact {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_configuration {
-            m.insert("CodeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_configuration {
-            m.insert("ContainerConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AgentRuntimeArtifact {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_configuration
-            .check(&path.field("CodeConfiguration"), &Rules::NONE, out);
-        self.container_configuration.check(
-            &path.field("ContainerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AgentRuntimeArtifact);
-
-/// Property type `CodeConfiguration` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct CodeConfiguration {
-    /// `Code` (required).
-    pub code: Value<Code>,
-    /// `EntryPoint` (required).
-    /// Items: 1..=2.
-    pub entry_point: Value<List<String>>,
-    /// `Runtime` (required).
-    pub runtime: Value<AgentManagedRuntimeType>,
+crate::l1_struct! {
+    /// Property type `CodeConfiguration` of `AWS::BedrockAgentCore::Runtime`.
+    CodeConfiguration
 }
 
 impl CodeConfiguration {
@@ -447,454 +289,143 @@ impl CodeConfiguration {
         entry_point: impl Into<Value<List<String>>>,
         runtime: impl Into<Value<AgentManagedRuntimeType>>,
     ) -> Self {
-        Self {
-            code: code.into(),
-            entry_point: entry_point.into(),
-            runtime: runtime.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Code", code.into().to_template())
+                .with(1, "EntryPoint", entry_point.into().to_template())
+                .with(2, "Runtime", runtime.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CodeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Code".to_owned(), self.code.to_template());
-        m.insert("EntryPoint".to_owned(), self.entry_point.to_template());
-        m.insert("Runtime".to_owned(), self.runtime.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code.check(&path.field("Code"), &Rules::NONE, out);
-        self.entry_point.check(
-            &path.field("EntryPoint"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.runtime
-            .check(&path.field("Runtime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CodeConfiguration);
-
-/// Property type `Code` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone, Default)]
-pub struct Code {
-    /// `S3` (optional).
-    pub s3: Option<Value<S3Location>>,
+crate::l1_struct! {
+    /// Property type `Code` of `AWS::BedrockAgentCore::Runtime`.
+    Code(default)
 }
 
 impl Code {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.s3 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Code {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(self.0.with(0, "S3", value.into().to_template()))
     }
 }
 
-impl Check for Code {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Code);
-
-/// Property type `S3Location` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `Bucket` (required).
-    /// Pattern: `^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`.
-    pub bucket: Value<String>,
-    /// `Prefix` (required).
-    /// Length: 1..=1024 characters.
-    pub prefix: Value<String>,
-    /// `VersionId` (optional).
-    /// Length: 3..=1024 characters.
-    pub version_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::BedrockAgentCore::Runtime`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `Bucket`, `Prefix`.
     pub fn new(bucket: impl Into<Value<String>>, prefix: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            prefix: prefix.into(),
-            version_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Prefix", prefix.into().to_template()),
+        )
     }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Prefix".to_owned(), self.prefix.to_template());
-        if let Some(v) = &self.version_id {
-            m.insert("VersionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VersionId` (optional).
+    /// Length: 3 to 1024 characters.
+    pub fn version_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "VersionId", value.into().to_template()))
     }
 }
 
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                pattern: Some("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_id.check(
-            &path.field("VersionId"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AgentManagedRuntimeType`.
+    AgentManagedRuntimeType {
+        /// `PYTHON_3_10`
+        Python310 = "PYTHON_3_10",
+        /// `PYTHON_3_11`
+        Python311 = "PYTHON_3_11",
+        /// `PYTHON_3_12`
+        Python312 = "PYTHON_3_12",
+        /// `PYTHON_3_13`
+        Python313 = "PYTHON_3_13",
+        /// `PYTHON_3_14`
+        Python314 = "PYTHON_3_14",
+        /// `NODE_22`
+        Node22 = "NODE_22",
     }
 }
 
-crate::impl_literal!(S3Location);
-
-/// Values of `AgentManagedRuntimeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AgentManagedRuntimeType {
-    /// `PYTHON_3_10`
-    Python310,
-    /// `PYTHON_3_11`
-    Python311,
-    /// `PYTHON_3_12`
-    Python312,
-    /// `PYTHON_3_13`
-    Python313,
-    /// `PYTHON_3_14`
-    Python314,
-    /// `NODE_22`
-    Node22,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AgentManagedRuntimeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PYTHON_3_10",
-        "PYTHON_3_11",
-        "PYTHON_3_12",
-        "PYTHON_3_13",
-        "PYTHON_3_14",
-        "NODE_22",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Python310 => "PYTHON_3_10",
-            Self::Python311 => "PYTHON_3_11",
-            Self::Python312 => "PYTHON_3_12",
-            Self::Python313 => "PYTHON_3_13",
-            Self::Python314 => "PYTHON_3_14",
-            Self::Node22 => "NODE_22",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AgentManagedRuntimeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AgentManagedRuntimeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AgentManagedRuntimeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PYTHON_3_10" => Self::Python310,
-            "PYTHON_3_11" => Self::Python311,
-            "PYTHON_3_12" => Self::Python312,
-            "PYTHON_3_13" => Self::Python313,
-            "PYTHON_3_14" => Self::Python314,
-            "NODE_22" => Self::Node22,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AgentManagedRuntimeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AgentManagedRuntimeType::from(s))
-    }
-}
-
-crate::impl_literal!(AgentManagedRuntimeType);
-
-/// Property type `ContainerConfiguration` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct ContainerConfiguration {
-    /// `ContainerUri` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)([:@]\S+)$`.
-    pub container_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `ContainerConfiguration` of `AWS::BedrockAgentCore::Runtime`.
+    ContainerConfiguration
 }
 
 impl ContainerConfiguration {
     /// The required properties: `ContainerUri`.
     pub fn new(container_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            container_uri: container_uri.into(),
-        }
+        Self(crate::Properties::new().with(0, "ContainerUri", container_uri.into().to_template()))
     }
 }
 
-impl ToTemplate for ContainerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ContainerUri".to_owned(), self.container_uri.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_uri.check(&path.field("ContainerUri"), &Rules { min_length: Some(1), max_length: Some(1024), pattern: Some("^\\d{12}\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)([:@]\\S+)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ContainerConfiguration);
-
-/// Property type `AuthorizerConfiguration` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthorizerConfiguration {
-    /// `CustomJWTAuthorizer` (optional).
-    pub custom_jwt_authorizer: Option<Value<CustomJwtAuthorizerConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AuthorizerConfiguration` of `AWS::BedrockAgentCore::Runtime`.
+    AuthorizerConfiguration(default)
 }
 
 impl AuthorizerConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_jwt_authorizer: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomJWTAuthorizer`.
+    /// `CustomJWTAuthorizer` (optional).
     pub fn custom_jwt_authorizer(
-        mut self,
+        self,
         value: impl Into<Value<CustomJwtAuthorizerConfiguration>>,
     ) -> Self {
-        self.custom_jwt_authorizer = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CustomJWTAuthorizer", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AuthorizerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_jwt_authorizer {
-            m.insert("CustomJWTAuthorizer".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuthorizerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_jwt_authorizer
-            .check(&path.field("CustomJWTAuthorizer"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AuthorizerConfiguration);
-
-/// Property type `CustomJwtAuthorizerConfiguration` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct CustomJwtAuthorizerConfiguration {
-    /// `AllowedAudience` (optional).
-    /// Items: 1..=.
-    pub allowed_audience: Option<Value<List<String>>>,
-    /// `AllowedClients` (optional).
-    /// Items: 1..=.
-    pub allowed_clients: Option<Value<List<String>>>,
-    /// `AllowedScopes` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `[\x21\x23-\x5B\x5D-\x7E]+`.
-    pub allowed_scopes: Option<Value<List<String>>>,
-    /// `CustomClaims` (optional).
-    /// Items: 1..=.
-    pub custom_claims: Option<Value<List<CustomClaimValidationType>>>,
-    /// `DiscoveryUrl` (required).
-    /// Pattern: `^.+/\.well-known/openid-configuration$`.
-    pub discovery_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomJwtAuthorizerConfiguration` of `AWS::BedrockAgentCore::Runtime`.
+    CustomJwtAuthorizerConfiguration
 }
 
 impl CustomJwtAuthorizerConfiguration {
     /// The required properties: `DiscoveryUrl`.
     pub fn new(discovery_url: impl Into<Value<String>>) -> Self {
-        Self {
-            allowed_audience: None,
-            allowed_clients: None,
-            allowed_scopes: None,
-            custom_claims: None,
-            discovery_url: discovery_url.into(),
-        }
+        Self(crate::Properties::new().with(4, "DiscoveryUrl", discovery_url.into().to_template()))
     }
-    /// Sets `AllowedAudience`.
-    pub fn allowed_audience(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_audience = Some(value.into());
-        self
+    /// `AllowedAudience` (optional).
+    /// Items: at least 1.
+    pub fn allowed_audience(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedAudience", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedClients`.
-    pub fn allowed_clients(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_clients = Some(value.into());
-        self
+    /// `AllowedClients` (optional).
+    /// Items: at least 1.
+    pub fn allowed_clients(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "AllowedClients", value.into().to_template()))
     }
-    /// Sets `AllowedScopes`.
-    pub fn allowed_scopes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_scopes = Some(value.into());
-        self
+    /// `AllowedScopes` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `[\x21\x23-\x5B\x5D-\x7E]+`.
+    pub fn allowed_scopes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "AllowedScopes", value.into().to_template()))
     }
-    /// Sets `CustomClaims`.
-    pub fn custom_claims(
-        mut self,
-        value: impl Into<Value<List<CustomClaimValidationType>>>,
-    ) -> Self {
-        self.custom_claims = Some(value.into());
-        self
+    /// `CustomClaims` (optional).
+    /// Items: at least 1.
+    pub fn custom_claims(self, value: impl Into<Value<List<CustomClaimValidationType>>>) -> Self {
+        Self(self.0.with(3, "CustomClaims", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomJwtAuthorizerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_audience {
-            m.insert("AllowedAudience".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_clients {
-            m.insert("AllowedClients".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_scopes {
-            m.insert("AllowedScopes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_claims {
-            m.insert("CustomClaims".to_owned(), v.to_template());
-        }
-        m.insert("DiscoveryUrl".to_owned(), self.discovery_url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomJwtAuthorizerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_audience.check(
-            &path.field("AllowedAudience"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allowed_clients.check(
-            &path.field("AllowedClients"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allowed_scopes.check(
-            &path.field("AllowedScopes"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("[\\x21\\x23-\\x5B\\x5D-\\x7E]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_claims.check(
-            &path.field("CustomClaims"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.discovery_url.check(
-            &path.field("DiscoveryUrl"),
-            &Rules {
-                pattern: Some("^.+/\\.well-known/openid-configuration$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomJwtAuthorizerConfiguration);
-
-/// Property type `CustomClaimValidationType` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct CustomClaimValidationType {
-    /// `AuthorizingClaimMatchValue` (required).
-    pub authorizing_claim_match_value: Value<AuthorizingClaimMatchValueType>,
-    /// `InboundTokenClaimName` (required).
-    /// Pattern: `[A-Za-z0-9_.-:]+`.
-    pub inbound_token_claim_name: Value<String>,
-    /// `InboundTokenClaimValueType` (required).
-    pub inbound_token_claim_value_type: Value<InboundTokenClaimValueType>,
+crate::l1_struct! {
+    /// Property type `CustomClaimValidationType` of `AWS::BedrockAgentCore::Runtime`.
+    CustomClaimValidationType
 }
 
 impl CustomClaimValidationType {
@@ -904,65 +435,30 @@ impl CustomClaimValidationType {
         inbound_token_claim_name: impl Into<Value<String>>,
         inbound_token_claim_value_type: impl Into<Value<InboundTokenClaimValueType>>,
     ) -> Self {
-        Self {
-            authorizing_claim_match_value: authorizing_claim_match_value.into(),
-            inbound_token_claim_name: inbound_token_claim_name.into(),
-            inbound_token_claim_value_type: inbound_token_claim_value_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthorizingClaimMatchValue",
+                    authorizing_claim_match_value.into().to_template(),
+                )
+                .with(
+                    1,
+                    "InboundTokenClaimName",
+                    inbound_token_claim_name.into().to_template(),
+                )
+                .with(
+                    2,
+                    "InboundTokenClaimValueType",
+                    inbound_token_claim_value_type.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for CustomClaimValidationType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthorizingClaimMatchValue".to_owned(),
-            self.authorizing_claim_match_value.to_template(),
-        );
-        m.insert(
-            "InboundTokenClaimName".to_owned(),
-            self.inbound_token_claim_name.to_template(),
-        );
-        m.insert(
-            "InboundTokenClaimValueType".to_owned(),
-            self.inbound_token_claim_value_type.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomClaimValidationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorizing_claim_match_value.check(
-            &path.field("AuthorizingClaimMatchValue"),
-            &Rules::NONE,
-            out,
-        );
-        self.inbound_token_claim_name.check(
-            &path.field("InboundTokenClaimName"),
-            &Rules {
-                pattern: Some("[A-Za-z0-9_.-:]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inbound_token_claim_value_type.check(
-            &path.field("InboundTokenClaimValueType"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomClaimValidationType);
-
-/// Property type `AuthorizingClaimMatchValueType` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct AuthorizingClaimMatchValueType {
-    /// `ClaimMatchOperator` (required).
-    pub claim_match_operator: Value<ClaimMatchOperator>,
-    /// `ClaimMatchValue` (required).
-    pub claim_match_value: Value<ClaimMatchValueType>,
+crate::l1_struct! {
+    /// Property type `AuthorizingClaimMatchValueType` of `AWS::BedrockAgentCore::Runtime`.
+    AuthorizingClaimMatchValueType
 }
 
 impl AuthorizingClaimMatchValueType {
@@ -971,500 +467,154 @@ impl AuthorizingClaimMatchValueType {
         claim_match_operator: impl Into<Value<ClaimMatchOperator>>,
         claim_match_value: impl Into<Value<ClaimMatchValueType>>,
     ) -> Self {
-        Self {
-            claim_match_operator: claim_match_operator.into(),
-            claim_match_value: claim_match_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ClaimMatchOperator",
+                    claim_match_operator.into().to_template(),
+                )
+                .with(1, "ClaimMatchValue", claim_match_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AuthorizingClaimMatchValueType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClaimMatchOperator".to_owned(),
-            self.claim_match_operator.to_template(),
-        );
-        m.insert(
-            "ClaimMatchValue".to_owned(),
-            self.claim_match_value.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ClaimMatchOperator`.
+    ClaimMatchOperator {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `CONTAINS_ANY`
+        ContainsAny = "CONTAINS_ANY",
     }
 }
 
-impl Check for AuthorizingClaimMatchValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.claim_match_operator
-            .check(&path.field("ClaimMatchOperator"), &Rules::NONE, out);
-        self.claim_match_value
-            .check(&path.field("ClaimMatchValue"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AuthorizingClaimMatchValueType);
-
-/// Values of `ClaimMatchOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ClaimMatchOperator {
-    /// `EQUALS`
-    Equals,
-    /// `CONTAINS`
-    Contains,
-    /// `CONTAINS_ANY`
-    ContainsAny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ClaimMatchOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EQUALS", "CONTAINS", "CONTAINS_ANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::Contains => "CONTAINS",
-            Self::ContainsAny => "CONTAINS_ANY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ClaimMatchOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ClaimMatchOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ClaimMatchOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "CONTAINS" => Self::Contains,
-            "CONTAINS_ANY" => Self::ContainsAny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ClaimMatchOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ClaimMatchOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ClaimMatchOperator);
-
-/// Property type `ClaimMatchValueType` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone, Default)]
-pub struct ClaimMatchValueType {
-    /// `MatchValueString` (optional).
-    /// Pattern: `[A-Za-z0-9_.-]+`.
-    pub match_value_string: Option<Value<String>>,
-    /// `MatchValueStringList` (optional).
-    /// Items: 1..=255.
-    /// Each item: Pattern: `[A-Za-z0-9_.-]+`.
-    pub match_value_string_list: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ClaimMatchValueType` of `AWS::BedrockAgentCore::Runtime`.
+    ClaimMatchValueType(default)
 }
 
 impl ClaimMatchValueType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            match_value_string: None,
-            match_value_string_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MatchValueString`.
-    pub fn match_value_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.match_value_string = Some(value.into());
-        self
+    /// `MatchValueString` (optional).
+    /// Pattern: `[A-Za-z0-9_.-]+`.
+    pub fn match_value_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MatchValueString", value.into().to_template()),
+        )
     }
-    /// Sets `MatchValueStringList`.
-    pub fn match_value_string_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_value_string_list = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClaimMatchValueType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.match_value_string {
-            m.insert("MatchValueString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_value_string_list {
-            m.insert("MatchValueStringList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MatchValueStringList` (optional).
+    /// Items: 1 to 255.
+    /// Each item: Pattern: `[A-Za-z0-9_.-]+`.
+    pub fn match_value_string_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MatchValueStringList", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ClaimMatchValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_value_string.check(
-            &path.field("MatchValueString"),
-            &Rules {
-                pattern: Some("[A-Za-z0-9_.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_value_string_list.check(
-            &path.field("MatchValueStringList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(255),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("[A-Za-z0-9_.-]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `InboundTokenClaimValueType`.
+    InboundTokenClaimValueType {
+        /// `STRING`
+        String = "STRING",
+        /// `STRING_ARRAY`
+        StringArray = "STRING_ARRAY",
     }
 }
 
-crate::impl_literal!(ClaimMatchValueType);
-
-/// Values of `InboundTokenClaimValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InboundTokenClaimValueType {
-    /// `STRING`
-    String,
-    /// `STRING_ARRAY`
-    StringArray,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InboundTokenClaimValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STRING", "STRING_ARRAY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::StringArray => "STRING_ARRAY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InboundTokenClaimValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InboundTokenClaimValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InboundTokenClaimValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "STRING_ARRAY" => Self::StringArray,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InboundTokenClaimValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InboundTokenClaimValueType::from(s))
-    }
-}
-
-crate::impl_literal!(InboundTokenClaimValueType);
-
-/// Property type `FilesystemConfiguration` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone, Default)]
-pub struct FilesystemConfiguration {
-    /// `SessionStorage` (optional).
-    pub session_storage: Option<Value<SessionStorageConfiguration>>,
+crate::l1_struct! {
+    /// Property type `FilesystemConfiguration` of `AWS::BedrockAgentCore::Runtime`.
+    FilesystemConfiguration(default)
 }
 
 impl FilesystemConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            session_storage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SessionStorage`.
-    pub fn session_storage(mut self, value: impl Into<Value<SessionStorageConfiguration>>) -> Self {
-        self.session_storage = Some(value.into());
-        self
+    /// `SessionStorage` (optional).
+    pub fn session_storage(self, value: impl Into<Value<SessionStorageConfiguration>>) -> Self {
+        Self(self.0.with(0, "SessionStorage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FilesystemConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.session_storage {
-            m.insert("SessionStorage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FilesystemConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.session_storage
-            .check(&path.field("SessionStorage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FilesystemConfiguration);
-
-/// Property type `SessionStorageConfiguration` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct SessionStorageConfiguration {
-    /// `MountPath` (required).
-    /// Length: 6..=200 characters.
-    /// Pattern: `^/mnt/[a-zA-Z0-9._-]+/?$`.
-    pub mount_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `SessionStorageConfiguration` of `AWS::BedrockAgentCore::Runtime`.
+    SessionStorageConfiguration
 }
 
 impl SessionStorageConfiguration {
     /// The required properties: `MountPath`.
     pub fn new(mount_path: impl Into<Value<String>>) -> Self {
-        Self {
-            mount_path: mount_path.into(),
-        }
+        Self(crate::Properties::new().with(0, "MountPath", mount_path.into().to_template()))
     }
 }
 
-impl ToTemplate for SessionStorageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MountPath".to_owned(), self.mount_path.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SessionStorageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mount_path.check(
-            &path.field("MountPath"),
-            &Rules {
-                min_length: Some(6),
-                max_length: Some(200),
-                pattern: Some("^/mnt/[a-zA-Z0-9._-]+/?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SessionStorageConfiguration);
-
-/// Property type `LifecycleConfiguration` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone, Default)]
-pub struct LifecycleConfiguration {
-    /// `IdleRuntimeSessionTimeout` (optional).
-    /// Range: 60..=28800.
-    pub idle_runtime_session_timeout: Option<Value<i64>>,
-    /// `MaxLifetime` (optional).
-    /// Range: 60..=28800.
-    pub max_lifetime: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `LifecycleConfiguration` of `AWS::BedrockAgentCore::Runtime`.
+    LifecycleConfiguration(default)
 }
 
 impl LifecycleConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idle_runtime_session_timeout: None,
-            max_lifetime: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdleRuntimeSessionTimeout`.
-    pub fn idle_runtime_session_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.idle_runtime_session_timeout = Some(value.into());
-        self
+    /// `IdleRuntimeSessionTimeout` (optional).
+    /// Range: 60 to 28800.
+    pub fn idle_runtime_session_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IdleRuntimeSessionTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `MaxLifetime`.
-    pub fn max_lifetime(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_lifetime = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LifecycleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle_runtime_session_timeout {
-            m.insert("IdleRuntimeSessionTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_lifetime {
-            m.insert("MaxLifetime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxLifetime` (optional).
+    /// Range: 60 to 28800.
+    pub fn max_lifetime(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaxLifetime", value.into().to_template()))
     }
 }
 
-impl Check for LifecycleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle_runtime_session_timeout.check(
-            &path.field("IdleRuntimeSessionTimeout"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(28800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_lifetime.check(
-            &path.field("MaxLifetime"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(28800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LifecycleConfiguration);
-
-/// Property type `NetworkConfiguration` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct NetworkConfiguration {
-    /// `NetworkMode` (required).
-    pub network_mode: Value<NetworkMode>,
-    /// `NetworkModeConfig` (optional).
-    pub network_mode_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::BedrockAgentCore::Runtime`.
+    NetworkConfiguration
 }
 
 impl NetworkConfiguration {
     /// The required properties: `NetworkMode`.
     pub fn new(network_mode: impl Into<Value<NetworkMode>>) -> Self {
-        Self {
-            network_mode: network_mode.into(),
-            network_mode_config: None,
-        }
+        Self(crate::Properties::new().with(0, "NetworkMode", network_mode.into().to_template()))
     }
-    /// Sets `NetworkModeConfig`.
-    pub fn network_mode_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.network_mode_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("NetworkMode".to_owned(), self.network_mode.to_template());
-        if let Some(v) = &self.network_mode_config {
-            m.insert("NetworkModeConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NetworkModeConfig` (optional).
+    pub fn network_mode_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NetworkModeConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_mode
-            .check(&path.field("NetworkMode"), &Rules::NONE, out);
-        self.network_mode_config
-            .check(&path.field("NetworkModeConfig"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `NetworkMode`.
+    NetworkMode {
+        /// `PUBLIC`
+        Public = "PUBLIC",
+        /// `VPC`
+        Vpc = "VPC",
     }
 }
 
-crate::impl_literal!(NetworkConfiguration);
-
-/// Values of `NetworkMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkMode {
-    /// `PUBLIC`
-    Public,
-    /// `VPC`
-    Vpc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PUBLIC", "VPC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "PUBLIC",
-            Self::Vpc => "VPC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "PUBLIC" => Self::Public,
-            "VPC" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkMode::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkMode);
-
-/// Property type `VpcConfig` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroups` (required).
-    /// Items: 1..=16.
-    /// Each item: Pattern: `^sg-[0-9a-zA-Z]{8,17}$`.
-    pub security_groups: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    /// Items: 1..=16.
-    /// Each item: Pattern: `^subnet-[0-9a-zA-Z]{8,17}$`.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::BedrockAgentCore::Runtime`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -1473,169 +623,46 @@ impl VpcConfig {
         security_groups: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_groups: security_groups.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SecurityGroups", security_groups.into().to_template())
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroups".to_owned(),
-            self.security_groups.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ProtocolConfiguration`.
+    ProtocolConfiguration {
+        /// `MCP`
+        Mcp = "MCP",
+        /// `HTTP`
+        Http = "HTTP",
+        /// `A2A`
+        A2a = "A2A",
+        /// `AGUI`
+        Agui = "AGUI",
     }
 }
 
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^sg-[0-9a-zA-Z]{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^subnet-[0-9a-zA-Z]{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);
-
-/// Values of `ProtocolConfiguration`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProtocolConfiguration {
-    /// `MCP`
-    Mcp,
-    /// `HTTP`
-    Http,
-    /// `A2A`
-    A2a,
-    /// `AGUI`
-    Agui,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProtocolConfiguration {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MCP", "HTTP", "A2A", "AGUI"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mcp => "MCP",
-            Self::Http => "HTTP",
-            Self::A2a => "A2A",
-            Self::Agui => "AGUI",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProtocolConfiguration {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProtocolConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProtocolConfiguration {
-    fn from(s: &str) -> Self {
-        match s {
-            "MCP" => Self::Mcp,
-            "HTTP" => Self::Http,
-            "A2A" => Self::A2a,
-            "AGUI" => Self::Agui,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProtocolConfiguration> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProtocolConfiguration::from(s))
-    }
-}
-
-crate::impl_literal!(ProtocolConfiguration);
-
-/// Property type `RequestHeaderConfiguration` of `AWS::BedrockAgentCore::Runtime`.
-#[derive(Debug, Clone, Default)]
-pub struct RequestHeaderConfiguration {
-    /// `RequestHeaderAllowlist` (optional).
-    /// Items: 1..=20.
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^(Authorization|X-Amzn-Bedrock-AgentCore-Runtime-Custom-[a-zA-Z0-9_-]+)$`.
-    pub request_header_allowlist: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `RequestHeaderConfiguration` of `AWS::BedrockAgentCore::Runtime`.
+    RequestHeaderConfiguration(default)
 }
 
 impl RequestHeaderConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            request_header_allowlist: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RequestHeaderAllowlist`.
-    pub fn request_header_allowlist(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.request_header_allowlist = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RequestHeaderConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.request_header_allowlist {
-            m.insert("RequestHeaderAllowlist".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RequestHeaderAllowlist` (optional).
+    /// Items: 1 to 20.
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `^(Authorization|X-Amzn-Bedrock-AgentCore-Runtime-Custom-[a-zA-Z0-9_-]+)$`.
+    pub fn request_header_allowlist(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RequestHeaderAllowlist", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RequestHeaderConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.request_header_allowlist.check(&path.field("RequestHeaderAllowlist"), &Rules { min_items: Some(1), max_items: Some(20), items: Some(&const { Rules { min_length: Some(1), max_length: Some(256), pattern: Some("^(Authorization|X-Amzn-Bedrock-AgentCore-Runtime-Custom-[a-zA-Z0-9_-]+)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(RequestHeaderConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BedrockAgentCore::RuntimeEndpoint`.
-#[derive(Debug, Clone)]
-pub struct RuntimeEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RuntimeEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RuntimeEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RuntimeEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BedrockAgentCore::RuntimeEndpoint`.
+    RuntimeEndpoint("AWS::BedrockAgentCore::RuntimeEndpoint", RuntimeEndpointProps)
 }
 
 impl RuntimeEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::RuntimeEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RuntimeEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AgentRuntimeEndpointArn` (typed).
     pub fn ref_value(&self) -> Value<ids::RuntimeEndpointArn> {
         self.resource.ref_value()
@@ -122,136 +74,70 @@ impl RuntimeEndpoint {
     pub fn attr_live_version(&self) -> Value<String> {
         self.resource.get_att("LiveVersion")
     }
+
+    /// Replaces `AgentRuntimeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_runtime_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AgentRuntimeId", value.into())
+    }
+
+    /// Replaces `AgentRuntimeVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_runtime_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AgentRuntimeVersion", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BedrockAgentCore::RuntimeEndpoint`.
-#[derive(Debug, Clone)]
-pub struct RuntimeEndpointProps {
-    /// `AgentRuntimeId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,99}-[a-zA-Z0-9]{10}$`.
-    pub agent_runtime_id: Value<String>,
-    /// `AgentRuntimeVersion` (optional).
-    /// Pattern: `^([1-9][0-9]{0,4})$`.
-    pub agent_runtime_version: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=48 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,47}$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\s._:/=+@-]*$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BedrockAgentCore::RuntimeEndpoint`.
+    RuntimeEndpointProps
 }
 
 impl RuntimeEndpointProps {
     /// The required properties: `AgentRuntimeId`, `Name`.
     pub fn new(agent_runtime_id: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            agent_runtime_id: agent_runtime_id.into(),
-            agent_runtime_version: None,
-            description: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AgentRuntimeId", agent_runtime_id.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AgentRuntimeVersion`.
-    pub fn agent_runtime_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.agent_runtime_version = Some(value.into());
-        self
+    /// `AgentRuntimeVersion` (optional).
+    /// Pattern: `^([1-9][0-9]{0,4})$`.
+    pub fn agent_runtime_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AgentRuntimeVersion", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuntimeEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AgentRuntimeId".to_owned(),
-            self.agent_runtime_id.to_template(),
-        );
-        if let Some(v) = &self.agent_runtime_version {
-            m.insert("AgentRuntimeVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}._:/=+@-]*$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
-
-impl Check for RuntimeEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_runtime_id.check(
-            &path.field("AgentRuntimeId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,99}-[a-zA-Z0-9]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.agent_runtime_version.check(
-            &path.field("AgentRuntimeVersion"),
-            &Rules {
-                pattern: Some("^([1-9][0-9]{0,4})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(48),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\s._:/=+@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuntimeEndpointProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Billing::BillingView`.
-#[derive(Debug, Clone)]
-pub struct BillingView {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BillingView {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BillingView {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BillingView {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Billing::BillingView`.
+    BillingView("AWS::Billing::BillingView", BillingViewProps)
 }
 
 impl BillingView {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Billing::BillingView";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BillingViewProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::BillingViewArn> {
         self.resource.ref_value()
@@ -102,30 +54,42 @@ impl BillingView {
     pub fn attr_billing_view_type(&self) -> Value<String> {
         self.resource.get_att("BillingViewType")
     }
+
+    /// Replaces `DataFilterExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_filter_expression(&self, value: impl Into<Value<DataFilterExpression>>) {
+        self.resource
+            .set_property("DataFilterExpression", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SourceViews` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_views(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SourceViews", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Billing::BillingView`.
-#[derive(Debug, Clone)]
-pub struct BillingViewProps {
-    /// `DataFilterExpression` (optional).
-    pub data_filter_expression: Option<Value<DataFilterExpression>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^([ a-zA-Z0-9_\+=\.\-@]+)?$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_\+=\.\-@]+`.
-    pub name: Value<String>,
-    /// `SourceViews` (required).
-    /// Items: 1..=10.
-    /// Each item: Pattern: `arn:aws[a-z-]*:(billing)::[0-9]{12}:billingview/[a-zA-Z0-9_+=.@-]{1,75}`.
-    pub source_views: Value<List<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Billing::BillingView`.
+    BillingViewProps
 }
 
 impl BillingViewProps {
@@ -134,459 +98,137 @@ impl BillingViewProps {
         name: impl Into<Value<String>>,
         source_views: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            data_filter_expression: None,
-            description: None,
-            name: name.into(),
-            source_views: source_views.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(3, "SourceViews", source_views.into().to_template()),
+        )
     }
-    /// Sets `DataFilterExpression`.
-    pub fn data_filter_expression(mut self, value: impl Into<Value<DataFilterExpression>>) -> Self {
-        self.data_filter_expression = Some(value.into());
-        self
+    /// `DataFilterExpression` (optional).
+    pub fn data_filter_expression(self, value: impl Into<Value<DataFilterExpression>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataFilterExpression", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^([ a-zA-Z0-9_\+=\.\-@]+)?$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BillingViewProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_filter_expression {
-            m.insert("DataFilterExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SourceViews".to_owned(), self.source_views.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BillingViewProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_filter_expression
-            .check(&path.field("DataFilterExpression"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^([ a-zA-Z0-9_\\+=\\.\\-@]+)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_\\+=\\.\\-@]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_views.check(&path.field("SourceViews"), &Rules { min_items: Some(1), max_items: Some(10), items: Some(&const { Rules { pattern: Some("arn:aws[a-z-]*:(billing)::[0-9]{12}:billingview/[a-zA-Z0-9_+=.@-]{1,75}"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BillingViewProps);
-
-/// Property type `DataFilterExpression` of `AWS::Billing::BillingView`.
-#[derive(Debug, Clone, Default)]
-pub struct DataFilterExpression {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<Dimensions>>,
     /// `Tags` (optional).
-    pub tags: Option<Value<Tags>>,
-    /// `TimeRange` (optional).
-    pub time_range: Option<Value<TimeRange>>,
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DataFilterExpression` of `AWS::Billing::BillingView`.
+    DataFilterExpression(default)
 }
 
 impl DataFilterExpression {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimensions: None,
-            tags: None,
-            time_range: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<Dimensions>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<Dimensions>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Tags>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Tags>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeRange`.
-    pub fn time_range(mut self, value: impl Into<Value<TimeRange>>) -> Self {
-        self.time_range = Some(value.into());
-        self
+    /// `TimeRange` (optional).
+    pub fn time_range(self, value: impl Into<Value<TimeRange>>) -> Self {
+        Self(self.0.with(2, "TimeRange", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataFilterExpression {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_range {
-            m.insert("TimeRange".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataFilterExpression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.time_range
-            .check(&path.field("TimeRange"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataFilterExpression);
-
-/// Property type `Dimensions` of `AWS::Billing::BillingView`.
-#[derive(Debug, Clone, Default)]
-pub struct Dimensions {
-    /// `Key` (optional).
-    pub key: Option<Value<DimensionKey>>,
-    /// `Values` (optional).
-    /// Items: 1..=200.
-    /// Each item: Length: 0..=1024 characters.
-    /// Each item: Pattern: `[\S\s]*`.
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Dimensions` of `AWS::Billing::BillingView`.
+    Dimensions(default)
 }
 
 impl Dimensions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<DimensionKey>>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Dimensions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Dimensions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(&path.field("Key"), &Rules::NONE, out);
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(1024),
-                            pattern: Some("[\\S\\s]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Dimensions);
-
-/// Values of `DimensionKey`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DimensionKey {
-    /// `LINKED_ACCOUNT`
-    LinkedAccount,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DimensionKey {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LINKED_ACCOUNT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LinkedAccount => "LINKED_ACCOUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DimensionKey {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DimensionKey {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DimensionKey {
-    fn from(s: &str) -> Self {
-        match s {
-            "LINKED_ACCOUNT" => Self::LinkedAccount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DimensionKey> {
-    fn from(s: &str) -> Self {
-        Value::literal(DimensionKey::from(s))
-    }
-}
-
-crate::impl_literal!(DimensionKey);
-
-/// Property type `Tags` of `AWS::Billing::BillingView`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
     /// `Key` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `[\S\s]*`.
-    pub key: Option<Value<String>>,
+    pub fn key(self, value: impl Into<Value<DimensionKey>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
+    }
     /// `Values` (optional).
-    /// Items: 1..=200.
-    /// Each item: Length: 0..=1024 characters.
-    /// Each item: Pattern: `[\S\s]*`.
-    pub values: Option<Value<List<String>>>,
+    /// Items: 1 to 200.
+    /// Each item: Length: 0 to 1024 characters.
+    /// Each item: Pattern: `[\S\s\x{80}-\x{10FFFF}]*`.
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DimensionKey`.
+    DimensionKey {
+        /// `LINKED_ACCOUNT`
+        LinkedAccount = "LINKED_ACCOUNT",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::Billing::BillingView`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `[\S\s\x{80}-\x{10FFFF}]*`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Values` (optional).
+    /// Items: 1 to 200.
+    /// Each item: Length: 0 to 1024 characters.
+    /// Each item: Pattern: `[\S\s\x{80}-\x{10FFFF}]*`.
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
     }
 }
 
-impl Check for Tags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("[\\S\\s]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(1024),
-                            pattern: Some("[\\S\\s]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tags);
-
-/// Property type `TimeRange` of `AWS::Billing::BillingView`.
-#[derive(Debug, Clone, Default)]
-pub struct TimeRange {
-    /// `BeginDateInclusive` (optional).
-    pub begin_date_inclusive: Option<Value<String>>,
-    /// `EndDateInclusive` (optional).
-    pub end_date_inclusive: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TimeRange` of `AWS::Billing::BillingView`.
+    TimeRange(default)
 }
 
 impl TimeRange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            begin_date_inclusive: None,
-            end_date_inclusive: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BeginDateInclusive`.
-    pub fn begin_date_inclusive(mut self, value: impl Into<Value<String>>) -> Self {
-        self.begin_date_inclusive = Some(value.into());
-        self
+    /// `BeginDateInclusive` (optional).
+    pub fn begin_date_inclusive(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BeginDateInclusive", value.into().to_template()),
+        )
     }
-    /// Sets `EndDateInclusive`.
-    pub fn end_date_inclusive(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_date_inclusive = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TimeRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.begin_date_inclusive {
-            m.insert("BeginDateInclusive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end_date_inclusive {
-            m.insert("EndDateInclusive".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EndDateInclusive` (optional).
+    pub fn end_date_inclusive(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EndDateInclusive", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TimeRange {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimeRange);
-
-/// Property type `Tag` of `AWS::Billing::BillingView`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

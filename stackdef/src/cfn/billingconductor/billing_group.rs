@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BillingConductor::BillingGroup`.
-#[derive(Debug, Clone)]
-pub struct BillingGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BillingGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BillingGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BillingGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BillingConductor::BillingGroup`.
+    BillingGroup("AWS::BillingConductor::BillingGroup", BillingGroupProps)
 }
 
 impl BillingGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BillingConductor::BillingGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BillingGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::BillingConductorBillingGroupArn> {
         self.resource.ref_value()
@@ -107,28 +59,48 @@ impl BillingGroup {
     pub fn attr_last_modified_time(&self) -> Value<i64> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `AccountGrouping` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_grouping(&self, value: impl Into<Value<AccountGrouping>>) {
+        self.resource.set_property("AccountGrouping", value.into())
+    }
+
+    /// Replaces `ComputationPreference` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_computation_preference(&self, value: impl Into<Value<ComputationPreference>>) {
+        self.resource
+            .set_property("ComputationPreference", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PrimaryAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_primary_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrimaryAccountId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BillingConductor::BillingGroup`.
-#[derive(Debug, Clone)]
-pub struct BillingGroupProps {
-    /// `AccountGrouping` (required).
-    pub account_grouping: Value<AccountGrouping>,
-    /// `ComputationPreference` (required).
-    pub computation_preference: Value<ComputationPreference>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_\+=\.\-@]+`.
-    pub name: Value<String>,
-    /// `PrimaryAccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[0-9]{12}`.
-    pub primary_account_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BillingConductor::BillingGroup`.
+    BillingGroupProps
 }
 
 impl BillingGroupProps {
@@ -138,264 +110,84 @@ impl BillingGroupProps {
         computation_preference: impl Into<Value<ComputationPreference>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            account_grouping: account_grouping.into(),
-            computation_preference: computation_preference.into(),
-            description: None,
-            name: name.into(),
-            primary_account_id: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountGrouping", account_grouping.into().to_template())
+                .with(
+                    1,
+                    "ComputationPreference",
+                    computation_preference.into().to_template(),
+                )
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `PrimaryAccountId`.
-    pub fn primary_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.primary_account_id = Some(value.into());
-        self
+    /// `PrimaryAccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `[0-9]{12}`.
+    pub fn primary_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PrimaryAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BillingGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AccountGrouping".to_owned(),
-            self.account_grouping.to_template(),
-        );
-        m.insert(
-            "ComputationPreference".to_owned(),
-            self.computation_preference.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.primary_account_id {
-            m.insert("PrimaryAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for BillingGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_grouping
-            .check(&path.field("AccountGrouping"), &Rules::NONE, out);
-        self.computation_preference
-            .check(&path.field("ComputationPreference"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_\\+=\\.\\-@]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.primary_account_id.check(
-            &path.field("PrimaryAccountId"),
-            &Rules {
-                pattern: Some("[0-9]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BillingGroupProps);
-
-/// Property type `AccountGrouping` of `AWS::BillingConductor::BillingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct AccountGrouping {
-    /// `AutoAssociate` (optional).
-    pub auto_associate: Option<Value<bool>>,
-    /// `LinkedAccountIds` (optional).
-    /// Items: 1..=30.
-    /// Each item: Pattern: `[0-9]{12}`.
-    pub linked_account_ids: Option<Value<List<String>>>,
-    /// `ResponsibilityTransferArn` (optional).
-    /// Pattern: `arn:[a-z0-9][a-z0-9-.]{0,62}:organizations::[0-9]{12}:transfer/o-[a-z0-9]{10,32}/(billing)/(inbound|outbound)/rt-[0-9a-z]{8,32}`.
-    pub responsibility_transfer_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AccountGrouping` of `AWS::BillingConductor::BillingGroup`.
+    AccountGrouping(default)
 }
 
 impl AccountGrouping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_associate: None,
-            linked_account_ids: None,
-            responsibility_transfer_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoAssociate`.
-    pub fn auto_associate(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_associate = Some(value.into());
-        self
+    /// `AutoAssociate` (optional).
+    pub fn auto_associate(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AutoAssociate", value.into().to_template()))
     }
-    /// Sets `LinkedAccountIds`.
-    pub fn linked_account_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.linked_account_ids = Some(value.into());
-        self
+    /// `LinkedAccountIds` (optional).
+    /// Items: 1 to 30.
+    /// Each item: Pattern: `[0-9]{12}`.
+    pub fn linked_account_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LinkedAccountIds", value.into().to_template()),
+        )
     }
-    /// Sets `ResponsibilityTransferArn`.
-    pub fn responsibility_transfer_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.responsibility_transfer_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccountGrouping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_associate {
-            m.insert("AutoAssociate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linked_account_ids {
-            m.insert("LinkedAccountIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.responsibility_transfer_arn {
-            m.insert("ResponsibilityTransferArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResponsibilityTransferArn` (optional).
+    /// Pattern: `arn:[a-z0-9][a-z0-9-.]{0,62}:organizations::[0-9]{12}:transfer/o-[a-z0-9]{10,32}/(billing)/(inbound|outbound)/rt-[0-9a-z]{8,32}`.
+    pub fn responsibility_transfer_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ResponsibilityTransferArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AccountGrouping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.linked_account_ids.check(
-            &path.field("LinkedAccountIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(30),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("[0-9]{12}"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.responsibility_transfer_arn.check(&path.field("ResponsibilityTransferArn"), &Rules { pattern: Some("arn:[a-z0-9][a-z0-9-.]{0,62}:organizations::[0-9]{12}:transfer/o-[a-z0-9]{10,32}/(billing)/(inbound|outbound)/rt-[0-9a-z]{8,32}"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(AccountGrouping);
-
-/// Property type `ComputationPreference` of `AWS::BillingConductor::BillingGroup`.
-#[derive(Debug, Clone)]
-pub struct ComputationPreference {
-    /// `PricingPlanArn` (required).
-    /// Pattern: `arn:aws(-cn)?:billingconductor::(aws|[0-9]{12}):pricingplan/(BasicPricingPlan|Passthrough|[a-zA-Z0-9]{10})`.
-    pub pricing_plan_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ComputationPreference` of `AWS::BillingConductor::BillingGroup`.
+    ComputationPreference
 }
 
 impl ComputationPreference {
     /// The required properties: `PricingPlanArn`.
     pub fn new(pricing_plan_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            pricing_plan_arn: pricing_plan_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PricingPlanArn",
+            pricing_plan_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ComputationPreference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PricingPlanArn".to_owned(),
-            self.pricing_plan_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComputationPreference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pricing_plan_arn.check(&path.field("PricingPlanArn"), &Rules { pattern: Some("arn:aws(-cn)?:billingconductor::(aws|[0-9]{12}):pricingplan/(BasicPricingPlan|Passthrough|[a-zA-Z0-9]{10})"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ComputationPreference);
-
-/// Property type `Tag` of `AWS::BillingConductor::BillingGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BillingConductor::CustomLineItem`.
-#[derive(Debug, Clone)]
-pub struct CustomLineItem {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomLineItem {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomLineItem {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomLineItem {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BillingConductor::CustomLineItem`.
+    CustomLineItem("AWS::BillingConductor::CustomLineItem", CustomLineItemProps)
 }
 
 impl CustomLineItem {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BillingConductor::CustomLineItem";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomLineItemProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CustomLineItemArn> {
         self.resource.ref_value()
@@ -107,38 +59,71 @@ impl CustomLineItem {
     pub fn attr_product_code(&self) -> Value<String> {
         self.resource.get_att("ProductCode")
     }
+
+    /// Replaces `AccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccountId", value.into())
+    }
+
+    /// Replaces `BillingGroupArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_group_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BillingGroupArn", value.into())
+    }
+
+    /// Replaces `BillingPeriodRange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_period_range(&self, value: impl Into<Value<BillingPeriodRange>>) {
+        self.resource
+            .set_property("BillingPeriodRange", value.into())
+    }
+
+    /// Replaces `ComputationRule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_computation_rule(&self, value: impl Into<Value<ComputationRule>>) {
+        self.resource.set_property("ComputationRule", value.into())
+    }
+
+    /// Replaces `CustomLineItemChargeDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_line_item_charge_details(
+        &self,
+        value: impl Into<Value<CustomLineItemChargeDetails>>,
+    ) {
+        self.resource
+            .set_property("CustomLineItemChargeDetails", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PresentationDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_presentation_details(&self, value: impl Into<Value<PresentationDetails>>) {
+        self.resource
+            .set_property("PresentationDetails", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::BillingConductor::CustomLineItem`.
-#[derive(Debug, Clone)]
-pub struct CustomLineItemProps {
-    /// `AccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[0-9]{12}`.
-    pub account_id: Option<Value<String>>,
-    /// `BillingGroupArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:aws(-cn)?:billingconductor::[0-9]{12}:billinggroup/?[a-zA-Z0-9]{10,12}`.
-    pub billing_group_arn: Value<String>,
-    /// `BillingPeriodRange` (optional).
-    pub billing_period_range: Option<Value<BillingPeriodRange>>,
-    /// `ComputationRule` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub computation_rule: Option<Value<ComputationRule>>,
-    /// `CustomLineItemChargeDetails` (optional).
-    pub custom_line_item_charge_details: Option<Value<CustomLineItemChargeDetails>>,
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_\+=\.\-@]+`.
-    pub name: Value<String>,
-    /// `PresentationDetails` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub presentation_details: Option<Value<PresentationDetails>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BillingConductor::CustomLineItem`.
+    CustomLineItemProps
 }
 
 impl CustomLineItemProps {
@@ -147,398 +132,145 @@ impl CustomLineItemProps {
         billing_group_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            account_id: None,
-            billing_group_arn: billing_group_arn.into(),
-            billing_period_range: None,
-            computation_rule: None,
-            custom_line_item_charge_details: None,
-            description: None,
-            name: name.into(),
-            presentation_details: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "BillingGroupArn", billing_group_arn.into().to_template())
+                .with(6, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_id = Some(value.into());
-        self
+    /// `AccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `[0-9]{12}`.
+    pub fn account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountId", value.into().to_template()))
     }
-    /// Sets `BillingPeriodRange`.
-    pub fn billing_period_range(mut self, value: impl Into<Value<BillingPeriodRange>>) -> Self {
-        self.billing_period_range = Some(value.into());
-        self
+    /// `BillingPeriodRange` (optional).
+    pub fn billing_period_range(self, value: impl Into<Value<BillingPeriodRange>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BillingPeriodRange", value.into().to_template()),
+        )
     }
-    /// Sets `ComputationRule`.
-    pub fn computation_rule(mut self, value: impl Into<Value<ComputationRule>>) -> Self {
-        self.computation_rule = Some(value.into());
-        self
+    /// `ComputationRule` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn computation_rule(self, value: impl Into<Value<ComputationRule>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ComputationRule", value.into().to_template()),
+        )
     }
-    /// Sets `CustomLineItemChargeDetails`.
+    /// `CustomLineItemChargeDetails` (optional).
     pub fn custom_line_item_charge_details(
-        mut self,
+        self,
         value: impl Into<Value<CustomLineItemChargeDetails>>,
     ) -> Self {
-        self.custom_line_item_charge_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "CustomLineItemChargeDetails", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `PresentationDetails`.
-    pub fn presentation_details(mut self, value: impl Into<Value<PresentationDetails>>) -> Self {
-        self.presentation_details = Some(value.into());
-        self
+    /// `PresentationDetails` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn presentation_details(self, value: impl Into<Value<PresentationDetails>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PresentationDetails", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomLineItemProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_id {
-            m.insert("AccountId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "BillingGroupArn".to_owned(),
-            self.billing_group_arn.to_template(),
-        );
-        if let Some(v) = &self.billing_period_range {
-            m.insert("BillingPeriodRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.computation_rule {
-            m.insert("ComputationRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_line_item_charge_details {
-            m.insert("CustomLineItemChargeDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.presentation_details {
-            m.insert("PresentationDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CustomLineItemProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                pattern: Some("[0-9]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_group_arn.check(
-            &path.field("BillingGroupArn"),
-            &Rules {
-                pattern: Some(
-                    "arn:aws(-cn)?:billingconductor::[0-9]{12}:billinggroup/?[a-zA-Z0-9]{10,12}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_period_range
-            .check(&path.field("BillingPeriodRange"), &Rules::NONE, out);
-        self.computation_rule
-            .check(&path.field("ComputationRule"), &Rules::NONE, out);
-        self.custom_line_item_charge_details.check(
-            &path.field("CustomLineItemChargeDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_\\+=\\.\\-@]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.presentation_details
-            .check(&path.field("PresentationDetails"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomLineItemProps);
-
-/// Property type `BillingPeriodRange` of `AWS::BillingConductor::CustomLineItem`.
-#[derive(Debug, Clone, Default)]
-pub struct BillingPeriodRange {
-    /// `ExclusiveEndBillingPeriod` (optional).
-    /// Pattern: `\d{4}-(0?[1-9]|1[012])`.
-    pub exclusive_end_billing_period: Option<Value<String>>,
-    /// `InclusiveStartBillingPeriod` (optional).
-    /// Pattern: `\d{4}-(0?[1-9]|1[012])`.
-    pub inclusive_start_billing_period: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BillingPeriodRange` of `AWS::BillingConductor::CustomLineItem`.
+    BillingPeriodRange(default)
 }
 
 impl BillingPeriodRange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclusive_end_billing_period: None,
-            inclusive_start_billing_period: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExclusiveEndBillingPeriod`.
-    pub fn exclusive_end_billing_period(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exclusive_end_billing_period = Some(value.into());
-        self
+    /// `ExclusiveEndBillingPeriod` (optional).
+    /// Pattern: `[\d\x{80}-\x{10FFFF}]{4}-(0?[1-9]|1[012])`.
+    pub fn exclusive_end_billing_period(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExclusiveEndBillingPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `InclusiveStartBillingPeriod`.
-    pub fn inclusive_start_billing_period(mut self, value: impl Into<Value<String>>) -> Self {
-        self.inclusive_start_billing_period = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BillingPeriodRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclusive_end_billing_period {
-            m.insert("ExclusiveEndBillingPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusive_start_billing_period {
-            m.insert("InclusiveStartBillingPeriod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InclusiveStartBillingPeriod` (optional).
+    /// Pattern: `[\d\x{80}-\x{10FFFF}]{4}-(0?[1-9]|1[012])`.
+    pub fn inclusive_start_billing_period(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InclusiveStartBillingPeriod", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BillingPeriodRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclusive_end_billing_period.check(
-            &path.field("ExclusiveEndBillingPeriod"),
-            &Rules {
-                pattern: Some("\\d{4}-(0?[1-9]|1[012])"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusive_start_billing_period.check(
-            &path.field("InclusiveStartBillingPeriod"),
-            &Rules {
-                pattern: Some("\\d{4}-(0?[1-9]|1[012])"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ComputationRule`.
+    ComputationRule {
+        /// `CONSOLIDATED`
+        Consolidated = "CONSOLIDATED",
+        /// `ITEMIZED`
+        Itemized = "ITEMIZED",
     }
 }
 
-crate::impl_literal!(BillingPeriodRange);
-
-/// Values of `ComputationRule`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComputationRule {
-    /// `CONSOLIDATED`
-    Consolidated,
-    /// `ITEMIZED`
-    Itemized,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComputationRule {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONSOLIDATED", "ITEMIZED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Consolidated => "CONSOLIDATED",
-            Self::Itemized => "ITEMIZED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComputationRule {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComputationRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComputationRule {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONSOLIDATED" => Self::Consolidated,
-            "ITEMIZED" => Self::Itemized,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComputationRule> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComputationRule::from(s))
-    }
-}
-
-crate::impl_literal!(ComputationRule);
-
-/// Property type `CustomLineItemChargeDetails` of `AWS::BillingConductor::CustomLineItem`.
-#[derive(Debug, Clone)]
-pub struct CustomLineItemChargeDetails {
-    /// `Flat` (optional).
-    pub flat: Option<Value<CustomLineItemFlatChargeDetails>>,
-    /// `LineItemFilters` (optional).
-    pub line_item_filters: Option<Value<List<LineItemFilter>>>,
-    /// `Percentage` (optional).
-    pub percentage: Option<Value<CustomLineItemPercentageChargeDetails>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `CustomLineItemChargeDetails` of `AWS::BillingConductor::CustomLineItem`.
+    CustomLineItemChargeDetails
 }
 
 impl CustomLineItemChargeDetails {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            flat: None,
-            line_item_filters: None,
-            percentage: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(3, "Type", type_.into().to_template()))
     }
-    /// Sets `Flat`.
-    pub fn flat(mut self, value: impl Into<Value<CustomLineItemFlatChargeDetails>>) -> Self {
-        self.flat = Some(value.into());
-        self
+    /// `Flat` (optional).
+    pub fn flat(self, value: impl Into<Value<CustomLineItemFlatChargeDetails>>) -> Self {
+        Self(self.0.with(0, "Flat", value.into().to_template()))
     }
-    /// Sets `LineItemFilters`.
-    pub fn line_item_filters(mut self, value: impl Into<Value<List<LineItemFilter>>>) -> Self {
-        self.line_item_filters = Some(value.into());
-        self
+    /// `LineItemFilters` (optional).
+    pub fn line_item_filters(self, value: impl Into<Value<List<LineItemFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LineItemFilters", value.into().to_template()),
+        )
     }
-    /// Sets `Percentage`.
+    /// `Percentage` (optional).
     pub fn percentage(
-        mut self,
+        self,
         value: impl Into<Value<CustomLineItemPercentageChargeDetails>>,
     ) -> Self {
-        self.percentage = Some(value.into());
-        self
+        Self(self.0.with(2, "Percentage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomLineItemChargeDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.flat {
-            m.insert("Flat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.line_item_filters {
-            m.insert("LineItemFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.percentage {
-            m.insert("Percentage".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomLineItemChargeDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.flat.check(&path.field("Flat"), &Rules::NONE, out);
-        self.line_item_filters
-            .check(&path.field("LineItemFilters"), &Rules::NONE, out);
-        self.percentage
-            .check(&path.field("Percentage"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomLineItemChargeDetails);
-
-/// Property type `CustomLineItemFlatChargeDetails` of `AWS::BillingConductor::CustomLineItem`.
-#[derive(Debug, Clone)]
-pub struct CustomLineItemFlatChargeDetails {
-    /// `ChargeValue` (required).
-    /// Range: 0..=1000000.
-    pub charge_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `CustomLineItemFlatChargeDetails` of `AWS::BillingConductor::CustomLineItem`.
+    CustomLineItemFlatChargeDetails
 }
 
 impl CustomLineItemFlatChargeDetails {
     /// The required properties: `ChargeValue`.
     pub fn new(charge_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            charge_value: charge_value.into(),
-        }
+        Self(crate::Properties::new().with(0, "ChargeValue", charge_value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomLineItemFlatChargeDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ChargeValue".to_owned(), self.charge_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomLineItemFlatChargeDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.charge_value.check(
-            &path.field("ChargeValue"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomLineItemFlatChargeDetails);
-
-/// Property type `LineItemFilter` of `AWS::BillingConductor::CustomLineItem`.
-#[derive(Debug, Clone)]
-pub struct LineItemFilter {
-    /// `Attribute` (required).
-    pub attribute: Value<Attribute>,
-    /// `AttributeValues` (optional).
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9]+$`.
-    pub attribute_values: Option<Value<List<String>>>,
-    /// `MatchOption` (required).
-    pub match_option: Value<MatchOption>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<LineItemFilterValue>>>,
+crate::l1_struct! {
+    /// Property type `LineItemFilter` of `AWS::BillingConductor::CustomLineItem`.
+    LineItemFilter
 }
 
 impl LineItemFilter {
@@ -547,444 +279,99 @@ impl LineItemFilter {
         attribute: impl Into<Value<Attribute>>,
         match_option: impl Into<Value<MatchOption>>,
     ) -> Self {
-        Self {
-            attribute: attribute.into(),
-            attribute_values: None,
-            match_option: match_option.into(),
-            values: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attribute", attribute.into().to_template())
+                .with(2, "MatchOption", match_option.into().to_template()),
+        )
     }
-    /// Sets `AttributeValues`.
-    pub fn attribute_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.attribute_values = Some(value.into());
-        self
+    /// `AttributeValues` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9]+$`.
+    pub fn attribute_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AttributeValues", value.into().to_template()),
+        )
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<LineItemFilterValue>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LineItemFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attribute".to_owned(), self.attribute.to_template());
-        if let Some(v) = &self.attribute_values {
-            m.insert("AttributeValues".to_owned(), v.to_template());
-        }
-        m.insert("MatchOption".to_owned(), self.match_option.to_template());
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<LineItemFilterValue>>>) -> Self {
+        Self(self.0.with(3, "Values", value.into().to_template()))
     }
 }
 
-impl Check for LineItemFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute
-            .check(&path.field("Attribute"), &Rules::NONE, out);
-        self.attribute_values.check(
-            &path.field("AttributeValues"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_option
-            .check(&path.field("MatchOption"), &Rules::NONE, out);
-        self.values.check(&path.field("Values"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Attribute`.
+    Attribute {
+        /// `LINE_ITEM_TYPE`
+        LineItemType = "LINE_ITEM_TYPE",
+        /// `SERVICE`
+        Service = "SERVICE",
     }
 }
 
-crate::impl_literal!(LineItemFilter);
-
-/// Values of `Attribute`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Attribute {
-    /// `LINE_ITEM_TYPE`
-    LineItemType,
-    /// `SERVICE`
-    Service,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Attribute {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LINE_ITEM_TYPE", "SERVICE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LineItemType => "LINE_ITEM_TYPE",
-            Self::Service => "SERVICE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `MatchOption`.
+    MatchOption {
+        /// `NOT_EQUAL`
+        NotEqual = "NOT_EQUAL",
+        /// `EQUAL`
+        Equal = "EQUAL",
     }
 }
 
-impl ToTemplate for Attribute {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `LineItemFilterValue`.
+    LineItemFilterValue {
+        /// `SAVINGS_PLAN_NEGATION`
+        SavingsPlanNegation = "SAVINGS_PLAN_NEGATION",
     }
 }
 
-impl Check for Attribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Attribute {
-    fn from(s: &str) -> Self {
-        match s {
-            "LINE_ITEM_TYPE" => Self::LineItemType,
-            "SERVICE" => Self::Service,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Attribute> {
-    fn from(s: &str) -> Self {
-        Value::literal(Attribute::from(s))
-    }
-}
-
-crate::impl_literal!(Attribute);
-
-/// Values of `MatchOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MatchOption {
-    /// `NOT_EQUAL`
-    NotEqual,
-    /// `EQUAL`
-    Equal,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MatchOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NOT_EQUAL", "EQUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotEqual => "NOT_EQUAL",
-            Self::Equal => "EQUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MatchOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MatchOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MatchOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "NOT_EQUAL" => Self::NotEqual,
-            "EQUAL" => Self::Equal,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MatchOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(MatchOption::from(s))
-    }
-}
-
-crate::impl_literal!(MatchOption);
-
-/// Values of `LineItemFilterValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LineItemFilterValue {
-    /// `SAVINGS_PLAN_NEGATION`
-    SavingsPlanNegation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LineItemFilterValue {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SAVINGS_PLAN_NEGATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SavingsPlanNegation => "SAVINGS_PLAN_NEGATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LineItemFilterValue {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LineItemFilterValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LineItemFilterValue {
-    fn from(s: &str) -> Self {
-        match s {
-            "SAVINGS_PLAN_NEGATION" => Self::SavingsPlanNegation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LineItemFilterValue> {
-    fn from(s: &str) -> Self {
-        Value::literal(LineItemFilterValue::from(s))
-    }
-}
-
-crate::impl_literal!(LineItemFilterValue);
-
-/// Property type `CustomLineItemPercentageChargeDetails` of `AWS::BillingConductor::CustomLineItem`.
-#[derive(Debug, Clone)]
-pub struct CustomLineItemPercentageChargeDetails {
-    /// `ChildAssociatedResources` (optional).
-    /// Each item: Pattern: `(arn:aws(-cn)?:billingconductor::[0-9]{12}:(customlineitem|billinggroup)/)?[a-zA-Z0-9]{10,12}`.
-    pub child_associated_resources: Option<Value<List<String>>>,
-    /// `PercentageValue` (required).
-    /// Range: 0..=10000.
-    pub percentage_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `CustomLineItemPercentageChargeDetails` of `AWS::BillingConductor::CustomLineItem`.
+    CustomLineItemPercentageChargeDetails
 }
 
 impl CustomLineItemPercentageChargeDetails {
     /// The required properties: `PercentageValue`.
     pub fn new(percentage_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            child_associated_resources: None,
-            percentage_value: percentage_value.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "PercentageValue",
+            percentage_value.into().to_template(),
+        ))
     }
-    /// Sets `ChildAssociatedResources`.
-    pub fn child_associated_resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.child_associated_resources = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomLineItemPercentageChargeDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.child_associated_resources {
-            m.insert("ChildAssociatedResources".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PercentageValue".to_owned(),
-            self.percentage_value.to_template(),
-        );
-        Expr::Map(m)
+    /// `ChildAssociatedResources` (optional).
+    /// Each item: Pattern: `(arn:aws(-cn)?:billingconductor::[0-9]{12}:(customlineitem|billinggroup)/)?[a-zA-Z0-9]{10,12}`.
+    pub fn child_associated_resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChildAssociatedResources", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomLineItemPercentageChargeDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.child_associated_resources.check(&path.field("ChildAssociatedResources"), &Rules { items: Some(&const { Rules { pattern: Some("(arn:aws(-cn)?:billingconductor::[0-9]{12}:(customlineitem|billinggroup)/)?[a-zA-Z0-9]{10,12}"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.percentage_value.check(
-            &path.field("PercentageValue"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `FEE`
+        Fee = "FEE",
+        /// `CREDIT`
+        Credit = "CREDIT",
     }
 }
 
-crate::impl_literal!(CustomLineItemPercentageChargeDetails);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `FEE`
-    Fee,
-    /// `CREDIT`
-    Credit,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FEE", "CREDIT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fee => "FEE",
-            Self::Credit => "CREDIT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "FEE" => Self::Fee,
-            "CREDIT" => Self::Credit,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `PresentationDetails` of `AWS::BillingConductor::CustomLineItem`.
-#[derive(Debug, Clone)]
-pub struct PresentationDetails {
-    /// `Service` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub service: Value<String>,
+crate::l1_struct! {
+    /// Property type `PresentationDetails` of `AWS::BillingConductor::CustomLineItem`.
+    PresentationDetails
 }
 
 impl PresentationDetails {
     /// The required properties: `Service`.
     pub fn new(service: impl Into<Value<String>>) -> Self {
-        Self {
-            service: service.into(),
-        }
+        Self(crate::Properties::new().with(0, "Service", service.into().to_template()))
     }
 }
 
-impl ToTemplate for PresentationDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Service".to_owned(), self.service.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PresentationDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.service.check(
-            &path.field("Service"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PresentationDetails);
-
-/// Property type `Tag` of `AWS::BillingConductor::CustomLineItem`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

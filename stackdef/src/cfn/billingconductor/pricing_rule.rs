@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::BillingConductor::PricingRule`.
-#[derive(Debug, Clone)]
-pub struct PricingRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PricingRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PricingRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PricingRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::BillingConductor::PricingRule`.
+    PricingRule("AWS::BillingConductor::PricingRule", PricingRuleProps)
 }
 
 impl PricingRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::BillingConductor::PricingRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PricingRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::PricingRuleArn> {
         self.resource.ref_value()
@@ -97,48 +49,78 @@ impl PricingRule {
     pub fn attr_last_modified_time(&self) -> Value<i64> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `BillingEntity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_entity(&self, value: impl Into<Value<BillingEntity>>) {
+        self.resource.set_property("BillingEntity", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ModifierPercentage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_modifier_percentage(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("ModifierPercentage", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Operation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operation(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Operation", value.into())
+    }
+
+    /// Replaces `Scope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scope(&self, value: impl Into<Value<Scope>>) {
+        self.resource.set_property("Scope", value.into())
+    }
+
+    /// Replaces `Service` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Service", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Tiering` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tiering(&self, value: impl Into<Value<Tiering>>) {
+        self.resource.set_property("Tiering", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `UsageType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_usage_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UsageType", value.into())
+    }
 }
 
-/// Properties of `AWS::BillingConductor::PricingRule`.
-#[derive(Debug, Clone)]
-pub struct PricingRuleProps {
-    /// `BillingEntity` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub billing_entity: Option<Value<BillingEntity>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `ModifierPercentage` (optional).
-    /// Range: 0..=.
-    pub modifier_percentage: Option<Value<f64>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_\+=\.\-@]+`.
-    pub name: Value<String>,
-    /// `Operation` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\S+$`.
-    pub operation: Option<Value<String>>,
-    /// `Scope` (required).
-    /// Create-only: changing it replaces the resource.
-    pub scope: Value<Scope>,
-    /// `Service` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9\.\-]+`.
-    pub service: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Tiering` (optional).
-    pub tiering: Option<Value<Tiering>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `UsageType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\S+$`.
-    pub usage_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::BillingConductor::PricingRule`.
+    PricingRuleProps
 }
 
 impl PricingRuleProps {
@@ -148,473 +130,126 @@ impl PricingRuleProps {
         scope: impl Into<Value<Scope>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            billing_entity: None,
-            description: None,
-            modifier_percentage: None,
-            name: name.into(),
-            operation: None,
-            scope: scope.into(),
-            service: None,
-            tags: None,
-            tiering: None,
-            type_: type_.into(),
-            usage_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(5, "Scope", scope.into().to_template())
+                .with(9, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `BillingEntity`.
-    pub fn billing_entity(mut self, value: impl Into<Value<BillingEntity>>) -> Self {
-        self.billing_entity = Some(value.into());
-        self
+    /// `BillingEntity` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn billing_entity(self, value: impl Into<Value<BillingEntity>>) -> Self {
+        Self(self.0.with(0, "BillingEntity", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ModifierPercentage`.
-    pub fn modifier_percentage(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.modifier_percentage = Some(value.into());
-        self
+    /// `ModifierPercentage` (optional).
+    /// Range: at least 0.
+    pub fn modifier_percentage(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ModifierPercentage", value.into().to_template()),
+        )
     }
-    /// Sets `Operation`.
-    pub fn operation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operation = Some(value.into());
-        self
+    /// `Operation` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^\S+$`.
+    pub fn operation(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Operation", value.into().to_template()))
     }
-    /// Sets `Service`.
-    pub fn service(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service = Some(value.into());
-        self
+    /// `Service` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9\.\-]+`.
+    pub fn service(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Service", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `Tiering`.
-    pub fn tiering(mut self, value: impl Into<Value<Tiering>>) -> Self {
-        self.tiering = Some(value.into());
-        self
+    /// `Tiering` (optional).
+    pub fn tiering(self, value: impl Into<Value<Tiering>>) -> Self {
+        Self(self.0.with(8, "Tiering", value.into().to_template()))
     }
-    /// Sets `UsageType`.
-    pub fn usage_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.usage_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PricingRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.billing_entity {
-            m.insert("BillingEntity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.modifier_percentage {
-            m.insert("ModifierPercentage".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.operation {
-            m.insert("Operation".to_owned(), v.to_template());
-        }
-        m.insert("Scope".to_owned(), self.scope.to_template());
-        if let Some(v) = &self.service {
-            m.insert("Service".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tiering {
-            m.insert("Tiering".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.usage_type {
-            m.insert("UsageType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UsageType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^\S+$`.
+    pub fn usage_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "UsageType", value.into().to_template()))
     }
 }
 
-impl Check for PricingRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.billing_entity
-            .check(&path.field("BillingEntity"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.modifier_percentage.check(
-            &path.field("ModifierPercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_\\+=\\.\\-@]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operation.check(
-            &path.field("Operation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
-        self.service.check(
-            &path.field("Service"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9\\.\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tiering
-            .check(&path.field("Tiering"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.usage_type.check(
-            &path.field("UsageType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `BillingEntity`.
+    BillingEntity {
+        /// `AWS`
+        Aws = "AWS",
+        /// `AWS Marketplace`
+        AwsMarketplace = "AWS Marketplace",
+        /// `AISPL`
+        Aispl = "AISPL",
     }
 }
 
-crate::impl_literal!(PricingRuleProps);
-
-/// Values of `BillingEntity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BillingEntity {
-    /// `AWS`
-    Aws,
-    /// `AWS Marketplace`
-    AwsMarketplace,
-    /// `AISPL`
-    Aispl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BillingEntity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS", "AWS Marketplace", "AISPL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "AWS",
-            Self::AwsMarketplace => "AWS Marketplace",
-            Self::Aispl => "AISPL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Scope`.
+    Scope {
+        /// `GLOBAL`
+        Global = "GLOBAL",
+        /// `SERVICE`
+        Service = "SERVICE",
+        /// `BILLING_ENTITY`
+        BillingEntity = "BILLING_ENTITY",
+        /// `SKU`
+        Sku = "SKU",
     }
 }
 
-impl ToTemplate for BillingEntity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for BillingEntity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BillingEntity {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS" => Self::Aws,
-            "AWS Marketplace" => Self::AwsMarketplace,
-            "AISPL" => Self::Aispl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BillingEntity> {
-    fn from(s: &str) -> Self {
-        Value::literal(BillingEntity::from(s))
-    }
-}
-
-crate::impl_literal!(BillingEntity);
-
-/// Values of `Scope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// `GLOBAL`
-    Global,
-    /// `SERVICE`
-    Service,
-    /// `BILLING_ENTITY`
-    BillingEntity,
-    /// `SKU`
-    Sku,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Scope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GLOBAL", "SERVICE", "BILLING_ENTITY", "SKU"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Global => "GLOBAL",
-            Self::Service => "SERVICE",
-            Self::BillingEntity => "BILLING_ENTITY",
-            Self::Sku => "SKU",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Scope {
-    fn from(s: &str) -> Self {
-        match s {
-            "GLOBAL" => Self::Global,
-            "SERVICE" => Self::Service,
-            "BILLING_ENTITY" => Self::BillingEntity,
-            "SKU" => Self::Sku,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Scope> {
-    fn from(s: &str) -> Self {
-        Value::literal(Scope::from(s))
-    }
-}
-
-crate::impl_literal!(Scope);
-
-/// Property type `Tag` of `AWS::BillingConductor::PricingRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Tiering` of `AWS::BillingConductor::PricingRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Tiering {
-    /// `FreeTier` (optional).
-    pub free_tier: Option<Value<FreeTier>>,
+crate::l1_struct! {
+    /// Property type `Tiering` of `AWS::BillingConductor::PricingRule`.
+    Tiering(default)
 }
 
 impl Tiering {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { free_tier: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `FreeTier`.
-    pub fn free_tier(mut self, value: impl Into<Value<FreeTier>>) -> Self {
-        self.free_tier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tiering {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.free_tier {
-            m.insert("FreeTier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FreeTier` (optional).
+    pub fn free_tier(self, value: impl Into<Value<FreeTier>>) -> Self {
+        Self(self.0.with(0, "FreeTier", value.into().to_template()))
     }
 }
 
-impl Check for Tiering {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.free_tier
-            .check(&path.field("FreeTier"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Tiering);
-
-/// Property type `FreeTier` of `AWS::BillingConductor::PricingRule`.
-#[derive(Debug, Clone)]
-pub struct FreeTier {
-    /// `Activated` (required).
-    pub activated: Value<bool>,
+crate::l1_struct! {
+    /// Property type `FreeTier` of `AWS::BillingConductor::PricingRule`.
+    FreeTier
 }
 
 impl FreeTier {
     /// The required properties: `Activated`.
     pub fn new(activated: impl Into<Value<bool>>) -> Self {
-        Self {
-            activated: activated.into(),
-        }
+        Self(crate::Properties::new().with(0, "Activated", activated.into().to_template()))
     }
 }
 
-impl ToTemplate for FreeTier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Activated".to_owned(), self.activated.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `MARKUP`
+        Markup = "MARKUP",
+        /// `DISCOUNT`
+        Discount = "DISCOUNT",
+        /// `TIERING`
+        Tiering = "TIERING",
     }
 }
-
-impl Check for FreeTier {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FreeTier);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `MARKUP`
-    Markup,
-    /// `DISCOUNT`
-    Discount,
-    /// `TIERING`
-    Tiering,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MARKUP", "DISCOUNT", "TIERING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Markup => "MARKUP",
-            Self::Discount => "DISCOUNT",
-            Self::Tiering => "TIERING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "MARKUP" => Self::Markup,
-            "DISCOUNT" => Self::Discount,
-            "TIERING" => Self::Tiering,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Braket::SpendingLimit`.
-#[derive(Debug, Clone)]
-pub struct SpendingLimit {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SpendingLimit {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SpendingLimit {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SpendingLimit {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Braket::SpendingLimit`.
+    SpendingLimit("AWS::Braket::SpendingLimit", SpendingLimitProps)
 }
 
 impl SpendingLimit {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Braket::SpendingLimit";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SpendingLimitProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SpendingLimitArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SpendingLimitArn> {
         self.resource.ref_value()
@@ -102,23 +54,35 @@ impl SpendingLimit {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `DeviceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeviceArn", value.into())
+    }
+
+    /// Replaces `SpendingLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spending_limit(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SpendingLimit", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimePeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_period(&self, value: impl Into<Value<TimePeriod>>) {
+        self.resource.set_property("TimePeriod", value.into())
+    }
 }
 
-/// Properties of `AWS::Braket::SpendingLimit`.
-#[derive(Debug, Clone)]
-pub struct SpendingLimitProps {
-    /// `DeviceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub device_arn: Value<String>,
-    /// `SpendingLimit` (required).
-    /// Length: 1..= characters.
-    /// Pattern: `^\d+(\.\d{1,2})?$`.
-    pub spending_limit: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimePeriod` (optional).
-    pub time_period: Option<Value<TimePeriod>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Braket::SpendingLimit`.
+    SpendingLimitProps
 }
 
 impl SpendingLimitProps {
@@ -127,156 +91,36 @@ impl SpendingLimitProps {
         device_arn: impl Into<Value<String>>,
         spending_limit: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            device_arn: device_arn.into(),
-            spending_limit: spending_limit.into(),
-            tags: None,
-            time_period: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DeviceArn", device_arn.into().to_template())
+                .with(1, "SpendingLimit", spending_limit.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `TimePeriod`.
-    pub fn time_period(mut self, value: impl Into<Value<TimePeriod>>) -> Self {
-        self.time_period = Some(value.into());
-        self
+    /// `TimePeriod` (optional).
+    pub fn time_period(self, value: impl Into<Value<TimePeriod>>) -> Self {
+        Self(self.0.with(3, "TimePeriod", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SpendingLimitProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DeviceArn".to_owned(), self.device_arn.to_template());
-        m.insert(
-            "SpendingLimit".to_owned(),
-            self.spending_limit.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_period {
-            m.insert("TimePeriod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for SpendingLimitProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.device_arn.check(
-            &path.field("DeviceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.spending_limit.check(
-            &path.field("SpendingLimit"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("^\\d+(\\.\\d{1,2})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.time_period
-            .check(&path.field("TimePeriod"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpendingLimitProps);
-
-/// Property type `Tag` of `AWS::Braket::SpendingLimit`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TimePeriod` of `AWS::Braket::SpendingLimit`.
-#[derive(Debug, Clone)]
-pub struct TimePeriod {
-    /// `EndAt` (required).
-    pub end_at: Value<String>,
-    /// `StartAt` (required).
-    pub start_at: Value<String>,
+crate::l1_struct! {
+    /// Property type `TimePeriod` of `AWS::Braket::SpendingLimit`.
+    TimePeriod
 }
 
 impl TimePeriod {
     /// The required properties: `EndAt`, `StartAt`.
     pub fn new(end_at: impl Into<Value<String>>, start_at: impl Into<Value<String>>) -> Self {
-        Self {
-            end_at: end_at.into(),
-            start_at: start_at.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndAt", end_at.into().to_template())
+                .with(1, "StartAt", start_at.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for TimePeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndAt".to_owned(), self.end_at.to_template());
-        m.insert("StartAt".to_owned(), self.start_at.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimePeriod {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimePeriod);

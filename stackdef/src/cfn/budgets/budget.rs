@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Budgets::Budget`.
-#[derive(Debug, Clone)]
-pub struct Budget {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Budget {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Budget {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Budget {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Budgets::Budget`.
+    Budget("AWS::Budgets::Budget", BudgetProps)
 }
 
 impl Budget {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Budgets::Budget";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BudgetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::BudgetId> {
         self.resource.ref_value()
@@ -82,822 +34,375 @@ impl Budget {
     pub fn attr_id(&self) -> Value<ids::BudgetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Budget` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_budget(&self, value: impl Into<Value<BudgetData>>) {
+        self.resource.set_property("Budget", value.into())
+    }
+
+    /// Replaces `NotificationsWithSubscribers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notifications_with_subscribers(
+        &self,
+        value: impl Into<Value<List<NotificationWithSubscribers>>>,
+    ) {
+        self.resource
+            .set_property("NotificationsWithSubscribers", value.into())
+    }
+
+    /// Replaces `ResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource.set_property("ResourceTags", value.into())
+    }
 }
 
-/// Properties of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone)]
-pub struct BudgetProps {
-    /// `Budget` (required).
-    pub budget: Value<BudgetData>,
-    /// `NotificationsWithSubscribers` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub notifications_with_subscribers: Option<Value<List<NotificationWithSubscribers>>>,
-    /// `ResourceTags` (optional).
-    pub resource_tags: Option<Value<List<ResourceTag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Budgets::Budget`.
+    BudgetProps
 }
 
 impl BudgetProps {
     /// The required properties: `Budget`.
     pub fn new(budget: impl Into<Value<BudgetData>>) -> Self {
-        Self {
-            budget: budget.into(),
-            notifications_with_subscribers: None,
-            resource_tags: None,
-        }
+        Self(crate::Properties::new().with(0, "Budget", budget.into().to_template()))
     }
-    /// Sets `NotificationsWithSubscribers`.
+    /// `NotificationsWithSubscribers` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn notifications_with_subscribers(
-        mut self,
+        self,
         value: impl Into<Value<List<NotificationWithSubscribers>>>,
     ) -> Self {
-        self.notifications_with_subscribers = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "NotificationsWithSubscribers",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BudgetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Budget".to_owned(), self.budget.to_template());
-        if let Some(v) = &self.notifications_with_subscribers {
-            m.insert("NotificationsWithSubscribers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceTags` (optional).
+    pub fn resource_tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(self.0.with(2, "ResourceTags", value.into().to_template()))
     }
 }
 
-impl Check for BudgetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.budget.check(&path.field("Budget"), &Rules::NONE, out);
-        self.notifications_with_subscribers.check(
-            &path.field("NotificationsWithSubscribers"),
-            &Rules::NONE,
-            out,
-        );
-        self.resource_tags
-            .check(&path.field("ResourceTags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BudgetProps);
-
-/// Property type `BudgetData` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone)]
-pub struct BudgetData {
-    /// `AutoAdjustData` (optional).
-    pub auto_adjust_data: Option<Value<AutoAdjustData>>,
-    /// `BillingViewArn` (optional).
-    pub billing_view_arn: Option<Value<String>>,
-    /// `BudgetLimit` (optional).
-    pub budget_limit: Option<Value<Spend>>,
-    /// `BudgetName` (optional).
-    pub budget_name: Option<Value<String>>,
-    /// `BudgetType` (required).
-    pub budget_type: Value<String>,
-    /// `CostFilters` (optional).
-    pub cost_filters: Option<Value<serde_json::Value>>,
-    /// `CostTypes` (optional).
-    pub cost_types: Option<Value<CostTypes>>,
-    /// `FilterExpression` (optional).
-    pub filter_expression: Option<Value<Expression>>,
-    /// `Metrics` (optional).
-    pub metrics: Option<Value<List<String>>>,
-    /// `PlannedBudgetLimits` (optional).
-    pub planned_budget_limits: Option<Value<serde_json::Value>>,
-    /// `TimePeriod` (optional).
-    pub time_period: Option<Value<TimePeriod>>,
-    /// `TimeUnit` (required).
-    pub time_unit: Value<String>,
+crate::l1_struct! {
+    /// Property type `BudgetData` of `AWS::Budgets::Budget`.
+    BudgetData
 }
 
 impl BudgetData {
     /// The required properties: `BudgetType`, `TimeUnit`.
     pub fn new(budget_type: impl Into<Value<String>>, time_unit: impl Into<Value<String>>) -> Self {
-        Self {
-            auto_adjust_data: None,
-            billing_view_arn: None,
-            budget_limit: None,
-            budget_name: None,
-            budget_type: budget_type.into(),
-            cost_filters: None,
-            cost_types: None,
-            filter_expression: None,
-            metrics: None,
-            planned_budget_limits: None,
-            time_period: None,
-            time_unit: time_unit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "BudgetType", budget_type.into().to_template())
+                .with(11, "TimeUnit", time_unit.into().to_template()),
+        )
     }
-    /// Sets `AutoAdjustData`.
-    pub fn auto_adjust_data(mut self, value: impl Into<Value<AutoAdjustData>>) -> Self {
-        self.auto_adjust_data = Some(value.into());
-        self
+    /// `AutoAdjustData` (optional).
+    pub fn auto_adjust_data(self, value: impl Into<Value<AutoAdjustData>>) -> Self {
+        Self(self.0.with(0, "AutoAdjustData", value.into().to_template()))
     }
-    /// Sets `BillingViewArn`.
-    pub fn billing_view_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_view_arn = Some(value.into());
-        self
+    /// `BillingViewArn` (optional).
+    pub fn billing_view_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BillingViewArn", value.into().to_template()))
     }
-    /// Sets `BudgetLimit`.
-    pub fn budget_limit(mut self, value: impl Into<Value<Spend>>) -> Self {
-        self.budget_limit = Some(value.into());
-        self
+    /// `BudgetLimit` (optional).
+    pub fn budget_limit(self, value: impl Into<Value<Spend>>) -> Self {
+        Self(self.0.with(2, "BudgetLimit", value.into().to_template()))
     }
-    /// Sets `BudgetName`.
-    pub fn budget_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.budget_name = Some(value.into());
-        self
+    /// `BudgetName` (optional).
+    pub fn budget_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "BudgetName", value.into().to_template()))
     }
-    /// Sets `CostFilters`.
-    pub fn cost_filters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.cost_filters = Some(value.into());
-        self
+    /// `CostFilters` (optional).
+    pub fn cost_filters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(5, "CostFilters", value.into().to_template()))
     }
-    /// Sets `CostTypes`.
-    pub fn cost_types(mut self, value: impl Into<Value<CostTypes>>) -> Self {
-        self.cost_types = Some(value.into());
-        self
+    /// `CostTypes` (optional).
+    pub fn cost_types(self, value: impl Into<Value<CostTypes>>) -> Self {
+        Self(self.0.with(6, "CostTypes", value.into().to_template()))
     }
-    /// Sets `FilterExpression`.
-    pub fn filter_expression(mut self, value: impl Into<Value<Expression>>) -> Self {
-        self.filter_expression = Some(value.into());
-        self
+    /// `FilterExpression` (optional).
+    pub fn filter_expression(self, value: impl Into<Value<Expression>>) -> Self {
+        Self(
+            self.0
+                .with(7, "FilterExpression", value.into().to_template()),
+        )
     }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.metrics = Some(value.into());
-        self
+    /// `Metrics` (optional).
+    pub fn metrics(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(8, "Metrics", value.into().to_template()))
     }
-    /// Sets `PlannedBudgetLimits`.
-    pub fn planned_budget_limits(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.planned_budget_limits = Some(value.into());
-        self
+    /// `PlannedBudgetLimits` (optional).
+    pub fn planned_budget_limits(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PlannedBudgetLimits", value.into().to_template()),
+        )
     }
-    /// Sets `TimePeriod`.
-    pub fn time_period(mut self, value: impl Into<Value<TimePeriod>>) -> Self {
-        self.time_period = Some(value.into());
-        self
+    /// `TimePeriod` (optional).
+    pub fn time_period(self, value: impl Into<Value<TimePeriod>>) -> Self {
+        Self(self.0.with(10, "TimePeriod", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BudgetData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_adjust_data {
-            m.insert("AutoAdjustData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_view_arn {
-            m.insert("BillingViewArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.budget_limit {
-            m.insert("BudgetLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.budget_name {
-            m.insert("BudgetName".to_owned(), v.to_template());
-        }
-        m.insert("BudgetType".to_owned(), self.budget_type.to_template());
-        if let Some(v) = &self.cost_filters {
-            m.insert("CostFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cost_types {
-            m.insert("CostTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_expression {
-            m.insert("FilterExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics {
-            m.insert("Metrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.planned_budget_limits {
-            m.insert("PlannedBudgetLimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_period {
-            m.insert("TimePeriod".to_owned(), v.to_template());
-        }
-        m.insert("TimeUnit".to_owned(), self.time_unit.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BudgetData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_adjust_data
-            .check(&path.field("AutoAdjustData"), &Rules::NONE, out);
-        self.budget_limit
-            .check(&path.field("BudgetLimit"), &Rules::NONE, out);
-        self.cost_types
-            .check(&path.field("CostTypes"), &Rules::NONE, out);
-        self.filter_expression
-            .check(&path.field("FilterExpression"), &Rules::NONE, out);
-        self.time_period
-            .check(&path.field("TimePeriod"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BudgetData);
-
-/// Property type `AutoAdjustData` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone)]
-pub struct AutoAdjustData {
-    /// `AutoAdjustType` (required).
-    pub auto_adjust_type: Value<String>,
-    /// `HistoricalOptions` (optional).
-    pub historical_options: Option<Value<HistoricalOptions>>,
+crate::l1_struct! {
+    /// Property type `AutoAdjustData` of `AWS::Budgets::Budget`.
+    AutoAdjustData
 }
 
 impl AutoAdjustData {
     /// The required properties: `AutoAdjustType`.
     pub fn new(auto_adjust_type: impl Into<Value<String>>) -> Self {
-        Self {
-            auto_adjust_type: auto_adjust_type.into(),
-            historical_options: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AutoAdjustType",
+            auto_adjust_type.into().to_template(),
+        ))
     }
-    /// Sets `HistoricalOptions`.
-    pub fn historical_options(mut self, value: impl Into<Value<HistoricalOptions>>) -> Self {
-        self.historical_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoAdjustData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AutoAdjustType".to_owned(),
-            self.auto_adjust_type.to_template(),
-        );
-        if let Some(v) = &self.historical_options {
-            m.insert("HistoricalOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `HistoricalOptions` (optional).
+    pub fn historical_options(self, value: impl Into<Value<HistoricalOptions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HistoricalOptions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutoAdjustData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.historical_options
-            .check(&path.field("HistoricalOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoAdjustData);
-
-/// Property type `HistoricalOptions` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone)]
-pub struct HistoricalOptions {
-    /// `BudgetAdjustmentPeriod` (required).
-    pub budget_adjustment_period: Value<i64>,
+crate::l1_struct! {
+    /// Property type `HistoricalOptions` of `AWS::Budgets::Budget`.
+    HistoricalOptions
 }
 
 impl HistoricalOptions {
     /// The required properties: `BudgetAdjustmentPeriod`.
     pub fn new(budget_adjustment_period: impl Into<Value<i64>>) -> Self {
-        Self {
-            budget_adjustment_period: budget_adjustment_period.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "BudgetAdjustmentPeriod",
+            budget_adjustment_period.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for HistoricalOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BudgetAdjustmentPeriod".to_owned(),
-            self.budget_adjustment_period.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for HistoricalOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HistoricalOptions);
-
-/// Property type `Spend` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone)]
-pub struct Spend {
-    /// `Amount` (required).
-    pub amount: Value<f64>,
-    /// `Unit` (required).
-    pub unit: Value<String>,
+crate::l1_struct! {
+    /// Property type `Spend` of `AWS::Budgets::Budget`.
+    Spend
 }
 
 impl Spend {
     /// The required properties: `Amount`, `Unit`.
     pub fn new(amount: impl Into<Value<f64>>, unit: impl Into<Value<String>>) -> Self {
-        Self {
-            amount: amount.into(),
-            unit: unit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Amount", amount.into().to_template())
+                .with(1, "Unit", unit.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Spend {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Amount".to_owned(), self.amount.to_template());
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Spend {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Spend);
-
-/// Property type `CostTypes` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone, Default)]
-pub struct CostTypes {
-    /// `IncludeCredit` (optional).
-    pub include_credit: Option<Value<bool>>,
-    /// `IncludeDiscount` (optional).
-    pub include_discount: Option<Value<bool>>,
-    /// `IncludeOtherSubscription` (optional).
-    pub include_other_subscription: Option<Value<bool>>,
-    /// `IncludeRecurring` (optional).
-    pub include_recurring: Option<Value<bool>>,
-    /// `IncludeRefund` (optional).
-    pub include_refund: Option<Value<bool>>,
-    /// `IncludeSubscription` (optional).
-    pub include_subscription: Option<Value<bool>>,
-    /// `IncludeSupport` (optional).
-    pub include_support: Option<Value<bool>>,
-    /// `IncludeTax` (optional).
-    pub include_tax: Option<Value<bool>>,
-    /// `IncludeUpfront` (optional).
-    pub include_upfront: Option<Value<bool>>,
-    /// `UseAmortized` (optional).
-    pub use_amortized: Option<Value<bool>>,
-    /// `UseBlended` (optional).
-    pub use_blended: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `CostTypes` of `AWS::Budgets::Budget`.
+    CostTypes(default)
 }
 
 impl CostTypes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            include_credit: None,
-            include_discount: None,
-            include_other_subscription: None,
-            include_recurring: None,
-            include_refund: None,
-            include_subscription: None,
-            include_support: None,
-            include_tax: None,
-            include_upfront: None,
-            use_amortized: None,
-            use_blended: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IncludeCredit`.
-    pub fn include_credit(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_credit = Some(value.into());
-        self
+    /// `IncludeCredit` (optional).
+    pub fn include_credit(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IncludeCredit", value.into().to_template()))
     }
-    /// Sets `IncludeDiscount`.
-    pub fn include_discount(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_discount = Some(value.into());
-        self
+    /// `IncludeDiscount` (optional).
+    pub fn include_discount(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeDiscount", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeOtherSubscription`.
-    pub fn include_other_subscription(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_other_subscription = Some(value.into());
-        self
+    /// `IncludeOtherSubscription` (optional).
+    pub fn include_other_subscription(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludeOtherSubscription", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeRecurring`.
-    pub fn include_recurring(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_recurring = Some(value.into());
-        self
+    /// `IncludeRecurring` (optional).
+    pub fn include_recurring(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IncludeRecurring", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeRefund`.
-    pub fn include_refund(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_refund = Some(value.into());
-        self
+    /// `IncludeRefund` (optional).
+    pub fn include_refund(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "IncludeRefund", value.into().to_template()))
     }
-    /// Sets `IncludeSubscription`.
-    pub fn include_subscription(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_subscription = Some(value.into());
-        self
+    /// `IncludeSubscription` (optional).
+    pub fn include_subscription(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "IncludeSubscription", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeSupport`.
-    pub fn include_support(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_support = Some(value.into());
-        self
+    /// `IncludeSupport` (optional).
+    pub fn include_support(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "IncludeSupport", value.into().to_template()))
     }
-    /// Sets `IncludeTax`.
-    pub fn include_tax(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_tax = Some(value.into());
-        self
+    /// `IncludeTax` (optional).
+    pub fn include_tax(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "IncludeTax", value.into().to_template()))
     }
-    /// Sets `IncludeUpfront`.
-    pub fn include_upfront(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_upfront = Some(value.into());
-        self
+    /// `IncludeUpfront` (optional).
+    pub fn include_upfront(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "IncludeUpfront", value.into().to_template()))
     }
-    /// Sets `UseAmortized`.
-    pub fn use_amortized(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_amortized = Some(value.into());
-        self
+    /// `UseAmortized` (optional).
+    pub fn use_amortized(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(9, "UseAmortized", value.into().to_template()))
     }
-    /// Sets `UseBlended`.
-    pub fn use_blended(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_blended = Some(value.into());
-        self
+    /// `UseBlended` (optional).
+    pub fn use_blended(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(10, "UseBlended", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CostTypes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.include_credit {
-            m.insert("IncludeCredit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_discount {
-            m.insert("IncludeDiscount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_other_subscription {
-            m.insert("IncludeOtherSubscription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_recurring {
-            m.insert("IncludeRecurring".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_refund {
-            m.insert("IncludeRefund".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_subscription {
-            m.insert("IncludeSubscription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_support {
-            m.insert("IncludeSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_tax {
-            m.insert("IncludeTax".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_upfront {
-            m.insert("IncludeUpfront".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_amortized {
-            m.insert("UseAmortized".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_blended {
-            m.insert("UseBlended".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CostTypes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CostTypes);
-
-/// Property type `Expression` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone, Default)]
-pub struct Expression {
-    /// `And` (optional).
-    pub and: Option<Value<List<Expression>>>,
-    /// `CostCategories` (optional).
-    pub cost_categories: Option<Value<CostCategoryValues>>,
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<ExpressionDimensionValues>>,
-    /// `Not` (optional).
-    /// Free-form JSON: the schema nests this type in itself.
-    pub not: Option<Value<serde_json::Value>>,
-    /// `Or` (optional).
-    pub or: Option<Value<List<Expression>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<TagValues>>,
+crate::l1_struct! {
+    /// Property type `Expression` of `AWS::Budgets::Budget`.
+    Expression(default)
 }
 
 impl Expression {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            and: None,
-            cost_categories: None,
-            dimensions: None,
-            not: None,
-            or: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `And`.
-    pub fn and(mut self, value: impl Into<Value<List<Expression>>>) -> Self {
-        self.and = Some(value.into());
-        self
+    /// `And` (optional).
+    pub fn and(self, value: impl Into<Value<List<Expression>>>) -> Self {
+        Self(self.0.with(0, "And", value.into().to_template()))
     }
-    /// Sets `CostCategories`.
-    pub fn cost_categories(mut self, value: impl Into<Value<CostCategoryValues>>) -> Self {
-        self.cost_categories = Some(value.into());
-        self
+    /// `CostCategories` (optional).
+    pub fn cost_categories(self, value: impl Into<Value<CostCategoryValues>>) -> Self {
+        Self(self.0.with(1, "CostCategories", value.into().to_template()))
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<ExpressionDimensionValues>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<ExpressionDimensionValues>>) -> Self {
+        Self(self.0.with(2, "Dimensions", value.into().to_template()))
     }
-    /// Sets `Not`.
-    pub fn not(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.not = Some(value.into());
-        self
+    /// `Not` (optional).
+    /// Free-form JSON: the schema nests this type in itself.
+    pub fn not(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Not", value.into().to_template()))
     }
-    /// Sets `Or`.
-    pub fn or(mut self, value: impl Into<Value<List<Expression>>>) -> Self {
-        self.or = Some(value.into());
-        self
+    /// `Or` (optional).
+    pub fn or(self, value: impl Into<Value<List<Expression>>>) -> Self {
+        Self(self.0.with(4, "Or", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<TagValues>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<TagValues>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Expression {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.and {
-            m.insert("And".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cost_categories {
-            m.insert("CostCategories".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not {
-            m.insert("Not".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.or {
-            m.insert("Or".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Expression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.and.check(&path.field("And"), &Rules::NONE, out);
-        self.cost_categories
-            .check(&path.field("CostCategories"), &Rules::NONE, out);
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-        self.or.check(&path.field("Or"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Expression);
-
-/// Property type `CostCategoryValues` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone, Default)]
-pub struct CostCategoryValues {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `MatchOptions` (optional).
-    pub match_options: Option<Value<List<String>>>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CostCategoryValues` of `AWS::Budgets::Budget`.
+    CostCategoryValues(default)
 }
 
 impl CostCategoryValues {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            match_options: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `MatchOptions`.
-    pub fn match_options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_options = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CostCategoryValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_options {
-            m.insert("MatchOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CostCategoryValues {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CostCategoryValues);
-
-/// Property type `ExpressionDimensionValues` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone, Default)]
-pub struct ExpressionDimensionValues {
     /// `Key` (optional).
-    pub key: Option<Value<String>>,
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
+    }
     /// `MatchOptions` (optional).
-    pub match_options: Option<Value<List<String>>>,
+    pub fn match_options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "MatchOptions", value.into().to_template()))
+    }
     /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ExpressionDimensionValues` of `AWS::Budgets::Budget`.
+    ExpressionDimensionValues(default)
 }
 
 impl ExpressionDimensionValues {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            match_options: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `MatchOptions`.
-    pub fn match_options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_options = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExpressionDimensionValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_options {
-            m.insert("MatchOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExpressionDimensionValues {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExpressionDimensionValues);
-
-/// Property type `TagValues` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone, Default)]
-pub struct TagValues {
     /// `Key` (optional).
-    pub key: Option<Value<String>>,
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
+    }
     /// `MatchOptions` (optional).
-    pub match_options: Option<Value<List<String>>>,
+    pub fn match_options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "MatchOptions", value.into().to_template()))
+    }
     /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TagValues` of `AWS::Budgets::Budget`.
+    TagValues(default)
 }
 
 impl TagValues {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            match_options: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `MatchOptions`.
-    pub fn match_options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_options = Some(value.into());
-        self
+    /// `MatchOptions` (optional).
+    pub fn match_options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "MatchOptions", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TagValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_options {
-            m.insert("MatchOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagValues {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TagValues);
-
-/// Property type `TimePeriod` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone, Default)]
-pub struct TimePeriod {
-    /// `End` (optional).
-    pub end: Option<Value<String>>,
-    /// `Start` (optional).
-    pub start: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TimePeriod` of `AWS::Budgets::Budget`.
+    TimePeriod(default)
 }
 
 impl TimePeriod {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            end: None,
-            start: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `End`.
-    pub fn end(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end = Some(value.into());
-        self
+    /// `End` (optional).
+    pub fn end(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "End", value.into().to_template()))
     }
-    /// Sets `Start`.
-    pub fn start(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start = Some(value.into());
-        self
+    /// `Start` (optional).
+    pub fn start(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Start", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TimePeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.end {
-            m.insert("End".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start {
-            m.insert("Start".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimePeriod {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimePeriod);
-
-/// Property type `NotificationWithSubscribers` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone)]
-pub struct NotificationWithSubscribers {
-    /// `Notification` (required).
-    pub notification: Value<Notification>,
-    /// `Subscribers` (required).
-    pub subscribers: Value<List<Subscriber>>,
+crate::l1_struct! {
+    /// Property type `NotificationWithSubscribers` of `AWS::Budgets::Budget`.
+    NotificationWithSubscribers
 }
 
 impl NotificationWithSubscribers {
@@ -906,45 +411,17 @@ impl NotificationWithSubscribers {
         notification: impl Into<Value<Notification>>,
         subscribers: impl Into<Value<List<Subscriber>>>,
     ) -> Self {
-        Self {
-            notification: notification.into(),
-            subscribers: subscribers.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Notification", notification.into().to_template())
+                .with(1, "Subscribers", subscribers.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NotificationWithSubscribers {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Notification".to_owned(), self.notification.to_template());
-        m.insert("Subscribers".to_owned(), self.subscribers.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationWithSubscribers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.notification
-            .check(&path.field("Notification"), &Rules::NONE, out);
-        self.subscribers
-            .check(&path.field("Subscribers"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NotificationWithSubscribers);
-
-/// Property type `Notification` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone)]
-pub struct Notification {
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<String>,
-    /// `NotificationType` (required).
-    pub notification_type: Value<String>,
-    /// `Threshold` (required).
-    /// Range: 0.1..=1000000000.
-    pub threshold: Value<f64>,
-    /// `ThresholdType` (optional).
-    pub threshold_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Notification` of `AWS::Budgets::Budget`.
+    Notification
 }
 
 impl Notification {
@@ -954,62 +431,30 @@ impl Notification {
         notification_type: impl Into<Value<String>>,
         threshold: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            comparison_operator: comparison_operator.into(),
-            notification_type: notification_type.into(),
-            threshold: threshold.into(),
-            threshold_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(
+                    1,
+                    "NotificationType",
+                    notification_type.into().to_template(),
+                )
+                .with(2, "Threshold", threshold.into().to_template()),
+        )
     }
-    /// Sets `ThresholdType`.
-    pub fn threshold_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.threshold_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Notification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        m.insert(
-            "NotificationType".to_owned(),
-            self.notification_type.to_template(),
-        );
-        m.insert("Threshold".to_owned(), self.threshold.to_template());
-        if let Some(v) = &self.threshold_type {
-            m.insert("ThresholdType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThresholdType` (optional).
+    pub fn threshold_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ThresholdType", value.into().to_template()))
     }
 }
 
-impl Check for Notification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.threshold.check(
-            &path.field("Threshold"),
-            &Rules {
-                minimum: Some(0.1),
-                maximum: Some(1000000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Notification);
-
-/// Property type `Subscriber` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone)]
-pub struct Subscriber {
-    /// `Address` (required).
-    pub address: Value<String>,
-    /// `SubscriptionType` (required).
-    pub subscription_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `Subscriber` of `AWS::Budgets::Budget`.
+    Subscriber
 }
 
 impl Subscriber {
@@ -1018,68 +463,30 @@ impl Subscriber {
         address: impl Into<Value<String>>,
         subscription_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            address: address.into(),
-            subscription_type: subscription_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Address", address.into().to_template())
+                .with(
+                    1,
+                    "SubscriptionType",
+                    subscription_type.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for Subscriber {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Address".to_owned(), self.address.to_template());
-        m.insert(
-            "SubscriptionType".to_owned(),
-            self.subscription_type.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Subscriber {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Subscriber);
-
-/// Property type `ResourceTag` of `AWS::Budgets::Budget`.
-#[derive(Debug, Clone)]
-pub struct ResourceTag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResourceTag` of `AWS::Budgets::Budget`.
+    ResourceTag
 }
 
 impl ResourceTag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ResourceTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceTag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourceTag);

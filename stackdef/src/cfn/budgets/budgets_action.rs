@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Budgets::BudgetsAction`.
-#[derive(Debug, Clone)]
-pub struct BudgetsAction {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BudgetsAction {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BudgetsAction {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BudgetsAction {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Budgets::BudgetsAction`.
+    BudgetsAction("AWS::Budgets::BudgetsAction", BudgetsActionProps)
 }
 
 impl BudgetsAction {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Budgets::BudgetsAction";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BudgetsActionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,36 +29,65 @@ impl BudgetsAction {
     pub fn attr_action_id(&self) -> Value<String> {
         self.resource.get_att("ActionId")
     }
+
+    /// Replaces `ActionThreshold` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action_threshold(&self, value: impl Into<Value<ActionThreshold>>) {
+        self.resource.set_property("ActionThreshold", value.into())
+    }
+
+    /// Replaces `ActionType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action_type(&self, value: impl Into<Value<ActionType>>) {
+        self.resource.set_property("ActionType", value.into())
+    }
+
+    /// Replaces `ApprovalModel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_approval_model(&self, value: impl Into<Value<ApprovalModel>>) {
+        self.resource.set_property("ApprovalModel", value.into())
+    }
+
+    /// Replaces `BudgetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_budget_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BudgetName", value.into())
+    }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<Definition>>) {
+        self.resource.set_property("Definition", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `NotificationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_type(&self, value: impl Into<Value<NotificationType>>) {
+        self.resource.set_property("NotificationType", value.into())
+    }
+
+    /// Replaces `ResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource.set_property("ResourceTags", value.into())
+    }
+
+    /// Replaces `Subscribers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscribers(&self, value: impl Into<Value<List<Subscriber>>>) {
+        self.resource.set_property("Subscribers", value.into())
+    }
 }
 
-/// Properties of `AWS::Budgets::BudgetsAction`.
-#[derive(Debug, Clone)]
-pub struct BudgetsActionProps {
-    /// `ActionThreshold` (required).
-    pub action_threshold: Value<ActionThreshold>,
-    /// `ActionType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub action_type: Value<ActionType>,
-    /// `ApprovalModel` (optional).
-    pub approval_model: Option<Value<ApprovalModel>>,
-    /// `BudgetName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub budget_name: Value<String>,
-    /// `Definition` (required).
-    pub definition: Value<Definition>,
-    /// `ExecutionRoleArn` (required).
-    /// Length: 32..=618 characters.
-    /// Pattern: `^arn:aws(-eusc|-cn|-us-gov|-iso|-iso-[a-z]{1})?:iam::\d{12}:role(\u002F[\u0021-\u007F]+\u002F|\u002F)[\w+=,.@-]+$`.
-    pub execution_role_arn: Value<ids::RoleArn>,
-    /// `NotificationType` (required).
-    pub notification_type: Value<NotificationType>,
-    /// `ResourceTags` (optional).
-    /// Items: 0..=200.
-    pub resource_tags: Option<Value<List<ResourceTag>>>,
-    /// `Subscribers` (required).
-    /// Items: 1..=11.
-    pub subscribers: Value<List<Subscriber>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Budgets::BudgetsAction`.
+    BudgetsActionProps
 }
 
 impl BudgetsActionProps {
@@ -120,527 +101,153 @@ impl BudgetsActionProps {
         notification_type: impl Into<Value<NotificationType>>,
         subscribers: impl Into<Value<List<Subscriber>>>,
     ) -> Self {
-        Self {
-            action_threshold: action_threshold.into(),
-            action_type: action_type.into(),
-            approval_model: None,
-            budget_name: budget_name.into(),
-            definition: definition.into(),
-            execution_role_arn: execution_role_arn.into(),
-            notification_type: notification_type.into(),
-            resource_tags: None,
-            subscribers: subscribers.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ActionThreshold", action_threshold.into().to_template())
+                .with(1, "ActionType", action_type.into().to_template())
+                .with(3, "BudgetName", budget_name.into().to_template())
+                .with(4, "Definition", definition.into().to_template())
+                .with(
+                    5,
+                    "ExecutionRoleArn",
+                    execution_role_arn.into().to_template(),
+                )
+                .with(
+                    6,
+                    "NotificationType",
+                    notification_type.into().to_template(),
+                )
+                .with(8, "Subscribers", subscribers.into().to_template()),
+        )
     }
-    /// Sets `ApprovalModel`.
-    pub fn approval_model(mut self, value: impl Into<Value<ApprovalModel>>) -> Self {
-        self.approval_model = Some(value.into());
-        self
+    /// `ApprovalModel` (optional).
+    pub fn approval_model(self, value: impl Into<Value<ApprovalModel>>) -> Self {
+        Self(self.0.with(2, "ApprovalModel", value.into().to_template()))
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BudgetsActionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ActionThreshold".to_owned(),
-            self.action_threshold.to_template(),
-        );
-        m.insert("ActionType".to_owned(), self.action_type.to_template());
-        if let Some(v) = &self.approval_model {
-            m.insert("ApprovalModel".to_owned(), v.to_template());
-        }
-        m.insert("BudgetName".to_owned(), self.budget_name.to_template());
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        m.insert(
-            "ExecutionRoleArn".to_owned(),
-            self.execution_role_arn.to_template(),
-        );
-        m.insert(
-            "NotificationType".to_owned(),
-            self.notification_type.to_template(),
-        );
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        m.insert("Subscribers".to_owned(), self.subscribers.to_template());
-        Expr::Map(m)
+    /// `ResourceTags` (optional).
+    /// Items: 0 to 200.
+    pub fn resource_tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(self.0.with(7, "ResourceTags", value.into().to_template()))
     }
 }
 
-impl Check for BudgetsActionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_threshold
-            .check(&path.field("ActionThreshold"), &Rules::NONE, out);
-        self.action_type
-            .check(&path.field("ActionType"), &Rules::NONE, out);
-        self.approval_model
-            .check(&path.field("ApprovalModel"), &Rules::NONE, out);
-        self.budget_name.check(
-            &path.field("BudgetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.definition
-            .check(&path.field("Definition"), &Rules::NONE, out);
-        self.execution_role_arn.check(&path.field("ExecutionRoleArn"), &Rules { min_length: Some(32), max_length: Some(618), pattern: Some("^arn:aws(-eusc|-cn|-us-gov|-iso|-iso-[a-z]{1})?:iam::\\d{12}:role(\\u002F[\\u0021-\\u007F]+\\u002F|\\u002F)[\\w+=,.@-]+$"), ..Rules::NONE }, out);
-        self.notification_type
-            .check(&path.field("NotificationType"), &Rules::NONE, out);
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subscribers.check(
-            &path.field("Subscribers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(11),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BudgetsActionProps);
-
-/// Property type `ActionThreshold` of `AWS::Budgets::BudgetsAction`.
-#[derive(Debug, Clone)]
-pub struct ActionThreshold {
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `Value` (required).
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `ActionThreshold` of `AWS::Budgets::BudgetsAction`.
+    ActionThreshold
 }
 
 impl ActionThreshold {
     /// The required properties: `Type`, `Value`.
     pub fn new(type_: impl Into<Value<Type>>, value: impl Into<Value<f64>>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ActionThreshold {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `PERCENTAGE`
+        Percentage = "PERCENTAGE",
+        /// `ABSOLUTE_VALUE`
+        AbsoluteValue = "ABSOLUTE_VALUE",
     }
 }
 
-impl Check for ActionThreshold {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ActionType`.
+    ActionType {
+        /// `APPLY_IAM_POLICY`
+        ApplyIamPolicy = "APPLY_IAM_POLICY",
+        /// `APPLY_SCP_POLICY`
+        ApplyScpPolicy = "APPLY_SCP_POLICY",
+        /// `RUN_SSM_DOCUMENTS`
+        RunSsmDocuments = "RUN_SSM_DOCUMENTS",
     }
 }
 
-crate::impl_literal!(ActionThreshold);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `PERCENTAGE`
-    Percentage,
-    /// `ABSOLUTE_VALUE`
-    AbsoluteValue,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PERCENTAGE", "ABSOLUTE_VALUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Percentage => "PERCENTAGE",
-            Self::AbsoluteValue => "ABSOLUTE_VALUE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ApprovalModel`.
+    ApprovalModel {
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
+        /// `MANUAL`
+        Manual = "MANUAL",
     }
 }
 
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "PERCENTAGE" => Self::Percentage,
-            "ABSOLUTE_VALUE" => Self::AbsoluteValue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `ActionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActionType {
-    /// `APPLY_IAM_POLICY`
-    ApplyIamPolicy,
-    /// `APPLY_SCP_POLICY`
-    ApplyScpPolicy,
-    /// `RUN_SSM_DOCUMENTS`
-    RunSsmDocuments,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ActionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["APPLY_IAM_POLICY", "APPLY_SCP_POLICY", "RUN_SSM_DOCUMENTS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplyIamPolicy => "APPLY_IAM_POLICY",
-            Self::ApplyScpPolicy => "APPLY_SCP_POLICY",
-            Self::RunSsmDocuments => "RUN_SSM_DOCUMENTS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ActionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ActionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ActionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "APPLY_IAM_POLICY" => Self::ApplyIamPolicy,
-            "APPLY_SCP_POLICY" => Self::ApplyScpPolicy,
-            "RUN_SSM_DOCUMENTS" => Self::RunSsmDocuments,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ActionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ActionType::from(s))
-    }
-}
-
-crate::impl_literal!(ActionType);
-
-/// Values of `ApprovalModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApprovalModel {
-    /// `AUTOMATIC`
-    Automatic,
-    /// `MANUAL`
-    Manual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApprovalModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "MANUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "AUTOMATIC",
-            Self::Manual => "MANUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApprovalModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApprovalModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApprovalModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC" => Self::Automatic,
-            "MANUAL" => Self::Manual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApprovalModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApprovalModel::from(s))
-    }
-}
-
-crate::impl_literal!(ApprovalModel);
-
-/// Property type `Definition` of `AWS::Budgets::BudgetsAction`.
-#[derive(Debug, Clone, Default)]
-pub struct Definition {
-    /// `IamActionDefinition` (optional).
-    pub iam_action_definition: Option<Value<IamActionDefinition>>,
-    /// `ScpActionDefinition` (optional).
-    pub scp_action_definition: Option<Value<ScpActionDefinition>>,
-    /// `SsmActionDefinition` (optional).
-    pub ssm_action_definition: Option<Value<SsmActionDefinition>>,
+crate::l1_struct! {
+    /// Property type `Definition` of `AWS::Budgets::BudgetsAction`.
+    Definition(default)
 }
 
 impl Definition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iam_action_definition: None,
-            scp_action_definition: None,
-            ssm_action_definition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IamActionDefinition`.
-    pub fn iam_action_definition(mut self, value: impl Into<Value<IamActionDefinition>>) -> Self {
-        self.iam_action_definition = Some(value.into());
-        self
+    /// `IamActionDefinition` (optional).
+    pub fn iam_action_definition(self, value: impl Into<Value<IamActionDefinition>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IamActionDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `ScpActionDefinition`.
-    pub fn scp_action_definition(mut self, value: impl Into<Value<ScpActionDefinition>>) -> Self {
-        self.scp_action_definition = Some(value.into());
-        self
+    /// `ScpActionDefinition` (optional).
+    pub fn scp_action_definition(self, value: impl Into<Value<ScpActionDefinition>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ScpActionDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `SsmActionDefinition`.
-    pub fn ssm_action_definition(mut self, value: impl Into<Value<SsmActionDefinition>>) -> Self {
-        self.ssm_action_definition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Definition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iam_action_definition {
-            m.insert("IamActionDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scp_action_definition {
-            m.insert("ScpActionDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssm_action_definition {
-            m.insert("SsmActionDefinition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SsmActionDefinition` (optional).
+    pub fn ssm_action_definition(self, value: impl Into<Value<SsmActionDefinition>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SsmActionDefinition", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Definition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam_action_definition
-            .check(&path.field("IamActionDefinition"), &Rules::NONE, out);
-        self.scp_action_definition
-            .check(&path.field("ScpActionDefinition"), &Rules::NONE, out);
-        self.ssm_action_definition
-            .check(&path.field("SsmActionDefinition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Definition);
-
-/// Property type `IamActionDefinition` of `AWS::Budgets::BudgetsAction`.
-#[derive(Debug, Clone)]
-pub struct IamActionDefinition {
-    /// `Groups` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=640 characters.
-    /// Each item: Pattern: `^([\u0021-\u007F]+\u002F)?[\w+=,.@-]+$`.
-    pub groups: Option<Value<List<String>>>,
-    /// `PolicyArn` (required).
-    /// Length: 25..=684 characters.
-    /// Pattern: `^arn:aws(-eusc|-cn|-us-gov|-iso|-iso-[a-z]{1})?:iam::(\d{12}|aws):policy(\u002F[\u0021-\u007F]+\u002F|\u002F)[\w+=,.@-]+$`.
-    pub policy_arn: Value<String>,
-    /// `Roles` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=576 characters.
-    /// Each item: Pattern: `^([\u0021-\u007F]+\u002F)?[\w+=,.@-]+$`.
-    pub roles: Option<Value<List<String>>>,
-    /// `Users` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=576 characters.
-    /// Each item: Pattern: `^([\u0021-\u007F]+\u002F)?[\w+=,.@-]+$`.
-    pub users: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `IamActionDefinition` of `AWS::Budgets::BudgetsAction`.
+    IamActionDefinition
 }
 
 impl IamActionDefinition {
     /// The required properties: `PolicyArn`.
     pub fn new(policy_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            groups: None,
-            policy_arn: policy_arn.into(),
-            roles: None,
-            users: None,
-        }
+        Self(crate::Properties::new().with(1, "PolicyArn", policy_arn.into().to_template()))
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 640 characters.
+    /// Each item: Pattern: `^([\u0021-\u007F]+\u002F)?[\w\x{80}-\x{10FFFF}+=,.@-]+$`.
+    pub fn groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Groups", value.into().to_template()))
     }
-    /// Sets `Roles`.
-    pub fn roles(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.roles = Some(value.into());
-        self
+    /// `Roles` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 576 characters.
+    /// Each item: Pattern: `^([\u0021-\u007F]+\u002F)?[\w\x{80}-\x{10FFFF}+=,.@-]+$`.
+    pub fn roles(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Roles", value.into().to_template()))
     }
-    /// Sets `Users`.
-    pub fn users(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.users = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamActionDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        m.insert("PolicyArn".to_owned(), self.policy_arn.to_template());
-        if let Some(v) = &self.roles {
-            m.insert("Roles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.users {
-            m.insert("Users".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Users` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 576 characters.
+    /// Each item: Pattern: `^([\u0021-\u007F]+\u002F)?[\w\x{80}-\x{10FFFF}+=,.@-]+$`.
+    pub fn users(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Users", value.into().to_template()))
     }
 }
 
-impl Check for IamActionDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.groups.check(
-            &path.field("Groups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(640),
-                            pattern: Some("^([\\u0021-\\u007F]+\\u002F)?[\\w+=,.@-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_arn.check(&path.field("PolicyArn"), &Rules { min_length: Some(25), max_length: Some(684), pattern: Some("^arn:aws(-eusc|-cn|-us-gov|-iso|-iso-[a-z]{1})?:iam::(\\d{12}|aws):policy(\\u002F[\\u0021-\\u007F]+\\u002F|\\u002F)[\\w+=,.@-]+$"), ..Rules::NONE }, out);
-        self.roles.check(
-            &path.field("Roles"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(576),
-                            pattern: Some("^([\\u0021-\\u007F]+\\u002F)?[\\w+=,.@-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.users.check(
-            &path.field("Users"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(576),
-                            pattern: Some("^([\\u0021-\\u007F]+\\u002F)?[\\w+=,.@-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IamActionDefinition);
-
-/// Property type `ScpActionDefinition` of `AWS::Budgets::BudgetsAction`.
-#[derive(Debug, Clone)]
-pub struct ScpActionDefinition {
-    /// `PolicyId` (required).
-    /// Length: 10..=130 characters.
-    /// Pattern: `^p-[0-9a-zA-Z_]{8,128}$`.
-    pub policy_id: Value<String>,
-    /// `TargetIds` (required).
-    /// Items: 1..=100.
-    /// Each item: Length: 12..=68 characters.
-    /// Each item: Pattern: `^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$)|(\d{12})$`.
-    pub target_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ScpActionDefinition` of `AWS::Budgets::BudgetsAction`.
+    ScpActionDefinition
 }
 
 impl ScpActionDefinition {
@@ -649,71 +256,17 @@ impl ScpActionDefinition {
         policy_id: impl Into<Value<String>>,
         target_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            policy_id: policy_id.into(),
-            target_ids: target_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyId", policy_id.into().to_template())
+                .with(1, "TargetIds", target_ids.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ScpActionDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PolicyId".to_owned(), self.policy_id.to_template());
-        m.insert("TargetIds".to_owned(), self.target_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScpActionDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_id.check(
-            &path.field("PolicyId"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(130),
-                pattern: Some("^p-[0-9a-zA-Z_]{8,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_ids.check(
-            &path.field("TargetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(12),
-                            max_length: Some(68),
-                            pattern: Some("^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$)|(\\d{12})$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScpActionDefinition);
-
-/// Property type `SsmActionDefinition` of `AWS::Budgets::BudgetsAction`.
-#[derive(Debug, Clone)]
-pub struct SsmActionDefinition {
-    /// `InstanceIds` (required).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=63 characters.
-    pub instance_ids: Value<List<String>>,
-    /// `Region` (required).
-    /// Length: 9..=20 characters.
-    /// Pattern: `^\w{2,4}-\w+(-\w+)?-\d$`.
-    pub region: Value<String>,
-    /// `Subtype` (required).
-    pub subtype: Value<Subtype>,
+crate::l1_struct! {
+    /// Property type `SsmActionDefinition` of `AWS::Budgets::BudgetsAction`.
+    SsmActionDefinition
 }
 
 impl SsmActionDefinition {
@@ -723,331 +276,59 @@ impl SsmActionDefinition {
         region: impl Into<Value<String>>,
         subtype: impl Into<Value<Subtype>>,
     ) -> Self {
-        Self {
-            instance_ids: instance_ids.into(),
-            region: region.into(),
-            subtype: subtype.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceIds", instance_ids.into().to_template())
+                .with(1, "Region", region.into().to_template())
+                .with(2, "Subtype", subtype.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SsmActionDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceIds".to_owned(), self.instance_ids.to_template());
-        m.insert("Region".to_owned(), self.region.to_template());
-        m.insert("Subtype".to_owned(), self.subtype.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Subtype`.
+    Subtype {
+        /// `STOP_EC2_INSTANCES`
+        StopEc2Instances = "STOP_EC2_INSTANCES",
+        /// `STOP_RDS_INSTANCES`
+        StopRdsInstances = "STOP_RDS_INSTANCES",
     }
 }
 
-impl Check for SsmActionDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_ids.check(
-            &path.field("InstanceIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(63),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                min_length: Some(9),
-                max_length: Some(20),
-                pattern: Some("^\\w{2,4}-\\w+(-\\w+)?-\\d$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subtype
-            .check(&path.field("Subtype"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `NotificationType`.
+    NotificationType {
+        /// `ACTUAL`
+        Actual = "ACTUAL",
+        /// `FORECASTED`
+        Forecasted = "FORECASTED",
     }
 }
 
-crate::impl_literal!(SsmActionDefinition);
+pub use crate::cfn::Tag as ResourceTag;
 
-/// Values of `Subtype`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Subtype {
-    /// `STOP_EC2_INSTANCES`
-    StopEc2Instances,
-    /// `STOP_RDS_INSTANCES`
-    StopRdsInstances,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Subtype {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STOP_EC2_INSTANCES", "STOP_RDS_INSTANCES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StopEc2Instances => "STOP_EC2_INSTANCES",
-            Self::StopRdsInstances => "STOP_RDS_INSTANCES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Subtype {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Subtype {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Subtype {
-    fn from(s: &str) -> Self {
-        match s {
-            "STOP_EC2_INSTANCES" => Self::StopEc2Instances,
-            "STOP_RDS_INSTANCES" => Self::StopRdsInstances,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Subtype> {
-    fn from(s: &str) -> Self {
-        Value::literal(Subtype::from(s))
-    }
-}
-
-crate::impl_literal!(Subtype);
-
-/// Values of `NotificationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationType {
-    /// `ACTUAL`
-    Actual,
-    /// `FORECASTED`
-    Forecasted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NotificationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTUAL", "FORECASTED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Actual => "ACTUAL",
-            Self::Forecasted => "FORECASTED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NotificationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NotificationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NotificationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTUAL" => Self::Actual,
-            "FORECASTED" => Self::Forecasted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NotificationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NotificationType::from(s))
-    }
-}
-
-crate::impl_literal!(NotificationType);
-
-/// Property type `ResourceTag` of `AWS::Budgets::BudgetsAction`.
-#[derive(Debug, Clone)]
-pub struct ResourceTag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl ResourceTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ResourceTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceTag);
-
-/// Property type `Subscriber` of `AWS::Budgets::BudgetsAction`.
-#[derive(Debug, Clone)]
-pub struct Subscriber {
-    /// `Address` (required).
-    /// Length: 1..=2147483647 characters.
-    /// Pattern: `^(.*[\n\r\t\f\ ]?)*$`.
-    pub address: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<SubscriberType>,
+crate::l1_struct! {
+    /// Property type `Subscriber` of `AWS::Budgets::BudgetsAction`.
+    Subscriber
 }
 
 impl Subscriber {
     /// The required properties: `Address`, `Type`.
     pub fn new(address: impl Into<Value<String>>, type_: impl Into<Value<SubscriberType>>) -> Self {
-        Self {
-            address: address.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Address", address.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Subscriber {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Address".to_owned(), self.address.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SubscriberType`.
+    SubscriberType {
+        /// `SNS`
+        Sns = "SNS",
+        /// `EMAIL`
+        Email = "EMAIL",
     }
 }
-
-impl Check for Subscriber {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address.check(
-            &path.field("Address"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2147483647),
-                pattern: Some("^(.*[\\n\\r\\t\\f\\ ]?)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Subscriber);
-
-/// Values of `SubscriberType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubscriberType {
-    /// `SNS`
-    Sns,
-    /// `EMAIL`
-    Email,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SubscriberType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SNS", "EMAIL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sns => "SNS",
-            Self::Email => "EMAIL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SubscriberType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SubscriberType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SubscriberType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SNS" => Self::Sns,
-            "EMAIL" => Self::Email,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SubscriberType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SubscriberType::from(s))
-    }
-}
-
-crate::impl_literal!(SubscriberType);

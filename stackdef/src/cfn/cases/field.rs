@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cases::Field`.
-#[derive(Debug, Clone)]
-pub struct Field {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Field {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Field {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Field {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cases::Field`.
+    Field("AWS::Cases::Field", FieldProps)
 }
 
 impl Field {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cases::Field";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FieldProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FieldArn` (typed).
     pub fn ref_value(&self) -> Value<ids::FieldArn> {
         self.resource.ref_value()
@@ -102,327 +54,125 @@ impl Field {
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `Attributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attributes(&self, value: impl Into<Value<FieldAttributes>>) {
+        self.resource.set_property("Attributes", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<FieldType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Cases::Field`.
-#[derive(Debug, Clone)]
-pub struct FieldProps {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<FieldAttributes>>,
-    /// `Description` (optional).
-    /// Length: ..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=500 characters.
-    pub domain_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^.*[\S]$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<FieldType>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cases::Field`.
+    FieldProps
 }
 
 impl FieldProps {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<FieldType>>) -> Self {
-        Self {
-            attributes: None,
-            description: None,
-            domain_id: None,
-            name: name.into(),
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(5, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<FieldAttributes>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<FieldAttributes>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DomainId`.
-    pub fn domain_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_id = Some(value.into());
-        self
+    /// `DomainId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 500 characters.
+    pub fn domain_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DomainId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FieldProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_id {
-            m.insert("DomainId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes
-            .check(&path.field("Attributes"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_id.check(
-            &path.field("DomainId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^.*[\\S]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FieldProps);
-
-/// Property type `FieldAttributes` of `AWS::Cases::Field`.
-#[derive(Debug, Clone, Default)]
-pub struct FieldAttributes {
-    /// `Text` (optional).
-    pub text: Option<Value<TextAttributes>>,
+crate::l1_struct! {
+    /// Property type `FieldAttributes` of `AWS::Cases::Field`.
+    FieldAttributes(default)
 }
 
 impl FieldAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { text: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Text`.
-    pub fn text(mut self, value: impl Into<Value<TextAttributes>>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FieldAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.text {
-            m.insert("Text".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Text` (optional).
+    pub fn text(self, value: impl Into<Value<TextAttributes>>) -> Self {
+        Self(self.0.with(0, "Text", value.into().to_template()))
     }
 }
 
-impl Check for FieldAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.text.check(&path.field("Text"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FieldAttributes);
-
-/// Property type `TextAttributes` of `AWS::Cases::Field`.
-#[derive(Debug, Clone)]
-pub struct TextAttributes {
-    /// `IsMultiline` (required).
-    pub is_multiline: Value<bool>,
+crate::l1_struct! {
+    /// Property type `TextAttributes` of `AWS::Cases::Field`.
+    TextAttributes
 }
 
 impl TextAttributes {
     /// The required properties: `IsMultiline`.
     pub fn new(is_multiline: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_multiline: is_multiline.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsMultiline", is_multiline.into().to_template()))
     }
 }
 
-impl ToTemplate for TextAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IsMultiline".to_owned(), self.is_multiline.to_template());
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `FieldType`.
+    FieldType {
+        /// `Text`
+        Text = "Text",
+        /// `Number`
+        Number = "Number",
+        /// `Boolean`
+        Boolean = "Boolean",
+        /// `DateTime`
+        DateTime = "DateTime",
+        /// `SingleSelect`
+        SingleSelect = "SingleSelect",
+        /// `Url`
+        Url = "Url",
+        /// `User`
+        User = "User",
     }
 }
-
-impl Check for TextAttributes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TextAttributes);
-
-/// Property type `Tag` of `AWS::Cases::Field`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `FieldType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FieldType {
-    /// `Text`
-    Text,
-    /// `Number`
-    Number,
-    /// `Boolean`
-    Boolean,
-    /// `DateTime`
-    DateTime,
-    /// `SingleSelect`
-    SingleSelect,
-    /// `Url`
-    Url,
-    /// `User`
-    User,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FieldType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Text",
-        "Number",
-        "Boolean",
-        "DateTime",
-        "SingleSelect",
-        "Url",
-        "User",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "Text",
-            Self::Number => "Number",
-            Self::Boolean => "Boolean",
-            Self::DateTime => "DateTime",
-            Self::SingleSelect => "SingleSelect",
-            Self::Url => "Url",
-            Self::User => "User",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FieldType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FieldType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FieldType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Text" => Self::Text,
-            "Number" => Self::Number,
-            "Boolean" => Self::Boolean,
-            "DateTime" => Self::DateTime,
-            "SingleSelect" => Self::SingleSelect,
-            "Url" => Self::Url,
-            "User" => Self::User,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FieldType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FieldType::from(s))
-    }
-}
-
-crate::impl_literal!(FieldType);

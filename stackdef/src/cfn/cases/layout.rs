@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Cases::Layout`.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Layout {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Layout {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Layout {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cases::Layout`.
+    Layout("AWS::Cases::Layout", LayoutProps)
 }
 
 impl Layout {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cases::Layout";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LayoutProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LayoutArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LayoutArn> {
         self.resource.ref_value()
@@ -97,143 +49,56 @@ impl Layout {
     pub fn attr_layout_id(&self) -> Value<String> {
         self.resource.get_att("LayoutId")
     }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `DomainId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Cases::Layout`.
-#[derive(Debug, Clone)]
-pub struct LayoutProps {
-    /// `Content` (required).
-    pub content: Value<serde_json::Value>,
-    /// `DomainId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=500 characters.
-    pub domain_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^.*[\S]$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cases::Layout`.
+    LayoutProps
 }
 
 impl LayoutProps {
     /// The required properties: `Content`, `Name`.
-    pub fn new(
-        content: impl Into<Value<serde_json::Value>>,
-        name: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            content: content.into(),
-            domain_id: None,
-            name: name.into(),
-            tags: None,
-        }
+    pub fn new(content: impl Into<Value<Json>>, name: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Content", content.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `DomainId`.
-    pub fn domain_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_id = Some(value.into());
-        self
+    /// `DomainId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 500 characters.
+    pub fn domain_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DomainId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LayoutProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.domain_id {
-            m.insert("DomainId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LayoutProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_id.check(
-            &path.field("DomainId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^.*[\\S]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LayoutProps);
-
-/// Property type `Tag` of `AWS::Cases::Layout`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cases::Template`.
-#[derive(Debug, Clone)]
-pub struct Template {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Template {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Template {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Template {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cases::Template`.
+    Template("AWS::Cases::Template", TemplateProps)
 }
 
 impl Template {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cases::Template";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TemplateArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CasesTemplateArn> {
         self.resource.ref_value()
@@ -97,429 +49,159 @@ impl Template {
     pub fn attr_template_id(&self) -> Value<String> {
         self.resource.get_att("TemplateId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainId", value.into())
+    }
+
+    /// Replaces `LayoutConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_layout_configuration(&self, value: impl Into<Value<LayoutConfiguration>>) {
+        self.resource
+            .set_property("LayoutConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RequiredFields` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_required_fields(&self, value: impl Into<Value<List<RequiredField>>>) {
+        self.resource.set_property("RequiredFields", value.into())
+    }
+
+    /// Replaces `Rules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules(&self, value: impl Into<Value<List<TemplateRule>>>) {
+        self.resource.set_property("Rules", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<TemplateStatus>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Cases::Template`.
-#[derive(Debug, Clone)]
-pub struct TemplateProps {
-    /// `Description` (optional).
-    /// Length: ..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=500 characters.
-    pub domain_id: Option<Value<String>>,
-    /// `LayoutConfiguration` (optional).
-    pub layout_configuration: Option<Value<LayoutConfiguration>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^.*[\S]$`.
-    pub name: Value<String>,
-    /// `RequiredFields` (optional).
-    /// Items: ..=100.
-    pub required_fields: Option<Value<List<RequiredField>>>,
-    /// `Rules` (optional).
-    /// Items: ..=50.
-    pub rules: Option<Value<List<TemplateRule>>>,
-    /// `Status` (optional).
-    pub status: Option<Value<TemplateStatus>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cases::Template`.
+    TemplateProps
 }
 
 impl TemplateProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            domain_id: None,
-            layout_configuration: None,
-            name: name.into(),
-            required_fields: None,
-            rules: None,
-            status: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DomainId`.
-    pub fn domain_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_id = Some(value.into());
-        self
+    /// `DomainId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 500 characters.
+    pub fn domain_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DomainId", value.into().to_template()))
     }
-    /// Sets `LayoutConfiguration`.
-    pub fn layout_configuration(mut self, value: impl Into<Value<LayoutConfiguration>>) -> Self {
-        self.layout_configuration = Some(value.into());
-        self
+    /// `LayoutConfiguration` (optional).
+    pub fn layout_configuration(self, value: impl Into<Value<LayoutConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LayoutConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RequiredFields`.
-    pub fn required_fields(mut self, value: impl Into<Value<List<RequiredField>>>) -> Self {
-        self.required_fields = Some(value.into());
-        self
+    /// `RequiredFields` (optional).
+    /// Items: at most 100.
+    pub fn required_fields(self, value: impl Into<Value<List<RequiredField>>>) -> Self {
+        Self(self.0.with(4, "RequiredFields", value.into().to_template()))
     }
-    /// Sets `Rules`.
-    pub fn rules(mut self, value: impl Into<Value<List<TemplateRule>>>) -> Self {
-        self.rules = Some(value.into());
-        self
+    /// `Rules` (optional).
+    /// Items: at most 50.
+    pub fn rules(self, value: impl Into<Value<List<TemplateRule>>>) -> Self {
+        Self(self.0.with(5, "Rules", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<TemplateStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<TemplateStatus>>) -> Self {
+        Self(self.0.with(6, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_id {
-            m.insert("DomainId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.layout_configuration {
-            m.insert("LayoutConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.required_fields {
-            m.insert("RequiredFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rules {
-            m.insert("Rules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_id.check(
-            &path.field("DomainId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.layout_configuration
-            .check(&path.field("LayoutConfiguration"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^.*[\\S]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.required_fields.check(
-            &path.field("RequiredFields"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TemplateProps);
-
-/// Property type `LayoutConfiguration` of `AWS::Cases::Template`.
-#[derive(Debug, Clone, Default)]
-pub struct LayoutConfiguration {
-    /// `DefaultLayout` (optional).
-    /// Length: 1..=500 characters.
-    pub default_layout: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LayoutConfiguration` of `AWS::Cases::Template`.
+    LayoutConfiguration(default)
 }
 
 impl LayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_layout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultLayout`.
-    pub fn default_layout(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_layout = Some(value.into());
-        self
+    /// `DefaultLayout` (optional).
+    /// Length: 1 to 500 characters.
+    pub fn default_layout(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DefaultLayout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LayoutConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_layout {
-            m.insert("DefaultLayout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LayoutConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_layout.check(
-            &path.field("DefaultLayout"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LayoutConfiguration);
-
-/// Property type `RequiredField` of `AWS::Cases::Template`.
-#[derive(Debug, Clone)]
-pub struct RequiredField {
-    /// `FieldId` (required).
-    /// Length: 1..=500 characters.
-    pub field_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `RequiredField` of `AWS::Cases::Template`.
+    RequiredField
 }
 
 impl RequiredField {
     /// The required properties: `FieldId`.
     pub fn new(field_id: impl Into<Value<String>>) -> Self {
-        Self {
-            field_id: field_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "FieldId", field_id.into().to_template()))
     }
 }
 
-impl ToTemplate for RequiredField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldId".to_owned(), self.field_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RequiredField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_id.check(
-            &path.field("FieldId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RequiredField);
-
-/// Property type `TemplateRule` of `AWS::Cases::Template`.
-#[derive(Debug, Clone)]
-pub struct TemplateRule {
-    /// `CaseRuleId` (required).
-    /// Length: 1..=500 characters.
-    pub case_rule_id: Value<String>,
-    /// `FieldId` (optional).
-    /// Length: 1..=500 characters.
-    pub field_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TemplateRule` of `AWS::Cases::Template`.
+    TemplateRule
 }
 
 impl TemplateRule {
     /// The required properties: `CaseRuleId`.
     pub fn new(case_rule_id: impl Into<Value<String>>) -> Self {
-        Self {
-            case_rule_id: case_rule_id.into(),
-            field_id: None,
-        }
+        Self(crate::Properties::new().with(0, "CaseRuleId", case_rule_id.into().to_template()))
     }
-    /// Sets `FieldId`.
-    pub fn field_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field_id = Some(value.into());
-        self
+    /// `FieldId` (optional).
+    /// Length: 1 to 500 characters.
+    pub fn field_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FieldId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TemplateRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CaseRuleId".to_owned(), self.case_rule_id.to_template());
-        if let Some(v) = &self.field_id {
-            m.insert("FieldId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TemplateStatus`.
+    TemplateStatus {
+        /// `Active`
+        Active = "Active",
+        /// `Inactive`
+        Inactive = "Inactive",
     }
 }
 
-impl Check for TemplateRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.case_rule_id.check(
-            &path.field("CaseRuleId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_id.check(
-            &path.field("FieldId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TemplateRule);
-
-/// Values of `TemplateStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TemplateStatus {
-    /// `Active`
-    Active,
-    /// `Inactive`
-    Inactive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TemplateStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Active", "Inactive"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::Inactive => "Inactive",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TemplateStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TemplateStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TemplateStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Active" => Self::Active,
-            "Inactive" => Self::Inactive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TemplateStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(TemplateStatus::from(s))
-    }
-}
-
-crate::impl_literal!(TemplateStatus);
-
-/// Property type `Tag` of `AWS::Cases::Template`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cassandra::Keyspace`.
-#[derive(Debug, Clone)]
-pub struct Keyspace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Keyspace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Keyspace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Keyspace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cassandra::Keyspace`.
+    Keyspace("AWS::Cassandra::Keyspace", KeyspaceProps)
 }
 
 impl Keyspace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cassandra::Keyspace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: KeyspaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `KeyspaceName` (typed).
     pub fn ref_value(&self) -> Value<ids::KeyspaceName> {
         self.resource.ref_value()
@@ -77,426 +29,152 @@ impl Keyspace {
     pub fn keyspace_name(&self) -> Value<ids::KeyspaceName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ClientSideTimestampsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_side_timestamps_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ClientSideTimestampsEnabled", value.into())
+    }
+
+    /// Replaces `KeyspaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_keyspace_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyspaceName", value.into())
+    }
+
+    /// Replaces `ReplicationSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_specification(&self, value: impl Into<Value<ReplicationSpecification>>) {
+        self.resource
+            .set_property("ReplicationSpecification", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Cassandra::Keyspace`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyspaceProps {
-    /// `ClientSideTimestampsEnabled` (optional).
-    pub client_side_timestamps_enabled: Option<Value<bool>>,
-    /// `KeyspaceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$`.
-    pub keyspace_name: Option<Value<String>>,
-    /// `ReplicationSpecification` (optional).
-    pub replication_specification: Option<Value<ReplicationSpecification>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cassandra::Keyspace`.
+    KeyspaceProps(default)
 }
 
 impl KeyspaceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            client_side_timestamps_enabled: None,
-            keyspace_name: None,
-            replication_specification: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClientSideTimestampsEnabled`.
-    pub fn client_side_timestamps_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.client_side_timestamps_enabled = Some(value.into());
-        self
+    /// `ClientSideTimestampsEnabled` (optional).
+    pub fn client_side_timestamps_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ClientSideTimestampsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `KeyspaceName`.
-    pub fn keyspace_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.keyspace_name = Some(value.into());
-        self
+    /// `KeyspaceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$`.
+    pub fn keyspace_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KeyspaceName", value.into().to_template()))
     }
-    /// Sets `ReplicationSpecification`.
+    /// `ReplicationSpecification` (optional).
     pub fn replication_specification(
-        mut self,
+        self,
         value: impl Into<Value<ReplicationSpecification>>,
     ) -> Self {
-        self.replication_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ReplicationSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KeyspaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_side_timestamps_enabled {
-            m.insert("ClientSideTimestampsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.keyspace_name {
-            m.insert("KeyspaceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_specification {
-            m.insert("ReplicationSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for KeyspaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.keyspace_name.check(
-            &path.field("KeyspaceName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replication_specification.check(
-            &path.field("ReplicationSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KeyspaceProps);
-
-/// Property type `ReplicationSpecification` of `AWS::Cassandra::Keyspace`.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicationSpecification {
-    /// `RegionList` (optional).
-    /// Items: 2..=20.
-    pub region_list: Option<Value<List<RegionList>>>,
-    /// `ReplicationStrategy` (optional).
-    pub replication_strategy: Option<Value<ReplicationStrategy>>,
+crate::l1_struct! {
+    /// Property type `ReplicationSpecification` of `AWS::Cassandra::Keyspace`.
+    ReplicationSpecification(default)
 }
 
 impl ReplicationSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            region_list: None,
-            replication_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RegionList`.
-    pub fn region_list(mut self, value: impl Into<Value<List<RegionList>>>) -> Self {
-        self.region_list = Some(value.into());
-        self
+    /// `RegionList` (optional).
+    /// Items: 2 to 20.
+    pub fn region_list(self, value: impl Into<Value<List<RegionList>>>) -> Self {
+        Self(self.0.with(0, "RegionList", value.into().to_template()))
     }
-    /// Sets `ReplicationStrategy`.
-    pub fn replication_strategy(mut self, value: impl Into<Value<ReplicationStrategy>>) -> Self {
-        self.replication_strategy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.region_list {
-            m.insert("RegionList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_strategy {
-            m.insert("ReplicationStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ReplicationStrategy` (optional).
+    pub fn replication_strategy(self, value: impl Into<Value<ReplicationStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ReplicationStrategy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ReplicationSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.region_list.check(
-            &path.field("RegionList"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replication_strategy
-            .check(&path.field("ReplicationStrategy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RegionList`.
+    RegionList {
+        /// `af-south-1`
+        AfSouth1 = "af-south-1",
+        /// `ap-east-1`
+        ApEast1 = "ap-east-1",
+        /// `ap-northeast-1`
+        ApNortheast1 = "ap-northeast-1",
+        /// `ap-northeast-2`
+        ApNortheast2 = "ap-northeast-2",
+        /// `ap-south-1`
+        ApSouth1 = "ap-south-1",
+        /// `ap-southeast-1`
+        ApSoutheast1 = "ap-southeast-1",
+        /// `ap-southeast-2`
+        ApSoutheast2 = "ap-southeast-2",
+        /// `ca-central-1`
+        CaCentral1 = "ca-central-1",
+        /// `eu-central-1`
+        EuCentral1 = "eu-central-1",
+        /// `eu-north-1`
+        EuNorth1 = "eu-north-1",
+        /// `eu-west-1`
+        EuWest1 = "eu-west-1",
+        /// `eu-west-2`
+        EuWest2 = "eu-west-2",
+        /// `eu-west-3`
+        EuWest3 = "eu-west-3",
+        /// `me-central-1`
+        MeCentral1 = "me-central-1",
+        /// `me-south-1`
+        MeSouth1 = "me-south-1",
+        /// `sa-east-1`
+        SaEast1 = "sa-east-1",
+        /// `us-east-1`
+        UsEast1 = "us-east-1",
+        /// `us-east-2`
+        UsEast2 = "us-east-2",
+        /// `us-west-1`
+        UsWest1 = "us-west-1",
+        /// `us-west-2`
+        UsWest2 = "us-west-2",
     }
 }
 
-crate::impl_literal!(ReplicationSpecification);
-
-/// Values of `RegionList`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RegionList {
-    /// `af-south-1`
-    AfSouth1,
-    /// `ap-east-1`
-    ApEast1,
-    /// `ap-northeast-1`
-    ApNortheast1,
-    /// `ap-northeast-2`
-    ApNortheast2,
-    /// `ap-south-1`
-    ApSouth1,
-    /// `ap-southeast-1`
-    ApSoutheast1,
-    /// `ap-southeast-2`
-    ApSoutheast2,
-    /// `ca-central-1`
-    CaCentral1,
-    /// `eu-central-1`
-    EuCentral1,
-    /// `eu-north-1`
-    EuNorth1,
-    /// `eu-west-1`
-    EuWest1,
-    /// `eu-west-2`
-    EuWest2,
-    /// `eu-west-3`
-    EuWest3,
-    /// `me-central-1`
-    MeCentral1,
-    /// `me-south-1`
-    MeSouth1,
-    /// `sa-east-1`
-    SaEast1,
-    /// `us-east-1`
-    UsEast1,
-    /// `us-east-2`
-    UsEast2,
-    /// `us-west-1`
-    UsWest1,
-    /// `us-west-2`
-    UsWest2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RegionList {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "af-south-1",
-        "ap-east-1",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-south-1",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ca-central-1",
-        "eu-central-1",
-        "eu-north-1",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "me-central-1",
-        "me-south-1",
-        "sa-east-1",
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AfSouth1 => "af-south-1",
-            Self::ApEast1 => "ap-east-1",
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApNortheast2 => "ap-northeast-2",
-            Self::ApSouth1 => "ap-south-1",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::CaCentral1 => "ca-central-1",
-            Self::EuCentral1 => "eu-central-1",
-            Self::EuNorth1 => "eu-north-1",
-            Self::EuWest1 => "eu-west-1",
-            Self::EuWest2 => "eu-west-2",
-            Self::EuWest3 => "eu-west-3",
-            Self::MeCentral1 => "me-central-1",
-            Self::MeSouth1 => "me-south-1",
-            Self::SaEast1 => "sa-east-1",
-            Self::UsEast1 => "us-east-1",
-            Self::UsEast2 => "us-east-2",
-            Self::UsWest1 => "us-west-1",
-            Self::UsWest2 => "us-west-2",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ReplicationStrategy`.
+    ReplicationStrategy {
+        /// `SINGLE_REGION`
+        SingleRegion = "SINGLE_REGION",
+        /// `MULTI_REGION`
+        MultiRegion = "MULTI_REGION",
     }
 }
 
-impl ToTemplate for RegionList {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RegionList {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RegionList {
-    fn from(s: &str) -> Self {
-        match s {
-            "af-south-1" => Self::AfSouth1,
-            "ap-east-1" => Self::ApEast1,
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-northeast-2" => Self::ApNortheast2,
-            "ap-south-1" => Self::ApSouth1,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "ca-central-1" => Self::CaCentral1,
-            "eu-central-1" => Self::EuCentral1,
-            "eu-north-1" => Self::EuNorth1,
-            "eu-west-1" => Self::EuWest1,
-            "eu-west-2" => Self::EuWest2,
-            "eu-west-3" => Self::EuWest3,
-            "me-central-1" => Self::MeCentral1,
-            "me-south-1" => Self::MeSouth1,
-            "sa-east-1" => Self::SaEast1,
-            "us-east-1" => Self::UsEast1,
-            "us-east-2" => Self::UsEast2,
-            "us-west-1" => Self::UsWest1,
-            "us-west-2" => Self::UsWest2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RegionList> {
-    fn from(s: &str) -> Self {
-        Value::literal(RegionList::from(s))
-    }
-}
-
-crate::impl_literal!(RegionList);
-
-/// Values of `ReplicationStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicationStrategy {
-    /// `SINGLE_REGION`
-    SingleRegion,
-    /// `MULTI_REGION`
-    MultiRegion,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicationStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SINGLE_REGION", "MULTI_REGION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleRegion => "SINGLE_REGION",
-            Self::MultiRegion => "MULTI_REGION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicationStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicationStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicationStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "SINGLE_REGION" => Self::SingleRegion,
-            "MULTI_REGION" => Self::MultiRegion,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicationStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicationStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicationStrategy);
-
-/// Property type `Tag` of `AWS::Cassandra::Keyspace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,114 +11,124 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct Table {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Table {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Table {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Table {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cassandra::Table`.
+    Table("AWS::Cassandra::Table", TableProps)
 }
 
 impl Table {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cassandra::Table";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TableProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AutoScalingSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_specifications(
+        &self,
+        value: impl Into<Value<AutoScalingSpecification>>,
+    ) {
+        self.resource
+            .set_property("AutoScalingSpecifications", value.into())
+    }
+
+    /// Replaces `BillingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_mode(&self, value: impl Into<Value<BillingMode>>) {
+        self.resource.set_property("BillingMode", value.into())
+    }
+
+    /// Replaces `CdcSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cdc_specification(&self, value: impl Into<Value<CdcSpecification>>) {
+        self.resource.set_property("CdcSpecification", value.into())
+    }
+
+    /// Replaces `ClientSideTimestampsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_side_timestamps_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ClientSideTimestampsEnabled", value.into())
+    }
+
+    /// Replaces `ClusteringKeyColumns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_clustering_key_columns(&self, value: impl Into<Value<List<ClusteringKeyColumn>>>) {
+        self.resource
+            .set_property("ClusteringKeyColumns", value.into())
+    }
+
+    /// Replaces `DefaultTimeToLive` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_time_to_live(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DefaultTimeToLive", value.into())
+    }
+
+    /// Replaces `EncryptionSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_specification(&self, value: impl Into<Value<EncryptionSpecification>>) {
+        self.resource
+            .set_property("EncryptionSpecification", value.into())
+    }
+
+    /// Replaces `KeyspaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_keyspace_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyspaceName", value.into())
+    }
+
+    /// Replaces `PartitionKeyColumns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_partition_key_columns(&self, value: impl Into<Value<List<Column>>>) {
+        self.resource
+            .set_property("PartitionKeyColumns", value.into())
+    }
+
+    /// Replaces `PointInTimeRecoveryEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_point_in_time_recovery_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PointInTimeRecoveryEnabled", value.into())
+    }
+
+    /// Replaces `RegularColumns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regular_columns(&self, value: impl Into<Value<List<Column>>>) {
+        self.resource.set_property("RegularColumns", value.into())
+    }
+
+    /// Replaces `ReplicaSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replica_specifications(&self, value: impl Into<Value<List<ReplicaSpecification>>>) {
+        self.resource
+            .set_property("ReplicaSpecifications", value.into())
+    }
+
+    /// Replaces `TableName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WarmThroughput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_warm_throughput(&self, value: impl Into<Value<WarmThroughput>>) {
+        self.resource.set_property("WarmThroughput", value.into())
+    }
 }
 
-/// Properties of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct TableProps {
-    /// `AutoScalingSpecifications` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub auto_scaling_specifications: Option<Value<AutoScalingSpecification>>,
-    /// `BillingMode` (optional).
-    pub billing_mode: Option<Value<BillingMode>>,
-    /// `CdcSpecification` (optional).
-    pub cdc_specification: Option<Value<CdcSpecification>>,
-    /// `ClientSideTimestampsEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub client_side_timestamps_enabled: Option<Value<bool>>,
-    /// `ClusteringKeyColumns` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub clustering_key_columns: Option<Value<List<ClusteringKeyColumn>>>,
-    /// `DefaultTimeToLive` (optional).
-    /// Range: 0..=.
-    pub default_time_to_live: Option<Value<i64>>,
-    /// `EncryptionSpecification` (optional).
-    pub encryption_specification: Option<Value<EncryptionSpecification>>,
-    /// `KeyspaceName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$`.
-    pub keyspace_name: Value<String>,
-    /// `PartitionKeyColumns` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=.
-    pub partition_key_columns: Value<List<Column>>,
-    /// `PointInTimeRecoveryEnabled` (optional).
-    pub point_in_time_recovery_enabled: Option<Value<bool>>,
-    /// `RegularColumns` (optional).
-    pub regular_columns: Option<Value<List<Column>>>,
-    /// `ReplicaSpecifications` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub replica_specifications: Option<Value<List<ReplicaSpecification>>>,
-    /// `TableName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$`.
-    pub table_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WarmThroughput` (optional).
-    pub warm_throughput: Option<Value<WarmThroughput>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cassandra::Table`.
+    TableProps
 }
 
 impl TableProps {
@@ -127,613 +137,265 @@ impl TableProps {
         keyspace_name: impl Into<Value<String>>,
         partition_key_columns: impl Into<Value<List<Column>>>,
     ) -> Self {
-        Self {
-            auto_scaling_specifications: None,
-            billing_mode: None,
-            cdc_specification: None,
-            client_side_timestamps_enabled: None,
-            clustering_key_columns: None,
-            default_time_to_live: None,
-            encryption_specification: None,
-            keyspace_name: keyspace_name.into(),
-            partition_key_columns: partition_key_columns.into(),
-            point_in_time_recovery_enabled: None,
-            regular_columns: None,
-            replica_specifications: None,
-            table_name: None,
-            tags: None,
-            warm_throughput: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(7, "KeyspaceName", keyspace_name.into().to_template())
+                .with(
+                    8,
+                    "PartitionKeyColumns",
+                    partition_key_columns.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AutoScalingSpecifications`.
+    /// `AutoScalingSpecifications` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn auto_scaling_specifications(
-        mut self,
+        self,
         value: impl Into<Value<AutoScalingSpecification>>,
     ) -> Self {
-        self.auto_scaling_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AutoScalingSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, value: impl Into<Value<BillingMode>>) -> Self {
-        self.billing_mode = Some(value.into());
-        self
+    /// `BillingMode` (optional).
+    pub fn billing_mode(self, value: impl Into<Value<BillingMode>>) -> Self {
+        Self(self.0.with(1, "BillingMode", value.into().to_template()))
     }
-    /// Sets `CdcSpecification`.
-    pub fn cdc_specification(mut self, value: impl Into<Value<CdcSpecification>>) -> Self {
-        self.cdc_specification = Some(value.into());
-        self
+    /// `CdcSpecification` (optional).
+    pub fn cdc_specification(self, value: impl Into<Value<CdcSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CdcSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `ClientSideTimestampsEnabled`.
-    pub fn client_side_timestamps_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.client_side_timestamps_enabled = Some(value.into());
-        self
+    /// `ClientSideTimestampsEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn client_side_timestamps_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ClientSideTimestampsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `ClusteringKeyColumns`.
+    /// `ClusteringKeyColumns` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn clustering_key_columns(
-        mut self,
+        self,
         value: impl Into<Value<List<ClusteringKeyColumn>>>,
     ) -> Self {
-        self.clustering_key_columns = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "ClusteringKeyColumns", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultTimeToLive`.
-    pub fn default_time_to_live(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.default_time_to_live = Some(value.into());
-        self
+    /// `DefaultTimeToLive` (optional).
+    /// Range: at least 0.
+    pub fn default_time_to_live(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DefaultTimeToLive", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionSpecification`.
+    /// `EncryptionSpecification` (optional).
     pub fn encryption_specification(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionSpecification>>,
     ) -> Self {
-        self.encryption_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "EncryptionSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `PointInTimeRecoveryEnabled`.
-    pub fn point_in_time_recovery_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.point_in_time_recovery_enabled = Some(value.into());
-        self
+    /// `PointInTimeRecoveryEnabled` (optional).
+    pub fn point_in_time_recovery_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PointInTimeRecoveryEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `RegularColumns`.
-    pub fn regular_columns(mut self, value: impl Into<Value<List<Column>>>) -> Self {
-        self.regular_columns = Some(value.into());
-        self
+    /// `RegularColumns` (optional).
+    pub fn regular_columns(self, value: impl Into<Value<List<Column>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "RegularColumns", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicaSpecifications`.
+    /// `ReplicaSpecifications` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: at least 1.
     pub fn replica_specifications(
-        mut self,
+        self,
         value: impl Into<Value<List<ReplicaSpecification>>>,
     ) -> Self {
-        self.replica_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "ReplicaSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_name = Some(value.into());
-        self
+    /// `TableName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$`.
+    pub fn table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "TableName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, value: impl Into<Value<WarmThroughput>>) -> Self {
-        self.warm_throughput = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TableProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_specifications {
-            m.insert("AutoScalingSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_mode {
-            m.insert("BillingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdc_specification {
-            m.insert("CdcSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_side_timestamps_enabled {
-            m.insert("ClientSideTimestampsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.clustering_key_columns {
-            m.insert("ClusteringKeyColumns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_time_to_live {
-            m.insert("DefaultTimeToLive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_specification {
-            m.insert("EncryptionSpecification".to_owned(), v.to_template());
-        }
-        m.insert("KeyspaceName".to_owned(), self.keyspace_name.to_template());
-        m.insert(
-            "PartitionKeyColumns".to_owned(),
-            self.partition_key_columns.to_template(),
-        );
-        if let Some(v) = &self.point_in_time_recovery_enabled {
-            m.insert("PointInTimeRecoveryEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regular_columns {
-            m.insert("RegularColumns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replica_specifications {
-            m.insert("ReplicaSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_name {
-            m.insert("TableName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_throughput {
-            m.insert("WarmThroughput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WarmThroughput` (optional).
+    pub fn warm_throughput(self, value: impl Into<Value<WarmThroughput>>) -> Self {
+        Self(
+            self.0
+                .with(14, "WarmThroughput", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TableProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_specifications.check(
-            &path.field("AutoScalingSpecifications"),
-            &Rules::NONE,
-            out,
-        );
-        self.billing_mode
-            .check(&path.field("BillingMode"), &Rules::NONE, out);
-        self.cdc_specification
-            .check(&path.field("CdcSpecification"), &Rules::NONE, out);
-        self.clustering_key_columns
-            .check(&path.field("ClusteringKeyColumns"), &Rules::NONE, out);
-        self.default_time_to_live.check(
-            &path.field("DefaultTimeToLive"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_specification.check(
-            &path.field("EncryptionSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.keyspace_name.check(
-            &path.field("KeyspaceName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.partition_key_columns.check(
-            &path.field("PartitionKeyColumns"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regular_columns
-            .check(&path.field("RegularColumns"), &Rules::NONE, out);
-        self.replica_specifications.check(
-            &path.field("ReplicaSpecifications"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.warm_throughput
-            .check(&path.field("WarmThroughput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TableProps);
-
-/// Property type `AutoScalingSpecification` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoScalingSpecification {
-    /// `ReadCapacityAutoScaling` (optional).
-    pub read_capacity_auto_scaling: Option<Value<AutoScalingSetting>>,
-    /// `WriteCapacityAutoScaling` (optional).
-    pub write_capacity_auto_scaling: Option<Value<AutoScalingSetting>>,
+crate::l1_struct! {
+    /// Property type `AutoScalingSpecification` of `AWS::Cassandra::Table`.
+    AutoScalingSpecification(default)
 }
 
 impl AutoScalingSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            read_capacity_auto_scaling: None,
-            write_capacity_auto_scaling: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReadCapacityAutoScaling`.
-    pub fn read_capacity_auto_scaling(
-        mut self,
-        value: impl Into<Value<AutoScalingSetting>>,
-    ) -> Self {
-        self.read_capacity_auto_scaling = Some(value.into());
-        self
+    /// `ReadCapacityAutoScaling` (optional).
+    pub fn read_capacity_auto_scaling(self, value: impl Into<Value<AutoScalingSetting>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReadCapacityAutoScaling", value.into().to_template()),
+        )
     }
-    /// Sets `WriteCapacityAutoScaling`.
-    pub fn write_capacity_auto_scaling(
-        mut self,
-        value: impl Into<Value<AutoScalingSetting>>,
-    ) -> Self {
-        self.write_capacity_auto_scaling = Some(value.into());
-        self
+    /// `WriteCapacityAutoScaling` (optional).
+    pub fn write_capacity_auto_scaling(self, value: impl Into<Value<AutoScalingSetting>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WriteCapacityAutoScaling", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AutoScalingSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.read_capacity_auto_scaling {
-            m.insert("ReadCapacityAutoScaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_capacity_auto_scaling {
-            m.insert("WriteCapacityAutoScaling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutoScalingSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.read_capacity_auto_scaling.check(
-            &path.field("ReadCapacityAutoScaling"),
-            &Rules::NONE,
-            out,
-        );
-        self.write_capacity_auto_scaling.check(
-            &path.field("WriteCapacityAutoScaling"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoScalingSpecification);
-
-/// Property type `AutoScalingSetting` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoScalingSetting {
-    /// `AutoScalingDisabled` (optional).
-    pub auto_scaling_disabled: Option<Value<bool>>,
-    /// `MaximumUnits` (optional).
-    /// Range: 1..=.
-    pub maximum_units: Option<Value<i64>>,
-    /// `MinimumUnits` (optional).
-    /// Range: 1..=.
-    pub minimum_units: Option<Value<i64>>,
-    /// `ScalingPolicy` (optional).
-    pub scaling_policy: Option<Value<ScalingPolicy>>,
+crate::l1_struct! {
+    /// Property type `AutoScalingSetting` of `AWS::Cassandra::Table`.
+    AutoScalingSetting(default)
 }
 
 impl AutoScalingSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_scaling_disabled: None,
-            maximum_units: None,
-            minimum_units: None,
-            scaling_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoScalingDisabled`.
-    pub fn auto_scaling_disabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_scaling_disabled = Some(value.into());
-        self
+    /// `AutoScalingDisabled` (optional).
+    pub fn auto_scaling_disabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoScalingDisabled", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumUnits`.
-    pub fn maximum_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_units = Some(value.into());
-        self
+    /// `MaximumUnits` (optional).
+    /// Range: at least 1.
+    pub fn maximum_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaximumUnits", value.into().to_template()))
     }
-    /// Sets `MinimumUnits`.
-    pub fn minimum_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_units = Some(value.into());
-        self
+    /// `MinimumUnits` (optional).
+    /// Range: at least 1.
+    pub fn minimum_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "MinimumUnits", value.into().to_template()))
     }
-    /// Sets `ScalingPolicy`.
-    pub fn scaling_policy(mut self, value: impl Into<Value<ScalingPolicy>>) -> Self {
-        self.scaling_policy = Some(value.into());
-        self
+    /// `ScalingPolicy` (optional).
+    pub fn scaling_policy(self, value: impl Into<Value<ScalingPolicy>>) -> Self {
+        Self(self.0.with(3, "ScalingPolicy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AutoScalingSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_disabled {
-            m.insert("AutoScalingDisabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_units {
-            m.insert("MaximumUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_units {
-            m.insert("MinimumUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_policy {
-            m.insert("ScalingPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutoScalingSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_units.check(
-            &path.field("MaximumUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minimum_units.check(
-            &path.field("MinimumUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scaling_policy
-            .check(&path.field("ScalingPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoScalingSetting);
-
-/// Property type `ScalingPolicy` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct ScalingPolicy {
-    /// `TargetTrackingScalingPolicyConfiguration` (optional).
-    pub target_tracking_scaling_policy_configuration:
-        Option<Value<TargetTrackingScalingPolicyConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ScalingPolicy` of `AWS::Cassandra::Table`.
+    ScalingPolicy(default)
 }
 
 impl ScalingPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_tracking_scaling_policy_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetTrackingScalingPolicyConfiguration`.
+    /// `TargetTrackingScalingPolicyConfiguration` (optional).
     pub fn target_tracking_scaling_policy_configuration(
-        mut self,
+        self,
         value: impl Into<Value<TargetTrackingScalingPolicyConfiguration>>,
     ) -> Self {
-        self.target_tracking_scaling_policy_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "TargetTrackingScalingPolicyConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ScalingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_tracking_scaling_policy_configuration {
-            m.insert(
-                "TargetTrackingScalingPolicyConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScalingPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_tracking_scaling_policy_configuration.check(
-            &path.field("TargetTrackingScalingPolicyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScalingPolicy);
-
-/// Property type `TargetTrackingScalingPolicyConfiguration` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct TargetTrackingScalingPolicyConfiguration {
-    /// `DisableScaleIn` (optional).
-    pub disable_scale_in: Option<Value<bool>>,
-    /// `ScaleInCooldown` (optional).
-    pub scale_in_cooldown: Option<Value<i64>>,
-    /// `ScaleOutCooldown` (optional).
-    pub scale_out_cooldown: Option<Value<i64>>,
-    /// `TargetValue` (required).
-    pub target_value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingScalingPolicyConfiguration` of `AWS::Cassandra::Table`.
+    TargetTrackingScalingPolicyConfiguration
 }
 
 impl TargetTrackingScalingPolicyConfiguration {
     /// The required properties: `TargetValue`.
     pub fn new(target_value: impl Into<Value<i64>>) -> Self {
-        Self {
-            disable_scale_in: None,
-            scale_in_cooldown: None,
-            scale_out_cooldown: None,
-            target_value: target_value.into(),
-        }
+        Self(crate::Properties::new().with(3, "TargetValue", target_value.into().to_template()))
     }
-    /// Sets `DisableScaleIn`.
-    pub fn disable_scale_in(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_scale_in = Some(value.into());
-        self
+    /// `DisableScaleIn` (optional).
+    pub fn disable_scale_in(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "DisableScaleIn", value.into().to_template()))
     }
-    /// Sets `ScaleInCooldown`.
-    pub fn scale_in_cooldown(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_in_cooldown = Some(value.into());
-        self
+    /// `ScaleInCooldown` (optional).
+    pub fn scale_in_cooldown(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ScaleInCooldown", value.into().to_template()),
+        )
     }
-    /// Sets `ScaleOutCooldown`.
-    pub fn scale_out_cooldown(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_out_cooldown = Some(value.into());
-        self
+    /// `ScaleOutCooldown` (optional).
+    pub fn scale_out_cooldown(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ScaleOutCooldown", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TargetTrackingScalingPolicyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disable_scale_in {
-            m.insert("DisableScaleIn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scale_in_cooldown {
-            m.insert("ScaleInCooldown".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scale_out_cooldown {
-            m.insert("ScaleOutCooldown".to_owned(), v.to_template());
-        }
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetTrackingScalingPolicyConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetTrackingScalingPolicyConfiguration);
-
-/// Property type `BillingMode` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct BillingMode {
-    /// `Mode` (required).
-    pub mode: Value<Mode>,
-    /// `ProvisionedThroughput` (optional).
-    pub provisioned_throughput: Option<Value<ProvisionedThroughput>>,
+crate::l1_struct! {
+    /// Property type `BillingMode` of `AWS::Cassandra::Table`.
+    BillingMode
 }
 
 impl BillingMode {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<Mode>>) -> Self {
-        Self {
-            mode: mode.into(),
-            provisioned_throughput: None,
-        }
+        Self(crate::Properties::new().with(0, "Mode", mode.into().to_template()))
     }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(
-        mut self,
-        value: impl Into<Value<ProvisionedThroughput>>,
-    ) -> Self {
-        self.provisioned_throughput = Some(value.into());
-        self
+    /// `ProvisionedThroughput` (optional).
+    pub fn provisioned_throughput(self, value: impl Into<Value<ProvisionedThroughput>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ProvisionedThroughput", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BillingMode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        if let Some(v) = &self.provisioned_throughput {
-            m.insert("ProvisionedThroughput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `PROVISIONED`
+        Provisioned = "PROVISIONED",
+        /// `ON_DEMAND`
+        OnDemand = "ON_DEMAND",
     }
 }
 
-impl Check for BillingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-        self.provisioned_throughput
-            .check(&path.field("ProvisionedThroughput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BillingMode);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `PROVISIONED`
-    Provisioned,
-    /// `ON_DEMAND`
-    OnDemand,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROVISIONED", "ON_DEMAND"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Provisioned => "PROVISIONED",
-            Self::OnDemand => "ON_DEMAND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROVISIONED" => Self::Provisioned,
-            "ON_DEMAND" => Self::OnDemand,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `ProvisionedThroughput` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct ProvisionedThroughput {
-    /// `ReadCapacityUnits` (required).
-    /// Range: 1..=.
-    pub read_capacity_units: Value<i64>,
-    /// `WriteCapacityUnits` (required).
-    /// Range: 1..=.
-    pub write_capacity_units: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ProvisionedThroughput` of `AWS::Cassandra::Table`.
+    ProvisionedThroughput
 }
 
 impl ProvisionedThroughput {
@@ -742,348 +404,88 @@ impl ProvisionedThroughput {
         read_capacity_units: impl Into<Value<i64>>,
         write_capacity_units: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            read_capacity_units: read_capacity_units.into(),
-            write_capacity_units: write_capacity_units.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ReadCapacityUnits",
+                    read_capacity_units.into().to_template(),
+                )
+                .with(
+                    1,
+                    "WriteCapacityUnits",
+                    write_capacity_units.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ProvisionedThroughput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ReadCapacityUnits".to_owned(),
-            self.read_capacity_units.to_template(),
-        );
-        m.insert(
-            "WriteCapacityUnits".to_owned(),
-            self.write_capacity_units.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProvisionedThroughput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.read_capacity_units.check(
-            &path.field("ReadCapacityUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.write_capacity_units.check(
-            &path.field("WriteCapacityUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProvisionedThroughput);
-
-/// Property type `CdcSpecification` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct CdcSpecification {
-    /// `Status` (required).
-    pub status: Value<CdcStatus>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ViewType` (optional).
-    pub view_type: Option<Value<CdcViewType>>,
+crate::l1_struct! {
+    /// Property type `CdcSpecification` of `AWS::Cassandra::Table`.
+    CdcSpecification
 }
 
 impl CdcSpecification {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<CdcStatus>>) -> Self {
-        Self {
-            status: status.into(),
-            tags: None,
-            view_type: None,
-        }
+        Self(crate::Properties::new().with(0, "Status", status.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
-    /// Sets `ViewType`.
-    pub fn view_type(mut self, value: impl Into<Value<CdcViewType>>) -> Self {
-        self.view_type = Some(value.into());
-        self
+    /// `ViewType` (optional).
+    pub fn view_type(self, value: impl Into<Value<CdcViewType>>) -> Self {
+        Self(self.0.with(2, "ViewType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CdcSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Status".to_owned(), self.status.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.view_type {
-            m.insert("ViewType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CdcStatus`.
+    CdcStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for CdcSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.view_type
-            .check(&path.field("ViewType"), &Rules::NONE, out);
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `CdcViewType`.
+    CdcViewType {
+        /// `NEW_IMAGE`
+        NewImage = "NEW_IMAGE",
+        /// `OLD_IMAGE`
+        OldImage = "OLD_IMAGE",
+        /// `KEYS_ONLY`
+        KeysOnly = "KEYS_ONLY",
+        /// `NEW_AND_OLD_IMAGES`
+        NewAndOldImages = "NEW_AND_OLD_IMAGES",
     }
 }
 
-crate::impl_literal!(CdcSpecification);
-
-/// Values of `CdcStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CdcStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CdcStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CdcStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CdcStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CdcStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CdcStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(CdcStatus::from(s))
-    }
-}
-
-crate::impl_literal!(CdcStatus);
-
-/// Property type `Tag` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `CdcViewType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CdcViewType {
-    /// `NEW_IMAGE`
-    NewImage,
-    /// `OLD_IMAGE`
-    OldImage,
-    /// `KEYS_ONLY`
-    KeysOnly,
-    /// `NEW_AND_OLD_IMAGES`
-    NewAndOldImages,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CdcViewType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY", "NEW_AND_OLD_IMAGES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewImage => "NEW_IMAGE",
-            Self::OldImage => "OLD_IMAGE",
-            Self::KeysOnly => "KEYS_ONLY",
-            Self::NewAndOldImages => "NEW_AND_OLD_IMAGES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CdcViewType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CdcViewType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CdcViewType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NEW_IMAGE" => Self::NewImage,
-            "OLD_IMAGE" => Self::OldImage,
-            "KEYS_ONLY" => Self::KeysOnly,
-            "NEW_AND_OLD_IMAGES" => Self::NewAndOldImages,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CdcViewType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CdcViewType::from(s))
-    }
-}
-
-crate::impl_literal!(CdcViewType);
-
-/// Property type `ClusteringKeyColumn` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct ClusteringKeyColumn {
-    /// `Column` (required).
-    pub column: Value<Column>,
-    /// `OrderBy` (optional).
-    pub order_by: Option<Value<OrderBy>>,
+crate::l1_struct! {
+    /// Property type `ClusteringKeyColumn` of `AWS::Cassandra::Table`.
+    ClusteringKeyColumn
 }
 
 impl ClusteringKeyColumn {
     /// The required properties: `Column`.
     pub fn new(column: impl Into<Value<Column>>) -> Self {
-        Self {
-            column: column.into(),
-            order_by: None,
-        }
+        Self(crate::Properties::new().with(0, "Column", column.into().to_template()))
     }
-    /// Sets `OrderBy`.
-    pub fn order_by(mut self, value: impl Into<Value<OrderBy>>) -> Self {
-        self.order_by = Some(value.into());
-        self
+    /// `OrderBy` (optional).
+    pub fn order_by(self, value: impl Into<Value<OrderBy>>) -> Self {
+        Self(self.0.with(1, "OrderBy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClusteringKeyColumn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Column".to_owned(), self.column.to_template());
-        if let Some(v) = &self.order_by {
-            m.insert("OrderBy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusteringKeyColumn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column.check(&path.field("Column"), &Rules::NONE, out);
-        self.order_by
-            .check(&path.field("OrderBy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusteringKeyColumn);
-
-/// Property type `Column` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct Column {
-    /// `ColumnName` (required).
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$`.
-    pub column_name: Value<String>,
-    /// `ColumnType` (required).
-    pub column_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `Column` of `AWS::Cassandra::Table`.
+    Column
 }
 
 impl Column {
@@ -1092,332 +494,107 @@ impl Column {
         column_name: impl Into<Value<String>>,
         column_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            column_name: column_name.into(),
-            column_type: column_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ColumnName", column_name.into().to_template())
+                .with(1, "ColumnType", column_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Column {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        m.insert("ColumnType".to_owned(), self.column_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OrderBy`.
+    OrderBy {
+        /// `ASC`
+        Asc = "ASC",
+        /// `DESC`
+        Desc = "DESC",
     }
 }
 
-impl Check for Column {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Column);
-
-/// Values of `OrderBy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OrderBy {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OrderBy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OrderBy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OrderBy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OrderBy {
-    fn from(s: &str) -> Self {
-        match s {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OrderBy> {
-    fn from(s: &str) -> Self {
-        Value::literal(OrderBy::from(s))
-    }
-}
-
-crate::impl_literal!(OrderBy);
-
-/// Property type `EncryptionSpecification` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct EncryptionSpecification {
-    /// `EncryptionType` (required).
-    pub encryption_type: Value<EncryptionType>,
-    /// `KmsKeyIdentifier` (optional).
-    pub kms_key_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EncryptionSpecification` of `AWS::Cassandra::Table`.
+    EncryptionSpecification
 }
 
 impl EncryptionSpecification {
     /// The required properties: `EncryptionType`.
     pub fn new(encryption_type: impl Into<Value<EncryptionType>>) -> Self {
-        Self {
-            encryption_type: encryption_type.into(),
-            kms_key_identifier: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EncryptionType",
+            encryption_type.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionType".to_owned(),
-            self.encryption_type.to_template(),
-        );
-        if let Some(v) = &self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyIdentifier` (optional).
+    pub fn kms_key_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KmsKeyIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EncryptionSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_type
-            .check(&path.field("EncryptionType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EncryptionType`.
+    EncryptionType {
+        /// `AWS_OWNED_KMS_KEY`
+        AwsOwnedKmsKey = "AWS_OWNED_KMS_KEY",
+        /// `CUSTOMER_MANAGED_KMS_KEY`
+        CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
     }
 }
 
-crate::impl_literal!(EncryptionSpecification);
-
-/// Values of `EncryptionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionType {
-    /// `AWS_OWNED_KMS_KEY`
-    AwsOwnedKmsKey,
-    /// `CUSTOMER_MANAGED_KMS_KEY`
-    CustomerManagedKmsKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_OWNED_KMS_KEY", "CUSTOMER_MANAGED_KMS_KEY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsOwnedKmsKey => "AWS_OWNED_KMS_KEY",
-            Self::CustomerManagedKmsKey => "CUSTOMER_MANAGED_KMS_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_OWNED_KMS_KEY" => Self::AwsOwnedKmsKey,
-            "CUSTOMER_MANAGED_KMS_KEY" => Self::CustomerManagedKmsKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionType::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionType);
-
-/// Property type `ReplicaSpecification` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone)]
-pub struct ReplicaSpecification {
-    /// `ReadCapacityAutoScaling` (optional).
-    pub read_capacity_auto_scaling: Option<Value<AutoScalingSetting>>,
-    /// `ReadCapacityUnits` (optional).
-    pub read_capacity_units: Option<Value<i64>>,
-    /// `Region` (required).
-    /// Length: 2..=25 characters.
-    pub region: Value<String>,
+crate::l1_struct! {
+    /// Property type `ReplicaSpecification` of `AWS::Cassandra::Table`.
+    ReplicaSpecification
 }
 
 impl ReplicaSpecification {
     /// The required properties: `Region`.
     pub fn new(region: impl Into<Value<String>>) -> Self {
-        Self {
-            read_capacity_auto_scaling: None,
-            read_capacity_units: None,
-            region: region.into(),
-        }
+        Self(crate::Properties::new().with(2, "Region", region.into().to_template()))
     }
-    /// Sets `ReadCapacityAutoScaling`.
-    pub fn read_capacity_auto_scaling(
-        mut self,
-        value: impl Into<Value<AutoScalingSetting>>,
-    ) -> Self {
-        self.read_capacity_auto_scaling = Some(value.into());
-        self
+    /// `ReadCapacityAutoScaling` (optional).
+    pub fn read_capacity_auto_scaling(self, value: impl Into<Value<AutoScalingSetting>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReadCapacityAutoScaling", value.into().to_template()),
+        )
     }
-    /// Sets `ReadCapacityUnits`.
-    pub fn read_capacity_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.read_capacity_units = Some(value.into());
-        self
+    /// `ReadCapacityUnits` (optional).
+    pub fn read_capacity_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ReadCapacityUnits", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ReplicaSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.read_capacity_auto_scaling {
-            m.insert("ReadCapacityAutoScaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_capacity_units {
-            m.insert("ReadCapacityUnits".to_owned(), v.to_template());
-        }
-        m.insert("Region".to_owned(), self.region.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicaSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.read_capacity_auto_scaling.check(
-            &path.field("ReadCapacityAutoScaling"),
-            &Rules::NONE,
-            out,
-        );
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicaSpecification);
-
-/// Property type `WarmThroughput` of `AWS::Cassandra::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct WarmThroughput {
-    /// `ReadUnitsPerSecond` (optional).
-    /// Range: 1..=.
-    pub read_units_per_second: Option<Value<i64>>,
-    /// `WriteUnitsPerSecond` (optional).
-    /// Range: 1..=.
-    pub write_units_per_second: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `WarmThroughput` of `AWS::Cassandra::Table`.
+    WarmThroughput(default)
 }
 
 impl WarmThroughput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            read_units_per_second: None,
-            write_units_per_second: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReadUnitsPerSecond`.
-    pub fn read_units_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.read_units_per_second = Some(value.into());
-        self
+    /// `ReadUnitsPerSecond` (optional).
+    /// Range: at least 1.
+    pub fn read_units_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReadUnitsPerSecond", value.into().to_template()),
+        )
     }
-    /// Sets `WriteUnitsPerSecond`.
-    pub fn write_units_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.write_units_per_second = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WarmThroughput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.read_units_per_second {
-            m.insert("ReadUnitsPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_units_per_second {
-            m.insert("WriteUnitsPerSecond".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WriteUnitsPerSecond` (optional).
+    /// Range: at least 1.
+    pub fn write_units_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WriteUnitsPerSecond", value.into().to_template()),
+        )
     }
 }
-
-impl Check for WarmThroughput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.read_units_per_second.check(
-            &path.field("ReadUnitsPerSecond"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.write_units_per_second.check(
-            &path.field("WriteUnitsPerSecond"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WarmThroughput);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cassandra::Type`.
-#[derive(Debug, Clone)]
-pub struct Type {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Type {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Type {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Type {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cassandra::Type`.
+    Type("AWS::Cassandra::Type", TypeProps)
 }
 
 impl Type {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cassandra::Type";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TypeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -96,20 +48,29 @@ impl Type {
     pub fn attr_keyspace_arn(&self) -> Value<String> {
         self.resource.get_att("KeyspaceArn")
     }
+
+    /// Replaces `Fields` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fields(&self, value: impl Into<Value<List<Field>>>) {
+        self.resource.set_property("Fields", value.into())
+    }
+
+    /// Replaces `KeyspaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_keyspace_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyspaceName", value.into())
+    }
+
+    /// Replaces `TypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TypeName", value.into())
+    }
 }
 
-/// Properties of `AWS::Cassandra::Type`.
-#[derive(Debug, Clone)]
-pub struct TypeProps {
-    /// `Fields` (required).
-    /// Create-only: changing it replaces the resource.
-    pub fields: Value<List<Field>>,
-    /// `KeyspaceName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub keyspace_name: Value<String>,
-    /// `TypeName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cassandra::Type`.
+    TypeProps
 }
 
 impl TypeProps {
@@ -119,62 +80,27 @@ impl TypeProps {
         keyspace_name: impl Into<Value<String>>,
         type_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            fields: fields.into(),
-            keyspace_name: keyspace_name.into(),
-            type_name: type_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Fields", fields.into().to_template())
+                .with(1, "KeyspaceName", keyspace_name.into().to_template())
+                .with(2, "TypeName", type_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TypeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Fields".to_owned(), self.fields.to_template());
-        m.insert("KeyspaceName".to_owned(), self.keyspace_name.to_template());
-        m.insert("TypeName".to_owned(), self.type_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TypeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fields.check(&path.field("Fields"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TypeProps);
-
-/// Property type `Field` of `AWS::Cassandra::Type`.
-#[derive(Debug, Clone)]
-pub struct Field {
-    /// `FieldName` (required).
-    pub field_name: Value<String>,
-    /// `FieldType` (required).
-    pub field_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `Field` of `AWS::Cassandra::Type`.
+    Field
 }
 
 impl Field {
     /// The required properties: `FieldName`, `FieldType`.
     pub fn new(field_name: impl Into<Value<String>>, field_type: impl Into<Value<String>>) -> Self {
-        Self {
-            field_name: field_name.into(),
-            field_type: field_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldName", field_name.into().to_template())
+                .with(1, "FieldType", field_type.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Field {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldName".to_owned(), self.field_name.to_template());
-        m.insert("FieldType".to_owned(), self.field_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Field {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Field);

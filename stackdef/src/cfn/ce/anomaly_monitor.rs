@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CE::AnomalyMonitor`.
-#[derive(Debug, Clone)]
-pub struct AnomalyMonitor {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AnomalyMonitor {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AnomalyMonitor {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AnomalyMonitor {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CE::AnomalyMonitor`.
+    AnomalyMonitor("AWS::CE::AnomalyMonitor", AnomalyMonitorProps)
 }
 
 impl AnomalyMonitor {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CE::AnomalyMonitor";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AnomalyMonitorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MonitorArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AnomalyMonitorArn> {
         self.resource.ref_value()
@@ -102,28 +54,42 @@ impl AnomalyMonitor {
     pub fn attr_dimensional_value_count(&self) -> Value<i64> {
         self.resource.get_att("DimensionalValueCount")
     }
+
+    /// Replaces `MonitorDimension` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitor_dimension(&self, value: impl Into<Value<MonitorDimension>>) {
+        self.resource.set_property("MonitorDimension", value.into())
+    }
+
+    /// Replaces `MonitorName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitor_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MonitorName", value.into())
+    }
+
+    /// Replaces `MonitorSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitor_specification(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MonitorSpecification", value.into())
+    }
+
+    /// Replaces `MonitorType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitor_type(&self, value: impl Into<Value<MonitorType>>) {
+        self.resource.set_property("MonitorType", value.into())
+    }
+
+    /// Replaces `ResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource.set_property("ResourceTags", value.into())
+    }
 }
 
-/// Properties of `AWS::CE::AnomalyMonitor`.
-#[derive(Debug, Clone)]
-pub struct AnomalyMonitorProps {
-    /// `MonitorDimension` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub monitor_dimension: Option<Value<MonitorDimension>>,
-    /// `MonitorName` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `[\S\s]*`.
-    pub monitor_name: Value<String>,
-    /// `MonitorSpecification` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub monitor_specification: Option<Value<String>>,
-    /// `MonitorType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub monitor_type: Value<MonitorType>,
-    /// `ResourceTags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=200.
-    pub resource_tags: Option<Value<List<ResourceTag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CE::AnomalyMonitor`.
+    AnomalyMonitorProps
 }
 
 impl AnomalyMonitorProps {
@@ -132,253 +98,58 @@ impl AnomalyMonitorProps {
         monitor_name: impl Into<Value<String>>,
         monitor_type: impl Into<Value<MonitorType>>,
     ) -> Self {
-        Self {
-            monitor_dimension: None,
-            monitor_name: monitor_name.into(),
-            monitor_specification: None,
-            monitor_type: monitor_type.into(),
-            resource_tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MonitorName", monitor_name.into().to_template())
+                .with(3, "MonitorType", monitor_type.into().to_template()),
+        )
     }
-    /// Sets `MonitorDimension`.
-    pub fn monitor_dimension(mut self, value: impl Into<Value<MonitorDimension>>) -> Self {
-        self.monitor_dimension = Some(value.into());
-        self
+    /// `MonitorDimension` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn monitor_dimension(self, value: impl Into<Value<MonitorDimension>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MonitorDimension", value.into().to_template()),
+        )
     }
-    /// Sets `MonitorSpecification`.
-    pub fn monitor_specification(mut self, value: impl Into<Value<String>>) -> Self {
-        self.monitor_specification = Some(value.into());
-        self
+    /// `MonitorSpecification` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn monitor_specification(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MonitorSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnomalyMonitorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.monitor_dimension {
-            m.insert("MonitorDimension".to_owned(), v.to_template());
-        }
-        m.insert("MonitorName".to_owned(), self.monitor_name.to_template());
-        if let Some(v) = &self.monitor_specification {
-            m.insert("MonitorSpecification".to_owned(), v.to_template());
-        }
-        m.insert("MonitorType".to_owned(), self.monitor_type.to_template());
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceTags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 200.
+    pub fn resource_tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(self.0.with(4, "ResourceTags", value.into().to_template()))
     }
 }
 
-impl Check for AnomalyMonitorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.monitor_dimension
-            .check(&path.field("MonitorDimension"), &Rules::NONE, out);
-        self.monitor_name.check(
-            &path.field("MonitorName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("[\\S\\s]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.monitor_type
-            .check(&path.field("MonitorType"), &Rules::NONE, out);
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MonitorDimension`.
+    MonitorDimension {
+        /// `SERVICE`
+        Service = "SERVICE",
+        /// `LINKED_ACCOUNT`
+        LinkedAccount = "LINKED_ACCOUNT",
+        /// `TAG`
+        Tag = "TAG",
+        /// `COST_CATEGORY`
+        CostCategory = "COST_CATEGORY",
     }
 }
 
-crate::impl_literal!(AnomalyMonitorProps);
-
-/// Values of `MonitorDimension`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MonitorDimension {
-    /// `SERVICE`
-    Service,
-    /// `LINKED_ACCOUNT`
-    LinkedAccount,
-    /// `TAG`
-    Tag,
-    /// `COST_CATEGORY`
-    CostCategory,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MonitorDimension {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["SERVICE", "LINKED_ACCOUNT", "TAG", "COST_CATEGORY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "SERVICE",
-            Self::LinkedAccount => "LINKED_ACCOUNT",
-            Self::Tag => "TAG",
-            Self::CostCategory => "COST_CATEGORY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `MonitorType`.
+    MonitorType {
+        /// `DIMENSIONAL`
+        Dimensional = "DIMENSIONAL",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-impl ToTemplate for MonitorDimension {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MonitorDimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MonitorDimension {
-    fn from(s: &str) -> Self {
-        match s {
-            "SERVICE" => Self::Service,
-            "LINKED_ACCOUNT" => Self::LinkedAccount,
-            "TAG" => Self::Tag,
-            "COST_CATEGORY" => Self::CostCategory,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MonitorDimension> {
-    fn from(s: &str) -> Self {
-        Value::literal(MonitorDimension::from(s))
-    }
-}
-
-crate::impl_literal!(MonitorDimension);
-
-/// Values of `MonitorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MonitorType {
-    /// `DIMENSIONAL`
-    Dimensional,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MonitorType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DIMENSIONAL", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dimensional => "DIMENSIONAL",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MonitorType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MonitorType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MonitorType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DIMENSIONAL" => Self::Dimensional,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MonitorType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MonitorType::from(s))
-    }
-}
-
-crate::impl_literal!(MonitorType);
-
-/// Property type `ResourceTag` of `AWS::CE::AnomalyMonitor`.
-#[derive(Debug, Clone)]
-pub struct ResourceTag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl ResourceTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ResourceTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceTag);
+pub use crate::cfn::Tag as ResourceTag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CE::AnomalySubscription`.
-#[derive(Debug, Clone)]
-pub struct AnomalySubscription {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AnomalySubscription {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AnomalySubscription {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AnomalySubscription {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CE::AnomalySubscription`.
+    AnomalySubscription("AWS::CE::AnomalySubscription", AnomalySubscriptionProps)
 }
 
 impl AnomalySubscription {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CE::AnomalySubscription";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AnomalySubscriptionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SubscriptionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AnomalySubscriptionArn> {
         self.resource.ref_value()
@@ -87,31 +39,54 @@ impl AnomalySubscription {
     pub fn attr_account_id(&self) -> Value<String> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `Frequency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_frequency(&self, value: impl Into<Value<Frequency>>) {
+        self.resource.set_property("Frequency", value.into())
+    }
+
+    /// Replaces `MonitorArnList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitor_arn_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("MonitorArnList", value.into())
+    }
+
+    /// Replaces `ResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource.set_property("ResourceTags", value.into())
+    }
+
+    /// Replaces `Subscribers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscribers(&self, value: impl Into<Value<List<Subscriber>>>) {
+        self.resource.set_property("Subscribers", value.into())
+    }
+
+    /// Replaces `SubscriptionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscription_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SubscriptionName", value.into())
+    }
+
+    /// Replaces `Threshold` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_threshold(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("Threshold", value.into())
+    }
+
+    /// Replaces `ThresholdExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_threshold_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ThresholdExpression", value.into())
+    }
 }
 
-/// Properties of `AWS::CE::AnomalySubscription`.
-#[derive(Debug, Clone)]
-pub struct AnomalySubscriptionProps {
-    /// `Frequency` (required).
-    pub frequency: Value<Frequency>,
-    /// `MonitorArnList` (required).
-    /// Each item: Pattern: `^arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:[-a-zA-Z0-9/:_]+$`.
-    pub monitor_arn_list: Value<List<String>>,
-    /// `ResourceTags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=200.
-    pub resource_tags: Option<Value<List<ResourceTag>>>,
-    /// `Subscribers` (required).
-    pub subscribers: Value<List<Subscriber>>,
-    /// `SubscriptionName` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `[\S\s]*`.
-    pub subscription_name: Value<String>,
-    /// `Threshold` (optional).
-    /// Range: 0..=.
-    pub threshold: Option<Value<f64>>,
-    /// `ThresholdExpression` (optional).
-    pub threshold_expression: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CE::AnomalySubscription`.
+    AnomalySubscriptionProps
 }
 
 impl AnomalySubscriptionProps {
@@ -122,374 +97,88 @@ impl AnomalySubscriptionProps {
         subscribers: impl Into<Value<List<Subscriber>>>,
         subscription_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            frequency: frequency.into(),
-            monitor_arn_list: monitor_arn_list.into(),
-            resource_tags: None,
-            subscribers: subscribers.into(),
-            subscription_name: subscription_name.into(),
-            threshold: None,
-            threshold_expression: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Frequency", frequency.into().to_template())
+                .with(1, "MonitorArnList", monitor_arn_list.into().to_template())
+                .with(3, "Subscribers", subscribers.into().to_template())
+                .with(
+                    4,
+                    "SubscriptionName",
+                    subscription_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 200.
+    pub fn resource_tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(self.0.with(2, "ResourceTags", value.into().to_template()))
     }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.threshold = Some(value.into());
-        self
+    /// `Threshold` (optional).
+    /// Range: at least 0.
+    pub fn threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(5, "Threshold", value.into().to_template()))
     }
-    /// Sets `ThresholdExpression`.
-    pub fn threshold_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.threshold_expression = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnomalySubscriptionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Frequency".to_owned(), self.frequency.to_template());
-        m.insert(
-            "MonitorArnList".to_owned(),
-            self.monitor_arn_list.to_template(),
-        );
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        m.insert("Subscribers".to_owned(), self.subscribers.to_template());
-        m.insert(
-            "SubscriptionName".to_owned(),
-            self.subscription_name.to_template(),
-        );
-        if let Some(v) = &self.threshold {
-            m.insert("Threshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold_expression {
-            m.insert("ThresholdExpression".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThresholdExpression` (optional).
+    pub fn threshold_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ThresholdExpression", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AnomalySubscriptionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.frequency
-            .check(&path.field("Frequency"), &Rules::NONE, out);
-        self.monitor_arn_list.check(&path.field("MonitorArnList"), &Rules { items: Some(&const { Rules { pattern: Some("^arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:[-a-zA-Z0-9/:_]+$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subscribers
-            .check(&path.field("Subscribers"), &Rules::NONE, out);
-        self.subscription_name.check(
-            &path.field("SubscriptionName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("[\\S\\s]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threshold.check(
-            &path.field("Threshold"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Frequency`.
+    Frequency {
+        /// `DAILY`
+        Daily = "DAILY",
+        /// `IMMEDIATE`
+        Immediate = "IMMEDIATE",
+        /// `WEEKLY`
+        Weekly = "WEEKLY",
     }
 }
 
-crate::impl_literal!(AnomalySubscriptionProps);
+pub use crate::cfn::Tag as ResourceTag;
 
-/// Values of `Frequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Frequency {
-    /// `DAILY`
-    Daily,
-    /// `IMMEDIATE`
-    Immediate,
-    /// `WEEKLY`
-    Weekly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Frequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAILY", "IMMEDIATE", "WEEKLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daily => "DAILY",
-            Self::Immediate => "IMMEDIATE",
-            Self::Weekly => "WEEKLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Frequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Frequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Frequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAILY" => Self::Daily,
-            "IMMEDIATE" => Self::Immediate,
-            "WEEKLY" => Self::Weekly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Frequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(Frequency::from(s))
-    }
-}
-
-crate::impl_literal!(Frequency);
-
-/// Property type `ResourceTag` of `AWS::CE::AnomalySubscription`.
-#[derive(Debug, Clone)]
-pub struct ResourceTag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl ResourceTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ResourceTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceTag);
-
-/// Property type `Subscriber` of `AWS::CE::AnomalySubscription`.
-#[derive(Debug, Clone)]
-pub struct Subscriber {
-    /// `Address` (required).
-    /// Pattern: `(^[a-zA-Z0-9.!#$%&'*+=?^_‘{|}~-]+@[a-zA-Z0-9_-]+(\.[a-zA-Z0-9_-]+)+$)|(^arn:(aws[a-zA-Z-]*):sns:[a-zA-Z0-9-]+:[0-9]{12}:[a-zA-Z0-9_-]+(\.fifo)?$)`.
-    pub address: Value<String>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `Subscriber` of `AWS::CE::AnomalySubscription`.
+    Subscriber
 }
 
 impl Subscriber {
     /// The required properties: `Address`, `Type`.
     pub fn new(address: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            address: address.into(),
-            status: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Address", address.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Subscriber {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Address".to_owned(), self.address.to_template());
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(1, "Status", value.into().to_template()))
     }
 }
 
-impl Check for Subscriber {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address.check(&path.field("Address"), &Rules { pattern: Some("(^[a-zA-Z0-9.!#$%&'*+=?^_‘{|}~-]+@[a-zA-Z0-9_-]+(\\.[a-zA-Z0-9_-]+)+$)|(^arn:(aws[a-zA-Z-]*):sns:[a-zA-Z0-9-]+:[0-9]{12}:[a-zA-Z0-9_-]+(\\.fifo)?$)"), ..Rules::NONE }, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `CONFIRMED`
+        Confirmed = "CONFIRMED",
+        /// `DECLINED`
+        Declined = "DECLINED",
     }
 }
 
-crate::impl_literal!(Subscriber);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `CONFIRMED`
-    Confirmed,
-    /// `DECLINED`
-    Declined,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONFIRMED", "DECLINED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Confirmed => "CONFIRMED",
-            Self::Declined => "DECLINED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `EMAIL`
+        Email = "EMAIL",
+        /// `SNS`
+        Sns = "SNS",
     }
 }
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONFIRMED" => Self::Confirmed,
-            "DECLINED" => Self::Declined,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `EMAIL`
-    Email,
-    /// `SNS`
-    Sns,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EMAIL", "SNS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "EMAIL",
-            Self::Sns => "SNS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "EMAIL" => Self::Email,
-            "SNS" => Self::Sns,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CE::CostCategory`.
-#[derive(Debug, Clone)]
-pub struct CostCategory {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CostCategory {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CostCategory {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CostCategory {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CE::CostCategory`.
+    CostCategory("AWS::CE::CostCategory", CostCategoryProps)
 }
 
 impl CostCategory {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CE::CostCategory";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CostCategoryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CostCategoryArn> {
         self.resource.ref_value()
@@ -87,27 +39,47 @@ impl CostCategory {
     pub fn attr_effective_start(&self) -> Value<String> {
         self.resource.get_att("EffectiveStart")
     }
+
+    /// Replaces `DefaultValue` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_value(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefaultValue", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RuleVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_version(&self, value: impl Into<Value<RuleVersion>>) {
+        self.resource.set_property("RuleVersion", value.into())
+    }
+
+    /// Replaces `Rules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Rules", value.into())
+    }
+
+    /// Replaces `SplitChargeRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_split_charge_rules(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SplitChargeRules", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CE::CostCategory`.
-#[derive(Debug, Clone)]
-pub struct CostCategoryProps {
-    /// `DefaultValue` (optional).
-    /// Length: 1..=50 characters.
-    pub default_value: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=50 characters.
-    pub name: Value<String>,
-    /// `RuleVersion` (required).
-    pub rule_version: Value<RuleVersion>,
-    /// `Rules` (required).
-    pub rules: Value<String>,
-    /// `SplitChargeRules` (optional).
-    pub split_charge_rules: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<ResourceTag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CE::CostCategory`.
+    CostCategoryProps
 }
 
 impl CostCategoryProps {
@@ -117,191 +89,38 @@ impl CostCategoryProps {
         rule_version: impl Into<Value<RuleVersion>>,
         rules: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            default_value: None,
-            name: name.into(),
-            rule_version: rule_version.into(),
-            rules: rules.into(),
-            split_charge_rules: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "RuleVersion", rule_version.into().to_template())
+                .with(3, "Rules", rules.into().to_template()),
+        )
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    /// Length: 1 to 50 characters.
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DefaultValue", value.into().to_template()))
     }
-    /// Sets `SplitChargeRules`.
-    pub fn split_charge_rules(mut self, value: impl Into<Value<String>>) -> Self {
-        self.split_charge_rules = Some(value.into());
-        self
+    /// `SplitChargeRules` (optional).
+    pub fn split_charge_rules(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SplitChargeRules", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CostCategoryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RuleVersion".to_owned(), self.rule_version.to_template());
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        if let Some(v) = &self.split_charge_rules {
-            m.insert("SplitChargeRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CostCategoryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value.check(
-            &path.field("DefaultValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_version
-            .check(&path.field("RuleVersion"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RuleVersion`.
+    RuleVersion {
+        /// `CostCategoryExpression.v1`
+        CostCategoryExpressionV1 = "CostCategoryExpression.v1",
     }
 }
 
-crate::impl_literal!(CostCategoryProps);
-
-/// Values of `RuleVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleVersion {
-    /// `CostCategoryExpression.v1`
-    CostCategoryExpressionV1,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CostCategoryExpression.v1"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CostCategoryExpressionV1 => "CostCategoryExpression.v1",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "CostCategoryExpression.v1" => Self::CostCategoryExpressionV1,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleVersion::from(s))
-    }
-}
-
-crate::impl_literal!(RuleVersion);
-
-/// Property type `ResourceTag` of `AWS::CE::CostCategory`.
-#[derive(Debug, Clone)]
-pub struct ResourceTag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl ResourceTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ResourceTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceTag);
+pub use crate::cfn::Tag as ResourceTag;

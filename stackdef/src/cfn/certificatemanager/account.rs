@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CertificateManager::Account`.
-#[derive(Debug, Clone)]
-pub struct Account {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Account {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Account {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Account {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CertificateManager::Account`.
+    Account("AWS::CertificateManager::Account", AccountProps)
 }
 
 impl Account {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CertificateManager::Account";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccountProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::CertificateManagerAccountId> {
         self.resource.ref_value()
@@ -82,91 +34,50 @@ impl Account {
     pub fn attr_account_id(&self) -> Value<ids::CertificateManagerAccountId> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `ExpiryEventsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_expiry_events_configuration(
+        &self,
+        value: impl Into<Value<ExpiryEventsConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ExpiryEventsConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::CertificateManager::Account`.
-#[derive(Debug, Clone)]
-pub struct AccountProps {
-    /// `ExpiryEventsConfiguration` (required).
-    pub expiry_events_configuration: Value<ExpiryEventsConfiguration>,
+crate::l1_struct! {
+    /// Properties of `AWS::CertificateManager::Account`.
+    AccountProps
 }
 
 impl AccountProps {
     /// The required properties: `ExpiryEventsConfiguration`.
     pub fn new(expiry_events_configuration: impl Into<Value<ExpiryEventsConfiguration>>) -> Self {
-        Self {
-            expiry_events_configuration: expiry_events_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ExpiryEventsConfiguration",
+            expiry_events_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AccountProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExpiryEventsConfiguration".to_owned(),
-            self.expiry_events_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccountProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expiry_events_configuration.check(
-            &path.field("ExpiryEventsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccountProps);
-
-/// Property type `ExpiryEventsConfiguration` of `AWS::CertificateManager::Account`.
-#[derive(Debug, Clone, Default)]
-pub struct ExpiryEventsConfiguration {
-    /// `DaysBeforeExpiry` (optional).
-    /// Range: 1..=45.
-    pub days_before_expiry: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ExpiryEventsConfiguration` of `AWS::CertificateManager::Account`.
+    ExpiryEventsConfiguration(default)
 }
 
 impl ExpiryEventsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            days_before_expiry: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DaysBeforeExpiry`.
-    pub fn days_before_expiry(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.days_before_expiry = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExpiryEventsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.days_before_expiry {
-            m.insert("DaysBeforeExpiry".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DaysBeforeExpiry` (optional).
+    /// Range: 1 to 45.
+    pub fn days_before_expiry(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DaysBeforeExpiry", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ExpiryEventsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.days_before_expiry.check(
-            &path.field("DaysBeforeExpiry"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(45.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExpiryEventsConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CertificateManager::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Certificate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Certificate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Certificate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Certificate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CertificateManager::Certificate`.
+    Certificate("AWS::CertificateManager::Certificate", CertificateProps)
 }
 
 impl Certificate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CertificateManager::Certificate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CertificateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CertificateManagerCertificateId> {
         self.resource.ref_value()
@@ -82,230 +34,165 @@ impl Certificate {
     pub fn attr_id(&self) -> Value<ids::CertificateManagerCertificateId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CertificateAuthorityArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_authority_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateAuthorityArn", value.into())
+    }
+
+    /// Replaces `CertificateExport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_export(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateExport", value.into())
+    }
+
+    /// Replaces `CertificateTransparencyLoggingPreference` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_transparency_logging_preference(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateTransparencyLoggingPreference", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `DomainValidationOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_validation_options(
+        &self,
+        value: impl Into<Value<List<DomainValidationOption>>>,
+    ) {
+        self.resource
+            .set_property("DomainValidationOptions", value.into())
+    }
+
+    /// Replaces `KeyAlgorithm` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_algorithm(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyAlgorithm", value.into())
+    }
+
+    /// Replaces `SubjectAlternativeNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subject_alternative_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SubjectAlternativeNames", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ValidationMethod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validation_method(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ValidationMethod", value.into())
+    }
 }
 
-/// Properties of `AWS::CertificateManager::Certificate`.
-#[derive(Debug, Clone)]
-pub struct CertificateProps {
-    /// `CertificateAuthorityArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_authority_arn: Option<Value<String>>,
-    /// `CertificateExport` (optional).
-    pub certificate_export: Option<Value<String>>,
-    /// `CertificateTransparencyLoggingPreference` (optional).
-    pub certificate_transparency_logging_preference: Option<Value<String>>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Value<String>,
-    /// `DomainValidationOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain_validation_options: Option<Value<List<DomainValidationOption>>>,
-    /// `KeyAlgorithm` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub key_algorithm: Option<Value<String>>,
-    /// `SubjectAlternativeNames` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subject_alternative_names: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ValidationMethod` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub validation_method: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CertificateManager::Certificate`.
+    CertificateProps
 }
 
 impl CertificateProps {
     /// The required properties: `DomainName`.
     pub fn new(domain_name: impl Into<Value<String>>) -> Self {
-        Self {
-            certificate_authority_arn: None,
-            certificate_export: None,
-            certificate_transparency_logging_preference: None,
-            domain_name: domain_name.into(),
-            domain_validation_options: None,
-            key_algorithm: None,
-            subject_alternative_names: None,
-            tags: None,
-            validation_method: None,
-        }
+        Self(crate::Properties::new().with(3, "DomainName", domain_name.into().to_template()))
     }
-    /// Sets `CertificateAuthorityArn`.
-    pub fn certificate_authority_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_authority_arn = Some(value.into());
-        self
+    /// `CertificateAuthorityArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn certificate_authority_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificateAuthorityArn", value.into().to_template()),
+        )
     }
-    /// Sets `CertificateExport`.
-    pub fn certificate_export(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_export = Some(value.into());
-        self
+    /// `CertificateExport` (optional).
+    pub fn certificate_export(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CertificateExport", value.into().to_template()),
+        )
     }
-    /// Sets `CertificateTransparencyLoggingPreference`.
+    /// `CertificateTransparencyLoggingPreference` (optional).
     pub fn certificate_transparency_logging_preference(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.certificate_transparency_logging_preference = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CertificateTransparencyLoggingPreference",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DomainValidationOptions`.
+    /// `DomainValidationOptions` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn domain_validation_options(
-        mut self,
+        self,
         value: impl Into<Value<List<DomainValidationOption>>>,
     ) -> Self {
-        self.domain_validation_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "DomainValidationOptions", value.into().to_template()),
+        )
     }
-    /// Sets `KeyAlgorithm`.
-    pub fn key_algorithm(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_algorithm = Some(value.into());
-        self
+    /// `KeyAlgorithm` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn key_algorithm(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "KeyAlgorithm", value.into().to_template()))
     }
-    /// Sets `SubjectAlternativeNames`.
-    pub fn subject_alternative_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subject_alternative_names = Some(value.into());
-        self
+    /// `SubjectAlternativeNames` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subject_alternative_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SubjectAlternativeNames", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `ValidationMethod`.
-    pub fn validation_method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.validation_method = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_authority_arn {
-            m.insert("CertificateAuthorityArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_export {
-            m.insert("CertificateExport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_transparency_logging_preference {
-            m.insert(
-                "CertificateTransparencyLoggingPreference".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.domain_validation_options {
-            m.insert("DomainValidationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_algorithm {
-            m.insert("KeyAlgorithm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subject_alternative_names {
-            m.insert("SubjectAlternativeNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation_method {
-            m.insert("ValidationMethod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidationMethod` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn validation_method(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ValidationMethod", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CertificateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_validation_options.check(
-            &path.field("DomainValidationOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CertificateProps);
-
-/// Property type `DomainValidationOption` of `AWS::CertificateManager::Certificate`.
-#[derive(Debug, Clone)]
-pub struct DomainValidationOption {
-    /// `DomainName` (required).
-    pub domain_name: Value<String>,
-    /// `HostedZoneId` (optional).
-    pub hosted_zone_id: Option<Value<String>>,
-    /// `ValidationDomain` (optional).
-    pub validation_domain: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DomainValidationOption` of `AWS::CertificateManager::Certificate`.
+    DomainValidationOption
 }
 
 impl DomainValidationOption {
     /// The required properties: `DomainName`.
     pub fn new(domain_name: impl Into<Value<String>>) -> Self {
-        Self {
-            domain_name: domain_name.into(),
-            hosted_zone_id: None,
-            validation_domain: None,
-        }
+        Self(crate::Properties::new().with(0, "DomainName", domain_name.into().to_template()))
     }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
+    /// `HostedZoneId` (optional).
+    pub fn hosted_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HostedZoneId", value.into().to_template()))
     }
-    /// Sets `ValidationDomain`.
-    pub fn validation_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.validation_domain = Some(value.into());
-        self
+    /// `ValidationDomain` (optional).
+    pub fn validation_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ValidationDomain", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DomainValidationOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.hosted_zone_id {
-            m.insert("HostedZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation_domain {
-            m.insert("ValidationDomain".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DomainValidationOption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DomainValidationOption);
-
-/// Property type `Tag` of `AWS::CertificateManager::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Chatbot::CustomAction`.
-#[derive(Debug, Clone)]
-pub struct CustomAction {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomAction {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomAction {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomAction {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Chatbot::CustomAction`.
+    CustomAction("AWS::Chatbot::CustomAction", CustomActionProps)
 }
 
 impl CustomAction {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Chatbot::CustomAction";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomActionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CustomActionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CustomActionArn> {
         self.resource.ref_value()
@@ -82,27 +34,41 @@ impl CustomAction {
     pub fn attr_custom_action_arn(&self) -> Value<ids::CustomActionArn> {
         self.resource.get_att("CustomActionArn")
     }
+
+    /// Replaces `ActionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ActionName", value.into())
+    }
+
+    /// Replaces `AliasName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AliasName", value.into())
+    }
+
+    /// Replaces `Attachments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attachments(&self, value: impl Into<Value<List<CustomActionAttachment>>>) {
+        self.resource.set_property("Attachments", value.into())
+    }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<CustomActionDefinition>>) {
+        self.resource.set_property("Definition", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Chatbot::CustomAction`.
-#[derive(Debug, Clone)]
-pub struct CustomActionProps {
-    /// `ActionName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,64}$`.
-    pub action_name: Value<String>,
-    /// `AliasName` (optional).
-    /// Length: 1..=30 characters.
-    /// Pattern: `^[A-Za-z0-9-_]+$`.
-    pub alias_name: Option<Value<String>>,
-    /// `Attachments` (optional).
-    pub attachments: Option<Value<List<CustomActionAttachment>>>,
-    /// `Definition` (required).
-    pub definition: Value<CustomActionDefinition>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Chatbot::CustomAction`.
+    CustomActionProps
 }
 
 impl CustomActionProps {
@@ -111,207 +77,68 @@ impl CustomActionProps {
         action_name: impl Into<Value<String>>,
         definition: impl Into<Value<CustomActionDefinition>>,
     ) -> Self {
-        Self {
-            action_name: action_name.into(),
-            alias_name: None,
-            attachments: None,
-            definition: definition.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ActionName", action_name.into().to_template())
+                .with(3, "Definition", definition.into().to_template()),
+        )
     }
-    /// Sets `AliasName`.
-    pub fn alias_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alias_name = Some(value.into());
-        self
+    /// `AliasName` (optional).
+    /// Length: 1 to 30 characters.
+    /// Pattern: `^[A-Za-z0-9-_]+$`.
+    pub fn alias_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AliasName", value.into().to_template()))
     }
-    /// Sets `Attachments`.
-    pub fn attachments(mut self, value: impl Into<Value<List<CustomActionAttachment>>>) -> Self {
-        self.attachments = Some(value.into());
-        self
+    /// `Attachments` (optional).
+    pub fn attachments(self, value: impl Into<Value<List<CustomActionAttachment>>>) -> Self {
+        Self(self.0.with(2, "Attachments", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomActionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ActionName".to_owned(), self.action_name.to_template());
-        if let Some(v) = &self.alias_name {
-            m.insert("AliasName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attachments {
-            m.insert("Attachments".to_owned(), v.to_template());
-        }
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomActionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_name.check(
-            &path.field("ActionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alias_name.check(
-            &path.field("AliasName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                pattern: Some("^[A-Za-z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.attachments
-            .check(&path.field("Attachments"), &Rules::NONE, out);
-        self.definition
-            .check(&path.field("Definition"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomActionProps);
-
-/// Property type `CustomActionAttachment` of `AWS::Chatbot::CustomAction`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomActionAttachment {
-    /// `ButtonText` (optional).
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[\S\s]+$`.
-    pub button_text: Option<Value<String>>,
-    /// `Criteria` (optional).
-    /// Items: 1..=5.
-    pub criteria: Option<Value<List<CustomActionAttachmentCriteria>>>,
-    /// `NotificationType` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub notification_type: Option<Value<String>>,
-    /// `Variables` (optional).
-    pub variables: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `CustomActionAttachment` of `AWS::Chatbot::CustomAction`.
+    CustomActionAttachment(default)
 }
 
 impl CustomActionAttachment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            button_text: None,
-            criteria: None,
-            notification_type: None,
-            variables: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ButtonText`.
-    pub fn button_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.button_text = Some(value.into());
-        self
+    /// `ButtonText` (optional).
+    /// Length: 1 to 50 characters.
+    /// Pattern: `^[\S\s\x{80}-\x{10FFFF}]+$`.
+    pub fn button_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ButtonText", value.into().to_template()))
     }
-    /// Sets `Criteria`.
-    pub fn criteria(
-        mut self,
-        value: impl Into<Value<List<CustomActionAttachmentCriteria>>>,
-    ) -> Self {
-        self.criteria = Some(value.into());
-        self
+    /// `Criteria` (optional).
+    /// Items: 1 to 5.
+    pub fn criteria(self, value: impl Into<Value<List<CustomActionAttachmentCriteria>>>) -> Self {
+        Self(self.0.with(1, "Criteria", value.into().to_template()))
     }
-    /// Sets `NotificationType`.
-    pub fn notification_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_type = Some(value.into());
-        self
+    /// `NotificationType` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[a-zA-Z0-9-]+$`.
+    pub fn notification_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NotificationType", value.into().to_template()),
+        )
     }
-    /// Sets `Variables`.
-    pub fn variables(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.variables = Some(value.into());
-        self
+    /// `Variables` (optional).
+    pub fn variables(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Variables", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomActionAttachment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.button_text {
-            m.insert("ButtonText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.criteria {
-            m.insert("Criteria".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_type {
-            m.insert("NotificationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variables {
-            m.insert("Variables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomActionAttachment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.button_text.check(
-            &path.field("ButtonText"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[\\S\\s]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.criteria.check(
-            &path.field("Criteria"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_type.check(
-            &path.field("NotificationType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomActionAttachment);
-
-/// Property type `CustomActionAttachmentCriteria` of `AWS::Chatbot::CustomAction`.
-#[derive(Debug, Clone)]
-pub struct CustomActionAttachmentCriteria {
-    /// `Operator` (required).
-    pub operator: Value<CustomActionAttachmentCriteriaOperator>,
-    /// `Value` (optional).
-    /// Length: 0..=1024 characters.
-    pub value: Option<Value<String>>,
-    /// `VariableName` (required).
-    pub variable_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomActionAttachmentCriteria` of `AWS::Chatbot::CustomAction`.
+    CustomActionAttachmentCriteria
 }
 
 impl CustomActionAttachmentCriteria {
@@ -320,198 +147,39 @@ impl CustomActionAttachmentCriteria {
         operator: impl Into<Value<CustomActionAttachmentCriteriaOperator>>,
         variable_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            operator: operator.into(),
-            value: None,
-            variable_name: variable_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Operator", operator.into().to_template())
+                .with(2, "VariableName", variable_name.into().to_template()),
+        )
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomActionAttachmentCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Operator".to_owned(), self.operator.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        m.insert("VariableName".to_owned(), self.variable_name.to_template());
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl Check for CustomActionAttachmentCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CustomActionAttachmentCriteriaOperator`.
+    CustomActionAttachmentCriteriaOperator {
+        /// `HAS_VALUE`
+        HasValue = "HAS_VALUE",
+        /// `EQUALS`
+        Equals = "EQUALS",
     }
 }
 
-crate::impl_literal!(CustomActionAttachmentCriteria);
-
-/// Values of `CustomActionAttachmentCriteriaOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CustomActionAttachmentCriteriaOperator {
-    /// `HAS_VALUE`
-    HasValue,
-    /// `EQUALS`
-    Equals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CustomActionAttachmentCriteriaOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HAS_VALUE", "EQUALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HasValue => "HAS_VALUE",
-            Self::Equals => "EQUALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CustomActionAttachmentCriteriaOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CustomActionAttachmentCriteriaOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CustomActionAttachmentCriteriaOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "HAS_VALUE" => Self::HasValue,
-            "EQUALS" => Self::Equals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CustomActionAttachmentCriteriaOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(CustomActionAttachmentCriteriaOperator::from(s))
-    }
-}
-
-crate::impl_literal!(CustomActionAttachmentCriteriaOperator);
-
-/// Property type `CustomActionDefinition` of `AWS::Chatbot::CustomAction`.
-#[derive(Debug, Clone)]
-pub struct CustomActionDefinition {
-    /// `CommandText` (required).
-    /// Length: 1..=5000 characters.
-    pub command_text: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomActionDefinition` of `AWS::Chatbot::CustomAction`.
+    CustomActionDefinition
 }
 
 impl CustomActionDefinition {
     /// The required properties: `CommandText`.
     pub fn new(command_text: impl Into<Value<String>>) -> Self {
-        Self {
-            command_text: command_text.into(),
-        }
+        Self(crate::Properties::new().with(0, "CommandText", command_text.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomActionDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CommandText".to_owned(), self.command_text.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomActionDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.command_text.check(
-            &path.field("CommandText"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomActionDefinition);
-
-/// Property type `Tag` of `AWS::Chatbot::CustomAction`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Chatbot::MicrosoftTeamsChannelConfiguration`.
-#[derive(Debug, Clone)]
-pub struct MicrosoftTeamsChannelConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MicrosoftTeamsChannelConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MicrosoftTeamsChannelConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MicrosoftTeamsChannelConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Chatbot::MicrosoftTeamsChannelConfiguration`.
+    MicrosoftTeamsChannelConfiguration("AWS::Chatbot::MicrosoftTeamsChannelConfiguration", MicrosoftTeamsChannelConfigurationProps)
 }
 
 impl MicrosoftTeamsChannelConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Chatbot::MicrosoftTeamsChannelConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: MicrosoftTeamsChannelConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::MicrosoftTeamsChannelConfigurationArn> {
         self.resource.ref_value()
@@ -86,54 +34,86 @@ impl MicrosoftTeamsChannelConfiguration {
     pub fn attr_arn(&self) -> Value<ids::MicrosoftTeamsChannelConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ConfigurationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfigurationName", value.into())
+    }
+
+    /// Replaces `CustomizationResourceArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customization_resource_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("CustomizationResourceArns", value.into())
+    }
+
+    /// Replaces `GuardrailPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_guardrail_policies(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("GuardrailPolicies", value.into())
+    }
+
+    /// Replaces `IamRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("IamRoleArn", value.into())
+    }
+
+    /// Replaces `LoggingLevel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_level(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LoggingLevel", value.into())
+    }
+
+    /// Replaces `SnsTopicArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_topic_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SnsTopicArns", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TeamId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_team_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TeamId", value.into())
+    }
+
+    /// Replaces `TeamsChannelId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_teams_channel_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TeamsChannelId", value.into())
+    }
+
+    /// Replaces `TeamsChannelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_teams_channel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TeamsChannelName", value.into())
+    }
+
+    /// Replaces `TeamsTenantId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_teams_tenant_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TeamsTenantId", value.into())
+    }
+
+    /// Replaces `UserRoleRequired` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_role_required(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("UserRoleRequired", value.into())
+    }
 }
 
-/// Properties of `AWS::Chatbot::MicrosoftTeamsChannelConfiguration`.
-#[derive(Debug, Clone)]
-pub struct MicrosoftTeamsChannelConfigurationProps {
-    /// `ConfigurationName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[A-Za-z0-9-_]+$`.
-    pub configuration_name: Value<String>,
-    /// `CustomizationResourceArns` (optional).
-    /// Each item: Pattern: `^arn:aws:chatbot:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:custom-action/[a-zA-Z0-9_-]{1,64}$`.
-    pub customization_resource_arns: Option<Value<List<String>>>,
-    /// `GuardrailPolicies` (optional).
-    /// Each item: Pattern: `^(^$|arn:aws:iam:[A-Za-z0-9_\/.-]{0,63}:[A-Za-z0-9_\/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_\/+=,@.-]{0,1023})$`.
-    pub guardrail_policies: Option<Value<List<String>>>,
-    /// `IamRoleArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
-    pub iam_role_arn: Value<ids::RoleArn>,
-    /// `LoggingLevel` (optional).
-    /// Length: 4..=5 characters.
-    /// Pattern: `^(ERROR|INFO|NONE)$`.
-    pub logging_level: Option<Value<String>>,
-    /// `SnsTopicArns` (optional).
-    /// Each item: Pattern: `^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
-    pub sns_topic_arns: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TeamId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$`.
-    pub team_id: Value<String>,
-    /// `TeamsChannelId` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([a-zA-Z0-9-_=+/.,])*%3[aA]([a-zA-Z0-9-_=+/.,])*%40([a-zA-Z0-9-_=+/.,])*$`.
-    pub teams_channel_id: Value<String>,
-    /// `TeamsChannelName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^(.*)$`.
-    pub teams_channel_name: Option<Value<String>>,
-    /// `TeamsTenantId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$`.
-    pub teams_tenant_id: Value<String>,
-    /// `UserRoleRequired` (optional).
-    pub user_role_required: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Chatbot::MicrosoftTeamsChannelConfiguration`.
+    MicrosoftTeamsChannelConfigurationProps
 }
 
 impl MicrosoftTeamsChannelConfigurationProps {
@@ -145,225 +125,66 @@ impl MicrosoftTeamsChannelConfigurationProps {
         teams_channel_id: impl Into<Value<String>>,
         teams_tenant_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            configuration_name: configuration_name.into(),
-            customization_resource_arns: None,
-            guardrail_policies: None,
-            iam_role_arn: iam_role_arn.into(),
-            logging_level: None,
-            sns_topic_arns: None,
-            tags: None,
-            team_id: team_id.into(),
-            teams_channel_id: teams_channel_id.into(),
-            teams_channel_name: None,
-            teams_tenant_id: teams_tenant_id.into(),
-            user_role_required: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConfigurationName",
+                    configuration_name.into().to_template(),
+                )
+                .with(3, "IamRoleArn", iam_role_arn.into().to_template())
+                .with(7, "TeamId", team_id.into().to_template())
+                .with(8, "TeamsChannelId", teams_channel_id.into().to_template())
+                .with(10, "TeamsTenantId", teams_tenant_id.into().to_template()),
+        )
     }
-    /// Sets `CustomizationResourceArns`.
-    pub fn customization_resource_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.customization_resource_arns = Some(value.into());
-        self
+    /// `CustomizationResourceArns` (optional).
+    /// Each item: Pattern: `^arn:aws:chatbot:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:custom-action/[a-zA-Z0-9_-]{1,64}$`.
+    pub fn customization_resource_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomizationResourceArns", value.into().to_template()),
+        )
     }
-    /// Sets `GuardrailPolicies`.
-    pub fn guardrail_policies(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.guardrail_policies = Some(value.into());
-        self
+    /// `GuardrailPolicies` (optional).
+    /// Each item: Pattern: `^(^$|arn:aws:iam:[A-Za-z0-9_\/.-]{0,63}:[A-Za-z0-9_\/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_\/+=,@.-]{0,1023})$`.
+    pub fn guardrail_policies(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "GuardrailPolicies", value.into().to_template()),
+        )
     }
-    /// Sets `LoggingLevel`.
-    pub fn logging_level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logging_level = Some(value.into());
-        self
+    /// `LoggingLevel` (optional).
+    /// Length: 4 to 5 characters.
+    /// Pattern: `^(ERROR|INFO|NONE)$`.
+    pub fn logging_level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "LoggingLevel", value.into().to_template()))
     }
-    /// Sets `SnsTopicArns`.
-    pub fn sns_topic_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.sns_topic_arns = Some(value.into());
-        self
+    /// `SnsTopicArns` (optional).
+    /// Each item: Pattern: `^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
+    pub fn sns_topic_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "SnsTopicArns", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `TeamsChannelName`.
-    pub fn teams_channel_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.teams_channel_name = Some(value.into());
-        self
+    /// `TeamsChannelName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^(.*)$`.
+    pub fn teams_channel_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "TeamsChannelName", value.into().to_template()),
+        )
     }
-    /// Sets `UserRoleRequired`.
-    pub fn user_role_required(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.user_role_required = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MicrosoftTeamsChannelConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConfigurationName".to_owned(),
-            self.configuration_name.to_template(),
-        );
-        if let Some(v) = &self.customization_resource_arns {
-            m.insert("CustomizationResourceArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.guardrail_policies {
-            m.insert("GuardrailPolicies".to_owned(), v.to_template());
-        }
-        m.insert("IamRoleArn".to_owned(), self.iam_role_arn.to_template());
-        if let Some(v) = &self.logging_level {
-            m.insert("LoggingLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_topic_arns {
-            m.insert("SnsTopicArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TeamId".to_owned(), self.team_id.to_template());
-        m.insert(
-            "TeamsChannelId".to_owned(),
-            self.teams_channel_id.to_template(),
-        );
-        if let Some(v) = &self.teams_channel_name {
-            m.insert("TeamsChannelName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TeamsTenantId".to_owned(),
-            self.teams_tenant_id.to_template(),
-        );
-        if let Some(v) = &self.user_role_required {
-            m.insert("UserRoleRequired".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserRoleRequired` (optional).
+    pub fn user_role_required(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(11, "UserRoleRequired", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MicrosoftTeamsChannelConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_name.check(
-            &path.field("ConfigurationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[A-Za-z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.customization_resource_arns.check(&path.field("CustomizationResourceArns"), &Rules { items: Some(&const { Rules { pattern: Some("^arn:aws:chatbot:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:custom-action/[a-zA-Z0-9_-]{1,64}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.guardrail_policies.check(&path.field("GuardrailPolicies"), &Rules { items: Some(&const { Rules { pattern: Some("^(^$|arn:aws:iam:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_\\/+=,@.-]{0,1023})$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.iam_role_arn.check(&path.field("IamRoleArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"), ..Rules::NONE }, out);
-        self.logging_level.check(
-            &path.field("LoggingLevel"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(5),
-                pattern: Some("^(ERROR|INFO|NONE)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sns_topic_arns.check(&path.field("SnsTopicArns"), &Rules { items: Some(&const { Rules { pattern: Some("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.team_id.check(
-            &path.field("TeamId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.teams_channel_id.check(
-            &path.field("TeamsChannelId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(
-                    "^([a-zA-Z0-9-_=+/.,])*%3[aA]([a-zA-Z0-9-_=+/.,])*%40([a-zA-Z0-9-_=+/.,])*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.teams_channel_name.check(
-            &path.field("TeamsChannelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.teams_tenant_id.check(
-            &path.field("TeamsTenantId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MicrosoftTeamsChannelConfigurationProps);
-
-/// Property type `Tag` of `AWS::Chatbot::MicrosoftTeamsChannelConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Chime::AppInstanceBot`.
-#[derive(Debug, Clone)]
-pub struct AppInstanceBot {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AppInstanceBot {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AppInstanceBot {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AppInstanceBot {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Chime::AppInstanceBot`.
+    AppInstanceBot("AWS::Chime::AppInstanceBot", AppInstanceBotProps)
 }
 
 impl AppInstanceBot {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Chime::AppInstanceBot";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AppInstanceBotProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AppInstanceBotArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AppInstanceBotArn> {
         self.resource.ref_value()
@@ -92,27 +44,41 @@ impl AppInstanceBot {
     pub fn attr_last_updated_timestamp(&self) -> Value<f64> {
         self.resource.get_att("LastUpdatedTimestamp")
     }
+
+    /// Replaces `AppInstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AppInstanceArn", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Configuration>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `Metadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metadata(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Metadata", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Chime::AppInstanceBot`.
-#[derive(Debug, Clone)]
-pub struct AppInstanceBotProps {
-    /// `AppInstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=1600 characters.
-    pub app_instance_arn: Value<String>,
-    /// `Configuration` (required).
-    pub configuration: Value<Configuration>,
-    /// `Metadata` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `.*`.
-    pub metadata: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]*$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Chime::AppInstanceBot`.
+    AppInstanceBotProps
 }
 
 impl AppInstanceBotProps {
@@ -121,129 +87,45 @@ impl AppInstanceBotProps {
         app_instance_arn: impl Into<Value<String>>,
         configuration: impl Into<Value<Configuration>>,
     ) -> Self {
-        Self {
-            app_instance_arn: app_instance_arn.into(),
-            configuration: configuration.into(),
-            metadata: None,
-            name: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppInstanceArn", app_instance_arn.into().to_template())
+                .with(1, "Configuration", configuration.into().to_template()),
+        )
     }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metadata = Some(value.into());
-        self
+    /// `Metadata` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn metadata(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Metadata", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AppInstanceBotProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppInstanceArn".to_owned(),
-            self.app_instance_arn.to_template(),
-        );
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        if let Some(v) = &self.metadata {
-            m.insert("Metadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AppInstanceBotProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_instance_arn.check(
-            &path.field("AppInstanceArn"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-        self.metadata.check(
-            &path.field("Metadata"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(&path.field("Name"), &Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]*$"), ..Rules::NONE }, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AppInstanceBotProps);
-
-/// Property type `Configuration` of `AWS::Chime::AppInstanceBot`.
-#[derive(Debug, Clone)]
-pub struct Configuration {
-    /// `Lex` (required).
-    pub lex: Value<LexConfiguration>,
+crate::l1_struct! {
+    /// Property type `Configuration` of `AWS::Chime::AppInstanceBot`.
+    Configuration
 }
 
 impl Configuration {
     /// The required properties: `Lex`.
     pub fn new(lex: impl Into<Value<LexConfiguration>>) -> Self {
-        Self { lex: lex.into() }
+        Self(crate::Properties::new().with(0, "Lex", lex.into().to_template()))
     }
 }
 
-impl ToTemplate for Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Lex".to_owned(), self.lex.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lex.check(&path.field("Lex"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Configuration);
-
-/// Property type `LexConfiguration` of `AWS::Chime::AppInstanceBot`.
-#[derive(Debug, Clone)]
-pub struct LexConfiguration {
-    /// `InvokedBy` (optional).
-    pub invoked_by: Option<Value<InvokedBy>>,
-    /// `LexBotAliasArn` (required).
-    /// Length: 15..=2048 characters.
-    /// Pattern: `^arn:aws:lex:[a-z]{2}-[a-z]+-\d{1}:\d{12}:bot-alias/[A-Z0-9]{10}/[A-Z0-9]{10}$`.
-    pub lex_bot_alias_arn: Value<String>,
-    /// `LocaleId` (required).
-    pub locale_id: Value<String>,
-    /// `RespondsTo` (optional).
-    pub responds_to: Option<Value<RespondsTo>>,
-    /// `WelcomeIntent` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([A-Za-z]_?)+$`.
-    pub welcome_intent: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LexConfiguration` of `AWS::Chime::AppInstanceBot`.
+    LexConfiguration
 }
 
 impl LexConfiguration {
@@ -252,81 +134,31 @@ impl LexConfiguration {
         lex_bot_alias_arn: impl Into<Value<String>>,
         locale_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            invoked_by: None,
-            lex_bot_alias_arn: lex_bot_alias_arn.into(),
-            locale_id: locale_id.into(),
-            responds_to: None,
-            welcome_intent: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "LexBotAliasArn", lex_bot_alias_arn.into().to_template())
+                .with(2, "LocaleId", locale_id.into().to_template()),
+        )
     }
-    /// Sets `InvokedBy`.
-    pub fn invoked_by(mut self, value: impl Into<Value<InvokedBy>>) -> Self {
-        self.invoked_by = Some(value.into());
-        self
+    /// `InvokedBy` (optional).
+    pub fn invoked_by(self, value: impl Into<Value<InvokedBy>>) -> Self {
+        Self(self.0.with(0, "InvokedBy", value.into().to_template()))
     }
-    /// Sets `RespondsTo`.
-    pub fn responds_to(mut self, value: impl Into<Value<RespondsTo>>) -> Self {
-        self.responds_to = Some(value.into());
-        self
+    /// `RespondsTo` (optional).
+    pub fn responds_to(self, value: impl Into<Value<RespondsTo>>) -> Self {
+        Self(self.0.with(3, "RespondsTo", value.into().to_template()))
     }
-    /// Sets `WelcomeIntent`.
-    pub fn welcome_intent(mut self, value: impl Into<Value<String>>) -> Self {
-        self.welcome_intent = Some(value.into());
-        self
+    /// `WelcomeIntent` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^([A-Za-z]_?)+$`.
+    pub fn welcome_intent(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "WelcomeIntent", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LexConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invoked_by {
-            m.insert("InvokedBy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LexBotAliasArn".to_owned(),
-            self.lex_bot_alias_arn.to_template(),
-        );
-        m.insert("LocaleId".to_owned(), self.locale_id.to_template());
-        if let Some(v) = &self.responds_to {
-            m.insert("RespondsTo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.welcome_intent {
-            m.insert("WelcomeIntent".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LexConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invoked_by
-            .check(&path.field("InvokedBy"), &Rules::NONE, out);
-        self.lex_bot_alias_arn.check(&path.field("LexBotAliasArn"), &Rules { min_length: Some(15), max_length: Some(2048), pattern: Some("^arn:aws:lex:[a-z]{2}-[a-z]+-\\d{1}:\\d{12}:bot-alias/[A-Z0-9]{10}/[A-Z0-9]{10}$"), ..Rules::NONE }, out);
-        self.responds_to
-            .check(&path.field("RespondsTo"), &Rules::NONE, out);
-        self.welcome_intent.check(
-            &path.field("WelcomeIntent"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([A-Za-z]_?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LexConfiguration);
-
-/// Property type `InvokedBy` of `AWS::Chime::AppInstanceBot`.
-#[derive(Debug, Clone)]
-pub struct InvokedBy {
-    /// `StandardMessages` (required).
-    pub standard_messages: Value<StandardMessages>,
-    /// `TargetedMessages` (required).
-    pub targeted_messages: Value<TargetedMessages>,
+crate::l1_struct! {
+    /// Property type `InvokedBy` of `AWS::Chime::AppInstanceBot`.
+    InvokedBy
 }
 
 impl InvokedBy {
@@ -335,265 +167,52 @@ impl InvokedBy {
         standard_messages: impl Into<Value<StandardMessages>>,
         targeted_messages: impl Into<Value<TargetedMessages>>,
     ) -> Self {
-        Self {
-            standard_messages: standard_messages.into(),
-            targeted_messages: targeted_messages.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "StandardMessages",
+                    standard_messages.into().to_template(),
+                )
+                .with(
+                    1,
+                    "TargetedMessages",
+                    targeted_messages.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for InvokedBy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "StandardMessages".to_owned(),
-            self.standard_messages.to_template(),
-        );
-        m.insert(
-            "TargetedMessages".to_owned(),
-            self.targeted_messages.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StandardMessages`.
+    StandardMessages {
+        /// `AUTO`
+        Auto = "AUTO",
+        /// `ALL`
+        All = "ALL",
+        /// `MENTIONS`
+        Mentions = "MENTIONS",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for InvokedBy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.standard_messages
-            .check(&path.field("StandardMessages"), &Rules::NONE, out);
-        self.targeted_messages
-            .check(&path.field("TargetedMessages"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TargetedMessages`.
+    TargetedMessages {
+        /// `ALL`
+        All = "ALL",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(InvokedBy);
-
-/// Values of `StandardMessages`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StandardMessages {
-    /// `AUTO`
-    Auto,
-    /// `ALL`
-    All,
-    /// `MENTIONS`
-    Mentions,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StandardMessages {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTO", "ALL", "MENTIONS", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "AUTO",
-            Self::All => "ALL",
-            Self::Mentions => "MENTIONS",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RespondsTo`.
+    RespondsTo {
+        /// `STANDARD_MESSAGES`
+        StandardMessages = "STANDARD_MESSAGES",
     }
 }
 
-impl ToTemplate for StandardMessages {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StandardMessages {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StandardMessages {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTO" => Self::Auto,
-            "ALL" => Self::All,
-            "MENTIONS" => Self::Mentions,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StandardMessages> {
-    fn from(s: &str) -> Self {
-        Value::literal(StandardMessages::from(s))
-    }
-}
-
-crate::impl_literal!(StandardMessages);
-
-/// Values of `TargetedMessages`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetedMessages {
-    /// `ALL`
-    All,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetedMessages {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetedMessages {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetedMessages {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetedMessages {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetedMessages> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetedMessages::from(s))
-    }
-}
-
-crate::impl_literal!(TargetedMessages);
-
-/// Values of `RespondsTo`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RespondsTo {
-    /// `STANDARD_MESSAGES`
-    StandardMessages,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RespondsTo {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD_MESSAGES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StandardMessages => "STANDARD_MESSAGES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RespondsTo {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RespondsTo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RespondsTo {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD_MESSAGES" => Self::StandardMessages,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RespondsTo> {
-    fn from(s: &str) -> Self {
-        Value::literal(RespondsTo::from(s))
-    }
-}
-
-crate::impl_literal!(RespondsTo);
-
-/// Property type `Tag` of `AWS::Chime::AppInstanceBot`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

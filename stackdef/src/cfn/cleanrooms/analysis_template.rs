@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CleanRooms::AnalysisTemplate`.
-#[derive(Debug, Clone)]
-pub struct AnalysisTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AnalysisTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AnalysisTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AnalysisTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRooms::AnalysisTemplate`.
+    AnalysisTemplate("AWS::CleanRooms::AnalysisTemplate", AnalysisTemplateProps)
 }
 
 impl AnalysisTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRooms::AnalysisTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AnalysisTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -97,44 +49,84 @@ impl AnalysisTemplate {
     pub fn attr_membership_arn(&self) -> Value<String> {
         self.resource.get_att("MembershipArn")
     }
+
+    /// Replaces `AnalysisParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_analysis_parameters(&self, value: impl Into<Value<List<AnalysisParameter>>>) {
+        self.resource
+            .set_property("AnalysisParameters", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ErrorMessageConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_error_message_configuration(
+        &self,
+        value: impl Into<Value<ErrorMessageConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ErrorMessageConfiguration", value.into())
+    }
+
+    /// Replaces `Format` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_format(&self, value: impl Into<Value<Format>>) {
+        self.resource.set_property("Format", value.into())
+    }
+
+    /// Replaces `MembershipIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_membership_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MembershipIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Schema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema(&self, value: impl Into<Value<AnalysisSchema>>) {
+        self.resource.set_property("Schema", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `SourceMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_metadata(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("SourceMetadata", value.into())
+    }
+
+    /// Replaces `SyntheticDataParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_synthetic_data_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("SyntheticDataParameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRooms::AnalysisTemplate`.
-#[derive(Debug, Clone)]
-pub struct AnalysisTemplateProps {
-    /// `AnalysisParameters` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=50.
-    pub analysis_parameters: Option<Value<List<AnalysisParameter>>>,
-    /// `Description` (optional).
-    /// Length: ..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `ErrorMessageConfiguration` (optional).
-    pub error_message_configuration: Option<Value<ErrorMessageConfiguration>>,
-    /// `Format` (required).
-    /// Create-only: changing it replaces the resource.
-    pub format: Value<Format>,
-    /// `MembershipIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`.
-    pub membership_identifier: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$`.
-    pub name: Value<String>,
-    /// `Schema` (optional).
-    pub schema: Option<Value<AnalysisSchema>>,
-    /// `Source` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source: Value<serde_json::Value>,
-    /// `SourceMetadata` (optional).
-    pub source_metadata: Option<Value<serde_json::Value>>,
-    /// `SyntheticDataParameters` (optional).
-    pub synthetic_data_parameters: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRooms::AnalysisTemplate`.
+    AnalysisTemplateProps
 }
 
 impl AnalysisTemplateProps {
@@ -143,654 +135,192 @@ impl AnalysisTemplateProps {
         format: impl Into<Value<Format>>,
         membership_identifier: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
-        source: impl Into<Value<serde_json::Value>>,
+        source: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            analysis_parameters: None,
-            description: None,
-            error_message_configuration: None,
-            format: format.into(),
-            membership_identifier: membership_identifier.into(),
-            name: name.into(),
-            schema: None,
-            source: source.into(),
-            source_metadata: None,
-            synthetic_data_parameters: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Format", format.into().to_template())
+                .with(
+                    4,
+                    "MembershipIdentifier",
+                    membership_identifier.into().to_template(),
+                )
+                .with(5, "Name", name.into().to_template())
+                .with(7, "Source", source.into().to_template()),
+        )
     }
-    /// Sets `AnalysisParameters`.
-    pub fn analysis_parameters(mut self, value: impl Into<Value<List<AnalysisParameter>>>) -> Self {
-        self.analysis_parameters = Some(value.into());
-        self
+    /// `AnalysisParameters` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 50.
+    pub fn analysis_parameters(self, value: impl Into<Value<List<AnalysisParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AnalysisParameters", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ErrorMessageConfiguration`.
+    /// `ErrorMessageConfiguration` (optional).
     pub fn error_message_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ErrorMessageConfiguration>>,
     ) -> Self {
-        self.error_message_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ErrorMessageConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Schema`.
-    pub fn schema(mut self, value: impl Into<Value<AnalysisSchema>>) -> Self {
-        self.schema = Some(value.into());
-        self
+    /// `Schema` (optional).
+    pub fn schema(self, value: impl Into<Value<AnalysisSchema>>) -> Self {
+        Self(self.0.with(6, "Schema", value.into().to_template()))
     }
-    /// Sets `SourceMetadata`.
-    pub fn source_metadata(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.source_metadata = Some(value.into());
-        self
+    /// `SourceMetadata` (optional).
+    pub fn source_metadata(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(8, "SourceMetadata", value.into().to_template()))
     }
-    /// Sets `SyntheticDataParameters`.
-    pub fn synthetic_data_parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.synthetic_data_parameters = Some(value.into());
-        self
+    /// `SyntheticDataParameters` (optional).
+    pub fn synthetic_data_parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SyntheticDataParameters", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnalysisTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.analysis_parameters {
-            m.insert("AnalysisParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error_message_configuration {
-            m.insert("ErrorMessageConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Format".to_owned(), self.format.to_template());
-        m.insert(
-            "MembershipIdentifier".to_owned(),
-            self.membership_identifier.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.schema {
-            m.insert("Schema".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.source_metadata {
-            m.insert("SourceMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.synthetic_data_parameters {
-            m.insert("SyntheticDataParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AnalysisTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.analysis_parameters.check(
-            &path.field("AnalysisParameters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.error_message_configuration.check(
-            &path.field("ErrorMessageConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-        self.membership_identifier.check(
-            &path.field("MembershipIdentifier"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema.check(&path.field("Schema"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AnalysisTemplateProps);
-
-/// Property type `AnalysisParameter` of `AWS::CleanRooms::AnalysisTemplate`.
-#[derive(Debug, Clone)]
-pub struct AnalysisParameter {
-    /// `DefaultValue` (optional).
-    /// Length: 0..=1000 characters.
-    pub default_value: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `[0-9a-zA-Z_]+`.
-    pub name: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `AnalysisParameter` of `AWS::CleanRooms::AnalysisTemplate`.
+    AnalysisParameter
 }
 
 impl AnalysisParameter {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            default_value: None,
-            name: name.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnalysisParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `DefaultValue` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DefaultValue", value.into().to_template()))
     }
 }
 
-impl Check for AnalysisParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value.check(
-            &path.field("DefaultValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("[0-9a-zA-Z_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `SMALLINT`
+        Smallint = "SMALLINT",
+        /// `INTEGER`
+        Integer = "INTEGER",
+        /// `BIGINT`
+        Bigint = "BIGINT",
+        /// `DECIMAL`
+        Decimal = "DECIMAL",
+        /// `REAL`
+        Real = "REAL",
+        /// `DOUBLE_PRECISION`
+        DoublePrecision = "DOUBLE_PRECISION",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `CHAR`
+        Char = "CHAR",
+        /// `VARCHAR`
+        Varchar = "VARCHAR",
+        /// `DATE`
+        Date = "DATE",
+        /// `TIMESTAMP`
+        Timestamp = "TIMESTAMP",
+        /// `TIMESTAMPTZ`
+        Timestamptz = "TIMESTAMPTZ",
+        /// `TIME`
+        Time = "TIME",
+        /// `TIMETZ`
+        Timetz = "TIMETZ",
+        /// `VARBYTE`
+        Varbyte = "VARBYTE",
+        /// `BINARY`
+        Binary = "BINARY",
+        /// `BYTE`
+        Byte = "BYTE",
+        /// `CHARACTER`
+        Character = "CHARACTER",
+        /// `DOUBLE`
+        Double = "DOUBLE",
+        /// `FLOAT`
+        Float = "FLOAT",
+        /// `INT`
+        Int = "INT",
+        /// `LONG`
+        Long = "LONG",
+        /// `NUMERIC`
+        Numeric = "NUMERIC",
+        /// `SHORT`
+        Short = "SHORT",
+        /// `STRING`
+        String = "STRING",
+        /// `TIMESTAMP_LTZ`
+        TimestampLtz = "TIMESTAMP_LTZ",
+        /// `TIMESTAMP_NTZ`
+        TimestampNtz = "TIMESTAMP_NTZ",
+        /// `TINYINT`
+        Tinyint = "TINYINT",
     }
 }
 
-crate::impl_literal!(AnalysisParameter);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `SMALLINT`
-    Smallint,
-    /// `INTEGER`
-    Integer,
-    /// `BIGINT`
-    Bigint,
-    /// `DECIMAL`
-    Decimal,
-    /// `REAL`
-    Real,
-    /// `DOUBLE_PRECISION`
-    DoublePrecision,
-    /// `BOOLEAN`
-    Boolean,
-    /// `CHAR`
-    Char,
-    /// `VARCHAR`
-    Varchar,
-    /// `DATE`
-    Date,
-    /// `TIMESTAMP`
-    Timestamp,
-    /// `TIMESTAMPTZ`
-    Timestamptz,
-    /// `TIME`
-    Time,
-    /// `TIMETZ`
-    Timetz,
-    /// `VARBYTE`
-    Varbyte,
-    /// `BINARY`
-    Binary,
-    /// `BYTE`
-    Byte,
-    /// `CHARACTER`
-    Character,
-    /// `DOUBLE`
-    Double,
-    /// `FLOAT`
-    Float,
-    /// `INT`
-    Int,
-    /// `LONG`
-    Long,
-    /// `NUMERIC`
-    Numeric,
-    /// `SHORT`
-    Short,
-    /// `STRING`
-    String,
-    /// `TIMESTAMP_LTZ`
-    TimestampLtz,
-    /// `TIMESTAMP_NTZ`
-    TimestampNtz,
-    /// `TINYINT`
-    Tinyint,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SMALLINT",
-        "INTEGER",
-        "BIGINT",
-        "DECIMAL",
-        "REAL",
-        "DOUBLE_PRECISION",
-        "BOOLEAN",
-        "CHAR",
-        "VARCHAR",
-        "DATE",
-        "TIMESTAMP",
-        "TIMESTAMPTZ",
-        "TIME",
-        "TIMETZ",
-        "VARBYTE",
-        "BINARY",
-        "BYTE",
-        "CHARACTER",
-        "DOUBLE",
-        "FLOAT",
-        "INT",
-        "LONG",
-        "NUMERIC",
-        "SHORT",
-        "STRING",
-        "TIMESTAMP_LTZ",
-        "TIMESTAMP_NTZ",
-        "TINYINT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Smallint => "SMALLINT",
-            Self::Integer => "INTEGER",
-            Self::Bigint => "BIGINT",
-            Self::Decimal => "DECIMAL",
-            Self::Real => "REAL",
-            Self::DoublePrecision => "DOUBLE_PRECISION",
-            Self::Boolean => "BOOLEAN",
-            Self::Char => "CHAR",
-            Self::Varchar => "VARCHAR",
-            Self::Date => "DATE",
-            Self::Timestamp => "TIMESTAMP",
-            Self::Timestamptz => "TIMESTAMPTZ",
-            Self::Time => "TIME",
-            Self::Timetz => "TIMETZ",
-            Self::Varbyte => "VARBYTE",
-            Self::Binary => "BINARY",
-            Self::Byte => "BYTE",
-            Self::Character => "CHARACTER",
-            Self::Double => "DOUBLE",
-            Self::Float => "FLOAT",
-            Self::Int => "INT",
-            Self::Long => "LONG",
-            Self::Numeric => "NUMERIC",
-            Self::Short => "SHORT",
-            Self::String => "STRING",
-            Self::TimestampLtz => "TIMESTAMP_LTZ",
-            Self::TimestampNtz => "TIMESTAMP_NTZ",
-            Self::Tinyint => "TINYINT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "SMALLINT" => Self::Smallint,
-            "INTEGER" => Self::Integer,
-            "BIGINT" => Self::Bigint,
-            "DECIMAL" => Self::Decimal,
-            "REAL" => Self::Real,
-            "DOUBLE_PRECISION" => Self::DoublePrecision,
-            "BOOLEAN" => Self::Boolean,
-            "CHAR" => Self::Char,
-            "VARCHAR" => Self::Varchar,
-            "DATE" => Self::Date,
-            "TIMESTAMP" => Self::Timestamp,
-            "TIMESTAMPTZ" => Self::Timestamptz,
-            "TIME" => Self::Time,
-            "TIMETZ" => Self::Timetz,
-            "VARBYTE" => Self::Varbyte,
-            "BINARY" => Self::Binary,
-            "BYTE" => Self::Byte,
-            "CHARACTER" => Self::Character,
-            "DOUBLE" => Self::Double,
-            "FLOAT" => Self::Float,
-            "INT" => Self::Int,
-            "LONG" => Self::Long,
-            "NUMERIC" => Self::Numeric,
-            "SHORT" => Self::Short,
-            "STRING" => Self::String,
-            "TIMESTAMP_LTZ" => Self::TimestampLtz,
-            "TIMESTAMP_NTZ" => Self::TimestampNtz,
-            "TINYINT" => Self::Tinyint,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `ErrorMessageConfiguration` of `AWS::CleanRooms::AnalysisTemplate`.
-#[derive(Debug, Clone)]
-pub struct ErrorMessageConfiguration {
-    /// `Type` (required).
-    pub type_: Value<ErrorMessageConfigurationType>,
+crate::l1_struct! {
+    /// Property type `ErrorMessageConfiguration` of `AWS::CleanRooms::AnalysisTemplate`.
+    ErrorMessageConfiguration
 }
 
 impl ErrorMessageConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<ErrorMessageConfigurationType>>) -> Self {
-        Self {
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(0, "Type", type_.into().to_template()))
     }
 }
 
-impl ToTemplate for ErrorMessageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ErrorMessageConfigurationType`.
+    ErrorMessageConfigurationType {
+        /// `DETAILED`
+        Detailed = "DETAILED",
     }
 }
 
-impl Check for ErrorMessageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `SQL`
+        Sql = "SQL",
+        /// `PYSPARK_1_0`
+        Pyspark10 = "PYSPARK_1_0",
     }
 }
 
-crate::impl_literal!(ErrorMessageConfiguration);
-
-/// Values of `ErrorMessageConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ErrorMessageConfigurationType {
-    /// `DETAILED`
-    Detailed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ErrorMessageConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DETAILED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Detailed => "DETAILED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ErrorMessageConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ErrorMessageConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ErrorMessageConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DETAILED" => Self::Detailed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ErrorMessageConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ErrorMessageConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(ErrorMessageConfigurationType);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `SQL`
-    Sql,
-    /// `PYSPARK_1_0`
-    Pyspark10,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SQL", "PYSPARK_1_0"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sql => "SQL",
-            Self::Pyspark10 => "PYSPARK_1_0",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "SQL" => Self::Sql,
-            "PYSPARK_1_0" => Self::Pyspark10,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Property type `AnalysisSchema` of `AWS::CleanRooms::AnalysisTemplate`.
-#[derive(Debug, Clone)]
-pub struct AnalysisSchema {
-    /// `ReferencedTables` (required).
-    /// Items: 0..=.
-    /// Each item: Length: ..=128 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$`.
-    pub referenced_tables: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AnalysisSchema` of `AWS::CleanRooms::AnalysisTemplate`.
+    AnalysisSchema
 }
 
 impl AnalysisSchema {
     /// The required properties: `ReferencedTables`.
     pub fn new(referenced_tables: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            referenced_tables: referenced_tables.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ReferencedTables",
+            referenced_tables.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AnalysisSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ReferencedTables".to_owned(),
-            self.referenced_tables.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AnalysisSchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.referenced_tables.check(
-            &path.field("ReferencedTables"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(128),
-                            pattern: Some("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AnalysisSchema);
-
-/// Property type `Tag` of `AWS::CleanRooms::AnalysisTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct Collaboration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Collaboration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Collaboration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Collaboration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRooms::Collaboration`.
+    Collaboration("AWS::CleanRooms::Collaboration", CollaborationProps)
 }
 
 impl Collaboration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRooms::Collaboration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CollaborationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CollaborationIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::CollaborationId> {
         self.resource.ref_value()
@@ -87,55 +39,111 @@ impl Collaboration {
     pub fn attr_collaboration_identifier(&self) -> Value<ids::CollaborationId> {
         self.resource.get_att("CollaborationIdentifier")
     }
+
+    /// Replaces `AllowedResultRegions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_result_regions(&self, value: impl Into<Value<List<SupportedS3Region>>>) {
+        self.resource
+            .set_property("AllowedResultRegions", value.into())
+    }
+
+    /// Replaces `AnalyticsEngine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_analytics_engine(&self, value: impl Into<Value<AnalyticsEngine>>) {
+        self.resource.set_property("AnalyticsEngine", value.into())
+    }
+
+    /// Replaces `AutoApprovedChangeTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_approved_change_types(
+        &self,
+        value: impl Into<Value<List<AutoApprovedChangeType>>>,
+    ) {
+        self.resource
+            .set_property("AutoApprovedChangeTypes", value.into())
+    }
+
+    /// Replaces `CreatorDisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_creator_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CreatorDisplayName", value.into())
+    }
+
+    /// Replaces `CreatorMLMemberAbilities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_creator_ml_member_abilities(&self, value: impl Into<Value<MlMemberAbilities>>) {
+        self.resource
+            .set_property("CreatorMLMemberAbilities", value.into())
+    }
+
+    /// Replaces `CreatorMemberAbilities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_creator_member_abilities(&self, value: impl Into<Value<List<MemberAbility>>>) {
+        self.resource
+            .set_property("CreatorMemberAbilities", value.into())
+    }
+
+    /// Replaces `CreatorPaymentConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_creator_payment_configuration(&self, value: impl Into<Value<PaymentConfiguration>>) {
+        self.resource
+            .set_property("CreatorPaymentConfiguration", value.into())
+    }
+
+    /// Replaces `DataEncryptionMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_encryption_metadata(&self, value: impl Into<Value<DataEncryptionMetadata>>) {
+        self.resource
+            .set_property("DataEncryptionMetadata", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IsMetricsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_metrics_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsMetricsEnabled", value.into())
+    }
+
+    /// Replaces `JobLogStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_log_status(&self, value: impl Into<Value<CollaborationJobLogStatus>>) {
+        self.resource.set_property("JobLogStatus", value.into())
+    }
+
+    /// Replaces `Members` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_members(&self, value: impl Into<Value<List<MemberSpecification>>>) {
+        self.resource.set_property("Members", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `QueryLogStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_log_status(&self, value: impl Into<Value<CollaborationQueryLogStatus>>) {
+        self.resource.set_property("QueryLogStatus", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct CollaborationProps {
-    /// `AllowedResultRegions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub allowed_result_regions: Option<Value<List<SupportedS3Region>>>,
-    /// `AnalyticsEngine` (optional).
-    pub analytics_engine: Option<Value<AnalyticsEngine>>,
-    /// `AutoApprovedChangeTypes` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub auto_approved_change_types: Option<Value<List<AutoApprovedChangeType>>>,
-    /// `CreatorDisplayName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub creator_display_name: Value<String>,
-    /// `CreatorMLMemberAbilities` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub creator_ml_member_abilities: Option<Value<MlMemberAbilities>>,
-    /// `CreatorMemberAbilities` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub creator_member_abilities: Option<Value<List<MemberAbility>>>,
-    /// `CreatorPaymentConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub creator_payment_configuration: Option<Value<PaymentConfiguration>>,
-    /// `DataEncryptionMetadata` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_encryption_metadata: Option<Value<DataEncryptionMetadata>>,
-    /// `Description` (required).
-    /// Length: 1..=255 characters.
-    pub description: Value<String>,
-    /// `IsMetricsEnabled` (optional).
-    pub is_metrics_enabled: Option<Value<bool>>,
-    /// `JobLogStatus` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub job_log_status: Option<Value<CollaborationJobLogStatus>>,
-    /// `Members` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=9.
-    pub members: Option<Value<List<MemberSpecification>>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    pub name: Value<String>,
-    /// `QueryLogStatus` (required).
-    /// Create-only: changing it replaces the resource.
-    pub query_log_status: Value<CollaborationQueryLogStatus>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRooms::Collaboration`.
+    CollaborationProps
 }
 
 impl CollaborationProps {
@@ -146,1033 +154,351 @@ impl CollaborationProps {
         name: impl Into<Value<String>>,
         query_log_status: impl Into<Value<CollaborationQueryLogStatus>>,
     ) -> Self {
-        Self {
-            allowed_result_regions: None,
-            analytics_engine: None,
-            auto_approved_change_types: None,
-            creator_display_name: creator_display_name.into(),
-            creator_ml_member_abilities: None,
-            creator_member_abilities: None,
-            creator_payment_configuration: None,
-            data_encryption_metadata: None,
-            description: description.into(),
-            is_metrics_enabled: None,
-            job_log_status: None,
-            members: None,
-            name: name.into(),
-            query_log_status: query_log_status.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "CreatorDisplayName",
+                    creator_display_name.into().to_template(),
+                )
+                .with(8, "Description", description.into().to_template())
+                .with(12, "Name", name.into().to_template())
+                .with(13, "QueryLogStatus", query_log_status.into().to_template()),
+        )
     }
-    /// Sets `AllowedResultRegions`.
-    pub fn allowed_result_regions(
-        mut self,
-        value: impl Into<Value<List<SupportedS3Region>>>,
-    ) -> Self {
-        self.allowed_result_regions = Some(value.into());
-        self
+    /// `AllowedResultRegions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn allowed_result_regions(self, value: impl Into<Value<List<SupportedS3Region>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedResultRegions", value.into().to_template()),
+        )
     }
-    /// Sets `AnalyticsEngine`.
-    pub fn analytics_engine(mut self, value: impl Into<Value<AnalyticsEngine>>) -> Self {
-        self.analytics_engine = Some(value.into());
-        self
+    /// `AnalyticsEngine` (optional).
+    pub fn analytics_engine(self, value: impl Into<Value<AnalyticsEngine>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AnalyticsEngine", value.into().to_template()),
+        )
     }
-    /// Sets `AutoApprovedChangeTypes`.
+    /// `AutoApprovedChangeTypes` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn auto_approved_change_types(
-        mut self,
+        self,
         value: impl Into<Value<List<AutoApprovedChangeType>>>,
     ) -> Self {
-        self.auto_approved_change_types = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "AutoApprovedChangeTypes", value.into().to_template()),
+        )
     }
-    /// Sets `CreatorMLMemberAbilities`.
-    pub fn creator_ml_member_abilities(
-        mut self,
-        value: impl Into<Value<MlMemberAbilities>>,
-    ) -> Self {
-        self.creator_ml_member_abilities = Some(value.into());
-        self
+    /// `CreatorMLMemberAbilities` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn creator_ml_member_abilities(self, value: impl Into<Value<MlMemberAbilities>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CreatorMLMemberAbilities", value.into().to_template()),
+        )
     }
-    /// Sets `CreatorMemberAbilities`.
-    pub fn creator_member_abilities(
-        mut self,
-        value: impl Into<Value<List<MemberAbility>>>,
-    ) -> Self {
-        self.creator_member_abilities = Some(value.into());
-        self
+    /// `CreatorMemberAbilities` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn creator_member_abilities(self, value: impl Into<Value<List<MemberAbility>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CreatorMemberAbilities", value.into().to_template()),
+        )
     }
-    /// Sets `CreatorPaymentConfiguration`.
+    /// `CreatorPaymentConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn creator_payment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PaymentConfiguration>>,
     ) -> Self {
-        self.creator_payment_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "CreatorPaymentConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `DataEncryptionMetadata`.
-    pub fn data_encryption_metadata(
-        mut self,
-        value: impl Into<Value<DataEncryptionMetadata>>,
-    ) -> Self {
-        self.data_encryption_metadata = Some(value.into());
-        self
+    /// `DataEncryptionMetadata` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_encryption_metadata(self, value: impl Into<Value<DataEncryptionMetadata>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DataEncryptionMetadata", value.into().to_template()),
+        )
     }
-    /// Sets `IsMetricsEnabled`.
-    pub fn is_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_metrics_enabled = Some(value.into());
-        self
+    /// `IsMetricsEnabled` (optional).
+    pub fn is_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "IsMetricsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `JobLogStatus`.
-    pub fn job_log_status(mut self, value: impl Into<Value<CollaborationJobLogStatus>>) -> Self {
-        self.job_log_status = Some(value.into());
-        self
+    /// `JobLogStatus` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn job_log_status(self, value: impl Into<Value<CollaborationJobLogStatus>>) -> Self {
+        Self(self.0.with(10, "JobLogStatus", value.into().to_template()))
     }
-    /// Sets `Members`.
-    pub fn members(mut self, value: impl Into<Value<List<MemberSpecification>>>) -> Self {
-        self.members = Some(value.into());
-        self
+    /// `Members` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 9.
+    pub fn members(self, value: impl Into<Value<List<MemberSpecification>>>) -> Self {
+        Self(self.0.with(11, "Members", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CollaborationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_result_regions {
-            m.insert("AllowedResultRegions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.analytics_engine {
-            m.insert("AnalyticsEngine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_approved_change_types {
-            m.insert("AutoApprovedChangeTypes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CreatorDisplayName".to_owned(),
-            self.creator_display_name.to_template(),
-        );
-        if let Some(v) = &self.creator_ml_member_abilities {
-            m.insert("CreatorMLMemberAbilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.creator_member_abilities {
-            m.insert("CreatorMemberAbilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.creator_payment_configuration {
-            m.insert("CreatorPaymentConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_encryption_metadata {
-            m.insert("DataEncryptionMetadata".to_owned(), v.to_template());
-        }
-        m.insert("Description".to_owned(), self.description.to_template());
-        if let Some(v) = &self.is_metrics_enabled {
-            m.insert("IsMetricsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_log_status {
-            m.insert("JobLogStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.members {
-            m.insert("Members".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "QueryLogStatus".to_owned(),
-            self.query_log_status.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CollaborationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_result_regions
-            .check(&path.field("AllowedResultRegions"), &Rules::NONE, out);
-        self.analytics_engine
-            .check(&path.field("AnalyticsEngine"), &Rules::NONE, out);
-        self.auto_approved_change_types.check(
-            &path.field("AutoApprovedChangeTypes"),
-            &Rules::NONE,
-            out,
-        );
-        self.creator_display_name.check(
-            &path.field("CreatorDisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.creator_ml_member_abilities.check(
-            &path.field("CreatorMLMemberAbilities"),
-            &Rules::NONE,
-            out,
-        );
-        self.creator_member_abilities.check(
-            &path.field("CreatorMemberAbilities"),
-            &Rules::NONE,
-            out,
-        );
-        self.creator_payment_configuration.check(
-            &path.field("CreatorPaymentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.data_encryption_metadata.check(
-            &path.field("DataEncryptionMetadata"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_log_status
-            .check(&path.field("JobLogStatus"), &Rules::NONE, out);
-        self.members.check(
-            &path.field("Members"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(9),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_log_status
-            .check(&path.field("QueryLogStatus"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SupportedS3Region`.
+    SupportedS3Region {
+        /// `us-west-1`
+        UsWest1 = "us-west-1",
+        /// `us-west-2`
+        UsWest2 = "us-west-2",
+        /// `us-east-1`
+        UsEast1 = "us-east-1",
+        /// `us-east-2`
+        UsEast2 = "us-east-2",
+        /// `af-south-1`
+        AfSouth1 = "af-south-1",
+        /// `ap-east-1`
+        ApEast1 = "ap-east-1",
+        /// `ap-east-2`
+        ApEast2 = "ap-east-2",
+        /// `ap-south-2`
+        ApSouth2 = "ap-south-2",
+        /// `ap-southeast-1`
+        ApSoutheast1 = "ap-southeast-1",
+        /// `ap-southeast-2`
+        ApSoutheast2 = "ap-southeast-2",
+        /// `ap-southeast-3`
+        ApSoutheast3 = "ap-southeast-3",
+        /// `ap-southeast-5`
+        ApSoutheast5 = "ap-southeast-5",
+        /// `ap-southeast-4`
+        ApSoutheast4 = "ap-southeast-4",
+        /// `ap-southeast-7`
+        ApSoutheast7 = "ap-southeast-7",
+        /// `ap-south-1`
+        ApSouth1 = "ap-south-1",
+        /// `ap-northeast-3`
+        ApNortheast3 = "ap-northeast-3",
+        /// `ap-northeast-1`
+        ApNortheast1 = "ap-northeast-1",
+        /// `ap-northeast-2`
+        ApNortheast2 = "ap-northeast-2",
+        /// `ca-central-1`
+        CaCentral1 = "ca-central-1",
+        /// `ca-west-1`
+        CaWest1 = "ca-west-1",
+        /// `eu-south-1`
+        EuSouth1 = "eu-south-1",
+        /// `eu-west-3`
+        EuWest3 = "eu-west-3",
+        /// `eu-south-2`
+        EuSouth2 = "eu-south-2",
+        /// `eu-central-2`
+        EuCentral2 = "eu-central-2",
+        /// `eu-central-1`
+        EuCentral1 = "eu-central-1",
+        /// `eu-north-1`
+        EuNorth1 = "eu-north-1",
+        /// `eu-west-1`
+        EuWest1 = "eu-west-1",
+        /// `eu-west-2`
+        EuWest2 = "eu-west-2",
+        /// `me-south-1`
+        MeSouth1 = "me-south-1",
+        /// `me-central-1`
+        MeCentral1 = "me-central-1",
+        /// `il-central-1`
+        IlCentral1 = "il-central-1",
+        /// `sa-east-1`
+        SaEast1 = "sa-east-1",
+        /// `mx-central-1`
+        MxCentral1 = "mx-central-1",
     }
 }
 
-crate::impl_literal!(CollaborationProps);
-
-/// Values of `SupportedS3Region`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SupportedS3Region {
-    /// `us-west-1`
-    UsWest1,
-    /// `us-west-2`
-    UsWest2,
-    /// `us-east-1`
-    UsEast1,
-    /// `us-east-2`
-    UsEast2,
-    /// `af-south-1`
-    AfSouth1,
-    /// `ap-east-1`
-    ApEast1,
-    /// `ap-east-2`
-    ApEast2,
-    /// `ap-south-2`
-    ApSouth2,
-    /// `ap-southeast-1`
-    ApSoutheast1,
-    /// `ap-southeast-2`
-    ApSoutheast2,
-    /// `ap-southeast-3`
-    ApSoutheast3,
-    /// `ap-southeast-5`
-    ApSoutheast5,
-    /// `ap-southeast-4`
-    ApSoutheast4,
-    /// `ap-southeast-7`
-    ApSoutheast7,
-    /// `ap-south-1`
-    ApSouth1,
-    /// `ap-northeast-3`
-    ApNortheast3,
-    /// `ap-northeast-1`
-    ApNortheast1,
-    /// `ap-northeast-2`
-    ApNortheast2,
-    /// `ca-central-1`
-    CaCentral1,
-    /// `ca-west-1`
-    CaWest1,
-    /// `eu-south-1`
-    EuSouth1,
-    /// `eu-west-3`
-    EuWest3,
-    /// `eu-south-2`
-    EuSouth2,
-    /// `eu-central-2`
-    EuCentral2,
-    /// `eu-central-1`
-    EuCentral1,
-    /// `eu-north-1`
-    EuNorth1,
-    /// `eu-west-1`
-    EuWest1,
-    /// `eu-west-2`
-    EuWest2,
-    /// `me-south-1`
-    MeSouth1,
-    /// `me-central-1`
-    MeCentral1,
-    /// `il-central-1`
-    IlCentral1,
-    /// `sa-east-1`
-    SaEast1,
-    /// `mx-central-1`
-    MxCentral1,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SupportedS3Region {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "us-west-1",
-        "us-west-2",
-        "us-east-1",
-        "us-east-2",
-        "af-south-1",
-        "ap-east-1",
-        "ap-east-2",
-        "ap-south-2",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ap-southeast-3",
-        "ap-southeast-5",
-        "ap-southeast-4",
-        "ap-southeast-7",
-        "ap-south-1",
-        "ap-northeast-3",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ca-central-1",
-        "ca-west-1",
-        "eu-south-1",
-        "eu-west-3",
-        "eu-south-2",
-        "eu-central-2",
-        "eu-central-1",
-        "eu-north-1",
-        "eu-west-1",
-        "eu-west-2",
-        "me-south-1",
-        "me-central-1",
-        "il-central-1",
-        "sa-east-1",
-        "mx-central-1",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UsWest1 => "us-west-1",
-            Self::UsWest2 => "us-west-2",
-            Self::UsEast1 => "us-east-1",
-            Self::UsEast2 => "us-east-2",
-            Self::AfSouth1 => "af-south-1",
-            Self::ApEast1 => "ap-east-1",
-            Self::ApEast2 => "ap-east-2",
-            Self::ApSouth2 => "ap-south-2",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::ApSoutheast3 => "ap-southeast-3",
-            Self::ApSoutheast5 => "ap-southeast-5",
-            Self::ApSoutheast4 => "ap-southeast-4",
-            Self::ApSoutheast7 => "ap-southeast-7",
-            Self::ApSouth1 => "ap-south-1",
-            Self::ApNortheast3 => "ap-northeast-3",
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApNortheast2 => "ap-northeast-2",
-            Self::CaCentral1 => "ca-central-1",
-            Self::CaWest1 => "ca-west-1",
-            Self::EuSouth1 => "eu-south-1",
-            Self::EuWest3 => "eu-west-3",
-            Self::EuSouth2 => "eu-south-2",
-            Self::EuCentral2 => "eu-central-2",
-            Self::EuCentral1 => "eu-central-1",
-            Self::EuNorth1 => "eu-north-1",
-            Self::EuWest1 => "eu-west-1",
-            Self::EuWest2 => "eu-west-2",
-            Self::MeSouth1 => "me-south-1",
-            Self::MeCentral1 => "me-central-1",
-            Self::IlCentral1 => "il-central-1",
-            Self::SaEast1 => "sa-east-1",
-            Self::MxCentral1 => "mx-central-1",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AnalyticsEngine`.
+    AnalyticsEngine {
+        /// `CLEAN_ROOMS_SQL`
+        CleanRoomsSql = "CLEAN_ROOMS_SQL",
+        /// `SPARK`
+        Spark = "SPARK",
     }
 }
 
-impl ToTemplate for SupportedS3Region {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `AutoApprovedChangeType`.
+    AutoApprovedChangeType {
+        /// `ADD_MEMBER`
+        AddMember = "ADD_MEMBER",
+        /// `GRANT_RECEIVE_RESULTS_ABILITY`
+        GrantReceiveResultsAbility = "GRANT_RECEIVE_RESULTS_ABILITY",
+        /// `REVOKE_RECEIVE_RESULTS_ABILITY`
+        RevokeReceiveResultsAbility = "REVOKE_RECEIVE_RESULTS_ABILITY",
     }
 }
 
-impl Check for SupportedS3Region {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SupportedS3Region {
-    fn from(s: &str) -> Self {
-        match s {
-            "us-west-1" => Self::UsWest1,
-            "us-west-2" => Self::UsWest2,
-            "us-east-1" => Self::UsEast1,
-            "us-east-2" => Self::UsEast2,
-            "af-south-1" => Self::AfSouth1,
-            "ap-east-1" => Self::ApEast1,
-            "ap-east-2" => Self::ApEast2,
-            "ap-south-2" => Self::ApSouth2,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "ap-southeast-3" => Self::ApSoutheast3,
-            "ap-southeast-5" => Self::ApSoutheast5,
-            "ap-southeast-4" => Self::ApSoutheast4,
-            "ap-southeast-7" => Self::ApSoutheast7,
-            "ap-south-1" => Self::ApSouth1,
-            "ap-northeast-3" => Self::ApNortheast3,
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-northeast-2" => Self::ApNortheast2,
-            "ca-central-1" => Self::CaCentral1,
-            "ca-west-1" => Self::CaWest1,
-            "eu-south-1" => Self::EuSouth1,
-            "eu-west-3" => Self::EuWest3,
-            "eu-south-2" => Self::EuSouth2,
-            "eu-central-2" => Self::EuCentral2,
-            "eu-central-1" => Self::EuCentral1,
-            "eu-north-1" => Self::EuNorth1,
-            "eu-west-1" => Self::EuWest1,
-            "eu-west-2" => Self::EuWest2,
-            "me-south-1" => Self::MeSouth1,
-            "me-central-1" => Self::MeCentral1,
-            "il-central-1" => Self::IlCentral1,
-            "sa-east-1" => Self::SaEast1,
-            "mx-central-1" => Self::MxCentral1,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SupportedS3Region> {
-    fn from(s: &str) -> Self {
-        Value::literal(SupportedS3Region::from(s))
-    }
-}
-
-crate::impl_literal!(SupportedS3Region);
-
-/// Values of `AnalyticsEngine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AnalyticsEngine {
-    /// `CLEAN_ROOMS_SQL`
-    CleanRoomsSql,
-    /// `SPARK`
-    Spark,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AnalyticsEngine {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CLEAN_ROOMS_SQL", "SPARK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CleanRoomsSql => "CLEAN_ROOMS_SQL",
-            Self::Spark => "SPARK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AnalyticsEngine {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AnalyticsEngine {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AnalyticsEngine {
-    fn from(s: &str) -> Self {
-        match s {
-            "CLEAN_ROOMS_SQL" => Self::CleanRoomsSql,
-            "SPARK" => Self::Spark,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AnalyticsEngine> {
-    fn from(s: &str) -> Self {
-        Value::literal(AnalyticsEngine::from(s))
-    }
-}
-
-crate::impl_literal!(AnalyticsEngine);
-
-/// Values of `AutoApprovedChangeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoApprovedChangeType {
-    /// `ADD_MEMBER`
-    AddMember,
-    /// `GRANT_RECEIVE_RESULTS_ABILITY`
-    GrantReceiveResultsAbility,
-    /// `REVOKE_RECEIVE_RESULTS_ABILITY`
-    RevokeReceiveResultsAbility,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoApprovedChangeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ADD_MEMBER",
-        "GRANT_RECEIVE_RESULTS_ABILITY",
-        "REVOKE_RECEIVE_RESULTS_ABILITY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AddMember => "ADD_MEMBER",
-            Self::GrantReceiveResultsAbility => "GRANT_RECEIVE_RESULTS_ABILITY",
-            Self::RevokeReceiveResultsAbility => "REVOKE_RECEIVE_RESULTS_ABILITY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AutoApprovedChangeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutoApprovedChangeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoApprovedChangeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ADD_MEMBER" => Self::AddMember,
-            "GRANT_RECEIVE_RESULTS_ABILITY" => Self::GrantReceiveResultsAbility,
-            "REVOKE_RECEIVE_RESULTS_ABILITY" => Self::RevokeReceiveResultsAbility,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoApprovedChangeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoApprovedChangeType::from(s))
-    }
-}
-
-crate::impl_literal!(AutoApprovedChangeType);
-
-/// Property type `MlMemberAbilities` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct MlMemberAbilities {
-    /// `CustomMLMemberAbilities` (required).
-    /// Items: 1..=.
-    pub custom_ml_member_abilities: Value<List<CustomMlMemberAbility>>,
+crate::l1_struct! {
+    /// Property type `MlMemberAbilities` of `AWS::CleanRooms::Collaboration`.
+    MlMemberAbilities
 }
 
 impl MlMemberAbilities {
     /// The required properties: `CustomMLMemberAbilities`.
     pub fn new(custom_ml_member_abilities: impl Into<Value<List<CustomMlMemberAbility>>>) -> Self {
-        Self {
-            custom_ml_member_abilities: custom_ml_member_abilities.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CustomMLMemberAbilities",
+            custom_ml_member_abilities.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MlMemberAbilities {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CustomMLMemberAbilities".to_owned(),
-            self.custom_ml_member_abilities.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CustomMlMemberAbility`.
+    CustomMlMemberAbility {
+        /// `CAN_RECEIVE_MODEL_OUTPUT`
+        CanReceiveModelOutput = "CAN_RECEIVE_MODEL_OUTPUT",
+        /// `CAN_RECEIVE_INFERENCE_OUTPUT`
+        CanReceiveInferenceOutput = "CAN_RECEIVE_INFERENCE_OUTPUT",
     }
 }
 
-impl Check for MlMemberAbilities {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_ml_member_abilities.check(
-            &path.field("CustomMLMemberAbilities"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MemberAbility`.
+    MemberAbility {
+        /// `CAN_QUERY`
+        CanQuery = "CAN_QUERY",
+        /// `CAN_RUN_JOB`
+        CanRunJob = "CAN_RUN_JOB",
+        /// `CAN_RECEIVE_RESULTS`
+        CanReceiveResults = "CAN_RECEIVE_RESULTS",
     }
 }
 
-crate::impl_literal!(MlMemberAbilities);
-
-/// Values of `CustomMlMemberAbility`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CustomMlMemberAbility {
-    /// `CAN_RECEIVE_MODEL_OUTPUT`
-    CanReceiveModelOutput,
-    /// `CAN_RECEIVE_INFERENCE_OUTPUT`
-    CanReceiveInferenceOutput,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CustomMlMemberAbility {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["CAN_RECEIVE_MODEL_OUTPUT", "CAN_RECEIVE_INFERENCE_OUTPUT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CanReceiveModelOutput => "CAN_RECEIVE_MODEL_OUTPUT",
-            Self::CanReceiveInferenceOutput => "CAN_RECEIVE_INFERENCE_OUTPUT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CustomMlMemberAbility {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CustomMlMemberAbility {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CustomMlMemberAbility {
-    fn from(s: &str) -> Self {
-        match s {
-            "CAN_RECEIVE_MODEL_OUTPUT" => Self::CanReceiveModelOutput,
-            "CAN_RECEIVE_INFERENCE_OUTPUT" => Self::CanReceiveInferenceOutput,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CustomMlMemberAbility> {
-    fn from(s: &str) -> Self {
-        Value::literal(CustomMlMemberAbility::from(s))
-    }
-}
-
-crate::impl_literal!(CustomMlMemberAbility);
-
-/// Values of `MemberAbility`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MemberAbility {
-    /// `CAN_QUERY`
-    CanQuery,
-    /// `CAN_RUN_JOB`
-    CanRunJob,
-    /// `CAN_RECEIVE_RESULTS`
-    CanReceiveResults,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MemberAbility {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["CAN_QUERY", "CAN_RUN_JOB", "CAN_RECEIVE_RESULTS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CanQuery => "CAN_QUERY",
-            Self::CanRunJob => "CAN_RUN_JOB",
-            Self::CanReceiveResults => "CAN_RECEIVE_RESULTS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MemberAbility {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MemberAbility {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MemberAbility {
-    fn from(s: &str) -> Self {
-        match s {
-            "CAN_QUERY" => Self::CanQuery,
-            "CAN_RUN_JOB" => Self::CanRunJob,
-            "CAN_RECEIVE_RESULTS" => Self::CanReceiveResults,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MemberAbility> {
-    fn from(s: &str) -> Self {
-        Value::literal(MemberAbility::from(s))
-    }
-}
-
-crate::impl_literal!(MemberAbility);
-
-/// Property type `PaymentConfiguration` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct PaymentConfiguration {
-    /// `JobCompute` (optional).
-    pub job_compute: Option<Value<JobComputePaymentConfig>>,
-    /// `MachineLearning` (optional).
-    pub machine_learning: Option<Value<MlPaymentConfig>>,
-    /// `QueryCompute` (required).
-    pub query_compute: Value<QueryComputePaymentConfig>,
+crate::l1_struct! {
+    /// Property type `PaymentConfiguration` of `AWS::CleanRooms::Collaboration`.
+    PaymentConfiguration
 }
 
 impl PaymentConfiguration {
     /// The required properties: `QueryCompute`.
     pub fn new(query_compute: impl Into<Value<QueryComputePaymentConfig>>) -> Self {
-        Self {
-            job_compute: None,
-            machine_learning: None,
-            query_compute: query_compute.into(),
-        }
+        Self(crate::Properties::new().with(2, "QueryCompute", query_compute.into().to_template()))
     }
-    /// Sets `JobCompute`.
-    pub fn job_compute(mut self, value: impl Into<Value<JobComputePaymentConfig>>) -> Self {
-        self.job_compute = Some(value.into());
-        self
+    /// `JobCompute` (optional).
+    pub fn job_compute(self, value: impl Into<Value<JobComputePaymentConfig>>) -> Self {
+        Self(self.0.with(0, "JobCompute", value.into().to_template()))
     }
-    /// Sets `MachineLearning`.
-    pub fn machine_learning(mut self, value: impl Into<Value<MlPaymentConfig>>) -> Self {
-        self.machine_learning = Some(value.into());
-        self
+    /// `MachineLearning` (optional).
+    pub fn machine_learning(self, value: impl Into<Value<MlPaymentConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MachineLearning", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PaymentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.job_compute {
-            m.insert("JobCompute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.machine_learning {
-            m.insert("MachineLearning".to_owned(), v.to_template());
-        }
-        m.insert("QueryCompute".to_owned(), self.query_compute.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PaymentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.job_compute
-            .check(&path.field("JobCompute"), &Rules::NONE, out);
-        self.machine_learning
-            .check(&path.field("MachineLearning"), &Rules::NONE, out);
-        self.query_compute
-            .check(&path.field("QueryCompute"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PaymentConfiguration);
-
-/// Property type `JobComputePaymentConfig` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct JobComputePaymentConfig {
-    /// `IsResponsible` (required).
-    pub is_responsible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `JobComputePaymentConfig` of `AWS::CleanRooms::Collaboration`.
+    JobComputePaymentConfig
 }
 
 impl JobComputePaymentConfig {
     /// The required properties: `IsResponsible`.
     pub fn new(is_responsible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_responsible: is_responsible.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsResponsible", is_responsible.into().to_template()))
     }
 }
 
-impl ToTemplate for JobComputePaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsResponsible".to_owned(),
-            self.is_responsible.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for JobComputePaymentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JobComputePaymentConfig);
-
-/// Property type `MlPaymentConfig` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone, Default)]
-pub struct MlPaymentConfig {
-    /// `ModelInference` (optional).
-    pub model_inference: Option<Value<ModelInferencePaymentConfig>>,
-    /// `ModelTraining` (optional).
-    pub model_training: Option<Value<ModelTrainingPaymentConfig>>,
-    /// `SyntheticDataGeneration` (optional).
-    pub synthetic_data_generation: Option<Value<SyntheticDataGenerationPaymentConfig>>,
+crate::l1_struct! {
+    /// Property type `MlPaymentConfig` of `AWS::CleanRooms::Collaboration`.
+    MlPaymentConfig(default)
 }
 
 impl MlPaymentConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            model_inference: None,
-            model_training: None,
-            synthetic_data_generation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ModelInference`.
-    pub fn model_inference(mut self, value: impl Into<Value<ModelInferencePaymentConfig>>) -> Self {
-        self.model_inference = Some(value.into());
-        self
+    /// `ModelInference` (optional).
+    pub fn model_inference(self, value: impl Into<Value<ModelInferencePaymentConfig>>) -> Self {
+        Self(self.0.with(0, "ModelInference", value.into().to_template()))
     }
-    /// Sets `ModelTraining`.
-    pub fn model_training(mut self, value: impl Into<Value<ModelTrainingPaymentConfig>>) -> Self {
-        self.model_training = Some(value.into());
-        self
+    /// `ModelTraining` (optional).
+    pub fn model_training(self, value: impl Into<Value<ModelTrainingPaymentConfig>>) -> Self {
+        Self(self.0.with(1, "ModelTraining", value.into().to_template()))
     }
-    /// Sets `SyntheticDataGeneration`.
+    /// `SyntheticDataGeneration` (optional).
     pub fn synthetic_data_generation(
-        mut self,
+        self,
         value: impl Into<Value<SyntheticDataGenerationPaymentConfig>>,
     ) -> Self {
-        self.synthetic_data_generation = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "SyntheticDataGeneration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MlPaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.model_inference {
-            m.insert("ModelInference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_training {
-            m.insert("ModelTraining".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.synthetic_data_generation {
-            m.insert("SyntheticDataGeneration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MlPaymentConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.model_inference
-            .check(&path.field("ModelInference"), &Rules::NONE, out);
-        self.model_training
-            .check(&path.field("ModelTraining"), &Rules::NONE, out);
-        self.synthetic_data_generation.check(
-            &path.field("SyntheticDataGeneration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MlPaymentConfig);
-
-/// Property type `ModelInferencePaymentConfig` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct ModelInferencePaymentConfig {
-    /// `IsResponsible` (required).
-    pub is_responsible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ModelInferencePaymentConfig` of `AWS::CleanRooms::Collaboration`.
+    ModelInferencePaymentConfig
 }
 
 impl ModelInferencePaymentConfig {
     /// The required properties: `IsResponsible`.
     pub fn new(is_responsible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_responsible: is_responsible.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsResponsible", is_responsible.into().to_template()))
     }
 }
 
-impl ToTemplate for ModelInferencePaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsResponsible".to_owned(),
-            self.is_responsible.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelInferencePaymentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ModelInferencePaymentConfig);
-
-/// Property type `ModelTrainingPaymentConfig` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct ModelTrainingPaymentConfig {
-    /// `IsResponsible` (required).
-    pub is_responsible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ModelTrainingPaymentConfig` of `AWS::CleanRooms::Collaboration`.
+    ModelTrainingPaymentConfig
 }
 
 impl ModelTrainingPaymentConfig {
     /// The required properties: `IsResponsible`.
     pub fn new(is_responsible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_responsible: is_responsible.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsResponsible", is_responsible.into().to_template()))
     }
 }
 
-impl ToTemplate for ModelTrainingPaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsResponsible".to_owned(),
-            self.is_responsible.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelTrainingPaymentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ModelTrainingPaymentConfig);
-
-/// Property type `SyntheticDataGenerationPaymentConfig` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct SyntheticDataGenerationPaymentConfig {
-    /// `IsResponsible` (required).
-    pub is_responsible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `SyntheticDataGenerationPaymentConfig` of `AWS::CleanRooms::Collaboration`.
+    SyntheticDataGenerationPaymentConfig
 }
 
 impl SyntheticDataGenerationPaymentConfig {
     /// The required properties: `IsResponsible`.
     pub fn new(is_responsible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_responsible: is_responsible.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsResponsible", is_responsible.into().to_template()))
     }
 }
 
-impl ToTemplate for SyntheticDataGenerationPaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsResponsible".to_owned(),
-            self.is_responsible.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SyntheticDataGenerationPaymentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SyntheticDataGenerationPaymentConfig);
-
-/// Property type `QueryComputePaymentConfig` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct QueryComputePaymentConfig {
-    /// `IsResponsible` (required).
-    pub is_responsible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `QueryComputePaymentConfig` of `AWS::CleanRooms::Collaboration`.
+    QueryComputePaymentConfig
 }
 
 impl QueryComputePaymentConfig {
     /// The required properties: `IsResponsible`.
     pub fn new(is_responsible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_responsible: is_responsible.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsResponsible", is_responsible.into().to_template()))
     }
 }
 
-impl ToTemplate for QueryComputePaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsResponsible".to_owned(),
-            self.is_responsible.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryComputePaymentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(QueryComputePaymentConfig);
-
-/// Property type `DataEncryptionMetadata` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct DataEncryptionMetadata {
-    /// `AllowCleartext` (required).
-    pub allow_cleartext: Value<bool>,
-    /// `AllowDuplicates` (required).
-    pub allow_duplicates: Value<bool>,
-    /// `AllowJoinsOnColumnsWithDifferentNames` (required).
-    pub allow_joins_on_columns_with_different_names: Value<bool>,
-    /// `PreserveNulls` (required).
-    pub preserve_nulls: Value<bool>,
+crate::l1_struct! {
+    /// Property type `DataEncryptionMetadata` of `AWS::CleanRooms::Collaboration`.
+    DataEncryptionMetadata
 }
 
 impl DataEncryptionMetadata {
@@ -1183,119 +509,35 @@ impl DataEncryptionMetadata {
         allow_joins_on_columns_with_different_names: impl Into<Value<bool>>,
         preserve_nulls: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            allow_cleartext: allow_cleartext.into(),
-            allow_duplicates: allow_duplicates.into(),
-            allow_joins_on_columns_with_different_names:
-                allow_joins_on_columns_with_different_names.into(),
-            preserve_nulls: preserve_nulls.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AllowCleartext", allow_cleartext.into().to_template())
+                .with(1, "AllowDuplicates", allow_duplicates.into().to_template())
+                .with(
+                    2,
+                    "AllowJoinsOnColumnsWithDifferentNames",
+                    allow_joins_on_columns_with_different_names
+                        .into()
+                        .to_template(),
+                )
+                .with(3, "PreserveNulls", preserve_nulls.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataEncryptionMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllowCleartext".to_owned(),
-            self.allow_cleartext.to_template(),
-        );
-        m.insert(
-            "AllowDuplicates".to_owned(),
-            self.allow_duplicates.to_template(),
-        );
-        m.insert(
-            "AllowJoinsOnColumnsWithDifferentNames".to_owned(),
-            self.allow_joins_on_columns_with_different_names
-                .to_template(),
-        );
-        m.insert(
-            "PreserveNulls".to_owned(),
-            self.preserve_nulls.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CollaborationJobLogStatus`.
+    CollaborationJobLogStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for DataEncryptionMetadata {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataEncryptionMetadata);
-
-/// Values of `CollaborationJobLogStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CollaborationJobLogStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CollaborationJobLogStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CollaborationJobLogStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CollaborationJobLogStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CollaborationJobLogStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CollaborationJobLogStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(CollaborationJobLogStatus::from(s))
-    }
-}
-
-crate::impl_literal!(CollaborationJobLogStatus);
-
-/// Property type `MemberSpecification` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct MemberSpecification {
-    /// `AccountId` (required).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^\d+$`.
-    pub account_id: Value<String>,
-    /// `DisplayName` (required).
-    /// Length: 1..=100 characters.
-    pub display_name: Value<String>,
-    /// `MLMemberAbilities` (optional).
-    pub ml_member_abilities: Option<Value<MlMemberAbilities>>,
-    /// `MemberAbilities` (optional).
-    pub member_abilities: Option<Value<List<MemberAbility>>>,
-    /// `PaymentConfiguration` (optional).
-    pub payment_configuration: Option<Value<PaymentConfiguration>>,
+crate::l1_struct! {
+    /// Property type `MemberSpecification` of `AWS::CleanRooms::Collaboration`.
+    MemberSpecification
 }
 
 impl MemberSpecification {
@@ -1304,189 +546,43 @@ impl MemberSpecification {
         account_id: impl Into<Value<String>>,
         display_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            account_id: account_id.into(),
-            display_name: display_name.into(),
-            ml_member_abilities: None,
-            member_abilities: None,
-            payment_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountId", account_id.into().to_template())
+                .with(1, "DisplayName", display_name.into().to_template()),
+        )
     }
-    /// Sets `MLMemberAbilities`.
-    pub fn ml_member_abilities(mut self, value: impl Into<Value<MlMemberAbilities>>) -> Self {
-        self.ml_member_abilities = Some(value.into());
-        self
+    /// `MLMemberAbilities` (optional).
+    pub fn ml_member_abilities(self, value: impl Into<Value<MlMemberAbilities>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MLMemberAbilities", value.into().to_template()),
+        )
     }
-    /// Sets `MemberAbilities`.
-    pub fn member_abilities(mut self, value: impl Into<Value<List<MemberAbility>>>) -> Self {
-        self.member_abilities = Some(value.into());
-        self
+    /// `MemberAbilities` (optional).
+    pub fn member_abilities(self, value: impl Into<Value<List<MemberAbility>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MemberAbilities", value.into().to_template()),
+        )
     }
-    /// Sets `PaymentConfiguration`.
-    pub fn payment_configuration(mut self, value: impl Into<Value<PaymentConfiguration>>) -> Self {
-        self.payment_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemberSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountId".to_owned(), self.account_id.to_template());
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        if let Some(v) = &self.ml_member_abilities {
-            m.insert("MLMemberAbilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.member_abilities {
-            m.insert("MemberAbilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payment_configuration {
-            m.insert("PaymentConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PaymentConfiguration` (optional).
+    pub fn payment_configuration(self, value: impl Into<Value<PaymentConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PaymentConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MemberSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^\\d+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ml_member_abilities
-            .check(&path.field("MLMemberAbilities"), &Rules::NONE, out);
-        self.member_abilities
-            .check(&path.field("MemberAbilities"), &Rules::NONE, out);
-        self.payment_configuration
-            .check(&path.field("PaymentConfiguration"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CollaborationQueryLogStatus`.
+    CollaborationQueryLogStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(MemberSpecification);
-
-/// Values of `CollaborationQueryLogStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CollaborationQueryLogStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CollaborationQueryLogStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CollaborationQueryLogStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CollaborationQueryLogStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CollaborationQueryLogStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CollaborationQueryLogStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(CollaborationQueryLogStatus::from(s))
-    }
-}
-
-crate::impl_literal!(CollaborationQueryLogStatus);
-
-/// Property type `Tag` of `AWS::CleanRooms::Collaboration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

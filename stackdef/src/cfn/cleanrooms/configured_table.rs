@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CleanRooms::ConfiguredTable`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredTable {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfiguredTable {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfiguredTable {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfiguredTable {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRooms::ConfiguredTable`.
+    ConfiguredTable("AWS::CleanRooms::ConfiguredTable", ConfiguredTableProps)
 }
 
 impl ConfiguredTable {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRooms::ConfiguredTable";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfiguredTableProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConfiguredTableIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfiguredTableId> {
         self.resource.ref_value()
@@ -87,33 +39,63 @@ impl ConfiguredTable {
     pub fn attr_configured_table_identifier(&self) -> Value<ids::ConfiguredTableId> {
         self.resource.get_att("ConfiguredTableIdentifier")
     }
+
+    /// Replaces `AllowedColumns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_columns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AllowedColumns", value.into())
+    }
+
+    /// Replaces `AnalysisMethod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_analysis_method(&self, value: impl Into<Value<AnalysisMethod>>) {
+        self.resource.set_property("AnalysisMethod", value.into())
+    }
+
+    /// Replaces `AnalysisRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_analysis_rules(&self, value: impl Into<Value<List<AnalysisRule>>>) {
+        self.resource.set_property("AnalysisRules", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SelectedAnalysisMethods` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_selected_analysis_methods(
+        &self,
+        value: impl Into<Value<List<SelectedAnalysisMethod>>>,
+    ) {
+        self.resource
+            .set_property("SelectedAnalysisMethods", value.into())
+    }
+
+    /// Replaces `TableReference` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_reference(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("TableReference", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRooms::ConfiguredTable`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredTableProps {
-    /// `AllowedColumns` (required).
-    /// Items: 1..=100.
-    /// Each item: Length: ..=128 characters.
-    /// Each item: Pattern: `^[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?$`.
-    pub allowed_columns: Value<List<String>>,
-    /// `AnalysisMethod` (required).
-    pub analysis_method: Value<AnalysisMethod>,
-    /// `AnalysisRules` (optional).
-    /// Items: 1..=1.
-    pub analysis_rules: Option<Value<List<AnalysisRule>>>,
-    /// `Description` (optional).
-    /// Length: ..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    pub name: Value<String>,
-    /// `SelectedAnalysisMethods` (optional).
-    pub selected_analysis_methods: Option<Value<List<SelectedAnalysisMethod>>>,
-    /// `TableReference` (required).
-    pub table_reference: Value<serde_json::Value>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRooms::ConfiguredTable`.
+    ConfiguredTableProps
 }
 
 impl ConfiguredTableProps {
@@ -122,203 +104,57 @@ impl ConfiguredTableProps {
         allowed_columns: impl Into<Value<List<String>>>,
         analysis_method: impl Into<Value<AnalysisMethod>>,
         name: impl Into<Value<String>>,
-        table_reference: impl Into<Value<serde_json::Value>>,
+        table_reference: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            allowed_columns: allowed_columns.into(),
-            analysis_method: analysis_method.into(),
-            analysis_rules: None,
-            description: None,
-            name: name.into(),
-            selected_analysis_methods: None,
-            table_reference: table_reference.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AllowedColumns", allowed_columns.into().to_template())
+                .with(1, "AnalysisMethod", analysis_method.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(6, "TableReference", table_reference.into().to_template()),
+        )
     }
-    /// Sets `AnalysisRules`.
-    pub fn analysis_rules(mut self, value: impl Into<Value<List<AnalysisRule>>>) -> Self {
-        self.analysis_rules = Some(value.into());
-        self
+    /// `AnalysisRules` (optional).
+    /// Items: 1 to 1.
+    pub fn analysis_rules(self, value: impl Into<Value<List<AnalysisRule>>>) -> Self {
+        Self(self.0.with(2, "AnalysisRules", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `SelectedAnalysisMethods`.
+    /// `SelectedAnalysisMethods` (optional).
     pub fn selected_analysis_methods(
-        mut self,
+        self,
         value: impl Into<Value<List<SelectedAnalysisMethod>>>,
     ) -> Self {
-        self.selected_analysis_methods = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "SelectedAnalysisMethods", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfiguredTableProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllowedColumns".to_owned(),
-            self.allowed_columns.to_template(),
-        );
-        m.insert(
-            "AnalysisMethod".to_owned(),
-            self.analysis_method.to_template(),
-        );
-        if let Some(v) = &self.analysis_rules {
-            m.insert("AnalysisRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.selected_analysis_methods {
-            m.insert("SelectedAnalysisMethods".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TableReference".to_owned(),
-            self.table_reference.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConfiguredTableProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_columns.check(
-            &path.field("AllowedColumns"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(128),
-                            pattern: Some("^[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.analysis_method
-            .check(&path.field("AnalysisMethod"), &Rules::NONE, out);
-        self.analysis_rules.check(
-            &path.field("AnalysisRules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.selected_analysis_methods.check(
-            &path.field("SelectedAnalysisMethods"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AnalysisMethod`.
+    AnalysisMethod {
+        /// `DIRECT_QUERY`
+        DirectQuery = "DIRECT_QUERY",
+        /// `DIRECT_JOB`
+        DirectJob = "DIRECT_JOB",
+        /// `MULTIPLE`
+        Multiple = "MULTIPLE",
     }
 }
 
-crate::impl_literal!(ConfiguredTableProps);
-
-/// Values of `AnalysisMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AnalysisMethod {
-    /// `DIRECT_QUERY`
-    DirectQuery,
-    /// `DIRECT_JOB`
-    DirectJob,
-    /// `MULTIPLE`
-    Multiple,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AnalysisMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DIRECT_QUERY", "DIRECT_JOB", "MULTIPLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DirectQuery => "DIRECT_QUERY",
-            Self::DirectJob => "DIRECT_JOB",
-            Self::Multiple => "MULTIPLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AnalysisMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AnalysisMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AnalysisMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "DIRECT_QUERY" => Self::DirectQuery,
-            "DIRECT_JOB" => Self::DirectJob,
-            "MULTIPLE" => Self::Multiple,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AnalysisMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(AnalysisMethod::from(s))
-    }
-}
-
-crate::impl_literal!(AnalysisMethod);
-
-/// Property type `AnalysisRule` of `AWS::CleanRooms::ConfiguredTable`.
-#[derive(Debug, Clone)]
-pub struct AnalysisRule {
-    /// `Policy` (required).
-    pub policy: Value<ConfiguredTableAnalysisRulePolicy>,
-    /// `Type` (required).
-    pub type_: Value<ConfiguredTableAnalysisRuleType>,
+crate::l1_struct! {
+    /// Property type `AnalysisRule` of `AWS::CleanRooms::ConfiguredTable`.
+    AnalysisRule
 }
 
 impl AnalysisRule {
@@ -327,228 +163,46 @@ impl AnalysisRule {
         policy: impl Into<Value<ConfiguredTableAnalysisRulePolicy>>,
         type_: impl Into<Value<ConfiguredTableAnalysisRuleType>>,
     ) -> Self {
-        Self {
-            policy: policy.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Policy", policy.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AnalysisRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AnalysisRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy.check(&path.field("Policy"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AnalysisRule);
-
-/// Property type `ConfiguredTableAnalysisRulePolicy` of `AWS::CleanRooms::ConfiguredTable`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredTableAnalysisRulePolicy {
-    /// `V1` (required).
-    pub v1: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `ConfiguredTableAnalysisRulePolicy` of `AWS::CleanRooms::ConfiguredTable`.
+    ConfiguredTableAnalysisRulePolicy
 }
 
 impl ConfiguredTableAnalysisRulePolicy {
     /// The required properties: `V1`.
-    pub fn new(v1: impl Into<Value<serde_json::Value>>) -> Self {
-        Self { v1: v1.into() }
+    pub fn new(v1: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(0, "V1", v1.into().to_template()))
     }
 }
 
-impl ToTemplate for ConfiguredTableAnalysisRulePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("V1".to_owned(), self.v1.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConfiguredTableAnalysisRuleType`.
+    ConfiguredTableAnalysisRuleType {
+        /// `AGGREGATION`
+        Aggregation = "AGGREGATION",
+        /// `LIST`
+        List = "LIST",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-impl Check for ConfiguredTableAnalysisRulePolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConfiguredTableAnalysisRulePolicy);
-
-/// Values of `ConfiguredTableAnalysisRuleType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfiguredTableAnalysisRuleType {
-    /// `AGGREGATION`
-    Aggregation,
-    /// `LIST`
-    List,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfiguredTableAnalysisRuleType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AGGREGATION", "LIST", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aggregation => "AGGREGATION",
-            Self::List => "LIST",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SelectedAnalysisMethod`.
+    SelectedAnalysisMethod {
+        /// `DIRECT_QUERY`
+        DirectQuery = "DIRECT_QUERY",
+        /// `DIRECT_JOB`
+        DirectJob = "DIRECT_JOB",
     }
 }
 
-impl ToTemplate for ConfiguredTableAnalysisRuleType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfiguredTableAnalysisRuleType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfiguredTableAnalysisRuleType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AGGREGATION" => Self::Aggregation,
-            "LIST" => Self::List,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfiguredTableAnalysisRuleType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfiguredTableAnalysisRuleType::from(s))
-    }
-}
-
-crate::impl_literal!(ConfiguredTableAnalysisRuleType);
-
-/// Values of `SelectedAnalysisMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SelectedAnalysisMethod {
-    /// `DIRECT_QUERY`
-    DirectQuery,
-    /// `DIRECT_JOB`
-    DirectJob,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SelectedAnalysisMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DIRECT_QUERY", "DIRECT_JOB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DirectQuery => "DIRECT_QUERY",
-            Self::DirectJob => "DIRECT_JOB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SelectedAnalysisMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SelectedAnalysisMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SelectedAnalysisMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "DIRECT_QUERY" => Self::DirectQuery,
-            "DIRECT_JOB" => Self::DirectJob,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SelectedAnalysisMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(SelectedAnalysisMethod::from(s))
-    }
-}
-
-crate::impl_literal!(SelectedAnalysisMethod);
-
-/// Property type `Tag` of `AWS::CleanRooms::ConfiguredTable`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CleanRooms::ConfiguredTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredTableAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfiguredTableAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfiguredTableAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfiguredTableAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRooms::ConfiguredTableAssociation`.
+    ConfiguredTableAssociation("AWS::CleanRooms::ConfiguredTableAssociation", ConfiguredTableAssociationProps)
 }
 
 impl ConfiguredTableAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRooms::ConfiguredTableAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ConfiguredTableAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -87,39 +35,59 @@ impl ConfiguredTableAssociation {
     pub fn attr_arn(&self) -> Value<ids::ConfiguredTableAssociationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ConfiguredTableAssociationAnalysisRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configured_table_association_analysis_rules(
+        &self,
+        value: impl Into<Value<List<ConfiguredTableAssociationAnalysisRule>>>,
+    ) {
+        self.resource
+            .set_property("ConfiguredTableAssociationAnalysisRules", value.into())
+    }
+
+    /// Replaces `ConfiguredTableIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configured_table_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfiguredTableIdentifier", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `MembershipIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_membership_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MembershipIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRooms::ConfiguredTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredTableAssociationProps {
-    /// `ConfiguredTableAssociationAnalysisRules` (optional).
-    /// Items: 1..=1.
-    pub configured_table_association_analysis_rules:
-        Option<Value<List<ConfiguredTableAssociationAnalysisRule>>>,
-    /// `ConfiguredTableIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`.
-    pub configured_table_identifier: Value<String>,
-    /// `Description` (optional).
-    /// Length: ..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `MembershipIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`.
-    pub membership_identifier: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$`.
-    pub name: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 32..=512 characters.
-    /// Pattern: `^arn:aws:iam::[\w]+:role/[\w+=./@-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRooms::ConfiguredTableAssociation`.
+    ConfiguredTableAssociationProps
 }
 
 impl ConfiguredTableAssociationProps {
@@ -130,136 +98,48 @@ impl ConfiguredTableAssociationProps {
         name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            configured_table_association_analysis_rules: None,
-            configured_table_identifier: configured_table_identifier.into(),
-            description: None,
-            membership_identifier: membership_identifier.into(),
-            name: name.into(),
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ConfiguredTableIdentifier",
+                    configured_table_identifier.into().to_template(),
+                )
+                .with(
+                    3,
+                    "MembershipIdentifier",
+                    membership_identifier.into().to_template(),
+                )
+                .with(4, "Name", name.into().to_template())
+                .with(5, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `ConfiguredTableAssociationAnalysisRules`.
+    /// `ConfiguredTableAssociationAnalysisRules` (optional).
+    /// Items: 1 to 1.
     pub fn configured_table_association_analysis_rules(
-        mut self,
+        self,
         value: impl Into<Value<List<ConfiguredTableAssociationAnalysisRule>>>,
     ) -> Self {
-        self.configured_table_association_analysis_rules = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ConfiguredTableAssociationAnalysisRules",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfiguredTableAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configured_table_association_analysis_rules {
-            m.insert(
-                "ConfiguredTableAssociationAnalysisRules".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "ConfiguredTableIdentifier".to_owned(),
-            self.configured_table_identifier.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MembershipIdentifier".to_owned(),
-            self.membership_identifier.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConfiguredTableAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configured_table_association_analysis_rules.check(
-            &path.field("ConfiguredTableAssociationAnalysisRules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configured_table_identifier.check(
-            &path.field("ConfiguredTableIdentifier"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.membership_identifier.check(
-            &path.field("MembershipIdentifier"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(32),
-                max_length: Some(512),
-                pattern: Some("^arn:aws:iam::[\\w]+:role/[\\w+=./@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfiguredTableAssociationProps);
-
-/// Property type `ConfiguredTableAssociationAnalysisRule` of `AWS::CleanRooms::ConfiguredTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredTableAssociationAnalysisRule {
-    /// `Policy` (required).
-    pub policy: Value<ConfiguredTableAssociationAnalysisRulePolicy>,
-    /// `Type` (required).
-    pub type_: Value<ConfiguredTableAssociationAnalysisRuleType>,
+crate::l1_struct! {
+    /// Property type `ConfiguredTableAssociationAnalysisRule` of `AWS::CleanRooms::ConfiguredTableAssociation`.
+    ConfiguredTableAssociationAnalysisRule
 }
 
 impl ConfiguredTableAssociationAnalysisRule {
@@ -268,171 +148,36 @@ impl ConfiguredTableAssociationAnalysisRule {
         policy: impl Into<Value<ConfiguredTableAssociationAnalysisRulePolicy>>,
         type_: impl Into<Value<ConfiguredTableAssociationAnalysisRuleType>>,
     ) -> Self {
-        Self {
-            policy: policy.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Policy", policy.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfiguredTableAssociationAnalysisRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfiguredTableAssociationAnalysisRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy.check(&path.field("Policy"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfiguredTableAssociationAnalysisRule);
-
-/// Property type `ConfiguredTableAssociationAnalysisRulePolicy` of `AWS::CleanRooms::ConfiguredTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredTableAssociationAnalysisRulePolicy {
-    /// `V1` (required).
-    pub v1: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `ConfiguredTableAssociationAnalysisRulePolicy` of `AWS::CleanRooms::ConfiguredTableAssociation`.
+    ConfiguredTableAssociationAnalysisRulePolicy
 }
 
 impl ConfiguredTableAssociationAnalysisRulePolicy {
     /// The required properties: `V1`.
-    pub fn new(v1: impl Into<Value<serde_json::Value>>) -> Self {
-        Self { v1: v1.into() }
+    pub fn new(v1: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(0, "V1", v1.into().to_template()))
     }
 }
 
-impl ToTemplate for ConfiguredTableAssociationAnalysisRulePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("V1".to_owned(), self.v1.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConfiguredTableAssociationAnalysisRuleType`.
+    ConfiguredTableAssociationAnalysisRuleType {
+        /// `AGGREGATION`
+        Aggregation = "AGGREGATION",
+        /// `LIST`
+        List = "LIST",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-impl Check for ConfiguredTableAssociationAnalysisRulePolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConfiguredTableAssociationAnalysisRulePolicy);
-
-/// Values of `ConfiguredTableAssociationAnalysisRuleType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfiguredTableAssociationAnalysisRuleType {
-    /// `AGGREGATION`
-    Aggregation,
-    /// `LIST`
-    List,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfiguredTableAssociationAnalysisRuleType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AGGREGATION", "LIST", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aggregation => "AGGREGATION",
-            Self::List => "LIST",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfiguredTableAssociationAnalysisRuleType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfiguredTableAssociationAnalysisRuleType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfiguredTableAssociationAnalysisRuleType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AGGREGATION" => Self::Aggregation,
-            "LIST" => Self::List,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfiguredTableAssociationAnalysisRuleType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfiguredTableAssociationAnalysisRuleType::from(s))
-    }
-}
-
-crate::impl_literal!(ConfiguredTableAssociationAnalysisRuleType);
-
-/// Property type `Tag` of `AWS::CleanRooms::ConfiguredTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

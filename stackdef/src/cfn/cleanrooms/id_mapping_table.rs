@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CleanRooms::IdMappingTable`.
-#[derive(Debug, Clone)]
-pub struct IdMappingTable {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdMappingTable {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdMappingTable {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdMappingTable {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRooms::IdMappingTable`.
+    IdMappingTable("AWS::CleanRooms::IdMappingTable", IdMappingTableProps)
 }
 
 impl IdMappingTable {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRooms::IdMappingTable";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IdMappingTableProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -97,33 +49,52 @@ impl IdMappingTable {
     pub fn attr_collaboration_arn(&self) -> Value<String> {
         self.resource.get_att("CollaborationArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InputReferenceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_reference_config(
+        &self,
+        value: impl Into<Value<IdMappingTableInputReferenceConfig>>,
+    ) {
+        self.resource
+            .set_property("InputReferenceConfig", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `MembershipIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_membership_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MembershipIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRooms::IdMappingTable`.
-#[derive(Debug, Clone)]
-pub struct IdMappingTableProps {
-    /// `Description` (optional).
-    /// Length: ..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `InputReferenceConfig` (required).
-    /// Create-only: changing it replaces the resource.
-    pub input_reference_config: Value<IdMappingTableInputReferenceConfig>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 4..=2048 characters.
-    /// Pattern: `^arn:aws:kms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:key/[a-zA-Z0-9-]+$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `MembershipIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub membership_identifier: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRooms::IdMappingTable`.
+    IdMappingTableProps
 }
 
 impl IdMappingTableProps {
@@ -133,115 +104,41 @@ impl IdMappingTableProps {
         membership_identifier: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            input_reference_config: input_reference_config.into(),
-            kms_key_arn: None,
-            membership_identifier: membership_identifier.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "InputReferenceConfig",
+                    input_reference_config.into().to_template(),
+                )
+                .with(
+                    3,
+                    "MembershipIdentifier",
+                    membership_identifier.into().to_template(),
+                )
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 4 to 2048 characters.
+    /// Pattern: `^arn:aws:kms:[\w\x{80}-\x{10FFFF}]{2}-[\w\x{80}-\x{10FFFF}]{4,9}-[\d\x{80}-\x{10FFFF}]:[\d\x{80}-\x{10FFFF}]{12}:key/[a-zA-Z0-9-]+$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(2, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdMappingTableProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InputReferenceConfig".to_owned(),
-            self.input_reference_config.to_template(),
-        );
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MembershipIdentifier".to_owned(),
-            self.membership_identifier.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IdMappingTableProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_reference_config
-            .check(&path.field("InputReferenceConfig"), &Rules::NONE, out);
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws:kms:[\\w]{2}-[\\w]{4,9}-[\\d]:[\\d]{12}:key/[a-zA-Z0-9-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.membership_identifier.check(
-            &path.field("MembershipIdentifier"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdMappingTableProps);
-
-/// Property type `IdMappingTableInputReferenceConfig` of `AWS::CleanRooms::IdMappingTable`.
-#[derive(Debug, Clone)]
-pub struct IdMappingTableInputReferenceConfig {
-    /// `InputReferenceArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):entityresolution:.*:[0-9]+:(idmappingworkflow/.*)$`.
-    pub input_reference_arn: Value<String>,
-    /// `ManageResourcePolicies` (required).
-    pub manage_resource_policies: Value<bool>,
+crate::l1_struct! {
+    /// Property type `IdMappingTableInputReferenceConfig` of `AWS::CleanRooms::IdMappingTable`.
+    IdMappingTableInputReferenceConfig
 }
 
 impl IdMappingTableInputReferenceConfig {
@@ -250,87 +147,20 @@ impl IdMappingTableInputReferenceConfig {
         input_reference_arn: impl Into<Value<String>>,
         manage_resource_policies: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            input_reference_arn: input_reference_arn.into(),
-            manage_resource_policies: manage_resource_policies.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "InputReferenceArn",
+                    input_reference_arn.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ManageResourcePolicies",
+                    manage_resource_policies.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for IdMappingTableInputReferenceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InputReferenceArn".to_owned(),
-            self.input_reference_arn.to_template(),
-        );
-        m.insert(
-            "ManageResourcePolicies".to_owned(),
-            self.manage_resource_policies.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IdMappingTableInputReferenceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_reference_arn.check(&path.field("InputReferenceArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:(aws|aws-us-gov|aws-cn):entityresolution:.*:[0-9]+:(idmappingworkflow/.*)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(IdMappingTableInputReferenceConfig);
-
-/// Property type `Tag` of `AWS::CleanRooms::IdMappingTable`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CleanRooms::IdNamespaceAssociation`.
-#[derive(Debug, Clone)]
-pub struct IdNamespaceAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdNamespaceAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdNamespaceAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdNamespaceAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRooms::IdNamespaceAssociation`.
+    IdNamespaceAssociation("AWS::CleanRooms::IdNamespaceAssociation", IdNamespaceAssociationProps)
 }
 
 impl IdNamespaceAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRooms::IdNamespaceAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IdNamespaceAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -101,29 +49,52 @@ impl IdNamespaceAssociation {
     pub fn attr_collaboration_arn(&self) -> Value<String> {
         self.resource.get_att("CollaborationArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IdMappingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id_mapping_config(&self, value: impl Into<Value<IdMappingConfig>>) {
+        self.resource.set_property("IdMappingConfig", value.into())
+    }
+
+    /// Replaces `InputReferenceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_reference_config(
+        &self,
+        value: impl Into<Value<IdNamespaceAssociationInputReferenceConfig>>,
+    ) {
+        self.resource
+            .set_property("InputReferenceConfig", value.into())
+    }
+
+    /// Replaces `MembershipIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_membership_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MembershipIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRooms::IdNamespaceAssociation`.
-#[derive(Debug, Clone)]
-pub struct IdNamespaceAssociationProps {
-    /// `Description` (optional).
-    /// Length: ..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `IdMappingConfig` (optional).
-    pub id_mapping_config: Option<Value<IdMappingConfig>>,
-    /// `InputReferenceConfig` (required).
-    /// Create-only: changing it replaces the resource.
-    pub input_reference_config: Value<IdNamespaceAssociationInputReferenceConfig>,
-    /// `MembershipIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub membership_identifier: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRooms::IdNamespaceAssociation`.
+    IdNamespaceAssociationProps
 }
 
 impl IdNamespaceAssociationProps {
@@ -133,138 +104,58 @@ impl IdNamespaceAssociationProps {
         membership_identifier: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            id_mapping_config: None,
-            input_reference_config: input_reference_config.into(),
-            membership_identifier: membership_identifier.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "InputReferenceConfig",
+                    input_reference_config.into().to_template(),
+                )
+                .with(
+                    3,
+                    "MembershipIdentifier",
+                    membership_identifier.into().to_template(),
+                )
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `IdMappingConfig`.
-    pub fn id_mapping_config(mut self, value: impl Into<Value<IdMappingConfig>>) -> Self {
-        self.id_mapping_config = Some(value.into());
-        self
+    /// `IdMappingConfig` (optional).
+    pub fn id_mapping_config(self, value: impl Into<Value<IdMappingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IdMappingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdNamespaceAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_mapping_config {
-            m.insert("IdMappingConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InputReferenceConfig".to_owned(),
-            self.input_reference_config.to_template(),
-        );
-        m.insert(
-            "MembershipIdentifier".to_owned(),
-            self.membership_identifier.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IdNamespaceAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id_mapping_config
-            .check(&path.field("IdMappingConfig"), &Rules::NONE, out);
-        self.input_reference_config
-            .check(&path.field("InputReferenceConfig"), &Rules::NONE, out);
-        self.membership_identifier.check(
-            &path.field("MembershipIdentifier"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdNamespaceAssociationProps);
-
-/// Property type `IdMappingConfig` of `AWS::CleanRooms::IdNamespaceAssociation`.
-#[derive(Debug, Clone)]
-pub struct IdMappingConfig {
-    /// `AllowUseAsDimensionColumn` (required).
-    pub allow_use_as_dimension_column: Value<bool>,
+crate::l1_struct! {
+    /// Property type `IdMappingConfig` of `AWS::CleanRooms::IdNamespaceAssociation`.
+    IdMappingConfig
 }
 
 impl IdMappingConfig {
     /// The required properties: `AllowUseAsDimensionColumn`.
     pub fn new(allow_use_as_dimension_column: impl Into<Value<bool>>) -> Self {
-        Self {
-            allow_use_as_dimension_column: allow_use_as_dimension_column.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AllowUseAsDimensionColumn",
+            allow_use_as_dimension_column.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IdMappingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllowUseAsDimensionColumn".to_owned(),
-            self.allow_use_as_dimension_column.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IdMappingConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IdMappingConfig);
-
-/// Property type `IdNamespaceAssociationInputReferenceConfig` of `AWS::CleanRooms::IdNamespaceAssociation`.
-#[derive(Debug, Clone)]
-pub struct IdNamespaceAssociationInputReferenceConfig {
-    /// `InputReferenceArn` (required).
-    /// Length: ..=256 characters.
-    /// Pattern: `^arn:aws:entityresolution:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:idnamespace/[\d\w-]+$`.
-    pub input_reference_arn: Value<String>,
-    /// `ManageResourcePolicies` (required).
-    pub manage_resource_policies: Value<bool>,
+crate::l1_struct! {
+    /// Property type `IdNamespaceAssociationInputReferenceConfig` of `AWS::CleanRooms::IdNamespaceAssociation`.
+    IdNamespaceAssociationInputReferenceConfig
 }
 
 impl IdNamespaceAssociationInputReferenceConfig {
@@ -273,87 +164,20 @@ impl IdNamespaceAssociationInputReferenceConfig {
         input_reference_arn: impl Into<Value<String>>,
         manage_resource_policies: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            input_reference_arn: input_reference_arn.into(),
-            manage_resource_policies: manage_resource_policies.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "InputReferenceArn",
+                    input_reference_arn.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ManageResourcePolicies",
+                    manage_resource_policies.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for IdNamespaceAssociationInputReferenceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InputReferenceArn".to_owned(),
-            self.input_reference_arn.to_template(),
-        );
-        m.insert(
-            "ManageResourcePolicies".to_owned(),
-            self.manage_resource_policies.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IdNamespaceAssociationInputReferenceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_reference_arn.check(&path.field("InputReferenceArn"), &Rules { max_length: Some(256), pattern: Some("^arn:aws:entityresolution:[\\w]{2}-[\\w]{4,9}-[\\d]:[\\d]{12}:idnamespace/[\\d\\w-]+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(IdNamespaceAssociationInputReferenceConfig);
-
-/// Property type `Tag` of `AWS::CleanRooms::IdNamespaceAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

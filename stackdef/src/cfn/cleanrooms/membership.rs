@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct Membership {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Membership {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Membership {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Membership {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRooms::Membership`.
+    Membership("AWS::CleanRooms::Membership", MembershipProps)
 }
 
 impl Membership {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRooms::Membership";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MembershipProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MembershipIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::MembershipId> {
         self.resource.ref_value()
@@ -97,30 +49,72 @@ impl Membership {
     pub fn attr_membership_identifier(&self) -> Value<ids::MembershipId> {
         self.resource.get_att("MembershipIdentifier")
     }
+
+    /// Replaces `CollaborationIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_collaboration_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CollaborationIdentifier", value.into())
+    }
+
+    /// Replaces `DefaultJobResultConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_job_result_configuration(
+        &self,
+        value: impl Into<Value<MembershipProtectedJobResultConfiguration>>,
+    ) {
+        self.resource
+            .set_property("DefaultJobResultConfiguration", value.into())
+    }
+
+    /// Replaces `DefaultResultConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_result_configuration(
+        &self,
+        value: impl Into<Value<MembershipProtectedQueryResultConfiguration>>,
+    ) {
+        self.resource
+            .set_property("DefaultResultConfiguration", value.into())
+    }
+
+    /// Replaces `IsMetricsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_metrics_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsMetricsEnabled", value.into())
+    }
+
+    /// Replaces `JobLogStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_log_status(&self, value: impl Into<Value<MembershipJobLogStatus>>) {
+        self.resource.set_property("JobLogStatus", value.into())
+    }
+
+    /// Replaces `PaymentConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_payment_configuration(
+        &self,
+        value: impl Into<Value<MembershipPaymentConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PaymentConfiguration", value.into())
+    }
+
+    /// Replaces `QueryLogStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_log_status(&self, value: impl Into<Value<MembershipQueryLogStatus>>) {
+        self.resource.set_property("QueryLogStatus", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipProps {
-    /// `CollaborationIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`.
-    pub collaboration_identifier: Value<String>,
-    /// `DefaultJobResultConfiguration` (optional).
-    pub default_job_result_configuration: Option<Value<MembershipProtectedJobResultConfiguration>>,
-    /// `DefaultResultConfiguration` (optional).
-    pub default_result_configuration: Option<Value<MembershipProtectedQueryResultConfiguration>>,
-    /// `IsMetricsEnabled` (optional).
-    pub is_metrics_enabled: Option<Value<bool>>,
-    /// `JobLogStatus` (optional).
-    pub job_log_status: Option<Value<MembershipJobLogStatus>>,
-    /// `PaymentConfiguration` (optional).
-    pub payment_configuration: Option<Value<MembershipPaymentConfiguration>>,
-    /// `QueryLogStatus` (required).
-    pub query_log_status: Value<MembershipQueryLogStatus>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRooms::Membership`.
+    MembershipProps
 }
 
 impl MembershipProps {
@@ -129,134 +123,67 @@ impl MembershipProps {
         collaboration_identifier: impl Into<Value<String>>,
         query_log_status: impl Into<Value<MembershipQueryLogStatus>>,
     ) -> Self {
-        Self {
-            collaboration_identifier: collaboration_identifier.into(),
-            default_job_result_configuration: None,
-            default_result_configuration: None,
-            is_metrics_enabled: None,
-            job_log_status: None,
-            payment_configuration: None,
-            query_log_status: query_log_status.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CollaborationIdentifier",
+                    collaboration_identifier.into().to_template(),
+                )
+                .with(6, "QueryLogStatus", query_log_status.into().to_template()),
+        )
     }
-    /// Sets `DefaultJobResultConfiguration`.
+    /// `DefaultJobResultConfiguration` (optional).
     pub fn default_job_result_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MembershipProtectedJobResultConfiguration>>,
     ) -> Self {
-        self.default_job_result_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "DefaultJobResultConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DefaultResultConfiguration`.
+    /// `DefaultResultConfiguration` (optional).
     pub fn default_result_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MembershipProtectedQueryResultConfiguration>>,
     ) -> Self {
-        self.default_result_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "DefaultResultConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IsMetricsEnabled`.
-    pub fn is_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_metrics_enabled = Some(value.into());
-        self
+    /// `IsMetricsEnabled` (optional).
+    pub fn is_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IsMetricsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `JobLogStatus`.
-    pub fn job_log_status(mut self, value: impl Into<Value<MembershipJobLogStatus>>) -> Self {
-        self.job_log_status = Some(value.into());
-        self
+    /// `JobLogStatus` (optional).
+    pub fn job_log_status(self, value: impl Into<Value<MembershipJobLogStatus>>) -> Self {
+        Self(self.0.with(4, "JobLogStatus", value.into().to_template()))
     }
-    /// Sets `PaymentConfiguration`.
+    /// `PaymentConfiguration` (optional).
     pub fn payment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MembershipPaymentConfiguration>>,
     ) -> Self {
-        self.payment_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "PaymentConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MembershipProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CollaborationIdentifier".to_owned(),
-            self.collaboration_identifier.to_template(),
-        );
-        if let Some(v) = &self.default_job_result_configuration {
-            m.insert("DefaultJobResultConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_result_configuration {
-            m.insert("DefaultResultConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_metrics_enabled {
-            m.insert("IsMetricsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_log_status {
-            m.insert("JobLogStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payment_configuration {
-            m.insert("PaymentConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "QueryLogStatus".to_owned(),
-            self.query_log_status.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MembershipProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.collaboration_identifier.check(
-            &path.field("CollaborationIdentifier"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_job_result_configuration.check(
-            &path.field("DefaultJobResultConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.default_result_configuration.check(
-            &path.field("DefaultResultConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.job_log_status
-            .check(&path.field("JobLogStatus"), &Rules::NONE, out);
-        self.payment_configuration
-            .check(&path.field("PaymentConfiguration"), &Rules::NONE, out);
-        self.query_log_status
-            .check(&path.field("QueryLogStatus"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MembershipProps);
-
-/// Property type `MembershipProtectedJobResultConfiguration` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipProtectedJobResultConfiguration {
-    /// `OutputConfiguration` (required).
-    pub output_configuration: Value<MembershipProtectedJobOutputConfiguration>,
-    /// `RoleArn` (required).
-    /// Length: 32..=512 characters.
-    /// Pattern: `^arn:aws:iam::[\w]+:role/[\w+=./@-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `MembershipProtectedJobResultConfiguration` of `AWS::CleanRooms::Membership`.
+    MembershipProtectedJobResultConfiguration
 }
 
 impl MembershipProtectedJobResultConfiguration {
@@ -265,135 +192,49 @@ impl MembershipProtectedJobResultConfiguration {
         output_configuration: impl Into<Value<MembershipProtectedJobOutputConfiguration>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            output_configuration: output_configuration.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "OutputConfiguration",
+                    output_configuration.into().to_template(),
+                )
+                .with(1, "RoleArn", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MembershipProtectedJobResultConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OutputConfiguration".to_owned(),
-            self.output_configuration.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MembershipProtectedJobResultConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_configuration
-            .check(&path.field("OutputConfiguration"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(32),
-                max_length: Some(512),
-                pattern: Some("^arn:aws:iam::[\\w]+:role/[\\w+=./@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MembershipProtectedJobResultConfiguration);
-
-/// Property type `MembershipProtectedJobOutputConfiguration` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipProtectedJobOutputConfiguration {
-    /// `S3` (required).
-    pub s3: Value<ProtectedJobS3OutputConfigurationInput>,
+crate::l1_struct! {
+    /// Property type `MembershipProtectedJobOutputConfiguration` of `AWS::CleanRooms::Membership`.
+    MembershipProtectedJobOutputConfiguration
 }
 
 impl MembershipProtectedJobOutputConfiguration {
     /// The required properties: `S3`.
     pub fn new(s3: impl Into<Value<ProtectedJobS3OutputConfigurationInput>>) -> Self {
-        Self { s3: s3.into() }
+        Self(crate::Properties::new().with(0, "S3", s3.into().to_template()))
     }
 }
 
-impl ToTemplate for MembershipProtectedJobOutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3".to_owned(), self.s3.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MembershipProtectedJobOutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MembershipProtectedJobOutputConfiguration);
-
-/// Property type `ProtectedJobS3OutputConfigurationInput` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct ProtectedJobS3OutputConfigurationInput {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    pub bucket: Value<String>,
-    /// `KeyPrefix` (optional).
-    pub key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ProtectedJobS3OutputConfigurationInput` of `AWS::CleanRooms::Membership`.
+    ProtectedJobS3OutputConfigurationInput
 }
 
 impl ProtectedJobS3OutputConfigurationInput {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key_prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `KeyPrefix`.
-    pub fn key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_prefix = Some(value.into());
-        self
+    /// `KeyPrefix` (optional).
+    pub fn key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KeyPrefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProtectedJobS3OutputConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.key_prefix {
-            m.insert("KeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProtectedJobS3OutputConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProtectedJobS3OutputConfigurationInput);
-
-/// Property type `MembershipProtectedQueryResultConfiguration` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipProtectedQueryResultConfiguration {
-    /// `OutputConfiguration` (required).
-    pub output_configuration: Value<MembershipProtectedQueryOutputConfiguration>,
-    /// `RoleArn` (optional).
-    /// Length: 32..=512 characters.
-    /// Pattern: `^arn:aws:iam::[\w]+:role/[\w+=./@-]+$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `MembershipProtectedQueryResultConfiguration` of `AWS::CleanRooms::Membership`.
+    MembershipProtectedQueryResultConfiguration
 }
 
 impl MembershipProtectedQueryResultConfiguration {
@@ -401,93 +242,35 @@ impl MembershipProtectedQueryResultConfiguration {
     pub fn new(
         output_configuration: impl Into<Value<MembershipProtectedQueryOutputConfiguration>>,
     ) -> Self {
-        Self {
-            output_configuration: output_configuration.into(),
-            role_arn: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OutputConfiguration",
+            output_configuration.into().to_template(),
+        ))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MembershipProtectedQueryResultConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OutputConfiguration".to_owned(),
-            self.output_configuration.to_template(),
-        );
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleArn` (optional).
+    /// Length: 32 to 512 characters.
+    /// Pattern: `^arn:aws:iam::[\w\x{80}-\x{10FFFF}]+:role/[\w\x{80}-\x{10FFFF}+=./@-]+$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "RoleArn", value.into().to_template()))
     }
 }
 
-impl Check for MembershipProtectedQueryResultConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_configuration
-            .check(&path.field("OutputConfiguration"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(32),
-                max_length: Some(512),
-                pattern: Some("^arn:aws:iam::[\\w]+:role/[\\w+=./@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MembershipProtectedQueryResultConfiguration);
-
-/// Property type `MembershipProtectedQueryOutputConfiguration` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipProtectedQueryOutputConfiguration {
-    /// `S3` (required).
-    pub s3: Value<ProtectedQueryS3OutputConfiguration>,
+crate::l1_struct! {
+    /// Property type `MembershipProtectedQueryOutputConfiguration` of `AWS::CleanRooms::Membership`.
+    MembershipProtectedQueryOutputConfiguration
 }
 
 impl MembershipProtectedQueryOutputConfiguration {
     /// The required properties: `S3`.
     pub fn new(s3: impl Into<Value<ProtectedQueryS3OutputConfiguration>>) -> Self {
-        Self { s3: s3.into() }
+        Self(crate::Properties::new().with(0, "S3", s3.into().to_template()))
     }
 }
 
-impl ToTemplate for MembershipProtectedQueryOutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3".to_owned(), self.s3.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MembershipProtectedQueryOutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MembershipProtectedQueryOutputConfiguration);
-
-/// Property type `ProtectedQueryS3OutputConfiguration` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct ProtectedQueryS3OutputConfiguration {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    pub bucket: Value<String>,
-    /// `KeyPrefix` (optional).
-    pub key_prefix: Option<Value<String>>,
-    /// `ResultFormat` (required).
-    pub result_format: Value<ResultFormat>,
-    /// `SingleFileOutput` (optional).
-    pub single_file_output: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ProtectedQueryS3OutputConfiguration` of `AWS::CleanRooms::Membership`.
+    ProtectedQueryS3OutputConfiguration
 }
 
 impl ProtectedQueryS3OutputConfiguration {
@@ -496,585 +279,172 @@ impl ProtectedQueryS3OutputConfiguration {
         bucket: impl Into<Value<String>>,
         result_format: impl Into<Value<ResultFormat>>,
     ) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key_prefix: None,
-            result_format: result_format.into(),
-            single_file_output: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(2, "ResultFormat", result_format.into().to_template()),
+        )
     }
-    /// Sets `KeyPrefix`.
-    pub fn key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_prefix = Some(value.into());
-        self
+    /// `KeyPrefix` (optional).
+    pub fn key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KeyPrefix", value.into().to_template()))
     }
-    /// Sets `SingleFileOutput`.
-    pub fn single_file_output(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.single_file_output = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProtectedQueryS3OutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.key_prefix {
-            m.insert("KeyPrefix".to_owned(), v.to_template());
-        }
-        m.insert("ResultFormat".to_owned(), self.result_format.to_template());
-        if let Some(v) = &self.single_file_output {
-            m.insert("SingleFileOutput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SingleFileOutput` (optional).
+    pub fn single_file_output(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SingleFileOutput", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ProtectedQueryS3OutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.result_format
-            .check(&path.field("ResultFormat"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ResultFormat`.
+    ResultFormat {
+        /// `CSV`
+        Csv = "CSV",
+        /// `PARQUET`
+        Parquet = "PARQUET",
     }
 }
 
-crate::impl_literal!(ProtectedQueryS3OutputConfiguration);
-
-/// Values of `ResultFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResultFormat {
-    /// `CSV`
-    Csv,
-    /// `PARQUET`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResultFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "PARQUET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Parquet => "PARQUET",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `MembershipJobLogStatus`.
+    MembershipJobLogStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for ResultFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResultFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResultFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "PARQUET" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResultFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResultFormat::from(s))
-    }
-}
-
-crate::impl_literal!(ResultFormat);
-
-/// Values of `MembershipJobLogStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MembershipJobLogStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MembershipJobLogStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MembershipJobLogStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MembershipJobLogStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MembershipJobLogStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MembershipJobLogStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(MembershipJobLogStatus::from(s))
-    }
-}
-
-crate::impl_literal!(MembershipJobLogStatus);
-
-/// Property type `MembershipPaymentConfiguration` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipPaymentConfiguration {
-    /// `JobCompute` (optional).
-    pub job_compute: Option<Value<MembershipJobComputePaymentConfig>>,
-    /// `MachineLearning` (optional).
-    pub machine_learning: Option<Value<MembershipMlPaymentConfig>>,
-    /// `QueryCompute` (required).
-    pub query_compute: Value<MembershipQueryComputePaymentConfig>,
+crate::l1_struct! {
+    /// Property type `MembershipPaymentConfiguration` of `AWS::CleanRooms::Membership`.
+    MembershipPaymentConfiguration
 }
 
 impl MembershipPaymentConfiguration {
     /// The required properties: `QueryCompute`.
     pub fn new(query_compute: impl Into<Value<MembershipQueryComputePaymentConfig>>) -> Self {
-        Self {
-            job_compute: None,
-            machine_learning: None,
-            query_compute: query_compute.into(),
-        }
+        Self(crate::Properties::new().with(2, "QueryCompute", query_compute.into().to_template()))
     }
-    /// Sets `JobCompute`.
-    pub fn job_compute(
-        mut self,
-        value: impl Into<Value<MembershipJobComputePaymentConfig>>,
-    ) -> Self {
-        self.job_compute = Some(value.into());
-        self
+    /// `JobCompute` (optional).
+    pub fn job_compute(self, value: impl Into<Value<MembershipJobComputePaymentConfig>>) -> Self {
+        Self(self.0.with(0, "JobCompute", value.into().to_template()))
     }
-    /// Sets `MachineLearning`.
-    pub fn machine_learning(mut self, value: impl Into<Value<MembershipMlPaymentConfig>>) -> Self {
-        self.machine_learning = Some(value.into());
-        self
+    /// `MachineLearning` (optional).
+    pub fn machine_learning(self, value: impl Into<Value<MembershipMlPaymentConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MachineLearning", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MembershipPaymentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.job_compute {
-            m.insert("JobCompute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.machine_learning {
-            m.insert("MachineLearning".to_owned(), v.to_template());
-        }
-        m.insert("QueryCompute".to_owned(), self.query_compute.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MembershipPaymentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.job_compute
-            .check(&path.field("JobCompute"), &Rules::NONE, out);
-        self.machine_learning
-            .check(&path.field("MachineLearning"), &Rules::NONE, out);
-        self.query_compute
-            .check(&path.field("QueryCompute"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MembershipPaymentConfiguration);
-
-/// Property type `MembershipJobComputePaymentConfig` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipJobComputePaymentConfig {
-    /// `IsResponsible` (required).
-    pub is_responsible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `MembershipJobComputePaymentConfig` of `AWS::CleanRooms::Membership`.
+    MembershipJobComputePaymentConfig
 }
 
 impl MembershipJobComputePaymentConfig {
     /// The required properties: `IsResponsible`.
     pub fn new(is_responsible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_responsible: is_responsible.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsResponsible", is_responsible.into().to_template()))
     }
 }
 
-impl ToTemplate for MembershipJobComputePaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsResponsible".to_owned(),
-            self.is_responsible.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MembershipJobComputePaymentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MembershipJobComputePaymentConfig);
-
-/// Property type `MembershipMlPaymentConfig` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone, Default)]
-pub struct MembershipMlPaymentConfig {
-    /// `ModelInference` (optional).
-    pub model_inference: Option<Value<MembershipModelInferencePaymentConfig>>,
-    /// `ModelTraining` (optional).
-    pub model_training: Option<Value<MembershipModelTrainingPaymentConfig>>,
-    /// `SyntheticDataGeneration` (optional).
-    pub synthetic_data_generation: Option<Value<MembershipSyntheticDataGenerationPaymentConfig>>,
+crate::l1_struct! {
+    /// Property type `MembershipMlPaymentConfig` of `AWS::CleanRooms::Membership`.
+    MembershipMlPaymentConfig(default)
 }
 
 impl MembershipMlPaymentConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            model_inference: None,
-            model_training: None,
-            synthetic_data_generation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ModelInference`.
+    /// `ModelInference` (optional).
     pub fn model_inference(
-        mut self,
+        self,
         value: impl Into<Value<MembershipModelInferencePaymentConfig>>,
     ) -> Self {
-        self.model_inference = Some(value.into());
-        self
+        Self(self.0.with(0, "ModelInference", value.into().to_template()))
     }
-    /// Sets `ModelTraining`.
+    /// `ModelTraining` (optional).
     pub fn model_training(
-        mut self,
+        self,
         value: impl Into<Value<MembershipModelTrainingPaymentConfig>>,
     ) -> Self {
-        self.model_training = Some(value.into());
-        self
+        Self(self.0.with(1, "ModelTraining", value.into().to_template()))
     }
-    /// Sets `SyntheticDataGeneration`.
+    /// `SyntheticDataGeneration` (optional).
     pub fn synthetic_data_generation(
-        mut self,
+        self,
         value: impl Into<Value<MembershipSyntheticDataGenerationPaymentConfig>>,
     ) -> Self {
-        self.synthetic_data_generation = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "SyntheticDataGeneration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MembershipMlPaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.model_inference {
-            m.insert("ModelInference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_training {
-            m.insert("ModelTraining".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.synthetic_data_generation {
-            m.insert("SyntheticDataGeneration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MembershipMlPaymentConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.model_inference
-            .check(&path.field("ModelInference"), &Rules::NONE, out);
-        self.model_training
-            .check(&path.field("ModelTraining"), &Rules::NONE, out);
-        self.synthetic_data_generation.check(
-            &path.field("SyntheticDataGeneration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MembershipMlPaymentConfig);
-
-/// Property type `MembershipModelInferencePaymentConfig` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipModelInferencePaymentConfig {
-    /// `IsResponsible` (required).
-    pub is_responsible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `MembershipModelInferencePaymentConfig` of `AWS::CleanRooms::Membership`.
+    MembershipModelInferencePaymentConfig
 }
 
 impl MembershipModelInferencePaymentConfig {
     /// The required properties: `IsResponsible`.
     pub fn new(is_responsible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_responsible: is_responsible.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsResponsible", is_responsible.into().to_template()))
     }
 }
 
-impl ToTemplate for MembershipModelInferencePaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsResponsible".to_owned(),
-            self.is_responsible.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MembershipModelInferencePaymentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MembershipModelInferencePaymentConfig);
-
-/// Property type `MembershipModelTrainingPaymentConfig` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipModelTrainingPaymentConfig {
-    /// `IsResponsible` (required).
-    pub is_responsible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `MembershipModelTrainingPaymentConfig` of `AWS::CleanRooms::Membership`.
+    MembershipModelTrainingPaymentConfig
 }
 
 impl MembershipModelTrainingPaymentConfig {
     /// The required properties: `IsResponsible`.
     pub fn new(is_responsible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_responsible: is_responsible.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsResponsible", is_responsible.into().to_template()))
     }
 }
 
-impl ToTemplate for MembershipModelTrainingPaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsResponsible".to_owned(),
-            self.is_responsible.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MembershipModelTrainingPaymentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MembershipModelTrainingPaymentConfig);
-
-/// Property type `MembershipSyntheticDataGenerationPaymentConfig` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipSyntheticDataGenerationPaymentConfig {
-    /// `IsResponsible` (required).
-    pub is_responsible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `MembershipSyntheticDataGenerationPaymentConfig` of `AWS::CleanRooms::Membership`.
+    MembershipSyntheticDataGenerationPaymentConfig
 }
 
 impl MembershipSyntheticDataGenerationPaymentConfig {
     /// The required properties: `IsResponsible`.
     pub fn new(is_responsible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_responsible: is_responsible.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsResponsible", is_responsible.into().to_template()))
     }
 }
 
-impl ToTemplate for MembershipSyntheticDataGenerationPaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsResponsible".to_owned(),
-            self.is_responsible.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MembershipSyntheticDataGenerationPaymentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MembershipSyntheticDataGenerationPaymentConfig);
-
-/// Property type `MembershipQueryComputePaymentConfig` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct MembershipQueryComputePaymentConfig {
-    /// `IsResponsible` (required).
-    pub is_responsible: Value<bool>,
+crate::l1_struct! {
+    /// Property type `MembershipQueryComputePaymentConfig` of `AWS::CleanRooms::Membership`.
+    MembershipQueryComputePaymentConfig
 }
 
 impl MembershipQueryComputePaymentConfig {
     /// The required properties: `IsResponsible`.
     pub fn new(is_responsible: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_responsible: is_responsible.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsResponsible", is_responsible.into().to_template()))
     }
 }
 
-impl ToTemplate for MembershipQueryComputePaymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsResponsible".to_owned(),
-            self.is_responsible.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MembershipQueryLogStatus`.
+    MembershipQueryLogStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for MembershipQueryComputePaymentConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MembershipQueryComputePaymentConfig);
-
-/// Values of `MembershipQueryLogStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MembershipQueryLogStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MembershipQueryLogStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MembershipQueryLogStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MembershipQueryLogStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MembershipQueryLogStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MembershipQueryLogStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(MembershipQueryLogStatus::from(s))
-    }
-}
-
-crate::impl_literal!(MembershipQueryLogStatus);
-
-/// Property type `Tag` of `AWS::CleanRooms::Membership`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CleanRooms::PrivacyBudgetTemplate`.
-#[derive(Debug, Clone)]
-pub struct PrivacyBudgetTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PrivacyBudgetTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PrivacyBudgetTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PrivacyBudgetTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRooms::PrivacyBudgetTemplate`.
+    PrivacyBudgetTemplate("AWS::CleanRooms::PrivacyBudgetTemplate", PrivacyBudgetTemplateProps)
 }
 
 impl PrivacyBudgetTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRooms::PrivacyBudgetTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PrivacyBudgetTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -97,26 +49,43 @@ impl PrivacyBudgetTemplate {
     pub fn attr_membership_arn(&self) -> Value<String> {
         self.resource.get_att("MembershipArn")
     }
+
+    /// Replaces `AutoRefresh` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_refresh(&self, value: impl Into<Value<AutoRefresh>>) {
+        self.resource.set_property("AutoRefresh", value.into())
+    }
+
+    /// Replaces `MembershipIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_membership_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MembershipIdentifier", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Parameters>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `PrivacyBudgetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_privacy_budget_type(&self, value: impl Into<Value<PrivacyBudgetType>>) {
+        self.resource
+            .set_property("PrivacyBudgetType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRooms::PrivacyBudgetTemplate`.
-#[derive(Debug, Clone)]
-pub struct PrivacyBudgetTemplateProps {
-    /// `AutoRefresh` (required).
-    /// Create-only: changing it replaces the resource.
-    pub auto_refresh: Value<AutoRefresh>,
-    /// `MembershipIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`.
-    pub membership_identifier: Value<String>,
-    /// `Parameters` (required).
-    pub parameters: Value<Parameters>,
-    /// `PrivacyBudgetType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub privacy_budget_type: Value<PrivacyBudgetType>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRooms::PrivacyBudgetTemplate`.
+    PrivacyBudgetTemplateProps
 }
 
 impl PrivacyBudgetTemplateProps {
@@ -127,525 +96,128 @@ impl PrivacyBudgetTemplateProps {
         parameters: impl Into<Value<Parameters>>,
         privacy_budget_type: impl Into<Value<PrivacyBudgetType>>,
     ) -> Self {
-        Self {
-            auto_refresh: auto_refresh.into(),
-            membership_identifier: membership_identifier.into(),
-            parameters: parameters.into(),
-            privacy_budget_type: privacy_budget_type.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AutoRefresh", auto_refresh.into().to_template())
+                .with(
+                    1,
+                    "MembershipIdentifier",
+                    membership_identifier.into().to_template(),
+                )
+                .with(2, "Parameters", parameters.into().to_template())
+                .with(
+                    3,
+                    "PrivacyBudgetType",
+                    privacy_budget_type.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrivacyBudgetTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AutoRefresh".to_owned(), self.auto_refresh.to_template());
-        m.insert(
-            "MembershipIdentifier".to_owned(),
-            self.membership_identifier.to_template(),
-        );
-        m.insert("Parameters".to_owned(), self.parameters.to_template());
-        m.insert(
-            "PrivacyBudgetType".to_owned(),
-            self.privacy_budget_type.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PrivacyBudgetTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_refresh
-            .check(&path.field("AutoRefresh"), &Rules::NONE, out);
-        self.membership_identifier.check(
-            &path.field("MembershipIdentifier"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.privacy_budget_type
-            .check(&path.field("PrivacyBudgetType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AutoRefresh`.
+    AutoRefresh {
+        /// `CALENDAR_MONTH`
+        CalendarMonth = "CALENDAR_MONTH",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(PrivacyBudgetTemplateProps);
-
-/// Values of `AutoRefresh`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoRefresh {
-    /// `CALENDAR_MONTH`
-    CalendarMonth,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoRefresh {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CALENDAR_MONTH", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CalendarMonth => "CALENDAR_MONTH",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AutoRefresh {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutoRefresh {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoRefresh {
-    fn from(s: &str) -> Self {
-        match s {
-            "CALENDAR_MONTH" => Self::CalendarMonth,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoRefresh> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoRefresh::from(s))
-    }
-}
-
-crate::impl_literal!(AutoRefresh);
-
-/// Property type `Parameters` of `AWS::CleanRooms::PrivacyBudgetTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct Parameters {
-    /// `BudgetParameters` (optional).
-    /// Items: 1..=2.
-    pub budget_parameters: Option<Value<List<BudgetParameter>>>,
-    /// `Epsilon` (optional).
-    /// Range: 1..=20.
-    pub epsilon: Option<Value<i64>>,
-    /// `ResourceArn` (optional).
-    /// Length: ..=200 characters.
-    pub resource_arn: Option<Value<String>>,
-    /// `UsersNoisePerQuery` (optional).
-    /// Range: 10..=100.
-    pub users_noise_per_query: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Parameters` of `AWS::CleanRooms::PrivacyBudgetTemplate`.
+    Parameters(default)
 }
 
 impl Parameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            budget_parameters: None,
-            epsilon: None,
-            resource_arn: None,
-            users_noise_per_query: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BudgetParameters`.
-    pub fn budget_parameters(mut self, value: impl Into<Value<List<BudgetParameter>>>) -> Self {
-        self.budget_parameters = Some(value.into());
-        self
+    /// `BudgetParameters` (optional).
+    /// Items: 1 to 2.
+    pub fn budget_parameters(self, value: impl Into<Value<List<BudgetParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BudgetParameters", value.into().to_template()),
+        )
     }
-    /// Sets `Epsilon`.
-    pub fn epsilon(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.epsilon = Some(value.into());
-        self
+    /// `Epsilon` (optional).
+    /// Range: 1 to 20.
+    pub fn epsilon(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Epsilon", value.into().to_template()))
     }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
+    /// `ResourceArn` (optional).
+    /// Length: at most 200 characters.
+    pub fn resource_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ResourceArn", value.into().to_template()))
     }
-    /// Sets `UsersNoisePerQuery`.
-    pub fn users_noise_per_query(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.users_noise_per_query = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Parameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.budget_parameters {
-            m.insert("BudgetParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.epsilon {
-            m.insert("Epsilon".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_arn {
-            m.insert("ResourceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.users_noise_per_query {
-            m.insert("UsersNoisePerQuery".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UsersNoisePerQuery` (optional).
+    /// Range: 10 to 100.
+    pub fn users_noise_per_query(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "UsersNoisePerQuery", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Parameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.budget_parameters.check(
-            &path.field("BudgetParameters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.epsilon.check(
-            &path.field("Epsilon"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(20.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.users_noise_per_query.check(
-            &path.field("UsersNoisePerQuery"),
-            &Rules {
-                minimum: Some(10.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Parameters);
-
-/// Property type `BudgetParameter` of `AWS::CleanRooms::PrivacyBudgetTemplate`.
-#[derive(Debug, Clone)]
-pub struct BudgetParameter {
-    /// `AutoRefresh` (optional).
-    pub auto_refresh: Option<Value<BudgetParameterAutoRefresh>>,
-    /// `Budget` (required).
-    /// Range: 0..=.
-    pub budget: Value<i64>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `BudgetParameter` of `AWS::CleanRooms::PrivacyBudgetTemplate`.
+    BudgetParameter
 }
 
 impl BudgetParameter {
     /// The required properties: `Budget`, `Type`.
     pub fn new(budget: impl Into<Value<i64>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            auto_refresh: None,
-            budget: budget.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Budget", budget.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AutoRefresh`.
-    pub fn auto_refresh(mut self, value: impl Into<Value<BudgetParameterAutoRefresh>>) -> Self {
-        self.auto_refresh = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BudgetParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_refresh {
-            m.insert("AutoRefresh".to_owned(), v.to_template());
-        }
-        m.insert("Budget".to_owned(), self.budget.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `AutoRefresh` (optional).
+    pub fn auto_refresh(self, value: impl Into<Value<BudgetParameterAutoRefresh>>) -> Self {
+        Self(self.0.with(0, "AutoRefresh", value.into().to_template()))
     }
 }
 
-impl Check for BudgetParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_refresh
-            .check(&path.field("AutoRefresh"), &Rules::NONE, out);
-        self.budget.check(
-            &path.field("Budget"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `BudgetParameterAutoRefresh`.
+    BudgetParameterAutoRefresh {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(BudgetParameter);
-
-/// Values of `BudgetParameterAutoRefresh`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BudgetParameterAutoRefresh {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BudgetParameterAutoRefresh {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `CALENDAR_DAY`
+        CalendarDay = "CALENDAR_DAY",
+        /// `CALENDAR_MONTH`
+        CalendarMonth = "CALENDAR_MONTH",
+        /// `CALENDAR_WEEK`
+        CalendarWeek = "CALENDAR_WEEK",
+        /// `LIFETIME`
+        Lifetime = "LIFETIME",
     }
 }
 
-impl ToTemplate for BudgetParameterAutoRefresh {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `PrivacyBudgetType`.
+    PrivacyBudgetType {
+        /// `DIFFERENTIAL_PRIVACY`
+        DifferentialPrivacy = "DIFFERENTIAL_PRIVACY",
+        /// `ACCESS_BUDGET`
+        AccessBudget = "ACCESS_BUDGET",
     }
 }
 
-impl Check for BudgetParameterAutoRefresh {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BudgetParameterAutoRefresh {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BudgetParameterAutoRefresh> {
-    fn from(s: &str) -> Self {
-        Value::literal(BudgetParameterAutoRefresh::from(s))
-    }
-}
-
-crate::impl_literal!(BudgetParameterAutoRefresh);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `CALENDAR_DAY`
-    CalendarDay,
-    /// `CALENDAR_MONTH`
-    CalendarMonth,
-    /// `CALENDAR_WEEK`
-    CalendarWeek,
-    /// `LIFETIME`
-    Lifetime,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CALENDAR_DAY",
-        "CALENDAR_MONTH",
-        "CALENDAR_WEEK",
-        "LIFETIME",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CalendarDay => "CALENDAR_DAY",
-            Self::CalendarMonth => "CALENDAR_MONTH",
-            Self::CalendarWeek => "CALENDAR_WEEK",
-            Self::Lifetime => "LIFETIME",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "CALENDAR_DAY" => Self::CalendarDay,
-            "CALENDAR_MONTH" => Self::CalendarMonth,
-            "CALENDAR_WEEK" => Self::CalendarWeek,
-            "LIFETIME" => Self::Lifetime,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `PrivacyBudgetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrivacyBudgetType {
-    /// `DIFFERENTIAL_PRIVACY`
-    DifferentialPrivacy,
-    /// `ACCESS_BUDGET`
-    AccessBudget,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PrivacyBudgetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DIFFERENTIAL_PRIVACY", "ACCESS_BUDGET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DifferentialPrivacy => "DIFFERENTIAL_PRIVACY",
-            Self::AccessBudget => "ACCESS_BUDGET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PrivacyBudgetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PrivacyBudgetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PrivacyBudgetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DIFFERENTIAL_PRIVACY" => Self::DifferentialPrivacy,
-            "ACCESS_BUDGET" => Self::AccessBudget,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PrivacyBudgetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PrivacyBudgetType::from(s))
-    }
-}
-
-crate::impl_literal!(PrivacyBudgetType);
-
-/// Property type `Tag` of `AWS::CleanRooms::PrivacyBudgetTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredModelAlgorithm {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfiguredModelAlgorithm {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfiguredModelAlgorithm {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfiguredModelAlgorithm {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
+    ConfiguredModelAlgorithm("AWS::CleanRoomsML::ConfiguredModelAlgorithm", ConfiguredModelAlgorithmProps)
 }
 
 impl ConfiguredModelAlgorithm {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRoomsML::ConfiguredModelAlgorithm";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ConfiguredModelAlgorithmProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConfiguredModelAlgorithmArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfiguredModelAlgorithmArn> {
         self.resource.ref_value()
@@ -86,444 +34,167 @@ impl ConfiguredModelAlgorithm {
     pub fn attr_configured_model_algorithm_arn(&self) -> Value<ids::ConfiguredModelAlgorithmArn> {
         self.resource.get_att("ConfiguredModelAlgorithmArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InferenceContainerConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inference_container_config(
+        &self,
+        value: impl Into<Value<InferenceContainerConfig>>,
+    ) {
+        self.resource
+            .set_property("InferenceContainerConfig", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrainingContainerConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_training_container_config(&self, value: impl Into<Value<ContainerConfig>>) {
+        self.resource
+            .set_property("TrainingContainerConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredModelAlgorithmProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `InferenceContainerConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub inference_container_config: Option<Value<InferenceContainerConfig>>,
-    /// `KmsKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    pub name: Value<String>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[-a-z]*:iam::[0-9]{12}:role/.+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrainingContainerConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub training_container_config: Option<Value<ContainerConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
+    ConfiguredModelAlgorithmProps
 }
 
 impl ConfiguredModelAlgorithmProps {
     /// The required properties: `Name`, `RoleArn`.
     pub fn new(name: impl Into<Value<String>>, role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            description: None,
-            inference_container_config: None,
-            kms_key_arn: None,
-            name: name.into(),
-            role_arn: role_arn.into(),
-            tags: None,
-            training_container_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(4, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `InferenceContainerConfig`.
+    /// `InferenceContainerConfig` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn inference_container_config(
-        mut self,
+        self,
         value: impl Into<Value<InferenceContainerConfig>>,
     ) -> Self {
-        self.inference_container_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "InferenceContainerConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(2, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `TrainingContainerConfig`.
-    pub fn training_container_config(mut self, value: impl Into<Value<ContainerConfig>>) -> Self {
-        self.training_container_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfiguredModelAlgorithmProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_container_config {
-            m.insert("InferenceContainerConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.training_container_config {
-            m.insert("TrainingContainerConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrainingContainerConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn training_container_config(self, value: impl Into<Value<ContainerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TrainingContainerConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfiguredModelAlgorithmProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inference_container_config.check(
-            &path.field("InferenceContainerConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[-a-z]*:iam::[0-9]{12}:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.training_container_config.check(
-            &path.field("TrainingContainerConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfiguredModelAlgorithmProps);
-
-/// Property type `InferenceContainerConfig` of `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
-#[derive(Debug, Clone)]
-pub struct InferenceContainerConfig {
-    /// `ImageUri` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^.*$`.
-    pub image_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `InferenceContainerConfig` of `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
+    InferenceContainerConfig
 }
 
 impl InferenceContainerConfig {
     /// The required properties: `ImageUri`.
     pub fn new(image_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            image_uri: image_uri.into(),
-        }
+        Self(crate::Properties::new().with(0, "ImageUri", image_uri.into().to_template()))
     }
 }
 
-impl ToTemplate for InferenceContainerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ImageUri".to_owned(), self.image_uri.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for InferenceContainerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_uri.check(
-            &path.field("ImageUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceContainerConfig);
-
-/// Property type `Tag` of `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ContainerConfig` of `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
-#[derive(Debug, Clone)]
-pub struct ContainerConfig {
-    /// `Arguments` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^.*$`.
-    pub arguments: Option<Value<List<String>>>,
-    /// `Entrypoint` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^.*$`.
-    pub entrypoint: Option<Value<List<String>>>,
-    /// `ImageUri` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^.*$`.
-    pub image_uri: Value<String>,
-    /// `MetricDefinitions` (optional).
-    /// Items: 0..=40.
-    pub metric_definitions: Option<Value<List<MetricDefinition>>>,
+crate::l1_struct! {
+    /// Property type `ContainerConfig` of `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
+    ContainerConfig
 }
 
 impl ContainerConfig {
     /// The required properties: `ImageUri`.
     pub fn new(image_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            arguments: None,
-            entrypoint: None,
-            image_uri: image_uri.into(),
-            metric_definitions: None,
-        }
+        Self(crate::Properties::new().with(2, "ImageUri", image_uri.into().to_template()))
     }
-    /// Sets `Arguments`.
-    pub fn arguments(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.arguments = Some(value.into());
-        self
+    /// `Arguments` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `^.*$`.
+    pub fn arguments(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Arguments", value.into().to_template()))
     }
-    /// Sets `Entrypoint`.
-    pub fn entrypoint(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.entrypoint = Some(value.into());
-        self
+    /// `Entrypoint` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `^.*$`.
+    pub fn entrypoint(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Entrypoint", value.into().to_template()))
     }
-    /// Sets `MetricDefinitions`.
-    pub fn metric_definitions(mut self, value: impl Into<Value<List<MetricDefinition>>>) -> Self {
-        self.metric_definitions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContainerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arguments {
-            m.insert("Arguments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entrypoint {
-            m.insert("Entrypoint".to_owned(), v.to_template());
-        }
-        m.insert("ImageUri".to_owned(), self.image_uri.to_template());
-        if let Some(v) = &self.metric_definitions {
-            m.insert("MetricDefinitions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MetricDefinitions` (optional).
+    /// Items: 0 to 40.
+    pub fn metric_definitions(self, value: impl Into<Value<List<MetricDefinition>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MetricDefinitions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ContainerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arguments.check(
-            &path.field("Arguments"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("^.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entrypoint.check(
-            &path.field("Entrypoint"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("^.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_uri.check(
-            &path.field("ImageUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_definitions.check(
-            &path.field("MetricDefinitions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContainerConfig);
-
-/// Property type `MetricDefinition` of `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
-#[derive(Debug, Clone)]
-pub struct MetricDefinition {
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^.+$`.
-    pub name: Value<String>,
-    /// `Regex` (required).
-    /// Length: 1..=500 characters.
-    /// Pattern: `^.+$`.
-    pub regex: Value<String>,
+crate::l1_struct! {
+    /// Property type `MetricDefinition` of `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
+    MetricDefinition
 }
 
 impl MetricDefinition {
     /// The required properties: `Name`, `Regex`.
     pub fn new(name: impl Into<Value<String>>, regex: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            regex: regex.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Regex", regex.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for MetricDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Regex".to_owned(), self.regex.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regex.check(
-            &path.field("Regex"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricDefinition);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredModelAlgorithmAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfiguredModelAlgorithmAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfiguredModelAlgorithmAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfiguredModelAlgorithmAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    ConfiguredModelAlgorithmAssociation("AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation", ConfiguredModelAlgorithmAssociationProps)
 }
 
 impl ConfiguredModelAlgorithmAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ConfiguredModelAlgorithmAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConfiguredModelAlgorithmAssociationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfiguredModelAlgorithmAssociationArn> {
         self.resource.ref_value()
@@ -96,34 +44,50 @@ impl ConfiguredModelAlgorithmAssociation {
     pub fn attr_collaboration_identifier(&self) -> Value<String> {
         self.resource.get_att("CollaborationIdentifier")
     }
+
+    /// Replaces `ConfiguredModelAlgorithmArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configured_model_algorithm_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfiguredModelAlgorithmArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `MembershipIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_membership_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MembershipIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PrivacyConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_privacy_configuration(&self, value: impl Into<Value<PrivacyConfiguration>>) {
+        self.resource
+            .set_property("PrivacyConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct ConfiguredModelAlgorithmAssociationProps {
-    /// `ConfiguredModelAlgorithmArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:[0-9]{12}:configured-model-algorithm/[-a-zA-Z0-9_/.]+$`.
-    pub configured_model_algorithm_arn: Value<String>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `MembershipIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub membership_identifier: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    pub name: Value<String>,
-    /// `PrivacyConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub privacy_configuration: Option<Value<PrivacyConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    ConfiguredModelAlgorithmAssociationProps
 }
 
 impl ConfiguredModelAlgorithmAssociationProps {
@@ -133,214 +97,92 @@ impl ConfiguredModelAlgorithmAssociationProps {
         membership_identifier: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            configured_model_algorithm_arn: configured_model_algorithm_arn.into(),
-            description: None,
-            membership_identifier: membership_identifier.into(),
-            name: name.into(),
-            privacy_configuration: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConfiguredModelAlgorithmArn",
+                    configured_model_algorithm_arn.into().to_template(),
+                )
+                .with(
+                    2,
+                    "MembershipIdentifier",
+                    membership_identifier.into().to_template(),
+                )
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `PrivacyConfiguration`.
-    pub fn privacy_configuration(mut self, value: impl Into<Value<PrivacyConfiguration>>) -> Self {
-        self.privacy_configuration = Some(value.into());
-        self
+    /// `PrivacyConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn privacy_configuration(self, value: impl Into<Value<PrivacyConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PrivacyConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfiguredModelAlgorithmAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConfiguredModelAlgorithmArn".to_owned(),
-            self.configured_model_algorithm_arn.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MembershipIdentifier".to_owned(),
-            self.membership_identifier.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.privacy_configuration {
-            m.insert("PrivacyConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConfiguredModelAlgorithmAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configured_model_algorithm_arn.check(&path.field("ConfiguredModelAlgorithmArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:[0-9]{12}:configured-model-algorithm/[-a-zA-Z0-9_/.]+$"), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.membership_identifier.check(
-            &path.field("MembershipIdentifier"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.privacy_configuration
-            .check(&path.field("PrivacyConfiguration"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfiguredModelAlgorithmAssociationProps);
-
-/// Property type `PrivacyConfiguration` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct PrivacyConfiguration {
-    /// `Policies` (required).
-    pub policies: Value<PrivacyConfigurationPolicies>,
+crate::l1_struct! {
+    /// Property type `PrivacyConfiguration` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    PrivacyConfiguration
 }
 
 impl PrivacyConfiguration {
     /// The required properties: `Policies`.
     pub fn new(policies: impl Into<Value<PrivacyConfigurationPolicies>>) -> Self {
-        Self {
-            policies: policies.into(),
-        }
+        Self(crate::Properties::new().with(0, "Policies", policies.into().to_template()))
     }
 }
 
-impl ToTemplate for PrivacyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Policies".to_owned(), self.policies.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PrivacyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policies
-            .check(&path.field("Policies"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrivacyConfiguration);
-
-/// Property type `PrivacyConfigurationPolicies` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct PrivacyConfigurationPolicies {
-    /// `TrainedModelExports` (optional).
-    pub trained_model_exports: Option<Value<TrainedModelExportsConfigurationPolicy>>,
-    /// `TrainedModelInferenceJobs` (optional).
-    pub trained_model_inference_jobs: Option<Value<TrainedModelInferenceJobsConfigurationPolicy>>,
-    /// `TrainedModels` (optional).
-    pub trained_models: Option<Value<TrainedModelsConfigurationPolicy>>,
+crate::l1_struct! {
+    /// Property type `PrivacyConfigurationPolicies` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    PrivacyConfigurationPolicies(default)
 }
 
 impl PrivacyConfigurationPolicies {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            trained_model_exports: None,
-            trained_model_inference_jobs: None,
-            trained_models: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TrainedModelExports`.
+    /// `TrainedModelExports` (optional).
     pub fn trained_model_exports(
-        mut self,
+        self,
         value: impl Into<Value<TrainedModelExportsConfigurationPolicy>>,
     ) -> Self {
-        self.trained_model_exports = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "TrainedModelExports", value.into().to_template()),
+        )
     }
-    /// Sets `TrainedModelInferenceJobs`.
+    /// `TrainedModelInferenceJobs` (optional).
     pub fn trained_model_inference_jobs(
-        mut self,
+        self,
         value: impl Into<Value<TrainedModelInferenceJobsConfigurationPolicy>>,
     ) -> Self {
-        self.trained_model_inference_jobs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "TrainedModelInferenceJobs", value.into().to_template()),
+        )
     }
-    /// Sets `TrainedModels`.
-    pub fn trained_models(
-        mut self,
-        value: impl Into<Value<TrainedModelsConfigurationPolicy>>,
-    ) -> Self {
-        self.trained_models = Some(value.into());
-        self
+    /// `TrainedModels` (optional).
+    pub fn trained_models(self, value: impl Into<Value<TrainedModelsConfigurationPolicy>>) -> Self {
+        Self(self.0.with(2, "TrainedModels", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PrivacyConfigurationPolicies {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.trained_model_exports {
-            m.insert("TrainedModelExports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trained_model_inference_jobs {
-            m.insert("TrainedModelInferenceJobs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trained_models {
-            m.insert("TrainedModels".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PrivacyConfigurationPolicies {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.trained_model_exports
-            .check(&path.field("TrainedModelExports"), &Rules::NONE, out);
-        self.trained_model_inference_jobs.check(
-            &path.field("TrainedModelInferenceJobs"),
-            &Rules::NONE,
-            out,
-        );
-        self.trained_models
-            .check(&path.field("TrainedModels"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrivacyConfigurationPolicies);
-
-/// Property type `TrainedModelExportsConfigurationPolicy` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct TrainedModelExportsConfigurationPolicy {
-    /// `FilesToExport` (required).
-    /// Items: 1..=2.
-    pub files_to_export: Value<List<TrainedModelExportFileType>>,
-    /// `MaxSize` (required).
-    pub max_size: Value<TrainedModelExportsMaxSize>,
+crate::l1_struct! {
+    /// Property type `TrainedModelExportsConfigurationPolicy` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    TrainedModelExportsConfigurationPolicy
 }
 
 impl TrainedModelExportsConfigurationPolicy {
@@ -349,108 +191,27 @@ impl TrainedModelExportsConfigurationPolicy {
         files_to_export: impl Into<Value<List<TrainedModelExportFileType>>>,
         max_size: impl Into<Value<TrainedModelExportsMaxSize>>,
     ) -> Self {
-        Self {
-            files_to_export: files_to_export.into(),
-            max_size: max_size.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FilesToExport", files_to_export.into().to_template())
+                .with(1, "MaxSize", max_size.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TrainedModelExportsConfigurationPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FilesToExport".to_owned(),
-            self.files_to_export.to_template(),
-        );
-        m.insert("MaxSize".to_owned(), self.max_size.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TrainedModelExportFileType`.
+    TrainedModelExportFileType {
+        /// `MODEL`
+        Model = "MODEL",
+        /// `OUTPUT`
+        Output = "OUTPUT",
     }
 }
 
-impl Check for TrainedModelExportsConfigurationPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.files_to_export.check(
-            &path.field("FilesToExport"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_size
-            .check(&path.field("MaxSize"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TrainedModelExportsConfigurationPolicy);
-
-/// Values of `TrainedModelExportFileType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrainedModelExportFileType {
-    /// `MODEL`
-    Model,
-    /// `OUTPUT`
-    Output,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrainedModelExportFileType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MODEL", "OUTPUT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Model => "MODEL",
-            Self::Output => "OUTPUT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrainedModelExportFileType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrainedModelExportFileType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrainedModelExportFileType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MODEL" => Self::Model,
-            "OUTPUT" => Self::Output,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrainedModelExportFileType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrainedModelExportFileType::from(s))
-    }
-}
-
-crate::impl_literal!(TrainedModelExportFileType);
-
-/// Property type `TrainedModelExportsMaxSize` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct TrainedModelExportsMaxSize {
-    /// `Unit` (required).
-    pub unit: Value<TrainedModelExportsMaxSizeUnitType>,
-    /// `Value` (required).
-    /// Range: 0.01..=10.
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TrainedModelExportsMaxSize` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    TrainedModelExportsMaxSize
 }
 
 impl TrainedModelExportsMaxSize {
@@ -459,489 +220,145 @@ impl TrainedModelExportsMaxSize {
         unit: impl Into<Value<TrainedModelExportsMaxSizeUnitType>>,
         value: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TrainedModelExportsMaxSize {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TrainedModelExportsMaxSizeUnitType`.
+    TrainedModelExportsMaxSizeUnitType {
+        /// `GB`
+        Gb = "GB",
     }
 }
 
-impl Check for TrainedModelExportsMaxSize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrainedModelExportsMaxSize);
-
-/// Values of `TrainedModelExportsMaxSizeUnitType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrainedModelExportsMaxSizeUnitType {
-    /// `GB`
-    Gb,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrainedModelExportsMaxSizeUnitType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gb => "GB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrainedModelExportsMaxSizeUnitType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrainedModelExportsMaxSizeUnitType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrainedModelExportsMaxSizeUnitType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GB" => Self::Gb,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrainedModelExportsMaxSizeUnitType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrainedModelExportsMaxSizeUnitType::from(s))
-    }
-}
-
-crate::impl_literal!(TrainedModelExportsMaxSizeUnitType);
-
-/// Property type `TrainedModelInferenceJobsConfigurationPolicy` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct TrainedModelInferenceJobsConfigurationPolicy {
-    /// `ContainerLogs` (optional).
-    /// Items: 1..=5.
-    pub container_logs: Option<Value<List<LogsConfigurationPolicy>>>,
-    /// `MaxOutputSize` (optional).
-    pub max_output_size: Option<Value<TrainedModelInferenceMaxOutputSize>>,
+crate::l1_struct! {
+    /// Property type `TrainedModelInferenceJobsConfigurationPolicy` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    TrainedModelInferenceJobsConfigurationPolicy(default)
 }
 
 impl TrainedModelInferenceJobsConfigurationPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_logs: None,
-            max_output_size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerLogs`.
-    pub fn container_logs(
-        mut self,
-        value: impl Into<Value<List<LogsConfigurationPolicy>>>,
-    ) -> Self {
-        self.container_logs = Some(value.into());
-        self
+    /// `ContainerLogs` (optional).
+    /// Items: 1 to 5.
+    pub fn container_logs(self, value: impl Into<Value<List<LogsConfigurationPolicy>>>) -> Self {
+        Self(self.0.with(0, "ContainerLogs", value.into().to_template()))
     }
-    /// Sets `MaxOutputSize`.
+    /// `MaxOutputSize` (optional).
     pub fn max_output_size(
-        mut self,
+        self,
         value: impl Into<Value<TrainedModelInferenceMaxOutputSize>>,
     ) -> Self {
-        self.max_output_size = Some(value.into());
-        self
+        Self(self.0.with(1, "MaxOutputSize", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TrainedModelInferenceJobsConfigurationPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_logs {
-            m.insert("ContainerLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_output_size {
-            m.insert("MaxOutputSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrainedModelInferenceJobsConfigurationPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_logs.check(
-            &path.field("ContainerLogs"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_output_size
-            .check(&path.field("MaxOutputSize"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TrainedModelInferenceJobsConfigurationPolicy);
-
-/// Property type `LogsConfigurationPolicy` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct LogsConfigurationPolicy {
-    /// `AllowedAccountIds` (required).
-    /// Items: 1..=5.
-    /// Each item: Pattern: `^[0-9]{12}$`.
-    pub allowed_account_ids: Value<List<String>>,
-    /// `FilterPattern` (optional).
-    /// Length: 0..=1024 characters.
-    pub filter_pattern: Option<Value<String>>,
-    /// `LogRedactionConfiguration` (optional).
-    pub log_redaction_configuration: Option<Value<LogRedactionConfiguration>>,
-    /// `LogType` (optional).
-    pub log_type: Option<Value<LogType>>,
+crate::l1_struct! {
+    /// Property type `LogsConfigurationPolicy` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    LogsConfigurationPolicy
 }
 
 impl LogsConfigurationPolicy {
     /// The required properties: `AllowedAccountIds`.
     pub fn new(allowed_account_ids: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            allowed_account_ids: allowed_account_ids.into(),
-            filter_pattern: None,
-            log_redaction_configuration: None,
-            log_type: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AllowedAccountIds",
+            allowed_account_ids.into().to_template(),
+        ))
     }
-    /// Sets `FilterPattern`.
-    pub fn filter_pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
+    /// `FilterPattern` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn filter_pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FilterPattern", value.into().to_template()))
     }
-    /// Sets `LogRedactionConfiguration`.
+    /// `LogRedactionConfiguration` (optional).
     pub fn log_redaction_configuration(
-        mut self,
+        self,
         value: impl Into<Value<LogRedactionConfiguration>>,
     ) -> Self {
-        self.log_redaction_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "LogRedactionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LogType`.
-    pub fn log_type(mut self, value: impl Into<Value<LogType>>) -> Self {
-        self.log_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogsConfigurationPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllowedAccountIds".to_owned(),
-            self.allowed_account_ids.to_template(),
-        );
-        if let Some(v) = &self.filter_pattern {
-            m.insert("FilterPattern".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_redaction_configuration {
-            m.insert("LogRedactionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_type {
-            m.insert("LogType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogType` (optional).
+    pub fn log_type(self, value: impl Into<Value<LogType>>) -> Self {
+        Self(self.0.with(3, "LogType", value.into().to_template()))
     }
 }
 
-impl Check for LogsConfigurationPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_account_ids.check(
-            &path.field("AllowedAccountIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[0-9]{12}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_pattern.check(
-            &path.field("FilterPattern"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_redaction_configuration.check(
-            &path.field("LogRedactionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_type
-            .check(&path.field("LogType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogsConfigurationPolicy);
-
-/// Property type `LogRedactionConfiguration` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct LogRedactionConfiguration {
-    /// `CustomEntityConfig` (optional).
-    pub custom_entity_config: Option<Value<CustomEntityConfig>>,
-    /// `EntitiesToRedact` (required).
-    /// Items: 1..=.
-    pub entities_to_redact: Value<List<EntityType>>,
+crate::l1_struct! {
+    /// Property type `LogRedactionConfiguration` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    LogRedactionConfiguration
 }
 
 impl LogRedactionConfiguration {
     /// The required properties: `EntitiesToRedact`.
     pub fn new(entities_to_redact: impl Into<Value<List<EntityType>>>) -> Self {
-        Self {
-            custom_entity_config: None,
-            entities_to_redact: entities_to_redact.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "EntitiesToRedact",
+            entities_to_redact.into().to_template(),
+        ))
     }
-    /// Sets `CustomEntityConfig`.
-    pub fn custom_entity_config(mut self, value: impl Into<Value<CustomEntityConfig>>) -> Self {
-        self.custom_entity_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogRedactionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_entity_config {
-            m.insert("CustomEntityConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EntitiesToRedact".to_owned(),
-            self.entities_to_redact.to_template(),
-        );
-        Expr::Map(m)
+    /// `CustomEntityConfig` (optional).
+    pub fn custom_entity_config(self, value: impl Into<Value<CustomEntityConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomEntityConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LogRedactionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_entity_config
-            .check(&path.field("CustomEntityConfig"), &Rules::NONE, out);
-        self.entities_to_redact.check(
-            &path.field("EntitiesToRedact"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogRedactionConfiguration);
-
-/// Property type `CustomEntityConfig` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct CustomEntityConfig {
-    /// `CustomDataIdentifiers` (required).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=200 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\_\#\=\@\/\;\,\-\ \^\$\?\[\]\{\}\|\\\*\+\.\(\)]+$`.
-    pub custom_data_identifiers: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `CustomEntityConfig` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    CustomEntityConfig
 }
 
 impl CustomEntityConfig {
     /// The required properties: `CustomDataIdentifiers`.
     pub fn new(custom_data_identifiers: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            custom_data_identifiers: custom_data_identifiers.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CustomDataIdentifiers",
+            custom_data_identifiers.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CustomEntityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CustomDataIdentifiers".to_owned(),
-            self.custom_data_identifiers.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EntityType`.
+    EntityType {
+        /// `ALL_PERSONALLY_IDENTIFIABLE_INFORMATION`
+        AllPersonallyIdentifiableInformation = "ALL_PERSONALLY_IDENTIFIABLE_INFORMATION",
+        /// `NUMBERS`
+        Numbers = "NUMBERS",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-impl Check for CustomEntityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_data_identifiers.check(&path.field("CustomDataIdentifiers"), &Rules { min_items: Some(1), max_items: Some(10), items: Some(&const { Rules { min_length: Some(1), max_length: Some(200), pattern: Some("^[a-zA-Z0-9\\_\\#\\=\\@\\/\\;\\,\\-\\ \\^\\$\\?\\[\\]\\{\\}\\|\\\\\\*\\+\\.\\(\\)]+$"), ..Rules::NONE } }), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `LogType`.
+    LogType {
+        /// `ALL`
+        All = "ALL",
+        /// `ERROR_SUMMARY`
+        ErrorSummary = "ERROR_SUMMARY",
     }
 }
 
-crate::impl_literal!(CustomEntityConfig);
-
-/// Values of `EntityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EntityType {
-    /// `ALL_PERSONALLY_IDENTIFIABLE_INFORMATION`
-    AllPersonallyIdentifiableInformation,
-    /// `NUMBERS`
-    Numbers,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EntityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALL_PERSONALLY_IDENTIFIABLE_INFORMATION",
-        "NUMBERS",
-        "CUSTOM",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllPersonallyIdentifiableInformation => "ALL_PERSONALLY_IDENTIFIABLE_INFORMATION",
-            Self::Numbers => "NUMBERS",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EntityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EntityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EntityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL_PERSONALLY_IDENTIFIABLE_INFORMATION" => Self::AllPersonallyIdentifiableInformation,
-            "NUMBERS" => Self::Numbers,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EntityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EntityType::from(s))
-    }
-}
-
-crate::impl_literal!(EntityType);
-
-/// Values of `LogType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogType {
-    /// `ALL`
-    All,
-    /// `ERROR_SUMMARY`
-    ErrorSummary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "ERROR_SUMMARY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::ErrorSummary => "ERROR_SUMMARY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "ERROR_SUMMARY" => Self::ErrorSummary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogType::from(s))
-    }
-}
-
-crate::impl_literal!(LogType);
-
-/// Property type `TrainedModelInferenceMaxOutputSize` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct TrainedModelInferenceMaxOutputSize {
-    /// `Unit` (required).
-    pub unit: Value<TrainedModelInferenceMaxOutputSizeUnitType>,
-    /// `Value` (required).
-    /// Range: 0.01..=50.
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TrainedModelInferenceMaxOutputSize` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    TrainedModelInferenceMaxOutputSize
 }
 
 impl TrainedModelInferenceMaxOutputSize {
@@ -950,281 +367,82 @@ impl TrainedModelInferenceMaxOutputSize {
         unit: impl Into<Value<TrainedModelInferenceMaxOutputSizeUnitType>>,
         value: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TrainedModelInferenceMaxOutputSize {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TrainedModelInferenceMaxOutputSizeUnitType`.
+    TrainedModelInferenceMaxOutputSizeUnitType {
+        /// `GB`
+        Gb = "GB",
     }
 }
 
-impl Check for TrainedModelInferenceMaxOutputSize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(50.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrainedModelInferenceMaxOutputSize);
-
-/// Values of `TrainedModelInferenceMaxOutputSizeUnitType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrainedModelInferenceMaxOutputSizeUnitType {
-    /// `GB`
-    Gb,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrainedModelInferenceMaxOutputSizeUnitType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gb => "GB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrainedModelInferenceMaxOutputSizeUnitType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrainedModelInferenceMaxOutputSizeUnitType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrainedModelInferenceMaxOutputSizeUnitType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GB" => Self::Gb,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrainedModelInferenceMaxOutputSizeUnitType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrainedModelInferenceMaxOutputSizeUnitType::from(s))
-    }
-}
-
-crate::impl_literal!(TrainedModelInferenceMaxOutputSizeUnitType);
-
-/// Property type `TrainedModelsConfigurationPolicy` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct TrainedModelsConfigurationPolicy {
-    /// `ContainerLogs` (optional).
-    /// Items: 1..=5.
-    pub container_logs: Option<Value<List<LogsConfigurationPolicy>>>,
-    /// `ContainerMetrics` (optional).
-    pub container_metrics: Option<Value<MetricsConfigurationPolicy>>,
-    /// `MaxArtifactSize` (optional).
-    pub max_artifact_size: Option<Value<TrainedModelArtifactMaxSize>>,
+crate::l1_struct! {
+    /// Property type `TrainedModelsConfigurationPolicy` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    TrainedModelsConfigurationPolicy(default)
 }
 
 impl TrainedModelsConfigurationPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_logs: None,
-            container_metrics: None,
-            max_artifact_size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerLogs`.
-    pub fn container_logs(
-        mut self,
-        value: impl Into<Value<List<LogsConfigurationPolicy>>>,
-    ) -> Self {
-        self.container_logs = Some(value.into());
-        self
+    /// `ContainerLogs` (optional).
+    /// Items: 1 to 5.
+    pub fn container_logs(self, value: impl Into<Value<List<LogsConfigurationPolicy>>>) -> Self {
+        Self(self.0.with(0, "ContainerLogs", value.into().to_template()))
     }
-    /// Sets `ContainerMetrics`.
-    pub fn container_metrics(
-        mut self,
-        value: impl Into<Value<MetricsConfigurationPolicy>>,
-    ) -> Self {
-        self.container_metrics = Some(value.into());
-        self
+    /// `ContainerMetrics` (optional).
+    pub fn container_metrics(self, value: impl Into<Value<MetricsConfigurationPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerMetrics", value.into().to_template()),
+        )
     }
-    /// Sets `MaxArtifactSize`.
-    pub fn max_artifact_size(
-        mut self,
-        value: impl Into<Value<TrainedModelArtifactMaxSize>>,
-    ) -> Self {
-        self.max_artifact_size = Some(value.into());
-        self
+    /// `MaxArtifactSize` (optional).
+    pub fn max_artifact_size(self, value: impl Into<Value<TrainedModelArtifactMaxSize>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaxArtifactSize", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TrainedModelsConfigurationPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_logs {
-            m.insert("ContainerLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_metrics {
-            m.insert("ContainerMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_artifact_size {
-            m.insert("MaxArtifactSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrainedModelsConfigurationPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_logs.check(
-            &path.field("ContainerLogs"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.container_metrics
-            .check(&path.field("ContainerMetrics"), &Rules::NONE, out);
-        self.max_artifact_size
-            .check(&path.field("MaxArtifactSize"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TrainedModelsConfigurationPolicy);
-
-/// Property type `MetricsConfigurationPolicy` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct MetricsConfigurationPolicy {
-    /// `NoiseLevel` (required).
-    pub noise_level: Value<NoiseLevelType>,
+crate::l1_struct! {
+    /// Property type `MetricsConfigurationPolicy` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    MetricsConfigurationPolicy
 }
 
 impl MetricsConfigurationPolicy {
     /// The required properties: `NoiseLevel`.
     pub fn new(noise_level: impl Into<Value<NoiseLevelType>>) -> Self {
-        Self {
-            noise_level: noise_level.into(),
-        }
+        Self(crate::Properties::new().with(0, "NoiseLevel", noise_level.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricsConfigurationPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("NoiseLevel".to_owned(), self.noise_level.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NoiseLevelType`.
+    NoiseLevelType {
+        /// `HIGH`
+        High = "HIGH",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `LOW`
+        Low = "LOW",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for MetricsConfigurationPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.noise_level
-            .check(&path.field("NoiseLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricsConfigurationPolicy);
-
-/// Values of `NoiseLevelType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoiseLevelType {
-    /// `HIGH`
-    High,
-    /// `MEDIUM`
-    Medium,
-    /// `LOW`
-    Low,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NoiseLevelType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HIGH", "MEDIUM", "LOW", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "HIGH",
-            Self::Medium => "MEDIUM",
-            Self::Low => "LOW",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NoiseLevelType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NoiseLevelType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NoiseLevelType {
-    fn from(s: &str) -> Self {
-        match s {
-            "HIGH" => Self::High,
-            "MEDIUM" => Self::Medium,
-            "LOW" => Self::Low,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NoiseLevelType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NoiseLevelType::from(s))
-    }
-}
-
-crate::impl_literal!(NoiseLevelType);
-
-/// Property type `TrainedModelArtifactMaxSize` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct TrainedModelArtifactMaxSize {
-    /// `Unit` (required).
-    pub unit: Value<TrainedModelArtifactMaxSizeUnitType>,
-    /// `Value` (required).
-    /// Range: 0.01..=10.
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TrainedModelArtifactMaxSize` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
+    TrainedModelArtifactMaxSize
 }
 
 impl TrainedModelArtifactMaxSize {
@@ -1233,143 +451,20 @@ impl TrainedModelArtifactMaxSize {
         unit: impl Into<Value<TrainedModelArtifactMaxSizeUnitType>>,
         value: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TrainedModelArtifactMaxSize {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TrainedModelArtifactMaxSizeUnitType`.
+    TrainedModelArtifactMaxSizeUnitType {
+        /// `GB`
+        Gb = "GB",
     }
 }
 
-impl Check for TrainedModelArtifactMaxSize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrainedModelArtifactMaxSize);
-
-/// Values of `TrainedModelArtifactMaxSizeUnitType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrainedModelArtifactMaxSizeUnitType {
-    /// `GB`
-    Gb,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrainedModelArtifactMaxSizeUnitType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gb => "GB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrainedModelArtifactMaxSizeUnitType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrainedModelArtifactMaxSizeUnitType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrainedModelArtifactMaxSizeUnitType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GB" => Self::Gb,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrainedModelArtifactMaxSizeUnitType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrainedModelArtifactMaxSizeUnitType::from(s))
-    }
-}
-
-crate::impl_literal!(TrainedModelArtifactMaxSizeUnitType);
-
-/// Property type `Tag` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

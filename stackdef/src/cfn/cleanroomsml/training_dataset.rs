@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CleanRoomsML::TrainingDataset`.
-#[derive(Debug, Clone)]
-pub struct TrainingDataset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrainingDataset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrainingDataset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrainingDataset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CleanRoomsML::TrainingDataset`.
+    TrainingDataset("AWS::CleanRoomsML::TrainingDataset", TrainingDatasetProps)
 }
 
 impl TrainingDataset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CleanRoomsML::TrainingDataset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrainingDatasetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TrainingDatasetArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TrainingDatasetArn> {
         self.resource.ref_value()
@@ -87,30 +39,41 @@ impl TrainingDataset {
     pub fn attr_training_dataset_arn(&self) -> Value<ids::TrainingDatasetArn> {
         self.resource.get_att("TrainingDatasetArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrainingData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_training_data(&self, value: impl Into<Value<List<Dataset>>>) {
+        self.resource.set_property("TrainingData", value.into())
+    }
 }
 
-/// Properties of `AWS::CleanRoomsML::TrainingDataset`.
-#[derive(Debug, Clone)]
-pub struct TrainingDatasetProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    pub name: Value<String>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[-a-z]*:iam::[0-9]{12}:role/.+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrainingData` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=1.
-    pub training_data: Value<List<Dataset>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CleanRoomsML::TrainingDataset`.
+    TrainingDatasetProps
 }
 
 impl TrainingDatasetProps {
@@ -120,148 +83,30 @@ impl TrainingDatasetProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         training_data: impl Into<Value<List<Dataset>>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            role_arn: role_arn.into(),
-            tags: None,
-            training_data: training_data.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "RoleArn", role_arn.into().to_template())
+                .with(4, "TrainingData", training_data.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrainingDatasetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TrainingData".to_owned(), self.training_data.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TrainingDatasetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[-a-z]*:iam::[0-9]{12}:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.training_data.check(
-            &path.field("TrainingData"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(TrainingDatasetProps);
-
-/// Property type `Tag` of `AWS::CleanRoomsML::TrainingDataset`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Dataset` of `AWS::CleanRoomsML::TrainingDataset`.
-#[derive(Debug, Clone)]
-pub struct Dataset {
-    /// `InputConfig` (required).
-    pub input_config: Value<DatasetInputConfig>,
-    /// `Type` (required).
-    pub type_: Value<DatasetType>,
+crate::l1_struct! {
+    /// Property type `Dataset` of `AWS::CleanRoomsML::TrainingDataset`.
+    Dataset
 }
 
 impl Dataset {
@@ -270,40 +115,17 @@ impl Dataset {
         input_config: impl Into<Value<DatasetInputConfig>>,
         type_: impl Into<Value<DatasetType>>,
     ) -> Self {
-        Self {
-            input_config: input_config.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InputConfig", input_config.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Dataset {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InputConfig".to_owned(), self.input_config.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Dataset {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_config
-            .check(&path.field("InputConfig"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Dataset);
-
-/// Property type `DatasetInputConfig` of `AWS::CleanRoomsML::TrainingDataset`.
-#[derive(Debug, Clone)]
-pub struct DatasetInputConfig {
-    /// `DataSource` (required).
-    pub data_source: Value<DataSource>,
-    /// `Schema` (required).
-    /// Items: 1..=100.
-    pub schema: Value<List<ColumnSchema>>,
+crate::l1_struct! {
+    /// Property type `DatasetInputConfig` of `AWS::CleanRoomsML::TrainingDataset`.
+    DatasetInputConfig
 }
 
 impl DatasetInputConfig {
@@ -312,91 +134,33 @@ impl DatasetInputConfig {
         data_source: impl Into<Value<DataSource>>,
         schema: impl Into<Value<List<ColumnSchema>>>,
     ) -> Self {
-        Self {
-            data_source: data_source.into(),
-            schema: schema.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataSource", data_source.into().to_template())
+                .with(1, "Schema", schema.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DatasetInputConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DataSource".to_owned(), self.data_source.to_template());
-        m.insert("Schema".to_owned(), self.schema.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatasetInputConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source
-            .check(&path.field("DataSource"), &Rules::NONE, out);
-        self.schema.check(
-            &path.field("Schema"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatasetInputConfig);
-
-/// Property type `DataSource` of `AWS::CleanRoomsML::TrainingDataset`.
-#[derive(Debug, Clone)]
-pub struct DataSource {
-    /// `GlueDataSource` (required).
-    pub glue_data_source: Value<GlueDataSource>,
+crate::l1_struct! {
+    /// Property type `DataSource` of `AWS::CleanRoomsML::TrainingDataset`.
+    DataSource
 }
 
 impl DataSource {
     /// The required properties: `GlueDataSource`.
     pub fn new(glue_data_source: impl Into<Value<GlueDataSource>>) -> Self {
-        Self {
-            glue_data_source: glue_data_source.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "GlueDataSource",
+            glue_data_source.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GlueDataSource".to_owned(),
-            self.glue_data_source.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.glue_data_source
-            .check(&path.field("GlueDataSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSource);
-
-/// Property type `GlueDataSource` of `AWS::CleanRoomsML::TrainingDataset`.
-#[derive(Debug, Clone)]
-pub struct GlueDataSource {
-    /// `CatalogId` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub catalog_id: Option<Value<String>>,
-    /// `DatabaseName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?$`.
-    pub database_name: Value<String>,
-    /// `TableName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$`.
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `GlueDataSource` of `AWS::CleanRoomsML::TrainingDataset`.
+    GlueDataSource
 }
 
 impl GlueDataSource {
@@ -405,78 +169,23 @@ impl GlueDataSource {
         database_name: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: None,
-            database_name: database_name.into(),
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(2, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GlueDataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
+    /// `CatalogId` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
     }
 }
 
-impl Check for GlueDataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GlueDataSource);
-
-/// Property type `ColumnSchema` of `AWS::CleanRoomsML::TrainingDataset`.
-#[derive(Debug, Clone)]
-pub struct ColumnSchema {
-    /// `ColumnName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$`.
-    pub column_name: Value<String>,
-    /// `ColumnTypes` (required).
-    /// Items: 1..=1.
-    pub column_types: Value<List<ColumnType>>,
+crate::l1_struct! {
+    /// Property type `ColumnSchema` of `AWS::CleanRoomsML::TrainingDataset`.
+    ColumnSchema
 }
 
 impl ColumnSchema {
@@ -485,172 +194,34 @@ impl ColumnSchema {
         column_name: impl Into<Value<String>>,
         column_types: impl Into<Value<List<ColumnType>>>,
     ) -> Self {
-        Self {
-            column_name: column_name.into(),
-            column_types: column_types.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ColumnName", column_name.into().to_template())
+                .with(1, "ColumnTypes", column_types.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ColumnSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        m.insert("ColumnTypes".to_owned(), self.column_types.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ColumnType`.
+    ColumnType {
+        /// `USER_ID`
+        UserId = "USER_ID",
+        /// `ITEM_ID`
+        ItemId = "ITEM_ID",
+        /// `TIMESTAMP`
+        Timestamp = "TIMESTAMP",
+        /// `CATEGORICAL_FEATURE`
+        CategoricalFeature = "CATEGORICAL_FEATURE",
+        /// `NUMERICAL_FEATURE`
+        NumericalFeature = "NUMERICAL_FEATURE",
     }
 }
 
-impl Check for ColumnSchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_types.check(
-            &path.field("ColumnTypes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DatasetType`.
+    DatasetType {
+        /// `INTERACTIONS`
+        Interactions = "INTERACTIONS",
     }
 }
-
-crate::impl_literal!(ColumnSchema);
-
-/// Values of `ColumnType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ColumnType {
-    /// `USER_ID`
-    UserId,
-    /// `ITEM_ID`
-    ItemId,
-    /// `TIMESTAMP`
-    Timestamp,
-    /// `CATEGORICAL_FEATURE`
-    CategoricalFeature,
-    /// `NUMERICAL_FEATURE`
-    NumericalFeature,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ColumnType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "USER_ID",
-        "ITEM_ID",
-        "TIMESTAMP",
-        "CATEGORICAL_FEATURE",
-        "NUMERICAL_FEATURE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserId => "USER_ID",
-            Self::ItemId => "ITEM_ID",
-            Self::Timestamp => "TIMESTAMP",
-            Self::CategoricalFeature => "CATEGORICAL_FEATURE",
-            Self::NumericalFeature => "NUMERICAL_FEATURE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ColumnType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ColumnType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ColumnType {
-    fn from(s: &str) -> Self {
-        match s {
-            "USER_ID" => Self::UserId,
-            "ITEM_ID" => Self::ItemId,
-            "TIMESTAMP" => Self::Timestamp,
-            "CATEGORICAL_FEATURE" => Self::CategoricalFeature,
-            "NUMERICAL_FEATURE" => Self::NumericalFeature,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ColumnType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ColumnType::from(s))
-    }
-}
-
-crate::impl_literal!(ColumnType);
-
-/// Values of `DatasetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatasetType {
-    /// `INTERACTIONS`
-    Interactions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatasetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INTERACTIONS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Interactions => "INTERACTIONS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DatasetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatasetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatasetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "INTERACTIONS" => Self::Interactions,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatasetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatasetType::from(s))
-    }
-}
-
-crate::impl_literal!(DatasetType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cloud9::EnvironmentEC2`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentEc2 {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EnvironmentEc2 {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EnvironmentEc2 {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EnvironmentEc2 {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cloud9::EnvironmentEC2`.
+    EnvironmentEc2("AWS::Cloud9::EnvironmentEC2", EnvironmentEc2Props)
 }
 
 impl EnvironmentEc2 {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cloud9::EnvironmentEC2";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentEc2Props) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::EnvironmentEc2Id> {
         self.resource.ref_value()
@@ -87,38 +39,72 @@ impl EnvironmentEc2 {
     pub fn attr_arn(&self) -> Value<ids::EnvironmentEc2Arn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AutomaticStopTimeMinutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automatic_stop_time_minutes(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AutomaticStopTimeMinutes", value.into())
+    }
+
+    /// Replaces `ConnectionType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ImageId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageId", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OwnerArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OwnerArn", value.into())
+    }
+
+    /// Replaces `Repositories` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repositories(&self, value: impl Into<Value<List<Repository>>>) {
+        self.resource.set_property("Repositories", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Cloud9::EnvironmentEC2`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentEc2Props {
-    /// `AutomaticStopTimeMinutes` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub automatic_stop_time_minutes: Option<Value<i64>>,
-    /// `ConnectionType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub connection_type: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `ImageId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub image_id: Value<String>,
-    /// `InstanceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub instance_type: Value<String>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `OwnerArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub owner_arn: Option<Value<String>>,
-    /// `Repositories` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub repositories: Option<Value<List<Repository>>>,
-    /// `SubnetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cloud9::EnvironmentEC2`.
+    EnvironmentEc2Props
 }
 
 impl EnvironmentEc2Props {
@@ -127,111 +113,57 @@ impl EnvironmentEc2Props {
         image_id: impl Into<Value<String>>,
         instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            automatic_stop_time_minutes: None,
-            connection_type: None,
-            description: None,
-            image_id: image_id.into(),
-            instance_type: instance_type.into(),
-            name: None,
-            owner_arn: None,
-            repositories: None,
-            subnet_id: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "ImageId", image_id.into().to_template())
+                .with(4, "InstanceType", instance_type.into().to_template()),
+        )
     }
-    /// Sets `AutomaticStopTimeMinutes`.
-    pub fn automatic_stop_time_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.automatic_stop_time_minutes = Some(value.into());
-        self
+    /// `AutomaticStopTimeMinutes` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn automatic_stop_time_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutomaticStopTimeMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectionType`.
-    pub fn connection_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_type = Some(value.into());
-        self
+    /// `ConnectionType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn connection_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConnectionType", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `OwnerArn`.
-    pub fn owner_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner_arn = Some(value.into());
-        self
+    /// `OwnerArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn owner_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "OwnerArn", value.into().to_template()))
     }
-    /// Sets `Repositories`.
-    pub fn repositories(mut self, value: impl Into<Value<List<Repository>>>) -> Self {
-        self.repositories = Some(value.into());
-        self
+    /// `Repositories` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn repositories(self, value: impl Into<Value<List<Repository>>>) -> Self {
+        Self(self.0.with(7, "Repositories", value.into().to_template()))
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(8, "SubnetId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EnvironmentEc2Props {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automatic_stop_time_minutes {
-            m.insert("AutomaticStopTimeMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_type {
-            m.insert("ConnectionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("ImageId".to_owned(), self.image_id.to_template());
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.owner_arn {
-            m.insert("OwnerArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repositories {
-            m.insert("Repositories".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentEc2Props {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.repositories
-            .check(&path.field("Repositories"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EnvironmentEc2Props);
-
-/// Property type `Repository` of `AWS::Cloud9::EnvironmentEC2`.
-#[derive(Debug, Clone)]
-pub struct Repository {
-    /// `PathComponent` (required).
-    pub path_component: Value<String>,
-    /// `RepositoryUrl` (required).
-    pub repository_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `Repository` of `AWS::Cloud9::EnvironmentEC2`.
+    Repository
 }
 
 impl Repository {
@@ -240,64 +172,12 @@ impl Repository {
         path_component: impl Into<Value<String>>,
         repository_url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            path_component: path_component.into(),
-            repository_url: repository_url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PathComponent", path_component.into().to_template())
+                .with(1, "RepositoryUrl", repository_url.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Repository {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PathComponent".to_owned(),
-            self.path_component.to_template(),
-        );
-        m.insert(
-            "RepositoryUrl".to_owned(),
-            self.repository_url.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Repository {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Repository);
-
-/// Property type `Tag` of `AWS::Cloud9::EnvironmentEC2`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

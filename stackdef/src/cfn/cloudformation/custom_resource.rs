@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::CustomResource`.
-#[derive(Debug, Clone)]
-pub struct CustomResource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomResource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomResource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomResource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::CustomResource`.
+    CustomResource("AWS::CloudFormation::CustomResource", CustomResourceProps)
 }
 
 impl CustomResource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::CustomResource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomResourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CustomResourceId> {
         self.resource.ref_value()
@@ -82,46 +34,32 @@ impl CustomResource {
     pub fn attr_id(&self) -> Value<ids::CustomResourceId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ServiceTimeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_timeout(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ServiceTimeout", value.into())
+    }
+
+    /// Replaces `ServiceToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceToken", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::CustomResource`.
-#[derive(Debug, Clone)]
-pub struct CustomResourceProps {
-    /// `ServiceTimeout` (optional).
-    pub service_timeout: Option<Value<i64>>,
-    /// `ServiceToken` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service_token: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::CustomResource`.
+    CustomResourceProps
 }
 
 impl CustomResourceProps {
     /// The required properties: `ServiceToken`.
     pub fn new(service_token: impl Into<Value<String>>) -> Self {
-        Self {
-            service_timeout: None,
-            service_token: service_token.into(),
-        }
+        Self(crate::Properties::new().with(1, "ServiceToken", service_token.into().to_template()))
     }
-    /// Sets `ServiceTimeout`.
-    pub fn service_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.service_timeout = Some(value.into());
-        self
+    /// `ServiceTimeout` (optional).
+    pub fn service_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "ServiceTimeout", value.into().to_template()))
     }
 }
-
-impl ToTemplate for CustomResourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.service_timeout {
-            m.insert("ServiceTimeout".to_owned(), v.to_template());
-        }
-        m.insert("ServiceToken".to_owned(), self.service_token.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomResourceProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomResourceProps);

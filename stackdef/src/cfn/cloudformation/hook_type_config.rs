@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::HookTypeConfig`.
-#[derive(Debug, Clone)]
-pub struct HookTypeConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for HookTypeConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for HookTypeConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for HookTypeConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::HookTypeConfig`.
+    HookTypeConfig("AWS::CloudFormation::HookTypeConfig", HookTypeConfigProps)
 }
 
 impl HookTypeConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::HookTypeConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: HookTypeConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConfigurationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::HookTypeConfigArn> {
         self.resource.ref_value()
@@ -82,172 +34,73 @@ impl HookTypeConfig {
     pub fn attr_configuration_arn(&self) -> Value<ids::HookTypeConfigArn> {
         self.resource.get_att("ConfigurationArn")
     }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `ConfigurationAlias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_alias(&self, value: impl Into<Value<ConfigurationAlias>>) {
+        self.resource
+            .set_property("ConfigurationAlias", value.into())
+    }
+
+    /// Replaces `TypeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TypeArn", value.into())
+    }
+
+    /// Replaces `TypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TypeName", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::HookTypeConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct HookTypeConfigProps {
-    /// `Configuration` (optional).
-    /// Pattern: `[\s\S]+`.
-    pub configuration: Option<Value<String>>,
-    /// `ConfigurationAlias` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9]{1,256}$`.
-    pub configuration_alias: Option<Value<ConfigurationAlias>>,
-    /// `TypeArn` (optional).
-    /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/.+$`.
-    pub type_arn: Option<Value<String>>,
-    /// `TypeName` (optional).
-    /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$`.
-    pub type_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::HookTypeConfig`.
+    HookTypeConfigProps(default)
 }
 
 impl HookTypeConfigProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration: None,
-            configuration_alias: None,
-            type_arn: None,
-            type_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    /// Pattern: `[\s\x{80}-\x{10FFFF}\S]+`.
+    pub fn configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
     }
-    /// Sets `ConfigurationAlias`.
-    pub fn configuration_alias(mut self, value: impl Into<Value<ConfigurationAlias>>) -> Self {
-        self.configuration_alias = Some(value.into());
-        self
+    /// `ConfigurationAlias` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z0-9]{1,256}$`.
+    pub fn configuration_alias(self, value: impl Into<Value<ConfigurationAlias>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConfigurationAlias", value.into().to_template()),
+        )
     }
-    /// Sets `TypeArn`.
-    pub fn type_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_arn = Some(value.into());
-        self
+    /// `TypeArn` (optional).
+    /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/.+$`.
+    pub fn type_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TypeArn", value.into().to_template()))
     }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HookTypeConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration_alias {
-            m.insert("ConfigurationAlias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_arn {
-            m.insert("TypeArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_name {
-            m.insert("TypeName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TypeName` (optional).
+    /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$`.
+    pub fn type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TypeName", value.into().to_template()))
     }
 }
 
-impl Check for HookTypeConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration.check(
-            &path.field("Configuration"),
-            &Rules {
-                pattern: Some("[\\s\\S]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration_alias.check(
-            &path.field("ConfigurationAlias"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_arn.check(&path.field("TypeArn"), &Rules { pattern: Some("^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/.+$"), ..Rules::NONE }, out);
-        self.type_name.check(
-            &path.field("TypeName"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("TypeArn", self.type_arn.is_some()),
-                    ("Configuration", self.configuration.is_some()),
-                ],
-                &[
-                    ("TypeName", self.type_name.is_some()),
-                    ("Configuration", self.configuration.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConfigurationAlias`.
+    ConfigurationAlias {
+        /// `default`
+        Default = "default",
     }
 }
-
-crate::impl_literal!(HookTypeConfigProps);
-
-/// Values of `ConfigurationAlias`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfigurationAlias {
-    /// `default`
-    Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfigurationAlias {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["default"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfigurationAlias {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfigurationAlias {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfigurationAlias {
-    fn from(s: &str) -> Self {
-        match s {
-            "default" => Self::Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfigurationAlias> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfigurationAlias::from(s))
-    }
-}
-
-crate::impl_literal!(ConfigurationAlias);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CloudFormation::LambdaHook`.
-#[derive(Debug, Clone)]
-pub struct LambdaHook {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LambdaHook {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LambdaHook {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LambdaHook {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::LambdaHook`.
+    LambdaHook("AWS::CloudFormation::LambdaHook", LambdaHookProps)
 }
 
 impl LambdaHook {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::LambdaHook";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LambdaHookProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `HookArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LambdaHookArn> {
         self.resource.ref_value()
@@ -82,32 +34,59 @@ impl LambdaHook {
     pub fn attr_hook_arn(&self) -> Value<ids::LambdaHookArn> {
         self.resource.get_att("HookArn")
     }
+
+    /// Replaces `Alias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Alias", value.into())
+    }
+
+    /// Replaces `ExecutionRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExecutionRole", value.into())
+    }
+
+    /// Replaces `FailureMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_failure_mode(&self, value: impl Into<Value<FailureMode>>) {
+        self.resource.set_property("FailureMode", value.into())
+    }
+
+    /// Replaces `HookStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hook_status(&self, value: impl Into<Value<HookStatus>>) {
+        self.resource.set_property("HookStatus", value.into())
+    }
+
+    /// Replaces `LambdaFunction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lambda_function(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LambdaFunction", value.into())
+    }
+
+    /// Replaces `StackFilters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_filters(&self, value: impl Into<Value<StackFilters>>) {
+        self.resource.set_property("StackFilters", value.into())
+    }
+
+    /// Replaces `TargetFilters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_filters(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("TargetFilters", value.into())
+    }
+
+    /// Replaces `TargetOperations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_operations(&self, value: impl Into<Value<List<TargetOperation>>>) {
+        self.resource.set_property("TargetOperations", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::LambdaHook`.
-#[derive(Debug, Clone)]
-pub struct LambdaHookProps {
-    /// `Alias` (required).
-    /// Create-only: changing it replaces the resource.
-    pub alias: Value<String>,
-    /// `ExecutionRole` (required).
-    /// Length: ..=256 characters.
-    /// Pattern: `arn:.+:iam::[0-9]{12}:role/.+`.
-    pub execution_role: Value<String>,
-    /// `FailureMode` (required).
-    pub failure_mode: Value<FailureMode>,
-    /// `HookStatus` (required).
-    pub hook_status: Value<HookStatus>,
-    /// `LambdaFunction` (required).
-    /// Length: 1..=170 characters.
-    /// Pattern: `(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?(-iso([a-z])?)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`.
-    pub lambda_function: Value<String>,
-    /// `StackFilters` (optional).
-    pub stack_filters: Option<Value<StackFilters>>,
-    /// `TargetFilters` (optional).
-    pub target_filters: Option<Value<serde_json::Value>>,
-    /// `TargetOperations` (required).
-    pub target_operations: Value<List<TargetOperation>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::LambdaHook`.
+    LambdaHookProps
 }
 
 impl LambdaHookProps {
@@ -120,555 +99,144 @@ impl LambdaHookProps {
         lambda_function: impl Into<Value<String>>,
         target_operations: impl Into<Value<List<TargetOperation>>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            execution_role: execution_role.into(),
-            failure_mode: failure_mode.into(),
-            hook_status: hook_status.into(),
-            lambda_function: lambda_function.into(),
-            stack_filters: None,
-            target_filters: None,
-            target_operations: target_operations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(1, "ExecutionRole", execution_role.into().to_template())
+                .with(2, "FailureMode", failure_mode.into().to_template())
+                .with(3, "HookStatus", hook_status.into().to_template())
+                .with(4, "LambdaFunction", lambda_function.into().to_template())
+                .with(
+                    7,
+                    "TargetOperations",
+                    target_operations.into().to_template(),
+                ),
+        )
     }
-    /// Sets `StackFilters`.
-    pub fn stack_filters(mut self, value: impl Into<Value<StackFilters>>) -> Self {
-        self.stack_filters = Some(value.into());
-        self
+    /// `StackFilters` (optional).
+    pub fn stack_filters(self, value: impl Into<Value<StackFilters>>) -> Self {
+        Self(self.0.with(5, "StackFilters", value.into().to_template()))
     }
-    /// Sets `TargetFilters`.
-    pub fn target_filters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.target_filters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaHookProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert(
-            "ExecutionRole".to_owned(),
-            self.execution_role.to_template(),
-        );
-        m.insert("FailureMode".to_owned(), self.failure_mode.to_template());
-        m.insert("HookStatus".to_owned(), self.hook_status.to_template());
-        m.insert(
-            "LambdaFunction".to_owned(),
-            self.lambda_function.to_template(),
-        );
-        if let Some(v) = &self.stack_filters {
-            m.insert("StackFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_filters {
-            m.insert("TargetFilters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetOperations".to_owned(),
-            self.target_operations.to_template(),
-        );
-        Expr::Map(m)
+    /// `TargetFilters` (optional).
+    pub fn target_filters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(6, "TargetFilters", value.into().to_template()))
     }
 }
 
-impl Check for LambdaHookProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution_role.check(
-            &path.field("ExecutionRole"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("arn:.+:iam::[0-9]{12}:role/.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.failure_mode
-            .check(&path.field("FailureMode"), &Rules::NONE, out);
-        self.hook_status
-            .check(&path.field("HookStatus"), &Rules::NONE, out);
-        self.lambda_function.check(&path.field("LambdaFunction"), &Rules { min_length: Some(1), max_length: Some(170), pattern: Some("(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?(-iso([a-z])?)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"), ..Rules::NONE }, out);
-        self.stack_filters
-            .check(&path.field("StackFilters"), &Rules::NONE, out);
-        self.target_operations
-            .check(&path.field("TargetOperations"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FailureMode`.
+    FailureMode {
+        /// `FAIL`
+        Fail = "FAIL",
+        /// `WARN`
+        Warn = "WARN",
     }
 }
 
-crate::impl_literal!(LambdaHookProps);
-
-/// Values of `FailureMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailureMode {
-    /// `FAIL`
-    Fail,
-    /// `WARN`
-    Warn,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FailureMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FAIL", "WARN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fail => "FAIL",
-            Self::Warn => "WARN",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `HookStatus`.
+    HookStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for FailureMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FailureMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FailureMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "FAIL" => Self::Fail,
-            "WARN" => Self::Warn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FailureMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(FailureMode::from(s))
-    }
-}
-
-crate::impl_literal!(FailureMode);
-
-/// Values of `HookStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HookStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HookStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HookStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HookStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HookStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HookStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(HookStatus::from(s))
-    }
-}
-
-crate::impl_literal!(HookStatus);
-
-/// Property type `StackFilters` of `AWS::CloudFormation::LambdaHook`.
-#[derive(Debug, Clone)]
-pub struct StackFilters {
-    /// `FilteringCriteria` (required).
-    pub filtering_criteria: Value<FilteringCriteria>,
-    /// `StackNames` (optional).
-    pub stack_names: Option<Value<StackNames>>,
-    /// `StackRoles` (optional).
-    pub stack_roles: Option<Value<StackRoles>>,
+crate::l1_struct! {
+    /// Property type `StackFilters` of `AWS::CloudFormation::LambdaHook`.
+    StackFilters
 }
 
 impl StackFilters {
     /// The required properties: `FilteringCriteria`.
     pub fn new(filtering_criteria: impl Into<Value<FilteringCriteria>>) -> Self {
-        Self {
-            filtering_criteria: filtering_criteria.into(),
-            stack_names: None,
-            stack_roles: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FilteringCriteria",
+            filtering_criteria.into().to_template(),
+        ))
     }
-    /// Sets `StackNames`.
-    pub fn stack_names(mut self, value: impl Into<Value<StackNames>>) -> Self {
-        self.stack_names = Some(value.into());
-        self
+    /// `StackNames` (optional).
+    pub fn stack_names(self, value: impl Into<Value<StackNames>>) -> Self {
+        Self(self.0.with(1, "StackNames", value.into().to_template()))
     }
-    /// Sets `StackRoles`.
-    pub fn stack_roles(mut self, value: impl Into<Value<StackRoles>>) -> Self {
-        self.stack_roles = Some(value.into());
-        self
+    /// `StackRoles` (optional).
+    pub fn stack_roles(self, value: impl Into<Value<StackRoles>>) -> Self {
+        Self(self.0.with(2, "StackRoles", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StackFilters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FilteringCriteria".to_owned(),
-            self.filtering_criteria.to_template(),
-        );
-        if let Some(v) = &self.stack_names {
-            m.insert("StackNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stack_roles {
-            m.insert("StackRoles".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FilteringCriteria`.
+    FilteringCriteria {
+        /// `ALL`
+        All = "ALL",
+        /// `ANY`
+        Any = "ANY",
     }
 }
 
-impl Check for StackFilters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filtering_criteria
-            .check(&path.field("FilteringCriteria"), &Rules::NONE, out);
-        self.stack_names
-            .check(&path.field("StackNames"), &Rules::NONE, out);
-        self.stack_roles
-            .check(&path.field("StackRoles"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StackFilters);
-
-/// Values of `FilteringCriteria`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilteringCriteria {
-    /// `ALL`
-    All,
-    /// `ANY`
-    Any,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilteringCriteria {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "ANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Any => "ANY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilteringCriteria {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilteringCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilteringCriteria {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "ANY" => Self::Any,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilteringCriteria> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilteringCriteria::from(s))
-    }
-}
-
-crate::impl_literal!(FilteringCriteria);
-
-/// Property type `StackNames` of `AWS::CloudFormation::LambdaHook`.
-#[derive(Debug, Clone, Default)]
-pub struct StackNames {
-    /// `Exclude` (optional).
-    /// Items: 1..=50.
-    /// Each item: Length: ..=128 characters.
-    /// Each item: Pattern: `^[a-zA-Z*?][-a-zA-Z0-9*?]*$`.
-    pub exclude: Option<Value<List<String>>>,
-    /// `Include` (optional).
-    /// Items: 1..=50.
-    /// Each item: Length: ..=128 characters.
-    /// Each item: Pattern: `^[a-zA-Z*?][-a-zA-Z0-9*?]*$`.
-    pub include: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `StackNames` of `AWS::CloudFormation::LambdaHook`.
+    StackNames(default)
 }
 
 impl StackNames {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude: None,
-            include: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exclude`.
-    pub fn exclude(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude = Some(value.into());
-        self
-    }
-    /// Sets `Include`.
-    pub fn include(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StackNames {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude {
-            m.insert("Exclude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include {
-            m.insert("Include".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StackNames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude.check(
-            &path.field("Exclude"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(128),
-                            pattern: Some("^[a-zA-Z*?][-a-zA-Z0-9*?]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include.check(
-            &path.field("Include"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(128),
-                            pattern: Some("^[a-zA-Z*?][-a-zA-Z0-9*?]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StackNames);
-
-/// Property type `StackRoles` of `AWS::CloudFormation::LambdaHook`.
-#[derive(Debug, Clone, Default)]
-pub struct StackRoles {
     /// `Exclude` (optional).
-    /// Items: 1..=50.
-    /// Each item: Length: ..=256 characters.
-    pub exclude: Option<Value<List<String>>>,
+    /// Items: 1 to 50.
+    /// Each item: Length: at most 128 characters.
+    /// Each item: Pattern: `^[a-zA-Z*?][-a-zA-Z0-9*?]*$`.
+    pub fn exclude(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Exclude", value.into().to_template()))
+    }
     /// `Include` (optional).
-    /// Items: 1..=50.
-    /// Each item: Length: ..=256 characters.
-    pub include: Option<Value<List<String>>>,
+    /// Items: 1 to 50.
+    /// Each item: Length: at most 128 characters.
+    /// Each item: Pattern: `^[a-zA-Z*?][-a-zA-Z0-9*?]*$`.
+    pub fn include(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Include", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `StackRoles` of `AWS::CloudFormation::LambdaHook`.
+    StackRoles(default)
 }
 
 impl StackRoles {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude: None,
-            include: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exclude`.
-    pub fn exclude(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude = Some(value.into());
-        self
+    /// `Exclude` (optional).
+    /// Items: 1 to 50.
+    /// Each item: Length: at most 256 characters.
+    pub fn exclude(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Exclude", value.into().to_template()))
     }
-    /// Sets `Include`.
-    pub fn include(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StackRoles {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude {
-            m.insert("Exclude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include {
-            m.insert("Include".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Include` (optional).
+    /// Items: 1 to 50.
+    /// Each item: Length: at most 256 characters.
+    pub fn include(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Include", value.into().to_template()))
     }
 }
 
-impl Check for StackRoles {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude.check(
-            &path.field("Exclude"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include.check(
-            &path.field("Include"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TargetOperation`.
+    TargetOperation {
+        /// `RESOURCE`
+        Resource = "RESOURCE",
+        /// `STACK`
+        Stack = "STACK",
+        /// `CHANGE_SET`
+        ChangeSet = "CHANGE_SET",
+        /// `CLOUD_CONTROL`
+        CloudControl = "CLOUD_CONTROL",
     }
 }
-
-crate::impl_literal!(StackRoles);
-
-/// Values of `TargetOperation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetOperation {
-    /// `RESOURCE`
-    Resource,
-    /// `STACK`
-    Stack,
-    /// `CHANGE_SET`
-    ChangeSet,
-    /// `CLOUD_CONTROL`
-    CloudControl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetOperation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["RESOURCE", "STACK", "CHANGE_SET", "CLOUD_CONTROL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Resource => "RESOURCE",
-            Self::Stack => "STACK",
-            Self::ChangeSet => "CHANGE_SET",
-            Self::CloudControl => "CLOUD_CONTROL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetOperation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetOperation {
-    fn from(s: &str) -> Self {
-        match s {
-            "RESOURCE" => Self::Resource,
-            "STACK" => Self::Stack,
-            "CHANGE_SET" => Self::ChangeSet,
-            "CLOUD_CONTROL" => Self::CloudControl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetOperation> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetOperation::from(s))
-    }
-}
-
-crate::impl_literal!(TargetOperation);

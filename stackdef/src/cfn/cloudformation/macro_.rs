@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::Macro`.
-#[derive(Debug, Clone)]
-pub struct Macro {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Macro {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Macro {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Macro {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::Macro`.
+    Macro("AWS::CloudFormation::Macro", MacroProps)
 }
 
 impl Macro {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::Macro";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MacroProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MacroId> {
         self.resource.ref_value()
@@ -82,72 +34,62 @@ impl Macro {
     pub fn attr_id(&self) -> Value<ids::MacroId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FunctionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FunctionName", value.into())
+    }
+
+    /// Replaces `LogGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_name(&self, value: impl Into<Value<ids::LogGroupName>>) {
+        self.resource.set_property("LogGroupName", value.into())
+    }
+
+    /// Replaces `LogRoleARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("LogRoleARN", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::Macro`.
-#[derive(Debug, Clone)]
-pub struct MacroProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `FunctionName` (required).
-    pub function_name: Value<String>,
-    /// `LogGroupName` (optional).
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
-    /// `LogRoleARN` (optional).
-    pub log_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::Macro`.
+    MacroProps
 }
 
 impl MacroProps {
     /// The required properties: `FunctionName`, `Name`.
     pub fn new(function_name: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            function_name: function_name.into(),
-            log_group_name: None,
-            log_role_arn: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FunctionName", function_name.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
+    /// `LogGroupName` (optional).
+    pub fn log_group_name(self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+        Self(self.0.with(2, "LogGroupName", value.into().to_template()))
     }
-    /// Sets `LogRoleARN`.
-    pub fn log_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.log_role_arn = Some(value.into());
-        self
+    /// `LogRoleARN` (optional).
+    pub fn log_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(3, "LogRoleARN", value.into().to_template()))
     }
 }
-
-impl ToTemplate for MacroProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("FunctionName".to_owned(), self.function_name.to_template());
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_role_arn {
-            m.insert("LogRoleARN".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MacroProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MacroProps);

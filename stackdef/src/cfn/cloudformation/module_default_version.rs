@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::ModuleDefaultVersion`.
-#[derive(Debug, Clone)]
-pub struct ModuleDefaultVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ModuleDefaultVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ModuleDefaultVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ModuleDefaultVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::ModuleDefaultVersion`.
+    ModuleDefaultVersion("AWS::CloudFormation::ModuleDefaultVersion", ModuleDefaultVersionProps)
 }
 
 impl ModuleDefaultVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::ModuleDefaultVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ModuleDefaultVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ModuleDefaultVersionArn> {
         self.resource.ref_value()
@@ -77,100 +29,54 @@ impl ModuleDefaultVersion {
     pub fn arn(&self) -> Value<ids::ModuleDefaultVersionArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Arn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Arn", value.into())
+    }
+
+    /// Replaces `ModuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_module_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModuleName", value.into())
+    }
+
+    /// Replaces `VersionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VersionId", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::ModuleDefaultVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct ModuleDefaultVersionProps {
-    /// `Arn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/module/.+/[0-9]{8}$`.
-    pub arn: Option<Value<String>>,
-    /// `ModuleName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::MODULE`.
-    pub module_name: Option<Value<String>>,
-    /// `VersionId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[0-9]{8}$`.
-    pub version_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::ModuleDefaultVersion`.
+    ModuleDefaultVersionProps(default)
 }
 
 impl ModuleDefaultVersionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            module_name: None,
-            version_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
+    /// `Arn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/module/.+/[0-9]{8}$`.
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
-    /// Sets `ModuleName`.
-    pub fn module_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.module_name = Some(value.into());
-        self
+    /// `ModuleName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::MODULE`.
+    pub fn module_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ModuleName", value.into().to_template()))
     }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModuleDefaultVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.module_name {
-            m.insert("ModuleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_id {
-            m.insert("VersionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VersionId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[0-9]{8}$`.
+    pub fn version_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "VersionId", value.into().to_template()))
     }
 }
-
-impl Check for ModuleDefaultVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(&path.field("Arn"), &Rules { pattern: Some("^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/module/.+/[0-9]{8}$"), ..Rules::NONE }, out);
-        self.module_name.check(
-            &path.field("ModuleName"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::MODULE"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_id.check(
-            &path.field("VersionId"),
-            &Rules {
-                pattern: Some("^[0-9]{8}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("Arn", self.arn.is_some())],
-                &[
-                    ("ModuleName", self.module_name.is_some()),
-                    ("VersionId", self.version_id.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModuleDefaultVersionProps);

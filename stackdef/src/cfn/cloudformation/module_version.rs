@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::ModuleVersion`.
-#[derive(Debug, Clone)]
-pub struct ModuleVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ModuleVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ModuleVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ModuleVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::ModuleVersion`.
+    ModuleVersion("AWS::CloudFormation::ModuleVersion", ModuleVersionProps)
 }
 
 impl ModuleVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::ModuleVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ModuleVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ModuleVersionArn> {
         self.resource.ref_value()
@@ -117,19 +69,23 @@ impl ModuleVersion {
     pub fn attr_visibility(&self) -> Value<String> {
         self.resource.get_att("Visibility")
     }
+
+    /// Replaces `ModuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_module_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModuleName", value.into())
+    }
+
+    /// Replaces `ModulePackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_module_package(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModulePackage", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::ModuleVersion`.
-#[derive(Debug, Clone)]
-pub struct ModuleVersionProps {
-    /// `ModuleName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::MODULE`.
-    pub module_name: Value<String>,
-    /// `ModulePackage` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub module_package: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::ModuleVersion`.
+    ModuleVersionProps
 }
 
 impl ModuleVersionProps {
@@ -138,36 +94,10 @@ impl ModuleVersionProps {
         module_name: impl Into<Value<String>>,
         module_package: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            module_name: module_name.into(),
-            module_package: module_package.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ModuleName", module_name.into().to_template())
+                .with(1, "ModulePackage", module_package.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ModuleVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ModuleName".to_owned(), self.module_name.to_template());
-        m.insert(
-            "ModulePackage".to_owned(),
-            self.module_package.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModuleVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.module_name.check(
-            &path.field("ModuleName"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::MODULE"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModuleVersionProps);

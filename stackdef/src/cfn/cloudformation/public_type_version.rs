@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::PublicTypeVersion`.
-#[derive(Debug, Clone)]
-pub struct PublicTypeVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PublicTypeVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PublicTypeVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PublicTypeVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::PublicTypeVersion`.
+    PublicTypeVersion("AWS::CloudFormation::PublicTypeVersion", PublicTypeVersionProps)
 }
 
 impl PublicTypeVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::PublicTypeVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PublicTypeVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PublicTypeArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PublicTypeVersionArn> {
         self.resource.ref_value()
@@ -92,202 +44,97 @@ impl PublicTypeVersion {
     pub fn attr_publisher_id(&self) -> Value<String> {
         self.resource.get_att("PublisherId")
     }
+
+    /// Replaces `Arn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Arn", value.into())
+    }
+
+    /// Replaces `LogDeliveryBucket` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_delivery_bucket(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LogDeliveryBucket", value.into())
+    }
+
+    /// Replaces `PublicVersionNumber` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_version_number(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PublicVersionNumber", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `TypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TypeName", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::PublicTypeVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct PublicTypeVersionProps {
-    /// `Arn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=1024 characters.
-    /// Pattern: `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:[0-9]{12}:type/.+`.
-    pub arn: Option<Value<String>>,
-    /// `LogDeliveryBucket` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub log_delivery_bucket: Option<Value<String>>,
-    /// `PublicVersionNumber` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=64 characters.
-    /// Pattern: `^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(.*)$`.
-    pub public_version_number: Option<Value<String>>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Option<Value<Type>>,
-    /// `TypeName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}`.
-    pub type_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::PublicTypeVersion`.
+    PublicTypeVersionProps(default)
 }
 
 impl PublicTypeVersionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            log_delivery_bucket: None,
-            public_version_number: None,
-            type_: None,
-            type_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
+    /// `Arn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:[0-9]{12}:type/.+`.
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
-    /// Sets `LogDeliveryBucket`.
-    pub fn log_delivery_bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_delivery_bucket = Some(value.into());
-        self
+    /// `LogDeliveryBucket` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn log_delivery_bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LogDeliveryBucket", value.into().to_template()),
+        )
     }
-    /// Sets `PublicVersionNumber`.
-    pub fn public_version_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.public_version_number = Some(value.into());
-        self
+    /// `PublicVersionNumber` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 5 to 64 characters.
+    /// Pattern: `^(0|[1-9][\d\x{80}-\x{10FFFF}]*)\.(0|[1-9][\d\x{80}-\x{10FFFF}]*)\.(.*)$`.
+    pub fn public_version_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PublicVersionNumber", value.into().to_template()),
+        )
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(3, "Type", value.into().to_template()))
     }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PublicTypeVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_delivery_bucket {
-            m.insert("LogDeliveryBucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_version_number {
-            m.insert("PublicVersionNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_name {
-            m.insert("TypeName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TypeName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}`.
+    pub fn type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "TypeName", value.into().to_template()))
     }
 }
 
-impl Check for PublicTypeVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(
-                    "arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:[0-9]{12}:type/.+",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.public_version_number.check(
-            &path.field("PublicVersionNumber"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(64),
-                pattern: Some("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.type_name.check(
-            &path.field("TypeName"),
-            &Rules {
-                pattern: Some(
-                    "[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("TypeName", self.type_name.is_some()),
-                    ("Type", self.type_.is_some()),
-                ],
-                &[("Arn", self.arn.is_some())],
-            ],
-            path,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `RESOURCE`
+        Resource = "RESOURCE",
+        /// `MODULE`
+        Module = "MODULE",
+        /// `HOOK`
+        Hook = "HOOK",
     }
 }
-
-crate::impl_literal!(PublicTypeVersionProps);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `RESOURCE`
-    Resource,
-    /// `MODULE`
-    Module,
-    /// `HOOK`
-    Hook,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RESOURCE", "MODULE", "HOOK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Resource => "RESOURCE",
-            Self::Module => "MODULE",
-            Self::Hook => "HOOK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "RESOURCE" => Self::Resource,
-            "MODULE" => Self::Module,
-            "HOOK" => Self::Hook,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

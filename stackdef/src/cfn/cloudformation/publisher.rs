@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::Publisher`.
-#[derive(Debug, Clone)]
-pub struct Publisher {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Publisher {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Publisher {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Publisher {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::Publisher`.
+    Publisher("AWS::CloudFormation::Publisher", PublisherProps)
 }
 
 impl Publisher {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::Publisher";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PublisherProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PublisherId` (typed).
     pub fn ref_value(&self) -> Value<ids::PublisherId> {
         self.resource.ref_value()
@@ -97,63 +49,40 @@ impl Publisher {
     pub fn attr_identity_provider(&self) -> Value<String> {
         self.resource.get_att("IdentityProvider")
     }
+
+    /// Replaces `AcceptTermsAndConditions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_terms_and_conditions(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AcceptTermsAndConditions", value.into())
+    }
+
+    /// Replaces `ConnectionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionArn", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::Publisher`.
-#[derive(Debug, Clone)]
-pub struct PublisherProps {
-    /// `AcceptTermsAndConditions` (required).
-    /// Create-only: changing it replaces the resource.
-    pub accept_terms_and_conditions: Value<bool>,
-    /// `ConnectionArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `arn:aws(-[w]+)*:.+:.+:[0-9]{12}:.+`.
-    pub connection_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::Publisher`.
+    PublisherProps
 }
 
 impl PublisherProps {
     /// The required properties: `AcceptTermsAndConditions`.
     pub fn new(accept_terms_and_conditions: impl Into<Value<bool>>) -> Self {
-        Self {
-            accept_terms_and_conditions: accept_terms_and_conditions.into(),
-            connection_arn: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AcceptTermsAndConditions",
+            accept_terms_and_conditions.into().to_template(),
+        ))
     }
-    /// Sets `ConnectionArn`.
-    pub fn connection_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PublisherProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AcceptTermsAndConditions".to_owned(),
-            self.accept_terms_and_conditions.to_template(),
-        );
-        if let Some(v) = &self.connection_arn {
-            m.insert("ConnectionArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ConnectionArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `arn:aws(-[w]+)*:.+:.+:[0-9]{12}:.+`.
+    pub fn connection_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConnectionArn", value.into().to_template()))
     }
 }
-
-impl Check for PublisherProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_arn.check(
-            &path.field("ConnectionArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("arn:aws(-[w]+)*:.+:.+:[0-9]{12}:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PublisherProps);

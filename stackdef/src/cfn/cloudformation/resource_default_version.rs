@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::ResourceDefaultVersion`.
-#[derive(Debug, Clone)]
-pub struct ResourceDefaultVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceDefaultVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceDefaultVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceDefaultVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::ResourceDefaultVersion`.
+    ResourceDefaultVersion("AWS::CloudFormation::ResourceDefaultVersion", ResourceDefaultVersionProps)
 }
 
 impl ResourceDefaultVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::ResourceDefaultVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ResourceDefaultVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceDefaultVersionArn> {
         self.resource.ref_value()
@@ -86,95 +34,49 @@ impl ResourceDefaultVersion {
     pub fn attr_arn(&self) -> Value<ids::ResourceDefaultVersionArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `TypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TypeName", value.into())
+    }
+
+    /// Replaces `TypeVersionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type_version_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TypeVersionArn", value.into())
+    }
+
+    /// Replaces `VersionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VersionId", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::ResourceDefaultVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceDefaultVersionProps {
-    /// `TypeName` (optional).
-    /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$`.
-    pub type_name: Option<Value<String>>,
-    /// `TypeVersionArn` (optional).
-    /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/resource/.+$`.
-    pub type_version_arn: Option<Value<String>>,
-    /// `VersionId` (optional).
-    /// Pattern: `^[A-Za-z0-9-]{1,128}$`.
-    pub version_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::ResourceDefaultVersion`.
+    ResourceDefaultVersionProps(default)
 }
 
 impl ResourceDefaultVersionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            type_name: None,
-            type_version_arn: None,
-            version_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_name = Some(value.into());
-        self
+    /// `TypeName` (optional).
+    /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$`.
+    pub fn type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TypeName", value.into().to_template()))
     }
-    /// Sets `TypeVersionArn`.
-    pub fn type_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_version_arn = Some(value.into());
-        self
+    /// `TypeVersionArn` (optional).
+    /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/resource/.+$`.
+    pub fn type_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TypeVersionArn", value.into().to_template()))
     }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_id = Some(value.into());
-        self
+    /// `VersionId` (optional).
+    /// Pattern: `^[A-Za-z0-9-]{1,128}$`.
+    pub fn version_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "VersionId", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ResourceDefaultVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_name {
-            m.insert("TypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_version_arn {
-            m.insert("TypeVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_id {
-            m.insert("VersionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceDefaultVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_name.check(
-            &path.field("TypeName"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_version_arn.check(&path.field("TypeVersionArn"), &Rules { pattern: Some("^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/resource/.+$"), ..Rules::NONE }, out);
-        self.version_id.check(
-            &path.field("VersionId"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9-]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("TypeVersionArn", self.type_version_arn.is_some())],
-                &[
-                    ("TypeName", self.type_name.is_some()),
-                    ("VersionId", self.version_id.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceDefaultVersionProps);

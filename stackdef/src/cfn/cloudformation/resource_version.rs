@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::ResourceVersion`.
-#[derive(Debug, Clone)]
-pub struct ResourceVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::ResourceVersion`.
+    ResourceVersion("AWS::CloudFormation::ResourceVersion", ResourceVersionProps)
 }
 
 impl ResourceVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::ResourceVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceVersionArn> {
         self.resource.ref_value()
@@ -107,28 +59,36 @@ impl ResourceVersion {
     pub fn attr_type_arn(&self) -> Value<String> {
         self.resource.get_att("TypeArn")
     }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `LoggingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_config(&self, value: impl Into<Value<LoggingConfig>>) {
+        self.resource.set_property("LoggingConfig", value.into())
+    }
+
+    /// Replaces `SchemaHandlerPackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_handler_package(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SchemaHandlerPackage", value.into())
+    }
+
+    /// Replaces `TypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TypeName", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::ResourceVersion`.
-#[derive(Debug, Clone)]
-pub struct ResourceVersionProps {
-    /// `ExecutionRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:.+:iam::[0-9]{12}:role/.+$`.
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `LoggingConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub logging_config: Option<Value<LoggingConfig>>,
-    /// `SchemaHandlerPackage` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=4096 characters.
-    pub schema_handler_package: Value<String>,
-    /// `TypeName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$`.
-    pub type_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::ResourceVersion`.
+    ResourceVersionProps
 }
 
 impl ResourceVersionProps {
@@ -137,148 +97,53 @@ impl ResourceVersionProps {
         schema_handler_package: impl Into<Value<String>>,
         type_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            execution_role_arn: None,
-            logging_config: None,
-            schema_handler_package: schema_handler_package.into(),
-            type_name: type_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "SchemaHandlerPackage",
+                    schema_handler_package.into().to_template(),
+                )
+                .with(3, "TypeName", type_name.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `LoggingConfig`.
-    pub fn logging_config(mut self, value: impl Into<Value<LoggingConfig>>) -> Self {
-        self.logging_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_config {
-            m.insert("LoggingConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SchemaHandlerPackage".to_owned(),
-            self.schema_handler_package.to_template(),
-        );
-        m.insert("TypeName".to_owned(), self.type_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution_role_arn.check(
-            &path.field("ExecutionRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^arn:.+:iam::[0-9]{12}:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logging_config
-            .check(&path.field("LoggingConfig"), &Rules::NONE, out);
-        self.schema_handler_package.check(
-            &path.field("SchemaHandlerPackage"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_name.check(
-            &path.field("TypeName"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceVersionProps);
-
-/// Property type `LoggingConfig` of `AWS::CloudFormation::ResourceVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingConfig {
-    /// `LogGroupName` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
-    /// `LogRoleArn` (optional).
-    /// Length: 1..=256 characters.
+    /// `ExecutionRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
     /// Pattern: `^arn:.+:iam::[0-9]{12}:role/.+$`.
-    pub log_role_arn: Option<Value<ids::RoleArn>>,
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExecutionRoleArn", value.into().to_template()),
+        )
+    }
+    /// `LoggingConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn logging_config(self, value: impl Into<Value<LoggingConfig>>) -> Self {
+        Self(self.0.with(1, "LoggingConfig", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LoggingConfig` of `AWS::CloudFormation::ResourceVersion`.
+    LoggingConfig(default)
 }
 
 impl LoggingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_name: None,
-            log_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
+    /// `LogGroupName` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
+    pub fn log_group_name(self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+        Self(self.0.with(0, "LogGroupName", value.into().to_template()))
     }
-    /// Sets `LogRoleArn`.
-    pub fn log_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.log_role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoggingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_role_arn {
-            m.insert("LogRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogRoleArn` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^arn:.+:iam::[0-9]{12}:role/.+$`.
+    pub fn log_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "LogRoleArn", value.into().to_template()))
     }
 }
-
-impl Check for LoggingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\.\\-_/#A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_role_arn.check(
-            &path.field("LogRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^arn:.+:iam::[0-9]{12}:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoggingConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CloudFormation::Stack`.
-#[derive(Debug, Clone)]
-pub struct Stack {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Stack {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Stack {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Stack {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::Stack`.
+    Stack("AWS::CloudFormation::Stack", StackProps)
 }
 
 impl Stack {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::Stack";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StackProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `StackId` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudFormationStackId> {
         self.resource.ref_value()
@@ -82,151 +34,73 @@ impl Stack {
     pub fn attr_stack_id(&self) -> Value<ids::CloudFormationStackId> {
         self.resource.get_att("StackId")
     }
+
+    /// Replaces `NotificationARNs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_ar_ns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("NotificationARNs", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateURL` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateURL", value.into())
+    }
+
+    /// Replaces `TimeoutInMinutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout_in_minutes(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("TimeoutInMinutes", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::Stack`.
-#[derive(Debug, Clone)]
-pub struct StackProps {
-    /// `NotificationARNs` (optional).
-    /// Items: ..=5.
-    pub notification_ar_ns: Option<Value<List<String>>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TemplateURL` (required).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1024 characters.
-    pub template_url: Value<String>,
-    /// `TimeoutInMinutes` (optional).
-    /// Range: 1..=.
-    pub timeout_in_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::Stack`.
+    StackProps
 }
 
 impl StackProps {
     /// The required properties: `TemplateURL`.
     pub fn new(template_url: impl Into<Value<String>>) -> Self {
-        Self {
-            notification_ar_ns: None,
-            parameters: None,
-            tags: None,
-            template_url: template_url.into(),
-            timeout_in_minutes: None,
-        }
+        Self(crate::Properties::new().with(3, "TemplateURL", template_url.into().to_template()))
     }
-    /// Sets `NotificationARNs`.
-    pub fn notification_ar_ns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.notification_ar_ns = Some(value.into());
-        self
+    /// `NotificationARNs` (optional).
+    /// Items: at most 5.
+    pub fn notification_ar_ns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NotificationARNs", value.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Parameters", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeoutInMinutes`.
-    pub fn timeout_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StackProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.notification_ar_ns {
-            m.insert("NotificationARNs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TemplateURL".to_owned(), self.template_url.to_template());
-        if let Some(v) = &self.timeout_in_minutes {
-            m.insert("TimeoutInMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutInMinutes` (optional).
+    /// Range: at least 1.
+    pub fn timeout_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TimeoutInMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StackProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.notification_ar_ns.check(
-            &path.field("NotificationARNs"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_url.check(
-            &path.field("TemplateURL"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout_in_minutes.check(
-            &path.field("TimeoutInMinutes"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StackProps);
-
-/// Property type `Tag` of `AWS::CloudFormation::Stack`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

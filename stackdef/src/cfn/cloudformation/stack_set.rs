@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::StackSet`.
-#[derive(Debug, Clone)]
-pub struct StackSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StackSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StackSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StackSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::StackSet`.
+    StackSet("AWS::CloudFormation::StackSet", StackSetProps)
 }
 
 impl StackSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::StackSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StackSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `StackSetId` (typed).
     pub fn ref_value(&self) -> Value<ids::StackSetId> {
         self.resource.ref_value()
@@ -82,56 +34,105 @@ impl StackSet {
     pub fn attr_stack_set_id(&self) -> Value<ids::StackSetId> {
         self.resource.get_att("StackSetId")
     }
+
+    /// Replaces `AdministrationRoleARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_administration_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("AdministrationRoleARN", value.into())
+    }
+
+    /// Replaces `AutoDeployment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_deployment(&self, value: impl Into<Value<AutoDeployment>>) {
+        self.resource.set_property("AutoDeployment", value.into())
+    }
+
+    /// Replaces `CallAs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_call_as(&self, value: impl Into<Value<CallAs>>) {
+        self.resource.set_property("CallAs", value.into())
+    }
+
+    /// Replaces `Capabilities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capabilities(&self, value: impl Into<Value<List<Capability>>>) {
+        self.resource.set_property("Capabilities", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExecutionRoleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ExecutionRoleName", value.into())
+    }
+
+    /// Replaces `ManagedExecution` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_execution(&self, value: impl Into<Value<ManagedExecution>>) {
+        self.resource.set_property("ManagedExecution", value.into())
+    }
+
+    /// Replaces `OperationPreferences` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operation_preferences(&self, value: impl Into<Value<OperationPreferences>>) {
+        self.resource
+            .set_property("OperationPreferences", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<List<Parameter>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `PermissionModel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permission_model(&self, value: impl Into<Value<PermissionModel>>) {
+        self.resource.set_property("PermissionModel", value.into())
+    }
+
+    /// Replaces `StackInstancesGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_instances_group(&self, value: impl Into<Value<List<StackInstances>>>) {
+        self.resource
+            .set_property("StackInstancesGroup", value.into())
+    }
+
+    /// Replaces `StackSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StackSetName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateBody` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_body(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateBody", value.into())
+    }
+
+    /// Replaces `TemplateURL` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateURL", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::StackSet`.
-#[derive(Debug, Clone)]
-pub struct StackSetProps {
-    /// `AdministrationRoleARN` (optional).
-    /// Length: 20..=2048 characters.
-    pub administration_role_arn: Option<Value<ids::RoleArn>>,
-    /// `AutoDeployment` (optional).
-    pub auto_deployment: Option<Value<AutoDeployment>>,
-    /// `CallAs` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub call_as: Option<Value<CallAs>>,
-    /// `Capabilities` (optional).
-    pub capabilities: Option<Value<List<Capability>>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `ExecutionRoleName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z_0-9+=,.@/-]+$`.
-    pub execution_role_name: Option<Value<String>>,
-    /// `ManagedExecution` (optional).
-    pub managed_execution: Option<Value<ManagedExecution>>,
-    /// `OperationPreferences` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub operation_preferences: Option<Value<OperationPreferences>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<List<Parameter>>>,
-    /// `PermissionModel` (required).
-    /// Create-only: changing it replaces the resource.
-    pub permission_model: Value<PermissionModel>,
-    /// `StackInstancesGroup` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub stack_instances_group: Option<Value<List<StackInstances>>>,
-    /// `StackSetName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=128 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9\-]{0,127}$`.
-    pub stack_set_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TemplateBody` (optional).
-    /// Length: 1..=51200 characters.
-    pub template_body: Option<Value<String>>,
-    /// `TemplateURL` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=5120 characters.
-    pub template_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::StackSet`.
+    StackSetProps
 }
 
 impl StackSetProps {
@@ -140,739 +141,244 @@ impl StackSetProps {
         permission_model: impl Into<Value<PermissionModel>>,
         stack_set_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            administration_role_arn: None,
-            auto_deployment: None,
-            call_as: None,
-            capabilities: None,
-            description: None,
-            execution_role_name: None,
-            managed_execution: None,
-            operation_preferences: None,
-            parameters: None,
-            permission_model: permission_model.into(),
-            stack_instances_group: None,
-            stack_set_name: stack_set_name.into(),
-            tags: None,
-            template_body: None,
-            template_url: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(9, "PermissionModel", permission_model.into().to_template())
+                .with(11, "StackSetName", stack_set_name.into().to_template()),
+        )
     }
-    /// Sets `AdministrationRoleARN`.
-    pub fn administration_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.administration_role_arn = Some(value.into());
-        self
+    /// `AdministrationRoleARN` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn administration_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdministrationRoleARN", value.into().to_template()),
+        )
     }
-    /// Sets `AutoDeployment`.
-    pub fn auto_deployment(mut self, value: impl Into<Value<AutoDeployment>>) -> Self {
-        self.auto_deployment = Some(value.into());
-        self
+    /// `AutoDeployment` (optional).
+    pub fn auto_deployment(self, value: impl Into<Value<AutoDeployment>>) -> Self {
+        Self(self.0.with(1, "AutoDeployment", value.into().to_template()))
     }
-    /// Sets `CallAs`.
-    pub fn call_as(mut self, value: impl Into<Value<CallAs>>) -> Self {
-        self.call_as = Some(value.into());
-        self
+    /// `CallAs` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn call_as(self, value: impl Into<Value<CallAs>>) -> Self {
+        Self(self.0.with(2, "CallAs", value.into().to_template()))
     }
-    /// Sets `Capabilities`.
-    pub fn capabilities(mut self, value: impl Into<Value<List<Capability>>>) -> Self {
-        self.capabilities = Some(value.into());
-        self
+    /// `Capabilities` (optional).
+    pub fn capabilities(self, value: impl Into<Value<List<Capability>>>) -> Self {
+        Self(self.0.with(3, "Capabilities", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `ExecutionRoleName`.
-    pub fn execution_role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.execution_role_name = Some(value.into());
-        self
+    /// `ExecutionRoleName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z_0-9+=,.@/-]+$`.
+    pub fn execution_role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ExecutionRoleName", value.into().to_template()),
+        )
     }
-    /// Sets `ManagedExecution`.
-    pub fn managed_execution(mut self, value: impl Into<Value<ManagedExecution>>) -> Self {
-        self.managed_execution = Some(value.into());
-        self
+    /// `ManagedExecution` (optional).
+    pub fn managed_execution(self, value: impl Into<Value<ManagedExecution>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ManagedExecution", value.into().to_template()),
+        )
     }
-    /// Sets `OperationPreferences`.
-    pub fn operation_preferences(mut self, value: impl Into<Value<OperationPreferences>>) -> Self {
-        self.operation_preferences = Some(value.into());
-        self
+    /// `OperationPreferences` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn operation_preferences(self, value: impl Into<Value<OperationPreferences>>) -> Self {
+        Self(
+            self.0
+                .with(7, "OperationPreferences", value.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<Parameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<List<Parameter>>>) -> Self {
+        Self(self.0.with(8, "Parameters", value.into().to_template()))
     }
-    /// Sets `StackInstancesGroup`.
-    pub fn stack_instances_group(mut self, value: impl Into<Value<List<StackInstances>>>) -> Self {
-        self.stack_instances_group = Some(value.into());
-        self
+    /// `StackInstancesGroup` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn stack_instances_group(self, value: impl Into<Value<List<StackInstances>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "StackInstancesGroup", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `TemplateBody`.
-    pub fn template_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_body = Some(value.into());
-        self
+    /// `TemplateBody` (optional).
+    /// Length: 1 to 51200 characters.
+    pub fn template_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "TemplateBody", value.into().to_template()))
     }
-    /// Sets `TemplateURL`.
-    pub fn template_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StackSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.administration_role_arn {
-            m.insert("AdministrationRoleARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_deployment {
-            m.insert("AutoDeployment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.call_as {
-            m.insert("CallAs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capabilities {
-            m.insert("Capabilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_name {
-            m.insert("ExecutionRoleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_execution {
-            m.insert("ManagedExecution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operation_preferences {
-            m.insert("OperationPreferences".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PermissionModel".to_owned(),
-            self.permission_model.to_template(),
-        );
-        if let Some(v) = &self.stack_instances_group {
-            m.insert("StackInstancesGroup".to_owned(), v.to_template());
-        }
-        m.insert("StackSetName".to_owned(), self.stack_set_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_body {
-            m.insert("TemplateBody".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_url {
-            m.insert("TemplateURL".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TemplateURL` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 5120 characters.
+    pub fn template_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "TemplateURL", value.into().to_template()))
     }
 }
 
-impl Check for StackSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.administration_role_arn.check(
-            &path.field("AdministrationRoleARN"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.auto_deployment
-            .check(&path.field("AutoDeployment"), &Rules::NONE, out);
-        self.call_as.check(&path.field("CallAs"), &Rules::NONE, out);
-        self.capabilities
-            .check(&path.field("Capabilities"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_role_name.check(
-            &path.field("ExecutionRoleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z_0-9+=,.@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.managed_execution
-            .check(&path.field("ManagedExecution"), &Rules::NONE, out);
-        self.operation_preferences
-            .check(&path.field("OperationPreferences"), &Rules::NONE, out);
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.permission_model
-            .check(&path.field("PermissionModel"), &Rules::NONE, out);
-        self.stack_instances_group
-            .check(&path.field("StackInstancesGroup"), &Rules::NONE, out);
-        self.stack_set_name.check(
-            &path.field("StackSetName"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9\\-]{0,127}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_body.check(
-            &path.field("TemplateBody"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(51200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_url.check(
-            &path.field("TemplateURL"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5120),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("TemplateURL", self.template_url.is_some())],
-                &[("TemplateBody", self.template_body.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StackSetProps);
-
-/// Property type `AutoDeployment` of `AWS::CloudFormation::StackSet`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoDeployment {
-    /// `DependsOn` (optional).
-    pub depends_on: Option<Value<List<String>>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `RetainStacksOnAccountRemoval` (optional).
-    pub retain_stacks_on_account_removal: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AutoDeployment` of `AWS::CloudFormation::StackSet`.
+    AutoDeployment(default)
 }
 
 impl AutoDeployment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            depends_on: None,
-            enabled: None,
-            retain_stacks_on_account_removal: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DependsOn`.
-    pub fn depends_on(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.depends_on = Some(value.into());
-        self
+    /// `DependsOn` (optional).
+    pub fn depends_on(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "DependsOn", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `RetainStacksOnAccountRemoval`.
-    pub fn retain_stacks_on_account_removal(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.retain_stacks_on_account_removal = Some(value.into());
-        self
+    /// `RetainStacksOnAccountRemoval` (optional).
+    pub fn retain_stacks_on_account_removal(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "RetainStacksOnAccountRemoval",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AutoDeployment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.depends_on {
-            m.insert("DependsOn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retain_stacks_on_account_removal {
-            m.insert("RetainStacksOnAccountRemoval".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CallAs`.
+    CallAs {
+        /// `SELF`
+        SelfValue = "SELF",
+        /// `DELEGATED_ADMIN`
+        DelegatedAdmin = "DELEGATED_ADMIN",
     }
 }
 
-impl Check for AutoDeployment {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AutoDeployment);
-
-/// Values of `CallAs`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CallAs {
-    /// `SELF`
-    SelfValue,
-    /// `DELEGATED_ADMIN`
-    DelegatedAdmin,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CallAs {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SELF", "DELEGATED_ADMIN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SelfValue => "SELF",
-            Self::DelegatedAdmin => "DELEGATED_ADMIN",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Capability`.
+    Capability {
+        /// `CAPABILITY_IAM`
+        CapabilityIam = "CAPABILITY_IAM",
+        /// `CAPABILITY_NAMED_IAM`
+        CapabilityNamedIam = "CAPABILITY_NAMED_IAM",
+        /// `CAPABILITY_AUTO_EXPAND`
+        CapabilityAutoExpand = "CAPABILITY_AUTO_EXPAND",
     }
 }
 
-impl ToTemplate for CallAs {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CallAs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CallAs {
-    fn from(s: &str) -> Self {
-        match s {
-            "SELF" => Self::SelfValue,
-            "DELEGATED_ADMIN" => Self::DelegatedAdmin,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CallAs> {
-    fn from(s: &str) -> Self {
-        Value::literal(CallAs::from(s))
-    }
-}
-
-crate::impl_literal!(CallAs);
-
-/// Values of `Capability`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Capability {
-    /// `CAPABILITY_IAM`
-    CapabilityIam,
-    /// `CAPABILITY_NAMED_IAM`
-    CapabilityNamedIam,
-    /// `CAPABILITY_AUTO_EXPAND`
-    CapabilityAutoExpand,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Capability {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CAPABILITY_IAM",
-        "CAPABILITY_NAMED_IAM",
-        "CAPABILITY_AUTO_EXPAND",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CapabilityIam => "CAPABILITY_IAM",
-            Self::CapabilityNamedIam => "CAPABILITY_NAMED_IAM",
-            Self::CapabilityAutoExpand => "CAPABILITY_AUTO_EXPAND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Capability {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Capability {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Capability {
-    fn from(s: &str) -> Self {
-        match s {
-            "CAPABILITY_IAM" => Self::CapabilityIam,
-            "CAPABILITY_NAMED_IAM" => Self::CapabilityNamedIam,
-            "CAPABILITY_AUTO_EXPAND" => Self::CapabilityAutoExpand,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Capability> {
-    fn from(s: &str) -> Self {
-        Value::literal(Capability::from(s))
-    }
-}
-
-crate::impl_literal!(Capability);
-
-/// Property type `ManagedExecution` of `AWS::CloudFormation::StackSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedExecution {
-    /// `Active` (optional).
-    pub active: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ManagedExecution` of `AWS::CloudFormation::StackSet`.
+    ManagedExecution(default)
 }
 
 impl ManagedExecution {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { active: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Active`.
-    pub fn active(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.active = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedExecution {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active {
-            m.insert("Active".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Active` (optional).
+    pub fn active(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Active", value.into().to_template()))
     }
 }
 
-impl Check for ManagedExecution {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ManagedExecution);
-
-/// Property type `OperationPreferences` of `AWS::CloudFormation::StackSet`.
-#[derive(Debug, Clone, Default)]
-pub struct OperationPreferences {
-    /// `ConcurrencyMode` (optional).
-    pub concurrency_mode: Option<Value<ConcurrencyMode>>,
-    /// `FailureToleranceCount` (optional).
-    /// Range: 0..=.
-    pub failure_tolerance_count: Option<Value<i64>>,
-    /// `FailureTolerancePercentage` (optional).
-    /// Range: 0..=100.
-    pub failure_tolerance_percentage: Option<Value<i64>>,
-    /// `MaxConcurrentCount` (optional).
-    /// Range: 1..=.
-    pub max_concurrent_count: Option<Value<i64>>,
-    /// `MaxConcurrentPercentage` (optional).
-    /// Range: 0..=100.
-    pub max_concurrent_percentage: Option<Value<i64>>,
-    /// `RegionConcurrencyType` (optional).
-    pub region_concurrency_type: Option<Value<RegionConcurrencyType>>,
-    /// `RegionOrder` (optional).
-    /// Each item: Pattern: `^[a-zA-Z0-9-]{1,128}$`.
-    pub region_order: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `OperationPreferences` of `AWS::CloudFormation::StackSet`.
+    OperationPreferences(default)
 }
 
 impl OperationPreferences {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            concurrency_mode: None,
-            failure_tolerance_count: None,
-            failure_tolerance_percentage: None,
-            max_concurrent_count: None,
-            max_concurrent_percentage: None,
-            region_concurrency_type: None,
-            region_order: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConcurrencyMode`.
-    pub fn concurrency_mode(mut self, value: impl Into<Value<ConcurrencyMode>>) -> Self {
-        self.concurrency_mode = Some(value.into());
-        self
+    /// `ConcurrencyMode` (optional).
+    pub fn concurrency_mode(self, value: impl Into<Value<ConcurrencyMode>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConcurrencyMode", value.into().to_template()),
+        )
     }
-    /// Sets `FailureToleranceCount`.
-    pub fn failure_tolerance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.failure_tolerance_count = Some(value.into());
-        self
+    /// `FailureToleranceCount` (optional).
+    /// Range: at least 0.
+    pub fn failure_tolerance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FailureToleranceCount", value.into().to_template()),
+        )
     }
-    /// Sets `FailureTolerancePercentage`.
-    pub fn failure_tolerance_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.failure_tolerance_percentage = Some(value.into());
-        self
+    /// `FailureTolerancePercentage` (optional).
+    /// Range: 0 to 100.
+    pub fn failure_tolerance_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FailureTolerancePercentage", value.into().to_template()),
+        )
     }
-    /// Sets `MaxConcurrentCount`.
-    pub fn max_concurrent_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrent_count = Some(value.into());
-        self
+    /// `MaxConcurrentCount` (optional).
+    /// Range: at least 1.
+    pub fn max_concurrent_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaxConcurrentCount", value.into().to_template()),
+        )
     }
-    /// Sets `MaxConcurrentPercentage`.
-    pub fn max_concurrent_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrent_percentage = Some(value.into());
-        self
+    /// `MaxConcurrentPercentage` (optional).
+    /// Range: 0 to 100.
+    pub fn max_concurrent_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MaxConcurrentPercentage", value.into().to_template()),
+        )
     }
-    /// Sets `RegionConcurrencyType`.
-    pub fn region_concurrency_type(
-        mut self,
-        value: impl Into<Value<RegionConcurrencyType>>,
-    ) -> Self {
-        self.region_concurrency_type = Some(value.into());
-        self
+    /// `RegionConcurrencyType` (optional).
+    pub fn region_concurrency_type(self, value: impl Into<Value<RegionConcurrencyType>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RegionConcurrencyType", value.into().to_template()),
+        )
     }
-    /// Sets `RegionOrder`.
-    pub fn region_order(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.region_order = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OperationPreferences {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.concurrency_mode {
-            m.insert("ConcurrencyMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_tolerance_count {
-            m.insert("FailureToleranceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_tolerance_percentage {
-            m.insert("FailureTolerancePercentage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_concurrent_count {
-            m.insert("MaxConcurrentCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_concurrent_percentage {
-            m.insert("MaxConcurrentPercentage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region_concurrency_type {
-            m.insert("RegionConcurrencyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region_order {
-            m.insert("RegionOrder".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RegionOrder` (optional).
+    /// Each item: Pattern: `^[a-zA-Z0-9-]{1,128}$`.
+    pub fn region_order(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "RegionOrder", value.into().to_template()))
     }
 }
 
-impl Check for OperationPreferences {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.concurrency_mode
-            .check(&path.field("ConcurrencyMode"), &Rules::NONE, out);
-        self.failure_tolerance_count.check(
-            &path.field("FailureToleranceCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.failure_tolerance_percentage.check(
-            &path.field("FailureTolerancePercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_concurrent_count.check(
-            &path.field("MaxConcurrentCount"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_concurrent_percentage.check(
-            &path.field("MaxConcurrentPercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region_concurrency_type
-            .check(&path.field("RegionConcurrencyType"), &Rules::NONE, out);
-        self.region_order.check(
-            &path.field("RegionOrder"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9-]{1,128}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConcurrencyMode`.
+    ConcurrencyMode {
+        /// `STRICT_FAILURE_TOLERANCE`
+        StrictFailureTolerance = "STRICT_FAILURE_TOLERANCE",
+        /// `SOFT_FAILURE_TOLERANCE`
+        SoftFailureTolerance = "SOFT_FAILURE_TOLERANCE",
     }
 }
 
-crate::impl_literal!(OperationPreferences);
-
-/// Values of `ConcurrencyMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConcurrencyMode {
-    /// `STRICT_FAILURE_TOLERANCE`
-    StrictFailureTolerance,
-    /// `SOFT_FAILURE_TOLERANCE`
-    SoftFailureTolerance,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConcurrencyMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StrictFailureTolerance => "STRICT_FAILURE_TOLERANCE",
-            Self::SoftFailureTolerance => "SOFT_FAILURE_TOLERANCE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RegionConcurrencyType`.
+    RegionConcurrencyType {
+        /// `SEQUENTIAL`
+        Sequential = "SEQUENTIAL",
+        /// `PARALLEL`
+        Parallel = "PARALLEL",
     }
 }
 
-impl ToTemplate for ConcurrencyMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConcurrencyMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConcurrencyMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRICT_FAILURE_TOLERANCE" => Self::StrictFailureTolerance,
-            "SOFT_FAILURE_TOLERANCE" => Self::SoftFailureTolerance,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConcurrencyMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConcurrencyMode::from(s))
-    }
-}
-
-crate::impl_literal!(ConcurrencyMode);
-
-/// Values of `RegionConcurrencyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RegionConcurrencyType {
-    /// `SEQUENTIAL`
-    Sequential,
-    /// `PARALLEL`
-    Parallel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RegionConcurrencyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SEQUENTIAL", "PARALLEL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sequential => "SEQUENTIAL",
-            Self::Parallel => "PARALLEL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RegionConcurrencyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RegionConcurrencyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RegionConcurrencyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEQUENTIAL" => Self::Sequential,
-            "PARALLEL" => Self::Parallel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RegionConcurrencyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RegionConcurrencyType::from(s))
-    }
-}
-
-crate::impl_literal!(RegionConcurrencyType);
-
-/// Property type `Parameter` of `AWS::CloudFormation::StackSet`.
-#[derive(Debug, Clone)]
-pub struct Parameter {
-    /// `ParameterKey` (required).
-    pub parameter_key: Value<String>,
-    /// `ParameterValue` (required).
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Parameter` of `AWS::CloudFormation::StackSet`.
+    Parameter
 }
 
 impl Parameter {
@@ -881,99 +387,27 @@ impl Parameter {
         parameter_key: impl Into<Value<String>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_key: parameter_key.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterKey", parameter_key.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Parameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ParameterKey".to_owned(), self.parameter_key.to_template());
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PermissionModel`.
+    PermissionModel {
+        /// `SERVICE_MANAGED`
+        ServiceManaged = "SERVICE_MANAGED",
+        /// `SELF_MANAGED`
+        SelfManaged = "SELF_MANAGED",
     }
 }
 
-impl Check for Parameter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Parameter);
-
-/// Values of `PermissionModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PermissionModel {
-    /// `SERVICE_MANAGED`
-    ServiceManaged,
-    /// `SELF_MANAGED`
-    SelfManaged,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PermissionModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SERVICE_MANAGED", "SELF_MANAGED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServiceManaged => "SERVICE_MANAGED",
-            Self::SelfManaged => "SELF_MANAGED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PermissionModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PermissionModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PermissionModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "SERVICE_MANAGED" => Self::ServiceManaged,
-            "SELF_MANAGED" => Self::SelfManaged,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PermissionModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(PermissionModel::from(s))
-    }
-}
-
-crate::impl_literal!(PermissionModel);
-
-/// Property type `StackInstances` of `AWS::CloudFormation::StackSet`.
-#[derive(Debug, Clone)]
-pub struct StackInstances {
-    /// `DeploymentTargets` (required).
-    pub deployment_targets: Value<DeploymentTargets>,
-    /// `ParameterOverrides` (optional).
-    pub parameter_overrides: Option<Value<List<Parameter>>>,
-    /// `Regions` (required).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[a-zA-Z0-9-]{1,128}$`.
-    pub regions: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `StackInstances` of `AWS::CloudFormation::StackSet`.
+    StackInstances
 }
 
 impl StackInstances {
@@ -982,298 +416,77 @@ impl StackInstances {
         deployment_targets: impl Into<Value<DeploymentTargets>>,
         regions: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            deployment_targets: deployment_targets.into(),
-            parameter_overrides: None,
-            regions: regions.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DeploymentTargets",
+                    deployment_targets.into().to_template(),
+                )
+                .with(2, "Regions", regions.into().to_template()),
+        )
     }
-    /// Sets `ParameterOverrides`.
-    pub fn parameter_overrides(mut self, value: impl Into<Value<List<Parameter>>>) -> Self {
-        self.parameter_overrides = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StackInstances {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeploymentTargets".to_owned(),
-            self.deployment_targets.to_template(),
-        );
-        if let Some(v) = &self.parameter_overrides {
-            m.insert("ParameterOverrides".to_owned(), v.to_template());
-        }
-        m.insert("Regions".to_owned(), self.regions.to_template());
-        Expr::Map(m)
+    /// `ParameterOverrides` (optional).
+    pub fn parameter_overrides(self, value: impl Into<Value<List<Parameter>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ParameterOverrides", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StackInstances {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deployment_targets
-            .check(&path.field("DeploymentTargets"), &Rules::NONE, out);
-        self.parameter_overrides
-            .check(&path.field("ParameterOverrides"), &Rules::NONE, out);
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9-]{1,128}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StackInstances);
-
-/// Property type `DeploymentTargets` of `AWS::CloudFormation::StackSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentTargets {
-    /// `AccountFilterType` (optional).
-    pub account_filter_type: Option<Value<AccountFilterType>>,
-    /// `Accounts` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[0-9]{12}$`.
-    pub accounts: Option<Value<List<String>>>,
-    /// `AccountsUrl` (optional).
-    /// Length: 1..=5120 characters.
-    /// Pattern: `(s3://|http(s?)://).+`.
-    pub accounts_url: Option<Value<String>>,
-    /// `OrganizationalUnitIds` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$`.
-    pub organizational_unit_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DeploymentTargets` of `AWS::CloudFormation::StackSet`.
+    DeploymentTargets(default)
 }
 
 impl DeploymentTargets {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_filter_type: None,
-            accounts: None,
-            accounts_url: None,
-            organizational_unit_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountFilterType`.
-    pub fn account_filter_type(mut self, value: impl Into<Value<AccountFilterType>>) -> Self {
-        self.account_filter_type = Some(value.into());
-        self
+    /// `AccountFilterType` (optional).
+    pub fn account_filter_type(self, value: impl Into<Value<AccountFilterType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccountFilterType", value.into().to_template()),
+        )
     }
-    /// Sets `Accounts`.
-    pub fn accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.accounts = Some(value.into());
-        self
+    /// `Accounts` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[0-9]{12}$`.
+    pub fn accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Accounts", value.into().to_template()))
     }
-    /// Sets `AccountsUrl`.
-    pub fn accounts_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accounts_url = Some(value.into());
-        self
+    /// `AccountsUrl` (optional).
+    /// Length: 1 to 5120 characters.
+    /// Pattern: `(s3://|http(s?)://).+`.
+    pub fn accounts_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "AccountsUrl", value.into().to_template()))
     }
-    /// Sets `OrganizationalUnitIds`.
-    pub fn organizational_unit_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.organizational_unit_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentTargets {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_filter_type {
-            m.insert("AccountFilterType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accounts {
-            m.insert("Accounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accounts_url {
-            m.insert("AccountsUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organizational_unit_ids {
-            m.insert("OrganizationalUnitIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OrganizationalUnitIds` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$`.
+    pub fn organizational_unit_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OrganizationalUnitIds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DeploymentTargets {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_filter_type
-            .check(&path.field("AccountFilterType"), &Rules::NONE, out);
-        self.accounts.check(
-            &path.field("Accounts"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[0-9]{12}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.accounts_url.check(
-            &path.field("AccountsUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5120),
-                pattern: Some("(s3://|http(s?)://).+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.organizational_unit_ids.check(
-            &path.field("OrganizationalUnitIds"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AccountFilterType`.
+    AccountFilterType {
+        /// `NONE`
+        None = "NONE",
+        /// `UNION`
+        Union = "UNION",
+        /// `INTERSECTION`
+        Intersection = "INTERSECTION",
+        /// `DIFFERENCE`
+        Difference = "DIFFERENCE",
     }
 }
 
-crate::impl_literal!(DeploymentTargets);
-
-/// Values of `AccountFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccountFilterType {
-    /// `NONE`
-    None,
-    /// `UNION`
-    Union,
-    /// `INTERSECTION`
-    Intersection,
-    /// `DIFFERENCE`
-    Difference,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccountFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "UNION", "INTERSECTION", "DIFFERENCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Union => "UNION",
-            Self::Intersection => "INTERSECTION",
-            Self::Difference => "DIFFERENCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccountFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccountFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccountFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "UNION" => Self::Union,
-            "INTERSECTION" => Self::Intersection,
-            "DIFFERENCE" => Self::Difference,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccountFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccountFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(AccountFilterType);
-
-/// Property type `Tag` of `AWS::CloudFormation::StackSet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFormation::TypeActivation`.
-#[derive(Debug, Clone)]
-pub struct TypeActivation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TypeActivation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TypeActivation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TypeActivation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::TypeActivation`.
+    TypeActivation("AWS::CloudFormation::TypeActivation", TypeActivationProps)
 }
 
 impl TypeActivation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::TypeActivation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TypeActivationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::TypeActivationArn> {
         self.resource.ref_value()
@@ -82,404 +34,179 @@ impl TypeActivation {
     pub fn attr_arn(&self) -> Value<ids::TypeActivationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AutoUpdate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_update(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("AutoUpdate", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `LoggingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_config(&self, value: impl Into<Value<LoggingConfig>>) {
+        self.resource.set_property("LoggingConfig", value.into())
+    }
+
+    /// Replaces `MajorVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_major_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MajorVersion", value.into())
+    }
+
+    /// Replaces `PublicTypeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_type_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PublicTypeArn", value.into())
+    }
+
+    /// Replaces `PublisherId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publisher_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PublisherId", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `TypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TypeName", value.into())
+    }
+
+    /// Replaces `TypeNameAlias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type_name_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TypeNameAlias", value.into())
+    }
+
+    /// Replaces `VersionBump` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_bump(&self, value: impl Into<Value<VersionBump>>) {
+        self.resource.set_property("VersionBump", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::TypeActivation`.
-#[derive(Debug, Clone, Default)]
-pub struct TypeActivationProps {
-    /// `AutoUpdate` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub auto_update: Option<Value<bool>>,
-    /// `ExecutionRoleArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `LoggingConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub logging_config: Option<Value<LoggingConfig>>,
-    /// `MajorVersion` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=100000 characters.
-    pub major_version: Option<Value<String>>,
-    /// `PublicTypeArn` (optional).
-    /// Length: ..=1024 characters.
-    /// Pattern: `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+`.
-    pub public_type_arn: Option<Value<String>>,
-    /// `PublisherId` (optional).
-    /// Length: 1..=40 characters.
-    /// Pattern: `[0-9a-zA-Z-]{1,40}`.
-    pub publisher_id: Option<Value<String>>,
-    /// `Type` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub type_: Option<Value<Type>>,
-    /// `TypeName` (optional).
-    /// Pattern: `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}`.
-    pub type_name: Option<Value<String>>,
-    /// `TypeNameAlias` (optional).
-    /// Length: 10..=204 characters.
-    /// Pattern: `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}`.
-    pub type_name_alias: Option<Value<String>>,
-    /// `VersionBump` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub version_bump: Option<Value<VersionBump>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::TypeActivation`.
+    TypeActivationProps(default)
 }
 
 impl TypeActivationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_update: None,
-            execution_role_arn: None,
-            logging_config: None,
-            major_version: None,
-            public_type_arn: None,
-            publisher_id: None,
-            type_: None,
-            type_name: None,
-            type_name_alias: None,
-            version_bump: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoUpdate`.
-    pub fn auto_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_update = Some(value.into());
-        self
+    /// `AutoUpdate` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn auto_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AutoUpdate", value.into().to_template()))
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `LoggingConfig`.
-    pub fn logging_config(mut self, value: impl Into<Value<LoggingConfig>>) -> Self {
-        self.logging_config = Some(value.into());
-        self
+    /// `LoggingConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn logging_config(self, value: impl Into<Value<LoggingConfig>>) -> Self {
+        Self(self.0.with(2, "LoggingConfig", value.into().to_template()))
     }
-    /// Sets `MajorVersion`.
-    pub fn major_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.major_version = Some(value.into());
-        self
+    /// `MajorVersion` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 100000 characters.
+    pub fn major_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "MajorVersion", value.into().to_template()))
     }
-    /// Sets `PublicTypeArn`.
-    pub fn public_type_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.public_type_arn = Some(value.into());
-        self
+    /// `PublicTypeArn` (optional).
+    /// Length: at most 1024 characters.
+    /// Pattern: `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+`.
+    pub fn public_type_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "PublicTypeArn", value.into().to_template()))
     }
-    /// Sets `PublisherId`.
-    pub fn publisher_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.publisher_id = Some(value.into());
-        self
+    /// `PublisherId` (optional).
+    /// Length: 1 to 40 characters.
+    /// Pattern: `[0-9a-zA-Z-]{1,40}`.
+    pub fn publisher_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "PublisherId", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(6, "Type", value.into().to_template()))
     }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_name = Some(value.into());
-        self
+    /// `TypeName` (optional).
+    /// Pattern: `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}`.
+    pub fn type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "TypeName", value.into().to_template()))
     }
-    /// Sets `TypeNameAlias`.
-    pub fn type_name_alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_name_alias = Some(value.into());
-        self
+    /// `TypeNameAlias` (optional).
+    /// Length: 10 to 204 characters.
+    /// Pattern: `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}`.
+    pub fn type_name_alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "TypeNameAlias", value.into().to_template()))
     }
-    /// Sets `VersionBump`.
-    pub fn version_bump(mut self, value: impl Into<Value<VersionBump>>) -> Self {
-        self.version_bump = Some(value.into());
-        self
+    /// `VersionBump` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn version_bump(self, value: impl Into<Value<VersionBump>>) -> Self {
+        Self(self.0.with(9, "VersionBump", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TypeActivationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_update {
-            m.insert("AutoUpdate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_config {
-            m.insert("LoggingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.major_version {
-            m.insert("MajorVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_type_arn {
-            m.insert("PublicTypeArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publisher_id {
-            m.insert("PublisherId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_name {
-            m.insert("TypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_name_alias {
-            m.insert("TypeNameAlias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_bump {
-            m.insert("VersionBump".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TypeActivationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.logging_config
-            .check(&path.field("LoggingConfig"), &Rules::NONE, out);
-        self.major_version.check(
-            &path.field("MajorVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.public_type_arn.check(&path.field("PublicTypeArn"), &Rules { max_length: Some(1024), pattern: Some("arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+"), ..Rules::NONE }, out);
-        self.publisher_id.check(
-            &path.field("PublisherId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(40),
-                pattern: Some("[0-9a-zA-Z-]{1,40}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.type_name.check(
-            &path.field("TypeName"),
-            &Rules {
-                pattern: Some(
-                    "[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_name_alias.check(
-            &path.field("TypeNameAlias"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(204),
-                pattern: Some(
-                    "[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_bump
-            .check(&path.field("VersionBump"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("TypeName", self.type_name.is_some()),
-                    ("PublisherId", self.publisher_id.is_some()),
-                    ("Type", self.type_.is_some()),
-                ],
-                &[("PublicTypeArn", self.public_type_arn.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TypeActivationProps);
-
-/// Property type `LoggingConfig` of `AWS::CloudFormation::TypeActivation`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingConfig {
-    /// `LogGroupName` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
-    /// `LogRoleArn` (optional).
-    /// Length: 1..=256 characters.
-    pub log_role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `LoggingConfig` of `AWS::CloudFormation::TypeActivation`.
+    LoggingConfig(default)
 }
 
 impl LoggingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_name: None,
-            log_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
+    /// `LogGroupName` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
+    pub fn log_group_name(self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+        Self(self.0.with(0, "LogGroupName", value.into().to_template()))
     }
-    /// Sets `LogRoleArn`.
-    pub fn log_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.log_role_arn = Some(value.into());
-        self
+    /// `LogRoleArn` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn log_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "LogRoleArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_role_arn {
-            m.insert("LogRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `RESOURCE`
+        Resource = "RESOURCE",
+        /// `MODULE`
+        Module = "MODULE",
+        /// `HOOK`
+        Hook = "HOOK",
     }
 }
 
-impl Check for LoggingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\.\\-_/#A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_role_arn.check(
-            &path.field("LogRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `VersionBump`.
+    VersionBump {
+        /// `MAJOR`
+        Major = "MAJOR",
+        /// `MINOR`
+        Minor = "MINOR",
     }
 }
-
-crate::impl_literal!(LoggingConfig);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `RESOURCE`
-    Resource,
-    /// `MODULE`
-    Module,
-    /// `HOOK`
-    Hook,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RESOURCE", "MODULE", "HOOK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Resource => "RESOURCE",
-            Self::Module => "MODULE",
-            Self::Hook => "HOOK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "RESOURCE" => Self::Resource,
-            "MODULE" => Self::Module,
-            "HOOK" => Self::Hook,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `VersionBump`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VersionBump {
-    /// `MAJOR`
-    Major,
-    /// `MINOR`
-    Minor,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VersionBump {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MAJOR", "MINOR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Major => "MAJOR",
-            Self::Minor => "MINOR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VersionBump {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VersionBump {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VersionBump {
-    fn from(s: &str) -> Self {
-        match s {
-            "MAJOR" => Self::Major,
-            "MINOR" => Self::Minor,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VersionBump> {
-    fn from(s: &str) -> Self {
-        Value::literal(VersionBump::from(s))
-    }
-}
-
-crate::impl_literal!(VersionBump);

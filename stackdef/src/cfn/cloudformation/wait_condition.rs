@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CloudFormation::WaitCondition`.
-#[derive(Debug, Clone)]
-pub struct WaitCondition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WaitCondition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WaitCondition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WaitCondition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFormation::WaitCondition`.
+    WaitCondition("AWS::CloudFormation::WaitCondition", WaitConditionProps)
 }
 
 impl WaitCondition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFormation::WaitCondition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WaitConditionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WaitConditionId> {
         self.resource.ref_value()
@@ -79,7 +31,7 @@ impl WaitCondition {
     }
 
     /// `Fn::GetAtt` `Data`.
-    pub fn attr_data(&self) -> Value<serde_json::Value> {
+    pub fn attr_data(&self) -> Value<Json> {
         self.resource.get_att("Data")
     }
 
@@ -87,74 +39,47 @@ impl WaitCondition {
     pub fn attr_id(&self) -> Value<ids::WaitConditionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Count` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Count", value.into())
+    }
+
+    /// Replaces `Handle` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_handle(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Handle", value.into())
+    }
+
+    /// Replaces `Timeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Timeout", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFormation::WaitCondition`.
-#[derive(Debug, Clone, Default)]
-pub struct WaitConditionProps {
-    /// `Count` (optional).
-    pub count: Option<Value<i64>>,
-    /// `Handle` (optional).
-    pub handle: Option<Value<String>>,
-    /// `Timeout` (optional).
-    /// Range: 0..=43200.
-    pub timeout: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFormation::WaitCondition`.
+    WaitConditionProps(default)
 }
 
 impl WaitConditionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            count: None,
-            handle: None,
-            timeout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Count`.
-    pub fn count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.count = Some(value.into());
-        self
+    /// `Count` (optional).
+    pub fn count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Count", value.into().to_template()))
     }
-    /// Sets `Handle`.
-    pub fn handle(mut self, value: impl Into<Value<String>>) -> Self {
-        self.handle = Some(value.into());
-        self
+    /// `Handle` (optional).
+    pub fn handle(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Handle", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    /// Range: 0 to 43200.
+    pub fn timeout(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Timeout", value.into().to_template()))
     }
 }
-
-impl ToTemplate for WaitConditionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.count {
-            m.insert("Count".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.handle {
-            m.insert("Handle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WaitConditionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timeout.check(
-            &path.field("Timeout"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(43200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WaitConditionProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CloudFront::AnycastIpList`.
-#[derive(Debug, Clone)]
-pub struct AnycastIpList {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AnycastIpList {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AnycastIpList {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AnycastIpList {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::AnycastIpList`.
+    AnycastIpList("AWS::CloudFront::AnycastIpList", AnycastIpListProps)
 }
 
 impl AnycastIpList {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::AnycastIpList";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AnycastIpListProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::AnycastIpListId> {
         self.resource.ref_value()
@@ -89,300 +41,130 @@ impl AnycastIpList {
     }
 
     /// `Fn::GetAtt` `IpamCidrConfigResults`.
-    pub fn attr_ipam_cidr_config_results(&self) -> Value<serde_json::Value> {
+    pub fn attr_ipam_cidr_config_results(&self) -> Value<Json> {
         self.resource.get_att("IpamCidrConfigResults")
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<IpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `IpCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("IpCount", value.into())
+    }
+
+    /// Replaces `IpamCidrConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipam_cidr_configs(&self, value: impl Into<Value<List<IpamCidrConfig>>>) {
+        self.resource.set_property("IpamCidrConfigs", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Tags>>) {
+        self.resource.set_property("Tags", value.into())
     }
 }
 
-/// Properties of `AWS::CloudFront::AnycastIpList`.
-#[derive(Debug, Clone)]
-pub struct AnycastIpListProps {
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `IpCount` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ip_count: Value<i64>,
-    /// `IpamCidrConfigs` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub ipam_cidr_configs: Option<Value<List<IpamCidrConfig>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]{1,64}$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<Tags>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::AnycastIpList`.
+    AnycastIpListProps
 }
 
 impl AnycastIpListProps {
     /// The required properties: `IpCount`, `Name`.
     pub fn new(ip_count: impl Into<Value<i64>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            ip_address_type: None,
-            ip_count: ip_count.into(),
-            ipam_cidr_configs: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "IpCount", ip_count.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(0, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `IpamCidrConfigs`.
-    pub fn ipam_cidr_configs(mut self, value: impl Into<Value<List<IpamCidrConfig>>>) -> Self {
-        self.ipam_cidr_configs = Some(value.into());
-        self
+    /// `IpamCidrConfigs` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn ipam_cidr_configs(self, value: impl Into<Value<List<IpamCidrConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IpamCidrConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Tags>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnycastIpListProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        m.insert("IpCount".to_owned(), self.ip_count.to_template());
-        if let Some(v) = &self.ipam_cidr_configs {
-            m.insert("IpamCidrConfigs".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<Tags>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AnycastIpListProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.ipam_cidr_configs
-            .check(&path.field("IpamCidrConfigs"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9-_]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `dualstack`
+        Dualstack = "dualstack",
     }
 }
 
-crate::impl_literal!(AnycastIpListProps);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `ipv4`
-    Ipv4,
-    /// `dualstack`
-    Dualstack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "dualstack"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Dualstack => "dualstack",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "dualstack" => Self::Dualstack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `IpamCidrConfig` of `AWS::CloudFront::AnycastIpList`.
-#[derive(Debug, Clone)]
-pub struct IpamCidrConfig {
-    /// `Cidr` (required).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Value<String>,
-    /// `IpamPoolArn` (required).
-    pub ipam_pool_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `IpamCidrConfig` of `AWS::CloudFront::AnycastIpList`.
+    IpamCidrConfig
 }
 
 impl IpamCidrConfig {
     /// The required properties: `Cidr`, `IpamPoolArn`.
     pub fn new(cidr: impl Into<Value<String>>, ipam_pool_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            cidr: cidr.into(),
-            ipam_pool_arn: ipam_pool_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Cidr", cidr.into().to_template())
+                .with(1, "IpamPoolArn", ipam_pool_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IpamCidrConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cidr".to_owned(), self.cidr.to_template());
-        m.insert("IpamPoolArn".to_owned(), self.ipam_pool_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpamCidrConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpamCidrConfig);
-
-/// Property type `Tags` of `AWS::CloudFront::AnycastIpList`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
-    /// `Items` (optional).
-    pub items: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::CloudFront::AnycastIpList`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { items: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Items`.
-    pub fn items(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.items = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.items {
-            m.insert("Items".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Items` (optional).
+    pub fn items(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(0, "Items", value.into().to_template()))
     }
 }
 
-impl Check for Tags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.items.check(&path.field("Items"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Tags);
-
-/// Property type `Tag` of `AWS::CloudFront::AnycastIpList`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::CloudFront::AnycastIpList`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

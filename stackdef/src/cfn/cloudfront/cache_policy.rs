@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::CachePolicy`.
-#[derive(Debug, Clone)]
-pub struct CachePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CachePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CachePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CachePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::CachePolicy`.
+    CachePolicy("AWS::CloudFront::CachePolicy", CachePolicyProps)
 }
 
 impl CachePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::CachePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CachePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CachePolicyId> {
         self.resource.ref_value()
@@ -87,63 +39,34 @@ impl CachePolicy {
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `CachePolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_policy_config(&self, value: impl Into<Value<CachePolicyConfig>>) {
+        self.resource
+            .set_property("CachePolicyConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::CachePolicy`.
-#[derive(Debug, Clone)]
-pub struct CachePolicyProps {
-    /// `CachePolicyConfig` (required).
-    pub cache_policy_config: Value<CachePolicyConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::CachePolicy`.
+    CachePolicyProps
 }
 
 impl CachePolicyProps {
     /// The required properties: `CachePolicyConfig`.
     pub fn new(cache_policy_config: impl Into<Value<CachePolicyConfig>>) -> Self {
-        Self {
-            cache_policy_config: cache_policy_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CachePolicyConfig",
+            cache_policy_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CachePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CachePolicyConfig".to_owned(),
-            self.cache_policy_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CachePolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cache_policy_config
-            .check(&path.field("CachePolicyConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CachePolicyProps);
-
-/// Property type `CachePolicyConfig` of `AWS::CloudFront::CachePolicy`.
-#[derive(Debug, Clone)]
-pub struct CachePolicyConfig {
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `DefaultTTL` (required).
-    /// Range: 0..=.
-    pub default_ttl: Value<f64>,
-    /// `MaxTTL` (required).
-    /// Range: 0..=.
-    pub max_ttl: Value<f64>,
-    /// `MinTTL` (required).
-    /// Range: 0..=.
-    pub min_ttl: Value<f64>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `ParametersInCacheKeyAndForwardedToOrigin` (required).
-    pub parameters_in_cache_key_and_forwarded_to_origin:
-        Value<ParametersInCacheKeyAndForwardedToOrigin>,
+crate::l1_struct! {
+    /// Property type `CachePolicyConfig` of `AWS::CloudFront::CachePolicy`.
+    CachePolicyConfig
 }
 
 impl CachePolicyConfig {
@@ -157,91 +80,30 @@ impl CachePolicyConfig {
             Value<ParametersInCacheKeyAndForwardedToOrigin>,
         >,
     ) -> Self {
-        Self {
-            comment: None,
-            default_ttl: default_ttl.into(),
-            max_ttl: max_ttl.into(),
-            min_ttl: min_ttl.into(),
-            name: name.into(),
-            parameters_in_cache_key_and_forwarded_to_origin:
-                parameters_in_cache_key_and_forwarded_to_origin.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DefaultTTL", default_ttl.into().to_template())
+                .with(2, "MaxTTL", max_ttl.into().to_template())
+                .with(3, "MinTTL", min_ttl.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(
+                    5,
+                    "ParametersInCacheKeyAndForwardedToOrigin",
+                    parameters_in_cache_key_and_forwarded_to_origin
+                        .into()
+                        .to_template(),
+                ),
+        )
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CachePolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        m.insert("DefaultTTL".to_owned(), self.default_ttl.to_template());
-        m.insert("MaxTTL".to_owned(), self.max_ttl.to_template());
-        m.insert("MinTTL".to_owned(), self.min_ttl.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "ParametersInCacheKeyAndForwardedToOrigin".to_owned(),
-            self.parameters_in_cache_key_and_forwarded_to_origin
-                .to_template(),
-        );
-        Expr::Map(m)
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
 }
 
-impl Check for CachePolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_ttl.check(
-            &path.field("DefaultTTL"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_ttl.check(
-            &path.field("MaxTTL"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_ttl.check(
-            &path.field("MinTTL"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters_in_cache_key_and_forwarded_to_origin.check(
-            &path.field("ParametersInCacheKeyAndForwardedToOrigin"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CachePolicyConfig);
-
-/// Property type `ParametersInCacheKeyAndForwardedToOrigin` of `AWS::CloudFront::CachePolicy`.
-#[derive(Debug, Clone)]
-pub struct ParametersInCacheKeyAndForwardedToOrigin {
-    /// `CookiesConfig` (required).
-    pub cookies_config: Value<CookiesConfig>,
-    /// `EnableAcceptEncodingBrotli` (optional).
-    pub enable_accept_encoding_brotli: Option<Value<bool>>,
-    /// `EnableAcceptEncodingGzip` (required).
-    pub enable_accept_encoding_gzip: Value<bool>,
-    /// `HeadersConfig` (required).
-    pub headers_config: Value<HeadersConfig>,
-    /// `QueryStringsConfig` (required).
-    pub query_strings_config: Value<QueryStringsConfig>,
+crate::l1_struct! {
+    /// Property type `ParametersInCacheKeyAndForwardedToOrigin` of `AWS::CloudFront::CachePolicy`.
+    ParametersInCacheKeyAndForwardedToOrigin
 }
 
 impl ParametersInCacheKeyAndForwardedToOrigin {
@@ -252,218 +114,87 @@ impl ParametersInCacheKeyAndForwardedToOrigin {
         headers_config: impl Into<Value<HeadersConfig>>,
         query_strings_config: impl Into<Value<QueryStringsConfig>>,
     ) -> Self {
-        Self {
-            cookies_config: cookies_config.into(),
-            enable_accept_encoding_brotli: None,
-            enable_accept_encoding_gzip: enable_accept_encoding_gzip.into(),
-            headers_config: headers_config.into(),
-            query_strings_config: query_strings_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CookiesConfig", cookies_config.into().to_template())
+                .with(
+                    2,
+                    "EnableAcceptEncodingGzip",
+                    enable_accept_encoding_gzip.into().to_template(),
+                )
+                .with(3, "HeadersConfig", headers_config.into().to_template())
+                .with(
+                    4,
+                    "QueryStringsConfig",
+                    query_strings_config.into().to_template(),
+                ),
+        )
     }
-    /// Sets `EnableAcceptEncodingBrotli`.
-    pub fn enable_accept_encoding_brotli(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_accept_encoding_brotli = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParametersInCacheKeyAndForwardedToOrigin {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CookiesConfig".to_owned(),
-            self.cookies_config.to_template(),
-        );
-        if let Some(v) = &self.enable_accept_encoding_brotli {
-            m.insert("EnableAcceptEncodingBrotli".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EnableAcceptEncodingGzip".to_owned(),
-            self.enable_accept_encoding_gzip.to_template(),
-        );
-        m.insert(
-            "HeadersConfig".to_owned(),
-            self.headers_config.to_template(),
-        );
-        m.insert(
-            "QueryStringsConfig".to_owned(),
-            self.query_strings_config.to_template(),
-        );
-        Expr::Map(m)
+    /// `EnableAcceptEncodingBrotli` (optional).
+    pub fn enable_accept_encoding_brotli(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableAcceptEncodingBrotli", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ParametersInCacheKeyAndForwardedToOrigin {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cookies_config
-            .check(&path.field("CookiesConfig"), &Rules::NONE, out);
-        self.headers_config
-            .check(&path.field("HeadersConfig"), &Rules::NONE, out);
-        self.query_strings_config
-            .check(&path.field("QueryStringsConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ParametersInCacheKeyAndForwardedToOrigin);
-
-/// Property type `CookiesConfig` of `AWS::CloudFront::CachePolicy`.
-#[derive(Debug, Clone)]
-pub struct CookiesConfig {
-    /// `CookieBehavior` (required).
-    /// Pattern: `^(none|whitelist|allExcept|all)$`.
-    pub cookie_behavior: Value<String>,
-    /// `Cookies` (optional).
-    pub cookies: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CookiesConfig` of `AWS::CloudFront::CachePolicy`.
+    CookiesConfig
 }
 
 impl CookiesConfig {
     /// The required properties: `CookieBehavior`.
     pub fn new(cookie_behavior: impl Into<Value<String>>) -> Self {
-        Self {
-            cookie_behavior: cookie_behavior.into(),
-            cookies: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CookieBehavior",
+            cookie_behavior.into().to_template(),
+        ))
     }
-    /// Sets `Cookies`.
-    pub fn cookies(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cookies = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CookiesConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CookieBehavior".to_owned(),
-            self.cookie_behavior.to_template(),
-        );
-        if let Some(v) = &self.cookies {
-            m.insert("Cookies".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Cookies` (optional).
+    pub fn cookies(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Cookies", value.into().to_template()))
     }
 }
 
-impl Check for CookiesConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cookie_behavior.check(
-            &path.field("CookieBehavior"),
-            &Rules {
-                pattern: Some("^(none|whitelist|allExcept|all)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CookiesConfig);
-
-/// Property type `HeadersConfig` of `AWS::CloudFront::CachePolicy`.
-#[derive(Debug, Clone)]
-pub struct HeadersConfig {
-    /// `HeaderBehavior` (required).
-    /// Pattern: `^(none|whitelist)$`.
-    pub header_behavior: Value<String>,
-    /// `Headers` (optional).
-    pub headers: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `HeadersConfig` of `AWS::CloudFront::CachePolicy`.
+    HeadersConfig
 }
 
 impl HeadersConfig {
     /// The required properties: `HeaderBehavior`.
     pub fn new(header_behavior: impl Into<Value<String>>) -> Self {
-        Self {
-            header_behavior: header_behavior.into(),
-            headers: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "HeaderBehavior",
+            header_behavior.into().to_template(),
+        ))
     }
-    /// Sets `Headers`.
-    pub fn headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.headers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HeadersConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "HeaderBehavior".to_owned(),
-            self.header_behavior.to_template(),
-        );
-        if let Some(v) = &self.headers {
-            m.insert("Headers".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Headers` (optional).
+    pub fn headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Headers", value.into().to_template()))
     }
 }
 
-impl Check for HeadersConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.header_behavior.check(
-            &path.field("HeaderBehavior"),
-            &Rules {
-                pattern: Some("^(none|whitelist)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HeadersConfig);
-
-/// Property type `QueryStringsConfig` of `AWS::CloudFront::CachePolicy`.
-#[derive(Debug, Clone)]
-pub struct QueryStringsConfig {
-    /// `QueryStringBehavior` (required).
-    /// Pattern: `^(none|whitelist|allExcept|all)$`.
-    pub query_string_behavior: Value<String>,
-    /// `QueryStrings` (optional).
-    pub query_strings: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `QueryStringsConfig` of `AWS::CloudFront::CachePolicy`.
+    QueryStringsConfig
 }
 
 impl QueryStringsConfig {
     /// The required properties: `QueryStringBehavior`.
     pub fn new(query_string_behavior: impl Into<Value<String>>) -> Self {
-        Self {
-            query_string_behavior: query_string_behavior.into(),
-            query_strings: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "QueryStringBehavior",
+            query_string_behavior.into().to_template(),
+        ))
     }
-    /// Sets `QueryStrings`.
-    pub fn query_strings(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.query_strings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QueryStringsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "QueryStringBehavior".to_owned(),
-            self.query_string_behavior.to_template(),
-        );
-        if let Some(v) = &self.query_strings {
-            m.insert("QueryStrings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `QueryStrings` (optional).
+    pub fn query_strings(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "QueryStrings", value.into().to_template()))
     }
 }
-
-impl Check for QueryStringsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.query_string_behavior.check(
-            &path.field("QueryStringBehavior"),
-            &Rules {
-                pattern: Some("^(none|whitelist|allExcept|all)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueryStringsConfig);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::CloudFrontOriginAccessIdentity`.
-#[derive(Debug, Clone)]
-pub struct CloudFrontOriginAccessIdentity {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CloudFrontOriginAccessIdentity {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CloudFrontOriginAccessIdentity {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CloudFrontOriginAccessIdentity {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::CloudFrontOriginAccessIdentity`.
+    CloudFrontOriginAccessIdentity("AWS::CloudFront::CloudFrontOriginAccessIdentity", CloudFrontOriginAccessIdentityProps)
 }
 
 impl CloudFrontOriginAccessIdentity {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::CloudFrontOriginAccessIdentity";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CloudFrontOriginAccessIdentityProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudFrontOriginAccessIdentityId> {
         self.resource.ref_value()
@@ -91,13 +39,21 @@ impl CloudFrontOriginAccessIdentity {
     pub fn attr_s3_canonical_user_id(&self) -> Value<String> {
         self.resource.get_att("S3CanonicalUserId")
     }
+
+    /// Replaces `CloudFrontOriginAccessIdentityConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cloud_front_origin_access_identity_config(
+        &self,
+        value: impl Into<Value<CloudFrontOriginAccessIdentityConfig>>,
+    ) {
+        self.resource
+            .set_property("CloudFrontOriginAccessIdentityConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::CloudFrontOriginAccessIdentity`.
-#[derive(Debug, Clone)]
-pub struct CloudFrontOriginAccessIdentityProps {
-    /// `CloudFrontOriginAccessIdentityConfig` (required).
-    pub cloud_front_origin_access_identity_config: Value<CloudFrontOriginAccessIdentityConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::CloudFrontOriginAccessIdentity`.
+    CloudFrontOriginAccessIdentityProps
 }
 
 impl CloudFrontOriginAccessIdentityProps {
@@ -107,62 +63,26 @@ impl CloudFrontOriginAccessIdentityProps {
             Value<CloudFrontOriginAccessIdentityConfig>,
         >,
     ) -> Self {
-        Self {
-            cloud_front_origin_access_identity_config: cloud_front_origin_access_identity_config
-                .into(),
-        }
+        Self(
+            crate::Properties::new().with(
+                0,
+                "CloudFrontOriginAccessIdentityConfig",
+                cloud_front_origin_access_identity_config
+                    .into()
+                    .to_template(),
+            ),
+        )
     }
 }
 
-impl ToTemplate for CloudFrontOriginAccessIdentityProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudFrontOriginAccessIdentityConfig".to_owned(),
-            self.cloud_front_origin_access_identity_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudFrontOriginAccessIdentityProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_front_origin_access_identity_config.check(
-            &path.field("CloudFrontOriginAccessIdentityConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudFrontOriginAccessIdentityProps);
-
-/// Property type `CloudFrontOriginAccessIdentityConfig` of `AWS::CloudFront::CloudFrontOriginAccessIdentity`.
-#[derive(Debug, Clone)]
-pub struct CloudFrontOriginAccessIdentityConfig {
-    /// `Comment` (required).
-    pub comment: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudFrontOriginAccessIdentityConfig` of `AWS::CloudFront::CloudFrontOriginAccessIdentity`.
+    CloudFrontOriginAccessIdentityConfig
 }
 
 impl CloudFrontOriginAccessIdentityConfig {
     /// The required properties: `Comment`.
     pub fn new(comment: impl Into<Value<String>>) -> Self {
-        Self {
-            comment: comment.into(),
-        }
+        Self(crate::Properties::new().with(0, "Comment", comment.into().to_template()))
     }
 }
-
-impl ToTemplate for CloudFrontOriginAccessIdentityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comment".to_owned(), self.comment.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudFrontOriginAccessIdentityConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudFrontOriginAccessIdentityConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::ConnectionGroup`.
-#[derive(Debug, Clone)]
-pub struct ConnectionGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConnectionGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConnectionGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConnectionGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::ConnectionGroup`.
+    ConnectionGroup("AWS::CloudFront::ConnectionGroup", ConnectionGroupProps)
 }
 
 impl ConnectionGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::ConnectionGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectionGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectionGroupId> {
         self.resource.ref_value()
@@ -117,115 +69,67 @@ impl ConnectionGroup {
     pub fn attr_e_tag(&self) -> Value<String> {
         self.resource.get_att("ETag")
     }
+
+    /// Replaces `AnycastIpListId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_anycast_ip_list_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AnycastIpListId", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `Ipv6Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Ipv6Enabled", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::ConnectionGroup`.
-#[derive(Debug, Clone)]
-pub struct ConnectionGroupProps {
-    /// `AnycastIpListId` (optional).
-    pub anycast_ip_list_id: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Ipv6Enabled` (optional).
-    pub ipv6_enabled: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::ConnectionGroup`.
+    ConnectionGroupProps
 }
 
 impl ConnectionGroupProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            anycast_ip_list_id: None,
-            enabled: None,
-            ipv6_enabled: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `AnycastIpListId`.
-    pub fn anycast_ip_list_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.anycast_ip_list_id = Some(value.into());
-        self
+    /// `AnycastIpListId` (optional).
+    pub fn anycast_ip_list_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AnycastIpListId", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `Ipv6Enabled`.
-    pub fn ipv6_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ipv6_enabled = Some(value.into());
-        self
+    /// `Ipv6Enabled` (optional).
+    pub fn ipv6_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Ipv6Enabled", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectionGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.anycast_ip_list_id {
-            m.insert("AnycastIpListId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_enabled {
-            m.insert("Ipv6Enabled".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectionGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectionGroupProps);
-
-/// Property type `Tag` of `AWS::CloudFront::ConnectionGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

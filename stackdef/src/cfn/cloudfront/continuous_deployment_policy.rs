@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::ContinuousDeploymentPolicy`.
-#[derive(Debug, Clone)]
-pub struct ContinuousDeploymentPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ContinuousDeploymentPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ContinuousDeploymentPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ContinuousDeploymentPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::ContinuousDeploymentPolicy`.
+    ContinuousDeploymentPolicy("AWS::CloudFront::ContinuousDeploymentPolicy", ContinuousDeploymentPolicyProps)
 }
 
 impl ContinuousDeploymentPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::ContinuousDeploymentPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ContinuousDeploymentPolicyProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ContinuousDeploymentPolicyId> {
         self.resource.ref_value()
@@ -91,13 +39,21 @@ impl ContinuousDeploymentPolicy {
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `ContinuousDeploymentPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_continuous_deployment_policy_config(
+        &self,
+        value: impl Into<Value<ContinuousDeploymentPolicyConfig>>,
+    ) {
+        self.resource
+            .set_property("ContinuousDeploymentPolicyConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::ContinuousDeploymentPolicy`.
-#[derive(Debug, Clone)]
-pub struct ContinuousDeploymentPolicyProps {
-    /// `ContinuousDeploymentPolicyConfig` (required).
-    pub continuous_deployment_policy_config: Value<ContinuousDeploymentPolicyConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::ContinuousDeploymentPolicy`.
+    ContinuousDeploymentPolicyProps
 }
 
 impl ContinuousDeploymentPolicyProps {
@@ -105,51 +61,17 @@ impl ContinuousDeploymentPolicyProps {
     pub fn new(
         continuous_deployment_policy_config: impl Into<Value<ContinuousDeploymentPolicyConfig>>,
     ) -> Self {
-        Self {
-            continuous_deployment_policy_config: continuous_deployment_policy_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ContinuousDeploymentPolicyConfig",
+            continuous_deployment_policy_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ContinuousDeploymentPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContinuousDeploymentPolicyConfig".to_owned(),
-            self.continuous_deployment_policy_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContinuousDeploymentPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.continuous_deployment_policy_config.check(
-            &path.field("ContinuousDeploymentPolicyConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContinuousDeploymentPolicyProps);
-
-/// Property type `ContinuousDeploymentPolicyConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
-#[derive(Debug, Clone)]
-pub struct ContinuousDeploymentPolicyConfig {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `SingleHeaderPolicyConfig` (optional).
-    pub single_header_policy_config: Option<Value<SingleHeaderPolicyConfig>>,
-    /// `SingleWeightPolicyConfig` (optional).
-    pub single_weight_policy_config: Option<Value<SingleWeightPolicyConfig>>,
-    /// `StagingDistributionDnsNames` (required).
-    /// Items: 1..=.
-    pub staging_distribution_dns_names: Value<List<String>>,
-    /// `TrafficConfig` (optional).
-    pub traffic_config: Option<Value<TrafficConfig>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<ContinuousDeploymentPolicyConfigType>>,
+crate::l1_struct! {
+    /// Property type `ContinuousDeploymentPolicyConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
+    ContinuousDeploymentPolicyConfig
 }
 
 impl ContinuousDeploymentPolicyConfig {
@@ -158,548 +80,180 @@ impl ContinuousDeploymentPolicyConfig {
         enabled: impl Into<Value<bool>>,
         staging_distribution_dns_names: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            enabled: enabled.into(),
-            single_header_policy_config: None,
-            single_weight_policy_config: None,
-            staging_distribution_dns_names: staging_distribution_dns_names.into(),
-            traffic_config: None,
-            type_: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Enabled", enabled.into().to_template())
+                .with(
+                    3,
+                    "StagingDistributionDnsNames",
+                    staging_distribution_dns_names.into().to_template(),
+                ),
+        )
     }
-    /// Sets `SingleHeaderPolicyConfig`.
+    /// `SingleHeaderPolicyConfig` (optional).
     pub fn single_header_policy_config(
-        mut self,
+        self,
         value: impl Into<Value<SingleHeaderPolicyConfig>>,
     ) -> Self {
-        self.single_header_policy_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SingleHeaderPolicyConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SingleWeightPolicyConfig`.
+    /// `SingleWeightPolicyConfig` (optional).
     pub fn single_weight_policy_config(
-        mut self,
+        self,
         value: impl Into<Value<SingleWeightPolicyConfig>>,
     ) -> Self {
-        self.single_weight_policy_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "SingleWeightPolicyConfig", value.into().to_template()),
+        )
     }
-    /// Sets `TrafficConfig`.
-    pub fn traffic_config(mut self, value: impl Into<Value<TrafficConfig>>) -> Self {
-        self.traffic_config = Some(value.into());
-        self
+    /// `TrafficConfig` (optional).
+    pub fn traffic_config(self, value: impl Into<Value<TrafficConfig>>) -> Self {
+        Self(self.0.with(4, "TrafficConfig", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<ContinuousDeploymentPolicyConfigType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContinuousDeploymentPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.single_header_policy_config {
-            m.insert("SingleHeaderPolicyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_weight_policy_config {
-            m.insert("SingleWeightPolicyConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StagingDistributionDnsNames".to_owned(),
-            self.staging_distribution_dns_names.to_template(),
-        );
-        if let Some(v) = &self.traffic_config {
-            m.insert("TrafficConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<ContinuousDeploymentPolicyConfigType>>) -> Self {
+        Self(self.0.with(5, "Type", value.into().to_template()))
     }
 }
 
-impl Check for ContinuousDeploymentPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.single_header_policy_config.check(
-            &path.field("SingleHeaderPolicyConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.single_weight_policy_config.check(
-            &path.field("SingleWeightPolicyConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.staging_distribution_dns_names.check(
-            &path.field("StagingDistributionDnsNames"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.traffic_config
-            .check(&path.field("TrafficConfig"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContinuousDeploymentPolicyConfig);
-
-/// Property type `SingleHeaderPolicyConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
-#[derive(Debug, Clone)]
-pub struct SingleHeaderPolicyConfig {
-    /// `Header` (required).
-    /// Length: 1..=256 characters.
-    pub header: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=1783 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SingleHeaderPolicyConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
+    SingleHeaderPolicyConfig
 }
 
 impl SingleHeaderPolicyConfig {
     /// The required properties: `Header`, `Value`.
     pub fn new(header: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            header: header.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Header", header.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SingleHeaderPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Header".to_owned(), self.header.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SingleHeaderPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.header.check(
-            &path.field("Header"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1783),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SingleHeaderPolicyConfig);
-
-/// Property type `SingleWeightPolicyConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
-#[derive(Debug, Clone)]
-pub struct SingleWeightPolicyConfig {
-    /// `SessionStickinessConfig` (optional).
-    pub session_stickiness_config: Option<Value<SessionStickinessConfig>>,
-    /// `Weight` (required).
-    /// Range: 0..=1.
-    pub weight: Value<f64>,
+crate::l1_struct! {
+    /// Property type `SingleWeightPolicyConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
+    SingleWeightPolicyConfig
 }
 
 impl SingleWeightPolicyConfig {
     /// The required properties: `Weight`.
     pub fn new(weight: impl Into<Value<f64>>) -> Self {
-        Self {
-            session_stickiness_config: None,
-            weight: weight.into(),
-        }
+        Self(crate::Properties::new().with(1, "Weight", weight.into().to_template()))
     }
-    /// Sets `SessionStickinessConfig`.
+    /// `SessionStickinessConfig` (optional).
     pub fn session_stickiness_config(
-        mut self,
+        self,
         value: impl Into<Value<SessionStickinessConfig>>,
     ) -> Self {
-        self.session_stickiness_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "SessionStickinessConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SingleWeightPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.session_stickiness_config {
-            m.insert("SessionStickinessConfig".to_owned(), v.to_template());
-        }
-        m.insert("Weight".to_owned(), self.weight.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SingleWeightPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.session_stickiness_config.check(
-            &path.field("SessionStickinessConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SingleWeightPolicyConfig);
-
-/// Property type `SessionStickinessConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
-#[derive(Debug, Clone)]
-pub struct SessionStickinessConfig {
-    /// `IdleTTL` (required).
-    /// Range: 300..=3600.
-    pub idle_ttl: Value<i64>,
-    /// `MaximumTTL` (required).
-    /// Range: 300..=3600.
-    pub maximum_ttl: Value<i64>,
+crate::l1_struct! {
+    /// Property type `SessionStickinessConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
+    SessionStickinessConfig
 }
 
 impl SessionStickinessConfig {
     /// The required properties: `IdleTTL`, `MaximumTTL`.
     pub fn new(idle_ttl: impl Into<Value<i64>>, maximum_ttl: impl Into<Value<i64>>) -> Self {
-        Self {
-            idle_ttl: idle_ttl.into(),
-            maximum_ttl: maximum_ttl.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IdleTTL", idle_ttl.into().to_template())
+                .with(1, "MaximumTTL", maximum_ttl.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SessionStickinessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IdleTTL".to_owned(), self.idle_ttl.to_template());
-        m.insert("MaximumTTL".to_owned(), self.maximum_ttl.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SessionStickinessConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle_ttl.check(
-            &path.field("IdleTTL"),
-            &Rules {
-                minimum: Some(300.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_ttl.check(
-            &path.field("MaximumTTL"),
-            &Rules {
-                minimum: Some(300.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SessionStickinessConfig);
-
-/// Property type `TrafficConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
-#[derive(Debug, Clone)]
-pub struct TrafficConfig {
-    /// `SingleHeaderConfig` (optional).
-    pub single_header_config: Option<Value<SingleHeaderConfig>>,
-    /// `SingleWeightConfig` (optional).
-    pub single_weight_config: Option<Value<SingleWeightConfig>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `TrafficConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
+    TrafficConfig
 }
 
 impl TrafficConfig {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            single_header_config: None,
-            single_weight_config: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `SingleHeaderConfig`.
-    pub fn single_header_config(mut self, value: impl Into<Value<SingleHeaderConfig>>) -> Self {
-        self.single_header_config = Some(value.into());
-        self
+    /// `SingleHeaderConfig` (optional).
+    pub fn single_header_config(self, value: impl Into<Value<SingleHeaderConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SingleHeaderConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SingleWeightConfig`.
-    pub fn single_weight_config(mut self, value: impl Into<Value<SingleWeightConfig>>) -> Self {
-        self.single_weight_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrafficConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.single_header_config {
-            m.insert("SingleHeaderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_weight_config {
-            m.insert("SingleWeightConfig".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `SingleWeightConfig` (optional).
+    pub fn single_weight_config(self, value: impl Into<Value<SingleWeightConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SingleWeightConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TrafficConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.single_header_config
-            .check(&path.field("SingleHeaderConfig"), &Rules::NONE, out);
-        self.single_weight_config
-            .check(&path.field("SingleWeightConfig"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TrafficConfig);
-
-/// Property type `SingleHeaderConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
-#[derive(Debug, Clone)]
-pub struct SingleHeaderConfig {
-    /// `Header` (required).
-    /// Length: 1..=256 characters.
-    pub header: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=1783 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SingleHeaderConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
+    SingleHeaderConfig
 }
 
 impl SingleHeaderConfig {
     /// The required properties: `Header`, `Value`.
     pub fn new(header: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            header: header.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Header", header.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SingleHeaderConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Header".to_owned(), self.header.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SingleHeaderConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.header.check(
-            &path.field("Header"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1783),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SingleHeaderConfig);
-
-/// Property type `SingleWeightConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
-#[derive(Debug, Clone)]
-pub struct SingleWeightConfig {
-    /// `SessionStickinessConfig` (optional).
-    pub session_stickiness_config: Option<Value<SessionStickinessConfig>>,
-    /// `Weight` (required).
-    /// Range: 0..=1.
-    pub weight: Value<f64>,
+crate::l1_struct! {
+    /// Property type `SingleWeightConfig` of `AWS::CloudFront::ContinuousDeploymentPolicy`.
+    SingleWeightConfig
 }
 
 impl SingleWeightConfig {
     /// The required properties: `Weight`.
     pub fn new(weight: impl Into<Value<f64>>) -> Self {
-        Self {
-            session_stickiness_config: None,
-            weight: weight.into(),
-        }
+        Self(crate::Properties::new().with(1, "Weight", weight.into().to_template()))
     }
-    /// Sets `SessionStickinessConfig`.
+    /// `SessionStickinessConfig` (optional).
     pub fn session_stickiness_config(
-        mut self,
+        self,
         value: impl Into<Value<SessionStickinessConfig>>,
     ) -> Self {
-        self.session_stickiness_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "SessionStickinessConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SingleWeightConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.session_stickiness_config {
-            m.insert("SessionStickinessConfig".to_owned(), v.to_template());
-        }
-        m.insert("Weight".to_owned(), self.weight.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `SingleWeight`
+        SingleWeight = "SingleWeight",
+        /// `SingleHeader`
+        SingleHeader = "SingleHeader",
     }
 }
 
-impl Check for SingleWeightConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.session_stickiness_config.check(
-            &path.field("SessionStickinessConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ContinuousDeploymentPolicyConfigType`.
+    ContinuousDeploymentPolicyConfigType {
+        /// `SingleWeight`
+        SingleWeight = "SingleWeight",
+        /// `SingleHeader`
+        SingleHeader = "SingleHeader",
     }
 }
-
-crate::impl_literal!(SingleWeightConfig);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `SingleWeight`
-    SingleWeight,
-    /// `SingleHeader`
-    SingleHeader,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SingleWeight", "SingleHeader"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleWeight => "SingleWeight",
-            Self::SingleHeader => "SingleHeader",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "SingleWeight" => Self::SingleWeight,
-            "SingleHeader" => Self::SingleHeader,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `ContinuousDeploymentPolicyConfigType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContinuousDeploymentPolicyConfigType {
-    /// `SingleWeight`
-    SingleWeight,
-    /// `SingleHeader`
-    SingleHeader,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContinuousDeploymentPolicyConfigType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SingleWeight", "SingleHeader"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleWeight => "SingleWeight",
-            Self::SingleHeader => "SingleHeader",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContinuousDeploymentPolicyConfigType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContinuousDeploymentPolicyConfigType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContinuousDeploymentPolicyConfigType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SingleWeight" => Self::SingleWeight,
-            "SingleHeader" => Self::SingleHeader,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContinuousDeploymentPolicyConfigType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContinuousDeploymentPolicyConfigType::from(s))
-    }
-}
-
-crate::impl_literal!(ContinuousDeploymentPolicyConfigType);

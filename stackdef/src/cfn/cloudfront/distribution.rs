@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct Distribution {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Distribution {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Distribution {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Distribution {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::Distribution`.
+    Distribution("AWS::CloudFront::Distribution", DistributionProps)
 }
 
 impl Distribution {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::Distribution";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DistributionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DistributionId> {
         self.resource.ref_value()
@@ -87,113 +39,44 @@ impl Distribution {
     pub fn attr_domain_name(&self) -> Value<String> {
         self.resource.get_att("DomainName")
     }
+
+    /// Replaces `DistributionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_distribution_config(&self, value: impl Into<Value<DistributionConfig>>) {
+        self.resource
+            .set_property("DistributionConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct DistributionProps {
-    /// `DistributionConfig` (required).
-    pub distribution_config: Value<DistributionConfig>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::Distribution`.
+    DistributionProps
 }
 
 impl DistributionProps {
     /// The required properties: `DistributionConfig`.
     pub fn new(distribution_config: impl Into<Value<DistributionConfig>>) -> Self {
-        Self {
-            distribution_config: distribution_config.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DistributionConfig",
+            distribution_config.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DistributionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DistributionConfig".to_owned(),
-            self.distribution_config.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DistributionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.distribution_config
-            .check(&path.field("DistributionConfig"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DistributionProps);
-
-/// Property type `DistributionConfig` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct DistributionConfig {
-    /// `Aliases` (optional).
-    pub aliases: Option<Value<List<String>>>,
-    /// `AnycastIpListId` (optional).
-    pub anycast_ip_list_id: Option<Value<String>>,
-    /// `CNAMEs` (optional).
-    pub cnam_es: Option<Value<List<String>>>,
-    /// `CacheBehaviors` (optional).
-    pub cache_behaviors: Option<Value<List<CacheBehavior>>>,
-    /// `CacheTagConfig` (optional).
-    pub cache_tag_config: Option<Value<CacheTagConfig>>,
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `ConnectionFunctionAssociation` (optional).
-    pub connection_function_association: Option<Value<ConnectionFunctionAssociation>>,
-    /// `ConnectionMode` (optional).
-    pub connection_mode: Option<Value<ConnectionMode>>,
-    /// `ContinuousDeploymentPolicyId` (optional).
-    pub continuous_deployment_policy_id: Option<Value<String>>,
-    /// `CustomErrorResponses` (optional).
-    pub custom_error_responses: Option<Value<List<CustomErrorResponse>>>,
-    /// `CustomOrigin` (optional).
-    pub custom_origin: Option<Value<LegacyCustomOrigin>>,
-    /// `DefaultCacheBehavior` (required).
-    pub default_cache_behavior: Value<DefaultCacheBehavior>,
-    /// `DefaultRootObject` (optional).
-    pub default_root_object: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `HttpVersion` (optional).
-    pub http_version: Option<Value<HttpVersion>>,
-    /// `IPV6Enabled` (optional).
-    pub ipv6_enabled: Option<Value<bool>>,
-    /// `Logging` (optional).
-    pub logging: Option<Value<Logging>>,
-    /// `OriginGroups` (optional).
-    pub origin_groups: Option<Value<OriginGroups>>,
-    /// `Origins` (optional).
-    pub origins: Option<Value<List<Origin>>>,
-    /// `PriceClass` (optional).
-    pub price_class: Option<Value<PriceClass>>,
-    /// `Restrictions` (optional).
-    pub restrictions: Option<Value<Restrictions>>,
-    /// `S3Origin` (optional).
-    pub s3_origin: Option<Value<LegacyS3Origin>>,
-    /// `Staging` (optional).
-    pub staging: Option<Value<bool>>,
-    /// `TenantConfig` (optional).
-    pub tenant_config: Option<Value<TenantConfig>>,
-    /// `ViewerCertificate` (optional).
-    pub viewer_certificate: Option<Value<ViewerCertificate>>,
-    /// `ViewerMtlsConfig` (optional).
-    pub viewer_mtls_config: Option<Value<ViewerMtlsConfig>>,
-    /// `WebACLId` (optional).
-    pub web_acl_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DistributionConfig` of `AWS::CloudFront::Distribution`.
+    DistributionConfig
 }
 
 impl DistributionConfig {
@@ -202,345 +85,150 @@ impl DistributionConfig {
         default_cache_behavior: impl Into<Value<DefaultCacheBehavior>>,
         enabled: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            aliases: None,
-            anycast_ip_list_id: None,
-            cnam_es: None,
-            cache_behaviors: None,
-            cache_tag_config: None,
-            comment: None,
-            connection_function_association: None,
-            connection_mode: None,
-            continuous_deployment_policy_id: None,
-            custom_error_responses: None,
-            custom_origin: None,
-            default_cache_behavior: default_cache_behavior.into(),
-            default_root_object: None,
-            enabled: enabled.into(),
-            http_version: None,
-            ipv6_enabled: None,
-            logging: None,
-            origin_groups: None,
-            origins: None,
-            price_class: None,
-            restrictions: None,
-            s3_origin: None,
-            staging: None,
-            tenant_config: None,
-            viewer_certificate: None,
-            viewer_mtls_config: None,
-            web_acl_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    11,
+                    "DefaultCacheBehavior",
+                    default_cache_behavior.into().to_template(),
+                )
+                .with(13, "Enabled", enabled.into().to_template()),
+        )
     }
-    /// Sets `Aliases`.
-    pub fn aliases(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.aliases = Some(value.into());
-        self
+    /// `Aliases` (optional).
+    pub fn aliases(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Aliases", value.into().to_template()))
     }
-    /// Sets `AnycastIpListId`.
-    pub fn anycast_ip_list_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.anycast_ip_list_id = Some(value.into());
-        self
+    /// `AnycastIpListId` (optional).
+    pub fn anycast_ip_list_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AnycastIpListId", value.into().to_template()),
+        )
     }
-    /// Sets `CNAMEs`.
-    pub fn cnam_es(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cnam_es = Some(value.into());
-        self
+    /// `CNAMEs` (optional).
+    pub fn cnam_es(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "CNAMEs", value.into().to_template()))
     }
-    /// Sets `CacheBehaviors`.
-    pub fn cache_behaviors(mut self, value: impl Into<Value<List<CacheBehavior>>>) -> Self {
-        self.cache_behaviors = Some(value.into());
-        self
+    /// `CacheBehaviors` (optional).
+    pub fn cache_behaviors(self, value: impl Into<Value<List<CacheBehavior>>>) -> Self {
+        Self(self.0.with(3, "CacheBehaviors", value.into().to_template()))
     }
-    /// Sets `CacheTagConfig`.
-    pub fn cache_tag_config(mut self, value: impl Into<Value<CacheTagConfig>>) -> Self {
-        self.cache_tag_config = Some(value.into());
-        self
+    /// `CacheTagConfig` (optional).
+    pub fn cache_tag_config(self, value: impl Into<Value<CacheTagConfig>>) -> Self {
+        Self(self.0.with(4, "CacheTagConfig", value.into().to_template()))
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Comment", value.into().to_template()))
     }
-    /// Sets `ConnectionFunctionAssociation`.
+    /// `ConnectionFunctionAssociation` (optional).
     pub fn connection_function_association(
-        mut self,
+        self,
         value: impl Into<Value<ConnectionFunctionAssociation>>,
     ) -> Self {
-        self.connection_function_association = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "ConnectionFunctionAssociation",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ConnectionMode`.
-    pub fn connection_mode(mut self, value: impl Into<Value<ConnectionMode>>) -> Self {
-        self.connection_mode = Some(value.into());
-        self
+    /// `ConnectionMode` (optional).
+    pub fn connection_mode(self, value: impl Into<Value<ConnectionMode>>) -> Self {
+        Self(self.0.with(7, "ConnectionMode", value.into().to_template()))
     }
-    /// Sets `ContinuousDeploymentPolicyId`.
-    pub fn continuous_deployment_policy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.continuous_deployment_policy_id = Some(value.into());
-        self
+    /// `ContinuousDeploymentPolicyId` (optional).
+    pub fn continuous_deployment_policy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            8,
+            "ContinuousDeploymentPolicyId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomErrorResponses`.
+    /// `CustomErrorResponses` (optional).
     pub fn custom_error_responses(
-        mut self,
+        self,
         value: impl Into<Value<List<CustomErrorResponse>>>,
     ) -> Self {
-        self.custom_error_responses = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "CustomErrorResponses", value.into().to_template()),
+        )
     }
-    /// Sets `CustomOrigin`.
-    pub fn custom_origin(mut self, value: impl Into<Value<LegacyCustomOrigin>>) -> Self {
-        self.custom_origin = Some(value.into());
-        self
+    /// `CustomOrigin` (optional).
+    pub fn custom_origin(self, value: impl Into<Value<LegacyCustomOrigin>>) -> Self {
+        Self(self.0.with(10, "CustomOrigin", value.into().to_template()))
     }
-    /// Sets `DefaultRootObject`.
-    pub fn default_root_object(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_root_object = Some(value.into());
-        self
+    /// `DefaultRootObject` (optional).
+    pub fn default_root_object(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "DefaultRootObject", value.into().to_template()),
+        )
     }
-    /// Sets `HttpVersion`.
-    pub fn http_version(mut self, value: impl Into<Value<HttpVersion>>) -> Self {
-        self.http_version = Some(value.into());
-        self
+    /// `HttpVersion` (optional).
+    pub fn http_version(self, value: impl Into<Value<HttpVersion>>) -> Self {
+        Self(self.0.with(14, "HttpVersion", value.into().to_template()))
     }
-    /// Sets `IPV6Enabled`.
-    pub fn ipv6_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ipv6_enabled = Some(value.into());
-        self
+    /// `IPV6Enabled` (optional).
+    pub fn ipv6_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(15, "IPV6Enabled", value.into().to_template()))
     }
-    /// Sets `Logging`.
-    pub fn logging(mut self, value: impl Into<Value<Logging>>) -> Self {
-        self.logging = Some(value.into());
-        self
+    /// `Logging` (optional).
+    pub fn logging(self, value: impl Into<Value<Logging>>) -> Self {
+        Self(self.0.with(16, "Logging", value.into().to_template()))
     }
-    /// Sets `OriginGroups`.
-    pub fn origin_groups(mut self, value: impl Into<Value<OriginGroups>>) -> Self {
-        self.origin_groups = Some(value.into());
-        self
+    /// `OriginGroups` (optional).
+    pub fn origin_groups(self, value: impl Into<Value<OriginGroups>>) -> Self {
+        Self(self.0.with(17, "OriginGroups", value.into().to_template()))
     }
-    /// Sets `Origins`.
-    pub fn origins(mut self, value: impl Into<Value<List<Origin>>>) -> Self {
-        self.origins = Some(value.into());
-        self
+    /// `Origins` (optional).
+    pub fn origins(self, value: impl Into<Value<List<Origin>>>) -> Self {
+        Self(self.0.with(18, "Origins", value.into().to_template()))
     }
-    /// Sets `PriceClass`.
-    pub fn price_class(mut self, value: impl Into<Value<PriceClass>>) -> Self {
-        self.price_class = Some(value.into());
-        self
+    /// `PriceClass` (optional).
+    pub fn price_class(self, value: impl Into<Value<PriceClass>>) -> Self {
+        Self(self.0.with(19, "PriceClass", value.into().to_template()))
     }
-    /// Sets `Restrictions`.
-    pub fn restrictions(mut self, value: impl Into<Value<Restrictions>>) -> Self {
-        self.restrictions = Some(value.into());
-        self
+    /// `Restrictions` (optional).
+    pub fn restrictions(self, value: impl Into<Value<Restrictions>>) -> Self {
+        Self(self.0.with(20, "Restrictions", value.into().to_template()))
     }
-    /// Sets `S3Origin`.
-    pub fn s3_origin(mut self, value: impl Into<Value<LegacyS3Origin>>) -> Self {
-        self.s3_origin = Some(value.into());
-        self
+    /// `S3Origin` (optional).
+    pub fn s3_origin(self, value: impl Into<Value<LegacyS3Origin>>) -> Self {
+        Self(self.0.with(21, "S3Origin", value.into().to_template()))
     }
-    /// Sets `Staging`.
-    pub fn staging(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.staging = Some(value.into());
-        self
+    /// `Staging` (optional).
+    pub fn staging(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(22, "Staging", value.into().to_template()))
     }
-    /// Sets `TenantConfig`.
-    pub fn tenant_config(mut self, value: impl Into<Value<TenantConfig>>) -> Self {
-        self.tenant_config = Some(value.into());
-        self
+    /// `TenantConfig` (optional).
+    pub fn tenant_config(self, value: impl Into<Value<TenantConfig>>) -> Self {
+        Self(self.0.with(23, "TenantConfig", value.into().to_template()))
     }
-    /// Sets `ViewerCertificate`.
-    pub fn viewer_certificate(mut self, value: impl Into<Value<ViewerCertificate>>) -> Self {
-        self.viewer_certificate = Some(value.into());
-        self
+    /// `ViewerCertificate` (optional).
+    pub fn viewer_certificate(self, value: impl Into<Value<ViewerCertificate>>) -> Self {
+        Self(
+            self.0
+                .with(24, "ViewerCertificate", value.into().to_template()),
+        )
     }
-    /// Sets `ViewerMtlsConfig`.
-    pub fn viewer_mtls_config(mut self, value: impl Into<Value<ViewerMtlsConfig>>) -> Self {
-        self.viewer_mtls_config = Some(value.into());
-        self
+    /// `ViewerMtlsConfig` (optional).
+    pub fn viewer_mtls_config(self, value: impl Into<Value<ViewerMtlsConfig>>) -> Self {
+        Self(
+            self.0
+                .with(25, "ViewerMtlsConfig", value.into().to_template()),
+        )
     }
-    /// Sets `WebACLId`.
-    pub fn web_acl_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.web_acl_id = Some(value.into());
-        self
+    /// `WebACLId` (optional).
+    pub fn web_acl_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(26, "WebACLId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DistributionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aliases {
-            m.insert("Aliases".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.anycast_ip_list_id {
-            m.insert("AnycastIpListId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cnam_es {
-            m.insert("CNAMEs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_behaviors {
-            m.insert("CacheBehaviors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_tag_config {
-            m.insert("CacheTagConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_function_association {
-            m.insert("ConnectionFunctionAssociation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_mode {
-            m.insert("ConnectionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.continuous_deployment_policy_id {
-            m.insert("ContinuousDeploymentPolicyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_error_responses {
-            m.insert("CustomErrorResponses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_origin {
-            m.insert("CustomOrigin".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultCacheBehavior".to_owned(),
-            self.default_cache_behavior.to_template(),
-        );
-        if let Some(v) = &self.default_root_object {
-            m.insert("DefaultRootObject".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.http_version {
-            m.insert("HttpVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_enabled {
-            m.insert("IPV6Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging {
-            m.insert("Logging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_groups {
-            m.insert("OriginGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origins {
-            m.insert("Origins".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.price_class {
-            m.insert("PriceClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restrictions {
-            m.insert("Restrictions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_origin {
-            m.insert("S3Origin".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.staging {
-            m.insert("Staging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tenant_config {
-            m.insert("TenantConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.viewer_certificate {
-            m.insert("ViewerCertificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.viewer_mtls_config {
-            m.insert("ViewerMtlsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_acl_id {
-            m.insert("WebACLId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DistributionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cache_behaviors
-            .check(&path.field("CacheBehaviors"), &Rules::NONE, out);
-        self.cache_tag_config
-            .check(&path.field("CacheTagConfig"), &Rules::NONE, out);
-        self.connection_function_association.check(
-            &path.field("ConnectionFunctionAssociation"),
-            &Rules::NONE,
-            out,
-        );
-        self.connection_mode
-            .check(&path.field("ConnectionMode"), &Rules::NONE, out);
-        self.custom_error_responses
-            .check(&path.field("CustomErrorResponses"), &Rules::NONE, out);
-        self.custom_origin
-            .check(&path.field("CustomOrigin"), &Rules::NONE, out);
-        self.default_cache_behavior
-            .check(&path.field("DefaultCacheBehavior"), &Rules::NONE, out);
-        self.http_version
-            .check(&path.field("HttpVersion"), &Rules::NONE, out);
-        self.logging
-            .check(&path.field("Logging"), &Rules::NONE, out);
-        self.origin_groups
-            .check(&path.field("OriginGroups"), &Rules::NONE, out);
-        self.origins
-            .check(&path.field("Origins"), &Rules::NONE, out);
-        self.price_class
-            .check(&path.field("PriceClass"), &Rules::NONE, out);
-        self.restrictions
-            .check(&path.field("Restrictions"), &Rules::NONE, out);
-        self.s3_origin
-            .check(&path.field("S3Origin"), &Rules::NONE, out);
-        self.tenant_config
-            .check(&path.field("TenantConfig"), &Rules::NONE, out);
-        self.viewer_certificate
-            .check(&path.field("ViewerCertificate"), &Rules::NONE, out);
-        self.viewer_mtls_config
-            .check(&path.field("ViewerMtlsConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DistributionConfig);
-
-/// Property type `CacheBehavior` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct CacheBehavior {
-    /// `AllowedMethods` (optional).
-    pub allowed_methods: Option<Value<List<String>>>,
-    /// `CachePolicyId` (optional).
-    pub cache_policy_id: Option<Value<String>>,
-    /// `CachedMethods` (optional).
-    pub cached_methods: Option<Value<List<String>>>,
-    /// `Compress` (optional).
-    pub compress: Option<Value<bool>>,
-    /// `DefaultTTL` (optional).
-    pub default_ttl: Option<Value<f64>>,
-    /// `FieldLevelEncryptionId` (optional).
-    pub field_level_encryption_id: Option<Value<String>>,
-    /// `ForwardedValues` (optional).
-    pub forwarded_values: Option<Value<ForwardedValues>>,
-    /// `FunctionAssociations` (optional).
-    pub function_associations: Option<Value<List<FunctionAssociation>>>,
-    /// `GrpcConfig` (optional).
-    pub grpc_config: Option<Value<GrpcConfig>>,
-    /// `LambdaFunctionAssociations` (optional).
-    pub lambda_function_associations: Option<Value<List<LambdaFunctionAssociation>>>,
-    /// `MaxTTL` (optional).
-    pub max_ttl: Option<Value<f64>>,
-    /// `MinTTL` (optional).
-    pub min_ttl: Option<Value<f64>>,
-    /// `OriginRequestPolicyId` (optional).
-    pub origin_request_policy_id: Option<Value<String>>,
-    /// `PathPattern` (required).
-    pub path_pattern: Value<String>,
-    /// `RealtimeLogConfigArn` (optional).
-    pub realtime_log_config_arn: Option<Value<String>>,
-    /// `ResponseHeadersPolicyId` (optional).
-    pub response_headers_policy_id: Option<Value<String>>,
-    /// `SmoothStreaming` (optional).
-    pub smooth_streaming: Option<Value<bool>>,
-    /// `TargetOriginId` (required).
-    pub target_origin_id: Value<String>,
-    /// `TrustedKeyGroups` (optional).
-    pub trusted_key_groups: Option<Value<List<String>>>,
-    /// `TrustedSigners` (optional).
-    pub trusted_signers: Option<Value<List<String>>>,
-    /// `ViewerProtocolPolicy` (required).
-    pub viewer_protocol_policy: Value<String>,
+crate::l1_struct! {
+    /// Property type `CacheBehavior` of `AWS::CloudFront::Distribution`.
+    CacheBehavior
 }
 
 impl CacheBehavior {
@@ -550,751 +238,309 @@ impl CacheBehavior {
         target_origin_id: impl Into<Value<String>>,
         viewer_protocol_policy: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            allowed_methods: None,
-            cache_policy_id: None,
-            cached_methods: None,
-            compress: None,
-            default_ttl: None,
-            field_level_encryption_id: None,
-            forwarded_values: None,
-            function_associations: None,
-            grpc_config: None,
-            lambda_function_associations: None,
-            max_ttl: None,
-            min_ttl: None,
-            origin_request_policy_id: None,
-            path_pattern: path_pattern.into(),
-            realtime_log_config_arn: None,
-            response_headers_policy_id: None,
-            smooth_streaming: None,
-            target_origin_id: target_origin_id.into(),
-            trusted_key_groups: None,
-            trusted_signers: None,
-            viewer_protocol_policy: viewer_protocol_policy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(13, "PathPattern", path_pattern.into().to_template())
+                .with(17, "TargetOriginId", target_origin_id.into().to_template())
+                .with(
+                    20,
+                    "ViewerProtocolPolicy",
+                    viewer_protocol_policy.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AllowedMethods`.
-    pub fn allowed_methods(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_methods = Some(value.into());
-        self
+    /// `AllowedMethods` (optional).
+    pub fn allowed_methods(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AllowedMethods", value.into().to_template()))
     }
-    /// Sets `CachePolicyId`.
-    pub fn cache_policy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_policy_id = Some(value.into());
-        self
+    /// `CachePolicyId` (optional).
+    pub fn cache_policy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CachePolicyId", value.into().to_template()))
     }
-    /// Sets `CachedMethods`.
-    pub fn cached_methods(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cached_methods = Some(value.into());
-        self
+    /// `CachedMethods` (optional).
+    pub fn cached_methods(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "CachedMethods", value.into().to_template()))
     }
-    /// Sets `Compress`.
-    pub fn compress(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.compress = Some(value.into());
-        self
+    /// `Compress` (optional).
+    pub fn compress(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Compress", value.into().to_template()))
     }
-    /// Sets `DefaultTTL`.
-    pub fn default_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.default_ttl = Some(value.into());
-        self
+    /// `DefaultTTL` (optional).
+    pub fn default_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(4, "DefaultTTL", value.into().to_template()))
     }
-    /// Sets `FieldLevelEncryptionId`.
-    pub fn field_level_encryption_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field_level_encryption_id = Some(value.into());
-        self
+    /// `FieldLevelEncryptionId` (optional).
+    pub fn field_level_encryption_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FieldLevelEncryptionId", value.into().to_template()),
+        )
     }
-    /// Sets `ForwardedValues`.
-    pub fn forwarded_values(mut self, value: impl Into<Value<ForwardedValues>>) -> Self {
-        self.forwarded_values = Some(value.into());
-        self
+    /// `ForwardedValues` (optional).
+    pub fn forwarded_values(self, value: impl Into<Value<ForwardedValues>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ForwardedValues", value.into().to_template()),
+        )
     }
-    /// Sets `FunctionAssociations`.
-    pub fn function_associations(
-        mut self,
-        value: impl Into<Value<List<FunctionAssociation>>>,
-    ) -> Self {
-        self.function_associations = Some(value.into());
-        self
+    /// `FunctionAssociations` (optional).
+    pub fn function_associations(self, value: impl Into<Value<List<FunctionAssociation>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "FunctionAssociations", value.into().to_template()),
+        )
     }
-    /// Sets `GrpcConfig`.
-    pub fn grpc_config(mut self, value: impl Into<Value<GrpcConfig>>) -> Self {
-        self.grpc_config = Some(value.into());
-        self
+    /// `GrpcConfig` (optional).
+    pub fn grpc_config(self, value: impl Into<Value<GrpcConfig>>) -> Self {
+        Self(self.0.with(8, "GrpcConfig", value.into().to_template()))
     }
-    /// Sets `LambdaFunctionAssociations`.
+    /// `LambdaFunctionAssociations` (optional).
     pub fn lambda_function_associations(
-        mut self,
+        self,
         value: impl Into<Value<List<LambdaFunctionAssociation>>>,
     ) -> Self {
-        self.lambda_function_associations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "LambdaFunctionAssociations", value.into().to_template()),
+        )
     }
-    /// Sets `MaxTTL`.
-    pub fn max_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_ttl = Some(value.into());
-        self
+    /// `MaxTTL` (optional).
+    pub fn max_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(10, "MaxTTL", value.into().to_template()))
     }
-    /// Sets `MinTTL`.
-    pub fn min_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_ttl = Some(value.into());
-        self
+    /// `MinTTL` (optional).
+    pub fn min_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(11, "MinTTL", value.into().to_template()))
     }
-    /// Sets `OriginRequestPolicyId`.
-    pub fn origin_request_policy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.origin_request_policy_id = Some(value.into());
-        self
+    /// `OriginRequestPolicyId` (optional).
+    pub fn origin_request_policy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "OriginRequestPolicyId", value.into().to_template()),
+        )
     }
-    /// Sets `RealtimeLogConfigArn`.
-    pub fn realtime_log_config_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.realtime_log_config_arn = Some(value.into());
-        self
+    /// `RealtimeLogConfigArn` (optional).
+    pub fn realtime_log_config_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "RealtimeLogConfigArn", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseHeadersPolicyId`.
-    pub fn response_headers_policy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.response_headers_policy_id = Some(value.into());
-        self
+    /// `ResponseHeadersPolicyId` (optional).
+    pub fn response_headers_policy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "ResponseHeadersPolicyId", value.into().to_template()),
+        )
     }
-    /// Sets `SmoothStreaming`.
-    pub fn smooth_streaming(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.smooth_streaming = Some(value.into());
-        self
+    /// `SmoothStreaming` (optional).
+    pub fn smooth_streaming(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(16, "SmoothStreaming", value.into().to_template()),
+        )
     }
-    /// Sets `TrustedKeyGroups`.
-    pub fn trusted_key_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.trusted_key_groups = Some(value.into());
-        self
+    /// `TrustedKeyGroups` (optional).
+    pub fn trusted_key_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(18, "TrustedKeyGroups", value.into().to_template()),
+        )
     }
-    /// Sets `TrustedSigners`.
-    pub fn trusted_signers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.trusted_signers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CacheBehavior {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_methods {
-            m.insert("AllowedMethods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_policy_id {
-            m.insert("CachePolicyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cached_methods {
-            m.insert("CachedMethods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compress {
-            m.insert("Compress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_ttl {
-            m.insert("DefaultTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_level_encryption_id {
-            m.insert("FieldLevelEncryptionId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forwarded_values {
-            m.insert("ForwardedValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function_associations {
-            m.insert("FunctionAssociations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.grpc_config {
-            m.insert("GrpcConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function_associations {
-            m.insert("LambdaFunctionAssociations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_ttl {
-            m.insert("MaxTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_ttl {
-            m.insert("MinTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_request_policy_id {
-            m.insert("OriginRequestPolicyId".to_owned(), v.to_template());
-        }
-        m.insert("PathPattern".to_owned(), self.path_pattern.to_template());
-        if let Some(v) = &self.realtime_log_config_arn {
-            m.insert("RealtimeLogConfigArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_headers_policy_id {
-            m.insert("ResponseHeadersPolicyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.smooth_streaming {
-            m.insert("SmoothStreaming".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetOriginId".to_owned(),
-            self.target_origin_id.to_template(),
-        );
-        if let Some(v) = &self.trusted_key_groups {
-            m.insert("TrustedKeyGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trusted_signers {
-            m.insert("TrustedSigners".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ViewerProtocolPolicy".to_owned(),
-            self.viewer_protocol_policy.to_template(),
-        );
-        Expr::Map(m)
+    /// `TrustedSigners` (optional).
+    pub fn trusted_signers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(19, "TrustedSigners", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CacheBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.forwarded_values
-            .check(&path.field("ForwardedValues"), &Rules::NONE, out);
-        self.function_associations
-            .check(&path.field("FunctionAssociations"), &Rules::NONE, out);
-        self.grpc_config
-            .check(&path.field("GrpcConfig"), &Rules::NONE, out);
-        self.lambda_function_associations.check(
-            &path.field("LambdaFunctionAssociations"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CacheBehavior);
-
-/// Property type `ForwardedValues` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct ForwardedValues {
-    /// `Cookies` (optional).
-    pub cookies: Option<Value<Cookies>>,
-    /// `Headers` (optional).
-    pub headers: Option<Value<List<String>>>,
-    /// `QueryString` (required).
-    pub query_string: Value<bool>,
-    /// `QueryStringCacheKeys` (optional).
-    pub query_string_cache_keys: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ForwardedValues` of `AWS::CloudFront::Distribution`.
+    ForwardedValues
 }
 
 impl ForwardedValues {
     /// The required properties: `QueryString`.
     pub fn new(query_string: impl Into<Value<bool>>) -> Self {
-        Self {
-            cookies: None,
-            headers: None,
-            query_string: query_string.into(),
-            query_string_cache_keys: None,
-        }
+        Self(crate::Properties::new().with(2, "QueryString", query_string.into().to_template()))
     }
-    /// Sets `Cookies`.
-    pub fn cookies(mut self, value: impl Into<Value<Cookies>>) -> Self {
-        self.cookies = Some(value.into());
-        self
+    /// `Cookies` (optional).
+    pub fn cookies(self, value: impl Into<Value<Cookies>>) -> Self {
+        Self(self.0.with(0, "Cookies", value.into().to_template()))
     }
-    /// Sets `Headers`.
-    pub fn headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.headers = Some(value.into());
-        self
+    /// `Headers` (optional).
+    pub fn headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Headers", value.into().to_template()))
     }
-    /// Sets `QueryStringCacheKeys`.
-    pub fn query_string_cache_keys(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.query_string_cache_keys = Some(value.into());
-        self
+    /// `QueryStringCacheKeys` (optional).
+    pub fn query_string_cache_keys(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "QueryStringCacheKeys", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ForwardedValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cookies {
-            m.insert("Cookies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.headers {
-            m.insert("Headers".to_owned(), v.to_template());
-        }
-        m.insert("QueryString".to_owned(), self.query_string.to_template());
-        if let Some(v) = &self.query_string_cache_keys {
-            m.insert("QueryStringCacheKeys".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ForwardedValues {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cookies
-            .check(&path.field("Cookies"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ForwardedValues);
-
-/// Property type `Cookies` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct Cookies {
-    /// `Forward` (required).
-    pub forward: Value<Forward>,
-    /// `WhitelistedNames` (optional).
-    pub whitelisted_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Cookies` of `AWS::CloudFront::Distribution`.
+    Cookies
 }
 
 impl Cookies {
     /// The required properties: `Forward`.
     pub fn new(forward: impl Into<Value<Forward>>) -> Self {
-        Self {
-            forward: forward.into(),
-            whitelisted_names: None,
-        }
+        Self(crate::Properties::new().with(0, "Forward", forward.into().to_template()))
     }
-    /// Sets `WhitelistedNames`.
-    pub fn whitelisted_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.whitelisted_names = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Cookies {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Forward".to_owned(), self.forward.to_template());
-        if let Some(v) = &self.whitelisted_names {
-            m.insert("WhitelistedNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WhitelistedNames` (optional).
+    pub fn whitelisted_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WhitelistedNames", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Cookies {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.forward
-            .check(&path.field("Forward"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Forward`.
+    Forward {
+        /// `all`
+        All = "all",
+        /// `none`
+        None = "none",
+        /// `whitelist`
+        Whitelist = "whitelist",
     }
 }
 
-crate::impl_literal!(Cookies);
-
-/// Values of `Forward`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Forward {
-    /// `all`
-    All,
-    /// `none`
-    None,
-    /// `whitelist`
-    Whitelist,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Forward {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["all", "none", "whitelist"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::None => "none",
-            Self::Whitelist => "whitelist",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Forward {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Forward {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Forward {
-    fn from(s: &str) -> Self {
-        match s {
-            "all" => Self::All,
-            "none" => Self::None,
-            "whitelist" => Self::Whitelist,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Forward> {
-    fn from(s: &str) -> Self {
-        Value::literal(Forward::from(s))
-    }
-}
-
-crate::impl_literal!(Forward);
-
-/// Property type `FunctionAssociation` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct FunctionAssociation {
-    /// `EventType` (optional).
-    pub event_type: Option<Value<String>>,
-    /// `FunctionARN` (optional).
-    pub function_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FunctionAssociation` of `AWS::CloudFront::Distribution`.
+    FunctionAssociation(default)
 }
 
 impl FunctionAssociation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            event_type: None,
-            function_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EventType`.
-    pub fn event_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_type = Some(value.into());
-        self
+    /// `EventType` (optional).
+    pub fn event_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EventType", value.into().to_template()))
     }
-    /// Sets `FunctionARN`.
-    pub fn function_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.function_arn = Some(value.into());
-        self
+    /// `FunctionARN` (optional).
+    pub fn function_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FunctionARN", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FunctionAssociation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.event_type {
-            m.insert("EventType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function_arn {
-            m.insert("FunctionARN".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FunctionAssociation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FunctionAssociation);
-
-/// Property type `GrpcConfig` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct GrpcConfig {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `GrpcConfig` of `AWS::CloudFront::Distribution`.
+    GrpcConfig
 }
 
 impl GrpcConfig {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for GrpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrpcConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GrpcConfig);
-
-/// Property type `LambdaFunctionAssociation` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaFunctionAssociation {
-    /// `EventType` (optional).
-    pub event_type: Option<Value<String>>,
-    /// `IncludeBody` (optional).
-    pub include_body: Option<Value<bool>>,
-    /// `LambdaFunctionARN` (optional).
-    pub lambda_function_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LambdaFunctionAssociation` of `AWS::CloudFront::Distribution`.
+    LambdaFunctionAssociation(default)
 }
 
 impl LambdaFunctionAssociation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            event_type: None,
-            include_body: None,
-            lambda_function_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EventType`.
-    pub fn event_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_type = Some(value.into());
-        self
+    /// `EventType` (optional).
+    pub fn event_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EventType", value.into().to_template()))
     }
-    /// Sets `IncludeBody`.
-    pub fn include_body(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_body = Some(value.into());
-        self
+    /// `IncludeBody` (optional).
+    pub fn include_body(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "IncludeBody", value.into().to_template()))
     }
-    /// Sets `LambdaFunctionARN`.
-    pub fn lambda_function_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lambda_function_arn = Some(value.into());
-        self
+    /// `LambdaFunctionARN` (optional).
+    pub fn lambda_function_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LambdaFunctionARN", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LambdaFunctionAssociation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.event_type {
-            m.insert("EventType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_body {
-            m.insert("IncludeBody".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function_arn {
-            m.insert("LambdaFunctionARN".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LambdaFunctionAssociation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LambdaFunctionAssociation);
-
-/// Property type `CacheTagConfig` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct CacheTagConfig {
-    /// `HeaderName` (required).
-    pub header_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `CacheTagConfig` of `AWS::CloudFront::Distribution`.
+    CacheTagConfig
 }
 
 impl CacheTagConfig {
     /// The required properties: `HeaderName`.
     pub fn new(header_name: impl Into<Value<String>>) -> Self {
-        Self {
-            header_name: header_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "HeaderName", header_name.into().to_template()))
     }
 }
 
-impl ToTemplate for CacheTagConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HeaderName".to_owned(), self.header_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CacheTagConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CacheTagConfig);
-
-/// Property type `ConnectionFunctionAssociation` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct ConnectionFunctionAssociation {
-    /// `Id` (required).
-    /// Length: 1..=64 characters.
-    pub id: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConnectionFunctionAssociation` of `AWS::CloudFront::Distribution`.
+    ConnectionFunctionAssociation
 }
 
 impl ConnectionFunctionAssociation {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self { id: id.into() }
+        Self(crate::Properties::new().with(0, "Id", id.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectionFunctionAssociation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConnectionMode`.
+    ConnectionMode {
+        /// `direct`
+        Direct = "direct",
+        /// `tenant-only`
+        TenantOnly = "tenant-only",
     }
 }
 
-impl Check for ConnectionFunctionAssociation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectionFunctionAssociation);
-
-/// Values of `ConnectionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectionMode {
-    /// `direct`
-    Direct,
-    /// `tenant-only`
-    TenantOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["direct", "tenant-only"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Direct => "direct",
-            Self::TenantOnly => "tenant-only",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConnectionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "direct" => Self::Direct,
-            "tenant-only" => Self::TenantOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectionMode::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectionMode);
-
-/// Property type `CustomErrorResponse` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct CustomErrorResponse {
-    /// `ErrorCachingMinTTL` (optional).
-    pub error_caching_min_ttl: Option<Value<f64>>,
-    /// `ErrorCode` (required).
-    /// One of: 400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504.
-    pub error_code: Value<i64>,
-    /// `ResponseCode` (optional).
-    /// One of: 200, 400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504.
-    pub response_code: Option<Value<i64>>,
-    /// `ResponsePagePath` (optional).
-    pub response_page_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomErrorResponse` of `AWS::CloudFront::Distribution`.
+    CustomErrorResponse
 }
 
 impl CustomErrorResponse {
     /// The required properties: `ErrorCode`.
     pub fn new(error_code: impl Into<Value<i64>>) -> Self {
-        Self {
-            error_caching_min_ttl: None,
-            error_code: error_code.into(),
-            response_code: None,
-            response_page_path: None,
-        }
+        Self(crate::Properties::new().with(1, "ErrorCode", error_code.into().to_template()))
     }
-    /// Sets `ErrorCachingMinTTL`.
-    pub fn error_caching_min_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.error_caching_min_ttl = Some(value.into());
-        self
+    /// `ErrorCachingMinTTL` (optional).
+    pub fn error_caching_min_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ErrorCachingMinTTL", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseCode`.
-    pub fn response_code(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.response_code = Some(value.into());
-        self
+    /// `ResponseCode` (optional).
+    /// One of: 200, 400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504.
+    pub fn response_code(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "ResponseCode", value.into().to_template()))
     }
-    /// Sets `ResponsePagePath`.
-    pub fn response_page_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.response_page_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomErrorResponse {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_caching_min_ttl {
-            m.insert("ErrorCachingMinTTL".to_owned(), v.to_template());
-        }
-        m.insert("ErrorCode".to_owned(), self.error_code.to_template());
-        if let Some(v) = &self.response_code {
-            m.insert("ResponseCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_page_path {
-            m.insert("ResponsePagePath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResponsePagePath` (optional).
+    pub fn response_page_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ResponsePagePath", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomErrorResponse {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.error_code.check(
-            &path.field("ErrorCode"),
-            &Rules {
-                one_of: &[400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504],
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.response_code.check(
-            &path.field("ResponseCode"),
-            &Rules {
-                one_of: &[200, 400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504],
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::requires(
-            ("ResponseCode", self.response_code.is_some()),
-            &[("ResponsePagePath", self.response_page_path.is_some())],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomErrorResponse);
-
-/// Property type `LegacyCustomOrigin` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct LegacyCustomOrigin {
-    /// `DNSName` (required).
-    pub dns_name: Value<String>,
-    /// `HTTPPort` (optional).
-    pub http_port: Option<Value<i64>>,
-    /// `HTTPSPort` (optional).
-    pub https_port: Option<Value<i64>>,
-    /// `OriginProtocolPolicy` (required).
-    pub origin_protocol_policy: Value<String>,
-    /// `OriginSSLProtocols` (required).
-    pub origin_ssl_protocols: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `LegacyCustomOrigin` of `AWS::CloudFront::Distribution`.
+    LegacyCustomOrigin
 }
 
 impl LegacyCustomOrigin {
@@ -1304,97 +550,34 @@ impl LegacyCustomOrigin {
         origin_protocol_policy: impl Into<Value<String>>,
         origin_ssl_protocols: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            dns_name: dns_name.into(),
-            http_port: None,
-            https_port: None,
-            origin_protocol_policy: origin_protocol_policy.into(),
-            origin_ssl_protocols: origin_ssl_protocols.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DNSName", dns_name.into().to_template())
+                .with(
+                    3,
+                    "OriginProtocolPolicy",
+                    origin_protocol_policy.into().to_template(),
+                )
+                .with(
+                    4,
+                    "OriginSSLProtocols",
+                    origin_ssl_protocols.into().to_template(),
+                ),
+        )
     }
-    /// Sets `HTTPPort`.
-    pub fn http_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.http_port = Some(value.into());
-        self
+    /// `HTTPPort` (optional).
+    pub fn http_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "HTTPPort", value.into().to_template()))
     }
-    /// Sets `HTTPSPort`.
-    pub fn https_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.https_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LegacyCustomOrigin {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DNSName".to_owned(), self.dns_name.to_template());
-        if let Some(v) = &self.http_port {
-            m.insert("HTTPPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.https_port {
-            m.insert("HTTPSPort".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OriginProtocolPolicy".to_owned(),
-            self.origin_protocol_policy.to_template(),
-        );
-        m.insert(
-            "OriginSSLProtocols".to_owned(),
-            self.origin_ssl_protocols.to_template(),
-        );
-        Expr::Map(m)
+    /// `HTTPSPort` (optional).
+    pub fn https_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "HTTPSPort", value.into().to_template()))
     }
 }
 
-impl Check for LegacyCustomOrigin {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LegacyCustomOrigin);
-
-/// Property type `DefaultCacheBehavior` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct DefaultCacheBehavior {
-    /// `AllowedMethods` (optional).
-    pub allowed_methods: Option<Value<List<String>>>,
-    /// `CachePolicyId` (optional).
-    pub cache_policy_id: Option<Value<String>>,
-    /// `CachedMethods` (optional).
-    pub cached_methods: Option<Value<List<String>>>,
-    /// `Compress` (optional).
-    pub compress: Option<Value<bool>>,
-    /// `DefaultTTL` (optional).
-    pub default_ttl: Option<Value<f64>>,
-    /// `FieldLevelEncryptionId` (optional).
-    pub field_level_encryption_id: Option<Value<String>>,
-    /// `ForwardedValues` (optional).
-    pub forwarded_values: Option<Value<ForwardedValues>>,
-    /// `FunctionAssociations` (optional).
-    pub function_associations: Option<Value<List<FunctionAssociation>>>,
-    /// `GrpcConfig` (optional).
-    pub grpc_config: Option<Value<GrpcConfig>>,
-    /// `LambdaFunctionAssociations` (optional).
-    pub lambda_function_associations: Option<Value<List<LambdaFunctionAssociation>>>,
-    /// `MaxTTL` (optional).
-    pub max_ttl: Option<Value<f64>>,
-    /// `MinTTL` (optional).
-    pub min_ttl: Option<Value<f64>>,
-    /// `OriginRequestPolicyId` (optional).
-    pub origin_request_policy_id: Option<Value<String>>,
-    /// `RealtimeLogConfigArn` (optional).
-    pub realtime_log_config_arn: Option<Value<String>>,
-    /// `ResponseHeadersPolicyId` (optional).
-    pub response_headers_policy_id: Option<Value<String>>,
-    /// `SmoothStreaming` (optional).
-    pub smooth_streaming: Option<Value<bool>>,
-    /// `TargetOriginId` (required).
-    pub target_origin_id: Value<String>,
-    /// `TrustedKeyGroups` (optional).
-    pub trusted_key_groups: Option<Value<List<String>>>,
-    /// `TrustedSigners` (optional).
-    pub trusted_signers: Option<Value<List<String>>>,
-    /// `ViewerProtocolPolicy` (required).
-    pub viewer_protocol_policy: Value<ViewerProtocolPolicy>,
+crate::l1_struct! {
+    /// Property type `DefaultCacheBehavior` of `AWS::CloudFront::Distribution`.
+    DefaultCacheBehavior
 }
 
 impl DefaultCacheBehavior {
@@ -1403,455 +586,192 @@ impl DefaultCacheBehavior {
         target_origin_id: impl Into<Value<String>>,
         viewer_protocol_policy: impl Into<Value<ViewerProtocolPolicy>>,
     ) -> Self {
-        Self {
-            allowed_methods: None,
-            cache_policy_id: None,
-            cached_methods: None,
-            compress: None,
-            default_ttl: None,
-            field_level_encryption_id: None,
-            forwarded_values: None,
-            function_associations: None,
-            grpc_config: None,
-            lambda_function_associations: None,
-            max_ttl: None,
-            min_ttl: None,
-            origin_request_policy_id: None,
-            realtime_log_config_arn: None,
-            response_headers_policy_id: None,
-            smooth_streaming: None,
-            target_origin_id: target_origin_id.into(),
-            trusted_key_groups: None,
-            trusted_signers: None,
-            viewer_protocol_policy: viewer_protocol_policy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(16, "TargetOriginId", target_origin_id.into().to_template())
+                .with(
+                    19,
+                    "ViewerProtocolPolicy",
+                    viewer_protocol_policy.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AllowedMethods`.
-    pub fn allowed_methods(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_methods = Some(value.into());
-        self
+    /// `AllowedMethods` (optional).
+    pub fn allowed_methods(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AllowedMethods", value.into().to_template()))
     }
-    /// Sets `CachePolicyId`.
-    pub fn cache_policy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_policy_id = Some(value.into());
-        self
+    /// `CachePolicyId` (optional).
+    pub fn cache_policy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CachePolicyId", value.into().to_template()))
     }
-    /// Sets `CachedMethods`.
-    pub fn cached_methods(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cached_methods = Some(value.into());
-        self
+    /// `CachedMethods` (optional).
+    pub fn cached_methods(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "CachedMethods", value.into().to_template()))
     }
-    /// Sets `Compress`.
-    pub fn compress(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.compress = Some(value.into());
-        self
+    /// `Compress` (optional).
+    pub fn compress(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Compress", value.into().to_template()))
     }
-    /// Sets `DefaultTTL`.
-    pub fn default_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.default_ttl = Some(value.into());
-        self
+    /// `DefaultTTL` (optional).
+    pub fn default_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(4, "DefaultTTL", value.into().to_template()))
     }
-    /// Sets `FieldLevelEncryptionId`.
-    pub fn field_level_encryption_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field_level_encryption_id = Some(value.into());
-        self
+    /// `FieldLevelEncryptionId` (optional).
+    pub fn field_level_encryption_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FieldLevelEncryptionId", value.into().to_template()),
+        )
     }
-    /// Sets `ForwardedValues`.
-    pub fn forwarded_values(mut self, value: impl Into<Value<ForwardedValues>>) -> Self {
-        self.forwarded_values = Some(value.into());
-        self
+    /// `ForwardedValues` (optional).
+    pub fn forwarded_values(self, value: impl Into<Value<ForwardedValues>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ForwardedValues", value.into().to_template()),
+        )
     }
-    /// Sets `FunctionAssociations`.
-    pub fn function_associations(
-        mut self,
-        value: impl Into<Value<List<FunctionAssociation>>>,
-    ) -> Self {
-        self.function_associations = Some(value.into());
-        self
+    /// `FunctionAssociations` (optional).
+    pub fn function_associations(self, value: impl Into<Value<List<FunctionAssociation>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "FunctionAssociations", value.into().to_template()),
+        )
     }
-    /// Sets `GrpcConfig`.
-    pub fn grpc_config(mut self, value: impl Into<Value<GrpcConfig>>) -> Self {
-        self.grpc_config = Some(value.into());
-        self
+    /// `GrpcConfig` (optional).
+    pub fn grpc_config(self, value: impl Into<Value<GrpcConfig>>) -> Self {
+        Self(self.0.with(8, "GrpcConfig", value.into().to_template()))
     }
-    /// Sets `LambdaFunctionAssociations`.
+    /// `LambdaFunctionAssociations` (optional).
     pub fn lambda_function_associations(
-        mut self,
+        self,
         value: impl Into<Value<List<LambdaFunctionAssociation>>>,
     ) -> Self {
-        self.lambda_function_associations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "LambdaFunctionAssociations", value.into().to_template()),
+        )
     }
-    /// Sets `MaxTTL`.
-    pub fn max_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_ttl = Some(value.into());
-        self
+    /// `MaxTTL` (optional).
+    pub fn max_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(10, "MaxTTL", value.into().to_template()))
     }
-    /// Sets `MinTTL`.
-    pub fn min_ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_ttl = Some(value.into());
-        self
+    /// `MinTTL` (optional).
+    pub fn min_ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(11, "MinTTL", value.into().to_template()))
     }
-    /// Sets `OriginRequestPolicyId`.
-    pub fn origin_request_policy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.origin_request_policy_id = Some(value.into());
-        self
+    /// `OriginRequestPolicyId` (optional).
+    pub fn origin_request_policy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "OriginRequestPolicyId", value.into().to_template()),
+        )
     }
-    /// Sets `RealtimeLogConfigArn`.
-    pub fn realtime_log_config_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.realtime_log_config_arn = Some(value.into());
-        self
+    /// `RealtimeLogConfigArn` (optional).
+    pub fn realtime_log_config_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "RealtimeLogConfigArn", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseHeadersPolicyId`.
-    pub fn response_headers_policy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.response_headers_policy_id = Some(value.into());
-        self
+    /// `ResponseHeadersPolicyId` (optional).
+    pub fn response_headers_policy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "ResponseHeadersPolicyId", value.into().to_template()),
+        )
     }
-    /// Sets `SmoothStreaming`.
-    pub fn smooth_streaming(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.smooth_streaming = Some(value.into());
-        self
+    /// `SmoothStreaming` (optional).
+    pub fn smooth_streaming(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(15, "SmoothStreaming", value.into().to_template()),
+        )
     }
-    /// Sets `TrustedKeyGroups`.
-    pub fn trusted_key_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.trusted_key_groups = Some(value.into());
-        self
+    /// `TrustedKeyGroups` (optional).
+    pub fn trusted_key_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(17, "TrustedKeyGroups", value.into().to_template()),
+        )
     }
-    /// Sets `TrustedSigners`.
-    pub fn trusted_signers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.trusted_signers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DefaultCacheBehavior {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_methods {
-            m.insert("AllowedMethods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_policy_id {
-            m.insert("CachePolicyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cached_methods {
-            m.insert("CachedMethods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compress {
-            m.insert("Compress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_ttl {
-            m.insert("DefaultTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_level_encryption_id {
-            m.insert("FieldLevelEncryptionId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forwarded_values {
-            m.insert("ForwardedValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function_associations {
-            m.insert("FunctionAssociations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.grpc_config {
-            m.insert("GrpcConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function_associations {
-            m.insert("LambdaFunctionAssociations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_ttl {
-            m.insert("MaxTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_ttl {
-            m.insert("MinTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_request_policy_id {
-            m.insert("OriginRequestPolicyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.realtime_log_config_arn {
-            m.insert("RealtimeLogConfigArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_headers_policy_id {
-            m.insert("ResponseHeadersPolicyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.smooth_streaming {
-            m.insert("SmoothStreaming".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetOriginId".to_owned(),
-            self.target_origin_id.to_template(),
-        );
-        if let Some(v) = &self.trusted_key_groups {
-            m.insert("TrustedKeyGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trusted_signers {
-            m.insert("TrustedSigners".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ViewerProtocolPolicy".to_owned(),
-            self.viewer_protocol_policy.to_template(),
-        );
-        Expr::Map(m)
+    /// `TrustedSigners` (optional).
+    pub fn trusted_signers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(18, "TrustedSigners", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DefaultCacheBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.forwarded_values
-            .check(&path.field("ForwardedValues"), &Rules::NONE, out);
-        self.function_associations
-            .check(&path.field("FunctionAssociations"), &Rules::NONE, out);
-        self.grpc_config
-            .check(&path.field("GrpcConfig"), &Rules::NONE, out);
-        self.lambda_function_associations.check(
-            &path.field("LambdaFunctionAssociations"),
-            &Rules::NONE,
-            out,
-        );
-        self.viewer_protocol_policy
-            .check(&path.field("ViewerProtocolPolicy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ViewerProtocolPolicy`.
+    ViewerProtocolPolicy {
+        /// `allow-all`
+        AllowAll = "allow-all",
+        /// `https-only`
+        HttpsOnly = "https-only",
+        /// `redirect-to-https`
+        RedirectToHttps = "redirect-to-https",
     }
 }
 
-crate::impl_literal!(DefaultCacheBehavior);
-
-/// Values of `ViewerProtocolPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ViewerProtocolPolicy {
-    /// `allow-all`
-    AllowAll,
-    /// `https-only`
-    HttpsOnly,
-    /// `redirect-to-https`
-    RedirectToHttps,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ViewerProtocolPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["allow-all", "https-only", "redirect-to-https"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllowAll => "allow-all",
-            Self::HttpsOnly => "https-only",
-            Self::RedirectToHttps => "redirect-to-https",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `HttpVersion`.
+    HttpVersion {
+        /// `http1.1`
+        Http11 = "http1.1",
+        /// `http2`
+        Http2 = "http2",
+        /// `http2and3`
+        Http2and3 = "http2and3",
+        /// `http3`
+        Http3 = "http3",
     }
 }
 
-impl ToTemplate for ViewerProtocolPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ViewerProtocolPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ViewerProtocolPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "allow-all" => Self::AllowAll,
-            "https-only" => Self::HttpsOnly,
-            "redirect-to-https" => Self::RedirectToHttps,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ViewerProtocolPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ViewerProtocolPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(ViewerProtocolPolicy);
-
-/// Values of `HttpVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpVersion {
-    /// `http1.1`
-    Http11,
-    /// `http2`
-    Http2,
-    /// `http2and3`
-    Http2and3,
-    /// `http3`
-    Http3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["http1.1", "http2", "http2and3", "http3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http11 => "http1.1",
-            Self::Http2 => "http2",
-            Self::Http2and3 => "http2and3",
-            Self::Http3 => "http3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "http1.1" => Self::Http11,
-            "http2" => Self::Http2,
-            "http2and3" => Self::Http2and3,
-            "http3" => Self::Http3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpVersion::from(s))
-    }
-}
-
-crate::impl_literal!(HttpVersion);
-
-/// Property type `Logging` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct Logging {
-    /// `Bucket` (optional).
-    pub bucket: Option<Value<String>>,
-    /// `IncludeCookies` (optional).
-    pub include_cookies: Option<Value<bool>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Logging` of `AWS::CloudFront::Distribution`.
+    Logging(default)
 }
 
 impl Logging {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket: None,
-            include_cookies: None,
-            prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket = Some(value.into());
-        self
+    /// `Bucket` (optional).
+    pub fn bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Bucket", value.into().to_template()))
     }
-    /// Sets `IncludeCookies`.
-    pub fn include_cookies(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_cookies = Some(value.into());
-        self
+    /// `IncludeCookies` (optional).
+    pub fn include_cookies(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "IncludeCookies", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Logging {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket {
-            m.insert("Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_cookies {
-            m.insert("IncludeCookies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Logging {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Logging);
-
-/// Property type `OriginGroups` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct OriginGroups {
-    /// `Items` (optional).
-    pub items: Option<Value<List<OriginGroup>>>,
-    /// `Quantity` (required).
-    pub quantity: Value<i64>,
+crate::l1_struct! {
+    /// Property type `OriginGroups` of `AWS::CloudFront::Distribution`.
+    OriginGroups
 }
 
 impl OriginGroups {
     /// The required properties: `Quantity`.
     pub fn new(quantity: impl Into<Value<i64>>) -> Self {
-        Self {
-            items: None,
-            quantity: quantity.into(),
-        }
+        Self(crate::Properties::new().with(1, "Quantity", quantity.into().to_template()))
     }
-    /// Sets `Items`.
-    pub fn items(mut self, value: impl Into<Value<List<OriginGroup>>>) -> Self {
-        self.items = Some(value.into());
-        self
+    /// `Items` (optional).
+    pub fn items(self, value: impl Into<Value<List<OriginGroup>>>) -> Self {
+        Self(self.0.with(0, "Items", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OriginGroups {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.items {
-            m.insert("Items".to_owned(), v.to_template());
-        }
-        m.insert("Quantity".to_owned(), self.quantity.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginGroups {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.items.check(&path.field("Items"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OriginGroups);
-
-/// Property type `OriginGroup` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct OriginGroup {
-    /// `FailoverCriteria` (required).
-    pub failover_criteria: Value<OriginGroupFailoverCriteria>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Members` (required).
-    pub members: Value<OriginGroupMembers>,
-    /// `SelectionCriteria` (optional).
-    pub selection_criteria: Option<Value<OriginGroupSelectionCriteria>>,
+crate::l1_struct! {
+    /// Property type `OriginGroup` of `AWS::CloudFront::Distribution`.
+    OriginGroup
 }
 
 impl OriginGroup {
@@ -1861,137 +781,57 @@ impl OriginGroup {
         id: impl Into<Value<String>>,
         members: impl Into<Value<OriginGroupMembers>>,
     ) -> Self {
-        Self {
-            failover_criteria: failover_criteria.into(),
-            id: id.into(),
-            members: members.into(),
-            selection_criteria: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "FailoverCriteria",
+                    failover_criteria.into().to_template(),
+                )
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Members", members.into().to_template()),
+        )
     }
-    /// Sets `SelectionCriteria`.
-    pub fn selection_criteria(
-        mut self,
-        value: impl Into<Value<OriginGroupSelectionCriteria>>,
-    ) -> Self {
-        self.selection_criteria = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OriginGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FailoverCriteria".to_owned(),
-            self.failover_criteria.to_template(),
-        );
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Members".to_owned(), self.members.to_template());
-        if let Some(v) = &self.selection_criteria {
-            m.insert("SelectionCriteria".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SelectionCriteria` (optional).
+    pub fn selection_criteria(self, value: impl Into<Value<OriginGroupSelectionCriteria>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SelectionCriteria", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OriginGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failover_criteria
-            .check(&path.field("FailoverCriteria"), &Rules::NONE, out);
-        self.members
-            .check(&path.field("Members"), &Rules::NONE, out);
-        self.selection_criteria
-            .check(&path.field("SelectionCriteria"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OriginGroup);
-
-/// Property type `OriginGroupFailoverCriteria` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct OriginGroupFailoverCriteria {
-    /// `StatusCodes` (required).
-    pub status_codes: Value<StatusCodes>,
+crate::l1_struct! {
+    /// Property type `OriginGroupFailoverCriteria` of `AWS::CloudFront::Distribution`.
+    OriginGroupFailoverCriteria
 }
 
 impl OriginGroupFailoverCriteria {
     /// The required properties: `StatusCodes`.
     pub fn new(status_codes: impl Into<Value<StatusCodes>>) -> Self {
-        Self {
-            status_codes: status_codes.into(),
-        }
+        Self(crate::Properties::new().with(0, "StatusCodes", status_codes.into().to_template()))
     }
 }
 
-impl ToTemplate for OriginGroupFailoverCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("StatusCodes".to_owned(), self.status_codes.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginGroupFailoverCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status_codes
-            .check(&path.field("StatusCodes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OriginGroupFailoverCriteria);
-
-/// Property type `StatusCodes` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct StatusCodes {
-    /// `Items` (required).
-    /// Items: 1..=.
-    pub items: Value<List<i64>>,
-    /// `Quantity` (required).
-    pub quantity: Value<i64>,
+crate::l1_struct! {
+    /// Property type `StatusCodes` of `AWS::CloudFront::Distribution`.
+    StatusCodes
 }
 
 impl StatusCodes {
     /// The required properties: `Items`, `Quantity`.
     pub fn new(items: impl Into<Value<List<i64>>>, quantity: impl Into<Value<i64>>) -> Self {
-        Self {
-            items: items.into(),
-            quantity: quantity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Items", items.into().to_template())
+                .with(1, "Quantity", quantity.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StatusCodes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Items".to_owned(), self.items.to_template());
-        m.insert("Quantity".to_owned(), self.quantity.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StatusCodes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.items.check(
-            &path.field("Items"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StatusCodes);
-
-/// Property type `OriginGroupMembers` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct OriginGroupMembers {
-    /// `Items` (required).
-    /// Items: 2..=2.
-    pub items: Value<List<OriginGroupMember>>,
-    /// `Quantity` (required).
-    pub quantity: Value<i64>,
+crate::l1_struct! {
+    /// Property type `OriginGroupMembers` of `AWS::CloudFront::Distribution`.
+    OriginGroupMembers
 }
 
 impl OriginGroupMembers {
@@ -2000,511 +840,203 @@ impl OriginGroupMembers {
         items: impl Into<Value<List<OriginGroupMember>>>,
         quantity: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            items: items.into(),
-            quantity: quantity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Items", items.into().to_template())
+                .with(1, "Quantity", quantity.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OriginGroupMembers {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Items".to_owned(), self.items.to_template());
-        m.insert("Quantity".to_owned(), self.quantity.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginGroupMembers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.items.check(
-            &path.field("Items"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OriginGroupMembers);
-
-/// Property type `OriginGroupMember` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct OriginGroupMember {
-    /// `OriginId` (required).
-    pub origin_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `OriginGroupMember` of `AWS::CloudFront::Distribution`.
+    OriginGroupMember
 }
 
 impl OriginGroupMember {
     /// The required properties: `OriginId`.
     pub fn new(origin_id: impl Into<Value<String>>) -> Self {
-        Self {
-            origin_id: origin_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "OriginId", origin_id.into().to_template()))
     }
 }
 
-impl ToTemplate for OriginGroupMember {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("OriginId".to_owned(), self.origin_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OriginGroupSelectionCriteria`.
+    OriginGroupSelectionCriteria {
+        /// `default`
+        Default = "default",
+        /// `media-quality-based`
+        MediaQualityBased = "media-quality-based",
     }
 }
 
-impl Check for OriginGroupMember {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OriginGroupMember);
-
-/// Values of `OriginGroupSelectionCriteria`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OriginGroupSelectionCriteria {
-    /// `default`
-    Default,
-    /// `media-quality-based`
-    MediaQualityBased,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OriginGroupSelectionCriteria {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["default", "media-quality-based"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::MediaQualityBased => "media-quality-based",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OriginGroupSelectionCriteria {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OriginGroupSelectionCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OriginGroupSelectionCriteria {
-    fn from(s: &str) -> Self {
-        match s {
-            "default" => Self::Default,
-            "media-quality-based" => Self::MediaQualityBased,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OriginGroupSelectionCriteria> {
-    fn from(s: &str) -> Self {
-        Value::literal(OriginGroupSelectionCriteria::from(s))
-    }
-}
-
-crate::impl_literal!(OriginGroupSelectionCriteria);
-
-/// Property type `Origin` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    /// `ConnectionAttempts` (optional).
-    pub connection_attempts: Option<Value<i64>>,
-    /// `ConnectionTimeout` (optional).
-    pub connection_timeout: Option<Value<i64>>,
-    /// `CustomOriginConfig` (optional).
-    pub custom_origin_config: Option<Value<CustomOriginConfig>>,
-    /// `DomainName` (required).
-    pub domain_name: Value<String>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `OriginAccessControlId` (optional).
-    pub origin_access_control_id: Option<Value<String>>,
-    /// `OriginCustomHeaders` (optional).
-    pub origin_custom_headers: Option<Value<List<OriginCustomHeader>>>,
-    /// `OriginPath` (optional).
-    pub origin_path: Option<Value<String>>,
-    /// `OriginShield` (optional).
-    pub origin_shield: Option<Value<OriginShield>>,
-    /// `ResponseCompletionTimeout` (optional).
-    pub response_completion_timeout: Option<Value<i64>>,
-    /// `S3OriginConfig` (optional).
-    pub s3_origin_config: Option<Value<S3OriginConfig>>,
-    /// `VpcOriginConfig` (optional).
-    pub vpc_origin_config: Option<Value<VpcOriginConfig>>,
+crate::l1_struct! {
+    /// Property type `Origin` of `AWS::CloudFront::Distribution`.
+    Origin
 }
 
 impl Origin {
     /// The required properties: `DomainName`, `Id`.
     pub fn new(domain_name: impl Into<Value<String>>, id: impl Into<Value<String>>) -> Self {
-        Self {
-            connection_attempts: None,
-            connection_timeout: None,
-            custom_origin_config: None,
-            domain_name: domain_name.into(),
-            id: id.into(),
-            origin_access_control_id: None,
-            origin_custom_headers: None,
-            origin_path: None,
-            origin_shield: None,
-            response_completion_timeout: None,
-            s3_origin_config: None,
-            vpc_origin_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "DomainName", domain_name.into().to_template())
+                .with(4, "Id", id.into().to_template()),
+        )
     }
-    /// Sets `ConnectionAttempts`.
-    pub fn connection_attempts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.connection_attempts = Some(value.into());
-        self
+    /// `ConnectionAttempts` (optional).
+    pub fn connection_attempts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectionAttempts", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectionTimeout`.
-    pub fn connection_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.connection_timeout = Some(value.into());
-        self
+    /// `ConnectionTimeout` (optional).
+    pub fn connection_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConnectionTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `CustomOriginConfig`.
-    pub fn custom_origin_config(mut self, value: impl Into<Value<CustomOriginConfig>>) -> Self {
-        self.custom_origin_config = Some(value.into());
-        self
+    /// `CustomOriginConfig` (optional).
+    pub fn custom_origin_config(self, value: impl Into<Value<CustomOriginConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomOriginConfig", value.into().to_template()),
+        )
     }
-    /// Sets `OriginAccessControlId`.
-    pub fn origin_access_control_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.origin_access_control_id = Some(value.into());
-        self
+    /// `OriginAccessControlId` (optional).
+    pub fn origin_access_control_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "OriginAccessControlId", value.into().to_template()),
+        )
     }
-    /// Sets `OriginCustomHeaders`.
-    pub fn origin_custom_headers(
-        mut self,
-        value: impl Into<Value<List<OriginCustomHeader>>>,
-    ) -> Self {
-        self.origin_custom_headers = Some(value.into());
-        self
+    /// `OriginCustomHeaders` (optional).
+    pub fn origin_custom_headers(self, value: impl Into<Value<List<OriginCustomHeader>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "OriginCustomHeaders", value.into().to_template()),
+        )
     }
-    /// Sets `OriginPath`.
-    pub fn origin_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.origin_path = Some(value.into());
-        self
+    /// `OriginPath` (optional).
+    pub fn origin_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "OriginPath", value.into().to_template()))
     }
-    /// Sets `OriginShield`.
-    pub fn origin_shield(mut self, value: impl Into<Value<OriginShield>>) -> Self {
-        self.origin_shield = Some(value.into());
-        self
+    /// `OriginShield` (optional).
+    pub fn origin_shield(self, value: impl Into<Value<OriginShield>>) -> Self {
+        Self(self.0.with(8, "OriginShield", value.into().to_template()))
     }
-    /// Sets `ResponseCompletionTimeout`.
-    pub fn response_completion_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.response_completion_timeout = Some(value.into());
-        self
+    /// `ResponseCompletionTimeout` (optional).
+    pub fn response_completion_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ResponseCompletionTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `S3OriginConfig`.
-    pub fn s3_origin_config(mut self, value: impl Into<Value<S3OriginConfig>>) -> Self {
-        self.s3_origin_config = Some(value.into());
-        self
+    /// `S3OriginConfig` (optional).
+    pub fn s3_origin_config(self, value: impl Into<Value<S3OriginConfig>>) -> Self {
+        Self(
+            self.0
+                .with(10, "S3OriginConfig", value.into().to_template()),
+        )
     }
-    /// Sets `VpcOriginConfig`.
-    pub fn vpc_origin_config(mut self, value: impl Into<Value<VpcOriginConfig>>) -> Self {
-        self.vpc_origin_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Origin {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_attempts {
-            m.insert("ConnectionAttempts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_timeout {
-            m.insert("ConnectionTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_origin_config {
-            m.insert("CustomOriginConfig".to_owned(), v.to_template());
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.origin_access_control_id {
-            m.insert("OriginAccessControlId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_custom_headers {
-            m.insert("OriginCustomHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_path {
-            m.insert("OriginPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_shield {
-            m.insert("OriginShield".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_completion_timeout {
-            m.insert("ResponseCompletionTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_origin_config {
-            m.insert("S3OriginConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_origin_config {
-            m.insert("VpcOriginConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcOriginConfig` (optional).
+    pub fn vpc_origin_config(self, value: impl Into<Value<VpcOriginConfig>>) -> Self {
+        Self(
+            self.0
+                .with(11, "VpcOriginConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Origin {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_origin_config
-            .check(&path.field("CustomOriginConfig"), &Rules::NONE, out);
-        self.origin_custom_headers
-            .check(&path.field("OriginCustomHeaders"), &Rules::NONE, out);
-        self.origin_shield
-            .check(&path.field("OriginShield"), &Rules::NONE, out);
-        self.s3_origin_config
-            .check(&path.field("S3OriginConfig"), &Rules::NONE, out);
-        self.vpc_origin_config
-            .check(&path.field("VpcOriginConfig"), &Rules::NONE, out);
-        crate::validation::excludes(
-            ("CustomOriginConfig", self.custom_origin_config.is_some()),
-            &[("S3OriginConfig", self.s3_origin_config.is_some())],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("S3OriginConfig", self.s3_origin_config.is_some()),
-            &[("CustomOriginConfig", self.custom_origin_config.is_some())],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Origin);
-
-/// Property type `CustomOriginConfig` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct CustomOriginConfig {
-    /// `HTTPPort` (optional).
-    pub http_port: Option<Value<i64>>,
-    /// `HTTPSPort` (optional).
-    pub https_port: Option<Value<i64>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `OriginKeepaliveTimeout` (optional).
-    pub origin_keepalive_timeout: Option<Value<i64>>,
-    /// `OriginMtlsConfig` (optional).
-    pub origin_mtls_config: Option<Value<OriginMtlsConfig>>,
-    /// `OriginProtocolPolicy` (required).
-    pub origin_protocol_policy: Value<String>,
-    /// `OriginReadTimeout` (optional).
-    pub origin_read_timeout: Option<Value<i64>>,
-    /// `OriginSSLProtocols` (optional).
-    pub origin_ssl_protocols: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CustomOriginConfig` of `AWS::CloudFront::Distribution`.
+    CustomOriginConfig
 }
 
 impl CustomOriginConfig {
     /// The required properties: `OriginProtocolPolicy`.
     pub fn new(origin_protocol_policy: impl Into<Value<String>>) -> Self {
-        Self {
-            http_port: None,
-            https_port: None,
-            ip_address_type: None,
-            origin_keepalive_timeout: None,
-            origin_mtls_config: None,
-            origin_protocol_policy: origin_protocol_policy.into(),
-            origin_read_timeout: None,
-            origin_ssl_protocols: None,
-        }
+        Self(crate::Properties::new().with(
+            5,
+            "OriginProtocolPolicy",
+            origin_protocol_policy.into().to_template(),
+        ))
     }
-    /// Sets `HTTPPort`.
-    pub fn http_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.http_port = Some(value.into());
-        self
+    /// `HTTPPort` (optional).
+    pub fn http_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "HTTPPort", value.into().to_template()))
     }
-    /// Sets `HTTPSPort`.
-    pub fn https_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.https_port = Some(value.into());
-        self
+    /// `HTTPSPort` (optional).
+    pub fn https_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "HTTPSPort", value.into().to_template()))
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(2, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `OriginKeepaliveTimeout`.
-    pub fn origin_keepalive_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.origin_keepalive_timeout = Some(value.into());
-        self
+    /// `OriginKeepaliveTimeout` (optional).
+    pub fn origin_keepalive_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OriginKeepaliveTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `OriginMtlsConfig`.
-    pub fn origin_mtls_config(mut self, value: impl Into<Value<OriginMtlsConfig>>) -> Self {
-        self.origin_mtls_config = Some(value.into());
-        self
+    /// `OriginMtlsConfig` (optional).
+    pub fn origin_mtls_config(self, value: impl Into<Value<OriginMtlsConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OriginMtlsConfig", value.into().to_template()),
+        )
     }
-    /// Sets `OriginReadTimeout`.
-    pub fn origin_read_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.origin_read_timeout = Some(value.into());
-        self
+    /// `OriginReadTimeout` (optional).
+    pub fn origin_read_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "OriginReadTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `OriginSSLProtocols`.
-    pub fn origin_ssl_protocols(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.origin_ssl_protocols = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomOriginConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.http_port {
-            m.insert("HTTPPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.https_port {
-            m.insert("HTTPSPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_keepalive_timeout {
-            m.insert("OriginKeepaliveTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_mtls_config {
-            m.insert("OriginMtlsConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OriginProtocolPolicy".to_owned(),
-            self.origin_protocol_policy.to_template(),
-        );
-        if let Some(v) = &self.origin_read_timeout {
-            m.insert("OriginReadTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_ssl_protocols {
-            m.insert("OriginSSLProtocols".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OriginSSLProtocols` (optional).
+    pub fn origin_ssl_protocols(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "OriginSSLProtocols", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomOriginConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.origin_mtls_config
-            .check(&path.field("OriginMtlsConfig"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
+        /// `dualstack`
+        Dualstack = "dualstack",
     }
 }
 
-crate::impl_literal!(CustomOriginConfig);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// `dualstack`
-    Dualstack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6", "dualstack"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Dualstack => "dualstack",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            "dualstack" => Self::Dualstack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `OriginMtlsConfig` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct OriginMtlsConfig {
-    /// `ClientCertificateArn` (required).
-    pub client_certificate_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `OriginMtlsConfig` of `AWS::CloudFront::Distribution`.
+    OriginMtlsConfig
 }
 
 impl OriginMtlsConfig {
     /// The required properties: `ClientCertificateArn`.
     pub fn new(client_certificate_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            client_certificate_arn: client_certificate_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ClientCertificateArn",
+            client_certificate_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for OriginMtlsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClientCertificateArn".to_owned(),
-            self.client_certificate_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginMtlsConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OriginMtlsConfig);
-
-/// Property type `OriginCustomHeader` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct OriginCustomHeader {
-    /// `HeaderName` (required).
-    pub header_name: Value<String>,
-    /// `HeaderValue` (required).
-    pub header_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `OriginCustomHeader` of `AWS::CloudFront::Distribution`.
+    OriginCustomHeader
 }
 
 impl OriginCustomHeader {
@@ -2513,2174 +1045,390 @@ impl OriginCustomHeader {
         header_name: impl Into<Value<String>>,
         header_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            header_name: header_name.into(),
-            header_value: header_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HeaderName", header_name.into().to_template())
+                .with(1, "HeaderValue", header_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OriginCustomHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HeaderName".to_owned(), self.header_name.to_template());
-        m.insert("HeaderValue".to_owned(), self.header_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginCustomHeader {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OriginCustomHeader);
-
-/// Property type `OriginShield` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct OriginShield {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `OriginShieldRegion` (optional).
-    pub origin_shield_region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OriginShield` of `AWS::CloudFront::Distribution`.
+    OriginShield(default)
 }
 
 impl OriginShield {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            origin_shield_region: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `OriginShieldRegion`.
-    pub fn origin_shield_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.origin_shield_region = Some(value.into());
-        self
+    /// `OriginShieldRegion` (optional).
+    pub fn origin_shield_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OriginShieldRegion", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OriginShield {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_shield_region {
-            m.insert("OriginShieldRegion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginShield {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OriginShield);
-
-/// Property type `S3OriginConfig` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct S3OriginConfig {
-    /// `OriginAccessIdentity` (optional).
-    pub origin_access_identity: Option<Value<String>>,
-    /// `OriginReadTimeout` (optional).
-    pub origin_read_timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `S3OriginConfig` of `AWS::CloudFront::Distribution`.
+    S3OriginConfig(default)
 }
 
 impl S3OriginConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            origin_access_identity: None,
-            origin_read_timeout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OriginAccessIdentity`.
-    pub fn origin_access_identity(mut self, value: impl Into<Value<String>>) -> Self {
-        self.origin_access_identity = Some(value.into());
-        self
+    /// `OriginAccessIdentity` (optional).
+    pub fn origin_access_identity(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OriginAccessIdentity", value.into().to_template()),
+        )
     }
-    /// Sets `OriginReadTimeout`.
-    pub fn origin_read_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.origin_read_timeout = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3OriginConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.origin_access_identity {
-            m.insert("OriginAccessIdentity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_read_timeout {
-            m.insert("OriginReadTimeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3OriginConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3OriginConfig);
-
-/// Property type `VpcOriginConfig` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct VpcOriginConfig {
-    /// `OriginKeepaliveTimeout` (optional).
-    pub origin_keepalive_timeout: Option<Value<i64>>,
     /// `OriginReadTimeout` (optional).
-    pub origin_read_timeout: Option<Value<i64>>,
-    /// `OwnerAccountId` (optional).
-    pub owner_account_id: Option<Value<String>>,
-    /// `VpcOriginId` (required).
-    pub vpc_origin_id: Value<String>,
+    pub fn origin_read_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OriginReadTimeout", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `VpcOriginConfig` of `AWS::CloudFront::Distribution`.
+    VpcOriginConfig
 }
 
 impl VpcOriginConfig {
     /// The required properties: `VpcOriginId`.
     pub fn new(vpc_origin_id: impl Into<Value<String>>) -> Self {
-        Self {
-            origin_keepalive_timeout: None,
-            origin_read_timeout: None,
-            owner_account_id: None,
-            vpc_origin_id: vpc_origin_id.into(),
-        }
+        Self(crate::Properties::new().with(3, "VpcOriginId", vpc_origin_id.into().to_template()))
     }
-    /// Sets `OriginKeepaliveTimeout`.
-    pub fn origin_keepalive_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.origin_keepalive_timeout = Some(value.into());
-        self
+    /// `OriginKeepaliveTimeout` (optional).
+    pub fn origin_keepalive_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OriginKeepaliveTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `OriginReadTimeout`.
-    pub fn origin_read_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.origin_read_timeout = Some(value.into());
-        self
+    /// `OriginReadTimeout` (optional).
+    pub fn origin_read_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OriginReadTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `OwnerAccountId`.
-    pub fn owner_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner_account_id = Some(value.into());
-        self
+    /// `OwnerAccountId` (optional).
+    pub fn owner_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OwnerAccountId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcOriginConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.origin_keepalive_timeout {
-            m.insert("OriginKeepaliveTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_read_timeout {
-            m.insert("OriginReadTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.owner_account_id {
-            m.insert("OwnerAccountId".to_owned(), v.to_template());
-        }
-        m.insert("VpcOriginId".to_owned(), self.vpc_origin_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PriceClass`.
+    PriceClass {
+        /// `None`
+        None = "None",
+        /// `PriceClass_100`
+        PriceClass100 = "PriceClass_100",
+        /// `PriceClass_200`
+        PriceClass200 = "PriceClass_200",
+        /// `PriceClass_All`
+        PriceClassAll = "PriceClass_All",
     }
 }
 
-impl Check for VpcOriginConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcOriginConfig);
-
-/// Values of `PriceClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PriceClass {
-    /// `None`
-    None,
-    /// `PriceClass_100`
-    PriceClass100,
-    /// `PriceClass_200`
-    PriceClass200,
-    /// `PriceClass_All`
-    PriceClassAll,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PriceClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["None", "PriceClass_100", "PriceClass_200", "PriceClass_All"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::PriceClass100 => "PriceClass_100",
-            Self::PriceClass200 => "PriceClass_200",
-            Self::PriceClassAll => "PriceClass_All",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PriceClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PriceClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PriceClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "PriceClass_100" => Self::PriceClass100,
-            "PriceClass_200" => Self::PriceClass200,
-            "PriceClass_All" => Self::PriceClassAll,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PriceClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(PriceClass::from(s))
-    }
-}
-
-crate::impl_literal!(PriceClass);
-
-/// Property type `Restrictions` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct Restrictions {
-    /// `GeoRestriction` (required).
-    pub geo_restriction: Value<GeoRestriction>,
+crate::l1_struct! {
+    /// Property type `Restrictions` of `AWS::CloudFront::Distribution`.
+    Restrictions
 }
 
 impl Restrictions {
     /// The required properties: `GeoRestriction`.
     pub fn new(geo_restriction: impl Into<Value<GeoRestriction>>) -> Self {
-        Self {
-            geo_restriction: geo_restriction.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "GeoRestriction",
+            geo_restriction.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Restrictions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GeoRestriction".to_owned(),
-            self.geo_restriction.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Restrictions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.geo_restriction
-            .check(&path.field("GeoRestriction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Restrictions);
-
-/// Property type `GeoRestriction` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct GeoRestriction {
-    /// `Locations` (optional).
-    pub locations: Option<Value<List<Locations>>>,
-    /// `RestrictionType` (required).
-    pub restriction_type: Value<RestrictionType>,
+crate::l1_struct! {
+    /// Property type `GeoRestriction` of `AWS::CloudFront::Distribution`.
+    GeoRestriction
 }
 
 impl GeoRestriction {
     /// The required properties: `RestrictionType`.
     pub fn new(restriction_type: impl Into<Value<RestrictionType>>) -> Self {
-        Self {
-            locations: None,
-            restriction_type: restriction_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "RestrictionType",
+            restriction_type.into().to_template(),
+        ))
     }
-    /// Sets `Locations`.
-    pub fn locations(mut self, value: impl Into<Value<List<Locations>>>) -> Self {
-        self.locations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GeoRestriction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.locations {
-            m.insert("Locations".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RestrictionType".to_owned(),
-            self.restriction_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `Locations` (optional).
+    pub fn locations(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Locations", value.into().to_template()))
     }
 }
 
-impl Check for GeoRestriction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.locations
-            .check(&path.field("Locations"), &Rules::NONE, out);
-        self.restriction_type
-            .check(&path.field("RestrictionType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RestrictionType`.
+    RestrictionType {
+        /// `blacklist`
+        Blacklist = "blacklist",
+        /// `none`
+        None = "none",
+        /// `whitelist`
+        Whitelist = "whitelist",
     }
 }
 
-crate::impl_literal!(GeoRestriction);
-
-/// Values of `Locations`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Locations {
-    /// `AD`
-    Ad,
-    /// `AE`
-    Ae,
-    /// `AF`
-    Af,
-    /// `AG`
-    Ag,
-    /// `AI`
-    Ai,
-    /// `AL`
-    Al,
-    /// `AM`
-    Am,
-    /// `AO`
-    Ao,
-    /// `AQ`
-    Aq,
-    /// `AR`
-    Ar,
-    /// `AS`
-    As,
-    /// `AT`
-    At,
-    /// `AU`
-    Au,
-    /// `AW`
-    Aw,
-    /// `AX`
-    Ax,
-    /// `AZ`
-    Az,
-    /// `BA`
-    Ba,
-    /// `BB`
-    Bb,
-    /// `BD`
-    Bd,
-    /// `BE`
-    Be,
-    /// `BF`
-    Bf,
-    /// `BG`
-    Bg,
-    /// `BH`
-    Bh,
-    /// `BI`
-    Bi,
-    /// `BJ`
-    Bj,
-    /// `BL`
-    Bl,
-    /// `BM`
-    Bm,
-    /// `BN`
-    Bn,
-    /// `BO`
-    Bo,
-    /// `BQ`
-    Bq,
-    /// `BR`
-    Br,
-    /// `BS`
-    Bs,
-    /// `BT`
-    Bt,
-    /// `BV`
-    Bv,
-    /// `BW`
-    Bw,
-    /// `BY`
-    By,
-    /// `BZ`
-    Bz,
-    /// `CA`
-    Ca,
-    /// `CC`
-    Cc,
-    /// `CD`
-    Cd,
-    /// `CF`
-    Cf,
-    /// `CG`
-    Cg,
-    /// `CH`
-    Ch,
-    /// `CI`
-    Ci,
-    /// `CK`
-    Ck,
-    /// `CL`
-    Cl,
-    /// `CM`
-    Cm,
-    /// `CN`
-    Cn,
-    /// `CO`
-    Co,
-    /// `CR`
-    Cr,
-    /// `CU`
-    Cu,
-    /// `CV`
-    Cv,
-    /// `CW`
-    Cw,
-    /// `CX`
-    Cx,
-    /// `CY`
-    Cy,
-    /// `CZ`
-    Cz,
-    /// `DE`
-    De,
-    /// `DJ`
-    Dj,
-    /// `DK`
-    Dk,
-    /// `DM`
-    Dm,
-    /// `DO`
-    Do,
-    /// `DZ`
-    Dz,
-    /// `EC`
-    Ec,
-    /// `EE`
-    Ee,
-    /// `EG`
-    Eg,
-    /// `EH`
-    Eh,
-    /// `ER`
-    Er,
-    /// `ES`
-    Es,
-    /// `ET`
-    Et,
-    /// `FI`
-    Fi,
-    /// `FJ`
-    Fj,
-    /// `FK`
-    Fk,
-    /// `FM`
-    Fm,
-    /// `FO`
-    Fo,
-    /// `FR`
-    Fr,
-    /// `GA`
-    Ga,
-    /// `GB`
-    Gb,
-    /// `GD`
-    Gd,
-    /// `GE`
-    Ge,
-    /// `GF`
-    Gf,
-    /// `GG`
-    Gg,
-    /// `GH`
-    Gh,
-    /// `GI`
-    Gi,
-    /// `GL`
-    Gl,
-    /// `GM`
-    Gm,
-    /// `GN`
-    Gn,
-    /// `GP`
-    Gp,
-    /// `GQ`
-    Gq,
-    /// `GR`
-    Gr,
-    /// `GS`
-    Gs,
-    /// `GT`
-    Gt,
-    /// `GU`
-    Gu,
-    /// `GW`
-    Gw,
-    /// `GY`
-    Gy,
-    /// `HK`
-    Hk,
-    /// `HM`
-    Hm,
-    /// `HN`
-    Hn,
-    /// `HR`
-    Hr,
-    /// `HT`
-    Ht,
-    /// `HU`
-    Hu,
-    /// `ID`
-    Id,
-    /// `IE`
-    Ie,
-    /// `IL`
-    Il,
-    /// `IM`
-    Im,
-    /// `IN`
-    In,
-    /// `IO`
-    Io,
-    /// `IQ`
-    Iq,
-    /// `IR`
-    Ir,
-    /// `IS`
-    Is,
-    /// `IT`
-    It,
-    /// `JE`
-    Je,
-    /// `JM`
-    Jm,
-    /// `JO`
-    Jo,
-    /// `JP`
-    Jp,
-    /// `KE`
-    Ke,
-    /// `KG`
-    Kg,
-    /// `KH`
-    Kh,
-    /// `KI`
-    Ki,
-    /// `KM`
-    Km,
-    /// `KN`
-    Kn,
-    /// `KP`
-    Kp,
-    /// `KR`
-    Kr,
-    /// `KW`
-    Kw,
-    /// `KY`
-    Ky,
-    /// `KZ`
-    Kz,
-    /// `LA`
-    La,
-    /// `LB`
-    Lb,
-    /// `LC`
-    Lc,
-    /// `LI`
-    Li,
-    /// `LK`
-    Lk,
-    /// `LR`
-    Lr,
-    /// `LS`
-    Ls,
-    /// `LT`
-    Lt,
-    /// `LU`
-    Lu,
-    /// `LV`
-    Lv,
-    /// `LY`
-    Ly,
-    /// `MA`
-    Ma,
-    /// `MC`
-    Mc,
-    /// `MD`
-    Md,
-    /// `ME`
-    Me,
-    /// `MF`
-    Mf,
-    /// `MG`
-    Mg,
-    /// `MH`
-    Mh,
-    /// `MK`
-    Mk,
-    /// `ML`
-    Ml,
-    /// `MM`
-    Mm,
-    /// `MN`
-    Mn,
-    /// `MO`
-    Mo,
-    /// `MP`
-    Mp,
-    /// `MQ`
-    Mq,
-    /// `MR`
-    Mr,
-    /// `MS`
-    Ms,
-    /// `MT`
-    Mt,
-    /// `MU`
-    Mu,
-    /// `MV`
-    Mv,
-    /// `MW`
-    Mw,
-    /// `MX`
-    Mx,
-    /// `MY`
-    My,
-    /// `MZ`
-    Mz,
-    /// `NA`
-    Na,
-    /// `NC`
-    Nc,
-    /// `NE`
-    Ne,
-    /// `NF`
-    Nf,
-    /// `NG`
-    Ng,
-    /// `NI`
-    Ni,
-    /// `NL`
-    Nl,
-    /// `NO`
-    No,
-    /// `NP`
-    Np,
-    /// `NR`
-    Nr,
-    /// `NU`
-    Nu,
-    /// `NZ`
-    Nz,
-    /// `OM`
-    Om,
-    /// `PA`
-    Pa,
-    /// `PE`
-    Pe,
-    /// `PF`
-    Pf,
-    /// `PG`
-    Pg,
-    /// `PH`
-    Ph,
-    /// `PK`
-    Pk,
-    /// `PL`
-    Pl,
-    /// `PM`
-    Pm,
-    /// `PN`
-    Pn,
-    /// `PR`
-    Pr,
-    /// `PS`
-    Ps,
-    /// `PT`
-    Pt,
-    /// `PW`
-    Pw,
-    /// `PY`
-    Py,
-    /// `QA`
-    Qa,
-    /// `RE`
-    Re,
-    /// `RO`
-    Ro,
-    /// `RS`
-    Rs,
-    /// `RU`
-    Ru,
-    /// `RW`
-    Rw,
-    /// `SA`
-    Sa,
-    /// `SB`
-    Sb,
-    /// `SC`
-    Sc,
-    /// `SD`
-    Sd,
-    /// `SE`
-    Se,
-    /// `SG`
-    Sg,
-    /// `SH`
-    Sh,
-    /// `SI`
-    Si,
-    /// `SJ`
-    Sj,
-    /// `SK`
-    Sk,
-    /// `SL`
-    Sl,
-    /// `SM`
-    Sm,
-    /// `SN`
-    Sn,
-    /// `SO`
-    So,
-    /// `SR`
-    Sr,
-    /// `SS`
-    Ss,
-    /// `ST`
-    St,
-    /// `SV`
-    Sv,
-    /// `SX`
-    Sx,
-    /// `SY`
-    Sy,
-    /// `SZ`
-    Sz,
-    /// `TC`
-    Tc,
-    /// `TD`
-    Td,
-    /// `TF`
-    Tf,
-    /// `TG`
-    Tg,
-    /// `TH`
-    Th,
-    /// `TJ`
-    Tj,
-    /// `TK`
-    Tk,
-    /// `TL`
-    Tl,
-    /// `TM`
-    Tm,
-    /// `TN`
-    Tn,
-    /// `TO`
-    To,
-    /// `TR`
-    Tr,
-    /// `TT`
-    Tt,
-    /// `TV`
-    Tv,
-    /// `TW`
-    Tw,
-    /// `TZ`
-    Tz,
-    /// `UA`
-    Ua,
-    /// `UG`
-    Ug,
-    /// `UM`
-    Um,
-    /// `US`
-    Us,
-    /// `UY`
-    Uy,
-    /// `UZ`
-    Uz,
-    /// `VA`
-    Va,
-    /// `VC`
-    Vc,
-    /// `VE`
-    Ve,
-    /// `VG`
-    Vg,
-    /// `VI`
-    Vi,
-    /// `VN`
-    Vn,
-    /// `VU`
-    Vu,
-    /// `WF`
-    Wf,
-    /// `WS`
-    Ws,
-    /// `YE`
-    Ye,
-    /// `YT`
-    Yt,
-    /// `ZA`
-    Za,
-    /// `ZM`
-    Zm,
-    /// `ZW`
-    Zw,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Locations {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX",
-        "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ",
-        "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK",
-        "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM",
-        "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR",
-        "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS",
-        "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN",
-        "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN",
-        "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV",
-        "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ",
-        "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI",
-        "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM",
-        "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC",
-        "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV",
-        "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR",
-        "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
-        "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cr => "CR",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zw => "ZW",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Locations {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Locations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Locations {
-    fn from(s: &str) -> Self {
-        match s {
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CR" => Self::Cr,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZW" => Self::Zw,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Locations> {
-    fn from(s: &str) -> Self {
-        Value::literal(Locations::from(s))
-    }
-}
-
-crate::impl_literal!(Locations);
-
-/// Values of `RestrictionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RestrictionType {
-    /// `blacklist`
-    Blacklist,
-    /// `none`
-    None,
-    /// `whitelist`
-    Whitelist,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RestrictionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["blacklist", "none", "whitelist"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blacklist => "blacklist",
-            Self::None => "none",
-            Self::Whitelist => "whitelist",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RestrictionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RestrictionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RestrictionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "blacklist" => Self::Blacklist,
-            "none" => Self::None,
-            "whitelist" => Self::Whitelist,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RestrictionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RestrictionType::from(s))
-    }
-}
-
-crate::impl_literal!(RestrictionType);
-
-/// Property type `LegacyS3Origin` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct LegacyS3Origin {
-    /// `DNSName` (required).
-    pub dns_name: Value<String>,
-    /// `OriginAccessIdentity` (optional).
-    pub origin_access_identity: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LegacyS3Origin` of `AWS::CloudFront::Distribution`.
+    LegacyS3Origin
 }
 
 impl LegacyS3Origin {
     /// The required properties: `DNSName`.
     pub fn new(dns_name: impl Into<Value<String>>) -> Self {
-        Self {
-            dns_name: dns_name.into(),
-            origin_access_identity: None,
-        }
+        Self(crate::Properties::new().with(0, "DNSName", dns_name.into().to_template()))
     }
-    /// Sets `OriginAccessIdentity`.
-    pub fn origin_access_identity(mut self, value: impl Into<Value<String>>) -> Self {
-        self.origin_access_identity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LegacyS3Origin {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DNSName".to_owned(), self.dns_name.to_template());
-        if let Some(v) = &self.origin_access_identity {
-            m.insert("OriginAccessIdentity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OriginAccessIdentity` (optional).
+    pub fn origin_access_identity(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OriginAccessIdentity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LegacyS3Origin {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LegacyS3Origin);
-
-/// Property type `TenantConfig` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct TenantConfig {
-    /// `ParameterDefinitions` (optional).
-    pub parameter_definitions: Option<Value<List<ParameterDefinition>>>,
+crate::l1_struct! {
+    /// Property type `TenantConfig` of `AWS::CloudFront::Distribution`.
+    TenantConfig(default)
 }
 
 impl TenantConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            parameter_definitions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ParameterDefinitions`.
-    pub fn parameter_definitions(
-        mut self,
-        value: impl Into<Value<List<ParameterDefinition>>>,
-    ) -> Self {
-        self.parameter_definitions = Some(value.into());
-        self
+    /// `ParameterDefinitions` (optional).
+    pub fn parameter_definitions(self, value: impl Into<Value<List<ParameterDefinition>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ParameterDefinitions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TenantConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parameter_definitions {
-            m.insert("ParameterDefinitions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TenantConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameter_definitions
-            .check(&path.field("ParameterDefinitions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TenantConfig);
-
-/// Property type `ParameterDefinition` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct ParameterDefinition {
-    /// `Definition` (required).
-    pub definition: Value<Definition>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]+$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ParameterDefinition` of `AWS::CloudFront::Distribution`.
+    ParameterDefinition
 }
 
 impl ParameterDefinition {
     /// The required properties: `Definition`, `Name`.
     pub fn new(definition: impl Into<Value<Definition>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            definition: definition.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Definition", definition.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ParameterDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParameterDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition
-            .check(&path.field("Definition"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParameterDefinition);
-
-/// Property type `Definition` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct Definition {
-    /// `StringSchema` (optional).
-    pub string_schema: Option<Value<StringSchema>>,
+crate::l1_struct! {
+    /// Property type `Definition` of `AWS::CloudFront::Distribution`.
+    Definition(default)
 }
 
 impl Definition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            string_schema: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StringSchema`.
-    pub fn string_schema(mut self, value: impl Into<Value<StringSchema>>) -> Self {
-        self.string_schema = Some(value.into());
-        self
+    /// `StringSchema` (optional).
+    pub fn string_schema(self, value: impl Into<Value<StringSchema>>) -> Self {
+        Self(self.0.with(0, "StringSchema", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Definition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.string_schema {
-            m.insert("StringSchema".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Definition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.string_schema
-            .check(&path.field("StringSchema"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Definition);
-
-/// Property type `StringSchema` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct StringSchema {
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `DefaultValue` (optional).
-    /// Length: 1..=256 characters.
-    pub default_value: Option<Value<String>>,
-    /// `Required` (required).
-    pub required: Value<bool>,
+crate::l1_struct! {
+    /// Property type `StringSchema` of `AWS::CloudFront::Distribution`.
+    StringSchema
 }
 
 impl StringSchema {
     /// The required properties: `Required`.
     pub fn new(required: impl Into<Value<bool>>) -> Self {
-        Self {
-            comment: None,
-            default_value: None,
-            required: required.into(),
-        }
+        Self(crate::Properties::new().with(2, "Required", required.into().to_template()))
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DefaultValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StringSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        m.insert("Required".to_owned(), self.required.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StringSchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value.check(
-            &path.field("DefaultValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StringSchema);
-
-/// Property type `ViewerCertificate` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct ViewerCertificate {
-    /// `AcmCertificateArn` (optional).
-    pub acm_certificate_arn: Option<Value<String>>,
-    /// `CloudFrontDefaultCertificate` (optional).
-    pub cloud_front_default_certificate: Option<Value<bool>>,
-    /// `IamCertificateId` (optional).
-    /// Length: ..=32 characters.
-    pub iam_certificate_id: Option<Value<String>>,
-    /// `MinimumProtocolVersion` (optional).
-    pub minimum_protocol_version: Option<Value<MinimumProtocolVersion>>,
-    /// `SslSupportMethod` (optional).
-    pub ssl_support_method: Option<Value<SslSupportMethod>>,
+crate::l1_struct! {
+    /// Property type `ViewerCertificate` of `AWS::CloudFront::Distribution`.
+    ViewerCertificate(default)
 }
 
 impl ViewerCertificate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acm_certificate_arn: None,
-            cloud_front_default_certificate: None,
-            iam_certificate_id: None,
-            minimum_protocol_version: None,
-            ssl_support_method: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcmCertificateArn`.
-    pub fn acm_certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.acm_certificate_arn = Some(value.into());
-        self
+    /// `AcmCertificateArn` (optional).
+    pub fn acm_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcmCertificateArn", value.into().to_template()),
+        )
     }
-    /// Sets `CloudFrontDefaultCertificate`.
-    pub fn cloud_front_default_certificate(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cloud_front_default_certificate = Some(value.into());
-        self
+    /// `CloudFrontDefaultCertificate` (optional).
+    pub fn cloud_front_default_certificate(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            1,
+            "CloudFrontDefaultCertificate",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IamCertificateId`.
-    pub fn iam_certificate_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.iam_certificate_id = Some(value.into());
-        self
+    /// `IamCertificateId` (optional).
+    /// Length: at most 32 characters.
+    pub fn iam_certificate_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IamCertificateId", value.into().to_template()),
+        )
     }
-    /// Sets `MinimumProtocolVersion`.
-    pub fn minimum_protocol_version(
-        mut self,
-        value: impl Into<Value<MinimumProtocolVersion>>,
-    ) -> Self {
-        self.minimum_protocol_version = Some(value.into());
-        self
+    /// `MinimumProtocolVersion` (optional).
+    pub fn minimum_protocol_version(self, value: impl Into<Value<MinimumProtocolVersion>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MinimumProtocolVersion", value.into().to_template()),
+        )
     }
-    /// Sets `SslSupportMethod`.
-    pub fn ssl_support_method(mut self, value: impl Into<Value<SslSupportMethod>>) -> Self {
-        self.ssl_support_method = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ViewerCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acm_certificate_arn {
-            m.insert("AcmCertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_front_default_certificate {
-            m.insert("CloudFrontDefaultCertificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_certificate_id {
-            m.insert("IamCertificateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_protocol_version {
-            m.insert("MinimumProtocolVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_support_method {
-            m.insert("SslSupportMethod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SslSupportMethod` (optional).
+    pub fn ssl_support_method(self, value: impl Into<Value<SslSupportMethod>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SslSupportMethod", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ViewerCertificate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam_certificate_id.check(
-            &path.field("IamCertificateId"),
-            &Rules {
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minimum_protocol_version.check(
-            &path.field("MinimumProtocolVersion"),
-            &Rules::NONE,
-            out,
-        );
-        self.ssl_support_method
-            .check(&path.field("SslSupportMethod"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("AcmCertificateArn", self.acm_certificate_arn.is_some())],
-                &[(
-                    "CloudFrontDefaultCertificate",
-                    self.cloud_front_default_certificate.is_some(),
-                )],
-                &[("IamCertificateId", self.iam_certificate_id.is_some())],
-            ],
-            path,
-            out,
-        );
-        crate::validation::requires(
-            ("AcmCertificateArn", self.acm_certificate_arn.is_some()),
-            &[("SslSupportMethod", self.ssl_support_method.is_some())],
-            path,
-            out,
-        );
-        crate::validation::requires(
-            ("IamCertificateId", self.iam_certificate_id.is_some()),
-            &[("SslSupportMethod", self.ssl_support_method.is_some())],
-            path,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MinimumProtocolVersion`.
+    MinimumProtocolVersion {
+        /// `SSLv3`
+        SsLv3 = "SSLv3",
+        /// `TLSv1`
+        TlSv1 = "TLSv1",
+        /// `TLSv1.1_2016`
+        TlSv112016 = "TLSv1.1_2016",
+        /// `TLSv1.2_2018`
+        TlSv122018 = "TLSv1.2_2018",
+        /// `TLSv1.2_2019`
+        TlSv122019 = "TLSv1.2_2019",
+        /// `TLSv1.2_2021`
+        TlSv122021 = "TLSv1.2_2021",
+        /// `TLSv1.2_2025`
+        TlSv122025 = "TLSv1.2_2025",
+        /// `TLSv1.3_2025`
+        TlSv132025 = "TLSv1.3_2025",
+        /// `TLSv1_2016`
+        TlSv12016 = "TLSv1_2016",
     }
 }
 
-crate::impl_literal!(ViewerCertificate);
-
-/// Values of `MinimumProtocolVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MinimumProtocolVersion {
-    /// `SSLv3`
-    SsLv3,
-    /// `TLSv1`
-    TlSv1,
-    /// `TLSv1.1_2016`
-    TlSv112016,
-    /// `TLSv1.2_2018`
-    TlSv122018,
-    /// `TLSv1.2_2019`
-    TlSv122019,
-    /// `TLSv1.2_2021`
-    TlSv122021,
-    /// `TLSv1.2_2025`
-    TlSv122025,
-    /// `TLSv1.3_2025`
-    TlSv132025,
-    /// `TLSv1_2016`
-    TlSv12016,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MinimumProtocolVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SSLv3",
-        "TLSv1",
-        "TLSv1.1_2016",
-        "TLSv1.2_2018",
-        "TLSv1.2_2019",
-        "TLSv1.2_2021",
-        "TLSv1.2_2025",
-        "TLSv1.3_2025",
-        "TLSv1_2016",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SsLv3 => "SSLv3",
-            Self::TlSv1 => "TLSv1",
-            Self::TlSv112016 => "TLSv1.1_2016",
-            Self::TlSv122018 => "TLSv1.2_2018",
-            Self::TlSv122019 => "TLSv1.2_2019",
-            Self::TlSv122021 => "TLSv1.2_2021",
-            Self::TlSv122025 => "TLSv1.2_2025",
-            Self::TlSv132025 => "TLSv1.3_2025",
-            Self::TlSv12016 => "TLSv1_2016",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SslSupportMethod`.
+    SslSupportMethod {
+        /// `sni-only`
+        SniOnly = "sni-only",
+        /// `static-ip`
+        StaticIp = "static-ip",
+        /// `vip`
+        Vip = "vip",
     }
 }
 
-impl ToTemplate for MinimumProtocolVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MinimumProtocolVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MinimumProtocolVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "SSLv3" => Self::SsLv3,
-            "TLSv1" => Self::TlSv1,
-            "TLSv1.1_2016" => Self::TlSv112016,
-            "TLSv1.2_2018" => Self::TlSv122018,
-            "TLSv1.2_2019" => Self::TlSv122019,
-            "TLSv1.2_2021" => Self::TlSv122021,
-            "TLSv1.2_2025" => Self::TlSv122025,
-            "TLSv1.3_2025" => Self::TlSv132025,
-            "TLSv1_2016" => Self::TlSv12016,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MinimumProtocolVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(MinimumProtocolVersion::from(s))
-    }
-}
-
-crate::impl_literal!(MinimumProtocolVersion);
-
-/// Values of `SslSupportMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SslSupportMethod {
-    /// `sni-only`
-    SniOnly,
-    /// `static-ip`
-    StaticIp,
-    /// `vip`
-    Vip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SslSupportMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["sni-only", "static-ip", "vip"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SniOnly => "sni-only",
-            Self::StaticIp => "static-ip",
-            Self::Vip => "vip",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SslSupportMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SslSupportMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SslSupportMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "sni-only" => Self::SniOnly,
-            "static-ip" => Self::StaticIp,
-            "vip" => Self::Vip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SslSupportMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(SslSupportMethod::from(s))
-    }
-}
-
-crate::impl_literal!(SslSupportMethod);
-
-/// Property type `ViewerMtlsConfig` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct ViewerMtlsConfig {
-    /// `Mode` (optional).
-    pub mode: Option<Value<ViewerMtlsMode>>,
-    /// `TrustStoreConfig` (optional).
-    pub trust_store_config: Option<Value<TrustStoreConfig>>,
+crate::l1_struct! {
+    /// Property type `ViewerMtlsConfig` of `AWS::CloudFront::Distribution`.
+    ViewerMtlsConfig(default)
 }
 
 impl ViewerMtlsConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mode: None,
-            trust_store_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<ViewerMtlsMode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<ViewerMtlsMode>>) -> Self {
+        Self(self.0.with(0, "Mode", value.into().to_template()))
     }
-    /// Sets `TrustStoreConfig`.
-    pub fn trust_store_config(mut self, value: impl Into<Value<TrustStoreConfig>>) -> Self {
-        self.trust_store_config = Some(value.into());
-        self
+    /// `TrustStoreConfig` (optional).
+    pub fn trust_store_config(self, value: impl Into<Value<TrustStoreConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TrustStoreConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ViewerMtlsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trust_store_config {
-            m.insert("TrustStoreConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ViewerMtlsMode`.
+    ViewerMtlsMode {
+        /// `required`
+        Required = "required",
+        /// `optional`
+        Optional = "optional",
+        /// `passthrough`
+        Passthrough = "passthrough",
     }
 }
 
-impl Check for ViewerMtlsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-        self.trust_store_config
-            .check(&path.field("TrustStoreConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ViewerMtlsConfig);
-
-/// Values of `ViewerMtlsMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ViewerMtlsMode {
-    /// `required`
-    Required,
-    /// `optional`
-    Optional,
-    /// `passthrough`
-    Passthrough,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ViewerMtlsMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["required", "optional", "passthrough"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Required => "required",
-            Self::Optional => "optional",
-            Self::Passthrough => "passthrough",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ViewerMtlsMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ViewerMtlsMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ViewerMtlsMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "required" => Self::Required,
-            "optional" => Self::Optional,
-            "passthrough" => Self::Passthrough,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ViewerMtlsMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ViewerMtlsMode::from(s))
-    }
-}
-
-crate::impl_literal!(ViewerMtlsMode);
-
-/// Property type `TrustStoreConfig` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct TrustStoreConfig {
-    /// `AdvertiseTrustStoreCaNames` (optional).
-    pub advertise_trust_store_ca_names: Option<Value<bool>>,
-    /// `IgnoreCertificateExpiry` (optional).
-    pub ignore_certificate_expiry: Option<Value<bool>>,
-    /// `TrustStoreId` (required).
-    pub trust_store_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `TrustStoreConfig` of `AWS::CloudFront::Distribution`.
+    TrustStoreConfig
 }
 
 impl TrustStoreConfig {
     /// The required properties: `TrustStoreId`.
     pub fn new(trust_store_id: impl Into<Value<String>>) -> Self {
-        Self {
-            advertise_trust_store_ca_names: None,
-            ignore_certificate_expiry: None,
-            trust_store_id: trust_store_id.into(),
-        }
+        Self(crate::Properties::new().with(2, "TrustStoreId", trust_store_id.into().to_template()))
     }
-    /// Sets `AdvertiseTrustStoreCaNames`.
-    pub fn advertise_trust_store_ca_names(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.advertise_trust_store_ca_names = Some(value.into());
-        self
+    /// `AdvertiseTrustStoreCaNames` (optional).
+    pub fn advertise_trust_store_ca_names(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdvertiseTrustStoreCaNames", value.into().to_template()),
+        )
     }
-    /// Sets `IgnoreCertificateExpiry`.
-    pub fn ignore_certificate_expiry(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ignore_certificate_expiry = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrustStoreConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.advertise_trust_store_ca_names {
-            m.insert("AdvertiseTrustStoreCaNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_certificate_expiry {
-            m.insert("IgnoreCertificateExpiry".to_owned(), v.to_template());
-        }
-        m.insert("TrustStoreId".to_owned(), self.trust_store_id.to_template());
-        Expr::Map(m)
+    /// `IgnoreCertificateExpiry` (optional).
+    pub fn ignore_certificate_expiry(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IgnoreCertificateExpiry", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TrustStoreConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TrustStoreConfig);
-
-/// Property type `Tag` of `AWS::CloudFront::Distribution`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CloudFront::DistributionTenant`.
-#[derive(Debug, Clone)]
-pub struct DistributionTenant {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DistributionTenant {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DistributionTenant {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DistributionTenant {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::DistributionTenant`.
+    DistributionTenant("AWS::CloudFront::DistributionTenant", DistributionTenantProps)
 }
 
 impl DistributionTenant {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::DistributionTenant";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DistributionTenantProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DistributionTenantId> {
         self.resource.ref_value()
@@ -89,7 +41,7 @@ impl DistributionTenant {
     }
 
     /// `Fn::GetAtt` `DomainResults`.
-    pub fn attr_domain_results(&self) -> Value<serde_json::Value> {
+    pub fn attr_domain_results(&self) -> Value<Json> {
         self.resource.get_att("DomainResults")
     }
 
@@ -112,31 +64,70 @@ impl DistributionTenant {
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `ConnectionGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectionGroupId", value.into())
+    }
+
+    /// Replaces `Customizations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customizations(&self, value: impl Into<Value<Customizations>>) {
+        self.resource.set_property("Customizations", value.into())
+    }
+
+    /// Replaces `DistributionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_distribution_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DistributionId", value.into())
+    }
+
+    /// Replaces `Domains` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domains(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Domains", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `ManagedCertificateRequest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_certificate_request(
+        &self,
+        value: impl Into<Value<ManagedCertificateRequest>>,
+    ) {
+        self.resource
+            .set_property("ManagedCertificateRequest", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<List<Parameter>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::DistributionTenant`.
-#[derive(Debug, Clone)]
-pub struct DistributionTenantProps {
-    /// `ConnectionGroupId` (optional).
-    pub connection_group_id: Option<Value<String>>,
-    /// `Customizations` (optional).
-    pub customizations: Option<Value<Customizations>>,
-    /// `DistributionId` (required).
-    pub distribution_id: Value<String>,
-    /// `Domains` (required).
-    pub domains: Value<List<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `ManagedCertificateRequest` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub managed_certificate_request: Option<Value<ManagedCertificateRequest>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<List<Parameter>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::DistributionTenant`.
+    DistributionTenantProps
 }
 
 impl DistributionTenantProps {
@@ -146,712 +137,235 @@ impl DistributionTenantProps {
         domains: impl Into<Value<List<String>>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connection_group_id: None,
-            customizations: None,
-            distribution_id: distribution_id.into(),
-            domains: domains.into(),
-            enabled: None,
-            managed_certificate_request: None,
-            name: name.into(),
-            parameters: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DistributionId", distribution_id.into().to_template())
+                .with(3, "Domains", domains.into().to_template())
+                .with(6, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ConnectionGroupId`.
-    pub fn connection_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_group_id = Some(value.into());
-        self
+    /// `ConnectionGroupId` (optional).
+    pub fn connection_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectionGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `Customizations`.
-    pub fn customizations(mut self, value: impl Into<Value<Customizations>>) -> Self {
-        self.customizations = Some(value.into());
-        self
+    /// `Customizations` (optional).
+    pub fn customizations(self, value: impl Into<Value<Customizations>>) -> Self {
+        Self(self.0.with(1, "Customizations", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "Enabled", value.into().to_template()))
     }
-    /// Sets `ManagedCertificateRequest`.
+    /// `ManagedCertificateRequest` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn managed_certificate_request(
-        mut self,
+        self,
         value: impl Into<Value<ManagedCertificateRequest>>,
     ) -> Self {
-        self.managed_certificate_request = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ManagedCertificateRequest", value.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<Parameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<List<Parameter>>>) -> Self {
+        Self(self.0.with(7, "Parameters", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DistributionTenantProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_group_id {
-            m.insert("ConnectionGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customizations {
-            m.insert("Customizations".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DistributionId".to_owned(),
-            self.distribution_id.to_template(),
-        );
-        m.insert("Domains".to_owned(), self.domains.to_template());
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_certificate_request {
-            m.insert("ManagedCertificateRequest".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DistributionTenantProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customizations
-            .check(&path.field("Customizations"), &Rules::NONE, out);
-        self.managed_certificate_request.check(
-            &path.field("ManagedCertificateRequest"),
-            &Rules::NONE,
-            out,
-        );
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DistributionTenantProps);
-
-/// Property type `Customizations` of `AWS::CloudFront::DistributionTenant`.
-#[derive(Debug, Clone, Default)]
-pub struct Customizations {
-    /// `Certificate` (optional).
-    pub certificate: Option<Value<Certificate>>,
-    /// `GeoRestrictions` (optional).
-    pub geo_restrictions: Option<Value<GeoRestrictionCustomization>>,
-    /// `WebAcl` (optional).
-    pub web_acl: Option<Value<WebAclCustomization>>,
+crate::l1_struct! {
+    /// Property type `Customizations` of `AWS::CloudFront::DistributionTenant`.
+    Customizations(default)
 }
 
 impl Customizations {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate: None,
-            geo_restrictions: None,
-            web_acl: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Value<Certificate>>) -> Self {
-        self.certificate = Some(value.into());
-        self
+    /// `Certificate` (optional).
+    pub fn certificate(self, value: impl Into<Value<Certificate>>) -> Self {
+        Self(self.0.with(0, "Certificate", value.into().to_template()))
     }
-    /// Sets `GeoRestrictions`.
-    pub fn geo_restrictions(
-        mut self,
-        value: impl Into<Value<GeoRestrictionCustomization>>,
-    ) -> Self {
-        self.geo_restrictions = Some(value.into());
-        self
+    /// `GeoRestrictions` (optional).
+    pub fn geo_restrictions(self, value: impl Into<Value<GeoRestrictionCustomization>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GeoRestrictions", value.into().to_template()),
+        )
     }
-    /// Sets `WebAcl`.
-    pub fn web_acl(mut self, value: impl Into<Value<WebAclCustomization>>) -> Self {
-        self.web_acl = Some(value.into());
-        self
+    /// `WebAcl` (optional).
+    pub fn web_acl(self, value: impl Into<Value<WebAclCustomization>>) -> Self {
+        Self(self.0.with(2, "WebAcl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Customizations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate {
-            m.insert("Certificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.geo_restrictions {
-            m.insert("GeoRestrictions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_acl {
-            m.insert("WebAcl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Customizations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate
-            .check(&path.field("Certificate"), &Rules::NONE, out);
-        self.geo_restrictions
-            .check(&path.field("GeoRestrictions"), &Rules::NONE, out);
-        self.web_acl.check(&path.field("WebAcl"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Customizations);
-
-/// Property type `Certificate` of `AWS::CloudFront::DistributionTenant`.
-#[derive(Debug, Clone, Default)]
-pub struct Certificate {
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Certificate` of `AWS::CloudFront::DistributionTenant`.
+    Certificate(default)
 }
 
 impl Certificate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Certificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
 }
 
-impl Check for Certificate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Certificate);
-
-/// Property type `GeoRestrictionCustomization` of `AWS::CloudFront::DistributionTenant`.
-#[derive(Debug, Clone, Default)]
-pub struct GeoRestrictionCustomization {
-    /// `Locations` (optional).
-    pub locations: Option<Value<List<String>>>,
-    /// `RestrictionType` (optional).
-    pub restriction_type: Option<Value<RestrictionType>>,
+crate::l1_struct! {
+    /// Property type `GeoRestrictionCustomization` of `AWS::CloudFront::DistributionTenant`.
+    GeoRestrictionCustomization(default)
 }
 
 impl GeoRestrictionCustomization {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            locations: None,
-            restriction_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Locations`.
-    pub fn locations(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.locations = Some(value.into());
-        self
+    /// `Locations` (optional).
+    pub fn locations(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Locations", value.into().to_template()))
     }
-    /// Sets `RestrictionType`.
-    pub fn restriction_type(mut self, value: impl Into<Value<RestrictionType>>) -> Self {
-        self.restriction_type = Some(value.into());
-        self
+    /// `RestrictionType` (optional).
+    pub fn restriction_type(self, value: impl Into<Value<RestrictionType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RestrictionType", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GeoRestrictionCustomization {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.locations {
-            m.insert("Locations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restriction_type {
-            m.insert("RestrictionType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RestrictionType`.
+    RestrictionType {
+        /// `blacklist`
+        Blacklist = "blacklist",
+        /// `whitelist`
+        Whitelist = "whitelist",
+        /// `none`
+        None = "none",
     }
 }
 
-impl Check for GeoRestrictionCustomization {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.restriction_type
-            .check(&path.field("RestrictionType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GeoRestrictionCustomization);
-
-/// Values of `RestrictionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RestrictionType {
-    /// `blacklist`
-    Blacklist,
-    /// `whitelist`
-    Whitelist,
-    /// `none`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RestrictionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["blacklist", "whitelist", "none"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blacklist => "blacklist",
-            Self::Whitelist => "whitelist",
-            Self::None => "none",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RestrictionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RestrictionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RestrictionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "blacklist" => Self::Blacklist,
-            "whitelist" => Self::Whitelist,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RestrictionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RestrictionType::from(s))
-    }
-}
-
-crate::impl_literal!(RestrictionType);
-
-/// Property type `WebAclCustomization` of `AWS::CloudFront::DistributionTenant`.
-#[derive(Debug, Clone, Default)]
-pub struct WebAclCustomization {
-    /// `Action` (optional).
-    pub action: Option<Value<Action>>,
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WebAclCustomization` of `AWS::CloudFront::DistributionTenant`.
+    WebAclCustomization(default)
 }
 
 impl WebAclCustomization {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action: None,
-            arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<Action>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<Action>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Arn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WebAclCustomization {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `override`
+        Override = "override",
+        /// `disable`
+        Disable = "disable",
     }
 }
 
-impl Check for WebAclCustomization {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WebAclCustomization);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `override`
-    Override,
-    /// `disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["override", "disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Override => "override",
-            Self::Disable => "disable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "override" => Self::Override,
-            "disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `ManagedCertificateRequest` of `AWS::CloudFront::DistributionTenant`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedCertificateRequest {
-    /// `CertificateTransparencyLoggingPreference` (optional).
-    pub certificate_transparency_logging_preference:
-        Option<Value<CertificateTransparencyLoggingPreference>>,
-    /// `PrimaryDomainName` (optional).
-    pub primary_domain_name: Option<Value<String>>,
-    /// `ValidationTokenHost` (optional).
-    pub validation_token_host: Option<Value<ValidationTokenHost>>,
+crate::l1_struct! {
+    /// Property type `ManagedCertificateRequest` of `AWS::CloudFront::DistributionTenant`.
+    ManagedCertificateRequest(default)
 }
 
 impl ManagedCertificateRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_transparency_logging_preference: None,
-            primary_domain_name: None,
-            validation_token_host: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateTransparencyLoggingPreference`.
+    /// `CertificateTransparencyLoggingPreference` (optional).
     pub fn certificate_transparency_logging_preference(
-        mut self,
+        self,
         value: impl Into<Value<CertificateTransparencyLoggingPreference>>,
     ) -> Self {
-        self.certificate_transparency_logging_preference = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CertificateTransparencyLoggingPreference",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PrimaryDomainName`.
-    pub fn primary_domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.primary_domain_name = Some(value.into());
-        self
+    /// `PrimaryDomainName` (optional).
+    pub fn primary_domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PrimaryDomainName", value.into().to_template()),
+        )
     }
-    /// Sets `ValidationTokenHost`.
-    pub fn validation_token_host(mut self, value: impl Into<Value<ValidationTokenHost>>) -> Self {
-        self.validation_token_host = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedCertificateRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_transparency_logging_preference {
-            m.insert(
-                "CertificateTransparencyLoggingPreference".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.primary_domain_name {
-            m.insert("PrimaryDomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation_token_host {
-            m.insert("ValidationTokenHost".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidationTokenHost` (optional).
+    pub fn validation_token_host(self, value: impl Into<Value<ValidationTokenHost>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ValidationTokenHost", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ManagedCertificateRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_transparency_logging_preference.check(
-            &path.field("CertificateTransparencyLoggingPreference"),
-            &Rules::NONE,
-            out,
-        );
-        self.validation_token_host
-            .check(&path.field("ValidationTokenHost"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CertificateTransparencyLoggingPreference`.
+    CertificateTransparencyLoggingPreference {
+        /// `enabled`
+        Enabled = "enabled",
+        /// `disabled`
+        Disabled = "disabled",
     }
 }
 
-crate::impl_literal!(ManagedCertificateRequest);
-
-/// Values of `CertificateTransparencyLoggingPreference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CertificateTransparencyLoggingPreference {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CertificateTransparencyLoggingPreference {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ValidationTokenHost`.
+    ValidationTokenHost {
+        /// `cloudfront`
+        Cloudfront = "cloudfront",
+        /// `self-hosted`
+        SelfHosted = "self-hosted",
     }
 }
 
-impl ToTemplate for CertificateTransparencyLoggingPreference {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CertificateTransparencyLoggingPreference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CertificateTransparencyLoggingPreference {
-    fn from(s: &str) -> Self {
-        match s {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CertificateTransparencyLoggingPreference> {
-    fn from(s: &str) -> Self {
-        Value::literal(CertificateTransparencyLoggingPreference::from(s))
-    }
-}
-
-crate::impl_literal!(CertificateTransparencyLoggingPreference);
-
-/// Values of `ValidationTokenHost`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ValidationTokenHost {
-    /// `cloudfront`
-    Cloudfront,
-    /// `self-hosted`
-    SelfHosted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ValidationTokenHost {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cloudfront", "self-hosted"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cloudfront => "cloudfront",
-            Self::SelfHosted => "self-hosted",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ValidationTokenHost {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ValidationTokenHost {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ValidationTokenHost {
-    fn from(s: &str) -> Self {
-        match s {
-            "cloudfront" => Self::Cloudfront,
-            "self-hosted" => Self::SelfHosted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ValidationTokenHost> {
-    fn from(s: &str) -> Self {
-        Value::literal(ValidationTokenHost::from(s))
-    }
-}
-
-crate::impl_literal!(ValidationTokenHost);
-
-/// Property type `Parameter` of `AWS::CloudFront::DistributionTenant`.
-#[derive(Debug, Clone, Default)]
-pub struct Parameter {
-    /// `Name` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]+$`.
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Parameter` of `AWS::CloudFront::DistributionTenant`.
+    Parameter(default)
 }
 
 impl Parameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Parameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Parameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Parameter);
-
-/// Property type `Tag` of `AWS::CloudFront::DistributionTenant`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::Function`.
-#[derive(Debug, Clone)]
-pub struct Function {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Function {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Function {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Function {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::Function`.
+    Function("AWS::CloudFront::Function", FunctionProps)
 }
 
 impl Function {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::Function";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FunctionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FunctionARN` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudFrontFunctionArn> {
         self.resource.ref_value()
@@ -92,27 +44,47 @@ impl Function {
     pub fn attr_stage(&self) -> Value<String> {
         self.resource.get_att("Stage")
     }
+
+    /// Replaces `AutoPublish` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_publish(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("AutoPublish", value.into())
+    }
+
+    /// Replaces `FunctionCode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FunctionCode", value.into())
+    }
+
+    /// Replaces `FunctionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_config(&self, value: impl Into<Value<FunctionConfig>>) {
+        self.resource.set_property("FunctionConfig", value.into())
+    }
+
+    /// Replaces `FunctionMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_metadata(&self, value: impl Into<Value<FunctionMetadata>>) {
+        self.resource.set_property("FunctionMetadata", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::Function`.
-#[derive(Debug, Clone)]
-pub struct FunctionProps {
-    /// `AutoPublish` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub auto_publish: Option<Value<bool>>,
-    /// `FunctionCode` (required).
-    pub function_code: Value<String>,
-    /// `FunctionConfig` (required).
-    pub function_config: Value<FunctionConfig>,
-    /// `FunctionMetadata` (optional).
-    pub function_metadata: Option<Value<FunctionMetadata>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]{1,64}$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::Function`.
+    FunctionProps
 }
 
 impl FunctionProps {
@@ -122,312 +94,97 @@ impl FunctionProps {
         function_config: impl Into<Value<FunctionConfig>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auto_publish: None,
-            function_code: function_code.into(),
-            function_config: function_config.into(),
-            function_metadata: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FunctionCode", function_code.into().to_template())
+                .with(2, "FunctionConfig", function_config.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AutoPublish`.
-    pub fn auto_publish(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_publish = Some(value.into());
-        self
+    /// `AutoPublish` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn auto_publish(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AutoPublish", value.into().to_template()))
     }
-    /// Sets `FunctionMetadata`.
-    pub fn function_metadata(mut self, value: impl Into<Value<FunctionMetadata>>) -> Self {
-        self.function_metadata = Some(value.into());
-        self
+    /// `FunctionMetadata` (optional).
+    pub fn function_metadata(self, value: impl Into<Value<FunctionMetadata>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FunctionMetadata", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FunctionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_publish {
-            m.insert("AutoPublish".to_owned(), v.to_template());
-        }
-        m.insert("FunctionCode".to_owned(), self.function_code.to_template());
-        m.insert(
-            "FunctionConfig".to_owned(),
-            self.function_config.to_template(),
-        );
-        if let Some(v) = &self.function_metadata {
-            m.insert("FunctionMetadata".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FunctionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.function_config
-            .check(&path.field("FunctionConfig"), &Rules::NONE, out);
-        self.function_metadata
-            .check(&path.field("FunctionMetadata"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9-_]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FunctionProps);
-
-/// Property type `FunctionConfig` of `AWS::CloudFront::Function`.
-#[derive(Debug, Clone)]
-pub struct FunctionConfig {
-    /// `Comment` (required).
-    pub comment: Value<String>,
-    /// `KeyValueStoreAssociations` (optional).
-    pub key_value_store_associations: Option<Value<List<KeyValueStoreAssociation>>>,
-    /// `Runtime` (required).
-    pub runtime: Value<Runtime>,
+crate::l1_struct! {
+    /// Property type `FunctionConfig` of `AWS::CloudFront::Function`.
+    FunctionConfig
 }
 
 impl FunctionConfig {
     /// The required properties: `Comment`, `Runtime`.
     pub fn new(comment: impl Into<Value<String>>, runtime: impl Into<Value<Runtime>>) -> Self {
-        Self {
-            comment: comment.into(),
-            key_value_store_associations: None,
-            runtime: runtime.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Comment", comment.into().to_template())
+                .with(2, "Runtime", runtime.into().to_template()),
+        )
     }
-    /// Sets `KeyValueStoreAssociations`.
+    /// `KeyValueStoreAssociations` (optional).
     pub fn key_value_store_associations(
-        mut self,
+        self,
         value: impl Into<Value<List<KeyValueStoreAssociation>>>,
     ) -> Self {
-        self.key_value_store_associations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "KeyValueStoreAssociations", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FunctionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comment".to_owned(), self.comment.to_template());
-        if let Some(v) = &self.key_value_store_associations {
-            m.insert("KeyValueStoreAssociations".to_owned(), v.to_template());
-        }
-        m.insert("Runtime".to_owned(), self.runtime.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FunctionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_value_store_associations.check(
-            &path.field("KeyValueStoreAssociations"),
-            &Rules::NONE,
-            out,
-        );
-        self.runtime
-            .check(&path.field("Runtime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FunctionConfig);
-
-/// Property type `KeyValueStoreAssociation` of `AWS::CloudFront::Function`.
-#[derive(Debug, Clone)]
-pub struct KeyValueStoreAssociation {
-    /// `KeyValueStoreARN` (required).
-    pub key_value_store_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KeyValueStoreAssociation` of `AWS::CloudFront::Function`.
+    KeyValueStoreAssociation
 }
 
 impl KeyValueStoreAssociation {
     /// The required properties: `KeyValueStoreARN`.
     pub fn new(key_value_store_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            key_value_store_arn: key_value_store_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "KeyValueStoreARN",
+            key_value_store_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KeyValueStoreAssociation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "KeyValueStoreARN".to_owned(),
-            self.key_value_store_arn.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Runtime`.
+    Runtime {
+        /// `cloudfront-js-1.0`
+        CloudfrontJs10 = "cloudfront-js-1.0",
+        /// `cloudfront-js-2.0`
+        CloudfrontJs20 = "cloudfront-js-2.0",
     }
 }
 
-impl Check for KeyValueStoreAssociation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyValueStoreAssociation);
-
-/// Values of `Runtime`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Runtime {
-    /// `cloudfront-js-1.0`
-    CloudfrontJs10,
-    /// `cloudfront-js-2.0`
-    CloudfrontJs20,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Runtime {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cloudfront-js-1.0", "cloudfront-js-2.0"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudfrontJs10 => "cloudfront-js-1.0",
-            Self::CloudfrontJs20 => "cloudfront-js-2.0",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Runtime {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Runtime {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Runtime {
-    fn from(s: &str) -> Self {
-        match s {
-            "cloudfront-js-1.0" => Self::CloudfrontJs10,
-            "cloudfront-js-2.0" => Self::CloudfrontJs20,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Runtime> {
-    fn from(s: &str) -> Self {
-        Value::literal(Runtime::from(s))
-    }
-}
-
-crate::impl_literal!(Runtime);
-
-/// Property type `FunctionMetadata` of `AWS::CloudFront::Function`.
-#[derive(Debug, Clone, Default)]
-pub struct FunctionMetadata {
-    /// `FunctionARN` (optional).
-    pub function_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FunctionMetadata` of `AWS::CloudFront::Function`.
+    FunctionMetadata(default)
 }
 
 impl FunctionMetadata {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { function_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `FunctionARN`.
-    pub fn function_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FunctionMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.function_arn {
-            m.insert("FunctionARN".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FunctionARN` (optional).
+    pub fn function_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FunctionARN", value.into().to_template()))
     }
 }
 
-impl Check for FunctionMetadata {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FunctionMetadata);
-
-/// Property type `Tag` of `AWS::CloudFront::Function`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

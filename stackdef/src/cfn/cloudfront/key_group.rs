@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::KeyGroup`.
-#[derive(Debug, Clone)]
-pub struct KeyGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for KeyGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for KeyGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for KeyGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::KeyGroup`.
+    KeyGroup("AWS::CloudFront::KeyGroup", KeyGroupProps)
 }
 
 impl KeyGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::KeyGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: KeyGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::KeyGroupId> {
         self.resource.ref_value()
@@ -87,85 +39,46 @@ impl KeyGroup {
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `KeyGroupConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_group_config(&self, value: impl Into<Value<KeyGroupConfig>>) {
+        self.resource.set_property("KeyGroupConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::KeyGroup`.
-#[derive(Debug, Clone)]
-pub struct KeyGroupProps {
-    /// `KeyGroupConfig` (required).
-    pub key_group_config: Value<KeyGroupConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::KeyGroup`.
+    KeyGroupProps
 }
 
 impl KeyGroupProps {
     /// The required properties: `KeyGroupConfig`.
     pub fn new(key_group_config: impl Into<Value<KeyGroupConfig>>) -> Self {
-        Self {
-            key_group_config: key_group_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "KeyGroupConfig",
+            key_group_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KeyGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "KeyGroupConfig".to_owned(),
-            self.key_group_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeyGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_group_config
-            .check(&path.field("KeyGroupConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KeyGroupProps);
-
-/// Property type `KeyGroupConfig` of `AWS::CloudFront::KeyGroup`.
-#[derive(Debug, Clone)]
-pub struct KeyGroupConfig {
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `Items` (required).
-    pub items: Value<List<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `KeyGroupConfig` of `AWS::CloudFront::KeyGroup`.
+    KeyGroupConfig
 }
 
 impl KeyGroupConfig {
     /// The required properties: `Items`, `Name`.
     pub fn new(items: impl Into<Value<List<String>>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            comment: None,
-            items: items.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Items", items.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KeyGroupConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        m.insert("Items".to_owned(), self.items.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
 }
-
-impl Check for KeyGroupConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyGroupConfig);

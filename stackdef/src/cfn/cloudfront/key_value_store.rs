@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::KeyValueStore`.
-#[derive(Debug, Clone)]
-pub struct KeyValueStore {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for KeyValueStore {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for KeyValueStore {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for KeyValueStore {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::KeyValueStore`.
+    KeyValueStore("AWS::CloudFront::KeyValueStore", KeyValueStoreProps)
 }
 
 impl KeyValueStore {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::KeyValueStore";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: KeyValueStoreProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::KeyValueStoreName> {
         self.resource.ref_value()
@@ -92,106 +44,61 @@ impl KeyValueStore {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `Comment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_comment(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Comment", value.into())
+    }
+
+    /// Replaces `ImportSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_import_source(&self, value: impl Into<Value<ImportSource>>) {
+        self.resource.set_property("ImportSource", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::KeyValueStore`.
-#[derive(Debug, Clone)]
-pub struct KeyValueStoreProps {
-    /// `Comment` (optional).
-    /// Length: 0..=128 characters.
-    pub comment: Option<Value<String>>,
-    /// `ImportSource` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub import_source: Option<Value<ImportSource>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]{1,64}$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::KeyValueStore`.
+    KeyValueStoreProps
 }
 
 impl KeyValueStoreProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            comment: None,
-            import_source: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
+    /// `Comment` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
-    /// Sets `ImportSource`.
-    pub fn import_source(mut self, value: impl Into<Value<ImportSource>>) -> Self {
-        self.import_source = Some(value.into());
-        self
+    /// `ImportSource` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn import_source(self, value: impl Into<Value<ImportSource>>) -> Self {
+        Self(self.0.with(1, "ImportSource", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KeyValueStoreProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.import_source {
-            m.insert("ImportSource".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeyValueStoreProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comment.check(
-            &path.field("Comment"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.import_source
-            .check(&path.field("ImportSource"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9-_]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KeyValueStoreProps);
-
-/// Property type `ImportSource` of `AWS::CloudFront::KeyValueStore`.
-#[derive(Debug, Clone)]
-pub struct ImportSource {
-    /// `SourceArn` (required).
-    pub source_arn: Value<String>,
-    /// `SourceType` (required).
-    pub source_type: Value<SourceType>,
+crate::l1_struct! {
+    /// Property type `ImportSource` of `AWS::CloudFront::KeyValueStore`.
+    ImportSource
 }
 
 impl ImportSource {
@@ -200,139 +107,20 @@ impl ImportSource {
         source_arn: impl Into<Value<String>>,
         source_type: impl Into<Value<SourceType>>,
     ) -> Self {
-        Self {
-            source_arn: source_arn.into(),
-            source_type: source_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SourceArn", source_arn.into().to_template())
+                .with(1, "SourceType", source_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ImportSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SourceArn".to_owned(), self.source_arn.to_template());
-        m.insert("SourceType".to_owned(), self.source_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SourceType`.
+    SourceType {
+        /// `S3`
+        S3 = "S3",
     }
 }
 
-impl Check for ImportSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_type
-            .check(&path.field("SourceType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImportSource);
-
-/// Values of `SourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SourceType {
-    /// `S3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["S3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SourceType::from(s))
-    }
-}
-
-crate::impl_literal!(SourceType);
-
-/// Property type `Tag` of `AWS::CloudFront::KeyValueStore`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

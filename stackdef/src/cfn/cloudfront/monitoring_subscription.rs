@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::MonitoringSubscription`.
-#[derive(Debug, Clone)]
-pub struct MonitoringSubscription {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MonitoringSubscription {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MonitoringSubscription {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MonitoringSubscription {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::MonitoringSubscription`.
+    MonitoringSubscription("AWS::CloudFront::MonitoringSubscription", MonitoringSubscriptionProps)
 }
 
 impl MonitoringSubscription {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::MonitoringSubscription";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: MonitoringSubscriptionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DistributionId` (typed).
     pub fn ref_value(&self) -> Value<ids::MonitoringSubscriptionId> {
         self.resource.ref_value()
@@ -81,16 +29,27 @@ impl MonitoringSubscription {
     pub fn distribution_id(&self) -> Value<ids::MonitoringSubscriptionId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DistributionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_distribution_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DistributionId", value.into())
+    }
+
+    /// Replaces `MonitoringSubscription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitoring_subscription(
+        &self,
+        value: impl Into<Value<MonitoringSubscriptionProperty>>,
+    ) {
+        self.resource
+            .set_property("MonitoringSubscription", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::MonitoringSubscription`.
-#[derive(Debug, Clone)]
-pub struct MonitoringSubscriptionProps {
-    /// `DistributionId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub distribution_id: Value<String>,
-    /// `MonitoringSubscription` (required).
-    pub monitoring_subscription: Value<MonitoringSubscriptionProperty>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::MonitoringSubscription`.
+    MonitoringSubscriptionProps
 }
 
 impl MonitoringSubscriptionProps {
@@ -99,94 +58,44 @@ impl MonitoringSubscriptionProps {
         distribution_id: impl Into<Value<String>>,
         monitoring_subscription: impl Into<Value<MonitoringSubscriptionProperty>>,
     ) -> Self {
-        Self {
-            distribution_id: distribution_id.into(),
-            monitoring_subscription: monitoring_subscription.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DistributionId", distribution_id.into().to_template())
+                .with(
+                    1,
+                    "MonitoringSubscription",
+                    monitoring_subscription.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for MonitoringSubscriptionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DistributionId".to_owned(),
-            self.distribution_id.to_template(),
-        );
-        m.insert(
-            "MonitoringSubscription".to_owned(),
-            self.monitoring_subscription.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MonitoringSubscriptionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.monitoring_subscription.check(
-            &path.field("MonitoringSubscription"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MonitoringSubscriptionProps);
-
-/// Property type `MonitoringSubscriptionProperty` of `AWS::CloudFront::MonitoringSubscription`.
-#[derive(Debug, Clone, Default)]
-pub struct MonitoringSubscriptionProperty {
-    /// `RealtimeMetricsSubscriptionConfig` (optional).
-    pub realtime_metrics_subscription_config: Option<Value<RealtimeMetricsSubscriptionConfig>>,
+crate::l1_struct! {
+    /// Property type `MonitoringSubscriptionProperty` of `AWS::CloudFront::MonitoringSubscription`.
+    MonitoringSubscriptionProperty(default)
 }
 
 impl MonitoringSubscriptionProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            realtime_metrics_subscription_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RealtimeMetricsSubscriptionConfig`.
+    /// `RealtimeMetricsSubscriptionConfig` (optional).
     pub fn realtime_metrics_subscription_config(
-        mut self,
+        self,
         value: impl Into<Value<RealtimeMetricsSubscriptionConfig>>,
     ) -> Self {
-        self.realtime_metrics_subscription_config = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "RealtimeMetricsSubscriptionConfig",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MonitoringSubscriptionProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.realtime_metrics_subscription_config {
-            m.insert(
-                "RealtimeMetricsSubscriptionConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MonitoringSubscriptionProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.realtime_metrics_subscription_config.check(
-            &path.field("RealtimeMetricsSubscriptionConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MonitoringSubscriptionProperty);
-
-/// Property type `RealtimeMetricsSubscriptionConfig` of `AWS::CloudFront::MonitoringSubscription`.
-#[derive(Debug, Clone)]
-pub struct RealtimeMetricsSubscriptionConfig {
-    /// `RealtimeMetricsSubscriptionStatus` (required).
-    pub realtime_metrics_subscription_status: Value<RealtimeMetricsSubscriptionStatus>,
+crate::l1_struct! {
+    /// Property type `RealtimeMetricsSubscriptionConfig` of `AWS::CloudFront::MonitoringSubscription`.
+    RealtimeMetricsSubscriptionConfig
 }
 
 impl RealtimeMetricsSubscriptionConfig {
@@ -194,88 +103,20 @@ impl RealtimeMetricsSubscriptionConfig {
     pub fn new(
         realtime_metrics_subscription_status: impl Into<Value<RealtimeMetricsSubscriptionStatus>>,
     ) -> Self {
-        Self {
-            realtime_metrics_subscription_status: realtime_metrics_subscription_status.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RealtimeMetricsSubscriptionStatus",
+            realtime_metrics_subscription_status.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RealtimeMetricsSubscriptionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RealtimeMetricsSubscriptionStatus".to_owned(),
-            self.realtime_metrics_subscription_status.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RealtimeMetricsSubscriptionStatus`.
+    RealtimeMetricsSubscriptionStatus {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
-
-impl Check for RealtimeMetricsSubscriptionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.realtime_metrics_subscription_status.check(
-            &path.field("RealtimeMetricsSubscriptionStatus"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RealtimeMetricsSubscriptionConfig);
-
-/// Values of `RealtimeMetricsSubscriptionStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RealtimeMetricsSubscriptionStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RealtimeMetricsSubscriptionStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RealtimeMetricsSubscriptionStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RealtimeMetricsSubscriptionStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RealtimeMetricsSubscriptionStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RealtimeMetricsSubscriptionStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(RealtimeMetricsSubscriptionStatus::from(s))
-    }
-}
-
-crate::impl_literal!(RealtimeMetricsSubscriptionStatus);

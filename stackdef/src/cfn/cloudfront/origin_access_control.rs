@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::OriginAccessControl`.
-#[derive(Debug, Clone)]
-pub struct OriginAccessControl {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OriginAccessControl {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OriginAccessControl {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OriginAccessControl {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::OriginAccessControl`.
+    OriginAccessControl("AWS::CloudFront::OriginAccessControl", OriginAccessControlProps)
 }
 
 impl OriginAccessControl {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::OriginAccessControl";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OriginAccessControlProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OriginAccessControlId> {
         self.resource.ref_value()
@@ -82,63 +34,37 @@ impl OriginAccessControl {
     pub fn attr_id(&self) -> Value<ids::OriginAccessControlId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `OriginAccessControlConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origin_access_control_config(
+        &self,
+        value: impl Into<Value<OriginAccessControlConfig>>,
+    ) {
+        self.resource
+            .set_property("OriginAccessControlConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::OriginAccessControl`.
-#[derive(Debug, Clone)]
-pub struct OriginAccessControlProps {
-    /// `OriginAccessControlConfig` (required).
-    pub origin_access_control_config: Value<OriginAccessControlConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::OriginAccessControl`.
+    OriginAccessControlProps
 }
 
 impl OriginAccessControlProps {
     /// The required properties: `OriginAccessControlConfig`.
     pub fn new(origin_access_control_config: impl Into<Value<OriginAccessControlConfig>>) -> Self {
-        Self {
-            origin_access_control_config: origin_access_control_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OriginAccessControlConfig",
+            origin_access_control_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for OriginAccessControlProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OriginAccessControlConfig".to_owned(),
-            self.origin_access_control_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginAccessControlProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.origin_access_control_config.check(
-            &path.field("OriginAccessControlConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OriginAccessControlProps);
-
-/// Property type `OriginAccessControlConfig` of `AWS::CloudFront::OriginAccessControl`.
-#[derive(Debug, Clone)]
-pub struct OriginAccessControlConfig {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `OriginAccessControlOriginType` (required).
-    /// Pattern: `^(s3|mediastore|lambda|mediapackagev2)$`.
-    pub origin_access_control_origin_type: Value<String>,
-    /// `SigningBehavior` (required).
-    /// Pattern: `^(never|no-override|always)$`.
-    pub signing_behavior: Value<String>,
-    /// `SigningProtocol` (required).
-    /// Pattern: `^(sigv4)$`.
-    pub signing_protocol: Value<String>,
+crate::l1_struct! {
+    /// Property type `OriginAccessControlConfig` of `AWS::CloudFront::OriginAccessControl`.
+    OriginAccessControlConfig
 }
 
 impl OriginAccessControlConfig {
@@ -149,71 +75,20 @@ impl OriginAccessControlConfig {
         signing_behavior: impl Into<Value<String>>,
         signing_protocol: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            origin_access_control_origin_type: origin_access_control_origin_type.into(),
-            signing_behavior: signing_behavior.into(),
-            signing_protocol: signing_protocol.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(
+                    2,
+                    "OriginAccessControlOriginType",
+                    origin_access_control_origin_type.into().to_template(),
+                )
+                .with(3, "SigningBehavior", signing_behavior.into().to_template())
+                .with(4, "SigningProtocol", signing_protocol.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OriginAccessControlConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "OriginAccessControlOriginType".to_owned(),
-            self.origin_access_control_origin_type.to_template(),
-        );
-        m.insert(
-            "SigningBehavior".to_owned(),
-            self.signing_behavior.to_template(),
-        );
-        m.insert(
-            "SigningProtocol".to_owned(),
-            self.signing_protocol.to_template(),
-        );
-        Expr::Map(m)
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
-
-impl Check for OriginAccessControlConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.origin_access_control_origin_type.check(
-            &path.field("OriginAccessControlOriginType"),
-            &Rules {
-                pattern: Some("^(s3|mediastore|lambda|mediapackagev2)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.signing_behavior.check(
-            &path.field("SigningBehavior"),
-            &Rules {
-                pattern: Some("^(never|no-override|always)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.signing_protocol.check(
-            &path.field("SigningProtocol"),
-            &Rules {
-                pattern: Some("^(sigv4)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OriginAccessControlConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::OriginRequestPolicy`.
-#[derive(Debug, Clone)]
-pub struct OriginRequestPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OriginRequestPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OriginRequestPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OriginRequestPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::OriginRequestPolicy`.
+    OriginRequestPolicy("AWS::CloudFront::OriginRequestPolicy", OriginRequestPolicyProps)
 }
 
 impl OriginRequestPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::OriginRequestPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OriginRequestPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OriginRequestPolicyId> {
         self.resource.ref_value()
@@ -87,60 +39,37 @@ impl OriginRequestPolicy {
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `OriginRequestPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origin_request_policy_config(
+        &self,
+        value: impl Into<Value<OriginRequestPolicyConfig>>,
+    ) {
+        self.resource
+            .set_property("OriginRequestPolicyConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::OriginRequestPolicy`.
-#[derive(Debug, Clone)]
-pub struct OriginRequestPolicyProps {
-    /// `OriginRequestPolicyConfig` (required).
-    pub origin_request_policy_config: Value<OriginRequestPolicyConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::OriginRequestPolicy`.
+    OriginRequestPolicyProps
 }
 
 impl OriginRequestPolicyProps {
     /// The required properties: `OriginRequestPolicyConfig`.
     pub fn new(origin_request_policy_config: impl Into<Value<OriginRequestPolicyConfig>>) -> Self {
-        Self {
-            origin_request_policy_config: origin_request_policy_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OriginRequestPolicyConfig",
+            origin_request_policy_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for OriginRequestPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OriginRequestPolicyConfig".to_owned(),
-            self.origin_request_policy_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginRequestPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.origin_request_policy_config.check(
-            &path.field("OriginRequestPolicyConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OriginRequestPolicyProps);
-
-/// Property type `OriginRequestPolicyConfig` of `AWS::CloudFront::OriginRequestPolicy`.
-#[derive(Debug, Clone)]
-pub struct OriginRequestPolicyConfig {
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `CookiesConfig` (required).
-    pub cookies_config: Value<CookiesConfig>,
-    /// `HeadersConfig` (required).
-    pub headers_config: Value<HeadersConfig>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `QueryStringsConfig` (required).
-    pub query_strings_config: Value<QueryStringsConfig>,
+crate::l1_struct! {
+    /// Property type `OriginRequestPolicyConfig` of `AWS::CloudFront::OriginRequestPolicy`.
+    OriginRequestPolicyConfig
 }
 
 impl OriginRequestPolicyConfig {
@@ -151,217 +80,80 @@ impl OriginRequestPolicyConfig {
         name: impl Into<Value<String>>,
         query_strings_config: impl Into<Value<QueryStringsConfig>>,
     ) -> Self {
-        Self {
-            comment: None,
-            cookies_config: cookies_config.into(),
-            headers_config: headers_config.into(),
-            name: name.into(),
-            query_strings_config: query_strings_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "CookiesConfig", cookies_config.into().to_template())
+                .with(2, "HeadersConfig", headers_config.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(
+                    4,
+                    "QueryStringsConfig",
+                    query_strings_config.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OriginRequestPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CookiesConfig".to_owned(),
-            self.cookies_config.to_template(),
-        );
-        m.insert(
-            "HeadersConfig".to_owned(),
-            self.headers_config.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "QueryStringsConfig".to_owned(),
-            self.query_strings_config.to_template(),
-        );
-        Expr::Map(m)
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
 }
 
-impl Check for OriginRequestPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cookies_config
-            .check(&path.field("CookiesConfig"), &Rules::NONE, out);
-        self.headers_config
-            .check(&path.field("HeadersConfig"), &Rules::NONE, out);
-        self.query_strings_config
-            .check(&path.field("QueryStringsConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OriginRequestPolicyConfig);
-
-/// Property type `CookiesConfig` of `AWS::CloudFront::OriginRequestPolicy`.
-#[derive(Debug, Clone)]
-pub struct CookiesConfig {
-    /// `CookieBehavior` (required).
-    /// Pattern: `^(none|whitelist|all|allExcept)$`.
-    pub cookie_behavior: Value<String>,
-    /// `Cookies` (optional).
-    pub cookies: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CookiesConfig` of `AWS::CloudFront::OriginRequestPolicy`.
+    CookiesConfig
 }
 
 impl CookiesConfig {
     /// The required properties: `CookieBehavior`.
     pub fn new(cookie_behavior: impl Into<Value<String>>) -> Self {
-        Self {
-            cookie_behavior: cookie_behavior.into(),
-            cookies: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CookieBehavior",
+            cookie_behavior.into().to_template(),
+        ))
     }
-    /// Sets `Cookies`.
-    pub fn cookies(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cookies = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CookiesConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CookieBehavior".to_owned(),
-            self.cookie_behavior.to_template(),
-        );
-        if let Some(v) = &self.cookies {
-            m.insert("Cookies".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Cookies` (optional).
+    pub fn cookies(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Cookies", value.into().to_template()))
     }
 }
 
-impl Check for CookiesConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cookie_behavior.check(
-            &path.field("CookieBehavior"),
-            &Rules {
-                pattern: Some("^(none|whitelist|all|allExcept)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CookiesConfig);
-
-/// Property type `HeadersConfig` of `AWS::CloudFront::OriginRequestPolicy`.
-#[derive(Debug, Clone)]
-pub struct HeadersConfig {
-    /// `HeaderBehavior` (required).
-    /// Pattern: `^(none|whitelist|allViewer|allViewerAndWhitelistCloudFront|allExcept)$`.
-    pub header_behavior: Value<String>,
-    /// `Headers` (optional).
-    pub headers: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `HeadersConfig` of `AWS::CloudFront::OriginRequestPolicy`.
+    HeadersConfig
 }
 
 impl HeadersConfig {
     /// The required properties: `HeaderBehavior`.
     pub fn new(header_behavior: impl Into<Value<String>>) -> Self {
-        Self {
-            header_behavior: header_behavior.into(),
-            headers: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "HeaderBehavior",
+            header_behavior.into().to_template(),
+        ))
     }
-    /// Sets `Headers`.
-    pub fn headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.headers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HeadersConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "HeaderBehavior".to_owned(),
-            self.header_behavior.to_template(),
-        );
-        if let Some(v) = &self.headers {
-            m.insert("Headers".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Headers` (optional).
+    pub fn headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Headers", value.into().to_template()))
     }
 }
 
-impl Check for HeadersConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.header_behavior.check(
-            &path.field("HeaderBehavior"),
-            &Rules {
-                pattern: Some(
-                    "^(none|whitelist|allViewer|allViewerAndWhitelistCloudFront|allExcept)$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HeadersConfig);
-
-/// Property type `QueryStringsConfig` of `AWS::CloudFront::OriginRequestPolicy`.
-#[derive(Debug, Clone)]
-pub struct QueryStringsConfig {
-    /// `QueryStringBehavior` (required).
-    /// Pattern: `^(none|whitelist|all|allExcept)$`.
-    pub query_string_behavior: Value<String>,
-    /// `QueryStrings` (optional).
-    pub query_strings: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `QueryStringsConfig` of `AWS::CloudFront::OriginRequestPolicy`.
+    QueryStringsConfig
 }
 
 impl QueryStringsConfig {
     /// The required properties: `QueryStringBehavior`.
     pub fn new(query_string_behavior: impl Into<Value<String>>) -> Self {
-        Self {
-            query_string_behavior: query_string_behavior.into(),
-            query_strings: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "QueryStringBehavior",
+            query_string_behavior.into().to_template(),
+        ))
     }
-    /// Sets `QueryStrings`.
-    pub fn query_strings(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.query_strings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QueryStringsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "QueryStringBehavior".to_owned(),
-            self.query_string_behavior.to_template(),
-        );
-        if let Some(v) = &self.query_strings {
-            m.insert("QueryStrings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `QueryStrings` (optional).
+    pub fn query_strings(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "QueryStrings", value.into().to_template()))
     }
 }
-
-impl Check for QueryStringsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.query_string_behavior.check(
-            &path.field("QueryStringBehavior"),
-            &Rules {
-                pattern: Some("^(none|whitelist|all|allExcept)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueryStringsConfig);

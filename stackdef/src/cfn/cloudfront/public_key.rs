@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::PublicKey`.
-#[derive(Debug, Clone)]
-pub struct PublicKey {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PublicKey {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PublicKey {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PublicKey {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::PublicKey`.
+    PublicKey("AWS::CloudFront::PublicKey", PublicKeyProps)
 }
 
 impl PublicKey {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::PublicKey";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PublicKeyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PublicKeyId> {
         self.resource.ref_value()
@@ -87,55 +39,33 @@ impl PublicKey {
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
+
+    /// Replaces `PublicKeyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_key_config(&self, value: impl Into<Value<PublicKeyConfig>>) {
+        self.resource.set_property("PublicKeyConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::PublicKey`.
-#[derive(Debug, Clone)]
-pub struct PublicKeyProps {
-    /// `PublicKeyConfig` (required).
-    pub public_key_config: Value<PublicKeyConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::PublicKey`.
+    PublicKeyProps
 }
 
 impl PublicKeyProps {
     /// The required properties: `PublicKeyConfig`.
     pub fn new(public_key_config: impl Into<Value<PublicKeyConfig>>) -> Self {
-        Self {
-            public_key_config: public_key_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PublicKeyConfig",
+            public_key_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PublicKeyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PublicKeyConfig".to_owned(),
-            self.public_key_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PublicKeyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.public_key_config
-            .check(&path.field("PublicKeyConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PublicKeyProps);
-
-/// Property type `PublicKeyConfig` of `AWS::CloudFront::PublicKey`.
-#[derive(Debug, Clone)]
-pub struct PublicKeyConfig {
-    /// `CallerReference` (required).
-    pub caller_reference: Value<String>,
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `EncodedKey` (required).
-    pub encoded_key: Value<String>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `PublicKeyConfig` of `AWS::CloudFront::PublicKey`.
+    PublicKeyConfig
 }
 
 impl PublicKeyConfig {
@@ -145,38 +75,15 @@ impl PublicKeyConfig {
         encoded_key: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            caller_reference: caller_reference.into(),
-            comment: None,
-            encoded_key: encoded_key.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CallerReference", caller_reference.into().to_template())
+                .with(2, "EncodedKey", encoded_key.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PublicKeyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CallerReference".to_owned(),
-            self.caller_reference.to_template(),
-        );
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        m.insert("EncodedKey".to_owned(), self.encoded_key.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Comment", value.into().to_template()))
     }
 }
-
-impl Check for PublicKeyConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PublicKeyConfig);

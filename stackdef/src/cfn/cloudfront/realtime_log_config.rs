@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::RealtimeLogConfig`.
-#[derive(Debug, Clone)]
-pub struct RealtimeLogConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RealtimeLogConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RealtimeLogConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RealtimeLogConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::RealtimeLogConfig`.
+    RealtimeLogConfig("AWS::CloudFront::RealtimeLogConfig", RealtimeLogConfigProps)
 }
 
 impl RealtimeLogConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::RealtimeLogConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RealtimeLogConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RealtimeLogConfigArn> {
         self.resource.ref_value()
@@ -82,23 +34,35 @@ impl RealtimeLogConfig {
     pub fn attr_arn(&self) -> Value<ids::RealtimeLogConfigArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `EndPoints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_end_points(&self, value: impl Into<Value<List<EndPoint>>>) {
+        self.resource.set_property("EndPoints", value.into())
+    }
+
+    /// Replaces `Fields` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fields(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Fields", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SamplingRate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sampling_rate(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("SamplingRate", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::RealtimeLogConfig`.
-#[derive(Debug, Clone)]
-pub struct RealtimeLogConfigProps {
-    /// `EndPoints` (required).
-    /// Items: 1..=.
-    pub end_points: Value<List<EndPoint>>,
-    /// `Fields` (required).
-    /// Items: 1..=.
-    pub fields: Value<List<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `SamplingRate` (required).
-    /// Range: 1..=100.
-    pub sampling_rate: Value<f64>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::RealtimeLogConfig`.
+    RealtimeLogConfigProps
 }
 
 impl RealtimeLogConfigProps {
@@ -109,65 +73,19 @@ impl RealtimeLogConfigProps {
         name: impl Into<Value<String>>,
         sampling_rate: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            end_points: end_points.into(),
-            fields: fields.into(),
-            name: name.into(),
-            sampling_rate: sampling_rate.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndPoints", end_points.into().to_template())
+                .with(1, "Fields", fields.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "SamplingRate", sampling_rate.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RealtimeLogConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndPoints".to_owned(), self.end_points.to_template());
-        m.insert("Fields".to_owned(), self.fields.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SamplingRate".to_owned(), self.sampling_rate.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RealtimeLogConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.end_points.check(
-            &path.field("EndPoints"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fields.check(
-            &path.field("Fields"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sampling_rate.check(
-            &path.field("SamplingRate"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RealtimeLogConfigProps);
-
-/// Property type `EndPoint` of `AWS::CloudFront::RealtimeLogConfig`.
-#[derive(Debug, Clone)]
-pub struct EndPoint {
-    /// `KinesisStreamConfig` (required).
-    pub kinesis_stream_config: Value<KinesisStreamConfig>,
-    /// `StreamType` (required).
-    pub stream_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `EndPoint` of `AWS::CloudFront::RealtimeLogConfig`.
+    EndPoint
 }
 
 impl EndPoint {
@@ -176,41 +94,21 @@ impl EndPoint {
         kinesis_stream_config: impl Into<Value<KinesisStreamConfig>>,
         stream_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            kinesis_stream_config: kinesis_stream_config.into(),
-            stream_type: stream_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "KinesisStreamConfig",
+                    kinesis_stream_config.into().to_template(),
+                )
+                .with(1, "StreamType", stream_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EndPoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "KinesisStreamConfig".to_owned(),
-            self.kinesis_stream_config.to_template(),
-        );
-        m.insert("StreamType".to_owned(), self.stream_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EndPoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kinesis_stream_config
-            .check(&path.field("KinesisStreamConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EndPoint);
-
-/// Property type `KinesisStreamConfig` of `AWS::CloudFront::RealtimeLogConfig`.
-#[derive(Debug, Clone)]
-pub struct KinesisStreamConfig {
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `StreamArn` (required).
-    pub stream_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisStreamConfig` of `AWS::CloudFront::RealtimeLogConfig`.
+    KinesisStreamConfig
 }
 
 impl KinesisStreamConfig {
@@ -219,24 +117,10 @@ impl KinesisStreamConfig {
         role_arn: impl Into<Value<ids::RoleArn>>,
         stream_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            role_arn: role_arn.into(),
-            stream_arn: stream_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RoleArn", role_arn.into().to_template())
+                .with(1, "StreamArn", stream_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for KinesisStreamConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("StreamArn".to_owned(), self.stream_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisStreamConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisStreamConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct ResponseHeadersPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResponseHeadersPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResponseHeadersPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResponseHeadersPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::ResponseHeadersPolicy`.
+    ResponseHeadersPolicy("AWS::CloudFront::ResponseHeadersPolicy", ResponseHeadersPolicyProps)
 }
 
 impl ResponseHeadersPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::ResponseHeadersPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResponseHeadersPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ResponseHeadersPolicyId> {
         self.resource.ref_value()
@@ -87,13 +39,21 @@ impl ResponseHeadersPolicy {
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `ResponseHeadersPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_response_headers_policy_config(
+        &self,
+        value: impl Into<Value<ResponseHeadersPolicyConfig>>,
+    ) {
+        self.resource
+            .set_property("ResponseHeadersPolicyConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct ResponseHeadersPolicyProps {
-    /// `ResponseHeadersPolicyConfig` (required).
-    pub response_headers_policy_config: Value<ResponseHeadersPolicyConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ResponseHeadersPolicyProps
 }
 
 impl ResponseHeadersPolicyProps {
@@ -101,168 +61,68 @@ impl ResponseHeadersPolicyProps {
     pub fn new(
         response_headers_policy_config: impl Into<Value<ResponseHeadersPolicyConfig>>,
     ) -> Self {
-        Self {
-            response_headers_policy_config: response_headers_policy_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ResponseHeadersPolicyConfig",
+            response_headers_policy_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ResponseHeadersPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResponseHeadersPolicyConfig".to_owned(),
-            self.response_headers_policy_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResponseHeadersPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.response_headers_policy_config.check(
-            &path.field("ResponseHeadersPolicyConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResponseHeadersPolicyProps);
-
-/// Property type `ResponseHeadersPolicyConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct ResponseHeadersPolicyConfig {
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `CorsConfig` (optional).
-    pub cors_config: Option<Value<CorsConfig>>,
-    /// `CustomHeadersConfig` (optional).
-    pub custom_headers_config: Option<Value<CustomHeadersConfig>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `RemoveHeadersConfig` (optional).
-    pub remove_headers_config: Option<Value<RemoveHeadersConfig>>,
-    /// `SecurityHeadersConfig` (optional).
-    pub security_headers_config: Option<Value<SecurityHeadersConfig>>,
-    /// `ServerTimingHeadersConfig` (optional).
-    pub server_timing_headers_config: Option<Value<ServerTimingHeadersConfig>>,
+crate::l1_struct! {
+    /// Property type `ResponseHeadersPolicyConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ResponseHeadersPolicyConfig
 }
 
 impl ResponseHeadersPolicyConfig {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            comment: None,
-            cors_config: None,
-            custom_headers_config: None,
-            name: name.into(),
-            remove_headers_config: None,
-            security_headers_config: None,
-            server_timing_headers_config: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
-    /// Sets `CorsConfig`.
-    pub fn cors_config(mut self, value: impl Into<Value<CorsConfig>>) -> Self {
-        self.cors_config = Some(value.into());
-        self
+    /// `CorsConfig` (optional).
+    pub fn cors_config(self, value: impl Into<Value<CorsConfig>>) -> Self {
+        Self(self.0.with(1, "CorsConfig", value.into().to_template()))
     }
-    /// Sets `CustomHeadersConfig`.
-    pub fn custom_headers_config(mut self, value: impl Into<Value<CustomHeadersConfig>>) -> Self {
-        self.custom_headers_config = Some(value.into());
-        self
+    /// `CustomHeadersConfig` (optional).
+    pub fn custom_headers_config(self, value: impl Into<Value<CustomHeadersConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomHeadersConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RemoveHeadersConfig`.
-    pub fn remove_headers_config(mut self, value: impl Into<Value<RemoveHeadersConfig>>) -> Self {
-        self.remove_headers_config = Some(value.into());
-        self
+    /// `RemoveHeadersConfig` (optional).
+    pub fn remove_headers_config(self, value: impl Into<Value<RemoveHeadersConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RemoveHeadersConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityHeadersConfig`.
-    pub fn security_headers_config(
-        mut self,
-        value: impl Into<Value<SecurityHeadersConfig>>,
-    ) -> Self {
-        self.security_headers_config = Some(value.into());
-        self
+    /// `SecurityHeadersConfig` (optional).
+    pub fn security_headers_config(self, value: impl Into<Value<SecurityHeadersConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SecurityHeadersConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ServerTimingHeadersConfig`.
+    /// `ServerTimingHeadersConfig` (optional).
     pub fn server_timing_headers_config(
-        mut self,
+        self,
         value: impl Into<Value<ServerTimingHeadersConfig>>,
     ) -> Self {
-        self.server_timing_headers_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ServerTimingHeadersConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResponseHeadersPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cors_config {
-            m.insert("CorsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_headers_config {
-            m.insert("CustomHeadersConfig".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.remove_headers_config {
-            m.insert("RemoveHeadersConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_headers_config {
-            m.insert("SecurityHeadersConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_timing_headers_config {
-            m.insert("ServerTimingHeadersConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResponseHeadersPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cors_config
-            .check(&path.field("CorsConfig"), &Rules::NONE, out);
-        self.custom_headers_config
-            .check(&path.field("CustomHeadersConfig"), &Rules::NONE, out);
-        self.remove_headers_config
-            .check(&path.field("RemoveHeadersConfig"), &Rules::NONE, out);
-        self.security_headers_config
-            .check(&path.field("SecurityHeadersConfig"), &Rules::NONE, out);
-        self.server_timing_headers_config.check(
-            &path.field("ServerTimingHeadersConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResponseHeadersPolicyConfig);
-
-/// Property type `CorsConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct CorsConfig {
-    /// `AccessControlAllowCredentials` (required).
-    pub access_control_allow_credentials: Value<bool>,
-    /// `AccessControlAllowHeaders` (required).
-    pub access_control_allow_headers: Value<AccessControlAllowHeaders>,
-    /// `AccessControlAllowMethods` (required).
-    pub access_control_allow_methods: Value<AccessControlAllowMethods>,
-    /// `AccessControlAllowOrigins` (required).
-    pub access_control_allow_origins: Value<AccessControlAllowOrigins>,
-    /// `AccessControlExposeHeaders` (optional).
-    pub access_control_expose_headers: Option<Value<AccessControlExposeHeaders>>,
-    /// `AccessControlMaxAgeSec` (optional).
-    pub access_control_max_age_sec: Option<Value<i64>>,
-    /// `OriginOverride` (required).
-    pub origin_override: Value<bool>,
+crate::l1_struct! {
+    /// Property type `CorsConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    CorsConfig
 }
 
 impl CorsConfig {
@@ -274,337 +134,135 @@ impl CorsConfig {
         access_control_allow_origins: impl Into<Value<AccessControlAllowOrigins>>,
         origin_override: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            access_control_allow_credentials: access_control_allow_credentials.into(),
-            access_control_allow_headers: access_control_allow_headers.into(),
-            access_control_allow_methods: access_control_allow_methods.into(),
-            access_control_allow_origins: access_control_allow_origins.into(),
-            access_control_expose_headers: None,
-            access_control_max_age_sec: None,
-            origin_override: origin_override.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AccessControlAllowCredentials",
+                    access_control_allow_credentials.into().to_template(),
+                )
+                .with(
+                    1,
+                    "AccessControlAllowHeaders",
+                    access_control_allow_headers.into().to_template(),
+                )
+                .with(
+                    2,
+                    "AccessControlAllowMethods",
+                    access_control_allow_methods.into().to_template(),
+                )
+                .with(
+                    3,
+                    "AccessControlAllowOrigins",
+                    access_control_allow_origins.into().to_template(),
+                )
+                .with(6, "OriginOverride", origin_override.into().to_template()),
+        )
     }
-    /// Sets `AccessControlExposeHeaders`.
+    /// `AccessControlExposeHeaders` (optional).
     pub fn access_control_expose_headers(
-        mut self,
+        self,
         value: impl Into<Value<AccessControlExposeHeaders>>,
     ) -> Self {
-        self.access_control_expose_headers = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "AccessControlExposeHeaders", value.into().to_template()),
+        )
     }
-    /// Sets `AccessControlMaxAgeSec`.
-    pub fn access_control_max_age_sec(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.access_control_max_age_sec = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CorsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AccessControlAllowCredentials".to_owned(),
-            self.access_control_allow_credentials.to_template(),
-        );
-        m.insert(
-            "AccessControlAllowHeaders".to_owned(),
-            self.access_control_allow_headers.to_template(),
-        );
-        m.insert(
-            "AccessControlAllowMethods".to_owned(),
-            self.access_control_allow_methods.to_template(),
-        );
-        m.insert(
-            "AccessControlAllowOrigins".to_owned(),
-            self.access_control_allow_origins.to_template(),
-        );
-        if let Some(v) = &self.access_control_expose_headers {
-            m.insert("AccessControlExposeHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.access_control_max_age_sec {
-            m.insert("AccessControlMaxAgeSec".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OriginOverride".to_owned(),
-            self.origin_override.to_template(),
-        );
-        Expr::Map(m)
+    /// `AccessControlMaxAgeSec` (optional).
+    pub fn access_control_max_age_sec(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AccessControlMaxAgeSec", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CorsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_control_allow_headers.check(
-            &path.field("AccessControlAllowHeaders"),
-            &Rules::NONE,
-            out,
-        );
-        self.access_control_allow_methods.check(
-            &path.field("AccessControlAllowMethods"),
-            &Rules::NONE,
-            out,
-        );
-        self.access_control_allow_origins.check(
-            &path.field("AccessControlAllowOrigins"),
-            &Rules::NONE,
-            out,
-        );
-        self.access_control_expose_headers.check(
-            &path.field("AccessControlExposeHeaders"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CorsConfig);
-
-/// Property type `AccessControlAllowHeaders` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct AccessControlAllowHeaders {
-    /// `Items` (required).
-    pub items: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AccessControlAllowHeaders` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    AccessControlAllowHeaders
 }
 
 impl AccessControlAllowHeaders {
     /// The required properties: `Items`.
     pub fn new(items: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            items: items.into(),
-        }
+        Self(crate::Properties::new().with(0, "Items", items.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessControlAllowHeaders {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Items".to_owned(), self.items.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessControlAllowHeaders {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessControlAllowHeaders);
-
-/// Property type `AccessControlAllowMethods` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct AccessControlAllowMethods {
-    /// `Items` (required).
-    pub items: Value<List<Items>>,
+crate::l1_struct! {
+    /// Property type `AccessControlAllowMethods` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    AccessControlAllowMethods
 }
 
 impl AccessControlAllowMethods {
     /// The required properties: `Items`.
     pub fn new(items: impl Into<Value<List<Items>>>) -> Self {
-        Self {
-            items: items.into(),
-        }
+        Self(crate::Properties::new().with(0, "Items", items.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessControlAllowMethods {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Items".to_owned(), self.items.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Items`.
+    Items {
+        /// `ALL`
+        All = "ALL",
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `GET`
+        Get = "GET",
+        /// `HEAD`
+        Head = "HEAD",
+        /// `OPTIONS`
+        Options = "OPTIONS",
+        /// `PATCH`
+        Patch = "PATCH",
+        /// `POST`
+        Post = "POST",
+        /// `PUT`
+        Put = "PUT",
     }
 }
 
-impl Check for AccessControlAllowMethods {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.items.check(&path.field("Items"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessControlAllowMethods);
-
-/// Values of `Items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Items {
-    /// `ALL`
-    All,
-    /// `DELETE`
-    Delete,
-    /// `GET`
-    Get,
-    /// `HEAD`
-    Head,
-    /// `OPTIONS`
-    Options,
-    /// `PATCH`
-    Patch,
-    /// `POST`
-    Post,
-    /// `PUT`
-    Put,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Items {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALL", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Delete => "DELETE",
-            Self::Get => "GET",
-            Self::Head => "HEAD",
-            Self::Options => "OPTIONS",
-            Self::Patch => "PATCH",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Items {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Items {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Items {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "DELETE" => Self::Delete,
-            "GET" => Self::Get,
-            "HEAD" => Self::Head,
-            "OPTIONS" => Self::Options,
-            "PATCH" => Self::Patch,
-            "POST" => Self::Post,
-            "PUT" => Self::Put,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Items> {
-    fn from(s: &str) -> Self {
-        Value::literal(Items::from(s))
-    }
-}
-
-crate::impl_literal!(Items);
-
-/// Property type `AccessControlAllowOrigins` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct AccessControlAllowOrigins {
-    /// `Items` (required).
-    pub items: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AccessControlAllowOrigins` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    AccessControlAllowOrigins
 }
 
 impl AccessControlAllowOrigins {
     /// The required properties: `Items`.
     pub fn new(items: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            items: items.into(),
-        }
+        Self(crate::Properties::new().with(0, "Items", items.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessControlAllowOrigins {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Items".to_owned(), self.items.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessControlAllowOrigins {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessControlAllowOrigins);
-
-/// Property type `AccessControlExposeHeaders` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct AccessControlExposeHeaders {
-    /// `Items` (required).
-    pub items: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AccessControlExposeHeaders` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    AccessControlExposeHeaders
 }
 
 impl AccessControlExposeHeaders {
     /// The required properties: `Items`.
     pub fn new(items: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            items: items.into(),
-        }
+        Self(crate::Properties::new().with(0, "Items", items.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessControlExposeHeaders {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Items".to_owned(), self.items.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessControlExposeHeaders {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessControlExposeHeaders);
-
-/// Property type `CustomHeadersConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct CustomHeadersConfig {
-    /// `Items` (required).
-    pub items: Value<List<CustomHeader>>,
+crate::l1_struct! {
+    /// Property type `CustomHeadersConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    CustomHeadersConfig
 }
 
 impl CustomHeadersConfig {
     /// The required properties: `Items`.
     pub fn new(items: impl Into<Value<List<CustomHeader>>>) -> Self {
-        Self {
-            items: items.into(),
-        }
+        Self(crate::Properties::new().with(0, "Items", items.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomHeadersConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Items".to_owned(), self.items.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomHeadersConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.items.check(&path.field("Items"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomHeadersConfig);
-
-/// Property type `CustomHeader` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct CustomHeader {
-    /// `Header` (required).
-    pub header: Value<String>,
-    /// `Override` (required).
-    pub override_: Value<bool>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomHeader` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    CustomHeader
 }
 
 impl CustomHeader {
@@ -614,213 +272,90 @@ impl CustomHeader {
         override_: impl Into<Value<bool>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            header: header.into(),
-            override_: override_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Header", header.into().to_template())
+                .with(1, "Override", override_.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Header".to_owned(), self.header.to_template());
-        m.insert("Override".to_owned(), self.override_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomHeader {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomHeader);
-
-/// Property type `RemoveHeadersConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct RemoveHeadersConfig {
-    /// `Items` (required).
-    pub items: Value<List<RemoveHeader>>,
+crate::l1_struct! {
+    /// Property type `RemoveHeadersConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    RemoveHeadersConfig
 }
 
 impl RemoveHeadersConfig {
     /// The required properties: `Items`.
     pub fn new(items: impl Into<Value<List<RemoveHeader>>>) -> Self {
-        Self {
-            items: items.into(),
-        }
+        Self(crate::Properties::new().with(0, "Items", items.into().to_template()))
     }
 }
 
-impl ToTemplate for RemoveHeadersConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Items".to_owned(), self.items.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RemoveHeadersConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.items.check(&path.field("Items"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RemoveHeadersConfig);
-
-/// Property type `RemoveHeader` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct RemoveHeader {
-    /// `Header` (required).
-    pub header: Value<String>,
+crate::l1_struct! {
+    /// Property type `RemoveHeader` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    RemoveHeader
 }
 
 impl RemoveHeader {
     /// The required properties: `Header`.
     pub fn new(header: impl Into<Value<String>>) -> Self {
-        Self {
-            header: header.into(),
-        }
+        Self(crate::Properties::new().with(0, "Header", header.into().to_template()))
     }
 }
 
-impl ToTemplate for RemoveHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Header".to_owned(), self.header.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RemoveHeader {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RemoveHeader);
-
-/// Property type `SecurityHeadersConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityHeadersConfig {
-    /// `ContentSecurityPolicy` (optional).
-    pub content_security_policy: Option<Value<ContentSecurityPolicy>>,
-    /// `ContentTypeOptions` (optional).
-    pub content_type_options: Option<Value<ContentTypeOptions>>,
-    /// `FrameOptions` (optional).
-    pub frame_options: Option<Value<FrameOptions>>,
-    /// `ReferrerPolicy` (optional).
-    pub referrer_policy: Option<Value<ReferrerPolicy>>,
-    /// `StrictTransportSecurity` (optional).
-    pub strict_transport_security: Option<Value<StrictTransportSecurity>>,
-    /// `XSSProtection` (optional).
-    pub xss_protection: Option<Value<XssProtection>>,
+crate::l1_struct! {
+    /// Property type `SecurityHeadersConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    SecurityHeadersConfig(default)
 }
 
 impl SecurityHeadersConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            content_security_policy: None,
-            content_type_options: None,
-            frame_options: None,
-            referrer_policy: None,
-            strict_transport_security: None,
-            xss_protection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContentSecurityPolicy`.
-    pub fn content_security_policy(
-        mut self,
-        value: impl Into<Value<ContentSecurityPolicy>>,
-    ) -> Self {
-        self.content_security_policy = Some(value.into());
-        self
+    /// `ContentSecurityPolicy` (optional).
+    pub fn content_security_policy(self, value: impl Into<Value<ContentSecurityPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContentSecurityPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `ContentTypeOptions`.
-    pub fn content_type_options(mut self, value: impl Into<Value<ContentTypeOptions>>) -> Self {
-        self.content_type_options = Some(value.into());
-        self
+    /// `ContentTypeOptions` (optional).
+    pub fn content_type_options(self, value: impl Into<Value<ContentTypeOptions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContentTypeOptions", value.into().to_template()),
+        )
     }
-    /// Sets `FrameOptions`.
-    pub fn frame_options(mut self, value: impl Into<Value<FrameOptions>>) -> Self {
-        self.frame_options = Some(value.into());
-        self
+    /// `FrameOptions` (optional).
+    pub fn frame_options(self, value: impl Into<Value<FrameOptions>>) -> Self {
+        Self(self.0.with(2, "FrameOptions", value.into().to_template()))
     }
-    /// Sets `ReferrerPolicy`.
-    pub fn referrer_policy(mut self, value: impl Into<Value<ReferrerPolicy>>) -> Self {
-        self.referrer_policy = Some(value.into());
-        self
+    /// `ReferrerPolicy` (optional).
+    pub fn referrer_policy(self, value: impl Into<Value<ReferrerPolicy>>) -> Self {
+        Self(self.0.with(3, "ReferrerPolicy", value.into().to_template()))
     }
-    /// Sets `StrictTransportSecurity`.
+    /// `StrictTransportSecurity` (optional).
     pub fn strict_transport_security(
-        mut self,
+        self,
         value: impl Into<Value<StrictTransportSecurity>>,
     ) -> Self {
-        self.strict_transport_security = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "StrictTransportSecurity", value.into().to_template()),
+        )
     }
-    /// Sets `XSSProtection`.
-    pub fn xss_protection(mut self, value: impl Into<Value<XssProtection>>) -> Self {
-        self.xss_protection = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityHeadersConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_security_policy {
-            m.insert("ContentSecurityPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_type_options {
-            m.insert("ContentTypeOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.frame_options {
-            m.insert("FrameOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.referrer_policy {
-            m.insert("ReferrerPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strict_transport_security {
-            m.insert("StrictTransportSecurity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.xss_protection {
-            m.insert("XSSProtection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `XSSProtection` (optional).
+    pub fn xss_protection(self, value: impl Into<Value<XssProtection>>) -> Self {
+        Self(self.0.with(5, "XSSProtection", value.into().to_template()))
     }
 }
 
-impl Check for SecurityHeadersConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_security_policy
-            .check(&path.field("ContentSecurityPolicy"), &Rules::NONE, out);
-        self.content_type_options
-            .check(&path.field("ContentTypeOptions"), &Rules::NONE, out);
-        self.frame_options
-            .check(&path.field("FrameOptions"), &Rules::NONE, out);
-        self.referrer_policy
-            .check(&path.field("ReferrerPolicy"), &Rules::NONE, out);
-        self.strict_transport_security.check(
-            &path.field("StrictTransportSecurity"),
-            &Rules::NONE,
-            out,
-        );
-        self.xss_protection
-            .check(&path.field("XSSProtection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SecurityHeadersConfig);
-
-/// Property type `ContentSecurityPolicy` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct ContentSecurityPolicy {
-    /// `ContentSecurityPolicy` (required).
-    pub content_security_policy: Value<String>,
-    /// `Override` (required).
-    pub override_: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ContentSecurityPolicy` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ContentSecurityPolicy
 }
 
 impl ContentSecurityPolicy {
@@ -829,113 +364,49 @@ impl ContentSecurityPolicy {
         content_security_policy: impl Into<Value<String>>,
         override_: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            content_security_policy: content_security_policy.into(),
-            override_: override_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ContentSecurityPolicy",
+                    content_security_policy.into().to_template(),
+                )
+                .with(1, "Override", override_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContentSecurityPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContentSecurityPolicy".to_owned(),
-            self.content_security_policy.to_template(),
-        );
-        m.insert("Override".to_owned(), self.override_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContentSecurityPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ContentSecurityPolicy);
-
-/// Property type `ContentTypeOptions` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct ContentTypeOptions {
-    /// `Override` (required).
-    pub override_: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ContentTypeOptions` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ContentTypeOptions
 }
 
 impl ContentTypeOptions {
     /// The required properties: `Override`.
     pub fn new(override_: impl Into<Value<bool>>) -> Self {
-        Self {
-            override_: override_.into(),
-        }
+        Self(crate::Properties::new().with(0, "Override", override_.into().to_template()))
     }
 }
 
-impl ToTemplate for ContentTypeOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Override".to_owned(), self.override_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContentTypeOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ContentTypeOptions);
-
-/// Property type `FrameOptions` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct FrameOptions {
-    /// `FrameOption` (required).
-    /// Pattern: `^(DENY|SAMEORIGIN)$`.
-    pub frame_option: Value<String>,
-    /// `Override` (required).
-    pub override_: Value<bool>,
+crate::l1_struct! {
+    /// Property type `FrameOptions` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    FrameOptions
 }
 
 impl FrameOptions {
     /// The required properties: `FrameOption`, `Override`.
     pub fn new(frame_option: impl Into<Value<String>>, override_: impl Into<Value<bool>>) -> Self {
-        Self {
-            frame_option: frame_option.into(),
-            override_: override_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FrameOption", frame_option.into().to_template())
+                .with(1, "Override", override_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FrameOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FrameOption".to_owned(), self.frame_option.to_template());
-        m.insert("Override".to_owned(), self.override_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FrameOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.frame_option.check(
-            &path.field("FrameOption"),
-            &Rules {
-                pattern: Some("^(DENY|SAMEORIGIN)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FrameOptions);
-
-/// Property type `ReferrerPolicy` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct ReferrerPolicy {
-    /// `Override` (required).
-    pub override_: Value<bool>,
-    /// `ReferrerPolicy` (required).
-    /// Pattern: `^(no-referrer|no-referrer-when-downgrade|origin|origin-when-cross-origin|same-origin|strict-origin|strict-origin-when-cross-origin|unsafe-url)$`.
-    pub referrer_policy: Value<String>,
+crate::l1_struct! {
+    /// Property type `ReferrerPolicy` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ReferrerPolicy
 }
 
 impl ReferrerPolicy {
@@ -944,44 +415,17 @@ impl ReferrerPolicy {
         override_: impl Into<Value<bool>>,
         referrer_policy: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            override_: override_.into(),
-            referrer_policy: referrer_policy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Override", override_.into().to_template())
+                .with(1, "ReferrerPolicy", referrer_policy.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ReferrerPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Override".to_owned(), self.override_.to_template());
-        m.insert(
-            "ReferrerPolicy".to_owned(),
-            self.referrer_policy.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReferrerPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.referrer_policy.check(&path.field("ReferrerPolicy"), &Rules { pattern: Some("^(no-referrer|no-referrer-when-downgrade|origin|origin-when-cross-origin|same-origin|strict-origin|strict-origin-when-cross-origin|unsafe-url)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ReferrerPolicy);
-
-/// Property type `StrictTransportSecurity` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct StrictTransportSecurity {
-    /// `AccessControlMaxAgeSec` (required).
-    pub access_control_max_age_sec: Value<i64>,
-    /// `IncludeSubdomains` (optional).
-    pub include_subdomains: Option<Value<bool>>,
-    /// `Override` (required).
-    pub override_: Value<bool>,
-    /// `Preload` (optional).
-    pub preload: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `StrictTransportSecurity` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    StrictTransportSecurity
 }
 
 impl StrictTransportSecurity {
@@ -990,153 +434,66 @@ impl StrictTransportSecurity {
         access_control_max_age_sec: impl Into<Value<i64>>,
         override_: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            access_control_max_age_sec: access_control_max_age_sec.into(),
-            include_subdomains: None,
-            override_: override_.into(),
-            preload: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AccessControlMaxAgeSec",
+                    access_control_max_age_sec.into().to_template(),
+                )
+                .with(2, "Override", override_.into().to_template()),
+        )
     }
-    /// Sets `IncludeSubdomains`.
-    pub fn include_subdomains(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_subdomains = Some(value.into());
-        self
+    /// `IncludeSubdomains` (optional).
+    pub fn include_subdomains(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeSubdomains", value.into().to_template()),
+        )
     }
-    /// Sets `Preload`.
-    pub fn preload(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.preload = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StrictTransportSecurity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AccessControlMaxAgeSec".to_owned(),
-            self.access_control_max_age_sec.to_template(),
-        );
-        if let Some(v) = &self.include_subdomains {
-            m.insert("IncludeSubdomains".to_owned(), v.to_template());
-        }
-        m.insert("Override".to_owned(), self.override_.to_template());
-        if let Some(v) = &self.preload {
-            m.insert("Preload".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Preload` (optional).
+    pub fn preload(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Preload", value.into().to_template()))
     }
 }
 
-impl Check for StrictTransportSecurity {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StrictTransportSecurity);
-
-/// Property type `XssProtection` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct XssProtection {
-    /// `ModeBlock` (optional).
-    pub mode_block: Option<Value<bool>>,
-    /// `Override` (required).
-    pub override_: Value<bool>,
-    /// `Protection` (required).
-    pub protection: Value<bool>,
-    /// `ReportUri` (optional).
-    pub report_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `XssProtection` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    XssProtection
 }
 
 impl XssProtection {
     /// The required properties: `Override`, `Protection`.
     pub fn new(override_: impl Into<Value<bool>>, protection: impl Into<Value<bool>>) -> Self {
-        Self {
-            mode_block: None,
-            override_: override_.into(),
-            protection: protection.into(),
-            report_uri: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Override", override_.into().to_template())
+                .with(2, "Protection", protection.into().to_template()),
+        )
     }
-    /// Sets `ModeBlock`.
-    pub fn mode_block(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.mode_block = Some(value.into());
-        self
+    /// `ModeBlock` (optional).
+    pub fn mode_block(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ModeBlock", value.into().to_template()))
     }
-    /// Sets `ReportUri`.
-    pub fn report_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.report_uri = Some(value.into());
-        self
+    /// `ReportUri` (optional).
+    pub fn report_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ReportUri", value.into().to_template()))
     }
 }
 
-impl ToTemplate for XssProtection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mode_block {
-            m.insert("ModeBlock".to_owned(), v.to_template());
-        }
-        m.insert("Override".to_owned(), self.override_.to_template());
-        m.insert("Protection".to_owned(), self.protection.to_template());
-        if let Some(v) = &self.report_uri {
-            m.insert("ReportUri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for XssProtection {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(XssProtection);
-
-/// Property type `ServerTimingHeadersConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
-#[derive(Debug, Clone)]
-pub struct ServerTimingHeadersConfig {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `SamplingRate` (optional).
-    /// Range: 0..=100.
-    pub sampling_rate: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `ServerTimingHeadersConfig` of `AWS::CloudFront::ResponseHeadersPolicy`.
+    ServerTimingHeadersConfig
 }
 
 impl ServerTimingHeadersConfig {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            sampling_rate: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `SamplingRate`.
-    pub fn sampling_rate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.sampling_rate = Some(value.into());
-        self
+    /// `SamplingRate` (optional).
+    /// Range: 0 to 100.
+    pub fn sampling_rate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "SamplingRate", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ServerTimingHeadersConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.sampling_rate {
-            m.insert("SamplingRate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServerTimingHeadersConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sampling_rate.check(
-            &path.field("SamplingRate"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServerTimingHeadersConfig);

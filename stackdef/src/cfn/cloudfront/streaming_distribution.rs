@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::StreamingDistribution`.
-#[derive(Debug, Clone)]
-pub struct StreamingDistribution {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StreamingDistribution {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StreamingDistribution {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StreamingDistribution {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::StreamingDistribution`.
+    StreamingDistribution("AWS::CloudFront::StreamingDistribution", StreamingDistributionProps)
 }
 
 impl StreamingDistribution {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::StreamingDistribution";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StreamingDistributionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::StreamingDistributionId> {
         self.resource.ref_value()
@@ -87,15 +39,27 @@ impl StreamingDistribution {
     pub fn attr_id(&self) -> Value<ids::StreamingDistributionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `StreamingDistributionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_streaming_distribution_config(
+        &self,
+        value: impl Into<Value<StreamingDistributionConfig>>,
+    ) {
+        self.resource
+            .set_property("StreamingDistributionConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::StreamingDistribution`.
-#[derive(Debug, Clone)]
-pub struct StreamingDistributionProps {
-    /// `StreamingDistributionConfig` (required).
-    pub streaming_distribution_config: Value<StreamingDistributionConfig>,
-    /// `Tags` (required).
-    pub tags: Value<List<Tag>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::StreamingDistribution`.
+    StreamingDistributionProps
 }
 
 impl StreamingDistributionProps {
@@ -104,55 +68,21 @@ impl StreamingDistributionProps {
         streaming_distribution_config: impl Into<Value<StreamingDistributionConfig>>,
         tags: impl Into<Value<List<Tag>>>,
     ) -> Self {
-        Self {
-            streaming_distribution_config: streaming_distribution_config.into(),
-            tags: tags.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "StreamingDistributionConfig",
+                    streaming_distribution_config.into().to_template(),
+                )
+                .with(1, "Tags", tags.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StreamingDistributionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "StreamingDistributionConfig".to_owned(),
-            self.streaming_distribution_config.to_template(),
-        );
-        m.insert("Tags".to_owned(), self.tags.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StreamingDistributionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.streaming_distribution_config.check(
-            &path.field("StreamingDistributionConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StreamingDistributionProps);
-
-/// Property type `StreamingDistributionConfig` of `AWS::CloudFront::StreamingDistribution`.
-#[derive(Debug, Clone)]
-pub struct StreamingDistributionConfig {
-    /// `Aliases` (optional).
-    pub aliases: Option<Value<List<String>>>,
-    /// `Comment` (required).
-    pub comment: Value<String>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Logging` (optional).
-    pub logging: Option<Value<Logging>>,
-    /// `PriceClass` (optional).
-    pub price_class: Option<Value<String>>,
-    /// `S3Origin` (required).
-    pub s3_origin: Value<S3Origin>,
-    /// `TrustedSigners` (required).
-    pub trusted_signers: Value<TrustedSigners>,
+crate::l1_struct! {
+    /// Property type `StreamingDistributionConfig` of `AWS::CloudFront::StreamingDistribution`.
+    StreamingDistributionConfig
 }
 
 impl StreamingDistributionConfig {
@@ -163,78 +93,31 @@ impl StreamingDistributionConfig {
         s3_origin: impl Into<Value<S3Origin>>,
         trusted_signers: impl Into<Value<TrustedSigners>>,
     ) -> Self {
-        Self {
-            aliases: None,
-            comment: comment.into(),
-            enabled: enabled.into(),
-            logging: None,
-            price_class: None,
-            s3_origin: s3_origin.into(),
-            trusted_signers: trusted_signers.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Comment", comment.into().to_template())
+                .with(2, "Enabled", enabled.into().to_template())
+                .with(5, "S3Origin", s3_origin.into().to_template())
+                .with(6, "TrustedSigners", trusted_signers.into().to_template()),
+        )
     }
-    /// Sets `Aliases`.
-    pub fn aliases(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.aliases = Some(value.into());
-        self
+    /// `Aliases` (optional).
+    pub fn aliases(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Aliases", value.into().to_template()))
     }
-    /// Sets `Logging`.
-    pub fn logging(mut self, value: impl Into<Value<Logging>>) -> Self {
-        self.logging = Some(value.into());
-        self
+    /// `Logging` (optional).
+    pub fn logging(self, value: impl Into<Value<Logging>>) -> Self {
+        Self(self.0.with(3, "Logging", value.into().to_template()))
     }
-    /// Sets `PriceClass`.
-    pub fn price_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.price_class = Some(value.into());
-        self
+    /// `PriceClass` (optional).
+    pub fn price_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "PriceClass", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StreamingDistributionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aliases {
-            m.insert("Aliases".to_owned(), v.to_template());
-        }
-        m.insert("Comment".to_owned(), self.comment.to_template());
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.logging {
-            m.insert("Logging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.price_class {
-            m.insert("PriceClass".to_owned(), v.to_template());
-        }
-        m.insert("S3Origin".to_owned(), self.s3_origin.to_template());
-        m.insert(
-            "TrustedSigners".to_owned(),
-            self.trusted_signers.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for StreamingDistributionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.logging
-            .check(&path.field("Logging"), &Rules::NONE, out);
-        self.s3_origin
-            .check(&path.field("S3Origin"), &Rules::NONE, out);
-        self.trusted_signers
-            .check(&path.field("TrustedSigners"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StreamingDistributionConfig);
-
-/// Property type `Logging` of `AWS::CloudFront::StreamingDistribution`.
-#[derive(Debug, Clone)]
-pub struct Logging {
-    /// `Bucket` (required).
-    pub bucket: Value<String>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Prefix` (required).
-    pub prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `Logging` of `AWS::CloudFront::StreamingDistribution`.
+    Logging
 }
 
 impl Logging {
@@ -244,37 +127,18 @@ impl Logging {
         enabled: impl Into<Value<bool>>,
         prefix: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket: bucket.into(),
-            enabled: enabled.into(),
-            prefix: prefix.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Enabled", enabled.into().to_template())
+                .with(2, "Prefix", prefix.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Logging {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        m.insert("Prefix".to_owned(), self.prefix.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Logging {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Logging);
-
-/// Property type `S3Origin` of `AWS::CloudFront::StreamingDistribution`.
-#[derive(Debug, Clone)]
-pub struct S3Origin {
-    /// `DomainName` (required).
-    pub domain_name: Value<String>,
-    /// `OriginAccessIdentity` (required).
-    pub origin_access_identity: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Origin` of `AWS::CloudFront::StreamingDistribution`.
+    S3Origin
 }
 
 impl S3Origin {
@@ -283,102 +147,35 @@ impl S3Origin {
         domain_name: impl Into<Value<String>>,
         origin_access_identity: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            domain_name: domain_name.into(),
-            origin_access_identity: origin_access_identity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DomainName", domain_name.into().to_template())
+                .with(
+                    1,
+                    "OriginAccessIdentity",
+                    origin_access_identity.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for S3Origin {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        m.insert(
-            "OriginAccessIdentity".to_owned(),
-            self.origin_access_identity.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Origin {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Origin);
-
-/// Property type `TrustedSigners` of `AWS::CloudFront::StreamingDistribution`.
-#[derive(Debug, Clone)]
-pub struct TrustedSigners {
-    /// `AwsAccountNumbers` (optional).
-    pub aws_account_numbers: Option<Value<List<String>>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `TrustedSigners` of `AWS::CloudFront::StreamingDistribution`.
+    TrustedSigners
 }
 
 impl TrustedSigners {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            aws_account_numbers: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `AwsAccountNumbers`.
-    pub fn aws_account_numbers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.aws_account_numbers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrustedSigners {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_account_numbers {
-            m.insert("AwsAccountNumbers".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
+    /// `AwsAccountNumbers` (optional).
+    pub fn aws_account_numbers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AwsAccountNumbers", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TrustedSigners {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TrustedSigners);
-
-/// Property type `Tag` of `AWS::CloudFront::StreamingDistribution`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::TrustStore`.
-#[derive(Debug, Clone)]
-pub struct TrustStore {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrustStore {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrustStore {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrustStore {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::TrustStore`.
+    TrustStore("AWS::CloudFront::TrustStore", TrustStoreProps)
 }
 
 impl TrustStore {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::TrustStore";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrustStoreProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TrustStoreId> {
         self.resource.ref_value()
@@ -107,91 +59,75 @@ impl TrustStore {
     pub fn attr_number_of_ca_certificates(&self) -> Value<i64> {
         self.resource.get_att("NumberOfCaCertificates")
     }
+
+    /// Replaces `CaCertificatesBundleSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ca_certificates_bundle_source(
+        &self,
+        value: impl Into<Value<CaCertificatesBundleSource>>,
+    ) {
+        self.resource
+            .set_property("CaCertificatesBundleSource", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UseClientCertificateOCSPEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_client_certificate_ocsp_endpoint(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseClientCertificateOCSPEndpoint", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::TrustStore`.
-#[derive(Debug, Clone)]
-pub struct TrustStoreProps {
-    /// `CaCertificatesBundleSource` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub ca_certificates_bundle_source: Option<Value<CaCertificatesBundleSource>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UseClientCertificateOCSPEndpoint` (optional).
-    pub use_client_certificate_ocsp_endpoint: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::TrustStore`.
+    TrustStoreProps
 }
 
 impl TrustStoreProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            ca_certificates_bundle_source: None,
-            name: name.into(),
-            tags: None,
-            use_client_certificate_ocsp_endpoint: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `CaCertificatesBundleSource`.
+    /// `CaCertificatesBundleSource` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn ca_certificates_bundle_source(
-        mut self,
+        self,
         value: impl Into<Value<CaCertificatesBundleSource>>,
     ) -> Self {
-        self.ca_certificates_bundle_source = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CaCertificatesBundleSource", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `UseClientCertificateOCSPEndpoint`.
-    pub fn use_client_certificate_ocsp_endpoint(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_client_certificate_ocsp_endpoint = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrustStoreProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ca_certificates_bundle_source {
-            m.insert("CaCertificatesBundleSource".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_client_certificate_ocsp_endpoint {
-            m.insert(
-                "UseClientCertificateOCSPEndpoint".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `UseClientCertificateOCSPEndpoint` (optional).
+    pub fn use_client_certificate_ocsp_endpoint(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "UseClientCertificateOCSPEndpoint",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for TrustStoreProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ca_certificates_bundle_source.check(
-            &path.field("CaCertificatesBundleSource"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TrustStoreProps);
-
-/// Property type `CaCertificatesBundleSource` of `AWS::CloudFront::TrustStore`.
-#[derive(Debug, Clone)]
-pub struct CaCertificatesBundleSource {
-    /// `CaCertificatesBundleS3Location` (required).
-    pub ca_certificates_bundle_s3_location: Value<CaCertificatesBundleS3Location>,
+crate::l1_struct! {
+    /// Property type `CaCertificatesBundleSource` of `AWS::CloudFront::TrustStore`.
+    CaCertificatesBundleSource
 }
 
 impl CaCertificatesBundleSource {
@@ -199,46 +135,17 @@ impl CaCertificatesBundleSource {
     pub fn new(
         ca_certificates_bundle_s3_location: impl Into<Value<CaCertificatesBundleS3Location>>,
     ) -> Self {
-        Self {
-            ca_certificates_bundle_s3_location: ca_certificates_bundle_s3_location.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CaCertificatesBundleS3Location",
+            ca_certificates_bundle_s3_location.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CaCertificatesBundleSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CaCertificatesBundleS3Location".to_owned(),
-            self.ca_certificates_bundle_s3_location.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CaCertificatesBundleSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ca_certificates_bundle_s3_location.check(
-            &path.field("CaCertificatesBundleS3Location"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CaCertificatesBundleSource);
-
-/// Property type `CaCertificatesBundleS3Location` of `AWS::CloudFront::TrustStore`.
-#[derive(Debug, Clone)]
-pub struct CaCertificatesBundleS3Location {
-    /// `Bucket` (required).
-    pub bucket: Value<String>,
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Region` (required).
-    pub region: Value<String>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CaCertificatesBundleS3Location` of `AWS::CloudFront::TrustStore`.
+    CaCertificatesBundleS3Location
 }
 
 impl CaCertificatesBundleS3Location {
@@ -248,94 +155,17 @@ impl CaCertificatesBundleS3Location {
         key: impl Into<Value<String>>,
         region: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-            region: region.into(),
-            version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template())
+                .with(2, "Region", region.into().to_template()),
+        )
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CaCertificatesBundleS3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Region".to_owned(), self.region.to_template());
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Version", value.into().to_template()))
     }
 }
 
-impl Check for CaCertificatesBundleS3Location {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CaCertificatesBundleS3Location);
-
-/// Property type `Tag` of `AWS::CloudFront::TrustStore`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudFront::VpcOrigin`.
-#[derive(Debug, Clone)]
-pub struct VpcOrigin {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcOrigin {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcOrigin {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcOrigin {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudFront::VpcOrigin`.
+    VpcOrigin("AWS::CloudFront::VpcOrigin", VpcOriginProps)
 }
 
 impl VpcOrigin {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudFront::VpcOrigin";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcOriginProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcOriginId> {
         self.resource.ref_value()
@@ -107,231 +59,89 @@ impl VpcOrigin {
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcOriginEndpointConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_origin_endpoint_config(&self, value: impl Into<Value<VpcOriginEndpointConfig>>) {
+        self.resource
+            .set_property("VpcOriginEndpointConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudFront::VpcOrigin`.
-#[derive(Debug, Clone)]
-pub struct VpcOriginProps {
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcOriginEndpointConfig` (required).
-    pub vpc_origin_endpoint_config: Value<VpcOriginEndpointConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudFront::VpcOrigin`.
+    VpcOriginProps
 }
 
 impl VpcOriginProps {
     /// The required properties: `VpcOriginEndpointConfig`.
     pub fn new(vpc_origin_endpoint_config: impl Into<Value<VpcOriginEndpointConfig>>) -> Self {
-        Self {
-            tags: None,
-            vpc_origin_endpoint_config: vpc_origin_endpoint_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "VpcOriginEndpointConfig",
+            vpc_origin_endpoint_config.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcOriginProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VpcOriginEndpointConfig".to_owned(),
-            self.vpc_origin_endpoint_config.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(0, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VpcOriginProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_origin_endpoint_config.check(
-            &path.field("VpcOriginEndpointConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(VpcOriginProps);
-
-/// Property type `Tag` of `AWS::CloudFront::VpcOrigin`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcOriginEndpointConfig` of `AWS::CloudFront::VpcOrigin`.
-#[derive(Debug, Clone)]
-pub struct VpcOriginEndpointConfig {
-    /// `Arn` (required).
-    pub arn: Value<String>,
-    /// `HTTPPort` (optional).
-    pub http_port: Option<Value<i64>>,
-    /// `HTTPSPort` (optional).
-    pub https_port: Option<Value<i64>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `OriginProtocolPolicy` (optional).
-    pub origin_protocol_policy: Option<Value<OriginProtocolPolicy>>,
-    /// `OriginSSLProtocols` (optional).
-    pub origin_ssl_protocols: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `VpcOriginEndpointConfig` of `AWS::CloudFront::VpcOrigin`.
+    VpcOriginEndpointConfig
 }
 
 impl VpcOriginEndpointConfig {
     /// The required properties: `Arn`, `Name`.
     pub fn new(arn: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            arn: arn.into(),
-            http_port: None,
-            https_port: None,
-            name: name.into(),
-            origin_protocol_policy: None,
-            origin_ssl_protocols: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Arn", arn.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `HTTPPort`.
-    pub fn http_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.http_port = Some(value.into());
-        self
+    /// `HTTPPort` (optional).
+    pub fn http_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "HTTPPort", value.into().to_template()))
     }
-    /// Sets `HTTPSPort`.
-    pub fn https_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.https_port = Some(value.into());
-        self
+    /// `HTTPSPort` (optional).
+    pub fn https_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "HTTPSPort", value.into().to_template()))
     }
-    /// Sets `OriginProtocolPolicy`.
-    pub fn origin_protocol_policy(mut self, value: impl Into<Value<OriginProtocolPolicy>>) -> Self {
-        self.origin_protocol_policy = Some(value.into());
-        self
+    /// `OriginProtocolPolicy` (optional).
+    pub fn origin_protocol_policy(self, value: impl Into<Value<OriginProtocolPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OriginProtocolPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `OriginSSLProtocols`.
-    pub fn origin_ssl_protocols(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.origin_ssl_protocols = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcOriginEndpointConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        if let Some(v) = &self.http_port {
-            m.insert("HTTPPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.https_port {
-            m.insert("HTTPSPort".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.origin_protocol_policy {
-            m.insert("OriginProtocolPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_ssl_protocols {
-            m.insert("OriginSSLProtocols".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OriginSSLProtocols` (optional).
+    pub fn origin_ssl_protocols(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "OriginSSLProtocols", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VpcOriginEndpointConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.origin_protocol_policy
-            .check(&path.field("OriginProtocolPolicy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `OriginProtocolPolicy`.
+    OriginProtocolPolicy {
+        /// `http-only`
+        HttpOnly = "http-only",
+        /// `https-only`
+        HttpsOnly = "https-only",
+        /// `match-viewer`
+        MatchViewer = "match-viewer",
     }
 }
-
-crate::impl_literal!(VpcOriginEndpointConfig);
-
-/// Values of `OriginProtocolPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OriginProtocolPolicy {
-    /// `http-only`
-    HttpOnly,
-    /// `https-only`
-    HttpsOnly,
-    /// `match-viewer`
-    MatchViewer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OriginProtocolPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["http-only", "https-only", "match-viewer"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpOnly => "http-only",
-            Self::HttpsOnly => "https-only",
-            Self::MatchViewer => "match-viewer",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OriginProtocolPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OriginProtocolPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OriginProtocolPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "http-only" => Self::HttpOnly,
-            "https-only" => Self::HttpsOnly,
-            "match-viewer" => Self::MatchViewer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OriginProtocolPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(OriginProtocolPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(OriginProtocolPolicy);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudTrail::Channel`.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Channel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Channel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Channel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudTrail::Channel`.
+    Channel("AWS::CloudTrail::Channel", ChannelProps)
 }
 
 impl Channel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudTrail::Channel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ChannelArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudTrailChannelArn> {
         self.resource.ref_value()
@@ -82,276 +34,89 @@ impl Channel {
     pub fn attr_channel_arn(&self) -> Value<ids::CloudTrailChannelArn> {
         self.resource.get_att("ChannelArn")
     }
+
+    /// Replaces `Destinations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destinations(&self, value: impl Into<Value<List<Destination>>>) {
+        self.resource.set_property("Destinations", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudTrail::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ChannelProps {
-    /// `Destinations` (optional).
-    /// Items: 1..=10.
-    pub destinations: Option<Value<List<Destination>>>,
-    /// `Name` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `(^[a-zA-Z0-9._\-]+$)`.
-    pub name: Option<Value<String>>,
-    /// `Source` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `(.*)`.
-    pub source: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudTrail::Channel`.
+    ChannelProps(default)
 }
 
 impl ChannelProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destinations: None,
-            name: None,
-            source: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, value: impl Into<Value<List<Destination>>>) -> Self {
-        self.destinations = Some(value.into());
-        self
+    /// `Destinations` (optional).
+    /// Items: 1 to 10.
+    pub fn destinations(self, value: impl Into<Value<List<Destination>>>) -> Self {
+        Self(self.0.with(0, "Destinations", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 3 to 128 characters.
+    /// Pattern: `(^[a-zA-Z0-9._\-]+$)`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `(.*)`.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Source", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destinations {
-            m.insert("Destinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destinations.check(
-            &path.field("Destinations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("(^[a-zA-Z0-9._\\-]+$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("(.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ChannelProps);
-
-/// Property type `Destination` of `AWS::CloudTrail::Channel`.
-#[derive(Debug, Clone)]
-pub struct Destination {
-    /// `Location` (required).
-    /// Length: 3..=1024 characters.
-    /// Pattern: `(^[a-zA-Z0-9._/\-:]+$)`.
-    pub location: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `Destination` of `AWS::CloudTrail::Channel`.
+    Destination
 }
 
 impl Destination {
     /// The required properties: `Location`, `Type`.
     pub fn new(location: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            location: location.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Location", location.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Destination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Location".to_owned(), self.location.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `EVENT_DATA_STORE`
+        EventDataStore = "EVENT_DATA_STORE",
     }
 }
 
-impl Check for Destination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.location.check(
-            &path.field("Location"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(1024),
-                pattern: Some("(^[a-zA-Z0-9._/\\-:]+$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Destination);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `EVENT_DATA_STORE`
-    EventDataStore,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EVENT_DATA_STORE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventDataStore => "EVENT_DATA_STORE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "EVENT_DATA_STORE" => Self::EventDataStore,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Tag` of `AWS::CloudTrail::Channel`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

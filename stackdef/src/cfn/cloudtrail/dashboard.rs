@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudTrail::Dashboard`.
-#[derive(Debug, Clone)]
-pub struct Dashboard {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Dashboard {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Dashboard {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Dashboard {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudTrail::Dashboard`.
+    Dashboard("AWS::CloudTrail::Dashboard", DashboardProps)
 }
 
 impl Dashboard {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudTrail::Dashboard";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DashboardProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DashboardArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudTrailDashboardArn> {
         self.resource.ref_value()
@@ -102,468 +54,171 @@ impl Dashboard {
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RefreshSchedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_refresh_schedule(&self, value: impl Into<Value<RefreshSchedule>>) {
+        self.resource.set_property("RefreshSchedule", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TerminationProtectionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_termination_protection_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TerminationProtectionEnabled", value.into())
+    }
+
+    /// Replaces `Widgets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_widgets(&self, value: impl Into<Value<List<Widget>>>) {
+        self.resource.set_property("Widgets", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudTrail::Dashboard`.
-#[derive(Debug, Clone, Default)]
-pub struct DashboardProps {
-    /// `Name` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]+$`.
-    pub name: Option<Value<String>>,
-    /// `RefreshSchedule` (optional).
-    pub refresh_schedule: Option<Value<RefreshSchedule>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TerminationProtectionEnabled` (optional).
-    pub termination_protection_enabled: Option<Value<bool>>,
-    /// `Widgets` (optional).
-    pub widgets: Option<Value<List<Widget>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudTrail::Dashboard`.
+    DashboardProps(default)
 }
 
 impl DashboardProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            refresh_schedule: None,
-            tags: None,
-            termination_protection_enabled: None,
-            widgets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 3 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `RefreshSchedule`.
-    pub fn refresh_schedule(mut self, value: impl Into<Value<RefreshSchedule>>) -> Self {
-        self.refresh_schedule = Some(value.into());
-        self
+    /// `RefreshSchedule` (optional).
+    pub fn refresh_schedule(self, value: impl Into<Value<RefreshSchedule>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RefreshSchedule", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `TerminationProtectionEnabled`.
-    pub fn termination_protection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.termination_protection_enabled = Some(value.into());
-        self
+    /// `TerminationProtectionEnabled` (optional).
+    pub fn termination_protection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "TerminationProtectionEnabled",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Widgets`.
-    pub fn widgets(mut self, value: impl Into<Value<List<Widget>>>) -> Self {
-        self.widgets = Some(value.into());
-        self
+    /// `Widgets` (optional).
+    pub fn widgets(self, value: impl Into<Value<List<Widget>>>) -> Self {
+        Self(self.0.with(4, "Widgets", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DashboardProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_schedule {
-            m.insert("RefreshSchedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.termination_protection_enabled {
-            m.insert("TerminationProtectionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.widgets {
-            m.insert("Widgets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashboardProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.refresh_schedule
-            .check(&path.field("RefreshSchedule"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.widgets
-            .check(&path.field("Widgets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DashboardProps);
-
-/// Property type `RefreshSchedule` of `AWS::CloudTrail::Dashboard`.
-#[derive(Debug, Clone, Default)]
-pub struct RefreshSchedule {
-    /// `Frequency` (optional).
-    pub frequency: Option<Value<Frequency>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `TimeOfDay` (optional).
-    /// Pattern: `^[0-9]{2}:[0-9]{2}`.
-    pub time_of_day: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RefreshSchedule` of `AWS::CloudTrail::Dashboard`.
+    RefreshSchedule(default)
 }
 
 impl RefreshSchedule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            frequency: None,
-            status: None,
-            time_of_day: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Frequency`.
-    pub fn frequency(mut self, value: impl Into<Value<Frequency>>) -> Self {
-        self.frequency = Some(value.into());
-        self
+    /// `Frequency` (optional).
+    pub fn frequency(self, value: impl Into<Value<Frequency>>) -> Self {
+        Self(self.0.with(0, "Frequency", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(1, "Status", value.into().to_template()))
     }
-    /// Sets `TimeOfDay`.
-    pub fn time_of_day(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time_of_day = Some(value.into());
-        self
+    /// `TimeOfDay` (optional).
+    /// Pattern: `^[0-9]{2}:[0-9]{2}`.
+    pub fn time_of_day(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TimeOfDay", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RefreshSchedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.frequency {
-            m.insert("Frequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_of_day {
-            m.insert("TimeOfDay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RefreshSchedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.frequency
-            .check(&path.field("Frequency"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.time_of_day.check(
-            &path.field("TimeOfDay"),
-            &Rules {
-                pattern: Some("^[0-9]{2}:[0-9]{2}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RefreshSchedule);
-
-/// Property type `Frequency` of `AWS::CloudTrail::Dashboard`.
-#[derive(Debug, Clone)]
-pub struct Frequency {
-    /// `Unit` (required).
-    pub unit: Value<Unit>,
-    /// `Value` (required).
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Frequency` of `AWS::CloudTrail::Dashboard`.
+    Frequency
 }
 
 impl Frequency {
     /// The required properties: `Unit`, `Value`.
     pub fn new(unit: impl Into<Value<Unit>>, value: impl Into<Value<i64>>) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Frequency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `HOURS`
+        Hours = "HOURS",
+        /// `DAYS`
+        Days = "DAYS",
     }
 }
 
-impl Check for Frequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(Frequency);
+pub use crate::cfn::Tag;
 
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `HOURS`
-    Hours,
-    /// `DAYS`
-    Days,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HOURS", "DAYS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hours => "HOURS",
-            Self::Days => "DAYS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "HOURS" => Self::Hours,
-            "DAYS" => Self::Days,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::CloudTrail::Dashboard`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Widget` of `AWS::CloudTrail::Dashboard`.
-#[derive(Debug, Clone)]
-pub struct Widget {
-    /// `QueryParameters` (optional).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `.*`.
-    pub query_parameters: Option<Value<List<String>>>,
-    /// `QueryStatement` (required).
-    /// Length: 1..=10000 characters.
-    /// Pattern: `(?s).*`.
-    pub query_statement: Value<String>,
-    /// `ViewProperties` (optional).
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9._\- ]+$`.
-    pub view_properties: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `Widget` of `AWS::CloudTrail::Dashboard`.
+    Widget
 }
 
 impl Widget {
     /// The required properties: `QueryStatement`.
     pub fn new(query_statement: impl Into<Value<String>>) -> Self {
-        Self {
-            query_parameters: None,
-            query_statement: query_statement.into(),
-            view_properties: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "QueryStatement",
+            query_statement.into().to_template(),
+        ))
     }
-    /// Sets `QueryParameters`.
-    pub fn query_parameters(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.query_parameters = Some(value.into());
-        self
+    /// `QueryParameters` (optional).
+    /// Items: 1 to 10.
+    /// Each item: Length: 1 to 1024 characters.
+    /// Each item: Pattern: `.*`.
+    pub fn query_parameters(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "QueryParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ViewProperties`.
-    pub fn view_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.view_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Widget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.query_parameters {
-            m.insert("QueryParameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "QueryStatement".to_owned(),
-            self.query_statement.to_template(),
-        );
-        if let Some(v) = &self.view_properties {
-            m.insert("ViewProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ViewProperties` (optional).
+    /// Each item: Length: 1 to 128 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9._\- ]+$`.
+    pub fn view_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "ViewProperties", value.into().to_template()))
     }
 }
-
-impl Check for Widget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.query_parameters.check(
-            &path.field("QueryParameters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some(".*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_statement.check(
-            &path.field("QueryStatement"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10000),
-                pattern: Some("(?s).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.view_properties.check(
-            &path.field("ViewProperties"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^[a-zA-Z0-9._\\- ]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Widget);

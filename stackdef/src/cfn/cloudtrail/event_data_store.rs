@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudTrail::EventDataStore`.
-#[derive(Debug, Clone)]
-pub struct EventDataStore {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventDataStore {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventDataStore {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventDataStore {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudTrail::EventDataStore`.
+    EventDataStore("AWS::CloudTrail::EventDataStore", EventDataStoreProps)
 }
 
 impl EventDataStore {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudTrail::EventDataStore";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventDataStoreProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EventDataStoreArn` (typed).
     pub fn ref_value(&self) -> Value<ids::EventDataStoreArn> {
         self.resource.ref_value()
@@ -97,939 +49,381 @@ impl EventDataStore {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AdvancedEventSelectors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_advanced_event_selectors(
+        &self,
+        value: impl Into<Value<List<AdvancedEventSelector>>>,
+    ) {
+        self.resource
+            .set_property("AdvancedEventSelectors", value.into())
+    }
+
+    /// Replaces `BillingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_mode(&self, value: impl Into<Value<BillingMode>>) {
+        self.resource.set_property("BillingMode", value.into())
+    }
+
+    /// Replaces `ContextKeySelectors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_context_key_selectors(&self, value: impl Into<Value<List<ContextKeySelector>>>) {
+        self.resource
+            .set_property("ContextKeySelectors", value.into())
+    }
+
+    /// Replaces `FederationEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_federation_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("FederationEnabled", value.into())
+    }
+
+    /// Replaces `FederationRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_federation_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("FederationRoleArn", value.into())
+    }
+
+    /// Replaces `IngestionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ingestion_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IngestionEnabled", value.into())
+    }
+
+    /// Replaces `InsightSelectors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_insight_selectors(&self, value: impl Into<Value<List<InsightSelector>>>) {
+        self.resource.set_property("InsightSelectors", value.into())
+    }
+
+    /// Replaces `InsightsDestination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_insights_destination(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InsightsDestination", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `MaxEventSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_event_size(&self, value: impl Into<Value<MaxEventSize>>) {
+        self.resource.set_property("MaxEventSize", value.into())
+    }
+
+    /// Replaces `MultiRegionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_region_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("MultiRegionEnabled", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OrganizationEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("OrganizationEnabled", value.into())
+    }
+
+    /// Replaces `RetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("RetentionPeriod", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TerminationProtectionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_termination_protection_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TerminationProtectionEnabled", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudTrail::EventDataStore`.
-#[derive(Debug, Clone, Default)]
-pub struct EventDataStoreProps {
-    /// `AdvancedEventSelectors` (optional).
-    pub advanced_event_selectors: Option<Value<List<AdvancedEventSelector>>>,
-    /// `BillingMode` (optional).
-    pub billing_mode: Option<Value<BillingMode>>,
-    /// `ContextKeySelectors` (optional).
-    /// Items: 0..=2.
-    pub context_key_selectors: Option<Value<List<ContextKeySelector>>>,
-    /// `FederationEnabled` (optional).
-    pub federation_enabled: Option<Value<bool>>,
-    /// `FederationRoleArn` (optional).
-    pub federation_role_arn: Option<Value<ids::RoleArn>>,
-    /// `IngestionEnabled` (optional).
-    pub ingestion_enabled: Option<Value<bool>>,
-    /// `InsightSelectors` (optional).
-    pub insight_selectors: Option<Value<List<InsightSelector>>>,
-    /// `InsightsDestination` (optional).
-    /// Length: 3..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9._/\-:]+$`.
-    pub insights_destination: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=350 characters.
-    /// Pattern: `^[a-zA-Z0-9._/\-:]+$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `MaxEventSize` (optional).
-    pub max_event_size: Option<Value<MaxEventSize>>,
-    /// `MultiRegionEnabled` (optional).
-    pub multi_region_enabled: Option<Value<bool>>,
-    /// `Name` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9._\-]+$`.
-    pub name: Option<Value<String>>,
-    /// `OrganizationEnabled` (optional).
-    pub organization_enabled: Option<Value<bool>>,
-    /// `RetentionPeriod` (optional).
-    /// Range: 7..=3653.
-    pub retention_period: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TerminationProtectionEnabled` (optional).
-    pub termination_protection_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudTrail::EventDataStore`.
+    EventDataStoreProps(default)
 }
 
 impl EventDataStoreProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            advanced_event_selectors: None,
-            billing_mode: None,
-            context_key_selectors: None,
-            federation_enabled: None,
-            federation_role_arn: None,
-            ingestion_enabled: None,
-            insight_selectors: None,
-            insights_destination: None,
-            kms_key_id: None,
-            max_event_size: None,
-            multi_region_enabled: None,
-            name: None,
-            organization_enabled: None,
-            retention_period: None,
-            tags: None,
-            termination_protection_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdvancedEventSelectors`.
+    /// `AdvancedEventSelectors` (optional).
     pub fn advanced_event_selectors(
-        mut self,
+        self,
         value: impl Into<Value<List<AdvancedEventSelector>>>,
     ) -> Self {
-        self.advanced_event_selectors = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdvancedEventSelectors", value.into().to_template()),
+        )
     }
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, value: impl Into<Value<BillingMode>>) -> Self {
-        self.billing_mode = Some(value.into());
-        self
+    /// `BillingMode` (optional).
+    pub fn billing_mode(self, value: impl Into<Value<BillingMode>>) -> Self {
+        Self(self.0.with(1, "BillingMode", value.into().to_template()))
     }
-    /// Sets `ContextKeySelectors`.
-    pub fn context_key_selectors(
-        mut self,
-        value: impl Into<Value<List<ContextKeySelector>>>,
-    ) -> Self {
-        self.context_key_selectors = Some(value.into());
-        self
+    /// `ContextKeySelectors` (optional).
+    /// Items: 0 to 2.
+    pub fn context_key_selectors(self, value: impl Into<Value<List<ContextKeySelector>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ContextKeySelectors", value.into().to_template()),
+        )
     }
-    /// Sets `FederationEnabled`.
-    pub fn federation_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.federation_enabled = Some(value.into());
-        self
+    /// `FederationEnabled` (optional).
+    pub fn federation_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FederationEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `FederationRoleArn`.
-    pub fn federation_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.federation_role_arn = Some(value.into());
-        self
+    /// `FederationRoleArn` (optional).
+    pub fn federation_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(4, "FederationRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `IngestionEnabled`.
-    pub fn ingestion_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ingestion_enabled = Some(value.into());
-        self
+    /// `IngestionEnabled` (optional).
+    pub fn ingestion_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "IngestionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `InsightSelectors`.
-    pub fn insight_selectors(mut self, value: impl Into<Value<List<InsightSelector>>>) -> Self {
-        self.insight_selectors = Some(value.into());
-        self
+    /// `InsightSelectors` (optional).
+    pub fn insight_selectors(self, value: impl Into<Value<List<InsightSelector>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "InsightSelectors", value.into().to_template()),
+        )
     }
-    /// Sets `InsightsDestination`.
-    pub fn insights_destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.insights_destination = Some(value.into());
-        self
+    /// `InsightsDestination` (optional).
+    /// Length: 3 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9._/\-:]+$`.
+    pub fn insights_destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "InsightsDestination", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 350 characters.
+    /// Pattern: `^[a-zA-Z0-9._/\-:]+$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `MaxEventSize`.
-    pub fn max_event_size(mut self, value: impl Into<Value<MaxEventSize>>) -> Self {
-        self.max_event_size = Some(value.into());
-        self
+    /// `MaxEventSize` (optional).
+    pub fn max_event_size(self, value: impl Into<Value<MaxEventSize>>) -> Self {
+        Self(self.0.with(9, "MaxEventSize", value.into().to_template()))
     }
-    /// Sets `MultiRegionEnabled`.
-    pub fn multi_region_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_region_enabled = Some(value.into());
-        self
+    /// `MultiRegionEnabled` (optional).
+    pub fn multi_region_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "MultiRegionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `OrganizationEnabled`.
-    pub fn organization_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.organization_enabled = Some(value.into());
-        self
-    }
-    /// Sets `RetentionPeriod`.
-    pub fn retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention_period = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `TerminationProtectionEnabled`.
-    pub fn termination_protection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.termination_protection_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventDataStoreProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.advanced_event_selectors {
-            m.insert("AdvancedEventSelectors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_mode {
-            m.insert("BillingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.context_key_selectors {
-            m.insert("ContextKeySelectors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.federation_enabled {
-            m.insert("FederationEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.federation_role_arn {
-            m.insert("FederationRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ingestion_enabled {
-            m.insert("IngestionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.insight_selectors {
-            m.insert("InsightSelectors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.insights_destination {
-            m.insert("InsightsDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_event_size {
-            m.insert("MaxEventSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_region_enabled {
-            m.insert("MultiRegionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organization_enabled {
-            m.insert("OrganizationEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_period {
-            m.insert("RetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.termination_protection_enabled {
-            m.insert("TerminationProtectionEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventDataStoreProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advanced_event_selectors.check(
-            &path.field("AdvancedEventSelectors"),
-            &Rules::NONE,
-            out,
-        );
-        self.billing_mode
-            .check(&path.field("BillingMode"), &Rules::NONE, out);
-        self.context_key_selectors.check(
-            &path.field("ContextKeySelectors"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.insight_selectors
-            .check(&path.field("InsightSelectors"), &Rules::NONE, out);
-        self.insights_destination.check(
-            &path.field("InsightsDestination"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9._/\\-:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(350),
-                pattern: Some("^[a-zA-Z0-9._/\\-:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_event_size
-            .check(&path.field("MaxEventSize"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9._\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retention_period.check(
-            &path.field("RetentionPeriod"),
-            &Rules {
-                minimum: Some(7.0),
-                maximum: Some(3653.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventDataStoreProps);
-
-/// Property type `AdvancedEventSelector` of `AWS::CloudTrail::EventDataStore`.
-#[derive(Debug, Clone)]
-pub struct AdvancedEventSelector {
-    /// `FieldSelectors` (required).
-    /// Items: 1..=.
-    pub field_selectors: Value<List<AdvancedFieldSelector>>,
     /// `Name` (optional).
-    /// Length: 1..=1000 characters.
-    pub name: Option<Value<String>>,
+    /// Length: 3 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9._\-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Name", value.into().to_template()))
+    }
+    /// `OrganizationEnabled` (optional).
+    pub fn organization_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "OrganizationEnabled", value.into().to_template()),
+        )
+    }
+    /// `RetentionPeriod` (optional).
+    /// Range: 7 to 3653.
+    pub fn retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "RetentionPeriod", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
+    }
+    /// `TerminationProtectionEnabled` (optional).
+    pub fn termination_protection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            15,
+            "TerminationProtectionEnabled",
+            value.into().to_template(),
+        ))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AdvancedEventSelector` of `AWS::CloudTrail::EventDataStore`.
+    AdvancedEventSelector
 }
 
 impl AdvancedEventSelector {
     /// The required properties: `FieldSelectors`.
     pub fn new(field_selectors: impl Into<Value<List<AdvancedFieldSelector>>>) -> Self {
-        Self {
-            field_selectors: field_selectors.into(),
-            name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FieldSelectors",
+            field_selectors.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedEventSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FieldSelectors".to_owned(),
-            self.field_selectors.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Name` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl Check for AdvancedEventSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_selectors.check(
-            &path.field("FieldSelectors"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdvancedEventSelector);
-
-/// Property type `AdvancedFieldSelector` of `AWS::CloudTrail::EventDataStore`.
-#[derive(Debug, Clone)]
-pub struct AdvancedFieldSelector {
-    /// `EndsWith` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub ends_with: Option<Value<List<String>>>,
-    /// `Equals` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub equals: Option<Value<List<String>>>,
-    /// `Field` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `([\w|\d|\.|_]+)`.
-    pub field: Value<String>,
-    /// `NotEndsWith` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub not_ends_with: Option<Value<List<String>>>,
-    /// `NotEquals` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub not_equals: Option<Value<List<String>>>,
-    /// `NotStartsWith` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub not_starts_with: Option<Value<List<String>>>,
-    /// `StartsWith` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub starts_with: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `AdvancedFieldSelector` of `AWS::CloudTrail::EventDataStore`.
+    AdvancedFieldSelector
 }
 
 impl AdvancedFieldSelector {
     /// The required properties: `Field`.
     pub fn new(field: impl Into<Value<String>>) -> Self {
-        Self {
-            ends_with: None,
-            equals: None,
-            field: field.into(),
-            not_ends_with: None,
-            not_equals: None,
-            not_starts_with: None,
-            starts_with: None,
-        }
+        Self(crate::Properties::new().with(2, "Field", field.into().to_template()))
     }
-    /// Sets `EndsWith`.
-    pub fn ends_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ends_with = Some(value.into());
-        self
-    }
-    /// Sets `Equals`.
-    pub fn equals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.equals = Some(value.into());
-        self
-    }
-    /// Sets `NotEndsWith`.
-    pub fn not_ends_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_ends_with = Some(value.into());
-        self
-    }
-    /// Sets `NotEquals`.
-    pub fn not_equals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_equals = Some(value.into());
-        self
-    }
-    /// Sets `NotStartsWith`.
-    pub fn not_starts_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_starts_with = Some(value.into());
-        self
-    }
-    /// Sets `StartsWith`.
-    pub fn starts_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.starts_with = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedFieldSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ends_with {
-            m.insert("EndsWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.equals {
-            m.insert("Equals".to_owned(), v.to_template());
-        }
-        m.insert("Field".to_owned(), self.field.to_template());
-        if let Some(v) = &self.not_ends_with {
-            m.insert("NotEndsWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_equals {
-            m.insert("NotEquals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_starts_with {
-            m.insert("NotStartsWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.starts_with {
-            m.insert("StartsWith".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AdvancedFieldSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ends_with.check(
-            &path.field("EndsWith"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.equals.check(
-            &path.field("Equals"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field.check(
-            &path.field("Field"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("([\\w|\\d|\\.|_]+)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.not_ends_with.check(
-            &path.field("NotEndsWith"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.not_equals.check(
-            &path.field("NotEquals"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.not_starts_with.check(
-            &path.field("NotStartsWith"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.starts_with.check(
-            &path.field("StartsWith"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdvancedFieldSelector);
-
-/// Values of `BillingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BillingMode {
-    /// `EXTENDABLE_RETENTION_PRICING`
-    ExtendableRetentionPricing,
-    /// `FIXED_RETENTION_PRICING`
-    FixedRetentionPricing,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BillingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["EXTENDABLE_RETENTION_PRICING", "FIXED_RETENTION_PRICING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExtendableRetentionPricing => "EXTENDABLE_RETENTION_PRICING",
-            Self::FixedRetentionPricing => "FIXED_RETENTION_PRICING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BillingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BillingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BillingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "EXTENDABLE_RETENTION_PRICING" => Self::ExtendableRetentionPricing,
-            "FIXED_RETENTION_PRICING" => Self::FixedRetentionPricing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BillingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(BillingMode::from(s))
-    }
-}
-
-crate::impl_literal!(BillingMode);
-
-/// Property type `ContextKeySelector` of `AWS::CloudTrail::EventDataStore`.
-#[derive(Debug, Clone)]
-pub struct ContextKeySelector {
-    /// `Equals` (required).
-    /// Items: 1..=50.
-    /// Each item: Length: 1..=128 characters.
+    /// `EndsWith` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
     /// Each item: Pattern: `(.+)`.
-    pub equals: Value<List<String>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+    pub fn ends_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "EndsWith", value.into().to_template()))
+    }
+    /// `Equals` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn equals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Equals", value.into().to_template()))
+    }
+    /// `NotEndsWith` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn not_ends_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "NotEndsWith", value.into().to_template()))
+    }
+    /// `NotEquals` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn not_equals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "NotEquals", value.into().to_template()))
+    }
+    /// `NotStartsWith` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn not_starts_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "NotStartsWith", value.into().to_template()))
+    }
+    /// `StartsWith` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn starts_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "StartsWith", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `BillingMode`.
+    BillingMode {
+        /// `EXTENDABLE_RETENTION_PRICING`
+        ExtendableRetentionPricing = "EXTENDABLE_RETENTION_PRICING",
+        /// `FIXED_RETENTION_PRICING`
+        FixedRetentionPricing = "FIXED_RETENTION_PRICING",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ContextKeySelector` of `AWS::CloudTrail::EventDataStore`.
+    ContextKeySelector
 }
 
 impl ContextKeySelector {
     /// The required properties: `Equals`, `Type`.
     pub fn new(equals: impl Into<Value<List<String>>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            equals: equals.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Equals", equals.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContextKeySelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Equals".to_owned(), self.equals.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `RequestContext`
+        RequestContext = "RequestContext",
+        /// `TagContext`
+        TagContext = "TagContext",
     }
 }
 
-impl Check for ContextKeySelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.equals.check(
-            &path.field("Equals"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContextKeySelector);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `RequestContext`
-    RequestContext,
-    /// `TagContext`
-    TagContext,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RequestContext", "TagContext"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestContext => "RequestContext",
-            Self::TagContext => "TagContext",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "RequestContext" => Self::RequestContext,
-            "TagContext" => Self::TagContext,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `InsightSelector` of `AWS::CloudTrail::EventDataStore`.
-#[derive(Debug, Clone, Default)]
-pub struct InsightSelector {
-    /// `InsightType` (optional).
-    pub insight_type: Option<Value<InsightType>>,
+crate::l1_struct! {
+    /// Property type `InsightSelector` of `AWS::CloudTrail::EventDataStore`.
+    InsightSelector(default)
 }
 
 impl InsightSelector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { insight_type: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `InsightType`.
-    pub fn insight_type(mut self, value: impl Into<Value<InsightType>>) -> Self {
-        self.insight_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InsightSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.insight_type {
-            m.insert("InsightType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InsightType` (optional).
+    pub fn insight_type(self, value: impl Into<Value<InsightType>>) -> Self {
+        Self(self.0.with(0, "InsightType", value.into().to_template()))
     }
 }
 
-impl Check for InsightSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.insight_type
-            .check(&path.field("InsightType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `InsightType`.
+    InsightType {
+        /// `ApiCallRateInsight`
+        ApiCallRateInsight = "ApiCallRateInsight",
+        /// `ApiErrorRateInsight`
+        ApiErrorRateInsight = "ApiErrorRateInsight",
     }
 }
 
-crate::impl_literal!(InsightSelector);
-
-/// Values of `InsightType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InsightType {
-    /// `ApiCallRateInsight`
-    ApiCallRateInsight,
-    /// `ApiErrorRateInsight`
-    ApiErrorRateInsight,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InsightType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ApiCallRateInsight", "ApiErrorRateInsight"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiCallRateInsight => "ApiCallRateInsight",
-            Self::ApiErrorRateInsight => "ApiErrorRateInsight",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `MaxEventSize`.
+    MaxEventSize {
+        /// `Standard`
+        Standard = "Standard",
+        /// `Large`
+        Large = "Large",
     }
 }
 
-impl ToTemplate for InsightType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InsightType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InsightType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ApiCallRateInsight" => Self::ApiCallRateInsight,
-            "ApiErrorRateInsight" => Self::ApiErrorRateInsight,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InsightType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InsightType::from(s))
-    }
-}
-
-crate::impl_literal!(InsightType);
-
-/// Values of `MaxEventSize`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MaxEventSize {
-    /// `Standard`
-    Standard,
-    /// `Large`
-    Large,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MaxEventSize {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Standard", "Large"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::Large => "Large",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MaxEventSize {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MaxEventSize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MaxEventSize {
-    fn from(s: &str) -> Self {
-        match s {
-            "Standard" => Self::Standard,
-            "Large" => Self::Large,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MaxEventSize> {
-    fn from(s: &str) -> Self {
-        Value::literal(MaxEventSize::from(s))
-    }
-}
-
-crate::impl_literal!(MaxEventSize);
-
-/// Property type `Tag` of `AWS::CloudTrail::EventDataStore`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CloudTrail::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourcePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourcePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourcePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudTrail::ResourcePolicy`.
+    ResourcePolicy("AWS::CloudTrail::ResourcePolicy", ResourcePolicyProps)
 }
 
 impl ResourcePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudTrail::ResourcePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourcePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResourceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudTrailResourcePolicyArn> {
         self.resource.ref_value()
@@ -77,58 +29,35 @@ impl ResourcePolicy {
     pub fn resource_arn(&self) -> Value<ids::CloudTrailResourcePolicyArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
+
+    /// Replaces `ResourcePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("ResourcePolicy", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudTrail::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicyProps {
-    /// `ResourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9._/\-:]+$`.
-    pub resource_arn: Value<String>,
-    /// `ResourcePolicy` (required).
-    pub resource_policy: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudTrail::ResourcePolicy`.
+    ResourcePolicyProps
 }
 
 impl ResourcePolicyProps {
     /// The required properties: `ResourceArn`, `ResourcePolicy`.
     pub fn new(
         resource_arn: impl Into<Value<String>>,
-        resource_policy: impl Into<Value<serde_json::Value>>,
+        resource_policy: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-            resource_policy: resource_policy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceArn", resource_arn.into().to_template())
+                .with(1, "ResourcePolicy", resource_policy.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ResourcePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        m.insert(
-            "ResourcePolicy".to_owned(),
-            self.resource_policy.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourcePolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9._/\\-:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudTrail::Trail`.
-#[derive(Debug, Clone)]
-pub struct Trail {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Trail {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Trail {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Trail {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudTrail::Trail`.
+    Trail("AWS::CloudTrail::Trail", TrailProps)
 }
 
 impl Trail {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudTrail::Trail";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrailProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TrailName` (typed).
     pub fn ref_value(&self) -> Value<ids::TrailName> {
         self.resource.ref_value()
@@ -87,52 +39,127 @@ impl Trail {
     pub fn attr_sns_topic_arn(&self) -> Value<ids::TopicArn> {
         self.resource.get_att("SnsTopicArn")
     }
+
+    /// Replaces `AdvancedEventSelectors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_advanced_event_selectors(
+        &self,
+        value: impl Into<Value<List<AdvancedEventSelector>>>,
+    ) {
+        self.resource
+            .set_property("AdvancedEventSelectors", value.into())
+    }
+
+    /// Replaces `AggregationConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aggregation_configurations(
+        &self,
+        value: impl Into<Value<List<AggregationConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("AggregationConfigurations", value.into())
+    }
+
+    /// Replaces `CloudWatchLogsLogGroupArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cloud_watch_logs_log_group_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CloudWatchLogsLogGroupArn", value.into())
+    }
+
+    /// Replaces `CloudWatchLogsRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cloud_watch_logs_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("CloudWatchLogsRoleArn", value.into())
+    }
+
+    /// Replaces `EnableLogFileValidation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_log_file_validation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableLogFileValidation", value.into())
+    }
+
+    /// Replaces `EventSelectors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_selectors(&self, value: impl Into<Value<List<EventSelector>>>) {
+        self.resource.set_property("EventSelectors", value.into())
+    }
+
+    /// Replaces `IncludeGlobalServiceEvents` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_include_global_service_events(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("IncludeGlobalServiceEvents", value.into())
+    }
+
+    /// Replaces `InsightSelectors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_insight_selectors(&self, value: impl Into<Value<List<InsightSelector>>>) {
+        self.resource.set_property("InsightSelectors", value.into())
+    }
+
+    /// Replaces `IsLogging` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_logging(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsLogging", value.into())
+    }
+
+    /// Replaces `IsMultiRegionTrail` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_multi_region_trail(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("IsMultiRegionTrail", value.into())
+    }
+
+    /// Replaces `IsOrganizationTrail` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_organization_trail(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("IsOrganizationTrail", value.into())
+    }
+
+    /// Replaces `KMSKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KMSKeyId", value.into())
+    }
+
+    /// Replaces `S3BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_bucket_name(&self, value: impl Into<Value<ids::BucketName>>) {
+        self.resource.set_property("S3BucketName", value.into())
+    }
+
+    /// Replaces `S3KeyPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_key_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("S3KeyPrefix", value.into())
+    }
+
+    /// Replaces `SnsTopicName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_topic_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnsTopicName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrailName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trail_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TrailName", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudTrail::Trail`.
-#[derive(Debug, Clone)]
-pub struct TrailProps {
-    /// `AdvancedEventSelectors` (optional).
-    pub advanced_event_selectors: Option<Value<List<AdvancedEventSelector>>>,
-    /// `AggregationConfigurations` (optional).
-    /// Items: 0..=1.
-    pub aggregation_configurations: Option<Value<List<AggregationConfiguration>>>,
-    /// `CloudWatchLogsLogGroupArn` (optional).
-    pub cloud_watch_logs_log_group_arn: Option<Value<String>>,
-    /// `CloudWatchLogsRoleArn` (optional).
-    pub cloud_watch_logs_role_arn: Option<Value<ids::RoleArn>>,
-    /// `EnableLogFileValidation` (optional).
-    pub enable_log_file_validation: Option<Value<bool>>,
-    /// `EventSelectors` (optional).
-    /// Items: ..=5.
-    pub event_selectors: Option<Value<List<EventSelector>>>,
-    /// `IncludeGlobalServiceEvents` (optional).
-    pub include_global_service_events: Option<Value<bool>>,
-    /// `InsightSelectors` (optional).
-    pub insight_selectors: Option<Value<List<InsightSelector>>>,
-    /// `IsLogging` (required).
-    pub is_logging: Value<bool>,
-    /// `IsMultiRegionTrail` (optional).
-    pub is_multi_region_trail: Option<Value<bool>>,
-    /// `IsOrganizationTrail` (optional).
-    pub is_organization_trail: Option<Value<bool>>,
-    /// `KMSKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `S3BucketName` (required).
-    pub s3_bucket_name: Value<ids::BucketName>,
-    /// `S3KeyPrefix` (optional).
-    /// Length: ..=200 characters.
-    pub s3_key_prefix: Option<Value<String>>,
-    /// `SnsTopicName` (optional).
-    /// Length: ..=256 characters.
-    pub sns_topic_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrailName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=128 characters.
-    /// Pattern: `(^[a-zA-Z0-9]$)|(^[a-zA-Z0-9]([a-zA-Z0-9\._-])*[a-zA-Z0-9]$)`.
-    pub trail_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudTrail::Trail`.
+    TrailProps
 }
 
 impl TrailProps {
@@ -141,528 +168,192 @@ impl TrailProps {
         is_logging: impl Into<Value<bool>>,
         s3_bucket_name: impl Into<Value<ids::BucketName>>,
     ) -> Self {
-        Self {
-            advanced_event_selectors: None,
-            aggregation_configurations: None,
-            cloud_watch_logs_log_group_arn: None,
-            cloud_watch_logs_role_arn: None,
-            enable_log_file_validation: None,
-            event_selectors: None,
-            include_global_service_events: None,
-            insight_selectors: None,
-            is_logging: is_logging.into(),
-            is_multi_region_trail: None,
-            is_organization_trail: None,
-            kms_key_id: None,
-            s3_bucket_name: s3_bucket_name.into(),
-            s3_key_prefix: None,
-            sns_topic_name: None,
-            tags: None,
-            trail_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(8, "IsLogging", is_logging.into().to_template())
+                .with(12, "S3BucketName", s3_bucket_name.into().to_template()),
+        )
     }
-    /// Sets `AdvancedEventSelectors`.
+    /// `AdvancedEventSelectors` (optional).
     pub fn advanced_event_selectors(
-        mut self,
+        self,
         value: impl Into<Value<List<AdvancedEventSelector>>>,
     ) -> Self {
-        self.advanced_event_selectors = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdvancedEventSelectors", value.into().to_template()),
+        )
     }
-    /// Sets `AggregationConfigurations`.
+    /// `AggregationConfigurations` (optional).
+    /// Items: 0 to 1.
     pub fn aggregation_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<AggregationConfiguration>>>,
     ) -> Self {
-        self.aggregation_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AggregationConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `CloudWatchLogsLogGroupArn`.
-    pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_watch_logs_log_group_arn = Some(value.into());
-        self
+    /// `CloudWatchLogsLogGroupArn` (optional).
+    pub fn cloud_watch_logs_log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CloudWatchLogsLogGroupArn", value.into().to_template()),
+        )
     }
-    /// Sets `CloudWatchLogsRoleArn`.
-    pub fn cloud_watch_logs_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.cloud_watch_logs_role_arn = Some(value.into());
-        self
+    /// `CloudWatchLogsRoleArn` (optional).
+    pub fn cloud_watch_logs_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CloudWatchLogsRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `EnableLogFileValidation`.
-    pub fn enable_log_file_validation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_log_file_validation = Some(value.into());
-        self
+    /// `EnableLogFileValidation` (optional).
+    pub fn enable_log_file_validation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnableLogFileValidation", value.into().to_template()),
+        )
     }
-    /// Sets `EventSelectors`.
-    pub fn event_selectors(mut self, value: impl Into<Value<List<EventSelector>>>) -> Self {
-        self.event_selectors = Some(value.into());
-        self
+    /// `EventSelectors` (optional).
+    /// Items: at most 5.
+    pub fn event_selectors(self, value: impl Into<Value<List<EventSelector>>>) -> Self {
+        Self(self.0.with(5, "EventSelectors", value.into().to_template()))
     }
-    /// Sets `IncludeGlobalServiceEvents`.
-    pub fn include_global_service_events(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_global_service_events = Some(value.into());
-        self
+    /// `IncludeGlobalServiceEvents` (optional).
+    pub fn include_global_service_events(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "IncludeGlobalServiceEvents", value.into().to_template()),
+        )
     }
-    /// Sets `InsightSelectors`.
-    pub fn insight_selectors(mut self, value: impl Into<Value<List<InsightSelector>>>) -> Self {
-        self.insight_selectors = Some(value.into());
-        self
+    /// `InsightSelectors` (optional).
+    pub fn insight_selectors(self, value: impl Into<Value<List<InsightSelector>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "InsightSelectors", value.into().to_template()),
+        )
     }
-    /// Sets `IsMultiRegionTrail`.
-    pub fn is_multi_region_trail(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_multi_region_trail = Some(value.into());
-        self
+    /// `IsMultiRegionTrail` (optional).
+    pub fn is_multi_region_trail(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "IsMultiRegionTrail", value.into().to_template()),
+        )
     }
-    /// Sets `IsOrganizationTrail`.
-    pub fn is_organization_trail(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_organization_trail = Some(value.into());
-        self
+    /// `IsOrganizationTrail` (optional).
+    pub fn is_organization_trail(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "IsOrganizationTrail", value.into().to_template()),
+        )
     }
-    /// Sets `KMSKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KMSKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "KMSKeyId", value.into().to_template()))
     }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key_prefix = Some(value.into());
-        self
+    /// `S3KeyPrefix` (optional).
+    /// Length: at most 200 characters.
+    pub fn s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "S3KeyPrefix", value.into().to_template()))
     }
-    /// Sets `SnsTopicName`.
-    pub fn sns_topic_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sns_topic_name = Some(value.into());
-        self
+    /// `SnsTopicName` (optional).
+    /// Length: at most 256 characters.
+    pub fn sns_topic_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "SnsTopicName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
-    /// Sets `TrailName`.
-    pub fn trail_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trail_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrailProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.advanced_event_selectors {
-            m.insert("AdvancedEventSelectors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aggregation_configurations {
-            m.insert("AggregationConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logs_log_group_arn {
-            m.insert("CloudWatchLogsLogGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logs_role_arn {
-            m.insert("CloudWatchLogsRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_log_file_validation {
-            m.insert("EnableLogFileValidation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_selectors {
-            m.insert("EventSelectors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_global_service_events {
-            m.insert("IncludeGlobalServiceEvents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.insight_selectors {
-            m.insert("InsightSelectors".to_owned(), v.to_template());
-        }
-        m.insert("IsLogging".to_owned(), self.is_logging.to_template());
-        if let Some(v) = &self.is_multi_region_trail {
-            m.insert("IsMultiRegionTrail".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_organization_trail {
-            m.insert("IsOrganizationTrail".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KMSKeyId".to_owned(), v.to_template());
-        }
-        m.insert("S3BucketName".to_owned(), self.s3_bucket_name.to_template());
-        if let Some(v) = &self.s3_key_prefix {
-            m.insert("S3KeyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_topic_name {
-            m.insert("SnsTopicName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trail_name {
-            m.insert("TrailName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrailName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 128 characters.
+    /// Pattern: `(^[a-zA-Z0-9]$)|(^[a-zA-Z0-9]([a-zA-Z0-9\._-])*[a-zA-Z0-9]$)`.
+    pub fn trail_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "TrailName", value.into().to_template()))
     }
 }
 
-impl Check for TrailProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advanced_event_selectors.check(
-            &path.field("AdvancedEventSelectors"),
-            &Rules::NONE,
-            out,
-        );
-        self.aggregation_configurations.check(
-            &path.field("AggregationConfigurations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_selectors.check(
-            &path.field("EventSelectors"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.insight_selectors
-            .check(&path.field("InsightSelectors"), &Rules::NONE, out);
-        self.s3_key_prefix.check(
-            &path.field("S3KeyPrefix"),
-            &Rules {
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sns_topic_name.check(
-            &path.field("SnsTopicName"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.trail_name.check(
-            &path.field("TrailName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("(^[a-zA-Z0-9]$)|(^[a-zA-Z0-9]([a-zA-Z0-9\\._-])*[a-zA-Z0-9]$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrailProps);
-
-/// Property type `AdvancedEventSelector` of `AWS::CloudTrail::Trail`.
-#[derive(Debug, Clone)]
-pub struct AdvancedEventSelector {
-    /// `FieldSelectors` (required).
-    /// Items: 1..=.
-    pub field_selectors: Value<List<AdvancedFieldSelector>>,
-    /// `Name` (optional).
-    /// Length: 1..=1000 characters.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AdvancedEventSelector` of `AWS::CloudTrail::Trail`.
+    AdvancedEventSelector
 }
 
 impl AdvancedEventSelector {
     /// The required properties: `FieldSelectors`.
     pub fn new(field_selectors: impl Into<Value<List<AdvancedFieldSelector>>>) -> Self {
-        Self {
-            field_selectors: field_selectors.into(),
-            name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FieldSelectors",
+            field_selectors.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedEventSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FieldSelectors".to_owned(),
-            self.field_selectors.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Name` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl Check for AdvancedEventSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_selectors.check(
-            &path.field("FieldSelectors"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdvancedEventSelector);
-
-/// Property type `AdvancedFieldSelector` of `AWS::CloudTrail::Trail`.
-#[derive(Debug, Clone)]
-pub struct AdvancedFieldSelector {
-    /// `EndsWith` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub ends_with: Option<Value<List<String>>>,
-    /// `Equals` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub equals: Option<Value<List<String>>>,
-    /// `Field` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `([\w|\d|\.|_]+)`.
-    pub field: Value<String>,
-    /// `NotEndsWith` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub not_ends_with: Option<Value<List<String>>>,
-    /// `NotEquals` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub not_equals: Option<Value<List<String>>>,
-    /// `NotStartsWith` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub not_starts_with: Option<Value<List<String>>>,
-    /// `StartsWith` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `(.+)`.
-    pub starts_with: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `AdvancedFieldSelector` of `AWS::CloudTrail::Trail`.
+    AdvancedFieldSelector
 }
 
 impl AdvancedFieldSelector {
     /// The required properties: `Field`.
     pub fn new(field: impl Into<Value<String>>) -> Self {
-        Self {
-            ends_with: None,
-            equals: None,
-            field: field.into(),
-            not_ends_with: None,
-            not_equals: None,
-            not_starts_with: None,
-            starts_with: None,
-        }
+        Self(crate::Properties::new().with(2, "Field", field.into().to_template()))
     }
-    /// Sets `EndsWith`.
-    pub fn ends_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ends_with = Some(value.into());
-        self
+    /// `EndsWith` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn ends_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "EndsWith", value.into().to_template()))
     }
-    /// Sets `Equals`.
-    pub fn equals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.equals = Some(value.into());
-        self
+    /// `Equals` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn equals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Equals", value.into().to_template()))
     }
-    /// Sets `NotEndsWith`.
-    pub fn not_ends_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_ends_with = Some(value.into());
-        self
+    /// `NotEndsWith` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn not_ends_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "NotEndsWith", value.into().to_template()))
     }
-    /// Sets `NotEquals`.
-    pub fn not_equals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_equals = Some(value.into());
-        self
+    /// `NotEquals` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn not_equals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "NotEquals", value.into().to_template()))
     }
-    /// Sets `NotStartsWith`.
-    pub fn not_starts_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_starts_with = Some(value.into());
-        self
+    /// `NotStartsWith` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn not_starts_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "NotStartsWith", value.into().to_template()))
     }
-    /// Sets `StartsWith`.
-    pub fn starts_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.starts_with = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedFieldSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ends_with {
-            m.insert("EndsWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.equals {
-            m.insert("Equals".to_owned(), v.to_template());
-        }
-        m.insert("Field".to_owned(), self.field.to_template());
-        if let Some(v) = &self.not_ends_with {
-            m.insert("NotEndsWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_equals {
-            m.insert("NotEquals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_starts_with {
-            m.insert("NotStartsWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.starts_with {
-            m.insert("StartsWith".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StartsWith` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `(.+)`.
+    pub fn starts_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "StartsWith", value.into().to_template()))
     }
 }
 
-impl Check for AdvancedFieldSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ends_with.check(
-            &path.field("EndsWith"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.equals.check(
-            &path.field("Equals"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field.check(
-            &path.field("Field"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("([\\w|\\d|\\.|_]+)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.not_ends_with.check(
-            &path.field("NotEndsWith"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.not_equals.check(
-            &path.field("NotEquals"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.not_starts_with.check(
-            &path.field("NotStartsWith"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.starts_with.check(
-            &path.field("StartsWith"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("(.+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdvancedFieldSelector);
-
-/// Property type `AggregationConfiguration` of `AWS::CloudTrail::Trail`.
-#[derive(Debug, Clone)]
-pub struct AggregationConfiguration {
-    /// `EventCategory` (required).
-    pub event_category: Value<EventCategory>,
-    /// `Templates` (required).
-    /// Items: 1..=50.
-    pub templates: Value<List<Template>>,
+crate::l1_struct! {
+    /// Property type `AggregationConfiguration` of `AWS::CloudTrail::Trail`.
+    AggregationConfiguration
 }
 
 impl AggregationConfiguration {
@@ -671,632 +362,162 @@ impl AggregationConfiguration {
         event_category: impl Into<Value<EventCategory>>,
         templates: impl Into<Value<List<Template>>>,
     ) -> Self {
-        Self {
-            event_category: event_category.into(),
-            templates: templates.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EventCategory", event_category.into().to_template())
+                .with(1, "Templates", templates.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AggregationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EventCategory".to_owned(),
-            self.event_category.to_template(),
-        );
-        m.insert("Templates".to_owned(), self.templates.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EventCategory`.
+    EventCategory {
+        /// `Data`
+        Data = "Data",
     }
 }
 
-impl Check for AggregationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_category
-            .check(&path.field("EventCategory"), &Rules::NONE, out);
-        self.templates.check(
-            &path.field("Templates"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Template`.
+    Template {
+        /// `API_ACTIVITY`
+        ApiActivity = "API_ACTIVITY",
+        /// `RESOURCE_ACCESS`
+        ResourceAccess = "RESOURCE_ACCESS",
+        /// `USER_ACTIONS`
+        UserActions = "USER_ACTIONS",
     }
 }
 
-crate::impl_literal!(AggregationConfiguration);
-
-/// Values of `EventCategory`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventCategory {
-    /// `Data`
-    Data,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventCategory {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Data"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Data => "Data",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EventCategory {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventCategory {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventCategory {
-    fn from(s: &str) -> Self {
-        match s {
-            "Data" => Self::Data,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventCategory> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventCategory::from(s))
-    }
-}
-
-crate::impl_literal!(EventCategory);
-
-/// Values of `Template`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Template {
-    /// `API_ACTIVITY`
-    ApiActivity,
-    /// `RESOURCE_ACCESS`
-    ResourceAccess,
-    /// `USER_ACTIONS`
-    UserActions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Template {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiActivity => "API_ACTIVITY",
-            Self::ResourceAccess => "RESOURCE_ACCESS",
-            Self::UserActions => "USER_ACTIONS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Template {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Template {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Template {
-    fn from(s: &str) -> Self {
-        match s {
-            "API_ACTIVITY" => Self::ApiActivity,
-            "RESOURCE_ACCESS" => Self::ResourceAccess,
-            "USER_ACTIONS" => Self::UserActions,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Template> {
-    fn from(s: &str) -> Self {
-        Value::literal(Template::from(s))
-    }
-}
-
-crate::impl_literal!(Template);
-
-/// Property type `EventSelector` of `AWS::CloudTrail::Trail`.
-#[derive(Debug, Clone, Default)]
-pub struct EventSelector {
-    /// `DataResources` (optional).
-    pub data_resources: Option<Value<List<DataResource>>>,
-    /// `ExcludeManagementEventSources` (optional).
-    pub exclude_management_event_sources: Option<Value<List<String>>>,
-    /// `IncludeManagementEvents` (optional).
-    pub include_management_events: Option<Value<bool>>,
-    /// `ReadWriteType` (optional).
-    pub read_write_type: Option<Value<ReadWriteType>>,
+crate::l1_struct! {
+    /// Property type `EventSelector` of `AWS::CloudTrail::Trail`.
+    EventSelector(default)
 }
 
 impl EventSelector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_resources: None,
-            exclude_management_event_sources: None,
-            include_management_events: None,
-            read_write_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataResources`.
-    pub fn data_resources(mut self, value: impl Into<Value<List<DataResource>>>) -> Self {
-        self.data_resources = Some(value.into());
-        self
+    /// `DataResources` (optional).
+    pub fn data_resources(self, value: impl Into<Value<List<DataResource>>>) -> Self {
+        Self(self.0.with(0, "DataResources", value.into().to_template()))
     }
-    /// Sets `ExcludeManagementEventSources`.
-    pub fn exclude_management_event_sources(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.exclude_management_event_sources = Some(value.into());
-        self
+    /// `ExcludeManagementEventSources` (optional).
+    pub fn exclude_management_event_sources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ExcludeManagementEventSources",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IncludeManagementEvents`.
-    pub fn include_management_events(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_management_events = Some(value.into());
-        self
+    /// `IncludeManagementEvents` (optional).
+    pub fn include_management_events(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludeManagementEvents", value.into().to_template()),
+        )
     }
-    /// Sets `ReadWriteType`.
-    pub fn read_write_type(mut self, value: impl Into<Value<ReadWriteType>>) -> Self {
-        self.read_write_type = Some(value.into());
-        self
+    /// `ReadWriteType` (optional).
+    pub fn read_write_type(self, value: impl Into<Value<ReadWriteType>>) -> Self {
+        Self(self.0.with(3, "ReadWriteType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EventSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_resources {
-            m.insert("DataResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_management_event_sources {
-            m.insert("ExcludeManagementEventSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_management_events {
-            m.insert("IncludeManagementEvents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_write_type {
-            m.insert("ReadWriteType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_resources
-            .check(&path.field("DataResources"), &Rules::NONE, out);
-        self.read_write_type
-            .check(&path.field("ReadWriteType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventSelector);
-
-/// Property type `DataResource` of `AWS::CloudTrail::Trail`.
-#[derive(Debug, Clone)]
-pub struct DataResource {
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DataResource` of `AWS::CloudTrail::Trail`.
+    DataResource
 }
 
 impl DataResource {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            type_: type_.into(),
-            values: None,
-        }
+        Self(crate::Properties::new().with(0, "Type", type_.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `AWS::Lambda::Function`
+        AwsLambdaFunction = "AWS::Lambda::Function",
+        /// `AWS::S3::Object`
+        AwsS3Object = "AWS::S3::Object",
+        /// `AWS::DynamoDB::Table`
+        AwsDynamoDbTable = "AWS::DynamoDB::Table",
+        /// `AWS::S3Outposts::Object`
+        AwsS3OutpostsObject = "AWS::S3Outposts::Object",
+        /// `AWS::ManagedBlockchain::Node`
+        AwsManagedBlockchainNode = "AWS::ManagedBlockchain::Node",
+        /// `AWS::S3ObjectLambda::AccessPoint`
+        AwsS3ObjectLambdaAccessPoint = "AWS::S3ObjectLambda::AccessPoint",
+        /// `AWS::EC2::Snapshot`
+        AwsEc2Snapshot = "AWS::EC2::Snapshot",
+        /// `AWS::S3::AccessPoint`
+        AwsS3AccessPoint = "AWS::S3::AccessPoint",
+        /// `AWS::DynamoDB::Stream`
+        AwsDynamoDbStream = "AWS::DynamoDB::Stream",
     }
 }
 
-impl Check for DataResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ReadWriteType`.
+    ReadWriteType {
+        /// `All`
+        All = "All",
+        /// `ReadOnly`
+        ReadOnly = "ReadOnly",
+        /// `WriteOnly`
+        WriteOnly = "WriteOnly",
     }
 }
 
-crate::impl_literal!(DataResource);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `AWS::Lambda::Function`
-    AwsLambdaFunction,
-    /// `AWS::S3::Object`
-    AwsS3Object,
-    /// `AWS::DynamoDB::Table`
-    AwsDynamoDbTable,
-    /// `AWS::S3Outposts::Object`
-    AwsS3OutpostsObject,
-    /// `AWS::ManagedBlockchain::Node`
-    AwsManagedBlockchainNode,
-    /// `AWS::S3ObjectLambda::AccessPoint`
-    AwsS3ObjectLambdaAccessPoint,
-    /// `AWS::EC2::Snapshot`
-    AwsEc2Snapshot,
-    /// `AWS::S3::AccessPoint`
-    AwsS3AccessPoint,
-    /// `AWS::DynamoDB::Stream`
-    AwsDynamoDbStream,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AWS::Lambda::Function",
-        "AWS::S3::Object",
-        "AWS::DynamoDB::Table",
-        "AWS::S3Outposts::Object",
-        "AWS::ManagedBlockchain::Node",
-        "AWS::S3ObjectLambda::AccessPoint",
-        "AWS::EC2::Snapshot",
-        "AWS::S3::AccessPoint",
-        "AWS::DynamoDB::Stream",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsLambdaFunction => "AWS::Lambda::Function",
-            Self::AwsS3Object => "AWS::S3::Object",
-            Self::AwsDynamoDbTable => "AWS::DynamoDB::Table",
-            Self::AwsS3OutpostsObject => "AWS::S3Outposts::Object",
-            Self::AwsManagedBlockchainNode => "AWS::ManagedBlockchain::Node",
-            Self::AwsS3ObjectLambdaAccessPoint => "AWS::S3ObjectLambda::AccessPoint",
-            Self::AwsEc2Snapshot => "AWS::EC2::Snapshot",
-            Self::AwsS3AccessPoint => "AWS::S3::AccessPoint",
-            Self::AwsDynamoDbStream => "AWS::DynamoDB::Stream",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS::Lambda::Function" => Self::AwsLambdaFunction,
-            "AWS::S3::Object" => Self::AwsS3Object,
-            "AWS::DynamoDB::Table" => Self::AwsDynamoDbTable,
-            "AWS::S3Outposts::Object" => Self::AwsS3OutpostsObject,
-            "AWS::ManagedBlockchain::Node" => Self::AwsManagedBlockchainNode,
-            "AWS::S3ObjectLambda::AccessPoint" => Self::AwsS3ObjectLambdaAccessPoint,
-            "AWS::EC2::Snapshot" => Self::AwsEc2Snapshot,
-            "AWS::S3::AccessPoint" => Self::AwsS3AccessPoint,
-            "AWS::DynamoDB::Stream" => Self::AwsDynamoDbStream,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `ReadWriteType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReadWriteType {
-    /// `All`
-    All,
-    /// `ReadOnly`
-    ReadOnly,
-    /// `WriteOnly`
-    WriteOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReadWriteType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["All", "ReadOnly", "WriteOnly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "All",
-            Self::ReadOnly => "ReadOnly",
-            Self::WriteOnly => "WriteOnly",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReadWriteType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReadWriteType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReadWriteType {
-    fn from(s: &str) -> Self {
-        match s {
-            "All" => Self::All,
-            "ReadOnly" => Self::ReadOnly,
-            "WriteOnly" => Self::WriteOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReadWriteType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReadWriteType::from(s))
-    }
-}
-
-crate::impl_literal!(ReadWriteType);
-
-/// Property type `InsightSelector` of `AWS::CloudTrail::Trail`.
-#[derive(Debug, Clone, Default)]
-pub struct InsightSelector {
-    /// `EventCategories` (optional).
-    pub event_categories: Option<Value<List<SourceEventCategory>>>,
-    /// `InsightType` (optional).
-    pub insight_type: Option<Value<InsightType>>,
+crate::l1_struct! {
+    /// Property type `InsightSelector` of `AWS::CloudTrail::Trail`.
+    InsightSelector(default)
 }
 
 impl InsightSelector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            event_categories: None,
-            insight_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EventCategories`.
-    pub fn event_categories(mut self, value: impl Into<Value<List<SourceEventCategory>>>) -> Self {
-        self.event_categories = Some(value.into());
-        self
+    /// `EventCategories` (optional).
+    pub fn event_categories(self, value: impl Into<Value<List<SourceEventCategory>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EventCategories", value.into().to_template()),
+        )
     }
-    /// Sets `InsightType`.
-    pub fn insight_type(mut self, value: impl Into<Value<InsightType>>) -> Self {
-        self.insight_type = Some(value.into());
-        self
+    /// `InsightType` (optional).
+    pub fn insight_type(self, value: impl Into<Value<InsightType>>) -> Self {
+        Self(self.0.with(1, "InsightType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InsightSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.event_categories {
-            m.insert("EventCategories".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.insight_type {
-            m.insert("InsightType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SourceEventCategory`.
+    SourceEventCategory {
+        /// `Management`
+        Management = "Management",
+        /// `Data`
+        Data = "Data",
     }
 }
 
-impl Check for InsightSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_categories
-            .check(&path.field("EventCategories"), &Rules::NONE, out);
-        self.insight_type
-            .check(&path.field("InsightType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `InsightType`.
+    InsightType {
+        /// `ApiCallRateInsight`
+        ApiCallRateInsight = "ApiCallRateInsight",
+        /// `ApiErrorRateInsight`
+        ApiErrorRateInsight = "ApiErrorRateInsight",
     }
 }
 
-crate::impl_literal!(InsightSelector);
-
-/// Values of `SourceEventCategory`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SourceEventCategory {
-    /// `Management`
-    Management,
-    /// `Data`
-    Data,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SourceEventCategory {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Management", "Data"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Management => "Management",
-            Self::Data => "Data",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SourceEventCategory {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SourceEventCategory {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SourceEventCategory {
-    fn from(s: &str) -> Self {
-        match s {
-            "Management" => Self::Management,
-            "Data" => Self::Data,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SourceEventCategory> {
-    fn from(s: &str) -> Self {
-        Value::literal(SourceEventCategory::from(s))
-    }
-}
-
-crate::impl_literal!(SourceEventCategory);
-
-/// Values of `InsightType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InsightType {
-    /// `ApiCallRateInsight`
-    ApiCallRateInsight,
-    /// `ApiErrorRateInsight`
-    ApiErrorRateInsight,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InsightType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ApiCallRateInsight", "ApiErrorRateInsight"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiCallRateInsight => "ApiCallRateInsight",
-            Self::ApiErrorRateInsight => "ApiErrorRateInsight",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InsightType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InsightType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InsightType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ApiCallRateInsight" => Self::ApiCallRateInsight,
-            "ApiErrorRateInsight" => Self::ApiErrorRateInsight,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InsightType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InsightType::from(s))
-    }
-}
-
-crate::impl_literal!(InsightType);
-
-/// Property type `Tag` of `AWS::CloudTrail::Trail`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

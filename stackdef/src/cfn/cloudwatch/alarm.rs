@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudWatch::Alarm`.
-#[derive(Debug, Clone)]
-pub struct Alarm {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Alarm {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Alarm {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Alarm {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudWatch::Alarm`.
+    Alarm("AWS::CloudWatch::Alarm", AlarmProps)
 }
 
 impl Alarm {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudWatch::Alarm";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AlarmProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AlarmName` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudWatchAlarmName> {
         self.resource.ref_value()
@@ -82,938 +34,442 @@ impl Alarm {
     pub fn attr_arn(&self) -> Value<ids::AlarmArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ActionsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ActionsEnabled", value.into())
+    }
+
+    /// Replaces `AlarmActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_actions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AlarmActions", value.into())
+    }
+
+    /// Replaces `AlarmDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AlarmDescription", value.into())
+    }
+
+    /// Replaces `AlarmName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AlarmName", value.into())
+    }
+
+    /// Replaces `ComparisonOperator` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_comparison_operator(&self, value: impl Into<Value<ComparisonOperator>>) {
+        self.resource
+            .set_property("ComparisonOperator", value.into())
+    }
+
+    /// Replaces `DatapointsToAlarm` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_datapoints_to_alarm(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DatapointsToAlarm", value.into())
+    }
+
+    /// Replaces `Dimensions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dimensions(&self, value: impl Into<Value<List<Dimension>>>) {
+        self.resource.set_property("Dimensions", value.into())
+    }
+
+    /// Replaces `EvaluateLowSampleCountPercentile` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluate_low_sample_count_percentile(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EvaluateLowSampleCountPercentile", value.into())
+    }
+
+    /// Replaces `EvaluationCriteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_criteria(&self, value: impl Into<Value<EvaluationCriteria>>) {
+        self.resource
+            .set_property("EvaluationCriteria", value.into())
+    }
+
+    /// Replaces `EvaluationInterval` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_interval(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("EvaluationInterval", value.into())
+    }
+
+    /// Replaces `EvaluationPeriods` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_periods(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("EvaluationPeriods", value.into())
+    }
+
+    /// Replaces `ExtendedStatistic` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_extended_statistic(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ExtendedStatistic", value.into())
+    }
+
+    /// Replaces `InsufficientDataActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_insufficient_data_actions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("InsufficientDataActions", value.into())
+    }
+
+    /// Replaces `MetricName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MetricName", value.into())
+    }
+
+    /// Replaces `Metrics` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metrics(&self, value: impl Into<Value<List<MetricDataQuery>>>) {
+        self.resource.set_property("Metrics", value.into())
+    }
+
+    /// Replaces `Namespace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Namespace", value.into())
+    }
+
+    /// Replaces `OKActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ok_actions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("OKActions", value.into())
+    }
+
+    /// Replaces `Period` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_period(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Period", value.into())
+    }
+
+    /// Replaces `Statistic` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statistic(&self, value: impl Into<Value<Statistic>>) {
+        self.resource.set_property("Statistic", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Threshold` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_threshold(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("Threshold", value.into())
+    }
+
+    /// Replaces `ThresholdMetricId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_threshold_metric_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ThresholdMetricId", value.into())
+    }
+
+    /// Replaces `TreatMissingData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_treat_missing_data(&self, value: impl Into<Value<TreatMissingData>>) {
+        self.resource.set_property("TreatMissingData", value.into())
+    }
+
+    /// Replaces `Unit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_unit(&self, value: impl Into<Value<AlarmPropsUnit>>) {
+        self.resource.set_property("Unit", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudWatch::Alarm`.
-#[derive(Debug, Clone, Default)]
-pub struct AlarmProps {
-    /// `ActionsEnabled` (optional).
-    pub actions_enabled: Option<Value<bool>>,
-    /// `AlarmActions` (optional).
-    /// Items: 0..=.
-    /// Each item: Length: 1..=1024 characters.
-    pub alarm_actions: Option<Value<List<String>>>,
-    /// `AlarmDescription` (optional).
-    /// Length: 0..=1024 characters.
-    pub alarm_description: Option<Value<String>>,
-    /// `AlarmName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub alarm_name: Option<Value<String>>,
-    /// `ComparisonOperator` (optional).
-    pub comparison_operator: Option<Value<ComparisonOperator>>,
-    /// `DatapointsToAlarm` (optional).
-    /// Range: 1..=.
-    pub datapoints_to_alarm: Option<Value<i64>>,
-    /// `Dimensions` (optional).
-    /// Items: 0..=30.
-    pub dimensions: Option<Value<List<Dimension>>>,
-    /// `EvaluateLowSampleCountPercentile` (optional).
-    /// Length: 1..=255 characters.
-    pub evaluate_low_sample_count_percentile: Option<Value<String>>,
-    /// `EvaluationCriteria` (optional).
-    pub evaluation_criteria: Option<Value<EvaluationCriteria>>,
-    /// `EvaluationInterval` (optional).
-    /// Range: 10..=3600.
-    pub evaluation_interval: Option<Value<i64>>,
-    /// `EvaluationPeriods` (optional).
-    /// Range: 1..=.
-    pub evaluation_periods: Option<Value<i64>>,
-    /// `ExtendedStatistic` (optional).
-    pub extended_statistic: Option<Value<String>>,
-    /// `InsufficientDataActions` (optional).
-    /// Items: 0..=.
-    /// Each item: Length: 1..=1024 characters.
-    pub insufficient_data_actions: Option<Value<List<String>>>,
-    /// `MetricName` (optional).
-    /// Length: 1..=255 characters.
-    pub metric_name: Option<Value<String>>,
-    /// `Metrics` (optional).
-    pub metrics: Option<Value<List<MetricDataQuery>>>,
-    /// `Namespace` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[^:]`.
-    pub namespace: Option<Value<String>>,
-    /// `OKActions` (optional).
-    /// Items: 0..=.
-    /// Each item: Length: 1..=1024 characters.
-    pub ok_actions: Option<Value<List<String>>>,
-    /// `Period` (optional).
-    /// Range: 1..=.
-    pub period: Option<Value<i64>>,
-    /// `Statistic` (optional).
-    pub statistic: Option<Value<Statistic>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Threshold` (optional).
-    pub threshold: Option<Value<f64>>,
-    /// `ThresholdMetricId` (optional).
-    /// Length: 1..=255 characters.
-    pub threshold_metric_id: Option<Value<String>>,
-    /// `TreatMissingData` (optional).
-    /// Length: 1..=255 characters.
-    pub treat_missing_data: Option<Value<TreatMissingData>>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<AlarmPropsUnit>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudWatch::Alarm`.
+    AlarmProps(default)
 }
 
 impl AlarmProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            actions_enabled: None,
-            alarm_actions: None,
-            alarm_description: None,
-            alarm_name: None,
-            comparison_operator: None,
-            datapoints_to_alarm: None,
-            dimensions: None,
-            evaluate_low_sample_count_percentile: None,
-            evaluation_criteria: None,
-            evaluation_interval: None,
-            evaluation_periods: None,
-            extended_statistic: None,
-            insufficient_data_actions: None,
-            metric_name: None,
-            metrics: None,
-            namespace: None,
-            ok_actions: None,
-            period: None,
-            statistic: None,
-            tags: None,
-            threshold: None,
-            threshold_metric_id: None,
-            treat_missing_data: None,
-            unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActionsEnabled`.
-    pub fn actions_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.actions_enabled = Some(value.into());
-        self
+    /// `ActionsEnabled` (optional).
+    pub fn actions_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ActionsEnabled", value.into().to_template()))
     }
-    /// Sets `AlarmActions`.
-    pub fn alarm_actions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.alarm_actions = Some(value.into());
-        self
+    /// `AlarmActions` (optional).
+    /// Items: at least 0.
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn alarm_actions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "AlarmActions", value.into().to_template()))
     }
-    /// Sets `AlarmDescription`.
-    pub fn alarm_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alarm_description = Some(value.into());
-        self
+    /// `AlarmDescription` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn alarm_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AlarmDescription", value.into().to_template()),
+        )
     }
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
+    /// `AlarmName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn alarm_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "AlarmName", value.into().to_template()))
     }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, value: impl Into<Value<ComparisonOperator>>) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
+    /// `ComparisonOperator` (optional).
+    pub fn comparison_operator(self, value: impl Into<Value<ComparisonOperator>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ComparisonOperator", value.into().to_template()),
+        )
     }
-    /// Sets `DatapointsToAlarm`.
-    pub fn datapoints_to_alarm(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.datapoints_to_alarm = Some(value.into());
-        self
+    /// `DatapointsToAlarm` (optional).
+    /// Range: at least 1.
+    pub fn datapoints_to_alarm(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DatapointsToAlarm", value.into().to_template()),
+        )
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<Dimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    /// Items: 0 to 30.
+    pub fn dimensions(self, value: impl Into<Value<List<Dimension>>>) -> Self {
+        Self(self.0.with(6, "Dimensions", value.into().to_template()))
     }
-    /// Sets `EvaluateLowSampleCountPercentile`.
-    pub fn evaluate_low_sample_count_percentile(mut self, value: impl Into<Value<String>>) -> Self {
-        self.evaluate_low_sample_count_percentile = Some(value.into());
-        self
+    /// `EvaluateLowSampleCountPercentile` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn evaluate_low_sample_count_percentile(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            7,
+            "EvaluateLowSampleCountPercentile",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EvaluationCriteria`.
-    pub fn evaluation_criteria(mut self, value: impl Into<Value<EvaluationCriteria>>) -> Self {
-        self.evaluation_criteria = Some(value.into());
-        self
+    /// `EvaluationCriteria` (optional).
+    pub fn evaluation_criteria(self, value: impl Into<Value<EvaluationCriteria>>) -> Self {
+        Self(
+            self.0
+                .with(8, "EvaluationCriteria", value.into().to_template()),
+        )
     }
-    /// Sets `EvaluationInterval`.
-    pub fn evaluation_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.evaluation_interval = Some(value.into());
-        self
+    /// `EvaluationInterval` (optional).
+    /// Range: 10 to 3600.
+    pub fn evaluation_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "EvaluationInterval", value.into().to_template()),
+        )
     }
-    /// Sets `EvaluationPeriods`.
-    pub fn evaluation_periods(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.evaluation_periods = Some(value.into());
-        self
+    /// `EvaluationPeriods` (optional).
+    /// Range: at least 1.
+    pub fn evaluation_periods(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "EvaluationPeriods", value.into().to_template()),
+        )
     }
-    /// Sets `ExtendedStatistic`.
-    pub fn extended_statistic(mut self, value: impl Into<Value<String>>) -> Self {
-        self.extended_statistic = Some(value.into());
-        self
+    /// `ExtendedStatistic` (optional).
+    pub fn extended_statistic(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ExtendedStatistic", value.into().to_template()),
+        )
     }
-    /// Sets `InsufficientDataActions`.
-    pub fn insufficient_data_actions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.insufficient_data_actions = Some(value.into());
-        self
+    /// `InsufficientDataActions` (optional).
+    /// Items: at least 0.
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn insufficient_data_actions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "InsufficientDataActions", value.into().to_template()),
+        )
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "MetricName", value.into().to_template()))
     }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, value: impl Into<Value<List<MetricDataQuery>>>) -> Self {
-        self.metrics = Some(value.into());
-        self
+    /// `Metrics` (optional).
+    pub fn metrics(self, value: impl Into<Value<List<MetricDataQuery>>>) -> Self {
+        Self(self.0.with(14, "Metrics", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[^:]`.
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "Namespace", value.into().to_template()))
     }
-    /// Sets `OKActions`.
-    pub fn ok_actions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ok_actions = Some(value.into());
-        self
+    /// `OKActions` (optional).
+    /// Items: at least 0.
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn ok_actions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(16, "OKActions", value.into().to_template()))
     }
-    /// Sets `Period`.
-    pub fn period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.period = Some(value.into());
-        self
+    /// `Period` (optional).
+    /// Range: at least 1.
+    pub fn period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(17, "Period", value.into().to_template()))
     }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, value: impl Into<Value<Statistic>>) -> Self {
-        self.statistic = Some(value.into());
-        self
+    /// `Statistic` (optional).
+    pub fn statistic(self, value: impl Into<Value<Statistic>>) -> Self {
+        Self(self.0.with(18, "Statistic", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(19, "Tags", value.into().to_template()))
     }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.threshold = Some(value.into());
-        self
+    /// `Threshold` (optional).
+    pub fn threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(20, "Threshold", value.into().to_template()))
     }
-    /// Sets `ThresholdMetricId`.
-    pub fn threshold_metric_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.threshold_metric_id = Some(value.into());
-        self
+    /// `ThresholdMetricId` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn threshold_metric_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(21, "ThresholdMetricId", value.into().to_template()),
+        )
     }
-    /// Sets `TreatMissingData`.
-    pub fn treat_missing_data(mut self, value: impl Into<Value<TreatMissingData>>) -> Self {
-        self.treat_missing_data = Some(value.into());
-        self
+    /// `TreatMissingData` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn treat_missing_data(self, value: impl Into<Value<TreatMissingData>>) -> Self {
+        Self(
+            self.0
+                .with(22, "TreatMissingData", value.into().to_template()),
+        )
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<AlarmPropsUnit>>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AlarmProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.actions_enabled {
-            m.insert("ActionsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alarm_actions {
-            m.insert("AlarmActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alarm_description {
-            m.insert("AlarmDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alarm_name {
-            m.insert("AlarmName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comparison_operator {
-            m.insert("ComparisonOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.datapoints_to_alarm {
-            m.insert("DatapointsToAlarm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluate_low_sample_count_percentile {
-            m.insert(
-                "EvaluateLowSampleCountPercentile".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.evaluation_criteria {
-            m.insert("EvaluationCriteria".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_interval {
-            m.insert("EvaluationInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_periods {
-            m.insert("EvaluationPeriods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extended_statistic {
-            m.insert("ExtendedStatistic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.insufficient_data_actions {
-            m.insert("InsufficientDataActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics {
-            m.insert("Metrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ok_actions {
-            m.insert("OKActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.period {
-            m.insert("Period".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statistic {
-            m.insert("Statistic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold {
-            m.insert("Threshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold_metric_id {
-            m.insert("ThresholdMetricId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.treat_missing_data {
-            m.insert("TreatMissingData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<AlarmPropsUnit>>) -> Self {
+        Self(self.0.with(23, "Unit", value.into().to_template()))
     }
 }
 
-impl Check for AlarmProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_actions.check(
-            &path.field("AlarmActions"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alarm_description.check(
-            &path.field("AlarmDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alarm_name.check(
-            &path.field("AlarmName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.datapoints_to_alarm.check(
-            &path.field("DatapointsToAlarm"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dimensions.check(
-            &path.field("Dimensions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluate_low_sample_count_percentile.check(
-            &path.field("EvaluateLowSampleCountPercentile"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluation_criteria
-            .check(&path.field("EvaluationCriteria"), &Rules::NONE, out);
-        self.evaluation_interval.check(
-            &path.field("EvaluationInterval"),
-            &Rules {
-                minimum: Some(10.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluation_periods.check(
-            &path.field("EvaluationPeriods"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.insufficient_data_actions.check(
-            &path.field("InsufficientDataActions"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metrics
-            .check(&path.field("Metrics"), &Rules::NONE, out);
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[^:]"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ok_actions.check(
-            &path.field("OKActions"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.period.check(
-            &path.field("Period"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statistic
-            .check(&path.field("Statistic"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threshold_metric_id.check(
-            &path.field("ThresholdMetricId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.treat_missing_data.check(
-            &path.field("TreatMissingData"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("Metrics", self.metrics.is_some())],
-                &[("MetricName", self.metric_name.is_some())],
-            ],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("ExtendedStatistic", self.extended_statistic.is_some()),
-            &[("Statistic", self.statistic.is_some())],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("Metrics", self.metrics.is_some()),
-            &[
-                ("MetricName", self.metric_name.is_some()),
-                ("Dimensions", self.dimensions.is_some()),
-                ("Period", self.period.is_some()),
-                ("Namespace", self.namespace.is_some()),
-                ("Statistic", self.statistic.is_some()),
-                ("ExtendedStatistic", self.extended_statistic.is_some()),
-                ("Unit", self.unit.is_some()),
-            ],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("Statistic", self.statistic.is_some()),
-            &[("ExtendedStatistic", self.extended_statistic.is_some())],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("Threshold", self.threshold.is_some()),
-            &[("ThresholdMetricId", self.threshold_metric_id.is_some())],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("ThresholdMetricId", self.threshold_metric_id.is_some()),
-            &[("Threshold", self.threshold.is_some())],
-            path,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ComparisonOperator`.
+    ComparisonOperator {
+        /// `GreaterThanOrEqualToThreshold`
+        GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+        /// `GreaterThanThreshold`
+        GreaterThanThreshold = "GreaterThanThreshold",
+        /// `GreaterThanUpperThreshold`
+        GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
+        /// `LessThanLowerOrGreaterThanUpperThreshold`
+        LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
+        /// `LessThanLowerThreshold`
+        LessThanLowerThreshold = "LessThanLowerThreshold",
+        /// `LessThanOrEqualToThreshold`
+        LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+        /// `LessThanThreshold`
+        LessThanThreshold = "LessThanThreshold",
     }
 }
 
-crate::impl_literal!(AlarmProps);
-
-/// Values of `ComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComparisonOperator {
-    /// `GreaterThanOrEqualToThreshold`
-    GreaterThanOrEqualToThreshold,
-    /// `GreaterThanThreshold`
-    GreaterThanThreshold,
-    /// `GreaterThanUpperThreshold`
-    GreaterThanUpperThreshold,
-    /// `LessThanLowerOrGreaterThanUpperThreshold`
-    LessThanLowerOrGreaterThanUpperThreshold,
-    /// `LessThanLowerThreshold`
-    LessThanLowerThreshold,
-    /// `LessThanOrEqualToThreshold`
-    LessThanOrEqualToThreshold,
-    /// `LessThanThreshold`
-    LessThanThreshold,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GreaterThanOrEqualToThreshold",
-        "GreaterThanThreshold",
-        "GreaterThanUpperThreshold",
-        "LessThanLowerOrGreaterThanUpperThreshold",
-        "LessThanLowerThreshold",
-        "LessThanOrEqualToThreshold",
-        "LessThanThreshold",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-            Self::GreaterThanThreshold => "GreaterThanThreshold",
-            Self::GreaterThanUpperThreshold => "GreaterThanUpperThreshold",
-            Self::LessThanLowerOrGreaterThanUpperThreshold => {
-                "LessThanLowerOrGreaterThanUpperThreshold"
-            }
-            Self::LessThanLowerThreshold => "LessThanLowerThreshold",
-            Self::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            Self::LessThanThreshold => "LessThanThreshold",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
-            "GreaterThanThreshold" => Self::GreaterThanThreshold,
-            "GreaterThanUpperThreshold" => Self::GreaterThanUpperThreshold,
-            "LessThanLowerOrGreaterThanUpperThreshold" => {
-                Self::LessThanLowerOrGreaterThanUpperThreshold
-            }
-            "LessThanLowerThreshold" => Self::LessThanLowerThreshold,
-            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
-            "LessThanThreshold" => Self::LessThanThreshold,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ComparisonOperator);
-
-/// Property type `Dimension` of `AWS::CloudWatch::Alarm`.
-#[derive(Debug, Clone)]
-pub struct Dimension {
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=1024 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Dimension` of `AWS::CloudWatch::Alarm`.
+    Dimension
 }
 
 impl Dimension {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Dimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Dimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Dimension);
-
-/// Property type `EvaluationCriteria` of `AWS::CloudWatch::Alarm`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationCriteria {
-    /// `PromQLCriteria` (optional).
-    pub prom_ql_criteria: Option<Value<AlarmPromQlCriteria>>,
+crate::l1_struct! {
+    /// Property type `EvaluationCriteria` of `AWS::CloudWatch::Alarm`.
+    EvaluationCriteria(default)
 }
 
 impl EvaluationCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            prom_ql_criteria: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PromQLCriteria`.
-    pub fn prom_ql_criteria(mut self, value: impl Into<Value<AlarmPromQlCriteria>>) -> Self {
-        self.prom_ql_criteria = Some(value.into());
-        self
+    /// `PromQLCriteria` (optional).
+    pub fn prom_ql_criteria(self, value: impl Into<Value<AlarmPromQlCriteria>>) -> Self {
+        Self(self.0.with(0, "PromQLCriteria", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.prom_ql_criteria {
-            m.insert("PromQLCriteria".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.prom_ql_criteria
-            .check(&path.field("PromQLCriteria"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationCriteria);
-
-/// Property type `AlarmPromQlCriteria` of `AWS::CloudWatch::Alarm`.
-#[derive(Debug, Clone, Default)]
-pub struct AlarmPromQlCriteria {
-    /// `PendingPeriod` (optional).
-    pub pending_period: Option<Value<i64>>,
-    /// `Query` (optional).
-    pub query: Option<Value<String>>,
-    /// `RecoveryPeriod` (optional).
-    pub recovery_period: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AlarmPromQlCriteria` of `AWS::CloudWatch::Alarm`.
+    AlarmPromQlCriteria(default)
 }
 
 impl AlarmPromQlCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pending_period: None,
-            query: None,
-            recovery_period: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PendingPeriod`.
-    pub fn pending_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pending_period = Some(value.into());
-        self
+    /// `PendingPeriod` (optional).
+    pub fn pending_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "PendingPeriod", value.into().to_template()))
     }
-    /// Sets `Query`.
-    pub fn query(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query = Some(value.into());
-        self
+    /// `Query` (optional).
+    pub fn query(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Query", value.into().to_template()))
     }
-    /// Sets `RecoveryPeriod`.
-    pub fn recovery_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.recovery_period = Some(value.into());
-        self
+    /// `RecoveryPeriod` (optional).
+    pub fn recovery_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "RecoveryPeriod", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AlarmPromQlCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pending_period {
-            m.insert("PendingPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query {
-            m.insert("Query".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recovery_period {
-            m.insert("RecoveryPeriod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AlarmPromQlCriteria {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AlarmPromQlCriteria);
-
-/// Property type `MetricDataQuery` of `AWS::CloudWatch::Alarm`.
-#[derive(Debug, Clone)]
-pub struct MetricDataQuery {
-    /// `AccountId` (optional).
-    /// Length: 1..=255 characters.
-    pub account_id: Option<Value<String>>,
-    /// `Expression` (optional).
-    /// Length: 1..=2048 characters.
-    pub expression: Option<Value<String>>,
-    /// `Id` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^([a-z])([A-Za-z0-9\_]*)$`.
-    pub id: Value<String>,
-    /// `Label` (optional).
-    pub label: Option<Value<String>>,
-    /// `MetricStat` (optional).
-    pub metric_stat: Option<Value<MetricStat>>,
-    /// `Period` (optional).
-    /// Range: 1..=.
-    pub period: Option<Value<i64>>,
-    /// `ReturnData` (optional).
-    pub return_data: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `MetricDataQuery` of `AWS::CloudWatch::Alarm`.
+    MetricDataQuery
 }
 
 impl MetricDataQuery {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            account_id: None,
-            expression: None,
-            id: id.into(),
-            label: None,
-            metric_stat: None,
-            period: None,
-            return_data: None,
-        }
+        Self(crate::Properties::new().with(2, "Id", id.into().to_template()))
     }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_id = Some(value.into());
-        self
+    /// `AccountId` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountId", value.into().to_template()))
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Expression", value.into().to_template()))
     }
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label = Some(value.into());
-        self
+    /// `Label` (optional).
+    pub fn label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Label", value.into().to_template()))
     }
-    /// Sets `MetricStat`.
-    pub fn metric_stat(mut self, value: impl Into<Value<MetricStat>>) -> Self {
-        self.metric_stat = Some(value.into());
-        self
+    /// `MetricStat` (optional).
+    pub fn metric_stat(self, value: impl Into<Value<MetricStat>>) -> Self {
+        Self(self.0.with(4, "MetricStat", value.into().to_template()))
     }
-    /// Sets `Period`.
-    pub fn period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.period = Some(value.into());
-        self
+    /// `Period` (optional).
+    /// Range: at least 1.
+    pub fn period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Period", value.into().to_template()))
     }
-    /// Sets `ReturnData`.
-    pub fn return_data(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.return_data = Some(value.into());
-        self
+    /// `ReturnData` (optional).
+    pub fn return_data(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "ReturnData", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricDataQuery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_id {
-            m.insert("AccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.label {
-            m.insert("Label".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_stat {
-            m.insert("MetricStat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.period {
-            m.insert("Period".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.return_data {
-            m.insert("ReturnData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricDataQuery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^([a-z])([A-Za-z0-9\\_]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_stat
-            .check(&path.field("MetricStat"), &Rules::NONE, out);
-        self.period.check(
-            &path.field("Period"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricDataQuery);
-
-/// Property type `MetricStat` of `AWS::CloudWatch::Alarm`.
-#[derive(Debug, Clone)]
-pub struct MetricStat {
-    /// `Metric` (required).
-    pub metric: Value<Metric>,
-    /// `Period` (required).
-    /// Range: 1..=.
-    pub period: Value<i64>,
-    /// `Stat` (required).
-    pub stat: Value<String>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<Unit>>,
+crate::l1_struct! {
+    /// Property type `MetricStat` of `AWS::CloudWatch::Alarm`.
+    MetricStat
 }
 
 impl MetricStat {
@@ -1023,698 +479,195 @@ impl MetricStat {
         period: impl Into<Value<i64>>,
         stat: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            metric: metric.into(),
-            period: period.into(),
-            stat: stat.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Metric", metric.into().to_template())
+                .with(1, "Period", period.into().to_template())
+                .with(2, "Stat", stat.into().to_template()),
+        )
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<Unit>>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricStat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Metric".to_owned(), self.metric.to_template());
-        m.insert("Period".to_owned(), self.period.to_template());
-        m.insert("Stat".to_owned(), self.stat.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<Unit>>) -> Self {
+        Self(self.0.with(3, "Unit", value.into().to_template()))
     }
 }
 
-impl Check for MetricStat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric.check(&path.field("Metric"), &Rules::NONE, out);
-        self.period.check(
-            &path.field("Period"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricStat);
-
-/// Property type `Metric` of `AWS::CloudWatch::Alarm`.
-#[derive(Debug, Clone, Default)]
-pub struct Metric {
-    /// `Dimensions` (optional).
-    /// Items: 0..=30.
-    pub dimensions: Option<Value<List<Dimension>>>,
-    /// `MetricName` (optional).
-    /// Length: 1..=255 characters.
-    pub metric_name: Option<Value<String>>,
-    /// `Namespace` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[^:]`.
-    pub namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Metric` of `AWS::CloudWatch::Alarm`.
+    Metric(default)
 }
 
 impl Metric {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimensions: None,
-            metric_name: None,
-            namespace: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<Dimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    /// Items: 0 to 30.
+    pub fn dimensions(self, value: impl Into<Value<List<Dimension>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MetricName", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[^:]`.
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Namespace", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Metric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `Bits`
+        Bits = "Bits",
+        /// `Bits/Second`
+        BitsSecond = "Bits/Second",
+        /// `Bytes`
+        Bytes = "Bytes",
+        /// `Bytes/Second`
+        BytesSecond = "Bytes/Second",
+        /// `Count`
+        Count = "Count",
+        /// `Count/Second`
+        CountSecond = "Count/Second",
+        /// `Gigabits`
+        Gigabits = "Gigabits",
+        /// `Gigabits/Second`
+        GigabitsSecond = "Gigabits/Second",
+        /// `Gigabytes`
+        Gigabytes = "Gigabytes",
+        /// `Gigabytes/Second`
+        GigabytesSecond = "Gigabytes/Second",
+        /// `Kilobits`
+        Kilobits = "Kilobits",
+        /// `Kilobits/Second`
+        KilobitsSecond = "Kilobits/Second",
+        /// `Kilobytes`
+        Kilobytes = "Kilobytes",
+        /// `Kilobytes/Second`
+        KilobytesSecond = "Kilobytes/Second",
+        /// `Megabits`
+        Megabits = "Megabits",
+        /// `Megabits/Second`
+        MegabitsSecond = "Megabits/Second",
+        /// `Megabytes`
+        Megabytes = "Megabytes",
+        /// `Megabytes/Second`
+        MegabytesSecond = "Megabytes/Second",
+        /// `Microseconds`
+        Microseconds = "Microseconds",
+        /// `Milliseconds`
+        Milliseconds = "Milliseconds",
+        /// `None`
+        None = "None",
+        /// `Percent`
+        Percent = "Percent",
+        /// `Seconds`
+        Seconds = "Seconds",
+        /// `Terabits`
+        Terabits = "Terabits",
+        /// `Terabits/Second`
+        TerabitsSecond = "Terabits/Second",
+        /// `Terabytes`
+        Terabytes = "Terabytes",
+        /// `Terabytes/Second`
+        TerabytesSecond = "Terabytes/Second",
     }
 }
 
-impl Check for Metric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions.check(
-            &path.field("Dimensions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[^:]"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Statistic`.
+    Statistic {
+        /// `Average`
+        Average = "Average",
+        /// `Maximum`
+        Maximum = "Maximum",
+        /// `Minimum`
+        Minimum = "Minimum",
+        /// `SampleCount`
+        SampleCount = "SampleCount",
+        /// `Sum`
+        Sum = "Sum",
     }
 }
 
-crate::impl_literal!(Metric);
+pub use crate::cfn::Tag;
 
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `Bits`
-    Bits,
-    /// `Bits/Second`
-    BitsSecond,
-    /// `Bytes`
-    Bytes,
-    /// `Bytes/Second`
-    BytesSecond,
-    /// `Count`
-    Count,
-    /// `Count/Second`
-    CountSecond,
-    /// `Gigabits`
-    Gigabits,
-    /// `Gigabits/Second`
-    GigabitsSecond,
-    /// `Gigabytes`
-    Gigabytes,
-    /// `Gigabytes/Second`
-    GigabytesSecond,
-    /// `Kilobits`
-    Kilobits,
-    /// `Kilobits/Second`
-    KilobitsSecond,
-    /// `Kilobytes`
-    Kilobytes,
-    /// `Kilobytes/Second`
-    KilobytesSecond,
-    /// `Megabits`
-    Megabits,
-    /// `Megabits/Second`
-    MegabitsSecond,
-    /// `Megabytes`
-    Megabytes,
-    /// `Megabytes/Second`
-    MegabytesSecond,
-    /// `Microseconds`
-    Microseconds,
-    /// `Milliseconds`
-    Milliseconds,
-    /// `None`
-    None,
-    /// `Percent`
-    Percent,
-    /// `Seconds`
-    Seconds,
-    /// `Terabits`
-    Terabits,
-    /// `Terabits/Second`
-    TerabitsSecond,
-    /// `Terabytes`
-    Terabytes,
-    /// `Terabytes/Second`
-    TerabytesSecond,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Bits",
-        "Bits/Second",
-        "Bytes",
-        "Bytes/Second",
-        "Count",
-        "Count/Second",
-        "Gigabits",
-        "Gigabits/Second",
-        "Gigabytes",
-        "Gigabytes/Second",
-        "Kilobits",
-        "Kilobits/Second",
-        "Kilobytes",
-        "Kilobytes/Second",
-        "Megabits",
-        "Megabits/Second",
-        "Megabytes",
-        "Megabytes/Second",
-        "Microseconds",
-        "Milliseconds",
-        "None",
-        "Percent",
-        "Seconds",
-        "Terabits",
-        "Terabits/Second",
-        "Terabytes",
-        "Terabytes/Second",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bits => "Bits",
-            Self::BitsSecond => "Bits/Second",
-            Self::Bytes => "Bytes",
-            Self::BytesSecond => "Bytes/Second",
-            Self::Count => "Count",
-            Self::CountSecond => "Count/Second",
-            Self::Gigabits => "Gigabits",
-            Self::GigabitsSecond => "Gigabits/Second",
-            Self::Gigabytes => "Gigabytes",
-            Self::GigabytesSecond => "Gigabytes/Second",
-            Self::Kilobits => "Kilobits",
-            Self::KilobitsSecond => "Kilobits/Second",
-            Self::Kilobytes => "Kilobytes",
-            Self::KilobytesSecond => "Kilobytes/Second",
-            Self::Megabits => "Megabits",
-            Self::MegabitsSecond => "Megabits/Second",
-            Self::Megabytes => "Megabytes",
-            Self::MegabytesSecond => "Megabytes/Second",
-            Self::Microseconds => "Microseconds",
-            Self::Milliseconds => "Milliseconds",
-            Self::None => "None",
-            Self::Percent => "Percent",
-            Self::Seconds => "Seconds",
-            Self::Terabits => "Terabits",
-            Self::TerabitsSecond => "Terabits/Second",
-            Self::Terabytes => "Terabytes",
-            Self::TerabytesSecond => "Terabytes/Second",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TreatMissingData`.
+    TreatMissingData {
+        /// `breaching`
+        Breaching = "breaching",
+        /// `ignore`
+        Ignore = "ignore",
+        /// `missing`
+        Missing = "missing",
+        /// `notBreaching`
+        NotBreaching = "notBreaching",
     }
 }
 
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `AlarmPropsUnit`.
+    AlarmPropsUnit {
+        /// `Bits`
+        Bits = "Bits",
+        /// `Bits/Second`
+        BitsSecond = "Bits/Second",
+        /// `Bytes`
+        Bytes = "Bytes",
+        /// `Bytes/Second`
+        BytesSecond = "Bytes/Second",
+        /// `Count`
+        Count = "Count",
+        /// `Count/Second`
+        CountSecond = "Count/Second",
+        /// `Gigabits`
+        Gigabits = "Gigabits",
+        /// `Gigabits/Second`
+        GigabitsSecond = "Gigabits/Second",
+        /// `Gigabytes`
+        Gigabytes = "Gigabytes",
+        /// `Gigabytes/Second`
+        GigabytesSecond = "Gigabytes/Second",
+        /// `Kilobits`
+        Kilobits = "Kilobits",
+        /// `Kilobits/Second`
+        KilobitsSecond = "Kilobits/Second",
+        /// `Kilobytes`
+        Kilobytes = "Kilobytes",
+        /// `Kilobytes/Second`
+        KilobytesSecond = "Kilobytes/Second",
+        /// `Megabits`
+        Megabits = "Megabits",
+        /// `Megabits/Second`
+        MegabitsSecond = "Megabits/Second",
+        /// `Megabytes`
+        Megabytes = "Megabytes",
+        /// `Megabytes/Second`
+        MegabytesSecond = "Megabytes/Second",
+        /// `Microseconds`
+        Microseconds = "Microseconds",
+        /// `Milliseconds`
+        Milliseconds = "Milliseconds",
+        /// `None`
+        None = "None",
+        /// `Percent`
+        Percent = "Percent",
+        /// `Seconds`
+        Seconds = "Seconds",
+        /// `Terabits`
+        Terabits = "Terabits",
+        /// `Terabits/Second`
+        TerabitsSecond = "Terabits/Second",
+        /// `Terabytes`
+        Terabytes = "Terabytes",
+        /// `Terabytes/Second`
+        TerabytesSecond = "Terabytes/Second",
     }
 }
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bits" => Self::Bits,
-            "Bits/Second" => Self::BitsSecond,
-            "Bytes" => Self::Bytes,
-            "Bytes/Second" => Self::BytesSecond,
-            "Count" => Self::Count,
-            "Count/Second" => Self::CountSecond,
-            "Gigabits" => Self::Gigabits,
-            "Gigabits/Second" => Self::GigabitsSecond,
-            "Gigabytes" => Self::Gigabytes,
-            "Gigabytes/Second" => Self::GigabytesSecond,
-            "Kilobits" => Self::Kilobits,
-            "Kilobits/Second" => Self::KilobitsSecond,
-            "Kilobytes" => Self::Kilobytes,
-            "Kilobytes/Second" => Self::KilobytesSecond,
-            "Megabits" => Self::Megabits,
-            "Megabits/Second" => Self::MegabitsSecond,
-            "Megabytes" => Self::Megabytes,
-            "Megabytes/Second" => Self::MegabytesSecond,
-            "Microseconds" => Self::Microseconds,
-            "Milliseconds" => Self::Milliseconds,
-            "None" => Self::None,
-            "Percent" => Self::Percent,
-            "Seconds" => Self::Seconds,
-            "Terabits" => Self::Terabits,
-            "Terabits/Second" => Self::TerabitsSecond,
-            "Terabytes" => Self::Terabytes,
-            "Terabytes/Second" => Self::TerabytesSecond,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);
-
-/// Values of `Statistic`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Statistic {
-    /// `Average`
-    Average,
-    /// `Maximum`
-    Maximum,
-    /// `Minimum`
-    Minimum,
-    /// `SampleCount`
-    SampleCount,
-    /// `Sum`
-    Sum,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Statistic {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["Average", "Maximum", "Minimum", "SampleCount", "Sum"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Average => "Average",
-            Self::Maximum => "Maximum",
-            Self::Minimum => "Minimum",
-            Self::SampleCount => "SampleCount",
-            Self::Sum => "Sum",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Statistic {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Statistic {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Statistic {
-    fn from(s: &str) -> Self {
-        match s {
-            "Average" => Self::Average,
-            "Maximum" => Self::Maximum,
-            "Minimum" => Self::Minimum,
-            "SampleCount" => Self::SampleCount,
-            "Sum" => Self::Sum,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Statistic> {
-    fn from(s: &str) -> Self {
-        Value::literal(Statistic::from(s))
-    }
-}
-
-crate::impl_literal!(Statistic);
-
-/// Property type `Tag` of `AWS::CloudWatch::Alarm`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TreatMissingData`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TreatMissingData {
-    /// `breaching`
-    Breaching,
-    /// `ignore`
-    Ignore,
-    /// `missing`
-    Missing,
-    /// `notBreaching`
-    NotBreaching,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TreatMissingData {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["breaching", "ignore", "missing", "notBreaching"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Breaching => "breaching",
-            Self::Ignore => "ignore",
-            Self::Missing => "missing",
-            Self::NotBreaching => "notBreaching",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TreatMissingData {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TreatMissingData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TreatMissingData {
-    fn from(s: &str) -> Self {
-        match s {
-            "breaching" => Self::Breaching,
-            "ignore" => Self::Ignore,
-            "missing" => Self::Missing,
-            "notBreaching" => Self::NotBreaching,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TreatMissingData> {
-    fn from(s: &str) -> Self {
-        Value::literal(TreatMissingData::from(s))
-    }
-}
-
-crate::impl_literal!(TreatMissingData);
-
-/// Values of `AlarmPropsUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AlarmPropsUnit {
-    /// `Bits`
-    Bits,
-    /// `Bits/Second`
-    BitsSecond,
-    /// `Bytes`
-    Bytes,
-    /// `Bytes/Second`
-    BytesSecond,
-    /// `Count`
-    Count,
-    /// `Count/Second`
-    CountSecond,
-    /// `Gigabits`
-    Gigabits,
-    /// `Gigabits/Second`
-    GigabitsSecond,
-    /// `Gigabytes`
-    Gigabytes,
-    /// `Gigabytes/Second`
-    GigabytesSecond,
-    /// `Kilobits`
-    Kilobits,
-    /// `Kilobits/Second`
-    KilobitsSecond,
-    /// `Kilobytes`
-    Kilobytes,
-    /// `Kilobytes/Second`
-    KilobytesSecond,
-    /// `Megabits`
-    Megabits,
-    /// `Megabits/Second`
-    MegabitsSecond,
-    /// `Megabytes`
-    Megabytes,
-    /// `Megabytes/Second`
-    MegabytesSecond,
-    /// `Microseconds`
-    Microseconds,
-    /// `Milliseconds`
-    Milliseconds,
-    /// `None`
-    None,
-    /// `Percent`
-    Percent,
-    /// `Seconds`
-    Seconds,
-    /// `Terabits`
-    Terabits,
-    /// `Terabits/Second`
-    TerabitsSecond,
-    /// `Terabytes`
-    Terabytes,
-    /// `Terabytes/Second`
-    TerabytesSecond,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AlarmPropsUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Bits",
-        "Bits/Second",
-        "Bytes",
-        "Bytes/Second",
-        "Count",
-        "Count/Second",
-        "Gigabits",
-        "Gigabits/Second",
-        "Gigabytes",
-        "Gigabytes/Second",
-        "Kilobits",
-        "Kilobits/Second",
-        "Kilobytes",
-        "Kilobytes/Second",
-        "Megabits",
-        "Megabits/Second",
-        "Megabytes",
-        "Megabytes/Second",
-        "Microseconds",
-        "Milliseconds",
-        "None",
-        "Percent",
-        "Seconds",
-        "Terabits",
-        "Terabits/Second",
-        "Terabytes",
-        "Terabytes/Second",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bits => "Bits",
-            Self::BitsSecond => "Bits/Second",
-            Self::Bytes => "Bytes",
-            Self::BytesSecond => "Bytes/Second",
-            Self::Count => "Count",
-            Self::CountSecond => "Count/Second",
-            Self::Gigabits => "Gigabits",
-            Self::GigabitsSecond => "Gigabits/Second",
-            Self::Gigabytes => "Gigabytes",
-            Self::GigabytesSecond => "Gigabytes/Second",
-            Self::Kilobits => "Kilobits",
-            Self::KilobitsSecond => "Kilobits/Second",
-            Self::Kilobytes => "Kilobytes",
-            Self::KilobytesSecond => "Kilobytes/Second",
-            Self::Megabits => "Megabits",
-            Self::MegabitsSecond => "Megabits/Second",
-            Self::Megabytes => "Megabytes",
-            Self::MegabytesSecond => "Megabytes/Second",
-            Self::Microseconds => "Microseconds",
-            Self::Milliseconds => "Milliseconds",
-            Self::None => "None",
-            Self::Percent => "Percent",
-            Self::Seconds => "Seconds",
-            Self::Terabits => "Terabits",
-            Self::TerabitsSecond => "Terabits/Second",
-            Self::Terabytes => "Terabytes",
-            Self::TerabytesSecond => "Terabytes/Second",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AlarmPropsUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AlarmPropsUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AlarmPropsUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bits" => Self::Bits,
-            "Bits/Second" => Self::BitsSecond,
-            "Bytes" => Self::Bytes,
-            "Bytes/Second" => Self::BytesSecond,
-            "Count" => Self::Count,
-            "Count/Second" => Self::CountSecond,
-            "Gigabits" => Self::Gigabits,
-            "Gigabits/Second" => Self::GigabitsSecond,
-            "Gigabytes" => Self::Gigabytes,
-            "Gigabytes/Second" => Self::GigabytesSecond,
-            "Kilobits" => Self::Kilobits,
-            "Kilobits/Second" => Self::KilobitsSecond,
-            "Kilobytes" => Self::Kilobytes,
-            "Kilobytes/Second" => Self::KilobytesSecond,
-            "Megabits" => Self::Megabits,
-            "Megabits/Second" => Self::MegabitsSecond,
-            "Megabytes" => Self::Megabytes,
-            "Megabytes/Second" => Self::MegabytesSecond,
-            "Microseconds" => Self::Microseconds,
-            "Milliseconds" => Self::Milliseconds,
-            "None" => Self::None,
-            "Percent" => Self::Percent,
-            "Seconds" => Self::Seconds,
-            "Terabits" => Self::Terabits,
-            "Terabits/Second" => Self::TerabitsSecond,
-            "Terabytes" => Self::Terabytes,
-            "Terabytes/Second" => Self::TerabytesSecond,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AlarmPropsUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(AlarmPropsUnit::from(s))
-    }
-}
-
-crate::impl_literal!(AlarmPropsUnit);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudWatch::AlarmMuteRule`.
-#[derive(Debug, Clone)]
-pub struct AlarmMuteRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AlarmMuteRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AlarmMuteRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AlarmMuteRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudWatch::AlarmMuteRule`.
+    AlarmMuteRule("AWS::CloudWatch::AlarmMuteRule", AlarmMuteRuleProps)
 }
 
 impl AlarmMuteRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudWatch::AlarmMuteRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AlarmMuteRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AlarmMuteRuleArn> {
         self.resource.ref_value()
@@ -97,341 +49,132 @@ impl AlarmMuteRule {
     pub fn attr_arn(&self) -> Value<ids::AlarmMuteRuleArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExpireDate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_expire_date(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExpireDate", value.into())
+    }
+
+    /// Replaces `MuteTargets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mute_targets(&self, value: impl Into<Value<MuteTargets>>) {
+        self.resource.set_property("MuteTargets", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Rule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule(&self, value: impl Into<Value<Rule>>) {
+        self.resource.set_property("Rule", value.into())
+    }
+
+    /// Replaces `StartDate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_date(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StartDate", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudWatch::AlarmMuteRule`.
-#[derive(Debug, Clone)]
-pub struct AlarmMuteRuleProps {
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `ExpireDate` (optional).
-    pub expire_date: Option<Value<String>>,
-    /// `MuteTargets` (optional).
-    pub mute_targets: Option<Value<MuteTargets>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `Rule` (required).
-    pub rule: Value<Rule>,
-    /// `StartDate` (optional).
-    pub start_date: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudWatch::AlarmMuteRule`.
+    AlarmMuteRuleProps
 }
 
 impl AlarmMuteRuleProps {
     /// The required properties: `Rule`.
     pub fn new(rule: impl Into<Value<Rule>>) -> Self {
-        Self {
-            description: None,
-            expire_date: None,
-            mute_targets: None,
-            name: None,
-            rule: rule.into(),
-            start_date: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(4, "Rule", rule.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ExpireDate`.
-    pub fn expire_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expire_date = Some(value.into());
-        self
+    /// `ExpireDate` (optional).
+    pub fn expire_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ExpireDate", value.into().to_template()))
     }
-    /// Sets `MuteTargets`.
-    pub fn mute_targets(mut self, value: impl Into<Value<MuteTargets>>) -> Self {
-        self.mute_targets = Some(value.into());
-        self
+    /// `MuteTargets` (optional).
+    pub fn mute_targets(self, value: impl Into<Value<MuteTargets>>) -> Self {
+        Self(self.0.with(2, "MuteTargets", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `StartDate`.
-    pub fn start_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_date = Some(value.into());
-        self
+    /// `StartDate` (optional).
+    pub fn start_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "StartDate", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AlarmMuteRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expire_date {
-            m.insert("ExpireDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mute_targets {
-            m.insert("MuteTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("Rule".to_owned(), self.rule.to_template());
-        if let Some(v) = &self.start_date {
-            m.insert("StartDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AlarmMuteRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mute_targets
-            .check(&path.field("MuteTargets"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule.check(&path.field("Rule"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AlarmMuteRuleProps);
-
-/// Property type `MuteTargets` of `AWS::CloudWatch::AlarmMuteRule`.
-#[derive(Debug, Clone)]
-pub struct MuteTargets {
-    /// `AlarmNames` (required).
-    /// Items: 0..=500.
-    /// Each item: Length: 1..=255 characters.
-    pub alarm_names: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `MuteTargets` of `AWS::CloudWatch::AlarmMuteRule`.
+    MuteTargets
 }
 
 impl MuteTargets {
     /// The required properties: `AlarmNames`.
     pub fn new(alarm_names: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            alarm_names: alarm_names.into(),
-        }
+        Self(crate::Properties::new().with(0, "AlarmNames", alarm_names.into().to_template()))
     }
 }
 
-impl ToTemplate for MuteTargets {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmNames".to_owned(), self.alarm_names.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MuteTargets {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_names.check(
-            &path.field("AlarmNames"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(500),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MuteTargets);
-
-/// Property type `Rule` of `AWS::CloudWatch::AlarmMuteRule`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `Schedule` (required).
-    pub schedule: Value<Schedule>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::CloudWatch::AlarmMuteRule`.
+    Rule
 }
 
 impl Rule {
     /// The required properties: `Schedule`.
     pub fn new(schedule: impl Into<Value<Schedule>>) -> Self {
-        Self {
-            schedule: schedule.into(),
-        }
+        Self(crate::Properties::new().with(0, "Schedule", schedule.into().to_template()))
     }
 }
 
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Schedule".to_owned(), self.schedule.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `Schedule` of `AWS::CloudWatch::AlarmMuteRule`.
-#[derive(Debug, Clone)]
-pub struct Schedule {
-    /// `Duration` (required).
-    /// Length: 1..=50 characters.
-    pub duration: Value<String>,
-    /// `Expression` (required).
-    /// Length: 1..=256 characters.
-    pub expression: Value<String>,
-    /// `Timezone` (optional).
-    /// Length: 1..=50 characters.
-    pub timezone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Schedule` of `AWS::CloudWatch::AlarmMuteRule`.
+    Schedule
 }
 
 impl Schedule {
     /// The required properties: `Duration`, `Expression`.
     pub fn new(duration: impl Into<Value<String>>, expression: impl Into<Value<String>>) -> Self {
-        Self {
-            duration: duration.into(),
-            expression: expression.into(),
-            timezone: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Duration", duration.into().to_template())
+                .with(1, "Expression", expression.into().to_template()),
+        )
     }
-    /// Sets `Timezone`.
-    pub fn timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Duration".to_owned(), self.duration.to_template());
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        if let Some(v) = &self.timezone {
-            m.insert("Timezone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Timezone` (optional).
+    /// Length: 1 to 50 characters.
+    pub fn timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Timezone", value.into().to_template()))
     }
 }
 
-impl Check for Schedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration.check(
-            &path.field("Duration"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timezone.check(
-            &path.field("Timezone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Schedule);
-
-/// Property type `Tag` of `AWS::CloudWatch::AlarmMuteRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

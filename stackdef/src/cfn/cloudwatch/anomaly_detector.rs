@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct AnomalyDetector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AnomalyDetector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AnomalyDetector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AnomalyDetector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudWatch::AnomalyDetector`.
+    AnomalyDetector("AWS::CloudWatch::AnomalyDetector", AnomalyDetectorProps)
 }
 
 impl AnomalyDetector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudWatch::AnomalyDetector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AnomalyDetectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::AnomalyDetectorId> {
         self.resource.ref_value()
@@ -82,461 +34,260 @@ impl AnomalyDetector {
     pub fn attr_id(&self) -> Value<ids::AnomalyDetectorId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Configuration>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `Dimensions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dimensions(&self, value: impl Into<Value<List<Dimension>>>) {
+        self.resource.set_property("Dimensions", value.into())
+    }
+
+    /// Replaces `MetricCharacteristics` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_characteristics(&self, value: impl Into<Value<MetricCharacteristics>>) {
+        self.resource
+            .set_property("MetricCharacteristics", value.into())
+    }
+
+    /// Replaces `MetricMathAnomalyDetector` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_math_anomaly_detector(
+        &self,
+        value: impl Into<Value<MetricMathAnomalyDetector>>,
+    ) {
+        self.resource
+            .set_property("MetricMathAnomalyDetector", value.into())
+    }
+
+    /// Replaces `MetricName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MetricName", value.into())
+    }
+
+    /// Replaces `Namespace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Namespace", value.into())
+    }
+
+    /// Replaces `SingleMetricAnomalyDetector` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_single_metric_anomaly_detector(
+        &self,
+        value: impl Into<Value<SingleMetricAnomalyDetector>>,
+    ) {
+        self.resource
+            .set_property("SingleMetricAnomalyDetector", value.into())
+    }
+
+    /// Replaces `Stat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stat(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Stat", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone, Default)]
-pub struct AnomalyDetectorProps {
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<Configuration>>,
-    /// `Dimensions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub dimensions: Option<Value<List<Dimension>>>,
-    /// `MetricCharacteristics` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub metric_characteristics: Option<Value<MetricCharacteristics>>,
-    /// `MetricMathAnomalyDetector` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub metric_math_anomaly_detector: Option<Value<MetricMathAnomalyDetector>>,
-    /// `MetricName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub metric_name: Option<Value<String>>,
-    /// `Namespace` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub namespace: Option<Value<String>>,
-    /// `SingleMetricAnomalyDetector` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub single_metric_anomaly_detector: Option<Value<SingleMetricAnomalyDetector>>,
-    /// `Stat` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub stat: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudWatch::AnomalyDetector`.
+    AnomalyDetectorProps(default)
 }
 
 impl AnomalyDetectorProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration: None,
-            dimensions: None,
-            metric_characteristics: None,
-            metric_math_anomaly_detector: None,
-            metric_name: None,
-            namespace: None,
-            single_metric_anomaly_detector: None,
-            stat: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<Configuration>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    pub fn configuration(self, value: impl Into<Value<Configuration>>) -> Self {
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<Dimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn dimensions(self, value: impl Into<Value<List<Dimension>>>) -> Self {
+        Self(self.0.with(1, "Dimensions", value.into().to_template()))
     }
-    /// Sets `MetricCharacteristics`.
-    pub fn metric_characteristics(
-        mut self,
-        value: impl Into<Value<MetricCharacteristics>>,
-    ) -> Self {
-        self.metric_characteristics = Some(value.into());
-        self
+    /// `MetricCharacteristics` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn metric_characteristics(self, value: impl Into<Value<MetricCharacteristics>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MetricCharacteristics", value.into().to_template()),
+        )
     }
-    /// Sets `MetricMathAnomalyDetector`.
+    /// `MetricMathAnomalyDetector` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn metric_math_anomaly_detector(
-        mut self,
+        self,
         value: impl Into<Value<MetricMathAnomalyDetector>>,
     ) -> Self {
-        self.metric_math_anomaly_detector = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "MetricMathAnomalyDetector", value.into().to_template()),
+        )
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "MetricName", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Namespace", value.into().to_template()))
     }
-    /// Sets `SingleMetricAnomalyDetector`.
+    /// `SingleMetricAnomalyDetector` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn single_metric_anomaly_detector(
-        mut self,
+        self,
         value: impl Into<Value<SingleMetricAnomalyDetector>>,
     ) -> Self {
-        self.single_metric_anomaly_detector = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "SingleMetricAnomalyDetector", value.into().to_template()),
+        )
     }
-    /// Sets `Stat`.
-    pub fn stat(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stat = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnomalyDetectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_characteristics {
-            m.insert("MetricCharacteristics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_math_anomaly_detector {
-            m.insert("MetricMathAnomalyDetector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_metric_anomaly_detector {
-            m.insert("SingleMetricAnomalyDetector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stat {
-            m.insert("Stat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Stat` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn stat(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Stat", value.into().to_template()))
     }
 }
 
-impl Check for AnomalyDetectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-        self.metric_characteristics
-            .check(&path.field("MetricCharacteristics"), &Rules::NONE, out);
-        self.metric_math_anomaly_detector.check(
-            &path.field("MetricMathAnomalyDetector"),
-            &Rules::NONE,
-            out,
-        );
-        self.single_metric_anomaly_detector.check(
-            &path.field("SingleMetricAnomalyDetector"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AnomalyDetectorProps);
-
-/// Property type `Configuration` of `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone, Default)]
-pub struct Configuration {
-    /// `ExcludedTimeRanges` (optional).
-    pub excluded_time_ranges: Option<Value<List<Range>>>,
-    /// `MetricTimeZone` (optional).
-    pub metric_time_zone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Configuration` of `AWS::CloudWatch::AnomalyDetector`.
+    Configuration(default)
 }
 
 impl Configuration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            excluded_time_ranges: None,
-            metric_time_zone: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludedTimeRanges`.
-    pub fn excluded_time_ranges(mut self, value: impl Into<Value<List<Range>>>) -> Self {
-        self.excluded_time_ranges = Some(value.into());
-        self
+    /// `ExcludedTimeRanges` (optional).
+    pub fn excluded_time_ranges(self, value: impl Into<Value<List<Range>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludedTimeRanges", value.into().to_template()),
+        )
     }
-    /// Sets `MetricTimeZone`.
-    pub fn metric_time_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_time_zone = Some(value.into());
-        self
+    /// `MetricTimeZone` (optional).
+    pub fn metric_time_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MetricTimeZone", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.excluded_time_ranges {
-            m.insert("ExcludedTimeRanges".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_time_zone {
-            m.insert("MetricTimeZone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.excluded_time_ranges
-            .check(&path.field("ExcludedTimeRanges"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Configuration);
-
-/// Property type `Range` of `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct Range {
-    /// `EndTime` (required).
-    pub end_time: Value<String>,
-    /// `StartTime` (required).
-    pub start_time: Value<String>,
+crate::l1_struct! {
+    /// Property type `Range` of `AWS::CloudWatch::AnomalyDetector`.
+    Range
 }
 
 impl Range {
     /// The required properties: `EndTime`, `StartTime`.
     pub fn new(end_time: impl Into<Value<String>>, start_time: impl Into<Value<String>>) -> Self {
-        Self {
-            end_time: end_time.into(),
-            start_time: start_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndTime", end_time.into().to_template())
+                .with(1, "StartTime", start_time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Range {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndTime".to_owned(), self.end_time.to_template());
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Range {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Range);
-
-/// Property type `Dimension` of `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct Dimension {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Dimension` of `AWS::CloudWatch::AnomalyDetector`.
+    Dimension
 }
 
 impl Dimension {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Dimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Dimension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Dimension);
-
-/// Property type `MetricCharacteristics` of `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone, Default)]
-pub struct MetricCharacteristics {
-    /// `PeriodicSpikes` (optional).
-    pub periodic_spikes: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `MetricCharacteristics` of `AWS::CloudWatch::AnomalyDetector`.
+    MetricCharacteristics(default)
 }
 
 impl MetricCharacteristics {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            periodic_spikes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PeriodicSpikes`.
-    pub fn periodic_spikes(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.periodic_spikes = Some(value.into());
-        self
+    /// `PeriodicSpikes` (optional).
+    pub fn periodic_spikes(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "PeriodicSpikes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricCharacteristics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.periodic_spikes {
-            m.insert("PeriodicSpikes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricCharacteristics {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetricCharacteristics);
-
-/// Property type `MetricMathAnomalyDetector` of `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone, Default)]
-pub struct MetricMathAnomalyDetector {
-    /// `MetricDataQueries` (optional).
-    pub metric_data_queries: Option<Value<List<MetricDataQuery>>>,
+crate::l1_struct! {
+    /// Property type `MetricMathAnomalyDetector` of `AWS::CloudWatch::AnomalyDetector`.
+    MetricMathAnomalyDetector(default)
 }
 
 impl MetricMathAnomalyDetector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            metric_data_queries: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MetricDataQueries`.
-    pub fn metric_data_queries(mut self, value: impl Into<Value<List<MetricDataQuery>>>) -> Self {
-        self.metric_data_queries = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricMathAnomalyDetector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metric_data_queries {
-            m.insert("MetricDataQueries".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MetricDataQueries` (optional).
+    pub fn metric_data_queries(self, value: impl Into<Value<List<MetricDataQuery>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MetricDataQueries", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MetricMathAnomalyDetector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_data_queries
-            .check(&path.field("MetricDataQueries"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricMathAnomalyDetector);
-
-/// Property type `MetricDataQuery` of `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct MetricDataQuery {
-    /// `AccountId` (optional).
-    pub account_id: Option<Value<String>>,
-    /// `Expression` (optional).
-    pub expression: Option<Value<String>>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Label` (optional).
-    pub label: Option<Value<String>>,
-    /// `MetricStat` (optional).
-    pub metric_stat: Option<Value<MetricStat>>,
-    /// `Period` (optional).
-    pub period: Option<Value<i64>>,
-    /// `ReturnData` (optional).
-    pub return_data: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `MetricDataQuery` of `AWS::CloudWatch::AnomalyDetector`.
+    MetricDataQuery
 }
 
 impl MetricDataQuery {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            account_id: None,
-            expression: None,
-            id: id.into(),
-            label: None,
-            metric_stat: None,
-            period: None,
-            return_data: None,
-        }
+        Self(crate::Properties::new().with(2, "Id", id.into().to_template()))
     }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_id = Some(value.into());
-        self
+    /// `AccountId` (optional).
+    pub fn account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountId", value.into().to_template()))
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Expression", value.into().to_template()))
     }
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label = Some(value.into());
-        self
+    /// `Label` (optional).
+    pub fn label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Label", value.into().to_template()))
     }
-    /// Sets `MetricStat`.
-    pub fn metric_stat(mut self, value: impl Into<Value<MetricStat>>) -> Self {
-        self.metric_stat = Some(value.into());
-        self
+    /// `MetricStat` (optional).
+    pub fn metric_stat(self, value: impl Into<Value<MetricStat>>) -> Self {
+        Self(self.0.with(4, "MetricStat", value.into().to_template()))
     }
-    /// Sets `Period`.
-    pub fn period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.period = Some(value.into());
-        self
+    /// `Period` (optional).
+    pub fn period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Period", value.into().to_template()))
     }
-    /// Sets `ReturnData`.
-    pub fn return_data(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.return_data = Some(value.into());
-        self
+    /// `ReturnData` (optional).
+    pub fn return_data(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "ReturnData", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricDataQuery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_id {
-            m.insert("AccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.label {
-            m.insert("Label".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_stat {
-            m.insert("MetricStat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.period {
-            m.insert("Period".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.return_data {
-            m.insert("ReturnData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricDataQuery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_stat
-            .check(&path.field("MetricStat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricDataQuery);
-
-/// Property type `MetricStat` of `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct MetricStat {
-    /// `Metric` (required).
-    pub metric: Value<Metric>,
-    /// `Period` (required).
-    pub period: Value<i64>,
-    /// `Stat` (required).
-    pub stat: Value<String>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MetricStat` of `AWS::CloudWatch::AnomalyDetector`.
+    MetricStat
 }
 
 impl MetricStat {
@@ -546,169 +297,67 @@ impl MetricStat {
         period: impl Into<Value<i64>>,
         stat: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            metric: metric.into(),
-            period: period.into(),
-            stat: stat.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Metric", metric.into().to_template())
+                .with(1, "Period", period.into().to_template())
+                .with(2, "Stat", stat.into().to_template()),
+        )
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricStat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Metric".to_owned(), self.metric.to_template());
-        m.insert("Period".to_owned(), self.period.to_template());
-        m.insert("Stat".to_owned(), self.stat.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Unit", value.into().to_template()))
     }
 }
 
-impl Check for MetricStat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric.check(&path.field("Metric"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricStat);
-
-/// Property type `Metric` of `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct Metric {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<Dimension>>>,
-    /// `MetricName` (required).
-    pub metric_name: Value<String>,
-    /// `Namespace` (required).
-    pub namespace: Value<String>,
+crate::l1_struct! {
+    /// Property type `Metric` of `AWS::CloudWatch::AnomalyDetector`.
+    Metric
 }
 
 impl Metric {
     /// The required properties: `MetricName`, `Namespace`.
     pub fn new(metric_name: impl Into<Value<String>>, namespace: impl Into<Value<String>>) -> Self {
-        Self {
-            dimensions: None,
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MetricName", metric_name.into().to_template())
+                .with(2, "Namespace", namespace.into().to_template()),
+        )
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<Dimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Metric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Metric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Metric);
-
-/// Property type `SingleMetricAnomalyDetector` of `AWS::CloudWatch::AnomalyDetector`.
-#[derive(Debug, Clone, Default)]
-pub struct SingleMetricAnomalyDetector {
-    /// `AccountId` (optional).
-    pub account_id: Option<Value<String>>,
     /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<Dimension>>>,
-    /// `MetricName` (optional).
-    pub metric_name: Option<Value<String>>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
-    /// `Stat` (optional).
-    pub stat: Option<Value<String>>,
+    pub fn dimensions(self, value: impl Into<Value<List<Dimension>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SingleMetricAnomalyDetector` of `AWS::CloudWatch::AnomalyDetector`.
+    SingleMetricAnomalyDetector(default)
 }
 
 impl SingleMetricAnomalyDetector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_id: None,
-            dimensions: None,
-            metric_name: None,
-            namespace: None,
-            stat: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_id = Some(value.into());
-        self
+    /// `AccountId` (optional).
+    pub fn account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountId", value.into().to_template()))
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<Dimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<Dimension>>>) -> Self {
+        Self(self.0.with(1, "Dimensions", value.into().to_template()))
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MetricName", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Namespace", value.into().to_template()))
     }
-    /// Sets `Stat`.
-    pub fn stat(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stat = Some(value.into());
-        self
+    /// `Stat` (optional).
+    pub fn stat(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Stat", value.into().to_template()))
     }
 }
-
-impl ToTemplate for SingleMetricAnomalyDetector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_id {
-            m.insert("AccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stat {
-            m.insert("Stat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SingleMetricAnomalyDetector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SingleMetricAnomalyDetector);

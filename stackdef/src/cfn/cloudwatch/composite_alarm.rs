@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudWatch::CompositeAlarm`.
-#[derive(Debug, Clone)]
-pub struct CompositeAlarm {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CompositeAlarm {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CompositeAlarm {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CompositeAlarm {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudWatch::CompositeAlarm`.
+    CompositeAlarm("AWS::CloudWatch::CompositeAlarm", CompositeAlarmProps)
 }
 
 impl CompositeAlarm {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudWatch::CompositeAlarm";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CompositeAlarmProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AlarmName` (typed).
     pub fn ref_value(&self) -> Value<ids::CompositeAlarmName> {
         self.resource.ref_value()
@@ -82,328 +34,157 @@ impl CompositeAlarm {
     pub fn attr_arn(&self) -> Value<ids::CompositeAlarmArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ActionsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ActionsEnabled", value.into())
+    }
+
+    /// Replaces `ActionsSuppressor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions_suppressor(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ActionsSuppressor", value.into())
+    }
+
+    /// Replaces `ActionsSuppressorExtensionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions_suppressor_extension_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ActionsSuppressorExtensionPeriod", value.into())
+    }
+
+    /// Replaces `ActionsSuppressorWaitPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions_suppressor_wait_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ActionsSuppressorWaitPeriod", value.into())
+    }
+
+    /// Replaces `AlarmActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_actions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AlarmActions", value.into())
+    }
+
+    /// Replaces `AlarmDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AlarmDescription", value.into())
+    }
+
+    /// Replaces `AlarmName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AlarmName", value.into())
+    }
+
+    /// Replaces `AlarmRule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_rule(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AlarmRule", value.into())
+    }
+
+    /// Replaces `InsufficientDataActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_insufficient_data_actions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("InsufficientDataActions", value.into())
+    }
+
+    /// Replaces `OKActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ok_actions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("OKActions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudWatch::CompositeAlarm`.
-#[derive(Debug, Clone)]
-pub struct CompositeAlarmProps {
-    /// `ActionsEnabled` (optional).
-    pub actions_enabled: Option<Value<bool>>,
-    /// `ActionsSuppressor` (optional).
-    /// Length: 1..=1600 characters.
-    pub actions_suppressor: Option<Value<String>>,
-    /// `ActionsSuppressorExtensionPeriod` (optional).
-    /// Range: 0..=.
-    pub actions_suppressor_extension_period: Option<Value<i64>>,
-    /// `ActionsSuppressorWaitPeriod` (optional).
-    /// Range: 0..=.
-    pub actions_suppressor_wait_period: Option<Value<i64>>,
-    /// `AlarmActions` (optional).
-    /// Items: ..=5.
-    /// Each item: Length: 1..=1024 characters.
-    pub alarm_actions: Option<Value<List<String>>>,
-    /// `AlarmDescription` (optional).
-    /// Length: 0..=1024 characters.
-    pub alarm_description: Option<Value<String>>,
-    /// `AlarmName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub alarm_name: Option<Value<String>>,
-    /// `AlarmRule` (required).
-    /// Length: 1..=10240 characters.
-    pub alarm_rule: Value<String>,
-    /// `InsufficientDataActions` (optional).
-    /// Items: ..=5.
-    /// Each item: Length: 1..=1024 characters.
-    pub insufficient_data_actions: Option<Value<List<String>>>,
-    /// `OKActions` (optional).
-    /// Items: ..=5.
-    /// Each item: Length: 1..=1024 characters.
-    pub ok_actions: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudWatch::CompositeAlarm`.
+    CompositeAlarmProps
 }
 
 impl CompositeAlarmProps {
     /// The required properties: `AlarmRule`.
     pub fn new(alarm_rule: impl Into<Value<String>>) -> Self {
-        Self {
-            actions_enabled: None,
-            actions_suppressor: None,
-            actions_suppressor_extension_period: None,
-            actions_suppressor_wait_period: None,
-            alarm_actions: None,
-            alarm_description: None,
-            alarm_name: None,
-            alarm_rule: alarm_rule.into(),
-            insufficient_data_actions: None,
-            ok_actions: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(7, "AlarmRule", alarm_rule.into().to_template()))
     }
-    /// Sets `ActionsEnabled`.
-    pub fn actions_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.actions_enabled = Some(value.into());
-        self
+    /// `ActionsEnabled` (optional).
+    pub fn actions_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ActionsEnabled", value.into().to_template()))
     }
-    /// Sets `ActionsSuppressor`.
-    pub fn actions_suppressor(mut self, value: impl Into<Value<String>>) -> Self {
-        self.actions_suppressor = Some(value.into());
-        self
+    /// `ActionsSuppressor` (optional).
+    /// Length: 1 to 1600 characters.
+    pub fn actions_suppressor(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ActionsSuppressor", value.into().to_template()),
+        )
     }
-    /// Sets `ActionsSuppressorExtensionPeriod`.
-    pub fn actions_suppressor_extension_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.actions_suppressor_extension_period = Some(value.into());
-        self
+    /// `ActionsSuppressorExtensionPeriod` (optional).
+    /// Range: at least 0.
+    pub fn actions_suppressor_extension_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "ActionsSuppressorExtensionPeriod",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ActionsSuppressorWaitPeriod`.
-    pub fn actions_suppressor_wait_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.actions_suppressor_wait_period = Some(value.into());
-        self
+    /// `ActionsSuppressorWaitPeriod` (optional).
+    /// Range: at least 0.
+    pub fn actions_suppressor_wait_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ActionsSuppressorWaitPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `AlarmActions`.
-    pub fn alarm_actions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.alarm_actions = Some(value.into());
-        self
+    /// `AlarmActions` (optional).
+    /// Items: at most 5.
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn alarm_actions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "AlarmActions", value.into().to_template()))
     }
-    /// Sets `AlarmDescription`.
-    pub fn alarm_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alarm_description = Some(value.into());
-        self
+    /// `AlarmDescription` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn alarm_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AlarmDescription", value.into().to_template()),
+        )
     }
-    /// Sets `AlarmName`.
-    pub fn alarm_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alarm_name = Some(value.into());
-        self
+    /// `AlarmName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn alarm_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "AlarmName", value.into().to_template()))
     }
-    /// Sets `InsufficientDataActions`.
-    pub fn insufficient_data_actions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.insufficient_data_actions = Some(value.into());
-        self
+    /// `InsufficientDataActions` (optional).
+    /// Items: at most 5.
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn insufficient_data_actions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "InsufficientDataActions", value.into().to_template()),
+        )
     }
-    /// Sets `OKActions`.
-    pub fn ok_actions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ok_actions = Some(value.into());
-        self
+    /// `OKActions` (optional).
+    /// Items: at most 5.
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn ok_actions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(9, "OKActions", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CompositeAlarmProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.actions_enabled {
-            m.insert("ActionsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.actions_suppressor {
-            m.insert("ActionsSuppressor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.actions_suppressor_extension_period {
-            m.insert(
-                "ActionsSuppressorExtensionPeriod".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.actions_suppressor_wait_period {
-            m.insert("ActionsSuppressorWaitPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alarm_actions {
-            m.insert("AlarmActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alarm_description {
-            m.insert("AlarmDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alarm_name {
-            m.insert("AlarmName".to_owned(), v.to_template());
-        }
-        m.insert("AlarmRule".to_owned(), self.alarm_rule.to_template());
-        if let Some(v) = &self.insufficient_data_actions {
-            m.insert("InsufficientDataActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ok_actions {
-            m.insert("OKActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CompositeAlarmProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions_suppressor.check(
-            &path.field("ActionsSuppressor"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.actions_suppressor_extension_period.check(
-            &path.field("ActionsSuppressorExtensionPeriod"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.actions_suppressor_wait_period.check(
-            &path.field("ActionsSuppressorWaitPeriod"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alarm_actions.check(
-            &path.field("AlarmActions"),
-            &Rules {
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alarm_description.check(
-            &path.field("AlarmDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alarm_name.check(
-            &path.field("AlarmName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alarm_rule.check(
-            &path.field("AlarmRule"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10240),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.insufficient_data_actions.check(
-            &path.field("InsufficientDataActions"),
-            &Rules {
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ok_actions.check(
-            &path.field("OKActions"),
-            &Rules {
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CompositeAlarmProps);
-
-/// Property type `Tag` of `AWS::CloudWatch::CompositeAlarm`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

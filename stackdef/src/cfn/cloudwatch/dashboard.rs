@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudWatch::Dashboard`.
-#[derive(Debug, Clone)]
-pub struct Dashboard {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Dashboard {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Dashboard {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Dashboard {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudWatch::Dashboard`.
+    Dashboard("AWS::CloudWatch::Dashboard", DashboardProps)
 }
 
 impl Dashboard {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudWatch::Dashboard";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DashboardProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DashboardName` (typed).
     pub fn ref_value(&self) -> Value<ids::DashboardName> {
         self.resource.ref_value()
@@ -77,49 +29,33 @@ impl Dashboard {
     pub fn dashboard_name(&self) -> Value<ids::DashboardName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DashboardBody` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dashboard_body(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DashboardBody", value.into())
+    }
+
+    /// Replaces `DashboardName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dashboard_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DashboardName", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudWatch::Dashboard`.
-#[derive(Debug, Clone)]
-pub struct DashboardProps {
-    /// `DashboardBody` (required).
-    pub dashboard_body: Value<String>,
-    /// `DashboardName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub dashboard_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudWatch::Dashboard`.
+    DashboardProps
 }
 
 impl DashboardProps {
     /// The required properties: `DashboardBody`.
     pub fn new(dashboard_body: impl Into<Value<String>>) -> Self {
-        Self {
-            dashboard_body: dashboard_body.into(),
-            dashboard_name: None,
-        }
+        Self(crate::Properties::new().with(0, "DashboardBody", dashboard_body.into().to_template()))
     }
-    /// Sets `DashboardName`.
-    pub fn dashboard_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dashboard_name = Some(value.into());
-        self
+    /// `DashboardName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn dashboard_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DashboardName", value.into().to_template()))
     }
 }
-
-impl ToTemplate for DashboardProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DashboardBody".to_owned(),
-            self.dashboard_body.to_template(),
-        );
-        if let Some(v) = &self.dashboard_name {
-            m.insert("DashboardName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashboardProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DashboardProps);

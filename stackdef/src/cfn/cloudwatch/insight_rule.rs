@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudWatch::InsightRule`.
-#[derive(Debug, Clone)]
-pub struct InsightRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InsightRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InsightRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InsightRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudWatch::InsightRule`.
+    InsightRule("AWS::CloudWatch::InsightRule", InsightRuleProps)
 }
 
 impl InsightRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudWatch::InsightRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InsightRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::InsightRuleId> {
         self.resource.ref_value()
@@ -87,22 +39,42 @@ impl InsightRule {
     pub fn attr_arn(&self) -> Value<ids::InsightRuleArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ApplyOnTransformedLogs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_apply_on_transformed_logs(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ApplyOnTransformedLogs", value.into())
+    }
+
+    /// Replaces `RuleBody` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_body(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleBody", value.into())
+    }
+
+    /// Replaces `RuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleName", value.into())
+    }
+
+    /// Replaces `RuleState` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_state(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleState", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudWatch::InsightRule`.
-#[derive(Debug, Clone)]
-pub struct InsightRuleProps {
-    /// `ApplyOnTransformedLogs` (optional).
-    pub apply_on_transformed_logs: Option<Value<bool>>,
-    /// `RuleBody` (required).
-    pub rule_body: Value<String>,
-    /// `RuleName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rule_name: Value<String>,
-    /// `RuleState` (required).
-    pub rule_state: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudWatch::InsightRule`.
+    InsightRuleProps
 }
 
 impl InsightRuleProps {
@@ -112,80 +84,24 @@ impl InsightRuleProps {
         rule_name: impl Into<Value<String>>,
         rule_state: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            apply_on_transformed_logs: None,
-            rule_body: rule_body.into(),
-            rule_name: rule_name.into(),
-            rule_state: rule_state.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "RuleBody", rule_body.into().to_template())
+                .with(2, "RuleName", rule_name.into().to_template())
+                .with(3, "RuleState", rule_state.into().to_template()),
+        )
     }
-    /// Sets `ApplyOnTransformedLogs`.
-    pub fn apply_on_transformed_logs(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.apply_on_transformed_logs = Some(value.into());
-        self
+    /// `ApplyOnTransformedLogs` (optional).
+    pub fn apply_on_transformed_logs(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplyOnTransformedLogs", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InsightRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.apply_on_transformed_logs {
-            m.insert("ApplyOnTransformedLogs".to_owned(), v.to_template());
-        }
-        m.insert("RuleBody".to_owned(), self.rule_body.to_template());
-        m.insert("RuleName".to_owned(), self.rule_name.to_template());
-        m.insert("RuleState".to_owned(), self.rule_state.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for InsightRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InsightRuleProps);
-
-/// Property type `Tag` of `AWS::CloudWatch::InsightRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

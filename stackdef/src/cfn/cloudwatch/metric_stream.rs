@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CloudWatch::MetricStream`.
-#[derive(Debug, Clone)]
-pub struct MetricStream {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MetricStream {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MetricStream {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MetricStream {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudWatch::MetricStream`.
+    MetricStream("AWS::CloudWatch::MetricStream", MetricStreamProps)
 }
 
 impl MetricStream {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudWatch::MetricStream";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MetricStreamProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::MetricStreamName> {
         self.resource.ref_value()
@@ -97,357 +49,167 @@ impl MetricStream {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `ExcludeFilters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exclude_filters(&self, value: impl Into<Value<List<MetricStreamFilter>>>) {
+        self.resource.set_property("ExcludeFilters", value.into())
+    }
+
+    /// Replaces `FirehoseArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firehose_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FirehoseArn", value.into())
+    }
+
+    /// Replaces `IncludeFilters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_include_filters(&self, value: impl Into<Value<List<MetricStreamFilter>>>) {
+        self.resource.set_property("IncludeFilters", value.into())
+    }
+
+    /// Replaces `IncludeLinkedAccountsMetrics` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_include_linked_accounts_metrics(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("IncludeLinkedAccountsMetrics", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OutputFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_format(&self, value: impl Into<Value<OutputFormat>>) {
+        self.resource.set_property("OutputFormat", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `StatisticsConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statistics_configurations(
+        &self,
+        value: impl Into<Value<List<MetricStreamStatisticsConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("StatisticsConfigurations", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CloudWatch::MetricStream`.
-#[derive(Debug, Clone, Default)]
-pub struct MetricStreamProps {
-    /// `ExcludeFilters` (optional).
-    /// Items: ..=1000.
-    pub exclude_filters: Option<Value<List<MetricStreamFilter>>>,
-    /// `FirehoseArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub firehose_arn: Option<Value<String>>,
-    /// `IncludeFilters` (optional).
-    /// Items: ..=1000.
-    pub include_filters: Option<Value<List<MetricStreamFilter>>>,
-    /// `IncludeLinkedAccountsMetrics` (optional).
-    pub include_linked_accounts_metrics: Option<Value<bool>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `OutputFormat` (optional).
-    /// Length: 1..=255 characters.
-    pub output_format: Option<Value<OutputFormat>>,
-    /// `RoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `StatisticsConfigurations` (optional).
-    /// Items: ..=100.
-    pub statistics_configurations: Option<Value<List<MetricStreamStatisticsConfiguration>>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CloudWatch::MetricStream`.
+    MetricStreamProps(default)
 }
 
 impl MetricStreamProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude_filters: None,
-            firehose_arn: None,
-            include_filters: None,
-            include_linked_accounts_metrics: None,
-            name: None,
-            output_format: None,
-            role_arn: None,
-            statistics_configurations: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludeFilters`.
-    pub fn exclude_filters(mut self, value: impl Into<Value<List<MetricStreamFilter>>>) -> Self {
-        self.exclude_filters = Some(value.into());
-        self
+    /// `ExcludeFilters` (optional).
+    /// Items: at most 1000.
+    pub fn exclude_filters(self, value: impl Into<Value<List<MetricStreamFilter>>>) -> Self {
+        Self(self.0.with(0, "ExcludeFilters", value.into().to_template()))
     }
-    /// Sets `FirehoseArn`.
-    pub fn firehose_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.firehose_arn = Some(value.into());
-        self
+    /// `FirehoseArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn firehose_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FirehoseArn", value.into().to_template()))
     }
-    /// Sets `IncludeFilters`.
-    pub fn include_filters(mut self, value: impl Into<Value<List<MetricStreamFilter>>>) -> Self {
-        self.include_filters = Some(value.into());
-        self
+    /// `IncludeFilters` (optional).
+    /// Items: at most 1000.
+    pub fn include_filters(self, value: impl Into<Value<List<MetricStreamFilter>>>) -> Self {
+        Self(self.0.with(2, "IncludeFilters", value.into().to_template()))
     }
-    /// Sets `IncludeLinkedAccountsMetrics`.
-    pub fn include_linked_accounts_metrics(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_linked_accounts_metrics = Some(value.into());
-        self
+    /// `IncludeLinkedAccountsMetrics` (optional).
+    pub fn include_linked_accounts_metrics(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "IncludeLinkedAccountsMetrics",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `OutputFormat`.
-    pub fn output_format(mut self, value: impl Into<Value<OutputFormat>>) -> Self {
-        self.output_format = Some(value.into());
-        self
+    /// `OutputFormat` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn output_format(self, value: impl Into<Value<OutputFormat>>) -> Self {
+        Self(self.0.with(5, "OutputFormat", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(6, "RoleArn", value.into().to_template()))
     }
-    /// Sets `StatisticsConfigurations`.
+    /// `StatisticsConfigurations` (optional).
+    /// Items: at most 100.
     pub fn statistics_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<MetricStreamStatisticsConfiguration>>>,
     ) -> Self {
-        self.statistics_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "StatisticsConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricStreamProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude_filters {
-            m.insert("ExcludeFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firehose_arn {
-            m.insert("FirehoseArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_filters {
-            m.insert("IncludeFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_linked_accounts_metrics {
-            m.insert("IncludeLinkedAccountsMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_format {
-            m.insert("OutputFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statistics_configurations {
-            m.insert("StatisticsConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MetricStreamProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude_filters.check(
-            &path.field("ExcludeFilters"),
-            &Rules {
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.firehose_arn.check(
-            &path.field("FirehoseArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include_filters.check(
-            &path.field("IncludeFilters"),
-            &Rules {
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_format.check(
-            &path.field("OutputFormat"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statistics_configurations.check(
-            &path.field("StatisticsConfigurations"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricStreamProps);
-
-/// Property type `MetricStreamFilter` of `AWS::CloudWatch::MetricStream`.
-#[derive(Debug, Clone)]
-pub struct MetricStreamFilter {
-    /// `MetricNames` (optional).
-    /// Items: ..=999.
-    /// Each item: Length: 1..=255 characters.
-    pub metric_names: Option<Value<List<String>>>,
-    /// `Namespace` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[^:]`.
-    pub namespace: Value<String>,
+crate::l1_struct! {
+    /// Property type `MetricStreamFilter` of `AWS::CloudWatch::MetricStream`.
+    MetricStreamFilter
 }
 
 impl MetricStreamFilter {
     /// The required properties: `Namespace`.
     pub fn new(namespace: impl Into<Value<String>>) -> Self {
-        Self {
-            metric_names: None,
-            namespace: namespace.into(),
-        }
+        Self(crate::Properties::new().with(1, "Namespace", namespace.into().to_template()))
     }
-    /// Sets `MetricNames`.
-    pub fn metric_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.metric_names = Some(value.into());
-        self
+    /// `MetricNames` (optional).
+    /// Items: at most 999.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn metric_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "MetricNames", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricStreamFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metric_names {
-            m.insert("MetricNames".to_owned(), v.to_template());
-        }
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OutputFormat`.
+    OutputFormat {
+        /// `json`
+        Json = "json",
+        /// `opentelemetry0.7`
+        Opentelemetry07 = "opentelemetry0.7",
+        /// `opentelemetry1.0`
+        Opentelemetry10 = "opentelemetry1.0",
     }
 }
 
-impl Check for MetricStreamFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_names.check(
-            &path.field("MetricNames"),
-            &Rules {
-                max_items: Some(999),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[^:]"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricStreamFilter);
-
-/// Values of `OutputFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutputFormat {
-    /// `json`
-    Json,
-    /// `opentelemetry0.7`
-    Opentelemetry07,
-    /// `opentelemetry1.0`
-    Opentelemetry10,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutputFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["json", "opentelemetry0.7", "opentelemetry1.0"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Opentelemetry07 => "opentelemetry0.7",
-            Self::Opentelemetry10 => "opentelemetry1.0",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutputFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutputFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutputFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "json" => Self::Json,
-            "opentelemetry0.7" => Self::Opentelemetry07,
-            "opentelemetry1.0" => Self::Opentelemetry10,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutputFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutputFormat::from(s))
-    }
-}
-
-crate::impl_literal!(OutputFormat);
-
-/// Property type `MetricStreamStatisticsConfiguration` of `AWS::CloudWatch::MetricStream`.
-#[derive(Debug, Clone)]
-pub struct MetricStreamStatisticsConfiguration {
-    /// `AdditionalStatistics` (required).
-    /// Items: ..=20.
-    pub additional_statistics: Value<List<String>>,
-    /// `IncludeMetrics` (required).
-    /// Items: ..=100.
-    pub include_metrics: Value<List<MetricStreamStatisticsMetric>>,
+crate::l1_struct! {
+    /// Property type `MetricStreamStatisticsConfiguration` of `AWS::CloudWatch::MetricStream`.
+    MetricStreamStatisticsConfiguration
 }
 
 impl MetricStreamStatisticsConfiguration {
@@ -456,159 +218,32 @@ impl MetricStreamStatisticsConfiguration {
         additional_statistics: impl Into<Value<List<String>>>,
         include_metrics: impl Into<Value<List<MetricStreamStatisticsMetric>>>,
     ) -> Self {
-        Self {
-            additional_statistics: additional_statistics.into(),
-            include_metrics: include_metrics.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AdditionalStatistics",
+                    additional_statistics.into().to_template(),
+                )
+                .with(1, "IncludeMetrics", include_metrics.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetricStreamStatisticsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AdditionalStatistics".to_owned(),
-            self.additional_statistics.to_template(),
-        );
-        m.insert(
-            "IncludeMetrics".to_owned(),
-            self.include_metrics.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricStreamStatisticsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_statistics.check(
-            &path.field("AdditionalStatistics"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include_metrics.check(
-            &path.field("IncludeMetrics"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricStreamStatisticsConfiguration);
-
-/// Property type `MetricStreamStatisticsMetric` of `AWS::CloudWatch::MetricStream`.
-#[derive(Debug, Clone)]
-pub struct MetricStreamStatisticsMetric {
-    /// `MetricName` (required).
-    /// Length: 1..=255 characters.
-    pub metric_name: Value<String>,
-    /// `Namespace` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[^:]`.
-    pub namespace: Value<String>,
+crate::l1_struct! {
+    /// Property type `MetricStreamStatisticsMetric` of `AWS::CloudWatch::MetricStream`.
+    MetricStreamStatisticsMetric
 }
 
 impl MetricStreamStatisticsMetric {
     /// The required properties: `MetricName`, `Namespace`.
     pub fn new(metric_name: impl Into<Value<String>>, namespace: impl Into<Value<String>>) -> Self {
-        Self {
-            metric_name: metric_name.into(),
-            namespace: namespace.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MetricName", metric_name.into().to_template())
+                .with(1, "Namespace", namespace.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetricStreamStatisticsMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricStreamStatisticsMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[^:]"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricStreamStatisticsMetric);
-
-/// Property type `Tag` of `AWS::CloudWatch::MetricStream`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::Value;
 
-/// The CloudFormation resource type `AWS::CloudWatch::OTelEnrichment`.
-#[derive(Debug, Clone)]
-pub struct OTelEnrichment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OTelEnrichment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OTelEnrichment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OTelEnrichment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CloudWatch::OTelEnrichment`.
+    OTelEnrichment("AWS::CloudWatch::OTelEnrichment", OTelEnrichmentProps)
 }
 
 impl OTelEnrichment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CloudWatch::OTelEnrichment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OTelEnrichmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::OTelEnrichmentId> {
         self.resource.ref_value()
@@ -89,25 +41,14 @@ impl OTelEnrichment {
     }
 }
 
-/// Properties of `AWS::CloudWatch::OTelEnrichment`.
-#[derive(Debug, Clone, Default)]
-pub struct OTelEnrichmentProps {}
+crate::l1_struct! {
+    /// Properties of `AWS::CloudWatch::OTelEnrichment`.
+    OTelEnrichmentProps(default)
+}
 
 impl OTelEnrichmentProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {}
+        Self(crate::Properties::new())
     }
 }
-
-impl ToTemplate for OTelEnrichmentProps {
-    fn to_template(&self) -> Expr {
-        Expr::Map(IndexMap::new())
-    }
-}
-
-impl Check for OTelEnrichmentProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OTelEnrichmentProps);

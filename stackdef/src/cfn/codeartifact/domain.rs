@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CodeArtifact::Domain`.
-#[derive(Debug, Clone)]
-pub struct Domain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Domain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Domain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Domain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeArtifact::Domain`.
+    Domain("AWS::CodeArtifact::Domain", DomainProps)
 }
 
 impl Domain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeArtifact::Domain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeArtifactDomainArn> {
         self.resource.ref_value()
@@ -97,142 +49,49 @@ impl Domain {
     pub fn attr_arn(&self) -> Value<ids::CodeArtifactDomainArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `PermissionsPolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("PermissionsPolicyDocument", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeArtifact::Domain`.
-#[derive(Debug, Clone)]
-pub struct DomainProps {
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=50 characters.
-    /// Pattern: `^([a-z][a-z0-9\-]{0,48}[a-z0-9])$`.
-    pub domain_name: Value<String>,
-    /// `PermissionsPolicyDocument` (optional).
-    pub permissions_policy_document: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeArtifact::Domain`.
+    DomainProps
 }
 
 impl DomainProps {
     /// The required properties: `DomainName`.
     pub fn new(domain_name: impl Into<Value<String>>) -> Self {
-        Self {
-            domain_name: domain_name.into(),
-            permissions_policy_document: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "DomainName", domain_name.into().to_template()))
     }
-    /// Sets `PermissionsPolicyDocument`.
-    pub fn permissions_policy_document(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.permissions_policy_document = Some(value.into());
-        self
+    /// `PermissionsPolicyDocument` (optional).
+    pub fn permissions_policy_document(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PermissionsPolicyDocument", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.permissions_policy_document {
-            m.insert("PermissionsPolicyDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(50),
-                pattern: Some("^([a-z][a-z0-9\\-]{0,48}[a-z0-9])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DomainProps);
-
-/// Property type `Tag` of `AWS::CodeArtifact::Domain`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^\P{C}+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^\\P{C}+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

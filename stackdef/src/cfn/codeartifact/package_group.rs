@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeArtifact::PackageGroup`.
-#[derive(Debug, Clone)]
-pub struct PackageGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PackageGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PackageGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PackageGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeArtifact::PackageGroup`.
+    PackageGroup("AWS::CodeArtifact::PackageGroup", PackageGroupProps)
 }
 
 impl PackageGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeArtifact::PackageGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PackageGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::PackageGroupArn> {
         self.resource.ref_value()
@@ -82,437 +34,169 @@ impl PackageGroup {
     pub fn attr_arn(&self) -> Value<ids::PackageGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ContactInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_info(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ContactInfo", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `DomainOwner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainOwner", value.into())
+    }
+
+    /// Replaces `OriginConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origin_configuration(&self, value: impl Into<Value<OriginConfiguration>>) {
+        self.resource
+            .set_property("OriginConfiguration", value.into())
+    }
+
+    /// Replaces `Pattern` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pattern(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Pattern", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeArtifact::PackageGroup`.
-#[derive(Debug, Clone)]
-pub struct PackageGroupProps {
-    /// `ContactInfo` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub contact_info: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub description: Option<Value<String>>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=50 characters.
-    /// Pattern: `^([a-z][a-z0-9\-]{0,48}[a-z0-9])$`.
-    pub domain_name: Value<String>,
-    /// `DomainOwner` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `[0-9]{12}`.
-    pub domain_owner: Option<Value<String>>,
-    /// `OriginConfiguration` (optional).
-    pub origin_configuration: Option<Value<OriginConfiguration>>,
-    /// `Pattern` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=520 characters.
-    pub pattern: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeArtifact::PackageGroup`.
+    PackageGroupProps
 }
 
 impl PackageGroupProps {
     /// The required properties: `DomainName`, `Pattern`.
     pub fn new(domain_name: impl Into<Value<String>>, pattern: impl Into<Value<String>>) -> Self {
-        Self {
-            contact_info: None,
-            description: None,
-            domain_name: domain_name.into(),
-            domain_owner: None,
-            origin_configuration: None,
-            pattern: pattern.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DomainName", domain_name.into().to_template())
+                .with(5, "Pattern", pattern.into().to_template()),
+        )
     }
-    /// Sets `ContactInfo`.
-    pub fn contact_info(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contact_info = Some(value.into());
-        self
+    /// `ContactInfo` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn contact_info(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContactInfo", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DomainOwner`.
-    pub fn domain_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_owner = Some(value.into());
-        self
+    /// `DomainOwner` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `[0-9]{12}`.
+    pub fn domain_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DomainOwner", value.into().to_template()))
     }
-    /// Sets `OriginConfiguration`.
-    pub fn origin_configuration(mut self, value: impl Into<Value<OriginConfiguration>>) -> Self {
-        self.origin_configuration = Some(value.into());
-        self
+    /// `OriginConfiguration` (optional).
+    pub fn origin_configuration(self, value: impl Into<Value<OriginConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OriginConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PackageGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contact_info {
-            m.insert("ContactInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.domain_owner {
-            m.insert("DomainOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_configuration {
-            m.insert("OriginConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Pattern".to_owned(), self.pattern.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PackageGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_info.check(
-            &path.field("ContactInfo"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(50),
-                pattern: Some("^([a-z][a-z0-9\\-]{0,48}[a-z0-9])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_owner.check(
-            &path.field("DomainOwner"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("[0-9]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.origin_configuration
-            .check(&path.field("OriginConfiguration"), &Rules::NONE, out);
-        self.pattern.check(
-            &path.field("Pattern"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(520),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PackageGroupProps);
-
-/// Property type `OriginConfiguration` of `AWS::CodeArtifact::PackageGroup`.
-#[derive(Debug, Clone)]
-pub struct OriginConfiguration {
-    /// `Restrictions` (required).
-    pub restrictions: Value<Restrictions>,
+crate::l1_struct! {
+    /// Property type `OriginConfiguration` of `AWS::CodeArtifact::PackageGroup`.
+    OriginConfiguration
 }
 
 impl OriginConfiguration {
     /// The required properties: `Restrictions`.
     pub fn new(restrictions: impl Into<Value<Restrictions>>) -> Self {
-        Self {
-            restrictions: restrictions.into(),
-        }
+        Self(crate::Properties::new().with(0, "Restrictions", restrictions.into().to_template()))
     }
 }
 
-impl ToTemplate for OriginConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Restrictions".to_owned(), self.restrictions.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.restrictions
-            .check(&path.field("Restrictions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OriginConfiguration);
-
-/// Property type `Restrictions` of `AWS::CodeArtifact::PackageGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Restrictions {
-    /// `ExternalUpstream` (optional).
-    pub external_upstream: Option<Value<RestrictionType>>,
-    /// `InternalUpstream` (optional).
-    pub internal_upstream: Option<Value<RestrictionType>>,
-    /// `Publish` (optional).
-    pub publish: Option<Value<RestrictionType>>,
+crate::l1_struct! {
+    /// Property type `Restrictions` of `AWS::CodeArtifact::PackageGroup`.
+    Restrictions(default)
 }
 
 impl Restrictions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            external_upstream: None,
-            internal_upstream: None,
-            publish: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExternalUpstream`.
-    pub fn external_upstream(mut self, value: impl Into<Value<RestrictionType>>) -> Self {
-        self.external_upstream = Some(value.into());
-        self
+    /// `ExternalUpstream` (optional).
+    pub fn external_upstream(self, value: impl Into<Value<RestrictionType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExternalUpstream", value.into().to_template()),
+        )
     }
-    /// Sets `InternalUpstream`.
-    pub fn internal_upstream(mut self, value: impl Into<Value<RestrictionType>>) -> Self {
-        self.internal_upstream = Some(value.into());
-        self
+    /// `InternalUpstream` (optional).
+    pub fn internal_upstream(self, value: impl Into<Value<RestrictionType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InternalUpstream", value.into().to_template()),
+        )
     }
-    /// Sets `Publish`.
-    pub fn publish(mut self, value: impl Into<Value<RestrictionType>>) -> Self {
-        self.publish = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Restrictions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.external_upstream {
-            m.insert("ExternalUpstream".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.internal_upstream {
-            m.insert("InternalUpstream".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publish {
-            m.insert("Publish".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Publish` (optional).
+    pub fn publish(self, value: impl Into<Value<RestrictionType>>) -> Self {
+        Self(self.0.with(2, "Publish", value.into().to_template()))
     }
 }
 
-impl Check for Restrictions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.external_upstream
-            .check(&path.field("ExternalUpstream"), &Rules::NONE, out);
-        self.internal_upstream
-            .check(&path.field("InternalUpstream"), &Rules::NONE, out);
-        self.publish
-            .check(&path.field("Publish"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Restrictions);
-
-/// Property type `RestrictionType` of `AWS::CodeArtifact::PackageGroup`.
-#[derive(Debug, Clone)]
-pub struct RestrictionType {
-    /// `Repositories` (optional).
-    pub repositories: Option<Value<List<String>>>,
-    /// `RestrictionMode` (required).
-    pub restriction_mode: Value<RestrictionMode>,
+crate::l1_struct! {
+    /// Property type `RestrictionType` of `AWS::CodeArtifact::PackageGroup`.
+    RestrictionType
 }
 
 impl RestrictionType {
     /// The required properties: `RestrictionMode`.
     pub fn new(restriction_mode: impl Into<Value<RestrictionMode>>) -> Self {
-        Self {
-            repositories: None,
-            restriction_mode: restriction_mode.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "RestrictionMode",
+            restriction_mode.into().to_template(),
+        ))
     }
-    /// Sets `Repositories`.
-    pub fn repositories(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.repositories = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RestrictionType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.repositories {
-            m.insert("Repositories".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RestrictionMode".to_owned(),
-            self.restriction_mode.to_template(),
-        );
-        Expr::Map(m)
+    /// `Repositories` (optional).
+    pub fn repositories(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Repositories", value.into().to_template()))
     }
 }
 
-impl Check for RestrictionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.restriction_mode
-            .check(&path.field("RestrictionMode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RestrictionMode`.
+    RestrictionMode {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `ALLOW_SPECIFIC_REPOSITORIES`
+        AllowSpecificRepositories = "ALLOW_SPECIFIC_REPOSITORIES",
+        /// `INHERIT`
+        Inherit = "INHERIT",
     }
 }
 
-crate::impl_literal!(RestrictionType);
-
-/// Values of `RestrictionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RestrictionMode {
-    /// `ALLOW`
-    Allow,
-    /// `BLOCK`
-    Block,
-    /// `ALLOW_SPECIFIC_REPOSITORIES`
-    AllowSpecificRepositories,
-    /// `INHERIT`
-    Inherit,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RestrictionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["ALLOW", "BLOCK", "ALLOW_SPECIFIC_REPOSITORIES", "INHERIT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Block => "BLOCK",
-            Self::AllowSpecificRepositories => "ALLOW_SPECIFIC_REPOSITORIES",
-            Self::Inherit => "INHERIT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RestrictionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RestrictionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RestrictionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "BLOCK" => Self::Block,
-            "ALLOW_SPECIFIC_REPOSITORIES" => Self::AllowSpecificRepositories,
-            "INHERIT" => Self::Inherit,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RestrictionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RestrictionMode::from(s))
-    }
-}
-
-crate::impl_literal!(RestrictionMode);
-
-/// Property type `Tag` of `AWS::CodeArtifact::PackageGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^\P{C}+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^\\P{C}+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CodeArtifact::Repository`.
-#[derive(Debug, Clone)]
-pub struct Repository {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Repository {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Repository {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Repository {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeArtifact::Repository`.
+    Repository("AWS::CodeArtifact::Repository", RepositoryProps)
 }
 
 impl Repository {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeArtifact::Repository";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RepositoryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeArtifactRepositoryArn> {
         self.resource.ref_value()
@@ -92,34 +44,55 @@ impl Repository {
     pub fn attr_arn(&self) -> Value<ids::CodeArtifactRepositoryArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `ExternalConnections` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_external_connections(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ExternalConnections", value.into())
+    }
+
+    /// Replaces `PermissionsPolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("PermissionsPolicyDocument", value.into())
+    }
+
+    /// Replaces `RepositoryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RepositoryName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Upstreams` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_upstreams(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Upstreams", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeArtifact::Repository`.
-#[derive(Debug, Clone)]
-pub struct RepositoryProps {
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub description: Option<Value<String>>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=50 characters.
-    /// Pattern: `^([a-z][a-z0-9\-]{0,48}[a-z0-9])$`.
-    pub domain_name: Value<String>,
-    /// `ExternalConnections` (optional).
-    pub external_connections: Option<Value<List<String>>>,
-    /// `PermissionsPolicyDocument` (optional).
-    pub permissions_policy_document: Option<Value<serde_json::Value>>,
-    /// `RepositoryName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=100 characters.
-    /// Pattern: `^([A-Za-z0-9][A-Za-z0-9._\-]{1,99})$`.
-    pub repository_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Upstreams` (optional).
-    pub upstreams: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeArtifact::Repository`.
+    RepositoryProps
 }
 
 impl RepositoryProps {
@@ -128,174 +101,40 @@ impl RepositoryProps {
         domain_name: impl Into<Value<String>>,
         repository_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            domain_name: domain_name.into(),
-            external_connections: None,
-            permissions_policy_document: None,
-            repository_name: repository_name.into(),
-            tags: None,
-            upstreams: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DomainName", domain_name.into().to_template())
+                .with(4, "RepositoryName", repository_name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ExternalConnections`.
-    pub fn external_connections(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.external_connections = Some(value.into());
-        self
+    /// `ExternalConnections` (optional).
+    pub fn external_connections(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExternalConnections", value.into().to_template()),
+        )
     }
-    /// Sets `PermissionsPolicyDocument`.
-    pub fn permissions_policy_document(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.permissions_policy_document = Some(value.into());
-        self
+    /// `PermissionsPolicyDocument` (optional).
+    pub fn permissions_policy_document(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PermissionsPolicyDocument", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `Upstreams`.
-    pub fn upstreams(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.upstreams = Some(value.into());
-        self
+    /// `Upstreams` (optional).
+    pub fn upstreams(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "Upstreams", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RepositoryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.external_connections {
-            m.insert("ExternalConnections".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permissions_policy_document {
-            m.insert("PermissionsPolicyDocument".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RepositoryName".to_owned(),
-            self.repository_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upstreams {
-            m.insert("Upstreams".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RepositoryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(50),
-                pattern: Some("^([a-z][a-z0-9\\-]{0,48}[a-z0-9])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.repository_name.check(
-            &path.field("RepositoryName"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(100),
-                pattern: Some("^([A-Za-z0-9][A-Za-z0-9._\\-]{1,99})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RepositoryProps);
-
-/// Property type `Tag` of `AWS::CodeArtifact::Repository`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^\P{C}+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^\\P{C}+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

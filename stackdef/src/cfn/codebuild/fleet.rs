@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeBuild::Fleet`.
-#[derive(Debug, Clone)]
-pub struct Fleet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Fleet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Fleet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Fleet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeBuild::Fleet`.
+    Fleet("AWS::CodeBuild::Fleet", FleetProps)
 }
 
 impl Fleet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeBuild::Fleet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FleetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeBuildFleetArn> {
         self.resource.ref_value()
@@ -82,1259 +34,439 @@ impl Fleet {
     pub fn attr_arn(&self) -> Value<ids::CodeBuildFleetArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `BaseCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_base_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("BaseCapacity", value.into())
+    }
+
+    /// Replaces `ComputeConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_configuration(&self, value: impl Into<Value<ComputeConfiguration>>) {
+        self.resource
+            .set_property("ComputeConfiguration", value.into())
+    }
+
+    /// Replaces `ComputeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_type(&self, value: impl Into<Value<ComputeType>>) {
+        self.resource.set_property("ComputeType", value.into())
+    }
+
+    /// Replaces `EnvironmentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_type(&self, value: impl Into<Value<EnvironmentType>>) {
+        self.resource.set_property("EnvironmentType", value.into())
+    }
+
+    /// Replaces `FleetProxyConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fleet_proxy_configuration(&self, value: impl Into<Value<ProxyConfiguration>>) {
+        self.resource
+            .set_property("FleetProxyConfiguration", value.into())
+    }
+
+    /// Replaces `FleetServiceRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fleet_service_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FleetServiceRole", value.into())
+    }
+
+    /// Replaces `FleetVpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fleet_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("FleetVpcConfig", value.into())
+    }
+
+    /// Replaces `ImageId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OverflowBehavior` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_overflow_behavior(&self, value: impl Into<Value<OverflowBehavior>>) {
+        self.resource.set_property("OverflowBehavior", value.into())
+    }
+
+    /// Replaces `ScalingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_configuration(&self, value: impl Into<Value<ScalingConfigurationInput>>) {
+        self.resource
+            .set_property("ScalingConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeBuild::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct FleetProps {
-    /// `BaseCapacity` (optional).
-    /// Range: 0..=.
-    pub base_capacity: Option<Value<i64>>,
-    /// `ComputeConfiguration` (optional).
-    pub compute_configuration: Option<Value<ComputeConfiguration>>,
-    /// `ComputeType` (optional).
-    pub compute_type: Option<Value<ComputeType>>,
-    /// `EnvironmentType` (optional).
-    pub environment_type: Option<Value<EnvironmentType>>,
-    /// `FleetProxyConfiguration` (optional).
-    pub fleet_proxy_configuration: Option<Value<ProxyConfiguration>>,
-    /// `FleetServiceRole` (optional).
-    /// Length: 1..= characters.
-    /// Pattern: `^(?:arn:)[a-zA-Z+-=,._:/@]+$`.
-    pub fleet_service_role: Option<Value<String>>,
-    /// `FleetVpcConfig` (optional).
-    pub fleet_vpc_config: Option<Value<VpcConfig>>,
-    /// `ImageId` (optional).
-    /// Length: 1..= characters.
-    /// Pattern: `^((aws/codebuild/([A-Za-z0-9._-]+|ami/[A-Za-z0-9._-]+):[A-Za-z0-9._-]+)|ami-[a-z0-9]{1,1020})$`.
-    pub image_id: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 2..=128 characters.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9\-_]{1,127}$`.
-    pub name: Option<Value<String>>,
-    /// `OverflowBehavior` (optional).
-    pub overflow_behavior: Option<Value<OverflowBehavior>>,
-    /// `ScalingConfiguration` (optional).
-    pub scaling_configuration: Option<Value<ScalingConfigurationInput>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeBuild::Fleet`.
+    FleetProps(default)
 }
 
 impl FleetProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            base_capacity: None,
-            compute_configuration: None,
-            compute_type: None,
-            environment_type: None,
-            fleet_proxy_configuration: None,
-            fleet_service_role: None,
-            fleet_vpc_config: None,
-            image_id: None,
-            name: None,
-            overflow_behavior: None,
-            scaling_configuration: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BaseCapacity`.
-    pub fn base_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.base_capacity = Some(value.into());
-        self
+    /// `BaseCapacity` (optional).
+    /// Range: at least 0.
+    pub fn base_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BaseCapacity", value.into().to_template()))
     }
-    /// Sets `ComputeConfiguration`.
-    pub fn compute_configuration(mut self, value: impl Into<Value<ComputeConfiguration>>) -> Self {
-        self.compute_configuration = Some(value.into());
-        self
+    /// `ComputeConfiguration` (optional).
+    pub fn compute_configuration(self, value: impl Into<Value<ComputeConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ComputeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ComputeType`.
-    pub fn compute_type(mut self, value: impl Into<Value<ComputeType>>) -> Self {
-        self.compute_type = Some(value.into());
-        self
+    /// `ComputeType` (optional).
+    pub fn compute_type(self, value: impl Into<Value<ComputeType>>) -> Self {
+        Self(self.0.with(2, "ComputeType", value.into().to_template()))
     }
-    /// Sets `EnvironmentType`.
-    pub fn environment_type(mut self, value: impl Into<Value<EnvironmentType>>) -> Self {
-        self.environment_type = Some(value.into());
-        self
+    /// `EnvironmentType` (optional).
+    pub fn environment_type(self, value: impl Into<Value<EnvironmentType>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnvironmentType", value.into().to_template()),
+        )
     }
-    /// Sets `FleetProxyConfiguration`.
-    pub fn fleet_proxy_configuration(
-        mut self,
-        value: impl Into<Value<ProxyConfiguration>>,
-    ) -> Self {
-        self.fleet_proxy_configuration = Some(value.into());
-        self
+    /// `FleetProxyConfiguration` (optional).
+    pub fn fleet_proxy_configuration(self, value: impl Into<Value<ProxyConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "FleetProxyConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `FleetServiceRole`.
-    pub fn fleet_service_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fleet_service_role = Some(value.into());
-        self
+    /// `FleetServiceRole` (optional).
+    /// Length: at least 1 characters.
+    /// Pattern: `^(?:arn:)[a-zA-Z+-=,._:/@]+$`.
+    pub fn fleet_service_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FleetServiceRole", value.into().to_template()),
+        )
     }
-    /// Sets `FleetVpcConfig`.
-    pub fn fleet_vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.fleet_vpc_config = Some(value.into());
-        self
+    /// `FleetVpcConfig` (optional).
+    pub fn fleet_vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(6, "FleetVpcConfig", value.into().to_template()))
     }
-    /// Sets `ImageId`.
-    pub fn image_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_id = Some(value.into());
-        self
+    /// `ImageId` (optional).
+    /// Length: at least 1 characters.
+    /// Pattern: `^((aws/codebuild/([A-Za-z0-9._-]+|ami/[A-Za-z0-9._-]+):[A-Za-z0-9._-]+)|ami-[a-z0-9]{1,1020})$`.
+    pub fn image_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ImageId", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 2 to 128 characters.
+    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9\-_]{1,127}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Name", value.into().to_template()))
     }
-    /// Sets `OverflowBehavior`.
-    pub fn overflow_behavior(mut self, value: impl Into<Value<OverflowBehavior>>) -> Self {
-        self.overflow_behavior = Some(value.into());
-        self
+    /// `OverflowBehavior` (optional).
+    pub fn overflow_behavior(self, value: impl Into<Value<OverflowBehavior>>) -> Self {
+        Self(
+            self.0
+                .with(9, "OverflowBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `ScalingConfiguration`.
-    pub fn scaling_configuration(
-        mut self,
-        value: impl Into<Value<ScalingConfigurationInput>>,
-    ) -> Self {
-        self.scaling_configuration = Some(value.into());
-        self
+    /// `ScalingConfiguration` (optional).
+    pub fn scaling_configuration(self, value: impl Into<Value<ScalingConfigurationInput>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ScalingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FleetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base_capacity {
-            m.insert("BaseCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compute_configuration {
-            m.insert("ComputeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compute_type {
-            m.insert("ComputeType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_type {
-            m.insert("EnvironmentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fleet_proxy_configuration {
-            m.insert("FleetProxyConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fleet_service_role {
-            m.insert("FleetServiceRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fleet_vpc_config {
-            m.insert("FleetVpcConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_id {
-            m.insert("ImageId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overflow_behavior {
-            m.insert("OverflowBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_configuration {
-            m.insert("ScalingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FleetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base_capacity.check(
-            &path.field("BaseCapacity"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compute_configuration
-            .check(&path.field("ComputeConfiguration"), &Rules::NONE, out);
-        self.compute_type
-            .check(&path.field("ComputeType"), &Rules::NONE, out);
-        self.environment_type
-            .check(&path.field("EnvironmentType"), &Rules::NONE, out);
-        self.fleet_proxy_configuration.check(
-            &path.field("FleetProxyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.fleet_service_role.check(
-            &path.field("FleetServiceRole"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("^(?:arn:)[a-zA-Z+-=,._:/@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fleet_vpc_config
-            .check(&path.field("FleetVpcConfig"), &Rules::NONE, out);
-        self.image_id.check(&path.field("ImageId"), &Rules { min_length: Some(1), pattern: Some("^((aws/codebuild/([A-Za-z0-9._-]+|ami/[A-Za-z0-9._-]+):[A-Za-z0-9._-]+)|ami-[a-z0-9]{1,1020})$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9\\-_]{1,127}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overflow_behavior
-            .check(&path.field("OverflowBehavior"), &Rules::NONE, out);
-        self.scaling_configuration
-            .check(&path.field("ScalingConfiguration"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FleetProps);
-
-/// Property type `ComputeConfiguration` of `AWS::CodeBuild::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct ComputeConfiguration {
-    /// `disk` (optional).
-    pub disk: Option<Value<i64>>,
-    /// `instanceType` (optional).
-    /// Length: 1..= characters.
-    pub instance_type: Option<Value<String>>,
-    /// `machineType` (optional).
-    pub machine_type: Option<Value<MachineType>>,
-    /// `memory` (optional).
-    pub memory: Option<Value<i64>>,
-    /// `vCpu` (optional).
-    pub v_cpu: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ComputeConfiguration` of `AWS::CodeBuild::Fleet`.
+    ComputeConfiguration(default)
 }
 
 impl ComputeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            disk: None,
-            instance_type: None,
-            machine_type: None,
-            memory: None,
-            v_cpu: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `disk`.
-    pub fn disk(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.disk = Some(value.into());
-        self
+    /// `disk` (optional).
+    pub fn disk(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "disk", value.into().to_template()))
     }
-    /// Sets `instanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `instanceType` (optional).
+    /// Length: at least 1 characters.
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "instanceType", value.into().to_template()))
     }
-    /// Sets `machineType`.
-    pub fn machine_type(mut self, value: impl Into<Value<MachineType>>) -> Self {
-        self.machine_type = Some(value.into());
-        self
+    /// `machineType` (optional).
+    pub fn machine_type(self, value: impl Into<Value<MachineType>>) -> Self {
+        Self(self.0.with(2, "machineType", value.into().to_template()))
     }
-    /// Sets `memory`.
-    pub fn memory(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory = Some(value.into());
-        self
+    /// `memory` (optional).
+    pub fn memory(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "memory", value.into().to_template()))
     }
-    /// Sets `vCpu`.
-    pub fn v_cpu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.v_cpu = Some(value.into());
-        self
+    /// `vCpu` (optional).
+    pub fn v_cpu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "vCpu", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComputeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disk {
-            m.insert("disk".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("instanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.machine_type {
-            m.insert("machineType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("memory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.v_cpu {
-            m.insert("vCpu".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MachineType`.
+    MachineType {
+        /// `GENERAL`
+        General = "GENERAL",
+        /// `NVME`
+        Nvme = "NVME",
     }
 }
 
-impl Check for ComputeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_type.check(
-            &path.field("instanceType"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.machine_type
-            .check(&path.field("machineType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ComputeType`.
+    ComputeType {
+        /// `BUILD_GENERAL1_SMALL`
+        BuildGeneral1Small = "BUILD_GENERAL1_SMALL",
+        /// `BUILD_GENERAL1_MEDIUM`
+        BuildGeneral1Medium = "BUILD_GENERAL1_MEDIUM",
+        /// `BUILD_GENERAL1_LARGE`
+        BuildGeneral1Large = "BUILD_GENERAL1_LARGE",
+        /// `BUILD_GENERAL1_XLARGE`
+        BuildGeneral1Xlarge = "BUILD_GENERAL1_XLARGE",
+        /// `BUILD_GENERAL1_2XLARGE`
+        BuildGeneral12xlarge = "BUILD_GENERAL1_2XLARGE",
+        /// `ATTRIBUTE_BASED_COMPUTE`
+        AttributeBasedCompute = "ATTRIBUTE_BASED_COMPUTE",
+        /// `CUSTOM_INSTANCE_TYPE`
+        CustomInstanceType = "CUSTOM_INSTANCE_TYPE",
     }
 }
 
-crate::impl_literal!(ComputeConfiguration);
-
-/// Values of `MachineType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MachineType {
-    /// `GENERAL`
-    General,
-    /// `NVME`
-    Nvme,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MachineType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GENERAL", "NVME"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::General => "GENERAL",
-            Self::Nvme => "NVME",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `EnvironmentType`.
+    EnvironmentType {
+        /// `WINDOWS_SERVER_2019_CONTAINER`
+        WindowsServer2019Container = "WINDOWS_SERVER_2019_CONTAINER",
+        /// `WINDOWS_SERVER_2022_CONTAINER`
+        WindowsServer2022Container = "WINDOWS_SERVER_2022_CONTAINER",
+        /// `LINUX_CONTAINER`
+        LinuxContainer = "LINUX_CONTAINER",
+        /// `LINUX_GPU_CONTAINER`
+        LinuxGpuContainer = "LINUX_GPU_CONTAINER",
+        /// `ARM_CONTAINER`
+        ArmContainer = "ARM_CONTAINER",
+        /// `MAC_ARM`
+        MacArm = "MAC_ARM",
+        /// `LINUX_EC2`
+        LinuxEc2 = "LINUX_EC2",
+        /// `ARM_EC2`
+        ArmEc2 = "ARM_EC2",
+        /// `WINDOWS_EC2`
+        WindowsEc2 = "WINDOWS_EC2",
     }
 }
 
-impl ToTemplate for MachineType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MachineType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MachineType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GENERAL" => Self::General,
-            "NVME" => Self::Nvme,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MachineType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MachineType::from(s))
-    }
-}
-
-crate::impl_literal!(MachineType);
-
-/// Values of `ComputeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComputeType {
-    /// `BUILD_GENERAL1_SMALL`
-    BuildGeneral1Small,
-    /// `BUILD_GENERAL1_MEDIUM`
-    BuildGeneral1Medium,
-    /// `BUILD_GENERAL1_LARGE`
-    BuildGeneral1Large,
-    /// `BUILD_GENERAL1_XLARGE`
-    BuildGeneral1Xlarge,
-    /// `BUILD_GENERAL1_2XLARGE`
-    BuildGeneral12xlarge,
-    /// `ATTRIBUTE_BASED_COMPUTE`
-    AttributeBasedCompute,
-    /// `CUSTOM_INSTANCE_TYPE`
-    CustomInstanceType,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComputeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BUILD_GENERAL1_SMALL",
-        "BUILD_GENERAL1_MEDIUM",
-        "BUILD_GENERAL1_LARGE",
-        "BUILD_GENERAL1_XLARGE",
-        "BUILD_GENERAL1_2XLARGE",
-        "ATTRIBUTE_BASED_COMPUTE",
-        "CUSTOM_INSTANCE_TYPE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BuildGeneral1Small => "BUILD_GENERAL1_SMALL",
-            Self::BuildGeneral1Medium => "BUILD_GENERAL1_MEDIUM",
-            Self::BuildGeneral1Large => "BUILD_GENERAL1_LARGE",
-            Self::BuildGeneral1Xlarge => "BUILD_GENERAL1_XLARGE",
-            Self::BuildGeneral12xlarge => "BUILD_GENERAL1_2XLARGE",
-            Self::AttributeBasedCompute => "ATTRIBUTE_BASED_COMPUTE",
-            Self::CustomInstanceType => "CUSTOM_INSTANCE_TYPE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComputeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComputeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComputeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BUILD_GENERAL1_SMALL" => Self::BuildGeneral1Small,
-            "BUILD_GENERAL1_MEDIUM" => Self::BuildGeneral1Medium,
-            "BUILD_GENERAL1_LARGE" => Self::BuildGeneral1Large,
-            "BUILD_GENERAL1_XLARGE" => Self::BuildGeneral1Xlarge,
-            "BUILD_GENERAL1_2XLARGE" => Self::BuildGeneral12xlarge,
-            "ATTRIBUTE_BASED_COMPUTE" => Self::AttributeBasedCompute,
-            "CUSTOM_INSTANCE_TYPE" => Self::CustomInstanceType,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComputeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComputeType::from(s))
-    }
-}
-
-crate::impl_literal!(ComputeType);
-
-/// Values of `EnvironmentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnvironmentType {
-    /// `WINDOWS_SERVER_2019_CONTAINER`
-    WindowsServer2019Container,
-    /// `WINDOWS_SERVER_2022_CONTAINER`
-    WindowsServer2022Container,
-    /// `LINUX_CONTAINER`
-    LinuxContainer,
-    /// `LINUX_GPU_CONTAINER`
-    LinuxGpuContainer,
-    /// `ARM_CONTAINER`
-    ArmContainer,
-    /// `MAC_ARM`
-    MacArm,
-    /// `LINUX_EC2`
-    LinuxEc2,
-    /// `ARM_EC2`
-    ArmEc2,
-    /// `WINDOWS_EC2`
-    WindowsEc2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnvironmentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "WINDOWS_SERVER_2019_CONTAINER",
-        "WINDOWS_SERVER_2022_CONTAINER",
-        "LINUX_CONTAINER",
-        "LINUX_GPU_CONTAINER",
-        "ARM_CONTAINER",
-        "MAC_ARM",
-        "LINUX_EC2",
-        "ARM_EC2",
-        "WINDOWS_EC2",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WindowsServer2019Container => "WINDOWS_SERVER_2019_CONTAINER",
-            Self::WindowsServer2022Container => "WINDOWS_SERVER_2022_CONTAINER",
-            Self::LinuxContainer => "LINUX_CONTAINER",
-            Self::LinuxGpuContainer => "LINUX_GPU_CONTAINER",
-            Self::ArmContainer => "ARM_CONTAINER",
-            Self::MacArm => "MAC_ARM",
-            Self::LinuxEc2 => "LINUX_EC2",
-            Self::ArmEc2 => "ARM_EC2",
-            Self::WindowsEc2 => "WINDOWS_EC2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EnvironmentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnvironmentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnvironmentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "WINDOWS_SERVER_2019_CONTAINER" => Self::WindowsServer2019Container,
-            "WINDOWS_SERVER_2022_CONTAINER" => Self::WindowsServer2022Container,
-            "LINUX_CONTAINER" => Self::LinuxContainer,
-            "LINUX_GPU_CONTAINER" => Self::LinuxGpuContainer,
-            "ARM_CONTAINER" => Self::ArmContainer,
-            "MAC_ARM" => Self::MacArm,
-            "LINUX_EC2" => Self::LinuxEc2,
-            "ARM_EC2" => Self::ArmEc2,
-            "WINDOWS_EC2" => Self::WindowsEc2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnvironmentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnvironmentType::from(s))
-    }
-}
-
-crate::impl_literal!(EnvironmentType);
-
-/// Property type `ProxyConfiguration` of `AWS::CodeBuild::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct ProxyConfiguration {
-    /// `DefaultBehavior` (optional).
-    pub default_behavior: Option<Value<DefaultBehavior>>,
-    /// `OrderedProxyRules` (optional).
-    pub ordered_proxy_rules: Option<Value<List<FleetProxyRule>>>,
+crate::l1_struct! {
+    /// Property type `ProxyConfiguration` of `AWS::CodeBuild::Fleet`.
+    ProxyConfiguration(default)
 }
 
 impl ProxyConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_behavior: None,
-            ordered_proxy_rules: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultBehavior`.
-    pub fn default_behavior(mut self, value: impl Into<Value<DefaultBehavior>>) -> Self {
-        self.default_behavior = Some(value.into());
-        self
+    /// `DefaultBehavior` (optional).
+    pub fn default_behavior(self, value: impl Into<Value<DefaultBehavior>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `OrderedProxyRules`.
-    pub fn ordered_proxy_rules(mut self, value: impl Into<Value<List<FleetProxyRule>>>) -> Self {
-        self.ordered_proxy_rules = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProxyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_behavior {
-            m.insert("DefaultBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ordered_proxy_rules {
-            m.insert("OrderedProxyRules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OrderedProxyRules` (optional).
+    pub fn ordered_proxy_rules(self, value: impl Into<Value<List<FleetProxyRule>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OrderedProxyRules", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ProxyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_behavior
-            .check(&path.field("DefaultBehavior"), &Rules::NONE, out);
-        self.ordered_proxy_rules
-            .check(&path.field("OrderedProxyRules"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DefaultBehavior`.
+    DefaultBehavior {
+        /// `ALLOW_ALL`
+        AllowAll = "ALLOW_ALL",
+        /// `DENY_ALL`
+        DenyAll = "DENY_ALL",
     }
 }
 
-crate::impl_literal!(ProxyConfiguration);
-
-/// Values of `DefaultBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultBehavior {
-    /// `ALLOW_ALL`
-    AllowAll,
-    /// `DENY_ALL`
-    DenyAll,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW_ALL", "DENY_ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllowAll => "ALLOW_ALL",
-            Self::DenyAll => "DENY_ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DefaultBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW_ALL" => Self::AllowAll,
-            "DENY_ALL" => Self::DenyAll,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultBehavior);
-
-/// Property type `FleetProxyRule` of `AWS::CodeBuild::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct FleetProxyRule {
-    /// `Effect` (optional).
-    pub effect: Option<Value<Effect>>,
-    /// `Entities` (optional).
-    pub entities: Option<Value<List<String>>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `FleetProxyRule` of `AWS::CodeBuild::Fleet`.
+    FleetProxyRule(default)
 }
 
 impl FleetProxyRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            effect: None,
-            entities: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Effect`.
-    pub fn effect(mut self, value: impl Into<Value<Effect>>) -> Self {
-        self.effect = Some(value.into());
-        self
+    /// `Effect` (optional).
+    pub fn effect(self, value: impl Into<Value<Effect>>) -> Self {
+        Self(self.0.with(0, "Effect", value.into().to_template()))
     }
-    /// Sets `Entities`.
-    pub fn entities(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.entities = Some(value.into());
-        self
+    /// `Entities` (optional).
+    pub fn entities(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Entities", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FleetProxyRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.effect {
-            m.insert("Effect".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entities {
-            m.insert("Entities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Effect`.
+    Effect {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `DENY`
+        Deny = "DENY",
     }
 }
 
-impl Check for FleetProxyRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.effect.check(&path.field("Effect"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `DOMAIN`
+        Domain = "DOMAIN",
+        /// `IP`
+        Ip = "IP",
     }
 }
 
-crate::impl_literal!(FleetProxyRule);
-
-/// Values of `Effect`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Effect {
-    /// `ALLOW`
-    Allow,
-    /// `DENY`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Effect {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Deny => "DENY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Effect {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Effect {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Effect {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "DENY" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Effect> {
-    fn from(s: &str) -> Self {
-        Value::literal(Effect::from(s))
-    }
-}
-
-crate::impl_literal!(Effect);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `DOMAIN`
-    Domain,
-    /// `IP`
-    Ip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DOMAIN", "IP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Domain => "DOMAIN",
-            Self::Ip => "IP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOMAIN" => Self::Domain,
-            "IP" => Self::Ip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `VpcConfig` of `AWS::CodeBuild::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `Subnets` (optional).
-    pub subnets: Option<Value<List<ids::SubnetId>>>,
-    /// `VpcId` (optional).
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::CodeBuild::Fleet`.
+    VpcConfig(default)
 }
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnets: None,
-            vpc_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `Subnets`.
-    pub fn subnets(mut self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        self.subnets = Some(value.into());
-        self
+    /// `Subnets` (optional).
+    pub fn subnets(self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
+        Self(self.0.with(1, "Subnets", value.into().to_template()))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
+    /// `VpcId` (optional).
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(2, "VpcId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnets {
-            m.insert("Subnets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OverflowBehavior`.
+    OverflowBehavior {
+        /// `QUEUE`
+        Queue = "QUEUE",
+        /// `ON_DEMAND`
+        OnDemand = "ON_DEMAND",
     }
 }
 
-impl Check for VpcConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConfig);
-
-/// Values of `OverflowBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OverflowBehavior {
-    /// `QUEUE`
-    Queue,
-    /// `ON_DEMAND`
-    OnDemand,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OverflowBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["QUEUE", "ON_DEMAND"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queue => "QUEUE",
-            Self::OnDemand => "ON_DEMAND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OverflowBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OverflowBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OverflowBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "QUEUE" => Self::Queue,
-            "ON_DEMAND" => Self::OnDemand,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OverflowBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(OverflowBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(OverflowBehavior);
-
-/// Property type `ScalingConfigurationInput` of `AWS::CodeBuild::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct ScalingConfigurationInput {
-    /// `MaxCapacity` (optional).
-    /// Range: 1..=.
-    pub max_capacity: Option<Value<i64>>,
-    /// `ScalingType` (optional).
-    pub scaling_type: Option<Value<ScalingType>>,
-    /// `TargetTrackingScalingConfigs` (optional).
-    pub target_tracking_scaling_configs: Option<Value<List<TargetTrackingScalingConfiguration>>>,
+crate::l1_struct! {
+    /// Property type `ScalingConfigurationInput` of `AWS::CodeBuild::Fleet`.
+    ScalingConfigurationInput(default)
 }
 
 impl ScalingConfigurationInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_capacity: None,
-            scaling_type: None,
-            target_tracking_scaling_configs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxCapacity`.
-    pub fn max_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_capacity = Some(value.into());
-        self
+    /// `MaxCapacity` (optional).
+    /// Range: at least 1.
+    pub fn max_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MaxCapacity", value.into().to_template()))
     }
-    /// Sets `ScalingType`.
-    pub fn scaling_type(mut self, value: impl Into<Value<ScalingType>>) -> Self {
-        self.scaling_type = Some(value.into());
-        self
+    /// `ScalingType` (optional).
+    pub fn scaling_type(self, value: impl Into<Value<ScalingType>>) -> Self {
+        Self(self.0.with(1, "ScalingType", value.into().to_template()))
     }
-    /// Sets `TargetTrackingScalingConfigs`.
+    /// `TargetTrackingScalingConfigs` (optional).
     pub fn target_tracking_scaling_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<TargetTrackingScalingConfiguration>>>,
     ) -> Self {
-        self.target_tracking_scaling_configs = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "TargetTrackingScalingConfigs",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ScalingConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_capacity {
-            m.insert("MaxCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_type {
-            m.insert("ScalingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_tracking_scaling_configs {
-            m.insert("TargetTrackingScalingConfigs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ScalingType`.
+    ScalingType {
+        /// `TARGET_TRACKING_SCALING`
+        TargetTrackingScaling = "TARGET_TRACKING_SCALING",
     }
 }
 
-impl Check for ScalingConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_capacity.check(
-            &path.field("MaxCapacity"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scaling_type
-            .check(&path.field("ScalingType"), &Rules::NONE, out);
-        self.target_tracking_scaling_configs.check(
-            &path.field("TargetTrackingScalingConfigs"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScalingConfigurationInput);
-
-/// Values of `ScalingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScalingType {
-    /// `TARGET_TRACKING_SCALING`
-    TargetTrackingScaling,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScalingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TARGET_TRACKING_SCALING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TargetTrackingScaling => "TARGET_TRACKING_SCALING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScalingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScalingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScalingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TARGET_TRACKING_SCALING" => Self::TargetTrackingScaling,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScalingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScalingType::from(s))
-    }
-}
-
-crate::impl_literal!(ScalingType);
-
-/// Property type `TargetTrackingScalingConfiguration` of `AWS::CodeBuild::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetTrackingScalingConfiguration {
-    /// `MetricType` (optional).
-    pub metric_type: Option<Value<MetricType>>,
-    /// `TargetValue` (optional).
-    pub target_value: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingScalingConfiguration` of `AWS::CodeBuild::Fleet`.
+    TargetTrackingScalingConfiguration(default)
 }
 
 impl TargetTrackingScalingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            metric_type: None,
-            target_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MetricType`.
-    pub fn metric_type(mut self, value: impl Into<Value<MetricType>>) -> Self {
-        self.metric_type = Some(value.into());
-        self
+    /// `MetricType` (optional).
+    pub fn metric_type(self, value: impl Into<Value<MetricType>>) -> Self {
+        Self(self.0.with(0, "MetricType", value.into().to_template()))
     }
-    /// Sets `TargetValue`.
-    pub fn target_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.target_value = Some(value.into());
-        self
+    /// `TargetValue` (optional).
+    pub fn target_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "TargetValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetTrackingScalingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metric_type {
-            m.insert("MetricType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_value {
-            m.insert("TargetValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MetricType`.
+    MetricType {
+        /// `FLEET_UTILIZATION_RATE`
+        FleetUtilizationRate = "FLEET_UTILIZATION_RATE",
     }
 }
 
-impl Check for TargetTrackingScalingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_type
-            .check(&path.field("MetricType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TargetTrackingScalingConfiguration);
-
-/// Values of `MetricType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricType {
-    /// `FLEET_UTILIZATION_RATE`
-    FleetUtilizationRate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FLEET_UTILIZATION_RATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FleetUtilizationRate => "FLEET_UTILIZATION_RATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FLEET_UTILIZATION_RATE" => Self::FleetUtilizationRate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricType::from(s))
-    }
-}
-
-crate::impl_literal!(MetricType);
-
-/// Property type `Tag` of `AWS::CodeBuild::Fleet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[a-zA-Z+-=._:/]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z+-=._:/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

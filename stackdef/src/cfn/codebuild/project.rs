@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct Project {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Project {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Project {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Project {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeBuild::Project`.
+    Project("AWS::CodeBuild::Project", ProjectProps)
 }
 
 impl Project {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeBuild::Project";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProjectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeBuildProjectId> {
         self.resource.ref_value()
@@ -87,64 +39,173 @@ impl Project {
     pub fn attr_arn(&self) -> Value<ids::CodeBuildProjectArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Artifacts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_artifacts(&self, value: impl Into<Value<Artifacts>>) {
+        self.resource.set_property("Artifacts", value.into())
+    }
+
+    /// Replaces `AutoRetryLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_retry_limit(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("AutoRetryLimit", value.into())
+    }
+
+    /// Replaces `BadgeEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_badge_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("BadgeEnabled", value.into())
+    }
+
+    /// Replaces `BuildBatchConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_build_batch_config(&self, value: impl Into<Value<ProjectBuildBatchConfig>>) {
+        self.resource.set_property("BuildBatchConfig", value.into())
+    }
+
+    /// Replaces `Cache` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache(&self, value: impl Into<Value<ProjectCache>>) {
+        self.resource.set_property("Cache", value.into())
+    }
+
+    /// Replaces `ConcurrentBuildLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_concurrent_build_limit(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ConcurrentBuildLimit", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EncryptionKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EncryptionKey", value.into())
+    }
+
+    /// Replaces `Environment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment(&self, value: impl Into<Value<Environment>>) {
+        self.resource.set_property("Environment", value.into())
+    }
+
+    /// Replaces `FileSystemLocations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_locations(
+        &self,
+        value: impl Into<Value<List<ProjectFileSystemLocation>>>,
+    ) {
+        self.resource
+            .set_property("FileSystemLocations", value.into())
+    }
+
+    /// Replaces `LogsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logs_config(&self, value: impl Into<Value<LogsConfig>>) {
+        self.resource.set_property("LogsConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `QueuedTimeoutInMinutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_queued_timeout_in_minutes(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("QueuedTimeoutInMinutes", value.into())
+    }
+
+    /// Replaces `ResourceAccessRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_access_role(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceAccessRole", value.into())
+    }
+
+    /// Replaces `SecondaryArtifacts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secondary_artifacts(&self, value: impl Into<Value<List<Artifacts>>>) {
+        self.resource
+            .set_property("SecondaryArtifacts", value.into())
+    }
+
+    /// Replaces `SecondarySourceVersions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secondary_source_versions(
+        &self,
+        value: impl Into<Value<List<ProjectSourceVersion>>>,
+    ) {
+        self.resource
+            .set_property("SecondarySourceVersions", value.into())
+    }
+
+    /// Replaces `SecondarySources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secondary_sources(&self, value: impl Into<Value<List<Source>>>) {
+        self.resource.set_property("SecondarySources", value.into())
+    }
+
+    /// Replaces `ServiceRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceRole", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<Source>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `SourceVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceVersion", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeoutInMinutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout_in_minutes(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("TimeoutInMinutes", value.into())
+    }
+
+    /// Replaces `Triggers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_triggers(&self, value: impl Into<Value<ProjectTriggers>>) {
+        self.resource.set_property("Triggers", value.into())
+    }
+
+    /// Replaces `Visibility` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_visibility(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Visibility", value.into())
+    }
+
+    /// Replaces `VpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("VpcConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectProps {
-    /// `Artifacts` (required).
-    pub artifacts: Value<Artifacts>,
-    /// `AutoRetryLimit` (optional).
-    pub auto_retry_limit: Option<Value<f64>>,
-    /// `BadgeEnabled` (optional).
-    pub badge_enabled: Option<Value<bool>>,
-    /// `BuildBatchConfig` (optional).
-    pub build_batch_config: Option<Value<ProjectBuildBatchConfig>>,
-    /// `Cache` (optional).
-    pub cache: Option<Value<ProjectCache>>,
-    /// `ConcurrentBuildLimit` (optional).
-    pub concurrent_build_limit: Option<Value<i64>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `EncryptionKey` (optional).
-    pub encryption_key: Option<Value<String>>,
-    /// `Environment` (required).
-    pub environment: Value<Environment>,
-    /// `FileSystemLocations` (optional).
-    pub file_system_locations: Option<Value<List<ProjectFileSystemLocation>>>,
-    /// `LogsConfig` (optional).
-    pub logs_config: Option<Value<LogsConfig>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `QueuedTimeoutInMinutes` (optional).
-    /// Range: 5..=480.
-    pub queued_timeout_in_minutes: Option<Value<i64>>,
-    /// `ResourceAccessRole` (optional).
-    pub resource_access_role: Option<Value<String>>,
-    /// `SecondaryArtifacts` (optional).
-    pub secondary_artifacts: Option<Value<List<Artifacts>>>,
-    /// `SecondarySourceVersions` (optional).
-    pub secondary_source_versions: Option<Value<List<ProjectSourceVersion>>>,
-    /// `SecondarySources` (optional).
-    pub secondary_sources: Option<Value<List<Source>>>,
-    /// `ServiceRole` (required).
-    pub service_role: Value<String>,
-    /// `Source` (required).
-    pub source: Value<Source>,
-    /// `SourceVersion` (optional).
-    pub source_version: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeoutInMinutes` (optional).
-    /// Range: 5..=480.
-    pub timeout_in_minutes: Option<Value<i64>>,
-    /// `Triggers` (optional).
-    pub triggers: Option<Value<ProjectTriggers>>,
-    /// `Visibility` (optional).
-    pub visibility: Option<Value<String>>,
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeBuild::Project`.
+    ProjectProps
 }
 
 impl ProjectProps {
@@ -155,608 +216,280 @@ impl ProjectProps {
         service_role: impl Into<Value<String>>,
         source: impl Into<Value<Source>>,
     ) -> Self {
-        Self {
-            artifacts: artifacts.into(),
-            auto_retry_limit: None,
-            badge_enabled: None,
-            build_batch_config: None,
-            cache: None,
-            concurrent_build_limit: None,
-            description: None,
-            encryption_key: None,
-            environment: environment.into(),
-            file_system_locations: None,
-            logs_config: None,
-            name: None,
-            queued_timeout_in_minutes: None,
-            resource_access_role: None,
-            secondary_artifacts: None,
-            secondary_source_versions: None,
-            secondary_sources: None,
-            service_role: service_role.into(),
-            source: source.into(),
-            source_version: None,
-            tags: None,
-            timeout_in_minutes: None,
-            triggers: None,
-            visibility: None,
-            vpc_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Artifacts", artifacts.into().to_template())
+                .with(8, "Environment", environment.into().to_template())
+                .with(17, "ServiceRole", service_role.into().to_template())
+                .with(18, "Source", source.into().to_template()),
+        )
     }
-    /// Sets `AutoRetryLimit`.
-    pub fn auto_retry_limit(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.auto_retry_limit = Some(value.into());
-        self
+    /// `AutoRetryLimit` (optional).
+    pub fn auto_retry_limit(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "AutoRetryLimit", value.into().to_template()))
     }
-    /// Sets `BadgeEnabled`.
-    pub fn badge_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.badge_enabled = Some(value.into());
-        self
+    /// `BadgeEnabled` (optional).
+    pub fn badge_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "BadgeEnabled", value.into().to_template()))
     }
-    /// Sets `BuildBatchConfig`.
-    pub fn build_batch_config(mut self, value: impl Into<Value<ProjectBuildBatchConfig>>) -> Self {
-        self.build_batch_config = Some(value.into());
-        self
+    /// `BuildBatchConfig` (optional).
+    pub fn build_batch_config(self, value: impl Into<Value<ProjectBuildBatchConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "BuildBatchConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Cache`.
-    pub fn cache(mut self, value: impl Into<Value<ProjectCache>>) -> Self {
-        self.cache = Some(value.into());
-        self
+    /// `Cache` (optional).
+    pub fn cache(self, value: impl Into<Value<ProjectCache>>) -> Self {
+        Self(self.0.with(4, "Cache", value.into().to_template()))
     }
-    /// Sets `ConcurrentBuildLimit`.
-    pub fn concurrent_build_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.concurrent_build_limit = Some(value.into());
-        self
+    /// `ConcurrentBuildLimit` (optional).
+    pub fn concurrent_build_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ConcurrentBuildLimit", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `EncryptionKey`.
-    pub fn encryption_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key = Some(value.into());
-        self
+    /// `EncryptionKey` (optional).
+    pub fn encryption_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "EncryptionKey", value.into().to_template()))
     }
-    /// Sets `FileSystemLocations`.
+    /// `FileSystemLocations` (optional).
     pub fn file_system_locations(
-        mut self,
+        self,
         value: impl Into<Value<List<ProjectFileSystemLocation>>>,
     ) -> Self {
-        self.file_system_locations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "FileSystemLocations", value.into().to_template()),
+        )
     }
-    /// Sets `LogsConfig`.
-    pub fn logs_config(mut self, value: impl Into<Value<LogsConfig>>) -> Self {
-        self.logs_config = Some(value.into());
-        self
+    /// `LogsConfig` (optional).
+    pub fn logs_config(self, value: impl Into<Value<LogsConfig>>) -> Self {
+        Self(self.0.with(10, "LogsConfig", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Name", value.into().to_template()))
     }
-    /// Sets `QueuedTimeoutInMinutes`.
-    pub fn queued_timeout_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.queued_timeout_in_minutes = Some(value.into());
-        self
+    /// `QueuedTimeoutInMinutes` (optional).
+    /// Range: 5 to 480.
+    pub fn queued_timeout_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "QueuedTimeoutInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceAccessRole`.
-    pub fn resource_access_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_access_role = Some(value.into());
-        self
+    /// `ResourceAccessRole` (optional).
+    pub fn resource_access_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ResourceAccessRole", value.into().to_template()),
+        )
     }
-    /// Sets `SecondaryArtifacts`.
-    pub fn secondary_artifacts(mut self, value: impl Into<Value<List<Artifacts>>>) -> Self {
-        self.secondary_artifacts = Some(value.into());
-        self
+    /// `SecondaryArtifacts` (optional).
+    pub fn secondary_artifacts(self, value: impl Into<Value<List<Artifacts>>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SecondaryArtifacts", value.into().to_template()),
+        )
     }
-    /// Sets `SecondarySourceVersions`.
+    /// `SecondarySourceVersions` (optional).
     pub fn secondary_source_versions(
-        mut self,
+        self,
         value: impl Into<Value<List<ProjectSourceVersion>>>,
     ) -> Self {
-        self.secondary_source_versions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(15, "SecondarySourceVersions", value.into().to_template()),
+        )
     }
-    /// Sets `SecondarySources`.
-    pub fn secondary_sources(mut self, value: impl Into<Value<List<Source>>>) -> Self {
-        self.secondary_sources = Some(value.into());
-        self
+    /// `SecondarySources` (optional).
+    pub fn secondary_sources(self, value: impl Into<Value<List<Source>>>) -> Self {
+        Self(
+            self.0
+                .with(16, "SecondarySources", value.into().to_template()),
+        )
     }
-    /// Sets `SourceVersion`.
-    pub fn source_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_version = Some(value.into());
-        self
+    /// `SourceVersion` (optional).
+    pub fn source_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "SourceVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(20, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeoutInMinutes`.
-    pub fn timeout_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_minutes = Some(value.into());
-        self
+    /// `TimeoutInMinutes` (optional).
+    /// Range: 5 to 480.
+    pub fn timeout_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(21, "TimeoutInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `Triggers`.
-    pub fn triggers(mut self, value: impl Into<Value<ProjectTriggers>>) -> Self {
-        self.triggers = Some(value.into());
-        self
+    /// `Triggers` (optional).
+    pub fn triggers(self, value: impl Into<Value<ProjectTriggers>>) -> Self {
+        Self(self.0.with(22, "Triggers", value.into().to_template()))
     }
-    /// Sets `Visibility`.
-    pub fn visibility(mut self, value: impl Into<Value<String>>) -> Self {
-        self.visibility = Some(value.into());
-        self
+    /// `Visibility` (optional).
+    pub fn visibility(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(23, "Visibility", value.into().to_template()))
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProjectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Artifacts".to_owned(), self.artifacts.to_template());
-        if let Some(v) = &self.auto_retry_limit {
-            m.insert("AutoRetryLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.badge_enabled {
-            m.insert("BadgeEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.build_batch_config {
-            m.insert("BuildBatchConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache {
-            m.insert("Cache".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.concurrent_build_limit {
-            m.insert("ConcurrentBuildLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_key {
-            m.insert("EncryptionKey".to_owned(), v.to_template());
-        }
-        m.insert("Environment".to_owned(), self.environment.to_template());
-        if let Some(v) = &self.file_system_locations {
-            m.insert("FileSystemLocations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logs_config {
-            m.insert("LogsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.queued_timeout_in_minutes {
-            m.insert("QueuedTimeoutInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_access_role {
-            m.insert("ResourceAccessRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_artifacts {
-            m.insert("SecondaryArtifacts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_source_versions {
-            m.insert("SecondarySourceVersions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_sources {
-            m.insert("SecondarySources".to_owned(), v.to_template());
-        }
-        m.insert("ServiceRole".to_owned(), self.service_role.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.source_version {
-            m.insert("SourceVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_minutes {
-            m.insert("TimeoutInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.triggers {
-            m.insert("Triggers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visibility {
-            m.insert("Visibility".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(24, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl Check for ProjectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.artifacts
-            .check(&path.field("Artifacts"), &Rules::NONE, out);
-        self.build_batch_config
-            .check(&path.field("BuildBatchConfig"), &Rules::NONE, out);
-        self.cache.check(&path.field("Cache"), &Rules::NONE, out);
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.file_system_locations
-            .check(&path.field("FileSystemLocations"), &Rules::NONE, out);
-        self.logs_config
-            .check(&path.field("LogsConfig"), &Rules::NONE, out);
-        self.queued_timeout_in_minutes.check(
-            &path.field("QueuedTimeoutInMinutes"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(480.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secondary_artifacts
-            .check(&path.field("SecondaryArtifacts"), &Rules::NONE, out);
-        self.secondary_source_versions.check(
-            &path.field("SecondarySourceVersions"),
-            &Rules::NONE,
-            out,
-        );
-        self.secondary_sources
-            .check(&path.field("SecondarySources"), &Rules::NONE, out);
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.timeout_in_minutes.check(
-            &path.field("TimeoutInMinutes"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(480.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.triggers
-            .check(&path.field("Triggers"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProjectProps);
-
-/// Property type `Artifacts` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct Artifacts {
-    /// `ArtifactIdentifier` (optional).
-    pub artifact_identifier: Option<Value<String>>,
-    /// `EncryptionDisabled` (optional).
-    pub encryption_disabled: Option<Value<bool>>,
-    /// `Location` (optional).
-    pub location: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `NamespaceType` (optional).
-    pub namespace_type: Option<Value<String>>,
-    /// `OverrideArtifactName` (optional).
-    pub override_artifact_name: Option<Value<bool>>,
-    /// `Packaging` (optional).
-    pub packaging: Option<Value<String>>,
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `Artifacts` of `AWS::CodeBuild::Project`.
+    Artifacts
 }
 
 impl Artifacts {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            artifact_identifier: None,
-            encryption_disabled: None,
-            location: None,
-            name: None,
-            namespace_type: None,
-            override_artifact_name: None,
-            packaging: None,
-            path: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(8, "Type", type_.into().to_template()))
     }
-    /// Sets `ArtifactIdentifier`.
-    pub fn artifact_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.artifact_identifier = Some(value.into());
-        self
+    /// `ArtifactIdentifier` (optional).
+    pub fn artifact_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ArtifactIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionDisabled`.
-    pub fn encryption_disabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encryption_disabled = Some(value.into());
-        self
+    /// `EncryptionDisabled` (optional).
+    pub fn encryption_disabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionDisabled", value.into().to_template()),
+        )
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Location", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `NamespaceType`.
-    pub fn namespace_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace_type = Some(value.into());
-        self
+    /// `NamespaceType` (optional).
+    pub fn namespace_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "NamespaceType", value.into().to_template()))
     }
-    /// Sets `OverrideArtifactName`.
-    pub fn override_artifact_name(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.override_artifact_name = Some(value.into());
-        self
+    /// `OverrideArtifactName` (optional).
+    pub fn override_artifact_name(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "OverrideArtifactName", value.into().to_template()),
+        )
     }
-    /// Sets `Packaging`.
-    pub fn packaging(mut self, value: impl Into<Value<String>>) -> Self {
-        self.packaging = Some(value.into());
-        self
+    /// `Packaging` (optional).
+    pub fn packaging(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Packaging", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Path", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Artifacts {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.artifact_identifier {
-            m.insert("ArtifactIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_disabled {
-            m.insert("EncryptionDisabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace_type {
-            m.insert("NamespaceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.override_artifact_name {
-            m.insert("OverrideArtifactName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.packaging {
-            m.insert("Packaging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Artifacts {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Artifacts);
-
-/// Property type `ProjectBuildBatchConfig` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct ProjectBuildBatchConfig {
-    /// `BatchReportMode` (optional).
-    pub batch_report_mode: Option<Value<String>>,
-    /// `CombineArtifacts` (optional).
-    pub combine_artifacts: Option<Value<bool>>,
-    /// `Restrictions` (optional).
-    pub restrictions: Option<Value<BatchRestrictions>>,
-    /// `ServiceRole` (optional).
-    pub service_role: Option<Value<String>>,
-    /// `TimeoutInMins` (optional).
-    pub timeout_in_mins: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ProjectBuildBatchConfig` of `AWS::CodeBuild::Project`.
+    ProjectBuildBatchConfig(default)
 }
 
 impl ProjectBuildBatchConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            batch_report_mode: None,
-            combine_artifacts: None,
-            restrictions: None,
-            service_role: None,
-            timeout_in_mins: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BatchReportMode`.
-    pub fn batch_report_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.batch_report_mode = Some(value.into());
-        self
+    /// `BatchReportMode` (optional).
+    pub fn batch_report_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BatchReportMode", value.into().to_template()),
+        )
     }
-    /// Sets `CombineArtifacts`.
-    pub fn combine_artifacts(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.combine_artifacts = Some(value.into());
-        self
+    /// `CombineArtifacts` (optional).
+    pub fn combine_artifacts(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CombineArtifacts", value.into().to_template()),
+        )
     }
-    /// Sets `Restrictions`.
-    pub fn restrictions(mut self, value: impl Into<Value<BatchRestrictions>>) -> Self {
-        self.restrictions = Some(value.into());
-        self
+    /// `Restrictions` (optional).
+    pub fn restrictions(self, value: impl Into<Value<BatchRestrictions>>) -> Self {
+        Self(self.0.with(2, "Restrictions", value.into().to_template()))
     }
-    /// Sets `ServiceRole`.
-    pub fn service_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_role = Some(value.into());
-        self
+    /// `ServiceRole` (optional).
+    pub fn service_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ServiceRole", value.into().to_template()))
     }
-    /// Sets `TimeoutInMins`.
-    pub fn timeout_in_mins(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_mins = Some(value.into());
-        self
+    /// `TimeoutInMins` (optional).
+    pub fn timeout_in_mins(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "TimeoutInMins", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProjectBuildBatchConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_report_mode {
-            m.insert("BatchReportMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.combine_artifacts {
-            m.insert("CombineArtifacts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restrictions {
-            m.insert("Restrictions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_role {
-            m.insert("ServiceRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_mins {
-            m.insert("TimeoutInMins".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProjectBuildBatchConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.restrictions
-            .check(&path.field("Restrictions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProjectBuildBatchConfig);
-
-/// Property type `BatchRestrictions` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct BatchRestrictions {
-    /// `ComputeTypesAllowed` (optional).
-    pub compute_types_allowed: Option<Value<List<String>>>,
-    /// `MaximumBuildsAllowed` (optional).
-    pub maximum_builds_allowed: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `BatchRestrictions` of `AWS::CodeBuild::Project`.
+    BatchRestrictions(default)
 }
 
 impl BatchRestrictions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            compute_types_allowed: None,
-            maximum_builds_allowed: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComputeTypesAllowed`.
-    pub fn compute_types_allowed(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.compute_types_allowed = Some(value.into());
-        self
+    /// `ComputeTypesAllowed` (optional).
+    pub fn compute_types_allowed(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComputeTypesAllowed", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumBuildsAllowed`.
-    pub fn maximum_builds_allowed(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_builds_allowed = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BatchRestrictions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compute_types_allowed {
-            m.insert("ComputeTypesAllowed".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_builds_allowed {
-            m.insert("MaximumBuildsAllowed".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaximumBuildsAllowed` (optional).
+    pub fn maximum_builds_allowed(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumBuildsAllowed", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BatchRestrictions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BatchRestrictions);
-
-/// Property type `ProjectCache` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectCache {
-    /// `CacheNamespace` (optional).
-    pub cache_namespace: Option<Value<String>>,
-    /// `Location` (optional).
-    pub location: Option<Value<String>>,
-    /// `Modes` (optional).
-    pub modes: Option<Value<List<String>>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `ProjectCache` of `AWS::CodeBuild::Project`.
+    ProjectCache
 }
 
 impl ProjectCache {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            cache_namespace: None,
-            location: None,
-            modes: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(3, "Type", type_.into().to_template()))
     }
-    /// Sets `CacheNamespace`.
-    pub fn cache_namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_namespace = Some(value.into());
-        self
+    /// `CacheNamespace` (optional).
+    pub fn cache_namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CacheNamespace", value.into().to_template()))
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Location", value.into().to_template()))
     }
-    /// Sets `Modes`.
-    pub fn modes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.modes = Some(value.into());
-        self
+    /// `Modes` (optional).
+    pub fn modes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Modes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProjectCache {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cache_namespace {
-            m.insert("CacheNamespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.modes {
-            m.insert("Modes".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProjectCache {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProjectCache);
-
-/// Property type `Environment` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct Environment {
-    /// `Certificate` (optional).
-    pub certificate: Option<Value<String>>,
-    /// `ComputeType` (required).
-    pub compute_type: Value<String>,
-    /// `DockerServer` (optional).
-    pub docker_server: Option<Value<DockerServer>>,
-    /// `EnvironmentVariables` (optional).
-    pub environment_variables: Option<Value<List<EnvironmentVariable>>>,
-    /// `Fleet` (optional).
-    pub fleet: Option<Value<ProjectFleet>>,
-    /// `Image` (required).
-    pub image: Value<String>,
-    /// `ImagePullCredentialsType` (optional).
-    pub image_pull_credentials_type: Option<Value<String>>,
-    /// `PrivilegedMode` (optional).
-    pub privileged_mode: Option<Value<bool>>,
-    /// `RegistryCredential` (optional).
-    pub registry_credential: Option<Value<RegistryCredential>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `Environment` of `AWS::CodeBuild::Project`.
+    Environment
 }
 
 impl Environment {
@@ -766,235 +499,110 @@ impl Environment {
         image: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate: None,
-            compute_type: compute_type.into(),
-            docker_server: None,
-            environment_variables: None,
-            fleet: None,
-            image: image.into(),
-            image_pull_credentials_type: None,
-            privileged_mode: None,
-            registry_credential: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ComputeType", compute_type.into().to_template())
+                .with(5, "Image", image.into().to_template())
+                .with(9, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate = Some(value.into());
-        self
+    /// `Certificate` (optional).
+    pub fn certificate(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Certificate", value.into().to_template()))
     }
-    /// Sets `DockerServer`.
-    pub fn docker_server(mut self, value: impl Into<Value<DockerServer>>) -> Self {
-        self.docker_server = Some(value.into());
-        self
+    /// `DockerServer` (optional).
+    pub fn docker_server(self, value: impl Into<Value<DockerServer>>) -> Self {
+        Self(self.0.with(2, "DockerServer", value.into().to_template()))
     }
-    /// Sets `EnvironmentVariables`.
-    pub fn environment_variables(
-        mut self,
-        value: impl Into<Value<List<EnvironmentVariable>>>,
-    ) -> Self {
-        self.environment_variables = Some(value.into());
-        self
+    /// `EnvironmentVariables` (optional).
+    pub fn environment_variables(self, value: impl Into<Value<List<EnvironmentVariable>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnvironmentVariables", value.into().to_template()),
+        )
     }
-    /// Sets `Fleet`.
-    pub fn fleet(mut self, value: impl Into<Value<ProjectFleet>>) -> Self {
-        self.fleet = Some(value.into());
-        self
+    /// `Fleet` (optional).
+    pub fn fleet(self, value: impl Into<Value<ProjectFleet>>) -> Self {
+        Self(self.0.with(4, "Fleet", value.into().to_template()))
     }
-    /// Sets `ImagePullCredentialsType`.
-    pub fn image_pull_credentials_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_pull_credentials_type = Some(value.into());
-        self
+    /// `ImagePullCredentialsType` (optional).
+    pub fn image_pull_credentials_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ImagePullCredentialsType", value.into().to_template()),
+        )
     }
-    /// Sets `PrivilegedMode`.
-    pub fn privileged_mode(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.privileged_mode = Some(value.into());
-        self
+    /// `PrivilegedMode` (optional).
+    pub fn privileged_mode(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "PrivilegedMode", value.into().to_template()))
     }
-    /// Sets `RegistryCredential`.
-    pub fn registry_credential(mut self, value: impl Into<Value<RegistryCredential>>) -> Self {
-        self.registry_credential = Some(value.into());
-        self
+    /// `RegistryCredential` (optional).
+    pub fn registry_credential(self, value: impl Into<Value<RegistryCredential>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RegistryCredential", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Environment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate {
-            m.insert("Certificate".to_owned(), v.to_template());
-        }
-        m.insert("ComputeType".to_owned(), self.compute_type.to_template());
-        if let Some(v) = &self.docker_server {
-            m.insert("DockerServer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_variables {
-            m.insert("EnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fleet {
-            m.insert("Fleet".to_owned(), v.to_template());
-        }
-        m.insert("Image".to_owned(), self.image.to_template());
-        if let Some(v) = &self.image_pull_credentials_type {
-            m.insert("ImagePullCredentialsType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.privileged_mode {
-            m.insert("PrivilegedMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.registry_credential {
-            m.insert("RegistryCredential".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Environment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.docker_server
-            .check(&path.field("DockerServer"), &Rules::NONE, out);
-        self.environment_variables
-            .check(&path.field("EnvironmentVariables"), &Rules::NONE, out);
-        self.fleet.check(&path.field("Fleet"), &Rules::NONE, out);
-        self.registry_credential
-            .check(&path.field("RegistryCredential"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Environment);
-
-/// Property type `DockerServer` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct DockerServer {
-    /// `ComputeType` (required).
-    pub compute_type: Value<String>,
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Property type `DockerServer` of `AWS::CodeBuild::Project`.
+    DockerServer
 }
 
 impl DockerServer {
     /// The required properties: `ComputeType`.
     pub fn new(compute_type: impl Into<Value<String>>) -> Self {
-        Self {
-            compute_type: compute_type.into(),
-            security_group_ids: None,
-        }
+        Self(crate::Properties::new().with(0, "ComputeType", compute_type.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DockerServer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ComputeType".to_owned(), self.compute_type.to_template());
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DockerServer {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DockerServer);
-
-/// Property type `EnvironmentVariable` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentVariable {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `EnvironmentVariable` of `AWS::CodeBuild::Project`.
+    EnvironmentVariable
 }
 
 impl EnvironmentVariable {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            type_: None,
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentVariable {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EnvironmentVariable);
-
-/// Property type `ProjectFleet` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct ProjectFleet {
-    /// `FleetArn` (optional).
-    pub fleet_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ProjectFleet` of `AWS::CodeBuild::Project`.
+    ProjectFleet(default)
 }
 
 impl ProjectFleet {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { fleet_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `FleetArn`.
-    pub fn fleet_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fleet_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProjectFleet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.fleet_arn {
-            m.insert("FleetArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FleetArn` (optional).
+    pub fn fleet_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FleetArn", value.into().to_template()))
     }
 }
 
-impl Check for ProjectFleet {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProjectFleet);
-
-/// Property type `RegistryCredential` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct RegistryCredential {
-    /// `Credential` (required).
-    pub credential: Value<String>,
-    /// `CredentialProvider` (required).
-    pub credential_provider: Value<String>,
+crate::l1_struct! {
+    /// Property type `RegistryCredential` of `AWS::CodeBuild::Project`.
+    RegistryCredential
 }
 
 impl RegistryCredential {
@@ -1003,44 +611,21 @@ impl RegistryCredential {
         credential: impl Into<Value<String>>,
         credential_provider: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            credential: credential.into(),
-            credential_provider: credential_provider.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Credential", credential.into().to_template())
+                .with(
+                    1,
+                    "CredentialProvider",
+                    credential_provider.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for RegistryCredential {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Credential".to_owned(), self.credential.to_template());
-        m.insert(
-            "CredentialProvider".to_owned(),
-            self.credential_provider.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RegistryCredential {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RegistryCredential);
-
-/// Property type `ProjectFileSystemLocation` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectFileSystemLocation {
-    /// `Identifier` (required).
-    pub identifier: Value<String>,
-    /// `Location` (required).
-    pub location: Value<String>,
-    /// `MountOptions` (optional).
-    pub mount_options: Option<Value<String>>,
-    /// `MountPoint` (required).
-    pub mount_point: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `ProjectFileSystemLocation` of `AWS::CodeBuild::Project`.
+    ProjectFileSystemLocation
 }
 
 impl ProjectFileSystemLocation {
@@ -1051,778 +636,321 @@ impl ProjectFileSystemLocation {
         mount_point: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            identifier: identifier.into(),
-            location: location.into(),
-            mount_options: None,
-            mount_point: mount_point.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Identifier", identifier.into().to_template())
+                .with(1, "Location", location.into().to_template())
+                .with(3, "MountPoint", mount_point.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `MountOptions`.
-    pub fn mount_options(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mount_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProjectFileSystemLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Identifier".to_owned(), self.identifier.to_template());
-        m.insert("Location".to_owned(), self.location.to_template());
-        if let Some(v) = &self.mount_options {
-            m.insert("MountOptions".to_owned(), v.to_template());
-        }
-        m.insert("MountPoint".to_owned(), self.mount_point.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `MountOptions` (optional).
+    pub fn mount_options(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MountOptions", value.into().to_template()))
     }
 }
 
-impl Check for ProjectFileSystemLocation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProjectFileSystemLocation);
-
-/// Property type `LogsConfig` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct LogsConfig {
-    /// `CloudWatchLogs` (optional).
-    pub cloud_watch_logs: Option<Value<CloudWatchLogsConfig>>,
-    /// `S3Logs` (optional).
-    pub s3_logs: Option<Value<S3LogsConfig>>,
+crate::l1_struct! {
+    /// Property type `LogsConfig` of `AWS::CodeBuild::Project`.
+    LogsConfig(default)
 }
 
 impl LogsConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs: None,
-            s3_logs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogs`.
-    pub fn cloud_watch_logs(mut self, value: impl Into<Value<CloudWatchLogsConfig>>) -> Self {
-        self.cloud_watch_logs = Some(value.into());
-        self
+    /// `CloudWatchLogs` (optional).
+    pub fn cloud_watch_logs(self, value: impl Into<Value<CloudWatchLogsConfig>>) -> Self {
+        Self(self.0.with(0, "CloudWatchLogs", value.into().to_template()))
     }
-    /// Sets `S3Logs`.
-    pub fn s3_logs(mut self, value: impl Into<Value<S3LogsConfig>>) -> Self {
-        self.s3_logs = Some(value.into());
-        self
+    /// `S3Logs` (optional).
+    pub fn s3_logs(self, value: impl Into<Value<S3LogsConfig>>) -> Self {
+        Self(self.0.with(1, "S3Logs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LogsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs {
-            m.insert("CloudWatchLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_logs {
-            m.insert("S3Logs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs
-            .check(&path.field("CloudWatchLogs"), &Rules::NONE, out);
-        self.s3_logs.check(&path.field("S3Logs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogsConfig);
-
-/// Property type `CloudWatchLogsConfig` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogsConfig {
-    /// `GroupName` (optional).
-    pub group_name: Option<Value<String>>,
-    /// `Status` (required).
-    pub status: Value<String>,
-    /// `StreamName` (optional).
-    pub stream_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogsConfig` of `AWS::CodeBuild::Project`.
+    CloudWatchLogsConfig
 }
 
 impl CloudWatchLogsConfig {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<String>>) -> Self {
-        Self {
-            group_name: None,
-            status: status.into(),
-            stream_name: None,
-        }
+        Self(crate::Properties::new().with(1, "Status", status.into().to_template()))
     }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_name = Some(value.into());
-        self
+    /// `GroupName` (optional).
+    pub fn group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "GroupName", value.into().to_template()))
     }
-    /// Sets `StreamName`.
-    pub fn stream_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_name = Some(value.into());
-        self
+    /// `StreamName` (optional).
+    pub fn stream_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "StreamName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        if let Some(v) = &self.stream_name {
-            m.insert("StreamName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogsConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchLogsConfig);
-
-/// Property type `S3LogsConfig` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct S3LogsConfig {
-    /// `EncryptionDisabled` (optional).
-    pub encryption_disabled: Option<Value<bool>>,
-    /// `Location` (optional).
-    pub location: Option<Value<String>>,
-    /// `Status` (required).
-    pub status: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3LogsConfig` of `AWS::CodeBuild::Project`.
+    S3LogsConfig
 }
 
 impl S3LogsConfig {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<String>>) -> Self {
-        Self {
-            encryption_disabled: None,
-            location: None,
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(2, "Status", status.into().to_template()))
     }
-    /// Sets `EncryptionDisabled`.
-    pub fn encryption_disabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encryption_disabled = Some(value.into());
-        self
+    /// `EncryptionDisabled` (optional).
+    pub fn encryption_disabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EncryptionDisabled", value.into().to_template()),
+        )
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Location", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3LogsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_disabled {
-            m.insert("EncryptionDisabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3LogsConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3LogsConfig);
-
-/// Property type `ProjectSourceVersion` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectSourceVersion {
-    /// `SourceIdentifier` (required).
-    pub source_identifier: Value<String>,
-    /// `SourceVersion` (optional).
-    pub source_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ProjectSourceVersion` of `AWS::CodeBuild::Project`.
+    ProjectSourceVersion
 }
 
 impl ProjectSourceVersion {
     /// The required properties: `SourceIdentifier`.
     pub fn new(source_identifier: impl Into<Value<String>>) -> Self {
-        Self {
-            source_identifier: source_identifier.into(),
-            source_version: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SourceIdentifier",
+            source_identifier.into().to_template(),
+        ))
     }
-    /// Sets `SourceVersion`.
-    pub fn source_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProjectSourceVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SourceIdentifier".to_owned(),
-            self.source_identifier.to_template(),
-        );
-        if let Some(v) = &self.source_version {
-            m.insert("SourceVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceVersion` (optional).
+    pub fn source_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SourceVersion", value.into().to_template()))
     }
 }
 
-impl Check for ProjectSourceVersion {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProjectSourceVersion);
-
-/// Property type `Source` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// `Auth` (optional).
-    pub auth: Option<Value<SourceAuth>>,
-    /// `BuildSpec` (optional).
-    pub build_spec: Option<Value<String>>,
-    /// `BuildStatusConfig` (optional).
-    pub build_status_config: Option<Value<BuildStatusConfig>>,
-    /// `GitCloneDepth` (optional).
-    pub git_clone_depth: Option<Value<i64>>,
-    /// `GitSubmodulesConfig` (optional).
-    pub git_submodules_config: Option<Value<GitSubmodulesConfig>>,
-    /// `InsecureSsl` (optional).
-    pub insecure_ssl: Option<Value<bool>>,
-    /// `Location` (optional).
-    pub location: Option<Value<String>>,
-    /// `ReportBuildStatus` (optional).
-    pub report_build_status: Option<Value<bool>>,
-    /// `SourceIdentifier` (optional).
-    pub source_identifier: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `Source` of `AWS::CodeBuild::Project`.
+    Source
 }
 
 impl Source {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            auth: None,
-            build_spec: None,
-            build_status_config: None,
-            git_clone_depth: None,
-            git_submodules_config: None,
-            insecure_ssl: None,
-            location: None,
-            report_build_status: None,
-            source_identifier: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(9, "Type", type_.into().to_template()))
     }
-    /// Sets `Auth`.
-    pub fn auth(mut self, value: impl Into<Value<SourceAuth>>) -> Self {
-        self.auth = Some(value.into());
-        self
+    /// `Auth` (optional).
+    pub fn auth(self, value: impl Into<Value<SourceAuth>>) -> Self {
+        Self(self.0.with(0, "Auth", value.into().to_template()))
     }
-    /// Sets `BuildSpec`.
-    pub fn build_spec(mut self, value: impl Into<Value<String>>) -> Self {
-        self.build_spec = Some(value.into());
-        self
+    /// `BuildSpec` (optional).
+    pub fn build_spec(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BuildSpec", value.into().to_template()))
     }
-    /// Sets `BuildStatusConfig`.
-    pub fn build_status_config(mut self, value: impl Into<Value<BuildStatusConfig>>) -> Self {
-        self.build_status_config = Some(value.into());
-        self
+    /// `BuildStatusConfig` (optional).
+    pub fn build_status_config(self, value: impl Into<Value<BuildStatusConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BuildStatusConfig", value.into().to_template()),
+        )
     }
-    /// Sets `GitCloneDepth`.
-    pub fn git_clone_depth(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.git_clone_depth = Some(value.into());
-        self
+    /// `GitCloneDepth` (optional).
+    pub fn git_clone_depth(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "GitCloneDepth", value.into().to_template()))
     }
-    /// Sets `GitSubmodulesConfig`.
-    pub fn git_submodules_config(mut self, value: impl Into<Value<GitSubmodulesConfig>>) -> Self {
-        self.git_submodules_config = Some(value.into());
-        self
+    /// `GitSubmodulesConfig` (optional).
+    pub fn git_submodules_config(self, value: impl Into<Value<GitSubmodulesConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "GitSubmodulesConfig", value.into().to_template()),
+        )
     }
-    /// Sets `InsecureSsl`.
-    pub fn insecure_ssl(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.insecure_ssl = Some(value.into());
-        self
+    /// `InsecureSsl` (optional).
+    pub fn insecure_ssl(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "InsecureSsl", value.into().to_template()))
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Location", value.into().to_template()))
     }
-    /// Sets `ReportBuildStatus`.
-    pub fn report_build_status(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.report_build_status = Some(value.into());
-        self
+    /// `ReportBuildStatus` (optional).
+    pub fn report_build_status(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ReportBuildStatus", value.into().to_template()),
+        )
     }
-    /// Sets `SourceIdentifier`.
-    pub fn source_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_identifier = Some(value.into());
-        self
+    /// `SourceIdentifier` (optional).
+    pub fn source_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SourceIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth {
-            m.insert("Auth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.build_spec {
-            m.insert("BuildSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.build_status_config {
-            m.insert("BuildStatusConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.git_clone_depth {
-            m.insert("GitCloneDepth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.git_submodules_config {
-            m.insert("GitSubmodulesConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.insecure_ssl {
-            m.insert("InsecureSsl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.report_build_status {
-            m.insert("ReportBuildStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_identifier {
-            m.insert("SourceIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Source {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth.check(&path.field("Auth"), &Rules::NONE, out);
-        self.build_status_config
-            .check(&path.field("BuildStatusConfig"), &Rules::NONE, out);
-        self.git_submodules_config
-            .check(&path.field("GitSubmodulesConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Source);
-
-/// Property type `SourceAuth` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct SourceAuth {
-    /// `Resource` (optional).
-    pub resource: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `SourceAuth` of `AWS::CodeBuild::Project`.
+    SourceAuth
 }
 
 impl SourceAuth {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            resource: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Resource`.
-    pub fn resource(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource = Some(value.into());
-        self
+    /// `Resource` (optional).
+    pub fn resource(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Resource", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SourceAuth {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource {
-            m.insert("Resource".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceAuth {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SourceAuth);
-
-/// Property type `BuildStatusConfig` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct BuildStatusConfig {
-    /// `Context` (optional).
-    pub context: Option<Value<String>>,
-    /// `TargetUrl` (optional).
-    pub target_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BuildStatusConfig` of `AWS::CodeBuild::Project`.
+    BuildStatusConfig(default)
 }
 
 impl BuildStatusConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            context: None,
-            target_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Context`.
-    pub fn context(mut self, value: impl Into<Value<String>>) -> Self {
-        self.context = Some(value.into());
-        self
+    /// `Context` (optional).
+    pub fn context(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Context", value.into().to_template()))
     }
-    /// Sets `TargetUrl`.
-    pub fn target_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_url = Some(value.into());
-        self
+    /// `TargetUrl` (optional).
+    pub fn target_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TargetUrl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BuildStatusConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.context {
-            m.insert("Context".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_url {
-            m.insert("TargetUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BuildStatusConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BuildStatusConfig);
-
-/// Property type `GitSubmodulesConfig` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct GitSubmodulesConfig {
-    /// `FetchSubmodules` (required).
-    pub fetch_submodules: Value<bool>,
+crate::l1_struct! {
+    /// Property type `GitSubmodulesConfig` of `AWS::CodeBuild::Project`.
+    GitSubmodulesConfig
 }
 
 impl GitSubmodulesConfig {
     /// The required properties: `FetchSubmodules`.
     pub fn new(fetch_submodules: impl Into<Value<bool>>) -> Self {
-        Self {
-            fetch_submodules: fetch_submodules.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FetchSubmodules",
+            fetch_submodules.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for GitSubmodulesConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FetchSubmodules".to_owned(),
-            self.fetch_submodules.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for GitSubmodulesConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GitSubmodulesConfig);
-
-/// Property type `Tag` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ProjectTriggers` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct ProjectTriggers {
-    /// `BuildType` (optional).
-    pub build_type: Option<Value<String>>,
-    /// `FilterGroups` (optional).
-    pub filter_groups: Option<Value<List<List<serde_json::Value>>>>,
-    /// `PullRequestBuildPolicy` (optional).
-    pub pull_request_build_policy: Option<Value<PullRequestBuildPolicy>>,
-    /// `ScopeConfiguration` (optional).
-    pub scope_configuration: Option<Value<ScopeConfiguration>>,
-    /// `Webhook` (optional).
-    pub webhook: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ProjectTriggers` of `AWS::CodeBuild::Project`.
+    ProjectTriggers(default)
 }
 
 impl ProjectTriggers {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            build_type: None,
-            filter_groups: None,
-            pull_request_build_policy: None,
-            scope_configuration: None,
-            webhook: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BuildType`.
-    pub fn build_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.build_type = Some(value.into());
-        self
+    /// `BuildType` (optional).
+    pub fn build_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BuildType", value.into().to_template()))
     }
-    /// Sets `FilterGroups`.
-    pub fn filter_groups(mut self, value: impl Into<Value<List<List<serde_json::Value>>>>) -> Self {
-        self.filter_groups = Some(value.into());
-        self
+    /// `FilterGroups` (optional).
+    pub fn filter_groups(self, value: impl Into<Value<List<List<Json>>>>) -> Self {
+        Self(self.0.with(1, "FilterGroups", value.into().to_template()))
     }
-    /// Sets `PullRequestBuildPolicy`.
+    /// `PullRequestBuildPolicy` (optional).
     pub fn pull_request_build_policy(
-        mut self,
+        self,
         value: impl Into<Value<PullRequestBuildPolicy>>,
     ) -> Self {
-        self.pull_request_build_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "PullRequestBuildPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `ScopeConfiguration`.
-    pub fn scope_configuration(mut self, value: impl Into<Value<ScopeConfiguration>>) -> Self {
-        self.scope_configuration = Some(value.into());
-        self
+    /// `ScopeConfiguration` (optional).
+    pub fn scope_configuration(self, value: impl Into<Value<ScopeConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ScopeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Webhook`.
-    pub fn webhook(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.webhook = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProjectTriggers {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.build_type {
-            m.insert("BuildType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_groups {
-            m.insert("FilterGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pull_request_build_policy {
-            m.insert("PullRequestBuildPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope_configuration {
-            m.insert("ScopeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.webhook {
-            m.insert("Webhook".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Webhook` (optional).
+    pub fn webhook(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "Webhook", value.into().to_template()))
     }
 }
 
-impl Check for ProjectTriggers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pull_request_build_policy.check(
-            &path.field("PullRequestBuildPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.scope_configuration
-            .check(&path.field("ScopeConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProjectTriggers);
-
-/// Property type `PullRequestBuildPolicy` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct PullRequestBuildPolicy {
-    /// `ApproverRoles` (optional).
-    pub approver_roles: Option<Value<List<String>>>,
-    /// `RequiresCommentApproval` (required).
-    pub requires_comment_approval: Value<String>,
+crate::l1_struct! {
+    /// Property type `PullRequestBuildPolicy` of `AWS::CodeBuild::Project`.
+    PullRequestBuildPolicy
 }
 
 impl PullRequestBuildPolicy {
     /// The required properties: `RequiresCommentApproval`.
     pub fn new(requires_comment_approval: impl Into<Value<String>>) -> Self {
-        Self {
-            approver_roles: None,
-            requires_comment_approval: requires_comment_approval.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "RequiresCommentApproval",
+            requires_comment_approval.into().to_template(),
+        ))
     }
-    /// Sets `ApproverRoles`.
-    pub fn approver_roles(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.approver_roles = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PullRequestBuildPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.approver_roles {
-            m.insert("ApproverRoles".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RequiresCommentApproval".to_owned(),
-            self.requires_comment_approval.to_template(),
-        );
-        Expr::Map(m)
+    /// `ApproverRoles` (optional).
+    pub fn approver_roles(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ApproverRoles", value.into().to_template()))
     }
 }
 
-impl Check for PullRequestBuildPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PullRequestBuildPolicy);
-
-/// Property type `ScopeConfiguration` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone)]
-pub struct ScopeConfiguration {
-    /// `Domain` (optional).
-    pub domain: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ScopeConfiguration` of `AWS::CodeBuild::Project`.
+    ScopeConfiguration
 }
 
 impl ScopeConfiguration {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            domain: None,
-            name: name.into(),
-            scope: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    pub fn domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Domain", value.into().to_template()))
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Scope", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ScopeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScopeConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ScopeConfiguration);
-
-/// Property type `VpcConfig` of `AWS::CodeBuild::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `Subnets` (optional).
-    pub subnets: Option<Value<List<ids::SubnetId>>>,
-    /// `VpcId` (optional).
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::CodeBuild::Project`.
+    VpcConfig(default)
 }
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnets: None,
-            vpc_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `Subnets`.
-    pub fn subnets(mut self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        self.subnets = Some(value.into());
-        self
+    /// `Subnets` (optional).
+    pub fn subnets(self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
+        Self(self.0.with(1, "Subnets", value.into().to_template()))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
+    /// `VpcId` (optional).
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(2, "VpcId", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnets {
-            m.insert("Subnets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeBuild::ReportGroup`.
-#[derive(Debug, Clone)]
-pub struct ReportGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReportGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReportGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReportGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeBuild::ReportGroup`.
+    ReportGroup("AWS::CodeBuild::ReportGroup", ReportGroupProps)
 }
 
 impl ReportGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeBuild::ReportGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReportGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ReportGroupId> {
         self.resource.ref_value()
@@ -87,23 +39,41 @@ impl ReportGroup {
     pub fn attr_arn(&self) -> Value<ids::ReportGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DeleteReports` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_reports(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("DeleteReports", value.into())
+    }
+
+    /// Replaces `ExportConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_export_config(&self, value: impl Into<Value<ReportExportConfig>>) {
+        self.resource.set_property("ExportConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeBuild::ReportGroup`.
-#[derive(Debug, Clone)]
-pub struct ReportGroupProps {
-    /// `DeleteReports` (optional).
-    pub delete_reports: Option<Value<bool>>,
-    /// `ExportConfig` (required).
-    pub export_config: Value<ReportExportConfig>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeBuild::ReportGroup`.
+    ReportGroupProps
 }
 
 impl ReportGroupProps {
@@ -112,221 +82,80 @@ impl ReportGroupProps {
         export_config: impl Into<Value<ReportExportConfig>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            delete_reports: None,
-            export_config: export_config.into(),
-            name: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ExportConfig", export_config.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `DeleteReports`.
-    pub fn delete_reports(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_reports = Some(value.into());
-        self
+    /// `DeleteReports` (optional).
+    pub fn delete_reports(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "DeleteReports", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReportGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_reports {
-            m.insert("DeleteReports".to_owned(), v.to_template());
-        }
-        m.insert("ExportConfig".to_owned(), self.export_config.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReportGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.export_config
-            .check(&path.field("ExportConfig"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReportGroupProps);
-
-/// Property type `ReportExportConfig` of `AWS::CodeBuild::ReportGroup`.
-#[derive(Debug, Clone)]
-pub struct ReportExportConfig {
-    /// `ExportConfigType` (required).
-    pub export_config_type: Value<String>,
-    /// `S3Destination` (optional).
-    pub s3_destination: Option<Value<S3ReportExportConfig>>,
+crate::l1_struct! {
+    /// Property type `ReportExportConfig` of `AWS::CodeBuild::ReportGroup`.
+    ReportExportConfig
 }
 
 impl ReportExportConfig {
     /// The required properties: `ExportConfigType`.
     pub fn new(export_config_type: impl Into<Value<String>>) -> Self {
-        Self {
-            export_config_type: export_config_type.into(),
-            s3_destination: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ExportConfigType",
+            export_config_type.into().to_template(),
+        ))
     }
-    /// Sets `S3Destination`.
-    pub fn s3_destination(mut self, value: impl Into<Value<S3ReportExportConfig>>) -> Self {
-        self.s3_destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReportExportConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExportConfigType".to_owned(),
-            self.export_config_type.to_template(),
-        );
-        if let Some(v) = &self.s3_destination {
-            m.insert("S3Destination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Destination` (optional).
+    pub fn s3_destination(self, value: impl Into<Value<S3ReportExportConfig>>) -> Self {
+        Self(self.0.with(1, "S3Destination", value.into().to_template()))
     }
 }
 
-impl Check for ReportExportConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_destination
-            .check(&path.field("S3Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReportExportConfig);
-
-/// Property type `S3ReportExportConfig` of `AWS::CodeBuild::ReportGroup`.
-#[derive(Debug, Clone)]
-pub struct S3ReportExportConfig {
-    /// `Bucket` (required).
-    pub bucket: Value<String>,
-    /// `BucketOwner` (optional).
-    pub bucket_owner: Option<Value<String>>,
-    /// `EncryptionDisabled` (optional).
-    pub encryption_disabled: Option<Value<bool>>,
-    /// `EncryptionKey` (optional).
-    pub encryption_key: Option<Value<String>>,
-    /// `Packaging` (optional).
-    pub packaging: Option<Value<String>>,
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3ReportExportConfig` of `AWS::CodeBuild::ReportGroup`.
+    S3ReportExportConfig
 }
 
 impl S3ReportExportConfig {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            bucket_owner: None,
-            encryption_disabled: None,
-            encryption_key: None,
-            packaging: None,
-            path: None,
-        }
+        Self(crate::Properties::new().with(0, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `BucketOwner`.
-    pub fn bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_owner = Some(value.into());
-        self
+    /// `BucketOwner` (optional).
+    pub fn bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketOwner", value.into().to_template()))
     }
-    /// Sets `EncryptionDisabled`.
-    pub fn encryption_disabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encryption_disabled = Some(value.into());
-        self
+    /// `EncryptionDisabled` (optional).
+    pub fn encryption_disabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EncryptionDisabled", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionKey`.
-    pub fn encryption_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key = Some(value.into());
-        self
+    /// `EncryptionKey` (optional).
+    pub fn encryption_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "EncryptionKey", value.into().to_template()))
     }
-    /// Sets `Packaging`.
-    pub fn packaging(mut self, value: impl Into<Value<String>>) -> Self {
-        self.packaging = Some(value.into());
-        self
+    /// `Packaging` (optional).
+    pub fn packaging(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Packaging", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Path", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3ReportExportConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.bucket_owner {
-            m.insert("BucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_disabled {
-            m.insert("EncryptionDisabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_key {
-            m.insert("EncryptionKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.packaging {
-            m.insert("Packaging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3ReportExportConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3ReportExportConfig);
-
-/// Property type `Tag` of `AWS::CodeBuild::ReportGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeBuild::SourceCredential`.
-#[derive(Debug, Clone)]
-pub struct SourceCredential {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SourceCredential {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SourceCredential {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SourceCredential {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeBuild::SourceCredential`.
+    SourceCredential("AWS::CodeBuild::SourceCredential", SourceCredentialProps)
 }
 
 impl SourceCredential {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeBuild::SourceCredential";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SourceCredentialProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SourceCredentialId> {
         self.resource.ref_value()
@@ -82,20 +34,35 @@ impl SourceCredential {
     pub fn attr_id(&self) -> Value<ids::SourceCredentialId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AuthType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AuthType", value.into())
+    }
+
+    /// Replaces `ServerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServerType", value.into())
+    }
+
+    /// Replaces `Token` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Token", value.into())
+    }
+
+    /// Replaces `Username` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Username", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeBuild::SourceCredential`.
-#[derive(Debug, Clone)]
-pub struct SourceCredentialProps {
-    /// `AuthType` (required).
-    pub auth_type: Value<String>,
-    /// `ServerType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub server_type: Value<String>,
-    /// `Token` (required).
-    pub token: Value<String>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeBuild::SourceCredential`.
+    SourceCredentialProps
 }
 
 impl SourceCredentialProps {
@@ -105,35 +72,15 @@ impl SourceCredentialProps {
         server_type: impl Into<Value<String>>,
         token: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auth_type: auth_type.into(),
-            server_type: server_type.into(),
-            token: token.into(),
-            username: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AuthType", auth_type.into().to_template())
+                .with(1, "ServerType", server_type.into().to_template())
+                .with(2, "Token", token.into().to_template()),
+        )
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceCredentialProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AuthType".to_owned(), self.auth_type.to_template());
-        m.insert("ServerType".to_owned(), self.server_type.to_template());
-        m.insert("Token".to_owned(), self.token.to_template());
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Username", value.into().to_template()))
     }
 }
-
-impl Check for SourceCredentialProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SourceCredentialProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeCommit::Repository`.
-#[derive(Debug, Clone)]
-pub struct Repository {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Repository {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Repository {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Repository {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeCommit::Repository`.
+    Repository("AWS::CodeCommit::Repository", RepositoryProps)
 }
 
 impl Repository {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeCommit::Repository";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RepositoryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::RepositoryId> {
         self.resource.ref_value()
@@ -102,246 +54,125 @@ impl Repository {
     pub fn attr_arn(&self) -> Value<ids::CodeCommitRepositoryArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Code` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code(&self, value: impl Into<Value<Code>>) {
+        self.resource.set_property("Code", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `RepositoryDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RepositoryDescription", value.into())
+    }
+
+    /// Replaces `RepositoryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RepositoryName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Triggers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_triggers(&self, value: impl Into<Value<List<RepositoryTrigger>>>) {
+        self.resource.set_property("Triggers", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeCommit::Repository`.
-#[derive(Debug, Clone)]
-pub struct RepositoryProps {
-    /// `Code` (optional).
-    pub code: Option<Value<Code>>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `RepositoryDescription` (optional).
-    pub repository_description: Option<Value<String>>,
-    /// `RepositoryName` (required).
-    /// Range: 1..=100.
-    pub repository_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Triggers` (optional).
-    pub triggers: Option<Value<List<RepositoryTrigger>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeCommit::Repository`.
+    RepositoryProps
 }
 
 impl RepositoryProps {
     /// The required properties: `RepositoryName`.
     pub fn new(repository_name: impl Into<Value<String>>) -> Self {
-        Self {
-            code: None,
-            kms_key_id: None,
-            repository_description: None,
-            repository_name: repository_name.into(),
-            tags: None,
-            triggers: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "RepositoryName",
+            repository_name.into().to_template(),
+        ))
     }
-    /// Sets `Code`.
-    pub fn code(mut self, value: impl Into<Value<Code>>) -> Self {
-        self.code = Some(value.into());
-        self
+    /// `Code` (optional).
+    pub fn code(self, value: impl Into<Value<Code>>) -> Self {
+        Self(self.0.with(0, "Code", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `RepositoryDescription`.
-    pub fn repository_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_description = Some(value.into());
-        self
+    /// `RepositoryDescription` (optional).
+    pub fn repository_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RepositoryDescription", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `Triggers`.
-    pub fn triggers(mut self, value: impl Into<Value<List<RepositoryTrigger>>>) -> Self {
-        self.triggers = Some(value.into());
-        self
+    /// `Triggers` (optional).
+    pub fn triggers(self, value: impl Into<Value<List<RepositoryTrigger>>>) -> Self {
+        Self(self.0.with(5, "Triggers", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RepositoryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code {
-            m.insert("Code".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_description {
-            m.insert("RepositoryDescription".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RepositoryName".to_owned(),
-            self.repository_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.triggers {
-            m.insert("Triggers".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RepositoryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code.check(&path.field("Code"), &Rules::NONE, out);
-        self.repository_name.check(
-            &path.field("RepositoryName"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.triggers
-            .check(&path.field("Triggers"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RepositoryProps);
-
-/// Property type `Code` of `AWS::CodeCommit::Repository`.
-#[derive(Debug, Clone)]
-pub struct Code {
-    /// `BranchName` (optional).
-    pub branch_name: Option<Value<String>>,
-    /// `S3` (required).
-    pub s3: Value<S3>,
+crate::l1_struct! {
+    /// Property type `Code` of `AWS::CodeCommit::Repository`.
+    Code
 }
 
 impl Code {
     /// The required properties: `S3`.
     pub fn new(s3: impl Into<Value<S3>>) -> Self {
-        Self {
-            branch_name: None,
-            s3: s3.into(),
-        }
+        Self(crate::Properties::new().with(1, "S3", s3.into().to_template()))
     }
-    /// Sets `BranchName`.
-    pub fn branch_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.branch_name = Some(value.into());
-        self
+    /// `BranchName` (optional).
+    pub fn branch_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BranchName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Code {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.branch_name {
-            m.insert("BranchName".to_owned(), v.to_template());
-        }
-        m.insert("S3".to_owned(), self.s3.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Code {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Code);
-
-/// Property type `S3` of `AWS::CodeCommit::Repository`.
-#[derive(Debug, Clone)]
-pub struct S3 {
-    /// `Bucket` (required).
-    pub bucket: Value<String>,
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `ObjectVersion` (optional).
-    pub object_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3` of `AWS::CodeCommit::Repository`.
+    S3
 }
 
 impl S3 {
     /// The required properties: `Bucket`, `Key`.
     pub fn new(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-            object_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template()),
+        )
     }
-    /// Sets `ObjectVersion`.
-    pub fn object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.object_version {
-            m.insert("ObjectVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ObjectVersion` (optional).
+    pub fn object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ObjectVersion", value.into().to_template()))
     }
 }
 
-impl Check for S3 {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(S3);
-
-/// Property type `Tag` of `AWS::CodeCommit::Repository`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `RepositoryTrigger` of `AWS::CodeCommit::Repository`.
-#[derive(Debug, Clone)]
-pub struct RepositoryTrigger {
-    /// `Branches` (optional).
-    pub branches: Option<Value<List<String>>>,
-    /// `CustomData` (optional).
-    pub custom_data: Option<Value<String>>,
-    /// `DestinationArn` (required).
-    pub destination_arn: Value<String>,
-    /// `Events` (required).
-    pub events: Value<List<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `RepositoryTrigger` of `AWS::CodeCommit::Repository`.
+    RepositoryTrigger
 }
 
 impl RepositoryTrigger {
@@ -351,47 +182,19 @@ impl RepositoryTrigger {
         events: impl Into<Value<List<String>>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            branches: None,
-            custom_data: None,
-            destination_arn: destination_arn.into(),
-            events: events.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DestinationArn", destination_arn.into().to_template())
+                .with(3, "Events", events.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Branches`.
-    pub fn branches(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.branches = Some(value.into());
-        self
+    /// `Branches` (optional).
+    pub fn branches(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Branches", value.into().to_template()))
     }
-    /// Sets `CustomData`.
-    pub fn custom_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_data = Some(value.into());
-        self
+    /// `CustomData` (optional).
+    pub fn custom_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CustomData", value.into().to_template()))
     }
 }
-
-impl ToTemplate for RepositoryTrigger {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.branches {
-            m.insert("Branches".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_data {
-            m.insert("CustomData".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DestinationArn".to_owned(),
-            self.destination_arn.to_template(),
-        );
-        m.insert("Events".to_owned(), self.events.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RepositoryTrigger {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RepositoryTrigger);

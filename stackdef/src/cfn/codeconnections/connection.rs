@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeConnections::Connection`.
-#[derive(Debug, Clone)]
-pub struct Connection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Connection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Connection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Connection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeConnections::Connection`.
+    Connection("AWS::CodeConnections::Connection", ConnectionProps)
 }
 
 impl Connection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeConnections::Connection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConnectionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeConnectionsConnectionArn> {
         self.resource.ref_value()
@@ -92,245 +44,81 @@ impl Connection {
     pub fn attr_owner_account_id(&self) -> Value<String> {
         self.resource.get_att("OwnerAccountId")
     }
+
+    /// Replaces `ConnectionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionName", value.into())
+    }
+
+    /// Replaces `HostArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_host_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HostArn", value.into())
+    }
+
+    /// Replaces `ProviderType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provider_type(&self, value: impl Into<Value<ProviderType>>) {
+        self.resource.set_property("ProviderType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeConnections::Connection`.
-#[derive(Debug, Clone)]
-pub struct ConnectionProps {
-    /// `ConnectionName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=32 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub connection_name: Value<String>,
-    /// `HostArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:aws(-[\w]+)*:.+:.+:[0-9]{12}:.+`.
-    pub host_arn: Option<Value<String>>,
-    /// `ProviderType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub provider_type: Option<Value<ProviderType>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeConnections::Connection`.
+    ConnectionProps
 }
 
 impl ConnectionProps {
     /// The required properties: `ConnectionName`.
     pub fn new(connection_name: impl Into<Value<String>>) -> Self {
-        Self {
-            connection_name: connection_name.into(),
-            host_arn: None,
-            provider_type: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConnectionName",
+            connection_name.into().to_template(),
+        ))
     }
-    /// Sets `HostArn`.
-    pub fn host_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_arn = Some(value.into());
-        self
+    /// `HostArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    /// Pattern: `arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:.+:.+:[0-9]{12}:.+`.
+    pub fn host_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HostArn", value.into().to_template()))
     }
-    /// Sets `ProviderType`.
-    pub fn provider_type(mut self, value: impl Into<Value<ProviderType>>) -> Self {
-        self.provider_type = Some(value.into());
-        self
+    /// `ProviderType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn provider_type(self, value: impl Into<Value<ProviderType>>) -> Self {
+        Self(self.0.with(2, "ProviderType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectionName".to_owned(),
-            self.connection_name.to_template(),
-        );
-        if let Some(v) = &self.host_arn {
-            m.insert("HostArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provider_type {
-            m.insert("ProviderType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_name.check(
-            &path.field("ConnectionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host_arn.check(
-            &path.field("HostArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("arn:aws(-[\\w]+)*:.+:.+:[0-9]{12}:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provider_type
-            .check(&path.field("ProviderType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ProviderType`.
+    ProviderType {
+        /// `AzureDevOps`
+        AzureDevOps = "AzureDevOps",
+        /// `Bitbucket`
+        Bitbucket = "Bitbucket",
+        /// `GitHub`
+        GitHub = "GitHub",
+        /// `GitHubEnterpriseServer`
+        GitHubEnterpriseServer = "GitHubEnterpriseServer",
+        /// `GitLab`
+        GitLab = "GitLab",
+        /// `GitLabSelfManaged`
+        GitLabSelfManaged = "GitLabSelfManaged",
     }
 }
 
-crate::impl_literal!(ConnectionProps);
-
-/// Values of `ProviderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProviderType {
-    /// `AzureDevOps`
-    AzureDevOps,
-    /// `Bitbucket`
-    Bitbucket,
-    /// `GitHub`
-    GitHub,
-    /// `GitHubEnterpriseServer`
-    GitHubEnterpriseServer,
-    /// `GitLab`
-    GitLab,
-    /// `GitLabSelfManaged`
-    GitLabSelfManaged,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProviderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AzureDevOps",
-        "Bitbucket",
-        "GitHub",
-        "GitHubEnterpriseServer",
-        "GitLab",
-        "GitLabSelfManaged",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AzureDevOps => "AzureDevOps",
-            Self::Bitbucket => "Bitbucket",
-            Self::GitHub => "GitHub",
-            Self::GitHubEnterpriseServer => "GitHubEnterpriseServer",
-            Self::GitLab => "GitLab",
-            Self::GitLabSelfManaged => "GitLabSelfManaged",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProviderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProviderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProviderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AzureDevOps" => Self::AzureDevOps,
-            "Bitbucket" => Self::Bitbucket,
-            "GitHub" => Self::GitHub,
-            "GitHubEnterpriseServer" => Self::GitHubEnterpriseServer,
-            "GitLab" => Self::GitLab,
-            "GitLabSelfManaged" => Self::GitLabSelfManaged,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProviderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProviderType::from(s))
-    }
-}
-
-crate::impl_literal!(ProviderType);
-
-/// Property type `Tag` of `AWS::CodeConnections::Connection`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

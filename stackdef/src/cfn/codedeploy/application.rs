@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeDeploy::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeDeploy::Application`.
+    Application("AWS::CodeDeploy::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeDeploy::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationName` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeDeployApplicationName> {
         self.resource.ref_value()
@@ -77,174 +29,69 @@ impl Application {
     pub fn application_name(&self) -> Value<ids::CodeDeployApplicationName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `ComputePlatform` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_platform(&self, value: impl Into<Value<ComputePlatform>>) {
+        self.resource.set_property("ComputePlatform", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeDeploy::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ApplicationProps {
-    /// `ApplicationName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub application_name: Option<Value<String>>,
-    /// `ComputePlatform` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub compute_platform: Option<Value<ComputePlatform>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeDeploy::Application`.
+    ApplicationProps(default)
 }
 
 impl ApplicationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_name: None,
-            compute_platform: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationName`.
-    pub fn application_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_name = Some(value.into());
-        self
+    /// `ApplicationName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    pub fn application_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationName", value.into().to_template()),
+        )
     }
-    /// Sets `ComputePlatform`.
-    pub fn compute_platform(mut self, value: impl Into<Value<ComputePlatform>>) -> Self {
-        self.compute_platform = Some(value.into());
-        self
+    /// `ComputePlatform` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn compute_platform(self, value: impl Into<Value<ComputePlatform>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ComputePlatform", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_name {
-            m.insert("ApplicationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compute_platform {
-            m.insert("ComputePlatform".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_name.check(
-            &path.field("ApplicationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compute_platform
-            .check(&path.field("ComputePlatform"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ComputePlatform`.
+    ComputePlatform {
+        /// `ECS`
+        Ecs = "ECS",
+        /// `Lambda`
+        Lambda = "Lambda",
+        /// `Server`
+        Server = "Server",
     }
 }
 
-crate::impl_literal!(ApplicationProps);
-
-/// Values of `ComputePlatform`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComputePlatform {
-    /// `ECS`
-    Ecs,
-    /// `Lambda`
-    Lambda,
-    /// `Server`
-    Server,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComputePlatform {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ECS", "Lambda", "Server"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecs => "ECS",
-            Self::Lambda => "Lambda",
-            Self::Server => "Server",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComputePlatform {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComputePlatform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComputePlatform {
-    fn from(s: &str) -> Self {
-        match s {
-            "ECS" => Self::Ecs,
-            "Lambda" => Self::Lambda,
-            "Server" => Self::Server,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComputePlatform> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComputePlatform::from(s))
-    }
-}
-
-crate::impl_literal!(ComputePlatform);
-
-/// Property type `Tag` of `AWS::CodeDeploy::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

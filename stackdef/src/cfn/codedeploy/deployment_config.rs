@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeDeploy::DeploymentConfig`.
-#[derive(Debug, Clone)]
-pub struct DeploymentConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeploymentConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeploymentConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeploymentConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeDeploy::DeploymentConfig`.
+    DeploymentConfig("AWS::CodeDeploy::DeploymentConfig", DeploymentConfigProps)
 }
 
 impl DeploymentConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeDeploy::DeploymentConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeploymentConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DeploymentConfigName` (typed).
     pub fn ref_value(&self) -> Value<ids::DeploymentConfigName> {
         self.resource.ref_value()
@@ -77,332 +29,158 @@ impl DeploymentConfig {
     pub fn deployment_config_name(&self) -> Value<ids::DeploymentConfigName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ComputePlatform` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_platform(&self, value: impl Into<Value<ComputePlatform>>) {
+        self.resource.set_property("ComputePlatform", value.into())
+    }
+
+    /// Replaces `DeploymentConfigName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_config_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeploymentConfigName", value.into())
+    }
+
+    /// Replaces `MinimumHealthyHosts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_minimum_healthy_hosts(&self, value: impl Into<Value<MinimumHealthyHosts>>) {
+        self.resource
+            .set_property("MinimumHealthyHosts", value.into())
+    }
+
+    /// Replaces `TrafficRoutingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_routing_config(&self, value: impl Into<Value<TrafficRoutingConfig>>) {
+        self.resource
+            .set_property("TrafficRoutingConfig", value.into())
+    }
+
+    /// Replaces `ZonalConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_zonal_config(&self, value: impl Into<Value<ZonalConfig>>) {
+        self.resource.set_property("ZonalConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeDeploy::DeploymentConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentConfigProps {
-    /// `ComputePlatform` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub compute_platform: Option<Value<ComputePlatform>>,
-    /// `DeploymentConfigName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub deployment_config_name: Option<Value<String>>,
-    /// `MinimumHealthyHosts` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub minimum_healthy_hosts: Option<Value<MinimumHealthyHosts>>,
-    /// `TrafficRoutingConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub traffic_routing_config: Option<Value<TrafficRoutingConfig>>,
-    /// `ZonalConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub zonal_config: Option<Value<ZonalConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeDeploy::DeploymentConfig`.
+    DeploymentConfigProps(default)
 }
 
 impl DeploymentConfigProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            compute_platform: None,
-            deployment_config_name: None,
-            minimum_healthy_hosts: None,
-            traffic_routing_config: None,
-            zonal_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComputePlatform`.
-    pub fn compute_platform(mut self, value: impl Into<Value<ComputePlatform>>) -> Self {
-        self.compute_platform = Some(value.into());
-        self
+    /// `ComputePlatform` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn compute_platform(self, value: impl Into<Value<ComputePlatform>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComputePlatform", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentConfigName`.
-    pub fn deployment_config_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deployment_config_name = Some(value.into());
-        self
+    /// `DeploymentConfigName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    pub fn deployment_config_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeploymentConfigName", value.into().to_template()),
+        )
     }
-    /// Sets `MinimumHealthyHosts`.
-    pub fn minimum_healthy_hosts(mut self, value: impl Into<Value<MinimumHealthyHosts>>) -> Self {
-        self.minimum_healthy_hosts = Some(value.into());
-        self
+    /// `MinimumHealthyHosts` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn minimum_healthy_hosts(self, value: impl Into<Value<MinimumHealthyHosts>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MinimumHealthyHosts", value.into().to_template()),
+        )
     }
-    /// Sets `TrafficRoutingConfig`.
-    pub fn traffic_routing_config(mut self, value: impl Into<Value<TrafficRoutingConfig>>) -> Self {
-        self.traffic_routing_config = Some(value.into());
-        self
+    /// `TrafficRoutingConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn traffic_routing_config(self, value: impl Into<Value<TrafficRoutingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TrafficRoutingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ZonalConfig`.
-    pub fn zonal_config(mut self, value: impl Into<Value<ZonalConfig>>) -> Self {
-        self.zonal_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compute_platform {
-            m.insert("ComputePlatform".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_config_name {
-            m.insert("DeploymentConfigName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_healthy_hosts {
-            m.insert("MinimumHealthyHosts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.traffic_routing_config {
-            m.insert("TrafficRoutingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zonal_config {
-            m.insert("ZonalConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ZonalConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn zonal_config(self, value: impl Into<Value<ZonalConfig>>) -> Self {
+        Self(self.0.with(4, "ZonalConfig", value.into().to_template()))
     }
 }
 
-impl Check for DeploymentConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compute_platform
-            .check(&path.field("ComputePlatform"), &Rules::NONE, out);
-        self.deployment_config_name.check(
-            &path.field("DeploymentConfigName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minimum_healthy_hosts
-            .check(&path.field("MinimumHealthyHosts"), &Rules::NONE, out);
-        self.traffic_routing_config
-            .check(&path.field("TrafficRoutingConfig"), &Rules::NONE, out);
-        self.zonal_config
-            .check(&path.field("ZonalConfig"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ComputePlatform`.
+    ComputePlatform {
+        /// `ECS`
+        Ecs = "ECS",
+        /// `Lambda`
+        Lambda = "Lambda",
+        /// `Server`
+        Server = "Server",
     }
 }
 
-crate::impl_literal!(DeploymentConfigProps);
-
-/// Values of `ComputePlatform`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComputePlatform {
-    /// `ECS`
-    Ecs,
-    /// `Lambda`
-    Lambda,
-    /// `Server`
-    Server,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComputePlatform {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ECS", "Lambda", "Server"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecs => "ECS",
-            Self::Lambda => "Lambda",
-            Self::Server => "Server",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComputePlatform {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComputePlatform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComputePlatform {
-    fn from(s: &str) -> Self {
-        match s {
-            "ECS" => Self::Ecs,
-            "Lambda" => Self::Lambda,
-            "Server" => Self::Server,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComputePlatform> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComputePlatform::from(s))
-    }
-}
-
-crate::impl_literal!(ComputePlatform);
-
-/// Property type `MinimumHealthyHosts` of `AWS::CodeDeploy::DeploymentConfig`.
-#[derive(Debug, Clone)]
-pub struct MinimumHealthyHosts {
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `Value` (required).
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `MinimumHealthyHosts` of `AWS::CodeDeploy::DeploymentConfig`.
+    MinimumHealthyHosts
 }
 
 impl MinimumHealthyHosts {
     /// The required properties: `Type`, `Value`.
     pub fn new(type_: impl Into<Value<Type>>, value: impl Into<Value<i64>>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MinimumHealthyHosts {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `FLEET_PERCENT`
+        FleetPercent = "FLEET_PERCENT",
+        /// `HOST_COUNT`
+        HostCount = "HOST_COUNT",
     }
 }
 
-impl Check for MinimumHealthyHosts {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MinimumHealthyHosts);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `FLEET_PERCENT`
-    FleetPercent,
-    /// `HOST_COUNT`
-    HostCount,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FLEET_PERCENT", "HOST_COUNT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FleetPercent => "FLEET_PERCENT",
-            Self::HostCount => "HOST_COUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "FLEET_PERCENT" => Self::FleetPercent,
-            "HOST_COUNT" => Self::HostCount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `TrafficRoutingConfig` of `AWS::CodeDeploy::DeploymentConfig`.
-#[derive(Debug, Clone)]
-pub struct TrafficRoutingConfig {
-    /// `TimeBasedCanary` (optional).
-    pub time_based_canary: Option<Value<TimeBasedCanary>>,
-    /// `TimeBasedLinear` (optional).
-    pub time_based_linear: Option<Value<TimeBasedLinear>>,
-    /// `Type` (required).
-    pub type_: Value<TrafficRoutingConfigType>,
+crate::l1_struct! {
+    /// Property type `TrafficRoutingConfig` of `AWS::CodeDeploy::DeploymentConfig`.
+    TrafficRoutingConfig
 }
 
 impl TrafficRoutingConfig {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<TrafficRoutingConfigType>>) -> Self {
-        Self {
-            time_based_canary: None,
-            time_based_linear: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `TimeBasedCanary`.
-    pub fn time_based_canary(mut self, value: impl Into<Value<TimeBasedCanary>>) -> Self {
-        self.time_based_canary = Some(value.into());
-        self
+    /// `TimeBasedCanary` (optional).
+    pub fn time_based_canary(self, value: impl Into<Value<TimeBasedCanary>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TimeBasedCanary", value.into().to_template()),
+        )
     }
-    /// Sets `TimeBasedLinear`.
-    pub fn time_based_linear(mut self, value: impl Into<Value<TimeBasedLinear>>) -> Self {
-        self.time_based_linear = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrafficRoutingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.time_based_canary {
-            m.insert("TimeBasedCanary".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_based_linear {
-            m.insert("TimeBasedLinear".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `TimeBasedLinear` (optional).
+    pub fn time_based_linear(self, value: impl Into<Value<TimeBasedLinear>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TimeBasedLinear", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TrafficRoutingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.time_based_canary
-            .check(&path.field("TimeBasedCanary"), &Rules::NONE, out);
-        self.time_based_linear
-            .check(&path.field("TimeBasedLinear"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TrafficRoutingConfig);
-
-/// Property type `TimeBasedCanary` of `AWS::CodeDeploy::DeploymentConfig`.
-#[derive(Debug, Clone)]
-pub struct TimeBasedCanary {
-    /// `CanaryInterval` (required).
-    pub canary_interval: Value<i64>,
-    /// `CanaryPercentage` (required).
-    pub canary_percentage: Value<i64>,
+crate::l1_struct! {
+    /// Property type `TimeBasedCanary` of `AWS::CodeDeploy::DeploymentConfig`.
+    TimeBasedCanary
 }
 
 impl TimeBasedCanary {
@@ -411,41 +189,21 @@ impl TimeBasedCanary {
         canary_interval: impl Into<Value<i64>>,
         canary_percentage: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            canary_interval: canary_interval.into(),
-            canary_percentage: canary_percentage.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CanaryInterval", canary_interval.into().to_template())
+                .with(
+                    1,
+                    "CanaryPercentage",
+                    canary_percentage.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for TimeBasedCanary {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CanaryInterval".to_owned(),
-            self.canary_interval.to_template(),
-        );
-        m.insert(
-            "CanaryPercentage".to_owned(),
-            self.canary_percentage.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimeBasedCanary {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimeBasedCanary);
-
-/// Property type `TimeBasedLinear` of `AWS::CodeDeploy::DeploymentConfig`.
-#[derive(Debug, Clone)]
-pub struct TimeBasedLinear {
-    /// `LinearInterval` (required).
-    pub linear_interval: Value<i64>,
-    /// `LinearPercentage` (required).
-    pub linear_percentage: Value<i64>,
+crate::l1_struct! {
+    /// Property type `TimeBasedLinear` of `AWS::CodeDeploy::DeploymentConfig`.
+    TimeBasedLinear
 }
 
 impl TimeBasedLinear {
@@ -454,174 +212,70 @@ impl TimeBasedLinear {
         linear_interval: impl Into<Value<i64>>,
         linear_percentage: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            linear_interval: linear_interval.into(),
-            linear_percentage: linear_percentage.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LinearInterval", linear_interval.into().to_template())
+                .with(
+                    1,
+                    "LinearPercentage",
+                    linear_percentage.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for TimeBasedLinear {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LinearInterval".to_owned(),
-            self.linear_interval.to_template(),
-        );
-        m.insert(
-            "LinearPercentage".to_owned(),
-            self.linear_percentage.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TrafficRoutingConfigType`.
+    TrafficRoutingConfigType {
+        /// `AllAtOnce`
+        AllAtOnce = "AllAtOnce",
+        /// `TimeBasedCanary`
+        TimeBasedCanary = "TimeBasedCanary",
+        /// `TimeBasedLinear`
+        TimeBasedLinear = "TimeBasedLinear",
     }
 }
 
-impl Check for TimeBasedLinear {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimeBasedLinear);
-
-/// Values of `TrafficRoutingConfigType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrafficRoutingConfigType {
-    /// `AllAtOnce`
-    AllAtOnce,
-    /// `TimeBasedCanary`
-    TimeBasedCanary,
-    /// `TimeBasedLinear`
-    TimeBasedLinear,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrafficRoutingConfigType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AllAtOnce", "TimeBasedCanary", "TimeBasedLinear"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllAtOnce => "AllAtOnce",
-            Self::TimeBasedCanary => "TimeBasedCanary",
-            Self::TimeBasedLinear => "TimeBasedLinear",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrafficRoutingConfigType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrafficRoutingConfigType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrafficRoutingConfigType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AllAtOnce" => Self::AllAtOnce,
-            "TimeBasedCanary" => Self::TimeBasedCanary,
-            "TimeBasedLinear" => Self::TimeBasedLinear,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrafficRoutingConfigType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrafficRoutingConfigType::from(s))
-    }
-}
-
-crate::impl_literal!(TrafficRoutingConfigType);
-
-/// Property type `ZonalConfig` of `AWS::CodeDeploy::DeploymentConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct ZonalConfig {
-    /// `FirstZoneMonitorDurationInSeconds` (optional).
-    pub first_zone_monitor_duration_in_seconds: Option<Value<i64>>,
-    /// `MinimumHealthyHostsPerZone` (optional).
-    pub minimum_healthy_hosts_per_zone: Option<Value<MinimumHealthyHostsPerZone>>,
-    /// `MonitorDurationInSeconds` (optional).
-    pub monitor_duration_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ZonalConfig` of `AWS::CodeDeploy::DeploymentConfig`.
+    ZonalConfig(default)
 }
 
 impl ZonalConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            first_zone_monitor_duration_in_seconds: None,
-            minimum_healthy_hosts_per_zone: None,
-            monitor_duration_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FirstZoneMonitorDurationInSeconds`.
-    pub fn first_zone_monitor_duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.first_zone_monitor_duration_in_seconds = Some(value.into());
-        self
+    /// `FirstZoneMonitorDurationInSeconds` (optional).
+    pub fn first_zone_monitor_duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "FirstZoneMonitorDurationInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MinimumHealthyHostsPerZone`.
+    /// `MinimumHealthyHostsPerZone` (optional).
     pub fn minimum_healthy_hosts_per_zone(
-        mut self,
+        self,
         value: impl Into<Value<MinimumHealthyHostsPerZone>>,
     ) -> Self {
-        self.minimum_healthy_hosts_per_zone = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "MinimumHealthyHostsPerZone", value.into().to_template()),
+        )
     }
-    /// Sets `MonitorDurationInSeconds`.
-    pub fn monitor_duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.monitor_duration_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ZonalConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.first_zone_monitor_duration_in_seconds {
-            m.insert(
-                "FirstZoneMonitorDurationInSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.minimum_healthy_hosts_per_zone {
-            m.insert("MinimumHealthyHostsPerZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitor_duration_in_seconds {
-            m.insert("MonitorDurationInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MonitorDurationInSeconds` (optional).
+    pub fn monitor_duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MonitorDurationInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ZonalConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.minimum_healthy_hosts_per_zone.check(
-            &path.field("MinimumHealthyHostsPerZone"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ZonalConfig);
-
-/// Property type `MinimumHealthyHostsPerZone` of `AWS::CodeDeploy::DeploymentConfig`.
-#[derive(Debug, Clone)]
-pub struct MinimumHealthyHostsPerZone {
-    /// `Type` (required).
-    pub type_: Value<MinimumHealthyHostsPerZoneType>,
-    /// `Value` (required).
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `MinimumHealthyHostsPerZone` of `AWS::CodeDeploy::DeploymentConfig`.
+    MinimumHealthyHostsPerZone
 }
 
 impl MinimumHealthyHostsPerZone {
@@ -630,83 +284,20 @@ impl MinimumHealthyHostsPerZone {
         type_: impl Into<Value<MinimumHealthyHostsPerZoneType>>,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MinimumHealthyHostsPerZone {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MinimumHealthyHostsPerZoneType`.
+    MinimumHealthyHostsPerZoneType {
+        /// `FLEET_PERCENT`
+        FleetPercent = "FLEET_PERCENT",
+        /// `HOST_COUNT`
+        HostCount = "HOST_COUNT",
     }
 }
-
-impl Check for MinimumHealthyHostsPerZone {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MinimumHealthyHostsPerZone);
-
-/// Values of `MinimumHealthyHostsPerZoneType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MinimumHealthyHostsPerZoneType {
-    /// `FLEET_PERCENT`
-    FleetPercent,
-    /// `HOST_COUNT`
-    HostCount,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MinimumHealthyHostsPerZoneType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FLEET_PERCENT", "HOST_COUNT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FleetPercent => "FLEET_PERCENT",
-            Self::HostCount => "HOST_COUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MinimumHealthyHostsPerZoneType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MinimumHealthyHostsPerZoneType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MinimumHealthyHostsPerZoneType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FLEET_PERCENT" => Self::FleetPercent,
-            "HOST_COUNT" => Self::HostCount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MinimumHealthyHostsPerZoneType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MinimumHealthyHostsPerZoneType::from(s))
-    }
-}
-
-crate::impl_literal!(MinimumHealthyHostsPerZoneType);

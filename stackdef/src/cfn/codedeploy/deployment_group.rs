@@ -11,117 +11,163 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone)]
-pub struct DeploymentGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeploymentGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeploymentGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeploymentGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeDeploy::DeploymentGroup`.
+    DeploymentGroup("AWS::CodeDeploy::DeploymentGroup", DeploymentGroupProps)
 }
 
 impl DeploymentGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeDeploy::DeploymentGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeploymentGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AlarmConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_configuration(&self, value: impl Into<Value<AlarmConfiguration>>) {
+        self.resource
+            .set_property("AlarmConfiguration", value.into())
+    }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `AutoRollbackConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_rollback_configuration(
+        &self,
+        value: impl Into<Value<AutoRollbackConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AutoRollbackConfiguration", value.into())
+    }
+
+    /// Replaces `AutoScalingGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AutoScalingGroups", value.into())
+    }
+
+    /// Replaces `BlueGreenDeploymentConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_blue_green_deployment_configuration(
+        &self,
+        value: impl Into<Value<BlueGreenDeploymentConfiguration>>,
+    ) {
+        self.resource
+            .set_property("BlueGreenDeploymentConfiguration", value.into())
+    }
+
+    /// Replaces `Deployment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment(&self, value: impl Into<Value<Deployment>>) {
+        self.resource.set_property("Deployment", value.into())
+    }
+
+    /// Replaces `DeploymentConfigName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_config_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeploymentConfigName", value.into())
+    }
+
+    /// Replaces `DeploymentGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeploymentGroupName", value.into())
+    }
+
+    /// Replaces `DeploymentStyle` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_style(&self, value: impl Into<Value<DeploymentStyle>>) {
+        self.resource.set_property("DeploymentStyle", value.into())
+    }
+
+    /// Replaces `ECSServices` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ecs_services(&self, value: impl Into<Value<List<EcsService>>>) {
+        self.resource.set_property("ECSServices", value.into())
+    }
+
+    /// Replaces `Ec2TagFilters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_tag_filters(&self, value: impl Into<Value<List<Ec2TagFilter>>>) {
+        self.resource.set_property("Ec2TagFilters", value.into())
+    }
+
+    /// Replaces `Ec2TagSet` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_tag_set(&self, value: impl Into<Value<Ec2TagSet>>) {
+        self.resource.set_property("Ec2TagSet", value.into())
+    }
+
+    /// Replaces `LoadBalancerInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_balancer_info(&self, value: impl Into<Value<LoadBalancerInfo>>) {
+        self.resource.set_property("LoadBalancerInfo", value.into())
+    }
+
+    /// Replaces `OnPremisesInstanceTagFilters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_on_premises_instance_tag_filters(&self, value: impl Into<Value<List<TagFilter>>>) {
+        self.resource
+            .set_property("OnPremisesInstanceTagFilters", value.into())
+    }
+
+    /// Replaces `OnPremisesTagSet` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_on_premises_tag_set(&self, value: impl Into<Value<OnPremisesTagSet>>) {
+        self.resource.set_property("OnPremisesTagSet", value.into())
+    }
+
+    /// Replaces `OutdatedInstancesStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outdated_instances_strategy(
+        &self,
+        value: impl Into<Value<OutdatedInstancesStrategy>>,
+    ) {
+        self.resource
+            .set_property("OutdatedInstancesStrategy", value.into())
+    }
+
+    /// Replaces `ServiceRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ServiceRoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TerminationHookEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_termination_hook_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TerminationHookEnabled", value.into())
+    }
+
+    /// Replaces `TriggerConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trigger_configurations(&self, value: impl Into<Value<List<TriggerConfig>>>) {
+        self.resource
+            .set_property("TriggerConfigurations", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone)]
-pub struct DeploymentGroupProps {
-    /// `AlarmConfiguration` (optional).
-    pub alarm_configuration: Option<Value<AlarmConfiguration>>,
-    /// `ApplicationName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub application_name: Value<String>,
-    /// `AutoRollbackConfiguration` (optional).
-    pub auto_rollback_configuration: Option<Value<AutoRollbackConfiguration>>,
-    /// `AutoScalingGroups` (optional).
-    pub auto_scaling_groups: Option<Value<List<String>>>,
-    /// `BlueGreenDeploymentConfiguration` (optional).
-    pub blue_green_deployment_configuration: Option<Value<BlueGreenDeploymentConfiguration>>,
-    /// `Deployment` (optional).
-    pub deployment: Option<Value<Deployment>>,
-    /// `DeploymentConfigName` (optional).
-    /// Length: 1..=100 characters.
-    pub deployment_config_name: Option<Value<String>>,
-    /// `DeploymentGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub deployment_group_name: Option<Value<String>>,
-    /// `DeploymentStyle` (optional).
-    pub deployment_style: Option<Value<DeploymentStyle>>,
-    /// `ECSServices` (optional).
-    pub ecs_services: Option<Value<List<EcsService>>>,
-    /// `Ec2TagFilters` (optional).
-    pub ec2_tag_filters: Option<Value<List<Ec2TagFilter>>>,
-    /// `Ec2TagSet` (optional).
-    pub ec2_tag_set: Option<Value<Ec2TagSet>>,
-    /// `LoadBalancerInfo` (optional).
-    pub load_balancer_info: Option<Value<LoadBalancerInfo>>,
-    /// `OnPremisesInstanceTagFilters` (optional).
-    pub on_premises_instance_tag_filters: Option<Value<List<TagFilter>>>,
-    /// `OnPremisesTagSet` (optional).
-    pub on_premises_tag_set: Option<Value<OnPremisesTagSet>>,
-    /// `OutdatedInstancesStrategy` (optional).
-    pub outdated_instances_strategy: Option<Value<OutdatedInstancesStrategy>>,
-    /// `ServiceRoleArn` (required).
-    pub service_role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TerminationHookEnabled` (optional).
-    pub termination_hook_enabled: Option<Value<bool>>,
-    /// `TriggerConfigurations` (optional).
-    pub trigger_configurations: Option<Value<List<TriggerConfig>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeDeploy::DeploymentGroup`.
+    DeploymentGroupProps
 }
 
 impl DeploymentGroupProps {
@@ -130,1278 +176,492 @@ impl DeploymentGroupProps {
         application_name: impl Into<Value<String>>,
         service_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            alarm_configuration: None,
-            application_name: application_name.into(),
-            auto_rollback_configuration: None,
-            auto_scaling_groups: None,
-            blue_green_deployment_configuration: None,
-            deployment: None,
-            deployment_config_name: None,
-            deployment_group_name: None,
-            deployment_style: None,
-            ecs_services: None,
-            ec2_tag_filters: None,
-            ec2_tag_set: None,
-            load_balancer_info: None,
-            on_premises_instance_tag_filters: None,
-            on_premises_tag_set: None,
-            outdated_instances_strategy: None,
-            service_role_arn: service_role_arn.into(),
-            tags: None,
-            termination_hook_enabled: None,
-            trigger_configurations: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ApplicationName", application_name.into().to_template())
+                .with(16, "ServiceRoleArn", service_role_arn.into().to_template()),
+        )
     }
-    /// Sets `AlarmConfiguration`.
-    pub fn alarm_configuration(mut self, value: impl Into<Value<AlarmConfiguration>>) -> Self {
-        self.alarm_configuration = Some(value.into());
-        self
+    /// `AlarmConfiguration` (optional).
+    pub fn alarm_configuration(self, value: impl Into<Value<AlarmConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AlarmConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AutoRollbackConfiguration`.
+    /// `AutoRollbackConfiguration` (optional).
     pub fn auto_rollback_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AutoRollbackConfiguration>>,
     ) -> Self {
-        self.auto_rollback_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "AutoRollbackConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AutoScalingGroups`.
-    pub fn auto_scaling_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.auto_scaling_groups = Some(value.into());
-        self
+    /// `AutoScalingGroups` (optional).
+    pub fn auto_scaling_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AutoScalingGroups", value.into().to_template()),
+        )
     }
-    /// Sets `BlueGreenDeploymentConfiguration`.
+    /// `BlueGreenDeploymentConfiguration` (optional).
     pub fn blue_green_deployment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BlueGreenDeploymentConfiguration>>,
     ) -> Self {
-        self.blue_green_deployment_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "BlueGreenDeploymentConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Deployment`.
-    pub fn deployment(mut self, value: impl Into<Value<Deployment>>) -> Self {
-        self.deployment = Some(value.into());
-        self
+    /// `Deployment` (optional).
+    pub fn deployment(self, value: impl Into<Value<Deployment>>) -> Self {
+        Self(self.0.with(5, "Deployment", value.into().to_template()))
     }
-    /// Sets `DeploymentConfigName`.
-    pub fn deployment_config_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deployment_config_name = Some(value.into());
-        self
+    /// `DeploymentConfigName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn deployment_config_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "DeploymentConfigName", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentGroupName`.
-    pub fn deployment_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deployment_group_name = Some(value.into());
-        self
+    /// `DeploymentGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    pub fn deployment_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DeploymentGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentStyle`.
-    pub fn deployment_style(mut self, value: impl Into<Value<DeploymentStyle>>) -> Self {
-        self.deployment_style = Some(value.into());
-        self
+    /// `DeploymentStyle` (optional).
+    pub fn deployment_style(self, value: impl Into<Value<DeploymentStyle>>) -> Self {
+        Self(
+            self.0
+                .with(8, "DeploymentStyle", value.into().to_template()),
+        )
     }
-    /// Sets `ECSServices`.
-    pub fn ecs_services(mut self, value: impl Into<Value<List<EcsService>>>) -> Self {
-        self.ecs_services = Some(value.into());
-        self
+    /// `ECSServices` (optional).
+    pub fn ecs_services(self, value: impl Into<Value<List<EcsService>>>) -> Self {
+        Self(self.0.with(9, "ECSServices", value.into().to_template()))
     }
-    /// Sets `Ec2TagFilters`.
-    pub fn ec2_tag_filters(mut self, value: impl Into<Value<List<Ec2TagFilter>>>) -> Self {
-        self.ec2_tag_filters = Some(value.into());
-        self
+    /// `Ec2TagFilters` (optional).
+    pub fn ec2_tag_filters(self, value: impl Into<Value<List<Ec2TagFilter>>>) -> Self {
+        Self(self.0.with(10, "Ec2TagFilters", value.into().to_template()))
     }
-    /// Sets `Ec2TagSet`.
-    pub fn ec2_tag_set(mut self, value: impl Into<Value<Ec2TagSet>>) -> Self {
-        self.ec2_tag_set = Some(value.into());
-        self
+    /// `Ec2TagSet` (optional).
+    pub fn ec2_tag_set(self, value: impl Into<Value<Ec2TagSet>>) -> Self {
+        Self(self.0.with(11, "Ec2TagSet", value.into().to_template()))
     }
-    /// Sets `LoadBalancerInfo`.
-    pub fn load_balancer_info(mut self, value: impl Into<Value<LoadBalancerInfo>>) -> Self {
-        self.load_balancer_info = Some(value.into());
-        self
+    /// `LoadBalancerInfo` (optional).
+    pub fn load_balancer_info(self, value: impl Into<Value<LoadBalancerInfo>>) -> Self {
+        Self(
+            self.0
+                .with(12, "LoadBalancerInfo", value.into().to_template()),
+        )
     }
-    /// Sets `OnPremisesInstanceTagFilters`.
+    /// `OnPremisesInstanceTagFilters` (optional).
     pub fn on_premises_instance_tag_filters(
-        mut self,
+        self,
         value: impl Into<Value<List<TagFilter>>>,
     ) -> Self {
-        self.on_premises_instance_tag_filters = Some(value.into());
-        self
+        Self(self.0.with(
+            13,
+            "OnPremisesInstanceTagFilters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OnPremisesTagSet`.
-    pub fn on_premises_tag_set(mut self, value: impl Into<Value<OnPremisesTagSet>>) -> Self {
-        self.on_premises_tag_set = Some(value.into());
-        self
+    /// `OnPremisesTagSet` (optional).
+    pub fn on_premises_tag_set(self, value: impl Into<Value<OnPremisesTagSet>>) -> Self {
+        Self(
+            self.0
+                .with(14, "OnPremisesTagSet", value.into().to_template()),
+        )
     }
-    /// Sets `OutdatedInstancesStrategy`.
+    /// `OutdatedInstancesStrategy` (optional).
     pub fn outdated_instances_strategy(
-        mut self,
+        self,
         value: impl Into<Value<OutdatedInstancesStrategy>>,
     ) -> Self {
-        self.outdated_instances_strategy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(15, "OutdatedInstancesStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(17, "Tags", value.into().to_template()))
     }
-    /// Sets `TerminationHookEnabled`.
-    pub fn termination_hook_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.termination_hook_enabled = Some(value.into());
-        self
+    /// `TerminationHookEnabled` (optional).
+    pub fn termination_hook_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(18, "TerminationHookEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `TriggerConfigurations`.
-    pub fn trigger_configurations(mut self, value: impl Into<Value<List<TriggerConfig>>>) -> Self {
-        self.trigger_configurations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarm_configuration {
-            m.insert("AlarmConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ApplicationName".to_owned(),
-            self.application_name.to_template(),
-        );
-        if let Some(v) = &self.auto_rollback_configuration {
-            m.insert("AutoRollbackConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_scaling_groups {
-            m.insert("AutoScalingGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.blue_green_deployment_configuration {
-            m.insert(
-                "BlueGreenDeploymentConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.deployment {
-            m.insert("Deployment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_config_name {
-            m.insert("DeploymentConfigName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_group_name {
-            m.insert("DeploymentGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_style {
-            m.insert("DeploymentStyle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecs_services {
-            m.insert("ECSServices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_tag_filters {
-            m.insert("Ec2TagFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_tag_set {
-            m.insert("Ec2TagSet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_balancer_info {
-            m.insert("LoadBalancerInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_premises_instance_tag_filters {
-            m.insert("OnPremisesInstanceTagFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_premises_tag_set {
-            m.insert("OnPremisesTagSet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outdated_instances_strategy {
-            m.insert("OutdatedInstancesStrategy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServiceRoleArn".to_owned(),
-            self.service_role_arn.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.termination_hook_enabled {
-            m.insert("TerminationHookEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trigger_configurations {
-            m.insert("TriggerConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TriggerConfigurations` (optional).
+    pub fn trigger_configurations(self, value: impl Into<Value<List<TriggerConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(19, "TriggerConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DeploymentGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_configuration
-            .check(&path.field("AlarmConfiguration"), &Rules::NONE, out);
-        self.application_name.check(
-            &path.field("ApplicationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.auto_rollback_configuration.check(
-            &path.field("AutoRollbackConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.blue_green_deployment_configuration.check(
-            &path.field("BlueGreenDeploymentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.deployment
-            .check(&path.field("Deployment"), &Rules::NONE, out);
-        self.deployment_config_name.check(
-            &path.field("DeploymentConfigName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.deployment_group_name.check(
-            &path.field("DeploymentGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.deployment_style
-            .check(&path.field("DeploymentStyle"), &Rules::NONE, out);
-        self.ecs_services
-            .check(&path.field("ECSServices"), &Rules::NONE, out);
-        self.ec2_tag_filters
-            .check(&path.field("Ec2TagFilters"), &Rules::NONE, out);
-        self.ec2_tag_set
-            .check(&path.field("Ec2TagSet"), &Rules::NONE, out);
-        self.load_balancer_info
-            .check(&path.field("LoadBalancerInfo"), &Rules::NONE, out);
-        self.on_premises_instance_tag_filters.check(
-            &path.field("OnPremisesInstanceTagFilters"),
-            &Rules::NONE,
-            out,
-        );
-        self.on_premises_tag_set
-            .check(&path.field("OnPremisesTagSet"), &Rules::NONE, out);
-        self.outdated_instances_strategy.check(
-            &path.field("OutdatedInstancesStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.trigger_configurations
-            .check(&path.field("TriggerConfigurations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeploymentGroupProps);
-
-/// Property type `AlarmConfiguration` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct AlarmConfiguration {
-    /// `Alarms` (optional).
-    pub alarms: Option<Value<List<Alarm>>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `IgnorePollAlarmFailure` (optional).
-    pub ignore_poll_alarm_failure: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AlarmConfiguration` of `AWS::CodeDeploy::DeploymentGroup`.
+    AlarmConfiguration(default)
 }
 
 impl AlarmConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alarms: None,
-            enabled: None,
-            ignore_poll_alarm_failure: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alarms`.
-    pub fn alarms(mut self, value: impl Into<Value<List<Alarm>>>) -> Self {
-        self.alarms = Some(value.into());
-        self
+    /// `Alarms` (optional).
+    pub fn alarms(self, value: impl Into<Value<List<Alarm>>>) -> Self {
+        Self(self.0.with(0, "Alarms", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `IgnorePollAlarmFailure`.
-    pub fn ignore_poll_alarm_failure(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ignore_poll_alarm_failure = Some(value.into());
-        self
+    /// `IgnorePollAlarmFailure` (optional).
+    pub fn ignore_poll_alarm_failure(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IgnorePollAlarmFailure", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AlarmConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarms {
-            m.insert("Alarms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_poll_alarm_failure {
-            m.insert("IgnorePollAlarmFailure".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AlarmConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarms.check(&path.field("Alarms"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AlarmConfiguration);
-
-/// Property type `Alarm` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Alarm {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Alarm` of `AWS::CodeDeploy::DeploymentGroup`.
+    Alarm(default)
 }
 
 impl Alarm {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { name: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Alarm {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
 }
 
-impl Check for Alarm {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Alarm);
-
-/// Property type `AutoRollbackConfiguration` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoRollbackConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Events` (optional).
-    pub events: Option<Value<List<Events>>>,
+crate::l1_struct! {
+    /// Property type `AutoRollbackConfiguration` of `AWS::CodeDeploy::DeploymentGroup`.
+    AutoRollbackConfiguration(default)
 }
 
 impl AutoRollbackConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            events: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `Events`.
-    pub fn events(mut self, value: impl Into<Value<List<Events>>>) -> Self {
-        self.events = Some(value.into());
-        self
+    /// `Events` (optional).
+    pub fn events(self, value: impl Into<Value<List<Events>>>) -> Self {
+        Self(self.0.with(1, "Events", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AutoRollbackConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.events {
-            m.insert("Events".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Events`.
+    Events {
+        /// `DEPLOYMENT_FAILURE`
+        DeploymentFailure = "DEPLOYMENT_FAILURE",
+        /// `DEPLOYMENT_STOP_ON_ALARM`
+        DeploymentStopOnAlarm = "DEPLOYMENT_STOP_ON_ALARM",
+        /// `DEPLOYMENT_STOP_ON_REQUEST`
+        DeploymentStopOnRequest = "DEPLOYMENT_STOP_ON_REQUEST",
     }
 }
 
-impl Check for AutoRollbackConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.events.check(&path.field("Events"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoRollbackConfiguration);
-
-/// Values of `Events`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Events {
-    /// `DEPLOYMENT_FAILURE`
-    DeploymentFailure,
-    /// `DEPLOYMENT_STOP_ON_ALARM`
-    DeploymentStopOnAlarm,
-    /// `DEPLOYMENT_STOP_ON_REQUEST`
-    DeploymentStopOnRequest,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Events {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DEPLOYMENT_FAILURE",
-        "DEPLOYMENT_STOP_ON_ALARM",
-        "DEPLOYMENT_STOP_ON_REQUEST",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeploymentFailure => "DEPLOYMENT_FAILURE",
-            Self::DeploymentStopOnAlarm => "DEPLOYMENT_STOP_ON_ALARM",
-            Self::DeploymentStopOnRequest => "DEPLOYMENT_STOP_ON_REQUEST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Events {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Events {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Events {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEPLOYMENT_FAILURE" => Self::DeploymentFailure,
-            "DEPLOYMENT_STOP_ON_ALARM" => Self::DeploymentStopOnAlarm,
-            "DEPLOYMENT_STOP_ON_REQUEST" => Self::DeploymentStopOnRequest,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Events> {
-    fn from(s: &str) -> Self {
-        Value::literal(Events::from(s))
-    }
-}
-
-crate::impl_literal!(Events);
-
-/// Property type `BlueGreenDeploymentConfiguration` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct BlueGreenDeploymentConfiguration {
-    /// `DeploymentReadyOption` (optional).
-    pub deployment_ready_option: Option<Value<DeploymentReadyOption>>,
-    /// `GreenFleetProvisioningOption` (optional).
-    pub green_fleet_provisioning_option: Option<Value<GreenFleetProvisioningOption>>,
-    /// `TerminateBlueInstancesOnDeploymentSuccess` (optional).
-    pub terminate_blue_instances_on_deployment_success:
-        Option<Value<BlueInstanceTerminationOption>>,
+crate::l1_struct! {
+    /// Property type `BlueGreenDeploymentConfiguration` of `AWS::CodeDeploy::DeploymentGroup`.
+    BlueGreenDeploymentConfiguration(default)
 }
 
 impl BlueGreenDeploymentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            deployment_ready_option: None,
-            green_fleet_provisioning_option: None,
-            terminate_blue_instances_on_deployment_success: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeploymentReadyOption`.
-    pub fn deployment_ready_option(
-        mut self,
-        value: impl Into<Value<DeploymentReadyOption>>,
-    ) -> Self {
-        self.deployment_ready_option = Some(value.into());
-        self
+    /// `DeploymentReadyOption` (optional).
+    pub fn deployment_ready_option(self, value: impl Into<Value<DeploymentReadyOption>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeploymentReadyOption", value.into().to_template()),
+        )
     }
-    /// Sets `GreenFleetProvisioningOption`.
+    /// `GreenFleetProvisioningOption` (optional).
     pub fn green_fleet_provisioning_option(
-        mut self,
+        self,
         value: impl Into<Value<GreenFleetProvisioningOption>>,
     ) -> Self {
-        self.green_fleet_provisioning_option = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "GreenFleetProvisioningOption",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TerminateBlueInstancesOnDeploymentSuccess`.
+    /// `TerminateBlueInstancesOnDeploymentSuccess` (optional).
     pub fn terminate_blue_instances_on_deployment_success(
-        mut self,
+        self,
         value: impl Into<Value<BlueInstanceTerminationOption>>,
     ) -> Self {
-        self.terminate_blue_instances_on_deployment_success = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "TerminateBlueInstancesOnDeploymentSuccess",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for BlueGreenDeploymentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deployment_ready_option {
-            m.insert("DeploymentReadyOption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.green_fleet_provisioning_option {
-            m.insert("GreenFleetProvisioningOption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.terminate_blue_instances_on_deployment_success {
-            m.insert(
-                "TerminateBlueInstancesOnDeploymentSuccess".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BlueGreenDeploymentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deployment_ready_option
-            .check(&path.field("DeploymentReadyOption"), &Rules::NONE, out);
-        self.green_fleet_provisioning_option.check(
-            &path.field("GreenFleetProvisioningOption"),
-            &Rules::NONE,
-            out,
-        );
-        self.terminate_blue_instances_on_deployment_success.check(
-            &path.field("TerminateBlueInstancesOnDeploymentSuccess"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BlueGreenDeploymentConfiguration);
-
-/// Property type `DeploymentReadyOption` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentReadyOption {
-    /// `ActionOnTimeout` (optional).
-    pub action_on_timeout: Option<Value<ActionOnTimeout>>,
-    /// `WaitTimeInMinutes` (optional).
-    pub wait_time_in_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `DeploymentReadyOption` of `AWS::CodeDeploy::DeploymentGroup`.
+    DeploymentReadyOption(default)
 }
 
 impl DeploymentReadyOption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action_on_timeout: None,
-            wait_time_in_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActionOnTimeout`.
-    pub fn action_on_timeout(mut self, value: impl Into<Value<ActionOnTimeout>>) -> Self {
-        self.action_on_timeout = Some(value.into());
-        self
+    /// `ActionOnTimeout` (optional).
+    pub fn action_on_timeout(self, value: impl Into<Value<ActionOnTimeout>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ActionOnTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `WaitTimeInMinutes`.
-    pub fn wait_time_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.wait_time_in_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentReadyOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action_on_timeout {
-            m.insert("ActionOnTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wait_time_in_minutes {
-            m.insert("WaitTimeInMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WaitTimeInMinutes` (optional).
+    pub fn wait_time_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WaitTimeInMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DeploymentReadyOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_on_timeout
-            .check(&path.field("ActionOnTimeout"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ActionOnTimeout`.
+    ActionOnTimeout {
+        /// `CONTINUE_DEPLOYMENT`
+        ContinueDeployment = "CONTINUE_DEPLOYMENT",
+        /// `STOP_DEPLOYMENT`
+        StopDeployment = "STOP_DEPLOYMENT",
     }
 }
 
-crate::impl_literal!(DeploymentReadyOption);
-
-/// Values of `ActionOnTimeout`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActionOnTimeout {
-    /// `CONTINUE_DEPLOYMENT`
-    ContinueDeployment,
-    /// `STOP_DEPLOYMENT`
-    StopDeployment,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ActionOnTimeout {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContinueDeployment => "CONTINUE_DEPLOYMENT",
-            Self::StopDeployment => "STOP_DEPLOYMENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ActionOnTimeout {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ActionOnTimeout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ActionOnTimeout {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONTINUE_DEPLOYMENT" => Self::ContinueDeployment,
-            "STOP_DEPLOYMENT" => Self::StopDeployment,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ActionOnTimeout> {
-    fn from(s: &str) -> Self {
-        Value::literal(ActionOnTimeout::from(s))
-    }
-}
-
-crate::impl_literal!(ActionOnTimeout);
-
-/// Property type `GreenFleetProvisioningOption` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct GreenFleetProvisioningOption {
-    /// `Action` (optional).
-    pub action: Option<Value<Action>>,
+crate::l1_struct! {
+    /// Property type `GreenFleetProvisioningOption` of `AWS::CodeDeploy::DeploymentGroup`.
+    GreenFleetProvisioningOption(default)
 }
 
 impl GreenFleetProvisioningOption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { action: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<Action>>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GreenFleetProvisioningOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GreenFleetProvisioningOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GreenFleetProvisioningOption);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `COPY_AUTO_SCALING_GROUP`
-    CopyAutoScalingGroup,
-    /// `DISCOVER_EXISTING`
-    DiscoverExisting,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COPY_AUTO_SCALING_GROUP", "DISCOVER_EXISTING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CopyAutoScalingGroup => "COPY_AUTO_SCALING_GROUP",
-            Self::DiscoverExisting => "DISCOVER_EXISTING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "COPY_AUTO_SCALING_GROUP" => Self::CopyAutoScalingGroup,
-            "DISCOVER_EXISTING" => Self::DiscoverExisting,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `BlueInstanceTerminationOption` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct BlueInstanceTerminationOption {
     /// `Action` (optional).
-    pub action: Option<Value<BlueInstanceTerminationOptionAction>>,
-    /// `TerminationWaitTimeInMinutes` (optional).
-    pub termination_wait_time_in_minutes: Option<Value<i64>>,
+    pub fn action(self, value: impl Into<Value<Action>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `COPY_AUTO_SCALING_GROUP`
+        CopyAutoScalingGroup = "COPY_AUTO_SCALING_GROUP",
+        /// `DISCOVER_EXISTING`
+        DiscoverExisting = "DISCOVER_EXISTING",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `BlueInstanceTerminationOption` of `AWS::CodeDeploy::DeploymentGroup`.
+    BlueInstanceTerminationOption(default)
 }
 
 impl BlueInstanceTerminationOption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action: None,
-            termination_wait_time_in_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<BlueInstanceTerminationOptionAction>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<BlueInstanceTerminationOptionAction>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `TerminationWaitTimeInMinutes`.
-    pub fn termination_wait_time_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.termination_wait_time_in_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BlueInstanceTerminationOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.termination_wait_time_in_minutes {
-            m.insert("TerminationWaitTimeInMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TerminationWaitTimeInMinutes` (optional).
+    pub fn termination_wait_time_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "TerminationWaitTimeInMinutes",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for BlueInstanceTerminationOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `BlueInstanceTerminationOptionAction`.
+    BlueInstanceTerminationOptionAction {
+        /// `KEEP_ALIVE`
+        KeepAlive = "KEEP_ALIVE",
+        /// `TERMINATE`
+        Terminate = "TERMINATE",
     }
 }
 
-crate::impl_literal!(BlueInstanceTerminationOption);
-
-/// Values of `BlueInstanceTerminationOptionAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BlueInstanceTerminationOptionAction {
-    /// `KEEP_ALIVE`
-    KeepAlive,
-    /// `TERMINATE`
-    Terminate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BlueInstanceTerminationOptionAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KEEP_ALIVE", "TERMINATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KeepAlive => "KEEP_ALIVE",
-            Self::Terminate => "TERMINATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BlueInstanceTerminationOptionAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BlueInstanceTerminationOptionAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BlueInstanceTerminationOptionAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "KEEP_ALIVE" => Self::KeepAlive,
-            "TERMINATE" => Self::Terminate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BlueInstanceTerminationOptionAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(BlueInstanceTerminationOptionAction::from(s))
-    }
-}
-
-crate::impl_literal!(BlueInstanceTerminationOptionAction);
-
-/// Property type `Deployment` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone)]
-pub struct Deployment {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `IgnoreApplicationStopFailures` (optional).
-    pub ignore_application_stop_failures: Option<Value<bool>>,
-    /// `Revision` (required).
-    pub revision: Value<RevisionLocation>,
+crate::l1_struct! {
+    /// Property type `Deployment` of `AWS::CodeDeploy::DeploymentGroup`.
+    Deployment
 }
 
 impl Deployment {
     /// The required properties: `Revision`.
     pub fn new(revision: impl Into<Value<RevisionLocation>>) -> Self {
-        Self {
-            description: None,
-            ignore_application_stop_failures: None,
-            revision: revision.into(),
-        }
+        Self(crate::Properties::new().with(2, "Revision", revision.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `IgnoreApplicationStopFailures`.
-    pub fn ignore_application_stop_failures(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ignore_application_stop_failures = Some(value.into());
-        self
+    /// `IgnoreApplicationStopFailures` (optional).
+    pub fn ignore_application_stop_failures(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            1,
+            "IgnoreApplicationStopFailures",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Deployment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_application_stop_failures {
-            m.insert("IgnoreApplicationStopFailures".to_owned(), v.to_template());
-        }
-        m.insert("Revision".to_owned(), self.revision.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Deployment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.revision
-            .check(&path.field("Revision"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Deployment);
-
-/// Property type `RevisionLocation` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct RevisionLocation {
-    /// `GitHubLocation` (optional).
-    pub git_hub_location: Option<Value<GitHubLocation>>,
-    /// `RevisionType` (optional).
-    pub revision_type: Option<Value<String>>,
-    /// `S3Location` (optional).
-    pub s3_location: Option<Value<S3Location>>,
+crate::l1_struct! {
+    /// Property type `RevisionLocation` of `AWS::CodeDeploy::DeploymentGroup`.
+    RevisionLocation(default)
 }
 
 impl RevisionLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            git_hub_location: None,
-            revision_type: None,
-            s3_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GitHubLocation`.
-    pub fn git_hub_location(mut self, value: impl Into<Value<GitHubLocation>>) -> Self {
-        self.git_hub_location = Some(value.into());
-        self
+    /// `GitHubLocation` (optional).
+    pub fn git_hub_location(self, value: impl Into<Value<GitHubLocation>>) -> Self {
+        Self(self.0.with(0, "GitHubLocation", value.into().to_template()))
     }
-    /// Sets `RevisionType`.
-    pub fn revision_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.revision_type = Some(value.into());
-        self
+    /// `RevisionType` (optional).
+    pub fn revision_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RevisionType", value.into().to_template()))
     }
-    /// Sets `S3Location`.
-    pub fn s3_location(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.s3_location = Some(value.into());
-        self
+    /// `S3Location` (optional).
+    pub fn s3_location(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(self.0.with(2, "S3Location", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RevisionLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.git_hub_location {
-            m.insert("GitHubLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.revision_type {
-            m.insert("RevisionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_location {
-            m.insert("S3Location".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RevisionLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.git_hub_location
-            .check(&path.field("GitHubLocation"), &Rules::NONE, out);
-        self.s3_location
-            .check(&path.field("S3Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RevisionLocation);
-
-/// Property type `GitHubLocation` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone)]
-pub struct GitHubLocation {
-    /// `CommitId` (required).
-    pub commit_id: Value<String>,
-    /// `Repository` (required).
-    pub repository: Value<String>,
+crate::l1_struct! {
+    /// Property type `GitHubLocation` of `AWS::CodeDeploy::DeploymentGroup`.
+    GitHubLocation
 }
 
 impl GitHubLocation {
     /// The required properties: `CommitId`, `Repository`.
     pub fn new(commit_id: impl Into<Value<String>>, repository: impl Into<Value<String>>) -> Self {
-        Self {
-            commit_id: commit_id.into(),
-            repository: repository.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CommitId", commit_id.into().to_template())
+                .with(1, "Repository", repository.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GitHubLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CommitId".to_owned(), self.commit_id.to_template());
-        m.insert("Repository".to_owned(), self.repository.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GitHubLocation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GitHubLocation);
-
-/// Property type `S3Location` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `Bucket` (required).
-    pub bucket: Value<String>,
-    /// `BundleType` (optional).
-    pub bundle_type: Option<Value<String>>,
-    /// `ETag` (optional).
-    pub e_tag: Option<Value<String>>,
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::CodeDeploy::DeploymentGroup`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `Bucket`, `Key`.
     pub fn new(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            bundle_type: None,
-            e_tag: None,
-            key: key.into(),
-            version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(3, "Key", key.into().to_template()),
+        )
     }
-    /// Sets `BundleType`.
-    pub fn bundle_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bundle_type = Some(value.into());
-        self
+    /// `BundleType` (optional).
+    pub fn bundle_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BundleType", value.into().to_template()))
     }
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, value: impl Into<Value<String>>) -> Self {
-        self.e_tag = Some(value.into());
-        self
+    /// `ETag` (optional).
+    pub fn e_tag(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ETag", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.bundle_type {
-            m.insert("BundleType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.e_tag {
-            m.insert("ETag".to_owned(), v.to_template());
-        }
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Location {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `DeploymentStyle` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentStyle {
-    /// `DeploymentOption` (optional).
-    pub deployment_option: Option<Value<DeploymentOption>>,
-    /// `DeploymentType` (optional).
-    pub deployment_type: Option<Value<DeploymentType>>,
+crate::l1_struct! {
+    /// Property type `DeploymentStyle` of `AWS::CodeDeploy::DeploymentGroup`.
+    DeploymentStyle(default)
 }
 
 impl DeploymentStyle {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            deployment_option: None,
-            deployment_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeploymentOption`.
-    pub fn deployment_option(mut self, value: impl Into<Value<DeploymentOption>>) -> Self {
-        self.deployment_option = Some(value.into());
-        self
+    /// `DeploymentOption` (optional).
+    pub fn deployment_option(self, value: impl Into<Value<DeploymentOption>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeploymentOption", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentType`.
-    pub fn deployment_type(mut self, value: impl Into<Value<DeploymentType>>) -> Self {
-        self.deployment_type = Some(value.into());
-        self
+    /// `DeploymentType` (optional).
+    pub fn deployment_type(self, value: impl Into<Value<DeploymentType>>) -> Self {
+        Self(self.0.with(1, "DeploymentType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeploymentStyle {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deployment_option {
-            m.insert("DeploymentOption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_type {
-            m.insert("DeploymentType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DeploymentOption`.
+    DeploymentOption {
+        /// `WITHOUT_TRAFFIC_CONTROL`
+        WithoutTrafficControl = "WITHOUT_TRAFFIC_CONTROL",
+        /// `WITH_TRAFFIC_CONTROL`
+        WithTrafficControl = "WITH_TRAFFIC_CONTROL",
     }
 }
 
-impl Check for DeploymentStyle {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deployment_option
-            .check(&path.field("DeploymentOption"), &Rules::NONE, out);
-        self.deployment_type
-            .check(&path.field("DeploymentType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DeploymentType`.
+    DeploymentType {
+        /// `BLUE_GREEN`
+        BlueGreen = "BLUE_GREEN",
+        /// `IN_PLACE`
+        InPlace = "IN_PLACE",
     }
 }
 
-crate::impl_literal!(DeploymentStyle);
-
-/// Values of `DeploymentOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeploymentOption {
-    /// `WITHOUT_TRAFFIC_CONTROL`
-    WithoutTrafficControl,
-    /// `WITH_TRAFFIC_CONTROL`
-    WithTrafficControl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeploymentOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["WITHOUT_TRAFFIC_CONTROL", "WITH_TRAFFIC_CONTROL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WithoutTrafficControl => "WITHOUT_TRAFFIC_CONTROL",
-            Self::WithTrafficControl => "WITH_TRAFFIC_CONTROL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeploymentOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeploymentOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeploymentOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "WITHOUT_TRAFFIC_CONTROL" => Self::WithoutTrafficControl,
-            "WITH_TRAFFIC_CONTROL" => Self::WithTrafficControl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeploymentOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeploymentOption::from(s))
-    }
-}
-
-crate::impl_literal!(DeploymentOption);
-
-/// Values of `DeploymentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeploymentType {
-    /// `BLUE_GREEN`
-    BlueGreen,
-    /// `IN_PLACE`
-    InPlace,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeploymentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BLUE_GREEN", "IN_PLACE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlueGreen => "BLUE_GREEN",
-            Self::InPlace => "IN_PLACE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeploymentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeploymentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeploymentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BLUE_GREEN" => Self::BlueGreen,
-            "IN_PLACE" => Self::InPlace,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeploymentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeploymentType::from(s))
-    }
-}
-
-crate::impl_literal!(DeploymentType);
-
-/// Property type `EcsService` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone)]
-pub struct EcsService {
-    /// `ClusterName` (required).
-    pub cluster_name: Value<String>,
-    /// `ServiceName` (required).
-    pub service_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `EcsService` of `AWS::CodeDeploy::DeploymentGroup`.
+    EcsService
 }
 
 impl EcsService {
@@ -1410,932 +670,331 @@ impl EcsService {
         cluster_name: impl Into<Value<String>>,
         service_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            service_name: service_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClusterName", cluster_name.into().to_template())
+                .with(1, "ServiceName", service_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EcsService {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        m.insert("ServiceName".to_owned(), self.service_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcsService {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EcsService);
-
-/// Property type `Ec2TagFilter` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Ec2TagFilter {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Ec2TagFilter` of `AWS::CodeDeploy::DeploymentGroup`.
+    Ec2TagFilter(default)
 }
 
 impl Ec2TagFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            type_: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Ec2TagFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `KEY_AND_VALUE`
+        KeyAndValue = "KEY_AND_VALUE",
+        /// `KEY_ONLY`
+        KeyOnly = "KEY_ONLY",
+        /// `VALUE_ONLY`
+        ValueOnly = "VALUE_ONLY",
     }
 }
 
-impl Check for Ec2TagFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Ec2TagFilter);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `KEY_AND_VALUE`
-    KeyAndValue,
-    /// `KEY_ONLY`
-    KeyOnly,
-    /// `VALUE_ONLY`
-    ValueOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KEY_AND_VALUE", "KEY_ONLY", "VALUE_ONLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KeyAndValue => "KEY_AND_VALUE",
-            Self::KeyOnly => "KEY_ONLY",
-            Self::ValueOnly => "VALUE_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "KEY_AND_VALUE" => Self::KeyAndValue,
-            "KEY_ONLY" => Self::KeyOnly,
-            "VALUE_ONLY" => Self::ValueOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Ec2TagSet` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Ec2TagSet {
-    /// `Ec2TagSetList` (optional).
-    pub ec2_tag_set_list: Option<Value<List<Ec2TagSetListObject>>>,
+crate::l1_struct! {
+    /// Property type `Ec2TagSet` of `AWS::CodeDeploy::DeploymentGroup`.
+    Ec2TagSet(default)
 }
 
 impl Ec2TagSet {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ec2_tag_set_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Ec2TagSetList`.
-    pub fn ec2_tag_set_list(mut self, value: impl Into<Value<List<Ec2TagSetListObject>>>) -> Self {
-        self.ec2_tag_set_list = Some(value.into());
-        self
+    /// `Ec2TagSetList` (optional).
+    pub fn ec2_tag_set_list(self, value: impl Into<Value<List<Ec2TagSetListObject>>>) -> Self {
+        Self(self.0.with(0, "Ec2TagSetList", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Ec2TagSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ec2_tag_set_list {
-            m.insert("Ec2TagSetList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Ec2TagSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ec2_tag_set_list
-            .check(&path.field("Ec2TagSetList"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Ec2TagSet);
-
-/// Property type `Ec2TagSetListObject` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Ec2TagSetListObject {
-    /// `Ec2TagGroup` (optional).
-    pub ec2_tag_group: Option<Value<List<Ec2TagFilter>>>,
+crate::l1_struct! {
+    /// Property type `Ec2TagSetListObject` of `AWS::CodeDeploy::DeploymentGroup`.
+    Ec2TagSetListObject(default)
 }
 
 impl Ec2TagSetListObject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ec2_tag_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Ec2TagGroup`.
-    pub fn ec2_tag_group(mut self, value: impl Into<Value<List<Ec2TagFilter>>>) -> Self {
-        self.ec2_tag_group = Some(value.into());
-        self
+    /// `Ec2TagGroup` (optional).
+    pub fn ec2_tag_group(self, value: impl Into<Value<List<Ec2TagFilter>>>) -> Self {
+        Self(self.0.with(0, "Ec2TagGroup", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Ec2TagSetListObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ec2_tag_group {
-            m.insert("Ec2TagGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Ec2TagSetListObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ec2_tag_group
-            .check(&path.field("Ec2TagGroup"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Ec2TagSetListObject);
-
-/// Property type `LoadBalancerInfo` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct LoadBalancerInfo {
-    /// `ElbInfoList` (optional).
-    pub elb_info_list: Option<Value<List<ElbInfo>>>,
-    /// `TargetGroupInfoList` (optional).
-    pub target_group_info_list: Option<Value<List<TargetGroupInfo>>>,
-    /// `TargetGroupPairInfoList` (optional).
-    pub target_group_pair_info_list: Option<Value<List<TargetGroupPairInfo>>>,
+crate::l1_struct! {
+    /// Property type `LoadBalancerInfo` of `AWS::CodeDeploy::DeploymentGroup`.
+    LoadBalancerInfo(default)
 }
 
 impl LoadBalancerInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            elb_info_list: None,
-            target_group_info_list: None,
-            target_group_pair_info_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ElbInfoList`.
-    pub fn elb_info_list(mut self, value: impl Into<Value<List<ElbInfo>>>) -> Self {
-        self.elb_info_list = Some(value.into());
-        self
+    /// `ElbInfoList` (optional).
+    pub fn elb_info_list(self, value: impl Into<Value<List<ElbInfo>>>) -> Self {
+        Self(self.0.with(0, "ElbInfoList", value.into().to_template()))
     }
-    /// Sets `TargetGroupInfoList`.
-    pub fn target_group_info_list(
-        mut self,
-        value: impl Into<Value<List<TargetGroupInfo>>>,
-    ) -> Self {
-        self.target_group_info_list = Some(value.into());
-        self
+    /// `TargetGroupInfoList` (optional).
+    pub fn target_group_info_list(self, value: impl Into<Value<List<TargetGroupInfo>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TargetGroupInfoList", value.into().to_template()),
+        )
     }
-    /// Sets `TargetGroupPairInfoList`.
+    /// `TargetGroupPairInfoList` (optional).
     pub fn target_group_pair_info_list(
-        mut self,
+        self,
         value: impl Into<Value<List<TargetGroupPairInfo>>>,
     ) -> Self {
-        self.target_group_pair_info_list = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "TargetGroupPairInfoList", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LoadBalancerInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.elb_info_list {
-            m.insert("ElbInfoList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_group_info_list {
-            m.insert("TargetGroupInfoList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_group_pair_info_list {
-            m.insert("TargetGroupPairInfoList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoadBalancerInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.elb_info_list
-            .check(&path.field("ElbInfoList"), &Rules::NONE, out);
-        self.target_group_info_list
-            .check(&path.field("TargetGroupInfoList"), &Rules::NONE, out);
-        self.target_group_pair_info_list.check(
-            &path.field("TargetGroupPairInfoList"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoadBalancerInfo);
-
-/// Property type `ElbInfo` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ElbInfo {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ElbInfo` of `AWS::CodeDeploy::DeploymentGroup`.
+    ElbInfo(default)
 }
 
 impl ElbInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { name: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ElbInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ElbInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ElbInfo);
-
-/// Property type `TargetGroupInfo` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetGroupInfo {
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TargetGroupInfo` of `AWS::CodeDeploy::DeploymentGroup`.
+    TargetGroupInfo(default)
 }
 
 impl TargetGroupInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { name: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TargetGroupInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
 }
 
-impl Check for TargetGroupInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetGroupInfo);
-
-/// Property type `TargetGroupPairInfo` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetGroupPairInfo {
-    /// `ProdTrafficRoute` (optional).
-    pub prod_traffic_route: Option<Value<TrafficRoute>>,
-    /// `TargetGroups` (optional).
-    pub target_groups: Option<Value<List<TargetGroupInfo>>>,
-    /// `TestTrafficRoute` (optional).
-    pub test_traffic_route: Option<Value<TrafficRoute>>,
+crate::l1_struct! {
+    /// Property type `TargetGroupPairInfo` of `AWS::CodeDeploy::DeploymentGroup`.
+    TargetGroupPairInfo(default)
 }
 
 impl TargetGroupPairInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            prod_traffic_route: None,
-            target_groups: None,
-            test_traffic_route: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ProdTrafficRoute`.
-    pub fn prod_traffic_route(mut self, value: impl Into<Value<TrafficRoute>>) -> Self {
-        self.prod_traffic_route = Some(value.into());
-        self
+    /// `ProdTrafficRoute` (optional).
+    pub fn prod_traffic_route(self, value: impl Into<Value<TrafficRoute>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ProdTrafficRoute", value.into().to_template()),
+        )
     }
-    /// Sets `TargetGroups`.
-    pub fn target_groups(mut self, value: impl Into<Value<List<TargetGroupInfo>>>) -> Self {
-        self.target_groups = Some(value.into());
-        self
+    /// `TargetGroups` (optional).
+    pub fn target_groups(self, value: impl Into<Value<List<TargetGroupInfo>>>) -> Self {
+        Self(self.0.with(1, "TargetGroups", value.into().to_template()))
     }
-    /// Sets `TestTrafficRoute`.
-    pub fn test_traffic_route(mut self, value: impl Into<Value<TrafficRoute>>) -> Self {
-        self.test_traffic_route = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TargetGroupPairInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.prod_traffic_route {
-            m.insert("ProdTrafficRoute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_groups {
-            m.insert("TargetGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.test_traffic_route {
-            m.insert("TestTrafficRoute".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TestTrafficRoute` (optional).
+    pub fn test_traffic_route(self, value: impl Into<Value<TrafficRoute>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TestTrafficRoute", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TargetGroupPairInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.prod_traffic_route
-            .check(&path.field("ProdTrafficRoute"), &Rules::NONE, out);
-        self.target_groups
-            .check(&path.field("TargetGroups"), &Rules::NONE, out);
-        self.test_traffic_route
-            .check(&path.field("TestTrafficRoute"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TargetGroupPairInfo);
-
-/// Property type `TrafficRoute` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct TrafficRoute {
-    /// `ListenerArns` (optional).
-    pub listener_arns: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `TrafficRoute` of `AWS::CodeDeploy::DeploymentGroup`.
+    TrafficRoute(default)
 }
 
 impl TrafficRoute {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            listener_arns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ListenerArns`.
-    pub fn listener_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.listener_arns = Some(value.into());
-        self
+    /// `ListenerArns` (optional).
+    pub fn listener_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ListenerArns", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TrafficRoute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.listener_arns {
-            m.insert("ListenerArns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrafficRoute {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TrafficRoute);
-
-/// Property type `TagFilter` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct TagFilter {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<TagFilterType>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TagFilter` of `AWS::CodeDeploy::DeploymentGroup`.
+    TagFilter(default)
 }
 
 impl TagFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            type_: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<TagFilterType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<TagFilterType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TagFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TagFilterType`.
+    TagFilterType {
+        /// `KEY_AND_VALUE`
+        KeyAndValue = "KEY_AND_VALUE",
+        /// `KEY_ONLY`
+        KeyOnly = "KEY_ONLY",
+        /// `VALUE_ONLY`
+        ValueOnly = "VALUE_ONLY",
     }
 }
 
-impl Check for TagFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TagFilter);
-
-/// Values of `TagFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TagFilterType {
-    /// `KEY_AND_VALUE`
-    KeyAndValue,
-    /// `KEY_ONLY`
-    KeyOnly,
-    /// `VALUE_ONLY`
-    ValueOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TagFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KEY_AND_VALUE", "KEY_ONLY", "VALUE_ONLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KeyAndValue => "KEY_AND_VALUE",
-            Self::KeyOnly => "KEY_ONLY",
-            Self::ValueOnly => "VALUE_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TagFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TagFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TagFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "KEY_AND_VALUE" => Self::KeyAndValue,
-            "KEY_ONLY" => Self::KeyOnly,
-            "VALUE_ONLY" => Self::ValueOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TagFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TagFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(TagFilterType);
-
-/// Property type `OnPremisesTagSet` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct OnPremisesTagSet {
-    /// `OnPremisesTagSetList` (optional).
-    pub on_premises_tag_set_list: Option<Value<List<OnPremisesTagSetListObject>>>,
+crate::l1_struct! {
+    /// Property type `OnPremisesTagSet` of `AWS::CodeDeploy::DeploymentGroup`.
+    OnPremisesTagSet(default)
 }
 
 impl OnPremisesTagSet {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_premises_tag_set_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnPremisesTagSetList`.
+    /// `OnPremisesTagSetList` (optional).
     pub fn on_premises_tag_set_list(
-        mut self,
+        self,
         value: impl Into<Value<List<OnPremisesTagSetListObject>>>,
     ) -> Self {
-        self.on_premises_tag_set_list = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "OnPremisesTagSetList", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OnPremisesTagSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_premises_tag_set_list {
-            m.insert("OnPremisesTagSetList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnPremisesTagSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_premises_tag_set_list
-            .check(&path.field("OnPremisesTagSetList"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OnPremisesTagSet);
-
-/// Property type `OnPremisesTagSetListObject` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct OnPremisesTagSetListObject {
-    /// `OnPremisesTagGroup` (optional).
-    pub on_premises_tag_group: Option<Value<List<TagFilter>>>,
+crate::l1_struct! {
+    /// Property type `OnPremisesTagSetListObject` of `AWS::CodeDeploy::DeploymentGroup`.
+    OnPremisesTagSetListObject(default)
 }
 
 impl OnPremisesTagSetListObject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_premises_tag_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnPremisesTagGroup`.
-    pub fn on_premises_tag_group(mut self, value: impl Into<Value<List<TagFilter>>>) -> Self {
-        self.on_premises_tag_group = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnPremisesTagSetListObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_premises_tag_group {
-            m.insert("OnPremisesTagGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OnPremisesTagGroup` (optional).
+    pub fn on_premises_tag_group(self, value: impl Into<Value<List<TagFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OnPremisesTagGroup", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OnPremisesTagSetListObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_premises_tag_group
-            .check(&path.field("OnPremisesTagGroup"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `OutdatedInstancesStrategy`.
+    OutdatedInstancesStrategy {
+        /// `IGNORE`
+        Ignore = "IGNORE",
+        /// `UPDATE`
+        Update = "UPDATE",
     }
 }
 
-crate::impl_literal!(OnPremisesTagSetListObject);
+pub use crate::cfn::Tag;
 
-/// Values of `OutdatedInstancesStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutdatedInstancesStrategy {
-    /// `IGNORE`
-    Ignore,
-    /// `UPDATE`
-    Update,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutdatedInstancesStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IGNORE", "UPDATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ignore => "IGNORE",
-            Self::Update => "UPDATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutdatedInstancesStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutdatedInstancesStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutdatedInstancesStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "IGNORE" => Self::Ignore,
-            "UPDATE" => Self::Update,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutdatedInstancesStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutdatedInstancesStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(OutdatedInstancesStrategy);
-
-/// Property type `Tag` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TriggerConfig` of `AWS::CodeDeploy::DeploymentGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct TriggerConfig {
-    /// `TriggerEvents` (optional).
-    pub trigger_events: Option<Value<List<TriggerEvents>>>,
-    /// `TriggerName` (optional).
-    pub trigger_name: Option<Value<String>>,
-    /// `TriggerTargetArn` (optional).
-    pub trigger_target_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TriggerConfig` of `AWS::CodeDeploy::DeploymentGroup`.
+    TriggerConfig(default)
 }
 
 impl TriggerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            trigger_events: None,
-            trigger_name: None,
-            trigger_target_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TriggerEvents`.
-    pub fn trigger_events(mut self, value: impl Into<Value<List<TriggerEvents>>>) -> Self {
-        self.trigger_events = Some(value.into());
-        self
+    /// `TriggerEvents` (optional).
+    pub fn trigger_events(self, value: impl Into<Value<List<TriggerEvents>>>) -> Self {
+        Self(self.0.with(0, "TriggerEvents", value.into().to_template()))
     }
-    /// Sets `TriggerName`.
-    pub fn trigger_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trigger_name = Some(value.into());
-        self
+    /// `TriggerName` (optional).
+    pub fn trigger_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TriggerName", value.into().to_template()))
     }
-    /// Sets `TriggerTargetArn`.
-    pub fn trigger_target_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trigger_target_arn = Some(value.into());
-        self
+    /// `TriggerTargetArn` (optional).
+    pub fn trigger_target_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TriggerTargetArn", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TriggerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.trigger_events {
-            m.insert("TriggerEvents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trigger_name {
-            m.insert("TriggerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trigger_target_arn {
-            m.insert("TriggerTargetArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TriggerEvents`.
+    TriggerEvents {
+        /// `DeploymentFailure`
+        DeploymentFailure = "DeploymentFailure",
+        /// `DeploymentReady`
+        DeploymentReady = "DeploymentReady",
+        /// `DeploymentRollback`
+        DeploymentRollback = "DeploymentRollback",
+        /// `DeploymentStart`
+        DeploymentStart = "DeploymentStart",
+        /// `DeploymentStop`
+        DeploymentStop = "DeploymentStop",
+        /// `DeploymentSuccess`
+        DeploymentSuccess = "DeploymentSuccess",
+        /// `InstanceFailure`
+        InstanceFailure = "InstanceFailure",
+        /// `InstanceReady`
+        InstanceReady = "InstanceReady",
+        /// `InstanceStart`
+        InstanceStart = "InstanceStart",
+        /// `InstanceSuccess`
+        InstanceSuccess = "InstanceSuccess",
     }
 }
-
-impl Check for TriggerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.trigger_events
-            .check(&path.field("TriggerEvents"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TriggerConfig);
-
-/// Values of `TriggerEvents`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TriggerEvents {
-    /// `DeploymentFailure`
-    DeploymentFailure,
-    /// `DeploymentReady`
-    DeploymentReady,
-    /// `DeploymentRollback`
-    DeploymentRollback,
-    /// `DeploymentStart`
-    DeploymentStart,
-    /// `DeploymentStop`
-    DeploymentStop,
-    /// `DeploymentSuccess`
-    DeploymentSuccess,
-    /// `InstanceFailure`
-    InstanceFailure,
-    /// `InstanceReady`
-    InstanceReady,
-    /// `InstanceStart`
-    InstanceStart,
-    /// `InstanceSuccess`
-    InstanceSuccess,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TriggerEvents {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DeploymentFailure",
-        "DeploymentReady",
-        "DeploymentRollback",
-        "DeploymentStart",
-        "DeploymentStop",
-        "DeploymentSuccess",
-        "InstanceFailure",
-        "InstanceReady",
-        "InstanceStart",
-        "InstanceSuccess",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeploymentFailure => "DeploymentFailure",
-            Self::DeploymentReady => "DeploymentReady",
-            Self::DeploymentRollback => "DeploymentRollback",
-            Self::DeploymentStart => "DeploymentStart",
-            Self::DeploymentStop => "DeploymentStop",
-            Self::DeploymentSuccess => "DeploymentSuccess",
-            Self::InstanceFailure => "InstanceFailure",
-            Self::InstanceReady => "InstanceReady",
-            Self::InstanceStart => "InstanceStart",
-            Self::InstanceSuccess => "InstanceSuccess",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TriggerEvents {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TriggerEvents {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TriggerEvents {
-    fn from(s: &str) -> Self {
-        match s {
-            "DeploymentFailure" => Self::DeploymentFailure,
-            "DeploymentReady" => Self::DeploymentReady,
-            "DeploymentRollback" => Self::DeploymentRollback,
-            "DeploymentStart" => Self::DeploymentStart,
-            "DeploymentStop" => Self::DeploymentStop,
-            "DeploymentSuccess" => Self::DeploymentSuccess,
-            "InstanceFailure" => Self::InstanceFailure,
-            "InstanceReady" => Self::InstanceReady,
-            "InstanceStart" => Self::InstanceStart,
-            "InstanceSuccess" => Self::InstanceSuccess,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TriggerEvents> {
-    fn from(s: &str) -> Self {
-        Value::literal(TriggerEvents::from(s))
-    }
-}
-
-crate::impl_literal!(TriggerEvents);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeGuruProfiler::ProfilingGroup`.
-#[derive(Debug, Clone)]
-pub struct ProfilingGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProfilingGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProfilingGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProfilingGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeGuruProfiler::ProfilingGroup`.
+    ProfilingGroup("AWS::CodeGuruProfiler::ProfilingGroup", ProfilingGroupProps)
 }
 
 impl ProfilingGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeGuruProfiler::ProfilingGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProfilingGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProfilingGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::ProfilingGroupName> {
         self.resource.ref_value()
@@ -82,339 +34,127 @@ impl ProfilingGroup {
     pub fn attr_arn(&self) -> Value<ids::ProfilingGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AgentPermissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_permissions(&self, value: impl Into<Value<AgentPermissions>>) {
+        self.resource.set_property("AgentPermissions", value.into())
+    }
+
+    /// Replaces `AnomalyDetectionNotificationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_anomaly_detection_notification_configuration(
+        &self,
+        value: impl Into<Value<List<Channel>>>,
+    ) {
+        self.resource
+            .set_property("AnomalyDetectionNotificationConfiguration", value.into())
+    }
+
+    /// Replaces `ComputePlatform` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_platform(&self, value: impl Into<Value<ComputePlatform>>) {
+        self.resource.set_property("ComputePlatform", value.into())
+    }
+
+    /// Replaces `ProfilingGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_profiling_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProfilingGroupName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeGuruProfiler::ProfilingGroup`.
-#[derive(Debug, Clone)]
-pub struct ProfilingGroupProps {
-    /// `AgentPermissions` (optional).
-    pub agent_permissions: Option<Value<AgentPermissions>>,
-    /// `AnomalyDetectionNotificationConfiguration` (optional).
-    pub anomaly_detection_notification_configuration: Option<Value<List<Channel>>>,
-    /// `ComputePlatform` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub compute_platform: Option<Value<ComputePlatform>>,
-    /// `ProfilingGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[\w-]+$`.
-    pub profiling_group_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeGuruProfiler::ProfilingGroup`.
+    ProfilingGroupProps
 }
 
 impl ProfilingGroupProps {
     /// The required properties: `ProfilingGroupName`.
     pub fn new(profiling_group_name: impl Into<Value<String>>) -> Self {
-        Self {
-            agent_permissions: None,
-            anomaly_detection_notification_configuration: None,
-            compute_platform: None,
-            profiling_group_name: profiling_group_name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "ProfilingGroupName",
+            profiling_group_name.into().to_template(),
+        ))
     }
-    /// Sets `AgentPermissions`.
-    pub fn agent_permissions(mut self, value: impl Into<Value<AgentPermissions>>) -> Self {
-        self.agent_permissions = Some(value.into());
-        self
+    /// `AgentPermissions` (optional).
+    pub fn agent_permissions(self, value: impl Into<Value<AgentPermissions>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AgentPermissions", value.into().to_template()),
+        )
     }
-    /// Sets `AnomalyDetectionNotificationConfiguration`.
+    /// `AnomalyDetectionNotificationConfiguration` (optional).
     pub fn anomaly_detection_notification_configuration(
-        mut self,
+        self,
         value: impl Into<Value<List<Channel>>>,
     ) -> Self {
-        self.anomaly_detection_notification_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AnomalyDetectionNotificationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ComputePlatform`.
-    pub fn compute_platform(mut self, value: impl Into<Value<ComputePlatform>>) -> Self {
-        self.compute_platform = Some(value.into());
-        self
+    /// `ComputePlatform` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn compute_platform(self, value: impl Into<Value<ComputePlatform>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ComputePlatform", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProfilingGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_permissions {
-            m.insert("AgentPermissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.anomaly_detection_notification_configuration {
-            m.insert(
-                "AnomalyDetectionNotificationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.compute_platform {
-            m.insert("ComputePlatform".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProfilingGroupName".to_owned(),
-            self.profiling_group_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ProfilingGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_permissions
-            .check(&path.field("AgentPermissions"), &Rules::NONE, out);
-        self.anomaly_detection_notification_configuration.check(
-            &path.field("AnomalyDetectionNotificationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.compute_platform
-            .check(&path.field("ComputePlatform"), &Rules::NONE, out);
-        self.profiling_group_name.check(
-            &path.field("ProfilingGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[\\w-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProfilingGroupProps);
-
-/// Property type `AgentPermissions` of `AWS::CodeGuruProfiler::ProfilingGroup`.
-#[derive(Debug, Clone)]
-pub struct AgentPermissions {
-    /// `Principals` (required).
-    /// Each item: Pattern: `^arn:aws([-\w]*):iam::([0-9]{12}):[\S]+$`.
-    pub principals: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AgentPermissions` of `AWS::CodeGuruProfiler::ProfilingGroup`.
+    AgentPermissions
 }
 
 impl AgentPermissions {
     /// The required properties: `Principals`.
     pub fn new(principals: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            principals: principals.into(),
-        }
+        Self(crate::Properties::new().with(0, "Principals", principals.into().to_template()))
     }
 }
 
-impl ToTemplate for AgentPermissions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Principals".to_owned(), self.principals.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AgentPermissions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.principals.check(
-            &path.field("Principals"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^arn:aws([-\\w]*):iam::([0-9]{12}):[\\S]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AgentPermissions);
-
-/// Property type `Channel` of `AWS::CodeGuruProfiler::ProfilingGroup`.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    /// `channelId` (optional).
-    /// Pattern: `[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}`.
-    pub channel_id: Option<Value<String>>,
-    /// `channelUri` (required).
-    /// Pattern: `^arn:aws([-\w]*):[a-z-]+:(([a-z]+-)+[0-9]+)?:([0-9]{12}):[^.]+$`.
-    pub channel_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `Channel` of `AWS::CodeGuruProfiler::ProfilingGroup`.
+    Channel
 }
 
 impl Channel {
     /// The required properties: `channelUri`.
     pub fn new(channel_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            channel_id: None,
-            channel_uri: channel_uri.into(),
-        }
+        Self(crate::Properties::new().with(1, "channelUri", channel_uri.into().to_template()))
     }
-    /// Sets `channelId`.
-    pub fn channel_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_id = Some(value.into());
-        self
+    /// `channelId` (optional).
+    /// Pattern: `[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}`.
+    pub fn channel_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "channelId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Channel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_id {
-            m.insert("channelId".to_owned(), v.to_template());
-        }
-        m.insert("channelUri".to_owned(), self.channel_uri.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ComputePlatform`.
+    ComputePlatform {
+        /// `Default`
+        Default = "Default",
+        /// `AWSLambda`
+        AwsLambda = "AWSLambda",
     }
 }
 
-impl Check for Channel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_id.check(
-            &path.field("channelId"),
-            &Rules {
-                pattern: Some("[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_uri.check(
-            &path.field("channelUri"),
-            &Rules {
-                pattern: Some("^arn:aws([-\\w]*):[a-z-]+:(([a-z]+-)+[0-9]+)?:([0-9]{12}):[^.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Channel);
-
-/// Values of `ComputePlatform`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComputePlatform {
-    /// `Default`
-    Default,
-    /// `AWSLambda`
-    AwsLambda,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComputePlatform {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Default", "AWSLambda"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "Default",
-            Self::AwsLambda => "AWSLambda",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComputePlatform {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComputePlatform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComputePlatform {
-    fn from(s: &str) -> Self {
-        match s {
-            "Default" => Self::Default,
-            "AWSLambda" => Self::AwsLambda,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComputePlatform> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComputePlatform::from(s))
-    }
-}
-
-crate::impl_literal!(ComputePlatform);
-
-/// Property type `Tag` of `AWS::CodeGuruProfiler::ProfilingGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

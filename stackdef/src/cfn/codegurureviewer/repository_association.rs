@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeGuruReviewer::RepositoryAssociation`.
-#[derive(Debug, Clone)]
-pub struct RepositoryAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RepositoryAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RepositoryAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RepositoryAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeGuruReviewer::RepositoryAssociation`.
+    RepositoryAssociation("AWS::CodeGuruReviewer::RepositoryAssociation", RepositoryAssociationProps)
 }
 
 impl RepositoryAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeGuruReviewer::RepositoryAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RepositoryAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::RepositoryAssociationArn> {
         self.resource.ref_value()
@@ -82,272 +34,99 @@ impl RepositoryAssociation {
     pub fn attr_association_arn(&self) -> Value<ids::RepositoryAssociationArn> {
         self.resource.get_att("AssociationArn")
     }
+
+    /// Replaces `BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_name(&self, value: impl Into<Value<ids::BucketName>>) {
+        self.resource.set_property("BucketName", value.into())
+    }
+
+    /// Replaces `ConnectionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Owner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Owner", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeGuruReviewer::RepositoryAssociation`.
-#[derive(Debug, Clone)]
-pub struct RepositoryAssociationProps {
-    /// `BucketName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=63 characters.
-    /// Pattern: `^\S(.*\S)?$`.
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `ConnectionArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:aws(-[\w]+)*:.+:.+:[0-9]{12}:.+`.
-    pub connection_arn: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^\S[\w.-]*$`.
-    pub name: Value<String>,
-    /// `Owner` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^\S(.*\S)?$`.
-    pub owner: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeGuruReviewer::RepositoryAssociation`.
+    RepositoryAssociationProps
 }
 
 impl RepositoryAssociationProps {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            bucket_name: None,
-            connection_arn: None,
-            name: name.into(),
-            owner: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(5, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
+    /// `BucketName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 63 characters.
+    /// Pattern: `^\S(.*\S)?$`.
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(0, "BucketName", value.into().to_template()))
     }
-    /// Sets `ConnectionArn`.
-    pub fn connection_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_arn = Some(value.into());
-        self
+    /// `ConnectionArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    /// Pattern: `arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:.+:.+:[0-9]{12}:.+`.
+    pub fn connection_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConnectionArn", value.into().to_template()))
     }
-    /// Sets `Owner`.
-    pub fn owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner = Some(value.into());
-        self
+    /// `Owner` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^\S(.*\S)?$`.
+    pub fn owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Owner", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RepositoryAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_arn {
-            m.insert("ConnectionArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.owner {
-            m.insert("Owner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RepositoryAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^\\S(.*\\S)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connection_arn.check(
-            &path.field("ConnectionArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("arn:aws(-[\\w]+)*:.+:.+:[0-9]{12}:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^\\S[\\w.-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.owner.check(
-            &path.field("Owner"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^\\S(.*\\S)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `CodeCommit`
+        CodeCommit = "CodeCommit",
+        /// `Bitbucket`
+        Bitbucket = "Bitbucket",
+        /// `GitHubEnterpriseServer`
+        GitHubEnterpriseServer = "GitHubEnterpriseServer",
+        /// `S3Bucket`
+        S3Bucket = "S3Bucket",
     }
 }
-
-crate::impl_literal!(RepositoryAssociationProps);
-
-/// Property type `Tag` of `AWS::CodeGuruReviewer::RepositoryAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `CodeCommit`
-    CodeCommit,
-    /// `Bitbucket`
-    Bitbucket,
-    /// `GitHubEnterpriseServer`
-    GitHubEnterpriseServer,
-    /// `S3Bucket`
-    S3Bucket,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CodeCommit",
-        "Bitbucket",
-        "GitHubEnterpriseServer",
-        "S3Bucket",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CodeCommit => "CodeCommit",
-            Self::Bitbucket => "Bitbucket",
-            Self::GitHubEnterpriseServer => "GitHubEnterpriseServer",
-            Self::S3Bucket => "S3Bucket",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "CodeCommit" => Self::CodeCommit,
-            "Bitbucket" => Self::Bitbucket,
-            "GitHubEnterpriseServer" => Self::GitHubEnterpriseServer,
-            "S3Bucket" => Self::S3Bucket,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodePipeline::CustomActionType`.
-#[derive(Debug, Clone)]
-pub struct CustomActionType {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomActionType {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomActionType {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomActionType {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodePipeline::CustomActionType`.
+    CustomActionType("AWS::CodePipeline::CustomActionType", CustomActionTypeProps)
 }
 
 impl CustomActionType {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodePipeline::CustomActionType";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomActionTypeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,39 +28,65 @@ impl CustomActionType {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Category` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_category(&self, value: impl Into<Value<Category>>) {
+        self.resource.set_property("Category", value.into())
+    }
+
+    /// Replaces `ConfigurationProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_properties(
+        &self,
+        value: impl Into<Value<List<ConfigurationProperties>>>,
+    ) {
+        self.resource
+            .set_property("ConfigurationProperties", value.into())
+    }
+
+    /// Replaces `InputArtifactDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_artifact_details(&self, value: impl Into<Value<ArtifactDetails>>) {
+        self.resource
+            .set_property("InputArtifactDetails", value.into())
+    }
+
+    /// Replaces `OutputArtifactDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_artifact_details(&self, value: impl Into<Value<ArtifactDetails>>) {
+        self.resource
+            .set_property("OutputArtifactDetails", value.into())
+    }
+
+    /// Replaces `Provider` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provider(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Provider", value.into())
+    }
+
+    /// Replaces `Settings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_settings(&self, value: impl Into<Value<Settings>>) {
+        self.resource.set_property("Settings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Version` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Version", value.into())
+    }
 }
 
-/// Properties of `AWS::CodePipeline::CustomActionType`.
-#[derive(Debug, Clone)]
-pub struct CustomActionTypeProps {
-    /// `Category` (required).
-    /// Create-only: changing it replaces the resource.
-    pub category: Value<Category>,
-    /// `ConfigurationProperties` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=10.
-    pub configuration_properties: Option<Value<List<ConfigurationProperties>>>,
-    /// `InputArtifactDetails` (required).
-    /// Create-only: changing it replaces the resource.
-    pub input_artifact_details: Value<ArtifactDetails>,
-    /// `OutputArtifactDetails` (required).
-    /// Create-only: changing it replaces the resource.
-    pub output_artifact_details: Value<ArtifactDetails>,
-    /// `Provider` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=35 characters.
-    /// Pattern: `^[0-9A-Za-z_-]+$`.
-    pub provider: Value<String>,
-    /// `Settings` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub settings: Option<Value<Settings>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Version` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=9 characters.
-    /// Pattern: `^[0-9A-Za-z_-]+$`.
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodePipeline::CustomActionType`.
+    CustomActionTypeProps
 }
 
 impl CustomActionTypeProps {
@@ -120,207 +98,69 @@ impl CustomActionTypeProps {
         provider: impl Into<Value<String>>,
         version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            category: category.into(),
-            configuration_properties: None,
-            input_artifact_details: input_artifact_details.into(),
-            output_artifact_details: output_artifact_details.into(),
-            provider: provider.into(),
-            settings: None,
-            tags: None,
-            version: version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Category", category.into().to_template())
+                .with(
+                    2,
+                    "InputArtifactDetails",
+                    input_artifact_details.into().to_template(),
+                )
+                .with(
+                    3,
+                    "OutputArtifactDetails",
+                    output_artifact_details.into().to_template(),
+                )
+                .with(4, "Provider", provider.into().to_template())
+                .with(7, "Version", version.into().to_template()),
+        )
     }
-    /// Sets `ConfigurationProperties`.
+    /// `ConfigurationProperties` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 10.
     pub fn configuration_properties(
-        mut self,
+        self,
         value: impl Into<Value<List<ConfigurationProperties>>>,
     ) -> Self {
-        self.configuration_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ConfigurationProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Settings`.
-    pub fn settings(mut self, value: impl Into<Value<Settings>>) -> Self {
-        self.settings = Some(value.into());
-        self
+    /// `Settings` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn settings(self, value: impl Into<Value<Settings>>) -> Self {
+        Self(self.0.with(5, "Settings", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomActionTypeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Category".to_owned(), self.category.to_template());
-        if let Some(v) = &self.configuration_properties {
-            m.insert("ConfigurationProperties".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InputArtifactDetails".to_owned(),
-            self.input_artifact_details.to_template(),
-        );
-        m.insert(
-            "OutputArtifactDetails".to_owned(),
-            self.output_artifact_details.to_template(),
-        );
-        m.insert("Provider".to_owned(), self.provider.to_template());
-        if let Some(v) = &self.settings {
-            m.insert("Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CustomActionTypeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.category
-            .check(&path.field("Category"), &Rules::NONE, out);
-        self.configuration_properties.check(
-            &path.field("ConfigurationProperties"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_artifact_details
-            .check(&path.field("InputArtifactDetails"), &Rules::NONE, out);
-        self.output_artifact_details
-            .check(&path.field("OutputArtifactDetails"), &Rules::NONE, out);
-        self.provider.check(
-            &path.field("Provider"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(35),
-                pattern: Some("^[0-9A-Za-z_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.settings
-            .check(&path.field("Settings"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(9),
-                pattern: Some("^[0-9A-Za-z_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Category`.
+    Category {
+        /// `Approval`
+        Approval = "Approval",
+        /// `Build`
+        Build = "Build",
+        /// `Compute`
+        Compute = "Compute",
+        /// `Deploy`
+        Deploy = "Deploy",
+        /// `Invoke`
+        Invoke = "Invoke",
+        /// `Source`
+        Source = "Source",
+        /// `Test`
+        Test = "Test",
     }
 }
 
-crate::impl_literal!(CustomActionTypeProps);
-
-/// Values of `Category`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// `Approval`
-    Approval,
-    /// `Build`
-    Build,
-    /// `Compute`
-    Compute,
-    /// `Deploy`
-    Deploy,
-    /// `Invoke`
-    Invoke,
-    /// `Source`
-    Source,
-    /// `Test`
-    Test,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Category {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Approval", "Build", "Compute", "Deploy", "Invoke", "Source", "Test",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approval => "Approval",
-            Self::Build => "Build",
-            Self::Compute => "Compute",
-            Self::Deploy => "Deploy",
-            Self::Invoke => "Invoke",
-            Self::Source => "Source",
-            Self::Test => "Test",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Category {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Category {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Category {
-    fn from(s: &str) -> Self {
-        match s {
-            "Approval" => Self::Approval,
-            "Build" => Self::Build,
-            "Compute" => Self::Compute,
-            "Deploy" => Self::Deploy,
-            "Invoke" => Self::Invoke,
-            "Source" => Self::Source,
-            "Test" => Self::Test,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Category> {
-    fn from(s: &str) -> Self {
-        Value::literal(Category::from(s))
-    }
-}
-
-crate::impl_literal!(Category);
-
-/// Property type `ConfigurationProperties` of `AWS::CodePipeline::CustomActionType`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationProperties {
-    /// `Description` (optional).
-    /// Length: 1..=160 characters.
-    pub description: Option<Value<String>>,
-    /// `Key` (required).
-    pub key: Value<bool>,
-    /// `Name` (required).
-    /// Length: 1..=50 characters.
-    pub name: Value<String>,
-    /// `Queryable` (optional).
-    pub queryable: Option<Value<bool>>,
-    /// `Required` (required).
-    pub required: Value<bool>,
-    /// `Secret` (required).
-    pub secret: Value<bool>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `ConfigurationProperties` of `AWS::CodePipeline::CustomActionType`.
+    ConfigurationProperties
 }
 
 impl ConfigurationProperties {
@@ -331,357 +171,99 @@ impl ConfigurationProperties {
         required: impl Into<Value<bool>>,
         secret: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            description: None,
-            key: key.into(),
-            name: name.into(),
-            queryable: None,
-            required: required.into(),
-            secret: secret.into(),
-            type_: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Key", key.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(4, "Required", required.into().to_template())
+                .with(5, "Secret", secret.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 160 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Queryable`.
-    pub fn queryable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.queryable = Some(value.into());
-        self
+    /// `Queryable` (optional).
+    pub fn queryable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Queryable", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(6, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConfigurationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.queryable {
-            m.insert("Queryable".to_owned(), v.to_template());
-        }
-        m.insert("Required".to_owned(), self.required.to_template());
-        m.insert("Secret".to_owned(), self.secret.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `Boolean`
+        Boolean = "Boolean",
+        /// `Number`
+        Number = "Number",
+        /// `String`
+        String = "String",
     }
 }
 
-impl Check for ConfigurationProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(160),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationProperties);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `Boolean`
-    Boolean,
-    /// `Number`
-    Number,
-    /// `String`
-    String,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Boolean", "Number", "String"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "Boolean",
-            Self::Number => "Number",
-            Self::String => "String",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "Boolean" => Self::Boolean,
-            "Number" => Self::Number,
-            "String" => Self::String,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `ArtifactDetails` of `AWS::CodePipeline::CustomActionType`.
-#[derive(Debug, Clone)]
-pub struct ArtifactDetails {
-    /// `MaximumCount` (required).
-    /// Range: 0..=5.
-    pub maximum_count: Value<i64>,
-    /// `MinimumCount` (required).
-    /// Range: 0..=5.
-    pub minimum_count: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ArtifactDetails` of `AWS::CodePipeline::CustomActionType`.
+    ArtifactDetails
 }
 
 impl ArtifactDetails {
     /// The required properties: `MaximumCount`, `MinimumCount`.
     pub fn new(maximum_count: impl Into<Value<i64>>, minimum_count: impl Into<Value<i64>>) -> Self {
-        Self {
-            maximum_count: maximum_count.into(),
-            minimum_count: minimum_count.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaximumCount", maximum_count.into().to_template())
+                .with(1, "MinimumCount", minimum_count.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ArtifactDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaximumCount".to_owned(), self.maximum_count.to_template());
-        m.insert("MinimumCount".to_owned(), self.minimum_count.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArtifactDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_count.check(
-            &path.field("MaximumCount"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minimum_count.check(
-            &path.field("MinimumCount"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ArtifactDetails);
-
-/// Property type `Settings` of `AWS::CodePipeline::CustomActionType`.
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    /// `EntityUrlTemplate` (optional).
-    /// Length: 1..=2048 characters.
-    pub entity_url_template: Option<Value<String>>,
-    /// `ExecutionUrlTemplate` (optional).
-    /// Length: 1..=2048 characters.
-    pub execution_url_template: Option<Value<String>>,
-    /// `RevisionUrlTemplate` (optional).
-    /// Length: 1..=2048 characters.
-    pub revision_url_template: Option<Value<String>>,
-    /// `ThirdPartyConfigurationUrl` (optional).
-    /// Length: 1..=2048 characters.
-    pub third_party_configuration_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Settings` of `AWS::CodePipeline::CustomActionType`.
+    Settings(default)
 }
 
 impl Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            entity_url_template: None,
-            execution_url_template: None,
-            revision_url_template: None,
-            third_party_configuration_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EntityUrlTemplate`.
-    pub fn entity_url_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entity_url_template = Some(value.into());
-        self
+    /// `EntityUrlTemplate` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn entity_url_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EntityUrlTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionUrlTemplate`.
-    pub fn execution_url_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.execution_url_template = Some(value.into());
-        self
+    /// `ExecutionUrlTemplate` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn execution_url_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExecutionUrlTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `RevisionUrlTemplate`.
-    pub fn revision_url_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.revision_url_template = Some(value.into());
-        self
+    /// `RevisionUrlTemplate` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn revision_url_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RevisionUrlTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `ThirdPartyConfigurationUrl`.
-    pub fn third_party_configuration_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.third_party_configuration_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.entity_url_template {
-            m.insert("EntityUrlTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_url_template {
-            m.insert("ExecutionUrlTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.revision_url_template {
-            m.insert("RevisionUrlTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.third_party_configuration_url {
-            m.insert("ThirdPartyConfigurationUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThirdPartyConfigurationUrl` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn third_party_configuration_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ThirdPartyConfigurationUrl", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Settings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entity_url_template.check(
-            &path.field("EntityUrlTemplate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_url_template.check(
-            &path.field("ExecutionUrlTemplate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.revision_url_template.check(
-            &path.field("RevisionUrlTemplate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.third_party_configuration_url.check(
-            &path.field("ThirdPartyConfigurationUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Settings);
-
-/// Property type `Tag` of `AWS::CodePipeline::CustomActionType`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Pipeline {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Pipeline {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Pipeline {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Pipeline {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodePipeline::Pipeline`.
+    Pipeline("AWS::CodePipeline::Pipeline", PipelineProps)
 }
 
 impl Pipeline {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodePipeline::Pipeline";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PipelineProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::CodePipelinePipelineName> {
         self.resource.ref_value()
@@ -82,39 +34,88 @@ impl Pipeline {
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
+
+    /// Replaces `ArtifactStore` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_artifact_store(&self, value: impl Into<Value<ArtifactStore>>) {
+        self.resource.set_property("ArtifactStore", value.into())
+    }
+
+    /// Replaces `ArtifactStores` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_artifact_stores(&self, value: impl Into<Value<List<ArtifactStoreMap>>>) {
+        self.resource.set_property("ArtifactStores", value.into())
+    }
+
+    /// Replaces `DisableInboundStageTransitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disable_inbound_stage_transitions(
+        &self,
+        value: impl Into<Value<List<StageTransition>>>,
+    ) {
+        self.resource
+            .set_property("DisableInboundStageTransitions", value.into())
+    }
+
+    /// Replaces `ExecutionMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_mode(&self, value: impl Into<Value<ExecutionMode>>) {
+        self.resource.set_property("ExecutionMode", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PipelineType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_type(&self, value: impl Into<Value<PipelineType>>) {
+        self.resource.set_property("PipelineType", value.into())
+    }
+
+    /// Replaces `RestartExecutionOnUpdate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restart_execution_on_update(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RestartExecutionOnUpdate", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Stages` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stages(&self, value: impl Into<Value<List<StageDeclaration>>>) {
+        self.resource.set_property("Stages", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Triggers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_triggers(&self, value: impl Into<Value<List<PipelineTriggerDeclaration>>>) {
+        self.resource.set_property("Triggers", value.into())
+    }
+
+    /// Replaces `Variables` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_variables(&self, value: impl Into<Value<List<VariableDeclaration>>>) {
+        self.resource.set_property("Variables", value.into())
+    }
 }
 
-/// Properties of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct PipelineProps {
-    /// `ArtifactStore` (optional).
-    pub artifact_store: Option<Value<ArtifactStore>>,
-    /// `ArtifactStores` (optional).
-    pub artifact_stores: Option<Value<List<ArtifactStoreMap>>>,
-    /// `DisableInboundStageTransitions` (optional).
-    pub disable_inbound_stage_transitions: Option<Value<List<StageTransition>>>,
-    /// `ExecutionMode` (optional).
-    pub execution_mode: Option<Value<ExecutionMode>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `PipelineType` (optional).
-    pub pipeline_type: Option<Value<PipelineType>>,
-    /// `RestartExecutionOnUpdate` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub restart_execution_on_update: Option<Value<bool>>,
-    /// `RoleArn` (required).
-    /// Pattern: `arn:aws(-[\w]+)*:iam::[0-9]{12}:role/.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Stages` (required).
-    /// Items: 2..=.
-    pub stages: Value<List<StageDeclaration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Triggers` (optional).
-    pub triggers: Option<Value<List<PipelineTriggerDeclaration>>>,
-    /// `Variables` (optional).
-    pub variables: Option<Value<List<VariableDeclaration>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodePipeline::Pipeline`.
+    PipelineProps
 }
 
 impl PipelineProps {
@@ -123,307 +124,113 @@ impl PipelineProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         stages: impl Into<Value<List<StageDeclaration>>>,
     ) -> Self {
-        Self {
-            artifact_store: None,
-            artifact_stores: None,
-            disable_inbound_stage_transitions: None,
-            execution_mode: None,
-            name: None,
-            pipeline_type: None,
-            restart_execution_on_update: None,
-            role_arn: role_arn.into(),
-            stages: stages.into(),
-            tags: None,
-            triggers: None,
-            variables: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(7, "RoleArn", role_arn.into().to_template())
+                .with(8, "Stages", stages.into().to_template()),
+        )
     }
-    /// Sets `ArtifactStore`.
-    pub fn artifact_store(mut self, value: impl Into<Value<ArtifactStore>>) -> Self {
-        self.artifact_store = Some(value.into());
-        self
+    /// `ArtifactStore` (optional).
+    pub fn artifact_store(self, value: impl Into<Value<ArtifactStore>>) -> Self {
+        Self(self.0.with(0, "ArtifactStore", value.into().to_template()))
     }
-    /// Sets `ArtifactStores`.
-    pub fn artifact_stores(mut self, value: impl Into<Value<List<ArtifactStoreMap>>>) -> Self {
-        self.artifact_stores = Some(value.into());
-        self
+    /// `ArtifactStores` (optional).
+    pub fn artifact_stores(self, value: impl Into<Value<List<ArtifactStoreMap>>>) -> Self {
+        Self(self.0.with(1, "ArtifactStores", value.into().to_template()))
     }
-    /// Sets `DisableInboundStageTransitions`.
+    /// `DisableInboundStageTransitions` (optional).
     pub fn disable_inbound_stage_transitions(
-        mut self,
+        self,
         value: impl Into<Value<List<StageTransition>>>,
     ) -> Self {
-        self.disable_inbound_stage_transitions = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "DisableInboundStageTransitions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExecutionMode`.
-    pub fn execution_mode(mut self, value: impl Into<Value<ExecutionMode>>) -> Self {
-        self.execution_mode = Some(value.into());
-        self
+    /// `ExecutionMode` (optional).
+    pub fn execution_mode(self, value: impl Into<Value<ExecutionMode>>) -> Self {
+        Self(self.0.with(3, "ExecutionMode", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `PipelineType`.
-    pub fn pipeline_type(mut self, value: impl Into<Value<PipelineType>>) -> Self {
-        self.pipeline_type = Some(value.into());
-        self
+    /// `PipelineType` (optional).
+    pub fn pipeline_type(self, value: impl Into<Value<PipelineType>>) -> Self {
+        Self(self.0.with(5, "PipelineType", value.into().to_template()))
     }
-    /// Sets `RestartExecutionOnUpdate`.
-    pub fn restart_execution_on_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.restart_execution_on_update = Some(value.into());
-        self
+    /// `RestartExecutionOnUpdate` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn restart_execution_on_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RestartExecutionOnUpdate", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `Triggers`.
-    pub fn triggers(mut self, value: impl Into<Value<List<PipelineTriggerDeclaration>>>) -> Self {
-        self.triggers = Some(value.into());
-        self
+    /// `Triggers` (optional).
+    pub fn triggers(self, value: impl Into<Value<List<PipelineTriggerDeclaration>>>) -> Self {
+        Self(self.0.with(10, "Triggers", value.into().to_template()))
     }
-    /// Sets `Variables`.
-    pub fn variables(mut self, value: impl Into<Value<List<VariableDeclaration>>>) -> Self {
-        self.variables = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipelineProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.artifact_store {
-            m.insert("ArtifactStore".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.artifact_stores {
-            m.insert("ArtifactStores".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_inbound_stage_transitions {
-            m.insert("DisableInboundStageTransitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_mode {
-            m.insert("ExecutionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_type {
-            m.insert("PipelineType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_execution_on_update {
-            m.insert("RestartExecutionOnUpdate".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("Stages".to_owned(), self.stages.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.triggers {
-            m.insert("Triggers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variables {
-            m.insert("Variables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Variables` (optional).
+    pub fn variables(self, value: impl Into<Value<List<VariableDeclaration>>>) -> Self {
+        Self(self.0.with(11, "Variables", value.into().to_template()))
     }
 }
 
-impl Check for PipelineProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.artifact_store
-            .check(&path.field("ArtifactStore"), &Rules::NONE, out);
-        self.artifact_stores
-            .check(&path.field("ArtifactStores"), &Rules::NONE, out);
-        self.disable_inbound_stage_transitions.check(
-            &path.field("DisableInboundStageTransitions"),
-            &Rules::NONE,
-            out,
-        );
-        self.execution_mode
-            .check(&path.field("ExecutionMode"), &Rules::NONE, out);
-        self.pipeline_type
-            .check(&path.field("PipelineType"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stages.check(
-            &path.field("Stages"),
-            &Rules {
-                min_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.triggers
-            .check(&path.field("Triggers"), &Rules::NONE, out);
-        self.variables
-            .check(&path.field("Variables"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("ArtifactStore", self.artifact_store.is_some())],
-                &[("ArtifactStores", self.artifact_stores.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipelineProps);
-
-/// Property type `ArtifactStore` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct ArtifactStore {
-    /// `EncryptionKey` (optional).
-    pub encryption_key: Option<Value<EncryptionKey>>,
-    /// `Location` (required).
-    pub location: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `ArtifactStore` of `AWS::CodePipeline::Pipeline`.
+    ArtifactStore
 }
 
 impl ArtifactStore {
     /// The required properties: `Location`, `Type`.
     pub fn new(location: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            encryption_key: None,
-            location: location.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Location", location.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `EncryptionKey`.
-    pub fn encryption_key(mut self, value: impl Into<Value<EncryptionKey>>) -> Self {
-        self.encryption_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ArtifactStore {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_key {
-            m.insert("EncryptionKey".to_owned(), v.to_template());
-        }
-        m.insert("Location".to_owned(), self.location.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `EncryptionKey` (optional).
+    pub fn encryption_key(self, value: impl Into<Value<EncryptionKey>>) -> Self {
+        Self(self.0.with(0, "EncryptionKey", value.into().to_template()))
     }
 }
 
-impl Check for ArtifactStore {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_key
-            .check(&path.field("EncryptionKey"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArtifactStore);
-
-/// Property type `EncryptionKey` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct EncryptionKey {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `EncryptionKey` of `AWS::CodePipeline::Pipeline`.
+    EncryptionKey
 }
 
 impl EncryptionKey {
     /// The required properties: `Id`, `Type`.
     pub fn new(id: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            id: id.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EncryptionKey {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `S3`
+        S3 = "S3",
     }
 }
 
-impl Check for EncryptionKey {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EncryptionKey);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `S3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["S3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `ArtifactStoreMap` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct ArtifactStoreMap {
-    /// `ArtifactStore` (required).
-    pub artifact_store: Value<ArtifactStore>,
-    /// `Region` (required).
-    pub region: Value<String>,
+crate::l1_struct! {
+    /// Property type `ArtifactStoreMap` of `AWS::CodePipeline::Pipeline`.
+    ArtifactStoreMap
 }
 
 impl ArtifactStoreMap {
@@ -432,202 +239,55 @@ impl ArtifactStoreMap {
         artifact_store: impl Into<Value<ArtifactStore>>,
         region: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            artifact_store: artifact_store.into(),
-            region: region.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ArtifactStore", artifact_store.into().to_template())
+                .with(1, "Region", region.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ArtifactStoreMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ArtifactStore".to_owned(),
-            self.artifact_store.to_template(),
-        );
-        m.insert("Region".to_owned(), self.region.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArtifactStoreMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.artifact_store
-            .check(&path.field("ArtifactStore"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArtifactStoreMap);
-
-/// Property type `StageTransition` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct StageTransition {
-    /// `Reason` (required).
-    pub reason: Value<String>,
-    /// `StageName` (required).
-    pub stage_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `StageTransition` of `AWS::CodePipeline::Pipeline`.
+    StageTransition
 }
 
 impl StageTransition {
     /// The required properties: `Reason`, `StageName`.
     pub fn new(reason: impl Into<Value<String>>, stage_name: impl Into<Value<String>>) -> Self {
-        Self {
-            reason: reason.into(),
-            stage_name: stage_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Reason", reason.into().to_template())
+                .with(1, "StageName", stage_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StageTransition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Reason".to_owned(), self.reason.to_template());
-        m.insert("StageName".to_owned(), self.stage_name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ExecutionMode`.
+    ExecutionMode {
+        /// `QUEUED`
+        Queued = "QUEUED",
+        /// `SUPERSEDED`
+        Superseded = "SUPERSEDED",
+        /// `PARALLEL`
+        Parallel = "PARALLEL",
     }
 }
 
-impl Check for StageTransition {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StageTransition);
-
-/// Values of `ExecutionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExecutionMode {
-    /// `QUEUED`
-    Queued,
-    /// `SUPERSEDED`
-    Superseded,
-    /// `PARALLEL`
-    Parallel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExecutionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["QUEUED", "SUPERSEDED", "PARALLEL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "QUEUED",
-            Self::Superseded => "SUPERSEDED",
-            Self::Parallel => "PARALLEL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PipelineType`.
+    PipelineType {
+        /// `V1`
+        V1 = "V1",
+        /// `V2`
+        V2 = "V2",
     }
 }
 
-impl ToTemplate for ExecutionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExecutionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExecutionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "QUEUED" => Self::Queued,
-            "SUPERSEDED" => Self::Superseded,
-            "PARALLEL" => Self::Parallel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExecutionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExecutionMode::from(s))
-    }
-}
-
-crate::impl_literal!(ExecutionMode);
-
-/// Values of `PipelineType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PipelineType {
-    /// `V1`
-    V1,
-    /// `V2`
-    V2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PipelineType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["V1", "V2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "V1",
-            Self::V2 => "V2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PipelineType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PipelineType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PipelineType {
-    fn from(s: &str) -> Self {
-        match s {
-            "V1" => Self::V1,
-            "V2" => Self::V2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PipelineType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PipelineType::from(s))
-    }
-}
-
-crate::impl_literal!(PipelineType);
-
-/// Property type `StageDeclaration` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct StageDeclaration {
-    /// `Actions` (required).
-    /// Items: 1..=.
-    pub actions: Value<List<ActionDeclaration>>,
-    /// `BeforeEntry` (optional).
-    pub before_entry: Option<Value<BeforeEntryConditions>>,
-    /// `Blockers` (optional).
-    pub blockers: Option<Value<List<BlockerDeclaration>>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `OnFailure` (optional).
-    pub on_failure: Option<Value<FailureConditions>>,
-    /// `OnSuccess` (optional).
-    pub on_success: Option<Value<SuccessConditions>>,
+crate::l1_struct! {
+    /// Property type `StageDeclaration` of `AWS::CodePipeline::Pipeline`.
+    StageDeclaration
 }
 
 impl StageDeclaration {
@@ -636,112 +296,33 @@ impl StageDeclaration {
         actions: impl Into<Value<List<ActionDeclaration>>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            before_entry: None,
-            blockers: None,
-            name: name.into(),
-            on_failure: None,
-            on_success: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `BeforeEntry`.
-    pub fn before_entry(mut self, value: impl Into<Value<BeforeEntryConditions>>) -> Self {
-        self.before_entry = Some(value.into());
-        self
+    /// `BeforeEntry` (optional).
+    pub fn before_entry(self, value: impl Into<Value<BeforeEntryConditions>>) -> Self {
+        Self(self.0.with(1, "BeforeEntry", value.into().to_template()))
     }
-    /// Sets `Blockers`.
-    pub fn blockers(mut self, value: impl Into<Value<List<BlockerDeclaration>>>) -> Self {
-        self.blockers = Some(value.into());
-        self
+    /// `Blockers` (optional).
+    pub fn blockers(self, value: impl Into<Value<List<BlockerDeclaration>>>) -> Self {
+        Self(self.0.with(2, "Blockers", value.into().to_template()))
     }
-    /// Sets `OnFailure`.
-    pub fn on_failure(mut self, value: impl Into<Value<FailureConditions>>) -> Self {
-        self.on_failure = Some(value.into());
-        self
+    /// `OnFailure` (optional).
+    pub fn on_failure(self, value: impl Into<Value<FailureConditions>>) -> Self {
+        Self(self.0.with(4, "OnFailure", value.into().to_template()))
     }
-    /// Sets `OnSuccess`.
-    pub fn on_success(mut self, value: impl Into<Value<SuccessConditions>>) -> Self {
-        self.on_success = Some(value.into());
-        self
+    /// `OnSuccess` (optional).
+    pub fn on_success(self, value: impl Into<Value<SuccessConditions>>) -> Self {
+        Self(self.0.with(5, "OnSuccess", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StageDeclaration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        if let Some(v) = &self.before_entry {
-            m.insert("BeforeEntry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.blockers {
-            m.insert("Blockers".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.on_failure {
-            m.insert("OnFailure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_success {
-            m.insert("OnSuccess".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StageDeclaration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.before_entry
-            .check(&path.field("BeforeEntry"), &Rules::NONE, out);
-        self.blockers
-            .check(&path.field("Blockers"), &Rules::NONE, out);
-        self.on_failure
-            .check(&path.field("OnFailure"), &Rules::NONE, out);
-        self.on_success
-            .check(&path.field("OnSuccess"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StageDeclaration);
-
-/// Property type `ActionDeclaration` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct ActionDeclaration {
-    /// `ActionTypeId` (required).
-    pub action_type_id: Value<ActionTypeId>,
-    /// `Commands` (optional).
-    pub commands: Option<Value<List<String>>>,
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<serde_json::Value>>,
-    /// `EnvironmentVariables` (optional).
-    pub environment_variables: Option<Value<List<EnvironmentVariable>>>,
-    /// `InputArtifacts` (optional).
-    pub input_artifacts: Option<Value<List<InputArtifact>>>,
-    /// `Name` (required).
-    /// Pattern: `^[A-Za-z0-9.@\-_]{1,100}$`.
-    pub name: Value<String>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
-    /// `OutputArtifacts` (optional).
-    pub output_artifacts: Option<Value<List<OutputArtifact>>>,
-    /// `OutputVariables` (optional).
-    pub output_variables: Option<Value<List<String>>>,
-    /// `Region` (optional).
-    pub region: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    /// Pattern: `arn:aws(-[\w]+)*:iam::[0-9]{12}:role/.*`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `RunOrder` (optional).
-    pub run_order: Option<Value<i64>>,
-    /// `TimeoutInMinutes` (optional).
-    pub timeout_in_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ActionDeclaration` of `AWS::CodePipeline::Pipeline`.
+    ActionDeclaration
 }
 
 impl ActionDeclaration {
@@ -750,167 +331,74 @@ impl ActionDeclaration {
         action_type_id: impl Into<Value<ActionTypeId>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action_type_id: action_type_id.into(),
-            commands: None,
-            configuration: None,
-            environment_variables: None,
-            input_artifacts: None,
-            name: name.into(),
-            namespace: None,
-            output_artifacts: None,
-            output_variables: None,
-            region: None,
-            role_arn: None,
-            run_order: None,
-            timeout_in_minutes: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ActionTypeId", action_type_id.into().to_template())
+                .with(5, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Commands`.
-    pub fn commands(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.commands = Some(value.into());
-        self
+    /// `Commands` (optional).
+    pub fn commands(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Commands", value.into().to_template()))
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    pub fn configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Configuration", value.into().to_template()))
     }
-    /// Sets `EnvironmentVariables`.
-    pub fn environment_variables(
-        mut self,
-        value: impl Into<Value<List<EnvironmentVariable>>>,
-    ) -> Self {
-        self.environment_variables = Some(value.into());
-        self
+    /// `EnvironmentVariables` (optional).
+    pub fn environment_variables(self, value: impl Into<Value<List<EnvironmentVariable>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnvironmentVariables", value.into().to_template()),
+        )
     }
-    /// Sets `InputArtifacts`.
-    pub fn input_artifacts(mut self, value: impl Into<Value<List<InputArtifact>>>) -> Self {
-        self.input_artifacts = Some(value.into());
-        self
+    /// `InputArtifacts` (optional).
+    pub fn input_artifacts(self, value: impl Into<Value<List<InputArtifact>>>) -> Self {
+        Self(self.0.with(4, "InputArtifacts", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Namespace", value.into().to_template()))
     }
-    /// Sets `OutputArtifacts`.
-    pub fn output_artifacts(mut self, value: impl Into<Value<List<OutputArtifact>>>) -> Self {
-        self.output_artifacts = Some(value.into());
-        self
+    /// `OutputArtifacts` (optional).
+    pub fn output_artifacts(self, value: impl Into<Value<List<OutputArtifact>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "OutputArtifacts", value.into().to_template()),
+        )
     }
-    /// Sets `OutputVariables`.
-    pub fn output_variables(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.output_variables = Some(value.into());
-        self
+    /// `OutputVariables` (optional).
+    pub fn output_variables(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "OutputVariables", value.into().to_template()),
+        )
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Region", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Pattern: `arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:iam::[0-9]{12}:role/.*`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(10, "RoleArn", value.into().to_template()))
     }
-    /// Sets `RunOrder`.
-    pub fn run_order(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.run_order = Some(value.into());
-        self
+    /// `RunOrder` (optional).
+    pub fn run_order(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "RunOrder", value.into().to_template()))
     }
-    /// Sets `TimeoutInMinutes`.
-    pub fn timeout_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_minutes = Some(value.into());
-        self
+    /// `TimeoutInMinutes` (optional).
+    pub fn timeout_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TimeoutInMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ActionDeclaration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ActionTypeId".to_owned(), self.action_type_id.to_template());
-        if let Some(v) = &self.commands {
-            m.insert("Commands".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_variables {
-            m.insert("EnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_artifacts {
-            m.insert("InputArtifacts".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_artifacts {
-            m.insert("OutputArtifacts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_variables {
-            m.insert("OutputVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.run_order {
-            m.insert("RunOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_minutes {
-            m.insert("TimeoutInMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ActionDeclaration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_type_id
-            .check(&path.field("ActionTypeId"), &Rules::NONE, out);
-        self.environment_variables
-            .check(&path.field("EnvironmentVariables"), &Rules::NONE, out);
-        self.input_artifacts
-            .check(&path.field("InputArtifacts"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9.@\\-_]{1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_artifacts
-            .check(&path.field("OutputArtifacts"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ActionDeclaration);
-
-/// Property type `ActionTypeId` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct ActionTypeId {
-    /// `Category` (required).
-    pub category: Value<Category>,
-    /// `Owner` (required).
-    pub owner: Value<String>,
-    /// `Provider` (required).
-    pub provider: Value<String>,
-    /// `Version` (required).
-    /// Pattern: `^[0-9A-Za-z_\-]{1,9}$`.
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Property type `ActionTypeId` of `AWS::CodePipeline::Pipeline`.
+    ActionTypeId
 }
 
 impl ActionTypeId {
@@ -921,577 +409,202 @@ impl ActionTypeId {
         provider: impl Into<Value<String>>,
         version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            category: category.into(),
-            owner: owner.into(),
-            provider: provider.into(),
-            version: version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Category", category.into().to_template())
+                .with(1, "Owner", owner.into().to_template())
+                .with(2, "Provider", provider.into().to_template())
+                .with(3, "Version", version.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ActionTypeId {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Category".to_owned(), self.category.to_template());
-        m.insert("Owner".to_owned(), self.owner.to_template());
-        m.insert("Provider".to_owned(), self.provider.to_template());
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Category`.
+    Category {
+        /// `Source`
+        Source = "Source",
+        /// `Build`
+        Build = "Build",
+        /// `Test`
+        Test = "Test",
+        /// `Deploy`
+        Deploy = "Deploy",
+        /// `Invoke`
+        Invoke = "Invoke",
+        /// `Approval`
+        Approval = "Approval",
+        /// `Compute`
+        Compute = "Compute",
     }
 }
 
-impl Check for ActionTypeId {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.category
-            .check(&path.field("Category"), &Rules::NONE, out);
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                pattern: Some("^[0-9A-Za-z_\\-]{1,9}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ActionTypeId);
-
-/// Values of `Category`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// `Source`
-    Source,
-    /// `Build`
-    Build,
-    /// `Test`
-    Test,
-    /// `Deploy`
-    Deploy,
-    /// `Invoke`
-    Invoke,
-    /// `Approval`
-    Approval,
-    /// `Compute`
-    Compute,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Category {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Source", "Build", "Test", "Deploy", "Invoke", "Approval", "Compute",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "Source",
-            Self::Build => "Build",
-            Self::Test => "Test",
-            Self::Deploy => "Deploy",
-            Self::Invoke => "Invoke",
-            Self::Approval => "Approval",
-            Self::Compute => "Compute",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Category {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Category {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Category {
-    fn from(s: &str) -> Self {
-        match s {
-            "Source" => Self::Source,
-            "Build" => Self::Build,
-            "Test" => Self::Test,
-            "Deploy" => Self::Deploy,
-            "Invoke" => Self::Invoke,
-            "Approval" => Self::Approval,
-            "Compute" => Self::Compute,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Category> {
-    fn from(s: &str) -> Self {
-        Value::literal(Category::from(s))
-    }
-}
-
-crate::impl_literal!(Category);
-
-/// Property type `EnvironmentVariable` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentVariable {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Type` (optional).
-    pub type_: Option<Value<EnvironmentVariableType>>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `EnvironmentVariable` of `AWS::CodePipeline::Pipeline`.
+    EnvironmentVariable
 }
 
 impl EnvironmentVariable {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            type_: None,
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<EnvironmentVariableType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<EnvironmentVariableType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentVariable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EnvironmentVariableType`.
+    EnvironmentVariableType {
+        /// `PLAINTEXT`
+        Plaintext = "PLAINTEXT",
+        /// `SECRETS_MANAGER`
+        SecretsManager = "SECRETS_MANAGER",
     }
 }
 
-crate::impl_literal!(EnvironmentVariable);
-
-/// Values of `EnvironmentVariableType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnvironmentVariableType {
-    /// `PLAINTEXT`
-    Plaintext,
-    /// `SECRETS_MANAGER`
-    SecretsManager,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnvironmentVariableType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PLAINTEXT", "SECRETS_MANAGER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plaintext => "PLAINTEXT",
-            Self::SecretsManager => "SECRETS_MANAGER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EnvironmentVariableType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnvironmentVariableType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnvironmentVariableType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PLAINTEXT" => Self::Plaintext,
-            "SECRETS_MANAGER" => Self::SecretsManager,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnvironmentVariableType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnvironmentVariableType::from(s))
-    }
-}
-
-crate::impl_literal!(EnvironmentVariableType);
-
-/// Property type `InputArtifact` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct InputArtifact {
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `InputArtifact` of `AWS::CodePipeline::Pipeline`.
+    InputArtifact
 }
 
 impl InputArtifact {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for InputArtifact {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputArtifact {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputArtifact);
-
-/// Property type `OutputArtifact` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct OutputArtifact {
-    /// `Files` (optional).
-    pub files: Option<Value<List<String>>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `OutputArtifact` of `AWS::CodePipeline::Pipeline`.
+    OutputArtifact
 }
 
 impl OutputArtifact {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            files: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Files`.
-    pub fn files(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.files = Some(value.into());
-        self
+    /// `Files` (optional).
+    pub fn files(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Files", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OutputArtifact {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.files {
-            m.insert("Files".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutputArtifact {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OutputArtifact);
-
-/// Property type `BeforeEntryConditions` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct BeforeEntryConditions {
-    /// `Conditions` (optional).
-    pub conditions: Option<Value<List<Condition>>>,
+crate::l1_struct! {
+    /// Property type `BeforeEntryConditions` of `AWS::CodePipeline::Pipeline`.
+    BeforeEntryConditions(default)
 }
 
 impl BeforeEntryConditions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { conditions: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Value<List<Condition>>>) -> Self {
-        self.conditions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BeforeEntryConditions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.conditions {
-            m.insert("Conditions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Conditions` (optional).
+    pub fn conditions(self, value: impl Into<Value<List<Condition>>>) -> Self {
+        Self(self.0.with(0, "Conditions", value.into().to_template()))
     }
 }
 
-impl Check for BeforeEntryConditions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conditions
-            .check(&path.field("Conditions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BeforeEntryConditions);
-
-/// Property type `Condition` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct Condition {
-    /// `Result` (optional).
-    pub result: Option<Value<String>>,
-    /// `Rules` (optional).
-    pub rules: Option<Value<List<RuleDeclaration>>>,
+crate::l1_struct! {
+    /// Property type `Condition` of `AWS::CodePipeline::Pipeline`.
+    Condition(default)
 }
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            result: None,
-            rules: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Result`.
-    pub fn result(mut self, value: impl Into<Value<String>>) -> Self {
-        self.result = Some(value.into());
-        self
+    /// `Result` (optional).
+    pub fn result(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Result", value.into().to_template()))
     }
-    /// Sets `Rules`.
-    pub fn rules(mut self, value: impl Into<Value<List<RuleDeclaration>>>) -> Self {
-        self.rules = Some(value.into());
-        self
+    /// `Rules` (optional).
+    pub fn rules(self, value: impl Into<Value<List<RuleDeclaration>>>) -> Self {
+        Self(self.0.with(1, "Rules", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.result {
-            m.insert("Result".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rules {
-            m.insert("Rules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Property type `RuleDeclaration` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct RuleDeclaration {
-    /// `Commands` (optional).
-    pub commands: Option<Value<List<String>>>,
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<serde_json::Value>>,
-    /// `InputArtifacts` (optional).
-    pub input_artifacts: Option<Value<List<InputArtifact>>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Region` (optional).
-    pub region: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    /// Pattern: `arn:aws(-[\w]+)*:iam::[0-9]{12}:role/.*`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `RuleTypeId` (optional).
-    pub rule_type_id: Option<Value<RuleTypeId>>,
+crate::l1_struct! {
+    /// Property type `RuleDeclaration` of `AWS::CodePipeline::Pipeline`.
+    RuleDeclaration(default)
 }
 
 impl RuleDeclaration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            commands: None,
-            configuration: None,
-            input_artifacts: None,
-            name: None,
-            region: None,
-            role_arn: None,
-            rule_type_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Commands`.
-    pub fn commands(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.commands = Some(value.into());
-        self
+    /// `Commands` (optional).
+    pub fn commands(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Commands", value.into().to_template()))
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    pub fn configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Configuration", value.into().to_template()))
     }
-    /// Sets `InputArtifacts`.
-    pub fn input_artifacts(mut self, value: impl Into<Value<List<InputArtifact>>>) -> Self {
-        self.input_artifacts = Some(value.into());
-        self
+    /// `InputArtifacts` (optional).
+    pub fn input_artifacts(self, value: impl Into<Value<List<InputArtifact>>>) -> Self {
+        Self(self.0.with(2, "InputArtifacts", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Region", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Pattern: `arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:iam::[0-9]{12}:role/.*`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(5, "RoleArn", value.into().to_template()))
     }
-    /// Sets `RuleTypeId`.
-    pub fn rule_type_id(mut self, value: impl Into<Value<RuleTypeId>>) -> Self {
-        self.rule_type_id = Some(value.into());
-        self
+    /// `RuleTypeId` (optional).
+    pub fn rule_type_id(self, value: impl Into<Value<RuleTypeId>>) -> Self {
+        Self(self.0.with(6, "RuleTypeId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RuleDeclaration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.commands {
-            m.insert("Commands".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_artifacts {
-            m.insert("InputArtifacts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_type_id {
-            m.insert("RuleTypeId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleDeclaration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_artifacts
-            .check(&path.field("InputArtifacts"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_type_id
-            .check(&path.field("RuleTypeId"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleDeclaration);
-
-/// Property type `RuleTypeId` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct RuleTypeId {
-    /// `Category` (optional).
-    pub category: Option<Value<String>>,
-    /// `Owner` (optional).
-    pub owner: Option<Value<String>>,
-    /// `Provider` (optional).
-    pub provider: Option<Value<String>>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RuleTypeId` of `AWS::CodePipeline::Pipeline`.
+    RuleTypeId(default)
 }
 
 impl RuleTypeId {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            category: None,
-            owner: None,
-            provider: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Category`.
-    pub fn category(mut self, value: impl Into<Value<String>>) -> Self {
-        self.category = Some(value.into());
-        self
+    /// `Category` (optional).
+    pub fn category(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Category", value.into().to_template()))
     }
-    /// Sets `Owner`.
-    pub fn owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner = Some(value.into());
-        self
+    /// `Owner` (optional).
+    pub fn owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Owner", value.into().to_template()))
     }
-    /// Sets `Provider`.
-    pub fn provider(mut self, value: impl Into<Value<String>>) -> Self {
-        self.provider = Some(value.into());
-        self
+    /// `Provider` (optional).
+    pub fn provider(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Provider", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RuleTypeId {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.category {
-            m.insert("Category".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.owner {
-            m.insert("Owner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provider {
-            m.insert("Provider".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleTypeId {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RuleTypeId);
-
-/// Property type `BlockerDeclaration` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct BlockerDeclaration {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<BlockerDeclarationType>,
+crate::l1_struct! {
+    /// Property type `BlockerDeclaration` of `AWS::CodePipeline::Pipeline`.
+    BlockerDeclaration
 }
 
 impl BlockerDeclaration {
@@ -1500,872 +613,278 @@ impl BlockerDeclaration {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<BlockerDeclarationType>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BlockerDeclaration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BlockerDeclarationType`.
+    BlockerDeclarationType {
+        /// `Schedule`
+        Schedule = "Schedule",
     }
 }
 
-impl Check for BlockerDeclaration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BlockerDeclaration);
-
-/// Values of `BlockerDeclarationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BlockerDeclarationType {
-    /// `Schedule`
-    Schedule,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BlockerDeclarationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Schedule"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Schedule => "Schedule",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BlockerDeclarationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BlockerDeclarationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BlockerDeclarationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Schedule" => Self::Schedule,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BlockerDeclarationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(BlockerDeclarationType::from(s))
-    }
-}
-
-crate::impl_literal!(BlockerDeclarationType);
-
-/// Property type `FailureConditions` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct FailureConditions {
-    /// `Conditions` (optional).
-    pub conditions: Option<Value<List<Condition>>>,
-    /// `Result` (optional).
-    pub result: Option<Value<ResultProperty>>,
-    /// `RetryConfiguration` (optional).
-    pub retry_configuration: Option<Value<RetryConfiguration>>,
+crate::l1_struct! {
+    /// Property type `FailureConditions` of `AWS::CodePipeline::Pipeline`.
+    FailureConditions(default)
 }
 
 impl FailureConditions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            conditions: None,
-            result: None,
-            retry_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Value<List<Condition>>>) -> Self {
-        self.conditions = Some(value.into());
-        self
+    /// `Conditions` (optional).
+    pub fn conditions(self, value: impl Into<Value<List<Condition>>>) -> Self {
+        Self(self.0.with(0, "Conditions", value.into().to_template()))
     }
-    /// Sets `Result`.
-    pub fn result(mut self, value: impl Into<Value<ResultProperty>>) -> Self {
-        self.result = Some(value.into());
-        self
+    /// `Result` (optional).
+    pub fn result(self, value: impl Into<Value<ResultProperty>>) -> Self {
+        Self(self.0.with(1, "Result", value.into().to_template()))
     }
-    /// Sets `RetryConfiguration`.
-    pub fn retry_configuration(mut self, value: impl Into<Value<RetryConfiguration>>) -> Self {
-        self.retry_configuration = Some(value.into());
-        self
+    /// `RetryConfiguration` (optional).
+    pub fn retry_configuration(self, value: impl Into<Value<RetryConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RetryConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FailureConditions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.conditions {
-            m.insert("Conditions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.result {
-            m.insert("Result".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_configuration {
-            m.insert("RetryConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResultProperty`.
+    ResultProperty {
+        /// `ROLLBACK`
+        Rollback = "ROLLBACK",
+        /// `RETRY`
+        Retry = "RETRY",
     }
 }
 
-impl Check for FailureConditions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conditions
-            .check(&path.field("Conditions"), &Rules::NONE, out);
-        self.result.check(&path.field("Result"), &Rules::NONE, out);
-        self.retry_configuration
-            .check(&path.field("RetryConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FailureConditions);
-
-/// Values of `ResultProperty`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResultProperty {
-    /// `ROLLBACK`
-    Rollback,
-    /// `RETRY`
-    Retry,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResultProperty {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ROLLBACK", "RETRY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rollback => "ROLLBACK",
-            Self::Retry => "RETRY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResultProperty {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResultProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResultProperty {
-    fn from(s: &str) -> Self {
-        match s {
-            "ROLLBACK" => Self::Rollback,
-            "RETRY" => Self::Retry,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResultProperty> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResultProperty::from(s))
-    }
-}
-
-crate::impl_literal!(ResultProperty);
-
-/// Property type `RetryConfiguration` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct RetryConfiguration {
-    /// `RetryMode` (optional).
-    pub retry_mode: Option<Value<RetryMode>>,
+crate::l1_struct! {
+    /// Property type `RetryConfiguration` of `AWS::CodePipeline::Pipeline`.
+    RetryConfiguration(default)
 }
 
 impl RetryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { retry_mode: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `RetryMode`.
-    pub fn retry_mode(mut self, value: impl Into<Value<RetryMode>>) -> Self {
-        self.retry_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RetryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.retry_mode {
-            m.insert("RetryMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RetryMode` (optional).
+    pub fn retry_mode(self, value: impl Into<Value<RetryMode>>) -> Self {
+        Self(self.0.with(0, "RetryMode", value.into().to_template()))
     }
 }
 
-impl Check for RetryConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.retry_mode
-            .check(&path.field("RetryMode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RetryMode`.
+    RetryMode {
+        /// `ALL_ACTIONS`
+        AllActions = "ALL_ACTIONS",
+        /// `FAILED_ACTIONS`
+        FailedActions = "FAILED_ACTIONS",
     }
 }
 
-crate::impl_literal!(RetryConfiguration);
-
-/// Values of `RetryMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RetryMode {
-    /// `ALL_ACTIONS`
-    AllActions,
-    /// `FAILED_ACTIONS`
-    FailedActions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RetryMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL_ACTIONS", "FAILED_ACTIONS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllActions => "ALL_ACTIONS",
-            Self::FailedActions => "FAILED_ACTIONS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RetryMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RetryMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RetryMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL_ACTIONS" => Self::AllActions,
-            "FAILED_ACTIONS" => Self::FailedActions,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RetryMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RetryMode::from(s))
-    }
-}
-
-crate::impl_literal!(RetryMode);
-
-/// Property type `SuccessConditions` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct SuccessConditions {
-    /// `Conditions` (optional).
-    pub conditions: Option<Value<List<Condition>>>,
+crate::l1_struct! {
+    /// Property type `SuccessConditions` of `AWS::CodePipeline::Pipeline`.
+    SuccessConditions(default)
 }
 
 impl SuccessConditions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { conditions: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Value<List<Condition>>>) -> Self {
-        self.conditions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SuccessConditions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.conditions {
-            m.insert("Conditions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Conditions` (optional).
+    pub fn conditions(self, value: impl Into<Value<List<Condition>>>) -> Self {
+        Self(self.0.with(0, "Conditions", value.into().to_template()))
     }
 }
 
-impl Check for SuccessConditions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conditions
-            .check(&path.field("Conditions"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(SuccessConditions);
-
-/// Property type `Tag` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `PipelineTriggerDeclaration` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct PipelineTriggerDeclaration {
-    /// `GitConfiguration` (optional).
-    pub git_configuration: Option<Value<GitConfiguration>>,
-    /// `ProviderType` (required).
-    pub provider_type: Value<ProviderType>,
+crate::l1_struct! {
+    /// Property type `PipelineTriggerDeclaration` of `AWS::CodePipeline::Pipeline`.
+    PipelineTriggerDeclaration
 }
 
 impl PipelineTriggerDeclaration {
     /// The required properties: `ProviderType`.
     pub fn new(provider_type: impl Into<Value<ProviderType>>) -> Self {
-        Self {
-            git_configuration: None,
-            provider_type: provider_type.into(),
-        }
+        Self(crate::Properties::new().with(1, "ProviderType", provider_type.into().to_template()))
     }
-    /// Sets `GitConfiguration`.
-    pub fn git_configuration(mut self, value: impl Into<Value<GitConfiguration>>) -> Self {
-        self.git_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipelineTriggerDeclaration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.git_configuration {
-            m.insert("GitConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("ProviderType".to_owned(), self.provider_type.to_template());
-        Expr::Map(m)
+    /// `GitConfiguration` (optional).
+    pub fn git_configuration(self, value: impl Into<Value<GitConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GitConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PipelineTriggerDeclaration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.git_configuration
-            .check(&path.field("GitConfiguration"), &Rules::NONE, out);
-        self.provider_type
-            .check(&path.field("ProviderType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PipelineTriggerDeclaration);
-
-/// Property type `GitConfiguration` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct GitConfiguration {
-    /// `PullRequest` (optional).
-    pub pull_request: Option<Value<List<GitPullRequestFilter>>>,
-    /// `Push` (optional).
-    pub push: Option<Value<List<GitPushFilter>>>,
-    /// `SourceActionName` (required).
-    pub source_action_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `GitConfiguration` of `AWS::CodePipeline::Pipeline`.
+    GitConfiguration
 }
 
 impl GitConfiguration {
     /// The required properties: `SourceActionName`.
     pub fn new(source_action_name: impl Into<Value<String>>) -> Self {
-        Self {
-            pull_request: None,
-            push: None,
-            source_action_name: source_action_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "SourceActionName",
+            source_action_name.into().to_template(),
+        ))
     }
-    /// Sets `PullRequest`.
-    pub fn pull_request(mut self, value: impl Into<Value<List<GitPullRequestFilter>>>) -> Self {
-        self.pull_request = Some(value.into());
-        self
+    /// `PullRequest` (optional).
+    pub fn pull_request(self, value: impl Into<Value<List<GitPullRequestFilter>>>) -> Self {
+        Self(self.0.with(0, "PullRequest", value.into().to_template()))
     }
-    /// Sets `Push`.
-    pub fn push(mut self, value: impl Into<Value<List<GitPushFilter>>>) -> Self {
-        self.push = Some(value.into());
-        self
+    /// `Push` (optional).
+    pub fn push(self, value: impl Into<Value<List<GitPushFilter>>>) -> Self {
+        Self(self.0.with(1, "Push", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GitConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pull_request {
-            m.insert("PullRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.push {
-            m.insert("Push".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceActionName".to_owned(),
-            self.source_action_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for GitConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pull_request
-            .check(&path.field("PullRequest"), &Rules::NONE, out);
-        self.push.check(&path.field("Push"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GitConfiguration);
-
-/// Property type `GitPullRequestFilter` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct GitPullRequestFilter {
-    /// `Branches` (optional).
-    pub branches: Option<Value<GitBranchFilterCriteria>>,
-    /// `Events` (optional).
-    pub events: Option<Value<List<String>>>,
-    /// `FilePaths` (optional).
-    pub file_paths: Option<Value<GitFilePathFilterCriteria>>,
+crate::l1_struct! {
+    /// Property type `GitPullRequestFilter` of `AWS::CodePipeline::Pipeline`.
+    GitPullRequestFilter(default)
 }
 
 impl GitPullRequestFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            branches: None,
-            events: None,
-            file_paths: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Branches`.
-    pub fn branches(mut self, value: impl Into<Value<GitBranchFilterCriteria>>) -> Self {
-        self.branches = Some(value.into());
-        self
+    /// `Branches` (optional).
+    pub fn branches(self, value: impl Into<Value<GitBranchFilterCriteria>>) -> Self {
+        Self(self.0.with(0, "Branches", value.into().to_template()))
     }
-    /// Sets `Events`.
-    pub fn events(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.events = Some(value.into());
-        self
+    /// `Events` (optional).
+    pub fn events(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Events", value.into().to_template()))
     }
-    /// Sets `FilePaths`.
-    pub fn file_paths(mut self, value: impl Into<Value<GitFilePathFilterCriteria>>) -> Self {
-        self.file_paths = Some(value.into());
-        self
+    /// `FilePaths` (optional).
+    pub fn file_paths(self, value: impl Into<Value<GitFilePathFilterCriteria>>) -> Self {
+        Self(self.0.with(2, "FilePaths", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GitPullRequestFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.branches {
-            m.insert("Branches".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.events {
-            m.insert("Events".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_paths {
-            m.insert("FilePaths".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GitPullRequestFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.branches
-            .check(&path.field("Branches"), &Rules::NONE, out);
-        self.file_paths
-            .check(&path.field("FilePaths"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GitPullRequestFilter);
-
-/// Property type `GitBranchFilterCriteria` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct GitBranchFilterCriteria {
-    /// `Excludes` (optional).
-    pub excludes: Option<Value<List<String>>>,
-    /// `Includes` (optional).
-    pub includes: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `GitBranchFilterCriteria` of `AWS::CodePipeline::Pipeline`.
+    GitBranchFilterCriteria(default)
 }
 
 impl GitBranchFilterCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            excludes: None,
-            includes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Excludes`.
-    pub fn excludes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excludes = Some(value.into());
-        self
-    }
-    /// Sets `Includes`.
-    pub fn includes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.includes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GitBranchFilterCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.excludes {
-            m.insert("Excludes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.includes {
-            m.insert("Includes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GitBranchFilterCriteria {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GitBranchFilterCriteria);
-
-/// Property type `GitFilePathFilterCriteria` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct GitFilePathFilterCriteria {
     /// `Excludes` (optional).
-    pub excludes: Option<Value<List<String>>>,
+    pub fn excludes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Excludes", value.into().to_template()))
+    }
     /// `Includes` (optional).
-    pub includes: Option<Value<List<String>>>,
+    pub fn includes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Includes", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `GitFilePathFilterCriteria` of `AWS::CodePipeline::Pipeline`.
+    GitFilePathFilterCriteria(default)
 }
 
 impl GitFilePathFilterCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            excludes: None,
-            includes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Excludes`.
-    pub fn excludes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excludes = Some(value.into());
-        self
+    /// `Excludes` (optional).
+    pub fn excludes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Excludes", value.into().to_template()))
     }
-    /// Sets `Includes`.
-    pub fn includes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.includes = Some(value.into());
-        self
+    /// `Includes` (optional).
+    pub fn includes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Includes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GitFilePathFilterCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.excludes {
-            m.insert("Excludes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.includes {
-            m.insert("Includes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GitFilePathFilterCriteria {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GitFilePathFilterCriteria);
-
-/// Property type `GitPushFilter` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct GitPushFilter {
-    /// `Branches` (optional).
-    pub branches: Option<Value<GitBranchFilterCriteria>>,
-    /// `FilePaths` (optional).
-    pub file_paths: Option<Value<GitFilePathFilterCriteria>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<GitTagFilterCriteria>>,
+crate::l1_struct! {
+    /// Property type `GitPushFilter` of `AWS::CodePipeline::Pipeline`.
+    GitPushFilter(default)
 }
 
 impl GitPushFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            branches: None,
-            file_paths: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Branches`.
-    pub fn branches(mut self, value: impl Into<Value<GitBranchFilterCriteria>>) -> Self {
-        self.branches = Some(value.into());
-        self
+    /// `Branches` (optional).
+    pub fn branches(self, value: impl Into<Value<GitBranchFilterCriteria>>) -> Self {
+        Self(self.0.with(0, "Branches", value.into().to_template()))
     }
-    /// Sets `FilePaths`.
-    pub fn file_paths(mut self, value: impl Into<Value<GitFilePathFilterCriteria>>) -> Self {
-        self.file_paths = Some(value.into());
-        self
+    /// `FilePaths` (optional).
+    pub fn file_paths(self, value: impl Into<Value<GitFilePathFilterCriteria>>) -> Self {
+        Self(self.0.with(1, "FilePaths", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<GitTagFilterCriteria>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<GitTagFilterCriteria>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GitPushFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.branches {
-            m.insert("Branches".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_paths {
-            m.insert("FilePaths".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GitPushFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.branches
-            .check(&path.field("Branches"), &Rules::NONE, out);
-        self.file_paths
-            .check(&path.field("FilePaths"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GitPushFilter);
-
-/// Property type `GitTagFilterCriteria` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct GitTagFilterCriteria {
-    /// `Excludes` (optional).
-    pub excludes: Option<Value<List<String>>>,
-    /// `Includes` (optional).
-    pub includes: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `GitTagFilterCriteria` of `AWS::CodePipeline::Pipeline`.
+    GitTagFilterCriteria(default)
 }
 
 impl GitTagFilterCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            excludes: None,
-            includes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Excludes`.
-    pub fn excludes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excludes = Some(value.into());
-        self
+    /// `Excludes` (optional).
+    pub fn excludes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Excludes", value.into().to_template()))
     }
-    /// Sets `Includes`.
-    pub fn includes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.includes = Some(value.into());
-        self
+    /// `Includes` (optional).
+    pub fn includes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Includes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GitTagFilterCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.excludes {
-            m.insert("Excludes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.includes {
-            m.insert("Includes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ProviderType`.
+    ProviderType {
+        /// `CodeStarSourceConnection`
+        CodeStarSourceConnection = "CodeStarSourceConnection",
     }
 }
 
-impl Check for GitTagFilterCriteria {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GitTagFilterCriteria);
-
-/// Values of `ProviderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProviderType {
-    /// `CodeStarSourceConnection`
-    CodeStarSourceConnection,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProviderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CodeStarSourceConnection"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CodeStarSourceConnection => "CodeStarSourceConnection",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProviderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProviderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProviderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CodeStarSourceConnection" => Self::CodeStarSourceConnection,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProviderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProviderType::from(s))
-    }
-}
-
-crate::impl_literal!(ProviderType);
-
-/// Property type `VariableDeclaration` of `AWS::CodePipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct VariableDeclaration {
-    /// `DefaultValue` (optional).
-    pub default_value: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `VariableDeclaration` of `AWS::CodePipeline::Pipeline`.
+    VariableDeclaration
 }
 
 impl VariableDeclaration {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            default_value: None,
-            description: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DefaultValue", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VariableDeclaration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VariableDeclaration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VariableDeclaration);

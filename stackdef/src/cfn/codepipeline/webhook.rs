@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodePipeline::Webhook`.
-#[derive(Debug, Clone)]
-pub struct Webhook {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Webhook {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Webhook {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Webhook {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodePipeline::Webhook`.
+    Webhook("AWS::CodePipeline::Webhook", WebhookProps)
 }
 
 impl Webhook {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodePipeline::Webhook";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WebhookProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WebhookId> {
         self.resource.ref_value()
@@ -87,36 +39,65 @@ impl Webhook {
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
+
+    /// Replaces `Authentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication(&self, value: impl Into<Value<Authentication>>) {
+        self.resource.set_property("Authentication", value.into())
+    }
+
+    /// Replaces `AuthenticationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_configuration(
+        &self,
+        value: impl Into<Value<WebhookAuthConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AuthenticationConfiguration", value.into())
+    }
+
+    /// Replaces `Filters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filters(&self, value: impl Into<Value<List<WebhookFilterRule>>>) {
+        self.resource.set_property("Filters", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RegisterWithThirdParty` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_register_with_third_party(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RegisterWithThirdParty", value.into())
+    }
+
+    /// Replaces `TargetAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_action(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetAction", value.into())
+    }
+
+    /// Replaces `TargetPipeline` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_pipeline(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetPipeline", value.into())
+    }
+
+    /// Replaces `TargetPipelineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_pipeline_version(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("TargetPipelineVersion", value.into())
+    }
 }
 
-/// Properties of `AWS::CodePipeline::Webhook`.
-#[derive(Debug, Clone)]
-pub struct WebhookProps {
-    /// `Authentication` (required).
-    pub authentication: Value<Authentication>,
-    /// `AuthenticationConfiguration` (required).
-    pub authentication_configuration: Value<WebhookAuthConfiguration>,
-    /// `Filters` (required).
-    pub filters: Value<List<WebhookFilterRule>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `[A-Za-z0-9.@\-_]+`.
-    pub name: Option<Value<String>>,
-    /// `RegisterWithThirdParty` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub register_with_third_party: Option<Value<bool>>,
-    /// `TargetAction` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `[A-Za-z0-9.@\-_]+`.
-    pub target_action: Value<String>,
-    /// `TargetPipeline` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `[A-Za-z0-9.@\-_]+`.
-    pub target_pipeline: Value<String>,
-    /// `TargetPipelineVersion` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub target_pipeline_version: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodePipeline::Webhook`.
+    WebhookProps
 }
 
 impl WebhookProps {
@@ -128,298 +109,91 @@ impl WebhookProps {
         target_action: impl Into<Value<String>>,
         target_pipeline: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication: authentication.into(),
-            authentication_configuration: authentication_configuration.into(),
-            filters: filters.into(),
-            name: None,
-            register_with_third_party: None,
-            target_action: target_action.into(),
-            target_pipeline: target_pipeline.into(),
-            target_pipeline_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Authentication", authentication.into().to_template())
+                .with(
+                    1,
+                    "AuthenticationConfiguration",
+                    authentication_configuration.into().to_template(),
+                )
+                .with(2, "Filters", filters.into().to_template())
+                .with(5, "TargetAction", target_action.into().to_template())
+                .with(6, "TargetPipeline", target_pipeline.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `[A-Za-z0-9.@\-_]+`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `RegisterWithThirdParty`.
-    pub fn register_with_third_party(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.register_with_third_party = Some(value.into());
-        self
+    /// `RegisterWithThirdParty` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn register_with_third_party(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RegisterWithThirdParty", value.into().to_template()),
+        )
     }
-    /// Sets `TargetPipelineVersion`.
-    pub fn target_pipeline_version(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_pipeline_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WebhookProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "Authentication".to_owned(),
-            self.authentication.to_template(),
-        );
-        m.insert(
-            "AuthenticationConfiguration".to_owned(),
-            self.authentication_configuration.to_template(),
-        );
-        m.insert("Filters".to_owned(), self.filters.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.register_with_third_party {
-            m.insert("RegisterWithThirdParty".to_owned(), v.to_template());
-        }
-        m.insert("TargetAction".to_owned(), self.target_action.to_template());
-        m.insert(
-            "TargetPipeline".to_owned(),
-            self.target_pipeline.to_template(),
-        );
-        if let Some(v) = &self.target_pipeline_version {
-            m.insert("TargetPipelineVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetPipelineVersion` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn target_pipeline_version(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TargetPipelineVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WebhookProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication
-            .check(&path.field("Authentication"), &Rules::NONE, out);
-        self.authentication_configuration.check(
-            &path.field("AuthenticationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.filters
-            .check(&path.field("Filters"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("[A-Za-z0-9.@\\-_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_action.check(
-            &path.field("TargetAction"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("[A-Za-z0-9.@\\-_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_pipeline.check(
-            &path.field("TargetPipeline"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("[A-Za-z0-9.@\\-_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Authentication`.
+    Authentication {
+        /// `GITHUB_HMAC`
+        GithubHmac = "GITHUB_HMAC",
+        /// `IP`
+        Ip = "IP",
+        /// `UNAUTHENTICATED`
+        Unauthenticated = "UNAUTHENTICATED",
     }
 }
 
-crate::impl_literal!(WebhookProps);
-
-/// Values of `Authentication`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Authentication {
-    /// `GITHUB_HMAC`
-    GithubHmac,
-    /// `IP`
-    Ip,
-    /// `UNAUTHENTICATED`
-    Unauthenticated,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Authentication {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GITHUB_HMAC", "IP", "UNAUTHENTICATED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GithubHmac => "GITHUB_HMAC",
-            Self::Ip => "IP",
-            Self::Unauthenticated => "UNAUTHENTICATED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Authentication {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Authentication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Authentication {
-    fn from(s: &str) -> Self {
-        match s {
-            "GITHUB_HMAC" => Self::GithubHmac,
-            "IP" => Self::Ip,
-            "UNAUTHENTICATED" => Self::Unauthenticated,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Authentication> {
-    fn from(s: &str) -> Self {
-        Value::literal(Authentication::from(s))
-    }
-}
-
-crate::impl_literal!(Authentication);
-
-/// Property type `WebhookAuthConfiguration` of `AWS::CodePipeline::Webhook`.
-#[derive(Debug, Clone, Default)]
-pub struct WebhookAuthConfiguration {
-    /// `AllowedIPRange` (optional).
-    /// Length: 1..=100 characters.
-    pub allowed_ip_range: Option<Value<String>>,
-    /// `SecretToken` (optional).
-    /// Length: 1..=100 characters.
-    pub secret_token: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WebhookAuthConfiguration` of `AWS::CodePipeline::Webhook`.
+    WebhookAuthConfiguration(default)
 }
 
 impl WebhookAuthConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_ip_range: None,
-            secret_token: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedIPRange`.
-    pub fn allowed_ip_range(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allowed_ip_range = Some(value.into());
-        self
+    /// `AllowedIPRange` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn allowed_ip_range(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AllowedIPRange", value.into().to_template()))
     }
-    /// Sets `SecretToken`.
-    pub fn secret_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_token = Some(value.into());
-        self
+    /// `SecretToken` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn secret_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SecretToken", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WebhookAuthConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_ip_range {
-            m.insert("AllowedIPRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_token {
-            m.insert("SecretToken".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebhookAuthConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_ip_range.check(
-            &path.field("AllowedIPRange"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_token.check(
-            &path.field("SecretToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WebhookAuthConfiguration);
-
-/// Property type `WebhookFilterRule` of `AWS::CodePipeline::Webhook`.
-#[derive(Debug, Clone)]
-pub struct WebhookFilterRule {
-    /// `JsonPath` (required).
-    /// Length: 1..=150 characters.
-    pub json_path: Value<String>,
-    /// `MatchEquals` (optional).
-    /// Length: 1..=150 characters.
-    pub match_equals: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WebhookFilterRule` of `AWS::CodePipeline::Webhook`.
+    WebhookFilterRule
 }
 
 impl WebhookFilterRule {
     /// The required properties: `JsonPath`.
     pub fn new(json_path: impl Into<Value<String>>) -> Self {
-        Self {
-            json_path: json_path.into(),
-            match_equals: None,
-        }
+        Self(crate::Properties::new().with(0, "JsonPath", json_path.into().to_template()))
     }
-    /// Sets `MatchEquals`.
-    pub fn match_equals(mut self, value: impl Into<Value<String>>) -> Self {
-        self.match_equals = Some(value.into());
-        self
+    /// `MatchEquals` (optional).
+    /// Length: 1 to 150 characters.
+    pub fn match_equals(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MatchEquals", value.into().to_template()))
     }
 }
-
-impl ToTemplate for WebhookFilterRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("JsonPath".to_owned(), self.json_path.to_template());
-        if let Some(v) = &self.match_equals {
-            m.insert("MatchEquals".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebhookFilterRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.json_path.check(
-            &path.field("JsonPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(150),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_equals.check(
-            &path.field("MatchEquals"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(150),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WebhookFilterRule);

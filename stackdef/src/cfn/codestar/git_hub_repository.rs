@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeStar::GitHubRepository`.
-#[derive(Debug, Clone)]
-pub struct GitHubRepository {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GitHubRepository {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GitHubRepository {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GitHubRepository {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeStar::GitHubRepository`.
+    GitHubRepository("AWS::CodeStar::GitHubRepository", GitHubRepositoryProps)
 }
 
 impl GitHubRepository {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeStar::GitHubRepository";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GitHubRepositoryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::GitHubRepositoryId> {
         self.resource.ref_value()
@@ -82,27 +34,61 @@ impl GitHubRepository {
     pub fn attr_id(&self) -> Value<ids::GitHubRepositoryId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Code` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code(&self, value: impl Into<Value<Code>>) {
+        self.resource.set_property("Code", value.into())
+    }
+
+    /// Replaces `ConnectionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionArn", value.into())
+    }
+
+    /// Replaces `EnableIssues` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_issues(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EnableIssues", value.into())
+    }
+
+    /// Replaces `IsPrivate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_private(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsPrivate", value.into())
+    }
+
+    /// Replaces `RepositoryAccessToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_access_token(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RepositoryAccessToken", value.into())
+    }
+
+    /// Replaces `RepositoryDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RepositoryDescription", value.into())
+    }
+
+    /// Replaces `RepositoryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RepositoryName", value.into())
+    }
+
+    /// Replaces `RepositoryOwner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RepositoryOwner", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeStar::GitHubRepository`.
-#[derive(Debug, Clone)]
-pub struct GitHubRepositoryProps {
-    /// `Code` (optional).
-    pub code: Option<Value<Code>>,
-    /// `ConnectionArn` (optional).
-    pub connection_arn: Option<Value<String>>,
-    /// `EnableIssues` (optional).
-    pub enable_issues: Option<Value<bool>>,
-    /// `IsPrivate` (optional).
-    pub is_private: Option<Value<bool>>,
-    /// `RepositoryAccessToken` (optional).
-    pub repository_access_token: Option<Value<String>>,
-    /// `RepositoryDescription` (optional).
-    pub repository_description: Option<Value<String>>,
-    /// `RepositoryName` (required).
-    pub repository_name: Value<String>,
-    /// `RepositoryOwner` (required).
-    pub repository_owner: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeStar::GitHubRepository`.
+    GitHubRepositoryProps
 }
 
 impl GitHubRepositoryProps {
@@ -111,161 +97,72 @@ impl GitHubRepositoryProps {
         repository_name: impl Into<Value<String>>,
         repository_owner: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            code: None,
-            connection_arn: None,
-            enable_issues: None,
-            is_private: None,
-            repository_access_token: None,
-            repository_description: None,
-            repository_name: repository_name.into(),
-            repository_owner: repository_owner.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(6, "RepositoryName", repository_name.into().to_template())
+                .with(7, "RepositoryOwner", repository_owner.into().to_template()),
+        )
     }
-    /// Sets `Code`.
-    pub fn code(mut self, value: impl Into<Value<Code>>) -> Self {
-        self.code = Some(value.into());
-        self
+    /// `Code` (optional).
+    pub fn code(self, value: impl Into<Value<Code>>) -> Self {
+        Self(self.0.with(0, "Code", value.into().to_template()))
     }
-    /// Sets `ConnectionArn`.
-    pub fn connection_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_arn = Some(value.into());
-        self
+    /// `ConnectionArn` (optional).
+    pub fn connection_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConnectionArn", value.into().to_template()))
     }
-    /// Sets `EnableIssues`.
-    pub fn enable_issues(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_issues = Some(value.into());
-        self
+    /// `EnableIssues` (optional).
+    pub fn enable_issues(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "EnableIssues", value.into().to_template()))
     }
-    /// Sets `IsPrivate`.
-    pub fn is_private(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_private = Some(value.into());
-        self
+    /// `IsPrivate` (optional).
+    pub fn is_private(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "IsPrivate", value.into().to_template()))
     }
-    /// Sets `RepositoryAccessToken`.
-    pub fn repository_access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_access_token = Some(value.into());
-        self
+    /// `RepositoryAccessToken` (optional).
+    pub fn repository_access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RepositoryAccessToken", value.into().to_template()),
+        )
     }
-    /// Sets `RepositoryDescription`.
-    pub fn repository_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_description = Some(value.into());
-        self
+    /// `RepositoryDescription` (optional).
+    pub fn repository_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RepositoryDescription", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GitHubRepositoryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code {
-            m.insert("Code".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_arn {
-            m.insert("ConnectionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_issues {
-            m.insert("EnableIssues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_private {
-            m.insert("IsPrivate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_access_token {
-            m.insert("RepositoryAccessToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_description {
-            m.insert("RepositoryDescription".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RepositoryName".to_owned(),
-            self.repository_name.to_template(),
-        );
-        m.insert(
-            "RepositoryOwner".to_owned(),
-            self.repository_owner.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for GitHubRepositoryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code.check(&path.field("Code"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GitHubRepositoryProps);
-
-/// Property type `Code` of `AWS::CodeStar::GitHubRepository`.
-#[derive(Debug, Clone)]
-pub struct Code {
-    /// `S3` (required).
-    pub s3: Value<S3>,
+crate::l1_struct! {
+    /// Property type `Code` of `AWS::CodeStar::GitHubRepository`.
+    Code
 }
 
 impl Code {
     /// The required properties: `S3`.
     pub fn new(s3: impl Into<Value<S3>>) -> Self {
-        Self { s3: s3.into() }
+        Self(crate::Properties::new().with(0, "S3", s3.into().to_template()))
     }
 }
 
-impl ToTemplate for Code {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3".to_owned(), self.s3.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Code {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Code);
-
-/// Property type `S3` of `AWS::CodeStar::GitHubRepository`.
-#[derive(Debug, Clone)]
-pub struct S3 {
-    /// `Bucket` (required).
-    pub bucket: Value<String>,
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `ObjectVersion` (optional).
-    pub object_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3` of `AWS::CodeStar::GitHubRepository`.
+    S3
 }
 
 impl S3 {
     /// The required properties: `Bucket`, `Key`.
     pub fn new(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-            object_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template()),
+        )
     }
-    /// Sets `ObjectVersion`.
-    pub fn object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.object_version {
-            m.insert("ObjectVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ObjectVersion` (optional).
+    pub fn object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ObjectVersion", value.into().to_template()))
     }
 }
-
-impl Check for S3 {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeStarConnections::RepositoryLink`.
-#[derive(Debug, Clone)]
-pub struct RepositoryLink {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RepositoryLink {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RepositoryLink {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RepositoryLink {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeStarConnections::RepositoryLink`.
+    RepositoryLink("AWS::CodeStarConnections::RepositoryLink", RepositoryLinkProps)
 }
 
 impl RepositoryLink {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeStarConnections::RepositoryLink";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RepositoryLinkProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RepositoryLinkArn` (typed).
     pub fn ref_value(&self) -> Value<ids::RepositoryLinkArn> {
         self.resource.ref_value()
@@ -92,32 +44,41 @@ impl RepositoryLink {
     pub fn attr_provider_type(&self) -> Value<String> {
         self.resource.get_att("ProviderType")
     }
+
+    /// Replaces `ConnectionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionArn", value.into())
+    }
+
+    /// Replaces `EncryptionKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EncryptionKeyArn", value.into())
+    }
+
+    /// Replaces `OwnerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OwnerId", value.into())
+    }
+
+    /// Replaces `RepositoryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RepositoryName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeStarConnections::RepositoryLink`.
-#[derive(Debug, Clone)]
-pub struct RepositoryLinkProps {
-    /// `ConnectionArn` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):.+:.+:[0-9]{12}:.+`.
-    pub connection_arn: Value<String>,
-    /// `EncryptionKeyArn` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):.+:.+:[0-9]{12}:.+`.
-    pub encryption_key_arn: Option<Value<String>>,
-    /// `OwnerId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `[a-za-z0-9_\.-]+`.
-    pub owner_id: Value<String>,
-    /// `RepositoryName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-za-z0-9_\.-]+`.
-    pub repository_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeStarConnections::RepositoryLink`.
+    RepositoryLinkProps
 }
 
 impl RepositoryLinkProps {
@@ -127,155 +88,27 @@ impl RepositoryLinkProps {
         owner_id: impl Into<Value<String>>,
         repository_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connection_arn: connection_arn.into(),
-            encryption_key_arn: None,
-            owner_id: owner_id.into(),
-            repository_name: repository_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConnectionArn", connection_arn.into().to_template())
+                .with(2, "OwnerId", owner_id.into().to_template())
+                .with(3, "RepositoryName", repository_name.into().to_template()),
+        )
     }
-    /// Sets `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key_arn = Some(value.into());
-        self
+    /// `EncryptionKeyArn` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):.+:.+:[0-9]{12}:.+`.
+    pub fn encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RepositoryLinkProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectionArn".to_owned(),
-            self.connection_arn.to_template(),
-        );
-        if let Some(v) = &self.encryption_key_arn {
-            m.insert("EncryptionKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("OwnerId".to_owned(), self.owner_id.to_template());
-        m.insert(
-            "RepositoryName".to_owned(),
-            self.repository_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RepositoryLinkProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_arn.check(
-            &path.field("ConnectionArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):.+:.+:[0-9]{12}:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_key_arn.check(
-            &path.field("EncryptionKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):.+:.+:[0-9]{12}:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.owner_id.check(
-            &path.field("OwnerId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("[a-za-z0-9_\\.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.repository_name.check(
-            &path.field("RepositoryName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-za-z0-9_\\.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RepositoryLinkProps);
-
-/// Property type `Tag` of `AWS::CodeStarConnections::RepositoryLink`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeStarConnections::SyncConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SyncConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SyncConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SyncConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SyncConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeStarConnections::SyncConfiguration`.
+    SyncConfiguration("AWS::CodeStarConnections::SyncConfiguration", SyncConfigurationProps)
 }
 
 impl SyncConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeStarConnections::SyncConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SyncConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -87,35 +39,61 @@ impl SyncConfiguration {
     pub fn attr_repository_name(&self) -> Value<String> {
         self.resource.get_att("RepositoryName")
     }
+
+    /// Replaces `Branch` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_branch(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Branch", value.into())
+    }
+
+    /// Replaces `ConfigFile` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_config_file(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConfigFile", value.into())
+    }
+
+    /// Replaces `PublishDeploymentStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publish_deployment_status(&self, value: impl Into<Value<PublishDeploymentStatus>>) {
+        self.resource
+            .set_property("PublishDeploymentStatus", value.into())
+    }
+
+    /// Replaces `RepositoryLinkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_link_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RepositoryLinkId", value.into())
+    }
+
+    /// Replaces `ResourceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceName", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `SyncType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_type(&self, value: impl Into<Value<SyncType>>) {
+        self.resource.set_property("SyncType", value.into())
+    }
+
+    /// Replaces `TriggerResourceUpdateOn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trigger_resource_update_on(&self, value: impl Into<Value<TriggerResourceUpdateOn>>) {
+        self.resource
+            .set_property("TriggerResourceUpdateOn", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeStarConnections::SyncConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SyncConfigurationProps {
-    /// `Branch` (required).
-    /// Length: 1..=255 characters.
-    pub branch: Value<String>,
-    /// `ConfigFile` (required).
-    pub config_file: Value<String>,
-    /// `PublishDeploymentStatus` (optional).
-    pub publish_deployment_status: Option<Value<PublishDeploymentStatus>>,
-    /// `RepositoryLinkId` (required).
-    /// Pattern: `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`.
-    pub repository_link_id: Value<String>,
-    /// `ResourceName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `[a-za-z0-9_\.-]+`.
-    pub resource_name: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SyncType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub sync_type: Value<SyncType>,
-    /// `TriggerResourceUpdateOn` (optional).
-    pub trigger_resource_update_on: Option<Value<TriggerResourceUpdateOn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeStarConnections::SyncConfiguration`.
+    SyncConfigurationProps
 }
 
 impl SyncConfigurationProps {
@@ -128,278 +106,66 @@ impl SyncConfigurationProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         sync_type: impl Into<Value<SyncType>>,
     ) -> Self {
-        Self {
-            branch: branch.into(),
-            config_file: config_file.into(),
-            publish_deployment_status: None,
-            repository_link_id: repository_link_id.into(),
-            resource_name: resource_name.into(),
-            role_arn: role_arn.into(),
-            sync_type: sync_type.into(),
-            trigger_resource_update_on: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Branch", branch.into().to_template())
+                .with(1, "ConfigFile", config_file.into().to_template())
+                .with(
+                    3,
+                    "RepositoryLinkId",
+                    repository_link_id.into().to_template(),
+                )
+                .with(4, "ResourceName", resource_name.into().to_template())
+                .with(5, "RoleArn", role_arn.into().to_template())
+                .with(6, "SyncType", sync_type.into().to_template()),
+        )
     }
-    /// Sets `PublishDeploymentStatus`.
+    /// `PublishDeploymentStatus` (optional).
     pub fn publish_deployment_status(
-        mut self,
+        self,
         value: impl Into<Value<PublishDeploymentStatus>>,
     ) -> Self {
-        self.publish_deployment_status = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "PublishDeploymentStatus", value.into().to_template()),
+        )
     }
-    /// Sets `TriggerResourceUpdateOn`.
+    /// `TriggerResourceUpdateOn` (optional).
     pub fn trigger_resource_update_on(
-        mut self,
+        self,
         value: impl Into<Value<TriggerResourceUpdateOn>>,
     ) -> Self {
-        self.trigger_resource_update_on = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "TriggerResourceUpdateOn", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SyncConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Branch".to_owned(), self.branch.to_template());
-        m.insert("ConfigFile".to_owned(), self.config_file.to_template());
-        if let Some(v) = &self.publish_deployment_status {
-            m.insert("PublishDeploymentStatus".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RepositoryLinkId".to_owned(),
-            self.repository_link_id.to_template(),
-        );
-        m.insert("ResourceName".to_owned(), self.resource_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("SyncType".to_owned(), self.sync_type.to_template());
-        if let Some(v) = &self.trigger_resource_update_on {
-            m.insert("TriggerResourceUpdateOn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PublishDeploymentStatus`.
+    PublishDeploymentStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for SyncConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.branch.check(
-            &path.field("Branch"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.publish_deployment_status.check(
-            &path.field("PublishDeploymentStatus"),
-            &Rules::NONE,
-            out,
-        );
-        self.repository_link_id.check(
-            &path.field("RepositoryLinkId"),
-            &Rules {
-                pattern: Some(
-                    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_name.check(
-            &path.field("ResourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("[a-za-z0-9_\\.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^arn:aws(-[\\w]+)*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sync_type
-            .check(&path.field("SyncType"), &Rules::NONE, out);
-        self.trigger_resource_update_on.check(
-            &path.field("TriggerResourceUpdateOn"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SyncType`.
+    SyncType {
+        /// `CFN_STACK_SYNC`
+        CfnStackSync = "CFN_STACK_SYNC",
     }
 }
 
-crate::impl_literal!(SyncConfigurationProps);
-
-/// Values of `PublishDeploymentStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PublishDeploymentStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PublishDeploymentStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TriggerResourceUpdateOn`.
+    TriggerResourceUpdateOn {
+        /// `ANY_CHANGE`
+        AnyChange = "ANY_CHANGE",
+        /// `FILE_CHANGE`
+        FileChange = "FILE_CHANGE",
     }
 }
-
-impl ToTemplate for PublishDeploymentStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PublishDeploymentStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PublishDeploymentStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PublishDeploymentStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(PublishDeploymentStatus::from(s))
-    }
-}
-
-crate::impl_literal!(PublishDeploymentStatus);
-
-/// Values of `SyncType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SyncType {
-    /// `CFN_STACK_SYNC`
-    CfnStackSync,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SyncType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CFN_STACK_SYNC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CfnStackSync => "CFN_STACK_SYNC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SyncType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SyncType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SyncType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CFN_STACK_SYNC" => Self::CfnStackSync,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SyncType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SyncType::from(s))
-    }
-}
-
-crate::impl_literal!(SyncType);
-
-/// Values of `TriggerResourceUpdateOn`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TriggerResourceUpdateOn {
-    /// `ANY_CHANGE`
-    AnyChange,
-    /// `FILE_CHANGE`
-    FileChange,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TriggerResourceUpdateOn {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ANY_CHANGE", "FILE_CHANGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnyChange => "ANY_CHANGE",
-            Self::FileChange => "FILE_CHANGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TriggerResourceUpdateOn {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TriggerResourceUpdateOn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TriggerResourceUpdateOn {
-    fn from(s: &str) -> Self {
-        match s {
-            "ANY_CHANGE" => Self::AnyChange,
-            "FILE_CHANGE" => Self::FileChange,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TriggerResourceUpdateOn> {
-    fn from(s: &str) -> Self {
-        Value::literal(TriggerResourceUpdateOn::from(s))
-    }
-}
-
-crate::impl_literal!(TriggerResourceUpdateOn);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CodeStarNotifications::NotificationRule`.
-#[derive(Debug, Clone)]
-pub struct NotificationRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NotificationRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NotificationRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NotificationRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CodeStarNotifications::NotificationRule`.
+    NotificationRule("AWS::CodeStarNotifications::NotificationRule", NotificationRuleProps)
 }
 
 impl NotificationRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CodeStarNotifications::NotificationRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NotificationRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::NotificationRuleArn> {
         self.resource.ref_value()
@@ -82,42 +34,71 @@ impl NotificationRule {
     pub fn attr_arn(&self) -> Value<ids::NotificationRuleArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CreatedBy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_created_by(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CreatedBy", value.into())
+    }
+
+    /// Replaces `DetailType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detail_type(&self, value: impl Into<Value<DetailType>>) {
+        self.resource.set_property("DetailType", value.into())
+    }
+
+    /// Replaces `EventTypeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_type_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventTypeId", value.into())
+    }
+
+    /// Replaces `EventTypeIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_type_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("EventTypeIds", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Resource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Resource", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetAddress", value.into())
+    }
+
+    /// Replaces `Targets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_targets(&self, value: impl Into<Value<List<Target>>>) {
+        self.resource.set_property("Targets", value.into())
+    }
 }
 
-/// Properties of `AWS::CodeStarNotifications::NotificationRule`.
-#[derive(Debug, Clone)]
-pub struct NotificationRuleProps {
-    /// `CreatedBy` (optional).
-    /// Length: 1..=2048 characters.
-    pub created_by: Option<Value<String>>,
-    /// `DetailType` (required).
-    pub detail_type: Value<DetailType>,
-    /// `EventTypeId` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=2048 characters.
-    pub event_type_id: Option<Value<String>>,
-    /// `EventTypeIds` (required).
-    /// Each item: Length: 1..=200 characters.
-    pub event_type_ids: Value<List<String>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `[A-Za-z0-9\-_ ]+$`.
-    pub name: Value<String>,
-    /// `Resource` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[^:\s]*:[^:\s]*:[^:\s]*:[0-9]{12}:[^\s]+$`.
-    pub resource: Value<String>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `TargetAddress` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=2048 characters.
-    pub target_address: Option<Value<String>>,
-    /// `Targets` (required).
-    /// Items: ..=10.
-    pub targets: Value<List<Target>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CodeStarNotifications::NotificationRule`.
+    NotificationRuleProps
 }
 
 impl NotificationRuleProps {
@@ -129,273 +110,65 @@ impl NotificationRuleProps {
         resource: impl Into<Value<String>>,
         targets: impl Into<Value<List<Target>>>,
     ) -> Self {
-        Self {
-            created_by: None,
-            detail_type: detail_type.into(),
-            event_type_id: None,
-            event_type_ids: event_type_ids.into(),
-            name: name.into(),
-            resource: resource.into(),
-            status: None,
-            tags: None,
-            target_address: None,
-            targets: targets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DetailType", detail_type.into().to_template())
+                .with(3, "EventTypeIds", event_type_ids.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(5, "Resource", resource.into().to_template())
+                .with(9, "Targets", targets.into().to_template()),
+        )
     }
-    /// Sets `CreatedBy`.
-    pub fn created_by(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_by = Some(value.into());
-        self
+    /// `CreatedBy` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn created_by(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CreatedBy", value.into().to_template()))
     }
-    /// Sets `EventTypeId`.
-    pub fn event_type_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_type_id = Some(value.into());
-        self
+    /// `EventTypeId` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 2048 characters.
+    pub fn event_type_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EventTypeId", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(6, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetAddress`.
-    pub fn target_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_address = Some(value.into());
-        self
+    /// `TargetAddress` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 2048 characters.
+    pub fn target_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "TargetAddress", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NotificationRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.created_by {
-            m.insert("CreatedBy".to_owned(), v.to_template());
-        }
-        m.insert("DetailType".to_owned(), self.detail_type.to_template());
-        if let Some(v) = &self.event_type_id {
-            m.insert("EventTypeId".to_owned(), v.to_template());
-        }
-        m.insert("EventTypeIds".to_owned(), self.event_type_ids.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Resource".to_owned(), self.resource.to_template());
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_address {
-            m.insert("TargetAddress".to_owned(), v.to_template());
-        }
-        m.insert("Targets".to_owned(), self.targets.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DetailType`.
+    DetailType {
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `FULL`
+        Full = "FULL",
     }
 }
 
-impl Check for NotificationRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.created_by.check(
-            &path.field("CreatedBy"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.detail_type
-            .check(&path.field("DetailType"), &Rules::NONE, out);
-        self.event_type_id.check(
-            &path.field("EventTypeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_type_ids.check(
-            &path.field("EventTypeIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(200),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[A-Za-z0-9\\-_ ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource.check(
-            &path.field("Resource"),
-            &Rules {
-                pattern: Some("^arn:aws[^:\\s]*:[^:\\s]*:[^:\\s]*:[0-9]{12}:[^\\s]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.target_address.check(
-            &path.field("TargetAddress"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.targets.check(
-            &path.field("Targets"),
-            &Rules {
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(NotificationRuleProps);
-
-/// Values of `DetailType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DetailType {
-    /// `BASIC`
-    Basic,
-    /// `FULL`
-    Full,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DetailType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BASIC", "FULL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "BASIC",
-            Self::Full => "FULL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DetailType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DetailType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DetailType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASIC" => Self::Basic,
-            "FULL" => Self::Full,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DetailType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DetailType::from(s))
-    }
-}
-
-crate::impl_literal!(DetailType);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Target` of `AWS::CodeStarNotifications::NotificationRule`.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// `TargetAddress` (required).
-    pub target_address: Value<String>,
-    /// `TargetType` (required).
-    pub target_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `Target` of `AWS::CodeStarNotifications::NotificationRule`.
+    Target
 }
 
 impl Target {
@@ -404,27 +177,10 @@ impl Target {
         target_address: impl Into<Value<String>>,
         target_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            target_address: target_address.into(),
-            target_type: target_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "TargetAddress", target_address.into().to_template())
+                .with(1, "TargetType", target_type.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Target {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TargetAddress".to_owned(),
-            self.target_address.to_template(),
-        );
-        m.insert("TargetType".to_owned(), self.target_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Target {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Target);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Cognito::IdentityPool`.
-#[derive(Debug, Clone)]
-pub struct IdentityPool {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdentityPool {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdentityPool {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdentityPool {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::IdentityPool`.
+    IdentityPool("AWS::Cognito::IdentityPool", IdentityPoolProps)
 }
 
 impl IdentityPool {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::IdentityPool";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IdentityPoolProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::IdentityPoolId> {
         self.resource.ref_value()
@@ -87,189 +39,181 @@ impl IdentityPool {
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
+
+    /// Replaces `AllowClassicFlow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_classic_flow(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("AllowClassicFlow", value.into())
+    }
+
+    /// Replaces `AllowUnauthenticatedIdentities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_unauthenticated_identities(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowUnauthenticatedIdentities", value.into())
+    }
+
+    /// Replaces `CognitoEvents` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cognito_events(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("CognitoEvents", value.into())
+    }
+
+    /// Replaces `CognitoIdentityProviders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cognito_identity_providers(
+        &self,
+        value: impl Into<Value<List<CognitoIdentityProvider>>>,
+    ) {
+        self.resource
+            .set_property("CognitoIdentityProviders", value.into())
+    }
+
+    /// Replaces `CognitoStreams` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cognito_streams(&self, value: impl Into<Value<CognitoStreams>>) {
+        self.resource.set_property("CognitoStreams", value.into())
+    }
+
+    /// Replaces `DeveloperProviderName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_developer_provider_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeveloperProviderName", value.into())
+    }
+
+    /// Replaces `IdentityPoolName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_pool_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IdentityPoolName", value.into())
+    }
+
+    /// Replaces `IdentityPoolTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_pool_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("IdentityPoolTags", value.into())
+    }
+
+    /// Replaces `OpenIdConnectProviderARNs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_open_id_connect_provider_ar_ns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("OpenIdConnectProviderARNs", value.into())
+    }
+
+    /// Replaces `PushSync` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_push_sync(&self, value: impl Into<Value<PushSync>>) {
+        self.resource.set_property("PushSync", value.into())
+    }
+
+    /// Replaces `SamlProviderARNs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_saml_provider_ar_ns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SamlProviderARNs", value.into())
+    }
+
+    /// Replaces `SupportedLoginProviders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_supported_login_providers(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("SupportedLoginProviders", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::IdentityPool`.
-#[derive(Debug, Clone)]
-pub struct IdentityPoolProps {
-    /// `AllowClassicFlow` (optional).
-    pub allow_classic_flow: Option<Value<bool>>,
-    /// `AllowUnauthenticatedIdentities` (required).
-    pub allow_unauthenticated_identities: Value<bool>,
-    /// `CognitoEvents` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub cognito_events: Option<Value<serde_json::Value>>,
-    /// `CognitoIdentityProviders` (optional).
-    pub cognito_identity_providers: Option<Value<List<CognitoIdentityProvider>>>,
-    /// `CognitoStreams` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub cognito_streams: Option<Value<CognitoStreams>>,
-    /// `DeveloperProviderName` (optional).
-    pub developer_provider_name: Option<Value<String>>,
-    /// `IdentityPoolName` (optional).
-    pub identity_pool_name: Option<Value<String>>,
-    /// `IdentityPoolTags` (optional).
-    pub identity_pool_tags: Option<Value<List<Tag>>>,
-    /// `OpenIdConnectProviderARNs` (optional).
-    pub open_id_connect_provider_ar_ns: Option<Value<List<String>>>,
-    /// `PushSync` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub push_sync: Option<Value<PushSync>>,
-    /// `SamlProviderARNs` (optional).
-    pub saml_provider_ar_ns: Option<Value<List<String>>>,
-    /// `SupportedLoginProviders` (optional).
-    pub supported_login_providers: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::IdentityPool`.
+    IdentityPoolProps
 }
 
 impl IdentityPoolProps {
     /// The required properties: `AllowUnauthenticatedIdentities`.
     pub fn new(allow_unauthenticated_identities: impl Into<Value<bool>>) -> Self {
-        Self {
-            allow_classic_flow: None,
-            allow_unauthenticated_identities: allow_unauthenticated_identities.into(),
-            cognito_events: None,
-            cognito_identity_providers: None,
-            cognito_streams: None,
-            developer_provider_name: None,
-            identity_pool_name: None,
-            identity_pool_tags: None,
-            open_id_connect_provider_ar_ns: None,
-            push_sync: None,
-            saml_provider_ar_ns: None,
-            supported_login_providers: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "AllowUnauthenticatedIdentities",
+            allow_unauthenticated_identities.into().to_template(),
+        ))
     }
-    /// Sets `AllowClassicFlow`.
-    pub fn allow_classic_flow(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_classic_flow = Some(value.into());
-        self
+    /// `AllowClassicFlow` (optional).
+    pub fn allow_classic_flow(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowClassicFlow", value.into().to_template()),
+        )
     }
-    /// Sets `CognitoEvents`.
-    pub fn cognito_events(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.cognito_events = Some(value.into());
-        self
+    /// `CognitoEvents` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn cognito_events(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "CognitoEvents", value.into().to_template()))
     }
-    /// Sets `CognitoIdentityProviders`.
+    /// `CognitoIdentityProviders` (optional).
     pub fn cognito_identity_providers(
-        mut self,
+        self,
         value: impl Into<Value<List<CognitoIdentityProvider>>>,
     ) -> Self {
-        self.cognito_identity_providers = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "CognitoIdentityProviders", value.into().to_template()),
+        )
     }
-    /// Sets `CognitoStreams`.
-    pub fn cognito_streams(mut self, value: impl Into<Value<CognitoStreams>>) -> Self {
-        self.cognito_streams = Some(value.into());
-        self
+    /// `CognitoStreams` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn cognito_streams(self, value: impl Into<Value<CognitoStreams>>) -> Self {
+        Self(self.0.with(4, "CognitoStreams", value.into().to_template()))
     }
-    /// Sets `DeveloperProviderName`.
-    pub fn developer_provider_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.developer_provider_name = Some(value.into());
-        self
+    /// `DeveloperProviderName` (optional).
+    pub fn developer_provider_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DeveloperProviderName", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityPoolName`.
-    pub fn identity_pool_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_pool_name = Some(value.into());
-        self
+    /// `IdentityPoolName` (optional).
+    pub fn identity_pool_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "IdentityPoolName", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityPoolTags`.
-    pub fn identity_pool_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.identity_pool_tags = Some(value.into());
-        self
+    /// `IdentityPoolTags` (optional).
+    pub fn identity_pool_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "IdentityPoolTags", value.into().to_template()),
+        )
     }
-    /// Sets `OpenIdConnectProviderARNs`.
-    pub fn open_id_connect_provider_ar_ns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.open_id_connect_provider_ar_ns = Some(value.into());
-        self
+    /// `OpenIdConnectProviderARNs` (optional).
+    pub fn open_id_connect_provider_ar_ns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "OpenIdConnectProviderARNs", value.into().to_template()),
+        )
     }
-    /// Sets `PushSync`.
-    pub fn push_sync(mut self, value: impl Into<Value<PushSync>>) -> Self {
-        self.push_sync = Some(value.into());
-        self
+    /// `PushSync` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn push_sync(self, value: impl Into<Value<PushSync>>) -> Self {
+        Self(self.0.with(9, "PushSync", value.into().to_template()))
     }
-    /// Sets `SamlProviderARNs`.
-    pub fn saml_provider_ar_ns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.saml_provider_ar_ns = Some(value.into());
-        self
+    /// `SamlProviderARNs` (optional).
+    pub fn saml_provider_ar_ns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SamlProviderARNs", value.into().to_template()),
+        )
     }
-    /// Sets `SupportedLoginProviders`.
-    pub fn supported_login_providers(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.supported_login_providers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityPoolProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_classic_flow {
-            m.insert("AllowClassicFlow".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AllowUnauthenticatedIdentities".to_owned(),
-            self.allow_unauthenticated_identities.to_template(),
-        );
-        if let Some(v) = &self.cognito_events {
-            m.insert("CognitoEvents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cognito_identity_providers {
-            m.insert("CognitoIdentityProviders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cognito_streams {
-            m.insert("CognitoStreams".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.developer_provider_name {
-            m.insert("DeveloperProviderName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_pool_name {
-            m.insert("IdentityPoolName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_pool_tags {
-            m.insert("IdentityPoolTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.open_id_connect_provider_ar_ns {
-            m.insert("OpenIdConnectProviderARNs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.push_sync {
-            m.insert("PushSync".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.saml_provider_ar_ns {
-            m.insert("SamlProviderARNs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supported_login_providers {
-            m.insert("SupportedLoginProviders".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SupportedLoginProviders` (optional).
+    pub fn supported_login_providers(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SupportedLoginProviders", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IdentityPoolProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cognito_identity_providers.check(
-            &path.field("CognitoIdentityProviders"),
-            &Rules::NONE,
-            out,
-        );
-        self.cognito_streams
-            .check(&path.field("CognitoStreams"), &Rules::NONE, out);
-        self.identity_pool_tags
-            .check(&path.field("IdentityPoolTags"), &Rules::NONE, out);
-        self.push_sync
-            .check(&path.field("PushSync"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdentityPoolProps);
-
-/// Property type `CognitoIdentityProvider` of `AWS::Cognito::IdentityPool`.
-#[derive(Debug, Clone)]
-pub struct CognitoIdentityProvider {
-    /// `ClientId` (required).
-    pub client_id: Value<String>,
-    /// `ProviderName` (required).
-    pub provider_name: Value<String>,
-    /// `ServerSideTokenCheck` (optional).
-    pub server_side_token_check: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `CognitoIdentityProvider` of `AWS::Cognito::IdentityPool`.
+    CognitoIdentityProvider
 }
 
 impl CognitoIdentityProvider {
@@ -278,195 +222,69 @@ impl CognitoIdentityProvider {
         client_id: impl Into<Value<String>>,
         provider_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: client_id.into(),
-            provider_name: provider_name.into(),
-            server_side_token_check: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientId", client_id.into().to_template())
+                .with(1, "ProviderName", provider_name.into().to_template()),
+        )
     }
-    /// Sets `ServerSideTokenCheck`.
-    pub fn server_side_token_check(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.server_side_token_check = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CognitoIdentityProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ProviderName".to_owned(), self.provider_name.to_template());
-        if let Some(v) = &self.server_side_token_check {
-            m.insert("ServerSideTokenCheck".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServerSideTokenCheck` (optional).
+    pub fn server_side_token_check(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ServerSideTokenCheck", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CognitoIdentityProvider {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CognitoIdentityProvider);
-
-/// Property type `CognitoStreams` of `AWS::Cognito::IdentityPool`.
-#[derive(Debug, Clone, Default)]
-pub struct CognitoStreams {
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `StreamName` (optional).
-    pub stream_name: Option<Value<String>>,
-    /// `StreamingStatus` (optional).
-    pub streaming_status: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CognitoStreams` of `AWS::Cognito::IdentityPool`.
+    CognitoStreams(default)
 }
 
 impl CognitoStreams {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            role_arn: None,
-            stream_name: None,
-            streaming_status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `StreamName`.
-    pub fn stream_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-    /// Sets `StreamingStatus`.
-    pub fn streaming_status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.streaming_status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CognitoStreams {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_name {
-            m.insert("StreamName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.streaming_status {
-            m.insert("StreamingStatus".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CognitoStreams {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CognitoStreams);
-
-/// Property type `Tag` of `AWS::Cognito::IdentityPool`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `PushSync` of `AWS::Cognito::IdentityPool`.
-#[derive(Debug, Clone, Default)]
-pub struct PushSync {
-    /// `ApplicationArns` (optional).
-    pub application_arns: Option<Value<List<String>>>,
     /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(0, "RoleArn", value.into().to_template()))
+    }
+    /// `StreamName` (optional).
+    pub fn stream_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StreamName", value.into().to_template()))
+    }
+    /// `StreamingStatus` (optional).
+    pub fn streaming_status(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "StreamingStatus", value.into().to_template()),
+        )
+    }
+}
+
+pub use crate::cfn::Tag;
+
+crate::l1_struct! {
+    /// Property type `PushSync` of `AWS::Cognito::IdentityPool`.
+    PushSync(default)
 }
 
 impl PushSync {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_arns: None,
-            role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationArns`.
-    pub fn application_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.application_arns = Some(value.into());
-        self
+    /// `ApplicationArns` (optional).
+    pub fn application_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationArns", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "RoleArn", value.into().to_template()))
     }
 }
-
-impl ToTemplate for PushSync {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_arns {
-            m.insert("ApplicationArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PushSync {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PushSync);

@@ -11,85 +11,48 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Cognito::IdentityPoolPrincipalTag`.
-#[derive(Debug, Clone)]
-pub struct IdentityPoolPrincipalTag {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdentityPoolPrincipalTag {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdentityPoolPrincipalTag {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdentityPoolPrincipalTag {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::IdentityPoolPrincipalTag`.
+    IdentityPoolPrincipalTag("AWS::Cognito::IdentityPoolPrincipalTag", IdentityPoolPrincipalTagProps)
 }
 
 impl IdentityPoolPrincipalTag {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::IdentityPoolPrincipalTag";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IdentityPoolPrincipalTagProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `IdentityPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IdentityPoolId", value.into())
+    }
+
+    /// Replaces `IdentityProviderName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_provider_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IdentityProviderName", value.into())
+    }
+
+    /// Replaces `PrincipalTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PrincipalTags", value.into())
+    }
+
+    /// Replaces `UseDefaults` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_defaults(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("UseDefaults", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::IdentityPoolPrincipalTag`.
-#[derive(Debug, Clone)]
-pub struct IdentityPoolPrincipalTagProps {
-    /// `IdentityPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub identity_pool_id: Value<String>,
-    /// `IdentityProviderName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub identity_provider_name: Value<String>,
-    /// `PrincipalTags` (optional).
-    pub principal_tags: Option<Value<serde_json::Value>>,
-    /// `UseDefaults` (optional).
-    pub use_defaults: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::IdentityPoolPrincipalTag`.
+    IdentityPoolPrincipalTagProps
 }
 
 impl IdentityPoolPrincipalTagProps {
@@ -98,48 +61,22 @@ impl IdentityPoolPrincipalTagProps {
         identity_pool_id: impl Into<Value<String>>,
         identity_provider_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            identity_pool_id: identity_pool_id.into(),
-            identity_provider_name: identity_provider_name.into(),
-            principal_tags: None,
-            use_defaults: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IdentityPoolId", identity_pool_id.into().to_template())
+                .with(
+                    1,
+                    "IdentityProviderName",
+                    identity_provider_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `PrincipalTags`.
-    pub fn principal_tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.principal_tags = Some(value.into());
-        self
+    /// `PrincipalTags` (optional).
+    pub fn principal_tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "PrincipalTags", value.into().to_template()))
     }
-    /// Sets `UseDefaults`.
-    pub fn use_defaults(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_defaults = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityPoolPrincipalTagProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IdentityPoolId".to_owned(),
-            self.identity_pool_id.to_template(),
-        );
-        m.insert(
-            "IdentityProviderName".to_owned(),
-            self.identity_provider_name.to_template(),
-        );
-        if let Some(v) = &self.principal_tags {
-            m.insert("PrincipalTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_defaults {
-            m.insert("UseDefaults".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseDefaults` (optional).
+    pub fn use_defaults(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "UseDefaults", value.into().to_template()))
     }
 }
-
-impl Check for IdentityPoolPrincipalTagProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IdentityPoolPrincipalTagProps);

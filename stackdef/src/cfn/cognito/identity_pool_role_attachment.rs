@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Cognito::IdentityPoolRoleAttachment`.
-#[derive(Debug, Clone)]
-pub struct IdentityPoolRoleAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdentityPoolRoleAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdentityPoolRoleAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdentityPoolRoleAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::IdentityPoolRoleAttachment`.
+    IdentityPoolRoleAttachment("AWS::Cognito::IdentityPoolRoleAttachment", IdentityPoolRoleAttachmentProps)
 }
 
 impl IdentityPoolRoleAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::IdentityPoolRoleAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IdentityPoolRoleAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::IdentityPoolRoleAttachmentId> {
         self.resource.ref_value()
@@ -86,60 +34,46 @@ impl IdentityPoolRoleAttachment {
     pub fn attr_id(&self) -> Value<ids::IdentityPoolRoleAttachmentId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `IdentityPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IdentityPoolId", value.into())
+    }
+
+    /// Replaces `RoleMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_mappings(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("RoleMappings", value.into())
+    }
+
+    /// Replaces `Roles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_roles(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Roles", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::IdentityPoolRoleAttachment`.
-#[derive(Debug, Clone)]
-pub struct IdentityPoolRoleAttachmentProps {
-    /// `IdentityPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub identity_pool_id: Value<String>,
-    /// `RoleMappings` (optional).
-    pub role_mappings: Option<Value<serde_json::Value>>,
-    /// `Roles` (optional).
-    pub roles: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::IdentityPoolRoleAttachment`.
+    IdentityPoolRoleAttachmentProps
 }
 
 impl IdentityPoolRoleAttachmentProps {
     /// The required properties: `IdentityPoolId`.
     pub fn new(identity_pool_id: impl Into<Value<String>>) -> Self {
-        Self {
-            identity_pool_id: identity_pool_id.into(),
-            role_mappings: None,
-            roles: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IdentityPoolId",
+            identity_pool_id.into().to_template(),
+        ))
     }
-    /// Sets `RoleMappings`.
-    pub fn role_mappings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.role_mappings = Some(value.into());
-        self
+    /// `RoleMappings` (optional).
+    pub fn role_mappings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "RoleMappings", value.into().to_template()))
     }
-    /// Sets `Roles`.
-    pub fn roles(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.roles = Some(value.into());
-        self
+    /// `Roles` (optional).
+    pub fn roles(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Roles", value.into().to_template()))
     }
 }
-
-impl ToTemplate for IdentityPoolRoleAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IdentityPoolId".to_owned(),
-            self.identity_pool_id.to_template(),
-        );
-        if let Some(v) = &self.role_mappings {
-            m.insert("RoleMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.roles {
-            m.insert("Roles".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IdentityPoolRoleAttachmentProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IdentityPoolRoleAttachmentProps);

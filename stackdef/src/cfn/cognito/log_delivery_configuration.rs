@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::LogDeliveryConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LogDeliveryConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LogDeliveryConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LogDeliveryConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LogDeliveryConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::LogDeliveryConfiguration`.
+    LogDeliveryConfiguration("AWS::Cognito::LogDeliveryConfiguration", LogDeliveryConfigurationProps)
 }
 
 impl LogDeliveryConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::LogDeliveryConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: LogDeliveryConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::LogDeliveryConfigurationId> {
         self.resource.ref_value()
@@ -86,253 +34,128 @@ impl LogDeliveryConfiguration {
     pub fn attr_id(&self) -> Value<ids::LogDeliveryConfigurationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `LogConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_configurations(&self, value: impl Into<Value<List<LogConfiguration>>>) {
+        self.resource
+            .set_property("LogConfigurations", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::LogDeliveryConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LogDeliveryConfigurationProps {
-    /// `LogConfigurations` (optional).
-    pub log_configurations: Option<Value<List<LogConfiguration>>>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::LogDeliveryConfiguration`.
+    LogDeliveryConfigurationProps
 }
 
 impl LogDeliveryConfigurationProps {
     /// The required properties: `UserPoolId`.
     pub fn new(user_pool_id: impl Into<Value<String>>) -> Self {
-        Self {
-            log_configurations: None,
-            user_pool_id: user_pool_id.into(),
-        }
+        Self(crate::Properties::new().with(1, "UserPoolId", user_pool_id.into().to_template()))
     }
-    /// Sets `LogConfigurations`.
-    pub fn log_configurations(mut self, value: impl Into<Value<List<LogConfiguration>>>) -> Self {
-        self.log_configurations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogDeliveryConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_configurations {
-            m.insert("LogConfigurations".to_owned(), v.to_template());
-        }
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        Expr::Map(m)
+    /// `LogConfigurations` (optional).
+    pub fn log_configurations(self, value: impl Into<Value<List<LogConfiguration>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LogConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LogDeliveryConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_configurations
-            .check(&path.field("LogConfigurations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogDeliveryConfigurationProps);
-
-/// Property type `LogConfiguration` of `AWS::Cognito::LogDeliveryConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct LogConfiguration {
-    /// `CloudWatchLogsConfiguration` (optional).
-    pub cloud_watch_logs_configuration: Option<Value<CloudWatchLogsConfiguration>>,
-    /// `EventSource` (optional).
-    pub event_source: Option<Value<String>>,
-    /// `FirehoseConfiguration` (optional).
-    pub firehose_configuration: Option<Value<FirehoseConfiguration>>,
-    /// `LogLevel` (optional).
-    pub log_level: Option<Value<String>>,
-    /// `S3Configuration` (optional).
-    pub s3_configuration: Option<Value<S3Configuration>>,
+crate::l1_struct! {
+    /// Property type `LogConfiguration` of `AWS::Cognito::LogDeliveryConfiguration`.
+    LogConfiguration(default)
 }
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs_configuration: None,
-            event_source: None,
-            firehose_configuration: None,
-            log_level: None,
-            s3_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogsConfiguration`.
+    /// `CloudWatchLogsConfiguration` (optional).
     pub fn cloud_watch_logs_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLogsConfiguration>>,
     ) -> Self {
-        self.cloud_watch_logs_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudWatchLogsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EventSource`.
-    pub fn event_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_source = Some(value.into());
-        self
+    /// `EventSource` (optional).
+    pub fn event_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EventSource", value.into().to_template()))
     }
-    /// Sets `FirehoseConfiguration`.
-    pub fn firehose_configuration(
-        mut self,
-        value: impl Into<Value<FirehoseConfiguration>>,
-    ) -> Self {
-        self.firehose_configuration = Some(value.into());
-        self
+    /// `FirehoseConfiguration` (optional).
+    pub fn firehose_configuration(self, value: impl Into<Value<FirehoseConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FirehoseConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LogLevel`.
-    pub fn log_level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_level = Some(value.into());
-        self
+    /// `LogLevel` (optional).
+    pub fn log_level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LogLevel", value.into().to_template()))
     }
-    /// Sets `S3Configuration`.
-    pub fn s3_configuration(mut self, value: impl Into<Value<S3Configuration>>) -> Self {
-        self.s3_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs_configuration {
-            m.insert("CloudWatchLogsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_source {
-            m.insert("EventSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firehose_configuration {
-            m.insert("FirehoseConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_level {
-            m.insert("LogLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_configuration {
-            m.insert("S3Configuration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Configuration` (optional).
+    pub fn s3_configuration(self, value: impl Into<Value<S3Configuration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "S3Configuration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs_configuration.check(
-            &path.field("CloudWatchLogsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.firehose_configuration
-            .check(&path.field("FirehoseConfiguration"), &Rules::NONE, out);
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogConfiguration);
-
-/// Property type `CloudWatchLogsConfiguration` of `AWS::Cognito::LogDeliveryConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchLogsConfiguration {
-    /// `LogGroupArn` (optional).
-    pub log_group_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogsConfiguration` of `AWS::Cognito::LogDeliveryConfiguration`.
+    CloudWatchLogsConfiguration(default)
 }
 
 impl CloudWatchLogsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupArn`.
-    pub fn log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
+    /// `LogGroupArn` (optional).
+    pub fn log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LogGroupArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_arn {
-            m.insert("LogGroupArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchLogsConfiguration);
-
-/// Property type `FirehoseConfiguration` of `AWS::Cognito::LogDeliveryConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct FirehoseConfiguration {
-    /// `StreamArn` (optional).
-    pub stream_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FirehoseConfiguration` of `AWS::Cognito::LogDeliveryConfiguration`.
+    FirehoseConfiguration(default)
 }
 
 impl FirehoseConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { stream_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FirehoseConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.stream_arn {
-            m.insert("StreamArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StreamArn` (optional).
+    pub fn stream_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "StreamArn", value.into().to_template()))
     }
 }
 
-impl Check for FirehoseConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FirehoseConfiguration);
-
-/// Property type `S3Configuration` of `AWS::Cognito::LogDeliveryConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct S3Configuration {
-    /// `BucketArn` (optional).
-    pub bucket_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Configuration` of `AWS::Cognito::LogDeliveryConfiguration`.
+    S3Configuration(default)
 }
 
 impl S3Configuration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { bucket_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketArn`.
-    pub fn bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_arn {
-            m.insert("BucketArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BucketArn` (optional).
+    pub fn bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BucketArn", value.into().to_template()))
     }
 }
-
-impl Check for S3Configuration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Configuration);

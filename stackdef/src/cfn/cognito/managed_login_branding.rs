@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Cognito::ManagedLoginBranding`.
-#[derive(Debug, Clone)]
-pub struct ManagedLoginBranding {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ManagedLoginBranding {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ManagedLoginBranding {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ManagedLoginBranding {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::ManagedLoginBranding`.
+    ManagedLoginBranding("AWS::Cognito::ManagedLoginBranding", ManagedLoginBrandingProps)
 }
 
 impl ManagedLoginBranding {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::ManagedLoginBranding";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ManagedLoginBrandingProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,115 +28,90 @@ impl ManagedLoginBranding {
     pub fn attr_managed_login_branding_id(&self) -> Value<String> {
         self.resource.get_att("ManagedLoginBrandingId")
     }
+
+    /// Replaces `Assets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assets(&self, value: impl Into<Value<List<AssetType>>>) {
+        self.resource.set_property("Assets", value.into())
+    }
+
+    /// Replaces `ClientId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientId", value.into())
+    }
+
+    /// Replaces `ReturnMergedResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_return_merged_resources(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ReturnMergedResources", value.into())
+    }
+
+    /// Replaces `Settings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_settings(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Settings", value.into())
+    }
+
+    /// Replaces `UseCognitoProvidedValues` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_cognito_provided_values(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseCognitoProvidedValues", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::ManagedLoginBranding`.
-#[derive(Debug, Clone)]
-pub struct ManagedLoginBrandingProps {
-    /// `Assets` (optional).
-    pub assets: Option<Value<List<AssetType>>>,
-    /// `ClientId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub client_id: Option<Value<String>>,
-    /// `ReturnMergedResources` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub return_merged_resources: Option<Value<bool>>,
-    /// `Settings` (optional).
-    pub settings: Option<Value<serde_json::Value>>,
-    /// `UseCognitoProvidedValues` (optional).
-    pub use_cognito_provided_values: Option<Value<bool>>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::ManagedLoginBranding`.
+    ManagedLoginBrandingProps
 }
 
 impl ManagedLoginBrandingProps {
     /// The required properties: `UserPoolId`.
     pub fn new(user_pool_id: impl Into<Value<String>>) -> Self {
-        Self {
-            assets: None,
-            client_id: None,
-            return_merged_resources: None,
-            settings: None,
-            use_cognito_provided_values: None,
-            user_pool_id: user_pool_id.into(),
-        }
+        Self(crate::Properties::new().with(5, "UserPoolId", user_pool_id.into().to_template()))
     }
-    /// Sets `Assets`.
-    pub fn assets(mut self, value: impl Into<Value<List<AssetType>>>) -> Self {
-        self.assets = Some(value.into());
-        self
+    /// `Assets` (optional).
+    pub fn assets(self, value: impl Into<Value<List<AssetType>>>) -> Self {
+        Self(self.0.with(0, "Assets", value.into().to_template()))
     }
-    /// Sets `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_id = Some(value.into());
-        self
+    /// `ClientId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn client_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClientId", value.into().to_template()))
     }
-    /// Sets `ReturnMergedResources`.
-    pub fn return_merged_resources(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.return_merged_resources = Some(value.into());
-        self
+    /// `ReturnMergedResources` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn return_merged_resources(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ReturnMergedResources", value.into().to_template()),
+        )
     }
-    /// Sets `Settings`.
-    pub fn settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.settings = Some(value.into());
-        self
+    /// `Settings` (optional).
+    pub fn settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Settings", value.into().to_template()))
     }
-    /// Sets `UseCognitoProvidedValues`.
-    pub fn use_cognito_provided_values(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_cognito_provided_values = Some(value.into());
-        self
+    /// `UseCognitoProvidedValues` (optional).
+    pub fn use_cognito_provided_values(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "UseCognitoProvidedValues", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ManagedLoginBrandingProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assets {
-            m.insert("Assets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_id {
-            m.insert("ClientId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.return_merged_resources {
-            m.insert("ReturnMergedResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.settings {
-            m.insert("Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_cognito_provided_values {
-            m.insert("UseCognitoProvidedValues".to_owned(), v.to_template());
-        }
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ManagedLoginBrandingProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assets.check(&path.field("Assets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ManagedLoginBrandingProps);
-
-/// Property type `AssetType` of `AWS::Cognito::ManagedLoginBranding`.
-#[derive(Debug, Clone)]
-pub struct AssetType {
-    /// `Bytes` (optional).
-    /// Length: ..=1000000 characters.
-    pub bytes: Option<Value<String>>,
-    /// `Category` (required).
-    pub category: Value<CategoryType>,
-    /// `ColorMode` (required).
-    pub color_mode: Value<ColorModeType>,
-    /// `Extension` (required).
-    pub extension: Value<ExtensionType>,
-    /// `ResourceId` (optional).
-    /// Length: 1..=40 characters.
-    /// Pattern: `^[\w\- ]+$`.
-    pub resource_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AssetType` of `AWS::Cognito::ManagedLoginBranding`.
+    AssetType
 }
 
 impl AssetType {
@@ -194,324 +121,86 @@ impl AssetType {
         color_mode: impl Into<Value<ColorModeType>>,
         extension: impl Into<Value<ExtensionType>>,
     ) -> Self {
-        Self {
-            bytes: None,
-            category: category.into(),
-            color_mode: color_mode.into(),
-            extension: extension.into(),
-            resource_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Category", category.into().to_template())
+                .with(2, "ColorMode", color_mode.into().to_template())
+                .with(3, "Extension", extension.into().to_template()),
+        )
     }
-    /// Sets `Bytes`.
-    pub fn bytes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bytes = Some(value.into());
-        self
+    /// `Bytes` (optional).
+    /// Length: at most 1000000 characters.
+    pub fn bytes(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Bytes", value.into().to_template()))
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bytes {
-            m.insert("Bytes".to_owned(), v.to_template());
-        }
-        m.insert("Category".to_owned(), self.category.to_template());
-        m.insert("ColorMode".to_owned(), self.color_mode.to_template());
-        m.insert("Extension".to_owned(), self.extension.to_template());
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceId` (optional).
+    /// Length: 1 to 40 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}\- ]+$`.
+    pub fn resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ResourceId", value.into().to_template()))
     }
 }
 
-impl Check for AssetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bytes.check(
-            &path.field("Bytes"),
-            &Rules {
-                max_length: Some(1000000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.category
-            .check(&path.field("Category"), &Rules::NONE, out);
-        self.color_mode
-            .check(&path.field("ColorMode"), &Rules::NONE, out);
-        self.extension
-            .check(&path.field("Extension"), &Rules::NONE, out);
-        self.resource_id.check(
-            &path.field("ResourceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(40),
-                pattern: Some("^[\\w\\- ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CategoryType`.
+    CategoryType {
+        /// `FAVICON_ICO`
+        FaviconIco = "FAVICON_ICO",
+        /// `FAVICON_SVG`
+        FaviconSvg = "FAVICON_SVG",
+        /// `EMAIL_GRAPHIC`
+        EmailGraphic = "EMAIL_GRAPHIC",
+        /// `SMS_GRAPHIC`
+        SmsGraphic = "SMS_GRAPHIC",
+        /// `AUTH_APP_GRAPHIC`
+        AuthAppGraphic = "AUTH_APP_GRAPHIC",
+        /// `PASSWORD_GRAPHIC`
+        PasswordGraphic = "PASSWORD_GRAPHIC",
+        /// `PASSKEY_GRAPHIC`
+        PasskeyGraphic = "PASSKEY_GRAPHIC",
+        /// `PAGE_HEADER_LOGO`
+        PageHeaderLogo = "PAGE_HEADER_LOGO",
+        /// `PAGE_HEADER_BACKGROUND`
+        PageHeaderBackground = "PAGE_HEADER_BACKGROUND",
+        /// `PAGE_FOOTER_LOGO`
+        PageFooterLogo = "PAGE_FOOTER_LOGO",
+        /// `PAGE_FOOTER_BACKGROUND`
+        PageFooterBackground = "PAGE_FOOTER_BACKGROUND",
+        /// `PAGE_BACKGROUND`
+        PageBackground = "PAGE_BACKGROUND",
+        /// `FORM_BACKGROUND`
+        FormBackground = "FORM_BACKGROUND",
+        /// `FORM_LOGO`
+        FormLogo = "FORM_LOGO",
+        /// `IDP_BUTTON_ICON`
+        IdpButtonIcon = "IDP_BUTTON_ICON",
     }
 }
 
-crate::impl_literal!(AssetType);
-
-/// Values of `CategoryType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CategoryType {
-    /// `FAVICON_ICO`
-    FaviconIco,
-    /// `FAVICON_SVG`
-    FaviconSvg,
-    /// `EMAIL_GRAPHIC`
-    EmailGraphic,
-    /// `SMS_GRAPHIC`
-    SmsGraphic,
-    /// `AUTH_APP_GRAPHIC`
-    AuthAppGraphic,
-    /// `PASSWORD_GRAPHIC`
-    PasswordGraphic,
-    /// `PASSKEY_GRAPHIC`
-    PasskeyGraphic,
-    /// `PAGE_HEADER_LOGO`
-    PageHeaderLogo,
-    /// `PAGE_HEADER_BACKGROUND`
-    PageHeaderBackground,
-    /// `PAGE_FOOTER_LOGO`
-    PageFooterLogo,
-    /// `PAGE_FOOTER_BACKGROUND`
-    PageFooterBackground,
-    /// `PAGE_BACKGROUND`
-    PageBackground,
-    /// `FORM_BACKGROUND`
-    FormBackground,
-    /// `FORM_LOGO`
-    FormLogo,
-    /// `IDP_BUTTON_ICON`
-    IdpButtonIcon,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CategoryType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "FAVICON_ICO",
-        "FAVICON_SVG",
-        "EMAIL_GRAPHIC",
-        "SMS_GRAPHIC",
-        "AUTH_APP_GRAPHIC",
-        "PASSWORD_GRAPHIC",
-        "PASSKEY_GRAPHIC",
-        "PAGE_HEADER_LOGO",
-        "PAGE_HEADER_BACKGROUND",
-        "PAGE_FOOTER_LOGO",
-        "PAGE_FOOTER_BACKGROUND",
-        "PAGE_BACKGROUND",
-        "FORM_BACKGROUND",
-        "FORM_LOGO",
-        "IDP_BUTTON_ICON",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FaviconIco => "FAVICON_ICO",
-            Self::FaviconSvg => "FAVICON_SVG",
-            Self::EmailGraphic => "EMAIL_GRAPHIC",
-            Self::SmsGraphic => "SMS_GRAPHIC",
-            Self::AuthAppGraphic => "AUTH_APP_GRAPHIC",
-            Self::PasswordGraphic => "PASSWORD_GRAPHIC",
-            Self::PasskeyGraphic => "PASSKEY_GRAPHIC",
-            Self::PageHeaderLogo => "PAGE_HEADER_LOGO",
-            Self::PageHeaderBackground => "PAGE_HEADER_BACKGROUND",
-            Self::PageFooterLogo => "PAGE_FOOTER_LOGO",
-            Self::PageFooterBackground => "PAGE_FOOTER_BACKGROUND",
-            Self::PageBackground => "PAGE_BACKGROUND",
-            Self::FormBackground => "FORM_BACKGROUND",
-            Self::FormLogo => "FORM_LOGO",
-            Self::IdpButtonIcon => "IDP_BUTTON_ICON",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ColorModeType`.
+    ColorModeType {
+        /// `LIGHT`
+        Light = "LIGHT",
+        /// `DARK`
+        Dark = "DARK",
+        /// `DYNAMIC`
+        Dynamic = "DYNAMIC",
     }
 }
 
-impl ToTemplate for CategoryType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `ExtensionType`.
+    ExtensionType {
+        /// `ICO`
+        Ico = "ICO",
+        /// `JPEG`
+        Jpeg = "JPEG",
+        /// `PNG`
+        Png = "PNG",
+        /// `SVG`
+        Svg = "SVG",
+        /// `WEBP`
+        Webp = "WEBP",
     }
 }
-
-impl Check for CategoryType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CategoryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FAVICON_ICO" => Self::FaviconIco,
-            "FAVICON_SVG" => Self::FaviconSvg,
-            "EMAIL_GRAPHIC" => Self::EmailGraphic,
-            "SMS_GRAPHIC" => Self::SmsGraphic,
-            "AUTH_APP_GRAPHIC" => Self::AuthAppGraphic,
-            "PASSWORD_GRAPHIC" => Self::PasswordGraphic,
-            "PASSKEY_GRAPHIC" => Self::PasskeyGraphic,
-            "PAGE_HEADER_LOGO" => Self::PageHeaderLogo,
-            "PAGE_HEADER_BACKGROUND" => Self::PageHeaderBackground,
-            "PAGE_FOOTER_LOGO" => Self::PageFooterLogo,
-            "PAGE_FOOTER_BACKGROUND" => Self::PageFooterBackground,
-            "PAGE_BACKGROUND" => Self::PageBackground,
-            "FORM_BACKGROUND" => Self::FormBackground,
-            "FORM_LOGO" => Self::FormLogo,
-            "IDP_BUTTON_ICON" => Self::IdpButtonIcon,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CategoryType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CategoryType::from(s))
-    }
-}
-
-crate::impl_literal!(CategoryType);
-
-/// Values of `ColorModeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ColorModeType {
-    /// `LIGHT`
-    Light,
-    /// `DARK`
-    Dark,
-    /// `DYNAMIC`
-    Dynamic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ColorModeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LIGHT", "DARK", "DYNAMIC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Light => "LIGHT",
-            Self::Dark => "DARK",
-            Self::Dynamic => "DYNAMIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ColorModeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ColorModeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ColorModeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LIGHT" => Self::Light,
-            "DARK" => Self::Dark,
-            "DYNAMIC" => Self::Dynamic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ColorModeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ColorModeType::from(s))
-    }
-}
-
-crate::impl_literal!(ColorModeType);
-
-/// Values of `ExtensionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExtensionType {
-    /// `ICO`
-    Ico,
-    /// `JPEG`
-    Jpeg,
-    /// `PNG`
-    Png,
-    /// `SVG`
-    Svg,
-    /// `WEBP`
-    Webp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExtensionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ICO", "JPEG", "PNG", "SVG", "WEBP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ico => "ICO",
-            Self::Jpeg => "JPEG",
-            Self::Png => "PNG",
-            Self::Svg => "SVG",
-            Self::Webp => "WEBP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExtensionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExtensionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExtensionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ICO" => Self::Ico,
-            "JPEG" => Self::Jpeg,
-            "PNG" => Self::Png,
-            "SVG" => Self::Svg,
-            "WEBP" => Self::Webp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExtensionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExtensionType::from(s))
-    }
-}
-
-crate::impl_literal!(ExtensionType);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::Terms`.
-#[derive(Debug, Clone)]
-pub struct Terms {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Terms {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Terms {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Terms {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::Terms`.
+    Terms("AWS::Cognito::Terms", TermsProps)
 }
 
 impl Terms {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::Terms";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TermsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,29 +28,47 @@ impl Terms {
     pub fn attr_terms_id(&self) -> Value<String> {
         self.resource.get_att("TermsId")
     }
+
+    /// Replaces `ClientId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientId", value.into())
+    }
+
+    /// Replaces `Enforcement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enforcement(&self, value: impl Into<Value<TermsEnforcementType>>) {
+        self.resource.set_property("Enforcement", value.into())
+    }
+
+    /// Replaces `Links` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_links(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Links", value.into())
+    }
+
+    /// Replaces `TermsName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_terms_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TermsName", value.into())
+    }
+
+    /// Replaces `TermsSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_terms_source(&self, value: impl Into<Value<TermsSourceType>>) {
+        self.resource.set_property("TermsSource", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::Terms`.
-#[derive(Debug, Clone)]
-pub struct TermsProps {
-    /// `ClientId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub client_id: Option<Value<String>>,
-    /// `Enforcement` (required).
-    pub enforcement: Value<TermsEnforcementType>,
-    /// `Links` (required).
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`.
-    pub links: Value<Map<String>>,
-    /// `TermsName` (required).
-    /// Pattern: `^(terms-of-use|privacy-policy)$`.
-    pub terms_name: Value<String>,
-    /// `TermsSource` (required).
-    pub terms_source: Value<TermsSourceType>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::Terms`.
+    TermsProps
 }
 
 impl TermsProps {
@@ -110,175 +80,35 @@ impl TermsProps {
         terms_source: impl Into<Value<TermsSourceType>>,
         user_pool_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: None,
-            enforcement: enforcement.into(),
-            links: links.into(),
-            terms_name: terms_name.into(),
-            terms_source: terms_source.into(),
-            user_pool_id: user_pool_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Enforcement", enforcement.into().to_template())
+                .with(2, "Links", links.into().to_template())
+                .with(3, "TermsName", terms_name.into().to_template())
+                .with(4, "TermsSource", terms_source.into().to_template())
+                .with(5, "UserPoolId", user_pool_id.into().to_template()),
+        )
     }
-    /// Sets `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TermsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_id {
-            m.insert("ClientId".to_owned(), v.to_template());
-        }
-        m.insert("Enforcement".to_owned(), self.enforcement.to_template());
-        m.insert("Links".to_owned(), self.links.to_template());
-        m.insert("TermsName".to_owned(), self.terms_name.to_template());
-        m.insert("TermsSource".to_owned(), self.terms_source.to_template());
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        Expr::Map(m)
+    /// `ClientId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn client_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientId", value.into().to_template()))
     }
 }
 
-impl Check for TermsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enforcement
-            .check(&path.field("Enforcement"), &Rules::NONE, out);
-        self.links.check(
-            &path.field("Links"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some("^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.terms_name.check(
-            &path.field("TermsName"),
-            &Rules {
-                pattern: Some("^(terms-of-use|privacy-policy)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.terms_source
-            .check(&path.field("TermsSource"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TermsEnforcementType`.
+    TermsEnforcementType {
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(TermsProps);
-
-/// Values of `TermsEnforcementType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TermsEnforcementType {
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TermsEnforcementType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TermsSourceType`.
+    TermsSourceType {
+        /// `LINK`
+        Link = "LINK",
     }
 }
-
-impl ToTemplate for TermsEnforcementType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TermsEnforcementType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TermsEnforcementType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TermsEnforcementType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TermsEnforcementType::from(s))
-    }
-}
-
-crate::impl_literal!(TermsEnforcementType);
-
-/// Values of `TermsSourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TermsSourceType {
-    /// `LINK`
-    Link,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TermsSourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LINK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Link => "LINK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TermsSourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TermsSourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TermsSourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LINK" => Self::Link,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TermsSourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TermsSourceType::from(s))
-    }
-}
-
-crate::impl_literal!(TermsSourceType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone)]
-pub struct UserPool {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserPool {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserPool {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserPool {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::UserPool`.
+    UserPool("AWS::Cognito::UserPool", UserPoolProps)
 }
 
 impl UserPool {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::UserPool";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserPoolProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `UserPoolId` (typed).
     pub fn ref_value(&self) -> Value<ids::UserPoolId> {
         self.resource.ref_value()
@@ -97,1731 +49,1010 @@ impl UserPool {
     pub fn attr_arn(&self) -> Value<ids::UserPoolArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AccountRecoverySetting` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_recovery_setting(&self, value: impl Into<Value<AccountRecoverySetting>>) {
+        self.resource
+            .set_property("AccountRecoverySetting", value.into())
+    }
+
+    /// Replaces `AdminCreateUserConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_admin_create_user_config(&self, value: impl Into<Value<AdminCreateUserConfig>>) {
+        self.resource
+            .set_property("AdminCreateUserConfig", value.into())
+    }
+
+    /// Replaces `AliasAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias_attributes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AliasAttributes", value.into())
+    }
+
+    /// Replaces `AutoVerifiedAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_verified_attributes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AutoVerifiedAttributes", value.into())
+    }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `DeviceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_configuration(&self, value: impl Into<Value<DeviceConfiguration>>) {
+        self.resource
+            .set_property("DeviceConfiguration", value.into())
+    }
+
+    /// Replaces `EmailAuthenticationMessage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email_authentication_message(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EmailAuthenticationMessage", value.into())
+    }
+
+    /// Replaces `EmailAuthenticationSubject` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email_authentication_subject(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EmailAuthenticationSubject", value.into())
+    }
+
+    /// Replaces `EmailConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email_configuration(&self, value: impl Into<Value<EmailConfiguration>>) {
+        self.resource
+            .set_property("EmailConfiguration", value.into())
+    }
+
+    /// Replaces `EmailVerificationMessage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email_verification_message(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EmailVerificationMessage", value.into())
+    }
+
+    /// Replaces `EmailVerificationSubject` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email_verification_subject(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EmailVerificationSubject", value.into())
+    }
+
+    /// Replaces `EnabledMfas` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled_mfas(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("EnabledMfas", value.into())
+    }
+
+    /// Replaces `LambdaConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lambda_config(&self, value: impl Into<Value<LambdaConfig>>) {
+        self.resource.set_property("LambdaConfig", value.into())
+    }
+
+    /// Replaces `MfaConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mfa_configuration(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MfaConfiguration", value.into())
+    }
+
+    /// Replaces `Policies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policies(&self, value: impl Into<Value<Policies>>) {
+        self.resource.set_property("Policies", value.into())
+    }
+
+    /// Replaces `Schema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema(&self, value: impl Into<Value<List<SchemaAttribute>>>) {
+        self.resource.set_property("Schema", value.into())
+    }
+
+    /// Replaces `SmsAuthenticationMessage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sms_authentication_message(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SmsAuthenticationMessage", value.into())
+    }
+
+    /// Replaces `SmsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sms_configuration(&self, value: impl Into<Value<SmsConfiguration>>) {
+        self.resource.set_property("SmsConfiguration", value.into())
+    }
+
+    /// Replaces `SmsVerificationMessage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sms_verification_message(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SmsVerificationMessage", value.into())
+    }
+
+    /// Replaces `UserAttributeUpdateSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_attribute_update_settings(
+        &self,
+        value: impl Into<Value<UserAttributeUpdateSettings>>,
+    ) {
+        self.resource
+            .set_property("UserAttributeUpdateSettings", value.into())
+    }
+
+    /// Replaces `UserPoolAddOns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_add_ons(&self, value: impl Into<Value<UserPoolAddOns>>) {
+        self.resource.set_property("UserPoolAddOns", value.into())
+    }
+
+    /// Replaces `UserPoolName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolName", value.into())
+    }
+
+    /// Replaces `UserPoolTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("UserPoolTags", value.into())
+    }
+
+    /// Replaces `UserPoolTier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_tier(&self, value: impl Into<Value<UserPoolTier>>) {
+        self.resource.set_property("UserPoolTier", value.into())
+    }
+
+    /// Replaces `UsernameAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_username_attributes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("UsernameAttributes", value.into())
+    }
+
+    /// Replaces `UsernameConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_username_configuration(&self, value: impl Into<Value<UsernameConfiguration>>) {
+        self.resource
+            .set_property("UsernameConfiguration", value.into())
+    }
+
+    /// Replaces `VerificationMessageTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_verification_message_template(
+        &self,
+        value: impl Into<Value<VerificationMessageTemplate>>,
+    ) {
+        self.resource
+            .set_property("VerificationMessageTemplate", value.into())
+    }
+
+    /// Replaces `WebAuthnFactorConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_web_authn_factor_configuration(
+        &self,
+        value: impl Into<Value<WebAuthnFactorConfiguration>>,
+    ) {
+        self.resource
+            .set_property("WebAuthnFactorConfiguration", value.into())
+    }
+
+    /// Replaces `WebAuthnRelyingPartyID` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_web_authn_relying_party_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("WebAuthnRelyingPartyID", value.into())
+    }
+
+    /// Replaces `WebAuthnUserVerification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_web_authn_user_verification(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("WebAuthnUserVerification", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct UserPoolProps {
-    /// `AccountRecoverySetting` (optional).
-    pub account_recovery_setting: Option<Value<AccountRecoverySetting>>,
-    /// `AdminCreateUserConfig` (optional).
-    pub admin_create_user_config: Option<Value<AdminCreateUserConfig>>,
-    /// `AliasAttributes` (optional).
-    pub alias_attributes: Option<Value<List<String>>>,
-    /// `AutoVerifiedAttributes` (optional).
-    pub auto_verified_attributes: Option<Value<List<String>>>,
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<String>>,
-    /// `DeviceConfiguration` (optional).
-    pub device_configuration: Option<Value<DeviceConfiguration>>,
-    /// `EmailAuthenticationMessage` (optional).
-    /// Length: 6..=20000 characters.
-    pub email_authentication_message: Option<Value<String>>,
-    /// `EmailAuthenticationSubject` (optional).
-    /// Length: 1..=140 characters.
-    pub email_authentication_subject: Option<Value<String>>,
-    /// `EmailConfiguration` (optional).
-    pub email_configuration: Option<Value<EmailConfiguration>>,
-    /// `EmailVerificationMessage` (optional).
-    /// Length: 6..=20000 characters.
-    pub email_verification_message: Option<Value<String>>,
-    /// `EmailVerificationSubject` (optional).
-    /// Length: 1..=140 characters.
-    pub email_verification_subject: Option<Value<String>>,
-    /// `EnabledMfas` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub enabled_mfas: Option<Value<List<String>>>,
-    /// `LambdaConfig` (optional).
-    pub lambda_config: Option<Value<LambdaConfig>>,
-    /// `MfaConfiguration` (optional).
-    pub mfa_configuration: Option<Value<String>>,
-    /// `Policies` (optional).
-    pub policies: Option<Value<Policies>>,
-    /// `Schema` (optional).
-    pub schema: Option<Value<List<SchemaAttribute>>>,
-    /// `SmsAuthenticationMessage` (optional).
-    /// Length: 6..=140 characters.
-    pub sms_authentication_message: Option<Value<String>>,
-    /// `SmsConfiguration` (optional).
-    pub sms_configuration: Option<Value<SmsConfiguration>>,
-    /// `SmsVerificationMessage` (optional).
-    /// Length: 6..=140 characters.
-    pub sms_verification_message: Option<Value<String>>,
-    /// `UserAttributeUpdateSettings` (optional).
-    pub user_attribute_update_settings: Option<Value<UserAttributeUpdateSettings>>,
-    /// `UserPoolAddOns` (optional).
-    pub user_pool_add_ons: Option<Value<UserPoolAddOns>>,
-    /// `UserPoolName` (optional).
-    /// Length: 1..=128 characters.
-    pub user_pool_name: Option<Value<String>>,
-    /// `UserPoolTags` (optional).
-    pub user_pool_tags: Option<Value<Map<String>>>,
-    /// `UserPoolTier` (optional).
-    pub user_pool_tier: Option<Value<UserPoolTier>>,
-    /// `UsernameAttributes` (optional).
-    pub username_attributes: Option<Value<List<String>>>,
-    /// `UsernameConfiguration` (optional).
-    pub username_configuration: Option<Value<UsernameConfiguration>>,
-    /// `VerificationMessageTemplate` (optional).
-    pub verification_message_template: Option<Value<VerificationMessageTemplate>>,
-    /// `WebAuthnFactorConfiguration` (optional).
-    pub web_authn_factor_configuration: Option<Value<WebAuthnFactorConfiguration>>,
-    /// `WebAuthnRelyingPartyID` (optional).
-    /// Length: 1..=63 characters.
-    pub web_authn_relying_party_id: Option<Value<String>>,
-    /// `WebAuthnUserVerification` (optional).
-    /// Length: 1..=9 characters.
-    pub web_authn_user_verification: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::UserPool`.
+    UserPoolProps(default)
 }
 
 impl UserPoolProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_recovery_setting: None,
-            admin_create_user_config: None,
-            alias_attributes: None,
-            auto_verified_attributes: None,
-            deletion_protection: None,
-            device_configuration: None,
-            email_authentication_message: None,
-            email_authentication_subject: None,
-            email_configuration: None,
-            email_verification_message: None,
-            email_verification_subject: None,
-            enabled_mfas: None,
-            lambda_config: None,
-            mfa_configuration: None,
-            policies: None,
-            schema: None,
-            sms_authentication_message: None,
-            sms_configuration: None,
-            sms_verification_message: None,
-            user_attribute_update_settings: None,
-            user_pool_add_ons: None,
-            user_pool_name: None,
-            user_pool_tags: None,
-            user_pool_tier: None,
-            username_attributes: None,
-            username_configuration: None,
-            verification_message_template: None,
-            web_authn_factor_configuration: None,
-            web_authn_relying_party_id: None,
-            web_authn_user_verification: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountRecoverySetting`.
-    pub fn account_recovery_setting(
-        mut self,
-        value: impl Into<Value<AccountRecoverySetting>>,
-    ) -> Self {
-        self.account_recovery_setting = Some(value.into());
-        self
+    /// `AccountRecoverySetting` (optional).
+    pub fn account_recovery_setting(self, value: impl Into<Value<AccountRecoverySetting>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccountRecoverySetting", value.into().to_template()),
+        )
     }
-    /// Sets `AdminCreateUserConfig`.
-    pub fn admin_create_user_config(
-        mut self,
-        value: impl Into<Value<AdminCreateUserConfig>>,
-    ) -> Self {
-        self.admin_create_user_config = Some(value.into());
-        self
+    /// `AdminCreateUserConfig` (optional).
+    pub fn admin_create_user_config(self, value: impl Into<Value<AdminCreateUserConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AdminCreateUserConfig", value.into().to_template()),
+        )
     }
-    /// Sets `AliasAttributes`.
-    pub fn alias_attributes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.alias_attributes = Some(value.into());
-        self
+    /// `AliasAttributes` (optional).
+    pub fn alias_attributes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AliasAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `AutoVerifiedAttributes`.
-    pub fn auto_verified_attributes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.auto_verified_attributes = Some(value.into());
-        self
+    /// `AutoVerifiedAttributes` (optional).
+    pub fn auto_verified_attributes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AutoVerifiedAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DeletionProtection", value.into().to_template()),
+        )
     }
-    /// Sets `DeviceConfiguration`.
-    pub fn device_configuration(mut self, value: impl Into<Value<DeviceConfiguration>>) -> Self {
-        self.device_configuration = Some(value.into());
-        self
+    /// `DeviceConfiguration` (optional).
+    pub fn device_configuration(self, value: impl Into<Value<DeviceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DeviceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EmailAuthenticationMessage`.
-    pub fn email_authentication_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_authentication_message = Some(value.into());
-        self
+    /// `EmailAuthenticationMessage` (optional).
+    /// Length: 6 to 20000 characters.
+    pub fn email_authentication_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EmailAuthenticationMessage", value.into().to_template()),
+        )
     }
-    /// Sets `EmailAuthenticationSubject`.
-    pub fn email_authentication_subject(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_authentication_subject = Some(value.into());
-        self
+    /// `EmailAuthenticationSubject` (optional).
+    /// Length: 1 to 140 characters.
+    pub fn email_authentication_subject(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EmailAuthenticationSubject", value.into().to_template()),
+        )
     }
-    /// Sets `EmailConfiguration`.
-    pub fn email_configuration(mut self, value: impl Into<Value<EmailConfiguration>>) -> Self {
-        self.email_configuration = Some(value.into());
-        self
+    /// `EmailConfiguration` (optional).
+    pub fn email_configuration(self, value: impl Into<Value<EmailConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "EmailConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EmailVerificationMessage`.
-    pub fn email_verification_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_verification_message = Some(value.into());
-        self
+    /// `EmailVerificationMessage` (optional).
+    /// Length: 6 to 20000 characters.
+    pub fn email_verification_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "EmailVerificationMessage", value.into().to_template()),
+        )
     }
-    /// Sets `EmailVerificationSubject`.
-    pub fn email_verification_subject(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_verification_subject = Some(value.into());
-        self
+    /// `EmailVerificationSubject` (optional).
+    /// Length: 1 to 140 characters.
+    pub fn email_verification_subject(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "EmailVerificationSubject", value.into().to_template()),
+        )
     }
-    /// Sets `EnabledMfas`.
-    pub fn enabled_mfas(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.enabled_mfas = Some(value.into());
-        self
+    /// `EnabledMfas` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn enabled_mfas(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(11, "EnabledMfas", value.into().to_template()))
     }
-    /// Sets `LambdaConfig`.
-    pub fn lambda_config(mut self, value: impl Into<Value<LambdaConfig>>) -> Self {
-        self.lambda_config = Some(value.into());
-        self
+    /// `LambdaConfig` (optional).
+    pub fn lambda_config(self, value: impl Into<Value<LambdaConfig>>) -> Self {
+        Self(self.0.with(12, "LambdaConfig", value.into().to_template()))
     }
-    /// Sets `MfaConfiguration`.
-    pub fn mfa_configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mfa_configuration = Some(value.into());
-        self
+    /// `MfaConfiguration` (optional).
+    pub fn mfa_configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "MfaConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Policies`.
-    pub fn policies(mut self, value: impl Into<Value<Policies>>) -> Self {
-        self.policies = Some(value.into());
-        self
+    /// `Policies` (optional).
+    pub fn policies(self, value: impl Into<Value<Policies>>) -> Self {
+        Self(self.0.with(14, "Policies", value.into().to_template()))
     }
-    /// Sets `Schema`.
-    pub fn schema(mut self, value: impl Into<Value<List<SchemaAttribute>>>) -> Self {
-        self.schema = Some(value.into());
-        self
+    /// `Schema` (optional).
+    pub fn schema(self, value: impl Into<Value<List<SchemaAttribute>>>) -> Self {
+        Self(self.0.with(15, "Schema", value.into().to_template()))
     }
-    /// Sets `SmsAuthenticationMessage`.
-    pub fn sms_authentication_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sms_authentication_message = Some(value.into());
-        self
+    /// `SmsAuthenticationMessage` (optional).
+    /// Length: 6 to 140 characters.
+    pub fn sms_authentication_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "SmsAuthenticationMessage", value.into().to_template()),
+        )
     }
-    /// Sets `SmsConfiguration`.
-    pub fn sms_configuration(mut self, value: impl Into<Value<SmsConfiguration>>) -> Self {
-        self.sms_configuration = Some(value.into());
-        self
+    /// `SmsConfiguration` (optional).
+    pub fn sms_configuration(self, value: impl Into<Value<SmsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(17, "SmsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SmsVerificationMessage`.
-    pub fn sms_verification_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sms_verification_message = Some(value.into());
-        self
+    /// `SmsVerificationMessage` (optional).
+    /// Length: 6 to 140 characters.
+    pub fn sms_verification_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(18, "SmsVerificationMessage", value.into().to_template()),
+        )
     }
-    /// Sets `UserAttributeUpdateSettings`.
+    /// `UserAttributeUpdateSettings` (optional).
     pub fn user_attribute_update_settings(
-        mut self,
+        self,
         value: impl Into<Value<UserAttributeUpdateSettings>>,
     ) -> Self {
-        self.user_attribute_update_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            19,
+            "UserAttributeUpdateSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UserPoolAddOns`.
-    pub fn user_pool_add_ons(mut self, value: impl Into<Value<UserPoolAddOns>>) -> Self {
-        self.user_pool_add_ons = Some(value.into());
-        self
+    /// `UserPoolAddOns` (optional).
+    pub fn user_pool_add_ons(self, value: impl Into<Value<UserPoolAddOns>>) -> Self {
+        Self(
+            self.0
+                .with(20, "UserPoolAddOns", value.into().to_template()),
+        )
     }
-    /// Sets `UserPoolName`.
-    pub fn user_pool_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_pool_name = Some(value.into());
-        self
+    /// `UserPoolName` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn user_pool_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(21, "UserPoolName", value.into().to_template()))
     }
-    /// Sets `UserPoolTags`.
-    pub fn user_pool_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.user_pool_tags = Some(value.into());
-        self
+    /// `UserPoolTags` (optional).
+    pub fn user_pool_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(22, "UserPoolTags", value.into().to_template()))
     }
-    /// Sets `UserPoolTier`.
-    pub fn user_pool_tier(mut self, value: impl Into<Value<UserPoolTier>>) -> Self {
-        self.user_pool_tier = Some(value.into());
-        self
+    /// `UserPoolTier` (optional).
+    pub fn user_pool_tier(self, value: impl Into<Value<UserPoolTier>>) -> Self {
+        Self(self.0.with(23, "UserPoolTier", value.into().to_template()))
     }
-    /// Sets `UsernameAttributes`.
-    pub fn username_attributes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.username_attributes = Some(value.into());
-        self
+    /// `UsernameAttributes` (optional).
+    pub fn username_attributes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(24, "UsernameAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `UsernameConfiguration`.
-    pub fn username_configuration(
-        mut self,
-        value: impl Into<Value<UsernameConfiguration>>,
-    ) -> Self {
-        self.username_configuration = Some(value.into());
-        self
+    /// `UsernameConfiguration` (optional).
+    pub fn username_configuration(self, value: impl Into<Value<UsernameConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(25, "UsernameConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `VerificationMessageTemplate`.
+    /// `VerificationMessageTemplate` (optional).
     pub fn verification_message_template(
-        mut self,
+        self,
         value: impl Into<Value<VerificationMessageTemplate>>,
     ) -> Self {
-        self.verification_message_template = Some(value.into());
-        self
+        Self(self.0.with(
+            26,
+            "VerificationMessageTemplate",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `WebAuthnFactorConfiguration`.
+    /// `WebAuthnFactorConfiguration` (optional).
     pub fn web_authn_factor_configuration(
-        mut self,
+        self,
         value: impl Into<Value<WebAuthnFactorConfiguration>>,
     ) -> Self {
-        self.web_authn_factor_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            27,
+            "WebAuthnFactorConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `WebAuthnRelyingPartyID`.
-    pub fn web_authn_relying_party_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.web_authn_relying_party_id = Some(value.into());
-        self
+    /// `WebAuthnRelyingPartyID` (optional).
+    /// Length: 1 to 63 characters.
+    pub fn web_authn_relying_party_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(28, "WebAuthnRelyingPartyID", value.into().to_template()),
+        )
     }
-    /// Sets `WebAuthnUserVerification`.
-    pub fn web_authn_user_verification(mut self, value: impl Into<Value<String>>) -> Self {
-        self.web_authn_user_verification = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserPoolProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_recovery_setting {
-            m.insert("AccountRecoverySetting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.admin_create_user_config {
-            m.insert("AdminCreateUserConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alias_attributes {
-            m.insert("AliasAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_verified_attributes {
-            m.insert("AutoVerifiedAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_configuration {
-            m.insert("DeviceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_authentication_message {
-            m.insert("EmailAuthenticationMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_authentication_subject {
-            m.insert("EmailAuthenticationSubject".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_configuration {
-            m.insert("EmailConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_verification_message {
-            m.insert("EmailVerificationMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_verification_subject {
-            m.insert("EmailVerificationSubject".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled_mfas {
-            m.insert("EnabledMfas".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_config {
-            m.insert("LambdaConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mfa_configuration {
-            m.insert("MfaConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policies {
-            m.insert("Policies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema {
-            m.insert("Schema".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sms_authentication_message {
-            m.insert("SmsAuthenticationMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sms_configuration {
-            m.insert("SmsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sms_verification_message {
-            m.insert("SmsVerificationMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_attribute_update_settings {
-            m.insert("UserAttributeUpdateSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_pool_add_ons {
-            m.insert("UserPoolAddOns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_pool_name {
-            m.insert("UserPoolName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_pool_tags {
-            m.insert("UserPoolTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_pool_tier {
-            m.insert("UserPoolTier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username_attributes {
-            m.insert("UsernameAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username_configuration {
-            m.insert("UsernameConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verification_message_template {
-            m.insert("VerificationMessageTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_authn_factor_configuration {
-            m.insert("WebAuthnFactorConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_authn_relying_party_id {
-            m.insert("WebAuthnRelyingPartyID".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_authn_user_verification {
-            m.insert("WebAuthnUserVerification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WebAuthnUserVerification` (optional).
+    /// Length: 1 to 9 characters.
+    pub fn web_authn_user_verification(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(29, "WebAuthnUserVerification", value.into().to_template()),
+        )
     }
 }
 
-impl Check for UserPoolProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_recovery_setting.check(
-            &path.field("AccountRecoverySetting"),
-            &Rules::NONE,
-            out,
-        );
-        self.admin_create_user_config.check(
-            &path.field("AdminCreateUserConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.device_configuration
-            .check(&path.field("DeviceConfiguration"), &Rules::NONE, out);
-        self.email_authentication_message.check(
-            &path.field("EmailAuthenticationMessage"),
-            &Rules {
-                min_length: Some(6),
-                max_length: Some(20000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.email_authentication_subject.check(
-            &path.field("EmailAuthenticationSubject"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(140),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.email_configuration
-            .check(&path.field("EmailConfiguration"), &Rules::NONE, out);
-        self.email_verification_message.check(
-            &path.field("EmailVerificationMessage"),
-            &Rules {
-                min_length: Some(6),
-                max_length: Some(20000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.email_verification_subject.check(
-            &path.field("EmailVerificationSubject"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(140),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_config
-            .check(&path.field("LambdaConfig"), &Rules::NONE, out);
-        self.policies
-            .check(&path.field("Policies"), &Rules::NONE, out);
-        self.schema.check(&path.field("Schema"), &Rules::NONE, out);
-        self.sms_authentication_message.check(
-            &path.field("SmsAuthenticationMessage"),
-            &Rules {
-                min_length: Some(6),
-                max_length: Some(140),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sms_configuration
-            .check(&path.field("SmsConfiguration"), &Rules::NONE, out);
-        self.sms_verification_message.check(
-            &path.field("SmsVerificationMessage"),
-            &Rules {
-                min_length: Some(6),
-                max_length: Some(140),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_attribute_update_settings.check(
-            &path.field("UserAttributeUpdateSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.user_pool_add_ons
-            .check(&path.field("UserPoolAddOns"), &Rules::NONE, out);
-        self.user_pool_name.check(
-            &path.field("UserPoolName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_pool_tier
-            .check(&path.field("UserPoolTier"), &Rules::NONE, out);
-        self.username_configuration
-            .check(&path.field("UsernameConfiguration"), &Rules::NONE, out);
-        self.verification_message_template.check(
-            &path.field("VerificationMessageTemplate"),
-            &Rules::NONE,
-            out,
-        );
-        self.web_authn_factor_configuration.check(
-            &path.field("WebAuthnFactorConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.web_authn_relying_party_id.check(
-            &path.field("WebAuthnRelyingPartyID"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.web_authn_user_verification.check(
-            &path.field("WebAuthnUserVerification"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(9),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserPoolProps);
-
-/// Property type `AccountRecoverySetting` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct AccountRecoverySetting {
-    /// `RecoveryMechanisms` (optional).
-    pub recovery_mechanisms: Option<Value<List<RecoveryOption>>>,
+crate::l1_struct! {
+    /// Property type `AccountRecoverySetting` of `AWS::Cognito::UserPool`.
+    AccountRecoverySetting(default)
 }
 
 impl AccountRecoverySetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            recovery_mechanisms: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RecoveryMechanisms`.
-    pub fn recovery_mechanisms(mut self, value: impl Into<Value<List<RecoveryOption>>>) -> Self {
-        self.recovery_mechanisms = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccountRecoverySetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.recovery_mechanisms {
-            m.insert("RecoveryMechanisms".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RecoveryMechanisms` (optional).
+    pub fn recovery_mechanisms(self, value: impl Into<Value<List<RecoveryOption>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RecoveryMechanisms", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AccountRecoverySetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recovery_mechanisms
-            .check(&path.field("RecoveryMechanisms"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccountRecoverySetting);
-
-/// Property type `RecoveryOption` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct RecoveryOption {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RecoveryOption` of `AWS::Cognito::UserPool`.
+    RecoveryOption(default)
 }
 
 impl RecoveryOption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            priority: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Priority", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RecoveryOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecoveryOption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RecoveryOption);
-
-/// Property type `AdminCreateUserConfig` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct AdminCreateUserConfig {
-    /// `AllowAdminCreateUserOnly` (optional).
-    pub allow_admin_create_user_only: Option<Value<bool>>,
-    /// `InviteMessageTemplate` (optional).
-    pub invite_message_template: Option<Value<InviteMessageTemplate>>,
-    /// `UnusedAccountValidityDays` (optional).
-    pub unused_account_validity_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AdminCreateUserConfig` of `AWS::Cognito::UserPool`.
+    AdminCreateUserConfig(default)
 }
 
 impl AdminCreateUserConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_admin_create_user_only: None,
-            invite_message_template: None,
-            unused_account_validity_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowAdminCreateUserOnly`.
-    pub fn allow_admin_create_user_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_admin_create_user_only = Some(value.into());
-        self
+    /// `AllowAdminCreateUserOnly` (optional).
+    pub fn allow_admin_create_user_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowAdminCreateUserOnly", value.into().to_template()),
+        )
     }
-    /// Sets `InviteMessageTemplate`.
-    pub fn invite_message_template(
-        mut self,
-        value: impl Into<Value<InviteMessageTemplate>>,
-    ) -> Self {
-        self.invite_message_template = Some(value.into());
-        self
+    /// `InviteMessageTemplate` (optional).
+    pub fn invite_message_template(self, value: impl Into<Value<InviteMessageTemplate>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InviteMessageTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `UnusedAccountValidityDays`.
-    pub fn unused_account_validity_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.unused_account_validity_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdminCreateUserConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_admin_create_user_only {
-            m.insert("AllowAdminCreateUserOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.invite_message_template {
-            m.insert("InviteMessageTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unused_account_validity_days {
-            m.insert("UnusedAccountValidityDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UnusedAccountValidityDays` (optional).
+    pub fn unused_account_validity_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "UnusedAccountValidityDays", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AdminCreateUserConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invite_message_template
-            .check(&path.field("InviteMessageTemplate"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AdminCreateUserConfig);
-
-/// Property type `InviteMessageTemplate` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct InviteMessageTemplate {
-    /// `EmailMessage` (optional).
-    pub email_message: Option<Value<String>>,
-    /// `EmailSubject` (optional).
-    pub email_subject: Option<Value<String>>,
-    /// `SMSMessage` (optional).
-    pub sms_message: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InviteMessageTemplate` of `AWS::Cognito::UserPool`.
+    InviteMessageTemplate(default)
 }
 
 impl InviteMessageTemplate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            email_message: None,
-            email_subject: None,
-            sms_message: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EmailMessage`.
-    pub fn email_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_message = Some(value.into());
-        self
+    /// `EmailMessage` (optional).
+    pub fn email_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EmailMessage", value.into().to_template()))
     }
-    /// Sets `EmailSubject`.
-    pub fn email_subject(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_subject = Some(value.into());
-        self
+    /// `EmailSubject` (optional).
+    pub fn email_subject(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EmailSubject", value.into().to_template()))
     }
-    /// Sets `SMSMessage`.
-    pub fn sms_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sms_message = Some(value.into());
-        self
+    /// `SMSMessage` (optional).
+    pub fn sms_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SMSMessage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InviteMessageTemplate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email_message {
-            m.insert("EmailMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_subject {
-            m.insert("EmailSubject".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sms_message {
-            m.insert("SMSMessage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InviteMessageTemplate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InviteMessageTemplate);
-
-/// Property type `DeviceConfiguration` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct DeviceConfiguration {
-    /// `ChallengeRequiredOnNewDevice` (optional).
-    pub challenge_required_on_new_device: Option<Value<bool>>,
-    /// `DeviceOnlyRememberedOnUserPrompt` (optional).
-    pub device_only_remembered_on_user_prompt: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DeviceConfiguration` of `AWS::Cognito::UserPool`.
+    DeviceConfiguration(default)
 }
 
 impl DeviceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            challenge_required_on_new_device: None,
-            device_only_remembered_on_user_prompt: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChallengeRequiredOnNewDevice`.
-    pub fn challenge_required_on_new_device(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.challenge_required_on_new_device = Some(value.into());
-        self
+    /// `ChallengeRequiredOnNewDevice` (optional).
+    pub fn challenge_required_on_new_device(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ChallengeRequiredOnNewDevice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeviceOnlyRememberedOnUserPrompt`.
-    pub fn device_only_remembered_on_user_prompt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.device_only_remembered_on_user_prompt = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeviceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.challenge_required_on_new_device {
-            m.insert("ChallengeRequiredOnNewDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_only_remembered_on_user_prompt {
-            m.insert(
-                "DeviceOnlyRememberedOnUserPrompt".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `DeviceOnlyRememberedOnUserPrompt` (optional).
+    pub fn device_only_remembered_on_user_prompt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            1,
+            "DeviceOnlyRememberedOnUserPrompt",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for DeviceConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeviceConfiguration);
-
-/// Property type `EmailConfiguration` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct EmailConfiguration {
-    /// `ConfigurationSet` (optional).
-    pub configuration_set: Option<Value<String>>,
-    /// `EmailSendingAccount` (optional).
-    pub email_sending_account: Option<Value<String>>,
-    /// `From` (optional).
-    pub from: Option<Value<String>>,
-    /// `ReplyToEmailAddress` (optional).
-    pub reply_to_email_address: Option<Value<String>>,
-    /// `SourceArn` (optional).
-    pub source_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EmailConfiguration` of `AWS::Cognito::UserPool`.
+    EmailConfiguration(default)
 }
 
 impl EmailConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration_set: None,
-            email_sending_account: None,
-            from: None,
-            reply_to_email_address: None,
-            source_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfigurationSet`.
-    pub fn configuration_set(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configuration_set = Some(value.into());
-        self
+    /// `ConfigurationSet` (optional).
+    pub fn configuration_set(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConfigurationSet", value.into().to_template()),
+        )
     }
-    /// Sets `EmailSendingAccount`.
-    pub fn email_sending_account(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_sending_account = Some(value.into());
-        self
+    /// `EmailSendingAccount` (optional).
+    pub fn email_sending_account(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EmailSendingAccount", value.into().to_template()),
+        )
     }
-    /// Sets `From`.
-    pub fn from(mut self, value: impl Into<Value<String>>) -> Self {
-        self.from = Some(value.into());
-        self
+    /// `From` (optional).
+    pub fn from(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "From", value.into().to_template()))
     }
-    /// Sets `ReplyToEmailAddress`.
-    pub fn reply_to_email_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reply_to_email_address = Some(value.into());
-        self
+    /// `ReplyToEmailAddress` (optional).
+    pub fn reply_to_email_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ReplyToEmailAddress", value.into().to_template()),
+        )
     }
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_arn = Some(value.into());
-        self
+    /// `SourceArn` (optional).
+    pub fn source_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SourceArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EmailConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration_set {
-            m.insert("ConfigurationSet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_sending_account {
-            m.insert("EmailSendingAccount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.from {
-            m.insert("From".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reply_to_email_address {
-            m.insert("ReplyToEmailAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_arn {
-            m.insert("SourceArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EmailConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EmailConfiguration);
-
-/// Property type `LambdaConfig` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaConfig {
-    /// `CreateAuthChallenge` (optional).
-    pub create_auth_challenge: Option<Value<String>>,
-    /// `CustomEmailSender` (optional).
-    pub custom_email_sender: Option<Value<CustomEmailSender>>,
-    /// `CustomMessage` (optional).
-    pub custom_message: Option<Value<String>>,
-    /// `CustomSMSSender` (optional).
-    pub custom_sms_sender: Option<Value<CustomSmsSender>>,
-    /// `DefineAuthChallenge` (optional).
-    pub define_auth_challenge: Option<Value<String>>,
-    /// `InboundFederation` (optional).
-    pub inbound_federation: Option<Value<InboundFederation>>,
-    /// `KMSKeyID` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `PostAuthentication` (optional).
-    pub post_authentication: Option<Value<String>>,
-    /// `PostConfirmation` (optional).
-    pub post_confirmation: Option<Value<String>>,
-    /// `PreAuthentication` (optional).
-    pub pre_authentication: Option<Value<String>>,
-    /// `PreSignUp` (optional).
-    pub pre_sign_up: Option<Value<String>>,
-    /// `PreTokenGeneration` (optional).
-    pub pre_token_generation: Option<Value<String>>,
-    /// `PreTokenGenerationConfig` (optional).
-    pub pre_token_generation_config: Option<Value<PreTokenGenerationConfig>>,
-    /// `UserMigration` (optional).
-    pub user_migration: Option<Value<String>>,
-    /// `VerifyAuthChallengeResponse` (optional).
-    pub verify_auth_challenge_response: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LambdaConfig` of `AWS::Cognito::UserPool`.
+    LambdaConfig(default)
 }
 
 impl LambdaConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            create_auth_challenge: None,
-            custom_email_sender: None,
-            custom_message: None,
-            custom_sms_sender: None,
-            define_auth_challenge: None,
-            inbound_federation: None,
-            kms_key_id: None,
-            post_authentication: None,
-            post_confirmation: None,
-            pre_authentication: None,
-            pre_sign_up: None,
-            pre_token_generation: None,
-            pre_token_generation_config: None,
-            user_migration: None,
-            verify_auth_challenge_response: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CreateAuthChallenge`.
-    pub fn create_auth_challenge(mut self, value: impl Into<Value<String>>) -> Self {
-        self.create_auth_challenge = Some(value.into());
-        self
+    /// `CreateAuthChallenge` (optional).
+    pub fn create_auth_challenge(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CreateAuthChallenge", value.into().to_template()),
+        )
     }
-    /// Sets `CustomEmailSender`.
-    pub fn custom_email_sender(mut self, value: impl Into<Value<CustomEmailSender>>) -> Self {
-        self.custom_email_sender = Some(value.into());
-        self
+    /// `CustomEmailSender` (optional).
+    pub fn custom_email_sender(self, value: impl Into<Value<CustomEmailSender>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomEmailSender", value.into().to_template()),
+        )
     }
-    /// Sets `CustomMessage`.
-    pub fn custom_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_message = Some(value.into());
-        self
+    /// `CustomMessage` (optional).
+    pub fn custom_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "CustomMessage", value.into().to_template()))
     }
-    /// Sets `CustomSMSSender`.
-    pub fn custom_sms_sender(mut self, value: impl Into<Value<CustomSmsSender>>) -> Self {
-        self.custom_sms_sender = Some(value.into());
-        self
+    /// `CustomSMSSender` (optional).
+    pub fn custom_sms_sender(self, value: impl Into<Value<CustomSmsSender>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CustomSMSSender", value.into().to_template()),
+        )
     }
-    /// Sets `DefineAuthChallenge`.
-    pub fn define_auth_challenge(mut self, value: impl Into<Value<String>>) -> Self {
-        self.define_auth_challenge = Some(value.into());
-        self
+    /// `DefineAuthChallenge` (optional).
+    pub fn define_auth_challenge(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DefineAuthChallenge", value.into().to_template()),
+        )
     }
-    /// Sets `InboundFederation`.
-    pub fn inbound_federation(mut self, value: impl Into<Value<InboundFederation>>) -> Self {
-        self.inbound_federation = Some(value.into());
-        self
+    /// `InboundFederation` (optional).
+    pub fn inbound_federation(self, value: impl Into<Value<InboundFederation>>) -> Self {
+        Self(
+            self.0
+                .with(5, "InboundFederation", value.into().to_template()),
+        )
     }
-    /// Sets `KMSKeyID`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KMSKeyID` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KMSKeyID", value.into().to_template()))
     }
-    /// Sets `PostAuthentication`.
-    pub fn post_authentication(mut self, value: impl Into<Value<String>>) -> Self {
-        self.post_authentication = Some(value.into());
-        self
+    /// `PostAuthentication` (optional).
+    pub fn post_authentication(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PostAuthentication", value.into().to_template()),
+        )
     }
-    /// Sets `PostConfirmation`.
-    pub fn post_confirmation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.post_confirmation = Some(value.into());
-        self
+    /// `PostConfirmation` (optional).
+    pub fn post_confirmation(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PostConfirmation", value.into().to_template()),
+        )
     }
-    /// Sets `PreAuthentication`.
-    pub fn pre_authentication(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pre_authentication = Some(value.into());
-        self
+    /// `PreAuthentication` (optional).
+    pub fn pre_authentication(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PreAuthentication", value.into().to_template()),
+        )
     }
-    /// Sets `PreSignUp`.
-    pub fn pre_sign_up(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pre_sign_up = Some(value.into());
-        self
+    /// `PreSignUp` (optional).
+    pub fn pre_sign_up(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "PreSignUp", value.into().to_template()))
     }
-    /// Sets `PreTokenGeneration`.
-    pub fn pre_token_generation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pre_token_generation = Some(value.into());
-        self
+    /// `PreTokenGeneration` (optional).
+    pub fn pre_token_generation(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "PreTokenGeneration", value.into().to_template()),
+        )
     }
-    /// Sets `PreTokenGenerationConfig`.
+    /// `PreTokenGenerationConfig` (optional).
     pub fn pre_token_generation_config(
-        mut self,
+        self,
         value: impl Into<Value<PreTokenGenerationConfig>>,
     ) -> Self {
-        self.pre_token_generation_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(12, "PreTokenGenerationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `UserMigration`.
-    pub fn user_migration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_migration = Some(value.into());
-        self
+    /// `UserMigration` (optional).
+    pub fn user_migration(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "UserMigration", value.into().to_template()))
     }
-    /// Sets `VerifyAuthChallengeResponse`.
-    pub fn verify_auth_challenge_response(mut self, value: impl Into<Value<String>>) -> Self {
-        self.verify_auth_challenge_response = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.create_auth_challenge {
-            m.insert("CreateAuthChallenge".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_email_sender {
-            m.insert("CustomEmailSender".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_message {
-            m.insert("CustomMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_sms_sender {
-            m.insert("CustomSMSSender".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.define_auth_challenge {
-            m.insert("DefineAuthChallenge".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inbound_federation {
-            m.insert("InboundFederation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KMSKeyID".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.post_authentication {
-            m.insert("PostAuthentication".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.post_confirmation {
-            m.insert("PostConfirmation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_authentication {
-            m.insert("PreAuthentication".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_sign_up {
-            m.insert("PreSignUp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_token_generation {
-            m.insert("PreTokenGeneration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_token_generation_config {
-            m.insert("PreTokenGenerationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_migration {
-            m.insert("UserMigration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verify_auth_challenge_response {
-            m.insert("VerifyAuthChallengeResponse".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VerifyAuthChallengeResponse` (optional).
+    pub fn verify_auth_challenge_response(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            14,
+            "VerifyAuthChallengeResponse",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for LambdaConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_email_sender
-            .check(&path.field("CustomEmailSender"), &Rules::NONE, out);
-        self.custom_sms_sender
-            .check(&path.field("CustomSMSSender"), &Rules::NONE, out);
-        self.inbound_federation
-            .check(&path.field("InboundFederation"), &Rules::NONE, out);
-        self.pre_token_generation_config.check(
-            &path.field("PreTokenGenerationConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LambdaConfig);
-
-/// Property type `CustomEmailSender` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomEmailSender {
-    /// `LambdaArn` (optional).
-    pub lambda_arn: Option<Value<ids::FunctionArn>>,
-    /// `LambdaVersion` (optional).
-    pub lambda_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomEmailSender` of `AWS::Cognito::UserPool`.
+    CustomEmailSender(default)
 }
 
 impl CustomEmailSender {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lambda_arn: None,
-            lambda_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LambdaArn`.
-    pub fn lambda_arn(mut self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
-        self.lambda_arn = Some(value.into());
-        self
-    }
-    /// Sets `LambdaVersion`.
-    pub fn lambda_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lambda_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomEmailSender {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lambda_arn {
-            m.insert("LambdaArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_version {
-            m.insert("LambdaVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomEmailSender {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomEmailSender);
-
-/// Property type `CustomSmsSender` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomSmsSender {
     /// `LambdaArn` (optional).
-    pub lambda_arn: Option<Value<ids::FunctionArn>>,
+    pub fn lambda_arn(self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
+        Self(self.0.with(0, "LambdaArn", value.into().to_template()))
+    }
     /// `LambdaVersion` (optional).
-    pub lambda_version: Option<Value<String>>,
+    pub fn lambda_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LambdaVersion", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CustomSmsSender` of `AWS::Cognito::UserPool`.
+    CustomSmsSender(default)
 }
 
 impl CustomSmsSender {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lambda_arn: None,
-            lambda_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LambdaArn`.
-    pub fn lambda_arn(mut self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
-        self.lambda_arn = Some(value.into());
-        self
-    }
-    /// Sets `LambdaVersion`.
-    pub fn lambda_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lambda_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomSmsSender {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lambda_arn {
-            m.insert("LambdaArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_version {
-            m.insert("LambdaVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomSmsSender {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomSmsSender);
-
-/// Property type `InboundFederation` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct InboundFederation {
     /// `LambdaArn` (optional).
-    pub lambda_arn: Option<Value<ids::FunctionArn>>,
+    pub fn lambda_arn(self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
+        Self(self.0.with(0, "LambdaArn", value.into().to_template()))
+    }
     /// `LambdaVersion` (optional).
-    pub lambda_version: Option<Value<String>>,
+    pub fn lambda_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LambdaVersion", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `InboundFederation` of `AWS::Cognito::UserPool`.
+    InboundFederation(default)
 }
 
 impl InboundFederation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lambda_arn: None,
-            lambda_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LambdaArn`.
-    pub fn lambda_arn(mut self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
-        self.lambda_arn = Some(value.into());
-        self
-    }
-    /// Sets `LambdaVersion`.
-    pub fn lambda_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lambda_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InboundFederation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lambda_arn {
-            m.insert("LambdaArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_version {
-            m.insert("LambdaVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InboundFederation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InboundFederation);
-
-/// Property type `PreTokenGenerationConfig` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct PreTokenGenerationConfig {
     /// `LambdaArn` (optional).
-    pub lambda_arn: Option<Value<ids::FunctionArn>>,
+    pub fn lambda_arn(self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
+        Self(self.0.with(0, "LambdaArn", value.into().to_template()))
+    }
     /// `LambdaVersion` (optional).
-    pub lambda_version: Option<Value<String>>,
+    pub fn lambda_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LambdaVersion", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PreTokenGenerationConfig` of `AWS::Cognito::UserPool`.
+    PreTokenGenerationConfig(default)
 }
 
 impl PreTokenGenerationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lambda_arn: None,
-            lambda_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LambdaArn`.
-    pub fn lambda_arn(mut self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
-        self.lambda_arn = Some(value.into());
-        self
+    /// `LambdaArn` (optional).
+    pub fn lambda_arn(self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
+        Self(self.0.with(0, "LambdaArn", value.into().to_template()))
     }
-    /// Sets `LambdaVersion`.
-    pub fn lambda_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lambda_version = Some(value.into());
-        self
+    /// `LambdaVersion` (optional).
+    pub fn lambda_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LambdaVersion", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PreTokenGenerationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lambda_arn {
-            m.insert("LambdaArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_version {
-            m.insert("LambdaVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PreTokenGenerationConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PreTokenGenerationConfig);
-
-/// Property type `Policies` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct Policies {
-    /// `PasswordPolicy` (optional).
-    pub password_policy: Option<Value<PasswordPolicy>>,
-    /// `SignInPolicy` (optional).
-    pub sign_in_policy: Option<Value<SignInPolicy>>,
+crate::l1_struct! {
+    /// Property type `Policies` of `AWS::Cognito::UserPool`.
+    Policies(default)
 }
 
 impl Policies {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            password_policy: None,
-            sign_in_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PasswordPolicy`.
-    pub fn password_policy(mut self, value: impl Into<Value<PasswordPolicy>>) -> Self {
-        self.password_policy = Some(value.into());
-        self
+    /// `PasswordPolicy` (optional).
+    pub fn password_policy(self, value: impl Into<Value<PasswordPolicy>>) -> Self {
+        Self(self.0.with(0, "PasswordPolicy", value.into().to_template()))
     }
-    /// Sets `SignInPolicy`.
-    pub fn sign_in_policy(mut self, value: impl Into<Value<SignInPolicy>>) -> Self {
-        self.sign_in_policy = Some(value.into());
-        self
+    /// `SignInPolicy` (optional).
+    pub fn sign_in_policy(self, value: impl Into<Value<SignInPolicy>>) -> Self {
+        Self(self.0.with(1, "SignInPolicy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Policies {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.password_policy {
-            m.insert("PasswordPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sign_in_policy {
-            m.insert("SignInPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Policies {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.password_policy
-            .check(&path.field("PasswordPolicy"), &Rules::NONE, out);
-        self.sign_in_policy
-            .check(&path.field("SignInPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Policies);
-
-/// Property type `PasswordPolicy` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct PasswordPolicy {
-    /// `MinimumLength` (optional).
-    pub minimum_length: Option<Value<i64>>,
-    /// `PasswordHistorySize` (optional).
-    pub password_history_size: Option<Value<i64>>,
-    /// `RequireLowercase` (optional).
-    pub require_lowercase: Option<Value<bool>>,
-    /// `RequireNumbers` (optional).
-    pub require_numbers: Option<Value<bool>>,
-    /// `RequireSymbols` (optional).
-    pub require_symbols: Option<Value<bool>>,
-    /// `RequireUppercase` (optional).
-    pub require_uppercase: Option<Value<bool>>,
-    /// `TemporaryPasswordValidityDays` (optional).
-    pub temporary_password_validity_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `PasswordPolicy` of `AWS::Cognito::UserPool`.
+    PasswordPolicy(default)
 }
 
 impl PasswordPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            minimum_length: None,
-            password_history_size: None,
-            require_lowercase: None,
-            require_numbers: None,
-            require_symbols: None,
-            require_uppercase: None,
-            temporary_password_validity_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MinimumLength`.
-    pub fn minimum_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_length = Some(value.into());
-        self
+    /// `MinimumLength` (optional).
+    pub fn minimum_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MinimumLength", value.into().to_template()))
     }
-    /// Sets `PasswordHistorySize`.
-    pub fn password_history_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.password_history_size = Some(value.into());
-        self
+    /// `PasswordHistorySize` (optional).
+    pub fn password_history_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PasswordHistorySize", value.into().to_template()),
+        )
     }
-    /// Sets `RequireLowercase`.
-    pub fn require_lowercase(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_lowercase = Some(value.into());
-        self
+    /// `RequireLowercase` (optional).
+    pub fn require_lowercase(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RequireLowercase", value.into().to_template()),
+        )
     }
-    /// Sets `RequireNumbers`.
-    pub fn require_numbers(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_numbers = Some(value.into());
-        self
+    /// `RequireNumbers` (optional).
+    pub fn require_numbers(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "RequireNumbers", value.into().to_template()))
     }
-    /// Sets `RequireSymbols`.
-    pub fn require_symbols(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_symbols = Some(value.into());
-        self
+    /// `RequireSymbols` (optional).
+    pub fn require_symbols(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "RequireSymbols", value.into().to_template()))
     }
-    /// Sets `RequireUppercase`.
-    pub fn require_uppercase(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_uppercase = Some(value.into());
-        self
+    /// `RequireUppercase` (optional).
+    pub fn require_uppercase(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RequireUppercase", value.into().to_template()),
+        )
     }
-    /// Sets `TemporaryPasswordValidityDays`.
-    pub fn temporary_password_validity_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.temporary_password_validity_days = Some(value.into());
-        self
+    /// `TemporaryPasswordValidityDays` (optional).
+    pub fn temporary_password_validity_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            6,
+            "TemporaryPasswordValidityDays",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PasswordPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.minimum_length {
-            m.insert("MinimumLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password_history_size {
-            m.insert("PasswordHistorySize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.require_lowercase {
-            m.insert("RequireLowercase".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.require_numbers {
-            m.insert("RequireNumbers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.require_symbols {
-            m.insert("RequireSymbols".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.require_uppercase {
-            m.insert("RequireUppercase".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.temporary_password_validity_days {
-            m.insert("TemporaryPasswordValidityDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PasswordPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PasswordPolicy);
-
-/// Property type `SignInPolicy` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct SignInPolicy {
-    /// `AllowedFirstAuthFactors` (optional).
-    pub allowed_first_auth_factors: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `SignInPolicy` of `AWS::Cognito::UserPool`.
+    SignInPolicy(default)
 }
 
 impl SignInPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_first_auth_factors: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedFirstAuthFactors`.
-    pub fn allowed_first_auth_factors(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_first_auth_factors = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SignInPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_first_auth_factors {
-            m.insert("AllowedFirstAuthFactors".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AllowedFirstAuthFactors` (optional).
+    pub fn allowed_first_auth_factors(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedFirstAuthFactors", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SignInPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SignInPolicy);
-
-/// Property type `SchemaAttribute` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaAttribute {
-    /// `AttributeDataType` (optional).
-    pub attribute_data_type: Option<Value<String>>,
-    /// `DeveloperOnlyAttribute` (optional).
-    pub developer_only_attribute: Option<Value<bool>>,
-    /// `Mutable` (optional).
-    pub mutable: Option<Value<bool>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `NumberAttributeConstraints` (optional).
-    pub number_attribute_constraints: Option<Value<NumberAttributeConstraints>>,
-    /// `Required` (optional).
-    pub required: Option<Value<bool>>,
-    /// `StringAttributeConstraints` (optional).
-    pub string_attribute_constraints: Option<Value<StringAttributeConstraints>>,
+crate::l1_struct! {
+    /// Property type `SchemaAttribute` of `AWS::Cognito::UserPool`.
+    SchemaAttribute(default)
 }
 
 impl SchemaAttribute {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attribute_data_type: None,
-            developer_only_attribute: None,
-            mutable: None,
-            name: None,
-            number_attribute_constraints: None,
-            required: None,
-            string_attribute_constraints: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttributeDataType`.
-    pub fn attribute_data_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attribute_data_type = Some(value.into());
-        self
+    /// `AttributeDataType` (optional).
+    pub fn attribute_data_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttributeDataType", value.into().to_template()),
+        )
     }
-    /// Sets `DeveloperOnlyAttribute`.
-    pub fn developer_only_attribute(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.developer_only_attribute = Some(value.into());
-        self
+    /// `DeveloperOnlyAttribute` (optional).
+    pub fn developer_only_attribute(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeveloperOnlyAttribute", value.into().to_template()),
+        )
     }
-    /// Sets `Mutable`.
-    pub fn mutable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.mutable = Some(value.into());
-        self
+    /// `Mutable` (optional).
+    pub fn mutable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Mutable", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `NumberAttributeConstraints`.
+    /// `NumberAttributeConstraints` (optional).
     pub fn number_attribute_constraints(
-        mut self,
+        self,
         value: impl Into<Value<NumberAttributeConstraints>>,
     ) -> Self {
-        self.number_attribute_constraints = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "NumberAttributeConstraints", value.into().to_template()),
+        )
     }
-    /// Sets `Required`.
-    pub fn required(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.required = Some(value.into());
-        self
+    /// `Required` (optional).
+    pub fn required(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "Required", value.into().to_template()))
     }
-    /// Sets `StringAttributeConstraints`.
+    /// `StringAttributeConstraints` (optional).
     pub fn string_attribute_constraints(
-        mut self,
+        self,
         value: impl Into<Value<StringAttributeConstraints>>,
     ) -> Self {
-        self.string_attribute_constraints = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "StringAttributeConstraints", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SchemaAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_data_type {
-            m.insert("AttributeDataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.developer_only_attribute {
-            m.insert("DeveloperOnlyAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mutable {
-            m.insert("Mutable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_attribute_constraints {
-            m.insert("NumberAttributeConstraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.required {
-            m.insert("Required".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_attribute_constraints {
-            m.insert("StringAttributeConstraints".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SchemaAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.number_attribute_constraints.check(
-            &path.field("NumberAttributeConstraints"),
-            &Rules::NONE,
-            out,
-        );
-        self.string_attribute_constraints.check(
-            &path.field("StringAttributeConstraints"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SchemaAttribute);
-
-/// Property type `NumberAttributeConstraints` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct NumberAttributeConstraints {
-    /// `MaxValue` (optional).
-    pub max_value: Option<Value<String>>,
-    /// `MinValue` (optional).
-    pub min_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NumberAttributeConstraints` of `AWS::Cognito::UserPool`.
+    NumberAttributeConstraints(default)
 }
 
 impl NumberAttributeConstraints {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_value: None,
-            min_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxValue`.
-    pub fn max_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_value = Some(value.into());
-        self
+    /// `MaxValue` (optional).
+    pub fn max_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MaxValue", value.into().to_template()))
     }
-    /// Sets `MinValue`.
-    pub fn min_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.min_value = Some(value.into());
-        self
+    /// `MinValue` (optional).
+    pub fn min_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MinValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NumberAttributeConstraints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_value {
-            m.insert("MaxValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_value {
-            m.insert("MinValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NumberAttributeConstraints {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NumberAttributeConstraints);
-
-/// Property type `StringAttributeConstraints` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct StringAttributeConstraints {
-    /// `MaxLength` (optional).
-    pub max_length: Option<Value<String>>,
-    /// `MinLength` (optional).
-    pub min_length: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `StringAttributeConstraints` of `AWS::Cognito::UserPool`.
+    StringAttributeConstraints(default)
 }
 
 impl StringAttributeConstraints {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_length: None,
-            min_length: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxLength`.
-    pub fn max_length(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_length = Some(value.into());
-        self
+    /// `MaxLength` (optional).
+    pub fn max_length(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MaxLength", value.into().to_template()))
     }
-    /// Sets `MinLength`.
-    pub fn min_length(mut self, value: impl Into<Value<String>>) -> Self {
-        self.min_length = Some(value.into());
-        self
+    /// `MinLength` (optional).
+    pub fn min_length(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MinLength", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StringAttributeConstraints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_length {
-            m.insert("MaxLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_length {
-            m.insert("MinLength".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StringAttributeConstraints {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StringAttributeConstraints);
-
-/// Property type `SmsConfiguration` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct SmsConfiguration {
-    /// `ExternalId` (optional).
-    pub external_id: Option<Value<String>>,
-    /// `SnsCallerArn` (optional).
-    pub sns_caller_arn: Option<Value<String>>,
-    /// `SnsRegion` (optional).
-    pub sns_region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SmsConfiguration` of `AWS::Cognito::UserPool`.
+    SmsConfiguration(default)
 }
 
 impl SmsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            external_id: None,
-            sns_caller_arn: None,
-            sns_region: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.external_id = Some(value.into());
-        self
+    /// `ExternalId` (optional).
+    pub fn external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ExternalId", value.into().to_template()))
     }
-    /// Sets `SnsCallerArn`.
-    pub fn sns_caller_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sns_caller_arn = Some(value.into());
-        self
+    /// `SnsCallerArn` (optional).
+    pub fn sns_caller_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SnsCallerArn", value.into().to_template()))
     }
-    /// Sets `SnsRegion`.
-    pub fn sns_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sns_region = Some(value.into());
-        self
+    /// `SnsRegion` (optional).
+    pub fn sns_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SnsRegion", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SmsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.external_id {
-            m.insert("ExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_caller_arn {
-            m.insert("SnsCallerArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_region {
-            m.insert("SnsRegion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SmsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SmsConfiguration);
-
-/// Property type `UserAttributeUpdateSettings` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone)]
-pub struct UserAttributeUpdateSettings {
-    /// `AttributesRequireVerificationBeforeUpdate` (required).
-    pub attributes_require_verification_before_update: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `UserAttributeUpdateSettings` of `AWS::Cognito::UserPool`.
+    UserAttributeUpdateSettings
 }
 
 impl UserAttributeUpdateSettings {
@@ -1829,372 +1060,143 @@ impl UserAttributeUpdateSettings {
     pub fn new(
         attributes_require_verification_before_update: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            attributes_require_verification_before_update:
-                attributes_require_verification_before_update.into(),
-        }
+        Self(
+            crate::Properties::new().with(
+                0,
+                "AttributesRequireVerificationBeforeUpdate",
+                attributes_require_verification_before_update
+                    .into()
+                    .to_template(),
+            ),
+        )
     }
 }
 
-impl ToTemplate for UserAttributeUpdateSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributesRequireVerificationBeforeUpdate".to_owned(),
-            self.attributes_require_verification_before_update
-                .to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserAttributeUpdateSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UserAttributeUpdateSettings);
-
-/// Property type `UserPoolAddOns` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct UserPoolAddOns {
-    /// `AdvancedSecurityAdditionalFlows` (optional).
-    pub advanced_security_additional_flows: Option<Value<AdvancedSecurityAdditionalFlows>>,
-    /// `AdvancedSecurityMode` (optional).
-    pub advanced_security_mode: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `UserPoolAddOns` of `AWS::Cognito::UserPool`.
+    UserPoolAddOns(default)
 }
 
 impl UserPoolAddOns {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            advanced_security_additional_flows: None,
-            advanced_security_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdvancedSecurityAdditionalFlows`.
+    /// `AdvancedSecurityAdditionalFlows` (optional).
     pub fn advanced_security_additional_flows(
-        mut self,
+        self,
         value: impl Into<Value<AdvancedSecurityAdditionalFlows>>,
     ) -> Self {
-        self.advanced_security_additional_flows = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AdvancedSecurityAdditionalFlows",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AdvancedSecurityMode`.
-    pub fn advanced_security_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.advanced_security_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserPoolAddOns {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.advanced_security_additional_flows {
-            m.insert(
-                "AdvancedSecurityAdditionalFlows".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.advanced_security_mode {
-            m.insert("AdvancedSecurityMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AdvancedSecurityMode` (optional).
+    pub fn advanced_security_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AdvancedSecurityMode", value.into().to_template()),
+        )
     }
 }
 
-impl Check for UserPoolAddOns {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advanced_security_additional_flows.check(
-            &path.field("AdvancedSecurityAdditionalFlows"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserPoolAddOns);
-
-/// Property type `AdvancedSecurityAdditionalFlows` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct AdvancedSecurityAdditionalFlows {
-    /// `CustomAuthMode` (optional).
-    pub custom_auth_mode: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AdvancedSecurityAdditionalFlows` of `AWS::Cognito::UserPool`.
+    AdvancedSecurityAdditionalFlows(default)
 }
 
 impl AdvancedSecurityAdditionalFlows {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_auth_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomAuthMode`.
-    pub fn custom_auth_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_auth_mode = Some(value.into());
-        self
+    /// `CustomAuthMode` (optional).
+    pub fn custom_auth_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CustomAuthMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AdvancedSecurityAdditionalFlows {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_auth_mode {
-            m.insert("CustomAuthMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UserPoolTier`.
+    UserPoolTier {
+        /// `LITE`
+        Lite = "LITE",
+        /// `ESSENTIALS`
+        Essentials = "ESSENTIALS",
+        /// `PLUS`
+        Plus = "PLUS",
     }
 }
 
-impl Check for AdvancedSecurityAdditionalFlows {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AdvancedSecurityAdditionalFlows);
-
-/// Values of `UserPoolTier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserPoolTier {
-    /// `LITE`
-    Lite,
-    /// `ESSENTIALS`
-    Essentials,
-    /// `PLUS`
-    Plus,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserPoolTier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LITE", "ESSENTIALS", "PLUS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lite => "LITE",
-            Self::Essentials => "ESSENTIALS",
-            Self::Plus => "PLUS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserPoolTier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserPoolTier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserPoolTier {
-    fn from(s: &str) -> Self {
-        match s {
-            "LITE" => Self::Lite,
-            "ESSENTIALS" => Self::Essentials,
-            "PLUS" => Self::Plus,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserPoolTier> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserPoolTier::from(s))
-    }
-}
-
-crate::impl_literal!(UserPoolTier);
-
-/// Property type `UsernameConfiguration` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct UsernameConfiguration {
-    /// `CaseSensitive` (optional).
-    pub case_sensitive: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `UsernameConfiguration` of `AWS::Cognito::UserPool`.
+    UsernameConfiguration(default)
 }
 
 impl UsernameConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            case_sensitive: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CaseSensitive`.
-    pub fn case_sensitive(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.case_sensitive = Some(value.into());
-        self
+    /// `CaseSensitive` (optional).
+    pub fn case_sensitive(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CaseSensitive", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UsernameConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.case_sensitive {
-            m.insert("CaseSensitive".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UsernameConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UsernameConfiguration);
-
-/// Property type `VerificationMessageTemplate` of `AWS::Cognito::UserPool`.
-#[derive(Debug, Clone, Default)]
-pub struct VerificationMessageTemplate {
-    /// `DefaultEmailOption` (optional).
-    pub default_email_option: Option<Value<String>>,
-    /// `EmailMessage` (optional).
-    pub email_message: Option<Value<String>>,
-    /// `EmailMessageByLink` (optional).
-    pub email_message_by_link: Option<Value<String>>,
-    /// `EmailSubject` (optional).
-    pub email_subject: Option<Value<String>>,
-    /// `EmailSubjectByLink` (optional).
-    pub email_subject_by_link: Option<Value<String>>,
-    /// `SmsMessage` (optional).
-    pub sms_message: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VerificationMessageTemplate` of `AWS::Cognito::UserPool`.
+    VerificationMessageTemplate(default)
 }
 
 impl VerificationMessageTemplate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_email_option: None,
-            email_message: None,
-            email_message_by_link: None,
-            email_subject: None,
-            email_subject_by_link: None,
-            sms_message: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultEmailOption`.
-    pub fn default_email_option(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_email_option = Some(value.into());
-        self
+    /// `DefaultEmailOption` (optional).
+    pub fn default_email_option(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultEmailOption", value.into().to_template()),
+        )
     }
-    /// Sets `EmailMessage`.
-    pub fn email_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_message = Some(value.into());
-        self
+    /// `EmailMessage` (optional).
+    pub fn email_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EmailMessage", value.into().to_template()))
     }
-    /// Sets `EmailMessageByLink`.
-    pub fn email_message_by_link(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_message_by_link = Some(value.into());
-        self
+    /// `EmailMessageByLink` (optional).
+    pub fn email_message_by_link(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EmailMessageByLink", value.into().to_template()),
+        )
     }
-    /// Sets `EmailSubject`.
-    pub fn email_subject(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_subject = Some(value.into());
-        self
+    /// `EmailSubject` (optional).
+    pub fn email_subject(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "EmailSubject", value.into().to_template()))
     }
-    /// Sets `EmailSubjectByLink`.
-    pub fn email_subject_by_link(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_subject_by_link = Some(value.into());
-        self
+    /// `EmailSubjectByLink` (optional).
+    pub fn email_subject_by_link(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EmailSubjectByLink", value.into().to_template()),
+        )
     }
-    /// Sets `SmsMessage`.
-    pub fn sms_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sms_message = Some(value.into());
-        self
+    /// `SmsMessage` (optional).
+    pub fn sms_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SmsMessage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VerificationMessageTemplate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_email_option {
-            m.insert("DefaultEmailOption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_message {
-            m.insert("EmailMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_message_by_link {
-            m.insert("EmailMessageByLink".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_subject {
-            m.insert("EmailSubject".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_subject_by_link {
-            m.insert("EmailSubjectByLink".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sms_message {
-            m.insert("SmsMessage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `WebAuthnFactorConfiguration`.
+    WebAuthnFactorConfiguration {
+        /// `SINGLE_FACTOR`
+        SingleFactor = "SINGLE_FACTOR",
+        /// `MULTI_FACTOR_WITH_USER_VERIFICATION`
+        MultiFactorWithUserVerification = "MULTI_FACTOR_WITH_USER_VERIFICATION",
     }
 }
-
-impl Check for VerificationMessageTemplate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VerificationMessageTemplate);
-
-/// Values of `WebAuthnFactorConfiguration`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebAuthnFactorConfiguration {
-    /// `SINGLE_FACTOR`
-    SingleFactor,
-    /// `MULTI_FACTOR_WITH_USER_VERIFICATION`
-    MultiFactorWithUserVerification,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WebAuthnFactorConfiguration {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["SINGLE_FACTOR", "MULTI_FACTOR_WITH_USER_VERIFICATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleFactor => "SINGLE_FACTOR",
-            Self::MultiFactorWithUserVerification => "MULTI_FACTOR_WITH_USER_VERIFICATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WebAuthnFactorConfiguration {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WebAuthnFactorConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WebAuthnFactorConfiguration {
-    fn from(s: &str) -> Self {
-        match s {
-            "SINGLE_FACTOR" => Self::SingleFactor,
-            "MULTI_FACTOR_WITH_USER_VERIFICATION" => Self::MultiFactorWithUserVerification,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WebAuthnFactorConfiguration> {
-    fn from(s: &str) -> Self {
-        Value::literal(WebAuthnFactorConfiguration::from(s))
-    }
-}
-
-crate::impl_literal!(WebAuthnFactorConfiguration);

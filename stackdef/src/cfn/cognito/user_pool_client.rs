@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::UserPoolClient`.
-#[derive(Debug, Clone)]
-pub struct UserPoolClient {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserPoolClient {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserPoolClient {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserPoolClient {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::UserPoolClient`.
+    UserPoolClient("AWS::Cognito::UserPoolClient", UserPoolClientProps)
 }
 
 impl UserPoolClient {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolClient";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserPoolClientProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -87,608 +39,415 @@ impl UserPoolClient {
     pub fn attr_client_id(&self) -> Value<String> {
         self.resource.get_att("ClientId")
     }
+
+    /// Replaces `AccessTokenValidity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_token_validity(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AccessTokenValidity", value.into())
+    }
+
+    /// Replaces `AllowedOAuthFlows` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_o_auth_flows(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AllowedOAuthFlows", value.into())
+    }
+
+    /// Replaces `AllowedOAuthFlowsUserPoolClient` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_o_auth_flows_user_pool_client(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowedOAuthFlowsUserPoolClient", value.into())
+    }
+
+    /// Replaces `AllowedOAuthScopes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_o_auth_scopes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AllowedOAuthScopes", value.into())
+    }
+
+    /// Replaces `AnalyticsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_analytics_configuration(&self, value: impl Into<Value<AnalyticsConfiguration>>) {
+        self.resource
+            .set_property("AnalyticsConfiguration", value.into())
+    }
+
+    /// Replaces `AuthSessionValidity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_session_validity(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AuthSessionValidity", value.into())
+    }
+
+    /// Replaces `CallbackURLs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_callback_ur_ls(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("CallbackURLs", value.into())
+    }
+
+    /// Replaces `ClientName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientName", value.into())
+    }
+
+    /// Replaces `DefaultRedirectURI` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_redirect_uri(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultRedirectURI", value.into())
+    }
+
+    /// Replaces `EnablePropagateAdditionalUserContextData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_propagate_additional_user_context_data(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnablePropagateAdditionalUserContextData", value.into())
+    }
+
+    /// Replaces `EnableTokenRevocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_token_revocation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableTokenRevocation", value.into())
+    }
+
+    /// Replaces `ExplicitAuthFlows` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_explicit_auth_flows(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ExplicitAuthFlows", value.into())
+    }
+
+    /// Replaces `GenerateSecret` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_generate_secret(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("GenerateSecret", value.into())
+    }
+
+    /// Replaces `IdTokenValidity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id_token_validity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("IdTokenValidity", value.into())
+    }
+
+    /// Replaces `LogoutURLs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logout_ur_ls(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("LogoutURLs", value.into())
+    }
+
+    /// Replaces `PreventUserExistenceErrors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prevent_user_existence_errors(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreventUserExistenceErrors", value.into())
+    }
+
+    /// Replaces `ReadAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_read_attributes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ReadAttributes", value.into())
+    }
+
+    /// Replaces `RefreshTokenRotation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_refresh_token_rotation(&self, value: impl Into<Value<RefreshTokenRotation>>) {
+        self.resource
+            .set_property("RefreshTokenRotation", value.into())
+    }
+
+    /// Replaces `RefreshTokenValidity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_refresh_token_validity(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("RefreshTokenValidity", value.into())
+    }
+
+    /// Replaces `SupportedIdentityProviders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_supported_identity_providers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SupportedIdentityProviders", value.into())
+    }
+
+    /// Replaces `TokenValidityUnits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_token_validity_units(&self, value: impl Into<Value<TokenValidityUnits>>) {
+        self.resource
+            .set_property("TokenValidityUnits", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
+
+    /// Replaces `WriteAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_write_attributes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("WriteAttributes", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::UserPoolClient`.
-#[derive(Debug, Clone)]
-pub struct UserPoolClientProps {
-    /// `AccessTokenValidity` (optional).
-    /// Range: 1..=86400.
-    pub access_token_validity: Option<Value<i64>>,
-    /// `AllowedOAuthFlows` (optional).
-    pub allowed_o_auth_flows: Option<Value<List<String>>>,
-    /// `AllowedOAuthFlowsUserPoolClient` (optional).
-    pub allowed_o_auth_flows_user_pool_client: Option<Value<bool>>,
-    /// `AllowedOAuthScopes` (optional).
-    pub allowed_o_auth_scopes: Option<Value<List<String>>>,
-    /// `AnalyticsConfiguration` (optional).
-    pub analytics_configuration: Option<Value<AnalyticsConfiguration>>,
-    /// `AuthSessionValidity` (optional).
-    /// Range: 3..=15.
-    pub auth_session_validity: Option<Value<i64>>,
-    /// `CallbackURLs` (optional).
-    pub callback_ur_ls: Option<Value<List<String>>>,
-    /// `ClientName` (optional).
-    /// Length: 1..=128 characters.
-    pub client_name: Option<Value<String>>,
-    /// `DefaultRedirectURI` (optional).
-    pub default_redirect_uri: Option<Value<String>>,
-    /// `EnablePropagateAdditionalUserContextData` (optional).
-    pub enable_propagate_additional_user_context_data: Option<Value<bool>>,
-    /// `EnableTokenRevocation` (optional).
-    pub enable_token_revocation: Option<Value<bool>>,
-    /// `ExplicitAuthFlows` (optional).
-    pub explicit_auth_flows: Option<Value<List<String>>>,
-    /// `GenerateSecret` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub generate_secret: Option<Value<bool>>,
-    /// `IdTokenValidity` (optional).
-    /// Range: 1..=86400.
-    pub id_token_validity: Option<Value<i64>>,
-    /// `LogoutURLs` (optional).
-    pub logout_ur_ls: Option<Value<List<String>>>,
-    /// `PreventUserExistenceErrors` (optional).
-    pub prevent_user_existence_errors: Option<Value<String>>,
-    /// `ReadAttributes` (optional).
-    pub read_attributes: Option<Value<List<String>>>,
-    /// `RefreshTokenRotation` (optional).
-    pub refresh_token_rotation: Option<Value<RefreshTokenRotation>>,
-    /// `RefreshTokenValidity` (optional).
-    /// Range: 1..=315360000.
-    pub refresh_token_validity: Option<Value<i64>>,
-    /// `SupportedIdentityProviders` (optional).
-    pub supported_identity_providers: Option<Value<List<String>>>,
-    /// `TokenValidityUnits` (optional).
-    pub token_validity_units: Option<Value<TokenValidityUnits>>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
-    /// `WriteAttributes` (optional).
-    pub write_attributes: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::UserPoolClient`.
+    UserPoolClientProps
 }
 
 impl UserPoolClientProps {
     /// The required properties: `UserPoolId`.
     pub fn new(user_pool_id: impl Into<Value<String>>) -> Self {
-        Self {
-            access_token_validity: None,
-            allowed_o_auth_flows: None,
-            allowed_o_auth_flows_user_pool_client: None,
-            allowed_o_auth_scopes: None,
-            analytics_configuration: None,
-            auth_session_validity: None,
-            callback_ur_ls: None,
-            client_name: None,
-            default_redirect_uri: None,
-            enable_propagate_additional_user_context_data: None,
-            enable_token_revocation: None,
-            explicit_auth_flows: None,
-            generate_secret: None,
-            id_token_validity: None,
-            logout_ur_ls: None,
-            prevent_user_existence_errors: None,
-            read_attributes: None,
-            refresh_token_rotation: None,
-            refresh_token_validity: None,
-            supported_identity_providers: None,
-            token_validity_units: None,
-            user_pool_id: user_pool_id.into(),
-            write_attributes: None,
-        }
+        Self(crate::Properties::new().with(21, "UserPoolId", user_pool_id.into().to_template()))
     }
-    /// Sets `AccessTokenValidity`.
-    pub fn access_token_validity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.access_token_validity = Some(value.into());
-        self
+    /// `AccessTokenValidity` (optional).
+    /// Range: 1 to 86400.
+    pub fn access_token_validity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessTokenValidity", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedOAuthFlows`.
-    pub fn allowed_o_auth_flows(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_o_auth_flows = Some(value.into());
-        self
+    /// `AllowedOAuthFlows` (optional).
+    pub fn allowed_o_auth_flows(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AllowedOAuthFlows", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedOAuthFlowsUserPoolClient`.
-    pub fn allowed_o_auth_flows_user_pool_client(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allowed_o_auth_flows_user_pool_client = Some(value.into());
-        self
+    /// `AllowedOAuthFlowsUserPoolClient` (optional).
+    pub fn allowed_o_auth_flows_user_pool_client(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "AllowedOAuthFlowsUserPoolClient",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AllowedOAuthScopes`.
-    pub fn allowed_o_auth_scopes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_o_auth_scopes = Some(value.into());
-        self
+    /// `AllowedOAuthScopes` (optional).
+    pub fn allowed_o_auth_scopes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AllowedOAuthScopes", value.into().to_template()),
+        )
     }
-    /// Sets `AnalyticsConfiguration`.
-    pub fn analytics_configuration(
-        mut self,
-        value: impl Into<Value<AnalyticsConfiguration>>,
-    ) -> Self {
-        self.analytics_configuration = Some(value.into());
-        self
+    /// `AnalyticsConfiguration` (optional).
+    pub fn analytics_configuration(self, value: impl Into<Value<AnalyticsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AnalyticsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AuthSessionValidity`.
-    pub fn auth_session_validity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.auth_session_validity = Some(value.into());
-        self
+    /// `AuthSessionValidity` (optional).
+    /// Range: 3 to 15.
+    pub fn auth_session_validity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AuthSessionValidity", value.into().to_template()),
+        )
     }
-    /// Sets `CallbackURLs`.
-    pub fn callback_ur_ls(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.callback_ur_ls = Some(value.into());
-        self
+    /// `CallbackURLs` (optional).
+    pub fn callback_ur_ls(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "CallbackURLs", value.into().to_template()))
     }
-    /// Sets `ClientName`.
-    pub fn client_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_name = Some(value.into());
-        self
+    /// `ClientName` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn client_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ClientName", value.into().to_template()))
     }
-    /// Sets `DefaultRedirectURI`.
-    pub fn default_redirect_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_redirect_uri = Some(value.into());
-        self
+    /// `DefaultRedirectURI` (optional).
+    pub fn default_redirect_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "DefaultRedirectURI", value.into().to_template()),
+        )
     }
-    /// Sets `EnablePropagateAdditionalUserContextData`.
+    /// `EnablePropagateAdditionalUserContextData` (optional).
     pub fn enable_propagate_additional_user_context_data(
-        mut self,
+        self,
         value: impl Into<Value<bool>>,
     ) -> Self {
-        self.enable_propagate_additional_user_context_data = Some(value.into());
-        self
+        Self(self.0.with(
+            9,
+            "EnablePropagateAdditionalUserContextData",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableTokenRevocation`.
-    pub fn enable_token_revocation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_token_revocation = Some(value.into());
-        self
+    /// `EnableTokenRevocation` (optional).
+    pub fn enable_token_revocation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "EnableTokenRevocation", value.into().to_template()),
+        )
     }
-    /// Sets `ExplicitAuthFlows`.
-    pub fn explicit_auth_flows(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.explicit_auth_flows = Some(value.into());
-        self
+    /// `ExplicitAuthFlows` (optional).
+    pub fn explicit_auth_flows(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ExplicitAuthFlows", value.into().to_template()),
+        )
     }
-    /// Sets `GenerateSecret`.
-    pub fn generate_secret(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.generate_secret = Some(value.into());
-        self
+    /// `GenerateSecret` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn generate_secret(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "GenerateSecret", value.into().to_template()),
+        )
     }
-    /// Sets `IdTokenValidity`.
-    pub fn id_token_validity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.id_token_validity = Some(value.into());
-        self
+    /// `IdTokenValidity` (optional).
+    /// Range: 1 to 86400.
+    pub fn id_token_validity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "IdTokenValidity", value.into().to_template()),
+        )
     }
-    /// Sets `LogoutURLs`.
-    pub fn logout_ur_ls(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.logout_ur_ls = Some(value.into());
-        self
+    /// `LogoutURLs` (optional).
+    pub fn logout_ur_ls(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(14, "LogoutURLs", value.into().to_template()))
     }
-    /// Sets `PreventUserExistenceErrors`.
-    pub fn prevent_user_existence_errors(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prevent_user_existence_errors = Some(value.into());
-        self
+    /// `PreventUserExistenceErrors` (optional).
+    pub fn prevent_user_existence_errors(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "PreventUserExistenceErrors", value.into().to_template()),
+        )
     }
-    /// Sets `ReadAttributes`.
-    pub fn read_attributes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.read_attributes = Some(value.into());
-        self
+    /// `ReadAttributes` (optional).
+    pub fn read_attributes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(16, "ReadAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `RefreshTokenRotation`.
-    pub fn refresh_token_rotation(mut self, value: impl Into<Value<RefreshTokenRotation>>) -> Self {
-        self.refresh_token_rotation = Some(value.into());
-        self
+    /// `RefreshTokenRotation` (optional).
+    pub fn refresh_token_rotation(self, value: impl Into<Value<RefreshTokenRotation>>) -> Self {
+        Self(
+            self.0
+                .with(17, "RefreshTokenRotation", value.into().to_template()),
+        )
     }
-    /// Sets `RefreshTokenValidity`.
-    pub fn refresh_token_validity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.refresh_token_validity = Some(value.into());
-        self
+    /// `RefreshTokenValidity` (optional).
+    /// Range: 1 to 315360000.
+    pub fn refresh_token_validity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(18, "RefreshTokenValidity", value.into().to_template()),
+        )
     }
-    /// Sets `SupportedIdentityProviders`.
-    pub fn supported_identity_providers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.supported_identity_providers = Some(value.into());
-        self
+    /// `SupportedIdentityProviders` (optional).
+    pub fn supported_identity_providers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SupportedIdentityProviders", value.into().to_template()),
+        )
     }
-    /// Sets `TokenValidityUnits`.
-    pub fn token_validity_units(mut self, value: impl Into<Value<TokenValidityUnits>>) -> Self {
-        self.token_validity_units = Some(value.into());
-        self
+    /// `TokenValidityUnits` (optional).
+    pub fn token_validity_units(self, value: impl Into<Value<TokenValidityUnits>>) -> Self {
+        Self(
+            self.0
+                .with(20, "TokenValidityUnits", value.into().to_template()),
+        )
     }
-    /// Sets `WriteAttributes`.
-    pub fn write_attributes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.write_attributes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserPoolClientProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token_validity {
-            m.insert("AccessTokenValidity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_o_auth_flows {
-            m.insert("AllowedOAuthFlows".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_o_auth_flows_user_pool_client {
-            m.insert(
-                "AllowedOAuthFlowsUserPoolClient".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.allowed_o_auth_scopes {
-            m.insert("AllowedOAuthScopes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.analytics_configuration {
-            m.insert("AnalyticsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auth_session_validity {
-            m.insert("AuthSessionValidity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.callback_ur_ls {
-            m.insert("CallbackURLs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_name {
-            m.insert("ClientName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_redirect_uri {
-            m.insert("DefaultRedirectURI".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_propagate_additional_user_context_data {
-            m.insert(
-                "EnablePropagateAdditionalUserContextData".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enable_token_revocation {
-            m.insert("EnableTokenRevocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.explicit_auth_flows {
-            m.insert("ExplicitAuthFlows".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generate_secret {
-            m.insert("GenerateSecret".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_token_validity {
-            m.insert("IdTokenValidity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logout_ur_ls {
-            m.insert("LogoutURLs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prevent_user_existence_errors {
-            m.insert("PreventUserExistenceErrors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_attributes {
-            m.insert("ReadAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_token_rotation {
-            m.insert("RefreshTokenRotation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_token_validity {
-            m.insert("RefreshTokenValidity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supported_identity_providers {
-            m.insert("SupportedIdentityProviders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_validity_units {
-            m.insert("TokenValidityUnits".to_owned(), v.to_template());
-        }
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        if let Some(v) = &self.write_attributes {
-            m.insert("WriteAttributes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WriteAttributes` (optional).
+    pub fn write_attributes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(22, "WriteAttributes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for UserPoolClientProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_token_validity.check(
-            &path.field("AccessTokenValidity"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.analytics_configuration.check(
-            &path.field("AnalyticsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.auth_session_validity.check(
-            &path.field("AuthSessionValidity"),
-            &Rules {
-                minimum: Some(3.0),
-                maximum: Some(15.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_name.check(
-            &path.field("ClientName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id_token_validity.check(
-            &path.field("IdTokenValidity"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.refresh_token_rotation
-            .check(&path.field("RefreshTokenRotation"), &Rules::NONE, out);
-        self.refresh_token_validity.check(
-            &path.field("RefreshTokenValidity"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(315360000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.token_validity_units
-            .check(&path.field("TokenValidityUnits"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UserPoolClientProps);
-
-/// Property type `AnalyticsConfiguration` of `AWS::Cognito::UserPoolClient`.
-#[derive(Debug, Clone, Default)]
-pub struct AnalyticsConfiguration {
-    /// `ApplicationArn` (optional).
-    pub application_arn: Option<Value<String>>,
-    /// `ApplicationId` (optional).
-    pub application_id: Option<Value<String>>,
-    /// `ExternalId` (optional).
-    pub external_id: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `UserDataShared` (optional).
-    pub user_data_shared: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AnalyticsConfiguration` of `AWS::Cognito::UserPoolClient`.
+    AnalyticsConfiguration(default)
 }
 
 impl AnalyticsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_arn: None,
-            application_id: None,
-            external_id: None,
-            role_arn: None,
-            user_data_shared: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationArn`.
-    pub fn application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_arn = Some(value.into());
-        self
+    /// `ApplicationArn` (optional).
+    pub fn application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApplicationArn", value.into().to_template()))
     }
-    /// Sets `ApplicationId`.
-    pub fn application_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_id = Some(value.into());
-        self
+    /// `ApplicationId` (optional).
+    pub fn application_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ApplicationId", value.into().to_template()))
     }
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.external_id = Some(value.into());
-        self
+    /// `ExternalId` (optional).
+    pub fn external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ExternalId", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(3, "RoleArn", value.into().to_template()))
     }
-    /// Sets `UserDataShared`.
-    pub fn user_data_shared(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.user_data_shared = Some(value.into());
-        self
+    /// `UserDataShared` (optional).
+    pub fn user_data_shared(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "UserDataShared", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AnalyticsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_arn {
-            m.insert("ApplicationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_id {
-            m.insert("ApplicationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_id {
-            m.insert("ExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_data_shared {
-            m.insert("UserDataShared".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AnalyticsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AnalyticsConfiguration);
-
-/// Property type `RefreshTokenRotation` of `AWS::Cognito::UserPoolClient`.
-#[derive(Debug, Clone, Default)]
-pub struct RefreshTokenRotation {
-    /// `Feature` (optional).
-    pub feature: Option<Value<Feature>>,
-    /// `RetryGracePeriodSeconds` (optional).
-    /// Range: 0..=60.
-    pub retry_grace_period_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RefreshTokenRotation` of `AWS::Cognito::UserPoolClient`.
+    RefreshTokenRotation(default)
 }
 
 impl RefreshTokenRotation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            feature: None,
-            retry_grace_period_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Feature`.
-    pub fn feature(mut self, value: impl Into<Value<Feature>>) -> Self {
-        self.feature = Some(value.into());
-        self
+    /// `Feature` (optional).
+    pub fn feature(self, value: impl Into<Value<Feature>>) -> Self {
+        Self(self.0.with(0, "Feature", value.into().to_template()))
     }
-    /// Sets `RetryGracePeriodSeconds`.
-    pub fn retry_grace_period_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retry_grace_period_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RefreshTokenRotation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.feature {
-            m.insert("Feature".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_grace_period_seconds {
-            m.insert("RetryGracePeriodSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RetryGracePeriodSeconds` (optional).
+    /// Range: 0 to 60.
+    pub fn retry_grace_period_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RetryGracePeriodSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RefreshTokenRotation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.feature
-            .check(&path.field("Feature"), &Rules::NONE, out);
-        self.retry_grace_period_seconds.check(
-            &path.field("RetryGracePeriodSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(60.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Feature`.
+    Feature {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(RefreshTokenRotation);
-
-/// Values of `Feature`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Feature {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Feature {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Feature {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Feature {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Feature {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Feature> {
-    fn from(s: &str) -> Self {
-        Value::literal(Feature::from(s))
-    }
-}
-
-crate::impl_literal!(Feature);
-
-/// Property type `TokenValidityUnits` of `AWS::Cognito::UserPoolClient`.
-#[derive(Debug, Clone, Default)]
-pub struct TokenValidityUnits {
-    /// `AccessToken` (optional).
-    pub access_token: Option<Value<String>>,
-    /// `IdToken` (optional).
-    pub id_token: Option<Value<String>>,
-    /// `RefreshToken` (optional).
-    pub refresh_token: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TokenValidityUnits` of `AWS::Cognito::UserPoolClient`.
+    TokenValidityUnits(default)
 }
 
 impl TokenValidityUnits {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_token: None,
-            id_token: None,
-            refresh_token: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
+    /// `AccessToken` (optional).
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
     }
-    /// Sets `IdToken`.
-    pub fn id_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id_token = Some(value.into());
-        self
+    /// `IdToken` (optional).
+    pub fn id_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IdToken", value.into().to_template()))
     }
-    /// Sets `RefreshToken`.
-    pub fn refresh_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
+    /// `RefreshToken` (optional).
+    pub fn refresh_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RefreshToken", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TokenValidityUnits {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_token {
-            m.insert("IdToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_token {
-            m.insert("RefreshToken".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TokenValidityUnits {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TokenValidityUnits);

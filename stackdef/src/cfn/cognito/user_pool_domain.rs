@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::UserPoolDomain`.
-#[derive(Debug, Clone)]
-pub struct UserPoolDomain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserPoolDomain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserPoolDomain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserPoolDomain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::UserPoolDomain`.
+    UserPoolDomain("AWS::Cognito::UserPoolDomain", UserPoolDomainProps)
 }
 
 impl UserPoolDomain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolDomain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserPoolDomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,103 +28,77 @@ impl UserPoolDomain {
     pub fn attr_cloud_front_distribution(&self) -> Value<String> {
         self.resource.get_att("CloudFrontDistribution")
     }
+
+    /// Replaces `CustomDomainConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_domain_config(&self, value: impl Into<Value<CustomDomainConfigType>>) {
+        self.resource
+            .set_property("CustomDomainConfig", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `ManagedLoginVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_login_version(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ManagedLoginVersion", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::UserPoolDomain`.
-#[derive(Debug, Clone)]
-pub struct UserPoolDomainProps {
-    /// `CustomDomainConfig` (optional).
-    pub custom_domain_config: Option<Value<CustomDomainConfigType>>,
-    /// `Domain` (required).
-    /// Create-only: changing it replaces the resource.
-    pub domain: Value<String>,
-    /// `ManagedLoginVersion` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub managed_login_version: Option<Value<i64>>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::UserPoolDomain`.
+    UserPoolDomainProps
 }
 
 impl UserPoolDomainProps {
     /// The required properties: `Domain`, `UserPoolId`.
     pub fn new(domain: impl Into<Value<String>>, user_pool_id: impl Into<Value<String>>) -> Self {
-        Self {
-            custom_domain_config: None,
-            domain: domain.into(),
-            managed_login_version: None,
-            user_pool_id: user_pool_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Domain", domain.into().to_template())
+                .with(3, "UserPoolId", user_pool_id.into().to_template()),
+        )
     }
-    /// Sets `CustomDomainConfig`.
-    pub fn custom_domain_config(mut self, value: impl Into<Value<CustomDomainConfigType>>) -> Self {
-        self.custom_domain_config = Some(value.into());
-        self
+    /// `CustomDomainConfig` (optional).
+    pub fn custom_domain_config(self, value: impl Into<Value<CustomDomainConfigType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomDomainConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ManagedLoginVersion`.
-    pub fn managed_login_version(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.managed_login_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserPoolDomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_domain_config {
-            m.insert("CustomDomainConfig".to_owned(), v.to_template());
-        }
-        m.insert("Domain".to_owned(), self.domain.to_template());
-        if let Some(v) = &self.managed_login_version {
-            m.insert("ManagedLoginVersion".to_owned(), v.to_template());
-        }
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        Expr::Map(m)
+    /// `ManagedLoginVersion` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn managed_login_version(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ManagedLoginVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for UserPoolDomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_domain_config
-            .check(&path.field("CustomDomainConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UserPoolDomainProps);
-
-/// Property type `CustomDomainConfigType` of `AWS::Cognito::UserPoolDomain`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomDomainConfigType {
-    /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomDomainConfigType` of `AWS::Cognito::UserPoolDomain`.
+    CustomDomainConfigType(default)
 }
 
 impl CustomDomainConfigType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
 }
-
-impl ToTemplate for CustomDomainConfigType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomDomainConfigType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomDomainConfigType);

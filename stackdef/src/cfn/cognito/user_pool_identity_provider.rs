@@ -11,90 +11,59 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::UserPoolIdentityProvider`.
-#[derive(Debug, Clone)]
-pub struct UserPoolIdentityProvider {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserPoolIdentityProvider {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserPoolIdentityProvider {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserPoolIdentityProvider {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::UserPoolIdentityProvider`.
+    UserPoolIdentityProvider("AWS::Cognito::UserPoolIdentityProvider", UserPoolIdentityProviderProps)
 }
 
 impl UserPoolIdentityProvider {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolIdentityProvider";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: UserPoolIdentityProviderProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AttributeMapping` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attribute_mapping(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("AttributeMapping", value.into())
+    }
+
+    /// Replaces `IdpIdentifiers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_idp_identifiers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("IdpIdentifiers", value.into())
+    }
+
+    /// Replaces `ProviderDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provider_details(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("ProviderDetails", value.into())
+    }
+
+    /// Replaces `ProviderName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provider_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProviderName", value.into())
+    }
+
+    /// Replaces `ProviderType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provider_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProviderType", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::UserPoolIdentityProvider`.
-#[derive(Debug, Clone)]
-pub struct UserPoolIdentityProviderProps {
-    /// `AttributeMapping` (optional).
-    pub attribute_mapping: Option<Value<Map<String>>>,
-    /// `IdpIdentifiers` (optional).
-    pub idp_identifiers: Option<Value<List<String>>>,
-    /// `ProviderDetails` (required).
-    pub provider_details: Value<Map<String>>,
-    /// `ProviderName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub provider_name: Value<String>,
-    /// `ProviderType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub provider_type: Value<String>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::UserPoolIdentityProvider`.
+    UserPoolIdentityProviderProps
 }
 
 impl UserPoolIdentityProviderProps {
@@ -105,49 +74,23 @@ impl UserPoolIdentityProviderProps {
         provider_type: impl Into<Value<String>>,
         user_pool_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attribute_mapping: None,
-            idp_identifiers: None,
-            provider_details: provider_details.into(),
-            provider_name: provider_name.into(),
-            provider_type: provider_type.into(),
-            user_pool_id: user_pool_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "ProviderDetails", provider_details.into().to_template())
+                .with(3, "ProviderName", provider_name.into().to_template())
+                .with(4, "ProviderType", provider_type.into().to_template())
+                .with(5, "UserPoolId", user_pool_id.into().to_template()),
+        )
     }
-    /// Sets `AttributeMapping`.
-    pub fn attribute_mapping(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attribute_mapping = Some(value.into());
-        self
+    /// `AttributeMapping` (optional).
+    pub fn attribute_mapping(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttributeMapping", value.into().to_template()),
+        )
     }
-    /// Sets `IdpIdentifiers`.
-    pub fn idp_identifiers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.idp_identifiers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserPoolIdentityProviderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_mapping {
-            m.insert("AttributeMapping".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idp_identifiers {
-            m.insert("IdpIdentifiers".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProviderDetails".to_owned(),
-            self.provider_details.to_template(),
-        );
-        m.insert("ProviderName".to_owned(), self.provider_name.to_template());
-        m.insert("ProviderType".to_owned(), self.provider_type.to_template());
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        Expr::Map(m)
+    /// `IdpIdentifiers` (optional).
+    pub fn idp_identifiers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "IdpIdentifiers", value.into().to_template()))
     }
 }
-
-impl Check for UserPoolIdentityProviderProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UserPoolIdentityProviderProps);

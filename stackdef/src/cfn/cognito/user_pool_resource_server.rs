@@ -11,85 +11,47 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::UserPoolResourceServer`.
-#[derive(Debug, Clone)]
-pub struct UserPoolResourceServer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserPoolResourceServer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserPoolResourceServer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserPoolResourceServer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::UserPoolResourceServer`.
+    UserPoolResourceServer("AWS::Cognito::UserPoolResourceServer", UserPoolResourceServerProps)
 }
 
 impl UserPoolResourceServer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolResourceServer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: UserPoolResourceServerProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Identifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Identifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Scopes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scopes(&self, value: impl Into<Value<List<ResourceServerScopeType>>>) {
+        self.resource.set_property("Scopes", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::UserPoolResourceServer`.
-#[derive(Debug, Clone)]
-pub struct UserPoolResourceServerProps {
-    /// `Identifier` (required).
-    /// Create-only: changing it replaces the resource.
-    pub identifier: Value<String>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Scopes` (optional).
-    pub scopes: Option<Value<List<ResourceServerScopeType>>>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::UserPoolResourceServer`.
+    UserPoolResourceServerProps
 }
 
 impl UserPoolResourceServerProps {
@@ -99,48 +61,22 @@ impl UserPoolResourceServerProps {
         name: impl Into<Value<String>>,
         user_pool_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            identifier: identifier.into(),
-            name: name.into(),
-            scopes: None,
-            user_pool_id: user_pool_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Identifier", identifier.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(3, "UserPoolId", user_pool_id.into().to_template()),
+        )
     }
-    /// Sets `Scopes`.
-    pub fn scopes(mut self, value: impl Into<Value<List<ResourceServerScopeType>>>) -> Self {
-        self.scopes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserPoolResourceServerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Identifier".to_owned(), self.identifier.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.scopes {
-            m.insert("Scopes".to_owned(), v.to_template());
-        }
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        Expr::Map(m)
+    /// `Scopes` (optional).
+    pub fn scopes(self, value: impl Into<Value<List<ResourceServerScopeType>>>) -> Self {
+        Self(self.0.with(2, "Scopes", value.into().to_template()))
     }
 }
 
-impl Check for UserPoolResourceServerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scopes.check(&path.field("Scopes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UserPoolResourceServerProps);
-
-/// Property type `ResourceServerScopeType` of `AWS::Cognito::UserPoolResourceServer`.
-#[derive(Debug, Clone)]
-pub struct ResourceServerScopeType {
-    /// `ScopeDescription` (required).
-    pub scope_description: Value<String>,
-    /// `ScopeName` (required).
-    pub scope_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourceServerScopeType` of `AWS::Cognito::UserPoolResourceServer`.
+    ResourceServerScopeType
 }
 
 impl ResourceServerScopeType {
@@ -149,27 +85,14 @@ impl ResourceServerScopeType {
         scope_description: impl Into<Value<String>>,
         scope_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            scope_description: scope_description.into(),
-            scope_name: scope_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ScopeDescription",
+                    scope_description.into().to_template(),
+                )
+                .with(1, "ScopeName", scope_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ResourceServerScopeType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ScopeDescription".to_owned(),
-            self.scope_description.to_template(),
-        );
-        m.insert("ScopeName".to_owned(), self.scope_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceServerScopeType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourceServerScopeType);

@@ -11,88 +11,65 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
-#[derive(Debug, Clone)]
-pub struct UserPoolRiskConfigurationAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserPoolRiskConfigurationAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserPoolRiskConfigurationAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserPoolRiskConfigurationAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
+    UserPoolRiskConfigurationAttachment("AWS::Cognito::UserPoolRiskConfigurationAttachment", UserPoolRiskConfigurationAttachmentProps)
 }
 
 impl UserPoolRiskConfigurationAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolRiskConfigurationAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: UserPoolRiskConfigurationAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AccountTakeoverRiskConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_takeover_risk_configuration(
+        &self,
+        value: impl Into<Value<AccountTakeoverRiskConfigurationType>>,
+    ) {
+        self.resource
+            .set_property("AccountTakeoverRiskConfiguration", value.into())
+    }
+
+    /// Replaces `ClientId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientId", value.into())
+    }
+
+    /// Replaces `CompromisedCredentialsRiskConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compromised_credentials_risk_configuration(
+        &self,
+        value: impl Into<Value<CompromisedCredentialsRiskConfigurationType>>,
+    ) {
+        self.resource
+            .set_property("CompromisedCredentialsRiskConfiguration", value.into())
+    }
+
+    /// Replaces `RiskExceptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_risk_exception_configuration(
+        &self,
+        value: impl Into<Value<RiskExceptionConfigurationType>>,
+    ) {
+        self.resource
+            .set_property("RiskExceptionConfiguration", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
-#[derive(Debug, Clone)]
-pub struct UserPoolRiskConfigurationAttachmentProps {
-    /// `AccountTakeoverRiskConfiguration` (optional).
-    pub account_takeover_risk_configuration: Option<Value<AccountTakeoverRiskConfigurationType>>,
-    /// `ClientId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub client_id: Value<String>,
-    /// `CompromisedCredentialsRiskConfiguration` (optional).
-    pub compromised_credentials_risk_configuration:
-        Option<Value<CompromisedCredentialsRiskConfigurationType>>,
-    /// `RiskExceptionConfiguration` (optional).
-    pub risk_exception_configuration: Option<Value<RiskExceptionConfigurationType>>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
+    UserPoolRiskConfigurationAttachmentProps
 }
 
 impl UserPoolRiskConfigurationAttachmentProps {
@@ -101,497 +78,207 @@ impl UserPoolRiskConfigurationAttachmentProps {
         client_id: impl Into<Value<String>>,
         user_pool_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            account_takeover_risk_configuration: None,
-            client_id: client_id.into(),
-            compromised_credentials_risk_configuration: None,
-            risk_exception_configuration: None,
-            user_pool_id: user_pool_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClientId", client_id.into().to_template())
+                .with(4, "UserPoolId", user_pool_id.into().to_template()),
+        )
     }
-    /// Sets `AccountTakeoverRiskConfiguration`.
+    /// `AccountTakeoverRiskConfiguration` (optional).
     pub fn account_takeover_risk_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AccountTakeoverRiskConfigurationType>>,
     ) -> Self {
-        self.account_takeover_risk_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AccountTakeoverRiskConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CompromisedCredentialsRiskConfiguration`.
+    /// `CompromisedCredentialsRiskConfiguration` (optional).
     pub fn compromised_credentials_risk_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CompromisedCredentialsRiskConfigurationType>>,
     ) -> Self {
-        self.compromised_credentials_risk_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CompromisedCredentialsRiskConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RiskExceptionConfiguration`.
+    /// `RiskExceptionConfiguration` (optional).
     pub fn risk_exception_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RiskExceptionConfigurationType>>,
     ) -> Self {
-        self.risk_exception_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "RiskExceptionConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserPoolRiskConfigurationAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_takeover_risk_configuration {
-            m.insert(
-                "AccountTakeoverRiskConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        if let Some(v) = &self.compromised_credentials_risk_configuration {
-            m.insert(
-                "CompromisedCredentialsRiskConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.risk_exception_configuration {
-            m.insert("RiskExceptionConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserPoolRiskConfigurationAttachmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_takeover_risk_configuration.check(
-            &path.field("AccountTakeoverRiskConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.compromised_credentials_risk_configuration.check(
-            &path.field("CompromisedCredentialsRiskConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.risk_exception_configuration.check(
-            &path.field("RiskExceptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserPoolRiskConfigurationAttachmentProps);
-
-/// Property type `AccountTakeoverRiskConfigurationType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
-#[derive(Debug, Clone)]
-pub struct AccountTakeoverRiskConfigurationType {
-    /// `Actions` (required).
-    pub actions: Value<AccountTakeoverActionsType>,
-    /// `NotifyConfiguration` (optional).
-    pub notify_configuration: Option<Value<NotifyConfigurationType>>,
+crate::l1_struct! {
+    /// Property type `AccountTakeoverRiskConfigurationType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
+    AccountTakeoverRiskConfigurationType
 }
 
 impl AccountTakeoverRiskConfigurationType {
     /// The required properties: `Actions`.
     pub fn new(actions: impl Into<Value<AccountTakeoverActionsType>>) -> Self {
-        Self {
-            actions: actions.into(),
-            notify_configuration: None,
-        }
+        Self(crate::Properties::new().with(0, "Actions", actions.into().to_template()))
     }
-    /// Sets `NotifyConfiguration`.
-    pub fn notify_configuration(
-        mut self,
-        value: impl Into<Value<NotifyConfigurationType>>,
-    ) -> Self {
-        self.notify_configuration = Some(value.into());
-        self
+    /// `NotifyConfiguration` (optional).
+    pub fn notify_configuration(self, value: impl Into<Value<NotifyConfigurationType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NotifyConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AccountTakeoverRiskConfigurationType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        if let Some(v) = &self.notify_configuration {
-            m.insert("NotifyConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccountTakeoverRiskConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-        self.notify_configuration
-            .check(&path.field("NotifyConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccountTakeoverRiskConfigurationType);
-
-/// Property type `AccountTakeoverActionsType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct AccountTakeoverActionsType {
-    /// `HighAction` (optional).
-    pub high_action: Option<Value<AccountTakeoverActionType>>,
-    /// `LowAction` (optional).
-    pub low_action: Option<Value<AccountTakeoverActionType>>,
-    /// `MediumAction` (optional).
-    pub medium_action: Option<Value<AccountTakeoverActionType>>,
+crate::l1_struct! {
+    /// Property type `AccountTakeoverActionsType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
+    AccountTakeoverActionsType(default)
 }
 
 impl AccountTakeoverActionsType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            high_action: None,
-            low_action: None,
-            medium_action: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HighAction`.
-    pub fn high_action(mut self, value: impl Into<Value<AccountTakeoverActionType>>) -> Self {
-        self.high_action = Some(value.into());
-        self
+    /// `HighAction` (optional).
+    pub fn high_action(self, value: impl Into<Value<AccountTakeoverActionType>>) -> Self {
+        Self(self.0.with(0, "HighAction", value.into().to_template()))
     }
-    /// Sets `LowAction`.
-    pub fn low_action(mut self, value: impl Into<Value<AccountTakeoverActionType>>) -> Self {
-        self.low_action = Some(value.into());
-        self
+    /// `LowAction` (optional).
+    pub fn low_action(self, value: impl Into<Value<AccountTakeoverActionType>>) -> Self {
+        Self(self.0.with(1, "LowAction", value.into().to_template()))
     }
-    /// Sets `MediumAction`.
-    pub fn medium_action(mut self, value: impl Into<Value<AccountTakeoverActionType>>) -> Self {
-        self.medium_action = Some(value.into());
-        self
+    /// `MediumAction` (optional).
+    pub fn medium_action(self, value: impl Into<Value<AccountTakeoverActionType>>) -> Self {
+        Self(self.0.with(2, "MediumAction", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccountTakeoverActionsType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.high_action {
-            m.insert("HighAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.low_action {
-            m.insert("LowAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.medium_action {
-            m.insert("MediumAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccountTakeoverActionsType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.high_action
-            .check(&path.field("HighAction"), &Rules::NONE, out);
-        self.low_action
-            .check(&path.field("LowAction"), &Rules::NONE, out);
-        self.medium_action
-            .check(&path.field("MediumAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccountTakeoverActionsType);
-
-/// Property type `AccountTakeoverActionType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
-#[derive(Debug, Clone)]
-pub struct AccountTakeoverActionType {
-    /// `EventAction` (required).
-    pub event_action: Value<String>,
-    /// `Notify` (required).
-    pub notify: Value<bool>,
+crate::l1_struct! {
+    /// Property type `AccountTakeoverActionType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
+    AccountTakeoverActionType
 }
 
 impl AccountTakeoverActionType {
     /// The required properties: `EventAction`, `Notify`.
     pub fn new(event_action: impl Into<Value<String>>, notify: impl Into<Value<bool>>) -> Self {
-        Self {
-            event_action: event_action.into(),
-            notify: notify.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EventAction", event_action.into().to_template())
+                .with(1, "Notify", notify.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AccountTakeoverActionType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventAction".to_owned(), self.event_action.to_template());
-        m.insert("Notify".to_owned(), self.notify.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccountTakeoverActionType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccountTakeoverActionType);
-
-/// Property type `NotifyConfigurationType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
-#[derive(Debug, Clone)]
-pub struct NotifyConfigurationType {
-    /// `BlockEmail` (optional).
-    pub block_email: Option<Value<NotifyEmailType>>,
-    /// `From` (optional).
-    pub from: Option<Value<String>>,
-    /// `MfaEmail` (optional).
-    pub mfa_email: Option<Value<NotifyEmailType>>,
-    /// `NoActionEmail` (optional).
-    pub no_action_email: Option<Value<NotifyEmailType>>,
-    /// `ReplyTo` (optional).
-    pub reply_to: Option<Value<String>>,
-    /// `SourceArn` (required).
-    pub source_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `NotifyConfigurationType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
+    NotifyConfigurationType
 }
 
 impl NotifyConfigurationType {
     /// The required properties: `SourceArn`.
     pub fn new(source_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            block_email: None,
-            from: None,
-            mfa_email: None,
-            no_action_email: None,
-            reply_to: None,
-            source_arn: source_arn.into(),
-        }
+        Self(crate::Properties::new().with(5, "SourceArn", source_arn.into().to_template()))
     }
-    /// Sets `BlockEmail`.
-    pub fn block_email(mut self, value: impl Into<Value<NotifyEmailType>>) -> Self {
-        self.block_email = Some(value.into());
-        self
+    /// `BlockEmail` (optional).
+    pub fn block_email(self, value: impl Into<Value<NotifyEmailType>>) -> Self {
+        Self(self.0.with(0, "BlockEmail", value.into().to_template()))
     }
-    /// Sets `From`.
-    pub fn from(mut self, value: impl Into<Value<String>>) -> Self {
-        self.from = Some(value.into());
-        self
+    /// `From` (optional).
+    pub fn from(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "From", value.into().to_template()))
     }
-    /// Sets `MfaEmail`.
-    pub fn mfa_email(mut self, value: impl Into<Value<NotifyEmailType>>) -> Self {
-        self.mfa_email = Some(value.into());
-        self
+    /// `MfaEmail` (optional).
+    pub fn mfa_email(self, value: impl Into<Value<NotifyEmailType>>) -> Self {
+        Self(self.0.with(2, "MfaEmail", value.into().to_template()))
     }
-    /// Sets `NoActionEmail`.
-    pub fn no_action_email(mut self, value: impl Into<Value<NotifyEmailType>>) -> Self {
-        self.no_action_email = Some(value.into());
-        self
+    /// `NoActionEmail` (optional).
+    pub fn no_action_email(self, value: impl Into<Value<NotifyEmailType>>) -> Self {
+        Self(self.0.with(3, "NoActionEmail", value.into().to_template()))
     }
-    /// Sets `ReplyTo`.
-    pub fn reply_to(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reply_to = Some(value.into());
-        self
+    /// `ReplyTo` (optional).
+    pub fn reply_to(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ReplyTo", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NotifyConfigurationType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_email {
-            m.insert("BlockEmail".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.from {
-            m.insert("From".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mfa_email {
-            m.insert("MfaEmail".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_action_email {
-            m.insert("NoActionEmail".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reply_to {
-            m.insert("ReplyTo".to_owned(), v.to_template());
-        }
-        m.insert("SourceArn".to_owned(), self.source_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotifyConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.block_email
-            .check(&path.field("BlockEmail"), &Rules::NONE, out);
-        self.mfa_email
-            .check(&path.field("MfaEmail"), &Rules::NONE, out);
-        self.no_action_email
-            .check(&path.field("NoActionEmail"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NotifyConfigurationType);
-
-/// Property type `NotifyEmailType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
-#[derive(Debug, Clone)]
-pub struct NotifyEmailType {
-    /// `HtmlBody` (optional).
-    pub html_body: Option<Value<String>>,
-    /// `Subject` (required).
-    pub subject: Value<String>,
-    /// `TextBody` (optional).
-    pub text_body: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NotifyEmailType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
+    NotifyEmailType
 }
 
 impl NotifyEmailType {
     /// The required properties: `Subject`.
     pub fn new(subject: impl Into<Value<String>>) -> Self {
-        Self {
-            html_body: None,
-            subject: subject.into(),
-            text_body: None,
-        }
+        Self(crate::Properties::new().with(1, "Subject", subject.into().to_template()))
     }
-    /// Sets `HtmlBody`.
-    pub fn html_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.html_body = Some(value.into());
-        self
+    /// `HtmlBody` (optional).
+    pub fn html_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "HtmlBody", value.into().to_template()))
     }
-    /// Sets `TextBody`.
-    pub fn text_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_body = Some(value.into());
-        self
+    /// `TextBody` (optional).
+    pub fn text_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TextBody", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NotifyEmailType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.html_body {
-            m.insert("HtmlBody".to_owned(), v.to_template());
-        }
-        m.insert("Subject".to_owned(), self.subject.to_template());
-        if let Some(v) = &self.text_body {
-            m.insert("TextBody".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotifyEmailType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NotifyEmailType);
-
-/// Property type `CompromisedCredentialsRiskConfigurationType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
-#[derive(Debug, Clone)]
-pub struct CompromisedCredentialsRiskConfigurationType {
-    /// `Actions` (required).
-    pub actions: Value<CompromisedCredentialsActionsType>,
-    /// `EventFilter` (optional).
-    pub event_filter: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CompromisedCredentialsRiskConfigurationType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
+    CompromisedCredentialsRiskConfigurationType
 }
 
 impl CompromisedCredentialsRiskConfigurationType {
     /// The required properties: `Actions`.
     pub fn new(actions: impl Into<Value<CompromisedCredentialsActionsType>>) -> Self {
-        Self {
-            actions: actions.into(),
-            event_filter: None,
-        }
+        Self(crate::Properties::new().with(0, "Actions", actions.into().to_template()))
     }
-    /// Sets `EventFilter`.
-    pub fn event_filter(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.event_filter = Some(value.into());
-        self
+    /// `EventFilter` (optional).
+    pub fn event_filter(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "EventFilter", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CompromisedCredentialsRiskConfigurationType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        if let Some(v) = &self.event_filter {
-            m.insert("EventFilter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CompromisedCredentialsRiskConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CompromisedCredentialsRiskConfigurationType);
-
-/// Property type `CompromisedCredentialsActionsType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
-#[derive(Debug, Clone)]
-pub struct CompromisedCredentialsActionsType {
-    /// `EventAction` (required).
-    pub event_action: Value<String>,
+crate::l1_struct! {
+    /// Property type `CompromisedCredentialsActionsType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
+    CompromisedCredentialsActionsType
 }
 
 impl CompromisedCredentialsActionsType {
     /// The required properties: `EventAction`.
     pub fn new(event_action: impl Into<Value<String>>) -> Self {
-        Self {
-            event_action: event_action.into(),
-        }
+        Self(crate::Properties::new().with(0, "EventAction", event_action.into().to_template()))
     }
 }
 
-impl ToTemplate for CompromisedCredentialsActionsType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventAction".to_owned(), self.event_action.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CompromisedCredentialsActionsType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CompromisedCredentialsActionsType);
-
-/// Property type `RiskExceptionConfigurationType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct RiskExceptionConfigurationType {
-    /// `BlockedIPRangeList` (optional).
-    pub blocked_ip_range_list: Option<Value<List<String>>>,
-    /// `SkippedIPRangeList` (optional).
-    pub skipped_ip_range_list: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `RiskExceptionConfigurationType` of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
+    RiskExceptionConfigurationType(default)
 }
 
 impl RiskExceptionConfigurationType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            blocked_ip_range_list: None,
-            skipped_ip_range_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlockedIPRangeList`.
-    pub fn blocked_ip_range_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.blocked_ip_range_list = Some(value.into());
-        self
+    /// `BlockedIPRangeList` (optional).
+    pub fn blocked_ip_range_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlockedIPRangeList", value.into().to_template()),
+        )
     }
-    /// Sets `SkippedIPRangeList`.
-    pub fn skipped_ip_range_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.skipped_ip_range_list = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RiskExceptionConfigurationType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.blocked_ip_range_list {
-            m.insert("BlockedIPRangeList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skipped_ip_range_list {
-            m.insert("SkippedIPRangeList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SkippedIPRangeList` (optional).
+    pub fn skipped_ip_range_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SkippedIPRangeList", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RiskExceptionConfigurationType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RiskExceptionConfigurationType);

@@ -11,83 +11,41 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::UserPoolUICustomizationAttachment`.
-#[derive(Debug, Clone)]
-pub struct UserPoolUiCustomizationAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserPoolUiCustomizationAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserPoolUiCustomizationAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserPoolUiCustomizationAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::UserPoolUICustomizationAttachment`.
+    UserPoolUiCustomizationAttachment("AWS::Cognito::UserPoolUICustomizationAttachment", UserPoolUiCustomizationAttachmentProps)
 }
 
 impl UserPoolUiCustomizationAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolUICustomizationAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: UserPoolUiCustomizationAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `CSS` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_css(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CSS", value.into())
+    }
+
+    /// Replaces `ClientId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientId", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::UserPoolUICustomizationAttachment`.
-#[derive(Debug, Clone)]
-pub struct UserPoolUiCustomizationAttachmentProps {
-    /// `CSS` (optional).
-    pub css: Option<Value<String>>,
-    /// `ClientId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub client_id: Value<String>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::UserPoolUICustomizationAttachment`.
+    UserPoolUiCustomizationAttachmentProps
 }
 
 impl UserPoolUiCustomizationAttachmentProps {
@@ -96,33 +54,14 @@ impl UserPoolUiCustomizationAttachmentProps {
         client_id: impl Into<Value<String>>,
         user_pool_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            css: None,
-            client_id: client_id.into(),
-            user_pool_id: user_pool_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClientId", client_id.into().to_template())
+                .with(2, "UserPoolId", user_pool_id.into().to_template()),
+        )
     }
-    /// Sets `CSS`.
-    pub fn css(mut self, value: impl Into<Value<String>>) -> Self {
-        self.css = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserPoolUiCustomizationAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.css {
-            m.insert("CSS".to_owned(), v.to_template());
-        }
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        Expr::Map(m)
+    /// `CSS` (optional).
+    pub fn css(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CSS", value.into().to_template()))
     }
 }
-
-impl Check for UserPoolUiCustomizationAttachmentProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UserPoolUiCustomizationAttachmentProps);

@@ -11,237 +11,144 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::UserPoolUser`.
-#[derive(Debug, Clone)]
-pub struct UserPoolUser {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserPoolUser {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserPoolUser {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserPoolUser {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::UserPoolUser`.
+    UserPoolUser("AWS::Cognito::UserPoolUser", UserPoolUserProps)
 }
 
 impl UserPoolUser {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolUser";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserPoolUserProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ClientMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_metadata(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("ClientMetadata", value.into())
+    }
+
+    /// Replaces `DesiredDeliveryMediums` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_delivery_mediums(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("DesiredDeliveryMediums", value.into())
+    }
+
+    /// Replaces `ForceAliasCreation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_force_alias_creation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ForceAliasCreation", value.into())
+    }
+
+    /// Replaces `MessageAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message_action(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MessageAction", value.into())
+    }
+
+    /// Replaces `UserAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_attributes(&self, value: impl Into<Value<List<AttributeType>>>) {
+        self.resource.set_property("UserAttributes", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
+
+    /// Replaces `Username` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Username", value.into())
+    }
+
+    /// Replaces `ValidationData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validation_data(&self, value: impl Into<Value<List<AttributeType>>>) {
+        self.resource.set_property("ValidationData", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::UserPoolUser`.
-#[derive(Debug, Clone)]
-pub struct UserPoolUserProps {
-    /// `ClientMetadata` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub client_metadata: Option<Value<Map<String>>>,
-    /// `DesiredDeliveryMediums` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub desired_delivery_mediums: Option<Value<List<String>>>,
-    /// `ForceAliasCreation` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub force_alias_creation: Option<Value<bool>>,
-    /// `MessageAction` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub message_action: Option<Value<String>>,
-    /// `UserAttributes` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub user_attributes: Option<Value<List<AttributeType>>>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
-    /// `Username` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub username: Option<Value<String>>,
-    /// `ValidationData` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub validation_data: Option<Value<List<AttributeType>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::UserPoolUser`.
+    UserPoolUserProps
 }
 
 impl UserPoolUserProps {
     /// The required properties: `UserPoolId`.
     pub fn new(user_pool_id: impl Into<Value<String>>) -> Self {
-        Self {
-            client_metadata: None,
-            desired_delivery_mediums: None,
-            force_alias_creation: None,
-            message_action: None,
-            user_attributes: None,
-            user_pool_id: user_pool_id.into(),
-            username: None,
-            validation_data: None,
-        }
+        Self(crate::Properties::new().with(5, "UserPoolId", user_pool_id.into().to_template()))
     }
-    /// Sets `ClientMetadata`.
-    pub fn client_metadata(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.client_metadata = Some(value.into());
-        self
+    /// `ClientMetadata` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn client_metadata(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "ClientMetadata", value.into().to_template()))
     }
-    /// Sets `DesiredDeliveryMediums`.
-    pub fn desired_delivery_mediums(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.desired_delivery_mediums = Some(value.into());
-        self
+    /// `DesiredDeliveryMediums` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn desired_delivery_mediums(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DesiredDeliveryMediums", value.into().to_template()),
+        )
     }
-    /// Sets `ForceAliasCreation`.
-    pub fn force_alias_creation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.force_alias_creation = Some(value.into());
-        self
+    /// `ForceAliasCreation` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn force_alias_creation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ForceAliasCreation", value.into().to_template()),
+        )
     }
-    /// Sets `MessageAction`.
-    pub fn message_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_action = Some(value.into());
-        self
+    /// `MessageAction` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn message_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "MessageAction", value.into().to_template()))
     }
-    /// Sets `UserAttributes`.
-    pub fn user_attributes(mut self, value: impl Into<Value<List<AttributeType>>>) -> Self {
-        self.user_attributes = Some(value.into());
-        self
+    /// `UserAttributes` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn user_attributes(self, value: impl Into<Value<List<AttributeType>>>) -> Self {
+        Self(self.0.with(4, "UserAttributes", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
+    /// `Username` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Username", value.into().to_template()))
     }
-    /// Sets `ValidationData`.
-    pub fn validation_data(mut self, value: impl Into<Value<List<AttributeType>>>) -> Self {
-        self.validation_data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserPoolUserProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_metadata {
-            m.insert("ClientMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desired_delivery_mediums {
-            m.insert("DesiredDeliveryMediums".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.force_alias_creation {
-            m.insert("ForceAliasCreation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_action {
-            m.insert("MessageAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_attributes {
-            m.insert("UserAttributes".to_owned(), v.to_template());
-        }
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation_data {
-            m.insert("ValidationData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidationData` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn validation_data(self, value: impl Into<Value<List<AttributeType>>>) -> Self {
+        Self(self.0.with(7, "ValidationData", value.into().to_template()))
     }
 }
 
-impl Check for UserPoolUserProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.user_attributes
-            .check(&path.field("UserAttributes"), &Rules::NONE, out);
-        self.validation_data
-            .check(&path.field("ValidationData"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UserPoolUserProps);
-
-/// Property type `AttributeType` of `AWS::Cognito::UserPoolUser`.
-#[derive(Debug, Clone, Default)]
-pub struct AttributeType {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AttributeType` of `AWS::Cognito::UserPoolUser`.
+    AttributeType(default)
 }
 
 impl AttributeType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for AttributeType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AttributeType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AttributeType);

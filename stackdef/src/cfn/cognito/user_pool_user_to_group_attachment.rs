@@ -11,84 +11,41 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Cognito::UserPoolUserToGroupAttachment`.
-#[derive(Debug, Clone)]
-pub struct UserPoolUserToGroupAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserPoolUserToGroupAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserPoolUserToGroupAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserPoolUserToGroupAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Cognito::UserPoolUserToGroupAttachment`.
+    UserPoolUserToGroupAttachment("AWS::Cognito::UserPoolUserToGroupAttachment", UserPoolUserToGroupAttachmentProps)
 }
 
 impl UserPoolUserToGroupAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Cognito::UserPoolUserToGroupAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: UserPoolUserToGroupAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `GroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupName", value.into())
+    }
+
+    /// Replaces `UserPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserPoolId", value.into())
+    }
+
+    /// Replaces `Username` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Username", value.into())
+    }
 }
 
-/// Properties of `AWS::Cognito::UserPoolUserToGroupAttachment`.
-#[derive(Debug, Clone)]
-pub struct UserPoolUserToGroupAttachmentProps {
-    /// `GroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub group_name: Value<String>,
-    /// `UserPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_pool_id: Value<String>,
-    /// `Username` (required).
-    /// Create-only: changing it replaces the resource.
-    pub username: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Cognito::UserPoolUserToGroupAttachment`.
+    UserPoolUserToGroupAttachmentProps
 }
 
 impl UserPoolUserToGroupAttachmentProps {
@@ -98,26 +55,11 @@ impl UserPoolUserToGroupAttachmentProps {
         user_pool_id: impl Into<Value<String>>,
         username: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            group_name: group_name.into(),
-            user_pool_id: user_pool_id.into(),
-            username: username.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GroupName", group_name.into().to_template())
+                .with(1, "UserPoolId", user_pool_id.into().to_template())
+                .with(2, "Username", username.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for UserPoolUserToGroupAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GroupName".to_owned(), self.group_name.to_template());
-        m.insert("UserPoolId".to_owned(), self.user_pool_id.to_template());
-        m.insert("Username".to_owned(), self.username.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserPoolUserToGroupAttachmentProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UserPoolUserToGroupAttachmentProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Comprehend::DocumentClassifier`.
-#[derive(Debug, Clone)]
-pub struct DocumentClassifier {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DocumentClassifier {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DocumentClassifier {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DocumentClassifier {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Comprehend::DocumentClassifier`.
+    DocumentClassifier("AWS::Comprehend::DocumentClassifier", DocumentClassifierProps)
 }
 
 impl DocumentClassifier {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Comprehend::DocumentClassifier";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DocumentClassifierProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::DocumentClassifierArn> {
         self.resource.ref_value()
@@ -82,57 +34,91 @@ impl DocumentClassifier {
     pub fn attr_arn(&self) -> Value<ids::DocumentClassifierArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DataAccessRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_access_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("DataAccessRoleArn", value.into())
+    }
+
+    /// Replaces `DocumentClassifierName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_document_classifier_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DocumentClassifierName", value.into())
+    }
+
+    /// Replaces `InputDataConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_data_config(
+        &self,
+        value: impl Into<Value<DocumentClassifierInputDataConfig>>,
+    ) {
+        self.resource.set_property("InputDataConfig", value.into())
+    }
+
+    /// Replaces `LanguageCode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_language_code(&self, value: impl Into<Value<LanguageCode>>) {
+        self.resource.set_property("LanguageCode", value.into())
+    }
+
+    /// Replaces `Mode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mode(&self, value: impl Into<Value<Mode>>) {
+        self.resource.set_property("Mode", value.into())
+    }
+
+    /// Replaces `ModelKmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModelKmsKeyId", value.into())
+    }
+
+    /// Replaces `ModelPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModelPolicy", value.into())
+    }
+
+    /// Replaces `OutputDataConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_data_config(
+        &self,
+        value: impl Into<Value<DocumentClassifierOutputDataConfig>>,
+    ) {
+        self.resource.set_property("OutputDataConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VersionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VersionName", value.into())
+    }
+
+    /// Replaces `VolumeKmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VolumeKmsKeyId", value.into())
+    }
+
+    /// Replaces `VpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("VpcConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Comprehend::DocumentClassifier`.
-#[derive(Debug, Clone)]
-pub struct DocumentClassifierProps {
-    /// `DataAccessRoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+`.
-    pub data_access_role_arn: Value<ids::RoleArn>,
-    /// `DocumentClassifierName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub document_classifier_name: Value<String>,
-    /// `InputDataConfig` (required).
-    /// Create-only: changing it replaces the resource.
-    pub input_data_config: Value<DocumentClassifierInputDataConfig>,
-    /// `LanguageCode` (required).
-    /// Create-only: changing it replaces the resource.
-    pub language_code: Value<LanguageCode>,
-    /// `Mode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub mode: Option<Value<Mode>>,
-    /// `ModelKmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^\p{ASCII}+$`.
-    pub model_kms_key_id: Option<Value<String>>,
-    /// `ModelPolicy` (optional).
-    /// Length: 1..=20000 characters.
-    /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
-    pub model_policy: Option<Value<String>>,
-    /// `OutputDataConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub output_data_config: Option<Value<DocumentClassifierOutputDataConfig>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VersionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub version_name: Option<Value<String>>,
-    /// `VolumeKmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^\p{ASCII}+$`.
-    pub volume_kms_key_id: Option<Value<String>>,
-    /// `VpcConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Comprehend::DocumentClassifier`.
+    DocumentClassifierProps
 }
 
 impl DocumentClassifierProps {
@@ -143,365 +129,139 @@ impl DocumentClassifierProps {
         input_data_config: impl Into<Value<DocumentClassifierInputDataConfig>>,
         language_code: impl Into<Value<LanguageCode>>,
     ) -> Self {
-        Self {
-            data_access_role_arn: data_access_role_arn.into(),
-            document_classifier_name: document_classifier_name.into(),
-            input_data_config: input_data_config.into(),
-            language_code: language_code.into(),
-            mode: None,
-            model_kms_key_id: None,
-            model_policy: None,
-            output_data_config: None,
-            tags: None,
-            version_name: None,
-            volume_kms_key_id: None,
-            vpc_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DataAccessRoleArn",
+                    data_access_role_arn.into().to_template(),
+                )
+                .with(
+                    1,
+                    "DocumentClassifierName",
+                    document_classifier_name.into().to_template(),
+                )
+                .with(2, "InputDataConfig", input_data_config.into().to_template())
+                .with(3, "LanguageCode", language_code.into().to_template()),
+        )
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn mode(self, value: impl Into<Value<Mode>>) -> Self {
+        Self(self.0.with(4, "Mode", value.into().to_template()))
     }
-    /// Sets `ModelKmsKeyId`.
-    pub fn model_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_kms_key_id = Some(value.into());
-        self
+    /// `ModelKmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn model_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ModelKmsKeyId", value.into().to_template()))
     }
-    /// Sets `ModelPolicy`.
-    pub fn model_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_policy = Some(value.into());
-        self
+    /// `ModelPolicy` (optional).
+    /// Length: 1 to 20000 characters.
+    /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
+    pub fn model_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ModelPolicy", value.into().to_template()))
     }
-    /// Sets `OutputDataConfig`.
+    /// `OutputDataConfig` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn output_data_config(
-        mut self,
+        self,
         value: impl Into<Value<DocumentClassifierOutputDataConfig>>,
     ) -> Self {
-        self.output_data_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "OutputDataConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_name = Some(value.into());
-        self
+    /// `VersionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn version_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "VersionName", value.into().to_template()))
     }
-    /// Sets `VolumeKmsKeyId`.
-    pub fn volume_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_kms_key_id = Some(value.into());
-        self
+    /// `VolumeKmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn volume_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "VolumeKmsKeyId", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentClassifierProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataAccessRoleArn".to_owned(),
-            self.data_access_role_arn.to_template(),
-        );
-        m.insert(
-            "DocumentClassifierName".to_owned(),
-            self.document_classifier_name.to_template(),
-        );
-        m.insert(
-            "InputDataConfig".to_owned(),
-            self.input_data_config.to_template(),
-        );
-        m.insert("LanguageCode".to_owned(), self.language_code.to_template());
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_kms_key_id {
-            m.insert("ModelKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_policy {
-            m.insert("ModelPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_data_config {
-            m.insert("OutputDataConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_name {
-            m.insert("VersionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_kms_key_id {
-            m.insert("VolumeKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(11, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl Check for DocumentClassifierProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_access_role_arn.check(
-            &path.field("DataAccessRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_classifier_name.check(
-            &path.field("DocumentClassifierName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_data_config
-            .check(&path.field("InputDataConfig"), &Rules::NONE, out);
-        self.language_code
-            .check(&path.field("LanguageCode"), &Rules::NONE, out);
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-        self.model_kms_key_id.check(
-            &path.field("ModelKmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^\\p{ASCII}+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_policy.check(
-            &path.field("ModelPolicy"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(20000),
-                pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_data_config
-            .check(&path.field("OutputDataConfig"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.version_name.check(
-            &path.field("VersionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_kms_key_id.check(
-            &path.field("VolumeKmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^\\p{ASCII}+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentClassifierProps);
-
-/// Property type `DocumentClassifierInputDataConfig` of `AWS::Comprehend::DocumentClassifier`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentClassifierInputDataConfig {
-    /// `AugmentedManifests` (optional).
-    pub augmented_manifests: Option<Value<List<AugmentedManifestsListItem>>>,
-    /// `DataFormat` (optional).
-    pub data_format: Option<Value<DataFormat>>,
-    /// `DocumentReaderConfig` (optional).
-    pub document_reader_config: Option<Value<DocumentReaderConfig>>,
-    /// `DocumentType` (optional).
-    pub document_type: Option<Value<DocumentType>>,
-    /// `Documents` (optional).
-    pub documents: Option<Value<DocumentClassifierDocuments>>,
-    /// `LabelDelimiter` (optional).
-    /// Length: 1..=1 characters.
-    /// Pattern: `^[ ~!@#$%^*\-_+=|\\:;\t>?/]$`.
-    pub label_delimiter: Option<Value<String>>,
-    /// `S3Uri` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
-    pub s3_uri: Option<Value<String>>,
-    /// `TestS3Uri` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
-    pub test_s3_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DocumentClassifierInputDataConfig` of `AWS::Comprehend::DocumentClassifier`.
+    DocumentClassifierInputDataConfig(default)
 }
 
 impl DocumentClassifierInputDataConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            augmented_manifests: None,
-            data_format: None,
-            document_reader_config: None,
-            document_type: None,
-            documents: None,
-            label_delimiter: None,
-            s3_uri: None,
-            test_s3_uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AugmentedManifests`.
+    /// `AugmentedManifests` (optional).
     pub fn augmented_manifests(
-        mut self,
+        self,
         value: impl Into<Value<List<AugmentedManifestsListItem>>>,
     ) -> Self {
-        self.augmented_manifests = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AugmentedManifests", value.into().to_template()),
+        )
     }
-    /// Sets `DataFormat`.
-    pub fn data_format(mut self, value: impl Into<Value<DataFormat>>) -> Self {
-        self.data_format = Some(value.into());
-        self
+    /// `DataFormat` (optional).
+    pub fn data_format(self, value: impl Into<Value<DataFormat>>) -> Self {
+        Self(self.0.with(1, "DataFormat", value.into().to_template()))
     }
-    /// Sets `DocumentReaderConfig`.
-    pub fn document_reader_config(mut self, value: impl Into<Value<DocumentReaderConfig>>) -> Self {
-        self.document_reader_config = Some(value.into());
-        self
+    /// `DocumentReaderConfig` (optional).
+    pub fn document_reader_config(self, value: impl Into<Value<DocumentReaderConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DocumentReaderConfig", value.into().to_template()),
+        )
     }
-    /// Sets `DocumentType`.
-    pub fn document_type(mut self, value: impl Into<Value<DocumentType>>) -> Self {
-        self.document_type = Some(value.into());
-        self
+    /// `DocumentType` (optional).
+    pub fn document_type(self, value: impl Into<Value<DocumentType>>) -> Self {
+        Self(self.0.with(3, "DocumentType", value.into().to_template()))
     }
-    /// Sets `Documents`.
-    pub fn documents(mut self, value: impl Into<Value<DocumentClassifierDocuments>>) -> Self {
-        self.documents = Some(value.into());
-        self
+    /// `Documents` (optional).
+    pub fn documents(self, value: impl Into<Value<DocumentClassifierDocuments>>) -> Self {
+        Self(self.0.with(4, "Documents", value.into().to_template()))
     }
-    /// Sets `LabelDelimiter`.
-    pub fn label_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label_delimiter = Some(value.into());
-        self
+    /// `LabelDelimiter` (optional).
+    /// Length: 1 to 1 characters.
+    /// Pattern: `^[ ~!@#$%^*\-_+=|\\:;\t>?/]$`.
+    pub fn label_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "LabelDelimiter", value.into().to_template()))
     }
-    /// Sets `S3Uri`.
-    pub fn s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_uri = Some(value.into());
-        self
-    }
-    /// Sets `TestS3Uri`.
-    pub fn test_s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.test_s3_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentClassifierInputDataConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.augmented_manifests {
-            m.insert("AugmentedManifests".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_format {
-            m.insert("DataFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_reader_config {
-            m.insert("DocumentReaderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_type {
-            m.insert("DocumentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.documents {
-            m.insert("Documents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label_delimiter {
-            m.insert("LabelDelimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_uri {
-            m.insert("S3Uri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.test_s3_uri {
-            m.insert("TestS3Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentClassifierInputDataConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.augmented_manifests
-            .check(&path.field("AugmentedManifests"), &Rules::NONE, out);
-        self.data_format
-            .check(&path.field("DataFormat"), &Rules::NONE, out);
-        self.document_reader_config
-            .check(&path.field("DocumentReaderConfig"), &Rules::NONE, out);
-        self.document_type
-            .check(&path.field("DocumentType"), &Rules::NONE, out);
-        self.documents
-            .check(&path.field("Documents"), &Rules::NONE, out);
-        self.label_delimiter.check(
-            &path.field("LabelDelimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1),
-                pattern: Some("^[ ~!@#$%^*\\-_+=|\\\\:;\\t>?/]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.test_s3_uri.check(
-            &path.field("TestS3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentClassifierInputDataConfig);
-
-/// Property type `AugmentedManifestsListItem` of `AWS::Comprehend::DocumentClassifier`.
-#[derive(Debug, Clone)]
-pub struct AugmentedManifestsListItem {
-    /// `AttributeNames` (required).
-    /// Items: 1..=63.
-    /// Each item: Length: 1..=63 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`.
-    pub attribute_names: Value<List<String>>,
-    /// `S3Uri` (required).
-    /// Length: 0..=1024 characters.
+    /// `S3Uri` (optional).
+    /// Length: 0 to 1024 characters.
     /// Pattern: `s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
-    pub s3_uri: Value<String>,
-    /// `Split` (optional).
-    pub split: Option<Value<Split>>,
+    pub fn s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "S3Uri", value.into().to_template()))
+    }
+    /// `TestS3Uri` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
+    pub fn test_s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "TestS3Uri", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AugmentedManifestsListItem` of `AWS::Comprehend::DocumentClassifier`.
+    AugmentedManifestsListItem
 }
 
 impl AugmentedManifestsListItem {
@@ -510,822 +270,180 @@ impl AugmentedManifestsListItem {
         attribute_names: impl Into<Value<List<String>>>,
         s3_uri: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attribute_names: attribute_names.into(),
-            s3_uri: s3_uri.into(),
-            split: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AttributeNames", attribute_names.into().to_template())
+                .with(1, "S3Uri", s3_uri.into().to_template()),
+        )
     }
-    /// Sets `Split`.
-    pub fn split(mut self, value: impl Into<Value<Split>>) -> Self {
-        self.split = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AugmentedManifestsListItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeNames".to_owned(),
-            self.attribute_names.to_template(),
-        );
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        if let Some(v) = &self.split {
-            m.insert("Split".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Split` (optional).
+    pub fn split(self, value: impl Into<Value<Split>>) -> Self {
+        Self(self.0.with(2, "Split", value.into().to_template()))
     }
 }
 
-impl Check for AugmentedManifestsListItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_names.check(
-            &path.field("AttributeNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(63),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(63),
-                            pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.split.check(&path.field("Split"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Split`.
+    Split {
+        /// `TRAIN`
+        Train = "TRAIN",
+        /// `TEST`
+        Test = "TEST",
     }
 }
 
-crate::impl_literal!(AugmentedManifestsListItem);
-
-/// Values of `Split`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Split {
-    /// `TRAIN`
-    Train,
-    /// `TEST`
-    Test,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Split {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TRAIN", "TEST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Train => "TRAIN",
-            Self::Test => "TEST",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DataFormat`.
+    DataFormat {
+        /// `COMPREHEND_CSV`
+        ComprehendCsv = "COMPREHEND_CSV",
+        /// `AUGMENTED_MANIFEST`
+        AugmentedManifest = "AUGMENTED_MANIFEST",
     }
 }
 
-impl ToTemplate for Split {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Split {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Split {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRAIN" => Self::Train,
-            "TEST" => Self::Test,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Split> {
-    fn from(s: &str) -> Self {
-        Value::literal(Split::from(s))
-    }
-}
-
-crate::impl_literal!(Split);
-
-/// Values of `DataFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataFormat {
-    /// `COMPREHEND_CSV`
-    ComprehendCsv,
-    /// `AUGMENTED_MANIFEST`
-    AugmentedManifest,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COMPREHEND_CSV", "AUGMENTED_MANIFEST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ComprehendCsv => "COMPREHEND_CSV",
-            Self::AugmentedManifest => "AUGMENTED_MANIFEST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "COMPREHEND_CSV" => Self::ComprehendCsv,
-            "AUGMENTED_MANIFEST" => Self::AugmentedManifest,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataFormat::from(s))
-    }
-}
-
-crate::impl_literal!(DataFormat);
-
-/// Property type `DocumentReaderConfig` of `AWS::Comprehend::DocumentClassifier`.
-#[derive(Debug, Clone)]
-pub struct DocumentReaderConfig {
-    /// `DocumentReadAction` (required).
-    pub document_read_action: Value<DocumentReadAction>,
-    /// `DocumentReadMode` (optional).
-    pub document_read_mode: Option<Value<DocumentReadMode>>,
-    /// `FeatureTypes` (optional).
-    /// Items: 1..=2.
-    pub feature_types: Option<Value<List<FeatureTypes>>>,
+crate::l1_struct! {
+    /// Property type `DocumentReaderConfig` of `AWS::Comprehend::DocumentClassifier`.
+    DocumentReaderConfig
 }
 
 impl DocumentReaderConfig {
     /// The required properties: `DocumentReadAction`.
     pub fn new(document_read_action: impl Into<Value<DocumentReadAction>>) -> Self {
-        Self {
-            document_read_action: document_read_action.into(),
-            document_read_mode: None,
-            feature_types: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DocumentReadAction",
+            document_read_action.into().to_template(),
+        ))
     }
-    /// Sets `DocumentReadMode`.
-    pub fn document_read_mode(mut self, value: impl Into<Value<DocumentReadMode>>) -> Self {
-        self.document_read_mode = Some(value.into());
-        self
+    /// `DocumentReadMode` (optional).
+    pub fn document_read_mode(self, value: impl Into<Value<DocumentReadMode>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DocumentReadMode", value.into().to_template()),
+        )
     }
-    /// Sets `FeatureTypes`.
-    pub fn feature_types(mut self, value: impl Into<Value<List<FeatureTypes>>>) -> Self {
-        self.feature_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentReaderConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DocumentReadAction".to_owned(),
-            self.document_read_action.to_template(),
-        );
-        if let Some(v) = &self.document_read_mode {
-            m.insert("DocumentReadMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.feature_types {
-            m.insert("FeatureTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FeatureTypes` (optional).
+    /// Items: 1 to 2.
+    pub fn feature_types(self, value: impl Into<Value<List<FeatureTypes>>>) -> Self {
+        Self(self.0.with(2, "FeatureTypes", value.into().to_template()))
     }
 }
 
-impl Check for DocumentReaderConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_read_action
-            .check(&path.field("DocumentReadAction"), &Rules::NONE, out);
-        self.document_read_mode
-            .check(&path.field("DocumentReadMode"), &Rules::NONE, out);
-        self.feature_types.check(
-            &path.field("FeatureTypes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DocumentReadAction`.
+    DocumentReadAction {
+        /// `TEXTRACT_DETECT_DOCUMENT_TEXT`
+        TextractDetectDocumentText = "TEXTRACT_DETECT_DOCUMENT_TEXT",
+        /// `TEXTRACT_ANALYZE_DOCUMENT`
+        TextractAnalyzeDocument = "TEXTRACT_ANALYZE_DOCUMENT",
     }
 }
 
-crate::impl_literal!(DocumentReaderConfig);
-
-/// Values of `DocumentReadAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentReadAction {
-    /// `TEXTRACT_DETECT_DOCUMENT_TEXT`
-    TextractDetectDocumentText,
-    /// `TEXTRACT_ANALYZE_DOCUMENT`
-    TextractAnalyzeDocument,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DocumentReadAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["TEXTRACT_DETECT_DOCUMENT_TEXT", "TEXTRACT_ANALYZE_DOCUMENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TextractDetectDocumentText => "TEXTRACT_DETECT_DOCUMENT_TEXT",
-            Self::TextractAnalyzeDocument => "TEXTRACT_ANALYZE_DOCUMENT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DocumentReadMode`.
+    DocumentReadMode {
+        /// `SERVICE_DEFAULT`
+        ServiceDefault = "SERVICE_DEFAULT",
+        /// `FORCE_DOCUMENT_READ_ACTION`
+        ForceDocumentReadAction = "FORCE_DOCUMENT_READ_ACTION",
     }
 }
 
-impl ToTemplate for DocumentReadAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `FeatureTypes`.
+    FeatureTypes {
+        /// `TABLES`
+        Tables = "TABLES",
+        /// `FORMS`
+        Forms = "FORMS",
     }
 }
 
-impl Check for DocumentReadAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `DocumentType`.
+    DocumentType {
+        /// `PLAIN_TEXT_DOCUMENT`
+        PlainTextDocument = "PLAIN_TEXT_DOCUMENT",
+        /// `SEMI_STRUCTURED_DOCUMENT`
+        SemiStructuredDocument = "SEMI_STRUCTURED_DOCUMENT",
     }
 }
 
-impl From<&str> for DocumentReadAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "TEXTRACT_DETECT_DOCUMENT_TEXT" => Self::TextractDetectDocumentText,
-            "TEXTRACT_ANALYZE_DOCUMENT" => Self::TextractAnalyzeDocument,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DocumentReadAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(DocumentReadAction::from(s))
-    }
-}
-
-crate::impl_literal!(DocumentReadAction);
-
-/// Values of `DocumentReadMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentReadMode {
-    /// `SERVICE_DEFAULT`
-    ServiceDefault,
-    /// `FORCE_DOCUMENT_READ_ACTION`
-    ForceDocumentReadAction,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DocumentReadMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SERVICE_DEFAULT", "FORCE_DOCUMENT_READ_ACTION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServiceDefault => "SERVICE_DEFAULT",
-            Self::ForceDocumentReadAction => "FORCE_DOCUMENT_READ_ACTION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DocumentReadMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DocumentReadMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DocumentReadMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "SERVICE_DEFAULT" => Self::ServiceDefault,
-            "FORCE_DOCUMENT_READ_ACTION" => Self::ForceDocumentReadAction,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DocumentReadMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DocumentReadMode::from(s))
-    }
-}
-
-crate::impl_literal!(DocumentReadMode);
-
-/// Values of `FeatureTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FeatureTypes {
-    /// `TABLES`
-    Tables,
-    /// `FORMS`
-    Forms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FeatureTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TABLES", "FORMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tables => "TABLES",
-            Self::Forms => "FORMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FeatureTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FeatureTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FeatureTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "TABLES" => Self::Tables,
-            "FORMS" => Self::Forms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FeatureTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(FeatureTypes::from(s))
-    }
-}
-
-crate::impl_literal!(FeatureTypes);
-
-/// Values of `DocumentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentType {
-    /// `PLAIN_TEXT_DOCUMENT`
-    PlainTextDocument,
-    /// `SEMI_STRUCTURED_DOCUMENT`
-    SemiStructuredDocument,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DocumentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["PLAIN_TEXT_DOCUMENT", "SEMI_STRUCTURED_DOCUMENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PlainTextDocument => "PLAIN_TEXT_DOCUMENT",
-            Self::SemiStructuredDocument => "SEMI_STRUCTURED_DOCUMENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DocumentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DocumentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DocumentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PLAIN_TEXT_DOCUMENT" => Self::PlainTextDocument,
-            "SEMI_STRUCTURED_DOCUMENT" => Self::SemiStructuredDocument,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DocumentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DocumentType::from(s))
-    }
-}
-
-crate::impl_literal!(DocumentType);
-
-/// Property type `DocumentClassifierDocuments` of `AWS::Comprehend::DocumentClassifier`.
-#[derive(Debug, Clone)]
-pub struct DocumentClassifierDocuments {
-    /// `S3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
-    pub s3_uri: Value<String>,
-    /// `TestS3Uri` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
-    pub test_s3_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DocumentClassifierDocuments` of `AWS::Comprehend::DocumentClassifier`.
+    DocumentClassifierDocuments
 }
 
 impl DocumentClassifierDocuments {
     /// The required properties: `S3Uri`.
     pub fn new(s3_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            s3_uri: s3_uri.into(),
-            test_s3_uri: None,
-        }
+        Self(crate::Properties::new().with(0, "S3Uri", s3_uri.into().to_template()))
     }
-    /// Sets `TestS3Uri`.
-    pub fn test_s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.test_s3_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentClassifierDocuments {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        if let Some(v) = &self.test_s3_uri {
-            m.insert("TestS3Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentClassifierDocuments {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.test_s3_uri.check(
-            &path.field("TestS3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentClassifierDocuments);
-
-/// Values of `LanguageCode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LanguageCode {
-    /// `en`
-    En,
-    /// `es`
-    Es,
-    /// `fr`
-    Fr,
-    /// `it`
-    It,
-    /// `de`
-    De,
-    /// `pt`
-    Pt,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LanguageCode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["en", "es", "fr", "it", "de", "pt"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Es => "es",
-            Self::Fr => "fr",
-            Self::It => "it",
-            Self::De => "de",
-            Self::Pt => "pt",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LanguageCode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LanguageCode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LanguageCode {
-    fn from(s: &str) -> Self {
-        match s {
-            "en" => Self::En,
-            "es" => Self::Es,
-            "fr" => Self::Fr,
-            "it" => Self::It,
-            "de" => Self::De,
-            "pt" => Self::Pt,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LanguageCode> {
-    fn from(s: &str) -> Self {
-        Value::literal(LanguageCode::from(s))
-    }
-}
-
-crate::impl_literal!(LanguageCode);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `MULTI_CLASS`
-    MultiClass,
-    /// `MULTI_LABEL`
-    MultiLabel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MULTI_CLASS", "MULTI_LABEL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultiClass => "MULTI_CLASS",
-            Self::MultiLabel => "MULTI_LABEL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "MULTI_CLASS" => Self::MultiClass,
-            "MULTI_LABEL" => Self::MultiLabel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `DocumentClassifierOutputDataConfig` of `AWS::Comprehend::DocumentClassifier`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentClassifierOutputDataConfig {
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^\p{ASCII}+$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `S3Uri` (optional).
-    /// Length: 0..=1024 characters.
+    /// `TestS3Uri` (optional).
+    /// Length: 0 to 1024 characters.
     /// Pattern: `s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
-    pub s3_uri: Option<Value<String>>,
+    pub fn test_s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TestS3Uri", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `LanguageCode`.
+    LanguageCode {
+        /// `en`
+        En = "en",
+        /// `es`
+        Es = "es",
+        /// `fr`
+        Fr = "fr",
+        /// `it`
+        It = "it",
+        /// `de`
+        De = "de",
+        /// `pt`
+        Pt = "pt",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `MULTI_CLASS`
+        MultiClass = "MULTI_CLASS",
+        /// `MULTI_LABEL`
+        MultiLabel = "MULTI_LABEL",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DocumentClassifierOutputDataConfig` of `AWS::Comprehend::DocumentClassifier`.
+    DocumentClassifierOutputDataConfig(default)
 }
 
 impl DocumentClassifierOutputDataConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_id: None,
-            s3_uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `S3Uri`.
-    pub fn s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_uri = Some(value.into());
-        self
+    /// `S3Uri` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
+    pub fn s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3Uri", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentClassifierOutputDataConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_uri {
-            m.insert("S3Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for DocumentClassifierOutputDataConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^\\p{ASCII}+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentClassifierOutputDataConfig);
-
-/// Property type `Tag` of `AWS::Comprehend::DocumentClassifier`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcConfig` of `AWS::Comprehend::DocumentClassifier`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    /// Items: 1..=16.
-    /// Each item: Length: 1..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::Comprehend::DocumentClassifier`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -1334,66 +452,14 @@ impl VpcConfig {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Comprehend::Flywheel`.
-#[derive(Debug, Clone)]
-pub struct Flywheel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Flywheel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Flywheel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Flywheel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Comprehend::Flywheel`.
+    Flywheel("AWS::Comprehend::Flywheel", FlywheelProps)
 }
 
 impl Flywheel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Comprehend::Flywheel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlywheelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::FlywheelArn> {
         self.resource.ref_value()
@@ -82,39 +34,61 @@ impl Flywheel {
     pub fn attr_arn(&self) -> Value<ids::FlywheelArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ActiveModelArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_active_model_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ActiveModelArn", value.into())
+    }
+
+    /// Replaces `DataAccessRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_access_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("DataAccessRoleArn", value.into())
+    }
+
+    /// Replaces `DataLakeS3Uri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_lake_s3_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataLakeS3Uri", value.into())
+    }
+
+    /// Replaces `DataSecurityConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_security_config(&self, value: impl Into<Value<DataSecurityConfig>>) {
+        self.resource
+            .set_property("DataSecurityConfig", value.into())
+    }
+
+    /// Replaces `FlywheelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flywheel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FlywheelName", value.into())
+    }
+
+    /// Replaces `ModelType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_type(&self, value: impl Into<Value<ModelType>>) {
+        self.resource.set_property("ModelType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TaskConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_config(&self, value: impl Into<Value<TaskConfig>>) {
+        self.resource.set_property("TaskConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Comprehend::Flywheel`.
-#[derive(Debug, Clone)]
-pub struct FlywheelProps {
-    /// `ActiveModelArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:aws(-[^:]+)?:comprehend:[a-zA-Z0-9-]*:[0-9]{12}:(document-classifier|entity-recognizer)/[a-zA-Z0-9](-*[a-zA-Z0-9])*(/version/[a-zA-Z0-9](-*[a-zA-Z0-9])*)?`.
-    pub active_model_arn: Option<Value<String>>,
-    /// `DataAccessRoleArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+`.
-    pub data_access_role_arn: Value<ids::RoleArn>,
-    /// `DataLakeS3Uri` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=512 characters.
-    /// Pattern: `s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
-    pub data_lake_s3_uri: Value<String>,
-    /// `DataSecurityConfig` (optional).
-    pub data_security_config: Option<Value<DataSecurityConfig>>,
-    /// `FlywheelName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub flywheel_name: Value<String>,
-    /// `ModelType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub model_type: Option<Value<ModelType>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TaskConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub task_config: Option<Value<TaskConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Comprehend::Flywheel`.
+    FlywheelProps
 }
 
 impl FlywheelProps {
@@ -124,242 +98,83 @@ impl FlywheelProps {
         data_lake_s3_uri: impl Into<Value<String>>,
         flywheel_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            active_model_arn: None,
-            data_access_role_arn: data_access_role_arn.into(),
-            data_lake_s3_uri: data_lake_s3_uri.into(),
-            data_security_config: None,
-            flywheel_name: flywheel_name.into(),
-            model_type: None,
-            tags: None,
-            task_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DataAccessRoleArn",
+                    data_access_role_arn.into().to_template(),
+                )
+                .with(2, "DataLakeS3Uri", data_lake_s3_uri.into().to_template())
+                .with(4, "FlywheelName", flywheel_name.into().to_template()),
+        )
     }
-    /// Sets `ActiveModelArn`.
-    pub fn active_model_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.active_model_arn = Some(value.into());
-        self
+    /// `ActiveModelArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `arn:aws(-[^:]+)?:comprehend:[a-zA-Z0-9-]*:[0-9]{12}:(document-classifier|entity-recognizer)/[a-zA-Z0-9](-*[a-zA-Z0-9])*(/version/[a-zA-Z0-9](-*[a-zA-Z0-9])*)?`.
+    pub fn active_model_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ActiveModelArn", value.into().to_template()))
     }
-    /// Sets `DataSecurityConfig`.
-    pub fn data_security_config(mut self, value: impl Into<Value<DataSecurityConfig>>) -> Self {
-        self.data_security_config = Some(value.into());
-        self
+    /// `DataSecurityConfig` (optional).
+    pub fn data_security_config(self, value: impl Into<Value<DataSecurityConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DataSecurityConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ModelType`.
-    pub fn model_type(mut self, value: impl Into<Value<ModelType>>) -> Self {
-        self.model_type = Some(value.into());
-        self
+    /// `ModelType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn model_type(self, value: impl Into<Value<ModelType>>) -> Self {
+        Self(self.0.with(5, "ModelType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `TaskConfig`.
-    pub fn task_config(mut self, value: impl Into<Value<TaskConfig>>) -> Self {
-        self.task_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlywheelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active_model_arn {
-            m.insert("ActiveModelArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DataAccessRoleArn".to_owned(),
-            self.data_access_role_arn.to_template(),
-        );
-        m.insert(
-            "DataLakeS3Uri".to_owned(),
-            self.data_lake_s3_uri.to_template(),
-        );
-        if let Some(v) = &self.data_security_config {
-            m.insert("DataSecurityConfig".to_owned(), v.to_template());
-        }
-        m.insert("FlywheelName".to_owned(), self.flywheel_name.to_template());
-        if let Some(v) = &self.model_type {
-            m.insert("ModelType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_config {
-            m.insert("TaskConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TaskConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn task_config(self, value: impl Into<Value<TaskConfig>>) -> Self {
+        Self(self.0.with(7, "TaskConfig", value.into().to_template()))
     }
 }
 
-impl Check for FlywheelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.active_model_arn.check(&path.field("ActiveModelArn"), &Rules { min_length: Some(0), max_length: Some(256), pattern: Some("arn:aws(-[^:]+)?:comprehend:[a-zA-Z0-9-]*:[0-9]{12}:(document-classifier|entity-recognizer)/[a-zA-Z0-9](-*[a-zA-Z0-9])*(/version/[a-zA-Z0-9](-*[a-zA-Z0-9])*)?"), ..Rules::NONE }, out);
-        self.data_access_role_arn.check(
-            &path.field("DataAccessRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_lake_s3_uri.check(
-            &path.field("DataLakeS3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_security_config
-            .check(&path.field("DataSecurityConfig"), &Rules::NONE, out);
-        self.flywheel_name.check(
-            &path.field("FlywheelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_type
-            .check(&path.field("ModelType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.task_config
-            .check(&path.field("TaskConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlywheelProps);
-
-/// Property type `DataSecurityConfig` of `AWS::Comprehend::Flywheel`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSecurityConfig {
-    /// `DataLakeKmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^\p{ASCII}+$`.
-    pub data_lake_kms_key_id: Option<Value<String>>,
-    /// `ModelKmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^\p{ASCII}+$`.
-    pub model_kms_key_id: Option<Value<String>>,
-    /// `VolumeKmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^\p{ASCII}+$`.
-    pub volume_kms_key_id: Option<Value<String>>,
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Property type `DataSecurityConfig` of `AWS::Comprehend::Flywheel`.
+    DataSecurityConfig(default)
 }
 
 impl DataSecurityConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_lake_kms_key_id: None,
-            model_kms_key_id: None,
-            volume_kms_key_id: None,
-            vpc_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataLakeKmsKeyId`.
-    pub fn data_lake_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_lake_kms_key_id = Some(value.into());
-        self
+    /// `DataLakeKmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn data_lake_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataLakeKmsKeyId", value.into().to_template()),
+        )
     }
-    /// Sets `ModelKmsKeyId`.
-    pub fn model_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_kms_key_id = Some(value.into());
-        self
+    /// `ModelKmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn model_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ModelKmsKeyId", value.into().to_template()))
     }
-    /// Sets `VolumeKmsKeyId`.
-    pub fn volume_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_kms_key_id = Some(value.into());
-        self
+    /// `VolumeKmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn volume_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "VolumeKmsKeyId", value.into().to_template()))
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(3, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSecurityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_lake_kms_key_id {
-            m.insert("DataLakeKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_kms_key_id {
-            m.insert("ModelKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_kms_key_id {
-            m.insert("VolumeKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSecurityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_lake_kms_key_id.check(
-            &path.field("DataLakeKmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^\\p{ASCII}+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_kms_key_id.check(
-            &path.field("ModelKmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^\\p{ASCII}+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_kms_key_id.check(
-            &path.field("VolumeKmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^\\p{ASCII}+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSecurityConfig);
-
-/// Property type `VpcConfig` of `AWS::Comprehend::Flywheel`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    /// Items: 1..=16.
-    /// Each item: Length: 1..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::Comprehend::Flywheel`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -368,531 +183,134 @@ impl VpcConfig {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ModelType`.
+    ModelType {
+        /// `DOCUMENT_CLASSIFIER`
+        DocumentClassifier = "DOCUMENT_CLASSIFIER",
+        /// `ENTITY_RECOGNIZER`
+        EntityRecognizer = "ENTITY_RECOGNIZER",
     }
 }
 
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(VpcConfig);
-
-/// Values of `ModelType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ModelType {
-    /// `DOCUMENT_CLASSIFIER`
-    DocumentClassifier,
-    /// `ENTITY_RECOGNIZER`
-    EntityRecognizer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ModelType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DOCUMENT_CLASSIFIER", "ENTITY_RECOGNIZER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DocumentClassifier => "DOCUMENT_CLASSIFIER",
-            Self::EntityRecognizer => "ENTITY_RECOGNIZER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ModelType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ModelType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ModelType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOCUMENT_CLASSIFIER" => Self::DocumentClassifier,
-            "ENTITY_RECOGNIZER" => Self::EntityRecognizer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ModelType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ModelType::from(s))
-    }
-}
-
-crate::impl_literal!(ModelType);
-
-/// Property type `Tag` of `AWS::Comprehend::Flywheel`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TaskConfig` of `AWS::Comprehend::Flywheel`.
-#[derive(Debug, Clone)]
-pub struct TaskConfig {
-    /// `DocumentClassificationConfig` (optional).
-    pub document_classification_config: Option<Value<DocumentClassificationConfig>>,
-    /// `EntityRecognitionConfig` (optional).
-    pub entity_recognition_config: Option<Value<EntityRecognitionConfig>>,
-    /// `LanguageCode` (required).
-    pub language_code: Value<LanguageCode>,
+crate::l1_struct! {
+    /// Property type `TaskConfig` of `AWS::Comprehend::Flywheel`.
+    TaskConfig
 }
 
 impl TaskConfig {
     /// The required properties: `LanguageCode`.
     pub fn new(language_code: impl Into<Value<LanguageCode>>) -> Self {
-        Self {
-            document_classification_config: None,
-            entity_recognition_config: None,
-            language_code: language_code.into(),
-        }
+        Self(crate::Properties::new().with(2, "LanguageCode", language_code.into().to_template()))
     }
-    /// Sets `DocumentClassificationConfig`.
+    /// `DocumentClassificationConfig` (optional).
     pub fn document_classification_config(
-        mut self,
+        self,
         value: impl Into<Value<DocumentClassificationConfig>>,
     ) -> Self {
-        self.document_classification_config = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "DocumentClassificationConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EntityRecognitionConfig`.
+    /// `EntityRecognitionConfig` (optional).
     pub fn entity_recognition_config(
-        mut self,
+        self,
         value: impl Into<Value<EntityRecognitionConfig>>,
     ) -> Self {
-        self.entity_recognition_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EntityRecognitionConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TaskConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.document_classification_config {
-            m.insert("DocumentClassificationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entity_recognition_config {
-            m.insert("EntityRecognitionConfig".to_owned(), v.to_template());
-        }
-        m.insert("LanguageCode".to_owned(), self.language_code.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TaskConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_classification_config.check(
-            &path.field("DocumentClassificationConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.entity_recognition_config.check(
-            &path.field("EntityRecognitionConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.language_code
-            .check(&path.field("LanguageCode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TaskConfig);
-
-/// Property type `DocumentClassificationConfig` of `AWS::Comprehend::Flywheel`.
-#[derive(Debug, Clone)]
-pub struct DocumentClassificationConfig {
-    /// `Labels` (optional).
-    /// Items: 0..=1000.
-    /// Each item: Length: 0..=5000 characters.
-    /// Each item: Pattern: `^\P{C}*$`.
-    pub labels: Option<Value<List<String>>>,
-    /// `Mode` (required).
-    pub mode: Value<Mode>,
+crate::l1_struct! {
+    /// Property type `DocumentClassificationConfig` of `AWS::Comprehend::Flywheel`.
+    DocumentClassificationConfig
 }
 
 impl DocumentClassificationConfig {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<Mode>>) -> Self {
-        Self {
-            labels: None,
-            mode: mode.into(),
-        }
+        Self(crate::Properties::new().with(1, "Mode", mode.into().to_template()))
     }
-    /// Sets `Labels`.
-    pub fn labels(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.labels = Some(value.into());
-        self
+    /// `Labels` (optional).
+    /// Items: 0 to 1000.
+    /// Each item: Length: 0 to 5000 characters.
+    pub fn labels(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Labels", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentClassificationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.labels {
-            m.insert("Labels".to_owned(), v.to_template());
-        }
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `MULTI_CLASS`
+        MultiClass = "MULTI_CLASS",
+        /// `MULTI_LABEL`
+        MultiLabel = "MULTI_LABEL",
     }
 }
 
-impl Check for DocumentClassificationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.labels.check(
-            &path.field("Labels"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(5000),
-                            pattern: Some("^\\P{C}*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentClassificationConfig);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `MULTI_CLASS`
-    MultiClass,
-    /// `MULTI_LABEL`
-    MultiLabel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MULTI_CLASS", "MULTI_LABEL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultiClass => "MULTI_CLASS",
-            Self::MultiLabel => "MULTI_LABEL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "MULTI_CLASS" => Self::MultiClass,
-            "MULTI_LABEL" => Self::MultiLabel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `EntityRecognitionConfig` of `AWS::Comprehend::Flywheel`.
-#[derive(Debug, Clone, Default)]
-pub struct EntityRecognitionConfig {
-    /// `EntityTypes` (optional).
-    /// Items: 1..=25.
-    pub entity_types: Option<Value<List<EntityTypesListItem>>>,
+crate::l1_struct! {
+    /// Property type `EntityRecognitionConfig` of `AWS::Comprehend::Flywheel`.
+    EntityRecognitionConfig(default)
 }
 
 impl EntityRecognitionConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { entity_types: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `EntityTypes`.
-    pub fn entity_types(mut self, value: impl Into<Value<List<EntityTypesListItem>>>) -> Self {
-        self.entity_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EntityRecognitionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.entity_types {
-            m.insert("EntityTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EntityTypes` (optional).
+    /// Items: 1 to 25.
+    pub fn entity_types(self, value: impl Into<Value<List<EntityTypesListItem>>>) -> Self {
+        Self(self.0.with(0, "EntityTypes", value.into().to_template()))
     }
 }
 
-impl Check for EntityRecognitionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entity_types.check(
-            &path.field("EntityTypes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EntityRecognitionConfig);
-
-/// Property type `EntityTypesListItem` of `AWS::Comprehend::Flywheel`.
-#[derive(Debug, Clone)]
-pub struct EntityTypesListItem {
-    /// `Type` (required).
-    /// Length: 1..=64 characters.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `EntityTypesListItem` of `AWS::Comprehend::Flywheel`.
+    EntityTypesListItem
 }
 
 impl EntityTypesListItem {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(0, "Type", type_.into().to_template()))
     }
 }
 
-impl ToTemplate for EntityTypesListItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LanguageCode`.
+    LanguageCode {
+        /// `en`
+        En = "en",
+        /// `es`
+        Es = "es",
+        /// `fr`
+        Fr = "fr",
+        /// `it`
+        It = "it",
+        /// `de`
+        De = "de",
+        /// `pt`
+        Pt = "pt",
     }
 }
-
-impl Check for EntityTypesListItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EntityTypesListItem);
-
-/// Values of `LanguageCode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LanguageCode {
-    /// `en`
-    En,
-    /// `es`
-    Es,
-    /// `fr`
-    Fr,
-    /// `it`
-    It,
-    /// `de`
-    De,
-    /// `pt`
-    Pt,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LanguageCode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["en", "es", "fr", "it", "de", "pt"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Es => "es",
-            Self::Fr => "fr",
-            Self::It => "it",
-            Self::De => "de",
-            Self::Pt => "pt",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LanguageCode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LanguageCode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LanguageCode {
-    fn from(s: &str) -> Self {
-        match s {
-            "en" => Self::En,
-            "es" => Self::Es,
-            "fr" => Self::Fr,
-            "it" => Self::It,
-            "de" => Self::De,
-            "pt" => Self::Pt,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LanguageCode> {
-    fn from(s: &str) -> Self {
-        Value::literal(LanguageCode::from(s))
-    }
-}
-
-crate::impl_literal!(LanguageCode);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ComputeOptimizer::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct AutomationRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AutomationRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AutomationRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AutomationRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ComputeOptimizer::AutomationRule`.
+    AutomationRule("AWS::ComputeOptimizer::AutomationRule", AutomationRuleProps)
 }
 
 impl AutomationRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ComputeOptimizer::AutomationRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AutomationRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ComputeOptimizerAutomationRuleArn> {
         self.resource.ref_value()
@@ -107,37 +59,79 @@ impl AutomationRule {
     pub fn attr_last_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTimestamp")
     }
+
+    /// Replaces `Criteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_criteria(&self, value: impl Into<Value<Criteria>>) {
+        self.resource.set_property("Criteria", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OrganizationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization_configuration(
+        &self,
+        value: impl Into<Value<OrganizationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("OrganizationConfiguration", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `RecommendedActionTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recommended_action_types(
+        &self,
+        value: impl Into<Value<List<RecommendedActionTypes>>>,
+    ) {
+        self.resource
+            .set_property("RecommendedActionTypes", value.into())
+    }
+
+    /// Replaces `RuleType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_type(&self, value: impl Into<Value<RuleType>>) {
+        self.resource.set_property("RuleType", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<Schedule>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ComputeOptimizer::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct AutomationRuleProps {
-    /// `Criteria` (optional).
-    pub criteria: Option<Value<Criteria>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\s@\.]*$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]*$`.
-    pub name: Value<String>,
-    /// `OrganizationConfiguration` (optional).
-    pub organization_configuration: Option<Value<OrganizationConfiguration>>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<String>>,
-    /// `RecommendedActionTypes` (required).
-    /// Items: 1..=.
-    pub recommended_action_types: Value<List<RecommendedActionTypes>>,
-    /// `RuleType` (required).
-    pub rule_type: Value<RuleType>,
-    /// `Schedule` (required).
-    pub schedule: Value<Schedule>,
-    /// `Status` (required).
-    pub status: Value<Status>,
-    /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ComputeOptimizer::AutomationRule`.
+    AutomationRuleProps
 }
 
 impl AutomationRuleProps {
@@ -149,1424 +143,422 @@ impl AutomationRuleProps {
         schedule: impl Into<Value<Schedule>>,
         status: impl Into<Value<Status>>,
     ) -> Self {
-        Self {
-            criteria: None,
-            description: None,
-            name: name.into(),
-            organization_configuration: None,
-            priority: None,
-            recommended_action_types: recommended_action_types.into(),
-            rule_type: rule_type.into(),
-            schedule: schedule.into(),
-            status: status.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(
+                    5,
+                    "RecommendedActionTypes",
+                    recommended_action_types.into().to_template(),
+                )
+                .with(6, "RuleType", rule_type.into().to_template())
+                .with(7, "Schedule", schedule.into().to_template())
+                .with(8, "Status", status.into().to_template()),
+        )
     }
-    /// Sets `Criteria`.
-    pub fn criteria(mut self, value: impl Into<Value<Criteria>>) -> Self {
-        self.criteria = Some(value.into());
-        self
+    /// `Criteria` (optional).
+    pub fn criteria(self, value: impl Into<Value<Criteria>>) -> Self {
+        Self(self.0.with(0, "Criteria", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-\s\x{80}-\x{10FFFF}@\.]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `OrganizationConfiguration`.
+    /// `OrganizationConfiguration` (optional).
     pub fn organization_configuration(
-        mut self,
+        self,
         value: impl Into<Value<OrganizationConfiguration>>,
     ) -> Self {
-        self.organization_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "OrganizationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<String>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Priority", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutomationRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.criteria {
-            m.insert("Criteria".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.organization_configuration {
-            m.insert("OrganizationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RecommendedActionTypes".to_owned(),
-            self.recommended_action_types.to_template(),
-        );
-        m.insert("RuleType".to_owned(), self.rule_type.to_template());
-        m.insert("Schedule".to_owned(), self.schedule.to_template());
-        m.insert("Status".to_owned(), self.status.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AutomationRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.criteria
-            .check(&path.field("Criteria"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^[a-zA-Z0-9_\\-\\s@\\.]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.organization_configuration.check(
-            &path.field("OrganizationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.recommended_action_types.check(
-            &path.field("RecommendedActionTypes"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_type
-            .check(&path.field("RuleType"), &Rules::NONE, out);
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutomationRuleProps);
-
-/// Property type `Criteria` of `AWS::ComputeOptimizer::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Criteria {
-    /// `EbsVolumeSizeInGib` (optional).
-    pub ebs_volume_size_in_gib: Option<Value<List<IntegerCriteriaCondition>>>,
-    /// `EbsVolumeType` (optional).
-    pub ebs_volume_type: Option<Value<List<StringCriteriaCondition>>>,
-    /// `EstimatedMonthlySavings` (optional).
-    pub estimated_monthly_savings: Option<Value<List<DoubleCriteriaCondition>>>,
-    /// `LookBackPeriodInDays` (optional).
-    pub look_back_period_in_days: Option<Value<List<IntegerCriteriaCondition>>>,
-    /// `Region` (optional).
-    pub region: Option<Value<List<StringCriteriaCondition>>>,
-    /// `ResourceArn` (optional).
-    pub resource_arn: Option<Value<List<StringCriteriaCondition>>>,
-    /// `ResourceTag` (optional).
-    pub resource_tag: Option<Value<List<ResourceTagsCriteriaCondition>>>,
-    /// `RestartNeeded` (optional).
-    pub restart_needed: Option<Value<List<StringCriteriaCondition>>>,
+crate::l1_struct! {
+    /// Property type `Criteria` of `AWS::ComputeOptimizer::AutomationRule`.
+    Criteria(default)
 }
 
 impl Criteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ebs_volume_size_in_gib: None,
-            ebs_volume_type: None,
-            estimated_monthly_savings: None,
-            look_back_period_in_days: None,
-            region: None,
-            resource_arn: None,
-            resource_tag: None,
-            restart_needed: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EbsVolumeSizeInGib`.
+    /// `EbsVolumeSizeInGib` (optional).
     pub fn ebs_volume_size_in_gib(
-        mut self,
+        self,
         value: impl Into<Value<List<IntegerCriteriaCondition>>>,
     ) -> Self {
-        self.ebs_volume_size_in_gib = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EbsVolumeSizeInGib", value.into().to_template()),
+        )
     }
-    /// Sets `EbsVolumeType`.
-    pub fn ebs_volume_type(
-        mut self,
-        value: impl Into<Value<List<StringCriteriaCondition>>>,
-    ) -> Self {
-        self.ebs_volume_type = Some(value.into());
-        self
+    /// `EbsVolumeType` (optional).
+    pub fn ebs_volume_type(self, value: impl Into<Value<List<StringCriteriaCondition>>>) -> Self {
+        Self(self.0.with(1, "EbsVolumeType", value.into().to_template()))
     }
-    /// Sets `EstimatedMonthlySavings`.
+    /// `EstimatedMonthlySavings` (optional).
     pub fn estimated_monthly_savings(
-        mut self,
+        self,
         value: impl Into<Value<List<DoubleCriteriaCondition>>>,
     ) -> Self {
-        self.estimated_monthly_savings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "EstimatedMonthlySavings", value.into().to_template()),
+        )
     }
-    /// Sets `LookBackPeriodInDays`.
+    /// `LookBackPeriodInDays` (optional).
     pub fn look_back_period_in_days(
-        mut self,
+        self,
         value: impl Into<Value<List<IntegerCriteriaCondition>>>,
     ) -> Self {
-        self.look_back_period_in_days = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "LookBackPeriodInDays", value.into().to_template()),
+        )
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<List<StringCriteriaCondition>>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<List<StringCriteriaCondition>>>) -> Self {
+        Self(self.0.with(4, "Region", value.into().to_template()))
     }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<Value<List<StringCriteriaCondition>>>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
+    /// `ResourceArn` (optional).
+    pub fn resource_arn(self, value: impl Into<Value<List<StringCriteriaCondition>>>) -> Self {
+        Self(self.0.with(5, "ResourceArn", value.into().to_template()))
     }
-    /// Sets `ResourceTag`.
+    /// `ResourceTag` (optional).
     pub fn resource_tag(
-        mut self,
+        self,
         value: impl Into<Value<List<ResourceTagsCriteriaCondition>>>,
     ) -> Self {
-        self.resource_tag = Some(value.into());
-        self
+        Self(self.0.with(6, "ResourceTag", value.into().to_template()))
     }
-    /// Sets `RestartNeeded`.
-    pub fn restart_needed(
-        mut self,
-        value: impl Into<Value<List<StringCriteriaCondition>>>,
-    ) -> Self {
-        self.restart_needed = Some(value.into());
-        self
+    /// `RestartNeeded` (optional).
+    pub fn restart_needed(self, value: impl Into<Value<List<StringCriteriaCondition>>>) -> Self {
+        Self(self.0.with(7, "RestartNeeded", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Criteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ebs_volume_size_in_gib {
-            m.insert("EbsVolumeSizeInGib".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_volume_type {
-            m.insert("EbsVolumeType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.estimated_monthly_savings {
-            m.insert("EstimatedMonthlySavings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.look_back_period_in_days {
-            m.insert("LookBackPeriodInDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_arn {
-            m.insert("ResourceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tag {
-            m.insert("ResourceTag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_needed {
-            m.insert("RestartNeeded".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Criteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ebs_volume_size_in_gib
-            .check(&path.field("EbsVolumeSizeInGib"), &Rules::NONE, out);
-        self.ebs_volume_type
-            .check(&path.field("EbsVolumeType"), &Rules::NONE, out);
-        self.estimated_monthly_savings.check(
-            &path.field("EstimatedMonthlySavings"),
-            &Rules::NONE,
-            out,
-        );
-        self.look_back_period_in_days
-            .check(&path.field("LookBackPeriodInDays"), &Rules::NONE, out);
-        self.region.check(&path.field("Region"), &Rules::NONE, out);
-        self.resource_arn
-            .check(&path.field("ResourceArn"), &Rules::NONE, out);
-        self.resource_tag
-            .check(&path.field("ResourceTag"), &Rules::NONE, out);
-        self.restart_needed
-            .check(&path.field("RestartNeeded"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Criteria);
-
-/// Property type `IntegerCriteriaCondition` of `AWS::ComputeOptimizer::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct IntegerCriteriaCondition {
-    /// `Comparison` (optional).
-    pub comparison: Option<Value<Comparison>>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<i64>>>,
+crate::l1_struct! {
+    /// Property type `IntegerCriteriaCondition` of `AWS::ComputeOptimizer::AutomationRule`.
+    IntegerCriteriaCondition(default)
 }
 
 impl IntegerCriteriaCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            comparison: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Comparison`.
-    pub fn comparison(mut self, value: impl Into<Value<Comparison>>) -> Self {
-        self.comparison = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntegerCriteriaCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comparison {
-            m.insert("Comparison".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntegerCriteriaCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntegerCriteriaCondition);
-
-/// Values of `Comparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Comparison {
-    /// `StringEquals`
-    StringEquals,
-    /// `StringNotEquals`
-    StringNotEquals,
-    /// `StringEqualsIgnoreCase`
-    StringEqualsIgnoreCase,
-    /// `StringNotEqualsIgnoreCase`
-    StringNotEqualsIgnoreCase,
-    /// `StringLike`
-    StringLike,
-    /// `StringNotLike`
-    StringNotLike,
-    /// `NumericEquals`
-    NumericEquals,
-    /// `NumericNotEquals`
-    NumericNotEquals,
-    /// `NumericLessThan`
-    NumericLessThan,
-    /// `NumericLessThanEquals`
-    NumericLessThanEquals,
-    /// `NumericGreaterThan`
-    NumericGreaterThan,
-    /// `NumericGreaterThanEquals`
-    NumericGreaterThanEquals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Comparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "StringEquals",
-        "StringNotEquals",
-        "StringEqualsIgnoreCase",
-        "StringNotEqualsIgnoreCase",
-        "StringLike",
-        "StringNotLike",
-        "NumericEquals",
-        "NumericNotEquals",
-        "NumericLessThan",
-        "NumericLessThanEquals",
-        "NumericGreaterThan",
-        "NumericGreaterThanEquals",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StringEquals => "StringEquals",
-            Self::StringNotEquals => "StringNotEquals",
-            Self::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-            Self::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-            Self::StringLike => "StringLike",
-            Self::StringNotLike => "StringNotLike",
-            Self::NumericEquals => "NumericEquals",
-            Self::NumericNotEquals => "NumericNotEquals",
-            Self::NumericLessThan => "NumericLessThan",
-            Self::NumericLessThanEquals => "NumericLessThanEquals",
-            Self::NumericGreaterThan => "NumericGreaterThan",
-            Self::NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Comparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Comparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Comparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "StringEquals" => Self::StringEquals,
-            "StringNotEquals" => Self::StringNotEquals,
-            "StringEqualsIgnoreCase" => Self::StringEqualsIgnoreCase,
-            "StringNotEqualsIgnoreCase" => Self::StringNotEqualsIgnoreCase,
-            "StringLike" => Self::StringLike,
-            "StringNotLike" => Self::StringNotLike,
-            "NumericEquals" => Self::NumericEquals,
-            "NumericNotEquals" => Self::NumericNotEquals,
-            "NumericLessThan" => Self::NumericLessThan,
-            "NumericLessThanEquals" => Self::NumericLessThanEquals,
-            "NumericGreaterThan" => Self::NumericGreaterThan,
-            "NumericGreaterThanEquals" => Self::NumericGreaterThanEquals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Comparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(Comparison::from(s))
-    }
-}
-
-crate::impl_literal!(Comparison);
-
-/// Property type `StringCriteriaCondition` of `AWS::ComputeOptimizer::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct StringCriteriaCondition {
     /// `Comparison` (optional).
-    pub comparison: Option<Value<StringCriteriaConditionComparison>>,
+    pub fn comparison(self, value: impl Into<Value<Comparison>>) -> Self {
+        Self(self.0.with(0, "Comparison", value.into().to_template()))
+    }
     /// `Values` (optional).
-    /// Each item: Length: 1..=512 characters.
-    /// Each item: Pattern: `^[\w\s\.\-\:\/\=\+\@\*\?]+$`.
-    pub values: Option<Value<List<String>>>,
+    pub fn values(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Comparison`.
+    Comparison {
+        /// `StringEquals`
+        StringEquals = "StringEquals",
+        /// `StringNotEquals`
+        StringNotEquals = "StringNotEquals",
+        /// `StringEqualsIgnoreCase`
+        StringEqualsIgnoreCase = "StringEqualsIgnoreCase",
+        /// `StringNotEqualsIgnoreCase`
+        StringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase",
+        /// `StringLike`
+        StringLike = "StringLike",
+        /// `StringNotLike`
+        StringNotLike = "StringNotLike",
+        /// `NumericEquals`
+        NumericEquals = "NumericEquals",
+        /// `NumericNotEquals`
+        NumericNotEquals = "NumericNotEquals",
+        /// `NumericLessThan`
+        NumericLessThan = "NumericLessThan",
+        /// `NumericLessThanEquals`
+        NumericLessThanEquals = "NumericLessThanEquals",
+        /// `NumericGreaterThan`
+        NumericGreaterThan = "NumericGreaterThan",
+        /// `NumericGreaterThanEquals`
+        NumericGreaterThanEquals = "NumericGreaterThanEquals",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `StringCriteriaCondition` of `AWS::ComputeOptimizer::AutomationRule`.
+    StringCriteriaCondition(default)
 }
 
 impl StringCriteriaCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            comparison: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Comparison`.
-    pub fn comparison(
-        mut self,
-        value: impl Into<Value<StringCriteriaConditionComparison>>,
-    ) -> Self {
-        self.comparison = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StringCriteriaCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comparison {
-            m.insert("Comparison".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StringCriteriaCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(512),
-                            pattern: Some("^[\\w\\s\\.\\-\\:\\/\\=\\+\\@\\*\\?]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StringCriteriaCondition);
-
-/// Values of `StringCriteriaConditionComparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StringCriteriaConditionComparison {
-    /// `StringEquals`
-    StringEquals,
-    /// `StringNotEquals`
-    StringNotEquals,
-    /// `StringEqualsIgnoreCase`
-    StringEqualsIgnoreCase,
-    /// `StringNotEqualsIgnoreCase`
-    StringNotEqualsIgnoreCase,
-    /// `StringLike`
-    StringLike,
-    /// `StringNotLike`
-    StringNotLike,
-    /// `NumericEquals`
-    NumericEquals,
-    /// `NumericNotEquals`
-    NumericNotEquals,
-    /// `NumericLessThan`
-    NumericLessThan,
-    /// `NumericLessThanEquals`
-    NumericLessThanEquals,
-    /// `NumericGreaterThan`
-    NumericGreaterThan,
-    /// `NumericGreaterThanEquals`
-    NumericGreaterThanEquals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StringCriteriaConditionComparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "StringEquals",
-        "StringNotEquals",
-        "StringEqualsIgnoreCase",
-        "StringNotEqualsIgnoreCase",
-        "StringLike",
-        "StringNotLike",
-        "NumericEquals",
-        "NumericNotEquals",
-        "NumericLessThan",
-        "NumericLessThanEquals",
-        "NumericGreaterThan",
-        "NumericGreaterThanEquals",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StringEquals => "StringEquals",
-            Self::StringNotEquals => "StringNotEquals",
-            Self::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-            Self::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-            Self::StringLike => "StringLike",
-            Self::StringNotLike => "StringNotLike",
-            Self::NumericEquals => "NumericEquals",
-            Self::NumericNotEquals => "NumericNotEquals",
-            Self::NumericLessThan => "NumericLessThan",
-            Self::NumericLessThanEquals => "NumericLessThanEquals",
-            Self::NumericGreaterThan => "NumericGreaterThan",
-            Self::NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StringCriteriaConditionComparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StringCriteriaConditionComparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StringCriteriaConditionComparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "StringEquals" => Self::StringEquals,
-            "StringNotEquals" => Self::StringNotEquals,
-            "StringEqualsIgnoreCase" => Self::StringEqualsIgnoreCase,
-            "StringNotEqualsIgnoreCase" => Self::StringNotEqualsIgnoreCase,
-            "StringLike" => Self::StringLike,
-            "StringNotLike" => Self::StringNotLike,
-            "NumericEquals" => Self::NumericEquals,
-            "NumericNotEquals" => Self::NumericNotEquals,
-            "NumericLessThan" => Self::NumericLessThan,
-            "NumericLessThanEquals" => Self::NumericLessThanEquals,
-            "NumericGreaterThan" => Self::NumericGreaterThan,
-            "NumericGreaterThanEquals" => Self::NumericGreaterThanEquals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StringCriteriaConditionComparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(StringCriteriaConditionComparison::from(s))
-    }
-}
-
-crate::impl_literal!(StringCriteriaConditionComparison);
-
-/// Property type `DoubleCriteriaCondition` of `AWS::ComputeOptimizer::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct DoubleCriteriaCondition {
     /// `Comparison` (optional).
-    pub comparison: Option<Value<DoubleCriteriaConditionComparison>>,
+    pub fn comparison(self, value: impl Into<Value<StringCriteriaConditionComparison>>) -> Self {
+        Self(self.0.with(0, "Comparison", value.into().to_template()))
+    }
     /// `Values` (optional).
-    pub values: Option<Value<List<f64>>>,
+    /// Each item: Length: 1 to 512 characters.
+    /// Each item: Pattern: `^[\w\x{80}-\x{10FFFF}\s\x{80}-\x{10FFFF}\.\-\:\/\=\+\@\*\?]+$`.
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `StringCriteriaConditionComparison`.
+    StringCriteriaConditionComparison {
+        /// `StringEquals`
+        StringEquals = "StringEquals",
+        /// `StringNotEquals`
+        StringNotEquals = "StringNotEquals",
+        /// `StringEqualsIgnoreCase`
+        StringEqualsIgnoreCase = "StringEqualsIgnoreCase",
+        /// `StringNotEqualsIgnoreCase`
+        StringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase",
+        /// `StringLike`
+        StringLike = "StringLike",
+        /// `StringNotLike`
+        StringNotLike = "StringNotLike",
+        /// `NumericEquals`
+        NumericEquals = "NumericEquals",
+        /// `NumericNotEquals`
+        NumericNotEquals = "NumericNotEquals",
+        /// `NumericLessThan`
+        NumericLessThan = "NumericLessThan",
+        /// `NumericLessThanEquals`
+        NumericLessThanEquals = "NumericLessThanEquals",
+        /// `NumericGreaterThan`
+        NumericGreaterThan = "NumericGreaterThan",
+        /// `NumericGreaterThanEquals`
+        NumericGreaterThanEquals = "NumericGreaterThanEquals",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DoubleCriteriaCondition` of `AWS::ComputeOptimizer::AutomationRule`.
+    DoubleCriteriaCondition(default)
 }
 
 impl DoubleCriteriaCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            comparison: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Comparison`.
-    pub fn comparison(
-        mut self,
-        value: impl Into<Value<DoubleCriteriaConditionComparison>>,
-    ) -> Self {
-        self.comparison = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<f64>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DoubleCriteriaCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comparison {
-            m.insert("Comparison".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DoubleCriteriaCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DoubleCriteriaCondition);
-
-/// Values of `DoubleCriteriaConditionComparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DoubleCriteriaConditionComparison {
-    /// `StringEquals`
-    StringEquals,
-    /// `StringNotEquals`
-    StringNotEquals,
-    /// `StringEqualsIgnoreCase`
-    StringEqualsIgnoreCase,
-    /// `StringNotEqualsIgnoreCase`
-    StringNotEqualsIgnoreCase,
-    /// `StringLike`
-    StringLike,
-    /// `StringNotLike`
-    StringNotLike,
-    /// `NumericEquals`
-    NumericEquals,
-    /// `NumericNotEquals`
-    NumericNotEquals,
-    /// `NumericLessThan`
-    NumericLessThan,
-    /// `NumericLessThanEquals`
-    NumericLessThanEquals,
-    /// `NumericGreaterThan`
-    NumericGreaterThan,
-    /// `NumericGreaterThanEquals`
-    NumericGreaterThanEquals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DoubleCriteriaConditionComparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "StringEquals",
-        "StringNotEquals",
-        "StringEqualsIgnoreCase",
-        "StringNotEqualsIgnoreCase",
-        "StringLike",
-        "StringNotLike",
-        "NumericEquals",
-        "NumericNotEquals",
-        "NumericLessThan",
-        "NumericLessThanEquals",
-        "NumericGreaterThan",
-        "NumericGreaterThanEquals",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StringEquals => "StringEquals",
-            Self::StringNotEquals => "StringNotEquals",
-            Self::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-            Self::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-            Self::StringLike => "StringLike",
-            Self::StringNotLike => "StringNotLike",
-            Self::NumericEquals => "NumericEquals",
-            Self::NumericNotEquals => "NumericNotEquals",
-            Self::NumericLessThan => "NumericLessThan",
-            Self::NumericLessThanEquals => "NumericLessThanEquals",
-            Self::NumericGreaterThan => "NumericGreaterThan",
-            Self::NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DoubleCriteriaConditionComparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DoubleCriteriaConditionComparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DoubleCriteriaConditionComparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "StringEquals" => Self::StringEquals,
-            "StringNotEquals" => Self::StringNotEquals,
-            "StringEqualsIgnoreCase" => Self::StringEqualsIgnoreCase,
-            "StringNotEqualsIgnoreCase" => Self::StringNotEqualsIgnoreCase,
-            "StringLike" => Self::StringLike,
-            "StringNotLike" => Self::StringNotLike,
-            "NumericEquals" => Self::NumericEquals,
-            "NumericNotEquals" => Self::NumericNotEquals,
-            "NumericLessThan" => Self::NumericLessThan,
-            "NumericLessThanEquals" => Self::NumericLessThanEquals,
-            "NumericGreaterThan" => Self::NumericGreaterThan,
-            "NumericGreaterThanEquals" => Self::NumericGreaterThanEquals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DoubleCriteriaConditionComparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(DoubleCriteriaConditionComparison::from(s))
-    }
-}
-
-crate::impl_literal!(DoubleCriteriaConditionComparison);
-
-/// Property type `ResourceTagsCriteriaCondition` of `AWS::ComputeOptimizer::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceTagsCriteriaCondition {
     /// `Comparison` (optional).
-    pub comparison: Option<Value<ResourceTagsCriteriaConditionComparison>>,
-    /// `Key` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\w\s\.\-\:\/\=\+\@\*\?]+$`.
-    pub key: Option<Value<String>>,
+    pub fn comparison(self, value: impl Into<Value<DoubleCriteriaConditionComparison>>) -> Self {
+        Self(self.0.with(0, "Comparison", value.into().to_template()))
+    }
     /// `Values` (optional).
-    /// Each item: Length: 1..=512 characters.
-    /// Each item: Pattern: `^[\w\s\.\-\:\/\=\+\@\*\?]+$`.
-    pub values: Option<Value<List<String>>>,
+    pub fn values(self, value: impl Into<Value<List<f64>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DoubleCriteriaConditionComparison`.
+    DoubleCriteriaConditionComparison {
+        /// `StringEquals`
+        StringEquals = "StringEquals",
+        /// `StringNotEquals`
+        StringNotEquals = "StringNotEquals",
+        /// `StringEqualsIgnoreCase`
+        StringEqualsIgnoreCase = "StringEqualsIgnoreCase",
+        /// `StringNotEqualsIgnoreCase`
+        StringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase",
+        /// `StringLike`
+        StringLike = "StringLike",
+        /// `StringNotLike`
+        StringNotLike = "StringNotLike",
+        /// `NumericEquals`
+        NumericEquals = "NumericEquals",
+        /// `NumericNotEquals`
+        NumericNotEquals = "NumericNotEquals",
+        /// `NumericLessThan`
+        NumericLessThan = "NumericLessThan",
+        /// `NumericLessThanEquals`
+        NumericLessThanEquals = "NumericLessThanEquals",
+        /// `NumericGreaterThan`
+        NumericGreaterThan = "NumericGreaterThan",
+        /// `NumericGreaterThanEquals`
+        NumericGreaterThanEquals = "NumericGreaterThanEquals",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ResourceTagsCriteriaCondition` of `AWS::ComputeOptimizer::AutomationRule`.
+    ResourceTagsCriteriaCondition(default)
 }
 
 impl ResourceTagsCriteriaCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            comparison: None,
-            key: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Comparison`.
+    /// `Comparison` (optional).
     pub fn comparison(
-        mut self,
+        self,
         value: impl Into<Value<ResourceTagsCriteriaConditionComparison>>,
     ) -> Self {
-        self.comparison = Some(value.into());
-        self
+        Self(self.0.with(0, "Comparison", value.into().to_template()))
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}\s\x{80}-\x{10FFFF}\.\-\:\/\=\+\@\*\?]+$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Key", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceTagsCriteriaCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comparison {
-            m.insert("Comparison".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Values` (optional).
+    /// Each item: Length: 1 to 512 characters.
+    /// Each item: Pattern: `^[\w\x{80}-\x{10FFFF}\s\x{80}-\x{10FFFF}\.\-\:\/\=\+\@\*\?]+$`.
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Values", value.into().to_template()))
     }
 }
 
-impl Check for ResourceTagsCriteriaCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\w\\s\\.\\-\\:\\/\\=\\+\\@\\*\\?]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(512),
-                            pattern: Some("^[\\w\\s\\.\\-\\:\\/\\=\\+\\@\\*\\?]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ResourceTagsCriteriaConditionComparison`.
+    ResourceTagsCriteriaConditionComparison {
+        /// `StringEquals`
+        StringEquals = "StringEquals",
+        /// `StringNotEquals`
+        StringNotEquals = "StringNotEquals",
+        /// `StringEqualsIgnoreCase`
+        StringEqualsIgnoreCase = "StringEqualsIgnoreCase",
+        /// `StringNotEqualsIgnoreCase`
+        StringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase",
+        /// `StringLike`
+        StringLike = "StringLike",
+        /// `StringNotLike`
+        StringNotLike = "StringNotLike",
+        /// `NumericEquals`
+        NumericEquals = "NumericEquals",
+        /// `NumericNotEquals`
+        NumericNotEquals = "NumericNotEquals",
+        /// `NumericLessThan`
+        NumericLessThan = "NumericLessThan",
+        /// `NumericLessThanEquals`
+        NumericLessThanEquals = "NumericLessThanEquals",
+        /// `NumericGreaterThan`
+        NumericGreaterThan = "NumericGreaterThan",
+        /// `NumericGreaterThanEquals`
+        NumericGreaterThanEquals = "NumericGreaterThanEquals",
     }
 }
 
-crate::impl_literal!(ResourceTagsCriteriaCondition);
-
-/// Values of `ResourceTagsCriteriaConditionComparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceTagsCriteriaConditionComparison {
-    /// `StringEquals`
-    StringEquals,
-    /// `StringNotEquals`
-    StringNotEquals,
-    /// `StringEqualsIgnoreCase`
-    StringEqualsIgnoreCase,
-    /// `StringNotEqualsIgnoreCase`
-    StringNotEqualsIgnoreCase,
-    /// `StringLike`
-    StringLike,
-    /// `StringNotLike`
-    StringNotLike,
-    /// `NumericEquals`
-    NumericEquals,
-    /// `NumericNotEquals`
-    NumericNotEquals,
-    /// `NumericLessThan`
-    NumericLessThan,
-    /// `NumericLessThanEquals`
-    NumericLessThanEquals,
-    /// `NumericGreaterThan`
-    NumericGreaterThan,
-    /// `NumericGreaterThanEquals`
-    NumericGreaterThanEquals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceTagsCriteriaConditionComparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "StringEquals",
-        "StringNotEquals",
-        "StringEqualsIgnoreCase",
-        "StringNotEqualsIgnoreCase",
-        "StringLike",
-        "StringNotLike",
-        "NumericEquals",
-        "NumericNotEquals",
-        "NumericLessThan",
-        "NumericLessThanEquals",
-        "NumericGreaterThan",
-        "NumericGreaterThanEquals",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StringEquals => "StringEquals",
-            Self::StringNotEquals => "StringNotEquals",
-            Self::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-            Self::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-            Self::StringLike => "StringLike",
-            Self::StringNotLike => "StringNotLike",
-            Self::NumericEquals => "NumericEquals",
-            Self::NumericNotEquals => "NumericNotEquals",
-            Self::NumericLessThan => "NumericLessThan",
-            Self::NumericLessThanEquals => "NumericLessThanEquals",
-            Self::NumericGreaterThan => "NumericGreaterThan",
-            Self::NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceTagsCriteriaConditionComparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceTagsCriteriaConditionComparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceTagsCriteriaConditionComparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "StringEquals" => Self::StringEquals,
-            "StringNotEquals" => Self::StringNotEquals,
-            "StringEqualsIgnoreCase" => Self::StringEqualsIgnoreCase,
-            "StringNotEqualsIgnoreCase" => Self::StringNotEqualsIgnoreCase,
-            "StringLike" => Self::StringLike,
-            "StringNotLike" => Self::StringNotLike,
-            "NumericEquals" => Self::NumericEquals,
-            "NumericNotEquals" => Self::NumericNotEquals,
-            "NumericLessThan" => Self::NumericLessThan,
-            "NumericLessThanEquals" => Self::NumericLessThanEquals,
-            "NumericGreaterThan" => Self::NumericGreaterThan,
-            "NumericGreaterThanEquals" => Self::NumericGreaterThanEquals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceTagsCriteriaConditionComparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceTagsCriteriaConditionComparison::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceTagsCriteriaConditionComparison);
-
-/// Property type `OrganizationConfiguration` of `AWS::ComputeOptimizer::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct OrganizationConfiguration {
-    /// `AccountIds` (optional).
-    /// Items: 1..=50.
-    /// Each item: Pattern: `^[0-9]{12}$`.
-    pub account_ids: Option<Value<List<String>>>,
-    /// `RuleApplyOrder` (optional).
-    pub rule_apply_order: Option<Value<RuleApplyOrder>>,
+crate::l1_struct! {
+    /// Property type `OrganizationConfiguration` of `AWS::ComputeOptimizer::AutomationRule`.
+    OrganizationConfiguration(default)
 }
 
 impl OrganizationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_ids: None,
-            rule_apply_order: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountIds`.
-    pub fn account_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.account_ids = Some(value.into());
-        self
+    /// `AccountIds` (optional).
+    /// Items: 1 to 50.
+    /// Each item: Pattern: `^[0-9]{12}$`.
+    pub fn account_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AccountIds", value.into().to_template()))
     }
-    /// Sets `RuleApplyOrder`.
-    pub fn rule_apply_order(mut self, value: impl Into<Value<RuleApplyOrder>>) -> Self {
-        self.rule_apply_order = Some(value.into());
-        self
+    /// `RuleApplyOrder` (optional).
+    pub fn rule_apply_order(self, value: impl Into<Value<RuleApplyOrder>>) -> Self {
+        Self(self.0.with(1, "RuleApplyOrder", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OrganizationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_ids {
-            m.insert("AccountIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_apply_order {
-            m.insert("RuleApplyOrder".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RuleApplyOrder`.
+    RuleApplyOrder {
+        /// `BeforeAccountRules`
+        BeforeAccountRules = "BeforeAccountRules",
+        /// `AfterAccountRules`
+        AfterAccountRules = "AfterAccountRules",
     }
 }
 
-impl Check for OrganizationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_ids.check(
-            &path.field("AccountIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[0-9]{12}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_apply_order
-            .check(&path.field("RuleApplyOrder"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RecommendedActionTypes`.
+    RecommendedActionTypes {
+        /// `SnapshotAndDeleteUnattachedEbsVolume`
+        SnapshotAndDeleteUnattachedEbsVolume = "SnapshotAndDeleteUnattachedEbsVolume",
+        /// `UpgradeEbsVolumeType`
+        UpgradeEbsVolumeType = "UpgradeEbsVolumeType",
     }
 }
 
-crate::impl_literal!(OrganizationConfiguration);
-
-/// Values of `RuleApplyOrder`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleApplyOrder {
-    /// `BeforeAccountRules`
-    BeforeAccountRules,
-    /// `AfterAccountRules`
-    AfterAccountRules,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleApplyOrder {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BeforeAccountRules", "AfterAccountRules"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BeforeAccountRules => "BeforeAccountRules",
-            Self::AfterAccountRules => "AfterAccountRules",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RuleType`.
+    RuleType {
+        /// `AccountRule`
+        AccountRule = "AccountRule",
+        /// `OrganizationRule`
+        OrganizationRule = "OrganizationRule",
     }
 }
 
-impl ToTemplate for RuleApplyOrder {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleApplyOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleApplyOrder {
-    fn from(s: &str) -> Self {
-        match s {
-            "BeforeAccountRules" => Self::BeforeAccountRules,
-            "AfterAccountRules" => Self::AfterAccountRules,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleApplyOrder> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleApplyOrder::from(s))
-    }
-}
-
-crate::impl_literal!(RuleApplyOrder);
-
-/// Values of `RecommendedActionTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecommendedActionTypes {
-    /// `SnapshotAndDeleteUnattachedEbsVolume`
-    SnapshotAndDeleteUnattachedEbsVolume,
-    /// `UpgradeEbsVolumeType`
-    UpgradeEbsVolumeType,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecommendedActionTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SnapshotAndDeleteUnattachedEbsVolume",
-        "UpgradeEbsVolumeType",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SnapshotAndDeleteUnattachedEbsVolume => "SnapshotAndDeleteUnattachedEbsVolume",
-            Self::UpgradeEbsVolumeType => "UpgradeEbsVolumeType",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecommendedActionTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecommendedActionTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecommendedActionTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "SnapshotAndDeleteUnattachedEbsVolume" => Self::SnapshotAndDeleteUnattachedEbsVolume,
-            "UpgradeEbsVolumeType" => Self::UpgradeEbsVolumeType,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecommendedActionTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecommendedActionTypes::from(s))
-    }
-}
-
-crate::impl_literal!(RecommendedActionTypes);
-
-/// Values of `RuleType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleType {
-    /// `AccountRule`
-    AccountRule,
-    /// `OrganizationRule`
-    OrganizationRule,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AccountRule", "OrganizationRule"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountRule => "AccountRule",
-            Self::OrganizationRule => "OrganizationRule",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AccountRule" => Self::AccountRule,
-            "OrganizationRule" => Self::OrganizationRule,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleType::from(s))
-    }
-}
-
-crate::impl_literal!(RuleType);
-
-/// Property type `Schedule` of `AWS::ComputeOptimizer::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Schedule {
-    /// `ExecutionWindowInMinutes` (optional).
-    /// Range: 60..=1440.
-    pub execution_window_in_minutes: Option<Value<i64>>,
-    /// `ScheduleExpression` (optional).
-    pub schedule_expression: Option<Value<String>>,
-    /// `ScheduleExpressionTimezone` (optional).
-    pub schedule_expression_timezone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Schedule` of `AWS::ComputeOptimizer::AutomationRule`.
+    Schedule(default)
 }
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            execution_window_in_minutes: None,
-            schedule_expression: None,
-            schedule_expression_timezone: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExecutionWindowInMinutes`.
-    pub fn execution_window_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.execution_window_in_minutes = Some(value.into());
-        self
+    /// `ExecutionWindowInMinutes` (optional).
+    /// Range: 60 to 1440.
+    pub fn execution_window_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExecutionWindowInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
+    /// `ScheduleExpression` (optional).
+    pub fn schedule_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ScheduleExpression", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleExpressionTimezone`.
-    pub fn schedule_expression_timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression_timezone = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.execution_window_in_minutes {
-            m.insert("ExecutionWindowInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_expression {
-            m.insert("ScheduleExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_expression_timezone {
-            m.insert("ScheduleExpressionTimezone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ScheduleExpressionTimezone` (optional).
+    pub fn schedule_expression_timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ScheduleExpressionTimezone", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Schedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution_window_in_minutes.check(
-            &path.field("ExecutionWindowInMinutes"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `Active`
+        Active = "Active",
+        /// `Inactive`
+        Inactive = "Inactive",
     }
 }
 
-crate::impl_literal!(Schedule);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `Active`
-    Active,
-    /// `Inactive`
-    Inactive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Active", "Inactive"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::Inactive => "Inactive",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "Active" => Self::Active,
-            "Inactive" => Self::Inactive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::ComputeOptimizer::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w\s\.\-\:\/\=\+\@]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    /// Pattern: `^[\w\s\.\-\:\/\=\+\@]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w\\s\\.\\-\\:\\/\\=\\+\\@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("^[\\w\\s\\.\\-\\:\\/\\=\\+\\@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Config::AggregationAuthorization`.
-#[derive(Debug, Clone)]
-pub struct AggregationAuthorization {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AggregationAuthorization {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AggregationAuthorization {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AggregationAuthorization {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Config::AggregationAuthorization`.
+    AggregationAuthorization("AWS::Config::AggregationAuthorization", AggregationAuthorizationProps)
 }
 
 impl AggregationAuthorization {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Config::AggregationAuthorization";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: AggregationAuthorizationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -80,22 +28,31 @@ impl AggregationAuthorization {
     pub fn attr_aggregation_authorization_arn(&self) -> Value<String> {
         self.resource.get_att("AggregationAuthorizationArn")
     }
+
+    /// Replaces `AuthorizedAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorized_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AuthorizedAccountId", value.into())
+    }
+
+    /// Replaces `AuthorizedAwsRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorized_aws_region(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AuthorizedAwsRegion", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Config::AggregationAuthorization`.
-#[derive(Debug, Clone)]
-pub struct AggregationAuthorizationProps {
-    /// `AuthorizedAccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\d{12}$`.
-    pub authorized_account_id: Value<String>,
-    /// `AuthorizedAwsRegion` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub authorized_aws_region: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Config::AggregationAuthorization`.
+    AggregationAuthorizationProps
 }
 
 impl AggregationAuthorizationProps {
@@ -104,121 +61,25 @@ impl AggregationAuthorizationProps {
         authorized_account_id: impl Into<Value<String>>,
         authorized_aws_region: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authorized_account_id: authorized_account_id.into(),
-            authorized_aws_region: authorized_aws_region.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthorizedAccountId",
+                    authorized_account_id.into().to_template(),
+                )
+                .with(
+                    1,
+                    "AuthorizedAwsRegion",
+                    authorized_aws_region.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AggregationAuthorizationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthorizedAccountId".to_owned(),
-            self.authorized_account_id.to_template(),
-        );
-        m.insert(
-            "AuthorizedAwsRegion".to_owned(),
-            self.authorized_aws_region.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AggregationAuthorizationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorized_account_id.check(
-            &path.field("AuthorizedAccountId"),
-            &Rules {
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.authorized_aws_region.check(
-            &path.field("AuthorizedAwsRegion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AggregationAuthorizationProps);
-
-/// Property type `Tag` of `AWS::Config::AggregationAuthorization`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Config::ConfigRule`.
-#[derive(Debug, Clone)]
-pub struct ConfigRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Config::ConfigRule`.
+    ConfigRule("AWS::Config::ConfigRule", ConfigRuleProps)
 }
 
 impl ConfigRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Config::ConfigRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConfigRuleName` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfigRuleName> {
         self.resource.ref_value()
@@ -92,412 +44,237 @@ impl ConfigRule {
     pub fn attr_arn(&self) -> Value<ids::ConfigRuleArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Compliance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compliance(&self, value: impl Into<Value<Compliance>>) {
+        self.resource.set_property("Compliance", value.into())
+    }
+
+    /// Replaces `ConfigRuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_config_rule_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConfigRuleName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EvaluationModes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_modes(&self, value: impl Into<Value<List<EvaluationModeConfiguration>>>) {
+        self.resource.set_property("EvaluationModes", value.into())
+    }
+
+    /// Replaces `InputParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("InputParameters", value.into())
+    }
+
+    /// Replaces `MaximumExecutionFrequency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_execution_frequency(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MaximumExecutionFrequency", value.into())
+    }
+
+    /// Replaces `Scope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scope(&self, value: impl Into<Value<Scope>>) {
+        self.resource.set_property("Scope", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<Source>>) {
+        self.resource.set_property("Source", value.into())
+    }
 }
 
-/// Properties of `AWS::Config::ConfigRule`.
-#[derive(Debug, Clone)]
-pub struct ConfigRuleProps {
-    /// `Compliance` (optional).
-    pub compliance: Option<Value<Compliance>>,
-    /// `ConfigRuleName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub config_rule_name: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `EvaluationModes` (optional).
-    pub evaluation_modes: Option<Value<List<EvaluationModeConfiguration>>>,
-    /// `InputParameters` (optional).
-    pub input_parameters: Option<Value<serde_json::Value>>,
-    /// `MaximumExecutionFrequency` (optional).
-    pub maximum_execution_frequency: Option<Value<String>>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<Scope>>,
-    /// `Source` (required).
-    pub source: Value<Source>,
+crate::l1_struct! {
+    /// Properties of `AWS::Config::ConfigRule`.
+    ConfigRuleProps
 }
 
 impl ConfigRuleProps {
     /// The required properties: `Source`.
     pub fn new(source: impl Into<Value<Source>>) -> Self {
-        Self {
-            compliance: None,
-            config_rule_name: None,
-            description: None,
-            evaluation_modes: None,
-            input_parameters: None,
-            maximum_execution_frequency: None,
-            scope: None,
-            source: source.into(),
-        }
+        Self(crate::Properties::new().with(7, "Source", source.into().to_template()))
     }
-    /// Sets `Compliance`.
-    pub fn compliance(mut self, value: impl Into<Value<Compliance>>) -> Self {
-        self.compliance = Some(value.into());
-        self
+    /// `Compliance` (optional).
+    pub fn compliance(self, value: impl Into<Value<Compliance>>) -> Self {
+        Self(self.0.with(0, "Compliance", value.into().to_template()))
     }
-    /// Sets `ConfigRuleName`.
-    pub fn config_rule_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.config_rule_name = Some(value.into());
-        self
+    /// `ConfigRuleName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn config_rule_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConfigRuleName", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `EvaluationModes`.
+    /// `EvaluationModes` (optional).
     pub fn evaluation_modes(
-        mut self,
+        self,
         value: impl Into<Value<List<EvaluationModeConfiguration>>>,
     ) -> Self {
-        self.evaluation_modes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "EvaluationModes", value.into().to_template()),
+        )
     }
-    /// Sets `InputParameters`.
-    pub fn input_parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.input_parameters = Some(value.into());
-        self
+    /// `InputParameters` (optional).
+    pub fn input_parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(4, "InputParameters", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumExecutionFrequency`.
-    pub fn maximum_execution_frequency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maximum_execution_frequency = Some(value.into());
-        self
+    /// `MaximumExecutionFrequency` (optional).
+    pub fn maximum_execution_frequency(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MaximumExecutionFrequency", value.into().to_template()),
+        )
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<Scope>>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compliance {
-            m.insert("Compliance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.config_rule_name {
-            m.insert("ConfigRuleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_modes {
-            m.insert("EvaluationModes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_parameters {
-            m.insert("InputParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_execution_frequency {
-            m.insert("MaximumExecutionFrequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<Scope>>) -> Self {
+        Self(self.0.with(6, "Scope", value.into().to_template()))
     }
 }
 
-impl Check for ConfigRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compliance
-            .check(&path.field("Compliance"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluation_modes
-            .check(&path.field("EvaluationModes"), &Rules::NONE, out);
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigRuleProps);
-
-/// Property type `Compliance` of `AWS::Config::ConfigRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Compliance {
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Compliance` of `AWS::Config::ConfigRule`.
+    Compliance(default)
 }
 
 impl Compliance {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { type_: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Compliance {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
 }
 
-impl Check for Compliance {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Compliance);
-
-/// Property type `EvaluationModeConfiguration` of `AWS::Config::ConfigRule`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationModeConfiguration {
-    /// `Mode` (optional).
-    pub mode: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EvaluationModeConfiguration` of `AWS::Config::ConfigRule`.
+    EvaluationModeConfiguration(default)
 }
 
 impl EvaluationModeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { mode: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationModeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Mode", value.into().to_template()))
     }
 }
 
-impl Check for EvaluationModeConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EvaluationModeConfiguration);
-
-/// Property type `Scope` of `AWS::Config::ConfigRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    /// `ComplianceResourceId` (optional).
-    pub compliance_resource_id: Option<Value<String>>,
-    /// `ComplianceResourceTypes` (optional).
-    pub compliance_resource_types: Option<Value<List<String>>>,
-    /// `TagKey` (optional).
-    pub tag_key: Option<Value<String>>,
-    /// `TagValue` (optional).
-    pub tag_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Scope` of `AWS::Config::ConfigRule`.
+    Scope(default)
 }
 
 impl Scope {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            compliance_resource_id: None,
-            compliance_resource_types: None,
-            tag_key: None,
-            tag_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComplianceResourceId`.
-    pub fn compliance_resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.compliance_resource_id = Some(value.into());
-        self
+    /// `ComplianceResourceId` (optional).
+    pub fn compliance_resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComplianceResourceId", value.into().to_template()),
+        )
     }
-    /// Sets `ComplianceResourceTypes`.
-    pub fn compliance_resource_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.compliance_resource_types = Some(value.into());
-        self
+    /// `ComplianceResourceTypes` (optional).
+    pub fn compliance_resource_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ComplianceResourceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `TagKey`.
-    pub fn tag_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_key = Some(value.into());
-        self
+    /// `TagKey` (optional).
+    pub fn tag_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TagKey", value.into().to_template()))
     }
-    /// Sets `TagValue`.
-    pub fn tag_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_value = Some(value.into());
-        self
+    /// `TagValue` (optional).
+    pub fn tag_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TagValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compliance_resource_id {
-            m.insert("ComplianceResourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compliance_resource_types {
-            m.insert("ComplianceResourceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_key {
-            m.insert("TagKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_value {
-            m.insert("TagValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Scope);
-
-/// Property type `Source` of `AWS::Config::ConfigRule`.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// `CustomPolicyDetails` (optional).
-    pub custom_policy_details: Option<Value<CustomPolicyDetails>>,
-    /// `Owner` (required).
-    pub owner: Value<String>,
-    /// `SourceDetails` (optional).
-    pub source_details: Option<Value<List<SourceDetail>>>,
-    /// `SourceIdentifier` (optional).
-    pub source_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Source` of `AWS::Config::ConfigRule`.
+    Source
 }
 
 impl Source {
     /// The required properties: `Owner`.
     pub fn new(owner: impl Into<Value<String>>) -> Self {
-        Self {
-            custom_policy_details: None,
-            owner: owner.into(),
-            source_details: None,
-            source_identifier: None,
-        }
+        Self(crate::Properties::new().with(1, "Owner", owner.into().to_template()))
     }
-    /// Sets `CustomPolicyDetails`.
-    pub fn custom_policy_details(mut self, value: impl Into<Value<CustomPolicyDetails>>) -> Self {
-        self.custom_policy_details = Some(value.into());
-        self
+    /// `CustomPolicyDetails` (optional).
+    pub fn custom_policy_details(self, value: impl Into<Value<CustomPolicyDetails>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomPolicyDetails", value.into().to_template()),
+        )
     }
-    /// Sets `SourceDetails`.
-    pub fn source_details(mut self, value: impl Into<Value<List<SourceDetail>>>) -> Self {
-        self.source_details = Some(value.into());
-        self
+    /// `SourceDetails` (optional).
+    pub fn source_details(self, value: impl Into<Value<List<SourceDetail>>>) -> Self {
+        Self(self.0.with(2, "SourceDetails", value.into().to_template()))
     }
-    /// Sets `SourceIdentifier`.
-    pub fn source_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_identifier = Some(value.into());
-        self
+    /// `SourceIdentifier` (optional).
+    pub fn source_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SourceIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_policy_details {
-            m.insert("CustomPolicyDetails".to_owned(), v.to_template());
-        }
-        m.insert("Owner".to_owned(), self.owner.to_template());
-        if let Some(v) = &self.source_details {
-            m.insert("SourceDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_identifier {
-            m.insert("SourceIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Source {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_policy_details
-            .check(&path.field("CustomPolicyDetails"), &Rules::NONE, out);
-        self.source_details
-            .check(&path.field("SourceDetails"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Source);
-
-/// Property type `CustomPolicyDetails` of `AWS::Config::ConfigRule`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomPolicyDetails {
-    /// `EnableDebugLogDelivery` (optional).
-    pub enable_debug_log_delivery: Option<Value<bool>>,
-    /// `PolicyRuntime` (optional).
-    pub policy_runtime: Option<Value<String>>,
-    /// `PolicyText` (optional).
-    pub policy_text: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomPolicyDetails` of `AWS::Config::ConfigRule`.
+    CustomPolicyDetails(default)
 }
 
 impl CustomPolicyDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_debug_log_delivery: None,
-            policy_runtime: None,
-            policy_text: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableDebugLogDelivery`.
-    pub fn enable_debug_log_delivery(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_debug_log_delivery = Some(value.into());
-        self
+    /// `EnableDebugLogDelivery` (optional).
+    pub fn enable_debug_log_delivery(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableDebugLogDelivery", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyRuntime`.
-    pub fn policy_runtime(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_runtime = Some(value.into());
-        self
+    /// `PolicyRuntime` (optional).
+    pub fn policy_runtime(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PolicyRuntime", value.into().to_template()))
     }
-    /// Sets `PolicyText`.
-    pub fn policy_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_text = Some(value.into());
-        self
+    /// `PolicyText` (optional).
+    pub fn policy_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PolicyText", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomPolicyDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_debug_log_delivery {
-            m.insert("EnableDebugLogDelivery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_runtime {
-            m.insert("PolicyRuntime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_text {
-            m.insert("PolicyText".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomPolicyDetails {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomPolicyDetails);
-
-/// Property type `SourceDetail` of `AWS::Config::ConfigRule`.
-#[derive(Debug, Clone)]
-pub struct SourceDetail {
-    /// `EventSource` (required).
-    pub event_source: Value<String>,
-    /// `MaximumExecutionFrequency` (optional).
-    pub maximum_execution_frequency: Option<Value<String>>,
-    /// `MessageType` (required).
-    pub message_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `SourceDetail` of `AWS::Config::ConfigRule`.
+    SourceDetail
 }
 
 impl SourceDetail {
@@ -506,33 +283,17 @@ impl SourceDetail {
         event_source: impl Into<Value<String>>,
         message_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            event_source: event_source.into(),
-            maximum_execution_frequency: None,
-            message_type: message_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EventSource", event_source.into().to_template())
+                .with(2, "MessageType", message_type.into().to_template()),
+        )
     }
-    /// Sets `MaximumExecutionFrequency`.
-    pub fn maximum_execution_frequency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maximum_execution_frequency = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventSource".to_owned(), self.event_source.to_template());
-        if let Some(v) = &self.maximum_execution_frequency {
-            m.insert("MaximumExecutionFrequency".to_owned(), v.to_template());
-        }
-        m.insert("MessageType".to_owned(), self.message_type.to_template());
-        Expr::Map(m)
+    /// `MaximumExecutionFrequency` (optional).
+    pub fn maximum_execution_frequency(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumExecutionFrequency", value.into().to_template()),
+        )
     }
 }
-
-impl Check for SourceDetail {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SourceDetail);

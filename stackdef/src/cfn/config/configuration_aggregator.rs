@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Config::ConfigurationAggregator`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationAggregator {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationAggregator {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationAggregator {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationAggregator {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Config::ConfigurationAggregator`.
+    ConfigurationAggregator("AWS::Config::ConfigurationAggregator", ConfigurationAggregatorProps)
 }
 
 impl ConfigurationAggregator {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Config::ConfigurationAggregator";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ConfigurationAggregatorProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConfigurationAggregatorName` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfigurationAggregatorName> {
         self.resource.ref_value()
@@ -86,316 +34,130 @@ impl ConfigurationAggregator {
     pub fn attr_configuration_aggregator_arn(&self) -> Value<String> {
         self.resource.get_att("ConfigurationAggregatorArn")
     }
+
+    /// Replaces `AccountAggregationSources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_aggregation_sources(
+        &self,
+        value: impl Into<Value<List<AccountAggregationSource>>>,
+    ) {
+        self.resource
+            .set_property("AccountAggregationSources", value.into())
+    }
+
+    /// Replaces `ConfigurationAggregatorName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_aggregator_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfigurationAggregatorName", value.into())
+    }
+
+    /// Replaces `OrganizationAggregationSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization_aggregation_source(
+        &self,
+        value: impl Into<Value<OrganizationAggregationSource>>,
+    ) {
+        self.resource
+            .set_property("OrganizationAggregationSource", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Config::ConfigurationAggregator`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigurationAggregatorProps {
-    /// `AccountAggregationSources` (optional).
-    /// Items: 0..=1.
-    pub account_aggregation_sources: Option<Value<List<AccountAggregationSource>>>,
-    /// `ConfigurationAggregatorName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `[\w\-]+`.
-    pub configuration_aggregator_name: Option<Value<String>>,
-    /// `OrganizationAggregationSource` (optional).
-    pub organization_aggregation_source: Option<Value<OrganizationAggregationSource>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Config::ConfigurationAggregator`.
+    ConfigurationAggregatorProps(default)
 }
 
 impl ConfigurationAggregatorProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_aggregation_sources: None,
-            configuration_aggregator_name: None,
-            organization_aggregation_source: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountAggregationSources`.
+    /// `AccountAggregationSources` (optional).
+    /// Items: 0 to 1.
     pub fn account_aggregation_sources(
-        mut self,
+        self,
         value: impl Into<Value<List<AccountAggregationSource>>>,
     ) -> Self {
-        self.account_aggregation_sources = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AccountAggregationSources", value.into().to_template()),
+        )
     }
-    /// Sets `ConfigurationAggregatorName`.
-    pub fn configuration_aggregator_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configuration_aggregator_name = Some(value.into());
-        self
+    /// `ConfigurationAggregatorName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}\-]+`.
+    pub fn configuration_aggregator_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConfigurationAggregatorName", value.into().to_template()),
+        )
     }
-    /// Sets `OrganizationAggregationSource`.
+    /// `OrganizationAggregationSource` (optional).
     pub fn organization_aggregation_source(
-        mut self,
+        self,
         value: impl Into<Value<OrganizationAggregationSource>>,
     ) -> Self {
-        self.organization_aggregation_source = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "OrganizationAggregationSource",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationAggregatorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_aggregation_sources {
-            m.insert("AccountAggregationSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration_aggregator_name {
-            m.insert("ConfigurationAggregatorName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organization_aggregation_source {
-            m.insert("OrganizationAggregationSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConfigurationAggregatorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_aggregation_sources.check(
-            &path.field("AccountAggregationSources"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration_aggregator_name.check(
-            &path.field("ConfigurationAggregatorName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[\\w\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.organization_aggregation_source.check(
-            &path.field("OrganizationAggregationSource"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfigurationAggregatorProps);
-
-/// Property type `AccountAggregationSource` of `AWS::Config::ConfigurationAggregator`.
-#[derive(Debug, Clone)]
-pub struct AccountAggregationSource {
-    /// `AccountIds` (required).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^\d{12}$`.
-    pub account_ids: Value<List<String>>,
-    /// `AllAwsRegions` (optional).
-    pub all_aws_regions: Option<Value<bool>>,
-    /// `AwsRegions` (optional).
-    /// Items: 1..=.
-    pub aws_regions: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `AccountAggregationSource` of `AWS::Config::ConfigurationAggregator`.
+    AccountAggregationSource
 }
 
 impl AccountAggregationSource {
     /// The required properties: `AccountIds`.
     pub fn new(account_ids: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            account_ids: account_ids.into(),
-            all_aws_regions: None,
-            aws_regions: None,
-        }
+        Self(crate::Properties::new().with(0, "AccountIds", account_ids.into().to_template()))
     }
-    /// Sets `AllAwsRegions`.
-    pub fn all_aws_regions(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.all_aws_regions = Some(value.into());
-        self
-    }
-    /// Sets `AwsRegions`.
-    pub fn aws_regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.aws_regions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccountAggregationSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountIds".to_owned(), self.account_ids.to_template());
-        if let Some(v) = &self.all_aws_regions {
-            m.insert("AllAwsRegions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_regions {
-            m.insert("AwsRegions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccountAggregationSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_ids.check(
-            &path.field("AccountIds"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^\\d{12}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.aws_regions.check(
-            &path.field("AwsRegions"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccountAggregationSource);
-
-/// Property type `OrganizationAggregationSource` of `AWS::Config::ConfigurationAggregator`.
-#[derive(Debug, Clone)]
-pub struct OrganizationAggregationSource {
     /// `AllAwsRegions` (optional).
-    pub all_aws_regions: Option<Value<bool>>,
+    pub fn all_aws_regions(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "AllAwsRegions", value.into().to_template()))
+    }
     /// `AwsRegions` (optional).
-    /// Items: 1..=.
-    pub aws_regions: Option<Value<List<String>>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
+    /// Items: at least 1.
+    pub fn aws_regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "AwsRegions", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OrganizationAggregationSource` of `AWS::Config::ConfigurationAggregator`.
+    OrganizationAggregationSource
 }
 
 impl OrganizationAggregationSource {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            all_aws_regions: None,
-            aws_regions: None,
-            role_arn: role_arn.into(),
-        }
+        Self(crate::Properties::new().with(2, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `AllAwsRegions`.
-    pub fn all_aws_regions(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.all_aws_regions = Some(value.into());
-        self
+    /// `AllAwsRegions` (optional).
+    pub fn all_aws_regions(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllAwsRegions", value.into().to_template()))
     }
-    /// Sets `AwsRegions`.
-    pub fn aws_regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.aws_regions = Some(value.into());
-        self
+    /// `AwsRegions` (optional).
+    /// Items: at least 1.
+    pub fn aws_regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "AwsRegions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OrganizationAggregationSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.all_aws_regions {
-            m.insert("AllAwsRegions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_regions {
-            m.insert("AwsRegions".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OrganizationAggregationSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_regions.check(
-            &path.field("AwsRegions"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OrganizationAggregationSource);
-
-/// Property type `Tag` of `AWS::Config::ConfigurationAggregator`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

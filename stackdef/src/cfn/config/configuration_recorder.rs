@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Config::ConfigurationRecorder`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationRecorder {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationRecorder {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationRecorder {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationRecorder {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Config::ConfigurationRecorder`.
+    ConfigurationRecorder("AWS::Config::ConfigurationRecorder", ConfigurationRecorderProps)
 }
 
 impl ConfigurationRecorder {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Config::ConfigurationRecorder";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationRecorderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfigurationRecorderId> {
         self.resource.ref_value()
@@ -82,294 +34,154 @@ impl ConfigurationRecorder {
     pub fn attr_id(&self) -> Value<ids::ConfigurationRecorderId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RecordingGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recording_group(&self, value: impl Into<Value<RecordingGroup>>) {
+        self.resource.set_property("RecordingGroup", value.into())
+    }
+
+    /// Replaces `RecordingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recording_mode(&self, value: impl Into<Value<RecordingMode>>) {
+        self.resource.set_property("RecordingMode", value.into())
+    }
+
+    /// Replaces `RoleARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleARN", value.into())
+    }
 }
 
-/// Properties of `AWS::Config::ConfigurationRecorder`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationRecorderProps {
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `RecordingGroup` (optional).
-    pub recording_group: Option<Value<RecordingGroup>>,
-    /// `RecordingMode` (optional).
-    pub recording_mode: Option<Value<RecordingMode>>,
-    /// `RoleARN` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Properties of `AWS::Config::ConfigurationRecorder`.
+    ConfigurationRecorderProps
 }
 
 impl ConfigurationRecorderProps {
     /// The required properties: `RoleARN`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            name: None,
-            recording_group: None,
-            recording_mode: None,
-            role_arn: role_arn.into(),
-        }
+        Self(crate::Properties::new().with(3, "RoleARN", role_arn.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `RecordingGroup`.
-    pub fn recording_group(mut self, value: impl Into<Value<RecordingGroup>>) -> Self {
-        self.recording_group = Some(value.into());
-        self
+    /// `RecordingGroup` (optional).
+    pub fn recording_group(self, value: impl Into<Value<RecordingGroup>>) -> Self {
+        Self(self.0.with(1, "RecordingGroup", value.into().to_template()))
     }
-    /// Sets `RecordingMode`.
-    pub fn recording_mode(mut self, value: impl Into<Value<RecordingMode>>) -> Self {
-        self.recording_mode = Some(value.into());
-        self
+    /// `RecordingMode` (optional).
+    pub fn recording_mode(self, value: impl Into<Value<RecordingMode>>) -> Self {
+        Self(self.0.with(2, "RecordingMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConfigurationRecorderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recording_group {
-            m.insert("RecordingGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recording_mode {
-            m.insert("RecordingMode".to_owned(), v.to_template());
-        }
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationRecorderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recording_group
-            .check(&path.field("RecordingGroup"), &Rules::NONE, out);
-        self.recording_mode
-            .check(&path.field("RecordingMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationRecorderProps);
-
-/// Property type `RecordingGroup` of `AWS::Config::ConfigurationRecorder`.
-#[derive(Debug, Clone, Default)]
-pub struct RecordingGroup {
-    /// `AllSupported` (optional).
-    pub all_supported: Option<Value<bool>>,
-    /// `ExclusionByResourceTypes` (optional).
-    pub exclusion_by_resource_types: Option<Value<ExclusionByResourceTypes>>,
-    /// `IncludeGlobalResourceTypes` (optional).
-    pub include_global_resource_types: Option<Value<bool>>,
-    /// `RecordingStrategy` (optional).
-    pub recording_strategy: Option<Value<RecordingStrategy>>,
-    /// `ResourceTypes` (optional).
-    pub resource_types: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `RecordingGroup` of `AWS::Config::ConfigurationRecorder`.
+    RecordingGroup(default)
 }
 
 impl RecordingGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            all_supported: None,
-            exclusion_by_resource_types: None,
-            include_global_resource_types: None,
-            recording_strategy: None,
-            resource_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllSupported`.
-    pub fn all_supported(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.all_supported = Some(value.into());
-        self
+    /// `AllSupported` (optional).
+    pub fn all_supported(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllSupported", value.into().to_template()))
     }
-    /// Sets `ExclusionByResourceTypes`.
+    /// `ExclusionByResourceTypes` (optional).
     pub fn exclusion_by_resource_types(
-        mut self,
+        self,
         value: impl Into<Value<ExclusionByResourceTypes>>,
     ) -> Self {
-        self.exclusion_by_resource_types = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ExclusionByResourceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeGlobalResourceTypes`.
-    pub fn include_global_resource_types(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_global_resource_types = Some(value.into());
-        self
+    /// `IncludeGlobalResourceTypes` (optional).
+    pub fn include_global_resource_types(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludeGlobalResourceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `RecordingStrategy`.
-    pub fn recording_strategy(mut self, value: impl Into<Value<RecordingStrategy>>) -> Self {
-        self.recording_strategy = Some(value.into());
-        self
+    /// `RecordingStrategy` (optional).
+    pub fn recording_strategy(self, value: impl Into<Value<RecordingStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RecordingStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceTypes`.
-    pub fn resource_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecordingGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.all_supported {
-            m.insert("AllSupported".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusion_by_resource_types {
-            m.insert("ExclusionByResourceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_global_resource_types {
-            m.insert("IncludeGlobalResourceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recording_strategy {
-            m.insert("RecordingStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_types {
-            m.insert("ResourceTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceTypes` (optional).
+    pub fn resource_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "ResourceTypes", value.into().to_template()))
     }
 }
 
-impl Check for RecordingGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclusion_by_resource_types.check(
-            &path.field("ExclusionByResourceTypes"),
-            &Rules::NONE,
-            out,
-        );
-        self.recording_strategy
-            .check(&path.field("RecordingStrategy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecordingGroup);
-
-/// Property type `ExclusionByResourceTypes` of `AWS::Config::ConfigurationRecorder`.
-#[derive(Debug, Clone)]
-pub struct ExclusionByResourceTypes {
-    /// `ResourceTypes` (required).
-    pub resource_types: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ExclusionByResourceTypes` of `AWS::Config::ConfigurationRecorder`.
+    ExclusionByResourceTypes
 }
 
 impl ExclusionByResourceTypes {
     /// The required properties: `ResourceTypes`.
     pub fn new(resource_types: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            resource_types: resource_types.into(),
-        }
+        Self(crate::Properties::new().with(0, "ResourceTypes", resource_types.into().to_template()))
     }
 }
 
-impl ToTemplate for ExclusionByResourceTypes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResourceTypes".to_owned(),
-            self.resource_types.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExclusionByResourceTypes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExclusionByResourceTypes);
-
-/// Property type `RecordingStrategy` of `AWS::Config::ConfigurationRecorder`.
-#[derive(Debug, Clone)]
-pub struct RecordingStrategy {
-    /// `UseOnly` (required).
-    pub use_only: Value<String>,
+crate::l1_struct! {
+    /// Property type `RecordingStrategy` of `AWS::Config::ConfigurationRecorder`.
+    RecordingStrategy
 }
 
 impl RecordingStrategy {
     /// The required properties: `UseOnly`.
     pub fn new(use_only: impl Into<Value<String>>) -> Self {
-        Self {
-            use_only: use_only.into(),
-        }
+        Self(crate::Properties::new().with(0, "UseOnly", use_only.into().to_template()))
     }
 }
 
-impl ToTemplate for RecordingStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("UseOnly".to_owned(), self.use_only.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecordingStrategy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RecordingStrategy);
-
-/// Property type `RecordingMode` of `AWS::Config::ConfigurationRecorder`.
-#[derive(Debug, Clone)]
-pub struct RecordingMode {
-    /// `RecordingFrequency` (required).
-    pub recording_frequency: Value<String>,
-    /// `RecordingModeOverrides` (optional).
-    pub recording_mode_overrides: Option<Value<List<RecordingModeOverride>>>,
+crate::l1_struct! {
+    /// Property type `RecordingMode` of `AWS::Config::ConfigurationRecorder`.
+    RecordingMode
 }
 
 impl RecordingMode {
     /// The required properties: `RecordingFrequency`.
     pub fn new(recording_frequency: impl Into<Value<String>>) -> Self {
-        Self {
-            recording_frequency: recording_frequency.into(),
-            recording_mode_overrides: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RecordingFrequency",
+            recording_frequency.into().to_template(),
+        ))
     }
-    /// Sets `RecordingModeOverrides`.
+    /// `RecordingModeOverrides` (optional).
     pub fn recording_mode_overrides(
-        mut self,
+        self,
         value: impl Into<Value<List<RecordingModeOverride>>>,
     ) -> Self {
-        self.recording_mode_overrides = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "RecordingModeOverrides", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RecordingMode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecordingFrequency".to_owned(),
-            self.recording_frequency.to_template(),
-        );
-        if let Some(v) = &self.recording_mode_overrides {
-            m.insert("RecordingModeOverrides".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecordingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recording_mode_overrides.check(
-            &path.field("RecordingModeOverrides"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RecordingMode);
-
-/// Property type `RecordingModeOverride` of `AWS::Config::ConfigurationRecorder`.
-#[derive(Debug, Clone)]
-pub struct RecordingModeOverride {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `RecordingFrequency` (required).
-    pub recording_frequency: Value<String>,
-    /// `ResourceTypes` (required).
-    pub resource_types: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `RecordingModeOverride` of `AWS::Config::ConfigurationRecorder`.
+    RecordingModeOverride
 }
 
 impl RecordingModeOverride {
@@ -378,39 +190,18 @@ impl RecordingModeOverride {
         recording_frequency: impl Into<Value<String>>,
         resource_types: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            description: None,
-            recording_frequency: recording_frequency.into(),
-            resource_types: resource_types.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "RecordingFrequency",
+                    recording_frequency.into().to_template(),
+                )
+                .with(2, "ResourceTypes", resource_types.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecordingModeOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RecordingFrequency".to_owned(),
-            self.recording_frequency.to_template(),
-        );
-        m.insert(
-            "ResourceTypes".to_owned(),
-            self.resource_types.to_template(),
-        );
-        Expr::Map(m)
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
-
-impl Check for RecordingModeOverride {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RecordingModeOverride);

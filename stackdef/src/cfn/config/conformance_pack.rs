@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Config::ConformancePack`.
-#[derive(Debug, Clone)]
-pub struct ConformancePack {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConformancePack {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConformancePack {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConformancePack {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Config::ConformancePack`.
+    ConformancePack("AWS::Config::ConformancePack", ConformancePackProps)
 }
 
 impl ConformancePack {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Config::ConformancePack";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConformancePackProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConformancePackName` (typed).
     pub fn ref_value(&self) -> Value<ids::ConformancePackName> {
         self.resource.ref_value()
@@ -77,196 +29,131 @@ impl ConformancePack {
     pub fn conformance_pack_name(&self) -> Value<ids::ConformancePackName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ConformancePackInputParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_conformance_pack_input_parameters(
+        &self,
+        value: impl Into<Value<List<ConformancePackInputParameter>>>,
+    ) {
+        self.resource
+            .set_property("ConformancePackInputParameters", value.into())
+    }
+
+    /// Replaces `ConformancePackName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_conformance_pack_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConformancePackName", value.into())
+    }
+
+    /// Replaces `DeliveryS3Bucket` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_s3_bucket(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeliveryS3Bucket", value.into())
+    }
+
+    /// Replaces `DeliveryS3KeyPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_s3_key_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeliveryS3KeyPrefix", value.into())
+    }
+
+    /// Replaces `TemplateBody` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_body(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateBody", value.into())
+    }
+
+    /// Replaces `TemplateS3Uri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_s3_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateS3Uri", value.into())
+    }
+
+    /// Replaces `TemplateSSMDocumentDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_ssm_document_details(
+        &self,
+        value: impl Into<Value<TemplateSsmDocumentDetails>>,
+    ) {
+        self.resource
+            .set_property("TemplateSSMDocumentDetails", value.into())
+    }
 }
 
-/// Properties of `AWS::Config::ConformancePack`.
-#[derive(Debug, Clone)]
-pub struct ConformancePackProps {
-    /// `ConformancePackInputParameters` (optional).
-    /// Items: 0..=60.
-    pub conformance_pack_input_parameters: Option<Value<List<ConformancePackInputParameter>>>,
-    /// `ConformancePackName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z][-a-zA-Z0-9]*`.
-    pub conformance_pack_name: Value<String>,
-    /// `DeliveryS3Bucket` (optional).
-    /// Length: 0..=63 characters.
-    pub delivery_s3_bucket: Option<Value<String>>,
-    /// `DeliveryS3KeyPrefix` (optional).
-    /// Length: 0..=1024 characters.
-    pub delivery_s3_key_prefix: Option<Value<String>>,
-    /// `TemplateBody` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=51200 characters.
-    pub template_body: Option<Value<String>>,
-    /// `TemplateS3Uri` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `s3://.*`.
-    pub template_s3_uri: Option<Value<String>>,
-    /// `TemplateSSMDocumentDetails` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub template_ssm_document_details: Option<Value<TemplateSsmDocumentDetails>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Config::ConformancePack`.
+    ConformancePackProps
 }
 
 impl ConformancePackProps {
     /// The required properties: `ConformancePackName`.
     pub fn new(conformance_pack_name: impl Into<Value<String>>) -> Self {
-        Self {
-            conformance_pack_input_parameters: None,
-            conformance_pack_name: conformance_pack_name.into(),
-            delivery_s3_bucket: None,
-            delivery_s3_key_prefix: None,
-            template_body: None,
-            template_s3_uri: None,
-            template_ssm_document_details: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ConformancePackName",
+            conformance_pack_name.into().to_template(),
+        ))
     }
-    /// Sets `ConformancePackInputParameters`.
+    /// `ConformancePackInputParameters` (optional).
+    /// Items: 0 to 60.
     pub fn conformance_pack_input_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<ConformancePackInputParameter>>>,
     ) -> Self {
-        self.conformance_pack_input_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ConformancePackInputParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeliveryS3Bucket`.
-    pub fn delivery_s3_bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_s3_bucket = Some(value.into());
-        self
+    /// `DeliveryS3Bucket` (optional).
+    /// Length: 0 to 63 characters.
+    pub fn delivery_s3_bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DeliveryS3Bucket", value.into().to_template()),
+        )
     }
-    /// Sets `DeliveryS3KeyPrefix`.
-    pub fn delivery_s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_s3_key_prefix = Some(value.into());
-        self
+    /// `DeliveryS3KeyPrefix` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn delivery_s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DeliveryS3KeyPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `TemplateBody`.
-    pub fn template_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_body = Some(value.into());
-        self
+    /// `TemplateBody` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 51200 characters.
+    pub fn template_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "TemplateBody", value.into().to_template()))
     }
-    /// Sets `TemplateS3Uri`.
-    pub fn template_s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_s3_uri = Some(value.into());
-        self
+    /// `TemplateS3Uri` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `s3://.*`.
+    pub fn template_s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TemplateS3Uri", value.into().to_template()))
     }
-    /// Sets `TemplateSSMDocumentDetails`.
+    /// `TemplateSSMDocumentDetails` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn template_ssm_document_details(
-        mut self,
+        self,
         value: impl Into<Value<TemplateSsmDocumentDetails>>,
     ) -> Self {
-        self.template_ssm_document_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "TemplateSSMDocumentDetails", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConformancePackProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.conformance_pack_input_parameters {
-            m.insert("ConformancePackInputParameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConformancePackName".to_owned(),
-            self.conformance_pack_name.to_template(),
-        );
-        if let Some(v) = &self.delivery_s3_bucket {
-            m.insert("DeliveryS3Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delivery_s3_key_prefix {
-            m.insert("DeliveryS3KeyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_body {
-            m.insert("TemplateBody".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_s3_uri {
-            m.insert("TemplateS3Uri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_ssm_document_details {
-            m.insert("TemplateSSMDocumentDetails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConformancePackProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conformance_pack_input_parameters.check(
-            &path.field("ConformancePackInputParameters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(60),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.conformance_pack_name.check(
-            &path.field("ConformancePackName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z][-a-zA-Z0-9]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.delivery_s3_bucket.check(
-            &path.field("DeliveryS3Bucket"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.delivery_s3_key_prefix.check(
-            &path.field("DeliveryS3KeyPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_body.check(
-            &path.field("TemplateBody"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(51200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_s3_uri.check(
-            &path.field("TemplateS3Uri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("s3://.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_ssm_document_details.check(
-            &path.field("TemplateSSMDocumentDetails"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConformancePackProps);
-
-/// Property type `ConformancePackInputParameter` of `AWS::Config::ConformancePack`.
-#[derive(Debug, Clone)]
-pub struct ConformancePackInputParameter {
-    /// `ParameterName` (required).
-    /// Length: 0..=255 characters.
-    pub parameter_name: Value<String>,
-    /// `ParameterValue` (required).
-    /// Length: 0..=4096 characters.
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConformancePackInputParameter` of `AWS::Config::ConformancePack`.
+    ConformancePackInputParameter
 }
 
 impl ConformancePackInputParameter {
@@ -275,122 +162,37 @@ impl ConformancePackInputParameter {
         parameter_name: impl Into<Value<String>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_name: parameter_name.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterName", parameter_name.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConformancePackInputParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConformancePackInputParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameter_name.check(
-            &path.field("ParameterName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameter_value.check(
-            &path.field("ParameterValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConformancePackInputParameter);
-
-/// Property type `TemplateSsmDocumentDetails` of `AWS::Config::ConformancePack`.
-#[derive(Debug, Clone, Default)]
-pub struct TemplateSsmDocumentDetails {
-    /// `DocumentName` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,200}$`.
-    pub document_name: Option<Value<String>>,
-    /// `DocumentVersion` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    pub document_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TemplateSsmDocumentDetails` of `AWS::Config::ConformancePack`.
+    TemplateSsmDocumentDetails(default)
 }
 
 impl TemplateSsmDocumentDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            document_name: None,
-            document_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DocumentName`.
-    pub fn document_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_name = Some(value.into());
-        self
+    /// `DocumentName` (optional).
+    /// Length: 3 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,200}$`.
+    pub fn document_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DocumentName", value.into().to_template()))
     }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TemplateSsmDocumentDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.document_name {
-            m.insert("DocumentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_version {
-            m.insert("DocumentVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DocumentVersion` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
+    pub fn document_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DocumentVersion", value.into().to_template()),
+        )
     }
 }
-
-impl Check for TemplateSsmDocumentDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_name.check(
-            &path.field("DocumentName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_\\-.:/]{3,200}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_version.check(
-            &path.field("DocumentVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TemplateSsmDocumentDetails);

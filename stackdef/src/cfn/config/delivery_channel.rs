@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Config::DeliveryChannel`.
-#[derive(Debug, Clone)]
-pub struct DeliveryChannel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeliveryChannel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeliveryChannel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeliveryChannel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Config::DeliveryChannel`.
+    DeliveryChannel("AWS::Config::DeliveryChannel", DeliveryChannelProps)
 }
 
 impl DeliveryChannel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Config::DeliveryChannel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeliveryChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DeliveryChannelId> {
         self.resource.ref_value()
@@ -82,139 +34,103 @@ impl DeliveryChannel {
     pub fn attr_id(&self) -> Value<ids::DeliveryChannelId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ConfigSnapshotDeliveryProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_config_snapshot_delivery_properties(
+        &self,
+        value: impl Into<Value<ConfigSnapshotDeliveryProperties>>,
+    ) {
+        self.resource
+            .set_property("ConfigSnapshotDeliveryProperties", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `S3BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_bucket_name(&self, value: impl Into<Value<ids::BucketName>>) {
+        self.resource.set_property("S3BucketName", value.into())
+    }
+
+    /// Replaces `S3KeyPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_key_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("S3KeyPrefix", value.into())
+    }
+
+    /// Replaces `S3KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_kms_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("S3KmsKeyArn", value.into())
+    }
+
+    /// Replaces `SnsTopicARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_topic_arn(&self, value: impl Into<Value<ids::TopicArn>>) {
+        self.resource.set_property("SnsTopicARN", value.into())
+    }
 }
 
-/// Properties of `AWS::Config::DeliveryChannel`.
-#[derive(Debug, Clone)]
-pub struct DeliveryChannelProps {
-    /// `ConfigSnapshotDeliveryProperties` (optional).
-    pub config_snapshot_delivery_properties: Option<Value<ConfigSnapshotDeliveryProperties>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `S3BucketName` (required).
-    pub s3_bucket_name: Value<ids::BucketName>,
-    /// `S3KeyPrefix` (optional).
-    pub s3_key_prefix: Option<Value<String>>,
-    /// `S3KmsKeyArn` (optional).
-    pub s3_kms_key_arn: Option<Value<String>>,
-    /// `SnsTopicARN` (optional).
-    pub sns_topic_arn: Option<Value<ids::TopicArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Config::DeliveryChannel`.
+    DeliveryChannelProps
 }
 
 impl DeliveryChannelProps {
     /// The required properties: `S3BucketName`.
     pub fn new(s3_bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            config_snapshot_delivery_properties: None,
-            name: None,
-            s3_bucket_name: s3_bucket_name.into(),
-            s3_key_prefix: None,
-            s3_kms_key_arn: None,
-            sns_topic_arn: None,
-        }
+        Self(crate::Properties::new().with(2, "S3BucketName", s3_bucket_name.into().to_template()))
     }
-    /// Sets `ConfigSnapshotDeliveryProperties`.
+    /// `ConfigSnapshotDeliveryProperties` (optional).
     pub fn config_snapshot_delivery_properties(
-        mut self,
+        self,
         value: impl Into<Value<ConfigSnapshotDeliveryProperties>>,
     ) -> Self {
-        self.config_snapshot_delivery_properties = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ConfigSnapshotDeliveryProperties",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key_prefix = Some(value.into());
-        self
+    /// `S3KeyPrefix` (optional).
+    pub fn s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "S3KeyPrefix", value.into().to_template()))
     }
-    /// Sets `S3KmsKeyArn`.
-    pub fn s3_kms_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_kms_key_arn = Some(value.into());
-        self
+    /// `S3KmsKeyArn` (optional).
+    pub fn s3_kms_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "S3KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `SnsTopicARN`.
-    pub fn sns_topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeliveryChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.config_snapshot_delivery_properties {
-            m.insert(
-                "ConfigSnapshotDeliveryProperties".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("S3BucketName".to_owned(), self.s3_bucket_name.to_template());
-        if let Some(v) = &self.s3_key_prefix {
-            m.insert("S3KeyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_kms_key_arn {
-            m.insert("S3KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_topic_arn {
-            m.insert("SnsTopicARN".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnsTopicARN` (optional).
+    pub fn sns_topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(5, "SnsTopicARN", value.into().to_template()))
     }
 }
 
-impl Check for DeliveryChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.config_snapshot_delivery_properties.check(
-            &path.field("ConfigSnapshotDeliveryProperties"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeliveryChannelProps);
-
-/// Property type `ConfigSnapshotDeliveryProperties` of `AWS::Config::DeliveryChannel`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigSnapshotDeliveryProperties {
-    /// `DeliveryFrequency` (optional).
-    pub delivery_frequency: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConfigSnapshotDeliveryProperties` of `AWS::Config::DeliveryChannel`.
+    ConfigSnapshotDeliveryProperties(default)
 }
 
 impl ConfigSnapshotDeliveryProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delivery_frequency: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeliveryFrequency`.
-    pub fn delivery_frequency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_frequency = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigSnapshotDeliveryProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_frequency {
-            m.insert("DeliveryFrequency".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DeliveryFrequency` (optional).
+    pub fn delivery_frequency(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeliveryFrequency", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ConfigSnapshotDeliveryProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConfigSnapshotDeliveryProperties);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Config::OrganizationConfigRule`.
-#[derive(Debug, Clone)]
-pub struct OrganizationConfigRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OrganizationConfigRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OrganizationConfigRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OrganizationConfigRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Config::OrganizationConfigRule`.
+    OrganizationConfigRule("AWS::Config::OrganizationConfigRule", OrganizationConfigRuleProps)
 }
 
 impl OrganizationConfigRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Config::OrganizationConfigRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: OrganizationConfigRuleProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OrganizationConfigRuleId> {
         self.resource.ref_value()
@@ -86,278 +34,184 @@ impl OrganizationConfigRule {
     pub fn attr_id(&self) -> Value<ids::OrganizationConfigRuleId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ExcludedAccounts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_excluded_accounts(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ExcludedAccounts", value.into())
+    }
+
+    /// Replaces `OrganizationConfigRuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization_config_rule_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OrganizationConfigRuleName", value.into())
+    }
+
+    /// Replaces `OrganizationCustomPolicyRuleMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization_custom_policy_rule_metadata(
+        &self,
+        value: impl Into<Value<OrganizationCustomPolicyRuleMetadata>>,
+    ) {
+        self.resource
+            .set_property("OrganizationCustomPolicyRuleMetadata", value.into())
+    }
+
+    /// Replaces `OrganizationCustomRuleMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization_custom_rule_metadata(
+        &self,
+        value: impl Into<Value<OrganizationCustomRuleMetadata>>,
+    ) {
+        self.resource
+            .set_property("OrganizationCustomRuleMetadata", value.into())
+    }
+
+    /// Replaces `OrganizationManagedRuleMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization_managed_rule_metadata(
+        &self,
+        value: impl Into<Value<OrganizationManagedRuleMetadata>>,
+    ) {
+        self.resource
+            .set_property("OrganizationManagedRuleMetadata", value.into())
+    }
 }
 
-/// Properties of `AWS::Config::OrganizationConfigRule`.
-#[derive(Debug, Clone)]
-pub struct OrganizationConfigRuleProps {
-    /// `ExcludedAccounts` (optional).
-    pub excluded_accounts: Option<Value<List<String>>>,
-    /// `OrganizationConfigRuleName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub organization_config_rule_name: Value<String>,
-    /// `OrganizationCustomPolicyRuleMetadata` (optional).
-    pub organization_custom_policy_rule_metadata:
-        Option<Value<OrganizationCustomPolicyRuleMetadata>>,
-    /// `OrganizationCustomRuleMetadata` (optional).
-    pub organization_custom_rule_metadata: Option<Value<OrganizationCustomRuleMetadata>>,
-    /// `OrganizationManagedRuleMetadata` (optional).
-    pub organization_managed_rule_metadata: Option<Value<OrganizationManagedRuleMetadata>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Config::OrganizationConfigRule`.
+    OrganizationConfigRuleProps
 }
 
 impl OrganizationConfigRuleProps {
     /// The required properties: `OrganizationConfigRuleName`.
     pub fn new(organization_config_rule_name: impl Into<Value<String>>) -> Self {
-        Self {
-            excluded_accounts: None,
-            organization_config_rule_name: organization_config_rule_name.into(),
-            organization_custom_policy_rule_metadata: None,
-            organization_custom_rule_metadata: None,
-            organization_managed_rule_metadata: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "OrganizationConfigRuleName",
+            organization_config_rule_name.into().to_template(),
+        ))
     }
-    /// Sets `ExcludedAccounts`.
-    pub fn excluded_accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_accounts = Some(value.into());
-        self
+    /// `ExcludedAccounts` (optional).
+    pub fn excluded_accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludedAccounts", value.into().to_template()),
+        )
     }
-    /// Sets `OrganizationCustomPolicyRuleMetadata`.
+    /// `OrganizationCustomPolicyRuleMetadata` (optional).
     pub fn organization_custom_policy_rule_metadata(
-        mut self,
+        self,
         value: impl Into<Value<OrganizationCustomPolicyRuleMetadata>>,
     ) -> Self {
-        self.organization_custom_policy_rule_metadata = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "OrganizationCustomPolicyRuleMetadata",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OrganizationCustomRuleMetadata`.
+    /// `OrganizationCustomRuleMetadata` (optional).
     pub fn organization_custom_rule_metadata(
-        mut self,
+        self,
         value: impl Into<Value<OrganizationCustomRuleMetadata>>,
     ) -> Self {
-        self.organization_custom_rule_metadata = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "OrganizationCustomRuleMetadata",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OrganizationManagedRuleMetadata`.
+    /// `OrganizationManagedRuleMetadata` (optional).
     pub fn organization_managed_rule_metadata(
-        mut self,
+        self,
         value: impl Into<Value<OrganizationManagedRuleMetadata>>,
     ) -> Self {
-        self.organization_managed_rule_metadata = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "OrganizationManagedRuleMetadata",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for OrganizationConfigRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.excluded_accounts {
-            m.insert("ExcludedAccounts".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OrganizationConfigRuleName".to_owned(),
-            self.organization_config_rule_name.to_template(),
-        );
-        if let Some(v) = &self.organization_custom_policy_rule_metadata {
-            m.insert(
-                "OrganizationCustomPolicyRuleMetadata".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.organization_custom_rule_metadata {
-            m.insert("OrganizationCustomRuleMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organization_managed_rule_metadata {
-            m.insert(
-                "OrganizationManagedRuleMetadata".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OrganizationConfigRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.organization_custom_policy_rule_metadata.check(
-            &path.field("OrganizationCustomPolicyRuleMetadata"),
-            &Rules::NONE,
-            out,
-        );
-        self.organization_custom_rule_metadata.check(
-            &path.field("OrganizationCustomRuleMetadata"),
-            &Rules::NONE,
-            out,
-        );
-        self.organization_managed_rule_metadata.check(
-            &path.field("OrganizationManagedRuleMetadata"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OrganizationConfigRuleProps);
-
-/// Property type `OrganizationCustomPolicyRuleMetadata` of `AWS::Config::OrganizationConfigRule`.
-#[derive(Debug, Clone)]
-pub struct OrganizationCustomPolicyRuleMetadata {
-    /// `DebugLogDeliveryAccounts` (optional).
-    pub debug_log_delivery_accounts: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `InputParameters` (optional).
-    pub input_parameters: Option<Value<String>>,
-    /// `MaximumExecutionFrequency` (optional).
-    pub maximum_execution_frequency: Option<Value<String>>,
-    /// `OrganizationConfigRuleTriggerTypes` (optional).
-    pub organization_config_rule_trigger_types: Option<Value<List<String>>>,
-    /// `PolicyText` (required).
-    pub policy_text: Value<String>,
-    /// `ResourceIdScope` (optional).
-    pub resource_id_scope: Option<Value<String>>,
-    /// `ResourceTypesScope` (optional).
-    pub resource_types_scope: Option<Value<List<String>>>,
-    /// `Runtime` (required).
-    pub runtime: Value<String>,
-    /// `TagKeyScope` (optional).
-    pub tag_key_scope: Option<Value<String>>,
-    /// `TagValueScope` (optional).
-    pub tag_value_scope: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OrganizationCustomPolicyRuleMetadata` of `AWS::Config::OrganizationConfigRule`.
+    OrganizationCustomPolicyRuleMetadata
 }
 
 impl OrganizationCustomPolicyRuleMetadata {
     /// The required properties: `PolicyText`, `Runtime`.
     pub fn new(policy_text: impl Into<Value<String>>, runtime: impl Into<Value<String>>) -> Self {
-        Self {
-            debug_log_delivery_accounts: None,
-            description: None,
-            input_parameters: None,
-            maximum_execution_frequency: None,
-            organization_config_rule_trigger_types: None,
-            policy_text: policy_text.into(),
-            resource_id_scope: None,
-            resource_types_scope: None,
-            runtime: runtime.into(),
-            tag_key_scope: None,
-            tag_value_scope: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "PolicyText", policy_text.into().to_template())
+                .with(8, "Runtime", runtime.into().to_template()),
+        )
     }
-    /// Sets `DebugLogDeliveryAccounts`.
-    pub fn debug_log_delivery_accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.debug_log_delivery_accounts = Some(value.into());
-        self
+    /// `DebugLogDeliveryAccounts` (optional).
+    pub fn debug_log_delivery_accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DebugLogDeliveryAccounts", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `InputParameters`.
-    pub fn input_parameters(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_parameters = Some(value.into());
-        self
+    /// `InputParameters` (optional).
+    pub fn input_parameters(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InputParameters", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumExecutionFrequency`.
-    pub fn maximum_execution_frequency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maximum_execution_frequency = Some(value.into());
-        self
+    /// `MaximumExecutionFrequency` (optional).
+    pub fn maximum_execution_frequency(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaximumExecutionFrequency", value.into().to_template()),
+        )
     }
-    /// Sets `OrganizationConfigRuleTriggerTypes`.
+    /// `OrganizationConfigRuleTriggerTypes` (optional).
     pub fn organization_config_rule_trigger_types(
-        mut self,
+        self,
         value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.organization_config_rule_trigger_types = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "OrganizationConfigRuleTriggerTypes",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceIdScope`.
-    pub fn resource_id_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id_scope = Some(value.into());
-        self
-    }
-    /// Sets `ResourceTypesScope`.
-    pub fn resource_types_scope(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_types_scope = Some(value.into());
-        self
-    }
-    /// Sets `TagKeyScope`.
-    pub fn tag_key_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_key_scope = Some(value.into());
-        self
-    }
-    /// Sets `TagValueScope`.
-    pub fn tag_value_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_value_scope = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OrganizationCustomPolicyRuleMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.debug_log_delivery_accounts {
-            m.insert("DebugLogDeliveryAccounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_parameters {
-            m.insert("InputParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_execution_frequency {
-            m.insert("MaximumExecutionFrequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organization_config_rule_trigger_types {
-            m.insert(
-                "OrganizationConfigRuleTriggerTypes".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("PolicyText".to_owned(), self.policy_text.to_template());
-        if let Some(v) = &self.resource_id_scope {
-            m.insert("ResourceIdScope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_types_scope {
-            m.insert("ResourceTypesScope".to_owned(), v.to_template());
-        }
-        m.insert("Runtime".to_owned(), self.runtime.to_template());
-        if let Some(v) = &self.tag_key_scope {
-            m.insert("TagKeyScope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_value_scope {
-            m.insert("TagValueScope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OrganizationCustomPolicyRuleMetadata {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OrganizationCustomPolicyRuleMetadata);
-
-/// Property type `OrganizationCustomRuleMetadata` of `AWS::Config::OrganizationConfigRule`.
-#[derive(Debug, Clone)]
-pub struct OrganizationCustomRuleMetadata {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `InputParameters` (optional).
-    pub input_parameters: Option<Value<String>>,
-    /// `LambdaFunctionArn` (required).
-    pub lambda_function_arn: Value<ids::FunctionArn>,
-    /// `MaximumExecutionFrequency` (optional).
-    pub maximum_execution_frequency: Option<Value<String>>,
-    /// `OrganizationConfigRuleTriggerTypes` (required).
-    pub organization_config_rule_trigger_types: Value<List<String>>,
     /// `ResourceIdScope` (optional).
-    pub resource_id_scope: Option<Value<String>>,
+    pub fn resource_id_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ResourceIdScope", value.into().to_template()),
+        )
+    }
     /// `ResourceTypesScope` (optional).
-    pub resource_types_scope: Option<Value<List<String>>>,
+    pub fn resource_types_scope(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ResourceTypesScope", value.into().to_template()),
+        )
+    }
     /// `TagKeyScope` (optional).
-    pub tag_key_scope: Option<Value<String>>,
+    pub fn tag_key_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "TagKeyScope", value.into().to_template()))
+    }
     /// `TagValueScope` (optional).
-    pub tag_value_scope: Option<Value<String>>,
+    pub fn tag_value_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "TagValueScope", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OrganizationCustomRuleMetadata` of `AWS::Config::OrganizationConfigRule`.
+    OrganizationCustomRuleMetadata
 }
 
 impl OrganizationCustomRuleMetadata {
@@ -366,203 +220,114 @@ impl OrganizationCustomRuleMetadata {
         lambda_function_arn: impl Into<Value<ids::FunctionArn>>,
         organization_config_rule_trigger_types: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            description: None,
-            input_parameters: None,
-            lambda_function_arn: lambda_function_arn.into(),
-            maximum_execution_frequency: None,
-            organization_config_rule_trigger_types: organization_config_rule_trigger_types.into(),
-            resource_id_scope: None,
-            resource_types_scope: None,
-            tag_key_scope: None,
-            tag_value_scope: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "LambdaFunctionArn",
+                    lambda_function_arn.into().to_template(),
+                )
+                .with(
+                    4,
+                    "OrganizationConfigRuleTriggerTypes",
+                    organization_config_rule_trigger_types.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `InputParameters`.
-    pub fn input_parameters(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_parameters = Some(value.into());
-        self
-    }
-    /// Sets `MaximumExecutionFrequency`.
-    pub fn maximum_execution_frequency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maximum_execution_frequency = Some(value.into());
-        self
-    }
-    /// Sets `ResourceIdScope`.
-    pub fn resource_id_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id_scope = Some(value.into());
-        self
-    }
-    /// Sets `ResourceTypesScope`.
-    pub fn resource_types_scope(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_types_scope = Some(value.into());
-        self
-    }
-    /// Sets `TagKeyScope`.
-    pub fn tag_key_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_key_scope = Some(value.into());
-        self
-    }
-    /// Sets `TagValueScope`.
-    pub fn tag_value_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_value_scope = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OrganizationCustomRuleMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_parameters {
-            m.insert("InputParameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LambdaFunctionArn".to_owned(),
-            self.lambda_function_arn.to_template(),
-        );
-        if let Some(v) = &self.maximum_execution_frequency {
-            m.insert("MaximumExecutionFrequency".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OrganizationConfigRuleTriggerTypes".to_owned(),
-            self.organization_config_rule_trigger_types.to_template(),
-        );
-        if let Some(v) = &self.resource_id_scope {
-            m.insert("ResourceIdScope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_types_scope {
-            m.insert("ResourceTypesScope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_key_scope {
-            m.insert("TagKeyScope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_value_scope {
-            m.insert("TagValueScope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OrganizationCustomRuleMetadata {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OrganizationCustomRuleMetadata);
-
-/// Property type `OrganizationManagedRuleMetadata` of `AWS::Config::OrganizationConfigRule`.
-#[derive(Debug, Clone)]
-pub struct OrganizationManagedRuleMetadata {
     /// `Description` (optional).
-    pub description: Option<Value<String>>,
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
     /// `InputParameters` (optional).
-    pub input_parameters: Option<Value<String>>,
+    pub fn input_parameters(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InputParameters", value.into().to_template()),
+        )
+    }
     /// `MaximumExecutionFrequency` (optional).
-    pub maximum_execution_frequency: Option<Value<String>>,
+    pub fn maximum_execution_frequency(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaximumExecutionFrequency", value.into().to_template()),
+        )
+    }
     /// `ResourceIdScope` (optional).
-    pub resource_id_scope: Option<Value<String>>,
+    pub fn resource_id_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ResourceIdScope", value.into().to_template()),
+        )
+    }
     /// `ResourceTypesScope` (optional).
-    pub resource_types_scope: Option<Value<List<String>>>,
-    /// `RuleIdentifier` (required).
-    pub rule_identifier: Value<String>,
+    pub fn resource_types_scope(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ResourceTypesScope", value.into().to_template()),
+        )
+    }
     /// `TagKeyScope` (optional).
-    pub tag_key_scope: Option<Value<String>>,
+    pub fn tag_key_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "TagKeyScope", value.into().to_template()))
+    }
     /// `TagValueScope` (optional).
-    pub tag_value_scope: Option<Value<String>>,
+    pub fn tag_value_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "TagValueScope", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OrganizationManagedRuleMetadata` of `AWS::Config::OrganizationConfigRule`.
+    OrganizationManagedRuleMetadata
 }
 
 impl OrganizationManagedRuleMetadata {
     /// The required properties: `RuleIdentifier`.
     pub fn new(rule_identifier: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            input_parameters: None,
-            maximum_execution_frequency: None,
-            resource_id_scope: None,
-            resource_types_scope: None,
-            rule_identifier: rule_identifier.into(),
-            tag_key_scope: None,
-            tag_value_scope: None,
-        }
+        Self(crate::Properties::new().with(
+            5,
+            "RuleIdentifier",
+            rule_identifier.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `InputParameters`.
-    pub fn input_parameters(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_parameters = Some(value.into());
-        self
+    /// `InputParameters` (optional).
+    pub fn input_parameters(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InputParameters", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumExecutionFrequency`.
-    pub fn maximum_execution_frequency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maximum_execution_frequency = Some(value.into());
-        self
+    /// `MaximumExecutionFrequency` (optional).
+    pub fn maximum_execution_frequency(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaximumExecutionFrequency", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceIdScope`.
-    pub fn resource_id_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id_scope = Some(value.into());
-        self
+    /// `ResourceIdScope` (optional).
+    pub fn resource_id_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ResourceIdScope", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceTypesScope`.
-    pub fn resource_types_scope(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_types_scope = Some(value.into());
-        self
+    /// `ResourceTypesScope` (optional).
+    pub fn resource_types_scope(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ResourceTypesScope", value.into().to_template()),
+        )
     }
-    /// Sets `TagKeyScope`.
-    pub fn tag_key_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_key_scope = Some(value.into());
-        self
+    /// `TagKeyScope` (optional).
+    pub fn tag_key_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TagKeyScope", value.into().to_template()))
     }
-    /// Sets `TagValueScope`.
-    pub fn tag_value_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_value_scope = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OrganizationManagedRuleMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_parameters {
-            m.insert("InputParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_execution_frequency {
-            m.insert("MaximumExecutionFrequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_id_scope {
-            m.insert("ResourceIdScope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_types_scope {
-            m.insert("ResourceTypesScope".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RuleIdentifier".to_owned(),
-            self.rule_identifier.to_template(),
-        );
-        if let Some(v) = &self.tag_key_scope {
-            m.insert("TagKeyScope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_value_scope {
-            m.insert("TagValueScope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TagValueScope` (optional).
+    pub fn tag_value_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "TagValueScope", value.into().to_template()))
     }
 }
-
-impl Check for OrganizationManagedRuleMetadata {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OrganizationManagedRuleMetadata);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Config::OrganizationConformancePack`.
-#[derive(Debug, Clone)]
-pub struct OrganizationConformancePack {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OrganizationConformancePack {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OrganizationConformancePack {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OrganizationConformancePack {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Config::OrganizationConformancePack`.
+    OrganizationConformancePack("AWS::Config::OrganizationConformancePack", OrganizationConformancePackProps)
 }
 
 impl OrganizationConformancePack {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Config::OrganizationConformancePack";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: OrganizationConformancePackProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `OrganizationConformancePackName` (typed).
     pub fn ref_value(&self) -> Value<ids::OrganizationConformancePackName> {
         self.resource.ref_value()
@@ -83,206 +31,125 @@ impl OrganizationConformancePack {
     ) -> Value<ids::OrganizationConformancePackName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ConformancePackInputParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_conformance_pack_input_parameters(
+        &self,
+        value: impl Into<Value<List<ConformancePackInputParameter>>>,
+    ) {
+        self.resource
+            .set_property("ConformancePackInputParameters", value.into())
+    }
+
+    /// Replaces `DeliveryS3Bucket` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_s3_bucket(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeliveryS3Bucket", value.into())
+    }
+
+    /// Replaces `DeliveryS3KeyPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_s3_key_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeliveryS3KeyPrefix", value.into())
+    }
+
+    /// Replaces `ExcludedAccounts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_excluded_accounts(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ExcludedAccounts", value.into())
+    }
+
+    /// Replaces `OrganizationConformancePackName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization_conformance_pack_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OrganizationConformancePackName", value.into())
+    }
+
+    /// Replaces `TemplateBody` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_body(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateBody", value.into())
+    }
+
+    /// Replaces `TemplateS3Uri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_s3_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateS3Uri", value.into())
+    }
 }
 
-/// Properties of `AWS::Config::OrganizationConformancePack`.
-#[derive(Debug, Clone)]
-pub struct OrganizationConformancePackProps {
-    /// `ConformancePackInputParameters` (optional).
-    /// Items: 0..=60.
-    pub conformance_pack_input_parameters: Option<Value<List<ConformancePackInputParameter>>>,
-    /// `DeliveryS3Bucket` (optional).
-    /// Length: 0..=63 characters.
-    pub delivery_s3_bucket: Option<Value<String>>,
-    /// `DeliveryS3KeyPrefix` (optional).
-    /// Length: 0..=1024 characters.
-    pub delivery_s3_key_prefix: Option<Value<String>>,
-    /// `ExcludedAccounts` (optional).
-    /// Items: 0..=1000.
-    /// Each item: Pattern: `^\d{12}$`.
-    pub excluded_accounts: Option<Value<List<String>>>,
-    /// `OrganizationConformancePackName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z][-a-zA-Z0-9]*`.
-    pub organization_conformance_pack_name: Value<String>,
-    /// `TemplateBody` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=51200 characters.
-    pub template_body: Option<Value<String>>,
-    /// `TemplateS3Uri` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `s3://.*`.
-    pub template_s3_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Config::OrganizationConformancePack`.
+    OrganizationConformancePackProps
 }
 
 impl OrganizationConformancePackProps {
     /// The required properties: `OrganizationConformancePackName`.
     pub fn new(organization_conformance_pack_name: impl Into<Value<String>>) -> Self {
-        Self {
-            conformance_pack_input_parameters: None,
-            delivery_s3_bucket: None,
-            delivery_s3_key_prefix: None,
-            excluded_accounts: None,
-            organization_conformance_pack_name: organization_conformance_pack_name.into(),
-            template_body: None,
-            template_s3_uri: None,
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "OrganizationConformancePackName",
+            organization_conformance_pack_name.into().to_template(),
+        ))
     }
-    /// Sets `ConformancePackInputParameters`.
+    /// `ConformancePackInputParameters` (optional).
+    /// Items: 0 to 60.
     pub fn conformance_pack_input_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<ConformancePackInputParameter>>>,
     ) -> Self {
-        self.conformance_pack_input_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ConformancePackInputParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeliveryS3Bucket`.
-    pub fn delivery_s3_bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_s3_bucket = Some(value.into());
-        self
+    /// `DeliveryS3Bucket` (optional).
+    /// Length: 0 to 63 characters.
+    pub fn delivery_s3_bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeliveryS3Bucket", value.into().to_template()),
+        )
     }
-    /// Sets `DeliveryS3KeyPrefix`.
-    pub fn delivery_s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_s3_key_prefix = Some(value.into());
-        self
+    /// `DeliveryS3KeyPrefix` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn delivery_s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DeliveryS3KeyPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludedAccounts`.
-    pub fn excluded_accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_accounts = Some(value.into());
-        self
+    /// `ExcludedAccounts` (optional).
+    /// Items: 0 to 1000.
+    /// Each item: Pattern: `^[\d\x{80}-\x{10FFFF}]{12}$`.
+    pub fn excluded_accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExcludedAccounts", value.into().to_template()),
+        )
     }
-    /// Sets `TemplateBody`.
-    pub fn template_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_body = Some(value.into());
-        self
+    /// `TemplateBody` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 51200 characters.
+    pub fn template_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TemplateBody", value.into().to_template()))
     }
-    /// Sets `TemplateS3Uri`.
-    pub fn template_s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_s3_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OrganizationConformancePackProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.conformance_pack_input_parameters {
-            m.insert("ConformancePackInputParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delivery_s3_bucket {
-            m.insert("DeliveryS3Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delivery_s3_key_prefix {
-            m.insert("DeliveryS3KeyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excluded_accounts {
-            m.insert("ExcludedAccounts".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OrganizationConformancePackName".to_owned(),
-            self.organization_conformance_pack_name.to_template(),
-        );
-        if let Some(v) = &self.template_body {
-            m.insert("TemplateBody".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_s3_uri {
-            m.insert("TemplateS3Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TemplateS3Uri` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `s3://.*`.
+    pub fn template_s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TemplateS3Uri", value.into().to_template()))
     }
 }
 
-impl Check for OrganizationConformancePackProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conformance_pack_input_parameters.check(
-            &path.field("ConformancePackInputParameters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(60),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.delivery_s3_bucket.check(
-            &path.field("DeliveryS3Bucket"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.delivery_s3_key_prefix.check(
-            &path.field("DeliveryS3KeyPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.excluded_accounts.check(
-            &path.field("ExcludedAccounts"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^\\d{12}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.organization_conformance_pack_name.check(
-            &path.field("OrganizationConformancePackName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z][-a-zA-Z0-9]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_body.check(
-            &path.field("TemplateBody"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(51200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_s3_uri.check(
-            &path.field("TemplateS3Uri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("s3://.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OrganizationConformancePackProps);
-
-/// Property type `ConformancePackInputParameter` of `AWS::Config::OrganizationConformancePack`.
-#[derive(Debug, Clone)]
-pub struct ConformancePackInputParameter {
-    /// `ParameterName` (required).
-    /// Length: 0..=255 characters.
-    pub parameter_name: Value<String>,
-    /// `ParameterValue` (required).
-    /// Length: 0..=4096 characters.
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConformancePackInputParameter` of `AWS::Config::OrganizationConformancePack`.
+    ConformancePackInputParameter
 }
 
 impl ConformancePackInputParameter {
@@ -291,49 +158,10 @@ impl ConformancePackInputParameter {
         parameter_name: impl Into<Value<String>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_name: parameter_name.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterName", parameter_name.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ConformancePackInputParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConformancePackInputParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameter_name.check(
-            &path.field("ParameterName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameter_value.check(
-            &path.field("ParameterValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConformancePackInputParameter);

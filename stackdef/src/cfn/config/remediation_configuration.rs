@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Config::RemediationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct RemediationConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RemediationConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RemediationConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RemediationConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Config::RemediationConfiguration`.
+    RemediationConfiguration("AWS::Config::RemediationConfiguration", RemediationConfigurationProps)
 }
 
 impl RemediationConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Config::RemediationConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: RemediationConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::RemediationConfigurationId> {
         self.resource.ref_value()
@@ -86,32 +34,74 @@ impl RemediationConfiguration {
     pub fn attr_id(&self) -> Value<ids::RemediationConfigurationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Automatic` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automatic(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Automatic", value.into())
+    }
+
+    /// Replaces `ConfigRuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_config_rule_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConfigRuleName", value.into())
+    }
+
+    /// Replaces `ExecutionControls` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_controls(&self, value: impl Into<Value<ExecutionControls>>) {
+        self.resource
+            .set_property("ExecutionControls", value.into())
+    }
+
+    /// Replaces `MaximumAutomaticAttempts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_automatic_attempts(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaximumAutomaticAttempts", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `ResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceType", value.into())
+    }
+
+    /// Replaces `RetryAttemptSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retry_attempt_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("RetryAttemptSeconds", value.into())
+    }
+
+    /// Replaces `TargetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetId", value.into())
+    }
+
+    /// Replaces `TargetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetType", value.into())
+    }
+
+    /// Replaces `TargetVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetVersion", value.into())
+    }
 }
 
-/// Properties of `AWS::Config::RemediationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct RemediationConfigurationProps {
-    /// `Automatic` (optional).
-    pub automatic: Option<Value<bool>>,
-    /// `ConfigRuleName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub config_rule_name: Value<String>,
-    /// `ExecutionControls` (optional).
-    pub execution_controls: Option<Value<ExecutionControls>>,
-    /// `MaximumAutomaticAttempts` (optional).
-    pub maximum_automatic_attempts: Option<Value<i64>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `ResourceType` (optional).
-    pub resource_type: Option<Value<String>>,
-    /// `RetryAttemptSeconds` (optional).
-    pub retry_attempt_seconds: Option<Value<i64>>,
-    /// `TargetId` (required).
-    pub target_id: Value<String>,
-    /// `TargetType` (required).
-    pub target_type: Value<String>,
-    /// `TargetVersion` (optional).
-    pub target_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Config::RemediationConfiguration`.
+    RemediationConfigurationProps
 }
 
 impl RemediationConfigurationProps {
@@ -121,184 +111,91 @@ impl RemediationConfigurationProps {
         target_id: impl Into<Value<String>>,
         target_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            automatic: None,
-            config_rule_name: config_rule_name.into(),
-            execution_controls: None,
-            maximum_automatic_attempts: None,
-            parameters: None,
-            resource_type: None,
-            retry_attempt_seconds: None,
-            target_id: target_id.into(),
-            target_type: target_type.into(),
-            target_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ConfigRuleName", config_rule_name.into().to_template())
+                .with(7, "TargetId", target_id.into().to_template())
+                .with(8, "TargetType", target_type.into().to_template()),
+        )
     }
-    /// Sets `Automatic`.
-    pub fn automatic(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.automatic = Some(value.into());
-        self
+    /// `Automatic` (optional).
+    pub fn automatic(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Automatic", value.into().to_template()))
     }
-    /// Sets `ExecutionControls`.
-    pub fn execution_controls(mut self, value: impl Into<Value<ExecutionControls>>) -> Self {
-        self.execution_controls = Some(value.into());
-        self
+    /// `ExecutionControls` (optional).
+    pub fn execution_controls(self, value: impl Into<Value<ExecutionControls>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExecutionControls", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumAutomaticAttempts`.
-    pub fn maximum_automatic_attempts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_automatic_attempts = Some(value.into());
-        self
+    /// `MaximumAutomaticAttempts` (optional).
+    pub fn maximum_automatic_attempts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaximumAutomaticAttempts", value.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Parameters", value.into().to_template()))
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    pub fn resource_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ResourceType", value.into().to_template()))
     }
-    /// Sets `RetryAttemptSeconds`.
-    pub fn retry_attempt_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retry_attempt_seconds = Some(value.into());
-        self
+    /// `RetryAttemptSeconds` (optional).
+    pub fn retry_attempt_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RetryAttemptSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `TargetVersion`.
-    pub fn target_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_version = Some(value.into());
-        self
+    /// `TargetVersion` (optional).
+    pub fn target_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "TargetVersion", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RemediationConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automatic {
-            m.insert("Automatic".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConfigRuleName".to_owned(),
-            self.config_rule_name.to_template(),
-        );
-        if let Some(v) = &self.execution_controls {
-            m.insert("ExecutionControls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_automatic_attempts {
-            m.insert("MaximumAutomaticAttempts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_attempt_seconds {
-            m.insert("RetryAttemptSeconds".to_owned(), v.to_template());
-        }
-        m.insert("TargetId".to_owned(), self.target_id.to_template());
-        m.insert("TargetType".to_owned(), self.target_type.to_template());
-        if let Some(v) = &self.target_version {
-            m.insert("TargetVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RemediationConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution_controls
-            .check(&path.field("ExecutionControls"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RemediationConfigurationProps);
-
-/// Property type `ExecutionControls` of `AWS::Config::RemediationConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ExecutionControls {
-    /// `SsmControls` (optional).
-    pub ssm_controls: Option<Value<SsmControls>>,
+crate::l1_struct! {
+    /// Property type `ExecutionControls` of `AWS::Config::RemediationConfiguration`.
+    ExecutionControls(default)
 }
 
 impl ExecutionControls {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { ssm_controls: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SsmControls`.
-    pub fn ssm_controls(mut self, value: impl Into<Value<SsmControls>>) -> Self {
-        self.ssm_controls = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExecutionControls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ssm_controls {
-            m.insert("SsmControls".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SsmControls` (optional).
+    pub fn ssm_controls(self, value: impl Into<Value<SsmControls>>) -> Self {
+        Self(self.0.with(0, "SsmControls", value.into().to_template()))
     }
 }
 
-impl Check for ExecutionControls {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssm_controls
-            .check(&path.field("SsmControls"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExecutionControls);
-
-/// Property type `SsmControls` of `AWS::Config::RemediationConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct SsmControls {
-    /// `ConcurrentExecutionRatePercentage` (optional).
-    pub concurrent_execution_rate_percentage: Option<Value<i64>>,
-    /// `ErrorPercentage` (optional).
-    pub error_percentage: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SsmControls` of `AWS::Config::RemediationConfiguration`.
+    SsmControls(default)
 }
 
 impl SsmControls {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            concurrent_execution_rate_percentage: None,
-            error_percentage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConcurrentExecutionRatePercentage`.
-    pub fn concurrent_execution_rate_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.concurrent_execution_rate_percentage = Some(value.into());
-        self
+    /// `ConcurrentExecutionRatePercentage` (optional).
+    pub fn concurrent_execution_rate_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ConcurrentExecutionRatePercentage",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ErrorPercentage`.
-    pub fn error_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.error_percentage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SsmControls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.concurrent_execution_rate_percentage {
-            m.insert(
-                "ConcurrentExecutionRatePercentage".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.error_percentage {
-            m.insert("ErrorPercentage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ErrorPercentage` (optional).
+    pub fn error_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ErrorPercentage", value.into().to_template()),
+        )
     }
 }
-
-impl Check for SsmControls {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SsmControls);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Config::StoredQuery`.
-#[derive(Debug, Clone)]
-pub struct StoredQuery {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StoredQuery {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StoredQuery {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StoredQuery {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Config::StoredQuery`.
+    StoredQuery("AWS::Config::StoredQuery", StoredQueryProps)
 }
 
 impl StoredQuery {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Config::StoredQuery";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StoredQueryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `QueryName` (typed).
     pub fn ref_value(&self) -> Value<ids::StoredQueryName> {
         self.resource.ref_value()
@@ -87,27 +39,35 @@ impl StoredQuery {
     pub fn attr_query_arn(&self) -> Value<String> {
         self.resource.get_att("QueryArn")
     }
+
+    /// Replaces `QueryDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryDescription", value.into())
+    }
+
+    /// Replaces `QueryExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_expression(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryExpression", value.into())
+    }
+
+    /// Replaces `QueryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Config::StoredQuery`.
-#[derive(Debug, Clone)]
-pub struct StoredQueryProps {
-    /// `QueryDescription` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[\s\S]*`.
-    pub query_description: Option<Value<String>>,
-    /// `QueryExpression` (required).
-    /// Length: 1..=4096 characters.
-    /// Pattern: `[\s\S]*`.
-    pub query_expression: Value<String>,
-    /// `QueryName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]+$`.
-    pub query_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Config::StoredQuery`.
+    StoredQueryProps
 }
 
 impl StoredQueryProps {
@@ -116,140 +76,26 @@ impl StoredQueryProps {
         query_expression: impl Into<Value<String>>,
         query_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            query_description: None,
-            query_expression: query_expression.into(),
-            query_name: query_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "QueryExpression", query_expression.into().to_template())
+                .with(2, "QueryName", query_name.into().to_template()),
+        )
     }
-    /// Sets `QueryDescription`.
-    pub fn query_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query_description = Some(value.into());
-        self
+    /// `QueryDescription` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `[\s\x{80}-\x{10FFFF}\S]*`.
+    pub fn query_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "QueryDescription", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StoredQueryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.query_description {
-            m.insert("QueryDescription".to_owned(), v.to_template());
-        }
-        m.insert(
-            "QueryExpression".to_owned(),
-            self.query_expression.to_template(),
-        );
-        m.insert("QueryName".to_owned(), self.query_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for StoredQueryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.query_description.check(
-            &path.field("QueryDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_expression.check(
-            &path.field("QueryExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_name.check(
-            &path.field("QueryName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StoredQueryProps);
-
-/// Property type `Tag` of `AWS::Config::StoredQuery`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

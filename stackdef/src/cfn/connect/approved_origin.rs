@@ -11,124 +11,44 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::ApprovedOrigin`.
-#[derive(Debug, Clone)]
-pub struct ApprovedOrigin {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApprovedOrigin {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApprovedOrigin {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApprovedOrigin {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::ApprovedOrigin`.
+    ApprovedOrigin("AWS::Connect::ApprovedOrigin", ApprovedOriginProps)
 }
 
 impl ApprovedOrigin {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::ApprovedOrigin";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApprovedOriginProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `Origin` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origin(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Origin", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::ApprovedOrigin`.
-#[derive(Debug, Clone)]
-pub struct ApprovedOriginProps {
-    /// `InstanceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_id: Value<String>,
-    /// `Origin` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=267 characters.
-    pub origin: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::ApprovedOrigin`.
+    ApprovedOriginProps
 }
 
 impl ApprovedOriginProps {
     /// The required properties: `InstanceId`, `Origin`.
     pub fn new(instance_id: impl Into<Value<String>>, origin: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_id: instance_id.into(),
-            origin: origin.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceId", instance_id.into().to_template())
+                .with(1, "Origin", origin.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ApprovedOriginProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceId".to_owned(), self.instance_id.to_template());
-        m.insert("Origin".to_owned(), self.origin.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApprovedOriginProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_id.check(
-            &path.field("InstanceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.origin.check(
-            &path.field("Origin"),
-            &Rules {
-                max_length: Some(267),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApprovedOriginProps);

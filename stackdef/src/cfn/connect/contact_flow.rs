@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::ContactFlow`.
-#[derive(Debug, Clone)]
-pub struct ContactFlow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ContactFlow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ContactFlow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ContactFlow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::ContactFlow`.
+    ContactFlow("AWS::Connect::ContactFlow", ContactFlowProps)
 }
 
 impl ContactFlow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::ContactFlow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ContactFlowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ContactFlowArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ContactFlowArn> {
         self.resource.ref_value()
@@ -82,32 +34,53 @@ impl ContactFlow {
     pub fn attr_contact_flow_arn(&self) -> Value<ids::ContactFlowArn> {
         self.resource.get_att("ContactFlowArn")
     }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<State>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::ContactFlow`.
-#[derive(Debug, Clone)]
-pub struct ContactFlowProps {
-    /// `Content` (required).
-    /// Length: 1..=256000 characters.
-    pub content: Value<String>,
-    /// `Description` (optional).
-    /// Length: ..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `InstanceArn` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    pub name: Value<String>,
-    /// `State` (optional).
-    pub state: Option<Value<State>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::ContactFlow`.
+    ContactFlowProps
 }
 
 impl ContactFlowProps {
@@ -118,315 +91,64 @@ impl ContactFlowProps {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            content: content.into(),
-            description: None,
-            instance_arn: instance_arn.into(),
-            name: name.into(),
-            state: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Content", content.into().to_template())
+                .with(2, "InstanceArn", instance_arn.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(6, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<State>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<State>>) -> Self {
+        Self(self.0.with(4, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContactFlowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `State`.
+    State {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `ARCHIVED`
+        Archived = "ARCHIVED",
     }
 }
 
-impl Check for ContactFlowProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content.check(
-            &path.field("Content"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `CONTACT_FLOW`
+        ContactFlow = "CONTACT_FLOW",
+        /// `CUSTOMER_QUEUE`
+        CustomerQueue = "CUSTOMER_QUEUE",
+        /// `CUSTOMER_HOLD`
+        CustomerHold = "CUSTOMER_HOLD",
+        /// `CUSTOMER_WHISPER`
+        CustomerWhisper = "CUSTOMER_WHISPER",
+        /// `AGENT_HOLD`
+        AgentHold = "AGENT_HOLD",
+        /// `AGENT_WHISPER`
+        AgentWhisper = "AGENT_WHISPER",
+        /// `OUTBOUND_WHISPER`
+        OutboundWhisper = "OUTBOUND_WHISPER",
+        /// `AGENT_TRANSFER`
+        AgentTransfer = "AGENT_TRANSFER",
+        /// `QUEUE_TRANSFER`
+        QueueTransfer = "QUEUE_TRANSFER",
+        /// `CAMPAIGN`
+        Campaign = "CAMPAIGN",
     }
 }
-
-crate::impl_literal!(ContactFlowProps);
-
-/// Values of `State`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `ACTIVE`
-    Active,
-    /// `ARCHIVED`
-    Archived,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl State {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "ARCHIVED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Archived => "ARCHIVED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for State {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "ARCHIVED" => Self::Archived,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<State> {
-    fn from(s: &str) -> Self {
-        Value::literal(State::from(s))
-    }
-}
-
-crate::impl_literal!(State);
-
-/// Property type `Tag` of `AWS::Connect::ContactFlow`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `CONTACT_FLOW`
-    ContactFlow,
-    /// `CUSTOMER_QUEUE`
-    CustomerQueue,
-    /// `CUSTOMER_HOLD`
-    CustomerHold,
-    /// `CUSTOMER_WHISPER`
-    CustomerWhisper,
-    /// `AGENT_HOLD`
-    AgentHold,
-    /// `AGENT_WHISPER`
-    AgentWhisper,
-    /// `OUTBOUND_WHISPER`
-    OutboundWhisper,
-    /// `AGENT_TRANSFER`
-    AgentTransfer,
-    /// `QUEUE_TRANSFER`
-    QueueTransfer,
-    /// `CAMPAIGN`
-    Campaign,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CONTACT_FLOW",
-        "CUSTOMER_QUEUE",
-        "CUSTOMER_HOLD",
-        "CUSTOMER_WHISPER",
-        "AGENT_HOLD",
-        "AGENT_WHISPER",
-        "OUTBOUND_WHISPER",
-        "AGENT_TRANSFER",
-        "QUEUE_TRANSFER",
-        "CAMPAIGN",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactFlow => "CONTACT_FLOW",
-            Self::CustomerQueue => "CUSTOMER_QUEUE",
-            Self::CustomerHold => "CUSTOMER_HOLD",
-            Self::CustomerWhisper => "CUSTOMER_WHISPER",
-            Self::AgentHold => "AGENT_HOLD",
-            Self::AgentWhisper => "AGENT_WHISPER",
-            Self::OutboundWhisper => "OUTBOUND_WHISPER",
-            Self::AgentTransfer => "AGENT_TRANSFER",
-            Self::QueueTransfer => "QUEUE_TRANSFER",
-            Self::Campaign => "CAMPAIGN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONTACT_FLOW" => Self::ContactFlow,
-            "CUSTOMER_QUEUE" => Self::CustomerQueue,
-            "CUSTOMER_HOLD" => Self::CustomerHold,
-            "CUSTOMER_WHISPER" => Self::CustomerWhisper,
-            "AGENT_HOLD" => Self::AgentHold,
-            "AGENT_WHISPER" => Self::AgentWhisper,
-            "OUTBOUND_WHISPER" => Self::OutboundWhisper,
-            "AGENT_TRANSFER" => Self::AgentTransfer,
-            "QUEUE_TRANSFER" => Self::QueueTransfer,
-            "CAMPAIGN" => Self::Campaign,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

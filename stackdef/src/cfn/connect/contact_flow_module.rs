@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::ContactFlowModule`.
-#[derive(Debug, Clone)]
-pub struct ContactFlowModule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ContactFlowModule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ContactFlowModule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ContactFlowModule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::ContactFlowModule`.
+    ContactFlowModule("AWS::Connect::ContactFlowModule", ContactFlowModuleProps)
 }
 
 impl ContactFlowModule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowModule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ContactFlowModuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ContactFlowModuleArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ContactFlowModuleArn> {
         self.resource.ref_value()
@@ -87,37 +39,63 @@ impl ContactFlowModule {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExternalInvocationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_external_invocation_configuration(
+        &self,
+        value: impl Into<Value<ExternalInvocationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ExternalInvocationConfiguration", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Settings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_settings(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Settings", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::ContactFlowModule`.
-#[derive(Debug, Clone)]
-pub struct ContactFlowModuleProps {
-    /// `Content` (required).
-    /// Length: 1..=256000 characters.
-    pub content: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    /// Pattern: `.*\S.*`.
-    pub description: Option<Value<String>>,
-    /// `ExternalInvocationConfiguration` (optional).
-    pub external_invocation_configuration: Option<Value<ExternalInvocationConfiguration>>,
-    /// `InstanceArn` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub name: Value<String>,
-    /// `Settings` (optional).
-    /// Length: ..=256000 characters.
-    pub settings: Option<Value<String>>,
-    /// `State` (optional).
-    /// Length: ..=500 characters.
-    pub state: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::ContactFlowModule`.
+    ContactFlowModuleProps
 }
 
 impl ContactFlowModuleProps {
@@ -127,233 +105,57 @@ impl ContactFlowModuleProps {
         instance_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            content: content.into(),
-            description: None,
-            external_invocation_configuration: None,
-            instance_arn: instance_arn.into(),
-            name: name.into(),
-            settings: None,
-            state: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Content", content.into().to_template())
+                .with(3, "InstanceArn", instance_arn.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ExternalInvocationConfiguration`.
+    /// `ExternalInvocationConfiguration` (optional).
     pub fn external_invocation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ExternalInvocationConfiguration>>,
     ) -> Self {
-        self.external_invocation_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ExternalInvocationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Settings`.
-    pub fn settings(mut self, value: impl Into<Value<String>>) -> Self {
-        self.settings = Some(value.into());
-        self
+    /// `Settings` (optional).
+    /// Length: at most 256000 characters.
+    pub fn settings(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Settings", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    /// Length: at most 500 characters.
+    pub fn state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContactFlowModuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_invocation_configuration {
-            m.insert(
-                "ExternalInvocationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.settings {
-            m.insert("Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ContactFlowModuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content.check(
-            &path.field("Content"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.external_invocation_configuration.check(
-            &path.field("ExternalInvocationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.settings.check(
-            &path.field("Settings"),
-            &Rules {
-                max_length: Some(256000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state.check(
-            &path.field("State"),
-            &Rules {
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContactFlowModuleProps);
-
-/// Property type `ExternalInvocationConfiguration` of `AWS::Connect::ContactFlowModule`.
-#[derive(Debug, Clone)]
-pub struct ExternalInvocationConfiguration {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ExternalInvocationConfiguration` of `AWS::Connect::ContactFlowModule`.
+    ExternalInvocationConfiguration
 }
 
 impl ExternalInvocationConfiguration {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for ExternalInvocationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExternalInvocationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExternalInvocationConfiguration);
-
-/// Property type `Tag` of `AWS::Connect::ContactFlowModule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

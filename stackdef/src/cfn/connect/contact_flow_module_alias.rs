@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::ContactFlowModuleAlias`.
-#[derive(Debug, Clone)]
-pub struct ContactFlowModuleAlias {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ContactFlowModuleAlias {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ContactFlowModuleAlias {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ContactFlowModuleAlias {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::ContactFlowModuleAlias`.
+    ContactFlowModuleAlias("AWS::Connect::ContactFlowModuleAlias", ContactFlowModuleAliasProps)
 }
 
 impl ContactFlowModuleAlias {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowModuleAlias";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ContactFlowModuleAliasProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ContactFlowModuleAliasARN` (typed).
     pub fn ref_value(&self) -> Value<ids::ContactFlowModuleAliasArn> {
         self.resource.ref_value()
@@ -91,26 +39,37 @@ impl ContactFlowModuleAlias {
     pub fn attr_alias_id(&self) -> Value<String> {
         self.resource.get_att("AliasId")
     }
+
+    /// Replaces `ContactFlowModuleId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_flow_module_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ContactFlowModuleId", value.into())
+    }
+
+    /// Replaces `ContactFlowModuleVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_flow_module_version(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ContactFlowModuleVersion", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::ContactFlowModuleAlias`.
-#[derive(Debug, Clone)]
-pub struct ContactFlowModuleAliasProps {
-    /// `ContactFlowModuleId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=500 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]+:[0-9]{12}:instance/[-a-zA-Z0-9]+/flow-module/[-a-zA-Z0-9]+$`.
-    pub contact_flow_module_id: Value<String>,
-    /// `ContactFlowModuleVersion` (required).
-    /// Range: 1..=.
-    pub contact_flow_module_version: Value<i64>,
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `^([$0-9a-zA-Z][_-]?)+$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::ContactFlowModuleAlias`.
+    ContactFlowModuleAliasProps
 }
 
 impl ContactFlowModuleAliasProps {
@@ -120,70 +79,24 @@ impl ContactFlowModuleAliasProps {
         contact_flow_module_version: impl Into<Value<i64>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            contact_flow_module_id: contact_flow_module_id.into(),
-            contact_flow_module_version: contact_flow_module_version.into(),
-            description: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ContactFlowModuleId",
+                    contact_flow_module_id.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ContactFlowModuleVersion",
+                    contact_flow_module_version.into().to_template(),
+                )
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContactFlowModuleAliasProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContactFlowModuleId".to_owned(),
-            self.contact_flow_module_id.to_template(),
-        );
-        m.insert(
-            "ContactFlowModuleVersion".to_owned(),
-            self.contact_flow_module_version.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
 }
-
-impl Check for ContactFlowModuleAliasProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_flow_module_id.check(&path.field("ContactFlowModuleId"), &Rules { min_length: Some(1), max_length: Some(500), pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]+:[0-9]{12}:instance/[-a-zA-Z0-9]+/flow-module/[-a-zA-Z0-9]+$"), ..Rules::NONE }, out);
-        self.contact_flow_module_version.check(
-            &path.field("ContactFlowModuleVersion"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^([$0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContactFlowModuleAliasProps);

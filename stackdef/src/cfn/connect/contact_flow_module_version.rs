@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::ContactFlowModuleVersion`.
-#[derive(Debug, Clone)]
-pub struct ContactFlowModuleVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ContactFlowModuleVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ContactFlowModuleVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ContactFlowModuleVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::ContactFlowModuleVersion`.
+    ContactFlowModuleVersion("AWS::Connect::ContactFlowModuleVersion", ContactFlowModuleVersionProps)
 }
 
 impl ContactFlowModuleVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowModuleVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ContactFlowModuleVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ContactFlowModuleVersionARN` (typed).
     pub fn ref_value(&self) -> Value<ids::ContactFlowModuleVersionArn> {
         self.resource.ref_value()
@@ -96,66 +44,40 @@ impl ContactFlowModuleVersion {
     pub fn attr_flow_module_content_sha256(&self) -> Value<String> {
         self.resource.get_att("FlowModuleContentSha256")
     }
+
+    /// Replaces `ContactFlowModuleId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_flow_module_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ContactFlowModuleId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::ContactFlowModuleVersion`.
-#[derive(Debug, Clone)]
-pub struct ContactFlowModuleVersionProps {
-    /// `ContactFlowModuleId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=500 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]+:[0-9]{12}:instance/[-a-zA-Z0-9]+/flow-module/[-a-zA-Z0-9]+$`.
-    pub contact_flow_module_id: Value<String>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=500 characters.
-    /// Pattern: `\S`.
-    pub description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::ContactFlowModuleVersion`.
+    ContactFlowModuleVersionProps
 }
 
 impl ContactFlowModuleVersionProps {
     /// The required properties: `ContactFlowModuleId`.
     pub fn new(contact_flow_module_id: impl Into<Value<String>>) -> Self {
-        Self {
-            contact_flow_module_id: contact_flow_module_id.into(),
-            description: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ContactFlowModuleId",
+            contact_flow_module_id.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContactFlowModuleVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContactFlowModuleId".to_owned(),
-            self.contact_flow_module_id.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 500 characters.
+    /// Pattern: `\S`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
-
-impl Check for ContactFlowModuleVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_flow_module_id.check(&path.field("ContactFlowModuleId"), &Rules { min_length: Some(1), max_length: Some(500), pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]+:[0-9]{12}:instance/[-a-zA-Z0-9]+/flow-module/[-a-zA-Z0-9]+$"), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContactFlowModuleVersionProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::DataTable`.
-#[derive(Debug, Clone)]
-pub struct DataTable {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataTable {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataTable {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataTable {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::DataTable`.
+    DataTable("AWS::Connect::DataTable", DataTableProps)
 }
 
 impl DataTable {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::DataTable";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataTableProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -92,337 +44,120 @@ impl DataTable {
     pub fn attr_last_modified_time(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TimeZone", value.into())
+    }
+
+    /// Replaces `ValueLockLevel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_value_lock_level(&self, value: impl Into<Value<ValueLockLevel>>) {
+        self.resource.set_property("ValueLockLevel", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::DataTable`.
-#[derive(Debug, Clone, Default)]
-pub struct DataTableProps {
-    /// `Description` (optional).
-    /// Length: 0..=250 characters.
-    /// Pattern: `^[\P{C}  	]+$`.
-    pub description: Option<Value<String>>,
-    /// `InstanceArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}\-_.:=@'|]+$`.
-    pub name: Option<Value<String>>,
-    /// `Status` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeZone` (optional).
-    pub time_zone: Option<Value<String>>,
-    /// `ValueLockLevel` (optional).
-    pub value_lock_level: Option<Value<ValueLockLevel>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::DataTable`.
+    DataTableProps(default)
 }
 
 impl DataTableProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            instance_arn: None,
-            name: None,
-            status: None,
-            tags: None,
-            time_zone: None,
-            value_lock_level: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 250 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `InstanceArn`.
-    pub fn instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_arn = Some(value.into());
-        self
+    /// `InstanceArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
+    pub fn instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "InstanceArn", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}\-_.:=@'|]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(3, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeZone`.
-    pub fn time_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time_zone = Some(value.into());
-        self
+    /// `TimeZone` (optional).
+    pub fn time_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TimeZone", value.into().to_template()))
     }
-    /// Sets `ValueLockLevel`.
-    pub fn value_lock_level(mut self, value: impl Into<Value<ValueLockLevel>>) -> Self {
-        self.value_lock_level = Some(value.into());
-        self
+    /// `ValueLockLevel` (optional).
+    pub fn value_lock_level(self, value: impl Into<Value<ValueLockLevel>>) -> Self {
+        Self(self.0.with(6, "ValueLockLevel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataTableProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_arn {
-            m.insert("InstanceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_zone {
-            m.insert("TimeZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value_lock_level {
-            m.insert("ValueLockLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `PUBLISHED`
+        Published = "PUBLISHED",
     }
 }
 
-impl Check for DataTableProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(250),
-                pattern: Some("^[\\P{C}\r\n\t]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}\\-_.:=@'|]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_lock_level
-            .check(&path.field("ValueLockLevel"), &Rules::NONE, out);
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `ValueLockLevel`.
+    ValueLockLevel {
+        /// `NONE`
+        None = "NONE",
+        /// `DATA_TABLE`
+        DataTable = "DATA_TABLE",
+        /// `PRIMARY_VALUE`
+        PrimaryValue = "PRIMARY_VALUE",
+        /// `ATTRIBUTE`
+        Attribute = "ATTRIBUTE",
+        /// `VALUE`
+        Value = "VALUE",
     }
 }
-
-crate::impl_literal!(DataTableProps);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `PUBLISHED`
-    Published,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PUBLISHED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "PUBLISHED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "PUBLISHED" => Self::Published,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::Connect::DataTable`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `ValueLockLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ValueLockLevel {
-    /// `NONE`
-    None,
-    /// `DATA_TABLE`
-    DataTable,
-    /// `PRIMARY_VALUE`
-    PrimaryValue,
-    /// `ATTRIBUTE`
-    Attribute,
-    /// `VALUE`
-    Value,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ValueLockLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["NONE", "DATA_TABLE", "PRIMARY_VALUE", "ATTRIBUTE", "VALUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::DataTable => "DATA_TABLE",
-            Self::PrimaryValue => "PRIMARY_VALUE",
-            Self::Attribute => "ATTRIBUTE",
-            Self::Value => "VALUE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ValueLockLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ValueLockLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ValueLockLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "DATA_TABLE" => Self::DataTable,
-            "PRIMARY_VALUE" => Self::PrimaryValue,
-            "ATTRIBUTE" => Self::Attribute,
-            "VALUE" => Self::Value,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ValueLockLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ValueLockLevel::from(s))
-    }
-}
-
-crate::impl_literal!(ValueLockLevel);

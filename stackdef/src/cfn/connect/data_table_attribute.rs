@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::DataTableAttribute`.
-#[derive(Debug, Clone)]
-pub struct DataTableAttribute {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataTableAttribute {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataTableAttribute {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataTableAttribute {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::DataTableAttribute`.
+    DataTableAttribute("AWS::Connect::DataTableAttribute", DataTableAttributeProps)
 }
 
 impl DataTableAttribute {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::DataTableAttribute";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataTableAttributeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,467 +38,193 @@ impl DataTableAttribute {
     pub fn attr_last_modified_time(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `DataTableArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_table_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataTableArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Primary` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_primary(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Primary", value.into())
+    }
+
+    /// Replaces `Validation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validation(&self, value: impl Into<Value<Validation>>) {
+        self.resource.set_property("Validation", value.into())
+    }
+
+    /// Replaces `ValueType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_value_type(&self, value: impl Into<Value<ValueType>>) {
+        self.resource.set_property("ValueType", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::DataTableAttribute`.
-#[derive(Debug, Clone, Default)]
-pub struct DataTableAttributeProps {
-    /// `DataTableArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub data_table_arn: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=250 characters.
-    /// Pattern: `^[\P{C}  	]+$`.
-    pub description: Option<Value<String>>,
-    /// `InstanceArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}\-_.:=@'|]+$`.
-    pub name: Option<Value<String>>,
-    /// `Primary` (optional).
-    pub primary: Option<Value<bool>>,
-    /// `Validation` (optional).
-    pub validation: Option<Value<Validation>>,
-    /// `ValueType` (optional).
-    pub value_type: Option<Value<ValueType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::DataTableAttribute`.
+    DataTableAttributeProps(default)
 }
 
 impl DataTableAttributeProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_table_arn: None,
-            description: None,
-            instance_arn: None,
-            name: None,
-            primary: None,
-            validation: None,
-            value_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataTableArn`.
-    pub fn data_table_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_table_arn = Some(value.into());
-        self
+    /// `DataTableArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn data_table_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DataTableArn", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 250 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `InstanceArn`.
-    pub fn instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_arn = Some(value.into());
-        self
+    /// `InstanceArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
+    pub fn instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "InstanceArn", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}\-_.:=@'|]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Primary`.
-    pub fn primary(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.primary = Some(value.into());
-        self
+    /// `Primary` (optional).
+    pub fn primary(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "Primary", value.into().to_template()))
     }
-    /// Sets `Validation`.
-    pub fn validation(mut self, value: impl Into<Value<Validation>>) -> Self {
-        self.validation = Some(value.into());
-        self
+    /// `Validation` (optional).
+    pub fn validation(self, value: impl Into<Value<Validation>>) -> Self {
+        Self(self.0.with(5, "Validation", value.into().to_template()))
     }
-    /// Sets `ValueType`.
-    pub fn value_type(mut self, value: impl Into<Value<ValueType>>) -> Self {
-        self.value_type = Some(value.into());
-        self
+    /// `ValueType` (optional).
+    pub fn value_type(self, value: impl Into<Value<ValueType>>) -> Self {
+        Self(self.0.with(6, "ValueType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataTableAttributeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_table_arn {
-            m.insert("DataTableArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_arn {
-            m.insert("InstanceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary {
-            m.insert("Primary".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation {
-            m.insert("Validation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value_type {
-            m.insert("ValueType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataTableAttributeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_table_arn.check(
-            &path.field("DataTableArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(250),
-                pattern: Some("^[\\P{C}\r\n\t]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}\\-_.:=@'|]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.validation
-            .check(&path.field("Validation"), &Rules::NONE, out);
-        self.value_type
-            .check(&path.field("ValueType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataTableAttributeProps);
-
-/// Property type `Validation` of `AWS::Connect::DataTableAttribute`.
-#[derive(Debug, Clone, Default)]
-pub struct Validation {
-    /// `Enum` (optional).
-    pub enum_: Option<Value<Enum>>,
-    /// `ExclusiveMaximum` (optional).
-    pub exclusive_maximum: Option<Value<f64>>,
-    /// `ExclusiveMinimum` (optional).
-    pub exclusive_minimum: Option<Value<f64>>,
-    /// `MaxLength` (optional).
-    /// Range: 0..=1000.
-    pub max_length: Option<Value<i64>>,
-    /// `MaxValues` (optional).
-    /// Range: 0..=100.
-    pub max_values: Option<Value<i64>>,
-    /// `Maximum` (optional).
-    pub maximum: Option<Value<f64>>,
-    /// `MinLength` (optional).
-    /// Range: 0..=1000.
-    pub min_length: Option<Value<i64>>,
-    /// `MinValues` (optional).
-    /// Range: 0..=100.
-    pub min_values: Option<Value<i64>>,
-    /// `Minimum` (optional).
-    pub minimum: Option<Value<f64>>,
-    /// `MultipleOf` (optional).
-    /// Range: 0..=.
-    pub multiple_of: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `Validation` of `AWS::Connect::DataTableAttribute`.
+    Validation(default)
 }
 
 impl Validation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enum_: None,
-            exclusive_maximum: None,
-            exclusive_minimum: None,
-            max_length: None,
-            max_values: None,
-            maximum: None,
-            min_length: None,
-            min_values: None,
-            minimum: None,
-            multiple_of: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enum`.
-    pub fn enum_(mut self, value: impl Into<Value<Enum>>) -> Self {
-        self.enum_ = Some(value.into());
-        self
+    /// `Enum` (optional).
+    pub fn enum_(self, value: impl Into<Value<Enum>>) -> Self {
+        Self(self.0.with(0, "Enum", value.into().to_template()))
     }
-    /// Sets `ExclusiveMaximum`.
-    pub fn exclusive_maximum(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.exclusive_maximum = Some(value.into());
-        self
+    /// `ExclusiveMaximum` (optional).
+    pub fn exclusive_maximum(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExclusiveMaximum", value.into().to_template()),
+        )
     }
-    /// Sets `ExclusiveMinimum`.
-    pub fn exclusive_minimum(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.exclusive_minimum = Some(value.into());
-        self
+    /// `ExclusiveMinimum` (optional).
+    pub fn exclusive_minimum(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExclusiveMinimum", value.into().to_template()),
+        )
     }
-    /// Sets `MaxLength`.
-    pub fn max_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_length = Some(value.into());
-        self
+    /// `MaxLength` (optional).
+    /// Range: 0 to 1000.
+    pub fn max_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MaxLength", value.into().to_template()))
     }
-    /// Sets `MaxValues`.
-    pub fn max_values(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_values = Some(value.into());
-        self
+    /// `MaxValues` (optional).
+    /// Range: 0 to 100.
+    pub fn max_values(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "MaxValues", value.into().to_template()))
     }
-    /// Sets `Maximum`.
-    pub fn maximum(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.maximum = Some(value.into());
-        self
+    /// `Maximum` (optional).
+    pub fn maximum(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(5, "Maximum", value.into().to_template()))
     }
-    /// Sets `MinLength`.
-    pub fn min_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_length = Some(value.into());
-        self
+    /// `MinLength` (optional).
+    /// Range: 0 to 1000.
+    pub fn min_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "MinLength", value.into().to_template()))
     }
-    /// Sets `MinValues`.
-    pub fn min_values(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_values = Some(value.into());
-        self
+    /// `MinValues` (optional).
+    /// Range: 0 to 100.
+    pub fn min_values(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "MinValues", value.into().to_template()))
     }
-    /// Sets `Minimum`.
-    pub fn minimum(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.minimum = Some(value.into());
-        self
+    /// `Minimum` (optional).
+    pub fn minimum(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(8, "Minimum", value.into().to_template()))
     }
-    /// Sets `MultipleOf`.
-    pub fn multiple_of(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.multiple_of = Some(value.into());
-        self
+    /// `MultipleOf` (optional).
+    /// Range: at least 0.
+    pub fn multiple_of(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(9, "MultipleOf", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Validation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enum_ {
-            m.insert("Enum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusive_maximum {
-            m.insert("ExclusiveMaximum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusive_minimum {
-            m.insert("ExclusiveMinimum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_length {
-            m.insert("MaxLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_values {
-            m.insert("MaxValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum {
-            m.insert("Maximum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_length {
-            m.insert("MinLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_values {
-            m.insert("MinValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum {
-            m.insert("Minimum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multiple_of {
-            m.insert("MultipleOf".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Validation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enum_.check(&path.field("Enum"), &Rules::NONE, out);
-        self.max_length.check(
-            &path.field("MaxLength"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_values.check(
-            &path.field("MaxValues"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_length.check(
-            &path.field("MinLength"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_values.check(
-            &path.field("MinValues"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.multiple_of.check(
-            &path.field("MultipleOf"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Validation);
-
-/// Property type `Enum` of `AWS::Connect::DataTableAttribute`.
-#[derive(Debug, Clone, Default)]
-pub struct Enum {
-    /// `Strict` (optional).
-    pub strict: Option<Value<bool>>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Enum` of `AWS::Connect::DataTableAttribute`.
+    Enum(default)
 }
 
 impl Enum {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            strict: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Strict`.
-    pub fn strict(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.strict = Some(value.into());
-        self
+    /// `Strict` (optional).
+    pub fn strict(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Strict", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Enum {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.strict {
-            m.insert("Strict".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ValueType`.
+    ValueType {
+        /// `TEXT`
+        Text = "TEXT",
+        /// `NUMBER`
+        Number = "NUMBER",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `TEXT_LIST`
+        TextList = "TEXT_LIST",
+        /// `NUMBER_LIST`
+        NumberList = "NUMBER_LIST",
     }
 }
-
-impl Check for Enum {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Enum);
-
-/// Values of `ValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ValueType {
-    /// `TEXT`
-    Text,
-    /// `NUMBER`
-    Number,
-    /// `BOOLEAN`
-    Boolean,
-    /// `TEXT_LIST`
-    TextList,
-    /// `NUMBER_LIST`
-    NumberList,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["TEXT", "NUMBER", "BOOLEAN", "TEXT_LIST", "NUMBER_LIST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "TEXT",
-            Self::Number => "NUMBER",
-            Self::Boolean => "BOOLEAN",
-            Self::TextList => "TEXT_LIST",
-            Self::NumberList => "NUMBER_LIST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TEXT" => Self::Text,
-            "NUMBER" => Self::Number,
-            "BOOLEAN" => Self::Boolean,
-            "TEXT_LIST" => Self::TextList,
-            "NUMBER_LIST" => Self::NumberList,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ValueType::from(s))
-    }
-}
-
-crate::impl_literal!(ValueType);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::DataTableRecord`.
-#[derive(Debug, Clone)]
-pub struct DataTableRecord {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataTableRecord {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataTableRecord {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataTableRecord {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::DataTableRecord`.
+    DataTableRecord("AWS::Connect::DataTableRecord", DataTableRecordProps)
 }
 
 impl DataTableRecord {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::DataTableRecord";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataTableRecordProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,199 +28,97 @@ impl DataTableRecord {
     pub fn attr_record_id(&self) -> Value<String> {
         self.resource.get_att("RecordId")
     }
+
+    /// Replaces `DataTableArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_table_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataTableArn", value.into())
+    }
+
+    /// Replaces `DataTableRecord` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_table_record(
+        &self,
+        value: impl Into<Value<DataTableRecordPropsDataTableRecord>>,
+    ) {
+        self.resource.set_property("DataTableRecord", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::DataTableRecord`.
-#[derive(Debug, Clone, Default)]
-pub struct DataTableRecordProps {
-    /// `DataTableArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub data_table_arn: Option<Value<String>>,
-    /// `DataTableRecord` (optional).
-    pub data_table_record: Option<Value<DataTableRecordPropsDataTableRecord>>,
-    /// `InstanceArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::DataTableRecord`.
+    DataTableRecordProps(default)
 }
 
 impl DataTableRecordProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_table_arn: None,
-            data_table_record: None,
-            instance_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataTableArn`.
-    pub fn data_table_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_table_arn = Some(value.into());
-        self
+    /// `DataTableArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn data_table_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DataTableArn", value.into().to_template()))
     }
-    /// Sets `DataTableRecord`.
+    /// `DataTableRecord` (optional).
     pub fn data_table_record(
-        mut self,
+        self,
         value: impl Into<Value<DataTableRecordPropsDataTableRecord>>,
     ) -> Self {
-        self.data_table_record = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DataTableRecord", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceArn`.
-    pub fn instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataTableRecordProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_table_arn {
-            m.insert("DataTableArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_table_record {
-            m.insert("DataTableRecord".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_arn {
-            m.insert("InstanceArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InstanceArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
+    pub fn instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "InstanceArn", value.into().to_template()))
     }
 }
 
-impl Check for DataTableRecordProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_table_arn.check(
-            &path.field("DataTableArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_table_record
-            .check(&path.field("DataTableRecord"), &Rules::NONE, out);
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataTableRecordProps);
-
-/// Property type `DataTableRecordPropsDataTableRecord` of `AWS::Connect::DataTableRecord`.
-#[derive(Debug, Clone)]
-pub struct DataTableRecordPropsDataTableRecord {
-    /// `PrimaryValues` (optional).
-    pub primary_values: Option<Value<List<ValueProperty>>>,
-    /// `Values` (required).
-    pub values: Value<List<ValueProperty>>,
+crate::l1_struct! {
+    /// Property type `DataTableRecordPropsDataTableRecord` of `AWS::Connect::DataTableRecord`.
+    DataTableRecordPropsDataTableRecord
 }
 
 impl DataTableRecordPropsDataTableRecord {
     /// The required properties: `Values`.
     pub fn new(values: impl Into<Value<List<ValueProperty>>>) -> Self {
-        Self {
-            primary_values: None,
-            values: values.into(),
-        }
+        Self(crate::Properties::new().with(1, "Values", values.into().to_template()))
     }
-    /// Sets `PrimaryValues`.
-    pub fn primary_values(mut self, value: impl Into<Value<List<ValueProperty>>>) -> Self {
-        self.primary_values = Some(value.into());
-        self
+    /// `PrimaryValues` (optional).
+    pub fn primary_values(self, value: impl Into<Value<List<ValueProperty>>>) -> Self {
+        Self(self.0.with(0, "PrimaryValues", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataTableRecordPropsDataTableRecord {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.primary_values {
-            m.insert("PrimaryValues".to_owned(), v.to_template());
-        }
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataTableRecordPropsDataTableRecord {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.primary_values
-            .check(&path.field("PrimaryValues"), &Rules::NONE, out);
-        self.values.check(&path.field("Values"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataTableRecordPropsDataTableRecord);
-
-/// Property type `ValueProperty` of `AWS::Connect::DataTableRecord`.
-#[derive(Debug, Clone, Default)]
-pub struct ValueProperty {
-    /// `AttributeId` (optional).
-    /// Length: 1..=256 characters.
-    pub attribute_id: Option<Value<String>>,
-    /// `AttributeValue` (optional).
-    pub attribute_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ValueProperty` of `AWS::Connect::DataTableRecord`.
+    ValueProperty(default)
 }
 
 impl ValueProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attribute_id: None,
-            attribute_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttributeId`.
-    pub fn attribute_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attribute_id = Some(value.into());
-        self
+    /// `AttributeId` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn attribute_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AttributeId", value.into().to_template()))
     }
-    /// Sets `AttributeValue`.
-    pub fn attribute_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attribute_value = Some(value.into());
-        self
+    /// `AttributeValue` (optional).
+    pub fn attribute_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AttributeValue", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ValueProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_id {
-            m.insert("AttributeId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attribute_value {
-            m.insert("AttributeValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ValueProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_id.check(
-            &path.field("AttributeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ValueProperty);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::EmailAddress`.
-#[derive(Debug, Clone)]
-pub struct EmailAddress {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EmailAddress {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EmailAddress {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EmailAddress {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::EmailAddress`.
+    EmailAddress("AWS::Connect::EmailAddress", EmailAddressProps)
 }
 
 impl EmailAddress {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::EmailAddress";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EmailAddressProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EmailAddressArn` (typed).
     pub fn ref_value(&self) -> Value<ids::EmailAddressArn> {
         self.resource.ref_value()
@@ -82,34 +34,48 @@ impl EmailAddress {
     pub fn attr_email_address_arn(&self) -> Value<ids::EmailAddressArn> {
         self.resource.get_att("EmailAddressArn")
     }
+
+    /// Replaces `AliasConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias_configurations(&self, value: impl Into<Value<List<AliasConfiguration>>>) {
+        self.resource
+            .set_property("AliasConfigurations", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `EmailAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EmailAddress", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::EmailAddress`.
-#[derive(Debug, Clone)]
-pub struct EmailAddressProps {
-    /// `AliasConfigurations` (optional).
-    /// Items: ..=1.
-    pub alias_configurations: Option<Value<List<AliasConfiguration>>>,
-    /// `Description` (optional).
-    /// Length: 1..=250 characters.
-    /// Pattern: `(^[\S].*[\S]$)|(^[\S]$)`.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `(^[\S].*[\S]$)|(^[\S]$)`.
-    pub display_name: Option<Value<String>>,
-    /// `EmailAddress` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `([^\s@]+@[^\s@]+\.[^\s@]+)`.
-    pub email_address: Value<String>,
-    /// `InstanceArn` (required).
-    /// Length: 1..=250 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub instance_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::EmailAddress`.
+    EmailAddressProps
 }
 
 impl EmailAddressProps {
@@ -118,201 +84,53 @@ impl EmailAddressProps {
         email_address: impl Into<Value<String>>,
         instance_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            alias_configurations: None,
-            description: None,
-            display_name: None,
-            email_address: email_address.into(),
-            instance_arn: instance_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "EmailAddress", email_address.into().to_template())
+                .with(4, "InstanceArn", instance_arn.into().to_template()),
+        )
     }
-    /// Sets `AliasConfigurations`.
-    pub fn alias_configurations(
-        mut self,
-        value: impl Into<Value<List<AliasConfiguration>>>,
-    ) -> Self {
-        self.alias_configurations = Some(value.into());
-        self
+    /// `AliasConfigurations` (optional).
+    /// Items: at most 1.
+    pub fn alias_configurations(self, value: impl Into<Value<List<AliasConfiguration>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AliasConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 250 characters.
+    /// Pattern: `(^[\S].*[\S]$)|(^[\S]$)`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `(^[\S].*[\S]$)|(^[\S]$)`.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DisplayName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EmailAddressProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alias_configurations {
-            m.insert("AliasConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        m.insert("EmailAddress".to_owned(), self.email_address.to_template());
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EmailAddressProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias_configurations.check(
-            &path.field("AliasConfigurations"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                pattern: Some("(^[\\S].*[\\S]$)|(^[\\S]$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("(^[\\S].*[\\S]$)|(^[\\S]$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.email_address.check(
-            &path.field("EmailAddress"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("([^\\s@]+@[^\\s@]+\\.[^\\s@]+)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(&path.field("InstanceArn"), &Rules { min_length: Some(1), max_length: Some(250), pattern: Some("^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EmailAddressProps);
-
-/// Property type `AliasConfiguration` of `AWS::Connect::EmailAddress`.
-#[derive(Debug, Clone)]
-pub struct AliasConfiguration {
-    /// `EmailAddressArn` (required).
-    /// Pattern: `^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}/email-address/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub email_address_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `AliasConfiguration` of `AWS::Connect::EmailAddress`.
+    AliasConfiguration
 }
 
 impl AliasConfiguration {
     /// The required properties: `EmailAddressArn`.
     pub fn new(email_address_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            email_address_arn: email_address_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EmailAddressArn",
+            email_address_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AliasConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EmailAddressArn".to_owned(),
-            self.email_address_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AliasConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.email_address_arn.check(&path.field("EmailAddressArn"), &Rules { pattern: Some("^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}/email-address/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(AliasConfiguration);
-
-/// Property type `Tag` of `AWS::Connect::EmailAddress`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

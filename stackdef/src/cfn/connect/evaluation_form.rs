@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationForm {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EvaluationForm {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EvaluationForm {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EvaluationForm {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::EvaluationForm`.
+    EvaluationForm("AWS::Connect::EvaluationForm", EvaluationFormProps)
 }
 
 impl EvaluationForm {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::EvaluationForm";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EvaluationFormProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EvaluationFormArn` (typed).
     pub fn ref_value(&self) -> Value<ids::EvaluationFormArn> {
         self.resource.ref_value()
@@ -82,38 +34,90 @@ impl EvaluationForm {
     pub fn attr_evaluation_form_arn(&self) -> Value<ids::EvaluationFormArn> {
         self.resource.get_att("EvaluationFormArn")
     }
+
+    /// Replaces `AutoEvaluationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_evaluation_configuration(
+        &self,
+        value: impl Into<Value<AutoEvaluationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AutoEvaluationConfiguration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Items` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_items(&self, value: impl Into<Value<List<EvaluationFormBaseItem>>>) {
+        self.resource.set_property("Items", value.into())
+    }
+
+    /// Replaces `LanguageConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_language_configuration(
+        &self,
+        value: impl Into<Value<EvaluationFormLanguageConfiguration>>,
+    ) {
+        self.resource
+            .set_property("LanguageConfiguration", value.into())
+    }
+
+    /// Replaces `ReviewConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_review_configuration(&self, value: impl Into<Value<EvaluationReviewConfiguration>>) {
+        self.resource
+            .set_property("ReviewConfiguration", value.into())
+    }
+
+    /// Replaces `ScoringStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scoring_strategy(&self, value: impl Into<Value<ScoringStrategy>>) {
+        self.resource.set_property("ScoringStrategy", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<EvaluationFormPropsStatus>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_configuration(
+        &self,
+        value: impl Into<Value<EvaluationFormTargetConfiguration>>,
+    ) {
+        self.resource
+            .set_property("TargetConfiguration", value.into())
+    }
+
+    /// Replaces `Title` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_title(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Title", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormProps {
-    /// `AutoEvaluationConfiguration` (optional).
-    pub auto_evaluation_configuration: Option<Value<AutoEvaluationConfiguration>>,
-    /// `Description` (optional).
-    /// Length: ..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `InstanceArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Items` (required).
-    /// Items: 1..=200.
-    pub items: Value<List<EvaluationFormBaseItem>>,
-    /// `LanguageConfiguration` (optional).
-    pub language_configuration: Option<Value<EvaluationFormLanguageConfiguration>>,
-    /// `ReviewConfiguration` (optional).
-    pub review_configuration: Option<Value<EvaluationReviewConfiguration>>,
-    /// `ScoringStrategy` (optional).
-    pub scoring_strategy: Option<Value<ScoringStrategy>>,
-    /// `Status` (required).
-    pub status: Value<EvaluationFormPropsStatus>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetConfiguration` (optional).
-    pub target_configuration: Option<Value<EvaluationFormTargetConfiguration>>,
-    /// `Title` (required).
-    /// Length: 1..=128 characters.
-    pub title: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::EvaluationForm`.
+    EvaluationFormProps
 }
 
 impl EvaluationFormProps {
@@ -124,426 +128,155 @@ impl EvaluationFormProps {
         status: impl Into<Value<EvaluationFormPropsStatus>>,
         title: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auto_evaluation_configuration: None,
-            description: None,
-            instance_arn: instance_arn.into(),
-            items: items.into(),
-            language_configuration: None,
-            review_configuration: None,
-            scoring_strategy: None,
-            status: status.into(),
-            tags: None,
-            target_configuration: None,
-            title: title.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "InstanceArn", instance_arn.into().to_template())
+                .with(3, "Items", items.into().to_template())
+                .with(7, "Status", status.into().to_template())
+                .with(10, "Title", title.into().to_template()),
+        )
     }
-    /// Sets `AutoEvaluationConfiguration`.
+    /// `AutoEvaluationConfiguration` (optional).
     pub fn auto_evaluation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AutoEvaluationConfiguration>>,
     ) -> Self {
-        self.auto_evaluation_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AutoEvaluationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `LanguageConfiguration`.
+    /// `LanguageConfiguration` (optional).
     pub fn language_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormLanguageConfiguration>>,
     ) -> Self {
-        self.language_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "LanguageConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ReviewConfiguration`.
+    /// `ReviewConfiguration` (optional).
     pub fn review_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationReviewConfiguration>>,
     ) -> Self {
-        self.review_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ReviewConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ScoringStrategy`.
-    pub fn scoring_strategy(mut self, value: impl Into<Value<ScoringStrategy>>) -> Self {
-        self.scoring_strategy = Some(value.into());
-        self
+    /// `ScoringStrategy` (optional).
+    pub fn scoring_strategy(self, value: impl Into<Value<ScoringStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ScoringStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetConfiguration`.
+    /// `TargetConfiguration` (optional).
     pub fn target_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormTargetConfiguration>>,
     ) -> Self {
-        self.target_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "TargetConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EvaluationFormProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_evaluation_configuration {
-            m.insert("AutoEvaluationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Items".to_owned(), self.items.to_template());
-        if let Some(v) = &self.language_configuration {
-            m.insert("LanguageConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.review_configuration {
-            m.insert("ReviewConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scoring_strategy {
-            m.insert("ScoringStrategy".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_configuration {
-            m.insert("TargetConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Title".to_owned(), self.title.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_evaluation_configuration.check(
-            &path.field("AutoEvaluationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.items.check(
-            &path.field("Items"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.language_configuration
-            .check(&path.field("LanguageConfiguration"), &Rules::NONE, out);
-        self.review_configuration
-            .check(&path.field("ReviewConfiguration"), &Rules::NONE, out);
-        self.scoring_strategy
-            .check(&path.field("ScoringStrategy"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_configuration
-            .check(&path.field("TargetConfiguration"), &Rules::NONE, out);
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormProps);
-
-/// Property type `AutoEvaluationConfiguration` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoEvaluationConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AutoEvaluationConfiguration` of `AWS::Connect::EvaluationForm`.
+    AutoEvaluationConfiguration(default)
 }
 
 impl AutoEvaluationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoEvaluationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for AutoEvaluationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AutoEvaluationConfiguration);
-
-/// Property type `EvaluationFormBaseItem` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormBaseItem {
-    /// `Section` (required).
-    pub section: Value<EvaluationFormSection>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormBaseItem` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormBaseItem
 }
 
 impl EvaluationFormBaseItem {
     /// The required properties: `Section`.
     pub fn new(section: impl Into<Value<EvaluationFormSection>>) -> Self {
-        Self {
-            section: section.into(),
-        }
+        Self(crate::Properties::new().with(0, "Section", section.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormBaseItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Section".to_owned(), self.section.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormBaseItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.section
-            .check(&path.field("Section"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormBaseItem);
-
-/// Property type `EvaluationFormSection` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormSection {
-    /// `Instructions` (optional).
-    /// Length: ..=1024 characters.
-    pub instructions: Option<Value<String>>,
-    /// `Items` (optional).
-    /// Items: 1..=200.
-    pub items: Option<Value<List<EvaluationFormItem>>>,
-    /// `RefId` (required).
-    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub ref_id: Value<String>,
-    /// `Title` (required).
-    /// Length: 1..=128 characters.
-    pub title: Value<String>,
-    /// `Weight` (optional).
-    /// Range: 0..=100.
-    pub weight: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormSection` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormSection
 }
 
 impl EvaluationFormSection {
     /// The required properties: `RefId`, `Title`.
     pub fn new(ref_id: impl Into<Value<String>>, title: impl Into<Value<String>>) -> Self {
-        Self {
-            instructions: None,
-            items: None,
-            ref_id: ref_id.into(),
-            title: title.into(),
-            weight: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "RefId", ref_id.into().to_template())
+                .with(3, "Title", title.into().to_template()),
+        )
     }
-    /// Sets `Instructions`.
-    pub fn instructions(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instructions = Some(value.into());
-        self
+    /// `Instructions` (optional).
+    /// Length: at most 1024 characters.
+    pub fn instructions(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Instructions", value.into().to_template()))
     }
-    /// Sets `Items`.
-    pub fn items(mut self, value: impl Into<Value<List<EvaluationFormItem>>>) -> Self {
-        self.items = Some(value.into());
-        self
+    /// `Items` (optional).
+    /// Items: 1 to 200.
+    pub fn items(self, value: impl Into<Value<List<EvaluationFormItem>>>) -> Self {
+        Self(self.0.with(1, "Items", value.into().to_template()))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.weight = Some(value.into());
-        self
+    /// `Weight` (optional).
+    /// Range: 0 to 100.
+    pub fn weight(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(4, "Weight", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormSection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instructions {
-            m.insert("Instructions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.items {
-            m.insert("Items".to_owned(), v.to_template());
-        }
-        m.insert("RefId".to_owned(), self.ref_id.to_template());
-        m.insert("Title".to_owned(), self.title.to_template());
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormSection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instructions.check(
-            &path.field("Instructions"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.items.check(
-            &path.field("Items"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ref_id.check(
-            &path.field("RefId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormSection);
-
-/// Property type `EvaluationFormItem` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationFormItem {
-    /// `Question` (optional).
-    pub question: Option<Value<EvaluationFormQuestion>>,
-    /// `Section` (optional).
-    pub section: Option<Value<EvaluationFormSection>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormItem` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormItem(default)
 }
 
 impl EvaluationFormItem {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            question: None,
-            section: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Question`.
-    pub fn question(mut self, value: impl Into<Value<EvaluationFormQuestion>>) -> Self {
-        self.question = Some(value.into());
-        self
+    /// `Question` (optional).
+    pub fn question(self, value: impl Into<Value<EvaluationFormQuestion>>) -> Self {
+        Self(self.0.with(0, "Question", value.into().to_template()))
     }
-    /// Sets `Section`.
-    pub fn section(mut self, value: impl Into<Value<EvaluationFormSection>>) -> Self {
-        self.section = Some(value.into());
-        self
+    /// `Section` (optional).
+    pub fn section(self, value: impl Into<Value<EvaluationFormSection>>) -> Self {
+        Self(self.0.with(1, "Section", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.question {
-            m.insert("Question".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.section {
-            m.insert("Section".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.question
-            .check(&path.field("Question"), &Rules::NONE, out);
-        self.section
-            .check(&path.field("Section"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormItem);
-
-/// Property type `EvaluationFormQuestion` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormQuestion {
-    /// `Enablement` (optional).
-    pub enablement: Option<Value<EvaluationFormItemEnablementConfiguration>>,
-    /// `Instructions` (optional).
-    /// Length: ..=1024 characters.
-    pub instructions: Option<Value<String>>,
-    /// `NotApplicableEnabled` (optional).
-    pub not_applicable_enabled: Option<Value<bool>>,
-    /// `QuestionType` (required).
-    pub question_type: Value<QuestionType>,
-    /// `QuestionTypeProperties` (optional).
-    pub question_type_properties: Option<Value<EvaluationFormQuestionTypeProperties>>,
-    /// `RefId` (required).
-    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub ref_id: Value<String>,
-    /// `Title` (required).
-    /// Length: 1..=350 characters.
-    pub title: Value<String>,
-    /// `Weight` (optional).
-    /// Range: 0..=100.
-    pub weight: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormQuestion` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormQuestion
 }
 
 impl EvaluationFormQuestion {
@@ -553,134 +286,52 @@ impl EvaluationFormQuestion {
         ref_id: impl Into<Value<String>>,
         title: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            enablement: None,
-            instructions: None,
-            not_applicable_enabled: None,
-            question_type: question_type.into(),
-            question_type_properties: None,
-            ref_id: ref_id.into(),
-            title: title.into(),
-            weight: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "QuestionType", question_type.into().to_template())
+                .with(5, "RefId", ref_id.into().to_template())
+                .with(6, "Title", title.into().to_template()),
+        )
     }
-    /// Sets `Enablement`.
+    /// `Enablement` (optional).
     pub fn enablement(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormItemEnablementConfiguration>>,
     ) -> Self {
-        self.enablement = Some(value.into());
-        self
+        Self(self.0.with(0, "Enablement", value.into().to_template()))
     }
-    /// Sets `Instructions`.
-    pub fn instructions(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instructions = Some(value.into());
-        self
+    /// `Instructions` (optional).
+    /// Length: at most 1024 characters.
+    pub fn instructions(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Instructions", value.into().to_template()))
     }
-    /// Sets `NotApplicableEnabled`.
-    pub fn not_applicable_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.not_applicable_enabled = Some(value.into());
-        self
+    /// `NotApplicableEnabled` (optional).
+    pub fn not_applicable_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NotApplicableEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `QuestionTypeProperties`.
+    /// `QuestionTypeProperties` (optional).
     pub fn question_type_properties(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormQuestionTypeProperties>>,
     ) -> Self {
-        self.question_type_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "QuestionTypeProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.weight = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationFormQuestion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enablement {
-            m.insert("Enablement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instructions {
-            m.insert("Instructions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_applicable_enabled {
-            m.insert("NotApplicableEnabled".to_owned(), v.to_template());
-        }
-        m.insert("QuestionType".to_owned(), self.question_type.to_template());
-        if let Some(v) = &self.question_type_properties {
-            m.insert("QuestionTypeProperties".to_owned(), v.to_template());
-        }
-        m.insert("RefId".to_owned(), self.ref_id.to_template());
-        m.insert("Title".to_owned(), self.title.to_template());
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Weight` (optional).
+    /// Range: 0 to 100.
+    pub fn weight(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(7, "Weight", value.into().to_template()))
     }
 }
 
-impl Check for EvaluationFormQuestion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enablement
-            .check(&path.field("Enablement"), &Rules::NONE, out);
-        self.instructions.check(
-            &path.field("Instructions"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.question_type
-            .check(&path.field("QuestionType"), &Rules::NONE, out);
-        self.question_type_properties.check(
-            &path.field("QuestionTypeProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.ref_id.check(
-            &path.field("RefId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(350),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormQuestion);
-
-/// Property type `EvaluationFormItemEnablementConfiguration` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormItemEnablementConfiguration {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `Condition` (required).
-    pub condition: Value<EvaluationFormItemEnablementCondition>,
-    /// `DefaultAction` (optional).
-    pub default_action: Option<Value<DefaultAction>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormItemEnablementConfiguration` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormItemEnablementConfiguration
 }
 
 impl EvaluationFormItemEnablementConfiguration {
@@ -689,108 +340,31 @@ impl EvaluationFormItemEnablementConfiguration {
         action: impl Into<Value<Action>>,
         condition: impl Into<Value<EvaluationFormItemEnablementCondition>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            condition: condition.into(),
-            default_action: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Condition", condition.into().to_template()),
+        )
     }
-    /// Sets `DefaultAction`.
-    pub fn default_action(mut self, value: impl Into<Value<DefaultAction>>) -> Self {
-        self.default_action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationFormItemEnablementConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Condition".to_owned(), self.condition.to_template());
-        if let Some(v) = &self.default_action {
-            m.insert("DefaultAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DefaultAction` (optional).
+    pub fn default_action(self, value: impl Into<Value<DefaultAction>>) -> Self {
+        Self(self.0.with(2, "DefaultAction", value.into().to_template()))
     }
 }
 
-impl Check for EvaluationFormItemEnablementConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-        self.default_action
-            .check(&path.field("DefaultAction"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `DISABLE`
+        Disable = "DISABLE",
+        /// `ENABLE`
+        Enable = "ENABLE",
     }
 }
 
-crate::impl_literal!(EvaluationFormItemEnablementConfiguration);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `DISABLE`
-    Disable,
-    /// `ENABLE`
-    Enable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLE", "ENABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "DISABLE",
-            Self::Enable => "ENABLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLE" => Self::Disable,
-            "ENABLE" => Self::Enable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `EvaluationFormItemEnablementCondition` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormItemEnablementCondition {
-    /// `Operands` (required).
-    /// Items: 1..=.
-    pub operands: Value<List<EvaluationFormItemEnablementConditionOperand>>,
-    /// `Operator` (optional).
-    pub operator: Option<Value<Operator>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormItemEnablementCondition` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormItemEnablementCondition
 }
 
 impl EvaluationFormItemEnablementCondition {
@@ -798,97 +372,36 @@ impl EvaluationFormItemEnablementCondition {
     pub fn new(
         operands: impl Into<Value<List<EvaluationFormItemEnablementConditionOperand>>>,
     ) -> Self {
-        Self {
-            operands: operands.into(),
-            operator: None,
-        }
+        Self(crate::Properties::new().with(0, "Operands", operands.into().to_template()))
     }
-    /// Sets `Operator`.
-    pub fn operator(mut self, value: impl Into<Value<Operator>>) -> Self {
-        self.operator = Some(value.into());
-        self
+    /// `Operator` (optional).
+    pub fn operator(self, value: impl Into<Value<Operator>>) -> Self {
+        Self(self.0.with(1, "Operator", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormItemEnablementCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Operands".to_owned(), self.operands.to_template());
-        if let Some(v) = &self.operator {
-            m.insert("Operator".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormItemEnablementCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.operands.check(
-            &path.field("Operands"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormItemEnablementCondition);
-
-/// Property type `EvaluationFormItemEnablementConditionOperand` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationFormItemEnablementConditionOperand {
-    /// `Expression` (optional).
-    pub expression: Option<Value<EvaluationFormItemEnablementExpression>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormItemEnablementConditionOperand` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormItemEnablementConditionOperand(default)
 }
 
 impl EvaluationFormItemEnablementConditionOperand {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { expression: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Expression`.
+    /// `Expression` (optional).
     pub fn expression(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormItemEnablementExpression>>,
     ) -> Self {
-        self.expression = Some(value.into());
-        self
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormItemEnablementConditionOperand {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormItemEnablementConditionOperand {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression
-            .check(&path.field("Expression"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormItemEnablementConditionOperand);
-
-/// Property type `EvaluationFormItemEnablementExpression` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormItemEnablementExpression {
-    /// `Comparator` (required).
-    pub comparator: Value<Comparator>,
-    /// `Source` (required).
-    pub source: Value<EvaluationFormItemEnablementSource>,
-    /// `Values` (required).
-    /// Items: 1..=.
-    pub values: Value<List<EvaluationFormItemEnablementSourceValue>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormItemEnablementExpression` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormItemEnablementExpression
 }
 
 impl EvaluationFormItemEnablementExpression {
@@ -898,679 +411,182 @@ impl EvaluationFormItemEnablementExpression {
         source: impl Into<Value<EvaluationFormItemEnablementSource>>,
         values: impl Into<Value<List<EvaluationFormItemEnablementSourceValue>>>,
     ) -> Self {
-        Self {
-            comparator: comparator.into(),
-            source: source.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Comparator", comparator.into().to_template())
+                .with(1, "Source", source.into().to_template())
+                .with(2, "Values", values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EvaluationFormItemEnablementExpression {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comparator".to_owned(), self.comparator.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Comparator`.
+    Comparator {
+        /// `IN`
+        In = "IN",
+        /// `NOT_IN`
+        NotIn = "NOT_IN",
+        /// `ALL_IN`
+        AllIn = "ALL_IN",
+        /// `EXACT`
+        Exact = "EXACT",
     }
 }
 
-impl Check for EvaluationFormItemEnablementExpression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparator
-            .check(&path.field("Comparator"), &Rules::NONE, out);
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormItemEnablementExpression);
-
-/// Values of `Comparator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Comparator {
-    /// `IN`
-    In,
-    /// `NOT_IN`
-    NotIn,
-    /// `ALL_IN`
-    AllIn,
-    /// `EXACT`
-    Exact,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Comparator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IN", "NOT_IN", "ALL_IN", "EXACT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::In => "IN",
-            Self::NotIn => "NOT_IN",
-            Self::AllIn => "ALL_IN",
-            Self::Exact => "EXACT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Comparator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Comparator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Comparator {
-    fn from(s: &str) -> Self {
-        match s {
-            "IN" => Self::In,
-            "NOT_IN" => Self::NotIn,
-            "ALL_IN" => Self::AllIn,
-            "EXACT" => Self::Exact,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Comparator> {
-    fn from(s: &str) -> Self {
-        Value::literal(Comparator::from(s))
-    }
-}
-
-crate::impl_literal!(Comparator);
-
-/// Property type `EvaluationFormItemEnablementSource` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormItemEnablementSource {
-    /// `RefId` (optional).
-    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub ref_id: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormItemEnablementSource` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormItemEnablementSource
 }
 
 impl EvaluationFormItemEnablementSource {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            ref_id: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `RefId`.
-    pub fn ref_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ref_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationFormItemEnablementSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ref_id {
-            m.insert("RefId".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormItemEnablementSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ref_id.check(
-            &path.field("RefId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormItemEnablementSource);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `QUESTION_REF_ID`
-    QuestionRefId,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["QUESTION_REF_ID"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::QuestionRefId => "QUESTION_REF_ID",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "QUESTION_REF_ID" => Self::QuestionRefId,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `EvaluationFormItemEnablementSourceValue` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationFormItemEnablementSourceValue {
     /// `RefId` (optional).
     /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub ref_id: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<EvaluationFormItemEnablementSourceValueType>>,
+    pub fn ref_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RefId", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `QUESTION_REF_ID`
+        QuestionRefId = "QUESTION_REF_ID",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EvaluationFormItemEnablementSourceValue` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormItemEnablementSourceValue(default)
 }
 
 impl EvaluationFormItemEnablementSourceValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ref_id: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RefId`.
-    pub fn ref_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ref_id = Some(value.into());
-        self
+    /// `RefId` (optional).
+    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
+    pub fn ref_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RefId", value.into().to_template()))
     }
-    /// Sets `Type`.
+    /// `Type` (optional).
     pub fn type_(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormItemEnablementSourceValueType>>,
     ) -> Self {
-        self.type_ = Some(value.into());
-        self
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormItemEnablementSourceValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ref_id {
-            m.insert("RefId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EvaluationFormItemEnablementSourceValueType`.
+    EvaluationFormItemEnablementSourceValueType {
+        /// `OPTION_REF_ID`
+        OptionRefId = "OPTION_REF_ID",
     }
 }
 
-impl Check for EvaluationFormItemEnablementSourceValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ref_id.check(
-            &path.field("RefId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Operator`.
+    Operator {
+        /// `OR`
+        Or = "OR",
+        /// `AND`
+        And = "AND",
     }
 }
 
-crate::impl_literal!(EvaluationFormItemEnablementSourceValue);
-
-/// Values of `EvaluationFormItemEnablementSourceValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EvaluationFormItemEnablementSourceValueType {
-    /// `OPTION_REF_ID`
-    OptionRefId,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EvaluationFormItemEnablementSourceValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OPTION_REF_ID"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OptionRefId => "OPTION_REF_ID",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DefaultAction`.
+    DefaultAction {
+        /// `DISABLE`
+        Disable = "DISABLE",
+        /// `ENABLE`
+        Enable = "ENABLE",
     }
 }
 
-impl ToTemplate for EvaluationFormItemEnablementSourceValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `QuestionType`.
+    QuestionType {
+        /// `NUMERIC`
+        Numeric = "NUMERIC",
+        /// `SINGLESELECT`
+        Singleselect = "SINGLESELECT",
+        /// `TEXT`
+        Text = "TEXT",
+        /// `MULTISELECT`
+        Multiselect = "MULTISELECT",
+        /// `DATETIME`
+        Datetime = "DATETIME",
     }
 }
 
-impl Check for EvaluationFormItemEnablementSourceValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EvaluationFormItemEnablementSourceValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "OPTION_REF_ID" => Self::OptionRefId,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EvaluationFormItemEnablementSourceValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EvaluationFormItemEnablementSourceValueType::from(s))
-    }
-}
-
-crate::impl_literal!(EvaluationFormItemEnablementSourceValueType);
-
-/// Values of `Operator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Operator {
-    /// `OR`
-    Or,
-    /// `AND`
-    And,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Operator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OR", "AND"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Or => "OR",
-            Self::And => "AND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Operator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Operator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Operator {
-    fn from(s: &str) -> Self {
-        match s {
-            "OR" => Self::Or,
-            "AND" => Self::And,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Operator> {
-    fn from(s: &str) -> Self {
-        Value::literal(Operator::from(s))
-    }
-}
-
-crate::impl_literal!(Operator);
-
-/// Values of `DefaultAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultAction {
-    /// `DISABLE`
-    Disable,
-    /// `ENABLE`
-    Enable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLE", "ENABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "DISABLE",
-            Self::Enable => "ENABLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DefaultAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLE" => Self::Disable,
-            "ENABLE" => Self::Enable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultAction::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultAction);
-
-/// Values of `QuestionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QuestionType {
-    /// `NUMERIC`
-    Numeric,
-    /// `SINGLESELECT`
-    Singleselect,
-    /// `TEXT`
-    Text,
-    /// `MULTISELECT`
-    Multiselect,
-    /// `DATETIME`
-    Datetime,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl QuestionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["NUMERIC", "SINGLESELECT", "TEXT", "MULTISELECT", "DATETIME"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Numeric => "NUMERIC",
-            Self::Singleselect => "SINGLESELECT",
-            Self::Text => "TEXT",
-            Self::Multiselect => "MULTISELECT",
-            Self::Datetime => "DATETIME",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for QuestionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for QuestionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for QuestionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NUMERIC" => Self::Numeric,
-            "SINGLESELECT" => Self::Singleselect,
-            "TEXT" => Self::Text,
-            "MULTISELECT" => Self::Multiselect,
-            "DATETIME" => Self::Datetime,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<QuestionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(QuestionType::from(s))
-    }
-}
-
-crate::impl_literal!(QuestionType);
-
-/// Property type `EvaluationFormQuestionTypeProperties` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationFormQuestionTypeProperties {
-    /// `MultiSelect` (optional).
-    pub multi_select: Option<Value<EvaluationFormMultiSelectQuestionProperties>>,
-    /// `Numeric` (optional).
-    pub numeric: Option<Value<EvaluationFormNumericQuestionProperties>>,
-    /// `SingleSelect` (optional).
-    pub single_select: Option<Value<EvaluationFormSingleSelectQuestionProperties>>,
-    /// `Text` (optional).
-    pub text: Option<Value<EvaluationFormTextQuestionProperties>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormQuestionTypeProperties` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormQuestionTypeProperties(default)
 }
 
 impl EvaluationFormQuestionTypeProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            multi_select: None,
-            numeric: None,
-            single_select: None,
-            text: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MultiSelect`.
+    /// `MultiSelect` (optional).
     pub fn multi_select(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormMultiSelectQuestionProperties>>,
     ) -> Self {
-        self.multi_select = Some(value.into());
-        self
+        Self(self.0.with(0, "MultiSelect", value.into().to_template()))
     }
-    /// Sets `Numeric`.
-    pub fn numeric(
-        mut self,
-        value: impl Into<Value<EvaluationFormNumericQuestionProperties>>,
-    ) -> Self {
-        self.numeric = Some(value.into());
-        self
+    /// `Numeric` (optional).
+    pub fn numeric(self, value: impl Into<Value<EvaluationFormNumericQuestionProperties>>) -> Self {
+        Self(self.0.with(1, "Numeric", value.into().to_template()))
     }
-    /// Sets `SingleSelect`.
+    /// `SingleSelect` (optional).
     pub fn single_select(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormSingleSelectQuestionProperties>>,
     ) -> Self {
-        self.single_select = Some(value.into());
-        self
+        Self(self.0.with(2, "SingleSelect", value.into().to_template()))
     }
-    /// Sets `Text`.
-    pub fn text(mut self, value: impl Into<Value<EvaluationFormTextQuestionProperties>>) -> Self {
-        self.text = Some(value.into());
-        self
+    /// `Text` (optional).
+    pub fn text(self, value: impl Into<Value<EvaluationFormTextQuestionProperties>>) -> Self {
+        Self(self.0.with(3, "Text", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormQuestionTypeProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.multi_select {
-            m.insert("MultiSelect".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.numeric {
-            m.insert("Numeric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_select {
-            m.insert("SingleSelect".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text {
-            m.insert("Text".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormQuestionTypeProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.multi_select
-            .check(&path.field("MultiSelect"), &Rules::NONE, out);
-        self.numeric
-            .check(&path.field("Numeric"), &Rules::NONE, out);
-        self.single_select
-            .check(&path.field("SingleSelect"), &Rules::NONE, out);
-        self.text.check(&path.field("Text"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormQuestionTypeProperties);
-
-/// Property type `EvaluationFormMultiSelectQuestionProperties` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormMultiSelectQuestionProperties {
-    /// `Automation` (optional).
-    pub automation: Option<Value<EvaluationFormMultiSelectQuestionAutomation>>,
-    /// `DisplayAs` (optional).
-    pub display_as: Option<Value<DisplayAs>>,
-    /// `Options` (required).
-    /// Items: 2..=256.
-    pub options: Value<List<EvaluationFormMultiSelectQuestionOption>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormMultiSelectQuestionProperties` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormMultiSelectQuestionProperties
 }
 
 impl EvaluationFormMultiSelectQuestionProperties {
     /// The required properties: `Options`.
     pub fn new(options: impl Into<Value<List<EvaluationFormMultiSelectQuestionOption>>>) -> Self {
-        Self {
-            automation: None,
-            display_as: None,
-            options: options.into(),
-        }
+        Self(crate::Properties::new().with(2, "Options", options.into().to_template()))
     }
-    /// Sets `Automation`.
+    /// `Automation` (optional).
     pub fn automation(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormMultiSelectQuestionAutomation>>,
     ) -> Self {
-        self.automation = Some(value.into());
-        self
+        Self(self.0.with(0, "Automation", value.into().to_template()))
     }
-    /// Sets `DisplayAs`.
-    pub fn display_as(mut self, value: impl Into<Value<DisplayAs>>) -> Self {
-        self.display_as = Some(value.into());
-        self
+    /// `DisplayAs` (optional).
+    pub fn display_as(self, value: impl Into<Value<DisplayAs>>) -> Self {
+        Self(self.0.with(1, "DisplayAs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormMultiSelectQuestionProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automation {
-            m.insert("Automation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_as {
-            m.insert("DisplayAs".to_owned(), v.to_template());
-        }
-        m.insert("Options".to_owned(), self.options.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormMultiSelectQuestionProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.automation
-            .check(&path.field("Automation"), &Rules::NONE, out);
-        self.display_as
-            .check(&path.field("DisplayAs"), &Rules::NONE, out);
-        self.options.check(
-            &path.field("Options"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormMultiSelectQuestionProperties);
-
-/// Property type `EvaluationFormMultiSelectQuestionAutomation` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormMultiSelectQuestionAutomation {
-    /// `AnswerSource` (optional).
-    pub answer_source: Option<Value<EvaluationFormQuestionAutomationAnswerSource>>,
-    /// `DefaultOptionRefIds` (optional).
-    /// Each item: Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub default_option_ref_ids: Option<Value<List<String>>>,
-    /// `Options` (required).
-    /// Items: 1..=20.
-    pub options: Value<List<EvaluationFormMultiSelectQuestionAutomationOption>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormMultiSelectQuestionAutomation` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormMultiSelectQuestionAutomation
 }
 
 impl EvaluationFormMultiSelectQuestionAutomation {
@@ -1578,208 +594,62 @@ impl EvaluationFormMultiSelectQuestionAutomation {
     pub fn new(
         options: impl Into<Value<List<EvaluationFormMultiSelectQuestionAutomationOption>>>,
     ) -> Self {
-        Self {
-            answer_source: None,
-            default_option_ref_ids: None,
-            options: options.into(),
-        }
+        Self(crate::Properties::new().with(2, "Options", options.into().to_template()))
     }
-    /// Sets `AnswerSource`.
+    /// `AnswerSource` (optional).
     pub fn answer_source(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormQuestionAutomationAnswerSource>>,
     ) -> Self {
-        self.answer_source = Some(value.into());
-        self
+        Self(self.0.with(0, "AnswerSource", value.into().to_template()))
     }
-    /// Sets `DefaultOptionRefIds`.
-    pub fn default_option_ref_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.default_option_ref_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationFormMultiSelectQuestionAutomation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.answer_source {
-            m.insert("AnswerSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_option_ref_ids {
-            m.insert("DefaultOptionRefIds".to_owned(), v.to_template());
-        }
-        m.insert("Options".to_owned(), self.options.to_template());
-        Expr::Map(m)
+    /// `DefaultOptionRefIds` (optional).
+    /// Each item: Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
+    pub fn default_option_ref_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultOptionRefIds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EvaluationFormMultiSelectQuestionAutomation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.answer_source
-            .check(&path.field("AnswerSource"), &Rules::NONE, out);
-        self.default_option_ref_ids.check(
-            &path.field("DefaultOptionRefIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.options.check(
-            &path.field("Options"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormMultiSelectQuestionAutomation);
-
-/// Property type `EvaluationFormQuestionAutomationAnswerSource` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormQuestionAutomationAnswerSource {
-    /// `SourceType` (required).
-    pub source_type: Value<SourceType>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormQuestionAutomationAnswerSource` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormQuestionAutomationAnswerSource
 }
 
 impl EvaluationFormQuestionAutomationAnswerSource {
     /// The required properties: `SourceType`.
     pub fn new(source_type: impl Into<Value<SourceType>>) -> Self {
-        Self {
-            source_type: source_type.into(),
-        }
+        Self(crate::Properties::new().with(0, "SourceType", source_type.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormQuestionAutomationAnswerSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SourceType".to_owned(), self.source_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SourceType`.
+    SourceType {
+        /// `CONTACT_LENS_DATA`
+        ContactLensData = "CONTACT_LENS_DATA",
+        /// `GEN_AI`
+        GenAi = "GEN_AI",
     }
 }
 
-impl Check for EvaluationFormQuestionAutomationAnswerSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_type
-            .check(&path.field("SourceType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormQuestionAutomationAnswerSource);
-
-/// Values of `SourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SourceType {
-    /// `CONTACT_LENS_DATA`
-    ContactLensData,
-    /// `GEN_AI`
-    GenAi,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONTACT_LENS_DATA", "GEN_AI"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactLensData => "CONTACT_LENS_DATA",
-            Self::GenAi => "GEN_AI",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONTACT_LENS_DATA" => Self::ContactLensData,
-            "GEN_AI" => Self::GenAi,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SourceType::from(s))
-    }
-}
-
-crate::impl_literal!(SourceType);
-
-/// Property type `EvaluationFormMultiSelectQuestionAutomationOption` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormMultiSelectQuestionAutomationOption {
-    /// `RuleCategory` (required).
-    pub rule_category: Value<MultiSelectQuestionRuleCategoryAutomation>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormMultiSelectQuestionAutomationOption` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormMultiSelectQuestionAutomationOption
 }
 
 impl EvaluationFormMultiSelectQuestionAutomationOption {
     /// The required properties: `RuleCategory`.
     pub fn new(rule_category: impl Into<Value<MultiSelectQuestionRuleCategoryAutomation>>) -> Self {
-        Self {
-            rule_category: rule_category.into(),
-        }
+        Self(crate::Properties::new().with(0, "RuleCategory", rule_category.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormMultiSelectQuestionAutomationOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RuleCategory".to_owned(), self.rule_category.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormMultiSelectQuestionAutomationOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule_category
-            .check(&path.field("RuleCategory"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormMultiSelectQuestionAutomationOption);
-
-/// Property type `MultiSelectQuestionRuleCategoryAutomation` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct MultiSelectQuestionRuleCategoryAutomation {
-    /// `Category` (required).
-    /// Length: 1..=50 characters.
-    pub category: Value<String>,
-    /// `Condition` (required).
-    pub condition: Value<Condition>,
-    /// `OptionRefIds` (required).
-    /// Each item: Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub option_ref_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `MultiSelectQuestionRuleCategoryAutomation` of `AWS::Connect::EvaluationForm`.
+    MultiSelectQuestionRuleCategoryAutomation
 }
 
 impl MultiSelectQuestionRuleCategoryAutomation {
@@ -1789,723 +659,233 @@ impl MultiSelectQuestionRuleCategoryAutomation {
         condition: impl Into<Value<Condition>>,
         option_ref_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            category: category.into(),
-            condition: condition.into(),
-            option_ref_ids: option_ref_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Category", category.into().to_template())
+                .with(1, "Condition", condition.into().to_template())
+                .with(2, "OptionRefIds", option_ref_ids.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MultiSelectQuestionRuleCategoryAutomation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Category".to_owned(), self.category.to_template());
-        m.insert("Condition".to_owned(), self.condition.to_template());
-        m.insert("OptionRefIds".to_owned(), self.option_ref_ids.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Condition`.
+    Condition {
+        /// `PRESENT`
+        Present = "PRESENT",
+        /// `NOT_PRESENT`
+        NotPresent = "NOT_PRESENT",
     }
 }
 
-impl Check for MultiSelectQuestionRuleCategoryAutomation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.category.check(
-            &path.field("Category"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-        self.option_ref_ids.check(
-            &path.field("OptionRefIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DisplayAs`.
+    DisplayAs {
+        /// `DROPDOWN`
+        Dropdown = "DROPDOWN",
+        /// `CHECKBOX`
+        Checkbox = "CHECKBOX",
     }
 }
 
-crate::impl_literal!(MultiSelectQuestionRuleCategoryAutomation);
-
-/// Values of `Condition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Condition {
-    /// `PRESENT`
-    Present,
-    /// `NOT_PRESENT`
-    NotPresent,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Condition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PRESENT", "NOT_PRESENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Present => "PRESENT",
-            Self::NotPresent => "NOT_PRESENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Condition {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRESENT" => Self::Present,
-            "NOT_PRESENT" => Self::NotPresent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Condition> {
-    fn from(s: &str) -> Self {
-        Value::literal(Condition::from(s))
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Values of `DisplayAs`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayAs {
-    /// `DROPDOWN`
-    Dropdown,
-    /// `CHECKBOX`
-    Checkbox,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DisplayAs {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DROPDOWN", "CHECKBOX"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dropdown => "DROPDOWN",
-            Self::Checkbox => "CHECKBOX",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DisplayAs {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DisplayAs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DisplayAs {
-    fn from(s: &str) -> Self {
-        match s {
-            "DROPDOWN" => Self::Dropdown,
-            "CHECKBOX" => Self::Checkbox,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DisplayAs> {
-    fn from(s: &str) -> Self {
-        Value::literal(DisplayAs::from(s))
-    }
-}
-
-crate::impl_literal!(DisplayAs);
-
-/// Property type `EvaluationFormMultiSelectQuestionOption` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormMultiSelectQuestionOption {
-    /// `RefId` (required).
-    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub ref_id: Value<String>,
-    /// `Text` (required).
-    /// Length: 1..=128 characters.
-    pub text: Value<String>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormMultiSelectQuestionOption` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormMultiSelectQuestionOption
 }
 
 impl EvaluationFormMultiSelectQuestionOption {
     /// The required properties: `RefId`, `Text`.
     pub fn new(ref_id: impl Into<Value<String>>, text: impl Into<Value<String>>) -> Self {
-        Self {
-            ref_id: ref_id.into(),
-            text: text.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RefId", ref_id.into().to_template())
+                .with(1, "Text", text.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EvaluationFormMultiSelectQuestionOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RefId".to_owned(), self.ref_id.to_template());
-        m.insert("Text".to_owned(), self.text.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormMultiSelectQuestionOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ref_id.check(
-            &path.field("RefId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text.check(
-            &path.field("Text"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormMultiSelectQuestionOption);
-
-/// Property type `EvaluationFormNumericQuestionProperties` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormNumericQuestionProperties {
-    /// `Automation` (optional).
-    pub automation: Option<Value<EvaluationFormNumericQuestionAutomation>>,
-    /// `MaxValue` (required).
-    pub max_value: Value<i64>,
-    /// `MinValue` (required).
-    pub min_value: Value<i64>,
-    /// `Options` (optional).
-    /// Items: 1..=10.
-    pub options: Option<Value<List<EvaluationFormNumericQuestionOption>>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormNumericQuestionProperties` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormNumericQuestionProperties
 }
 
 impl EvaluationFormNumericQuestionProperties {
     /// The required properties: `MaxValue`, `MinValue`.
     pub fn new(max_value: impl Into<Value<i64>>, min_value: impl Into<Value<i64>>) -> Self {
-        Self {
-            automation: None,
-            max_value: max_value.into(),
-            min_value: min_value.into(),
-            options: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MaxValue", max_value.into().to_template())
+                .with(2, "MinValue", min_value.into().to_template()),
+        )
     }
-    /// Sets `Automation`.
+    /// `Automation` (optional).
     pub fn automation(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormNumericQuestionAutomation>>,
     ) -> Self {
-        self.automation = Some(value.into());
-        self
+        Self(self.0.with(0, "Automation", value.into().to_template()))
     }
-    /// Sets `Options`.
+    /// `Options` (optional).
+    /// Items: 1 to 10.
     pub fn options(
-        mut self,
+        self,
         value: impl Into<Value<List<EvaluationFormNumericQuestionOption>>>,
     ) -> Self {
-        self.options = Some(value.into());
-        self
+        Self(self.0.with(3, "Options", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormNumericQuestionProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automation {
-            m.insert("Automation".to_owned(), v.to_template());
-        }
-        m.insert("MaxValue".to_owned(), self.max_value.to_template());
-        m.insert("MinValue".to_owned(), self.min_value.to_template());
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormNumericQuestionProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.automation
-            .check(&path.field("Automation"), &Rules::NONE, out);
-        self.options.check(
-            &path.field("Options"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormNumericQuestionProperties);
-
-/// Property type `EvaluationFormNumericQuestionAutomation` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationFormNumericQuestionAutomation {
-    /// `AnswerSource` (optional).
-    pub answer_source: Option<Value<EvaluationFormQuestionAutomationAnswerSource>>,
-    /// `PropertyValue` (optional).
-    pub property_value: Option<Value<NumericQuestionPropertyValueAutomation>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormNumericQuestionAutomation` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormNumericQuestionAutomation(default)
 }
 
 impl EvaluationFormNumericQuestionAutomation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            answer_source: None,
-            property_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AnswerSource`.
+    /// `AnswerSource` (optional).
     pub fn answer_source(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormQuestionAutomationAnswerSource>>,
     ) -> Self {
-        self.answer_source = Some(value.into());
-        self
+        Self(self.0.with(0, "AnswerSource", value.into().to_template()))
     }
-    /// Sets `PropertyValue`.
+    /// `PropertyValue` (optional).
     pub fn property_value(
-        mut self,
+        self,
         value: impl Into<Value<NumericQuestionPropertyValueAutomation>>,
     ) -> Self {
-        self.property_value = Some(value.into());
-        self
+        Self(self.0.with(1, "PropertyValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormNumericQuestionAutomation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.answer_source {
-            m.insert("AnswerSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_value {
-            m.insert("PropertyValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormNumericQuestionAutomation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.answer_source
-            .check(&path.field("AnswerSource"), &Rules::NONE, out);
-        self.property_value
-            .check(&path.field("PropertyValue"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormNumericQuestionAutomation);
-
-/// Property type `NumericQuestionPropertyValueAutomation` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct NumericQuestionPropertyValueAutomation {
-    /// `Label` (required).
-    pub label: Value<Label>,
+crate::l1_struct! {
+    /// Property type `NumericQuestionPropertyValueAutomation` of `AWS::Connect::EvaluationForm`.
+    NumericQuestionPropertyValueAutomation
 }
 
 impl NumericQuestionPropertyValueAutomation {
     /// The required properties: `Label`.
     pub fn new(label: impl Into<Value<Label>>) -> Self {
-        Self {
-            label: label.into(),
-        }
+        Self(crate::Properties::new().with(0, "Label", label.into().to_template()))
     }
 }
 
-impl ToTemplate for NumericQuestionPropertyValueAutomation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Label".to_owned(), self.label.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Label`.
+    Label {
+        /// `OVERALL_CUSTOMER_SENTIMENT_SCORE`
+        OverallCustomerSentimentScore = "OVERALL_CUSTOMER_SENTIMENT_SCORE",
+        /// `OVERALL_AGENT_SENTIMENT_SCORE`
+        OverallAgentSentimentScore = "OVERALL_AGENT_SENTIMENT_SCORE",
+        /// `NON_TALK_TIME`
+        NonTalkTime = "NON_TALK_TIME",
+        /// `NON_TALK_TIME_PERCENTAGE`
+        NonTalkTimePercentage = "NON_TALK_TIME_PERCENTAGE",
+        /// `NUMBER_OF_INTERRUPTIONS`
+        NumberOfInterruptions = "NUMBER_OF_INTERRUPTIONS",
+        /// `CONTACT_DURATION`
+        ContactDuration = "CONTACT_DURATION",
+        /// `AGENT_INTERACTION_DURATION`
+        AgentInteractionDuration = "AGENT_INTERACTION_DURATION",
+        /// `CUSTOMER_HOLD_TIME`
+        CustomerHoldTime = "CUSTOMER_HOLD_TIME",
+        /// `LONGEST_HOLD_DURATION`
+        LongestHoldDuration = "LONGEST_HOLD_DURATION",
+        /// `NUMBER_OF_HOLDS`
+        NumberOfHolds = "NUMBER_OF_HOLDS",
+        /// `AGENT_INTERACTION_AND_HOLD_DURATION`
+        AgentInteractionAndHoldDuration = "AGENT_INTERACTION_AND_HOLD_DURATION",
+        /// `CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT`
+        CustomerSentimentScoreWithoutAgent = "CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT",
+        /// `CUSTOMER_SENTIMENT_SCORE_WITH_AGENT`
+        CustomerSentimentScoreWithAgent = "CUSTOMER_SENTIMENT_SCORE_WITH_AGENT",
     }
 }
 
-impl Check for NumericQuestionPropertyValueAutomation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.label.check(&path.field("Label"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NumericQuestionPropertyValueAutomation);
-
-/// Values of `Label`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Label {
-    /// `OVERALL_CUSTOMER_SENTIMENT_SCORE`
-    OverallCustomerSentimentScore,
-    /// `OVERALL_AGENT_SENTIMENT_SCORE`
-    OverallAgentSentimentScore,
-    /// `NON_TALK_TIME`
-    NonTalkTime,
-    /// `NON_TALK_TIME_PERCENTAGE`
-    NonTalkTimePercentage,
-    /// `NUMBER_OF_INTERRUPTIONS`
-    NumberOfInterruptions,
-    /// `CONTACT_DURATION`
-    ContactDuration,
-    /// `AGENT_INTERACTION_DURATION`
-    AgentInteractionDuration,
-    /// `CUSTOMER_HOLD_TIME`
-    CustomerHoldTime,
-    /// `LONGEST_HOLD_DURATION`
-    LongestHoldDuration,
-    /// `NUMBER_OF_HOLDS`
-    NumberOfHolds,
-    /// `AGENT_INTERACTION_AND_HOLD_DURATION`
-    AgentInteractionAndHoldDuration,
-    /// `CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT`
-    CustomerSentimentScoreWithoutAgent,
-    /// `CUSTOMER_SENTIMENT_SCORE_WITH_AGENT`
-    CustomerSentimentScoreWithAgent,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Label {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "OVERALL_CUSTOMER_SENTIMENT_SCORE",
-        "OVERALL_AGENT_SENTIMENT_SCORE",
-        "NON_TALK_TIME",
-        "NON_TALK_TIME_PERCENTAGE",
-        "NUMBER_OF_INTERRUPTIONS",
-        "CONTACT_DURATION",
-        "AGENT_INTERACTION_DURATION",
-        "CUSTOMER_HOLD_TIME",
-        "LONGEST_HOLD_DURATION",
-        "NUMBER_OF_HOLDS",
-        "AGENT_INTERACTION_AND_HOLD_DURATION",
-        "CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT",
-        "CUSTOMER_SENTIMENT_SCORE_WITH_AGENT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OverallCustomerSentimentScore => "OVERALL_CUSTOMER_SENTIMENT_SCORE",
-            Self::OverallAgentSentimentScore => "OVERALL_AGENT_SENTIMENT_SCORE",
-            Self::NonTalkTime => "NON_TALK_TIME",
-            Self::NonTalkTimePercentage => "NON_TALK_TIME_PERCENTAGE",
-            Self::NumberOfInterruptions => "NUMBER_OF_INTERRUPTIONS",
-            Self::ContactDuration => "CONTACT_DURATION",
-            Self::AgentInteractionDuration => "AGENT_INTERACTION_DURATION",
-            Self::CustomerHoldTime => "CUSTOMER_HOLD_TIME",
-            Self::LongestHoldDuration => "LONGEST_HOLD_DURATION",
-            Self::NumberOfHolds => "NUMBER_OF_HOLDS",
-            Self::AgentInteractionAndHoldDuration => "AGENT_INTERACTION_AND_HOLD_DURATION",
-            Self::CustomerSentimentScoreWithoutAgent => "CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT",
-            Self::CustomerSentimentScoreWithAgent => "CUSTOMER_SENTIMENT_SCORE_WITH_AGENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Label {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Label {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Label {
-    fn from(s: &str) -> Self {
-        match s {
-            "OVERALL_CUSTOMER_SENTIMENT_SCORE" => Self::OverallCustomerSentimentScore,
-            "OVERALL_AGENT_SENTIMENT_SCORE" => Self::OverallAgentSentimentScore,
-            "NON_TALK_TIME" => Self::NonTalkTime,
-            "NON_TALK_TIME_PERCENTAGE" => Self::NonTalkTimePercentage,
-            "NUMBER_OF_INTERRUPTIONS" => Self::NumberOfInterruptions,
-            "CONTACT_DURATION" => Self::ContactDuration,
-            "AGENT_INTERACTION_DURATION" => Self::AgentInteractionDuration,
-            "CUSTOMER_HOLD_TIME" => Self::CustomerHoldTime,
-            "LONGEST_HOLD_DURATION" => Self::LongestHoldDuration,
-            "NUMBER_OF_HOLDS" => Self::NumberOfHolds,
-            "AGENT_INTERACTION_AND_HOLD_DURATION" => Self::AgentInteractionAndHoldDuration,
-            "CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT" => Self::CustomerSentimentScoreWithoutAgent,
-            "CUSTOMER_SENTIMENT_SCORE_WITH_AGENT" => Self::CustomerSentimentScoreWithAgent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Label> {
-    fn from(s: &str) -> Self {
-        Value::literal(Label::from(s))
-    }
-}
-
-crate::impl_literal!(Label);
-
-/// Property type `EvaluationFormNumericQuestionOption` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormNumericQuestionOption {
-    /// `AutomaticFail` (optional).
-    pub automatic_fail: Option<Value<bool>>,
-    /// `AutomaticFailConfiguration` (optional).
-    pub automatic_fail_configuration: Option<Value<AutomaticFailConfiguration>>,
-    /// `MaxValue` (required).
-    pub max_value: Value<i64>,
-    /// `MinValue` (required).
-    pub min_value: Value<i64>,
-    /// `Score` (optional).
-    /// Range: 0..=10.
-    pub score: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormNumericQuestionOption` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormNumericQuestionOption
 }
 
 impl EvaluationFormNumericQuestionOption {
     /// The required properties: `MaxValue`, `MinValue`.
     pub fn new(max_value: impl Into<Value<i64>>, min_value: impl Into<Value<i64>>) -> Self {
-        Self {
-            automatic_fail: None,
-            automatic_fail_configuration: None,
-            max_value: max_value.into(),
-            min_value: min_value.into(),
-            score: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "MaxValue", max_value.into().to_template())
+                .with(3, "MinValue", min_value.into().to_template()),
+        )
     }
-    /// Sets `AutomaticFail`.
-    pub fn automatic_fail(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.automatic_fail = Some(value.into());
-        self
+    /// `AutomaticFail` (optional).
+    pub fn automatic_fail(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AutomaticFail", value.into().to_template()))
     }
-    /// Sets `AutomaticFailConfiguration`.
+    /// `AutomaticFailConfiguration` (optional).
     pub fn automatic_fail_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AutomaticFailConfiguration>>,
     ) -> Self {
-        self.automatic_fail_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AutomaticFailConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Score`.
-    pub fn score(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.score = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationFormNumericQuestionOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automatic_fail {
-            m.insert("AutomaticFail".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.automatic_fail_configuration {
-            m.insert("AutomaticFailConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("MaxValue".to_owned(), self.max_value.to_template());
-        m.insert("MinValue".to_owned(), self.min_value.to_template());
-        if let Some(v) = &self.score {
-            m.insert("Score".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Score` (optional).
+    /// Range: 0 to 10.
+    pub fn score(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Score", value.into().to_template()))
     }
 }
 
-impl Check for EvaluationFormNumericQuestionOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.automatic_fail_configuration.check(
-            &path.field("AutomaticFailConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.score.check(
-            &path.field("Score"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormNumericQuestionOption);
-
-/// Property type `AutomaticFailConfiguration` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct AutomaticFailConfiguration {
-    /// `TargetSection` (optional).
-    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub target_section: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AutomaticFailConfiguration` of `AWS::Connect::EvaluationForm`.
+    AutomaticFailConfiguration(default)
 }
 
 impl AutomaticFailConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_section: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetSection`.
-    pub fn target_section(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_section = Some(value.into());
-        self
+    /// `TargetSection` (optional).
+    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
+    pub fn target_section(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TargetSection", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AutomaticFailConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_section {
-            m.insert("TargetSection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutomaticFailConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_section.check(
-            &path.field("TargetSection"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutomaticFailConfiguration);
-
-/// Property type `EvaluationFormSingleSelectQuestionProperties` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormSingleSelectQuestionProperties {
-    /// `Automation` (optional).
-    pub automation: Option<Value<EvaluationFormSingleSelectQuestionAutomation>>,
-    /// `DisplayAs` (optional).
-    pub display_as: Option<Value<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>>,
-    /// `Options` (required).
-    /// Items: 2..=256.
-    pub options: Value<List<EvaluationFormSingleSelectQuestionOption>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormSingleSelectQuestionProperties` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormSingleSelectQuestionProperties
 }
 
 impl EvaluationFormSingleSelectQuestionProperties {
     /// The required properties: `Options`.
     pub fn new(options: impl Into<Value<List<EvaluationFormSingleSelectQuestionOption>>>) -> Self {
-        Self {
-            automation: None,
-            display_as: None,
-            options: options.into(),
-        }
+        Self(crate::Properties::new().with(2, "Options", options.into().to_template()))
     }
-    /// Sets `Automation`.
+    /// `Automation` (optional).
     pub fn automation(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormSingleSelectQuestionAutomation>>,
     ) -> Self {
-        self.automation = Some(value.into());
-        self
+        Self(self.0.with(0, "Automation", value.into().to_template()))
     }
-    /// Sets `DisplayAs`.
+    /// `DisplayAs` (optional).
     pub fn display_as(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>>,
     ) -> Self {
-        self.display_as = Some(value.into());
-        self
+        Self(self.0.with(1, "DisplayAs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormSingleSelectQuestionProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automation {
-            m.insert("Automation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_as {
-            m.insert("DisplayAs".to_owned(), v.to_template());
-        }
-        m.insert("Options".to_owned(), self.options.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormSingleSelectQuestionProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.automation
-            .check(&path.field("Automation"), &Rules::NONE, out);
-        self.display_as
-            .check(&path.field("DisplayAs"), &Rules::NONE, out);
-        self.options.check(
-            &path.field("Options"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormSingleSelectQuestionProperties);
-
-/// Property type `EvaluationFormSingleSelectQuestionAutomation` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormSingleSelectQuestionAutomation {
-    /// `AnswerSource` (optional).
-    pub answer_source: Option<Value<EvaluationFormQuestionAutomationAnswerSource>>,
-    /// `DefaultOptionRefId` (optional).
-    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub default_option_ref_id: Option<Value<String>>,
-    /// `Options` (required).
-    /// Items: 1..=20.
-    pub options: Value<List<EvaluationFormSingleSelectQuestionAutomationOption>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormSingleSelectQuestionAutomation` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormSingleSelectQuestionAutomation
 }
 
 impl EvaluationFormSingleSelectQuestionAutomation {
@@ -2513,72 +893,28 @@ impl EvaluationFormSingleSelectQuestionAutomation {
     pub fn new(
         options: impl Into<Value<List<EvaluationFormSingleSelectQuestionAutomationOption>>>,
     ) -> Self {
-        Self {
-            answer_source: None,
-            default_option_ref_id: None,
-            options: options.into(),
-        }
+        Self(crate::Properties::new().with(2, "Options", options.into().to_template()))
     }
-    /// Sets `AnswerSource`.
+    /// `AnswerSource` (optional).
     pub fn answer_source(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormQuestionAutomationAnswerSource>>,
     ) -> Self {
-        self.answer_source = Some(value.into());
-        self
+        Self(self.0.with(0, "AnswerSource", value.into().to_template()))
     }
-    /// Sets `DefaultOptionRefId`.
-    pub fn default_option_ref_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_option_ref_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationFormSingleSelectQuestionAutomation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.answer_source {
-            m.insert("AnswerSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_option_ref_id {
-            m.insert("DefaultOptionRefId".to_owned(), v.to_template());
-        }
-        m.insert("Options".to_owned(), self.options.to_template());
-        Expr::Map(m)
+    /// `DefaultOptionRefId` (optional).
+    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
+    pub fn default_option_ref_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultOptionRefId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EvaluationFormSingleSelectQuestionAutomation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.answer_source
-            .check(&path.field("AnswerSource"), &Rules::NONE, out);
-        self.default_option_ref_id.check(
-            &path.field("DefaultOptionRefId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.options.check(
-            &path.field("Options"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormSingleSelectQuestionAutomation);
-
-/// Property type `EvaluationFormSingleSelectQuestionAutomationOption` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormSingleSelectQuestionAutomationOption {
-    /// `RuleCategory` (required).
-    pub rule_category: Value<SingleSelectQuestionRuleCategoryAutomation>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormSingleSelectQuestionAutomationOption` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormSingleSelectQuestionAutomationOption
 }
 
 impl EvaluationFormSingleSelectQuestionAutomationOption {
@@ -2586,40 +922,13 @@ impl EvaluationFormSingleSelectQuestionAutomationOption {
     pub fn new(
         rule_category: impl Into<Value<SingleSelectQuestionRuleCategoryAutomation>>,
     ) -> Self {
-        Self {
-            rule_category: rule_category.into(),
-        }
+        Self(crate::Properties::new().with(0, "RuleCategory", rule_category.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormSingleSelectQuestionAutomationOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RuleCategory".to_owned(), self.rule_category.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormSingleSelectQuestionAutomationOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule_category
-            .check(&path.field("RuleCategory"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormSingleSelectQuestionAutomationOption);
-
-/// Property type `SingleSelectQuestionRuleCategoryAutomation` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct SingleSelectQuestionRuleCategoryAutomation {
-    /// `Category` (required).
-    /// Length: 1..=50 characters.
-    pub category: Value<String>,
-    /// `Condition` (required).
-    pub condition: Value<SingleSelectQuestionRuleCategoryAutomationCondition>,
-    /// `OptionRefId` (required).
-    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub option_ref_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `SingleSelectQuestionRuleCategoryAutomation` of `AWS::Connect::EvaluationForm`.
+    SingleSelectQuestionRuleCategoryAutomation
 }
 
 impl SingleSelectQuestionRuleCategoryAutomation {
@@ -2629,491 +938,148 @@ impl SingleSelectQuestionRuleCategoryAutomation {
         condition: impl Into<Value<SingleSelectQuestionRuleCategoryAutomationCondition>>,
         option_ref_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            category: category.into(),
-            condition: condition.into(),
-            option_ref_id: option_ref_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Category", category.into().to_template())
+                .with(1, "Condition", condition.into().to_template())
+                .with(2, "OptionRefId", option_ref_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SingleSelectQuestionRuleCategoryAutomation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Category".to_owned(), self.category.to_template());
-        m.insert("Condition".to_owned(), self.condition.to_template());
-        m.insert("OptionRefId".to_owned(), self.option_ref_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SingleSelectQuestionRuleCategoryAutomationCondition`.
+    SingleSelectQuestionRuleCategoryAutomationCondition {
+        /// `PRESENT`
+        Present = "PRESENT",
+        /// `NOT_PRESENT`
+        NotPresent = "NOT_PRESENT",
     }
 }
 
-impl Check for SingleSelectQuestionRuleCategoryAutomation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.category.check(
-            &path.field("Category"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-        self.option_ref_id.check(
-            &path.field("OptionRefId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EvaluationFormSingleSelectQuestionPropertiesDisplayAs`.
+    EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
+        /// `DROPDOWN`
+        Dropdown = "DROPDOWN",
+        /// `RADIO`
+        Radio = "RADIO",
     }
 }
 
-crate::impl_literal!(SingleSelectQuestionRuleCategoryAutomation);
-
-/// Values of `SingleSelectQuestionRuleCategoryAutomationCondition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SingleSelectQuestionRuleCategoryAutomationCondition {
-    /// `PRESENT`
-    Present,
-    /// `NOT_PRESENT`
-    NotPresent,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SingleSelectQuestionRuleCategoryAutomationCondition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PRESENT", "NOT_PRESENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Present => "PRESENT",
-            Self::NotPresent => "NOT_PRESENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SingleSelectQuestionRuleCategoryAutomationCondition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SingleSelectQuestionRuleCategoryAutomationCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SingleSelectQuestionRuleCategoryAutomationCondition {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRESENT" => Self::Present,
-            "NOT_PRESENT" => Self::NotPresent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SingleSelectQuestionRuleCategoryAutomationCondition> {
-    fn from(s: &str) -> Self {
-        Value::literal(SingleSelectQuestionRuleCategoryAutomationCondition::from(s))
-    }
-}
-
-crate::impl_literal!(SingleSelectQuestionRuleCategoryAutomationCondition);
-
-/// Values of `EvaluationFormSingleSelectQuestionPropertiesDisplayAs`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
-    /// `DROPDOWN`
-    Dropdown,
-    /// `RADIO`
-    Radio,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DROPDOWN", "RADIO"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dropdown => "DROPDOWN",
-            Self::Radio => "RADIO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
-    fn from(s: &str) -> Self {
-        match s {
-            "DROPDOWN" => Self::Dropdown,
-            "RADIO" => Self::Radio,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EvaluationFormSingleSelectQuestionPropertiesDisplayAs> {
-    fn from(s: &str) -> Self {
-        Value::literal(EvaluationFormSingleSelectQuestionPropertiesDisplayAs::from(
-            s,
-        ))
-    }
-}
-
-crate::impl_literal!(EvaluationFormSingleSelectQuestionPropertiesDisplayAs);
-
-/// Property type `EvaluationFormSingleSelectQuestionOption` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormSingleSelectQuestionOption {
-    /// `AutomaticFail` (optional).
-    pub automatic_fail: Option<Value<bool>>,
-    /// `AutomaticFailConfiguration` (optional).
-    pub automatic_fail_configuration: Option<Value<AutomaticFailConfiguration>>,
-    /// `RefId` (required).
-    /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
-    pub ref_id: Value<String>,
-    /// `Score` (optional).
-    /// Range: 0..=10.
-    pub score: Option<Value<i64>>,
-    /// `Text` (required).
-    /// Length: 1..=128 characters.
-    pub text: Value<String>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormSingleSelectQuestionOption` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormSingleSelectQuestionOption
 }
 
 impl EvaluationFormSingleSelectQuestionOption {
     /// The required properties: `RefId`, `Text`.
     pub fn new(ref_id: impl Into<Value<String>>, text: impl Into<Value<String>>) -> Self {
-        Self {
-            automatic_fail: None,
-            automatic_fail_configuration: None,
-            ref_id: ref_id.into(),
-            score: None,
-            text: text.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "RefId", ref_id.into().to_template())
+                .with(4, "Text", text.into().to_template()),
+        )
     }
-    /// Sets `AutomaticFail`.
-    pub fn automatic_fail(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.automatic_fail = Some(value.into());
-        self
+    /// `AutomaticFail` (optional).
+    pub fn automatic_fail(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AutomaticFail", value.into().to_template()))
     }
-    /// Sets `AutomaticFailConfiguration`.
+    /// `AutomaticFailConfiguration` (optional).
     pub fn automatic_fail_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AutomaticFailConfiguration>>,
     ) -> Self {
-        self.automatic_fail_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AutomaticFailConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Score`.
-    pub fn score(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.score = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationFormSingleSelectQuestionOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automatic_fail {
-            m.insert("AutomaticFail".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.automatic_fail_configuration {
-            m.insert("AutomaticFailConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("RefId".to_owned(), self.ref_id.to_template());
-        if let Some(v) = &self.score {
-            m.insert("Score".to_owned(), v.to_template());
-        }
-        m.insert("Text".to_owned(), self.text.to_template());
-        Expr::Map(m)
+    /// `Score` (optional).
+    /// Range: 0 to 10.
+    pub fn score(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Score", value.into().to_template()))
     }
 }
 
-impl Check for EvaluationFormSingleSelectQuestionOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.automatic_fail_configuration.check(
-            &path.field("AutomaticFailConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.ref_id.check(
-            &path.field("RefId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.score.check(
-            &path.field("Score"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text.check(
-            &path.field("Text"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormSingleSelectQuestionOption);
-
-/// Property type `EvaluationFormTextQuestionProperties` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationFormTextQuestionProperties {
-    /// `Automation` (optional).
-    pub automation: Option<Value<EvaluationFormTextQuestionAutomation>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormTextQuestionProperties` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormTextQuestionProperties(default)
 }
 
 impl EvaluationFormTextQuestionProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { automation: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Automation`.
-    pub fn automation(
-        mut self,
-        value: impl Into<Value<EvaluationFormTextQuestionAutomation>>,
-    ) -> Self {
-        self.automation = Some(value.into());
-        self
+    /// `Automation` (optional).
+    pub fn automation(self, value: impl Into<Value<EvaluationFormTextQuestionAutomation>>) -> Self {
+        Self(self.0.with(0, "Automation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormTextQuestionProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automation {
-            m.insert("Automation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormTextQuestionProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.automation
-            .check(&path.field("Automation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormTextQuestionProperties);
-
-/// Property type `EvaluationFormTextQuestionAutomation` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationFormTextQuestionAutomation {
-    /// `AnswerSource` (optional).
-    pub answer_source: Option<Value<EvaluationFormQuestionAutomationAnswerSource>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormTextQuestionAutomation` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormTextQuestionAutomation(default)
 }
 
 impl EvaluationFormTextQuestionAutomation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            answer_source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AnswerSource`.
+    /// `AnswerSource` (optional).
     pub fn answer_source(
-        mut self,
+        self,
         value: impl Into<Value<EvaluationFormQuestionAutomationAnswerSource>>,
     ) -> Self {
-        self.answer_source = Some(value.into());
-        self
+        Self(self.0.with(0, "AnswerSource", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormTextQuestionAutomation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.answer_source {
-            m.insert("AnswerSource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EvaluationFormTextQuestionAutomation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.answer_source
-            .check(&path.field("AnswerSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormTextQuestionAutomation);
-
-/// Property type `EvaluationFormLanguageConfiguration` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationFormLanguageConfiguration {
-    /// `FormLanguage` (optional).
-    pub form_language: Option<Value<FormLanguage>>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormLanguageConfiguration` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormLanguageConfiguration(default)
 }
 
 impl EvaluationFormLanguageConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            form_language: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FormLanguage`.
-    pub fn form_language(mut self, value: impl Into<Value<FormLanguage>>) -> Self {
-        self.form_language = Some(value.into());
-        self
+    /// `FormLanguage` (optional).
+    pub fn form_language(self, value: impl Into<Value<FormLanguage>>) -> Self {
+        Self(self.0.with(0, "FormLanguage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EvaluationFormLanguageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.form_language {
-            m.insert("FormLanguage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FormLanguage`.
+    FormLanguage {
+        /// `de-DE`
+        DeDe = "de-DE",
+        /// `en-US`
+        EnUs = "en-US",
+        /// `es-ES`
+        EsEs = "es-ES",
+        /// `fr-FR`
+        FrFr = "fr-FR",
+        /// `it-IT`
+        ItIt = "it-IT",
+        /// `pt-BR`
+        PtBr = "pt-BR",
+        /// `ja-JP`
+        JaJp = "ja-JP",
+        /// `ko-KR`
+        KoKr = "ko-KR",
+        /// `zh-CN`
+        ZhCn = "zh-CN",
     }
 }
 
-impl Check for EvaluationFormLanguageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.form_language
-            .check(&path.field("FormLanguage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationFormLanguageConfiguration);
-
-/// Values of `FormLanguage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FormLanguage {
-    /// `de-DE`
-    DeDe,
-    /// `en-US`
-    EnUs,
-    /// `es-ES`
-    EsEs,
-    /// `fr-FR`
-    FrFr,
-    /// `it-IT`
-    ItIt,
-    /// `pt-BR`
-    PtBr,
-    /// `ja-JP`
-    JaJp,
-    /// `ko-KR`
-    KoKr,
-    /// `zh-CN`
-    ZhCn,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FormLanguage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "de-DE", "en-US", "es-ES", "fr-FR", "it-IT", "pt-BR", "ja-JP", "ko-KR", "zh-CN",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeDe => "de-DE",
-            Self::EnUs => "en-US",
-            Self::EsEs => "es-ES",
-            Self::FrFr => "fr-FR",
-            Self::ItIt => "it-IT",
-            Self::PtBr => "pt-BR",
-            Self::JaJp => "ja-JP",
-            Self::KoKr => "ko-KR",
-            Self::ZhCn => "zh-CN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FormLanguage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FormLanguage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FormLanguage {
-    fn from(s: &str) -> Self {
-        match s {
-            "de-DE" => Self::DeDe,
-            "en-US" => Self::EnUs,
-            "es-ES" => Self::EsEs,
-            "fr-FR" => Self::FrFr,
-            "it-IT" => Self::ItIt,
-            "pt-BR" => Self::PtBr,
-            "ja-JP" => Self::JaJp,
-            "ko-KR" => Self::KoKr,
-            "zh-CN" => Self::ZhCn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FormLanguage> {
-    fn from(s: &str) -> Self {
-        Value::literal(FormLanguage::from(s))
-    }
-}
-
-crate::impl_literal!(FormLanguage);
-
-/// Property type `EvaluationReviewConfiguration` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationReviewConfiguration {
-    /// `EligibilityDays` (optional).
-    /// Range: 1..=90.
-    pub eligibility_days: Option<Value<i64>>,
-    /// `ReviewNotificationRecipients` (required).
-    /// Items: 1..=.
-    pub review_notification_recipients: Value<List<EvaluationReviewNotificationRecipient>>,
+crate::l1_struct! {
+    /// Property type `EvaluationReviewConfiguration` of `AWS::Connect::EvaluationForm`.
+    EvaluationReviewConfiguration
 }
 
 impl EvaluationReviewConfiguration {
@@ -3121,63 +1087,25 @@ impl EvaluationReviewConfiguration {
     pub fn new(
         review_notification_recipients: impl Into<Value<List<EvaluationReviewNotificationRecipient>>>,
     ) -> Self {
-        Self {
-            eligibility_days: None,
-            review_notification_recipients: review_notification_recipients.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ReviewNotificationRecipients",
+            review_notification_recipients.into().to_template(),
+        ))
     }
-    /// Sets `EligibilityDays`.
-    pub fn eligibility_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.eligibility_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationReviewConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.eligibility_days {
-            m.insert("EligibilityDays".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ReviewNotificationRecipients".to_owned(),
-            self.review_notification_recipients.to_template(),
-        );
-        Expr::Map(m)
+    /// `EligibilityDays` (optional).
+    /// Range: 1 to 90.
+    pub fn eligibility_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EligibilityDays", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EvaluationReviewConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.eligibility_days.check(
-            &path.field("EligibilityDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(90.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.review_notification_recipients.check(
-            &path.field("ReviewNotificationRecipients"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationReviewConfiguration);
-
-/// Property type `EvaluationReviewNotificationRecipient` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationReviewNotificationRecipient {
-    /// `Type` (required).
-    pub type_: Value<EvaluationReviewNotificationRecipientType>,
-    /// `Value` (required).
-    pub value: Value<EvaluationReviewNotificationRecipientValue>,
+crate::l1_struct! {
+    /// Property type `EvaluationReviewNotificationRecipient` of `AWS::Connect::EvaluationForm`.
+    EvaluationReviewNotificationRecipient
 }
 
 impl EvaluationReviewNotificationRecipient {
@@ -3186,488 +1114,111 @@ impl EvaluationReviewNotificationRecipient {
         type_: impl Into<Value<EvaluationReviewNotificationRecipientType>>,
         value: impl Into<Value<EvaluationReviewNotificationRecipientValue>>,
     ) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EvaluationReviewNotificationRecipient {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EvaluationReviewNotificationRecipientType`.
+    EvaluationReviewNotificationRecipientType {
+        /// `USER_ID`
+        UserId = "USER_ID",
     }
 }
 
-impl Check for EvaluationReviewNotificationRecipient {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EvaluationReviewNotificationRecipient);
-
-/// Values of `EvaluationReviewNotificationRecipientType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EvaluationReviewNotificationRecipientType {
-    /// `USER_ID`
-    UserId,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EvaluationReviewNotificationRecipientType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["USER_ID"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserId => "USER_ID",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EvaluationReviewNotificationRecipientType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EvaluationReviewNotificationRecipientType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EvaluationReviewNotificationRecipientType {
-    fn from(s: &str) -> Self {
-        match s {
-            "USER_ID" => Self::UserId,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EvaluationReviewNotificationRecipientType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EvaluationReviewNotificationRecipientType::from(s))
-    }
-}
-
-crate::impl_literal!(EvaluationReviewNotificationRecipientType);
-
-/// Property type `EvaluationReviewNotificationRecipientValue` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone, Default)]
-pub struct EvaluationReviewNotificationRecipientValue {
-    /// `UserId` (optional).
-    /// Length: 1..=500 characters.
-    pub user_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EvaluationReviewNotificationRecipientValue` of `AWS::Connect::EvaluationForm`.
+    EvaluationReviewNotificationRecipientValue(default)
 }
 
 impl EvaluationReviewNotificationRecipientValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { user_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `UserId`.
-    pub fn user_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationReviewNotificationRecipientValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.user_id {
-            m.insert("UserId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserId` (optional).
+    /// Length: 1 to 500 characters.
+    pub fn user_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "UserId", value.into().to_template()))
     }
 }
 
-impl Check for EvaluationReviewNotificationRecipientValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.user_id.check(
-            &path.field("UserId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationReviewNotificationRecipientValue);
-
-/// Property type `ScoringStrategy` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct ScoringStrategy {
-    /// `Mode` (required).
-    pub mode: Value<Mode>,
-    /// `Status` (required).
-    pub status: Value<Status>,
+crate::l1_struct! {
+    /// Property type `ScoringStrategy` of `AWS::Connect::EvaluationForm`.
+    ScoringStrategy
 }
 
 impl ScoringStrategy {
     /// The required properties: `Mode`, `Status`.
     pub fn new(mode: impl Into<Value<Mode>>, status: impl Into<Value<Status>>) -> Self {
-        Self {
-            mode: mode.into(),
-            status: status.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Mode", mode.into().to_template())
+                .with(1, "Status", status.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ScoringStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `QUESTION_ONLY`
+        QuestionOnly = "QUESTION_ONLY",
+        /// `SECTION_ONLY`
+        SectionOnly = "SECTION_ONLY",
     }
 }
 
-impl Check for ScoringStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(ScoringStrategy);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `QUESTION_ONLY`
-    QuestionOnly,
-    /// `SECTION_ONLY`
-    SectionOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["QUESTION_ONLY", "SECTION_ONLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::QuestionOnly => "QUESTION_ONLY",
-            Self::SectionOnly => "SECTION_ONLY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `EvaluationFormPropsStatus`.
+    EvaluationFormPropsStatus {
+        /// `DRAFT`
+        Draft = "DRAFT",
+        /// `ACTIVE`
+        Active = "ACTIVE",
     }
 }
 
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "QUESTION_ONLY" => Self::QuestionOnly,
-            "SECTION_ONLY" => Self::SectionOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Values of `EvaluationFormPropsStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EvaluationFormPropsStatus {
-    /// `DRAFT`
-    Draft,
-    /// `ACTIVE`
-    Active,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EvaluationFormPropsStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DRAFT", "ACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "DRAFT",
-            Self::Active => "ACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EvaluationFormPropsStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EvaluationFormPropsStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EvaluationFormPropsStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "DRAFT" => Self::Draft,
-            "ACTIVE" => Self::Active,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EvaluationFormPropsStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(EvaluationFormPropsStatus::from(s))
-    }
-}
-
-crate::impl_literal!(EvaluationFormPropsStatus);
-
-/// Property type `Tag` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `EvaluationFormTargetConfiguration` of `AWS::Connect::EvaluationForm`.
-#[derive(Debug, Clone)]
-pub struct EvaluationFormTargetConfiguration {
-    /// `ContactInteractionType` (required).
-    pub contact_interaction_type: Value<ContactInteractionType>,
+crate::l1_struct! {
+    /// Property type `EvaluationFormTargetConfiguration` of `AWS::Connect::EvaluationForm`.
+    EvaluationFormTargetConfiguration
 }
 
 impl EvaluationFormTargetConfiguration {
     /// The required properties: `ContactInteractionType`.
     pub fn new(contact_interaction_type: impl Into<Value<ContactInteractionType>>) -> Self {
-        Self {
-            contact_interaction_type: contact_interaction_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ContactInteractionType",
+            contact_interaction_type.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EvaluationFormTargetConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContactInteractionType".to_owned(),
-            self.contact_interaction_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ContactInteractionType`.
+    ContactInteractionType {
+        /// `AGENT`
+        Agent = "AGENT",
+        /// `AUTOMATED`
+        Automated = "AUTOMATED",
+        /// `CUSTOMER`
+        Customer = "CUSTOMER",
     }
 }
-
-impl Check for EvaluationFormTargetConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_interaction_type.check(
-            &path.field("ContactInteractionType"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationFormTargetConfiguration);
-
-/// Values of `ContactInteractionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactInteractionType {
-    /// `AGENT`
-    Agent,
-    /// `AUTOMATED`
-    Automated,
-    /// `CUSTOMER`
-    Customer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContactInteractionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AGENT", "AUTOMATED", "CUSTOMER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Agent => "AGENT",
-            Self::Automated => "AUTOMATED",
-            Self::Customer => "CUSTOMER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContactInteractionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContactInteractionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContactInteractionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AGENT" => Self::Agent,
-            "AUTOMATED" => Self::Automated,
-            "CUSTOMER" => Self::Customer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContactInteractionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContactInteractionType::from(s))
-    }
-}
-
-crate::impl_literal!(ContactInteractionType);

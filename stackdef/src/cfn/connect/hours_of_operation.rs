@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone)]
-pub struct HoursOfOperation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for HoursOfOperation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for HoursOfOperation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for HoursOfOperation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::HoursOfOperation`.
+    HoursOfOperation("AWS::Connect::HoursOfOperation", HoursOfOperationProps)
 }
 
 impl HoursOfOperation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::HoursOfOperation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: HoursOfOperationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `HoursOfOperationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::HoursOfOperationArn> {
         self.resource.ref_value()
@@ -82,35 +34,77 @@ impl HoursOfOperation {
     pub fn attr_hours_of_operation_arn(&self) -> Value<ids::HoursOfOperationArn> {
         self.resource.get_att("HoursOfOperationArn")
     }
+
+    /// Replaces `ChildHoursOfOperations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_child_hours_of_operations(
+        &self,
+        value: impl Into<Value<List<HoursOfOperationsIdentifier>>>,
+    ) {
+        self.resource
+            .set_property("ChildHoursOfOperations", value.into())
+    }
+
+    /// Replaces `Config` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_config(&self, value: impl Into<Value<List<HoursOfOperationConfig>>>) {
+        self.resource.set_property("Config", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `HoursOfOperationOverrides` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hours_of_operation_overrides(
+        &self,
+        value: impl Into<Value<List<HoursOfOperationOverride>>>,
+    ) {
+        self.resource
+            .set_property("HoursOfOperationOverrides", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ParentHoursOfOperations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parent_hours_of_operations(
+        &self,
+        value: impl Into<Value<List<HoursOfOperationsIdentifier>>>,
+    ) {
+        self.resource
+            .set_property("ParentHoursOfOperations", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TimeZone", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone)]
-pub struct HoursOfOperationProps {
-    /// `ChildHoursOfOperations` (optional).
-    pub child_hours_of_operations: Option<Value<List<HoursOfOperationsIdentifier>>>,
-    /// `Config` (required).
-    /// Items: 0..=100.
-    pub config: Value<List<HoursOfOperationConfig>>,
-    /// `Description` (optional).
-    /// Length: 1..=250 characters.
-    pub description: Option<Value<String>>,
-    /// `HoursOfOperationOverrides` (optional).
-    /// Items: ..=50.
-    pub hours_of_operation_overrides: Option<Value<List<HoursOfOperationOverride>>>,
-    /// `InstanceArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    pub name: Value<String>,
-    /// `ParentHoursOfOperations` (optional).
-    pub parent_hours_of_operations: Option<Value<List<HoursOfOperationsIdentifier>>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeZone` (required).
-    pub time_zone: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::HoursOfOperation`.
+    HoursOfOperationProps
 }
 
 impl HoursOfOperationProps {
@@ -121,211 +115,77 @@ impl HoursOfOperationProps {
         name: impl Into<Value<String>>,
         time_zone: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            child_hours_of_operations: None,
-            config: config.into(),
-            description: None,
-            hours_of_operation_overrides: None,
-            instance_arn: instance_arn.into(),
-            name: name.into(),
-            parent_hours_of_operations: None,
-            tags: None,
-            time_zone: time_zone.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Config", config.into().to_template())
+                .with(4, "InstanceArn", instance_arn.into().to_template())
+                .with(5, "Name", name.into().to_template())
+                .with(8, "TimeZone", time_zone.into().to_template()),
+        )
     }
-    /// Sets `ChildHoursOfOperations`.
+    /// `ChildHoursOfOperations` (optional).
     pub fn child_hours_of_operations(
-        mut self,
+        self,
         value: impl Into<Value<List<HoursOfOperationsIdentifier>>>,
     ) -> Self {
-        self.child_hours_of_operations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ChildHoursOfOperations", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 250 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `HoursOfOperationOverrides`.
+    /// `HoursOfOperationOverrides` (optional).
+    /// Items: at most 50.
     pub fn hours_of_operation_overrides(
-        mut self,
+        self,
         value: impl Into<Value<List<HoursOfOperationOverride>>>,
     ) -> Self {
-        self.hours_of_operation_overrides = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "HoursOfOperationOverrides", value.into().to_template()),
+        )
     }
-    /// Sets `ParentHoursOfOperations`.
+    /// `ParentHoursOfOperations` (optional).
     pub fn parent_hours_of_operations(
-        mut self,
+        self,
         value: impl Into<Value<List<HoursOfOperationsIdentifier>>>,
     ) -> Self {
-        self.parent_hours_of_operations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ParentHoursOfOperations", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HoursOfOperationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.child_hours_of_operations {
-            m.insert("ChildHoursOfOperations".to_owned(), v.to_template());
-        }
-        m.insert("Config".to_owned(), self.config.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hours_of_operation_overrides {
-            m.insert("HoursOfOperationOverrides".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parent_hours_of_operations {
-            m.insert("ParentHoursOfOperations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TimeZone".to_owned(), self.time_zone.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for HoursOfOperationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.child_hours_of_operations.check(
-            &path.field("ChildHoursOfOperations"),
-            &Rules::NONE,
-            out,
-        );
-        self.config.check(
-            &path.field("Config"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hours_of_operation_overrides.check(
-            &path.field("HoursOfOperationOverrides"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parent_hours_of_operations.check(
-            &path.field("ParentHoursOfOperations"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HoursOfOperationProps);
-
-/// Property type `HoursOfOperationsIdentifier` of `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone)]
-pub struct HoursOfOperationsIdentifier {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Name` (optional).
-    /// Length: 1..=127 characters.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HoursOfOperationsIdentifier` of `AWS::Connect::HoursOfOperation`.
+    HoursOfOperationsIdentifier
 }
 
 impl HoursOfOperationsIdentifier {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-        }
+        Self(crate::Properties::new().with(0, "Id", id.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HoursOfOperationsIdentifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HoursOfOperationsIdentifier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HoursOfOperationsIdentifier);
-
-/// Property type `HoursOfOperationConfig` of `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone)]
-pub struct HoursOfOperationConfig {
-    /// `Day` (required).
-    pub day: Value<Day>,
-    /// `EndTime` (required).
-    pub end_time: Value<HoursOfOperationTimeSlice>,
-    /// `StartTime` (required).
-    pub start_time: Value<HoursOfOperationTimeSlice>,
+crate::l1_struct! {
+    /// Property type `HoursOfOperationConfig` of `AWS::Connect::HoursOfOperation`.
+    HoursOfOperationConfig
 }
 
 impl HoursOfOperationConfig {
@@ -335,201 +195,54 @@ impl HoursOfOperationConfig {
         end_time: impl Into<Value<HoursOfOperationTimeSlice>>,
         start_time: impl Into<Value<HoursOfOperationTimeSlice>>,
     ) -> Self {
-        Self {
-            day: day.into(),
-            end_time: end_time.into(),
-            start_time: start_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Day", day.into().to_template())
+                .with(1, "EndTime", end_time.into().to_template())
+                .with(2, "StartTime", start_time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HoursOfOperationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Day".to_owned(), self.day.to_template());
-        m.insert("EndTime".to_owned(), self.end_time.to_template());
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Day`.
+    Day {
+        /// `SUNDAY`
+        Sunday = "SUNDAY",
+        /// `MONDAY`
+        Monday = "MONDAY",
+        /// `TUESDAY`
+        Tuesday = "TUESDAY",
+        /// `WEDNESDAY`
+        Wednesday = "WEDNESDAY",
+        /// `THURSDAY`
+        Thursday = "THURSDAY",
+        /// `FRIDAY`
+        Friday = "FRIDAY",
+        /// `SATURDAY`
+        Saturday = "SATURDAY",
     }
 }
 
-impl Check for HoursOfOperationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.day.check(&path.field("Day"), &Rules::NONE, out);
-        self.end_time
-            .check(&path.field("EndTime"), &Rules::NONE, out);
-        self.start_time
-            .check(&path.field("StartTime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HoursOfOperationConfig);
-
-/// Values of `Day`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Day {
-    /// `SUNDAY`
-    Sunday,
-    /// `MONDAY`
-    Monday,
-    /// `TUESDAY`
-    Tuesday,
-    /// `WEDNESDAY`
-    Wednesday,
-    /// `THURSDAY`
-    Thursday,
-    /// `FRIDAY`
-    Friday,
-    /// `SATURDAY`
-    Saturday,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Day {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SUNDAY",
-        "MONDAY",
-        "TUESDAY",
-        "WEDNESDAY",
-        "THURSDAY",
-        "FRIDAY",
-        "SATURDAY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sunday => "SUNDAY",
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Day {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Day {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Day {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUNDAY" => Self::Sunday,
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Day> {
-    fn from(s: &str) -> Self {
-        Value::literal(Day::from(s))
-    }
-}
-
-crate::impl_literal!(Day);
-
-/// Property type `HoursOfOperationTimeSlice` of `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone)]
-pub struct HoursOfOperationTimeSlice {
-    /// `Hours` (required).
-    /// Range: 0..=23.
-    pub hours: Value<i64>,
-    /// `Minutes` (required).
-    /// Range: 0..=59.
-    pub minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `HoursOfOperationTimeSlice` of `AWS::Connect::HoursOfOperation`.
+    HoursOfOperationTimeSlice
 }
 
 impl HoursOfOperationTimeSlice {
     /// The required properties: `Hours`, `Minutes`.
     pub fn new(hours: impl Into<Value<i64>>, minutes: impl Into<Value<i64>>) -> Self {
-        Self {
-            hours: hours.into(),
-            minutes: minutes.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Hours", hours.into().to_template())
+                .with(1, "Minutes", minutes.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HoursOfOperationTimeSlice {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Hours".to_owned(), self.hours.to_template());
-        m.insert("Minutes".to_owned(), self.minutes.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HoursOfOperationTimeSlice {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hours.check(
-            &path.field("Hours"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(23.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minutes.check(
-            &path.field("Minutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(59.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HoursOfOperationTimeSlice);
-
-/// Property type `HoursOfOperationOverride` of `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone)]
-pub struct HoursOfOperationOverride {
-    /// `EffectiveFrom` (required).
-    /// Pattern: `^\d{4}-\d{2}-\d{2}$`.
-    pub effective_from: Value<String>,
-    /// `EffectiveTill` (required).
-    /// Pattern: `^\d{4}-\d{2}-\d{2}$`.
-    pub effective_till: Value<String>,
-    /// `HoursOfOperationOverrideId` (optional).
-    /// Pattern: `^[-a-zA-Z0-9]*$`.
-    pub hours_of_operation_override_id: Option<Value<String>>,
-    /// `OverrideConfig` (required).
-    /// Items: ..=100.
-    pub override_config: Value<List<HoursOfOperationOverrideConfig>>,
-    /// `OverrideDescription` (optional).
-    /// Length: 1..=250 characters.
-    pub override_description: Option<Value<String>>,
-    /// `OverrideName` (required).
-    /// Length: 1..=127 characters.
-    pub override_name: Value<String>,
-    /// `OverrideType` (optional).
-    pub override_type: Option<Value<OverrideType>>,
-    /// `RecurrenceConfig` (optional).
-    pub recurrence_config: Option<Value<RecurrenceConfig>>,
+crate::l1_struct! {
+    /// Property type `HoursOfOperationOverride` of `AWS::Connect::HoursOfOperation`.
+    HoursOfOperationOverride
 }
 
 impl HoursOfOperationOverride {
@@ -540,141 +253,46 @@ impl HoursOfOperationOverride {
         override_config: impl Into<Value<List<HoursOfOperationOverrideConfig>>>,
         override_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            effective_from: effective_from.into(),
-            effective_till: effective_till.into(),
-            hours_of_operation_override_id: None,
-            override_config: override_config.into(),
-            override_description: None,
-            override_name: override_name.into(),
-            override_type: None,
-            recurrence_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EffectiveFrom", effective_from.into().to_template())
+                .with(1, "EffectiveTill", effective_till.into().to_template())
+                .with(3, "OverrideConfig", override_config.into().to_template())
+                .with(5, "OverrideName", override_name.into().to_template()),
+        )
     }
-    /// Sets `HoursOfOperationOverrideId`.
-    pub fn hours_of_operation_override_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hours_of_operation_override_id = Some(value.into());
-        self
+    /// `HoursOfOperationOverrideId` (optional).
+    /// Pattern: `^[-a-zA-Z0-9]*$`.
+    pub fn hours_of_operation_override_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HoursOfOperationOverrideId", value.into().to_template()),
+        )
     }
-    /// Sets `OverrideDescription`.
-    pub fn override_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.override_description = Some(value.into());
-        self
+    /// `OverrideDescription` (optional).
+    /// Length: 1 to 250 characters.
+    pub fn override_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OverrideDescription", value.into().to_template()),
+        )
     }
-    /// Sets `OverrideType`.
-    pub fn override_type(mut self, value: impl Into<Value<OverrideType>>) -> Self {
-        self.override_type = Some(value.into());
-        self
+    /// `OverrideType` (optional).
+    pub fn override_type(self, value: impl Into<Value<OverrideType>>) -> Self {
+        Self(self.0.with(6, "OverrideType", value.into().to_template()))
     }
-    /// Sets `RecurrenceConfig`.
-    pub fn recurrence_config(mut self, value: impl Into<Value<RecurrenceConfig>>) -> Self {
-        self.recurrence_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HoursOfOperationOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EffectiveFrom".to_owned(),
-            self.effective_from.to_template(),
-        );
-        m.insert(
-            "EffectiveTill".to_owned(),
-            self.effective_till.to_template(),
-        );
-        if let Some(v) = &self.hours_of_operation_override_id {
-            m.insert("HoursOfOperationOverrideId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OverrideConfig".to_owned(),
-            self.override_config.to_template(),
-        );
-        if let Some(v) = &self.override_description {
-            m.insert("OverrideDescription".to_owned(), v.to_template());
-        }
-        m.insert("OverrideName".to_owned(), self.override_name.to_template());
-        if let Some(v) = &self.override_type {
-            m.insert("OverrideType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recurrence_config {
-            m.insert("RecurrenceConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RecurrenceConfig` (optional).
+    pub fn recurrence_config(self, value: impl Into<Value<RecurrenceConfig>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RecurrenceConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HoursOfOperationOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.effective_from.check(
-            &path.field("EffectiveFrom"),
-            &Rules {
-                pattern: Some("^\\d{4}-\\d{2}-\\d{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.effective_till.check(
-            &path.field("EffectiveTill"),
-            &Rules {
-                pattern: Some("^\\d{4}-\\d{2}-\\d{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hours_of_operation_override_id.check(
-            &path.field("HoursOfOperationOverrideId"),
-            &Rules {
-                pattern: Some("^[-a-zA-Z0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.override_config.check(
-            &path.field("OverrideConfig"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.override_description.check(
-            &path.field("OverrideDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.override_name.check(
-            &path.field("OverrideName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.override_type
-            .check(&path.field("OverrideType"), &Rules::NONE, out);
-        self.recurrence_config
-            .check(&path.field("RecurrenceConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HoursOfOperationOverride);
-
-/// Property type `HoursOfOperationOverrideConfig` of `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone)]
-pub struct HoursOfOperationOverrideConfig {
-    /// `Day` (required).
-    pub day: Value<HoursOfOperationOverrideConfigDay>,
-    /// `EndTime` (required).
-    pub end_time: Value<OverrideTimeSlice>,
-    /// `StartTime` (required).
-    pub start_time: Value<OverrideTimeSlice>,
+crate::l1_struct! {
+    /// Property type `HoursOfOperationOverrideConfig` of `AWS::Connect::HoursOfOperation`.
+    HoursOfOperationOverrideConfig
 }
 
 impl HoursOfOperationOverrideConfig {
@@ -684,532 +302,129 @@ impl HoursOfOperationOverrideConfig {
         end_time: impl Into<Value<OverrideTimeSlice>>,
         start_time: impl Into<Value<OverrideTimeSlice>>,
     ) -> Self {
-        Self {
-            day: day.into(),
-            end_time: end_time.into(),
-            start_time: start_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Day", day.into().to_template())
+                .with(1, "EndTime", end_time.into().to_template())
+                .with(2, "StartTime", start_time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HoursOfOperationOverrideConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Day".to_owned(), self.day.to_template());
-        m.insert("EndTime".to_owned(), self.end_time.to_template());
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `HoursOfOperationOverrideConfigDay`.
+    HoursOfOperationOverrideConfigDay {
+        /// `SUNDAY`
+        Sunday = "SUNDAY",
+        /// `MONDAY`
+        Monday = "MONDAY",
+        /// `TUESDAY`
+        Tuesday = "TUESDAY",
+        /// `WEDNESDAY`
+        Wednesday = "WEDNESDAY",
+        /// `THURSDAY`
+        Thursday = "THURSDAY",
+        /// `FRIDAY`
+        Friday = "FRIDAY",
+        /// `SATURDAY`
+        Saturday = "SATURDAY",
     }
 }
 
-impl Check for HoursOfOperationOverrideConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.day.check(&path.field("Day"), &Rules::NONE, out);
-        self.end_time
-            .check(&path.field("EndTime"), &Rules::NONE, out);
-        self.start_time
-            .check(&path.field("StartTime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HoursOfOperationOverrideConfig);
-
-/// Values of `HoursOfOperationOverrideConfigDay`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HoursOfOperationOverrideConfigDay {
-    /// `SUNDAY`
-    Sunday,
-    /// `MONDAY`
-    Monday,
-    /// `TUESDAY`
-    Tuesday,
-    /// `WEDNESDAY`
-    Wednesday,
-    /// `THURSDAY`
-    Thursday,
-    /// `FRIDAY`
-    Friday,
-    /// `SATURDAY`
-    Saturday,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HoursOfOperationOverrideConfigDay {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SUNDAY",
-        "MONDAY",
-        "TUESDAY",
-        "WEDNESDAY",
-        "THURSDAY",
-        "FRIDAY",
-        "SATURDAY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sunday => "SUNDAY",
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HoursOfOperationOverrideConfigDay {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HoursOfOperationOverrideConfigDay {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HoursOfOperationOverrideConfigDay {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUNDAY" => Self::Sunday,
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HoursOfOperationOverrideConfigDay> {
-    fn from(s: &str) -> Self {
-        Value::literal(HoursOfOperationOverrideConfigDay::from(s))
-    }
-}
-
-crate::impl_literal!(HoursOfOperationOverrideConfigDay);
-
-/// Property type `OverrideTimeSlice` of `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone)]
-pub struct OverrideTimeSlice {
-    /// `Hours` (required).
-    /// Range: 0..=23.
-    pub hours: Value<i64>,
-    /// `Minutes` (required).
-    /// Range: 0..=59.
-    pub minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `OverrideTimeSlice` of `AWS::Connect::HoursOfOperation`.
+    OverrideTimeSlice
 }
 
 impl OverrideTimeSlice {
     /// The required properties: `Hours`, `Minutes`.
     pub fn new(hours: impl Into<Value<i64>>, minutes: impl Into<Value<i64>>) -> Self {
-        Self {
-            hours: hours.into(),
-            minutes: minutes.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Hours", hours.into().to_template())
+                .with(1, "Minutes", minutes.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OverrideTimeSlice {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Hours".to_owned(), self.hours.to_template());
-        m.insert("Minutes".to_owned(), self.minutes.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OverrideType`.
+    OverrideType {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `OPEN`
+        Open = "OPEN",
+        /// `CLOSED`
+        Closed = "CLOSED",
     }
 }
 
-impl Check for OverrideTimeSlice {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hours.check(
-            &path.field("Hours"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(23.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minutes.check(
-            &path.field("Minutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(59.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OverrideTimeSlice);
-
-/// Values of `OverrideType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OverrideType {
-    /// `STANDARD`
-    Standard,
-    /// `OPEN`
-    Open,
-    /// `CLOSED`
-    Closed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OverrideType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "OPEN", "CLOSED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::Open => "OPEN",
-            Self::Closed => "CLOSED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OverrideType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OverrideType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OverrideType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "OPEN" => Self::Open,
-            "CLOSED" => Self::Closed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OverrideType> {
-    fn from(s: &str) -> Self {
-        Value::literal(OverrideType::from(s))
-    }
-}
-
-crate::impl_literal!(OverrideType);
-
-/// Property type `RecurrenceConfig` of `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone)]
-pub struct RecurrenceConfig {
-    /// `RecurrencePattern` (required).
-    pub recurrence_pattern: Value<RecurrencePattern>,
+crate::l1_struct! {
+    /// Property type `RecurrenceConfig` of `AWS::Connect::HoursOfOperation`.
+    RecurrenceConfig
 }
 
 impl RecurrenceConfig {
     /// The required properties: `RecurrencePattern`.
     pub fn new(recurrence_pattern: impl Into<Value<RecurrencePattern>>) -> Self {
-        Self {
-            recurrence_pattern: recurrence_pattern.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RecurrencePattern",
+            recurrence_pattern.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RecurrenceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecurrencePattern".to_owned(),
-            self.recurrence_pattern.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecurrenceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recurrence_pattern
-            .check(&path.field("RecurrencePattern"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecurrenceConfig);
-
-/// Property type `RecurrencePattern` of `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone, Default)]
-pub struct RecurrencePattern {
-    /// `ByMonth` (optional).
-    /// Each item: Range: 1..=12.
-    pub by_month: Option<Value<List<i64>>>,
-    /// `ByMonthDay` (optional).
-    /// Each item: Range: -1..=31.
-    pub by_month_day: Option<Value<List<i64>>>,
-    /// `ByWeekdayOccurrence` (optional).
-    /// Items: 0..=1.
-    /// Each item: Range: -1..=4.
-    pub by_weekday_occurrence: Option<Value<List<i64>>>,
-    /// `Frequency` (optional).
-    pub frequency: Option<Value<RecurrenceFrequency>>,
-    /// `Interval` (optional).
-    /// Range: 1..=6.
-    pub interval: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RecurrencePattern` of `AWS::Connect::HoursOfOperation`.
+    RecurrencePattern(default)
 }
 
 impl RecurrencePattern {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            by_month: None,
-            by_month_day: None,
-            by_weekday_occurrence: None,
-            frequency: None,
-            interval: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ByMonth`.
-    pub fn by_month(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.by_month = Some(value.into());
-        self
+    /// `ByMonth` (optional).
+    /// Each item: Range: 1 to 12.
+    pub fn by_month(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(0, "ByMonth", value.into().to_template()))
     }
-    /// Sets `ByMonthDay`.
-    pub fn by_month_day(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.by_month_day = Some(value.into());
-        self
+    /// `ByMonthDay` (optional).
+    /// Each item: Range: -1 to 31.
+    pub fn by_month_day(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(1, "ByMonthDay", value.into().to_template()))
     }
-    /// Sets `ByWeekdayOccurrence`.
-    pub fn by_weekday_occurrence(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.by_weekday_occurrence = Some(value.into());
-        self
+    /// `ByWeekdayOccurrence` (optional).
+    /// Items: 0 to 1.
+    /// Each item: Range: -1 to 4.
+    pub fn by_weekday_occurrence(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ByWeekdayOccurrence", value.into().to_template()),
+        )
     }
-    /// Sets `Frequency`.
-    pub fn frequency(mut self, value: impl Into<Value<RecurrenceFrequency>>) -> Self {
-        self.frequency = Some(value.into());
-        self
+    /// `Frequency` (optional).
+    pub fn frequency(self, value: impl Into<Value<RecurrenceFrequency>>) -> Self {
+        Self(self.0.with(3, "Frequency", value.into().to_template()))
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
+    /// `Interval` (optional).
+    /// Range: 1 to 6.
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Interval", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RecurrencePattern {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.by_month {
-            m.insert("ByMonth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.by_month_day {
-            m.insert("ByMonthDay".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.by_weekday_occurrence {
-            m.insert("ByWeekdayOccurrence".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.frequency {
-            m.insert("Frequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RecurrenceFrequency`.
+    RecurrenceFrequency {
+        /// `WEEKLY`
+        Weekly = "WEEKLY",
+        /// `MONTHLY`
+        Monthly = "MONTHLY",
+        /// `YEARLY`
+        Yearly = "YEARLY",
     }
 }
 
-impl Check for RecurrencePattern {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.by_month.check(
-            &path.field("ByMonth"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            minimum: Some(1.0),
-                            maximum: Some(12.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.by_month_day.check(
-            &path.field("ByMonthDay"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            minimum: Some(-1.0),
-                            maximum: Some(31.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.by_weekday_occurrence.check(
-            &path.field("ByWeekdayOccurrence"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            minimum: Some(-1.0),
-                            maximum: Some(4.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.frequency
-            .check(&path.field("Frequency"), &Rules::NONE, out);
-        self.interval.check(
-            &path.field("Interval"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(6.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RecurrencePattern);
-
-/// Values of `RecurrenceFrequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecurrenceFrequency {
-    /// `WEEKLY`
-    Weekly,
-    /// `MONTHLY`
-    Monthly,
-    /// `YEARLY`
-    Yearly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecurrenceFrequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WEEKLY", "MONTHLY", "YEARLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Weekly => "WEEKLY",
-            Self::Monthly => "MONTHLY",
-            Self::Yearly => "YEARLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecurrenceFrequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecurrenceFrequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecurrenceFrequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "WEEKLY" => Self::Weekly,
-            "MONTHLY" => Self::Monthly,
-            "YEARLY" => Self::Yearly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecurrenceFrequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecurrenceFrequency::from(s))
-    }
-}
-
-crate::impl_literal!(RecurrenceFrequency);
-
-/// Property type `Tag` of `AWS::Connect::HoursOfOperation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::Instance`.
-#[derive(Debug, Clone)]
-pub struct Instance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Instance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Instance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Instance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::Instance`.
+    Instance("AWS::Connect::Instance", InstanceProps)
 }
 
 impl Instance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::Instance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectInstanceArn> {
         self.resource.ref_value()
@@ -102,28 +54,42 @@ impl Instance {
     pub fn attr_instance_status(&self) -> Value<String> {
         self.resource.get_att("InstanceStatus")
     }
+
+    /// Replaces `Attributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attributes(&self, value: impl Into<Value<Attributes>>) {
+        self.resource.set_property("Attributes", value.into())
+    }
+
+    /// Replaces `DirectoryId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_directory_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DirectoryId", value.into())
+    }
+
+    /// Replaces `IdentityManagementType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_management_type(&self, value: impl Into<Value<IdentityManagementType>>) {
+        self.resource
+            .set_property("IdentityManagementType", value.into())
+    }
+
+    /// Replaces `InstanceAlias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceAlias", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::Instance`.
-#[derive(Debug, Clone)]
-pub struct InstanceProps {
-    /// `Attributes` (required).
-    pub attributes: Value<Attributes>,
-    /// `DirectoryId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^d-[0-9a-f]{10}$`.
-    pub directory_id: Option<Value<String>>,
-    /// `IdentityManagementType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub identity_management_type: Value<IdentityManagementType>,
-    /// `InstanceAlias` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=45 characters.
-    pub instance_alias: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::Instance`.
+    InstanceProps
 }
 
 impl InstanceProps {
@@ -132,115 +98,39 @@ impl InstanceProps {
         attributes: impl Into<Value<Attributes>>,
         identity_management_type: impl Into<Value<IdentityManagementType>>,
     ) -> Self {
-        Self {
-            attributes: attributes.into(),
-            directory_id: None,
-            identity_management_type: identity_management_type.into(),
-            instance_alias: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attributes", attributes.into().to_template())
+                .with(
+                    2,
+                    "IdentityManagementType",
+                    identity_management_type.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DirectoryId`.
-    pub fn directory_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.directory_id = Some(value.into());
-        self
+    /// `DirectoryId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^d-[0-9a-f]{10}$`.
+    pub fn directory_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DirectoryId", value.into().to_template()))
     }
-    /// Sets `InstanceAlias`.
-    pub fn instance_alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_alias = Some(value.into());
-        self
+    /// `InstanceAlias` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 45 characters.
+    pub fn instance_alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "InstanceAlias", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attributes".to_owned(), self.attributes.to_template());
-        if let Some(v) = &self.directory_id {
-            m.insert("DirectoryId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IdentityManagementType".to_owned(),
-            self.identity_management_type.to_template(),
-        );
-        if let Some(v) = &self.instance_alias {
-            m.insert("InstanceAlias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for InstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes
-            .check(&path.field("Attributes"), &Rules::NONE, out);
-        self.directory_id.check(
-            &path.field("DirectoryId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^d-[0-9a-f]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identity_management_type.check(
-            &path.field("IdentityManagementType"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_alias.check(
-            &path.field("InstanceAlias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(45),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceProps);
-
-/// Property type `Attributes` of `AWS::Connect::Instance`.
-#[derive(Debug, Clone)]
-pub struct Attributes {
-    /// `AutoResolveBestVoices` (optional).
-    pub auto_resolve_best_voices: Option<Value<bool>>,
-    /// `ContactLens` (optional).
-    pub contact_lens: Option<Value<bool>>,
-    /// `ContactflowLogs` (optional).
-    pub contactflow_logs: Option<Value<bool>>,
-    /// `EarlyMedia` (optional).
-    pub early_media: Option<Value<bool>>,
-    /// `EnhancedChatMonitoring` (optional).
-    pub enhanced_chat_monitoring: Option<Value<bool>>,
-    /// `EnhancedContactMonitoring` (optional).
-    pub enhanced_contact_monitoring: Option<Value<bool>>,
-    /// `HighVolumeOutBound` (optional).
-    pub high_volume_out_bound: Option<Value<bool>>,
-    /// `InboundCalls` (required).
-    pub inbound_calls: Value<bool>,
-    /// `MessageStreaming` (optional).
-    pub message_streaming: Option<Value<bool>>,
-    /// `MultiPartyChatConference` (optional).
-    pub multi_party_chat_conference: Option<Value<bool>>,
-    /// `MultiPartyConference` (optional).
-    pub multi_party_conference: Option<Value<bool>>,
-    /// `OutboundCalls` (required).
-    pub outbound_calls: Value<bool>,
-    /// `UseCustomTTSVoices` (optional).
-    pub use_custom_tts_voices: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `Attributes` of `AWS::Connect::Instance`.
+    Attributes
 }
 
 impl Attributes {
@@ -249,242 +139,95 @@ impl Attributes {
         inbound_calls: impl Into<Value<bool>>,
         outbound_calls: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            auto_resolve_best_voices: None,
-            contact_lens: None,
-            contactflow_logs: None,
-            early_media: None,
-            enhanced_chat_monitoring: None,
-            enhanced_contact_monitoring: None,
-            high_volume_out_bound: None,
-            inbound_calls: inbound_calls.into(),
-            message_streaming: None,
-            multi_party_chat_conference: None,
-            multi_party_conference: None,
-            outbound_calls: outbound_calls.into(),
-            use_custom_tts_voices: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(7, "InboundCalls", inbound_calls.into().to_template())
+                .with(11, "OutboundCalls", outbound_calls.into().to_template()),
+        )
     }
-    /// Sets `AutoResolveBestVoices`.
-    pub fn auto_resolve_best_voices(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_resolve_best_voices = Some(value.into());
-        self
+    /// `AutoResolveBestVoices` (optional).
+    pub fn auto_resolve_best_voices(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoResolveBestVoices", value.into().to_template()),
+        )
     }
-    /// Sets `ContactLens`.
-    pub fn contact_lens(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.contact_lens = Some(value.into());
-        self
+    /// `ContactLens` (optional).
+    pub fn contact_lens(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ContactLens", value.into().to_template()))
     }
-    /// Sets `ContactflowLogs`.
-    pub fn contactflow_logs(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.contactflow_logs = Some(value.into());
-        self
+    /// `ContactflowLogs` (optional).
+    pub fn contactflow_logs(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ContactflowLogs", value.into().to_template()),
+        )
     }
-    /// Sets `EarlyMedia`.
-    pub fn early_media(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.early_media = Some(value.into());
-        self
+    /// `EarlyMedia` (optional).
+    pub fn early_media(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "EarlyMedia", value.into().to_template()))
     }
-    /// Sets `EnhancedChatMonitoring`.
-    pub fn enhanced_chat_monitoring(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enhanced_chat_monitoring = Some(value.into());
-        self
+    /// `EnhancedChatMonitoring` (optional).
+    pub fn enhanced_chat_monitoring(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnhancedChatMonitoring", value.into().to_template()),
+        )
     }
-    /// Sets `EnhancedContactMonitoring`.
-    pub fn enhanced_contact_monitoring(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enhanced_contact_monitoring = Some(value.into());
-        self
+    /// `EnhancedContactMonitoring` (optional).
+    pub fn enhanced_contact_monitoring(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EnhancedContactMonitoring", value.into().to_template()),
+        )
     }
-    /// Sets `HighVolumeOutBound`.
-    pub fn high_volume_out_bound(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.high_volume_out_bound = Some(value.into());
-        self
+    /// `HighVolumeOutBound` (optional).
+    pub fn high_volume_out_bound(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "HighVolumeOutBound", value.into().to_template()),
+        )
     }
-    /// Sets `MessageStreaming`.
-    pub fn message_streaming(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.message_streaming = Some(value.into());
-        self
+    /// `MessageStreaming` (optional).
+    pub fn message_streaming(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "MessageStreaming", value.into().to_template()),
+        )
     }
-    /// Sets `MultiPartyChatConference`.
-    pub fn multi_party_chat_conference(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_party_chat_conference = Some(value.into());
-        self
+    /// `MultiPartyChatConference` (optional).
+    pub fn multi_party_chat_conference(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "MultiPartyChatConference", value.into().to_template()),
+        )
     }
-    /// Sets `MultiPartyConference`.
-    pub fn multi_party_conference(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_party_conference = Some(value.into());
-        self
+    /// `MultiPartyConference` (optional).
+    pub fn multi_party_conference(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "MultiPartyConference", value.into().to_template()),
+        )
     }
-    /// Sets `UseCustomTTSVoices`.
-    pub fn use_custom_tts_voices(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_custom_tts_voices = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Attributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_resolve_best_voices {
-            m.insert("AutoResolveBestVoices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contact_lens {
-            m.insert("ContactLens".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contactflow_logs {
-            m.insert("ContactflowLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.early_media {
-            m.insert("EarlyMedia".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enhanced_chat_monitoring {
-            m.insert("EnhancedChatMonitoring".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enhanced_contact_monitoring {
-            m.insert("EnhancedContactMonitoring".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.high_volume_out_bound {
-            m.insert("HighVolumeOutBound".to_owned(), v.to_template());
-        }
-        m.insert("InboundCalls".to_owned(), self.inbound_calls.to_template());
-        if let Some(v) = &self.message_streaming {
-            m.insert("MessageStreaming".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_party_chat_conference {
-            m.insert("MultiPartyChatConference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_party_conference {
-            m.insert("MultiPartyConference".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OutboundCalls".to_owned(),
-            self.outbound_calls.to_template(),
-        );
-        if let Some(v) = &self.use_custom_tts_voices {
-            m.insert("UseCustomTTSVoices".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseCustomTTSVoices` (optional).
+    pub fn use_custom_tts_voices(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "UseCustomTTSVoices", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Attributes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Attributes);
-
-/// Values of `IdentityManagementType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdentityManagementType {
-    /// `SAML`
-    Saml,
-    /// `CONNECT_MANAGED`
-    ConnectManaged,
-    /// `EXISTING_DIRECTORY`
-    ExistingDirectory,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IdentityManagementType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SAML", "CONNECT_MANAGED", "EXISTING_DIRECTORY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Saml => "SAML",
-            Self::ConnectManaged => "CONNECT_MANAGED",
-            Self::ExistingDirectory => "EXISTING_DIRECTORY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IdentityManagementType`.
+    IdentityManagementType {
+        /// `SAML`
+        Saml = "SAML",
+        /// `CONNECT_MANAGED`
+        ConnectManaged = "CONNECT_MANAGED",
+        /// `EXISTING_DIRECTORY`
+        ExistingDirectory = "EXISTING_DIRECTORY",
     }
 }
 
-impl ToTemplate for IdentityManagementType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IdentityManagementType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IdentityManagementType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SAML" => Self::Saml,
-            "CONNECT_MANAGED" => Self::ConnectManaged,
-            "EXISTING_DIRECTORY" => Self::ExistingDirectory,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IdentityManagementType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IdentityManagementType::from(s))
-    }
-}
-
-crate::impl_literal!(IdentityManagementType);
-
-/// Property type `Tag` of `AWS::Connect::Instance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::InstanceStorageConfig`.
-#[derive(Debug, Clone)]
-pub struct InstanceStorageConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InstanceStorageConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InstanceStorageConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InstanceStorageConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::InstanceStorageConfig`.
+    InstanceStorageConfig("AWS::Connect::InstanceStorageConfig", InstanceStorageConfigProps)
 }
 
 impl InstanceStorageConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::InstanceStorageConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InstanceStorageConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,28 +29,59 @@ impl InstanceStorageConfig {
     pub fn attr_association_id(&self) -> Value<String> {
         self.resource.get_att("AssociationId")
     }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `KinesisFirehoseConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kinesis_firehose_config(&self, value: impl Into<Value<KinesisFirehoseConfig>>) {
+        self.resource
+            .set_property("KinesisFirehoseConfig", value.into())
+    }
+
+    /// Replaces `KinesisStreamConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kinesis_stream_config(&self, value: impl Into<Value<KinesisStreamConfig>>) {
+        self.resource
+            .set_property("KinesisStreamConfig", value.into())
+    }
+
+    /// Replaces `KinesisVideoStreamConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kinesis_video_stream_config(
+        &self,
+        value: impl Into<Value<KinesisVideoStreamConfig>>,
+    ) {
+        self.resource
+            .set_property("KinesisVideoStreamConfig", value.into())
+    }
+
+    /// Replaces `ResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type(&self, value: impl Into<Value<InstanceStorageResourceType>>) {
+        self.resource.set_property("ResourceType", value.into())
+    }
+
+    /// Replaces `S3Config` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_config(&self, value: impl Into<Value<S3Config>>) {
+        self.resource.set_property("S3Config", value.into())
+    }
+
+    /// Replaces `StorageType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_type(&self, value: impl Into<Value<StorageType>>) {
+        self.resource.set_property("StorageType", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::InstanceStorageConfig`.
-#[derive(Debug, Clone)]
-pub struct InstanceStorageConfigProps {
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `KinesisFirehoseConfig` (optional).
-    pub kinesis_firehose_config: Option<Value<KinesisFirehoseConfig>>,
-    /// `KinesisStreamConfig` (optional).
-    pub kinesis_stream_config: Option<Value<KinesisStreamConfig>>,
-    /// `KinesisVideoStreamConfig` (optional).
-    pub kinesis_video_stream_config: Option<Value<KinesisVideoStreamConfig>>,
-    /// `ResourceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_type: Value<InstanceStorageResourceType>,
-    /// `S3Config` (optional).
-    pub s3_config: Option<Value<S3Config>>,
-    /// `StorageType` (required).
-    pub storage_type: Value<StorageType>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::InstanceStorageConfig`.
+    InstanceStorageConfigProps
 }
 
 impl InstanceStorageConfigProps {
@@ -108,183 +91,70 @@ impl InstanceStorageConfigProps {
         resource_type: impl Into<Value<InstanceStorageResourceType>>,
         storage_type: impl Into<Value<StorageType>>,
     ) -> Self {
-        Self {
-            instance_arn: instance_arn.into(),
-            kinesis_firehose_config: None,
-            kinesis_stream_config: None,
-            kinesis_video_stream_config: None,
-            resource_type: resource_type.into(),
-            s3_config: None,
-            storage_type: storage_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceArn", instance_arn.into().to_template())
+                .with(4, "ResourceType", resource_type.into().to_template())
+                .with(6, "StorageType", storage_type.into().to_template()),
+        )
     }
-    /// Sets `KinesisFirehoseConfig`.
-    pub fn kinesis_firehose_config(
-        mut self,
-        value: impl Into<Value<KinesisFirehoseConfig>>,
-    ) -> Self {
-        self.kinesis_firehose_config = Some(value.into());
-        self
+    /// `KinesisFirehoseConfig` (optional).
+    pub fn kinesis_firehose_config(self, value: impl Into<Value<KinesisFirehoseConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KinesisFirehoseConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisStreamConfig`.
-    pub fn kinesis_stream_config(mut self, value: impl Into<Value<KinesisStreamConfig>>) -> Self {
-        self.kinesis_stream_config = Some(value.into());
-        self
+    /// `KinesisStreamConfig` (optional).
+    pub fn kinesis_stream_config(self, value: impl Into<Value<KinesisStreamConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "KinesisStreamConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisVideoStreamConfig`.
+    /// `KinesisVideoStreamConfig` (optional).
     pub fn kinesis_video_stream_config(
-        mut self,
+        self,
         value: impl Into<Value<KinesisVideoStreamConfig>>,
     ) -> Self {
-        self.kinesis_video_stream_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "KinesisVideoStreamConfig", value.into().to_template()),
+        )
     }
-    /// Sets `S3Config`.
-    pub fn s3_config(mut self, value: impl Into<Value<S3Config>>) -> Self {
-        self.s3_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceStorageConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.kinesis_firehose_config {
-            m.insert("KinesisFirehoseConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_stream_config {
-            m.insert("KinesisStreamConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_video_stream_config {
-            m.insert("KinesisVideoStreamConfig".to_owned(), v.to_template());
-        }
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        if let Some(v) = &self.s3_config {
-            m.insert("S3Config".to_owned(), v.to_template());
-        }
-        m.insert("StorageType".to_owned(), self.storage_type.to_template());
-        Expr::Map(m)
+    /// `S3Config` (optional).
+    pub fn s3_config(self, value: impl Into<Value<S3Config>>) -> Self {
+        Self(self.0.with(5, "S3Config", value.into().to_template()))
     }
 }
 
-impl Check for InstanceStorageConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kinesis_firehose_config
-            .check(&path.field("KinesisFirehoseConfig"), &Rules::NONE, out);
-        self.kinesis_stream_config
-            .check(&path.field("KinesisStreamConfig"), &Rules::NONE, out);
-        self.kinesis_video_stream_config.check(
-            &path.field("KinesisVideoStreamConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.s3_config
-            .check(&path.field("S3Config"), &Rules::NONE, out);
-        self.storage_type
-            .check(&path.field("StorageType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceStorageConfigProps);
-
-/// Property type `KinesisFirehoseConfig` of `AWS::Connect::InstanceStorageConfig`.
-#[derive(Debug, Clone)]
-pub struct KinesisFirehoseConfig {
-    /// `FirehoseArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:firehose:[-a-z0-9]*:[0-9]{12}:deliverystream/[-a-zA-Z0-9_.]*$`.
-    pub firehose_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisFirehoseConfig` of `AWS::Connect::InstanceStorageConfig`.
+    KinesisFirehoseConfig
 }
 
 impl KinesisFirehoseConfig {
     /// The required properties: `FirehoseArn`.
     pub fn new(firehose_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            firehose_arn: firehose_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "FirehoseArn", firehose_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for KinesisFirehoseConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FirehoseArn".to_owned(), self.firehose_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisFirehoseConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.firehose_arn.check(&path.field("FirehoseArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:firehose:[-a-z0-9]*:[0-9]{12}:deliverystream/[-a-zA-Z0-9_.]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(KinesisFirehoseConfig);
-
-/// Property type `KinesisStreamConfig` of `AWS::Connect::InstanceStorageConfig`.
-#[derive(Debug, Clone)]
-pub struct KinesisStreamConfig {
-    /// `StreamArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:kinesis:[-a-z0-9]*:[0-9]{12}:stream/[-a-zA-Z0-9_.]*$`.
-    pub stream_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisStreamConfig` of `AWS::Connect::InstanceStorageConfig`.
+    KinesisStreamConfig
 }
 
 impl KinesisStreamConfig {
     /// The required properties: `StreamArn`.
     pub fn new(stream_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            stream_arn: stream_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "StreamArn", stream_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for KinesisStreamConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("StreamArn".to_owned(), self.stream_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisStreamConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.stream_arn.check(
-            &path.field("StreamArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:kinesis:[-a-z0-9]*:[0-9]{12}:stream/[-a-zA-Z0-9_.]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisStreamConfig);
-
-/// Property type `KinesisVideoStreamConfig` of `AWS::Connect::InstanceStorageConfig`.
-#[derive(Debug, Clone)]
-pub struct KinesisVideoStreamConfig {
-    /// `EncryptionConfig` (required).
-    pub encryption_config: Value<EncryptionConfig>,
-    /// `Prefix` (required).
-    /// Length: 1..=128 characters.
-    pub prefix: Value<String>,
-    /// `RetentionPeriodHours` (required).
-    pub retention_period_hours: Value<f64>,
+crate::l1_struct! {
+    /// Property type `KinesisVideoStreamConfig` of `AWS::Connect::InstanceStorageConfig`.
+    KinesisVideoStreamConfig
 }
 
 impl KinesisVideoStreamConfig {
@@ -294,56 +164,26 @@ impl KinesisVideoStreamConfig {
         prefix: impl Into<Value<String>>,
         retention_period_hours: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            encryption_config: encryption_config.into(),
-            prefix: prefix.into(),
-            retention_period_hours: retention_period_hours.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "EncryptionConfig",
+                    encryption_config.into().to_template(),
+                )
+                .with(1, "Prefix", prefix.into().to_template())
+                .with(
+                    2,
+                    "RetentionPeriodHours",
+                    retention_period_hours.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for KinesisVideoStreamConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionConfig".to_owned(),
-            self.encryption_config.to_template(),
-        );
-        m.insert("Prefix".to_owned(), self.prefix.to_template());
-        m.insert(
-            "RetentionPeriodHours".to_owned(),
-            self.retention_period_hours.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisVideoStreamConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_config
-            .check(&path.field("EncryptionConfig"), &Rules::NONE, out);
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisVideoStreamConfig);
-
-/// Property type `EncryptionConfig` of `AWS::Connect::InstanceStorageConfig`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfig {
-    /// `EncryptionType` (required).
-    pub encryption_type: Value<EncryptionType>,
-    /// `KeyId` (required).
-    /// Length: 1..=128 characters.
-    pub key_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfig` of `AWS::Connect::InstanceStorageConfig`.
+    EncryptionConfig
 }
 
 impl EncryptionConfig {
@@ -352,187 +192,43 @@ impl EncryptionConfig {
         encryption_type: impl Into<Value<EncryptionType>>,
         key_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            encryption_type: encryption_type.into(),
-            key_id: key_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EncryptionType", encryption_type.into().to_template())
+                .with(1, "KeyId", key_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EncryptionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionType".to_owned(),
-            self.encryption_type.to_template(),
-        );
-        m.insert("KeyId".to_owned(), self.key_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EncryptionType`.
+    EncryptionType {
+        /// `KMS`
+        Kms = "KMS",
     }
 }
 
-impl Check for EncryptionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_type
-            .check(&path.field("EncryptionType"), &Rules::NONE, out);
-        self.key_id.check(
-            &path.field("KeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `InstanceStorageResourceType`.
+    InstanceStorageResourceType {
+        /// `CHAT_TRANSCRIPTS`
+        ChatTranscripts = "CHAT_TRANSCRIPTS",
+        /// `CALL_RECORDINGS`
+        CallRecordings = "CALL_RECORDINGS",
+        /// `SCHEDULED_REPORTS`
+        ScheduledReports = "SCHEDULED_REPORTS",
+        /// `MEDIA_STREAMS`
+        MediaStreams = "MEDIA_STREAMS",
+        /// `CONTACT_TRACE_RECORDS`
+        ContactTraceRecords = "CONTACT_TRACE_RECORDS",
+        /// `AGENT_EVENTS`
+        AgentEvents = "AGENT_EVENTS",
     }
 }
 
-crate::impl_literal!(EncryptionConfig);
-
-/// Values of `EncryptionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionType {
-    /// `KMS`
-    Kms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kms => "KMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "KMS" => Self::Kms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionType::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionType);
-
-/// Values of `InstanceStorageResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceStorageResourceType {
-    /// `CHAT_TRANSCRIPTS`
-    ChatTranscripts,
-    /// `CALL_RECORDINGS`
-    CallRecordings,
-    /// `SCHEDULED_REPORTS`
-    ScheduledReports,
-    /// `MEDIA_STREAMS`
-    MediaStreams,
-    /// `CONTACT_TRACE_RECORDS`
-    ContactTraceRecords,
-    /// `AGENT_EVENTS`
-    AgentEvents,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceStorageResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CHAT_TRANSCRIPTS",
-        "CALL_RECORDINGS",
-        "SCHEDULED_REPORTS",
-        "MEDIA_STREAMS",
-        "CONTACT_TRACE_RECORDS",
-        "AGENT_EVENTS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChatTranscripts => "CHAT_TRANSCRIPTS",
-            Self::CallRecordings => "CALL_RECORDINGS",
-            Self::ScheduledReports => "SCHEDULED_REPORTS",
-            Self::MediaStreams => "MEDIA_STREAMS",
-            Self::ContactTraceRecords => "CONTACT_TRACE_RECORDS",
-            Self::AgentEvents => "AGENT_EVENTS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceStorageResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceStorageResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceStorageResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CHAT_TRANSCRIPTS" => Self::ChatTranscripts,
-            "CALL_RECORDINGS" => Self::CallRecordings,
-            "SCHEDULED_REPORTS" => Self::ScheduledReports,
-            "MEDIA_STREAMS" => Self::MediaStreams,
-            "CONTACT_TRACE_RECORDS" => Self::ContactTraceRecords,
-            "AGENT_EVENTS" => Self::AgentEvents,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceStorageResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceStorageResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceStorageResourceType);
-
-/// Property type `S3Config` of `AWS::Connect::InstanceStorageConfig`.
-#[derive(Debug, Clone)]
-pub struct S3Config {
-    /// `BucketName` (required).
-    /// Length: 1..=128 characters.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `BucketPrefix` (required).
-    /// Length: 1..=128 characters.
-    pub bucket_prefix: Value<String>,
-    /// `EncryptionConfig` (optional).
-    pub encryption_config: Option<Value<EncryptionConfig>>,
+crate::l1_struct! {
+    /// Property type `S3Config` of `AWS::Connect::InstanceStorageConfig`.
+    S3Config
 }
 
 impl S3Config {
@@ -541,124 +237,31 @@ impl S3Config {
         bucket_name: impl Into<Value<ids::BucketName>>,
         bucket_prefix: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            bucket_prefix: bucket_prefix.into(),
-            encryption_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(1, "BucketPrefix", bucket_prefix.into().to_template()),
+        )
     }
-    /// Sets `EncryptionConfig`.
-    pub fn encryption_config(mut self, value: impl Into<Value<EncryptionConfig>>) -> Self {
-        self.encryption_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Config {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        m.insert("BucketPrefix".to_owned(), self.bucket_prefix.to_template());
-        if let Some(v) = &self.encryption_config {
-            m.insert("EncryptionConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EncryptionConfig` (optional).
+    pub fn encryption_config(self, value: impl Into<Value<EncryptionConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EncryptionConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3Config {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_config
-            .check(&path.field("EncryptionConfig"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `StorageType`.
+    StorageType {
+        /// `S3`
+        S3 = "S3",
+        /// `KINESIS_VIDEO_STREAM`
+        KinesisVideoStream = "KINESIS_VIDEO_STREAM",
+        /// `KINESIS_STREAM`
+        KinesisStream = "KINESIS_STREAM",
+        /// `KINESIS_FIREHOSE`
+        KinesisFirehose = "KINESIS_FIREHOSE",
     }
 }
-
-crate::impl_literal!(S3Config);
-
-/// Values of `StorageType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageType {
-    /// `S3`
-    S3,
-    /// `KINESIS_VIDEO_STREAM`
-    KinesisVideoStream,
-    /// `KINESIS_STREAM`
-    KinesisStream,
-    /// `KINESIS_FIREHOSE`
-    KinesisFirehose,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "S3",
-        "KINESIS_VIDEO_STREAM",
-        "KINESIS_STREAM",
-        "KINESIS_FIREHOSE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::KinesisVideoStream => "KINESIS_VIDEO_STREAM",
-            Self::KinesisStream => "KINESIS_STREAM",
-            Self::KinesisFirehose => "KINESIS_FIREHOSE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageType {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            "KINESIS_VIDEO_STREAM" => Self::KinesisVideoStream,
-            "KINESIS_STREAM" => Self::KinesisStream,
-            "KINESIS_FIREHOSE" => Self::KinesisFirehose,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageType> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageType::from(s))
-    }
-}
-
-crate::impl_literal!(StorageType);

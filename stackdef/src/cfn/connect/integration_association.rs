@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::IntegrationAssociation`.
-#[derive(Debug, Clone)]
-pub struct IntegrationAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IntegrationAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IntegrationAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IntegrationAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::IntegrationAssociation`.
+    IntegrationAssociation("AWS::Connect::IntegrationAssociation", IntegrationAssociationProps)
 }
 
 impl IntegrationAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::IntegrationAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IntegrationAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -80,23 +28,29 @@ impl IntegrationAssociation {
     pub fn attr_integration_association_id(&self) -> Value<String> {
         self.resource.get_att("IntegrationAssociationId")
     }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `IntegrationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IntegrationArn", value.into())
+    }
+
+    /// Replaces `IntegrationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_type(&self, value: impl Into<Value<IntegrationType>>) {
+        self.resource.set_property("IntegrationType", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::IntegrationAssociation`.
-#[derive(Debug, Clone)]
-pub struct IntegrationAssociationProps {
-    /// `InstanceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_id: Value<String>,
-    /// `IntegrationArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=140 characters.
-    pub integration_arn: Value<String>,
-    /// `IntegrationType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub integration_type: Value<IntegrationType>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::IntegrationAssociation`.
+    IntegrationAssociationProps
 }
 
 impl IntegrationAssociationProps {
@@ -106,122 +60,25 @@ impl IntegrationAssociationProps {
         integration_arn: impl Into<Value<String>>,
         integration_type: impl Into<Value<IntegrationType>>,
     ) -> Self {
-        Self {
-            instance_id: instance_id.into(),
-            integration_arn: integration_arn.into(),
-            integration_type: integration_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceId", instance_id.into().to_template())
+                .with(1, "IntegrationArn", integration_arn.into().to_template())
+                .with(2, "IntegrationType", integration_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IntegrationAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceId".to_owned(), self.instance_id.to_template());
-        m.insert(
-            "IntegrationArn".to_owned(),
-            self.integration_arn.to_template(),
-        );
-        m.insert(
-            "IntegrationType".to_owned(),
-            self.integration_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IntegrationType`.
+    IntegrationType {
+        /// `LEX_BOT`
+        LexBot = "LEX_BOT",
+        /// `LAMBDA_FUNCTION`
+        LambdaFunction = "LAMBDA_FUNCTION",
+        /// `APPLICATION`
+        Application = "APPLICATION",
+        /// `CASES_DOMAIN`
+        CasesDomain = "CASES_DOMAIN",
     }
 }
-
-impl Check for IntegrationAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_id.check(
-            &path.field("InstanceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.integration_arn.check(
-            &path.field("IntegrationArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(140),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.integration_type
-            .check(&path.field("IntegrationType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntegrationAssociationProps);
-
-/// Values of `IntegrationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IntegrationType {
-    /// `LEX_BOT`
-    LexBot,
-    /// `LAMBDA_FUNCTION`
-    LambdaFunction,
-    /// `APPLICATION`
-    Application,
-    /// `CASES_DOMAIN`
-    CasesDomain,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IntegrationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["LEX_BOT", "LAMBDA_FUNCTION", "APPLICATION", "CASES_DOMAIN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LexBot => "LEX_BOT",
-            Self::LambdaFunction => "LAMBDA_FUNCTION",
-            Self::Application => "APPLICATION",
-            Self::CasesDomain => "CASES_DOMAIN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IntegrationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IntegrationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IntegrationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LEX_BOT" => Self::LexBot,
-            "LAMBDA_FUNCTION" => Self::LambdaFunction,
-            "APPLICATION" => Self::Application,
-            "CASES_DOMAIN" => Self::CasesDomain,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IntegrationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IntegrationType::from(s))
-    }
-}
-
-crate::impl_literal!(IntegrationType);

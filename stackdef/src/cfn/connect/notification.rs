@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::Notification`.
-#[derive(Debug, Clone)]
-pub struct Notification {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Notification {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Notification {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Notification {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::Notification`.
+    Notification("AWS::Connect::Notification", NotificationProps)
 }
 
 impl Notification {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::Notification";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NotificationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::NotificationArn> {
         self.resource.ref_value()
@@ -92,31 +44,47 @@ impl Notification {
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<NotificationContent>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `ExpiresAt` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_expires_at(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExpiresAt", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<Priority>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `Recipients` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recipients(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Recipients", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::Notification`.
-#[derive(Debug, Clone)]
-pub struct NotificationProps {
-    /// `Content` (required).
-    pub content: Value<NotificationContent>,
-    /// `ExpiresAt` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9]+$`.
-    pub expires_at: Option<Value<String>>,
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Priority` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub priority: Option<Value<Priority>>,
-    /// `Recipients` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=200.
-    pub recipients: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::Notification`.
+    NotificationProps
 }
 
 impl NotificationProps {
@@ -125,459 +93,112 @@ impl NotificationProps {
         content: impl Into<Value<NotificationContent>>,
         instance_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            content: content.into(),
-            expires_at: None,
-            instance_arn: instance_arn.into(),
-            priority: None,
-            recipients: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Content", content.into().to_template())
+                .with(2, "InstanceArn", instance_arn.into().to_template()),
+        )
     }
-    /// Sets `ExpiresAt`.
-    pub fn expires_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expires_at = Some(value.into());
-        self
+    /// `ExpiresAt` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[0-9]+$`.
+    pub fn expires_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ExpiresAt", value.into().to_template()))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<Priority>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn priority(self, value: impl Into<Value<Priority>>) -> Self {
+        Self(self.0.with(3, "Priority", value.into().to_template()))
     }
-    /// Sets `Recipients`.
-    pub fn recipients(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.recipients = Some(value.into());
-        self
+    /// `Recipients` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 200.
+    /// Each item: Pattern: `^.{0,2048}$`.
+    pub fn recipients(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Recipients", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotificationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.expires_at {
-            m.insert("ExpiresAt".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recipients {
-            m.insert("Recipients".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for NotificationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content
-            .check(&path.field("Content"), &Rules::NONE, out);
-        self.expires_at.check(
-            &path.field("ExpiresAt"),
-            &Rules {
-                pattern: Some("^[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority
-            .check(&path.field("Priority"), &Rules::NONE, out);
-        self.recipients.check(
-            &path.field("Recipients"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NotificationProps);
-
-/// Property type `NotificationContent` of `AWS::Connect::Notification`.
-#[derive(Debug, Clone, Default)]
-pub struct NotificationContent {
-    /// `DeDE` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub de_de: Option<Value<String>>,
-    /// `EnUS` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub en_us: Option<Value<String>>,
-    /// `EsES` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub es_es: Option<Value<String>>,
-    /// `FrFR` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub fr_fr: Option<Value<String>>,
-    /// `IdID` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub id_id: Option<Value<String>>,
-    /// `ItIT` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub it_it: Option<Value<String>>,
-    /// `JaJP` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub ja_jp: Option<Value<String>>,
-    /// `KoKR` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub ko_kr: Option<Value<String>>,
-    /// `PtBR` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub pt_br: Option<Value<String>>,
-    /// `ZhCN` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub zh_cn: Option<Value<String>>,
-    /// `ZhTW` (optional).
-    /// Pattern: `^.{0,500}$`.
-    pub zh_tw: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NotificationContent` of `AWS::Connect::Notification`.
+    NotificationContent(default)
 }
 
 impl NotificationContent {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            de_de: None,
-            en_us: None,
-            es_es: None,
-            fr_fr: None,
-            id_id: None,
-            it_it: None,
-            ja_jp: None,
-            ko_kr: None,
-            pt_br: None,
-            zh_cn: None,
-            zh_tw: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeDE`.
-    pub fn de_de(mut self, value: impl Into<Value<String>>) -> Self {
-        self.de_de = Some(value.into());
-        self
+    /// `DeDE` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn de_de(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeDE", value.into().to_template()))
     }
-    /// Sets `EnUS`.
-    pub fn en_us(mut self, value: impl Into<Value<String>>) -> Self {
-        self.en_us = Some(value.into());
-        self
+    /// `EnUS` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn en_us(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EnUS", value.into().to_template()))
     }
-    /// Sets `EsES`.
-    pub fn es_es(mut self, value: impl Into<Value<String>>) -> Self {
-        self.es_es = Some(value.into());
-        self
+    /// `EsES` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn es_es(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EsES", value.into().to_template()))
     }
-    /// Sets `FrFR`.
-    pub fn fr_fr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fr_fr = Some(value.into());
-        self
+    /// `FrFR` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn fr_fr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "FrFR", value.into().to_template()))
     }
-    /// Sets `IdID`.
-    pub fn id_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id_id = Some(value.into());
-        self
+    /// `IdID` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn id_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "IdID", value.into().to_template()))
     }
-    /// Sets `ItIT`.
-    pub fn it_it(mut self, value: impl Into<Value<String>>) -> Self {
-        self.it_it = Some(value.into());
-        self
+    /// `ItIT` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn it_it(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ItIT", value.into().to_template()))
     }
-    /// Sets `JaJP`.
-    pub fn ja_jp(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ja_jp = Some(value.into());
-        self
+    /// `JaJP` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn ja_jp(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "JaJP", value.into().to_template()))
     }
-    /// Sets `KoKR`.
-    pub fn ko_kr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ko_kr = Some(value.into());
-        self
+    /// `KoKR` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn ko_kr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "KoKR", value.into().to_template()))
     }
-    /// Sets `PtBR`.
-    pub fn pt_br(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pt_br = Some(value.into());
-        self
+    /// `PtBR` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn pt_br(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "PtBR", value.into().to_template()))
     }
-    /// Sets `ZhCN`.
-    pub fn zh_cn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.zh_cn = Some(value.into());
-        self
+    /// `ZhCN` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn zh_cn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ZhCN", value.into().to_template()))
     }
-    /// Sets `ZhTW`.
-    pub fn zh_tw(mut self, value: impl Into<Value<String>>) -> Self {
-        self.zh_tw = Some(value.into());
-        self
+    /// `ZhTW` (optional).
+    /// Pattern: `^.{0,500}$`.
+    pub fn zh_tw(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "ZhTW", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NotificationContent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.de_de {
-            m.insert("DeDE".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.en_us {
-            m.insert("EnUS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.es_es {
-            m.insert("EsES".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fr_fr {
-            m.insert("FrFR".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_id {
-            m.insert("IdID".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.it_it {
-            m.insert("ItIT".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ja_jp {
-            m.insert("JaJP".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ko_kr {
-            m.insert("KoKR".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pt_br {
-            m.insert("PtBR".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zh_cn {
-            m.insert("ZhCN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zh_tw {
-            m.insert("ZhTW".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Priority`.
+    Priority {
+        /// `HIGH`
+        High = "HIGH",
+        /// `LOW`
+        Low = "LOW",
     }
 }
 
-impl Check for NotificationContent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.de_de.check(
-            &path.field("DeDE"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.en_us.check(
-            &path.field("EnUS"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.es_es.check(
-            &path.field("EsES"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fr_fr.check(
-            &path.field("FrFR"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id_id.check(
-            &path.field("IdID"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.it_it.check(
-            &path.field("ItIT"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ja_jp.check(
-            &path.field("JaJP"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ko_kr.check(
-            &path.field("KoKR"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pt_br.check(
-            &path.field("PtBR"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.zh_cn.check(
-            &path.field("ZhCN"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.zh_tw.check(
-            &path.field("ZhTW"),
-            &Rules {
-                pattern: Some("^.{0,500}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NotificationContent);
-
-/// Values of `Priority`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// `HIGH`
-    High,
-    /// `LOW`
-    Low,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Priority {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HIGH", "LOW"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "HIGH",
-            Self::Low => "LOW",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Priority {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Priority {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Priority {
-    fn from(s: &str) -> Self {
-        match s {
-            "HIGH" => Self::High,
-            "LOW" => Self::Low,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Priority> {
-    fn from(s: &str) -> Self {
-        Value::literal(Priority::from(s))
-    }
-}
-
-crate::impl_literal!(Priority);
-
-/// Property type `Tag` of `AWS::Connect::Notification`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

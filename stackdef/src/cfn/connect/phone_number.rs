@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::PhoneNumber`.
-#[derive(Debug, Clone)]
-pub struct PhoneNumber {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PhoneNumber {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PhoneNumber {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PhoneNumber {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::PhoneNumber`.
+    PhoneNumber("AWS::Connect::PhoneNumber", PhoneNumberProps)
 }
 
 impl PhoneNumber {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::PhoneNumber";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PhoneNumberProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PhoneNumberArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectPhoneNumberArn> {
         self.resource.ref_value()
@@ -87,210 +39,98 @@ impl PhoneNumber {
     pub fn attr_address(&self) -> Value<String> {
         self.resource.get_att("Address")
     }
+
+    /// Replaces `CountryCode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_country_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CountryCode", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Prefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Prefix", value.into())
+    }
+
+    /// Replaces `SourcePhoneNumberArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_phone_number_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourcePhoneNumberArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetArn", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::PhoneNumber`.
-#[derive(Debug, Clone)]
-pub struct PhoneNumberProps {
-    /// `CountryCode` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Z]{2}`.
-    pub country_code: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `Prefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^\+[0-9]{1,15}`.
-    pub prefix: Option<Value<String>>,
-    /// `SourcePhoneNumberArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_phone_number_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:(instance|traffic-distribution-group)/[-a-zA-Z0-9]*$`.
-    pub target_arn: Value<String>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `TOLL_FREE|DID|UIFN|SHARED|THIRD_PARTY_DID|THIRD_PARTY_TF|SHORT_CODE`.
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::PhoneNumber`.
+    PhoneNumberProps
 }
 
 impl PhoneNumberProps {
     /// The required properties: `TargetArn`.
     pub fn new(target_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            country_code: None,
-            description: None,
-            prefix: None,
-            source_phone_number_arn: None,
-            tags: None,
-            target_arn: target_arn.into(),
-            type_: None,
-        }
+        Self(crate::Properties::new().with(5, "TargetArn", target_arn.into().to_template()))
     }
-    /// Sets `CountryCode`.
-    pub fn country_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.country_code = Some(value.into());
-        self
+    /// `CountryCode` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[A-Z]{2}`.
+    pub fn country_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CountryCode", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^\+[0-9]{1,15}`.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Prefix", value.into().to_template()))
     }
-    /// Sets `SourcePhoneNumberArn`.
-    pub fn source_phone_number_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_phone_number_arn = Some(value.into());
-        self
+    /// `SourcePhoneNumberArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn source_phone_number_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SourcePhoneNumberArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PhoneNumberProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.country_code {
-            m.insert("CountryCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_phone_number_arn {
-            m.insert("SourcePhoneNumberArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TargetArn".to_owned(), self.target_arn.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `TOLL_FREE|DID|UIFN|SHARED|THIRD_PARTY_DID|THIRD_PARTY_TF|SHORT_CODE`.
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Type", value.into().to_template()))
     }
 }
 
-impl Check for PhoneNumberProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.country_code.check(
-            &path.field("CountryCode"),
-            &Rules {
-                pattern: Some("^[A-Z]{2}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                pattern: Some("^\\+[0-9]{1,15}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_arn.check(&path.field("TargetArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:(instance|traffic-distribution-group)/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                pattern: Some(
-                    "TOLL_FREE|DID|UIFN|SHARED|THIRD_PARTY_DID|THIRD_PARTY_TF|SHORT_CODE",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PhoneNumberProps);
-
-/// Property type `Tag` of `AWS::Connect::PhoneNumber`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::PredefinedAttribute`.
-#[derive(Debug, Clone)]
-pub struct PredefinedAttribute {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PredefinedAttribute {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PredefinedAttribute {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PredefinedAttribute {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::PredefinedAttribute`.
+    PredefinedAttribute("AWS::Connect::PredefinedAttribute", PredefinedAttributeProps)
 }
 
 impl PredefinedAttribute {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::PredefinedAttribute";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PredefinedAttributeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,231 +33,110 @@ impl PredefinedAttribute {
     pub fn attr_last_modified_time(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `AttributeConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attribute_configuration(&self, value: impl Into<Value<AttributeConfiguration>>) {
+        self.resource
+            .set_property("AttributeConfiguration", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Purposes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_purposes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Purposes", value.into())
+    }
+
+    /// Replaces `Values` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_values(&self, value: impl Into<Value<Values>>) {
+        self.resource.set_property("Values", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::PredefinedAttribute`.
-#[derive(Debug, Clone)]
-pub struct PredefinedAttributeProps {
-    /// `AttributeConfiguration` (optional).
-    pub attribute_configuration: Option<Value<AttributeConfiguration>>,
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub name: Value<String>,
-    /// `Purposes` (optional).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=100 characters.
-    pub purposes: Option<Value<List<String>>>,
-    /// `Values` (optional).
-    pub values: Option<Value<Values>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::PredefinedAttribute`.
+    PredefinedAttributeProps
 }
 
 impl PredefinedAttributeProps {
     /// The required properties: `InstanceArn`, `Name`.
     pub fn new(instance_arn: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            attribute_configuration: None,
-            instance_arn: instance_arn.into(),
-            name: name.into(),
-            purposes: None,
-            values: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "InstanceArn", instance_arn.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AttributeConfiguration`.
-    pub fn attribute_configuration(
-        mut self,
-        value: impl Into<Value<AttributeConfiguration>>,
-    ) -> Self {
-        self.attribute_configuration = Some(value.into());
-        self
+    /// `AttributeConfiguration` (optional).
+    pub fn attribute_configuration(self, value: impl Into<Value<AttributeConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttributeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Purposes`.
-    pub fn purposes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.purposes = Some(value.into());
-        self
+    /// `Purposes` (optional).
+    /// Items: 1 to 10.
+    /// Each item: Length: 1 to 100 characters.
+    pub fn purposes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Purposes", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<Values>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<Values>>) -> Self {
+        Self(self.0.with(4, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PredefinedAttributeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_configuration {
-            m.insert("AttributeConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.purposes {
-            m.insert("Purposes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredefinedAttributeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_configuration.check(
-            &path.field("AttributeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.purposes.check(
-            &path.field("Purposes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(&path.field("Values"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PredefinedAttributeProps);
-
-/// Property type `AttributeConfiguration` of `AWS::Connect::PredefinedAttribute`.
-#[derive(Debug, Clone, Default)]
-pub struct AttributeConfiguration {
-    /// `EnableValueValidationOnAssociation` (optional).
-    pub enable_value_validation_on_association: Option<Value<bool>>,
-    /// `IsReadOnly` (optional).
-    pub is_read_only: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AttributeConfiguration` of `AWS::Connect::PredefinedAttribute`.
+    AttributeConfiguration(default)
 }
 
 impl AttributeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_value_validation_on_association: None,
-            is_read_only: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableValueValidationOnAssociation`.
-    pub fn enable_value_validation_on_association(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_value_validation_on_association = Some(value.into());
-        self
+    /// `EnableValueValidationOnAssociation` (optional).
+    pub fn enable_value_validation_on_association(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "EnableValueValidationOnAssociation",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IsReadOnly`.
-    pub fn is_read_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_read_only = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AttributeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_value_validation_on_association {
-            m.insert(
-                "EnableValueValidationOnAssociation".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.is_read_only {
-            m.insert("IsReadOnly".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IsReadOnly` (optional).
+    pub fn is_read_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "IsReadOnly", value.into().to_template()))
     }
 }
 
-impl Check for AttributeConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AttributeConfiguration);
-
-/// Property type `Values` of `AWS::Connect::PredefinedAttribute`.
-#[derive(Debug, Clone, Default)]
-pub struct Values {
-    /// `StringList` (optional).
-    /// Items: 1..=500.
-    /// Each item: Length: 1..=100 characters.
-    pub string_list: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Values` of `AWS::Connect::PredefinedAttribute`.
+    Values(default)
 }
 
 impl Values {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { string_list: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `StringList`.
-    pub fn string_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.string_list = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Values {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.string_list {
-            m.insert("StringList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StringList` (optional).
+    /// Items: 1 to 500.
+    /// Each item: Length: 1 to 100 characters.
+    pub fn string_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "StringList", value.into().to_template()))
     }
 }
-
-impl Check for Values {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.string_list.check(
-            &path.field("StringList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(500),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Values);

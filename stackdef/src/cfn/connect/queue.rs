@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::Queue`.
-#[derive(Debug, Clone)]
-pub struct Queue {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Queue {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Queue {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Queue {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::Queue`.
+    Queue("AWS::Connect::Queue", QueueProps)
 }
 
 impl Queue {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::Queue";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QueueProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `QueueArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectQueueArn> {
         self.resource.ref_value()
@@ -87,42 +39,81 @@ impl Queue {
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
+
+    /// Replaces `AdditionalEmailAddresses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_email_addresses(&self, value: impl Into<Value<List<EmailAddress>>>) {
+        self.resource
+            .set_property("AdditionalEmailAddresses", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `HoursOfOperationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hours_of_operation_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("HoursOfOperationArn", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `MaxContacts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_contacts(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxContacts", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OutboundCallerConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outbound_caller_config(&self, value: impl Into<Value<OutboundCallerConfig>>) {
+        self.resource
+            .set_property("OutboundCallerConfig", value.into())
+    }
+
+    /// Replaces `OutboundEmailConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outbound_email_config(&self, value: impl Into<Value<OutboundEmailConfig>>) {
+        self.resource
+            .set_property("OutboundEmailConfig", value.into())
+    }
+
+    /// Replaces `QuickConnectArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_quick_connect_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("QuickConnectArns", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::Queue`.
-#[derive(Debug, Clone)]
-pub struct QueueProps {
-    /// `AdditionalEmailAddresses` (optional).
-    /// Items: 0..=50.
-    pub additional_email_addresses: Option<Value<List<EmailAddress>>>,
-    /// `Description` (optional).
-    /// Length: 1..=250 characters.
-    pub description: Option<Value<String>>,
-    /// `HoursOfOperationArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/operating-hours/[-a-zA-Z0-9]*$`.
-    pub hours_of_operation_arn: Value<String>,
-    /// `InstanceArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `MaxContacts` (optional).
-    /// Range: 0..=.
-    pub max_contacts: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    pub name: Value<String>,
-    /// `OutboundCallerConfig` (optional).
-    pub outbound_caller_config: Option<Value<OutboundCallerConfig>>,
-    /// `OutboundEmailConfig` (optional).
-    pub outbound_email_config: Option<Value<OutboundEmailConfig>>,
-    /// `QuickConnectArns` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/transfer-destination/[-a-zA-Z0-9]*$`.
-    pub quick_connect_arns: Option<Value<List<String>>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::Queue`.
+    QueueProps
 }
 
 impl QueueProps {
@@ -132,438 +123,151 @@ impl QueueProps {
         instance_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            additional_email_addresses: None,
-            description: None,
-            hours_of_operation_arn: hours_of_operation_arn.into(),
-            instance_arn: instance_arn.into(),
-            max_contacts: None,
-            name: name.into(),
-            outbound_caller_config: None,
-            outbound_email_config: None,
-            quick_connect_arns: None,
-            status: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "HoursOfOperationArn",
+                    hours_of_operation_arn.into().to_template(),
+                )
+                .with(3, "InstanceArn", instance_arn.into().to_template())
+                .with(5, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AdditionalEmailAddresses`.
-    pub fn additional_email_addresses(
-        mut self,
-        value: impl Into<Value<List<EmailAddress>>>,
-    ) -> Self {
-        self.additional_email_addresses = Some(value.into());
-        self
+    /// `AdditionalEmailAddresses` (optional).
+    /// Items: 0 to 50.
+    pub fn additional_email_addresses(self, value: impl Into<Value<List<EmailAddress>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalEmailAddresses", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 250 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `MaxContacts`.
-    pub fn max_contacts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_contacts = Some(value.into());
-        self
+    /// `MaxContacts` (optional).
+    /// Range: at least 0.
+    pub fn max_contacts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "MaxContacts", value.into().to_template()))
     }
-    /// Sets `OutboundCallerConfig`.
-    pub fn outbound_caller_config(mut self, value: impl Into<Value<OutboundCallerConfig>>) -> Self {
-        self.outbound_caller_config = Some(value.into());
-        self
+    /// `OutboundCallerConfig` (optional).
+    pub fn outbound_caller_config(self, value: impl Into<Value<OutboundCallerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(6, "OutboundCallerConfig", value.into().to_template()),
+        )
     }
-    /// Sets `OutboundEmailConfig`.
-    pub fn outbound_email_config(mut self, value: impl Into<Value<OutboundEmailConfig>>) -> Self {
-        self.outbound_email_config = Some(value.into());
-        self
+    /// `OutboundEmailConfig` (optional).
+    pub fn outbound_email_config(self, value: impl Into<Value<OutboundEmailConfig>>) -> Self {
+        Self(
+            self.0
+                .with(7, "OutboundEmailConfig", value.into().to_template()),
+        )
     }
-    /// Sets `QuickConnectArns`.
-    pub fn quick_connect_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.quick_connect_arns = Some(value.into());
-        self
+    /// `QuickConnectArns` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/transfer-destination/[-a-zA-Z0-9]*$`.
+    pub fn quick_connect_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "QuickConnectArns", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(9, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QueueProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_email_addresses {
-            m.insert("AdditionalEmailAddresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "HoursOfOperationArn".to_owned(),
-            self.hours_of_operation_arn.to_template(),
-        );
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.max_contacts {
-            m.insert("MaxContacts".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.outbound_caller_config {
-            m.insert("OutboundCallerConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outbound_email_config {
-            m.insert("OutboundEmailConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.quick_connect_arns {
-            m.insert("QuickConnectArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for QueueProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_email_addresses.check(
-            &path.field("AdditionalEmailAddresses"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hours_of_operation_arn.check(&path.field("HoursOfOperationArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/operating-hours/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_contacts.check(
-            &path.field("MaxContacts"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outbound_caller_config
-            .check(&path.field("OutboundCallerConfig"), &Rules::NONE, out);
-        self.outbound_email_config
-            .check(&path.field("OutboundEmailConfig"), &Rules::NONE, out);
-        self.quick_connect_arns.check(&path.field("QuickConnectArns"), &Rules { min_items: Some(1), items: Some(&const { Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/transfer-destination/[-a-zA-Z0-9]*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueueProps);
-
-/// Property type `EmailAddress` of `AWS::Connect::Queue`.
-#[derive(Debug, Clone)]
-pub struct EmailAddress {
-    /// `EmailAddressArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-f0-9]{8}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{12}/email-address/[-a-f0-9]{8}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{12}$`.
-    pub email_address_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `EmailAddress` of `AWS::Connect::Queue`.
+    EmailAddress
 }
 
 impl EmailAddress {
     /// The required properties: `EmailAddressArn`.
     pub fn new(email_address_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            email_address_arn: email_address_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EmailAddressArn",
+            email_address_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EmailAddress {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EmailAddressArn".to_owned(),
-            self.email_address_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EmailAddress {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.email_address_arn.check(&path.field("EmailAddressArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-f0-9]{8}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{12}/email-address/[-a-f0-9]{8}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{12}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(EmailAddress);
-
-/// Property type `OutboundCallerConfig` of `AWS::Connect::Queue`.
-#[derive(Debug, Clone, Default)]
-pub struct OutboundCallerConfig {
-    /// `OutboundCallerIdName` (optional).
-    /// Length: 1..=255 characters.
-    pub outbound_caller_id_name: Option<Value<String>>,
-    /// `OutboundCallerIdNumberArn` (optional).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:phone-number/[-a-zA-Z0-9]*$`.
-    pub outbound_caller_id_number_arn: Option<Value<String>>,
-    /// `OutboundFlowArn` (optional).
-    /// Length: 1..=500 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
-    pub outbound_flow_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OutboundCallerConfig` of `AWS::Connect::Queue`.
+    OutboundCallerConfig(default)
 }
 
 impl OutboundCallerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            outbound_caller_id_name: None,
-            outbound_caller_id_number_arn: None,
-            outbound_flow_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OutboundCallerIdName`.
-    pub fn outbound_caller_id_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outbound_caller_id_name = Some(value.into());
-        self
+    /// `OutboundCallerIdName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn outbound_caller_id_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OutboundCallerIdName", value.into().to_template()),
+        )
     }
-    /// Sets `OutboundCallerIdNumberArn`.
-    pub fn outbound_caller_id_number_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outbound_caller_id_number_arn = Some(value.into());
-        self
+    /// `OutboundCallerIdNumberArn` (optional).
+    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:phone-number/[-a-zA-Z0-9]*$`.
+    pub fn outbound_caller_id_number_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OutboundCallerIdNumberArn", value.into().to_template()),
+        )
     }
-    /// Sets `OutboundFlowArn`.
-    pub fn outbound_flow_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outbound_flow_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutboundCallerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.outbound_caller_id_name {
-            m.insert("OutboundCallerIdName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outbound_caller_id_number_arn {
-            m.insert("OutboundCallerIdNumberArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outbound_flow_arn {
-            m.insert("OutboundFlowArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OutboundFlowArn` (optional).
+    /// Length: 1 to 500 characters.
+    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
+    pub fn outbound_flow_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OutboundFlowArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OutboundCallerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.outbound_caller_id_name.check(
-            &path.field("OutboundCallerIdName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outbound_caller_id_number_arn.check(
-            &path.field("OutboundCallerIdNumberArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:phone-number/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outbound_flow_arn.check(&path.field("OutboundFlowArn"), &Rules { min_length: Some(1), max_length: Some(500), pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(OutboundCallerConfig);
-
-/// Property type `OutboundEmailConfig` of `AWS::Connect::Queue`.
-#[derive(Debug, Clone, Default)]
-pub struct OutboundEmailConfig {
-    /// `OutboundEmailAddressId` (optional).
-    /// Length: 1..=500 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/email-address/[-a-zA-Z0-9]*$`.
-    pub outbound_email_address_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OutboundEmailConfig` of `AWS::Connect::Queue`.
+    OutboundEmailConfig(default)
 }
 
 impl OutboundEmailConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            outbound_email_address_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OutboundEmailAddressId`.
-    pub fn outbound_email_address_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outbound_email_address_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutboundEmailConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.outbound_email_address_id {
-            m.insert("OutboundEmailAddressId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OutboundEmailAddressId` (optional).
+    /// Length: 1 to 500 characters.
+    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/email-address/[-a-zA-Z0-9]*$`.
+    pub fn outbound_email_address_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OutboundEmailAddressId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OutboundEmailConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.outbound_email_address_id.check(&path.field("OutboundEmailAddressId"), &Rules { min_length: Some(1), max_length: Some(500), pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/email-address/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(OutboundEmailConfig);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::Connect::Queue`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

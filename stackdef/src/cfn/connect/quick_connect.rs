@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::QuickConnect`.
-#[derive(Debug, Clone)]
-pub struct QuickConnect {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for QuickConnect {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for QuickConnect {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for QuickConnect {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::QuickConnect`.
+    QuickConnect("AWS::Connect::QuickConnect", QuickConnectProps)
 }
 
 impl QuickConnect {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::QuickConnect";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QuickConnectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `QuickConnectArn` (typed).
     pub fn ref_value(&self) -> Value<ids::QuickConnectArn> {
         self.resource.ref_value()
@@ -87,25 +39,42 @@ impl QuickConnect {
     pub fn attr_quick_connect_type(&self) -> Value<String> {
         self.resource.get_att("QuickConnectType")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `QuickConnectConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_quick_connect_config(&self, value: impl Into<Value<QuickConnectConfig>>) {
+        self.resource
+            .set_property("QuickConnectConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::QuickConnect`.
-#[derive(Debug, Clone)]
-pub struct QuickConnectProps {
-    /// `Description` (optional).
-    /// Length: 1..=250 characters.
-    pub description: Option<Value<String>>,
-    /// `InstanceArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    pub name: Value<String>,
-    /// `QuickConnectConfig` (required).
-    pub quick_connect_config: Value<QuickConnectConfig>,
-    /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::QuickConnect`.
+    QuickConnectProps
 }
 
 impl QuickConnectProps {
@@ -115,214 +84,72 @@ impl QuickConnectProps {
         name: impl Into<Value<String>>,
         quick_connect_config: impl Into<Value<QuickConnectConfig>>,
     ) -> Self {
-        Self {
-            description: None,
-            instance_arn: instance_arn.into(),
-            name: name.into(),
-            quick_connect_config: quick_connect_config.into(),
-            tags: None,
-        }
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QuickConnectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "QuickConnectConfig".to_owned(),
-            self.quick_connect_config.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for QuickConnectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
+        Self(
+            crate::Properties::new()
+                .with(1, "InstanceArn", instance_arn.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(
+                    3,
+                    "QuickConnectConfig",
+                    quick_connect_config.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.quick_connect_config
-            .check(&path.field("QuickConnectConfig"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Description` (optional).
+    /// Length: 1 to 250 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(QuickConnectProps);
-
-/// Property type `QuickConnectConfig` of `AWS::Connect::QuickConnect`.
-#[derive(Debug, Clone)]
-pub struct QuickConnectConfig {
-    /// `PhoneConfig` (optional).
-    pub phone_config: Option<Value<PhoneNumberQuickConnectConfig>>,
-    /// `QueueConfig` (optional).
-    pub queue_config: Option<Value<QueueQuickConnectConfig>>,
-    /// `QuickConnectType` (required).
-    pub quick_connect_type: Value<QuickConnectType>,
-    /// `UserConfig` (optional).
-    pub user_config: Option<Value<UserQuickConnectConfig>>,
+crate::l1_struct! {
+    /// Property type `QuickConnectConfig` of `AWS::Connect::QuickConnect`.
+    QuickConnectConfig
 }
 
 impl QuickConnectConfig {
     /// The required properties: `QuickConnectType`.
     pub fn new(quick_connect_type: impl Into<Value<QuickConnectType>>) -> Self {
-        Self {
-            phone_config: None,
-            queue_config: None,
-            quick_connect_type: quick_connect_type.into(),
-            user_config: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "QuickConnectType",
+            quick_connect_type.into().to_template(),
+        ))
     }
-    /// Sets `PhoneConfig`.
-    pub fn phone_config(mut self, value: impl Into<Value<PhoneNumberQuickConnectConfig>>) -> Self {
-        self.phone_config = Some(value.into());
-        self
+    /// `PhoneConfig` (optional).
+    pub fn phone_config(self, value: impl Into<Value<PhoneNumberQuickConnectConfig>>) -> Self {
+        Self(self.0.with(0, "PhoneConfig", value.into().to_template()))
     }
-    /// Sets `QueueConfig`.
-    pub fn queue_config(mut self, value: impl Into<Value<QueueQuickConnectConfig>>) -> Self {
-        self.queue_config = Some(value.into());
-        self
+    /// `QueueConfig` (optional).
+    pub fn queue_config(self, value: impl Into<Value<QueueQuickConnectConfig>>) -> Self {
+        Self(self.0.with(1, "QueueConfig", value.into().to_template()))
     }
-    /// Sets `UserConfig`.
-    pub fn user_config(mut self, value: impl Into<Value<UserQuickConnectConfig>>) -> Self {
-        self.user_config = Some(value.into());
-        self
+    /// `UserConfig` (optional).
+    pub fn user_config(self, value: impl Into<Value<UserQuickConnectConfig>>) -> Self {
+        Self(self.0.with(3, "UserConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QuickConnectConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.phone_config {
-            m.insert("PhoneConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.queue_config {
-            m.insert("QueueConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "QuickConnectType".to_owned(),
-            self.quick_connect_type.to_template(),
-        );
-        if let Some(v) = &self.user_config {
-            m.insert("UserConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for QuickConnectConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.phone_config
-            .check(&path.field("PhoneConfig"), &Rules::NONE, out);
-        self.queue_config
-            .check(&path.field("QueueConfig"), &Rules::NONE, out);
-        self.quick_connect_type
-            .check(&path.field("QuickConnectType"), &Rules::NONE, out);
-        self.user_config
-            .check(&path.field("UserConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QuickConnectConfig);
-
-/// Property type `PhoneNumberQuickConnectConfig` of `AWS::Connect::QuickConnect`.
-#[derive(Debug, Clone)]
-pub struct PhoneNumberQuickConnectConfig {
-    /// `PhoneNumber` (required).
-    /// Pattern: `^\+[1-9]\d{1,14}$`.
-    pub phone_number: Value<String>,
+crate::l1_struct! {
+    /// Property type `PhoneNumberQuickConnectConfig` of `AWS::Connect::QuickConnect`.
+    PhoneNumberQuickConnectConfig
 }
 
 impl PhoneNumberQuickConnectConfig {
     /// The required properties: `PhoneNumber`.
     pub fn new(phone_number: impl Into<Value<String>>) -> Self {
-        Self {
-            phone_number: phone_number.into(),
-        }
+        Self(crate::Properties::new().with(0, "PhoneNumber", phone_number.into().to_template()))
     }
 }
 
-impl ToTemplate for PhoneNumberQuickConnectConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PhoneNumber".to_owned(), self.phone_number.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PhoneNumberQuickConnectConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.phone_number.check(
-            &path.field("PhoneNumber"),
-            &Rules {
-                pattern: Some("^\\+[1-9]\\d{1,14}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PhoneNumberQuickConnectConfig);
-
-/// Property type `QueueQuickConnectConfig` of `AWS::Connect::QuickConnect`.
-#[derive(Debug, Clone)]
-pub struct QueueQuickConnectConfig {
-    /// `ContactFlowArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
-    pub contact_flow_arn: Value<String>,
-    /// `QueueArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$`.
-    pub queue_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `QueueQuickConnectConfig` of `AWS::Connect::QuickConnect`.
+    QueueQuickConnectConfig
 }
 
 impl QueueQuickConnectConfig {
@@ -331,104 +158,29 @@ impl QueueQuickConnectConfig {
         contact_flow_arn: impl Into<Value<String>>,
         queue_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            contact_flow_arn: contact_flow_arn.into(),
-            queue_arn: queue_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ContactFlowArn", contact_flow_arn.into().to_template())
+                .with(1, "QueueArn", queue_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for QueueQuickConnectConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContactFlowArn".to_owned(),
-            self.contact_flow_arn.to_template(),
-        );
-        m.insert("QueueArn".to_owned(), self.queue_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `QuickConnectType`.
+    QuickConnectType {
+        /// `PHONE_NUMBER`
+        PhoneNumber = "PHONE_NUMBER",
+        /// `QUEUE`
+        Queue = "QUEUE",
+        /// `USER`
+        User = "USER",
     }
 }
 
-impl Check for QueueQuickConnectConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_flow_arn.check(&path.field("ContactFlowArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.queue_arn.check(&path.field("QueueArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(QueueQuickConnectConfig);
-
-/// Values of `QuickConnectType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QuickConnectType {
-    /// `PHONE_NUMBER`
-    PhoneNumber,
-    /// `QUEUE`
-    Queue,
-    /// `USER`
-    User,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl QuickConnectType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PHONE_NUMBER", "QUEUE", "USER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhoneNumber => "PHONE_NUMBER",
-            Self::Queue => "QUEUE",
-            Self::User => "USER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for QuickConnectType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for QuickConnectType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for QuickConnectType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PHONE_NUMBER" => Self::PhoneNumber,
-            "QUEUE" => Self::Queue,
-            "USER" => Self::User,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<QuickConnectType> {
-    fn from(s: &str) -> Self {
-        Value::literal(QuickConnectType::from(s))
-    }
-}
-
-crate::impl_literal!(QuickConnectType);
-
-/// Property type `UserQuickConnectConfig` of `AWS::Connect::QuickConnect`.
-#[derive(Debug, Clone)]
-pub struct UserQuickConnectConfig {
-    /// `ContactFlowArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
-    pub contact_flow_arn: Value<String>,
-    /// `UserArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent/[-a-zA-Z0-9]*$`.
-    pub user_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `UserQuickConnectConfig` of `AWS::Connect::QuickConnect`.
+    UserQuickConnectConfig
 }
 
 impl UserQuickConnectConfig {
@@ -437,84 +189,12 @@ impl UserQuickConnectConfig {
         contact_flow_arn: impl Into<Value<String>>,
         user_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            contact_flow_arn: contact_flow_arn.into(),
-            user_arn: user_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ContactFlowArn", contact_flow_arn.into().to_template())
+                .with(1, "UserArn", user_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserQuickConnectConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContactFlowArn".to_owned(),
-            self.contact_flow_arn.to_template(),
-        );
-        m.insert("UserArn".to_owned(), self.user_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserQuickConnectConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_flow_arn.check(&path.field("ContactFlowArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.user_arn.check(&path.field("UserArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(UserQuickConnectConfig);
-
-/// Property type `Tag` of `AWS::Connect::QuickConnect`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::RoutingProfile`.
-#[derive(Debug, Clone)]
-pub struct RoutingProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RoutingProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RoutingProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RoutingProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::RoutingProfile`.
+    RoutingProfile("AWS::Connect::RoutingProfile", RoutingProfileProps)
 }
 
 impl RoutingProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::RoutingProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RoutingProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RoutingProfileArn` (typed).
     pub fn ref_value(&self) -> Value<ids::RoutingProfileArn> {
         self.resource.ref_value()
@@ -82,37 +34,72 @@ impl RoutingProfile {
     pub fn attr_routing_profile_arn(&self) -> Value<ids::RoutingProfileArn> {
         self.resource.get_att("RoutingProfileArn")
     }
+
+    /// Replaces `AgentAvailabilityTimer` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_availability_timer(&self, value: impl Into<Value<AgentAvailabilityTimer>>) {
+        self.resource
+            .set_property("AgentAvailabilityTimer", value.into())
+    }
+
+    /// Replaces `DefaultOutboundQueueArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_outbound_queue_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultOutboundQueueArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `ManualAssignmentQueueConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manual_assignment_queue_configs(
+        &self,
+        value: impl Into<Value<List<RoutingProfileManualAssignmentQueueConfig>>>,
+    ) {
+        self.resource
+            .set_property("ManualAssignmentQueueConfigs", value.into())
+    }
+
+    /// Replaces `MediaConcurrencies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_media_concurrencies(&self, value: impl Into<Value<List<MediaConcurrency>>>) {
+        self.resource
+            .set_property("MediaConcurrencies", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `QueueConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_queue_configs(&self, value: impl Into<Value<List<RoutingProfileQueueConfig>>>) {
+        self.resource.set_property("QueueConfigs", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::RoutingProfile`.
-#[derive(Debug, Clone)]
-pub struct RoutingProfileProps {
-    /// `AgentAvailabilityTimer` (optional).
-    pub agent_availability_timer: Option<Value<AgentAvailabilityTimer>>,
-    /// `DefaultOutboundQueueArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$`.
-    pub default_outbound_queue_arn: Value<String>,
-    /// `Description` (required).
-    /// Length: 1..=250 characters.
-    pub description: Value<String>,
-    /// `InstanceArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `ManualAssignmentQueueConfigs` (optional).
-    /// Items: 1..=10.
-    pub manual_assignment_queue_configs:
-        Option<Value<List<RoutingProfileManualAssignmentQueueConfig>>>,
-    /// `MediaConcurrencies` (required).
-    pub media_concurrencies: Value<List<MediaConcurrency>>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    pub name: Value<String>,
-    /// `QueueConfigs` (optional).
-    /// Items: 1..=.
-    pub queue_configs: Option<Value<List<RoutingProfileQueueConfig>>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::RoutingProfile`.
+    RoutingProfileProps
 }
 
 impl RoutingProfileProps {
@@ -124,507 +111,158 @@ impl RoutingProfileProps {
         media_concurrencies: impl Into<Value<List<MediaConcurrency>>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            agent_availability_timer: None,
-            default_outbound_queue_arn: default_outbound_queue_arn.into(),
-            description: description.into(),
-            instance_arn: instance_arn.into(),
-            manual_assignment_queue_configs: None,
-            media_concurrencies: media_concurrencies.into(),
-            name: name.into(),
-            queue_configs: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DefaultOutboundQueueArn",
+                    default_outbound_queue_arn.into().to_template(),
+                )
+                .with(2, "Description", description.into().to_template())
+                .with(3, "InstanceArn", instance_arn.into().to_template())
+                .with(
+                    5,
+                    "MediaConcurrencies",
+                    media_concurrencies.into().to_template(),
+                )
+                .with(6, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AgentAvailabilityTimer`.
-    pub fn agent_availability_timer(
-        mut self,
-        value: impl Into<Value<AgentAvailabilityTimer>>,
-    ) -> Self {
-        self.agent_availability_timer = Some(value.into());
-        self
+    /// `AgentAvailabilityTimer` (optional).
+    pub fn agent_availability_timer(self, value: impl Into<Value<AgentAvailabilityTimer>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AgentAvailabilityTimer", value.into().to_template()),
+        )
     }
-    /// Sets `ManualAssignmentQueueConfigs`.
+    /// `ManualAssignmentQueueConfigs` (optional).
+    /// Items: 1 to 10.
     pub fn manual_assignment_queue_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<RoutingProfileManualAssignmentQueueConfig>>>,
     ) -> Self {
-        self.manual_assignment_queue_configs = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ManualAssignmentQueueConfigs",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `QueueConfigs`.
-    pub fn queue_configs(
-        mut self,
-        value: impl Into<Value<List<RoutingProfileQueueConfig>>>,
-    ) -> Self {
-        self.queue_configs = Some(value.into());
-        self
+    /// `QueueConfigs` (optional).
+    /// Items: at least 1.
+    pub fn queue_configs(self, value: impl Into<Value<List<RoutingProfileQueueConfig>>>) -> Self {
+        Self(self.0.with(7, "QueueConfigs", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RoutingProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_availability_timer {
-            m.insert("AgentAvailabilityTimer".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultOutboundQueueArn".to_owned(),
-            self.default_outbound_queue_arn.to_template(),
-        );
-        m.insert("Description".to_owned(), self.description.to_template());
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.manual_assignment_queue_configs {
-            m.insert("ManualAssignmentQueueConfigs".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MediaConcurrencies".to_owned(),
-            self.media_concurrencies.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.queue_configs {
-            m.insert("QueueConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RoutingProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_availability_timer.check(
-            &path.field("AgentAvailabilityTimer"),
-            &Rules::NONE,
-            out,
-        );
-        self.default_outbound_queue_arn.check(&path.field("DefaultOutboundQueueArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.manual_assignment_queue_configs.check(
-            &path.field("ManualAssignmentQueueConfigs"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.media_concurrencies
-            .check(&path.field("MediaConcurrencies"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.queue_configs.check(
-            &path.field("QueueConfigs"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AgentAvailabilityTimer`.
+    AgentAvailabilityTimer {
+        /// `TIME_SINCE_LAST_ACTIVITY`
+        TimeSinceLastActivity = "TIME_SINCE_LAST_ACTIVITY",
+        /// `TIME_SINCE_LAST_INBOUND`
+        TimeSinceLastInbound = "TIME_SINCE_LAST_INBOUND",
     }
 }
 
-crate::impl_literal!(RoutingProfileProps);
-
-/// Values of `AgentAvailabilityTimer`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AgentAvailabilityTimer {
-    /// `TIME_SINCE_LAST_ACTIVITY`
-    TimeSinceLastActivity,
-    /// `TIME_SINCE_LAST_INBOUND`
-    TimeSinceLastInbound,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AgentAvailabilityTimer {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["TIME_SINCE_LAST_ACTIVITY", "TIME_SINCE_LAST_INBOUND"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TimeSinceLastActivity => "TIME_SINCE_LAST_ACTIVITY",
-            Self::TimeSinceLastInbound => "TIME_SINCE_LAST_INBOUND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AgentAvailabilityTimer {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AgentAvailabilityTimer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AgentAvailabilityTimer {
-    fn from(s: &str) -> Self {
-        match s {
-            "TIME_SINCE_LAST_ACTIVITY" => Self::TimeSinceLastActivity,
-            "TIME_SINCE_LAST_INBOUND" => Self::TimeSinceLastInbound,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AgentAvailabilityTimer> {
-    fn from(s: &str) -> Self {
-        Value::literal(AgentAvailabilityTimer::from(s))
-    }
-}
-
-crate::impl_literal!(AgentAvailabilityTimer);
-
-/// Property type `RoutingProfileManualAssignmentQueueConfig` of `AWS::Connect::RoutingProfile`.
-#[derive(Debug, Clone)]
-pub struct RoutingProfileManualAssignmentQueueConfig {
-    /// `QueueReference` (required).
-    pub queue_reference: Value<RoutingProfileQueueReference>,
+crate::l1_struct! {
+    /// Property type `RoutingProfileManualAssignmentQueueConfig` of `AWS::Connect::RoutingProfile`.
+    RoutingProfileManualAssignmentQueueConfig
 }
 
 impl RoutingProfileManualAssignmentQueueConfig {
     /// The required properties: `QueueReference`.
     pub fn new(queue_reference: impl Into<Value<RoutingProfileQueueReference>>) -> Self {
-        Self {
-            queue_reference: queue_reference.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "QueueReference",
+            queue_reference.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RoutingProfileManualAssignmentQueueConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "QueueReference".to_owned(),
-            self.queue_reference.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RoutingProfileManualAssignmentQueueConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.queue_reference
-            .check(&path.field("QueueReference"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RoutingProfileManualAssignmentQueueConfig);
-
-/// Property type `RoutingProfileQueueReference` of `AWS::Connect::RoutingProfile`.
-#[derive(Debug, Clone)]
-pub struct RoutingProfileQueueReference {
-    /// `Channel` (required).
-    pub channel: Value<Channel>,
-    /// `QueueArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$`.
-    pub queue_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `RoutingProfileQueueReference` of `AWS::Connect::RoutingProfile`.
+    RoutingProfileQueueReference
 }
 
 impl RoutingProfileQueueReference {
     /// The required properties: `Channel`, `QueueArn`.
     pub fn new(channel: impl Into<Value<Channel>>, queue_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            channel: channel.into(),
-            queue_arn: queue_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Channel", channel.into().to_template())
+                .with(1, "QueueArn", queue_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RoutingProfileQueueReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Channel".to_owned(), self.channel.to_template());
-        m.insert("QueueArn".to_owned(), self.queue_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Channel`.
+    Channel {
+        /// `VOICE`
+        Voice = "VOICE",
+        /// `CHAT`
+        Chat = "CHAT",
+        /// `TASK`
+        Task = "TASK",
+        /// `EMAIL`
+        Email = "EMAIL",
     }
 }
 
-impl Check for RoutingProfileQueueReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel
-            .check(&path.field("Channel"), &Rules::NONE, out);
-        self.queue_arn.check(&path.field("QueueArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(RoutingProfileQueueReference);
-
-/// Values of `Channel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Channel {
-    /// `VOICE`
-    Voice,
-    /// `CHAT`
-    Chat,
-    /// `TASK`
-    Task,
-    /// `EMAIL`
-    Email,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Channel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["VOICE", "CHAT", "TASK", "EMAIL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Chat => "CHAT",
-            Self::Task => "TASK",
-            Self::Email => "EMAIL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Channel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Channel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Channel {
-    fn from(s: &str) -> Self {
-        match s {
-            "VOICE" => Self::Voice,
-            "CHAT" => Self::Chat,
-            "TASK" => Self::Task,
-            "EMAIL" => Self::Email,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Channel> {
-    fn from(s: &str) -> Self {
-        Value::literal(Channel::from(s))
-    }
-}
-
-crate::impl_literal!(Channel);
-
-/// Property type `MediaConcurrency` of `AWS::Connect::RoutingProfile`.
-#[derive(Debug, Clone)]
-pub struct MediaConcurrency {
-    /// `Channel` (required).
-    pub channel: Value<Channel>,
-    /// `Concurrency` (required).
-    /// Range: 1..=10.
-    pub concurrency: Value<i64>,
-    /// `CrossChannelBehavior` (optional).
-    pub cross_channel_behavior: Option<Value<CrossChannelBehavior>>,
+crate::l1_struct! {
+    /// Property type `MediaConcurrency` of `AWS::Connect::RoutingProfile`.
+    MediaConcurrency
 }
 
 impl MediaConcurrency {
     /// The required properties: `Channel`, `Concurrency`.
     pub fn new(channel: impl Into<Value<Channel>>, concurrency: impl Into<Value<i64>>) -> Self {
-        Self {
-            channel: channel.into(),
-            concurrency: concurrency.into(),
-            cross_channel_behavior: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Channel", channel.into().to_template())
+                .with(1, "Concurrency", concurrency.into().to_template()),
+        )
     }
-    /// Sets `CrossChannelBehavior`.
-    pub fn cross_channel_behavior(mut self, value: impl Into<Value<CrossChannelBehavior>>) -> Self {
-        self.cross_channel_behavior = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MediaConcurrency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Channel".to_owned(), self.channel.to_template());
-        m.insert("Concurrency".to_owned(), self.concurrency.to_template());
-        if let Some(v) = &self.cross_channel_behavior {
-            m.insert("CrossChannelBehavior".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CrossChannelBehavior` (optional).
+    pub fn cross_channel_behavior(self, value: impl Into<Value<CrossChannelBehavior>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CrossChannelBehavior", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MediaConcurrency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel
-            .check(&path.field("Channel"), &Rules::NONE, out);
-        self.concurrency.check(
-            &path.field("Concurrency"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cross_channel_behavior
-            .check(&path.field("CrossChannelBehavior"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MediaConcurrency);
-
-/// Property type `CrossChannelBehavior` of `AWS::Connect::RoutingProfile`.
-#[derive(Debug, Clone)]
-pub struct CrossChannelBehavior {
-    /// `BehaviorType` (required).
-    pub behavior_type: Value<BehaviorType>,
+crate::l1_struct! {
+    /// Property type `CrossChannelBehavior` of `AWS::Connect::RoutingProfile`.
+    CrossChannelBehavior
 }
 
 impl CrossChannelBehavior {
     /// The required properties: `BehaviorType`.
     pub fn new(behavior_type: impl Into<Value<BehaviorType>>) -> Self {
-        Self {
-            behavior_type: behavior_type.into(),
-        }
+        Self(crate::Properties::new().with(0, "BehaviorType", behavior_type.into().to_template()))
     }
 }
 
-impl ToTemplate for CrossChannelBehavior {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BehaviorType".to_owned(), self.behavior_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BehaviorType`.
+    BehaviorType {
+        /// `ROUTE_CURRENT_CHANNEL_ONLY`
+        RouteCurrentChannelOnly = "ROUTE_CURRENT_CHANNEL_ONLY",
+        /// `ROUTE_ANY_CHANNEL`
+        RouteAnyChannel = "ROUTE_ANY_CHANNEL",
     }
 }
 
-impl Check for CrossChannelBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.behavior_type
-            .check(&path.field("BehaviorType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CrossChannelBehavior);
-
-/// Values of `BehaviorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BehaviorType {
-    /// `ROUTE_CURRENT_CHANNEL_ONLY`
-    RouteCurrentChannelOnly,
-    /// `ROUTE_ANY_CHANNEL`
-    RouteAnyChannel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BehaviorType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["ROUTE_CURRENT_CHANNEL_ONLY", "ROUTE_ANY_CHANNEL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RouteCurrentChannelOnly => "ROUTE_CURRENT_CHANNEL_ONLY",
-            Self::RouteAnyChannel => "ROUTE_ANY_CHANNEL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BehaviorType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BehaviorType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BehaviorType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ROUTE_CURRENT_CHANNEL_ONLY" => Self::RouteCurrentChannelOnly,
-            "ROUTE_ANY_CHANNEL" => Self::RouteAnyChannel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BehaviorType> {
-    fn from(s: &str) -> Self {
-        Value::literal(BehaviorType::from(s))
-    }
-}
-
-crate::impl_literal!(BehaviorType);
-
-/// Property type `RoutingProfileQueueConfig` of `AWS::Connect::RoutingProfile`.
-#[derive(Debug, Clone)]
-pub struct RoutingProfileQueueConfig {
-    /// `Delay` (required).
-    /// Range: 0..=9999.
-    pub delay: Value<i64>,
-    /// `Priority` (required).
-    /// Range: 1..=99.
-    pub priority: Value<i64>,
-    /// `QueueReference` (required).
-    pub queue_reference: Value<RoutingProfileQueueReference>,
+crate::l1_struct! {
+    /// Property type `RoutingProfileQueueConfig` of `AWS::Connect::RoutingProfile`.
+    RoutingProfileQueueConfig
 }
 
 impl RoutingProfileQueueConfig {
@@ -634,104 +272,13 @@ impl RoutingProfileQueueConfig {
         priority: impl Into<Value<i64>>,
         queue_reference: impl Into<Value<RoutingProfileQueueReference>>,
     ) -> Self {
-        Self {
-            delay: delay.into(),
-            priority: priority.into(),
-            queue_reference: queue_reference.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Delay", delay.into().to_template())
+                .with(1, "Priority", priority.into().to_template())
+                .with(2, "QueueReference", queue_reference.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RoutingProfileQueueConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Delay".to_owned(), self.delay.to_template());
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        m.insert(
-            "QueueReference".to_owned(),
-            self.queue_reference.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RoutingProfileQueueConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delay.check(
-            &path.field("Delay"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(9999.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(99.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.queue_reference
-            .check(&path.field("QueueReference"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RoutingProfileQueueConfig);
-
-/// Property type `Tag` of `AWS::Connect::RoutingProfile`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

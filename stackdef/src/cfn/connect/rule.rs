@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Rule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Rule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Rule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::Rule`.
+    Rule("AWS::Connect::Rule", RuleProps)
 }
 
 impl Rule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::Rule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectRuleArn> {
         self.resource.ref_value()
@@ -82,30 +34,54 @@ impl Rule {
     pub fn attr_rule_arn(&self) -> Value<ids::ConnectRuleArn> {
         self.resource.get_att("RuleArn")
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<Actions>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `Function` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Function", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PublishStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publish_status(&self, value: impl Into<Value<PublishStatus>>) {
+        self.resource.set_property("PublishStatus", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TriggerEventSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trigger_event_source(&self, value: impl Into<Value<RuleTriggerEventSource>>) {
+        self.resource
+            .set_property("TriggerEventSource", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct RuleProps {
-    /// `Actions` (required).
-    pub actions: Value<Actions>,
-    /// `Function` (required).
-    pub function: Value<String>,
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z0-9._-]{1,200}$`.
-    pub name: Value<String>,
-    /// `PublishStatus` (required).
-    pub publish_status: Value<PublishStatus>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TriggerEventSource` (required).
-    /// Create-only: changing it replaces the resource.
-    pub trigger_event_source: Value<RuleTriggerEventSource>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::Rule`.
+    RuleProps
 }
 
 impl RuleProps {
@@ -118,303 +94,110 @@ impl RuleProps {
         publish_status: impl Into<Value<PublishStatus>>,
         trigger_event_source: impl Into<Value<RuleTriggerEventSource>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            function: function.into(),
-            instance_arn: instance_arn.into(),
-            name: name.into(),
-            publish_status: publish_status.into(),
-            tags: None,
-            trigger_event_source: trigger_event_source.into(),
-        }
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert("Function".to_owned(), self.function.to_template());
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "PublishStatus".to_owned(),
-            self.publish_status.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TriggerEventSource".to_owned(),
-            self.trigger_event_source.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "Function", function.into().to_template())
+                .with(2, "InstanceArn", instance_arn.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(4, "PublishStatus", publish_status.into().to_template())
+                .with(
+                    6,
+                    "TriggerEventSource",
+                    trigger_event_source.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,200}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.publish_status
-            .check(&path.field("PublishStatus"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.trigger_event_source
-            .check(&path.field("TriggerEventSource"), &Rules::NONE, out);
+        )
+    }
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(RuleProps);
-
-/// Property type `Actions` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct Actions {
-    /// `AssignContactCategoryActions` (optional).
-    /// Items: 1..=1.
-    pub assign_contact_category_actions: Option<Value<List<serde_json::Value>>>,
-    /// `CreateCaseActions` (optional).
-    /// Items: 1..=1.
-    pub create_case_actions: Option<Value<List<CreateCaseAction>>>,
-    /// `EndAssociatedTasksActions` (optional).
-    /// Items: 1..=1.
-    pub end_associated_tasks_actions: Option<Value<List<serde_json::Value>>>,
-    /// `EventBridgeActions` (optional).
-    /// Items: 1..=1.
-    pub event_bridge_actions: Option<Value<List<EventBridgeAction>>>,
-    /// `SendNotificationActions` (optional).
-    /// Items: 1..=1.
-    pub send_notification_actions: Option<Value<List<SendNotificationAction>>>,
-    /// `SubmitAutoEvaluationActions` (optional).
-    /// Items: 1..=1.
-    pub submit_auto_evaluation_actions: Option<Value<List<SubmitAutoEvaluationAction>>>,
-    /// `TaskActions` (optional).
-    /// Items: 1..=1.
-    pub task_actions: Option<Value<List<TaskAction>>>,
-    /// `UpdateCaseActions` (optional).
-    /// Items: 1..=1.
-    pub update_case_actions: Option<Value<List<UpdateCaseAction>>>,
+crate::l1_struct! {
+    /// Property type `Actions` of `AWS::Connect::Rule`.
+    Actions(default)
 }
 
 impl Actions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            assign_contact_category_actions: None,
-            create_case_actions: None,
-            end_associated_tasks_actions: None,
-            event_bridge_actions: None,
-            send_notification_actions: None,
-            submit_auto_evaluation_actions: None,
-            task_actions: None,
-            update_case_actions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssignContactCategoryActions`.
-    pub fn assign_contact_category_actions(
-        mut self,
-        value: impl Into<Value<List<serde_json::Value>>>,
-    ) -> Self {
-        self.assign_contact_category_actions = Some(value.into());
-        self
+    /// `AssignContactCategoryActions` (optional).
+    /// Items: 1 to 1.
+    pub fn assign_contact_category_actions(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AssignContactCategoryActions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateCaseActions`.
-    pub fn create_case_actions(mut self, value: impl Into<Value<List<CreateCaseAction>>>) -> Self {
-        self.create_case_actions = Some(value.into());
-        self
+    /// `CreateCaseActions` (optional).
+    /// Items: 1 to 1.
+    pub fn create_case_actions(self, value: impl Into<Value<List<CreateCaseAction>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CreateCaseActions", value.into().to_template()),
+        )
     }
-    /// Sets `EndAssociatedTasksActions`.
-    pub fn end_associated_tasks_actions(
-        mut self,
-        value: impl Into<Value<List<serde_json::Value>>>,
-    ) -> Self {
-        self.end_associated_tasks_actions = Some(value.into());
-        self
+    /// `EndAssociatedTasksActions` (optional).
+    /// Items: 1 to 1.
+    pub fn end_associated_tasks_actions(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EndAssociatedTasksActions", value.into().to_template()),
+        )
     }
-    /// Sets `EventBridgeActions`.
-    pub fn event_bridge_actions(
-        mut self,
-        value: impl Into<Value<List<EventBridgeAction>>>,
-    ) -> Self {
-        self.event_bridge_actions = Some(value.into());
-        self
+    /// `EventBridgeActions` (optional).
+    /// Items: 1 to 1.
+    pub fn event_bridge_actions(self, value: impl Into<Value<List<EventBridgeAction>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EventBridgeActions", value.into().to_template()),
+        )
     }
-    /// Sets `SendNotificationActions`.
+    /// `SendNotificationActions` (optional).
+    /// Items: 1 to 1.
     pub fn send_notification_actions(
-        mut self,
+        self,
         value: impl Into<Value<List<SendNotificationAction>>>,
     ) -> Self {
-        self.send_notification_actions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "SendNotificationActions", value.into().to_template()),
+        )
     }
-    /// Sets `SubmitAutoEvaluationActions`.
+    /// `SubmitAutoEvaluationActions` (optional).
+    /// Items: 1 to 1.
     pub fn submit_auto_evaluation_actions(
-        mut self,
+        self,
         value: impl Into<Value<List<SubmitAutoEvaluationAction>>>,
     ) -> Self {
-        self.submit_auto_evaluation_actions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "SubmitAutoEvaluationActions", value.into().to_template()),
+        )
     }
-    /// Sets `TaskActions`.
-    pub fn task_actions(mut self, value: impl Into<Value<List<TaskAction>>>) -> Self {
-        self.task_actions = Some(value.into());
-        self
+    /// `TaskActions` (optional).
+    /// Items: 1 to 1.
+    pub fn task_actions(self, value: impl Into<Value<List<TaskAction>>>) -> Self {
+        Self(self.0.with(6, "TaskActions", value.into().to_template()))
     }
-    /// Sets `UpdateCaseActions`.
-    pub fn update_case_actions(mut self, value: impl Into<Value<List<UpdateCaseAction>>>) -> Self {
-        self.update_case_actions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Actions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assign_contact_category_actions {
-            m.insert("AssignContactCategoryActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_case_actions {
-            m.insert("CreateCaseActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end_associated_tasks_actions {
-            m.insert("EndAssociatedTasksActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_bridge_actions {
-            m.insert("EventBridgeActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.send_notification_actions {
-            m.insert("SendNotificationActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.submit_auto_evaluation_actions {
-            m.insert("SubmitAutoEvaluationActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_actions {
-            m.insert("TaskActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_case_actions {
-            m.insert("UpdateCaseActions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UpdateCaseActions` (optional).
+    /// Items: 1 to 1.
+    pub fn update_case_actions(self, value: impl Into<Value<List<UpdateCaseAction>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "UpdateCaseActions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Actions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assign_contact_category_actions.check(
-            &path.field("AssignContactCategoryActions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.create_case_actions.check(
-            &path.field("CreateCaseActions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.end_associated_tasks_actions.check(
-            &path.field("EndAssociatedTasksActions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_bridge_actions.check(
-            &path.field("EventBridgeActions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.send_notification_actions.check(
-            &path.field("SendNotificationActions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.submit_auto_evaluation_actions.check(
-            &path.field("SubmitAutoEvaluationActions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_actions.check(
-            &path.field("TaskActions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.update_case_actions.check(
-            &path.field("UpdateCaseActions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Actions);
-
-/// Property type `CreateCaseAction` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct CreateCaseAction {
-    /// `Fields` (required).
-    /// Items: 1..=100.
-    pub fields: Value<List<Field>>,
-    /// `TemplateId` (required).
-    /// Length: 1..=500 characters.
-    pub template_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `CreateCaseAction` of `AWS::Connect::Rule`.
+    CreateCaseAction
 }
 
 impl CreateCaseAction {
@@ -423,216 +206,73 @@ impl CreateCaseAction {
         fields: impl Into<Value<List<Field>>>,
         template_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            fields: fields.into(),
-            template_id: template_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Fields", fields.into().to_template())
+                .with(1, "TemplateId", template_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CreateCaseAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Fields".to_owned(), self.fields.to_template());
-        m.insert("TemplateId".to_owned(), self.template_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CreateCaseAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fields.check(
-            &path.field("Fields"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_id.check(
-            &path.field("TemplateId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CreateCaseAction);
-
-/// Property type `Field` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct Field {
-    /// `Id` (required).
-    /// Length: 1..=500 characters.
-    pub id: Value<String>,
-    /// `Value` (required).
-    pub value: Value<FieldValue>,
+crate::l1_struct! {
+    /// Property type `Field` of `AWS::Connect::Rule`.
+    Field
 }
 
 impl Field {
     /// The required properties: `Id`, `Value`.
     pub fn new(id: impl Into<Value<String>>, value: impl Into<Value<FieldValue>>) -> Self {
-        Self {
-            id: id.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Field {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Field {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Field);
-
-/// Property type `FieldValue` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct FieldValue {
-    /// `BooleanValue` (optional).
-    pub boolean_value: Option<Value<bool>>,
-    /// `DoubleValue` (optional).
-    pub double_value: Option<Value<f64>>,
-    /// `EmptyValue` (optional).
-    pub empty_value: Option<Value<serde_json::Value>>,
-    /// `StringValue` (optional).
-    pub string_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FieldValue` of `AWS::Connect::Rule`.
+    FieldValue(default)
 }
 
 impl FieldValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            boolean_value: None,
-            double_value: None,
-            empty_value: None,
-            string_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BooleanValue`.
-    pub fn boolean_value(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.boolean_value = Some(value.into());
-        self
+    /// `BooleanValue` (optional).
+    pub fn boolean_value(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "BooleanValue", value.into().to_template()))
     }
-    /// Sets `DoubleValue`.
-    pub fn double_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.double_value = Some(value.into());
-        self
+    /// `DoubleValue` (optional).
+    pub fn double_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "DoubleValue", value.into().to_template()))
     }
-    /// Sets `EmptyValue`.
-    pub fn empty_value(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.empty_value = Some(value.into());
-        self
+    /// `EmptyValue` (optional).
+    pub fn empty_value(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "EmptyValue", value.into().to_template()))
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
+    /// `StringValue` (optional).
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StringValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FieldValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.boolean_value {
-            m.insert("BooleanValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.double_value {
-            m.insert("DoubleValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.empty_value {
-            m.insert("EmptyValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FieldValue);
-
-/// Property type `EventBridgeAction` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct EventBridgeAction {
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z0-9._-]{1,100}$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `EventBridgeAction` of `AWS::Connect::Rule`.
+    EventBridgeAction
 }
 
 impl EventBridgeAction {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for EventBridgeAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventBridgeAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9._-]{1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventBridgeAction);
-
-/// Property type `SendNotificationAction` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct SendNotificationAction {
-    /// `Content` (required).
-    /// Length: 1..=1024 characters.
-    pub content: Value<String>,
-    /// `ContentType` (required).
-    pub content_type: Value<ContentType>,
-    /// `DeliveryMethod` (required).
-    pub delivery_method: Value<DeliveryMethod>,
-    /// `Recipient` (required).
-    pub recipient: Value<NotificationRecipientType>,
-    /// `Subject` (optional).
-    /// Length: 1..=200 characters.
-    pub subject: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SendNotificationAction` of `AWS::Connect::Rule`.
+    SendNotificationAction
 }
 
 impl SendNotificationAction {
@@ -643,647 +283,172 @@ impl SendNotificationAction {
         delivery_method: impl Into<Value<DeliveryMethod>>,
         recipient: impl Into<Value<NotificationRecipientType>>,
     ) -> Self {
-        Self {
-            content: content.into(),
-            content_type: content_type.into(),
-            delivery_method: delivery_method.into(),
-            recipient: recipient.into(),
-            subject: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Content", content.into().to_template())
+                .with(1, "ContentType", content_type.into().to_template())
+                .with(2, "DeliveryMethod", delivery_method.into().to_template())
+                .with(3, "Recipient", recipient.into().to_template()),
+        )
     }
-    /// Sets `Subject`.
-    pub fn subject(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subject = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SendNotificationAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Content".to_owned(), self.content.to_template());
-        m.insert("ContentType".to_owned(), self.content_type.to_template());
-        m.insert(
-            "DeliveryMethod".to_owned(),
-            self.delivery_method.to_template(),
-        );
-        m.insert("Recipient".to_owned(), self.recipient.to_template());
-        if let Some(v) = &self.subject {
-            m.insert("Subject".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Subject` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn subject(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Subject", value.into().to_template()))
     }
 }
 
-impl Check for SendNotificationAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content.check(
-            &path.field("Content"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content_type
-            .check(&path.field("ContentType"), &Rules::NONE, out);
-        self.delivery_method
-            .check(&path.field("DeliveryMethod"), &Rules::NONE, out);
-        self.recipient
-            .check(&path.field("Recipient"), &Rules::NONE, out);
-        self.subject.check(
-            &path.field("Subject"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ContentType`.
+    ContentType {
+        /// `PLAIN_TEXT`
+        PlainText = "PLAIN_TEXT",
     }
 }
 
-crate::impl_literal!(SendNotificationAction);
-
-/// Values of `ContentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContentType {
-    /// `PLAIN_TEXT`
-    PlainText,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PLAIN_TEXT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PlainText => "PLAIN_TEXT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DeliveryMethod`.
+    DeliveryMethod {
+        /// `EMAIL`
+        Email = "EMAIL",
     }
 }
 
-impl ToTemplate for ContentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PLAIN_TEXT" => Self::PlainText,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContentType::from(s))
-    }
-}
-
-crate::impl_literal!(ContentType);
-
-/// Values of `DeliveryMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeliveryMethod {
-    /// `EMAIL`
-    Email,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeliveryMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EMAIL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "EMAIL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeliveryMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeliveryMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeliveryMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "EMAIL" => Self::Email,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeliveryMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeliveryMethod::from(s))
-    }
-}
-
-crate::impl_literal!(DeliveryMethod);
-
-/// Property type `NotificationRecipientType` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct NotificationRecipientType {
-    /// `UserArns` (optional).
-    /// Items: 1..=5.
-    /// Each item: Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent/[-a-zA-Z0-9]*$|^\$\..+$`.
-    pub user_arns: Option<Value<List<String>>>,
-    /// `UserTags` (optional).
-    pub user_tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `NotificationRecipientType` of `AWS::Connect::Rule`.
+    NotificationRecipientType(default)
 }
 
 impl NotificationRecipientType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            user_arns: None,
-            user_tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `UserArns`.
-    pub fn user_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.user_arns = Some(value.into());
-        self
+    /// `UserArns` (optional).
+    /// Items: 1 to 5.
+    /// Each item: Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent/[-a-zA-Z0-9]*$|^\$\..+$`.
+    pub fn user_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "UserArns", value.into().to_template()))
     }
-    /// Sets `UserTags`.
-    pub fn user_tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.user_tags = Some(value.into());
-        self
+    /// `UserTags` (optional).
+    pub fn user_tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "UserTags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NotificationRecipientType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.user_arns {
-            m.insert("UserArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_tags {
-            m.insert("UserTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationRecipientType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.user_arns.check(&path.field("UserArns"), &Rules { min_items: Some(1), max_items: Some(5), items: Some(&const { Rules { pattern: Some("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent/[-a-zA-Z0-9]*$|^\\$\\..+$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(NotificationRecipientType);
-
-/// Property type `SubmitAutoEvaluationAction` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct SubmitAutoEvaluationAction {
-    /// `EvaluationFormArn` (required).
-    /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/evaluation-form/[-a-zA-Z0-9]*$`.
-    pub evaluation_form_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `SubmitAutoEvaluationAction` of `AWS::Connect::Rule`.
+    SubmitAutoEvaluationAction
 }
 
 impl SubmitAutoEvaluationAction {
     /// The required properties: `EvaluationFormArn`.
     pub fn new(evaluation_form_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            evaluation_form_arn: evaluation_form_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EvaluationFormArn",
+            evaluation_form_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SubmitAutoEvaluationAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EvaluationFormArn".to_owned(),
-            self.evaluation_form_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubmitAutoEvaluationAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.evaluation_form_arn.check(&path.field("EvaluationFormArn"), &Rules { pattern: Some("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/evaluation-form/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(SubmitAutoEvaluationAction);
-
-/// Property type `TaskAction` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct TaskAction {
-    /// `ContactFlowArn` (required).
-    /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
-    pub contact_flow_arn: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=4096 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=512 characters.
-    pub name: Value<String>,
-    /// `References` (optional).
-    pub references: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `TaskAction` of `AWS::Connect::Rule`.
+    TaskAction
 }
 
 impl TaskAction {
     /// The required properties: `ContactFlowArn`, `Name`.
     pub fn new(contact_flow_arn: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            contact_flow_arn: contact_flow_arn.into(),
-            description: None,
-            name: name.into(),
-            references: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ContactFlowArn", contact_flow_arn.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 4096 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `References`.
-    pub fn references(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.references = Some(value.into());
-        self
+    /// `References` (optional).
+    pub fn references(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "References", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TaskAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContactFlowArn".to_owned(),
-            self.contact_flow_arn.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.references {
-            m.insert("References".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TaskAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_flow_arn.check(&path.field("ContactFlowArn"), &Rules { pattern: Some("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TaskAction);
-
-/// Property type `UpdateCaseAction` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct UpdateCaseAction {
-    /// `Fields` (required).
-    /// Items: 1..=100.
-    pub fields: Value<List<Field>>,
+crate::l1_struct! {
+    /// Property type `UpdateCaseAction` of `AWS::Connect::Rule`.
+    UpdateCaseAction
 }
 
 impl UpdateCaseAction {
     /// The required properties: `Fields`.
     pub fn new(fields: impl Into<Value<List<Field>>>) -> Self {
-        Self {
-            fields: fields.into(),
-        }
+        Self(crate::Properties::new().with(0, "Fields", fields.into().to_template()))
     }
 }
 
-impl ToTemplate for UpdateCaseAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Fields".to_owned(), self.fields.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PublishStatus`.
+    PublishStatus {
+        /// `DRAFT`
+        Draft = "DRAFT",
+        /// `PUBLISHED`
+        Published = "PUBLISHED",
     }
 }
 
-impl Check for UpdateCaseAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fields.check(
-            &path.field("Fields"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(UpdateCaseAction);
-
-/// Values of `PublishStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PublishStatus {
-    /// `DRAFT`
-    Draft,
-    /// `PUBLISHED`
-    Published,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PublishStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DRAFT", "PUBLISHED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "DRAFT",
-            Self::Published => "PUBLISHED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PublishStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PublishStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PublishStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "DRAFT" => Self::Draft,
-            "PUBLISHED" => Self::Published,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PublishStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(PublishStatus::from(s))
-    }
-}
-
-crate::impl_literal!(PublishStatus);
-
-/// Property type `Tag` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `RuleTriggerEventSource` of `AWS::Connect::Rule`.
-#[derive(Debug, Clone)]
-pub struct RuleTriggerEventSource {
-    /// `EventSourceName` (required).
-    pub event_source_name: Value<EventSourceName>,
-    /// `IntegrationAssociationArn` (optional).
-    /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/integration-association/[-a-zA-Z0-9]*$`.
-    pub integration_association_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RuleTriggerEventSource` of `AWS::Connect::Rule`.
+    RuleTriggerEventSource
 }
 
 impl RuleTriggerEventSource {
     /// The required properties: `EventSourceName`.
     pub fn new(event_source_name: impl Into<Value<EventSourceName>>) -> Self {
-        Self {
-            event_source_name: event_source_name.into(),
-            integration_association_arn: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EventSourceName",
+            event_source_name.into().to_template(),
+        ))
     }
-    /// Sets `IntegrationAssociationArn`.
-    pub fn integration_association_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integration_association_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleTriggerEventSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EventSourceName".to_owned(),
-            self.event_source_name.to_template(),
-        );
-        if let Some(v) = &self.integration_association_arn {
-            m.insert("IntegrationAssociationArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IntegrationAssociationArn` (optional).
+    /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/integration-association/[-a-zA-Z0-9]*$`.
+    pub fn integration_association_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IntegrationAssociationArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RuleTriggerEventSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_source_name
-            .check(&path.field("EventSourceName"), &Rules::NONE, out);
-        self.integration_association_arn.check(&path.field("IntegrationAssociationArn"), &Rules { pattern: Some("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/integration-association/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `EventSourceName`.
+    EventSourceName {
+        /// `OnContactEvaluationSubmit`
+        OnContactEvaluationSubmit = "OnContactEvaluationSubmit",
+        /// `OnPostCallAnalysisAvailable`
+        OnPostCallAnalysisAvailable = "OnPostCallAnalysisAvailable",
+        /// `OnRealTimeCallAnalysisAvailable`
+        OnRealTimeCallAnalysisAvailable = "OnRealTimeCallAnalysisAvailable",
+        /// `OnRealTimeChatAnalysisAvailable`
+        OnRealTimeChatAnalysisAvailable = "OnRealTimeChatAnalysisAvailable",
+        /// `OnPostChatAnalysisAvailable`
+        OnPostChatAnalysisAvailable = "OnPostChatAnalysisAvailable",
+        /// `OnZendeskTicketCreate`
+        OnZendeskTicketCreate = "OnZendeskTicketCreate",
+        /// `OnZendeskTicketStatusUpdate`
+        OnZendeskTicketStatusUpdate = "OnZendeskTicketStatusUpdate",
+        /// `OnSalesforceCaseCreate`
+        OnSalesforceCaseCreate = "OnSalesforceCaseCreate",
+        /// `OnMetricDataUpdate`
+        OnMetricDataUpdate = "OnMetricDataUpdate",
+        /// `OnCaseCreate`
+        OnCaseCreate = "OnCaseCreate",
+        /// `OnCaseUpdate`
+        OnCaseUpdate = "OnCaseUpdate",
     }
 }
-
-crate::impl_literal!(RuleTriggerEventSource);
-
-/// Values of `EventSourceName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventSourceName {
-    /// `OnContactEvaluationSubmit`
-    OnContactEvaluationSubmit,
-    /// `OnPostCallAnalysisAvailable`
-    OnPostCallAnalysisAvailable,
-    /// `OnRealTimeCallAnalysisAvailable`
-    OnRealTimeCallAnalysisAvailable,
-    /// `OnRealTimeChatAnalysisAvailable`
-    OnRealTimeChatAnalysisAvailable,
-    /// `OnPostChatAnalysisAvailable`
-    OnPostChatAnalysisAvailable,
-    /// `OnZendeskTicketCreate`
-    OnZendeskTicketCreate,
-    /// `OnZendeskTicketStatusUpdate`
-    OnZendeskTicketStatusUpdate,
-    /// `OnSalesforceCaseCreate`
-    OnSalesforceCaseCreate,
-    /// `OnMetricDataUpdate`
-    OnMetricDataUpdate,
-    /// `OnCaseCreate`
-    OnCaseCreate,
-    /// `OnCaseUpdate`
-    OnCaseUpdate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventSourceName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "OnContactEvaluationSubmit",
-        "OnPostCallAnalysisAvailable",
-        "OnRealTimeCallAnalysisAvailable",
-        "OnRealTimeChatAnalysisAvailable",
-        "OnPostChatAnalysisAvailable",
-        "OnZendeskTicketCreate",
-        "OnZendeskTicketStatusUpdate",
-        "OnSalesforceCaseCreate",
-        "OnMetricDataUpdate",
-        "OnCaseCreate",
-        "OnCaseUpdate",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnContactEvaluationSubmit => "OnContactEvaluationSubmit",
-            Self::OnPostCallAnalysisAvailable => "OnPostCallAnalysisAvailable",
-            Self::OnRealTimeCallAnalysisAvailable => "OnRealTimeCallAnalysisAvailable",
-            Self::OnRealTimeChatAnalysisAvailable => "OnRealTimeChatAnalysisAvailable",
-            Self::OnPostChatAnalysisAvailable => "OnPostChatAnalysisAvailable",
-            Self::OnZendeskTicketCreate => "OnZendeskTicketCreate",
-            Self::OnZendeskTicketStatusUpdate => "OnZendeskTicketStatusUpdate",
-            Self::OnSalesforceCaseCreate => "OnSalesforceCaseCreate",
-            Self::OnMetricDataUpdate => "OnMetricDataUpdate",
-            Self::OnCaseCreate => "OnCaseCreate",
-            Self::OnCaseUpdate => "OnCaseUpdate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EventSourceName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventSourceName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventSourceName {
-    fn from(s: &str) -> Self {
-        match s {
-            "OnContactEvaluationSubmit" => Self::OnContactEvaluationSubmit,
-            "OnPostCallAnalysisAvailable" => Self::OnPostCallAnalysisAvailable,
-            "OnRealTimeCallAnalysisAvailable" => Self::OnRealTimeCallAnalysisAvailable,
-            "OnRealTimeChatAnalysisAvailable" => Self::OnRealTimeChatAnalysisAvailable,
-            "OnPostChatAnalysisAvailable" => Self::OnPostChatAnalysisAvailable,
-            "OnZendeskTicketCreate" => Self::OnZendeskTicketCreate,
-            "OnZendeskTicketStatusUpdate" => Self::OnZendeskTicketStatusUpdate,
-            "OnSalesforceCaseCreate" => Self::OnSalesforceCaseCreate,
-            "OnMetricDataUpdate" => Self::OnMetricDataUpdate,
-            "OnCaseCreate" => Self::OnCaseCreate,
-            "OnCaseUpdate" => Self::OnCaseUpdate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventSourceName> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventSourceName::from(s))
-    }
-}
-
-crate::impl_literal!(EventSourceName);

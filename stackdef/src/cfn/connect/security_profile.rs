@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct SecurityProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::SecurityProfile`.
+    SecurityProfile("AWS::Connect::SecurityProfile", SecurityProfileProps)
 }
 
 impl SecurityProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::SecurityProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecurityProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SecurityProfileArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityProfileArn> {
         self.resource.ref_value()
@@ -92,53 +44,93 @@ impl SecurityProfile {
     pub fn attr_last_modified_time(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTime")
     }
+
+    /// Replaces `AllowedAccessControlHierarchyGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_access_control_hierarchy_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AllowedAccessControlHierarchyGroupId", value.into())
+    }
+
+    /// Replaces `AllowedAccessControlTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_access_control_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource
+            .set_property("AllowedAccessControlTags", value.into())
+    }
+
+    /// Replaces `AllowedFlowModules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_flow_modules(&self, value: impl Into<Value<List<FlowModule>>>) {
+        self.resource
+            .set_property("AllowedFlowModules", value.into())
+    }
+
+    /// Replaces `Applications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_applications(&self, value: impl Into<Value<List<Application>>>) {
+        self.resource.set_property("Applications", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GranularAccessControlConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_granular_access_control_configuration(
+        &self,
+        value: impl Into<Value<GranularAccessControlConfiguration>>,
+    ) {
+        self.resource
+            .set_property("GranularAccessControlConfiguration", value.into())
+    }
+
+    /// Replaces `HierarchyRestrictedResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hierarchy_restricted_resources(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("HierarchyRestrictedResources", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Permissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Permissions", value.into())
+    }
+
+    /// Replaces `SecurityProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SecurityProfileName", value.into())
+    }
+
+    /// Replaces `TagRestrictedResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_restricted_resources(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("TagRestrictedResources", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct SecurityProfileProps {
-    /// `AllowedAccessControlHierarchyGroupId` (optional).
-    /// Length: 0..=127 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub allowed_access_control_hierarchy_group_id: Option<Value<String>>,
-    /// `AllowedAccessControlTags` (optional).
-    /// Items: ..=2.
-    pub allowed_access_control_tags: Option<Value<List<Tag>>>,
-    /// `AllowedFlowModules` (optional).
-    /// Items: 0..=10.
-    pub allowed_flow_modules: Option<Value<List<FlowModule>>>,
-    /// `Applications` (optional).
-    /// Items: 0..=10.
-    pub applications: Option<Value<List<Application>>>,
-    /// `Description` (optional).
-    /// Length: 0..=250 characters.
-    pub description: Option<Value<String>>,
-    /// `GranularAccessControlConfiguration` (optional).
-    pub granular_access_control_configuration: Option<Value<GranularAccessControlConfiguration>>,
-    /// `HierarchyRestrictedResources` (optional).
-    /// Items: ..=10.
-    /// Each item: Length: 1..=128 characters.
-    pub hierarchy_restricted_resources: Option<Value<List<String>>>,
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Permissions` (optional).
-    /// Items: 0..=500.
-    /// Each item: Length: 1..=128 characters.
-    pub permissions: Option<Value<List<String>>>,
-    /// `SecurityProfileName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=127 characters.
-    /// Pattern: `^[ a-zA-Z0-9_@-]+$`.
-    pub security_profile_name: Value<String>,
-    /// `TagRestrictedResources` (optional).
-    /// Items: 0..=10.
-    /// Each item: Length: 1..=128 characters.
-    pub tag_restricted_resources: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::SecurityProfile`.
+    SecurityProfileProps
 }
 
 impl SecurityProfileProps {
@@ -147,440 +139,127 @@ impl SecurityProfileProps {
         instance_arn: impl Into<Value<String>>,
         security_profile_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            allowed_access_control_hierarchy_group_id: None,
-            allowed_access_control_tags: None,
-            allowed_flow_modules: None,
-            applications: None,
-            description: None,
-            granular_access_control_configuration: None,
-            hierarchy_restricted_resources: None,
-            instance_arn: instance_arn.into(),
-            permissions: None,
-            security_profile_name: security_profile_name.into(),
-            tag_restricted_resources: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(7, "InstanceArn", instance_arn.into().to_template())
+                .with(
+                    9,
+                    "SecurityProfileName",
+                    security_profile_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AllowedAccessControlHierarchyGroupId`.
+    /// `AllowedAccessControlHierarchyGroupId` (optional).
+    /// Length: 0 to 127 characters.
+    /// Pattern: `^[a-zA-Z0-9-]+$`.
     pub fn allowed_access_control_hierarchy_group_id(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.allowed_access_control_hierarchy_group_id = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AllowedAccessControlHierarchyGroupId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AllowedAccessControlTags`.
-    pub fn allowed_access_control_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.allowed_access_control_tags = Some(value.into());
-        self
+    /// `AllowedAccessControlTags` (optional).
+    /// Items: at most 2.
+    pub fn allowed_access_control_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AllowedAccessControlTags", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedFlowModules`.
-    pub fn allowed_flow_modules(mut self, value: impl Into<Value<List<FlowModule>>>) -> Self {
-        self.allowed_flow_modules = Some(value.into());
-        self
+    /// `AllowedFlowModules` (optional).
+    /// Items: 0 to 10.
+    pub fn allowed_flow_modules(self, value: impl Into<Value<List<FlowModule>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AllowedFlowModules", value.into().to_template()),
+        )
     }
-    /// Sets `Applications`.
-    pub fn applications(mut self, value: impl Into<Value<List<Application>>>) -> Self {
-        self.applications = Some(value.into());
-        self
+    /// `Applications` (optional).
+    /// Items: 0 to 10.
+    pub fn applications(self, value: impl Into<Value<List<Application>>>) -> Self {
+        Self(self.0.with(3, "Applications", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 250 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `GranularAccessControlConfiguration`.
+    /// `GranularAccessControlConfiguration` (optional).
     pub fn granular_access_control_configuration(
-        mut self,
+        self,
         value: impl Into<Value<GranularAccessControlConfiguration>>,
     ) -> Self {
-        self.granular_access_control_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "GranularAccessControlConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HierarchyRestrictedResources`.
-    pub fn hierarchy_restricted_resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.hierarchy_restricted_resources = Some(value.into());
-        self
+    /// `HierarchyRestrictedResources` (optional).
+    /// Items: at most 10.
+    /// Each item: Length: 1 to 128 characters.
+    pub fn hierarchy_restricted_resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            6,
+            "HierarchyRestrictedResources",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    /// Items: 0 to 500.
+    /// Each item: Length: 1 to 128 characters.
+    pub fn permissions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(8, "Permissions", value.into().to_template()))
     }
-    /// Sets `TagRestrictedResources`.
-    pub fn tag_restricted_resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.tag_restricted_resources = Some(value.into());
-        self
+    /// `TagRestrictedResources` (optional).
+    /// Items: 0 to 10.
+    /// Each item: Length: 1 to 128 characters.
+    pub fn tag_restricted_resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TagRestrictedResources", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_access_control_hierarchy_group_id {
-            m.insert(
-                "AllowedAccessControlHierarchyGroupId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.allowed_access_control_tags {
-            m.insert("AllowedAccessControlTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_flow_modules {
-            m.insert("AllowedFlowModules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.applications {
-            m.insert("Applications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.granular_access_control_configuration {
-            m.insert(
-                "GranularAccessControlConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.hierarchy_restricted_resources {
-            m.insert("HierarchyRestrictedResources".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityProfileName".to_owned(),
-            self.security_profile_name.to_template(),
-        );
-        if let Some(v) = &self.tag_restricted_resources {
-            m.insert("TagRestrictedResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SecurityProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_access_control_hierarchy_group_id.check(
-            &path.field("AllowedAccessControlHierarchyGroupId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(127),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allowed_access_control_tags.check(
-            &path.field("AllowedAccessControlTags"),
-            &Rules {
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allowed_flow_modules.check(
-            &path.field("AllowedFlowModules"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.applications.check(
-            &path.field("Applications"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(250),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.granular_access_control_configuration.check(
-            &path.field("GranularAccessControlConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.hierarchy_restricted_resources.check(
-            &path.field("HierarchyRestrictedResources"),
-            &Rules {
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions.check(
-            &path.field("Permissions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(500),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_profile_name.check(
-            &path.field("SecurityProfileName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^[ a-zA-Z0-9_@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_restricted_resources.check(
-            &path.field("TagRestrictedResources"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(SecurityProfileProps);
-
-/// Property type `Tag` of `AWS::Connect::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `FlowModule` of `AWS::Connect::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct FlowModule {
-    /// `FlowModuleId` (required).
-    /// Length: 1..=128 characters.
-    pub flow_module_id: Value<String>,
-    /// `Type` (required).
-    /// Length: 1..=128 characters.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `FlowModule` of `AWS::Connect::SecurityProfile`.
+    FlowModule
 }
 
 impl FlowModule {
     /// The required properties: `FlowModuleId`, `Type`.
     pub fn new(flow_module_id: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            flow_module_id: flow_module_id.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FlowModuleId", flow_module_id.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FlowModule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FlowModuleId".to_owned(), self.flow_module_id.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `MCP`
+        Mcp = "MCP",
     }
 }
 
-impl Check for FlowModule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.flow_module_id.check(
-            &path.field("FlowModuleId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FlowModule);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `MCP`
-    Mcp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MCP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mcp => "MCP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "MCP" => Self::Mcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Application` of `AWS::Connect::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    /// `ApplicationPermissions` (required).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=128 characters.
-    pub application_permissions: Value<List<String>>,
-    /// `Namespace` (required).
-    /// Length: 1..=128 characters.
-    pub namespace: Value<String>,
-    /// `Type` (optional).
-    pub type_: Option<Value<ApplicationType>>,
+crate::l1_struct! {
+    /// Property type `Application` of `AWS::Connect::SecurityProfile`.
+    Application
 }
 
 impl Application {
@@ -589,282 +268,97 @@ impl Application {
         application_permissions: impl Into<Value<List<String>>>,
         namespace: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_permissions: application_permissions.into(),
-            namespace: namespace.into(),
-            type_: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ApplicationPermissions",
+                    application_permissions.into().to_template(),
+                )
+                .with(1, "Namespace", namespace.into().to_template()),
+        )
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<ApplicationType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Application {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationPermissions".to_owned(),
-            self.application_permissions.to_template(),
-        );
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<ApplicationType>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl Check for Application {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_permissions.check(
-            &path.field("ApplicationPermissions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ApplicationType`.
+    ApplicationType {
+        /// `MCP`
+        Mcp = "MCP",
+        /// `THIRD_PARTY_APPLICATION`
+        ThirdPartyApplication = "THIRD_PARTY_APPLICATION",
     }
 }
 
-crate::impl_literal!(Application);
-
-/// Values of `ApplicationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplicationType {
-    /// `MCP`
-    Mcp,
-    /// `THIRD_PARTY_APPLICATION`
-    ThirdPartyApplication,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplicationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MCP", "THIRD_PARTY_APPLICATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mcp => "MCP",
-            Self::ThirdPartyApplication => "THIRD_PARTY_APPLICATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApplicationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApplicationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApplicationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MCP" => Self::Mcp,
-            "THIRD_PARTY_APPLICATION" => Self::ThirdPartyApplication,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplicationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplicationType::from(s))
-    }
-}
-
-crate::impl_literal!(ApplicationType);
-
-/// Property type `GranularAccessControlConfiguration` of `AWS::Connect::SecurityProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct GranularAccessControlConfiguration {
-    /// `DataTableAccessControlConfiguration` (optional).
-    pub data_table_access_control_configuration: Option<Value<DataTableAccessControlConfiguration>>,
+crate::l1_struct! {
+    /// Property type `GranularAccessControlConfiguration` of `AWS::Connect::SecurityProfile`.
+    GranularAccessControlConfiguration(default)
 }
 
 impl GranularAccessControlConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_table_access_control_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataTableAccessControlConfiguration`.
+    /// `DataTableAccessControlConfiguration` (optional).
     pub fn data_table_access_control_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DataTableAccessControlConfiguration>>,
     ) -> Self {
-        self.data_table_access_control_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "DataTableAccessControlConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for GranularAccessControlConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_table_access_control_configuration {
-            m.insert(
-                "DataTableAccessControlConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GranularAccessControlConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_table_access_control_configuration.check(
-            &path.field("DataTableAccessControlConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GranularAccessControlConfiguration);
-
-/// Property type `DataTableAccessControlConfiguration` of `AWS::Connect::SecurityProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct DataTableAccessControlConfiguration {
-    /// `PrimaryAttributeAccessControlConfiguration` (optional).
-    pub primary_attribute_access_control_configuration:
-        Option<Value<PrimaryAttributeAccessControlConfigurationItem>>,
+crate::l1_struct! {
+    /// Property type `DataTableAccessControlConfiguration` of `AWS::Connect::SecurityProfile`.
+    DataTableAccessControlConfiguration(default)
 }
 
 impl DataTableAccessControlConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            primary_attribute_access_control_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PrimaryAttributeAccessControlConfiguration`.
+    /// `PrimaryAttributeAccessControlConfiguration` (optional).
     pub fn primary_attribute_access_control_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PrimaryAttributeAccessControlConfigurationItem>>,
     ) -> Self {
-        self.primary_attribute_access_control_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "PrimaryAttributeAccessControlConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DataTableAccessControlConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.primary_attribute_access_control_configuration {
-            m.insert(
-                "PrimaryAttributeAccessControlConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataTableAccessControlConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.primary_attribute_access_control_configuration.check(
-            &path.field("PrimaryAttributeAccessControlConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataTableAccessControlConfiguration);
-
-/// Property type `PrimaryAttributeAccessControlConfigurationItem` of `AWS::Connect::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct PrimaryAttributeAccessControlConfigurationItem {
-    /// `PrimaryAttributeValues` (required).
-    /// Items: 1..=5.
-    pub primary_attribute_values: Value<List<PrimaryAttributeValue>>,
+crate::l1_struct! {
+    /// Property type `PrimaryAttributeAccessControlConfigurationItem` of `AWS::Connect::SecurityProfile`.
+    PrimaryAttributeAccessControlConfigurationItem
 }
 
 impl PrimaryAttributeAccessControlConfigurationItem {
     /// The required properties: `PrimaryAttributeValues`.
     pub fn new(primary_attribute_values: impl Into<Value<List<PrimaryAttributeValue>>>) -> Self {
-        Self {
-            primary_attribute_values: primary_attribute_values.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PrimaryAttributeValues",
+            primary_attribute_values.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PrimaryAttributeAccessControlConfigurationItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PrimaryAttributeValues".to_owned(),
-            self.primary_attribute_values.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PrimaryAttributeAccessControlConfigurationItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.primary_attribute_values.check(
-            &path.field("PrimaryAttributeValues"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PrimaryAttributeAccessControlConfigurationItem);
-
-/// Property type `PrimaryAttributeValue` of `AWS::Connect::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct PrimaryAttributeValue {
-    /// `AccessType` (required).
-    pub access_type: Value<AccessType>,
-    /// `AttributeName` (required).
-    /// Length: 1..=127 characters.
-    pub attribute_name: Value<String>,
-    /// `Values` (required).
-    /// Items: 1..=2.
-    /// Each item: Length: 1..=1000 characters.
-    /// Each item: Pattern: `^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]+$`.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `PrimaryAttributeValue` of `AWS::Connect::SecurityProfile`.
+    PrimaryAttributeValue
 }
 
 impl PrimaryAttributeValue {
@@ -874,115 +368,19 @@ impl PrimaryAttributeValue {
         attribute_name: impl Into<Value<String>>,
         values: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            access_type: access_type.into(),
-            attribute_name: attribute_name.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccessType", access_type.into().to_template())
+                .with(1, "AttributeName", attribute_name.into().to_template())
+                .with(2, "Values", values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PrimaryAttributeValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccessType".to_owned(), self.access_type.to_template());
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AccessType`.
+    AccessType {
+        /// `ALLOW`
+        Allow = "ALLOW",
     }
 }
-
-impl Check for PrimaryAttributeValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_type
-            .check(&path.field("AccessType"), &Rules::NONE, out);
-        self.attribute_name.check(
-            &path.field("AttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1000),
-                            pattern: Some(
-                                "^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+$",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PrimaryAttributeValue);
-
-/// Values of `AccessType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessType {
-    /// `ALLOW`
-    Allow,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessType::from(s))
-    }
-}
-
-crate::impl_literal!(AccessType);

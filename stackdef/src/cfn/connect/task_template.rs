@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::TaskTemplate`.
-#[derive(Debug, Clone)]
-pub struct TaskTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TaskTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TaskTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TaskTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::TaskTemplate`.
+    TaskTemplate("AWS::Connect::TaskTemplate", TaskTemplateProps)
 }
 
 impl TaskTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::TaskTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TaskTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::TaskTemplateArn> {
         self.resource.ref_value()
@@ -82,452 +34,220 @@ impl TaskTemplate {
     pub fn attr_arn(&self) -> Value<ids::TaskTemplateArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `Constraints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_constraints(&self, value: impl Into<Value<Constraints>>) {
+        self.resource.set_property("Constraints", value.into())
+    }
+
+    /// Replaces `ContactFlowArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_flow_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ContactFlowArn", value.into())
+    }
+
+    /// Replaces `Defaults` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_defaults(&self, value: impl Into<Value<List<DefaultFieldValue>>>) {
+        self.resource.set_property("Defaults", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Fields` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fields(&self, value: impl Into<Value<List<Field>>>) {
+        self.resource.set_property("Fields", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SelfAssignContactFlowArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_self_assign_contact_flow_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SelfAssignContactFlowArn", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::TaskTemplate`.
-#[derive(Debug, Clone)]
-pub struct TaskTemplateProps {
-    /// `ClientToken` (optional).
-    /// Length: 0..=500 characters.
-    /// Pattern: `^$|[0-9a-f]{8}-[0-9a-f]{4}-[0-5][0-9a-f]{3}-[089ab][0-9a-f]{3}-[0-9a-f]{12}$`.
-    pub client_token: Option<Value<String>>,
-    /// `Constraints` (optional).
-    pub constraints: Option<Value<Constraints>>,
-    /// `ContactFlowArn` (optional).
-    /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
-    pub contact_flow_arn: Option<Value<String>>,
-    /// `Defaults` (optional).
-    /// Items: ..=50.
-    pub defaults: Option<Value<List<DefaultFieldValue>>>,
-    /// `Description` (optional).
-    /// Length: 0..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `Fields` (optional).
-    /// Items: ..=50.
-    pub fields: Option<Value<List<Field>>>,
-    /// `InstanceArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Name` (optional).
-    /// Length: 1..=100 characters.
-    pub name: Option<Value<String>>,
-    /// `SelfAssignContactFlowArn` (optional).
-    /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
-    pub self_assign_contact_flow_arn: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::TaskTemplate`.
+    TaskTemplateProps
 }
 
 impl TaskTemplateProps {
     /// The required properties: `InstanceArn`.
     pub fn new(instance_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            client_token: None,
-            constraints: None,
-            contact_flow_arn: None,
-            defaults: None,
-            description: None,
-            fields: None,
-            instance_arn: instance_arn.into(),
-            name: None,
-            self_assign_contact_flow_arn: None,
-            status: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(6, "InstanceArn", instance_arn.into().to_template()))
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Length: 0 to 500 characters.
+    /// Pattern: `^$|[0-9a-f]{8}-[0-9a-f]{4}-[0-5][0-9a-f]{3}-[089ab][0-9a-f]{3}-[0-9a-f]{12}$`.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientToken", value.into().to_template()))
     }
-    /// Sets `Constraints`.
-    pub fn constraints(mut self, value: impl Into<Value<Constraints>>) -> Self {
-        self.constraints = Some(value.into());
-        self
+    /// `Constraints` (optional).
+    pub fn constraints(self, value: impl Into<Value<Constraints>>) -> Self {
+        Self(self.0.with(1, "Constraints", value.into().to_template()))
     }
-    /// Sets `ContactFlowArn`.
-    pub fn contact_flow_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contact_flow_arn = Some(value.into());
-        self
+    /// `ContactFlowArn` (optional).
+    /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
+    pub fn contact_flow_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ContactFlowArn", value.into().to_template()))
     }
-    /// Sets `Defaults`.
-    pub fn defaults(mut self, value: impl Into<Value<List<DefaultFieldValue>>>) -> Self {
-        self.defaults = Some(value.into());
-        self
+    /// `Defaults` (optional).
+    /// Items: at most 50.
+    pub fn defaults(self, value: impl Into<Value<List<DefaultFieldValue>>>) -> Self {
+        Self(self.0.with(3, "Defaults", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `Fields`.
-    pub fn fields(mut self, value: impl Into<Value<List<Field>>>) -> Self {
-        self.fields = Some(value.into());
-        self
+    /// `Fields` (optional).
+    /// Items: at most 50.
+    pub fn fields(self, value: impl Into<Value<List<Field>>>) -> Self {
+        Self(self.0.with(5, "Fields", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Name", value.into().to_template()))
     }
-    /// Sets `SelfAssignContactFlowArn`.
-    pub fn self_assign_contact_flow_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.self_assign_contact_flow_arn = Some(value.into());
-        self
+    /// `SelfAssignContactFlowArn` (optional).
+    /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
+    pub fn self_assign_contact_flow_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SelfAssignContactFlowArn", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(9, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TaskTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constraints {
-            m.insert("Constraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contact_flow_arn {
-            m.insert("ContactFlowArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.defaults {
-            m.insert("Defaults".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fields {
-            m.insert("Fields".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.self_assign_contact_flow_arn {
-            m.insert("SelfAssignContactFlowArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TaskTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some(
-                    "^$|[0-9a-f]{8}-[0-9a-f]{4}-[0-5][0-9a-f]{3}-[089ab][0-9a-f]{3}-[0-9a-f]{12}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.constraints
-            .check(&path.field("Constraints"), &Rules::NONE, out);
-        self.contact_flow_arn.check(&path.field("ContactFlowArn"), &Rules { pattern: Some("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.defaults.check(
-            &path.field("Defaults"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fields.check(
-            &path.field("Fields"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.self_assign_contact_flow_arn.check(&path.field("SelfAssignContactFlowArn"), &Rules { pattern: Some("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TaskTemplateProps);
-
-/// Property type `Constraints` of `AWS::Connect::TaskTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct Constraints {
-    /// `InvisibleFields` (optional).
-    /// Items: ..=50.
-    pub invisible_fields: Option<Value<List<InvisibleFieldInfo>>>,
-    /// `ReadOnlyFields` (optional).
-    /// Items: ..=50.
-    pub read_only_fields: Option<Value<List<ReadOnlyFieldInfo>>>,
-    /// `RequiredFields` (optional).
-    /// Items: ..=50.
-    pub required_fields: Option<Value<List<RequiredFieldInfo>>>,
+crate::l1_struct! {
+    /// Property type `Constraints` of `AWS::Connect::TaskTemplate`.
+    Constraints(default)
 }
 
 impl Constraints {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            invisible_fields: None,
-            read_only_fields: None,
-            required_fields: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InvisibleFields`.
-    pub fn invisible_fields(mut self, value: impl Into<Value<List<InvisibleFieldInfo>>>) -> Self {
-        self.invisible_fields = Some(value.into());
-        self
+    /// `InvisibleFields` (optional).
+    /// Items: at most 50.
+    pub fn invisible_fields(self, value: impl Into<Value<List<InvisibleFieldInfo>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InvisibleFields", value.into().to_template()),
+        )
     }
-    /// Sets `ReadOnlyFields`.
-    pub fn read_only_fields(mut self, value: impl Into<Value<List<ReadOnlyFieldInfo>>>) -> Self {
-        self.read_only_fields = Some(value.into());
-        self
+    /// `ReadOnlyFields` (optional).
+    /// Items: at most 50.
+    pub fn read_only_fields(self, value: impl Into<Value<List<ReadOnlyFieldInfo>>>) -> Self {
+        Self(self.0.with(1, "ReadOnlyFields", value.into().to_template()))
     }
-    /// Sets `RequiredFields`.
-    pub fn required_fields(mut self, value: impl Into<Value<List<RequiredFieldInfo>>>) -> Self {
-        self.required_fields = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Constraints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invisible_fields {
-            m.insert("InvisibleFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_only_fields {
-            m.insert("ReadOnlyFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.required_fields {
-            m.insert("RequiredFields".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RequiredFields` (optional).
+    /// Items: at most 50.
+    pub fn required_fields(self, value: impl Into<Value<List<RequiredFieldInfo>>>) -> Self {
+        Self(self.0.with(2, "RequiredFields", value.into().to_template()))
     }
 }
 
-impl Check for Constraints {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invisible_fields.check(
-            &path.field("InvisibleFields"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.read_only_fields.check(
-            &path.field("ReadOnlyFields"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.required_fields.check(
-            &path.field("RequiredFields"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Constraints);
-
-/// Property type `InvisibleFieldInfo` of `AWS::Connect::TaskTemplate`.
-#[derive(Debug, Clone)]
-pub struct InvisibleFieldInfo {
-    /// `Id` (required).
-    pub id: Value<FieldIdentifier>,
+crate::l1_struct! {
+    /// Property type `InvisibleFieldInfo` of `AWS::Connect::TaskTemplate`.
+    InvisibleFieldInfo
 }
 
 impl InvisibleFieldInfo {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<FieldIdentifier>>) -> Self {
-        Self { id: id.into() }
+        Self(crate::Properties::new().with(0, "Id", id.into().to_template()))
     }
 }
 
-impl ToTemplate for InvisibleFieldInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InvisibleFieldInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(&path.field("Id"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InvisibleFieldInfo);
-
-/// Property type `FieldIdentifier` of `AWS::Connect::TaskTemplate`.
-#[derive(Debug, Clone)]
-pub struct FieldIdentifier {
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `FieldIdentifier` of `AWS::Connect::TaskTemplate`.
+    FieldIdentifier
 }
 
 impl FieldIdentifier {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for FieldIdentifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldIdentifier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FieldIdentifier);
-
-/// Property type `ReadOnlyFieldInfo` of `AWS::Connect::TaskTemplate`.
-#[derive(Debug, Clone)]
-pub struct ReadOnlyFieldInfo {
-    /// `Id` (required).
-    pub id: Value<FieldIdentifier>,
+crate::l1_struct! {
+    /// Property type `ReadOnlyFieldInfo` of `AWS::Connect::TaskTemplate`.
+    ReadOnlyFieldInfo
 }
 
 impl ReadOnlyFieldInfo {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<FieldIdentifier>>) -> Self {
-        Self { id: id.into() }
+        Self(crate::Properties::new().with(0, "Id", id.into().to_template()))
     }
 }
 
-impl ToTemplate for ReadOnlyFieldInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReadOnlyFieldInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(&path.field("Id"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReadOnlyFieldInfo);
-
-/// Property type `RequiredFieldInfo` of `AWS::Connect::TaskTemplate`.
-#[derive(Debug, Clone)]
-pub struct RequiredFieldInfo {
-    /// `Id` (required).
-    pub id: Value<FieldIdentifier>,
+crate::l1_struct! {
+    /// Property type `RequiredFieldInfo` of `AWS::Connect::TaskTemplate`.
+    RequiredFieldInfo
 }
 
 impl RequiredFieldInfo {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<FieldIdentifier>>) -> Self {
-        Self { id: id.into() }
+        Self(crate::Properties::new().with(0, "Id", id.into().to_template()))
     }
 }
 
-impl ToTemplate for RequiredFieldInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RequiredFieldInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(&path.field("Id"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RequiredFieldInfo);
-
-/// Property type `DefaultFieldValue` of `AWS::Connect::TaskTemplate`.
-#[derive(Debug, Clone)]
-pub struct DefaultFieldValue {
-    /// `DefaultValue` (required).
-    /// Length: 1..=4096 characters.
-    pub default_value: Value<String>,
-    /// `Id` (required).
-    pub id: Value<FieldIdentifier>,
+crate::l1_struct! {
+    /// Property type `DefaultFieldValue` of `AWS::Connect::TaskTemplate`.
+    DefaultFieldValue
 }
 
 impl DefaultFieldValue {
@@ -536,356 +256,87 @@ impl DefaultFieldValue {
         default_value: impl Into<Value<String>>,
         id: impl Into<Value<FieldIdentifier>>,
     ) -> Self {
-        Self {
-            default_value: default_value.into(),
-            id: id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DefaultValue", default_value.into().to_template())
+                .with(1, "Id", id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DefaultFieldValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DefaultValue".to_owned(), self.default_value.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefaultFieldValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value.check(
-            &path.field("DefaultValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(&path.field("Id"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DefaultFieldValue);
-
-/// Property type `Field` of `AWS::Connect::TaskTemplate`.
-#[derive(Debug, Clone)]
-pub struct Field {
-    /// `Description` (optional).
-    /// Length: 0..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `Id` (required).
-    pub id: Value<FieldIdentifier>,
-    /// `SingleSelectOptions` (optional).
-    /// Items: ..=50.
-    /// Each item: Length: 1..=100 characters.
-    /// Each item: Pattern: `^[A-Za-z0-9](?:[A-Za-z0-9_.,\s-]*[A-Za-z0-9_.,-])?$`.
-    pub single_select_options: Option<Value<List<String>>>,
-    /// `Type` (required).
-    pub type_: Value<FieldType>,
+crate::l1_struct! {
+    /// Property type `Field` of `AWS::Connect::TaskTemplate`.
+    Field
 }
 
 impl Field {
     /// The required properties: `Id`, `Type`.
     pub fn new(id: impl Into<Value<FieldIdentifier>>, type_: impl Into<Value<FieldType>>) -> Self {
-        Self {
-            description: None,
-            id: id.into(),
-            single_select_options: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Id", id.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `SingleSelectOptions`.
-    pub fn single_select_options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.single_select_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Field {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.single_select_options {
-            m.insert("SingleSelectOptions".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `SingleSelectOptions` (optional).
+    /// Items: at most 50.
+    /// Each item: Length: 1 to 100 characters.
+    /// Each item: Pattern: `^[A-Za-z0-9](?:[A-Za-z0-9_.,\s\x{80}-\x{10FFFF}-]*[A-Za-z0-9_.,-])?$`.
+    pub fn single_select_options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SingleSelectOptions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Field {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(&path.field("Id"), &Rules::NONE, out);
-        self.single_select_options.check(
-            &path.field("SingleSelectOptions"),
-            &Rules {
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            pattern: Some("^[A-Za-z0-9](?:[A-Za-z0-9_.,\\s-]*[A-Za-z0-9_.,-])?$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FieldType`.
+    FieldType {
+        /// `NAME`
+        Name = "NAME",
+        /// `DESCRIPTION`
+        Description = "DESCRIPTION",
+        /// `SCHEDULED_TIME`
+        ScheduledTime = "SCHEDULED_TIME",
+        /// `QUICK_CONNECT`
+        QuickConnect = "QUICK_CONNECT",
+        /// `URL`
+        Url = "URL",
+        /// `NUMBER`
+        Number = "NUMBER",
+        /// `TEXT`
+        Text = "TEXT",
+        /// `TEXT_AREA`
+        TextArea = "TEXT_AREA",
+        /// `DATE_TIME`
+        DateTime = "DATE_TIME",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `SINGLE_SELECT`
+        SingleSelect = "SINGLE_SELECT",
+        /// `EMAIL`
+        Email = "EMAIL",
+        /// `EXPIRY_DURATION`
+        ExpiryDuration = "EXPIRY_DURATION",
+        /// `SELF_ASSIGN`
+        SelfAssign = "SELF_ASSIGN",
     }
 }
 
-crate::impl_literal!(Field);
-
-/// Values of `FieldType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FieldType {
-    /// `NAME`
-    Name,
-    /// `DESCRIPTION`
-    Description,
-    /// `SCHEDULED_TIME`
-    ScheduledTime,
-    /// `QUICK_CONNECT`
-    QuickConnect,
-    /// `URL`
-    Url,
-    /// `NUMBER`
-    Number,
-    /// `TEXT`
-    Text,
-    /// `TEXT_AREA`
-    TextArea,
-    /// `DATE_TIME`
-    DateTime,
-    /// `BOOLEAN`
-    Boolean,
-    /// `SINGLE_SELECT`
-    SingleSelect,
-    /// `EMAIL`
-    Email,
-    /// `EXPIRY_DURATION`
-    ExpiryDuration,
-    /// `SELF_ASSIGN`
-    SelfAssign,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FieldType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NAME",
-        "DESCRIPTION",
-        "SCHEDULED_TIME",
-        "QUICK_CONNECT",
-        "URL",
-        "NUMBER",
-        "TEXT",
-        "TEXT_AREA",
-        "DATE_TIME",
-        "BOOLEAN",
-        "SINGLE_SELECT",
-        "EMAIL",
-        "EXPIRY_DURATION",
-        "SELF_ASSIGN",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "NAME",
-            Self::Description => "DESCRIPTION",
-            Self::ScheduledTime => "SCHEDULED_TIME",
-            Self::QuickConnect => "QUICK_CONNECT",
-            Self::Url => "URL",
-            Self::Number => "NUMBER",
-            Self::Text => "TEXT",
-            Self::TextArea => "TEXT_AREA",
-            Self::DateTime => "DATE_TIME",
-            Self::Boolean => "BOOLEAN",
-            Self::SingleSelect => "SINGLE_SELECT",
-            Self::Email => "EMAIL",
-            Self::ExpiryDuration => "EXPIRY_DURATION",
-            Self::SelfAssign => "SELF_ASSIGN",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `INACTIVE`
+        Inactive = "INACTIVE",
     }
 }
 
-impl ToTemplate for FieldType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FieldType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FieldType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NAME" => Self::Name,
-            "DESCRIPTION" => Self::Description,
-            "SCHEDULED_TIME" => Self::ScheduledTime,
-            "QUICK_CONNECT" => Self::QuickConnect,
-            "URL" => Self::Url,
-            "NUMBER" => Self::Number,
-            "TEXT" => Self::Text,
-            "TEXT_AREA" => Self::TextArea,
-            "DATE_TIME" => Self::DateTime,
-            "BOOLEAN" => Self::Boolean,
-            "SINGLE_SELECT" => Self::SingleSelect,
-            "EMAIL" => Self::Email,
-            "EXPIRY_DURATION" => Self::ExpiryDuration,
-            "SELF_ASSIGN" => Self::SelfAssign,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FieldType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FieldType::from(s))
-    }
-}
-
-crate::impl_literal!(FieldType);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::Connect::TaskTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

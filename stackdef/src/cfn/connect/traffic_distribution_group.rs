@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::TrafficDistributionGroup`.
-#[derive(Debug, Clone)]
-pub struct TrafficDistributionGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrafficDistributionGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrafficDistributionGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrafficDistributionGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::TrafficDistributionGroup`.
+    TrafficDistributionGroup("AWS::Connect::TrafficDistributionGroup", TrafficDistributionGroupProps)
 }
 
 impl TrafficDistributionGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::TrafficDistributionGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TrafficDistributionGroupProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TrafficDistributionGroupArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TrafficDistributionGroupArn> {
         self.resource.ref_value()
@@ -96,154 +44,58 @@ impl TrafficDistributionGroup {
     pub fn attr_is_default(&self) -> Value<bool> {
         self.resource.get_att("IsDefault")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::TrafficDistributionGroup`.
-#[derive(Debug, Clone)]
-pub struct TrafficDistributionGroupProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=250 characters.
-    /// Pattern: `(^[\S].*[\S]$)|(^[\S]$)`.
-    pub description: Option<Value<String>>,
-    /// `InstanceArn` (required).
-    /// Length: 1..=250 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub instance_arn: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `(^[\S].*[\S]$)|(^[\S]$)`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::TrafficDistributionGroup`.
+    TrafficDistributionGroupProps
 }
 
 impl TrafficDistributionGroupProps {
     /// The required properties: `InstanceArn`, `Name`.
     pub fn new(instance_arn: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            instance_arn: instance_arn.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "InstanceArn", instance_arn.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 250 characters.
+    /// Pattern: `(^[\S].*[\S]$)|(^[\S]$)`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrafficDistributionGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TrafficDistributionGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                pattern: Some("(^[\\S].*[\\S]$)|(^[\\S]$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(&path.field("InstanceArn"), &Rules { min_length: Some(1), max_length: Some(250), pattern: Some("^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("(^[\\S].*[\\S]$)|(^[\\S]$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrafficDistributionGroupProps);
-
-/// Property type `Tag` of `AWS::Connect::TrafficDistributionGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

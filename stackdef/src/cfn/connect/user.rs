@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::User`.
-#[derive(Debug, Clone)]
-pub struct User {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for User {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for User {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for User {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::User`.
+    User("AWS::Connect::User", UserProps)
 }
 
 impl User {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::User";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `UserArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectUserArn> {
         self.resource.ref_value()
@@ -82,52 +34,125 @@ impl User {
     pub fn attr_user_arn(&self) -> Value<ids::ConnectUserArn> {
         self.resource.get_att("UserArn")
     }
+
+    /// Replaces `AfterContactWorkConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_after_contact_work_configs(
+        &self,
+        value: impl Into<Value<List<AfterContactWorkConfigPerChannel>>>,
+    ) {
+        self.resource
+            .set_property("AfterContactWorkConfigs", value.into())
+    }
+
+    /// Replaces `AutoAcceptConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_accept_configs(&self, value: impl Into<Value<List<AutoAcceptConfig>>>) {
+        self.resource
+            .set_property("AutoAcceptConfigs", value.into())
+    }
+
+    /// Replaces `DirectoryUserId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_directory_user_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DirectoryUserId", value.into())
+    }
+
+    /// Replaces `HierarchyGroupArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hierarchy_group_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("HierarchyGroupArn", value.into())
+    }
+
+    /// Replaces `IdentityInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_info(&self, value: impl Into<Value<UserIdentityInfo>>) {
+        self.resource.set_property("IdentityInfo", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Password` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_password(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Password", value.into())
+    }
+
+    /// Replaces `PersistentConnectionConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_persistent_connection_configs(
+        &self,
+        value: impl Into<Value<List<PersistentConnectionConfig>>>,
+    ) {
+        self.resource
+            .set_property("PersistentConnectionConfigs", value.into())
+    }
+
+    /// Replaces `PhoneConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_phone_config(&self, value: impl Into<Value<UserPhoneConfig>>) {
+        self.resource.set_property("PhoneConfig", value.into())
+    }
+
+    /// Replaces `PhoneNumberConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_phone_number_configs(&self, value: impl Into<Value<List<PhoneNumberConfig>>>) {
+        self.resource
+            .set_property("PhoneNumberConfigs", value.into())
+    }
+
+    /// Replaces `RoutingProfileArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_profile_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RoutingProfileArn", value.into())
+    }
+
+    /// Replaces `SecurityProfileArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_profile_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SecurityProfileArns", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserProficiencies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_proficiencies(&self, value: impl Into<Value<List<UserProficiency>>>) {
+        self.resource
+            .set_property("UserProficiencies", value.into())
+    }
+
+    /// Replaces `Username` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Username", value.into())
+    }
+
+    /// Replaces `VoiceEnhancementConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_voice_enhancement_configs(
+        &self,
+        value: impl Into<Value<List<VoiceEnhancementConfig>>>,
+    ) {
+        self.resource
+            .set_property("VoiceEnhancementConfigs", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::User`.
-#[derive(Debug, Clone)]
-pub struct UserProps {
-    /// `AfterContactWorkConfigs` (optional).
-    pub after_contact_work_configs: Option<Value<List<AfterContactWorkConfigPerChannel>>>,
-    /// `AutoAcceptConfigs` (optional).
-    pub auto_accept_configs: Option<Value<List<AutoAcceptConfig>>>,
-    /// `DirectoryUserId` (optional).
-    pub directory_user_id: Option<Value<String>>,
-    /// `HierarchyGroupArn` (optional).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group/[-a-zA-Z0-9]*$`.
-    pub hierarchy_group_arn: Option<Value<String>>,
-    /// `IdentityInfo` (optional).
-    pub identity_info: Option<Value<UserIdentityInfo>>,
-    /// `InstanceArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Password` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub password: Option<Value<String>>,
-    /// `PersistentConnectionConfigs` (optional).
-    pub persistent_connection_configs: Option<Value<List<PersistentConnectionConfig>>>,
-    /// `PhoneConfig` (optional).
-    pub phone_config: Option<Value<UserPhoneConfig>>,
-    /// `PhoneNumberConfigs` (optional).
-    pub phone_number_configs: Option<Value<List<PhoneNumberConfig>>>,
-    /// `RoutingProfileArn` (required).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/routing-profile/[-a-zA-Z0-9]*$`.
-    pub routing_profile_arn: Value<String>,
-    /// `SecurityProfileArns` (required).
-    /// Items: 1..=10.
-    /// Each item: Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/security-profile/[-a-zA-Z0-9]*$`.
-    pub security_profile_arns: Value<List<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserProficiencies` (optional).
-    pub user_proficiencies: Option<Value<List<UserProficiency>>>,
-    /// `Username` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `[a-zA-Z0-9\_\-\.\@]+`.
-    pub username: Value<String>,
-    /// `VoiceEnhancementConfigs` (optional).
-    pub voice_enhancement_configs: Option<Value<List<VoiceEnhancementConfig>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::User`.
+    UserProps
 }
 
 impl UserProps {
@@ -138,224 +163,111 @@ impl UserProps {
         security_profile_arns: impl Into<Value<List<String>>>,
         username: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            after_contact_work_configs: None,
-            auto_accept_configs: None,
-            directory_user_id: None,
-            hierarchy_group_arn: None,
-            identity_info: None,
-            instance_arn: instance_arn.into(),
-            password: None,
-            persistent_connection_configs: None,
-            phone_config: None,
-            phone_number_configs: None,
-            routing_profile_arn: routing_profile_arn.into(),
-            security_profile_arns: security_profile_arns.into(),
-            tags: None,
-            user_proficiencies: None,
-            username: username.into(),
-            voice_enhancement_configs: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "InstanceArn", instance_arn.into().to_template())
+                .with(
+                    10,
+                    "RoutingProfileArn",
+                    routing_profile_arn.into().to_template(),
+                )
+                .with(
+                    11,
+                    "SecurityProfileArns",
+                    security_profile_arns.into().to_template(),
+                )
+                .with(14, "Username", username.into().to_template()),
+        )
     }
-    /// Sets `AfterContactWorkConfigs`.
+    /// `AfterContactWorkConfigs` (optional).
     pub fn after_contact_work_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<AfterContactWorkConfigPerChannel>>>,
     ) -> Self {
-        self.after_contact_work_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AfterContactWorkConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `AutoAcceptConfigs`.
-    pub fn auto_accept_configs(mut self, value: impl Into<Value<List<AutoAcceptConfig>>>) -> Self {
-        self.auto_accept_configs = Some(value.into());
-        self
+    /// `AutoAcceptConfigs` (optional).
+    pub fn auto_accept_configs(self, value: impl Into<Value<List<AutoAcceptConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoAcceptConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `DirectoryUserId`.
-    pub fn directory_user_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.directory_user_id = Some(value.into());
-        self
+    /// `DirectoryUserId` (optional).
+    pub fn directory_user_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DirectoryUserId", value.into().to_template()),
+        )
     }
-    /// Sets `HierarchyGroupArn`.
-    pub fn hierarchy_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_group_arn = Some(value.into());
-        self
+    /// `HierarchyGroupArn` (optional).
+    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group/[-a-zA-Z0-9]*$`.
+    pub fn hierarchy_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HierarchyGroupArn", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityInfo`.
-    pub fn identity_info(mut self, value: impl Into<Value<UserIdentityInfo>>) -> Self {
-        self.identity_info = Some(value.into());
-        self
+    /// `IdentityInfo` (optional).
+    pub fn identity_info(self, value: impl Into<Value<UserIdentityInfo>>) -> Self {
+        Self(self.0.with(4, "IdentityInfo", value.into().to_template()))
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Password", value.into().to_template()))
     }
-    /// Sets `PersistentConnectionConfigs`.
+    /// `PersistentConnectionConfigs` (optional).
     pub fn persistent_connection_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<PersistentConnectionConfig>>>,
     ) -> Self {
-        self.persistent_connection_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "PersistentConnectionConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `PhoneConfig`.
-    pub fn phone_config(mut self, value: impl Into<Value<UserPhoneConfig>>) -> Self {
-        self.phone_config = Some(value.into());
-        self
+    /// `PhoneConfig` (optional).
+    pub fn phone_config(self, value: impl Into<Value<UserPhoneConfig>>) -> Self {
+        Self(self.0.with(8, "PhoneConfig", value.into().to_template()))
     }
-    /// Sets `PhoneNumberConfigs`.
-    pub fn phone_number_configs(
-        mut self,
-        value: impl Into<Value<List<PhoneNumberConfig>>>,
-    ) -> Self {
-        self.phone_number_configs = Some(value.into());
-        self
+    /// `PhoneNumberConfigs` (optional).
+    pub fn phone_number_configs(self, value: impl Into<Value<List<PhoneNumberConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PhoneNumberConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `UserProficiencies`.
-    pub fn user_proficiencies(mut self, value: impl Into<Value<List<UserProficiency>>>) -> Self {
-        self.user_proficiencies = Some(value.into());
-        self
+    /// `UserProficiencies` (optional).
+    pub fn user_proficiencies(self, value: impl Into<Value<List<UserProficiency>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "UserProficiencies", value.into().to_template()),
+        )
     }
-    /// Sets `VoiceEnhancementConfigs`.
+    /// `VoiceEnhancementConfigs` (optional).
     pub fn voice_enhancement_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<VoiceEnhancementConfig>>>,
     ) -> Self {
-        self.voice_enhancement_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(15, "VoiceEnhancementConfigs", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.after_contact_work_configs {
-            m.insert("AfterContactWorkConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_accept_configs {
-            m.insert("AutoAcceptConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.directory_user_id {
-            m.insert("DirectoryUserId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hierarchy_group_arn {
-            m.insert("HierarchyGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_info {
-            m.insert("IdentityInfo".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.persistent_connection_configs {
-            m.insert("PersistentConnectionConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phone_config {
-            m.insert("PhoneConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phone_number_configs {
-            m.insert("PhoneNumberConfigs".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RoutingProfileArn".to_owned(),
-            self.routing_profile_arn.to_template(),
-        );
-        m.insert(
-            "SecurityProfileArns".to_owned(),
-            self.security_profile_arns.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_proficiencies {
-            m.insert("UserProficiencies".to_owned(), v.to_template());
-        }
-        m.insert("Username".to_owned(), self.username.to_template());
-        if let Some(v) = &self.voice_enhancement_configs {
-            m.insert("VoiceEnhancementConfigs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.after_contact_work_configs.check(
-            &path.field("AfterContactWorkConfigs"),
-            &Rules::NONE,
-            out,
-        );
-        self.auto_accept_configs
-            .check(&path.field("AutoAcceptConfigs"), &Rules::NONE, out);
-        self.hierarchy_group_arn.check(&path.field("HierarchyGroupArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.identity_info
-            .check(&path.field("IdentityInfo"), &Rules::NONE, out);
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.persistent_connection_configs.check(
-            &path.field("PersistentConnectionConfigs"),
-            &Rules::NONE,
-            out,
-        );
-        self.phone_config
-            .check(&path.field("PhoneConfig"), &Rules::NONE, out);
-        self.phone_number_configs
-            .check(&path.field("PhoneNumberConfigs"), &Rules::NONE, out);
-        self.routing_profile_arn.check(&path.field("RoutingProfileArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/routing-profile/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.security_profile_arns.check(&path.field("SecurityProfileArns"), &Rules { min_items: Some(1), max_items: Some(10), items: Some(&const { Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/security-profile/[-a-zA-Z0-9]*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_proficiencies
-            .check(&path.field("UserProficiencies"), &Rules::NONE, out);
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[a-zA-Z0-9\\_\\-\\.\\@]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.voice_enhancement_configs.check(
-            &path.field("VoiceEnhancementConfigs"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserProps);
-
-/// Property type `AfterContactWorkConfigPerChannel` of `AWS::Connect::User`.
-#[derive(Debug, Clone)]
-pub struct AfterContactWorkConfigPerChannel {
-    /// `AfterContactWorkConfig` (required).
-    pub after_contact_work_config: Value<AfterContactWorkConfig>,
-    /// `AgentFirstCallbackAfterContactWorkConfig` (optional).
-    pub agent_first_callback_after_contact_work_config: Option<Value<AfterContactWorkConfig>>,
-    /// `Channel` (required).
-    pub channel: Value<Channel>,
+crate::l1_struct! {
+    /// Property type `AfterContactWorkConfigPerChannel` of `AWS::Connect::User`.
+    AfterContactWorkConfigPerChannel
 }
 
 impl AfterContactWorkConfigPerChannel {
@@ -364,337 +276,125 @@ impl AfterContactWorkConfigPerChannel {
         after_contact_work_config: impl Into<Value<AfterContactWorkConfig>>,
         channel: impl Into<Value<Channel>>,
     ) -> Self {
-        Self {
-            after_contact_work_config: after_contact_work_config.into(),
-            agent_first_callback_after_contact_work_config: None,
-            channel: channel.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AfterContactWorkConfig",
+                    after_contact_work_config.into().to_template(),
+                )
+                .with(2, "Channel", channel.into().to_template()),
+        )
     }
-    /// Sets `AgentFirstCallbackAfterContactWorkConfig`.
+    /// `AgentFirstCallbackAfterContactWorkConfig` (optional).
     pub fn agent_first_callback_after_contact_work_config(
-        mut self,
+        self,
         value: impl Into<Value<AfterContactWorkConfig>>,
     ) -> Self {
-        self.agent_first_callback_after_contact_work_config = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AgentFirstCallbackAfterContactWorkConfig",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AfterContactWorkConfigPerChannel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AfterContactWorkConfig".to_owned(),
-            self.after_contact_work_config.to_template(),
-        );
-        if let Some(v) = &self.agent_first_callback_after_contact_work_config {
-            m.insert(
-                "AgentFirstCallbackAfterContactWorkConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Channel".to_owned(), self.channel.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AfterContactWorkConfigPerChannel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.after_contact_work_config.check(
-            &path.field("AfterContactWorkConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.agent_first_callback_after_contact_work_config.check(
-            &path.field("AgentFirstCallbackAfterContactWorkConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.channel
-            .check(&path.field("Channel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AfterContactWorkConfigPerChannel);
-
-/// Property type `AfterContactWorkConfig` of `AWS::Connect::User`.
-#[derive(Debug, Clone, Default)]
-pub struct AfterContactWorkConfig {
-    /// `AfterContactWorkTimeLimit` (optional).
-    /// Range: 0..=.
-    pub after_contact_work_time_limit: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AfterContactWorkConfig` of `AWS::Connect::User`.
+    AfterContactWorkConfig(default)
 }
 
 impl AfterContactWorkConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            after_contact_work_time_limit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AfterContactWorkTimeLimit`.
-    pub fn after_contact_work_time_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.after_contact_work_time_limit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AfterContactWorkConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.after_contact_work_time_limit {
-            m.insert("AfterContactWorkTimeLimit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AfterContactWorkTimeLimit` (optional).
+    /// Range: at least 0.
+    pub fn after_contact_work_time_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AfterContactWorkTimeLimit", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AfterContactWorkConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.after_contact_work_time_limit.check(
-            &path.field("AfterContactWorkTimeLimit"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Channel`.
+    Channel {
+        /// `VOICE`
+        Voice = "VOICE",
+        /// `CHAT`
+        Chat = "CHAT",
+        /// `TASK`
+        Task = "TASK",
+        /// `EMAIL`
+        Email = "EMAIL",
     }
 }
 
-crate::impl_literal!(AfterContactWorkConfig);
-
-/// Values of `Channel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Channel {
-    /// `VOICE`
-    Voice,
-    /// `CHAT`
-    Chat,
-    /// `TASK`
-    Task,
-    /// `EMAIL`
-    Email,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Channel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["VOICE", "CHAT", "TASK", "EMAIL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Chat => "CHAT",
-            Self::Task => "TASK",
-            Self::Email => "EMAIL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Channel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Channel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Channel {
-    fn from(s: &str) -> Self {
-        match s {
-            "VOICE" => Self::Voice,
-            "CHAT" => Self::Chat,
-            "TASK" => Self::Task,
-            "EMAIL" => Self::Email,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Channel> {
-    fn from(s: &str) -> Self {
-        Value::literal(Channel::from(s))
-    }
-}
-
-crate::impl_literal!(Channel);
-
-/// Property type `AutoAcceptConfig` of `AWS::Connect::User`.
-#[derive(Debug, Clone)]
-pub struct AutoAcceptConfig {
-    /// `AgentFirstCallbackAutoAccept` (optional).
-    pub agent_first_callback_auto_accept: Option<Value<bool>>,
-    /// `AutoAccept` (required).
-    pub auto_accept: Value<bool>,
-    /// `Channel` (required).
-    pub channel: Value<Channel>,
+crate::l1_struct! {
+    /// Property type `AutoAcceptConfig` of `AWS::Connect::User`.
+    AutoAcceptConfig
 }
 
 impl AutoAcceptConfig {
     /// The required properties: `AutoAccept`, `Channel`.
     pub fn new(auto_accept: impl Into<Value<bool>>, channel: impl Into<Value<Channel>>) -> Self {
-        Self {
-            agent_first_callback_auto_accept: None,
-            auto_accept: auto_accept.into(),
-            channel: channel.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "AutoAccept", auto_accept.into().to_template())
+                .with(2, "Channel", channel.into().to_template()),
+        )
     }
-    /// Sets `AgentFirstCallbackAutoAccept`.
-    pub fn agent_first_callback_auto_accept(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.agent_first_callback_auto_accept = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoAcceptConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_first_callback_auto_accept {
-            m.insert("AgentFirstCallbackAutoAccept".to_owned(), v.to_template());
-        }
-        m.insert("AutoAccept".to_owned(), self.auto_accept.to_template());
-        m.insert("Channel".to_owned(), self.channel.to_template());
-        Expr::Map(m)
+    /// `AgentFirstCallbackAutoAccept` (optional).
+    pub fn agent_first_callback_auto_accept(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AgentFirstCallbackAutoAccept",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for AutoAcceptConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel
-            .check(&path.field("Channel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoAcceptConfig);
-
-/// Property type `UserIdentityInfo` of `AWS::Connect::User`.
-#[derive(Debug, Clone, Default)]
-pub struct UserIdentityInfo {
-    /// `Email` (optional).
-    pub email: Option<Value<String>>,
-    /// `FirstName` (optional).
-    /// Length: 0..=255 characters.
-    pub first_name: Option<Value<String>>,
-    /// `LastName` (optional).
-    /// Length: 0..=300 characters.
-    pub last_name: Option<Value<String>>,
-    /// `Mobile` (optional).
-    /// Pattern: `^\+[1-9]\d{1,14}$`.
-    pub mobile: Option<Value<String>>,
-    /// `SecondaryEmail` (optional).
-    pub secondary_email: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `UserIdentityInfo` of `AWS::Connect::User`.
+    UserIdentityInfo(default)
 }
 
 impl UserIdentityInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            email: None,
-            first_name: None,
-            last_name: None,
-            mobile: None,
-            secondary_email: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Email`.
-    pub fn email(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email = Some(value.into());
-        self
+    /// `Email` (optional).
+    pub fn email(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Email", value.into().to_template()))
     }
-    /// Sets `FirstName`.
-    pub fn first_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.first_name = Some(value.into());
-        self
+    /// `FirstName` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn first_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FirstName", value.into().to_template()))
     }
-    /// Sets `LastName`.
-    pub fn last_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_name = Some(value.into());
-        self
+    /// `LastName` (optional).
+    /// Length: 0 to 300 characters.
+    pub fn last_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LastName", value.into().to_template()))
     }
-    /// Sets `Mobile`.
-    pub fn mobile(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mobile = Some(value.into());
-        self
+    /// `Mobile` (optional).
+    /// Pattern: `^\+[1-9][\d\x{80}-\x{10FFFF}]{1,14}$`.
+    pub fn mobile(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Mobile", value.into().to_template()))
     }
-    /// Sets `SecondaryEmail`.
-    pub fn secondary_email(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secondary_email = Some(value.into());
-        self
+    /// `SecondaryEmail` (optional).
+    pub fn secondary_email(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SecondaryEmail", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UserIdentityInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email {
-            m.insert("Email".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.first_name {
-            m.insert("FirstName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_name {
-            m.insert("LastName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mobile {
-            m.insert("Mobile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_email {
-            m.insert("SecondaryEmail".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserIdentityInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.first_name.check(
-            &path.field("FirstName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.last_name.check(
-            &path.field("LastName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mobile.check(
-            &path.field("Mobile"),
-            &Rules {
-                pattern: Some("^\\+[1-9]\\d{1,14}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserIdentityInfo);
-
-/// Property type `PersistentConnectionConfig` of `AWS::Connect::User`.
-#[derive(Debug, Clone)]
-pub struct PersistentConnectionConfig {
-    /// `Channel` (required).
-    pub channel: Value<Channel>,
-    /// `PersistentConnection` (required).
-    pub persistent_connection: Value<bool>,
+crate::l1_struct! {
+    /// Property type `PersistentConnectionConfig` of `AWS::Connect::User`.
+    PersistentConnectionConfig
 }
 
 impl PersistentConnectionConfig {
@@ -703,193 +403,73 @@ impl PersistentConnectionConfig {
         channel: impl Into<Value<Channel>>,
         persistent_connection: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            channel: channel.into(),
-            persistent_connection: persistent_connection.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Channel", channel.into().to_template())
+                .with(
+                    1,
+                    "PersistentConnection",
+                    persistent_connection.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for PersistentConnectionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Channel".to_owned(), self.channel.to_template());
-        m.insert(
-            "PersistentConnection".to_owned(),
-            self.persistent_connection.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PersistentConnectionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel
-            .check(&path.field("Channel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PersistentConnectionConfig);
-
-/// Property type `UserPhoneConfig` of `AWS::Connect::User`.
-#[derive(Debug, Clone, Default)]
-pub struct UserPhoneConfig {
-    /// `AfterContactWorkTimeLimit` (optional).
-    /// Range: 0..=.
-    pub after_contact_work_time_limit: Option<Value<i64>>,
-    /// `AutoAccept` (optional).
-    pub auto_accept: Option<Value<bool>>,
-    /// `DeskPhoneNumber` (optional).
-    pub desk_phone_number: Option<Value<String>>,
-    /// `PersistentConnection` (optional).
-    pub persistent_connection: Option<Value<bool>>,
-    /// `PhoneType` (optional).
-    pub phone_type: Option<Value<PhoneType>>,
+crate::l1_struct! {
+    /// Property type `UserPhoneConfig` of `AWS::Connect::User`.
+    UserPhoneConfig(default)
 }
 
 impl UserPhoneConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            after_contact_work_time_limit: None,
-            auto_accept: None,
-            desk_phone_number: None,
-            persistent_connection: None,
-            phone_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AfterContactWorkTimeLimit`.
-    pub fn after_contact_work_time_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.after_contact_work_time_limit = Some(value.into());
-        self
+    /// `AfterContactWorkTimeLimit` (optional).
+    /// Range: at least 0.
+    pub fn after_contact_work_time_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AfterContactWorkTimeLimit", value.into().to_template()),
+        )
     }
-    /// Sets `AutoAccept`.
-    pub fn auto_accept(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_accept = Some(value.into());
-        self
+    /// `AutoAccept` (optional).
+    pub fn auto_accept(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "AutoAccept", value.into().to_template()))
     }
-    /// Sets `DeskPhoneNumber`.
-    pub fn desk_phone_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.desk_phone_number = Some(value.into());
-        self
+    /// `DeskPhoneNumber` (optional).
+    pub fn desk_phone_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DeskPhoneNumber", value.into().to_template()),
+        )
     }
-    /// Sets `PersistentConnection`.
-    pub fn persistent_connection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.persistent_connection = Some(value.into());
-        self
+    /// `PersistentConnection` (optional).
+    pub fn persistent_connection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PersistentConnection", value.into().to_template()),
+        )
     }
-    /// Sets `PhoneType`.
-    pub fn phone_type(mut self, value: impl Into<Value<PhoneType>>) -> Self {
-        self.phone_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserPhoneConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.after_contact_work_time_limit {
-            m.insert("AfterContactWorkTimeLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_accept {
-            m.insert("AutoAccept".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desk_phone_number {
-            m.insert("DeskPhoneNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.persistent_connection {
-            m.insert("PersistentConnection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phone_type {
-            m.insert("PhoneType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PhoneType` (optional).
+    pub fn phone_type(self, value: impl Into<Value<PhoneType>>) -> Self {
+        Self(self.0.with(4, "PhoneType", value.into().to_template()))
     }
 }
 
-impl Check for UserPhoneConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.after_contact_work_time_limit.check(
-            &path.field("AfterContactWorkTimeLimit"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.phone_type
-            .check(&path.field("PhoneType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PhoneType`.
+    PhoneType {
+        /// `SOFT_PHONE`
+        SoftPhone = "SOFT_PHONE",
+        /// `DESK_PHONE`
+        DeskPhone = "DESK_PHONE",
     }
 }
 
-crate::impl_literal!(UserPhoneConfig);
-
-/// Values of `PhoneType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PhoneType {
-    /// `SOFT_PHONE`
-    SoftPhone,
-    /// `DESK_PHONE`
-    DeskPhone,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PhoneType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SOFT_PHONE", "DESK_PHONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SoftPhone => "SOFT_PHONE",
-            Self::DeskPhone => "DESK_PHONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PhoneType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PhoneType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PhoneType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SOFT_PHONE" => Self::SoftPhone,
-            "DESK_PHONE" => Self::DeskPhone,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PhoneType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PhoneType::from(s))
-    }
-}
-
-crate::impl_literal!(PhoneType);
-
-/// Property type `PhoneNumberConfig` of `AWS::Connect::User`.
-#[derive(Debug, Clone)]
-pub struct PhoneNumberConfig {
-    /// `Channel` (required).
-    pub channel: Value<Channel>,
-    /// `PhoneNumber` (optional).
-    pub phone_number: Option<Value<String>>,
-    /// `PhoneType` (required).
-    pub phone_type: Value<PhoneType>,
+crate::l1_struct! {
+    /// Property type `PhoneNumberConfig` of `AWS::Connect::User`.
+    PhoneNumberConfig
 }
 
 impl PhoneNumberConfig {
@@ -898,108 +478,23 @@ impl PhoneNumberConfig {
         channel: impl Into<Value<Channel>>,
         phone_type: impl Into<Value<PhoneType>>,
     ) -> Self {
-        Self {
-            channel: channel.into(),
-            phone_number: None,
-            phone_type: phone_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Channel", channel.into().to_template())
+                .with(2, "PhoneType", phone_type.into().to_template()),
+        )
     }
-    /// Sets `PhoneNumber`.
-    pub fn phone_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PhoneNumberConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Channel".to_owned(), self.channel.to_template());
-        if let Some(v) = &self.phone_number {
-            m.insert("PhoneNumber".to_owned(), v.to_template());
-        }
-        m.insert("PhoneType".to_owned(), self.phone_type.to_template());
-        Expr::Map(m)
+    /// `PhoneNumber` (optional).
+    pub fn phone_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PhoneNumber", value.into().to_template()))
     }
 }
 
-impl Check for PhoneNumberConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel
-            .check(&path.field("Channel"), &Rules::NONE, out);
-        self.phone_type
-            .check(&path.field("PhoneType"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(PhoneNumberConfig);
-
-/// Property type `Tag` of `AWS::Connect::User`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `UserProficiency` of `AWS::Connect::User`.
-#[derive(Debug, Clone)]
-pub struct UserProficiency {
-    /// `AttributeName` (required).
-    /// Length: 1..=64 characters.
-    pub attribute_name: Value<String>,
-    /// `AttributeValue` (required).
-    /// Length: 1..=64 characters.
-    pub attribute_value: Value<String>,
-    /// `Level` (required).
-    /// Range: 1..=5.
-    pub level: Value<f64>,
+crate::l1_struct! {
+    /// Property type `UserProficiency` of `AWS::Connect::User`.
+    UserProficiency
 }
 
 impl UserProficiency {
@@ -1009,71 +504,18 @@ impl UserProficiency {
         attribute_value: impl Into<Value<String>>,
         level: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            attribute_name: attribute_name.into(),
-            attribute_value: attribute_value.into(),
-            level: level.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AttributeName", attribute_name.into().to_template())
+                .with(1, "AttributeValue", attribute_value.into().to_template())
+                .with(2, "Level", level.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserProficiency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        m.insert(
-            "AttributeValue".to_owned(),
-            self.attribute_value.to_template(),
-        );
-        m.insert("Level".to_owned(), self.level.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserProficiency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_name.check(
-            &path.field("AttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.attribute_value.check(
-            &path.field("AttributeValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.level.check(
-            &path.field("Level"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserProficiency);
-
-/// Property type `VoiceEnhancementConfig` of `AWS::Connect::User`.
-#[derive(Debug, Clone)]
-pub struct VoiceEnhancementConfig {
-    /// `Channel` (required).
-    pub channel: Value<Channel>,
-    /// `VoiceEnhancementMode` (required).
-    pub voice_enhancement_mode: Value<VoiceEnhancementMode>,
+crate::l1_struct! {
+    /// Property type `VoiceEnhancementConfig` of `AWS::Connect::User`.
+    VoiceEnhancementConfig
 }
 
 impl VoiceEnhancementConfig {
@@ -1082,93 +524,26 @@ impl VoiceEnhancementConfig {
         channel: impl Into<Value<Channel>>,
         voice_enhancement_mode: impl Into<Value<VoiceEnhancementMode>>,
     ) -> Self {
-        Self {
-            channel: channel.into(),
-            voice_enhancement_mode: voice_enhancement_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Channel", channel.into().to_template())
+                .with(
+                    1,
+                    "VoiceEnhancementMode",
+                    voice_enhancement_mode.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for VoiceEnhancementConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Channel".to_owned(), self.channel.to_template());
-        m.insert(
-            "VoiceEnhancementMode".to_owned(),
-            self.voice_enhancement_mode.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VoiceEnhancementMode`.
+    VoiceEnhancementMode {
+        /// `NONE`
+        None = "NONE",
+        /// `VOICE_ISOLATION`
+        VoiceIsolation = "VOICE_ISOLATION",
+        /// `NOISE_SUPPRESSION`
+        NoiseSuppression = "NOISE_SUPPRESSION",
     }
 }
-
-impl Check for VoiceEnhancementConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel
-            .check(&path.field("Channel"), &Rules::NONE, out);
-        self.voice_enhancement_mode
-            .check(&path.field("VoiceEnhancementMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VoiceEnhancementConfig);
-
-/// Values of `VoiceEnhancementMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoiceEnhancementMode {
-    /// `NONE`
-    None,
-    /// `VOICE_ISOLATION`
-    VoiceIsolation,
-    /// `NOISE_SUPPRESSION`
-    NoiseSuppression,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VoiceEnhancementMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "VOICE_ISOLATION", "NOISE_SUPPRESSION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::VoiceIsolation => "VOICE_ISOLATION",
-            Self::NoiseSuppression => "NOISE_SUPPRESSION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VoiceEnhancementMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VoiceEnhancementMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VoiceEnhancementMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "VOICE_ISOLATION" => Self::VoiceIsolation,
-            "NOISE_SUPPRESSION" => Self::NoiseSuppression,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VoiceEnhancementMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(VoiceEnhancementMode::from(s))
-    }
-}
-
-crate::impl_literal!(VoiceEnhancementMode);

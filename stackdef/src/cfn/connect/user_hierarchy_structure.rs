@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::UserHierarchyStructure`.
-#[derive(Debug, Clone)]
-pub struct UserHierarchyStructure {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserHierarchyStructure {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserHierarchyStructure {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserHierarchyStructure {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::UserHierarchyStructure`.
+    UserHierarchyStructure("AWS::Connect::UserHierarchyStructure", UserHierarchyStructureProps)
 }
 
 impl UserHierarchyStructure {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::UserHierarchyStructure";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: UserHierarchyStructureProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `UserHierarchyStructureArn` (typed).
     pub fn ref_value(&self) -> Value<ids::UserHierarchyStructureArn> {
         self.resource.ref_value()
@@ -86,433 +34,209 @@ impl UserHierarchyStructure {
     pub fn attr_user_hierarchy_structure_arn(&self) -> Value<ids::UserHierarchyStructureArn> {
         self.resource.get_att("UserHierarchyStructureArn")
     }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `UserHierarchyStructure` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_hierarchy_structure(
+        &self,
+        value: impl Into<Value<UserHierarchyStructurePropsUserHierarchyStructure>>,
+    ) {
+        self.resource
+            .set_property("UserHierarchyStructure", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::UserHierarchyStructure`.
-#[derive(Debug, Clone)]
-pub struct UserHierarchyStructureProps {
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `UserHierarchyStructure` (optional).
-    pub user_hierarchy_structure: Option<Value<UserHierarchyStructurePropsUserHierarchyStructure>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::UserHierarchyStructure`.
+    UserHierarchyStructureProps
 }
 
 impl UserHierarchyStructureProps {
     /// The required properties: `InstanceArn`.
     pub fn new(instance_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_arn: instance_arn.into(),
-            user_hierarchy_structure: None,
-        }
+        Self(crate::Properties::new().with(0, "InstanceArn", instance_arn.into().to_template()))
     }
-    /// Sets `UserHierarchyStructure`.
+    /// `UserHierarchyStructure` (optional).
     pub fn user_hierarchy_structure(
-        mut self,
+        self,
         value: impl Into<Value<UserHierarchyStructurePropsUserHierarchyStructure>>,
     ) -> Self {
-        self.user_hierarchy_structure = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "UserHierarchyStructure", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserHierarchyStructureProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.user_hierarchy_structure {
-            m.insert("UserHierarchyStructure".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserHierarchyStructureProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_hierarchy_structure.check(
-            &path.field("UserHierarchyStructure"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserHierarchyStructureProps);
-
-/// Property type `UserHierarchyStructurePropsUserHierarchyStructure` of `AWS::Connect::UserHierarchyStructure`.
-#[derive(Debug, Clone, Default)]
-pub struct UserHierarchyStructurePropsUserHierarchyStructure {
-    /// `LevelFive` (optional).
-    pub level_five: Option<Value<LevelFive>>,
-    /// `LevelFour` (optional).
-    pub level_four: Option<Value<LevelFour>>,
-    /// `LevelOne` (optional).
-    pub level_one: Option<Value<LevelOne>>,
-    /// `LevelThree` (optional).
-    pub level_three: Option<Value<LevelThree>>,
-    /// `LevelTwo` (optional).
-    pub level_two: Option<Value<LevelTwo>>,
+crate::l1_struct! {
+    /// Property type `UserHierarchyStructurePropsUserHierarchyStructure` of `AWS::Connect::UserHierarchyStructure`.
+    UserHierarchyStructurePropsUserHierarchyStructure(default)
 }
 
 impl UserHierarchyStructurePropsUserHierarchyStructure {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            level_five: None,
-            level_four: None,
-            level_one: None,
-            level_three: None,
-            level_two: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LevelFive`.
-    pub fn level_five(mut self, value: impl Into<Value<LevelFive>>) -> Self {
-        self.level_five = Some(value.into());
-        self
+    /// `LevelFive` (optional).
+    pub fn level_five(self, value: impl Into<Value<LevelFive>>) -> Self {
+        Self(self.0.with(0, "LevelFive", value.into().to_template()))
     }
-    /// Sets `LevelFour`.
-    pub fn level_four(mut self, value: impl Into<Value<LevelFour>>) -> Self {
-        self.level_four = Some(value.into());
-        self
+    /// `LevelFour` (optional).
+    pub fn level_four(self, value: impl Into<Value<LevelFour>>) -> Self {
+        Self(self.0.with(1, "LevelFour", value.into().to_template()))
     }
-    /// Sets `LevelOne`.
-    pub fn level_one(mut self, value: impl Into<Value<LevelOne>>) -> Self {
-        self.level_one = Some(value.into());
-        self
+    /// `LevelOne` (optional).
+    pub fn level_one(self, value: impl Into<Value<LevelOne>>) -> Self {
+        Self(self.0.with(2, "LevelOne", value.into().to_template()))
     }
-    /// Sets `LevelThree`.
-    pub fn level_three(mut self, value: impl Into<Value<LevelThree>>) -> Self {
-        self.level_three = Some(value.into());
-        self
+    /// `LevelThree` (optional).
+    pub fn level_three(self, value: impl Into<Value<LevelThree>>) -> Self {
+        Self(self.0.with(3, "LevelThree", value.into().to_template()))
     }
-    /// Sets `LevelTwo`.
-    pub fn level_two(mut self, value: impl Into<Value<LevelTwo>>) -> Self {
-        self.level_two = Some(value.into());
-        self
+    /// `LevelTwo` (optional).
+    pub fn level_two(self, value: impl Into<Value<LevelTwo>>) -> Self {
+        Self(self.0.with(4, "LevelTwo", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UserHierarchyStructurePropsUserHierarchyStructure {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.level_five {
-            m.insert("LevelFive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level_four {
-            m.insert("LevelFour".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level_one {
-            m.insert("LevelOne".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level_three {
-            m.insert("LevelThree".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level_two {
-            m.insert("LevelTwo".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserHierarchyStructurePropsUserHierarchyStructure {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.level_five
-            .check(&path.field("LevelFive"), &Rules::NONE, out);
-        self.level_four
-            .check(&path.field("LevelFour"), &Rules::NONE, out);
-        self.level_one
-            .check(&path.field("LevelOne"), &Rules::NONE, out);
-        self.level_three
-            .check(&path.field("LevelThree"), &Rules::NONE, out);
-        self.level_two
-            .check(&path.field("LevelTwo"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UserHierarchyStructurePropsUserHierarchyStructure);
-
-/// Property type `LevelFive` of `AWS::Connect::UserHierarchyStructure`.
-#[derive(Debug, Clone)]
-pub struct LevelFive {
-    /// `HierarchyLevelArn` (optional).
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$`.
-    pub hierarchy_level_arn: Option<Value<String>>,
-    /// `HierarchyLevelId` (optional).
-    pub hierarchy_level_id: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `LevelFive` of `AWS::Connect::UserHierarchyStructure`.
+    LevelFive
 }
 
 impl LevelFive {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            hierarchy_level_arn: None,
-            hierarchy_level_id: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `HierarchyLevelArn`.
-    pub fn hierarchy_level_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_level_arn = Some(value.into());
-        self
-    }
-    /// Sets `HierarchyLevelId`.
-    pub fn hierarchy_level_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_level_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LevelFive {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hierarchy_level_arn {
-            m.insert("HierarchyLevelArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hierarchy_level_id {
-            m.insert("HierarchyLevelId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LevelFive {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hierarchy_level_arn.check(&path.field("HierarchyLevelArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(LevelFive);
-
-/// Property type `LevelFour` of `AWS::Connect::UserHierarchyStructure`.
-#[derive(Debug, Clone)]
-pub struct LevelFour {
     /// `HierarchyLevelArn` (optional).
     /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$`.
-    pub hierarchy_level_arn: Option<Value<String>>,
+    pub fn hierarchy_level_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HierarchyLevelArn", value.into().to_template()),
+        )
+    }
     /// `HierarchyLevelId` (optional).
-    pub hierarchy_level_id: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+    pub fn hierarchy_level_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HierarchyLevelId", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LevelFour` of `AWS::Connect::UserHierarchyStructure`.
+    LevelFour
 }
 
 impl LevelFour {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            hierarchy_level_arn: None,
-            hierarchy_level_id: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `HierarchyLevelArn`.
-    pub fn hierarchy_level_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_level_arn = Some(value.into());
-        self
-    }
-    /// Sets `HierarchyLevelId`.
-    pub fn hierarchy_level_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_level_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LevelFour {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hierarchy_level_arn {
-            m.insert("HierarchyLevelArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hierarchy_level_id {
-            m.insert("HierarchyLevelId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LevelFour {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hierarchy_level_arn.check(&path.field("HierarchyLevelArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(LevelFour);
-
-/// Property type `LevelOne` of `AWS::Connect::UserHierarchyStructure`.
-#[derive(Debug, Clone)]
-pub struct LevelOne {
     /// `HierarchyLevelArn` (optional).
     /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$`.
-    pub hierarchy_level_arn: Option<Value<String>>,
+    pub fn hierarchy_level_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HierarchyLevelArn", value.into().to_template()),
+        )
+    }
     /// `HierarchyLevelId` (optional).
-    pub hierarchy_level_id: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+    pub fn hierarchy_level_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HierarchyLevelId", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LevelOne` of `AWS::Connect::UserHierarchyStructure`.
+    LevelOne
 }
 
 impl LevelOne {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            hierarchy_level_arn: None,
-            hierarchy_level_id: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `HierarchyLevelArn`.
-    pub fn hierarchy_level_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_level_arn = Some(value.into());
-        self
-    }
-    /// Sets `HierarchyLevelId`.
-    pub fn hierarchy_level_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_level_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LevelOne {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hierarchy_level_arn {
-            m.insert("HierarchyLevelArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hierarchy_level_id {
-            m.insert("HierarchyLevelId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LevelOne {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hierarchy_level_arn.check(&path.field("HierarchyLevelArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(LevelOne);
-
-/// Property type `LevelThree` of `AWS::Connect::UserHierarchyStructure`.
-#[derive(Debug, Clone)]
-pub struct LevelThree {
     /// `HierarchyLevelArn` (optional).
     /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$`.
-    pub hierarchy_level_arn: Option<Value<String>>,
+    pub fn hierarchy_level_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HierarchyLevelArn", value.into().to_template()),
+        )
+    }
     /// `HierarchyLevelId` (optional).
-    pub hierarchy_level_id: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+    pub fn hierarchy_level_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HierarchyLevelId", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LevelThree` of `AWS::Connect::UserHierarchyStructure`.
+    LevelThree
 }
 
 impl LevelThree {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            hierarchy_level_arn: None,
-            hierarchy_level_id: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `HierarchyLevelArn`.
-    pub fn hierarchy_level_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_level_arn = Some(value.into());
-        self
-    }
-    /// Sets `HierarchyLevelId`.
-    pub fn hierarchy_level_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_level_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LevelThree {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hierarchy_level_arn {
-            m.insert("HierarchyLevelArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hierarchy_level_id {
-            m.insert("HierarchyLevelId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LevelThree {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hierarchy_level_arn.check(&path.field("HierarchyLevelArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(LevelThree);
-
-/// Property type `LevelTwo` of `AWS::Connect::UserHierarchyStructure`.
-#[derive(Debug, Clone)]
-pub struct LevelTwo {
     /// `HierarchyLevelArn` (optional).
     /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$`.
-    pub hierarchy_level_arn: Option<Value<String>>,
+    pub fn hierarchy_level_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HierarchyLevelArn", value.into().to_template()),
+        )
+    }
     /// `HierarchyLevelId` (optional).
-    pub hierarchy_level_id: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+    pub fn hierarchy_level_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HierarchyLevelId", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LevelTwo` of `AWS::Connect::UserHierarchyStructure`.
+    LevelTwo
 }
 
 impl LevelTwo {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            hierarchy_level_arn: None,
-            hierarchy_level_id: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `HierarchyLevelArn`.
-    pub fn hierarchy_level_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_level_arn = Some(value.into());
-        self
+    /// `HierarchyLevelArn` (optional).
+    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$`.
+    pub fn hierarchy_level_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HierarchyLevelArn", value.into().to_template()),
+        )
     }
-    /// Sets `HierarchyLevelId`.
-    pub fn hierarchy_level_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_level_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LevelTwo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hierarchy_level_arn {
-            m.insert("HierarchyLevelArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hierarchy_level_id {
-            m.insert("HierarchyLevelId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `HierarchyLevelId` (optional).
+    pub fn hierarchy_level_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HierarchyLevelId", value.into().to_template()),
+        )
     }
 }
-
-impl Check for LevelTwo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hierarchy_level_arn.check(&path.field("HierarchyLevelArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(LevelTwo);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Connect::View`.
-#[derive(Debug, Clone)]
-pub struct View {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for View {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for View {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for View {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::View`.
+    View("AWS::Connect::View", ViewProps)
 }
 
 impl View {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::View";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ViewProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ViewArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectViewArn> {
         self.resource.ref_value()
@@ -92,33 +44,47 @@ impl View {
     pub fn attr_view_content_sha256(&self) -> Value<String> {
         self.resource.get_att("ViewContentSha256")
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Template` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Template", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::View`.
-#[derive(Debug, Clone)]
-pub struct ViewProps {
-    /// `Actions` (required).
-    /// Items: ..=1000.
-    /// Each item: Length: 1..=255 characters.
-    /// Each item: Pattern: `^([\p{L}\p{N}_.:\/=+\-@]+[\p{L}\p{Z}\p{N}_.:\/=+\-@]*)$`.
-    pub actions: Value<List<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^([\p{L}\p{N}_.:\/=+\-@,]+[\p{L}\p{Z}\p{N}_.:\/=+\-@,]*)$`.
-    pub description: Option<Value<String>>,
-    /// `InstanceArn` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^([\p{L}\p{N}_.:\/=+\-@]+[\p{L}\p{Z}\p{N}_.:\/=+\-@]*)$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Template` (required).
-    pub template: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::View`.
+    ViewProps
 }
 
 impl ViewProps {
@@ -127,163 +93,27 @@ impl ViewProps {
         actions: impl Into<Value<List<String>>>,
         instance_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
-        template: impl Into<Value<serde_json::Value>>,
+        template: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            description: None,
-            instance_arn: instance_arn.into(),
-            name: name.into(),
-            tags: None,
-            template: template.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(2, "InstanceArn", instance_arn.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(5, "Template", template.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:\/=+\-@,]+[A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:\/=+\-@,]*)$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ViewProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Template".to_owned(), self.template.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ViewProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            pattern: Some(
-                                "^([\\p{L}\\p{N}_.:\\/=+\\-@]+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)$",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^([\\p{L}\\p{N}_.:\\/=+\\-@,]+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@,]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^([\\p{L}\\p{N}_.:\\/=+\\-@]+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ViewProps);
-
-/// Property type `Tag` of `AWS::Connect::View`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

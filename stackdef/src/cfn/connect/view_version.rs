@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::ViewVersion`.
-#[derive(Debug, Clone)]
-pub struct ViewVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ViewVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ViewVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ViewVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::ViewVersion`.
+    ViewVersion("AWS::Connect::ViewVersion", ViewVersionProps)
 }
 
 impl ViewVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::ViewVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ViewVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ViewVersionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ViewVersionArn> {
         self.resource.ref_value()
@@ -87,86 +39,55 @@ impl ViewVersion {
     pub fn attr_version(&self) -> Value<i64> {
         self.resource.get_att("Version")
     }
+
+    /// Replaces `VersionDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VersionDescription", value.into())
+    }
+
+    /// Replaces `ViewArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_view_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ViewArn", value.into())
+    }
+
+    /// Replaces `ViewContentSha256` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_view_content_sha256(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ViewContentSha256", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::ViewVersion`.
-#[derive(Debug, Clone)]
-pub struct ViewVersionProps {
-    /// `VersionDescription` (optional).
-    /// Length: 1..=4096 characters.
-    /// Pattern: `^([\p{L}\p{N}_.:\/=+\-@,]+[\p{L}\p{Z}\p{N}_.:\/=+\-@,]*)$`.
-    pub version_description: Option<Value<String>>,
-    /// `ViewArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/view/[-:a-zA-Z0-9]*$`.
-    pub view_arn: Value<String>,
-    /// `ViewContentSha256` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9]{64}$`.
-    pub view_content_sha256: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::ViewVersion`.
+    ViewVersionProps
 }
 
 impl ViewVersionProps {
     /// The required properties: `ViewArn`.
     pub fn new(view_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            version_description: None,
-            view_arn: view_arn.into(),
-            view_content_sha256: None,
-        }
+        Self(crate::Properties::new().with(1, "ViewArn", view_arn.into().to_template()))
     }
-    /// Sets `VersionDescription`.
-    pub fn version_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_description = Some(value.into());
-        self
+    /// `VersionDescription` (optional).
+    /// Length: 1 to 4096 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:\/=+\-@,]+[A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:\/=+\-@,]*)$`.
+    pub fn version_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "VersionDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ViewContentSha256`.
-    pub fn view_content_sha256(mut self, value: impl Into<Value<String>>) -> Self {
-        self.view_content_sha256 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ViewVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.version_description {
-            m.insert("VersionDescription".to_owned(), v.to_template());
-        }
-        m.insert("ViewArn".to_owned(), self.view_arn.to_template());
-        if let Some(v) = &self.view_content_sha256 {
-            m.insert("ViewContentSha256".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ViewContentSha256` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9]{64}$`.
+    pub fn view_content_sha256(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ViewContentSha256", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ViewVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.version_description.check(
-            &path.field("VersionDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                pattern: Some("^([\\p{L}\\p{N}_.:\\/=+\\-@,]+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@,]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.view_arn.check(&path.field("ViewArn"), &Rules { min_length: Some(1), max_length: Some(255), pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/view/[-:a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.view_content_sha256.check(
-            &path.field("ViewContentSha256"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9]{64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ViewVersionProps);

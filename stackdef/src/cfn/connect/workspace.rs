@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Connect::Workspace`.
-#[derive(Debug, Clone)]
-pub struct Workspace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workspace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workspace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workspace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Connect::Workspace`.
+    Workspace("AWS::Connect::Workspace", WorkspaceProps)
 }
 
 impl Workspace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Connect::Workspace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkspaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectWorkspaceArn> {
         self.resource.ref_value()
@@ -87,1364 +39,472 @@ impl Workspace {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Associations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associations(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Associations", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Media` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_media(&self, value: impl Into<Value<List<MediaItem>>>) {
+        self.resource.set_property("Media", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Pages` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pages(&self, value: impl Into<Value<List<WorkspacePage>>>) {
+        self.resource.set_property("Pages", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Theme` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_theme(&self, value: impl Into<Value<WorkspaceTheme>>) {
+        self.resource.set_property("Theme", value.into())
+    }
+
+    /// Replaces `Title` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_title(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Title", value.into())
+    }
+
+    /// Replaces `Visibility` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_visibility(&self, value: impl Into<Value<Visibility>>) {
+        self.resource.set_property("Visibility", value.into())
+    }
 }
 
-/// Properties of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone)]
-pub struct WorkspaceProps {
-    /// `Associations` (optional).
-    /// Each item: Length: ..=2048 characters.
-    pub associations: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    /// Pattern: `^[\P{C}  	]*$`.
-    pub description: Option<Value<String>>,
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub instance_arn: Value<String>,
-    /// `Media` (optional).
-    /// Items: ..=4.
-    pub media: Option<Value<List<MediaItem>>>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub name: Value<String>,
-    /// `Pages` (optional).
-    pub pages: Option<Value<List<WorkspacePage>>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Theme` (optional).
-    pub theme: Option<Value<WorkspaceTheme>>,
-    /// `Title` (optional).
-    /// Length: 0..=127 characters.
-    /// Pattern: `^[\P{C}]*$`.
-    pub title: Option<Value<String>>,
-    /// `Visibility` (optional).
-    pub visibility: Option<Value<Visibility>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Connect::Workspace`.
+    WorkspaceProps
 }
 
 impl WorkspaceProps {
     /// The required properties: `InstanceArn`, `Name`.
     pub fn new(instance_arn: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            associations: None,
-            description: None,
-            instance_arn: instance_arn.into(),
-            media: None,
-            name: name.into(),
-            pages: None,
-            tags: None,
-            theme: None,
-            title: None,
-            visibility: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "InstanceArn", instance_arn.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Associations`.
-    pub fn associations(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.associations = Some(value.into());
-        self
+    /// `Associations` (optional).
+    /// Each item: Length: at most 2048 characters.
+    pub fn associations(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Associations", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Media`.
-    pub fn media(mut self, value: impl Into<Value<List<MediaItem>>>) -> Self {
-        self.media = Some(value.into());
-        self
+    /// `Media` (optional).
+    /// Items: at most 4.
+    pub fn media(self, value: impl Into<Value<List<MediaItem>>>) -> Self {
+        Self(self.0.with(3, "Media", value.into().to_template()))
     }
-    /// Sets `Pages`.
-    pub fn pages(mut self, value: impl Into<Value<List<WorkspacePage>>>) -> Self {
-        self.pages = Some(value.into());
-        self
+    /// `Pages` (optional).
+    pub fn pages(self, value: impl Into<Value<List<WorkspacePage>>>) -> Self {
+        Self(self.0.with(5, "Pages", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `Theme`.
-    pub fn theme(mut self, value: impl Into<Value<WorkspaceTheme>>) -> Self {
-        self.theme = Some(value.into());
-        self
+    /// `Theme` (optional).
+    pub fn theme(self, value: impl Into<Value<WorkspaceTheme>>) -> Self {
+        Self(self.0.with(7, "Theme", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    /// Length: 0 to 127 characters.
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Title", value.into().to_template()))
     }
-    /// Sets `Visibility`.
-    pub fn visibility(mut self, value: impl Into<Value<Visibility>>) -> Self {
-        self.visibility = Some(value.into());
-        self
+    /// `Visibility` (optional).
+    pub fn visibility(self, value: impl Into<Value<Visibility>>) -> Self {
+        Self(self.0.with(9, "Visibility", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkspaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.associations {
-            m.insert("Associations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.media {
-            m.insert("Media".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.pages {
-            m.insert("Pages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.theme {
-            m.insert("Theme".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visibility {
-            m.insert("Visibility".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkspaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.associations.check(
-            &path.field("Associations"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some("^[\\P{C}\r\n\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.media.check(
-            &path.field("Media"),
-            &Rules {
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pages.check(&path.field("Pages"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.theme.check(&path.field("Theme"), &Rules::NONE, out);
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(127),
-                pattern: Some("^[\\P{C}]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.visibility
-            .check(&path.field("Visibility"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkspaceProps);
-
-/// Property type `MediaItem` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone)]
-pub struct MediaItem {
-    /// `Source` (optional).
-    /// Length: 1..=533333 characters.
-    /// Pattern: `.*\S.*`.
-    pub source: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<MediaType>,
+crate::l1_struct! {
+    /// Property type `MediaItem` of `AWS::Connect::Workspace`.
+    MediaItem
 }
 
 impl MediaItem {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<MediaType>>) -> Self {
-        Self {
-            source: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    /// Length: 1 to 533333 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Source", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MediaItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MediaType`.
+    MediaType {
+        /// `IMAGE_LOGO_LIGHT_FAVICON`
+        ImageLogoLightFavicon = "IMAGE_LOGO_LIGHT_FAVICON",
+        /// `IMAGE_LOGO_DARK_FAVICON`
+        ImageLogoDarkFavicon = "IMAGE_LOGO_DARK_FAVICON",
+        /// `IMAGE_LOGO_LIGHT_HORIZONTAL`
+        ImageLogoLightHorizontal = "IMAGE_LOGO_LIGHT_HORIZONTAL",
+        /// `IMAGE_LOGO_DARK_HORIZONTAL`
+        ImageLogoDarkHorizontal = "IMAGE_LOGO_DARK_HORIZONTAL",
     }
 }
 
-impl Check for MediaItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(533333),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MediaItem);
-
-/// Values of `MediaType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MediaType {
-    /// `IMAGE_LOGO_LIGHT_FAVICON`
-    ImageLogoLightFavicon,
-    /// `IMAGE_LOGO_DARK_FAVICON`
-    ImageLogoDarkFavicon,
-    /// `IMAGE_LOGO_LIGHT_HORIZONTAL`
-    ImageLogoLightHorizontal,
-    /// `IMAGE_LOGO_DARK_HORIZONTAL`
-    ImageLogoDarkHorizontal,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MediaType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "IMAGE_LOGO_LIGHT_FAVICON",
-        "IMAGE_LOGO_DARK_FAVICON",
-        "IMAGE_LOGO_LIGHT_HORIZONTAL",
-        "IMAGE_LOGO_DARK_HORIZONTAL",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ImageLogoLightFavicon => "IMAGE_LOGO_LIGHT_FAVICON",
-            Self::ImageLogoDarkFavicon => "IMAGE_LOGO_DARK_FAVICON",
-            Self::ImageLogoLightHorizontal => "IMAGE_LOGO_LIGHT_HORIZONTAL",
-            Self::ImageLogoDarkHorizontal => "IMAGE_LOGO_DARK_HORIZONTAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MediaType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MediaType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MediaType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IMAGE_LOGO_LIGHT_FAVICON" => Self::ImageLogoLightFavicon,
-            "IMAGE_LOGO_DARK_FAVICON" => Self::ImageLogoDarkFavicon,
-            "IMAGE_LOGO_LIGHT_HORIZONTAL" => Self::ImageLogoLightHorizontal,
-            "IMAGE_LOGO_DARK_HORIZONTAL" => Self::ImageLogoDarkHorizontal,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MediaType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MediaType::from(s))
-    }
-}
-
-crate::impl_literal!(MediaType);
-
-/// Property type `WorkspacePage` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone)]
-pub struct WorkspacePage {
-    /// `InputData` (optional).
-    /// Length: 0..=4096 characters.
-    pub input_data: Option<Value<String>>,
-    /// `Page` (required).
-    /// Length: 1..=25 characters.
-    pub page: Value<String>,
-    /// `ResourceArn` (required).
-    /// Length: ..=2048 characters.
-    pub resource_arn: Value<String>,
-    /// `Slug` (optional).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^$|^[\p{L}\p{Z}\p{N}\-_.:=@'|]{3,}$`.
-    pub slug: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WorkspacePage` of `AWS::Connect::Workspace`.
+    WorkspacePage
 }
 
 impl WorkspacePage {
     /// The required properties: `Page`, `ResourceArn`.
     pub fn new(page: impl Into<Value<String>>, resource_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            input_data: None,
-            page: page.into(),
-            resource_arn: resource_arn.into(),
-            slug: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Page", page.into().to_template())
+                .with(2, "ResourceArn", resource_arn.into().to_template()),
+        )
     }
-    /// Sets `InputData`.
-    pub fn input_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_data = Some(value.into());
-        self
+    /// `InputData` (optional).
+    /// Length: 0 to 4096 characters.
+    pub fn input_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "InputData", value.into().to_template()))
     }
-    /// Sets `Slug`.
-    pub fn slug(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slug = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkspacePage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_data {
-            m.insert("InputData".to_owned(), v.to_template());
-        }
-        m.insert("Page".to_owned(), self.page.to_template());
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        if let Some(v) = &self.slug {
-            m.insert("Slug".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Slug` (optional).
+    /// Length: 0 to 63 characters.
+    /// Pattern: `^$|^[A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}\-_.:=@'|]{3,}$`.
+    pub fn slug(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Slug", value.into().to_template()))
     }
 }
 
-impl Check for WorkspacePage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_data.check(
-            &path.field("InputData"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.page.check(
-            &path.field("Page"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.slug.check(
-            &path.field("Slug"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^$|^[\\p{L}\\p{Z}\\p{N}\\-_.:=@'|]{3,}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(WorkspacePage);
-
-/// Property type `Tag` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WorkspaceTheme` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkspaceTheme {
-    /// `Dark` (optional).
-    pub dark: Option<Value<WorkspaceThemeConfig>>,
-    /// `Light` (optional).
-    pub light: Option<Value<WorkspaceThemeConfig>>,
+crate::l1_struct! {
+    /// Property type `WorkspaceTheme` of `AWS::Connect::Workspace`.
+    WorkspaceTheme(default)
 }
 
 impl WorkspaceTheme {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dark: None,
-            light: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dark`.
-    pub fn dark(mut self, value: impl Into<Value<WorkspaceThemeConfig>>) -> Self {
-        self.dark = Some(value.into());
-        self
+    /// `Dark` (optional).
+    pub fn dark(self, value: impl Into<Value<WorkspaceThemeConfig>>) -> Self {
+        Self(self.0.with(0, "Dark", value.into().to_template()))
     }
-    /// Sets `Light`.
-    pub fn light(mut self, value: impl Into<Value<WorkspaceThemeConfig>>) -> Self {
-        self.light = Some(value.into());
-        self
+    /// `Light` (optional).
+    pub fn light(self, value: impl Into<Value<WorkspaceThemeConfig>>) -> Self {
+        Self(self.0.with(1, "Light", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkspaceTheme {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dark {
-            m.insert("Dark".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.light {
-            m.insert("Light".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkspaceTheme {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dark.check(&path.field("Dark"), &Rules::NONE, out);
-        self.light.check(&path.field("Light"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkspaceTheme);
-
-/// Property type `WorkspaceThemeConfig` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkspaceThemeConfig {
-    /// `Palette` (optional).
-    pub palette: Option<Value<WorkspaceThemePalette>>,
-    /// `Typography` (optional).
-    pub typography: Option<Value<WorkspaceThemeTypography>>,
+crate::l1_struct! {
+    /// Property type `WorkspaceThemeConfig` of `AWS::Connect::Workspace`.
+    WorkspaceThemeConfig(default)
 }
 
 impl WorkspaceThemeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            palette: None,
-            typography: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Palette`.
-    pub fn palette(mut self, value: impl Into<Value<WorkspaceThemePalette>>) -> Self {
-        self.palette = Some(value.into());
-        self
+    /// `Palette` (optional).
+    pub fn palette(self, value: impl Into<Value<WorkspaceThemePalette>>) -> Self {
+        Self(self.0.with(0, "Palette", value.into().to_template()))
     }
-    /// Sets `Typography`.
-    pub fn typography(mut self, value: impl Into<Value<WorkspaceThemeTypography>>) -> Self {
-        self.typography = Some(value.into());
-        self
+    /// `Typography` (optional).
+    pub fn typography(self, value: impl Into<Value<WorkspaceThemeTypography>>) -> Self {
+        Self(self.0.with(1, "Typography", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkspaceThemeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.palette {
-            m.insert("Palette".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.typography {
-            m.insert("Typography".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkspaceThemeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.palette
-            .check(&path.field("Palette"), &Rules::NONE, out);
-        self.typography
-            .check(&path.field("Typography"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkspaceThemeConfig);
-
-/// Property type `WorkspaceThemePalette` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkspaceThemePalette {
-    /// `Canvas` (optional).
-    pub canvas: Option<Value<PaletteCanvas>>,
-    /// `Header` (optional).
-    pub header: Option<Value<PaletteHeader>>,
-    /// `Navigation` (optional).
-    pub navigation: Option<Value<PaletteNavigation>>,
-    /// `Primary` (optional).
-    pub primary: Option<Value<PalettePrimary>>,
+crate::l1_struct! {
+    /// Property type `WorkspaceThemePalette` of `AWS::Connect::Workspace`.
+    WorkspaceThemePalette(default)
 }
 
 impl WorkspaceThemePalette {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            canvas: None,
-            header: None,
-            navigation: None,
-            primary: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Canvas`.
-    pub fn canvas(mut self, value: impl Into<Value<PaletteCanvas>>) -> Self {
-        self.canvas = Some(value.into());
-        self
+    /// `Canvas` (optional).
+    pub fn canvas(self, value: impl Into<Value<PaletteCanvas>>) -> Self {
+        Self(self.0.with(0, "Canvas", value.into().to_template()))
     }
-    /// Sets `Header`.
-    pub fn header(mut self, value: impl Into<Value<PaletteHeader>>) -> Self {
-        self.header = Some(value.into());
-        self
+    /// `Header` (optional).
+    pub fn header(self, value: impl Into<Value<PaletteHeader>>) -> Self {
+        Self(self.0.with(1, "Header", value.into().to_template()))
     }
-    /// Sets `Navigation`.
-    pub fn navigation(mut self, value: impl Into<Value<PaletteNavigation>>) -> Self {
-        self.navigation = Some(value.into());
-        self
+    /// `Navigation` (optional).
+    pub fn navigation(self, value: impl Into<Value<PaletteNavigation>>) -> Self {
+        Self(self.0.with(2, "Navigation", value.into().to_template()))
     }
-    /// Sets `Primary`.
-    pub fn primary(mut self, value: impl Into<Value<PalettePrimary>>) -> Self {
-        self.primary = Some(value.into());
-        self
+    /// `Primary` (optional).
+    pub fn primary(self, value: impl Into<Value<PalettePrimary>>) -> Self {
+        Self(self.0.with(3, "Primary", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkspaceThemePalette {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.canvas {
-            m.insert("Canvas".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.header {
-            m.insert("Header".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.navigation {
-            m.insert("Navigation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary {
-            m.insert("Primary".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkspaceThemePalette {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.canvas.check(&path.field("Canvas"), &Rules::NONE, out);
-        self.header.check(&path.field("Header"), &Rules::NONE, out);
-        self.navigation
-            .check(&path.field("Navigation"), &Rules::NONE, out);
-        self.primary
-            .check(&path.field("Primary"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkspaceThemePalette);
-
-/// Property type `PaletteCanvas` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct PaletteCanvas {
-    /// `ActiveBackground` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub active_background: Option<Value<String>>,
-    /// `ContainerBackground` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub container_background: Option<Value<String>>,
-    /// `PageBackground` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub page_background: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PaletteCanvas` of `AWS::Connect::Workspace`.
+    PaletteCanvas(default)
 }
 
 impl PaletteCanvas {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            active_background: None,
-            container_background: None,
-            page_background: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActiveBackground`.
-    pub fn active_background(mut self, value: impl Into<Value<String>>) -> Self {
-        self.active_background = Some(value.into());
-        self
+    /// `ActiveBackground` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn active_background(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ActiveBackground", value.into().to_template()),
+        )
     }
-    /// Sets `ContainerBackground`.
-    pub fn container_background(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_background = Some(value.into());
-        self
+    /// `ContainerBackground` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn container_background(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerBackground", value.into().to_template()),
+        )
     }
-    /// Sets `PageBackground`.
-    pub fn page_background(mut self, value: impl Into<Value<String>>) -> Self {
-        self.page_background = Some(value.into());
-        self
+    /// `PageBackground` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn page_background(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PageBackground", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PaletteCanvas {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active_background {
-            m.insert("ActiveBackground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_background {
-            m.insert("ContainerBackground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.page_background {
-            m.insert("PageBackground".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PaletteCanvas {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.active_background.check(
-            &path.field("ActiveBackground"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.container_background.check(
-            &path.field("ContainerBackground"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.page_background.check(
-            &path.field("PageBackground"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PaletteCanvas);
-
-/// Property type `PaletteHeader` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct PaletteHeader {
-    /// `Background` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub background: Option<Value<String>>,
-    /// `InvertActionsColors` (optional).
-    pub invert_actions_colors: Option<Value<bool>>,
-    /// `Text` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub text: Option<Value<String>>,
-    /// `TextHover` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub text_hover: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PaletteHeader` of `AWS::Connect::Workspace`.
+    PaletteHeader(default)
 }
 
 impl PaletteHeader {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            background: None,
-            invert_actions_colors: None,
-            text: None,
-            text_hover: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Background`.
-    pub fn background(mut self, value: impl Into<Value<String>>) -> Self {
-        self.background = Some(value.into());
-        self
-    }
-    /// Sets `InvertActionsColors`.
-    pub fn invert_actions_colors(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.invert_actions_colors = Some(value.into());
-        self
-    }
-    /// Sets `Text`.
-    pub fn text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// Sets `TextHover`.
-    pub fn text_hover(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_hover = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PaletteHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.background {
-            m.insert("Background".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.invert_actions_colors {
-            m.insert("InvertActionsColors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text {
-            m.insert("Text".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_hover {
-            m.insert("TextHover".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PaletteHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.background.check(
-            &path.field("Background"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text.check(
-            &path.field("Text"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_hover.check(
-            &path.field("TextHover"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PaletteHeader);
-
-/// Property type `PaletteNavigation` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct PaletteNavigation {
     /// `Background` (optional).
-    /// Length: 1..=127 characters.
+    /// Length: 1 to 127 characters.
     /// Pattern: `.*\S.*`.
-    pub background: Option<Value<String>>,
+    pub fn background(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Background", value.into().to_template()))
+    }
     /// `InvertActionsColors` (optional).
-    pub invert_actions_colors: Option<Value<bool>>,
+    pub fn invert_actions_colors(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InvertActionsColors", value.into().to_template()),
+        )
+    }
     /// `Text` (optional).
-    /// Length: 1..=127 characters.
+    /// Length: 1 to 127 characters.
     /// Pattern: `.*\S.*`.
-    pub text: Option<Value<String>>,
-    /// `TextActive` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub text_active: Option<Value<String>>,
-    /// `TextBackgroundActive` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub text_background_active: Option<Value<String>>,
-    /// `TextBackgroundHover` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub text_background_hover: Option<Value<String>>,
+    pub fn text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Text", value.into().to_template()))
+    }
     /// `TextHover` (optional).
-    /// Length: 1..=127 characters.
+    /// Length: 1 to 127 characters.
     /// Pattern: `.*\S.*`.
-    pub text_hover: Option<Value<String>>,
+    pub fn text_hover(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TextHover", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PaletteNavigation` of `AWS::Connect::Workspace`.
+    PaletteNavigation(default)
 }
 
 impl PaletteNavigation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            background: None,
-            invert_actions_colors: None,
-            text: None,
-            text_active: None,
-            text_background_active: None,
-            text_background_hover: None,
-            text_hover: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Background`.
-    pub fn background(mut self, value: impl Into<Value<String>>) -> Self {
-        self.background = Some(value.into());
-        self
+    /// `Background` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn background(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Background", value.into().to_template()))
     }
-    /// Sets `InvertActionsColors`.
-    pub fn invert_actions_colors(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.invert_actions_colors = Some(value.into());
-        self
+    /// `InvertActionsColors` (optional).
+    pub fn invert_actions_colors(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InvertActionsColors", value.into().to_template()),
+        )
     }
-    /// Sets `Text`.
-    pub fn text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text = Some(value.into());
-        self
+    /// `Text` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Text", value.into().to_template()))
     }
-    /// Sets `TextActive`.
-    pub fn text_active(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_active = Some(value.into());
-        self
+    /// `TextActive` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn text_active(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TextActive", value.into().to_template()))
     }
-    /// Sets `TextBackgroundActive`.
-    pub fn text_background_active(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_background_active = Some(value.into());
-        self
+    /// `TextBackgroundActive` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn text_background_active(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TextBackgroundActive", value.into().to_template()),
+        )
     }
-    /// Sets `TextBackgroundHover`.
-    pub fn text_background_hover(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_background_hover = Some(value.into());
-        self
+    /// `TextBackgroundHover` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn text_background_hover(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TextBackgroundHover", value.into().to_template()),
+        )
     }
-    /// Sets `TextHover`.
-    pub fn text_hover(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_hover = Some(value.into());
-        self
+    /// `TextHover` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn text_hover(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TextHover", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PaletteNavigation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.background {
-            m.insert("Background".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.invert_actions_colors {
-            m.insert("InvertActionsColors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text {
-            m.insert("Text".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_active {
-            m.insert("TextActive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_background_active {
-            m.insert("TextBackgroundActive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_background_hover {
-            m.insert("TextBackgroundHover".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_hover {
-            m.insert("TextHover".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PaletteNavigation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.background.check(
-            &path.field("Background"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text.check(
-            &path.field("Text"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_active.check(
-            &path.field("TextActive"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_background_active.check(
-            &path.field("TextBackgroundActive"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_background_hover.check(
-            &path.field("TextBackgroundHover"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_hover.check(
-            &path.field("TextHover"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PaletteNavigation);
-
-/// Property type `PalettePrimary` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct PalettePrimary {
-    /// `Active` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub active: Option<Value<String>>,
-    /// `ContrastText` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub contrast_text: Option<Value<String>>,
-    /// `Default` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `.*\S.*`.
-    pub default: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PalettePrimary` of `AWS::Connect::Workspace`.
+    PalettePrimary(default)
 }
 
 impl PalettePrimary {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            active: None,
-            contrast_text: None,
-            default: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Active`.
-    pub fn active(mut self, value: impl Into<Value<String>>) -> Self {
-        self.active = Some(value.into());
-        self
+    /// `Active` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn active(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Active", value.into().to_template()))
     }
-    /// Sets `ContrastText`.
-    pub fn contrast_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contrast_text = Some(value.into());
-        self
+    /// `ContrastText` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn contrast_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ContrastText", value.into().to_template()))
     }
-    /// Sets `Default`.
-    pub fn default(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PalettePrimary {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active {
-            m.insert("Active".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contrast_text {
-            m.insert("ContrastText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default {
-            m.insert("Default".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Default` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `.*\S.*`.
+    pub fn default(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Default", value.into().to_template()))
     }
 }
 
-impl Check for PalettePrimary {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.active.check(
-            &path.field("Active"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.contrast_text.check(
-            &path.field("ContrastText"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default.check(
-            &path.field("Default"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PalettePrimary);
-
-/// Property type `WorkspaceThemeTypography` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkspaceThemeTypography {
-    /// `FontFamily` (optional).
-    pub font_family: Option<Value<FontFamily>>,
+crate::l1_struct! {
+    /// Property type `WorkspaceThemeTypography` of `AWS::Connect::Workspace`.
+    WorkspaceThemeTypography(default)
 }
 
 impl WorkspaceThemeTypography {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { font_family: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `FontFamily`.
-    pub fn font_family(mut self, value: impl Into<Value<FontFamily>>) -> Self {
-        self.font_family = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkspaceThemeTypography {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.font_family {
-            m.insert("FontFamily".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FontFamily` (optional).
+    pub fn font_family(self, value: impl Into<Value<FontFamily>>) -> Self {
+        Self(self.0.with(0, "FontFamily", value.into().to_template()))
     }
 }
 
-impl Check for WorkspaceThemeTypography {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.font_family
-            .check(&path.field("FontFamily"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkspaceThemeTypography);
-
-/// Property type `FontFamily` of `AWS::Connect::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct FontFamily {
-    /// `Default` (optional).
-    pub default: Option<Value<WorkspaceFontFamily>>,
+crate::l1_struct! {
+    /// Property type `FontFamily` of `AWS::Connect::Workspace`.
+    FontFamily(default)
 }
 
 impl FontFamily {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { default: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Default`.
-    pub fn default(mut self, value: impl Into<Value<WorkspaceFontFamily>>) -> Self {
-        self.default = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FontFamily {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default {
-            m.insert("Default".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Default` (optional).
+    pub fn default(self, value: impl Into<Value<WorkspaceFontFamily>>) -> Self {
+        Self(self.0.with(0, "Default", value.into().to_template()))
     }
 }
 
-impl Check for FontFamily {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default
-            .check(&path.field("Default"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `WorkspaceFontFamily`.
+    WorkspaceFontFamily {
+        /// `ARIAL`
+        Arial = "ARIAL",
+        /// `COURIER_NEW`
+        CourierNew = "COURIER_NEW",
+        /// `GEORGIA`
+        Georgia = "GEORGIA",
+        /// `TIMES_NEW_ROMAN`
+        TimesNewRoman = "TIMES_NEW_ROMAN",
+        /// `TREBUCHET`
+        Trebuchet = "TREBUCHET",
+        /// `VERDANA`
+        Verdana = "VERDANA",
     }
 }
 
-crate::impl_literal!(FontFamily);
-
-/// Values of `WorkspaceFontFamily`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkspaceFontFamily {
-    /// `ARIAL`
-    Arial,
-    /// `COURIER_NEW`
-    CourierNew,
-    /// `GEORGIA`
-    Georgia,
-    /// `TIMES_NEW_ROMAN`
-    TimesNewRoman,
-    /// `TREBUCHET`
-    Trebuchet,
-    /// `VERDANA`
-    Verdana,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WorkspaceFontFamily {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ARIAL",
-        "COURIER_NEW",
-        "GEORGIA",
-        "TIMES_NEW_ROMAN",
-        "TREBUCHET",
-        "VERDANA",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Arial => "ARIAL",
-            Self::CourierNew => "COURIER_NEW",
-            Self::Georgia => "GEORGIA",
-            Self::TimesNewRoman => "TIMES_NEW_ROMAN",
-            Self::Trebuchet => "TREBUCHET",
-            Self::Verdana => "VERDANA",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Visibility`.
+    Visibility {
+        /// `ALL`
+        All = "ALL",
+        /// `ASSIGNED`
+        Assigned = "ASSIGNED",
+        /// `NONE`
+        None = "NONE",
     }
 }
-
-impl ToTemplate for WorkspaceFontFamily {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WorkspaceFontFamily {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WorkspaceFontFamily {
-    fn from(s: &str) -> Self {
-        match s {
-            "ARIAL" => Self::Arial,
-            "COURIER_NEW" => Self::CourierNew,
-            "GEORGIA" => Self::Georgia,
-            "TIMES_NEW_ROMAN" => Self::TimesNewRoman,
-            "TREBUCHET" => Self::Trebuchet,
-            "VERDANA" => Self::Verdana,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WorkspaceFontFamily> {
-    fn from(s: &str) -> Self {
-        Value::literal(WorkspaceFontFamily::from(s))
-    }
-}
-
-crate::impl_literal!(WorkspaceFontFamily);
-
-/// Values of `Visibility`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Visibility {
-    /// `ALL`
-    All,
-    /// `ASSIGNED`
-    Assigned,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Visibility {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "ASSIGNED", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Assigned => "ASSIGNED",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Visibility {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Visibility {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Visibility {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "ASSIGNED" => Self::Assigned,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Visibility> {
-    fn from(s: &str) -> Self {
-        Value::literal(Visibility::from(s))
-    }
-}
-
-crate::impl_literal!(Visibility);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ConnectCampaigns::Campaign`.
-#[derive(Debug, Clone)]
-pub struct Campaign {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Campaign {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Campaign {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Campaign {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ConnectCampaigns::Campaign`.
+    Campaign("AWS::ConnectCampaigns::Campaign", CampaignProps)
 }
 
 impl Campaign {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ConnectCampaigns::Campaign";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CampaignProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectCampaignsCampaignArn> {
         self.resource.ref_value()
@@ -82,26 +34,43 @@ impl Campaign {
     pub fn attr_arn(&self) -> Value<ids::ConnectCampaignsCampaignArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ConnectInstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connect_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectInstanceArn", value.into())
+    }
+
+    /// Replaces `DialerConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dialer_config(&self, value: impl Into<Value<DialerConfig>>) {
+        self.resource.set_property("DialerConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OutboundCallConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outbound_call_config(&self, value: impl Into<Value<OutboundCallConfig>>) {
+        self.resource
+            .set_property("OutboundCallConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ConnectCampaigns::Campaign`.
-#[derive(Debug, Clone)]
-pub struct CampaignProps {
-    /// `ConnectInstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$`.
-    pub connect_instance_arn: Value<String>,
-    /// `DialerConfig` (required).
-    pub dialer_config: Value<DialerConfig>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    pub name: Value<String>,
-    /// `OutboundCallConfig` (required).
-    pub outbound_call_config: Value<OutboundCallConfig>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ConnectCampaigns::Campaign`.
+    CampaignProps
 }
 
 impl CampaignProps {
@@ -112,543 +81,198 @@ impl CampaignProps {
         name: impl Into<Value<String>>,
         outbound_call_config: impl Into<Value<OutboundCallConfig>>,
     ) -> Self {
-        Self {
-            connect_instance_arn: connect_instance_arn.into(),
-            dialer_config: dialer_config.into(),
-            name: name.into(),
-            outbound_call_config: outbound_call_config.into(),
-            tags: None,
-        }
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CampaignProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectInstanceArn".to_owned(),
-            self.connect_instance_arn.to_template(),
-        );
-        m.insert("DialerConfig".to_owned(), self.dialer_config.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "OutboundCallConfig".to_owned(),
-            self.outbound_call_config.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CampaignProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connect_instance_arn.check(
-            &path.field("ConnectInstanceArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(
-                    "^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$",
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectInstanceArn",
+                    connect_instance_arn.into().to_template(),
+                )
+                .with(1, "DialerConfig", dialer_config.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(
+                    3,
+                    "OutboundCallConfig",
+                    outbound_call_config.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dialer_config
-            .check(&path.field("DialerConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outbound_call_config
-            .check(&path.field("OutboundCallConfig"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(CampaignProps);
-
-/// Property type `DialerConfig` of `AWS::ConnectCampaigns::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct DialerConfig {
-    /// `AgentlessDialerConfig` (optional).
-    pub agentless_dialer_config: Option<Value<AgentlessDialerConfig>>,
-    /// `PredictiveDialerConfig` (optional).
-    pub predictive_dialer_config: Option<Value<PredictiveDialerConfig>>,
-    /// `ProgressiveDialerConfig` (optional).
-    pub progressive_dialer_config: Option<Value<ProgressiveDialerConfig>>,
+crate::l1_struct! {
+    /// Property type `DialerConfig` of `AWS::ConnectCampaigns::Campaign`.
+    DialerConfig(default)
 }
 
 impl DialerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            agentless_dialer_config: None,
-            predictive_dialer_config: None,
-            progressive_dialer_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AgentlessDialerConfig`.
-    pub fn agentless_dialer_config(
-        mut self,
-        value: impl Into<Value<AgentlessDialerConfig>>,
-    ) -> Self {
-        self.agentless_dialer_config = Some(value.into());
-        self
+    /// `AgentlessDialerConfig` (optional).
+    pub fn agentless_dialer_config(self, value: impl Into<Value<AgentlessDialerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AgentlessDialerConfig", value.into().to_template()),
+        )
     }
-    /// Sets `PredictiveDialerConfig`.
-    pub fn predictive_dialer_config(
-        mut self,
-        value: impl Into<Value<PredictiveDialerConfig>>,
-    ) -> Self {
-        self.predictive_dialer_config = Some(value.into());
-        self
+    /// `PredictiveDialerConfig` (optional).
+    pub fn predictive_dialer_config(self, value: impl Into<Value<PredictiveDialerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PredictiveDialerConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ProgressiveDialerConfig`.
+    /// `ProgressiveDialerConfig` (optional).
     pub fn progressive_dialer_config(
-        mut self,
+        self,
         value: impl Into<Value<ProgressiveDialerConfig>>,
     ) -> Self {
-        self.progressive_dialer_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ProgressiveDialerConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DialerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agentless_dialer_config {
-            m.insert("AgentlessDialerConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.predictive_dialer_config {
-            m.insert("PredictiveDialerConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.progressive_dialer_config {
-            m.insert("ProgressiveDialerConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DialerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agentless_dialer_config
-            .check(&path.field("AgentlessDialerConfig"), &Rules::NONE, out);
-        self.predictive_dialer_config.check(
-            &path.field("PredictiveDialerConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.progressive_dialer_config.check(
-            &path.field("ProgressiveDialerConfig"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "ProgressiveDialerConfig",
-                    self.progressive_dialer_config.is_some(),
-                )],
-                &[(
-                    "PredictiveDialerConfig",
-                    self.predictive_dialer_config.is_some(),
-                )],
-                &[(
-                    "AgentlessDialerConfig",
-                    self.agentless_dialer_config.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DialerConfig);
-
-/// Property type `AgentlessDialerConfig` of `AWS::ConnectCampaigns::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct AgentlessDialerConfig {
-    /// `DialingCapacity` (optional).
-    /// Range: 0.01..=1.
-    pub dialing_capacity: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `AgentlessDialerConfig` of `AWS::ConnectCampaigns::Campaign`.
+    AgentlessDialerConfig(default)
 }
 
 impl AgentlessDialerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dialing_capacity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DialingCapacity`.
-    pub fn dialing_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.dialing_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AgentlessDialerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dialing_capacity {
-            m.insert("DialingCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AgentlessDialerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dialing_capacity.check(
-            &path.field("DialingCapacity"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AgentlessDialerConfig);
-
-/// Property type `PredictiveDialerConfig` of `AWS::ConnectCampaigns::Campaign`.
-#[derive(Debug, Clone)]
-pub struct PredictiveDialerConfig {
-    /// `BandwidthAllocation` (required).
-    /// Range: 0..=1.
-    pub bandwidth_allocation: Value<f64>,
     /// `DialingCapacity` (optional).
-    /// Range: 0.01..=1.
-    pub dialing_capacity: Option<Value<f64>>,
+    /// Range: 0.01 to 1.
+    pub fn dialing_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DialingCapacity", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PredictiveDialerConfig` of `AWS::ConnectCampaigns::Campaign`.
+    PredictiveDialerConfig
 }
 
 impl PredictiveDialerConfig {
     /// The required properties: `BandwidthAllocation`.
     pub fn new(bandwidth_allocation: impl Into<Value<f64>>) -> Self {
-        Self {
-            bandwidth_allocation: bandwidth_allocation.into(),
-            dialing_capacity: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "BandwidthAllocation",
+            bandwidth_allocation.into().to_template(),
+        ))
     }
-    /// Sets `DialingCapacity`.
-    pub fn dialing_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.dialing_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PredictiveDialerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BandwidthAllocation".to_owned(),
-            self.bandwidth_allocation.to_template(),
-        );
-        if let Some(v) = &self.dialing_capacity {
-            m.insert("DialingCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveDialerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bandwidth_allocation.check(
-            &path.field("BandwidthAllocation"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dialing_capacity.check(
-            &path.field("DialingCapacity"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveDialerConfig);
-
-/// Property type `ProgressiveDialerConfig` of `AWS::ConnectCampaigns::Campaign`.
-#[derive(Debug, Clone)]
-pub struct ProgressiveDialerConfig {
-    /// `BandwidthAllocation` (required).
-    /// Range: 0..=1.
-    pub bandwidth_allocation: Value<f64>,
     /// `DialingCapacity` (optional).
-    /// Range: 0.01..=1.
-    pub dialing_capacity: Option<Value<f64>>,
+    /// Range: 0.01 to 1.
+    pub fn dialing_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DialingCapacity", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ProgressiveDialerConfig` of `AWS::ConnectCampaigns::Campaign`.
+    ProgressiveDialerConfig
 }
 
 impl ProgressiveDialerConfig {
     /// The required properties: `BandwidthAllocation`.
     pub fn new(bandwidth_allocation: impl Into<Value<f64>>) -> Self {
-        Self {
-            bandwidth_allocation: bandwidth_allocation.into(),
-            dialing_capacity: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "BandwidthAllocation",
+            bandwidth_allocation.into().to_template(),
+        ))
     }
-    /// Sets `DialingCapacity`.
-    pub fn dialing_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.dialing_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProgressiveDialerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BandwidthAllocation".to_owned(),
-            self.bandwidth_allocation.to_template(),
-        );
-        if let Some(v) = &self.dialing_capacity {
-            m.insert("DialingCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DialingCapacity` (optional).
+    /// Range: 0.01 to 1.
+    pub fn dialing_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DialingCapacity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ProgressiveDialerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bandwidth_allocation.check(
-            &path.field("BandwidthAllocation"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dialing_capacity.check(
-            &path.field("DialingCapacity"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProgressiveDialerConfig);
-
-/// Property type `OutboundCallConfig` of `AWS::ConnectCampaigns::Campaign`.
-#[derive(Debug, Clone)]
-pub struct OutboundCallConfig {
-    /// `AnswerMachineDetectionConfig` (optional).
-    pub answer_machine_detection_config: Option<Value<AnswerMachineDetectionConfig>>,
-    /// `ConnectContactFlowArn` (required).
-    /// Length: ..=500 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
-    pub connect_contact_flow_arn: Value<String>,
-    /// `ConnectQueueArn` (optional).
-    /// Length: ..=500 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$`.
-    pub connect_queue_arn: Option<Value<String>>,
-    /// `ConnectSourcePhoneNumber` (optional).
-    /// Length: ..=100 characters.
-    pub connect_source_phone_number: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OutboundCallConfig` of `AWS::ConnectCampaigns::Campaign`.
+    OutboundCallConfig
 }
 
 impl OutboundCallConfig {
     /// The required properties: `ConnectContactFlowArn`.
     pub fn new(connect_contact_flow_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            answer_machine_detection_config: None,
-            connect_contact_flow_arn: connect_contact_flow_arn.into(),
-            connect_queue_arn: None,
-            connect_source_phone_number: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ConnectContactFlowArn",
+            connect_contact_flow_arn.into().to_template(),
+        ))
     }
-    /// Sets `AnswerMachineDetectionConfig`.
+    /// `AnswerMachineDetectionConfig` (optional).
     pub fn answer_machine_detection_config(
-        mut self,
+        self,
         value: impl Into<Value<AnswerMachineDetectionConfig>>,
     ) -> Self {
-        self.answer_machine_detection_config = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AnswerMachineDetectionConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ConnectQueueArn`.
-    pub fn connect_queue_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connect_queue_arn = Some(value.into());
-        self
+    /// `ConnectQueueArn` (optional).
+    /// Length: at most 500 characters.
+    /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$`.
+    pub fn connect_queue_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConnectQueueArn", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectSourcePhoneNumber`.
-    pub fn connect_source_phone_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connect_source_phone_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutboundCallConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.answer_machine_detection_config {
-            m.insert("AnswerMachineDetectionConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectContactFlowArn".to_owned(),
-            self.connect_contact_flow_arn.to_template(),
-        );
-        if let Some(v) = &self.connect_queue_arn {
-            m.insert("ConnectQueueArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connect_source_phone_number {
-            m.insert("ConnectSourcePhoneNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ConnectSourcePhoneNumber` (optional).
+    /// Length: at most 100 characters.
+    pub fn connect_source_phone_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConnectSourcePhoneNumber", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OutboundCallConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.answer_machine_detection_config.check(
-            &path.field("AnswerMachineDetectionConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.connect_contact_flow_arn.check(&path.field("ConnectContactFlowArn"), &Rules { max_length: Some(500), pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.connect_queue_arn.check(&path.field("ConnectQueueArn"), &Rules { max_length: Some(500), pattern: Some("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$"), ..Rules::NONE }, out);
-        self.connect_source_phone_number.check(
-            &path.field("ConnectSourcePhoneNumber"),
-            &Rules {
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OutboundCallConfig);
-
-/// Property type `AnswerMachineDetectionConfig` of `AWS::ConnectCampaigns::Campaign`.
-#[derive(Debug, Clone)]
-pub struct AnswerMachineDetectionConfig {
-    /// `AwaitAnswerMachinePrompt` (optional).
-    pub await_answer_machine_prompt: Option<Value<bool>>,
-    /// `EnableAnswerMachineDetection` (required).
-    pub enable_answer_machine_detection: Value<bool>,
+crate::l1_struct! {
+    /// Property type `AnswerMachineDetectionConfig` of `AWS::ConnectCampaigns::Campaign`.
+    AnswerMachineDetectionConfig
 }
 
 impl AnswerMachineDetectionConfig {
     /// The required properties: `EnableAnswerMachineDetection`.
     pub fn new(enable_answer_machine_detection: impl Into<Value<bool>>) -> Self {
-        Self {
-            await_answer_machine_prompt: None,
-            enable_answer_machine_detection: enable_answer_machine_detection.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "EnableAnswerMachineDetection",
+            enable_answer_machine_detection.into().to_template(),
+        ))
     }
-    /// Sets `AwaitAnswerMachinePrompt`.
-    pub fn await_answer_machine_prompt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.await_answer_machine_prompt = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnswerMachineDetectionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.await_answer_machine_prompt {
-            m.insert("AwaitAnswerMachinePrompt".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EnableAnswerMachineDetection".to_owned(),
-            self.enable_answer_machine_detection.to_template(),
-        );
-        Expr::Map(m)
+    /// `AwaitAnswerMachinePrompt` (optional).
+    pub fn await_answer_machine_prompt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AwaitAnswerMachinePrompt", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AnswerMachineDetectionConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AnswerMachineDetectionConfig);
-
-/// Property type `Tag` of `AWS::ConnectCampaigns::Campaign`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct Campaign {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Campaign {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Campaign {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Campaign {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ConnectCampaignsV2::Campaign`.
+    Campaign("AWS::ConnectCampaignsV2::Campaign", CampaignProps)
 }
 
 impl Campaign {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ConnectCampaignsV2::Campaign";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CampaignProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectCampaignsV2CampaignArn> {
         self.resource.ref_value()
@@ -82,40 +34,86 @@ impl Campaign {
     pub fn attr_arn(&self) -> Value<ids::ConnectCampaignsV2CampaignArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ChannelSubtypeConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_subtype_config(&self, value: impl Into<Value<ChannelSubtypeConfig>>) {
+        self.resource
+            .set_property("ChannelSubtypeConfig", value.into())
+    }
+
+    /// Replaces `CommunicationLimitsOverride` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_communication_limits_override(
+        &self,
+        value: impl Into<Value<CommunicationLimitsConfig>>,
+    ) {
+        self.resource
+            .set_property("CommunicationLimitsOverride", value.into())
+    }
+
+    /// Replaces `CommunicationTimeConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_communication_time_config(&self, value: impl Into<Value<CommunicationTimeConfig>>) {
+        self.resource
+            .set_property("CommunicationTimeConfig", value.into())
+    }
+
+    /// Replaces `ConnectCampaignFlowArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connect_campaign_flow_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectCampaignFlowArn", value.into())
+    }
+
+    /// Replaces `ConnectInstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connect_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectInstanceId", value.into())
+    }
+
+    /// Replaces `EntryLimitsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entry_limits_config(&self, value: impl Into<Value<EntryLimitsConfig>>) {
+        self.resource
+            .set_property("EntryLimitsConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<Schedule>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<Source>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<CampaignType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct CampaignProps {
-    /// `ChannelSubtypeConfig` (optional).
-    pub channel_subtype_config: Option<Value<ChannelSubtypeConfig>>,
-    /// `CommunicationLimitsOverride` (optional).
-    pub communication_limits_override: Option<Value<CommunicationLimitsConfig>>,
-    /// `CommunicationTimeConfig` (optional).
-    pub communication_time_config: Option<Value<CommunicationTimeConfig>>,
-    /// `ConnectCampaignFlowArn` (optional).
-    /// Length: 20..=500 characters.
-    /// Pattern: `^arn:.*$`.
-    pub connect_campaign_flow_arn: Option<Value<String>>,
-    /// `ConnectInstanceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-.]*$`.
-    pub connect_instance_id: Value<String>,
-    /// `EntryLimitsConfig` (optional).
-    pub entry_limits_config: Option<Value<EntryLimitsConfig>>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    pub name: Value<String>,
-    /// `Schedule` (optional).
-    pub schedule: Option<Value<Schedule>>,
-    /// `Source` (optional).
-    pub source: Option<Value<Source>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<CampaignType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ConnectCampaignsV2::Campaign`.
+    CampaignProps
 }
 
 impl CampaignProps {
@@ -124,271 +122,109 @@ impl CampaignProps {
         connect_instance_id: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            channel_subtype_config: None,
-            communication_limits_override: None,
-            communication_time_config: None,
-            connect_campaign_flow_arn: None,
-            connect_instance_id: connect_instance_id.into(),
-            entry_limits_config: None,
-            name: name.into(),
-            schedule: None,
-            source: None,
-            tags: None,
-            type_: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    4,
+                    "ConnectInstanceId",
+                    connect_instance_id.into().to_template(),
+                )
+                .with(6, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ChannelSubtypeConfig`.
-    pub fn channel_subtype_config(mut self, value: impl Into<Value<ChannelSubtypeConfig>>) -> Self {
-        self.channel_subtype_config = Some(value.into());
-        self
+    /// `ChannelSubtypeConfig` (optional).
+    pub fn channel_subtype_config(self, value: impl Into<Value<ChannelSubtypeConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChannelSubtypeConfig", value.into().to_template()),
+        )
     }
-    /// Sets `CommunicationLimitsOverride`.
+    /// `CommunicationLimitsOverride` (optional).
     pub fn communication_limits_override(
-        mut self,
+        self,
         value: impl Into<Value<CommunicationLimitsConfig>>,
     ) -> Self {
-        self.communication_limits_override = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CommunicationLimitsOverride", value.into().to_template()),
+        )
     }
-    /// Sets `CommunicationTimeConfig`.
+    /// `CommunicationTimeConfig` (optional).
     pub fn communication_time_config(
-        mut self,
+        self,
         value: impl Into<Value<CommunicationTimeConfig>>,
     ) -> Self {
-        self.communication_time_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "CommunicationTimeConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectCampaignFlowArn`.
-    pub fn connect_campaign_flow_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connect_campaign_flow_arn = Some(value.into());
-        self
+    /// `ConnectCampaignFlowArn` (optional).
+    /// Length: 20 to 500 characters.
+    /// Pattern: `^arn:.*$`.
+    pub fn connect_campaign_flow_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConnectCampaignFlowArn", value.into().to_template()),
+        )
     }
-    /// Sets `EntryLimitsConfig`.
-    pub fn entry_limits_config(mut self, value: impl Into<Value<EntryLimitsConfig>>) -> Self {
-        self.entry_limits_config = Some(value.into());
-        self
+    /// `EntryLimitsConfig` (optional).
+    pub fn entry_limits_config(self, value: impl Into<Value<EntryLimitsConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EntryLimitsConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<Schedule>>) -> Self {
-        self.schedule = Some(value.into());
-        self
+    /// `Schedule` (optional).
+    pub fn schedule(self, value: impl Into<Value<Schedule>>) -> Self {
+        Self(self.0.with(7, "Schedule", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<Source>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    pub fn source(self, value: impl Into<Value<Source>>) -> Self {
+        Self(self.0.with(8, "Source", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<CampaignType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CampaignProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_subtype_config {
-            m.insert("ChannelSubtypeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.communication_limits_override {
-            m.insert("CommunicationLimitsOverride".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.communication_time_config {
-            m.insert("CommunicationTimeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connect_campaign_flow_arn {
-            m.insert("ConnectCampaignFlowArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectInstanceId".to_owned(),
-            self.connect_instance_id.to_template(),
-        );
-        if let Some(v) = &self.entry_limits_config {
-            m.insert("EntryLimitsConfig".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<CampaignType>>) -> Self {
+        Self(self.0.with(10, "Type", value.into().to_template()))
     }
 }
 
-impl Check for CampaignProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_subtype_config
-            .check(&path.field("ChannelSubtypeConfig"), &Rules::NONE, out);
-        self.communication_limits_override.check(
-            &path.field("CommunicationLimitsOverride"),
-            &Rules::NONE,
-            out,
-        );
-        self.communication_time_config.check(
-            &path.field("CommunicationTimeConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.connect_campaign_flow_arn.check(
-            &path.field("ConnectCampaignFlowArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(500),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connect_instance_id.check(
-            &path.field("ConnectInstanceId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_\\-.]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entry_limits_config
-            .check(&path.field("EntryLimitsConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CampaignProps);
-
-/// Property type `ChannelSubtypeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct ChannelSubtypeConfig {
-    /// `Email` (optional).
-    pub email: Option<Value<EmailChannelSubtypeConfig>>,
-    /// `Sms` (optional).
-    pub sms: Option<Value<SmsChannelSubtypeConfig>>,
-    /// `Telephony` (optional).
-    pub telephony: Option<Value<TelephonyChannelSubtypeConfig>>,
-    /// `WhatsApp` (optional).
-    pub whats_app: Option<Value<WhatsAppChannelSubtypeConfig>>,
+crate::l1_struct! {
+    /// Property type `ChannelSubtypeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    ChannelSubtypeConfig(default)
 }
 
 impl ChannelSubtypeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            email: None,
-            sms: None,
-            telephony: None,
-            whats_app: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Email`.
-    pub fn email(mut self, value: impl Into<Value<EmailChannelSubtypeConfig>>) -> Self {
-        self.email = Some(value.into());
-        self
+    /// `Email` (optional).
+    pub fn email(self, value: impl Into<Value<EmailChannelSubtypeConfig>>) -> Self {
+        Self(self.0.with(0, "Email", value.into().to_template()))
     }
-    /// Sets `Sms`.
-    pub fn sms(mut self, value: impl Into<Value<SmsChannelSubtypeConfig>>) -> Self {
-        self.sms = Some(value.into());
-        self
+    /// `Sms` (optional).
+    pub fn sms(self, value: impl Into<Value<SmsChannelSubtypeConfig>>) -> Self {
+        Self(self.0.with(1, "Sms", value.into().to_template()))
     }
-    /// Sets `Telephony`.
-    pub fn telephony(mut self, value: impl Into<Value<TelephonyChannelSubtypeConfig>>) -> Self {
-        self.telephony = Some(value.into());
-        self
+    /// `Telephony` (optional).
+    pub fn telephony(self, value: impl Into<Value<TelephonyChannelSubtypeConfig>>) -> Self {
+        Self(self.0.with(2, "Telephony", value.into().to_template()))
     }
-    /// Sets `WhatsApp`.
-    pub fn whats_app(mut self, value: impl Into<Value<WhatsAppChannelSubtypeConfig>>) -> Self {
-        self.whats_app = Some(value.into());
-        self
+    /// `WhatsApp` (optional).
+    pub fn whats_app(self, value: impl Into<Value<WhatsAppChannelSubtypeConfig>>) -> Self {
+        Self(self.0.with(3, "WhatsApp", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ChannelSubtypeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email {
-            m.insert("Email".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sms {
-            m.insert("Sms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.telephony {
-            m.insert("Telephony".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.whats_app {
-            m.insert("WhatsApp".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelSubtypeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.email.check(&path.field("Email"), &Rules::NONE, out);
-        self.sms.check(&path.field("Sms"), &Rules::NONE, out);
-        self.telephony
-            .check(&path.field("Telephony"), &Rules::NONE, out);
-        self.whats_app
-            .check(&path.field("WhatsApp"), &Rules::NONE, out);
-        crate::validation::at_least_one(
-            &[
-                &[("Telephony", self.telephony.is_some())],
-                &[("Sms", self.sms.is_some())],
-                &[("Email", self.email.is_some())],
-                &[("WhatsApp", self.whats_app.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ChannelSubtypeConfig);
-
-/// Property type `EmailChannelSubtypeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct EmailChannelSubtypeConfig {
-    /// `Capacity` (optional).
-    /// Range: 0.01..=1.
-    pub capacity: Option<Value<f64>>,
-    /// `DefaultOutboundConfig` (required).
-    pub default_outbound_config: Value<EmailOutboundConfig>,
-    /// `OutboundMode` (required).
-    pub outbound_mode: Value<EmailOutboundMode>,
+crate::l1_struct! {
+    /// Property type `EmailChannelSubtypeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    EmailChannelSubtypeConfig
 }
 
 impl EmailChannelSubtypeConfig {
@@ -397,67 +233,26 @@ impl EmailChannelSubtypeConfig {
         default_outbound_config: impl Into<Value<EmailOutboundConfig>>,
         outbound_mode: impl Into<Value<EmailOutboundMode>>,
     ) -> Self {
-        Self {
-            capacity: None,
-            default_outbound_config: default_outbound_config.into(),
-            outbound_mode: outbound_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DefaultOutboundConfig",
+                    default_outbound_config.into().to_template(),
+                )
+                .with(2, "OutboundMode", outbound_mode.into().to_template()),
+        )
     }
-    /// Sets `Capacity`.
-    pub fn capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EmailChannelSubtypeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity {
-            m.insert("Capacity".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultOutboundConfig".to_owned(),
-            self.default_outbound_config.to_template(),
-        );
-        m.insert("OutboundMode".to_owned(), self.outbound_mode.to_template());
-        Expr::Map(m)
+    /// `Capacity` (optional).
+    /// Range: 0.01 to 1.
+    pub fn capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Capacity", value.into().to_template()))
     }
 }
 
-impl Check for EmailChannelSubtypeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity.check(
-            &path.field("Capacity"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_outbound_config
-            .check(&path.field("DefaultOutboundConfig"), &Rules::NONE, out);
-        self.outbound_mode
-            .check(&path.field("OutboundMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EmailChannelSubtypeConfig);
-
-/// Property type `EmailOutboundConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct EmailOutboundConfig {
-    /// `ConnectSourceEmailAddress` (required).
-    /// Length: 1..=255 characters.
-    pub connect_source_email_address: Value<String>,
-    /// `SourceEmailAddressDisplayName` (optional).
-    /// Length: 1..=127 characters.
-    pub source_email_address_display_name: Option<Value<String>>,
-    /// `WisdomTemplateArn` (required).
-    /// Length: 20..=500 characters.
-    /// Pattern: `^arn:.*$`.
-    pub wisdom_template_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `EmailOutboundConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    EmailOutboundConfig
 }
 
 impl EmailOutboundConfig {
@@ -466,119 +261,53 @@ impl EmailOutboundConfig {
         connect_source_email_address: impl Into<Value<String>>,
         wisdom_template_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connect_source_email_address: connect_source_email_address.into(),
-            source_email_address_display_name: None,
-            wisdom_template_arn: wisdom_template_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectSourceEmailAddress",
+                    connect_source_email_address.into().to_template(),
+                )
+                .with(
+                    2,
+                    "WisdomTemplateArn",
+                    wisdom_template_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `SourceEmailAddressDisplayName`.
-    pub fn source_email_address_display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_email_address_display_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EmailOutboundConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectSourceEmailAddress".to_owned(),
-            self.connect_source_email_address.to_template(),
-        );
-        if let Some(v) = &self.source_email_address_display_name {
-            m.insert("SourceEmailAddressDisplayName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "WisdomTemplateArn".to_owned(),
-            self.wisdom_template_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `SourceEmailAddressDisplayName` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn source_email_address_display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "SourceEmailAddressDisplayName",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for EmailOutboundConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connect_source_email_address.check(
-            &path.field("ConnectSourceEmailAddress"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_email_address_display_name.check(
-            &path.field("SourceEmailAddressDisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.wisdom_template_arn.check(
-            &path.field("WisdomTemplateArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(500),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EmailOutboundConfig);
-
-/// Property type `EmailOutboundMode` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct EmailOutboundMode {
-    /// `AgentlessConfig` (optional).
-    pub agentless_config: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `EmailOutboundMode` of `AWS::ConnectCampaignsV2::Campaign`.
+    EmailOutboundMode(default)
 }
 
 impl EmailOutboundMode {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            agentless_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AgentlessConfig`.
-    pub fn agentless_config(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.agentless_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EmailOutboundMode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agentless_config {
-            m.insert("AgentlessConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AgentlessConfig` (optional).
+    pub fn agentless_config(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AgentlessConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EmailOutboundMode {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EmailOutboundMode);
-
-/// Property type `SmsChannelSubtypeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct SmsChannelSubtypeConfig {
-    /// `Capacity` (optional).
-    /// Range: 0.01..=1.
-    pub capacity: Option<Value<f64>>,
-    /// `DefaultOutboundConfig` (required).
-    pub default_outbound_config: Value<SmsOutboundConfig>,
-    /// `OutboundMode` (required).
-    pub outbound_mode: Value<SmsOutboundMode>,
+crate::l1_struct! {
+    /// Property type `SmsChannelSubtypeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    SmsChannelSubtypeConfig
 }
 
 impl SmsChannelSubtypeConfig {
@@ -587,65 +316,26 @@ impl SmsChannelSubtypeConfig {
         default_outbound_config: impl Into<Value<SmsOutboundConfig>>,
         outbound_mode: impl Into<Value<SmsOutboundMode>>,
     ) -> Self {
-        Self {
-            capacity: None,
-            default_outbound_config: default_outbound_config.into(),
-            outbound_mode: outbound_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DefaultOutboundConfig",
+                    default_outbound_config.into().to_template(),
+                )
+                .with(2, "OutboundMode", outbound_mode.into().to_template()),
+        )
     }
-    /// Sets `Capacity`.
-    pub fn capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SmsChannelSubtypeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity {
-            m.insert("Capacity".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultOutboundConfig".to_owned(),
-            self.default_outbound_config.to_template(),
-        );
-        m.insert("OutboundMode".to_owned(), self.outbound_mode.to_template());
-        Expr::Map(m)
+    /// `Capacity` (optional).
+    /// Range: 0.01 to 1.
+    pub fn capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Capacity", value.into().to_template()))
     }
 }
 
-impl Check for SmsChannelSubtypeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity.check(
-            &path.field("Capacity"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_outbound_config
-            .check(&path.field("DefaultOutboundConfig"), &Rules::NONE, out);
-        self.outbound_mode
-            .check(&path.field("OutboundMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SmsChannelSubtypeConfig);
-
-/// Property type `SmsOutboundConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct SmsOutboundConfig {
-    /// `ConnectSourcePhoneNumberArn` (required).
-    /// Length: 20..=500 characters.
-    /// Pattern: `^arn:.*$`.
-    pub connect_source_phone_number_arn: Value<String>,
-    /// `WisdomTemplateArn` (required).
-    /// Length: 20..=500 characters.
-    /// Pattern: `^arn:.*$`.
-    pub wisdom_template_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `SmsOutboundConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    SmsOutboundConfig
 }
 
 impl SmsOutboundConfig {
@@ -654,105 +344,44 @@ impl SmsOutboundConfig {
         connect_source_phone_number_arn: impl Into<Value<String>>,
         wisdom_template_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connect_source_phone_number_arn: connect_source_phone_number_arn.into(),
-            wisdom_template_arn: wisdom_template_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectSourcePhoneNumberArn",
+                    connect_source_phone_number_arn.into().to_template(),
+                )
+                .with(
+                    1,
+                    "WisdomTemplateArn",
+                    wisdom_template_arn.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for SmsOutboundConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectSourcePhoneNumberArn".to_owned(),
-            self.connect_source_phone_number_arn.to_template(),
-        );
-        m.insert(
-            "WisdomTemplateArn".to_owned(),
-            self.wisdom_template_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SmsOutboundConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connect_source_phone_number_arn.check(
-            &path.field("ConnectSourcePhoneNumberArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(500),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.wisdom_template_arn.check(
-            &path.field("WisdomTemplateArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(500),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SmsOutboundConfig);
-
-/// Property type `SmsOutboundMode` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct SmsOutboundMode {
-    /// `AgentlessConfig` (optional).
-    pub agentless_config: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `SmsOutboundMode` of `AWS::ConnectCampaignsV2::Campaign`.
+    SmsOutboundMode(default)
 }
 
 impl SmsOutboundMode {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            agentless_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AgentlessConfig`.
-    pub fn agentless_config(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.agentless_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SmsOutboundMode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agentless_config {
-            m.insert("AgentlessConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AgentlessConfig` (optional).
+    pub fn agentless_config(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AgentlessConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SmsOutboundMode {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SmsOutboundMode);
-
-/// Property type `TelephonyChannelSubtypeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct TelephonyChannelSubtypeConfig {
-    /// `Capacity` (optional).
-    /// Range: 0.01..=1.
-    pub capacity: Option<Value<f64>>,
-    /// `ConnectQueueId` (optional).
-    /// Length: ..=500 characters.
-    pub connect_queue_id: Option<Value<String>>,
-    /// `DefaultOutboundConfig` (required).
-    pub default_outbound_config: Value<TelephonyOutboundConfig>,
-    /// `OutboundMode` (required).
-    pub outbound_mode: Value<TelephonyOutboundMode>,
+crate::l1_struct! {
+    /// Property type `TelephonyChannelSubtypeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    TelephonyChannelSubtypeConfig
 }
 
 impl TelephonyChannelSubtypeConfig {
@@ -761,359 +390,147 @@ impl TelephonyChannelSubtypeConfig {
         default_outbound_config: impl Into<Value<TelephonyOutboundConfig>>,
         outbound_mode: impl Into<Value<TelephonyOutboundMode>>,
     ) -> Self {
-        Self {
-            capacity: None,
-            connect_queue_id: None,
-            default_outbound_config: default_outbound_config.into(),
-            outbound_mode: outbound_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "DefaultOutboundConfig",
+                    default_outbound_config.into().to_template(),
+                )
+                .with(3, "OutboundMode", outbound_mode.into().to_template()),
+        )
     }
-    /// Sets `Capacity`.
-    pub fn capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.capacity = Some(value.into());
-        self
+    /// `Capacity` (optional).
+    /// Range: 0.01 to 1.
+    pub fn capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Capacity", value.into().to_template()))
     }
-    /// Sets `ConnectQueueId`.
-    pub fn connect_queue_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connect_queue_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TelephonyChannelSubtypeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity {
-            m.insert("Capacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connect_queue_id {
-            m.insert("ConnectQueueId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultOutboundConfig".to_owned(),
-            self.default_outbound_config.to_template(),
-        );
-        m.insert("OutboundMode".to_owned(), self.outbound_mode.to_template());
-        Expr::Map(m)
+    /// `ConnectQueueId` (optional).
+    /// Length: at most 500 characters.
+    pub fn connect_queue_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConnectQueueId", value.into().to_template()))
     }
 }
 
-impl Check for TelephonyChannelSubtypeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity.check(
-            &path.field("Capacity"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connect_queue_id.check(
-            &path.field("ConnectQueueId"),
-            &Rules {
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_outbound_config
-            .check(&path.field("DefaultOutboundConfig"), &Rules::NONE, out);
-        self.outbound_mode
-            .check(&path.field("OutboundMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TelephonyChannelSubtypeConfig);
-
-/// Property type `TelephonyOutboundConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct TelephonyOutboundConfig {
-    /// `AnswerMachineDetectionConfig` (optional).
-    pub answer_machine_detection_config: Option<Value<AnswerMachineDetectionConfig>>,
-    /// `ConnectContactFlowId` (required).
-    /// Length: ..=500 characters.
-    pub connect_contact_flow_id: Value<String>,
-    /// `ConnectSourcePhoneNumber` (optional).
-    /// Length: ..=100 characters.
-    pub connect_source_phone_number: Option<Value<String>>,
-    /// `RingTimeout` (optional).
-    /// Range: 15..=60.
-    pub ring_timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TelephonyOutboundConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    TelephonyOutboundConfig
 }
 
 impl TelephonyOutboundConfig {
     /// The required properties: `ConnectContactFlowId`.
     pub fn new(connect_contact_flow_id: impl Into<Value<String>>) -> Self {
-        Self {
-            answer_machine_detection_config: None,
-            connect_contact_flow_id: connect_contact_flow_id.into(),
-            connect_source_phone_number: None,
-            ring_timeout: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ConnectContactFlowId",
+            connect_contact_flow_id.into().to_template(),
+        ))
     }
-    /// Sets `AnswerMachineDetectionConfig`.
+    /// `AnswerMachineDetectionConfig` (optional).
     pub fn answer_machine_detection_config(
-        mut self,
+        self,
         value: impl Into<Value<AnswerMachineDetectionConfig>>,
     ) -> Self {
-        self.answer_machine_detection_config = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AnswerMachineDetectionConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ConnectSourcePhoneNumber`.
-    pub fn connect_source_phone_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connect_source_phone_number = Some(value.into());
-        self
+    /// `ConnectSourcePhoneNumber` (optional).
+    /// Length: at most 100 characters.
+    pub fn connect_source_phone_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConnectSourcePhoneNumber", value.into().to_template()),
+        )
     }
-    /// Sets `RingTimeout`.
-    pub fn ring_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ring_timeout = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TelephonyOutboundConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.answer_machine_detection_config {
-            m.insert("AnswerMachineDetectionConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectContactFlowId".to_owned(),
-            self.connect_contact_flow_id.to_template(),
-        );
-        if let Some(v) = &self.connect_source_phone_number {
-            m.insert("ConnectSourcePhoneNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ring_timeout {
-            m.insert("RingTimeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RingTimeout` (optional).
+    /// Range: 15 to 60.
+    pub fn ring_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "RingTimeout", value.into().to_template()))
     }
 }
 
-impl Check for TelephonyOutboundConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.answer_machine_detection_config.check(
-            &path.field("AnswerMachineDetectionConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.connect_contact_flow_id.check(
-            &path.field("ConnectContactFlowId"),
-            &Rules {
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connect_source_phone_number.check(
-            &path.field("ConnectSourcePhoneNumber"),
-            &Rules {
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ring_timeout.check(
-            &path.field("RingTimeout"),
-            &Rules {
-                minimum: Some(15.0),
-                maximum: Some(60.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TelephonyOutboundConfig);
-
-/// Property type `AnswerMachineDetectionConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct AnswerMachineDetectionConfig {
-    /// `AwaitAnswerMachinePrompt` (optional).
-    pub await_answer_machine_prompt: Option<Value<bool>>,
-    /// `EnableAnswerMachineDetection` (required).
-    pub enable_answer_machine_detection: Value<bool>,
+crate::l1_struct! {
+    /// Property type `AnswerMachineDetectionConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    AnswerMachineDetectionConfig
 }
 
 impl AnswerMachineDetectionConfig {
     /// The required properties: `EnableAnswerMachineDetection`.
     pub fn new(enable_answer_machine_detection: impl Into<Value<bool>>) -> Self {
-        Self {
-            await_answer_machine_prompt: None,
-            enable_answer_machine_detection: enable_answer_machine_detection.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "EnableAnswerMachineDetection",
+            enable_answer_machine_detection.into().to_template(),
+        ))
     }
-    /// Sets `AwaitAnswerMachinePrompt`.
-    pub fn await_answer_machine_prompt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.await_answer_machine_prompt = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnswerMachineDetectionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.await_answer_machine_prompt {
-            m.insert("AwaitAnswerMachinePrompt".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EnableAnswerMachineDetection".to_owned(),
-            self.enable_answer_machine_detection.to_template(),
-        );
-        Expr::Map(m)
+    /// `AwaitAnswerMachinePrompt` (optional).
+    pub fn await_answer_machine_prompt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AwaitAnswerMachinePrompt", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AnswerMachineDetectionConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AnswerMachineDetectionConfig);
-
-/// Property type `TelephonyOutboundMode` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct TelephonyOutboundMode {
-    /// `AgentlessConfig` (optional).
-    pub agentless_config: Option<Value<serde_json::Value>>,
-    /// `PredictiveConfig` (optional).
-    pub predictive_config: Option<Value<PredictiveConfig>>,
-    /// `PreviewConfig` (optional).
-    pub preview_config: Option<Value<PreviewConfig>>,
-    /// `ProgressiveConfig` (optional).
-    pub progressive_config: Option<Value<ProgressiveConfig>>,
+crate::l1_struct! {
+    /// Property type `TelephonyOutboundMode` of `AWS::ConnectCampaignsV2::Campaign`.
+    TelephonyOutboundMode(default)
 }
 
 impl TelephonyOutboundMode {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            agentless_config: None,
-            predictive_config: None,
-            preview_config: None,
-            progressive_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AgentlessConfig`.
-    pub fn agentless_config(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.agentless_config = Some(value.into());
-        self
+    /// `AgentlessConfig` (optional).
+    pub fn agentless_config(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AgentlessConfig", value.into().to_template()),
+        )
     }
-    /// Sets `PredictiveConfig`.
-    pub fn predictive_config(mut self, value: impl Into<Value<PredictiveConfig>>) -> Self {
-        self.predictive_config = Some(value.into());
-        self
+    /// `PredictiveConfig` (optional).
+    pub fn predictive_config(self, value: impl Into<Value<PredictiveConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PredictiveConfig", value.into().to_template()),
+        )
     }
-    /// Sets `PreviewConfig`.
-    pub fn preview_config(mut self, value: impl Into<Value<PreviewConfig>>) -> Self {
-        self.preview_config = Some(value.into());
-        self
+    /// `PreviewConfig` (optional).
+    pub fn preview_config(self, value: impl Into<Value<PreviewConfig>>) -> Self {
+        Self(self.0.with(2, "PreviewConfig", value.into().to_template()))
     }
-    /// Sets `ProgressiveConfig`.
-    pub fn progressive_config(mut self, value: impl Into<Value<ProgressiveConfig>>) -> Self {
-        self.progressive_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TelephonyOutboundMode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agentless_config {
-            m.insert("AgentlessConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.predictive_config {
-            m.insert("PredictiveConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preview_config {
-            m.insert("PreviewConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.progressive_config {
-            m.insert("ProgressiveConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProgressiveConfig` (optional).
+    pub fn progressive_config(self, value: impl Into<Value<ProgressiveConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ProgressiveConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TelephonyOutboundMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predictive_config
-            .check(&path.field("PredictiveConfig"), &Rules::NONE, out);
-        self.preview_config
-            .check(&path.field("PreviewConfig"), &Rules::NONE, out);
-        self.progressive_config
-            .check(&path.field("ProgressiveConfig"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("ProgressiveConfig", self.progressive_config.is_some())],
-                &[("PredictiveConfig", self.predictive_config.is_some())],
-                &[("AgentlessConfig", self.agentless_config.is_some())],
-                &[("PreviewConfig", self.preview_config.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TelephonyOutboundMode);
-
-/// Property type `PredictiveConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct PredictiveConfig {
-    /// `BandwidthAllocation` (required).
-    /// Range: 0..=1.
-    pub bandwidth_allocation: Value<f64>,
+crate::l1_struct! {
+    /// Property type `PredictiveConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    PredictiveConfig
 }
 
 impl PredictiveConfig {
     /// The required properties: `BandwidthAllocation`.
     pub fn new(bandwidth_allocation: impl Into<Value<f64>>) -> Self {
-        Self {
-            bandwidth_allocation: bandwidth_allocation.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "BandwidthAllocation",
+            bandwidth_allocation.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PredictiveConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BandwidthAllocation".to_owned(),
-            self.bandwidth_allocation.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PredictiveConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bandwidth_allocation.check(
-            &path.field("BandwidthAllocation"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PredictiveConfig);
-
-/// Property type `PreviewConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct PreviewConfig {
-    /// `AgentActions` (optional).
-    pub agent_actions: Option<Value<List<AgentAction>>>,
-    /// `BandwidthAllocation` (required).
-    /// Range: 0..=1.
-    pub bandwidth_allocation: Value<f64>,
-    /// `TimeoutConfig` (required).
-    pub timeout_config: Value<TimeoutConfig>,
+crate::l1_struct! {
+    /// Property type `PreviewConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    PreviewConfig
 }
 
 impl PreviewConfig {
@@ -1122,212 +539,69 @@ impl PreviewConfig {
         bandwidth_allocation: impl Into<Value<f64>>,
         timeout_config: impl Into<Value<TimeoutConfig>>,
     ) -> Self {
-        Self {
-            agent_actions: None,
-            bandwidth_allocation: bandwidth_allocation.into(),
-            timeout_config: timeout_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "BandwidthAllocation",
+                    bandwidth_allocation.into().to_template(),
+                )
+                .with(2, "TimeoutConfig", timeout_config.into().to_template()),
+        )
     }
-    /// Sets `AgentActions`.
-    pub fn agent_actions(mut self, value: impl Into<Value<List<AgentAction>>>) -> Self {
-        self.agent_actions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PreviewConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_actions {
-            m.insert("AgentActions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "BandwidthAllocation".to_owned(),
-            self.bandwidth_allocation.to_template(),
-        );
-        m.insert(
-            "TimeoutConfig".to_owned(),
-            self.timeout_config.to_template(),
-        );
-        Expr::Map(m)
+    /// `AgentActions` (optional).
+    pub fn agent_actions(self, value: impl Into<Value<List<AgentAction>>>) -> Self {
+        Self(self.0.with(0, "AgentActions", value.into().to_template()))
     }
 }
 
-impl Check for PreviewConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_actions
-            .check(&path.field("AgentActions"), &Rules::NONE, out);
-        self.bandwidth_allocation.check(
-            &path.field("BandwidthAllocation"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout_config
-            .check(&path.field("TimeoutConfig"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AgentAction`.
+    AgentAction {
+        /// `DISCARD`
+        Discard = "DISCARD",
     }
 }
 
-crate::impl_literal!(PreviewConfig);
-
-/// Values of `AgentAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AgentAction {
-    /// `DISCARD`
-    Discard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AgentAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISCARD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Discard => "DISCARD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AgentAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AgentAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AgentAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISCARD" => Self::Discard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AgentAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(AgentAction::from(s))
-    }
-}
-
-crate::impl_literal!(AgentAction);
-
-/// Property type `TimeoutConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct TimeoutConfig {
-    /// `DurationInSeconds` (optional).
-    /// Range: 10..=300.
-    pub duration_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TimeoutConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    TimeoutConfig(default)
 }
 
 impl TimeoutConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationInSeconds`.
-    pub fn duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TimeoutConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_seconds {
-            m.insert("DurationInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DurationInSeconds` (optional).
+    /// Range: 10 to 300.
+    pub fn duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TimeoutConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_in_seconds.check(
-            &path.field("DurationInSeconds"),
-            &Rules {
-                minimum: Some(10.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TimeoutConfig);
-
-/// Property type `ProgressiveConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct ProgressiveConfig {
-    /// `BandwidthAllocation` (required).
-    /// Range: 0..=1.
-    pub bandwidth_allocation: Value<f64>,
+crate::l1_struct! {
+    /// Property type `ProgressiveConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    ProgressiveConfig
 }
 
 impl ProgressiveConfig {
     /// The required properties: `BandwidthAllocation`.
     pub fn new(bandwidth_allocation: impl Into<Value<f64>>) -> Self {
-        Self {
-            bandwidth_allocation: bandwidth_allocation.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "BandwidthAllocation",
+            bandwidth_allocation.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ProgressiveConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BandwidthAllocation".to_owned(),
-            self.bandwidth_allocation.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProgressiveConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bandwidth_allocation.check(
-            &path.field("BandwidthAllocation"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProgressiveConfig);
-
-/// Property type `WhatsAppChannelSubtypeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct WhatsAppChannelSubtypeConfig {
-    /// `Capacity` (optional).
-    /// Range: 0.01..=1.
-    pub capacity: Option<Value<f64>>,
-    /// `DefaultOutboundConfig` (required).
-    pub default_outbound_config: Value<WhatsAppOutboundConfig>,
-    /// `OutboundMode` (required).
-    pub outbound_mode: Value<WhatsAppOutboundMode>,
+crate::l1_struct! {
+    /// Property type `WhatsAppChannelSubtypeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    WhatsAppChannelSubtypeConfig
 }
 
 impl WhatsAppChannelSubtypeConfig {
@@ -1336,65 +610,26 @@ impl WhatsAppChannelSubtypeConfig {
         default_outbound_config: impl Into<Value<WhatsAppOutboundConfig>>,
         outbound_mode: impl Into<Value<WhatsAppOutboundMode>>,
     ) -> Self {
-        Self {
-            capacity: None,
-            default_outbound_config: default_outbound_config.into(),
-            outbound_mode: outbound_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DefaultOutboundConfig",
+                    default_outbound_config.into().to_template(),
+                )
+                .with(2, "OutboundMode", outbound_mode.into().to_template()),
+        )
     }
-    /// Sets `Capacity`.
-    pub fn capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WhatsAppChannelSubtypeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity {
-            m.insert("Capacity".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultOutboundConfig".to_owned(),
-            self.default_outbound_config.to_template(),
-        );
-        m.insert("OutboundMode".to_owned(), self.outbound_mode.to_template());
-        Expr::Map(m)
+    /// `Capacity` (optional).
+    /// Range: 0.01 to 1.
+    pub fn capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Capacity", value.into().to_template()))
     }
 }
 
-impl Check for WhatsAppChannelSubtypeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity.check(
-            &path.field("Capacity"),
-            &Rules {
-                minimum: Some(0.01),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_outbound_config
-            .check(&path.field("DefaultOutboundConfig"), &Rules::NONE, out);
-        self.outbound_mode
-            .check(&path.field("OutboundMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WhatsAppChannelSubtypeConfig);
-
-/// Property type `WhatsAppOutboundConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct WhatsAppOutboundConfig {
-    /// `ConnectSourcePhoneNumberArn` (required).
-    /// Length: 20..=500 characters.
-    /// Pattern: `^arn:.*$`.
-    pub connect_source_phone_number_arn: Value<String>,
-    /// `WisdomTemplateArn` (required).
-    /// Length: 20..=500 characters.
-    /// Pattern: `^arn:.*$`.
-    pub wisdom_template_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `WhatsAppOutboundConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    WhatsAppOutboundConfig
 }
 
 impl WhatsAppOutboundConfig {
@@ -1403,208 +638,92 @@ impl WhatsAppOutboundConfig {
         connect_source_phone_number_arn: impl Into<Value<String>>,
         wisdom_template_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connect_source_phone_number_arn: connect_source_phone_number_arn.into(),
-            wisdom_template_arn: wisdom_template_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectSourcePhoneNumberArn",
+                    connect_source_phone_number_arn.into().to_template(),
+                )
+                .with(
+                    1,
+                    "WisdomTemplateArn",
+                    wisdom_template_arn.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for WhatsAppOutboundConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectSourcePhoneNumberArn".to_owned(),
-            self.connect_source_phone_number_arn.to_template(),
-        );
-        m.insert(
-            "WisdomTemplateArn".to_owned(),
-            self.wisdom_template_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for WhatsAppOutboundConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connect_source_phone_number_arn.check(
-            &path.field("ConnectSourcePhoneNumberArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(500),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.wisdom_template_arn.check(
-            &path.field("WisdomTemplateArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(500),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WhatsAppOutboundConfig);
-
-/// Property type `WhatsAppOutboundMode` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct WhatsAppOutboundMode {
-    /// `AgentlessConfig` (optional).
-    pub agentless_config: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `WhatsAppOutboundMode` of `AWS::ConnectCampaignsV2::Campaign`.
+    WhatsAppOutboundMode(default)
 }
 
 impl WhatsAppOutboundMode {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            agentless_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AgentlessConfig`.
-    pub fn agentless_config(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.agentless_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WhatsAppOutboundMode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agentless_config {
-            m.insert("AgentlessConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AgentlessConfig` (optional).
+    pub fn agentless_config(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AgentlessConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WhatsAppOutboundMode {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(WhatsAppOutboundMode);
-
-/// Property type `CommunicationLimitsConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct CommunicationLimitsConfig {
-    /// `AllChannelsSubtypes` (optional).
-    pub all_channels_subtypes: Option<Value<CommunicationLimits>>,
-    /// `InstanceLimitsHandling` (optional).
-    pub instance_limits_handling: Option<Value<InstanceLimitsHandling>>,
+crate::l1_struct! {
+    /// Property type `CommunicationLimitsConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    CommunicationLimitsConfig(default)
 }
 
 impl CommunicationLimitsConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            all_channels_subtypes: None,
-            instance_limits_handling: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllChannelsSubtypes`.
-    pub fn all_channels_subtypes(mut self, value: impl Into<Value<CommunicationLimits>>) -> Self {
-        self.all_channels_subtypes = Some(value.into());
-        self
+    /// `AllChannelsSubtypes` (optional).
+    pub fn all_channels_subtypes(self, value: impl Into<Value<CommunicationLimits>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllChannelsSubtypes", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceLimitsHandling`.
-    pub fn instance_limits_handling(
-        mut self,
-        value: impl Into<Value<InstanceLimitsHandling>>,
-    ) -> Self {
-        self.instance_limits_handling = Some(value.into());
-        self
+    /// `InstanceLimitsHandling` (optional).
+    pub fn instance_limits_handling(self, value: impl Into<Value<InstanceLimitsHandling>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InstanceLimitsHandling", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CommunicationLimitsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.all_channels_subtypes {
-            m.insert("AllChannelsSubtypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_limits_handling {
-            m.insert("InstanceLimitsHandling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CommunicationLimitsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.all_channels_subtypes
-            .check(&path.field("AllChannelsSubtypes"), &Rules::NONE, out);
-        self.instance_limits_handling.check(
-            &path.field("InstanceLimitsHandling"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CommunicationLimitsConfig);
-
-/// Property type `CommunicationLimits` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct CommunicationLimits {
-    /// `CommunicationLimitList` (optional).
-    pub communication_limit_list: Option<Value<List<CommunicationLimit>>>,
+crate::l1_struct! {
+    /// Property type `CommunicationLimits` of `AWS::ConnectCampaignsV2::Campaign`.
+    CommunicationLimits(default)
 }
 
 impl CommunicationLimits {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            communication_limit_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CommunicationLimitList`.
+    /// `CommunicationLimitList` (optional).
     pub fn communication_limit_list(
-        mut self,
+        self,
         value: impl Into<Value<List<CommunicationLimit>>>,
     ) -> Self {
-        self.communication_limit_list = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CommunicationLimitList", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CommunicationLimits {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.communication_limit_list {
-            m.insert("CommunicationLimitList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CommunicationLimits {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.communication_limit_list.check(
-            &path.field("CommunicationLimitList"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CommunicationLimits);
-
-/// Property type `CommunicationLimit` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct CommunicationLimit {
-    /// `Frequency` (required).
-    /// Range: 1..=.
-    pub frequency: Value<i64>,
-    /// `MaxCountPerRecipient` (required).
-    /// Range: 1..=.
-    pub max_count_per_recipient: Value<i64>,
-    /// `Unit` (required).
-    pub unit: Value<CommunicationLimitTimeUnit>,
+crate::l1_struct! {
+    /// Property type `CommunicationLimit` of `AWS::ConnectCampaignsV2::Campaign`.
+    CommunicationLimit
 }
 
 impl CommunicationLimit {
@@ -1614,775 +733,240 @@ impl CommunicationLimit {
         max_count_per_recipient: impl Into<Value<i64>>,
         unit: impl Into<Value<CommunicationLimitTimeUnit>>,
     ) -> Self {
-        Self {
-            frequency: frequency.into(),
-            max_count_per_recipient: max_count_per_recipient.into(),
-            unit: unit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Frequency", frequency.into().to_template())
+                .with(
+                    1,
+                    "MaxCountPerRecipient",
+                    max_count_per_recipient.into().to_template(),
+                )
+                .with(2, "Unit", unit.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CommunicationLimit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Frequency".to_owned(), self.frequency.to_template());
-        m.insert(
-            "MaxCountPerRecipient".to_owned(),
-            self.max_count_per_recipient.to_template(),
-        );
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CommunicationLimitTimeUnit`.
+    CommunicationLimitTimeUnit {
+        /// `DAY`
+        Day = "DAY",
     }
 }
 
-impl Check for CommunicationLimit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.frequency.check(
-            &path.field("Frequency"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_count_per_recipient.check(
-            &path.field("MaxCountPerRecipient"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `InstanceLimitsHandling`.
+    InstanceLimitsHandling {
+        /// `OPT_IN`
+        OptIn = "OPT_IN",
+        /// `OPT_OUT`
+        OptOut = "OPT_OUT",
     }
 }
 
-crate::impl_literal!(CommunicationLimit);
-
-/// Values of `CommunicationLimitTimeUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CommunicationLimitTimeUnit {
-    /// `DAY`
-    Day,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CommunicationLimitTimeUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CommunicationLimitTimeUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CommunicationLimitTimeUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CommunicationLimitTimeUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAY" => Self::Day,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CommunicationLimitTimeUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(CommunicationLimitTimeUnit::from(s))
-    }
-}
-
-crate::impl_literal!(CommunicationLimitTimeUnit);
-
-/// Values of `InstanceLimitsHandling`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceLimitsHandling {
-    /// `OPT_IN`
-    OptIn,
-    /// `OPT_OUT`
-    OptOut,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceLimitsHandling {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OPT_IN", "OPT_OUT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OptIn => "OPT_IN",
-            Self::OptOut => "OPT_OUT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceLimitsHandling {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceLimitsHandling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceLimitsHandling {
-    fn from(s: &str) -> Self {
-        match s {
-            "OPT_IN" => Self::OptIn,
-            "OPT_OUT" => Self::OptOut,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceLimitsHandling> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceLimitsHandling::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceLimitsHandling);
-
-/// Property type `CommunicationTimeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct CommunicationTimeConfig {
-    /// `Email` (optional).
-    pub email: Option<Value<TimeWindow>>,
-    /// `LocalTimeZoneConfig` (required).
-    pub local_time_zone_config: Value<LocalTimeZoneConfig>,
-    /// `Sms` (optional).
-    pub sms: Option<Value<TimeWindow>>,
-    /// `Telephony` (optional).
-    pub telephony: Option<Value<TimeWindow>>,
-    /// `WhatsApp` (optional).
-    pub whats_app: Option<Value<TimeWindow>>,
+crate::l1_struct! {
+    /// Property type `CommunicationTimeConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    CommunicationTimeConfig
 }
 
 impl CommunicationTimeConfig {
     /// The required properties: `LocalTimeZoneConfig`.
     pub fn new(local_time_zone_config: impl Into<Value<LocalTimeZoneConfig>>) -> Self {
-        Self {
-            email: None,
-            local_time_zone_config: local_time_zone_config.into(),
-            sms: None,
-            telephony: None,
-            whats_app: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "LocalTimeZoneConfig",
+            local_time_zone_config.into().to_template(),
+        ))
     }
-    /// Sets `Email`.
-    pub fn email(mut self, value: impl Into<Value<TimeWindow>>) -> Self {
-        self.email = Some(value.into());
-        self
+    /// `Email` (optional).
+    pub fn email(self, value: impl Into<Value<TimeWindow>>) -> Self {
+        Self(self.0.with(0, "Email", value.into().to_template()))
     }
-    /// Sets `Sms`.
-    pub fn sms(mut self, value: impl Into<Value<TimeWindow>>) -> Self {
-        self.sms = Some(value.into());
-        self
+    /// `Sms` (optional).
+    pub fn sms(self, value: impl Into<Value<TimeWindow>>) -> Self {
+        Self(self.0.with(2, "Sms", value.into().to_template()))
     }
-    /// Sets `Telephony`.
-    pub fn telephony(mut self, value: impl Into<Value<TimeWindow>>) -> Self {
-        self.telephony = Some(value.into());
-        self
+    /// `Telephony` (optional).
+    pub fn telephony(self, value: impl Into<Value<TimeWindow>>) -> Self {
+        Self(self.0.with(3, "Telephony", value.into().to_template()))
     }
-    /// Sets `WhatsApp`.
-    pub fn whats_app(mut self, value: impl Into<Value<TimeWindow>>) -> Self {
-        self.whats_app = Some(value.into());
-        self
+    /// `WhatsApp` (optional).
+    pub fn whats_app(self, value: impl Into<Value<TimeWindow>>) -> Self {
+        Self(self.0.with(4, "WhatsApp", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CommunicationTimeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email {
-            m.insert("Email".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LocalTimeZoneConfig".to_owned(),
-            self.local_time_zone_config.to_template(),
-        );
-        if let Some(v) = &self.sms {
-            m.insert("Sms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.telephony {
-            m.insert("Telephony".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.whats_app {
-            m.insert("WhatsApp".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CommunicationTimeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.email.check(&path.field("Email"), &Rules::NONE, out);
-        self.local_time_zone_config
-            .check(&path.field("LocalTimeZoneConfig"), &Rules::NONE, out);
-        self.sms.check(&path.field("Sms"), &Rules::NONE, out);
-        self.telephony
-            .check(&path.field("Telephony"), &Rules::NONE, out);
-        self.whats_app
-            .check(&path.field("WhatsApp"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CommunicationTimeConfig);
-
-/// Property type `TimeWindow` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct TimeWindow {
-    /// `OpenHours` (required).
-    pub open_hours: Value<OpenHours>,
-    /// `RestrictedPeriods` (optional).
-    pub restricted_periods: Option<Value<RestrictedPeriods>>,
+crate::l1_struct! {
+    /// Property type `TimeWindow` of `AWS::ConnectCampaignsV2::Campaign`.
+    TimeWindow
 }
 
 impl TimeWindow {
     /// The required properties: `OpenHours`.
     pub fn new(open_hours: impl Into<Value<OpenHours>>) -> Self {
-        Self {
-            open_hours: open_hours.into(),
-            restricted_periods: None,
-        }
+        Self(crate::Properties::new().with(0, "OpenHours", open_hours.into().to_template()))
     }
-    /// Sets `RestrictedPeriods`.
-    pub fn restricted_periods(mut self, value: impl Into<Value<RestrictedPeriods>>) -> Self {
-        self.restricted_periods = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TimeWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("OpenHours".to_owned(), self.open_hours.to_template());
-        if let Some(v) = &self.restricted_periods {
-            m.insert("RestrictedPeriods".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RestrictedPeriods` (optional).
+    pub fn restricted_periods(self, value: impl Into<Value<RestrictedPeriods>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RestrictedPeriods", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TimeWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.open_hours
-            .check(&path.field("OpenHours"), &Rules::NONE, out);
-        self.restricted_periods
-            .check(&path.field("RestrictedPeriods"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TimeWindow);
-
-/// Property type `OpenHours` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct OpenHours {
-    /// `DailyHours` (required).
-    pub daily_hours: Value<List<DailyHour>>,
+crate::l1_struct! {
+    /// Property type `OpenHours` of `AWS::ConnectCampaignsV2::Campaign`.
+    OpenHours
 }
 
 impl OpenHours {
     /// The required properties: `DailyHours`.
     pub fn new(daily_hours: impl Into<Value<List<DailyHour>>>) -> Self {
-        Self {
-            daily_hours: daily_hours.into(),
-        }
+        Self(crate::Properties::new().with(0, "DailyHours", daily_hours.into().to_template()))
     }
 }
 
-impl ToTemplate for OpenHours {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DailyHours".to_owned(), self.daily_hours.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenHours {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.daily_hours
-            .check(&path.field("DailyHours"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OpenHours);
-
-/// Property type `DailyHour` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct DailyHour {
-    /// `Key` (optional).
-    pub key: Option<Value<DayOfWeek>>,
-    /// `Value` (optional).
-    pub value: Option<Value<List<TimeRange>>>,
+crate::l1_struct! {
+    /// Property type `DailyHour` of `AWS::ConnectCampaignsV2::Campaign`.
+    DailyHour(default)
 }
 
 impl DailyHour {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<DayOfWeek>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<DayOfWeek>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<List<TimeRange>>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<List<TimeRange>>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DailyHour {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DayOfWeek`.
+    DayOfWeek {
+        /// `MONDAY`
+        Monday = "MONDAY",
+        /// `TUESDAY`
+        Tuesday = "TUESDAY",
+        /// `WEDNESDAY`
+        Wednesday = "WEDNESDAY",
+        /// `THURSDAY`
+        Thursday = "THURSDAY",
+        /// `FRIDAY`
+        Friday = "FRIDAY",
+        /// `SATURDAY`
+        Saturday = "SATURDAY",
+        /// `SUNDAY`
+        Sunday = "SUNDAY",
     }
 }
 
-impl Check for DailyHour {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(&path.field("Key"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DailyHour);
-
-/// Values of `DayOfWeek`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DayOfWeek {
-    /// `MONDAY`
-    Monday,
-    /// `TUESDAY`
-    Tuesday,
-    /// `WEDNESDAY`
-    Wednesday,
-    /// `THURSDAY`
-    Thursday,
-    /// `FRIDAY`
-    Friday,
-    /// `SATURDAY`
-    Saturday,
-    /// `SUNDAY`
-    Sunday,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DayOfWeek {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MONDAY",
-        "TUESDAY",
-        "WEDNESDAY",
-        "THURSDAY",
-        "FRIDAY",
-        "SATURDAY",
-        "SUNDAY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DayOfWeek {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DayOfWeek {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DayOfWeek {
-    fn from(s: &str) -> Self {
-        match s {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DayOfWeek> {
-    fn from(s: &str) -> Self {
-        Value::literal(DayOfWeek::from(s))
-    }
-}
-
-crate::impl_literal!(DayOfWeek);
-
-/// Property type `TimeRange` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct TimeRange {
-    /// `EndTime` (required).
-    /// Pattern: `^T\d{2}:\d{2}$`.
-    pub end_time: Value<String>,
-    /// `StartTime` (required).
-    /// Pattern: `^T\d{2}:\d{2}$`.
-    pub start_time: Value<String>,
+crate::l1_struct! {
+    /// Property type `TimeRange` of `AWS::ConnectCampaignsV2::Campaign`.
+    TimeRange
 }
 
 impl TimeRange {
     /// The required properties: `EndTime`, `StartTime`.
     pub fn new(end_time: impl Into<Value<String>>, start_time: impl Into<Value<String>>) -> Self {
-        Self {
-            end_time: end_time.into(),
-            start_time: start_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndTime", end_time.into().to_template())
+                .with(1, "StartTime", start_time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TimeRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndTime".to_owned(), self.end_time.to_template());
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimeRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.end_time.check(
-            &path.field("EndTime"),
-            &Rules {
-                pattern: Some("^T\\d{2}:\\d{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_time.check(
-            &path.field("StartTime"),
-            &Rules {
-                pattern: Some("^T\\d{2}:\\d{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TimeRange);
-
-/// Property type `RestrictedPeriods` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct RestrictedPeriods {
-    /// `RestrictedPeriodList` (optional).
-    pub restricted_period_list: Option<Value<List<RestrictedPeriod>>>,
+crate::l1_struct! {
+    /// Property type `RestrictedPeriods` of `AWS::ConnectCampaignsV2::Campaign`.
+    RestrictedPeriods(default)
 }
 
 impl RestrictedPeriods {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            restricted_period_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RestrictedPeriodList`.
-    pub fn restricted_period_list(
-        mut self,
-        value: impl Into<Value<List<RestrictedPeriod>>>,
-    ) -> Self {
-        self.restricted_period_list = Some(value.into());
-        self
+    /// `RestrictedPeriodList` (optional).
+    pub fn restricted_period_list(self, value: impl Into<Value<List<RestrictedPeriod>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RestrictedPeriodList", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RestrictedPeriods {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.restricted_period_list {
-            m.insert("RestrictedPeriodList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RestrictedPeriods {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.restricted_period_list
-            .check(&path.field("RestrictedPeriodList"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[&[(
-                "RestrictedPeriodList",
-                self.restricted_period_list.is_some(),
-            )]],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RestrictedPeriods);
-
-/// Property type `RestrictedPeriod` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct RestrictedPeriod {
-    /// `EndDate` (required).
-    /// Pattern: `^\d{4}-\d{2}-\d{2}$`.
-    pub end_date: Value<String>,
-    /// `Name` (optional).
-    /// Length: ..=127 characters.
-    pub name: Option<Value<String>>,
-    /// `StartDate` (required).
-    /// Pattern: `^\d{4}-\d{2}-\d{2}$`.
-    pub start_date: Value<String>,
+crate::l1_struct! {
+    /// Property type `RestrictedPeriod` of `AWS::ConnectCampaignsV2::Campaign`.
+    RestrictedPeriod
 }
 
 impl RestrictedPeriod {
     /// The required properties: `EndDate`, `StartDate`.
     pub fn new(end_date: impl Into<Value<String>>, start_date: impl Into<Value<String>>) -> Self {
-        Self {
-            end_date: end_date.into(),
-            name: None,
-            start_date: start_date.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndDate", end_date.into().to_template())
+                .with(2, "StartDate", start_date.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RestrictedPeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndDate".to_owned(), self.end_date.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("StartDate".to_owned(), self.start_date.to_template());
-        Expr::Map(m)
+    /// `Name` (optional).
+    /// Length: at most 127 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl Check for RestrictedPeriod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.end_date.check(
-            &path.field("EndDate"),
-            &Rules {
-                pattern: Some("^\\d{4}-\\d{2}-\\d{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_date.check(
-            &path.field("StartDate"),
-            &Rules {
-                pattern: Some("^\\d{4}-\\d{2}-\\d{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RestrictedPeriod);
-
-/// Property type `LocalTimeZoneConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct LocalTimeZoneConfig {
-    /// `DefaultTimeZone` (optional).
-    /// Length: 0..=50 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-/]*$`.
-    pub default_time_zone: Option<Value<String>>,
-    /// `LocalTimeZoneDetection` (optional).
-    pub local_time_zone_detection: Option<Value<List<LocalTimeZoneDetectionType>>>,
+crate::l1_struct! {
+    /// Property type `LocalTimeZoneConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    LocalTimeZoneConfig(default)
 }
 
 impl LocalTimeZoneConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_time_zone: None,
-            local_time_zone_detection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultTimeZone`.
-    pub fn default_time_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_time_zone = Some(value.into());
-        self
+    /// `DefaultTimeZone` (optional).
+    /// Length: 0 to 50 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-/]*$`.
+    pub fn default_time_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultTimeZone", value.into().to_template()),
+        )
     }
-    /// Sets `LocalTimeZoneDetection`.
+    /// `LocalTimeZoneDetection` (optional).
     pub fn local_time_zone_detection(
-        mut self,
+        self,
         value: impl Into<Value<List<LocalTimeZoneDetectionType>>>,
     ) -> Self {
-        self.local_time_zone_detection = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "LocalTimeZoneDetection", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LocalTimeZoneConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_time_zone {
-            m.insert("DefaultTimeZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_time_zone_detection {
-            m.insert("LocalTimeZoneDetection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LocalTimeZoneDetectionType`.
+    LocalTimeZoneDetectionType {
+        /// `ZIP_CODE`
+        ZipCode = "ZIP_CODE",
+        /// `AREA_CODE`
+        AreaCode = "AREA_CODE",
     }
 }
 
-impl Check for LocalTimeZoneConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_time_zone.check(
-            &path.field("DefaultTimeZone"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^[a-zA-Z0-9_\\-/]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.local_time_zone_detection.check(
-            &path.field("LocalTimeZoneDetection"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocalTimeZoneConfig);
-
-/// Values of `LocalTimeZoneDetectionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocalTimeZoneDetectionType {
-    /// `ZIP_CODE`
-    ZipCode,
-    /// `AREA_CODE`
-    AreaCode,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LocalTimeZoneDetectionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ZIP_CODE", "AREA_CODE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ZipCode => "ZIP_CODE",
-            Self::AreaCode => "AREA_CODE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LocalTimeZoneDetectionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LocalTimeZoneDetectionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LocalTimeZoneDetectionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ZIP_CODE" => Self::ZipCode,
-            "AREA_CODE" => Self::AreaCode,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LocalTimeZoneDetectionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LocalTimeZoneDetectionType::from(s))
-    }
-}
-
-crate::impl_literal!(LocalTimeZoneDetectionType);
-
-/// Property type `EntryLimitsConfig` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct EntryLimitsConfig {
-    /// `MaxEntryCount` (required).
-    /// Range: 0..=.
-    pub max_entry_count: Value<i64>,
-    /// `MinEntryInterval` (required).
-    /// Length: 0..=50 characters.
-    /// Pattern: `^[a-zA-Z0-9.]*$`.
-    pub min_entry_interval: Value<String>,
+crate::l1_struct! {
+    /// Property type `EntryLimitsConfig` of `AWS::ConnectCampaignsV2::Campaign`.
+    EntryLimitsConfig
 }
 
 impl EntryLimitsConfig {
@@ -2391,340 +975,97 @@ impl EntryLimitsConfig {
         max_entry_count: impl Into<Value<i64>>,
         min_entry_interval: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            max_entry_count: max_entry_count.into(),
-            min_entry_interval: min_entry_interval.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxEntryCount", max_entry_count.into().to_template())
+                .with(
+                    1,
+                    "MinEntryInterval",
+                    min_entry_interval.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for EntryLimitsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxEntryCount".to_owned(),
-            self.max_entry_count.to_template(),
-        );
-        m.insert(
-            "MinEntryInterval".to_owned(),
-            self.min_entry_interval.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EntryLimitsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_entry_count.check(
-            &path.field("MaxEntryCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_entry_interval.check(
-            &path.field("MinEntryInterval"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^[a-zA-Z0-9.]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EntryLimitsConfig);
-
-/// Property type `Schedule` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct Schedule {
-    /// `EndTime` (required).
-    /// Length: ..=100 characters.
-    pub end_time: Value<String>,
-    /// `RefreshFrequency` (optional).
-    /// Length: 0..=50 characters.
-    /// Pattern: `^[a-zA-Z0-9.]*$`.
-    pub refresh_frequency: Option<Value<String>>,
-    /// `StartTime` (required).
-    /// Length: ..=100 characters.
-    pub start_time: Value<String>,
+crate::l1_struct! {
+    /// Property type `Schedule` of `AWS::ConnectCampaignsV2::Campaign`.
+    Schedule
 }
 
 impl Schedule {
     /// The required properties: `EndTime`, `StartTime`.
     pub fn new(end_time: impl Into<Value<String>>, start_time: impl Into<Value<String>>) -> Self {
-        Self {
-            end_time: end_time.into(),
-            refresh_frequency: None,
-            start_time: start_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndTime", end_time.into().to_template())
+                .with(2, "StartTime", start_time.into().to_template()),
+        )
     }
-    /// Sets `RefreshFrequency`.
-    pub fn refresh_frequency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.refresh_frequency = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndTime".to_owned(), self.end_time.to_template());
-        if let Some(v) = &self.refresh_frequency {
-            m.insert("RefreshFrequency".to_owned(), v.to_template());
-        }
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
+    /// `RefreshFrequency` (optional).
+    /// Length: 0 to 50 characters.
+    /// Pattern: `^[a-zA-Z0-9.]*$`.
+    pub fn refresh_frequency(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RefreshFrequency", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Schedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.end_time.check(
-            &path.field("EndTime"),
-            &Rules {
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.refresh_frequency.check(
-            &path.field("RefreshFrequency"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^[a-zA-Z0-9.]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_time.check(
-            &path.field("StartTime"),
-            &Rules {
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Schedule);
-
-/// Property type `Source` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct Source {
-    /// `CustomerProfilesSegmentArn` (optional).
-    /// Length: 20..=500 characters.
-    /// Pattern: `^arn:.*$`.
-    pub customer_profiles_segment_arn: Option<Value<String>>,
-    /// `EventTrigger` (optional).
-    pub event_trigger: Option<Value<EventTrigger>>,
+crate::l1_struct! {
+    /// Property type `Source` of `AWS::ConnectCampaignsV2::Campaign`.
+    Source(default)
 }
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_profiles_segment_arn: None,
-            event_trigger: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerProfilesSegmentArn`.
-    pub fn customer_profiles_segment_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_profiles_segment_arn = Some(value.into());
-        self
-    }
-    /// Sets `EventTrigger`.
-    pub fn event_trigger(mut self, value: impl Into<Value<EventTrigger>>) -> Self {
-        self.event_trigger = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_profiles_segment_arn {
-            m.insert("CustomerProfilesSegmentArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_trigger {
-            m.insert("EventTrigger".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Source {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_profiles_segment_arn.check(
-            &path.field("CustomerProfilesSegmentArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(500),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_trigger
-            .check(&path.field("EventTrigger"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "CustomerProfilesSegmentArn",
-                    self.customer_profiles_segment_arn.is_some(),
-                )],
-                &[("EventTrigger", self.event_trigger.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Source);
-
-/// Property type `EventTrigger` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct EventTrigger {
-    /// `CustomerProfilesDomainArn` (optional).
-    /// Length: 20..=500 characters.
+    /// `CustomerProfilesSegmentArn` (optional).
+    /// Length: 20 to 500 characters.
     /// Pattern: `^arn:.*$`.
-    pub customer_profiles_domain_arn: Option<Value<String>>,
+    pub fn customer_profiles_segment_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerProfilesSegmentArn", value.into().to_template()),
+        )
+    }
+    /// `EventTrigger` (optional).
+    pub fn event_trigger(self, value: impl Into<Value<EventTrigger>>) -> Self {
+        Self(self.0.with(1, "EventTrigger", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EventTrigger` of `AWS::ConnectCampaignsV2::Campaign`.
+    EventTrigger(default)
 }
 
 impl EventTrigger {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_profiles_domain_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerProfilesDomainArn`.
-    pub fn customer_profiles_domain_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_profiles_domain_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventTrigger {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_profiles_domain_arn {
-            m.insert("CustomerProfilesDomainArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CustomerProfilesDomainArn` (optional).
+    /// Length: 20 to 500 characters.
+    /// Pattern: `^arn:.*$`.
+    pub fn customer_profiles_domain_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerProfilesDomainArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EventTrigger {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_profiles_domain_arn.check(
-            &path.field("CustomerProfilesDomainArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(500),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `CampaignType`.
+    CampaignType {
+        /// `MANAGED`
+        Managed = "MANAGED",
+        /// `JOURNEY`
+        Journey = "JOURNEY",
     }
 }
-
-crate::impl_literal!(EventTrigger);
-
-/// Property type `Tag` of `AWS::ConnectCampaignsV2::Campaign`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `CampaignType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CampaignType {
-    /// `MANAGED`
-    Managed,
-    /// `JOURNEY`
-    Journey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CampaignType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MANAGED", "JOURNEY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Managed => "MANAGED",
-            Self::Journey => "JOURNEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CampaignType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CampaignType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CampaignType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MANAGED" => Self::Managed,
-            "JOURNEY" => Self::Journey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CampaignType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CampaignType::from(s))
-    }
-}
-
-crate::impl_literal!(CampaignType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ControlTower::EnabledBaseline`.
-#[derive(Debug, Clone)]
-pub struct EnabledBaseline {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EnabledBaseline {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EnabledBaseline {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EnabledBaseline {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ControlTower::EnabledBaseline`.
+    EnabledBaseline("AWS::ControlTower::EnabledBaseline", EnabledBaselineProps)
 }
 
 impl EnabledBaseline {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ControlTower::EnabledBaseline";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnabledBaselineProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EnabledBaselineIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::EnabledBaselineId> {
         self.resource.ref_value()
@@ -82,28 +34,42 @@ impl EnabledBaseline {
     pub fn attr_enabled_baseline_identifier(&self) -> Value<ids::EnabledBaselineId> {
         self.resource.get_att("EnabledBaselineIdentifier")
     }
+
+    /// Replaces `BaselineIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_baseline_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("BaselineIdentifier", value.into())
+    }
+
+    /// Replaces `BaselineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_baseline_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BaselineVersion", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<List<Parameter>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetIdentifier", value.into())
+    }
 }
 
-/// Properties of `AWS::ControlTower::EnabledBaseline`.
-#[derive(Debug, Clone)]
-pub struct EnabledBaselineProps {
-    /// `BaselineIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[0-9a-zA-Z_\-:\/]+$`.
-    pub baseline_identifier: Value<String>,
-    /// `BaselineVersion` (required).
-    /// Pattern: `^\d+(?:\.\d+){0,2}$`.
-    pub baseline_version: Value<String>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<List<Parameter>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[0-9a-zA-Z_\-:\/]+$`.
-    pub target_identifier: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ControlTower::EnabledBaseline`.
+    EnabledBaselineProps
 }
 
 impl EnabledBaselineProps {
@@ -113,213 +79,70 @@ impl EnabledBaselineProps {
         baseline_version: impl Into<Value<String>>,
         target_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            baseline_identifier: baseline_identifier.into(),
-            baseline_version: baseline_version.into(),
-            parameters: None,
-            tags: None,
-            target_identifier: target_identifier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BaselineIdentifier",
+                    baseline_identifier.into().to_template(),
+                )
+                .with(1, "BaselineVersion", baseline_version.into().to_template())
+                .with(
+                    4,
+                    "TargetIdentifier",
+                    target_identifier.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<Parameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<List<Parameter>>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnabledBaselineProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BaselineIdentifier".to_owned(),
-            self.baseline_identifier.to_template(),
-        );
-        m.insert(
-            "BaselineVersion".to_owned(),
-            self.baseline_version.to_template(),
-        );
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetIdentifier".to_owned(),
-            self.target_identifier.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EnabledBaselineProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.baseline_identifier.check(
-            &path.field("BaselineIdentifier"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[0-9a-zA-Z_\\-:\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.baseline_version.check(
-            &path.field("BaselineVersion"),
-            &Rules {
-                pattern: Some("^\\d+(?:\\.\\d+){0,2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_identifier.check(
-            &path.field("TargetIdentifier"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[0-9a-zA-Z_\\-:\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnabledBaselineProps);
-
-/// Property type `Parameter` of `AWS::ControlTower::EnabledBaseline`.
-#[derive(Debug, Clone, Default)]
-pub struct Parameter {
-    /// `Key` (optional).
-    /// Length: 1..=256 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `Parameter` of `AWS::ControlTower::EnabledBaseline`.
+    Parameter(default)
 }
 
 impl Parameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Parameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Parameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Parameter);
-
-/// Property type `Tag` of `AWS::ControlTower::EnabledBaseline`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
     /// `Key` (optional).
-    /// Length: 1..=256 characters.
-    pub key: Option<Value<String>>,
+    /// Length: 1 to 256 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
+    }
     /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+    pub fn value(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ControlTower::EnabledBaseline`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,87 +11,48 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ControlTower::EnabledControl`.
-#[derive(Debug, Clone)]
-pub struct EnabledControl {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EnabledControl {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EnabledControl {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EnabledControl {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ControlTower::EnabledControl`.
+    EnabledControl("AWS::ControlTower::EnabledControl", EnabledControlProps)
 }
 
 impl EnabledControl {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ControlTower::EnabledControl";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnabledControlProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ControlIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_control_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ControlIdentifier", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<List<EnabledControlParameter>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetIdentifier", value.into())
+    }
 }
 
-/// Properties of `AWS::ControlTower::EnabledControl`.
-#[derive(Debug, Clone)]
-pub struct EnabledControlProps {
-    /// `ControlIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[0-9a-zA-Z_\-:\/]+$`.
-    pub control_identifier: Value<String>,
-    /// `Parameters` (optional).
-    /// Items: 1..=.
-    pub parameters: Option<Value<List<EnabledControlParameter>>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[0-9a-zA-Z_\-:\/]+$`.
-    pub target_identifier: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ControlTower::EnabledControl`.
+    EnabledControlProps
 }
 
 impl EnabledControlProps {
@@ -100,175 +61,46 @@ impl EnabledControlProps {
         control_identifier: impl Into<Value<String>>,
         target_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            control_identifier: control_identifier.into(),
-            parameters: None,
-            tags: None,
-            target_identifier: target_identifier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ControlIdentifier",
+                    control_identifier.into().to_template(),
+                )
+                .with(
+                    3,
+                    "TargetIdentifier",
+                    target_identifier.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<EnabledControlParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Items: at least 1.
+    pub fn parameters(self, value: impl Into<Value<List<EnabledControlParameter>>>) -> Self {
+        Self(self.0.with(1, "Parameters", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnabledControlProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ControlIdentifier".to_owned(),
-            self.control_identifier.to_template(),
-        );
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetIdentifier".to_owned(),
-            self.target_identifier.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EnabledControlProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.control_identifier.check(
-            &path.field("ControlIdentifier"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[0-9a-zA-Z_\\-:\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_identifier.check(
-            &path.field("TargetIdentifier"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[0-9a-zA-Z_\\-:\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnabledControlProps);
-
-/// Property type `EnabledControlParameter` of `AWS::ControlTower::EnabledControl`.
-#[derive(Debug, Clone)]
-pub struct EnabledControlParameter {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `EnabledControlParameter` of `AWS::ControlTower::EnabledControl`.
+    EnabledControlParameter
 }
 
 impl EnabledControlParameter {
     /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EnabledControlParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnabledControlParameter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EnabledControlParameter);
-
-/// Property type `Tag` of `AWS::ControlTower::EnabledControl`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ControlTower::LandingZone`.
-#[derive(Debug, Clone)]
-pub struct LandingZone {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LandingZone {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LandingZone {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LandingZone {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ControlTower::LandingZone`.
+    LandingZone("AWS::ControlTower::LandingZone", LandingZoneProps)
 }
 
 impl LandingZone {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ControlTower::LandingZone";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LandingZoneProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LandingZoneIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::LandingZoneId> {
         self.resource.ref_value()
@@ -102,209 +54,86 @@ impl LandingZone {
     pub fn attr_drift_status(&self) -> Value<String> {
         self.resource.get_att("DriftStatus")
     }
+
+    /// Replaces `Manifest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manifest(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Manifest", value.into())
+    }
+
+    /// Replaces `RemediationTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remediation_types(&self, value: impl Into<Value<List<RemediationTypes>>>) {
+        self.resource.set_property("RemediationTypes", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Version` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Version", value.into())
+    }
 }
 
-/// Properties of `AWS::ControlTower::LandingZone`.
-#[derive(Debug, Clone)]
-pub struct LandingZoneProps {
-    /// `Manifest` (required).
-    pub manifest: Value<serde_json::Value>,
-    /// `RemediationTypes` (optional).
-    /// Items: 1..=1.
-    pub remediation_types: Option<Value<List<RemediationTypes>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Version` (required).
-    /// Length: 3..=10 characters.
-    /// Pattern: `\d+.\d+`.
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ControlTower::LandingZone`.
+    LandingZoneProps
 }
 
 impl LandingZoneProps {
     /// The required properties: `Manifest`, `Version`.
-    pub fn new(
-        manifest: impl Into<Value<serde_json::Value>>,
-        version: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            manifest: manifest.into(),
-            remediation_types: None,
-            tags: None,
-            version: version.into(),
-        }
+    pub fn new(manifest: impl Into<Value<Json>>, version: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Manifest", manifest.into().to_template())
+                .with(3, "Version", version.into().to_template()),
+        )
     }
-    /// Sets `RemediationTypes`.
-    pub fn remediation_types(mut self, value: impl Into<Value<List<RemediationTypes>>>) -> Self {
-        self.remediation_types = Some(value.into());
-        self
+    /// `RemediationTypes` (optional).
+    /// Items: 1 to 1.
+    pub fn remediation_types(self, value: impl Into<Value<List<RemediationTypes>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RemediationTypes", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LandingZoneProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Manifest".to_owned(), self.manifest.to_template());
-        if let Some(v) = &self.remediation_types {
-            m.insert("RemediationTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RemediationTypes`.
+    RemediationTypes {
+        /// `INHERITANCE_DRIFT`
+        InheritanceDrift = "INHERITANCE_DRIFT",
     }
 }
 
-impl Check for LandingZoneProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.remediation_types.check(
-            &path.field("RemediationTypes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(10),
-                pattern: Some("\\d+.\\d+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LandingZoneProps);
-
-/// Values of `RemediationTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RemediationTypes {
-    /// `INHERITANCE_DRIFT`
-    InheritanceDrift,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RemediationTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INHERITANCE_DRIFT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InheritanceDrift => "INHERITANCE_DRIFT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RemediationTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RemediationTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RemediationTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "INHERITANCE_DRIFT" => Self::InheritanceDrift,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RemediationTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(RemediationTypes::from(s))
-    }
-}
-
-crate::impl_literal!(RemediationTypes);
-
-/// Property type `Tag` of `AWS::ControlTower::LandingZone`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=256 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ControlTower::LandingZone`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

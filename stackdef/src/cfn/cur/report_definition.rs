@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CUR::ReportDefinition`.
-#[derive(Debug, Clone)]
-pub struct ReportDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReportDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReportDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReportDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CUR::ReportDefinition`.
+    ReportDefinition("AWS::CUR::ReportDefinition", ReportDefinitionProps)
 }
 
 impl ReportDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CUR::ReportDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReportDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ReportName` (typed).
     pub fn ref_value(&self) -> Value<ids::ReportDefinitionName> {
         self.resource.ref_value()
@@ -77,51 +29,95 @@ impl ReportDefinition {
     pub fn report_name(&self) -> Value<ids::ReportDefinitionName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AdditionalArtifacts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_artifacts(&self, value: impl Into<Value<List<AdditionalArtifacts>>>) {
+        self.resource
+            .set_property("AdditionalArtifacts", value.into())
+    }
+
+    /// Replaces `AdditionalSchemaElements` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_schema_elements(
+        &self,
+        value: impl Into<Value<List<AdditionalSchemaElements>>>,
+    ) {
+        self.resource
+            .set_property("AdditionalSchemaElements", value.into())
+    }
+
+    /// Replaces `BillingViewArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_view_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BillingViewArn", value.into())
+    }
+
+    /// Replaces `Compression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compression(&self, value: impl Into<Value<Compression>>) {
+        self.resource.set_property("Compression", value.into())
+    }
+
+    /// Replaces `Format` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_format(&self, value: impl Into<Value<Format>>) {
+        self.resource.set_property("Format", value.into())
+    }
+
+    /// Replaces `RefreshClosedReports` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_refresh_closed_reports(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RefreshClosedReports", value.into())
+    }
+
+    /// Replaces `ReportName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_report_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ReportName", value.into())
+    }
+
+    /// Replaces `ReportVersioning` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_report_versioning(&self, value: impl Into<Value<ReportVersioning>>) {
+        self.resource.set_property("ReportVersioning", value.into())
+    }
+
+    /// Replaces `S3Bucket` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_bucket(&self, value: impl Into<Value<ids::BucketName>>) {
+        self.resource.set_property("S3Bucket", value.into())
+    }
+
+    /// Replaces `S3Prefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("S3Prefix", value.into())
+    }
+
+    /// Replaces `S3Region` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("S3Region", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeUnit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_unit(&self, value: impl Into<Value<TimeUnit>>) {
+        self.resource.set_property("TimeUnit", value.into())
+    }
 }
 
-/// Properties of `AWS::CUR::ReportDefinition`.
-#[derive(Debug, Clone)]
-pub struct ReportDefinitionProps {
-    /// `AdditionalArtifacts` (optional).
-    pub additional_artifacts: Option<Value<List<AdditionalArtifacts>>>,
-    /// `AdditionalSchemaElements` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub additional_schema_elements: Option<Value<List<AdditionalSchemaElements>>>,
-    /// `BillingViewArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `(arn:aws(-cn)?:billing::[0-9]{12}:billingview/)?[a-zA-Z0-9_\+=\.\-@].{1,30}`.
-    pub billing_view_arn: Option<Value<String>>,
-    /// `Compression` (required).
-    pub compression: Value<Compression>,
-    /// `Format` (required).
-    pub format: Value<Format>,
-    /// `RefreshClosedReports` (required).
-    pub refresh_closed_reports: Value<bool>,
-    /// `ReportName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `[0-9A-Za-z!\-_.*\'()]+`.
-    pub report_name: Value<String>,
-    /// `ReportVersioning` (required).
-    /// Create-only: changing it replaces the resource.
-    pub report_versioning: Value<ReportVersioning>,
-    /// `S3Bucket` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[A-Za-z0-9_\.\-]+`.
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3Prefix` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[0-9A-Za-z!\-_.*\'()/]*`.
-    pub s3_prefix: Value<String>,
-    /// `S3Region` (required).
-    pub s3_region: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=100.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeUnit` (required).
-    /// Create-only: changing it replaces the resource.
-    pub time_unit: Value<TimeUnit>,
+crate::l1_struct! {
+    /// Properties of `AWS::CUR::ReportDefinition`.
+    ReportDefinitionProps
 }
 
 impl ReportDefinitionProps {
@@ -137,558 +133,125 @@ impl ReportDefinitionProps {
         s3_region: impl Into<Value<String>>,
         time_unit: impl Into<Value<TimeUnit>>,
     ) -> Self {
-        Self {
-            additional_artifacts: None,
-            additional_schema_elements: None,
-            billing_view_arn: None,
-            compression: compression.into(),
-            format: format.into(),
-            refresh_closed_reports: refresh_closed_reports.into(),
-            report_name: report_name.into(),
-            report_versioning: report_versioning.into(),
-            s3_bucket: s3_bucket.into(),
-            s3_prefix: s3_prefix.into(),
-            s3_region: s3_region.into(),
-            tags: None,
-            time_unit: time_unit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Compression", compression.into().to_template())
+                .with(4, "Format", format.into().to_template())
+                .with(
+                    5,
+                    "RefreshClosedReports",
+                    refresh_closed_reports.into().to_template(),
+                )
+                .with(6, "ReportName", report_name.into().to_template())
+                .with(
+                    7,
+                    "ReportVersioning",
+                    report_versioning.into().to_template(),
+                )
+                .with(8, "S3Bucket", s3_bucket.into().to_template())
+                .with(9, "S3Prefix", s3_prefix.into().to_template())
+                .with(10, "S3Region", s3_region.into().to_template())
+                .with(12, "TimeUnit", time_unit.into().to_template()),
+        )
     }
-    /// Sets `AdditionalArtifacts`.
-    pub fn additional_artifacts(
-        mut self,
-        value: impl Into<Value<List<AdditionalArtifacts>>>,
-    ) -> Self {
-        self.additional_artifacts = Some(value.into());
-        self
+    /// `AdditionalArtifacts` (optional).
+    pub fn additional_artifacts(self, value: impl Into<Value<List<AdditionalArtifacts>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalArtifacts", value.into().to_template()),
+        )
     }
-    /// Sets `AdditionalSchemaElements`.
+    /// `AdditionalSchemaElements` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn additional_schema_elements(
-        mut self,
+        self,
         value: impl Into<Value<List<AdditionalSchemaElements>>>,
     ) -> Self {
-        self.additional_schema_elements = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AdditionalSchemaElements", value.into().to_template()),
+        )
     }
-    /// Sets `BillingViewArn`.
-    pub fn billing_view_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_view_arn = Some(value.into());
-        self
+    /// `BillingViewArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `(arn:aws(-cn)?:billing::[0-9]{12}:billingview/)?[a-zA-Z0-9_\+=\.\-@].{1,30}`.
+    pub fn billing_view_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "BillingViewArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReportDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_artifacts {
-            m.insert("AdditionalArtifacts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.additional_schema_elements {
-            m.insert("AdditionalSchemaElements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_view_arn {
-            m.insert("BillingViewArn".to_owned(), v.to_template());
-        }
-        m.insert("Compression".to_owned(), self.compression.to_template());
-        m.insert("Format".to_owned(), self.format.to_template());
-        m.insert(
-            "RefreshClosedReports".to_owned(),
-            self.refresh_closed_reports.to_template(),
-        );
-        m.insert("ReportName".to_owned(), self.report_name.to_template());
-        m.insert(
-            "ReportVersioning".to_owned(),
-            self.report_versioning.to_template(),
-        );
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        m.insert("S3Prefix".to_owned(), self.s3_prefix.to_template());
-        m.insert("S3Region".to_owned(), self.s3_region.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TimeUnit".to_owned(), self.time_unit.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 100.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ReportDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_artifacts
-            .check(&path.field("AdditionalArtifacts"), &Rules::NONE, out);
-        self.additional_schema_elements.check(
-            &path.field("AdditionalSchemaElements"),
-            &Rules::NONE,
-            out,
-        );
-        self.billing_view_arn.check(&path.field("BillingViewArn"), &Rules { min_length: Some(1), max_length: Some(128), pattern: Some("(arn:aws(-cn)?:billing::[0-9]{12}:billingview/)?[a-zA-Z0-9_\\+=\\.\\-@].{1,30}"), ..Rules::NONE }, out);
-        self.compression
-            .check(&path.field("Compression"), &Rules::NONE, out);
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-        self.report_name.check(
-            &path.field("ReportName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[0-9A-Za-z!\\-_.*\\'()]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.report_versioning
-            .check(&path.field("ReportVersioning"), &Rules::NONE, out);
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[A-Za-z0-9_\\.\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_prefix.check(
-            &path.field("S3Prefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[0-9A-Za-z!\\-_.*\\'()/]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time_unit
-            .check(&path.field("TimeUnit"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AdditionalArtifacts`.
+    AdditionalArtifacts {
+        /// `REDSHIFT`
+        Redshift = "REDSHIFT",
+        /// `QUICKSIGHT`
+        Quicksight = "QUICKSIGHT",
+        /// `ATHENA`
+        Athena = "ATHENA",
     }
 }
 
-crate::impl_literal!(ReportDefinitionProps);
-
-/// Values of `AdditionalArtifacts`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdditionalArtifacts {
-    /// `REDSHIFT`
-    Redshift,
-    /// `QUICKSIGHT`
-    Quicksight,
-    /// `ATHENA`
-    Athena,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdditionalArtifacts {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REDSHIFT", "QUICKSIGHT", "ATHENA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redshift => "REDSHIFT",
-            Self::Quicksight => "QUICKSIGHT",
-            Self::Athena => "ATHENA",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AdditionalSchemaElements`.
+    AdditionalSchemaElements {
+        /// `RESOURCES`
+        Resources = "RESOURCES",
+        /// `SPLIT_COST_ALLOCATION_DATA`
+        SplitCostAllocationData = "SPLIT_COST_ALLOCATION_DATA",
+        /// `MANUAL_DISCOUNT_COMPATIBILITY`
+        ManualDiscountCompatibility = "MANUAL_DISCOUNT_COMPATIBILITY",
     }
 }
 
-impl ToTemplate for AdditionalArtifacts {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Compression`.
+    Compression {
+        /// `ZIP`
+        Zip = "ZIP",
+        /// `GZIP`
+        Gzip = "GZIP",
+        /// `Parquet`
+        Parquet = "Parquet",
     }
 }
 
-impl Check for AdditionalArtifacts {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `textORcsv`
+        TextORcsv = "textORcsv",
+        /// `Parquet`
+        Parquet = "Parquet",
     }
 }
 
-impl From<&str> for AdditionalArtifacts {
-    fn from(s: &str) -> Self {
-        match s {
-            "REDSHIFT" => Self::Redshift,
-            "QUICKSIGHT" => Self::Quicksight,
-            "ATHENA" => Self::Athena,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `ReportVersioning`.
+    ReportVersioning {
+        /// `CREATE_NEW_REPORT`
+        CreateNewReport = "CREATE_NEW_REPORT",
+        /// `OVERWRITE_REPORT`
+        OverwriteReport = "OVERWRITE_REPORT",
     }
 }
 
-impl From<&str> for Value<AdditionalArtifacts> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdditionalArtifacts::from(s))
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `TimeUnit`.
+    TimeUnit {
+        /// `HOURLY`
+        Hourly = "HOURLY",
+        /// `DAILY`
+        Daily = "DAILY",
+        /// `MONTHLY`
+        Monthly = "MONTHLY",
     }
 }
-
-crate::impl_literal!(AdditionalArtifacts);
-
-/// Values of `AdditionalSchemaElements`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdditionalSchemaElements {
-    /// `RESOURCES`
-    Resources,
-    /// `SPLIT_COST_ALLOCATION_DATA`
-    SplitCostAllocationData,
-    /// `MANUAL_DISCOUNT_COMPATIBILITY`
-    ManualDiscountCompatibility,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdditionalSchemaElements {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RESOURCES",
-        "SPLIT_COST_ALLOCATION_DATA",
-        "MANUAL_DISCOUNT_COMPATIBILITY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Resources => "RESOURCES",
-            Self::SplitCostAllocationData => "SPLIT_COST_ALLOCATION_DATA",
-            Self::ManualDiscountCompatibility => "MANUAL_DISCOUNT_COMPATIBILITY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AdditionalSchemaElements {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AdditionalSchemaElements {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AdditionalSchemaElements {
-    fn from(s: &str) -> Self {
-        match s {
-            "RESOURCES" => Self::Resources,
-            "SPLIT_COST_ALLOCATION_DATA" => Self::SplitCostAllocationData,
-            "MANUAL_DISCOUNT_COMPATIBILITY" => Self::ManualDiscountCompatibility,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdditionalSchemaElements> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdditionalSchemaElements::from(s))
-    }
-}
-
-crate::impl_literal!(AdditionalSchemaElements);
-
-/// Values of `Compression`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Compression {
-    /// `ZIP`
-    Zip,
-    /// `GZIP`
-    Gzip,
-    /// `Parquet`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Compression {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ZIP", "GZIP", "Parquet"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Zip => "ZIP",
-            Self::Gzip => "GZIP",
-            Self::Parquet => "Parquet",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Compression {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Compression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Compression {
-    fn from(s: &str) -> Self {
-        match s {
-            "ZIP" => Self::Zip,
-            "GZIP" => Self::Gzip,
-            "Parquet" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Compression> {
-    fn from(s: &str) -> Self {
-        Value::literal(Compression::from(s))
-    }
-}
-
-crate::impl_literal!(Compression);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `textORcsv`
-    TextORcsv,
-    /// `Parquet`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["textORcsv", "Parquet"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TextORcsv => "textORcsv",
-            Self::Parquet => "Parquet",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "textORcsv" => Self::TextORcsv,
-            "Parquet" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Values of `ReportVersioning`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReportVersioning {
-    /// `CREATE_NEW_REPORT`
-    CreateNewReport,
-    /// `OVERWRITE_REPORT`
-    OverwriteReport,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReportVersioning {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CREATE_NEW_REPORT", "OVERWRITE_REPORT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreateNewReport => "CREATE_NEW_REPORT",
-            Self::OverwriteReport => "OVERWRITE_REPORT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReportVersioning {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReportVersioning {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReportVersioning {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATE_NEW_REPORT" => Self::CreateNewReport,
-            "OVERWRITE_REPORT" => Self::OverwriteReport,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReportVersioning> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReportVersioning::from(s))
-    }
-}
-
-crate::impl_literal!(ReportVersioning);
-
-/// Property type `Tag` of `AWS::CUR::ReportDefinition`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TimeUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TimeUnit {
-    /// `HOURLY`
-    Hourly,
-    /// `DAILY`
-    Daily,
-    /// `MONTHLY`
-    Monthly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TimeUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HOURLY", "DAILY", "MONTHLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "HOURLY",
-            Self::Daily => "DAILY",
-            Self::Monthly => "MONTHLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TimeUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TimeUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TimeUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "HOURLY" => Self::Hourly,
-            "DAILY" => Self::Daily,
-            "MONTHLY" => Self::Monthly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TimeUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(TimeUnit::from(s))
-    }
-}
-
-crate::impl_literal!(TimeUnit);

@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
-#[derive(Debug, Clone)]
-pub struct CalculatedAttributeDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CalculatedAttributeDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CalculatedAttributeDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CalculatedAttributeDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
+    CalculatedAttributeDefinition("AWS::CustomerProfiles::CalculatedAttributeDefinition", CalculatedAttributeDefinitionProps)
 }
 
 impl CalculatedAttributeDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CustomerProfiles::CalculatedAttributeDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CalculatedAttributeDefinitionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -90,40 +38,67 @@ impl CalculatedAttributeDefinition {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AttributeDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attribute_details(&self, value: impl Into<Value<AttributeDetails>>) {
+        self.resource.set_property("AttributeDetails", value.into())
+    }
+
+    /// Replaces `CalculatedAttributeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_calculated_attribute_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CalculatedAttributeName", value.into())
+    }
+
+    /// Replaces `Conditions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_conditions(&self, value: impl Into<Value<Conditions>>) {
+        self.resource.set_property("Conditions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `Statistic` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statistic(&self, value: impl Into<Value<Statistic>>) {
+        self.resource.set_property("Statistic", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UseHistoricalData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_historical_data(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseHistoricalData", value.into())
+    }
 }
 
-/// Properties of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
-#[derive(Debug, Clone)]
-pub struct CalculatedAttributeDefinitionProps {
-    /// `AttributeDetails` (required).
-    pub attribute_details: Value<AttributeDetails>,
-    /// `CalculatedAttributeName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
-    pub calculated_attribute_name: Value<String>,
-    /// `Conditions` (optional).
-    pub conditions: Option<Value<Conditions>>,
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-\s]*$`.
-    pub display_name: Option<Value<String>>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub domain_name: Value<String>,
-    /// `Statistic` (required).
-    pub statistic: Value<Statistic>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UseHistoricalData` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub use_historical_data: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
+    CalculatedAttributeDefinitionProps
 }
 
 impl CalculatedAttributeDefinitionProps {
@@ -134,147 +109,55 @@ impl CalculatedAttributeDefinitionProps {
         domain_name: impl Into<Value<String>>,
         statistic: impl Into<Value<Statistic>>,
     ) -> Self {
-        Self {
-            attribute_details: attribute_details.into(),
-            calculated_attribute_name: calculated_attribute_name.into(),
-            conditions: None,
-            description: None,
-            display_name: None,
-            domain_name: domain_name.into(),
-            statistic: statistic.into(),
-            tags: None,
-            use_historical_data: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AttributeDetails",
+                    attribute_details.into().to_template(),
+                )
+                .with(
+                    1,
+                    "CalculatedAttributeName",
+                    calculated_attribute_name.into().to_template(),
+                )
+                .with(5, "DomainName", domain_name.into().to_template())
+                .with(6, "Statistic", statistic.into().to_template()),
+        )
     }
-    /// Sets `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Value<Conditions>>) -> Self {
-        self.conditions = Some(value.into());
-        self
+    /// `Conditions` (optional).
+    pub fn conditions(self, value: impl Into<Value<Conditions>>) -> Self {
+        Self(self.0.with(2, "Conditions", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-\s\x{80}-\x{10FFFF}]*$`.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DisplayName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `UseHistoricalData`.
-    pub fn use_historical_data(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_historical_data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CalculatedAttributeDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeDetails".to_owned(),
-            self.attribute_details.to_template(),
-        );
-        m.insert(
-            "CalculatedAttributeName".to_owned(),
-            self.calculated_attribute_name.to_template(),
-        );
-        if let Some(v) = &self.conditions {
-            m.insert("Conditions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        m.insert("Statistic".to_owned(), self.statistic.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_historical_data {
-            m.insert("UseHistoricalData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseHistoricalData` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn use_historical_data(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "UseHistoricalData", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CalculatedAttributeDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_details
-            .check(&path.field("AttributeDetails"), &Rules::NONE, out);
-        self.calculated_attribute_name.check(
-            &path.field("CalculatedAttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_][a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.conditions
-            .check(&path.field("Conditions"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_][a-zA-Z_0-9-\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statistic
-            .check(&path.field("Statistic"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CalculatedAttributeDefinitionProps);
-
-/// Property type `AttributeDetails` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
-#[derive(Debug, Clone)]
-pub struct AttributeDetails {
-    /// `Attributes` (required).
-    /// Items: 1..=2.
-    pub attributes: Value<List<AttributeItem>>,
-    /// `Expression` (required).
-    /// Length: 1..=255 characters.
-    pub expression: Value<String>,
+crate::l1_struct! {
+    /// Property type `AttributeDetails` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
+    AttributeDetails
 }
 
 impl AttributeDetails {
@@ -283,385 +166,115 @@ impl AttributeDetails {
         attributes: impl Into<Value<List<AttributeItem>>>,
         expression: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attributes: attributes.into(),
-            expression: expression.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attributes", attributes.into().to_template())
+                .with(1, "Expression", expression.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AttributeDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attributes".to_owned(), self.attributes.to_template());
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AttributeDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes.check(
-            &path.field("Attributes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AttributeDetails);
-
-/// Property type `AttributeItem` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
-#[derive(Debug, Clone)]
-pub struct AttributeItem {
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `AttributeItem` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
+    AttributeItem
 }
 
 impl AttributeItem {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for AttributeItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AttributeItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AttributeItem);
-
-/// Property type `Conditions` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Conditions {
-    /// `ObjectCount` (optional).
-    /// Range: 1..=300.
-    pub object_count: Option<Value<i64>>,
-    /// `Range` (optional).
-    pub range: Option<Value<Range>>,
-    /// `Threshold` (optional).
-    pub threshold: Option<Value<Threshold>>,
+crate::l1_struct! {
+    /// Property type `Conditions` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
+    Conditions(default)
 }
 
 impl Conditions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            object_count: None,
-            range: None,
-            threshold: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ObjectCount`.
-    pub fn object_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.object_count = Some(value.into());
-        self
+    /// `ObjectCount` (optional).
+    /// Range: 1 to 300.
+    pub fn object_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "ObjectCount", value.into().to_template()))
     }
-    /// Sets `Range`.
-    pub fn range(mut self, value: impl Into<Value<Range>>) -> Self {
-        self.range = Some(value.into());
-        self
+    /// `Range` (optional).
+    pub fn range(self, value: impl Into<Value<Range>>) -> Self {
+        Self(self.0.with(1, "Range", value.into().to_template()))
     }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, value: impl Into<Value<Threshold>>) -> Self {
-        self.threshold = Some(value.into());
-        self
+    /// `Threshold` (optional).
+    pub fn threshold(self, value: impl Into<Value<Threshold>>) -> Self {
+        Self(self.0.with(2, "Threshold", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Conditions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.object_count {
-            m.insert("ObjectCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range {
-            m.insert("Range".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold {
-            m.insert("Threshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Conditions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object_count.check(
-            &path.field("ObjectCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.range.check(&path.field("Range"), &Rules::NONE, out);
-        self.threshold
-            .check(&path.field("Threshold"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Conditions);
-
-/// Property type `Range` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
-#[derive(Debug, Clone)]
-pub struct Range {
-    /// `TimestampFormat` (optional).
-    /// Length: 1..=255 characters.
-    pub timestamp_format: Option<Value<String>>,
-    /// `TimestampSource` (optional).
-    /// Length: 1..=255 characters.
-    pub timestamp_source: Option<Value<String>>,
-    /// `Unit` (required).
-    pub unit: Value<RangeUnit>,
-    /// `Value` (optional).
-    /// Range: 1..=2147483647.
-    pub value: Option<Value<i64>>,
-    /// `ValueRange` (optional).
-    pub value_range: Option<Value<ValueRange>>,
+crate::l1_struct! {
+    /// Property type `Range` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
+    Range
 }
 
 impl Range {
     /// The required properties: `Unit`.
     pub fn new(unit: impl Into<Value<RangeUnit>>) -> Self {
-        Self {
-            timestamp_format: None,
-            timestamp_source: None,
-            unit: unit.into(),
-            value: None,
-            value_range: None,
-        }
+        Self(crate::Properties::new().with(2, "Unit", unit.into().to_template()))
     }
-    /// Sets `TimestampFormat`.
-    pub fn timestamp_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timestamp_format = Some(value.into());
-        self
+    /// `TimestampFormat` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn timestamp_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TimestampFormat", value.into().to_template()),
+        )
     }
-    /// Sets `TimestampSource`.
-    pub fn timestamp_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timestamp_source = Some(value.into());
-        self
+    /// `TimestampSource` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn timestamp_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TimestampSource", value.into().to_template()),
+        )
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Range: 1 to 2147483647.
+    pub fn value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Value", value.into().to_template()))
     }
-    /// Sets `ValueRange`.
-    pub fn value_range(mut self, value: impl Into<Value<ValueRange>>) -> Self {
-        self.value_range = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Range {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.timestamp_format {
-            m.insert("TimestampFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestamp_source {
-            m.insert("TimestampSource".to_owned(), v.to_template());
-        }
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value_range {
-            m.insert("ValueRange".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValueRange` (optional).
+    pub fn value_range(self, value: impl Into<Value<ValueRange>>) -> Self {
+        Self(self.0.with(4, "ValueRange", value.into().to_template()))
     }
 }
 
-impl Check for Range {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timestamp_format.check(
-            &path.field("TimestampFormat"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timestamp_source.check(
-            &path.field("TimestampSource"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_range
-            .check(&path.field("ValueRange"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RangeUnit`.
+    RangeUnit {
+        /// `DAYS`
+        Days = "DAYS",
     }
 }
 
-crate::impl_literal!(Range);
-
-/// Values of `RangeUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RangeUnit {
-    /// `DAYS`
-    Days,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RangeUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAYS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Days => "DAYS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RangeUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RangeUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RangeUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAYS" => Self::Days,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RangeUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(RangeUnit::from(s))
-    }
-}
-
-crate::impl_literal!(RangeUnit);
-
-/// Property type `ValueRange` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
-#[derive(Debug, Clone)]
-pub struct ValueRange {
-    /// `End` (required).
-    /// Range: -2147483648..=2147483647.
-    pub end: Value<i64>,
-    /// `Start` (required).
-    /// Range: -2147483648..=2147483647.
-    pub start: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ValueRange` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
+    ValueRange
 }
 
 impl ValueRange {
     /// The required properties: `End`, `Start`.
     pub fn new(end: impl Into<Value<i64>>, start: impl Into<Value<i64>>) -> Self {
-        Self {
-            end: end.into(),
-            start: start.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "End", end.into().to_template())
+                .with(1, "Start", start.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ValueRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("End".to_owned(), self.end.to_template());
-        m.insert("Start".to_owned(), self.start.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ValueRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.end.check(
-            &path.field("End"),
-            &Rules {
-                minimum: Some(-2147483648.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start.check(
-            &path.field("Start"),
-            &Rules {
-                minimum: Some(-2147483648.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ValueRange);
-
-/// Property type `Threshold` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
-#[derive(Debug, Clone)]
-pub struct Threshold {
-    /// `Operator` (required).
-    pub operator: Value<ThresholdOperator>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Threshold` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
+    Threshold
 }
 
 impl Threshold {
@@ -670,247 +283,48 @@ impl Threshold {
         operator: impl Into<Value<ThresholdOperator>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            operator: operator.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Operator", operator.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Threshold {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Operator".to_owned(), self.operator.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ThresholdOperator`.
+    ThresholdOperator {
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `NOT_EQUAL_TO`
+        NotEqualTo = "NOT_EQUAL_TO",
     }
 }
 
-impl Check for Threshold {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Statistic`.
+    Statistic {
+        /// `FIRST_OCCURRENCE`
+        FirstOccurrence = "FIRST_OCCURRENCE",
+        /// `LAST_OCCURRENCE`
+        LastOccurrence = "LAST_OCCURRENCE",
+        /// `COUNT`
+        Count = "COUNT",
+        /// `SUM`
+        Sum = "SUM",
+        /// `MINIMUM`
+        Minimum = "MINIMUM",
+        /// `MAXIMUM`
+        Maximum = "MAXIMUM",
+        /// `AVERAGE`
+        Average = "AVERAGE",
+        /// `MAX_OCCURRENCE`
+        MaxOccurrence = "MAX_OCCURRENCE",
     }
 }
 
-crate::impl_literal!(Threshold);
-
-/// Values of `ThresholdOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ThresholdOperator {
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `LESS_THAN`
-    LessThan,
-    /// `NOT_EQUAL_TO`
-    NotEqualTo,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ThresholdOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["EQUAL_TO", "GREATER_THAN", "LESS_THAN", "NOT_EQUAL_TO"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EqualTo => "EQUAL_TO",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::LessThan => "LESS_THAN",
-            Self::NotEqualTo => "NOT_EQUAL_TO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ThresholdOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ThresholdOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ThresholdOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUAL_TO" => Self::EqualTo,
-            "GREATER_THAN" => Self::GreaterThan,
-            "LESS_THAN" => Self::LessThan,
-            "NOT_EQUAL_TO" => Self::NotEqualTo,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ThresholdOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ThresholdOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ThresholdOperator);
-
-/// Values of `Statistic`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Statistic {
-    /// `FIRST_OCCURRENCE`
-    FirstOccurrence,
-    /// `LAST_OCCURRENCE`
-    LastOccurrence,
-    /// `COUNT`
-    Count,
-    /// `SUM`
-    Sum,
-    /// `MINIMUM`
-    Minimum,
-    /// `MAXIMUM`
-    Maximum,
-    /// `AVERAGE`
-    Average,
-    /// `MAX_OCCURRENCE`
-    MaxOccurrence,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Statistic {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "FIRST_OCCURRENCE",
-        "LAST_OCCURRENCE",
-        "COUNT",
-        "SUM",
-        "MINIMUM",
-        "MAXIMUM",
-        "AVERAGE",
-        "MAX_OCCURRENCE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FirstOccurrence => "FIRST_OCCURRENCE",
-            Self::LastOccurrence => "LAST_OCCURRENCE",
-            Self::Count => "COUNT",
-            Self::Sum => "SUM",
-            Self::Minimum => "MINIMUM",
-            Self::Maximum => "MAXIMUM",
-            Self::Average => "AVERAGE",
-            Self::MaxOccurrence => "MAX_OCCURRENCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Statistic {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Statistic {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Statistic {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIRST_OCCURRENCE" => Self::FirstOccurrence,
-            "LAST_OCCURRENCE" => Self::LastOccurrence,
-            "COUNT" => Self::Count,
-            "SUM" => Self::Sum,
-            "MINIMUM" => Self::Minimum,
-            "MAXIMUM" => Self::Maximum,
-            "AVERAGE" => Self::Average,
-            "MAX_OCCURRENCE" => Self::MaxOccurrence,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Statistic> {
-    fn from(s: &str) -> Self {
-        Value::literal(Statistic::from(s))
-    }
-}
-
-crate::impl_literal!(Statistic);
-
-/// Property type `Tag` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

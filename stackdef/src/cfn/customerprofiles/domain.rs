@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct Domain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Domain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Domain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Domain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CustomerProfiles::Domain`.
+    Domain("AWS::CustomerProfiles::Domain", DomainProps)
 }
 
 impl Domain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CustomerProfiles::Domain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DomainName` (typed).
     pub fn ref_value(&self) -> Value<ids::CustomerProfilesDomainName> {
         self.resource.ref_value()
@@ -92,34 +44,63 @@ impl Domain {
     pub fn attr_rule_based_matching_status(&self) -> Value<String> {
         self.resource.get_att("RuleBasedMatching.Status")
     }
+
+    /// Replaces `DataStore` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_store(&self, value: impl Into<Value<DataStore>>) {
+        self.resource.set_property("DataStore", value.into())
+    }
+
+    /// Replaces `DeadLetterQueueUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dead_letter_queue_url(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeadLetterQueueUrl", value.into())
+    }
+
+    /// Replaces `DefaultEncryptionKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_encryption_key(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultEncryptionKey", value.into())
+    }
+
+    /// Replaces `DefaultExpirationDays` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_expiration_days(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DefaultExpirationDays", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `Matching` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_matching(&self, value: impl Into<Value<Matching>>) {
+        self.resource.set_property("Matching", value.into())
+    }
+
+    /// Replaces `RuleBasedMatching` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_based_matching(&self, value: impl Into<Value<RuleBasedMatching>>) {
+        self.resource
+            .set_property("RuleBasedMatching", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct DomainProps {
-    /// `DataStore` (optional).
-    pub data_store: Option<Value<DataStore>>,
-    /// `DeadLetterQueueUrl` (optional).
-    /// Length: 0..=255 characters.
-    pub dead_letter_queue_url: Option<Value<String>>,
-    /// `DefaultEncryptionKey` (optional).
-    /// Length: 0..=255 characters.
-    pub default_encryption_key: Option<Value<String>>,
-    /// `DefaultExpirationDays` (required).
-    /// Range: 1..=1098.
-    pub default_expiration_days: Value<i64>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub domain_name: Value<String>,
-    /// `Matching` (optional).
-    pub matching: Option<Value<Matching>>,
-    /// `RuleBasedMatching` (optional).
-    pub rule_based_matching: Option<Value<RuleBasedMatching>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CustomerProfiles::Domain`.
+    DomainProps
 }
 
 impl DomainProps {
@@ -128,696 +109,241 @@ impl DomainProps {
         default_expiration_days: impl Into<Value<i64>>,
         domain_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_store: None,
-            dead_letter_queue_url: None,
-            default_encryption_key: None,
-            default_expiration_days: default_expiration_days.into(),
-            domain_name: domain_name.into(),
-            matching: None,
-            rule_based_matching: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "DefaultExpirationDays",
+                    default_expiration_days.into().to_template(),
+                )
+                .with(4, "DomainName", domain_name.into().to_template()),
+        )
     }
-    /// Sets `DataStore`.
-    pub fn data_store(mut self, value: impl Into<Value<DataStore>>) -> Self {
-        self.data_store = Some(value.into());
-        self
+    /// `DataStore` (optional).
+    pub fn data_store(self, value: impl Into<Value<DataStore>>) -> Self {
+        Self(self.0.with(0, "DataStore", value.into().to_template()))
     }
-    /// Sets `DeadLetterQueueUrl`.
-    pub fn dead_letter_queue_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dead_letter_queue_url = Some(value.into());
-        self
+    /// `DeadLetterQueueUrl` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn dead_letter_queue_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeadLetterQueueUrl", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultEncryptionKey`.
-    pub fn default_encryption_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_encryption_key = Some(value.into());
-        self
+    /// `DefaultEncryptionKey` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn default_encryption_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DefaultEncryptionKey", value.into().to_template()),
+        )
     }
-    /// Sets `Matching`.
-    pub fn matching(mut self, value: impl Into<Value<Matching>>) -> Self {
-        self.matching = Some(value.into());
-        self
+    /// `Matching` (optional).
+    pub fn matching(self, value: impl Into<Value<Matching>>) -> Self {
+        Self(self.0.with(5, "Matching", value.into().to_template()))
     }
-    /// Sets `RuleBasedMatching`.
-    pub fn rule_based_matching(mut self, value: impl Into<Value<RuleBasedMatching>>) -> Self {
-        self.rule_based_matching = Some(value.into());
-        self
+    /// `RuleBasedMatching` (optional).
+    pub fn rule_based_matching(self, value: impl Into<Value<RuleBasedMatching>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RuleBasedMatching", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_store {
-            m.insert("DataStore".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dead_letter_queue_url {
-            m.insert("DeadLetterQueueUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_encryption_key {
-            m.insert("DefaultEncryptionKey".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultExpirationDays".to_owned(),
-            self.default_expiration_days.to_template(),
-        );
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.matching {
-            m.insert("Matching".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_based_matching {
-            m.insert("RuleBasedMatching".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_store
-            .check(&path.field("DataStore"), &Rules::NONE, out);
-        self.dead_letter_queue_url.check(
-            &path.field("DeadLetterQueueUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_encryption_key.check(
-            &path.field("DefaultEncryptionKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_expiration_days.check(
-            &path.field("DefaultExpirationDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1098.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.matching
-            .check(&path.field("Matching"), &Rules::NONE, out);
-        self.rule_based_matching
-            .check(&path.field("RuleBasedMatching"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DomainProps);
-
-/// Property type `DataStore` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct DataStore {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Readiness` (optional).
-    pub readiness: Option<Value<Readiness>>,
+crate::l1_struct! {
+    /// Property type `DataStore` of `AWS::CustomerProfiles::Domain`.
+    DataStore(default)
 }
 
 impl DataStore {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            readiness: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `Readiness`.
-    pub fn readiness(mut self, value: impl Into<Value<Readiness>>) -> Self {
-        self.readiness = Some(value.into());
-        self
+    /// `Readiness` (optional).
+    pub fn readiness(self, value: impl Into<Value<Readiness>>) -> Self {
+        Self(self.0.with(1, "Readiness", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataStore {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.readiness {
-            m.insert("Readiness".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataStore {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.readiness
-            .check(&path.field("Readiness"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataStore);
-
-/// Property type `Readiness` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct Readiness {
-    /// `Message` (optional).
-    pub message: Option<Value<String>>,
-    /// `ProgressPercentage` (optional).
-    /// Range: 0..=100.
-    pub progress_percentage: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Readiness` of `AWS::CustomerProfiles::Domain`.
+    Readiness(default)
 }
 
 impl Readiness {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            message: None,
-            progress_percentage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Message`.
-    pub fn message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message = Some(value.into());
-        self
+    /// `Message` (optional).
+    pub fn message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Message", value.into().to_template()))
     }
-    /// Sets `ProgressPercentage`.
-    pub fn progress_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.progress_percentage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Readiness {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.message {
-            m.insert("Message".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.progress_percentage {
-            m.insert("ProgressPercentage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProgressPercentage` (optional).
+    /// Range: 0 to 100.
+    pub fn progress_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ProgressPercentage", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Readiness {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.progress_percentage.check(
-            &path.field("ProgressPercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Readiness);
-
-/// Property type `Matching` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct Matching {
-    /// `AutoMerging` (optional).
-    pub auto_merging: Option<Value<AutoMerging>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `ExportingConfig` (optional).
-    pub exporting_config: Option<Value<ExportingConfig>>,
-    /// `JobSchedule` (optional).
-    pub job_schedule: Option<Value<JobSchedule>>,
+crate::l1_struct! {
+    /// Property type `Matching` of `AWS::CustomerProfiles::Domain`.
+    Matching
 }
 
 impl Matching {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            auto_merging: None,
-            enabled: enabled.into(),
-            exporting_config: None,
-            job_schedule: None,
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `AutoMerging`.
-    pub fn auto_merging(mut self, value: impl Into<Value<AutoMerging>>) -> Self {
-        self.auto_merging = Some(value.into());
-        self
+    /// `AutoMerging` (optional).
+    pub fn auto_merging(self, value: impl Into<Value<AutoMerging>>) -> Self {
+        Self(self.0.with(0, "AutoMerging", value.into().to_template()))
     }
-    /// Sets `ExportingConfig`.
-    pub fn exporting_config(mut self, value: impl Into<Value<ExportingConfig>>) -> Self {
-        self.exporting_config = Some(value.into());
-        self
+    /// `ExportingConfig` (optional).
+    pub fn exporting_config(self, value: impl Into<Value<ExportingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExportingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `JobSchedule`.
-    pub fn job_schedule(mut self, value: impl Into<Value<JobSchedule>>) -> Self {
-        self.job_schedule = Some(value.into());
-        self
+    /// `JobSchedule` (optional).
+    pub fn job_schedule(self, value: impl Into<Value<JobSchedule>>) -> Self {
+        Self(self.0.with(3, "JobSchedule", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Matching {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_merging {
-            m.insert("AutoMerging".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.exporting_config {
-            m.insert("ExportingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_schedule {
-            m.insert("JobSchedule".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Matching {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_merging
-            .check(&path.field("AutoMerging"), &Rules::NONE, out);
-        self.exporting_config
-            .check(&path.field("ExportingConfig"), &Rules::NONE, out);
-        self.job_schedule
-            .check(&path.field("JobSchedule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Matching);
-
-/// Property type `AutoMerging` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct AutoMerging {
-    /// `ConflictResolution` (optional).
-    pub conflict_resolution: Option<Value<ConflictResolution>>,
-    /// `Consolidation` (optional).
-    pub consolidation: Option<Value<Consolidation>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `MinAllowedConfidenceScoreForMerging` (optional).
-    /// Range: 0..=1.
-    pub min_allowed_confidence_score_for_merging: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `AutoMerging` of `AWS::CustomerProfiles::Domain`.
+    AutoMerging
 }
 
 impl AutoMerging {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            conflict_resolution: None,
-            consolidation: None,
-            enabled: enabled.into(),
-            min_allowed_confidence_score_for_merging: None,
-        }
+        Self(crate::Properties::new().with(2, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `ConflictResolution`.
-    pub fn conflict_resolution(mut self, value: impl Into<Value<ConflictResolution>>) -> Self {
-        self.conflict_resolution = Some(value.into());
-        self
+    /// `ConflictResolution` (optional).
+    pub fn conflict_resolution(self, value: impl Into<Value<ConflictResolution>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConflictResolution", value.into().to_template()),
+        )
     }
-    /// Sets `Consolidation`.
-    pub fn consolidation(mut self, value: impl Into<Value<Consolidation>>) -> Self {
-        self.consolidation = Some(value.into());
-        self
+    /// `Consolidation` (optional).
+    pub fn consolidation(self, value: impl Into<Value<Consolidation>>) -> Self {
+        Self(self.0.with(1, "Consolidation", value.into().to_template()))
     }
-    /// Sets `MinAllowedConfidenceScoreForMerging`.
-    pub fn min_allowed_confidence_score_for_merging(
-        mut self,
-        value: impl Into<Value<f64>>,
-    ) -> Self {
-        self.min_allowed_confidence_score_for_merging = Some(value.into());
-        self
+    /// `MinAllowedConfidenceScoreForMerging` (optional).
+    /// Range: 0 to 1.
+    pub fn min_allowed_confidence_score_for_merging(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            3,
+            "MinAllowedConfidenceScoreForMerging",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AutoMerging {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.conflict_resolution {
-            m.insert("ConflictResolution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.consolidation {
-            m.insert("Consolidation".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.min_allowed_confidence_score_for_merging {
-            m.insert(
-                "MinAllowedConfidenceScoreForMerging".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutoMerging {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conflict_resolution
-            .check(&path.field("ConflictResolution"), &Rules::NONE, out);
-        self.consolidation
-            .check(&path.field("Consolidation"), &Rules::NONE, out);
-        self.min_allowed_confidence_score_for_merging.check(
-            &path.field("MinAllowedConfidenceScoreForMerging"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoMerging);
-
-/// Property type `ConflictResolution` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct ConflictResolution {
-    /// `ConflictResolvingModel` (required).
-    pub conflict_resolving_model: Value<ConflictResolvingModel>,
-    /// `SourceName` (optional).
-    /// Length: 1..=255 characters.
-    pub source_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConflictResolution` of `AWS::CustomerProfiles::Domain`.
+    ConflictResolution
 }
 
 impl ConflictResolution {
     /// The required properties: `ConflictResolvingModel`.
     pub fn new(conflict_resolving_model: impl Into<Value<ConflictResolvingModel>>) -> Self {
-        Self {
-            conflict_resolving_model: conflict_resolving_model.into(),
-            source_name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConflictResolvingModel",
+            conflict_resolving_model.into().to_template(),
+        ))
     }
-    /// Sets `SourceName`.
-    pub fn source_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConflictResolution {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConflictResolvingModel".to_owned(),
-            self.conflict_resolving_model.to_template(),
-        );
-        if let Some(v) = &self.source_name {
-            m.insert("SourceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn source_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SourceName", value.into().to_template()))
     }
 }
 
-impl Check for ConflictResolution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conflict_resolving_model.check(
-            &path.field("ConflictResolvingModel"),
-            &Rules::NONE,
-            out,
-        );
-        self.source_name.check(
-            &path.field("SourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConflictResolvingModel`.
+    ConflictResolvingModel {
+        /// `RECENCY`
+        Recency = "RECENCY",
+        /// `SOURCE`
+        Source = "SOURCE",
     }
 }
 
-crate::impl_literal!(ConflictResolution);
-
-/// Values of `ConflictResolvingModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConflictResolvingModel {
-    /// `RECENCY`
-    Recency,
-    /// `SOURCE`
-    Source,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConflictResolvingModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RECENCY", "SOURCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Recency => "RECENCY",
-            Self::Source => "SOURCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConflictResolvingModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConflictResolvingModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConflictResolvingModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "RECENCY" => Self::Recency,
-            "SOURCE" => Self::Source,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConflictResolvingModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConflictResolvingModel::from(s))
-    }
-}
-
-crate::impl_literal!(ConflictResolvingModel);
-
-/// Property type `Consolidation` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct Consolidation {
-    /// `MatchingAttributesList` (required).
-    /// Items: 1..=10.
-    /// Each item: Items: 1..=20.
-    /// Each item: Length: 1..=255 characters.
-    pub matching_attributes_list: Value<List<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Consolidation` of `AWS::CustomerProfiles::Domain`.
+    Consolidation
 }
 
 impl Consolidation {
     /// The required properties: `MatchingAttributesList`.
     pub fn new(matching_attributes_list: impl Into<Value<List<List<String>>>>) -> Self {
-        Self {
-            matching_attributes_list: matching_attributes_list.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MatchingAttributesList",
+            matching_attributes_list.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Consolidation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MatchingAttributesList".to_owned(),
-            self.matching_attributes_list.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Consolidation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.matching_attributes_list.check(
-            &path.field("MatchingAttributesList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_items: Some(1),
-                            max_items: Some(20),
-                            items: Some(
-                                &const {
-                                    Rules {
-                                        min_length: Some(1),
-                                        max_length: Some(255),
-                                        ..Rules::NONE
-                                    }
-                                },
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Consolidation);
-
-/// Property type `ExportingConfig` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct ExportingConfig {
-    /// `S3Exporting` (optional).
-    pub s3_exporting: Option<Value<S3ExportingConfig>>,
+crate::l1_struct! {
+    /// Property type `ExportingConfig` of `AWS::CustomerProfiles::Domain`.
+    ExportingConfig(default)
 }
 
 impl ExportingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3_exporting: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3Exporting`.
-    pub fn s3_exporting(mut self, value: impl Into<Value<S3ExportingConfig>>) -> Self {
-        self.s3_exporting = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExportingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_exporting {
-            m.insert("S3Exporting".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Exporting` (optional).
+    pub fn s3_exporting(self, value: impl Into<Value<S3ExportingConfig>>) -> Self {
+        Self(self.0.with(0, "S3Exporting", value.into().to_template()))
     }
 }
 
-impl Check for ExportingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_exporting
-            .check(&path.field("S3Exporting"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExportingConfig);
-
-/// Property type `S3ExportingConfig` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct S3ExportingConfig {
-    /// `S3BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9.-]+$`.
-    pub s3_bucket_name: Value<ids::BucketName>,
-    /// `S3KeyName` (optional).
-    /// Length: 1..=800 characters.
-    /// Pattern: `.*`.
-    pub s3_key_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3ExportingConfig` of `AWS::CustomerProfiles::Domain`.
+    S3ExportingConfig
 }
 
 impl S3ExportingConfig {
     /// The required properties: `S3BucketName`.
     pub fn new(s3_bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            s3_bucket_name: s3_bucket_name.into(),
-            s3_key_name: None,
-        }
+        Self(crate::Properties::new().with(0, "S3BucketName", s3_bucket_name.into().to_template()))
     }
-    /// Sets `S3KeyName`.
-    pub fn s3_key_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key_name = Some(value.into());
-        self
+    /// `S3KeyName` (optional).
+    /// Length: 1 to 800 characters.
+    /// Pattern: `.*`.
+    pub fn s3_key_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3KeyName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3ExportingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3BucketName".to_owned(), self.s3_bucket_name.to_template());
-        if let Some(v) = &self.s3_key_name {
-            m.insert("S3KeyName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3ExportingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket_name.check(
-            &path.field("S3BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_key_name.check(
-            &path.field("S3KeyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(800),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3ExportingConfig);
-
-/// Property type `JobSchedule` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct JobSchedule {
-    /// `DayOfTheWeek` (required).
-    pub day_of_the_week: Value<DayOfTheWeek>,
-    /// `Time` (required).
-    /// Length: 3..=5 characters.
-    /// Pattern: `^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$`.
-    pub time: Value<String>,
+crate::l1_struct! {
+    /// Property type `JobSchedule` of `AWS::CustomerProfiles::Domain`.
+    JobSchedule
 }
 
 impl JobSchedule {
@@ -826,630 +352,160 @@ impl JobSchedule {
         day_of_the_week: impl Into<Value<DayOfTheWeek>>,
         time: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            day_of_the_week: day_of_the_week.into(),
-            time: time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DayOfTheWeek", day_of_the_week.into().to_template())
+                .with(1, "Time", time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JobSchedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DayOfTheWeek".to_owned(),
-            self.day_of_the_week.to_template(),
-        );
-        m.insert("Time".to_owned(), self.time.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DayOfTheWeek`.
+    DayOfTheWeek {
+        /// `SUNDAY`
+        Sunday = "SUNDAY",
+        /// `MONDAY`
+        Monday = "MONDAY",
+        /// `TUESDAY`
+        Tuesday = "TUESDAY",
+        /// `WEDNESDAY`
+        Wednesday = "WEDNESDAY",
+        /// `THURSDAY`
+        Thursday = "THURSDAY",
+        /// `FRIDAY`
+        Friday = "FRIDAY",
+        /// `SATURDAY`
+        Saturday = "SATURDAY",
     }
 }
 
-impl Check for JobSchedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.day_of_the_week
-            .check(&path.field("DayOfTheWeek"), &Rules::NONE, out);
-        self.time.check(
-            &path.field("Time"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(5),
-                pattern: Some("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JobSchedule);
-
-/// Values of `DayOfTheWeek`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DayOfTheWeek {
-    /// `SUNDAY`
-    Sunday,
-    /// `MONDAY`
-    Monday,
-    /// `TUESDAY`
-    Tuesday,
-    /// `WEDNESDAY`
-    Wednesday,
-    /// `THURSDAY`
-    Thursday,
-    /// `FRIDAY`
-    Friday,
-    /// `SATURDAY`
-    Saturday,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DayOfTheWeek {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SUNDAY",
-        "MONDAY",
-        "TUESDAY",
-        "WEDNESDAY",
-        "THURSDAY",
-        "FRIDAY",
-        "SATURDAY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sunday => "SUNDAY",
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DayOfTheWeek {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DayOfTheWeek {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DayOfTheWeek {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUNDAY" => Self::Sunday,
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DayOfTheWeek> {
-    fn from(s: &str) -> Self {
-        Value::literal(DayOfTheWeek::from(s))
-    }
-}
-
-crate::impl_literal!(DayOfTheWeek);
-
-/// Property type `RuleBasedMatching` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct RuleBasedMatching {
-    /// `AttributeTypesSelector` (optional).
-    pub attribute_types_selector: Option<Value<AttributeTypesSelector>>,
-    /// `ConflictResolution` (optional).
-    pub conflict_resolution: Option<Value<ConflictResolution>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `ExportingConfig` (optional).
-    pub exporting_config: Option<Value<ExportingConfig>>,
-    /// `MatchingRules` (optional).
-    /// Items: 1..=15.
-    pub matching_rules: Option<Value<List<MatchingRule>>>,
-    /// `MaxAllowedRuleLevelForMatching` (optional).
-    /// Range: 1..=15.
-    pub max_allowed_rule_level_for_matching: Option<Value<i64>>,
-    /// `MaxAllowedRuleLevelForMerging` (optional).
-    /// Range: 1..=15.
-    pub max_allowed_rule_level_for_merging: Option<Value<i64>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `RuleBasedMatching` of `AWS::CustomerProfiles::Domain`.
+    RuleBasedMatching
 }
 
 impl RuleBasedMatching {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            attribute_types_selector: None,
-            conflict_resolution: None,
-            enabled: enabled.into(),
-            exporting_config: None,
-            matching_rules: None,
-            max_allowed_rule_level_for_matching: None,
-            max_allowed_rule_level_for_merging: None,
-            status: None,
-        }
+        Self(crate::Properties::new().with(2, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `AttributeTypesSelector`.
-    pub fn attribute_types_selector(
-        mut self,
-        value: impl Into<Value<AttributeTypesSelector>>,
-    ) -> Self {
-        self.attribute_types_selector = Some(value.into());
-        self
+    /// `AttributeTypesSelector` (optional).
+    pub fn attribute_types_selector(self, value: impl Into<Value<AttributeTypesSelector>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttributeTypesSelector", value.into().to_template()),
+        )
     }
-    /// Sets `ConflictResolution`.
-    pub fn conflict_resolution(mut self, value: impl Into<Value<ConflictResolution>>) -> Self {
-        self.conflict_resolution = Some(value.into());
-        self
+    /// `ConflictResolution` (optional).
+    pub fn conflict_resolution(self, value: impl Into<Value<ConflictResolution>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConflictResolution", value.into().to_template()),
+        )
     }
-    /// Sets `ExportingConfig`.
-    pub fn exporting_config(mut self, value: impl Into<Value<ExportingConfig>>) -> Self {
-        self.exporting_config = Some(value.into());
-        self
+    /// `ExportingConfig` (optional).
+    pub fn exporting_config(self, value: impl Into<Value<ExportingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExportingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `MatchingRules`.
-    pub fn matching_rules(mut self, value: impl Into<Value<List<MatchingRule>>>) -> Self {
-        self.matching_rules = Some(value.into());
-        self
+    /// `MatchingRules` (optional).
+    /// Items: 1 to 15.
+    pub fn matching_rules(self, value: impl Into<Value<List<MatchingRule>>>) -> Self {
+        Self(self.0.with(4, "MatchingRules", value.into().to_template()))
     }
-    /// Sets `MaxAllowedRuleLevelForMatching`.
-    pub fn max_allowed_rule_level_for_matching(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_allowed_rule_level_for_matching = Some(value.into());
-        self
+    /// `MaxAllowedRuleLevelForMatching` (optional).
+    /// Range: 1 to 15.
+    pub fn max_allowed_rule_level_for_matching(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            5,
+            "MaxAllowedRuleLevelForMatching",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaxAllowedRuleLevelForMerging`.
-    pub fn max_allowed_rule_level_for_merging(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_allowed_rule_level_for_merging = Some(value.into());
-        self
+    /// `MaxAllowedRuleLevelForMerging` (optional).
+    /// Range: 1 to 15.
+    pub fn max_allowed_rule_level_for_merging(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            6,
+            "MaxAllowedRuleLevelForMerging",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleBasedMatching {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_types_selector {
-            m.insert("AttributeTypesSelector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.conflict_resolution {
-            m.insert("ConflictResolution".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.exporting_config {
-            m.insert("ExportingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.matching_rules {
-            m.insert("MatchingRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_allowed_rule_level_for_matching {
-            m.insert("MaxAllowedRuleLevelForMatching".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_allowed_rule_level_for_merging {
-            m.insert("MaxAllowedRuleLevelForMerging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(7, "Status", value.into().to_template()))
     }
 }
 
-impl Check for RuleBasedMatching {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_types_selector.check(
-            &path.field("AttributeTypesSelector"),
-            &Rules::NONE,
-            out,
-        );
-        self.conflict_resolution
-            .check(&path.field("ConflictResolution"), &Rules::NONE, out);
-        self.exporting_config
-            .check(&path.field("ExportingConfig"), &Rules::NONE, out);
-        self.matching_rules.check(
-            &path.field("MatchingRules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_allowed_rule_level_for_matching.check(
-            &path.field("MaxAllowedRuleLevelForMatching"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(15.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_allowed_rule_level_for_merging.check(
-            &path.field("MaxAllowedRuleLevelForMerging"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(15.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleBasedMatching);
-
-/// Property type `AttributeTypesSelector` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct AttributeTypesSelector {
-    /// `Address` (optional).
-    /// Items: 1..=4.
-    /// Each item: Length: 1..=255 characters.
-    pub address: Option<Value<List<String>>>,
-    /// `AttributeMatchingModel` (required).
-    pub attribute_matching_model: Value<AttributeMatchingModel>,
-    /// `EmailAddress` (optional).
-    /// Items: 1..=3.
-    /// Each item: Length: 1..=255 characters.
-    pub email_address: Option<Value<List<String>>>,
-    /// `PhoneNumber` (optional).
-    /// Items: 1..=4.
-    /// Each item: Length: 1..=255 characters.
-    pub phone_number: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `AttributeTypesSelector` of `AWS::CustomerProfiles::Domain`.
+    AttributeTypesSelector
 }
 
 impl AttributeTypesSelector {
     /// The required properties: `AttributeMatchingModel`.
     pub fn new(attribute_matching_model: impl Into<Value<AttributeMatchingModel>>) -> Self {
-        Self {
-            address: None,
-            attribute_matching_model: attribute_matching_model.into(),
-            email_address: None,
-            phone_number: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "AttributeMatchingModel",
+            attribute_matching_model.into().to_template(),
+        ))
     }
-    /// Sets `Address`.
-    pub fn address(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.address = Some(value.into());
-        self
+    /// `Address` (optional).
+    /// Items: 1 to 4.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn address(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Address", value.into().to_template()))
     }
-    /// Sets `EmailAddress`.
-    pub fn email_address(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.email_address = Some(value.into());
-        self
+    /// `EmailAddress` (optional).
+    /// Items: 1 to 3.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn email_address(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "EmailAddress", value.into().to_template()))
     }
-    /// Sets `PhoneNumber`.
-    pub fn phone_number(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AttributeTypesSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.address {
-            m.insert("Address".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AttributeMatchingModel".to_owned(),
-            self.attribute_matching_model.to_template(),
-        );
-        if let Some(v) = &self.email_address {
-            m.insert("EmailAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phone_number {
-            m.insert("PhoneNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PhoneNumber` (optional).
+    /// Items: 1 to 4.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn phone_number(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "PhoneNumber", value.into().to_template()))
     }
 }
 
-impl Check for AttributeTypesSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address.check(
-            &path.field("Address"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.attribute_matching_model.check(
-            &path.field("AttributeMatchingModel"),
-            &Rules::NONE,
-            out,
-        );
-        self.email_address.check(
-            &path.field("EmailAddress"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(3),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.phone_number.check(
-            &path.field("PhoneNumber"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AttributeMatchingModel`.
+    AttributeMatchingModel {
+        /// `ONE_TO_ONE`
+        OneToOne = "ONE_TO_ONE",
+        /// `MANY_TO_MANY`
+        ManyToMany = "MANY_TO_MANY",
     }
 }
 
-crate::impl_literal!(AttributeTypesSelector);
-
-/// Values of `AttributeMatchingModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttributeMatchingModel {
-    /// `ONE_TO_ONE`
-    OneToOne,
-    /// `MANY_TO_MANY`
-    ManyToMany,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttributeMatchingModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ONE_TO_ONE", "MANY_TO_MANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneToOne => "ONE_TO_ONE",
-            Self::ManyToMany => "MANY_TO_MANY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AttributeMatchingModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AttributeMatchingModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttributeMatchingModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ONE_TO_ONE" => Self::OneToOne,
-            "MANY_TO_MANY" => Self::ManyToMany,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttributeMatchingModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttributeMatchingModel::from(s))
-    }
-}
-
-crate::impl_literal!(AttributeMatchingModel);
-
-/// Property type `MatchingRule` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct MatchingRule {
-    /// `Rule` (required).
-    /// Items: 1..=15.
-    /// Each item: Length: 1..=255 characters.
-    pub rule: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `MatchingRule` of `AWS::CustomerProfiles::Domain`.
+    MatchingRule
 }
 
 impl MatchingRule {
     /// The required properties: `Rule`.
     pub fn new(rule: impl Into<Value<List<String>>>) -> Self {
-        Self { rule: rule.into() }
+        Self(crate::Properties::new().with(0, "Rule", rule.into().to_template()))
     }
 }
 
-impl ToTemplate for MatchingRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rule".to_owned(), self.rule.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `PENDING`
+        Pending = "PENDING",
+        /// `IN_PROGRESS`
+        InProgress = "IN_PROGRESS",
+        /// `ACTIVE`
+        Active = "ACTIVE",
     }
 }
 
-impl Check for MatchingRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule.check(
-            &path.field("Rule"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(15),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MatchingRule);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `PENDING`
-    Pending,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `ACTIVE`
-    Active,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PENDING", "IN_PROGRESS", "ACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Active => "ACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "PENDING" => Self::Pending,
-            "IN_PROGRESS" => Self::InProgress,
-            "ACTIVE" => Self::Active,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::CustomerProfiles::Domain`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

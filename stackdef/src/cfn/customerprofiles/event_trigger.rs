@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CustomerProfiles::EventTrigger`.
-#[derive(Debug, Clone)]
-pub struct EventTrigger {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventTrigger {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventTrigger {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventTrigger {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CustomerProfiles::EventTrigger`.
+    EventTrigger("AWS::CustomerProfiles::EventTrigger", EventTriggerProps)
 }
 
 impl EventTrigger {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CustomerProfiles::EventTrigger";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventTriggerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,40 +33,64 @@ impl EventTrigger {
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `EventTriggerConditions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_trigger_conditions(
+        &self,
+        value: impl Into<Value<List<EventTriggerCondition>>>,
+    ) {
+        self.resource
+            .set_property("EventTriggerConditions", value.into())
+    }
+
+    /// Replaces `EventTriggerLimits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_trigger_limits(&self, value: impl Into<Value<EventTriggerLimits>>) {
+        self.resource
+            .set_property("EventTriggerLimits", value.into())
+    }
+
+    /// Replaces `EventTriggerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_trigger_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventTriggerName", value.into())
+    }
+
+    /// Replaces `ObjectTypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_object_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ObjectTypeName", value.into())
+    }
+
+    /// Replaces `SegmentFilter` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment_filter(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SegmentFilter", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CustomerProfiles::EventTrigger`.
-#[derive(Debug, Clone)]
-pub struct EventTriggerProps {
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub domain_name: Value<String>,
-    /// `EventTriggerConditions` (required).
-    /// Items: 1..=5.
-    pub event_trigger_conditions: Value<List<EventTriggerCondition>>,
-    /// `EventTriggerLimits` (optional).
-    pub event_trigger_limits: Option<Value<EventTriggerLimits>>,
-    /// `EventTriggerName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub event_trigger_name: Value<String>,
-    /// `ObjectTypeName` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
-    pub object_type_name: Value<String>,
-    /// `SegmentFilter` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub segment_filter: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CustomerProfiles::EventTrigger`.
+    EventTriggerProps
 }
 
 impl EventTriggerProps {
@@ -125,155 +101,50 @@ impl EventTriggerProps {
         event_trigger_name: impl Into<Value<String>>,
         object_type_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            domain_name: domain_name.into(),
-            event_trigger_conditions: event_trigger_conditions.into(),
-            event_trigger_limits: None,
-            event_trigger_name: event_trigger_name.into(),
-            object_type_name: object_type_name.into(),
-            segment_filter: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DomainName", domain_name.into().to_template())
+                .with(
+                    2,
+                    "EventTriggerConditions",
+                    event_trigger_conditions.into().to_template(),
+                )
+                .with(
+                    4,
+                    "EventTriggerName",
+                    event_trigger_name.into().to_template(),
+                )
+                .with(5, "ObjectTypeName", object_type_name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `EventTriggerLimits`.
-    pub fn event_trigger_limits(mut self, value: impl Into<Value<EventTriggerLimits>>) -> Self {
-        self.event_trigger_limits = Some(value.into());
-        self
+    /// `EventTriggerLimits` (optional).
+    pub fn event_trigger_limits(self, value: impl Into<Value<EventTriggerLimits>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EventTriggerLimits", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentFilter`.
-    pub fn segment_filter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_filter = Some(value.into());
-        self
+    /// `SegmentFilter` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn segment_filter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "SegmentFilter", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventTriggerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        m.insert(
-            "EventTriggerConditions".to_owned(),
-            self.event_trigger_conditions.to_template(),
-        );
-        if let Some(v) = &self.event_trigger_limits {
-            m.insert("EventTriggerLimits".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EventTriggerName".to_owned(),
-            self.event_trigger_name.to_template(),
-        );
-        m.insert(
-            "ObjectTypeName".to_owned(),
-            self.object_type_name.to_template(),
-        );
-        if let Some(v) = &self.segment_filter {
-            m.insert("SegmentFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EventTriggerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_trigger_conditions.check(
-            &path.field("EventTriggerConditions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_trigger_limits
-            .check(&path.field("EventTriggerLimits"), &Rules::NONE, out);
-        self.event_trigger_name.check(
-            &path.field("EventTriggerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_type_name.check(
-            &path.field("ObjectTypeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_][a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.segment_filter.check(
-            &path.field("SegmentFilter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventTriggerProps);
-
-/// Property type `EventTriggerCondition` of `AWS::CustomerProfiles::EventTrigger`.
-#[derive(Debug, Clone)]
-pub struct EventTriggerCondition {
-    /// `EventTriggerDimensions` (required).
-    /// Items: 1..=10.
-    pub event_trigger_dimensions: Value<List<EventTriggerDimension>>,
-    /// `LogicalOperator` (required).
-    pub logical_operator: Value<EventTriggerLogicalOperator>,
+crate::l1_struct! {
+    /// Property type `EventTriggerCondition` of `AWS::CustomerProfiles::EventTrigger`.
+    EventTriggerCondition
 }
 
 impl EventTriggerCondition {
@@ -282,106 +153,37 @@ impl EventTriggerCondition {
         event_trigger_dimensions: impl Into<Value<List<EventTriggerDimension>>>,
         logical_operator: impl Into<Value<EventTriggerLogicalOperator>>,
     ) -> Self {
-        Self {
-            event_trigger_dimensions: event_trigger_dimensions.into(),
-            logical_operator: logical_operator.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "EventTriggerDimensions",
+                    event_trigger_dimensions.into().to_template(),
+                )
+                .with(1, "LogicalOperator", logical_operator.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EventTriggerCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EventTriggerDimensions".to_owned(),
-            self.event_trigger_dimensions.to_template(),
-        );
-        m.insert(
-            "LogicalOperator".to_owned(),
-            self.logical_operator.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventTriggerCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_trigger_dimensions.check(
-            &path.field("EventTriggerDimensions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logical_operator
-            .check(&path.field("LogicalOperator"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventTriggerCondition);
-
-/// Property type `EventTriggerDimension` of `AWS::CustomerProfiles::EventTrigger`.
-#[derive(Debug, Clone)]
-pub struct EventTriggerDimension {
-    /// `ObjectAttributes` (required).
-    /// Items: 1..=10.
-    pub object_attributes: Value<List<ObjectAttribute>>,
+crate::l1_struct! {
+    /// Property type `EventTriggerDimension` of `AWS::CustomerProfiles::EventTrigger`.
+    EventTriggerDimension
 }
 
 impl EventTriggerDimension {
     /// The required properties: `ObjectAttributes`.
     pub fn new(object_attributes: impl Into<Value<List<ObjectAttribute>>>) -> Self {
-        Self {
-            object_attributes: object_attributes.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ObjectAttributes",
+            object_attributes.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EventTriggerDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ObjectAttributes".to_owned(),
-            self.object_attributes.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventTriggerDimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object_attributes.check(
-            &path.field("ObjectAttributes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventTriggerDimension);
-
-/// Property type `ObjectAttribute` of `AWS::CustomerProfiles::EventTrigger`.
-#[derive(Debug, Clone)]
-pub struct ObjectAttribute {
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<ComparisonOperator>,
-    /// `FieldName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub field_name: Option<Value<String>>,
-    /// `Source` (optional).
-    /// Length: 1..=1000 characters.
-    pub source: Option<Value<String>>,
-    /// `Values` (required).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=255 characters.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ObjectAttribute` of `AWS::CustomerProfiles::EventTrigger`.
+    ObjectAttribute
 }
 
 impl ObjectAttribute {
@@ -390,528 +192,141 @@ impl ObjectAttribute {
         comparison_operator: impl Into<Value<ComparisonOperator>>,
         values: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            comparison_operator: comparison_operator.into(),
-            field_name: None,
-            source: None,
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(3, "Values", values.into().to_template()),
+        )
     }
-    /// Sets `FieldName`.
-    pub fn field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field_name = Some(value.into());
-        self
+    /// `FieldName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
+    pub fn field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FieldName", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ObjectAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        if let Some(v) = &self.field_name {
-            m.insert("FieldName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
+    /// `Source` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Source", value.into().to_template()))
     }
 }
 
-impl Check for ObjectAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.field_name.check(
-            &path.field("FieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ComparisonOperator`.
+    ComparisonOperator {
+        /// `INCLUSIVE`
+        Inclusive = "INCLUSIVE",
+        /// `EXCLUSIVE`
+        Exclusive = "EXCLUSIVE",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `BEGINS_WITH`
+        BeginsWith = "BEGINS_WITH",
+        /// `ENDS_WITH`
+        EndsWith = "ENDS_WITH",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `GREATER_THAN_OR_EQUAL`
+        GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL",
+        /// `LESS_THAN_OR_EQUAL`
+        LessThanOrEqual = "LESS_THAN_OR_EQUAL",
+        /// `EQUAL`
+        Equal = "EQUAL",
+        /// `BEFORE`
+        Before = "BEFORE",
+        /// `AFTER`
+        After = "AFTER",
+        /// `ON`
+        On = "ON",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `NOT_BETWEEN`
+        NotBetween = "NOT_BETWEEN",
     }
 }
 
-crate::impl_literal!(ObjectAttribute);
-
-/// Values of `ComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComparisonOperator {
-    /// `INCLUSIVE`
-    Inclusive,
-    /// `EXCLUSIVE`
-    Exclusive,
-    /// `CONTAINS`
-    Contains,
-    /// `BEGINS_WITH`
-    BeginsWith,
-    /// `ENDS_WITH`
-    EndsWith,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN_OR_EQUAL`
-    GreaterThanOrEqual,
-    /// `LESS_THAN_OR_EQUAL`
-    LessThanOrEqual,
-    /// `EQUAL`
-    Equal,
-    /// `BEFORE`
-    Before,
-    /// `AFTER`
-    After,
-    /// `ON`
-    On,
-    /// `BETWEEN`
-    Between,
-    /// `NOT_BETWEEN`
-    NotBetween,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "INCLUSIVE",
-        "EXCLUSIVE",
-        "CONTAINS",
-        "BEGINS_WITH",
-        "ENDS_WITH",
-        "GREATER_THAN",
-        "LESS_THAN",
-        "GREATER_THAN_OR_EQUAL",
-        "LESS_THAN_OR_EQUAL",
-        "EQUAL",
-        "BEFORE",
-        "AFTER",
-        "ON",
-        "BETWEEN",
-        "NOT_BETWEEN",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inclusive => "INCLUSIVE",
-            Self::Exclusive => "EXCLUSIVE",
-            Self::Contains => "CONTAINS",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-            Self::Equal => "EQUAL",
-            Self::Before => "BEFORE",
-            Self::After => "AFTER",
-            Self::On => "ON",
-            Self::Between => "BETWEEN",
-            Self::NotBetween => "NOT_BETWEEN",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `EventTriggerLogicalOperator`.
+    EventTriggerLogicalOperator {
+        /// `ANY`
+        Any = "ANY",
+        /// `ALL`
+        All = "ALL",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl ToTemplate for ComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "INCLUSIVE" => Self::Inclusive,
-            "EXCLUSIVE" => Self::Exclusive,
-            "CONTAINS" => Self::Contains,
-            "BEGINS_WITH" => Self::BeginsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            "GREATER_THAN" => Self::GreaterThan,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
-            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
-            "EQUAL" => Self::Equal,
-            "BEFORE" => Self::Before,
-            "AFTER" => Self::After,
-            "ON" => Self::On,
-            "BETWEEN" => Self::Between,
-            "NOT_BETWEEN" => Self::NotBetween,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ComparisonOperator);
-
-/// Values of `EventTriggerLogicalOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventTriggerLogicalOperator {
-    /// `ANY`
-    Any,
-    /// `ALL`
-    All,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventTriggerLogicalOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ANY", "ALL", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Any => "ANY",
-            Self::All => "ALL",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EventTriggerLogicalOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventTriggerLogicalOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventTriggerLogicalOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "ANY" => Self::Any,
-            "ALL" => Self::All,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventTriggerLogicalOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventTriggerLogicalOperator::from(s))
-    }
-}
-
-crate::impl_literal!(EventTriggerLogicalOperator);
-
-/// Property type `EventTriggerLimits` of `AWS::CustomerProfiles::EventTrigger`.
-#[derive(Debug, Clone, Default)]
-pub struct EventTriggerLimits {
-    /// `EventExpiration` (optional).
-    pub event_expiration: Option<Value<i64>>,
-    /// `Periods` (optional).
-    /// Items: 1..=4.
-    pub periods: Option<Value<List<Period>>>,
+crate::l1_struct! {
+    /// Property type `EventTriggerLimits` of `AWS::CustomerProfiles::EventTrigger`.
+    EventTriggerLimits(default)
 }
 
 impl EventTriggerLimits {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            event_expiration: None,
-            periods: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EventExpiration`.
-    pub fn event_expiration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.event_expiration = Some(value.into());
-        self
+    /// `EventExpiration` (optional).
+    pub fn event_expiration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EventExpiration", value.into().to_template()),
+        )
     }
-    /// Sets `Periods`.
-    pub fn periods(mut self, value: impl Into<Value<List<Period>>>) -> Self {
-        self.periods = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventTriggerLimits {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.event_expiration {
-            m.insert("EventExpiration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.periods {
-            m.insert("Periods".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Periods` (optional).
+    /// Items: 1 to 4.
+    pub fn periods(self, value: impl Into<Value<List<Period>>>) -> Self {
+        Self(self.0.with(1, "Periods", value.into().to_template()))
     }
 }
 
-impl Check for EventTriggerLimits {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.periods.check(
-            &path.field("Periods"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventTriggerLimits);
-
-/// Property type `Period` of `AWS::CustomerProfiles::EventTrigger`.
-#[derive(Debug, Clone)]
-pub struct Period {
-    /// `MaxInvocationsPerProfile` (optional).
-    /// Range: 1..=1000.
-    pub max_invocations_per_profile: Option<Value<i64>>,
-    /// `Unit` (required).
-    pub unit: Value<Unit>,
-    /// `Unlimited` (optional).
-    pub unlimited: Option<Value<bool>>,
-    /// `Value` (required).
-    /// Range: 1..=24.
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Period` of `AWS::CustomerProfiles::EventTrigger`.
+    Period
 }
 
 impl Period {
     /// The required properties: `Unit`, `Value`.
     pub fn new(unit: impl Into<Value<Unit>>, value: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_invocations_per_profile: None,
-            unit: unit.into(),
-            unlimited: None,
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Unit", unit.into().to_template())
+                .with(3, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `MaxInvocationsPerProfile`.
-    pub fn max_invocations_per_profile(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_invocations_per_profile = Some(value.into());
-        self
+    /// `MaxInvocationsPerProfile` (optional).
+    /// Range: 1 to 1000.
+    pub fn max_invocations_per_profile(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxInvocationsPerProfile", value.into().to_template()),
+        )
     }
-    /// Sets `Unlimited`.
-    pub fn unlimited(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.unlimited = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Period {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_invocations_per_profile {
-            m.insert("MaxInvocationsPerProfile".to_owned(), v.to_template());
-        }
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        if let Some(v) = &self.unlimited {
-            m.insert("Unlimited".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+    /// `Unlimited` (optional).
+    pub fn unlimited(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Unlimited", value.into().to_template()))
     }
 }
 
-impl Check for Period {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_invocations_per_profile.check(
-            &path.field("MaxInvocationsPerProfile"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(24.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `HOURS`
+        Hours = "HOURS",
+        /// `DAYS`
+        Days = "DAYS",
+        /// `WEEKS`
+        Weeks = "WEEKS",
+        /// `MONTHS`
+        Months = "MONTHS",
     }
 }
 
-crate::impl_literal!(Period);
-
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `HOURS`
-    Hours,
-    /// `DAYS`
-    Days,
-    /// `WEEKS`
-    Weeks,
-    /// `MONTHS`
-    Months,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HOURS", "DAYS", "WEEKS", "MONTHS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hours => "HOURS",
-            Self::Days => "DAYS",
-            Self::Weeks => "WEEKS",
-            Self::Months => "MONTHS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "HOURS" => Self::Hours,
-            "DAYS" => Self::Days,
-            "WEEKS" => Self::Weeks,
-            "MONTHS" => Self::Months,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);
-
-/// Property type `Tag` of `AWS::CustomerProfiles::EventTrigger`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct Integration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Integration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Integration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Integration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CustomerProfiles::Integration`.
+    Integration("AWS::CustomerProfiles::Integration", IntegrationProps)
 }
 
 impl Integration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CustomerProfiles::Integration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IntegrationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -82,222 +34,117 @@ impl Integration {
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `EventTriggerNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_trigger_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("EventTriggerNames", value.into())
+    }
+
+    /// Replaces `FlowDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flow_definition(&self, value: impl Into<Value<FlowDefinition>>) {
+        self.resource.set_property("FlowDefinition", value.into())
+    }
+
+    /// Replaces `ObjectTypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_object_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ObjectTypeName", value.into())
+    }
+
+    /// Replaces `ObjectTypeNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_object_type_names(&self, value: impl Into<Value<List<ObjectTypeMapping>>>) {
+        self.resource.set_property("ObjectTypeNames", value.into())
+    }
+
+    /// Replaces `Scope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scope(&self, value: impl Into<Value<Scope>>) {
+        self.resource.set_property("Scope", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Uri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Uri", value.into())
+    }
 }
 
-/// Properties of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct IntegrationProps {
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub domain_name: Value<String>,
-    /// `EventTriggerNames` (optional).
-    /// Items: 1..=1.
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub event_trigger_names: Option<Value<List<String>>>,
-    /// `FlowDefinition` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub flow_definition: Option<Value<FlowDefinition>>,
-    /// `ObjectTypeName` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
-    pub object_type_name: Option<Value<String>>,
-    /// `ObjectTypeNames` (optional).
-    pub object_type_names: Option<Value<List<ObjectTypeMapping>>>,
-    /// `Scope` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
-    pub scope: Option<Value<Scope>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Uri` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CustomerProfiles::Integration`.
+    IntegrationProps
 }
 
 impl IntegrationProps {
     /// The required properties: `DomainName`.
     pub fn new(domain_name: impl Into<Value<String>>) -> Self {
-        Self {
-            domain_name: domain_name.into(),
-            event_trigger_names: None,
-            flow_definition: None,
-            object_type_name: None,
-            object_type_names: None,
-            scope: None,
-            tags: None,
-            uri: None,
-        }
+        Self(crate::Properties::new().with(0, "DomainName", domain_name.into().to_template()))
     }
-    /// Sets `EventTriggerNames`.
-    pub fn event_trigger_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.event_trigger_names = Some(value.into());
-        self
+    /// `EventTriggerNames` (optional).
+    /// Items: 1 to 1.
+    /// Each item: Length: 1 to 64 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn event_trigger_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EventTriggerNames", value.into().to_template()),
+        )
     }
-    /// Sets `FlowDefinition`.
-    pub fn flow_definition(mut self, value: impl Into<Value<FlowDefinition>>) -> Self {
-        self.flow_definition = Some(value.into());
-        self
+    /// `FlowDefinition` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn flow_definition(self, value: impl Into<Value<FlowDefinition>>) -> Self {
+        Self(self.0.with(2, "FlowDefinition", value.into().to_template()))
     }
-    /// Sets `ObjectTypeName`.
-    pub fn object_type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_type_name = Some(value.into());
-        self
+    /// `ObjectTypeName` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
+    pub fn object_type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ObjectTypeName", value.into().to_template()))
     }
-    /// Sets `ObjectTypeNames`.
-    pub fn object_type_names(mut self, value: impl Into<Value<List<ObjectTypeMapping>>>) -> Self {
-        self.object_type_names = Some(value.into());
-        self
+    /// `ObjectTypeNames` (optional).
+    pub fn object_type_names(self, value: impl Into<Value<List<ObjectTypeMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ObjectTypeNames", value.into().to_template()),
+        )
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<Scope>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
+    pub fn scope(self, value: impl Into<Value<Scope>>) -> Self {
+        Self(self.0.with(5, "Scope", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `Uri`.
-    pub fn uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntegrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.event_trigger_names {
-            m.insert("EventTriggerNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.flow_definition {
-            m.insert("FlowDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_type_name {
-            m.insert("ObjectTypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_type_names {
-            m.insert("ObjectTypeNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri {
-            m.insert("Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Uri` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Uri", value.into().to_template()))
     }
 }
 
-impl Check for IntegrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_trigger_names.check(
-            &path.field("EventTriggerNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some("^[a-zA-Z0-9_-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.flow_definition
-            .check(&path.field("FlowDefinition"), &Rules::NONE, out);
-        self.object_type_name.check(
-            &path.field("ObjectTypeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_][a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_type_names
-            .check(&path.field("ObjectTypeNames"), &Rules::NONE, out);
-        self.scope.check(
-            &path.field("Scope"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_][a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.uri.check(
-            &path.field("Uri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IntegrationProps);
-
-/// Property type `FlowDefinition` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct FlowDefinition {
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `[\w!@#\-.?,\s]*`.
-    pub description: Option<Value<String>>,
-    /// `FlowName` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[a-zA-Z0-9][\w!@#.-]+`.
-    pub flow_name: Value<String>,
-    /// `KmsArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws:kms:.*:[0-9]+:.*`.
-    pub kms_arn: Value<ids::KeyArn>,
-    /// `SourceFlowConfig` (required).
-    pub source_flow_config: Value<SourceFlowConfig>,
-    /// `Tasks` (required).
-    pub tasks: Value<List<Task>>,
-    /// `TriggerConfig` (required).
-    pub trigger_config: Value<TriggerConfig>,
+crate::l1_struct! {
+    /// Property type `FlowDefinition` of `AWS::CustomerProfiles::Integration`.
+    FlowDefinition
 }
 
 impl FlowDefinition {
@@ -309,98 +156,30 @@ impl FlowDefinition {
         tasks: impl Into<Value<List<Task>>>,
         trigger_config: impl Into<Value<TriggerConfig>>,
     ) -> Self {
-        Self {
-            description: None,
-            flow_name: flow_name.into(),
-            kms_arn: kms_arn.into(),
-            source_flow_config: source_flow_config.into(),
-            tasks: tasks.into(),
-            trigger_config: trigger_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FlowName", flow_name.into().to_template())
+                .with(2, "KmsArn", kms_arn.into().to_template())
+                .with(
+                    3,
+                    "SourceFlowConfig",
+                    source_flow_config.into().to_template(),
+                )
+                .with(4, "Tasks", tasks.into().to_template())
+                .with(5, "TriggerConfig", trigger_config.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("FlowName".to_owned(), self.flow_name.to_template());
-        m.insert("KmsArn".to_owned(), self.kms_arn.to_template());
-        m.insert(
-            "SourceFlowConfig".to_owned(),
-            self.source_flow_config.to_template(),
-        );
-        m.insert("Tasks".to_owned(), self.tasks.to_template());
-        m.insert(
-            "TriggerConfig".to_owned(),
-            self.trigger_config.to_template(),
-        );
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}!@#\-.?,\s\x{80}-\x{10FFFF}]*`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
 
-impl Check for FlowDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("[\\w!@#\\-.?,\\s]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.flow_name.check(
-            &path.field("FlowName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z0-9][\\w!@#.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_arn.check(
-            &path.field("KmsArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws:kms:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_flow_config
-            .check(&path.field("SourceFlowConfig"), &Rules::NONE, out);
-        self.tasks.check(&path.field("Tasks"), &Rules::NONE, out);
-        self.trigger_config
-            .check(&path.field("TriggerConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowDefinition);
-
-/// Property type `SourceFlowConfig` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct SourceFlowConfig {
-    /// `ConnectorProfileName` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[\w/!@#+=.-]+`.
-    pub connector_profile_name: Option<Value<String>>,
-    /// `ConnectorType` (required).
-    pub connector_type: Value<ConnectorType>,
-    /// `IncrementalPullConfig` (optional).
-    pub incremental_pull_config: Option<Value<IncrementalPullConfig>>,
-    /// `SourceConnectorProperties` (required).
-    pub source_connector_properties: Value<SourceConnectorProperties>,
+crate::l1_struct! {
+    /// Property type `SourceFlowConfig` of `AWS::CustomerProfiles::Integration`.
+    SourceFlowConfig
 }
 
 impl SourceFlowConfig {
@@ -409,561 +188,185 @@ impl SourceFlowConfig {
         connector_type: impl Into<Value<ConnectorType>>,
         source_connector_properties: impl Into<Value<SourceConnectorProperties>>,
     ) -> Self {
-        Self {
-            connector_profile_name: None,
-            connector_type: connector_type.into(),
-            incremental_pull_config: None,
-            source_connector_properties: source_connector_properties.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ConnectorType", connector_type.into().to_template())
+                .with(
+                    3,
+                    "SourceConnectorProperties",
+                    source_connector_properties.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ConnectorProfileName`.
-    pub fn connector_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connector_profile_name = Some(value.into());
-        self
+    /// `ConnectorProfileName` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}/!@#+=.-]+`.
+    pub fn connector_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectorProfileName", value.into().to_template()),
+        )
     }
-    /// Sets `IncrementalPullConfig`.
-    pub fn incremental_pull_config(
-        mut self,
-        value: impl Into<Value<IncrementalPullConfig>>,
-    ) -> Self {
-        self.incremental_pull_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceFlowConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connector_profile_name {
-            m.insert("ConnectorProfileName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectorType".to_owned(),
-            self.connector_type.to_template(),
-        );
-        if let Some(v) = &self.incremental_pull_config {
-            m.insert("IncrementalPullConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceConnectorProperties".to_owned(),
-            self.source_connector_properties.to_template(),
-        );
-        Expr::Map(m)
+    /// `IncrementalPullConfig` (optional).
+    pub fn incremental_pull_config(self, value: impl Into<Value<IncrementalPullConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncrementalPullConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SourceFlowConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connector_profile_name.check(
-            &path.field("ConnectorProfileName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[\\w/!@#+=.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_type
-            .check(&path.field("ConnectorType"), &Rules::NONE, out);
-        self.incremental_pull_config
-            .check(&path.field("IncrementalPullConfig"), &Rules::NONE, out);
-        self.source_connector_properties.check(
-            &path.field("SourceConnectorProperties"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConnectorType`.
+    ConnectorType {
+        /// `Salesforce`
+        Salesforce = "Salesforce",
+        /// `Marketo`
+        Marketo = "Marketo",
+        /// `ServiceNow`
+        ServiceNow = "ServiceNow",
+        /// `Zendesk`
+        Zendesk = "Zendesk",
+        /// `S3`
+        S3 = "S3",
     }
 }
 
-crate::impl_literal!(SourceFlowConfig);
-
-/// Values of `ConnectorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectorType {
-    /// `Salesforce`
-    Salesforce,
-    /// `Marketo`
-    Marketo,
-    /// `ServiceNow`
-    ServiceNow,
-    /// `Zendesk`
-    Zendesk,
-    /// `S3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectorType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["Salesforce", "Marketo", "ServiceNow", "Zendesk", "S3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Salesforce => "Salesforce",
-            Self::Marketo => "Marketo",
-            Self::ServiceNow => "ServiceNow",
-            Self::Zendesk => "Zendesk",
-            Self::S3 => "S3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConnectorType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectorType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectorType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Salesforce" => Self::Salesforce,
-            "Marketo" => Self::Marketo,
-            "ServiceNow" => Self::ServiceNow,
-            "Zendesk" => Self::Zendesk,
-            "S3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectorType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectorType::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectorType);
-
-/// Property type `IncrementalPullConfig` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone, Default)]
-pub struct IncrementalPullConfig {
-    /// `DatetimeTypeFieldName` (optional).
-    /// Length: 0..=256 characters.
-    pub datetime_type_field_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IncrementalPullConfig` of `AWS::CustomerProfiles::Integration`.
+    IncrementalPullConfig(default)
 }
 
 impl IncrementalPullConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            datetime_type_field_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DatetimeTypeFieldName`.
-    pub fn datetime_type_field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.datetime_type_field_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IncrementalPullConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.datetime_type_field_name {
-            m.insert("DatetimeTypeFieldName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DatetimeTypeFieldName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn datetime_type_field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DatetimeTypeFieldName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IncrementalPullConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.datetime_type_field_name.check(
-            &path.field("DatetimeTypeFieldName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IncrementalPullConfig);
-
-/// Property type `SourceConnectorProperties` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceConnectorProperties {
-    /// `Marketo` (optional).
-    pub marketo: Option<Value<MarketoSourceProperties>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3SourceProperties>>,
-    /// `Salesforce` (optional).
-    pub salesforce: Option<Value<SalesforceSourceProperties>>,
-    /// `ServiceNow` (optional).
-    pub service_now: Option<Value<ServiceNowSourceProperties>>,
-    /// `Zendesk` (optional).
-    pub zendesk: Option<Value<ZendeskSourceProperties>>,
+crate::l1_struct! {
+    /// Property type `SourceConnectorProperties` of `AWS::CustomerProfiles::Integration`.
+    SourceConnectorProperties(default)
 }
 
 impl SourceConnectorProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            marketo: None,
-            s3: None,
-            salesforce: None,
-            service_now: None,
-            zendesk: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Marketo`.
-    pub fn marketo(mut self, value: impl Into<Value<MarketoSourceProperties>>) -> Self {
-        self.marketo = Some(value.into());
-        self
+    /// `Marketo` (optional).
+    pub fn marketo(self, value: impl Into<Value<MarketoSourceProperties>>) -> Self {
+        Self(self.0.with(0, "Marketo", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3SourceProperties>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3SourceProperties>>) -> Self {
+        Self(self.0.with(1, "S3", value.into().to_template()))
     }
-    /// Sets `Salesforce`.
-    pub fn salesforce(mut self, value: impl Into<Value<SalesforceSourceProperties>>) -> Self {
-        self.salesforce = Some(value.into());
-        self
+    /// `Salesforce` (optional).
+    pub fn salesforce(self, value: impl Into<Value<SalesforceSourceProperties>>) -> Self {
+        Self(self.0.with(2, "Salesforce", value.into().to_template()))
     }
-    /// Sets `ServiceNow`.
-    pub fn service_now(mut self, value: impl Into<Value<ServiceNowSourceProperties>>) -> Self {
-        self.service_now = Some(value.into());
-        self
+    /// `ServiceNow` (optional).
+    pub fn service_now(self, value: impl Into<Value<ServiceNowSourceProperties>>) -> Self {
+        Self(self.0.with(3, "ServiceNow", value.into().to_template()))
     }
-    /// Sets `Zendesk`.
-    pub fn zendesk(mut self, value: impl Into<Value<ZendeskSourceProperties>>) -> Self {
-        self.zendesk = Some(value.into());
-        self
+    /// `Zendesk` (optional).
+    pub fn zendesk(self, value: impl Into<Value<ZendeskSourceProperties>>) -> Self {
+        Self(self.0.with(4, "Zendesk", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SourceConnectorProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.marketo {
-            m.insert("Marketo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce {
-            m.insert("Salesforce".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_now {
-            m.insert("ServiceNow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zendesk {
-            m.insert("Zendesk".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceConnectorProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.marketo
-            .check(&path.field("Marketo"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-        self.salesforce
-            .check(&path.field("Salesforce"), &Rules::NONE, out);
-        self.service_now
-            .check(&path.field("ServiceNow"), &Rules::NONE, out);
-        self.zendesk
-            .check(&path.field("Zendesk"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SourceConnectorProperties);
-
-/// Property type `MarketoSourceProperties` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct MarketoSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `MarketoSourceProperties` of `AWS::CustomerProfiles::Integration`.
+    MarketoSourceProperties
 }
 
 impl MarketoSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for MarketoSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MarketoSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MarketoSourceProperties);
-
-/// Property type `S3SourceProperties` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct S3SourceProperties {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `\S+`.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `BucketPrefix` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `.*`.
-    pub bucket_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3SourceProperties` of `AWS::CustomerProfiles::Integration`.
+    S3SourceProperties
 }
 
 impl S3SourceProperties {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            bucket_prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "BucketName", bucket_name.into().to_template()))
     }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
+    /// `BucketPrefix` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `.*`.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketPrefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3SourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3SourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3SourceProperties);
-
-/// Property type `SalesforceSourceProperties` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct SalesforceSourceProperties {
-    /// `EnableDynamicFieldUpdate` (optional).
-    pub enable_dynamic_field_update: Option<Value<bool>>,
-    /// `IncludeDeletedRecords` (optional).
-    pub include_deleted_records: Option<Value<bool>>,
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `SalesforceSourceProperties` of `AWS::CustomerProfiles::Integration`.
+    SalesforceSourceProperties
 }
 
 impl SalesforceSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            enable_dynamic_field_update: None,
-            include_deleted_records: None,
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(2, "Object", object.into().to_template()))
     }
-    /// Sets `EnableDynamicFieldUpdate`.
-    pub fn enable_dynamic_field_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_dynamic_field_update = Some(value.into());
-        self
+    /// `EnableDynamicFieldUpdate` (optional).
+    pub fn enable_dynamic_field_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableDynamicFieldUpdate", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeDeletedRecords`.
-    pub fn include_deleted_records(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_deleted_records = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SalesforceSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_dynamic_field_update {
-            m.insert("EnableDynamicFieldUpdate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_deleted_records {
-            m.insert("IncludeDeletedRecords".to_owned(), v.to_template());
-        }
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
+    /// `IncludeDeletedRecords` (optional).
+    pub fn include_deleted_records(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeDeletedRecords", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SalesforceSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceSourceProperties);
-
-/// Property type `ServiceNowSourceProperties` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct ServiceNowSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `ServiceNowSourceProperties` of `AWS::CustomerProfiles::Integration`.
+    ServiceNowSourceProperties
 }
 
 impl ServiceNowSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceNowSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceNowSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceNowSourceProperties);
-
-/// Property type `ZendeskSourceProperties` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct ZendeskSourceProperties {
-    /// `Object` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S+`.
-    pub object: Value<String>,
+crate::l1_struct! {
+    /// Property type `ZendeskSourceProperties` of `AWS::CustomerProfiles::Integration`.
+    ZendeskSourceProperties
 }
 
 impl ZendeskSourceProperties {
     /// The required properties: `Object`.
     pub fn new(object: impl Into<Value<String>>) -> Self {
-        Self {
-            object: object.into(),
-        }
+        Self(crate::Properties::new().with(0, "Object", object.into().to_template()))
     }
 }
 
-impl ToTemplate for ZendeskSourceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Object".to_owned(), self.object.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ZendeskSourceProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object.check(
-            &path.field("Object"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ZendeskSourceProperties);
-
-/// Property type `Task` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct Task {
-    /// `ConnectorOperator` (optional).
-    pub connector_operator: Option<Value<ConnectorOperator>>,
-    /// `DestinationField` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub destination_field: Option<Value<String>>,
-    /// `SourceFields` (required).
-    /// Each item: Length: 0..=2048 characters.
-    /// Each item: Pattern: `.*`.
-    pub source_fields: Value<List<String>>,
-    /// `TaskProperties` (optional).
-    pub task_properties: Option<Value<List<TaskPropertiesMap>>>,
-    /// `TaskType` (required).
-    pub task_type: Value<TaskType>,
+crate::l1_struct! {
+    /// Property type `Task` of `AWS::CustomerProfiles::Integration`.
+    Task
 }
 
 impl Task {
@@ -972,899 +375,283 @@ impl Task {
         source_fields: impl Into<Value<List<String>>>,
         task_type: impl Into<Value<TaskType>>,
     ) -> Self {
-        Self {
-            connector_operator: None,
-            destination_field: None,
-            source_fields: source_fields.into(),
-            task_properties: None,
-            task_type: task_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "SourceFields", source_fields.into().to_template())
+                .with(4, "TaskType", task_type.into().to_template()),
+        )
     }
-    /// Sets `ConnectorOperator`.
-    pub fn connector_operator(mut self, value: impl Into<Value<ConnectorOperator>>) -> Self {
-        self.connector_operator = Some(value.into());
-        self
+    /// `ConnectorOperator` (optional).
+    pub fn connector_operator(self, value: impl Into<Value<ConnectorOperator>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectorOperator", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationField`.
-    pub fn destination_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_field = Some(value.into());
-        self
+    /// `DestinationField` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn destination_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DestinationField", value.into().to_template()),
+        )
     }
-    /// Sets `TaskProperties`.
-    pub fn task_properties(mut self, value: impl Into<Value<List<TaskPropertiesMap>>>) -> Self {
-        self.task_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Task {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connector_operator {
-            m.insert("ConnectorOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_field {
-            m.insert("DestinationField".to_owned(), v.to_template());
-        }
-        m.insert("SourceFields".to_owned(), self.source_fields.to_template());
-        if let Some(v) = &self.task_properties {
-            m.insert("TaskProperties".to_owned(), v.to_template());
-        }
-        m.insert("TaskType".to_owned(), self.task_type.to_template());
-        Expr::Map(m)
+    /// `TaskProperties` (optional).
+    pub fn task_properties(self, value: impl Into<Value<List<TaskPropertiesMap>>>) -> Self {
+        Self(self.0.with(3, "TaskProperties", value.into().to_template()))
     }
 }
 
-impl Check for Task {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connector_operator
-            .check(&path.field("ConnectorOperator"), &Rules::NONE, out);
-        self.destination_field.check(
-            &path.field("DestinationField"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_fields.check(
-            &path.field("SourceFields"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(2048),
-                            pattern: Some(".*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_properties
-            .check(&path.field("TaskProperties"), &Rules::NONE, out);
-        self.task_type
-            .check(&path.field("TaskType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Task);
-
-/// Property type `ConnectorOperator` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectorOperator {
-    /// `Marketo` (optional).
-    pub marketo: Option<Value<MarketoConnectorOperator>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3ConnectorOperator>>,
-    /// `Salesforce` (optional).
-    pub salesforce: Option<Value<SalesforceConnectorOperator>>,
-    /// `ServiceNow` (optional).
-    pub service_now: Option<Value<ServiceNowConnectorOperator>>,
-    /// `Zendesk` (optional).
-    pub zendesk: Option<Value<ZendeskConnectorOperator>>,
+crate::l1_struct! {
+    /// Property type `ConnectorOperator` of `AWS::CustomerProfiles::Integration`.
+    ConnectorOperator(default)
 }
 
 impl ConnectorOperator {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            marketo: None,
-            s3: None,
-            salesforce: None,
-            service_now: None,
-            zendesk: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Marketo`.
-    pub fn marketo(mut self, value: impl Into<Value<MarketoConnectorOperator>>) -> Self {
-        self.marketo = Some(value.into());
-        self
+    /// `Marketo` (optional).
+    pub fn marketo(self, value: impl Into<Value<MarketoConnectorOperator>>) -> Self {
+        Self(self.0.with(0, "Marketo", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3ConnectorOperator>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3ConnectorOperator>>) -> Self {
+        Self(self.0.with(1, "S3", value.into().to_template()))
     }
-    /// Sets `Salesforce`.
-    pub fn salesforce(mut self, value: impl Into<Value<SalesforceConnectorOperator>>) -> Self {
-        self.salesforce = Some(value.into());
-        self
+    /// `Salesforce` (optional).
+    pub fn salesforce(self, value: impl Into<Value<SalesforceConnectorOperator>>) -> Self {
+        Self(self.0.with(2, "Salesforce", value.into().to_template()))
     }
-    /// Sets `ServiceNow`.
-    pub fn service_now(mut self, value: impl Into<Value<ServiceNowConnectorOperator>>) -> Self {
-        self.service_now = Some(value.into());
-        self
+    /// `ServiceNow` (optional).
+    pub fn service_now(self, value: impl Into<Value<ServiceNowConnectorOperator>>) -> Self {
+        Self(self.0.with(3, "ServiceNow", value.into().to_template()))
     }
-    /// Sets `Zendesk`.
-    pub fn zendesk(mut self, value: impl Into<Value<ZendeskConnectorOperator>>) -> Self {
-        self.zendesk = Some(value.into());
-        self
+    /// `Zendesk` (optional).
+    pub fn zendesk(self, value: impl Into<Value<ZendeskConnectorOperator>>) -> Self {
+        Self(self.0.with(4, "Zendesk", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectorOperator {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.marketo {
-            m.insert("Marketo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce {
-            m.insert("Salesforce".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_now {
-            m.insert("ServiceNow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zendesk {
-            m.insert("Zendesk".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MarketoConnectorOperator`.
+    MarketoConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
     }
 }
 
-impl Check for ConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.marketo
-            .check(&path.field("Marketo"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-        self.salesforce
-            .check(&path.field("Salesforce"), &Rules::NONE, out);
-        self.service_now
-            .check(&path.field("ServiceNow"), &Rules::NONE, out);
-        self.zendesk
-            .check(&path.field("Zendesk"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `S3ConnectorOperator`.
+    S3ConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `LESS_THAN_OR_EQUAL_TO`
+        LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+        /// `GREATER_THAN_OR_EQUAL_TO`
+        GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `NOT_EQUAL_TO`
+        NotEqualTo = "NOT_EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
     }
 }
 
-crate::impl_literal!(ConnectorOperator);
-
-/// Values of `MarketoConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MarketoConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `BETWEEN`
-    Between,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MarketoConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "BETWEEN",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Between => "BETWEEN",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SalesforceConnectorOperator`.
+    SalesforceConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `LESS_THAN_OR_EQUAL_TO`
+        LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+        /// `GREATER_THAN_OR_EQUAL_TO`
+        GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `NOT_EQUAL_TO`
+        NotEqualTo = "NOT_EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
     }
 }
 
-impl ToTemplate for MarketoConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `ServiceNowConnectorOperator`.
+    ServiceNowConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `BETWEEN`
+        Between = "BETWEEN",
+        /// `LESS_THAN_OR_EQUAL_TO`
+        LessThanOrEqualTo = "LESS_THAN_OR_EQUAL_TO",
+        /// `GREATER_THAN_OR_EQUAL_TO`
+        GreaterThanOrEqualTo = "GREATER_THAN_OR_EQUAL_TO",
+        /// `EQUAL_TO`
+        EqualTo = "EQUAL_TO",
+        /// `NOT_EQUAL_TO`
+        NotEqualTo = "NOT_EQUAL_TO",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
     }
 }
 
-impl Check for MarketoConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `ZendeskConnectorOperator`.
+    ZendeskConnectorOperator {
+        /// `PROJECTION`
+        Projection = "PROJECTION",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `ADDITION`
+        Addition = "ADDITION",
+        /// `MULTIPLICATION`
+        Multiplication = "MULTIPLICATION",
+        /// `DIVISION`
+        Division = "DIVISION",
+        /// `SUBTRACTION`
+        Subtraction = "SUBTRACTION",
+        /// `MASK_ALL`
+        MaskAll = "MASK_ALL",
+        /// `MASK_FIRST_N`
+        MaskFirstN = "MASK_FIRST_N",
+        /// `MASK_LAST_N`
+        MaskLastN = "MASK_LAST_N",
+        /// `VALIDATE_NON_NULL`
+        ValidateNonNull = "VALIDATE_NON_NULL",
+        /// `VALIDATE_NON_ZERO`
+        ValidateNonZero = "VALIDATE_NON_ZERO",
+        /// `VALIDATE_NON_NEGATIVE`
+        ValidateNonNegative = "VALIDATE_NON_NEGATIVE",
+        /// `VALIDATE_NUMERIC`
+        ValidateNumeric = "VALIDATE_NUMERIC",
+        /// `NO_OP`
+        NoOp = "NO_OP",
     }
 }
 
-impl From<&str> for MarketoConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN" => Self::GreaterThan,
-            "BETWEEN" => Self::Between,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MarketoConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(MarketoConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(MarketoConnectorOperator);
-
-/// Values of `S3ConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3ConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `BETWEEN`
-    Between,
-    /// `LESS_THAN_OR_EQUAL_TO`
-    LessThanOrEqualTo,
-    /// `GREATER_THAN_OR_EQUAL_TO`
-    GreaterThanOrEqualTo,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `NOT_EQUAL_TO`
-    NotEqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3ConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Between => "BETWEEN",
-            Self::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-            Self::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-            Self::EqualTo => "EQUAL_TO",
-            Self::NotEqualTo => "NOT_EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3ConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3ConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3ConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN" => Self::GreaterThan,
-            "BETWEEN" => Self::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Self::EqualTo,
-            "NOT_EQUAL_TO" => Self::NotEqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3ConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3ConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(S3ConnectorOperator);
-
-/// Values of `SalesforceConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SalesforceConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `CONTAINS`
-    Contains,
-    /// `BETWEEN`
-    Between,
-    /// `LESS_THAN_OR_EQUAL_TO`
-    LessThanOrEqualTo,
-    /// `GREATER_THAN_OR_EQUAL_TO`
-    GreaterThanOrEqualTo,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `NOT_EQUAL_TO`
-    NotEqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SalesforceConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "CONTAINS",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Contains => "CONTAINS",
-            Self::Between => "BETWEEN",
-            Self::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-            Self::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-            Self::EqualTo => "EQUAL_TO",
-            Self::NotEqualTo => "NOT_EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SalesforceConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SalesforceConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SalesforceConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN" => Self::GreaterThan,
-            "CONTAINS" => Self::Contains,
-            "BETWEEN" => Self::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Self::EqualTo,
-            "NOT_EQUAL_TO" => Self::NotEqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SalesforceConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(SalesforceConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(SalesforceConnectorOperator);
-
-/// Values of `ServiceNowConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceNowConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `CONTAINS`
-    Contains,
-    /// `BETWEEN`
-    Between,
-    /// `LESS_THAN_OR_EQUAL_TO`
-    LessThanOrEqualTo,
-    /// `GREATER_THAN_OR_EQUAL_TO`
-    GreaterThanOrEqualTo,
-    /// `EQUAL_TO`
-    EqualTo,
-    /// `NOT_EQUAL_TO`
-    NotEqualTo,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceNowConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "CONTAINS",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::LessThan => "LESS_THAN",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Contains => "CONTAINS",
-            Self::Between => "BETWEEN",
-            Self::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-            Self::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-            Self::EqualTo => "EQUAL_TO",
-            Self::NotEqualTo => "NOT_EQUAL_TO",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceNowConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceNowConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceNowConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "LESS_THAN" => Self::LessThan,
-            "GREATER_THAN" => Self::GreaterThan,
-            "CONTAINS" => Self::Contains,
-            "BETWEEN" => Self::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Self::EqualTo,
-            "NOT_EQUAL_TO" => Self::NotEqualTo,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceNowConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceNowConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceNowConnectorOperator);
-
-/// Values of `ZendeskConnectorOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ZendeskConnectorOperator {
-    /// `PROJECTION`
-    Projection,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `ADDITION`
-    Addition,
-    /// `MULTIPLICATION`
-    Multiplication,
-    /// `DIVISION`
-    Division,
-    /// `SUBTRACTION`
-    Subtraction,
-    /// `MASK_ALL`
-    MaskAll,
-    /// `MASK_FIRST_N`
-    MaskFirstN,
-    /// `MASK_LAST_N`
-    MaskLastN,
-    /// `VALIDATE_NON_NULL`
-    ValidateNonNull,
-    /// `VALIDATE_NON_ZERO`
-    ValidateNonZero,
-    /// `VALIDATE_NON_NEGATIVE`
-    ValidateNonNegative,
-    /// `VALIDATE_NUMERIC`
-    ValidateNumeric,
-    /// `NO_OP`
-    NoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ZendeskConnectorOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "GREATER_THAN",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Projection => "PROJECTION",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::Addition => "ADDITION",
-            Self::Multiplication => "MULTIPLICATION",
-            Self::Division => "DIVISION",
-            Self::Subtraction => "SUBTRACTION",
-            Self::MaskAll => "MASK_ALL",
-            Self::MaskFirstN => "MASK_FIRST_N",
-            Self::MaskLastN => "MASK_LAST_N",
-            Self::ValidateNonNull => "VALIDATE_NON_NULL",
-            Self::ValidateNonZero => "VALIDATE_NON_ZERO",
-            Self::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            Self::ValidateNumeric => "VALIDATE_NUMERIC",
-            Self::NoOp => "NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ZendeskConnectorOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ZendeskConnectorOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ZendeskConnectorOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECTION" => Self::Projection,
-            "GREATER_THAN" => Self::GreaterThan,
-            "ADDITION" => Self::Addition,
-            "MULTIPLICATION" => Self::Multiplication,
-            "DIVISION" => Self::Division,
-            "SUBTRACTION" => Self::Subtraction,
-            "MASK_ALL" => Self::MaskAll,
-            "MASK_FIRST_N" => Self::MaskFirstN,
-            "MASK_LAST_N" => Self::MaskLastN,
-            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
-            "NO_OP" => Self::NoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ZendeskConnectorOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ZendeskConnectorOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ZendeskConnectorOperator);
-
-/// Property type `TaskPropertiesMap` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct TaskPropertiesMap {
-    /// `OperatorPropertyKey` (required).
-    pub operator_property_key: Value<OperatorPropertiesKeys>,
-    /// `Property` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `.+`.
-    pub property: Value<String>,
+crate::l1_struct! {
+    /// Property type `TaskPropertiesMap` of `AWS::CustomerProfiles::Integration`.
+    TaskPropertiesMap
 }
 
 impl TaskPropertiesMap {
@@ -1873,751 +660,191 @@ impl TaskPropertiesMap {
         operator_property_key: impl Into<Value<OperatorPropertiesKeys>>,
         property: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            operator_property_key: operator_property_key.into(),
-            property: property.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "OperatorPropertyKey",
+                    operator_property_key.into().to_template(),
+                )
+                .with(1, "Property", property.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TaskPropertiesMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OperatorPropertyKey".to_owned(),
-            self.operator_property_key.to_template(),
-        );
-        m.insert("Property".to_owned(), self.property.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OperatorPropertiesKeys`.
+    OperatorPropertiesKeys {
+        /// `VALUE`
+        Value = "VALUE",
+        /// `VALUES`
+        Values = "VALUES",
+        /// `DATA_TYPE`
+        DataType = "DATA_TYPE",
+        /// `UPPER_BOUND`
+        UpperBound = "UPPER_BOUND",
+        /// `LOWER_BOUND`
+        LowerBound = "LOWER_BOUND",
+        /// `SOURCE_DATA_TYPE`
+        SourceDataType = "SOURCE_DATA_TYPE",
+        /// `DESTINATION_DATA_TYPE`
+        DestinationDataType = "DESTINATION_DATA_TYPE",
+        /// `VALIDATION_ACTION`
+        ValidationAction = "VALIDATION_ACTION",
+        /// `MASK_VALUE`
+        MaskValue = "MASK_VALUE",
+        /// `MASK_LENGTH`
+        MaskLength = "MASK_LENGTH",
+        /// `TRUNCATE_LENGTH`
+        TruncateLength = "TRUNCATE_LENGTH",
+        /// `MATH_OPERATION_FIELDS_ORDER`
+        MathOperationFieldsOrder = "MATH_OPERATION_FIELDS_ORDER",
+        /// `CONCAT_FORMAT`
+        ConcatFormat = "CONCAT_FORMAT",
+        /// `SUBFIELD_CATEGORY_MAP`
+        SubfieldCategoryMap = "SUBFIELD_CATEGORY_MAP",
     }
 }
 
-impl Check for TaskPropertiesMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.operator_property_key
-            .check(&path.field("OperatorPropertyKey"), &Rules::NONE, out);
-        self.property.check(
-            &path.field("Property"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some(".+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TaskType`.
+    TaskType {
+        /// `Arithmetic`
+        Arithmetic = "Arithmetic",
+        /// `Filter`
+        Filter = "Filter",
+        /// `Map`
+        Map = "Map",
+        /// `Mask`
+        Mask = "Mask",
+        /// `Merge`
+        Merge = "Merge",
+        /// `Truncate`
+        Truncate = "Truncate",
+        /// `Validate`
+        Validate = "Validate",
     }
 }
 
-crate::impl_literal!(TaskPropertiesMap);
-
-/// Values of `OperatorPropertiesKeys`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OperatorPropertiesKeys {
-    /// `VALUE`
-    Value,
-    /// `VALUES`
-    Values,
-    /// `DATA_TYPE`
-    DataType,
-    /// `UPPER_BOUND`
-    UpperBound,
-    /// `LOWER_BOUND`
-    LowerBound,
-    /// `SOURCE_DATA_TYPE`
-    SourceDataType,
-    /// `DESTINATION_DATA_TYPE`
-    DestinationDataType,
-    /// `VALIDATION_ACTION`
-    ValidationAction,
-    /// `MASK_VALUE`
-    MaskValue,
-    /// `MASK_LENGTH`
-    MaskLength,
-    /// `TRUNCATE_LENGTH`
-    TruncateLength,
-    /// `MATH_OPERATION_FIELDS_ORDER`
-    MathOperationFieldsOrder,
-    /// `CONCAT_FORMAT`
-    ConcatFormat,
-    /// `SUBFIELD_CATEGORY_MAP`
-    SubfieldCategoryMap,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OperatorPropertiesKeys {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "VALUE",
-        "VALUES",
-        "DATA_TYPE",
-        "UPPER_BOUND",
-        "LOWER_BOUND",
-        "SOURCE_DATA_TYPE",
-        "DESTINATION_DATA_TYPE",
-        "VALIDATION_ACTION",
-        "MASK_VALUE",
-        "MASK_LENGTH",
-        "TRUNCATE_LENGTH",
-        "MATH_OPERATION_FIELDS_ORDER",
-        "CONCAT_FORMAT",
-        "SUBFIELD_CATEGORY_MAP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "VALUE",
-            Self::Values => "VALUES",
-            Self::DataType => "DATA_TYPE",
-            Self::UpperBound => "UPPER_BOUND",
-            Self::LowerBound => "LOWER_BOUND",
-            Self::SourceDataType => "SOURCE_DATA_TYPE",
-            Self::DestinationDataType => "DESTINATION_DATA_TYPE",
-            Self::ValidationAction => "VALIDATION_ACTION",
-            Self::MaskValue => "MASK_VALUE",
-            Self::MaskLength => "MASK_LENGTH",
-            Self::TruncateLength => "TRUNCATE_LENGTH",
-            Self::MathOperationFieldsOrder => "MATH_OPERATION_FIELDS_ORDER",
-            Self::ConcatFormat => "CONCAT_FORMAT",
-            Self::SubfieldCategoryMap => "SUBFIELD_CATEGORY_MAP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OperatorPropertiesKeys {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OperatorPropertiesKeys {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OperatorPropertiesKeys {
-    fn from(s: &str) -> Self {
-        match s {
-            "VALUE" => Self::Value,
-            "VALUES" => Self::Values,
-            "DATA_TYPE" => Self::DataType,
-            "UPPER_BOUND" => Self::UpperBound,
-            "LOWER_BOUND" => Self::LowerBound,
-            "SOURCE_DATA_TYPE" => Self::SourceDataType,
-            "DESTINATION_DATA_TYPE" => Self::DestinationDataType,
-            "VALIDATION_ACTION" => Self::ValidationAction,
-            "MASK_VALUE" => Self::MaskValue,
-            "MASK_LENGTH" => Self::MaskLength,
-            "TRUNCATE_LENGTH" => Self::TruncateLength,
-            "MATH_OPERATION_FIELDS_ORDER" => Self::MathOperationFieldsOrder,
-            "CONCAT_FORMAT" => Self::ConcatFormat,
-            "SUBFIELD_CATEGORY_MAP" => Self::SubfieldCategoryMap,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OperatorPropertiesKeys> {
-    fn from(s: &str) -> Self {
-        Value::literal(OperatorPropertiesKeys::from(s))
-    }
-}
-
-crate::impl_literal!(OperatorPropertiesKeys);
-
-/// Values of `TaskType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskType {
-    /// `Arithmetic`
-    Arithmetic,
-    /// `Filter`
-    Filter,
-    /// `Map`
-    Map,
-    /// `Mask`
-    Mask,
-    /// `Merge`
-    Merge,
-    /// `Truncate`
-    Truncate,
-    /// `Validate`
-    Validate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TaskType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Arithmetic",
-        "Filter",
-        "Map",
-        "Mask",
-        "Merge",
-        "Truncate",
-        "Validate",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Arithmetic => "Arithmetic",
-            Self::Filter => "Filter",
-            Self::Map => "Map",
-            Self::Mask => "Mask",
-            Self::Merge => "Merge",
-            Self::Truncate => "Truncate",
-            Self::Validate => "Validate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TaskType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TaskType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TaskType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Arithmetic" => Self::Arithmetic,
-            "Filter" => Self::Filter,
-            "Map" => Self::Map,
-            "Mask" => Self::Mask,
-            "Merge" => Self::Merge,
-            "Truncate" => Self::Truncate,
-            "Validate" => Self::Validate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TaskType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TaskType::from(s))
-    }
-}
-
-crate::impl_literal!(TaskType);
-
-/// Property type `TriggerConfig` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct TriggerConfig {
-    /// `TriggerProperties` (optional).
-    pub trigger_properties: Option<Value<TriggerProperties>>,
-    /// `TriggerType` (required).
-    pub trigger_type: Value<TriggerType>,
+crate::l1_struct! {
+    /// Property type `TriggerConfig` of `AWS::CustomerProfiles::Integration`.
+    TriggerConfig
 }
 
 impl TriggerConfig {
     /// The required properties: `TriggerType`.
     pub fn new(trigger_type: impl Into<Value<TriggerType>>) -> Self {
-        Self {
-            trigger_properties: None,
-            trigger_type: trigger_type.into(),
-        }
+        Self(crate::Properties::new().with(1, "TriggerType", trigger_type.into().to_template()))
     }
-    /// Sets `TriggerProperties`.
-    pub fn trigger_properties(mut self, value: impl Into<Value<TriggerProperties>>) -> Self {
-        self.trigger_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TriggerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.trigger_properties {
-            m.insert("TriggerProperties".to_owned(), v.to_template());
-        }
-        m.insert("TriggerType".to_owned(), self.trigger_type.to_template());
-        Expr::Map(m)
+    /// `TriggerProperties` (optional).
+    pub fn trigger_properties(self, value: impl Into<Value<TriggerProperties>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TriggerProperties", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TriggerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.trigger_properties
-            .check(&path.field("TriggerProperties"), &Rules::NONE, out);
-        self.trigger_type
-            .check(&path.field("TriggerType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TriggerConfig);
-
-/// Property type `TriggerProperties` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone, Default)]
-pub struct TriggerProperties {
-    /// `Scheduled` (optional).
-    pub scheduled: Option<Value<ScheduledTriggerProperties>>,
+crate::l1_struct! {
+    /// Property type `TriggerProperties` of `AWS::CustomerProfiles::Integration`.
+    TriggerProperties(default)
 }
 
 impl TriggerProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { scheduled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Scheduled`.
-    pub fn scheduled(mut self, value: impl Into<Value<ScheduledTriggerProperties>>) -> Self {
-        self.scheduled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TriggerProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.scheduled {
-            m.insert("Scheduled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Scheduled` (optional).
+    pub fn scheduled(self, value: impl Into<Value<ScheduledTriggerProperties>>) -> Self {
+        Self(self.0.with(0, "Scheduled", value.into().to_template()))
     }
 }
 
-impl Check for TriggerProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scheduled
-            .check(&path.field("Scheduled"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TriggerProperties);
-
-/// Property type `ScheduledTriggerProperties` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct ScheduledTriggerProperties {
-    /// `DataPullMode` (optional).
-    pub data_pull_mode: Option<Value<DataPullMode>>,
-    /// `FirstExecutionFrom` (optional).
-    pub first_execution_from: Option<Value<f64>>,
-    /// `ScheduleEndTime` (optional).
-    pub schedule_end_time: Option<Value<f64>>,
-    /// `ScheduleExpression` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub schedule_expression: Value<String>,
-    /// `ScheduleOffset` (optional).
-    /// Range: 0..=36000.
-    pub schedule_offset: Option<Value<i64>>,
-    /// `ScheduleStartTime` (optional).
-    pub schedule_start_time: Option<Value<f64>>,
-    /// `Timezone` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub timezone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ScheduledTriggerProperties` of `AWS::CustomerProfiles::Integration`.
+    ScheduledTriggerProperties
 }
 
 impl ScheduledTriggerProperties {
     /// The required properties: `ScheduleExpression`.
     pub fn new(schedule_expression: impl Into<Value<String>>) -> Self {
-        Self {
-            data_pull_mode: None,
-            first_execution_from: None,
-            schedule_end_time: None,
-            schedule_expression: schedule_expression.into(),
-            schedule_offset: None,
-            schedule_start_time: None,
-            timezone: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "ScheduleExpression",
+            schedule_expression.into().to_template(),
+        ))
     }
-    /// Sets `DataPullMode`.
-    pub fn data_pull_mode(mut self, value: impl Into<Value<DataPullMode>>) -> Self {
-        self.data_pull_mode = Some(value.into());
-        self
+    /// `DataPullMode` (optional).
+    pub fn data_pull_mode(self, value: impl Into<Value<DataPullMode>>) -> Self {
+        Self(self.0.with(0, "DataPullMode", value.into().to_template()))
     }
-    /// Sets `FirstExecutionFrom`.
-    pub fn first_execution_from(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.first_execution_from = Some(value.into());
-        self
+    /// `FirstExecutionFrom` (optional).
+    pub fn first_execution_from(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FirstExecutionFrom", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleEndTime`.
-    pub fn schedule_end_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.schedule_end_time = Some(value.into());
-        self
+    /// `ScheduleEndTime` (optional).
+    pub fn schedule_end_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ScheduleEndTime", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.schedule_offset = Some(value.into());
-        self
+    /// `ScheduleOffset` (optional).
+    /// Range: 0 to 36000.
+    pub fn schedule_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "ScheduleOffset", value.into().to_template()))
     }
-    /// Sets `ScheduleStartTime`.
-    pub fn schedule_start_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.schedule_start_time = Some(value.into());
-        self
+    /// `ScheduleStartTime` (optional).
+    pub fn schedule_start_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ScheduleStartTime", value.into().to_template()),
+        )
     }
-    /// Sets `Timezone`.
-    pub fn timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScheduledTriggerProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_pull_mode {
-            m.insert("DataPullMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.first_execution_from {
-            m.insert("FirstExecutionFrom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_end_time {
-            m.insert("ScheduleEndTime".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScheduleExpression".to_owned(),
-            self.schedule_expression.to_template(),
-        );
-        if let Some(v) = &self.schedule_offset {
-            m.insert("ScheduleOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_start_time {
-            m.insert("ScheduleStartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timezone {
-            m.insert("Timezone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Timezone` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Timezone", value.into().to_template()))
     }
 }
 
-impl Check for ScheduledTriggerProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_pull_mode
-            .check(&path.field("DataPullMode"), &Rules::NONE, out);
-        self.schedule_expression.check(
-            &path.field("ScheduleExpression"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_offset.check(
-            &path.field("ScheduleOffset"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(36000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timezone.check(
-            &path.field("Timezone"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DataPullMode`.
+    DataPullMode {
+        /// `Incremental`
+        Incremental = "Incremental",
+        /// `Complete`
+        Complete = "Complete",
     }
 }
 
-crate::impl_literal!(ScheduledTriggerProperties);
-
-/// Values of `DataPullMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataPullMode {
-    /// `Incremental`
-    Incremental,
-    /// `Complete`
-    Complete,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataPullMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Incremental", "Complete"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Incremental => "Incremental",
-            Self::Complete => "Complete",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TriggerType`.
+    TriggerType {
+        /// `Scheduled`
+        Scheduled = "Scheduled",
+        /// `Event`
+        Event = "Event",
+        /// `OnDemand`
+        OnDemand = "OnDemand",
     }
 }
 
-impl ToTemplate for DataPullMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+pub use crate::cfn::Tag as ObjectTypeMapping;
+
+crate::l1_enum! {
+    /// Values of `Scope`.
+    Scope {
+        /// `PROFILE`
+        Profile = "PROFILE",
+        /// `DOMAIN`
+        Domain = "DOMAIN",
     }
 }
 
-impl Check for DataPullMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataPullMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Incremental" => Self::Incremental,
-            "Complete" => Self::Complete,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataPullMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataPullMode::from(s))
-    }
-}
-
-crate::impl_literal!(DataPullMode);
-
-/// Values of `TriggerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TriggerType {
-    /// `Scheduled`
-    Scheduled,
-    /// `Event`
-    Event,
-    /// `OnDemand`
-    OnDemand,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TriggerType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Scheduled", "Event", "OnDemand"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scheduled => "Scheduled",
-            Self::Event => "Event",
-            Self::OnDemand => "OnDemand",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TriggerType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TriggerType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TriggerType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Scheduled" => Self::Scheduled,
-            "Event" => Self::Event,
-            "OnDemand" => Self::OnDemand,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TriggerType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TriggerType::from(s))
-    }
-}
-
-crate::impl_literal!(TriggerType);
-
-/// Property type `ObjectTypeMapping` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct ObjectTypeMapping {
-    /// `Key` (required).
-    /// Length: 1..=255 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
-    pub value: Value<String>,
-}
-
-impl ObjectTypeMapping {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ObjectTypeMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ObjectTypeMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_][a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ObjectTypeMapping);
-
-/// Values of `Scope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// `PROFILE`
-    Profile,
-    /// `DOMAIN`
-    Domain,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Scope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROFILE", "DOMAIN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Profile => "PROFILE",
-            Self::Domain => "DOMAIN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Scope {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROFILE" => Self::Profile,
-            "DOMAIN" => Self::Domain,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Scope> {
-    fn from(s: &str) -> Self {
-        Value::literal(Scope::from(s))
-    }
-}
-
-crate::impl_literal!(Scope);
-
-/// Property type `Tag` of `AWS::CustomerProfiles::Integration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::CustomerProfiles::ObjectType`.
-#[derive(Debug, Clone)]
-pub struct ObjectType {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ObjectType {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ObjectType {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ObjectType {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CustomerProfiles::ObjectType`.
+    ObjectType("AWS::CustomerProfiles::ObjectType", ObjectTypeProps)
 }
 
 impl ObjectType {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CustomerProfiles::ObjectType";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ObjectTypeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,52 +38,92 @@ impl ObjectType {
     pub fn attr_max_available_profile_object_count(&self) -> Value<i64> {
         self.resource.get_att("MaxAvailableProfileObjectCount")
     }
+
+    /// Replaces `AllowProfileCreation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_profile_creation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowProfileCreation", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `EncryptionKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EncryptionKey", value.into())
+    }
+
+    /// Replaces `ExpirationDays` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_expiration_days(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ExpirationDays", value.into())
+    }
+
+    /// Replaces `Fields` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fields(&self, value: impl Into<Value<List<FieldMap>>>) {
+        self.resource.set_property("Fields", value.into())
+    }
+
+    /// Replaces `Keys` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_keys(&self, value: impl Into<Value<List<KeyMap>>>) {
+        self.resource.set_property("Keys", value.into())
+    }
+
+    /// Replaces `MaxProfileObjectCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_profile_object_count(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxProfileObjectCount", value.into())
+    }
+
+    /// Replaces `ObjectTypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_object_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ObjectTypeName", value.into())
+    }
+
+    /// Replaces `SourceLastUpdatedTimestampFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_last_updated_timestamp_format(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceLastUpdatedTimestampFormat", value.into())
+    }
+
+    /// Replaces `SourcePriority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("SourcePriority", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateId", value.into())
+    }
 }
 
-/// Properties of `AWS::CustomerProfiles::ObjectType`.
-#[derive(Debug, Clone)]
-pub struct ObjectTypeProps {
-    /// `AllowProfileCreation` (optional).
-    pub allow_profile_creation: Option<Value<bool>>,
-    /// `Description` (required).
-    /// Length: 1..=10000 characters.
-    pub description: Value<String>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub domain_name: Value<String>,
-    /// `EncryptionKey` (optional).
-    /// Length: 0..=255 characters.
-    pub encryption_key: Option<Value<String>>,
-    /// `ExpirationDays` (optional).
-    /// Range: 1..=1098.
-    pub expiration_days: Option<Value<i64>>,
-    /// `Fields` (optional).
-    pub fields: Option<Value<List<FieldMap>>>,
-    /// `Keys` (optional).
-    pub keys: Option<Value<List<KeyMap>>>,
-    /// `MaxProfileObjectCount` (optional).
-    /// Range: 1..=.
-    pub max_profile_object_count: Option<Value<i64>>,
-    /// `ObjectTypeName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
-    pub object_type_name: Value<String>,
-    /// `SourceLastUpdatedTimestampFormat` (optional).
-    /// Length: 1..=255 characters.
-    pub source_last_updated_timestamp_format: Option<Value<String>>,
-    /// `SourcePriority` (optional).
-    /// Range: 1..=.
-    pub source_priority: Option<Value<i64>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TemplateId` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub template_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CustomerProfiles::ObjectType`.
+    ObjectTypeProps
 }
 
 impl ObjectTypeProps {
@@ -141,767 +133,235 @@ impl ObjectTypeProps {
         domain_name: impl Into<Value<String>>,
         object_type_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            allow_profile_creation: None,
-            description: description.into(),
-            domain_name: domain_name.into(),
-            encryption_key: None,
-            expiration_days: None,
-            fields: None,
-            keys: None,
-            max_profile_object_count: None,
-            object_type_name: object_type_name.into(),
-            source_last_updated_timestamp_format: None,
-            source_priority: None,
-            tags: None,
-            template_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Description", description.into().to_template())
+                .with(2, "DomainName", domain_name.into().to_template())
+                .with(8, "ObjectTypeName", object_type_name.into().to_template()),
+        )
     }
-    /// Sets `AllowProfileCreation`.
-    pub fn allow_profile_creation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_profile_creation = Some(value.into());
-        self
+    /// `AllowProfileCreation` (optional).
+    pub fn allow_profile_creation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowProfileCreation", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionKey`.
-    pub fn encryption_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key = Some(value.into());
-        self
+    /// `EncryptionKey` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn encryption_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "EncryptionKey", value.into().to_template()))
     }
-    /// Sets `ExpirationDays`.
-    pub fn expiration_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.expiration_days = Some(value.into());
-        self
+    /// `ExpirationDays` (optional).
+    /// Range: 1 to 1098.
+    pub fn expiration_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "ExpirationDays", value.into().to_template()))
     }
-    /// Sets `Fields`.
-    pub fn fields(mut self, value: impl Into<Value<List<FieldMap>>>) -> Self {
-        self.fields = Some(value.into());
-        self
+    /// `Fields` (optional).
+    pub fn fields(self, value: impl Into<Value<List<FieldMap>>>) -> Self {
+        Self(self.0.with(5, "Fields", value.into().to_template()))
     }
-    /// Sets `Keys`.
-    pub fn keys(mut self, value: impl Into<Value<List<KeyMap>>>) -> Self {
-        self.keys = Some(value.into());
-        self
+    /// `Keys` (optional).
+    pub fn keys(self, value: impl Into<Value<List<KeyMap>>>) -> Self {
+        Self(self.0.with(6, "Keys", value.into().to_template()))
     }
-    /// Sets `MaxProfileObjectCount`.
-    pub fn max_profile_object_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_profile_object_count = Some(value.into());
-        self
+    /// `MaxProfileObjectCount` (optional).
+    /// Range: at least 1.
+    pub fn max_profile_object_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MaxProfileObjectCount", value.into().to_template()),
+        )
     }
-    /// Sets `SourceLastUpdatedTimestampFormat`.
-    pub fn source_last_updated_timestamp_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_last_updated_timestamp_format = Some(value.into());
-        self
+    /// `SourceLastUpdatedTimestampFormat` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn source_last_updated_timestamp_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            9,
+            "SourceLastUpdatedTimestampFormat",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SourcePriority`.
-    pub fn source_priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.source_priority = Some(value.into());
-        self
+    /// `SourcePriority` (optional).
+    /// Range: at least 1.
+    pub fn source_priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SourcePriority", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `TemplateId`.
-    pub fn template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ObjectTypeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_profile_creation {
-            m.insert("AllowProfileCreation".to_owned(), v.to_template());
-        }
-        m.insert("Description".to_owned(), self.description.to_template());
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.encryption_key {
-            m.insert("EncryptionKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expiration_days {
-            m.insert("ExpirationDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fields {
-            m.insert("Fields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.keys {
-            m.insert("Keys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_profile_object_count {
-            m.insert("MaxProfileObjectCount".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ObjectTypeName".to_owned(),
-            self.object_type_name.to_template(),
-        );
-        if let Some(v) = &self.source_last_updated_timestamp_format {
-            m.insert(
-                "SourceLastUpdatedTimestampFormat".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.source_priority {
-            m.insert("SourcePriority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_id {
-            m.insert("TemplateId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ObjectTypeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_key.check(
-            &path.field("EncryptionKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expiration_days.check(
-            &path.field("ExpirationDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1098.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fields.check(&path.field("Fields"), &Rules::NONE, out);
-        self.keys.check(&path.field("Keys"), &Rules::NONE, out);
-        self.max_profile_object_count.check(
-            &path.field("MaxProfileObjectCount"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_type_name.check(
-            &path.field("ObjectTypeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_][a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_last_updated_timestamp_format.check(
-            &path.field("SourceLastUpdatedTimestampFormat"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_priority.check(
-            &path.field("SourcePriority"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_id.check(
-            &path.field("TemplateId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ObjectTypeProps);
-
-/// Property type `FieldMap` of `AWS::CustomerProfiles::ObjectType`.
-#[derive(Debug, Clone, Default)]
-pub struct FieldMap {
-    /// `Name` (optional).
-    /// Length: 1..=64 characters.
+    /// `TemplateId` (optional).
+    /// Length: 1 to 64 characters.
     /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub name: Option<Value<String>>,
-    /// `ObjectTypeField` (optional).
-    pub object_type_field: Option<Value<ObjectTypeField>>,
+    pub fn template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "TemplateId", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `FieldMap` of `AWS::CustomerProfiles::ObjectType`.
+    FieldMap(default)
 }
 
 impl FieldMap {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            object_type_field: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `ObjectTypeField`.
-    pub fn object_type_field(mut self, value: impl Into<Value<ObjectTypeField>>) -> Self {
-        self.object_type_field = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FieldMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_type_field {
-            m.insert("ObjectTypeField".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ObjectTypeField` (optional).
+    pub fn object_type_field(self, value: impl Into<Value<ObjectTypeField>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ObjectTypeField", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FieldMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_type_field
-            .check(&path.field("ObjectTypeField"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FieldMap);
-
-/// Property type `ObjectTypeField` of `AWS::CustomerProfiles::ObjectType`.
-#[derive(Debug, Clone, Default)]
-pub struct ObjectTypeField {
-    /// `ContentType` (optional).
-    pub content_type: Option<Value<ContentType>>,
-    /// `Source` (optional).
-    /// Length: 1..=1000 characters.
-    pub source: Option<Value<String>>,
-    /// `Target` (optional).
-    /// Length: 1..=1000 characters.
-    pub target: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ObjectTypeField` of `AWS::CustomerProfiles::ObjectType`.
+    ObjectTypeField(default)
 }
 
 impl ObjectTypeField {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            content_type: None,
-            source: None,
-            target: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Value<ContentType>>) -> Self {
-        self.content_type = Some(value.into());
-        self
+    /// `ContentType` (optional).
+    pub fn content_type(self, value: impl Into<Value<ContentType>>) -> Self {
+        Self(self.0.with(0, "ContentType", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Source", value.into().to_template()))
     }
-    /// Sets `Target`.
-    pub fn target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target = Some(value.into());
-        self
+    /// `Target` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn target(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Target", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ObjectTypeField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_type {
-            m.insert("ContentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target {
-            m.insert("Target".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ContentType`.
+    ContentType {
+        /// `STRING`
+        String = "STRING",
+        /// `NUMBER`
+        Number = "NUMBER",
+        /// `PHONE_NUMBER`
+        PhoneNumber = "PHONE_NUMBER",
+        /// `EMAIL_ADDRESS`
+        EmailAddress = "EMAIL_ADDRESS",
+        /// `NAME`
+        Name = "NAME",
     }
 }
 
-impl Check for ObjectTypeField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_type
-            .check(&path.field("ContentType"), &Rules::NONE, out);
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target.check(
-            &path.field("Target"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ObjectTypeField);
-
-/// Values of `ContentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContentType {
-    /// `STRING`
-    String,
-    /// `NUMBER`
-    Number,
-    /// `PHONE_NUMBER`
-    PhoneNumber,
-    /// `EMAIL_ADDRESS`
-    EmailAddress,
-    /// `NAME`
-    Name,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["STRING", "NUMBER", "PHONE_NUMBER", "EMAIL_ADDRESS", "NAME"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Number => "NUMBER",
-            Self::PhoneNumber => "PHONE_NUMBER",
-            Self::EmailAddress => "EMAIL_ADDRESS",
-            Self::Name => "NAME",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "NUMBER" => Self::Number,
-            "PHONE_NUMBER" => Self::PhoneNumber,
-            "EMAIL_ADDRESS" => Self::EmailAddress,
-            "NAME" => Self::Name,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContentType::from(s))
-    }
-}
-
-crate::impl_literal!(ContentType);
-
-/// Property type `KeyMap` of `AWS::CustomerProfiles::ObjectType`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyMap {
-    /// `Name` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub name: Option<Value<String>>,
-    /// `ObjectTypeKeyList` (optional).
-    pub object_type_key_list: Option<Value<List<ObjectTypeKey>>>,
+crate::l1_struct! {
+    /// Property type `KeyMap` of `AWS::CustomerProfiles::ObjectType`.
+    KeyMap(default)
 }
 
 impl KeyMap {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            object_type_key_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `ObjectTypeKeyList`.
-    pub fn object_type_key_list(mut self, value: impl Into<Value<List<ObjectTypeKey>>>) -> Self {
-        self.object_type_key_list = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KeyMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_type_key_list {
-            m.insert("ObjectTypeKeyList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ObjectTypeKeyList` (optional).
+    pub fn object_type_key_list(self, value: impl Into<Value<List<ObjectTypeKey>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ObjectTypeKeyList", value.into().to_template()),
+        )
     }
 }
 
-impl Check for KeyMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_type_key_list
-            .check(&path.field("ObjectTypeKeyList"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KeyMap);
-
-/// Property type `ObjectTypeKey` of `AWS::CustomerProfiles::ObjectType`.
-#[derive(Debug, Clone, Default)]
-pub struct ObjectTypeKey {
-    /// `FieldNames` (optional).
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub field_names: Option<Value<List<String>>>,
-    /// `StandardIdentifiers` (optional).
-    pub standard_identifiers: Option<Value<List<StandardIdentifiers>>>,
+crate::l1_struct! {
+    /// Property type `ObjectTypeKey` of `AWS::CustomerProfiles::ObjectType`.
+    ObjectTypeKey(default)
 }
 
 impl ObjectTypeKey {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            field_names: None,
-            standard_identifiers: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FieldNames`.
-    pub fn field_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.field_names = Some(value.into());
-        self
+    /// `FieldNames` (optional).
+    /// Each item: Length: 1 to 64 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn field_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "FieldNames", value.into().to_template()))
     }
-    /// Sets `StandardIdentifiers`.
-    pub fn standard_identifiers(
-        mut self,
-        value: impl Into<Value<List<StandardIdentifiers>>>,
-    ) -> Self {
-        self.standard_identifiers = Some(value.into());
-        self
+    /// `StandardIdentifiers` (optional).
+    pub fn standard_identifiers(self, value: impl Into<Value<List<StandardIdentifiers>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "StandardIdentifiers", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ObjectTypeKey {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field_names {
-            m.insert("FieldNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.standard_identifiers {
-            m.insert("StandardIdentifiers".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StandardIdentifiers`.
+    StandardIdentifiers {
+        /// `PROFILE`
+        Profile = "PROFILE",
+        /// `UNIQUE`
+        Unique = "UNIQUE",
+        /// `SECONDARY`
+        Secondary = "SECONDARY",
+        /// `LOOKUP_ONLY`
+        LookupOnly = "LOOKUP_ONLY",
+        /// `NEW_ONLY`
+        NewOnly = "NEW_ONLY",
+        /// `ASSET`
+        Asset = "ASSET",
+        /// `CASE`
+        Case = "CASE",
+        /// `ORDER`
+        Order = "ORDER",
+        /// `AIR_PREFERENCE`
+        AirPreference = "AIR_PREFERENCE",
+        /// `AIR_BOOKING`
+        AirBooking = "AIR_BOOKING",
+        /// `AIR_SEGMENT`
+        AirSegment = "AIR_SEGMENT",
+        /// `HOTEL_PREFERENCE`
+        HotelPreference = "HOTEL_PREFERENCE",
+        /// `HOTEL_STAY_REVENUE`
+        HotelStayRevenue = "HOTEL_STAY_REVENUE",
+        /// `HOTEL_RESERVATION`
+        HotelReservation = "HOTEL_RESERVATION",
+        /// `LOYALTY`
+        Loyalty = "LOYALTY",
+        /// `LOYALTY_TRANSACTION`
+        LoyaltyTransaction = "LOYALTY_TRANSACTION",
+        /// `LOYALTY_PROMOTION`
+        LoyaltyPromotion = "LOYALTY_PROMOTION",
+        /// `WEB_ANALYTICS`
+        WebAnalytics = "WEB_ANALYTICS",
+        /// `DEVICE`
+        Device = "DEVICE",
     }
 }
 
-impl Check for ObjectTypeKey {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_names.check(
-            &path.field("FieldNames"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some("^[a-zA-Z0-9_-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.standard_identifiers
-            .check(&path.field("StandardIdentifiers"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ObjectTypeKey);
-
-/// Values of `StandardIdentifiers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StandardIdentifiers {
-    /// `PROFILE`
-    Profile,
-    /// `UNIQUE`
-    Unique,
-    /// `SECONDARY`
-    Secondary,
-    /// `LOOKUP_ONLY`
-    LookupOnly,
-    /// `NEW_ONLY`
-    NewOnly,
-    /// `ASSET`
-    Asset,
-    /// `CASE`
-    Case,
-    /// `ORDER`
-    Order,
-    /// `AIR_PREFERENCE`
-    AirPreference,
-    /// `AIR_BOOKING`
-    AirBooking,
-    /// `AIR_SEGMENT`
-    AirSegment,
-    /// `HOTEL_PREFERENCE`
-    HotelPreference,
-    /// `HOTEL_STAY_REVENUE`
-    HotelStayRevenue,
-    /// `HOTEL_RESERVATION`
-    HotelReservation,
-    /// `LOYALTY`
-    Loyalty,
-    /// `LOYALTY_TRANSACTION`
-    LoyaltyTransaction,
-    /// `LOYALTY_PROMOTION`
-    LoyaltyPromotion,
-    /// `WEB_ANALYTICS`
-    WebAnalytics,
-    /// `DEVICE`
-    Device,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StandardIdentifiers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROFILE",
-        "UNIQUE",
-        "SECONDARY",
-        "LOOKUP_ONLY",
-        "NEW_ONLY",
-        "ASSET",
-        "CASE",
-        "ORDER",
-        "AIR_PREFERENCE",
-        "AIR_BOOKING",
-        "AIR_SEGMENT",
-        "HOTEL_PREFERENCE",
-        "HOTEL_STAY_REVENUE",
-        "HOTEL_RESERVATION",
-        "LOYALTY",
-        "LOYALTY_TRANSACTION",
-        "LOYALTY_PROMOTION",
-        "WEB_ANALYTICS",
-        "DEVICE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Profile => "PROFILE",
-            Self::Unique => "UNIQUE",
-            Self::Secondary => "SECONDARY",
-            Self::LookupOnly => "LOOKUP_ONLY",
-            Self::NewOnly => "NEW_ONLY",
-            Self::Asset => "ASSET",
-            Self::Case => "CASE",
-            Self::Order => "ORDER",
-            Self::AirPreference => "AIR_PREFERENCE",
-            Self::AirBooking => "AIR_BOOKING",
-            Self::AirSegment => "AIR_SEGMENT",
-            Self::HotelPreference => "HOTEL_PREFERENCE",
-            Self::HotelStayRevenue => "HOTEL_STAY_REVENUE",
-            Self::HotelReservation => "HOTEL_RESERVATION",
-            Self::Loyalty => "LOYALTY",
-            Self::LoyaltyTransaction => "LOYALTY_TRANSACTION",
-            Self::LoyaltyPromotion => "LOYALTY_PROMOTION",
-            Self::WebAnalytics => "WEB_ANALYTICS",
-            Self::Device => "DEVICE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StandardIdentifiers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StandardIdentifiers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StandardIdentifiers {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROFILE" => Self::Profile,
-            "UNIQUE" => Self::Unique,
-            "SECONDARY" => Self::Secondary,
-            "LOOKUP_ONLY" => Self::LookupOnly,
-            "NEW_ONLY" => Self::NewOnly,
-            "ASSET" => Self::Asset,
-            "CASE" => Self::Case,
-            "ORDER" => Self::Order,
-            "AIR_PREFERENCE" => Self::AirPreference,
-            "AIR_BOOKING" => Self::AirBooking,
-            "AIR_SEGMENT" => Self::AirSegment,
-            "HOTEL_PREFERENCE" => Self::HotelPreference,
-            "HOTEL_STAY_REVENUE" => Self::HotelStayRevenue,
-            "HOTEL_RESERVATION" => Self::HotelReservation,
-            "LOYALTY" => Self::Loyalty,
-            "LOYALTY_TRANSACTION" => Self::LoyaltyTransaction,
-            "LOYALTY_PROMOTION" => Self::LoyaltyPromotion,
-            "WEB_ANALYTICS" => Self::WebAnalytics,
-            "DEVICE" => Self::Device,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StandardIdentifiers> {
-    fn from(s: &str) -> Self {
-        Value::literal(StandardIdentifiers::from(s))
-    }
-}
-
-crate::impl_literal!(StandardIdentifiers);
-
-/// Property type `Tag` of `AWS::CustomerProfiles::ObjectType`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CustomerProfiles::Recommender`.
-#[derive(Debug, Clone)]
-pub struct Recommender {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Recommender {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Recommender {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Recommender {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CustomerProfiles::Recommender`.
+    Recommender("AWS::CustomerProfiles::Recommender", RecommenderProps)
 }
 
 impl Recommender {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CustomerProfiles::Recommender";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RecommenderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -98,35 +50,52 @@ impl Recommender {
     }
 
     /// `Fn::GetAtt` `TrainingMetrics`.
-    pub fn attr_training_metrics(&self) -> Value<serde_json::Value> {
+    pub fn attr_training_metrics(&self) -> Value<Json> {
         self.resource.get_att("TrainingMetrics")
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `RecommenderConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recommender_config(&self, value: impl Into<Value<RecommenderConfig>>) {
+        self.resource
+            .set_property("RecommenderConfig", value.into())
+    }
+
+    /// Replaces `RecommenderName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recommender_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RecommenderName", value.into())
+    }
+
+    /// Replaces `RecommenderRecipeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recommender_recipe_name(&self, value: impl Into<Value<RecommenderRecipeName>>) {
+        self.resource
+            .set_property("RecommenderRecipeName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
     }
 }
 
-/// Properties of `AWS::CustomerProfiles::Recommender`.
-#[derive(Debug, Clone)]
-pub struct RecommenderProps {
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub domain_name: Value<String>,
-    /// `RecommenderConfig` (optional).
-    pub recommender_config: Option<Value<RecommenderConfig>>,
-    /// `RecommenderName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub recommender_name: Value<String>,
-    /// `RecommenderRecipeName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub recommender_recipe_name: Value<RecommenderRecipeName>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CustomerProfiles::Recommender`.
+    RecommenderProps
 }
 
 impl RecommenderProps {
@@ -136,373 +105,103 @@ impl RecommenderProps {
         recommender_name: impl Into<Value<String>>,
         recommender_recipe_name: impl Into<Value<RecommenderRecipeName>>,
     ) -> Self {
-        Self {
-            description: None,
-            domain_name: domain_name.into(),
-            recommender_config: None,
-            recommender_name: recommender_name.into(),
-            recommender_recipe_name: recommender_recipe_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DomainName", domain_name.into().to_template())
+                .with(3, "RecommenderName", recommender_name.into().to_template())
+                .with(
+                    4,
+                    "RecommenderRecipeName",
+                    recommender_recipe_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `RecommenderConfig`.
-    pub fn recommender_config(mut self, value: impl Into<Value<RecommenderConfig>>) -> Self {
-        self.recommender_config = Some(value.into());
-        self
+    /// `RecommenderConfig` (optional).
+    pub fn recommender_config(self, value: impl Into<Value<RecommenderConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RecommenderConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecommenderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.recommender_config {
-            m.insert("RecommenderConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RecommenderName".to_owned(),
-            self.recommender_name.to_template(),
-        );
-        m.insert(
-            "RecommenderRecipeName".to_owned(),
-            self.recommender_recipe_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RecommenderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recommender_config
-            .check(&path.field("RecommenderConfig"), &Rules::NONE, out);
-        self.recommender_name.check(
-            &path.field("RecommenderName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recommender_recipe_name
-            .check(&path.field("RecommenderRecipeName"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RecommenderProps);
-
-/// Property type `RecommenderConfig` of `AWS::CustomerProfiles::Recommender`.
-#[derive(Debug, Clone, Default)]
-pub struct RecommenderConfig {
-    /// `EventsConfig` (optional).
-    pub events_config: Option<Value<EventsConfig>>,
+crate::l1_struct! {
+    /// Property type `RecommenderConfig` of `AWS::CustomerProfiles::Recommender`.
+    RecommenderConfig(default)
 }
 
 impl RecommenderConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            events_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EventsConfig`.
-    pub fn events_config(mut self, value: impl Into<Value<EventsConfig>>) -> Self {
-        self.events_config = Some(value.into());
-        self
+    /// `EventsConfig` (optional).
+    pub fn events_config(self, value: impl Into<Value<EventsConfig>>) -> Self {
+        Self(self.0.with(0, "EventsConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RecommenderConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.events_config {
-            m.insert("EventsConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecommenderConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.events_config
-            .check(&path.field("EventsConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecommenderConfig);
-
-/// Property type `EventsConfig` of `AWS::CustomerProfiles::Recommender`.
-#[derive(Debug, Clone)]
-pub struct EventsConfig {
-    /// `EventParametersList` (required).
-    /// Items: 1..=10.
-    pub event_parameters_list: Value<List<EventParameters>>,
+crate::l1_struct! {
+    /// Property type `EventsConfig` of `AWS::CustomerProfiles::Recommender`.
+    EventsConfig
 }
 
 impl EventsConfig {
     /// The required properties: `EventParametersList`.
     pub fn new(event_parameters_list: impl Into<Value<List<EventParameters>>>) -> Self {
-        Self {
-            event_parameters_list: event_parameters_list.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EventParametersList",
+            event_parameters_list.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EventsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EventParametersList".to_owned(),
-            self.event_parameters_list.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_parameters_list.check(
-            &path.field("EventParametersList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventsConfig);
-
-/// Property type `EventParameters` of `AWS::CustomerProfiles::Recommender`.
-#[derive(Debug, Clone)]
-pub struct EventParameters {
-    /// `EventType` (required).
-    /// Length: 1..=255 characters.
-    pub event_type: Value<String>,
-    /// `EventValueThreshold` (optional).
-    pub event_value_threshold: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `EventParameters` of `AWS::CustomerProfiles::Recommender`.
+    EventParameters
 }
 
 impl EventParameters {
     /// The required properties: `EventType`.
     pub fn new(event_type: impl Into<Value<String>>) -> Self {
-        Self {
-            event_type: event_type.into(),
-            event_value_threshold: None,
-        }
+        Self(crate::Properties::new().with(0, "EventType", event_type.into().to_template()))
     }
-    /// Sets `EventValueThreshold`.
-    pub fn event_value_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.event_value_threshold = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventType".to_owned(), self.event_type.to_template());
-        if let Some(v) = &self.event_value_threshold {
-            m.insert("EventValueThreshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EventValueThreshold` (optional).
+    pub fn event_value_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EventValueThreshold", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EventParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_type.check(
-            &path.field("EventType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RecommenderRecipeName`.
+    RecommenderRecipeName {
+        /// `frequently-paired-items`
+        FrequentlyPairedItems = "frequently-paired-items",
+        /// `personalized-ranking`
+        PersonalizedRanking = "personalized-ranking",
+        /// `popular-items`
+        PopularItems = "popular-items",
+        /// `recommended-for-you`
+        RecommendedForYou = "recommended-for-you",
+        /// `similar-items`
+        SimilarItems = "similar-items",
+        /// `trending-now`
+        TrendingNow = "trending-now",
     }
 }
 
-crate::impl_literal!(EventParameters);
-
-/// Values of `RecommenderRecipeName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecommenderRecipeName {
-    /// `frequently-paired-items`
-    FrequentlyPairedItems,
-    /// `personalized-ranking`
-    PersonalizedRanking,
-    /// `popular-items`
-    PopularItems,
-    /// `recommended-for-you`
-    RecommendedForYou,
-    /// `similar-items`
-    SimilarItems,
-    /// `trending-now`
-    TrendingNow,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecommenderRecipeName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "frequently-paired-items",
-        "personalized-ranking",
-        "popular-items",
-        "recommended-for-you",
-        "similar-items",
-        "trending-now",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FrequentlyPairedItems => "frequently-paired-items",
-            Self::PersonalizedRanking => "personalized-ranking",
-            Self::PopularItems => "popular-items",
-            Self::RecommendedForYou => "recommended-for-you",
-            Self::SimilarItems => "similar-items",
-            Self::TrendingNow => "trending-now",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecommenderRecipeName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecommenderRecipeName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecommenderRecipeName {
-    fn from(s: &str) -> Self {
-        match s {
-            "frequently-paired-items" => Self::FrequentlyPairedItems,
-            "personalized-ranking" => Self::PersonalizedRanking,
-            "popular-items" => Self::PopularItems,
-            "recommended-for-you" => Self::RecommendedForYou,
-            "similar-items" => Self::SimilarItems,
-            "trending-now" => Self::TrendingNow,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecommenderRecipeName> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecommenderRecipeName::from(s))
-    }
-}
-
-crate::impl_literal!(RecommenderRecipeName);
-
-/// Property type `Tag` of `AWS::CustomerProfiles::Recommender`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::CustomerProfiles::SegmentDefinition`.
-#[derive(Debug, Clone)]
-pub struct SegmentDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SegmentDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SegmentDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SegmentDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::CustomerProfiles::SegmentDefinition`.
+    SegmentDefinition("AWS::CustomerProfiles::SegmentDefinition", SegmentDefinitionProps)
 }
 
 impl SegmentDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::CustomerProfiles::SegmentDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SegmentDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,40 +38,60 @@ impl SegmentDefinition {
     pub fn attr_segment_type(&self) -> Value<String> {
         self.resource.get_att("SegmentType")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `SegmentDefinitionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment_definition_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SegmentDefinitionName", value.into())
+    }
+
+    /// Replaces `SegmentGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment_groups(&self, value: impl Into<Value<SegmentGroup>>) {
+        self.resource.set_property("SegmentGroups", value.into())
+    }
+
+    /// Replaces `SegmentSort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment_sort(&self, value: impl Into<Value<SegmentSort>>) {
+        self.resource.set_property("SegmentSort", value.into())
+    }
+
+    /// Replaces `SegmentSqlQuery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment_sql_query(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SegmentSqlQuery", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::CustomerProfiles::SegmentDefinition`.
-#[derive(Debug, Clone)]
-pub struct SegmentDefinitionProps {
-    /// `Description` (optional).
-    /// Length: 1..=4000 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub display_name: Value<String>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub domain_name: Value<String>,
-    /// `SegmentDefinitionName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub segment_definition_name: Value<String>,
-    /// `SegmentGroups` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub segment_groups: Option<Value<SegmentGroup>>,
-    /// `SegmentSort` (optional).
-    pub segment_sort: Option<Value<SegmentSort>>,
-    /// `SegmentSqlQuery` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=50000 characters.
-    pub segment_sql_query: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::CustomerProfiles::SegmentDefinition`.
+    SegmentDefinitionProps
 }
 
 impl SegmentDefinitionProps {
@@ -129,718 +101,194 @@ impl SegmentDefinitionProps {
         domain_name: impl Into<Value<String>>,
         segment_definition_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            display_name: display_name.into(),
-            domain_name: domain_name.into(),
-            segment_definition_name: segment_definition_name.into(),
-            segment_groups: None,
-            segment_sort: None,
-            segment_sql_query: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DisplayName", display_name.into().to_template())
+                .with(2, "DomainName", domain_name.into().to_template())
+                .with(
+                    3,
+                    "SegmentDefinitionName",
+                    segment_definition_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 4000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `SegmentGroups`.
-    pub fn segment_groups(mut self, value: impl Into<Value<SegmentGroup>>) -> Self {
-        self.segment_groups = Some(value.into());
-        self
+    /// `SegmentGroups` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn segment_groups(self, value: impl Into<Value<SegmentGroup>>) -> Self {
+        Self(self.0.with(4, "SegmentGroups", value.into().to_template()))
     }
-    /// Sets `SegmentSort`.
-    pub fn segment_sort(mut self, value: impl Into<Value<SegmentSort>>) -> Self {
-        self.segment_sort = Some(value.into());
-        self
+    /// `SegmentSort` (optional).
+    pub fn segment_sort(self, value: impl Into<Value<SegmentSort>>) -> Self {
+        Self(self.0.with(5, "SegmentSort", value.into().to_template()))
     }
-    /// Sets `SegmentSqlQuery`.
-    pub fn segment_sql_query(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_sql_query = Some(value.into());
-        self
+    /// `SegmentSqlQuery` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 50000 characters.
+    pub fn segment_sql_query(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SegmentSqlQuery", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SegmentDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        m.insert(
-            "SegmentDefinitionName".to_owned(),
-            self.segment_definition_name.to_template(),
-        );
-        if let Some(v) = &self.segment_groups {
-            m.insert("SegmentGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_sort {
-            m.insert("SegmentSort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_sql_query {
-            m.insert("SegmentSqlQuery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SegmentDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.segment_definition_name.check(
-            &path.field("SegmentDefinitionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.segment_groups
-            .check(&path.field("SegmentGroups"), &Rules::NONE, out);
-        self.segment_sort
-            .check(&path.field("SegmentSort"), &Rules::NONE, out);
-        self.segment_sql_query.check(
-            &path.field("SegmentSqlQuery"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SegmentDefinitionProps);
-
-/// Property type `SegmentGroup` of `AWS::CustomerProfiles::SegmentDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct SegmentGroup {
-    /// `Groups` (optional).
-    pub groups: Option<Value<List<Group>>>,
-    /// `Include` (optional).
-    pub include: Option<Value<IncludeOptions>>,
+crate::l1_struct! {
+    /// Property type `SegmentGroup` of `AWS::CustomerProfiles::SegmentDefinition`.
+    SegmentGroup(default)
 }
 
 impl SegmentGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            groups: None,
-            include: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<List<Group>>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    pub fn groups(self, value: impl Into<Value<List<Group>>>) -> Self {
+        Self(self.0.with(0, "Groups", value.into().to_template()))
     }
-    /// Sets `Include`.
-    pub fn include(mut self, value: impl Into<Value<IncludeOptions>>) -> Self {
-        self.include = Some(value.into());
-        self
+    /// `Include` (optional).
+    pub fn include(self, value: impl Into<Value<IncludeOptions>>) -> Self {
+        Self(self.0.with(1, "Include", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SegmentGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include {
-            m.insert("Include".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SegmentGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.groups.check(&path.field("Groups"), &Rules::NONE, out);
-        self.include
-            .check(&path.field("Include"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SegmentGroup);
-
-/// Property type `Group` of `AWS::CustomerProfiles::SegmentDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Group {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<serde_json::Value>>>,
-    /// `SourceSegments` (optional).
-    pub source_segments: Option<Value<List<SourceSegment>>>,
-    /// `SourceType` (optional).
-    pub source_type: Option<Value<IncludeOptions>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<IncludeOptions>>,
+crate::l1_struct! {
+    /// Property type `Group` of `AWS::CustomerProfiles::SegmentDefinition`.
+    Group(default)
 }
 
 impl Group {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimensions: None,
-            source_segments: None,
-            source_type: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `SourceSegments`.
-    pub fn source_segments(mut self, value: impl Into<Value<List<SourceSegment>>>) -> Self {
-        self.source_segments = Some(value.into());
-        self
+    /// `SourceSegments` (optional).
+    pub fn source_segments(self, value: impl Into<Value<List<SourceSegment>>>) -> Self {
+        Self(self.0.with(1, "SourceSegments", value.into().to_template()))
     }
-    /// Sets `SourceType`.
-    pub fn source_type(mut self, value: impl Into<Value<IncludeOptions>>) -> Self {
-        self.source_type = Some(value.into());
-        self
+    /// `SourceType` (optional).
+    pub fn source_type(self, value: impl Into<Value<IncludeOptions>>) -> Self {
+        Self(self.0.with(2, "SourceType", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<IncludeOptions>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<IncludeOptions>>) -> Self {
+        Self(self.0.with(3, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Group {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_segments {
-            m.insert("SourceSegments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_type {
-            m.insert("SourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Group {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_segments
-            .check(&path.field("SourceSegments"), &Rules::NONE, out);
-        self.source_type
-            .check(&path.field("SourceType"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Group);
-
-/// Property type `SourceSegment` of `AWS::CustomerProfiles::SegmentDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceSegment {
-    /// `SegmentDefinitionName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub segment_definition_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SourceSegment` of `AWS::CustomerProfiles::SegmentDefinition`.
+    SourceSegment(default)
 }
 
 impl SourceSegment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            segment_definition_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SegmentDefinitionName`.
-    pub fn segment_definition_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_definition_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceSegment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.segment_definition_name {
-            m.insert("SegmentDefinitionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SegmentDefinitionName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn segment_definition_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SegmentDefinitionName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SourceSegment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.segment_definition_name.check(
-            &path.field("SegmentDefinitionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `IncludeOptions`.
+    IncludeOptions {
+        /// `ALL`
+        All = "ALL",
+        /// `ANY`
+        Any = "ANY",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(SourceSegment);
-
-/// Values of `IncludeOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IncludeOptions {
-    /// `ALL`
-    All,
-    /// `ANY`
-    Any,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IncludeOptions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "ANY", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Any => "ANY",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IncludeOptions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IncludeOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IncludeOptions {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "ANY" => Self::Any,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IncludeOptions> {
-    fn from(s: &str) -> Self {
-        Value::literal(IncludeOptions::from(s))
-    }
-}
-
-crate::impl_literal!(IncludeOptions);
-
-/// Property type `SegmentSort` of `AWS::CustomerProfiles::SegmentDefinition`.
-#[derive(Debug, Clone)]
-pub struct SegmentSort {
-    /// `Attributes` (required).
-    /// Items: 1..=10.
-    pub attributes: Value<List<SortAttribute>>,
+crate::l1_struct! {
+    /// Property type `SegmentSort` of `AWS::CustomerProfiles::SegmentDefinition`.
+    SegmentSort
 }
 
 impl SegmentSort {
     /// The required properties: `Attributes`.
     pub fn new(attributes: impl Into<Value<List<SortAttribute>>>) -> Self {
-        Self {
-            attributes: attributes.into(),
-        }
+        Self(crate::Properties::new().with(0, "Attributes", attributes.into().to_template()))
     }
 }
 
-impl ToTemplate for SegmentSort {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attributes".to_owned(), self.attributes.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SegmentSort {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes.check(
-            &path.field("Attributes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SegmentSort);
-
-/// Property type `SortAttribute` of `AWS::CustomerProfiles::SegmentDefinition`.
-#[derive(Debug, Clone)]
-pub struct SortAttribute {
-    /// `DataType` (optional).
-    pub data_type: Option<Value<SegmentSortDataType>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub name: Value<String>,
-    /// `Order` (required).
-    pub order: Value<SegmentSortOrder>,
-    /// `Type` (optional).
-    pub type_: Option<Value<SortAttributeType>>,
+crate::l1_struct! {
+    /// Property type `SortAttribute` of `AWS::CustomerProfiles::SegmentDefinition`.
+    SortAttribute
 }
 
 impl SortAttribute {
     /// The required properties: `Name`, `Order`.
     pub fn new(name: impl Into<Value<String>>, order: impl Into<Value<SegmentSortOrder>>) -> Self {
-        Self {
-            data_type: None,
-            name: name.into(),
-            order: order.into(),
-            type_: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Order", order.into().to_template()),
+        )
     }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, value: impl Into<Value<SegmentSortDataType>>) -> Self {
-        self.data_type = Some(value.into());
-        self
+    /// `DataType` (optional).
+    pub fn data_type(self, value: impl Into<Value<SegmentSortDataType>>) -> Self {
+        Self(self.0.with(0, "DataType", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<SortAttributeType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<SortAttributeType>>) -> Self {
+        Self(self.0.with(3, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SortAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_type {
-            m.insert("DataType".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Order".to_owned(), self.order.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SegmentSortDataType`.
+    SegmentSortDataType {
+        /// `STRING`
+        String = "STRING",
+        /// `NUMBER`
+        Number = "NUMBER",
+        /// `DATE`
+        Date = "DATE",
     }
 }
 
-impl Check for SortAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_type
-            .check(&path.field("DataType"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.order.check(&path.field("Order"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SegmentSortOrder`.
+    SegmentSortOrder {
+        /// `ASC`
+        Asc = "ASC",
+        /// `DESC`
+        Desc = "DESC",
     }
 }
 
-crate::impl_literal!(SortAttribute);
-
-/// Values of `SegmentSortDataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SegmentSortDataType {
-    /// `STRING`
-    String,
-    /// `NUMBER`
-    Number,
-    /// `DATE`
-    Date,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SegmentSortDataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STRING", "NUMBER", "DATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Number => "NUMBER",
-            Self::Date => "DATE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SortAttributeType`.
+    SortAttributeType {
+        /// `PROFILE`
+        Profile = "PROFILE",
+        /// `CALCULATED`
+        Calculated = "CALCULATED",
     }
 }
 
-impl ToTemplate for SegmentSortDataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SegmentSortDataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SegmentSortDataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "NUMBER" => Self::Number,
-            "DATE" => Self::Date,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SegmentSortDataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SegmentSortDataType::from(s))
-    }
-}
-
-crate::impl_literal!(SegmentSortDataType);
-
-/// Values of `SegmentSortOrder`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SegmentSortOrder {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SegmentSortOrder {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SegmentSortOrder {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SegmentSortOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SegmentSortOrder {
-    fn from(s: &str) -> Self {
-        match s {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SegmentSortOrder> {
-    fn from(s: &str) -> Self {
-        Value::literal(SegmentSortOrder::from(s))
-    }
-}
-
-crate::impl_literal!(SegmentSortOrder);
-
-/// Values of `SortAttributeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SortAttributeType {
-    /// `PROFILE`
-    Profile,
-    /// `CALCULATED`
-    Calculated,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SortAttributeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROFILE", "CALCULATED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Profile => "PROFILE",
-            Self::Calculated => "CALCULATED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SortAttributeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SortAttributeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SortAttributeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROFILE" => Self::Profile,
-            "CALCULATED" => Self::Calculated,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SortAttributeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SortAttributeType::from(s))
-    }
-}
-
-crate::impl_literal!(SortAttributeType);
-
-/// Property type `Tag` of `AWS::CustomerProfiles::SegmentDefinition`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

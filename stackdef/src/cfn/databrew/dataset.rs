@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Dataset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Dataset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Dataset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Dataset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataBrew::Dataset`.
+    Dataset("AWS::DataBrew::Dataset", DatasetProps)
 }
 
 impl Dataset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataBrew::Dataset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatasetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::DataBrewDatasetName> {
         self.resource.ref_value()
@@ -77,1131 +29,406 @@ impl Dataset {
     pub fn name(&self) -> Value<ids::DataBrewDatasetName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Format` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_format(&self, value: impl Into<Value<Format>>) {
+        self.resource.set_property("Format", value.into())
+    }
+
+    /// Replaces `FormatOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_format_options(&self, value: impl Into<Value<FormatOptions>>) {
+        self.resource.set_property("FormatOptions", value.into())
+    }
+
+    /// Replaces `Input` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input(&self, value: impl Into<Value<Input>>) {
+        self.resource.set_property("Input", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PathOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path_options(&self, value: impl Into<Value<PathOptions>>) {
+        self.resource.set_property("PathOptions", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<Source>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatasetProps {
-    /// `Format` (optional).
-    pub format: Option<Value<Format>>,
-    /// `FormatOptions` (optional).
-    pub format_options: Option<Value<FormatOptions>>,
-    /// `Input` (required).
-    pub input: Value<Input>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `PathOptions` (optional).
-    pub path_options: Option<Value<PathOptions>>,
-    /// `Source` (optional).
-    pub source: Option<Value<Source>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataBrew::Dataset`.
+    DatasetProps
 }
 
 impl DatasetProps {
     /// The required properties: `Input`, `Name`.
     pub fn new(input: impl Into<Value<Input>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            format: None,
-            format_options: None,
-            input: input.into(),
-            name: name.into(),
-            path_options: None,
-            source: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Input", input.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Format`.
-    pub fn format(mut self, value: impl Into<Value<Format>>) -> Self {
-        self.format = Some(value.into());
-        self
+    /// `Format` (optional).
+    pub fn format(self, value: impl Into<Value<Format>>) -> Self {
+        Self(self.0.with(0, "Format", value.into().to_template()))
     }
-    /// Sets `FormatOptions`.
-    pub fn format_options(mut self, value: impl Into<Value<FormatOptions>>) -> Self {
-        self.format_options = Some(value.into());
-        self
+    /// `FormatOptions` (optional).
+    pub fn format_options(self, value: impl Into<Value<FormatOptions>>) -> Self {
+        Self(self.0.with(1, "FormatOptions", value.into().to_template()))
     }
-    /// Sets `PathOptions`.
-    pub fn path_options(mut self, value: impl Into<Value<PathOptions>>) -> Self {
-        self.path_options = Some(value.into());
-        self
+    /// `PathOptions` (optional).
+    pub fn path_options(self, value: impl Into<Value<PathOptions>>) -> Self {
+        Self(self.0.with(4, "PathOptions", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<Source>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    pub fn source(self, value: impl Into<Value<Source>>) -> Self {
+        Self(self.0.with(5, "Source", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DatasetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.format {
-            m.insert("Format".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format_options {
-            m.insert("FormatOptions".to_owned(), v.to_template());
-        }
-        m.insert("Input".to_owned(), self.input.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.path_options {
-            m.insert("PathOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `CSV`
+        Csv = "CSV",
+        /// `JSON`
+        Json = "JSON",
+        /// `PARQUET`
+        Parquet = "PARQUET",
+        /// `EXCEL`
+        Excel = "EXCEL",
+        /// `ORC`
+        Orc = "ORC",
     }
 }
 
-impl Check for DatasetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-        self.format_options
-            .check(&path.field("FormatOptions"), &Rules::NONE, out);
-        self.input.check(&path.field("Input"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path_options
-            .check(&path.field("PathOptions"), &Rules::NONE, out);
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatasetProps);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `CSV`
-    Csv,
-    /// `JSON`
-    Json,
-    /// `PARQUET`
-    Parquet,
-    /// `EXCEL`
-    Excel,
-    /// `ORC`
-    Orc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "JSON", "PARQUET", "EXCEL", "ORC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Json => "JSON",
-            Self::Parquet => "PARQUET",
-            Self::Excel => "EXCEL",
-            Self::Orc => "ORC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "JSON" => Self::Json,
-            "PARQUET" => Self::Parquet,
-            "EXCEL" => Self::Excel,
-            "ORC" => Self::Orc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Property type `FormatOptions` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct FormatOptions {
-    /// `Csv` (optional).
-    pub csv: Option<Value<CsvOptions>>,
-    /// `Excel` (optional).
-    pub excel: Option<Value<ExcelOptions>>,
-    /// `Json` (optional).
-    pub json: Option<Value<JsonOptions>>,
+crate::l1_struct! {
+    /// Property type `FormatOptions` of `AWS::DataBrew::Dataset`.
+    FormatOptions(default)
 }
 
 impl FormatOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            csv: None,
-            excel: None,
-            json: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Csv`.
-    pub fn csv(mut self, value: impl Into<Value<CsvOptions>>) -> Self {
-        self.csv = Some(value.into());
-        self
+    /// `Csv` (optional).
+    pub fn csv(self, value: impl Into<Value<CsvOptions>>) -> Self {
+        Self(self.0.with(0, "Csv", value.into().to_template()))
     }
-    /// Sets `Excel`.
-    pub fn excel(mut self, value: impl Into<Value<ExcelOptions>>) -> Self {
-        self.excel = Some(value.into());
-        self
+    /// `Excel` (optional).
+    pub fn excel(self, value: impl Into<Value<ExcelOptions>>) -> Self {
+        Self(self.0.with(1, "Excel", value.into().to_template()))
     }
-    /// Sets `Json`.
-    pub fn json(mut self, value: impl Into<Value<JsonOptions>>) -> Self {
-        self.json = Some(value.into());
-        self
+    /// `Json` (optional).
+    pub fn json(self, value: impl Into<Value<JsonOptions>>) -> Self {
+        Self(self.0.with(2, "Json", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FormatOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csv {
-            m.insert("Csv".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excel {
-            m.insert("Excel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.json {
-            m.insert("Json".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FormatOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.csv.check(&path.field("Csv"), &Rules::NONE, out);
-        self.excel.check(&path.field("Excel"), &Rules::NONE, out);
-        self.json.check(&path.field("Json"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FormatOptions);
-
-/// Property type `CsvOptions` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct CsvOptions {
-    /// `Delimiter` (optional).
-    /// Length: 1..=1 characters.
-    pub delimiter: Option<Value<String>>,
-    /// `HeaderRow` (optional).
-    pub header_row: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `CsvOptions` of `AWS::DataBrew::Dataset`.
+    CsvOptions(default)
 }
 
 impl CsvOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delimiter: None,
-            header_row: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delimiter = Some(value.into());
-        self
+    /// `Delimiter` (optional).
+    /// Length: 1 to 1 characters.
+    pub fn delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Delimiter", value.into().to_template()))
     }
-    /// Sets `HeaderRow`.
-    pub fn header_row(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.header_row = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CsvOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delimiter {
-            m.insert("Delimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.header_row {
-            m.insert("HeaderRow".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CsvOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delimiter.check(
-            &path.field("Delimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CsvOptions);
-
-/// Property type `ExcelOptions` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct ExcelOptions {
     /// `HeaderRow` (optional).
-    pub header_row: Option<Value<bool>>,
-    /// `SheetIndexes` (optional).
-    /// Items: 1..=1.
-    /// Each item: Range: 0..=200.
-    pub sheet_indexes: Option<Value<List<i64>>>,
-    /// `SheetNames` (optional).
-    /// Items: 1..=1.
-    /// Each item: Length: 1..=31 characters.
-    pub sheet_names: Option<Value<List<String>>>,
+    pub fn header_row(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "HeaderRow", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ExcelOptions` of `AWS::DataBrew::Dataset`.
+    ExcelOptions(default)
 }
 
 impl ExcelOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            header_row: None,
-            sheet_indexes: None,
-            sheet_names: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HeaderRow`.
-    pub fn header_row(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.header_row = Some(value.into());
-        self
+    /// `HeaderRow` (optional).
+    pub fn header_row(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "HeaderRow", value.into().to_template()))
     }
-    /// Sets `SheetIndexes`.
-    pub fn sheet_indexes(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.sheet_indexes = Some(value.into());
-        self
+    /// `SheetIndexes` (optional).
+    /// Items: 1 to 1.
+    /// Each item: Range: 0 to 200.
+    pub fn sheet_indexes(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(1, "SheetIndexes", value.into().to_template()))
     }
-    /// Sets `SheetNames`.
-    pub fn sheet_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.sheet_names = Some(value.into());
-        self
+    /// `SheetNames` (optional).
+    /// Items: 1 to 1.
+    /// Each item: Length: 1 to 31 characters.
+    pub fn sheet_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "SheetNames", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExcelOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.header_row {
-            m.insert("HeaderRow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sheet_indexes {
-            m.insert("SheetIndexes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sheet_names {
-            m.insert("SheetNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExcelOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sheet_indexes.check(
-            &path.field("SheetIndexes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            minimum: Some(0.0),
-                            maximum: Some(200.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sheet_names.check(
-            &path.field("SheetNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(31),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("SheetNames", self.sheet_names.is_some())],
-                &[("SheetIndexes", self.sheet_indexes.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExcelOptions);
-
-/// Property type `JsonOptions` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct JsonOptions {
-    /// `MultiLine` (optional).
-    pub multi_line: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `JsonOptions` of `AWS::DataBrew::Dataset`.
+    JsonOptions(default)
 }
 
 impl JsonOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { multi_line: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `MultiLine`.
-    pub fn multi_line(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_line = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JsonOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.multi_line {
-            m.insert("MultiLine".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MultiLine` (optional).
+    pub fn multi_line(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "MultiLine", value.into().to_template()))
     }
 }
 
-impl Check for JsonOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JsonOptions);
-
-/// Property type `Input` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct Input {
-    /// `DataCatalogInputDefinition` (optional).
-    pub data_catalog_input_definition: Option<Value<DataCatalogInputDefinition>>,
-    /// `DatabaseInputDefinition` (optional).
-    pub database_input_definition: Option<Value<DatabaseInputDefinition>>,
-    /// `Metadata` (optional).
-    pub metadata: Option<Value<Metadata>>,
-    /// `S3InputDefinition` (optional).
-    pub s3_input_definition: Option<Value<S3Location>>,
+crate::l1_struct! {
+    /// Property type `Input` of `AWS::DataBrew::Dataset`.
+    Input(default)
 }
 
 impl Input {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_catalog_input_definition: None,
-            database_input_definition: None,
-            metadata: None,
-            s3_input_definition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataCatalogInputDefinition`.
+    /// `DataCatalogInputDefinition` (optional).
     pub fn data_catalog_input_definition(
-        mut self,
+        self,
         value: impl Into<Value<DataCatalogInputDefinition>>,
     ) -> Self {
-        self.data_catalog_input_definition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DataCatalogInputDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseInputDefinition`.
+    /// `DatabaseInputDefinition` (optional).
     pub fn database_input_definition(
-        mut self,
+        self,
         value: impl Into<Value<DatabaseInputDefinition>>,
     ) -> Self {
-        self.database_input_definition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DatabaseInputDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<Value<Metadata>>) -> Self {
-        self.metadata = Some(value.into());
-        self
+    /// `Metadata` (optional).
+    pub fn metadata(self, value: impl Into<Value<Metadata>>) -> Self {
+        Self(self.0.with(2, "Metadata", value.into().to_template()))
     }
-    /// Sets `S3InputDefinition`.
-    pub fn s3_input_definition(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.s3_input_definition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Input {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_catalog_input_definition {
-            m.insert("DataCatalogInputDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_input_definition {
-            m.insert("DatabaseInputDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata {
-            m.insert("Metadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_input_definition {
-            m.insert("S3InputDefinition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3InputDefinition` (optional).
+    pub fn s3_input_definition(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(
+            self.0
+                .with(3, "S3InputDefinition", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Input {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_catalog_input_definition.check(
-            &path.field("DataCatalogInputDefinition"),
-            &Rules::NONE,
-            out,
-        );
-        self.database_input_definition.check(
-            &path.field("DatabaseInputDefinition"),
-            &Rules::NONE,
-            out,
-        );
-        self.metadata
-            .check(&path.field("Metadata"), &Rules::NONE, out);
-        self.s3_input_definition
-            .check(&path.field("S3InputDefinition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Input);
-
-/// Property type `DataCatalogInputDefinition` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct DataCatalogInputDefinition {
-    /// `CatalogId` (optional).
-    /// Length: 1..=255 characters.
-    pub catalog_id: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    /// Length: 1..=255 characters.
-    pub database_name: Option<Value<String>>,
-    /// `TableName` (optional).
-    /// Length: 1..=255 characters.
-    pub table_name: Option<Value<String>>,
-    /// `TempDirectory` (optional).
-    pub temp_directory: Option<Value<S3Location>>,
+crate::l1_struct! {
+    /// Property type `DataCatalogInputDefinition` of `AWS::DataBrew::Dataset`.
+    DataCatalogInputDefinition(default)
 }
 
 impl DataCatalogInputDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_id: None,
-            database_name: None,
-            table_name: None,
-            temp_directory: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
+    /// `CatalogId` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_name = Some(value.into());
-        self
+    /// `TableName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TableName", value.into().to_template()))
     }
-    /// Sets `TempDirectory`.
-    pub fn temp_directory(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.temp_directory = Some(value.into());
-        self
+    /// `TempDirectory` (optional).
+    pub fn temp_directory(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(self.0.with(3, "TempDirectory", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataCatalogInputDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_name {
-            m.insert("TableName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.temp_directory {
-            m.insert("TempDirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataCatalogInputDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.temp_directory
-            .check(&path.field("TempDirectory"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataCatalogInputDefinition);
-
-/// Property type `S3Location` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    pub bucket: Value<String>,
-    /// `BucketOwner` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub bucket_owner: Option<Value<String>>,
-    /// `Key` (optional).
-    /// Length: 1..=1280 characters.
-    pub key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::DataBrew::Dataset`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            bucket_owner: None,
-            key: None,
-        }
+        Self(crate::Properties::new().with(0, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `BucketOwner`.
-    pub fn bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_owner = Some(value.into());
-        self
+    /// `BucketOwner` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketOwner", value.into().to_template()))
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 1280 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Key", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.bucket_owner {
-            m.insert("BucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_owner.check(
-            &path.field("BucketOwner"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1280),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `DatabaseInputDefinition` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatabaseInputDefinition {
-    /// `DatabaseTableName` (optional).
-    /// Length: 1..=255 characters.
-    pub database_table_name: Option<Value<String>>,
-    /// `GlueConnectionName` (required).
-    /// Length: 1..=255 characters.
-    pub glue_connection_name: Value<String>,
-    /// `QueryString` (optional).
-    /// Length: 1..=10000 characters.
-    pub query_string: Option<Value<String>>,
-    /// `TempDirectory` (optional).
-    pub temp_directory: Option<Value<S3Location>>,
+crate::l1_struct! {
+    /// Property type `DatabaseInputDefinition` of `AWS::DataBrew::Dataset`.
+    DatabaseInputDefinition
 }
 
 impl DatabaseInputDefinition {
     /// The required properties: `GlueConnectionName`.
     pub fn new(glue_connection_name: impl Into<Value<String>>) -> Self {
-        Self {
-            database_table_name: None,
-            glue_connection_name: glue_connection_name.into(),
-            query_string: None,
-            temp_directory: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "GlueConnectionName",
+            glue_connection_name.into().to_template(),
+        ))
     }
-    /// Sets `DatabaseTableName`.
-    pub fn database_table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_table_name = Some(value.into());
-        self
+    /// `DatabaseTableName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn database_table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DatabaseTableName", value.into().to_template()),
+        )
     }
-    /// Sets `QueryString`.
-    pub fn query_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query_string = Some(value.into());
-        self
+    /// `QueryString` (optional).
+    /// Length: 1 to 10000 characters.
+    pub fn query_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "QueryString", value.into().to_template()))
     }
-    /// Sets `TempDirectory`.
-    pub fn temp_directory(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.temp_directory = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseInputDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.database_table_name {
-            m.insert("DatabaseTableName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GlueConnectionName".to_owned(),
-            self.glue_connection_name.to_template(),
-        );
-        if let Some(v) = &self.query_string {
-            m.insert("QueryString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.temp_directory {
-            m.insert("TempDirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TempDirectory` (optional).
+    pub fn temp_directory(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(self.0.with(3, "TempDirectory", value.into().to_template()))
     }
 }
 
-impl Check for DatabaseInputDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_table_name.check(
-            &path.field("DatabaseTableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.glue_connection_name.check(
-            &path.field("GlueConnectionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_string.check(
-            &path.field("QueryString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.temp_directory
-            .check(&path.field("TempDirectory"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatabaseInputDefinition);
-
-/// Property type `Metadata` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct Metadata {
-    /// `SourceArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub source_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Metadata` of `AWS::DataBrew::Dataset`.
+    Metadata(default)
 }
 
 impl Metadata {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Metadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_arn {
-            m.insert("SourceArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn source_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SourceArn", value.into().to_template()))
     }
 }
 
-impl Check for Metadata {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_arn.check(
-            &path.field("SourceArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Metadata);
-
-/// Property type `PathOptions` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct PathOptions {
-    /// `FilesLimit` (optional).
-    pub files_limit: Option<Value<FilesLimit>>,
-    /// `LastModifiedDateCondition` (optional).
-    pub last_modified_date_condition: Option<Value<FilterExpression>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<List<PathParameter>>>,
+crate::l1_struct! {
+    /// Property type `PathOptions` of `AWS::DataBrew::Dataset`.
+    PathOptions(default)
 }
 
 impl PathOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            files_limit: None,
-            last_modified_date_condition: None,
-            parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FilesLimit`.
-    pub fn files_limit(mut self, value: impl Into<Value<FilesLimit>>) -> Self {
-        self.files_limit = Some(value.into());
-        self
+    /// `FilesLimit` (optional).
+    pub fn files_limit(self, value: impl Into<Value<FilesLimit>>) -> Self {
+        Self(self.0.with(0, "FilesLimit", value.into().to_template()))
     }
-    /// Sets `LastModifiedDateCondition`.
-    pub fn last_modified_date_condition(
-        mut self,
-        value: impl Into<Value<FilterExpression>>,
-    ) -> Self {
-        self.last_modified_date_condition = Some(value.into());
-        self
+    /// `LastModifiedDateCondition` (optional).
+    pub fn last_modified_date_condition(self, value: impl Into<Value<FilterExpression>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LastModifiedDateCondition", value.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<PathParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<List<PathParameter>>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PathOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.files_limit {
-            m.insert("FilesLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_modified_date_condition {
-            m.insert("LastModifiedDateCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PathOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.files_limit
-            .check(&path.field("FilesLimit"), &Rules::NONE, out);
-        self.last_modified_date_condition.check(
-            &path.field("LastModifiedDateCondition"),
-            &Rules::NONE,
-            out,
-        );
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PathOptions);
-
-/// Property type `FilesLimit` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct FilesLimit {
-    /// `MaxFiles` (required).
-    /// Range: 1..=.
-    pub max_files: Value<i64>,
-    /// `Order` (optional).
-    pub order: Option<Value<Order>>,
-    /// `OrderedBy` (optional).
-    pub ordered_by: Option<Value<OrderedBy>>,
+crate::l1_struct! {
+    /// Property type `FilesLimit` of `AWS::DataBrew::Dataset`.
+    FilesLimit
 }
 
 impl FilesLimit {
     /// The required properties: `MaxFiles`.
     pub fn new(max_files: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_files: max_files.into(),
-            order: None,
-            ordered_by: None,
-        }
+        Self(crate::Properties::new().with(0, "MaxFiles", max_files.into().to_template()))
     }
-    /// Sets `Order`.
-    pub fn order(mut self, value: impl Into<Value<Order>>) -> Self {
-        self.order = Some(value.into());
-        self
+    /// `Order` (optional).
+    pub fn order(self, value: impl Into<Value<Order>>) -> Self {
+        Self(self.0.with(1, "Order", value.into().to_template()))
     }
-    /// Sets `OrderedBy`.
-    pub fn ordered_by(mut self, value: impl Into<Value<OrderedBy>>) -> Self {
-        self.ordered_by = Some(value.into());
-        self
+    /// `OrderedBy` (optional).
+    pub fn ordered_by(self, value: impl Into<Value<OrderedBy>>) -> Self {
+        Self(self.0.with(2, "OrderedBy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FilesLimit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxFiles".to_owned(), self.max_files.to_template());
-        if let Some(v) = &self.order {
-            m.insert("Order".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ordered_by {
-            m.insert("OrderedBy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Order`.
+    Order {
+        /// `ASCENDING`
+        Ascending = "ASCENDING",
+        /// `DESCENDING`
+        Descending = "DESCENDING",
     }
 }
 
-impl Check for FilesLimit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_files.check(
-            &path.field("MaxFiles"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.order.check(&path.field("Order"), &Rules::NONE, out);
-        self.ordered_by
-            .check(&path.field("OrderedBy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `OrderedBy`.
+    OrderedBy {
+        /// `LAST_MODIFIED_DATE`
+        LastModifiedDate = "LAST_MODIFIED_DATE",
     }
 }
 
-crate::impl_literal!(FilesLimit);
-
-/// Values of `Order`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Order {
-    /// `ASCENDING`
-    Ascending,
-    /// `DESCENDING`
-    Descending,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Order {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ASCENDING", "DESCENDING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ascending => "ASCENDING",
-            Self::Descending => "DESCENDING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Order {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Order {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Order {
-    fn from(s: &str) -> Self {
-        match s {
-            "ASCENDING" => Self::Ascending,
-            "DESCENDING" => Self::Descending,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Order> {
-    fn from(s: &str) -> Self {
-        Value::literal(Order::from(s))
-    }
-}
-
-crate::impl_literal!(Order);
-
-/// Values of `OrderedBy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OrderedBy {
-    /// `LAST_MODIFIED_DATE`
-    LastModifiedDate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OrderedBy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LAST_MODIFIED_DATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LastModifiedDate => "LAST_MODIFIED_DATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OrderedBy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OrderedBy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OrderedBy {
-    fn from(s: &str) -> Self {
-        match s {
-            "LAST_MODIFIED_DATE" => Self::LastModifiedDate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OrderedBy> {
-    fn from(s: &str) -> Self {
-        Value::literal(OrderedBy::from(s))
-    }
-}
-
-crate::impl_literal!(OrderedBy);
-
-/// Property type `FilterExpression` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct FilterExpression {
-    /// `Expression` (required).
-    /// Length: 4..=1024 characters.
-    /// Pattern: `^[><0-9A-Za-z_.,:)(!= ]+$`.
-    pub expression: Value<String>,
-    /// `ValuesMap` (required).
-    pub values_map: Value<List<FilterValue>>,
+crate::l1_struct! {
+    /// Property type `FilterExpression` of `AWS::DataBrew::Dataset`.
+    FilterExpression
 }
 
 impl FilterExpression {
@@ -1210,109 +437,33 @@ impl FilterExpression {
         expression: impl Into<Value<String>>,
         values_map: impl Into<Value<List<FilterValue>>>,
     ) -> Self {
-        Self {
-            expression: expression.into(),
-            values_map: values_map.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Expression", expression.into().to_template())
+                .with(1, "ValuesMap", values_map.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FilterExpression {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        m.insert("ValuesMap".to_owned(), self.values_map.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FilterExpression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(1024),
-                pattern: Some("^[><0-9A-Za-z_.,:)(!= ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values_map
-            .check(&path.field("ValuesMap"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FilterExpression);
-
-/// Property type `FilterValue` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct FilterValue {
-    /// `Value` (required).
-    /// Length: 0..=1024 characters.
-    pub value: Value<String>,
-    /// `ValueReference` (required).
-    /// Length: 2..=128 characters.
-    /// Pattern: `^:[A-Za-z0-9_]+$`.
-    pub value_reference: Value<String>,
+crate::l1_struct! {
+    /// Property type `FilterValue` of `AWS::DataBrew::Dataset`.
+    FilterValue
 }
 
 impl FilterValue {
     /// The required properties: `Value`, `ValueReference`.
     pub fn new(value: impl Into<Value<String>>, value_reference: impl Into<Value<String>>) -> Self {
-        Self {
-            value: value.into(),
-            value_reference: value_reference.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Value", value.into().to_template())
+                .with(1, "ValueReference", value_reference.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FilterValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        m.insert(
-            "ValueReference".to_owned(),
-            self.value_reference.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for FilterValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_reference.check(
-            &path.field("ValueReference"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("^:[A-Za-z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FilterValue);
-
-/// Property type `PathParameter` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct PathParameter {
-    /// `DatasetParameter` (required).
-    pub dataset_parameter: Value<DatasetParameter>,
-    /// `PathParameterName` (required).
-    /// Length: 1..=255 characters.
-    pub path_parameter_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `PathParameter` of `AWS::DataBrew::Dataset`.
+    PathParameter
 }
 
 impl PathParameter {
@@ -1321,388 +472,99 @@ impl PathParameter {
         dataset_parameter: impl Into<Value<DatasetParameter>>,
         path_parameter_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dataset_parameter: dataset_parameter.into(),
-            path_parameter_name: path_parameter_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DatasetParameter",
+                    dataset_parameter.into().to_template(),
+                )
+                .with(
+                    1,
+                    "PathParameterName",
+                    path_parameter_name.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for PathParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DatasetParameter".to_owned(),
-            self.dataset_parameter.to_template(),
-        );
-        m.insert(
-            "PathParameterName".to_owned(),
-            self.path_parameter_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PathParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_parameter
-            .check(&path.field("DatasetParameter"), &Rules::NONE, out);
-        self.path_parameter_name.check(
-            &path.field("PathParameterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PathParameter);
-
-/// Property type `DatasetParameter` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatasetParameter {
-    /// `CreateColumn` (optional).
-    pub create_column: Option<Value<bool>>,
-    /// `DatetimeOptions` (optional).
-    pub datetime_options: Option<Value<DatetimeOptions>>,
-    /// `Filter` (optional).
-    pub filter: Option<Value<FilterExpression>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `DatasetParameter` of `AWS::DataBrew::Dataset`.
+    DatasetParameter
 }
 
 impl DatasetParameter {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            create_column: None,
-            datetime_options: None,
-            filter: None,
-            name: name.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `CreateColumn`.
-    pub fn create_column(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.create_column = Some(value.into());
-        self
+    /// `CreateColumn` (optional).
+    pub fn create_column(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CreateColumn", value.into().to_template()))
     }
-    /// Sets `DatetimeOptions`.
-    pub fn datetime_options(mut self, value: impl Into<Value<DatetimeOptions>>) -> Self {
-        self.datetime_options = Some(value.into());
-        self
+    /// `DatetimeOptions` (optional).
+    pub fn datetime_options(self, value: impl Into<Value<DatetimeOptions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DatetimeOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Filter`.
-    pub fn filter(mut self, value: impl Into<Value<FilterExpression>>) -> Self {
-        self.filter = Some(value.into());
-        self
+    /// `Filter` (optional).
+    pub fn filter(self, value: impl Into<Value<FilterExpression>>) -> Self {
+        Self(self.0.with(2, "Filter", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DatasetParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.create_column {
-            m.insert("CreateColumn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.datetime_options {
-            m.insert("DatetimeOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter {
-            m.insert("Filter".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatasetParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.datetime_options
-            .check(&path.field("DatetimeOptions"), &Rules::NONE, out);
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatasetParameter);
-
-/// Property type `DatetimeOptions` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatetimeOptions {
-    /// `Format` (required).
-    /// Length: 2..=100 characters.
-    pub format: Value<String>,
-    /// `LocaleCode` (optional).
-    /// Length: 2..=100 characters.
-    /// Pattern: `^[A-Za-z0-9_\.#@\-]+$`.
-    pub locale_code: Option<Value<String>>,
-    /// `TimezoneOffset` (optional).
-    /// Length: 1..=6 characters.
-    /// Pattern: `^(Z|[-+](\d|\d{2}|\d{2}:?\d{2}))$`.
-    pub timezone_offset: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DatetimeOptions` of `AWS::DataBrew::Dataset`.
+    DatetimeOptions
 }
 
 impl DatetimeOptions {
     /// The required properties: `Format`.
     pub fn new(format: impl Into<Value<String>>) -> Self {
-        Self {
-            format: format.into(),
-            locale_code: None,
-            timezone_offset: None,
-        }
+        Self(crate::Properties::new().with(0, "Format", format.into().to_template()))
     }
-    /// Sets `LocaleCode`.
-    pub fn locale_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.locale_code = Some(value.into());
-        self
+    /// `LocaleCode` (optional).
+    /// Length: 2 to 100 characters.
+    /// Pattern: `^[A-Za-z0-9_\.#@\-]+$`.
+    pub fn locale_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LocaleCode", value.into().to_template()))
     }
-    /// Sets `TimezoneOffset`.
-    pub fn timezone_offset(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timezone_offset = Some(value.into());
-        self
+    /// `TimezoneOffset` (optional).
+    /// Length: 1 to 6 characters.
+    /// Pattern: `^(Z|[-+]([\d\x{80}-\x{10FFFF}]|[\d\x{80}-\x{10FFFF}]{2}|[\d\x{80}-\x{10FFFF}]{2}:?[\d\x{80}-\x{10FFFF}]{2}))$`.
+    pub fn timezone_offset(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TimezoneOffset", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DatetimeOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Format".to_owned(), self.format.to_template());
-        if let Some(v) = &self.locale_code {
-            m.insert("LocaleCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timezone_offset {
-            m.insert("TimezoneOffset".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `String`
+        String = "String",
+        /// `Number`
+        Number = "Number",
+        /// `Datetime`
+        Datetime = "Datetime",
     }
 }
 
-impl Check for DatetimeOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format.check(
-            &path.field("Format"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.locale_code.check(
-            &path.field("LocaleCode"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(100),
-                pattern: Some("^[A-Za-z0-9_\\.#@\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timezone_offset.check(
-            &path.field("TimezoneOffset"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(6),
-                pattern: Some("^(Z|[-+](\\d|\\d{2}|\\d{2}:?\\d{2}))$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Source`.
+    Source {
+        /// `S3`
+        S3 = "S3",
+        /// `DATA-CATALOG`
+        DataCatalog = "DATA-CATALOG",
+        /// `DATABASE`
+        Database = "DATABASE",
     }
 }
 
-crate::impl_literal!(DatetimeOptions);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `String`
-    String,
-    /// `Number`
-    Number,
-    /// `Datetime`
-    Datetime,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["String", "Number", "Datetime"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "String",
-            Self::Number => "Number",
-            Self::Datetime => "Datetime",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "String" => Self::String,
-            "Number" => Self::Number,
-            "Datetime" => Self::Datetime,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `Source`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Source {
-    /// `S3`
-    S3,
-    /// `DATA-CATALOG`
-    DataCatalog,
-    /// `DATABASE`
-    Database,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Source {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["S3", "DATA-CATALOG", "DATABASE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::DataCatalog => "DATA-CATALOG",
-            Self::Database => "DATABASE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Source {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Source {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            "DATA-CATALOG" => Self::DataCatalog,
-            "DATABASE" => Self::Database,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Source> {
-    fn from(s: &str) -> Self {
-        Value::literal(Source::from(s))
-    }
-}
-
-crate::impl_literal!(Source);
-
-/// Property type `Tag` of `AWS::DataBrew::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

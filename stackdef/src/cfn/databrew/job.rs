@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct Job {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Job {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Job {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Job {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataBrew::Job`.
+    Job("AWS::DataBrew::Job", JobProps)
 }
 
 impl Job {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataBrew::Job";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: JobProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::DataBrewJobName> {
         self.resource.ref_value()
@@ -77,64 +29,137 @@ impl Job {
     pub fn name(&self) -> Value<ids::DataBrewJobName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DataCatalogOutputs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_catalog_outputs(&self, value: impl Into<Value<List<DataCatalogOutput>>>) {
+        self.resource
+            .set_property("DataCatalogOutputs", value.into())
+    }
+
+    /// Replaces `DatabaseOutputs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_outputs(&self, value: impl Into<Value<List<DatabaseOutput>>>) {
+        self.resource.set_property("DatabaseOutputs", value.into())
+    }
+
+    /// Replaces `DatasetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatasetName", value.into())
+    }
+
+    /// Replaces `EncryptionKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EncryptionKeyArn", value.into())
+    }
+
+    /// Replaces `EncryptionMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_mode(&self, value: impl Into<Value<EncryptionMode>>) {
+        self.resource.set_property("EncryptionMode", value.into())
+    }
+
+    /// Replaces `JobSample` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_sample(&self, value: impl Into<Value<JobSample>>) {
+        self.resource.set_property("JobSample", value.into())
+    }
+
+    /// Replaces `LogSubscription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_subscription(&self, value: impl Into<Value<LogSubscription>>) {
+        self.resource.set_property("LogSubscription", value.into())
+    }
+
+    /// Replaces `MaxCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxCapacity", value.into())
+    }
+
+    /// Replaces `MaxRetries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_retries(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxRetries", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OutputLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_location(&self, value: impl Into<Value<OutputLocation>>) {
+        self.resource.set_property("OutputLocation", value.into())
+    }
+
+    /// Replaces `Outputs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outputs(&self, value: impl Into<Value<List<Output>>>) {
+        self.resource.set_property("Outputs", value.into())
+    }
+
+    /// Replaces `ProfileConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_profile_configuration(&self, value: impl Into<Value<ProfileConfiguration>>) {
+        self.resource
+            .set_property("ProfileConfiguration", value.into())
+    }
+
+    /// Replaces `ProjectName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProjectName", value.into())
+    }
+
+    /// Replaces `Recipe` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recipe(&self, value: impl Into<Value<Recipe>>) {
+        self.resource.set_property("Recipe", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Timeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Timeout", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `ValidationConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validation_configurations(
+        &self,
+        value: impl Into<Value<List<ValidationConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("ValidationConfigurations", value.into())
+    }
 }
 
-/// Properties of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct JobProps {
-    /// `DataCatalogOutputs` (optional).
-    /// Items: 1..=.
-    pub data_catalog_outputs: Option<Value<List<DataCatalogOutput>>>,
-    /// `DatabaseOutputs` (optional).
-    /// Items: 1..=.
-    pub database_outputs: Option<Value<List<DatabaseOutput>>>,
-    /// `DatasetName` (optional).
-    /// Length: 1..=255 characters.
-    pub dataset_name: Option<Value<String>>,
-    /// `EncryptionKeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub encryption_key_arn: Option<Value<String>>,
-    /// `EncryptionMode` (optional).
-    pub encryption_mode: Option<Value<EncryptionMode>>,
-    /// `JobSample` (optional).
-    pub job_sample: Option<Value<JobSample>>,
-    /// `LogSubscription` (optional).
-    pub log_subscription: Option<Value<LogSubscription>>,
-    /// `MaxCapacity` (optional).
-    pub max_capacity: Option<Value<i64>>,
-    /// `MaxRetries` (optional).
-    /// Range: 0..=.
-    pub max_retries: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `OutputLocation` (optional).
-    pub output_location: Option<Value<OutputLocation>>,
-    /// `Outputs` (optional).
-    /// Items: 1..=.
-    pub outputs: Option<Value<List<Output>>>,
-    /// `ProfileConfiguration` (optional).
-    pub profile_configuration: Option<Value<ProfileConfiguration>>,
-    /// `ProjectName` (optional).
-    /// Length: 1..=255 characters.
-    pub project_name: Option<Value<String>>,
-    /// `Recipe` (optional).
-    pub recipe: Option<Value<Recipe>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Timeout` (optional).
-    /// Range: 0..=.
-    pub timeout: Option<Value<i64>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
-    /// `ValidationConfigurations` (optional).
-    /// Items: 1..=.
-    pub validation_configurations: Option<Value<List<ValidationConfiguration>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataBrew::Job`.
+    JobProps
 }
 
 impl JobProps {
@@ -144,314 +169,119 @@ impl JobProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            data_catalog_outputs: None,
-            database_outputs: None,
-            dataset_name: None,
-            encryption_key_arn: None,
-            encryption_mode: None,
-            job_sample: None,
-            log_subscription: None,
-            max_capacity: None,
-            max_retries: None,
-            name: name.into(),
-            output_location: None,
-            outputs: None,
-            profile_configuration: None,
-            project_name: None,
-            recipe: None,
-            role_arn: role_arn.into(),
-            tags: None,
-            timeout: None,
-            type_: type_.into(),
-            validation_configurations: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(9, "Name", name.into().to_template())
+                .with(15, "RoleArn", role_arn.into().to_template())
+                .with(18, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `DataCatalogOutputs`.
-    pub fn data_catalog_outputs(
-        mut self,
-        value: impl Into<Value<List<DataCatalogOutput>>>,
-    ) -> Self {
-        self.data_catalog_outputs = Some(value.into());
-        self
+    /// `DataCatalogOutputs` (optional).
+    /// Items: at least 1.
+    pub fn data_catalog_outputs(self, value: impl Into<Value<List<DataCatalogOutput>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataCatalogOutputs", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseOutputs`.
-    pub fn database_outputs(mut self, value: impl Into<Value<List<DatabaseOutput>>>) -> Self {
-        self.database_outputs = Some(value.into());
-        self
+    /// `DatabaseOutputs` (optional).
+    /// Items: at least 1.
+    pub fn database_outputs(self, value: impl Into<Value<List<DatabaseOutput>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DatabaseOutputs", value.into().to_template()),
+        )
     }
-    /// Sets `DatasetName`.
-    pub fn dataset_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dataset_name = Some(value.into());
-        self
+    /// `DatasetName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn dataset_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DatasetName", value.into().to_template()))
     }
-    /// Sets `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key_arn = Some(value.into());
-        self
+    /// `EncryptionKeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EncryptionKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionMode`.
-    pub fn encryption_mode(mut self, value: impl Into<Value<EncryptionMode>>) -> Self {
-        self.encryption_mode = Some(value.into());
-        self
+    /// `EncryptionMode` (optional).
+    pub fn encryption_mode(self, value: impl Into<Value<EncryptionMode>>) -> Self {
+        Self(self.0.with(4, "EncryptionMode", value.into().to_template()))
     }
-    /// Sets `JobSample`.
-    pub fn job_sample(mut self, value: impl Into<Value<JobSample>>) -> Self {
-        self.job_sample = Some(value.into());
-        self
+    /// `JobSample` (optional).
+    pub fn job_sample(self, value: impl Into<Value<JobSample>>) -> Self {
+        Self(self.0.with(5, "JobSample", value.into().to_template()))
     }
-    /// Sets `LogSubscription`.
-    pub fn log_subscription(mut self, value: impl Into<Value<LogSubscription>>) -> Self {
-        self.log_subscription = Some(value.into());
-        self
+    /// `LogSubscription` (optional).
+    pub fn log_subscription(self, value: impl Into<Value<LogSubscription>>) -> Self {
+        Self(
+            self.0
+                .with(6, "LogSubscription", value.into().to_template()),
+        )
     }
-    /// Sets `MaxCapacity`.
-    pub fn max_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_capacity = Some(value.into());
-        self
+    /// `MaxCapacity` (optional).
+    pub fn max_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "MaxCapacity", value.into().to_template()))
     }
-    /// Sets `MaxRetries`.
-    pub fn max_retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_retries = Some(value.into());
-        self
+    /// `MaxRetries` (optional).
+    /// Range: at least 0.
+    pub fn max_retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "MaxRetries", value.into().to_template()))
     }
-    /// Sets `OutputLocation`.
-    pub fn output_location(mut self, value: impl Into<Value<OutputLocation>>) -> Self {
-        self.output_location = Some(value.into());
-        self
+    /// `OutputLocation` (optional).
+    pub fn output_location(self, value: impl Into<Value<OutputLocation>>) -> Self {
+        Self(
+            self.0
+                .with(10, "OutputLocation", value.into().to_template()),
+        )
     }
-    /// Sets `Outputs`.
-    pub fn outputs(mut self, value: impl Into<Value<List<Output>>>) -> Self {
-        self.outputs = Some(value.into());
-        self
+    /// `Outputs` (optional).
+    /// Items: at least 1.
+    pub fn outputs(self, value: impl Into<Value<List<Output>>>) -> Self {
+        Self(self.0.with(11, "Outputs", value.into().to_template()))
     }
-    /// Sets `ProfileConfiguration`.
-    pub fn profile_configuration(mut self, value: impl Into<Value<ProfileConfiguration>>) -> Self {
-        self.profile_configuration = Some(value.into());
-        self
+    /// `ProfileConfiguration` (optional).
+    pub fn profile_configuration(self, value: impl Into<Value<ProfileConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ProfileConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectName`.
-    pub fn project_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_name = Some(value.into());
-        self
+    /// `ProjectName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn project_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "ProjectName", value.into().to_template()))
     }
-    /// Sets `Recipe`.
-    pub fn recipe(mut self, value: impl Into<Value<Recipe>>) -> Self {
-        self.recipe = Some(value.into());
-        self
+    /// `Recipe` (optional).
+    pub fn recipe(self, value: impl Into<Value<Recipe>>) -> Self {
+        Self(self.0.with(14, "Recipe", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(16, "Tags", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    /// Range: at least 0.
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(17, "Timeout", value.into().to_template()))
     }
-    /// Sets `ValidationConfigurations`.
+    /// `ValidationConfigurations` (optional).
+    /// Items: at least 1.
     pub fn validation_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<ValidationConfiguration>>>,
     ) -> Self {
-        self.validation_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(19, "ValidationConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JobProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_catalog_outputs {
-            m.insert("DataCatalogOutputs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_outputs {
-            m.insert("DatabaseOutputs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dataset_name {
-            m.insert("DatasetName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_key_arn {
-            m.insert("EncryptionKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_mode {
-            m.insert("EncryptionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_sample {
-            m.insert("JobSample".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_subscription {
-            m.insert("LogSubscription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_capacity {
-            m.insert("MaxCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_retries {
-            m.insert("MaxRetries".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.output_location {
-            m.insert("OutputLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outputs {
-            m.insert("Outputs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profile_configuration {
-            m.insert("ProfileConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project_name {
-            m.insert("ProjectName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recipe {
-            m.insert("Recipe".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.validation_configurations {
-            m.insert("ValidationConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JobProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_catalog_outputs.check(
-            &path.field("DataCatalogOutputs"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_outputs.check(
-            &path.field("DatabaseOutputs"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_name.check(
-            &path.field("DatasetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_key_arn.check(
-            &path.field("EncryptionKeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_mode
-            .check(&path.field("EncryptionMode"), &Rules::NONE, out);
-        self.job_sample
-            .check(&path.field("JobSample"), &Rules::NONE, out);
-        self.log_subscription
-            .check(&path.field("LogSubscription"), &Rules::NONE, out);
-        self.max_retries.check(
-            &path.field("MaxRetries"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_location
-            .check(&path.field("OutputLocation"), &Rules::NONE, out);
-        self.outputs.check(
-            &path.field("Outputs"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.profile_configuration
-            .check(&path.field("ProfileConfiguration"), &Rules::NONE, out);
-        self.project_name.check(
-            &path.field("ProjectName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recipe.check(&path.field("Recipe"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.timeout.check(
-            &path.field("Timeout"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.validation_configurations.check(
-            &path.field("ValidationConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JobProps);
-
-/// Property type `DataCatalogOutput` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct DataCatalogOutput {
-    /// `CatalogId` (optional).
-    /// Length: 1..=255 characters.
-    pub catalog_id: Option<Value<String>>,
-    /// `DatabaseName` (required).
-    /// Length: 1..=255 characters.
-    pub database_name: Value<String>,
-    /// `DatabaseOptions` (optional).
-    pub database_options: Option<Value<DatabaseTableOutputOptions>>,
-    /// `Overwrite` (optional).
-    pub overwrite: Option<Value<bool>>,
-    /// `S3Options` (optional).
-    pub s3_options: Option<Value<S3TableOutputOptions>>,
-    /// `TableName` (required).
-    /// Length: 1..=255 characters.
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataCatalogOutput` of `AWS::DataBrew::Job`.
+    DataCatalogOutput
 }
 
 impl DataCatalogOutput {
@@ -460,278 +290,88 @@ impl DataCatalogOutput {
         database_name: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: None,
-            database_name: database_name.into(),
-            database_options: None,
-            overwrite: None,
-            s3_options: None,
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(5, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
+    /// `CatalogId` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
     }
-    /// Sets `DatabaseOptions`.
-    pub fn database_options(mut self, value: impl Into<Value<DatabaseTableOutputOptions>>) -> Self {
-        self.database_options = Some(value.into());
-        self
+    /// `DatabaseOptions` (optional).
+    pub fn database_options(self, value: impl Into<Value<DatabaseTableOutputOptions>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DatabaseOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Overwrite`.
-    pub fn overwrite(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.overwrite = Some(value.into());
-        self
+    /// `Overwrite` (optional).
+    pub fn overwrite(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Overwrite", value.into().to_template()))
     }
-    /// Sets `S3Options`.
-    pub fn s3_options(mut self, value: impl Into<Value<S3TableOutputOptions>>) -> Self {
-        self.s3_options = Some(value.into());
-        self
+    /// `S3Options` (optional).
+    pub fn s3_options(self, value: impl Into<Value<S3TableOutputOptions>>) -> Self {
+        Self(self.0.with(4, "S3Options", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataCatalogOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        if let Some(v) = &self.database_options {
-            m.insert("DatabaseOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overwrite {
-            m.insert("Overwrite".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_options {
-            m.insert("S3Options".to_owned(), v.to_template());
-        }
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataCatalogOutput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_options
-            .check(&path.field("DatabaseOptions"), &Rules::NONE, out);
-        self.s3_options
-            .check(&path.field("S3Options"), &Rules::NONE, out);
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataCatalogOutput);
-
-/// Property type `DatabaseTableOutputOptions` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct DatabaseTableOutputOptions {
-    /// `TableName` (required).
-    /// Length: 1..=255 characters.
-    pub table_name: Value<String>,
-    /// `TempDirectory` (optional).
-    pub temp_directory: Option<Value<S3Location>>,
+crate::l1_struct! {
+    /// Property type `DatabaseTableOutputOptions` of `AWS::DataBrew::Job`.
+    DatabaseTableOutputOptions
 }
 
 impl DatabaseTableOutputOptions {
     /// The required properties: `TableName`.
     pub fn new(table_name: impl Into<Value<String>>) -> Self {
-        Self {
-            table_name: table_name.into(),
-            temp_directory: None,
-        }
+        Self(crate::Properties::new().with(0, "TableName", table_name.into().to_template()))
     }
-    /// Sets `TempDirectory`.
-    pub fn temp_directory(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.temp_directory = Some(value.into());
-        self
+    /// `TempDirectory` (optional).
+    pub fn temp_directory(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(self.0.with(1, "TempDirectory", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DatabaseTableOutputOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        if let Some(v) = &self.temp_directory {
-            m.insert("TempDirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatabaseTableOutputOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.temp_directory
-            .check(&path.field("TempDirectory"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatabaseTableOutputOptions);
-
-/// Property type `S3Location` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    pub bucket: Value<String>,
-    /// `BucketOwner` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub bucket_owner: Option<Value<String>>,
-    /// `Key` (optional).
-    /// Length: 1..=1280 characters.
-    pub key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::DataBrew::Job`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            bucket_owner: None,
-            key: None,
-        }
+        Self(crate::Properties::new().with(0, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `BucketOwner`.
-    pub fn bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_owner = Some(value.into());
-        self
+    /// `BucketOwner` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketOwner", value.into().to_template()))
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 1280 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Key", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.bucket_owner {
-            m.insert("BucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_owner.check(
-            &path.field("BucketOwner"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1280),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `S3TableOutputOptions` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct S3TableOutputOptions {
-    /// `Location` (required).
-    pub location: Value<S3Location>,
+crate::l1_struct! {
+    /// Property type `S3TableOutputOptions` of `AWS::DataBrew::Job`.
+    S3TableOutputOptions
 }
 
 impl S3TableOutputOptions {
     /// The required properties: `Location`.
     pub fn new(location: impl Into<Value<S3Location>>) -> Self {
-        Self {
-            location: location.into(),
-        }
+        Self(crate::Properties::new().with(0, "Location", location.into().to_template()))
     }
 }
 
-impl ToTemplate for S3TableOutputOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Location".to_owned(), self.location.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3TableOutputOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.location
-            .check(&path.field("Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3TableOutputOptions);
-
-/// Property type `DatabaseOutput` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct DatabaseOutput {
-    /// `DatabaseOptions` (required).
-    pub database_options: Value<DatabaseTableOutputOptions>,
-    /// `DatabaseOutputMode` (optional).
-    pub database_output_mode: Option<Value<DatabaseOutputMode>>,
-    /// `GlueConnectionName` (required).
-    /// Length: 1..=255 characters.
-    pub glue_connection_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DatabaseOutput` of `AWS::DataBrew::Job`.
+    DatabaseOutput
 }
 
 impl DatabaseOutput {
@@ -740,1128 +380,349 @@ impl DatabaseOutput {
         database_options: impl Into<Value<DatabaseTableOutputOptions>>,
         glue_connection_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            database_options: database_options.into(),
-            database_output_mode: None,
-            glue_connection_name: glue_connection_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatabaseOptions", database_options.into().to_template())
+                .with(
+                    2,
+                    "GlueConnectionName",
+                    glue_connection_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DatabaseOutputMode`.
-    pub fn database_output_mode(mut self, value: impl Into<Value<DatabaseOutputMode>>) -> Self {
-        self.database_output_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DatabaseOptions".to_owned(),
-            self.database_options.to_template(),
-        );
-        if let Some(v) = &self.database_output_mode {
-            m.insert("DatabaseOutputMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GlueConnectionName".to_owned(),
-            self.glue_connection_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `DatabaseOutputMode` (optional).
+    pub fn database_output_mode(self, value: impl Into<Value<DatabaseOutputMode>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DatabaseOutputMode", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DatabaseOutput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_options
-            .check(&path.field("DatabaseOptions"), &Rules::NONE, out);
-        self.database_output_mode
-            .check(&path.field("DatabaseOutputMode"), &Rules::NONE, out);
-        self.glue_connection_name.check(
-            &path.field("GlueConnectionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DatabaseOutputMode`.
+    DatabaseOutputMode {
+        /// `NEW_TABLE`
+        NewTable = "NEW_TABLE",
     }
 }
 
-crate::impl_literal!(DatabaseOutput);
-
-/// Values of `DatabaseOutputMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatabaseOutputMode {
-    /// `NEW_TABLE`
-    NewTable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatabaseOutputMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NEW_TABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewTable => "NEW_TABLE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `EncryptionMode`.
+    EncryptionMode {
+        /// `SSE-KMS`
+        SseKms = "SSE-KMS",
+        /// `SSE-S3`
+        SseS3 = "SSE-S3",
     }
 }
 
-impl ToTemplate for DatabaseOutputMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatabaseOutputMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatabaseOutputMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "NEW_TABLE" => Self::NewTable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatabaseOutputMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatabaseOutputMode::from(s))
-    }
-}
-
-crate::impl_literal!(DatabaseOutputMode);
-
-/// Values of `EncryptionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionMode {
-    /// `SSE-KMS`
-    SseKms,
-    /// `SSE-S3`
-    SseS3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SSE-KMS", "SSE-S3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SseKms => "SSE-KMS",
-            Self::SseS3 => "SSE-S3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "SSE-KMS" => Self::SseKms,
-            "SSE-S3" => Self::SseS3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionMode::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionMode);
-
-/// Property type `JobSample` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone, Default)]
-pub struct JobSample {
-    /// `Mode` (optional).
-    pub mode: Option<Value<SampleMode>>,
-    /// `Size` (optional).
-    pub size: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `JobSample` of `AWS::DataBrew::Job`.
+    JobSample(default)
 }
 
 impl JobSample {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mode: None,
-            size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<SampleMode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<SampleMode>>) -> Self {
+        Self(self.0.with(0, "Mode", value.into().to_template()))
     }
-    /// Sets `Size`.
-    pub fn size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size = Some(value.into());
-        self
+    /// `Size` (optional).
+    pub fn size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Size", value.into().to_template()))
     }
 }
 
-impl ToTemplate for JobSample {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size {
-            m.insert("Size".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SampleMode`.
+    SampleMode {
+        /// `FULL_DATASET`
+        FullDataset = "FULL_DATASET",
+        /// `CUSTOM_ROWS`
+        CustomRows = "CUSTOM_ROWS",
     }
 }
 
-impl Check for JobSample {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `LogSubscription`.
+    LogSubscription {
+        /// `ENABLE`
+        Enable = "ENABLE",
+        /// `DISABLE`
+        Disable = "DISABLE",
     }
 }
 
-crate::impl_literal!(JobSample);
-
-/// Values of `SampleMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SampleMode {
-    /// `FULL_DATASET`
-    FullDataset,
-    /// `CUSTOM_ROWS`
-    CustomRows,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SampleMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FULL_DATASET", "CUSTOM_ROWS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullDataset => "FULL_DATASET",
-            Self::CustomRows => "CUSTOM_ROWS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SampleMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SampleMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SampleMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL_DATASET" => Self::FullDataset,
-            "CUSTOM_ROWS" => Self::CustomRows,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SampleMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(SampleMode::from(s))
-    }
-}
-
-crate::impl_literal!(SampleMode);
-
-/// Values of `LogSubscription`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogSubscription {
-    /// `ENABLE`
-    Enable,
-    /// `DISABLE`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogSubscription {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLE", "DISABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "ENABLE",
-            Self::Disable => "DISABLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogSubscription {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogSubscription {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogSubscription {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLE" => Self::Enable,
-            "DISABLE" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogSubscription> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogSubscription::from(s))
-    }
-}
-
-crate::impl_literal!(LogSubscription);
-
-/// Property type `OutputLocation` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct OutputLocation {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    pub bucket: Value<String>,
-    /// `BucketOwner` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub bucket_owner: Option<Value<String>>,
-    /// `Key` (optional).
-    /// Length: 1..=1280 characters.
-    pub key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OutputLocation` of `AWS::DataBrew::Job`.
+    OutputLocation
 }
 
 impl OutputLocation {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            bucket_owner: None,
-            key: None,
-        }
+        Self(crate::Properties::new().with(0, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `BucketOwner`.
-    pub fn bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_owner = Some(value.into());
-        self
+    /// `BucketOwner` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketOwner", value.into().to_template()))
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 1280 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Key", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OutputLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.bucket_owner {
-            m.insert("BucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutputLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_owner.check(
-            &path.field("BucketOwner"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1280),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OutputLocation);
-
-/// Property type `Output` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// `CompressionFormat` (optional).
-    pub compression_format: Option<Value<CompressionFormat>>,
-    /// `Format` (optional).
-    pub format: Option<Value<Format>>,
-    /// `FormatOptions` (optional).
-    pub format_options: Option<Value<OutputFormatOptions>>,
-    /// `Location` (required).
-    pub location: Value<S3Location>,
-    /// `MaxOutputFiles` (optional).
-    /// Range: 1..=999.
-    pub max_output_files: Option<Value<i64>>,
-    /// `Overwrite` (optional).
-    pub overwrite: Option<Value<bool>>,
-    /// `PartitionColumns` (optional).
-    /// Items: 0..=200.
-    /// Each item: Length: 1..=255 characters.
-    pub partition_columns: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Output` of `AWS::DataBrew::Job`.
+    Output
 }
 
 impl Output {
     /// The required properties: `Location`.
     pub fn new(location: impl Into<Value<S3Location>>) -> Self {
-        Self {
-            compression_format: None,
-            format: None,
-            format_options: None,
-            location: location.into(),
-            max_output_files: None,
-            overwrite: None,
-            partition_columns: None,
-        }
+        Self(crate::Properties::new().with(3, "Location", location.into().to_template()))
     }
-    /// Sets `CompressionFormat`.
-    pub fn compression_format(mut self, value: impl Into<Value<CompressionFormat>>) -> Self {
-        self.compression_format = Some(value.into());
-        self
+    /// `CompressionFormat` (optional).
+    pub fn compression_format(self, value: impl Into<Value<CompressionFormat>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CompressionFormat", value.into().to_template()),
+        )
     }
-    /// Sets `Format`.
-    pub fn format(mut self, value: impl Into<Value<Format>>) -> Self {
-        self.format = Some(value.into());
-        self
+    /// `Format` (optional).
+    pub fn format(self, value: impl Into<Value<Format>>) -> Self {
+        Self(self.0.with(1, "Format", value.into().to_template()))
     }
-    /// Sets `FormatOptions`.
-    pub fn format_options(mut self, value: impl Into<Value<OutputFormatOptions>>) -> Self {
-        self.format_options = Some(value.into());
-        self
+    /// `FormatOptions` (optional).
+    pub fn format_options(self, value: impl Into<Value<OutputFormatOptions>>) -> Self {
+        Self(self.0.with(2, "FormatOptions", value.into().to_template()))
     }
-    /// Sets `MaxOutputFiles`.
-    pub fn max_output_files(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_output_files = Some(value.into());
-        self
+    /// `MaxOutputFiles` (optional).
+    /// Range: 1 to 999.
+    pub fn max_output_files(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "MaxOutputFiles", value.into().to_template()))
     }
-    /// Sets `Overwrite`.
-    pub fn overwrite(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.overwrite = Some(value.into());
-        self
+    /// `Overwrite` (optional).
+    pub fn overwrite(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "Overwrite", value.into().to_template()))
     }
-    /// Sets `PartitionColumns`.
-    pub fn partition_columns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.partition_columns = Some(value.into());
-        self
+    /// `PartitionColumns` (optional).
+    /// Items: 0 to 200.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn partition_columns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PartitionColumns", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Output {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compression_format {
-            m.insert("CompressionFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format {
-            m.insert("Format".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format_options {
-            m.insert("FormatOptions".to_owned(), v.to_template());
-        }
-        m.insert("Location".to_owned(), self.location.to_template());
-        if let Some(v) = &self.max_output_files {
-            m.insert("MaxOutputFiles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overwrite {
-            m.insert("Overwrite".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.partition_columns {
-            m.insert("PartitionColumns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CompressionFormat`.
+    CompressionFormat {
+        /// `GZIP`
+        Gzip = "GZIP",
+        /// `LZ4`
+        Lz4 = "LZ4",
+        /// `SNAPPY`
+        Snappy = "SNAPPY",
+        /// `BZIP2`
+        Bzip2 = "BZIP2",
+        /// `DEFLATE`
+        Deflate = "DEFLATE",
+        /// `LZO`
+        Lzo = "LZO",
+        /// `BROTLI`
+        Brotli = "BROTLI",
+        /// `ZSTD`
+        Zstd = "ZSTD",
+        /// `ZLIB`
+        Zlib = "ZLIB",
     }
 }
 
-impl Check for Output {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compression_format
-            .check(&path.field("CompressionFormat"), &Rules::NONE, out);
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-        self.format_options
-            .check(&path.field("FormatOptions"), &Rules::NONE, out);
-        self.location
-            .check(&path.field("Location"), &Rules::NONE, out);
-        self.max_output_files.check(
-            &path.field("MaxOutputFiles"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(999.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.partition_columns.check(
-            &path.field("PartitionColumns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `CSV`
+        Csv = "CSV",
+        /// `JSON`
+        Json = "JSON",
+        /// `PARQUET`
+        Parquet = "PARQUET",
+        /// `GLUEPARQUET`
+        Glueparquet = "GLUEPARQUET",
+        /// `AVRO`
+        Avro = "AVRO",
+        /// `ORC`
+        Orc = "ORC",
+        /// `XML`
+        Xml = "XML",
+        /// `TABLEAUHYPER`
+        Tableauhyper = "TABLEAUHYPER",
     }
 }
 
-crate::impl_literal!(Output);
-
-/// Values of `CompressionFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompressionFormat {
-    /// `GZIP`
-    Gzip,
-    /// `LZ4`
-    Lz4,
-    /// `SNAPPY`
-    Snappy,
-    /// `BZIP2`
-    Bzip2,
-    /// `DEFLATE`
-    Deflate,
-    /// `LZO`
-    Lzo,
-    /// `BROTLI`
-    Brotli,
-    /// `ZSTD`
-    Zstd,
-    /// `ZLIB`
-    Zlib,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CompressionFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GZIP", "LZ4", "SNAPPY", "BZIP2", "DEFLATE", "LZO", "BROTLI", "ZSTD", "ZLIB",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "GZIP",
-            Self::Lz4 => "LZ4",
-            Self::Snappy => "SNAPPY",
-            Self::Bzip2 => "BZIP2",
-            Self::Deflate => "DEFLATE",
-            Self::Lzo => "LZO",
-            Self::Brotli => "BROTLI",
-            Self::Zstd => "ZSTD",
-            Self::Zlib => "ZLIB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CompressionFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CompressionFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CompressionFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "GZIP" => Self::Gzip,
-            "LZ4" => Self::Lz4,
-            "SNAPPY" => Self::Snappy,
-            "BZIP2" => Self::Bzip2,
-            "DEFLATE" => Self::Deflate,
-            "LZO" => Self::Lzo,
-            "BROTLI" => Self::Brotli,
-            "ZSTD" => Self::Zstd,
-            "ZLIB" => Self::Zlib,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CompressionFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(CompressionFormat::from(s))
-    }
-}
-
-crate::impl_literal!(CompressionFormat);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `CSV`
-    Csv,
-    /// `JSON`
-    Json,
-    /// `PARQUET`
-    Parquet,
-    /// `GLUEPARQUET`
-    Glueparquet,
-    /// `AVRO`
-    Avro,
-    /// `ORC`
-    Orc,
-    /// `XML`
-    Xml,
-    /// `TABLEAUHYPER`
-    Tableauhyper,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CSV",
-        "JSON",
-        "PARQUET",
-        "GLUEPARQUET",
-        "AVRO",
-        "ORC",
-        "XML",
-        "TABLEAUHYPER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Json => "JSON",
-            Self::Parquet => "PARQUET",
-            Self::Glueparquet => "GLUEPARQUET",
-            Self::Avro => "AVRO",
-            Self::Orc => "ORC",
-            Self::Xml => "XML",
-            Self::Tableauhyper => "TABLEAUHYPER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "JSON" => Self::Json,
-            "PARQUET" => Self::Parquet,
-            "GLUEPARQUET" => Self::Glueparquet,
-            "AVRO" => Self::Avro,
-            "ORC" => Self::Orc,
-            "XML" => Self::Xml,
-            "TABLEAUHYPER" => Self::Tableauhyper,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Property type `OutputFormatOptions` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone, Default)]
-pub struct OutputFormatOptions {
-    /// `Csv` (optional).
-    pub csv: Option<Value<CsvOutputOptions>>,
+crate::l1_struct! {
+    /// Property type `OutputFormatOptions` of `AWS::DataBrew::Job`.
+    OutputFormatOptions(default)
 }
 
 impl OutputFormatOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { csv: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Csv`.
-    pub fn csv(mut self, value: impl Into<Value<CsvOutputOptions>>) -> Self {
-        self.csv = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutputFormatOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csv {
-            m.insert("Csv".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Csv` (optional).
+    pub fn csv(self, value: impl Into<Value<CsvOutputOptions>>) -> Self {
+        Self(self.0.with(0, "Csv", value.into().to_template()))
     }
 }
 
-impl Check for OutputFormatOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.csv.check(&path.field("Csv"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OutputFormatOptions);
-
-/// Property type `CsvOutputOptions` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone, Default)]
-pub struct CsvOutputOptions {
-    /// `Delimiter` (optional).
-    /// Length: 1..=1 characters.
-    pub delimiter: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CsvOutputOptions` of `AWS::DataBrew::Job`.
+    CsvOutputOptions(default)
 }
 
 impl CsvOutputOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { delimiter: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CsvOutputOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delimiter {
-            m.insert("Delimiter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Delimiter` (optional).
+    /// Length: 1 to 1 characters.
+    pub fn delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Delimiter", value.into().to_template()))
     }
 }
 
-impl Check for CsvOutputOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delimiter.check(
-            &path.field("Delimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CsvOutputOptions);
-
-/// Property type `ProfileConfiguration` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone, Default)]
-pub struct ProfileConfiguration {
-    /// `ColumnStatisticsConfigurations` (optional).
-    /// Items: 1..=.
-    pub column_statistics_configurations: Option<Value<List<ColumnStatisticsConfiguration>>>,
-    /// `DatasetStatisticsConfiguration` (optional).
-    pub dataset_statistics_configuration: Option<Value<StatisticsConfiguration>>,
-    /// `EntityDetectorConfiguration` (optional).
-    pub entity_detector_configuration: Option<Value<EntityDetectorConfiguration>>,
-    /// `ProfileColumns` (optional).
-    /// Items: 1..=.
-    pub profile_columns: Option<Value<List<ColumnSelector>>>,
+crate::l1_struct! {
+    /// Property type `ProfileConfiguration` of `AWS::DataBrew::Job`.
+    ProfileConfiguration(default)
 }
 
 impl ProfileConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            column_statistics_configurations: None,
-            dataset_statistics_configuration: None,
-            entity_detector_configuration: None,
-            profile_columns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColumnStatisticsConfigurations`.
+    /// `ColumnStatisticsConfigurations` (optional).
+    /// Items: at least 1.
     pub fn column_statistics_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<ColumnStatisticsConfiguration>>>,
     ) -> Self {
-        self.column_statistics_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ColumnStatisticsConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DatasetStatisticsConfiguration`.
+    /// `DatasetStatisticsConfiguration` (optional).
     pub fn dataset_statistics_configuration(
-        mut self,
+        self,
         value: impl Into<Value<StatisticsConfiguration>>,
     ) -> Self {
-        self.dataset_statistics_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "DatasetStatisticsConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EntityDetectorConfiguration`.
+    /// `EntityDetectorConfiguration` (optional).
     pub fn entity_detector_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EntityDetectorConfiguration>>,
     ) -> Self {
-        self.entity_detector_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "EntityDetectorConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ProfileColumns`.
-    pub fn profile_columns(mut self, value: impl Into<Value<List<ColumnSelector>>>) -> Self {
-        self.profile_columns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProfileConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_statistics_configurations {
-            m.insert("ColumnStatisticsConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dataset_statistics_configuration {
-            m.insert("DatasetStatisticsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entity_detector_configuration {
-            m.insert("EntityDetectorConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profile_columns {
-            m.insert("ProfileColumns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProfileColumns` (optional).
+    /// Items: at least 1.
+    pub fn profile_columns(self, value: impl Into<Value<List<ColumnSelector>>>) -> Self {
+        Self(self.0.with(3, "ProfileColumns", value.into().to_template()))
     }
 }
 
-impl Check for ProfileConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_statistics_configurations.check(
-            &path.field("ColumnStatisticsConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_statistics_configuration.check(
-            &path.field("DatasetStatisticsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.entity_detector_configuration.check(
-            &path.field("EntityDetectorConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.profile_columns.check(
-            &path.field("ProfileColumns"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProfileConfiguration);
-
-/// Property type `ColumnStatisticsConfiguration` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct ColumnStatisticsConfiguration {
-    /// `Selectors` (optional).
-    /// Items: 1..=.
-    pub selectors: Option<Value<List<ColumnSelector>>>,
-    /// `Statistics` (required).
-    pub statistics: Value<StatisticsConfiguration>,
+crate::l1_struct! {
+    /// Property type `ColumnStatisticsConfiguration` of `AWS::DataBrew::Job`.
+    ColumnStatisticsConfiguration
 }
 
 impl ColumnStatisticsConfiguration {
     /// The required properties: `Statistics`.
     pub fn new(statistics: impl Into<Value<StatisticsConfiguration>>) -> Self {
-        Self {
-            selectors: None,
-            statistics: statistics.into(),
-        }
+        Self(crate::Properties::new().with(1, "Statistics", statistics.into().to_template()))
     }
-    /// Sets `Selectors`.
-    pub fn selectors(mut self, value: impl Into<Value<List<ColumnSelector>>>) -> Self {
-        self.selectors = Some(value.into());
-        self
+    /// `Selectors` (optional).
+    /// Items: at least 1.
+    pub fn selectors(self, value: impl Into<Value<List<ColumnSelector>>>) -> Self {
+        Self(self.0.with(0, "Selectors", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ColumnStatisticsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.selectors {
-            m.insert("Selectors".to_owned(), v.to_template());
-        }
-        m.insert("Statistics".to_owned(), self.statistics.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ColumnStatisticsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.selectors.check(
-            &path.field("Selectors"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statistics
-            .check(&path.field("Statistics"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ColumnStatisticsConfiguration);
-
-/// Property type `ColumnSelector` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnSelector {
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `Regex` (optional).
-    /// Length: 1..=255 characters.
-    pub regex: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ColumnSelector` of `AWS::DataBrew::Job`.
+    ColumnSelector(default)
 }
 
 impl ColumnSelector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            regex: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Regex`.
-    pub fn regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.regex = Some(value.into());
-        self
+    /// `Regex` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Regex", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ColumnSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex {
-            m.insert("Regex".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ColumnSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regex.check(
-            &path.field("Regex"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ColumnSelector);
-
-/// Property type `StatisticsConfiguration` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone, Default)]
-pub struct StatisticsConfiguration {
-    /// `IncludedStatistics` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^[A-Z\_]+$`.
-    pub included_statistics: Option<Value<List<String>>>,
-    /// `Overrides` (optional).
-    /// Items: 1..=.
-    pub overrides: Option<Value<List<StatisticOverride>>>,
+crate::l1_struct! {
+    /// Property type `StatisticsConfiguration` of `AWS::DataBrew::Job`.
+    StatisticsConfiguration(default)
 }
 
 impl StatisticsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            included_statistics: None,
-            overrides: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IncludedStatistics`.
-    pub fn included_statistics(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.included_statistics = Some(value.into());
-        self
+    /// `IncludedStatistics` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 128 characters.
+    /// Each item: Pattern: `^[A-Z\_]+$`.
+    pub fn included_statistics(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IncludedStatistics", value.into().to_template()),
+        )
     }
-    /// Sets `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Value<List<StatisticOverride>>>) -> Self {
-        self.overrides = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StatisticsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.included_statistics {
-            m.insert("IncludedStatistics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Overrides` (optional).
+    /// Items: at least 1.
+    pub fn overrides(self, value: impl Into<Value<List<StatisticOverride>>>) -> Self {
+        Self(self.0.with(1, "Overrides", value.into().to_template()))
     }
 }
 
-impl Check for StatisticsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.included_statistics.check(
-            &path.field("IncludedStatistics"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^[A-Z\\_]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overrides.check(
-            &path.field("Overrides"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StatisticsConfiguration);
-
-/// Property type `StatisticOverride` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct StatisticOverride {
-    /// `Parameters` (required).
-    pub parameters: Value<Map<String>>,
-    /// `Statistic` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[A-Z\_]+$`.
-    pub statistic: Value<String>,
+crate::l1_struct! {
+    /// Property type `StatisticOverride` of `AWS::DataBrew::Job`.
+    StatisticOverride
 }
 
 impl StatisticOverride {
@@ -1870,412 +731,93 @@ impl StatisticOverride {
         parameters: impl Into<Value<Map<String>>>,
         statistic: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameters: parameters.into(),
-            statistic: statistic.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Parameters", parameters.into().to_template())
+                .with(1, "Statistic", statistic.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StatisticOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Parameters".to_owned(), self.parameters.to_template());
-        m.insert("Statistic".to_owned(), self.statistic.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StatisticOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.statistic.check(
-            &path.field("Statistic"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[A-Z\\_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StatisticOverride);
-
-/// Property type `EntityDetectorConfiguration` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct EntityDetectorConfiguration {
-    /// `AllowedStatistics` (optional).
-    pub allowed_statistics: Option<Value<AllowedStatistics>>,
-    /// `EntityTypes` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^[A-Z_][A-Z\\d_]*$`.
-    pub entity_types: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `EntityDetectorConfiguration` of `AWS::DataBrew::Job`.
+    EntityDetectorConfiguration
 }
 
 impl EntityDetectorConfiguration {
     /// The required properties: `EntityTypes`.
     pub fn new(entity_types: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            allowed_statistics: None,
-            entity_types: entity_types.into(),
-        }
+        Self(crate::Properties::new().with(1, "EntityTypes", entity_types.into().to_template()))
     }
-    /// Sets `AllowedStatistics`.
-    pub fn allowed_statistics(mut self, value: impl Into<Value<AllowedStatistics>>) -> Self {
-        self.allowed_statistics = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EntityDetectorConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_statistics {
-            m.insert("AllowedStatistics".to_owned(), v.to_template());
-        }
-        m.insert("EntityTypes".to_owned(), self.entity_types.to_template());
-        Expr::Map(m)
+    /// `AllowedStatistics` (optional).
+    pub fn allowed_statistics(self, value: impl Into<Value<AllowedStatistics>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedStatistics", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EntityDetectorConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_statistics
-            .check(&path.field("AllowedStatistics"), &Rules::NONE, out);
-        self.entity_types.check(
-            &path.field("EntityTypes"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^[A-Z_][A-Z\\\\d_]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EntityDetectorConfiguration);
-
-/// Property type `AllowedStatistics` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct AllowedStatistics {
-    /// `Statistics` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^[A-Z\_]+$`.
-    pub statistics: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AllowedStatistics` of `AWS::DataBrew::Job`.
+    AllowedStatistics
 }
 
 impl AllowedStatistics {
     /// The required properties: `Statistics`.
     pub fn new(statistics: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            statistics: statistics.into(),
-        }
+        Self(crate::Properties::new().with(0, "Statistics", statistics.into().to_template()))
     }
 }
 
-impl ToTemplate for AllowedStatistics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Statistics".to_owned(), self.statistics.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AllowedStatistics {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.statistics.check(
-            &path.field("Statistics"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^[A-Z\\_]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AllowedStatistics);
-
-/// Property type `Recipe` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct Recipe {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Recipe` of `AWS::DataBrew::Job`.
+    Recipe
 }
 
 impl Recipe {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            version: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Recipe {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `PROFILE`
+        Profile = "PROFILE",
+        /// `RECIPE`
+        Recipe = "RECIPE",
     }
 }
 
-impl Check for Recipe {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Recipe);
-
-/// Property type `Tag` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `PROFILE`
-    Profile,
-    /// `RECIPE`
-    Recipe,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROFILE", "RECIPE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Profile => "PROFILE",
-            Self::Recipe => "RECIPE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROFILE" => Self::Profile,
-            "RECIPE" => Self::Recipe,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `ValidationConfiguration` of `AWS::DataBrew::Job`.
-#[derive(Debug, Clone)]
-pub struct ValidationConfiguration {
-    /// `RulesetArn` (required).
-    /// Length: 20..=2048 characters.
-    pub ruleset_arn: Value<String>,
-    /// `ValidationMode` (optional).
-    pub validation_mode: Option<Value<ValidationMode>>,
+crate::l1_struct! {
+    /// Property type `ValidationConfiguration` of `AWS::DataBrew::Job`.
+    ValidationConfiguration
 }
 
 impl ValidationConfiguration {
     /// The required properties: `RulesetArn`.
     pub fn new(ruleset_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            ruleset_arn: ruleset_arn.into(),
-            validation_mode: None,
-        }
+        Self(crate::Properties::new().with(0, "RulesetArn", ruleset_arn.into().to_template()))
     }
-    /// Sets `ValidationMode`.
-    pub fn validation_mode(mut self, value: impl Into<Value<ValidationMode>>) -> Self {
-        self.validation_mode = Some(value.into());
-        self
+    /// `ValidationMode` (optional).
+    pub fn validation_mode(self, value: impl Into<Value<ValidationMode>>) -> Self {
+        Self(self.0.with(1, "ValidationMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ValidationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RulesetArn".to_owned(), self.ruleset_arn.to_template());
-        if let Some(v) = &self.validation_mode {
-            m.insert("ValidationMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ValidationMode`.
+    ValidationMode {
+        /// `CHECK_ALL`
+        CheckAll = "CHECK_ALL",
     }
 }
-
-impl Check for ValidationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ruleset_arn.check(
-            &path.field("RulesetArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.validation_mode
-            .check(&path.field("ValidationMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ValidationConfiguration);
-
-/// Values of `ValidationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ValidationMode {
-    /// `CHECK_ALL`
-    CheckAll,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ValidationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CHECK_ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CheckAll => "CHECK_ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ValidationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ValidationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ValidationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "CHECK_ALL" => Self::CheckAll,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ValidationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ValidationMode::from(s))
-    }
-}
-
-crate::impl_literal!(ValidationMode);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataBrew::Project`.
-#[derive(Debug, Clone)]
-pub struct Project {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Project {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Project {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Project {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataBrew::Project`.
+    Project("AWS::DataBrew::Project", ProjectProps)
 }
 
 impl Project {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataBrew::Project";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProjectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::DataBrewProjectName> {
         self.resource.ref_value()
@@ -77,28 +29,47 @@ impl Project {
     pub fn name(&self) -> Value<ids::DataBrewProjectName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DatasetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatasetName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RecipeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recipe_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RecipeName", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Sample` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sample(&self, value: impl Into<Value<Sample>>) {
+        self.resource.set_property("Sample", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataBrew::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectProps {
-    /// `DatasetName` (required).
-    /// Length: 1..=255 characters.
-    pub dataset_name: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `RecipeName` (required).
-    /// Length: 1..=255 characters.
-    pub recipe_name: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Sample` (optional).
-    pub sample: Option<Value<Sample>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataBrew::Project`.
+    ProjectProps
 }
 
 impl ProjectProps {
@@ -109,254 +80,51 @@ impl ProjectProps {
         recipe_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            dataset_name: dataset_name.into(),
-            name: name.into(),
-            recipe_name: recipe_name.into(),
-            role_arn: role_arn.into(),
-            sample: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatasetName", dataset_name.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "RecipeName", recipe_name.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `Sample`.
-    pub fn sample(mut self, value: impl Into<Value<Sample>>) -> Self {
-        self.sample = Some(value.into());
-        self
+    /// `Sample` (optional).
+    pub fn sample(self, value: impl Into<Value<Sample>>) -> Self {
+        Self(self.0.with(4, "Sample", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProjectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatasetName".to_owned(), self.dataset_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RecipeName".to_owned(), self.recipe_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.sample {
-            m.insert("Sample".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProjectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_name.check(
-            &path.field("DatasetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recipe_name.check(
-            &path.field("RecipeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sample.check(&path.field("Sample"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProjectProps);
-
-/// Property type `Sample` of `AWS::DataBrew::Project`.
-#[derive(Debug, Clone)]
-pub struct Sample {
-    /// `Size` (optional).
-    /// Range: 1..=5000.
-    pub size: Option<Value<i64>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `Sample` of `AWS::DataBrew::Project`.
+    Sample
 }
 
 impl Sample {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            size: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Size`.
-    pub fn size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size = Some(value.into());
-        self
+    /// `Size` (optional).
+    /// Range: 1 to 5000.
+    pub fn size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Size", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Sample {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.size {
-            m.insert("Size".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `FIRST_N`
+        FirstN = "FIRST_N",
+        /// `LAST_N`
+        LastN = "LAST_N",
+        /// `RANDOM`
+        Random = "RANDOM",
     }
 }
 
-impl Check for Sample {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.size.check(
-            &path.field("Size"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Sample);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `FIRST_N`
-    FirstN,
-    /// `LAST_N`
-    LastN,
-    /// `RANDOM`
-    Random,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FIRST_N", "LAST_N", "RANDOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FirstN => "FIRST_N",
-            Self::LastN => "LAST_N",
-            Self::Random => "RANDOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIRST_N" => Self::FirstN,
-            "LAST_N" => Self::LastN,
-            "RANDOM" => Self::Random,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Tag` of `AWS::DataBrew::Project`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DataBrew::Recipe`.
-#[derive(Debug, Clone)]
-pub struct Recipe {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Recipe {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Recipe {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Recipe {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataBrew::Recipe`.
+    Recipe("AWS::DataBrew::Recipe", RecipeProps)
 }
 
 impl Recipe {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataBrew::Recipe";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RecipeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::RecipeName> {
         self.resource.ref_value()
@@ -77,203 +29,95 @@ impl Recipe {
     pub fn name(&self) -> Value<ids::RecipeName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Steps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_steps(&self, value: impl Into<Value<List<RecipeStep>>>) {
+        self.resource.set_property("Steps", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataBrew::Recipe`.
-#[derive(Debug, Clone)]
-pub struct RecipeProps {
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `Steps` (required).
-    pub steps: Value<List<RecipeStep>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataBrew::Recipe`.
+    RecipeProps
 }
 
 impl RecipeProps {
     /// The required properties: `Name`, `Steps`.
     pub fn new(name: impl Into<Value<String>>, steps: impl Into<Value<List<RecipeStep>>>) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            steps: steps.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Steps", steps.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RecipeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Steps".to_owned(), self.steps.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecipeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.steps.check(&path.field("Steps"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecipeProps);
-
-/// Property type `RecipeStep` of `AWS::DataBrew::Recipe`.
-#[derive(Debug, Clone)]
-pub struct RecipeStep {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `ConditionExpressions` (optional).
-    pub condition_expressions: Option<Value<List<ConditionExpression>>>,
+crate::l1_struct! {
+    /// Property type `RecipeStep` of `AWS::DataBrew::Recipe`.
+    RecipeStep
 }
 
 impl RecipeStep {
     /// The required properties: `Action`.
     pub fn new(action: impl Into<Value<Action>>) -> Self {
-        Self {
-            action: action.into(),
-            condition_expressions: None,
-        }
+        Self(crate::Properties::new().with(0, "Action", action.into().to_template()))
     }
-    /// Sets `ConditionExpressions`.
-    pub fn condition_expressions(
-        mut self,
-        value: impl Into<Value<List<ConditionExpression>>>,
-    ) -> Self {
-        self.condition_expressions = Some(value.into());
-        self
+    /// `ConditionExpressions` (optional).
+    pub fn condition_expressions(self, value: impl Into<Value<List<ConditionExpression>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConditionExpressions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RecipeStep {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.condition_expressions {
-            m.insert("ConditionExpressions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecipeStep {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.condition_expressions
-            .check(&path.field("ConditionExpressions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecipeStep);
-
-/// Property type `Action` of `AWS::DataBrew::Recipe`.
-#[derive(Debug, Clone)]
-pub struct Action {
-    /// `Operation` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[A-Z\_]+$`.
-    pub operation: Value<String>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::DataBrew::Recipe`.
+    Action
 }
 
 impl Action {
     /// The required properties: `Operation`.
     pub fn new(operation: impl Into<Value<String>>) -> Self {
-        Self {
-            operation: operation.into(),
-            parameters: None,
-        }
+        Self(crate::Properties::new().with(0, "Operation", operation.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Parameters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Operation".to_owned(), self.operation.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.operation.check(
-            &path.field("Operation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[A-Z\\_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `ConditionExpression` of `AWS::DataBrew::Recipe`.
-#[derive(Debug, Clone)]
-pub struct ConditionExpression {
-    /// `Condition` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[A-Z\_]+$`.
-    pub condition: Value<String>,
-    /// `TargetColumn` (required).
-    /// Length: 1..=1024 characters.
-    pub target_column: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=1024 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConditionExpression` of `AWS::DataBrew::Recipe`.
+    ConditionExpression
 }
 
 impl ConditionExpression {
@@ -282,117 +126,17 @@ impl ConditionExpression {
         condition: impl Into<Value<String>>,
         target_column: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            condition: condition.into(),
-            target_column: target_column.into(),
-            value: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Condition", condition.into().to_template())
+                .with(1, "TargetColumn", target_column.into().to_template()),
+        )
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConditionExpression {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Condition".to_owned(), self.condition.to_template());
-        m.insert("TargetColumn".to_owned(), self.target_column.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
     }
 }
 
-impl Check for ConditionExpression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition.check(
-            &path.field("Condition"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[A-Z\\_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_column.check(
-            &path.field("TargetColumn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConditionExpression);
-
-/// Property type `Tag` of `AWS::DataBrew::Recipe`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataBrew::Ruleset`.
-#[derive(Debug, Clone)]
-pub struct Ruleset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Ruleset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Ruleset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Ruleset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataBrew::Ruleset`.
+    Ruleset("AWS::DataBrew::Ruleset", RulesetProps)
 }
 
 impl Ruleset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataBrew::Ruleset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RulesetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::RulesetName> {
         self.resource.ref_value()
@@ -77,27 +29,41 @@ impl Ruleset {
     pub fn name(&self) -> Value<ids::RulesetName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Rules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules(&self, value: impl Into<Value<List<Rule>>>) {
+        self.resource.set_property("Rules", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetArn", value.into())
+    }
 }
 
-/// Properties of `AWS::DataBrew::Ruleset`.
-#[derive(Debug, Clone)]
-pub struct RulesetProps {
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `Rules` (required).
-    /// Items: 1..=.
-    pub rules: Value<List<Rule>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    pub target_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataBrew::Ruleset`.
+    RulesetProps
 }
 
 impl RulesetProps {
@@ -107,573 +73,143 @@ impl RulesetProps {
         rules: impl Into<Value<List<Rule>>>,
         target_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            rules: rules.into(),
-            tags: None,
-            target_arn: target_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Rules", rules.into().to_template())
+                .with(4, "TargetArn", target_arn.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RulesetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TargetArn".to_owned(), self.target_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RulesetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_arn.check(
-            &path.field("TargetArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RulesetProps);
-
-/// Property type `Rule` of `AWS::DataBrew::Ruleset`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `CheckExpression` (required).
-    /// Length: 4..=1024 characters.
-    /// Pattern: `^[><0-9A-Za-z_.,:)(!= ]+$`.
-    pub check_expression: Value<String>,
-    /// `ColumnSelectors` (optional).
-    /// Items: 1..=.
-    pub column_selectors: Option<Value<List<ColumnSelector>>>,
-    /// `Disabled` (optional).
-    pub disabled: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `SubstitutionMap` (optional).
-    pub substitution_map: Option<Value<List<SubstitutionValue>>>,
-    /// `Threshold` (optional).
-    pub threshold: Option<Value<Threshold>>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::DataBrew::Ruleset`.
+    Rule
 }
 
 impl Rule {
     /// The required properties: `CheckExpression`, `Name`.
     pub fn new(check_expression: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            check_expression: check_expression.into(),
-            column_selectors: None,
-            disabled: None,
-            name: name.into(),
-            substitution_map: None,
-            threshold: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CheckExpression", check_expression.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ColumnSelectors`.
-    pub fn column_selectors(mut self, value: impl Into<Value<List<ColumnSelector>>>) -> Self {
-        self.column_selectors = Some(value.into());
-        self
+    /// `ColumnSelectors` (optional).
+    /// Items: at least 1.
+    pub fn column_selectors(self, value: impl Into<Value<List<ColumnSelector>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ColumnSelectors", value.into().to_template()),
+        )
     }
-    /// Sets `Disabled`.
-    pub fn disabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disabled = Some(value.into());
-        self
+    /// `Disabled` (optional).
+    pub fn disabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Disabled", value.into().to_template()))
     }
-    /// Sets `SubstitutionMap`.
-    pub fn substitution_map(mut self, value: impl Into<Value<List<SubstitutionValue>>>) -> Self {
-        self.substitution_map = Some(value.into());
-        self
+    /// `SubstitutionMap` (optional).
+    pub fn substitution_map(self, value: impl Into<Value<List<SubstitutionValue>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SubstitutionMap", value.into().to_template()),
+        )
     }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, value: impl Into<Value<Threshold>>) -> Self {
-        self.threshold = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CheckExpression".to_owned(),
-            self.check_expression.to_template(),
-        );
-        if let Some(v) = &self.column_selectors {
-            m.insert("ColumnSelectors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disabled {
-            m.insert("Disabled".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.substitution_map {
-            m.insert("SubstitutionMap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold {
-            m.insert("Threshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Threshold` (optional).
+    pub fn threshold(self, value: impl Into<Value<Threshold>>) -> Self {
+        Self(self.0.with(5, "Threshold", value.into().to_template()))
     }
 }
 
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.check_expression.check(
-            &path.field("CheckExpression"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(1024),
-                pattern: Some("^[><0-9A-Za-z_.,:)(!= ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_selectors.check(
-            &path.field("ColumnSelectors"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.substitution_map
-            .check(&path.field("SubstitutionMap"), &Rules::NONE, out);
-        self.threshold
-            .check(&path.field("Threshold"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `ColumnSelector` of `AWS::DataBrew::Ruleset`.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnSelector {
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `Regex` (optional).
-    /// Length: 1..=255 characters.
-    pub regex: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ColumnSelector` of `AWS::DataBrew::Ruleset`.
+    ColumnSelector(default)
 }
 
 impl ColumnSelector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            regex: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Regex`.
-    pub fn regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.regex = Some(value.into());
-        self
+    /// `Regex` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Regex", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ColumnSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex {
-            m.insert("Regex".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ColumnSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regex.check(
-            &path.field("Regex"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ColumnSelector);
-
-/// Property type `SubstitutionValue` of `AWS::DataBrew::Ruleset`.
-#[derive(Debug, Clone)]
-pub struct SubstitutionValue {
-    /// `Value` (required).
-    /// Length: 0..=1024 characters.
-    pub value: Value<String>,
-    /// `ValueReference` (required).
-    /// Length: 2..=128 characters.
-    /// Pattern: `^:[A-Za-z0-9_]+$`.
-    pub value_reference: Value<String>,
+crate::l1_struct! {
+    /// Property type `SubstitutionValue` of `AWS::DataBrew::Ruleset`.
+    SubstitutionValue
 }
 
 impl SubstitutionValue {
     /// The required properties: `Value`, `ValueReference`.
     pub fn new(value: impl Into<Value<String>>, value_reference: impl Into<Value<String>>) -> Self {
-        Self {
-            value: value.into(),
-            value_reference: value_reference.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Value", value.into().to_template())
+                .with(1, "ValueReference", value_reference.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SubstitutionValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        m.insert(
-            "ValueReference".to_owned(),
-            self.value_reference.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubstitutionValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_reference.check(
-            &path.field("ValueReference"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("^:[A-Za-z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubstitutionValue);
-
-/// Property type `Threshold` of `AWS::DataBrew::Ruleset`.
-#[derive(Debug, Clone)]
-pub struct Threshold {
-    /// `Type` (optional).
-    pub type_: Option<Value<ThresholdType>>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<ThresholdUnit>>,
-    /// `Value` (required).
-    /// Range: 0..=.
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `Threshold` of `AWS::DataBrew::Ruleset`.
+    Threshold
 }
 
 impl Threshold {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<f64>>) -> Self {
-        Self {
-            type_: None,
-            unit: None,
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(2, "Value", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<ThresholdType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<ThresholdType>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<ThresholdUnit>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<ThresholdUnit>>) -> Self {
+        Self(self.0.with(1, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Threshold {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ThresholdType`.
+    ThresholdType {
+        /// `GREATER_THAN_OR_EQUAL`
+        GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL",
+        /// `LESS_THAN_OR_EQUAL`
+        LessThanOrEqual = "LESS_THAN_OR_EQUAL",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
     }
 }
 
-impl Check for Threshold {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ThresholdUnit`.
+    ThresholdUnit {
+        /// `COUNT`
+        Count = "COUNT",
+        /// `PERCENTAGE`
+        Percentage = "PERCENTAGE",
     }
 }
 
-crate::impl_literal!(Threshold);
-
-/// Values of `ThresholdType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ThresholdType {
-    /// `GREATER_THAN_OR_EQUAL`
-    GreaterThanOrEqual,
-    /// `LESS_THAN_OR_EQUAL`
-    LessThanOrEqual,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `LESS_THAN`
-    LessThan,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ThresholdType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GREATER_THAN_OR_EQUAL",
-        "LESS_THAN_OR_EQUAL",
-        "GREATER_THAN",
-        "LESS_THAN",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::LessThan => "LESS_THAN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ThresholdType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ThresholdType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ThresholdType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
-            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
-            "GREATER_THAN" => Self::GreaterThan,
-            "LESS_THAN" => Self::LessThan,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ThresholdType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ThresholdType::from(s))
-    }
-}
-
-crate::impl_literal!(ThresholdType);
-
-/// Values of `ThresholdUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ThresholdUnit {
-    /// `COUNT`
-    Count,
-    /// `PERCENTAGE`
-    Percentage,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ThresholdUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COUNT", "PERCENTAGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Count => "COUNT",
-            Self::Percentage => "PERCENTAGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ThresholdUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ThresholdUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ThresholdUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "COUNT" => Self::Count,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ThresholdUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(ThresholdUnit::from(s))
-    }
-}
-
-crate::impl_literal!(ThresholdUnit);
-
-/// Property type `Tag` of `AWS::DataBrew::Ruleset`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

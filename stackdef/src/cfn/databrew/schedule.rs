@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataBrew::Schedule`.
-#[derive(Debug, Clone)]
-pub struct Schedule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Schedule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Schedule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Schedule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataBrew::Schedule`.
+    Schedule("AWS::DataBrew::Schedule", ScheduleProps)
 }
 
 impl Schedule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataBrew::Schedule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScheduleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::DataBrewScheduleName> {
         self.resource.ref_value()
@@ -77,161 +29,56 @@ impl Schedule {
     pub fn name(&self) -> Value<ids::DataBrewScheduleName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `CronExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cron_expression(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CronExpression", value.into())
+    }
+
+    /// Replaces `JobNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("JobNames", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataBrew::Schedule`.
-#[derive(Debug, Clone)]
-pub struct ScheduleProps {
-    /// `CronExpression` (required).
-    /// Length: 1..=512 characters.
-    pub cron_expression: Value<String>,
-    /// `JobNames` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=255 characters.
-    pub job_names: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataBrew::Schedule`.
+    ScheduleProps
 }
 
 impl ScheduleProps {
     /// The required properties: `CronExpression`, `Name`.
     pub fn new(cron_expression: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            cron_expression: cron_expression.into(),
-            job_names: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CronExpression", cron_expression.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `JobNames`.
-    pub fn job_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.job_names = Some(value.into());
-        self
+    /// `JobNames` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn job_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "JobNames", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScheduleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CronExpression".to_owned(),
-            self.cron_expression.to_template(),
-        );
-        if let Some(v) = &self.job_names {
-            m.insert("JobNames".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ScheduleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cron_expression.check(
-            &path.field("CronExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_names.check(
-            &path.field("JobNames"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScheduleProps);
-
-/// Property type `Tag` of `AWS::DataBrew::Schedule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataPipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Pipeline {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Pipeline {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Pipeline {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Pipeline {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataPipeline::Pipeline`.
+    Pipeline("AWS::DataPipeline::Pipeline", PipelineProps)
 }
 
 impl Pipeline {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataPipeline::Pipeline";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PipelineProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PipelineId` (typed).
     pub fn ref_value(&self) -> Value<ids::PipelineId> {
         self.resource.ref_value()
@@ -82,143 +34,100 @@ impl Pipeline {
     pub fn attr_pipeline_id(&self) -> Value<ids::PipelineId> {
         self.resource.get_att("PipelineId")
     }
+
+    /// Replaces `Activate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_activate(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Activate", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ParameterObjects` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameter_objects(&self, value: impl Into<Value<List<ParameterObject>>>) {
+        self.resource.set_property("ParameterObjects", value.into())
+    }
+
+    /// Replaces `ParameterValues` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameter_values(&self, value: impl Into<Value<List<ParameterValue>>>) {
+        self.resource.set_property("ParameterValues", value.into())
+    }
+
+    /// Replaces `PipelineObjects` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_objects(&self, value: impl Into<Value<List<PipelineObject>>>) {
+        self.resource.set_property("PipelineObjects", value.into())
+    }
+
+    /// Replaces `PipelineTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_tags(&self, value: impl Into<Value<List<PipelineTag>>>) {
+        self.resource.set_property("PipelineTags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataPipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct PipelineProps {
-    /// `Activate` (optional).
-    pub activate: Option<Value<bool>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub name: Value<String>,
-    /// `ParameterObjects` (optional).
-    pub parameter_objects: Option<Value<List<ParameterObject>>>,
-    /// `ParameterValues` (optional).
-    pub parameter_values: Option<Value<List<ParameterValue>>>,
-    /// `PipelineObjects` (optional).
-    pub pipeline_objects: Option<Value<List<PipelineObject>>>,
-    /// `PipelineTags` (optional).
-    pub pipeline_tags: Option<Value<List<PipelineTag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataPipeline::Pipeline`.
+    PipelineProps
 }
 
 impl PipelineProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            activate: None,
-            description: None,
-            name: name.into(),
-            parameter_objects: None,
-            parameter_values: None,
-            pipeline_objects: None,
-            pipeline_tags: None,
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `Activate`.
-    pub fn activate(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.activate = Some(value.into());
-        self
+    /// `Activate` (optional).
+    pub fn activate(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Activate", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ParameterObjects`.
-    pub fn parameter_objects(mut self, value: impl Into<Value<List<ParameterObject>>>) -> Self {
-        self.parameter_objects = Some(value.into());
-        self
+    /// `ParameterObjects` (optional).
+    pub fn parameter_objects(self, value: impl Into<Value<List<ParameterObject>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ParameterObjects", value.into().to_template()),
+        )
     }
-    /// Sets `ParameterValues`.
-    pub fn parameter_values(mut self, value: impl Into<Value<List<ParameterValue>>>) -> Self {
-        self.parameter_values = Some(value.into());
-        self
+    /// `ParameterValues` (optional).
+    pub fn parameter_values(self, value: impl Into<Value<List<ParameterValue>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ParameterValues", value.into().to_template()),
+        )
     }
-    /// Sets `PipelineObjects`.
-    pub fn pipeline_objects(mut self, value: impl Into<Value<List<PipelineObject>>>) -> Self {
-        self.pipeline_objects = Some(value.into());
-        self
+    /// `PipelineObjects` (optional).
+    pub fn pipeline_objects(self, value: impl Into<Value<List<PipelineObject>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PipelineObjects", value.into().to_template()),
+        )
     }
-    /// Sets `PipelineTags`.
-    pub fn pipeline_tags(mut self, value: impl Into<Value<List<PipelineTag>>>) -> Self {
-        self.pipeline_tags = Some(value.into());
-        self
+    /// `PipelineTags` (optional).
+    pub fn pipeline_tags(self, value: impl Into<Value<List<PipelineTag>>>) -> Self {
+        Self(self.0.with(6, "PipelineTags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PipelineProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.activate {
-            m.insert("Activate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parameter_objects {
-            m.insert("ParameterObjects".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_values {
-            m.insert("ParameterValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_objects {
-            m.insert("PipelineObjects".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_tags {
-            m.insert("PipelineTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipelineProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameter_objects
-            .check(&path.field("ParameterObjects"), &Rules::NONE, out);
-        self.parameter_values
-            .check(&path.field("ParameterValues"), &Rules::NONE, out);
-        self.pipeline_objects
-            .check(&path.field("PipelineObjects"), &Rules::NONE, out);
-        self.pipeline_tags
-            .check(&path.field("PipelineTags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PipelineProps);
-
-/// Property type `ParameterObject` of `AWS::DataPipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct ParameterObject {
-    /// `Attributes` (required).
-    pub attributes: Value<List<ParameterAttribute>>,
-    /// `Id` (required).
-    /// Length: 1..=256 characters.
-    pub id: Value<String>,
+crate::l1_struct! {
+    /// Property type `ParameterObject` of `AWS::DataPipeline::Pipeline`.
+    ParameterObject
 }
 
 impl ParameterObject {
@@ -227,161 +136,49 @@ impl ParameterObject {
         attributes: impl Into<Value<List<ParameterAttribute>>>,
         id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attributes: attributes.into(),
-            id: id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attributes", attributes.into().to_template())
+                .with(1, "Id", id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ParameterObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attributes".to_owned(), self.attributes.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParameterObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes
-            .check(&path.field("Attributes"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParameterObject);
-
-/// Property type `ParameterAttribute` of `AWS::DataPipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct ParameterAttribute {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    pub key: Value<String>,
-    /// `StringValue` (required).
-    /// Length: 0..=10240 characters.
-    pub string_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ParameterAttribute` of `AWS::DataPipeline::Pipeline`.
+    ParameterAttribute
 }
 
 impl ParameterAttribute {
     /// The required properties: `Key`, `StringValue`.
     pub fn new(key: impl Into<Value<String>>, string_value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            string_value: string_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "StringValue", string_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ParameterAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("StringValue".to_owned(), self.string_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParameterAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.string_value.check(
-            &path.field("StringValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10240),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParameterAttribute);
-
-/// Property type `ParameterValue` of `AWS::DataPipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct ParameterValue {
-    /// `Id` (required).
-    /// Length: 1..=256 characters.
-    pub id: Value<String>,
-    /// `StringValue` (required).
-    /// Length: 0..=10240 characters.
-    pub string_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ParameterValue` of `AWS::DataPipeline::Pipeline`.
+    ParameterValue
 }
 
 impl ParameterValue {
     /// The required properties: `Id`, `StringValue`.
     pub fn new(id: impl Into<Value<String>>, string_value: impl Into<Value<String>>) -> Self {
-        Self {
-            id: id.into(),
-            string_value: string_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "StringValue", string_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ParameterValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("StringValue".to_owned(), self.string_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParameterValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.string_value.check(
-            &path.field("StringValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10240),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParameterValue);
-
-/// Property type `PipelineObject` of `AWS::DataPipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct PipelineObject {
-    /// `Fields` (required).
-    pub fields: Value<List<Field>>,
-    /// `Id` (required).
-    /// Length: 1..=1024 characters.
-    pub id: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=1024 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `PipelineObject` of `AWS::DataPipeline::Pipeline`.
+    PipelineObject
 }
 
 impl PipelineObject {
@@ -391,163 +188,35 @@ impl PipelineObject {
         id: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            fields: fields.into(),
-            id: id.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Fields", fields.into().to_template())
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PipelineObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Fields".to_owned(), self.fields.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipelineObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fields.check(&path.field("Fields"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipelineObject);
-
-/// Property type `Field` of `AWS::DataPipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Field {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    pub key: Value<String>,
-    /// `RefValue` (optional).
-    /// Length: 1..=256 characters.
-    pub ref_value: Option<Value<String>>,
-    /// `StringValue` (optional).
-    /// Length: 0..=10240 characters.
-    pub string_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Field` of `AWS::DataPipeline::Pipeline`.
+    Field
 }
 
 impl Field {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            ref_value: None,
-            string_value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `RefValue`.
-    pub fn ref_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ref_value = Some(value.into());
-        self
+    /// `RefValue` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn ref_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RefValue", value.into().to_template()))
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
+    /// `StringValue` (optional).
+    /// Length: 0 to 10240 characters.
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "StringValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Field {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.ref_value {
-            m.insert("RefValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Field {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ref_value.check(
-            &path.field("RefValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.string_value.check(
-            &path.field("StringValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10240),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Field);
-
-/// Property type `PipelineTag` of `AWS::DataPipeline::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct PipelineTag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl PipelineTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for PipelineTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipelineTag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PipelineTag);
+pub use crate::cfn::Tag as PipelineTag;

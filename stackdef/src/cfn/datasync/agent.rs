@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::Agent`.
-#[derive(Debug, Clone)]
-pub struct Agent {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Agent {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Agent {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Agent {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::Agent`.
+    Agent("AWS::DataSync::Agent", AgentProps)
 }
 
 impl Agent {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::Agent";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AgentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AgentArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AgentArn> {
         self.resource.ref_value()
@@ -87,212 +39,99 @@ impl Agent {
     pub fn attr_endpoint_type(&self) -> Value<String> {
         self.resource.get_att("EndpointType")
     }
+
+    /// Replaces `ActivationKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_activation_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ActivationKey", value.into())
+    }
+
+    /// Replaces `AgentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AgentName", value.into())
+    }
+
+    /// Replaces `SecurityGroupArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SecurityGroupArns", value.into())
+    }
+
+    /// Replaces `SubnetArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetArns", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpcEndpointId", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::Agent`.
-#[derive(Debug, Clone, Default)]
-pub struct AgentProps {
-    /// `ActivationKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=29 characters.
-    /// Pattern: `[A-Z0-9]{5}(-[A-Z0-9]{5}){4}`.
-    pub activation_key: Option<Value<String>>,
-    /// `AgentName` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub agent_name: Option<Value<String>>,
-    /// `SecurityGroupArns` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=1.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\-0-9]*:[0-9]{12}:security-group/.*$`.
-    pub security_group_arns: Option<Value<List<String>>>,
-    /// `SubnetArns` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=1.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\-0-9]*:[0-9]{12}:subnet/.*$`.
-    pub subnet_arns: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcEndpointId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^vpce-[0-9a-f]{17}$`.
-    pub vpc_endpoint_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::Agent`.
+    AgentProps(default)
 }
 
 impl AgentProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            activation_key: None,
-            agent_name: None,
-            security_group_arns: None,
-            subnet_arns: None,
-            tags: None,
-            vpc_endpoint_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActivationKey`.
-    pub fn activation_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.activation_key = Some(value.into());
-        self
+    /// `ActivationKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 29 characters.
+    /// Pattern: `[A-Z0-9]{5}(-[A-Z0-9]{5}){4}`.
+    pub fn activation_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ActivationKey", value.into().to_template()))
     }
-    /// Sets `AgentName`.
-    pub fn agent_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.agent_name = Some(value.into());
-        self
+    /// `AgentName` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}+=._:@/-]+$`.
+    pub fn agent_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AgentName", value.into().to_template()))
     }
-    /// Sets `SecurityGroupArns`.
-    pub fn security_group_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.security_group_arns = Some(value.into());
-        self
+    /// `SecurityGroupArns` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 1.
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\-0-9]*:[0-9]{12}:security-group/.*$`.
+    pub fn security_group_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SecurityGroupArns", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetArns`.
-    pub fn subnet_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_arns = Some(value.into());
-        self
+    /// `SubnetArns` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 1.
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\-0-9]*:[0-9]{12}:subnet/.*$`.
+    pub fn subnet_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "SubnetArns", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcEndpointId`.
-    pub fn vpc_endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_endpoint_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AgentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.activation_key {
-            m.insert("ActivationKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.agent_name {
-            m.insert("AgentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_arns {
-            m.insert("SecurityGroupArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_arns {
-            m.insert("SubnetArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_endpoint_id {
-            m.insert("VpcEndpointId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcEndpointId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^vpce-[0-9a-f]{17}$`.
+    pub fn vpc_endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "VpcEndpointId", value.into().to_template()))
     }
 }
 
-impl Check for AgentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.activation_key.check(
-            &path.field("ActivationKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(29),
-                pattern: Some("[A-Z0-9]{5}(-[A-Z0-9]{5}){4}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.agent_name.check(
-            &path.field("AgentName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_arns.check(&path.field("SecurityGroupArns"), &Rules { min_items: Some(1), max_items: Some(1), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/.*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.subnet_arns.check(&path.field("SubnetArns"), &Rules { min_items: Some(1), max_items: Some(1), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:subnet/.*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_endpoint_id.check(
-            &path.field("VpcEndpointId"),
-            &Rules {
-                pattern: Some("^vpce-[0-9a-f]{17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AgentProps);
-
-/// Property type `Tag` of `AWS::DataSync::Agent`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

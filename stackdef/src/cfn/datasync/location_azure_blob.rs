@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::LocationAzureBlob`.
-#[derive(Debug, Clone)]
-pub struct LocationAzureBlob {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocationAzureBlob {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocationAzureBlob {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocationAzureBlob {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::LocationAzureBlob`.
+    LocationAzureBlob("AWS::DataSync::LocationAzureBlob", LocationAzureBlobProps)
 }
 
 impl LocationAzureBlob {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::LocationAzureBlob";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LocationAzureBlobProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LocationAzureBlobArn> {
         self.resource.ref_value()
@@ -92,43 +44,81 @@ impl LocationAzureBlob {
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Value<String> {
         self.resource.get_att("CmkSecretConfig.SecretArn")
     }
+
+    /// Replaces `AgentArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AgentArns", value.into())
+    }
+
+    /// Replaces `AzureAccessTier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_azure_access_tier(&self, value: impl Into<Value<AzureAccessTier>>) {
+        self.resource.set_property("AzureAccessTier", value.into())
+    }
+
+    /// Replaces `AzureBlobAuthenticationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_azure_blob_authentication_type(
+        &self,
+        value: impl Into<Value<AzureBlobAuthenticationType>>,
+    ) {
+        self.resource
+            .set_property("AzureBlobAuthenticationType", value.into())
+    }
+
+    /// Replaces `AzureBlobContainerUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_azure_blob_container_url(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AzureBlobContainerUrl", value.into())
+    }
+
+    /// Replaces `AzureBlobSasConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_azure_blob_sas_configuration(
+        &self,
+        value: impl Into<Value<AzureBlobSasConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AzureBlobSasConfiguration", value.into())
+    }
+
+    /// Replaces `AzureBlobType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_azure_blob_type(&self, value: impl Into<Value<AzureBlobType>>) {
+        self.resource.set_property("AzureBlobType", value.into())
+    }
+
+    /// Replaces `CmkSecretConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cmk_secret_config(&self, value: impl Into<Value<CmkSecretConfig>>) {
+        self.resource.set_property("CmkSecretConfig", value.into())
+    }
+
+    /// Replaces `CustomSecretConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_secret_config(&self, value: impl Into<Value<CustomSecretConfig>>) {
+        self.resource
+            .set_property("CustomSecretConfig", value.into())
+    }
+
+    /// Replaces `Subdirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subdirectory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subdirectory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::LocationAzureBlob`.
-#[derive(Debug, Clone)]
-pub struct LocationAzureBlobProps {
-    /// `AgentArns` (optional).
-    /// Items: 1..=4.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$`.
-    pub agent_arns: Option<Value<List<String>>>,
-    /// `AzureAccessTier` (optional).
-    pub azure_access_tier: Option<Value<AzureAccessTier>>,
-    /// `AzureBlobAuthenticationType` (required).
-    pub azure_blob_authentication_type: Value<AzureBlobAuthenticationType>,
-    /// `AzureBlobContainerUrl` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=325 characters.
-    /// Pattern: `^https://[A-Za-z0-9]((.|-+)?[A-Za-z0-9]){0,252}/[a-z0-9](-?[a-z0-9]){2,62}$`.
-    pub azure_blob_container_url: Option<Value<String>>,
-    /// `AzureBlobSasConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub azure_blob_sas_configuration: Option<Value<AzureBlobSasConfiguration>>,
-    /// `AzureBlobType` (optional).
-    pub azure_blob_type: Option<Value<AzureBlobType>>,
-    /// `CmkSecretConfig` (optional).
-    pub cmk_secret_config: Option<Value<CmkSecretConfig>>,
-    /// `CustomSecretConfig` (optional).
-    pub custom_secret_config: Option<Value<CustomSecretConfig>>,
-    /// `Subdirectory` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}\p{C}]*$`.
-    pub subdirectory: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::LocationAzureBlob`.
+    LocationAzureBlobProps
 }
 
 impl LocationAzureBlobProps {
@@ -136,446 +126,152 @@ impl LocationAzureBlobProps {
     pub fn new(
         azure_blob_authentication_type: impl Into<Value<AzureBlobAuthenticationType>>,
     ) -> Self {
-        Self {
-            agent_arns: None,
-            azure_access_tier: None,
-            azure_blob_authentication_type: azure_blob_authentication_type.into(),
-            azure_blob_container_url: None,
-            azure_blob_sas_configuration: None,
-            azure_blob_type: None,
-            cmk_secret_config: None,
-            custom_secret_config: None,
-            subdirectory: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "AzureBlobAuthenticationType",
+            azure_blob_authentication_type.into().to_template(),
+        ))
     }
-    /// Sets `AgentArns`.
-    pub fn agent_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.agent_arns = Some(value.into());
-        self
+    /// `AgentArns` (optional).
+    /// Items: 1 to 4.
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$`.
+    pub fn agent_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AgentArns", value.into().to_template()))
     }
-    /// Sets `AzureAccessTier`.
-    pub fn azure_access_tier(mut self, value: impl Into<Value<AzureAccessTier>>) -> Self {
-        self.azure_access_tier = Some(value.into());
-        self
+    /// `AzureAccessTier` (optional).
+    pub fn azure_access_tier(self, value: impl Into<Value<AzureAccessTier>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AzureAccessTier", value.into().to_template()),
+        )
     }
-    /// Sets `AzureBlobContainerUrl`.
-    pub fn azure_blob_container_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.azure_blob_container_url = Some(value.into());
-        self
+    /// `AzureBlobContainerUrl` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 325 characters.
+    /// Pattern: `^https://[A-Za-z0-9]((.|-+)?[A-Za-z0-9]){0,252}/[a-z0-9](-?[a-z0-9]){2,62}$`.
+    pub fn azure_blob_container_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AzureBlobContainerUrl", value.into().to_template()),
+        )
     }
-    /// Sets `AzureBlobSasConfiguration`.
+    /// `AzureBlobSasConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn azure_blob_sas_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AzureBlobSasConfiguration>>,
     ) -> Self {
-        self.azure_blob_sas_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "AzureBlobSasConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AzureBlobType`.
-    pub fn azure_blob_type(mut self, value: impl Into<Value<AzureBlobType>>) -> Self {
-        self.azure_blob_type = Some(value.into());
-        self
+    /// `AzureBlobType` (optional).
+    pub fn azure_blob_type(self, value: impl Into<Value<AzureBlobType>>) -> Self {
+        Self(self.0.with(5, "AzureBlobType", value.into().to_template()))
     }
-    /// Sets `CmkSecretConfig`.
-    pub fn cmk_secret_config(mut self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
-        self.cmk_secret_config = Some(value.into());
-        self
+    /// `CmkSecretConfig` (optional).
+    pub fn cmk_secret_config(self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(6, "CmkSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `CustomSecretConfig`.
-    pub fn custom_secret_config(mut self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
-        self.custom_secret_config = Some(value.into());
-        self
+    /// `CustomSecretConfig` (optional).
+    pub fn custom_secret_config(self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(7, "CustomSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Subdirectory`.
-    pub fn subdirectory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdirectory = Some(value.into());
-        self
+    /// `Subdirectory` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 1024 characters.
+    pub fn subdirectory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Subdirectory", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationAzureBlobProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_arns {
-            m.insert("AgentArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.azure_access_tier {
-            m.insert("AzureAccessTier".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AzureBlobAuthenticationType".to_owned(),
-            self.azure_blob_authentication_type.to_template(),
-        );
-        if let Some(v) = &self.azure_blob_container_url {
-            m.insert("AzureBlobContainerUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.azure_blob_sas_configuration {
-            m.insert("AzureBlobSasConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.azure_blob_type {
-            m.insert("AzureBlobType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cmk_secret_config {
-            m.insert("CmkSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_secret_config {
-            m.insert("CustomSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subdirectory {
-            m.insert("Subdirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LocationAzureBlobProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_arns.check(&path.field("AgentArns"), &Rules { min_items: Some(1), max_items: Some(4), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.azure_access_tier
-            .check(&path.field("AzureAccessTier"), &Rules::NONE, out);
-        self.azure_blob_authentication_type.check(
-            &path.field("AzureBlobAuthenticationType"),
-            &Rules::NONE,
-            out,
-        );
-        self.azure_blob_container_url.check(
-            &path.field("AzureBlobContainerUrl"),
-            &Rules {
-                max_length: Some(325),
-                pattern: Some(
-                    "^https://[A-Za-z0-9]((.|-+)?[A-Za-z0-9]){0,252}/[a-z0-9](-?[a-z0-9]){2,62}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.azure_blob_sas_configuration.check(
-            &path.field("AzureBlobSasConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.azure_blob_type
-            .check(&path.field("AzureBlobType"), &Rules::NONE, out);
-        self.cmk_secret_config
-            .check(&path.field("CmkSecretConfig"), &Rules::NONE, out);
-        self.custom_secret_config
-            .check(&path.field("CustomSecretConfig"), &Rules::NONE, out);
-        self.subdirectory.check(
-            &path.field("Subdirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}\\p{C}]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AzureAccessTier`.
+    AzureAccessTier {
+        /// `HOT`
+        Hot = "HOT",
+        /// `COOL`
+        Cool = "COOL",
+        /// `ARCHIVE`
+        Archive = "ARCHIVE",
     }
 }
 
-crate::impl_literal!(LocationAzureBlobProps);
-
-/// Values of `AzureAccessTier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AzureAccessTier {
-    /// `HOT`
-    Hot,
-    /// `COOL`
-    Cool,
-    /// `ARCHIVE`
-    Archive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AzureAccessTier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HOT", "COOL", "ARCHIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hot => "HOT",
-            Self::Cool => "COOL",
-            Self::Archive => "ARCHIVE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AzureBlobAuthenticationType`.
+    AzureBlobAuthenticationType {
+        /// `SAS`
+        Sas = "SAS",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl ToTemplate for AzureAccessTier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AzureAccessTier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AzureAccessTier {
-    fn from(s: &str) -> Self {
-        match s {
-            "HOT" => Self::Hot,
-            "COOL" => Self::Cool,
-            "ARCHIVE" => Self::Archive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AzureAccessTier> {
-    fn from(s: &str) -> Self {
-        Value::literal(AzureAccessTier::from(s))
-    }
-}
-
-crate::impl_literal!(AzureAccessTier);
-
-/// Values of `AzureBlobAuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AzureBlobAuthenticationType {
-    /// `SAS`
-    Sas,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AzureBlobAuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SAS", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sas => "SAS",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AzureBlobAuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AzureBlobAuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AzureBlobAuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SAS" => Self::Sas,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AzureBlobAuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AzureBlobAuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(AzureBlobAuthenticationType);
-
-/// Property type `AzureBlobSasConfiguration` of `AWS::DataSync::LocationAzureBlob`.
-#[derive(Debug, Clone)]
-pub struct AzureBlobSasConfiguration {
-    /// `AzureBlobSasToken` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `(^.+$)`.
-    pub azure_blob_sas_token: Value<String>,
+crate::l1_struct! {
+    /// Property type `AzureBlobSasConfiguration` of `AWS::DataSync::LocationAzureBlob`.
+    AzureBlobSasConfiguration
 }
 
 impl AzureBlobSasConfiguration {
     /// The required properties: `AzureBlobSasToken`.
     pub fn new(azure_blob_sas_token: impl Into<Value<String>>) -> Self {
-        Self {
-            azure_blob_sas_token: azure_blob_sas_token.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AzureBlobSasToken",
+            azure_blob_sas_token.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AzureBlobSasConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AzureBlobSasToken".to_owned(),
-            self.azure_blob_sas_token.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AzureBlobType`.
+    AzureBlobType {
+        /// `BLOCK`
+        Block = "BLOCK",
     }
 }
 
-impl Check for AzureBlobSasConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.azure_blob_sas_token.check(
-            &path.field("AzureBlobSasToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("(^.+$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AzureBlobSasConfiguration);
-
-/// Values of `AzureBlobType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AzureBlobType {
-    /// `BLOCK`
-    Block,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AzureBlobType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BLOCK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Block => "BLOCK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AzureBlobType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AzureBlobType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AzureBlobType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BLOCK" => Self::Block,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AzureBlobType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AzureBlobType::from(s))
-    }
-}
-
-crate::impl_literal!(AzureBlobType);
-
-/// Property type `CmkSecretConfig` of `AWS::DataSync::LocationAzureBlob`.
-#[derive(Debug, Clone, Default)]
-pub struct CmkSecretConfig {
-    /// `KmsKeyArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SecretArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CmkSecretConfig` of `AWS::DataSync::LocationAzureBlob`.
+    CmkSecretConfig(default)
 }
 
 impl CmkSecretConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_arn: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CmkSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmkSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CmkSecretConfig);
-
-/// Property type `CustomSecretConfig` of `AWS::DataSync::LocationAzureBlob`.
-#[derive(Debug, Clone)]
-pub struct CustomSecretConfig {
-    /// `SecretAccessRoleArn` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$`.
-    pub secret_access_role_arn: Value<ids::RoleArn>,
-    /// `SecretArn` (required).
-    /// Length: 0..=2048 characters.
+    /// `SecretArn` (optional).
+    /// Length: 0 to 2048 characters.
     /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Value<String>,
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SecretArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CustomSecretConfig` of `AWS::DataSync::LocationAzureBlob`.
+    CustomSecretConfig
 }
 
 impl CustomSecretConfig {
@@ -584,89 +280,16 @@ impl CustomSecretConfig {
         secret_access_role_arn: impl Into<Value<ids::RoleArn>>,
         secret_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            secret_access_role_arn: secret_access_role_arn.into(),
-            secret_arn: secret_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecretAccessRoleArn",
+                    secret_access_role_arn.into().to_template(),
+                )
+                .with(1, "SecretArn", secret_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecretAccessRoleArn".to_owned(),
-            self.secret_access_role_arn.to_template(),
-        );
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_access_role_arn.check(&path.field("SecretAccessRoleArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CustomSecretConfig);
-
-/// Property type `Tag` of `AWS::DataSync::LocationAzureBlob`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

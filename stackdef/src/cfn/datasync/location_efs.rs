@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::LocationEFS`.
-#[derive(Debug, Clone)]
-pub struct LocationEfs {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocationEfs {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocationEfs {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocationEfs {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::LocationEFS`.
+    LocationEfs("AWS::DataSync::LocationEFS", LocationEfsProps)
 }
 
 impl LocationEfs {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::LocationEFS";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LocationEfsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LocationEfsArn> {
         self.resource.ref_value()
@@ -87,156 +39,111 @@ impl LocationEfs {
     pub fn attr_location_uri(&self) -> Value<String> {
         self.resource.get_att("LocationUri")
     }
+
+    /// Replaces `AccessPointArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_point_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccessPointArn", value.into())
+    }
+
+    /// Replaces `Ec2Config` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_config(&self, value: impl Into<Value<Ec2Config>>) {
+        self.resource.set_property("Ec2Config", value.into())
+    }
+
+    /// Replaces `EfsFilesystemArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_efs_filesystem_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EfsFilesystemArn", value.into())
+    }
+
+    /// Replaces `FileSystemAccessRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_access_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("FileSystemAccessRoleArn", value.into())
+    }
+
+    /// Replaces `InTransitEncryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_in_transit_encryption(&self, value: impl Into<Value<InTransitEncryption>>) {
+        self.resource
+            .set_property("InTransitEncryption", value.into())
+    }
+
+    /// Replaces `Subdirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subdirectory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subdirectory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::LocationEFS`.
-#[derive(Debug, Clone)]
-pub struct LocationEfsProps {
-    /// `AccessPointArn` (optional).
-    /// Length: ..=128 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\-0-9]+:[0-9]{12}:access-point/fsap-[0-9a-f]{8,40}$`.
-    pub access_point_arn: Option<Value<String>>,
-    /// `Ec2Config` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ec2_config: Value<Ec2Config>,
-    /// `EfsFilesystemArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\-0-9]*:[0-9]{12}:file-system/fs-.*$`.
-    pub efs_filesystem_arn: Option<Value<String>>,
-    /// `FileSystemAccessRoleArn` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
-    pub file_system_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `InTransitEncryption` (optional).
-    pub in_transit_encryption: Option<Value<InTransitEncryption>>,
-    /// `Subdirectory` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
-    pub subdirectory: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::LocationEFS`.
+    LocationEfsProps
 }
 
 impl LocationEfsProps {
     /// The required properties: `Ec2Config`.
     pub fn new(ec2_config: impl Into<Value<Ec2Config>>) -> Self {
-        Self {
-            access_point_arn: None,
-            ec2_config: ec2_config.into(),
-            efs_filesystem_arn: None,
-            file_system_access_role_arn: None,
-            in_transit_encryption: None,
-            subdirectory: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Ec2Config", ec2_config.into().to_template()))
     }
-    /// Sets `AccessPointArn`.
-    pub fn access_point_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_point_arn = Some(value.into());
-        self
+    /// `AccessPointArn` (optional).
+    /// Length: at most 128 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\-0-9]+:[0-9]{12}:access-point/fsap-[0-9a-f]{8,40}$`.
+    pub fn access_point_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessPointArn", value.into().to_template()))
     }
-    /// Sets `EfsFilesystemArn`.
-    pub fn efs_filesystem_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.efs_filesystem_arn = Some(value.into());
-        self
+    /// `EfsFilesystemArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\-0-9]*:[0-9]{12}:file-system/fs-.*$`.
+    pub fn efs_filesystem_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EfsFilesystemArn", value.into().to_template()),
+        )
     }
-    /// Sets `FileSystemAccessRoleArn`.
-    pub fn file_system_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.file_system_access_role_arn = Some(value.into());
-        self
+    /// `FileSystemAccessRoleArn` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
+    pub fn file_system_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FileSystemAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `InTransitEncryption`.
-    pub fn in_transit_encryption(mut self, value: impl Into<Value<InTransitEncryption>>) -> Self {
-        self.in_transit_encryption = Some(value.into());
-        self
+    /// `InTransitEncryption` (optional).
+    pub fn in_transit_encryption(self, value: impl Into<Value<InTransitEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(4, "InTransitEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `Subdirectory`.
-    pub fn subdirectory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdirectory = Some(value.into());
-        self
+    /// `Subdirectory` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 4096 characters.
+    pub fn subdirectory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Subdirectory", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationEfsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_point_arn {
-            m.insert("AccessPointArn".to_owned(), v.to_template());
-        }
-        m.insert("Ec2Config".to_owned(), self.ec2_config.to_template());
-        if let Some(v) = &self.efs_filesystem_arn {
-            m.insert("EfsFilesystemArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_system_access_role_arn {
-            m.insert("FileSystemAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.in_transit_encryption {
-            m.insert("InTransitEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subdirectory {
-            m.insert("Subdirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LocationEfsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_point_arn.check(&path.field("AccessPointArn"), &Rules { max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\\-0-9]+:[0-9]{12}:access-point/fsap-[0-9a-f]{8,40}$"), ..Rules::NONE }, out);
-        self.ec2_config
-            .check(&path.field("Ec2Config"), &Rules::NONE, out);
-        self.efs_filesystem_arn.check(&path.field("EfsFilesystemArn"), &Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\\-0-9]*:[0-9]{12}:file-system/fs-.*$"), ..Rules::NONE }, out);
-        self.file_system_access_role_arn.check(&path.field("FileSystemAccessRoleArn"), &Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$"), ..Rules::NONE }, out);
-        self.in_transit_encryption
-            .check(&path.field("InTransitEncryption"), &Rules::NONE, out);
-        self.subdirectory.check(
-            &path.field("Subdirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocationEfsProps);
-
-/// Property type `Ec2Config` of `AWS::DataSync::LocationEFS`.
-#[derive(Debug, Clone)]
-pub struct Ec2Config {
-    /// `SecurityGroupArns` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\-0-9]*:[0-9]{12}:security-group/.*$`.
-    pub security_group_arns: Value<List<String>>,
-    /// `SubnetArn` (required).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\-0-9]*:[0-9]{12}:subnet/.*$`.
-    pub subnet_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `Ec2Config` of `AWS::DataSync::LocationEFS`.
+    Ec2Config
 }
 
 impl Ec2Config {
@@ -245,146 +152,26 @@ impl Ec2Config {
         security_group_arns: impl Into<Value<List<String>>>,
         subnet_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            security_group_arns: security_group_arns.into(),
-            subnet_arn: subnet_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupArns",
+                    security_group_arns.into().to_template(),
+                )
+                .with(1, "SubnetArn", subnet_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Ec2Config {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupArns".to_owned(),
-            self.security_group_arns.to_template(),
-        );
-        m.insert("SubnetArn".to_owned(), self.subnet_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `InTransitEncryption`.
+    InTransitEncryption {
+        /// `NONE`
+        None = "NONE",
+        /// `TLS1_2`
+        Tls12 = "TLS1_2",
     }
 }
 
-impl Check for Ec2Config {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_arns.check(&path.field("SecurityGroupArns"), &Rules { min_items: Some(1), max_items: Some(5), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/.*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.subnet_arn.check(&path.field("SubnetArn"), &Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:subnet/.*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(Ec2Config);
-
-/// Values of `InTransitEncryption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InTransitEncryption {
-    /// `NONE`
-    None,
-    /// `TLS1_2`
-    Tls12,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InTransitEncryption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "TLS1_2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Tls12 => "TLS1_2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InTransitEncryption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InTransitEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InTransitEncryption {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "TLS1_2" => Self::Tls12,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InTransitEncryption> {
-    fn from(s: &str) -> Self {
-        Value::literal(InTransitEncryption::from(s))
-    }
-}
-
-crate::impl_literal!(InTransitEncryption);
-
-/// Property type `Tag` of `AWS::DataSync::LocationEFS`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

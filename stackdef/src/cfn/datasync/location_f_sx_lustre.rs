@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::LocationFSxLustre`.
-#[derive(Debug, Clone)]
-pub struct LocationFSxLustre {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocationFSxLustre {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocationFSxLustre {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocationFSxLustre {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::LocationFSxLustre`.
+    LocationFSxLustre("AWS::DataSync::LocationFSxLustre", LocationFSxLustreProps)
 }
 
 impl LocationFSxLustre {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxLustre";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LocationFSxLustreProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LocationFSxLustreArn> {
         self.resource.ref_value()
@@ -87,163 +39,69 @@ impl LocationFSxLustre {
     pub fn attr_location_uri(&self) -> Value<String> {
         self.resource.get_att("LocationUri")
     }
+
+    /// Replaces `FsxFilesystemArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fsx_filesystem_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FsxFilesystemArn", value.into())
+    }
+
+    /// Replaces `SecurityGroupArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SecurityGroupArns", value.into())
+    }
+
+    /// Replaces `Subdirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subdirectory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subdirectory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::LocationFSxLustre`.
-#[derive(Debug, Clone)]
-pub struct LocationFSxLustreProps {
-    /// `FsxFilesystemArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\-0-9]+:[0-9]{12}:file-system/fs-[0-9a-f]+$`.
-    pub fsx_filesystem_arn: Option<Value<String>>,
-    /// `SecurityGroupArns` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=5.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\-0-9]*:[0-9]{12}:security-group/sg-[a-f0-9]+$`.
-    pub security_group_arns: Value<List<String>>,
-    /// `Subdirectory` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
-    pub subdirectory: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::LocationFSxLustre`.
+    LocationFSxLustreProps
 }
 
 impl LocationFSxLustreProps {
     /// The required properties: `SecurityGroupArns`.
     pub fn new(security_group_arns: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            fsx_filesystem_arn: None,
-            security_group_arns: security_group_arns.into(),
-            subdirectory: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SecurityGroupArns",
+            security_group_arns.into().to_template(),
+        ))
     }
-    /// Sets `FsxFilesystemArn`.
-    pub fn fsx_filesystem_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fsx_filesystem_arn = Some(value.into());
-        self
+    /// `FsxFilesystemArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\-0-9]+:[0-9]{12}:file-system/fs-[0-9a-f]+$`.
+    pub fn fsx_filesystem_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FsxFilesystemArn", value.into().to_template()),
+        )
     }
-    /// Sets `Subdirectory`.
-    pub fn subdirectory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdirectory = Some(value.into());
-        self
+    /// `Subdirectory` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 4096 characters.
+    pub fn subdirectory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Subdirectory", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationFSxLustreProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.fsx_filesystem_arn {
-            m.insert("FsxFilesystemArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityGroupArns".to_owned(),
-            self.security_group_arns.to_template(),
-        );
-        if let Some(v) = &self.subdirectory {
-            m.insert("Subdirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LocationFSxLustreProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fsx_filesystem_arn.check(&path.field("FsxFilesystemArn"), &Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\\-0-9]+:[0-9]{12}:file-system/fs-[0-9a-f]+$"), ..Rules::NONE }, out);
-        self.security_group_arns.check(&path.field("SecurityGroupArns"), &Rules { min_items: Some(1), max_items: Some(5), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/sg-[a-f0-9]+$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.subdirectory.check(
-            &path.field("Subdirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocationFSxLustreProps);
-
-/// Property type `Tag` of `AWS::DataSync::LocationFSxLustre`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone)]
-pub struct LocationFSxOntap {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocationFSxOntap {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocationFSxOntap {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocationFSxOntap {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::LocationFSxONTAP`.
+    LocationFSxOntap("AWS::DataSync::LocationFSxONTAP", LocationFSxOntapProps)
 }
 
 impl LocationFSxOntap {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxONTAP";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LocationFSxOntapProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LocationFSxOntapArn> {
         self.resource.ref_value()
@@ -98,32 +50,43 @@ impl LocationFSxOntap {
         self.resource
             .get_att("Protocol.SMB.CmkSecretConfig.SecretArn")
     }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<Protocol>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `SecurityGroupArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SecurityGroupArns", value.into())
+    }
+
+    /// Replaces `StorageVirtualMachineArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_virtual_machine_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("StorageVirtualMachineArn", value.into())
+    }
+
+    /// Replaces `Subdirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subdirectory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subdirectory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone)]
-pub struct LocationFSxOntapProps {
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
-    /// `SecurityGroupArns` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=5.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\-0-9]*:[0-9]{12}:security-group/sg-[a-f0-9]+$`.
-    pub security_group_arns: Value<List<String>>,
-    /// `StorageVirtualMachineArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=162 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\-0-9]+:[0-9]{12}:storage-virtual-machine/fs-[0-9a-f]+/svm-[0-9a-f]{17,}$`.
-    pub storage_virtual_machine_arn: Value<String>,
-    /// `Subdirectory` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
-    pub subdirectory: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::LocationFSxONTAP`.
+    LocationFSxOntapProps
 }
 
 impl LocationFSxOntapProps {
@@ -132,295 +95,102 @@ impl LocationFSxOntapProps {
         security_group_arns: impl Into<Value<List<String>>>,
         storage_virtual_machine_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            protocol: None,
-            security_group_arns: security_group_arns.into(),
-            storage_virtual_machine_arn: storage_virtual_machine_arn.into(),
-            subdirectory: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "SecurityGroupArns",
+                    security_group_arns.into().to_template(),
+                )
+                .with(
+                    2,
+                    "StorageVirtualMachineArn",
+                    storage_virtual_machine_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(0, "Protocol", value.into().to_template()))
     }
-    /// Sets `Subdirectory`.
-    pub fn subdirectory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdirectory = Some(value.into());
-        self
+    /// `Subdirectory` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 4096 characters.
+    pub fn subdirectory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Subdirectory", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationFSxOntapProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityGroupArns".to_owned(),
-            self.security_group_arns.to_template(),
-        );
-        m.insert(
-            "StorageVirtualMachineArn".to_owned(),
-            self.storage_virtual_machine_arn.to_template(),
-        );
-        if let Some(v) = &self.subdirectory {
-            m.insert("Subdirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LocationFSxOntapProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.security_group_arns.check(&path.field("SecurityGroupArns"), &Rules { min_items: Some(1), max_items: Some(5), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/sg-[a-f0-9]+$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.storage_virtual_machine_arn.check(&path.field("StorageVirtualMachineArn"), &Rules { min_length: Some(0), max_length: Some(162), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\\-0-9]+:[0-9]{12}:storage-virtual-machine/fs-[0-9a-f]+/svm-[0-9a-f]{17,}$"), ..Rules::NONE }, out);
-        self.subdirectory.check(
-            &path.field("Subdirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocationFSxOntapProps);
-
-/// Property type `Protocol` of `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone, Default)]
-pub struct Protocol {
-    /// `NFS` (optional).
-    pub nfs: Option<Value<Nfs>>,
-    /// `SMB` (optional).
-    pub smb: Option<Value<Smb>>,
+crate::l1_struct! {
+    /// Property type `Protocol` of `AWS::DataSync::LocationFSxONTAP`.
+    Protocol(default)
 }
 
 impl Protocol {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            nfs: None,
-            smb: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NFS`.
-    pub fn nfs(mut self, value: impl Into<Value<Nfs>>) -> Self {
-        self.nfs = Some(value.into());
-        self
+    /// `NFS` (optional).
+    pub fn nfs(self, value: impl Into<Value<Nfs>>) -> Self {
+        Self(self.0.with(0, "NFS", value.into().to_template()))
     }
-    /// Sets `SMB`.
-    pub fn smb(mut self, value: impl Into<Value<Smb>>) -> Self {
-        self.smb = Some(value.into());
-        self
+    /// `SMB` (optional).
+    pub fn smb(self, value: impl Into<Value<Smb>>) -> Self {
+        Self(self.0.with(1, "SMB", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.nfs {
-            m.insert("NFS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.smb {
-            m.insert("SMB".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.nfs.check(&path.field("NFS"), &Rules::NONE, out);
-        self.smb.check(&path.field("SMB"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `Nfs` of `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone)]
-pub struct Nfs {
-    /// `MountOptions` (required).
-    pub mount_options: Value<NfsMountOptions>,
+crate::l1_struct! {
+    /// Property type `Nfs` of `AWS::DataSync::LocationFSxONTAP`.
+    Nfs
 }
 
 impl Nfs {
     /// The required properties: `MountOptions`.
     pub fn new(mount_options: impl Into<Value<NfsMountOptions>>) -> Self {
-        Self {
-            mount_options: mount_options.into(),
-        }
+        Self(crate::Properties::new().with(0, "MountOptions", mount_options.into().to_template()))
     }
 }
 
-impl ToTemplate for Nfs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MountOptions".to_owned(), self.mount_options.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Nfs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mount_options
-            .check(&path.field("MountOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Nfs);
-
-/// Property type `NfsMountOptions` of `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone, Default)]
-pub struct NfsMountOptions {
-    /// `Version` (optional).
-    pub version: Option<Value<Version>>,
+crate::l1_struct! {
+    /// Property type `NfsMountOptions` of `AWS::DataSync::LocationFSxONTAP`.
+    NfsMountOptions(default)
 }
 
 impl NfsMountOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { version: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<Version>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NfsMountOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<Version>>) -> Self {
+        Self(self.0.with(0, "Version", value.into().to_template()))
     }
 }
 
-impl Check for NfsMountOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.version
-            .check(&path.field("Version"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Version`.
+    Version {
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
+        /// `NFS3`
+        Nfs3 = "NFS3",
+        /// `NFS4_0`
+        Nfs40 = "NFS4_0",
+        /// `NFS4_1`
+        Nfs41 = "NFS4_1",
     }
 }
 
-crate::impl_literal!(NfsMountOptions);
-
-/// Values of `Version`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Version {
-    /// `AUTOMATIC`
-    Automatic,
-    /// `NFS3`
-    Nfs3,
-    /// `NFS4_0`
-    Nfs40,
-    /// `NFS4_1`
-    Nfs41,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Version {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "NFS3", "NFS4_0", "NFS4_1"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "AUTOMATIC",
-            Self::Nfs3 => "NFS3",
-            Self::Nfs40 => "NFS4_0",
-            Self::Nfs41 => "NFS4_1",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Version {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Version {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Version {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC" => Self::Automatic,
-            "NFS3" => Self::Nfs3,
-            "NFS4_0" => Self::Nfs40,
-            "NFS4_1" => Self::Nfs41,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Version> {
-    fn from(s: &str) -> Self {
-        Value::literal(Version::from(s))
-    }
-}
-
-crate::impl_literal!(Version);
-
-/// Property type `Smb` of `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone)]
-pub struct Smb {
-    /// `CmkSecretConfig` (optional).
-    pub cmk_secret_config: Option<Value<CmkSecretConfig>>,
-    /// `CustomSecretConfig` (optional).
-    pub custom_secret_config: Option<Value<CustomSecretConfig>>,
-    /// `Domain` (optional).
-    /// Length: 0..=253 characters.
-    /// Pattern: `^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$`.
-    pub domain: Option<Value<String>>,
-    /// `ManagedSecretConfig` (optional).
-    pub managed_secret_config: Option<Value<ManagedSecretConfig>>,
-    /// `MountOptions` (required).
-    pub mount_options: Value<SmbMountOptions>,
-    /// `Password` (optional).
-    /// Length: ..=104 characters.
-    /// Pattern: `^.{0,104}$`.
-    pub password: Option<Value<String>>,
-    /// `User` (required).
-    /// Length: ..=104 characters.
-    /// Pattern: `^[^\x5B\x5D\\/:;|=,+*?]{1,104}$`.
-    pub user: Value<String>,
+crate::l1_struct! {
+    /// Property type `Smb` of `AWS::DataSync::LocationFSxONTAP`.
+    Smb
 }
 
 impl Smb {
@@ -429,176 +199,74 @@ impl Smb {
         mount_options: impl Into<Value<SmbMountOptions>>,
         user: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cmk_secret_config: None,
-            custom_secret_config: None,
-            domain: None,
-            managed_secret_config: None,
-            mount_options: mount_options.into(),
-            password: None,
-            user: user.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "MountOptions", mount_options.into().to_template())
+                .with(6, "User", user.into().to_template()),
+        )
     }
-    /// Sets `CmkSecretConfig`.
-    pub fn cmk_secret_config(mut self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
-        self.cmk_secret_config = Some(value.into());
-        self
+    /// `CmkSecretConfig` (optional).
+    pub fn cmk_secret_config(self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CmkSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `CustomSecretConfig`.
-    pub fn custom_secret_config(mut self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
-        self.custom_secret_config = Some(value.into());
-        self
+    /// `CustomSecretConfig` (optional).
+    pub fn custom_secret_config(self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    /// Length: 0 to 253 characters.
+    /// Pattern: `^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$`.
+    pub fn domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Domain", value.into().to_template()))
     }
-    /// Sets `ManagedSecretConfig`.
-    pub fn managed_secret_config(mut self, value: impl Into<Value<ManagedSecretConfig>>) -> Self {
-        self.managed_secret_config = Some(value.into());
-        self
+    /// `ManagedSecretConfig` (optional).
+    pub fn managed_secret_config(self, value: impl Into<Value<ManagedSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ManagedSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Smb {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cmk_secret_config {
-            m.insert("CmkSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_secret_config {
-            m.insert("CustomSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_secret_config {
-            m.insert("ManagedSecretConfig".to_owned(), v.to_template());
-        }
-        m.insert("MountOptions".to_owned(), self.mount_options.to_template());
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        m.insert("User".to_owned(), self.user.to_template());
-        Expr::Map(m)
+    /// `Password` (optional).
+    /// Length: at most 104 characters.
+    /// Pattern: `^.{0,104}$`.
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Password", value.into().to_template()))
     }
 }
 
-impl Check for Smb {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cmk_secret_config
-            .check(&path.field("CmkSecretConfig"), &Rules::NONE, out);
-        self.custom_secret_config
-            .check(&path.field("CustomSecretConfig"), &Rules::NONE, out);
-        self.domain.check(
-            &path.field("Domain"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(253),
-                pattern: Some("^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.managed_secret_config
-            .check(&path.field("ManagedSecretConfig"), &Rules::NONE, out);
-        self.mount_options
-            .check(&path.field("MountOptions"), &Rules::NONE, out);
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                max_length: Some(104),
-                pattern: Some("^.{0,104}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user.check(
-            &path.field("User"),
-            &Rules {
-                max_length: Some(104),
-                pattern: Some("^[^\\x5B\\x5D\\\\/:;|=,+*?]{1,104}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Smb);
-
-/// Property type `CmkSecretConfig` of `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone, Default)]
-pub struct CmkSecretConfig {
-    /// `KmsKeyArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SecretArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CmkSecretConfig` of `AWS::DataSync::LocationFSxONTAP`.
+    CmkSecretConfig(default)
 }
 
 impl CmkSecretConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_arn: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CmkSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmkSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CmkSecretConfig);
-
-/// Property type `CustomSecretConfig` of `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone)]
-pub struct CustomSecretConfig {
-    /// `SecretAccessRoleArn` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$`.
-    pub secret_access_role_arn: Value<ids::RoleArn>,
-    /// `SecretArn` (required).
-    /// Length: 0..=2048 characters.
+    /// `SecretArn` (optional).
+    /// Length: 0 to 2048 characters.
     /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Value<String>,
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SecretArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CustomSecretConfig` of `AWS::DataSync::LocationFSxONTAP`.
+    CustomSecretConfig
 }
 
 impl CustomSecretConfig {
@@ -607,222 +275,56 @@ impl CustomSecretConfig {
         secret_access_role_arn: impl Into<Value<ids::RoleArn>>,
         secret_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            secret_access_role_arn: secret_access_role_arn.into(),
-            secret_arn: secret_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecretAccessRoleArn",
+                    secret_access_role_arn.into().to_template(),
+                )
+                .with(1, "SecretArn", secret_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecretAccessRoleArn".to_owned(),
-            self.secret_access_role_arn.to_template(),
-        );
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_access_role_arn.check(&path.field("SecretAccessRoleArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CustomSecretConfig);
-
-/// Property type `ManagedSecretConfig` of `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone)]
-pub struct ManagedSecretConfig {
-    /// `SecretArn` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ManagedSecretConfig` of `AWS::DataSync::LocationFSxONTAP`.
+    ManagedSecretConfig
 }
 
 impl ManagedSecretConfig {
     /// The required properties: `SecretArn`.
     pub fn new(secret_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            secret_arn: secret_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "SecretArn", secret_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for ManagedSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ManagedSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ManagedSecretConfig);
-
-/// Property type `SmbMountOptions` of `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone, Default)]
-pub struct SmbMountOptions {
-    /// `Version` (optional).
-    pub version: Option<Value<SmbMountOptionsVersion>>,
+crate::l1_struct! {
+    /// Property type `SmbMountOptions` of `AWS::DataSync::LocationFSxONTAP`.
+    SmbMountOptions(default)
 }
 
 impl SmbMountOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { version: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<SmbMountOptionsVersion>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SmbMountOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<SmbMountOptionsVersion>>) -> Self {
+        Self(self.0.with(0, "Version", value.into().to_template()))
     }
 }
 
-impl Check for SmbMountOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.version
-            .check(&path.field("Version"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SmbMountOptionsVersion`.
+    SmbMountOptionsVersion {
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
+        /// `SMB2`
+        Smb2 = "SMB2",
+        /// `SMB3`
+        Smb3 = "SMB3",
     }
 }
 
-crate::impl_literal!(SmbMountOptions);
-
-/// Values of `SmbMountOptionsVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SmbMountOptionsVersion {
-    /// `AUTOMATIC`
-    Automatic,
-    /// `SMB2`
-    Smb2,
-    /// `SMB3`
-    Smb3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SmbMountOptionsVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "SMB2", "SMB3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "AUTOMATIC",
-            Self::Smb2 => "SMB2",
-            Self::Smb3 => "SMB3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SmbMountOptionsVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SmbMountOptionsVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SmbMountOptionsVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC" => Self::Automatic,
-            "SMB2" => Self::Smb2,
-            "SMB3" => Self::Smb3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SmbMountOptionsVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(SmbMountOptionsVersion::from(s))
-    }
-}
-
-crate::impl_literal!(SmbMountOptionsVersion);
-
-/// Property type `Tag` of `AWS::DataSync::LocationFSxONTAP`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::LocationFSxWindows`.
-#[derive(Debug, Clone)]
-pub struct LocationFSxWindows {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocationFSxWindows {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocationFSxWindows {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocationFSxWindows {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::LocationFSxWindows`.
+    LocationFSxWindows("AWS::DataSync::LocationFSxWindows", LocationFSxWindowsProps)
 }
 
 impl LocationFSxWindows {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxWindows";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LocationFSxWindowsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LocationFSxWindowsArn> {
         self.resource.ref_value()
@@ -92,48 +44,67 @@ impl LocationFSxWindows {
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Value<String> {
         self.resource.get_att("CmkSecretConfig.SecretArn")
     }
+
+    /// Replaces `CmkSecretConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cmk_secret_config(&self, value: impl Into<Value<CmkSecretConfig>>) {
+        self.resource.set_property("CmkSecretConfig", value.into())
+    }
+
+    /// Replaces `CustomSecretConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_secret_config(&self, value: impl Into<Value<CustomSecretConfig>>) {
+        self.resource
+            .set_property("CustomSecretConfig", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `FsxFilesystemArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fsx_filesystem_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FsxFilesystemArn", value.into())
+    }
+
+    /// Replaces `Password` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_password(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Password", value.into())
+    }
+
+    /// Replaces `SecurityGroupArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SecurityGroupArns", value.into())
+    }
+
+    /// Replaces `Subdirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subdirectory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subdirectory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `User` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("User", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::LocationFSxWindows`.
-#[derive(Debug, Clone)]
-pub struct LocationFSxWindowsProps {
-    /// `CmkSecretConfig` (optional).
-    pub cmk_secret_config: Option<Value<CmkSecretConfig>>,
-    /// `CustomSecretConfig` (optional).
-    pub custom_secret_config: Option<Value<CustomSecretConfig>>,
-    /// `Domain` (optional).
-    /// Length: 0..=253 characters.
-    /// Pattern: `^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$`.
-    pub domain: Option<Value<String>>,
-    /// `FsxFilesystemArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\-0-9]*:[0-9]{12}:file-system/fs-.*$`.
-    pub fsx_filesystem_arn: Option<Value<String>>,
-    /// `Password` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=104 characters.
-    /// Pattern: `^.{0,104}$`.
-    pub password: Option<Value<String>>,
-    /// `SecurityGroupArns` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=5.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\-0-9]*:[0-9]{12}:security-group/.*$`.
-    pub security_group_arns: Value<List<String>>,
-    /// `Subdirectory` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
-    pub subdirectory: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `User` (required).
-    /// Length: ..=104 characters.
-    /// Pattern: `^[^\x5B\x5D\\/:;|=,+*?]{1,104}$`.
-    pub user: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::LocationFSxWindows`.
+    LocationFSxWindowsProps
 }
 
 impl LocationFSxWindowsProps {
@@ -142,214 +113,94 @@ impl LocationFSxWindowsProps {
         security_group_arns: impl Into<Value<List<String>>>,
         user: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cmk_secret_config: None,
-            custom_secret_config: None,
-            domain: None,
-            fsx_filesystem_arn: None,
-            password: None,
-            security_group_arns: security_group_arns.into(),
-            subdirectory: None,
-            tags: None,
-            user: user.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    5,
+                    "SecurityGroupArns",
+                    security_group_arns.into().to_template(),
+                )
+                .with(8, "User", user.into().to_template()),
+        )
     }
-    /// Sets `CmkSecretConfig`.
-    pub fn cmk_secret_config(mut self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
-        self.cmk_secret_config = Some(value.into());
-        self
+    /// `CmkSecretConfig` (optional).
+    pub fn cmk_secret_config(self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CmkSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `CustomSecretConfig`.
-    pub fn custom_secret_config(mut self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
-        self.custom_secret_config = Some(value.into());
-        self
+    /// `CustomSecretConfig` (optional).
+    pub fn custom_secret_config(self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    /// Length: 0 to 253 characters.
+    /// Pattern: `^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$`.
+    pub fn domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Domain", value.into().to_template()))
     }
-    /// Sets `FsxFilesystemArn`.
-    pub fn fsx_filesystem_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fsx_filesystem_arn = Some(value.into());
-        self
+    /// `FsxFilesystemArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\-0-9]*:[0-9]{12}:file-system/fs-.*$`.
+    pub fn fsx_filesystem_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FsxFilesystemArn", value.into().to_template()),
+        )
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 104 characters.
+    /// Pattern: `^.{0,104}$`.
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Password", value.into().to_template()))
     }
-    /// Sets `Subdirectory`.
-    pub fn subdirectory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdirectory = Some(value.into());
-        self
+    /// `Subdirectory` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 4096 characters.
+    pub fn subdirectory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Subdirectory", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationFSxWindowsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cmk_secret_config {
-            m.insert("CmkSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_secret_config {
-            m.insert("CustomSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fsx_filesystem_arn {
-            m.insert("FsxFilesystemArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityGroupArns".to_owned(),
-            self.security_group_arns.to_template(),
-        );
-        if let Some(v) = &self.subdirectory {
-            m.insert("Subdirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("User".to_owned(), self.user.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LocationFSxWindowsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cmk_secret_config
-            .check(&path.field("CmkSecretConfig"), &Rules::NONE, out);
-        self.custom_secret_config
-            .check(&path.field("CustomSecretConfig"), &Rules::NONE, out);
-        self.domain.check(
-            &path.field("Domain"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(253),
-                pattern: Some("^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fsx_filesystem_arn.check(&path.field("FsxFilesystemArn"), &Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\\-0-9]*:[0-9]{12}:file-system/fs-.*$"), ..Rules::NONE }, out);
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                max_length: Some(104),
-                pattern: Some("^.{0,104}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_arns.check(&path.field("SecurityGroupArns"), &Rules { min_items: Some(1), max_items: Some(5), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/.*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.subdirectory.check(
-            &path.field("Subdirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user.check(
-            &path.field("User"),
-            &Rules {
-                max_length: Some(104),
-                pattern: Some("^[^\\x5B\\x5D\\\\/:;|=,+*?]{1,104}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocationFSxWindowsProps);
-
-/// Property type `CmkSecretConfig` of `AWS::DataSync::LocationFSxWindows`.
-#[derive(Debug, Clone, Default)]
-pub struct CmkSecretConfig {
-    /// `KmsKeyArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SecretArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CmkSecretConfig` of `AWS::DataSync::LocationFSxWindows`.
+    CmkSecretConfig(default)
 }
 
 impl CmkSecretConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_arn: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CmkSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmkSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CmkSecretConfig);
-
-/// Property type `CustomSecretConfig` of `AWS::DataSync::LocationFSxWindows`.
-#[derive(Debug, Clone)]
-pub struct CustomSecretConfig {
-    /// `SecretAccessRoleArn` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$`.
-    pub secret_access_role_arn: Value<ids::RoleArn>,
-    /// `SecretArn` (required).
-    /// Length: 0..=2048 characters.
+    /// `SecretArn` (optional).
+    /// Length: 0 to 2048 characters.
     /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Value<String>,
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SecretArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CustomSecretConfig` of `AWS::DataSync::LocationFSxWindows`.
+    CustomSecretConfig
 }
 
 impl CustomSecretConfig {
@@ -358,89 +209,16 @@ impl CustomSecretConfig {
         secret_access_role_arn: impl Into<Value<ids::RoleArn>>,
         secret_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            secret_access_role_arn: secret_access_role_arn.into(),
-            secret_arn: secret_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecretAccessRoleArn",
+                    secret_access_role_arn.into().to_template(),
+                )
+                .with(1, "SecretArn", secret_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecretAccessRoleArn".to_owned(),
-            self.secret_access_role_arn.to_template(),
-        );
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_access_role_arn.check(&path.field("SecretAccessRoleArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CustomSecretConfig);
-
-/// Property type `Tag` of `AWS::DataSync::LocationFSxWindows`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

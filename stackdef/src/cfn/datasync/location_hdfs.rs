@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::LocationHDFS`.
-#[derive(Debug, Clone)]
-pub struct LocationHdfs {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocationHdfs {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocationHdfs {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocationHdfs {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::LocationHDFS`.
+    LocationHdfs("AWS::DataSync::LocationHDFS", LocationHdfsProps)
 }
 
 impl LocationHdfs {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::LocationHDFS";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LocationHdfsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LocationHdfsArn> {
         self.resource.ref_value()
@@ -92,61 +44,106 @@ impl LocationHdfs {
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Value<String> {
         self.resource.get_att("CmkSecretConfig.SecretArn")
     }
+
+    /// Replaces `AgentArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AgentArns", value.into())
+    }
+
+    /// Replaces `AuthenticationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_type(&self, value: impl Into<Value<AuthenticationType>>) {
+        self.resource
+            .set_property("AuthenticationType", value.into())
+    }
+
+    /// Replaces `BlockSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_block_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("BlockSize", value.into())
+    }
+
+    /// Replaces `CmkSecretConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cmk_secret_config(&self, value: impl Into<Value<CmkSecretConfig>>) {
+        self.resource.set_property("CmkSecretConfig", value.into())
+    }
+
+    /// Replaces `CustomSecretConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_secret_config(&self, value: impl Into<Value<CustomSecretConfig>>) {
+        self.resource
+            .set_property("CustomSecretConfig", value.into())
+    }
+
+    /// Replaces `KerberosKeytab` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kerberos_keytab(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KerberosKeytab", value.into())
+    }
+
+    /// Replaces `KerberosKrb5Conf` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kerberos_krb5_conf(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KerberosKrb5Conf", value.into())
+    }
+
+    /// Replaces `KerberosPrincipal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kerberos_principal(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("KerberosPrincipal", value.into())
+    }
+
+    /// Replaces `KmsKeyProviderUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_provider_uri(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("KmsKeyProviderUri", value.into())
+    }
+
+    /// Replaces `NameNodes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name_nodes(&self, value: impl Into<Value<List<NameNode>>>) {
+        self.resource.set_property("NameNodes", value.into())
+    }
+
+    /// Replaces `QopConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_qop_configuration(&self, value: impl Into<Value<QopConfiguration>>) {
+        self.resource.set_property("QopConfiguration", value.into())
+    }
+
+    /// Replaces `ReplicationFactor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_factor(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ReplicationFactor", value.into())
+    }
+
+    /// Replaces `SimpleUser` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_simple_user(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SimpleUser", value.into())
+    }
+
+    /// Replaces `Subdirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subdirectory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subdirectory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::LocationHDFS`.
-#[derive(Debug, Clone)]
-pub struct LocationHdfsProps {
-    /// `AgentArns` (required).
-    /// Items: 1..=4.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$`.
-    pub agent_arns: Value<List<String>>,
-    /// `AuthenticationType` (required).
-    pub authentication_type: Value<AuthenticationType>,
-    /// `BlockSize` (optional).
-    /// Range: 1048576..=1073741824.
-    pub block_size: Option<Value<i64>>,
-    /// `CmkSecretConfig` (optional).
-    pub cmk_secret_config: Option<Value<CmkSecretConfig>>,
-    /// `CustomSecretConfig` (optional).
-    pub custom_secret_config: Option<Value<CustomSecretConfig>>,
-    /// `KerberosKeytab` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=87384 characters.
-    pub kerberos_keytab: Option<Value<String>>,
-    /// `KerberosKrb5Conf` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=174764 characters.
-    pub kerberos_krb5_conf: Option<Value<String>>,
-    /// `KerberosPrincipal` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^.+$`.
-    pub kerberos_principal: Option<Value<String>>,
-    /// `KmsKeyProviderUri` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^kms:\/\/http[s]?@(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])(;(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9]))*:[0-9]{1,5}\/kms$`.
-    pub kms_key_provider_uri: Option<Value<String>>,
-    /// `NameNodes` (required).
-    /// Items: 1..=.
-    pub name_nodes: Value<List<NameNode>>,
-    /// `QopConfiguration` (optional).
-    pub qop_configuration: Option<Value<QopConfiguration>>,
-    /// `ReplicationFactor` (optional).
-    /// Range: 1..=512.
-    pub replication_factor: Option<Value<i64>>,
-    /// `SimpleUser` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[_.A-Za-z0-9][-_.A-Za-z0-9]*$`.
-    pub simple_user: Option<Value<String>>,
-    /// `Subdirectory` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
-    pub subdirectory: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::LocationHDFS`.
+    LocationHdfsProps
 }
 
 impl LocationHdfsProps {
@@ -156,356 +153,140 @@ impl LocationHdfsProps {
         authentication_type: impl Into<Value<AuthenticationType>>,
         name_nodes: impl Into<Value<List<NameNode>>>,
     ) -> Self {
-        Self {
-            agent_arns: agent_arns.into(),
-            authentication_type: authentication_type.into(),
-            block_size: None,
-            cmk_secret_config: None,
-            custom_secret_config: None,
-            kerberos_keytab: None,
-            kerberos_krb5_conf: None,
-            kerberos_principal: None,
-            kms_key_provider_uri: None,
-            name_nodes: name_nodes.into(),
-            qop_configuration: None,
-            replication_factor: None,
-            simple_user: None,
-            subdirectory: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AgentArns", agent_arns.into().to_template())
+                .with(
+                    1,
+                    "AuthenticationType",
+                    authentication_type.into().to_template(),
+                )
+                .with(9, "NameNodes", name_nodes.into().to_template()),
+        )
     }
-    /// Sets `BlockSize`.
-    pub fn block_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.block_size = Some(value.into());
-        self
+    /// `BlockSize` (optional).
+    /// Range: 1048576 to 1073741824.
+    pub fn block_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "BlockSize", value.into().to_template()))
     }
-    /// Sets `CmkSecretConfig`.
-    pub fn cmk_secret_config(mut self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
-        self.cmk_secret_config = Some(value.into());
-        self
+    /// `CmkSecretConfig` (optional).
+    pub fn cmk_secret_config(self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CmkSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `CustomSecretConfig`.
-    pub fn custom_secret_config(mut self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
-        self.custom_secret_config = Some(value.into());
-        self
+    /// `CustomSecretConfig` (optional).
+    pub fn custom_secret_config(self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CustomSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KerberosKeytab`.
-    pub fn kerberos_keytab(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kerberos_keytab = Some(value.into());
-        self
+    /// `KerberosKeytab` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 87384 characters.
+    pub fn kerberos_keytab(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "KerberosKeytab", value.into().to_template()))
     }
-    /// Sets `KerberosKrb5Conf`.
-    pub fn kerberos_krb5_conf(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kerberos_krb5_conf = Some(value.into());
-        self
+    /// `KerberosKrb5Conf` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 174764 characters.
+    pub fn kerberos_krb5_conf(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "KerberosKrb5Conf", value.into().to_template()),
+        )
     }
-    /// Sets `KerberosPrincipal`.
-    pub fn kerberos_principal(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kerberos_principal = Some(value.into());
-        self
+    /// `KerberosPrincipal` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^.+$`.
+    pub fn kerberos_principal(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "KerberosPrincipal", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyProviderUri`.
-    pub fn kms_key_provider_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_provider_uri = Some(value.into());
-        self
+    /// `KmsKeyProviderUri` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^kms:\/\/http[s]?@(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])(;(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9]))*:[0-9]{1,5}\/kms$`.
+    pub fn kms_key_provider_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "KmsKeyProviderUri", value.into().to_template()),
+        )
     }
-    /// Sets `QopConfiguration`.
-    pub fn qop_configuration(mut self, value: impl Into<Value<QopConfiguration>>) -> Self {
-        self.qop_configuration = Some(value.into());
-        self
+    /// `QopConfiguration` (optional).
+    pub fn qop_configuration(self, value: impl Into<Value<QopConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(10, "QopConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationFactor`.
-    pub fn replication_factor(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.replication_factor = Some(value.into());
-        self
+    /// `ReplicationFactor` (optional).
+    /// Range: 1 to 512.
+    pub fn replication_factor(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ReplicationFactor", value.into().to_template()),
+        )
     }
-    /// Sets `SimpleUser`.
-    pub fn simple_user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.simple_user = Some(value.into());
-        self
+    /// `SimpleUser` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[_.A-Za-z0-9][-_.A-Za-z0-9]*$`.
+    pub fn simple_user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "SimpleUser", value.into().to_template()))
     }
-    /// Sets `Subdirectory`.
-    pub fn subdirectory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdirectory = Some(value.into());
-        self
+    /// `Subdirectory` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 4096 characters.
+    pub fn subdirectory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "Subdirectory", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationHdfsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AgentArns".to_owned(), self.agent_arns.to_template());
-        m.insert(
-            "AuthenticationType".to_owned(),
-            self.authentication_type.to_template(),
-        );
-        if let Some(v) = &self.block_size {
-            m.insert("BlockSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cmk_secret_config {
-            m.insert("CmkSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_secret_config {
-            m.insert("CustomSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kerberos_keytab {
-            m.insert("KerberosKeytab".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kerberos_krb5_conf {
-            m.insert("KerberosKrb5Conf".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kerberos_principal {
-            m.insert("KerberosPrincipal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_provider_uri {
-            m.insert("KmsKeyProviderUri".to_owned(), v.to_template());
-        }
-        m.insert("NameNodes".to_owned(), self.name_nodes.to_template());
-        if let Some(v) = &self.qop_configuration {
-            m.insert("QopConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_factor {
-            m.insert("ReplicationFactor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.simple_user {
-            m.insert("SimpleUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subdirectory {
-            m.insert("Subdirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LocationHdfsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_arns.check(&path.field("AgentArns"), &Rules { min_items: Some(1), max_items: Some(4), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.block_size.check(
-            &path.field("BlockSize"),
-            &Rules {
-                minimum: Some(1048576.0),
-                maximum: Some(1073741824.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cmk_secret_config
-            .check(&path.field("CmkSecretConfig"), &Rules::NONE, out);
-        self.custom_secret_config
-            .check(&path.field("CustomSecretConfig"), &Rules::NONE, out);
-        self.kerberos_keytab.check(
-            &path.field("KerberosKeytab"),
-            &Rules {
-                max_length: Some(87384),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kerberos_krb5_conf.check(
-            &path.field("KerberosKrb5Conf"),
-            &Rules {
-                max_length: Some(174764),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kerberos_principal.check(
-            &path.field("KerberosPrincipal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_provider_uri.check(&path.field("KmsKeyProviderUri"), &Rules { min_length: Some(1), max_length: Some(255), pattern: Some("^kms:\\/\\/http[s]?@(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9])(;(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9]))*:[0-9]{1,5}\\/kms$"), ..Rules::NONE }, out);
-        self.name_nodes.check(
-            &path.field("NameNodes"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.qop_configuration
-            .check(&path.field("QopConfiguration"), &Rules::NONE, out);
-        self.replication_factor.check(
-            &path.field("ReplicationFactor"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(512.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.simple_user.check(
-            &path.field("SimpleUser"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[_.A-Za-z0-9][-_.A-Za-z0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subdirectory.check(
-            &path.field("Subdirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuthenticationType`.
+    AuthenticationType {
+        /// `SIMPLE`
+        Simple = "SIMPLE",
+        /// `KERBEROS`
+        Kerberos = "KERBEROS",
     }
 }
 
-crate::impl_literal!(LocationHdfsProps);
-
-/// Values of `AuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationType {
-    /// `SIMPLE`
-    Simple,
-    /// `KERBEROS`
-    Kerberos,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SIMPLE", "KERBEROS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Simple => "SIMPLE",
-            Self::Kerberos => "KERBEROS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SIMPLE" => Self::Simple,
-            "KERBEROS" => Self::Kerberos,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationType);
-
-/// Property type `CmkSecretConfig` of `AWS::DataSync::LocationHDFS`.
-#[derive(Debug, Clone, Default)]
-pub struct CmkSecretConfig {
-    /// `KmsKeyArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SecretArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CmkSecretConfig` of `AWS::DataSync::LocationHDFS`.
+    CmkSecretConfig(default)
 }
 
 impl CmkSecretConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_arn: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CmkSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmkSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CmkSecretConfig);
-
-/// Property type `CustomSecretConfig` of `AWS::DataSync::LocationHDFS`.
-#[derive(Debug, Clone)]
-pub struct CustomSecretConfig {
-    /// `SecretAccessRoleArn` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$`.
-    pub secret_access_role_arn: Value<ids::RoleArn>,
-    /// `SecretArn` (required).
-    /// Length: 0..=2048 characters.
+    /// `SecretArn` (optional).
+    /// Length: 0 to 2048 characters.
     /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Value<String>,
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SecretArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CustomSecretConfig` of `AWS::DataSync::LocationHDFS`.
+    CustomSecretConfig
 }
 
 impl CustomSecretConfig {
@@ -514,337 +295,83 @@ impl CustomSecretConfig {
         secret_access_role_arn: impl Into<Value<ids::RoleArn>>,
         secret_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            secret_access_role_arn: secret_access_role_arn.into(),
-            secret_arn: secret_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecretAccessRoleArn",
+                    secret_access_role_arn.into().to_template(),
+                )
+                .with(1, "SecretArn", secret_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecretAccessRoleArn".to_owned(),
-            self.secret_access_role_arn.to_template(),
-        );
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_access_role_arn.check(&path.field("SecretAccessRoleArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CustomSecretConfig);
-
-/// Property type `NameNode` of `AWS::DataSync::LocationHDFS`.
-#[derive(Debug, Clone)]
-pub struct NameNode {
-    /// `Hostname` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])$`.
-    pub hostname: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65536.
-    pub port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `NameNode` of `AWS::DataSync::LocationHDFS`.
+    NameNode
 }
 
 impl NameNode {
     /// The required properties: `Hostname`, `Port`.
     pub fn new(hostname: impl Into<Value<String>>, port: impl Into<Value<i64>>) -> Self {
-        Self {
-            hostname: hostname.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Hostname", hostname.into().to_template())
+                .with(1, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NameNode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Hostname".to_owned(), self.hostname.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NameNode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hostname.check(
-            &path.field("Hostname"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65536.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NameNode);
-
-/// Property type `QopConfiguration` of `AWS::DataSync::LocationHDFS`.
-#[derive(Debug, Clone, Default)]
-pub struct QopConfiguration {
-    /// `DataTransferProtection` (optional).
-    pub data_transfer_protection: Option<Value<DataTransferProtection>>,
-    /// `RpcProtection` (optional).
-    pub rpc_protection: Option<Value<RpcProtection>>,
+crate::l1_struct! {
+    /// Property type `QopConfiguration` of `AWS::DataSync::LocationHDFS`.
+    QopConfiguration(default)
 }
 
 impl QopConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_transfer_protection: None,
-            rpc_protection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataTransferProtection`.
-    pub fn data_transfer_protection(
-        mut self,
-        value: impl Into<Value<DataTransferProtection>>,
-    ) -> Self {
-        self.data_transfer_protection = Some(value.into());
-        self
+    /// `DataTransferProtection` (optional).
+    pub fn data_transfer_protection(self, value: impl Into<Value<DataTransferProtection>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataTransferProtection", value.into().to_template()),
+        )
     }
-    /// Sets `RpcProtection`.
-    pub fn rpc_protection(mut self, value: impl Into<Value<RpcProtection>>) -> Self {
-        self.rpc_protection = Some(value.into());
-        self
+    /// `RpcProtection` (optional).
+    pub fn rpc_protection(self, value: impl Into<Value<RpcProtection>>) -> Self {
+        Self(self.0.with(1, "RpcProtection", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QopConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_transfer_protection {
-            m.insert("DataTransferProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rpc_protection {
-            m.insert("RpcProtection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataTransferProtection`.
+    DataTransferProtection {
+        /// `AUTHENTICATION`
+        Authentication = "AUTHENTICATION",
+        /// `INTEGRITY`
+        Integrity = "INTEGRITY",
+        /// `PRIVACY`
+        Privacy = "PRIVACY",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for QopConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_transfer_protection.check(
-            &path.field("DataTransferProtection"),
-            &Rules::NONE,
-            out,
-        );
-        self.rpc_protection
-            .check(&path.field("RpcProtection"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RpcProtection`.
+    RpcProtection {
+        /// `AUTHENTICATION`
+        Authentication = "AUTHENTICATION",
+        /// `INTEGRITY`
+        Integrity = "INTEGRITY",
+        /// `PRIVACY`
+        Privacy = "PRIVACY",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(QopConfiguration);
-
-/// Values of `DataTransferProtection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataTransferProtection {
-    /// `AUTHENTICATION`
-    Authentication,
-    /// `INTEGRITY`
-    Integrity,
-    /// `PRIVACY`
-    Privacy,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataTransferProtection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AUTHENTICATION", "INTEGRITY", "PRIVACY", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Authentication => "AUTHENTICATION",
-            Self::Integrity => "INTEGRITY",
-            Self::Privacy => "PRIVACY",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataTransferProtection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataTransferProtection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataTransferProtection {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTHENTICATION" => Self::Authentication,
-            "INTEGRITY" => Self::Integrity,
-            "PRIVACY" => Self::Privacy,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataTransferProtection> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataTransferProtection::from(s))
-    }
-}
-
-crate::impl_literal!(DataTransferProtection);
-
-/// Values of `RpcProtection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RpcProtection {
-    /// `AUTHENTICATION`
-    Authentication,
-    /// `INTEGRITY`
-    Integrity,
-    /// `PRIVACY`
-    Privacy,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RpcProtection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AUTHENTICATION", "INTEGRITY", "PRIVACY", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Authentication => "AUTHENTICATION",
-            Self::Integrity => "INTEGRITY",
-            Self::Privacy => "PRIVACY",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RpcProtection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RpcProtection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RpcProtection {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTHENTICATION" => Self::Authentication,
-            "INTEGRITY" => Self::Integrity,
-            "PRIVACY" => Self::Privacy,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RpcProtection> {
-    fn from(s: &str) -> Self {
-        Value::literal(RpcProtection::from(s))
-    }
-}
-
-crate::impl_literal!(RpcProtection);
-
-/// Property type `Tag` of `AWS::DataSync::LocationHDFS`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

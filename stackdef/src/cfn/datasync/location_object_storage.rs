@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::LocationObjectStorage`.
-#[derive(Debug, Clone)]
-pub struct LocationObjectStorage {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocationObjectStorage {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocationObjectStorage {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocationObjectStorage {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::LocationObjectStorage`.
+    LocationObjectStorage("AWS::DataSync::LocationObjectStorage", LocationObjectStorageProps)
 }
 
 impl LocationObjectStorage {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::LocationObjectStorage";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LocationObjectStorageProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LocationObjectStorageArn> {
         self.resource.ref_value()
@@ -92,337 +44,197 @@ impl LocationObjectStorage {
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Value<String> {
         self.resource.get_att("CmkSecretConfig.SecretArn")
     }
+
+    /// Replaces `AccessKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccessKey", value.into())
+    }
+
+    /// Replaces `AgentArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AgentArns", value.into())
+    }
+
+    /// Replaces `BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_name(&self, value: impl Into<Value<ids::BucketName>>) {
+        self.resource.set_property("BucketName", value.into())
+    }
+
+    /// Replaces `CmkSecretConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cmk_secret_config(&self, value: impl Into<Value<CmkSecretConfig>>) {
+        self.resource.set_property("CmkSecretConfig", value.into())
+    }
+
+    /// Replaces `CustomSecretConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_secret_config(&self, value: impl Into<Value<CustomSecretConfig>>) {
+        self.resource
+            .set_property("CustomSecretConfig", value.into())
+    }
+
+    /// Replaces `SecretKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secret_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SecretKey", value.into())
+    }
+
+    /// Replaces `ServerCertificate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_certificate(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServerCertificate", value.into())
+    }
+
+    /// Replaces `ServerHostname` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_hostname(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServerHostname", value.into())
+    }
+
+    /// Replaces `ServerPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ServerPort", value.into())
+    }
+
+    /// Replaces `ServerProtocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_protocol(&self, value: impl Into<Value<ServerProtocol>>) {
+        self.resource.set_property("ServerProtocol", value.into())
+    }
+
+    /// Replaces `Subdirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subdirectory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subdirectory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::LocationObjectStorage`.
-#[derive(Debug, Clone, Default)]
-pub struct LocationObjectStorageProps {
-    /// `AccessKey` (optional).
-    /// Length: 1..=200 characters.
-    /// Pattern: `^.+$`.
-    pub access_key: Option<Value<String>>,
-    /// `AgentArns` (optional).
-    /// Items: 1..=4.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$`.
-    pub agent_arns: Option<Value<List<String>>>,
-    /// `BucketName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `CmkSecretConfig` (optional).
-    pub cmk_secret_config: Option<Value<CmkSecretConfig>>,
-    /// `CustomSecretConfig` (optional).
-    pub custom_secret_config: Option<Value<CustomSecretConfig>>,
-    /// `SecretKey` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 8..=200 characters.
-    /// Pattern: `^.+$`.
-    pub secret_key: Option<Value<String>>,
-    /// `ServerCertificate` (optional).
-    /// Length: ..=32768 characters.
-    pub server_certificate: Option<Value<String>>,
-    /// `ServerHostname` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=255 characters.
-    /// Pattern: `^(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])$`.
-    pub server_hostname: Option<Value<String>>,
-    /// `ServerPort` (optional).
-    /// Range: 1..=65536.
-    pub server_port: Option<Value<i64>>,
-    /// `ServerProtocol` (optional).
-    pub server_protocol: Option<Value<ServerProtocol>>,
-    /// `Subdirectory` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\p{Zs}]*$`.
-    pub subdirectory: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::LocationObjectStorage`.
+    LocationObjectStorageProps(default)
 }
 
 impl LocationObjectStorageProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_key: None,
-            agent_arns: None,
-            bucket_name: None,
-            cmk_secret_config: None,
-            custom_secret_config: None,
-            secret_key: None,
-            server_certificate: None,
-            server_hostname: None,
-            server_port: None,
-            server_protocol: None,
-            subdirectory: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessKey`.
-    pub fn access_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_key = Some(value.into());
-        self
+    /// `AccessKey` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^.+$`.
+    pub fn access_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessKey", value.into().to_template()))
     }
-    /// Sets `AgentArns`.
-    pub fn agent_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.agent_arns = Some(value.into());
-        self
+    /// `AgentArns` (optional).
+    /// Items: 1 to 4.
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$`.
+    pub fn agent_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "AgentArns", value.into().to_template()))
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
+    /// `BucketName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 3 to 63 characters.
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(2, "BucketName", value.into().to_template()))
     }
-    /// Sets `CmkSecretConfig`.
-    pub fn cmk_secret_config(mut self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
-        self.cmk_secret_config = Some(value.into());
-        self
+    /// `CmkSecretConfig` (optional).
+    pub fn cmk_secret_config(self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CmkSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `CustomSecretConfig`.
-    pub fn custom_secret_config(mut self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
-        self.custom_secret_config = Some(value.into());
-        self
+    /// `CustomSecretConfig` (optional).
+    pub fn custom_secret_config(self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CustomSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SecretKey`.
-    pub fn secret_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_key = Some(value.into());
-        self
+    /// `SecretKey` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 8 to 200 characters.
+    /// Pattern: `^.+$`.
+    pub fn secret_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SecretKey", value.into().to_template()))
     }
-    /// Sets `ServerCertificate`.
-    pub fn server_certificate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_certificate = Some(value.into());
-        self
+    /// `ServerCertificate` (optional).
+    /// Length: at most 32768 characters.
+    pub fn server_certificate(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ServerCertificate", value.into().to_template()),
+        )
     }
-    /// Sets `ServerHostname`.
-    pub fn server_hostname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_hostname = Some(value.into());
-        self
+    /// `ServerHostname` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 255 characters.
+    /// Pattern: `^(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])$`.
+    pub fn server_hostname(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ServerHostname", value.into().to_template()))
     }
-    /// Sets `ServerPort`.
-    pub fn server_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.server_port = Some(value.into());
-        self
+    /// `ServerPort` (optional).
+    /// Range: 1 to 65536.
+    pub fn server_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "ServerPort", value.into().to_template()))
     }
-    /// Sets `ServerProtocol`.
-    pub fn server_protocol(mut self, value: impl Into<Value<ServerProtocol>>) -> Self {
-        self.server_protocol = Some(value.into());
-        self
+    /// `ServerProtocol` (optional).
+    pub fn server_protocol(self, value: impl Into<Value<ServerProtocol>>) -> Self {
+        Self(self.0.with(9, "ServerProtocol", value.into().to_template()))
     }
-    /// Sets `Subdirectory`.
-    pub fn subdirectory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdirectory = Some(value.into());
-        self
+    /// `Subdirectory` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 4096 characters.
+    pub fn subdirectory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Subdirectory", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationObjectStorageProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_key {
-            m.insert("AccessKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.agent_arns {
-            m.insert("AgentArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cmk_secret_config {
-            m.insert("CmkSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_secret_config {
-            m.insert("CustomSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_key {
-            m.insert("SecretKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_certificate {
-            m.insert("ServerCertificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_hostname {
-            m.insert("ServerHostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_port {
-            m.insert("ServerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_protocol {
-            m.insert("ServerProtocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subdirectory {
-            m.insert("Subdirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LocationObjectStorageProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_key.check(
-            &path.field("AccessKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.agent_arns.check(&path.field("AgentArns"), &Rules { min_items: Some(1), max_items: Some(4), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cmk_secret_config
-            .check(&path.field("CmkSecretConfig"), &Rules::NONE, out);
-        self.custom_secret_config
-            .check(&path.field("CustomSecretConfig"), &Rules::NONE, out);
-        self.secret_key.check(
-            &path.field("SecretKey"),
-            &Rules {
-                min_length: Some(8),
-                max_length: Some(200),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_certificate.check(
-            &path.field("ServerCertificate"),
-            &Rules {
-                max_length: Some(32768),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_hostname.check(
-            &path.field("ServerHostname"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_port.check(
-            &path.field("ServerPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65536.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_protocol
-            .check(&path.field("ServerProtocol"), &Rules::NONE, out);
-        self.subdirectory.check(
-            &path.field("Subdirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\p{Zs}]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocationObjectStorageProps);
-
-/// Property type `CmkSecretConfig` of `AWS::DataSync::LocationObjectStorage`.
-#[derive(Debug, Clone, Default)]
-pub struct CmkSecretConfig {
-    /// `KmsKeyArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SecretArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CmkSecretConfig` of `AWS::DataSync::LocationObjectStorage`.
+    CmkSecretConfig(default)
 }
 
 impl CmkSecretConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_arn: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CmkSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmkSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CmkSecretConfig);
-
-/// Property type `CustomSecretConfig` of `AWS::DataSync::LocationObjectStorage`.
-#[derive(Debug, Clone)]
-pub struct CustomSecretConfig {
-    /// `SecretAccessRoleArn` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$`.
-    pub secret_access_role_arn: Value<ids::RoleArn>,
-    /// `SecretArn` (required).
-    /// Length: 0..=2048 characters.
+    /// `SecretArn` (optional).
+    /// Length: 0 to 2048 characters.
     /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Value<String>,
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SecretArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CustomSecretConfig` of `AWS::DataSync::LocationObjectStorage`.
+    CustomSecretConfig
 }
 
 impl CustomSecretConfig {
@@ -431,146 +243,26 @@ impl CustomSecretConfig {
         secret_access_role_arn: impl Into<Value<ids::RoleArn>>,
         secret_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            secret_access_role_arn: secret_access_role_arn.into(),
-            secret_arn: secret_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecretAccessRoleArn",
+                    secret_access_role_arn.into().to_template(),
+                )
+                .with(1, "SecretArn", secret_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecretAccessRoleArn".to_owned(),
-            self.secret_access_role_arn.to_template(),
-        );
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ServerProtocol`.
+    ServerProtocol {
+        /// `HTTPS`
+        Https = "HTTPS",
+        /// `HTTP`
+        Http = "HTTP",
     }
 }
 
-impl Check for CustomSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_access_role_arn.check(&path.field("SecretAccessRoleArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CustomSecretConfig);
-
-/// Values of `ServerProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServerProtocol {
-    /// `HTTPS`
-    Https,
-    /// `HTTP`
-    Http,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServerProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTPS", "HTTP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Https => "HTTPS",
-            Self::Http => "HTTP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServerProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServerProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServerProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTPS" => Self::Https,
-            "HTTP" => Self::Http,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServerProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServerProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(ServerProtocol);
-
-/// Property type `Tag` of `AWS::DataSync::LocationObjectStorage`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

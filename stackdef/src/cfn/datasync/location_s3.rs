@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::LocationS3`.
-#[derive(Debug, Clone)]
-pub struct LocationS3 {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocationS3 {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocationS3 {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocationS3 {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::LocationS3`.
+    LocationS3("AWS::DataSync::LocationS3", LocationS3Props)
 }
 
 impl LocationS3 {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::LocationS3";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LocationS3Props) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LocationS3Arn> {
         self.resource.ref_value()
@@ -87,292 +39,107 @@ impl LocationS3 {
     pub fn attr_location_uri(&self) -> Value<String> {
         self.resource.get_att("LocationUri")
     }
+
+    /// Replaces `S3BucketArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_bucket_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("S3BucketArn", value.into())
+    }
+
+    /// Replaces `S3Config` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_config(&self, value: impl Into<Value<S3Config>>) {
+        self.resource.set_property("S3Config", value.into())
+    }
+
+    /// Replaces `S3StorageClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_storage_class(&self, value: impl Into<Value<S3StorageClass>>) {
+        self.resource.set_property("S3StorageClass", value.into())
+    }
+
+    /// Replaces `Subdirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subdirectory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subdirectory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::LocationS3`.
-#[derive(Debug, Clone)]
-pub struct LocationS3Props {
-    /// `S3BucketArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=156 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):s3:[a-z\-0-9]*:[0-9]*:.*$`.
-    pub s3_bucket_arn: Option<Value<String>>,
-    /// `S3Config` (required).
-    pub s3_config: Value<S3Config>,
-    /// `S3StorageClass` (optional).
-    pub s3_storage_class: Option<Value<S3StorageClass>>,
-    /// `Subdirectory` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}\p{C}]*$`.
-    pub subdirectory: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::LocationS3`.
+    LocationS3Props
 }
 
 impl LocationS3Props {
     /// The required properties: `S3Config`.
     pub fn new(s3_config: impl Into<Value<S3Config>>) -> Self {
-        Self {
-            s3_bucket_arn: None,
-            s3_config: s3_config.into(),
-            s3_storage_class: None,
-            subdirectory: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "S3Config", s3_config.into().to_template()))
     }
-    /// Sets `S3BucketArn`.
-    pub fn s3_bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_arn = Some(value.into());
-        self
+    /// `S3BucketArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 156 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):s3:[a-z\-0-9]*:[0-9]*:.*$`.
+    pub fn s3_bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "S3BucketArn", value.into().to_template()))
     }
-    /// Sets `S3StorageClass`.
-    pub fn s3_storage_class(mut self, value: impl Into<Value<S3StorageClass>>) -> Self {
-        self.s3_storage_class = Some(value.into());
-        self
+    /// `S3StorageClass` (optional).
+    pub fn s3_storage_class(self, value: impl Into<Value<S3StorageClass>>) -> Self {
+        Self(self.0.with(2, "S3StorageClass", value.into().to_template()))
     }
-    /// Sets `Subdirectory`.
-    pub fn subdirectory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdirectory = Some(value.into());
-        self
+    /// `Subdirectory` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 1024 characters.
+    pub fn subdirectory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Subdirectory", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LocationS3Props {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_bucket_arn {
-            m.insert("S3BucketArn".to_owned(), v.to_template());
-        }
-        m.insert("S3Config".to_owned(), self.s3_config.to_template());
-        if let Some(v) = &self.s3_storage_class {
-            m.insert("S3StorageClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subdirectory {
-            m.insert("Subdirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LocationS3Props {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket_arn.check(&path.field("S3BucketArn"), &Rules { min_length: Some(0), max_length: Some(156), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):s3:[a-z\\-0-9]*:[0-9]*:.*$"), ..Rules::NONE }, out);
-        self.s3_config
-            .check(&path.field("S3Config"), &Rules::NONE, out);
-        self.s3_storage_class
-            .check(&path.field("S3StorageClass"), &Rules::NONE, out);
-        self.subdirectory.check(
-            &path.field("Subdirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}\\p{C}]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocationS3Props);
-
-/// Property type `S3Config` of `AWS::DataSync::LocationS3`.
-#[derive(Debug, Clone)]
-pub struct S3Config {
-    /// `BucketAccessRoleArn` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
-    pub bucket_access_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `S3Config` of `AWS::DataSync::LocationS3`.
+    S3Config
 }
 
 impl S3Config {
     /// The required properties: `BucketAccessRoleArn`.
     pub fn new(bucket_access_role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            bucket_access_role_arn: bucket_access_role_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "BucketAccessRoleArn",
+            bucket_access_role_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for S3Config {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BucketAccessRoleArn".to_owned(),
-            self.bucket_access_role_arn.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `S3StorageClass`.
+    S3StorageClass {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `STANDARD_IA`
+        StandardIa = "STANDARD_IA",
+        /// `ONEZONE_IA`
+        OnezoneIa = "ONEZONE_IA",
+        /// `INTELLIGENT_TIERING`
+        IntelligentTiering = "INTELLIGENT_TIERING",
+        /// `GLACIER`
+        Glacier = "GLACIER",
+        /// `GLACIER_INSTANT_RETRIEVAL`
+        GlacierInstantRetrieval = "GLACIER_INSTANT_RETRIEVAL",
+        /// `DEEP_ARCHIVE`
+        DeepArchive = "DEEP_ARCHIVE",
     }
 }
 
-impl Check for S3Config {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_access_role_arn.check(&path.field("BucketAccessRoleArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(S3Config);
-
-/// Values of `S3StorageClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3StorageClass {
-    /// `STANDARD`
-    Standard,
-    /// `STANDARD_IA`
-    StandardIa,
-    /// `ONEZONE_IA`
-    OnezoneIa,
-    /// `INTELLIGENT_TIERING`
-    IntelligentTiering,
-    /// `GLACIER`
-    Glacier,
-    /// `GLACIER_INSTANT_RETRIEVAL`
-    GlacierInstantRetrieval,
-    /// `DEEP_ARCHIVE`
-    DeepArchive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3StorageClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "STANDARD",
-        "STANDARD_IA",
-        "ONEZONE_IA",
-        "INTELLIGENT_TIERING",
-        "GLACIER",
-        "GLACIER_INSTANT_RETRIEVAL",
-        "DEEP_ARCHIVE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::StandardIa => "STANDARD_IA",
-            Self::OnezoneIa => "ONEZONE_IA",
-            Self::IntelligentTiering => "INTELLIGENT_TIERING",
-            Self::Glacier => "GLACIER",
-            Self::GlacierInstantRetrieval => "GLACIER_INSTANT_RETRIEVAL",
-            Self::DeepArchive => "DEEP_ARCHIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3StorageClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3StorageClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3StorageClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "STANDARD_IA" => Self::StandardIa,
-            "ONEZONE_IA" => Self::OnezoneIa,
-            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
-            "GLACIER" => Self::Glacier,
-            "GLACIER_INSTANT_RETRIEVAL" => Self::GlacierInstantRetrieval,
-            "DEEP_ARCHIVE" => Self::DeepArchive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3StorageClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3StorageClass::from(s))
-    }
-}
-
-crate::impl_literal!(S3StorageClass);
-
-/// Property type `Tag` of `AWS::DataSync::LocationS3`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::LocationSMB`.
-#[derive(Debug, Clone)]
-pub struct LocationSmb {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocationSmb {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocationSmb {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocationSmb {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::LocationSMB`.
+    LocationSmb("AWS::DataSync::LocationSMB", LocationSmbProps)
 }
 
 impl LocationSmb {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::LocationSMB";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LocationSmbProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LocationSmbArn> {
         self.resource.ref_value()
@@ -92,435 +44,246 @@ impl LocationSmb {
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Value<String> {
         self.resource.get_att("CmkSecretConfig.SecretArn")
     }
+
+    /// Replaces `AgentArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AgentArns", value.into())
+    }
+
+    /// Replaces `AuthenticationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_type(&self, value: impl Into<Value<AuthenticationType>>) {
+        self.resource
+            .set_property("AuthenticationType", value.into())
+    }
+
+    /// Replaces `CmkSecretConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cmk_secret_config(&self, value: impl Into<Value<CmkSecretConfig>>) {
+        self.resource.set_property("CmkSecretConfig", value.into())
+    }
+
+    /// Replaces `CustomSecretConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_secret_config(&self, value: impl Into<Value<CustomSecretConfig>>) {
+        self.resource
+            .set_property("CustomSecretConfig", value.into())
+    }
+
+    /// Replaces `DnsIpAddresses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_ip_addresses(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("DnsIpAddresses", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `KerberosKeytab` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kerberos_keytab(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KerberosKeytab", value.into())
+    }
+
+    /// Replaces `KerberosKrb5Conf` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kerberos_krb5_conf(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KerberosKrb5Conf", value.into())
+    }
+
+    /// Replaces `KerberosPrincipal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kerberos_principal(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("KerberosPrincipal", value.into())
+    }
+
+    /// Replaces `MountOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mount_options(&self, value: impl Into<Value<MountOptions>>) {
+        self.resource.set_property("MountOptions", value.into())
+    }
+
+    /// Replaces `Password` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_password(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Password", value.into())
+    }
+
+    /// Replaces `ServerHostname` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_hostname(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServerHostname", value.into())
+    }
+
+    /// Replaces `Subdirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subdirectory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subdirectory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `User` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("User", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::LocationSMB`.
-#[derive(Debug, Clone)]
-pub struct LocationSmbProps {
-    /// `AgentArns` (required).
-    /// Items: 1..=8.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$`.
-    pub agent_arns: Value<List<String>>,
-    /// `AuthenticationType` (optional).
-    pub authentication_type: Option<Value<AuthenticationType>>,
-    /// `CmkSecretConfig` (optional).
-    pub cmk_secret_config: Option<Value<CmkSecretConfig>>,
-    /// `CustomSecretConfig` (optional).
-    pub custom_secret_config: Option<Value<CustomSecretConfig>>,
-    /// `DnsIpAddresses` (optional).
-    /// Items: 0..=2.
-    /// Each item: Length: 7..=15 characters.
-    /// Each item: Pattern: `\A(25[0-5]|2[0-4]\d|[0-1]?\d?\d)(\.(25[0-5]|2[0-4]\d|[0-1]?\d?\d)){3}\z`.
-    pub dns_ip_addresses: Option<Value<List<String>>>,
-    /// `Domain` (optional).
-    /// Length: 0..=253 characters.
-    /// Pattern: `^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$`.
-    pub domain: Option<Value<String>>,
-    /// `KerberosKeytab` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=87384 characters.
-    pub kerberos_keytab: Option<Value<String>>,
-    /// `KerberosKrb5Conf` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=174764 characters.
-    pub kerberos_krb5_conf: Option<Value<String>>,
-    /// `KerberosPrincipal` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^.+$`.
-    pub kerberos_principal: Option<Value<String>>,
-    /// `MountOptions` (optional).
-    pub mount_options: Option<Value<MountOptions>>,
-    /// `Password` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=104 characters.
-    /// Pattern: `^.{0,104}$`.
-    pub password: Option<Value<String>>,
-    /// `ServerHostname` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=255 characters.
-    /// Pattern: `^(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])$`.
-    pub server_hostname: Option<Value<String>>,
-    /// `Subdirectory` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
-    pub subdirectory: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `User` (optional).
-    /// Length: ..=104 characters.
-    /// Pattern: `^[^\x5B\x5D\\/:;|=,+*?]{1,104}$`.
-    pub user: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::LocationSMB`.
+    LocationSmbProps
 }
 
 impl LocationSmbProps {
     /// The required properties: `AgentArns`.
     pub fn new(agent_arns: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            agent_arns: agent_arns.into(),
-            authentication_type: None,
-            cmk_secret_config: None,
-            custom_secret_config: None,
-            dns_ip_addresses: None,
-            domain: None,
-            kerberos_keytab: None,
-            kerberos_krb5_conf: None,
-            kerberos_principal: None,
-            mount_options: None,
-            password: None,
-            server_hostname: None,
-            subdirectory: None,
-            tags: None,
-            user: None,
-        }
+        Self(crate::Properties::new().with(0, "AgentArns", agent_arns.into().to_template()))
     }
-    /// Sets `AuthenticationType`.
-    pub fn authentication_type(mut self, value: impl Into<Value<AuthenticationType>>) -> Self {
-        self.authentication_type = Some(value.into());
-        self
+    /// `AuthenticationType` (optional).
+    pub fn authentication_type(self, value: impl Into<Value<AuthenticationType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthenticationType", value.into().to_template()),
+        )
     }
-    /// Sets `CmkSecretConfig`.
-    pub fn cmk_secret_config(mut self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
-        self.cmk_secret_config = Some(value.into());
-        self
+    /// `CmkSecretConfig` (optional).
+    pub fn cmk_secret_config(self, value: impl Into<Value<CmkSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CmkSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `CustomSecretConfig`.
-    pub fn custom_secret_config(mut self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
-        self.custom_secret_config = Some(value.into());
-        self
+    /// `CustomSecretConfig` (optional).
+    pub fn custom_secret_config(self, value: impl Into<Value<CustomSecretConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CustomSecretConfig", value.into().to_template()),
+        )
     }
-    /// Sets `DnsIpAddresses`.
-    pub fn dns_ip_addresses(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.dns_ip_addresses = Some(value.into());
-        self
+    /// `DnsIpAddresses` (optional).
+    /// Items: 0 to 2.
+    /// Each item: Length: 7 to 15 characters.
+    /// Each item: Pattern: `\A(25[0-5]|2[0-4][\d\x{80}-\x{10FFFF}]|[0-1]?[\d\x{80}-\x{10FFFF}]?[\d\x{80}-\x{10FFFF}])(\.(25[0-5]|2[0-4][\d\x{80}-\x{10FFFF}]|[0-1]?[\d\x{80}-\x{10FFFF}]?[\d\x{80}-\x{10FFFF}])){3}\z`.
+    pub fn dns_ip_addresses(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "DnsIpAddresses", value.into().to_template()))
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    /// Length: 0 to 253 characters.
+    /// Pattern: `^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$`.
+    pub fn domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Domain", value.into().to_template()))
     }
-    /// Sets `KerberosKeytab`.
-    pub fn kerberos_keytab(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kerberos_keytab = Some(value.into());
-        self
+    /// `KerberosKeytab` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 87384 characters.
+    pub fn kerberos_keytab(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KerberosKeytab", value.into().to_template()))
     }
-    /// Sets `KerberosKrb5Conf`.
-    pub fn kerberos_krb5_conf(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kerberos_krb5_conf = Some(value.into());
-        self
+    /// `KerberosKrb5Conf` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 174764 characters.
+    pub fn kerberos_krb5_conf(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "KerberosKrb5Conf", value.into().to_template()),
+        )
     }
-    /// Sets `KerberosPrincipal`.
-    pub fn kerberos_principal(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kerberos_principal = Some(value.into());
-        self
+    /// `KerberosPrincipal` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^.+$`.
+    pub fn kerberos_principal(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "KerberosPrincipal", value.into().to_template()),
+        )
     }
-    /// Sets `MountOptions`.
-    pub fn mount_options(mut self, value: impl Into<Value<MountOptions>>) -> Self {
-        self.mount_options = Some(value.into());
-        self
+    /// `MountOptions` (optional).
+    pub fn mount_options(self, value: impl Into<Value<MountOptions>>) -> Self {
+        Self(self.0.with(9, "MountOptions", value.into().to_template()))
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 104 characters.
+    /// Pattern: `^.{0,104}$`.
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Password", value.into().to_template()))
     }
-    /// Sets `ServerHostname`.
-    pub fn server_hostname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_hostname = Some(value.into());
-        self
+    /// `ServerHostname` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 255 characters.
+    /// Pattern: `^(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])$`.
+    pub fn server_hostname(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ServerHostname", value.into().to_template()),
+        )
     }
-    /// Sets `Subdirectory`.
-    pub fn subdirectory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdirectory = Some(value.into());
-        self
+    /// `Subdirectory` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 4096 characters.
+    pub fn subdirectory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Subdirectory", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
-    /// Sets `User`.
-    pub fn user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationSmbProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AgentArns".to_owned(), self.agent_arns.to_template());
-        if let Some(v) = &self.authentication_type {
-            m.insert("AuthenticationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cmk_secret_config {
-            m.insert("CmkSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_secret_config {
-            m.insert("CustomSecretConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_ip_addresses {
-            m.insert("DnsIpAddresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kerberos_keytab {
-            m.insert("KerberosKeytab".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kerberos_krb5_conf {
-            m.insert("KerberosKrb5Conf".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kerberos_principal {
-            m.insert("KerberosPrincipal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_options {
-            m.insert("MountOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_hostname {
-            m.insert("ServerHostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subdirectory {
-            m.insert("Subdirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user {
-            m.insert("User".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `User` (optional).
+    /// Length: at most 104 characters.
+    /// Pattern: `^[^\x5B\x5D\\/:;|=,+*?]{1,104}$`.
+    pub fn user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "User", value.into().to_template()))
     }
 }
 
-impl Check for LocationSmbProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_arns.check(&path.field("AgentArns"), &Rules { min_items: Some(1), max_items: Some(8), items: Some(&const { Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.cmk_secret_config
-            .check(&path.field("CmkSecretConfig"), &Rules::NONE, out);
-        self.custom_secret_config
-            .check(&path.field("CustomSecretConfig"), &Rules::NONE, out);
-        self.dns_ip_addresses.check(&path.field("DnsIpAddresses"), &Rules { min_items: Some(0), max_items: Some(2), items: Some(&const { Rules { min_length: Some(7), max_length: Some(15), pattern: Some("\\A(25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)){3}\\z"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.domain.check(
-            &path.field("Domain"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(253),
-                pattern: Some("^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kerberos_keytab.check(
-            &path.field("KerberosKeytab"),
-            &Rules {
-                max_length: Some(87384),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kerberos_krb5_conf.check(
-            &path.field("KerberosKrb5Conf"),
-            &Rules {
-                max_length: Some(174764),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kerberos_principal.check(
-            &path.field("KerberosPrincipal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mount_options
-            .check(&path.field("MountOptions"), &Rules::NONE, out);
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                max_length: Some(104),
-                pattern: Some("^.{0,104}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_hostname.check(
-            &path.field("ServerHostname"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subdirectory.check(
-            &path.field("Subdirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user.check(
-            &path.field("User"),
-            &Rules {
-                max_length: Some(104),
-                pattern: Some("^[^\\x5B\\x5D\\\\/:;|=,+*?]{1,104}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuthenticationType`.
+    AuthenticationType {
+        /// `NTLM`
+        Ntlm = "NTLM",
+        /// `KERBEROS`
+        Kerberos = "KERBEROS",
     }
 }
 
-crate::impl_literal!(LocationSmbProps);
-
-/// Values of `AuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationType {
-    /// `NTLM`
-    Ntlm,
-    /// `KERBEROS`
-    Kerberos,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NTLM", "KERBEROS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ntlm => "NTLM",
-            Self::Kerberos => "KERBEROS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NTLM" => Self::Ntlm,
-            "KERBEROS" => Self::Kerberos,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationType);
-
-/// Property type `CmkSecretConfig` of `AWS::DataSync::LocationSMB`.
-#[derive(Debug, Clone, Default)]
-pub struct CmkSecretConfig {
-    /// `KmsKeyArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SecretArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CmkSecretConfig` of `AWS::DataSync::LocationSMB`.
+    CmkSecretConfig(default)
 }
 
 impl CmkSecretConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_arn: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CmkSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmkSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CmkSecretConfig);
-
-/// Property type `CustomSecretConfig` of `AWS::DataSync::LocationSMB`.
-#[derive(Debug, Clone)]
-pub struct CustomSecretConfig {
-    /// `SecretAccessRoleArn` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$`.
-    pub secret_access_role_arn: Value<ids::RoleArn>,
-    /// `SecretArn` (required).
-    /// Length: 0..=2048 characters.
+    /// `SecretArn` (optional).
+    /// Length: 0 to 2048 characters.
     /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
-    pub secret_arn: Value<String>,
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SecretArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CustomSecretConfig` of `AWS::DataSync::LocationSMB`.
+    CustomSecretConfig
 }
 
 impl CustomSecretConfig {
@@ -529,196 +292,48 @@ impl CustomSecretConfig {
         secret_access_role_arn: impl Into<Value<ids::RoleArn>>,
         secret_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            secret_access_role_arn: secret_access_role_arn.into(),
-            secret_arn: secret_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecretAccessRoleArn",
+                    secret_access_role_arn.into().to_template(),
+                )
+                .with(1, "SecretArn", secret_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomSecretConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecretAccessRoleArn".to_owned(),
-            self.secret_access_role_arn.to_template(),
-        );
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomSecretConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_access_role_arn.check(&path.field("SecretAccessRoleArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$"), ..Rules::NONE }, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CustomSecretConfig);
-
-/// Property type `MountOptions` of `AWS::DataSync::LocationSMB`.
-#[derive(Debug, Clone, Default)]
-pub struct MountOptions {
-    /// `Version` (optional).
-    pub version: Option<Value<Version>>,
+crate::l1_struct! {
+    /// Property type `MountOptions` of `AWS::DataSync::LocationSMB`.
+    MountOptions(default)
 }
 
 impl MountOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { version: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<Version>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MountOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<Version>>) -> Self {
+        Self(self.0.with(0, "Version", value.into().to_template()))
     }
 }
 
-impl Check for MountOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.version
-            .check(&path.field("Version"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Version`.
+    Version {
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
+        /// `SMB1`
+        Smb1 = "SMB1",
+        /// `SMB2_0`
+        Smb20 = "SMB2_0",
+        /// `SMB2`
+        Smb2 = "SMB2",
+        /// `SMB3`
+        Smb3 = "SMB3",
     }
 }
 
-crate::impl_literal!(MountOptions);
-
-/// Values of `Version`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Version {
-    /// `AUTOMATIC`
-    Automatic,
-    /// `SMB1`
-    Smb1,
-    /// `SMB2_0`
-    Smb20,
-    /// `SMB2`
-    Smb2,
-    /// `SMB3`
-    Smb3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Version {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "SMB1", "SMB2_0", "SMB2", "SMB3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "AUTOMATIC",
-            Self::Smb1 => "SMB1",
-            Self::Smb20 => "SMB2_0",
-            Self::Smb2 => "SMB2",
-            Self::Smb3 => "SMB3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Version {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Version {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Version {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC" => Self::Automatic,
-            "SMB1" => Self::Smb1,
-            "SMB2_0" => Self::Smb20,
-            "SMB2" => Self::Smb2,
-            "SMB3" => Self::Smb3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Version> {
-    fn from(s: &str) -> Self {
-        Value::literal(Version::from(s))
-    }
-}
-
-crate::impl_literal!(Version);
-
-/// Property type `Tag` of `AWS::DataSync::LocationSMB`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

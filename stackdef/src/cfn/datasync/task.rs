@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataSync::Task`.
-#[derive(Debug, Clone)]
-pub struct Task {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Task {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Task {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Task {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataSync::Task`.
+    Task("AWS::DataSync::Task", TaskProps)
 }
 
 impl Task {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataSync::Task";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TaskProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TaskArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TaskArn> {
         self.resource.ref_value()
@@ -97,49 +49,86 @@ impl Task {
     pub fn attr_destination_network_interface_arns(&self) -> Value<List<String>> {
         self.resource.get_att("DestinationNetworkInterfaceArns")
     }
+
+    /// Replaces `CloudWatchLogGroupArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cloud_watch_log_group_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CloudWatchLogGroupArn", value.into())
+    }
+
+    /// Replaces `DestinationLocationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_location_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationLocationArn", value.into())
+    }
+
+    /// Replaces `Excludes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_excludes(&self, value: impl Into<Value<List<FilterRule>>>) {
+        self.resource.set_property("Excludes", value.into())
+    }
+
+    /// Replaces `Includes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_includes(&self, value: impl Into<Value<List<FilterRule>>>) {
+        self.resource.set_property("Includes", value.into())
+    }
+
+    /// Replaces `ManifestConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manifest_config(&self, value: impl Into<Value<ManifestConfig>>) {
+        self.resource.set_property("ManifestConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Options` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_options(&self, value: impl Into<Value<Options>>) {
+        self.resource.set_property("Options", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<TaskSchedule>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `SourceLocationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_location_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceLocationArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TaskMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_mode(&self, value: impl Into<Value<TaskMode>>) {
+        self.resource.set_property("TaskMode", value.into())
+    }
+
+    /// Replaces `TaskReportConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_report_config(&self, value: impl Into<Value<TaskReportConfig>>) {
+        self.resource.set_property("TaskReportConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::DataSync::Task`.
-#[derive(Debug, Clone)]
-pub struct TaskProps {
-    /// `CloudWatchLogGroupArn` (optional).
-    /// Length: 0..=562 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):logs:[a-z\-0-9]*:[0-9]{12}:log-group:([^:\*]*)(:\*)?$`.
-    pub cloud_watch_log_group_arn: Option<Value<String>>,
-    /// `DestinationLocationArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\-0-9]+:[0-9]{12}:location/loc-[0-9a-z]{17}$`.
-    pub destination_location_arn: Value<String>,
-    /// `Excludes` (optional).
-    /// Items: 0..=1.
-    pub excludes: Option<Value<List<FilterRule>>>,
-    /// `Includes` (optional).
-    /// Items: 0..=1.
-    pub includes: Option<Value<List<FilterRule>>>,
-    /// `ManifestConfig` (optional).
-    pub manifest_config: Option<Value<ManifestConfig>>,
-    /// `Name` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub name: Option<Value<String>>,
-    /// `Options` (optional).
-    pub options: Option<Value<Options>>,
-    /// `Schedule` (optional).
-    pub schedule: Option<Value<TaskSchedule>>,
-    /// `SourceLocationArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\-0-9]+:[0-9]{12}:location/loc-[0-9a-z]{17}$`.
-    pub source_location_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TaskMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub task_mode: Option<Value<TaskMode>>,
-    /// `TaskReportConfig` (optional).
-    pub task_report_config: Option<Value<TaskReportConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataSync::Task`.
+    TaskProps
 }
 
 impl TaskProps {
@@ -148,1906 +137,497 @@ impl TaskProps {
         destination_location_arn: impl Into<Value<String>>,
         source_location_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cloud_watch_log_group_arn: None,
-            destination_location_arn: destination_location_arn.into(),
-            excludes: None,
-            includes: None,
-            manifest_config: None,
-            name: None,
-            options: None,
-            schedule: None,
-            source_location_arn: source_location_arn.into(),
-            tags: None,
-            task_mode: None,
-            task_report_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DestinationLocationArn",
+                    destination_location_arn.into().to_template(),
+                )
+                .with(
+                    8,
+                    "SourceLocationArn",
+                    source_location_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CloudWatchLogGroupArn`.
-    pub fn cloud_watch_log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_watch_log_group_arn = Some(value.into());
-        self
+    /// `CloudWatchLogGroupArn` (optional).
+    /// Length: 0 to 562 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):logs:[a-z\-0-9]*:[0-9]{12}:log-group:([^:\*]*)(:\*)?$`.
+    pub fn cloud_watch_log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchLogGroupArn", value.into().to_template()),
+        )
     }
-    /// Sets `Excludes`.
-    pub fn excludes(mut self, value: impl Into<Value<List<FilterRule>>>) -> Self {
-        self.excludes = Some(value.into());
-        self
+    /// `Excludes` (optional).
+    /// Items: 0 to 1.
+    pub fn excludes(self, value: impl Into<Value<List<FilterRule>>>) -> Self {
+        Self(self.0.with(2, "Excludes", value.into().to_template()))
     }
-    /// Sets `Includes`.
-    pub fn includes(mut self, value: impl Into<Value<List<FilterRule>>>) -> Self {
-        self.includes = Some(value.into());
-        self
+    /// `Includes` (optional).
+    /// Items: 0 to 1.
+    pub fn includes(self, value: impl Into<Value<List<FilterRule>>>) -> Self {
+        Self(self.0.with(3, "Includes", value.into().to_template()))
     }
-    /// Sets `ManifestConfig`.
-    pub fn manifest_config(mut self, value: impl Into<Value<ManifestConfig>>) -> Self {
-        self.manifest_config = Some(value.into());
-        self
+    /// `ManifestConfig` (optional).
+    pub fn manifest_config(self, value: impl Into<Value<ManifestConfig>>) -> Self {
+        Self(self.0.with(4, "ManifestConfig", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}+=._:@/-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Options>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Options>>) -> Self {
+        Self(self.0.with(6, "Options", value.into().to_template()))
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<TaskSchedule>>) -> Self {
-        self.schedule = Some(value.into());
-        self
+    /// `Schedule` (optional).
+    pub fn schedule(self, value: impl Into<Value<TaskSchedule>>) -> Self {
+        Self(self.0.with(7, "Schedule", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `TaskMode`.
-    pub fn task_mode(mut self, value: impl Into<Value<TaskMode>>) -> Self {
-        self.task_mode = Some(value.into());
-        self
+    /// `TaskMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn task_mode(self, value: impl Into<Value<TaskMode>>) -> Self {
+        Self(self.0.with(10, "TaskMode", value.into().to_template()))
     }
-    /// Sets `TaskReportConfig`.
-    pub fn task_report_config(mut self, value: impl Into<Value<TaskReportConfig>>) -> Self {
-        self.task_report_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TaskProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_log_group_arn {
-            m.insert("CloudWatchLogGroupArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DestinationLocationArn".to_owned(),
-            self.destination_location_arn.to_template(),
-        );
-        if let Some(v) = &self.excludes {
-            m.insert("Excludes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.includes {
-            m.insert("Includes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_config {
-            m.insert("ManifestConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceLocationArn".to_owned(),
-            self.source_location_arn.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_mode {
-            m.insert("TaskMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_report_config {
-            m.insert("TaskReportConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TaskReportConfig` (optional).
+    pub fn task_report_config(self, value: impl Into<Value<TaskReportConfig>>) -> Self {
+        Self(
+            self.0
+                .with(11, "TaskReportConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TaskProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_log_group_arn.check(&path.field("CloudWatchLogGroupArn"), &Rules { min_length: Some(0), max_length: Some(562), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):logs:[a-z\\-0-9]*:[0-9]{12}:log-group:([^:\\*]*)(:\\*)?$"), ..Rules::NONE }, out);
-        self.destination_location_arn.check(&path.field("DestinationLocationArn"), &Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:location/loc-[0-9a-z]{17}$"), ..Rules::NONE }, out);
-        self.excludes.check(
-            &path.field("Excludes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.includes.check(
-            &path.field("Includes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.manifest_config
-            .check(&path.field("ManifestConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.options
-            .check(&path.field("Options"), &Rules::NONE, out);
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.source_location_arn.check(&path.field("SourceLocationArn"), &Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:location/loc-[0-9a-z]{17}$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_mode
-            .check(&path.field("TaskMode"), &Rules::NONE, out);
-        self.task_report_config
-            .check(&path.field("TaskReportConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TaskProps);
-
-/// Property type `FilterRule` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct FilterRule {
-    /// `FilterType` (optional).
-    /// Length: ..=128 characters.
-    /// Pattern: `^[A-Z0-9_]+$`.
-    pub filter_type: Option<Value<FilterType>>,
-    /// `Value` (optional).
-    /// Length: 0..=409600 characters.
-    /// Pattern: `^[^\x00]+$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FilterRule` of `AWS::DataSync::Task`.
+    FilterRule(default)
 }
 
 impl FilterRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            filter_type: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FilterType`.
-    pub fn filter_type(mut self, value: impl Into<Value<FilterType>>) -> Self {
-        self.filter_type = Some(value.into());
-        self
+    /// `FilterType` (optional).
+    /// Length: at most 128 characters.
+    /// Pattern: `^[A-Z0-9_]+$`.
+    pub fn filter_type(self, value: impl Into<Value<FilterType>>) -> Self {
+        Self(self.0.with(0, "FilterType", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FilterRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filter_type {
-            m.insert("FilterType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 0 to 409600 characters.
+    /// Pattern: `^[^\x00]+$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl Check for FilterRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter_type.check(
-            &path.field("FilterType"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("^[A-Z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(409600),
-                pattern: Some("^[^\\x00]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FilterType`.
+    FilterType {
+        /// `SIMPLE_PATTERN`
+        SimplePattern = "SIMPLE_PATTERN",
     }
 }
 
-crate::impl_literal!(FilterRule);
-
-/// Values of `FilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterType {
-    /// `SIMPLE_PATTERN`
-    SimplePattern,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SIMPLE_PATTERN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SimplePattern => "SIMPLE_PATTERN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SIMPLE_PATTERN" => Self::SimplePattern,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilterType::from(s))
-    }
-}
-
-crate::impl_literal!(FilterType);
-
-/// Property type `ManifestConfig` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone)]
-pub struct ManifestConfig {
-    /// `Action` (optional).
-    pub action: Option<Value<Action>>,
-    /// `Format` (optional).
-    pub format: Option<Value<Format>>,
-    /// `Source` (required).
-    pub source: Value<Source>,
+crate::l1_struct! {
+    /// Property type `ManifestConfig` of `AWS::DataSync::Task`.
+    ManifestConfig
 }
 
 impl ManifestConfig {
     /// The required properties: `Source`.
     pub fn new(source: impl Into<Value<Source>>) -> Self {
-        Self {
-            action: None,
-            format: None,
-            source: source.into(),
-        }
+        Self(crate::Properties::new().with(2, "Source", source.into().to_template()))
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<Action>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<Action>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `Format`.
-    pub fn format(mut self, value: impl Into<Value<Format>>) -> Self {
-        self.format = Some(value.into());
-        self
+    /// `Format` (optional).
+    pub fn format(self, value: impl Into<Value<Format>>) -> Self {
+        Self(self.0.with(1, "Format", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ManifestConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format {
-            m.insert("Format".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `TRANSFER`
+        Transfer = "TRANSFER",
     }
 }
 
-impl Check for ManifestConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `CSV`
+        Csv = "CSV",
     }
 }
 
-crate::impl_literal!(ManifestConfig);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `TRANSFER`
-    Transfer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TRANSFER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Transfer => "TRANSFER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRANSFER" => Self::Transfer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `CSV`
-    Csv,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Property type `Source` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct Source {
-    /// `S3` (optional).
-    pub s3: Option<Value<ManifestConfigSourceS3>>,
+crate::l1_struct! {
+    /// Property type `Source` of `AWS::DataSync::Task`.
+    Source(default)
 }
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<ManifestConfigSourceS3>>) -> Self {
-        self.s3 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<ManifestConfigSourceS3>>) -> Self {
+        Self(self.0.with(0, "S3", value.into().to_template()))
     }
 }
 
-impl Check for Source {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Source);
-
-/// Property type `ManifestConfigSourceS3` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct ManifestConfigSourceS3 {
-    /// `BucketAccessRoleArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
-    pub bucket_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `ManifestObjectPath` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}\p{C}]*$`.
-    pub manifest_object_path: Option<Value<String>>,
-    /// `ManifestObjectVersionId` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^.+$`.
-    pub manifest_object_version_id: Option<Value<String>>,
-    /// `S3BucketArn` (optional).
-    /// Length: 0..=156 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\-0-9]*:[0-9]*:.*$`.
-    pub s3_bucket_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ManifestConfigSourceS3` of `AWS::DataSync::Task`.
+    ManifestConfigSourceS3(default)
 }
 
 impl ManifestConfigSourceS3 {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_access_role_arn: None,
-            manifest_object_path: None,
-            manifest_object_version_id: None,
-            s3_bucket_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketAccessRoleArn`.
-    pub fn bucket_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.bucket_access_role_arn = Some(value.into());
-        self
+    /// `BucketAccessRoleArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
+    pub fn bucket_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BucketAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestObjectPath`.
-    pub fn manifest_object_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_object_path = Some(value.into());
-        self
+    /// `ManifestObjectPath` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn manifest_object_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ManifestObjectPath", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestObjectVersionId`.
-    pub fn manifest_object_version_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_object_version_id = Some(value.into());
-        self
+    /// `ManifestObjectVersionId` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^.+$`.
+    pub fn manifest_object_version_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ManifestObjectVersionId", value.into().to_template()),
+        )
     }
-    /// Sets `S3BucketArn`.
-    pub fn s3_bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManifestConfigSourceS3 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_access_role_arn {
-            m.insert("BucketAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_object_path {
-            m.insert("ManifestObjectPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_object_version_id {
-            m.insert("ManifestObjectVersionId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket_arn {
-            m.insert("S3BucketArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3BucketArn` (optional).
+    /// Length: 0 to 156 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\-0-9]*:[0-9]*:.*$`.
+    pub fn s3_bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "S3BucketArn", value.into().to_template()))
     }
 }
 
-impl Check for ManifestConfigSourceS3 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_access_role_arn.check(&path.field("BucketAccessRoleArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$"), ..Rules::NONE }, out);
-        self.manifest_object_path.check(
-            &path.field("ManifestObjectPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}\\p{C}]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.manifest_object_version_id.check(
-            &path.field("ManifestObjectVersionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_bucket_arn.check(&path.field("S3BucketArn"), &Rules { min_length: Some(0), max_length: Some(156), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\\-0-9]*:[0-9]*:.*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ManifestConfigSourceS3);
-
-/// Property type `Options` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// `Atime` (optional).
-    pub atime: Option<Value<Atime>>,
-    /// `BytesPerSecond` (optional).
-    /// Range: -1..=.
-    pub bytes_per_second: Option<Value<i64>>,
-    /// `Gid` (optional).
-    pub gid: Option<Value<Gid>>,
-    /// `LogLevel` (optional).
-    pub log_level: Option<Value<LogLevel>>,
-    /// `Mtime` (optional).
-    pub mtime: Option<Value<Mtime>>,
-    /// `ObjectTags` (optional).
-    pub object_tags: Option<Value<ObjectTags>>,
-    /// `OverwriteMode` (optional).
-    pub overwrite_mode: Option<Value<OverwriteMode>>,
-    /// `PosixPermissions` (optional).
-    pub posix_permissions: Option<Value<PosixPermissions>>,
-    /// `PreserveDeletedFiles` (optional).
-    pub preserve_deleted_files: Option<Value<PreserveDeletedFiles>>,
-    /// `PreserveDevices` (optional).
-    pub preserve_devices: Option<Value<PreserveDevices>>,
-    /// `SecurityDescriptorCopyFlags` (optional).
-    pub security_descriptor_copy_flags: Option<Value<SecurityDescriptorCopyFlags>>,
-    /// `TaskQueueing` (optional).
-    pub task_queueing: Option<Value<TaskQueueing>>,
-    /// `TransferMode` (optional).
-    pub transfer_mode: Option<Value<TransferMode>>,
-    /// `Uid` (optional).
-    pub uid: Option<Value<Uid>>,
-    /// `VerifyMode` (optional).
-    pub verify_mode: Option<Value<VerifyMode>>,
+crate::l1_struct! {
+    /// Property type `Options` of `AWS::DataSync::Task`.
+    Options(default)
 }
 
 impl Options {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            atime: None,
-            bytes_per_second: None,
-            gid: None,
-            log_level: None,
-            mtime: None,
-            object_tags: None,
-            overwrite_mode: None,
-            posix_permissions: None,
-            preserve_deleted_files: None,
-            preserve_devices: None,
-            security_descriptor_copy_flags: None,
-            task_queueing: None,
-            transfer_mode: None,
-            uid: None,
-            verify_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Atime`.
-    pub fn atime(mut self, value: impl Into<Value<Atime>>) -> Self {
-        self.atime = Some(value.into());
-        self
+    /// `Atime` (optional).
+    pub fn atime(self, value: impl Into<Value<Atime>>) -> Self {
+        Self(self.0.with(0, "Atime", value.into().to_template()))
     }
-    /// Sets `BytesPerSecond`.
-    pub fn bytes_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bytes_per_second = Some(value.into());
-        self
+    /// `BytesPerSecond` (optional).
+    /// Range: at least -1.
+    pub fn bytes_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "BytesPerSecond", value.into().to_template()))
     }
-    /// Sets `Gid`.
-    pub fn gid(mut self, value: impl Into<Value<Gid>>) -> Self {
-        self.gid = Some(value.into());
-        self
+    /// `Gid` (optional).
+    pub fn gid(self, value: impl Into<Value<Gid>>) -> Self {
+        Self(self.0.with(2, "Gid", value.into().to_template()))
     }
-    /// Sets `LogLevel`.
-    pub fn log_level(mut self, value: impl Into<Value<LogLevel>>) -> Self {
-        self.log_level = Some(value.into());
-        self
+    /// `LogLevel` (optional).
+    pub fn log_level(self, value: impl Into<Value<LogLevel>>) -> Self {
+        Self(self.0.with(3, "LogLevel", value.into().to_template()))
     }
-    /// Sets `Mtime`.
-    pub fn mtime(mut self, value: impl Into<Value<Mtime>>) -> Self {
-        self.mtime = Some(value.into());
-        self
+    /// `Mtime` (optional).
+    pub fn mtime(self, value: impl Into<Value<Mtime>>) -> Self {
+        Self(self.0.with(4, "Mtime", value.into().to_template()))
     }
-    /// Sets `ObjectTags`.
-    pub fn object_tags(mut self, value: impl Into<Value<ObjectTags>>) -> Self {
-        self.object_tags = Some(value.into());
-        self
+    /// `ObjectTags` (optional).
+    pub fn object_tags(self, value: impl Into<Value<ObjectTags>>) -> Self {
+        Self(self.0.with(5, "ObjectTags", value.into().to_template()))
     }
-    /// Sets `OverwriteMode`.
-    pub fn overwrite_mode(mut self, value: impl Into<Value<OverwriteMode>>) -> Self {
-        self.overwrite_mode = Some(value.into());
-        self
+    /// `OverwriteMode` (optional).
+    pub fn overwrite_mode(self, value: impl Into<Value<OverwriteMode>>) -> Self {
+        Self(self.0.with(6, "OverwriteMode", value.into().to_template()))
     }
-    /// Sets `PosixPermissions`.
-    pub fn posix_permissions(mut self, value: impl Into<Value<PosixPermissions>>) -> Self {
-        self.posix_permissions = Some(value.into());
-        self
+    /// `PosixPermissions` (optional).
+    pub fn posix_permissions(self, value: impl Into<Value<PosixPermissions>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PosixPermissions", value.into().to_template()),
+        )
     }
-    /// Sets `PreserveDeletedFiles`.
-    pub fn preserve_deleted_files(mut self, value: impl Into<Value<PreserveDeletedFiles>>) -> Self {
-        self.preserve_deleted_files = Some(value.into());
-        self
+    /// `PreserveDeletedFiles` (optional).
+    pub fn preserve_deleted_files(self, value: impl Into<Value<PreserveDeletedFiles>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PreserveDeletedFiles", value.into().to_template()),
+        )
     }
-    /// Sets `PreserveDevices`.
-    pub fn preserve_devices(mut self, value: impl Into<Value<PreserveDevices>>) -> Self {
-        self.preserve_devices = Some(value.into());
-        self
+    /// `PreserveDevices` (optional).
+    pub fn preserve_devices(self, value: impl Into<Value<PreserveDevices>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PreserveDevices", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityDescriptorCopyFlags`.
+    /// `SecurityDescriptorCopyFlags` (optional).
     pub fn security_descriptor_copy_flags(
-        mut self,
+        self,
         value: impl Into<Value<SecurityDescriptorCopyFlags>>,
     ) -> Self {
-        self.security_descriptor_copy_flags = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "SecurityDescriptorCopyFlags",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TaskQueueing`.
-    pub fn task_queueing(mut self, value: impl Into<Value<TaskQueueing>>) -> Self {
-        self.task_queueing = Some(value.into());
-        self
+    /// `TaskQueueing` (optional).
+    pub fn task_queueing(self, value: impl Into<Value<TaskQueueing>>) -> Self {
+        Self(self.0.with(11, "TaskQueueing", value.into().to_template()))
     }
-    /// Sets `TransferMode`.
-    pub fn transfer_mode(mut self, value: impl Into<Value<TransferMode>>) -> Self {
-        self.transfer_mode = Some(value.into());
-        self
+    /// `TransferMode` (optional).
+    pub fn transfer_mode(self, value: impl Into<Value<TransferMode>>) -> Self {
+        Self(self.0.with(12, "TransferMode", value.into().to_template()))
     }
-    /// Sets `Uid`.
-    pub fn uid(mut self, value: impl Into<Value<Uid>>) -> Self {
-        self.uid = Some(value.into());
-        self
+    /// `Uid` (optional).
+    pub fn uid(self, value: impl Into<Value<Uid>>) -> Self {
+        Self(self.0.with(13, "Uid", value.into().to_template()))
     }
-    /// Sets `VerifyMode`.
-    pub fn verify_mode(mut self, value: impl Into<Value<VerifyMode>>) -> Self {
-        self.verify_mode = Some(value.into());
-        self
+    /// `VerifyMode` (optional).
+    pub fn verify_mode(self, value: impl Into<Value<VerifyMode>>) -> Self {
+        Self(self.0.with(14, "VerifyMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Options {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.atime {
-            m.insert("Atime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bytes_per_second {
-            m.insert("BytesPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gid {
-            m.insert("Gid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_level {
-            m.insert("LogLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mtime {
-            m.insert("Mtime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_tags {
-            m.insert("ObjectTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overwrite_mode {
-            m.insert("OverwriteMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.posix_permissions {
-            m.insert("PosixPermissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preserve_deleted_files {
-            m.insert("PreserveDeletedFiles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preserve_devices {
-            m.insert("PreserveDevices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_descriptor_copy_flags {
-            m.insert("SecurityDescriptorCopyFlags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_queueing {
-            m.insert("TaskQueueing".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transfer_mode {
-            m.insert("TransferMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uid {
-            m.insert("Uid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verify_mode {
-            m.insert("VerifyMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Atime`.
+    Atime {
+        /// `NONE`
+        None = "NONE",
+        /// `BEST_EFFORT`
+        BestEffort = "BEST_EFFORT",
     }
 }
 
-impl Check for Options {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.atime.check(&path.field("Atime"), &Rules::NONE, out);
-        self.bytes_per_second.check(
-            &path.field("BytesPerSecond"),
-            &Rules {
-                minimum: Some(-1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.gid.check(&path.field("Gid"), &Rules::NONE, out);
-        self.log_level
-            .check(&path.field("LogLevel"), &Rules::NONE, out);
-        self.mtime.check(&path.field("Mtime"), &Rules::NONE, out);
-        self.object_tags
-            .check(&path.field("ObjectTags"), &Rules::NONE, out);
-        self.overwrite_mode
-            .check(&path.field("OverwriteMode"), &Rules::NONE, out);
-        self.posix_permissions
-            .check(&path.field("PosixPermissions"), &Rules::NONE, out);
-        self.preserve_deleted_files
-            .check(&path.field("PreserveDeletedFiles"), &Rules::NONE, out);
-        self.preserve_devices
-            .check(&path.field("PreserveDevices"), &Rules::NONE, out);
-        self.security_descriptor_copy_flags.check(
-            &path.field("SecurityDescriptorCopyFlags"),
-            &Rules::NONE,
-            out,
-        );
-        self.task_queueing
-            .check(&path.field("TaskQueueing"), &Rules::NONE, out);
-        self.transfer_mode
-            .check(&path.field("TransferMode"), &Rules::NONE, out);
-        self.uid.check(&path.field("Uid"), &Rules::NONE, out);
-        self.verify_mode
-            .check(&path.field("VerifyMode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Gid`.
+    Gid {
+        /// `NONE`
+        None = "NONE",
+        /// `INT_VALUE`
+        IntValue = "INT_VALUE",
+        /// `NAME`
+        Name = "NAME",
+        /// `BOTH`
+        Both = "BOTH",
     }
 }
 
-crate::impl_literal!(Options);
-
-/// Values of `Atime`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Atime {
-    /// `NONE`
-    None,
-    /// `BEST_EFFORT`
-    BestEffort,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Atime {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "BEST_EFFORT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::BestEffort => "BEST_EFFORT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Atime {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Atime {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Atime {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "BEST_EFFORT" => Self::BestEffort,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Atime> {
-    fn from(s: &str) -> Self {
-        Value::literal(Atime::from(s))
-    }
-}
-
-crate::impl_literal!(Atime);
-
-/// Values of `Gid`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Gid {
-    /// `NONE`
-    None,
-    /// `INT_VALUE`
-    IntValue,
-    /// `NAME`
-    Name,
-    /// `BOTH`
-    Both,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Gid {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "INT_VALUE", "NAME", "BOTH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::IntValue => "INT_VALUE",
-            Self::Name => "NAME",
-            Self::Both => "BOTH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Gid {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Gid {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Gid {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "INT_VALUE" => Self::IntValue,
-            "NAME" => Self::Name,
-            "BOTH" => Self::Both,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Gid> {
-    fn from(s: &str) -> Self {
-        Value::literal(Gid::from(s))
-    }
-}
-
-crate::impl_literal!(Gid);
-
-/// Values of `LogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogLevel {
-    /// `OFF`
-    Off,
-    /// `BASIC`
-    Basic,
-    /// `TRANSFER`
-    Transfer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OFF", "BASIC", "TRANSFER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "OFF",
-            Self::Basic => "BASIC",
-            Self::Transfer => "TRANSFER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "OFF" => Self::Off,
-            "BASIC" => Self::Basic,
-            "TRANSFER" => Self::Transfer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(LogLevel);
-
-/// Values of `Mtime`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mtime {
-    /// `NONE`
-    None,
-    /// `PRESERVE`
-    Preserve,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mtime {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "PRESERVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Preserve => "PRESERVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mtime {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mtime {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mtime {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "PRESERVE" => Self::Preserve,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mtime> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mtime::from(s))
-    }
-}
-
-crate::impl_literal!(Mtime);
-
-/// Values of `ObjectTags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ObjectTags {
-    /// `PRESERVE`
-    Preserve,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ObjectTags {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PRESERVE", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preserve => "PRESERVE",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ObjectTags {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ObjectTags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ObjectTags {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRESERVE" => Self::Preserve,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ObjectTags> {
-    fn from(s: &str) -> Self {
-        Value::literal(ObjectTags::from(s))
-    }
-}
-
-crate::impl_literal!(ObjectTags);
-
-/// Values of `OverwriteMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OverwriteMode {
-    /// `ALWAYS`
-    Always,
-    /// `NEVER`
-    Never,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OverwriteMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALWAYS", "NEVER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Always => "ALWAYS",
-            Self::Never => "NEVER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OverwriteMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OverwriteMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OverwriteMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALWAYS" => Self::Always,
-            "NEVER" => Self::Never,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OverwriteMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(OverwriteMode::from(s))
-    }
-}
-
-crate::impl_literal!(OverwriteMode);
-
-/// Values of `PosixPermissions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PosixPermissions {
-    /// `NONE`
-    None,
-    /// `PRESERVE`
-    Preserve,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PosixPermissions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "PRESERVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Preserve => "PRESERVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PosixPermissions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PosixPermissions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PosixPermissions {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "PRESERVE" => Self::Preserve,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PosixPermissions> {
-    fn from(s: &str) -> Self {
-        Value::literal(PosixPermissions::from(s))
-    }
-}
-
-crate::impl_literal!(PosixPermissions);
-
-/// Values of `PreserveDeletedFiles`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PreserveDeletedFiles {
-    /// `PRESERVE`
-    Preserve,
-    /// `REMOVE`
-    Remove,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PreserveDeletedFiles {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PRESERVE", "REMOVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preserve => "PRESERVE",
-            Self::Remove => "REMOVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PreserveDeletedFiles {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PreserveDeletedFiles {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PreserveDeletedFiles {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRESERVE" => Self::Preserve,
-            "REMOVE" => Self::Remove,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PreserveDeletedFiles> {
-    fn from(s: &str) -> Self {
-        Value::literal(PreserveDeletedFiles::from(s))
-    }
-}
-
-crate::impl_literal!(PreserveDeletedFiles);
-
-/// Values of `PreserveDevices`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PreserveDevices {
-    /// `NONE`
-    None,
-    /// `PRESERVE`
-    Preserve,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PreserveDevices {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "PRESERVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Preserve => "PRESERVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PreserveDevices {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PreserveDevices {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PreserveDevices {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "PRESERVE" => Self::Preserve,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PreserveDevices> {
-    fn from(s: &str) -> Self {
-        Value::literal(PreserveDevices::from(s))
-    }
-}
-
-crate::impl_literal!(PreserveDevices);
-
-/// Values of `SecurityDescriptorCopyFlags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SecurityDescriptorCopyFlags {
-    /// `NONE`
-    None,
-    /// `OWNER_DACL`
-    OwnerDacl,
-    /// `OWNER_DACL_SACL`
-    OwnerDaclSacl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SecurityDescriptorCopyFlags {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "OWNER_DACL", "OWNER_DACL_SACL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::OwnerDacl => "OWNER_DACL",
-            Self::OwnerDaclSacl => "OWNER_DACL_SACL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SecurityDescriptorCopyFlags {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SecurityDescriptorCopyFlags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SecurityDescriptorCopyFlags {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "OWNER_DACL" => Self::OwnerDacl,
-            "OWNER_DACL_SACL" => Self::OwnerDaclSacl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SecurityDescriptorCopyFlags> {
-    fn from(s: &str) -> Self {
-        Value::literal(SecurityDescriptorCopyFlags::from(s))
-    }
-}
-
-crate::impl_literal!(SecurityDescriptorCopyFlags);
-
-/// Values of `TaskQueueing`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskQueueing {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TaskQueueing {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TaskQueueing {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TaskQueueing {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `LogLevel`.
+    LogLevel {
+        /// `OFF`
+        Off = "OFF",
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `TRANSFER`
+        Transfer = "TRANSFER",
     }
 }
 
-impl From<&str> for TaskQueueing {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `Mtime`.
+    Mtime {
+        /// `NONE`
+        None = "NONE",
+        /// `PRESERVE`
+        Preserve = "PRESERVE",
     }
 }
 
-impl From<&str> for Value<TaskQueueing> {
-    fn from(s: &str) -> Self {
-        Value::literal(TaskQueueing::from(s))
+crate::l1_enum! {
+    /// Values of `ObjectTags`.
+    ObjectTags {
+        /// `PRESERVE`
+        Preserve = "PRESERVE",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(TaskQueueing);
-
-/// Values of `TransferMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransferMode {
-    /// `CHANGED`
-    Changed,
-    /// `ALL`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransferMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CHANGED", "ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Changed => "CHANGED",
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransferMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransferMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransferMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "CHANGED" => Self::Changed,
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransferMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransferMode::from(s))
-    }
-}
-
-crate::impl_literal!(TransferMode);
-
-/// Values of `Uid`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Uid {
-    /// `NONE`
-    None,
-    /// `INT_VALUE`
-    IntValue,
-    /// `NAME`
-    Name,
-    /// `BOTH`
-    Both,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Uid {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "INT_VALUE", "NAME", "BOTH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::IntValue => "INT_VALUE",
-            Self::Name => "NAME",
-            Self::Both => "BOTH",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `OverwriteMode`.
+    OverwriteMode {
+        /// `ALWAYS`
+        Always = "ALWAYS",
+        /// `NEVER`
+        Never = "NEVER",
     }
 }
 
-impl ToTemplate for Uid {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `PosixPermissions`.
+    PosixPermissions {
+        /// `NONE`
+        None = "NONE",
+        /// `PRESERVE`
+        Preserve = "PRESERVE",
     }
 }
 
-impl Check for Uid {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `PreserveDeletedFiles`.
+    PreserveDeletedFiles {
+        /// `PRESERVE`
+        Preserve = "PRESERVE",
+        /// `REMOVE`
+        Remove = "REMOVE",
     }
 }
 
-impl From<&str> for Uid {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "INT_VALUE" => Self::IntValue,
-            "NAME" => Self::Name,
-            "BOTH" => Self::Both,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `PreserveDevices`.
+    PreserveDevices {
+        /// `NONE`
+        None = "NONE",
+        /// `PRESERVE`
+        Preserve = "PRESERVE",
     }
 }
 
-impl From<&str> for Value<Uid> {
-    fn from(s: &str) -> Self {
-        Value::literal(Uid::from(s))
+crate::l1_enum! {
+    /// Values of `SecurityDescriptorCopyFlags`.
+    SecurityDescriptorCopyFlags {
+        /// `NONE`
+        None = "NONE",
+        /// `OWNER_DACL`
+        OwnerDacl = "OWNER_DACL",
+        /// `OWNER_DACL_SACL`
+        OwnerDaclSacl = "OWNER_DACL_SACL",
     }
 }
 
-crate::impl_literal!(Uid);
-
-/// Values of `VerifyMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VerifyMode {
-    /// `POINT_IN_TIME_CONSISTENT`
-    PointInTimeConsistent,
-    /// `ONLY_FILES_TRANSFERRED`
-    OnlyFilesTransferred,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VerifyMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["POINT_IN_TIME_CONSISTENT", "ONLY_FILES_TRANSFERRED", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PointInTimeConsistent => "POINT_IN_TIME_CONSISTENT",
-            Self::OnlyFilesTransferred => "ONLY_FILES_TRANSFERRED",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TaskQueueing`.
+    TaskQueueing {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for VerifyMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `TransferMode`.
+    TransferMode {
+        /// `CHANGED`
+        Changed = "CHANGED",
+        /// `ALL`
+        All = "ALL",
     }
 }
 
-impl Check for VerifyMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `Uid`.
+    Uid {
+        /// `NONE`
+        None = "NONE",
+        /// `INT_VALUE`
+        IntValue = "INT_VALUE",
+        /// `NAME`
+        Name = "NAME",
+        /// `BOTH`
+        Both = "BOTH",
     }
 }
 
-impl From<&str> for VerifyMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "POINT_IN_TIME_CONSISTENT" => Self::PointInTimeConsistent,
-            "ONLY_FILES_TRANSFERRED" => Self::OnlyFilesTransferred,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `VerifyMode`.
+    VerifyMode {
+        /// `POINT_IN_TIME_CONSISTENT`
+        PointInTimeConsistent = "POINT_IN_TIME_CONSISTENT",
+        /// `ONLY_FILES_TRANSFERRED`
+        OnlyFilesTransferred = "ONLY_FILES_TRANSFERRED",
+        /// `NONE`
+        None = "NONE",
     }
 }
-
-impl From<&str> for Value<VerifyMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(VerifyMode::from(s))
-    }
-}
-
-crate::impl_literal!(VerifyMode);
 
-/// Property type `TaskSchedule` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct TaskSchedule {
-    /// `ScheduleExpression` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\ \_\*\?\,\|\^\-\/\#\s\(\)\+]*$`.
-    pub schedule_expression: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `TaskSchedule` of `AWS::DataSync::Task`.
+    TaskSchedule(default)
 }
 
 impl TaskSchedule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            schedule_expression: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
+    /// `ScheduleExpression` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9\ \_\*\?\,\|\^\-\/\#\s\x{80}-\x{10FFFF}\(\)\+]*$`.
+    pub fn schedule_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ScheduleExpression", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TaskSchedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.schedule_expression {
-            m.insert("ScheduleExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(1, "Status", value.into().to_template()))
     }
 }
 
-impl Check for TaskSchedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schedule_expression.check(
-            &path.field("ScheduleExpression"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\ \\_\\*\\?\\,\\|\\^\\-\\/\\#\\s\\(\\)\\+]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(TaskSchedule);
+pub use crate::cfn::Tag;
 
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TaskMode`.
+    TaskMode {
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `ENHANCED`
+        Enhanced = "ENHANCED",
     }
 }
 
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:/-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\s+=._:@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TaskMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskMode {
-    /// `BASIC`
-    Basic,
-    /// `ENHANCED`
-    Enhanced,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TaskMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BASIC", "ENHANCED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "BASIC",
-            Self::Enhanced => "ENHANCED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TaskMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TaskMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TaskMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASIC" => Self::Basic,
-            "ENHANCED" => Self::Enhanced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TaskMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(TaskMode::from(s))
-    }
-}
-
-crate::impl_literal!(TaskMode);
-
-/// Property type `TaskReportConfig` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone)]
-pub struct TaskReportConfig {
-    /// `Destination` (required).
-    pub destination: Value<Destination>,
-    /// `ObjectVersionIds` (optional).
-    pub object_version_ids: Option<Value<ObjectVersionIds>>,
-    /// `OutputType` (required).
-    pub output_type: Value<OutputType>,
-    /// `Overrides` (optional).
-    pub overrides: Option<Value<Overrides>>,
-    /// `ReportLevel` (optional).
-    pub report_level: Option<Value<TaskReportConfigReportLevel>>,
+crate::l1_struct! {
+    /// Property type `TaskReportConfig` of `AWS::DataSync::Task`.
+    TaskReportConfig
 }
 
 impl TaskReportConfig {
@@ -2056,807 +636,235 @@ impl TaskReportConfig {
         destination: impl Into<Value<Destination>>,
         output_type: impl Into<Value<OutputType>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            object_version_ids: None,
-            output_type: output_type.into(),
-            overrides: None,
-            report_level: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(2, "OutputType", output_type.into().to_template()),
+        )
     }
-    /// Sets `ObjectVersionIds`.
-    pub fn object_version_ids(mut self, value: impl Into<Value<ObjectVersionIds>>) -> Self {
-        self.object_version_ids = Some(value.into());
-        self
+    /// `ObjectVersionIds` (optional).
+    pub fn object_version_ids(self, value: impl Into<Value<ObjectVersionIds>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ObjectVersionIds", value.into().to_template()),
+        )
     }
-    /// Sets `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Value<Overrides>>) -> Self {
-        self.overrides = Some(value.into());
-        self
+    /// `Overrides` (optional).
+    pub fn overrides(self, value: impl Into<Value<Overrides>>) -> Self {
+        Self(self.0.with(3, "Overrides", value.into().to_template()))
     }
-    /// Sets `ReportLevel`.
-    pub fn report_level(mut self, value: impl Into<Value<TaskReportConfigReportLevel>>) -> Self {
-        self.report_level = Some(value.into());
-        self
+    /// `ReportLevel` (optional).
+    pub fn report_level(self, value: impl Into<Value<TaskReportConfigReportLevel>>) -> Self {
+        Self(self.0.with(4, "ReportLevel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TaskReportConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        if let Some(v) = &self.object_version_ids {
-            m.insert("ObjectVersionIds".to_owned(), v.to_template());
-        }
-        m.insert("OutputType".to_owned(), self.output_type.to_template());
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.report_level {
-            m.insert("ReportLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TaskReportConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.object_version_ids
-            .check(&path.field("ObjectVersionIds"), &Rules::NONE, out);
-        self.output_type
-            .check(&path.field("OutputType"), &Rules::NONE, out);
-        self.overrides
-            .check(&path.field("Overrides"), &Rules::NONE, out);
-        self.report_level
-            .check(&path.field("ReportLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TaskReportConfig);
-
-/// Property type `Destination` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct Destination {
-    /// `S3` (optional).
-    pub s3: Option<Value<TaskReportConfigDestinationS3>>,
+crate::l1_struct! {
+    /// Property type `Destination` of `AWS::DataSync::Task`.
+    Destination(default)
 }
 
 impl Destination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<TaskReportConfigDestinationS3>>) -> Self {
-        self.s3 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Destination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<TaskReportConfigDestinationS3>>) -> Self {
+        Self(self.0.with(0, "S3", value.into().to_template()))
     }
 }
 
-impl Check for Destination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Destination);
-
-/// Property type `TaskReportConfigDestinationS3` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct TaskReportConfigDestinationS3 {
-    /// `BucketAccessRoleArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
-    pub bucket_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `S3BucketArn` (optional).
-    /// Length: 0..=156 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\-0-9]*:[0-9]*:.*$`.
-    pub s3_bucket_arn: Option<Value<String>>,
-    /// `Subdirectory` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\p{Zs}]*$`.
-    pub subdirectory: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TaskReportConfigDestinationS3` of `AWS::DataSync::Task`.
+    TaskReportConfigDestinationS3(default)
 }
 
 impl TaskReportConfigDestinationS3 {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_access_role_arn: None,
-            s3_bucket_arn: None,
-            subdirectory: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketAccessRoleArn`.
-    pub fn bucket_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.bucket_access_role_arn = Some(value.into());
-        self
+    /// `BucketAccessRoleArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
+    pub fn bucket_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BucketAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `S3BucketArn`.
-    pub fn s3_bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_arn = Some(value.into());
-        self
+    /// `S3BucketArn` (optional).
+    /// Length: 0 to 156 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\-0-9]*:[0-9]*:.*$`.
+    pub fn s3_bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3BucketArn", value.into().to_template()))
     }
-    /// Sets `Subdirectory`.
-    pub fn subdirectory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdirectory = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TaskReportConfigDestinationS3 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_access_role_arn {
-            m.insert("BucketAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket_arn {
-            m.insert("S3BucketArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subdirectory {
-            m.insert("Subdirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Subdirectory` (optional).
+    /// Length: 0 to 4096 characters.
+    pub fn subdirectory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Subdirectory", value.into().to_template()))
     }
 }
 
-impl Check for TaskReportConfigDestinationS3 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_access_role_arn.check(&path.field("BucketAccessRoleArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$"), ..Rules::NONE }, out);
-        self.s3_bucket_arn.check(&path.field("S3BucketArn"), &Rules { min_length: Some(0), max_length: Some(156), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\\-0-9]*:[0-9]*:.*$"), ..Rules::NONE }, out);
-        self.subdirectory.check(
-            &path.field("Subdirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\p{Zs}]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ObjectVersionIds`.
+    ObjectVersionIds {
+        /// `INCLUDE`
+        Include = "INCLUDE",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(TaskReportConfigDestinationS3);
-
-/// Values of `ObjectVersionIds`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ObjectVersionIds {
-    /// `INCLUDE`
-    Include,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ObjectVersionIds {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INCLUDE", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Include => "INCLUDE",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `OutputType`.
+    OutputType {
+        /// `SUMMARY_ONLY`
+        SummaryOnly = "SUMMARY_ONLY",
+        /// `STANDARD`
+        Standard = "STANDARD",
     }
 }
 
-impl ToTemplate for ObjectVersionIds {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ObjectVersionIds {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ObjectVersionIds {
-    fn from(s: &str) -> Self {
-        match s {
-            "INCLUDE" => Self::Include,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ObjectVersionIds> {
-    fn from(s: &str) -> Self {
-        Value::literal(ObjectVersionIds::from(s))
-    }
-}
-
-crate::impl_literal!(ObjectVersionIds);
-
-/// Values of `OutputType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutputType {
-    /// `SUMMARY_ONLY`
-    SummaryOnly,
-    /// `STANDARD`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutputType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SUMMARY_ONLY", "STANDARD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SummaryOnly => "SUMMARY_ONLY",
-            Self::Standard => "STANDARD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutputType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutputType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutputType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUMMARY_ONLY" => Self::SummaryOnly,
-            "STANDARD" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutputType> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutputType::from(s))
-    }
-}
-
-crate::impl_literal!(OutputType);
-
-/// Property type `Overrides` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    /// `Deleted` (optional).
-    pub deleted: Option<Value<Deleted>>,
-    /// `Skipped` (optional).
-    pub skipped: Option<Value<Skipped>>,
-    /// `Transferred` (optional).
-    pub transferred: Option<Value<Transferred>>,
-    /// `Verified` (optional).
-    pub verified: Option<Value<Verified>>,
+crate::l1_struct! {
+    /// Property type `Overrides` of `AWS::DataSync::Task`.
+    Overrides(default)
 }
 
 impl Overrides {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            deleted: None,
-            skipped: None,
-            transferred: None,
-            verified: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Deleted`.
-    pub fn deleted(mut self, value: impl Into<Value<Deleted>>) -> Self {
-        self.deleted = Some(value.into());
-        self
+    /// `Deleted` (optional).
+    pub fn deleted(self, value: impl Into<Value<Deleted>>) -> Self {
+        Self(self.0.with(0, "Deleted", value.into().to_template()))
     }
-    /// Sets `Skipped`.
-    pub fn skipped(mut self, value: impl Into<Value<Skipped>>) -> Self {
-        self.skipped = Some(value.into());
-        self
+    /// `Skipped` (optional).
+    pub fn skipped(self, value: impl Into<Value<Skipped>>) -> Self {
+        Self(self.0.with(1, "Skipped", value.into().to_template()))
     }
-    /// Sets `Transferred`.
-    pub fn transferred(mut self, value: impl Into<Value<Transferred>>) -> Self {
-        self.transferred = Some(value.into());
-        self
+    /// `Transferred` (optional).
+    pub fn transferred(self, value: impl Into<Value<Transferred>>) -> Self {
+        Self(self.0.with(2, "Transferred", value.into().to_template()))
     }
-    /// Sets `Verified`.
-    pub fn verified(mut self, value: impl Into<Value<Verified>>) -> Self {
-        self.verified = Some(value.into());
-        self
+    /// `Verified` (optional).
+    pub fn verified(self, value: impl Into<Value<Verified>>) -> Self {
+        Self(self.0.with(3, "Verified", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Overrides {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deleted {
-            m.insert("Deleted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skipped {
-            m.insert("Skipped".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transferred {
-            m.insert("Transferred".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verified {
-            m.insert("Verified".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Overrides {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deleted
-            .check(&path.field("Deleted"), &Rules::NONE, out);
-        self.skipped
-            .check(&path.field("Skipped"), &Rules::NONE, out);
-        self.transferred
-            .check(&path.field("Transferred"), &Rules::NONE, out);
-        self.verified
-            .check(&path.field("Verified"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Overrides);
-
-/// Property type `Deleted` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct Deleted {
-    /// `ReportLevel` (optional).
-    pub report_level: Option<Value<ReportLevel>>,
+crate::l1_struct! {
+    /// Property type `Deleted` of `AWS::DataSync::Task`.
+    Deleted(default)
 }
 
 impl Deleted {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { report_level: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReportLevel`.
-    pub fn report_level(mut self, value: impl Into<Value<ReportLevel>>) -> Self {
-        self.report_level = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Deleted {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.report_level {
-            m.insert("ReportLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Deleted {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.report_level
-            .check(&path.field("ReportLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Deleted);
-
-/// Values of `ReportLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReportLevel {
-    /// `ERRORS_ONLY`
-    ErrorsOnly,
-    /// `SUCCESSES_AND_ERRORS`
-    SuccessesAndErrors,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReportLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ERRORS_ONLY", "SUCCESSES_AND_ERRORS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ErrorsOnly => "ERRORS_ONLY",
-            Self::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReportLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReportLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReportLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ERRORS_ONLY" => Self::ErrorsOnly,
-            "SUCCESSES_AND_ERRORS" => Self::SuccessesAndErrors,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReportLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReportLevel::from(s))
-    }
-}
-
-crate::impl_literal!(ReportLevel);
-
-/// Property type `Skipped` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct Skipped {
     /// `ReportLevel` (optional).
-    pub report_level: Option<Value<SkippedReportLevel>>,
+    pub fn report_level(self, value: impl Into<Value<ReportLevel>>) -> Self {
+        Self(self.0.with(0, "ReportLevel", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ReportLevel`.
+    ReportLevel {
+        /// `ERRORS_ONLY`
+        ErrorsOnly = "ERRORS_ONLY",
+        /// `SUCCESSES_AND_ERRORS`
+        SuccessesAndErrors = "SUCCESSES_AND_ERRORS",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Skipped` of `AWS::DataSync::Task`.
+    Skipped(default)
 }
 
 impl Skipped {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { report_level: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReportLevel`.
-    pub fn report_level(mut self, value: impl Into<Value<SkippedReportLevel>>) -> Self {
-        self.report_level = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Skipped {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.report_level {
-            m.insert("ReportLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Skipped {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.report_level
-            .check(&path.field("ReportLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Skipped);
-
-/// Values of `SkippedReportLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SkippedReportLevel {
-    /// `ERRORS_ONLY`
-    ErrorsOnly,
-    /// `SUCCESSES_AND_ERRORS`
-    SuccessesAndErrors,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SkippedReportLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ERRORS_ONLY", "SUCCESSES_AND_ERRORS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ErrorsOnly => "ERRORS_ONLY",
-            Self::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SkippedReportLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SkippedReportLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SkippedReportLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ERRORS_ONLY" => Self::ErrorsOnly,
-            "SUCCESSES_AND_ERRORS" => Self::SuccessesAndErrors,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SkippedReportLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(SkippedReportLevel::from(s))
-    }
-}
-
-crate::impl_literal!(SkippedReportLevel);
-
-/// Property type `Transferred` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct Transferred {
     /// `ReportLevel` (optional).
-    pub report_level: Option<Value<TransferredReportLevel>>,
+    pub fn report_level(self, value: impl Into<Value<SkippedReportLevel>>) -> Self {
+        Self(self.0.with(0, "ReportLevel", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SkippedReportLevel`.
+    SkippedReportLevel {
+        /// `ERRORS_ONLY`
+        ErrorsOnly = "ERRORS_ONLY",
+        /// `SUCCESSES_AND_ERRORS`
+        SuccessesAndErrors = "SUCCESSES_AND_ERRORS",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Transferred` of `AWS::DataSync::Task`.
+    Transferred(default)
 }
 
 impl Transferred {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { report_level: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReportLevel`.
-    pub fn report_level(mut self, value: impl Into<Value<TransferredReportLevel>>) -> Self {
-        self.report_level = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Transferred {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.report_level {
-            m.insert("ReportLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Transferred {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.report_level
-            .check(&path.field("ReportLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Transferred);
-
-/// Values of `TransferredReportLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransferredReportLevel {
-    /// `ERRORS_ONLY`
-    ErrorsOnly,
-    /// `SUCCESSES_AND_ERRORS`
-    SuccessesAndErrors,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransferredReportLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ERRORS_ONLY", "SUCCESSES_AND_ERRORS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ErrorsOnly => "ERRORS_ONLY",
-            Self::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransferredReportLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransferredReportLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransferredReportLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ERRORS_ONLY" => Self::ErrorsOnly,
-            "SUCCESSES_AND_ERRORS" => Self::SuccessesAndErrors,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransferredReportLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransferredReportLevel::from(s))
-    }
-}
-
-crate::impl_literal!(TransferredReportLevel);
-
-/// Property type `Verified` of `AWS::DataSync::Task`.
-#[derive(Debug, Clone, Default)]
-pub struct Verified {
     /// `ReportLevel` (optional).
-    pub report_level: Option<Value<VerifiedReportLevel>>,
+    pub fn report_level(self, value: impl Into<Value<TransferredReportLevel>>) -> Self {
+        Self(self.0.with(0, "ReportLevel", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `TransferredReportLevel`.
+    TransferredReportLevel {
+        /// `ERRORS_ONLY`
+        ErrorsOnly = "ERRORS_ONLY",
+        /// `SUCCESSES_AND_ERRORS`
+        SuccessesAndErrors = "SUCCESSES_AND_ERRORS",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Verified` of `AWS::DataSync::Task`.
+    Verified(default)
 }
 
 impl Verified {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { report_level: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReportLevel`.
-    pub fn report_level(mut self, value: impl Into<Value<VerifiedReportLevel>>) -> Self {
-        self.report_level = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Verified {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.report_level {
-            m.insert("ReportLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ReportLevel` (optional).
+    pub fn report_level(self, value: impl Into<Value<VerifiedReportLevel>>) -> Self {
+        Self(self.0.with(0, "ReportLevel", value.into().to_template()))
     }
 }
 
-impl Check for Verified {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.report_level
-            .check(&path.field("ReportLevel"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `VerifiedReportLevel`.
+    VerifiedReportLevel {
+        /// `ERRORS_ONLY`
+        ErrorsOnly = "ERRORS_ONLY",
+        /// `SUCCESSES_AND_ERRORS`
+        SuccessesAndErrors = "SUCCESSES_AND_ERRORS",
     }
 }
 
-crate::impl_literal!(Verified);
-
-/// Values of `VerifiedReportLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VerifiedReportLevel {
-    /// `ERRORS_ONLY`
-    ErrorsOnly,
-    /// `SUCCESSES_AND_ERRORS`
-    SuccessesAndErrors,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VerifiedReportLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ERRORS_ONLY", "SUCCESSES_AND_ERRORS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ErrorsOnly => "ERRORS_ONLY",
-            Self::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TaskReportConfigReportLevel`.
+    TaskReportConfigReportLevel {
+        /// `ERRORS_ONLY`
+        ErrorsOnly = "ERRORS_ONLY",
+        /// `SUCCESSES_AND_ERRORS`
+        SuccessesAndErrors = "SUCCESSES_AND_ERRORS",
     }
 }
-
-impl ToTemplate for VerifiedReportLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VerifiedReportLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VerifiedReportLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ERRORS_ONLY" => Self::ErrorsOnly,
-            "SUCCESSES_AND_ERRORS" => Self::SuccessesAndErrors,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VerifiedReportLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(VerifiedReportLevel::from(s))
-    }
-}
-
-crate::impl_literal!(VerifiedReportLevel);
-
-/// Values of `TaskReportConfigReportLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskReportConfigReportLevel {
-    /// `ERRORS_ONLY`
-    ErrorsOnly,
-    /// `SUCCESSES_AND_ERRORS`
-    SuccessesAndErrors,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TaskReportConfigReportLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ERRORS_ONLY", "SUCCESSES_AND_ERRORS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ErrorsOnly => "ERRORS_ONLY",
-            Self::SuccessesAndErrors => "SUCCESSES_AND_ERRORS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TaskReportConfigReportLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TaskReportConfigReportLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TaskReportConfigReportLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ERRORS_ONLY" => Self::ErrorsOnly,
-            "SUCCESSES_AND_ERRORS" => Self::SuccessesAndErrors,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TaskReportConfigReportLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(TaskReportConfigReportLevel::from(s))
-    }
-}
-
-crate::impl_literal!(TaskReportConfigReportLevel);

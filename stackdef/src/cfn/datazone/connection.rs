@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DataZone::Connection`.
-#[derive(Debug, Clone)]
-pub struct Connection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Connection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Connection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Connection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::Connection`.
+    Connection("AWS::DataZone::Connection", ConnectionProps)
 }
 
 impl Connection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::Connection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -106,51 +58,74 @@ impl Connection {
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
+
+    /// Replaces `AwsLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_location(&self, value: impl Into<Value<AwsLocation>>) {
+        self.resource.set_property("AwsLocation", value.into())
+    }
+
+    /// Replaces `Configurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configurations(&self, value: impl Into<Value<List<ConnectionConfiguration>>>) {
+        self.resource.set_property("Configurations", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `EnableTrustedIdentityPropagation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_trusted_identity_propagation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableTrustedIdentityPropagation", value.into())
+    }
+
+    /// Replaces `EnvironmentIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProjectIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectIdentifier", value.into())
+    }
+
+    /// Replaces `Props` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_props(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Props", value.into())
+    }
+
+    /// Replaces `Scope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scope(&self, value: impl Into<Value<Scope>>) {
+        self.resource.set_property("Scope", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::Connection`.
-#[derive(Debug, Clone)]
-pub struct ConnectionProps {
-    /// `AwsLocation` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub aws_location: Option<Value<AwsLocation>>,
-    /// `Configurations` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub configurations: Option<Value<List<ConnectionConfiguration>>>,
-    /// `Description` (optional).
-    /// Length: ..=128 characters.
-    /// Pattern: `^[\S\s]*$`.
-    pub description: Option<Value<String>>,
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^dzd[_-][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `EnableTrustedIdentityPropagation` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub enable_trusted_identity_propagation: Option<Value<bool>>,
-    /// `EnvironmentIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub environment_identifier: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=64 characters.
-    /// Pattern: `^[\w][\w\.\-\_]*$`.
-    pub name: Value<String>,
-    /// `ProjectIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub project_identifier: Option<Value<String>>,
-    /// `Props` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub props: Option<Value<serde_json::Value>>,
-    /// `Scope` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub scope: Option<Value<Scope>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::Connection`.
+    ConnectionProps
 }
 
 impl ConnectionProps {
@@ -159,394 +134,141 @@ impl ConnectionProps {
         domain_identifier: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aws_location: None,
-            configurations: None,
-            description: None,
-            domain_identifier: domain_identifier.into(),
-            enable_trusted_identity_propagation: None,
-            environment_identifier: None,
-            name: name.into(),
-            project_identifier: None,
-            props: None,
-            scope: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(6, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AwsLocation`.
-    pub fn aws_location(mut self, value: impl Into<Value<AwsLocation>>) -> Self {
-        self.aws_location = Some(value.into());
-        self
+    /// `AwsLocation` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn aws_location(self, value: impl Into<Value<AwsLocation>>) -> Self {
+        Self(self.0.with(0, "AwsLocation", value.into().to_template()))
     }
-    /// Sets `Configurations`.
-    pub fn configurations(
-        mut self,
-        value: impl Into<Value<List<ConnectionConfiguration>>>,
-    ) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn configurations(self, value: impl Into<Value<List<ConnectionConfiguration>>>) -> Self {
+        Self(self.0.with(1, "Configurations", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 128 characters.
+    /// Pattern: `^[\S\s\x{80}-\x{10FFFF}]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `EnableTrustedIdentityPropagation`.
-    pub fn enable_trusted_identity_propagation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_trusted_identity_propagation = Some(value.into());
-        self
+    /// `EnableTrustedIdentityPropagation` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn enable_trusted_identity_propagation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            4,
+            "EnableTrustedIdentityPropagation",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnvironmentIdentifier`.
-    pub fn environment_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_identifier = Some(value.into());
-        self
+    /// `EnvironmentIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
+    pub fn environment_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EnvironmentIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectIdentifier`.
-    pub fn project_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_identifier = Some(value.into());
-        self
+    /// `ProjectIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn project_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ProjectIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Props`.
-    pub fn props(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.props = Some(value.into());
-        self
+    /// `Props` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn props(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(8, "Props", value.into().to_template()))
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<Scope>>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_location {
-            m.insert("AwsLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        if let Some(v) = &self.enable_trusted_identity_propagation {
-            m.insert(
-                "EnableTrustedIdentityPropagation".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.environment_identifier {
-            m.insert("EnvironmentIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.project_identifier {
-            m.insert("ProjectIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.props {
-            m.insert("Props".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Scope` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn scope(self, value: impl Into<Value<Scope>>) -> Self {
+        Self(self.0.with(9, "Scope", value.into().to_template()))
     }
 }
 
-impl Check for ConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_location
-            .check(&path.field("AwsLocation"), &Rules::NONE, out);
-        self.configurations
-            .check(&path.field("Configurations"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("^[\\S\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[_-][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_identifier.check(
-            &path.field("EnvironmentIdentifier"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(64),
-                pattern: Some("^[\\w][\\w\\.\\-\\_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectionProps);
-
-/// Property type `AwsLocation` of `AWS::DataZone::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsLocation {
-    /// `AccessRole` (optional).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
-    pub access_role: Option<Value<String>>,
-    /// `AwsAccountId` (optional).
-    /// Pattern: `^\d{12}$`.
-    pub aws_account_id: Option<Value<String>>,
-    /// `AwsRegion` (optional).
-    /// Pattern: `^[a-z]{2}-[a-z]{4,10}-\d$`.
-    pub aws_region: Option<Value<String>>,
-    /// `IamConnectionId` (optional).
-    /// Length: ..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub iam_connection_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AwsLocation` of `AWS::DataZone::Connection`.
+    AwsLocation(default)
 }
 
 impl AwsLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_role: None,
-            aws_account_id: None,
-            aws_region: None,
-            iam_connection_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessRole`.
-    pub fn access_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_role = Some(value.into());
-        self
+    /// `AccessRole` (optional).
+    /// Length: at most 2048 characters.
+    /// Pattern: `^arn:aws[^:]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
+    pub fn access_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessRole", value.into().to_template()))
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]{12}$`.
+    pub fn aws_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `AwsRegion`.
-    pub fn aws_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_region = Some(value.into());
-        self
+    /// `AwsRegion` (optional).
+    /// Pattern: `^[a-z]{2}-[a-z]{4,10}-[\d\x{80}-\x{10FFFF}]$`.
+    pub fn aws_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "AwsRegion", value.into().to_template()))
     }
-    /// Sets `IamConnectionId`.
-    pub fn iam_connection_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.iam_connection_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_role {
-            m.insert("AccessRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_region {
-            m.insert("AwsRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_connection_id {
-            m.insert("IamConnectionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IamConnectionId` (optional).
+    /// Length: at most 128 characters.
+    /// Pattern: `^[a-zA-Z0-9]+$`.
+    pub fn iam_connection_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IamConnectionId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AwsLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_role.check(
-            &path.field("AccessRole"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.aws_region.check(
-            &path.field("AwsRegion"),
-            &Rules {
-                pattern: Some("^[a-z]{2}-[a-z]{4,10}-\\d$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_connection_id.check(
-            &path.field("IamConnectionId"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsLocation);
-
-/// Property type `ConnectionConfiguration` of `AWS::DataZone::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionConfiguration {
-    /// `Classification` (optional).
-    /// Length: ..=64 characters.
-    /// Pattern: `^[\w][\w\.\-\_]*$`.
-    pub classification: Option<Value<String>>,
-    /// `Properties` (optional).
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `^[\u0020-\uD7FF\uE000-\uFFFF\t]*$`.
-    pub properties: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `ConnectionConfiguration` of `AWS::DataZone::Connection`.
+    ConnectionConfiguration(default)
 }
 
 impl ConnectionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            classification: None,
-            properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Classification`.
-    pub fn classification(mut self, value: impl Into<Value<String>>) -> Self {
-        self.classification = Some(value.into());
-        self
+    /// `Classification` (optional).
+    /// Length: at most 64 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}][\w\x{80}-\x{10FFFF}\.\-\_]*$`.
+    pub fn classification(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Classification", value.into().to_template()))
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.classification {
-            m.insert("Classification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Properties` (optional).
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `^[\u0020-\uD7FF\uE000-\uFFFF\t]*$`.
+    pub fn properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Properties", value.into().to_template()))
     }
 }
 
-impl Check for ConnectionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.classification.check(
-            &path.field("Classification"),
-            &Rules {
-                max_length: Some(64),
-                pattern: Some("^[\\w][\\w\\.\\-\\_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.properties.check(
-            &path.field("Properties"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("^[\\u0020-\\uD7FF\\uE000-\\uFFFF\\t]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Scope`.
+    Scope {
+        /// `DOMAIN`
+        Domain = "DOMAIN",
+        /// `PROJECT`
+        Project = "PROJECT",
     }
 }
-
-crate::impl_literal!(ConnectionConfiguration);
-
-/// Values of `Scope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// `DOMAIN`
-    Domain,
-    /// `PROJECT`
-    Project,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Scope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DOMAIN", "PROJECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Domain => "DOMAIN",
-            Self::Project => "PROJECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Scope {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOMAIN" => Self::Domain,
-            "PROJECT" => Self::Project,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Scope> {
-    fn from(s: &str) -> Self {
-        Value::literal(Scope::from(s))
-    }
-}
-
-crate::impl_literal!(Scope);

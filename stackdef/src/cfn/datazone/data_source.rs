@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DataZone::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::DataSource`.
+    DataSource("AWS::DataZone::DataSource", DataSourceProps)
 }
 
 impl DataSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::DataSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -126,53 +78,92 @@ impl DataSource {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `AssetFormsInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_forms_input(&self, value: impl Into<Value<List<FormInput>>>) {
+        self.resource.set_property("AssetFormsInput", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `ConnectionIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectionIdentifier", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `EnableSetting` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_setting(&self, value: impl Into<Value<EnableSetting>>) {
+        self.resource.set_property("EnableSetting", value.into())
+    }
+
+    /// Replaces `EnvironmentIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProjectIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectIdentifier", value.into())
+    }
+
+    /// Replaces `PublishOnImport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publish_on_import(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("PublishOnImport", value.into())
+    }
+
+    /// Replaces `Recommendation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recommendation(&self, value: impl Into<Value<RecommendationConfiguration>>) {
+        self.resource.set_property("Recommendation", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<ScheduleConfiguration>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSourceProps {
-    /// `AssetFormsInput` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 0..=10.
-    pub asset_forms_input: Option<Value<List<FormInput>>>,
-    /// `Configuration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub configuration: Option<Value<serde_json::Value>>,
-    /// `ConnectionIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub connection_identifier: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: ..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `EnableSetting` (optional).
-    pub enable_setting: Option<Value<EnableSetting>>,
-    /// `EnvironmentIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub environment_identifier: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    pub name: Value<String>,
-    /// `ProjectIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub project_identifier: Value<String>,
-    /// `PublishOnImport` (optional).
-    pub publish_on_import: Option<Value<bool>>,
-    /// `Recommendation` (optional).
-    pub recommendation: Option<Value<RecommendationConfiguration>>,
-    /// `Schedule` (optional).
-    pub schedule: Option<Value<ScheduleConfiguration>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::DataSource`.
+    DataSourceProps
 }
 
 impl DataSourceProps {
@@ -183,788 +174,293 @@ impl DataSourceProps {
         project_identifier: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            asset_forms_input: None,
-            configuration: None,
-            connection_identifier: None,
-            description: None,
-            domain_identifier: domain_identifier.into(),
-            enable_setting: None,
-            environment_identifier: None,
-            name: name.into(),
-            project_identifier: project_identifier.into(),
-            publish_on_import: None,
-            recommendation: None,
-            schedule: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    4,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(7, "Name", name.into().to_template())
+                .with(
+                    8,
+                    "ProjectIdentifier",
+                    project_identifier.into().to_template(),
+                )
+                .with(12, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AssetFormsInput`.
-    pub fn asset_forms_input(mut self, value: impl Into<Value<List<FormInput>>>) -> Self {
-        self.asset_forms_input = Some(value.into());
-        self
+    /// `AssetFormsInput` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 0 to 10.
+    pub fn asset_forms_input(self, value: impl Into<Value<List<FormInput>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssetFormsInput", value.into().to_template()),
+        )
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Configuration", value.into().to_template()))
     }
-    /// Sets `ConnectionIdentifier`.
-    pub fn connection_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_identifier = Some(value.into());
-        self
+    /// `ConnectionIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn connection_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConnectionIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `EnableSetting`.
-    pub fn enable_setting(mut self, value: impl Into<Value<EnableSetting>>) -> Self {
-        self.enable_setting = Some(value.into());
-        self
+    /// `EnableSetting` (optional).
+    pub fn enable_setting(self, value: impl Into<Value<EnableSetting>>) -> Self {
+        Self(self.0.with(5, "EnableSetting", value.into().to_template()))
     }
-    /// Sets `EnvironmentIdentifier`.
-    pub fn environment_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_identifier = Some(value.into());
-        self
+    /// `EnvironmentIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn environment_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EnvironmentIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `PublishOnImport`.
-    pub fn publish_on_import(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publish_on_import = Some(value.into());
-        self
+    /// `PublishOnImport` (optional).
+    pub fn publish_on_import(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PublishOnImport", value.into().to_template()),
+        )
     }
-    /// Sets `Recommendation`.
-    pub fn recommendation(mut self, value: impl Into<Value<RecommendationConfiguration>>) -> Self {
-        self.recommendation = Some(value.into());
-        self
+    /// `Recommendation` (optional).
+    pub fn recommendation(self, value: impl Into<Value<RecommendationConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(10, "Recommendation", value.into().to_template()),
+        )
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<ScheduleConfiguration>>) -> Self {
-        self.schedule = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asset_forms_input {
-            m.insert("AssetFormsInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_identifier {
-            m.insert("ConnectionIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        if let Some(v) = &self.enable_setting {
-            m.insert("EnableSetting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_identifier {
-            m.insert("EnvironmentIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "ProjectIdentifier".to_owned(),
-            self.project_identifier.to_template(),
-        );
-        if let Some(v) = &self.publish_on_import {
-            m.insert("PublishOnImport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recommendation {
-            m.insert("Recommendation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Schedule` (optional).
+    pub fn schedule(self, value: impl Into<Value<ScheduleConfiguration>>) -> Self {
+        Self(self.0.with(11, "Schedule", value.into().to_template()))
     }
 }
 
-impl Check for DataSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.asset_forms_input.check(
-            &path.field("AssetFormsInput"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.enable_setting
-            .check(&path.field("EnableSetting"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recommendation
-            .check(&path.field("Recommendation"), &Rules::NONE, out);
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSourceProps);
-
-/// Property type `FormInput` of `AWS::DataZone::DataSource`.
-#[derive(Debug, Clone)]
-pub struct FormInput {
-    /// `Content` (optional).
-    /// Length: ..=75000 characters.
-    pub content: Option<Value<String>>,
-    /// `FormName` (required).
-    /// Length: 1..=128 characters.
-    pub form_name: Value<String>,
-    /// `TypeIdentifier` (optional).
-    /// Length: 1..=385 characters.
-    pub type_identifier: Option<Value<String>>,
-    /// `TypeRevision` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub type_revision: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FormInput` of `AWS::DataZone::DataSource`.
+    FormInput
 }
 
 impl FormInput {
     /// The required properties: `FormName`.
     pub fn new(form_name: impl Into<Value<String>>) -> Self {
-        Self {
-            content: None,
-            form_name: form_name.into(),
-            type_identifier: None,
-            type_revision: None,
-        }
+        Self(crate::Properties::new().with(1, "FormName", form_name.into().to_template()))
     }
-    /// Sets `Content`.
-    pub fn content(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content = Some(value.into());
-        self
+    /// `Content` (optional).
+    /// Length: at most 75000 characters.
+    pub fn content(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Content", value.into().to_template()))
     }
-    /// Sets `TypeIdentifier`.
-    pub fn type_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_identifier = Some(value.into());
-        self
+    /// `TypeIdentifier` (optional).
+    /// Length: 1 to 385 characters.
+    pub fn type_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TypeIdentifier", value.into().to_template()))
     }
-    /// Sets `TypeRevision`.
-    pub fn type_revision(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_revision = Some(value.into());
-        self
+    /// `TypeRevision` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn type_revision(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TypeRevision", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FormInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content {
-            m.insert("Content".to_owned(), v.to_template());
-        }
-        m.insert("FormName".to_owned(), self.form_name.to_template());
-        if let Some(v) = &self.type_identifier {
-            m.insert("TypeIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_revision {
-            m.insert("TypeRevision".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EnableSetting`.
+    EnableSetting {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for FormInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content.check(
-            &path.field("Content"),
-            &Rules {
-                max_length: Some(75000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.form_name.check(
-            &path.field("FormName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_identifier.check(
-            &path.field("TypeIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(385),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_revision.check(
-            &path.field("TypeRevision"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FormInput);
-
-/// Values of `EnableSetting`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnableSetting {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnableSetting {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EnableSetting {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnableSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnableSetting {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnableSetting> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnableSetting::from(s))
-    }
-}
-
-crate::impl_literal!(EnableSetting);
-
-/// Property type `RecommendationConfiguration` of `AWS::DataZone::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct RecommendationConfiguration {
-    /// `EnableBusinessNameGeneration` (optional).
-    pub enable_business_name_generation: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `RecommendationConfiguration` of `AWS::DataZone::DataSource`.
+    RecommendationConfiguration(default)
 }
 
 impl RecommendationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_business_name_generation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableBusinessNameGeneration`.
-    pub fn enable_business_name_generation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_business_name_generation = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecommendationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_business_name_generation {
-            m.insert("EnableBusinessNameGeneration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EnableBusinessNameGeneration` (optional).
+    pub fn enable_business_name_generation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "EnableBusinessNameGeneration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for RecommendationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RecommendationConfiguration);
-
-/// Property type `ScheduleConfiguration` of `AWS::DataZone::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct ScheduleConfiguration {
-    /// `Schedule` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `cron\((\b[0-5]?[0-9]\b) (\b2[0-3]\b|\b[0-1]?[0-9]\b) (.*){1,5} (.*){1,5} (.*){1,5} (.*){1,5}\)`.
-    pub schedule: Option<Value<String>>,
-    /// `Timezone` (optional).
-    pub timezone: Option<Value<Timezone>>,
+crate::l1_struct! {
+    /// Property type `ScheduleConfiguration` of `AWS::DataZone::DataSource`.
+    ScheduleConfiguration(default)
 }
 
 impl ScheduleConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            schedule: None,
-            timezone: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule = Some(value.into());
-        self
+    /// `Schedule` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `cron\((\b[0-5]?[0-9]\b) (\b2[0-3]\b|\b[0-1]?[0-9]\b) (.*){1,5} (.*){1,5} (.*){1,5} (.*){1,5}\)`.
+    pub fn schedule(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Schedule", value.into().to_template()))
     }
-    /// Sets `Timezone`.
-    pub fn timezone(mut self, value: impl Into<Value<Timezone>>) -> Self {
-        self.timezone = Some(value.into());
-        self
+    /// `Timezone` (optional).
+    pub fn timezone(self, value: impl Into<Value<Timezone>>) -> Self {
+        Self(self.0.with(1, "Timezone", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ScheduleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timezone {
-            m.insert("Timezone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Timezone`.
+    Timezone {
+        /// `AFRICA_JOHANNESBURG`
+        AfricaJohannesburg = "AFRICA_JOHANNESBURG",
+        /// `AMERICA_MONTREAL`
+        AmericaMontreal = "AMERICA_MONTREAL",
+        /// `AMERICA_SAO_PAULO`
+        AmericaSaoPaulo = "AMERICA_SAO_PAULO",
+        /// `ASIA_BAHRAIN`
+        AsiaBahrain = "ASIA_BAHRAIN",
+        /// `ASIA_BANGKOK`
+        AsiaBangkok = "ASIA_BANGKOK",
+        /// `ASIA_CALCUTTA`
+        AsiaCalcutta = "ASIA_CALCUTTA",
+        /// `ASIA_DUBAI`
+        AsiaDubai = "ASIA_DUBAI",
+        /// `ASIA_HONG_KONG`
+        AsiaHongKong = "ASIA_HONG_KONG",
+        /// `ASIA_JAKARTA`
+        AsiaJakarta = "ASIA_JAKARTA",
+        /// `ASIA_KUALA_LUMPUR`
+        AsiaKualaLumpur = "ASIA_KUALA_LUMPUR",
+        /// `ASIA_SEOUL`
+        AsiaSeoul = "ASIA_SEOUL",
+        /// `ASIA_SHANGHAI`
+        AsiaShanghai = "ASIA_SHANGHAI",
+        /// `ASIA_SINGAPORE`
+        AsiaSingapore = "ASIA_SINGAPORE",
+        /// `ASIA_TAIPEI`
+        AsiaTaipei = "ASIA_TAIPEI",
+        /// `ASIA_TOKYO`
+        AsiaTokyo = "ASIA_TOKYO",
+        /// `AUSTRALIA_MELBOURNE`
+        AustraliaMelbourne = "AUSTRALIA_MELBOURNE",
+        /// `AUSTRALIA_SYDNEY`
+        AustraliaSydney = "AUSTRALIA_SYDNEY",
+        /// `CANADA_CENTRAL`
+        CanadaCentral = "CANADA_CENTRAL",
+        /// `CET`
+        Cet = "CET",
+        /// `CST6CDT`
+        Cst6cdt = "CST6CDT",
+        /// `ETC_GMT`
+        EtcGmt = "ETC_GMT",
+        /// `ETC_GMT0`
+        EtcGmt0 = "ETC_GMT0",
+        /// `ETC_GMT_ADD_0`
+        EtcGmtAdd0 = "ETC_GMT_ADD_0",
+        /// `ETC_GMT_ADD_1`
+        EtcGmtAdd1 = "ETC_GMT_ADD_1",
+        /// `ETC_GMT_ADD_10`
+        EtcGmtAdd10 = "ETC_GMT_ADD_10",
+        /// `ETC_GMT_ADD_11`
+        EtcGmtAdd11 = "ETC_GMT_ADD_11",
+        /// `ETC_GMT_ADD_12`
+        EtcGmtAdd12 = "ETC_GMT_ADD_12",
+        /// `ETC_GMT_ADD_2`
+        EtcGmtAdd2 = "ETC_GMT_ADD_2",
+        /// `ETC_GMT_ADD_3`
+        EtcGmtAdd3 = "ETC_GMT_ADD_3",
+        /// `ETC_GMT_ADD_4`
+        EtcGmtAdd4 = "ETC_GMT_ADD_4",
+        /// `ETC_GMT_ADD_5`
+        EtcGmtAdd5 = "ETC_GMT_ADD_5",
+        /// `ETC_GMT_ADD_6`
+        EtcGmtAdd6 = "ETC_GMT_ADD_6",
+        /// `ETC_GMT_ADD_7`
+        EtcGmtAdd7 = "ETC_GMT_ADD_7",
+        /// `ETC_GMT_ADD_8`
+        EtcGmtAdd8 = "ETC_GMT_ADD_8",
+        /// `ETC_GMT_ADD_9`
+        EtcGmtAdd9 = "ETC_GMT_ADD_9",
+        /// `ETC_GMT_NEG_0`
+        EtcGmtNeg0 = "ETC_GMT_NEG_0",
+        /// `ETC_GMT_NEG_1`
+        EtcGmtNeg1 = "ETC_GMT_NEG_1",
+        /// `ETC_GMT_NEG_10`
+        EtcGmtNeg10 = "ETC_GMT_NEG_10",
+        /// `ETC_GMT_NEG_11`
+        EtcGmtNeg11 = "ETC_GMT_NEG_11",
+        /// `ETC_GMT_NEG_12`
+        EtcGmtNeg12 = "ETC_GMT_NEG_12",
+        /// `ETC_GMT_NEG_13`
+        EtcGmtNeg13 = "ETC_GMT_NEG_13",
+        /// `ETC_GMT_NEG_14`
+        EtcGmtNeg14 = "ETC_GMT_NEG_14",
+        /// `ETC_GMT_NEG_2`
+        EtcGmtNeg2 = "ETC_GMT_NEG_2",
+        /// `ETC_GMT_NEG_3`
+        EtcGmtNeg3 = "ETC_GMT_NEG_3",
+        /// `ETC_GMT_NEG_4`
+        EtcGmtNeg4 = "ETC_GMT_NEG_4",
+        /// `ETC_GMT_NEG_5`
+        EtcGmtNeg5 = "ETC_GMT_NEG_5",
+        /// `ETC_GMT_NEG_6`
+        EtcGmtNeg6 = "ETC_GMT_NEG_6",
+        /// `ETC_GMT_NEG_7`
+        EtcGmtNeg7 = "ETC_GMT_NEG_7",
+        /// `ETC_GMT_NEG_8`
+        EtcGmtNeg8 = "ETC_GMT_NEG_8",
+        /// `ETC_GMT_NEG_9`
+        EtcGmtNeg9 = "ETC_GMT_NEG_9",
+        /// `EUROPE_DUBLIN`
+        EuropeDublin = "EUROPE_DUBLIN",
+        /// `EUROPE_LONDON`
+        EuropeLondon = "EUROPE_LONDON",
+        /// `EUROPE_PARIS`
+        EuropeParis = "EUROPE_PARIS",
+        /// `EUROPE_STOCKHOLM`
+        EuropeStockholm = "EUROPE_STOCKHOLM",
+        /// `EUROPE_ZURICH`
+        EuropeZurich = "EUROPE_ZURICH",
+        /// `ISRAEL`
+        Israel = "ISRAEL",
+        /// `MEXICO_GENERAL`
+        MexicoGeneral = "MEXICO_GENERAL",
+        /// `MST7MDT`
+        Mst7mdt = "MST7MDT",
+        /// `PACIFIC_AUCKLAND`
+        PacificAuckland = "PACIFIC_AUCKLAND",
+        /// `US_CENTRAL`
+        UsCentral = "US_CENTRAL",
+        /// `US_EASTERN`
+        UsEastern = "US_EASTERN",
+        /// `US_MOUNTAIN`
+        UsMountain = "US_MOUNTAIN",
+        /// `US_PACIFIC`
+        UsPacific = "US_PACIFIC",
+        /// `UTC`
+        Utc = "UTC",
     }
 }
-
-impl Check for ScheduleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schedule.check(&path.field("Schedule"), &Rules { min_length: Some(1), max_length: Some(256), pattern: Some("cron\\((\\b[0-5]?[0-9]\\b) (\\b2[0-3]\\b|\\b[0-1]?[0-9]\\b) (.*){1,5} (.*){1,5} (.*){1,5} (.*){1,5}\\)"), ..Rules::NONE }, out);
-        self.timezone
-            .check(&path.field("Timezone"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScheduleConfiguration);
-
-/// Values of `Timezone`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Timezone {
-    /// `AFRICA_JOHANNESBURG`
-    AfricaJohannesburg,
-    /// `AMERICA_MONTREAL`
-    AmericaMontreal,
-    /// `AMERICA_SAO_PAULO`
-    AmericaSaoPaulo,
-    /// `ASIA_BAHRAIN`
-    AsiaBahrain,
-    /// `ASIA_BANGKOK`
-    AsiaBangkok,
-    /// `ASIA_CALCUTTA`
-    AsiaCalcutta,
-    /// `ASIA_DUBAI`
-    AsiaDubai,
-    /// `ASIA_HONG_KONG`
-    AsiaHongKong,
-    /// `ASIA_JAKARTA`
-    AsiaJakarta,
-    /// `ASIA_KUALA_LUMPUR`
-    AsiaKualaLumpur,
-    /// `ASIA_SEOUL`
-    AsiaSeoul,
-    /// `ASIA_SHANGHAI`
-    AsiaShanghai,
-    /// `ASIA_SINGAPORE`
-    AsiaSingapore,
-    /// `ASIA_TAIPEI`
-    AsiaTaipei,
-    /// `ASIA_TOKYO`
-    AsiaTokyo,
-    /// `AUSTRALIA_MELBOURNE`
-    AustraliaMelbourne,
-    /// `AUSTRALIA_SYDNEY`
-    AustraliaSydney,
-    /// `CANADA_CENTRAL`
-    CanadaCentral,
-    /// `CET`
-    Cet,
-    /// `CST6CDT`
-    Cst6cdt,
-    /// `ETC_GMT`
-    EtcGmt,
-    /// `ETC_GMT0`
-    EtcGmt0,
-    /// `ETC_GMT_ADD_0`
-    EtcGmtAdd0,
-    /// `ETC_GMT_ADD_1`
-    EtcGmtAdd1,
-    /// `ETC_GMT_ADD_10`
-    EtcGmtAdd10,
-    /// `ETC_GMT_ADD_11`
-    EtcGmtAdd11,
-    /// `ETC_GMT_ADD_12`
-    EtcGmtAdd12,
-    /// `ETC_GMT_ADD_2`
-    EtcGmtAdd2,
-    /// `ETC_GMT_ADD_3`
-    EtcGmtAdd3,
-    /// `ETC_GMT_ADD_4`
-    EtcGmtAdd4,
-    /// `ETC_GMT_ADD_5`
-    EtcGmtAdd5,
-    /// `ETC_GMT_ADD_6`
-    EtcGmtAdd6,
-    /// `ETC_GMT_ADD_7`
-    EtcGmtAdd7,
-    /// `ETC_GMT_ADD_8`
-    EtcGmtAdd8,
-    /// `ETC_GMT_ADD_9`
-    EtcGmtAdd9,
-    /// `ETC_GMT_NEG_0`
-    EtcGmtNeg0,
-    /// `ETC_GMT_NEG_1`
-    EtcGmtNeg1,
-    /// `ETC_GMT_NEG_10`
-    EtcGmtNeg10,
-    /// `ETC_GMT_NEG_11`
-    EtcGmtNeg11,
-    /// `ETC_GMT_NEG_12`
-    EtcGmtNeg12,
-    /// `ETC_GMT_NEG_13`
-    EtcGmtNeg13,
-    /// `ETC_GMT_NEG_14`
-    EtcGmtNeg14,
-    /// `ETC_GMT_NEG_2`
-    EtcGmtNeg2,
-    /// `ETC_GMT_NEG_3`
-    EtcGmtNeg3,
-    /// `ETC_GMT_NEG_4`
-    EtcGmtNeg4,
-    /// `ETC_GMT_NEG_5`
-    EtcGmtNeg5,
-    /// `ETC_GMT_NEG_6`
-    EtcGmtNeg6,
-    /// `ETC_GMT_NEG_7`
-    EtcGmtNeg7,
-    /// `ETC_GMT_NEG_8`
-    EtcGmtNeg8,
-    /// `ETC_GMT_NEG_9`
-    EtcGmtNeg9,
-    /// `EUROPE_DUBLIN`
-    EuropeDublin,
-    /// `EUROPE_LONDON`
-    EuropeLondon,
-    /// `EUROPE_PARIS`
-    EuropeParis,
-    /// `EUROPE_STOCKHOLM`
-    EuropeStockholm,
-    /// `EUROPE_ZURICH`
-    EuropeZurich,
-    /// `ISRAEL`
-    Israel,
-    /// `MEXICO_GENERAL`
-    MexicoGeneral,
-    /// `MST7MDT`
-    Mst7mdt,
-    /// `PACIFIC_AUCKLAND`
-    PacificAuckland,
-    /// `US_CENTRAL`
-    UsCentral,
-    /// `US_EASTERN`
-    UsEastern,
-    /// `US_MOUNTAIN`
-    UsMountain,
-    /// `US_PACIFIC`
-    UsPacific,
-    /// `UTC`
-    Utc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Timezone {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AFRICA_JOHANNESBURG",
-        "AMERICA_MONTREAL",
-        "AMERICA_SAO_PAULO",
-        "ASIA_BAHRAIN",
-        "ASIA_BANGKOK",
-        "ASIA_CALCUTTA",
-        "ASIA_DUBAI",
-        "ASIA_HONG_KONG",
-        "ASIA_JAKARTA",
-        "ASIA_KUALA_LUMPUR",
-        "ASIA_SEOUL",
-        "ASIA_SHANGHAI",
-        "ASIA_SINGAPORE",
-        "ASIA_TAIPEI",
-        "ASIA_TOKYO",
-        "AUSTRALIA_MELBOURNE",
-        "AUSTRALIA_SYDNEY",
-        "CANADA_CENTRAL",
-        "CET",
-        "CST6CDT",
-        "ETC_GMT",
-        "ETC_GMT0",
-        "ETC_GMT_ADD_0",
-        "ETC_GMT_ADD_1",
-        "ETC_GMT_ADD_10",
-        "ETC_GMT_ADD_11",
-        "ETC_GMT_ADD_12",
-        "ETC_GMT_ADD_2",
-        "ETC_GMT_ADD_3",
-        "ETC_GMT_ADD_4",
-        "ETC_GMT_ADD_5",
-        "ETC_GMT_ADD_6",
-        "ETC_GMT_ADD_7",
-        "ETC_GMT_ADD_8",
-        "ETC_GMT_ADD_9",
-        "ETC_GMT_NEG_0",
-        "ETC_GMT_NEG_1",
-        "ETC_GMT_NEG_10",
-        "ETC_GMT_NEG_11",
-        "ETC_GMT_NEG_12",
-        "ETC_GMT_NEG_13",
-        "ETC_GMT_NEG_14",
-        "ETC_GMT_NEG_2",
-        "ETC_GMT_NEG_3",
-        "ETC_GMT_NEG_4",
-        "ETC_GMT_NEG_5",
-        "ETC_GMT_NEG_6",
-        "ETC_GMT_NEG_7",
-        "ETC_GMT_NEG_8",
-        "ETC_GMT_NEG_9",
-        "EUROPE_DUBLIN",
-        "EUROPE_LONDON",
-        "EUROPE_PARIS",
-        "EUROPE_STOCKHOLM",
-        "EUROPE_ZURICH",
-        "ISRAEL",
-        "MEXICO_GENERAL",
-        "MST7MDT",
-        "PACIFIC_AUCKLAND",
-        "US_CENTRAL",
-        "US_EASTERN",
-        "US_MOUNTAIN",
-        "US_PACIFIC",
-        "UTC",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AfricaJohannesburg => "AFRICA_JOHANNESBURG",
-            Self::AmericaMontreal => "AMERICA_MONTREAL",
-            Self::AmericaSaoPaulo => "AMERICA_SAO_PAULO",
-            Self::AsiaBahrain => "ASIA_BAHRAIN",
-            Self::AsiaBangkok => "ASIA_BANGKOK",
-            Self::AsiaCalcutta => "ASIA_CALCUTTA",
-            Self::AsiaDubai => "ASIA_DUBAI",
-            Self::AsiaHongKong => "ASIA_HONG_KONG",
-            Self::AsiaJakarta => "ASIA_JAKARTA",
-            Self::AsiaKualaLumpur => "ASIA_KUALA_LUMPUR",
-            Self::AsiaSeoul => "ASIA_SEOUL",
-            Self::AsiaShanghai => "ASIA_SHANGHAI",
-            Self::AsiaSingapore => "ASIA_SINGAPORE",
-            Self::AsiaTaipei => "ASIA_TAIPEI",
-            Self::AsiaTokyo => "ASIA_TOKYO",
-            Self::AustraliaMelbourne => "AUSTRALIA_MELBOURNE",
-            Self::AustraliaSydney => "AUSTRALIA_SYDNEY",
-            Self::CanadaCentral => "CANADA_CENTRAL",
-            Self::Cet => "CET",
-            Self::Cst6cdt => "CST6CDT",
-            Self::EtcGmt => "ETC_GMT",
-            Self::EtcGmt0 => "ETC_GMT0",
-            Self::EtcGmtAdd0 => "ETC_GMT_ADD_0",
-            Self::EtcGmtAdd1 => "ETC_GMT_ADD_1",
-            Self::EtcGmtAdd10 => "ETC_GMT_ADD_10",
-            Self::EtcGmtAdd11 => "ETC_GMT_ADD_11",
-            Self::EtcGmtAdd12 => "ETC_GMT_ADD_12",
-            Self::EtcGmtAdd2 => "ETC_GMT_ADD_2",
-            Self::EtcGmtAdd3 => "ETC_GMT_ADD_3",
-            Self::EtcGmtAdd4 => "ETC_GMT_ADD_4",
-            Self::EtcGmtAdd5 => "ETC_GMT_ADD_5",
-            Self::EtcGmtAdd6 => "ETC_GMT_ADD_6",
-            Self::EtcGmtAdd7 => "ETC_GMT_ADD_7",
-            Self::EtcGmtAdd8 => "ETC_GMT_ADD_8",
-            Self::EtcGmtAdd9 => "ETC_GMT_ADD_9",
-            Self::EtcGmtNeg0 => "ETC_GMT_NEG_0",
-            Self::EtcGmtNeg1 => "ETC_GMT_NEG_1",
-            Self::EtcGmtNeg10 => "ETC_GMT_NEG_10",
-            Self::EtcGmtNeg11 => "ETC_GMT_NEG_11",
-            Self::EtcGmtNeg12 => "ETC_GMT_NEG_12",
-            Self::EtcGmtNeg13 => "ETC_GMT_NEG_13",
-            Self::EtcGmtNeg14 => "ETC_GMT_NEG_14",
-            Self::EtcGmtNeg2 => "ETC_GMT_NEG_2",
-            Self::EtcGmtNeg3 => "ETC_GMT_NEG_3",
-            Self::EtcGmtNeg4 => "ETC_GMT_NEG_4",
-            Self::EtcGmtNeg5 => "ETC_GMT_NEG_5",
-            Self::EtcGmtNeg6 => "ETC_GMT_NEG_6",
-            Self::EtcGmtNeg7 => "ETC_GMT_NEG_7",
-            Self::EtcGmtNeg8 => "ETC_GMT_NEG_8",
-            Self::EtcGmtNeg9 => "ETC_GMT_NEG_9",
-            Self::EuropeDublin => "EUROPE_DUBLIN",
-            Self::EuropeLondon => "EUROPE_LONDON",
-            Self::EuropeParis => "EUROPE_PARIS",
-            Self::EuropeStockholm => "EUROPE_STOCKHOLM",
-            Self::EuropeZurich => "EUROPE_ZURICH",
-            Self::Israel => "ISRAEL",
-            Self::MexicoGeneral => "MEXICO_GENERAL",
-            Self::Mst7mdt => "MST7MDT",
-            Self::PacificAuckland => "PACIFIC_AUCKLAND",
-            Self::UsCentral => "US_CENTRAL",
-            Self::UsEastern => "US_EASTERN",
-            Self::UsMountain => "US_MOUNTAIN",
-            Self::UsPacific => "US_PACIFIC",
-            Self::Utc => "UTC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Timezone {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Timezone {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Timezone {
-    fn from(s: &str) -> Self {
-        match s {
-            "AFRICA_JOHANNESBURG" => Self::AfricaJohannesburg,
-            "AMERICA_MONTREAL" => Self::AmericaMontreal,
-            "AMERICA_SAO_PAULO" => Self::AmericaSaoPaulo,
-            "ASIA_BAHRAIN" => Self::AsiaBahrain,
-            "ASIA_BANGKOK" => Self::AsiaBangkok,
-            "ASIA_CALCUTTA" => Self::AsiaCalcutta,
-            "ASIA_DUBAI" => Self::AsiaDubai,
-            "ASIA_HONG_KONG" => Self::AsiaHongKong,
-            "ASIA_JAKARTA" => Self::AsiaJakarta,
-            "ASIA_KUALA_LUMPUR" => Self::AsiaKualaLumpur,
-            "ASIA_SEOUL" => Self::AsiaSeoul,
-            "ASIA_SHANGHAI" => Self::AsiaShanghai,
-            "ASIA_SINGAPORE" => Self::AsiaSingapore,
-            "ASIA_TAIPEI" => Self::AsiaTaipei,
-            "ASIA_TOKYO" => Self::AsiaTokyo,
-            "AUSTRALIA_MELBOURNE" => Self::AustraliaMelbourne,
-            "AUSTRALIA_SYDNEY" => Self::AustraliaSydney,
-            "CANADA_CENTRAL" => Self::CanadaCentral,
-            "CET" => Self::Cet,
-            "CST6CDT" => Self::Cst6cdt,
-            "ETC_GMT" => Self::EtcGmt,
-            "ETC_GMT0" => Self::EtcGmt0,
-            "ETC_GMT_ADD_0" => Self::EtcGmtAdd0,
-            "ETC_GMT_ADD_1" => Self::EtcGmtAdd1,
-            "ETC_GMT_ADD_10" => Self::EtcGmtAdd10,
-            "ETC_GMT_ADD_11" => Self::EtcGmtAdd11,
-            "ETC_GMT_ADD_12" => Self::EtcGmtAdd12,
-            "ETC_GMT_ADD_2" => Self::EtcGmtAdd2,
-            "ETC_GMT_ADD_3" => Self::EtcGmtAdd3,
-            "ETC_GMT_ADD_4" => Self::EtcGmtAdd4,
-            "ETC_GMT_ADD_5" => Self::EtcGmtAdd5,
-            "ETC_GMT_ADD_6" => Self::EtcGmtAdd6,
-            "ETC_GMT_ADD_7" => Self::EtcGmtAdd7,
-            "ETC_GMT_ADD_8" => Self::EtcGmtAdd8,
-            "ETC_GMT_ADD_9" => Self::EtcGmtAdd9,
-            "ETC_GMT_NEG_0" => Self::EtcGmtNeg0,
-            "ETC_GMT_NEG_1" => Self::EtcGmtNeg1,
-            "ETC_GMT_NEG_10" => Self::EtcGmtNeg10,
-            "ETC_GMT_NEG_11" => Self::EtcGmtNeg11,
-            "ETC_GMT_NEG_12" => Self::EtcGmtNeg12,
-            "ETC_GMT_NEG_13" => Self::EtcGmtNeg13,
-            "ETC_GMT_NEG_14" => Self::EtcGmtNeg14,
-            "ETC_GMT_NEG_2" => Self::EtcGmtNeg2,
-            "ETC_GMT_NEG_3" => Self::EtcGmtNeg3,
-            "ETC_GMT_NEG_4" => Self::EtcGmtNeg4,
-            "ETC_GMT_NEG_5" => Self::EtcGmtNeg5,
-            "ETC_GMT_NEG_6" => Self::EtcGmtNeg6,
-            "ETC_GMT_NEG_7" => Self::EtcGmtNeg7,
-            "ETC_GMT_NEG_8" => Self::EtcGmtNeg8,
-            "ETC_GMT_NEG_9" => Self::EtcGmtNeg9,
-            "EUROPE_DUBLIN" => Self::EuropeDublin,
-            "EUROPE_LONDON" => Self::EuropeLondon,
-            "EUROPE_PARIS" => Self::EuropeParis,
-            "EUROPE_STOCKHOLM" => Self::EuropeStockholm,
-            "EUROPE_ZURICH" => Self::EuropeZurich,
-            "ISRAEL" => Self::Israel,
-            "MEXICO_GENERAL" => Self::MexicoGeneral,
-            "MST7MDT" => Self::Mst7mdt,
-            "PACIFIC_AUCKLAND" => Self::PacificAuckland,
-            "US_CENTRAL" => Self::UsCentral,
-            "US_EASTERN" => Self::UsEastern,
-            "US_MOUNTAIN" => Self::UsMountain,
-            "US_PACIFIC" => Self::UsPacific,
-            "UTC" => Self::Utc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Timezone> {
-    fn from(s: &str) -> Self {
-        Value::literal(Timezone::from(s))
-    }
-}
-
-crate::impl_literal!(Timezone);

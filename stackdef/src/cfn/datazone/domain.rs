@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataZone::Domain`.
-#[derive(Debug, Clone)]
-pub struct Domain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Domain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Domain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Domain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::Domain`.
+    Domain("AWS::DataZone::Domain", DomainProps)
 }
 
 impl Domain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::Domain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DataZoneDomainId> {
         self.resource.ref_value()
@@ -117,448 +69,164 @@ impl Domain {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainExecutionRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_execution_role(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DomainExecutionRole", value.into())
+    }
+
+    /// Replaces `DomainVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_version(&self, value: impl Into<Value<DomainVersion>>) {
+        self.resource.set_property("DomainVersion", value.into())
+    }
+
+    /// Replaces `KmsKeyIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ServiceRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceRole", value.into())
+    }
+
+    /// Replaces `SingleSignOn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_single_sign_on(&self, value: impl Into<Value<SingleSignOn>>) {
+        self.resource.set_property("SingleSignOn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::Domain`.
-#[derive(Debug, Clone)]
-pub struct DomainProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DomainExecutionRole` (optional).
-    /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
-    pub domain_execution_role: Option<Value<String>>,
-    /// `DomainVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain_version: Option<Value<DomainVersion>>,
-    /// `KmsKeyIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
-    pub kms_key_identifier: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `ServiceRole` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
-    pub service_role: Option<Value<String>>,
-    /// `SingleSignOn` (optional).
-    pub single_sign_on: Option<Value<SingleSignOn>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::Domain`.
+    DomainProps
 }
 
 impl DomainProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            domain_execution_role: None,
-            domain_version: None,
-            kms_key_identifier: None,
-            name: name.into(),
-            service_role: None,
-            single_sign_on: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(4, "Name", name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DomainExecutionRole`.
-    pub fn domain_execution_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_execution_role = Some(value.into());
-        self
+    /// `DomainExecutionRole` (optional).
+    /// Pattern: `^arn:aws[^:]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
+    pub fn domain_execution_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DomainExecutionRole", value.into().to_template()),
+        )
     }
-    /// Sets `DomainVersion`.
-    pub fn domain_version(mut self, value: impl Into<Value<DomainVersion>>) -> Self {
-        self.domain_version = Some(value.into());
-        self
+    /// `DomainVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain_version(self, value: impl Into<Value<DomainVersion>>) -> Self {
+        Self(self.0.with(2, "DomainVersion", value.into().to_template()))
     }
-    /// Sets `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_identifier = Some(value.into());
-        self
+    /// `KmsKeyIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
+    pub fn kms_key_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "KmsKeyIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceRole`.
-    pub fn service_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_role = Some(value.into());
-        self
+    /// `ServiceRole` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^arn:aws[^:]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
+    pub fn service_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ServiceRole", value.into().to_template()))
     }
-    /// Sets `SingleSignOn`.
-    pub fn single_sign_on(mut self, value: impl Into<Value<SingleSignOn>>) -> Self {
-        self.single_sign_on = Some(value.into());
-        self
+    /// `SingleSignOn` (optional).
+    pub fn single_sign_on(self, value: impl Into<Value<SingleSignOn>>) -> Self {
+        Self(self.0.with(6, "SingleSignOn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_execution_role {
-            m.insert("DomainExecutionRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_version {
-            m.insert("DomainVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.service_role {
-            m.insert("ServiceRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_sign_on {
-            m.insert("SingleSignOn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DomainVersion`.
+    DomainVersion {
+        /// `V1`
+        V1 = "V1",
+        /// `V2`
+        V2 = "V2",
     }
 }
 
-impl Check for DomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_execution_role.check(
-            &path.field("DomainExecutionRole"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_version
-            .check(&path.field("DomainVersion"), &Rules::NONE, out);
-        self.kms_key_identifier.check(
-            &path.field("KmsKeyIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(
-                    "^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_role.check(
-            &path.field("ServiceRole"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.single_sign_on
-            .check(&path.field("SingleSignOn"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DomainProps);
-
-/// Values of `DomainVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DomainVersion {
-    /// `V1`
-    V1,
-    /// `V2`
-    V2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DomainVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["V1", "V2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "V1",
-            Self::V2 => "V2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DomainVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DomainVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DomainVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "V1" => Self::V1,
-            "V2" => Self::V2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DomainVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(DomainVersion::from(s))
-    }
-}
-
-crate::impl_literal!(DomainVersion);
-
-/// Property type `SingleSignOn` of `AWS::DataZone::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct SingleSignOn {
-    /// `IdcInstanceArn` (optional).
-    /// Length: 10..=1224 characters.
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}`.
-    pub idc_instance_arn: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<AuthType>>,
-    /// `UserAssignment` (optional).
-    pub user_assignment: Option<Value<UserAssignment>>,
+crate::l1_struct! {
+    /// Property type `SingleSignOn` of `AWS::DataZone::Domain`.
+    SingleSignOn(default)
 }
 
 impl SingleSignOn {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idc_instance_arn: None,
-            type_: None,
-            user_assignment: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdcInstanceArn`.
-    pub fn idc_instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.idc_instance_arn = Some(value.into());
-        self
+    /// `IdcInstanceArn` (optional).
+    /// Length: 10 to 1224 characters.
+    /// Pattern: `arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}`.
+    pub fn idc_instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "IdcInstanceArn", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<AuthType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<AuthType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
-    /// Sets `UserAssignment`.
-    pub fn user_assignment(mut self, value: impl Into<Value<UserAssignment>>) -> Self {
-        self.user_assignment = Some(value.into());
-        self
+    /// `UserAssignment` (optional).
+    pub fn user_assignment(self, value: impl Into<Value<UserAssignment>>) -> Self {
+        Self(self.0.with(2, "UserAssignment", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SingleSignOn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idc_instance_arn {
-            m.insert("IdcInstanceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_assignment {
-            m.insert("UserAssignment".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AuthType`.
+    AuthType {
+        /// `IAM_IDC`
+        IamIdc = "IAM_IDC",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for SingleSignOn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idc_instance_arn.check(&path.field("IdcInstanceArn"), &Rules { min_length: Some(10), max_length: Some(1224), pattern: Some("arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}"), ..Rules::NONE }, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.user_assignment
-            .check(&path.field("UserAssignment"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `UserAssignment`.
+    UserAssignment {
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
+        /// `MANUAL`
+        Manual = "MANUAL",
     }
 }
 
-crate::impl_literal!(SingleSignOn);
-
-/// Values of `AuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthType {
-    /// `IAM_IDC`
-    IamIdc,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IAM_IDC", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IamIdc => "IAM_IDC",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IAM_IDC" => Self::IamIdc,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthType);
-
-/// Values of `UserAssignment`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserAssignment {
-    /// `AUTOMATIC`
-    Automatic,
-    /// `MANUAL`
-    Manual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserAssignment {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "MANUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "AUTOMATIC",
-            Self::Manual => "MANUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserAssignment {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserAssignment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserAssignment {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC" => Self::Automatic,
-            "MANUAL" => Self::Manual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserAssignment> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserAssignment::from(s))
-    }
-}
-
-crate::impl_literal!(UserAssignment);
-
-/// Property type `Tag` of `AWS::DataZone::Domain`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

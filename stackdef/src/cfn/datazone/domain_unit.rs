@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataZone::DomainUnit`.
-#[derive(Debug, Clone)]
-pub struct DomainUnit {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DomainUnit {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DomainUnit {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DomainUnit {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::DomainUnit`.
+    DomainUnit("AWS::DataZone::DomainUnit", DomainUnitProps)
 }
 
 impl DomainUnit {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::DomainUnit";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainUnitProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -101,27 +53,36 @@ impl DomainUnit {
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ParentDomainUnitIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parent_domain_unit_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ParentDomainUnitIdentifier", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::DomainUnit`.
-#[derive(Debug, Clone)]
-pub struct DomainUnitProps {
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w -]+$`.
-    pub name: Value<String>,
-    /// `ParentDomainUnitIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-z0-9_-]+$`.
-    pub parent_domain_unit_identifier: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::DomainUnit`.
+    DomainUnitProps
 }
 
 impl DomainUnitProps {
@@ -131,79 +92,24 @@ impl DomainUnitProps {
         name: impl Into<Value<String>>,
         parent_domain_unit_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            domain_identifier: domain_identifier.into(),
-            name: name.into(),
-            parent_domain_unit_identifier: parent_domain_unit_identifier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(2, "Name", name.into().to_template())
+                .with(
+                    3,
+                    "ParentDomainUnitIdentifier",
+                    parent_domain_unit_identifier.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainUnitProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "ParentDomainUnitIdentifier".to_owned(),
-            self.parent_domain_unit_identifier.to_template(),
-        );
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
-
-impl Check for DomainUnitProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w -]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parent_domain_unit_identifier.check(
-            &path.field("ParentDomainUnitIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DomainUnitProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataZone::Environment`.
-#[derive(Debug, Clone)]
-pub struct Environment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Environment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Environment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Environment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::Environment`.
+    Environment("AWS::DataZone::Environment", EnvironmentProps)
 }
 
 impl Environment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::Environment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -132,64 +84,96 @@ impl Environment {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `DeploymentOrder` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_order(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("DeploymentOrder", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `EnvironmentAccountIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_account_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentAccountIdentifier", value.into())
+    }
+
+    /// Replaces `EnvironmentAccountRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_account_region(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentAccountRegion", value.into())
+    }
+
+    /// Replaces `EnvironmentBlueprintIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_blueprint_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentBlueprintIdentifier", value.into())
+    }
+
+    /// Replaces `EnvironmentConfigurationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_configuration_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentConfigurationId", value.into())
+    }
+
+    /// Replaces `EnvironmentProfileIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_profile_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentProfileIdentifier", value.into())
+    }
+
+    /// Replaces `EnvironmentRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("EnvironmentRoleArn", value.into())
+    }
+
+    /// Replaces `GlossaryTerms` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_glossary_terms(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("GlossaryTerms", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProjectIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectIdentifier", value.into())
+    }
+
+    /// Replaces `UserParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_parameters(&self, value: impl Into<Value<List<EnvironmentParameter>>>) {
+        self.resource.set_property("UserParameters", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::Environment`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentProps {
-    /// `DeploymentOrder` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub deployment_order: Option<Value<i64>>,
-    /// `Description` (optional).
-    /// Length: ..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `EnvironmentAccountIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^\d{12}$`.
-    pub environment_account_identifier: Option<Value<String>>,
-    /// `EnvironmentAccountRegion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[a-z]{2}-[a-z]{4,10}-\d$`.
-    pub environment_account_region: Option<Value<String>>,
-    /// `EnvironmentBlueprintIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub environment_blueprint_identifier: Option<Value<String>>,
-    /// `EnvironmentConfigurationId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub environment_configuration_id: Option<Value<String>>,
-    /// `EnvironmentProfileIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[a-zA-Z0-9_-]{0,36}$`.
-    pub environment_profile_identifier: Option<Value<String>>,
-    /// `EnvironmentRoleArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub environment_role_arn: Option<Value<ids::RoleArn>>,
-    /// `GlossaryTerms` (optional).
-    /// Items: 0..=20.
-    /// Each item: Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub glossary_terms: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `ProjectIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub project_identifier: Value<String>,
-    /// `UserParameters` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub user_parameters: Option<Value<List<EnvironmentParameter>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::Environment`.
+    EnvironmentProps
 }
 
 impl EnvironmentProps {
@@ -199,247 +183,126 @@ impl EnvironmentProps {
         name: impl Into<Value<String>>,
         project_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            deployment_order: None,
-            description: None,
-            domain_identifier: domain_identifier.into(),
-            environment_account_identifier: None,
-            environment_account_region: None,
-            environment_blueprint_identifier: None,
-            environment_configuration_id: None,
-            environment_profile_identifier: None,
-            environment_role_arn: None,
-            glossary_terms: None,
-            name: name.into(),
-            project_identifier: project_identifier.into(),
-            user_parameters: None,
-        }
-    }
-    /// Sets `DeploymentOrder`.
-    pub fn deployment_order(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.deployment_order = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `EnvironmentAccountIdentifier`.
-    pub fn environment_account_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_account_identifier = Some(value.into());
-        self
-    }
-    /// Sets `EnvironmentAccountRegion`.
-    pub fn environment_account_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_account_region = Some(value.into());
-        self
-    }
-    /// Sets `EnvironmentBlueprintIdentifier`.
-    pub fn environment_blueprint_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_blueprint_identifier = Some(value.into());
-        self
-    }
-    /// Sets `EnvironmentConfigurationId`.
-    pub fn environment_configuration_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_configuration_id = Some(value.into());
-        self
-    }
-    /// Sets `EnvironmentProfileIdentifier`.
-    pub fn environment_profile_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_profile_identifier = Some(value.into());
-        self
-    }
-    /// Sets `EnvironmentRoleArn`.
-    pub fn environment_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.environment_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `GlossaryTerms`.
-    pub fn glossary_terms(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.glossary_terms = Some(value.into());
-        self
-    }
-    /// Sets `UserParameters`.
-    pub fn user_parameters(mut self, value: impl Into<Value<List<EnvironmentParameter>>>) -> Self {
-        self.user_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deployment_order {
-            m.insert("DeploymentOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        if let Some(v) = &self.environment_account_identifier {
-            m.insert("EnvironmentAccountIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_account_region {
-            m.insert("EnvironmentAccountRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_blueprint_identifier {
-            m.insert("EnvironmentBlueprintIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_configuration_id {
-            m.insert("EnvironmentConfigurationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_profile_identifier {
-            m.insert("EnvironmentProfileIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_role_arn {
-            m.insert("EnvironmentRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.glossary_terms {
-            m.insert("GlossaryTerms".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "ProjectIdentifier".to_owned(),
-            self.project_identifier.to_template(),
-        );
-        if let Some(v) = &self.user_parameters {
-            m.insert("UserParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_account_identifier.check(
-            &path.field("EnvironmentAccountIdentifier"),
-            &Rules {
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_account_region.check(
-            &path.field("EnvironmentAccountRegion"),
-            &Rules {
-                pattern: Some("^[a-z]{2}-[a-z]{4,10}-\\d$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_profile_identifier.check(
-            &path.field("EnvironmentProfileIdentifier"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{0,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.glossary_terms.check(
-            &path.field("GlossaryTerms"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(10, "Name", name.into().to_template())
+                .with(
+                    11,
+                    "ProjectIdentifier",
+                    project_identifier.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_identifier.check(
-            &path.field("ProjectIdentifier"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_parameters
-            .check(&path.field("UserParameters"), &Rules::NONE, out);
+        )
+    }
+    /// `DeploymentOrder` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn deployment_order(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeploymentOrder", value.into().to_template()),
+        )
+    }
+    /// `Description` (optional).
+    /// Length: at most 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
+    /// `EnvironmentAccountIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]{12}$`.
+    pub fn environment_account_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            3,
+            "EnvironmentAccountIdentifier",
+            value.into().to_template(),
+        ))
+    }
+    /// `EnvironmentAccountRegion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[a-z]{2}-[a-z]{4,10}-[\d\x{80}-\x{10FFFF}]$`.
+    pub fn environment_account_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnvironmentAccountRegion", value.into().to_template()),
+        )
+    }
+    /// `EnvironmentBlueprintIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn environment_blueprint_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            5,
+            "EnvironmentBlueprintIdentifier",
+            value.into().to_template(),
+        ))
+    }
+    /// `EnvironmentConfigurationId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn environment_configuration_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EnvironmentConfigurationId", value.into().to_template()),
+        )
+    }
+    /// `EnvironmentProfileIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[a-zA-Z0-9_-]{0,36}$`.
+    pub fn environment_profile_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            7,
+            "EnvironmentProfileIdentifier",
+            value.into().to_template(),
+        ))
+    }
+    /// `EnvironmentRoleArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn environment_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(8, "EnvironmentRoleArn", value.into().to_template()),
+        )
+    }
+    /// `GlossaryTerms` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
+    pub fn glossary_terms(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(9, "GlossaryTerms", value.into().to_template()))
+    }
+    /// `UserParameters` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn user_parameters(self, value: impl Into<Value<List<EnvironmentParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "UserParameters", value.into().to_template()),
+        )
     }
 }
 
-crate::impl_literal!(EnvironmentProps);
-
-/// Property type `EnvironmentParameter` of `AWS::DataZone::Environment`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentParameter {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EnvironmentParameter` of `AWS::DataZone::Environment`.
+    EnvironmentParameter(default)
 }
 
 impl EnvironmentParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for EnvironmentParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentParameter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EnvironmentParameter);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataZone::EnvironmentActions`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentActions {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EnvironmentActions {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EnvironmentActions {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EnvironmentActions {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::EnvironmentActions`.
+    EnvironmentActions("AWS::DataZone::EnvironmentActions", EnvironmentActionsProps)
 }
 
 impl EnvironmentActions {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::EnvironmentActions";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentActionsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,197 +38,107 @@ impl EnvironmentActions {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `EnvironmentIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentIdentifier", value.into())
+    }
+
+    /// Replaces `Identifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Identifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<AwsConsoleLinkParameters>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::EnvironmentActions`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentActionsProps {
-    /// `Description` (optional).
-    /// Length: ..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Option<Value<String>>,
-    /// `EnvironmentIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=36 characters.
-    /// Pattern: `[a-zA-Z0-9_-]{1,36}$`.
-    pub environment_identifier: Option<Value<String>>,
-    /// `Identifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub identifier: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w -]+$`.
-    pub name: Value<String>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<AwsConsoleLinkParameters>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::EnvironmentActions`.
+    EnvironmentActionsProps
 }
 
 impl EnvironmentActionsProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            domain_identifier: None,
-            environment_identifier: None,
-            identifier: None,
-            name: name.into(),
-            parameters: None,
-        }
+        Self(crate::Properties::new().with(4, "Name", name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DomainIdentifier`.
-    pub fn domain_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_identifier = Some(value.into());
-        self
+    /// `DomainIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
+    pub fn domain_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DomainIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `EnvironmentIdentifier`.
-    pub fn environment_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_identifier = Some(value.into());
-        self
+    /// `EnvironmentIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 36 characters.
+    /// Pattern: `[a-zA-Z0-9_-]{1,36}$`.
+    pub fn environment_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnvironmentIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Identifier`.
-    pub fn identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identifier = Some(value.into());
-        self
+    /// `Identifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 36 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
+    pub fn identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Identifier", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<AwsConsoleLinkParameters>>) -> Self {
-        self.parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentActionsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_identifier {
-            m.insert("DomainIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_identifier {
-            m.insert("EnvironmentIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identifier {
-            m.insert("Identifier".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<AwsConsoleLinkParameters>>) -> Self {
+        Self(self.0.with(5, "Parameters", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentActionsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_identifier.check(
-            &path.field("EnvironmentIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36),
-                pattern: Some("[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identifier.check(
-            &path.field("Identifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w -]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EnvironmentActionsProps);
-
-/// Property type `AwsConsoleLinkParameters` of `AWS::DataZone::EnvironmentActions`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsConsoleLinkParameters {
-    /// `Uri` (optional).
-    /// Length: 1..=2048 characters.
-    pub uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AwsConsoleLinkParameters` of `AWS::DataZone::EnvironmentActions`.
+    AwsConsoleLinkParameters(default)
 }
 
 impl AwsConsoleLinkParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { uri: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Uri`.
-    pub fn uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsConsoleLinkParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.uri {
-            m.insert("Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Uri` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Uri", value.into().to_template()))
     }
 }
-
-impl Check for AwsConsoleLinkParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.uri.check(
-            &path.field("Uri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsConsoleLinkParameters);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DataZone::EnvironmentBlueprintConfiguration`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentBlueprintConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EnvironmentBlueprintConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EnvironmentBlueprintConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EnvironmentBlueprintConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::EnvironmentBlueprintConfiguration`.
+    EnvironmentBlueprintConfiguration("AWS::DataZone::EnvironmentBlueprintConfiguration", EnvironmentBlueprintConfigurationProps)
 }
 
 impl EnvironmentBlueprintConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::EnvironmentBlueprintConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: EnvironmentBlueprintConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -96,44 +44,71 @@ impl EnvironmentBlueprintConfiguration {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `EnabledRegions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled_regions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("EnabledRegions", value.into())
+    }
+
+    /// Replaces `EnvironmentBlueprintIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_blueprint_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentBlueprintIdentifier", value.into())
+    }
+
+    /// Replaces `EnvironmentRolePermissionBoundary` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_role_permission_boundary(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentRolePermissionBoundary", value.into())
+    }
+
+    /// Replaces `GlobalParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_parameters(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("GlobalParameters", value.into())
+    }
+
+    /// Replaces `ManageAccessRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manage_access_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("ManageAccessRoleArn", value.into())
+    }
+
+    /// Replaces `ProvisioningConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioning_configurations(&self, value: impl Into<Value<List<Json>>>) {
+        self.resource
+            .set_property("ProvisioningConfigurations", value.into())
+    }
+
+    /// Replaces `ProvisioningRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioning_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("ProvisioningRoleArn", value.into())
+    }
+
+    /// Replaces `RegionalParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regional_parameters(&self, value: impl Into<Value<List<RegionalParameter>>>) {
+        self.resource
+            .set_property("RegionalParameters", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::EnvironmentBlueprintConfiguration`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentBlueprintConfigurationProps {
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `EnabledRegions` (required).
-    /// Items: 0..=.
-    /// Each item: Length: 4..=16 characters.
-    /// Each item: Pattern: `^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$`.
-    pub enabled_regions: Value<List<String>>,
-    /// `EnvironmentBlueprintIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub environment_blueprint_identifier: Value<String>,
-    /// `EnvironmentRolePermissionBoundary` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^arn:aws[^:]*:iam::(aws|\d{12}):policy/[\w+=,.@-]*$`.
-    pub environment_role_permission_boundary: Option<Value<String>>,
-    /// `GlobalParameters` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub global_parameters: Option<Value<Map<String>>>,
-    /// `ManageAccessRoleArn` (optional).
-    /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
-    pub manage_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `ProvisioningConfigurations` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub provisioning_configurations: Option<Value<List<serde_json::Value>>>,
-    /// `ProvisioningRoleArn` (optional).
-    /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
-    pub provisioning_role_arn: Option<Value<ids::RoleArn>>,
-    /// `RegionalParameters` (optional).
-    pub regional_parameters: Option<Value<List<RegionalParameter>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::EnvironmentBlueprintConfiguration`.
+    EnvironmentBlueprintConfigurationProps
 }
 
 impl EnvironmentBlueprintConfigurationProps {
@@ -143,218 +118,89 @@ impl EnvironmentBlueprintConfigurationProps {
         enabled_regions: impl Into<Value<List<String>>>,
         environment_blueprint_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            domain_identifier: domain_identifier.into(),
-            enabled_regions: enabled_regions.into(),
-            environment_blueprint_identifier: environment_blueprint_identifier.into(),
-            environment_role_permission_boundary: None,
-            global_parameters: None,
-            manage_access_role_arn: None,
-            provisioning_configurations: None,
-            provisioning_role_arn: None,
-            regional_parameters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(1, "EnabledRegions", enabled_regions.into().to_template())
+                .with(
+                    2,
+                    "EnvironmentBlueprintIdentifier",
+                    environment_blueprint_identifier.into().to_template(),
+                ),
+        )
     }
-    /// Sets `EnvironmentRolePermissionBoundary`.
-    pub fn environment_role_permission_boundary(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_role_permission_boundary = Some(value.into());
-        self
+    /// `EnvironmentRolePermissionBoundary` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^arn:aws[^:]*:iam::(aws|[\d\x{80}-\x{10FFFF}]{12}):policy/[\w\x{80}-\x{10FFFF}+=,.@-]*$`.
+    pub fn environment_role_permission_boundary(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            3,
+            "EnvironmentRolePermissionBoundary",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `GlobalParameters`.
-    pub fn global_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.global_parameters = Some(value.into());
-        self
+    /// `GlobalParameters` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn global_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "GlobalParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ManageAccessRoleArn`.
-    pub fn manage_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.manage_access_role_arn = Some(value.into());
-        self
+    /// `ManageAccessRoleArn` (optional).
+    /// Pattern: `^arn:aws[^:]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
+    pub fn manage_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ManageAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisioningConfigurations`.
-    pub fn provisioning_configurations(
-        mut self,
-        value: impl Into<Value<List<serde_json::Value>>>,
-    ) -> Self {
-        self.provisioning_configurations = Some(value.into());
-        self
+    /// `ProvisioningConfigurations` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn provisioning_configurations(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ProvisioningConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisioningRoleArn`.
-    pub fn provisioning_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.provisioning_role_arn = Some(value.into());
-        self
+    /// `ProvisioningRoleArn` (optional).
+    /// Pattern: `^arn:aws[^:]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
+    pub fn provisioning_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ProvisioningRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `RegionalParameters`.
-    pub fn regional_parameters(mut self, value: impl Into<Value<List<RegionalParameter>>>) -> Self {
-        self.regional_parameters = Some(value.into());
-        self
+    /// `RegionalParameters` (optional).
+    pub fn regional_parameters(self, value: impl Into<Value<List<RegionalParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RegionalParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EnvironmentBlueprintConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        m.insert(
-            "EnabledRegions".to_owned(),
-            self.enabled_regions.to_template(),
-        );
-        m.insert(
-            "EnvironmentBlueprintIdentifier".to_owned(),
-            self.environment_blueprint_identifier.to_template(),
-        );
-        if let Some(v) = &self.environment_role_permission_boundary {
-            m.insert(
-                "EnvironmentRolePermissionBoundary".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.global_parameters {
-            m.insert("GlobalParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manage_access_role_arn {
-            m.insert("ManageAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioning_configurations {
-            m.insert("ProvisioningConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioning_role_arn {
-            m.insert("ProvisioningRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regional_parameters {
-            m.insert("RegionalParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentBlueprintConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.enabled_regions.check(
-            &path.field("EnabledRegions"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(4),
-                            max_length: Some(16),
-                            pattern: Some("^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_blueprint_identifier.check(
-            &path.field("EnvironmentBlueprintIdentifier"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_role_permission_boundary.check(
-            &path.field("EnvironmentRolePermissionBoundary"),
-            &Rules {
-                pattern: Some("^arn:aws[^:]*:iam::(aws|\\d{12}):policy/[\\w+=,.@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.manage_access_role_arn.check(
-            &path.field("ManageAccessRoleArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioning_role_arn.check(
-            &path.field("ProvisioningRoleArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regional_parameters
-            .check(&path.field("RegionalParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EnvironmentBlueprintConfigurationProps);
-
-/// Property type `RegionalParameter` of `AWS::DataZone::EnvironmentBlueprintConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct RegionalParameter {
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<Map<String>>>,
-    /// `Region` (optional).
-    /// Pattern: `^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$`.
-    pub region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RegionalParameter` of `AWS::DataZone::EnvironmentBlueprintConfiguration`.
+    RegionalParameter(default)
 }
 
 impl RegionalParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            parameters: None,
-            region: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Parameters", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    /// Pattern: `^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$`.
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Region", value.into().to_template()))
     }
 }
-
-impl ToTemplate for RegionalParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RegionalParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                pattern: Some("^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RegionalParameter);

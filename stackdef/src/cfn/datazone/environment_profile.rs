@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataZone::EnvironmentProfile`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EnvironmentProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EnvironmentProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EnvironmentProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::EnvironmentProfile`.
+    EnvironmentProfile("AWS::DataZone::EnvironmentProfile", EnvironmentProfileProps)
 }
 
 impl EnvironmentProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::EnvironmentProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -106,41 +58,61 @@ impl EnvironmentProfile {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `AwsAccountRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountRegion", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `EnvironmentBlueprintIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_blueprint_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentBlueprintIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProjectIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectIdentifier", value.into())
+    }
+
+    /// Replaces `UserParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_parameters(&self, value: impl Into<Value<List<EnvironmentParameter>>>) {
+        self.resource.set_property("UserParameters", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::EnvironmentProfile`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentProfileProps {
-    /// `AwsAccountId` (required).
-    /// Pattern: `^\d{12}$`.
-    pub aws_account_id: Value<String>,
-    /// `AwsAccountRegion` (required).
-    /// Pattern: `^[a-z]{2}-[a-z]{4,10}-\d$`.
-    pub aws_account_region: Value<String>,
-    /// `Description` (optional).
-    /// Length: ..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `EnvironmentBlueprintIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub environment_blueprint_identifier: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w -]+$`.
-    pub name: Value<String>,
-    /// `ProjectIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub project_identifier: Value<String>,
-    /// `UserParameters` (optional).
-    pub user_parameters: Option<Value<List<EnvironmentParameter>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::EnvironmentProfile`.
+    EnvironmentProfileProps
 }
 
 impl EnvironmentProfileProps {
@@ -153,171 +125,59 @@ impl EnvironmentProfileProps {
         name: impl Into<Value<String>>,
         project_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aws_account_id: aws_account_id.into(),
-            aws_account_region: aws_account_region.into(),
-            description: None,
-            domain_identifier: domain_identifier.into(),
-            environment_blueprint_identifier: environment_blueprint_identifier.into(),
-            name: name.into(),
-            project_identifier: project_identifier.into(),
-            user_parameters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AwsAccountId", aws_account_id.into().to_template())
+                .with(
+                    1,
+                    "AwsAccountRegion",
+                    aws_account_region.into().to_template(),
+                )
+                .with(
+                    3,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(
+                    4,
+                    "EnvironmentBlueprintIdentifier",
+                    environment_blueprint_identifier.into().to_template(),
+                )
+                .with(5, "Name", name.into().to_template())
+                .with(
+                    6,
+                    "ProjectIdentifier",
+                    project_identifier.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `UserParameters`.
-    pub fn user_parameters(mut self, value: impl Into<Value<List<EnvironmentParameter>>>) -> Self {
-        self.user_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AwsAccountId".to_owned(), self.aws_account_id.to_template());
-        m.insert(
-            "AwsAccountRegion".to_owned(),
-            self.aws_account_region.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        m.insert(
-            "EnvironmentBlueprintIdentifier".to_owned(),
-            self.environment_blueprint_identifier.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "ProjectIdentifier".to_owned(),
-            self.project_identifier.to_template(),
-        );
-        if let Some(v) = &self.user_parameters {
-            m.insert("UserParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserParameters` (optional).
+    pub fn user_parameters(self, value: impl Into<Value<List<EnvironmentParameter>>>) -> Self {
+        Self(self.0.with(7, "UserParameters", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.aws_account_region.check(
-            &path.field("AwsAccountRegion"),
-            &Rules {
-                pattern: Some("^[a-z]{2}-[a-z]{4,10}-\\d$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_blueprint_identifier.check(
-            &path.field("EnvironmentBlueprintIdentifier"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w -]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_identifier.check(
-            &path.field("ProjectIdentifier"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_parameters
-            .check(&path.field("UserParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EnvironmentProfileProps);
-
-/// Property type `EnvironmentParameter` of `AWS::DataZone::EnvironmentProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentParameter {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EnvironmentParameter` of `AWS::DataZone::EnvironmentProfile`.
+    EnvironmentParameter(default)
 }
 
 impl EnvironmentParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for EnvironmentParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentParameter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EnvironmentParameter);

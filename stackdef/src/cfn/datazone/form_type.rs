@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataZone::FormType`.
-#[derive(Debug, Clone)]
-pub struct FormType {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FormType {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FormType {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FormType {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::FormType`.
+    FormType("AWS::DataZone::FormType", FormTypeProps)
 }
 
 impl FormType {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::FormType";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FormTypeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -101,29 +53,48 @@ impl FormType {
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `Model` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model(&self, value: impl Into<Value<Model>>) {
+        self.resource.set_property("Model", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OwningProjectIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owning_project_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OwningProjectIdentifier", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::FormType`.
-#[derive(Debug, Clone)]
-pub struct FormTypeProps {
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `Model` (required).
-    pub model: Value<Model>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `OwningProjectIdentifier` (required).
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub owning_project_identifier: Value<String>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::FormType`.
+    FormTypeProps
 }
 
 impl FormTypeProps {
@@ -134,192 +105,56 @@ impl FormTypeProps {
         name: impl Into<Value<String>>,
         owning_project_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            domain_identifier: domain_identifier.into(),
-            model: model.into(),
-            name: name.into(),
-            owning_project_identifier: owning_project_identifier.into(),
-            status: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(2, "Model", model.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(
+                    4,
+                    "OwningProjectIdentifier",
+                    owning_project_identifier.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FormTypeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        m.insert("Model".to_owned(), self.model.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "OwningProjectIdentifier".to_owned(),
-            self.owning_project_identifier.to_template(),
-        );
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(5, "Status", value.into().to_template()))
     }
 }
 
-impl Check for FormTypeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model.check(&path.field("Model"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.owning_project_identifier.check(
-            &path.field("OwningProjectIdentifier"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FormTypeProps);
-
-/// Property type `Model` of `AWS::DataZone::FormType`.
-#[derive(Debug, Clone, Default)]
-pub struct Model {
-    /// `Smithy` (optional).
-    /// Length: 1..=100000 characters.
-    pub smithy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Model` of `AWS::DataZone::FormType`.
+    Model(default)
 }
 
 impl Model {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { smithy: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Smithy`.
-    pub fn smithy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.smithy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Model {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.smithy {
-            m.insert("Smithy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Smithy` (optional).
+    /// Length: 1 to 100000 characters.
+    pub fn smithy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Smithy", value.into().to_template()))
     }
 }
 
-impl Check for Model {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.smithy.check(
-            &path.field("Smithy"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100000),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
-
-crate::impl_literal!(Model);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);

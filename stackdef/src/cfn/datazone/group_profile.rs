@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataZone::GroupProfile`.
-#[derive(Debug, Clone)]
-pub struct GroupProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GroupProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GroupProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GroupProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::GroupProfile`.
+    GroupProfile("AWS::DataZone::GroupProfile", GroupProfileProps)
 }
 
 impl GroupProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::GroupProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GroupProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -91,217 +43,98 @@ impl GroupProfile {
     pub fn attr_role_principal_id(&self) -> Value<String> {
         self.resource.get_att("RolePrincipalId")
     }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `GroupIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupIdentifier", value.into())
+    }
+
+    /// Replaces `GroupType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_type(&self, value: impl Into<Value<GroupType>>) {
+        self.resource.set_property("GroupType", value.into())
+    }
+
+    /// Replaces `RolePrincipalArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_principal_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RolePrincipalArn", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<GroupProfileStatus>>) {
+        self.resource.set_property("Status", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::GroupProfile`.
-#[derive(Debug, Clone)]
-pub struct GroupProfileProps {
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `GroupIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r  ]+)`.
-    pub group_identifier: Option<Value<String>>,
-    /// `GroupType` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub group_type: Option<Value<GroupType>>,
-    /// `RolePrincipalArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub role_principal_arn: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<GroupProfileStatus>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::GroupProfile`.
+    GroupProfileProps
 }
 
 impl GroupProfileProps {
     /// The required properties: `DomainIdentifier`.
     pub fn new(domain_identifier: impl Into<Value<String>>) -> Self {
-        Self {
-            domain_identifier: domain_identifier.into(),
-            group_identifier: None,
-            group_type: None,
-            role_principal_arn: None,
-            status: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DomainIdentifier",
+            domain_identifier.into().to_template(),
+        ))
     }
-    /// Sets `GroupIdentifier`.
-    pub fn group_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_identifier = Some(value.into());
-        self
+    /// `GroupIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: ``(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|[A-Za-z\x{80}-\x{10FFFF}\x{80}-\x{10FFFF}$+<=>^`|~\x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}\t\n\r  ]+)``.
+    pub fn group_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GroupIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `GroupType`.
-    pub fn group_type(mut self, value: impl Into<Value<GroupType>>) -> Self {
-        self.group_type = Some(value.into());
-        self
+    /// `GroupType` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn group_type(self, value: impl Into<Value<GroupType>>) -> Self {
+        Self(self.0.with(2, "GroupType", value.into().to_template()))
     }
-    /// Sets `RolePrincipalArn`.
-    pub fn role_principal_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.role_principal_arn = Some(value.into());
-        self
+    /// `RolePrincipalArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn role_principal_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RolePrincipalArn", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<GroupProfileStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GroupProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        if let Some(v) = &self.group_identifier {
-            m.insert("GroupIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group_type {
-            m.insert("GroupType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_principal_arn {
-            m.insert("RolePrincipalArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<GroupProfileStatus>>) -> Self {
+        Self(self.0.with(4, "Status", value.into().to_template()))
     }
 }
 
-impl Check for GroupProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_identifier.check(&path.field("GroupIdentifier"), &Rules { pattern: Some("(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r  ]+)"), ..Rules::NONE }, out);
-        self.group_type
-            .check(&path.field("GroupType"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `GroupType`.
+    GroupType {
+        /// `DATAZONE_SSO_GROUP`
+        DatazoneSsoGroup = "DATAZONE_SSO_GROUP",
+        /// `IAM_ROLE_SESSION_GROUP`
+        IamRoleSessionGroup = "IAM_ROLE_SESSION_GROUP",
     }
 }
 
-crate::impl_literal!(GroupProfileProps);
-
-/// Values of `GroupType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupType {
-    /// `DATAZONE_SSO_GROUP`
-    DatazoneSsoGroup,
-    /// `IAM_ROLE_SESSION_GROUP`
-    IamRoleSessionGroup,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GroupType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DATAZONE_SSO_GROUP", "IAM_ROLE_SESSION_GROUP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DatazoneSsoGroup => "DATAZONE_SSO_GROUP",
-            Self::IamRoleSessionGroup => "IAM_ROLE_SESSION_GROUP",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `GroupProfileStatus`.
+    GroupProfileStatus {
+        /// `ASSIGNED`
+        Assigned = "ASSIGNED",
+        /// `NOT_ASSIGNED`
+        NotAssigned = "NOT_ASSIGNED",
     }
 }
-
-impl ToTemplate for GroupType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GroupType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GroupType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DATAZONE_SSO_GROUP" => Self::DatazoneSsoGroup,
-            "IAM_ROLE_SESSION_GROUP" => Self::IamRoleSessionGroup,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GroupType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GroupType::from(s))
-    }
-}
-
-crate::impl_literal!(GroupType);
-
-/// Values of `GroupProfileStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupProfileStatus {
-    /// `ASSIGNED`
-    Assigned,
-    /// `NOT_ASSIGNED`
-    NotAssigned,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GroupProfileStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ASSIGNED", "NOT_ASSIGNED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assigned => "ASSIGNED",
-            Self::NotAssigned => "NOT_ASSIGNED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GroupProfileStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GroupProfileStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GroupProfileStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ASSIGNED" => Self::Assigned,
-            "NOT_ASSIGNED" => Self::NotAssigned,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GroupProfileStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(GroupProfileStatus::from(s))
-    }
-}
-
-crate::impl_literal!(GroupProfileStatus);

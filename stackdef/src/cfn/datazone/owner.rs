@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DataZone::Owner`.
-#[derive(Debug, Clone)]
-pub struct Owner {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Owner {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Owner {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Owner {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::Owner`.
+    Owner("AWS::DataZone::Owner", OwnerProps)
 }
 
 impl Owner {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::Owner";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OwnerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,25 +33,35 @@ impl Owner {
     pub fn attr_owner_type(&self) -> Value<String> {
         self.resource.get_att("OwnerType")
     }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `EntityIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entity_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EntityIdentifier", value.into())
+    }
+
+    /// Replaces `EntityType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entity_type(&self, value: impl Into<Value<EntityType>>) {
+        self.resource.set_property("EntityType", value.into())
+    }
+
+    /// Replaces `Owner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Owner", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::Owner`.
-#[derive(Debug, Clone)]
-pub struct OwnerProps {
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `EntityIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    pub entity_identifier: Value<String>,
-    /// `EntityType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub entity_type: Value<EntityType>,
-    /// `Owner` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub owner: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::Owner`.
+    OwnerProps
 }
 
 impl OwnerProps {
@@ -108,100 +70,30 @@ impl OwnerProps {
         domain_identifier: impl Into<Value<String>>,
         entity_identifier: impl Into<Value<String>>,
         entity_type: impl Into<Value<EntityType>>,
-        owner: impl Into<Value<serde_json::Value>>,
+        owner: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            domain_identifier: domain_identifier.into(),
-            entity_identifier: entity_identifier.into(),
-            entity_type: entity_type.into(),
-            owner: owner.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(
+                    1,
+                    "EntityIdentifier",
+                    entity_identifier.into().to_template(),
+                )
+                .with(2, "EntityType", entity_type.into().to_template())
+                .with(3, "Owner", owner.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OwnerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        m.insert(
-            "EntityIdentifier".to_owned(),
-            self.entity_identifier.to_template(),
-        );
-        m.insert("EntityType".to_owned(), self.entity_type.to_template());
-        m.insert("Owner".to_owned(), self.owner.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EntityType`.
+    EntityType {
+        /// `DOMAIN_UNIT`
+        DomainUnit = "DOMAIN_UNIT",
     }
 }
-
-impl Check for OwnerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entity_type
-            .check(&path.field("EntityType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OwnerProps);
-
-/// Values of `EntityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EntityType {
-    /// `DOMAIN_UNIT`
-    DomainUnit,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EntityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DOMAIN_UNIT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DomainUnit => "DOMAIN_UNIT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EntityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EntityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EntityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOMAIN_UNIT" => Self::DomainUnit,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EntityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EntityType::from(s))
-    }
-}
-
-crate::impl_literal!(EntityType);

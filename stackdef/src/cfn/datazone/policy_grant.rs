@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DataZone::PolicyGrant`.
-#[derive(Debug, Clone)]
-pub struct PolicyGrant {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PolicyGrant {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PolicyGrant {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PolicyGrant {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::PolicyGrant`.
+    PolicyGrant("AWS::DataZone::PolicyGrant", PolicyGrantProps)
 }
 
 impl PolicyGrant {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::PolicyGrant";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PolicyGrantProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,30 +38,47 @@ impl PolicyGrant {
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }
+
+    /// Replaces `Detail` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detail(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Detail", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `EntityIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entity_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EntityIdentifier", value.into())
+    }
+
+    /// Replaces `EntityType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entity_type(&self, value: impl Into<Value<TargetEntityType>>) {
+        self.resource.set_property("EntityType", value.into())
+    }
+
+    /// Replaces `PolicyType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_type(&self, value: impl Into<Value<ManagedPolicyType>>) {
+        self.resource.set_property("PolicyType", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Principal", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::PolicyGrant`.
-#[derive(Debug, Clone)]
-pub struct PolicyGrantProps {
-    /// `Detail` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub detail: Option<Value<serde_json::Value>>,
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `EntityIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    pub entity_identifier: Value<String>,
-    /// `EntityType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub entity_type: Value<TargetEntityType>,
-    /// `PolicyType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub policy_type: Value<ManagedPolicyType>,
-    /// `Principal` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub principal: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::PolicyGrant`.
+    PolicyGrantProps
 }
 
 impl PolicyGrantProps {
@@ -120,250 +89,76 @@ impl PolicyGrantProps {
         entity_type: impl Into<Value<TargetEntityType>>,
         policy_type: impl Into<Value<ManagedPolicyType>>,
     ) -> Self {
-        Self {
-            detail: None,
-            domain_identifier: domain_identifier.into(),
-            entity_identifier: entity_identifier.into(),
-            entity_type: entity_type.into(),
-            policy_type: policy_type.into(),
-            principal: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(
+                    2,
+                    "EntityIdentifier",
+                    entity_identifier.into().to_template(),
+                )
+                .with(3, "EntityType", entity_type.into().to_template())
+                .with(4, "PolicyType", policy_type.into().to_template()),
+        )
     }
-    /// Sets `Detail`.
-    pub fn detail(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.detail = Some(value.into());
-        self
+    /// `Detail` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn detail(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Detail", value.into().to_template()))
     }
-    /// Sets `Principal`.
-    pub fn principal(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.principal = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyGrantProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.detail {
-            m.insert("Detail".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        m.insert(
-            "EntityIdentifier".to_owned(),
-            self.entity_identifier.to_template(),
-        );
-        m.insert("EntityType".to_owned(), self.entity_type.to_template());
-        m.insert("PolicyType".to_owned(), self.policy_type.to_template());
-        if let Some(v) = &self.principal {
-            m.insert("Principal".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Principal` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn principal(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(5, "Principal", value.into().to_template()))
     }
 }
 
-impl Check for PolicyGrantProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entity_type
-            .check(&path.field("EntityType"), &Rules::NONE, out);
-        self.policy_type
-            .check(&path.field("PolicyType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TargetEntityType`.
+    TargetEntityType {
+        /// `DOMAIN_UNIT`
+        DomainUnit = "DOMAIN_UNIT",
+        /// `ENVIRONMENT_BLUEPRINT_CONFIGURATION`
+        EnvironmentBlueprintConfiguration = "ENVIRONMENT_BLUEPRINT_CONFIGURATION",
+        /// `ENVIRONMENT_PROFILE`
+        EnvironmentProfile = "ENVIRONMENT_PROFILE",
+        /// `ASSET_TYPE`
+        AssetType = "ASSET_TYPE",
     }
 }
 
-crate::impl_literal!(PolicyGrantProps);
-
-/// Values of `TargetEntityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetEntityType {
-    /// `DOMAIN_UNIT`
-    DomainUnit,
-    /// `ENVIRONMENT_BLUEPRINT_CONFIGURATION`
-    EnvironmentBlueprintConfiguration,
-    /// `ENVIRONMENT_PROFILE`
-    EnvironmentProfile,
-    /// `ASSET_TYPE`
-    AssetType,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetEntityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DOMAIN_UNIT",
-        "ENVIRONMENT_BLUEPRINT_CONFIGURATION",
-        "ENVIRONMENT_PROFILE",
-        "ASSET_TYPE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DomainUnit => "DOMAIN_UNIT",
-            Self::EnvironmentBlueprintConfiguration => "ENVIRONMENT_BLUEPRINT_CONFIGURATION",
-            Self::EnvironmentProfile => "ENVIRONMENT_PROFILE",
-            Self::AssetType => "ASSET_TYPE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ManagedPolicyType`.
+    ManagedPolicyType {
+        /// `CREATE_DOMAIN_UNIT`
+        CreateDomainUnit = "CREATE_DOMAIN_UNIT",
+        /// `OVERRIDE_DOMAIN_UNIT_OWNERS`
+        OverrideDomainUnitOwners = "OVERRIDE_DOMAIN_UNIT_OWNERS",
+        /// `ADD_TO_PROJECT_MEMBER_POOL`
+        AddToProjectMemberPool = "ADD_TO_PROJECT_MEMBER_POOL",
+        /// `OVERRIDE_PROJECT_OWNERS`
+        OverrideProjectOwners = "OVERRIDE_PROJECT_OWNERS",
+        /// `CREATE_GLOSSARY`
+        CreateGlossary = "CREATE_GLOSSARY",
+        /// `CREATE_FORM_TYPE`
+        CreateFormType = "CREATE_FORM_TYPE",
+        /// `CREATE_ASSET_TYPE`
+        CreateAssetType = "CREATE_ASSET_TYPE",
+        /// `CREATE_PROJECT`
+        CreateProject = "CREATE_PROJECT",
+        /// `CREATE_ENVIRONMENT_PROFILE`
+        CreateEnvironmentProfile = "CREATE_ENVIRONMENT_PROFILE",
+        /// `DELEGATE_CREATE_ENVIRONMENT_PROFILE`
+        DelegateCreateEnvironmentProfile = "DELEGATE_CREATE_ENVIRONMENT_PROFILE",
+        /// `CREATE_ENVIRONMENT`
+        CreateEnvironment = "CREATE_ENVIRONMENT",
+        /// `CREATE_ENVIRONMENT_FROM_BLUEPRINT`
+        CreateEnvironmentFromBlueprint = "CREATE_ENVIRONMENT_FROM_BLUEPRINT",
+        /// `CREATE_PROJECT_FROM_PROJECT_PROFILE`
+        CreateProjectFromProjectProfile = "CREATE_PROJECT_FROM_PROJECT_PROFILE",
     }
 }
-
-impl ToTemplate for TargetEntityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetEntityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetEntityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOMAIN_UNIT" => Self::DomainUnit,
-            "ENVIRONMENT_BLUEPRINT_CONFIGURATION" => Self::EnvironmentBlueprintConfiguration,
-            "ENVIRONMENT_PROFILE" => Self::EnvironmentProfile,
-            "ASSET_TYPE" => Self::AssetType,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetEntityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetEntityType::from(s))
-    }
-}
-
-crate::impl_literal!(TargetEntityType);
-
-/// Values of `ManagedPolicyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ManagedPolicyType {
-    /// `CREATE_DOMAIN_UNIT`
-    CreateDomainUnit,
-    /// `OVERRIDE_DOMAIN_UNIT_OWNERS`
-    OverrideDomainUnitOwners,
-    /// `ADD_TO_PROJECT_MEMBER_POOL`
-    AddToProjectMemberPool,
-    /// `OVERRIDE_PROJECT_OWNERS`
-    OverrideProjectOwners,
-    /// `CREATE_GLOSSARY`
-    CreateGlossary,
-    /// `CREATE_FORM_TYPE`
-    CreateFormType,
-    /// `CREATE_ASSET_TYPE`
-    CreateAssetType,
-    /// `CREATE_PROJECT`
-    CreateProject,
-    /// `CREATE_ENVIRONMENT_PROFILE`
-    CreateEnvironmentProfile,
-    /// `DELEGATE_CREATE_ENVIRONMENT_PROFILE`
-    DelegateCreateEnvironmentProfile,
-    /// `CREATE_ENVIRONMENT`
-    CreateEnvironment,
-    /// `CREATE_ENVIRONMENT_FROM_BLUEPRINT`
-    CreateEnvironmentFromBlueprint,
-    /// `CREATE_PROJECT_FROM_PROJECT_PROFILE`
-    CreateProjectFromProjectProfile,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ManagedPolicyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CREATE_DOMAIN_UNIT",
-        "OVERRIDE_DOMAIN_UNIT_OWNERS",
-        "ADD_TO_PROJECT_MEMBER_POOL",
-        "OVERRIDE_PROJECT_OWNERS",
-        "CREATE_GLOSSARY",
-        "CREATE_FORM_TYPE",
-        "CREATE_ASSET_TYPE",
-        "CREATE_PROJECT",
-        "CREATE_ENVIRONMENT_PROFILE",
-        "DELEGATE_CREATE_ENVIRONMENT_PROFILE",
-        "CREATE_ENVIRONMENT",
-        "CREATE_ENVIRONMENT_FROM_BLUEPRINT",
-        "CREATE_PROJECT_FROM_PROJECT_PROFILE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreateDomainUnit => "CREATE_DOMAIN_UNIT",
-            Self::OverrideDomainUnitOwners => "OVERRIDE_DOMAIN_UNIT_OWNERS",
-            Self::AddToProjectMemberPool => "ADD_TO_PROJECT_MEMBER_POOL",
-            Self::OverrideProjectOwners => "OVERRIDE_PROJECT_OWNERS",
-            Self::CreateGlossary => "CREATE_GLOSSARY",
-            Self::CreateFormType => "CREATE_FORM_TYPE",
-            Self::CreateAssetType => "CREATE_ASSET_TYPE",
-            Self::CreateProject => "CREATE_PROJECT",
-            Self::CreateEnvironmentProfile => "CREATE_ENVIRONMENT_PROFILE",
-            Self::DelegateCreateEnvironmentProfile => "DELEGATE_CREATE_ENVIRONMENT_PROFILE",
-            Self::CreateEnvironment => "CREATE_ENVIRONMENT",
-            Self::CreateEnvironmentFromBlueprint => "CREATE_ENVIRONMENT_FROM_BLUEPRINT",
-            Self::CreateProjectFromProjectProfile => "CREATE_PROJECT_FROM_PROJECT_PROFILE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ManagedPolicyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ManagedPolicyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ManagedPolicyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATE_DOMAIN_UNIT" => Self::CreateDomainUnit,
-            "OVERRIDE_DOMAIN_UNIT_OWNERS" => Self::OverrideDomainUnitOwners,
-            "ADD_TO_PROJECT_MEMBER_POOL" => Self::AddToProjectMemberPool,
-            "OVERRIDE_PROJECT_OWNERS" => Self::OverrideProjectOwners,
-            "CREATE_GLOSSARY" => Self::CreateGlossary,
-            "CREATE_FORM_TYPE" => Self::CreateFormType,
-            "CREATE_ASSET_TYPE" => Self::CreateAssetType,
-            "CREATE_PROJECT" => Self::CreateProject,
-            "CREATE_ENVIRONMENT_PROFILE" => Self::CreateEnvironmentProfile,
-            "DELEGATE_CREATE_ENVIRONMENT_PROFILE" => Self::DelegateCreateEnvironmentProfile,
-            "CREATE_ENVIRONMENT" => Self::CreateEnvironment,
-            "CREATE_ENVIRONMENT_FROM_BLUEPRINT" => Self::CreateEnvironmentFromBlueprint,
-            "CREATE_PROJECT_FROM_PROJECT_PROFILE" => Self::CreateProjectFromProjectProfile,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ManagedPolicyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ManagedPolicyType::from(s))
-    }
-}
-
-crate::impl_literal!(ManagedPolicyType);

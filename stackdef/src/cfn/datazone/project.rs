@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataZone::Project`.
-#[derive(Debug, Clone)]
-pub struct Project {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Project {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Project {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Project {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::Project`.
+    Project("AWS::DataZone::Project", ProjectProps)
 }
 
 impl Project {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::Project";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProjectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -101,56 +53,92 @@ impl Project {
     pub fn attr_project_status(&self) -> Value<String> {
         self.resource.get_att("ProjectStatus")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `DomainUnitId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_unit_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainUnitId", value.into())
+    }
+
+    /// Replaces `GlossaryTerms` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_glossary_terms(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("GlossaryTerms", value.into())
+    }
+
+    /// Replaces `MembershipAssignments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_membership_assignments(
+        &self,
+        value: impl Into<Value<List<ProjectMembershipAssignment>>>,
+    ) {
+        self.resource
+            .set_property("MembershipAssignments", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProjectCategory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_category(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProjectCategory", value.into())
+    }
+
+    /// Replaces `ProjectExecutionRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_execution_role(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectExecutionRole", value.into())
+    }
+
+    /// Replaces `ProjectProfileId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_profile_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProjectProfileId", value.into())
+    }
+
+    /// Replaces `ProjectProfileVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_profile_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectProfileVersion", value.into())
+    }
+
+    /// Replaces `ResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource.set_property("ResourceTags", value.into())
+    }
+
+    /// Replaces `UserParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_parameters(
+        &self,
+        value: impl Into<Value<List<EnvironmentConfigurationUserParameter>>>,
+    ) {
+        self.resource.set_property("UserParameters", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectProps {
-    /// `Description` (optional).
-    /// Length: ..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `DomainUnitId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-z0-9_\-]+$`.
-    pub domain_unit_id: Option<Value<String>>,
-    /// `GlossaryTerms` (optional).
-    /// Items: 0..=20.
-    /// Each item: Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub glossary_terms: Option<Value<List<String>>>,
-    /// `MembershipAssignments` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub membership_assignments: Option<Value<List<ProjectMembershipAssignment>>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w -]+$`.
-    pub name: Value<String>,
-    /// `ProjectCategory` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub project_category: Option<Value<String>>,
-    /// `ProjectExecutionRole` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role/[\w+=,.@/-]+$`.
-    pub project_execution_role: Option<Value<String>>,
-    /// `ProjectProfileId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub project_profile_id: Option<Value<String>>,
-    /// `ProjectProfileVersion` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub project_profile_version: Option<Value<String>>,
-    /// `ResourceTags` (optional).
-    pub resource_tags: Option<Value<List<ResourceTag>>>,
-    /// `UserParameters` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub user_parameters: Option<Value<List<EnvironmentConfigurationUserParameter>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::Project`.
+    ProjectProps
 }
 
 impl ProjectProps {
@@ -159,210 +147,101 @@ impl ProjectProps {
         domain_identifier: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            domain_identifier: domain_identifier.into(),
-            domain_unit_id: None,
-            glossary_terms: None,
-            membership_assignments: None,
-            name: name.into(),
-            project_category: None,
-            project_execution_role: None,
-            project_profile_id: None,
-            project_profile_version: None,
-            resource_tags: None,
-            user_parameters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(5, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DomainUnitId`.
-    pub fn domain_unit_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_unit_id = Some(value.into());
-        self
+    /// `DomainUnitId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-z0-9_\-]+$`.
+    pub fn domain_unit_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DomainUnitId", value.into().to_template()))
     }
-    /// Sets `GlossaryTerms`.
-    pub fn glossary_terms(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.glossary_terms = Some(value.into());
-        self
+    /// `GlossaryTerms` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
+    pub fn glossary_terms(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "GlossaryTerms", value.into().to_template()))
     }
-    /// Sets `MembershipAssignments`.
+    /// `MembershipAssignments` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
     pub fn membership_assignments(
-        mut self,
+        self,
         value: impl Into<Value<List<ProjectMembershipAssignment>>>,
     ) -> Self {
-        self.membership_assignments = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "MembershipAssignments", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectCategory`.
-    pub fn project_category(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_category = Some(value.into());
-        self
+    /// `ProjectCategory` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn project_category(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ProjectCategory", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectExecutionRole`.
-    pub fn project_execution_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_execution_role = Some(value.into());
-        self
+    /// `ProjectExecutionRole` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^arn:aws[^:]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role/[\w\x{80}-\x{10FFFF}+=,.@/-]+$`.
+    pub fn project_execution_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ProjectExecutionRole", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectProfileId`.
-    pub fn project_profile_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_profile_id = Some(value.into());
-        self
+    /// `ProjectProfileId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
+    pub fn project_profile_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ProjectProfileId", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectProfileVersion`.
-    pub fn project_profile_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_profile_version = Some(value.into());
-        self
+    /// `ProjectProfileVersion` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn project_profile_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ProjectProfileVersion", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    pub fn resource_tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(self.0.with(10, "ResourceTags", value.into().to_template()))
     }
-    /// Sets `UserParameters`.
+    /// `UserParameters` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn user_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<EnvironmentConfigurationUserParameter>>>,
     ) -> Self {
-        self.user_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "UserParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ProjectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        if let Some(v) = &self.domain_unit_id {
-            m.insert("DomainUnitId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.glossary_terms {
-            m.insert("GlossaryTerms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.membership_assignments {
-            m.insert("MembershipAssignments".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.project_category {
-            m.insert("ProjectCategory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project_execution_role {
-            m.insert("ProjectExecutionRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project_profile_id {
-            m.insert("ProjectProfileId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project_profile_version {
-            m.insert("ProjectProfileVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_parameters {
-            m.insert("UserParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProjectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_unit_id.check(
-            &path.field("DomainUnitId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.glossary_terms.check(
-            &path.field("GlossaryTerms"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.membership_assignments
-            .check(&path.field("MembershipAssignments"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w -]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_execution_role.check(
-            &path.field("ProjectExecutionRole"),
-            &Rules {
-                pattern: Some("^arn:aws[^:]*:iam::\\d{12}:role/[\\w+=,.@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_profile_id.check(
-            &path.field("ProjectProfileId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_tags
-            .check(&path.field("ResourceTags"), &Rules::NONE, out);
-        self.user_parameters
-            .check(&path.field("UserParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProjectProps);
-
-/// Property type `ProjectMembershipAssignment` of `AWS::DataZone::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectMembershipAssignment {
-    /// `Designation` (required).
-    pub designation: Value<UserDesignation>,
-    /// `Member` (required).
-    pub member: Value<Member>,
+crate::l1_struct! {
+    /// Property type `ProjectMembershipAssignment` of `AWS::DataZone::Project`.
+    ProjectMembershipAssignment
 }
 
 impl ProjectMembershipAssignment {
@@ -371,326 +250,102 @@ impl ProjectMembershipAssignment {
         designation: impl Into<Value<UserDesignation>>,
         member: impl Into<Value<Member>>,
     ) -> Self {
-        Self {
-            designation: designation.into(),
-            member: member.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Designation", designation.into().to_template())
+                .with(1, "Member", member.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ProjectMembershipAssignment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Designation".to_owned(), self.designation.to_template());
-        m.insert("Member".to_owned(), self.member.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UserDesignation`.
+    UserDesignation {
+        /// `PROJECT_OWNER`
+        ProjectOwner = "PROJECT_OWNER",
+        /// `PROJECT_CONTRIBUTOR`
+        ProjectContributor = "PROJECT_CONTRIBUTOR",
     }
 }
 
-impl Check for ProjectMembershipAssignment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.designation
-            .check(&path.field("Designation"), &Rules::NONE, out);
-        self.member.check(&path.field("Member"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProjectMembershipAssignment);
-
-/// Values of `UserDesignation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserDesignation {
-    /// `PROJECT_OWNER`
-    ProjectOwner,
-    /// `PROJECT_CONTRIBUTOR`
-    ProjectContributor,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserDesignation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROJECT_OWNER", "PROJECT_CONTRIBUTOR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProjectOwner => "PROJECT_OWNER",
-            Self::ProjectContributor => "PROJECT_CONTRIBUTOR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserDesignation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserDesignation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserDesignation {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECT_OWNER" => Self::ProjectOwner,
-            "PROJECT_CONTRIBUTOR" => Self::ProjectContributor,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserDesignation> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserDesignation::from(s))
-    }
-}
-
-crate::impl_literal!(UserDesignation);
-
-/// Property type `Member` of `AWS::DataZone::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct Member {
-    /// `GroupIdentifier` (optional).
-    pub group_identifier: Option<Value<String>>,
-    /// `UserIdentifier` (optional).
-    pub user_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Member` of `AWS::DataZone::Project`.
+    Member(default)
 }
 
 impl Member {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            group_identifier: None,
-            user_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GroupIdentifier`.
-    pub fn group_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_identifier = Some(value.into());
-        self
+    /// `GroupIdentifier` (optional).
+    pub fn group_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GroupIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `UserIdentifier`.
-    pub fn user_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_identifier = Some(value.into());
-        self
+    /// `UserIdentifier` (optional).
+    pub fn user_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "UserIdentifier", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Member {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_identifier {
-            m.insert("GroupIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_identifier {
-            m.insert("UserIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag as ResourceTag;
 
-impl Check for Member {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Member);
-
-/// Property type `ResourceTag` of `AWS::DataZone::Project`.
-#[derive(Debug, Clone)]
-pub struct ResourceTag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w \.:/=+@-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\w \.:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl ResourceTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ResourceTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w \\.:/=+@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\w \\.:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceTag);
-
-/// Property type `EnvironmentConfigurationUserParameter` of `AWS::DataZone::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentConfigurationUserParameter {
-    /// `EnvironmentConfigurationName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w -]+$`.
-    pub environment_configuration_name: Option<Value<String>>,
-    /// `EnvironmentId` (optional).
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub environment_id: Option<Value<String>>,
-    /// `EnvironmentParameters` (optional).
-    pub environment_parameters: Option<Value<List<EnvironmentParameter>>>,
+crate::l1_struct! {
+    /// Property type `EnvironmentConfigurationUserParameter` of `AWS::DataZone::Project`.
+    EnvironmentConfigurationUserParameter(default)
 }
 
 impl EnvironmentConfigurationUserParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            environment_configuration_name: None,
-            environment_id: None,
-            environment_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnvironmentConfigurationName`.
-    pub fn environment_configuration_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_configuration_name = Some(value.into());
-        self
+    /// `EnvironmentConfigurationName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF} -]+$`.
+    pub fn environment_configuration_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "EnvironmentConfigurationName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnvironmentId`.
-    pub fn environment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_id = Some(value.into());
-        self
+    /// `EnvironmentId` (optional).
+    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
+    pub fn environment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EnvironmentId", value.into().to_template()))
     }
-    /// Sets `EnvironmentParameters`.
+    /// `EnvironmentParameters` (optional).
     pub fn environment_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<EnvironmentParameter>>>,
     ) -> Self {
-        self.environment_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "EnvironmentParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EnvironmentConfigurationUserParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.environment_configuration_name {
-            m.insert("EnvironmentConfigurationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_id {
-            m.insert("EnvironmentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_parameters {
-            m.insert("EnvironmentParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentConfigurationUserParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.environment_configuration_name.check(
-            &path.field("EnvironmentConfigurationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w -]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_id.check(
-            &path.field("EnvironmentId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_parameters
-            .check(&path.field("EnvironmentParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EnvironmentConfigurationUserParameter);
-
-/// Property type `EnvironmentParameter` of `AWS::DataZone::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentParameter {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EnvironmentParameter` of `AWS::DataZone::Project`.
+    EnvironmentParameter(default)
 }
 
 impl EnvironmentParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for EnvironmentParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentParameter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EnvironmentParameter);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DataZone::ProjectMembership`.
-#[derive(Debug, Clone)]
-pub struct ProjectMembership {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProjectMembership {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProjectMembership {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProjectMembership {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::ProjectMembership`.
+    ProjectMembership("AWS::DataZone::ProjectMembership", ProjectMembershipProps)
 }
 
 impl ProjectMembership {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::ProjectMembership";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProjectMembershipProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,26 +33,36 @@ impl ProjectMembership {
     pub fn attr_member_identifier_type(&self) -> Value<String> {
         self.resource.get_att("MemberIdentifierType")
     }
+
+    /// Replaces `Designation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_designation(&self, value: impl Into<Value<UserDesignation>>) {
+        self.resource.set_property("Designation", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `Member` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_member(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Member", value.into())
+    }
+
+    /// Replaces `ProjectIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectIdentifier", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::ProjectMembership`.
-#[derive(Debug, Clone)]
-pub struct ProjectMembershipProps {
-    /// `Designation` (required).
-    /// Write-only: not returned when the resource is read.
-    pub designation: Value<UserDesignation>,
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `Member` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub member: Value<serde_json::Value>,
-    /// `ProjectIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub project_identifier: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::ProjectMembership`.
+    ProjectMembershipProps
 }
 
 impl ProjectMembershipProps {
@@ -108,131 +70,39 @@ impl ProjectMembershipProps {
     pub fn new(
         designation: impl Into<Value<UserDesignation>>,
         domain_identifier: impl Into<Value<String>>,
-        member: impl Into<Value<serde_json::Value>>,
+        member: impl Into<Value<Json>>,
         project_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            designation: designation.into(),
-            domain_identifier: domain_identifier.into(),
-            member: member.into(),
-            project_identifier: project_identifier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Designation", designation.into().to_template())
+                .with(
+                    1,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(2, "Member", member.into().to_template())
+                .with(
+                    3,
+                    "ProjectIdentifier",
+                    project_identifier.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ProjectMembershipProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Designation".to_owned(), self.designation.to_template());
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        m.insert("Member".to_owned(), self.member.to_template());
-        m.insert(
-            "ProjectIdentifier".to_owned(),
-            self.project_identifier.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UserDesignation`.
+    UserDesignation {
+        /// `PROJECT_OWNER`
+        ProjectOwner = "PROJECT_OWNER",
+        /// `PROJECT_CONTRIBUTOR`
+        ProjectContributor = "PROJECT_CONTRIBUTOR",
+        /// `PROJECT_CATALOG_VIEWER`
+        ProjectCatalogViewer = "PROJECT_CATALOG_VIEWER",
+        /// `PROJECT_CATALOG_CONSUMER`
+        ProjectCatalogConsumer = "PROJECT_CATALOG_CONSUMER",
+        /// `PROJECT_CATALOG_STEWARD`
+        ProjectCatalogSteward = "PROJECT_CATALOG_STEWARD",
     }
 }
-
-impl Check for ProjectMembershipProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.designation
-            .check(&path.field("Designation"), &Rules::NONE, out);
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_identifier.check(
-            &path.field("ProjectIdentifier"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProjectMembershipProps);
-
-/// Values of `UserDesignation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserDesignation {
-    /// `PROJECT_OWNER`
-    ProjectOwner,
-    /// `PROJECT_CONTRIBUTOR`
-    ProjectContributor,
-    /// `PROJECT_CATALOG_VIEWER`
-    ProjectCatalogViewer,
-    /// `PROJECT_CATALOG_CONSUMER`
-    ProjectCatalogConsumer,
-    /// `PROJECT_CATALOG_STEWARD`
-    ProjectCatalogSteward,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserDesignation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECT_OWNER",
-        "PROJECT_CONTRIBUTOR",
-        "PROJECT_CATALOG_VIEWER",
-        "PROJECT_CATALOG_CONSUMER",
-        "PROJECT_CATALOG_STEWARD",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProjectOwner => "PROJECT_OWNER",
-            Self::ProjectContributor => "PROJECT_CONTRIBUTOR",
-            Self::ProjectCatalogViewer => "PROJECT_CATALOG_VIEWER",
-            Self::ProjectCatalogConsumer => "PROJECT_CATALOG_CONSUMER",
-            Self::ProjectCatalogSteward => "PROJECT_CATALOG_STEWARD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserDesignation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserDesignation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserDesignation {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROJECT_OWNER" => Self::ProjectOwner,
-            "PROJECT_CONTRIBUTOR" => Self::ProjectContributor,
-            "PROJECT_CATALOG_VIEWER" => Self::ProjectCatalogViewer,
-            "PROJECT_CATALOG_CONSUMER" => Self::ProjectCatalogConsumer,
-            "PROJECT_CATALOG_STEWARD" => Self::ProjectCatalogSteward,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserDesignation> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserDesignation::from(s))
-    }
-}
-
-crate::impl_literal!(UserDesignation);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataZone::ProjectProfile`.
-#[derive(Debug, Clone)]
-pub struct ProjectProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProjectProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProjectProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProjectProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::ProjectProfile`.
+    ProjectProfile("AWS::DataZone::ProjectProfile", ProjectProfileProps)
 }
 
 impl ProjectProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::ProjectProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProjectProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -106,241 +58,167 @@ impl ProjectProfile {
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
+
+    /// Replaces `AllowCustomProjectResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_custom_project_resource_tags(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowCustomProjectResourceTags", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `DomainUnitIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_unit_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DomainUnitIdentifier", value.into())
+    }
+
+    /// Replaces `EnvironmentConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_configurations(
+        &self,
+        value: impl Into<Value<List<EnvironmentConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("EnvironmentConfigurations", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProjectResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_resource_tags(&self, value: impl Into<Value<List<ResourceTagParameter>>>) {
+        self.resource
+            .set_property("ProjectResourceTags", value.into())
+    }
+
+    /// Replaces `ProjectResourceTagsDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_resource_tags_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectResourceTagsDescription", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `UseDefaultConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_default_configurations(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseDefaultConfigurations", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::ProjectProfile`.
-#[derive(Debug, Clone)]
-pub struct ProjectProfileProps {
-    /// `AllowCustomProjectResourceTags` (optional).
-    pub allow_custom_project_resource_tags: Option<Value<bool>>,
-    /// `Description` (optional).
-    /// Length: ..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^dzd[_-][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Option<Value<String>>,
-    /// `DomainUnitIdentifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-z0-9_\-]+$`.
-    pub domain_unit_identifier: Option<Value<String>>,
-    /// `EnvironmentConfigurations` (optional).
-    pub environment_configurations: Option<Value<List<EnvironmentConfiguration>>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w -]+$`.
-    pub name: Value<String>,
-    /// `ProjectResourceTags` (optional).
-    /// Items: ..=25.
-    pub project_resource_tags: Option<Value<List<ResourceTagParameter>>>,
-    /// `ProjectResourceTagsDescription` (optional).
-    /// Length: ..=2048 characters.
-    pub project_resource_tags_description: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `UseDefaultConfigurations` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub use_default_configurations: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::ProjectProfile`.
+    ProjectProfileProps
 }
 
 impl ProjectProfileProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            allow_custom_project_resource_tags: None,
-            description: None,
-            domain_identifier: None,
-            domain_unit_identifier: None,
-            environment_configurations: None,
-            name: name.into(),
-            project_resource_tags: None,
-            project_resource_tags_description: None,
-            status: None,
-            use_default_configurations: None,
-        }
+        Self(crate::Properties::new().with(5, "Name", name.into().to_template()))
     }
-    /// Sets `AllowCustomProjectResourceTags`.
-    pub fn allow_custom_project_resource_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_custom_project_resource_tags = Some(value.into());
-        self
+    /// `AllowCustomProjectResourceTags` (optional).
+    pub fn allow_custom_project_resource_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AllowCustomProjectResourceTags",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DomainIdentifier`.
-    pub fn domain_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_identifier = Some(value.into());
-        self
+    /// `DomainIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^dzd[_-][a-zA-Z0-9_-]{1,36}$`.
+    pub fn domain_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DomainIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DomainUnitIdentifier`.
-    pub fn domain_unit_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_unit_identifier = Some(value.into());
-        self
+    /// `DomainUnitIdentifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-z0-9_\-]+$`.
+    pub fn domain_unit_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DomainUnitIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `EnvironmentConfigurations`.
+    /// `EnvironmentConfigurations` (optional).
     pub fn environment_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<EnvironmentConfiguration>>>,
     ) -> Self {
-        self.environment_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "EnvironmentConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectResourceTags`.
+    /// `ProjectResourceTags` (optional).
+    /// Items: at most 25.
     pub fn project_resource_tags(
-        mut self,
+        self,
         value: impl Into<Value<List<ResourceTagParameter>>>,
     ) -> Self {
-        self.project_resource_tags = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ProjectResourceTags", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectResourceTagsDescription`.
-    pub fn project_resource_tags_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_resource_tags_description = Some(value.into());
-        self
+    /// `ProjectResourceTagsDescription` (optional).
+    /// Length: at most 2048 characters.
+    pub fn project_resource_tags_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            7,
+            "ProjectResourceTagsDescription",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(8, "Status", value.into().to_template()))
     }
-    /// Sets `UseDefaultConfigurations`.
-    pub fn use_default_configurations(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_default_configurations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProjectProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_custom_project_resource_tags {
-            m.insert("AllowCustomProjectResourceTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_identifier {
-            m.insert("DomainIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_unit_identifier {
-            m.insert("DomainUnitIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_configurations {
-            m.insert("EnvironmentConfigurations".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.project_resource_tags {
-            m.insert("ProjectResourceTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project_resource_tags_description {
-            m.insert("ProjectResourceTagsDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_default_configurations {
-            m.insert("UseDefaultConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseDefaultConfigurations` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn use_default_configurations(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "UseDefaultConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ProjectProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[_-][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_unit_identifier.check(
-            &path.field("DomainUnitIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_configurations.check(
-            &path.field("EnvironmentConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w -]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_resource_tags.check(
-            &path.field("ProjectResourceTags"),
-            &Rules {
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_resource_tags_description.check(
-            &path.field("ProjectResourceTagsDescription"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProjectProfileProps);
-
-/// Property type `EnvironmentConfiguration` of `AWS::DataZone::ProjectProfile`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentConfiguration {
-    /// `AwsAccount` (optional).
-    pub aws_account: Option<Value<AwsAccount>>,
-    /// `AwsRegion` (required).
-    pub aws_region: Value<Region>,
-    /// `ConfigurationParameters` (optional).
-    pub configuration_parameters: Option<Value<EnvironmentConfigurationParametersDetails>>,
-    /// `DeploymentMode` (optional).
-    pub deployment_mode: Option<Value<DeploymentMode>>,
-    /// `DeploymentOrder` (optional).
-    /// Range: 0..=16.
-    pub deployment_order: Option<Value<f64>>,
-    /// `Description` (optional).
-    /// Length: ..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `EnvironmentBlueprintId` (required).
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub environment_blueprint_id: Value<String>,
-    /// `EnvironmentConfigurationId` (optional).
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub environment_configuration_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w -]+$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `EnvironmentConfiguration` of `AWS::DataZone::ProjectProfile`.
+    EnvironmentConfiguration
 }
 
 impl EnvironmentConfiguration {
@@ -350,447 +228,157 @@ impl EnvironmentConfiguration {
         environment_blueprint_id: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aws_account: None,
-            aws_region: aws_region.into(),
-            configuration_parameters: None,
-            deployment_mode: None,
-            deployment_order: None,
-            description: None,
-            environment_blueprint_id: environment_blueprint_id.into(),
-            environment_configuration_id: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "AwsRegion", aws_region.into().to_template())
+                .with(
+                    6,
+                    "EnvironmentBlueprintId",
+                    environment_blueprint_id.into().to_template(),
+                )
+                .with(8, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AwsAccount`.
-    pub fn aws_account(mut self, value: impl Into<Value<AwsAccount>>) -> Self {
-        self.aws_account = Some(value.into());
-        self
+    /// `AwsAccount` (optional).
+    pub fn aws_account(self, value: impl Into<Value<AwsAccount>>) -> Self {
+        Self(self.0.with(0, "AwsAccount", value.into().to_template()))
     }
-    /// Sets `ConfigurationParameters`.
+    /// `ConfigurationParameters` (optional).
     pub fn configuration_parameters(
-        mut self,
+        self,
         value: impl Into<Value<EnvironmentConfigurationParametersDetails>>,
     ) -> Self {
-        self.configuration_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ConfigurationParameters", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentMode`.
-    pub fn deployment_mode(mut self, value: impl Into<Value<DeploymentMode>>) -> Self {
-        self.deployment_mode = Some(value.into());
-        self
+    /// `DeploymentMode` (optional).
+    pub fn deployment_mode(self, value: impl Into<Value<DeploymentMode>>) -> Self {
+        Self(self.0.with(3, "DeploymentMode", value.into().to_template()))
     }
-    /// Sets `DeploymentOrder`.
-    pub fn deployment_order(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.deployment_order = Some(value.into());
-        self
+    /// `DeploymentOrder` (optional).
+    /// Range: 0 to 16.
+    pub fn deployment_order(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DeploymentOrder", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `EnvironmentConfigurationId`.
-    pub fn environment_configuration_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_configuration_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_account {
-            m.insert("AwsAccount".to_owned(), v.to_template());
-        }
-        m.insert("AwsRegion".to_owned(), self.aws_region.to_template());
-        if let Some(v) = &self.configuration_parameters {
-            m.insert("ConfigurationParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_mode {
-            m.insert("DeploymentMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_order {
-            m.insert("DeploymentOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EnvironmentBlueprintId".to_owned(),
-            self.environment_blueprint_id.to_template(),
-        );
-        if let Some(v) = &self.environment_configuration_id {
-            m.insert("EnvironmentConfigurationId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `EnvironmentConfigurationId` (optional).
+    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
+    pub fn environment_configuration_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EnvironmentConfigurationId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EnvironmentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account
-            .check(&path.field("AwsAccount"), &Rules::NONE, out);
-        self.aws_region
-            .check(&path.field("AwsRegion"), &Rules::NONE, out);
-        self.configuration_parameters.check(
-            &path.field("ConfigurationParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.deployment_mode
-            .check(&path.field("DeploymentMode"), &Rules::NONE, out);
-        self.deployment_order.check(
-            &path.field("DeploymentOrder"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(16.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_blueprint_id.check(
-            &path.field("EnvironmentBlueprintId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_configuration_id.check(
-            &path.field("EnvironmentConfigurationId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w -]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentConfiguration);
-
-/// Property type `AwsAccount` of `AWS::DataZone::ProjectProfile`.
-#[derive(Debug, Clone)]
-pub struct AwsAccount {
-    /// `AwsAccountId` (required).
-    /// Pattern: `^\d{12}$`.
-    pub aws_account_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `AwsAccount` of `AWS::DataZone::ProjectProfile`.
+    AwsAccount
 }
 
 impl AwsAccount {
     /// The required properties: `AwsAccountId`.
     pub fn new(aws_account_id: impl Into<Value<String>>) -> Self {
-        Self {
-            aws_account_id: aws_account_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "AwsAccountId", aws_account_id.into().to_template()))
     }
 }
 
-impl ToTemplate for AwsAccount {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AwsAccountId".to_owned(), self.aws_account_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AwsAccount {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsAccount);
-
-/// Property type `Region` of `AWS::DataZone::ProjectProfile`.
-#[derive(Debug, Clone)]
-pub struct Region {
-    /// `RegionName` (required).
-    /// Length: 4..=16 characters.
-    /// Pattern: `^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$`.
-    pub region_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Region` of `AWS::DataZone::ProjectProfile`.
+    Region
 }
 
 impl Region {
     /// The required properties: `RegionName`.
     pub fn new(region_name: impl Into<Value<String>>) -> Self {
-        Self {
-            region_name: region_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "RegionName", region_name.into().to_template()))
     }
 }
 
-impl ToTemplate for Region {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RegionName".to_owned(), self.region_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Region {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.region_name.check(
-            &path.field("RegionName"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(16),
-                pattern: Some("^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Region);
-
-/// Property type `EnvironmentConfigurationParametersDetails` of `AWS::DataZone::ProjectProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentConfigurationParametersDetails {
-    /// `ParameterOverrides` (optional).
-    pub parameter_overrides: Option<Value<List<EnvironmentConfigurationParameter>>>,
-    /// `ResolvedParameters` (optional).
-    pub resolved_parameters: Option<Value<List<EnvironmentConfigurationParameter>>>,
-    /// `SsmPath` (optional).
-    /// Length: 1..=2048 characters.
-    pub ssm_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EnvironmentConfigurationParametersDetails` of `AWS::DataZone::ProjectProfile`.
+    EnvironmentConfigurationParametersDetails(default)
 }
 
 impl EnvironmentConfigurationParametersDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            parameter_overrides: None,
-            resolved_parameters: None,
-            ssm_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ParameterOverrides`.
+    /// `ParameterOverrides` (optional).
     pub fn parameter_overrides(
-        mut self,
+        self,
         value: impl Into<Value<List<EnvironmentConfigurationParameter>>>,
     ) -> Self {
-        self.parameter_overrides = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ParameterOverrides", value.into().to_template()),
+        )
     }
-    /// Sets `ResolvedParameters`.
+    /// `ResolvedParameters` (optional).
     pub fn resolved_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<EnvironmentConfigurationParameter>>>,
     ) -> Self {
-        self.resolved_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ResolvedParameters", value.into().to_template()),
+        )
     }
-    /// Sets `SsmPath`.
-    pub fn ssm_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssm_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentConfigurationParametersDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parameter_overrides {
-            m.insert("ParameterOverrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolved_parameters {
-            m.insert("ResolvedParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssm_path {
-            m.insert("SsmPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SsmPath` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn ssm_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SsmPath", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentConfigurationParametersDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameter_overrides
-            .check(&path.field("ParameterOverrides"), &Rules::NONE, out);
-        self.resolved_parameters
-            .check(&path.field("ResolvedParameters"), &Rules::NONE, out);
-        self.ssm_path.check(
-            &path.field("SsmPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentConfigurationParametersDetails);
-
-/// Property type `EnvironmentConfigurationParameter` of `AWS::DataZone::ProjectProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentConfigurationParameter {
-    /// `IsEditable` (optional).
-    pub is_editable: Option<Value<bool>>,
-    /// `Name` (optional).
-    /// Pattern: `^[a-zA-Z_][a-zA-Z0-9_]*$`.
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EnvironmentConfigurationParameter` of `AWS::DataZone::ProjectProfile`.
+    EnvironmentConfigurationParameter(default)
 }
 
 impl EnvironmentConfigurationParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            is_editable: None,
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsEditable`.
-    pub fn is_editable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_editable = Some(value.into());
-        self
+    /// `IsEditable` (optional).
+    pub fn is_editable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsEditable", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Pattern: `^[a-zA-Z_][a-zA-Z0-9_]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EnvironmentConfigurationParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_editable {
-            m.insert("IsEditable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DeploymentMode`.
+    DeploymentMode {
+        /// `ON_CREATE`
+        OnCreate = "ON_CREATE",
+        /// `ON_DEMAND`
+        OnDemand = "ON_DEMAND",
     }
 }
 
-impl Check for EnvironmentConfigurationParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z_][a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentConfigurationParameter);
-
-/// Values of `DeploymentMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeploymentMode {
-    /// `ON_CREATE`
-    OnCreate,
-    /// `ON_DEMAND`
-    OnDemand,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeploymentMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ON_CREATE", "ON_DEMAND"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnCreate => "ON_CREATE",
-            Self::OnDemand => "ON_DEMAND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeploymentMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeploymentMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeploymentMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ON_CREATE" => Self::OnCreate,
-            "ON_DEMAND" => Self::OnDemand,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeploymentMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeploymentMode::from(s))
-    }
-}
-
-crate::impl_literal!(DeploymentMode);
-
-/// Property type `ResourceTagParameter` of `AWS::DataZone::ProjectProfile`.
-#[derive(Debug, Clone)]
-pub struct ResourceTagParameter {
-    /// `IsValueEditable` (required).
-    pub is_value_editable: Value<bool>,
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w \.:/=+@-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\w \.:/=+@-]*$`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourceTagParameter` of `AWS::DataZone::ProjectProfile`.
+    ResourceTagParameter
 }
 
 impl ResourceTagParameter {
@@ -800,107 +388,21 @@ impl ResourceTagParameter {
         key: impl Into<Value<String>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            is_value_editable: is_value_editable.into(),
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IsValueEditable", is_value_editable.into().to_template())
+                .with(1, "Key", key.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourceTagParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IsValueEditable".to_owned(),
-            self.is_value_editable.to_template(),
-        );
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
-
-impl Check for ResourceTagParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w \\.:/=+@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\w \\.:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceTagParameter);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DataZone::SubscriptionTarget`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionTarget {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SubscriptionTarget {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SubscriptionTarget {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SubscriptionTarget {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::SubscriptionTarget`.
+    SubscriptionTarget("AWS::DataZone::SubscriptionTarget", SubscriptionTargetProps)
 }
 
 impl SubscriptionTarget {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::SubscriptionTarget";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SubscriptionTargetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -111,42 +63,72 @@ impl SubscriptionTarget {
     pub fn attr_updated_by(&self) -> Value<String> {
         self.resource.get_att("UpdatedBy")
     }
+
+    /// Replaces `ApplicableAssetTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_applicable_asset_types(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ApplicableAssetTypes", value.into())
+    }
+
+    /// Replaces `AuthorizedPrincipals` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorized_principals(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AuthorizedPrincipals", value.into())
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `EnvironmentIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentIdentifier", value.into())
+    }
+
+    /// Replaces `ManageAccessRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manage_access_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ManageAccessRole", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Provider` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provider(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Provider", value.into())
+    }
+
+    /// Replaces `SubscriptionTargetConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscription_target_config(
+        &self,
+        value: impl Into<Value<List<SubscriptionTargetForm>>>,
+    ) {
+        self.resource
+            .set_property("SubscriptionTargetConfig", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::DataZone::SubscriptionTarget`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionTargetProps {
-    /// `ApplicableAssetTypes` (required).
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^[^\.]*`.
-    pub applicable_asset_types: Value<List<String>>,
-    /// `AuthorizedPrincipals` (required).
-    /// Items: 1..=10.
-    /// Each item: Pattern: `^[a-zA-Z0-9:/_-]*$`.
-    pub authorized_principals: Value<List<String>>,
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `EnvironmentIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub environment_identifier: Value<String>,
-    /// `ManageAccessRole` (optional).
-    /// Pattern: `^arn:aws(|-cn|-us-gov):iam::\d{12}:(role|role/service-role)/[\w+=,.@-]*$`.
-    pub manage_access_role: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    pub name: Value<String>,
-    /// `Provider` (optional).
-    pub provider: Option<Value<String>>,
-    /// `SubscriptionTargetConfig` (required).
-    pub subscription_target_config: Value<List<SubscriptionTargetForm>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::SubscriptionTarget`.
+    SubscriptionTargetProps
 }
 
 impl SubscriptionTargetProps {
@@ -160,187 +142,63 @@ impl SubscriptionTargetProps {
         subscription_target_config: impl Into<Value<List<SubscriptionTargetForm>>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            applicable_asset_types: applicable_asset_types.into(),
-            authorized_principals: authorized_principals.into(),
-            domain_identifier: domain_identifier.into(),
-            environment_identifier: environment_identifier.into(),
-            manage_access_role: None,
-            name: name.into(),
-            provider: None,
-            subscription_target_config: subscription_target_config.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ApplicableAssetTypes",
+                    applicable_asset_types.into().to_template(),
+                )
+                .with(
+                    1,
+                    "AuthorizedPrincipals",
+                    authorized_principals.into().to_template(),
+                )
+                .with(
+                    2,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(
+                    3,
+                    "EnvironmentIdentifier",
+                    environment_identifier.into().to_template(),
+                )
+                .with(5, "Name", name.into().to_template())
+                .with(
+                    7,
+                    "SubscriptionTargetConfig",
+                    subscription_target_config.into().to_template(),
+                )
+                .with(8, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `ManageAccessRole`.
-    pub fn manage_access_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manage_access_role = Some(value.into());
-        self
+    /// `ManageAccessRole` (optional).
+    /// Pattern: `^arn:aws(|-cn|-us-gov):iam::[\d\x{80}-\x{10FFFF}]{12}:(role|role/service-role)/[\w\x{80}-\x{10FFFF}+=,.@-]*$`.
+    pub fn manage_access_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ManageAccessRole", value.into().to_template()),
+        )
     }
-    /// Sets `Provider`.
-    pub fn provider(mut self, value: impl Into<Value<String>>) -> Self {
-        self.provider = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SubscriptionTargetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicableAssetTypes".to_owned(),
-            self.applicable_asset_types.to_template(),
-        );
-        m.insert(
-            "AuthorizedPrincipals".to_owned(),
-            self.authorized_principals.to_template(),
-        );
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        m.insert(
-            "EnvironmentIdentifier".to_owned(),
-            self.environment_identifier.to_template(),
-        );
-        if let Some(v) = &self.manage_access_role {
-            m.insert("ManageAccessRole".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.provider {
-            m.insert("Provider".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SubscriptionTargetConfig".to_owned(),
-            self.subscription_target_config.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Provider` (optional).
+    pub fn provider(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Provider", value.into().to_template()))
     }
 }
 
-impl Check for SubscriptionTargetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.applicable_asset_types.check(
-            &path.field("ApplicableAssetTypes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("^[^\\.]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.authorized_principals.check(
-            &path.field("AuthorizedPrincipals"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9:/_-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_identifier.check(
-            &path.field("EnvironmentIdentifier"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.manage_access_role.check(
-            &path.field("ManageAccessRole"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws(|-cn|-us-gov):iam::\\d{12}:(role|role/service-role)/[\\w+=,.@-]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subscription_target_config.check(
-            &path.field("SubscriptionTargetConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubscriptionTargetProps);
-
-/// Property type `SubscriptionTargetForm` of `AWS::DataZone::SubscriptionTarget`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionTargetForm {
-    /// `Content` (required).
-    pub content: Value<String>,
-    /// `FormName` (required).
-    /// Length: 1..=128 characters.
-    pub form_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SubscriptionTargetForm` of `AWS::DataZone::SubscriptionTarget`.
+    SubscriptionTargetForm
 }
 
 impl SubscriptionTargetForm {
     /// The required properties: `Content`, `FormName`.
     pub fn new(content: impl Into<Value<String>>, form_name: impl Into<Value<String>>) -> Self {
-        Self {
-            content: content.into(),
-            form_name: form_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Content", content.into().to_template())
+                .with(1, "FormName", form_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SubscriptionTargetForm {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Content".to_owned(), self.content.to_template());
-        m.insert("FormName".to_owned(), self.form_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubscriptionTargetForm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.form_name.check(
-            &path.field("FormName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubscriptionTargetForm);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DataZone::UserProfile`.
-#[derive(Debug, Clone)]
-pub struct UserProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DataZone::UserProfile`.
+    UserProfile("AWS::DataZone::UserProfile", UserProfileProps)
 }
 
 impl UserProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DataZone::UserProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -88,34 +40,44 @@ impl UserProfile {
     }
 
     /// `Fn::GetAtt` `Details`.
-    pub fn attr_details(&self) -> Value<serde_json::Value> {
+    pub fn attr_details(&self) -> Value<Json> {
         self.resource.get_att("Details")
+    }
+
+    /// Replaces `DomainIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainIdentifier", value.into())
+    }
+
+    /// Replaces `SessionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_session_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SessionName", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<UserProfileStatus>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `UserIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserIdentifier", value.into())
+    }
+
+    /// Replaces `UserType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_type(&self, value: impl Into<Value<UserType>>) {
+        self.resource.set_property("UserType", value.into())
     }
 }
 
-/// Properties of `AWS::DataZone::UserProfile`.
-#[derive(Debug, Clone)]
-pub struct UserProfileProps {
-    /// `DomainIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_identifier: Value<String>,
-    /// `SessionName` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 2..=64 characters.
-    pub session_name: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<UserProfileStatus>>,
-    /// `UserIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws:iam::\d{12}:.+$)`.
-    pub user_identifier: Value<String>,
-    /// `UserType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub user_type: Option<Value<UserType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DataZone::UserProfile`.
+    UserProfileProps
 }
 
 impl UserProfileProps {
@@ -124,211 +86,58 @@ impl UserProfileProps {
         domain_identifier: impl Into<Value<String>>,
         user_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            domain_identifier: domain_identifier.into(),
-            session_name: None,
-            status: None,
-            user_identifier: user_identifier.into(),
-            user_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DomainIdentifier",
+                    domain_identifier.into().to_template(),
+                )
+                .with(3, "UserIdentifier", user_identifier.into().to_template()),
+        )
     }
-    /// Sets `SessionName`.
-    pub fn session_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.session_name = Some(value.into());
-        self
+    /// `SessionName` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 2 to 64 characters.
+    pub fn session_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SessionName", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<UserProfileStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<UserProfileStatus>>) -> Self {
+        Self(self.0.with(2, "Status", value.into().to_template()))
     }
-    /// Sets `UserType`.
-    pub fn user_type(mut self, value: impl Into<Value<UserType>>) -> Self {
-        self.user_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DomainIdentifier".to_owned(),
-            self.domain_identifier.to_template(),
-        );
-        if let Some(v) = &self.session_name {
-            m.insert("SessionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UserIdentifier".to_owned(),
-            self.user_identifier.to_template(),
-        );
-        if let Some(v) = &self.user_type {
-            m.insert("UserType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn user_type(self, value: impl Into<Value<UserType>>) -> Self {
+        Self(self.0.with(4, "UserType", value.into().to_template()))
     }
 }
 
-impl Check for UserProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_identifier.check(
-            &path.field("DomainIdentifier"),
-            &Rules {
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.session_name.check(
-            &path.field("SessionName"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.user_identifier.check(&path.field("UserIdentifier"), &Rules { pattern: Some("(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws:iam::\\d{12}:.+$)"), ..Rules::NONE }, out);
-        self.user_type
-            .check(&path.field("UserType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `UserProfileStatus`.
+    UserProfileStatus {
+        /// `ASSIGNED`
+        Assigned = "ASSIGNED",
+        /// `NOT_ASSIGNED`
+        NotAssigned = "NOT_ASSIGNED",
+        /// `ACTIVATED`
+        Activated = "ACTIVATED",
+        /// `DEACTIVATED`
+        Deactivated = "DEACTIVATED",
     }
 }
 
-crate::impl_literal!(UserProfileProps);
-
-/// Values of `UserProfileStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserProfileStatus {
-    /// `ASSIGNED`
-    Assigned,
-    /// `NOT_ASSIGNED`
-    NotAssigned,
-    /// `ACTIVATED`
-    Activated,
-    /// `DEACTIVATED`
-    Deactivated,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserProfileStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["ASSIGNED", "NOT_ASSIGNED", "ACTIVATED", "DEACTIVATED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assigned => "ASSIGNED",
-            Self::NotAssigned => "NOT_ASSIGNED",
-            Self::Activated => "ACTIVATED",
-            Self::Deactivated => "DEACTIVATED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `UserType`.
+    UserType {
+        /// `IAM_USER`
+        IamUser = "IAM_USER",
+        /// `IAM_ROLE`
+        IamRole = "IAM_ROLE",
+        /// `SSO_USER`
+        SsoUser = "SSO_USER",
+        /// `IAM_ROLE_SESSION`
+        IamRoleSession = "IAM_ROLE_SESSION",
     }
 }
-
-impl ToTemplate for UserProfileStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserProfileStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserProfileStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ASSIGNED" => Self::Assigned,
-            "NOT_ASSIGNED" => Self::NotAssigned,
-            "ACTIVATED" => Self::Activated,
-            "DEACTIVATED" => Self::Deactivated,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserProfileStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserProfileStatus::from(s))
-    }
-}
-
-crate::impl_literal!(UserProfileStatus);
-
-/// Values of `UserType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserType {
-    /// `IAM_USER`
-    IamUser,
-    /// `IAM_ROLE`
-    IamRole,
-    /// `SSO_USER`
-    SsoUser,
-    /// `IAM_ROLE_SESSION`
-    IamRoleSession,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["IAM_USER", "IAM_ROLE", "SSO_USER", "IAM_ROLE_SESSION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IamUser => "IAM_USER",
-            Self::IamRole => "IAM_ROLE",
-            Self::SsoUser => "SSO_USER",
-            Self::IamRoleSession => "IAM_ROLE_SESSION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IAM_USER" => Self::IamUser,
-            "IAM_ROLE" => Self::IamRole,
-            "SSO_USER" => Self::SsoUser,
-            "IAM_ROLE_SESSION" => Self::IamRoleSession,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserType> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserType::from(s))
-    }
-}
-
-crate::impl_literal!(UserType);

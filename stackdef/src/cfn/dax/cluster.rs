@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DAX::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DAX::Cluster`.
+    Cluster("AWS::DAX::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DAX::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DaxClusterId> {
         self.resource.ref_value()
@@ -97,48 +49,107 @@ impl Cluster {
     pub fn attr_cluster_discovery_endpoint_url(&self) -> Value<String> {
         self.resource.get_att("ClusterDiscoveryEndpointURL")
     }
+
+    /// Replaces `AvailabilityZones` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zones(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AvailabilityZones", value.into())
+    }
+
+    /// Replaces `ClusterEndpointEncryptionType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_endpoint_encryption_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClusterEndpointEncryptionType", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IAMRoleARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("IAMRoleARN", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `NodeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NodeType", value.into())
+    }
+
+    /// Replaces `NotificationTopicARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_topic_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationTopicARN", value.into())
+    }
+
+    /// Replaces `ParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ParameterGroupName", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `ReplicationFactor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_factor(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ReplicationFactor", value.into())
+    }
+
+    /// Replaces `SSESpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sse_specification(&self, value: impl Into<Value<SseSpecification>>) {
+        self.resource.set_property("SSESpecification", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SubnetGroupName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DAX::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterProps {
-    /// `AvailabilityZones` (optional).
-    pub availability_zones: Option<Value<List<String>>>,
-    /// `ClusterEndpointEncryptionType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_endpoint_encryption_type: Option<Value<String>>,
-    /// `ClusterName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_name: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `IAMRoleARN` (required).
-    /// Create-only: changing it replaces the resource.
-    pub iam_role_arn: Value<ids::RoleArn>,
-    /// `NetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_type: Option<Value<String>>,
-    /// `NodeType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub node_type: Value<String>,
-    /// `NotificationTopicARN` (optional).
-    pub notification_topic_arn: Option<Value<String>>,
-    /// `ParameterGroupName` (optional).
-    pub parameter_group_name: Option<Value<String>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `ReplicationFactor` (required).
-    pub replication_factor: Value<i64>,
-    /// `SSESpecification` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub sse_specification: Option<Value<SseSpecification>>,
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_group_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DAX::Cluster`.
+    ClusterProps
 }
 
 impl ClusterProps {
@@ -148,178 +159,109 @@ impl ClusterProps {
         node_type: impl Into<Value<String>>,
         replication_factor: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            availability_zones: None,
-            cluster_endpoint_encryption_type: None,
-            cluster_name: None,
-            description: None,
-            iam_role_arn: iam_role_arn.into(),
-            network_type: None,
-            node_type: node_type.into(),
-            notification_topic_arn: None,
-            parameter_group_name: None,
-            preferred_maintenance_window: None,
-            replication_factor: replication_factor.into(),
-            sse_specification: None,
-            security_group_ids: None,
-            subnet_group_name: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "IAMRoleARN", iam_role_arn.into().to_template())
+                .with(6, "NodeType", node_type.into().to_template())
+                .with(
+                    10,
+                    "ReplicationFactor",
+                    replication_factor.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AvailabilityZones`.
-    pub fn availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zones = Some(value.into());
-        self
+    /// `AvailabilityZones` (optional).
+    pub fn availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZones", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterEndpointEncryptionType`.
-    pub fn cluster_endpoint_encryption_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_endpoint_encryption_type = Some(value.into());
-        self
+    /// `ClusterEndpointEncryptionType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cluster_endpoint_encryption_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ClusterEndpointEncryptionType",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ClusterName`.
-    pub fn cluster_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_name = Some(value.into());
-        self
+    /// `ClusterName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cluster_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ClusterName", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "NetworkType", value.into().to_template()))
     }
-    /// Sets `NotificationTopicARN`.
-    pub fn notification_topic_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_topic_arn = Some(value.into());
-        self
+    /// `NotificationTopicARN` (optional).
+    pub fn notification_topic_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "NotificationTopicARN", value.into().to_template()),
+        )
     }
-    /// Sets `ParameterGroupName`.
-    pub fn parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_group_name = Some(value.into());
-        self
+    /// `ParameterGroupName` (optional).
+    pub fn parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `SSESpecification`.
-    pub fn sse_specification(mut self, value: impl Into<Value<SseSpecification>>) -> Self {
-        self.sse_specification = Some(value.into());
-        self
+    /// `SSESpecification` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn sse_specification(self, value: impl Into<Value<SseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SSESpecification", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetGroupName`.
-    pub fn subnet_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subnet_group_name = Some(value.into());
-        self
+    /// `SubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SubnetGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zones {
-            m.insert("AvailabilityZones".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_endpoint_encryption_type {
-            m.insert("ClusterEndpointEncryptionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_name {
-            m.insert("ClusterName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("IAMRoleARN".to_owned(), self.iam_role_arn.to_template());
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        m.insert("NodeType".to_owned(), self.node_type.to_template());
-        if let Some(v) = &self.notification_topic_arn {
-            m.insert("NotificationTopicARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_group_name {
-            m.insert("ParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ReplicationFactor".to_owned(),
-            self.replication_factor.to_template(),
-        );
-        if let Some(v) = &self.sse_specification {
-            m.insert("SSESpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_group_name {
-            m.insert("SubnetGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sse_specification
-            .check(&path.field("SSESpecification"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Property type `SseSpecification` of `AWS::DAX::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct SseSpecification {
-    /// `SSEEnabled` (optional).
-    pub sse_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SseSpecification` of `AWS::DAX::Cluster`.
+    SseSpecification(default)
 }
 
 impl SseSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { sse_enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SSEEnabled`.
-    pub fn sse_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.sse_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sse_enabled {
-            m.insert("SSEEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SSEEnabled` (optional).
+    pub fn sse_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "SSEEnabled", value.into().to_template()))
     }
 }
-
-impl Check for SseSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SseSpecification);

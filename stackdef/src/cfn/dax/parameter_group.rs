@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DAX::ParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct ParameterGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ParameterGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ParameterGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ParameterGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DAX::ParameterGroup`.
+    ParameterGroup("AWS::DAX::ParameterGroup", ParameterGroupProps)
 }
 
 impl ParameterGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DAX::ParameterGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ParameterGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ParameterGroupId> {
         self.resource.ref_value()
@@ -82,64 +34,55 @@ impl ParameterGroup {
     pub fn attr_id(&self) -> Value<ids::ParameterGroupId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ParameterGroupName", value.into())
+    }
+
+    /// Replaces `ParameterNameValues` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameter_name_values(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ParameterNameValues", value.into())
+    }
 }
 
-/// Properties of `AWS::DAX::ParameterGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ParameterGroupProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `ParameterGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub parameter_group_name: Option<Value<String>>,
-    /// `ParameterNameValues` (optional).
-    pub parameter_name_values: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DAX::ParameterGroup`.
+    ParameterGroupProps(default)
 }
 
 impl ParameterGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            parameter_group_name: None,
-            parameter_name_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ParameterGroupName`.
-    pub fn parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_group_name = Some(value.into());
-        self
+    /// `ParameterGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `ParameterNameValues`.
-    pub fn parameter_name_values(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameter_name_values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParameterGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_group_name {
-            m.insert("ParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_name_values {
-            m.insert("ParameterNameValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ParameterNameValues` (optional).
+    pub fn parameter_name_values(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ParameterNameValues", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ParameterGroupProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ParameterGroupProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DAX::SubnetGroup`.
-#[derive(Debug, Clone)]
-pub struct SubnetGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SubnetGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SubnetGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SubnetGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DAX::SubnetGroup`.
+    SubnetGroup("AWS::DAX::SubnetGroup", SubnetGroupProps)
 }
 
 impl SubnetGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DAX::SubnetGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SubnetGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SubnetGroupId> {
         self.resource.ref_value()
@@ -82,57 +34,46 @@ impl SubnetGroup {
     pub fn attr_id(&self) -> Value<ids::SubnetGroupId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `SubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SubnetGroupName", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
 }
 
-/// Properties of `AWS::DAX::SubnetGroup`.
-#[derive(Debug, Clone)]
-pub struct SubnetGroupProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `SubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_group_name: Option<Value<String>>,
-    /// `SubnetIds` (required).
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DAX::SubnetGroup`.
+    SubnetGroupProps
 }
 
 impl SubnetGroupProps {
     /// The required properties: `SubnetIds`.
     pub fn new(subnet_ids: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            description: None,
-            subnet_group_name: None,
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(crate::Properties::new().with(2, "SubnetIds", subnet_ids.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `SubnetGroupName`.
-    pub fn subnet_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subnet_group_name = Some(value.into());
-        self
+    /// `SubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SubnetGroupName", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SubnetGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_group_name {
-            m.insert("SubnetGroupName".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubnetGroupProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SubnetGroupProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Deadline::Fleet`.
-#[derive(Debug, Clone)]
-pub struct Fleet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Fleet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Fleet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Fleet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Deadline::Fleet`.
+    Fleet("AWS::Deadline::Fleet", FleetProps)
 }
 
 impl Fleet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Deadline::Fleet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FleetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::DeadlineFleetArn> {
         self.resource.ref_value()
@@ -102,291 +54,128 @@ impl Fleet {
     pub fn attr_arn(&self) -> Value<ids::DeadlineFleetArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `FarmId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_farm_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FarmId", value.into())
+    }
+
+    /// Replaces `HostConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_host_configuration(&self, value: impl Into<Value<HostConfiguration>>) {
+        self.resource
+            .set_property("HostConfiguration", value.into())
+    }
+
+    /// Replaces `MaxWorkerCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_worker_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxWorkerCount", value.into())
+    }
+
+    /// Replaces `MinWorkerCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_worker_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinWorkerCount", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Deadline::Fleet`.
-#[derive(Debug, Clone)]
-pub struct FleetProps {
-    /// `Configuration` (required).
-    pub configuration: Value<serde_json::Value>,
-    /// `Description` (optional).
-    /// Length: 0..=100 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (required).
-    /// Length: 1..=100 characters.
-    pub display_name: Value<String>,
-    /// `FarmId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^farm-[0-9a-f]{32}$`.
-    pub farm_id: Value<String>,
-    /// `HostConfiguration` (optional).
-    pub host_configuration: Option<Value<HostConfiguration>>,
-    /// `MaxWorkerCount` (required).
-    /// Range: 0..=2147483647.
-    pub max_worker_count: Value<i64>,
-    /// `MinWorkerCount` (optional).
-    /// Range: 0..=2147483647.
-    pub min_worker_count: Option<Value<i64>>,
-    /// `RoleArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::\d{12}:role(/[!-.0-~]+)*/[\w+=,.@-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Deadline::Fleet`.
+    FleetProps
 }
 
 impl FleetProps {
     /// The required properties: `Configuration`, `DisplayName`, `FarmId`, `MaxWorkerCount`, `RoleArn`.
     pub fn new(
-        configuration: impl Into<Value<serde_json::Value>>,
+        configuration: impl Into<Value<Json>>,
         display_name: impl Into<Value<String>>,
         farm_id: impl Into<Value<String>>,
         max_worker_count: impl Into<Value<i64>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            configuration: configuration.into(),
-            description: None,
-            display_name: display_name.into(),
-            farm_id: farm_id.into(),
-            host_configuration: None,
-            max_worker_count: max_worker_count.into(),
-            min_worker_count: None,
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Configuration", configuration.into().to_template())
+                .with(2, "DisplayName", display_name.into().to_template())
+                .with(3, "FarmId", farm_id.into().to_template())
+                .with(5, "MaxWorkerCount", max_worker_count.into().to_template())
+                .with(7, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `HostConfiguration`.
-    pub fn host_configuration(mut self, value: impl Into<Value<HostConfiguration>>) -> Self {
-        self.host_configuration = Some(value.into());
-        self
+    /// `HostConfiguration` (optional).
+    pub fn host_configuration(self, value: impl Into<Value<HostConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "HostConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MinWorkerCount`.
-    pub fn min_worker_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_worker_count = Some(value.into());
-        self
+    /// `MinWorkerCount` (optional).
+    /// Range: 0 to 2147483647.
+    pub fn min_worker_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "MinWorkerCount", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FleetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        m.insert("FarmId".to_owned(), self.farm_id.to_template());
-        if let Some(v) = &self.host_configuration {
-            m.insert("HostConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MaxWorkerCount".to_owned(),
-            self.max_worker_count.to_template(),
-        );
-        if let Some(v) = &self.min_worker_count {
-            m.insert("MinWorkerCount".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FleetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.farm_id.check(
-            &path.field("FarmId"),
-            &Rules {
-                pattern: Some("^farm-[0-9a-f]{32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host_configuration
-            .check(&path.field("HostConfiguration"), &Rules::NONE, out);
-        self.max_worker_count.check(
-            &path.field("MaxWorkerCount"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_worker_count.check(
-            &path.field("MinWorkerCount"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FleetProps);
-
-/// Property type `HostConfiguration` of `AWS::Deadline::Fleet`.
-#[derive(Debug, Clone)]
-pub struct HostConfiguration {
-    /// `ScriptBody` (required).
-    /// Length: 0..=15000 characters.
-    pub script_body: Value<String>,
-    /// `ScriptTimeoutSeconds` (optional).
-    /// Range: 300..=3600.
-    pub script_timeout_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `HostConfiguration` of `AWS::Deadline::Fleet`.
+    HostConfiguration
 }
 
 impl HostConfiguration {
     /// The required properties: `ScriptBody`.
     pub fn new(script_body: impl Into<Value<String>>) -> Self {
-        Self {
-            script_body: script_body.into(),
-            script_timeout_seconds: None,
-        }
+        Self(crate::Properties::new().with(0, "ScriptBody", script_body.into().to_template()))
     }
-    /// Sets `ScriptTimeoutSeconds`.
-    pub fn script_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.script_timeout_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HostConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ScriptBody".to_owned(), self.script_body.to_template());
-        if let Some(v) = &self.script_timeout_seconds {
-            m.insert("ScriptTimeoutSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ScriptTimeoutSeconds` (optional).
+    /// Range: 300 to 3600.
+    pub fn script_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ScriptTimeoutSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HostConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.script_body.check(
-            &path.field("ScriptBody"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(15000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.script_timeout_seconds.check(
-            &path.field("ScriptTimeoutSeconds"),
-            &Rules {
-                minimum: Some(300.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HostConfiguration);
-
-/// Property type `Tag` of `AWS::Deadline::Fleet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Deadline::Limit`.
-#[derive(Debug, Clone)]
-pub struct Limit {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Limit {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Limit {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Limit {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Deadline::Limit`.
+    Limit("AWS::Deadline::Limit", LimitProps)
 }
 
 impl Limit {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Deadline::Limit";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LimitProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,28 +33,42 @@ impl Limit {
     pub fn attr_limit_id(&self) -> Value<String> {
         self.resource.get_att("LimitId")
     }
+
+    /// Replaces `AmountRequirementName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_amount_requirement_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AmountRequirementName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `FarmId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_farm_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FarmId", value.into())
+    }
+
+    /// Replaces `MaxCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxCount", value.into())
+    }
 }
 
-/// Properties of `AWS::Deadline::Limit`.
-#[derive(Debug, Clone)]
-pub struct LimitProps {
-    /// `AmountRequirementName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=1024 characters.
-    pub amount_requirement_name: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=100 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (required).
-    /// Length: 1..=100 characters.
-    pub display_name: Value<String>,
-    /// `FarmId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^farm-[0-9a-f]{32}$`.
-    pub farm_id: Value<String>,
-    /// `MaxCount` (required).
-    /// Range: -1..=2147483647.
-    pub max_count: Value<i64>,
+crate::l1_struct! {
+    /// Properties of `AWS::Deadline::Limit`.
+    LimitProps
 }
 
 impl LimitProps {
@@ -113,84 +79,21 @@ impl LimitProps {
         farm_id: impl Into<Value<String>>,
         max_count: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            amount_requirement_name: amount_requirement_name.into(),
-            description: None,
-            display_name: display_name.into(),
-            farm_id: farm_id.into(),
-            max_count: max_count.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AmountRequirementName",
+                    amount_requirement_name.into().to_template(),
+                )
+                .with(2, "DisplayName", display_name.into().to_template())
+                .with(3, "FarmId", farm_id.into().to_template())
+                .with(4, "MaxCount", max_count.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LimitProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AmountRequirementName".to_owned(),
-            self.amount_requirement_name.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        m.insert("FarmId".to_owned(), self.farm_id.to_template());
-        m.insert("MaxCount".to_owned(), self.max_count.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
-
-impl Check for LimitProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amount_requirement_name.check(
-            &path.field("AmountRequirementName"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.farm_id.check(
-            &path.field("FarmId"),
-            &Rules {
-                pattern: Some("^farm-[0-9a-f]{32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_count.check(
-            &path.field("MaxCount"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LimitProps);

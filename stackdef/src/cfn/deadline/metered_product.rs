@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Deadline::MeteredProduct`.
-#[derive(Debug, Clone)]
-pub struct MeteredProduct {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MeteredProduct {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MeteredProduct {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MeteredProduct {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Deadline::MeteredProduct`.
+    MeteredProduct("AWS::Deadline::MeteredProduct", MeteredProductProps)
 }
 
 impl MeteredProduct {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Deadline::MeteredProduct";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MeteredProductProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::MeteredProductArn> {
         self.resource.ref_value()
@@ -97,73 +49,44 @@ impl MeteredProduct {
     pub fn attr_vendor(&self) -> Value<String> {
         self.resource.get_att("Vendor")
     }
+
+    /// Replaces `LicenseEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_license_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LicenseEndpointId", value.into())
+    }
+
+    /// Replaces `ProductId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductId", value.into())
+    }
 }
 
-/// Properties of `AWS::Deadline::MeteredProduct`.
-#[derive(Debug, Clone, Default)]
-pub struct MeteredProductProps {
-    /// `LicenseEndpointId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^le-[0-9a-f]{32}$`.
-    pub license_endpoint_id: Option<Value<String>>,
-    /// `ProductId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9a-z]{1,32}-[.0-9a-z]{1,32}$`.
-    pub product_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Deadline::MeteredProduct`.
+    MeteredProductProps(default)
 }
 
 impl MeteredProductProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            license_endpoint_id: None,
-            product_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LicenseEndpointId`.
-    pub fn license_endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.license_endpoint_id = Some(value.into());
-        self
+    /// `LicenseEndpointId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^le-[0-9a-f]{32}$`.
+    pub fn license_endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LicenseEndpointId", value.into().to_template()),
+        )
     }
-    /// Sets `ProductId`.
-    pub fn product_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.product_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MeteredProductProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.license_endpoint_id {
-            m.insert("LicenseEndpointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.product_id {
-            m.insert("ProductId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProductId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[0-9a-z]{1,32}-[.0-9a-z]{1,32}$`.
+    pub fn product_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ProductId", value.into().to_template()))
     }
 }
-
-impl Check for MeteredProductProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.license_endpoint_id.check(
-            &path.field("LicenseEndpointId"),
-            &Rules {
-                pattern: Some("^le-[0-9a-f]{32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_id.check(
-            &path.field("ProductId"),
-            &Rules {
-                pattern: Some("^[0-9a-z]{1,32}-[.0-9a-z]{1,32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MeteredProductProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Deadline::Monitor`.
-#[derive(Debug, Clone)]
-pub struct Monitor {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Monitor {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Monitor {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Monitor {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Deadline::Monitor`.
+    Monitor("AWS::Deadline::Monitor", MonitorProps)
 }
 
 impl Monitor {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Deadline::Monitor";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MonitorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::MonitorArn> {
         self.resource.ref_value()
@@ -97,32 +49,49 @@ impl Monitor {
     pub fn attr_arn(&self) -> Value<ids::MonitorArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `IdentityCenterInstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_center_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IdentityCenterInstanceArn", value.into())
+    }
+
+    /// Replaces `IdentityCenterRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_center_region(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IdentityCenterRegion", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Subdomain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subdomain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subdomain", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Deadline::Monitor`.
-#[derive(Debug, Clone)]
-pub struct MonitorProps {
-    /// `DisplayName` (required).
-    /// Length: 1..=100 characters.
-    pub display_name: Value<String>,
-    /// `IdentityCenterInstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
-    pub identity_center_instance_arn: Value<String>,
-    /// `IdentityCenterRegion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=25 characters.
-    /// Pattern: `^[a-z0-9-]+$`.
-    pub identity_center_region: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::\d{12}:role(/[!-.0-~]+)*/[\w+=,.@-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Subdomain` (required).
-    /// Pattern: `^[a-z0-9-]{1,100}$`.
-    pub subdomain: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Deadline::Monitor`.
+    MonitorProps
 }
 
 impl MonitorProps {
@@ -133,149 +102,33 @@ impl MonitorProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         subdomain: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            display_name: display_name.into(),
-            identity_center_instance_arn: identity_center_instance_arn.into(),
-            identity_center_region: None,
-            role_arn: role_arn.into(),
-            subdomain: subdomain.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DisplayName", display_name.into().to_template())
+                .with(
+                    1,
+                    "IdentityCenterInstanceArn",
+                    identity_center_instance_arn.into().to_template(),
+                )
+                .with(3, "RoleArn", role_arn.into().to_template())
+                .with(4, "Subdomain", subdomain.into().to_template()),
+        )
     }
-    /// Sets `IdentityCenterRegion`.
-    pub fn identity_center_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_center_region = Some(value.into());
-        self
+    /// `IdentityCenterRegion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 25 characters.
+    /// Pattern: `^[a-z0-9-]+$`.
+    pub fn identity_center_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IdentityCenterRegion", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MonitorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        m.insert(
-            "IdentityCenterInstanceArn".to_owned(),
-            self.identity_center_instance_arn.to_template(),
-        );
-        if let Some(v) = &self.identity_center_region {
-            m.insert("IdentityCenterRegion".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("Subdomain".to_owned(), self.subdomain.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MonitorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identity_center_instance_arn.check(&path.field("IdentityCenterInstanceArn"), &Rules { pattern: Some("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$"), ..Rules::NONE }, out);
-        self.identity_center_region.check(
-            &path.field("IdentityCenterRegion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(25),
-                pattern: Some("^[a-z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subdomain.check(
-            &path.field("Subdomain"),
-            &Rules {
-                pattern: Some("^[a-z0-9-]{1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MonitorProps);
-
-/// Property type `Tag` of `AWS::Deadline::Monitor`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

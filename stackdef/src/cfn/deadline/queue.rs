@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Deadline::Queue`.
-#[derive(Debug, Clone)]
-pub struct Queue {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Queue {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Queue {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Queue {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Deadline::Queue`.
+    Queue("AWS::Deadline::Queue", QueueProps)
 }
 
 impl Queue {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Deadline::Queue";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QueueProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::DeadlineQueueArn> {
         self.resource.ref_value()
@@ -87,324 +39,173 @@ impl Queue {
     pub fn attr_arn(&self) -> Value<ids::DeadlineQueueArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AllowedStorageProfileIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_storage_profile_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AllowedStorageProfileIds", value.into())
+    }
+
+    /// Replaces `DefaultBudgetAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_budget_action(&self, value: impl Into<Value<DefaultQueueBudgetAction>>) {
+        self.resource
+            .set_property("DefaultBudgetAction", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `FarmId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_farm_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FarmId", value.into())
+    }
+
+    /// Replaces `JobAttachmentSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_attachment_settings(&self, value: impl Into<Value<JobAttachmentSettings>>) {
+        self.resource
+            .set_property("JobAttachmentSettings", value.into())
+    }
+
+    /// Replaces `JobRunAsUser` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_run_as_user(&self, value: impl Into<Value<JobRunAsUser>>) {
+        self.resource.set_property("JobRunAsUser", value.into())
+    }
+
+    /// Replaces `RequiredFileSystemLocationNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_required_file_system_location_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("RequiredFileSystemLocationNames", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `SchedulingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduling_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("SchedulingConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Deadline::Queue`.
-#[derive(Debug, Clone)]
-pub struct QueueProps {
-    /// `AllowedStorageProfileIds` (optional).
-    /// Items: 0..=20.
-    /// Each item: Pattern: `^sp-[0-9a-f]{32}$`.
-    pub allowed_storage_profile_ids: Option<Value<List<String>>>,
-    /// `DefaultBudgetAction` (optional).
-    pub default_budget_action: Option<Value<DefaultQueueBudgetAction>>,
-    /// `Description` (optional).
-    /// Length: 0..=100 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (required).
-    /// Length: 1..=100 characters.
-    pub display_name: Value<String>,
-    /// `FarmId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^farm-[0-9a-f]{32}$`.
-    pub farm_id: Value<String>,
-    /// `JobAttachmentSettings` (optional).
-    pub job_attachment_settings: Option<Value<JobAttachmentSettings>>,
-    /// `JobRunAsUser` (optional).
-    pub job_run_as_user: Option<Value<JobRunAsUser>>,
-    /// `RequiredFileSystemLocationNames` (optional).
-    /// Items: 0..=20.
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `^[0-9A-Za-z ]*$`.
-    pub required_file_system_location_names: Option<Value<List<String>>>,
-    /// `RoleArn` (optional).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::\d{12}:role(/[!-.0-~]+)*/[\w+=,.@-]+$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `SchedulingConfiguration` (optional).
-    pub scheduling_configuration: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Deadline::Queue`.
+    QueueProps
 }
 
 impl QueueProps {
     /// The required properties: `DisplayName`, `FarmId`.
     pub fn new(display_name: impl Into<Value<String>>, farm_id: impl Into<Value<String>>) -> Self {
-        Self {
-            allowed_storage_profile_ids: None,
-            default_budget_action: None,
-            description: None,
-            display_name: display_name.into(),
-            farm_id: farm_id.into(),
-            job_attachment_settings: None,
-            job_run_as_user: None,
-            required_file_system_location_names: None,
-            role_arn: None,
-            scheduling_configuration: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "DisplayName", display_name.into().to_template())
+                .with(4, "FarmId", farm_id.into().to_template()),
+        )
     }
-    /// Sets `AllowedStorageProfileIds`.
-    pub fn allowed_storage_profile_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_storage_profile_ids = Some(value.into());
-        self
+    /// `AllowedStorageProfileIds` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Pattern: `^sp-[0-9a-f]{32}$`.
+    pub fn allowed_storage_profile_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedStorageProfileIds", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultBudgetAction`.
-    pub fn default_budget_action(
-        mut self,
-        value: impl Into<Value<DefaultQueueBudgetAction>>,
-    ) -> Self {
-        self.default_budget_action = Some(value.into());
-        self
+    /// `DefaultBudgetAction` (optional).
+    pub fn default_budget_action(self, value: impl Into<Value<DefaultQueueBudgetAction>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultBudgetAction", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `JobAttachmentSettings`.
-    pub fn job_attachment_settings(
-        mut self,
-        value: impl Into<Value<JobAttachmentSettings>>,
-    ) -> Self {
-        self.job_attachment_settings = Some(value.into());
-        self
+    /// `JobAttachmentSettings` (optional).
+    pub fn job_attachment_settings(self, value: impl Into<Value<JobAttachmentSettings>>) -> Self {
+        Self(
+            self.0
+                .with(5, "JobAttachmentSettings", value.into().to_template()),
+        )
     }
-    /// Sets `JobRunAsUser`.
-    pub fn job_run_as_user(mut self, value: impl Into<Value<JobRunAsUser>>) -> Self {
-        self.job_run_as_user = Some(value.into());
-        self
+    /// `JobRunAsUser` (optional).
+    pub fn job_run_as_user(self, value: impl Into<Value<JobRunAsUser>>) -> Self {
+        Self(self.0.with(6, "JobRunAsUser", value.into().to_template()))
     }
-    /// Sets `RequiredFileSystemLocationNames`.
+    /// `RequiredFileSystemLocationNames` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Length: 1 to 64 characters.
+    /// Each item: Pattern: `^[0-9A-Za-z ]*$`.
     pub fn required_file_system_location_names(
-        mut self,
+        self,
         value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.required_file_system_location_names = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "RequiredFileSystemLocationNames",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::[\d\x{80}-\x{10FFFF}]{12}:role(/[!-.0-~]+)*/[\w\x{80}-\x{10FFFF}+=,.@-]+$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(8, "RoleArn", value.into().to_template()))
     }
-    /// Sets `SchedulingConfiguration`.
-    pub fn scheduling_configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.scheduling_configuration = Some(value.into());
-        self
+    /// `SchedulingConfiguration` (optional).
+    pub fn scheduling_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SchedulingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QueueProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_storage_profile_ids {
-            m.insert("AllowedStorageProfileIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_budget_action {
-            m.insert("DefaultBudgetAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        m.insert("FarmId".to_owned(), self.farm_id.to_template());
-        if let Some(v) = &self.job_attachment_settings {
-            m.insert("JobAttachmentSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_run_as_user {
-            m.insert("JobRunAsUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.required_file_system_location_names {
-            m.insert(
-                "RequiredFileSystemLocationNames".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduling_configuration {
-            m.insert("SchedulingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for QueueProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_storage_profile_ids.check(
-            &path.field("AllowedStorageProfileIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^sp-[0-9a-f]{32}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_budget_action
-            .check(&path.field("DefaultBudgetAction"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.farm_id.check(
-            &path.field("FarmId"),
-            &Rules {
-                pattern: Some("^farm-[0-9a-f]{32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_attachment_settings
-            .check(&path.field("JobAttachmentSettings"), &Rules::NONE, out);
-        self.job_run_as_user
-            .check(&path.field("JobRunAsUser"), &Rules::NONE, out);
-        self.required_file_system_location_names.check(
-            &path.field("RequiredFileSystemLocationNames"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some("^[0-9A-Za-z ]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DefaultQueueBudgetAction`.
+    DefaultQueueBudgetAction {
+        /// `NONE`
+        None = "NONE",
+        /// `STOP_SCHEDULING_AND_COMPLETE_TASKS`
+        StopSchedulingAndCompleteTasks = "STOP_SCHEDULING_AND_COMPLETE_TASKS",
+        /// `STOP_SCHEDULING_AND_CANCEL_TASKS`
+        StopSchedulingAndCancelTasks = "STOP_SCHEDULING_AND_CANCEL_TASKS",
     }
 }
 
-crate::impl_literal!(QueueProps);
-
-/// Values of `DefaultQueueBudgetAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultQueueBudgetAction {
-    /// `NONE`
-    None,
-    /// `STOP_SCHEDULING_AND_COMPLETE_TASKS`
-    StopSchedulingAndCompleteTasks,
-    /// `STOP_SCHEDULING_AND_CANCEL_TASKS`
-    StopSchedulingAndCancelTasks,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultQueueBudgetAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NONE",
-        "STOP_SCHEDULING_AND_COMPLETE_TASKS",
-        "STOP_SCHEDULING_AND_CANCEL_TASKS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::StopSchedulingAndCompleteTasks => "STOP_SCHEDULING_AND_COMPLETE_TASKS",
-            Self::StopSchedulingAndCancelTasks => "STOP_SCHEDULING_AND_CANCEL_TASKS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DefaultQueueBudgetAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultQueueBudgetAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultQueueBudgetAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "STOP_SCHEDULING_AND_COMPLETE_TASKS" => Self::StopSchedulingAndCompleteTasks,
-            "STOP_SCHEDULING_AND_CANCEL_TASKS" => Self::StopSchedulingAndCancelTasks,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultQueueBudgetAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultQueueBudgetAction::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultQueueBudgetAction);
-
-/// Property type `JobAttachmentSettings` of `AWS::Deadline::Queue`.
-#[derive(Debug, Clone)]
-pub struct JobAttachmentSettings {
-    /// `RootPrefix` (required).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9-_/]+$`.
-    pub root_prefix: Value<String>,
-    /// `S3BucketName` (required).
-    /// Length: 3..=63 characters.
-    pub s3_bucket_name: Value<ids::BucketName>,
+crate::l1_struct! {
+    /// Property type `JobAttachmentSettings` of `AWS::Deadline::Queue`.
+    JobAttachmentSettings
 }
 
 impl JobAttachmentSettings {
@@ -413,322 +214,74 @@ impl JobAttachmentSettings {
         root_prefix: impl Into<Value<String>>,
         s3_bucket_name: impl Into<Value<ids::BucketName>>,
     ) -> Self {
-        Self {
-            root_prefix: root_prefix.into(),
-            s3_bucket_name: s3_bucket_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RootPrefix", root_prefix.into().to_template())
+                .with(1, "S3BucketName", s3_bucket_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JobAttachmentSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RootPrefix".to_owned(), self.root_prefix.to_template());
-        m.insert("S3BucketName".to_owned(), self.s3_bucket_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for JobAttachmentSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.root_prefix.check(
-            &path.field("RootPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_bucket_name.check(
-            &path.field("S3BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JobAttachmentSettings);
-
-/// Property type `JobRunAsUser` of `AWS::Deadline::Queue`.
-#[derive(Debug, Clone)]
-pub struct JobRunAsUser {
-    /// `Posix` (optional).
-    pub posix: Option<Value<PosixUser>>,
-    /// `RunAs` (required).
-    pub run_as: Value<RunAs>,
-    /// `Windows` (optional).
-    pub windows: Option<Value<WindowsUser>>,
+crate::l1_struct! {
+    /// Property type `JobRunAsUser` of `AWS::Deadline::Queue`.
+    JobRunAsUser
 }
 
 impl JobRunAsUser {
     /// The required properties: `RunAs`.
     pub fn new(run_as: impl Into<Value<RunAs>>) -> Self {
-        Self {
-            posix: None,
-            run_as: run_as.into(),
-            windows: None,
-        }
+        Self(crate::Properties::new().with(1, "RunAs", run_as.into().to_template()))
     }
-    /// Sets `Posix`.
-    pub fn posix(mut self, value: impl Into<Value<PosixUser>>) -> Self {
-        self.posix = Some(value.into());
-        self
+    /// `Posix` (optional).
+    pub fn posix(self, value: impl Into<Value<PosixUser>>) -> Self {
+        Self(self.0.with(0, "Posix", value.into().to_template()))
     }
-    /// Sets `Windows`.
-    pub fn windows(mut self, value: impl Into<Value<WindowsUser>>) -> Self {
-        self.windows = Some(value.into());
-        self
+    /// `Windows` (optional).
+    pub fn windows(self, value: impl Into<Value<WindowsUser>>) -> Self {
+        Self(self.0.with(2, "Windows", value.into().to_template()))
     }
 }
 
-impl ToTemplate for JobRunAsUser {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.posix {
-            m.insert("Posix".to_owned(), v.to_template());
-        }
-        m.insert("RunAs".to_owned(), self.run_as.to_template());
-        if let Some(v) = &self.windows {
-            m.insert("Windows".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JobRunAsUser {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.posix.check(&path.field("Posix"), &Rules::NONE, out);
-        self.run_as.check(&path.field("RunAs"), &Rules::NONE, out);
-        self.windows
-            .check(&path.field("Windows"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JobRunAsUser);
-
-/// Property type `PosixUser` of `AWS::Deadline::Queue`.
-#[derive(Debug, Clone)]
-pub struct PosixUser {
-    /// `Group` (required).
-    /// Length: 0..=31 characters.
-    /// Pattern: `^(?:[a-z][a-z0-9-]{0,30})?$`.
-    pub group: Value<String>,
-    /// `User` (required).
-    /// Length: 0..=31 characters.
-    /// Pattern: `^(?:[a-z][a-z0-9-]{0,30})?$`.
-    pub user: Value<String>,
+crate::l1_struct! {
+    /// Property type `PosixUser` of `AWS::Deadline::Queue`.
+    PosixUser
 }
 
 impl PosixUser {
     /// The required properties: `Group`, `User`.
     pub fn new(group: impl Into<Value<String>>, user: impl Into<Value<String>>) -> Self {
-        Self {
-            group: group.into(),
-            user: user.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Group", group.into().to_template())
+                .with(1, "User", user.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PosixUser {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Group".to_owned(), self.group.to_template());
-        m.insert("User".to_owned(), self.user.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RunAs`.
+    RunAs {
+        /// `QUEUE_CONFIGURED_USER`
+        QueueConfiguredUser = "QUEUE_CONFIGURED_USER",
+        /// `WORKER_AGENT_USER`
+        WorkerAgentUser = "WORKER_AGENT_USER",
     }
 }
 
-impl Check for PosixUser {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group.check(
-            &path.field("Group"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(31),
-                pattern: Some("^(?:[a-z][a-z0-9-]{0,30})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user.check(
-            &path.field("User"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(31),
-                pattern: Some("^(?:[a-z][a-z0-9-]{0,30})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PosixUser);
-
-/// Values of `RunAs`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RunAs {
-    /// `QUEUE_CONFIGURED_USER`
-    QueueConfiguredUser,
-    /// `WORKER_AGENT_USER`
-    WorkerAgentUser,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RunAs {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["QUEUE_CONFIGURED_USER", "WORKER_AGENT_USER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::QueueConfiguredUser => "QUEUE_CONFIGURED_USER",
-            Self::WorkerAgentUser => "WORKER_AGENT_USER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RunAs {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RunAs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RunAs {
-    fn from(s: &str) -> Self {
-        match s {
-            "QUEUE_CONFIGURED_USER" => Self::QueueConfiguredUser,
-            "WORKER_AGENT_USER" => Self::WorkerAgentUser,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RunAs> {
-    fn from(s: &str) -> Self {
-        Value::literal(RunAs::from(s))
-    }
-}
-
-crate::impl_literal!(RunAs);
-
-/// Property type `WindowsUser` of `AWS::Deadline::Queue`.
-#[derive(Debug, Clone)]
-pub struct WindowsUser {
-    /// `PasswordArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}:\d{12}:secret:[a-zA-Z0-9-/_+=.@]{1,2028}$`.
-    pub password_arn: Value<String>,
-    /// `User` (required).
-    /// Length: 0..=111 characters.
-    /// Pattern: `^[^"'/\[\]:;|=,+*?<>\s]*$`.
-    pub user: Value<String>,
+crate::l1_struct! {
+    /// Property type `WindowsUser` of `AWS::Deadline::Queue`.
+    WindowsUser
 }
 
 impl WindowsUser {
     /// The required properties: `PasswordArn`, `User`.
     pub fn new(password_arn: impl Into<Value<String>>, user: impl Into<Value<String>>) -> Self {
-        Self {
-            password_arn: password_arn.into(),
-            user: user.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PasswordArn", password_arn.into().to_template())
+                .with(1, "User", user.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for WindowsUser {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PasswordArn".to_owned(), self.password_arn.to_template());
-        m.insert("User".to_owned(), self.user.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WindowsUser {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.password_arn.check(&path.field("PasswordArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:secret:[a-zA-Z0-9-/_+=.@]{1,2028}$"), ..Rules::NONE }, out);
-        self.user.check(
-            &path.field("User"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(111),
-                pattern: Some("^[^\"'/\\[\\]:;|=,+*?<>\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WindowsUser);
-
-/// Property type `Tag` of `AWS::Deadline::Queue`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

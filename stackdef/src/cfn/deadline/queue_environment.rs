@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Deadline::QueueEnvironment`.
-#[derive(Debug, Clone)]
-pub struct QueueEnvironment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for QueueEnvironment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for QueueEnvironment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for QueueEnvironment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Deadline::QueueEnvironment`.
+    QueueEnvironment("AWS::Deadline::QueueEnvironment", QueueEnvironmentProps)
 }
 
 impl QueueEnvironment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Deadline::QueueEnvironment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QueueEnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,27 +33,41 @@ impl QueueEnvironment {
     pub fn attr_queue_environment_id(&self) -> Value<String> {
         self.resource.get_att("QueueEnvironmentId")
     }
+
+    /// Replaces `FarmId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_farm_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FarmId", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `QueueId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_queue_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueueId", value.into())
+    }
+
+    /// Replaces `Template` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Template", value.into())
+    }
+
+    /// Replaces `TemplateType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_type(&self, value: impl Into<Value<EnvironmentTemplateType>>) {
+        self.resource.set_property("TemplateType", value.into())
+    }
 }
 
-/// Properties of `AWS::Deadline::QueueEnvironment`.
-#[derive(Debug, Clone)]
-pub struct QueueEnvironmentProps {
-    /// `FarmId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^farm-[0-9a-f]{32}$`.
-    pub farm_id: Value<String>,
-    /// `Priority` (required).
-    /// Range: 0..=10000.
-    pub priority: Value<i64>,
-    /// `QueueId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^queue-[0-9a-f]{32}$`.
-    pub queue_id: Value<String>,
-    /// `Template` (required).
-    /// Length: 1..=15000 characters.
-    pub template: Value<String>,
-    /// `TemplateType` (required).
-    pub template_type: Value<EnvironmentTemplateType>,
+crate::l1_struct! {
+    /// Properties of `AWS::Deadline::QueueEnvironment`.
+    QueueEnvironmentProps
 }
 
 impl QueueEnvironmentProps {
@@ -113,124 +79,23 @@ impl QueueEnvironmentProps {
         template: impl Into<Value<String>>,
         template_type: impl Into<Value<EnvironmentTemplateType>>,
     ) -> Self {
-        Self {
-            farm_id: farm_id.into(),
-            priority: priority.into(),
-            queue_id: queue_id.into(),
-            template: template.into(),
-            template_type: template_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FarmId", farm_id.into().to_template())
+                .with(1, "Priority", priority.into().to_template())
+                .with(2, "QueueId", queue_id.into().to_template())
+                .with(3, "Template", template.into().to_template())
+                .with(4, "TemplateType", template_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for QueueEnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FarmId".to_owned(), self.farm_id.to_template());
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        m.insert("QueueId".to_owned(), self.queue_id.to_template());
-        m.insert("Template".to_owned(), self.template.to_template());
-        m.insert("TemplateType".to_owned(), self.template_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EnvironmentTemplateType`.
+    EnvironmentTemplateType {
+        /// `JSON`
+        Json = "JSON",
+        /// `YAML`
+        Yaml = "YAML",
     }
 }
-
-impl Check for QueueEnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.farm_id.check(
-            &path.field("FarmId"),
-            &Rules {
-                pattern: Some("^farm-[0-9a-f]{32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.queue_id.check(
-            &path.field("QueueId"),
-            &Rules {
-                pattern: Some("^queue-[0-9a-f]{32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template.check(
-            &path.field("Template"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_type
-            .check(&path.field("TemplateType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QueueEnvironmentProps);
-
-/// Values of `EnvironmentTemplateType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnvironmentTemplateType {
-    /// `JSON`
-    Json,
-    /// `YAML`
-    Yaml,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnvironmentTemplateType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["JSON", "YAML"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Yaml => "YAML",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EnvironmentTemplateType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnvironmentTemplateType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnvironmentTemplateType {
-    fn from(s: &str) -> Self {
-        match s {
-            "JSON" => Self::Json,
-            "YAML" => Self::Yaml,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnvironmentTemplateType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnvironmentTemplateType::from(s))
-    }
-}
-
-crate::impl_literal!(EnvironmentTemplateType);

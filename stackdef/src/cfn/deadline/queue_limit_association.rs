@@ -11,83 +11,41 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Deadline::QueueLimitAssociation`.
-#[derive(Debug, Clone)]
-pub struct QueueLimitAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for QueueLimitAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for QueueLimitAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for QueueLimitAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Deadline::QueueLimitAssociation`.
+    QueueLimitAssociation("AWS::Deadline::QueueLimitAssociation", QueueLimitAssociationProps)
 }
 
 impl QueueLimitAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Deadline::QueueLimitAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QueueLimitAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `FarmId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_farm_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FarmId", value.into())
+    }
+
+    /// Replaces `LimitId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_limit_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LimitId", value.into())
+    }
+
+    /// Replaces `QueueId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_queue_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueueId", value.into())
+    }
 }
 
-/// Properties of `AWS::Deadline::QueueLimitAssociation`.
-#[derive(Debug, Clone)]
-pub struct QueueLimitAssociationProps {
-    /// `FarmId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^farm-[0-9a-f]{32}$`.
-    pub farm_id: Value<String>,
-    /// `LimitId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^limit-[0-9a-f]{32}$`.
-    pub limit_id: Value<String>,
-    /// `QueueId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^queue-[0-9a-f]{32}$`.
-    pub queue_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Deadline::QueueLimitAssociation`.
+    QueueLimitAssociationProps
 }
 
 impl QueueLimitAssociationProps {
@@ -97,51 +55,11 @@ impl QueueLimitAssociationProps {
         limit_id: impl Into<Value<String>>,
         queue_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            farm_id: farm_id.into(),
-            limit_id: limit_id.into(),
-            queue_id: queue_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FarmId", farm_id.into().to_template())
+                .with(1, "LimitId", limit_id.into().to_template())
+                .with(2, "QueueId", queue_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for QueueLimitAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FarmId".to_owned(), self.farm_id.to_template());
-        m.insert("LimitId".to_owned(), self.limit_id.to_template());
-        m.insert("QueueId".to_owned(), self.queue_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueueLimitAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.farm_id.check(
-            &path.field("FarmId"),
-            &Rules {
-                pattern: Some("^farm-[0-9a-f]{32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.limit_id.check(
-            &path.field("LimitId"),
-            &Rules {
-                pattern: Some("^limit-[0-9a-f]{32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.queue_id.check(
-            &path.field("QueueId"),
-            &Rules {
-                pattern: Some("^queue-[0-9a-f]{32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueueLimitAssociationProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Deadline::StorageProfile`.
-#[derive(Debug, Clone)]
-pub struct StorageProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StorageProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StorageProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StorageProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Deadline::StorageProfile`.
+    StorageProfile("AWS::Deadline::StorageProfile", StorageProfileProps)
 }
 
 impl StorageProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Deadline::StorageProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StorageProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,23 +28,36 @@ impl StorageProfile {
     pub fn attr_storage_profile_id(&self) -> Value<String> {
         self.resource.get_att("StorageProfileId")
     }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `FarmId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_farm_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FarmId", value.into())
+    }
+
+    /// Replaces `FileSystemLocations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_locations(&self, value: impl Into<Value<List<FileSystemLocation>>>) {
+        self.resource
+            .set_property("FileSystemLocations", value.into())
+    }
+
+    /// Replaces `OsFamily` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_os_family(&self, value: impl Into<Value<StorageProfileOperatingSystemFamily>>) {
+        self.resource.set_property("OsFamily", value.into())
+    }
 }
 
-/// Properties of `AWS::Deadline::StorageProfile`.
-#[derive(Debug, Clone)]
-pub struct StorageProfileProps {
-    /// `DisplayName` (required).
-    /// Length: 1..=100 characters.
-    pub display_name: Value<String>,
-    /// `FarmId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^farm-[0-9a-f]{32}$`.
-    pub farm_id: Value<String>,
-    /// `FileSystemLocations` (optional).
-    /// Items: 0..=20.
-    pub file_system_locations: Option<Value<List<FileSystemLocation>>>,
-    /// `OsFamily` (required).
-    pub os_family: Value<StorageProfileOperatingSystemFamily>,
+crate::l1_struct! {
+    /// Properties of `AWS::Deadline::StorageProfile`.
+    StorageProfileProps
 }
 
 impl StorageProfileProps {
@@ -102,83 +67,26 @@ impl StorageProfileProps {
         farm_id: impl Into<Value<String>>,
         os_family: impl Into<Value<StorageProfileOperatingSystemFamily>>,
     ) -> Self {
-        Self {
-            display_name: display_name.into(),
-            farm_id: farm_id.into(),
-            file_system_locations: None,
-            os_family: os_family.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DisplayName", display_name.into().to_template())
+                .with(1, "FarmId", farm_id.into().to_template())
+                .with(3, "OsFamily", os_family.into().to_template()),
+        )
     }
-    /// Sets `FileSystemLocations`.
-    pub fn file_system_locations(
-        mut self,
-        value: impl Into<Value<List<FileSystemLocation>>>,
-    ) -> Self {
-        self.file_system_locations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StorageProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        m.insert("FarmId".to_owned(), self.farm_id.to_template());
-        if let Some(v) = &self.file_system_locations {
-            m.insert("FileSystemLocations".to_owned(), v.to_template());
-        }
-        m.insert("OsFamily".to_owned(), self.os_family.to_template());
-        Expr::Map(m)
+    /// `FileSystemLocations` (optional).
+    /// Items: 0 to 20.
+    pub fn file_system_locations(self, value: impl Into<Value<List<FileSystemLocation>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FileSystemLocations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StorageProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.farm_id.check(
-            &path.field("FarmId"),
-            &Rules {
-                pattern: Some("^farm-[0-9a-f]{32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.file_system_locations.check(
-            &path.field("FileSystemLocations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.os_family
-            .check(&path.field("OsFamily"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StorageProfileProps);
-
-/// Property type `FileSystemLocation` of `AWS::Deadline::StorageProfile`.
-#[derive(Debug, Clone)]
-pub struct FileSystemLocation {
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9A-Za-z ]*$`.
-    pub name: Value<String>,
-    /// `Path` (required).
-    /// Length: 0..=1024 characters.
-    pub path: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<FileSystemLocationType>,
+crate::l1_struct! {
+    /// Property type `FileSystemLocation` of `AWS::Deadline::StorageProfile`.
+    FileSystemLocation
 }
 
 impl FileSystemLocation {
@@ -188,165 +96,33 @@ impl FileSystemLocation {
         path: impl Into<Value<String>>,
         type_: impl Into<Value<FileSystemLocationType>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            path: path.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Path", path.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FileSystemLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Path".to_owned(), self.path.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FileSystemLocationType`.
+    FileSystemLocationType {
+        /// `SHARED`
+        Shared = "SHARED",
+        /// `LOCAL`
+        Local = "LOCAL",
     }
 }
 
-impl Check for FileSystemLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9A-Za-z ]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `StorageProfileOperatingSystemFamily`.
+    StorageProfileOperatingSystemFamily {
+        /// `WINDOWS`
+        Windows = "WINDOWS",
+        /// `LINUX`
+        Linux = "LINUX",
+        /// `MACOS`
+        Macos = "MACOS",
     }
 }
-
-crate::impl_literal!(FileSystemLocation);
-
-/// Values of `FileSystemLocationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FileSystemLocationType {
-    /// `SHARED`
-    Shared,
-    /// `LOCAL`
-    Local,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FileSystemLocationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SHARED", "LOCAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Shared => "SHARED",
-            Self::Local => "LOCAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FileSystemLocationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FileSystemLocationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FileSystemLocationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SHARED" => Self::Shared,
-            "LOCAL" => Self::Local,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FileSystemLocationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FileSystemLocationType::from(s))
-    }
-}
-
-crate::impl_literal!(FileSystemLocationType);
-
-/// Values of `StorageProfileOperatingSystemFamily`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageProfileOperatingSystemFamily {
-    /// `WINDOWS`
-    Windows,
-    /// `LINUX`
-    Linux,
-    /// `MACOS`
-    Macos,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageProfileOperatingSystemFamily {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WINDOWS", "LINUX", "MACOS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Windows => "WINDOWS",
-            Self::Linux => "LINUX",
-            Self::Macos => "MACOS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageProfileOperatingSystemFamily {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageProfileOperatingSystemFamily {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageProfileOperatingSystemFamily {
-    fn from(s: &str) -> Self {
-        match s {
-            "WINDOWS" => Self::Windows,
-            "LINUX" => Self::Linux,
-            "MACOS" => Self::Macos,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageProfileOperatingSystemFamily> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageProfileOperatingSystemFamily::from(s))
-    }
-}
-
-crate::impl_literal!(StorageProfileOperatingSystemFamily);

@@ -11,89 +11,55 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Detective::MemberInvitation`.
-#[derive(Debug, Clone)]
-pub struct MemberInvitation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MemberInvitation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MemberInvitation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MemberInvitation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Detective::MemberInvitation`.
+    MemberInvitation("AWS::Detective::MemberInvitation", MemberInvitationProps)
 }
 
 impl MemberInvitation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Detective::MemberInvitation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MemberInvitationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DisableEmailNotification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disable_email_notification(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DisableEmailNotification", value.into())
+    }
+
+    /// Replaces `GraphArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_graph_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GraphArn", value.into())
+    }
+
+    /// Replaces `MemberEmailAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_member_email_address(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MemberEmailAddress", value.into())
+    }
+
+    /// Replaces `MemberId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_member_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MemberId", value.into())
+    }
+
+    /// Replaces `Message` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Message", value.into())
+    }
 }
 
-/// Properties of `AWS::Detective::MemberInvitation`.
-#[derive(Debug, Clone)]
-pub struct MemberInvitationProps {
-    /// `DisableEmailNotification` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub disable_email_notification: Option<Value<bool>>,
-    /// `GraphArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:aws(-[\w]+)*:detective:(([a-z]+-)+[0-9]+):[0-9]{12}:graph:[0-9a-f]{32}`.
-    pub graph_arn: Value<String>,
-    /// `MemberEmailAddress` (required).
-    /// Pattern: `.*@.*`.
-    pub member_email_address: Value<String>,
-    /// `MemberId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[0-9]{12}`.
-    pub member_id: Value<String>,
-    /// `Message` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1000 characters.
-    pub message: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Detective::MemberInvitation`.
+    MemberInvitationProps
 }
 
 impl MemberInvitationProps {
@@ -103,83 +69,29 @@ impl MemberInvitationProps {
         member_email_address: impl Into<Value<String>>,
         member_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            disable_email_notification: None,
-            graph_arn: graph_arn.into(),
-            member_email_address: member_email_address.into(),
-            member_id: member_id.into(),
-            message: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "GraphArn", graph_arn.into().to_template())
+                .with(
+                    2,
+                    "MemberEmailAddress",
+                    member_email_address.into().to_template(),
+                )
+                .with(3, "MemberId", member_id.into().to_template()),
+        )
     }
-    /// Sets `DisableEmailNotification`.
-    pub fn disable_email_notification(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_email_notification = Some(value.into());
-        self
+    /// `DisableEmailNotification` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn disable_email_notification(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DisableEmailNotification", value.into().to_template()),
+        )
     }
-    /// Sets `Message`.
-    pub fn message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemberInvitationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disable_email_notification {
-            m.insert("DisableEmailNotification".to_owned(), v.to_template());
-        }
-        m.insert("GraphArn".to_owned(), self.graph_arn.to_template());
-        m.insert(
-            "MemberEmailAddress".to_owned(),
-            self.member_email_address.to_template(),
-        );
-        m.insert("MemberId".to_owned(), self.member_id.to_template());
-        if let Some(v) = &self.message {
-            m.insert("Message".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Message` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 1000 characters.
+    pub fn message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Message", value.into().to_template()))
     }
 }
-
-impl Check for MemberInvitationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.graph_arn.check(
-            &path.field("GraphArn"),
-            &Rules {
-                pattern: Some(
-                    "arn:aws(-[\\w]+)*:detective:(([a-z]+-)+[0-9]+):[0-9]{12}:graph:[0-9a-f]{32}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.member_email_address.check(
-            &path.field("MemberEmailAddress"),
-            &Rules {
-                pattern: Some(".*@.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.member_id.check(
-            &path.field("MemberId"),
-            &Rules {
-                pattern: Some("[0-9]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message.check(
-            &path.field("Message"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MemberInvitationProps);

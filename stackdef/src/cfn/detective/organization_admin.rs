@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Detective::OrganizationAdmin`.
-#[derive(Debug, Clone)]
-pub struct OrganizationAdmin {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OrganizationAdmin {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OrganizationAdmin {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OrganizationAdmin {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Detective::OrganizationAdmin`.
+    OrganizationAdmin("AWS::Detective::OrganizationAdmin", OrganizationAdminProps)
 }
 
 impl OrganizationAdmin {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Detective::OrganizationAdmin";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OrganizationAdminProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::OrganizationAdminId> {
         self.resource.ref_value()
@@ -82,45 +34,22 @@ impl OrganizationAdmin {
     pub fn attr_graph_arn(&self) -> Value<String> {
         self.resource.get_att("GraphArn")
     }
+
+    /// Replaces `AccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccountId", value.into())
+    }
 }
 
-/// Properties of `AWS::Detective::OrganizationAdmin`.
-#[derive(Debug, Clone)]
-pub struct OrganizationAdminProps {
-    /// `AccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[0-9]{12}`.
-    pub account_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Detective::OrganizationAdmin`.
+    OrganizationAdminProps
 }
 
 impl OrganizationAdminProps {
     /// The required properties: `AccountId`.
     pub fn new(account_id: impl Into<Value<String>>) -> Self {
-        Self {
-            account_id: account_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "AccountId", account_id.into().to_template()))
     }
 }
-
-impl ToTemplate for OrganizationAdminProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountId".to_owned(), self.account_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OrganizationAdminProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                pattern: Some("[0-9]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OrganizationAdminProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DevOpsAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct AgentSpace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AgentSpace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AgentSpace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AgentSpace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DevOpsAgent::AgentSpace`.
+    AgentSpace("AWS::DevOpsAgent::AgentSpace", AgentSpaceProps)
 }
 
 impl AgentSpace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DevOpsAgent::AgentSpace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AgentSpaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AgentSpaceId` (typed).
     pub fn ref_value(&self) -> Value<ids::DevOpsAgentAgentSpaceId> {
         self.resource.ref_value()
@@ -122,256 +74,130 @@ impl AgentSpace {
     pub fn attr_operator_app_idc_updated_at(&self) -> Value<String> {
         self.resource.get_att("OperatorApp.Idc.UpdatedAt")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `Locale` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_locale(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Locale", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OperatorApp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operator_app(&self, value: impl Into<Value<OperatorApp>>) {
+        self.resource.set_property("OperatorApp", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DevOpsAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct AgentSpaceProps {
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^[\p{L}\p{N}\p{P}\p{S}\p{Z}]+$`.
-    pub description: Option<Value<String>>,
-    /// `KmsKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `Locale` (optional).
-    /// Length: 2..=35 characters.
-    /// Pattern: `^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`.
-    pub locale: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[\p{L}\p{N}\p{P}\p{S}\p{Z}]+$`.
-    pub name: Value<String>,
-    /// `OperatorApp` (optional).
-    pub operator_app: Option<Value<OperatorApp>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DevOpsAgent::AgentSpace`.
+    AgentSpaceProps
 }
 
 impl AgentSpaceProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            kms_key_arn: None,
-            locale: None,
-            name: name.into(),
-            operator_app: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}$+<=>^`|~\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}]+$``.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `Locale`.
-    pub fn locale(mut self, value: impl Into<Value<String>>) -> Self {
-        self.locale = Some(value.into());
-        self
+    /// `Locale` (optional).
+    /// Length: 2 to 35 characters.
+    /// Pattern: `^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`.
+    pub fn locale(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Locale", value.into().to_template()))
     }
-    /// Sets `OperatorApp`.
-    pub fn operator_app(mut self, value: impl Into<Value<OperatorApp>>) -> Self {
-        self.operator_app = Some(value.into());
-        self
+    /// `OperatorApp` (optional).
+    pub fn operator_app(self, value: impl Into<Value<OperatorApp>>) -> Self {
+        Self(self.0.with(4, "OperatorApp", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AgentSpaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.locale {
-            m.insert("Locale".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.operator_app {
-            m.insert("OperatorApp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AgentSpaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^[\\p{L}\\p{N}\\p{P}\\p{S}\\p{Z}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"), ..Rules::NONE }, out);
-        self.locale.check(
-            &path.field("Locale"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(35),
-                pattern: Some("^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[\\p{L}\\p{N}\\p{P}\\p{S}\\p{Z}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operator_app
-            .check(&path.field("OperatorApp"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AgentSpaceProps);
-
-/// Property type `OperatorApp` of `AWS::DevOpsAgent::AgentSpace`.
-#[derive(Debug, Clone, Default)]
-pub struct OperatorApp {
-    /// `Iam` (optional).
-    pub iam: Option<Value<IamAuthConfiguration>>,
-    /// `Idc` (optional).
-    pub idc: Option<Value<IdcAuthConfiguration>>,
+crate::l1_struct! {
+    /// Property type `OperatorApp` of `AWS::DevOpsAgent::AgentSpace`.
+    OperatorApp(default)
 }
 
 impl OperatorApp {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iam: None,
-            idc: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Iam`.
-    pub fn iam(mut self, value: impl Into<Value<IamAuthConfiguration>>) -> Self {
-        self.iam = Some(value.into());
-        self
+    /// `Iam` (optional).
+    pub fn iam(self, value: impl Into<Value<IamAuthConfiguration>>) -> Self {
+        Self(self.0.with(0, "Iam", value.into().to_template()))
     }
-    /// Sets `Idc`.
-    pub fn idc(mut self, value: impl Into<Value<IdcAuthConfiguration>>) -> Self {
-        self.idc = Some(value.into());
-        self
+    /// `Idc` (optional).
+    pub fn idc(self, value: impl Into<Value<IdcAuthConfiguration>>) -> Self {
+        Self(self.0.with(1, "Idc", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OperatorApp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iam {
-            m.insert("Iam".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idc {
-            m.insert("Idc".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OperatorApp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam.check(&path.field("Iam"), &Rules::NONE, out);
-        self.idc.check(&path.field("Idc"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OperatorApp);
-
-/// Property type `IamAuthConfiguration` of `AWS::DevOpsAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct IamAuthConfiguration {
-    /// `CreatedAt` (optional).
-    pub created_at: Option<Value<String>>,
-    /// `OperatorAppRoleArn` (required).
-    pub operator_app_role_arn: Value<ids::RoleArn>,
-    /// `UpdatedAt` (optional).
-    pub updated_at: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IamAuthConfiguration` of `AWS::DevOpsAgent::AgentSpace`.
+    IamAuthConfiguration
 }
 
 impl IamAuthConfiguration {
     /// The required properties: `OperatorAppRoleArn`.
     pub fn new(operator_app_role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            created_at: None,
-            operator_app_role_arn: operator_app_role_arn.into(),
-            updated_at: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "OperatorAppRoleArn",
+            operator_app_role_arn.into().to_template(),
+        ))
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.updated_at = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamAuthConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OperatorAppRoleArn".to_owned(),
-            self.operator_app_role_arn.to_template(),
-        );
-        if let Some(v) = &self.updated_at {
-            m.insert("UpdatedAt".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IamAuthConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IamAuthConfiguration);
-
-/// Property type `IdcAuthConfiguration` of `AWS::DevOpsAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct IdcAuthConfiguration {
     /// `CreatedAt` (optional).
-    pub created_at: Option<Value<String>>,
-    /// `IdcApplicationArn` (optional).
-    pub idc_application_arn: Option<Value<String>>,
-    /// `IdcInstanceArn` (required).
-    pub idc_instance_arn: Value<String>,
-    /// `OperatorAppRoleArn` (required).
-    pub operator_app_role_arn: Value<ids::RoleArn>,
+    pub fn created_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CreatedAt", value.into().to_template()))
+    }
     /// `UpdatedAt` (optional).
-    pub updated_at: Option<Value<String>>,
+    pub fn updated_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "UpdatedAt", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IdcAuthConfiguration` of `AWS::DevOpsAgent::AgentSpace`.
+    IdcAuthConfiguration
 }
 
 impl IdcAuthConfiguration {
@@ -380,112 +206,31 @@ impl IdcAuthConfiguration {
         idc_instance_arn: impl Into<Value<String>>,
         operator_app_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            created_at: None,
-            idc_application_arn: None,
-            idc_instance_arn: idc_instance_arn.into(),
-            operator_app_role_arn: operator_app_role_arn.into(),
-            updated_at: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "IdcInstanceArn", idc_instance_arn.into().to_template())
+                .with(
+                    3,
+                    "OperatorAppRoleArn",
+                    operator_app_role_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_at = Some(value.into());
-        self
+    /// `CreatedAt` (optional).
+    pub fn created_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CreatedAt", value.into().to_template()))
     }
-    /// Sets `IdcApplicationArn`.
-    pub fn idc_application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.idc_application_arn = Some(value.into());
-        self
+    /// `IdcApplicationArn` (optional).
+    pub fn idc_application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IdcApplicationArn", value.into().to_template()),
+        )
     }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.updated_at = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdcAuthConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idc_application_arn {
-            m.insert("IdcApplicationArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IdcInstanceArn".to_owned(),
-            self.idc_instance_arn.to_template(),
-        );
-        m.insert(
-            "OperatorAppRoleArn".to_owned(),
-            self.operator_app_role_arn.to_template(),
-        );
-        if let Some(v) = &self.updated_at {
-            m.insert("UpdatedAt".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UpdatedAt` (optional).
+    pub fn updated_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "UpdatedAt", value.into().to_template()))
     }
 }
 
-impl Check for IdcAuthConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IdcAuthConfiguration);
-
-/// Property type `Tag` of `AWS::DevOpsAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DevOpsAgent::Association`.
-#[derive(Debug, Clone)]
-pub struct Association {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Association {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Association {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Association {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DevOpsAgent::Association`.
+    Association("AWS::DevOpsAgent::Association", AssociationProps)
 }
 
 impl Association {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DevOpsAgent::Association";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,97 +38,59 @@ impl Association {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `AgentSpaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_space_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AgentSpaceId", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `LinkedAssociationIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_linked_association_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("LinkedAssociationIds", value.into())
+    }
+
+    /// Replaces `ServiceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceId", value.into())
+    }
 }
 
-/// Properties of `AWS::DevOpsAgent::Association`.
-#[derive(Debug, Clone)]
-pub struct AssociationProps {
-    /// `AgentSpaceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub agent_space_id: Value<String>,
-    /// `Configuration` (required).
-    pub configuration: Value<serde_json::Value>,
-    /// `LinkedAssociationIds` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Length: 1..=255 characters.
-    pub linked_association_ids: Option<Value<List<String>>>,
-    /// `ServiceId` (required).
-    /// Length: 1..=255 characters.
-    pub service_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::DevOpsAgent::Association`.
+    AssociationProps
 }
 
 impl AssociationProps {
     /// The required properties: `AgentSpaceId`, `Configuration`, `ServiceId`.
     pub fn new(
         agent_space_id: impl Into<Value<String>>,
-        configuration: impl Into<Value<serde_json::Value>>,
+        configuration: impl Into<Value<Json>>,
         service_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            agent_space_id: agent_space_id.into(),
-            configuration: configuration.into(),
-            linked_association_ids: None,
-            service_id: service_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AgentSpaceId", agent_space_id.into().to_template())
+                .with(1, "Configuration", configuration.into().to_template())
+                .with(3, "ServiceId", service_id.into().to_template()),
+        )
     }
-    /// Sets `LinkedAssociationIds`.
-    pub fn linked_association_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.linked_association_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AgentSpaceId".to_owned(), self.agent_space_id.to_template());
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        if let Some(v) = &self.linked_association_ids {
-            m.insert("LinkedAssociationIds".to_owned(), v.to_template());
-        }
-        m.insert("ServiceId".to_owned(), self.service_id.to_template());
-        Expr::Map(m)
+    /// `LinkedAssociationIds` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn linked_association_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LinkedAssociationIds", value.into().to_template()),
+        )
     }
 }
-
-impl Check for AssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_space_id.check(
-            &path.field("AgentSpaceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.linked_association_ids.check(
-            &path.field("LinkedAssociationIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_id.check(
-            &path.field("ServiceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AssociationProps);

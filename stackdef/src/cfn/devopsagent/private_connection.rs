@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DevOpsAgent::PrivateConnection`.
-#[derive(Debug, Clone)]
-pub struct PrivateConnection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PrivateConnection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PrivateConnection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PrivateConnection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DevOpsAgent::PrivateConnection`.
+    PrivateConnection("AWS::DevOpsAgent::PrivateConnection", PrivateConnectionProps)
 }
 
 impl PrivateConnection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DevOpsAgent::PrivateConnection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PrivateConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::PrivateConnectionName> {
         self.resource.ref_value()
@@ -92,148 +44,64 @@ impl PrivateConnection {
     pub fn attr_arn(&self) -> Value<ids::PrivateConnectionArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Certificate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Certificate", value.into())
+    }
+
+    /// Replaces `ConnectionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ConnectionConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DevOpsAgent::PrivateConnection`.
-#[derive(Debug, Clone)]
-pub struct PrivateConnectionProps {
-    /// `Certificate` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=32768 characters.
-    pub certificate: Option<Value<String>>,
-    /// `ConnectionConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub connection_configuration: Value<serde_json::Value>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=30 characters.
-    /// Pattern: `^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DevOpsAgent::PrivateConnection`.
+    PrivateConnectionProps
 }
 
 impl PrivateConnectionProps {
     /// The required properties: `ConnectionConfiguration`, `Name`.
     pub fn new(
-        connection_configuration: impl Into<Value<serde_json::Value>>,
+        connection_configuration: impl Into<Value<Json>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate: None,
-            connection_configuration: connection_configuration.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ConnectionConfiguration",
+                    connection_configuration.into().to_template(),
+                )
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate = Some(value.into());
-        self
+    /// `Certificate` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 32768 characters.
+    pub fn certificate(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Certificate", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrivateConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate {
-            m.insert("Certificate".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectionConfiguration".to_owned(),
-            self.connection_configuration.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PrivateConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate.check(
-            &path.field("Certificate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32768),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(30),
-                pattern: Some("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrivateConnectionProps);
-
-/// Property type `Tag` of `AWS::DevOpsAgent::PrivateConnection`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DevOpsAgent::Service`.
-#[derive(Debug, Clone)]
-pub struct Service {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Service {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Service {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Service {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DevOpsAgent::Service`.
+    Service("AWS::DevOpsAgent::Service", ServiceProps)
 }
 
 impl Service {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DevOpsAgent::Service";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ServiceId` (typed).
     pub fn ref_value(&self) -> Value<ids::DevOpsAgentServiceId> {
         self.resource.ref_value()
@@ -84,12 +36,12 @@ impl Service {
     }
 
     /// `Fn::GetAtt` `AccessibleResources`.
-    pub fn attr_accessible_resources(&self) -> Value<serde_json::Value> {
+    pub fn attr_accessible_resources(&self) -> Value<Json> {
         self.resource.get_att("AccessibleResources")
     }
 
     /// `Fn::GetAtt` `AdditionalServiceDetails`.
-    pub fn attr_additional_service_details(&self) -> Value<serde_json::Value> {
+    pub fn attr_additional_service_details(&self) -> Value<Json> {
         self.resource.get_att("AdditionalServiceDetails")
     }
 
@@ -97,228 +49,83 @@ impl Service {
     pub fn attr_arn(&self) -> Value<ids::DevOpsAgentServiceArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `ServiceDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_details(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("ServiceDetails", value.into())
+    }
+
+    /// Replaces `ServiceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_type(&self, value: impl Into<Value<ServiceType>>) {
+        self.resource.set_property("ServiceType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DevOpsAgent::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceProps {
-    /// `KmsKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `ServiceDetails` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub service_details: Option<Value<serde_json::Value>>,
-    /// `ServiceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service_type: Value<ServiceType>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DevOpsAgent::Service`.
+    ServiceProps
 }
 
 impl ServiceProps {
     /// The required properties: `ServiceType`.
     pub fn new(service_type: impl Into<Value<ServiceType>>) -> Self {
-        Self {
-            kms_key_arn: None,
-            service_details: None,
-            service_type: service_type.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "ServiceType", service_type.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `ServiceDetails`.
-    pub fn service_details(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.service_details = Some(value.into());
-        self
+    /// `ServiceDetails` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn service_details(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "ServiceDetails", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_details {
-            m.insert("ServiceDetails".to_owned(), v.to_template());
-        }
-        m.insert("ServiceType".to_owned(), self.service_type.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ServiceType`.
+    ServiceType {
+        /// `dynatrace`
+        Dynatrace = "dynatrace",
+        /// `mcpserver`
+        Mcpserver = "mcpserver",
+        /// `mcpserversplunk`
+        Mcpserversplunk = "mcpserversplunk",
+        /// `mcpservernewrelic`
+        Mcpservernewrelic = "mcpservernewrelic",
+        /// `gitlab`
+        Gitlab = "gitlab",
+        /// `servicenow`
+        Servicenow = "servicenow",
+        /// `pagerduty`
+        Pagerduty = "pagerduty",
+        /// `azureidentity`
+        Azureidentity = "azureidentity",
+        /// `mcpserversigv4`
+        Mcpserversigv4 = "mcpserversigv4",
     }
 }
 
-impl Check for ServiceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"), ..Rules::NONE }, out);
-        self.service_type
-            .check(&path.field("ServiceType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServiceProps);
-
-/// Values of `ServiceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceType {
-    /// `dynatrace`
-    Dynatrace,
-    /// `mcpserver`
-    Mcpserver,
-    /// `mcpserversplunk`
-    Mcpserversplunk,
-    /// `mcpservernewrelic`
-    Mcpservernewrelic,
-    /// `gitlab`
-    Gitlab,
-    /// `servicenow`
-    Servicenow,
-    /// `pagerduty`
-    Pagerduty,
-    /// `azureidentity`
-    Azureidentity,
-    /// `mcpserversigv4`
-    Mcpserversigv4,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "dynatrace",
-        "mcpserver",
-        "mcpserversplunk",
-        "mcpservernewrelic",
-        "gitlab",
-        "servicenow",
-        "pagerduty",
-        "azureidentity",
-        "mcpserversigv4",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dynatrace => "dynatrace",
-            Self::Mcpserver => "mcpserver",
-            Self::Mcpserversplunk => "mcpserversplunk",
-            Self::Mcpservernewrelic => "mcpservernewrelic",
-            Self::Gitlab => "gitlab",
-            Self::Servicenow => "servicenow",
-            Self::Pagerduty => "pagerduty",
-            Self::Azureidentity => "azureidentity",
-            Self::Mcpserversigv4 => "mcpserversigv4",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "dynatrace" => Self::Dynatrace,
-            "mcpserver" => Self::Mcpserver,
-            "mcpserversplunk" => Self::Mcpserversplunk,
-            "mcpservernewrelic" => Self::Mcpservernewrelic,
-            "gitlab" => Self::Gitlab,
-            "servicenow" => Self::Servicenow,
-            "pagerduty" => Self::Pagerduty,
-            "azureidentity" => Self::Azureidentity,
-            "mcpserversigv4" => Self::Mcpserversigv4,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceType::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceType);
-
-/// Property type `Tag` of `AWS::DevOpsAgent::Service`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::Value;
 
-/// The CloudFormation resource type `AWS::DevOpsGuru::LogAnomalyDetectionIntegration`.
-#[derive(Debug, Clone)]
-pub struct LogAnomalyDetectionIntegration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LogAnomalyDetectionIntegration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LogAnomalyDetectionIntegration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LogAnomalyDetectionIntegration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DevOpsGuru::LogAnomalyDetectionIntegration`.
+    LogAnomalyDetectionIntegration("AWS::DevOpsGuru::LogAnomalyDetectionIntegration", LogAnomalyDetectionIntegrationProps)
 }
 
 impl LogAnomalyDetectionIntegration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DevOpsGuru::LogAnomalyDetectionIntegration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: LogAnomalyDetectionIntegrationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::LogAnomalyDetectionIntegrationId> {
         self.resource.ref_value()
@@ -88,25 +36,14 @@ impl LogAnomalyDetectionIntegration {
     }
 }
 
-/// Properties of `AWS::DevOpsGuru::LogAnomalyDetectionIntegration`.
-#[derive(Debug, Clone, Default)]
-pub struct LogAnomalyDetectionIntegrationProps {}
+crate::l1_struct! {
+    /// Properties of `AWS::DevOpsGuru::LogAnomalyDetectionIntegration`.
+    LogAnomalyDetectionIntegrationProps(default)
+}
 
 impl LogAnomalyDetectionIntegrationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {}
+        Self(crate::Properties::new())
     }
 }
-
-impl ToTemplate for LogAnomalyDetectionIntegrationProps {
-    fn to_template(&self) -> Expr {
-        Expr::Map(IndexMap::new())
-    }
-}
-
-impl Check for LogAnomalyDetectionIntegrationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LogAnomalyDetectionIntegrationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DevOpsGuru::NotificationChannel`.
-#[derive(Debug, Clone)]
-pub struct NotificationChannel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NotificationChannel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NotificationChannel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NotificationChannel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DevOpsGuru::NotificationChannel`.
+    NotificationChannel("AWS::DevOpsGuru::NotificationChannel", NotificationChannelProps)
 }
 
 impl NotificationChannel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DevOpsGuru::NotificationChannel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NotificationChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::NotificationChannelId> {
         self.resource.ref_value()
@@ -82,342 +34,110 @@ impl NotificationChannel {
     pub fn attr_id(&self) -> Value<ids::NotificationChannelId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Config` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_config(&self, value: impl Into<Value<NotificationChannelConfig>>) {
+        self.resource.set_property("Config", value.into())
+    }
 }
 
-/// Properties of `AWS::DevOpsGuru::NotificationChannel`.
-#[derive(Debug, Clone)]
-pub struct NotificationChannelProps {
-    /// `Config` (required).
-    /// Create-only: changing it replaces the resource.
-    pub config: Value<NotificationChannelConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::DevOpsGuru::NotificationChannel`.
+    NotificationChannelProps
 }
 
 impl NotificationChannelProps {
     /// The required properties: `Config`.
     pub fn new(config: impl Into<Value<NotificationChannelConfig>>) -> Self {
-        Self {
-            config: config.into(),
-        }
+        Self(crate::Properties::new().with(0, "Config", config.into().to_template()))
     }
 }
 
-impl ToTemplate for NotificationChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Config".to_owned(), self.config.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.config.check(&path.field("Config"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NotificationChannelProps);
-
-/// Property type `NotificationChannelConfig` of `AWS::DevOpsGuru::NotificationChannel`.
-#[derive(Debug, Clone, Default)]
-pub struct NotificationChannelConfig {
-    /// `Filters` (optional).
-    pub filters: Option<Value<NotificationFilterConfig>>,
-    /// `Sns` (optional).
-    pub sns: Option<Value<SnsChannelConfig>>,
+crate::l1_struct! {
+    /// Property type `NotificationChannelConfig` of `AWS::DevOpsGuru::NotificationChannel`.
+    NotificationChannelConfig(default)
 }
 
 impl NotificationChannelConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            filters: None,
-            sns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Filters`.
-    pub fn filters(mut self, value: impl Into<Value<NotificationFilterConfig>>) -> Self {
-        self.filters = Some(value.into());
-        self
+    /// `Filters` (optional).
+    pub fn filters(self, value: impl Into<Value<NotificationFilterConfig>>) -> Self {
+        Self(self.0.with(0, "Filters", value.into().to_template()))
     }
-    /// Sets `Sns`.
-    pub fn sns(mut self, value: impl Into<Value<SnsChannelConfig>>) -> Self {
-        self.sns = Some(value.into());
-        self
+    /// `Sns` (optional).
+    pub fn sns(self, value: impl Into<Value<SnsChannelConfig>>) -> Self {
+        Self(self.0.with(1, "Sns", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NotificationChannelConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filters {
-            m.insert("Filters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns {
-            m.insert("Sns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationChannelConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters
-            .check(&path.field("Filters"), &Rules::NONE, out);
-        self.sns.check(&path.field("Sns"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NotificationChannelConfig);
-
-/// Property type `NotificationFilterConfig` of `AWS::DevOpsGuru::NotificationChannel`.
-#[derive(Debug, Clone, Default)]
-pub struct NotificationFilterConfig {
-    /// `MessageTypes` (optional).
-    /// Items: 1..=5.
-    pub message_types: Option<Value<List<NotificationMessageType>>>,
-    /// `Severities` (optional).
-    /// Items: 1..=3.
-    pub severities: Option<Value<List<InsightSeverity>>>,
+crate::l1_struct! {
+    /// Property type `NotificationFilterConfig` of `AWS::DevOpsGuru::NotificationChannel`.
+    NotificationFilterConfig(default)
 }
 
 impl NotificationFilterConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            message_types: None,
-            severities: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MessageTypes`.
-    pub fn message_types(mut self, value: impl Into<Value<List<NotificationMessageType>>>) -> Self {
-        self.message_types = Some(value.into());
-        self
+    /// `MessageTypes` (optional).
+    /// Items: 1 to 5.
+    pub fn message_types(self, value: impl Into<Value<List<NotificationMessageType>>>) -> Self {
+        Self(self.0.with(0, "MessageTypes", value.into().to_template()))
     }
-    /// Sets `Severities`.
-    pub fn severities(mut self, value: impl Into<Value<List<InsightSeverity>>>) -> Self {
-        self.severities = Some(value.into());
-        self
+    /// `Severities` (optional).
+    /// Items: 1 to 3.
+    pub fn severities(self, value: impl Into<Value<List<InsightSeverity>>>) -> Self {
+        Self(self.0.with(1, "Severities", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NotificationFilterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.message_types {
-            m.insert("MessageTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.severities {
-            m.insert("Severities".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NotificationMessageType`.
+    NotificationMessageType {
+        /// `NEW_INSIGHT`
+        NewInsight = "NEW_INSIGHT",
+        /// `CLOSED_INSIGHT`
+        ClosedInsight = "CLOSED_INSIGHT",
+        /// `NEW_ASSOCIATION`
+        NewAssociation = "NEW_ASSOCIATION",
+        /// `SEVERITY_UPGRADED`
+        SeverityUpgraded = "SEVERITY_UPGRADED",
+        /// `NEW_RECOMMENDATION`
+        NewRecommendation = "NEW_RECOMMENDATION",
     }
 }
 
-impl Check for NotificationFilterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message_types.check(
-            &path.field("MessageTypes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.severities.check(
-            &path.field("Severities"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `InsightSeverity`.
+    InsightSeverity {
+        /// `LOW`
+        Low = "LOW",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `HIGH`
+        High = "HIGH",
     }
 }
 
-crate::impl_literal!(NotificationFilterConfig);
-
-/// Values of `NotificationMessageType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationMessageType {
-    /// `NEW_INSIGHT`
-    NewInsight,
-    /// `CLOSED_INSIGHT`
-    ClosedInsight,
-    /// `NEW_ASSOCIATION`
-    NewAssociation,
-    /// `SEVERITY_UPGRADED`
-    SeverityUpgraded,
-    /// `NEW_RECOMMENDATION`
-    NewRecommendation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NotificationMessageType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NEW_INSIGHT",
-        "CLOSED_INSIGHT",
-        "NEW_ASSOCIATION",
-        "SEVERITY_UPGRADED",
-        "NEW_RECOMMENDATION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewInsight => "NEW_INSIGHT",
-            Self::ClosedInsight => "CLOSED_INSIGHT",
-            Self::NewAssociation => "NEW_ASSOCIATION",
-            Self::SeverityUpgraded => "SEVERITY_UPGRADED",
-            Self::NewRecommendation => "NEW_RECOMMENDATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NotificationMessageType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NotificationMessageType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NotificationMessageType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NEW_INSIGHT" => Self::NewInsight,
-            "CLOSED_INSIGHT" => Self::ClosedInsight,
-            "NEW_ASSOCIATION" => Self::NewAssociation,
-            "SEVERITY_UPGRADED" => Self::SeverityUpgraded,
-            "NEW_RECOMMENDATION" => Self::NewRecommendation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NotificationMessageType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NotificationMessageType::from(s))
-    }
-}
-
-crate::impl_literal!(NotificationMessageType);
-
-/// Values of `InsightSeverity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InsightSeverity {
-    /// `LOW`
-    Low,
-    /// `MEDIUM`
-    Medium,
-    /// `HIGH`
-    High,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InsightSeverity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOW", "MEDIUM", "HIGH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "LOW",
-            Self::Medium => "MEDIUM",
-            Self::High => "HIGH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InsightSeverity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InsightSeverity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InsightSeverity {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOW" => Self::Low,
-            "MEDIUM" => Self::Medium,
-            "HIGH" => Self::High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InsightSeverity> {
-    fn from(s: &str) -> Self {
-        Value::literal(InsightSeverity::from(s))
-    }
-}
-
-crate::impl_literal!(InsightSeverity);
-
-/// Property type `SnsChannelConfig` of `AWS::DevOpsGuru::NotificationChannel`.
-#[derive(Debug, Clone, Default)]
-pub struct SnsChannelConfig {
-    /// `TopicArn` (optional).
-    /// Length: 36..=1024 characters.
-    /// Pattern: `^arn:aws[a-z0-9-]*:sns:[a-z0-9-]+:\d{12}:[^:]+$`.
-    pub topic_arn: Option<Value<ids::TopicArn>>,
+crate::l1_struct! {
+    /// Property type `SnsChannelConfig` of `AWS::DevOpsGuru::NotificationChannel`.
+    SnsChannelConfig(default)
 }
 
 impl SnsChannelConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { topic_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnsChannelConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.topic_arn {
-            m.insert("TopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TopicArn` (optional).
+    /// Length: 36 to 1024 characters.
+    /// Pattern: `^arn:aws[a-z0-9-]*:sns:[a-z0-9-]+:[\d\x{80}-\x{10FFFF}]{12}:[^:]+$`.
+    pub fn topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(0, "TopicArn", value.into().to_template()))
     }
 }
-
-impl Check for SnsChannelConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.topic_arn.check(
-            &path.field("TopicArn"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(1024),
-                pattern: Some("^arn:aws[a-z0-9-]*:sns:[a-z0-9-]+:\\d{12}:[^:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SnsChannelConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DevOpsGuru::ResourceCollection`.
-#[derive(Debug, Clone)]
-pub struct ResourceCollection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceCollection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceCollection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceCollection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DevOpsGuru::ResourceCollection`.
+    ResourceCollection("AWS::DevOpsGuru::ResourceCollection", ResourceCollectionProps)
 }
 
 impl ResourceCollection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DevOpsGuru::ResourceCollection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceCollectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResourceCollectionType` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceCollectionId> {
         self.resource.ref_value()
@@ -82,235 +34,92 @@ impl ResourceCollection {
     pub fn attr_resource_collection_type(&self) -> Value<ids::ResourceCollectionId> {
         self.resource.get_att("ResourceCollectionType")
     }
+
+    /// Replaces `ResourceCollectionFilter` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_collection_filter(
+        &self,
+        value: impl Into<Value<ResourceCollectionFilter>>,
+    ) {
+        self.resource
+            .set_property("ResourceCollectionFilter", value.into())
+    }
 }
 
-/// Properties of `AWS::DevOpsGuru::ResourceCollection`.
-#[derive(Debug, Clone)]
-pub struct ResourceCollectionProps {
-    /// `ResourceCollectionFilter` (required).
-    pub resource_collection_filter: Value<ResourceCollectionFilter>,
+crate::l1_struct! {
+    /// Properties of `AWS::DevOpsGuru::ResourceCollection`.
+    ResourceCollectionProps
 }
 
 impl ResourceCollectionProps {
     /// The required properties: `ResourceCollectionFilter`.
     pub fn new(resource_collection_filter: impl Into<Value<ResourceCollectionFilter>>) -> Self {
-        Self {
-            resource_collection_filter: resource_collection_filter.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ResourceCollectionFilter",
+            resource_collection_filter.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ResourceCollectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResourceCollectionFilter".to_owned(),
-            self.resource_collection_filter.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceCollectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_collection_filter.check(
-            &path.field("ResourceCollectionFilter"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceCollectionProps);
-
-/// Property type `ResourceCollectionFilter` of `AWS::DevOpsGuru::ResourceCollection`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceCollectionFilter {
-    /// `CloudFormation` (optional).
-    pub cloud_formation: Option<Value<CloudFormationCollectionFilter>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagCollection>>>,
+crate::l1_struct! {
+    /// Property type `ResourceCollectionFilter` of `AWS::DevOpsGuru::ResourceCollection`.
+    ResourceCollectionFilter(default)
 }
 
 impl ResourceCollectionFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_formation: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudFormation`.
-    pub fn cloud_formation(
-        mut self,
-        value: impl Into<Value<CloudFormationCollectionFilter>>,
-    ) -> Self {
-        self.cloud_formation = Some(value.into());
-        self
+    /// `CloudFormation` (optional).
+    pub fn cloud_formation(self, value: impl Into<Value<CloudFormationCollectionFilter>>) -> Self {
+        Self(self.0.with(0, "CloudFormation", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagCollection>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagCollection>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourceCollectionFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_formation {
-            m.insert("CloudFormation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceCollectionFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_formation
-            .check(&path.field("CloudFormation"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ResourceCollectionFilter);
-
-/// Property type `CloudFormationCollectionFilter` of `AWS::DevOpsGuru::ResourceCollection`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudFormationCollectionFilter {
-    /// `StackNames` (optional).
-    /// Items: 1..=1000.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^[a-zA-Z*]+[a-zA-Z0-9-]*$`.
-    pub stack_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CloudFormationCollectionFilter` of `AWS::DevOpsGuru::ResourceCollection`.
+    CloudFormationCollectionFilter(default)
 }
 
 impl CloudFormationCollectionFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { stack_names: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `StackNames`.
-    pub fn stack_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.stack_names = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudFormationCollectionFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.stack_names {
-            m.insert("StackNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StackNames` (optional).
+    /// Items: 1 to 1000.
+    /// Each item: Length: 1 to 128 characters.
+    /// Each item: Pattern: `^[a-zA-Z*]+[a-zA-Z0-9-]*$`.
+    pub fn stack_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "StackNames", value.into().to_template()))
     }
 }
 
-impl Check for CloudFormationCollectionFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.stack_names.check(
-            &path.field("StackNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^[a-zA-Z*]+[a-zA-Z0-9-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudFormationCollectionFilter);
-
-/// Property type `TagCollection` of `AWS::DevOpsGuru::ResourceCollection`.
-#[derive(Debug, Clone, Default)]
-pub struct TagCollection {
-    /// `AppBoundaryKey` (optional).
-    /// Length: 1..=128 characters.
-    pub app_boundary_key: Option<Value<String>>,
-    /// `TagValues` (optional).
-    /// Items: 1..=1000.
-    /// Each item: Length: 1..=256 characters.
-    pub tag_values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `TagCollection` of `AWS::DevOpsGuru::ResourceCollection`.
+    TagCollection(default)
 }
 
 impl TagCollection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_boundary_key: None,
-            tag_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppBoundaryKey`.
-    pub fn app_boundary_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.app_boundary_key = Some(value.into());
-        self
+    /// `AppBoundaryKey` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn app_boundary_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AppBoundaryKey", value.into().to_template()))
     }
-    /// Sets `TagValues`.
-    pub fn tag_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.tag_values = Some(value.into());
-        self
+    /// `TagValues` (optional).
+    /// Items: 1 to 1000.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tag_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "TagValues", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TagCollection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_boundary_key {
-            m.insert("AppBoundaryKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_values {
-            m.insert("TagValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagCollection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_boundary_key.check(
-            &path.field("AppBoundaryKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_values.check(
-            &path.field("TagValues"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagCollection);

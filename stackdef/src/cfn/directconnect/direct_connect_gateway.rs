@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DirectConnect::DirectConnectGateway`.
-#[derive(Debug, Clone)]
-pub struct DirectConnectGateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DirectConnectGateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DirectConnectGateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DirectConnectGateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DirectConnect::DirectConnectGateway`.
+    DirectConnectGateway("AWS::DirectConnect::DirectConnectGateway", DirectConnectGatewayProps)
 }
 
 impl DirectConnectGateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DirectConnect::DirectConnectGateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DirectConnectGatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DirectConnectGatewayArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DirectConnectGatewayArn> {
         self.resource.ref_value()
@@ -87,138 +39,52 @@ impl DirectConnectGateway {
     pub fn attr_direct_connect_gateway_id(&self) -> Value<String> {
         self.resource.get_att("DirectConnectGatewayId")
     }
+
+    /// Replaces `AmazonSideAsn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_amazon_side_asn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AmazonSideAsn", value.into())
+    }
+
+    /// Replaces `DirectConnectGatewayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_direct_connect_gateway_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DirectConnectGatewayName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DirectConnect::DirectConnectGateway`.
-#[derive(Debug, Clone)]
-pub struct DirectConnectGatewayProps {
-    /// `AmazonSideAsn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[1-9][0-9]*$`.
-    pub amazon_side_asn: Option<Value<String>>,
-    /// `DirectConnectGatewayName` (required).
-    pub direct_connect_gateway_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 1..=.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DirectConnect::DirectConnectGateway`.
+    DirectConnectGatewayProps
 }
 
 impl DirectConnectGatewayProps {
     /// The required properties: `DirectConnectGatewayName`.
     pub fn new(direct_connect_gateway_name: impl Into<Value<String>>) -> Self {
-        Self {
-            amazon_side_asn: None,
-            direct_connect_gateway_name: direct_connect_gateway_name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "DirectConnectGatewayName",
+            direct_connect_gateway_name.into().to_template(),
+        ))
     }
-    /// Sets `AmazonSideAsn`.
-    pub fn amazon_side_asn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.amazon_side_asn = Some(value.into());
-        self
+    /// `AmazonSideAsn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[1-9][0-9]*$`.
+    pub fn amazon_side_asn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AmazonSideAsn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DirectConnectGatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amazon_side_asn {
-            m.insert("AmazonSideAsn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DirectConnectGatewayName".to_owned(),
-            self.direct_connect_gateway_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at least 1.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DirectConnectGatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amazon_side_asn.check(
-            &path.field("AmazonSideAsn"),
-            &Rules {
-                pattern: Some("^[1-9][0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DirectConnectGatewayProps);
-
-/// Property type `Tag` of `AWS::DirectConnect::DirectConnectGateway`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

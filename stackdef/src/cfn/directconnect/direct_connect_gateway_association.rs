@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DirectConnect::DirectConnectGatewayAssociation`.
-#[derive(Debug, Clone)]
-pub struct DirectConnectGatewayAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DirectConnectGatewayAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DirectConnectGatewayAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DirectConnectGatewayAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DirectConnect::DirectConnectGatewayAssociation`.
+    DirectConnectGatewayAssociation("AWS::DirectConnect::DirectConnectGatewayAssociation", DirectConnectGatewayAssociationProps)
 }
 
 impl DirectConnectGatewayAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DirectConnect::DirectConnectGatewayAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DirectConnectGatewayAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociationId` (typed).
     pub fn ref_value(&self) -> Value<ids::DirectConnectGatewayAssociationId> {
         self.resource.ref_value()
@@ -86,28 +34,47 @@ impl DirectConnectGatewayAssociation {
     pub fn attr_association_id(&self) -> Value<ids::DirectConnectGatewayAssociationId> {
         self.resource.get_att("AssociationId")
     }
+
+    /// Replaces `AcceptDirectConnectGatewayAssociationProposalRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_direct_connect_gateway_association_proposal_role_arn(
+        &self,
+        value: impl Into<Value<ids::RoleArn>>,
+    ) {
+        self.resource.set_property(
+            "AcceptDirectConnectGatewayAssociationProposalRoleArn",
+            value.into(),
+        )
+    }
+
+    /// Replaces `AllowedPrefixesToDirectConnectGateway` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_prefixes_to_direct_connect_gateway(
+        &self,
+        value: impl Into<Value<List<String>>>,
+    ) {
+        self.resource
+            .set_property("AllowedPrefixesToDirectConnectGateway", value.into())
+    }
+
+    /// Replaces `AssociatedGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associated_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AssociatedGatewayId", value.into())
+    }
+
+    /// Replaces `DirectConnectGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_direct_connect_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DirectConnectGatewayId", value.into())
+    }
 }
 
-/// Properties of `AWS::DirectConnect::DirectConnectGatewayAssociation`.
-#[derive(Debug, Clone)]
-pub struct DirectConnectGatewayAssociationProps {
-    /// `AcceptDirectConnectGatewayAssociationProposalRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`.
-    pub accept_direct_connect_gateway_association_proposal_role_arn: Option<Value<ids::RoleArn>>,
-    /// `AllowedPrefixesToDirectConnectGateway` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
-    pub allowed_prefixes_to_direct_connect_gateway: Option<Value<List<String>>>,
-    /// `AssociatedGatewayId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^((arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:(vpn-gateway/vgw|transit-gateway/tgw))|(vgw|tgw))-[a-zA-Z0-9]{8,32}$`.
-    pub associated_gateway_id: Value<String>,
-    /// `DirectConnectGatewayId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub direct_connect_gateway_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::DirectConnect::DirectConnectGatewayAssociation`.
+    DirectConnectGatewayAssociationProps
 }
 
 impl DirectConnectGatewayAssociationProps {
@@ -116,88 +83,45 @@ impl DirectConnectGatewayAssociationProps {
         associated_gateway_id: impl Into<Value<String>>,
         direct_connect_gateway_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            accept_direct_connect_gateway_association_proposal_role_arn: None,
-            allowed_prefixes_to_direct_connect_gateway: None,
-            associated_gateway_id: associated_gateway_id.into(),
-            direct_connect_gateway_id: direct_connect_gateway_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "AssociatedGatewayId",
+                    associated_gateway_id.into().to_template(),
+                )
+                .with(
+                    3,
+                    "DirectConnectGatewayId",
+                    direct_connect_gateway_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AcceptDirectConnectGatewayAssociationProposalRoleArn`.
+    /// `AcceptDirectConnectGatewayAssociationProposalRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`.
     pub fn accept_direct_connect_gateway_association_proposal_role_arn(
-        mut self,
+        self,
         value: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        self.accept_direct_connect_gateway_association_proposal_role_arn = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AcceptDirectConnectGatewayAssociationProposalRoleArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AllowedPrefixesToDirectConnectGateway`.
+    /// `AllowedPrefixesToDirectConnectGateway` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
     pub fn allowed_prefixes_to_direct_connect_gateway(
-        mut self,
+        self,
         value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.allowed_prefixes_to_direct_connect_gateway = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AllowedPrefixesToDirectConnectGateway",
+            value.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for DirectConnectGatewayAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_direct_connect_gateway_association_proposal_role_arn {
-            m.insert(
-                "AcceptDirectConnectGatewayAssociationProposalRoleArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.allowed_prefixes_to_direct_connect_gateway {
-            m.insert(
-                "AllowedPrefixesToDirectConnectGateway".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "AssociatedGatewayId".to_owned(),
-            self.associated_gateway_id.to_template(),
-        );
-        m.insert(
-            "DirectConnectGatewayId".to_owned(),
-            self.direct_connect_gateway_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DirectConnectGatewayAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accept_direct_connect_gateway_association_proposal_role_arn
-            .check(
-                &path.field("AcceptDirectConnectGatewayAssociationProposalRoleArn"),
-                &Rules {
-                    pattern: Some("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"),
-                    ..Rules::NONE
-                },
-                out,
-            );
-        self.allowed_prefixes_to_direct_connect_gateway.check(
-            &path.field("AllowedPrefixesToDirectConnectGateway"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[0-9a-fA-F:.]+/[0-9]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.associated_gateway_id.check(&path.field("AssociatedGatewayId"), &Rules { pattern: Some("^((arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:(vpn-gateway/vgw|transit-gateway/tgw))|(vgw|tgw))-[a-zA-Z0-9]{8,32}$"), ..Rules::NONE }, out);
-        self.direct_connect_gateway_id.check(&path.field("DirectConnectGatewayId"), &Rules { pattern: Some("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(DirectConnectGatewayAssociationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DirectConnect::Lag`.
-#[derive(Debug, Clone)]
-pub struct Lag {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Lag {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Lag {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Lag {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DirectConnect::Lag`.
+    Lag("AWS::DirectConnect::Lag", LagProps)
 }
 
 impl Lag {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DirectConnect::Lag";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LagProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LagArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LagArn> {
         self.resource.ref_value()
@@ -92,33 +44,54 @@ impl Lag {
     pub fn attr_lag_state(&self) -> Value<String> {
         self.resource.get_att("LagState")
     }
+
+    /// Replaces `ConnectionsBandwidth` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connections_bandwidth(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectionsBandwidth", value.into())
+    }
+
+    /// Replaces `LagName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lag_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LagName", value.into())
+    }
+
+    /// Replaces `Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_location(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Location", value.into())
+    }
+
+    /// Replaces `MinimumLinks` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_minimum_links(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinimumLinks", value.into())
+    }
+
+    /// Replaces `ProviderName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provider_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProviderName", value.into())
+    }
+
+    /// Replaces `RequestMACSec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_mac_sec(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("RequestMACSec", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DirectConnect::Lag`.
-#[derive(Debug, Clone)]
-pub struct LagProps {
-    /// `ConnectionsBandwidth` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[1-9][0-9]*(M|G)bps$`.
-    pub connections_bandwidth: Value<String>,
-    /// `LagName` (required).
-    pub lag_name: Value<String>,
-    /// `Location` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub location: Value<String>,
-    /// `MinimumLinks` (optional).
-    pub minimum_links: Option<Value<i64>>,
-    /// `ProviderName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub provider_name: Option<Value<String>>,
-    /// `RequestMACSec` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub request_mac_sec: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Items: 1..=.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DirectConnect::Lag`.
+    LagProps
 }
 
 impl LagProps {
@@ -128,149 +101,37 @@ impl LagProps {
         lag_name: impl Into<Value<String>>,
         location: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connections_bandwidth: connections_bandwidth.into(),
-            lag_name: lag_name.into(),
-            location: location.into(),
-            minimum_links: None,
-            provider_name: None,
-            request_mac_sec: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectionsBandwidth",
+                    connections_bandwidth.into().to_template(),
+                )
+                .with(1, "LagName", lag_name.into().to_template())
+                .with(2, "Location", location.into().to_template()),
+        )
     }
-    /// Sets `MinimumLinks`.
-    pub fn minimum_links(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_links = Some(value.into());
-        self
+    /// `MinimumLinks` (optional).
+    pub fn minimum_links(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MinimumLinks", value.into().to_template()))
     }
-    /// Sets `ProviderName`.
-    pub fn provider_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.provider_name = Some(value.into());
-        self
+    /// `ProviderName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn provider_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ProviderName", value.into().to_template()))
     }
-    /// Sets `RequestMACSec`.
-    pub fn request_mac_sec(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.request_mac_sec = Some(value.into());
-        self
+    /// `RequestMACSec` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn request_mac_sec(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "RequestMACSec", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LagProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectionsBandwidth".to_owned(),
-            self.connections_bandwidth.to_template(),
-        );
-        m.insert("LagName".to_owned(), self.lag_name.to_template());
-        m.insert("Location".to_owned(), self.location.to_template());
-        if let Some(v) = &self.minimum_links {
-            m.insert("MinimumLinks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provider_name {
-            m.insert("ProviderName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_mac_sec {
-            m.insert("RequestMACSec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at least 1.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LagProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connections_bandwidth.check(
-            &path.field("ConnectionsBandwidth"),
-            &Rules {
-                pattern: Some("^[1-9][0-9]*(M|G)bps$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.location.check(
-            &path.field("Location"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LagProps);
-
-/// Property type `Tag` of `AWS::DirectConnect::Lag`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DirectConnect::TransitVirtualInterface`.
-#[derive(Debug, Clone)]
-pub struct TransitVirtualInterface {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitVirtualInterface {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitVirtualInterface {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitVirtualInterface {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DirectConnect::TransitVirtualInterface`.
+    TransitVirtualInterface("AWS::DirectConnect::TransitVirtualInterface", TransitVirtualInterfaceProps)
 }
 
 impl TransitVirtualInterface {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DirectConnect::TransitVirtualInterface";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitVirtualInterfaceProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VirtualInterfaceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TransitVirtualInterfaceArn> {
         self.resource.ref_value()
@@ -91,39 +39,71 @@ impl TransitVirtualInterface {
     pub fn attr_virtual_interface_id(&self) -> Value<String> {
         self.resource.get_att("VirtualInterfaceId")
     }
+
+    /// Replaces `AllocateTransitVirtualInterfaceRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocate_transit_virtual_interface_role_arn(
+        &self,
+        value: impl Into<Value<ids::RoleArn>>,
+    ) {
+        self.resource
+            .set_property("AllocateTransitVirtualInterfaceRoleArn", value.into())
+    }
+
+    /// Replaces `BgpPeers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bgp_peers(&self, value: impl Into<Value<List<BgpPeer>>>) {
+        self.resource.set_property("BgpPeers", value.into())
+    }
+
+    /// Replaces `ConnectionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionId", value.into())
+    }
+
+    /// Replaces `DirectConnectGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_direct_connect_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DirectConnectGatewayId", value.into())
+    }
+
+    /// Replaces `EnableSiteLink` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_site_link(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EnableSiteLink", value.into())
+    }
+
+    /// Replaces `Mtu` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mtu(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Mtu", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VirtualInterfaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_interface_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VirtualInterfaceName", value.into())
+    }
+
+    /// Replaces `Vlan` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vlan(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Vlan", value.into())
+    }
 }
 
-/// Properties of `AWS::DirectConnect::TransitVirtualInterface`.
-#[derive(Debug, Clone)]
-pub struct TransitVirtualInterfaceProps {
-    /// `AllocateTransitVirtualInterfaceRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`.
-    pub allocate_transit_virtual_interface_role_arn: Option<Value<ids::RoleArn>>,
-    /// `BgpPeers` (required).
-    /// Items: 1..=2.
-    pub bgp_peers: Value<List<BgpPeer>>,
-    /// `ConnectionId` (required).
-    /// Pattern: `^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$`.
-    pub connection_id: Value<String>,
-    /// `DirectConnectGatewayId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub direct_connect_gateway_id: Value<String>,
-    /// `EnableSiteLink` (optional).
-    pub enable_site_link: Option<Value<bool>>,
-    /// `Mtu` (optional).
-    pub mtu: Option<Value<i64>>,
-    /// `Tags` (optional).
-    /// Items: 1..=.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VirtualInterfaceName` (required).
-    pub virtual_interface_name: Value<String>,
-    /// `Vlan` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 0..=4095.
-    pub vlan: Value<i64>,
+crate::l1_struct! {
+    /// Properties of `AWS::DirectConnect::TransitVirtualInterface`.
+    TransitVirtualInterfaceProps
 }
 
 impl TransitVirtualInterfaceProps {
@@ -135,306 +115,89 @@ impl TransitVirtualInterfaceProps {
         virtual_interface_name: impl Into<Value<String>>,
         vlan: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            allocate_transit_virtual_interface_role_arn: None,
-            bgp_peers: bgp_peers.into(),
-            connection_id: connection_id.into(),
-            direct_connect_gateway_id: direct_connect_gateway_id.into(),
-            enable_site_link: None,
-            mtu: None,
-            tags: None,
-            virtual_interface_name: virtual_interface_name.into(),
-            vlan: vlan.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "BgpPeers", bgp_peers.into().to_template())
+                .with(2, "ConnectionId", connection_id.into().to_template())
+                .with(
+                    3,
+                    "DirectConnectGatewayId",
+                    direct_connect_gateway_id.into().to_template(),
+                )
+                .with(
+                    7,
+                    "VirtualInterfaceName",
+                    virtual_interface_name.into().to_template(),
+                )
+                .with(8, "Vlan", vlan.into().to_template()),
+        )
     }
-    /// Sets `AllocateTransitVirtualInterfaceRoleArn`.
+    /// `AllocateTransitVirtualInterfaceRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`.
     pub fn allocate_transit_virtual_interface_role_arn(
-        mut self,
+        self,
         value: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        self.allocate_transit_virtual_interface_role_arn = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AllocateTransitVirtualInterfaceRoleArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableSiteLink`.
-    pub fn enable_site_link(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_site_link = Some(value.into());
-        self
+    /// `EnableSiteLink` (optional).
+    pub fn enable_site_link(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "EnableSiteLink", value.into().to_template()))
     }
-    /// Sets `Mtu`.
-    pub fn mtu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.mtu = Some(value.into());
-        self
+    /// `Mtu` (optional).
+    pub fn mtu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Mtu", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitVirtualInterfaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocate_transit_virtual_interface_role_arn {
-            m.insert(
-                "AllocateTransitVirtualInterfaceRoleArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("BgpPeers".to_owned(), self.bgp_peers.to_template());
-        m.insert("ConnectionId".to_owned(), self.connection_id.to_template());
-        m.insert(
-            "DirectConnectGatewayId".to_owned(),
-            self.direct_connect_gateway_id.to_template(),
-        );
-        if let Some(v) = &self.enable_site_link {
-            m.insert("EnableSiteLink".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mtu {
-            m.insert("Mtu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VirtualInterfaceName".to_owned(),
-            self.virtual_interface_name.to_template(),
-        );
-        m.insert("Vlan".to_owned(), self.vlan.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at least 1.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TransitVirtualInterfaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allocate_transit_virtual_interface_role_arn.check(
-            &path.field("AllocateTransitVirtualInterfaceRoleArn"),
-            &Rules {
-                pattern: Some("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bgp_peers.check(
-            &path.field("BgpPeers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connection_id.check(&path.field("ConnectionId"), &Rules { pattern: Some("^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$"), ..Rules::NONE }, out);
-        self.direct_connect_gateway_id.check(&path.field("DirectConnectGatewayId"), &Rules { pattern: Some("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vlan.check(
-            &path.field("Vlan"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(4095.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransitVirtualInterfaceProps);
-
-/// Property type `BgpPeer` of `AWS::DirectConnect::TransitVirtualInterface`.
-#[derive(Debug, Clone)]
-pub struct BgpPeer {
-    /// `AddressFamily` (required).
-    /// Pattern: `^(ipv4)|(ipv6)$`.
-    pub address_family: Value<String>,
-    /// `AmazonAddress` (optional).
-    /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
-    pub amazon_address: Option<Value<String>>,
-    /// `Asn` (required).
-    /// Pattern: `^[1-9][0-9]*$`.
-    pub asn: Value<String>,
-    /// `AuthKey` (optional).
-    /// Pattern: ``^[A-Za-z0-9\\!"#$%&'()*+,\-./:;<=>?@\[\]\^_`{|}~]{6,80}$``.
-    pub auth_key: Option<Value<String>>,
-    /// `BgpPeerId` (optional).
-    /// Pattern: `^dxpeer-[a-z0-9]{8}$`.
-    pub bgp_peer_id: Option<Value<String>>,
-    /// `CustomerAddress` (optional).
-    /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
-    pub customer_address: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BgpPeer` of `AWS::DirectConnect::TransitVirtualInterface`.
+    BgpPeer
 }
 
 impl BgpPeer {
     /// The required properties: `AddressFamily`, `Asn`.
     pub fn new(address_family: impl Into<Value<String>>, asn: impl Into<Value<String>>) -> Self {
-        Self {
-            address_family: address_family.into(),
-            amazon_address: None,
-            asn: asn.into(),
-            auth_key: None,
-            bgp_peer_id: None,
-            customer_address: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AddressFamily", address_family.into().to_template())
+                .with(2, "Asn", asn.into().to_template()),
+        )
     }
-    /// Sets `AmazonAddress`.
-    pub fn amazon_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.amazon_address = Some(value.into());
-        self
+    /// `AmazonAddress` (optional).
+    /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
+    pub fn amazon_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AmazonAddress", value.into().to_template()))
     }
-    /// Sets `AuthKey`.
-    pub fn auth_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_key = Some(value.into());
-        self
+    /// `AuthKey` (optional).
+    /// Pattern: ``^[A-Za-z0-9\\!"#$%&'()*+,\-./:;<=>?@\[\]\^_`{|}~]{6,80}$``.
+    pub fn auth_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "AuthKey", value.into().to_template()))
     }
-    /// Sets `BgpPeerId`.
-    pub fn bgp_peer_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bgp_peer_id = Some(value.into());
-        self
+    /// `BgpPeerId` (optional).
+    /// Pattern: `^dxpeer-[a-z0-9]{8}$`.
+    pub fn bgp_peer_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "BgpPeerId", value.into().to_template()))
     }
-    /// Sets `CustomerAddress`.
-    pub fn customer_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_address = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BgpPeer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AddressFamily".to_owned(),
-            self.address_family.to_template(),
-        );
-        if let Some(v) = &self.amazon_address {
-            m.insert("AmazonAddress".to_owned(), v.to_template());
-        }
-        m.insert("Asn".to_owned(), self.asn.to_template());
-        if let Some(v) = &self.auth_key {
-            m.insert("AuthKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bgp_peer_id {
-            m.insert("BgpPeerId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_address {
-            m.insert("CustomerAddress".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CustomerAddress` (optional).
+    /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
+    pub fn customer_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CustomerAddress", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BgpPeer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address_family.check(
-            &path.field("AddressFamily"),
-            &Rules {
-                pattern: Some("^(ipv4)|(ipv6)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.amazon_address.check(
-            &path.field("AmazonAddress"),
-            &Rules {
-                pattern: Some("^[0-9a-fA-F:.]+/[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.asn.check(
-            &path.field("Asn"),
-            &Rules {
-                pattern: Some("^[1-9][0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.auth_key.check(
-            &path.field("AuthKey"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9\\\\!\"#$%&'()*+,\\-./:;<=>?@\\[\\]\\^_`{|}~]{6,80}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bgp_peer_id.check(
-            &path.field("BgpPeerId"),
-            &Rules {
-                pattern: Some("^dxpeer-[a-z0-9]{8}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.customer_address.check(
-            &path.field("CustomerAddress"),
-            &Rules {
-                pattern: Some("^[0-9a-fA-F:.]+/[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BgpPeer);
-
-/// Property type `Tag` of `AWS::DirectConnect::TransitVirtualInterface`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DirectoryService::MicrosoftAD`.
-#[derive(Debug, Clone)]
-pub struct MicrosoftAd {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MicrosoftAd {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MicrosoftAd {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MicrosoftAd {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DirectoryService::MicrosoftAD`.
+    MicrosoftAd("AWS::DirectoryService::MicrosoftAD", MicrosoftAdProps)
 }
 
 impl MicrosoftAd {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DirectoryService::MicrosoftAD";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MicrosoftAdProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MicrosoftAdId> {
         self.resource.ref_value()
@@ -92,31 +44,53 @@ impl MicrosoftAd {
     pub fn attr_id(&self) -> Value<ids::MicrosoftAdId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CreateAlias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_create_alias(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("CreateAlias", value.into())
+    }
+
+    /// Replaces `Edition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_edition(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Edition", value.into())
+    }
+
+    /// Replaces `EnableSso` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_sso(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EnableSso", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Password` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_password(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Password", value.into())
+    }
+
+    /// Replaces `ShortName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_short_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ShortName", value.into())
+    }
+
+    /// Replaces `VpcSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_settings(&self, value: impl Into<Value<VpcSettings>>) {
+        self.resource.set_property("VpcSettings", value.into())
+    }
 }
 
-/// Properties of `AWS::DirectoryService::MicrosoftAD`.
-#[derive(Debug, Clone)]
-pub struct MicrosoftAdProps {
-    /// `CreateAlias` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub create_alias: Option<Value<bool>>,
-    /// `Edition` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub edition: Option<Value<String>>,
-    /// `EnableSso` (optional).
-    pub enable_sso: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Password` (required).
-    /// Create-only: changing it replaces the resource.
-    pub password: Value<String>,
-    /// `ShortName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub short_name: Option<Value<String>>,
-    /// `VpcSettings` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_settings: Value<VpcSettings>,
+crate::l1_struct! {
+    /// Properties of `AWS::DirectoryService::MicrosoftAD`.
+    MicrosoftAdProps
 }
 
 impl MicrosoftAdProps {
@@ -126,76 +100,37 @@ impl MicrosoftAdProps {
         password: impl Into<Value<String>>,
         vpc_settings: impl Into<Value<VpcSettings>>,
     ) -> Self {
-        Self {
-            create_alias: None,
-            edition: None,
-            enable_sso: None,
-            name: name.into(),
-            password: password.into(),
-            short_name: None,
-            vpc_settings: vpc_settings.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(4, "Password", password.into().to_template())
+                .with(6, "VpcSettings", vpc_settings.into().to_template()),
+        )
     }
-    /// Sets `CreateAlias`.
-    pub fn create_alias(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.create_alias = Some(value.into());
-        self
+    /// `CreateAlias` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn create_alias(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CreateAlias", value.into().to_template()))
     }
-    /// Sets `Edition`.
-    pub fn edition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.edition = Some(value.into());
-        self
+    /// `Edition` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn edition(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Edition", value.into().to_template()))
     }
-    /// Sets `EnableSso`.
-    pub fn enable_sso(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_sso = Some(value.into());
-        self
+    /// `EnableSso` (optional).
+    pub fn enable_sso(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "EnableSso", value.into().to_template()))
     }
-    /// Sets `ShortName`.
-    pub fn short_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.short_name = Some(value.into());
-        self
+    /// `ShortName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn short_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ShortName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MicrosoftAdProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.create_alias {
-            m.insert("CreateAlias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.edition {
-            m.insert("Edition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_sso {
-            m.insert("EnableSso".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Password".to_owned(), self.password.to_template());
-        if let Some(v) = &self.short_name {
-            m.insert("ShortName".to_owned(), v.to_template());
-        }
-        m.insert("VpcSettings".to_owned(), self.vpc_settings.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MicrosoftAdProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_settings
-            .check(&path.field("VpcSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MicrosoftAdProps);
-
-/// Property type `VpcSettings` of `AWS::DirectoryService::MicrosoftAD`.
-#[derive(Debug, Clone)]
-pub struct VpcSettings {
-    /// `SubnetIds` (required).
-    pub subnet_ids: Value<List<String>>,
-    /// `VpcId` (required).
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Property type `VpcSettings` of `AWS::DirectoryService::MicrosoftAD`.
+    VpcSettings
 }
 
 impl VpcSettings {
@@ -204,24 +139,10 @@ impl VpcSettings {
         subnet_ids: impl Into<Value<List<String>>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            subnet_ids: subnet_ids.into(),
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SubnetIds", subnet_ids.into().to_template())
+                .with(1, "VpcId", vpc_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VpcSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcSettings);

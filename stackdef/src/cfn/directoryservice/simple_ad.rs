@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DirectoryService::SimpleAD`.
-#[derive(Debug, Clone)]
-pub struct SimpleAd {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SimpleAd {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SimpleAd {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SimpleAd {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DirectoryService::SimpleAD`.
+    SimpleAd("AWS::DirectoryService::SimpleAD", SimpleAdProps)
 }
 
 impl SimpleAd {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DirectoryService::SimpleAD";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SimpleAdProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DirectoryId` (typed).
     pub fn ref_value(&self) -> Value<ids::SimpleAdId> {
         self.resource.ref_value()
@@ -92,41 +44,65 @@ impl SimpleAd {
     pub fn attr_directory_id(&self) -> Value<ids::SimpleAdId> {
         self.resource.get_att("DirectoryId")
     }
+
+    /// Replaces `CreateAlias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_create_alias(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("CreateAlias", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnableSso` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_sso(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EnableSso", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Password` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_password(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Password", value.into())
+    }
+
+    /// Replaces `ShortName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_short_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ShortName", value.into())
+    }
+
+    /// Replaces `Size` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_size(&self, value: impl Into<Value<Size>>) {
+        self.resource.set_property("Size", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_settings(&self, value: impl Into<Value<VpcSettings>>) {
+        self.resource.set_property("VpcSettings", value.into())
+    }
 }
 
-/// Properties of `AWS::DirectoryService::SimpleAD`.
-#[derive(Debug, Clone)]
-pub struct SimpleAdProps {
-    /// `CreateAlias` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub create_alias: Option<Value<bool>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^([a-zA-Z0-9_])[\\a-zA-Z0-9_@#%*+=:?./!\s-]*$`.
-    pub description: Option<Value<String>>,
-    /// `EnableSso` (optional).
-    pub enable_sso: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^([a-zA-Z0-9]+[\\.-])+([a-zA-Z0-9])+$`.
-    pub name: Value<String>,
-    /// `Password` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub password: Option<Value<String>>,
-    /// `ShortName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[^\\/:*?"<>|.]+[^\\/:*?"<>|]*$`.
-    pub short_name: Option<Value<String>>,
-    /// `Size` (required).
-    /// Create-only: changing it replaces the resource.
-    pub size: Value<Size>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcSettings` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_settings: Value<VpcSettings>,
+crate::l1_struct! {
+    /// Properties of `AWS::DirectoryService::SimpleAD`.
+    SimpleAdProps
 }
 
 impl SimpleAdProps {
@@ -136,240 +112,62 @@ impl SimpleAdProps {
         size: impl Into<Value<Size>>,
         vpc_settings: impl Into<Value<VpcSettings>>,
     ) -> Self {
-        Self {
-            create_alias: None,
-            description: None,
-            enable_sso: None,
-            name: name.into(),
-            password: None,
-            short_name: None,
-            size: size.into(),
-            tags: None,
-            vpc_settings: vpc_settings.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(6, "Size", size.into().to_template())
+                .with(8, "VpcSettings", vpc_settings.into().to_template()),
+        )
     }
-    /// Sets `CreateAlias`.
-    pub fn create_alias(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.create_alias = Some(value.into());
-        self
+    /// `CreateAlias` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn create_alias(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CreateAlias", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^([a-zA-Z0-9_])[\\a-zA-Z0-9_@#%*+=:?./!\s\x{80}-\x{10FFFF}-]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EnableSso`.
-    pub fn enable_sso(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_sso = Some(value.into());
-        self
+    /// `EnableSso` (optional).
+    pub fn enable_sso(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "EnableSso", value.into().to_template()))
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Password", value.into().to_template()))
     }
-    /// Sets `ShortName`.
-    pub fn short_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.short_name = Some(value.into());
-        self
+    /// `ShortName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[^\\/:*?"<>|.]+[^\\/:*?"<>|]*$`.
+    pub fn short_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ShortName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SimpleAdProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.create_alias {
-            m.insert("CreateAlias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_sso {
-            m.insert("EnableSso".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.short_name {
-            m.insert("ShortName".to_owned(), v.to_template());
-        }
-        m.insert("Size".to_owned(), self.size.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VpcSettings".to_owned(), self.vpc_settings.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Size`.
+    Size {
+        /// `Large`
+        Large = "Large",
+        /// `Small`
+        Small = "Small",
     }
 }
 
-impl Check for SimpleAdProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^([a-zA-Z0-9_])[\\\\a-zA-Z0-9_@#%*+=:?./!\\s-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9]+[\\\\.-])+([a-zA-Z0-9])+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.short_name.check(
-            &path.field("ShortName"),
-            &Rules {
-                pattern: Some("^[^\\\\/:*?\"<>|.]+[^\\\\/:*?\"<>|]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size.check(&path.field("Size"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_settings
-            .check(&path.field("VpcSettings"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(SimpleAdProps);
-
-/// Values of `Size`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Size {
-    /// `Large`
-    Large,
-    /// `Small`
-    Small,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Size {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Large", "Small"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Large => "Large",
-            Self::Small => "Small",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Size {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Size {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Size {
-    fn from(s: &str) -> Self {
-        match s {
-            "Large" => Self::Large,
-            "Small" => Self::Small,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Size> {
-    fn from(s: &str) -> Self {
-        Value::literal(Size::from(s))
-    }
-}
-
-crate::impl_literal!(Size);
-
-/// Property type `Tag` of `AWS::DirectoryService::SimpleAD`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcSettings` of `AWS::DirectoryService::SimpleAD`.
-#[derive(Debug, Clone)]
-pub struct VpcSettings {
-    /// `SubnetIds` (required).
-    /// Each item: Pattern: `^(subnet-[0-9a-f]{8}|subnet-[0-9a-f]{17})$`.
-    pub subnet_ids: Value<List<String>>,
-    /// `VpcId` (required).
-    /// Pattern: `^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$`.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Property type `VpcSettings` of `AWS::DirectoryService::SimpleAD`.
+    VpcSettings
 }
 
 impl VpcSettings {
@@ -378,48 +176,10 @@ impl VpcSettings {
         subnet_ids: impl Into<Value<List<String>>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            subnet_ids: subnet_ids.into(),
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SubnetIds", subnet_ids.into().to_template())
+                .with(1, "VpcId", vpc_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VpcSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^(subnet-[0-9a-f]{8}|subnet-[0-9a-f]{17})$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                pattern: Some("^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcSettings);

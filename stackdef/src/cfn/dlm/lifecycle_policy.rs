@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct LifecyclePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LifecyclePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LifecyclePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LifecyclePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DLM::LifecyclePolicy`.
+    LifecyclePolicy("AWS::DLM::LifecyclePolicy", LifecyclePolicyProps)
 }
 
 impl LifecyclePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DLM::LifecyclePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LifecyclePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::LifecyclePolicyId> {
         self.resource.ref_value()
@@ -87,546 +39,292 @@ impl LifecyclePolicy {
     pub fn attr_arn(&self) -> Value<ids::DlmLifecyclePolicyArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CopyTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_copy_tags(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("CopyTags", value.into())
+    }
+
+    /// Replaces `CreateInterval` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_create_interval(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("CreateInterval", value.into())
+    }
+
+    /// Replaces `CrossRegionCopyTargets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cross_region_copy_targets(
+        &self,
+        value: impl Into<Value<List<CrossRegionCopyTarget>>>,
+    ) {
+        self.resource
+            .set_property("CrossRegionCopyTargets", value.into())
+    }
+
+    /// Replaces `DefaultPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefaultPolicy", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Exclusions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exclusions(&self, value: impl Into<Value<Exclusions>>) {
+        self.resource.set_property("Exclusions", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `ExtendDeletion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_extend_deletion(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ExtendDeletion", value.into())
+    }
+
+    /// Replaces `PolicyDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_details(&self, value: impl Into<Value<PolicyDetails>>) {
+        self.resource.set_property("PolicyDetails", value.into())
+    }
+
+    /// Replaces `RetainInterval` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retain_interval(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("RetainInterval", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct LifecyclePolicyProps {
-    /// `CopyTags` (optional).
-    pub copy_tags: Option<Value<bool>>,
-    /// `CreateInterval` (optional).
-    pub create_interval: Option<Value<i64>>,
-    /// `CrossRegionCopyTargets` (optional).
-    pub cross_region_copy_targets: Option<Value<List<CrossRegionCopyTarget>>>,
-    /// `DefaultPolicy` (optional).
-    pub default_policy: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Exclusions` (optional).
-    pub exclusions: Option<Value<Exclusions>>,
-    /// `ExecutionRoleArn` (optional).
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `ExtendDeletion` (optional).
-    pub extend_deletion: Option<Value<bool>>,
-    /// `PolicyDetails` (optional).
-    pub policy_details: Option<Value<PolicyDetails>>,
-    /// `RetainInterval` (optional).
-    pub retain_interval: Option<Value<i64>>,
-    /// `State` (optional).
-    pub state: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DLM::LifecyclePolicy`.
+    LifecyclePolicyProps(default)
 }
 
 impl LifecyclePolicyProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            copy_tags: None,
-            create_interval: None,
-            cross_region_copy_targets: None,
-            default_policy: None,
-            description: None,
-            exclusions: None,
-            execution_role_arn: None,
-            extend_deletion: None,
-            policy_details: None,
-            retain_interval: None,
-            state: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CopyTags`.
-    pub fn copy_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags = Some(value.into());
-        self
+    /// `CopyTags` (optional).
+    pub fn copy_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CopyTags", value.into().to_template()))
     }
-    /// Sets `CreateInterval`.
-    pub fn create_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.create_interval = Some(value.into());
-        self
+    /// `CreateInterval` (optional).
+    pub fn create_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "CreateInterval", value.into().to_template()))
     }
-    /// Sets `CrossRegionCopyTargets`.
+    /// `CrossRegionCopyTargets` (optional).
     pub fn cross_region_copy_targets(
-        mut self,
+        self,
         value: impl Into<Value<List<CrossRegionCopyTarget>>>,
     ) -> Self {
-        self.cross_region_copy_targets = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "CrossRegionCopyTargets", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultPolicy`.
-    pub fn default_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_policy = Some(value.into());
-        self
+    /// `DefaultPolicy` (optional).
+    pub fn default_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DefaultPolicy", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `Exclusions`.
-    pub fn exclusions(mut self, value: impl Into<Value<Exclusions>>) -> Self {
-        self.exclusions = Some(value.into());
-        self
+    /// `Exclusions` (optional).
+    pub fn exclusions(self, value: impl Into<Value<Exclusions>>) -> Self {
+        Self(self.0.with(5, "Exclusions", value.into().to_template()))
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `ExtendDeletion`.
-    pub fn extend_deletion(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.extend_deletion = Some(value.into());
-        self
+    /// `ExtendDeletion` (optional).
+    pub fn extend_deletion(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "ExtendDeletion", value.into().to_template()))
     }
-    /// Sets `PolicyDetails`.
-    pub fn policy_details(mut self, value: impl Into<Value<PolicyDetails>>) -> Self {
-        self.policy_details = Some(value.into());
-        self
+    /// `PolicyDetails` (optional).
+    pub fn policy_details(self, value: impl Into<Value<PolicyDetails>>) -> Self {
+        Self(self.0.with(8, "PolicyDetails", value.into().to_template()))
     }
-    /// Sets `RetainInterval`.
-    pub fn retain_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retain_interval = Some(value.into());
-        self
+    /// `RetainInterval` (optional).
+    pub fn retain_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "RetainInterval", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LifecyclePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.copy_tags {
-            m.insert("CopyTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_interval {
-            m.insert("CreateInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cross_region_copy_targets {
-            m.insert("CrossRegionCopyTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_policy {
-            m.insert("DefaultPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusions {
-            m.insert("Exclusions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extend_deletion {
-            m.insert("ExtendDeletion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_details {
-            m.insert("PolicyDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retain_interval {
-            m.insert("RetainInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LifecyclePolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cross_region_copy_targets.check(
-            &path.field("CrossRegionCopyTargets"),
-            &Rules::NONE,
-            out,
-        );
-        self.exclusions
-            .check(&path.field("Exclusions"), &Rules::NONE, out);
-        self.policy_details
-            .check(&path.field("PolicyDetails"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LifecyclePolicyProps);
-
-/// Property type `CrossRegionCopyTarget` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct CrossRegionCopyTarget {
-    /// `TargetRegion` (optional).
-    pub target_region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CrossRegionCopyTarget` of `AWS::DLM::LifecyclePolicy`.
+    CrossRegionCopyTarget(default)
 }
 
 impl CrossRegionCopyTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_region: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetRegion`.
-    pub fn target_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_region = Some(value.into());
-        self
+    /// `TargetRegion` (optional).
+    pub fn target_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TargetRegion", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CrossRegionCopyTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_region {
-            m.insert("TargetRegion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CrossRegionCopyTarget {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CrossRegionCopyTarget);
-
-/// Property type `Exclusions` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct Exclusions {
-    /// `ExcludeBootVolumes` (optional).
-    pub exclude_boot_volumes: Option<Value<bool>>,
-    /// `ExcludeTags` (optional).
-    pub exclude_tags: Option<Value<List<Tag>>>,
-    /// `ExcludeVolumeTypes` (optional).
-    pub exclude_volume_types: Option<Value<List<serde_json::Value>>>,
+crate::l1_struct! {
+    /// Property type `Exclusions` of `AWS::DLM::LifecyclePolicy`.
+    Exclusions(default)
 }
 
 impl Exclusions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude_boot_volumes: None,
-            exclude_tags: None,
-            exclude_volume_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludeBootVolumes`.
-    pub fn exclude_boot_volumes(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exclude_boot_volumes = Some(value.into());
-        self
+    /// `ExcludeBootVolumes` (optional).
+    pub fn exclude_boot_volumes(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludeBootVolumes", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeTags`.
-    pub fn exclude_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.exclude_tags = Some(value.into());
-        self
+    /// `ExcludeTags` (optional).
+    pub fn exclude_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "ExcludeTags", value.into().to_template()))
     }
-    /// Sets `ExcludeVolumeTypes`.
-    pub fn exclude_volume_types(
-        mut self,
-        value: impl Into<Value<List<serde_json::Value>>>,
-    ) -> Self {
-        self.exclude_volume_types = Some(value.into());
-        self
+    /// `ExcludeVolumeTypes` (optional).
+    pub fn exclude_volume_types(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExcludeVolumeTypes", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Exclusions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude_boot_volumes {
-            m.insert("ExcludeBootVolumes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_tags {
-            m.insert("ExcludeTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_volume_types {
-            m.insert("ExcludeVolumeTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for Exclusions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude_tags
-            .check(&path.field("ExcludeTags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Exclusions);
-
-/// Property type `Tag` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `PolicyDetails` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct PolicyDetails {
-    /// `Actions` (optional).
-    pub actions: Option<Value<List<Action>>>,
-    /// `CopyTags` (optional).
-    pub copy_tags: Option<Value<bool>>,
-    /// `CreateInterval` (optional).
-    pub create_interval: Option<Value<i64>>,
-    /// `CrossRegionCopyTargets` (optional).
-    pub cross_region_copy_targets: Option<Value<List<CrossRegionCopyTarget>>>,
-    /// `EventSource` (optional).
-    pub event_source: Option<Value<EventSource>>,
-    /// `Exclusions` (optional).
-    pub exclusions: Option<Value<Exclusions>>,
-    /// `ExtendDeletion` (optional).
-    pub extend_deletion: Option<Value<bool>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<Parameters>>,
-    /// `PolicyLanguage` (optional).
-    pub policy_language: Option<Value<String>>,
-    /// `PolicyType` (optional).
-    pub policy_type: Option<Value<String>>,
-    /// `ResourceLocations` (optional).
-    pub resource_locations: Option<Value<List<String>>>,
-    /// `ResourceType` (optional).
-    pub resource_type: Option<Value<String>>,
-    /// `ResourceTypes` (optional).
-    pub resource_types: Option<Value<List<String>>>,
-    /// `RetainInterval` (optional).
-    pub retain_interval: Option<Value<i64>>,
-    /// `Schedules` (optional).
-    pub schedules: Option<Value<List<Schedule>>>,
-    /// `TargetTags` (optional).
-    pub target_tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `PolicyDetails` of `AWS::DLM::LifecyclePolicy`.
+    PolicyDetails(default)
 }
 
 impl PolicyDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            actions: None,
-            copy_tags: None,
-            create_interval: None,
-            cross_region_copy_targets: None,
-            event_source: None,
-            exclusions: None,
-            extend_deletion: None,
-            parameters: None,
-            policy_language: None,
-            policy_type: None,
-            resource_locations: None,
-            resource_type: None,
-            resource_types: None,
-            retain_interval: None,
-            schedules: None,
-            target_tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Actions`.
-    pub fn actions(mut self, value: impl Into<Value<List<Action>>>) -> Self {
-        self.actions = Some(value.into());
-        self
+    /// `Actions` (optional).
+    pub fn actions(self, value: impl Into<Value<List<Action>>>) -> Self {
+        Self(self.0.with(0, "Actions", value.into().to_template()))
     }
-    /// Sets `CopyTags`.
-    pub fn copy_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags = Some(value.into());
-        self
+    /// `CopyTags` (optional).
+    pub fn copy_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "CopyTags", value.into().to_template()))
     }
-    /// Sets `CreateInterval`.
-    pub fn create_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.create_interval = Some(value.into());
-        self
+    /// `CreateInterval` (optional).
+    pub fn create_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "CreateInterval", value.into().to_template()))
     }
-    /// Sets `CrossRegionCopyTargets`.
+    /// `CrossRegionCopyTargets` (optional).
     pub fn cross_region_copy_targets(
-        mut self,
+        self,
         value: impl Into<Value<List<CrossRegionCopyTarget>>>,
     ) -> Self {
-        self.cross_region_copy_targets = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "CrossRegionCopyTargets", value.into().to_template()),
+        )
     }
-    /// Sets `EventSource`.
-    pub fn event_source(mut self, value: impl Into<Value<EventSource>>) -> Self {
-        self.event_source = Some(value.into());
-        self
+    /// `EventSource` (optional).
+    pub fn event_source(self, value: impl Into<Value<EventSource>>) -> Self {
+        Self(self.0.with(4, "EventSource", value.into().to_template()))
     }
-    /// Sets `Exclusions`.
-    pub fn exclusions(mut self, value: impl Into<Value<Exclusions>>) -> Self {
-        self.exclusions = Some(value.into());
-        self
+    /// `Exclusions` (optional).
+    pub fn exclusions(self, value: impl Into<Value<Exclusions>>) -> Self {
+        Self(self.0.with(5, "Exclusions", value.into().to_template()))
     }
-    /// Sets `ExtendDeletion`.
-    pub fn extend_deletion(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.extend_deletion = Some(value.into());
-        self
+    /// `ExtendDeletion` (optional).
+    pub fn extend_deletion(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "ExtendDeletion", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Parameters>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Parameters>>) -> Self {
+        Self(self.0.with(7, "Parameters", value.into().to_template()))
     }
-    /// Sets `PolicyLanguage`.
-    pub fn policy_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_language = Some(value.into());
-        self
+    /// `PolicyLanguage` (optional).
+    pub fn policy_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "PolicyLanguage", value.into().to_template()))
     }
-    /// Sets `PolicyType`.
-    pub fn policy_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_type = Some(value.into());
-        self
+    /// `PolicyType` (optional).
+    pub fn policy_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "PolicyType", value.into().to_template()))
     }
-    /// Sets `ResourceLocations`.
-    pub fn resource_locations(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_locations = Some(value.into());
-        self
+    /// `ResourceLocations` (optional).
+    pub fn resource_locations(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ResourceLocations", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    pub fn resource_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "ResourceType", value.into().to_template()))
     }
-    /// Sets `ResourceTypes`.
-    pub fn resource_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_types = Some(value.into());
-        self
+    /// `ResourceTypes` (optional).
+    pub fn resource_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(12, "ResourceTypes", value.into().to_template()))
     }
-    /// Sets `RetainInterval`.
-    pub fn retain_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retain_interval = Some(value.into());
-        self
+    /// `RetainInterval` (optional).
+    pub fn retain_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "RetainInterval", value.into().to_template()),
+        )
     }
-    /// Sets `Schedules`.
-    pub fn schedules(mut self, value: impl Into<Value<List<Schedule>>>) -> Self {
-        self.schedules = Some(value.into());
-        self
+    /// `Schedules` (optional).
+    pub fn schedules(self, value: impl Into<Value<List<Schedule>>>) -> Self {
+        Self(self.0.with(14, "Schedules", value.into().to_template()))
     }
-    /// Sets `TargetTags`.
-    pub fn target_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.target_tags = Some(value.into());
-        self
+    /// `TargetTags` (optional).
+    pub fn target_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "TargetTags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PolicyDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.actions {
-            m.insert("Actions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags {
-            m.insert("CopyTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_interval {
-            m.insert("CreateInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cross_region_copy_targets {
-            m.insert("CrossRegionCopyTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_source {
-            m.insert("EventSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusions {
-            m.insert("Exclusions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extend_deletion {
-            m.insert("ExtendDeletion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_language {
-            m.insert("PolicyLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_type {
-            m.insert("PolicyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_locations {
-            m.insert("ResourceLocations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_types {
-            m.insert("ResourceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retain_interval {
-            m.insert("RetainInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedules {
-            m.insert("Schedules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_tags {
-            m.insert("TargetTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-        self.cross_region_copy_targets.check(
-            &path.field("CrossRegionCopyTargets"),
-            &Rules::NONE,
-            out,
-        );
-        self.event_source
-            .check(&path.field("EventSource"), &Rules::NONE, out);
-        self.exclusions
-            .check(&path.field("Exclusions"), &Rules::NONE, out);
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.schedules
-            .check(&path.field("Schedules"), &Rules::NONE, out);
-        self.target_tags
-            .check(&path.field("TargetTags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyDetails);
-
-/// Property type `Action` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct Action {
-    /// `CrossRegionCopy` (required).
-    pub cross_region_copy: Value<List<CrossRegionCopyAction>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::DLM::LifecyclePolicy`.
+    Action
 }
 
 impl Action {
@@ -635,43 +333,17 @@ impl Action {
         cross_region_copy: impl Into<Value<List<CrossRegionCopyAction>>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cross_region_copy: cross_region_copy.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CrossRegionCopy", cross_region_copy.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CrossRegionCopy".to_owned(),
-            self.cross_region_copy.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cross_region_copy
-            .check(&path.field("CrossRegionCopy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `CrossRegionCopyAction` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct CrossRegionCopyAction {
-    /// `EncryptionConfiguration` (required).
-    pub encryption_configuration: Value<EncryptionConfiguration>,
-    /// `RetainRule` (optional).
-    pub retain_rule: Option<Value<CrossRegionCopyRetainRule>>,
-    /// `Target` (required).
-    pub target: Value<String>,
+crate::l1_struct! {
+    /// Property type `CrossRegionCopyAction` of `AWS::DLM::LifecyclePolicy`.
+    CrossRegionCopyAction
 }
 
 impl CrossRegionCopyAction {
@@ -680,176 +352,73 @@ impl CrossRegionCopyAction {
         encryption_configuration: impl Into<Value<EncryptionConfiguration>>,
         target: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            encryption_configuration: encryption_configuration.into(),
-            retain_rule: None,
-            target: target.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "EncryptionConfiguration",
+                    encryption_configuration.into().to_template(),
+                )
+                .with(2, "Target", target.into().to_template()),
+        )
     }
-    /// Sets `RetainRule`.
-    pub fn retain_rule(mut self, value: impl Into<Value<CrossRegionCopyRetainRule>>) -> Self {
-        self.retain_rule = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CrossRegionCopyAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionConfiguration".to_owned(),
-            self.encryption_configuration.to_template(),
-        );
-        if let Some(v) = &self.retain_rule {
-            m.insert("RetainRule".to_owned(), v.to_template());
-        }
-        m.insert("Target".to_owned(), self.target.to_template());
-        Expr::Map(m)
+    /// `RetainRule` (optional).
+    pub fn retain_rule(self, value: impl Into<Value<CrossRegionCopyRetainRule>>) -> Self {
+        Self(self.0.with(1, "RetainRule", value.into().to_template()))
     }
 }
 
-impl Check for CrossRegionCopyAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.retain_rule
-            .check(&path.field("RetainRule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CrossRegionCopyAction);
-
-/// Property type `EncryptionConfiguration` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    /// `CmkArn` (optional).
-    pub cmk_arn: Option<Value<String>>,
-    /// `Encrypted` (required).
-    pub encrypted: Value<bool>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::DLM::LifecyclePolicy`.
+    EncryptionConfiguration
 }
 
 impl EncryptionConfiguration {
     /// The required properties: `Encrypted`.
     pub fn new(encrypted: impl Into<Value<bool>>) -> Self {
-        Self {
-            cmk_arn: None,
-            encrypted: encrypted.into(),
-        }
+        Self(crate::Properties::new().with(1, "Encrypted", encrypted.into().to_template()))
     }
-    /// Sets `CmkArn`.
-    pub fn cmk_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cmk_arn = Some(value.into());
-        self
+    /// `CmkArn` (optional).
+    pub fn cmk_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CmkArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cmk_arn {
-            m.insert("CmkArn".to_owned(), v.to_template());
-        }
-        m.insert("Encrypted".to_owned(), self.encrypted.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EncryptionConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Property type `CrossRegionCopyRetainRule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct CrossRegionCopyRetainRule {
-    /// `Interval` (required).
-    pub interval: Value<i64>,
-    /// `IntervalUnit` (required).
-    pub interval_unit: Value<String>,
+crate::l1_struct! {
+    /// Property type `CrossRegionCopyRetainRule` of `AWS::DLM::LifecyclePolicy`.
+    CrossRegionCopyRetainRule
 }
 
 impl CrossRegionCopyRetainRule {
     /// The required properties: `Interval`, `IntervalUnit`.
     pub fn new(interval: impl Into<Value<i64>>, interval_unit: impl Into<Value<String>>) -> Self {
-        Self {
-            interval: interval.into(),
-            interval_unit: interval_unit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Interval", interval.into().to_template())
+                .with(1, "IntervalUnit", interval_unit.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CrossRegionCopyRetainRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Interval".to_owned(), self.interval.to_template());
-        m.insert("IntervalUnit".to_owned(), self.interval_unit.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CrossRegionCopyRetainRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CrossRegionCopyRetainRule);
-
-/// Property type `EventSource` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct EventSource {
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<EventParameters>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `EventSource` of `AWS::DLM::LifecyclePolicy`.
+    EventSource
 }
 
 impl EventSource {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            parameters: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<EventParameters>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<EventParameters>>) -> Self {
+        Self(self.0.with(0, "Parameters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EventSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventSource);
-
-/// Property type `EventParameters` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct EventParameters {
-    /// `DescriptionRegex` (optional).
-    pub description_regex: Option<Value<String>>,
-    /// `EventType` (required).
-    pub event_type: Value<String>,
-    /// `SnapshotOwner` (required).
-    pub snapshot_owner: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `EventParameters` of `AWS::DLM::LifecyclePolicy`.
+    EventParameters
 }
 
 impl EventParameters {
@@ -858,981 +427,420 @@ impl EventParameters {
         event_type: impl Into<Value<String>>,
         snapshot_owner: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            description_regex: None,
-            event_type: event_type.into(),
-            snapshot_owner: snapshot_owner.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "EventType", event_type.into().to_template())
+                .with(2, "SnapshotOwner", snapshot_owner.into().to_template()),
+        )
     }
-    /// Sets `DescriptionRegex`.
-    pub fn description_regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description_regex = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description_regex {
-            m.insert("DescriptionRegex".to_owned(), v.to_template());
-        }
-        m.insert("EventType".to_owned(), self.event_type.to_template());
-        m.insert(
-            "SnapshotOwner".to_owned(),
-            self.snapshot_owner.to_template(),
-        );
-        Expr::Map(m)
+    /// `DescriptionRegex` (optional).
+    pub fn description_regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DescriptionRegex", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EventParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EventParameters);
-
-/// Property type `Parameters` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct Parameters {
-    /// `ExcludeBootVolume` (optional).
-    pub exclude_boot_volume: Option<Value<bool>>,
-    /// `ExcludeDataVolumeTags` (optional).
-    pub exclude_data_volume_tags: Option<Value<List<Tag>>>,
-    /// `NoReboot` (optional).
-    pub no_reboot: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `Parameters` of `AWS::DLM::LifecyclePolicy`.
+    Parameters(default)
 }
 
 impl Parameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude_boot_volume: None,
-            exclude_data_volume_tags: None,
-            no_reboot: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludeBootVolume`.
-    pub fn exclude_boot_volume(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exclude_boot_volume = Some(value.into());
-        self
+    /// `ExcludeBootVolume` (optional).
+    pub fn exclude_boot_volume(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludeBootVolume", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeDataVolumeTags`.
-    pub fn exclude_data_volume_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.exclude_data_volume_tags = Some(value.into());
-        self
+    /// `ExcludeDataVolumeTags` (optional).
+    pub fn exclude_data_volume_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExcludeDataVolumeTags", value.into().to_template()),
+        )
     }
-    /// Sets `NoReboot`.
-    pub fn no_reboot(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.no_reboot = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Parameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude_boot_volume {
-            m.insert("ExcludeBootVolume".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_data_volume_tags {
-            m.insert("ExcludeDataVolumeTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_reboot {
-            m.insert("NoReboot".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NoReboot` (optional).
+    pub fn no_reboot(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "NoReboot", value.into().to_template()))
     }
 }
 
-impl Check for Parameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude_data_volume_tags.check(
-            &path.field("ExcludeDataVolumeTags"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Parameters);
-
-/// Property type `Schedule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct Schedule {
-    /// `ArchiveRule` (optional).
-    pub archive_rule: Option<Value<ArchiveRule>>,
-    /// `CopyTags` (optional).
-    pub copy_tags: Option<Value<bool>>,
-    /// `CreateRule` (optional).
-    pub create_rule: Option<Value<CreateRule>>,
-    /// `CrossRegionCopyRules` (optional).
-    pub cross_region_copy_rules: Option<Value<List<CrossRegionCopyRule>>>,
-    /// `DeprecateRule` (optional).
-    pub deprecate_rule: Option<Value<DeprecateRule>>,
-    /// `FastRestoreRule` (optional).
-    pub fast_restore_rule: Option<Value<FastRestoreRule>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `RetainRule` (optional).
-    pub retain_rule: Option<Value<RetainRule>>,
-    /// `ShareRules` (optional).
-    pub share_rules: Option<Value<List<ShareRule>>>,
-    /// `TagsToAdd` (optional).
-    pub tags_to_add: Option<Value<List<Tag>>>,
-    /// `VariableTags` (optional).
-    pub variable_tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `Schedule` of `AWS::DLM::LifecyclePolicy`.
+    Schedule(default)
 }
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            archive_rule: None,
-            copy_tags: None,
-            create_rule: None,
-            cross_region_copy_rules: None,
-            deprecate_rule: None,
-            fast_restore_rule: None,
-            name: None,
-            retain_rule: None,
-            share_rules: None,
-            tags_to_add: None,
-            variable_tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ArchiveRule`.
-    pub fn archive_rule(mut self, value: impl Into<Value<ArchiveRule>>) -> Self {
-        self.archive_rule = Some(value.into());
-        self
+    /// `ArchiveRule` (optional).
+    pub fn archive_rule(self, value: impl Into<Value<ArchiveRule>>) -> Self {
+        Self(self.0.with(0, "ArchiveRule", value.into().to_template()))
     }
-    /// Sets `CopyTags`.
-    pub fn copy_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags = Some(value.into());
-        self
+    /// `CopyTags` (optional).
+    pub fn copy_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "CopyTags", value.into().to_template()))
     }
-    /// Sets `CreateRule`.
-    pub fn create_rule(mut self, value: impl Into<Value<CreateRule>>) -> Self {
-        self.create_rule = Some(value.into());
-        self
+    /// `CreateRule` (optional).
+    pub fn create_rule(self, value: impl Into<Value<CreateRule>>) -> Self {
+        Self(self.0.with(2, "CreateRule", value.into().to_template()))
     }
-    /// Sets `CrossRegionCopyRules`.
+    /// `CrossRegionCopyRules` (optional).
     pub fn cross_region_copy_rules(
-        mut self,
+        self,
         value: impl Into<Value<List<CrossRegionCopyRule>>>,
     ) -> Self {
-        self.cross_region_copy_rules = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "CrossRegionCopyRules", value.into().to_template()),
+        )
     }
-    /// Sets `DeprecateRule`.
-    pub fn deprecate_rule(mut self, value: impl Into<Value<DeprecateRule>>) -> Self {
-        self.deprecate_rule = Some(value.into());
-        self
+    /// `DeprecateRule` (optional).
+    pub fn deprecate_rule(self, value: impl Into<Value<DeprecateRule>>) -> Self {
+        Self(self.0.with(4, "DeprecateRule", value.into().to_template()))
     }
-    /// Sets `FastRestoreRule`.
-    pub fn fast_restore_rule(mut self, value: impl Into<Value<FastRestoreRule>>) -> Self {
-        self.fast_restore_rule = Some(value.into());
-        self
+    /// `FastRestoreRule` (optional).
+    pub fn fast_restore_rule(self, value: impl Into<Value<FastRestoreRule>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FastRestoreRule", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Name", value.into().to_template()))
     }
-    /// Sets `RetainRule`.
-    pub fn retain_rule(mut self, value: impl Into<Value<RetainRule>>) -> Self {
-        self.retain_rule = Some(value.into());
-        self
+    /// `RetainRule` (optional).
+    pub fn retain_rule(self, value: impl Into<Value<RetainRule>>) -> Self {
+        Self(self.0.with(7, "RetainRule", value.into().to_template()))
     }
-    /// Sets `ShareRules`.
-    pub fn share_rules(mut self, value: impl Into<Value<List<ShareRule>>>) -> Self {
-        self.share_rules = Some(value.into());
-        self
+    /// `ShareRules` (optional).
+    pub fn share_rules(self, value: impl Into<Value<List<ShareRule>>>) -> Self {
+        Self(self.0.with(8, "ShareRules", value.into().to_template()))
     }
-    /// Sets `TagsToAdd`.
-    pub fn tags_to_add(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags_to_add = Some(value.into());
-        self
+    /// `TagsToAdd` (optional).
+    pub fn tags_to_add(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "TagsToAdd", value.into().to_template()))
     }
-    /// Sets `VariableTags`.
-    pub fn variable_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.variable_tags = Some(value.into());
-        self
+    /// `VariableTags` (optional).
+    pub fn variable_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "VariableTags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.archive_rule {
-            m.insert("ArchiveRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags {
-            m.insert("CopyTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_rule {
-            m.insert("CreateRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cross_region_copy_rules {
-            m.insert("CrossRegionCopyRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deprecate_rule {
-            m.insert("DeprecateRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fast_restore_rule {
-            m.insert("FastRestoreRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retain_rule {
-            m.insert("RetainRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_rules {
-            m.insert("ShareRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags_to_add {
-            m.insert("TagsToAdd".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variable_tags {
-            m.insert("VariableTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Schedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.archive_rule
-            .check(&path.field("ArchiveRule"), &Rules::NONE, out);
-        self.create_rule
-            .check(&path.field("CreateRule"), &Rules::NONE, out);
-        self.cross_region_copy_rules
-            .check(&path.field("CrossRegionCopyRules"), &Rules::NONE, out);
-        self.deprecate_rule
-            .check(&path.field("DeprecateRule"), &Rules::NONE, out);
-        self.fast_restore_rule
-            .check(&path.field("FastRestoreRule"), &Rules::NONE, out);
-        self.retain_rule
-            .check(&path.field("RetainRule"), &Rules::NONE, out);
-        self.share_rules
-            .check(&path.field("ShareRules"), &Rules::NONE, out);
-        self.tags_to_add
-            .check(&path.field("TagsToAdd"), &Rules::NONE, out);
-        self.variable_tags
-            .check(&path.field("VariableTags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Schedule);
-
-/// Property type `ArchiveRule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct ArchiveRule {
-    /// `RetainRule` (required).
-    pub retain_rule: Value<ArchiveRetainRule>,
+crate::l1_struct! {
+    /// Property type `ArchiveRule` of `AWS::DLM::LifecyclePolicy`.
+    ArchiveRule
 }
 
 impl ArchiveRule {
     /// The required properties: `RetainRule`.
     pub fn new(retain_rule: impl Into<Value<ArchiveRetainRule>>) -> Self {
-        Self {
-            retain_rule: retain_rule.into(),
-        }
+        Self(crate::Properties::new().with(0, "RetainRule", retain_rule.into().to_template()))
     }
 }
 
-impl ToTemplate for ArchiveRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RetainRule".to_owned(), self.retain_rule.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArchiveRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.retain_rule
-            .check(&path.field("RetainRule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArchiveRule);
-
-/// Property type `ArchiveRetainRule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct ArchiveRetainRule {
-    /// `RetentionArchiveTier` (required).
-    pub retention_archive_tier: Value<RetentionArchiveTier>,
+crate::l1_struct! {
+    /// Property type `ArchiveRetainRule` of `AWS::DLM::LifecyclePolicy`.
+    ArchiveRetainRule
 }
 
 impl ArchiveRetainRule {
     /// The required properties: `RetentionArchiveTier`.
     pub fn new(retention_archive_tier: impl Into<Value<RetentionArchiveTier>>) -> Self {
-        Self {
-            retention_archive_tier: retention_archive_tier.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RetentionArchiveTier",
+            retention_archive_tier.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ArchiveRetainRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RetentionArchiveTier".to_owned(),
-            self.retention_archive_tier.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArchiveRetainRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.retention_archive_tier
-            .check(&path.field("RetentionArchiveTier"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArchiveRetainRule);
-
-/// Property type `RetentionArchiveTier` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct RetentionArchiveTier {
-    /// `Count` (optional).
-    pub count: Option<Value<i64>>,
-    /// `Interval` (optional).
-    pub interval: Option<Value<i64>>,
-    /// `IntervalUnit` (optional).
-    pub interval_unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RetentionArchiveTier` of `AWS::DLM::LifecyclePolicy`.
+    RetentionArchiveTier(default)
 }
 
 impl RetentionArchiveTier {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            count: None,
-            interval: None,
-            interval_unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Count`.
-    pub fn count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.count = Some(value.into());
-        self
+    /// `Count` (optional).
+    pub fn count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Count", value.into().to_template()))
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
-    }
-    /// Sets `IntervalUnit`.
-    pub fn interval_unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.interval_unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RetentionArchiveTier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.count {
-            m.insert("Count".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval_unit {
-            m.insert("IntervalUnit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RetentionArchiveTier {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RetentionArchiveTier);
-
-/// Property type `CreateRule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct CreateRule {
-    /// `CronExpression` (optional).
-    pub cron_expression: Option<Value<String>>,
     /// `Interval` (optional).
-    pub interval: Option<Value<i64>>,
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Interval", value.into().to_template()))
+    }
     /// `IntervalUnit` (optional).
-    pub interval_unit: Option<Value<String>>,
-    /// `Location` (optional).
-    pub location: Option<Value<String>>,
-    /// `Scripts` (optional).
-    pub scripts: Option<Value<List<Script>>>,
-    /// `Times` (optional).
-    pub times: Option<Value<List<String>>>,
+    pub fn interval_unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IntervalUnit", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CreateRule` of `AWS::DLM::LifecyclePolicy`.
+    CreateRule(default)
 }
 
 impl CreateRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cron_expression: None,
-            interval: None,
-            interval_unit: None,
-            location: None,
-            scripts: None,
-            times: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CronExpression`.
-    pub fn cron_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cron_expression = Some(value.into());
-        self
+    /// `CronExpression` (optional).
+    pub fn cron_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CronExpression", value.into().to_template()))
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
+    /// `Interval` (optional).
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Interval", value.into().to_template()))
     }
-    /// Sets `IntervalUnit`.
-    pub fn interval_unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.interval_unit = Some(value.into());
-        self
+    /// `IntervalUnit` (optional).
+    pub fn interval_unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IntervalUnit", value.into().to_template()))
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Location", value.into().to_template()))
     }
-    /// Sets `Scripts`.
-    pub fn scripts(mut self, value: impl Into<Value<List<Script>>>) -> Self {
-        self.scripts = Some(value.into());
-        self
+    /// `Scripts` (optional).
+    pub fn scripts(self, value: impl Into<Value<List<Script>>>) -> Self {
+        Self(self.0.with(4, "Scripts", value.into().to_template()))
     }
-    /// Sets `Times`.
-    pub fn times(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.times = Some(value.into());
-        self
+    /// `Times` (optional).
+    pub fn times(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Times", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CreateRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cron_expression {
-            m.insert("CronExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval_unit {
-            m.insert("IntervalUnit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scripts {
-            m.insert("Scripts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.times {
-            m.insert("Times".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CreateRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scripts
-            .check(&path.field("Scripts"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CreateRule);
-
-/// Property type `Script` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct Script {
-    /// `ExecuteOperationOnScriptFailure` (optional).
-    pub execute_operation_on_script_failure: Option<Value<bool>>,
-    /// `ExecutionHandler` (optional).
-    pub execution_handler: Option<Value<String>>,
-    /// `ExecutionHandlerService` (optional).
-    pub execution_handler_service: Option<Value<String>>,
-    /// `ExecutionTimeout` (optional).
-    pub execution_timeout: Option<Value<i64>>,
-    /// `MaximumRetryCount` (optional).
-    pub maximum_retry_count: Option<Value<i64>>,
-    /// `Stages` (optional).
-    pub stages: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Script` of `AWS::DLM::LifecyclePolicy`.
+    Script(default)
 }
 
 impl Script {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            execute_operation_on_script_failure: None,
-            execution_handler: None,
-            execution_handler_service: None,
-            execution_timeout: None,
-            maximum_retry_count: None,
-            stages: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExecuteOperationOnScriptFailure`.
-    pub fn execute_operation_on_script_failure(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.execute_operation_on_script_failure = Some(value.into());
-        self
+    /// `ExecuteOperationOnScriptFailure` (optional).
+    pub fn execute_operation_on_script_failure(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ExecuteOperationOnScriptFailure",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExecutionHandler`.
-    pub fn execution_handler(mut self, value: impl Into<Value<String>>) -> Self {
-        self.execution_handler = Some(value.into());
-        self
+    /// `ExecutionHandler` (optional).
+    pub fn execution_handler(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExecutionHandler", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionHandlerService`.
-    pub fn execution_handler_service(mut self, value: impl Into<Value<String>>) -> Self {
-        self.execution_handler_service = Some(value.into());
-        self
+    /// `ExecutionHandlerService` (optional).
+    pub fn execution_handler_service(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExecutionHandlerService", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionTimeout`.
-    pub fn execution_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.execution_timeout = Some(value.into());
-        self
+    /// `ExecutionTimeout` (optional).
+    pub fn execution_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExecutionTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumRetryCount`.
-    pub fn maximum_retry_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_retry_count = Some(value.into());
-        self
+    /// `MaximumRetryCount` (optional).
+    pub fn maximum_retry_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MaximumRetryCount", value.into().to_template()),
+        )
     }
-    /// Sets `Stages`.
-    pub fn stages(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.stages = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Script {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.execute_operation_on_script_failure {
-            m.insert(
-                "ExecuteOperationOnScriptFailure".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.execution_handler {
-            m.insert("ExecutionHandler".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_handler_service {
-            m.insert("ExecutionHandlerService".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_timeout {
-            m.insert("ExecutionTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_retry_count {
-            m.insert("MaximumRetryCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stages {
-            m.insert("Stages".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Stages` (optional).
+    pub fn stages(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Stages", value.into().to_template()))
     }
 }
 
-impl Check for Script {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Script);
-
-/// Property type `CrossRegionCopyRule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct CrossRegionCopyRule {
-    /// `CmkArn` (optional).
-    pub cmk_arn: Option<Value<String>>,
-    /// `CopyTags` (optional).
-    pub copy_tags: Option<Value<bool>>,
-    /// `DeprecateRule` (optional).
-    pub deprecate_rule: Option<Value<CrossRegionCopyDeprecateRule>>,
-    /// `Encrypted` (required).
-    pub encrypted: Value<bool>,
-    /// `RetainRule` (optional).
-    pub retain_rule: Option<Value<CrossRegionCopyRetainRule>>,
-    /// `Target` (optional).
-    pub target: Option<Value<String>>,
-    /// `TargetRegion` (optional).
-    pub target_region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CrossRegionCopyRule` of `AWS::DLM::LifecyclePolicy`.
+    CrossRegionCopyRule
 }
 
 impl CrossRegionCopyRule {
     /// The required properties: `Encrypted`.
     pub fn new(encrypted: impl Into<Value<bool>>) -> Self {
-        Self {
-            cmk_arn: None,
-            copy_tags: None,
-            deprecate_rule: None,
-            encrypted: encrypted.into(),
-            retain_rule: None,
-            target: None,
-            target_region: None,
-        }
+        Self(crate::Properties::new().with(3, "Encrypted", encrypted.into().to_template()))
     }
-    /// Sets `CmkArn`.
-    pub fn cmk_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cmk_arn = Some(value.into());
-        self
+    /// `CmkArn` (optional).
+    pub fn cmk_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CmkArn", value.into().to_template()))
     }
-    /// Sets `CopyTags`.
-    pub fn copy_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags = Some(value.into());
-        self
+    /// `CopyTags` (optional).
+    pub fn copy_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "CopyTags", value.into().to_template()))
     }
-    /// Sets `DeprecateRule`.
-    pub fn deprecate_rule(mut self, value: impl Into<Value<CrossRegionCopyDeprecateRule>>) -> Self {
-        self.deprecate_rule = Some(value.into());
-        self
+    /// `DeprecateRule` (optional).
+    pub fn deprecate_rule(self, value: impl Into<Value<CrossRegionCopyDeprecateRule>>) -> Self {
+        Self(self.0.with(2, "DeprecateRule", value.into().to_template()))
     }
-    /// Sets `RetainRule`.
-    pub fn retain_rule(mut self, value: impl Into<Value<CrossRegionCopyRetainRule>>) -> Self {
-        self.retain_rule = Some(value.into());
-        self
+    /// `RetainRule` (optional).
+    pub fn retain_rule(self, value: impl Into<Value<CrossRegionCopyRetainRule>>) -> Self {
+        Self(self.0.with(4, "RetainRule", value.into().to_template()))
     }
-    /// Sets `Target`.
-    pub fn target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target = Some(value.into());
-        self
+    /// `Target` (optional).
+    pub fn target(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Target", value.into().to_template()))
     }
-    /// Sets `TargetRegion`.
-    pub fn target_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_region = Some(value.into());
-        self
+    /// `TargetRegion` (optional).
+    pub fn target_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TargetRegion", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CrossRegionCopyRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cmk_arn {
-            m.insert("CmkArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags {
-            m.insert("CopyTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deprecate_rule {
-            m.insert("DeprecateRule".to_owned(), v.to_template());
-        }
-        m.insert("Encrypted".to_owned(), self.encrypted.to_template());
-        if let Some(v) = &self.retain_rule {
-            m.insert("RetainRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target {
-            m.insert("Target".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_region {
-            m.insert("TargetRegion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CrossRegionCopyRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deprecate_rule
-            .check(&path.field("DeprecateRule"), &Rules::NONE, out);
-        self.retain_rule
-            .check(&path.field("RetainRule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CrossRegionCopyRule);
-
-/// Property type `CrossRegionCopyDeprecateRule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct CrossRegionCopyDeprecateRule {
-    /// `Interval` (required).
-    pub interval: Value<i64>,
-    /// `IntervalUnit` (required).
-    pub interval_unit: Value<String>,
+crate::l1_struct! {
+    /// Property type `CrossRegionCopyDeprecateRule` of `AWS::DLM::LifecyclePolicy`.
+    CrossRegionCopyDeprecateRule
 }
 
 impl CrossRegionCopyDeprecateRule {
     /// The required properties: `Interval`, `IntervalUnit`.
     pub fn new(interval: impl Into<Value<i64>>, interval_unit: impl Into<Value<String>>) -> Self {
-        Self {
-            interval: interval.into(),
-            interval_unit: interval_unit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Interval", interval.into().to_template())
+                .with(1, "IntervalUnit", interval_unit.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CrossRegionCopyDeprecateRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Interval".to_owned(), self.interval.to_template());
-        m.insert("IntervalUnit".to_owned(), self.interval_unit.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CrossRegionCopyDeprecateRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CrossRegionCopyDeprecateRule);
-
-/// Property type `DeprecateRule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct DeprecateRule {
-    /// `Count` (optional).
-    pub count: Option<Value<i64>>,
-    /// `Interval` (optional).
-    pub interval: Option<Value<i64>>,
-    /// `IntervalUnit` (optional).
-    pub interval_unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeprecateRule` of `AWS::DLM::LifecyclePolicy`.
+    DeprecateRule(default)
 }
 
 impl DeprecateRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            count: None,
-            interval: None,
-            interval_unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Count`.
-    pub fn count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
-    }
-    /// Sets `IntervalUnit`.
-    pub fn interval_unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.interval_unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeprecateRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.count {
-            m.insert("Count".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval_unit {
-            m.insert("IntervalUnit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeprecateRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeprecateRule);
-
-/// Property type `FastRestoreRule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct FastRestoreRule {
-    /// `AvailabilityZoneIds` (optional).
-    pub availability_zone_ids: Option<Value<List<String>>>,
-    /// `AvailabilityZones` (optional).
-    pub availability_zones: Option<Value<List<String>>>,
     /// `Count` (optional).
-    pub count: Option<Value<i64>>,
+    pub fn count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Count", value.into().to_template()))
+    }
     /// `Interval` (optional).
-    pub interval: Option<Value<i64>>,
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Interval", value.into().to_template()))
+    }
     /// `IntervalUnit` (optional).
-    pub interval_unit: Option<Value<String>>,
+    pub fn interval_unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IntervalUnit", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `FastRestoreRule` of `AWS::DLM::LifecyclePolicy`.
+    FastRestoreRule(default)
 }
 
 impl FastRestoreRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone_ids: None,
-            availability_zones: None,
-            count: None,
-            interval: None,
-            interval_unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZoneIds`.
-    pub fn availability_zone_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zone_ids = Some(value.into());
-        self
+    /// `AvailabilityZoneIds` (optional).
+    pub fn availability_zone_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZoneIds", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZones`.
-    pub fn availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zones = Some(value.into());
-        self
+    /// `AvailabilityZones` (optional).
+    pub fn availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZones", value.into().to_template()),
+        )
     }
-    /// Sets `Count`.
-    pub fn count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
-    }
-    /// Sets `IntervalUnit`.
-    pub fn interval_unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.interval_unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FastRestoreRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone_ids {
-            m.insert("AvailabilityZoneIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zones {
-            m.insert("AvailabilityZones".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.count {
-            m.insert("Count".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval_unit {
-            m.insert("IntervalUnit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FastRestoreRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FastRestoreRule);
-
-/// Property type `RetainRule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct RetainRule {
     /// `Count` (optional).
-    pub count: Option<Value<i64>>,
+    pub fn count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Count", value.into().to_template()))
+    }
     /// `Interval` (optional).
-    pub interval: Option<Value<i64>>,
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Interval", value.into().to_template()))
+    }
     /// `IntervalUnit` (optional).
-    pub interval_unit: Option<Value<String>>,
+    pub fn interval_unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "IntervalUnit", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RetainRule` of `AWS::DLM::LifecyclePolicy`.
+    RetainRule(default)
 }
 
 impl RetainRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            count: None,
-            interval: None,
-            interval_unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Count`.
-    pub fn count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.count = Some(value.into());
-        self
+    /// `Count` (optional).
+    pub fn count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Count", value.into().to_template()))
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
+    /// `Interval` (optional).
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Interval", value.into().to_template()))
     }
-    /// Sets `IntervalUnit`.
-    pub fn interval_unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.interval_unit = Some(value.into());
-        self
+    /// `IntervalUnit` (optional).
+    pub fn interval_unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IntervalUnit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RetainRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.count {
-            m.insert("Count".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval_unit {
-            m.insert("IntervalUnit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RetainRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RetainRule);
-
-/// Property type `ShareRule` of `AWS::DLM::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct ShareRule {
-    /// `TargetAccounts` (optional).
-    pub target_accounts: Option<Value<List<String>>>,
-    /// `UnshareInterval` (optional).
-    pub unshare_interval: Option<Value<i64>>,
-    /// `UnshareIntervalUnit` (optional).
-    pub unshare_interval_unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ShareRule` of `AWS::DLM::LifecyclePolicy`.
+    ShareRule(default)
 }
 
 impl ShareRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_accounts: None,
-            unshare_interval: None,
-            unshare_interval_unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetAccounts`.
-    pub fn target_accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.target_accounts = Some(value.into());
-        self
+    /// `TargetAccounts` (optional).
+    pub fn target_accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "TargetAccounts", value.into().to_template()))
     }
-    /// Sets `UnshareInterval`.
-    pub fn unshare_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.unshare_interval = Some(value.into());
-        self
+    /// `UnshareInterval` (optional).
+    pub fn unshare_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "UnshareInterval", value.into().to_template()),
+        )
     }
-    /// Sets `UnshareIntervalUnit`.
-    pub fn unshare_interval_unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unshare_interval_unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ShareRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_accounts {
-            m.insert("TargetAccounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unshare_interval {
-            m.insert("UnshareInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unshare_interval_unit {
-            m.insert("UnshareIntervalUnit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UnshareIntervalUnit` (optional).
+    pub fn unshare_interval_unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "UnshareIntervalUnit", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ShareRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ShareRule);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DMS::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Certificate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Certificate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Certificate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Certificate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::Certificate`.
+    Certificate("AWS::DMS::Certificate", CertificateProps)
 }
 
 impl Certificate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::Certificate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CertificateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DmsCertificateId> {
         self.resource.ref_value()
@@ -82,66 +34,57 @@ impl Certificate {
     pub fn attr_id(&self) -> Value<ids::DmsCertificateId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CertificateIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateIdentifier", value.into())
+    }
+
+    /// Replaces `CertificatePem` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_pem(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificatePem", value.into())
+    }
+
+    /// Replaces `CertificateWallet` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_wallet(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateWallet", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::Certificate`.
-#[derive(Debug, Clone, Default)]
-pub struct CertificateProps {
-    /// `CertificateIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_identifier: Option<Value<String>>,
-    /// `CertificatePem` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_pem: Option<Value<String>>,
-    /// `CertificateWallet` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_wallet: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::Certificate`.
+    CertificateProps(default)
 }
 
 impl CertificateProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_identifier: None,
-            certificate_pem: None,
-            certificate_wallet: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateIdentifier`.
-    pub fn certificate_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_identifier = Some(value.into());
-        self
+    /// `CertificateIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn certificate_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificateIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `CertificatePem`.
-    pub fn certificate_pem(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_pem = Some(value.into());
-        self
+    /// `CertificatePem` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn certificate_pem(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CertificatePem", value.into().to_template()))
     }
-    /// Sets `CertificateWallet`.
-    pub fn certificate_wallet(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_wallet = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_identifier {
-            m.insert("CertificateIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_pem {
-            m.insert("CertificatePem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_wallet {
-            m.insert("CertificateWallet".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CertificateWallet` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn certificate_wallet(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CertificateWallet", value.into().to_template()),
+        )
     }
 }
-
-impl Check for CertificateProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CertificateProps);

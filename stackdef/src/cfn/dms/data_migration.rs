@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DMS::DataMigration`.
-#[derive(Debug, Clone)]
-pub struct DataMigration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataMigration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataMigration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataMigration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::DataMigration`.
+    DataMigration("AWS::DMS::DataMigration", DataMigrationProps)
 }
 
 impl DataMigration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::DataMigration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataMigrationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DataMigrationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DataMigrationArn> {
         self.resource.ref_value()
@@ -87,32 +39,66 @@ impl DataMigration {
     pub fn attr_data_migration_create_time(&self) -> Value<String> {
         self.resource.get_att("DataMigrationCreateTime")
     }
+
+    /// Replaces `DataMigrationIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_migration_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DataMigrationIdentifier", value.into())
+    }
+
+    /// Replaces `DataMigrationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_migration_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DataMigrationName", value.into())
+    }
+
+    /// Replaces `DataMigrationSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_migration_settings(&self, value: impl Into<Value<DataMigrationSettings>>) {
+        self.resource
+            .set_property("DataMigrationSettings", value.into())
+    }
+
+    /// Replaces `DataMigrationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_migration_type(&self, value: impl Into<Value<DataMigrationType>>) {
+        self.resource
+            .set_property("DataMigrationType", value.into())
+    }
+
+    /// Replaces `MigrationProjectIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_migration_project_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MigrationProjectIdentifier", value.into())
+    }
+
+    /// Replaces `ServiceAccessRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_access_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("ServiceAccessRoleArn", value.into())
+    }
+
+    /// Replaces `SourceDataSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_data_settings(&self, value: impl Into<Value<List<SourceDataSettings>>>) {
+        self.resource
+            .set_property("SourceDataSettings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::DataMigration`.
-#[derive(Debug, Clone)]
-pub struct DataMigrationProps {
-    /// `DataMigrationIdentifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=300 characters.
-    pub data_migration_identifier: Option<Value<String>>,
-    /// `DataMigrationName` (optional).
-    /// Length: 1..=300 characters.
-    pub data_migration_name: Option<Value<String>>,
-    /// `DataMigrationSettings` (optional).
-    pub data_migration_settings: Option<Value<DataMigrationSettings>>,
-    /// `DataMigrationType` (required).
-    pub data_migration_type: Value<DataMigrationType>,
-    /// `MigrationProjectIdentifier` (required).
-    /// Length: 1..=255 characters.
-    pub migration_project_identifier: Value<String>,
-    /// `ServiceAccessRoleArn` (required).
-    /// Length: 1..=300 characters.
-    pub service_access_role_arn: Value<ids::RoleArn>,
-    /// `SourceDataSettings` (optional).
-    pub source_data_settings: Option<Value<List<SourceDataSettings>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::DataMigration`.
+    DataMigrationProps
 }
 
 impl DataMigrationProps {
@@ -122,423 +108,135 @@ impl DataMigrationProps {
         migration_project_identifier: impl Into<Value<String>>,
         service_access_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            data_migration_identifier: None,
-            data_migration_name: None,
-            data_migration_settings: None,
-            data_migration_type: data_migration_type.into(),
-            migration_project_identifier: migration_project_identifier.into(),
-            service_access_role_arn: service_access_role_arn.into(),
-            source_data_settings: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "DataMigrationType",
+                    data_migration_type.into().to_template(),
+                )
+                .with(
+                    4,
+                    "MigrationProjectIdentifier",
+                    migration_project_identifier.into().to_template(),
+                )
+                .with(
+                    5,
+                    "ServiceAccessRoleArn",
+                    service_access_role_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DataMigrationIdentifier`.
-    pub fn data_migration_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_migration_identifier = Some(value.into());
-        self
+    /// `DataMigrationIdentifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 300 characters.
+    pub fn data_migration_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataMigrationIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DataMigrationName`.
-    pub fn data_migration_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_migration_name = Some(value.into());
-        self
+    /// `DataMigrationName` (optional).
+    /// Length: 1 to 300 characters.
+    pub fn data_migration_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataMigrationName", value.into().to_template()),
+        )
     }
-    /// Sets `DataMigrationSettings`.
-    pub fn data_migration_settings(
-        mut self,
-        value: impl Into<Value<DataMigrationSettings>>,
-    ) -> Self {
-        self.data_migration_settings = Some(value.into());
-        self
+    /// `DataMigrationSettings` (optional).
+    pub fn data_migration_settings(self, value: impl Into<Value<DataMigrationSettings>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DataMigrationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `SourceDataSettings`.
-    pub fn source_data_settings(
-        mut self,
-        value: impl Into<Value<List<SourceDataSettings>>>,
-    ) -> Self {
-        self.source_data_settings = Some(value.into());
-        self
+    /// `SourceDataSettings` (optional).
+    pub fn source_data_settings(self, value: impl Into<Value<List<SourceDataSettings>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SourceDataSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataMigrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_migration_identifier {
-            m.insert("DataMigrationIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_migration_name {
-            m.insert("DataMigrationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_migration_settings {
-            m.insert("DataMigrationSettings".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DataMigrationType".to_owned(),
-            self.data_migration_type.to_template(),
-        );
-        m.insert(
-            "MigrationProjectIdentifier".to_owned(),
-            self.migration_project_identifier.to_template(),
-        );
-        m.insert(
-            "ServiceAccessRoleArn".to_owned(),
-            self.service_access_role_arn.to_template(),
-        );
-        if let Some(v) = &self.source_data_settings {
-            m.insert("SourceDataSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DataMigrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_migration_identifier.check(
-            &path.field("DataMigrationIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_migration_name.check(
-            &path.field("DataMigrationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_migration_settings
-            .check(&path.field("DataMigrationSettings"), &Rules::NONE, out);
-        self.data_migration_type
-            .check(&path.field("DataMigrationType"), &Rules::NONE, out);
-        self.migration_project_identifier.check(
-            &path.field("MigrationProjectIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_access_role_arn.check(
-            &path.field("ServiceAccessRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_data_settings
-            .check(&path.field("SourceDataSettings"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataMigrationProps);
-
-/// Property type `DataMigrationSettings` of `AWS::DMS::DataMigration`.
-#[derive(Debug, Clone, Default)]
-pub struct DataMigrationSettings {
-    /// `CloudwatchLogsEnabled` (optional).
-    pub cloudwatch_logs_enabled: Option<Value<bool>>,
-    /// `NumberOfJobs` (optional).
-    /// Range: 1..=50.
-    pub number_of_jobs: Option<Value<i64>>,
-    /// `SelectionRules` (optional).
-    pub selection_rules: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataMigrationSettings` of `AWS::DMS::DataMigration`.
+    DataMigrationSettings(default)
 }
 
 impl DataMigrationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloudwatch_logs_enabled: None,
-            number_of_jobs: None,
-            selection_rules: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudwatchLogsEnabled`.
-    pub fn cloudwatch_logs_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cloudwatch_logs_enabled = Some(value.into());
-        self
+    /// `CloudwatchLogsEnabled` (optional).
+    pub fn cloudwatch_logs_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudwatchLogsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `NumberOfJobs`.
-    pub fn number_of_jobs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_jobs = Some(value.into());
-        self
+    /// `NumberOfJobs` (optional).
+    /// Range: 1 to 50.
+    pub fn number_of_jobs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "NumberOfJobs", value.into().to_template()))
     }
-    /// Sets `SelectionRules`.
-    pub fn selection_rules(mut self, value: impl Into<Value<String>>) -> Self {
-        self.selection_rules = Some(value.into());
-        self
+    /// `SelectionRules` (optional).
+    pub fn selection_rules(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SelectionRules", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataMigrationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloudwatch_logs_enabled {
-            m.insert("CloudwatchLogsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_jobs {
-            m.insert("NumberOfJobs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.selection_rules {
-            m.insert("SelectionRules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataMigrationType`.
+    DataMigrationType {
+        /// `full-load`
+        FullLoad = "full-load",
+        /// `cdc`
+        Cdc = "cdc",
+        /// `full-load-and-cdc`
+        FullLoadAndCdc = "full-load-and-cdc",
     }
 }
 
-impl Check for DataMigrationSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.number_of_jobs.check(
-            &path.field("NumberOfJobs"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(50.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataMigrationSettings);
-
-/// Values of `DataMigrationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataMigrationType {
-    /// `full-load`
-    FullLoad,
-    /// `cdc`
-    Cdc,
-    /// `full-load-and-cdc`
-    FullLoadAndCdc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataMigrationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["full-load", "cdc", "full-load-and-cdc"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullLoad => "full-load",
-            Self::Cdc => "cdc",
-            Self::FullLoadAndCdc => "full-load-and-cdc",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataMigrationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataMigrationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataMigrationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "full-load" => Self::FullLoad,
-            "cdc" => Self::Cdc,
-            "full-load-and-cdc" => Self::FullLoadAndCdc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataMigrationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataMigrationType::from(s))
-    }
-}
-
-crate::impl_literal!(DataMigrationType);
-
-/// Property type `SourceDataSettings` of `AWS::DMS::DataMigration`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceDataSettings {
-    /// `CDCStartPosition` (optional).
-    /// Length: ..=40 characters.
-    pub cdc_start_position: Option<Value<String>>,
-    /// `CDCStartTime` (optional).
-    /// Length: ..=40 characters.
-    pub cdc_start_time: Option<Value<String>>,
-    /// `CDCStopTime` (optional).
-    /// Length: ..=40 characters.
-    pub cdc_stop_time: Option<Value<String>>,
-    /// `SlotName` (optional).
-    /// Length: ..=255 characters.
-    pub slot_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SourceDataSettings` of `AWS::DMS::DataMigration`.
+    SourceDataSettings(default)
 }
 
 impl SourceDataSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cdc_start_position: None,
-            cdc_start_time: None,
-            cdc_stop_time: None,
-            slot_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CDCStartPosition`.
-    pub fn cdc_start_position(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cdc_start_position = Some(value.into());
-        self
+    /// `CDCStartPosition` (optional).
+    /// Length: at most 40 characters.
+    pub fn cdc_start_position(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CDCStartPosition", value.into().to_template()),
+        )
     }
-    /// Sets `CDCStartTime`.
-    pub fn cdc_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cdc_start_time = Some(value.into());
-        self
+    /// `CDCStartTime` (optional).
+    /// Length: at most 40 characters.
+    pub fn cdc_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CDCStartTime", value.into().to_template()))
     }
-    /// Sets `CDCStopTime`.
-    pub fn cdc_stop_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cdc_stop_time = Some(value.into());
-        self
+    /// `CDCStopTime` (optional).
+    /// Length: at most 40 characters.
+    pub fn cdc_stop_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "CDCStopTime", value.into().to_template()))
     }
-    /// Sets `SlotName`.
-    pub fn slot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slot_name = Some(value.into());
-        self
+    /// `SlotName` (optional).
+    /// Length: at most 255 characters.
+    pub fn slot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SlotName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SourceDataSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cdc_start_position {
-            m.insert("CDCStartPosition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdc_start_time {
-            m.insert("CDCStartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdc_stop_time {
-            m.insert("CDCStopTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_name {
-            m.insert("SlotName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceDataSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cdc_start_position.check(
-            &path.field("CDCStartPosition"),
-            &Rules {
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cdc_start_time.check(
-            &path.field("CDCStartTime"),
-            &Rules {
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cdc_stop_time.check(
-            &path.field("CDCStopTime"),
-            &Rules {
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.slot_name.check(
-            &path.field("SlotName"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceDataSettings);
-
-/// Property type `Tag` of `AWS::DMS::DataMigration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

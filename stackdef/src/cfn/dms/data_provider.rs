@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct DataProvider {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataProvider {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataProvider {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataProvider {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::DataProvider`.
+    DataProvider("AWS::DMS::DataProvider", DataProviderProps)
 }
 
 impl DataProvider {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::DataProvider";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataProviderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DataProviderArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DataProviderArn> {
         self.resource.ref_value()
@@ -87,465 +39,216 @@ impl DataProvider {
     pub fn attr_data_provider_creation_time(&self) -> Value<String> {
         self.resource.get_att("DataProviderCreationTime")
     }
+
+    /// Replaces `DataProviderIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_provider_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DataProviderIdentifier", value.into())
+    }
+
+    /// Replaces `DataProviderName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_provider_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataProviderName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<Engine>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `ExactSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exact_settings(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ExactSettings", value.into())
+    }
+
+    /// Replaces `Settings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_settings(&self, value: impl Into<Value<Settings>>) {
+        self.resource.set_property("Settings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct DataProviderProps {
-    /// `DataProviderIdentifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=255 characters.
-    pub data_provider_identifier: Option<Value<String>>,
-    /// `DataProviderName` (optional).
-    /// Length: 1..=255 characters.
-    pub data_provider_name: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `Engine` (required).
-    pub engine: Value<Engine>,
-    /// `ExactSettings` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub exact_settings: Option<Value<bool>>,
-    /// `Settings` (optional).
-    pub settings: Option<Value<Settings>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::DataProvider`.
+    DataProviderProps
 }
 
 impl DataProviderProps {
     /// The required properties: `Engine`.
     pub fn new(engine: impl Into<Value<Engine>>) -> Self {
-        Self {
-            data_provider_identifier: None,
-            data_provider_name: None,
-            description: None,
-            engine: engine.into(),
-            exact_settings: None,
-            settings: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "Engine", engine.into().to_template()))
     }
-    /// Sets `DataProviderIdentifier`.
-    pub fn data_provider_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_provider_identifier = Some(value.into());
-        self
+    /// `DataProviderIdentifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 255 characters.
+    pub fn data_provider_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataProviderIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DataProviderName`.
-    pub fn data_provider_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_provider_name = Some(value.into());
-        self
+    /// `DataProviderName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn data_provider_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataProviderName", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `ExactSettings`.
-    pub fn exact_settings(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exact_settings = Some(value.into());
-        self
+    /// `ExactSettings` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn exact_settings(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "ExactSettings", value.into().to_template()))
     }
-    /// Sets `Settings`.
-    pub fn settings(mut self, value: impl Into<Value<Settings>>) -> Self {
-        self.settings = Some(value.into());
-        self
+    /// `Settings` (optional).
+    pub fn settings(self, value: impl Into<Value<Settings>>) -> Self {
+        Self(self.0.with(5, "Settings", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataProviderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_provider_identifier {
-            m.insert("DataProviderIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_provider_name {
-            m.insert("DataProviderName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Engine".to_owned(), self.engine.to_template());
-        if let Some(v) = &self.exact_settings {
-            m.insert("ExactSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.settings {
-            m.insert("Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Engine`.
+    Engine {
+        /// `aurora`
+        Aurora = "aurora",
+        /// `aurora_postgresql`
+        AuroraPostgresql = "aurora_postgresql",
+        /// `mysql`
+        Mysql = "mysql",
+        /// `oracle`
+        Oracle = "oracle",
+        /// `postgres`
+        Postgres = "postgres",
+        /// `sqlserver`
+        Sqlserver = "sqlserver",
+        /// `redshift`
+        Redshift = "redshift",
+        /// `mariadb`
+        Mariadb = "mariadb",
+        /// `mongodb`
+        Mongodb = "mongodb",
+        /// `docdb`
+        Docdb = "docdb",
+        /// `db2`
+        Db2 = "db2",
+        /// `db2_zos`
+        Db2Zos = "db2_zos",
+        /// `sybase`
+        Sybase = "sybase",
     }
 }
 
-impl Check for DataProviderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_provider_identifier.check(
-            &path.field("DataProviderIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_provider_name.check(
-            &path.field("DataProviderName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.engine.check(&path.field("Engine"), &Rules::NONE, out);
-        self.settings
-            .check(&path.field("Settings"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataProviderProps);
-
-/// Values of `Engine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Engine {
-    /// `aurora`
-    Aurora,
-    /// `aurora_postgresql`
-    AuroraPostgresql,
-    /// `mysql`
-    Mysql,
-    /// `oracle`
-    Oracle,
-    /// `postgres`
-    Postgres,
-    /// `sqlserver`
-    Sqlserver,
-    /// `redshift`
-    Redshift,
-    /// `mariadb`
-    Mariadb,
-    /// `mongodb`
-    Mongodb,
-    /// `docdb`
-    Docdb,
-    /// `db2`
-    Db2,
-    /// `db2_zos`
-    Db2Zos,
-    /// `sybase`
-    Sybase,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Engine {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "aurora",
-        "aurora_postgresql",
-        "mysql",
-        "oracle",
-        "postgres",
-        "sqlserver",
-        "redshift",
-        "mariadb",
-        "mongodb",
-        "docdb",
-        "db2",
-        "db2_zos",
-        "sybase",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aurora => "aurora",
-            Self::AuroraPostgresql => "aurora_postgresql",
-            Self::Mysql => "mysql",
-            Self::Oracle => "oracle",
-            Self::Postgres => "postgres",
-            Self::Sqlserver => "sqlserver",
-            Self::Redshift => "redshift",
-            Self::Mariadb => "mariadb",
-            Self::Mongodb => "mongodb",
-            Self::Docdb => "docdb",
-            Self::Db2 => "db2",
-            Self::Db2Zos => "db2_zos",
-            Self::Sybase => "sybase",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Engine {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Engine {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Engine {
-    fn from(s: &str) -> Self {
-        match s {
-            "aurora" => Self::Aurora,
-            "aurora_postgresql" => Self::AuroraPostgresql,
-            "mysql" => Self::Mysql,
-            "oracle" => Self::Oracle,
-            "postgres" => Self::Postgres,
-            "sqlserver" => Self::Sqlserver,
-            "redshift" => Self::Redshift,
-            "mariadb" => Self::Mariadb,
-            "mongodb" => Self::Mongodb,
-            "docdb" => Self::Docdb,
-            "db2" => Self::Db2,
-            "db2_zos" => Self::Db2Zos,
-            "sybase" => Self::Sybase,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Engine> {
-    fn from(s: &str) -> Self {
-        Value::literal(Engine::from(s))
-    }
-}
-
-crate::impl_literal!(Engine);
-
-/// Property type `Settings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    /// `DocDbSettings` (optional).
-    pub doc_db_settings: Option<Value<DocDbSettings>>,
-    /// `IbmDb2LuwSettings` (optional).
-    pub ibm_db2_luw_settings: Option<Value<IbmDb2LuwSettings>>,
-    /// `IbmDb2zOsSettings` (optional).
-    pub ibm_db2z_os_settings: Option<Value<IbmDb2zOsSettings>>,
-    /// `MariaDbSettings` (optional).
-    pub maria_db_settings: Option<Value<MariaDbSettings>>,
-    /// `MicrosoftSqlServerSettings` (optional).
-    pub microsoft_sql_server_settings: Option<Value<MicrosoftSqlServerSettings>>,
-    /// `MongoDbSettings` (optional).
-    pub mongo_db_settings: Option<Value<MongoDbSettings>>,
-    /// `MySqlSettings` (optional).
-    pub my_sql_settings: Option<Value<MySqlSettings>>,
-    /// `OracleSettings` (optional).
-    pub oracle_settings: Option<Value<OracleSettings>>,
-    /// `PostgreSqlSettings` (optional).
-    pub postgre_sql_settings: Option<Value<PostgreSqlSettings>>,
-    /// `RedshiftSettings` (optional).
-    pub redshift_settings: Option<Value<RedshiftSettings>>,
-    /// `SybaseAseSettings` (optional).
-    pub sybase_ase_settings: Option<Value<SybaseAseSettings>>,
+crate::l1_struct! {
+    /// Property type `Settings` of `AWS::DMS::DataProvider`.
+    Settings(default)
 }
 
 impl Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            doc_db_settings: None,
-            ibm_db2_luw_settings: None,
-            ibm_db2z_os_settings: None,
-            maria_db_settings: None,
-            microsoft_sql_server_settings: None,
-            mongo_db_settings: None,
-            my_sql_settings: None,
-            oracle_settings: None,
-            postgre_sql_settings: None,
-            redshift_settings: None,
-            sybase_ase_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DocDbSettings`.
-    pub fn doc_db_settings(mut self, value: impl Into<Value<DocDbSettings>>) -> Self {
-        self.doc_db_settings = Some(value.into());
-        self
+    /// `DocDbSettings` (optional).
+    pub fn doc_db_settings(self, value: impl Into<Value<DocDbSettings>>) -> Self {
+        Self(self.0.with(0, "DocDbSettings", value.into().to_template()))
     }
-    /// Sets `IbmDb2LuwSettings`.
-    pub fn ibm_db2_luw_settings(mut self, value: impl Into<Value<IbmDb2LuwSettings>>) -> Self {
-        self.ibm_db2_luw_settings = Some(value.into());
-        self
+    /// `IbmDb2LuwSettings` (optional).
+    pub fn ibm_db2_luw_settings(self, value: impl Into<Value<IbmDb2LuwSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IbmDb2LuwSettings", value.into().to_template()),
+        )
     }
-    /// Sets `IbmDb2zOsSettings`.
-    pub fn ibm_db2z_os_settings(mut self, value: impl Into<Value<IbmDb2zOsSettings>>) -> Self {
-        self.ibm_db2z_os_settings = Some(value.into());
-        self
+    /// `IbmDb2zOsSettings` (optional).
+    pub fn ibm_db2z_os_settings(self, value: impl Into<Value<IbmDb2zOsSettings>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IbmDb2zOsSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MariaDbSettings`.
-    pub fn maria_db_settings(mut self, value: impl Into<Value<MariaDbSettings>>) -> Self {
-        self.maria_db_settings = Some(value.into());
-        self
+    /// `MariaDbSettings` (optional).
+    pub fn maria_db_settings(self, value: impl Into<Value<MariaDbSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MariaDbSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MicrosoftSqlServerSettings`.
+    /// `MicrosoftSqlServerSettings` (optional).
     pub fn microsoft_sql_server_settings(
-        mut self,
+        self,
         value: impl Into<Value<MicrosoftSqlServerSettings>>,
     ) -> Self {
-        self.microsoft_sql_server_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "MicrosoftSqlServerSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MongoDbSettings`.
-    pub fn mongo_db_settings(mut self, value: impl Into<Value<MongoDbSettings>>) -> Self {
-        self.mongo_db_settings = Some(value.into());
-        self
+    /// `MongoDbSettings` (optional).
+    pub fn mongo_db_settings(self, value: impl Into<Value<MongoDbSettings>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MongoDbSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MySqlSettings`.
-    pub fn my_sql_settings(mut self, value: impl Into<Value<MySqlSettings>>) -> Self {
-        self.my_sql_settings = Some(value.into());
-        self
+    /// `MySqlSettings` (optional).
+    pub fn my_sql_settings(self, value: impl Into<Value<MySqlSettings>>) -> Self {
+        Self(self.0.with(6, "MySqlSettings", value.into().to_template()))
     }
-    /// Sets `OracleSettings`.
-    pub fn oracle_settings(mut self, value: impl Into<Value<OracleSettings>>) -> Self {
-        self.oracle_settings = Some(value.into());
-        self
+    /// `OracleSettings` (optional).
+    pub fn oracle_settings(self, value: impl Into<Value<OracleSettings>>) -> Self {
+        Self(self.0.with(7, "OracleSettings", value.into().to_template()))
     }
-    /// Sets `PostgreSqlSettings`.
-    pub fn postgre_sql_settings(mut self, value: impl Into<Value<PostgreSqlSettings>>) -> Self {
-        self.postgre_sql_settings = Some(value.into());
-        self
+    /// `PostgreSqlSettings` (optional).
+    pub fn postgre_sql_settings(self, value: impl Into<Value<PostgreSqlSettings>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PostgreSqlSettings", value.into().to_template()),
+        )
     }
-    /// Sets `RedshiftSettings`.
-    pub fn redshift_settings(mut self, value: impl Into<Value<RedshiftSettings>>) -> Self {
-        self.redshift_settings = Some(value.into());
-        self
+    /// `RedshiftSettings` (optional).
+    pub fn redshift_settings(self, value: impl Into<Value<RedshiftSettings>>) -> Self {
+        Self(
+            self.0
+                .with(9, "RedshiftSettings", value.into().to_template()),
+        )
     }
-    /// Sets `SybaseAseSettings`.
-    pub fn sybase_ase_settings(mut self, value: impl Into<Value<SybaseAseSettings>>) -> Self {
-        self.sybase_ase_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.doc_db_settings {
-            m.insert("DocDbSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ibm_db2_luw_settings {
-            m.insert("IbmDb2LuwSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ibm_db2z_os_settings {
-            m.insert("IbmDb2zOsSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maria_db_settings {
-            m.insert("MariaDbSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.microsoft_sql_server_settings {
-            m.insert("MicrosoftSqlServerSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mongo_db_settings {
-            m.insert("MongoDbSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.my_sql_settings {
-            m.insert("MySqlSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.oracle_settings {
-            m.insert("OracleSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.postgre_sql_settings {
-            m.insert("PostgreSqlSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift_settings {
-            m.insert("RedshiftSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sybase_ase_settings {
-            m.insert("SybaseAseSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SybaseAseSettings` (optional).
+    pub fn sybase_ase_settings(self, value: impl Into<Value<SybaseAseSettings>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SybaseAseSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Settings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.doc_db_settings
-            .check(&path.field("DocDbSettings"), &Rules::NONE, out);
-        self.ibm_db2_luw_settings
-            .check(&path.field("IbmDb2LuwSettings"), &Rules::NONE, out);
-        self.ibm_db2z_os_settings
-            .check(&path.field("IbmDb2zOsSettings"), &Rules::NONE, out);
-        self.maria_db_settings
-            .check(&path.field("MariaDbSettings"), &Rules::NONE, out);
-        self.microsoft_sql_server_settings.check(
-            &path.field("MicrosoftSqlServerSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.mongo_db_settings
-            .check(&path.field("MongoDbSettings"), &Rules::NONE, out);
-        self.my_sql_settings
-            .check(&path.field("MySqlSettings"), &Rules::NONE, out);
-        self.oracle_settings
-            .check(&path.field("OracleSettings"), &Rules::NONE, out);
-        self.postgre_sql_settings
-            .check(&path.field("PostgreSqlSettings"), &Rules::NONE, out);
-        self.redshift_settings
-            .check(&path.field("RedshiftSettings"), &Rules::NONE, out);
-        self.sybase_ase_settings
-            .check(&path.field("SybaseAseSettings"), &Rules::NONE, out);
-        crate::validation::at_least_one(
-            &[
-                &[("PostgreSqlSettings", self.postgre_sql_settings.is_some())],
-                &[("MySqlSettings", self.my_sql_settings.is_some())],
-                &[("OracleSettings", self.oracle_settings.is_some())],
-                &[(
-                    "MicrosoftSqlServerSettings",
-                    self.microsoft_sql_server_settings.is_some(),
-                )],
-                &[("RedshiftSettings", self.redshift_settings.is_some())],
-                &[("DocDbSettings", self.doc_db_settings.is_some())],
-                &[("MariaDbSettings", self.maria_db_settings.is_some())],
-                &[("MongoDbSettings", self.mongo_db_settings.is_some())],
-                &[("IbmDb2LuwSettings", self.ibm_db2_luw_settings.is_some())],
-                &[("IbmDb2zOsSettings", self.ibm_db2z_os_settings.is_some())],
-                &[("SybaseAseSettings", self.sybase_ase_settings.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Settings);
-
-/// Property type `DocDbSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct DocDbSettings {
-    /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DatabaseName` (required).
-    pub database_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
-    /// `SslMode` (optional).
-    pub ssl_mode: Option<Value<MongoDbSslModeValue>>,
+crate::l1_struct! {
+    /// Property type `DocDbSettings` of `AWS::DMS::DataProvider`.
+    DocDbSettings
 }
 
 impl DocDbSettings {
@@ -555,125 +258,38 @@ impl DocDbSettings {
         port: impl Into<Value<i64>>,
         server_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            database_name: database_name.into(),
-            port: port.into(),
-            server_name: server_name.into(),
-            ssl_mode: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(2, "Port", port.into().to_template())
+                .with(3, "ServerName", server_name.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `SslMode`.
-    pub fn ssl_mode(mut self, value: impl Into<Value<MongoDbSslModeValue>>) -> Self {
-        self.ssl_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocDbSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        if let Some(v) = &self.ssl_mode {
-            m.insert("SslMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocDbSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssl_mode
-            .check(&path.field("SslMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocDbSettings);
-
-/// Values of `MongoDbSslModeValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MongoDbSslModeValue {
-    /// `none`
-    None,
-    /// `require`
-    Require,
-    /// `verify-full`
-    VerifyFull,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MongoDbSslModeValue {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["none", "require", "verify-full"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Require => "require",
-            Self::VerifyFull => "verify-full",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MongoDbSslModeValue {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MongoDbSslModeValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MongoDbSslModeValue {
-    fn from(s: &str) -> Self {
-        match s {
-            "none" => Self::None,
-            "require" => Self::Require,
-            "verify-full" => Self::VerifyFull,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MongoDbSslModeValue> {
-    fn from(s: &str) -> Self {
-        Value::literal(MongoDbSslModeValue::from(s))
-    }
-}
-
-crate::impl_literal!(MongoDbSslModeValue);
-
-/// Property type `IbmDb2LuwSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct IbmDb2LuwSettings {
     /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DatabaseName` (required).
-    pub database_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
-    /// `SslMode` (required).
-    pub ssl_mode: Value<Db2SslModeValue>,
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
+    }
+    /// `SslMode` (optional).
+    pub fn ssl_mode(self, value: impl Into<Value<MongoDbSslModeValue>>) -> Self {
+        Self(self.0.with(4, "SslMode", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `MongoDbSslModeValue`.
+    MongoDbSslModeValue {
+        /// `none`
+        None = "none",
+        /// `require`
+        Require = "require",
+        /// `verify-full`
+        VerifyFull = "verify-full",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IbmDb2LuwSettings` of `AWS::DMS::DataProvider`.
+    IbmDb2LuwSettings
 }
 
 impl IbmDb2LuwSettings {
@@ -684,114 +300,33 @@ impl IbmDb2LuwSettings {
         server_name: impl Into<Value<String>>,
         ssl_mode: impl Into<Value<Db2SslModeValue>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            database_name: database_name.into(),
-            port: port.into(),
-            server_name: server_name.into(),
-            ssl_mode: ssl_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(2, "Port", port.into().to_template())
+                .with(3, "ServerName", server_name.into().to_template())
+                .with(4, "SslMode", ssl_mode.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IbmDb2LuwSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        m.insert("SslMode".to_owned(), self.ssl_mode.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IbmDb2LuwSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssl_mode
-            .check(&path.field("SslMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IbmDb2LuwSettings);
-
-/// Values of `Db2SslModeValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Db2SslModeValue {
-    /// `none`
-    None,
-    /// `verify-ca`
-    VerifyCa,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Db2SslModeValue {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["none", "verify-ca"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::VerifyCa => "verify-ca",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Db2SslModeValue {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Db2SslModeValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Db2SslModeValue {
-    fn from(s: &str) -> Self {
-        match s {
-            "none" => Self::None,
-            "verify-ca" => Self::VerifyCa,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Db2SslModeValue> {
-    fn from(s: &str) -> Self {
-        Value::literal(Db2SslModeValue::from(s))
-    }
-}
-
-crate::impl_literal!(Db2SslModeValue);
-
-/// Property type `IbmDb2zOsSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct IbmDb2zOsSettings {
     /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DatabaseName` (required).
-    pub database_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
-    /// `SslMode` (required).
-    pub ssl_mode: Value<Db2SslModeValue>,
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Db2SslModeValue`.
+    Db2SslModeValue {
+        /// `none`
+        None = "none",
+        /// `verify-ca`
+        VerifyCa = "verify-ca",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IbmDb2zOsSettings` of `AWS::DMS::DataProvider`.
+    IbmDb2zOsSettings
 }
 
 impl IbmDb2zOsSettings {
@@ -802,55 +337,23 @@ impl IbmDb2zOsSettings {
         server_name: impl Into<Value<String>>,
         ssl_mode: impl Into<Value<Db2SslModeValue>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            database_name: database_name.into(),
-            port: port.into(),
-            server_name: server_name.into(),
-            ssl_mode: ssl_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(2, "Port", port.into().to_template())
+                .with(3, "ServerName", server_name.into().to_template())
+                .with(4, "SslMode", ssl_mode.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IbmDb2zOsSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        m.insert("SslMode".to_owned(), self.ssl_mode.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IbmDb2zOsSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssl_mode
-            .check(&path.field("SslMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IbmDb2zOsSettings);
-
-/// Property type `MariaDbSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct MariaDbSettings {
     /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
-    /// `SslMode` (required).
-    pub ssl_mode: Value<DmsSslModeValue>,
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MariaDbSettings` of `AWS::DMS::DataProvider`.
+    MariaDbSettings
 }
 
 impl MariaDbSettings {
@@ -860,120 +363,36 @@ impl MariaDbSettings {
         server_name: impl Into<Value<String>>,
         ssl_mode: impl Into<Value<DmsSslModeValue>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            port: port.into(),
-            server_name: server_name.into(),
-            ssl_mode: ssl_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Port", port.into().to_template())
+                .with(2, "ServerName", server_name.into().to_template())
+                .with(3, "SslMode", ssl_mode.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MariaDbSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        m.insert("SslMode".to_owned(), self.ssl_mode.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MariaDbSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssl_mode
-            .check(&path.field("SslMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MariaDbSettings);
-
-/// Values of `DmsSslModeValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DmsSslModeValue {
-    /// `none`
-    None,
-    /// `require`
-    Require,
-    /// `verify-ca`
-    VerifyCa,
-    /// `verify-full`
-    VerifyFull,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DmsSslModeValue {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["none", "require", "verify-ca", "verify-full"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Require => "require",
-            Self::VerifyCa => "verify-ca",
-            Self::VerifyFull => "verify-full",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DmsSslModeValue {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DmsSslModeValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DmsSslModeValue {
-    fn from(s: &str) -> Self {
-        match s {
-            "none" => Self::None,
-            "require" => Self::Require,
-            "verify-ca" => Self::VerifyCa,
-            "verify-full" => Self::VerifyFull,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DmsSslModeValue> {
-    fn from(s: &str) -> Self {
-        Value::literal(DmsSslModeValue::from(s))
-    }
-}
-
-crate::impl_literal!(DmsSslModeValue);
-
-/// Property type `MicrosoftSqlServerSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct MicrosoftSqlServerSettings {
     /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DatabaseName` (required).
-    pub database_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
-    /// `SslMode` (required).
-    pub ssl_mode: Value<DmsSslModeValue>,
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DmsSslModeValue`.
+    DmsSslModeValue {
+        /// `none`
+        None = "none",
+        /// `require`
+        Require = "require",
+        /// `verify-ca`
+        VerifyCa = "verify-ca",
+        /// `verify-full`
+        VerifyFull = "verify-full",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MicrosoftSqlServerSettings` of `AWS::DMS::DataProvider`.
+    MicrosoftSqlServerSettings
 }
 
 impl MicrosoftSqlServerSettings {
@@ -984,280 +403,85 @@ impl MicrosoftSqlServerSettings {
         server_name: impl Into<Value<String>>,
         ssl_mode: impl Into<Value<DmsSslModeValue>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            database_name: database_name.into(),
-            port: port.into(),
-            server_name: server_name.into(),
-            ssl_mode: ssl_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(2, "Port", port.into().to_template())
+                .with(3, "ServerName", server_name.into().to_template())
+                .with(4, "SslMode", ssl_mode.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MicrosoftSqlServerSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        m.insert("SslMode".to_owned(), self.ssl_mode.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MicrosoftSqlServerSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssl_mode
-            .check(&path.field("SslMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MicrosoftSqlServerSettings);
-
-/// Property type `MongoDbSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct MongoDbSettings {
-    /// `AuthMechanism` (optional).
-    pub auth_mechanism: Option<Value<MongoDbAuthMechanism>>,
-    /// `AuthSource` (optional).
-    pub auth_source: Option<Value<String>>,
-    /// `AuthType` (optional).
-    pub auth_type: Option<Value<MongoDbAuthType>>,
     /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
-    /// `SslMode` (optional).
-    pub ssl_mode: Option<Value<MongoDbSslModeValue>>,
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MongoDbSettings` of `AWS::DMS::DataProvider`.
+    MongoDbSettings
 }
 
 impl MongoDbSettings {
     /// The required properties: `Port`, `ServerName`.
     pub fn new(port: impl Into<Value<i64>>, server_name: impl Into<Value<String>>) -> Self {
-        Self {
-            auth_mechanism: None,
-            auth_source: None,
-            auth_type: None,
-            certificate_arn: None,
-            database_name: None,
-            port: port.into(),
-            server_name: server_name.into(),
-            ssl_mode: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "Port", port.into().to_template())
+                .with(6, "ServerName", server_name.into().to_template()),
+        )
     }
-    /// Sets `AuthMechanism`.
-    pub fn auth_mechanism(mut self, value: impl Into<Value<MongoDbAuthMechanism>>) -> Self {
-        self.auth_mechanism = Some(value.into());
-        self
+    /// `AuthMechanism` (optional).
+    pub fn auth_mechanism(self, value: impl Into<Value<MongoDbAuthMechanism>>) -> Self {
+        Self(self.0.with(0, "AuthMechanism", value.into().to_template()))
     }
-    /// Sets `AuthSource`.
-    pub fn auth_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_source = Some(value.into());
-        self
+    /// `AuthSource` (optional).
+    pub fn auth_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AuthSource", value.into().to_template()))
     }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Value<MongoDbAuthType>>) -> Self {
-        self.auth_type = Some(value.into());
-        self
+    /// `AuthType` (optional).
+    pub fn auth_type(self, value: impl Into<Value<MongoDbAuthType>>) -> Self {
+        Self(self.0.with(2, "AuthType", value.into().to_template()))
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-    /// Sets `SslMode`.
-    pub fn ssl_mode(mut self, value: impl Into<Value<MongoDbSslModeValue>>) -> Self {
-        self.ssl_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MongoDbSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_mechanism {
-            m.insert("AuthMechanism".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auth_source {
-            m.insert("AuthSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auth_type {
-            m.insert("AuthType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        if let Some(v) = &self.ssl_mode {
-            m.insert("SslMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MongoDbSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_mechanism
-            .check(&path.field("AuthMechanism"), &Rules::NONE, out);
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
-        self.ssl_mode
-            .check(&path.field("SslMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MongoDbSettings);
-
-/// Values of `MongoDbAuthMechanism`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MongoDbAuthMechanism {
-    /// `default`
-    Default,
-    /// `mongodb_cr`
-    MongodbCr,
-    /// `scram_sha_1`
-    ScramSha1,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MongoDbAuthMechanism {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["default", "mongodb_cr", "scram_sha_1"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::MongodbCr => "mongodb_cr",
-            Self::ScramSha1 => "scram_sha_1",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MongoDbAuthMechanism {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MongoDbAuthMechanism {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MongoDbAuthMechanism {
-    fn from(s: &str) -> Self {
-        match s {
-            "default" => Self::Default,
-            "mongodb_cr" => Self::MongodbCr,
-            "scram_sha_1" => Self::ScramSha1,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MongoDbAuthMechanism> {
-    fn from(s: &str) -> Self {
-        Value::literal(MongoDbAuthMechanism::from(s))
-    }
-}
-
-crate::impl_literal!(MongoDbAuthMechanism);
-
-/// Values of `MongoDbAuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MongoDbAuthType {
-    /// `no`
-    No,
-    /// `password`
-    Password,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MongoDbAuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["no", "password"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::No => "no",
-            Self::Password => "password",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MongoDbAuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MongoDbAuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MongoDbAuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "no" => Self::No,
-            "password" => Self::Password,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MongoDbAuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MongoDbAuthType::from(s))
-    }
-}
-
-crate::impl_literal!(MongoDbAuthType);
-
-/// Property type `MySqlSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct MySqlSettings {
     /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
-    /// `SslMode` (required).
-    pub ssl_mode: Value<DmsSslModeValue>,
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "CertificateArn", value.into().to_template()))
+    }
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DatabaseName", value.into().to_template()))
+    }
+    /// `SslMode` (optional).
+    pub fn ssl_mode(self, value: impl Into<Value<MongoDbSslModeValue>>) -> Self {
+        Self(self.0.with(7, "SslMode", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `MongoDbAuthMechanism`.
+    MongoDbAuthMechanism {
+        /// `default`
+        Default = "default",
+        /// `mongodb_cr`
+        MongodbCr = "mongodb_cr",
+        /// `scram_sha_1`
+        ScramSha1 = "scram_sha_1",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `MongoDbAuthType`.
+    MongoDbAuthType {
+        /// `no`
+        No = "no",
+        /// `password`
+        Password = "password",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MySqlSettings` of `AWS::DMS::DataProvider`.
+    MySqlSettings
 }
 
 impl MySqlSettings {
@@ -1267,65 +491,22 @@ impl MySqlSettings {
         server_name: impl Into<Value<String>>,
         ssl_mode: impl Into<Value<DmsSslModeValue>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            port: port.into(),
-            server_name: server_name.into(),
-            ssl_mode: ssl_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Port", port.into().to_template())
+                .with(2, "ServerName", server_name.into().to_template())
+                .with(3, "SslMode", ssl_mode.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MySqlSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        m.insert("SslMode".to_owned(), self.ssl_mode.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MySqlSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssl_mode
-            .check(&path.field("SslMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MySqlSettings);
-
-/// Property type `OracleSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct OracleSettings {
-    /// `AsmServer` (optional).
-    pub asm_server: Option<Value<String>>,
     /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DatabaseName` (required).
-    pub database_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `SecretsManagerOracleAsmAccessRoleArn` (optional).
-    pub secrets_manager_oracle_asm_access_role_arn: Option<Value<String>>,
-    /// `SecretsManagerOracleAsmSecretId` (optional).
-    pub secrets_manager_oracle_asm_secret_id: Option<Value<String>>,
-    /// `SecretsManagerSecurityDbEncryptionAccessRoleArn` (optional).
-    pub secrets_manager_security_db_encryption_access_role_arn: Option<Value<String>>,
-    /// `SecretsManagerSecurityDbEncryptionSecretId` (optional).
-    pub secrets_manager_security_db_encryption_secret_id: Option<Value<String>>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
-    /// `SslMode` (required).
-    pub ssl_mode: Value<DmsSslModeValue>,
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OracleSettings` of `AWS::DMS::DataProvider`.
+    OracleSettings
 }
 
 impl OracleSettings {
@@ -1336,123 +517,68 @@ impl OracleSettings {
         server_name: impl Into<Value<String>>,
         ssl_mode: impl Into<Value<DmsSslModeValue>>,
     ) -> Self {
-        Self {
-            asm_server: None,
-            certificate_arn: None,
-            database_name: database_name.into(),
-            port: port.into(),
-            secrets_manager_oracle_asm_access_role_arn: None,
-            secrets_manager_oracle_asm_secret_id: None,
-            secrets_manager_security_db_encryption_access_role_arn: None,
-            secrets_manager_security_db_encryption_secret_id: None,
-            server_name: server_name.into(),
-            ssl_mode: ssl_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DatabaseName", database_name.into().to_template())
+                .with(3, "Port", port.into().to_template())
+                .with(8, "ServerName", server_name.into().to_template())
+                .with(9, "SslMode", ssl_mode.into().to_template()),
+        )
     }
-    /// Sets `AsmServer`.
-    pub fn asm_server(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asm_server = Some(value.into());
-        self
+    /// `AsmServer` (optional).
+    pub fn asm_server(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AsmServer", value.into().to_template()))
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerOracleAsmAccessRoleArn`.
-    pub fn secrets_manager_oracle_asm_access_role_arn(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.secrets_manager_oracle_asm_access_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerOracleAsmSecretId`.
-    pub fn secrets_manager_oracle_asm_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_oracle_asm_secret_id = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerSecurityDbEncryptionAccessRoleArn`.
-    pub fn secrets_manager_security_db_encryption_access_role_arn(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.secrets_manager_security_db_encryption_access_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerSecurityDbEncryptionSecretId`.
-    pub fn secrets_manager_security_db_encryption_secret_id(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.secrets_manager_security_db_encryption_secret_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OracleSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asm_server {
-            m.insert("AsmServer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        if let Some(v) = &self.secrets_manager_oracle_asm_access_role_arn {
-            m.insert(
-                "SecretsManagerOracleAsmAccessRoleArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.secrets_manager_oracle_asm_secret_id {
-            m.insert(
-                "SecretsManagerOracleAsmSecretId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.secrets_manager_security_db_encryption_access_role_arn {
-            m.insert(
-                "SecretsManagerSecurityDbEncryptionAccessRoleArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.secrets_manager_security_db_encryption_secret_id {
-            m.insert(
-                "SecretsManagerSecurityDbEncryptionSecretId".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        m.insert("SslMode".to_owned(), self.ssl_mode.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OracleSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssl_mode
-            .check(&path.field("SslMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OracleSettings);
-
-/// Property type `PostgreSqlSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct PostgreSqlSettings {
     /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DatabaseName` (required).
-    pub database_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
-    /// `SslMode` (required).
-    pub ssl_mode: Value<DmsSslModeValue>,
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CertificateArn", value.into().to_template()))
+    }
+    /// `SecretsManagerOracleAsmAccessRoleArn` (optional).
+    pub fn secrets_manager_oracle_asm_access_role_arn(
+        self,
+        value: impl Into<Value<String>>,
+    ) -> Self {
+        Self(self.0.with(
+            4,
+            "SecretsManagerOracleAsmAccessRoleArn",
+            value.into().to_template(),
+        ))
+    }
+    /// `SecretsManagerOracleAsmSecretId` (optional).
+    pub fn secrets_manager_oracle_asm_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            5,
+            "SecretsManagerOracleAsmSecretId",
+            value.into().to_template(),
+        ))
+    }
+    /// `SecretsManagerSecurityDbEncryptionAccessRoleArn` (optional).
+    pub fn secrets_manager_security_db_encryption_access_role_arn(
+        self,
+        value: impl Into<Value<String>>,
+    ) -> Self {
+        Self(self.0.with(
+            6,
+            "SecretsManagerSecurityDbEncryptionAccessRoleArn",
+            value.into().to_template(),
+        ))
+    }
+    /// `SecretsManagerSecurityDbEncryptionSecretId` (optional).
+    pub fn secrets_manager_security_db_encryption_secret_id(
+        self,
+        value: impl Into<Value<String>>,
+    ) -> Self {
+        Self(self.0.with(
+            7,
+            "SecretsManagerSecurityDbEncryptionSecretId",
+            value.into().to_template(),
+        ))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PostgreSqlSettings` of `AWS::DMS::DataProvider`.
+    PostgreSqlSettings
 }
 
 impl PostgreSqlSettings {
@@ -1463,53 +589,23 @@ impl PostgreSqlSettings {
         server_name: impl Into<Value<String>>,
         ssl_mode: impl Into<Value<DmsSslModeValue>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            database_name: database_name.into(),
-            port: port.into(),
-            server_name: server_name.into(),
-            ssl_mode: ssl_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(2, "Port", port.into().to_template())
+                .with(3, "ServerName", server_name.into().to_template())
+                .with(4, "SslMode", ssl_mode.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PostgreSqlSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        m.insert("SslMode".to_owned(), self.ssl_mode.to_template());
-        Expr::Map(m)
+    /// `CertificateArn` (optional).
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
 }
 
-impl Check for PostgreSqlSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssl_mode
-            .check(&path.field("SslMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PostgreSqlSettings);
-
-/// Property type `RedshiftSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct RedshiftSettings {
-    /// `DatabaseName` (required).
-    pub database_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `RedshiftSettings` of `AWS::DMS::DataProvider`.
+    RedshiftSettings
 }
 
 impl RedshiftSettings {
@@ -1519,45 +615,18 @@ impl RedshiftSettings {
         port: impl Into<Value<i64>>,
         server_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            database_name: database_name.into(),
-            port: port.into(),
-            server_name: server_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatabaseName", database_name.into().to_template())
+                .with(1, "Port", port.into().to_template())
+                .with(2, "ServerName", server_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RedshiftSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RedshiftSettings);
-
-/// Property type `SybaseAseSettings` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct SybaseAseSettings {
-    /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `EncryptPassword` (optional).
-    pub encrypt_password: Option<Value<bool>>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `ServerName` (required).
-    pub server_name: Value<String>,
-    /// `SslMode` (required).
-    pub ssl_mode: Value<SybaseSslModeValue>,
+crate::l1_struct! {
+    /// Property type `SybaseAseSettings` of `AWS::DMS::DataProvider`.
+    SybaseAseSettings
 }
 
 impl SybaseAseSettings {
@@ -1567,172 +636,40 @@ impl SybaseAseSettings {
         server_name: impl Into<Value<String>>,
         ssl_mode: impl Into<Value<SybaseSslModeValue>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            database_name: None,
-            encrypt_password: None,
-            port: port.into(),
-            server_name: server_name.into(),
-            ssl_mode: ssl_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Port", port.into().to_template())
+                .with(4, "ServerName", server_name.into().to_template())
+                .with(5, "SslMode", ssl_mode.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `EncryptPassword`.
-    pub fn encrypt_password(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypt_password = Some(value.into());
-        self
+    /// `EncryptPassword` (optional).
+    pub fn encrypt_password(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EncryptPassword", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SybaseAseSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encrypt_password {
-            m.insert("EncryptPassword".to_owned(), v.to_template());
-        }
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        m.insert("SslMode".to_owned(), self.ssl_mode.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SybaseSslModeValue`.
+    SybaseSslModeValue {
+        /// `none`
+        None = "none",
+        /// `require`
+        Require = "require",
+        /// `verify-ca`
+        VerifyCa = "verify-ca",
     }
 }
 
-impl Check for SybaseAseSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssl_mode
-            .check(&path.field("SslMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SybaseAseSettings);
-
-/// Values of `SybaseSslModeValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SybaseSslModeValue {
-    /// `none`
-    None,
-    /// `require`
-    Require,
-    /// `verify-ca`
-    VerifyCa,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SybaseSslModeValue {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["none", "require", "verify-ca"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Require => "require",
-            Self::VerifyCa => "verify-ca",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SybaseSslModeValue {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SybaseSslModeValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SybaseSslModeValue {
-    fn from(s: &str) -> Self {
-        match s {
-            "none" => Self::None,
-            "require" => Self::Require,
-            "verify-ca" => Self::VerifyCa,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SybaseSslModeValue> {
-    fn from(s: &str) -> Self {
-        Value::literal(SybaseSslModeValue::from(s))
-    }
-}
-
-crate::impl_literal!(SybaseSslModeValue);
-
-/// Property type `Tag` of `AWS::DMS::DataProvider`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Endpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Endpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Endpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::Endpoint`.
+    Endpoint("AWS::DMS::Endpoint", EndpointProps)
 }
 
 impl Endpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::Endpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::EndpointId> {
         self.resource.ref_value()
@@ -87,75 +39,206 @@ impl Endpoint {
     pub fn attr_external_id(&self) -> Value<String> {
         self.resource.get_att("ExternalId")
     }
+
+    /// Replaces `CertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateArn", value.into())
+    }
+
+    /// Replaces `DatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatabaseName", value.into())
+    }
+
+    /// Replaces `DocDbSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_doc_db_settings(&self, value: impl Into<Value<DocDbSettings>>) {
+        self.resource.set_property("DocDbSettings", value.into())
+    }
+
+    /// Replaces `DynamoDbSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dynamo_db_settings(&self, value: impl Into<Value<DynamoDbSettings>>) {
+        self.resource.set_property("DynamoDbSettings", value.into())
+    }
+
+    /// Replaces `ElasticsearchSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_elasticsearch_settings(&self, value: impl Into<Value<ElasticsearchSettings>>) {
+        self.resource
+            .set_property("ElasticsearchSettings", value.into())
+    }
+
+    /// Replaces `EndpointIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EndpointIdentifier", value.into())
+    }
+
+    /// Replaces `EndpointType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndpointType", value.into())
+    }
+
+    /// Replaces `EngineName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineName", value.into())
+    }
+
+    /// Replaces `ExtraConnectionAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_extra_connection_attributes(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ExtraConnectionAttributes", value.into())
+    }
+
+    /// Replaces `GcpMySQLSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gcp_my_sql_settings(&self, value: impl Into<Value<GcpMySqlSettings>>) {
+        self.resource.set_property("GcpMySQLSettings", value.into())
+    }
+
+    /// Replaces `IbmDb2Settings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ibm_db2_settings(&self, value: impl Into<Value<IbmDb2Settings>>) {
+        self.resource.set_property("IbmDb2Settings", value.into())
+    }
+
+    /// Replaces `KafkaSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kafka_settings(&self, value: impl Into<Value<KafkaSettings>>) {
+        self.resource.set_property("KafkaSettings", value.into())
+    }
+
+    /// Replaces `KinesisSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kinesis_settings(&self, value: impl Into<Value<KinesisSettings>>) {
+        self.resource.set_property("KinesisSettings", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `MicrosoftSqlServerSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_microsoft_sql_server_settings(
+        &self,
+        value: impl Into<Value<MicrosoftSqlServerSettings>>,
+    ) {
+        self.resource
+            .set_property("MicrosoftSqlServerSettings", value.into())
+    }
+
+    /// Replaces `MongoDbSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mongo_db_settings(&self, value: impl Into<Value<MongoDbSettings>>) {
+        self.resource.set_property("MongoDbSettings", value.into())
+    }
+
+    /// Replaces `MySqlSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_my_sql_settings(&self, value: impl Into<Value<MySqlSettings>>) {
+        self.resource.set_property("MySqlSettings", value.into())
+    }
+
+    /// Replaces `NeptuneSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_neptune_settings(&self, value: impl Into<Value<NeptuneSettings>>) {
+        self.resource.set_property("NeptuneSettings", value.into())
+    }
+
+    /// Replaces `OracleSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_oracle_settings(&self, value: impl Into<Value<OracleSettings>>) {
+        self.resource.set_property("OracleSettings", value.into())
+    }
+
+    /// Replaces `Password` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_password(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Password", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `PostgreSqlSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_postgre_sql_settings(&self, value: impl Into<Value<PostgreSqlSettings>>) {
+        self.resource
+            .set_property("PostgreSqlSettings", value.into())
+    }
+
+    /// Replaces `RedisSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_redis_settings(&self, value: impl Into<Value<RedisSettings>>) {
+        self.resource.set_property("RedisSettings", value.into())
+    }
+
+    /// Replaces `RedshiftSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_redshift_settings(&self, value: impl Into<Value<RedshiftSettings>>) {
+        self.resource.set_property("RedshiftSettings", value.into())
+    }
+
+    /// Replaces `ResourceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceIdentifier", value.into())
+    }
+
+    /// Replaces `S3Settings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_settings(&self, value: impl Into<Value<S3Settings>>) {
+        self.resource.set_property("S3Settings", value.into())
+    }
+
+    /// Replaces `ServerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServerName", value.into())
+    }
+
+    /// Replaces `SslMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ssl_mode(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SslMode", value.into())
+    }
+
+    /// Replaces `SybaseSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sybase_settings(&self, value: impl Into<Value<SybaseSettings>>) {
+        self.resource.set_property("SybaseSettings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Username` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Username", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct EndpointProps {
-    /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `DocDbSettings` (optional).
-    pub doc_db_settings: Option<Value<DocDbSettings>>,
-    /// `DynamoDbSettings` (optional).
-    pub dynamo_db_settings: Option<Value<DynamoDbSettings>>,
-    /// `ElasticsearchSettings` (optional).
-    pub elasticsearch_settings: Option<Value<ElasticsearchSettings>>,
-    /// `EndpointIdentifier` (optional).
-    pub endpoint_identifier: Option<Value<String>>,
-    /// `EndpointType` (required).
-    pub endpoint_type: Value<String>,
-    /// `EngineName` (required).
-    pub engine_name: Value<String>,
-    /// `ExtraConnectionAttributes` (optional).
-    pub extra_connection_attributes: Option<Value<String>>,
-    /// `GcpMySQLSettings` (optional).
-    pub gcp_my_sql_settings: Option<Value<GcpMySqlSettings>>,
-    /// `IbmDb2Settings` (optional).
-    pub ibm_db2_settings: Option<Value<IbmDb2Settings>>,
-    /// `KafkaSettings` (optional).
-    pub kafka_settings: Option<Value<KafkaSettings>>,
-    /// `KinesisSettings` (optional).
-    pub kinesis_settings: Option<Value<KinesisSettings>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `MicrosoftSqlServerSettings` (optional).
-    pub microsoft_sql_server_settings: Option<Value<MicrosoftSqlServerSettings>>,
-    /// `MongoDbSettings` (optional).
-    pub mongo_db_settings: Option<Value<MongoDbSettings>>,
-    /// `MySqlSettings` (optional).
-    pub my_sql_settings: Option<Value<MySqlSettings>>,
-    /// `NeptuneSettings` (optional).
-    pub neptune_settings: Option<Value<NeptuneSettings>>,
-    /// `OracleSettings` (optional).
-    pub oracle_settings: Option<Value<OracleSettings>>,
-    /// `Password` (optional).
-    pub password: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `PostgreSqlSettings` (optional).
-    pub postgre_sql_settings: Option<Value<PostgreSqlSettings>>,
-    /// `RedisSettings` (optional).
-    pub redis_settings: Option<Value<RedisSettings>>,
-    /// `RedshiftSettings` (optional).
-    pub redshift_settings: Option<Value<RedshiftSettings>>,
-    /// `ResourceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub resource_identifier: Option<Value<String>>,
-    /// `S3Settings` (optional).
-    pub s3_settings: Option<Value<S3Settings>>,
-    /// `ServerName` (optional).
-    pub server_name: Option<Value<String>>,
-    /// `SslMode` (optional).
-    pub ssl_mode: Option<Value<String>>,
-    /// `SybaseSettings` (optional).
-    pub sybase_settings: Option<Value<SybaseSettings>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::Endpoint`.
+    EndpointProps
 }
 
 impl EndpointProps {
@@ -164,3420 +247,1756 @@ impl EndpointProps {
         endpoint_type: impl Into<Value<String>>,
         engine_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            database_name: None,
-            doc_db_settings: None,
-            dynamo_db_settings: None,
-            elasticsearch_settings: None,
-            endpoint_identifier: None,
-            endpoint_type: endpoint_type.into(),
-            engine_name: engine_name.into(),
-            extra_connection_attributes: None,
-            gcp_my_sql_settings: None,
-            ibm_db2_settings: None,
-            kafka_settings: None,
-            kinesis_settings: None,
-            kms_key_id: None,
-            microsoft_sql_server_settings: None,
-            mongo_db_settings: None,
-            my_sql_settings: None,
-            neptune_settings: None,
-            oracle_settings: None,
-            password: None,
-            port: None,
-            postgre_sql_settings: None,
-            redis_settings: None,
-            redshift_settings: None,
-            resource_identifier: None,
-            s3_settings: None,
-            server_name: None,
-            ssl_mode: None,
-            sybase_settings: None,
-            tags: None,
-            username: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(6, "EndpointType", endpoint_type.into().to_template())
+                .with(7, "EngineName", engine_name.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `DocDbSettings`.
-    pub fn doc_db_settings(mut self, value: impl Into<Value<DocDbSettings>>) -> Self {
-        self.doc_db_settings = Some(value.into());
-        self
+    /// `DocDbSettings` (optional).
+    pub fn doc_db_settings(self, value: impl Into<Value<DocDbSettings>>) -> Self {
+        Self(self.0.with(2, "DocDbSettings", value.into().to_template()))
     }
-    /// Sets `DynamoDbSettings`.
-    pub fn dynamo_db_settings(mut self, value: impl Into<Value<DynamoDbSettings>>) -> Self {
-        self.dynamo_db_settings = Some(value.into());
-        self
+    /// `DynamoDbSettings` (optional).
+    pub fn dynamo_db_settings(self, value: impl Into<Value<DynamoDbSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DynamoDbSettings", value.into().to_template()),
+        )
     }
-    /// Sets `ElasticsearchSettings`.
-    pub fn elasticsearch_settings(
-        mut self,
-        value: impl Into<Value<ElasticsearchSettings>>,
-    ) -> Self {
-        self.elasticsearch_settings = Some(value.into());
-        self
+    /// `ElasticsearchSettings` (optional).
+    pub fn elasticsearch_settings(self, value: impl Into<Value<ElasticsearchSettings>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ElasticsearchSettings", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointIdentifier`.
-    pub fn endpoint_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_identifier = Some(value.into());
-        self
+    /// `EndpointIdentifier` (optional).
+    pub fn endpoint_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EndpointIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `ExtraConnectionAttributes`.
-    pub fn extra_connection_attributes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.extra_connection_attributes = Some(value.into());
-        self
+    /// `ExtraConnectionAttributes` (optional).
+    pub fn extra_connection_attributes(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ExtraConnectionAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `GcpMySQLSettings`.
-    pub fn gcp_my_sql_settings(mut self, value: impl Into<Value<GcpMySqlSettings>>) -> Self {
-        self.gcp_my_sql_settings = Some(value.into());
-        self
+    /// `GcpMySQLSettings` (optional).
+    pub fn gcp_my_sql_settings(self, value: impl Into<Value<GcpMySqlSettings>>) -> Self {
+        Self(
+            self.0
+                .with(9, "GcpMySQLSettings", value.into().to_template()),
+        )
     }
-    /// Sets `IbmDb2Settings`.
-    pub fn ibm_db2_settings(mut self, value: impl Into<Value<IbmDb2Settings>>) -> Self {
-        self.ibm_db2_settings = Some(value.into());
-        self
+    /// `IbmDb2Settings` (optional).
+    pub fn ibm_db2_settings(self, value: impl Into<Value<IbmDb2Settings>>) -> Self {
+        Self(
+            self.0
+                .with(10, "IbmDb2Settings", value.into().to_template()),
+        )
     }
-    /// Sets `KafkaSettings`.
-    pub fn kafka_settings(mut self, value: impl Into<Value<KafkaSettings>>) -> Self {
-        self.kafka_settings = Some(value.into());
-        self
+    /// `KafkaSettings` (optional).
+    pub fn kafka_settings(self, value: impl Into<Value<KafkaSettings>>) -> Self {
+        Self(self.0.with(11, "KafkaSettings", value.into().to_template()))
     }
-    /// Sets `KinesisSettings`.
-    pub fn kinesis_settings(mut self, value: impl Into<Value<KinesisSettings>>) -> Self {
-        self.kinesis_settings = Some(value.into());
-        self
+    /// `KinesisSettings` (optional).
+    pub fn kinesis_settings(self, value: impl Into<Value<KinesisSettings>>) -> Self {
+        Self(
+            self.0
+                .with(12, "KinesisSettings", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `MicrosoftSqlServerSettings`.
+    /// `MicrosoftSqlServerSettings` (optional).
     pub fn microsoft_sql_server_settings(
-        mut self,
+        self,
         value: impl Into<Value<MicrosoftSqlServerSettings>>,
     ) -> Self {
-        self.microsoft_sql_server_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "MicrosoftSqlServerSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MongoDbSettings`.
-    pub fn mongo_db_settings(mut self, value: impl Into<Value<MongoDbSettings>>) -> Self {
-        self.mongo_db_settings = Some(value.into());
-        self
+    /// `MongoDbSettings` (optional).
+    pub fn mongo_db_settings(self, value: impl Into<Value<MongoDbSettings>>) -> Self {
+        Self(
+            self.0
+                .with(15, "MongoDbSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MySqlSettings`.
-    pub fn my_sql_settings(mut self, value: impl Into<Value<MySqlSettings>>) -> Self {
-        self.my_sql_settings = Some(value.into());
-        self
+    /// `MySqlSettings` (optional).
+    pub fn my_sql_settings(self, value: impl Into<Value<MySqlSettings>>) -> Self {
+        Self(self.0.with(16, "MySqlSettings", value.into().to_template()))
     }
-    /// Sets `NeptuneSettings`.
-    pub fn neptune_settings(mut self, value: impl Into<Value<NeptuneSettings>>) -> Self {
-        self.neptune_settings = Some(value.into());
-        self
+    /// `NeptuneSettings` (optional).
+    pub fn neptune_settings(self, value: impl Into<Value<NeptuneSettings>>) -> Self {
+        Self(
+            self.0
+                .with(17, "NeptuneSettings", value.into().to_template()),
+        )
     }
-    /// Sets `OracleSettings`.
-    pub fn oracle_settings(mut self, value: impl Into<Value<OracleSettings>>) -> Self {
-        self.oracle_settings = Some(value.into());
-        self
+    /// `OracleSettings` (optional).
+    pub fn oracle_settings(self, value: impl Into<Value<OracleSettings>>) -> Self {
+        Self(
+            self.0
+                .with(18, "OracleSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "Password", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(20, "Port", value.into().to_template()))
     }
-    /// Sets `PostgreSqlSettings`.
-    pub fn postgre_sql_settings(mut self, value: impl Into<Value<PostgreSqlSettings>>) -> Self {
-        self.postgre_sql_settings = Some(value.into());
-        self
+    /// `PostgreSqlSettings` (optional).
+    pub fn postgre_sql_settings(self, value: impl Into<Value<PostgreSqlSettings>>) -> Self {
+        Self(
+            self.0
+                .with(21, "PostgreSqlSettings", value.into().to_template()),
+        )
     }
-    /// Sets `RedisSettings`.
-    pub fn redis_settings(mut self, value: impl Into<Value<RedisSettings>>) -> Self {
-        self.redis_settings = Some(value.into());
-        self
+    /// `RedisSettings` (optional).
+    pub fn redis_settings(self, value: impl Into<Value<RedisSettings>>) -> Self {
+        Self(self.0.with(22, "RedisSettings", value.into().to_template()))
     }
-    /// Sets `RedshiftSettings`.
-    pub fn redshift_settings(mut self, value: impl Into<Value<RedshiftSettings>>) -> Self {
-        self.redshift_settings = Some(value.into());
-        self
+    /// `RedshiftSettings` (optional).
+    pub fn redshift_settings(self, value: impl Into<Value<RedshiftSettings>>) -> Self {
+        Self(
+            self.0
+                .with(23, "RedshiftSettings", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
+    /// `ResourceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn resource_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(24, "ResourceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `S3Settings`.
-    pub fn s3_settings(mut self, value: impl Into<Value<S3Settings>>) -> Self {
-        self.s3_settings = Some(value.into());
-        self
+    /// `S3Settings` (optional).
+    pub fn s3_settings(self, value: impl Into<Value<S3Settings>>) -> Self {
+        Self(self.0.with(25, "S3Settings", value.into().to_template()))
     }
-    /// Sets `ServerName`.
-    pub fn server_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_name = Some(value.into());
-        self
+    /// `ServerName` (optional).
+    pub fn server_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(26, "ServerName", value.into().to_template()))
     }
-    /// Sets `SslMode`.
-    pub fn ssl_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssl_mode = Some(value.into());
-        self
+    /// `SslMode` (optional).
+    pub fn ssl_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(27, "SslMode", value.into().to_template()))
     }
-    /// Sets `SybaseSettings`.
-    pub fn sybase_settings(mut self, value: impl Into<Value<SybaseSettings>>) -> Self {
-        self.sybase_settings = Some(value.into());
-        self
+    /// `SybaseSettings` (optional).
+    pub fn sybase_settings(self, value: impl Into<Value<SybaseSettings>>) -> Self {
+        Self(
+            self.0
+                .with(28, "SybaseSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(29, "Tags", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.doc_db_settings {
-            m.insert("DocDbSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamo_db_settings {
-            m.insert("DynamoDbSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elasticsearch_settings {
-            m.insert("ElasticsearchSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_identifier {
-            m.insert("EndpointIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("EndpointType".to_owned(), self.endpoint_type.to_template());
-        m.insert("EngineName".to_owned(), self.engine_name.to_template());
-        if let Some(v) = &self.extra_connection_attributes {
-            m.insert("ExtraConnectionAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gcp_my_sql_settings {
-            m.insert("GcpMySQLSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ibm_db2_settings {
-            m.insert("IbmDb2Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kafka_settings {
-            m.insert("KafkaSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_settings {
-            m.insert("KinesisSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.microsoft_sql_server_settings {
-            m.insert("MicrosoftSqlServerSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mongo_db_settings {
-            m.insert("MongoDbSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.my_sql_settings {
-            m.insert("MySqlSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.neptune_settings {
-            m.insert("NeptuneSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.oracle_settings {
-            m.insert("OracleSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.postgre_sql_settings {
-            m.insert("PostgreSqlSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redis_settings {
-            m.insert("RedisSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift_settings {
-            m.insert("RedshiftSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_identifier {
-            m.insert("ResourceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_settings {
-            m.insert("S3Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_name {
-            m.insert("ServerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_mode {
-            m.insert("SslMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sybase_settings {
-            m.insert("SybaseSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(30, "Username", value.into().to_template()))
     }
 }
 
-impl Check for EndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.doc_db_settings
-            .check(&path.field("DocDbSettings"), &Rules::NONE, out);
-        self.dynamo_db_settings
-            .check(&path.field("DynamoDbSettings"), &Rules::NONE, out);
-        self.elasticsearch_settings
-            .check(&path.field("ElasticsearchSettings"), &Rules::NONE, out);
-        self.gcp_my_sql_settings
-            .check(&path.field("GcpMySQLSettings"), &Rules::NONE, out);
-        self.ibm_db2_settings
-            .check(&path.field("IbmDb2Settings"), &Rules::NONE, out);
-        self.kafka_settings
-            .check(&path.field("KafkaSettings"), &Rules::NONE, out);
-        self.kinesis_settings
-            .check(&path.field("KinesisSettings"), &Rules::NONE, out);
-        self.microsoft_sql_server_settings.check(
-            &path.field("MicrosoftSqlServerSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.mongo_db_settings
-            .check(&path.field("MongoDbSettings"), &Rules::NONE, out);
-        self.my_sql_settings
-            .check(&path.field("MySqlSettings"), &Rules::NONE, out);
-        self.neptune_settings
-            .check(&path.field("NeptuneSettings"), &Rules::NONE, out);
-        self.oracle_settings
-            .check(&path.field("OracleSettings"), &Rules::NONE, out);
-        self.postgre_sql_settings
-            .check(&path.field("PostgreSqlSettings"), &Rules::NONE, out);
-        self.redis_settings
-            .check(&path.field("RedisSettings"), &Rules::NONE, out);
-        self.redshift_settings
-            .check(&path.field("RedshiftSettings"), &Rules::NONE, out);
-        self.s3_settings
-            .check(&path.field("S3Settings"), &Rules::NONE, out);
-        self.sybase_settings
-            .check(&path.field("SybaseSettings"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EndpointProps);
-
-/// Property type `DocDbSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct DocDbSettings {
-    /// `DocsToInvestigate` (optional).
-    pub docs_to_investigate: Option<Value<i64>>,
-    /// `ExtractDocId` (optional).
-    pub extract_doc_id: Option<Value<bool>>,
-    /// `NestingLevel` (optional).
-    pub nesting_level: Option<Value<String>>,
-    /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DocDbSettings` of `AWS::DMS::Endpoint`.
+    DocDbSettings(default)
 }
 
 impl DocDbSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            docs_to_investigate: None,
-            extract_doc_id: None,
-            nesting_level: None,
-            secrets_manager_access_role_arn: None,
-            secrets_manager_secret_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DocsToInvestigate`.
-    pub fn docs_to_investigate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.docs_to_investigate = Some(value.into());
-        self
+    /// `DocsToInvestigate` (optional).
+    pub fn docs_to_investigate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DocsToInvestigate", value.into().to_template()),
+        )
     }
-    /// Sets `ExtractDocId`.
-    pub fn extract_doc_id(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.extract_doc_id = Some(value.into());
-        self
+    /// `ExtractDocId` (optional).
+    pub fn extract_doc_id(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ExtractDocId", value.into().to_template()))
     }
-    /// Sets `NestingLevel`.
-    pub fn nesting_level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nesting_level = Some(value.into());
-        self
+    /// `NestingLevel` (optional).
+    pub fn nesting_level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "NestingLevel", value.into().to_template()))
     }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
+    /// `SecretsManagerAccessRoleArn` (optional).
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SecretsManagerAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
+    /// `SecretsManagerSecretId` (optional).
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SecretsManagerSecretId", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DocDbSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.docs_to_investigate {
-            m.insert("DocsToInvestigate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extract_doc_id {
-            m.insert("ExtractDocId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nesting_level {
-            m.insert("NestingLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocDbSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DocDbSettings);
-
-/// Property type `DynamoDbSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct DynamoDbSettings {
-    /// `ServiceAccessRoleArn` (optional).
-    pub service_access_role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `DynamoDbSettings` of `AWS::DMS::Endpoint`.
+    DynamoDbSettings(default)
 }
 
 impl DynamoDbSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            service_access_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ServiceAccessRoleArn`.
-    pub fn service_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_access_role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DynamoDbSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.service_access_role_arn {
-            m.insert("ServiceAccessRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynamoDbSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DynamoDbSettings);
-
-/// Property type `ElasticsearchSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct ElasticsearchSettings {
-    /// `EndpointUri` (optional).
-    pub endpoint_uri: Option<Value<String>>,
-    /// `ErrorRetryDuration` (optional).
-    pub error_retry_duration: Option<Value<i64>>,
-    /// `FullLoadErrorPercentage` (optional).
-    pub full_load_error_percentage: Option<Value<i64>>,
     /// `ServiceAccessRoleArn` (optional).
-    pub service_access_role_arn: Option<Value<ids::RoleArn>>,
+    pub fn service_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ServiceAccessRoleArn", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ElasticsearchSettings` of `AWS::DMS::Endpoint`.
+    ElasticsearchSettings(default)
 }
 
 impl ElasticsearchSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            endpoint_uri: None,
-            error_retry_duration: None,
-            full_load_error_percentage: None,
-            service_access_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EndpointUri`.
-    pub fn endpoint_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_uri = Some(value.into());
-        self
+    /// `EndpointUri` (optional).
+    pub fn endpoint_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EndpointUri", value.into().to_template()))
     }
-    /// Sets `ErrorRetryDuration`.
-    pub fn error_retry_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.error_retry_duration = Some(value.into());
-        self
+    /// `ErrorRetryDuration` (optional).
+    pub fn error_retry_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ErrorRetryDuration", value.into().to_template()),
+        )
     }
-    /// Sets `FullLoadErrorPercentage`.
-    pub fn full_load_error_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.full_load_error_percentage = Some(value.into());
-        self
+    /// `FullLoadErrorPercentage` (optional).
+    pub fn full_load_error_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FullLoadErrorPercentage", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceAccessRoleArn`.
-    pub fn service_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_access_role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ElasticsearchSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.endpoint_uri {
-            m.insert("EndpointUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error_retry_duration {
-            m.insert("ErrorRetryDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.full_load_error_percentage {
-            m.insert("FullLoadErrorPercentage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_access_role_arn {
-            m.insert("ServiceAccessRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServiceAccessRoleArn` (optional).
+    pub fn service_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ServiceAccessRoleArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ElasticsearchSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ElasticsearchSettings);
-
-/// Property type `GcpMySqlSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct GcpMySqlSettings {
-    /// `AfterConnectScript` (optional).
-    pub after_connect_script: Option<Value<String>>,
-    /// `CleanSourceMetadataOnMismatch` (optional).
-    pub clean_source_metadata_on_mismatch: Option<Value<bool>>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `EventsPollInterval` (optional).
-    pub events_poll_interval: Option<Value<i64>>,
-    /// `MaxFileSize` (optional).
-    pub max_file_size: Option<Value<i64>>,
-    /// `ParallelLoadThreads` (optional).
-    pub parallel_load_threads: Option<Value<i64>>,
-    /// `Password` (optional).
-    pub password: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
-    /// `ServerName` (optional).
-    pub server_name: Option<Value<String>>,
-    /// `ServerTimezone` (optional).
-    pub server_timezone: Option<Value<String>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GcpMySqlSettings` of `AWS::DMS::Endpoint`.
+    GcpMySqlSettings(default)
 }
 
 impl GcpMySqlSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            after_connect_script: None,
-            clean_source_metadata_on_mismatch: None,
-            database_name: None,
-            events_poll_interval: None,
-            max_file_size: None,
-            parallel_load_threads: None,
-            password: None,
-            port: None,
-            secrets_manager_access_role_arn: None,
-            secrets_manager_secret_id: None,
-            server_name: None,
-            server_timezone: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AfterConnectScript`.
-    pub fn after_connect_script(mut self, value: impl Into<Value<String>>) -> Self {
-        self.after_connect_script = Some(value.into());
-        self
+    /// `AfterConnectScript` (optional).
+    pub fn after_connect_script(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AfterConnectScript", value.into().to_template()),
+        )
     }
-    /// Sets `CleanSourceMetadataOnMismatch`.
-    pub fn clean_source_metadata_on_mismatch(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.clean_source_metadata_on_mismatch = Some(value.into());
-        self
+    /// `CleanSourceMetadataOnMismatch` (optional).
+    pub fn clean_source_metadata_on_mismatch(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            1,
+            "CleanSourceMetadataOnMismatch",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `EventsPollInterval`.
-    pub fn events_poll_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.events_poll_interval = Some(value.into());
-        self
+    /// `EventsPollInterval` (optional).
+    pub fn events_poll_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EventsPollInterval", value.into().to_template()),
+        )
     }
-    /// Sets `MaxFileSize`.
-    pub fn max_file_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_file_size = Some(value.into());
-        self
-    }
-    /// Sets `ParallelLoadThreads`.
-    pub fn parallel_load_threads(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.parallel_load_threads = Some(value.into());
-        self
-    }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ServerName`.
-    pub fn server_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_name = Some(value.into());
-        self
-    }
-    /// Sets `ServerTimezone`.
-    pub fn server_timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_timezone = Some(value.into());
-        self
-    }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GcpMySqlSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.after_connect_script {
-            m.insert("AfterConnectScript".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.clean_source_metadata_on_mismatch {
-            m.insert("CleanSourceMetadataOnMismatch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.events_poll_interval {
-            m.insert("EventsPollInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_file_size {
-            m.insert("MaxFileSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallel_load_threads {
-            m.insert("ParallelLoadThreads".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_name {
-            m.insert("ServerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_timezone {
-            m.insert("ServerTimezone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GcpMySqlSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GcpMySqlSettings);
-
-/// Property type `IbmDb2Settings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct IbmDb2Settings {
-    /// `CurrentLsn` (optional).
-    pub current_lsn: Option<Value<String>>,
-    /// `KeepCsvFiles` (optional).
-    pub keep_csv_files: Option<Value<bool>>,
-    /// `LoadTimeout` (optional).
-    pub load_timeout: Option<Value<i64>>,
     /// `MaxFileSize` (optional).
-    pub max_file_size: Option<Value<i64>>,
-    /// `MaxKBytesPerRead` (optional).
-    pub max_k_bytes_per_read: Option<Value<i64>>,
+    pub fn max_file_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "MaxFileSize", value.into().to_template()))
+    }
+    /// `ParallelLoadThreads` (optional).
+    pub fn parallel_load_threads(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ParallelLoadThreads", value.into().to_template()),
+        )
+    }
+    /// `Password` (optional).
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Password", value.into().to_template()))
+    }
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "Port", value.into().to_template()))
+    }
     /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SecretsManagerAccessRoleArn", value.into().to_template()),
+        )
+    }
     /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
-    /// `SetDataCaptureChanges` (optional).
-    pub set_data_capture_changes: Option<Value<bool>>,
-    /// `WriteBufferSize` (optional).
-    pub write_buffer_size: Option<Value<i64>>,
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SecretsManagerSecretId", value.into().to_template()),
+        )
+    }
+    /// `ServerName` (optional).
+    pub fn server_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "ServerName", value.into().to_template()))
+    }
+    /// `ServerTimezone` (optional).
+    pub fn server_timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ServerTimezone", value.into().to_template()),
+        )
+    }
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Username", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IbmDb2Settings` of `AWS::DMS::Endpoint`.
+    IbmDb2Settings(default)
 }
 
 impl IbmDb2Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            current_lsn: None,
-            keep_csv_files: None,
-            load_timeout: None,
-            max_file_size: None,
-            max_k_bytes_per_read: None,
-            secrets_manager_access_role_arn: None,
-            secrets_manager_secret_id: None,
-            set_data_capture_changes: None,
-            write_buffer_size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CurrentLsn`.
-    pub fn current_lsn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.current_lsn = Some(value.into());
-        self
+    /// `CurrentLsn` (optional).
+    pub fn current_lsn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CurrentLsn", value.into().to_template()))
     }
-    /// Sets `KeepCsvFiles`.
-    pub fn keep_csv_files(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.keep_csv_files = Some(value.into());
-        self
+    /// `KeepCsvFiles` (optional).
+    pub fn keep_csv_files(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "KeepCsvFiles", value.into().to_template()))
     }
-    /// Sets `LoadTimeout`.
-    pub fn load_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.load_timeout = Some(value.into());
-        self
+    /// `LoadTimeout` (optional).
+    pub fn load_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "LoadTimeout", value.into().to_template()))
     }
-    /// Sets `MaxFileSize`.
-    pub fn max_file_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_file_size = Some(value.into());
-        self
+    /// `MaxFileSize` (optional).
+    pub fn max_file_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MaxFileSize", value.into().to_template()))
     }
-    /// Sets `MaxKBytesPerRead`.
-    pub fn max_k_bytes_per_read(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_k_bytes_per_read = Some(value.into());
-        self
+    /// `MaxKBytesPerRead` (optional).
+    pub fn max_k_bytes_per_read(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MaxKBytesPerRead", value.into().to_template()),
+        )
     }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
+    /// `SecretsManagerAccessRoleArn` (optional).
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SecretsManagerAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
+    /// `SecretsManagerSecretId` (optional).
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SecretsManagerSecretId", value.into().to_template()),
+        )
     }
-    /// Sets `SetDataCaptureChanges`.
-    pub fn set_data_capture_changes(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.set_data_capture_changes = Some(value.into());
-        self
+    /// `SetDataCaptureChanges` (optional).
+    pub fn set_data_capture_changes(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SetDataCaptureChanges", value.into().to_template()),
+        )
     }
-    /// Sets `WriteBufferSize`.
-    pub fn write_buffer_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.write_buffer_size = Some(value.into());
-        self
+    /// `WriteBufferSize` (optional).
+    pub fn write_buffer_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "WriteBufferSize", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IbmDb2Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.current_lsn {
-            m.insert("CurrentLsn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.keep_csv_files {
-            m.insert("KeepCsvFiles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_timeout {
-            m.insert("LoadTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_file_size {
-            m.insert("MaxFileSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_k_bytes_per_read {
-            m.insert("MaxKBytesPerRead".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.set_data_capture_changes {
-            m.insert("SetDataCaptureChanges".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_buffer_size {
-            m.insert("WriteBufferSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IbmDb2Settings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IbmDb2Settings);
-
-/// Property type `KafkaSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct KafkaSettings {
-    /// `Broker` (optional).
-    pub broker: Option<Value<String>>,
-    /// `IncludeControlDetails` (optional).
-    pub include_control_details: Option<Value<bool>>,
-    /// `IncludeNullAndEmpty` (optional).
-    pub include_null_and_empty: Option<Value<bool>>,
-    /// `IncludePartitionValue` (optional).
-    pub include_partition_value: Option<Value<bool>>,
-    /// `IncludeTableAlterOperations` (optional).
-    pub include_table_alter_operations: Option<Value<bool>>,
-    /// `IncludeTransactionDetails` (optional).
-    pub include_transaction_details: Option<Value<bool>>,
-    /// `MessageFormat` (optional).
-    pub message_format: Option<Value<String>>,
-    /// `MessageMaxBytes` (optional).
-    pub message_max_bytes: Option<Value<i64>>,
-    /// `NoHexPrefix` (optional).
-    pub no_hex_prefix: Option<Value<bool>>,
-    /// `PartitionIncludeSchemaTable` (optional).
-    pub partition_include_schema_table: Option<Value<bool>>,
-    /// `SaslPassword` (optional).
-    pub sasl_password: Option<Value<String>>,
-    /// `SaslUserName` (optional).
-    pub sasl_user_name: Option<Value<String>>,
-    /// `SecurityProtocol` (optional).
-    pub security_protocol: Option<Value<String>>,
-    /// `SslCaCertificateArn` (optional).
-    pub ssl_ca_certificate_arn: Option<Value<String>>,
-    /// `SslClientCertificateArn` (optional).
-    pub ssl_client_certificate_arn: Option<Value<String>>,
-    /// `SslClientKeyArn` (optional).
-    pub ssl_client_key_arn: Option<Value<String>>,
-    /// `SslClientKeyPassword` (optional).
-    pub ssl_client_key_password: Option<Value<String>>,
-    /// `Topic` (optional).
-    pub topic: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KafkaSettings` of `AWS::DMS::Endpoint`.
+    KafkaSettings(default)
 }
 
 impl KafkaSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            broker: None,
-            include_control_details: None,
-            include_null_and_empty: None,
-            include_partition_value: None,
-            include_table_alter_operations: None,
-            include_transaction_details: None,
-            message_format: None,
-            message_max_bytes: None,
-            no_hex_prefix: None,
-            partition_include_schema_table: None,
-            sasl_password: None,
-            sasl_user_name: None,
-            security_protocol: None,
-            ssl_ca_certificate_arn: None,
-            ssl_client_certificate_arn: None,
-            ssl_client_key_arn: None,
-            ssl_client_key_password: None,
-            topic: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Broker`.
-    pub fn broker(mut self, value: impl Into<Value<String>>) -> Self {
-        self.broker = Some(value.into());
-        self
+    /// `Broker` (optional).
+    pub fn broker(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Broker", value.into().to_template()))
     }
-    /// Sets `IncludeControlDetails`.
-    pub fn include_control_details(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_control_details = Some(value.into());
-        self
-    }
-    /// Sets `IncludeNullAndEmpty`.
-    pub fn include_null_and_empty(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_null_and_empty = Some(value.into());
-        self
-    }
-    /// Sets `IncludePartitionValue`.
-    pub fn include_partition_value(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_partition_value = Some(value.into());
-        self
-    }
-    /// Sets `IncludeTableAlterOperations`.
-    pub fn include_table_alter_operations(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_table_alter_operations = Some(value.into());
-        self
-    }
-    /// Sets `IncludeTransactionDetails`.
-    pub fn include_transaction_details(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_transaction_details = Some(value.into());
-        self
-    }
-    /// Sets `MessageFormat`.
-    pub fn message_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_format = Some(value.into());
-        self
-    }
-    /// Sets `MessageMaxBytes`.
-    pub fn message_max_bytes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.message_max_bytes = Some(value.into());
-        self
-    }
-    /// Sets `NoHexPrefix`.
-    pub fn no_hex_prefix(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.no_hex_prefix = Some(value.into());
-        self
-    }
-    /// Sets `PartitionIncludeSchemaTable`.
-    pub fn partition_include_schema_table(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.partition_include_schema_table = Some(value.into());
-        self
-    }
-    /// Sets `SaslPassword`.
-    pub fn sasl_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sasl_password = Some(value.into());
-        self
-    }
-    /// Sets `SaslUserName`.
-    pub fn sasl_user_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sasl_user_name = Some(value.into());
-        self
-    }
-    /// Sets `SecurityProtocol`.
-    pub fn security_protocol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_protocol = Some(value.into());
-        self
-    }
-    /// Sets `SslCaCertificateArn`.
-    pub fn ssl_ca_certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssl_ca_certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `SslClientCertificateArn`.
-    pub fn ssl_client_certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssl_client_certificate_arn = Some(value.into());
-        self
-    }
-    /// Sets `SslClientKeyArn`.
-    pub fn ssl_client_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssl_client_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `SslClientKeyPassword`.
-    pub fn ssl_client_key_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssl_client_key_password = Some(value.into());
-        self
-    }
-    /// Sets `Topic`.
-    pub fn topic(mut self, value: impl Into<Value<String>>) -> Self {
-        self.topic = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KafkaSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.broker {
-            m.insert("Broker".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_control_details {
-            m.insert("IncludeControlDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_null_and_empty {
-            m.insert("IncludeNullAndEmpty".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_partition_value {
-            m.insert("IncludePartitionValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_table_alter_operations {
-            m.insert("IncludeTableAlterOperations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_transaction_details {
-            m.insert("IncludeTransactionDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_format {
-            m.insert("MessageFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_max_bytes {
-            m.insert("MessageMaxBytes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_hex_prefix {
-            m.insert("NoHexPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.partition_include_schema_table {
-            m.insert("PartitionIncludeSchemaTable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sasl_password {
-            m.insert("SaslPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sasl_user_name {
-            m.insert("SaslUserName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_protocol {
-            m.insert("SecurityProtocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_ca_certificate_arn {
-            m.insert("SslCaCertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_client_certificate_arn {
-            m.insert("SslClientCertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_client_key_arn {
-            m.insert("SslClientKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_client_key_password {
-            m.insert("SslClientKeyPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic {
-            m.insert("Topic".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KafkaSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KafkaSettings);
-
-/// Property type `KinesisSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct KinesisSettings {
     /// `IncludeControlDetails` (optional).
-    pub include_control_details: Option<Value<bool>>,
+    pub fn include_control_details(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeControlDetails", value.into().to_template()),
+        )
+    }
     /// `IncludeNullAndEmpty` (optional).
-    pub include_null_and_empty: Option<Value<bool>>,
+    pub fn include_null_and_empty(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludeNullAndEmpty", value.into().to_template()),
+        )
+    }
     /// `IncludePartitionValue` (optional).
-    pub include_partition_value: Option<Value<bool>>,
+    pub fn include_partition_value(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IncludePartitionValue", value.into().to_template()),
+        )
+    }
     /// `IncludeTableAlterOperations` (optional).
-    pub include_table_alter_operations: Option<Value<bool>>,
+    pub fn include_table_alter_operations(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "IncludeTableAlterOperations", value.into().to_template()),
+        )
+    }
     /// `IncludeTransactionDetails` (optional).
-    pub include_transaction_details: Option<Value<bool>>,
+    pub fn include_transaction_details(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "IncludeTransactionDetails", value.into().to_template()),
+        )
+    }
     /// `MessageFormat` (optional).
-    pub message_format: Option<Value<String>>,
+    pub fn message_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "MessageFormat", value.into().to_template()))
+    }
+    /// `MessageMaxBytes` (optional).
+    pub fn message_max_bytes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MessageMaxBytes", value.into().to_template()),
+        )
+    }
     /// `NoHexPrefix` (optional).
-    pub no_hex_prefix: Option<Value<bool>>,
+    pub fn no_hex_prefix(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "NoHexPrefix", value.into().to_template()))
+    }
     /// `PartitionIncludeSchemaTable` (optional).
-    pub partition_include_schema_table: Option<Value<bool>>,
-    /// `ServiceAccessRoleArn` (optional).
-    pub service_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `StreamArn` (optional).
-    pub stream_arn: Option<Value<String>>,
+    pub fn partition_include_schema_table(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PartitionIncludeSchemaTable", value.into().to_template()),
+        )
+    }
+    /// `SaslPassword` (optional).
+    pub fn sasl_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "SaslPassword", value.into().to_template()))
+    }
+    /// `SaslUserName` (optional).
+    pub fn sasl_user_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "SaslUserName", value.into().to_template()))
+    }
+    /// `SecurityProtocol` (optional).
+    pub fn security_protocol(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SecurityProtocol", value.into().to_template()),
+        )
+    }
+    /// `SslCaCertificateArn` (optional).
+    pub fn ssl_ca_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SslCaCertificateArn", value.into().to_template()),
+        )
+    }
+    /// `SslClientCertificateArn` (optional).
+    pub fn ssl_client_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SslClientCertificateArn", value.into().to_template()),
+        )
+    }
+    /// `SslClientKeyArn` (optional).
+    pub fn ssl_client_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "SslClientKeyArn", value.into().to_template()),
+        )
+    }
+    /// `SslClientKeyPassword` (optional).
+    pub fn ssl_client_key_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "SslClientKeyPassword", value.into().to_template()),
+        )
+    }
+    /// `Topic` (optional).
+    pub fn topic(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "Topic", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `KinesisSettings` of `AWS::DMS::Endpoint`.
+    KinesisSettings(default)
 }
 
 impl KinesisSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            include_control_details: None,
-            include_null_and_empty: None,
-            include_partition_value: None,
-            include_table_alter_operations: None,
-            include_transaction_details: None,
-            message_format: None,
-            no_hex_prefix: None,
-            partition_include_schema_table: None,
-            service_access_role_arn: None,
-            stream_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IncludeControlDetails`.
-    pub fn include_control_details(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_control_details = Some(value.into());
-        self
+    /// `IncludeControlDetails` (optional).
+    pub fn include_control_details(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IncludeControlDetails", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeNullAndEmpty`.
-    pub fn include_null_and_empty(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_null_and_empty = Some(value.into());
-        self
+    /// `IncludeNullAndEmpty` (optional).
+    pub fn include_null_and_empty(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeNullAndEmpty", value.into().to_template()),
+        )
     }
-    /// Sets `IncludePartitionValue`.
-    pub fn include_partition_value(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_partition_value = Some(value.into());
-        self
+    /// `IncludePartitionValue` (optional).
+    pub fn include_partition_value(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludePartitionValue", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeTableAlterOperations`.
-    pub fn include_table_alter_operations(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_table_alter_operations = Some(value.into());
-        self
+    /// `IncludeTableAlterOperations` (optional).
+    pub fn include_table_alter_operations(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IncludeTableAlterOperations", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeTransactionDetails`.
-    pub fn include_transaction_details(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_transaction_details = Some(value.into());
-        self
+    /// `IncludeTransactionDetails` (optional).
+    pub fn include_transaction_details(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "IncludeTransactionDetails", value.into().to_template()),
+        )
     }
-    /// Sets `MessageFormat`.
-    pub fn message_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_format = Some(value.into());
-        self
+    /// `MessageFormat` (optional).
+    pub fn message_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "MessageFormat", value.into().to_template()))
     }
-    /// Sets `NoHexPrefix`.
-    pub fn no_hex_prefix(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.no_hex_prefix = Some(value.into());
-        self
+    /// `NoHexPrefix` (optional).
+    pub fn no_hex_prefix(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "NoHexPrefix", value.into().to_template()))
     }
-    /// Sets `PartitionIncludeSchemaTable`.
-    pub fn partition_include_schema_table(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.partition_include_schema_table = Some(value.into());
-        self
+    /// `PartitionIncludeSchemaTable` (optional).
+    pub fn partition_include_schema_table(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PartitionIncludeSchemaTable", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceAccessRoleArn`.
-    pub fn service_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_access_role_arn = Some(value.into());
-        self
+    /// `ServiceAccessRoleArn` (optional).
+    pub fn service_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ServiceAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KinesisSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.include_control_details {
-            m.insert("IncludeControlDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_null_and_empty {
-            m.insert("IncludeNullAndEmpty".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_partition_value {
-            m.insert("IncludePartitionValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_table_alter_operations {
-            m.insert("IncludeTableAlterOperations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_transaction_details {
-            m.insert("IncludeTransactionDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_format {
-            m.insert("MessageFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_hex_prefix {
-            m.insert("NoHexPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.partition_include_schema_table {
-            m.insert("PartitionIncludeSchemaTable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_access_role_arn {
-            m.insert("ServiceAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_arn {
-            m.insert("StreamArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StreamArn` (optional).
+    pub fn stream_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "StreamArn", value.into().to_template()))
     }
 }
 
-impl Check for KinesisSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisSettings);
-
-/// Property type `MicrosoftSqlServerSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct MicrosoftSqlServerSettings {
-    /// `BcpPacketSize` (optional).
-    pub bcp_packet_size: Option<Value<i64>>,
-    /// `ControlTablesFileGroup` (optional).
-    pub control_tables_file_group: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `ForceLobLookup` (optional).
-    pub force_lob_lookup: Option<Value<bool>>,
-    /// `Password` (optional).
-    pub password: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `QuerySingleAlwaysOnNode` (optional).
-    pub query_single_always_on_node: Option<Value<bool>>,
-    /// `ReadBackupOnly` (optional).
-    pub read_backup_only: Option<Value<bool>>,
-    /// `SafeguardPolicy` (optional).
-    pub safeguard_policy: Option<Value<String>>,
-    /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
-    /// `ServerName` (optional).
-    pub server_name: Option<Value<String>>,
-    /// `TlogAccessMode` (optional).
-    pub tlog_access_mode: Option<Value<String>>,
-    /// `TrimSpaceInChar` (optional).
-    pub trim_space_in_char: Option<Value<bool>>,
-    /// `UseBcpFullLoad` (optional).
-    pub use_bcp_full_load: Option<Value<bool>>,
-    /// `UseThirdPartyBackupDevice` (optional).
-    pub use_third_party_backup_device: Option<Value<bool>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MicrosoftSqlServerSettings` of `AWS::DMS::Endpoint`.
+    MicrosoftSqlServerSettings(default)
 }
 
 impl MicrosoftSqlServerSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bcp_packet_size: None,
-            control_tables_file_group: None,
-            database_name: None,
-            force_lob_lookup: None,
-            password: None,
-            port: None,
-            query_single_always_on_node: None,
-            read_backup_only: None,
-            safeguard_policy: None,
-            secrets_manager_access_role_arn: None,
-            secrets_manager_secret_id: None,
-            server_name: None,
-            tlog_access_mode: None,
-            trim_space_in_char: None,
-            use_bcp_full_load: None,
-            use_third_party_backup_device: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BcpPacketSize`.
-    pub fn bcp_packet_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bcp_packet_size = Some(value.into());
-        self
+    /// `BcpPacketSize` (optional).
+    pub fn bcp_packet_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BcpPacketSize", value.into().to_template()))
     }
-    /// Sets `ControlTablesFileGroup`.
-    pub fn control_tables_file_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.control_tables_file_group = Some(value.into());
-        self
+    /// `ControlTablesFileGroup` (optional).
+    pub fn control_tables_file_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ControlTablesFileGroup", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-    /// Sets `ForceLobLookup`.
-    pub fn force_lob_lookup(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.force_lob_lookup = Some(value.into());
-        self
-    }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-    /// Sets `QuerySingleAlwaysOnNode`.
-    pub fn query_single_always_on_node(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.query_single_always_on_node = Some(value.into());
-        self
-    }
-    /// Sets `ReadBackupOnly`.
-    pub fn read_backup_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_backup_only = Some(value.into());
-        self
-    }
-    /// Sets `SafeguardPolicy`.
-    pub fn safeguard_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.safeguard_policy = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ServerName`.
-    pub fn server_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_name = Some(value.into());
-        self
-    }
-    /// Sets `TlogAccessMode`.
-    pub fn tlog_access_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tlog_access_mode = Some(value.into());
-        self
-    }
-    /// Sets `TrimSpaceInChar`.
-    pub fn trim_space_in_char(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.trim_space_in_char = Some(value.into());
-        self
-    }
-    /// Sets `UseBcpFullLoad`.
-    pub fn use_bcp_full_load(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_bcp_full_load = Some(value.into());
-        self
-    }
-    /// Sets `UseThirdPartyBackupDevice`.
-    pub fn use_third_party_backup_device(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_third_party_backup_device = Some(value.into());
-        self
-    }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MicrosoftSqlServerSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bcp_packet_size {
-            m.insert("BcpPacketSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.control_tables_file_group {
-            m.insert("ControlTablesFileGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.force_lob_lookup {
-            m.insert("ForceLobLookup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_single_always_on_node {
-            m.insert("QuerySingleAlwaysOnNode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_backup_only {
-            m.insert("ReadBackupOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.safeguard_policy {
-            m.insert("SafeguardPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_name {
-            m.insert("ServerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tlog_access_mode {
-            m.insert("TlogAccessMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trim_space_in_char {
-            m.insert("TrimSpaceInChar".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_bcp_full_load {
-            m.insert("UseBcpFullLoad".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_third_party_backup_device {
-            m.insert("UseThirdPartyBackupDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MicrosoftSqlServerSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MicrosoftSqlServerSettings);
-
-/// Property type `MongoDbSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct MongoDbSettings {
-    /// `AuthMechanism` (optional).
-    pub auth_mechanism: Option<Value<String>>,
-    /// `AuthSource` (optional).
-    pub auth_source: Option<Value<String>>,
-    /// `AuthType` (optional).
-    pub auth_type: Option<Value<String>>,
     /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `DocsToInvestigate` (optional).
-    pub docs_to_investigate: Option<Value<String>>,
-    /// `ExtractDocId` (optional).
-    pub extract_doc_id: Option<Value<String>>,
-    /// `NestingLevel` (optional).
-    pub nesting_level: Option<Value<String>>,
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DatabaseName", value.into().to_template()))
+    }
+    /// `ForceLobLookup` (optional).
+    pub fn force_lob_lookup(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "ForceLobLookup", value.into().to_template()))
+    }
     /// `Password` (optional).
-    pub password: Option<Value<String>>,
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Password", value.into().to_template()))
+    }
     /// `Port` (optional).
-    pub port: Option<Value<i64>>,
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Port", value.into().to_template()))
+    }
+    /// `QuerySingleAlwaysOnNode` (optional).
+    pub fn query_single_always_on_node(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "QuerySingleAlwaysOnNode", value.into().to_template()),
+        )
+    }
+    /// `ReadBackupOnly` (optional).
+    pub fn read_backup_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "ReadBackupOnly", value.into().to_template()))
+    }
+    /// `SafeguardPolicy` (optional).
+    pub fn safeguard_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SafeguardPolicy", value.into().to_template()),
+        )
+    }
     /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SecretsManagerAccessRoleArn", value.into().to_template()),
+        )
+    }
     /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SecretsManagerSecretId", value.into().to_template()),
+        )
+    }
     /// `ServerName` (optional).
-    pub server_name: Option<Value<String>>,
+    pub fn server_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "ServerName", value.into().to_template()))
+    }
+    /// `TlogAccessMode` (optional).
+    pub fn tlog_access_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TlogAccessMode", value.into().to_template()),
+        )
+    }
+    /// `TrimSpaceInChar` (optional).
+    pub fn trim_space_in_char(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(13, "TrimSpaceInChar", value.into().to_template()),
+        )
+    }
+    /// `UseBcpFullLoad` (optional).
+    pub fn use_bcp_full_load(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(14, "UseBcpFullLoad", value.into().to_template()),
+        )
+    }
+    /// `UseThirdPartyBackupDevice` (optional).
+    pub fn use_third_party_backup_device(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(15, "UseThirdPartyBackupDevice", value.into().to_template()),
+        )
+    }
     /// `Username` (optional).
-    pub username: Option<Value<String>>,
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "Username", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MongoDbSettings` of `AWS::DMS::Endpoint`.
+    MongoDbSettings(default)
 }
 
 impl MongoDbSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auth_mechanism: None,
-            auth_source: None,
-            auth_type: None,
-            database_name: None,
-            docs_to_investigate: None,
-            extract_doc_id: None,
-            nesting_level: None,
-            password: None,
-            port: None,
-            secrets_manager_access_role_arn: None,
-            secrets_manager_secret_id: None,
-            server_name: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthMechanism`.
-    pub fn auth_mechanism(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_mechanism = Some(value.into());
-        self
+    /// `AuthMechanism` (optional).
+    pub fn auth_mechanism(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AuthMechanism", value.into().to_template()))
     }
-    /// Sets `AuthSource`.
-    pub fn auth_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_source = Some(value.into());
-        self
+    /// `AuthSource` (optional).
+    pub fn auth_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AuthSource", value.into().to_template()))
     }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_type = Some(value.into());
-        self
+    /// `AuthType` (optional).
+    pub fn auth_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "AuthType", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `DocsToInvestigate`.
-    pub fn docs_to_investigate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.docs_to_investigate = Some(value.into());
-        self
+    /// `DocsToInvestigate` (optional).
+    pub fn docs_to_investigate(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DocsToInvestigate", value.into().to_template()),
+        )
     }
-    /// Sets `ExtractDocId`.
-    pub fn extract_doc_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.extract_doc_id = Some(value.into());
-        self
+    /// `ExtractDocId` (optional).
+    pub fn extract_doc_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ExtractDocId", value.into().to_template()))
     }
-    /// Sets `NestingLevel`.
-    pub fn nesting_level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nesting_level = Some(value.into());
-        self
+    /// `NestingLevel` (optional).
+    pub fn nesting_level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "NestingLevel", value.into().to_template()))
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Password", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "Port", value.into().to_template()))
     }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ServerName`.
-    pub fn server_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_name = Some(value.into());
-        self
-    }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MongoDbSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_mechanism {
-            m.insert("AuthMechanism".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auth_source {
-            m.insert("AuthSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auth_type {
-            m.insert("AuthType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.docs_to_investigate {
-            m.insert("DocsToInvestigate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extract_doc_id {
-            m.insert("ExtractDocId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nesting_level {
-            m.insert("NestingLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_name {
-            m.insert("ServerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MongoDbSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MongoDbSettings);
-
-/// Property type `MySqlSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct MySqlSettings {
-    /// `AfterConnectScript` (optional).
-    pub after_connect_script: Option<Value<String>>,
-    /// `CleanSourceMetadataOnMismatch` (optional).
-    pub clean_source_metadata_on_mismatch: Option<Value<bool>>,
-    /// `EventsPollInterval` (optional).
-    pub events_poll_interval: Option<Value<i64>>,
-    /// `MaxFileSize` (optional).
-    pub max_file_size: Option<Value<i64>>,
-    /// `ParallelLoadThreads` (optional).
-    pub parallel_load_threads: Option<Value<i64>>,
     /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SecretsManagerAccessRoleArn", value.into().to_template()),
+        )
+    }
     /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
-    /// `ServerTimezone` (optional).
-    pub server_timezone: Option<Value<String>>,
-    /// `TargetDbType` (optional).
-    pub target_db_type: Option<Value<String>>,
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SecretsManagerSecretId", value.into().to_template()),
+        )
+    }
+    /// `ServerName` (optional).
+    pub fn server_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "ServerName", value.into().to_template()))
+    }
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Username", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MySqlSettings` of `AWS::DMS::Endpoint`.
+    MySqlSettings(default)
 }
 
 impl MySqlSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            after_connect_script: None,
-            clean_source_metadata_on_mismatch: None,
-            events_poll_interval: None,
-            max_file_size: None,
-            parallel_load_threads: None,
-            secrets_manager_access_role_arn: None,
-            secrets_manager_secret_id: None,
-            server_timezone: None,
-            target_db_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AfterConnectScript`.
-    pub fn after_connect_script(mut self, value: impl Into<Value<String>>) -> Self {
-        self.after_connect_script = Some(value.into());
-        self
+    /// `AfterConnectScript` (optional).
+    pub fn after_connect_script(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AfterConnectScript", value.into().to_template()),
+        )
     }
-    /// Sets `CleanSourceMetadataOnMismatch`.
-    pub fn clean_source_metadata_on_mismatch(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.clean_source_metadata_on_mismatch = Some(value.into());
-        self
+    /// `CleanSourceMetadataOnMismatch` (optional).
+    pub fn clean_source_metadata_on_mismatch(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            1,
+            "CleanSourceMetadataOnMismatch",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EventsPollInterval`.
-    pub fn events_poll_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.events_poll_interval = Some(value.into());
-        self
+    /// `EventsPollInterval` (optional).
+    pub fn events_poll_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EventsPollInterval", value.into().to_template()),
+        )
     }
-    /// Sets `MaxFileSize`.
-    pub fn max_file_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_file_size = Some(value.into());
-        self
-    }
-    /// Sets `ParallelLoadThreads`.
-    pub fn parallel_load_threads(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.parallel_load_threads = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ServerTimezone`.
-    pub fn server_timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_timezone = Some(value.into());
-        self
-    }
-    /// Sets `TargetDbType`.
-    pub fn target_db_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_db_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MySqlSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.after_connect_script {
-            m.insert("AfterConnectScript".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.clean_source_metadata_on_mismatch {
-            m.insert("CleanSourceMetadataOnMismatch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.events_poll_interval {
-            m.insert("EventsPollInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_file_size {
-            m.insert("MaxFileSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallel_load_threads {
-            m.insert("ParallelLoadThreads".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_timezone {
-            m.insert("ServerTimezone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_db_type {
-            m.insert("TargetDbType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MySqlSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MySqlSettings);
-
-/// Property type `NeptuneSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct NeptuneSettings {
-    /// `ErrorRetryDuration` (optional).
-    pub error_retry_duration: Option<Value<i64>>,
-    /// `IamAuthEnabled` (optional).
-    pub iam_auth_enabled: Option<Value<bool>>,
     /// `MaxFileSize` (optional).
-    pub max_file_size: Option<Value<i64>>,
-    /// `MaxRetryCount` (optional).
-    pub max_retry_count: Option<Value<i64>>,
-    /// `S3BucketFolder` (optional).
-    pub s3_bucket_folder: Option<Value<String>>,
-    /// `S3BucketName` (optional).
-    pub s3_bucket_name: Option<Value<ids::BucketName>>,
-    /// `ServiceAccessRoleArn` (optional).
-    pub service_access_role_arn: Option<Value<ids::RoleArn>>,
+    pub fn max_file_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MaxFileSize", value.into().to_template()))
+    }
+    /// `ParallelLoadThreads` (optional).
+    pub fn parallel_load_threads(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ParallelLoadThreads", value.into().to_template()),
+        )
+    }
+    /// `SecretsManagerAccessRoleArn` (optional).
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SecretsManagerAccessRoleArn", value.into().to_template()),
+        )
+    }
+    /// `SecretsManagerSecretId` (optional).
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SecretsManagerSecretId", value.into().to_template()),
+        )
+    }
+    /// `ServerTimezone` (optional).
+    pub fn server_timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ServerTimezone", value.into().to_template()))
+    }
+    /// `TargetDbType` (optional).
+    pub fn target_db_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "TargetDbType", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NeptuneSettings` of `AWS::DMS::Endpoint`.
+    NeptuneSettings(default)
 }
 
 impl NeptuneSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            error_retry_duration: None,
-            iam_auth_enabled: None,
-            max_file_size: None,
-            max_retry_count: None,
-            s3_bucket_folder: None,
-            s3_bucket_name: None,
-            service_access_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ErrorRetryDuration`.
-    pub fn error_retry_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.error_retry_duration = Some(value.into());
-        self
+    /// `ErrorRetryDuration` (optional).
+    pub fn error_retry_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ErrorRetryDuration", value.into().to_template()),
+        )
     }
-    /// Sets `IamAuthEnabled`.
-    pub fn iam_auth_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.iam_auth_enabled = Some(value.into());
-        self
+    /// `IamAuthEnabled` (optional).
+    pub fn iam_auth_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "IamAuthEnabled", value.into().to_template()))
     }
-    /// Sets `MaxFileSize`.
-    pub fn max_file_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_file_size = Some(value.into());
-        self
+    /// `MaxFileSize` (optional).
+    pub fn max_file_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "MaxFileSize", value.into().to_template()))
     }
-    /// Sets `MaxRetryCount`.
-    pub fn max_retry_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_retry_count = Some(value.into());
-        self
+    /// `MaxRetryCount` (optional).
+    pub fn max_retry_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MaxRetryCount", value.into().to_template()))
     }
-    /// Sets `S3BucketFolder`.
-    pub fn s3_bucket_folder(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_folder = Some(value.into());
-        self
+    /// `S3BucketFolder` (optional).
+    pub fn s3_bucket_folder(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "S3BucketFolder", value.into().to_template()))
     }
-    /// Sets `S3BucketName`.
-    pub fn s3_bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.s3_bucket_name = Some(value.into());
-        self
+    /// `S3BucketName` (optional).
+    pub fn s3_bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(5, "S3BucketName", value.into().to_template()))
     }
-    /// Sets `ServiceAccessRoleArn`.
-    pub fn service_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_access_role_arn = Some(value.into());
-        self
+    /// `ServiceAccessRoleArn` (optional).
+    pub fn service_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ServiceAccessRoleArn", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NeptuneSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_retry_duration {
-            m.insert("ErrorRetryDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_auth_enabled {
-            m.insert("IamAuthEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_file_size {
-            m.insert("MaxFileSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_retry_count {
-            m.insert("MaxRetryCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket_folder {
-            m.insert("S3BucketFolder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket_name {
-            m.insert("S3BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_access_role_arn {
-            m.insert("ServiceAccessRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NeptuneSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NeptuneSettings);
-
-/// Property type `OracleSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct OracleSettings {
-    /// `AccessAlternateDirectly` (optional).
-    pub access_alternate_directly: Option<Value<bool>>,
-    /// `AddSupplementalLogging` (optional).
-    pub add_supplemental_logging: Option<Value<bool>>,
-    /// `AdditionalArchivedLogDestId` (optional).
-    pub additional_archived_log_dest_id: Option<Value<i64>>,
-    /// `AllowSelectNestedTables` (optional).
-    pub allow_select_nested_tables: Option<Value<bool>>,
-    /// `ArchivedLogDestId` (optional).
-    pub archived_log_dest_id: Option<Value<i64>>,
-    /// `ArchivedLogsOnly` (optional).
-    pub archived_logs_only: Option<Value<bool>>,
-    /// `AsmPassword` (optional).
-    pub asm_password: Option<Value<String>>,
-    /// `AsmServer` (optional).
-    pub asm_server: Option<Value<String>>,
-    /// `AsmUser` (optional).
-    pub asm_user: Option<Value<String>>,
-    /// `CharLengthSemantics` (optional).
-    pub char_length_semantics: Option<Value<String>>,
-    /// `DirectPathNoLog` (optional).
-    pub direct_path_no_log: Option<Value<bool>>,
-    /// `DirectPathParallelLoad` (optional).
-    pub direct_path_parallel_load: Option<Value<bool>>,
-    /// `EnableHomogenousTablespace` (optional).
-    pub enable_homogenous_tablespace: Option<Value<bool>>,
-    /// `ExtraArchivedLogDestIds` (optional).
-    pub extra_archived_log_dest_ids: Option<Value<List<i64>>>,
-    /// `FailTasksOnLobTruncation` (optional).
-    pub fail_tasks_on_lob_truncation: Option<Value<bool>>,
-    /// `NumberDatatypeScale` (optional).
-    pub number_datatype_scale: Option<Value<i64>>,
-    /// `OraclePathPrefix` (optional).
-    pub oracle_path_prefix: Option<Value<String>>,
-    /// `ParallelAsmReadThreads` (optional).
-    pub parallel_asm_read_threads: Option<Value<i64>>,
-    /// `ReadAheadBlocks` (optional).
-    pub read_ahead_blocks: Option<Value<i64>>,
-    /// `ReadTableSpaceName` (optional).
-    pub read_table_space_name: Option<Value<bool>>,
-    /// `ReplacePathPrefix` (optional).
-    pub replace_path_prefix: Option<Value<bool>>,
-    /// `RetryInterval` (optional).
-    pub retry_interval: Option<Value<i64>>,
-    /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecretsManagerOracleAsmAccessRoleArn` (optional).
-    pub secrets_manager_oracle_asm_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecretsManagerOracleAsmSecretId` (optional).
-    pub secrets_manager_oracle_asm_secret_id: Option<Value<String>>,
-    /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
-    /// `SecurityDbEncryption` (optional).
-    pub security_db_encryption: Option<Value<String>>,
-    /// `SecurityDbEncryptionName` (optional).
-    pub security_db_encryption_name: Option<Value<String>>,
-    /// `SpatialDataOptionToGeoJsonFunctionName` (optional).
-    pub spatial_data_option_to_geo_json_function_name: Option<Value<String>>,
-    /// `StandbyDelayTime` (optional).
-    pub standby_delay_time: Option<Value<i64>>,
-    /// `UseAlternateFolderForOnline` (optional).
-    pub use_alternate_folder_for_online: Option<Value<bool>>,
-    /// `UseBFile` (optional).
-    pub use_b_file: Option<Value<bool>>,
-    /// `UseDirectPathFullLoad` (optional).
-    pub use_direct_path_full_load: Option<Value<bool>>,
-    /// `UseLogminerReader` (optional).
-    pub use_logminer_reader: Option<Value<bool>>,
-    /// `UsePathPrefix` (optional).
-    pub use_path_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OracleSettings` of `AWS::DMS::Endpoint`.
+    OracleSettings(default)
 }
 
 impl OracleSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_alternate_directly: None,
-            add_supplemental_logging: None,
-            additional_archived_log_dest_id: None,
-            allow_select_nested_tables: None,
-            archived_log_dest_id: None,
-            archived_logs_only: None,
-            asm_password: None,
-            asm_server: None,
-            asm_user: None,
-            char_length_semantics: None,
-            direct_path_no_log: None,
-            direct_path_parallel_load: None,
-            enable_homogenous_tablespace: None,
-            extra_archived_log_dest_ids: None,
-            fail_tasks_on_lob_truncation: None,
-            number_datatype_scale: None,
-            oracle_path_prefix: None,
-            parallel_asm_read_threads: None,
-            read_ahead_blocks: None,
-            read_table_space_name: None,
-            replace_path_prefix: None,
-            retry_interval: None,
-            secrets_manager_access_role_arn: None,
-            secrets_manager_oracle_asm_access_role_arn: None,
-            secrets_manager_oracle_asm_secret_id: None,
-            secrets_manager_secret_id: None,
-            security_db_encryption: None,
-            security_db_encryption_name: None,
-            spatial_data_option_to_geo_json_function_name: None,
-            standby_delay_time: None,
-            use_alternate_folder_for_online: None,
-            use_b_file: None,
-            use_direct_path_full_load: None,
-            use_logminer_reader: None,
-            use_path_prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessAlternateDirectly`.
-    pub fn access_alternate_directly(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.access_alternate_directly = Some(value.into());
-        self
+    /// `AccessAlternateDirectly` (optional).
+    pub fn access_alternate_directly(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessAlternateDirectly", value.into().to_template()),
+        )
     }
-    /// Sets `AddSupplementalLogging`.
-    pub fn add_supplemental_logging(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.add_supplemental_logging = Some(value.into());
-        self
+    /// `AddSupplementalLogging` (optional).
+    pub fn add_supplemental_logging(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AddSupplementalLogging", value.into().to_template()),
+        )
     }
-    /// Sets `AdditionalArchivedLogDestId`.
-    pub fn additional_archived_log_dest_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.additional_archived_log_dest_id = Some(value.into());
-        self
+    /// `AdditionalArchivedLogDestId` (optional).
+    pub fn additional_archived_log_dest_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AdditionalArchivedLogDestId", value.into().to_template()),
+        )
     }
-    /// Sets `AllowSelectNestedTables`.
-    pub fn allow_select_nested_tables(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_select_nested_tables = Some(value.into());
-        self
+    /// `AllowSelectNestedTables` (optional).
+    pub fn allow_select_nested_tables(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AllowSelectNestedTables", value.into().to_template()),
+        )
     }
-    /// Sets `ArchivedLogDestId`.
-    pub fn archived_log_dest_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.archived_log_dest_id = Some(value.into());
-        self
+    /// `ArchivedLogDestId` (optional).
+    pub fn archived_log_dest_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ArchivedLogDestId", value.into().to_template()),
+        )
     }
-    /// Sets `ArchivedLogsOnly`.
-    pub fn archived_logs_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.archived_logs_only = Some(value.into());
-        self
+    /// `ArchivedLogsOnly` (optional).
+    pub fn archived_logs_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ArchivedLogsOnly", value.into().to_template()),
+        )
     }
-    /// Sets `AsmPassword`.
-    pub fn asm_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asm_password = Some(value.into());
-        self
+    /// `AsmPassword` (optional).
+    pub fn asm_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "AsmPassword", value.into().to_template()))
     }
-    /// Sets `AsmServer`.
-    pub fn asm_server(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asm_server = Some(value.into());
-        self
+    /// `AsmServer` (optional).
+    pub fn asm_server(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "AsmServer", value.into().to_template()))
     }
-    /// Sets `AsmUser`.
-    pub fn asm_user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asm_user = Some(value.into());
-        self
+    /// `AsmUser` (optional).
+    pub fn asm_user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "AsmUser", value.into().to_template()))
     }
-    /// Sets `CharLengthSemantics`.
-    pub fn char_length_semantics(mut self, value: impl Into<Value<String>>) -> Self {
-        self.char_length_semantics = Some(value.into());
-        self
+    /// `CharLengthSemantics` (optional).
+    pub fn char_length_semantics(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "CharLengthSemantics", value.into().to_template()),
+        )
     }
-    /// Sets `DirectPathNoLog`.
-    pub fn direct_path_no_log(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.direct_path_no_log = Some(value.into());
-        self
+    /// `DirectPathNoLog` (optional).
+    pub fn direct_path_no_log(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "DirectPathNoLog", value.into().to_template()),
+        )
     }
-    /// Sets `DirectPathParallelLoad`.
-    pub fn direct_path_parallel_load(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.direct_path_parallel_load = Some(value.into());
-        self
+    /// `DirectPathParallelLoad` (optional).
+    pub fn direct_path_parallel_load(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(11, "DirectPathParallelLoad", value.into().to_template()),
+        )
     }
-    /// Sets `EnableHomogenousTablespace`.
-    pub fn enable_homogenous_tablespace(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_homogenous_tablespace = Some(value.into());
-        self
+    /// `EnableHomogenousTablespace` (optional).
+    pub fn enable_homogenous_tablespace(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "EnableHomogenousTablespace", value.into().to_template()),
+        )
     }
-    /// Sets `ExtraArchivedLogDestIds`.
-    pub fn extra_archived_log_dest_ids(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.extra_archived_log_dest_ids = Some(value.into());
-        self
+    /// `ExtraArchivedLogDestIds` (optional).
+    pub fn extra_archived_log_dest_ids(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ExtraArchivedLogDestIds", value.into().to_template()),
+        )
     }
-    /// Sets `FailTasksOnLobTruncation`.
-    pub fn fail_tasks_on_lob_truncation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.fail_tasks_on_lob_truncation = Some(value.into());
-        self
+    /// `FailTasksOnLobTruncation` (optional).
+    pub fn fail_tasks_on_lob_truncation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(14, "FailTasksOnLobTruncation", value.into().to_template()),
+        )
     }
-    /// Sets `NumberDatatypeScale`.
-    pub fn number_datatype_scale(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_datatype_scale = Some(value.into());
-        self
+    /// `NumberDatatypeScale` (optional).
+    pub fn number_datatype_scale(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "NumberDatatypeScale", value.into().to_template()),
+        )
     }
-    /// Sets `OraclePathPrefix`.
-    pub fn oracle_path_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.oracle_path_prefix = Some(value.into());
-        self
+    /// `OraclePathPrefix` (optional).
+    pub fn oracle_path_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "OraclePathPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `ParallelAsmReadThreads`.
-    pub fn parallel_asm_read_threads(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.parallel_asm_read_threads = Some(value.into());
-        self
+    /// `ParallelAsmReadThreads` (optional).
+    pub fn parallel_asm_read_threads(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(17, "ParallelAsmReadThreads", value.into().to_template()),
+        )
     }
-    /// Sets `ReadAheadBlocks`.
-    pub fn read_ahead_blocks(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.read_ahead_blocks = Some(value.into());
-        self
+    /// `ReadAheadBlocks` (optional).
+    pub fn read_ahead_blocks(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(18, "ReadAheadBlocks", value.into().to_template()),
+        )
     }
-    /// Sets `ReadTableSpaceName`.
-    pub fn read_table_space_name(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_table_space_name = Some(value.into());
-        self
+    /// `ReadTableSpaceName` (optional).
+    pub fn read_table_space_name(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(19, "ReadTableSpaceName", value.into().to_template()),
+        )
     }
-    /// Sets `ReplacePathPrefix`.
-    pub fn replace_path_prefix(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.replace_path_prefix = Some(value.into());
-        self
+    /// `ReplacePathPrefix` (optional).
+    pub fn replace_path_prefix(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(20, "ReplacePathPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `RetryInterval`.
-    pub fn retry_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retry_interval = Some(value.into());
-        self
+    /// `RetryInterval` (optional).
+    pub fn retry_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(21, "RetryInterval", value.into().to_template()))
     }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
+    /// `SecretsManagerAccessRoleArn` (optional).
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(
+            22,
+            "SecretsManagerAccessRoleArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecretsManagerOracleAsmAccessRoleArn`.
+    /// `SecretsManagerOracleAsmAccessRoleArn` (optional).
     pub fn secrets_manager_oracle_asm_access_role_arn(
-        mut self,
+        self,
         value: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        self.secrets_manager_oracle_asm_access_role_arn = Some(value.into());
-        self
+        Self(self.0.with(
+            23,
+            "SecretsManagerOracleAsmAccessRoleArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecretsManagerOracleAsmSecretId`.
-    pub fn secrets_manager_oracle_asm_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_oracle_asm_secret_id = Some(value.into());
-        self
+    /// `SecretsManagerOracleAsmSecretId` (optional).
+    pub fn secrets_manager_oracle_asm_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            24,
+            "SecretsManagerOracleAsmSecretId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
+    /// `SecretsManagerSecretId` (optional).
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(25, "SecretsManagerSecretId", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityDbEncryption`.
-    pub fn security_db_encryption(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_db_encryption = Some(value.into());
-        self
+    /// `SecurityDbEncryption` (optional).
+    pub fn security_db_encryption(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(26, "SecurityDbEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityDbEncryptionName`.
-    pub fn security_db_encryption_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_db_encryption_name = Some(value.into());
-        self
+    /// `SecurityDbEncryptionName` (optional).
+    pub fn security_db_encryption_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(27, "SecurityDbEncryptionName", value.into().to_template()),
+        )
     }
-    /// Sets `SpatialDataOptionToGeoJsonFunctionName`.
+    /// `SpatialDataOptionToGeoJsonFunctionName` (optional).
     pub fn spatial_data_option_to_geo_json_function_name(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.spatial_data_option_to_geo_json_function_name = Some(value.into());
-        self
+        Self(self.0.with(
+            28,
+            "SpatialDataOptionToGeoJsonFunctionName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `StandbyDelayTime`.
-    pub fn standby_delay_time(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.standby_delay_time = Some(value.into());
-        self
+    /// `StandbyDelayTime` (optional).
+    pub fn standby_delay_time(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(29, "StandbyDelayTime", value.into().to_template()),
+        )
     }
-    /// Sets `UseAlternateFolderForOnline`.
-    pub fn use_alternate_folder_for_online(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_alternate_folder_for_online = Some(value.into());
-        self
+    /// `UseAlternateFolderForOnline` (optional).
+    pub fn use_alternate_folder_for_online(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            30,
+            "UseAlternateFolderForOnline",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UseBFile`.
-    pub fn use_b_file(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_b_file = Some(value.into());
-        self
+    /// `UseBFile` (optional).
+    pub fn use_b_file(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(31, "UseBFile", value.into().to_template()))
     }
-    /// Sets `UseDirectPathFullLoad`.
-    pub fn use_direct_path_full_load(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_direct_path_full_load = Some(value.into());
-        self
+    /// `UseDirectPathFullLoad` (optional).
+    pub fn use_direct_path_full_load(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(32, "UseDirectPathFullLoad", value.into().to_template()),
+        )
     }
-    /// Sets `UseLogminerReader`.
-    pub fn use_logminer_reader(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_logminer_reader = Some(value.into());
-        self
+    /// `UseLogminerReader` (optional).
+    pub fn use_logminer_reader(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(33, "UseLogminerReader", value.into().to_template()),
+        )
     }
-    /// Sets `UsePathPrefix`.
-    pub fn use_path_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.use_path_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OracleSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_alternate_directly {
-            m.insert("AccessAlternateDirectly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.add_supplemental_logging {
-            m.insert("AddSupplementalLogging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.additional_archived_log_dest_id {
-            m.insert("AdditionalArchivedLogDestId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_select_nested_tables {
-            m.insert("AllowSelectNestedTables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.archived_log_dest_id {
-            m.insert("ArchivedLogDestId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.archived_logs_only {
-            m.insert("ArchivedLogsOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asm_password {
-            m.insert("AsmPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asm_server {
-            m.insert("AsmServer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asm_user {
-            m.insert("AsmUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.char_length_semantics {
-            m.insert("CharLengthSemantics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.direct_path_no_log {
-            m.insert("DirectPathNoLog".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.direct_path_parallel_load {
-            m.insert("DirectPathParallelLoad".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_homogenous_tablespace {
-            m.insert("EnableHomogenousTablespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extra_archived_log_dest_ids {
-            m.insert("ExtraArchivedLogDestIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fail_tasks_on_lob_truncation {
-            m.insert("FailTasksOnLobTruncation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_datatype_scale {
-            m.insert("NumberDatatypeScale".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.oracle_path_prefix {
-            m.insert("OraclePathPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallel_asm_read_threads {
-            m.insert("ParallelAsmReadThreads".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_ahead_blocks {
-            m.insert("ReadAheadBlocks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_table_space_name {
-            m.insert("ReadTableSpaceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replace_path_prefix {
-            m.insert("ReplacePathPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_interval {
-            m.insert("RetryInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_oracle_asm_access_role_arn {
-            m.insert(
-                "SecretsManagerOracleAsmAccessRoleArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.secrets_manager_oracle_asm_secret_id {
-            m.insert(
-                "SecretsManagerOracleAsmSecretId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_db_encryption {
-            m.insert("SecurityDbEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_db_encryption_name {
-            m.insert("SecurityDbEncryptionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spatial_data_option_to_geo_json_function_name {
-            m.insert(
-                "SpatialDataOptionToGeoJsonFunctionName".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.standby_delay_time {
-            m.insert("StandbyDelayTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_alternate_folder_for_online {
-            m.insert("UseAlternateFolderForOnline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_b_file {
-            m.insert("UseBFile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_direct_path_full_load {
-            m.insert("UseDirectPathFullLoad".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_logminer_reader {
-            m.insert("UseLogminerReader".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_path_prefix {
-            m.insert("UsePathPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UsePathPrefix` (optional).
+    pub fn use_path_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(34, "UsePathPrefix", value.into().to_template()))
     }
 }
 
-impl Check for OracleSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OracleSettings);
-
-/// Property type `PostgreSqlSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct PostgreSqlSettings {
-    /// `AfterConnectScript` (optional).
-    pub after_connect_script: Option<Value<String>>,
-    /// `BabelfishDatabaseName` (optional).
-    pub babelfish_database_name: Option<Value<String>>,
-    /// `CaptureDdls` (optional).
-    pub capture_ddls: Option<Value<bool>>,
-    /// `DatabaseMode` (optional).
-    pub database_mode: Option<Value<String>>,
-    /// `DdlArtifactsSchema` (optional).
-    pub ddl_artifacts_schema: Option<Value<String>>,
-    /// `ExecuteTimeout` (optional).
-    pub execute_timeout: Option<Value<i64>>,
-    /// `FailTasksOnLobTruncation` (optional).
-    pub fail_tasks_on_lob_truncation: Option<Value<bool>>,
-    /// `HeartbeatEnable` (optional).
-    pub heartbeat_enable: Option<Value<bool>>,
-    /// `HeartbeatFrequency` (optional).
-    pub heartbeat_frequency: Option<Value<i64>>,
-    /// `HeartbeatSchema` (optional).
-    pub heartbeat_schema: Option<Value<String>>,
-    /// `MapBooleanAsBoolean` (optional).
-    pub map_boolean_as_boolean: Option<Value<bool>>,
-    /// `MaxFileSize` (optional).
-    pub max_file_size: Option<Value<i64>>,
-    /// `PluginName` (optional).
-    pub plugin_name: Option<Value<String>>,
-    /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
-    /// `SlotName` (optional).
-    pub slot_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PostgreSqlSettings` of `AWS::DMS::Endpoint`.
+    PostgreSqlSettings(default)
 }
 
 impl PostgreSqlSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            after_connect_script: None,
-            babelfish_database_name: None,
-            capture_ddls: None,
-            database_mode: None,
-            ddl_artifacts_schema: None,
-            execute_timeout: None,
-            fail_tasks_on_lob_truncation: None,
-            heartbeat_enable: None,
-            heartbeat_frequency: None,
-            heartbeat_schema: None,
-            map_boolean_as_boolean: None,
-            max_file_size: None,
-            plugin_name: None,
-            secrets_manager_access_role_arn: None,
-            secrets_manager_secret_id: None,
-            slot_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AfterConnectScript`.
-    pub fn after_connect_script(mut self, value: impl Into<Value<String>>) -> Self {
-        self.after_connect_script = Some(value.into());
-        self
+    /// `AfterConnectScript` (optional).
+    pub fn after_connect_script(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AfterConnectScript", value.into().to_template()),
+        )
     }
-    /// Sets `BabelfishDatabaseName`.
-    pub fn babelfish_database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.babelfish_database_name = Some(value.into());
-        self
+    /// `BabelfishDatabaseName` (optional).
+    pub fn babelfish_database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BabelfishDatabaseName", value.into().to_template()),
+        )
     }
-    /// Sets `CaptureDdls`.
-    pub fn capture_ddls(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.capture_ddls = Some(value.into());
-        self
+    /// `CaptureDdls` (optional).
+    pub fn capture_ddls(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "CaptureDdls", value.into().to_template()))
     }
-    /// Sets `DatabaseMode`.
-    pub fn database_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_mode = Some(value.into());
-        self
+    /// `DatabaseMode` (optional).
+    pub fn database_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DatabaseMode", value.into().to_template()))
     }
-    /// Sets `DdlArtifactsSchema`.
-    pub fn ddl_artifacts_schema(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ddl_artifacts_schema = Some(value.into());
-        self
+    /// `DdlArtifactsSchema` (optional).
+    pub fn ddl_artifacts_schema(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DdlArtifactsSchema", value.into().to_template()),
+        )
     }
-    /// Sets `ExecuteTimeout`.
-    pub fn execute_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.execute_timeout = Some(value.into());
-        self
+    /// `ExecuteTimeout` (optional).
+    pub fn execute_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "ExecuteTimeout", value.into().to_template()))
     }
-    /// Sets `FailTasksOnLobTruncation`.
-    pub fn fail_tasks_on_lob_truncation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.fail_tasks_on_lob_truncation = Some(value.into());
-        self
+    /// `FailTasksOnLobTruncation` (optional).
+    pub fn fail_tasks_on_lob_truncation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "FailTasksOnLobTruncation", value.into().to_template()),
+        )
     }
-    /// Sets `HeartbeatEnable`.
-    pub fn heartbeat_enable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.heartbeat_enable = Some(value.into());
-        self
+    /// `HeartbeatEnable` (optional).
+    pub fn heartbeat_enable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "HeartbeatEnable", value.into().to_template()),
+        )
     }
-    /// Sets `HeartbeatFrequency`.
-    pub fn heartbeat_frequency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.heartbeat_frequency = Some(value.into());
-        self
+    /// `HeartbeatFrequency` (optional).
+    pub fn heartbeat_frequency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "HeartbeatFrequency", value.into().to_template()),
+        )
     }
-    /// Sets `HeartbeatSchema`.
-    pub fn heartbeat_schema(mut self, value: impl Into<Value<String>>) -> Self {
-        self.heartbeat_schema = Some(value.into());
-        self
+    /// `HeartbeatSchema` (optional).
+    pub fn heartbeat_schema(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "HeartbeatSchema", value.into().to_template()),
+        )
     }
-    /// Sets `MapBooleanAsBoolean`.
-    pub fn map_boolean_as_boolean(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.map_boolean_as_boolean = Some(value.into());
-        self
+    /// `MapBooleanAsBoolean` (optional).
+    pub fn map_boolean_as_boolean(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "MapBooleanAsBoolean", value.into().to_template()),
+        )
     }
-    /// Sets `MaxFileSize`.
-    pub fn max_file_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_file_size = Some(value.into());
-        self
+    /// `MaxFileSize` (optional).
+    pub fn max_file_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "MaxFileSize", value.into().to_template()))
     }
-    /// Sets `PluginName`.
-    pub fn plugin_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.plugin_name = Some(value.into());
-        self
+    /// `PluginName` (optional).
+    pub fn plugin_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "PluginName", value.into().to_template()))
     }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
+    /// `SecretsManagerAccessRoleArn` (optional).
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(
+            13,
+            "SecretsManagerAccessRoleArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
+    /// `SecretsManagerSecretId` (optional).
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SecretsManagerSecretId", value.into().to_template()),
+        )
     }
-    /// Sets `SlotName`.
-    pub fn slot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slot_name = Some(value.into());
-        self
+    /// `SlotName` (optional).
+    pub fn slot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "SlotName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PostgreSqlSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.after_connect_script {
-            m.insert("AfterConnectScript".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.babelfish_database_name {
-            m.insert("BabelfishDatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capture_ddls {
-            m.insert("CaptureDdls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_mode {
-            m.insert("DatabaseMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ddl_artifacts_schema {
-            m.insert("DdlArtifactsSchema".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execute_timeout {
-            m.insert("ExecuteTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fail_tasks_on_lob_truncation {
-            m.insert("FailTasksOnLobTruncation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.heartbeat_enable {
-            m.insert("HeartbeatEnable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.heartbeat_frequency {
-            m.insert("HeartbeatFrequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.heartbeat_schema {
-            m.insert("HeartbeatSchema".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.map_boolean_as_boolean {
-            m.insert("MapBooleanAsBoolean".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_file_size {
-            m.insert("MaxFileSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.plugin_name {
-            m.insert("PluginName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_name {
-            m.insert("SlotName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PostgreSqlSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PostgreSqlSettings);
-
-/// Property type `RedisSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct RedisSettings {
-    /// `AuthPassword` (optional).
-    pub auth_password: Option<Value<String>>,
-    /// `AuthType` (optional).
-    pub auth_type: Option<Value<String>>,
-    /// `AuthUserName` (optional).
-    pub auth_user_name: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<f64>>,
-    /// `ServerName` (optional).
-    pub server_name: Option<Value<String>>,
-    /// `SslCaCertificateArn` (optional).
-    pub ssl_ca_certificate_arn: Option<Value<String>>,
-    /// `SslSecurityProtocol` (optional).
-    pub ssl_security_protocol: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RedisSettings` of `AWS::DMS::Endpoint`.
+    RedisSettings(default)
 }
 
 impl RedisSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auth_password: None,
-            auth_type: None,
-            auth_user_name: None,
-            port: None,
-            server_name: None,
-            ssl_ca_certificate_arn: None,
-            ssl_security_protocol: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthPassword`.
-    pub fn auth_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_password = Some(value.into());
-        self
+    /// `AuthPassword` (optional).
+    pub fn auth_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AuthPassword", value.into().to_template()))
     }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_type = Some(value.into());
-        self
+    /// `AuthType` (optional).
+    pub fn auth_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AuthType", value.into().to_template()))
     }
-    /// Sets `AuthUserName`.
-    pub fn auth_user_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_user_name = Some(value.into());
-        self
+    /// `AuthUserName` (optional).
+    pub fn auth_user_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "AuthUserName", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(3, "Port", value.into().to_template()))
     }
-    /// Sets `ServerName`.
-    pub fn server_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_name = Some(value.into());
-        self
+    /// `ServerName` (optional).
+    pub fn server_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ServerName", value.into().to_template()))
     }
-    /// Sets `SslCaCertificateArn`.
-    pub fn ssl_ca_certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssl_ca_certificate_arn = Some(value.into());
-        self
+    /// `SslCaCertificateArn` (optional).
+    pub fn ssl_ca_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SslCaCertificateArn", value.into().to_template()),
+        )
     }
-    /// Sets `SslSecurityProtocol`.
-    pub fn ssl_security_protocol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssl_security_protocol = Some(value.into());
-        self
+    /// `SslSecurityProtocol` (optional).
+    pub fn ssl_security_protocol(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SslSecurityProtocol", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RedisSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_password {
-            m.insert("AuthPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auth_type {
-            m.insert("AuthType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auth_user_name {
-            m.insert("AuthUserName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_name {
-            m.insert("ServerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_ca_certificate_arn {
-            m.insert("SslCaCertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_security_protocol {
-            m.insert("SslSecurityProtocol".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedisSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RedisSettings);
-
-/// Property type `RedshiftSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct RedshiftSettings {
-    /// `AcceptAnyDate` (optional).
-    pub accept_any_date: Option<Value<bool>>,
-    /// `AfterConnectScript` (optional).
-    pub after_connect_script: Option<Value<String>>,
-    /// `BucketFolder` (optional).
-    pub bucket_folder: Option<Value<String>>,
-    /// `BucketName` (optional).
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `CaseSensitiveNames` (optional).
-    pub case_sensitive_names: Option<Value<bool>>,
-    /// `CompUpdate` (optional).
-    pub comp_update: Option<Value<bool>>,
-    /// `ConnectionTimeout` (optional).
-    pub connection_timeout: Option<Value<i64>>,
-    /// `DateFormat` (optional).
-    pub date_format: Option<Value<String>>,
-    /// `EmptyAsNull` (optional).
-    pub empty_as_null: Option<Value<bool>>,
-    /// `EncryptionMode` (optional).
-    pub encryption_mode: Option<Value<String>>,
-    /// `ExplicitIds` (optional).
-    pub explicit_ids: Option<Value<bool>>,
-    /// `FileTransferUploadStreams` (optional).
-    pub file_transfer_upload_streams: Option<Value<i64>>,
-    /// `LoadTimeout` (optional).
-    pub load_timeout: Option<Value<i64>>,
-    /// `MapBooleanAsBoolean` (optional).
-    pub map_boolean_as_boolean: Option<Value<bool>>,
-    /// `MaxFileSize` (optional).
-    pub max_file_size: Option<Value<i64>>,
-    /// `RemoveQuotes` (optional).
-    pub remove_quotes: Option<Value<bool>>,
-    /// `ReplaceChars` (optional).
-    pub replace_chars: Option<Value<String>>,
-    /// `ReplaceInvalidChars` (optional).
-    pub replace_invalid_chars: Option<Value<String>>,
-    /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
-    /// `ServerSideEncryptionKmsKeyId` (optional).
-    pub server_side_encryption_kms_key_id: Option<Value<String>>,
-    /// `ServiceAccessRoleArn` (optional).
-    pub service_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `TimeFormat` (optional).
-    pub time_format: Option<Value<String>>,
-    /// `TrimBlanks` (optional).
-    pub trim_blanks: Option<Value<bool>>,
-    /// `TruncateColumns` (optional).
-    pub truncate_columns: Option<Value<bool>>,
-    /// `WriteBufferSize` (optional).
-    pub write_buffer_size: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RedshiftSettings` of `AWS::DMS::Endpoint`.
+    RedshiftSettings(default)
 }
 
 impl RedshiftSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            accept_any_date: None,
-            after_connect_script: None,
-            bucket_folder: None,
-            bucket_name: None,
-            case_sensitive_names: None,
-            comp_update: None,
-            connection_timeout: None,
-            date_format: None,
-            empty_as_null: None,
-            encryption_mode: None,
-            explicit_ids: None,
-            file_transfer_upload_streams: None,
-            load_timeout: None,
-            map_boolean_as_boolean: None,
-            max_file_size: None,
-            remove_quotes: None,
-            replace_chars: None,
-            replace_invalid_chars: None,
-            secrets_manager_access_role_arn: None,
-            secrets_manager_secret_id: None,
-            server_side_encryption_kms_key_id: None,
-            service_access_role_arn: None,
-            time_format: None,
-            trim_blanks: None,
-            truncate_columns: None,
-            write_buffer_size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcceptAnyDate`.
-    pub fn accept_any_date(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.accept_any_date = Some(value.into());
-        self
+    /// `AcceptAnyDate` (optional).
+    pub fn accept_any_date(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AcceptAnyDate", value.into().to_template()))
     }
-    /// Sets `AfterConnectScript`.
-    pub fn after_connect_script(mut self, value: impl Into<Value<String>>) -> Self {
-        self.after_connect_script = Some(value.into());
-        self
+    /// `AfterConnectScript` (optional).
+    pub fn after_connect_script(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AfterConnectScript", value.into().to_template()),
+        )
     }
-    /// Sets `BucketFolder`.
-    pub fn bucket_folder(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_folder = Some(value.into());
-        self
-    }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
-    }
-    /// Sets `CaseSensitiveNames`.
-    pub fn case_sensitive_names(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.case_sensitive_names = Some(value.into());
-        self
-    }
-    /// Sets `CompUpdate`.
-    pub fn comp_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.comp_update = Some(value.into());
-        self
-    }
-    /// Sets `ConnectionTimeout`.
-    pub fn connection_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.connection_timeout = Some(value.into());
-        self
-    }
-    /// Sets `DateFormat`.
-    pub fn date_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_format = Some(value.into());
-        self
-    }
-    /// Sets `EmptyAsNull`.
-    pub fn empty_as_null(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.empty_as_null = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionMode`.
-    pub fn encryption_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_mode = Some(value.into());
-        self
-    }
-    /// Sets `ExplicitIds`.
-    pub fn explicit_ids(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.explicit_ids = Some(value.into());
-        self
-    }
-    /// Sets `FileTransferUploadStreams`.
-    pub fn file_transfer_upload_streams(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.file_transfer_upload_streams = Some(value.into());
-        self
-    }
-    /// Sets `LoadTimeout`.
-    pub fn load_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.load_timeout = Some(value.into());
-        self
-    }
-    /// Sets `MapBooleanAsBoolean`.
-    pub fn map_boolean_as_boolean(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.map_boolean_as_boolean = Some(value.into());
-        self
-    }
-    /// Sets `MaxFileSize`.
-    pub fn max_file_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_file_size = Some(value.into());
-        self
-    }
-    /// Sets `RemoveQuotes`.
-    pub fn remove_quotes(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.remove_quotes = Some(value.into());
-        self
-    }
-    /// Sets `ReplaceChars`.
-    pub fn replace_chars(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replace_chars = Some(value.into());
-        self
-    }
-    /// Sets `ReplaceInvalidChars`.
-    pub fn replace_invalid_chars(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replace_invalid_chars = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryptionKmsKeyId`.
-    pub fn server_side_encryption_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_side_encryption_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `ServiceAccessRoleArn`.
-    pub fn service_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_access_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `TimeFormat`.
-    pub fn time_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time_format = Some(value.into());
-        self
-    }
-    /// Sets `TrimBlanks`.
-    pub fn trim_blanks(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.trim_blanks = Some(value.into());
-        self
-    }
-    /// Sets `TruncateColumns`.
-    pub fn truncate_columns(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.truncate_columns = Some(value.into());
-        self
-    }
-    /// Sets `WriteBufferSize`.
-    pub fn write_buffer_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.write_buffer_size = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RedshiftSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_any_date {
-            m.insert("AcceptAnyDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.after_connect_script {
-            m.insert("AfterConnectScript".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_folder {
-            m.insert("BucketFolder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.case_sensitive_names {
-            m.insert("CaseSensitiveNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comp_update {
-            m.insert("CompUpdate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_timeout {
-            m.insert("ConnectionTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.date_format {
-            m.insert("DateFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.empty_as_null {
-            m.insert("EmptyAsNull".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_mode {
-            m.insert("EncryptionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.explicit_ids {
-            m.insert("ExplicitIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_transfer_upload_streams {
-            m.insert("FileTransferUploadStreams".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_timeout {
-            m.insert("LoadTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.map_boolean_as_boolean {
-            m.insert("MapBooleanAsBoolean".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_file_size {
-            m.insert("MaxFileSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remove_quotes {
-            m.insert("RemoveQuotes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replace_chars {
-            m.insert("ReplaceChars".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replace_invalid_chars {
-            m.insert("ReplaceInvalidChars".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_side_encryption_kms_key_id {
-            m.insert("ServerSideEncryptionKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_access_role_arn {
-            m.insert("ServiceAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_format {
-            m.insert("TimeFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trim_blanks {
-            m.insert("TrimBlanks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.truncate_columns {
-            m.insert("TruncateColumns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_buffer_size {
-            m.insert("WriteBufferSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RedshiftSettings);
-
-/// Property type `S3Settings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct S3Settings {
-    /// `AddColumnName` (optional).
-    pub add_column_name: Option<Value<bool>>,
-    /// `AddTrailingPaddingCharacter` (optional).
-    pub add_trailing_padding_character: Option<Value<bool>>,
     /// `BucketFolder` (optional).
-    pub bucket_folder: Option<Value<String>>,
+    pub fn bucket_folder(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "BucketFolder", value.into().to_template()))
+    }
     /// `BucketName` (optional).
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `CannedAclForObjects` (optional).
-    pub canned_acl_for_objects: Option<Value<String>>,
-    /// `CdcInsertsAndUpdates` (optional).
-    pub cdc_inserts_and_updates: Option<Value<bool>>,
-    /// `CdcInsertsOnly` (optional).
-    pub cdc_inserts_only: Option<Value<bool>>,
-    /// `CdcMaxBatchInterval` (optional).
-    pub cdc_max_batch_interval: Option<Value<i64>>,
-    /// `CdcMinFileSize` (optional).
-    pub cdc_min_file_size: Option<Value<i64>>,
-    /// `CdcPath` (optional).
-    pub cdc_path: Option<Value<String>>,
-    /// `CompressionType` (optional).
-    pub compression_type: Option<Value<String>>,
-    /// `CsvDelimiter` (optional).
-    pub csv_delimiter: Option<Value<String>>,
-    /// `CsvNoSupValue` (optional).
-    pub csv_no_sup_value: Option<Value<String>>,
-    /// `CsvNullValue` (optional).
-    pub csv_null_value: Option<Value<String>>,
-    /// `CsvRowDelimiter` (optional).
-    pub csv_row_delimiter: Option<Value<String>>,
-    /// `DataFormat` (optional).
-    pub data_format: Option<Value<String>>,
-    /// `DataPageSize` (optional).
-    pub data_page_size: Option<Value<i64>>,
-    /// `DatePartitionDelimiter` (optional).
-    pub date_partition_delimiter: Option<Value<String>>,
-    /// `DatePartitionEnabled` (optional).
-    pub date_partition_enabled: Option<Value<bool>>,
-    /// `DatePartitionSequence` (optional).
-    pub date_partition_sequence: Option<Value<String>>,
-    /// `DatePartitionTimezone` (optional).
-    pub date_partition_timezone: Option<Value<String>>,
-    /// `DictPageSizeLimit` (optional).
-    pub dict_page_size_limit: Option<Value<i64>>,
-    /// `EnableStatistics` (optional).
-    pub enable_statistics: Option<Value<bool>>,
-    /// `EncodingType` (optional).
-    pub encoding_type: Option<Value<String>>,
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(3, "BucketName", value.into().to_template()))
+    }
+    /// `CaseSensitiveNames` (optional).
+    pub fn case_sensitive_names(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CaseSensitiveNames", value.into().to_template()),
+        )
+    }
+    /// `CompUpdate` (optional).
+    pub fn comp_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "CompUpdate", value.into().to_template()))
+    }
+    /// `ConnectionTimeout` (optional).
+    pub fn connection_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ConnectionTimeout", value.into().to_template()),
+        )
+    }
+    /// `DateFormat` (optional).
+    pub fn date_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "DateFormat", value.into().to_template()))
+    }
+    /// `EmptyAsNull` (optional).
+    pub fn empty_as_null(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "EmptyAsNull", value.into().to_template()))
+    }
     /// `EncryptionMode` (optional).
-    pub encryption_mode: Option<Value<String>>,
-    /// `ExpectedBucketOwner` (optional).
-    pub expected_bucket_owner: Option<Value<String>>,
-    /// `ExternalTableDefinition` (optional).
-    pub external_table_definition: Option<Value<String>>,
-    /// `GlueCatalogGeneration` (optional).
-    pub glue_catalog_generation: Option<Value<bool>>,
-    /// `IgnoreHeaderRows` (optional).
-    pub ignore_header_rows: Option<Value<i64>>,
-    /// `IncludeOpForFullLoad` (optional).
-    pub include_op_for_full_load: Option<Value<bool>>,
+    pub fn encryption_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "EncryptionMode", value.into().to_template()))
+    }
+    /// `ExplicitIds` (optional).
+    pub fn explicit_ids(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(10, "ExplicitIds", value.into().to_template()))
+    }
+    /// `FileTransferUploadStreams` (optional).
+    pub fn file_transfer_upload_streams(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "FileTransferUploadStreams", value.into().to_template()),
+        )
+    }
+    /// `LoadTimeout` (optional).
+    pub fn load_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "LoadTimeout", value.into().to_template()))
+    }
+    /// `MapBooleanAsBoolean` (optional).
+    pub fn map_boolean_as_boolean(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(13, "MapBooleanAsBoolean", value.into().to_template()),
+        )
+    }
     /// `MaxFileSize` (optional).
-    pub max_file_size: Option<Value<i64>>,
-    /// `ParquetTimestampInMillisecond` (optional).
-    pub parquet_timestamp_in_millisecond: Option<Value<bool>>,
-    /// `ParquetVersion` (optional).
-    pub parquet_version: Option<Value<String>>,
-    /// `PreserveTransactions` (optional).
-    pub preserve_transactions: Option<Value<bool>>,
-    /// `Rfc4180` (optional).
-    pub rfc4180: Option<Value<bool>>,
-    /// `RowGroupLength` (optional).
-    pub row_group_length: Option<Value<i64>>,
+    pub fn max_file_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(14, "MaxFileSize", value.into().to_template()))
+    }
+    /// `RemoveQuotes` (optional).
+    pub fn remove_quotes(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(15, "RemoveQuotes", value.into().to_template()))
+    }
+    /// `ReplaceChars` (optional).
+    pub fn replace_chars(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "ReplaceChars", value.into().to_template()))
+    }
+    /// `ReplaceInvalidChars` (optional).
+    pub fn replace_invalid_chars(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "ReplaceInvalidChars", value.into().to_template()),
+        )
+    }
+    /// `SecretsManagerAccessRoleArn` (optional).
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(
+            18,
+            "SecretsManagerAccessRoleArn",
+            value.into().to_template(),
+        ))
+    }
+    /// `SecretsManagerSecretId` (optional).
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SecretsManagerSecretId", value.into().to_template()),
+        )
+    }
     /// `ServerSideEncryptionKmsKeyId` (optional).
-    pub server_side_encryption_kms_key_id: Option<Value<String>>,
+    pub fn server_side_encryption_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            20,
+            "ServerSideEncryptionKmsKeyId",
+            value.into().to_template(),
+        ))
+    }
     /// `ServiceAccessRoleArn` (optional).
-    pub service_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `TimestampColumnName` (optional).
-    pub timestamp_column_name: Option<Value<String>>,
-    /// `UseCsvNoSupValue` (optional).
-    pub use_csv_no_sup_value: Option<Value<bool>>,
-    /// `UseTaskStartTimeForFullLoadTimestamp` (optional).
-    pub use_task_start_time_for_full_load_timestamp: Option<Value<bool>>,
+    pub fn service_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(21, "ServiceAccessRoleArn", value.into().to_template()),
+        )
+    }
+    /// `TimeFormat` (optional).
+    pub fn time_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(22, "TimeFormat", value.into().to_template()))
+    }
+    /// `TrimBlanks` (optional).
+    pub fn trim_blanks(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(23, "TrimBlanks", value.into().to_template()))
+    }
+    /// `TruncateColumns` (optional).
+    pub fn truncate_columns(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(24, "TruncateColumns", value.into().to_template()),
+        )
+    }
+    /// `WriteBufferSize` (optional).
+    pub fn write_buffer_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(25, "WriteBufferSize", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `S3Settings` of `AWS::DMS::Endpoint`.
+    S3Settings(default)
 }
 
 impl S3Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add_column_name: None,
-            add_trailing_padding_character: None,
-            bucket_folder: None,
-            bucket_name: None,
-            canned_acl_for_objects: None,
-            cdc_inserts_and_updates: None,
-            cdc_inserts_only: None,
-            cdc_max_batch_interval: None,
-            cdc_min_file_size: None,
-            cdc_path: None,
-            compression_type: None,
-            csv_delimiter: None,
-            csv_no_sup_value: None,
-            csv_null_value: None,
-            csv_row_delimiter: None,
-            data_format: None,
-            data_page_size: None,
-            date_partition_delimiter: None,
-            date_partition_enabled: None,
-            date_partition_sequence: None,
-            date_partition_timezone: None,
-            dict_page_size_limit: None,
-            enable_statistics: None,
-            encoding_type: None,
-            encryption_mode: None,
-            expected_bucket_owner: None,
-            external_table_definition: None,
-            glue_catalog_generation: None,
-            ignore_header_rows: None,
-            include_op_for_full_load: None,
-            max_file_size: None,
-            parquet_timestamp_in_millisecond: None,
-            parquet_version: None,
-            preserve_transactions: None,
-            rfc4180: None,
-            row_group_length: None,
-            server_side_encryption_kms_key_id: None,
-            service_access_role_arn: None,
-            timestamp_column_name: None,
-            use_csv_no_sup_value: None,
-            use_task_start_time_for_full_load_timestamp: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AddColumnName`.
-    pub fn add_column_name(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.add_column_name = Some(value.into());
-        self
+    /// `AddColumnName` (optional).
+    pub fn add_column_name(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AddColumnName", value.into().to_template()))
     }
-    /// Sets `AddTrailingPaddingCharacter`.
-    pub fn add_trailing_padding_character(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.add_trailing_padding_character = Some(value.into());
-        self
+    /// `AddTrailingPaddingCharacter` (optional).
+    pub fn add_trailing_padding_character(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AddTrailingPaddingCharacter", value.into().to_template()),
+        )
     }
-    /// Sets `BucketFolder`.
-    pub fn bucket_folder(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_folder = Some(value.into());
-        self
+    /// `BucketFolder` (optional).
+    pub fn bucket_folder(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "BucketFolder", value.into().to_template()))
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
+    /// `BucketName` (optional).
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(3, "BucketName", value.into().to_template()))
     }
-    /// Sets `CannedAclForObjects`.
-    pub fn canned_acl_for_objects(mut self, value: impl Into<Value<String>>) -> Self {
-        self.canned_acl_for_objects = Some(value.into());
-        self
+    /// `CannedAclForObjects` (optional).
+    pub fn canned_acl_for_objects(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CannedAclForObjects", value.into().to_template()),
+        )
     }
-    /// Sets `CdcInsertsAndUpdates`.
-    pub fn cdc_inserts_and_updates(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cdc_inserts_and_updates = Some(value.into());
-        self
+    /// `CdcInsertsAndUpdates` (optional).
+    pub fn cdc_inserts_and_updates(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CdcInsertsAndUpdates", value.into().to_template()),
+        )
     }
-    /// Sets `CdcInsertsOnly`.
-    pub fn cdc_inserts_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cdc_inserts_only = Some(value.into());
-        self
+    /// `CdcInsertsOnly` (optional).
+    pub fn cdc_inserts_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "CdcInsertsOnly", value.into().to_template()))
     }
-    /// Sets `CdcMaxBatchInterval`.
-    pub fn cdc_max_batch_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cdc_max_batch_interval = Some(value.into());
-        self
+    /// `CdcMaxBatchInterval` (optional).
+    pub fn cdc_max_batch_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "CdcMaxBatchInterval", value.into().to_template()),
+        )
     }
-    /// Sets `CdcMinFileSize`.
-    pub fn cdc_min_file_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cdc_min_file_size = Some(value.into());
-        self
+    /// `CdcMinFileSize` (optional).
+    pub fn cdc_min_file_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "CdcMinFileSize", value.into().to_template()))
     }
-    /// Sets `CdcPath`.
-    pub fn cdc_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cdc_path = Some(value.into());
-        self
+    /// `CdcPath` (optional).
+    pub fn cdc_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "CdcPath", value.into().to_template()))
     }
-    /// Sets `CompressionType`.
-    pub fn compression_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.compression_type = Some(value.into());
-        self
+    /// `CompressionType` (optional).
+    pub fn compression_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "CompressionType", value.into().to_template()),
+        )
     }
-    /// Sets `CsvDelimiter`.
-    pub fn csv_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.csv_delimiter = Some(value.into());
-        self
+    /// `CsvDelimiter` (optional).
+    pub fn csv_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "CsvDelimiter", value.into().to_template()))
     }
-    /// Sets `CsvNoSupValue`.
-    pub fn csv_no_sup_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.csv_no_sup_value = Some(value.into());
-        self
+    /// `CsvNoSupValue` (optional).
+    pub fn csv_no_sup_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "CsvNoSupValue", value.into().to_template()))
     }
-    /// Sets `CsvNullValue`.
-    pub fn csv_null_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.csv_null_value = Some(value.into());
-        self
+    /// `CsvNullValue` (optional).
+    pub fn csv_null_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "CsvNullValue", value.into().to_template()))
     }
-    /// Sets `CsvRowDelimiter`.
-    pub fn csv_row_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.csv_row_delimiter = Some(value.into());
-        self
+    /// `CsvRowDelimiter` (optional).
+    pub fn csv_row_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "CsvRowDelimiter", value.into().to_template()),
+        )
     }
-    /// Sets `DataFormat`.
-    pub fn data_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_format = Some(value.into());
-        self
+    /// `DataFormat` (optional).
+    pub fn data_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "DataFormat", value.into().to_template()))
     }
-    /// Sets `DataPageSize`.
-    pub fn data_page_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.data_page_size = Some(value.into());
-        self
+    /// `DataPageSize` (optional).
+    pub fn data_page_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(16, "DataPageSize", value.into().to_template()))
     }
-    /// Sets `DatePartitionDelimiter`.
-    pub fn date_partition_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_partition_delimiter = Some(value.into());
-        self
+    /// `DatePartitionDelimiter` (optional).
+    pub fn date_partition_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "DatePartitionDelimiter", value.into().to_template()),
+        )
     }
-    /// Sets `DatePartitionEnabled`.
-    pub fn date_partition_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.date_partition_enabled = Some(value.into());
-        self
+    /// `DatePartitionEnabled` (optional).
+    pub fn date_partition_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(18, "DatePartitionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `DatePartitionSequence`.
-    pub fn date_partition_sequence(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_partition_sequence = Some(value.into());
-        self
+    /// `DatePartitionSequence` (optional).
+    pub fn date_partition_sequence(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "DatePartitionSequence", value.into().to_template()),
+        )
     }
-    /// Sets `DatePartitionTimezone`.
-    pub fn date_partition_timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_partition_timezone = Some(value.into());
-        self
+    /// `DatePartitionTimezone` (optional).
+    pub fn date_partition_timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(20, "DatePartitionTimezone", value.into().to_template()),
+        )
     }
-    /// Sets `DictPageSizeLimit`.
-    pub fn dict_page_size_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dict_page_size_limit = Some(value.into());
-        self
+    /// `DictPageSizeLimit` (optional).
+    pub fn dict_page_size_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(21, "DictPageSizeLimit", value.into().to_template()),
+        )
     }
-    /// Sets `EnableStatistics`.
-    pub fn enable_statistics(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_statistics = Some(value.into());
-        self
+    /// `EnableStatistics` (optional).
+    pub fn enable_statistics(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(22, "EnableStatistics", value.into().to_template()),
+        )
     }
-    /// Sets `EncodingType`.
-    pub fn encoding_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encoding_type = Some(value.into());
-        self
+    /// `EncodingType` (optional).
+    pub fn encoding_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(23, "EncodingType", value.into().to_template()))
     }
-    /// Sets `EncryptionMode`.
-    pub fn encryption_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_mode = Some(value.into());
-        self
+    /// `EncryptionMode` (optional).
+    pub fn encryption_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(24, "EncryptionMode", value.into().to_template()),
+        )
     }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
+    /// `ExpectedBucketOwner` (optional).
+    pub fn expected_bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(25, "ExpectedBucketOwner", value.into().to_template()),
+        )
     }
-    /// Sets `ExternalTableDefinition`.
-    pub fn external_table_definition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.external_table_definition = Some(value.into());
-        self
+    /// `ExternalTableDefinition` (optional).
+    pub fn external_table_definition(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(26, "ExternalTableDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `GlueCatalogGeneration`.
-    pub fn glue_catalog_generation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.glue_catalog_generation = Some(value.into());
-        self
+    /// `GlueCatalogGeneration` (optional).
+    pub fn glue_catalog_generation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(27, "GlueCatalogGeneration", value.into().to_template()),
+        )
     }
-    /// Sets `IgnoreHeaderRows`.
-    pub fn ignore_header_rows(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ignore_header_rows = Some(value.into());
-        self
+    /// `IgnoreHeaderRows` (optional).
+    pub fn ignore_header_rows(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(28, "IgnoreHeaderRows", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeOpForFullLoad`.
-    pub fn include_op_for_full_load(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_op_for_full_load = Some(value.into());
-        self
+    /// `IncludeOpForFullLoad` (optional).
+    pub fn include_op_for_full_load(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(29, "IncludeOpForFullLoad", value.into().to_template()),
+        )
     }
-    /// Sets `MaxFileSize`.
-    pub fn max_file_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_file_size = Some(value.into());
-        self
+    /// `MaxFileSize` (optional).
+    pub fn max_file_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(30, "MaxFileSize", value.into().to_template()))
     }
-    /// Sets `ParquetTimestampInMillisecond`.
-    pub fn parquet_timestamp_in_millisecond(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.parquet_timestamp_in_millisecond = Some(value.into());
-        self
+    /// `ParquetTimestampInMillisecond` (optional).
+    pub fn parquet_timestamp_in_millisecond(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            31,
+            "ParquetTimestampInMillisecond",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ParquetVersion`.
-    pub fn parquet_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parquet_version = Some(value.into());
-        self
+    /// `ParquetVersion` (optional).
+    pub fn parquet_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(32, "ParquetVersion", value.into().to_template()),
+        )
     }
-    /// Sets `PreserveTransactions`.
-    pub fn preserve_transactions(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.preserve_transactions = Some(value.into());
-        self
+    /// `PreserveTransactions` (optional).
+    pub fn preserve_transactions(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(33, "PreserveTransactions", value.into().to_template()),
+        )
     }
-    /// Sets `Rfc4180`.
-    pub fn rfc4180(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.rfc4180 = Some(value.into());
-        self
+    /// `Rfc4180` (optional).
+    pub fn rfc4180(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(34, "Rfc4180", value.into().to_template()))
     }
-    /// Sets `RowGroupLength`.
-    pub fn row_group_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.row_group_length = Some(value.into());
-        self
+    /// `RowGroupLength` (optional).
+    pub fn row_group_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(35, "RowGroupLength", value.into().to_template()),
+        )
     }
-    /// Sets `ServerSideEncryptionKmsKeyId`.
-    pub fn server_side_encryption_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_side_encryption_kms_key_id = Some(value.into());
-        self
+    /// `ServerSideEncryptionKmsKeyId` (optional).
+    pub fn server_side_encryption_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            36,
+            "ServerSideEncryptionKmsKeyId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ServiceAccessRoleArn`.
-    pub fn service_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_access_role_arn = Some(value.into());
-        self
+    /// `ServiceAccessRoleArn` (optional).
+    pub fn service_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(37, "ServiceAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `TimestampColumnName`.
-    pub fn timestamp_column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timestamp_column_name = Some(value.into());
-        self
+    /// `TimestampColumnName` (optional).
+    pub fn timestamp_column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(38, "TimestampColumnName", value.into().to_template()),
+        )
     }
-    /// Sets `UseCsvNoSupValue`.
-    pub fn use_csv_no_sup_value(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_csv_no_sup_value = Some(value.into());
-        self
+    /// `UseCsvNoSupValue` (optional).
+    pub fn use_csv_no_sup_value(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(39, "UseCsvNoSupValue", value.into().to_template()),
+        )
     }
-    /// Sets `UseTaskStartTimeForFullLoadTimestamp`.
+    /// `UseTaskStartTimeForFullLoadTimestamp` (optional).
     pub fn use_task_start_time_for_full_load_timestamp(
-        mut self,
+        self,
         value: impl Into<Value<bool>>,
     ) -> Self {
-        self.use_task_start_time_for_full_load_timestamp = Some(value.into());
-        self
+        Self(self.0.with(
+            40,
+            "UseTaskStartTimeForFullLoadTimestamp",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for S3Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_column_name {
-            m.insert("AddColumnName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.add_trailing_padding_character {
-            m.insert("AddTrailingPaddingCharacter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_folder {
-            m.insert("BucketFolder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.canned_acl_for_objects {
-            m.insert("CannedAclForObjects".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdc_inserts_and_updates {
-            m.insert("CdcInsertsAndUpdates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdc_inserts_only {
-            m.insert("CdcInsertsOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdc_max_batch_interval {
-            m.insert("CdcMaxBatchInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdc_min_file_size {
-            m.insert("CdcMinFileSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdc_path {
-            m.insert("CdcPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compression_type {
-            m.insert("CompressionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.csv_delimiter {
-            m.insert("CsvDelimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.csv_no_sup_value {
-            m.insert("CsvNoSupValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.csv_null_value {
-            m.insert("CsvNullValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.csv_row_delimiter {
-            m.insert("CsvRowDelimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_format {
-            m.insert("DataFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_page_size {
-            m.insert("DataPageSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.date_partition_delimiter {
-            m.insert("DatePartitionDelimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.date_partition_enabled {
-            m.insert("DatePartitionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.date_partition_sequence {
-            m.insert("DatePartitionSequence".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.date_partition_timezone {
-            m.insert("DatePartitionTimezone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dict_page_size_limit {
-            m.insert("DictPageSizeLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_statistics {
-            m.insert("EnableStatistics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encoding_type {
-            m.insert("EncodingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_mode {
-            m.insert("EncryptionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expected_bucket_owner {
-            m.insert("ExpectedBucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_table_definition {
-            m.insert("ExternalTableDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.glue_catalog_generation {
-            m.insert("GlueCatalogGeneration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_header_rows {
-            m.insert("IgnoreHeaderRows".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_op_for_full_load {
-            m.insert("IncludeOpForFullLoad".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_file_size {
-            m.insert("MaxFileSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parquet_timestamp_in_millisecond {
-            m.insert("ParquetTimestampInMillisecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parquet_version {
-            m.insert("ParquetVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preserve_transactions {
-            m.insert("PreserveTransactions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rfc4180 {
-            m.insert("Rfc4180".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.row_group_length {
-            m.insert("RowGroupLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_side_encryption_kms_key_id {
-            m.insert("ServerSideEncryptionKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_access_role_arn {
-            m.insert("ServiceAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestamp_column_name {
-            m.insert("TimestampColumnName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_csv_no_sup_value {
-            m.insert("UseCsvNoSupValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_task_start_time_for_full_load_timestamp {
-            m.insert(
-                "UseTaskStartTimeForFullLoadTimestamp".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Settings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Settings);
-
-/// Property type `SybaseSettings` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct SybaseSettings {
-    /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SybaseSettings` of `AWS::DMS::Endpoint`.
+    SybaseSettings(default)
 }
 
 impl SybaseSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            secrets_manager_access_role_arn: None,
-            secrets_manager_secret_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
+    /// `SecretsManagerAccessRoleArn` (optional).
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecretsManagerAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
+    /// `SecretsManagerSecretId` (optional).
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecretsManagerSecretId", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SybaseSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SybaseSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SybaseSettings);
-
-/// Property type `Tag` of `AWS::DMS::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

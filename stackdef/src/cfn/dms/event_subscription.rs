@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DMS::EventSubscription`.
-#[derive(Debug, Clone)]
-pub struct EventSubscription {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventSubscription {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventSubscription {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventSubscription {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::EventSubscription`.
+    EventSubscription("AWS::DMS::EventSubscription", EventSubscriptionProps)
 }
 
 impl EventSubscription {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::EventSubscription";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventSubscriptionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DmsEventSubscriptionId> {
         self.resource.ref_value()
@@ -82,138 +34,92 @@ impl EventSubscription {
     pub fn attr_id(&self) -> Value<ids::DmsEventSubscriptionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `EventCategories` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_categories(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("EventCategories", value.into())
+    }
+
+    /// Replaces `SnsTopicArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_topic_arn(&self, value: impl Into<Value<ids::TopicArn>>) {
+        self.resource.set_property("SnsTopicArn", value.into())
+    }
+
+    /// Replaces `SourceIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SourceIds", value.into())
+    }
+
+    /// Replaces `SourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceType", value.into())
+    }
+
+    /// Replaces `SubscriptionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscription_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SubscriptionName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::EventSubscription`.
-#[derive(Debug, Clone)]
-pub struct EventSubscriptionProps {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `EventCategories` (optional).
-    pub event_categories: Option<Value<List<String>>>,
-    /// `SnsTopicArn` (required).
-    pub sns_topic_arn: Value<ids::TopicArn>,
-    /// `SourceIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_ids: Option<Value<List<String>>>,
-    /// `SourceType` (optional).
-    pub source_type: Option<Value<String>>,
-    /// `SubscriptionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subscription_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::EventSubscription`.
+    EventSubscriptionProps
 }
 
 impl EventSubscriptionProps {
     /// The required properties: `SnsTopicArn`.
     pub fn new(sns_topic_arn: impl Into<Value<ids::TopicArn>>) -> Self {
-        Self {
-            enabled: None,
-            event_categories: None,
-            sns_topic_arn: sns_topic_arn.into(),
-            source_ids: None,
-            source_type: None,
-            subscription_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "SnsTopicArn", sns_topic_arn.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `EventCategories`.
-    pub fn event_categories(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.event_categories = Some(value.into());
-        self
+    /// `EventCategories` (optional).
+    pub fn event_categories(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EventCategories", value.into().to_template()),
+        )
     }
-    /// Sets `SourceIds`.
-    pub fn source_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.source_ids = Some(value.into());
-        self
+    /// `SourceIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn source_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "SourceIds", value.into().to_template()))
     }
-    /// Sets `SourceType`.
-    pub fn source_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_type = Some(value.into());
-        self
+    /// `SourceType` (optional).
+    pub fn source_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SourceType", value.into().to_template()))
     }
-    /// Sets `SubscriptionName`.
-    pub fn subscription_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subscription_name = Some(value.into());
-        self
+    /// `SubscriptionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subscription_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SubscriptionName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EventSubscriptionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_categories {
-            m.insert("EventCategories".to_owned(), v.to_template());
-        }
-        m.insert("SnsTopicArn".to_owned(), self.sns_topic_arn.to_template());
-        if let Some(v) = &self.source_ids {
-            m.insert("SourceIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_type {
-            m.insert("SourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subscription_name {
-            m.insert("SubscriptionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventSubscriptionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventSubscriptionProps);
-
-/// Property type `Tag` of `AWS::DMS::EventSubscription`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DMS::InstanceProfile`.
-#[derive(Debug, Clone)]
-pub struct InstanceProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InstanceProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InstanceProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InstanceProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::InstanceProfile`.
+    InstanceProfile("AWS::DMS::InstanceProfile", InstanceProfileProps)
 }
 
 impl InstanceProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::InstanceProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InstanceProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InstanceProfileArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DmsInstanceProfileArn> {
         self.resource.ref_value()
@@ -87,317 +39,158 @@ impl InstanceProfile {
     pub fn attr_instance_profile_creation_time(&self) -> Value<String> {
         self.resource.get_att("InstanceProfileCreationTime")
     }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceProfileIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_profile_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InstanceProfileIdentifier", value.into())
+    }
+
+    /// Replaces `InstanceProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InstanceProfileName", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<NetworkType>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `SubnetGroupIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_group_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SubnetGroupIdentifier", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("VpcSecurityGroups", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::InstanceProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceProfileProps {
-    /// `AvailabilityZone` (optional).
-    /// Length: 1..=255 characters.
-    pub availability_zone: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `InstanceProfileIdentifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=255 characters.
-    pub instance_profile_identifier: Option<Value<String>>,
-    /// `InstanceProfileName` (optional).
-    /// Length: 1..=255 characters.
-    pub instance_profile_name: Option<Value<String>>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=255 characters.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `NetworkType` (optional).
-    pub network_type: Option<Value<NetworkType>>,
-    /// `PubliclyAccessible` (optional).
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `SubnetGroupIdentifier` (optional).
-    /// Length: 1..=255 characters.
-    pub subnet_group_identifier: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcSecurityGroups` (optional).
-    pub vpc_security_groups: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::InstanceProfile`.
+    InstanceProfileProps(default)
 }
 
 impl InstanceProfileProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            description: None,
-            instance_profile_identifier: None,
-            instance_profile_name: None,
-            kms_key_arn: None,
-            network_type: None,
-            publicly_accessible: None,
-            subnet_group_identifier: None,
-            tags: None,
-            vpc_security_groups: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `InstanceProfileIdentifier`.
-    pub fn instance_profile_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_profile_identifier = Some(value.into());
-        self
+    /// `InstanceProfileIdentifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 255 characters.
+    pub fn instance_profile_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InstanceProfileIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
+    /// `InstanceProfileName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn instance_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InstanceProfileName", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(4, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<NetworkType>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    pub fn network_type(self, value: impl Into<Value<NetworkType>>) -> Self {
+        Self(self.0.with(5, "NetworkType", value.into().to_template()))
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetGroupIdentifier`.
-    pub fn subnet_group_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subnet_group_identifier = Some(value.into());
-        self
+    /// `SubnetGroupIdentifier` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn subnet_group_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SubnetGroupIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcSecurityGroups`.
-    pub fn vpc_security_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.vpc_security_groups = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_profile_identifier {
-            m.insert("InstanceProfileIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_profile_name {
-            m.insert("InstanceProfileName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_group_identifier {
-            m.insert("SubnetGroupIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_groups {
-            m.insert("VpcSecurityGroups".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcSecurityGroups` (optional).
+    pub fn vpc_security_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "VpcSecurityGroups", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InstanceProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_profile_identifier.check(
-            &path.field("InstanceProfileIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_profile_name.check(
-            &path.field("InstanceProfileName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_type
-            .check(&path.field("NetworkType"), &Rules::NONE, out);
-        self.subnet_group_identifier.check(
-            &path.field("SubnetGroupIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `NetworkType`.
+    NetworkType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `DUAL`
+        Dual = "DUAL",
     }
 }
 
-crate::impl_literal!(InstanceProfileProps);
-
-/// Values of `NetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkType {
-    /// `IPV4`
-    Ipv4,
-    /// `DUAL`
-    Dual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Dual => "DUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "DUAL" => Self::Dual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkType);
-
-/// Property type `Tag` of `AWS::DMS::InstanceProfile`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

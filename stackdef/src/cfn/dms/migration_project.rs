@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DMS::MigrationProject`.
-#[derive(Debug, Clone)]
-pub struct MigrationProject {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MigrationProject {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MigrationProject {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MigrationProject {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::MigrationProject`.
+    MigrationProject("AWS::DMS::MigrationProject", MigrationProjectProps)
 }
 
 impl MigrationProject {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::MigrationProject";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MigrationProjectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MigrationProjectArn` (typed).
     pub fn ref_value(&self) -> Value<ids::MigrationProjectArn> {
         self.resource.ref_value()
@@ -82,451 +34,279 @@ impl MigrationProject {
     pub fn attr_migration_project_arn(&self) -> Value<ids::MigrationProjectArn> {
         self.resource.get_att("MigrationProjectArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceProfileArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_profile_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InstanceProfileArn", value.into())
+    }
+
+    /// Replaces `InstanceProfileIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_profile_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InstanceProfileIdentifier", value.into())
+    }
+
+    /// Replaces `InstanceProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InstanceProfileName", value.into())
+    }
+
+    /// Replaces `MigrationProjectCreationTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_migration_project_creation_time(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MigrationProjectCreationTime", value.into())
+    }
+
+    /// Replaces `MigrationProjectIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_migration_project_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MigrationProjectIdentifier", value.into())
+    }
+
+    /// Replaces `MigrationProjectName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_migration_project_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MigrationProjectName", value.into())
+    }
+
+    /// Replaces `SchemaConversionApplicationAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_conversion_application_attributes(
+        &self,
+        value: impl Into<Value<SchemaConversionApplicationAttributes>>,
+    ) {
+        self.resource
+            .set_property("SchemaConversionApplicationAttributes", value.into())
+    }
+
+    /// Replaces `SourceDataProviderDescriptors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_data_provider_descriptors(
+        &self,
+        value: impl Into<Value<List<DataProviderDescriptor>>>,
+    ) {
+        self.resource
+            .set_property("SourceDataProviderDescriptors", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetDataProviderDescriptors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_data_provider_descriptors(
+        &self,
+        value: impl Into<Value<List<DataProviderDescriptor>>>,
+    ) {
+        self.resource
+            .set_property("TargetDataProviderDescriptors", value.into())
+    }
+
+    /// Replaces `TransformationRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transformation_rules(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransformationRules", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::MigrationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct MigrationProjectProps {
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `InstanceProfileArn` (optional).
-    /// Length: 1..=255 characters.
-    pub instance_profile_arn: Option<Value<String>>,
-    /// `InstanceProfileIdentifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=255 characters.
-    pub instance_profile_identifier: Option<Value<String>>,
-    /// `InstanceProfileName` (optional).
-    /// Length: 1..=255 characters.
-    pub instance_profile_name: Option<Value<String>>,
-    /// `MigrationProjectCreationTime` (optional).
-    /// Length: 1..=40 characters.
-    pub migration_project_creation_time: Option<Value<String>>,
-    /// `MigrationProjectIdentifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=255 characters.
-    pub migration_project_identifier: Option<Value<String>>,
-    /// `MigrationProjectName` (optional).
-    /// Length: 1..=255 characters.
-    pub migration_project_name: Option<Value<String>>,
-    /// `SchemaConversionApplicationAttributes` (optional).
-    pub schema_conversion_application_attributes:
-        Option<Value<SchemaConversionApplicationAttributes>>,
-    /// `SourceDataProviderDescriptors` (optional).
-    pub source_data_provider_descriptors: Option<Value<List<DataProviderDescriptor>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetDataProviderDescriptors` (optional).
-    pub target_data_provider_descriptors: Option<Value<List<DataProviderDescriptor>>>,
-    /// `TransformationRules` (optional).
-    pub transformation_rules: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::MigrationProject`.
+    MigrationProjectProps(default)
 }
 
 impl MigrationProjectProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            instance_profile_arn: None,
-            instance_profile_identifier: None,
-            instance_profile_name: None,
-            migration_project_creation_time: None,
-            migration_project_identifier: None,
-            migration_project_name: None,
-            schema_conversion_application_attributes: None,
-            source_data_provider_descriptors: None,
-            tags: None,
-            target_data_provider_descriptors: None,
-            transformation_rules: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `InstanceProfileArn`.
-    pub fn instance_profile_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_profile_arn = Some(value.into());
-        self
+    /// `InstanceProfileArn` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn instance_profile_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InstanceProfileArn", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceProfileIdentifier`.
-    pub fn instance_profile_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_profile_identifier = Some(value.into());
-        self
+    /// `InstanceProfileIdentifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 255 characters.
+    pub fn instance_profile_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InstanceProfileIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
+    /// `InstanceProfileName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn instance_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InstanceProfileName", value.into().to_template()),
+        )
     }
-    /// Sets `MigrationProjectCreationTime`.
-    pub fn migration_project_creation_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.migration_project_creation_time = Some(value.into());
-        self
+    /// `MigrationProjectCreationTime` (optional).
+    /// Length: 1 to 40 characters.
+    pub fn migration_project_creation_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            4,
+            "MigrationProjectCreationTime",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MigrationProjectIdentifier`.
-    pub fn migration_project_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.migration_project_identifier = Some(value.into());
-        self
+    /// `MigrationProjectIdentifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 255 characters.
+    pub fn migration_project_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MigrationProjectIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `MigrationProjectName`.
-    pub fn migration_project_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.migration_project_name = Some(value.into());
-        self
+    /// `MigrationProjectName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn migration_project_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MigrationProjectName", value.into().to_template()),
+        )
     }
-    /// Sets `SchemaConversionApplicationAttributes`.
+    /// `SchemaConversionApplicationAttributes` (optional).
     pub fn schema_conversion_application_attributes(
-        mut self,
+        self,
         value: impl Into<Value<SchemaConversionApplicationAttributes>>,
     ) -> Self {
-        self.schema_conversion_application_attributes = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "SchemaConversionApplicationAttributes",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SourceDataProviderDescriptors`.
+    /// `SourceDataProviderDescriptors` (optional).
     pub fn source_data_provider_descriptors(
-        mut self,
+        self,
         value: impl Into<Value<List<DataProviderDescriptor>>>,
     ) -> Self {
-        self.source_data_provider_descriptors = Some(value.into());
-        self
+        Self(self.0.with(
+            8,
+            "SourceDataProviderDescriptors",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetDataProviderDescriptors`.
+    /// `TargetDataProviderDescriptors` (optional).
     pub fn target_data_provider_descriptors(
-        mut self,
+        self,
         value: impl Into<Value<List<DataProviderDescriptor>>>,
     ) -> Self {
-        self.target_data_provider_descriptors = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "TargetDataProviderDescriptors",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TransformationRules`.
-    pub fn transformation_rules(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transformation_rules = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MigrationProjectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_profile_arn {
-            m.insert("InstanceProfileArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_profile_identifier {
-            m.insert("InstanceProfileIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_profile_name {
-            m.insert("InstanceProfileName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.migration_project_creation_time {
-            m.insert("MigrationProjectCreationTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.migration_project_identifier {
-            m.insert("MigrationProjectIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.migration_project_name {
-            m.insert("MigrationProjectName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_conversion_application_attributes {
-            m.insert(
-                "SchemaConversionApplicationAttributes".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.source_data_provider_descriptors {
-            m.insert("SourceDataProviderDescriptors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_data_provider_descriptors {
-            m.insert("TargetDataProviderDescriptors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transformation_rules {
-            m.insert("TransformationRules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TransformationRules` (optional).
+    pub fn transformation_rules(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "TransformationRules", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MigrationProjectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_profile_arn.check(
-            &path.field("InstanceProfileArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_profile_identifier.check(
-            &path.field("InstanceProfileIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_profile_name.check(
-            &path.field("InstanceProfileName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.migration_project_creation_time.check(
-            &path.field("MigrationProjectCreationTime"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.migration_project_identifier.check(
-            &path.field("MigrationProjectIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.migration_project_name.check(
-            &path.field("MigrationProjectName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_conversion_application_attributes.check(
-            &path.field("SchemaConversionApplicationAttributes"),
-            &Rules::NONE,
-            out,
-        );
-        self.source_data_provider_descriptors.check(
-            &path.field("SourceDataProviderDescriptors"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_data_provider_descriptors.check(
-            &path.field("TargetDataProviderDescriptors"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MigrationProjectProps);
-
-/// Property type `SchemaConversionApplicationAttributes` of `AWS::DMS::MigrationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaConversionApplicationAttributes {
-    /// `S3BucketPath` (optional).
-    pub s3_bucket_path: Option<Value<String>>,
-    /// `S3BucketRoleArn` (optional).
-    pub s3_bucket_role_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SchemaConversionApplicationAttributes` of `AWS::DMS::MigrationProject`.
+    SchemaConversionApplicationAttributes(default)
 }
 
 impl SchemaConversionApplicationAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_bucket_path: None,
-            s3_bucket_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3BucketPath`.
-    pub fn s3_bucket_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_path = Some(value.into());
-        self
+    /// `S3BucketPath` (optional).
+    pub fn s3_bucket_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "S3BucketPath", value.into().to_template()))
     }
-    /// Sets `S3BucketRoleArn`.
-    pub fn s3_bucket_role_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_role_arn = Some(value.into());
-        self
+    /// `S3BucketRoleArn` (optional).
+    pub fn s3_bucket_role_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "S3BucketRoleArn", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SchemaConversionApplicationAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_bucket_path {
-            m.insert("S3BucketPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket_role_arn {
-            m.insert("S3BucketRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SchemaConversionApplicationAttributes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SchemaConversionApplicationAttributes);
-
-/// Property type `DataProviderDescriptor` of `AWS::DMS::MigrationProject`.
-#[derive(Debug, Clone, Default)]
-pub struct DataProviderDescriptor {
-    /// `DataProviderArn` (optional).
-    pub data_provider_arn: Option<Value<String>>,
-    /// `DataProviderIdentifier` (optional).
-    pub data_provider_identifier: Option<Value<String>>,
-    /// `DataProviderName` (optional).
-    pub data_provider_name: Option<Value<String>>,
-    /// `SecretsManagerAccessRoleArn` (optional).
-    pub secrets_manager_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecretsManagerSecretId` (optional).
-    pub secrets_manager_secret_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataProviderDescriptor` of `AWS::DMS::MigrationProject`.
+    DataProviderDescriptor(default)
 }
 
 impl DataProviderDescriptor {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_provider_arn: None,
-            data_provider_identifier: None,
-            data_provider_name: None,
-            secrets_manager_access_role_arn: None,
-            secrets_manager_secret_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataProviderArn`.
-    pub fn data_provider_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_provider_arn = Some(value.into());
-        self
+    /// `DataProviderArn` (optional).
+    pub fn data_provider_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataProviderArn", value.into().to_template()),
+        )
     }
-    /// Sets `DataProviderIdentifier`.
-    pub fn data_provider_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_provider_identifier = Some(value.into());
-        self
+    /// `DataProviderIdentifier` (optional).
+    pub fn data_provider_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataProviderIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DataProviderName`.
-    pub fn data_provider_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_provider_name = Some(value.into());
-        self
+    /// `DataProviderName` (optional).
+    pub fn data_provider_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DataProviderName", value.into().to_template()),
+        )
     }
-    /// Sets `SecretsManagerAccessRoleArn`.
-    pub fn secrets_manager_access_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.secrets_manager_access_role_arn = Some(value.into());
-        self
+    /// `SecretsManagerAccessRoleArn` (optional).
+    pub fn secrets_manager_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SecretsManagerAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `SecretsManagerSecretId`.
-    pub fn secrets_manager_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secrets_manager_secret_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataProviderDescriptor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_provider_arn {
-            m.insert("DataProviderArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_provider_identifier {
-            m.insert("DataProviderIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_provider_name {
-            m.insert("DataProviderName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_role_arn {
-            m.insert("SecretsManagerAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_secret_id {
-            m.insert("SecretsManagerSecretId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecretsManagerSecretId` (optional).
+    pub fn secrets_manager_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SecretsManagerSecretId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataProviderDescriptor {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataProviderDescriptor);
-
-/// Property type `Tag` of `AWS::DMS::MigrationProject`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DMS::ReplicationConfig`.
-#[derive(Debug, Clone)]
-pub struct ReplicationConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReplicationConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReplicationConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReplicationConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::ReplicationConfig`.
+    ReplicationConfig("AWS::DMS::ReplicationConfig", ReplicationConfigProps)
 }
 
 impl ReplicationConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::ReplicationConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReplicationConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ReplicationConfigArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ReplicationConfigArn> {
         self.resource.ref_value()
@@ -82,34 +34,77 @@ impl ReplicationConfig {
     pub fn attr_replication_config_arn(&self) -> Value<ids::ReplicationConfigArn> {
         self.resource.get_att("ReplicationConfigArn")
     }
+
+    /// Replaces `ComputeConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_config(&self, value: impl Into<Value<ComputeConfig>>) {
+        self.resource.set_property("ComputeConfig", value.into())
+    }
+
+    /// Replaces `ReplicationConfigIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_config_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationConfigIdentifier", value.into())
+    }
+
+    /// Replaces `ReplicationSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_settings(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ReplicationSettings", value.into())
+    }
+
+    /// Replaces `ReplicationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_type(&self, value: impl Into<Value<ReplicationType>>) {
+        self.resource.set_property("ReplicationType", value.into())
+    }
+
+    /// Replaces `ResourceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceIdentifier", value.into())
+    }
+
+    /// Replaces `SourceEndpointArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_endpoint_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceEndpointArn", value.into())
+    }
+
+    /// Replaces `SupplementalSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_supplemental_settings(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("SupplementalSettings", value.into())
+    }
+
+    /// Replaces `TableMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_mappings(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("TableMappings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetEndpointArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_endpoint_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TargetEndpointArn", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::ReplicationConfig`.
-#[derive(Debug, Clone)]
-pub struct ReplicationConfigProps {
-    /// `ComputeConfig` (required).
-    pub compute_config: Value<ComputeConfig>,
-    /// `ReplicationConfigIdentifier` (required).
-    pub replication_config_identifier: Value<String>,
-    /// `ReplicationSettings` (optional).
-    pub replication_settings: Option<Value<serde_json::Value>>,
-    /// `ReplicationType` (required).
-    pub replication_type: Value<ReplicationType>,
-    /// `ResourceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub resource_identifier: Option<Value<String>>,
-    /// `SourceEndpointArn` (required).
-    pub source_endpoint_arn: Value<String>,
-    /// `SupplementalSettings` (optional).
-    pub supplemental_settings: Option<Value<serde_json::Value>>,
-    /// `TableMappings` (required).
-    pub table_mappings: Value<serde_json::Value>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetEndpointArn` (required).
-    pub target_endpoint_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::ReplicationConfig`.
+    ReplicationConfigProps
 }
 
 impl ReplicationConfigProps {
@@ -119,343 +114,137 @@ impl ReplicationConfigProps {
         replication_config_identifier: impl Into<Value<String>>,
         replication_type: impl Into<Value<ReplicationType>>,
         source_endpoint_arn: impl Into<Value<String>>,
-        table_mappings: impl Into<Value<serde_json::Value>>,
+        table_mappings: impl Into<Value<Json>>,
         target_endpoint_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            compute_config: compute_config.into(),
-            replication_config_identifier: replication_config_identifier.into(),
-            replication_settings: None,
-            replication_type: replication_type.into(),
-            resource_identifier: None,
-            source_endpoint_arn: source_endpoint_arn.into(),
-            supplemental_settings: None,
-            table_mappings: table_mappings.into(),
-            tags: None,
-            target_endpoint_arn: target_endpoint_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ComputeConfig", compute_config.into().to_template())
+                .with(
+                    1,
+                    "ReplicationConfigIdentifier",
+                    replication_config_identifier.into().to_template(),
+                )
+                .with(3, "ReplicationType", replication_type.into().to_template())
+                .with(
+                    5,
+                    "SourceEndpointArn",
+                    source_endpoint_arn.into().to_template(),
+                )
+                .with(7, "TableMappings", table_mappings.into().to_template())
+                .with(
+                    9,
+                    "TargetEndpointArn",
+                    target_endpoint_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ReplicationSettings`.
-    pub fn replication_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.replication_settings = Some(value.into());
-        self
+    /// `ReplicationSettings` (optional).
+    pub fn replication_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ReplicationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
+    /// `ResourceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn resource_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ResourceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `SupplementalSettings`.
-    pub fn supplemental_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.supplemental_settings = Some(value.into());
-        self
+    /// `SupplementalSettings` (optional).
+    pub fn supplemental_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SupplementalSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComputeConfig".to_owned(),
-            self.compute_config.to_template(),
-        );
-        m.insert(
-            "ReplicationConfigIdentifier".to_owned(),
-            self.replication_config_identifier.to_template(),
-        );
-        if let Some(v) = &self.replication_settings {
-            m.insert("ReplicationSettings".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ReplicationType".to_owned(),
-            self.replication_type.to_template(),
-        );
-        if let Some(v) = &self.resource_identifier {
-            m.insert("ResourceIdentifier".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceEndpointArn".to_owned(),
-            self.source_endpoint_arn.to_template(),
-        );
-        if let Some(v) = &self.supplemental_settings {
-            m.insert("SupplementalSettings".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TableMappings".to_owned(),
-            self.table_mappings.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetEndpointArn".to_owned(),
-            self.target_endpoint_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ReplicationConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compute_config
-            .check(&path.field("ComputeConfig"), &Rules::NONE, out);
-        self.replication_type
-            .check(&path.field("ReplicationType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationConfigProps);
-
-/// Property type `ComputeConfig` of `AWS::DMS::ReplicationConfig`.
-#[derive(Debug, Clone)]
-pub struct ComputeConfig {
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `DnsNameServers` (optional).
-    pub dns_name_servers: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `MaxCapacityUnits` (required).
-    pub max_capacity_units: Value<i64>,
-    /// `MinCapacityUnits` (optional).
-    pub min_capacity_units: Option<Value<i64>>,
-    /// `MultiAZ` (optional).
-    pub multi_az: Option<Value<bool>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `ReplicationSubnetGroupId` (optional).
-    pub replication_subnet_group_id: Option<Value<String>>,
-    /// `VpcSecurityGroupIds` (optional).
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Property type `ComputeConfig` of `AWS::DMS::ReplicationConfig`.
+    ComputeConfig
 }
 
 impl ComputeConfig {
     /// The required properties: `MaxCapacityUnits`.
     pub fn new(max_capacity_units: impl Into<Value<i64>>) -> Self {
-        Self {
-            availability_zone: None,
-            dns_name_servers: None,
-            kms_key_id: None,
-            max_capacity_units: max_capacity_units.into(),
-            min_capacity_units: None,
-            multi_az: None,
-            preferred_maintenance_window: None,
-            replication_subnet_group_id: None,
-            vpc_security_group_ids: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "MaxCapacityUnits",
+            max_capacity_units.into().to_template(),
+        ))
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `DnsNameServers`.
-    pub fn dns_name_servers(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dns_name_servers = Some(value.into());
-        self
+    /// `DnsNameServers` (optional).
+    pub fn dns_name_servers(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DnsNameServers", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `MinCapacityUnits`.
-    pub fn min_capacity_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_capacity_units = Some(value.into());
-        self
+    /// `MinCapacityUnits` (optional).
+    pub fn min_capacity_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MinCapacityUnits", value.into().to_template()),
+        )
     }
-    /// Sets `MultiAZ`.
-    pub fn multi_az(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_az = Some(value.into());
-        self
+    /// `MultiAZ` (optional).
+    pub fn multi_az(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "MultiAZ", value.into().to_template()))
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationSubnetGroupId`.
-    pub fn replication_subnet_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_subnet_group_id = Some(value.into());
-        self
+    /// `ReplicationSubnetGroupId` (optional).
+    pub fn replication_subnet_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ReplicationSubnetGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ComputeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_name_servers {
-            m.insert("DnsNameServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MaxCapacityUnits".to_owned(),
-            self.max_capacity_units.to_template(),
-        );
-        if let Some(v) = &self.min_capacity_units {
-            m.insert("MinCapacityUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_az {
-            m.insert("MultiAZ".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_subnet_group_id {
-            m.insert("ReplicationSubnetGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ReplicationType`.
+    ReplicationType {
+        /// `full-load`
+        FullLoad = "full-load",
+        /// `full-load-and-cdc`
+        FullLoadAndCdc = "full-load-and-cdc",
+        /// `cdc`
+        Cdc = "cdc",
     }
 }
 
-impl Check for ComputeConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ComputeConfig);
-
-/// Values of `ReplicationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicationType {
-    /// `full-load`
-    FullLoad,
-    /// `full-load-and-cdc`
-    FullLoadAndCdc,
-    /// `cdc`
-    Cdc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["full-load", "full-load-and-cdc", "cdc"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullLoad => "full-load",
-            Self::FullLoadAndCdc => "full-load-and-cdc",
-            Self::Cdc => "cdc",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "full-load" => Self::FullLoad,
-            "full-load-and-cdc" => Self::FullLoadAndCdc,
-            "cdc" => Self::Cdc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicationType::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicationType);
-
-/// Property type `Tag` of `AWS::DMS::ReplicationConfig`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DMS::ReplicationInstance`.
-#[derive(Debug, Clone)]
-pub struct ReplicationInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReplicationInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReplicationInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReplicationInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::ReplicationInstance`.
+    ReplicationInstance("AWS::DMS::ReplicationInstance", ReplicationInstanceProps)
 }
 
 impl ReplicationInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::ReplicationInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReplicationInstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ReplicationInstanceId> {
         self.resource.ref_value()
@@ -94,260 +46,237 @@ impl ReplicationInstance {
         self.resource
             .get_att("ReplicationInstancePrivateIpAddresses")
     }
+
+    /// Replaces `AllocatedStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocated_storage(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("AllocatedStorage", value.into())
+    }
+
+    /// Replaces `AllowMajorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_major_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowMajorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `AutoMinorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_minor_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoMinorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `DnsNameServers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_name_servers(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DnsNameServers", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `MultiAZ` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_az(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("MultiAZ", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `ReplicationInstanceClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_instance_class(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationInstanceClass", value.into())
+    }
+
+    /// Replaces `ReplicationInstanceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_instance_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationInstanceIdentifier", value.into())
+    }
+
+    /// Replaces `ReplicationSubnetGroupIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_subnet_group_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationSubnetGroupIdentifier", value.into())
+    }
+
+    /// Replaces `ResourceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceIdentifier", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::ReplicationInstance`.
-#[derive(Debug, Clone)]
-pub struct ReplicationInstanceProps {
-    /// `AllocatedStorage` (optional).
-    pub allocated_storage: Option<Value<i64>>,
-    /// `AllowMajorVersionUpgrade` (optional).
-    pub allow_major_version_upgrade: Option<Value<bool>>,
-    /// `AutoMinorVersionUpgrade` (optional).
-    pub auto_minor_version_upgrade: Option<Value<bool>>,
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `DnsNameServers` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub dns_name_servers: Option<Value<String>>,
-    /// `EngineVersion` (optional).
-    pub engine_version: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `MultiAZ` (optional).
-    pub multi_az: Option<Value<bool>>,
-    /// `NetworkType` (optional).
-    pub network_type: Option<Value<String>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `PubliclyAccessible` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `ReplicationInstanceClass` (required).
-    pub replication_instance_class: Value<String>,
-    /// `ReplicationInstanceIdentifier` (optional).
-    pub replication_instance_identifier: Option<Value<String>>,
-    /// `ReplicationSubnetGroupIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub replication_subnet_group_identifier: Option<Value<String>>,
-    /// `ResourceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub resource_identifier: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcSecurityGroupIds` (optional).
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::ReplicationInstance`.
+    ReplicationInstanceProps
 }
 
 impl ReplicationInstanceProps {
     /// The required properties: `ReplicationInstanceClass`.
     pub fn new(replication_instance_class: impl Into<Value<String>>) -> Self {
-        Self {
-            allocated_storage: None,
-            allow_major_version_upgrade: None,
-            auto_minor_version_upgrade: None,
-            availability_zone: None,
-            dns_name_servers: None,
-            engine_version: None,
-            kms_key_id: None,
-            multi_az: None,
-            network_type: None,
-            preferred_maintenance_window: None,
-            publicly_accessible: None,
-            replication_instance_class: replication_instance_class.into(),
-            replication_instance_identifier: None,
-            replication_subnet_group_identifier: None,
-            resource_identifier: None,
-            tags: None,
-            vpc_security_group_ids: None,
-        }
+        Self(crate::Properties::new().with(
+            11,
+            "ReplicationInstanceClass",
+            replication_instance_class.into().to_template(),
+        ))
     }
-    /// Sets `AllocatedStorage`.
-    pub fn allocated_storage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.allocated_storage = Some(value.into());
-        self
+    /// `AllocatedStorage` (optional).
+    pub fn allocated_storage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocatedStorage", value.into().to_template()),
+        )
     }
-    /// Sets `AllowMajorVersionUpgrade`.
-    pub fn allow_major_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_major_version_upgrade = Some(value.into());
-        self
+    /// `AllowMajorVersionUpgrade` (optional).
+    pub fn allow_major_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AllowMajorVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_minor_version_upgrade = Some(value.into());
-        self
+    /// `AutoMinorVersionUpgrade` (optional).
+    pub fn auto_minor_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AutoMinorVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `DnsNameServers`.
-    pub fn dns_name_servers(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dns_name_servers = Some(value.into());
-        self
+    /// `DnsNameServers` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn dns_name_servers(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DnsNameServers", value.into().to_template()))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `MultiAZ`.
-    pub fn multi_az(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_az = Some(value.into());
-        self
+    /// `MultiAZ` (optional).
+    pub fn multi_az(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "MultiAZ", value.into().to_template()))
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    pub fn network_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "NetworkType", value.into().to_template()))
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationInstanceIdentifier`.
-    pub fn replication_instance_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_instance_identifier = Some(value.into());
-        self
+    /// `ReplicationInstanceIdentifier` (optional).
+    pub fn replication_instance_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            12,
+            "ReplicationInstanceIdentifier",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReplicationSubnetGroupIdentifier`.
-    pub fn replication_subnet_group_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_subnet_group_identifier = Some(value.into());
-        self
+    /// `ReplicationSubnetGroupIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn replication_subnet_group_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            13,
+            "ReplicationSubnetGroupIdentifier",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
+    /// `ResourceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn resource_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "ResourceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(16, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ReplicationInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocated_storage {
-            m.insert("AllocatedStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_major_version_upgrade {
-            m.insert("AllowMajorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_name_servers {
-            m.insert("DnsNameServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_az {
-            m.insert("MultiAZ".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ReplicationInstanceClass".to_owned(),
-            self.replication_instance_class.to_template(),
-        );
-        if let Some(v) = &self.replication_instance_identifier {
-            m.insert("ReplicationInstanceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_subnet_group_identifier {
-            m.insert(
-                "ReplicationSubnetGroupIdentifier".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.resource_identifier {
-            m.insert("ResourceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicationInstanceProps);
-
-/// Property type `Tag` of `AWS::DMS::ReplicationInstance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

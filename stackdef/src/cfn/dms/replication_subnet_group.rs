@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DMS::ReplicationSubnetGroup`.
-#[derive(Debug, Clone)]
-pub struct ReplicationSubnetGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReplicationSubnetGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReplicationSubnetGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReplicationSubnetGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::ReplicationSubnetGroup`.
+    ReplicationSubnetGroup("AWS::DMS::ReplicationSubnetGroup", ReplicationSubnetGroupProps)
 }
 
 impl ReplicationSubnetGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::ReplicationSubnetGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ReplicationSubnetGroupProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ReplicationSubnetGroupId> {
         self.resource.ref_value()
@@ -86,20 +34,37 @@ impl ReplicationSubnetGroup {
     pub fn attr_id(&self) -> Value<ids::ReplicationSubnetGroupId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ReplicationSubnetGroupDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_subnet_group_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationSubnetGroupDescription", value.into())
+    }
+
+    /// Replaces `ReplicationSubnetGroupIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_subnet_group_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationSubnetGroupIdentifier", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::ReplicationSubnetGroup`.
-#[derive(Debug, Clone)]
-pub struct ReplicationSubnetGroupProps {
-    /// `ReplicationSubnetGroupDescription` (required).
-    pub replication_subnet_group_description: Value<String>,
-    /// `ReplicationSubnetGroupIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub replication_subnet_group_identifier: Option<Value<String>>,
-    /// `SubnetIds` (required).
-    pub subnet_ids: Value<List<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::ReplicationSubnetGroup`.
+    ReplicationSubnetGroupProps
 }
 
 impl ReplicationSubnetGroupProps {
@@ -108,84 +73,29 @@ impl ReplicationSubnetGroupProps {
         replication_subnet_group_description: impl Into<Value<String>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            replication_subnet_group_description: replication_subnet_group_description.into(),
-            replication_subnet_group_identifier: None,
-            subnet_ids: subnet_ids.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ReplicationSubnetGroupDescription",
+                    replication_subnet_group_description.into().to_template(),
+                )
+                .with(2, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
-    /// Sets `ReplicationSubnetGroupIdentifier`.
-    pub fn replication_subnet_group_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_subnet_group_identifier = Some(value.into());
-        self
+    /// `ReplicationSubnetGroupIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn replication_subnet_group_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ReplicationSubnetGroupIdentifier",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationSubnetGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ReplicationSubnetGroupDescription".to_owned(),
-            self.replication_subnet_group_description.to_template(),
-        );
-        if let Some(v) = &self.replication_subnet_group_identifier {
-            m.insert(
-                "ReplicationSubnetGroupIdentifier".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ReplicationSubnetGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicationSubnetGroupProps);
-
-/// Property type `Tag` of `AWS::DMS::ReplicationSubnetGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

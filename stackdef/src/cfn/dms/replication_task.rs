@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DMS::ReplicationTask`.
-#[derive(Debug, Clone)]
-pub struct ReplicationTask {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReplicationTask {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReplicationTask {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReplicationTask {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DMS::ReplicationTask`.
+    ReplicationTask("AWS::DMS::ReplicationTask", ReplicationTaskProps)
 }
 
 impl ReplicationTask {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DMS::ReplicationTask";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReplicationTaskProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ReplicationTaskId> {
         self.resource.ref_value()
@@ -82,41 +34,95 @@ impl ReplicationTask {
     pub fn attr_id(&self) -> Value<ids::ReplicationTaskId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CdcStartPosition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cdc_start_position(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CdcStartPosition", value.into())
+    }
+
+    /// Replaces `CdcStartTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cdc_start_time(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("CdcStartTime", value.into())
+    }
+
+    /// Replaces `CdcStopPosition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cdc_stop_position(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CdcStopPosition", value.into())
+    }
+
+    /// Replaces `MigrationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_migration_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MigrationType", value.into())
+    }
+
+    /// Replaces `ReplicationInstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationInstanceArn", value.into())
+    }
+
+    /// Replaces `ReplicationTaskIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_task_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationTaskIdentifier", value.into())
+    }
+
+    /// Replaces `ReplicationTaskSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_task_settings(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationTaskSettings", value.into())
+    }
+
+    /// Replaces `ResourceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceIdentifier", value.into())
+    }
+
+    /// Replaces `SourceEndpointArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_endpoint_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceEndpointArn", value.into())
+    }
+
+    /// Replaces `TableMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_mappings(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableMappings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetEndpointArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_endpoint_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TargetEndpointArn", value.into())
+    }
+
+    /// Replaces `TaskData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_data(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TaskData", value.into())
+    }
 }
 
-/// Properties of `AWS::DMS::ReplicationTask`.
-#[derive(Debug, Clone)]
-pub struct ReplicationTaskProps {
-    /// `CdcStartPosition` (optional).
-    pub cdc_start_position: Option<Value<String>>,
-    /// `CdcStartTime` (optional).
-    pub cdc_start_time: Option<Value<f64>>,
-    /// `CdcStopPosition` (optional).
-    pub cdc_stop_position: Option<Value<String>>,
-    /// `MigrationType` (required).
-    pub migration_type: Value<String>,
-    /// `ReplicationInstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub replication_instance_arn: Value<String>,
-    /// `ReplicationTaskIdentifier` (optional).
-    pub replication_task_identifier: Option<Value<String>>,
-    /// `ReplicationTaskSettings` (optional).
-    pub replication_task_settings: Option<Value<String>>,
-    /// `ResourceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub resource_identifier: Option<Value<String>>,
-    /// `SourceEndpointArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source_endpoint_arn: Value<String>,
-    /// `TableMappings` (required).
-    pub table_mappings: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetEndpointArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub target_endpoint_arn: Value<String>,
-    /// `TaskData` (optional).
-    pub task_data: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DMS::ReplicationTask`.
+    ReplicationTaskProps
 }
 
 impl ReplicationTaskProps {
@@ -128,153 +134,75 @@ impl ReplicationTaskProps {
         table_mappings: impl Into<Value<String>>,
         target_endpoint_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cdc_start_position: None,
-            cdc_start_time: None,
-            cdc_stop_position: None,
-            migration_type: migration_type.into(),
-            replication_instance_arn: replication_instance_arn.into(),
-            replication_task_identifier: None,
-            replication_task_settings: None,
-            resource_identifier: None,
-            source_endpoint_arn: source_endpoint_arn.into(),
-            table_mappings: table_mappings.into(),
-            tags: None,
-            target_endpoint_arn: target_endpoint_arn.into(),
-            task_data: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "MigrationType", migration_type.into().to_template())
+                .with(
+                    4,
+                    "ReplicationInstanceArn",
+                    replication_instance_arn.into().to_template(),
+                )
+                .with(
+                    8,
+                    "SourceEndpointArn",
+                    source_endpoint_arn.into().to_template(),
+                )
+                .with(9, "TableMappings", table_mappings.into().to_template())
+                .with(
+                    11,
+                    "TargetEndpointArn",
+                    target_endpoint_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CdcStartPosition`.
-    pub fn cdc_start_position(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cdc_start_position = Some(value.into());
-        self
+    /// `CdcStartPosition` (optional).
+    pub fn cdc_start_position(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CdcStartPosition", value.into().to_template()),
+        )
     }
-    /// Sets `CdcStartTime`.
-    pub fn cdc_start_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.cdc_start_time = Some(value.into());
-        self
+    /// `CdcStartTime` (optional).
+    pub fn cdc_start_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "CdcStartTime", value.into().to_template()))
     }
-    /// Sets `CdcStopPosition`.
-    pub fn cdc_stop_position(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cdc_stop_position = Some(value.into());
-        self
+    /// `CdcStopPosition` (optional).
+    pub fn cdc_stop_position(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CdcStopPosition", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationTaskIdentifier`.
-    pub fn replication_task_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_task_identifier = Some(value.into());
-        self
+    /// `ReplicationTaskIdentifier` (optional).
+    pub fn replication_task_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ReplicationTaskIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationTaskSettings`.
-    pub fn replication_task_settings(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_task_settings = Some(value.into());
-        self
+    /// `ReplicationTaskSettings` (optional).
+    pub fn replication_task_settings(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ReplicationTaskSettings", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
+    /// `ResourceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn resource_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ResourceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `TaskData`.
-    pub fn task_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.task_data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationTaskProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cdc_start_position {
-            m.insert("CdcStartPosition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdc_start_time {
-            m.insert("CdcStartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdc_stop_position {
-            m.insert("CdcStopPosition".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MigrationType".to_owned(),
-            self.migration_type.to_template(),
-        );
-        m.insert(
-            "ReplicationInstanceArn".to_owned(),
-            self.replication_instance_arn.to_template(),
-        );
-        if let Some(v) = &self.replication_task_identifier {
-            m.insert("ReplicationTaskIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_task_settings {
-            m.insert("ReplicationTaskSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_identifier {
-            m.insert("ResourceIdentifier".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceEndpointArn".to_owned(),
-            self.source_endpoint_arn.to_template(),
-        );
-        m.insert(
-            "TableMappings".to_owned(),
-            self.table_mappings.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetEndpointArn".to_owned(),
-            self.target_endpoint_arn.to_template(),
-        );
-        if let Some(v) = &self.task_data {
-            m.insert("TaskData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TaskData` (optional).
+    pub fn task_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "TaskData", value.into().to_template()))
     }
 }
 
-impl Check for ReplicationTaskProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicationTaskProps);
-
-/// Property type `Tag` of `AWS::DMS::ReplicationTask`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DocDB::DBCluster`.
-#[derive(Debug, Clone)]
-pub struct DbCluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbCluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbCluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbCluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DocDB::DBCluster`.
+    DbCluster("AWS::DocDB::DBCluster", DbClusterProps)
 }
 
 impl DbCluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DocDB::DBCluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DocDbDbClusterId> {
         self.resource.ref_value()
@@ -97,529 +49,453 @@ impl DbCluster {
     pub fn attr_cluster_resource_id(&self) -> Value<String> {
         self.resource.get_att("ClusterResourceId")
     }
+
+    /// Replaces `AvailabilityZones` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zones(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AvailabilityZones", value.into())
+    }
+
+    /// Replaces `BackupRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("BackupRetentionPeriod", value.into())
+    }
+
+    /// Replaces `CopyTagsToSnapshot` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_copy_tags_to_snapshot(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CopyTagsToSnapshot", value.into())
+    }
+
+    /// Replaces `DBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `DBClusterParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterParameterGroupName", value.into())
+    }
+
+    /// Replaces `DBSubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBSubnetGroupName", value.into())
+    }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `EnableCloudwatchLogsExports` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_cloudwatch_logs_exports(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("EnableCloudwatchLogsExports", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<EngineVersion>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `GlobalClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GlobalClusterIdentifier", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `ManageMasterUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manage_master_user_password(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ManageMasterUserPassword", value.into())
+    }
+
+    /// Replaces `MasterUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_user_password(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MasterUserPassword", value.into())
+    }
+
+    /// Replaces `MasterUserSecretKmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_user_secret_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MasterUserSecretKmsKeyId", value.into())
+    }
+
+    /// Replaces `MasterUsername` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MasterUsername", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `PreferredBackupWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_backup_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredBackupWindow", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `RestoreToTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_to_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestoreToTime", value.into())
+    }
+
+    /// Replaces `RestoreType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestoreType", value.into())
+    }
+
+    /// Replaces `RotateMasterUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rotate_master_user_password(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RotateMasterUserPassword", value.into())
+    }
+
+    /// Replaces `ServerlessV2ScalingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_serverless_v2_scaling_configuration(
+        &self,
+        value: impl Into<Value<ServerlessV2ScalingConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ServerlessV2ScalingConfiguration", value.into())
+    }
+
+    /// Replaces `SnapshotIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SnapshotIdentifier", value.into())
+    }
+
+    /// Replaces `SourceDBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceDBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `StorageEncrypted` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_encrypted(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("StorageEncrypted", value.into())
+    }
+
+    /// Replaces `StorageType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StorageType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UseLatestRestorableTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_latest_restorable_time(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseLatestRestorableTime", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
 }
 
-/// Properties of `AWS::DocDB::DBCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct DbClusterProps {
-    /// `AvailabilityZones` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zones: Option<Value<List<String>>>,
-    /// `BackupRetentionPeriod` (optional).
-    /// Range: 1..=35.
-    pub backup_retention_period: Option<Value<i64>>,
-    /// `CopyTagsToSnapshot` (optional).
-    pub copy_tags_to_snapshot: Option<Value<bool>>,
-    /// `DBClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_cluster_identifier: Option<Value<String>>,
-    /// `DBClusterParameterGroupName` (optional).
-    pub db_cluster_parameter_group_name: Option<Value<String>>,
-    /// `DBSubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_subnet_group_name: Option<Value<String>>,
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<bool>>,
-    /// `EnableCloudwatchLogsExports` (optional).
-    pub enable_cloudwatch_logs_exports: Option<Value<List<String>>>,
-    /// `EngineVersion` (optional).
-    pub engine_version: Option<Value<EngineVersion>>,
-    /// `GlobalClusterIdentifier` (optional).
-    pub global_cluster_identifier: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `ManageMasterUserPassword` (optional).
-    pub manage_master_user_password: Option<Value<bool>>,
-    /// `MasterUserPassword` (optional).
-    pub master_user_password: Option<Value<String>>,
-    /// `MasterUserSecretKmsKeyId` (optional).
-    pub master_user_secret_kms_key_id: Option<Value<String>>,
-    /// `MasterUsername` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub master_username: Option<Value<String>>,
-    /// `NetworkType` (optional).
-    pub network_type: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `PreferredBackupWindow` (optional).
-    pub preferred_backup_window: Option<Value<String>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `RestoreToTime` (optional).
-    pub restore_to_time: Option<Value<String>>,
-    /// `RestoreType` (optional).
-    pub restore_type: Option<Value<String>>,
-    /// `RotateMasterUserPassword` (optional).
-    pub rotate_master_user_password: Option<Value<bool>>,
-    /// `ServerlessV2ScalingConfiguration` (optional).
-    pub serverless_v2_scaling_configuration: Option<Value<ServerlessV2ScalingConfiguration>>,
-    /// `SnapshotIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub snapshot_identifier: Option<Value<String>>,
-    /// `SourceDBClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_db_cluster_identifier: Option<Value<String>>,
-    /// `StorageEncrypted` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub storage_encrypted: Option<Value<bool>>,
-    /// `StorageType` (optional).
-    pub storage_type: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UseLatestRestorableTime` (optional).
-    pub use_latest_restorable_time: Option<Value<bool>>,
-    /// `VpcSecurityGroupIds` (optional).
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DocDB::DBCluster`.
+    DbClusterProps(default)
 }
 
 impl DbClusterProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zones: None,
-            backup_retention_period: None,
-            copy_tags_to_snapshot: None,
-            db_cluster_identifier: None,
-            db_cluster_parameter_group_name: None,
-            db_subnet_group_name: None,
-            deletion_protection: None,
-            enable_cloudwatch_logs_exports: None,
-            engine_version: None,
-            global_cluster_identifier: None,
-            kms_key_id: None,
-            manage_master_user_password: None,
-            master_user_password: None,
-            master_user_secret_kms_key_id: None,
-            master_username: None,
-            network_type: None,
-            port: None,
-            preferred_backup_window: None,
-            preferred_maintenance_window: None,
-            restore_to_time: None,
-            restore_type: None,
-            rotate_master_user_password: None,
-            serverless_v2_scaling_configuration: None,
-            snapshot_identifier: None,
-            source_db_cluster_identifier: None,
-            storage_encrypted: None,
-            storage_type: None,
-            tags: None,
-            use_latest_restorable_time: None,
-            vpc_security_group_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZones`.
-    pub fn availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zones = Some(value.into());
-        self
+    /// `AvailabilityZones` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZones", value.into().to_template()),
+        )
     }
-    /// Sets `BackupRetentionPeriod`.
-    pub fn backup_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.backup_retention_period = Some(value.into());
-        self
+    /// `BackupRetentionPeriod` (optional).
+    /// Range: 1 to 35.
+    pub fn backup_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BackupRetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `CopyTagsToSnapshot`.
-    pub fn copy_tags_to_snapshot(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags_to_snapshot = Some(value.into());
-        self
+    /// `CopyTagsToSnapshot` (optional).
+    pub fn copy_tags_to_snapshot(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CopyTagsToSnapshot", value.into().to_template()),
+        )
     }
-    /// Sets `DBClusterIdentifier`.
-    pub fn db_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
+    /// `DBClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DBClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DBClusterParameterGroupName`.
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
+    /// `DBClusterParameterGroupName` (optional).
+    pub fn db_cluster_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DBClusterParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `DBSubnetGroupName`.
-    pub fn db_subnet_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
+    /// `DBSubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_subnet_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DBSubnetGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "DeletionProtection", value.into().to_template()),
+        )
     }
-    /// Sets `EnableCloudwatchLogsExports`.
-    pub fn enable_cloudwatch_logs_exports(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.enable_cloudwatch_logs_exports = Some(value.into());
-        self
+    /// `EnableCloudwatchLogsExports` (optional).
+    pub fn enable_cloudwatch_logs_exports(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EnableCloudwatchLogsExports", value.into().to_template()),
+        )
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<EngineVersion>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    pub fn engine_version(self, value: impl Into<Value<EngineVersion>>) -> Self {
+        Self(self.0.with(8, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `GlobalClusterIdentifier`.
-    pub fn global_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
+    /// `GlobalClusterIdentifier` (optional).
+    pub fn global_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "GlobalClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `ManageMasterUserPassword`.
-    pub fn manage_master_user_password(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.manage_master_user_password = Some(value.into());
-        self
+    /// `ManageMasterUserPassword` (optional).
+    pub fn manage_master_user_password(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ManageMasterUserPassword", value.into().to_template()),
+        )
     }
-    /// Sets `MasterUserPassword`.
-    pub fn master_user_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_password = Some(value.into());
-        self
+    /// `MasterUserPassword` (optional).
+    pub fn master_user_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "MasterUserPassword", value.into().to_template()),
+        )
     }
-    /// Sets `MasterUserSecretKmsKeyId`.
-    pub fn master_user_secret_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_secret_kms_key_id = Some(value.into());
-        self
+    /// `MasterUserSecretKmsKeyId` (optional).
+    pub fn master_user_secret_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "MasterUserSecretKmsKeyId", value.into().to_template()),
+        )
     }
-    /// Sets `MasterUsername`.
-    pub fn master_username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_username = Some(value.into());
-        self
+    /// `MasterUsername` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn master_username(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "MasterUsername", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    pub fn network_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "NetworkType", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(16, "Port", value.into().to_template()))
     }
-    /// Sets `PreferredBackupWindow`.
-    pub fn preferred_backup_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_backup_window = Some(value.into());
-        self
+    /// `PreferredBackupWindow` (optional).
+    pub fn preferred_backup_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "PreferredBackupWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(18, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `RestoreToTime`.
-    pub fn restore_to_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.restore_to_time = Some(value.into());
-        self
+    /// `RestoreToTime` (optional).
+    pub fn restore_to_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "RestoreToTime", value.into().to_template()))
     }
-    /// Sets `RestoreType`.
-    pub fn restore_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.restore_type = Some(value.into());
-        self
+    /// `RestoreType` (optional).
+    pub fn restore_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "RestoreType", value.into().to_template()))
     }
-    /// Sets `RotateMasterUserPassword`.
-    pub fn rotate_master_user_password(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.rotate_master_user_password = Some(value.into());
-        self
+    /// `RotateMasterUserPassword` (optional).
+    pub fn rotate_master_user_password(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(21, "RotateMasterUserPassword", value.into().to_template()),
+        )
     }
-    /// Sets `ServerlessV2ScalingConfiguration`.
+    /// `ServerlessV2ScalingConfiguration` (optional).
     pub fn serverless_v2_scaling_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServerlessV2ScalingConfiguration>>,
     ) -> Self {
-        self.serverless_v2_scaling_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            22,
+            "ServerlessV2ScalingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SnapshotIdentifier`.
-    pub fn snapshot_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_identifier = Some(value.into());
-        self
+    /// `SnapshotIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn snapshot_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(23, "SnapshotIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `SourceDBClusterIdentifier`.
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_db_cluster_identifier = Some(value.into());
-        self
+    /// `SourceDBClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn source_db_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(24, "SourceDBClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `StorageEncrypted`.
-    pub fn storage_encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.storage_encrypted = Some(value.into());
-        self
+    /// `StorageEncrypted` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn storage_encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(25, "StorageEncrypted", value.into().to_template()),
+        )
     }
-    /// Sets `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.storage_type = Some(value.into());
-        self
+    /// `StorageType` (optional).
+    pub fn storage_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(26, "StorageType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(27, "Tags", value.into().to_template()))
     }
-    /// Sets `UseLatestRestorableTime`.
-    pub fn use_latest_restorable_time(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_latest_restorable_time = Some(value.into());
-        self
+    /// `UseLatestRestorableTime` (optional).
+    pub fn use_latest_restorable_time(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(28, "UseLatestRestorableTime", value.into().to_template()),
+        )
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(29, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DbClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zones {
-            m.insert("AvailabilityZones".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backup_retention_period {
-            m.insert("BackupRetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags_to_snapshot {
-            m.insert("CopyTagsToSnapshot".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_cluster_parameter_group_name {
-            m.insert("DBClusterParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_cloudwatch_logs_exports {
-            m.insert("EnableCloudwatchLogsExports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_cluster_identifier {
-            m.insert("GlobalClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manage_master_user_password {
-            m.insert("ManageMasterUserPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_password {
-            m.insert("MasterUserPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_secret_kms_key_id {
-            m.insert("MasterUserSecretKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_username {
-            m.insert("MasterUsername".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_backup_window {
-            m.insert("PreferredBackupWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restore_to_time {
-            m.insert("RestoreToTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restore_type {
-            m.insert("RestoreType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rotate_master_user_password {
-            m.insert("RotateMasterUserPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serverless_v2_scaling_configuration {
-            m.insert(
-                "ServerlessV2ScalingConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.snapshot_identifier {
-            m.insert("SnapshotIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_encrypted {
-            m.insert("StorageEncrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_type {
-            m.insert("StorageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_latest_restorable_time {
-            m.insert("UseLatestRestorableTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EngineVersion`.
+    EngineVersion {
+        /// `3.6.0`
+        V360 = "3.6.0",
+        /// `4.0`
+        V40 = "4.0",
+        /// `4.0.0`
+        V400 = "4.0.0",
+        /// `5.0.0`
+        V500 = "5.0.0",
     }
 }
 
-impl Check for DbClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.backup_retention_period.check(
-            &path.field("BackupRetentionPeriod"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(35.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.engine_version
-            .check(&path.field("EngineVersion"), &Rules::NONE, out);
-        self.serverless_v2_scaling_configuration.check(
-            &path.field("ServerlessV2ScalingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DbClusterProps);
-
-/// Values of `EngineVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EngineVersion {
-    /// `3.6.0`
-    V360,
-    /// `4.0`
-    V40,
-    /// `4.0.0`
-    V400,
-    /// `5.0.0`
-    V500,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EngineVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["3.6.0", "4.0", "4.0.0", "5.0.0"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V360 => "3.6.0",
-            Self::V40 => "4.0",
-            Self::V400 => "4.0.0",
-            Self::V500 => "5.0.0",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EngineVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EngineVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EngineVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "3.6.0" => Self::V360,
-            "4.0" => Self::V40,
-            "4.0.0" => Self::V400,
-            "5.0.0" => Self::V500,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EngineVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(EngineVersion::from(s))
-    }
-}
-
-crate::impl_literal!(EngineVersion);
-
-/// Property type `ServerlessV2ScalingConfiguration` of `AWS::DocDB::DBCluster`.
-#[derive(Debug, Clone)]
-pub struct ServerlessV2ScalingConfiguration {
-    /// `MaxCapacity` (required).
-    pub max_capacity: Value<f64>,
-    /// `MinCapacity` (required).
-    pub min_capacity: Value<f64>,
+crate::l1_struct! {
+    /// Property type `ServerlessV2ScalingConfiguration` of `AWS::DocDB::DBCluster`.
+    ServerlessV2ScalingConfiguration
 }
 
 impl ServerlessV2ScalingConfiguration {
     /// The required properties: `MaxCapacity`, `MinCapacity`.
     pub fn new(max_capacity: impl Into<Value<f64>>, min_capacity: impl Into<Value<f64>>) -> Self {
-        Self {
-            max_capacity: max_capacity.into(),
-            min_capacity: min_capacity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxCapacity", max_capacity.into().to_template())
+                .with(1, "MinCapacity", min_capacity.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ServerlessV2ScalingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxCapacity".to_owned(), self.max_capacity.to_template());
-        m.insert("MinCapacity".to_owned(), self.min_capacity.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServerlessV2ScalingConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ServerlessV2ScalingConfiguration);
-
-/// Property type `Tag` of `AWS::DocDB::DBCluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

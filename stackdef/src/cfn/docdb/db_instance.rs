@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DocDB::DBInstance`.
-#[derive(Debug, Clone)]
-pub struct DbInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DocDB::DBInstance`.
+    DbInstance("AWS::DocDB::DBInstance", DbInstanceProps)
 }
 
 impl DbInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DocDB::DBInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbInstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DocDbDbInstanceId> {
         self.resource.ref_value()
@@ -92,34 +44,78 @@ impl DbInstance {
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
+
+    /// Replaces `AutoMinorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_minor_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoMinorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `CACertificateIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ca_certificate_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CACertificateIdentifier", value.into())
+    }
+
+    /// Replaces `CertificateRotationRestart` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_rotation_restart(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CertificateRotationRestart", value.into())
+    }
+
+    /// Replaces `DBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `DBInstanceClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_instance_class(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DBInstanceClass", value.into())
+    }
+
+    /// Replaces `DBInstanceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_instance_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBInstanceIdentifier", value.into())
+    }
+
+    /// Replaces `EnablePerformanceInsights` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_performance_insights(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnablePerformanceInsights", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DocDB::DBInstance`.
-#[derive(Debug, Clone)]
-pub struct DbInstanceProps {
-    /// `AutoMinorVersionUpgrade` (optional).
-    pub auto_minor_version_upgrade: Option<Value<bool>>,
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone: Option<Value<String>>,
-    /// `CACertificateIdentifier` (optional).
-    pub ca_certificate_identifier: Option<Value<String>>,
-    /// `CertificateRotationRestart` (optional).
-    pub certificate_rotation_restart: Option<Value<bool>>,
-    /// `DBClusterIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    pub db_cluster_identifier: Value<String>,
-    /// `DBInstanceClass` (required).
-    pub db_instance_class: Value<String>,
-    /// `DBInstanceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_instance_identifier: Option<Value<String>>,
-    /// `EnablePerformanceInsights` (optional).
-    pub enable_performance_insights: Option<Value<bool>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DocDB::DBInstance`.
+    DbInstanceProps
 }
 
 impl DbInstanceProps {
@@ -128,138 +124,71 @@ impl DbInstanceProps {
         db_cluster_identifier: impl Into<Value<String>>,
         db_instance_class: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auto_minor_version_upgrade: None,
-            availability_zone: None,
-            ca_certificate_identifier: None,
-            certificate_rotation_restart: None,
-            db_cluster_identifier: db_cluster_identifier.into(),
-            db_instance_class: db_instance_class.into(),
-            db_instance_identifier: None,
-            enable_performance_insights: None,
-            preferred_maintenance_window: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    4,
+                    "DBClusterIdentifier",
+                    db_cluster_identifier.into().to_template(),
+                )
+                .with(5, "DBInstanceClass", db_instance_class.into().to_template()),
+        )
     }
-    /// Sets `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_minor_version_upgrade = Some(value.into());
-        self
+    /// `AutoMinorVersionUpgrade` (optional).
+    pub fn auto_minor_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoMinorVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `CACertificateIdentifier`.
-    pub fn ca_certificate_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ca_certificate_identifier = Some(value.into());
-        self
+    /// `CACertificateIdentifier` (optional).
+    pub fn ca_certificate_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CACertificateIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `CertificateRotationRestart`.
-    pub fn certificate_rotation_restart(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.certificate_rotation_restart = Some(value.into());
-        self
+    /// `CertificateRotationRestart` (optional).
+    pub fn certificate_rotation_restart(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CertificateRotationRestart", value.into().to_template()),
+        )
     }
-    /// Sets `DBInstanceIdentifier`.
-    pub fn db_instance_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
+    /// `DBInstanceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_instance_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "DBInstanceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `EnablePerformanceInsights`.
-    pub fn enable_performance_insights(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_performance_insights = Some(value.into());
-        self
+    /// `EnablePerformanceInsights` (optional).
+    pub fn enable_performance_insights(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EnablePerformanceInsights", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DbInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ca_certificate_identifier {
-            m.insert("CACertificateIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_rotation_restart {
-            m.insert("CertificateRotationRestart".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DBClusterIdentifier".to_owned(),
-            self.db_cluster_identifier.to_template(),
-        );
-        m.insert(
-            "DBInstanceClass".to_owned(),
-            self.db_instance_class.to_template(),
-        );
-        if let Some(v) = &self.db_instance_identifier {
-            m.insert("DBInstanceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_performance_insights {
-            m.insert("EnablePerformanceInsights".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DbInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DbInstanceProps);
-
-/// Property type `Tag` of `AWS::DocDB::DBInstance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

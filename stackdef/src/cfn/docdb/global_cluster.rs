@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DocDB::GlobalCluster`.
-#[derive(Debug, Clone)]
-pub struct GlobalCluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GlobalCluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GlobalCluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GlobalCluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DocDB::GlobalCluster`.
+    GlobalCluster("AWS::DocDB::GlobalCluster", GlobalClusterProps)
 }
 
 impl GlobalCluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DocDB::GlobalCluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GlobalClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GlobalClusterIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::DocDbGlobalClusterId> {
         self.resource.ref_value()
@@ -87,251 +39,114 @@ impl GlobalCluster {
     pub fn attr_global_cluster_resource_id(&self) -> Value<String> {
         self.resource.get_att("GlobalClusterResourceId")
     }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<Engine>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `GlobalClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GlobalClusterIdentifier", value.into())
+    }
+
+    /// Replaces `SourceDBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceDBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `StorageEncrypted` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_encrypted(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("StorageEncrypted", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DocDB::GlobalCluster`.
-#[derive(Debug, Clone)]
-pub struct GlobalClusterProps {
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<bool>>,
-    /// `Engine` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub engine: Option<Value<Engine>>,
-    /// `EngineVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub engine_version: Option<Value<String>>,
-    /// `GlobalClusterIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$`.
-    pub global_cluster_identifier: Value<String>,
-    /// `SourceDBClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub source_db_cluster_identifier: Option<Value<String>>,
-    /// `StorageEncrypted` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub storage_encrypted: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DocDB::GlobalCluster`.
+    GlobalClusterProps
 }
 
 impl GlobalClusterProps {
     /// The required properties: `GlobalClusterIdentifier`.
     pub fn new(global_cluster_identifier: impl Into<Value<String>>) -> Self {
-        Self {
-            deletion_protection: None,
-            engine: None,
-            engine_version: None,
-            global_cluster_identifier: global_cluster_identifier.into(),
-            source_db_cluster_identifier: None,
-            storage_encrypted: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "GlobalClusterIdentifier",
+            global_cluster_identifier.into().to_template(),
+        ))
     }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeletionProtection", value.into().to_template()),
+        )
     }
-    /// Sets `Engine`.
-    pub fn engine(mut self, value: impl Into<Value<Engine>>) -> Self {
-        self.engine = Some(value.into());
-        self
+    /// `Engine` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn engine(self, value: impl Into<Value<Engine>>) -> Self {
+        Self(self.0.with(1, "Engine", value.into().to_template()))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `SourceDBClusterIdentifier`.
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_db_cluster_identifier = Some(value.into());
-        self
+    /// `SourceDBClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn source_db_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SourceDBClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `StorageEncrypted`.
-    pub fn storage_encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.storage_encrypted = Some(value.into());
-        self
+    /// `StorageEncrypted` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn storage_encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "StorageEncrypted", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GlobalClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine {
-            m.insert("Engine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GlobalClusterIdentifier".to_owned(),
-            self.global_cluster_identifier.to_template(),
-        );
-        if let Some(v) = &self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_encrypted {
-            m.insert("StorageEncrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for GlobalClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.engine.check(&path.field("Engine"), &Rules::NONE, out);
-        self.global_cluster_identifier.check(
-            &path.field("GlobalClusterIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("Engine", self.engine.is_some())],
-                &[(
-                    "SourceDBClusterIdentifier",
-                    self.source_db_cluster_identifier.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Engine`.
+    Engine {
+        /// `docdb`
+        Docdb = "docdb",
     }
 }
 
-crate::impl_literal!(GlobalClusterProps);
-
-/// Values of `Engine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Engine {
-    /// `docdb`
-    Docdb,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Engine {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["docdb"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Docdb => "docdb",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Engine {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Engine {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Engine {
-    fn from(s: &str) -> Self {
-        match s {
-            "docdb" => Self::Docdb,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Engine> {
-    fn from(s: &str) -> Self {
-        Value::literal(Engine::from(s))
-    }
-}
-
-crate::impl_literal!(Engine);
-
-/// Property type `Tag` of `AWS::DocDB::GlobalCluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DocDBElastic::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DocDBElastic::Cluster`.
+    Cluster("AWS::DocDBElastic::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DocDBElastic::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ClusterArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DocDbElasticClusterArn> {
         self.resource.ref_value()
@@ -87,47 +39,101 @@ impl Cluster {
     pub fn attr_cluster_endpoint(&self) -> Value<String> {
         self.resource.get_att("ClusterEndpoint")
     }
+
+    /// Replaces `AdminUserName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_admin_user_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AdminUserName", value.into())
+    }
+
+    /// Replaces `AdminUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_admin_user_password(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AdminUserPassword", value.into())
+    }
+
+    /// Replaces `AuthType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AuthType", value.into())
+    }
+
+    /// Replaces `BackupRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("BackupRetentionPeriod", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `PreferredBackupWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_backup_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredBackupWindow", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `ShardCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shard_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ShardCapacity", value.into())
+    }
+
+    /// Replaces `ShardCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shard_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ShardCount", value.into())
+    }
+
+    /// Replaces `ShardInstanceCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shard_instance_count(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ShardInstanceCount", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
 }
 
-/// Properties of `AWS::DocDBElastic::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterProps {
-    /// `AdminUserName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub admin_user_name: Value<String>,
-    /// `AdminUserPassword` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub admin_user_password: Option<Value<String>>,
-    /// `AuthType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub auth_type: Value<String>,
-    /// `BackupRetentionPeriod` (optional).
-    pub backup_retention_period: Option<Value<i64>>,
-    /// `ClusterName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=50 characters.
-    /// Pattern: `[a-zA-z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*`.
-    pub cluster_name: Value<String>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `PreferredBackupWindow` (optional).
-    pub preferred_backup_window: Option<Value<String>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `ShardCapacity` (required).
-    pub shard_capacity: Value<i64>,
-    /// `ShardCount` (required).
-    pub shard_count: Value<i64>,
-    /// `ShardInstanceCount` (optional).
-    pub shard_instance_count: Option<Value<i64>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcSecurityGroupIds` (optional).
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DocDBElastic::Cluster`.
+    ClusterProps
 }
 
 impl ClusterProps {
@@ -139,195 +145,75 @@ impl ClusterProps {
         shard_capacity: impl Into<Value<i64>>,
         shard_count: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            admin_user_name: admin_user_name.into(),
-            admin_user_password: None,
-            auth_type: auth_type.into(),
-            backup_retention_period: None,
-            cluster_name: cluster_name.into(),
-            kms_key_id: None,
-            preferred_backup_window: None,
-            preferred_maintenance_window: None,
-            shard_capacity: shard_capacity.into(),
-            shard_count: shard_count.into(),
-            shard_instance_count: None,
-            subnet_ids: None,
-            tags: None,
-            vpc_security_group_ids: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AdminUserName", admin_user_name.into().to_template())
+                .with(2, "AuthType", auth_type.into().to_template())
+                .with(4, "ClusterName", cluster_name.into().to_template())
+                .with(8, "ShardCapacity", shard_capacity.into().to_template())
+                .with(9, "ShardCount", shard_count.into().to_template()),
+        )
     }
-    /// Sets `AdminUserPassword`.
-    pub fn admin_user_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.admin_user_password = Some(value.into());
-        self
+    /// `AdminUserPassword` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn admin_user_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AdminUserPassword", value.into().to_template()),
+        )
     }
-    /// Sets `BackupRetentionPeriod`.
-    pub fn backup_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.backup_retention_period = Some(value.into());
-        self
+    /// `BackupRetentionPeriod` (optional).
+    pub fn backup_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "BackupRetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `PreferredBackupWindow`.
-    pub fn preferred_backup_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_backup_window = Some(value.into());
-        self
+    /// `PreferredBackupWindow` (optional).
+    pub fn preferred_backup_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PreferredBackupWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `ShardInstanceCount`.
-    pub fn shard_instance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shard_instance_count = Some(value.into());
-        self
+    /// `ShardInstanceCount` (optional).
+    pub fn shard_instance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ShardInstanceCount", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(11, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(13, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AdminUserName".to_owned(),
-            self.admin_user_name.to_template(),
-        );
-        if let Some(v) = &self.admin_user_password {
-            m.insert("AdminUserPassword".to_owned(), v.to_template());
-        }
-        m.insert("AuthType".to_owned(), self.auth_type.to_template());
-        if let Some(v) = &self.backup_retention_period {
-            m.insert("BackupRetentionPeriod".to_owned(), v.to_template());
-        }
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_backup_window {
-            m.insert("PreferredBackupWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ShardCapacity".to_owned(),
-            self.shard_capacity.to_template(),
-        );
-        m.insert("ShardCount".to_owned(), self.shard_count.to_template());
-        if let Some(v) = &self.shard_instance_count {
-            m.insert("ShardInstanceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("[a-zA-z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Property type `Tag` of `AWS::DocDBElastic::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

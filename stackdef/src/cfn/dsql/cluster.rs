@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::DSQL::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DSQL::Cluster`.
+    Cluster("AWS::DSQL::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DSQL::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Identifier` (typed).
     pub fn ref_value(&self) -> Value<ids::DsqlClusterId> {
         self.resource.ref_value()
@@ -117,220 +69,104 @@ impl Cluster {
     pub fn attr_vpc_endpoint(&self) -> Value<String> {
         self.resource.get_att("VpcEndpoint")
     }
+
+    /// Replaces `DeletionProtectionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtectionEnabled", value.into())
+    }
+
+    /// Replaces `KmsEncryptionKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_encryption_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsEncryptionKey", value.into())
+    }
+
+    /// Replaces `MultiRegionProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_region_properties(&self, value: impl Into<Value<MultiRegionProperties>>) {
+        self.resource
+            .set_property("MultiRegionProperties", value.into())
+    }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::DSQL::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterProps {
-    /// `DeletionProtectionEnabled` (optional).
-    pub deletion_protection_enabled: Option<Value<bool>>,
-    /// `KmsEncryptionKey` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9:/_-]+$`.
-    pub kms_encryption_key: Option<Value<String>>,
-    /// `MultiRegionProperties` (optional).
-    pub multi_region_properties: Option<Value<MultiRegionProperties>>,
-    /// `PolicyDocument` (optional).
-    pub policy_document: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DSQL::Cluster`.
+    ClusterProps(default)
 }
 
 impl ClusterProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            deletion_protection_enabled: None,
-            kms_encryption_key: None,
-            multi_region_properties: None,
-            policy_document: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection_enabled = Some(value.into());
-        self
+    /// `DeletionProtectionEnabled` (optional).
+    pub fn deletion_protection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeletionProtectionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `KmsEncryptionKey`.
-    pub fn kms_encryption_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_encryption_key = Some(value.into());
-        self
+    /// `KmsEncryptionKey` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[a-zA-Z0-9:/_-]+$`.
+    pub fn kms_encryption_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KmsEncryptionKey", value.into().to_template()),
+        )
     }
-    /// Sets `MultiRegionProperties`.
-    pub fn multi_region_properties(
-        mut self,
-        value: impl Into<Value<MultiRegionProperties>>,
-    ) -> Self {
-        self.multi_region_properties = Some(value.into());
-        self
+    /// `MultiRegionProperties` (optional).
+    pub fn multi_region_properties(self, value: impl Into<Value<MultiRegionProperties>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MultiRegionProperties", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_document = Some(value.into());
-        self
+    /// `PolicyDocument` (optional).
+    pub fn policy_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PolicyDocument", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_encryption_key {
-            m.insert("KmsEncryptionKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_region_properties {
-            m.insert("MultiRegionProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_document {
-            m.insert("PolicyDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_encryption_key.check(
-            &path.field("KmsEncryptionKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9:/_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.multi_region_properties
-            .check(&path.field("MultiRegionProperties"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Property type `MultiRegionProperties` of `AWS::DSQL::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiRegionProperties {
-    /// `Clusters` (optional).
-    /// Each item: Pattern: `^arn:aws(-[^:]+)?:dsql:[a-z0-9-]{1,20}:[0-9]{12}:cluster/[a-z0-9]{26}$`.
-    pub clusters: Option<Value<List<String>>>,
-    /// `WitnessRegion` (optional).
-    /// Length: ..=50 characters.
-    pub witness_region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MultiRegionProperties` of `AWS::DSQL::Cluster`.
+    MultiRegionProperties(default)
 }
 
 impl MultiRegionProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            clusters: None,
-            witness_region: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Clusters`.
-    pub fn clusters(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.clusters = Some(value.into());
-        self
+    /// `Clusters` (optional).
+    /// Each item: Pattern: `^arn:aws(-[^:]+)?:dsql:[a-z0-9-]{1,20}:[0-9]{12}:cluster/[a-z0-9]{26}$`.
+    pub fn clusters(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Clusters", value.into().to_template()))
     }
-    /// Sets `WitnessRegion`.
-    pub fn witness_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.witness_region = Some(value.into());
-        self
+    /// `WitnessRegion` (optional).
+    /// Length: at most 50 characters.
+    pub fn witness_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "WitnessRegion", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MultiRegionProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.clusters {
-            m.insert("Clusters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.witness_region {
-            m.insert("WitnessRegion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiRegionProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.clusters.check(&path.field("Clusters"), &Rules { items: Some(&const { Rules { pattern: Some("^arn:aws(-[^:]+)?:dsql:[a-z0-9-]{1,20}:[0-9]{12}:cluster/[a-z0-9]{26}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.witness_region.check(
-            &path.field("WitnessRegion"),
-            &Rules {
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiRegionProperties);
-
-/// Property type `Tag` of `AWS::DSQL::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

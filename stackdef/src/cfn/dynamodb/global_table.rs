@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct GlobalTable {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GlobalTable {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GlobalTable {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GlobalTable {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DynamoDB::GlobalTable`.
+    GlobalTable("AWS::DynamoDB::GlobalTable", GlobalTableProps)
 }
 
 impl GlobalTable {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DynamoDB::GlobalTable";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GlobalTableProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TableName` (typed).
     pub fn ref_value(&self) -> Value<ids::GlobalTableName> {
         self.resource.ref_value()
@@ -92,367 +44,299 @@ impl GlobalTable {
     pub fn attr_table_id(&self) -> Value<String> {
         self.resource.get_att("TableId")
     }
+
+    /// Replaces `AttributeDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attribute_definitions(&self, value: impl Into<Value<List<AttributeDefinition>>>) {
+        self.resource
+            .set_property("AttributeDefinitions", value.into())
+    }
+
+    /// Replaces `BillingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_mode(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BillingMode", value.into())
+    }
+
+    /// Replaces `GlobalSecondaryIndexes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_secondary_indexes(
+        &self,
+        value: impl Into<Value<List<GlobalSecondaryIndex>>>,
+    ) {
+        self.resource
+            .set_property("GlobalSecondaryIndexes", value.into())
+    }
+
+    /// Replaces `GlobalTableSourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_table_source_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GlobalTableSourceArn", value.into())
+    }
+
+    /// Replaces `GlobalTableWitnesses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_table_witnesses(&self, value: impl Into<Value<List<GlobalTableWitness>>>) {
+        self.resource
+            .set_property("GlobalTableWitnesses", value.into())
+    }
+
+    /// Replaces `KeySchema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_schema(&self, value: impl Into<Value<List<KeySchema2>>>) {
+        self.resource.set_property("KeySchema", value.into())
+    }
+
+    /// Replaces `LocalSecondaryIndexes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_secondary_indexes(&self, value: impl Into<Value<List<LocalSecondaryIndex>>>) {
+        self.resource
+            .set_property("LocalSecondaryIndexes", value.into())
+    }
+
+    /// Replaces `MultiRegionConsistency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_region_consistency(&self, value: impl Into<Value<MultiRegionConsistency>>) {
+        self.resource
+            .set_property("MultiRegionConsistency", value.into())
+    }
+
+    /// Replaces `ReadOnDemandThroughputSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_read_on_demand_throughput_settings(
+        &self,
+        value: impl Into<Value<ReadOnDemandThroughputSettings>>,
+    ) {
+        self.resource
+            .set_property("ReadOnDemandThroughputSettings", value.into())
+    }
+
+    /// Replaces `ReadProvisionedThroughputSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_read_provisioned_throughput_settings(
+        &self,
+        value: impl Into<Value<GlobalReadProvisionedThroughputSettings>>,
+    ) {
+        self.resource
+            .set_property("ReadProvisionedThroughputSettings", value.into())
+    }
+
+    /// Replaces `Replicas` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replicas(&self, value: impl Into<Value<List<ReplicaSpecification>>>) {
+        self.resource.set_property("Replicas", value.into())
+    }
+
+    /// Replaces `SSESpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sse_specification(&self, value: impl Into<Value<SseSpecification>>) {
+        self.resource.set_property("SSESpecification", value.into())
+    }
+
+    /// Replaces `StreamSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_specification(&self, value: impl Into<Value<StreamSpecification>>) {
+        self.resource
+            .set_property("StreamSpecification", value.into())
+    }
+
+    /// Replaces `TableName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableName", value.into())
+    }
+
+    /// Replaces `TimeToLiveSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_to_live_specification(&self, value: impl Into<Value<TimeToLiveSpecification>>) {
+        self.resource
+            .set_property("TimeToLiveSpecification", value.into())
+    }
+
+    /// Replaces `WarmThroughput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_warm_throughput(&self, value: impl Into<Value<WarmThroughput>>) {
+        self.resource.set_property("WarmThroughput", value.into())
+    }
+
+    /// Replaces `WriteOnDemandThroughputSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_write_on_demand_throughput_settings(
+        &self,
+        value: impl Into<Value<WriteOnDemandThroughputSettings>>,
+    ) {
+        self.resource
+            .set_property("WriteOnDemandThroughputSettings", value.into())
+    }
+
+    /// Replaces `WriteProvisionedThroughputSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_write_provisioned_throughput_settings(
+        &self,
+        value: impl Into<Value<WriteProvisionedThroughputSettings>>,
+    ) {
+        self.resource
+            .set_property("WriteProvisionedThroughputSettings", value.into())
+    }
 }
 
-/// Properties of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct GlobalTableProps {
-    /// `AttributeDefinitions` (optional).
-    /// Items: 1..=.
-    pub attribute_definitions: Option<Value<List<AttributeDefinition>>>,
-    /// `BillingMode` (optional).
-    pub billing_mode: Option<Value<String>>,
-    /// `GlobalSecondaryIndexes` (optional).
-    pub global_secondary_indexes: Option<Value<List<GlobalSecondaryIndex>>>,
-    /// `GlobalTableSourceArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub global_table_source_arn: Option<Value<String>>,
-    /// `GlobalTableWitnesses` (optional).
-    /// Items: 1..=1.
-    pub global_table_witnesses: Option<Value<List<GlobalTableWitness>>>,
-    /// `KeySchema` (optional).
-    /// Items: 1..=2.
-    pub key_schema: Option<Value<List<KeySchema2>>>,
-    /// `LocalSecondaryIndexes` (optional).
-    pub local_secondary_indexes: Option<Value<List<LocalSecondaryIndex>>>,
-    /// `MultiRegionConsistency` (optional).
-    pub multi_region_consistency: Option<Value<MultiRegionConsistency>>,
-    /// `ReadOnDemandThroughputSettings` (optional).
-    pub read_on_demand_throughput_settings: Option<Value<ReadOnDemandThroughputSettings>>,
-    /// `ReadProvisionedThroughputSettings` (optional).
-    pub read_provisioned_throughput_settings:
-        Option<Value<GlobalReadProvisionedThroughputSettings>>,
-    /// `Replicas` (required).
-    /// Items: 1..=.
-    pub replicas: Value<List<ReplicaSpecification>>,
-    /// `SSESpecification` (optional).
-    pub sse_specification: Option<Value<SseSpecification>>,
-    /// `StreamSpecification` (optional).
-    pub stream_specification: Option<Value<StreamSpecification>>,
-    /// `TableName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub table_name: Option<Value<String>>,
-    /// `TimeToLiveSpecification` (optional).
-    pub time_to_live_specification: Option<Value<TimeToLiveSpecification>>,
-    /// `WarmThroughput` (optional).
-    pub warm_throughput: Option<Value<WarmThroughput>>,
-    /// `WriteOnDemandThroughputSettings` (optional).
-    pub write_on_demand_throughput_settings: Option<Value<WriteOnDemandThroughputSettings>>,
-    /// `WriteProvisionedThroughputSettings` (optional).
-    pub write_provisioned_throughput_settings: Option<Value<WriteProvisionedThroughputSettings>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DynamoDB::GlobalTable`.
+    GlobalTableProps
 }
 
 impl GlobalTableProps {
     /// The required properties: `Replicas`.
     pub fn new(replicas: impl Into<Value<List<ReplicaSpecification>>>) -> Self {
-        Self {
-            attribute_definitions: None,
-            billing_mode: None,
-            global_secondary_indexes: None,
-            global_table_source_arn: None,
-            global_table_witnesses: None,
-            key_schema: None,
-            local_secondary_indexes: None,
-            multi_region_consistency: None,
-            read_on_demand_throughput_settings: None,
-            read_provisioned_throughput_settings: None,
-            replicas: replicas.into(),
-            sse_specification: None,
-            stream_specification: None,
-            table_name: None,
-            time_to_live_specification: None,
-            warm_throughput: None,
-            write_on_demand_throughput_settings: None,
-            write_provisioned_throughput_settings: None,
-        }
+        Self(crate::Properties::new().with(10, "Replicas", replicas.into().to_template()))
     }
-    /// Sets `AttributeDefinitions`.
-    pub fn attribute_definitions(
-        mut self,
-        value: impl Into<Value<List<AttributeDefinition>>>,
-    ) -> Self {
-        self.attribute_definitions = Some(value.into());
-        self
+    /// `AttributeDefinitions` (optional).
+    /// Items: at least 1.
+    pub fn attribute_definitions(self, value: impl Into<Value<List<AttributeDefinition>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttributeDefinitions", value.into().to_template()),
+        )
     }
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_mode = Some(value.into());
-        self
+    /// `BillingMode` (optional).
+    pub fn billing_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BillingMode", value.into().to_template()))
     }
-    /// Sets `GlobalSecondaryIndexes`.
+    /// `GlobalSecondaryIndexes` (optional).
     pub fn global_secondary_indexes(
-        mut self,
+        self,
         value: impl Into<Value<List<GlobalSecondaryIndex>>>,
     ) -> Self {
-        self.global_secondary_indexes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "GlobalSecondaryIndexes", value.into().to_template()),
+        )
     }
-    /// Sets `GlobalTableSourceArn`.
-    pub fn global_table_source_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.global_table_source_arn = Some(value.into());
-        self
+    /// `GlobalTableSourceArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn global_table_source_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "GlobalTableSourceArn", value.into().to_template()),
+        )
     }
-    /// Sets `GlobalTableWitnesses`.
-    pub fn global_table_witnesses(
-        mut self,
-        value: impl Into<Value<List<GlobalTableWitness>>>,
-    ) -> Self {
-        self.global_table_witnesses = Some(value.into());
-        self
+    /// `GlobalTableWitnesses` (optional).
+    /// Items: 1 to 1.
+    pub fn global_table_witnesses(self, value: impl Into<Value<List<GlobalTableWitness>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "GlobalTableWitnesses", value.into().to_template()),
+        )
     }
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, value: impl Into<Value<List<KeySchema2>>>) -> Self {
-        self.key_schema = Some(value.into());
-        self
+    /// `KeySchema` (optional).
+    /// Items: 1 to 2.
+    pub fn key_schema(self, value: impl Into<Value<List<KeySchema2>>>) -> Self {
+        Self(self.0.with(5, "KeySchema", value.into().to_template()))
     }
-    /// Sets `LocalSecondaryIndexes`.
+    /// `LocalSecondaryIndexes` (optional).
     pub fn local_secondary_indexes(
-        mut self,
+        self,
         value: impl Into<Value<List<LocalSecondaryIndex>>>,
     ) -> Self {
-        self.local_secondary_indexes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "LocalSecondaryIndexes", value.into().to_template()),
+        )
     }
-    /// Sets `MultiRegionConsistency`.
-    pub fn multi_region_consistency(
-        mut self,
-        value: impl Into<Value<MultiRegionConsistency>>,
-    ) -> Self {
-        self.multi_region_consistency = Some(value.into());
-        self
+    /// `MultiRegionConsistency` (optional).
+    pub fn multi_region_consistency(self, value: impl Into<Value<MultiRegionConsistency>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MultiRegionConsistency", value.into().to_template()),
+        )
     }
-    /// Sets `ReadOnDemandThroughputSettings`.
+    /// `ReadOnDemandThroughputSettings` (optional).
     pub fn read_on_demand_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<ReadOnDemandThroughputSettings>>,
     ) -> Self {
-        self.read_on_demand_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            8,
+            "ReadOnDemandThroughputSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReadProvisionedThroughputSettings`.
+    /// `ReadProvisionedThroughputSettings` (optional).
     pub fn read_provisioned_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<GlobalReadProvisionedThroughputSettings>>,
     ) -> Self {
-        self.read_provisioned_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            9,
+            "ReadProvisionedThroughputSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SSESpecification`.
-    pub fn sse_specification(mut self, value: impl Into<Value<SseSpecification>>) -> Self {
-        self.sse_specification = Some(value.into());
-        self
+    /// `SSESpecification` (optional).
+    pub fn sse_specification(self, value: impl Into<Value<SseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SSESpecification", value.into().to_template()),
+        )
     }
-    /// Sets `StreamSpecification`.
-    pub fn stream_specification(mut self, value: impl Into<Value<StreamSpecification>>) -> Self {
-        self.stream_specification = Some(value.into());
-        self
+    /// `StreamSpecification` (optional).
+    pub fn stream_specification(self, value: impl Into<Value<StreamSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(12, "StreamSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_name = Some(value.into());
-        self
+    /// `TableName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "TableName", value.into().to_template()))
     }
-    /// Sets `TimeToLiveSpecification`.
+    /// `TimeToLiveSpecification` (optional).
     pub fn time_to_live_specification(
-        mut self,
+        self,
         value: impl Into<Value<TimeToLiveSpecification>>,
     ) -> Self {
-        self.time_to_live_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "TimeToLiveSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, value: impl Into<Value<WarmThroughput>>) -> Self {
-        self.warm_throughput = Some(value.into());
-        self
+    /// `WarmThroughput` (optional).
+    pub fn warm_throughput(self, value: impl Into<Value<WarmThroughput>>) -> Self {
+        Self(
+            self.0
+                .with(15, "WarmThroughput", value.into().to_template()),
+        )
     }
-    /// Sets `WriteOnDemandThroughputSettings`.
+    /// `WriteOnDemandThroughputSettings` (optional).
     pub fn write_on_demand_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<WriteOnDemandThroughputSettings>>,
     ) -> Self {
-        self.write_on_demand_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            16,
+            "WriteOnDemandThroughputSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `WriteProvisionedThroughputSettings`.
+    /// `WriteProvisionedThroughputSettings` (optional).
     pub fn write_provisioned_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<WriteProvisionedThroughputSettings>>,
     ) -> Self {
-        self.write_provisioned_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            17,
+            "WriteProvisionedThroughputSettings",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for GlobalTableProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_definitions {
-            m.insert("AttributeDefinitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_mode {
-            m.insert("BillingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_secondary_indexes {
-            m.insert("GlobalSecondaryIndexes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_table_source_arn {
-            m.insert("GlobalTableSourceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_table_witnesses {
-            m.insert("GlobalTableWitnesses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_schema {
-            m.insert("KeySchema".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_secondary_indexes {
-            m.insert("LocalSecondaryIndexes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_region_consistency {
-            m.insert("MultiRegionConsistency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_on_demand_throughput_settings {
-            m.insert("ReadOnDemandThroughputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_provisioned_throughput_settings {
-            m.insert(
-                "ReadProvisionedThroughputSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Replicas".to_owned(), self.replicas.to_template());
-        if let Some(v) = &self.sse_specification {
-            m.insert("SSESpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_specification {
-            m.insert("StreamSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_name {
-            m.insert("TableName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_to_live_specification {
-            m.insert("TimeToLiveSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_throughput {
-            m.insert("WarmThroughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_on_demand_throughput_settings {
-            m.insert(
-                "WriteOnDemandThroughputSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.write_provisioned_throughput_settings {
-            m.insert(
-                "WriteProvisionedThroughputSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GlobalTableProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_definitions.check(
-            &path.field("AttributeDefinitions"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.global_secondary_indexes.check(
-            &path.field("GlobalSecondaryIndexes"),
-            &Rules::NONE,
-            out,
-        );
-        self.global_table_witnesses.check(
-            &path.field("GlobalTableWitnesses"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_schema.check(
-            &path.field("KeySchema"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.local_secondary_indexes
-            .check(&path.field("LocalSecondaryIndexes"), &Rules::NONE, out);
-        self.multi_region_consistency.check(
-            &path.field("MultiRegionConsistency"),
-            &Rules::NONE,
-            out,
-        );
-        self.read_on_demand_throughput_settings.check(
-            &path.field("ReadOnDemandThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.read_provisioned_throughput_settings.check(
-            &path.field("ReadProvisionedThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.replicas.check(
-            &path.field("Replicas"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sse_specification
-            .check(&path.field("SSESpecification"), &Rules::NONE, out);
-        self.stream_specification
-            .check(&path.field("StreamSpecification"), &Rules::NONE, out);
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time_to_live_specification.check(
-            &path.field("TimeToLiveSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.warm_throughput
-            .check(&path.field("WarmThroughput"), &Rules::NONE, out);
-        self.write_on_demand_throughput_settings.check(
-            &path.field("WriteOnDemandThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.write_provisioned_throughput_settings.check(
-            &path.field("WriteProvisionedThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GlobalTableProps);
-
-/// Property type `AttributeDefinition` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct AttributeDefinition {
-    /// `AttributeName` (required).
-    /// Length: 1..=255 characters.
-    pub attribute_name: Value<String>,
-    /// `AttributeType` (required).
-    pub attribute_type: Value<AttributeType>,
+crate::l1_struct! {
+    /// Property type `AttributeDefinition` of `AWS::DynamoDB::GlobalTable`.
+    AttributeDefinition
 }
 
 impl AttributeDefinition {
@@ -461,129 +345,29 @@ impl AttributeDefinition {
         attribute_name: impl Into<Value<String>>,
         attribute_type: impl Into<Value<AttributeType>>,
     ) -> Self {
-        Self {
-            attribute_name: attribute_name.into(),
-            attribute_type: attribute_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AttributeName", attribute_name.into().to_template())
+                .with(1, "AttributeType", attribute_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AttributeDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        m.insert(
-            "AttributeType".to_owned(),
-            self.attribute_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AttributeType`.
+    AttributeType {
+        /// `B`
+        B = "B",
+        /// `N`
+        N = "N",
+        /// `S`
+        S = "S",
     }
 }
 
-impl Check for AttributeDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_name.check(
-            &path.field("AttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.attribute_type
-            .check(&path.field("AttributeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AttributeDefinition);
-
-/// Values of `AttributeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttributeType {
-    /// `B`
-    B,
-    /// `N`
-    N,
-    /// `S`
-    S,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttributeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["B", "N", "S"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::B => "B",
-            Self::N => "N",
-            Self::S => "S",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AttributeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AttributeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttributeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "B" => Self::B,
-            "N" => Self::N,
-            "S" => Self::S,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttributeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttributeType::from(s))
-    }
-}
-
-crate::impl_literal!(AttributeType);
-
-/// Property type `GlobalSecondaryIndex` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct GlobalSecondaryIndex {
-    /// `IndexName` (required).
-    /// Length: 3..=255 characters.
-    pub index_name: Value<String>,
-    /// `KeySchema` (required).
-    /// Items: 1..=.
-    pub key_schema: Value<List<KeySchema>>,
-    /// `Projection` (required).
-    pub projection: Value<Projection>,
-    /// `ReadOnDemandThroughputSettings` (optional).
-    pub read_on_demand_throughput_settings: Option<Value<ReadOnDemandThroughputSettings>>,
-    /// `ReadProvisionedThroughputSettings` (optional).
-    pub read_provisioned_throughput_settings:
-        Option<Value<GlobalReadProvisionedThroughputSettings>>,
-    /// `WarmThroughput` (optional).
-    pub warm_throughput: Option<Value<WarmThroughput>>,
-    /// `WriteOnDemandThroughputSettings` (optional).
-    pub write_on_demand_throughput_settings: Option<Value<WriteOnDemandThroughputSettings>>,
-    /// `WriteProvisionedThroughputSettings` (optional).
-    pub write_provisioned_throughput_settings: Option<Value<WriteProvisionedThroughputSettings>>,
+crate::l1_struct! {
+    /// Property type `GlobalSecondaryIndex` of `AWS::DynamoDB::GlobalTable`.
+    GlobalSecondaryIndex
 }
 
 impl GlobalSecondaryIndex {
@@ -593,146 +377,66 @@ impl GlobalSecondaryIndex {
         key_schema: impl Into<Value<List<KeySchema>>>,
         projection: impl Into<Value<Projection>>,
     ) -> Self {
-        Self {
-            index_name: index_name.into(),
-            key_schema: key_schema.into(),
-            projection: projection.into(),
-            read_on_demand_throughput_settings: None,
-            read_provisioned_throughput_settings: None,
-            warm_throughput: None,
-            write_on_demand_throughput_settings: None,
-            write_provisioned_throughput_settings: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IndexName", index_name.into().to_template())
+                .with(1, "KeySchema", key_schema.into().to_template())
+                .with(2, "Projection", projection.into().to_template()),
+        )
     }
-    /// Sets `ReadOnDemandThroughputSettings`.
+    /// `ReadOnDemandThroughputSettings` (optional).
     pub fn read_on_demand_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<ReadOnDemandThroughputSettings>>,
     ) -> Self {
-        self.read_on_demand_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "ReadOnDemandThroughputSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReadProvisionedThroughputSettings`.
+    /// `ReadProvisionedThroughputSettings` (optional).
     pub fn read_provisioned_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<GlobalReadProvisionedThroughputSettings>>,
     ) -> Self {
-        self.read_provisioned_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ReadProvisionedThroughputSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, value: impl Into<Value<WarmThroughput>>) -> Self {
-        self.warm_throughput = Some(value.into());
-        self
+    /// `WarmThroughput` (optional).
+    pub fn warm_throughput(self, value: impl Into<Value<WarmThroughput>>) -> Self {
+        Self(self.0.with(5, "WarmThroughput", value.into().to_template()))
     }
-    /// Sets `WriteOnDemandThroughputSettings`.
+    /// `WriteOnDemandThroughputSettings` (optional).
     pub fn write_on_demand_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<WriteOnDemandThroughputSettings>>,
     ) -> Self {
-        self.write_on_demand_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "WriteOnDemandThroughputSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `WriteProvisionedThroughputSettings`.
+    /// `WriteProvisionedThroughputSettings` (optional).
     pub fn write_provisioned_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<WriteProvisionedThroughputSettings>>,
     ) -> Self {
-        self.write_provisioned_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "WriteProvisionedThroughputSettings",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for GlobalSecondaryIndex {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IndexName".to_owned(), self.index_name.to_template());
-        m.insert("KeySchema".to_owned(), self.key_schema.to_template());
-        m.insert("Projection".to_owned(), self.projection.to_template());
-        if let Some(v) = &self.read_on_demand_throughput_settings {
-            m.insert("ReadOnDemandThroughputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_provisioned_throughput_settings {
-            m.insert(
-                "ReadProvisionedThroughputSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.warm_throughput {
-            m.insert("WarmThroughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_on_demand_throughput_settings {
-            m.insert(
-                "WriteOnDemandThroughputSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.write_provisioned_throughput_settings {
-            m.insert(
-                "WriteProvisionedThroughputSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GlobalSecondaryIndex {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_schema.check(
-            &path.field("KeySchema"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.projection
-            .check(&path.field("Projection"), &Rules::NONE, out);
-        self.read_on_demand_throughput_settings.check(
-            &path.field("ReadOnDemandThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.read_provisioned_throughput_settings.check(
-            &path.field("ReadProvisionedThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.warm_throughput
-            .check(&path.field("WarmThroughput"), &Rules::NONE, out);
-        self.write_on_demand_throughput_settings.check(
-            &path.field("WriteOnDemandThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.write_provisioned_throughput_settings.check(
-            &path.field("WriteProvisionedThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GlobalSecondaryIndex);
-
-/// Property type `KeySchema` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct KeySchema {
-    /// `AttributeName` (required).
-    /// Length: 1..=255 characters.
-    pub attribute_name: Value<String>,
-    /// `KeyType` (required).
-    pub key_type: Value<KeyType>,
+crate::l1_struct! {
+    /// Property type `KeySchema` of `AWS::DynamoDB::GlobalTable`.
+    KeySchema
 }
 
 impl KeySchema {
@@ -741,438 +445,162 @@ impl KeySchema {
         attribute_name: impl Into<Value<String>>,
         key_type: impl Into<Value<KeyType>>,
     ) -> Self {
-        Self {
-            attribute_name: attribute_name.into(),
-            key_type: key_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AttributeName", attribute_name.into().to_template())
+                .with(1, "KeyType", key_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KeySchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        m.insert("KeyType".to_owned(), self.key_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KeyType`.
+    KeyType {
+        /// `HASH`
+        Hash = "HASH",
+        /// `RANGE`
+        Range = "RANGE",
     }
 }
 
-impl Check for KeySchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_name.check(
-            &path.field("AttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_type
-            .check(&path.field("KeyType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KeySchema);
-
-/// Values of `KeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    /// `HASH`
-    Hash,
-    /// `RANGE`
-    Range,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HASH", "RANGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hash => "HASH",
-            Self::Range => "RANGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "HASH" => Self::Hash,
-            "RANGE" => Self::Range,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyType::from(s))
-    }
-}
-
-crate::impl_literal!(KeyType);
-
-/// Property type `Projection` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone, Default)]
-pub struct Projection {
-    /// `NonKeyAttributes` (optional).
-    /// Items: ..=20.
-    pub non_key_attributes: Option<Value<List<String>>>,
-    /// `ProjectionType` (optional).
-    pub projection_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Projection` of `AWS::DynamoDB::GlobalTable`.
+    Projection(default)
 }
 
 impl Projection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            non_key_attributes: None,
-            projection_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NonKeyAttributes`.
-    pub fn non_key_attributes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.non_key_attributes = Some(value.into());
-        self
+    /// `NonKeyAttributes` (optional).
+    /// Items: at most 20.
+    pub fn non_key_attributes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NonKeyAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectionType`.
-    pub fn projection_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.projection_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Projection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.non_key_attributes {
-            m.insert("NonKeyAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.projection_type {
-            m.insert("ProjectionType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProjectionType` (optional).
+    pub fn projection_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ProjectionType", value.into().to_template()))
     }
 }
 
-impl Check for Projection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.non_key_attributes.check(
-            &path.field("NonKeyAttributes"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Projection);
-
-/// Property type `ReadOnDemandThroughputSettings` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone, Default)]
-pub struct ReadOnDemandThroughputSettings {
-    /// `MaxReadRequestUnits` (optional).
-    /// Range: 1..=.
-    pub max_read_request_units: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ReadOnDemandThroughputSettings` of `AWS::DynamoDB::GlobalTable`.
+    ReadOnDemandThroughputSettings(default)
 }
 
 impl ReadOnDemandThroughputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_read_request_units: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxReadRequestUnits`.
-    pub fn max_read_request_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_read_request_units = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReadOnDemandThroughputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_read_request_units {
-            m.insert("MaxReadRequestUnits".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxReadRequestUnits` (optional).
+    /// Range: at least 1.
+    pub fn max_read_request_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxReadRequestUnits", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ReadOnDemandThroughputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_read_request_units.check(
-            &path.field("MaxReadRequestUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReadOnDemandThroughputSettings);
-
-/// Property type `GlobalReadProvisionedThroughputSettings` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalReadProvisionedThroughputSettings {
-    /// `ReadCapacityUnits` (optional).
-    /// Range: 1..=.
-    pub read_capacity_units: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `GlobalReadProvisionedThroughputSettings` of `AWS::DynamoDB::GlobalTable`.
+    GlobalReadProvisionedThroughputSettings(default)
 }
 
 impl GlobalReadProvisionedThroughputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            read_capacity_units: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReadCapacityUnits`.
-    pub fn read_capacity_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.read_capacity_units = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GlobalReadProvisionedThroughputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.read_capacity_units {
-            m.insert("ReadCapacityUnits".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ReadCapacityUnits` (optional).
+    /// Range: at least 1.
+    pub fn read_capacity_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReadCapacityUnits", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GlobalReadProvisionedThroughputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.read_capacity_units.check(
-            &path.field("ReadCapacityUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GlobalReadProvisionedThroughputSettings);
-
-/// Property type `WarmThroughput` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone, Default)]
-pub struct WarmThroughput {
-    /// `ReadUnitsPerSecond` (optional).
-    /// Range: 1..=.
-    pub read_units_per_second: Option<Value<i64>>,
-    /// `WriteUnitsPerSecond` (optional).
-    /// Range: 1..=.
-    pub write_units_per_second: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `WarmThroughput` of `AWS::DynamoDB::GlobalTable`.
+    WarmThroughput(default)
 }
 
 impl WarmThroughput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            read_units_per_second: None,
-            write_units_per_second: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReadUnitsPerSecond`.
-    pub fn read_units_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.read_units_per_second = Some(value.into());
-        self
+    /// `ReadUnitsPerSecond` (optional).
+    /// Range: at least 1.
+    pub fn read_units_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReadUnitsPerSecond", value.into().to_template()),
+        )
     }
-    /// Sets `WriteUnitsPerSecond`.
-    pub fn write_units_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.write_units_per_second = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WarmThroughput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.read_units_per_second {
-            m.insert("ReadUnitsPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_units_per_second {
-            m.insert("WriteUnitsPerSecond".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WriteUnitsPerSecond` (optional).
+    /// Range: at least 1.
+    pub fn write_units_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WriteUnitsPerSecond", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WarmThroughput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.read_units_per_second.check(
-            &path.field("ReadUnitsPerSecond"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.write_units_per_second.check(
-            &path.field("WriteUnitsPerSecond"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::at_least_one(
-            &[
-                &[("ReadUnitsPerSecond", self.read_units_per_second.is_some())],
-                &[("WriteUnitsPerSecond", self.write_units_per_second.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WarmThroughput);
-
-/// Property type `WriteOnDemandThroughputSettings` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone, Default)]
-pub struct WriteOnDemandThroughputSettings {
-    /// `MaxWriteRequestUnits` (optional).
-    /// Range: 1..=.
-    pub max_write_request_units: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `WriteOnDemandThroughputSettings` of `AWS::DynamoDB::GlobalTable`.
+    WriteOnDemandThroughputSettings(default)
 }
 
 impl WriteOnDemandThroughputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_write_request_units: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxWriteRequestUnits`.
-    pub fn max_write_request_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_write_request_units = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WriteOnDemandThroughputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_write_request_units {
-            m.insert("MaxWriteRequestUnits".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxWriteRequestUnits` (optional).
+    /// Range: at least 1.
+    pub fn max_write_request_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxWriteRequestUnits", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WriteOnDemandThroughputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_write_request_units.check(
-            &path.field("MaxWriteRequestUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WriteOnDemandThroughputSettings);
-
-/// Property type `WriteProvisionedThroughputSettings` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone, Default)]
-pub struct WriteProvisionedThroughputSettings {
-    /// `WriteCapacityAutoScalingSettings` (optional).
-    pub write_capacity_auto_scaling_settings: Option<Value<CapacityAutoScalingSettings>>,
+crate::l1_struct! {
+    /// Property type `WriteProvisionedThroughputSettings` of `AWS::DynamoDB::GlobalTable`.
+    WriteProvisionedThroughputSettings(default)
 }
 
 impl WriteProvisionedThroughputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            write_capacity_auto_scaling_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `WriteCapacityAutoScalingSettings`.
+    /// `WriteCapacityAutoScalingSettings` (optional).
     pub fn write_capacity_auto_scaling_settings(
-        mut self,
+        self,
         value: impl Into<Value<CapacityAutoScalingSettings>>,
     ) -> Self {
-        self.write_capacity_auto_scaling_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "WriteCapacityAutoScalingSettings",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for WriteProvisionedThroughputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.write_capacity_auto_scaling_settings {
-            m.insert(
-                "WriteCapacityAutoScalingSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WriteProvisionedThroughputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.write_capacity_auto_scaling_settings.check(
-            &path.field("WriteCapacityAutoScalingSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WriteProvisionedThroughputSettings);
-
-/// Property type `CapacityAutoScalingSettings` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct CapacityAutoScalingSettings {
-    /// `MaxCapacity` (required).
-    /// Range: 1..=.
-    pub max_capacity: Value<i64>,
-    /// `MinCapacity` (required).
-    /// Range: 1..=.
-    pub min_capacity: Value<i64>,
-    /// `SeedCapacity` (optional).
-    /// Range: 1..=.
-    pub seed_capacity: Option<Value<i64>>,
-    /// `TargetTrackingScalingPolicyConfiguration` (required).
-    pub target_tracking_scaling_policy_configuration:
-        Value<TargetTrackingScalingPolicyConfiguration>,
+crate::l1_struct! {
+    /// Property type `CapacityAutoScalingSettings` of `AWS::DynamoDB::GlobalTable`.
+    CapacityAutoScalingSettings
 }
 
 impl CapacityAutoScalingSettings {
@@ -1184,199 +612,77 @@ impl CapacityAutoScalingSettings {
             Value<TargetTrackingScalingPolicyConfiguration>,
         >,
     ) -> Self {
-        Self {
-            max_capacity: max_capacity.into(),
-            min_capacity: min_capacity.into(),
-            seed_capacity: None,
-            target_tracking_scaling_policy_configuration:
-                target_tracking_scaling_policy_configuration.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxCapacity", max_capacity.into().to_template())
+                .with(1, "MinCapacity", min_capacity.into().to_template())
+                .with(
+                    3,
+                    "TargetTrackingScalingPolicyConfiguration",
+                    target_tracking_scaling_policy_configuration
+                        .into()
+                        .to_template(),
+                ),
+        )
     }
-    /// Sets `SeedCapacity`.
-    pub fn seed_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.seed_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityAutoScalingSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxCapacity".to_owned(), self.max_capacity.to_template());
-        m.insert("MinCapacity".to_owned(), self.min_capacity.to_template());
-        if let Some(v) = &self.seed_capacity {
-            m.insert("SeedCapacity".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetTrackingScalingPolicyConfiguration".to_owned(),
-            self.target_tracking_scaling_policy_configuration
-                .to_template(),
-        );
-        Expr::Map(m)
+    /// `SeedCapacity` (optional).
+    /// Range: at least 1.
+    pub fn seed_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "SeedCapacity", value.into().to_template()))
     }
 }
 
-impl Check for CapacityAutoScalingSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_capacity.check(
-            &path.field("MaxCapacity"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_capacity.check(
-            &path.field("MinCapacity"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.seed_capacity.check(
-            &path.field("SeedCapacity"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_tracking_scaling_policy_configuration.check(
-            &path.field("TargetTrackingScalingPolicyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityAutoScalingSettings);
-
-/// Property type `TargetTrackingScalingPolicyConfiguration` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct TargetTrackingScalingPolicyConfiguration {
-    /// `DisableScaleIn` (optional).
-    pub disable_scale_in: Option<Value<bool>>,
-    /// `ScaleInCooldown` (optional).
-    /// Range: 0..=.
-    pub scale_in_cooldown: Option<Value<i64>>,
-    /// `ScaleOutCooldown` (optional).
-    /// Range: 0..=.
-    pub scale_out_cooldown: Option<Value<i64>>,
-    /// `TargetValue` (required).
-    pub target_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingScalingPolicyConfiguration` of `AWS::DynamoDB::GlobalTable`.
+    TargetTrackingScalingPolicyConfiguration
 }
 
 impl TargetTrackingScalingPolicyConfiguration {
     /// The required properties: `TargetValue`.
     pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            disable_scale_in: None,
-            scale_in_cooldown: None,
-            scale_out_cooldown: None,
-            target_value: target_value.into(),
-        }
+        Self(crate::Properties::new().with(3, "TargetValue", target_value.into().to_template()))
     }
-    /// Sets `DisableScaleIn`.
-    pub fn disable_scale_in(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_scale_in = Some(value.into());
-        self
+    /// `DisableScaleIn` (optional).
+    pub fn disable_scale_in(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "DisableScaleIn", value.into().to_template()))
     }
-    /// Sets `ScaleInCooldown`.
-    pub fn scale_in_cooldown(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_in_cooldown = Some(value.into());
-        self
+    /// `ScaleInCooldown` (optional).
+    /// Range: at least 0.
+    pub fn scale_in_cooldown(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ScaleInCooldown", value.into().to_template()),
+        )
     }
-    /// Sets `ScaleOutCooldown`.
-    pub fn scale_out_cooldown(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_out_cooldown = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TargetTrackingScalingPolicyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disable_scale_in {
-            m.insert("DisableScaleIn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scale_in_cooldown {
-            m.insert("ScaleInCooldown".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scale_out_cooldown {
-            m.insert("ScaleOutCooldown".to_owned(), v.to_template());
-        }
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
+    /// `ScaleOutCooldown` (optional).
+    /// Range: at least 0.
+    pub fn scale_out_cooldown(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ScaleOutCooldown", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TargetTrackingScalingPolicyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scale_in_cooldown.check(
-            &path.field("ScaleInCooldown"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scale_out_cooldown.check(
-            &path.field("ScaleOutCooldown"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetTrackingScalingPolicyConfiguration);
-
-/// Property type `GlobalTableWitness` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalTableWitness {
-    /// `Region` (optional).
-    pub region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GlobalTableWitness` of `AWS::DynamoDB::GlobalTable`.
+    GlobalTableWitness(default)
 }
 
 impl GlobalTableWitness {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { region: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GlobalTableWitness {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Region", value.into().to_template()))
     }
 }
 
-impl Check for GlobalTableWitness {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GlobalTableWitness);
-
-/// Property type `KeySchema2` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct KeySchema2 {
-    /// `AttributeName` (required).
-    /// Length: 1..=255 characters.
-    pub attribute_name: Value<String>,
-    /// `KeyType` (required).
-    pub key_type: Value<KeySchema2KeyType>,
+crate::l1_struct! {
+    /// Property type `KeySchema2` of `AWS::DynamoDB::GlobalTable`.
+    KeySchema2
 }
 
 impl KeySchema2 {
@@ -1385,111 +691,27 @@ impl KeySchema2 {
         attribute_name: impl Into<Value<String>>,
         key_type: impl Into<Value<KeySchema2KeyType>>,
     ) -> Self {
-        Self {
-            attribute_name: attribute_name.into(),
-            key_type: key_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AttributeName", attribute_name.into().to_template())
+                .with(1, "KeyType", key_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KeySchema2 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        m.insert("KeyType".to_owned(), self.key_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KeySchema2KeyType`.
+    KeySchema2KeyType {
+        /// `HASH`
+        Hash = "HASH",
+        /// `RANGE`
+        Range = "RANGE",
     }
 }
 
-impl Check for KeySchema2 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_name.check(
-            &path.field("AttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_type
-            .check(&path.field("KeyType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KeySchema2);
-
-/// Values of `KeySchema2KeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeySchema2KeyType {
-    /// `HASH`
-    Hash,
-    /// `RANGE`
-    Range,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeySchema2KeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HASH", "RANGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hash => "HASH",
-            Self::Range => "RANGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeySchema2KeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeySchema2KeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeySchema2KeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "HASH" => Self::Hash,
-            "RANGE" => Self::Range,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeySchema2KeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeySchema2KeyType::from(s))
-    }
-}
-
-crate::impl_literal!(KeySchema2KeyType);
-
-/// Property type `LocalSecondaryIndex` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct LocalSecondaryIndex {
-    /// `IndexName` (required).
-    /// Length: 3..=255 characters.
-    pub index_name: Value<String>,
-    /// `KeySchema` (required).
-    /// Items: 2..=2.
-    pub key_schema: Value<List<KeySchema2>>,
-    /// `Projection` (required).
-    pub projection: Value<Projection>,
+crate::l1_struct! {
+    /// Property type `LocalSecondaryIndex` of `AWS::DynamoDB::GlobalTable`.
+    LocalSecondaryIndex
 }
 
 impl LocalSecondaryIndex {
@@ -1499,1170 +721,427 @@ impl LocalSecondaryIndex {
         key_schema: impl Into<Value<List<KeySchema2>>>,
         projection: impl Into<Value<Projection>>,
     ) -> Self {
-        Self {
-            index_name: index_name.into(),
-            key_schema: key_schema.into(),
-            projection: projection.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IndexName", index_name.into().to_template())
+                .with(1, "KeySchema", key_schema.into().to_template())
+                .with(2, "Projection", projection.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LocalSecondaryIndex {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IndexName".to_owned(), self.index_name.to_template());
-        m.insert("KeySchema".to_owned(), self.key_schema.to_template());
-        m.insert("Projection".to_owned(), self.projection.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MultiRegionConsistency`.
+    MultiRegionConsistency {
+        /// `EVENTUAL`
+        Eventual = "EVENTUAL",
+        /// `STRONG`
+        Strong = "STRONG",
     }
 }
 
-impl Check for LocalSecondaryIndex {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_schema.check(
-            &path.field("KeySchema"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.projection
-            .check(&path.field("Projection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LocalSecondaryIndex);
-
-/// Values of `MultiRegionConsistency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MultiRegionConsistency {
-    /// `EVENTUAL`
-    Eventual,
-    /// `STRONG`
-    Strong,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MultiRegionConsistency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EVENTUAL", "STRONG"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eventual => "EVENTUAL",
-            Self::Strong => "STRONG",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MultiRegionConsistency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MultiRegionConsistency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MultiRegionConsistency {
-    fn from(s: &str) -> Self {
-        match s {
-            "EVENTUAL" => Self::Eventual,
-            "STRONG" => Self::Strong,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MultiRegionConsistency> {
-    fn from(s: &str) -> Self {
-        Value::literal(MultiRegionConsistency::from(s))
-    }
-}
-
-crate::impl_literal!(MultiRegionConsistency);
-
-/// Property type `ReplicaSpecification` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct ReplicaSpecification {
-    /// `ContributorInsightsSpecification` (optional).
-    pub contributor_insights_specification: Option<Value<ContributorInsightsSpecification>>,
-    /// `DeletionProtectionEnabled` (optional).
-    pub deletion_protection_enabled: Option<Value<bool>>,
-    /// `GlobalSecondaryIndexes` (optional).
-    pub global_secondary_indexes: Option<Value<List<ReplicaGlobalSecondaryIndexSpecification>>>,
-    /// `GlobalTableSettingsReplicationMode` (optional).
-    pub global_table_settings_replication_mode: Option<Value<GlobalTableSettingsReplicationMode>>,
-    /// `KinesisStreamSpecification` (optional).
-    pub kinesis_stream_specification: Option<Value<KinesisStreamSpecification>>,
-    /// `PointInTimeRecoverySpecification` (optional).
-    pub point_in_time_recovery_specification: Option<Value<PointInTimeRecoverySpecification>>,
-    /// `ReadOnDemandThroughputSettings` (optional).
-    pub read_on_demand_throughput_settings: Option<Value<ReadOnDemandThroughputSettings>>,
-    /// `ReadProvisionedThroughputSettings` (optional).
-    pub read_provisioned_throughput_settings: Option<Value<ReadProvisionedThroughputSettings>>,
-    /// `Region` (required).
-    pub region: Value<String>,
-    /// `ReplicaStreamSpecification` (optional).
-    pub replica_stream_specification: Option<Value<ReplicaStreamSpecification>>,
-    /// `ResourcePolicy` (optional).
-    pub resource_policy: Option<Value<ResourcePolicy>>,
-    /// `SSESpecification` (optional).
-    pub sse_specification: Option<Value<ReplicaSseSpecification>>,
-    /// `TableClass` (optional).
-    pub table_class: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `ReplicaSpecification` of `AWS::DynamoDB::GlobalTable`.
+    ReplicaSpecification
 }
 
 impl ReplicaSpecification {
     /// The required properties: `Region`.
     pub fn new(region: impl Into<Value<String>>) -> Self {
-        Self {
-            contributor_insights_specification: None,
-            deletion_protection_enabled: None,
-            global_secondary_indexes: None,
-            global_table_settings_replication_mode: None,
-            kinesis_stream_specification: None,
-            point_in_time_recovery_specification: None,
-            read_on_demand_throughput_settings: None,
-            read_provisioned_throughput_settings: None,
-            region: region.into(),
-            replica_stream_specification: None,
-            resource_policy: None,
-            sse_specification: None,
-            table_class: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(8, "Region", region.into().to_template()))
     }
-    /// Sets `ContributorInsightsSpecification`.
+    /// `ContributorInsightsSpecification` (optional).
     pub fn contributor_insights_specification(
-        mut self,
+        self,
         value: impl Into<Value<ContributorInsightsSpecification>>,
     ) -> Self {
-        self.contributor_insights_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ContributorInsightsSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection_enabled = Some(value.into());
-        self
+    /// `DeletionProtectionEnabled` (optional).
+    pub fn deletion_protection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeletionProtectionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `GlobalSecondaryIndexes`.
+    /// `GlobalSecondaryIndexes` (optional).
     pub fn global_secondary_indexes(
-        mut self,
+        self,
         value: impl Into<Value<List<ReplicaGlobalSecondaryIndexSpecification>>>,
     ) -> Self {
-        self.global_secondary_indexes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "GlobalSecondaryIndexes", value.into().to_template()),
+        )
     }
-    /// Sets `GlobalTableSettingsReplicationMode`.
+    /// `GlobalTableSettingsReplicationMode` (optional).
     pub fn global_table_settings_replication_mode(
-        mut self,
+        self,
         value: impl Into<Value<GlobalTableSettingsReplicationMode>>,
     ) -> Self {
-        self.global_table_settings_replication_mode = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "GlobalTableSettingsReplicationMode",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KinesisStreamSpecification`.
+    /// `KinesisStreamSpecification` (optional).
     pub fn kinesis_stream_specification(
-        mut self,
+        self,
         value: impl Into<Value<KinesisStreamSpecification>>,
     ) -> Self {
-        self.kinesis_stream_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "KinesisStreamSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `PointInTimeRecoverySpecification`.
+    /// `PointInTimeRecoverySpecification` (optional).
     pub fn point_in_time_recovery_specification(
-        mut self,
+        self,
         value: impl Into<Value<PointInTimeRecoverySpecification>>,
     ) -> Self {
-        self.point_in_time_recovery_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "PointInTimeRecoverySpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReadOnDemandThroughputSettings`.
+    /// `ReadOnDemandThroughputSettings` (optional).
     pub fn read_on_demand_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<ReadOnDemandThroughputSettings>>,
     ) -> Self {
-        self.read_on_demand_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "ReadOnDemandThroughputSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReadProvisionedThroughputSettings`.
+    /// `ReadProvisionedThroughputSettings` (optional).
     pub fn read_provisioned_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<ReadProvisionedThroughputSettings>>,
     ) -> Self {
-        self.read_provisioned_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "ReadProvisionedThroughputSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReplicaStreamSpecification`.
+    /// `ReplicaStreamSpecification` (optional).
     pub fn replica_stream_specification(
-        mut self,
+        self,
         value: impl Into<Value<ReplicaStreamSpecification>>,
     ) -> Self {
-        self.replica_stream_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "ReplicaStreamSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, value: impl Into<Value<ResourcePolicy>>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
+    /// `ResourcePolicy` (optional).
+    pub fn resource_policy(self, value: impl Into<Value<ResourcePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ResourcePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `SSESpecification`.
-    pub fn sse_specification(mut self, value: impl Into<Value<ReplicaSseSpecification>>) -> Self {
-        self.sse_specification = Some(value.into());
-        self
+    /// `SSESpecification` (optional).
+    pub fn sse_specification(self, value: impl Into<Value<ReplicaSseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SSESpecification", value.into().to_template()),
+        )
     }
-    /// Sets `TableClass`.
-    pub fn table_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_class = Some(value.into());
-        self
+    /// `TableClass` (optional).
+    pub fn table_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "TableClass", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicaSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contributor_insights_specification {
-            m.insert(
-                "ContributorInsightsSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_secondary_indexes {
-            m.insert("GlobalSecondaryIndexes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_table_settings_replication_mode {
-            m.insert(
-                "GlobalTableSettingsReplicationMode".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.kinesis_stream_specification {
-            m.insert("KinesisStreamSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.point_in_time_recovery_specification {
-            m.insert(
-                "PointInTimeRecoverySpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.read_on_demand_throughput_settings {
-            m.insert("ReadOnDemandThroughputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_provisioned_throughput_settings {
-            m.insert(
-                "ReadProvisionedThroughputSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Region".to_owned(), self.region.to_template());
-        if let Some(v) = &self.replica_stream_specification {
-            m.insert("ReplicaStreamSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_policy {
-            m.insert("ResourcePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_specification {
-            m.insert("SSESpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_class {
-            m.insert("TableClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ReplicaSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contributor_insights_specification.check(
-            &path.field("ContributorInsightsSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.global_secondary_indexes.check(
-            &path.field("GlobalSecondaryIndexes"),
-            &Rules::NONE,
-            out,
-        );
-        self.global_table_settings_replication_mode.check(
-            &path.field("GlobalTableSettingsReplicationMode"),
-            &Rules::NONE,
-            out,
-        );
-        self.kinesis_stream_specification.check(
-            &path.field("KinesisStreamSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.point_in_time_recovery_specification.check(
-            &path.field("PointInTimeRecoverySpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.read_on_demand_throughput_settings.check(
-            &path.field("ReadOnDemandThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.read_provisioned_throughput_settings.check(
-            &path.field("ReadProvisionedThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.replica_stream_specification.check(
-            &path.field("ReplicaStreamSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.resource_policy
-            .check(&path.field("ResourcePolicy"), &Rules::NONE, out);
-        self.sse_specification
-            .check(&path.field("SSESpecification"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicaSpecification);
-
-/// Property type `ContributorInsightsSpecification` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct ContributorInsightsSpecification {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<Mode>>,
+crate::l1_struct! {
+    /// Property type `ContributorInsightsSpecification` of `AWS::DynamoDB::GlobalTable`.
+    ContributorInsightsSpecification
 }
 
 impl ContributorInsightsSpecification {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            mode: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<Mode>>) -> Self {
+        Self(self.0.with(1, "Mode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContributorInsightsSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `ACCESSED_AND_THROTTLED_KEYS`
+        AccessedAndThrottledKeys = "ACCESSED_AND_THROTTLED_KEYS",
+        /// `THROTTLED_KEYS`
+        ThrottledKeys = "THROTTLED_KEYS",
     }
 }
 
-impl Check for ContributorInsightsSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContributorInsightsSpecification);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `ACCESSED_AND_THROTTLED_KEYS`
-    AccessedAndThrottledKeys,
-    /// `THROTTLED_KEYS`
-    ThrottledKeys,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessedAndThrottledKeys => "ACCESSED_AND_THROTTLED_KEYS",
-            Self::ThrottledKeys => "THROTTLED_KEYS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCESSED_AND_THROTTLED_KEYS" => Self::AccessedAndThrottledKeys,
-            "THROTTLED_KEYS" => Self::ThrottledKeys,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `ReplicaGlobalSecondaryIndexSpecification` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct ReplicaGlobalSecondaryIndexSpecification {
-    /// `ContributorInsightsSpecification` (optional).
-    pub contributor_insights_specification: Option<Value<ContributorInsightsSpecification>>,
-    /// `IndexName` (required).
-    /// Length: 3..=255 characters.
-    pub index_name: Value<String>,
-    /// `ReadOnDemandThroughputSettings` (optional).
-    pub read_on_demand_throughput_settings: Option<Value<ReadOnDemandThroughputSettings>>,
-    /// `ReadProvisionedThroughputSettings` (optional).
-    pub read_provisioned_throughput_settings: Option<Value<ReadProvisionedThroughputSettings>>,
+crate::l1_struct! {
+    /// Property type `ReplicaGlobalSecondaryIndexSpecification` of `AWS::DynamoDB::GlobalTable`.
+    ReplicaGlobalSecondaryIndexSpecification
 }
 
 impl ReplicaGlobalSecondaryIndexSpecification {
     /// The required properties: `IndexName`.
     pub fn new(index_name: impl Into<Value<String>>) -> Self {
-        Self {
-            contributor_insights_specification: None,
-            index_name: index_name.into(),
-            read_on_demand_throughput_settings: None,
-            read_provisioned_throughput_settings: None,
-        }
+        Self(crate::Properties::new().with(1, "IndexName", index_name.into().to_template()))
     }
-    /// Sets `ContributorInsightsSpecification`.
+    /// `ContributorInsightsSpecification` (optional).
     pub fn contributor_insights_specification(
-        mut self,
+        self,
         value: impl Into<Value<ContributorInsightsSpecification>>,
     ) -> Self {
-        self.contributor_insights_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ContributorInsightsSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReadOnDemandThroughputSettings`.
+    /// `ReadOnDemandThroughputSettings` (optional).
     pub fn read_on_demand_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<ReadOnDemandThroughputSettings>>,
     ) -> Self {
-        self.read_on_demand_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ReadOnDemandThroughputSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReadProvisionedThroughputSettings`.
+    /// `ReadProvisionedThroughputSettings` (optional).
     pub fn read_provisioned_throughput_settings(
-        mut self,
+        self,
         value: impl Into<Value<ReadProvisionedThroughputSettings>>,
     ) -> Self {
-        self.read_provisioned_throughput_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "ReadProvisionedThroughputSettings",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ReplicaGlobalSecondaryIndexSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contributor_insights_specification {
-            m.insert(
-                "ContributorInsightsSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("IndexName".to_owned(), self.index_name.to_template());
-        if let Some(v) = &self.read_on_demand_throughput_settings {
-            m.insert("ReadOnDemandThroughputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_provisioned_throughput_settings {
-            m.insert(
-                "ReadProvisionedThroughputSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicaGlobalSecondaryIndexSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contributor_insights_specification.check(
-            &path.field("ContributorInsightsSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.read_on_demand_throughput_settings.check(
-            &path.field("ReadOnDemandThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.read_provisioned_throughput_settings.check(
-            &path.field("ReadProvisionedThroughputSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicaGlobalSecondaryIndexSpecification);
-
-/// Property type `ReadProvisionedThroughputSettings` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone, Default)]
-pub struct ReadProvisionedThroughputSettings {
-    /// `ReadCapacityAutoScalingSettings` (optional).
-    pub read_capacity_auto_scaling_settings: Option<Value<CapacityAutoScalingSettings>>,
-    /// `ReadCapacityUnits` (optional).
-    /// Range: 1..=.
-    pub read_capacity_units: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ReadProvisionedThroughputSettings` of `AWS::DynamoDB::GlobalTable`.
+    ReadProvisionedThroughputSettings(default)
 }
 
 impl ReadProvisionedThroughputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            read_capacity_auto_scaling_settings: None,
-            read_capacity_units: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReadCapacityAutoScalingSettings`.
+    /// `ReadCapacityAutoScalingSettings` (optional).
     pub fn read_capacity_auto_scaling_settings(
-        mut self,
+        self,
         value: impl Into<Value<CapacityAutoScalingSettings>>,
     ) -> Self {
-        self.read_capacity_auto_scaling_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ReadCapacityAutoScalingSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReadCapacityUnits`.
-    pub fn read_capacity_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.read_capacity_units = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReadProvisionedThroughputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.read_capacity_auto_scaling_settings {
-            m.insert(
-                "ReadCapacityAutoScalingSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.read_capacity_units {
-            m.insert("ReadCapacityUnits".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ReadCapacityUnits` (optional).
+    /// Range: at least 1.
+    pub fn read_capacity_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ReadCapacityUnits", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ReadProvisionedThroughputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.read_capacity_auto_scaling_settings.check(
-            &path.field("ReadCapacityAutoScalingSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.read_capacity_units.check(
-            &path.field("ReadCapacityUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `GlobalTableSettingsReplicationMode`.
+    GlobalTableSettingsReplicationMode {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(ReadProvisionedThroughputSettings);
-
-/// Values of `GlobalTableSettingsReplicationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GlobalTableSettingsReplicationMode {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GlobalTableSettingsReplicationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GlobalTableSettingsReplicationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GlobalTableSettingsReplicationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GlobalTableSettingsReplicationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GlobalTableSettingsReplicationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(GlobalTableSettingsReplicationMode::from(s))
-    }
-}
-
-crate::impl_literal!(GlobalTableSettingsReplicationMode);
-
-/// Property type `KinesisStreamSpecification` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct KinesisStreamSpecification {
-    /// `ApproximateCreationDateTimePrecision` (optional).
-    pub approximate_creation_date_time_precision:
-        Option<Value<ApproximateCreationDateTimePrecision>>,
-    /// `StreamArn` (required).
-    pub stream_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisStreamSpecification` of `AWS::DynamoDB::GlobalTable`.
+    KinesisStreamSpecification
 }
 
 impl KinesisStreamSpecification {
     /// The required properties: `StreamArn`.
     pub fn new(stream_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            approximate_creation_date_time_precision: None,
-            stream_arn: stream_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "StreamArn", stream_arn.into().to_template()))
     }
-    /// Sets `ApproximateCreationDateTimePrecision`.
+    /// `ApproximateCreationDateTimePrecision` (optional).
     pub fn approximate_creation_date_time_precision(
-        mut self,
+        self,
         value: impl Into<Value<ApproximateCreationDateTimePrecision>>,
     ) -> Self {
-        self.approximate_creation_date_time_precision = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ApproximateCreationDateTimePrecision",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KinesisStreamSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.approximate_creation_date_time_precision {
-            m.insert(
-                "ApproximateCreationDateTimePrecision".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("StreamArn".to_owned(), self.stream_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApproximateCreationDateTimePrecision`.
+    ApproximateCreationDateTimePrecision {
+        /// `MICROSECOND`
+        Microsecond = "MICROSECOND",
+        /// `MILLISECOND`
+        Millisecond = "MILLISECOND",
     }
 }
 
-impl Check for KinesisStreamSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.approximate_creation_date_time_precision.check(
-            &path.field("ApproximateCreationDateTimePrecision"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisStreamSpecification);
-
-/// Values of `ApproximateCreationDateTimePrecision`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApproximateCreationDateTimePrecision {
-    /// `MICROSECOND`
-    Microsecond,
-    /// `MILLISECOND`
-    Millisecond,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApproximateCreationDateTimePrecision {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MICROSECOND", "MILLISECOND"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Microsecond => "MICROSECOND",
-            Self::Millisecond => "MILLISECOND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApproximateCreationDateTimePrecision {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApproximateCreationDateTimePrecision {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApproximateCreationDateTimePrecision {
-    fn from(s: &str) -> Self {
-        match s {
-            "MICROSECOND" => Self::Microsecond,
-            "MILLISECOND" => Self::Millisecond,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApproximateCreationDateTimePrecision> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApproximateCreationDateTimePrecision::from(s))
-    }
-}
-
-crate::impl_literal!(ApproximateCreationDateTimePrecision);
-
-/// Property type `PointInTimeRecoverySpecification` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone, Default)]
-pub struct PointInTimeRecoverySpecification {
-    /// `PointInTimeRecoveryEnabled` (optional).
-    pub point_in_time_recovery_enabled: Option<Value<bool>>,
-    /// `RecoveryPeriodInDays` (optional).
-    /// Range: 1..=35.
-    pub recovery_period_in_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `PointInTimeRecoverySpecification` of `AWS::DynamoDB::GlobalTable`.
+    PointInTimeRecoverySpecification(default)
 }
 
 impl PointInTimeRecoverySpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            point_in_time_recovery_enabled: None,
-            recovery_period_in_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PointInTimeRecoveryEnabled`.
-    pub fn point_in_time_recovery_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.point_in_time_recovery_enabled = Some(value.into());
-        self
+    /// `PointInTimeRecoveryEnabled` (optional).
+    pub fn point_in_time_recovery_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PointInTimeRecoveryEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `RecoveryPeriodInDays`.
-    pub fn recovery_period_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.recovery_period_in_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PointInTimeRecoverySpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.point_in_time_recovery_enabled {
-            m.insert("PointInTimeRecoveryEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recovery_period_in_days {
-            m.insert("RecoveryPeriodInDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RecoveryPeriodInDays` (optional).
+    /// Range: 1 to 35.
+    pub fn recovery_period_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RecoveryPeriodInDays", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PointInTimeRecoverySpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recovery_period_in_days.check(
-            &path.field("RecoveryPeriodInDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(35.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PointInTimeRecoverySpecification);
-
-/// Property type `ReplicaStreamSpecification` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct ReplicaStreamSpecification {
-    /// `ResourcePolicy` (required).
-    pub resource_policy: Value<ResourcePolicy>,
+crate::l1_struct! {
+    /// Property type `ReplicaStreamSpecification` of `AWS::DynamoDB::GlobalTable`.
+    ReplicaStreamSpecification
 }
 
 impl ReplicaStreamSpecification {
     /// The required properties: `ResourcePolicy`.
     pub fn new(resource_policy: impl Into<Value<ResourcePolicy>>) -> Self {
-        Self {
-            resource_policy: resource_policy.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ResourcePolicy",
+            resource_policy.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ReplicaStreamSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResourcePolicy".to_owned(),
-            self.resource_policy.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicaStreamSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_policy
-            .check(&path.field("ResourcePolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicaStreamSpecification);
-
-/// Property type `ResourcePolicy` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicy {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `ResourcePolicy` of `AWS::DynamoDB::GlobalTable`.
+    ResourcePolicy
 }
 
 impl ResourcePolicy {
     /// The required properties: `PolicyDocument`.
-    pub fn new(policy_document: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-        }
+    pub fn new(policy_document: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(
+            0,
+            "PolicyDocument",
+            policy_document.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ResourcePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourcePolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourcePolicy);
-
-/// Property type `ReplicaSseSpecification` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct ReplicaSseSpecification {
-    /// `KMSMasterKeyId` (required).
-    pub kms_master_key_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `ReplicaSseSpecification` of `AWS::DynamoDB::GlobalTable`.
+    ReplicaSseSpecification
 }
 
 impl ReplicaSseSpecification {
     /// The required properties: `KMSMasterKeyId`.
     pub fn new(kms_master_key_id: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_master_key_id: kms_master_key_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "KMSMasterKeyId",
+            kms_master_key_id.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ReplicaSseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "KMSMasterKeyId".to_owned(),
-            self.kms_master_key_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for ReplicaSseSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReplicaSseSpecification);
-
-/// Property type `Tag` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `SseSpecification` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct SseSpecification {
-    /// `SSEEnabled` (required).
-    pub sse_enabled: Value<bool>,
-    /// `SSEType` (optional).
-    pub sse_type: Option<Value<SseType>>,
+crate::l1_struct! {
+    /// Property type `SseSpecification` of `AWS::DynamoDB::GlobalTable`.
+    SseSpecification
 }
 
 impl SseSpecification {
     /// The required properties: `SSEEnabled`.
     pub fn new(sse_enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            sse_enabled: sse_enabled.into(),
-            sse_type: None,
-        }
+        Self(crate::Properties::new().with(0, "SSEEnabled", sse_enabled.into().to_template()))
     }
-    /// Sets `SSEType`.
-    pub fn sse_type(mut self, value: impl Into<Value<SseType>>) -> Self {
-        self.sse_type = Some(value.into());
-        self
+    /// `SSEType` (optional).
+    pub fn sse_type(self, value: impl Into<Value<SseType>>) -> Self {
+        Self(self.0.with(1, "SSEType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SSEEnabled".to_owned(), self.sse_enabled.to_template());
-        if let Some(v) = &self.sse_type {
-            m.insert("SSEType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SseType`.
+    SseType {
+        /// `AES256`
+        Aes256 = "AES256",
+        /// `KMS`
+        Kms = "KMS",
     }
 }
 
-impl Check for SseSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sse_type
-            .check(&path.field("SSEType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SseSpecification);
-
-/// Values of `SseType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SseType {
-    /// `AES256`
-    Aes256,
-    /// `KMS`
-    Kms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SseType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AES256", "KMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES256",
-            Self::Kms => "KMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SseType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SseType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SseType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES256" => Self::Aes256,
-            "KMS" => Self::Kms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SseType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SseType::from(s))
-    }
-}
-
-crate::impl_literal!(SseType);
-
-/// Property type `StreamSpecification` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct StreamSpecification {
-    /// `StreamViewType` (required).
-    pub stream_view_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `StreamSpecification` of `AWS::DynamoDB::GlobalTable`.
+    StreamSpecification
 }
 
 impl StreamSpecification {
     /// The required properties: `StreamViewType`.
     pub fn new(stream_view_type: impl Into<Value<String>>) -> Self {
-        Self {
-            stream_view_type: stream_view_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "StreamViewType",
+            stream_view_type.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for StreamSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "StreamViewType".to_owned(),
-            self.stream_view_type.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for StreamSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StreamSpecification);
-
-/// Property type `TimeToLiveSpecification` of `AWS::DynamoDB::GlobalTable`.
-#[derive(Debug, Clone)]
-pub struct TimeToLiveSpecification {
-    /// `AttributeName` (optional).
-    pub attribute_name: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `TimeToLiveSpecification` of `AWS::DynamoDB::GlobalTable`.
+    TimeToLiveSpecification
 }
 
 impl TimeToLiveSpecification {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            attribute_name: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
+    /// `AttributeName` (optional).
+    pub fn attribute_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AttributeName", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TimeToLiveSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_name {
-            m.insert("AttributeName".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimeToLiveSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimeToLiveSpecification);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct Table {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Table {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Table {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Table {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::DynamoDB::Table`.
+    Table("AWS::DynamoDB::Table", TableProps)
 }
 
 impl Table {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::DynamoDB::Table";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TableProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TableName` (typed).
     pub fn ref_value(&self) -> Value<ids::TableName> {
         self.resource.ref_value()
@@ -87,349 +39,318 @@ impl Table {
     pub fn attr_stream_arn(&self) -> Value<String> {
         self.resource.get_att("StreamArn")
     }
+
+    /// Replaces `AttributeDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attribute_definitions(&self, value: impl Into<Value<List<AttributeDefinition>>>) {
+        self.resource
+            .set_property("AttributeDefinitions", value.into())
+    }
+
+    /// Replaces `BillingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_mode(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BillingMode", value.into())
+    }
+
+    /// Replaces `ContributorInsightsSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contributor_insights_specification(
+        &self,
+        value: impl Into<Value<ContributorInsightsSpecification>>,
+    ) {
+        self.resource
+            .set_property("ContributorInsightsSpecification", value.into())
+    }
+
+    /// Replaces `DeletionProtectionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtectionEnabled", value.into())
+    }
+
+    /// Replaces `GlobalSecondaryIndexes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_secondary_indexes(
+        &self,
+        value: impl Into<Value<List<GlobalSecondaryIndex>>>,
+    ) {
+        self.resource
+            .set_property("GlobalSecondaryIndexes", value.into())
+    }
+
+    /// Replaces `ImportSourceSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_import_source_specification(
+        &self,
+        value: impl Into<Value<ImportSourceSpecification>>,
+    ) {
+        self.resource
+            .set_property("ImportSourceSpecification", value.into())
+    }
+
+    /// Replaces `KeySchema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_schema(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("KeySchema", value.into())
+    }
+
+    /// Replaces `KinesisStreamSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kinesis_stream_specification(
+        &self,
+        value: impl Into<Value<KinesisStreamSpecification>>,
+    ) {
+        self.resource
+            .set_property("KinesisStreamSpecification", value.into())
+    }
+
+    /// Replaces `LocalSecondaryIndexes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_secondary_indexes(&self, value: impl Into<Value<List<LocalSecondaryIndex>>>) {
+        self.resource
+            .set_property("LocalSecondaryIndexes", value.into())
+    }
+
+    /// Replaces `OnDemandThroughput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_on_demand_throughput(&self, value: impl Into<Value<OnDemandThroughput>>) {
+        self.resource
+            .set_property("OnDemandThroughput", value.into())
+    }
+
+    /// Replaces `PointInTimeRecoverySpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_point_in_time_recovery_specification(
+        &self,
+        value: impl Into<Value<PointInTimeRecoverySpecification>>,
+    ) {
+        self.resource
+            .set_property("PointInTimeRecoverySpecification", value.into())
+    }
+
+    /// Replaces `ProvisionedThroughput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioned_throughput(&self, value: impl Into<Value<ProvisionedThroughput>>) {
+        self.resource
+            .set_property("ProvisionedThroughput", value.into())
+    }
+
+    /// Replaces `ResourcePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_policy(&self, value: impl Into<Value<ResourcePolicy>>) {
+        self.resource.set_property("ResourcePolicy", value.into())
+    }
+
+    /// Replaces `SSESpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sse_specification(&self, value: impl Into<Value<SseSpecification>>) {
+        self.resource.set_property("SSESpecification", value.into())
+    }
+
+    /// Replaces `StreamSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_specification(&self, value: impl Into<Value<StreamSpecification>>) {
+        self.resource
+            .set_property("StreamSpecification", value.into())
+    }
+
+    /// Replaces `TableClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_class(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableClass", value.into())
+    }
+
+    /// Replaces `TableName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeToLiveSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_to_live_specification(&self, value: impl Into<Value<TimeToLiveSpecification>>) {
+        self.resource
+            .set_property("TimeToLiveSpecification", value.into())
+    }
+
+    /// Replaces `WarmThroughput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_warm_throughput(&self, value: impl Into<Value<WarmThroughput>>) {
+        self.resource.set_property("WarmThroughput", value.into())
+    }
 }
 
-/// Properties of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct TableProps {
-    /// `AttributeDefinitions` (optional).
-    pub attribute_definitions: Option<Value<List<AttributeDefinition>>>,
-    /// `BillingMode` (optional).
-    pub billing_mode: Option<Value<String>>,
-    /// `ContributorInsightsSpecification` (optional).
-    pub contributor_insights_specification: Option<Value<ContributorInsightsSpecification>>,
-    /// `DeletionProtectionEnabled` (optional).
-    pub deletion_protection_enabled: Option<Value<bool>>,
-    /// `GlobalSecondaryIndexes` (optional).
-    pub global_secondary_indexes: Option<Value<List<GlobalSecondaryIndex>>>,
-    /// `ImportSourceSpecification` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub import_source_specification: Option<Value<ImportSourceSpecification>>,
-    /// `KeySchema` (required).
-    pub key_schema: Value<serde_json::Value>,
-    /// `KinesisStreamSpecification` (optional).
-    pub kinesis_stream_specification: Option<Value<KinesisStreamSpecification>>,
-    /// `LocalSecondaryIndexes` (optional).
-    pub local_secondary_indexes: Option<Value<List<LocalSecondaryIndex>>>,
-    /// `OnDemandThroughput` (optional).
-    pub on_demand_throughput: Option<Value<OnDemandThroughput>>,
-    /// `PointInTimeRecoverySpecification` (optional).
-    pub point_in_time_recovery_specification: Option<Value<PointInTimeRecoverySpecification>>,
-    /// `ProvisionedThroughput` (optional).
-    pub provisioned_throughput: Option<Value<ProvisionedThroughput>>,
-    /// `ResourcePolicy` (optional).
-    pub resource_policy: Option<Value<ResourcePolicy>>,
-    /// `SSESpecification` (optional).
-    pub sse_specification: Option<Value<SseSpecification>>,
-    /// `StreamSpecification` (optional).
-    pub stream_specification: Option<Value<StreamSpecification>>,
-    /// `TableClass` (optional).
-    pub table_class: Option<Value<String>>,
-    /// `TableName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub table_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeToLiveSpecification` (optional).
-    pub time_to_live_specification: Option<Value<TimeToLiveSpecification>>,
-    /// `WarmThroughput` (optional).
-    pub warm_throughput: Option<Value<WarmThroughput>>,
+crate::l1_struct! {
+    /// Properties of `AWS::DynamoDB::Table`.
+    TableProps
 }
 
 impl TableProps {
     /// The required properties: `KeySchema`.
-    pub fn new(key_schema: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            attribute_definitions: None,
-            billing_mode: None,
-            contributor_insights_specification: None,
-            deletion_protection_enabled: None,
-            global_secondary_indexes: None,
-            import_source_specification: None,
-            key_schema: key_schema.into(),
-            kinesis_stream_specification: None,
-            local_secondary_indexes: None,
-            on_demand_throughput: None,
-            point_in_time_recovery_specification: None,
-            provisioned_throughput: None,
-            resource_policy: None,
-            sse_specification: None,
-            stream_specification: None,
-            table_class: None,
-            table_name: None,
-            tags: None,
-            time_to_live_specification: None,
-            warm_throughput: None,
-        }
+    pub fn new(key_schema: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(6, "KeySchema", key_schema.into().to_template()))
     }
-    /// Sets `AttributeDefinitions`.
-    pub fn attribute_definitions(
-        mut self,
-        value: impl Into<Value<List<AttributeDefinition>>>,
-    ) -> Self {
-        self.attribute_definitions = Some(value.into());
-        self
+    /// `AttributeDefinitions` (optional).
+    pub fn attribute_definitions(self, value: impl Into<Value<List<AttributeDefinition>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttributeDefinitions", value.into().to_template()),
+        )
     }
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_mode = Some(value.into());
-        self
+    /// `BillingMode` (optional).
+    pub fn billing_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BillingMode", value.into().to_template()))
     }
-    /// Sets `ContributorInsightsSpecification`.
+    /// `ContributorInsightsSpecification` (optional).
     pub fn contributor_insights_specification(
-        mut self,
+        self,
         value: impl Into<Value<ContributorInsightsSpecification>>,
     ) -> Self {
-        self.contributor_insights_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ContributorInsightsSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection_enabled = Some(value.into());
-        self
+    /// `DeletionProtectionEnabled` (optional).
+    pub fn deletion_protection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DeletionProtectionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `GlobalSecondaryIndexes`.
+    /// `GlobalSecondaryIndexes` (optional).
     pub fn global_secondary_indexes(
-        mut self,
+        self,
         value: impl Into<Value<List<GlobalSecondaryIndex>>>,
     ) -> Self {
-        self.global_secondary_indexes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "GlobalSecondaryIndexes", value.into().to_template()),
+        )
     }
-    /// Sets `ImportSourceSpecification`.
+    /// `ImportSourceSpecification` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
     pub fn import_source_specification(
-        mut self,
+        self,
         value: impl Into<Value<ImportSourceSpecification>>,
     ) -> Self {
-        self.import_source_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ImportSourceSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisStreamSpecification`.
+    /// `KinesisStreamSpecification` (optional).
     pub fn kinesis_stream_specification(
-        mut self,
+        self,
         value: impl Into<Value<KinesisStreamSpecification>>,
     ) -> Self {
-        self.kinesis_stream_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "KinesisStreamSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `LocalSecondaryIndexes`.
+    /// `LocalSecondaryIndexes` (optional).
     pub fn local_secondary_indexes(
-        mut self,
+        self,
         value: impl Into<Value<List<LocalSecondaryIndex>>>,
     ) -> Self {
-        self.local_secondary_indexes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "LocalSecondaryIndexes", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, value: impl Into<Value<OnDemandThroughput>>) -> Self {
-        self.on_demand_throughput = Some(value.into());
-        self
+    /// `OnDemandThroughput` (optional).
+    pub fn on_demand_throughput(self, value: impl Into<Value<OnDemandThroughput>>) -> Self {
+        Self(
+            self.0
+                .with(9, "OnDemandThroughput", value.into().to_template()),
+        )
     }
-    /// Sets `PointInTimeRecoverySpecification`.
+    /// `PointInTimeRecoverySpecification` (optional).
     pub fn point_in_time_recovery_specification(
-        mut self,
+        self,
         value: impl Into<Value<PointInTimeRecoverySpecification>>,
     ) -> Self {
-        self.point_in_time_recovery_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "PointInTimeRecoverySpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(
-        mut self,
-        value: impl Into<Value<ProvisionedThroughput>>,
-    ) -> Self {
-        self.provisioned_throughput = Some(value.into());
-        self
+    /// `ProvisionedThroughput` (optional).
+    pub fn provisioned_throughput(self, value: impl Into<Value<ProvisionedThroughput>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ProvisionedThroughput", value.into().to_template()),
+        )
     }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, value: impl Into<Value<ResourcePolicy>>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
+    /// `ResourcePolicy` (optional).
+    pub fn resource_policy(self, value: impl Into<Value<ResourcePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ResourcePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `SSESpecification`.
-    pub fn sse_specification(mut self, value: impl Into<Value<SseSpecification>>) -> Self {
-        self.sse_specification = Some(value.into());
-        self
+    /// `SSESpecification` (optional).
+    pub fn sse_specification(self, value: impl Into<Value<SseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SSESpecification", value.into().to_template()),
+        )
     }
-    /// Sets `StreamSpecification`.
-    pub fn stream_specification(mut self, value: impl Into<Value<StreamSpecification>>) -> Self {
-        self.stream_specification = Some(value.into());
-        self
+    /// `StreamSpecification` (optional).
+    pub fn stream_specification(self, value: impl Into<Value<StreamSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(14, "StreamSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `TableClass`.
-    pub fn table_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_class = Some(value.into());
-        self
+    /// `TableClass` (optional).
+    pub fn table_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "TableClass", value.into().to_template()))
     }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_name = Some(value.into());
-        self
+    /// `TableName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "TableName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(17, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeToLiveSpecification`.
+    /// `TimeToLiveSpecification` (optional).
     pub fn time_to_live_specification(
-        mut self,
+        self,
         value: impl Into<Value<TimeToLiveSpecification>>,
     ) -> Self {
-        self.time_to_live_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(18, "TimeToLiveSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, value: impl Into<Value<WarmThroughput>>) -> Self {
-        self.warm_throughput = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TableProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_definitions {
-            m.insert("AttributeDefinitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_mode {
-            m.insert("BillingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contributor_insights_specification {
-            m.insert(
-                "ContributorInsightsSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_secondary_indexes {
-            m.insert("GlobalSecondaryIndexes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.import_source_specification {
-            m.insert("ImportSourceSpecification".to_owned(), v.to_template());
-        }
-        m.insert("KeySchema".to_owned(), self.key_schema.to_template());
-        if let Some(v) = &self.kinesis_stream_specification {
-            m.insert("KinesisStreamSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_secondary_indexes {
-            m.insert("LocalSecondaryIndexes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_throughput {
-            m.insert("OnDemandThroughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.point_in_time_recovery_specification {
-            m.insert(
-                "PointInTimeRecoverySpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.provisioned_throughput {
-            m.insert("ProvisionedThroughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_policy {
-            m.insert("ResourcePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_specification {
-            m.insert("SSESpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_specification {
-            m.insert("StreamSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_class {
-            m.insert("TableClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_name {
-            m.insert("TableName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_to_live_specification {
-            m.insert("TimeToLiveSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_throughput {
-            m.insert("WarmThroughput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WarmThroughput` (optional).
+    pub fn warm_throughput(self, value: impl Into<Value<WarmThroughput>>) -> Self {
+        Self(
+            self.0
+                .with(19, "WarmThroughput", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TableProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_definitions
-            .check(&path.field("AttributeDefinitions"), &Rules::NONE, out);
-        self.contributor_insights_specification.check(
-            &path.field("ContributorInsightsSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.global_secondary_indexes.check(
-            &path.field("GlobalSecondaryIndexes"),
-            &Rules::NONE,
-            out,
-        );
-        self.import_source_specification.check(
-            &path.field("ImportSourceSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.kinesis_stream_specification.check(
-            &path.field("KinesisStreamSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.local_secondary_indexes
-            .check(&path.field("LocalSecondaryIndexes"), &Rules::NONE, out);
-        self.on_demand_throughput
-            .check(&path.field("OnDemandThroughput"), &Rules::NONE, out);
-        self.point_in_time_recovery_specification.check(
-            &path.field("PointInTimeRecoverySpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.provisioned_throughput
-            .check(&path.field("ProvisionedThroughput"), &Rules::NONE, out);
-        self.resource_policy
-            .check(&path.field("ResourcePolicy"), &Rules::NONE, out);
-        self.sse_specification
-            .check(&path.field("SSESpecification"), &Rules::NONE, out);
-        self.stream_specification
-            .check(&path.field("StreamSpecification"), &Rules::NONE, out);
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.time_to_live_specification.check(
-            &path.field("TimeToLiveSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.warm_throughput
-            .check(&path.field("WarmThroughput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TableProps);
-
-/// Property type `AttributeDefinition` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct AttributeDefinition {
-    /// `AttributeName` (required).
-    /// Length: 1..=255 characters.
-    pub attribute_name: Value<String>,
-    /// `AttributeType` (required).
-    pub attribute_type: Value<AttributeType>,
+crate::l1_struct! {
+    /// Property type `AttributeDefinition` of `AWS::DynamoDB::Table`.
+    AttributeDefinition
 }
 
 impl AttributeDefinition {
@@ -438,225 +359,55 @@ impl AttributeDefinition {
         attribute_name: impl Into<Value<String>>,
         attribute_type: impl Into<Value<AttributeType>>,
     ) -> Self {
-        Self {
-            attribute_name: attribute_name.into(),
-            attribute_type: attribute_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AttributeName", attribute_name.into().to_template())
+                .with(1, "AttributeType", attribute_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AttributeDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        m.insert(
-            "AttributeType".to_owned(),
-            self.attribute_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AttributeType`.
+    AttributeType {
+        /// `B`
+        B = "B",
+        /// `N`
+        N = "N",
+        /// `S`
+        S = "S",
     }
 }
 
-impl Check for AttributeDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_name.check(
-            &path.field("AttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.attribute_type
-            .check(&path.field("AttributeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AttributeDefinition);
-
-/// Values of `AttributeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttributeType {
-    /// `B`
-    B,
-    /// `N`
-    N,
-    /// `S`
-    S,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttributeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["B", "N", "S"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::B => "B",
-            Self::N => "N",
-            Self::S => "S",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AttributeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AttributeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttributeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "B" => Self::B,
-            "N" => Self::N,
-            "S" => Self::S,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttributeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttributeType::from(s))
-    }
-}
-
-crate::impl_literal!(AttributeType);
-
-/// Property type `ContributorInsightsSpecification` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct ContributorInsightsSpecification {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<Mode>>,
+crate::l1_struct! {
+    /// Property type `ContributorInsightsSpecification` of `AWS::DynamoDB::Table`.
+    ContributorInsightsSpecification
 }
 
 impl ContributorInsightsSpecification {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            mode: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<Mode>>) -> Self {
+        Self(self.0.with(1, "Mode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContributorInsightsSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `ACCESSED_AND_THROTTLED_KEYS`
+        AccessedAndThrottledKeys = "ACCESSED_AND_THROTTLED_KEYS",
+        /// `THROTTLED_KEYS`
+        ThrottledKeys = "THROTTLED_KEYS",
     }
 }
 
-impl Check for ContributorInsightsSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContributorInsightsSpecification);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `ACCESSED_AND_THROTTLED_KEYS`
-    AccessedAndThrottledKeys,
-    /// `THROTTLED_KEYS`
-    ThrottledKeys,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessedAndThrottledKeys => "ACCESSED_AND_THROTTLED_KEYS",
-            Self::ThrottledKeys => "THROTTLED_KEYS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCESSED_AND_THROTTLED_KEYS" => Self::AccessedAndThrottledKeys,
-            "THROTTLED_KEYS" => Self::ThrottledKeys,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `GlobalSecondaryIndex` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct GlobalSecondaryIndex {
-    /// `ContributorInsightsSpecification` (optional).
-    pub contributor_insights_specification: Option<Value<ContributorInsightsSpecification>>,
-    /// `IndexName` (required).
-    pub index_name: Value<String>,
-    /// `KeySchema` (required).
-    /// Items: 1..=.
-    pub key_schema: Value<List<KeySchema>>,
-    /// `OnDemandThroughput` (optional).
-    pub on_demand_throughput: Option<Value<OnDemandThroughput>>,
-    /// `Projection` (required).
-    pub projection: Value<Projection>,
-    /// `ProvisionedThroughput` (optional).
-    pub provisioned_throughput: Option<Value<ProvisionedThroughput>>,
-    /// `WarmThroughput` (optional).
-    pub warm_throughput: Option<Value<WarmThroughput>>,
+crate::l1_struct! {
+    /// Property type `GlobalSecondaryIndex` of `AWS::DynamoDB::Table`.
+    GlobalSecondaryIndex
 }
 
 impl GlobalSecondaryIndex {
@@ -666,104 +417,47 @@ impl GlobalSecondaryIndex {
         key_schema: impl Into<Value<List<KeySchema>>>,
         projection: impl Into<Value<Projection>>,
     ) -> Self {
-        Self {
-            contributor_insights_specification: None,
-            index_name: index_name.into(),
-            key_schema: key_schema.into(),
-            on_demand_throughput: None,
-            projection: projection.into(),
-            provisioned_throughput: None,
-            warm_throughput: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "IndexName", index_name.into().to_template())
+                .with(2, "KeySchema", key_schema.into().to_template())
+                .with(4, "Projection", projection.into().to_template()),
+        )
     }
-    /// Sets `ContributorInsightsSpecification`.
+    /// `ContributorInsightsSpecification` (optional).
     pub fn contributor_insights_specification(
-        mut self,
+        self,
         value: impl Into<Value<ContributorInsightsSpecification>>,
     ) -> Self {
-        self.contributor_insights_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ContributorInsightsSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, value: impl Into<Value<OnDemandThroughput>>) -> Self {
-        self.on_demand_throughput = Some(value.into());
-        self
+    /// `OnDemandThroughput` (optional).
+    pub fn on_demand_throughput(self, value: impl Into<Value<OnDemandThroughput>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OnDemandThroughput", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(
-        mut self,
-        value: impl Into<Value<ProvisionedThroughput>>,
-    ) -> Self {
-        self.provisioned_throughput = Some(value.into());
-        self
+    /// `ProvisionedThroughput` (optional).
+    pub fn provisioned_throughput(self, value: impl Into<Value<ProvisionedThroughput>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ProvisionedThroughput", value.into().to_template()),
+        )
     }
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, value: impl Into<Value<WarmThroughput>>) -> Self {
-        self.warm_throughput = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GlobalSecondaryIndex {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contributor_insights_specification {
-            m.insert(
-                "ContributorInsightsSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("IndexName".to_owned(), self.index_name.to_template());
-        m.insert("KeySchema".to_owned(), self.key_schema.to_template());
-        if let Some(v) = &self.on_demand_throughput {
-            m.insert("OnDemandThroughput".to_owned(), v.to_template());
-        }
-        m.insert("Projection".to_owned(), self.projection.to_template());
-        if let Some(v) = &self.provisioned_throughput {
-            m.insert("ProvisionedThroughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_throughput {
-            m.insert("WarmThroughput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WarmThroughput` (optional).
+    pub fn warm_throughput(self, value: impl Into<Value<WarmThroughput>>) -> Self {
+        Self(self.0.with(6, "WarmThroughput", value.into().to_template()))
     }
 }
 
-impl Check for GlobalSecondaryIndex {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contributor_insights_specification.check(
-            &path.field("ContributorInsightsSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.key_schema.check(
-            &path.field("KeySchema"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.on_demand_throughput
-            .check(&path.field("OnDemandThroughput"), &Rules::NONE, out);
-        self.projection
-            .check(&path.field("Projection"), &Rules::NONE, out);
-        self.provisioned_throughput
-            .check(&path.field("ProvisionedThroughput"), &Rules::NONE, out);
-        self.warm_throughput
-            .check(&path.field("WarmThroughput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GlobalSecondaryIndex);
-
-/// Property type `KeySchema` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct KeySchema {
-    /// `AttributeName` (required).
-    pub attribute_name: Value<String>,
-    /// `KeyType` (required).
-    pub key_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `KeySchema` of `AWS::DynamoDB::Table`.
+    KeySchema
 }
 
 impl KeySchema {
@@ -772,153 +466,68 @@ impl KeySchema {
         attribute_name: impl Into<Value<String>>,
         key_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attribute_name: attribute_name.into(),
-            key_type: key_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AttributeName", attribute_name.into().to_template())
+                .with(1, "KeyType", key_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KeySchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        m.insert("KeyType".to_owned(), self.key_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeySchema {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeySchema);
-
-/// Property type `OnDemandThroughput` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct OnDemandThroughput {
-    /// `MaxReadRequestUnits` (optional).
-    /// Range: 1..=.
-    pub max_read_request_units: Option<Value<i64>>,
-    /// `MaxWriteRequestUnits` (optional).
-    /// Range: 1..=.
-    pub max_write_request_units: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `OnDemandThroughput` of `AWS::DynamoDB::Table`.
+    OnDemandThroughput(default)
 }
 
 impl OnDemandThroughput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_read_request_units: None,
-            max_write_request_units: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxReadRequestUnits`.
-    pub fn max_read_request_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_read_request_units = Some(value.into());
-        self
+    /// `MaxReadRequestUnits` (optional).
+    /// Range: at least 1.
+    pub fn max_read_request_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxReadRequestUnits", value.into().to_template()),
+        )
     }
-    /// Sets `MaxWriteRequestUnits`.
-    pub fn max_write_request_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_write_request_units = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnDemandThroughput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_read_request_units {
-            m.insert("MaxReadRequestUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_write_request_units {
-            m.insert("MaxWriteRequestUnits".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxWriteRequestUnits` (optional).
+    /// Range: at least 1.
+    pub fn max_write_request_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxWriteRequestUnits", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OnDemandThroughput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_read_request_units.check(
-            &path.field("MaxReadRequestUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_write_request_units.check(
-            &path.field("MaxWriteRequestUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OnDemandThroughput);
-
-/// Property type `Projection` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct Projection {
-    /// `NonKeyAttributes` (optional).
-    pub non_key_attributes: Option<Value<List<String>>>,
-    /// `ProjectionType` (optional).
-    pub projection_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Projection` of `AWS::DynamoDB::Table`.
+    Projection(default)
 }
 
 impl Projection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            non_key_attributes: None,
-            projection_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NonKeyAttributes`.
-    pub fn non_key_attributes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.non_key_attributes = Some(value.into());
-        self
+    /// `NonKeyAttributes` (optional).
+    pub fn non_key_attributes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NonKeyAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `ProjectionType`.
-    pub fn projection_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.projection_type = Some(value.into());
-        self
+    /// `ProjectionType` (optional).
+    pub fn projection_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ProjectionType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Projection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.non_key_attributes {
-            m.insert("NonKeyAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.projection_type {
-            m.insert("ProjectionType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Projection {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Projection);
-
-/// Property type `ProvisionedThroughput` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct ProvisionedThroughput {
-    /// `ReadCapacityUnits` (required).
-    pub read_capacity_units: Value<i64>,
-    /// `WriteCapacityUnits` (required).
-    pub write_capacity_units: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ProvisionedThroughput` of `AWS::DynamoDB::Table`.
+    ProvisionedThroughput
 }
 
 impl ProvisionedThroughput {
@@ -927,120 +536,53 @@ impl ProvisionedThroughput {
         read_capacity_units: impl Into<Value<i64>>,
         write_capacity_units: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            read_capacity_units: read_capacity_units.into(),
-            write_capacity_units: write_capacity_units.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ReadCapacityUnits",
+                    read_capacity_units.into().to_template(),
+                )
+                .with(
+                    1,
+                    "WriteCapacityUnits",
+                    write_capacity_units.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ProvisionedThroughput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ReadCapacityUnits".to_owned(),
-            self.read_capacity_units.to_template(),
-        );
-        m.insert(
-            "WriteCapacityUnits".to_owned(),
-            self.write_capacity_units.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProvisionedThroughput {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProvisionedThroughput);
-
-/// Property type `WarmThroughput` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct WarmThroughput {
-    /// `ReadUnitsPerSecond` (optional).
-    /// Range: 1..=.
-    pub read_units_per_second: Option<Value<i64>>,
-    /// `WriteUnitsPerSecond` (optional).
-    /// Range: 1..=.
-    pub write_units_per_second: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `WarmThroughput` of `AWS::DynamoDB::Table`.
+    WarmThroughput(default)
 }
 
 impl WarmThroughput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            read_units_per_second: None,
-            write_units_per_second: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReadUnitsPerSecond`.
-    pub fn read_units_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.read_units_per_second = Some(value.into());
-        self
+    /// `ReadUnitsPerSecond` (optional).
+    /// Range: at least 1.
+    pub fn read_units_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReadUnitsPerSecond", value.into().to_template()),
+        )
     }
-    /// Sets `WriteUnitsPerSecond`.
-    pub fn write_units_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.write_units_per_second = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WarmThroughput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.read_units_per_second {
-            m.insert("ReadUnitsPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_units_per_second {
-            m.insert("WriteUnitsPerSecond".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WriteUnitsPerSecond` (optional).
+    /// Range: at least 1.
+    pub fn write_units_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WriteUnitsPerSecond", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WarmThroughput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.read_units_per_second.check(
-            &path.field("ReadUnitsPerSecond"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.write_units_per_second.check(
-            &path.field("WriteUnitsPerSecond"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::at_least_one(
-            &[
-                &[("ReadUnitsPerSecond", self.read_units_per_second.is_some())],
-                &[("WriteUnitsPerSecond", self.write_units_per_second.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WarmThroughput);
-
-/// Property type `ImportSourceSpecification` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct ImportSourceSpecification {
-    /// `InputCompressionType` (optional).
-    pub input_compression_type: Option<Value<String>>,
-    /// `InputFormat` (required).
-    pub input_format: Value<String>,
-    /// `InputFormatOptions` (optional).
-    pub input_format_options: Option<Value<InputFormatOptions>>,
-    /// `S3BucketSource` (required).
-    pub s3_bucket_source: Value<S3BucketSource>,
+crate::l1_struct! {
+    /// Property type `ImportSourceSpecification` of `AWS::DynamoDB::Table`.
+    ImportSourceSpecification
 }
 
 impl ImportSourceSpecification {
@@ -1049,314 +591,120 @@ impl ImportSourceSpecification {
         input_format: impl Into<Value<String>>,
         s3_bucket_source: impl Into<Value<S3BucketSource>>,
     ) -> Self {
-        Self {
-            input_compression_type: None,
-            input_format: input_format.into(),
-            input_format_options: None,
-            s3_bucket_source: s3_bucket_source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "InputFormat", input_format.into().to_template())
+                .with(3, "S3BucketSource", s3_bucket_source.into().to_template()),
+        )
     }
-    /// Sets `InputCompressionType`.
-    pub fn input_compression_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_compression_type = Some(value.into());
-        self
+    /// `InputCompressionType` (optional).
+    pub fn input_compression_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputCompressionType", value.into().to_template()),
+        )
     }
-    /// Sets `InputFormatOptions`.
-    pub fn input_format_options(mut self, value: impl Into<Value<InputFormatOptions>>) -> Self {
-        self.input_format_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImportSourceSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_compression_type {
-            m.insert("InputCompressionType".to_owned(), v.to_template());
-        }
-        m.insert("InputFormat".to_owned(), self.input_format.to_template());
-        if let Some(v) = &self.input_format_options {
-            m.insert("InputFormatOptions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3BucketSource".to_owned(),
-            self.s3_bucket_source.to_template(),
-        );
-        Expr::Map(m)
+    /// `InputFormatOptions` (optional).
+    pub fn input_format_options(self, value: impl Into<Value<InputFormatOptions>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InputFormatOptions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ImportSourceSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_format_options
-            .check(&path.field("InputFormatOptions"), &Rules::NONE, out);
-        self.s3_bucket_source
-            .check(&path.field("S3BucketSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImportSourceSpecification);
-
-/// Property type `InputFormatOptions` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct InputFormatOptions {
-    /// `Csv` (optional).
-    pub csv: Option<Value<Csv>>,
+crate::l1_struct! {
+    /// Property type `InputFormatOptions` of `AWS::DynamoDB::Table`.
+    InputFormatOptions(default)
 }
 
 impl InputFormatOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { csv: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Csv`.
-    pub fn csv(mut self, value: impl Into<Value<Csv>>) -> Self {
-        self.csv = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputFormatOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csv {
-            m.insert("Csv".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Csv` (optional).
+    pub fn csv(self, value: impl Into<Value<Csv>>) -> Self {
+        Self(self.0.with(0, "Csv", value.into().to_template()))
     }
 }
 
-impl Check for InputFormatOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.csv.check(&path.field("Csv"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputFormatOptions);
-
-/// Property type `Csv` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct Csv {
-    /// `Delimiter` (optional).
-    pub delimiter: Option<Value<String>>,
-    /// `HeaderList` (optional).
-    pub header_list: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Csv` of `AWS::DynamoDB::Table`.
+    Csv(default)
 }
 
 impl Csv {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delimiter: None,
-            header_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delimiter = Some(value.into());
-        self
+    /// `Delimiter` (optional).
+    pub fn delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Delimiter", value.into().to_template()))
     }
-    /// Sets `HeaderList`.
-    pub fn header_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.header_list = Some(value.into());
-        self
+    /// `HeaderList` (optional).
+    pub fn header_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "HeaderList", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Csv {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delimiter {
-            m.insert("Delimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.header_list {
-            m.insert("HeaderList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Csv {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Csv);
-
-/// Property type `S3BucketSource` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct S3BucketSource {
-    /// `S3Bucket` (required).
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3BucketOwner` (optional).
-    pub s3_bucket_owner: Option<Value<String>>,
-    /// `S3KeyPrefix` (optional).
-    pub s3_key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3BucketSource` of `AWS::DynamoDB::Table`.
+    S3BucketSource
 }
 
 impl S3BucketSource {
     /// The required properties: `S3Bucket`.
     pub fn new(s3_bucket: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            s3_bucket: s3_bucket.into(),
-            s3_bucket_owner: None,
-            s3_key_prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "S3Bucket", s3_bucket.into().to_template()))
     }
-    /// Sets `S3BucketOwner`.
-    pub fn s3_bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_owner = Some(value.into());
-        self
+    /// `S3BucketOwner` (optional).
+    pub fn s3_bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3BucketOwner", value.into().to_template()))
     }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key_prefix = Some(value.into());
-        self
+    /// `S3KeyPrefix` (optional).
+    pub fn s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "S3KeyPrefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3BucketSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        if let Some(v) = &self.s3_bucket_owner {
-            m.insert("S3BucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_key_prefix {
-            m.insert("S3KeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3BucketSource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3BucketSource);
-
-/// Property type `KinesisStreamSpecification` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct KinesisStreamSpecification {
-    /// `ApproximateCreationDateTimePrecision` (optional).
-    pub approximate_creation_date_time_precision:
-        Option<Value<ApproximateCreationDateTimePrecision>>,
-    /// `StreamArn` (required).
-    pub stream_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisStreamSpecification` of `AWS::DynamoDB::Table`.
+    KinesisStreamSpecification
 }
 
 impl KinesisStreamSpecification {
     /// The required properties: `StreamArn`.
     pub fn new(stream_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            approximate_creation_date_time_precision: None,
-            stream_arn: stream_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "StreamArn", stream_arn.into().to_template()))
     }
-    /// Sets `ApproximateCreationDateTimePrecision`.
+    /// `ApproximateCreationDateTimePrecision` (optional).
     pub fn approximate_creation_date_time_precision(
-        mut self,
+        self,
         value: impl Into<Value<ApproximateCreationDateTimePrecision>>,
     ) -> Self {
-        self.approximate_creation_date_time_precision = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ApproximateCreationDateTimePrecision",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KinesisStreamSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.approximate_creation_date_time_precision {
-            m.insert(
-                "ApproximateCreationDateTimePrecision".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("StreamArn".to_owned(), self.stream_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApproximateCreationDateTimePrecision`.
+    ApproximateCreationDateTimePrecision {
+        /// `MICROSECOND`
+        Microsecond = "MICROSECOND",
+        /// `MILLISECOND`
+        Millisecond = "MILLISECOND",
     }
 }
 
-impl Check for KinesisStreamSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.approximate_creation_date_time_precision.check(
-            &path.field("ApproximateCreationDateTimePrecision"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisStreamSpecification);
-
-/// Values of `ApproximateCreationDateTimePrecision`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApproximateCreationDateTimePrecision {
-    /// `MICROSECOND`
-    Microsecond,
-    /// `MILLISECOND`
-    Millisecond,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApproximateCreationDateTimePrecision {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MICROSECOND", "MILLISECOND"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Microsecond => "MICROSECOND",
-            Self::Millisecond => "MILLISECOND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApproximateCreationDateTimePrecision {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApproximateCreationDateTimePrecision {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApproximateCreationDateTimePrecision {
-    fn from(s: &str) -> Self {
-        match s {
-            "MICROSECOND" => Self::Microsecond,
-            "MILLISECOND" => Self::Millisecond,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApproximateCreationDateTimePrecision> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApproximateCreationDateTimePrecision::from(s))
-    }
-}
-
-crate::impl_literal!(ApproximateCreationDateTimePrecision);
-
-/// Property type `LocalSecondaryIndex` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct LocalSecondaryIndex {
-    /// `IndexName` (required).
-    /// Length: 3..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub index_name: Value<String>,
-    /// `KeySchema` (required).
-    /// Items: 2..=2.
-    pub key_schema: Value<List<KeySchema2>>,
-    /// `Projection` (required).
-    pub projection: Value<Projection>,
+crate::l1_struct! {
+    /// Property type `LocalSecondaryIndex` of `AWS::DynamoDB::Table`.
+    LocalSecondaryIndex
 }
 
 impl LocalSecondaryIndex {
@@ -1366,59 +714,18 @@ impl LocalSecondaryIndex {
         key_schema: impl Into<Value<List<KeySchema2>>>,
         projection: impl Into<Value<Projection>>,
     ) -> Self {
-        Self {
-            index_name: index_name.into(),
-            key_schema: key_schema.into(),
-            projection: projection.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IndexName", index_name.into().to_template())
+                .with(1, "KeySchema", key_schema.into().to_template())
+                .with(2, "Projection", projection.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LocalSecondaryIndex {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IndexName".to_owned(), self.index_name.to_template());
-        m.insert("KeySchema".to_owned(), self.key_schema.to_template());
-        m.insert("Projection".to_owned(), self.projection.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LocalSecondaryIndex {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_schema.check(
-            &path.field("KeySchema"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.projection
-            .check(&path.field("Projection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LocalSecondaryIndex);
-
-/// Property type `KeySchema2` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct KeySchema2 {
-    /// `AttributeName` (required).
-    pub attribute_name: Value<String>,
-    /// `KeyType` (required).
-    pub key_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `KeySchema2` of `AWS::DynamoDB::Table`.
+    KeySchema2
 }
 
 impl KeySchema2 {
@@ -1427,355 +734,119 @@ impl KeySchema2 {
         attribute_name: impl Into<Value<String>>,
         key_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attribute_name: attribute_name.into(),
-            key_type: key_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AttributeName", attribute_name.into().to_template())
+                .with(1, "KeyType", key_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KeySchema2 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        m.insert("KeyType".to_owned(), self.key_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeySchema2 {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeySchema2);
-
-/// Property type `PointInTimeRecoverySpecification` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct PointInTimeRecoverySpecification {
-    /// `PointInTimeRecoveryEnabled` (optional).
-    pub point_in_time_recovery_enabled: Option<Value<bool>>,
-    /// `RecoveryPeriodInDays` (optional).
-    /// Range: 1..=35.
-    pub recovery_period_in_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `PointInTimeRecoverySpecification` of `AWS::DynamoDB::Table`.
+    PointInTimeRecoverySpecification(default)
 }
 
 impl PointInTimeRecoverySpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            point_in_time_recovery_enabled: None,
-            recovery_period_in_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PointInTimeRecoveryEnabled`.
-    pub fn point_in_time_recovery_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.point_in_time_recovery_enabled = Some(value.into());
-        self
+    /// `PointInTimeRecoveryEnabled` (optional).
+    pub fn point_in_time_recovery_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PointInTimeRecoveryEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `RecoveryPeriodInDays`.
-    pub fn recovery_period_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.recovery_period_in_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PointInTimeRecoverySpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.point_in_time_recovery_enabled {
-            m.insert("PointInTimeRecoveryEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recovery_period_in_days {
-            m.insert("RecoveryPeriodInDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RecoveryPeriodInDays` (optional).
+    /// Range: 1 to 35.
+    pub fn recovery_period_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RecoveryPeriodInDays", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PointInTimeRecoverySpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recovery_period_in_days.check(
-            &path.field("RecoveryPeriodInDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(35.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PointInTimeRecoverySpecification);
-
-/// Property type `ResourcePolicy` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicy {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `ResourcePolicy` of `AWS::DynamoDB::Table`.
+    ResourcePolicy
 }
 
 impl ResourcePolicy {
     /// The required properties: `PolicyDocument`.
-    pub fn new(policy_document: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-        }
+    pub fn new(policy_document: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(
+            0,
+            "PolicyDocument",
+            policy_document.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ResourcePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourcePolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourcePolicy);
-
-/// Property type `SseSpecification` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct SseSpecification {
-    /// `KMSMasterKeyId` (optional).
-    pub kms_master_key_id: Option<Value<String>>,
-    /// `SSEEnabled` (required).
-    pub sse_enabled: Value<bool>,
-    /// `SSEType` (optional).
-    pub sse_type: Option<Value<SseType>>,
+crate::l1_struct! {
+    /// Property type `SseSpecification` of `AWS::DynamoDB::Table`.
+    SseSpecification
 }
 
 impl SseSpecification {
     /// The required properties: `SSEEnabled`.
     pub fn new(sse_enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            kms_master_key_id: None,
-            sse_enabled: sse_enabled.into(),
-            sse_type: None,
-        }
+        Self(crate::Properties::new().with(1, "SSEEnabled", sse_enabled.into().to_template()))
     }
-    /// Sets `KMSMasterKeyId`.
-    pub fn kms_master_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_master_key_id = Some(value.into());
-        self
+    /// `KMSMasterKeyId` (optional).
+    pub fn kms_master_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KMSMasterKeyId", value.into().to_template()))
     }
-    /// Sets `SSEType`.
-    pub fn sse_type(mut self, value: impl Into<Value<SseType>>) -> Self {
-        self.sse_type = Some(value.into());
-        self
+    /// `SSEType` (optional).
+    pub fn sse_type(self, value: impl Into<Value<SseType>>) -> Self {
+        Self(self.0.with(2, "SSEType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_master_key_id {
-            m.insert("KMSMasterKeyId".to_owned(), v.to_template());
-        }
-        m.insert("SSEEnabled".to_owned(), self.sse_enabled.to_template());
-        if let Some(v) = &self.sse_type {
-            m.insert("SSEType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SseType`.
+    SseType {
+        /// `KMS`
+        Kms = "KMS",
     }
 }
 
-impl Check for SseSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sse_type
-            .check(&path.field("SSEType"), &Rules::NONE, out);
-        crate::validation::requires(
-            ("KMSMasterKeyId", self.kms_master_key_id.is_some()),
-            &[("SSEType", self.sse_type.is_some())],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SseSpecification);
-
-/// Values of `SseType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SseType {
-    /// `KMS`
-    Kms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SseType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kms => "KMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SseType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SseType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SseType {
-    fn from(s: &str) -> Self {
-        match s {
-            "KMS" => Self::Kms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SseType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SseType::from(s))
-    }
-}
-
-crate::impl_literal!(SseType);
-
-/// Property type `StreamSpecification` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct StreamSpecification {
-    /// `ResourcePolicy` (optional).
-    pub resource_policy: Option<Value<ResourcePolicy>>,
-    /// `StreamViewType` (required).
-    pub stream_view_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `StreamSpecification` of `AWS::DynamoDB::Table`.
+    StreamSpecification
 }
 
 impl StreamSpecification {
     /// The required properties: `StreamViewType`.
     pub fn new(stream_view_type: impl Into<Value<String>>) -> Self {
-        Self {
-            resource_policy: None,
-            stream_view_type: stream_view_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "StreamViewType",
+            stream_view_type.into().to_template(),
+        ))
     }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, value: impl Into<Value<ResourcePolicy>>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_policy {
-            m.insert("ResourcePolicy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StreamViewType".to_owned(),
-            self.stream_view_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `ResourcePolicy` (optional).
+    pub fn resource_policy(self, value: impl Into<Value<ResourcePolicy>>) -> Self {
+        Self(self.0.with(0, "ResourcePolicy", value.into().to_template()))
     }
 }
 
-impl Check for StreamSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_policy
-            .check(&path.field("ResourcePolicy"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(StreamSpecification);
-
-/// Property type `Tag` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TimeToLiveSpecification` of `AWS::DynamoDB::Table`.
-#[derive(Debug, Clone)]
-pub struct TimeToLiveSpecification {
-    /// `AttributeName` (optional).
-    pub attribute_name: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `TimeToLiveSpecification` of `AWS::DynamoDB::Table`.
+    TimeToLiveSpecification
 }
 
 impl TimeToLiveSpecification {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            attribute_name: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
+    /// `AttributeName` (optional).
+    pub fn attribute_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AttributeName", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TimeToLiveSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_name {
-            m.insert("AttributeName".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimeToLiveSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimeToLiveSpecification);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::CapacityManagerDataExport`.
-#[derive(Debug, Clone)]
-pub struct CapacityManagerDataExport {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CapacityManagerDataExport {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CapacityManagerDataExport {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CapacityManagerDataExport {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::CapacityManagerDataExport`.
+    CapacityManagerDataExport("AWS::EC2::CapacityManagerDataExport", CapacityManagerDataExportProps)
 }
 
 impl CapacityManagerDataExport {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::CapacityManagerDataExport";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CapacityManagerDataExportProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CapacityManagerDataExportId` (typed).
     pub fn ref_value(&self) -> Value<ids::CapacityManagerDataExportId> {
         self.resource.ref_value()
@@ -86,25 +34,41 @@ impl CapacityManagerDataExport {
     pub fn attr_capacity_manager_data_export_id(&self) -> Value<ids::CapacityManagerDataExportId> {
         self.resource.get_att("CapacityManagerDataExportId")
     }
+
+    /// Replaces `OutputFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_format(&self, value: impl Into<Value<OutputFormat>>) {
+        self.resource.set_property("OutputFormat", value.into())
+    }
+
+    /// Replaces `S3BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_bucket_name(&self, value: impl Into<Value<ids::BucketName>>) {
+        self.resource.set_property("S3BucketName", value.into())
+    }
+
+    /// Replaces `S3BucketPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_bucket_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("S3BucketPrefix", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<Schedule>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::CapacityManagerDataExport`.
-#[derive(Debug, Clone)]
-pub struct CapacityManagerDataExportProps {
-    /// `OutputFormat` (required).
-    /// Create-only: changing it replaces the resource.
-    pub output_format: Value<OutputFormat>,
-    /// `S3BucketName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub s3_bucket_name: Value<ids::BucketName>,
-    /// `S3BucketPrefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub s3_bucket_prefix: Option<Value<String>>,
-    /// `Schedule` (required).
-    /// Create-only: changing it replaces the resource.
-    pub schedule: Value<Schedule>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::CapacityManagerDataExport`.
+    CapacityManagerDataExportProps
 }
 
 impl CapacityManagerDataExportProps {
@@ -114,215 +78,40 @@ impl CapacityManagerDataExportProps {
         s3_bucket_name: impl Into<Value<ids::BucketName>>,
         schedule: impl Into<Value<Schedule>>,
     ) -> Self {
-        Self {
-            output_format: output_format.into(),
-            s3_bucket_name: s3_bucket_name.into(),
-            s3_bucket_prefix: None,
-            schedule: schedule.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "OutputFormat", output_format.into().to_template())
+                .with(1, "S3BucketName", s3_bucket_name.into().to_template())
+                .with(3, "Schedule", schedule.into().to_template()),
+        )
     }
-    /// Sets `S3BucketPrefix`.
-    pub fn s3_bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_prefix = Some(value.into());
-        self
+    /// `S3BucketPrefix` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn s3_bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "S3BucketPrefix", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CapacityManagerDataExportProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("OutputFormat".to_owned(), self.output_format.to_template());
-        m.insert("S3BucketName".to_owned(), self.s3_bucket_name.to_template());
-        if let Some(v) = &self.s3_bucket_prefix {
-            m.insert("S3BucketPrefix".to_owned(), v.to_template());
-        }
-        m.insert("Schedule".to_owned(), self.schedule.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OutputFormat`.
+    OutputFormat {
+        /// `csv`
+        Csv = "csv",
+        /// `parquet`
+        Parquet = "parquet",
     }
 }
 
-impl Check for CapacityManagerDataExportProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_format
-            .check(&path.field("OutputFormat"), &Rules::NONE, out);
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Schedule`.
+    Schedule {
+        /// `hourly`
+        Hourly = "hourly",
     }
 }
 
-crate::impl_literal!(CapacityManagerDataExportProps);
-
-/// Values of `OutputFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutputFormat {
-    /// `csv`
-    Csv,
-    /// `parquet`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutputFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["csv", "parquet"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "csv",
-            Self::Parquet => "parquet",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutputFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutputFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutputFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "csv" => Self::Csv,
-            "parquet" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutputFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutputFormat::from(s))
-    }
-}
-
-crate::impl_literal!(OutputFormat);
-
-/// Values of `Schedule`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Schedule {
-    /// `hourly`
-    Hourly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Schedule {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["hourly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Schedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Schedule {
-    fn from(s: &str) -> Self {
-        match s {
-            "hourly" => Self::Hourly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Schedule> {
-    fn from(s: &str) -> Self {
-        Value::literal(Schedule::from(s))
-    }
-}
-
-crate::impl_literal!(Schedule);
-
-/// Property type `Tag` of `AWS::EC2::CapacityManagerDataExport`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

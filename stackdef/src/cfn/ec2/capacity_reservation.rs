@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EC2::CapacityReservation`.
-#[derive(Debug, Clone)]
-pub struct CapacityReservation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CapacityReservation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CapacityReservation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CapacityReservation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::CapacityReservation`.
+    CapacityReservation("AWS::EC2::CapacityReservation", CapacityReservationProps)
 }
 
 impl CapacityReservation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::CapacityReservation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CapacityReservationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CapacityReservationId> {
         self.resource.ref_value()
@@ -124,7 +76,7 @@ impl CapacityReservation {
     }
 
     /// `Fn::GetAtt` `CapacityAllocationSet`.
-    pub fn attr_capacity_allocation_set(&self) -> Value<serde_json::Value> {
+    pub fn attr_capacity_allocation_set(&self) -> Value<Json> {
         self.resource.get_att("CapacityAllocationSet")
     }
 
@@ -137,54 +89,106 @@ impl CapacityReservation {
     pub fn attr_capacity_reservation_fleet_id(&self) -> Value<String> {
         self.resource.get_att("CapacityReservationFleetId")
     }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AvailabilityZoneId", value.into())
+    }
+
+    /// Replaces `EbsOptimized` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ebs_optimized(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EbsOptimized", value.into())
+    }
+
+    /// Replaces `EndDate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_end_date(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndDate", value.into())
+    }
+
+    /// Replaces `EndDateType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_end_date_type(&self, value: impl Into<Value<EndDateType>>) {
+        self.resource.set_property("EndDateType", value.into())
+    }
+
+    /// Replaces `EphemeralStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ephemeral_storage(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EphemeralStorage", value.into())
+    }
+
+    /// Replaces `InstanceCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("InstanceCount", value.into())
+    }
+
+    /// Replaces `InstanceMatchCriteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_match_criteria(&self, value: impl Into<Value<InstanceMatchCriteria>>) {
+        self.resource
+            .set_property("InstanceMatchCriteria", value.into())
+    }
+
+    /// Replaces `InstancePlatform` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_platform(&self, value: impl Into<Value<InstancePlatform>>) {
+        self.resource.set_property("InstancePlatform", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `OutPostArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_out_post_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OutPostArn", value.into())
+    }
+
+    /// Replaces `PlacementGroupArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_placement_group_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PlacementGroupArn", value.into())
+    }
+
+    /// Replaces `TagSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_specifications(&self, value: impl Into<Value<List<TagSpecification>>>) {
+        self.resource
+            .set_property("TagSpecifications", value.into())
+    }
+
+    /// Replaces `Tenancy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tenancy(&self, value: impl Into<Value<Tenancy>>) {
+        self.resource.set_property("Tenancy", value.into())
+    }
+
+    /// Replaces `UnusedReservationBillingOwnerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_unused_reservation_billing_owner_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("UnusedReservationBillingOwnerId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::CapacityReservation`.
-#[derive(Debug, Clone)]
-pub struct CapacityReservationProps {
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone_id: Option<Value<String>>,
-    /// `EbsOptimized` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ebs_optimized: Option<Value<bool>>,
-    /// `EndDate` (optional).
-    pub end_date: Option<Value<String>>,
-    /// `EndDateType` (optional).
-    pub end_date_type: Option<Value<EndDateType>>,
-    /// `EphemeralStorage` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ephemeral_storage: Option<Value<bool>>,
-    /// `InstanceCount` (required).
-    pub instance_count: Value<i64>,
-    /// `InstanceMatchCriteria` (optional).
-    pub instance_match_criteria: Option<Value<InstanceMatchCriteria>>,
-    /// `InstancePlatform` (required).
-    /// Create-only: changing it replaces the resource.
-    pub instance_platform: Value<InstancePlatform>,
-    /// `InstanceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub instance_type: Value<String>,
-    /// `OutPostArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws([a-z-]+)?:outposts:[a-z\d-]+:\d{12}:outpost/op-[a-f0-9]{17}$`.
-    pub out_post_arn: Option<Value<String>>,
-    /// `PlacementGroupArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws([a-z-]+)?:ec2:[a-z\d-]+:\d{12}:placement-group/^.{1,255}$`.
-    pub placement_group_arn: Option<Value<String>>,
-    /// `TagSpecifications` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tag_specifications: Option<Value<List<TagSpecification>>>,
-    /// `Tenancy` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tenancy: Option<Value<Tenancy>>,
-    /// `UnusedReservationBillingOwnerId` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub unused_reservation_billing_owner_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::CapacityReservation`.
+    CapacityReservationProps
 }
 
 impl CapacityReservationProps {
@@ -194,1175 +198,191 @@ impl CapacityReservationProps {
         instance_platform: impl Into<Value<InstancePlatform>>,
         instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            availability_zone: None,
-            availability_zone_id: None,
-            ebs_optimized: None,
-            end_date: None,
-            end_date_type: None,
-            ephemeral_storage: None,
-            instance_count: instance_count.into(),
-            instance_match_criteria: None,
-            instance_platform: instance_platform.into(),
-            instance_type: instance_type.into(),
-            out_post_arn: None,
-            placement_group_arn: None,
-            tag_specifications: None,
-            tenancy: None,
-            unused_reservation_billing_owner_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(6, "InstanceCount", instance_count.into().to_template())
+                .with(
+                    8,
+                    "InstancePlatform",
+                    instance_platform.into().to_template(),
+                )
+                .with(9, "InstanceType", instance_type.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
+    /// `AvailabilityZoneId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZoneId", value.into().to_template()),
+        )
     }
-    /// Sets `EbsOptimized`.
-    pub fn ebs_optimized(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_optimized = Some(value.into());
-        self
+    /// `EbsOptimized` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ebs_optimized(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "EbsOptimized", value.into().to_template()))
     }
-    /// Sets `EndDate`.
-    pub fn end_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_date = Some(value.into());
-        self
+    /// `EndDate` (optional).
+    pub fn end_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "EndDate", value.into().to_template()))
     }
-    /// Sets `EndDateType`.
-    pub fn end_date_type(mut self, value: impl Into<Value<EndDateType>>) -> Self {
-        self.end_date_type = Some(value.into());
-        self
+    /// `EndDateType` (optional).
+    pub fn end_date_type(self, value: impl Into<Value<EndDateType>>) -> Self {
+        Self(self.0.with(4, "EndDateType", value.into().to_template()))
     }
-    /// Sets `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ephemeral_storage = Some(value.into());
-        self
+    /// `EphemeralStorage` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ephemeral_storage(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EphemeralStorage", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceMatchCriteria`.
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<Value<InstanceMatchCriteria>>,
-    ) -> Self {
-        self.instance_match_criteria = Some(value.into());
-        self
+    /// `InstanceMatchCriteria` (optional).
+    pub fn instance_match_criteria(self, value: impl Into<Value<InstanceMatchCriteria>>) -> Self {
+        Self(
+            self.0
+                .with(7, "InstanceMatchCriteria", value.into().to_template()),
+        )
     }
-    /// Sets `OutPostArn`.
-    pub fn out_post_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.out_post_arn = Some(value.into());
-        self
+    /// `OutPostArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:aws([a-z-]+)?:outposts:[a-z\d\x{80}-\x{10FFFF}-]+:[\d\x{80}-\x{10FFFF}]{12}:outpost/op-[a-f0-9]{17}$`.
+    pub fn out_post_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "OutPostArn", value.into().to_template()))
     }
-    /// Sets `PlacementGroupArn`.
-    pub fn placement_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.placement_group_arn = Some(value.into());
-        self
+    /// `PlacementGroupArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:aws([a-z-]+)?:ec2:[a-z\d\x{80}-\x{10FFFF}-]+:[\d\x{80}-\x{10FFFF}]{12}:placement-group/^.{1,255}$`.
+    pub fn placement_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "PlacementGroupArn", value.into().to_template()),
+        )
     }
-    /// Sets `TagSpecifications`.
-    pub fn tag_specifications(mut self, value: impl Into<Value<List<TagSpecification>>>) -> Self {
-        self.tag_specifications = Some(value.into());
-        self
+    /// `TagSpecifications` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tag_specifications(self, value: impl Into<Value<List<TagSpecification>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TagSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `Tenancy`.
-    pub fn tenancy(mut self, value: impl Into<Value<Tenancy>>) -> Self {
-        self.tenancy = Some(value.into());
-        self
+    /// `Tenancy` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tenancy(self, value: impl Into<Value<Tenancy>>) -> Self {
+        Self(self.0.with(13, "Tenancy", value.into().to_template()))
     }
-    /// Sets `UnusedReservationBillingOwnerId`.
-    pub fn unused_reservation_billing_owner_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unused_reservation_billing_owner_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityReservationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_optimized {
-            m.insert("EbsOptimized".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end_date {
-            m.insert("EndDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end_date_type {
-            m.insert("EndDateType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ephemeral_storage {
-            m.insert("EphemeralStorage".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InstanceCount".to_owned(),
-            self.instance_count.to_template(),
-        );
-        if let Some(v) = &self.instance_match_criteria {
-            m.insert("InstanceMatchCriteria".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InstancePlatform".to_owned(),
-            self.instance_platform.to_template(),
-        );
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.out_post_arn {
-            m.insert("OutPostArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_group_arn {
-            m.insert("PlacementGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_specifications {
-            m.insert("TagSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tenancy {
-            m.insert("Tenancy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unused_reservation_billing_owner_id {
-            m.insert(
-                "UnusedReservationBillingOwnerId".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `UnusedReservationBillingOwnerId` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn unused_reservation_billing_owner_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            14,
+            "UnusedReservationBillingOwnerId",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for CapacityReservationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.end_date_type
-            .check(&path.field("EndDateType"), &Rules::NONE, out);
-        self.instance_match_criteria
-            .check(&path.field("InstanceMatchCriteria"), &Rules::NONE, out);
-        self.instance_platform
-            .check(&path.field("InstancePlatform"), &Rules::NONE, out);
-        self.out_post_arn.check(
-            &path.field("OutPostArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws([a-z-]+)?:outposts:[a-z\\d-]+:\\d{12}:outpost/op-[a-f0-9]{17}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.placement_group_arn.check(
-            &path.field("PlacementGroupArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws([a-z-]+)?:ec2:[a-z\\d-]+:\\d{12}:placement-group/^.{1,255}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_specifications
-            .check(&path.field("TagSpecifications"), &Rules::NONE, out);
-        self.tenancy
-            .check(&path.field("Tenancy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EndDateType`.
+    EndDateType {
+        /// `limited`
+        Limited = "limited",
+        /// `unlimited`
+        Unlimited = "unlimited",
     }
 }
 
-crate::impl_literal!(CapacityReservationProps);
-
-/// Values of `EndDateType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndDateType {
-    /// `limited`
-    Limited,
-    /// `unlimited`
-    Unlimited,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndDateType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["limited", "unlimited"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Limited => "limited",
-            Self::Unlimited => "unlimited",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `InstanceMatchCriteria`.
+    InstanceMatchCriteria {
+        /// `open`
+        Open = "open",
+        /// `targeted`
+        Targeted = "targeted",
     }
 }
 
-impl ToTemplate for EndDateType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `InstancePlatform`.
+    InstancePlatform {
+        /// `Linux with SQL Server Enterprise`
+        LinuxWithSqlServerEnterprise = "Linux with SQL Server Enterprise",
+        /// `Linux with SQL Server Standard`
+        LinuxWithSqlServerStandard = "Linux with SQL Server Standard",
+        /// `Linux with SQL Server Web`
+        LinuxWithSqlServerWeb = "Linux with SQL Server Web",
+        /// `Linux/UNIX`
+        LinuxUnix = "Linux/UNIX",
+        /// `RHEL with HA`
+        RhelWithHa = "RHEL with HA",
+        /// `RHEL with HA and SQL Server Enterprise`
+        RhelWithHaAndSqlServerEnterprise = "RHEL with HA and SQL Server Enterprise",
+        /// `RHEL with HA and SQL Server Standard`
+        RhelWithHaAndSqlServerStandard = "RHEL with HA and SQL Server Standard",
+        /// `RHEL with SQL Server Enterprise`
+        RhelWithSqlServerEnterprise = "RHEL with SQL Server Enterprise",
+        /// `RHEL with SQL Server Standard`
+        RhelWithSqlServerStandard = "RHEL with SQL Server Standard",
+        /// `RHEL with SQL Server Web`
+        RhelWithSqlServerWeb = "RHEL with SQL Server Web",
+        /// `Red Hat Enterprise Linux`
+        RedHatEnterpriseLinux = "Red Hat Enterprise Linux",
+        /// `SUSE Linux`
+        SuseLinux = "SUSE Linux",
+        /// `Ubuntu Pro`
+        UbuntuPro = "Ubuntu Pro",
+        /// `Windows`
+        Windows = "Windows",
+        /// `Windows with SQL Server`
+        WindowsWithSqlServer = "Windows with SQL Server",
+        /// `Windows with SQL Server Enterprise`
+        WindowsWithSqlServerEnterprise = "Windows with SQL Server Enterprise",
+        /// `Windows with SQL Server Standard`
+        WindowsWithSqlServerStandard = "Windows with SQL Server Standard",
+        /// `Windows with SQL Server Web`
+        WindowsWithSqlServerWeb = "Windows with SQL Server Web",
     }
 }
 
-impl Check for EndDateType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndDateType {
-    fn from(s: &str) -> Self {
-        match s {
-            "limited" => Self::Limited,
-            "unlimited" => Self::Unlimited,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndDateType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndDateType::from(s))
-    }
-}
-
-crate::impl_literal!(EndDateType);
-
-/// Values of `InstanceMatchCriteria`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceMatchCriteria {
-    /// `open`
-    Open,
-    /// `targeted`
-    Targeted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceMatchCriteria {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["open", "targeted"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Targeted => "targeted",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceMatchCriteria {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceMatchCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceMatchCriteria {
-    fn from(s: &str) -> Self {
-        match s {
-            "open" => Self::Open,
-            "targeted" => Self::Targeted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceMatchCriteria> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceMatchCriteria::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceMatchCriteria);
-
-/// Values of `InstancePlatform`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstancePlatform {
-    /// `Linux with SQL Server Enterprise`
-    LinuxWithSqlServerEnterprise,
-    /// `Linux with SQL Server Standard`
-    LinuxWithSqlServerStandard,
-    /// `Linux with SQL Server Web`
-    LinuxWithSqlServerWeb,
-    /// `Linux/UNIX`
-    LinuxUnix,
-    /// `RHEL with HA`
-    RhelWithHa,
-    /// `RHEL with HA and SQL Server Enterprise`
-    RhelWithHaAndSqlServerEnterprise,
-    /// `RHEL with HA and SQL Server Standard`
-    RhelWithHaAndSqlServerStandard,
-    /// `RHEL with SQL Server Enterprise`
-    RhelWithSqlServerEnterprise,
-    /// `RHEL with SQL Server Standard`
-    RhelWithSqlServerStandard,
-    /// `RHEL with SQL Server Web`
-    RhelWithSqlServerWeb,
-    /// `Red Hat Enterprise Linux`
-    RedHatEnterpriseLinux,
-    /// `SUSE Linux`
-    SuseLinux,
-    /// `Ubuntu Pro`
-    UbuntuPro,
-    /// `Windows`
-    Windows,
-    /// `Windows with SQL Server`
-    WindowsWithSqlServer,
-    /// `Windows with SQL Server Enterprise`
-    WindowsWithSqlServerEnterprise,
-    /// `Windows with SQL Server Standard`
-    WindowsWithSqlServerStandard,
-    /// `Windows with SQL Server Web`
-    WindowsWithSqlServerWeb,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstancePlatform {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Linux with SQL Server Enterprise",
-        "Linux with SQL Server Standard",
-        "Linux with SQL Server Web",
-        "Linux/UNIX",
-        "RHEL with HA",
-        "RHEL with HA and SQL Server Enterprise",
-        "RHEL with HA and SQL Server Standard",
-        "RHEL with SQL Server Enterprise",
-        "RHEL with SQL Server Standard",
-        "RHEL with SQL Server Web",
-        "Red Hat Enterprise Linux",
-        "SUSE Linux",
-        "Ubuntu Pro",
-        "Windows",
-        "Windows with SQL Server",
-        "Windows with SQL Server Enterprise",
-        "Windows with SQL Server Standard",
-        "Windows with SQL Server Web",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LinuxWithSqlServerEnterprise => "Linux with SQL Server Enterprise",
-            Self::LinuxWithSqlServerStandard => "Linux with SQL Server Standard",
-            Self::LinuxWithSqlServerWeb => "Linux with SQL Server Web",
-            Self::LinuxUnix => "Linux/UNIX",
-            Self::RhelWithHa => "RHEL with HA",
-            Self::RhelWithHaAndSqlServerEnterprise => "RHEL with HA and SQL Server Enterprise",
-            Self::RhelWithHaAndSqlServerStandard => "RHEL with HA and SQL Server Standard",
-            Self::RhelWithSqlServerEnterprise => "RHEL with SQL Server Enterprise",
-            Self::RhelWithSqlServerStandard => "RHEL with SQL Server Standard",
-            Self::RhelWithSqlServerWeb => "RHEL with SQL Server Web",
-            Self::RedHatEnterpriseLinux => "Red Hat Enterprise Linux",
-            Self::SuseLinux => "SUSE Linux",
-            Self::UbuntuPro => "Ubuntu Pro",
-            Self::Windows => "Windows",
-            Self::WindowsWithSqlServer => "Windows with SQL Server",
-            Self::WindowsWithSqlServerEnterprise => "Windows with SQL Server Enterprise",
-            Self::WindowsWithSqlServerStandard => "Windows with SQL Server Standard",
-            Self::WindowsWithSqlServerWeb => "Windows with SQL Server Web",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstancePlatform {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstancePlatform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstancePlatform {
-    fn from(s: &str) -> Self {
-        match s {
-            "Linux with SQL Server Enterprise" => Self::LinuxWithSqlServerEnterprise,
-            "Linux with SQL Server Standard" => Self::LinuxWithSqlServerStandard,
-            "Linux with SQL Server Web" => Self::LinuxWithSqlServerWeb,
-            "Linux/UNIX" => Self::LinuxUnix,
-            "RHEL with HA" => Self::RhelWithHa,
-            "RHEL with HA and SQL Server Enterprise" => Self::RhelWithHaAndSqlServerEnterprise,
-            "RHEL with HA and SQL Server Standard" => Self::RhelWithHaAndSqlServerStandard,
-            "RHEL with SQL Server Enterprise" => Self::RhelWithSqlServerEnterprise,
-            "RHEL with SQL Server Standard" => Self::RhelWithSqlServerStandard,
-            "RHEL with SQL Server Web" => Self::RhelWithSqlServerWeb,
-            "Red Hat Enterprise Linux" => Self::RedHatEnterpriseLinux,
-            "SUSE Linux" => Self::SuseLinux,
-            "Ubuntu Pro" => Self::UbuntuPro,
-            "Windows" => Self::Windows,
-            "Windows with SQL Server" => Self::WindowsWithSqlServer,
-            "Windows with SQL Server Enterprise" => Self::WindowsWithSqlServerEnterprise,
-            "Windows with SQL Server Standard" => Self::WindowsWithSqlServerStandard,
-            "Windows with SQL Server Web" => Self::WindowsWithSqlServerWeb,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstancePlatform> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstancePlatform::from(s))
-    }
-}
-
-crate::impl_literal!(InstancePlatform);
-
-/// Property type `TagSpecification` of `AWS::EC2::CapacityReservation`.
-#[derive(Debug, Clone, Default)]
-pub struct TagSpecification {
-    /// `ResourceType` (optional).
-    pub resource_type: Option<Value<ResourceType>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `TagSpecification` of `AWS::EC2::CapacityReservation`.
+    TagSpecification(default)
 }
 
 impl TagSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resource_type: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<ResourceType>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    /// One of the values the registry schema lists (too many for a Rust enum; checked at synth).
+    pub fn resource_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ResourceType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TagSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Tenancy`.
+    Tenancy {
+        /// `dedicated`
+        Dedicated = "dedicated",
+        /// `default`
+        Default = "default",
     }
 }
-
-impl Check for TagSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TagSpecification);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `capacity-block`
-    CapacityBlock,
-    /// `capacity-manager-data-export`
-    CapacityManagerDataExport,
-    /// `capacity-reservation`
-    CapacityReservation,
-    /// `capacity-reservation-fleet`
-    CapacityReservationFleet,
-    /// `carrier-gateway`
-    CarrierGateway,
-    /// `client-vpn-endpoint`
-    ClientVpnEndpoint,
-    /// `coip-pool`
-    CoipPool,
-    /// `customer-gateway`
-    CustomerGateway,
-    /// `declarative-policies-report`
-    DeclarativePoliciesReport,
-    /// `dedicated-host`
-    DedicatedHost,
-    /// `dhcp-options`
-    DhcpOptions,
-    /// `egress-only-internet-gateway`
-    EgressOnlyInternetGateway,
-    /// `elastic-gpu`
-    ElasticGpu,
-    /// `elastic-ip`
-    ElasticIp,
-    /// `export-image-task`
-    ExportImageTask,
-    /// `export-instance-task`
-    ExportInstanceTask,
-    /// `fleet`
-    Fleet,
-    /// `fpga-image`
-    FpgaImage,
-    /// `host-reservation`
-    HostReservation,
-    /// `image`
-    Image,
-    /// `image-usage-report`
-    ImageUsageReport,
-    /// `import-image-task`
-    ImportImageTask,
-    /// `import-snapshot-task`
-    ImportSnapshotTask,
-    /// `instance`
-    Instance,
-    /// `instance-connect-endpoint`
-    InstanceConnectEndpoint,
-    /// `instance-event-window`
-    InstanceEventWindow,
-    /// `internet-gateway`
-    InternetGateway,
-    /// `ipam`
-    Ipam,
-    /// `ipam-external-resource-verification-token`
-    IpamExternalResourceVerificationToken,
-    /// `ipam-policy`
-    IpamPolicy,
-    /// `ipam-pool`
-    IpamPool,
-    /// `ipam-prefix-list-resolver`
-    IpamPrefixListResolver,
-    /// `ipam-prefix-list-resolver-target`
-    IpamPrefixListResolverTarget,
-    /// `ipam-resource-discovery`
-    IpamResourceDiscovery,
-    /// `ipam-resource-discovery-association`
-    IpamResourceDiscoveryAssociation,
-    /// `ipam-scope`
-    IpamScope,
-    /// `ipv4pool-ec2`
-    Ipv4poolEc2,
-    /// `ipv6pool-ec2`
-    Ipv6poolEc2,
-    /// `key-pair`
-    KeyPair,
-    /// `launch-template`
-    LaunchTemplate,
-    /// `local-gateway`
-    LocalGateway,
-    /// `local-gateway-route-table`
-    LocalGatewayRouteTable,
-    /// `local-gateway-route-table-virtual-interface-group-association`
-    LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-    /// `local-gateway-route-table-vpc-association`
-    LocalGatewayRouteTableVpcAssociation,
-    /// `local-gateway-virtual-interface`
-    LocalGatewayVirtualInterface,
-    /// `local-gateway-virtual-interface-group`
-    LocalGatewayVirtualInterfaceGroup,
-    /// `mac-modification-task`
-    MacModificationTask,
-    /// `natgateway`
-    Natgateway,
-    /// `network-acl`
-    NetworkAcl,
-    /// `network-insights-access-scope`
-    NetworkInsightsAccessScope,
-    /// `network-insights-access-scope-analysis`
-    NetworkInsightsAccessScopeAnalysis,
-    /// `network-insights-analysis`
-    NetworkInsightsAnalysis,
-    /// `network-insights-path`
-    NetworkInsightsPath,
-    /// `network-interface`
-    NetworkInterface,
-    /// `outpost-lag`
-    OutpostLag,
-    /// `placement-group`
-    PlacementGroup,
-    /// `prefix-list`
-    PrefixList,
-    /// `replace-root-volume-task`
-    ReplaceRootVolumeTask,
-    /// `reserved-instances`
-    ReservedInstances,
-    /// `route-server`
-    RouteServer,
-    /// `route-server-endpoint`
-    RouteServerEndpoint,
-    /// `route-server-peer`
-    RouteServerPeer,
-    /// `route-table`
-    RouteTable,
-    /// `secondary-interface`
-    SecondaryInterface,
-    /// `secondary-network`
-    SecondaryNetwork,
-    /// `secondary-subnet`
-    SecondarySubnet,
-    /// `security-group`
-    SecurityGroup,
-    /// `security-group-rule`
-    SecurityGroupRule,
-    /// `service-link-virtual-interface`
-    ServiceLinkVirtualInterface,
-    /// `snapshot`
-    Snapshot,
-    /// `spot-fleet-request`
-    SpotFleetRequest,
-    /// `spot-instances-request`
-    SpotInstancesRequest,
-    /// `subnet`
-    Subnet,
-    /// `subnet-cidr-reservation`
-    SubnetCidrReservation,
-    /// `traffic-mirror-filter`
-    TrafficMirrorFilter,
-    /// `traffic-mirror-filter-rule`
-    TrafficMirrorFilterRule,
-    /// `traffic-mirror-session`
-    TrafficMirrorSession,
-    /// `traffic-mirror-target`
-    TrafficMirrorTarget,
-    /// `transit-gateway`
-    TransitGateway,
-    /// `transit-gateway-attachment`
-    TransitGatewayAttachment,
-    /// `transit-gateway-connect-peer`
-    TransitGatewayConnectPeer,
-    /// `transit-gateway-metering-policy`
-    TransitGatewayMeteringPolicy,
-    /// `transit-gateway-multicast-domain`
-    TransitGatewayMulticastDomain,
-    /// `transit-gateway-policy-table`
-    TransitGatewayPolicyTable,
-    /// `transit-gateway-route-table`
-    TransitGatewayRouteTable,
-    /// `transit-gateway-route-table-announcement`
-    TransitGatewayRouteTableAnnouncement,
-    /// `verified-access-endpoint`
-    VerifiedAccessEndpoint,
-    /// `verified-access-endpoint-target`
-    VerifiedAccessEndpointTarget,
-    /// `verified-access-group`
-    VerifiedAccessGroup,
-    /// `verified-access-instance`
-    VerifiedAccessInstance,
-    /// `verified-access-policy`
-    VerifiedAccessPolicy,
-    /// `verified-access-trust-provider`
-    VerifiedAccessTrustProvider,
-    /// `volume`
-    Volume,
-    /// `vpc`
-    Vpc,
-    /// `vpc-block-public-access-exclusion`
-    VpcBlockPublicAccessExclusion,
-    /// `vpc-encryption-control`
-    VpcEncryptionControl,
-    /// `vpc-endpoint`
-    VpcEndpoint,
-    /// `vpc-endpoint-connection`
-    VpcEndpointConnection,
-    /// `vpc-endpoint-connection-device-type`
-    VpcEndpointConnectionDeviceType,
-    /// `vpc-endpoint-service`
-    VpcEndpointService,
-    /// `vpc-endpoint-service-permission`
-    VpcEndpointServicePermission,
-    /// `vpc-flow-log`
-    VpcFlowLog,
-    /// `vpc-peering-connection`
-    VpcPeeringConnection,
-    /// `vpn-concentrator`
-    VpnConcentrator,
-    /// `vpn-connection`
-    VpnConnection,
-    /// `vpn-connection-device-type`
-    VpnConnectionDeviceType,
-    /// `vpn-gateway`
-    VpnGateway,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "capacity-block",
-        "capacity-manager-data-export",
-        "capacity-reservation",
-        "capacity-reservation-fleet",
-        "carrier-gateway",
-        "client-vpn-endpoint",
-        "coip-pool",
-        "customer-gateway",
-        "declarative-policies-report",
-        "dedicated-host",
-        "dhcp-options",
-        "egress-only-internet-gateway",
-        "elastic-gpu",
-        "elastic-ip",
-        "export-image-task",
-        "export-instance-task",
-        "fleet",
-        "fpga-image",
-        "host-reservation",
-        "image",
-        "image-usage-report",
-        "import-image-task",
-        "import-snapshot-task",
-        "instance",
-        "instance-connect-endpoint",
-        "instance-event-window",
-        "internet-gateway",
-        "ipam",
-        "ipam-external-resource-verification-token",
-        "ipam-policy",
-        "ipam-pool",
-        "ipam-prefix-list-resolver",
-        "ipam-prefix-list-resolver-target",
-        "ipam-resource-discovery",
-        "ipam-resource-discovery-association",
-        "ipam-scope",
-        "ipv4pool-ec2",
-        "ipv6pool-ec2",
-        "key-pair",
-        "launch-template",
-        "local-gateway",
-        "local-gateway-route-table",
-        "local-gateway-route-table-virtual-interface-group-association",
-        "local-gateway-route-table-vpc-association",
-        "local-gateway-virtual-interface",
-        "local-gateway-virtual-interface-group",
-        "mac-modification-task",
-        "natgateway",
-        "network-acl",
-        "network-insights-access-scope",
-        "network-insights-access-scope-analysis",
-        "network-insights-analysis",
-        "network-insights-path",
-        "network-interface",
-        "outpost-lag",
-        "placement-group",
-        "prefix-list",
-        "replace-root-volume-task",
-        "reserved-instances",
-        "route-server",
-        "route-server-endpoint",
-        "route-server-peer",
-        "route-table",
-        "secondary-interface",
-        "secondary-network",
-        "secondary-subnet",
-        "security-group",
-        "security-group-rule",
-        "service-link-virtual-interface",
-        "snapshot",
-        "spot-fleet-request",
-        "spot-instances-request",
-        "subnet",
-        "subnet-cidr-reservation",
-        "traffic-mirror-filter",
-        "traffic-mirror-filter-rule",
-        "traffic-mirror-session",
-        "traffic-mirror-target",
-        "transit-gateway",
-        "transit-gateway-attachment",
-        "transit-gateway-connect-peer",
-        "transit-gateway-metering-policy",
-        "transit-gateway-multicast-domain",
-        "transit-gateway-policy-table",
-        "transit-gateway-route-table",
-        "transit-gateway-route-table-announcement",
-        "verified-access-endpoint",
-        "verified-access-endpoint-target",
-        "verified-access-group",
-        "verified-access-instance",
-        "verified-access-policy",
-        "verified-access-trust-provider",
-        "volume",
-        "vpc",
-        "vpc-block-public-access-exclusion",
-        "vpc-encryption-control",
-        "vpc-endpoint",
-        "vpc-endpoint-connection",
-        "vpc-endpoint-connection-device-type",
-        "vpc-endpoint-service",
-        "vpc-endpoint-service-permission",
-        "vpc-flow-log",
-        "vpc-peering-connection",
-        "vpn-concentrator",
-        "vpn-connection",
-        "vpn-connection-device-type",
-        "vpn-gateway",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CapacityBlock => "capacity-block",
-            Self::CapacityManagerDataExport => "capacity-manager-data-export",
-            Self::CapacityReservation => "capacity-reservation",
-            Self::CapacityReservationFleet => "capacity-reservation-fleet",
-            Self::CarrierGateway => "carrier-gateway",
-            Self::ClientVpnEndpoint => "client-vpn-endpoint",
-            Self::CoipPool => "coip-pool",
-            Self::CustomerGateway => "customer-gateway",
-            Self::DeclarativePoliciesReport => "declarative-policies-report",
-            Self::DedicatedHost => "dedicated-host",
-            Self::DhcpOptions => "dhcp-options",
-            Self::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-            Self::ElasticGpu => "elastic-gpu",
-            Self::ElasticIp => "elastic-ip",
-            Self::ExportImageTask => "export-image-task",
-            Self::ExportInstanceTask => "export-instance-task",
-            Self::Fleet => "fleet",
-            Self::FpgaImage => "fpga-image",
-            Self::HostReservation => "host-reservation",
-            Self::Image => "image",
-            Self::ImageUsageReport => "image-usage-report",
-            Self::ImportImageTask => "import-image-task",
-            Self::ImportSnapshotTask => "import-snapshot-task",
-            Self::Instance => "instance",
-            Self::InstanceConnectEndpoint => "instance-connect-endpoint",
-            Self::InstanceEventWindow => "instance-event-window",
-            Self::InternetGateway => "internet-gateway",
-            Self::Ipam => "ipam",
-            Self::IpamExternalResourceVerificationToken => {
-                "ipam-external-resource-verification-token"
-            }
-            Self::IpamPolicy => "ipam-policy",
-            Self::IpamPool => "ipam-pool",
-            Self::IpamPrefixListResolver => "ipam-prefix-list-resolver",
-            Self::IpamPrefixListResolverTarget => "ipam-prefix-list-resolver-target",
-            Self::IpamResourceDiscovery => "ipam-resource-discovery",
-            Self::IpamResourceDiscoveryAssociation => "ipam-resource-discovery-association",
-            Self::IpamScope => "ipam-scope",
-            Self::Ipv4poolEc2 => "ipv4pool-ec2",
-            Self::Ipv6poolEc2 => "ipv6pool-ec2",
-            Self::KeyPair => "key-pair",
-            Self::LaunchTemplate => "launch-template",
-            Self::LocalGateway => "local-gateway",
-            Self::LocalGatewayRouteTable => "local-gateway-route-table",
-            Self::LocalGatewayRouteTableVirtualInterfaceGroupAssociation => {
-                "local-gateway-route-table-virtual-interface-group-association"
-            }
-            Self::LocalGatewayRouteTableVpcAssociation => {
-                "local-gateway-route-table-vpc-association"
-            }
-            Self::LocalGatewayVirtualInterface => "local-gateway-virtual-interface",
-            Self::LocalGatewayVirtualInterfaceGroup => "local-gateway-virtual-interface-group",
-            Self::MacModificationTask => "mac-modification-task",
-            Self::Natgateway => "natgateway",
-            Self::NetworkAcl => "network-acl",
-            Self::NetworkInsightsAccessScope => "network-insights-access-scope",
-            Self::NetworkInsightsAccessScopeAnalysis => "network-insights-access-scope-analysis",
-            Self::NetworkInsightsAnalysis => "network-insights-analysis",
-            Self::NetworkInsightsPath => "network-insights-path",
-            Self::NetworkInterface => "network-interface",
-            Self::OutpostLag => "outpost-lag",
-            Self::PlacementGroup => "placement-group",
-            Self::PrefixList => "prefix-list",
-            Self::ReplaceRootVolumeTask => "replace-root-volume-task",
-            Self::ReservedInstances => "reserved-instances",
-            Self::RouteServer => "route-server",
-            Self::RouteServerEndpoint => "route-server-endpoint",
-            Self::RouteServerPeer => "route-server-peer",
-            Self::RouteTable => "route-table",
-            Self::SecondaryInterface => "secondary-interface",
-            Self::SecondaryNetwork => "secondary-network",
-            Self::SecondarySubnet => "secondary-subnet",
-            Self::SecurityGroup => "security-group",
-            Self::SecurityGroupRule => "security-group-rule",
-            Self::ServiceLinkVirtualInterface => "service-link-virtual-interface",
-            Self::Snapshot => "snapshot",
-            Self::SpotFleetRequest => "spot-fleet-request",
-            Self::SpotInstancesRequest => "spot-instances-request",
-            Self::Subnet => "subnet",
-            Self::SubnetCidrReservation => "subnet-cidr-reservation",
-            Self::TrafficMirrorFilter => "traffic-mirror-filter",
-            Self::TrafficMirrorFilterRule => "traffic-mirror-filter-rule",
-            Self::TrafficMirrorSession => "traffic-mirror-session",
-            Self::TrafficMirrorTarget => "traffic-mirror-target",
-            Self::TransitGateway => "transit-gateway",
-            Self::TransitGatewayAttachment => "transit-gateway-attachment",
-            Self::TransitGatewayConnectPeer => "transit-gateway-connect-peer",
-            Self::TransitGatewayMeteringPolicy => "transit-gateway-metering-policy",
-            Self::TransitGatewayMulticastDomain => "transit-gateway-multicast-domain",
-            Self::TransitGatewayPolicyTable => "transit-gateway-policy-table",
-            Self::TransitGatewayRouteTable => "transit-gateway-route-table",
-            Self::TransitGatewayRouteTableAnnouncement => {
-                "transit-gateway-route-table-announcement"
-            }
-            Self::VerifiedAccessEndpoint => "verified-access-endpoint",
-            Self::VerifiedAccessEndpointTarget => "verified-access-endpoint-target",
-            Self::VerifiedAccessGroup => "verified-access-group",
-            Self::VerifiedAccessInstance => "verified-access-instance",
-            Self::VerifiedAccessPolicy => "verified-access-policy",
-            Self::VerifiedAccessTrustProvider => "verified-access-trust-provider",
-            Self::Volume => "volume",
-            Self::Vpc => "vpc",
-            Self::VpcBlockPublicAccessExclusion => "vpc-block-public-access-exclusion",
-            Self::VpcEncryptionControl => "vpc-encryption-control",
-            Self::VpcEndpoint => "vpc-endpoint",
-            Self::VpcEndpointConnection => "vpc-endpoint-connection",
-            Self::VpcEndpointConnectionDeviceType => "vpc-endpoint-connection-device-type",
-            Self::VpcEndpointService => "vpc-endpoint-service",
-            Self::VpcEndpointServicePermission => "vpc-endpoint-service-permission",
-            Self::VpcFlowLog => "vpc-flow-log",
-            Self::VpcPeeringConnection => "vpc-peering-connection",
-            Self::VpnConcentrator => "vpn-concentrator",
-            Self::VpnConnection => "vpn-connection",
-            Self::VpnConnectionDeviceType => "vpn-connection-device-type",
-            Self::VpnGateway => "vpn-gateway",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "capacity-block" => Self::CapacityBlock,
-            "capacity-manager-data-export" => Self::CapacityManagerDataExport,
-            "capacity-reservation" => Self::CapacityReservation,
-            "capacity-reservation-fleet" => Self::CapacityReservationFleet,
-            "carrier-gateway" => Self::CarrierGateway,
-            "client-vpn-endpoint" => Self::ClientVpnEndpoint,
-            "coip-pool" => Self::CoipPool,
-            "customer-gateway" => Self::CustomerGateway,
-            "declarative-policies-report" => Self::DeclarativePoliciesReport,
-            "dedicated-host" => Self::DedicatedHost,
-            "dhcp-options" => Self::DhcpOptions,
-            "egress-only-internet-gateway" => Self::EgressOnlyInternetGateway,
-            "elastic-gpu" => Self::ElasticGpu,
-            "elastic-ip" => Self::ElasticIp,
-            "export-image-task" => Self::ExportImageTask,
-            "export-instance-task" => Self::ExportInstanceTask,
-            "fleet" => Self::Fleet,
-            "fpga-image" => Self::FpgaImage,
-            "host-reservation" => Self::HostReservation,
-            "image" => Self::Image,
-            "image-usage-report" => Self::ImageUsageReport,
-            "import-image-task" => Self::ImportImageTask,
-            "import-snapshot-task" => Self::ImportSnapshotTask,
-            "instance" => Self::Instance,
-            "instance-connect-endpoint" => Self::InstanceConnectEndpoint,
-            "instance-event-window" => Self::InstanceEventWindow,
-            "internet-gateway" => Self::InternetGateway,
-            "ipam" => Self::Ipam,
-            "ipam-external-resource-verification-token" => {
-                Self::IpamExternalResourceVerificationToken
-            }
-            "ipam-policy" => Self::IpamPolicy,
-            "ipam-pool" => Self::IpamPool,
-            "ipam-prefix-list-resolver" => Self::IpamPrefixListResolver,
-            "ipam-prefix-list-resolver-target" => Self::IpamPrefixListResolverTarget,
-            "ipam-resource-discovery" => Self::IpamResourceDiscovery,
-            "ipam-resource-discovery-association" => Self::IpamResourceDiscoveryAssociation,
-            "ipam-scope" => Self::IpamScope,
-            "ipv4pool-ec2" => Self::Ipv4poolEc2,
-            "ipv6pool-ec2" => Self::Ipv6poolEc2,
-            "key-pair" => Self::KeyPair,
-            "launch-template" => Self::LaunchTemplate,
-            "local-gateway" => Self::LocalGateway,
-            "local-gateway-route-table" => Self::LocalGatewayRouteTable,
-            "local-gateway-route-table-virtual-interface-group-association" => {
-                Self::LocalGatewayRouteTableVirtualInterfaceGroupAssociation
-            }
-            "local-gateway-route-table-vpc-association" => {
-                Self::LocalGatewayRouteTableVpcAssociation
-            }
-            "local-gateway-virtual-interface" => Self::LocalGatewayVirtualInterface,
-            "local-gateway-virtual-interface-group" => Self::LocalGatewayVirtualInterfaceGroup,
-            "mac-modification-task" => Self::MacModificationTask,
-            "natgateway" => Self::Natgateway,
-            "network-acl" => Self::NetworkAcl,
-            "network-insights-access-scope" => Self::NetworkInsightsAccessScope,
-            "network-insights-access-scope-analysis" => Self::NetworkInsightsAccessScopeAnalysis,
-            "network-insights-analysis" => Self::NetworkInsightsAnalysis,
-            "network-insights-path" => Self::NetworkInsightsPath,
-            "network-interface" => Self::NetworkInterface,
-            "outpost-lag" => Self::OutpostLag,
-            "placement-group" => Self::PlacementGroup,
-            "prefix-list" => Self::PrefixList,
-            "replace-root-volume-task" => Self::ReplaceRootVolumeTask,
-            "reserved-instances" => Self::ReservedInstances,
-            "route-server" => Self::RouteServer,
-            "route-server-endpoint" => Self::RouteServerEndpoint,
-            "route-server-peer" => Self::RouteServerPeer,
-            "route-table" => Self::RouteTable,
-            "secondary-interface" => Self::SecondaryInterface,
-            "secondary-network" => Self::SecondaryNetwork,
-            "secondary-subnet" => Self::SecondarySubnet,
-            "security-group" => Self::SecurityGroup,
-            "security-group-rule" => Self::SecurityGroupRule,
-            "service-link-virtual-interface" => Self::ServiceLinkVirtualInterface,
-            "snapshot" => Self::Snapshot,
-            "spot-fleet-request" => Self::SpotFleetRequest,
-            "spot-instances-request" => Self::SpotInstancesRequest,
-            "subnet" => Self::Subnet,
-            "subnet-cidr-reservation" => Self::SubnetCidrReservation,
-            "traffic-mirror-filter" => Self::TrafficMirrorFilter,
-            "traffic-mirror-filter-rule" => Self::TrafficMirrorFilterRule,
-            "traffic-mirror-session" => Self::TrafficMirrorSession,
-            "traffic-mirror-target" => Self::TrafficMirrorTarget,
-            "transit-gateway" => Self::TransitGateway,
-            "transit-gateway-attachment" => Self::TransitGatewayAttachment,
-            "transit-gateway-connect-peer" => Self::TransitGatewayConnectPeer,
-            "transit-gateway-metering-policy" => Self::TransitGatewayMeteringPolicy,
-            "transit-gateway-multicast-domain" => Self::TransitGatewayMulticastDomain,
-            "transit-gateway-policy-table" => Self::TransitGatewayPolicyTable,
-            "transit-gateway-route-table" => Self::TransitGatewayRouteTable,
-            "transit-gateway-route-table-announcement" => {
-                Self::TransitGatewayRouteTableAnnouncement
-            }
-            "verified-access-endpoint" => Self::VerifiedAccessEndpoint,
-            "verified-access-endpoint-target" => Self::VerifiedAccessEndpointTarget,
-            "verified-access-group" => Self::VerifiedAccessGroup,
-            "verified-access-instance" => Self::VerifiedAccessInstance,
-            "verified-access-policy" => Self::VerifiedAccessPolicy,
-            "verified-access-trust-provider" => Self::VerifiedAccessTrustProvider,
-            "volume" => Self::Volume,
-            "vpc" => Self::Vpc,
-            "vpc-block-public-access-exclusion" => Self::VpcBlockPublicAccessExclusion,
-            "vpc-encryption-control" => Self::VpcEncryptionControl,
-            "vpc-endpoint" => Self::VpcEndpoint,
-            "vpc-endpoint-connection" => Self::VpcEndpointConnection,
-            "vpc-endpoint-connection-device-type" => Self::VpcEndpointConnectionDeviceType,
-            "vpc-endpoint-service" => Self::VpcEndpointService,
-            "vpc-endpoint-service-permission" => Self::VpcEndpointServicePermission,
-            "vpc-flow-log" => Self::VpcFlowLog,
-            "vpc-peering-connection" => Self::VpcPeeringConnection,
-            "vpn-concentrator" => Self::VpnConcentrator,
-            "vpn-connection" => Self::VpnConnection,
-            "vpn-connection-device-type" => Self::VpnConnectionDeviceType,
-            "vpn-gateway" => Self::VpnGateway,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `Tag` of `AWS::EC2::CapacityReservation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Tenancy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tenancy {
-    /// `dedicated`
-    Dedicated,
-    /// `default`
-    Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tenancy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["dedicated", "default"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dedicated => "dedicated",
-            Self::Default => "default",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tenancy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tenancy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tenancy {
-    fn from(s: &str) -> Self {
-        match s {
-            "dedicated" => Self::Dedicated,
-            "default" => Self::Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tenancy> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tenancy::from(s))
-    }
-}
-
-crate::impl_literal!(Tenancy);

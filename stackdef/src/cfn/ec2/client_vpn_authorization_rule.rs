@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::ClientVpnAuthorizationRule`.
-#[derive(Debug, Clone)]
-pub struct ClientVpnAuthorizationRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ClientVpnAuthorizationRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ClientVpnAuthorizationRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ClientVpnAuthorizationRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::ClientVpnAuthorizationRule`.
+    ClientVpnAuthorizationRule("AWS::EC2::ClientVpnAuthorizationRule", ClientVpnAuthorizationRuleProps)
 }
 
 impl ClientVpnAuthorizationRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::ClientVpnAuthorizationRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ClientVpnAuthorizationRuleProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ClientVpnAuthorizationRuleId> {
         self.resource.ref_value()
@@ -86,26 +34,44 @@ impl ClientVpnAuthorizationRule {
     pub fn attr_id(&self) -> Value<ids::ClientVpnAuthorizationRuleId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AccessGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccessGroupId", value.into())
+    }
+
+    /// Replaces `AuthorizeAllGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorize_all_groups(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AuthorizeAllGroups", value.into())
+    }
+
+    /// Replaces `ClientVpnEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_vpn_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClientVpnEndpointId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `TargetNetworkCidr` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_network_cidr(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TargetNetworkCidr", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::ClientVpnAuthorizationRule`.
-#[derive(Debug, Clone)]
-pub struct ClientVpnAuthorizationRuleProps {
-    /// `AccessGroupId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub access_group_id: Option<Value<String>>,
-    /// `AuthorizeAllGroups` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub authorize_all_groups: Option<Value<bool>>,
-    /// `ClientVpnEndpointId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub client_vpn_endpoint_id: Value<String>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub description: Option<Value<String>>,
-    /// `TargetNetworkCidr` (required).
-    /// Create-only: changing it replaces the resource.
-    pub target_network_cidr: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::ClientVpnAuthorizationRule`.
+    ClientVpnAuthorizationRuleProps
 }
 
 impl ClientVpnAuthorizationRuleProps {
@@ -114,57 +80,36 @@ impl ClientVpnAuthorizationRuleProps {
         client_vpn_endpoint_id: impl Into<Value<String>>,
         target_network_cidr: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_group_id: None,
-            authorize_all_groups: None,
-            client_vpn_endpoint_id: client_vpn_endpoint_id.into(),
-            description: None,
-            target_network_cidr: target_network_cidr.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "ClientVpnEndpointId",
+                    client_vpn_endpoint_id.into().to_template(),
+                )
+                .with(
+                    4,
+                    "TargetNetworkCidr",
+                    target_network_cidr.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AccessGroupId`.
-    pub fn access_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_group_id = Some(value.into());
-        self
+    /// `AccessGroupId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn access_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessGroupId", value.into().to_template()))
     }
-    /// Sets `AuthorizeAllGroups`.
-    pub fn authorize_all_groups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.authorize_all_groups = Some(value.into());
-        self
+    /// `AuthorizeAllGroups` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn authorize_all_groups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthorizeAllGroups", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClientVpnAuthorizationRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_group_id {
-            m.insert("AccessGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorize_all_groups {
-            m.insert("AuthorizeAllGroups".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ClientVpnEndpointId".to_owned(),
-            self.client_vpn_endpoint_id.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetNetworkCidr".to_owned(),
-            self.target_network_cidr.to_template(),
-        );
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
 }
-
-impl Check for ClientVpnAuthorizationRuleProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClientVpnAuthorizationRuleProps);

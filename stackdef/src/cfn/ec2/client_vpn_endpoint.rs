@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct ClientVpnEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ClientVpnEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ClientVpnEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ClientVpnEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::ClientVpnEndpoint`.
+    ClientVpnEndpoint("AWS::EC2::ClientVpnEndpoint", ClientVpnEndpointProps)
 }
 
 impl ClientVpnEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::ClientVpnEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClientVpnEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ClientVpnEndpointId> {
         self.resource.ref_value()
@@ -82,60 +34,163 @@ impl ClientVpnEndpoint {
     pub fn attr_id(&self) -> Value<ids::ClientVpnEndpointId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AuthenticationOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_options(
+        &self,
+        value: impl Into<Value<List<ClientAuthenticationRequest>>>,
+    ) {
+        self.resource
+            .set_property("AuthenticationOptions", value.into())
+    }
+
+    /// Replaces `ClientCidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientCidrBlock", value.into())
+    }
+
+    /// Replaces `ClientConnectOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_connect_options(&self, value: impl Into<Value<ClientConnectOptions>>) {
+        self.resource
+            .set_property("ClientConnectOptions", value.into())
+    }
+
+    /// Replaces `ClientLoginBannerOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_login_banner_options(
+        &self,
+        value: impl Into<Value<ClientLoginBannerOptions>>,
+    ) {
+        self.resource
+            .set_property("ClientLoginBannerOptions", value.into())
+    }
+
+    /// Replaces `ClientRouteEnforcementOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_route_enforcement_options(
+        &self,
+        value: impl Into<Value<ClientRouteEnforcementOptions>>,
+    ) {
+        self.resource
+            .set_property("ClientRouteEnforcementOptions", value.into())
+    }
+
+    /// Replaces `ConnectionLogOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_log_options(&self, value: impl Into<Value<ConnectionLogOptions>>) {
+        self.resource
+            .set_property("ConnectionLogOptions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisconnectOnSessionTimeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disconnect_on_session_timeout(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DisconnectOnSessionTimeout", value.into())
+    }
+
+    /// Replaces `DnsServers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_servers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("DnsServers", value.into())
+    }
+
+    /// Replaces `EndpointIpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_ip_address_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EndpointIpAddressType", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SelfServicePortal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_self_service_portal(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SelfServicePortal", value.into())
+    }
+
+    /// Replaces `ServerCertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServerCertificateArn", value.into())
+    }
+
+    /// Replaces `SessionTimeoutHours` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_session_timeout_hours(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SessionTimeoutHours", value.into())
+    }
+
+    /// Replaces `SplitTunnel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_split_tunnel(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("SplitTunnel", value.into())
+    }
+
+    /// Replaces `TagSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_specifications(&self, value: impl Into<Value<List<TagSpecification>>>) {
+        self.resource
+            .set_property("TagSpecifications", value.into())
+    }
+
+    /// Replaces `TrafficIpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_ip_address_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TrafficIpAddressType", value.into())
+    }
+
+    /// Replaces `TransitGatewayConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_configuration(
+        &self,
+        value: impl Into<Value<TransitGatewayConfiguration>>,
+    ) {
+        self.resource
+            .set_property("TransitGatewayConfiguration", value.into())
+    }
+
+    /// Replaces `TransportProtocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transport_protocol(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransportProtocol", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
+
+    /// Replaces `VpnPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpn_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("VpnPort", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct ClientVpnEndpointProps {
-    /// `AuthenticationOptions` (required).
-    /// Create-only: changing it replaces the resource.
-    pub authentication_options: Value<List<ClientAuthenticationRequest>>,
-    /// `ClientCidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub client_cidr_block: Option<Value<String>>,
-    /// `ClientConnectOptions` (optional).
-    pub client_connect_options: Option<Value<ClientConnectOptions>>,
-    /// `ClientLoginBannerOptions` (optional).
-    pub client_login_banner_options: Option<Value<ClientLoginBannerOptions>>,
-    /// `ClientRouteEnforcementOptions` (optional).
-    pub client_route_enforcement_options: Option<Value<ClientRouteEnforcementOptions>>,
-    /// `ConnectionLogOptions` (required).
-    pub connection_log_options: Value<ConnectionLogOptions>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DisconnectOnSessionTimeout` (optional).
-    pub disconnect_on_session_timeout: Option<Value<bool>>,
-    /// `DnsServers` (optional).
-    pub dns_servers: Option<Value<List<String>>>,
-    /// `EndpointIpAddressType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint_ip_address_type: Option<Value<String>>,
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SelfServicePortal` (optional).
-    pub self_service_portal: Option<Value<String>>,
-    /// `ServerCertificateArn` (required).
-    pub server_certificate_arn: Value<String>,
-    /// `SessionTimeoutHours` (optional).
-    pub session_timeout_hours: Option<Value<i64>>,
-    /// `SplitTunnel` (optional).
-    pub split_tunnel: Option<Value<bool>>,
-    /// `TagSpecifications` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tag_specifications: Option<Value<List<TagSpecification>>>,
-    /// `TrafficIpAddressType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub traffic_ip_address_type: Option<Value<String>>,
-    /// `TransitGatewayConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_configuration: Option<Value<TransitGatewayConfiguration>>,
-    /// `TransportProtocol` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub transport_protocol: Option<Value<String>>,
-    /// `VpcId` (optional).
-    pub vpc_id: Option<Value<ids::VpcId>>,
-    /// `VpnPort` (optional).
-    pub vpn_port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::ClientVpnEndpoint`.
+    ClientVpnEndpointProps
 }
 
 impl ClientVpnEndpointProps {
@@ -145,716 +200,369 @@ impl ClientVpnEndpointProps {
         connection_log_options: impl Into<Value<ConnectionLogOptions>>,
         server_certificate_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication_options: authentication_options.into(),
-            client_cidr_block: None,
-            client_connect_options: None,
-            client_login_banner_options: None,
-            client_route_enforcement_options: None,
-            connection_log_options: connection_log_options.into(),
-            description: None,
-            disconnect_on_session_timeout: None,
-            dns_servers: None,
-            endpoint_ip_address_type: None,
-            security_group_ids: None,
-            self_service_portal: None,
-            server_certificate_arn: server_certificate_arn.into(),
-            session_timeout_hours: None,
-            split_tunnel: None,
-            tag_specifications: None,
-            traffic_ip_address_type: None,
-            transit_gateway_configuration: None,
-            transport_protocol: None,
-            vpc_id: None,
-            vpn_port: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthenticationOptions",
+                    authentication_options.into().to_template(),
+                )
+                .with(
+                    5,
+                    "ConnectionLogOptions",
+                    connection_log_options.into().to_template(),
+                )
+                .with(
+                    12,
+                    "ServerCertificateArn",
+                    server_certificate_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ClientCidrBlock`.
-    pub fn client_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_cidr_block = Some(value.into());
-        self
+    /// `ClientCidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn client_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ClientCidrBlock", value.into().to_template()),
+        )
     }
-    /// Sets `ClientConnectOptions`.
-    pub fn client_connect_options(mut self, value: impl Into<Value<ClientConnectOptions>>) -> Self {
-        self.client_connect_options = Some(value.into());
-        self
+    /// `ClientConnectOptions` (optional).
+    pub fn client_connect_options(self, value: impl Into<Value<ClientConnectOptions>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ClientConnectOptions", value.into().to_template()),
+        )
     }
-    /// Sets `ClientLoginBannerOptions`.
+    /// `ClientLoginBannerOptions` (optional).
     pub fn client_login_banner_options(
-        mut self,
+        self,
         value: impl Into<Value<ClientLoginBannerOptions>>,
     ) -> Self {
-        self.client_login_banner_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ClientLoginBannerOptions", value.into().to_template()),
+        )
     }
-    /// Sets `ClientRouteEnforcementOptions`.
+    /// `ClientRouteEnforcementOptions` (optional).
     pub fn client_route_enforcement_options(
-        mut self,
+        self,
         value: impl Into<Value<ClientRouteEnforcementOptions>>,
     ) -> Self {
-        self.client_route_enforcement_options = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ClientRouteEnforcementOptions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `DisconnectOnSessionTimeout`.
-    pub fn disconnect_on_session_timeout(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disconnect_on_session_timeout = Some(value.into());
-        self
+    /// `DisconnectOnSessionTimeout` (optional).
+    pub fn disconnect_on_session_timeout(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DisconnectOnSessionTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `DnsServers`.
-    pub fn dns_servers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.dns_servers = Some(value.into());
-        self
+    /// `DnsServers` (optional).
+    pub fn dns_servers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(8, "DnsServers", value.into().to_template()))
     }
-    /// Sets `EndpointIpAddressType`.
-    pub fn endpoint_ip_address_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_ip_address_type = Some(value.into());
-        self
+    /// `EndpointIpAddressType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn endpoint_ip_address_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "EndpointIpAddressType", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SelfServicePortal`.
-    pub fn self_service_portal(mut self, value: impl Into<Value<String>>) -> Self {
-        self.self_service_portal = Some(value.into());
-        self
+    /// `SelfServicePortal` (optional).
+    pub fn self_service_portal(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SelfServicePortal", value.into().to_template()),
+        )
     }
-    /// Sets `SessionTimeoutHours`.
-    pub fn session_timeout_hours(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.session_timeout_hours = Some(value.into());
-        self
+    /// `SessionTimeoutHours` (optional).
+    pub fn session_timeout_hours(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SessionTimeoutHours", value.into().to_template()),
+        )
     }
-    /// Sets `SplitTunnel`.
-    pub fn split_tunnel(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.split_tunnel = Some(value.into());
-        self
+    /// `SplitTunnel` (optional).
+    pub fn split_tunnel(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(14, "SplitTunnel", value.into().to_template()))
     }
-    /// Sets `TagSpecifications`.
-    pub fn tag_specifications(mut self, value: impl Into<Value<List<TagSpecification>>>) -> Self {
-        self.tag_specifications = Some(value.into());
-        self
+    /// `TagSpecifications` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tag_specifications(self, value: impl Into<Value<List<TagSpecification>>>) -> Self {
+        Self(
+            self.0
+                .with(15, "TagSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `TrafficIpAddressType`.
-    pub fn traffic_ip_address_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.traffic_ip_address_type = Some(value.into());
-        self
+    /// `TrafficIpAddressType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn traffic_ip_address_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TrafficIpAddressType", value.into().to_template()),
+        )
     }
-    /// Sets `TransitGatewayConfiguration`.
+    /// `TransitGatewayConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn transit_gateway_configuration(
-        mut self,
+        self,
         value: impl Into<Value<TransitGatewayConfiguration>>,
     ) -> Self {
-        self.transit_gateway_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            17,
+            "TransitGatewayConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TransportProtocol`.
-    pub fn transport_protocol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transport_protocol = Some(value.into());
-        self
+    /// `TransportProtocol` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn transport_protocol(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(18, "TransportProtocol", value.into().to_template()),
+        )
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
+    /// `VpcId` (optional).
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(19, "VpcId", value.into().to_template()))
     }
-    /// Sets `VpnPort`.
-    pub fn vpn_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.vpn_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClientVpnEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthenticationOptions".to_owned(),
-            self.authentication_options.to_template(),
-        );
-        if let Some(v) = &self.client_cidr_block {
-            m.insert("ClientCidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_connect_options {
-            m.insert("ClientConnectOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_login_banner_options {
-            m.insert("ClientLoginBannerOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_route_enforcement_options {
-            m.insert("ClientRouteEnforcementOptions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectionLogOptions".to_owned(),
-            self.connection_log_options.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disconnect_on_session_timeout {
-            m.insert("DisconnectOnSessionTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_servers {
-            m.insert("DnsServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_ip_address_type {
-            m.insert("EndpointIpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.self_service_portal {
-            m.insert("SelfServicePortal".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServerCertificateArn".to_owned(),
-            self.server_certificate_arn.to_template(),
-        );
-        if let Some(v) = &self.session_timeout_hours {
-            m.insert("SessionTimeoutHours".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.split_tunnel {
-            m.insert("SplitTunnel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_specifications {
-            m.insert("TagSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.traffic_ip_address_type {
-            m.insert("TrafficIpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_gateway_configuration {
-            m.insert("TransitGatewayConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transport_protocol {
-            m.insert("TransportProtocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpn_port {
-            m.insert("VpnPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpnPort` (optional).
+    pub fn vpn_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(20, "VpnPort", value.into().to_template()))
     }
 }
 
-impl Check for ClientVpnEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_options
-            .check(&path.field("AuthenticationOptions"), &Rules::NONE, out);
-        self.client_connect_options
-            .check(&path.field("ClientConnectOptions"), &Rules::NONE, out);
-        self.client_login_banner_options.check(
-            &path.field("ClientLoginBannerOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.client_route_enforcement_options.check(
-            &path.field("ClientRouteEnforcementOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.connection_log_options
-            .check(&path.field("ConnectionLogOptions"), &Rules::NONE, out);
-        self.tag_specifications
-            .check(&path.field("TagSpecifications"), &Rules::NONE, out);
-        self.transit_gateway_configuration.check(
-            &path.field("TransitGatewayConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClientVpnEndpointProps);
-
-/// Property type `ClientAuthenticationRequest` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct ClientAuthenticationRequest {
-    /// `ActiveDirectory` (optional).
-    pub active_directory: Option<Value<DirectoryServiceAuthenticationRequest>>,
-    /// `FederatedAuthentication` (optional).
-    pub federated_authentication: Option<Value<FederatedAuthenticationRequest>>,
-    /// `MutualAuthentication` (optional).
-    pub mutual_authentication: Option<Value<CertificateAuthenticationRequest>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `ClientAuthenticationRequest` of `AWS::EC2::ClientVpnEndpoint`.
+    ClientAuthenticationRequest
 }
 
 impl ClientAuthenticationRequest {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            active_directory: None,
-            federated_authentication: None,
-            mutual_authentication: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(3, "Type", type_.into().to_template()))
     }
-    /// Sets `ActiveDirectory`.
+    /// `ActiveDirectory` (optional).
     pub fn active_directory(
-        mut self,
+        self,
         value: impl Into<Value<DirectoryServiceAuthenticationRequest>>,
     ) -> Self {
-        self.active_directory = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ActiveDirectory", value.into().to_template()),
+        )
     }
-    /// Sets `FederatedAuthentication`.
+    /// `FederatedAuthentication` (optional).
     pub fn federated_authentication(
-        mut self,
+        self,
         value: impl Into<Value<FederatedAuthenticationRequest>>,
     ) -> Self {
-        self.federated_authentication = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "FederatedAuthentication", value.into().to_template()),
+        )
     }
-    /// Sets `MutualAuthentication`.
+    /// `MutualAuthentication` (optional).
     pub fn mutual_authentication(
-        mut self,
+        self,
         value: impl Into<Value<CertificateAuthenticationRequest>>,
     ) -> Self {
-        self.mutual_authentication = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "MutualAuthentication", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClientAuthenticationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active_directory {
-            m.insert("ActiveDirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.federated_authentication {
-            m.insert("FederatedAuthentication".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mutual_authentication {
-            m.insert("MutualAuthentication".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClientAuthenticationRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.active_directory
-            .check(&path.field("ActiveDirectory"), &Rules::NONE, out);
-        self.federated_authentication.check(
-            &path.field("FederatedAuthentication"),
-            &Rules::NONE,
-            out,
-        );
-        self.mutual_authentication
-            .check(&path.field("MutualAuthentication"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClientAuthenticationRequest);
-
-/// Property type `DirectoryServiceAuthenticationRequest` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct DirectoryServiceAuthenticationRequest {
-    /// `DirectoryId` (required).
-    pub directory_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `DirectoryServiceAuthenticationRequest` of `AWS::EC2::ClientVpnEndpoint`.
+    DirectoryServiceAuthenticationRequest
 }
 
 impl DirectoryServiceAuthenticationRequest {
     /// The required properties: `DirectoryId`.
     pub fn new(directory_id: impl Into<Value<String>>) -> Self {
-        Self {
-            directory_id: directory_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "DirectoryId", directory_id.into().to_template()))
     }
 }
 
-impl ToTemplate for DirectoryServiceAuthenticationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DirectoryId".to_owned(), self.directory_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DirectoryServiceAuthenticationRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DirectoryServiceAuthenticationRequest);
-
-/// Property type `FederatedAuthenticationRequest` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct FederatedAuthenticationRequest {
-    /// `SAMLProviderArn` (required).
-    pub saml_provider_arn: Value<String>,
-    /// `SelfServiceSAMLProviderArn` (optional).
-    pub self_service_saml_provider_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FederatedAuthenticationRequest` of `AWS::EC2::ClientVpnEndpoint`.
+    FederatedAuthenticationRequest
 }
 
 impl FederatedAuthenticationRequest {
     /// The required properties: `SAMLProviderArn`.
     pub fn new(saml_provider_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            saml_provider_arn: saml_provider_arn.into(),
-            self_service_saml_provider_arn: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SAMLProviderArn",
+            saml_provider_arn.into().to_template(),
+        ))
     }
-    /// Sets `SelfServiceSAMLProviderArn`.
-    pub fn self_service_saml_provider_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.self_service_saml_provider_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FederatedAuthenticationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SAMLProviderArn".to_owned(),
-            self.saml_provider_arn.to_template(),
-        );
-        if let Some(v) = &self.self_service_saml_provider_arn {
-            m.insert("SelfServiceSAMLProviderArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SelfServiceSAMLProviderArn` (optional).
+    pub fn self_service_saml_provider_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SelfServiceSAMLProviderArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FederatedAuthenticationRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FederatedAuthenticationRequest);
-
-/// Property type `CertificateAuthenticationRequest` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct CertificateAuthenticationRequest {
-    /// `ClientRootCertificateChainArn` (required).
-    pub client_root_certificate_chain_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `CertificateAuthenticationRequest` of `AWS::EC2::ClientVpnEndpoint`.
+    CertificateAuthenticationRequest
 }
 
 impl CertificateAuthenticationRequest {
     /// The required properties: `ClientRootCertificateChainArn`.
     pub fn new(client_root_certificate_chain_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            client_root_certificate_chain_arn: client_root_certificate_chain_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ClientRootCertificateChainArn",
+            client_root_certificate_chain_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CertificateAuthenticationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClientRootCertificateChainArn".to_owned(),
-            self.client_root_certificate_chain_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CertificateAuthenticationRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CertificateAuthenticationRequest);
-
-/// Property type `ClientConnectOptions` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct ClientConnectOptions {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `LambdaFunctionArn` (optional).
-    pub lambda_function_arn: Option<Value<ids::FunctionArn>>,
+crate::l1_struct! {
+    /// Property type `ClientConnectOptions` of `AWS::EC2::ClientVpnEndpoint`.
+    ClientConnectOptions
 }
 
 impl ClientConnectOptions {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            lambda_function_arn: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `LambdaFunctionArn`.
-    pub fn lambda_function_arn(mut self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
-        self.lambda_function_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClientConnectOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.lambda_function_arn {
-            m.insert("LambdaFunctionArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LambdaFunctionArn` (optional).
+    pub fn lambda_function_arn(self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LambdaFunctionArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ClientConnectOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClientConnectOptions);
-
-/// Property type `ClientLoginBannerOptions` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct ClientLoginBannerOptions {
-    /// `BannerText` (optional).
-    pub banner_text: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ClientLoginBannerOptions` of `AWS::EC2::ClientVpnEndpoint`.
+    ClientLoginBannerOptions
 }
 
 impl ClientLoginBannerOptions {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            banner_text: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `BannerText`.
-    pub fn banner_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.banner_text = Some(value.into());
-        self
+    /// `BannerText` (optional).
+    pub fn banner_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BannerText", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClientLoginBannerOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.banner_text {
-            m.insert("BannerText".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClientLoginBannerOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClientLoginBannerOptions);
-
-/// Property type `ClientRouteEnforcementOptions` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct ClientRouteEnforcementOptions {
-    /// `Enforced` (optional).
-    pub enforced: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ClientRouteEnforcementOptions` of `AWS::EC2::ClientVpnEndpoint`.
+    ClientRouteEnforcementOptions(default)
 }
 
 impl ClientRouteEnforcementOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enforced: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enforced`.
-    pub fn enforced(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enforced = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClientRouteEnforcementOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enforced {
-            m.insert("Enforced".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enforced` (optional).
+    pub fn enforced(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enforced", value.into().to_template()))
     }
 }
 
-impl Check for ClientRouteEnforcementOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClientRouteEnforcementOptions);
-
-/// Property type `ConnectionLogOptions` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct ConnectionLogOptions {
-    /// `CloudwatchLogGroup` (optional).
-    pub cloudwatch_log_group: Option<Value<String>>,
-    /// `CloudwatchLogStream` (optional).
-    pub cloudwatch_log_stream: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ConnectionLogOptions` of `AWS::EC2::ClientVpnEndpoint`.
+    ConnectionLogOptions
 }
 
 impl ConnectionLogOptions {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            cloudwatch_log_group: None,
-            cloudwatch_log_stream: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(2, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `CloudwatchLogGroup`.
-    pub fn cloudwatch_log_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloudwatch_log_group = Some(value.into());
-        self
+    /// `CloudwatchLogGroup` (optional).
+    pub fn cloudwatch_log_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudwatchLogGroup", value.into().to_template()),
+        )
     }
-    /// Sets `CloudwatchLogStream`.
-    pub fn cloudwatch_log_stream(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloudwatch_log_stream = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionLogOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloudwatch_log_group {
-            m.insert("CloudwatchLogGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloudwatch_log_stream {
-            m.insert("CloudwatchLogStream".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
+    /// `CloudwatchLogStream` (optional).
+    pub fn cloudwatch_log_stream(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CloudwatchLogStream", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConnectionLogOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConnectionLogOptions);
-
-/// Property type `TagSpecification` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct TagSpecification {
-    /// `ResourceType` (required).
-    pub resource_type: Value<String>,
-    /// `Tags` (required).
-    pub tags: Value<List<Tag>>,
+crate::l1_struct! {
+    /// Property type `TagSpecification` of `AWS::EC2::ClientVpnEndpoint`.
+    TagSpecification
 }
 
 impl TagSpecification {
     /// The required properties: `ResourceType`, `Tags`.
     pub fn new(resource_type: impl Into<Value<String>>, tags: impl Into<Value<List<Tag>>>) -> Self {
-        Self {
-            resource_type: resource_type.into(),
-            tags: tags.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceType", resource_type.into().to_template())
+                .with(1, "Tags", tags.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TagSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        m.insert("Tags".to_owned(), self.tags.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for TagSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TagSpecification);
-
-/// Property type `Tag` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TransitGatewayConfiguration` of `AWS::EC2::ClientVpnEndpoint`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayConfiguration {
-    /// `AvailabilityZoneIds` (optional).
-    pub availability_zone_ids: Option<Value<List<String>>>,
-    /// `AvailabilityZones` (optional).
-    pub availability_zones: Option<Value<List<String>>>,
-    /// `TransitGatewayId` (required).
-    pub transit_gateway_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `TransitGatewayConfiguration` of `AWS::EC2::ClientVpnEndpoint`.
+    TransitGatewayConfiguration
 }
 
 impl TransitGatewayConfiguration {
     /// The required properties: `TransitGatewayId`.
     pub fn new(transit_gateway_id: impl Into<Value<String>>) -> Self {
-        Self {
-            availability_zone_ids: None,
-            availability_zones: None,
-            transit_gateway_id: transit_gateway_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "TransitGatewayId",
+            transit_gateway_id.into().to_template(),
+        ))
     }
-    /// Sets `AvailabilityZoneIds`.
-    pub fn availability_zone_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zone_ids = Some(value.into());
-        self
+    /// `AvailabilityZoneIds` (optional).
+    pub fn availability_zone_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZoneIds", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZones`.
-    pub fn availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zones = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone_ids {
-            m.insert("AvailabilityZoneIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zones {
-            m.insert("AvailabilityZones".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransitGatewayId".to_owned(),
-            self.transit_gateway_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `AvailabilityZones` (optional).
+    pub fn availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZones", value.into().to_template()),
+        )
     }
 }
-
-impl Check for TransitGatewayConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TransitGatewayConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::ClientVpnRoute`.
-#[derive(Debug, Clone)]
-pub struct ClientVpnRoute {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ClientVpnRoute {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ClientVpnRoute {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ClientVpnRoute {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::ClientVpnRoute`.
+    ClientVpnRoute("AWS::EC2::ClientVpnRoute", ClientVpnRouteProps)
 }
 
 impl ClientVpnRoute {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::ClientVpnRoute";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClientVpnRouteProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ClientVpnRouteId> {
         self.resource.ref_value()
@@ -82,24 +34,38 @@ impl ClientVpnRoute {
     pub fn attr_id(&self) -> Value<ids::ClientVpnRouteId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ClientVpnEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_vpn_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClientVpnEndpointId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DestinationCidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationCidrBlock", value.into())
+    }
+
+    /// Replaces `TargetVpcSubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_vpc_subnet_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TargetVpcSubnetId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::ClientVpnRoute`.
-#[derive(Debug, Clone)]
-pub struct ClientVpnRouteProps {
-    /// `ClientVpnEndpointId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub client_vpn_endpoint_id: Value<String>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub description: Option<Value<String>>,
-    /// `DestinationCidrBlock` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub destination_cidr_block: Value<String>,
-    /// `TargetVpcSubnetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub target_vpc_subnet_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::ClientVpnRoute`.
+    ClientVpnRouteProps
 }
 
 impl ClientVpnRouteProps {
@@ -108,57 +74,31 @@ impl ClientVpnRouteProps {
         client_vpn_endpoint_id: impl Into<Value<String>>,
         destination_cidr_block: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_vpn_endpoint_id: client_vpn_endpoint_id.into(),
-            description: None,
-            destination_cidr_block: destination_cidr_block.into(),
-            target_vpc_subnet_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ClientVpnEndpointId",
+                    client_vpn_endpoint_id.into().to_template(),
+                )
+                .with(
+                    2,
+                    "DestinationCidrBlock",
+                    destination_cidr_block.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `TargetVpcSubnetId`.
-    pub fn target_vpc_subnet_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_vpc_subnet_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClientVpnRouteProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClientVpnEndpointId".to_owned(),
-            self.client_vpn_endpoint_id.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DestinationCidrBlock".to_owned(),
-            self.destination_cidr_block.to_template(),
-        );
-        if let Some(v) = &self.target_vpc_subnet_id {
-            m.insert("TargetVpcSubnetId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetVpcSubnetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn target_vpc_subnet_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TargetVpcSubnetId", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ClientVpnRouteProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_cidr_block.check(
-            &path.field("DestinationCidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClientVpnRouteProps);

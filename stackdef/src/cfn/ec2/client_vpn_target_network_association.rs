@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::ClientVpnTargetNetworkAssociation`.
-#[derive(Debug, Clone)]
-pub struct ClientVpnTargetNetworkAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ClientVpnTargetNetworkAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ClientVpnTargetNetworkAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ClientVpnTargetNetworkAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::ClientVpnTargetNetworkAssociation`.
+    ClientVpnTargetNetworkAssociation("AWS::EC2::ClientVpnTargetNetworkAssociation", ClientVpnTargetNetworkAssociationProps)
 }
 
 impl ClientVpnTargetNetworkAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::ClientVpnTargetNetworkAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ClientVpnTargetNetworkAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ClientVpnTargetNetworkAssociationId> {
         self.resource.ref_value()
@@ -86,74 +34,67 @@ impl ClientVpnTargetNetworkAssociation {
     pub fn attr_id(&self) -> Value<ids::ClientVpnTargetNetworkAssociationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AvailabilityZoneId", value.into())
+    }
+
+    /// Replaces `ClientVpnEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_vpn_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClientVpnEndpointId", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::ClientVpnTargetNetworkAssociation`.
-#[derive(Debug, Clone)]
-pub struct ClientVpnTargetNetworkAssociationProps {
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone_id: Option<Value<String>>,
-    /// `ClientVpnEndpointId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub client_vpn_endpoint_id: Value<String>,
-    /// `SubnetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Option<Value<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::ClientVpnTargetNetworkAssociation`.
+    ClientVpnTargetNetworkAssociationProps
 }
 
 impl ClientVpnTargetNetworkAssociationProps {
     /// The required properties: `ClientVpnEndpointId`.
     pub fn new(client_vpn_endpoint_id: impl Into<Value<String>>) -> Self {
-        Self {
-            availability_zone: None,
-            availability_zone_id: None,
-            client_vpn_endpoint_id: client_vpn_endpoint_id.into(),
-            subnet_id: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ClientVpnEndpointId",
+            client_vpn_endpoint_id.into().to_template(),
+        ))
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
+    /// `AvailabilityZoneId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZoneId", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClientVpnTargetNetworkAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ClientVpnEndpointId".to_owned(),
-            self.client_vpn_endpoint_id.to_template(),
-        );
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubnetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(3, "SubnetId", value.into().to_template()))
     }
 }
-
-impl Check for ClientVpnTargetNetworkAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClientVpnTargetNetworkAssociationProps);

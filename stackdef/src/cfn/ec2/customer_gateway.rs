@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::CustomerGateway`.
-#[derive(Debug, Clone)]
-pub struct CustomerGateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomerGateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomerGateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomerGateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::CustomerGateway`.
+    CustomerGateway("AWS::EC2::CustomerGateway", CustomerGatewayProps)
 }
 
 impl CustomerGateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::CustomerGateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomerGatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CustomerGatewayId` (typed).
     pub fn ref_value(&self) -> Value<ids::CustomerGatewayId> {
         self.resource.ref_value()
@@ -82,147 +34,90 @@ impl CustomerGateway {
     pub fn attr_customer_gateway_id(&self) -> Value<ids::CustomerGatewayId> {
         self.resource.get_att("CustomerGatewayId")
     }
+
+    /// Replaces `BgpAsn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bgp_asn(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("BgpAsn", value.into())
+    }
+
+    /// Replaces `BgpAsnExtended` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bgp_asn_extended(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("BgpAsnExtended", value.into())
+    }
+
+    /// Replaces `CertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateArn", value.into())
+    }
+
+    /// Replaces `DeviceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeviceName", value.into())
+    }
+
+    /// Replaces `IpAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IpAddress", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::CustomerGateway`.
-#[derive(Debug, Clone)]
-pub struct CustomerGatewayProps {
-    /// `BgpAsn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub bgp_asn: Option<Value<i64>>,
-    /// `BgpAsnExtended` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 2147483648..=4294967294.
-    pub bgp_asn_extended: Option<Value<f64>>,
-    /// `CertificateArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:acm:[a-z]{2}((-gov)|(-iso([a-z]{1})?))?-[a-z]+-\d{1}:\d{12}:certificate\/[a-zA-Z0-9-_]+$`.
-    pub certificate_arn: Option<Value<String>>,
-    /// `DeviceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub device_name: Option<Value<String>>,
-    /// `IpAddress` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ip_address: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::CustomerGateway`.
+    CustomerGatewayProps
 }
 
 impl CustomerGatewayProps {
     /// The required properties: `IpAddress`, `Type`.
     pub fn new(ip_address: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            bgp_asn: None,
-            bgp_asn_extended: None,
-            certificate_arn: None,
-            device_name: None,
-            ip_address: ip_address.into(),
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "IpAddress", ip_address.into().to_template())
+                .with(6, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `BgpAsn`.
-    pub fn bgp_asn(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bgp_asn = Some(value.into());
-        self
+    /// `BgpAsn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn bgp_asn(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BgpAsn", value.into().to_template()))
     }
-    /// Sets `BgpAsnExtended`.
-    pub fn bgp_asn_extended(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.bgp_asn_extended = Some(value.into());
-        self
+    /// `BgpAsnExtended` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 2147483648 to 4294967294.
+    pub fn bgp_asn_extended(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "BgpAsnExtended", value.into().to_template()))
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:acm:[a-z]{2}((-gov)|(-iso([a-z]{1})?))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1}:[\d\x{80}-\x{10FFFF}]{12}:certificate\/[a-zA-Z0-9-_]+$`.
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "CertificateArn", value.into().to_template()))
     }
-    /// Sets `DeviceName`.
-    pub fn device_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_name = Some(value.into());
-        self
+    /// `DeviceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn device_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DeviceName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomerGatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bgp_asn {
-            m.insert("BgpAsn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bgp_asn_extended {
-            m.insert("BgpAsnExtended".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_name {
-            m.insert("DeviceName".to_owned(), v.to_template());
-        }
-        m.insert("IpAddress".to_owned(), self.ip_address.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomerGatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bgp_asn_extended.check(
-            &path.field("BgpAsnExtended"),
-            &Rules {
-                minimum: Some(2147483648.0),
-                maximum: Some(4294967294.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_arn.check(&path.field("CertificateArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*)?:acm:[a-z]{2}((-gov)|(-iso([a-z]{1})?))?-[a-z]+-\\d{1}:\\d{12}:certificate\\/[a-zA-Z0-9-_]+$"), ..Rules::NONE }, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomerGatewayProps);
-
-/// Property type `Tag` of `AWS::EC2::CustomerGateway`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

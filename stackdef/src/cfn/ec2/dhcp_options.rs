@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::DHCPOptions`.
-#[derive(Debug, Clone)]
-pub struct DhcpOptions {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DhcpOptions {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DhcpOptions {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DhcpOptions {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::DHCPOptions`.
+    DhcpOptions("AWS::EC2::DHCPOptions", DhcpOptionsProps)
 }
 
 impl DhcpOptions {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::DHCPOptions";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DhcpOptionsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DhcpOptionsId` (typed).
     pub fn ref_value(&self) -> Value<ids::DhcpOptionsId> {
         self.resource.ref_value()
@@ -82,179 +34,111 @@ impl DhcpOptions {
     pub fn attr_dhcp_options_id(&self) -> Value<ids::DhcpOptionsId> {
         self.resource.get_att("DhcpOptionsId")
     }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `DomainNameServers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name_servers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("DomainNameServers", value.into())
+    }
+
+    /// Replaces `Ipv6AddressPreferredLeaseTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_address_preferred_lease_time(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("Ipv6AddressPreferredLeaseTime", value.into())
+    }
+
+    /// Replaces `NetbiosNameServers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_netbios_name_servers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("NetbiosNameServers", value.into())
+    }
+
+    /// Replaces `NetbiosNodeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_netbios_node_type(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NetbiosNodeType", value.into())
+    }
+
+    /// Replaces `NtpServers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ntp_servers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("NtpServers", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::DHCPOptions`.
-#[derive(Debug, Clone, Default)]
-pub struct DhcpOptionsProps {
-    /// `DomainName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Option<Value<String>>,
-    /// `DomainNameServers` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name_servers: Option<Value<List<String>>>,
-    /// `Ipv6AddressPreferredLeaseTime` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ipv6_address_preferred_lease_time: Option<Value<i64>>,
-    /// `NetbiosNameServers` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub netbios_name_servers: Option<Value<List<String>>>,
-    /// `NetbiosNodeType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// One of: 1, 2, 4, 8.
-    pub netbios_node_type: Option<Value<i64>>,
-    /// `NtpServers` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ntp_servers: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::DHCPOptions`.
+    DhcpOptionsProps(default)
 }
 
 impl DhcpOptionsProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            domain_name: None,
-            domain_name_servers: None,
-            ipv6_address_preferred_lease_time: None,
-            netbios_name_servers: None,
-            netbios_node_type: None,
-            ntp_servers: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DomainName", value.into().to_template()))
     }
-    /// Sets `DomainNameServers`.
-    pub fn domain_name_servers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.domain_name_servers = Some(value.into());
-        self
+    /// `DomainNameServers` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain_name_servers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DomainNameServers", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv6AddressPreferredLeaseTime`.
-    pub fn ipv6_address_preferred_lease_time(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv6_address_preferred_lease_time = Some(value.into());
-        self
+    /// `Ipv6AddressPreferredLeaseTime` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ipv6_address_preferred_lease_time(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "Ipv6AddressPreferredLeaseTime",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `NetbiosNameServers`.
-    pub fn netbios_name_servers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.netbios_name_servers = Some(value.into());
-        self
+    /// `NetbiosNameServers` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn netbios_name_servers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "NetbiosNameServers", value.into().to_template()),
+        )
     }
-    /// Sets `NetbiosNodeType`.
-    pub fn netbios_node_type(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.netbios_node_type = Some(value.into());
-        self
+    /// `NetbiosNodeType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// One of: 1, 2, 4, 8.
+    pub fn netbios_node_type(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NetbiosNodeType", value.into().to_template()),
+        )
     }
-    /// Sets `NtpServers`.
-    pub fn ntp_servers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ntp_servers = Some(value.into());
-        self
+    /// `NtpServers` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ntp_servers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "NtpServers", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DhcpOptionsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_name_servers {
-            m.insert("DomainNameServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_address_preferred_lease_time {
-            m.insert("Ipv6AddressPreferredLeaseTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.netbios_name_servers {
-            m.insert("NetbiosNameServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.netbios_node_type {
-            m.insert("NetbiosNodeType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ntp_servers {
-            m.insert("NtpServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DhcpOptionsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.netbios_node_type.check(
-            &path.field("NetbiosNodeType"),
-            &Rules {
-                one_of: &[1, 2, 4, 8],
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DhcpOptionsProps);
-
-/// Property type `Tag` of `AWS::EC2::DHCPOptions`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

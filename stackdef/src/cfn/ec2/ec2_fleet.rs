@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone)]
-pub struct Ec2Fleet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Ec2Fleet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Ec2Fleet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Ec2Fleet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::EC2Fleet`.
+    Ec2Fleet("AWS::EC2::EC2Fleet", Ec2FleetProps)
 }
 
 impl Ec2Fleet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::EC2Fleet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: Ec2FleetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FleetId` (typed).
     pub fn ref_value(&self) -> Value<ids::Ec2FleetId> {
         self.resource.ref_value()
@@ -82,48 +34,108 @@ impl Ec2Fleet {
     pub fn attr_fleet_id(&self) -> Value<ids::Ec2FleetId> {
         self.resource.get_att("FleetId")
     }
+
+    /// Replaces `Context` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_context(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Context", value.into())
+    }
+
+    /// Replaces `ExcessCapacityTerminationPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_excess_capacity_termination_policy(
+        &self,
+        value: impl Into<Value<ExcessCapacityTerminationPolicy>>,
+    ) {
+        self.resource
+            .set_property("ExcessCapacityTerminationPolicy", value.into())
+    }
+
+    /// Replaces `LaunchTemplateConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_launch_template_configs(
+        &self,
+        value: impl Into<Value<List<FleetLaunchTemplateConfigRequest>>>,
+    ) {
+        self.resource
+            .set_property("LaunchTemplateConfigs", value.into())
+    }
+
+    /// Replaces `OnDemandOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_on_demand_options(&self, value: impl Into<Value<OnDemandOptionsRequest>>) {
+        self.resource.set_property("OnDemandOptions", value.into())
+    }
+
+    /// Replaces `ReplaceUnhealthyInstances` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replace_unhealthy_instances(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ReplaceUnhealthyInstances", value.into())
+    }
+
+    /// Replaces `ReservedCapacityOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_reserved_capacity_options(
+        &self,
+        value: impl Into<Value<ReservedCapacityOptionsRequest>>,
+    ) {
+        self.resource
+            .set_property("ReservedCapacityOptions", value.into())
+    }
+
+    /// Replaces `SpotOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spot_options(&self, value: impl Into<Value<SpotOptionsRequest>>) {
+        self.resource.set_property("SpotOptions", value.into())
+    }
+
+    /// Replaces `TagSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_specifications(&self, value: impl Into<Value<List<TagSpecification>>>) {
+        self.resource
+            .set_property("TagSpecifications", value.into())
+    }
+
+    /// Replaces `TargetCapacitySpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_capacity_specification(
+        &self,
+        value: impl Into<Value<TargetCapacitySpecificationRequest>>,
+    ) {
+        self.resource
+            .set_property("TargetCapacitySpecification", value.into())
+    }
+
+    /// Replaces `TerminateInstancesWithExpiration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_terminate_instances_with_expiration(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TerminateInstancesWithExpiration", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `ValidFrom` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_valid_from(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ValidFrom", value.into())
+    }
+
+    /// Replaces `ValidUntil` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_valid_until(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ValidUntil", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone)]
-pub struct Ec2FleetProps {
-    /// `Context` (optional).
-    pub context: Option<Value<String>>,
-    /// `ExcessCapacityTerminationPolicy` (optional).
-    pub excess_capacity_termination_policy: Option<Value<ExcessCapacityTerminationPolicy>>,
-    /// `LaunchTemplateConfigs` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=50.
-    pub launch_template_configs: Value<List<FleetLaunchTemplateConfigRequest>>,
-    /// `OnDemandOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub on_demand_options: Option<Value<OnDemandOptionsRequest>>,
-    /// `ReplaceUnhealthyInstances` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub replace_unhealthy_instances: Option<Value<bool>>,
-    /// `ReservedCapacityOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub reserved_capacity_options: Option<Value<ReservedCapacityOptionsRequest>>,
-    /// `SpotOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub spot_options: Option<Value<SpotOptionsRequest>>,
-    /// `TagSpecifications` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tag_specifications: Option<Value<List<TagSpecification>>>,
-    /// `TargetCapacitySpecification` (required).
-    pub target_capacity_specification: Value<TargetCapacitySpecificationRequest>,
-    /// `TerminateInstancesWithExpiration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub terminate_instances_with_expiration: Option<Value<bool>>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Option<Value<Type>>,
-    /// `ValidFrom` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub valid_from: Option<Value<String>>,
-    /// `ValidUntil` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub valid_until: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::EC2Fleet`.
+    Ec2FleetProps
 }
 
 impl Ec2FleetProps {
@@ -132,10706 +144,1713 @@ impl Ec2FleetProps {
         launch_template_configs: impl Into<Value<List<FleetLaunchTemplateConfigRequest>>>,
         target_capacity_specification: impl Into<Value<TargetCapacitySpecificationRequest>>,
     ) -> Self {
-        Self {
-            context: None,
-            excess_capacity_termination_policy: None,
-            launch_template_configs: launch_template_configs.into(),
-            on_demand_options: None,
-            replace_unhealthy_instances: None,
-            reserved_capacity_options: None,
-            spot_options: None,
-            tag_specifications: None,
-            target_capacity_specification: target_capacity_specification.into(),
-            terminate_instances_with_expiration: None,
-            type_: None,
-            valid_from: None,
-            valid_until: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "LaunchTemplateConfigs",
+                    launch_template_configs.into().to_template(),
+                )
+                .with(
+                    8,
+                    "TargetCapacitySpecification",
+                    target_capacity_specification.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Context`.
-    pub fn context(mut self, value: impl Into<Value<String>>) -> Self {
-        self.context = Some(value.into());
-        self
+    /// `Context` (optional).
+    pub fn context(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Context", value.into().to_template()))
     }
-    /// Sets `ExcessCapacityTerminationPolicy`.
+    /// `ExcessCapacityTerminationPolicy` (optional).
     pub fn excess_capacity_termination_policy(
-        mut self,
+        self,
         value: impl Into<Value<ExcessCapacityTerminationPolicy>>,
     ) -> Self {
-        self.excess_capacity_termination_policy = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ExcessCapacityTerminationPolicy",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OnDemandOptions`.
-    pub fn on_demand_options(mut self, value: impl Into<Value<OnDemandOptionsRequest>>) -> Self {
-        self.on_demand_options = Some(value.into());
-        self
+    /// `OnDemandOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn on_demand_options(self, value: impl Into<Value<OnDemandOptionsRequest>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OnDemandOptions", value.into().to_template()),
+        )
     }
-    /// Sets `ReplaceUnhealthyInstances`.
-    pub fn replace_unhealthy_instances(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.replace_unhealthy_instances = Some(value.into());
-        self
+    /// `ReplaceUnhealthyInstances` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn replace_unhealthy_instances(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ReplaceUnhealthyInstances", value.into().to_template()),
+        )
     }
-    /// Sets `ReservedCapacityOptions`.
+    /// `ReservedCapacityOptions` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn reserved_capacity_options(
-        mut self,
+        self,
         value: impl Into<Value<ReservedCapacityOptionsRequest>>,
     ) -> Self {
-        self.reserved_capacity_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ReservedCapacityOptions", value.into().to_template()),
+        )
     }
-    /// Sets `SpotOptions`.
-    pub fn spot_options(mut self, value: impl Into<Value<SpotOptionsRequest>>) -> Self {
-        self.spot_options = Some(value.into());
-        self
+    /// `SpotOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn spot_options(self, value: impl Into<Value<SpotOptionsRequest>>) -> Self {
+        Self(self.0.with(6, "SpotOptions", value.into().to_template()))
     }
-    /// Sets `TagSpecifications`.
-    pub fn tag_specifications(mut self, value: impl Into<Value<List<TagSpecification>>>) -> Self {
-        self.tag_specifications = Some(value.into());
-        self
+    /// `TagSpecifications` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tag_specifications(self, value: impl Into<Value<List<TagSpecification>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TagSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `TerminateInstancesWithExpiration`.
-    pub fn terminate_instances_with_expiration(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.terminate_instances_with_expiration = Some(value.into());
-        self
+    /// `TerminateInstancesWithExpiration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn terminate_instances_with_expiration(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            9,
+            "TerminateInstancesWithExpiration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(10, "Type", value.into().to_template()))
     }
-    /// Sets `ValidFrom`.
-    pub fn valid_from(mut self, value: impl Into<Value<String>>) -> Self {
-        self.valid_from = Some(value.into());
-        self
+    /// `ValidFrom` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn valid_from(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "ValidFrom", value.into().to_template()))
     }
-    /// Sets `ValidUntil`.
-    pub fn valid_until(mut self, value: impl Into<Value<String>>) -> Self {
-        self.valid_until = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Ec2FleetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.context {
-            m.insert("Context".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excess_capacity_termination_policy {
-            m.insert(
-                "ExcessCapacityTerminationPolicy".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "LaunchTemplateConfigs".to_owned(),
-            self.launch_template_configs.to_template(),
-        );
-        if let Some(v) = &self.on_demand_options {
-            m.insert("OnDemandOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replace_unhealthy_instances {
-            m.insert("ReplaceUnhealthyInstances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reserved_capacity_options {
-            m.insert("ReservedCapacityOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_options {
-            m.insert("SpotOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_specifications {
-            m.insert("TagSpecifications".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetCapacitySpecification".to_owned(),
-            self.target_capacity_specification.to_template(),
-        );
-        if let Some(v) = &self.terminate_instances_with_expiration {
-            m.insert(
-                "TerminateInstancesWithExpiration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.valid_from {
-            m.insert("ValidFrom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.valid_until {
-            m.insert("ValidUntil".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidUntil` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn valid_until(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "ValidUntil", value.into().to_template()))
     }
 }
 
-impl Check for Ec2FleetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.excess_capacity_termination_policy.check(
-            &path.field("ExcessCapacityTerminationPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.launch_template_configs.check(
-            &path.field("LaunchTemplateConfigs"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.on_demand_options
-            .check(&path.field("OnDemandOptions"), &Rules::NONE, out);
-        self.reserved_capacity_options.check(
-            &path.field("ReservedCapacityOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.spot_options
-            .check(&path.field("SpotOptions"), &Rules::NONE, out);
-        self.tag_specifications
-            .check(&path.field("TagSpecifications"), &Rules::NONE, out);
-        self.target_capacity_specification.check(
-            &path.field("TargetCapacitySpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ExcessCapacityTerminationPolicy`.
+    ExcessCapacityTerminationPolicy {
+        /// `termination`
+        Termination = "termination",
+        /// `no-termination`
+        NoTermination = "no-termination",
     }
 }
 
-crate::impl_literal!(Ec2FleetProps);
-
-/// Values of `ExcessCapacityTerminationPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExcessCapacityTerminationPolicy {
-    /// `termination`
-    Termination,
-    /// `no-termination`
-    NoTermination,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExcessCapacityTerminationPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["termination", "no-termination"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Termination => "termination",
-            Self::NoTermination => "no-termination",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExcessCapacityTerminationPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExcessCapacityTerminationPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExcessCapacityTerminationPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "termination" => Self::Termination,
-            "no-termination" => Self::NoTermination,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExcessCapacityTerminationPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExcessCapacityTerminationPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(ExcessCapacityTerminationPolicy);
-
-/// Property type `FleetLaunchTemplateConfigRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct FleetLaunchTemplateConfigRequest {
-    /// `LaunchTemplateSpecification` (optional).
-    pub launch_template_specification: Option<Value<FleetLaunchTemplateSpecificationRequest>>,
-    /// `Overrides` (optional).
-    pub overrides: Option<Value<List<FleetLaunchTemplateOverridesRequest>>>,
+crate::l1_struct! {
+    /// Property type `FleetLaunchTemplateConfigRequest` of `AWS::EC2::EC2Fleet`.
+    FleetLaunchTemplateConfigRequest(default)
 }
 
 impl FleetLaunchTemplateConfigRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            launch_template_specification: None,
-            overrides: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LaunchTemplateSpecification`.
+    /// `LaunchTemplateSpecification` (optional).
     pub fn launch_template_specification(
-        mut self,
+        self,
         value: impl Into<Value<FleetLaunchTemplateSpecificationRequest>>,
     ) -> Self {
-        self.launch_template_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "LaunchTemplateSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `Overrides`.
+    /// `Overrides` (optional).
     pub fn overrides(
-        mut self,
+        self,
         value: impl Into<Value<List<FleetLaunchTemplateOverridesRequest>>>,
     ) -> Self {
-        self.overrides = Some(value.into());
-        self
+        Self(self.0.with(1, "Overrides", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FleetLaunchTemplateConfigRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.launch_template_specification {
-            m.insert("LaunchTemplateSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FleetLaunchTemplateConfigRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.launch_template_specification.check(
-            &path.field("LaunchTemplateSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.overrides
-            .check(&path.field("Overrides"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FleetLaunchTemplateConfigRequest);
-
-/// Property type `FleetLaunchTemplateSpecificationRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone)]
-pub struct FleetLaunchTemplateSpecificationRequest {
-    /// `LaunchTemplateId` (optional).
-    pub launch_template_id: Option<Value<String>>,
-    /// `LaunchTemplateName` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `[a-zA-Z0-9\(\)\.\-/_]+`.
-    pub launch_template_name: Option<Value<String>>,
-    /// `LaunchTemplateSpecificationUserData` (optional).
-    pub launch_template_specification_user_data: Option<Value<String>>,
-    /// `Version` (required).
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Property type `FleetLaunchTemplateSpecificationRequest` of `AWS::EC2::EC2Fleet`.
+    FleetLaunchTemplateSpecificationRequest
 }
 
 impl FleetLaunchTemplateSpecificationRequest {
     /// The required properties: `Version`.
     pub fn new(version: impl Into<Value<String>>) -> Self {
-        Self {
-            launch_template_id: None,
-            launch_template_name: None,
-            launch_template_specification_user_data: None,
-            version: version.into(),
-        }
+        Self(crate::Properties::new().with(3, "Version", version.into().to_template()))
     }
-    /// Sets `LaunchTemplateId`.
-    pub fn launch_template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_id = Some(value.into());
-        self
+    /// `LaunchTemplateId` (optional).
+    pub fn launch_template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LaunchTemplateId", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateName`.
-    pub fn launch_template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_name = Some(value.into());
-        self
+    /// `LaunchTemplateName` (optional).
+    /// Length: 3 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9\(\)\.\-/_]+`.
+    pub fn launch_template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LaunchTemplateName", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateSpecificationUserData`.
-    pub fn launch_template_specification_user_data(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.launch_template_specification_user_data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FleetLaunchTemplateSpecificationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.launch_template_id {
-            m.insert("LaunchTemplateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_name {
-            m.insert("LaunchTemplateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_specification_user_data {
-            m.insert(
-                "LaunchTemplateSpecificationUserData".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
+    /// `LaunchTemplateSpecificationUserData` (optional).
+    pub fn launch_template_specification_user_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "LaunchTemplateSpecificationUserData",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for FleetLaunchTemplateSpecificationRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.launch_template_name.check(
-            &path.field("LaunchTemplateName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9\\(\\)\\.\\-/_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FleetLaunchTemplateSpecificationRequest);
-
-/// Property type `FleetLaunchTemplateOverridesRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct FleetLaunchTemplateOverridesRequest {
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneId` (optional).
-    pub availability_zone_id: Option<Value<String>>,
-    /// `BlockDeviceMappings` (optional).
-    pub block_device_mappings: Option<Value<List<BlockDeviceMapping>>>,
-    /// `IamInstanceProfile` (optional).
-    pub iam_instance_profile: Option<Value<IamInstanceProfileSpecification>>,
-    /// `InstanceRequirements` (optional).
-    pub instance_requirements: Option<Value<InstanceRequirementsRequest>>,
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<InstanceType>>,
-    /// `KeyName` (optional).
-    pub key_name: Option<Value<String>>,
-    /// `MaxPrice` (optional).
-    pub max_price: Option<Value<String>>,
-    /// `MetadataOptions` (optional).
-    pub metadata_options: Option<Value<InstanceMetadataOptionsRequest>>,
-    /// `NetworkInterfaces` (optional).
-    pub network_interfaces: Option<Value<List<NetworkInterfaceSpecificationRequest>>>,
-    /// `Placement` (optional).
-    pub placement: Option<Value<Placement>>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<f64>>,
-    /// `SubnetId` (optional).
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `WeightedCapacity` (optional).
-    pub weighted_capacity: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `FleetLaunchTemplateOverridesRequest` of `AWS::EC2::EC2Fleet`.
+    FleetLaunchTemplateOverridesRequest(default)
 }
 
 impl FleetLaunchTemplateOverridesRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            availability_zone_id: None,
-            block_device_mappings: None,
-            iam_instance_profile: None,
-            instance_requirements: None,
-            instance_type: None,
-            key_name: None,
-            max_price: None,
-            metadata_options: None,
-            network_interfaces: None,
-            placement: None,
-            priority: None,
-            subnet_id: None,
-            weighted_capacity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
+    /// `AvailabilityZoneId` (optional).
+    pub fn availability_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZoneId", value.into().to_template()),
+        )
     }
-    /// Sets `BlockDeviceMappings`.
-    pub fn block_device_mappings(
-        mut self,
-        value: impl Into<Value<List<BlockDeviceMapping>>>,
-    ) -> Self {
-        self.block_device_mappings = Some(value.into());
-        self
+    /// `BlockDeviceMappings` (optional).
+    pub fn block_device_mappings(self, value: impl Into<Value<List<BlockDeviceMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BlockDeviceMappings", value.into().to_template()),
+        )
     }
-    /// Sets `IamInstanceProfile`.
+    /// `IamInstanceProfile` (optional).
     pub fn iam_instance_profile(
-        mut self,
+        self,
         value: impl Into<Value<IamInstanceProfileSpecification>>,
     ) -> Self {
-        self.iam_instance_profile = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "IamInstanceProfile", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceRequirements`.
+    /// `InstanceRequirements` (optional).
     pub fn instance_requirements(
-        mut self,
+        self,
         value: impl Into<Value<InstanceRequirementsRequest>>,
     ) -> Self {
-        self.instance_requirements = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "InstanceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<InstanceType>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    /// One of the values the registry schema lists (too many for a Rust enum; checked at synth).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "InstanceType", value.into().to_template()))
     }
-    /// Sets `KeyName`.
-    pub fn key_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_name = Some(value.into());
-        self
+    /// `KeyName` (optional).
+    pub fn key_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KeyName", value.into().to_template()))
     }
-    /// Sets `MaxPrice`.
-    pub fn max_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_price = Some(value.into());
-        self
+    /// `MaxPrice` (optional).
+    pub fn max_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "MaxPrice", value.into().to_template()))
     }
-    /// Sets `MetadataOptions`.
-    pub fn metadata_options(
-        mut self,
-        value: impl Into<Value<InstanceMetadataOptionsRequest>>,
-    ) -> Self {
-        self.metadata_options = Some(value.into());
-        self
+    /// `MetadataOptions` (optional).
+    pub fn metadata_options(self, value: impl Into<Value<InstanceMetadataOptionsRequest>>) -> Self {
+        Self(
+            self.0
+                .with(8, "MetadataOptions", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkInterfaces`.
+    /// `NetworkInterfaces` (optional).
     pub fn network_interfaces(
-        mut self,
+        self,
         value: impl Into<Value<List<NetworkInterfaceSpecificationRequest>>>,
     ) -> Self {
-        self.network_interfaces = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "NetworkInterfaces", value.into().to_template()),
+        )
     }
-    /// Sets `Placement`.
-    pub fn placement(mut self, value: impl Into<Value<Placement>>) -> Self {
-        self.placement = Some(value.into());
-        self
+    /// `Placement` (optional).
+    pub fn placement(self, value: impl Into<Value<Placement>>) -> Self {
+        Self(self.0.with(10, "Placement", value.into().to_template()))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(11, "Priority", value.into().to_template()))
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(12, "SubnetId", value.into().to_template()))
     }
-    /// Sets `WeightedCapacity`.
-    pub fn weighted_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.weighted_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FleetLaunchTemplateOverridesRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_device_mappings {
-            m.insert("BlockDeviceMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_instance_profile {
-            m.insert("IamInstanceProfile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_requirements {
-            m.insert("InstanceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_name {
-            m.insert("KeyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_price {
-            m.insert("MaxPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_options {
-            m.insert("MetadataOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interfaces {
-            m.insert("NetworkInterfaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement {
-            m.insert("Placement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weighted_capacity {
-            m.insert("WeightedCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeightedCapacity` (optional).
+    pub fn weighted_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "WeightedCapacity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FleetLaunchTemplateOverridesRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.block_device_mappings
-            .check(&path.field("BlockDeviceMappings"), &Rules::NONE, out);
-        self.iam_instance_profile
-            .check(&path.field("IamInstanceProfile"), &Rules::NONE, out);
-        self.instance_requirements
-            .check(&path.field("InstanceRequirements"), &Rules::NONE, out);
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.metadata_options
-            .check(&path.field("MetadataOptions"), &Rules::NONE, out);
-        self.network_interfaces
-            .check(&path.field("NetworkInterfaces"), &Rules::NONE, out);
-        self.placement
-            .check(&path.field("Placement"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FleetLaunchTemplateOverridesRequest);
-
-/// Property type `BlockDeviceMapping` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct BlockDeviceMapping {
-    /// `DeviceName` (optional).
-    pub device_name: Option<Value<String>>,
-    /// `Ebs` (optional).
-    pub ebs: Option<Value<EbsBlockDevice>>,
-    /// `NoDevice` (optional).
-    pub no_device: Option<Value<String>>,
-    /// `VirtualName` (optional).
-    pub virtual_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BlockDeviceMapping` of `AWS::EC2::EC2Fleet`.
+    BlockDeviceMapping(default)
 }
 
 impl BlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            device_name: None,
-            ebs: None,
-            no_device: None,
-            virtual_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeviceName`.
-    pub fn device_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_name = Some(value.into());
-        self
+    /// `DeviceName` (optional).
+    pub fn device_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeviceName", value.into().to_template()))
     }
-    /// Sets `Ebs`.
-    pub fn ebs(mut self, value: impl Into<Value<EbsBlockDevice>>) -> Self {
-        self.ebs = Some(value.into());
-        self
+    /// `Ebs` (optional).
+    pub fn ebs(self, value: impl Into<Value<EbsBlockDevice>>) -> Self {
+        Self(self.0.with(1, "Ebs", value.into().to_template()))
     }
-    /// Sets `NoDevice`.
-    pub fn no_device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.no_device = Some(value.into());
-        self
+    /// `NoDevice` (optional).
+    pub fn no_device(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "NoDevice", value.into().to_template()))
     }
-    /// Sets `VirtualName`.
-    pub fn virtual_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_name = Some(value.into());
-        self
+    /// `VirtualName` (optional).
+    pub fn virtual_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VirtualName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BlockDeviceMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.device_name {
-            m.insert("DeviceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs {
-            m.insert("Ebs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_device {
-            m.insert("NoDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_name {
-            m.insert("VirtualName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BlockDeviceMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BlockDeviceMapping);
-
-/// Property type `EbsBlockDevice` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsBlockDevice {
-    /// `DeleteOnTermination` (optional).
-    pub delete_on_termination: Option<Value<bool>>,
-    /// `Encrypted` (optional).
-    pub encrypted: Option<Value<bool>>,
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `SnapshotId` (optional).
-    pub snapshot_id: Option<Value<String>>,
-    /// `VolumeSize` (optional).
-    pub volume_size: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<VolumeType>>,
+crate::l1_struct! {
+    /// Property type `EbsBlockDevice` of `AWS::EC2::EC2Fleet`.
+    EbsBlockDevice(default)
 }
 
 impl EbsBlockDevice {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delete_on_termination: None,
-            encrypted: None,
-            iops: None,
-            kms_key_id: None,
-            snapshot_id: None,
-            volume_size: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeleteOnTermination`.
-    pub fn delete_on_termination(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_on_termination = Some(value.into());
-        self
+    /// `DeleteOnTermination` (optional).
+    pub fn delete_on_termination(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteOnTermination", value.into().to_template()),
+        )
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Encrypted", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Iops", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_id = Some(value.into());
-        self
+    /// `SnapshotId` (optional).
+    pub fn snapshot_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SnapshotId", value.into().to_template()))
     }
-    /// Sets `VolumeSize`.
-    pub fn volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size = Some(value.into());
-        self
+    /// `VolumeSize` (optional).
+    pub fn volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "VolumeSize", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<VolumeType>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<VolumeType>>) -> Self {
+        Self(self.0.with(6, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EbsBlockDevice {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_on_termination {
-            m.insert("DeleteOnTermination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.insert("SnapshotId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size {
-            m.insert("VolumeSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VolumeType`.
+    VolumeType {
+        /// `gp2`
+        Gp2 = "gp2",
+        /// `gp3`
+        Gp3 = "gp3",
+        /// `io1`
+        Io1 = "io1",
+        /// `io2`
+        Io2 = "io2",
+        /// `sc1`
+        Sc1 = "sc1",
+        /// `st1`
+        St1 = "st1",
+        /// `standard`
+        Standard = "standard",
     }
 }
 
-impl Check for EbsBlockDevice {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.volume_type
-            .check(&path.field("VolumeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EbsBlockDevice);
-
-/// Values of `VolumeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VolumeType {
-    /// `gp2`
-    Gp2,
-    /// `gp3`
-    Gp3,
-    /// `io1`
-    Io1,
-    /// `io2`
-    Io2,
-    /// `sc1`
-    Sc1,
-    /// `st1`
-    St1,
-    /// `standard`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VolumeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gp2 => "gp2",
-            Self::Gp3 => "gp3",
-            Self::Io1 => "io1",
-            Self::Io2 => "io2",
-            Self::Sc1 => "sc1",
-            Self::St1 => "st1",
-            Self::Standard => "standard",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VolumeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VolumeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VolumeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "gp2" => Self::Gp2,
-            "gp3" => Self::Gp3,
-            "io1" => Self::Io1,
-            "io2" => Self::Io2,
-            "sc1" => Self::Sc1,
-            "st1" => Self::St1,
-            "standard" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VolumeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VolumeType::from(s))
-    }
-}
-
-crate::impl_literal!(VolumeType);
-
-/// Property type `IamInstanceProfileSpecification` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct IamInstanceProfileSpecification {
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IamInstanceProfileSpecification` of `AWS::EC2::EC2Fleet`.
+    IamInstanceProfileSpecification(default)
 }
 
 impl IamInstanceProfileSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IamInstanceProfileSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IamInstanceProfileSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IamInstanceProfileSpecification);
-
-/// Property type `InstanceRequirementsRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceRequirementsRequest {
-    /// `AcceleratorCount` (optional).
-    pub accelerator_count: Option<Value<AcceleratorCountRequest>>,
-    /// `AcceleratorManufacturers` (optional).
-    pub accelerator_manufacturers: Option<Value<List<AcceleratorManufacturers>>>,
-    /// `AcceleratorNames` (optional).
-    pub accelerator_names: Option<Value<List<AcceleratorNames>>>,
-    /// `AcceleratorTotalMemoryMiB` (optional).
-    pub accelerator_total_memory_mi_b: Option<Value<AcceleratorTotalMemoryMiBRequest>>,
-    /// `AcceleratorTypes` (optional).
-    pub accelerator_types: Option<Value<List<AcceleratorTypes>>>,
-    /// `AllowedInstanceTypes` (optional).
-    /// Items: 0..=400.
-    /// Each item: Length: 1..=30 characters.
-    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
-    pub allowed_instance_types: Option<Value<List<String>>>,
-    /// `BareMetal` (optional).
-    pub bare_metal: Option<Value<BareMetal>>,
-    /// `BaselineEbsBandwidthMbps` (optional).
-    pub baseline_ebs_bandwidth_mbps: Option<Value<BaselineEbsBandwidthMbpsRequest>>,
-    /// `BaselinePerformanceFactors` (optional).
-    pub baseline_performance_factors: Option<Value<BaselinePerformanceFactorsRequest>>,
-    /// `BurstablePerformance` (optional).
-    pub burstable_performance: Option<Value<BurstablePerformance>>,
-    /// `CpuManufacturers` (optional).
-    pub cpu_manufacturers: Option<Value<List<CpuManufacturers>>>,
-    /// `ExcludedInstanceTypes` (optional).
-    /// Items: 0..=400.
-    /// Each item: Length: 1..=30 characters.
-    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
-    pub excluded_instance_types: Option<Value<List<String>>>,
-    /// `InstanceGenerations` (optional).
-    pub instance_generations: Option<Value<List<InstanceGenerations>>>,
-    /// `LocalStorage` (optional).
-    pub local_storage: Option<Value<LocalStorage>>,
-    /// `LocalStorageTypes` (optional).
-    pub local_storage_types: Option<Value<List<LocalStorageTypes>>>,
-    /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (optional).
-    pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<Value<i64>>,
-    /// `MemoryGiBPerVCpu` (optional).
-    pub memory_gi_b_per_v_cpu: Option<Value<MemoryGiBPerVCpuRequest>>,
-    /// `MemoryMiB` (optional).
-    pub memory_mi_b: Option<Value<MemoryMiBRequest>>,
-    /// `NetworkBandwidthGbps` (optional).
-    pub network_bandwidth_gbps: Option<Value<NetworkBandwidthGbpsRequest>>,
-    /// `NetworkInterfaceCount` (optional).
-    pub network_interface_count: Option<Value<NetworkInterfaceCountRequest>>,
-    /// `OnDemandMaxPricePercentageOverLowestPrice` (optional).
-    pub on_demand_max_price_percentage_over_lowest_price: Option<Value<i64>>,
-    /// `RequireEncryptionInTransit` (optional).
-    pub require_encryption_in_transit: Option<Value<bool>>,
-    /// `RequireHibernateSupport` (optional).
-    pub require_hibernate_support: Option<Value<bool>>,
-    /// `SpotMaxPricePercentageOverLowestPrice` (optional).
-    pub spot_max_price_percentage_over_lowest_price: Option<Value<i64>>,
-    /// `TotalLocalStorageGB` (optional).
-    pub total_local_storage_gb: Option<Value<TotalLocalStorageGbRequest>>,
-    /// `VCpuCount` (optional).
-    pub v_cpu_count: Option<Value<VCpuCountRangeRequest>>,
+crate::l1_struct! {
+    /// Property type `InstanceRequirementsRequest` of `AWS::EC2::EC2Fleet`.
+    InstanceRequirementsRequest(default)
 }
 
 impl InstanceRequirementsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            accelerator_count: None,
-            accelerator_manufacturers: None,
-            accelerator_names: None,
-            accelerator_total_memory_mi_b: None,
-            accelerator_types: None,
-            allowed_instance_types: None,
-            bare_metal: None,
-            baseline_ebs_bandwidth_mbps: None,
-            baseline_performance_factors: None,
-            burstable_performance: None,
-            cpu_manufacturers: None,
-            excluded_instance_types: None,
-            instance_generations: None,
-            local_storage: None,
-            local_storage_types: None,
-            max_spot_price_as_percentage_of_optimal_on_demand_price: None,
-            memory_gi_b_per_v_cpu: None,
-            memory_mi_b: None,
-            network_bandwidth_gbps: None,
-            network_interface_count: None,
-            on_demand_max_price_percentage_over_lowest_price: None,
-            require_encryption_in_transit: None,
-            require_hibernate_support: None,
-            spot_max_price_percentage_over_lowest_price: None,
-            total_local_storage_gb: None,
-            v_cpu_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcceleratorCount`.
-    pub fn accelerator_count(mut self, value: impl Into<Value<AcceleratorCountRequest>>) -> Self {
-        self.accelerator_count = Some(value.into());
-        self
+    /// `AcceleratorCount` (optional).
+    pub fn accelerator_count(self, value: impl Into<Value<AcceleratorCountRequest>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcceleratorCount", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorManufacturers`.
+    /// `AcceleratorManufacturers` (optional).
     pub fn accelerator_manufacturers(
-        mut self,
+        self,
         value: impl Into<Value<List<AcceleratorManufacturers>>>,
     ) -> Self {
-        self.accelerator_manufacturers = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AcceleratorManufacturers", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorNames`.
-    pub fn accelerator_names(mut self, value: impl Into<Value<List<AcceleratorNames>>>) -> Self {
-        self.accelerator_names = Some(value.into());
-        self
+    /// `AcceleratorNames` (optional).
+    pub fn accelerator_names(self, value: impl Into<Value<List<AcceleratorNames>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AcceleratorNames", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorTotalMemoryMiB`.
+    /// `AcceleratorTotalMemoryMiB` (optional).
     pub fn accelerator_total_memory_mi_b(
-        mut self,
+        self,
         value: impl Into<Value<AcceleratorTotalMemoryMiBRequest>>,
     ) -> Self {
-        self.accelerator_total_memory_mi_b = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "AcceleratorTotalMemoryMiB", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorTypes`.
-    pub fn accelerator_types(mut self, value: impl Into<Value<List<AcceleratorTypes>>>) -> Self {
-        self.accelerator_types = Some(value.into());
-        self
+    /// `AcceleratorTypes` (optional).
+    pub fn accelerator_types(self, value: impl Into<Value<List<AcceleratorTypes>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AcceleratorTypes", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedInstanceTypes`.
-    pub fn allowed_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_instance_types = Some(value.into());
-        self
+    /// `AllowedInstanceTypes` (optional).
+    /// Items: 0 to 400.
+    /// Each item: Length: 1 to 30 characters.
+    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
+    pub fn allowed_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AllowedInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `BareMetal`.
-    pub fn bare_metal(mut self, value: impl Into<Value<BareMetal>>) -> Self {
-        self.bare_metal = Some(value.into());
-        self
+    /// `BareMetal` (optional).
+    pub fn bare_metal(self, value: impl Into<Value<BareMetal>>) -> Self {
+        Self(self.0.with(6, "BareMetal", value.into().to_template()))
     }
-    /// Sets `BaselineEbsBandwidthMbps`.
+    /// `BaselineEbsBandwidthMbps` (optional).
     pub fn baseline_ebs_bandwidth_mbps(
-        mut self,
+        self,
         value: impl Into<Value<BaselineEbsBandwidthMbpsRequest>>,
     ) -> Self {
-        self.baseline_ebs_bandwidth_mbps = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "BaselineEbsBandwidthMbps", value.into().to_template()),
+        )
     }
-    /// Sets `BaselinePerformanceFactors`.
+    /// `BaselinePerformanceFactors` (optional).
     pub fn baseline_performance_factors(
-        mut self,
+        self,
         value: impl Into<Value<BaselinePerformanceFactorsRequest>>,
     ) -> Self {
-        self.baseline_performance_factors = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "BaselinePerformanceFactors", value.into().to_template()),
+        )
     }
-    /// Sets `BurstablePerformance`.
-    pub fn burstable_performance(mut self, value: impl Into<Value<BurstablePerformance>>) -> Self {
-        self.burstable_performance = Some(value.into());
-        self
+    /// `BurstablePerformance` (optional).
+    pub fn burstable_performance(self, value: impl Into<Value<BurstablePerformance>>) -> Self {
+        Self(
+            self.0
+                .with(9, "BurstablePerformance", value.into().to_template()),
+        )
     }
-    /// Sets `CpuManufacturers`.
-    pub fn cpu_manufacturers(mut self, value: impl Into<Value<List<CpuManufacturers>>>) -> Self {
-        self.cpu_manufacturers = Some(value.into());
-        self
+    /// `CpuManufacturers` (optional).
+    pub fn cpu_manufacturers(self, value: impl Into<Value<List<CpuManufacturers>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "CpuManufacturers", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludedInstanceTypes`.
-    pub fn excluded_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_instance_types = Some(value.into());
-        self
+    /// `ExcludedInstanceTypes` (optional).
+    /// Items: 0 to 400.
+    /// Each item: Length: 1 to 30 characters.
+    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
+    pub fn excluded_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ExcludedInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceGenerations`.
-    pub fn instance_generations(
-        mut self,
-        value: impl Into<Value<List<InstanceGenerations>>>,
-    ) -> Self {
-        self.instance_generations = Some(value.into());
-        self
+    /// `InstanceGenerations` (optional).
+    pub fn instance_generations(self, value: impl Into<Value<List<InstanceGenerations>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "InstanceGenerations", value.into().to_template()),
+        )
     }
-    /// Sets `LocalStorage`.
-    pub fn local_storage(mut self, value: impl Into<Value<LocalStorage>>) -> Self {
-        self.local_storage = Some(value.into());
-        self
+    /// `LocalStorage` (optional).
+    pub fn local_storage(self, value: impl Into<Value<LocalStorage>>) -> Self {
+        Self(self.0.with(13, "LocalStorage", value.into().to_template()))
     }
-    /// Sets `LocalStorageTypes`.
-    pub fn local_storage_types(mut self, value: impl Into<Value<List<LocalStorageTypes>>>) -> Self {
-        self.local_storage_types = Some(value.into());
-        self
+    /// `LocalStorageTypes` (optional).
+    pub fn local_storage_types(self, value: impl Into<Value<List<LocalStorageTypes>>>) -> Self {
+        Self(
+            self.0
+                .with(14, "LocalStorageTypes", value.into().to_template()),
+        )
     }
-    /// Sets `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+    /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (optional).
     pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.max_spot_price_as_percentage_of_optimal_on_demand_price = Some(value.into());
-        self
+        Self(self.0.with(
+            15,
+            "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MemoryGiBPerVCpu`.
-    pub fn memory_gi_b_per_v_cpu(
-        mut self,
-        value: impl Into<Value<MemoryGiBPerVCpuRequest>>,
-    ) -> Self {
-        self.memory_gi_b_per_v_cpu = Some(value.into());
-        self
+    /// `MemoryGiBPerVCpu` (optional).
+    pub fn memory_gi_b_per_v_cpu(self, value: impl Into<Value<MemoryGiBPerVCpuRequest>>) -> Self {
+        Self(
+            self.0
+                .with(16, "MemoryGiBPerVCpu", value.into().to_template()),
+        )
     }
-    /// Sets `MemoryMiB`.
-    pub fn memory_mi_b(mut self, value: impl Into<Value<MemoryMiBRequest>>) -> Self {
-        self.memory_mi_b = Some(value.into());
-        self
+    /// `MemoryMiB` (optional).
+    pub fn memory_mi_b(self, value: impl Into<Value<MemoryMiBRequest>>) -> Self {
+        Self(self.0.with(17, "MemoryMiB", value.into().to_template()))
     }
-    /// Sets `NetworkBandwidthGbps`.
+    /// `NetworkBandwidthGbps` (optional).
     pub fn network_bandwidth_gbps(
-        mut self,
+        self,
         value: impl Into<Value<NetworkBandwidthGbpsRequest>>,
     ) -> Self {
-        self.network_bandwidth_gbps = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(18, "NetworkBandwidthGbps", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkInterfaceCount`.
+    /// `NetworkInterfaceCount` (optional).
     pub fn network_interface_count(
-        mut self,
+        self,
         value: impl Into<Value<NetworkInterfaceCountRequest>>,
     ) -> Self {
-        self.network_interface_count = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(19, "NetworkInterfaceCount", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandMaxPricePercentageOverLowestPrice`.
+    /// `OnDemandMaxPricePercentageOverLowestPrice` (optional).
     pub fn on_demand_max_price_percentage_over_lowest_price(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.on_demand_max_price_percentage_over_lowest_price = Some(value.into());
-        self
+        Self(self.0.with(
+            20,
+            "OnDemandMaxPricePercentageOverLowestPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RequireEncryptionInTransit`.
-    pub fn require_encryption_in_transit(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_encryption_in_transit = Some(value.into());
-        self
+    /// `RequireEncryptionInTransit` (optional).
+    pub fn require_encryption_in_transit(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(21, "RequireEncryptionInTransit", value.into().to_template()),
+        )
     }
-    /// Sets `RequireHibernateSupport`.
-    pub fn require_hibernate_support(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_hibernate_support = Some(value.into());
-        self
+    /// `RequireHibernateSupport` (optional).
+    pub fn require_hibernate_support(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(22, "RequireHibernateSupport", value.into().to_template()),
+        )
     }
-    /// Sets `SpotMaxPricePercentageOverLowestPrice`.
-    pub fn spot_max_price_percentage_over_lowest_price(
-        mut self,
-        value: impl Into<Value<i64>>,
-    ) -> Self {
-        self.spot_max_price_percentage_over_lowest_price = Some(value.into());
-        self
+    /// `SpotMaxPricePercentageOverLowestPrice` (optional).
+    pub fn spot_max_price_percentage_over_lowest_price(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            23,
+            "SpotMaxPricePercentageOverLowestPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TotalLocalStorageGB`.
+    /// `TotalLocalStorageGB` (optional).
     pub fn total_local_storage_gb(
-        mut self,
+        self,
         value: impl Into<Value<TotalLocalStorageGbRequest>>,
     ) -> Self {
-        self.total_local_storage_gb = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(24, "TotalLocalStorageGB", value.into().to_template()),
+        )
     }
-    /// Sets `VCpuCount`.
-    pub fn v_cpu_count(mut self, value: impl Into<Value<VCpuCountRangeRequest>>) -> Self {
-        self.v_cpu_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceRequirementsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accelerator_count {
-            m.insert("AcceleratorCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_manufacturers {
-            m.insert("AcceleratorManufacturers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_names {
-            m.insert("AcceleratorNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_total_memory_mi_b {
-            m.insert("AcceleratorTotalMemoryMiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_types {
-            m.insert("AcceleratorTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_instance_types {
-            m.insert("AllowedInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bare_metal {
-            m.insert("BareMetal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.baseline_ebs_bandwidth_mbps {
-            m.insert("BaselineEbsBandwidthMbps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.baseline_performance_factors {
-            m.insert("BaselinePerformanceFactors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.burstable_performance {
-            m.insert("BurstablePerformance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu_manufacturers {
-            m.insert("CpuManufacturers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excluded_instance_types {
-            m.insert("ExcludedInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_generations {
-            m.insert("InstanceGenerations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_storage {
-            m.insert("LocalStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_storage_types {
-            m.insert("LocalStorageTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_spot_price_as_percentage_of_optimal_on_demand_price {
-            m.insert(
-                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.memory_gi_b_per_v_cpu {
-            m.insert("MemoryGiBPerVCpu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_mi_b {
-            m.insert("MemoryMiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_bandwidth_gbps {
-            m.insert("NetworkBandwidthGbps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_count {
-            m.insert("NetworkInterfaceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_max_price_percentage_over_lowest_price {
-            m.insert(
-                "OnDemandMaxPricePercentageOverLowestPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.require_encryption_in_transit {
-            m.insert("RequireEncryptionInTransit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.require_hibernate_support {
-            m.insert("RequireHibernateSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_max_price_percentage_over_lowest_price {
-            m.insert(
-                "SpotMaxPricePercentageOverLowestPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.total_local_storage_gb {
-            m.insert("TotalLocalStorageGB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.v_cpu_count {
-            m.insert("VCpuCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VCpuCount` (optional).
+    pub fn v_cpu_count(self, value: impl Into<Value<VCpuCountRangeRequest>>) -> Self {
+        Self(self.0.with(25, "VCpuCount", value.into().to_template()))
     }
 }
 
-impl Check for InstanceRequirementsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accelerator_count
-            .check(&path.field("AcceleratorCount"), &Rules::NONE, out);
-        self.accelerator_manufacturers.check(
-            &path.field("AcceleratorManufacturers"),
-            &Rules::NONE,
-            out,
-        );
-        self.accelerator_names
-            .check(&path.field("AcceleratorNames"), &Rules::NONE, out);
-        self.accelerator_total_memory_mi_b.check(
-            &path.field("AcceleratorTotalMemoryMiB"),
-            &Rules::NONE,
-            out,
-        );
-        self.accelerator_types
-            .check(&path.field("AcceleratorTypes"), &Rules::NONE, out);
-        self.allowed_instance_types.check(
-            &path.field("AllowedInstanceTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(400),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(30),
-                            pattern: Some("[a-zA-Z0-9\\.\\*]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bare_metal
-            .check(&path.field("BareMetal"), &Rules::NONE, out);
-        self.baseline_ebs_bandwidth_mbps.check(
-            &path.field("BaselineEbsBandwidthMbps"),
-            &Rules::NONE,
-            out,
-        );
-        self.baseline_performance_factors.check(
-            &path.field("BaselinePerformanceFactors"),
-            &Rules::NONE,
-            out,
-        );
-        self.burstable_performance
-            .check(&path.field("BurstablePerformance"), &Rules::NONE, out);
-        self.cpu_manufacturers
-            .check(&path.field("CpuManufacturers"), &Rules::NONE, out);
-        self.excluded_instance_types.check(
-            &path.field("ExcludedInstanceTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(400),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(30),
-                            pattern: Some("[a-zA-Z0-9\\.\\*]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_generations
-            .check(&path.field("InstanceGenerations"), &Rules::NONE, out);
-        self.local_storage
-            .check(&path.field("LocalStorage"), &Rules::NONE, out);
-        self.local_storage_types
-            .check(&path.field("LocalStorageTypes"), &Rules::NONE, out);
-        self.memory_gi_b_per_v_cpu
-            .check(&path.field("MemoryGiBPerVCpu"), &Rules::NONE, out);
-        self.memory_mi_b
-            .check(&path.field("MemoryMiB"), &Rules::NONE, out);
-        self.network_bandwidth_gbps
-            .check(&path.field("NetworkBandwidthGbps"), &Rules::NONE, out);
-        self.network_interface_count
-            .check(&path.field("NetworkInterfaceCount"), &Rules::NONE, out);
-        self.total_local_storage_gb
-            .check(&path.field("TotalLocalStorageGB"), &Rules::NONE, out);
-        self.v_cpu_count
-            .check(&path.field("VCpuCount"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceRequirementsRequest);
-
-/// Property type `AcceleratorCountRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct AcceleratorCountRequest {
-    /// `Max` (optional).
-    pub max: Option<Value<i64>>,
-    /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AcceleratorCountRequest` of `AWS::EC2::EC2Fleet`.
+    AcceleratorCountRequest(default)
 }
 
 impl AcceleratorCountRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AcceleratorCountRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AcceleratorCountRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AcceleratorCountRequest);
-
-/// Values of `AcceleratorManufacturers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorManufacturers {
-    /// `amazon-web-services`
-    AmazonWebServices,
-    /// `amd`
-    Amd,
-    /// `habana`
-    Habana,
-    /// `nvidia`
-    Nvidia,
-    /// `xilinx`
-    Xilinx,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorManufacturers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["amazon-web-services", "amd", "habana", "nvidia", "xilinx"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonWebServices => "amazon-web-services",
-            Self::Amd => "amd",
-            Self::Habana => "habana",
-            Self::Nvidia => "nvidia",
-            Self::Xilinx => "xilinx",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorManufacturers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorManufacturers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorManufacturers {
-    fn from(s: &str) -> Self {
-        match s {
-            "amazon-web-services" => Self::AmazonWebServices,
-            "amd" => Self::Amd,
-            "habana" => Self::Habana,
-            "nvidia" => Self::Nvidia,
-            "xilinx" => Self::Xilinx,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorManufacturers> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorManufacturers::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorManufacturers);
-
-/// Values of `AcceleratorNames`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorNames {
-    /// `a10g`
-    A10g,
-    /// `a100`
-    A100,
-    /// `h100`
-    H100,
-    /// `inferentia`
-    Inferentia,
-    /// `k520`
-    K520,
-    /// `k80`
-    K80,
-    /// `m60`
-    M60,
-    /// `radeon-pro-v520`
-    RadeonProV520,
-    /// `t4`
-    T4,
-    /// `t4g`
-    T4g,
-    /// `vu9p`
-    Vu9p,
-    /// `v100`
-    V100,
-    /// `l40s`
-    L40s,
-    /// `l4`
-    L4,
-    /// `gaudi-hl-205`
-    GaudiHl205,
-    /// `inferentia2`
-    Inferentia2,
-    /// `trainium`
-    Trainium,
-    /// `trainium2`
-    Trainium2,
-    /// `u30`
-    U30,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorNames {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "a10g",
-        "a100",
-        "h100",
-        "inferentia",
-        "k520",
-        "k80",
-        "m60",
-        "radeon-pro-v520",
-        "t4",
-        "t4g",
-        "vu9p",
-        "v100",
-        "l40s",
-        "l4",
-        "gaudi-hl-205",
-        "inferentia2",
-        "trainium",
-        "trainium2",
-        "u30",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A10g => "a10g",
-            Self::A100 => "a100",
-            Self::H100 => "h100",
-            Self::Inferentia => "inferentia",
-            Self::K520 => "k520",
-            Self::K80 => "k80",
-            Self::M60 => "m60",
-            Self::RadeonProV520 => "radeon-pro-v520",
-            Self::T4 => "t4",
-            Self::T4g => "t4g",
-            Self::Vu9p => "vu9p",
-            Self::V100 => "v100",
-            Self::L40s => "l40s",
-            Self::L4 => "l4",
-            Self::GaudiHl205 => "gaudi-hl-205",
-            Self::Inferentia2 => "inferentia2",
-            Self::Trainium => "trainium",
-            Self::Trainium2 => "trainium2",
-            Self::U30 => "u30",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorNames {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorNames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorNames {
-    fn from(s: &str) -> Self {
-        match s {
-            "a10g" => Self::A10g,
-            "a100" => Self::A100,
-            "h100" => Self::H100,
-            "inferentia" => Self::Inferentia,
-            "k520" => Self::K520,
-            "k80" => Self::K80,
-            "m60" => Self::M60,
-            "radeon-pro-v520" => Self::RadeonProV520,
-            "t4" => Self::T4,
-            "t4g" => Self::T4g,
-            "vu9p" => Self::Vu9p,
-            "v100" => Self::V100,
-            "l40s" => Self::L40s,
-            "l4" => Self::L4,
-            "gaudi-hl-205" => Self::GaudiHl205,
-            "inferentia2" => Self::Inferentia2,
-            "trainium" => Self::Trainium,
-            "trainium2" => Self::Trainium2,
-            "u30" => Self::U30,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorNames> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorNames::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorNames);
-
-/// Property type `AcceleratorTotalMemoryMiBRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct AcceleratorTotalMemoryMiBRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorManufacturers`.
+    AcceleratorManufacturers {
+        /// `amazon-web-services`
+        AmazonWebServices = "amazon-web-services",
+        /// `amd`
+        Amd = "amd",
+        /// `habana`
+        Habana = "habana",
+        /// `nvidia`
+        Nvidia = "nvidia",
+        /// `xilinx`
+        Xilinx = "xilinx",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorNames`.
+    AcceleratorNames {
+        /// `a10g`
+        A10g = "a10g",
+        /// `a100`
+        A100 = "a100",
+        /// `h100`
+        H100 = "h100",
+        /// `inferentia`
+        Inferentia = "inferentia",
+        /// `k520`
+        K520 = "k520",
+        /// `k80`
+        K80 = "k80",
+        /// `m60`
+        M60 = "m60",
+        /// `radeon-pro-v520`
+        RadeonProV520 = "radeon-pro-v520",
+        /// `t4`
+        T4 = "t4",
+        /// `t4g`
+        T4g = "t4g",
+        /// `vu9p`
+        Vu9p = "vu9p",
+        /// `v100`
+        V100 = "v100",
+        /// `l40s`
+        L40s = "l40s",
+        /// `l4`
+        L4 = "l4",
+        /// `gaudi-hl-205`
+        GaudiHl205 = "gaudi-hl-205",
+        /// `inferentia2`
+        Inferentia2 = "inferentia2",
+        /// `trainium`
+        Trainium = "trainium",
+        /// `trainium2`
+        Trainium2 = "trainium2",
+        /// `u30`
+        U30 = "u30",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AcceleratorTotalMemoryMiBRequest` of `AWS::EC2::EC2Fleet`.
+    AcceleratorTotalMemoryMiBRequest(default)
 }
 
 impl AcceleratorTotalMemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AcceleratorTotalMemoryMiBRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AcceleratorTotalMemoryMiBRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AcceleratorTotalMemoryMiBRequest);
-
-/// Values of `AcceleratorTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorTypes {
-    /// `gpu`
-    Gpu,
-    /// `fpga`
-    Fpga,
-    /// `inference`
-    Inference,
-    /// `media`
-    Media,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["gpu", "fpga", "inference", "media"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gpu => "gpu",
-            Self::Fpga => "fpga",
-            Self::Inference => "inference",
-            Self::Media => "media",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "gpu" => Self::Gpu,
-            "fpga" => Self::Fpga,
-            "inference" => Self::Inference,
-            "media" => Self::Media,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorTypes::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorTypes);
-
-/// Values of `BareMetal`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BareMetal {
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// `excluded`
-    Excluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BareMetal {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Excluded => "excluded",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BareMetal {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BareMetal {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BareMetal {
-    fn from(s: &str) -> Self {
-        match s {
-            "included" => Self::Included,
-            "required" => Self::Required,
-            "excluded" => Self::Excluded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BareMetal> {
-    fn from(s: &str) -> Self {
-        Value::literal(BareMetal::from(s))
-    }
-}
-
-crate::impl_literal!(BareMetal);
-
-/// Property type `BaselineEbsBandwidthMbpsRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct BaselineEbsBandwidthMbpsRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorTypes`.
+    AcceleratorTypes {
+        /// `gpu`
+        Gpu = "gpu",
+        /// `fpga`
+        Fpga = "fpga",
+        /// `inference`
+        Inference = "inference",
+        /// `media`
+        Media = "media",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `BareMetal`.
+    BareMetal {
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
+        /// `excluded`
+        Excluded = "excluded",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `BaselineEbsBandwidthMbpsRequest` of `AWS::EC2::EC2Fleet`.
+    BaselineEbsBandwidthMbpsRequest(default)
 }
 
 impl BaselineEbsBandwidthMbpsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
+    /// `Max` (optional).
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
     }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
+    /// `Min` (optional).
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BaselineEbsBandwidthMbpsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BaselineEbsBandwidthMbpsRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BaselineEbsBandwidthMbpsRequest);
-
-/// Property type `BaselinePerformanceFactorsRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct BaselinePerformanceFactorsRequest {
-    /// `Cpu` (optional).
-    pub cpu: Option<Value<CpuPerformanceFactorRequest>>,
+crate::l1_struct! {
+    /// Property type `BaselinePerformanceFactorsRequest` of `AWS::EC2::EC2Fleet`.
+    BaselinePerformanceFactorsRequest(default)
 }
 
 impl BaselinePerformanceFactorsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { cpu: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<CpuPerformanceFactorRequest>>) -> Self {
-        self.cpu = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BaselinePerformanceFactorsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Cpu` (optional).
+    pub fn cpu(self, value: impl Into<Value<CpuPerformanceFactorRequest>>) -> Self {
+        Self(self.0.with(0, "Cpu", value.into().to_template()))
     }
 }
 
-impl Check for BaselinePerformanceFactorsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpu.check(&path.field("Cpu"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BaselinePerformanceFactorsRequest);
-
-/// Property type `CpuPerformanceFactorRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct CpuPerformanceFactorRequest {
-    /// `References` (optional).
-    pub references: Option<Value<List<PerformanceFactorReferenceRequest>>>,
+crate::l1_struct! {
+    /// Property type `CpuPerformanceFactorRequest` of `AWS::EC2::EC2Fleet`.
+    CpuPerformanceFactorRequest(default)
 }
 
 impl CpuPerformanceFactorRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { references: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `References`.
+    /// `References` (optional).
     pub fn references(
-        mut self,
+        self,
         value: impl Into<Value<List<PerformanceFactorReferenceRequest>>>,
     ) -> Self {
-        self.references = Some(value.into());
-        self
+        Self(self.0.with(0, "References", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CpuPerformanceFactorRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.references {
-            m.insert("References".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CpuPerformanceFactorRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.references
-            .check(&path.field("References"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CpuPerformanceFactorRequest);
-
-/// Property type `PerformanceFactorReferenceRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct PerformanceFactorReferenceRequest {
-    /// `InstanceFamily` (optional).
-    pub instance_family: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PerformanceFactorReferenceRequest` of `AWS::EC2::EC2Fleet`.
+    PerformanceFactorReferenceRequest(default)
 }
 
 impl PerformanceFactorReferenceRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            instance_family: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InstanceFamily`.
-    pub fn instance_family(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_family = Some(value.into());
-        self
+    /// `InstanceFamily` (optional).
+    pub fn instance_family(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "InstanceFamily", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PerformanceFactorReferenceRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_family {
-            m.insert("InstanceFamily".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BurstablePerformance`.
+    BurstablePerformance {
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
+        /// `excluded`
+        Excluded = "excluded",
     }
 }
 
-impl Check for PerformanceFactorReferenceRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PerformanceFactorReferenceRequest);
-
-/// Values of `BurstablePerformance`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BurstablePerformance {
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// `excluded`
-    Excluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BurstablePerformance {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Excluded => "excluded",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `CpuManufacturers`.
+    CpuManufacturers {
+        /// `intel`
+        Intel = "intel",
+        /// `amd`
+        Amd = "amd",
+        /// `amazon-web-services`
+        AmazonWebServices = "amazon-web-services",
+        /// `apple`
+        Apple = "apple",
     }
 }
 
-impl ToTemplate for BurstablePerformance {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `InstanceGenerations`.
+    InstanceGenerations {
+        /// `current`
+        Current = "current",
+        /// `previous`
+        Previous = "previous",
     }
 }
 
-impl Check for BurstablePerformance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `LocalStorage`.
+    LocalStorage {
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
+        /// `excluded`
+        Excluded = "excluded",
     }
 }
 
-impl From<&str> for BurstablePerformance {
-    fn from(s: &str) -> Self {
-        match s {
-            "included" => Self::Included,
-            "required" => Self::Required,
-            "excluded" => Self::Excluded,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `LocalStorageTypes`.
+    LocalStorageTypes {
+        /// `hdd`
+        Hdd = "hdd",
+        /// `ssd`
+        Ssd = "ssd",
     }
 }
 
-impl From<&str> for Value<BurstablePerformance> {
-    fn from(s: &str) -> Self {
-        Value::literal(BurstablePerformance::from(s))
-    }
-}
-
-crate::impl_literal!(BurstablePerformance);
-
-/// Values of `CpuManufacturers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CpuManufacturers {
-    /// `intel`
-    Intel,
-    /// `amd`
-    Amd,
-    /// `amazon-web-services`
-    AmazonWebServices,
-    /// `apple`
-    Apple,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CpuManufacturers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["intel", "amd", "amazon-web-services", "apple"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Intel => "intel",
-            Self::Amd => "amd",
-            Self::AmazonWebServices => "amazon-web-services",
-            Self::Apple => "apple",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CpuManufacturers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CpuManufacturers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CpuManufacturers {
-    fn from(s: &str) -> Self {
-        match s {
-            "intel" => Self::Intel,
-            "amd" => Self::Amd,
-            "amazon-web-services" => Self::AmazonWebServices,
-            "apple" => Self::Apple,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CpuManufacturers> {
-    fn from(s: &str) -> Self {
-        Value::literal(CpuManufacturers::from(s))
-    }
-}
-
-crate::impl_literal!(CpuManufacturers);
-
-/// Values of `InstanceGenerations`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceGenerations {
-    /// `current`
-    Current,
-    /// `previous`
-    Previous,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceGenerations {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["current", "previous"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Current => "current",
-            Self::Previous => "previous",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceGenerations {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceGenerations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceGenerations {
-    fn from(s: &str) -> Self {
-        match s {
-            "current" => Self::Current,
-            "previous" => Self::Previous,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceGenerations> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceGenerations::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceGenerations);
-
-/// Values of `LocalStorage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocalStorage {
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// `excluded`
-    Excluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LocalStorage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Excluded => "excluded",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LocalStorage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LocalStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LocalStorage {
-    fn from(s: &str) -> Self {
-        match s {
-            "included" => Self::Included,
-            "required" => Self::Required,
-            "excluded" => Self::Excluded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LocalStorage> {
-    fn from(s: &str) -> Self {
-        Value::literal(LocalStorage::from(s))
-    }
-}
-
-crate::impl_literal!(LocalStorage);
-
-/// Values of `LocalStorageTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocalStorageTypes {
-    /// `hdd`
-    Hdd,
-    /// `ssd`
-    Ssd,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LocalStorageTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["hdd", "ssd"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hdd => "hdd",
-            Self::Ssd => "ssd",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LocalStorageTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LocalStorageTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LocalStorageTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "hdd" => Self::Hdd,
-            "ssd" => Self::Ssd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LocalStorageTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(LocalStorageTypes::from(s))
-    }
-}
-
-crate::impl_literal!(LocalStorageTypes);
-
-/// Property type `MemoryGiBPerVCpuRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryGiBPerVCpuRequest {
-    /// `Max` (optional).
-    pub max: Option<Value<f64>>,
-    /// `Min` (optional).
-    pub min: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `MemoryGiBPerVCpuRequest` of `AWS::EC2::EC2Fleet`.
+    MemoryGiBPerVCpuRequest(default)
 }
 
 impl MemoryGiBPerVCpuRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemoryGiBPerVCpuRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemoryGiBPerVCpuRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MemoryGiBPerVCpuRequest);
-
-/// Property type `MemoryMiBRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryMiBRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MemoryMiBRequest` of `AWS::EC2::EC2Fleet`.
+    MemoryMiBRequest(default)
 }
 
 impl MemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemoryMiBRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemoryMiBRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MemoryMiBRequest);
-
-/// Property type `NetworkBandwidthGbpsRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkBandwidthGbpsRequest {
     /// `Max` (optional).
-    pub max: Option<Value<f64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<f64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NetworkBandwidthGbpsRequest` of `AWS::EC2::EC2Fleet`.
+    NetworkBandwidthGbpsRequest(default)
 }
 
 impl NetworkBandwidthGbpsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkBandwidthGbpsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkBandwidthGbpsRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkBandwidthGbpsRequest);
-
-/// Property type `NetworkInterfaceCountRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkInterfaceCountRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NetworkInterfaceCountRequest` of `AWS::EC2::EC2Fleet`.
+    NetworkInterfaceCountRequest(default)
 }
 
 impl NetworkInterfaceCountRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInterfaceCountRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkInterfaceCountRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkInterfaceCountRequest);
-
-/// Property type `TotalLocalStorageGbRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct TotalLocalStorageGbRequest {
     /// `Max` (optional).
-    pub max: Option<Value<f64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<f64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TotalLocalStorageGbRequest` of `AWS::EC2::EC2Fleet`.
+    TotalLocalStorageGbRequest(default)
 }
 
 impl TotalLocalStorageGbRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TotalLocalStorageGbRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TotalLocalStorageGbRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TotalLocalStorageGbRequest);
-
-/// Property type `VCpuCountRangeRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct VCpuCountRangeRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `VCpuCountRangeRequest` of `AWS::EC2::EC2Fleet`.
+    VCpuCountRangeRequest(default)
 }
 
 impl VCpuCountRangeRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
+    /// `Max` (optional).
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
     }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
+    /// `Min` (optional).
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VCpuCountRangeRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VCpuCountRangeRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VCpuCountRangeRequest);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `a1.2xlarge`
-    A12xlarge,
-    /// `a1.4xlarge`
-    A14xlarge,
-    /// `a1.large`
-    A1Large,
-    /// `a1.medium`
-    A1Medium,
-    /// `a1.metal`
-    A1Metal,
-    /// `a1.xlarge`
-    A1Xlarge,
-    /// `c1.medium`
-    C1Medium,
-    /// `c1.xlarge`
-    C1Xlarge,
-    /// `c3.2xlarge`
-    C32xlarge,
-    /// `c3.4xlarge`
-    C34xlarge,
-    /// `c3.8xlarge`
-    C38xlarge,
-    /// `c3.large`
-    C3Large,
-    /// `c3.xlarge`
-    C3Xlarge,
-    /// `c4.2xlarge`
-    C42xlarge,
-    /// `c4.4xlarge`
-    C44xlarge,
-    /// `c4.8xlarge`
-    C48xlarge,
-    /// `c4.large`
-    C4Large,
-    /// `c4.xlarge`
-    C4Xlarge,
-    /// `c5.12xlarge`
-    C512xlarge,
-    /// `c5.18xlarge`
-    C518xlarge,
-    /// `c5.24xlarge`
-    C524xlarge,
-    /// `c5.2xlarge`
-    C52xlarge,
-    /// `c5.4xlarge`
-    C54xlarge,
-    /// `c5.9xlarge`
-    C59xlarge,
-    /// `c5.large`
-    C5Large,
-    /// `c5.metal`
-    C5Metal,
-    /// `c5.xlarge`
-    C5Xlarge,
-    /// `c5a.12xlarge`
-    C5a12xlarge,
-    /// `c5a.16xlarge`
-    C5a16xlarge,
-    /// `c5a.24xlarge`
-    C5a24xlarge,
-    /// `c5a.2xlarge`
-    C5a2xlarge,
-    /// `c5a.4xlarge`
-    C5a4xlarge,
-    /// `c5a.8xlarge`
-    C5a8xlarge,
-    /// `c5a.large`
-    C5aLarge,
-    /// `c5a.xlarge`
-    C5aXlarge,
-    /// `c5ad.12xlarge`
-    C5ad12xlarge,
-    /// `c5ad.16xlarge`
-    C5ad16xlarge,
-    /// `c5ad.24xlarge`
-    C5ad24xlarge,
-    /// `c5ad.2xlarge`
-    C5ad2xlarge,
-    /// `c5ad.4xlarge`
-    C5ad4xlarge,
-    /// `c5ad.8xlarge`
-    C5ad8xlarge,
-    /// `c5ad.large`
-    C5adLarge,
-    /// `c5ad.xlarge`
-    C5adXlarge,
-    /// `c5d.12xlarge`
-    C5d12xlarge,
-    /// `c5d.18xlarge`
-    C5d18xlarge,
-    /// `c5d.24xlarge`
-    C5d24xlarge,
-    /// `c5d.2xlarge`
-    C5d2xlarge,
-    /// `c5d.4xlarge`
-    C5d4xlarge,
-    /// `c5d.9xlarge`
-    C5d9xlarge,
-    /// `c5d.large`
-    C5dLarge,
-    /// `c5d.metal`
-    C5dMetal,
-    /// `c5d.xlarge`
-    C5dXlarge,
-    /// `c5n.18xlarge`
-    C5n18xlarge,
-    /// `c5n.2xlarge`
-    C5n2xlarge,
-    /// `c5n.4xlarge`
-    C5n4xlarge,
-    /// `c5n.9xlarge`
-    C5n9xlarge,
-    /// `c5n.large`
-    C5nLarge,
-    /// `c5n.metal`
-    C5nMetal,
-    /// `c5n.xlarge`
-    C5nXlarge,
-    /// `c6a.12xlarge`
-    C6a12xlarge,
-    /// `c6a.16xlarge`
-    C6a16xlarge,
-    /// `c6a.24xlarge`
-    C6a24xlarge,
-    /// `c6a.2xlarge`
-    C6a2xlarge,
-    /// `c6a.32xlarge`
-    C6a32xlarge,
-    /// `c6a.48xlarge`
-    C6a48xlarge,
-    /// `c6a.4xlarge`
-    C6a4xlarge,
-    /// `c6a.8xlarge`
-    C6a8xlarge,
-    /// `c6a.large`
-    C6aLarge,
-    /// `c6a.metal`
-    C6aMetal,
-    /// `c6a.xlarge`
-    C6aXlarge,
-    /// `c6g.12xlarge`
-    C6g12xlarge,
-    /// `c6g.16xlarge`
-    C6g16xlarge,
-    /// `c6g.2xlarge`
-    C6g2xlarge,
-    /// `c6g.4xlarge`
-    C6g4xlarge,
-    /// `c6g.8xlarge`
-    C6g8xlarge,
-    /// `c6g.large`
-    C6gLarge,
-    /// `c6g.medium`
-    C6gMedium,
-    /// `c6g.metal`
-    C6gMetal,
-    /// `c6g.xlarge`
-    C6gXlarge,
-    /// `c6gd.12xlarge`
-    C6gd12xlarge,
-    /// `c6gd.16xlarge`
-    C6gd16xlarge,
-    /// `c6gd.2xlarge`
-    C6gd2xlarge,
-    /// `c6gd.4xlarge`
-    C6gd4xlarge,
-    /// `c6gd.8xlarge`
-    C6gd8xlarge,
-    /// `c6gd.large`
-    C6gdLarge,
-    /// `c6gd.medium`
-    C6gdMedium,
-    /// `c6gd.metal`
-    C6gdMetal,
-    /// `c6gd.xlarge`
-    C6gdXlarge,
-    /// `c6gn.12xlarge`
-    C6gn12xlarge,
-    /// `c6gn.16xlarge`
-    C6gn16xlarge,
-    /// `c6gn.2xlarge`
-    C6gn2xlarge,
-    /// `c6gn.4xlarge`
-    C6gn4xlarge,
-    /// `c6gn.8xlarge`
-    C6gn8xlarge,
-    /// `c6gn.large`
-    C6gnLarge,
-    /// `c6gn.medium`
-    C6gnMedium,
-    /// `c6gn.xlarge`
-    C6gnXlarge,
-    /// `c6i.12xlarge`
-    C6i12xlarge,
-    /// `c6i.16xlarge`
-    C6i16xlarge,
-    /// `c6i.24xlarge`
-    C6i24xlarge,
-    /// `c6i.2xlarge`
-    C6i2xlarge,
-    /// `c6i.32xlarge`
-    C6i32xlarge,
-    /// `c6i.4xlarge`
-    C6i4xlarge,
-    /// `c6i.8xlarge`
-    C6i8xlarge,
-    /// `c6i.large`
-    C6iLarge,
-    /// `c6i.metal`
-    C6iMetal,
-    /// `c6i.xlarge`
-    C6iXlarge,
-    /// `c6id.12xlarge`
-    C6id12xlarge,
-    /// `c6id.16xlarge`
-    C6id16xlarge,
-    /// `c6id.24xlarge`
-    C6id24xlarge,
-    /// `c6id.2xlarge`
-    C6id2xlarge,
-    /// `c6id.32xlarge`
-    C6id32xlarge,
-    /// `c6id.4xlarge`
-    C6id4xlarge,
-    /// `c6id.8xlarge`
-    C6id8xlarge,
-    /// `c6id.large`
-    C6idLarge,
-    /// `c6id.metal`
-    C6idMetal,
-    /// `c6id.xlarge`
-    C6idXlarge,
-    /// `c6in.12xlarge`
-    C6in12xlarge,
-    /// `c6in.16xlarge`
-    C6in16xlarge,
-    /// `c6in.24xlarge`
-    C6in24xlarge,
-    /// `c6in.2xlarge`
-    C6in2xlarge,
-    /// `c6in.32xlarge`
-    C6in32xlarge,
-    /// `c6in.4xlarge`
-    C6in4xlarge,
-    /// `c6in.8xlarge`
-    C6in8xlarge,
-    /// `c6in.large`
-    C6inLarge,
-    /// `c6in.metal`
-    C6inMetal,
-    /// `c6in.xlarge`
-    C6inXlarge,
-    /// `c7a.12xlarge`
-    C7a12xlarge,
-    /// `c7a.16xlarge`
-    C7a16xlarge,
-    /// `c7a.24xlarge`
-    C7a24xlarge,
-    /// `c7a.2xlarge`
-    C7a2xlarge,
-    /// `c7a.32xlarge`
-    C7a32xlarge,
-    /// `c7a.48xlarge`
-    C7a48xlarge,
-    /// `c7a.4xlarge`
-    C7a4xlarge,
-    /// `c7a.8xlarge`
-    C7a8xlarge,
-    /// `c7a.large`
-    C7aLarge,
-    /// `c7a.medium`
-    C7aMedium,
-    /// `c7a.metal-48xl`
-    C7aMetal48xl,
-    /// `c7a.xlarge`
-    C7aXlarge,
-    /// `c7g.12xlarge`
-    C7g12xlarge,
-    /// `c7g.16xlarge`
-    C7g16xlarge,
-    /// `c7g.2xlarge`
-    C7g2xlarge,
-    /// `c7g.4xlarge`
-    C7g4xlarge,
-    /// `c7g.8xlarge`
-    C7g8xlarge,
-    /// `c7g.large`
-    C7gLarge,
-    /// `c7g.medium`
-    C7gMedium,
-    /// `c7g.metal`
-    C7gMetal,
-    /// `c7g.xlarge`
-    C7gXlarge,
-    /// `c7gd.12xlarge`
-    C7gd12xlarge,
-    /// `c7gd.16xlarge`
-    C7gd16xlarge,
-    /// `c7gd.2xlarge`
-    C7gd2xlarge,
-    /// `c7gd.4xlarge`
-    C7gd4xlarge,
-    /// `c7gd.8xlarge`
-    C7gd8xlarge,
-    /// `c7gd.large`
-    C7gdLarge,
-    /// `c7gd.medium`
-    C7gdMedium,
-    /// `c7gd.metal`
-    C7gdMetal,
-    /// `c7gd.xlarge`
-    C7gdXlarge,
-    /// `c7gn.12xlarge`
-    C7gn12xlarge,
-    /// `c7gn.16xlarge`
-    C7gn16xlarge,
-    /// `c7gn.2xlarge`
-    C7gn2xlarge,
-    /// `c7gn.4xlarge`
-    C7gn4xlarge,
-    /// `c7gn.8xlarge`
-    C7gn8xlarge,
-    /// `c7gn.large`
-    C7gnLarge,
-    /// `c7gn.medium`
-    C7gnMedium,
-    /// `c7gn.metal`
-    C7gnMetal,
-    /// `c7gn.xlarge`
-    C7gnXlarge,
-    /// `c7i-flex.12xlarge`
-    C7iFlex12xlarge,
-    /// `c7i-flex.16xlarge`
-    C7iFlex16xlarge,
-    /// `c7i-flex.2xlarge`
-    C7iFlex2xlarge,
-    /// `c7i-flex.4xlarge`
-    C7iFlex4xlarge,
-    /// `c7i-flex.8xlarge`
-    C7iFlex8xlarge,
-    /// `c7i-flex.large`
-    C7iFlexLarge,
-    /// `c7i-flex.xlarge`
-    C7iFlexXlarge,
-    /// `c7i.12xlarge`
-    C7i12xlarge,
-    /// `c7i.16xlarge`
-    C7i16xlarge,
-    /// `c7i.24xlarge`
-    C7i24xlarge,
-    /// `c7i.2xlarge`
-    C7i2xlarge,
-    /// `c7i.48xlarge`
-    C7i48xlarge,
-    /// `c7i.4xlarge`
-    C7i4xlarge,
-    /// `c7i.8xlarge`
-    C7i8xlarge,
-    /// `c7i.large`
-    C7iLarge,
-    /// `c7i.metal-24xl`
-    C7iMetal24xl,
-    /// `c7i.metal-48xl`
-    C7iMetal48xl,
-    /// `c7i.xlarge`
-    C7iXlarge,
-    /// `c8a.12xlarge`
-    C8a12xlarge,
-    /// `c8a.16xlarge`
-    C8a16xlarge,
-    /// `c8a.24xlarge`
-    C8a24xlarge,
-    /// `c8a.2xlarge`
-    C8a2xlarge,
-    /// `c8a.48xlarge`
-    C8a48xlarge,
-    /// `c8a.4xlarge`
-    C8a4xlarge,
-    /// `c8a.8xlarge`
-    C8a8xlarge,
-    /// `c8a.large`
-    C8aLarge,
-    /// `c8a.medium`
-    C8aMedium,
-    /// `c8a.metal-24xl`
-    C8aMetal24xl,
-    /// `c8a.metal-48xl`
-    C8aMetal48xl,
-    /// `c8a.xlarge`
-    C8aXlarge,
-    /// `c8g.12xlarge`
-    C8g12xlarge,
-    /// `c8g.16xlarge`
-    C8g16xlarge,
-    /// `c8g.24xlarge`
-    C8g24xlarge,
-    /// `c8g.2xlarge`
-    C8g2xlarge,
-    /// `c8g.48xlarge`
-    C8g48xlarge,
-    /// `c8g.4xlarge`
-    C8g4xlarge,
-    /// `c8g.8xlarge`
-    C8g8xlarge,
-    /// `c8g.large`
-    C8gLarge,
-    /// `c8g.medium`
-    C8gMedium,
-    /// `c8g.metal-24xl`
-    C8gMetal24xl,
-    /// `c8g.metal-48xl`
-    C8gMetal48xl,
-    /// `c8g.xlarge`
-    C8gXlarge,
-    /// `c8gb.12xlarge`
-    C8gb12xlarge,
-    /// `c8gb.16xlarge`
-    C8gb16xlarge,
-    /// `c8gb.24xlarge`
-    C8gb24xlarge,
-    /// `c8gb.2xlarge`
-    C8gb2xlarge,
-    /// `c8gb.48xlarge`
-    C8gb48xlarge,
-    /// `c8gb.4xlarge`
-    C8gb4xlarge,
-    /// `c8gb.8xlarge`
-    C8gb8xlarge,
-    /// `c8gb.large`
-    C8gbLarge,
-    /// `c8gb.medium`
-    C8gbMedium,
-    /// `c8gb.metal-24xl`
-    C8gbMetal24xl,
-    /// `c8gb.metal-48xl`
-    C8gbMetal48xl,
-    /// `c8gb.xlarge`
-    C8gbXlarge,
-    /// `c8gd.12xlarge`
-    C8gd12xlarge,
-    /// `c8gd.16xlarge`
-    C8gd16xlarge,
-    /// `c8gd.24xlarge`
-    C8gd24xlarge,
-    /// `c8gd.2xlarge`
-    C8gd2xlarge,
-    /// `c8gd.48xlarge`
-    C8gd48xlarge,
-    /// `c8gd.4xlarge`
-    C8gd4xlarge,
-    /// `c8gd.8xlarge`
-    C8gd8xlarge,
-    /// `c8gd.large`
-    C8gdLarge,
-    /// `c8gd.medium`
-    C8gdMedium,
-    /// `c8gd.metal-24xl`
-    C8gdMetal24xl,
-    /// `c8gd.metal-48xl`
-    C8gdMetal48xl,
-    /// `c8gd.xlarge`
-    C8gdXlarge,
-    /// `c8gn.12xlarge`
-    C8gn12xlarge,
-    /// `c8gn.16xlarge`
-    C8gn16xlarge,
-    /// `c8gn.24xlarge`
-    C8gn24xlarge,
-    /// `c8gn.2xlarge`
-    C8gn2xlarge,
-    /// `c8gn.48xlarge`
-    C8gn48xlarge,
-    /// `c8gn.4xlarge`
-    C8gn4xlarge,
-    /// `c8gn.8xlarge`
-    C8gn8xlarge,
-    /// `c8gn.large`
-    C8gnLarge,
-    /// `c8gn.medium`
-    C8gnMedium,
-    /// `c8gn.metal-24xl`
-    C8gnMetal24xl,
-    /// `c8gn.metal-48xl`
-    C8gnMetal48xl,
-    /// `c8gn.xlarge`
-    C8gnXlarge,
-    /// `c8i-flex.12xlarge`
-    C8iFlex12xlarge,
-    /// `c8i-flex.16xlarge`
-    C8iFlex16xlarge,
-    /// `c8i-flex.2xlarge`
-    C8iFlex2xlarge,
-    /// `c8i-flex.4xlarge`
-    C8iFlex4xlarge,
-    /// `c8i-flex.8xlarge`
-    C8iFlex8xlarge,
-    /// `c8i-flex.large`
-    C8iFlexLarge,
-    /// `c8i-flex.xlarge`
-    C8iFlexXlarge,
-    /// `c8i.12xlarge`
-    C8i12xlarge,
-    /// `c8i.16xlarge`
-    C8i16xlarge,
-    /// `c8i.24xlarge`
-    C8i24xlarge,
-    /// `c8i.2xlarge`
-    C8i2xlarge,
-    /// `c8i.32xlarge`
-    C8i32xlarge,
-    /// `c8i.48xlarge`
-    C8i48xlarge,
-    /// `c8i.4xlarge`
-    C8i4xlarge,
-    /// `c8i.8xlarge`
-    C8i8xlarge,
-    /// `c8i.96xlarge`
-    C8i96xlarge,
-    /// `c8i.large`
-    C8iLarge,
-    /// `c8i.metal-48xl`
-    C8iMetal48xl,
-    /// `c8i.metal-96xl`
-    C8iMetal96xl,
-    /// `c8i.xlarge`
-    C8iXlarge,
-    /// `c8id.12xlarge`
-    C8id12xlarge,
-    /// `c8id.16xlarge`
-    C8id16xlarge,
-    /// `c8id.24xlarge`
-    C8id24xlarge,
-    /// `c8id.2xlarge`
-    C8id2xlarge,
-    /// `c8id.32xlarge`
-    C8id32xlarge,
-    /// `c8id.48xlarge`
-    C8id48xlarge,
-    /// `c8id.4xlarge`
-    C8id4xlarge,
-    /// `c8id.8xlarge`
-    C8id8xlarge,
-    /// `c8id.96xlarge`
-    C8id96xlarge,
-    /// `c8id.large`
-    C8idLarge,
-    /// `c8id.metal-48xl`
-    C8idMetal48xl,
-    /// `c8id.metal-96xl`
-    C8idMetal96xl,
-    /// `c8id.xlarge`
-    C8idXlarge,
-    /// `cc1.4xlarge`
-    Cc14xlarge,
-    /// `cc2.8xlarge`
-    Cc28xlarge,
-    /// `cg1.4xlarge`
-    Cg14xlarge,
-    /// `cr1.8xlarge`
-    Cr18xlarge,
-    /// `d2.2xlarge`
-    D22xlarge,
-    /// `d2.4xlarge`
-    D24xlarge,
-    /// `d2.8xlarge`
-    D28xlarge,
-    /// `d2.xlarge`
-    D2Xlarge,
-    /// `d3.2xlarge`
-    D32xlarge,
-    /// `d3.4xlarge`
-    D34xlarge,
-    /// `d3.8xlarge`
-    D38xlarge,
-    /// `d3.xlarge`
-    D3Xlarge,
-    /// `d3en.12xlarge`
-    D3en12xlarge,
-    /// `d3en.2xlarge`
-    D3en2xlarge,
-    /// `d3en.4xlarge`
-    D3en4xlarge,
-    /// `d3en.6xlarge`
-    D3en6xlarge,
-    /// `d3en.8xlarge`
-    D3en8xlarge,
-    /// `d3en.xlarge`
-    D3enXlarge,
-    /// `dl1.24xlarge`
-    Dl124xlarge,
-    /// `dl2q.24xlarge`
-    Dl2q24xlarge,
-    /// `f1.16xlarge`
-    F116xlarge,
-    /// `f1.2xlarge`
-    F12xlarge,
-    /// `f1.4xlarge`
-    F14xlarge,
-    /// `f2.12xlarge`
-    F212xlarge,
-    /// `f2.48xlarge`
-    F248xlarge,
-    /// `f2.6xlarge`
-    F26xlarge,
-    /// `g2.2xlarge`
-    G22xlarge,
-    /// `g2.8xlarge`
-    G28xlarge,
-    /// `g3.16xlarge`
-    G316xlarge,
-    /// `g3.4xlarge`
-    G34xlarge,
-    /// `g3.8xlarge`
-    G38xlarge,
-    /// `g3s.xlarge`
-    G3sXlarge,
-    /// `g4ad.16xlarge`
-    G4ad16xlarge,
-    /// `g4ad.2xlarge`
-    G4ad2xlarge,
-    /// `g4ad.4xlarge`
-    G4ad4xlarge,
-    /// `g4ad.8xlarge`
-    G4ad8xlarge,
-    /// `g4ad.xlarge`
-    G4adXlarge,
-    /// `g4dn.12xlarge`
-    G4dn12xlarge,
-    /// `g4dn.16xlarge`
-    G4dn16xlarge,
-    /// `g4dn.2xlarge`
-    G4dn2xlarge,
-    /// `g4dn.4xlarge`
-    G4dn4xlarge,
-    /// `g4dn.8xlarge`
-    G4dn8xlarge,
-    /// `g4dn.metal`
-    G4dnMetal,
-    /// `g4dn.xlarge`
-    G4dnXlarge,
-    /// `g5.12xlarge`
-    G512xlarge,
-    /// `g5.16xlarge`
-    G516xlarge,
-    /// `g5.24xlarge`
-    G524xlarge,
-    /// `g5.2xlarge`
-    G52xlarge,
-    /// `g5.48xlarge`
-    G548xlarge,
-    /// `g5.4xlarge`
-    G54xlarge,
-    /// `g5.8xlarge`
-    G58xlarge,
-    /// `g5.xlarge`
-    G5Xlarge,
-    /// `g5g.16xlarge`
-    G5g16xlarge,
-    /// `g5g.2xlarge`
-    G5g2xlarge,
-    /// `g5g.4xlarge`
-    G5g4xlarge,
-    /// `g5g.8xlarge`
-    G5g8xlarge,
-    /// `g5g.metal`
-    G5gMetal,
-    /// `g5g.xlarge`
-    G5gXlarge,
-    /// `g6.12xlarge`
-    G612xlarge,
-    /// `g6.16xlarge`
-    G616xlarge,
-    /// `g6.24xlarge`
-    G624xlarge,
-    /// `g6.2xlarge`
-    G62xlarge,
-    /// `g6.48xlarge`
-    G648xlarge,
-    /// `g6.4xlarge`
-    G64xlarge,
-    /// `g6.8xlarge`
-    G68xlarge,
-    /// `g6.xlarge`
-    G6Xlarge,
-    /// `g6e.12xlarge`
-    G6e12xlarge,
-    /// `g6e.16xlarge`
-    G6e16xlarge,
-    /// `g6e.24xlarge`
-    G6e24xlarge,
-    /// `g6e.2xlarge`
-    G6e2xlarge,
-    /// `g6e.48xlarge`
-    G6e48xlarge,
-    /// `g6e.4xlarge`
-    G6e4xlarge,
-    /// `g6e.8xlarge`
-    G6e8xlarge,
-    /// `g6e.xlarge`
-    G6eXlarge,
-    /// `g6f.2xlarge`
-    G6f2xlarge,
-    /// `g6f.4xlarge`
-    G6f4xlarge,
-    /// `g6f.large`
-    G6fLarge,
-    /// `g6f.xlarge`
-    G6fXlarge,
-    /// `g7e.12xlarge`
-    G7e12xlarge,
-    /// `g7e.24xlarge`
-    G7e24xlarge,
-    /// `g7e.2xlarge`
-    G7e2xlarge,
-    /// `g7e.48xlarge`
-    G7e48xlarge,
-    /// `g7e.4xlarge`
-    G7e4xlarge,
-    /// `g7e.8xlarge`
-    G7e8xlarge,
-    /// `gr6.4xlarge`
-    Gr64xlarge,
-    /// `gr6.8xlarge`
-    Gr68xlarge,
-    /// `gr6f.4xlarge`
-    Gr6f4xlarge,
-    /// `h1.16xlarge`
-    H116xlarge,
-    /// `h1.2xlarge`
-    H12xlarge,
-    /// `h1.4xlarge`
-    H14xlarge,
-    /// `h1.8xlarge`
-    H18xlarge,
-    /// `hi1.4xlarge`
-    Hi14xlarge,
-    /// `hpc6a.48xlarge`
-    Hpc6a48xlarge,
-    /// `hpc6id.32xlarge`
-    Hpc6id32xlarge,
-    /// `hpc7a.12xlarge`
-    Hpc7a12xlarge,
-    /// `hpc7a.24xlarge`
-    Hpc7a24xlarge,
-    /// `hpc7a.48xlarge`
-    Hpc7a48xlarge,
-    /// `hpc7a.96xlarge`
-    Hpc7a96xlarge,
-    /// `hpc7g.16xlarge`
-    Hpc7g16xlarge,
-    /// `hpc7g.4xlarge`
-    Hpc7g4xlarge,
-    /// `hpc7g.8xlarge`
-    Hpc7g8xlarge,
-    /// `hpc8a.96xlarge`
-    Hpc8a96xlarge,
-    /// `hs1.8xlarge`
-    Hs18xlarge,
-    /// `i2.2xlarge`
-    I22xlarge,
-    /// `i2.4xlarge`
-    I24xlarge,
-    /// `i2.8xlarge`
-    I28xlarge,
-    /// `i2.xlarge`
-    I2Xlarge,
-    /// `i3.16xlarge`
-    I316xlarge,
-    /// `i3.2xlarge`
-    I32xlarge,
-    /// `i3.4xlarge`
-    I34xlarge,
-    /// `i3.8xlarge`
-    I38xlarge,
-    /// `i3.large`
-    I3Large,
-    /// `i3.metal`
-    I3Metal,
-    /// `i3.xlarge`
-    I3Xlarge,
-    /// `i3en.12xlarge`
-    I3en12xlarge,
-    /// `i3en.24xlarge`
-    I3en24xlarge,
-    /// `i3en.2xlarge`
-    I3en2xlarge,
-    /// `i3en.3xlarge`
-    I3en3xlarge,
-    /// `i3en.6xlarge`
-    I3en6xlarge,
-    /// `i3en.large`
-    I3enLarge,
-    /// `i3en.metal`
-    I3enMetal,
-    /// `i3en.xlarge`
-    I3enXlarge,
-    /// `i4g.16xlarge`
-    I4g16xlarge,
-    /// `i4g.2xlarge`
-    I4g2xlarge,
-    /// `i4g.4xlarge`
-    I4g4xlarge,
-    /// `i4g.8xlarge`
-    I4g8xlarge,
-    /// `i4g.large`
-    I4gLarge,
-    /// `i4g.xlarge`
-    I4gXlarge,
-    /// `i4i.12xlarge`
-    I4i12xlarge,
-    /// `i4i.16xlarge`
-    I4i16xlarge,
-    /// `i4i.24xlarge`
-    I4i24xlarge,
-    /// `i4i.2xlarge`
-    I4i2xlarge,
-    /// `i4i.32xlarge`
-    I4i32xlarge,
-    /// `i4i.4xlarge`
-    I4i4xlarge,
-    /// `i4i.8xlarge`
-    I4i8xlarge,
-    /// `i4i.large`
-    I4iLarge,
-    /// `i4i.metal`
-    I4iMetal,
-    /// `i4i.xlarge`
-    I4iXlarge,
-    /// `i7i.12xlarge`
-    I7i12xlarge,
-    /// `i7i.16xlarge`
-    I7i16xlarge,
-    /// `i7i.24xlarge`
-    I7i24xlarge,
-    /// `i7i.2xlarge`
-    I7i2xlarge,
-    /// `i7i.48xlarge`
-    I7i48xlarge,
-    /// `i7i.4xlarge`
-    I7i4xlarge,
-    /// `i7i.8xlarge`
-    I7i8xlarge,
-    /// `i7i.large`
-    I7iLarge,
-    /// `i7i.metal-24xl`
-    I7iMetal24xl,
-    /// `i7i.metal-48xl`
-    I7iMetal48xl,
-    /// `i7i.xlarge`
-    I7iXlarge,
-    /// `i7ie.12xlarge`
-    I7ie12xlarge,
-    /// `i7ie.18xlarge`
-    I7ie18xlarge,
-    /// `i7ie.24xlarge`
-    I7ie24xlarge,
-    /// `i7ie.2xlarge`
-    I7ie2xlarge,
-    /// `i7ie.3xlarge`
-    I7ie3xlarge,
-    /// `i7ie.48xlarge`
-    I7ie48xlarge,
-    /// `i7ie.6xlarge`
-    I7ie6xlarge,
-    /// `i7ie.large`
-    I7ieLarge,
-    /// `i7ie.metal-24xl`
-    I7ieMetal24xl,
-    /// `i7ie.metal-48xl`
-    I7ieMetal48xl,
-    /// `i7ie.xlarge`
-    I7ieXlarge,
-    /// `i8g.12xlarge`
-    I8g12xlarge,
-    /// `i8g.16xlarge`
-    I8g16xlarge,
-    /// `i8g.24xlarge`
-    I8g24xlarge,
-    /// `i8g.2xlarge`
-    I8g2xlarge,
-    /// `i8g.48xlarge`
-    I8g48xlarge,
-    /// `i8g.4xlarge`
-    I8g4xlarge,
-    /// `i8g.8xlarge`
-    I8g8xlarge,
-    /// `i8g.large`
-    I8gLarge,
-    /// `i8g.metal-24xl`
-    I8gMetal24xl,
-    /// `i8g.xlarge`
-    I8gXlarge,
-    /// `i8ge.12xlarge`
-    I8ge12xlarge,
-    /// `i8ge.18xlarge`
-    I8ge18xlarge,
-    /// `i8ge.24xlarge`
-    I8ge24xlarge,
-    /// `i8ge.2xlarge`
-    I8ge2xlarge,
-    /// `i8ge.3xlarge`
-    I8ge3xlarge,
-    /// `i8ge.48xlarge`
-    I8ge48xlarge,
-    /// `i8ge.6xlarge`
-    I8ge6xlarge,
-    /// `i8ge.large`
-    I8geLarge,
-    /// `i8ge.metal-24xl`
-    I8geMetal24xl,
-    /// `i8ge.metal-48xl`
-    I8geMetal48xl,
-    /// `i8ge.xlarge`
-    I8geXlarge,
-    /// `im4gn.16xlarge`
-    Im4gn16xlarge,
-    /// `im4gn.2xlarge`
-    Im4gn2xlarge,
-    /// `im4gn.4xlarge`
-    Im4gn4xlarge,
-    /// `im4gn.8xlarge`
-    Im4gn8xlarge,
-    /// `im4gn.large`
-    Im4gnLarge,
-    /// `im4gn.xlarge`
-    Im4gnXlarge,
-    /// `inf1.24xlarge`
-    Inf124xlarge,
-    /// `inf1.2xlarge`
-    Inf12xlarge,
-    /// `inf1.6xlarge`
-    Inf16xlarge,
-    /// `inf1.xlarge`
-    Inf1Xlarge,
-    /// `inf2.24xlarge`
-    Inf224xlarge,
-    /// `inf2.48xlarge`
-    Inf248xlarge,
-    /// `inf2.8xlarge`
-    Inf28xlarge,
-    /// `inf2.xlarge`
-    Inf2Xlarge,
-    /// `is4gen.2xlarge`
-    Is4gen2xlarge,
-    /// `is4gen.4xlarge`
-    Is4gen4xlarge,
-    /// `is4gen.8xlarge`
-    Is4gen8xlarge,
-    /// `is4gen.large`
-    Is4genLarge,
-    /// `is4gen.medium`
-    Is4genMedium,
-    /// `is4gen.xlarge`
-    Is4genXlarge,
-    /// `m1.large`
-    M1Large,
-    /// `m1.medium`
-    M1Medium,
-    /// `m1.small`
-    M1Small,
-    /// `m1.xlarge`
-    M1Xlarge,
-    /// `m2.2xlarge`
-    M22xlarge,
-    /// `m2.4xlarge`
-    M24xlarge,
-    /// `m2.xlarge`
-    M2Xlarge,
-    /// `m3.2xlarge`
-    M32xlarge,
-    /// `m3.large`
-    M3Large,
-    /// `m3.medium`
-    M3Medium,
-    /// `m3.xlarge`
-    M3Xlarge,
-    /// `m4.10xlarge`
-    M410xlarge,
-    /// `m4.16xlarge`
-    M416xlarge,
-    /// `m4.2xlarge`
-    M42xlarge,
-    /// `m4.4xlarge`
-    M44xlarge,
-    /// `m4.large`
-    M4Large,
-    /// `m4.xlarge`
-    M4Xlarge,
-    /// `m5.12xlarge`
-    M512xlarge,
-    /// `m5.16xlarge`
-    M516xlarge,
-    /// `m5.24xlarge`
-    M524xlarge,
-    /// `m5.2xlarge`
-    M52xlarge,
-    /// `m5.4xlarge`
-    M54xlarge,
-    /// `m5.8xlarge`
-    M58xlarge,
-    /// `m5.large`
-    M5Large,
-    /// `m5.metal`
-    M5Metal,
-    /// `m5.xlarge`
-    M5Xlarge,
-    /// `m5a.12xlarge`
-    M5a12xlarge,
-    /// `m5a.16xlarge`
-    M5a16xlarge,
-    /// `m5a.24xlarge`
-    M5a24xlarge,
-    /// `m5a.2xlarge`
-    M5a2xlarge,
-    /// `m5a.4xlarge`
-    M5a4xlarge,
-    /// `m5a.8xlarge`
-    M5a8xlarge,
-    /// `m5a.large`
-    M5aLarge,
-    /// `m5a.xlarge`
-    M5aXlarge,
-    /// `m5ad.12xlarge`
-    M5ad12xlarge,
-    /// `m5ad.16xlarge`
-    M5ad16xlarge,
-    /// `m5ad.24xlarge`
-    M5ad24xlarge,
-    /// `m5ad.2xlarge`
-    M5ad2xlarge,
-    /// `m5ad.4xlarge`
-    M5ad4xlarge,
-    /// `m5ad.8xlarge`
-    M5ad8xlarge,
-    /// `m5ad.large`
-    M5adLarge,
-    /// `m5ad.xlarge`
-    M5adXlarge,
-    /// `m5d.12xlarge`
-    M5d12xlarge,
-    /// `m5d.16xlarge`
-    M5d16xlarge,
-    /// `m5d.24xlarge`
-    M5d24xlarge,
-    /// `m5d.2xlarge`
-    M5d2xlarge,
-    /// `m5d.4xlarge`
-    M5d4xlarge,
-    /// `m5d.8xlarge`
-    M5d8xlarge,
-    /// `m5d.large`
-    M5dLarge,
-    /// `m5d.metal`
-    M5dMetal,
-    /// `m5d.xlarge`
-    M5dXlarge,
-    /// `m5dn.12xlarge`
-    M5dn12xlarge,
-    /// `m5dn.16xlarge`
-    M5dn16xlarge,
-    /// `m5dn.24xlarge`
-    M5dn24xlarge,
-    /// `m5dn.2xlarge`
-    M5dn2xlarge,
-    /// `m5dn.4xlarge`
-    M5dn4xlarge,
-    /// `m5dn.8xlarge`
-    M5dn8xlarge,
-    /// `m5dn.large`
-    M5dnLarge,
-    /// `m5dn.metal`
-    M5dnMetal,
-    /// `m5dn.xlarge`
-    M5dnXlarge,
-    /// `m5n.12xlarge`
-    M5n12xlarge,
-    /// `m5n.16xlarge`
-    M5n16xlarge,
-    /// `m5n.24xlarge`
-    M5n24xlarge,
-    /// `m5n.2xlarge`
-    M5n2xlarge,
-    /// `m5n.4xlarge`
-    M5n4xlarge,
-    /// `m5n.8xlarge`
-    M5n8xlarge,
-    /// `m5n.large`
-    M5nLarge,
-    /// `m5n.metal`
-    M5nMetal,
-    /// `m5n.xlarge`
-    M5nXlarge,
-    /// `m5zn.12xlarge`
-    M5zn12xlarge,
-    /// `m5zn.2xlarge`
-    M5zn2xlarge,
-    /// `m5zn.3xlarge`
-    M5zn3xlarge,
-    /// `m5zn.6xlarge`
-    M5zn6xlarge,
-    /// `m5zn.large`
-    M5znLarge,
-    /// `m5zn.metal`
-    M5znMetal,
-    /// `m5zn.xlarge`
-    M5znXlarge,
-    /// `m6a.12xlarge`
-    M6a12xlarge,
-    /// `m6a.16xlarge`
-    M6a16xlarge,
-    /// `m6a.24xlarge`
-    M6a24xlarge,
-    /// `m6a.2xlarge`
-    M6a2xlarge,
-    /// `m6a.32xlarge`
-    M6a32xlarge,
-    /// `m6a.48xlarge`
-    M6a48xlarge,
-    /// `m6a.4xlarge`
-    M6a4xlarge,
-    /// `m6a.8xlarge`
-    M6a8xlarge,
-    /// `m6a.large`
-    M6aLarge,
-    /// `m6a.metal`
-    M6aMetal,
-    /// `m6a.xlarge`
-    M6aXlarge,
-    /// `m6g.12xlarge`
-    M6g12xlarge,
-    /// `m6g.16xlarge`
-    M6g16xlarge,
-    /// `m6g.2xlarge`
-    M6g2xlarge,
-    /// `m6g.4xlarge`
-    M6g4xlarge,
-    /// `m6g.8xlarge`
-    M6g8xlarge,
-    /// `m6g.large`
-    M6gLarge,
-    /// `m6g.medium`
-    M6gMedium,
-    /// `m6g.metal`
-    M6gMetal,
-    /// `m6g.xlarge`
-    M6gXlarge,
-    /// `m6gd.12xlarge`
-    M6gd12xlarge,
-    /// `m6gd.16xlarge`
-    M6gd16xlarge,
-    /// `m6gd.2xlarge`
-    M6gd2xlarge,
-    /// `m6gd.4xlarge`
-    M6gd4xlarge,
-    /// `m6gd.8xlarge`
-    M6gd8xlarge,
-    /// `m6gd.large`
-    M6gdLarge,
-    /// `m6gd.medium`
-    M6gdMedium,
-    /// `m6gd.metal`
-    M6gdMetal,
-    /// `m6gd.xlarge`
-    M6gdXlarge,
-    /// `m6i.12xlarge`
-    M6i12xlarge,
-    /// `m6i.16xlarge`
-    M6i16xlarge,
-    /// `m6i.24xlarge`
-    M6i24xlarge,
-    /// `m6i.2xlarge`
-    M6i2xlarge,
-    /// `m6i.32xlarge`
-    M6i32xlarge,
-    /// `m6i.4xlarge`
-    M6i4xlarge,
-    /// `m6i.8xlarge`
-    M6i8xlarge,
-    /// `m6i.large`
-    M6iLarge,
-    /// `m6i.metal`
-    M6iMetal,
-    /// `m6i.xlarge`
-    M6iXlarge,
-    /// `m6id.12xlarge`
-    M6id12xlarge,
-    /// `m6id.16xlarge`
-    M6id16xlarge,
-    /// `m6id.24xlarge`
-    M6id24xlarge,
-    /// `m6id.2xlarge`
-    M6id2xlarge,
-    /// `m6id.32xlarge`
-    M6id32xlarge,
-    /// `m6id.4xlarge`
-    M6id4xlarge,
-    /// `m6id.8xlarge`
-    M6id8xlarge,
-    /// `m6id.large`
-    M6idLarge,
-    /// `m6id.metal`
-    M6idMetal,
-    /// `m6id.xlarge`
-    M6idXlarge,
-    /// `m6idn.12xlarge`
-    M6idn12xlarge,
-    /// `m6idn.16xlarge`
-    M6idn16xlarge,
-    /// `m6idn.24xlarge`
-    M6idn24xlarge,
-    /// `m6idn.2xlarge`
-    M6idn2xlarge,
-    /// `m6idn.32xlarge`
-    M6idn32xlarge,
-    /// `m6idn.4xlarge`
-    M6idn4xlarge,
-    /// `m6idn.8xlarge`
-    M6idn8xlarge,
-    /// `m6idn.large`
-    M6idnLarge,
-    /// `m6idn.metal`
-    M6idnMetal,
-    /// `m6idn.xlarge`
-    M6idnXlarge,
-    /// `m6in.12xlarge`
-    M6in12xlarge,
-    /// `m6in.16xlarge`
-    M6in16xlarge,
-    /// `m6in.24xlarge`
-    M6in24xlarge,
-    /// `m6in.2xlarge`
-    M6in2xlarge,
-    /// `m6in.32xlarge`
-    M6in32xlarge,
-    /// `m6in.4xlarge`
-    M6in4xlarge,
-    /// `m6in.8xlarge`
-    M6in8xlarge,
-    /// `m6in.large`
-    M6inLarge,
-    /// `m6in.metal`
-    M6inMetal,
-    /// `m6in.xlarge`
-    M6inXlarge,
-    /// `m7a.12xlarge`
-    M7a12xlarge,
-    /// `m7a.16xlarge`
-    M7a16xlarge,
-    /// `m7a.24xlarge`
-    M7a24xlarge,
-    /// `m7a.2xlarge`
-    M7a2xlarge,
-    /// `m7a.32xlarge`
-    M7a32xlarge,
-    /// `m7a.48xlarge`
-    M7a48xlarge,
-    /// `m7a.4xlarge`
-    M7a4xlarge,
-    /// `m7a.8xlarge`
-    M7a8xlarge,
-    /// `m7a.large`
-    M7aLarge,
-    /// `m7a.medium`
-    M7aMedium,
-    /// `m7a.metal-48xl`
-    M7aMetal48xl,
-    /// `m7a.xlarge`
-    M7aXlarge,
-    /// `m7g.12xlarge`
-    M7g12xlarge,
-    /// `m7g.16xlarge`
-    M7g16xlarge,
-    /// `m7g.2xlarge`
-    M7g2xlarge,
-    /// `m7g.4xlarge`
-    M7g4xlarge,
-    /// `m7g.8xlarge`
-    M7g8xlarge,
-    /// `m7g.large`
-    M7gLarge,
-    /// `m7g.medium`
-    M7gMedium,
-    /// `m7g.metal`
-    M7gMetal,
-    /// `m7g.xlarge`
-    M7gXlarge,
-    /// `m7gd.12xlarge`
-    M7gd12xlarge,
-    /// `m7gd.16xlarge`
-    M7gd16xlarge,
-    /// `m7gd.2xlarge`
-    M7gd2xlarge,
-    /// `m7gd.4xlarge`
-    M7gd4xlarge,
-    /// `m7gd.8xlarge`
-    M7gd8xlarge,
-    /// `m7gd.large`
-    M7gdLarge,
-    /// `m7gd.medium`
-    M7gdMedium,
-    /// `m7gd.metal`
-    M7gdMetal,
-    /// `m7gd.xlarge`
-    M7gdXlarge,
-    /// `m7i-flex.12xlarge`
-    M7iFlex12xlarge,
-    /// `m7i-flex.16xlarge`
-    M7iFlex16xlarge,
-    /// `m7i-flex.2xlarge`
-    M7iFlex2xlarge,
-    /// `m7i-flex.4xlarge`
-    M7iFlex4xlarge,
-    /// `m7i-flex.8xlarge`
-    M7iFlex8xlarge,
-    /// `m7i-flex.large`
-    M7iFlexLarge,
-    /// `m7i-flex.xlarge`
-    M7iFlexXlarge,
-    /// `m7i.12xlarge`
-    M7i12xlarge,
-    /// `m7i.16xlarge`
-    M7i16xlarge,
-    /// `m7i.24xlarge`
-    M7i24xlarge,
-    /// `m7i.2xlarge`
-    M7i2xlarge,
-    /// `m7i.48xlarge`
-    M7i48xlarge,
-    /// `m7i.4xlarge`
-    M7i4xlarge,
-    /// `m7i.8xlarge`
-    M7i8xlarge,
-    /// `m7i.large`
-    M7iLarge,
-    /// `m7i.metal-24xl`
-    M7iMetal24xl,
-    /// `m7i.metal-48xl`
-    M7iMetal48xl,
-    /// `m7i.xlarge`
-    M7iXlarge,
-    /// `m8a.12xlarge`
-    M8a12xlarge,
-    /// `m8a.16xlarge`
-    M8a16xlarge,
-    /// `m8a.24xlarge`
-    M8a24xlarge,
-    /// `m8a.2xlarge`
-    M8a2xlarge,
-    /// `m8a.48xlarge`
-    M8a48xlarge,
-    /// `m8a.4xlarge`
-    M8a4xlarge,
-    /// `m8a.8xlarge`
-    M8a8xlarge,
-    /// `m8a.large`
-    M8aLarge,
-    /// `m8a.medium`
-    M8aMedium,
-    /// `m8a.metal-24xl`
-    M8aMetal24xl,
-    /// `m8a.metal-48xl`
-    M8aMetal48xl,
-    /// `m8a.xlarge`
-    M8aXlarge,
-    /// `m8azn.12xlarge`
-    M8azn12xlarge,
-    /// `m8azn.24xlarge`
-    M8azn24xlarge,
-    /// `m8azn.3xlarge`
-    M8azn3xlarge,
-    /// `m8azn.6xlarge`
-    M8azn6xlarge,
-    /// `m8azn.large`
-    M8aznLarge,
-    /// `m8azn.medium`
-    M8aznMedium,
-    /// `m8azn.metal-12xl`
-    M8aznMetal12xl,
-    /// `m8azn.metal-24xl`
-    M8aznMetal24xl,
-    /// `m8azn.xlarge`
-    M8aznXlarge,
-    /// `m8g.12xlarge`
-    M8g12xlarge,
-    /// `m8g.16xlarge`
-    M8g16xlarge,
-    /// `m8g.24xlarge`
-    M8g24xlarge,
-    /// `m8g.2xlarge`
-    M8g2xlarge,
-    /// `m8g.48xlarge`
-    M8g48xlarge,
-    /// `m8g.4xlarge`
-    M8g4xlarge,
-    /// `m8g.8xlarge`
-    M8g8xlarge,
-    /// `m8g.large`
-    M8gLarge,
-    /// `m8g.medium`
-    M8gMedium,
-    /// `m8g.metal-24xl`
-    M8gMetal24xl,
-    /// `m8g.metal-48xl`
-    M8gMetal48xl,
-    /// `m8g.xlarge`
-    M8gXlarge,
-    /// `m8gb.12xlarge`
-    M8gb12xlarge,
-    /// `m8gb.16xlarge`
-    M8gb16xlarge,
-    /// `m8gb.24xlarge`
-    M8gb24xlarge,
-    /// `m8gb.2xlarge`
-    M8gb2xlarge,
-    /// `m8gb.48xlarge`
-    M8gb48xlarge,
-    /// `m8gb.4xlarge`
-    M8gb4xlarge,
-    /// `m8gb.8xlarge`
-    M8gb8xlarge,
-    /// `m8gb.large`
-    M8gbLarge,
-    /// `m8gb.medium`
-    M8gbMedium,
-    /// `m8gb.metal-24xl`
-    M8gbMetal24xl,
-    /// `m8gb.metal-48xl`
-    M8gbMetal48xl,
-    /// `m8gb.xlarge`
-    M8gbXlarge,
-    /// `m8gd.12xlarge`
-    M8gd12xlarge,
-    /// `m8gd.16xlarge`
-    M8gd16xlarge,
-    /// `m8gd.24xlarge`
-    M8gd24xlarge,
-    /// `m8gd.2xlarge`
-    M8gd2xlarge,
-    /// `m8gd.48xlarge`
-    M8gd48xlarge,
-    /// `m8gd.4xlarge`
-    M8gd4xlarge,
-    /// `m8gd.8xlarge`
-    M8gd8xlarge,
-    /// `m8gd.large`
-    M8gdLarge,
-    /// `m8gd.medium`
-    M8gdMedium,
-    /// `m8gd.metal-24xl`
-    M8gdMetal24xl,
-    /// `m8gd.metal-48xl`
-    M8gdMetal48xl,
-    /// `m8gd.xlarge`
-    M8gdXlarge,
-    /// `m8gn.12xlarge`
-    M8gn12xlarge,
-    /// `m8gn.16xlarge`
-    M8gn16xlarge,
-    /// `m8gn.24xlarge`
-    M8gn24xlarge,
-    /// `m8gn.2xlarge`
-    M8gn2xlarge,
-    /// `m8gn.48xlarge`
-    M8gn48xlarge,
-    /// `m8gn.4xlarge`
-    M8gn4xlarge,
-    /// `m8gn.8xlarge`
-    M8gn8xlarge,
-    /// `m8gn.large`
-    M8gnLarge,
-    /// `m8gn.medium`
-    M8gnMedium,
-    /// `m8gn.metal-24xl`
-    M8gnMetal24xl,
-    /// `m8gn.metal-48xl`
-    M8gnMetal48xl,
-    /// `m8gn.xlarge`
-    M8gnXlarge,
-    /// `m8i-flex.12xlarge`
-    M8iFlex12xlarge,
-    /// `m8i-flex.16xlarge`
-    M8iFlex16xlarge,
-    /// `m8i-flex.2xlarge`
-    M8iFlex2xlarge,
-    /// `m8i-flex.4xlarge`
-    M8iFlex4xlarge,
-    /// `m8i-flex.8xlarge`
-    M8iFlex8xlarge,
-    /// `m8i-flex.large`
-    M8iFlexLarge,
-    /// `m8i-flex.xlarge`
-    M8iFlexXlarge,
-    /// `m8i.12xlarge`
-    M8i12xlarge,
-    /// `m8i.16xlarge`
-    M8i16xlarge,
-    /// `m8i.24xlarge`
-    M8i24xlarge,
-    /// `m8i.2xlarge`
-    M8i2xlarge,
-    /// `m8i.32xlarge`
-    M8i32xlarge,
-    /// `m8i.48xlarge`
-    M8i48xlarge,
-    /// `m8i.4xlarge`
-    M8i4xlarge,
-    /// `m8i.8xlarge`
-    M8i8xlarge,
-    /// `m8i.96xlarge`
-    M8i96xlarge,
-    /// `m8i.large`
-    M8iLarge,
-    /// `m8i.metal-48xl`
-    M8iMetal48xl,
-    /// `m8i.metal-96xl`
-    M8iMetal96xl,
-    /// `m8i.xlarge`
-    M8iXlarge,
-    /// `m8id.12xlarge`
-    M8id12xlarge,
-    /// `m8id.16xlarge`
-    M8id16xlarge,
-    /// `m8id.24xlarge`
-    M8id24xlarge,
-    /// `m8id.2xlarge`
-    M8id2xlarge,
-    /// `m8id.32xlarge`
-    M8id32xlarge,
-    /// `m8id.48xlarge`
-    M8id48xlarge,
-    /// `m8id.4xlarge`
-    M8id4xlarge,
-    /// `m8id.8xlarge`
-    M8id8xlarge,
-    /// `m8id.96xlarge`
-    M8id96xlarge,
-    /// `m8id.large`
-    M8idLarge,
-    /// `m8id.metal-48xl`
-    M8idMetal48xl,
-    /// `m8id.metal-96xl`
-    M8idMetal96xl,
-    /// `m8id.xlarge`
-    M8idXlarge,
-    /// `mac-m4.metal`
-    MacM4Metal,
-    /// `mac-m4max.metal`
-    MacM4maxMetal,
-    /// `mac-m4pro.metal`
-    MacM4proMetal,
-    /// `mac1.metal`
-    Mac1Metal,
-    /// `mac2-m1ultra.metal`
-    Mac2M1ultraMetal,
-    /// `mac2-m2.metal`
-    Mac2M2Metal,
-    /// `mac2-m2pro.metal`
-    Mac2M2proMetal,
-    /// `mac2.metal`
-    Mac2Metal,
-    /// `p2.16xlarge`
-    P216xlarge,
-    /// `p2.8xlarge`
-    P28xlarge,
-    /// `p2.xlarge`
-    P2Xlarge,
-    /// `p3.16xlarge`
-    P316xlarge,
-    /// `p3.2xlarge`
-    P32xlarge,
-    /// `p3.8xlarge`
-    P38xlarge,
-    /// `p3dn.24xlarge`
-    P3dn24xlarge,
-    /// `p4d.24xlarge`
-    P4d24xlarge,
-    /// `p4de.24xlarge`
-    P4de24xlarge,
-    /// `p5.48xlarge`
-    P548xlarge,
-    /// `p5.4xlarge`
-    P54xlarge,
-    /// `p5e.48xlarge`
-    P5e48xlarge,
-    /// `p5en.48xlarge`
-    P5en48xlarge,
-    /// `p6-b200.48xlarge`
-    P6B20048xlarge,
-    /// `p6-b300.48xlarge`
-    P6B30048xlarge,
-    /// `p6e-gb200.36xlarge`
-    P6eGb20036xlarge,
-    /// `r3.2xlarge`
-    R32xlarge,
-    /// `r3.4xlarge`
-    R34xlarge,
-    /// `r3.8xlarge`
-    R38xlarge,
-    /// `r3.large`
-    R3Large,
-    /// `r3.xlarge`
-    R3Xlarge,
-    /// `r4.16xlarge`
-    R416xlarge,
-    /// `r4.2xlarge`
-    R42xlarge,
-    /// `r4.4xlarge`
-    R44xlarge,
-    /// `r4.8xlarge`
-    R48xlarge,
-    /// `r4.large`
-    R4Large,
-    /// `r4.xlarge`
-    R4Xlarge,
-    /// `r5.12xlarge`
-    R512xlarge,
-    /// `r5.16xlarge`
-    R516xlarge,
-    /// `r5.24xlarge`
-    R524xlarge,
-    /// `r5.2xlarge`
-    R52xlarge,
-    /// `r5.4xlarge`
-    R54xlarge,
-    /// `r5.8xlarge`
-    R58xlarge,
-    /// `r5.large`
-    R5Large,
-    /// `r5.metal`
-    R5Metal,
-    /// `r5.xlarge`
-    R5Xlarge,
-    /// `r5a.12xlarge`
-    R5a12xlarge,
-    /// `r5a.16xlarge`
-    R5a16xlarge,
-    /// `r5a.24xlarge`
-    R5a24xlarge,
-    /// `r5a.2xlarge`
-    R5a2xlarge,
-    /// `r5a.4xlarge`
-    R5a4xlarge,
-    /// `r5a.8xlarge`
-    R5a8xlarge,
-    /// `r5a.large`
-    R5aLarge,
-    /// `r5a.xlarge`
-    R5aXlarge,
-    /// `r5ad.12xlarge`
-    R5ad12xlarge,
-    /// `r5ad.16xlarge`
-    R5ad16xlarge,
-    /// `r5ad.24xlarge`
-    R5ad24xlarge,
-    /// `r5ad.2xlarge`
-    R5ad2xlarge,
-    /// `r5ad.4xlarge`
-    R5ad4xlarge,
-    /// `r5ad.8xlarge`
-    R5ad8xlarge,
-    /// `r5ad.large`
-    R5adLarge,
-    /// `r5ad.xlarge`
-    R5adXlarge,
-    /// `r5b.12xlarge`
-    R5b12xlarge,
-    /// `r5b.16xlarge`
-    R5b16xlarge,
-    /// `r5b.24xlarge`
-    R5b24xlarge,
-    /// `r5b.2xlarge`
-    R5b2xlarge,
-    /// `r5b.4xlarge`
-    R5b4xlarge,
-    /// `r5b.8xlarge`
-    R5b8xlarge,
-    /// `r5b.large`
-    R5bLarge,
-    /// `r5b.metal`
-    R5bMetal,
-    /// `r5b.xlarge`
-    R5bXlarge,
-    /// `r5d.12xlarge`
-    R5d12xlarge,
-    /// `r5d.16xlarge`
-    R5d16xlarge,
-    /// `r5d.24xlarge`
-    R5d24xlarge,
-    /// `r5d.2xlarge`
-    R5d2xlarge,
-    /// `r5d.4xlarge`
-    R5d4xlarge,
-    /// `r5d.8xlarge`
-    R5d8xlarge,
-    /// `r5d.large`
-    R5dLarge,
-    /// `r5d.metal`
-    R5dMetal,
-    /// `r5d.xlarge`
-    R5dXlarge,
-    /// `r5dn.12xlarge`
-    R5dn12xlarge,
-    /// `r5dn.16xlarge`
-    R5dn16xlarge,
-    /// `r5dn.24xlarge`
-    R5dn24xlarge,
-    /// `r5dn.2xlarge`
-    R5dn2xlarge,
-    /// `r5dn.4xlarge`
-    R5dn4xlarge,
-    /// `r5dn.8xlarge`
-    R5dn8xlarge,
-    /// `r5dn.large`
-    R5dnLarge,
-    /// `r5dn.metal`
-    R5dnMetal,
-    /// `r5dn.xlarge`
-    R5dnXlarge,
-    /// `r5n.12xlarge`
-    R5n12xlarge,
-    /// `r5n.16xlarge`
-    R5n16xlarge,
-    /// `r5n.24xlarge`
-    R5n24xlarge,
-    /// `r5n.2xlarge`
-    R5n2xlarge,
-    /// `r5n.4xlarge`
-    R5n4xlarge,
-    /// `r5n.8xlarge`
-    R5n8xlarge,
-    /// `r5n.large`
-    R5nLarge,
-    /// `r5n.metal`
-    R5nMetal,
-    /// `r5n.xlarge`
-    R5nXlarge,
-    /// `r6a.12xlarge`
-    R6a12xlarge,
-    /// `r6a.16xlarge`
-    R6a16xlarge,
-    /// `r6a.24xlarge`
-    R6a24xlarge,
-    /// `r6a.2xlarge`
-    R6a2xlarge,
-    /// `r6a.32xlarge`
-    R6a32xlarge,
-    /// `r6a.48xlarge`
-    R6a48xlarge,
-    /// `r6a.4xlarge`
-    R6a4xlarge,
-    /// `r6a.8xlarge`
-    R6a8xlarge,
-    /// `r6a.large`
-    R6aLarge,
-    /// `r6a.metal`
-    R6aMetal,
-    /// `r6a.xlarge`
-    R6aXlarge,
-    /// `r6g.12xlarge`
-    R6g12xlarge,
-    /// `r6g.16xlarge`
-    R6g16xlarge,
-    /// `r6g.2xlarge`
-    R6g2xlarge,
-    /// `r6g.4xlarge`
-    R6g4xlarge,
-    /// `r6g.8xlarge`
-    R6g8xlarge,
-    /// `r6g.large`
-    R6gLarge,
-    /// `r6g.medium`
-    R6gMedium,
-    /// `r6g.metal`
-    R6gMetal,
-    /// `r6g.xlarge`
-    R6gXlarge,
-    /// `r6gd.12xlarge`
-    R6gd12xlarge,
-    /// `r6gd.16xlarge`
-    R6gd16xlarge,
-    /// `r6gd.2xlarge`
-    R6gd2xlarge,
-    /// `r6gd.4xlarge`
-    R6gd4xlarge,
-    /// `r6gd.8xlarge`
-    R6gd8xlarge,
-    /// `r6gd.large`
-    R6gdLarge,
-    /// `r6gd.medium`
-    R6gdMedium,
-    /// `r6gd.metal`
-    R6gdMetal,
-    /// `r6gd.xlarge`
-    R6gdXlarge,
-    /// `r6i.12xlarge`
-    R6i12xlarge,
-    /// `r6i.16xlarge`
-    R6i16xlarge,
-    /// `r6i.24xlarge`
-    R6i24xlarge,
-    /// `r6i.2xlarge`
-    R6i2xlarge,
-    /// `r6i.32xlarge`
-    R6i32xlarge,
-    /// `r6i.4xlarge`
-    R6i4xlarge,
-    /// `r6i.8xlarge`
-    R6i8xlarge,
-    /// `r6i.large`
-    R6iLarge,
-    /// `r6i.metal`
-    R6iMetal,
-    /// `r6i.xlarge`
-    R6iXlarge,
-    /// `r6id.12xlarge`
-    R6id12xlarge,
-    /// `r6id.16xlarge`
-    R6id16xlarge,
-    /// `r6id.24xlarge`
-    R6id24xlarge,
-    /// `r6id.2xlarge`
-    R6id2xlarge,
-    /// `r6id.32xlarge`
-    R6id32xlarge,
-    /// `r6id.4xlarge`
-    R6id4xlarge,
-    /// `r6id.8xlarge`
-    R6id8xlarge,
-    /// `r6id.large`
-    R6idLarge,
-    /// `r6id.metal`
-    R6idMetal,
-    /// `r6id.xlarge`
-    R6idXlarge,
-    /// `r6idn.12xlarge`
-    R6idn12xlarge,
-    /// `r6idn.16xlarge`
-    R6idn16xlarge,
-    /// `r6idn.24xlarge`
-    R6idn24xlarge,
-    /// `r6idn.2xlarge`
-    R6idn2xlarge,
-    /// `r6idn.32xlarge`
-    R6idn32xlarge,
-    /// `r6idn.4xlarge`
-    R6idn4xlarge,
-    /// `r6idn.8xlarge`
-    R6idn8xlarge,
-    /// `r6idn.large`
-    R6idnLarge,
-    /// `r6idn.metal`
-    R6idnMetal,
-    /// `r6idn.xlarge`
-    R6idnXlarge,
-    /// `r6in.12xlarge`
-    R6in12xlarge,
-    /// `r6in.16xlarge`
-    R6in16xlarge,
-    /// `r6in.24xlarge`
-    R6in24xlarge,
-    /// `r6in.2xlarge`
-    R6in2xlarge,
-    /// `r6in.32xlarge`
-    R6in32xlarge,
-    /// `r6in.4xlarge`
-    R6in4xlarge,
-    /// `r6in.8xlarge`
-    R6in8xlarge,
-    /// `r6in.large`
-    R6inLarge,
-    /// `r6in.metal`
-    R6inMetal,
-    /// `r6in.xlarge`
-    R6inXlarge,
-    /// `r7a.12xlarge`
-    R7a12xlarge,
-    /// `r7a.16xlarge`
-    R7a16xlarge,
-    /// `r7a.24xlarge`
-    R7a24xlarge,
-    /// `r7a.2xlarge`
-    R7a2xlarge,
-    /// `r7a.32xlarge`
-    R7a32xlarge,
-    /// `r7a.48xlarge`
-    R7a48xlarge,
-    /// `r7a.4xlarge`
-    R7a4xlarge,
-    /// `r7a.8xlarge`
-    R7a8xlarge,
-    /// `r7a.large`
-    R7aLarge,
-    /// `r7a.medium`
-    R7aMedium,
-    /// `r7a.metal-48xl`
-    R7aMetal48xl,
-    /// `r7a.xlarge`
-    R7aXlarge,
-    /// `r7g.12xlarge`
-    R7g12xlarge,
-    /// `r7g.16xlarge`
-    R7g16xlarge,
-    /// `r7g.2xlarge`
-    R7g2xlarge,
-    /// `r7g.4xlarge`
-    R7g4xlarge,
-    /// `r7g.8xlarge`
-    R7g8xlarge,
-    /// `r7g.large`
-    R7gLarge,
-    /// `r7g.medium`
-    R7gMedium,
-    /// `r7g.metal`
-    R7gMetal,
-    /// `r7g.xlarge`
-    R7gXlarge,
-    /// `r7gd.12xlarge`
-    R7gd12xlarge,
-    /// `r7gd.16xlarge`
-    R7gd16xlarge,
-    /// `r7gd.2xlarge`
-    R7gd2xlarge,
-    /// `r7gd.4xlarge`
-    R7gd4xlarge,
-    /// `r7gd.8xlarge`
-    R7gd8xlarge,
-    /// `r7gd.large`
-    R7gdLarge,
-    /// `r7gd.medium`
-    R7gdMedium,
-    /// `r7gd.metal`
-    R7gdMetal,
-    /// `r7gd.xlarge`
-    R7gdXlarge,
-    /// `r7i.12xlarge`
-    R7i12xlarge,
-    /// `r7i.16xlarge`
-    R7i16xlarge,
-    /// `r7i.24xlarge`
-    R7i24xlarge,
-    /// `r7i.2xlarge`
-    R7i2xlarge,
-    /// `r7i.48xlarge`
-    R7i48xlarge,
-    /// `r7i.4xlarge`
-    R7i4xlarge,
-    /// `r7i.8xlarge`
-    R7i8xlarge,
-    /// `r7i.large`
-    R7iLarge,
-    /// `r7i.metal-24xl`
-    R7iMetal24xl,
-    /// `r7i.metal-48xl`
-    R7iMetal48xl,
-    /// `r7i.xlarge`
-    R7iXlarge,
-    /// `r7iz.12xlarge`
-    R7iz12xlarge,
-    /// `r7iz.16xlarge`
-    R7iz16xlarge,
-    /// `r7iz.2xlarge`
-    R7iz2xlarge,
-    /// `r7iz.32xlarge`
-    R7iz32xlarge,
-    /// `r7iz.4xlarge`
-    R7iz4xlarge,
-    /// `r7iz.8xlarge`
-    R7iz8xlarge,
-    /// `r7iz.large`
-    R7izLarge,
-    /// `r7iz.metal-16xl`
-    R7izMetal16xl,
-    /// `r7iz.metal-32xl`
-    R7izMetal32xl,
-    /// `r7iz.xlarge`
-    R7izXlarge,
-    /// `r8a.12xlarge`
-    R8a12xlarge,
-    /// `r8a.16xlarge`
-    R8a16xlarge,
-    /// `r8a.24xlarge`
-    R8a24xlarge,
-    /// `r8a.2xlarge`
-    R8a2xlarge,
-    /// `r8a.48xlarge`
-    R8a48xlarge,
-    /// `r8a.4xlarge`
-    R8a4xlarge,
-    /// `r8a.8xlarge`
-    R8a8xlarge,
-    /// `r8a.large`
-    R8aLarge,
-    /// `r8a.medium`
-    R8aMedium,
-    /// `r8a.metal-24xl`
-    R8aMetal24xl,
-    /// `r8a.metal-48xl`
-    R8aMetal48xl,
-    /// `r8a.xlarge`
-    R8aXlarge,
-    /// `r8g.12xlarge`
-    R8g12xlarge,
-    /// `r8g.16xlarge`
-    R8g16xlarge,
-    /// `r8g.24xlarge`
-    R8g24xlarge,
-    /// `r8g.2xlarge`
-    R8g2xlarge,
-    /// `r8g.48xlarge`
-    R8g48xlarge,
-    /// `r8g.4xlarge`
-    R8g4xlarge,
-    /// `r8g.8xlarge`
-    R8g8xlarge,
-    /// `r8g.large`
-    R8gLarge,
-    /// `r8g.medium`
-    R8gMedium,
-    /// `r8g.metal-24xl`
-    R8gMetal24xl,
-    /// `r8g.metal-48xl`
-    R8gMetal48xl,
-    /// `r8g.xlarge`
-    R8gXlarge,
-    /// `r8gb.12xlarge`
-    R8gb12xlarge,
-    /// `r8gb.16xlarge`
-    R8gb16xlarge,
-    /// `r8gb.24xlarge`
-    R8gb24xlarge,
-    /// `r8gb.2xlarge`
-    R8gb2xlarge,
-    /// `r8gb.4xlarge`
-    R8gb4xlarge,
-    /// `r8gb.8xlarge`
-    R8gb8xlarge,
-    /// `r8gb.large`
-    R8gbLarge,
-    /// `r8gb.medium`
-    R8gbMedium,
-    /// `r8gb.metal-24xl`
-    R8gbMetal24xl,
-    /// `r8gb.xlarge`
-    R8gbXlarge,
-    /// `r8gd.12xlarge`
-    R8gd12xlarge,
-    /// `r8gd.16xlarge`
-    R8gd16xlarge,
-    /// `r8gd.24xlarge`
-    R8gd24xlarge,
-    /// `r8gd.2xlarge`
-    R8gd2xlarge,
-    /// `r8gd.48xlarge`
-    R8gd48xlarge,
-    /// `r8gd.4xlarge`
-    R8gd4xlarge,
-    /// `r8gd.8xlarge`
-    R8gd8xlarge,
-    /// `r8gd.large`
-    R8gdLarge,
-    /// `r8gd.medium`
-    R8gdMedium,
-    /// `r8gd.metal-24xl`
-    R8gdMetal24xl,
-    /// `r8gd.metal-48xl`
-    R8gdMetal48xl,
-    /// `r8gd.xlarge`
-    R8gdXlarge,
-    /// `r8gn.12xlarge`
-    R8gn12xlarge,
-    /// `r8gn.16xlarge`
-    R8gn16xlarge,
-    /// `r8gn.24xlarge`
-    R8gn24xlarge,
-    /// `r8gn.2xlarge`
-    R8gn2xlarge,
-    /// `r8gn.48xlarge`
-    R8gn48xlarge,
-    /// `r8gn.4xlarge`
-    R8gn4xlarge,
-    /// `r8gn.8xlarge`
-    R8gn8xlarge,
-    /// `r8gn.large`
-    R8gnLarge,
-    /// `r8gn.medium`
-    R8gnMedium,
-    /// `r8gn.metal-24xl`
-    R8gnMetal24xl,
-    /// `r8gn.metal-48xl`
-    R8gnMetal48xl,
-    /// `r8gn.xlarge`
-    R8gnXlarge,
-    /// `r8i-flex.12xlarge`
-    R8iFlex12xlarge,
-    /// `r8i-flex.16xlarge`
-    R8iFlex16xlarge,
-    /// `r8i-flex.2xlarge`
-    R8iFlex2xlarge,
-    /// `r8i-flex.4xlarge`
-    R8iFlex4xlarge,
-    /// `r8i-flex.8xlarge`
-    R8iFlex8xlarge,
-    /// `r8i-flex.large`
-    R8iFlexLarge,
-    /// `r8i-flex.xlarge`
-    R8iFlexXlarge,
-    /// `r8i.12xlarge`
-    R8i12xlarge,
-    /// `r8i.16xlarge`
-    R8i16xlarge,
-    /// `r8i.24xlarge`
-    R8i24xlarge,
-    /// `r8i.2xlarge`
-    R8i2xlarge,
-    /// `r8i.32xlarge`
-    R8i32xlarge,
-    /// `r8i.48xlarge`
-    R8i48xlarge,
-    /// `r8i.4xlarge`
-    R8i4xlarge,
-    /// `r8i.8xlarge`
-    R8i8xlarge,
-    /// `r8i.96xlarge`
-    R8i96xlarge,
-    /// `r8i.large`
-    R8iLarge,
-    /// `r8i.metal-48xl`
-    R8iMetal48xl,
-    /// `r8i.metal-96xl`
-    R8iMetal96xl,
-    /// `r8i.xlarge`
-    R8iXlarge,
-    /// `r8id.12xlarge`
-    R8id12xlarge,
-    /// `r8id.16xlarge`
-    R8id16xlarge,
-    /// `r8id.24xlarge`
-    R8id24xlarge,
-    /// `r8id.2xlarge`
-    R8id2xlarge,
-    /// `r8id.32xlarge`
-    R8id32xlarge,
-    /// `r8id.48xlarge`
-    R8id48xlarge,
-    /// `r8id.4xlarge`
-    R8id4xlarge,
-    /// `r8id.8xlarge`
-    R8id8xlarge,
-    /// `r8id.96xlarge`
-    R8id96xlarge,
-    /// `r8id.large`
-    R8idLarge,
-    /// `r8id.metal-48xl`
-    R8idMetal48xl,
-    /// `r8id.metal-96xl`
-    R8idMetal96xl,
-    /// `r8id.xlarge`
-    R8idXlarge,
-    /// `t1.micro`
-    T1Micro,
-    /// `t2.2xlarge`
-    T22xlarge,
-    /// `t2.large`
-    T2Large,
-    /// `t2.medium`
-    T2Medium,
-    /// `t2.micro`
-    T2Micro,
-    /// `t2.nano`
-    T2Nano,
-    /// `t2.small`
-    T2Small,
-    /// `t2.xlarge`
-    T2Xlarge,
-    /// `t3.2xlarge`
-    T32xlarge,
-    /// `t3.large`
-    T3Large,
-    /// `t3.medium`
-    T3Medium,
-    /// `t3.micro`
-    T3Micro,
-    /// `t3.nano`
-    T3Nano,
-    /// `t3.small`
-    T3Small,
-    /// `t3.xlarge`
-    T3Xlarge,
-    /// `t3a.2xlarge`
-    T3a2xlarge,
-    /// `t3a.large`
-    T3aLarge,
-    /// `t3a.medium`
-    T3aMedium,
-    /// `t3a.micro`
-    T3aMicro,
-    /// `t3a.nano`
-    T3aNano,
-    /// `t3a.small`
-    T3aSmall,
-    /// `t3a.xlarge`
-    T3aXlarge,
-    /// `t4g.2xlarge`
-    T4g2xlarge,
-    /// `t4g.large`
-    T4gLarge,
-    /// `t4g.medium`
-    T4gMedium,
-    /// `t4g.micro`
-    T4gMicro,
-    /// `t4g.nano`
-    T4gNano,
-    /// `t4g.small`
-    T4gSmall,
-    /// `t4g.xlarge`
-    T4gXlarge,
-    /// `trn1.2xlarge`
-    Trn12xlarge,
-    /// `trn1.32xlarge`
-    Trn132xlarge,
-    /// `trn1n.32xlarge`
-    Trn1n32xlarge,
-    /// `trn2.3xlarge`
-    Trn23xlarge,
-    /// `trn2.48xlarge`
-    Trn248xlarge,
-    /// `u-12tb1.112xlarge`
-    U12tb1112xlarge,
-    /// `u-12tb1.metal`
-    U12tb1Metal,
-    /// `u-18tb1.112xlarge`
-    U18tb1112xlarge,
-    /// `u-18tb1.metal`
-    U18tb1Metal,
-    /// `u-24tb1.112xlarge`
-    U24tb1112xlarge,
-    /// `u-24tb1.metal`
-    U24tb1Metal,
-    /// `u-3tb1.56xlarge`
-    U3tb156xlarge,
-    /// `u-6tb1.112xlarge`
-    U6tb1112xlarge,
-    /// `u-6tb1.56xlarge`
-    U6tb156xlarge,
-    /// `u-6tb1.metal`
-    U6tb1Metal,
-    /// `u-9tb1.112xlarge`
-    U9tb1112xlarge,
-    /// `u-9tb1.metal`
-    U9tb1Metal,
-    /// `u7i-12tb.224xlarge`
-    U7i12tb224xlarge,
-    /// `u7i-6tb.112xlarge`
-    U7i6tb112xlarge,
-    /// `u7i-8tb.112xlarge`
-    U7i8tb112xlarge,
-    /// `u7ib-12tb.224xlarge`
-    U7ib12tb224xlarge,
-    /// `u7in-16tb.224xlarge`
-    U7in16tb224xlarge,
-    /// `u7in-24tb.224xlarge`
-    U7in24tb224xlarge,
-    /// `u7in-32tb.224xlarge`
-    U7in32tb224xlarge,
-    /// `u7inh-32tb.480xlarge`
-    U7inh32tb480xlarge,
-    /// `vt1.24xlarge`
-    Vt124xlarge,
-    /// `vt1.3xlarge`
-    Vt13xlarge,
-    /// `vt1.6xlarge`
-    Vt16xlarge,
-    /// `x1.16xlarge`
-    X116xlarge,
-    /// `x1.32xlarge`
-    X132xlarge,
-    /// `x1e.16xlarge`
-    X1e16xlarge,
-    /// `x1e.2xlarge`
-    X1e2xlarge,
-    /// `x1e.32xlarge`
-    X1e32xlarge,
-    /// `x1e.4xlarge`
-    X1e4xlarge,
-    /// `x1e.8xlarge`
-    X1e8xlarge,
-    /// `x1e.xlarge`
-    X1eXlarge,
-    /// `x2gd.12xlarge`
-    X2gd12xlarge,
-    /// `x2gd.16xlarge`
-    X2gd16xlarge,
-    /// `x2gd.2xlarge`
-    X2gd2xlarge,
-    /// `x2gd.4xlarge`
-    X2gd4xlarge,
-    /// `x2gd.8xlarge`
-    X2gd8xlarge,
-    /// `x2gd.large`
-    X2gdLarge,
-    /// `x2gd.medium`
-    X2gdMedium,
-    /// `x2gd.metal`
-    X2gdMetal,
-    /// `x2gd.xlarge`
-    X2gdXlarge,
-    /// `x2idn.16xlarge`
-    X2idn16xlarge,
-    /// `x2idn.24xlarge`
-    X2idn24xlarge,
-    /// `x2idn.32xlarge`
-    X2idn32xlarge,
-    /// `x2idn.metal`
-    X2idnMetal,
-    /// `x2iedn.16xlarge`
-    X2iedn16xlarge,
-    /// `x2iedn.24xlarge`
-    X2iedn24xlarge,
-    /// `x2iedn.2xlarge`
-    X2iedn2xlarge,
-    /// `x2iedn.32xlarge`
-    X2iedn32xlarge,
-    /// `x2iedn.4xlarge`
-    X2iedn4xlarge,
-    /// `x2iedn.8xlarge`
-    X2iedn8xlarge,
-    /// `x2iedn.metal`
-    X2iednMetal,
-    /// `x2iedn.xlarge`
-    X2iednXlarge,
-    /// `x2iezn.12xlarge`
-    X2iezn12xlarge,
-    /// `x2iezn.2xlarge`
-    X2iezn2xlarge,
-    /// `x2iezn.4xlarge`
-    X2iezn4xlarge,
-    /// `x2iezn.6xlarge`
-    X2iezn6xlarge,
-    /// `x2iezn.8xlarge`
-    X2iezn8xlarge,
-    /// `x2iezn.metal`
-    X2ieznMetal,
-    /// `x8aedz.12xlarge`
-    X8aedz12xlarge,
-    /// `x8aedz.24xlarge`
-    X8aedz24xlarge,
-    /// `x8aedz.3xlarge`
-    X8aedz3xlarge,
-    /// `x8aedz.6xlarge`
-    X8aedz6xlarge,
-    /// `x8aedz.large`
-    X8aedzLarge,
-    /// `x8aedz.metal-12xl`
-    X8aedzMetal12xl,
-    /// `x8aedz.metal-24xl`
-    X8aedzMetal24xl,
-    /// `x8aedz.xlarge`
-    X8aedzXlarge,
-    /// `x8g.12xlarge`
-    X8g12xlarge,
-    /// `x8g.16xlarge`
-    X8g16xlarge,
-    /// `x8g.24xlarge`
-    X8g24xlarge,
-    /// `x8g.2xlarge`
-    X8g2xlarge,
-    /// `x8g.48xlarge`
-    X8g48xlarge,
-    /// `x8g.4xlarge`
-    X8g4xlarge,
-    /// `x8g.8xlarge`
-    X8g8xlarge,
-    /// `x8g.large`
-    X8gLarge,
-    /// `x8g.medium`
-    X8gMedium,
-    /// `x8g.metal-24xl`
-    X8gMetal24xl,
-    /// `x8g.metal-48xl`
-    X8gMetal48xl,
-    /// `x8g.xlarge`
-    X8gXlarge,
-    /// `x8i.12xlarge`
-    X8i12xlarge,
-    /// `x8i.16xlarge`
-    X8i16xlarge,
-    /// `x8i.24xlarge`
-    X8i24xlarge,
-    /// `x8i.2xlarge`
-    X8i2xlarge,
-    /// `x8i.32xlarge`
-    X8i32xlarge,
-    /// `x8i.48xlarge`
-    X8i48xlarge,
-    /// `x8i.4xlarge`
-    X8i4xlarge,
-    /// `x8i.64xlarge`
-    X8i64xlarge,
-    /// `x8i.8xlarge`
-    X8i8xlarge,
-    /// `x8i.96xlarge`
-    X8i96xlarge,
-    /// `x8i.large`
-    X8iLarge,
-    /// `x8i.metal-48xl`
-    X8iMetal48xl,
-    /// `x8i.metal-96xl`
-    X8iMetal96xl,
-    /// `x8i.xlarge`
-    X8iXlarge,
-    /// `z1d.12xlarge`
-    Z1d12xlarge,
-    /// `z1d.2xlarge`
-    Z1d2xlarge,
-    /// `z1d.3xlarge`
-    Z1d3xlarge,
-    /// `z1d.6xlarge`
-    Z1d6xlarge,
-    /// `z1d.large`
-    Z1dLarge,
-    /// `z1d.metal`
-    Z1dMetal,
-    /// `z1d.xlarge`
-    Z1dXlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "a1.2xlarge",
-        "a1.4xlarge",
-        "a1.large",
-        "a1.medium",
-        "a1.metal",
-        "a1.xlarge",
-        "c1.medium",
-        "c1.xlarge",
-        "c3.2xlarge",
-        "c3.4xlarge",
-        "c3.8xlarge",
-        "c3.large",
-        "c3.xlarge",
-        "c4.2xlarge",
-        "c4.4xlarge",
-        "c4.8xlarge",
-        "c4.large",
-        "c4.xlarge",
-        "c5.12xlarge",
-        "c5.18xlarge",
-        "c5.24xlarge",
-        "c5.2xlarge",
-        "c5.4xlarge",
-        "c5.9xlarge",
-        "c5.large",
-        "c5.metal",
-        "c5.xlarge",
-        "c5a.12xlarge",
-        "c5a.16xlarge",
-        "c5a.24xlarge",
-        "c5a.2xlarge",
-        "c5a.4xlarge",
-        "c5a.8xlarge",
-        "c5a.large",
-        "c5a.xlarge",
-        "c5ad.12xlarge",
-        "c5ad.16xlarge",
-        "c5ad.24xlarge",
-        "c5ad.2xlarge",
-        "c5ad.4xlarge",
-        "c5ad.8xlarge",
-        "c5ad.large",
-        "c5ad.xlarge",
-        "c5d.12xlarge",
-        "c5d.18xlarge",
-        "c5d.24xlarge",
-        "c5d.2xlarge",
-        "c5d.4xlarge",
-        "c5d.9xlarge",
-        "c5d.large",
-        "c5d.metal",
-        "c5d.xlarge",
-        "c5n.18xlarge",
-        "c5n.2xlarge",
-        "c5n.4xlarge",
-        "c5n.9xlarge",
-        "c5n.large",
-        "c5n.metal",
-        "c5n.xlarge",
-        "c6a.12xlarge",
-        "c6a.16xlarge",
-        "c6a.24xlarge",
-        "c6a.2xlarge",
-        "c6a.32xlarge",
-        "c6a.48xlarge",
-        "c6a.4xlarge",
-        "c6a.8xlarge",
-        "c6a.large",
-        "c6a.metal",
-        "c6a.xlarge",
-        "c6g.12xlarge",
-        "c6g.16xlarge",
-        "c6g.2xlarge",
-        "c6g.4xlarge",
-        "c6g.8xlarge",
-        "c6g.large",
-        "c6g.medium",
-        "c6g.metal",
-        "c6g.xlarge",
-        "c6gd.12xlarge",
-        "c6gd.16xlarge",
-        "c6gd.2xlarge",
-        "c6gd.4xlarge",
-        "c6gd.8xlarge",
-        "c6gd.large",
-        "c6gd.medium",
-        "c6gd.metal",
-        "c6gd.xlarge",
-        "c6gn.12xlarge",
-        "c6gn.16xlarge",
-        "c6gn.2xlarge",
-        "c6gn.4xlarge",
-        "c6gn.8xlarge",
-        "c6gn.large",
-        "c6gn.medium",
-        "c6gn.xlarge",
-        "c6i.12xlarge",
-        "c6i.16xlarge",
-        "c6i.24xlarge",
-        "c6i.2xlarge",
-        "c6i.32xlarge",
-        "c6i.4xlarge",
-        "c6i.8xlarge",
-        "c6i.large",
-        "c6i.metal",
-        "c6i.xlarge",
-        "c6id.12xlarge",
-        "c6id.16xlarge",
-        "c6id.24xlarge",
-        "c6id.2xlarge",
-        "c6id.32xlarge",
-        "c6id.4xlarge",
-        "c6id.8xlarge",
-        "c6id.large",
-        "c6id.metal",
-        "c6id.xlarge",
-        "c6in.12xlarge",
-        "c6in.16xlarge",
-        "c6in.24xlarge",
-        "c6in.2xlarge",
-        "c6in.32xlarge",
-        "c6in.4xlarge",
-        "c6in.8xlarge",
-        "c6in.large",
-        "c6in.metal",
-        "c6in.xlarge",
-        "c7a.12xlarge",
-        "c7a.16xlarge",
-        "c7a.24xlarge",
-        "c7a.2xlarge",
-        "c7a.32xlarge",
-        "c7a.48xlarge",
-        "c7a.4xlarge",
-        "c7a.8xlarge",
-        "c7a.large",
-        "c7a.medium",
-        "c7a.metal-48xl",
-        "c7a.xlarge",
-        "c7g.12xlarge",
-        "c7g.16xlarge",
-        "c7g.2xlarge",
-        "c7g.4xlarge",
-        "c7g.8xlarge",
-        "c7g.large",
-        "c7g.medium",
-        "c7g.metal",
-        "c7g.xlarge",
-        "c7gd.12xlarge",
-        "c7gd.16xlarge",
-        "c7gd.2xlarge",
-        "c7gd.4xlarge",
-        "c7gd.8xlarge",
-        "c7gd.large",
-        "c7gd.medium",
-        "c7gd.metal",
-        "c7gd.xlarge",
-        "c7gn.12xlarge",
-        "c7gn.16xlarge",
-        "c7gn.2xlarge",
-        "c7gn.4xlarge",
-        "c7gn.8xlarge",
-        "c7gn.large",
-        "c7gn.medium",
-        "c7gn.metal",
-        "c7gn.xlarge",
-        "c7i-flex.12xlarge",
-        "c7i-flex.16xlarge",
-        "c7i-flex.2xlarge",
-        "c7i-flex.4xlarge",
-        "c7i-flex.8xlarge",
-        "c7i-flex.large",
-        "c7i-flex.xlarge",
-        "c7i.12xlarge",
-        "c7i.16xlarge",
-        "c7i.24xlarge",
-        "c7i.2xlarge",
-        "c7i.48xlarge",
-        "c7i.4xlarge",
-        "c7i.8xlarge",
-        "c7i.large",
-        "c7i.metal-24xl",
-        "c7i.metal-48xl",
-        "c7i.xlarge",
-        "c8a.12xlarge",
-        "c8a.16xlarge",
-        "c8a.24xlarge",
-        "c8a.2xlarge",
-        "c8a.48xlarge",
-        "c8a.4xlarge",
-        "c8a.8xlarge",
-        "c8a.large",
-        "c8a.medium",
-        "c8a.metal-24xl",
-        "c8a.metal-48xl",
-        "c8a.xlarge",
-        "c8g.12xlarge",
-        "c8g.16xlarge",
-        "c8g.24xlarge",
-        "c8g.2xlarge",
-        "c8g.48xlarge",
-        "c8g.4xlarge",
-        "c8g.8xlarge",
-        "c8g.large",
-        "c8g.medium",
-        "c8g.metal-24xl",
-        "c8g.metal-48xl",
-        "c8g.xlarge",
-        "c8gb.12xlarge",
-        "c8gb.16xlarge",
-        "c8gb.24xlarge",
-        "c8gb.2xlarge",
-        "c8gb.48xlarge",
-        "c8gb.4xlarge",
-        "c8gb.8xlarge",
-        "c8gb.large",
-        "c8gb.medium",
-        "c8gb.metal-24xl",
-        "c8gb.metal-48xl",
-        "c8gb.xlarge",
-        "c8gd.12xlarge",
-        "c8gd.16xlarge",
-        "c8gd.24xlarge",
-        "c8gd.2xlarge",
-        "c8gd.48xlarge",
-        "c8gd.4xlarge",
-        "c8gd.8xlarge",
-        "c8gd.large",
-        "c8gd.medium",
-        "c8gd.metal-24xl",
-        "c8gd.metal-48xl",
-        "c8gd.xlarge",
-        "c8gn.12xlarge",
-        "c8gn.16xlarge",
-        "c8gn.24xlarge",
-        "c8gn.2xlarge",
-        "c8gn.48xlarge",
-        "c8gn.4xlarge",
-        "c8gn.8xlarge",
-        "c8gn.large",
-        "c8gn.medium",
-        "c8gn.metal-24xl",
-        "c8gn.metal-48xl",
-        "c8gn.xlarge",
-        "c8i-flex.12xlarge",
-        "c8i-flex.16xlarge",
-        "c8i-flex.2xlarge",
-        "c8i-flex.4xlarge",
-        "c8i-flex.8xlarge",
-        "c8i-flex.large",
-        "c8i-flex.xlarge",
-        "c8i.12xlarge",
-        "c8i.16xlarge",
-        "c8i.24xlarge",
-        "c8i.2xlarge",
-        "c8i.32xlarge",
-        "c8i.48xlarge",
-        "c8i.4xlarge",
-        "c8i.8xlarge",
-        "c8i.96xlarge",
-        "c8i.large",
-        "c8i.metal-48xl",
-        "c8i.metal-96xl",
-        "c8i.xlarge",
-        "c8id.12xlarge",
-        "c8id.16xlarge",
-        "c8id.24xlarge",
-        "c8id.2xlarge",
-        "c8id.32xlarge",
-        "c8id.48xlarge",
-        "c8id.4xlarge",
-        "c8id.8xlarge",
-        "c8id.96xlarge",
-        "c8id.large",
-        "c8id.metal-48xl",
-        "c8id.metal-96xl",
-        "c8id.xlarge",
-        "cc1.4xlarge",
-        "cc2.8xlarge",
-        "cg1.4xlarge",
-        "cr1.8xlarge",
-        "d2.2xlarge",
-        "d2.4xlarge",
-        "d2.8xlarge",
-        "d2.xlarge",
-        "d3.2xlarge",
-        "d3.4xlarge",
-        "d3.8xlarge",
-        "d3.xlarge",
-        "d3en.12xlarge",
-        "d3en.2xlarge",
-        "d3en.4xlarge",
-        "d3en.6xlarge",
-        "d3en.8xlarge",
-        "d3en.xlarge",
-        "dl1.24xlarge",
-        "dl2q.24xlarge",
-        "f1.16xlarge",
-        "f1.2xlarge",
-        "f1.4xlarge",
-        "f2.12xlarge",
-        "f2.48xlarge",
-        "f2.6xlarge",
-        "g2.2xlarge",
-        "g2.8xlarge",
-        "g3.16xlarge",
-        "g3.4xlarge",
-        "g3.8xlarge",
-        "g3s.xlarge",
-        "g4ad.16xlarge",
-        "g4ad.2xlarge",
-        "g4ad.4xlarge",
-        "g4ad.8xlarge",
-        "g4ad.xlarge",
-        "g4dn.12xlarge",
-        "g4dn.16xlarge",
-        "g4dn.2xlarge",
-        "g4dn.4xlarge",
-        "g4dn.8xlarge",
-        "g4dn.metal",
-        "g4dn.xlarge",
-        "g5.12xlarge",
-        "g5.16xlarge",
-        "g5.24xlarge",
-        "g5.2xlarge",
-        "g5.48xlarge",
-        "g5.4xlarge",
-        "g5.8xlarge",
-        "g5.xlarge",
-        "g5g.16xlarge",
-        "g5g.2xlarge",
-        "g5g.4xlarge",
-        "g5g.8xlarge",
-        "g5g.metal",
-        "g5g.xlarge",
-        "g6.12xlarge",
-        "g6.16xlarge",
-        "g6.24xlarge",
-        "g6.2xlarge",
-        "g6.48xlarge",
-        "g6.4xlarge",
-        "g6.8xlarge",
-        "g6.xlarge",
-        "g6e.12xlarge",
-        "g6e.16xlarge",
-        "g6e.24xlarge",
-        "g6e.2xlarge",
-        "g6e.48xlarge",
-        "g6e.4xlarge",
-        "g6e.8xlarge",
-        "g6e.xlarge",
-        "g6f.2xlarge",
-        "g6f.4xlarge",
-        "g6f.large",
-        "g6f.xlarge",
-        "g7e.12xlarge",
-        "g7e.24xlarge",
-        "g7e.2xlarge",
-        "g7e.48xlarge",
-        "g7e.4xlarge",
-        "g7e.8xlarge",
-        "gr6.4xlarge",
-        "gr6.8xlarge",
-        "gr6f.4xlarge",
-        "h1.16xlarge",
-        "h1.2xlarge",
-        "h1.4xlarge",
-        "h1.8xlarge",
-        "hi1.4xlarge",
-        "hpc6a.48xlarge",
-        "hpc6id.32xlarge",
-        "hpc7a.12xlarge",
-        "hpc7a.24xlarge",
-        "hpc7a.48xlarge",
-        "hpc7a.96xlarge",
-        "hpc7g.16xlarge",
-        "hpc7g.4xlarge",
-        "hpc7g.8xlarge",
-        "hpc8a.96xlarge",
-        "hs1.8xlarge",
-        "i2.2xlarge",
-        "i2.4xlarge",
-        "i2.8xlarge",
-        "i2.xlarge",
-        "i3.16xlarge",
-        "i3.2xlarge",
-        "i3.4xlarge",
-        "i3.8xlarge",
-        "i3.large",
-        "i3.metal",
-        "i3.xlarge",
-        "i3en.12xlarge",
-        "i3en.24xlarge",
-        "i3en.2xlarge",
-        "i3en.3xlarge",
-        "i3en.6xlarge",
-        "i3en.large",
-        "i3en.metal",
-        "i3en.xlarge",
-        "i4g.16xlarge",
-        "i4g.2xlarge",
-        "i4g.4xlarge",
-        "i4g.8xlarge",
-        "i4g.large",
-        "i4g.xlarge",
-        "i4i.12xlarge",
-        "i4i.16xlarge",
-        "i4i.24xlarge",
-        "i4i.2xlarge",
-        "i4i.32xlarge",
-        "i4i.4xlarge",
-        "i4i.8xlarge",
-        "i4i.large",
-        "i4i.metal",
-        "i4i.xlarge",
-        "i7i.12xlarge",
-        "i7i.16xlarge",
-        "i7i.24xlarge",
-        "i7i.2xlarge",
-        "i7i.48xlarge",
-        "i7i.4xlarge",
-        "i7i.8xlarge",
-        "i7i.large",
-        "i7i.metal-24xl",
-        "i7i.metal-48xl",
-        "i7i.xlarge",
-        "i7ie.12xlarge",
-        "i7ie.18xlarge",
-        "i7ie.24xlarge",
-        "i7ie.2xlarge",
-        "i7ie.3xlarge",
-        "i7ie.48xlarge",
-        "i7ie.6xlarge",
-        "i7ie.large",
-        "i7ie.metal-24xl",
-        "i7ie.metal-48xl",
-        "i7ie.xlarge",
-        "i8g.12xlarge",
-        "i8g.16xlarge",
-        "i8g.24xlarge",
-        "i8g.2xlarge",
-        "i8g.48xlarge",
-        "i8g.4xlarge",
-        "i8g.8xlarge",
-        "i8g.large",
-        "i8g.metal-24xl",
-        "i8g.xlarge",
-        "i8ge.12xlarge",
-        "i8ge.18xlarge",
-        "i8ge.24xlarge",
-        "i8ge.2xlarge",
-        "i8ge.3xlarge",
-        "i8ge.48xlarge",
-        "i8ge.6xlarge",
-        "i8ge.large",
-        "i8ge.metal-24xl",
-        "i8ge.metal-48xl",
-        "i8ge.xlarge",
-        "im4gn.16xlarge",
-        "im4gn.2xlarge",
-        "im4gn.4xlarge",
-        "im4gn.8xlarge",
-        "im4gn.large",
-        "im4gn.xlarge",
-        "inf1.24xlarge",
-        "inf1.2xlarge",
-        "inf1.6xlarge",
-        "inf1.xlarge",
-        "inf2.24xlarge",
-        "inf2.48xlarge",
-        "inf2.8xlarge",
-        "inf2.xlarge",
-        "is4gen.2xlarge",
-        "is4gen.4xlarge",
-        "is4gen.8xlarge",
-        "is4gen.large",
-        "is4gen.medium",
-        "is4gen.xlarge",
-        "m1.large",
-        "m1.medium",
-        "m1.small",
-        "m1.xlarge",
-        "m2.2xlarge",
-        "m2.4xlarge",
-        "m2.xlarge",
-        "m3.2xlarge",
-        "m3.large",
-        "m3.medium",
-        "m3.xlarge",
-        "m4.10xlarge",
-        "m4.16xlarge",
-        "m4.2xlarge",
-        "m4.4xlarge",
-        "m4.large",
-        "m4.xlarge",
-        "m5.12xlarge",
-        "m5.16xlarge",
-        "m5.24xlarge",
-        "m5.2xlarge",
-        "m5.4xlarge",
-        "m5.8xlarge",
-        "m5.large",
-        "m5.metal",
-        "m5.xlarge",
-        "m5a.12xlarge",
-        "m5a.16xlarge",
-        "m5a.24xlarge",
-        "m5a.2xlarge",
-        "m5a.4xlarge",
-        "m5a.8xlarge",
-        "m5a.large",
-        "m5a.xlarge",
-        "m5ad.12xlarge",
-        "m5ad.16xlarge",
-        "m5ad.24xlarge",
-        "m5ad.2xlarge",
-        "m5ad.4xlarge",
-        "m5ad.8xlarge",
-        "m5ad.large",
-        "m5ad.xlarge",
-        "m5d.12xlarge",
-        "m5d.16xlarge",
-        "m5d.24xlarge",
-        "m5d.2xlarge",
-        "m5d.4xlarge",
-        "m5d.8xlarge",
-        "m5d.large",
-        "m5d.metal",
-        "m5d.xlarge",
-        "m5dn.12xlarge",
-        "m5dn.16xlarge",
-        "m5dn.24xlarge",
-        "m5dn.2xlarge",
-        "m5dn.4xlarge",
-        "m5dn.8xlarge",
-        "m5dn.large",
-        "m5dn.metal",
-        "m5dn.xlarge",
-        "m5n.12xlarge",
-        "m5n.16xlarge",
-        "m5n.24xlarge",
-        "m5n.2xlarge",
-        "m5n.4xlarge",
-        "m5n.8xlarge",
-        "m5n.large",
-        "m5n.metal",
-        "m5n.xlarge",
-        "m5zn.12xlarge",
-        "m5zn.2xlarge",
-        "m5zn.3xlarge",
-        "m5zn.6xlarge",
-        "m5zn.large",
-        "m5zn.metal",
-        "m5zn.xlarge",
-        "m6a.12xlarge",
-        "m6a.16xlarge",
-        "m6a.24xlarge",
-        "m6a.2xlarge",
-        "m6a.32xlarge",
-        "m6a.48xlarge",
-        "m6a.4xlarge",
-        "m6a.8xlarge",
-        "m6a.large",
-        "m6a.metal",
-        "m6a.xlarge",
-        "m6g.12xlarge",
-        "m6g.16xlarge",
-        "m6g.2xlarge",
-        "m6g.4xlarge",
-        "m6g.8xlarge",
-        "m6g.large",
-        "m6g.medium",
-        "m6g.metal",
-        "m6g.xlarge",
-        "m6gd.12xlarge",
-        "m6gd.16xlarge",
-        "m6gd.2xlarge",
-        "m6gd.4xlarge",
-        "m6gd.8xlarge",
-        "m6gd.large",
-        "m6gd.medium",
-        "m6gd.metal",
-        "m6gd.xlarge",
-        "m6i.12xlarge",
-        "m6i.16xlarge",
-        "m6i.24xlarge",
-        "m6i.2xlarge",
-        "m6i.32xlarge",
-        "m6i.4xlarge",
-        "m6i.8xlarge",
-        "m6i.large",
-        "m6i.metal",
-        "m6i.xlarge",
-        "m6id.12xlarge",
-        "m6id.16xlarge",
-        "m6id.24xlarge",
-        "m6id.2xlarge",
-        "m6id.32xlarge",
-        "m6id.4xlarge",
-        "m6id.8xlarge",
-        "m6id.large",
-        "m6id.metal",
-        "m6id.xlarge",
-        "m6idn.12xlarge",
-        "m6idn.16xlarge",
-        "m6idn.24xlarge",
-        "m6idn.2xlarge",
-        "m6idn.32xlarge",
-        "m6idn.4xlarge",
-        "m6idn.8xlarge",
-        "m6idn.large",
-        "m6idn.metal",
-        "m6idn.xlarge",
-        "m6in.12xlarge",
-        "m6in.16xlarge",
-        "m6in.24xlarge",
-        "m6in.2xlarge",
-        "m6in.32xlarge",
-        "m6in.4xlarge",
-        "m6in.8xlarge",
-        "m6in.large",
-        "m6in.metal",
-        "m6in.xlarge",
-        "m7a.12xlarge",
-        "m7a.16xlarge",
-        "m7a.24xlarge",
-        "m7a.2xlarge",
-        "m7a.32xlarge",
-        "m7a.48xlarge",
-        "m7a.4xlarge",
-        "m7a.8xlarge",
-        "m7a.large",
-        "m7a.medium",
-        "m7a.metal-48xl",
-        "m7a.xlarge",
-        "m7g.12xlarge",
-        "m7g.16xlarge",
-        "m7g.2xlarge",
-        "m7g.4xlarge",
-        "m7g.8xlarge",
-        "m7g.large",
-        "m7g.medium",
-        "m7g.metal",
-        "m7g.xlarge",
-        "m7gd.12xlarge",
-        "m7gd.16xlarge",
-        "m7gd.2xlarge",
-        "m7gd.4xlarge",
-        "m7gd.8xlarge",
-        "m7gd.large",
-        "m7gd.medium",
-        "m7gd.metal",
-        "m7gd.xlarge",
-        "m7i-flex.12xlarge",
-        "m7i-flex.16xlarge",
-        "m7i-flex.2xlarge",
-        "m7i-flex.4xlarge",
-        "m7i-flex.8xlarge",
-        "m7i-flex.large",
-        "m7i-flex.xlarge",
-        "m7i.12xlarge",
-        "m7i.16xlarge",
-        "m7i.24xlarge",
-        "m7i.2xlarge",
-        "m7i.48xlarge",
-        "m7i.4xlarge",
-        "m7i.8xlarge",
-        "m7i.large",
-        "m7i.metal-24xl",
-        "m7i.metal-48xl",
-        "m7i.xlarge",
-        "m8a.12xlarge",
-        "m8a.16xlarge",
-        "m8a.24xlarge",
-        "m8a.2xlarge",
-        "m8a.48xlarge",
-        "m8a.4xlarge",
-        "m8a.8xlarge",
-        "m8a.large",
-        "m8a.medium",
-        "m8a.metal-24xl",
-        "m8a.metal-48xl",
-        "m8a.xlarge",
-        "m8azn.12xlarge",
-        "m8azn.24xlarge",
-        "m8azn.3xlarge",
-        "m8azn.6xlarge",
-        "m8azn.large",
-        "m8azn.medium",
-        "m8azn.metal-12xl",
-        "m8azn.metal-24xl",
-        "m8azn.xlarge",
-        "m8g.12xlarge",
-        "m8g.16xlarge",
-        "m8g.24xlarge",
-        "m8g.2xlarge",
-        "m8g.48xlarge",
-        "m8g.4xlarge",
-        "m8g.8xlarge",
-        "m8g.large",
-        "m8g.medium",
-        "m8g.metal-24xl",
-        "m8g.metal-48xl",
-        "m8g.xlarge",
-        "m8gb.12xlarge",
-        "m8gb.16xlarge",
-        "m8gb.24xlarge",
-        "m8gb.2xlarge",
-        "m8gb.48xlarge",
-        "m8gb.4xlarge",
-        "m8gb.8xlarge",
-        "m8gb.large",
-        "m8gb.medium",
-        "m8gb.metal-24xl",
-        "m8gb.metal-48xl",
-        "m8gb.xlarge",
-        "m8gd.12xlarge",
-        "m8gd.16xlarge",
-        "m8gd.24xlarge",
-        "m8gd.2xlarge",
-        "m8gd.48xlarge",
-        "m8gd.4xlarge",
-        "m8gd.8xlarge",
-        "m8gd.large",
-        "m8gd.medium",
-        "m8gd.metal-24xl",
-        "m8gd.metal-48xl",
-        "m8gd.xlarge",
-        "m8gn.12xlarge",
-        "m8gn.16xlarge",
-        "m8gn.24xlarge",
-        "m8gn.2xlarge",
-        "m8gn.48xlarge",
-        "m8gn.4xlarge",
-        "m8gn.8xlarge",
-        "m8gn.large",
-        "m8gn.medium",
-        "m8gn.metal-24xl",
-        "m8gn.metal-48xl",
-        "m8gn.xlarge",
-        "m8i-flex.12xlarge",
-        "m8i-flex.16xlarge",
-        "m8i-flex.2xlarge",
-        "m8i-flex.4xlarge",
-        "m8i-flex.8xlarge",
-        "m8i-flex.large",
-        "m8i-flex.xlarge",
-        "m8i.12xlarge",
-        "m8i.16xlarge",
-        "m8i.24xlarge",
-        "m8i.2xlarge",
-        "m8i.32xlarge",
-        "m8i.48xlarge",
-        "m8i.4xlarge",
-        "m8i.8xlarge",
-        "m8i.96xlarge",
-        "m8i.large",
-        "m8i.metal-48xl",
-        "m8i.metal-96xl",
-        "m8i.xlarge",
-        "m8id.12xlarge",
-        "m8id.16xlarge",
-        "m8id.24xlarge",
-        "m8id.2xlarge",
-        "m8id.32xlarge",
-        "m8id.48xlarge",
-        "m8id.4xlarge",
-        "m8id.8xlarge",
-        "m8id.96xlarge",
-        "m8id.large",
-        "m8id.metal-48xl",
-        "m8id.metal-96xl",
-        "m8id.xlarge",
-        "mac-m4.metal",
-        "mac-m4max.metal",
-        "mac-m4pro.metal",
-        "mac1.metal",
-        "mac2-m1ultra.metal",
-        "mac2-m2.metal",
-        "mac2-m2pro.metal",
-        "mac2.metal",
-        "p2.16xlarge",
-        "p2.8xlarge",
-        "p2.xlarge",
-        "p3.16xlarge",
-        "p3.2xlarge",
-        "p3.8xlarge",
-        "p3dn.24xlarge",
-        "p4d.24xlarge",
-        "p4de.24xlarge",
-        "p5.48xlarge",
-        "p5.4xlarge",
-        "p5e.48xlarge",
-        "p5en.48xlarge",
-        "p6-b200.48xlarge",
-        "p6-b300.48xlarge",
-        "p6e-gb200.36xlarge",
-        "r3.2xlarge",
-        "r3.4xlarge",
-        "r3.8xlarge",
-        "r3.large",
-        "r3.xlarge",
-        "r4.16xlarge",
-        "r4.2xlarge",
-        "r4.4xlarge",
-        "r4.8xlarge",
-        "r4.large",
-        "r4.xlarge",
-        "r5.12xlarge",
-        "r5.16xlarge",
-        "r5.24xlarge",
-        "r5.2xlarge",
-        "r5.4xlarge",
-        "r5.8xlarge",
-        "r5.large",
-        "r5.metal",
-        "r5.xlarge",
-        "r5a.12xlarge",
-        "r5a.16xlarge",
-        "r5a.24xlarge",
-        "r5a.2xlarge",
-        "r5a.4xlarge",
-        "r5a.8xlarge",
-        "r5a.large",
-        "r5a.xlarge",
-        "r5ad.12xlarge",
-        "r5ad.16xlarge",
-        "r5ad.24xlarge",
-        "r5ad.2xlarge",
-        "r5ad.4xlarge",
-        "r5ad.8xlarge",
-        "r5ad.large",
-        "r5ad.xlarge",
-        "r5b.12xlarge",
-        "r5b.16xlarge",
-        "r5b.24xlarge",
-        "r5b.2xlarge",
-        "r5b.4xlarge",
-        "r5b.8xlarge",
-        "r5b.large",
-        "r5b.metal",
-        "r5b.xlarge",
-        "r5d.12xlarge",
-        "r5d.16xlarge",
-        "r5d.24xlarge",
-        "r5d.2xlarge",
-        "r5d.4xlarge",
-        "r5d.8xlarge",
-        "r5d.large",
-        "r5d.metal",
-        "r5d.xlarge",
-        "r5dn.12xlarge",
-        "r5dn.16xlarge",
-        "r5dn.24xlarge",
-        "r5dn.2xlarge",
-        "r5dn.4xlarge",
-        "r5dn.8xlarge",
-        "r5dn.large",
-        "r5dn.metal",
-        "r5dn.xlarge",
-        "r5n.12xlarge",
-        "r5n.16xlarge",
-        "r5n.24xlarge",
-        "r5n.2xlarge",
-        "r5n.4xlarge",
-        "r5n.8xlarge",
-        "r5n.large",
-        "r5n.metal",
-        "r5n.xlarge",
-        "r6a.12xlarge",
-        "r6a.16xlarge",
-        "r6a.24xlarge",
-        "r6a.2xlarge",
-        "r6a.32xlarge",
-        "r6a.48xlarge",
-        "r6a.4xlarge",
-        "r6a.8xlarge",
-        "r6a.large",
-        "r6a.metal",
-        "r6a.xlarge",
-        "r6g.12xlarge",
-        "r6g.16xlarge",
-        "r6g.2xlarge",
-        "r6g.4xlarge",
-        "r6g.8xlarge",
-        "r6g.large",
-        "r6g.medium",
-        "r6g.metal",
-        "r6g.xlarge",
-        "r6gd.12xlarge",
-        "r6gd.16xlarge",
-        "r6gd.2xlarge",
-        "r6gd.4xlarge",
-        "r6gd.8xlarge",
-        "r6gd.large",
-        "r6gd.medium",
-        "r6gd.metal",
-        "r6gd.xlarge",
-        "r6i.12xlarge",
-        "r6i.16xlarge",
-        "r6i.24xlarge",
-        "r6i.2xlarge",
-        "r6i.32xlarge",
-        "r6i.4xlarge",
-        "r6i.8xlarge",
-        "r6i.large",
-        "r6i.metal",
-        "r6i.xlarge",
-        "r6id.12xlarge",
-        "r6id.16xlarge",
-        "r6id.24xlarge",
-        "r6id.2xlarge",
-        "r6id.32xlarge",
-        "r6id.4xlarge",
-        "r6id.8xlarge",
-        "r6id.large",
-        "r6id.metal",
-        "r6id.xlarge",
-        "r6idn.12xlarge",
-        "r6idn.16xlarge",
-        "r6idn.24xlarge",
-        "r6idn.2xlarge",
-        "r6idn.32xlarge",
-        "r6idn.4xlarge",
-        "r6idn.8xlarge",
-        "r6idn.large",
-        "r6idn.metal",
-        "r6idn.xlarge",
-        "r6in.12xlarge",
-        "r6in.16xlarge",
-        "r6in.24xlarge",
-        "r6in.2xlarge",
-        "r6in.32xlarge",
-        "r6in.4xlarge",
-        "r6in.8xlarge",
-        "r6in.large",
-        "r6in.metal",
-        "r6in.xlarge",
-        "r7a.12xlarge",
-        "r7a.16xlarge",
-        "r7a.24xlarge",
-        "r7a.2xlarge",
-        "r7a.32xlarge",
-        "r7a.48xlarge",
-        "r7a.4xlarge",
-        "r7a.8xlarge",
-        "r7a.large",
-        "r7a.medium",
-        "r7a.metal-48xl",
-        "r7a.xlarge",
-        "r7g.12xlarge",
-        "r7g.16xlarge",
-        "r7g.2xlarge",
-        "r7g.4xlarge",
-        "r7g.8xlarge",
-        "r7g.large",
-        "r7g.medium",
-        "r7g.metal",
-        "r7g.xlarge",
-        "r7gd.12xlarge",
-        "r7gd.16xlarge",
-        "r7gd.2xlarge",
-        "r7gd.4xlarge",
-        "r7gd.8xlarge",
-        "r7gd.large",
-        "r7gd.medium",
-        "r7gd.metal",
-        "r7gd.xlarge",
-        "r7i.12xlarge",
-        "r7i.16xlarge",
-        "r7i.24xlarge",
-        "r7i.2xlarge",
-        "r7i.48xlarge",
-        "r7i.4xlarge",
-        "r7i.8xlarge",
-        "r7i.large",
-        "r7i.metal-24xl",
-        "r7i.metal-48xl",
-        "r7i.xlarge",
-        "r7iz.12xlarge",
-        "r7iz.16xlarge",
-        "r7iz.2xlarge",
-        "r7iz.32xlarge",
-        "r7iz.4xlarge",
-        "r7iz.8xlarge",
-        "r7iz.large",
-        "r7iz.metal-16xl",
-        "r7iz.metal-32xl",
-        "r7iz.xlarge",
-        "r8a.12xlarge",
-        "r8a.16xlarge",
-        "r8a.24xlarge",
-        "r8a.2xlarge",
-        "r8a.48xlarge",
-        "r8a.4xlarge",
-        "r8a.8xlarge",
-        "r8a.large",
-        "r8a.medium",
-        "r8a.metal-24xl",
-        "r8a.metal-48xl",
-        "r8a.xlarge",
-        "r8g.12xlarge",
-        "r8g.16xlarge",
-        "r8g.24xlarge",
-        "r8g.2xlarge",
-        "r8g.48xlarge",
-        "r8g.4xlarge",
-        "r8g.8xlarge",
-        "r8g.large",
-        "r8g.medium",
-        "r8g.metal-24xl",
-        "r8g.metal-48xl",
-        "r8g.xlarge",
-        "r8gb.12xlarge",
-        "r8gb.16xlarge",
-        "r8gb.24xlarge",
-        "r8gb.2xlarge",
-        "r8gb.4xlarge",
-        "r8gb.8xlarge",
-        "r8gb.large",
-        "r8gb.medium",
-        "r8gb.metal-24xl",
-        "r8gb.xlarge",
-        "r8gd.12xlarge",
-        "r8gd.16xlarge",
-        "r8gd.24xlarge",
-        "r8gd.2xlarge",
-        "r8gd.48xlarge",
-        "r8gd.4xlarge",
-        "r8gd.8xlarge",
-        "r8gd.large",
-        "r8gd.medium",
-        "r8gd.metal-24xl",
-        "r8gd.metal-48xl",
-        "r8gd.xlarge",
-        "r8gn.12xlarge",
-        "r8gn.16xlarge",
-        "r8gn.24xlarge",
-        "r8gn.2xlarge",
-        "r8gn.48xlarge",
-        "r8gn.4xlarge",
-        "r8gn.8xlarge",
-        "r8gn.large",
-        "r8gn.medium",
-        "r8gn.metal-24xl",
-        "r8gn.metal-48xl",
-        "r8gn.xlarge",
-        "r8i-flex.12xlarge",
-        "r8i-flex.16xlarge",
-        "r8i-flex.2xlarge",
-        "r8i-flex.4xlarge",
-        "r8i-flex.8xlarge",
-        "r8i-flex.large",
-        "r8i-flex.xlarge",
-        "r8i.12xlarge",
-        "r8i.16xlarge",
-        "r8i.24xlarge",
-        "r8i.2xlarge",
-        "r8i.32xlarge",
-        "r8i.48xlarge",
-        "r8i.4xlarge",
-        "r8i.8xlarge",
-        "r8i.96xlarge",
-        "r8i.large",
-        "r8i.metal-48xl",
-        "r8i.metal-96xl",
-        "r8i.xlarge",
-        "r8id.12xlarge",
-        "r8id.16xlarge",
-        "r8id.24xlarge",
-        "r8id.2xlarge",
-        "r8id.32xlarge",
-        "r8id.48xlarge",
-        "r8id.4xlarge",
-        "r8id.8xlarge",
-        "r8id.96xlarge",
-        "r8id.large",
-        "r8id.metal-48xl",
-        "r8id.metal-96xl",
-        "r8id.xlarge",
-        "t1.micro",
-        "t2.2xlarge",
-        "t2.large",
-        "t2.medium",
-        "t2.micro",
-        "t2.nano",
-        "t2.small",
-        "t2.xlarge",
-        "t3.2xlarge",
-        "t3.large",
-        "t3.medium",
-        "t3.micro",
-        "t3.nano",
-        "t3.small",
-        "t3.xlarge",
-        "t3a.2xlarge",
-        "t3a.large",
-        "t3a.medium",
-        "t3a.micro",
-        "t3a.nano",
-        "t3a.small",
-        "t3a.xlarge",
-        "t4g.2xlarge",
-        "t4g.large",
-        "t4g.medium",
-        "t4g.micro",
-        "t4g.nano",
-        "t4g.small",
-        "t4g.xlarge",
-        "trn1.2xlarge",
-        "trn1.32xlarge",
-        "trn1n.32xlarge",
-        "trn2.3xlarge",
-        "trn2.48xlarge",
-        "u-12tb1.112xlarge",
-        "u-12tb1.metal",
-        "u-18tb1.112xlarge",
-        "u-18tb1.metal",
-        "u-24tb1.112xlarge",
-        "u-24tb1.metal",
-        "u-3tb1.56xlarge",
-        "u-6tb1.112xlarge",
-        "u-6tb1.56xlarge",
-        "u-6tb1.metal",
-        "u-9tb1.112xlarge",
-        "u-9tb1.metal",
-        "u7i-12tb.224xlarge",
-        "u7i-6tb.112xlarge",
-        "u7i-8tb.112xlarge",
-        "u7ib-12tb.224xlarge",
-        "u7in-16tb.224xlarge",
-        "u7in-24tb.224xlarge",
-        "u7in-32tb.224xlarge",
-        "u7inh-32tb.480xlarge",
-        "vt1.24xlarge",
-        "vt1.3xlarge",
-        "vt1.6xlarge",
-        "x1.16xlarge",
-        "x1.32xlarge",
-        "x1e.16xlarge",
-        "x1e.2xlarge",
-        "x1e.32xlarge",
-        "x1e.4xlarge",
-        "x1e.8xlarge",
-        "x1e.xlarge",
-        "x2gd.12xlarge",
-        "x2gd.16xlarge",
-        "x2gd.2xlarge",
-        "x2gd.4xlarge",
-        "x2gd.8xlarge",
-        "x2gd.large",
-        "x2gd.medium",
-        "x2gd.metal",
-        "x2gd.xlarge",
-        "x2idn.16xlarge",
-        "x2idn.24xlarge",
-        "x2idn.32xlarge",
-        "x2idn.metal",
-        "x2iedn.16xlarge",
-        "x2iedn.24xlarge",
-        "x2iedn.2xlarge",
-        "x2iedn.32xlarge",
-        "x2iedn.4xlarge",
-        "x2iedn.8xlarge",
-        "x2iedn.metal",
-        "x2iedn.xlarge",
-        "x2iezn.12xlarge",
-        "x2iezn.2xlarge",
-        "x2iezn.4xlarge",
-        "x2iezn.6xlarge",
-        "x2iezn.8xlarge",
-        "x2iezn.metal",
-        "x8aedz.12xlarge",
-        "x8aedz.24xlarge",
-        "x8aedz.3xlarge",
-        "x8aedz.6xlarge",
-        "x8aedz.large",
-        "x8aedz.metal-12xl",
-        "x8aedz.metal-24xl",
-        "x8aedz.xlarge",
-        "x8g.12xlarge",
-        "x8g.16xlarge",
-        "x8g.24xlarge",
-        "x8g.2xlarge",
-        "x8g.48xlarge",
-        "x8g.4xlarge",
-        "x8g.8xlarge",
-        "x8g.large",
-        "x8g.medium",
-        "x8g.metal-24xl",
-        "x8g.metal-48xl",
-        "x8g.xlarge",
-        "x8i.12xlarge",
-        "x8i.16xlarge",
-        "x8i.24xlarge",
-        "x8i.2xlarge",
-        "x8i.32xlarge",
-        "x8i.48xlarge",
-        "x8i.4xlarge",
-        "x8i.64xlarge",
-        "x8i.8xlarge",
-        "x8i.96xlarge",
-        "x8i.large",
-        "x8i.metal-48xl",
-        "x8i.metal-96xl",
-        "x8i.xlarge",
-        "z1d.12xlarge",
-        "z1d.2xlarge",
-        "z1d.3xlarge",
-        "z1d.6xlarge",
-        "z1d.large",
-        "z1d.metal",
-        "z1d.xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A12xlarge => "a1.2xlarge",
-            Self::A14xlarge => "a1.4xlarge",
-            Self::A1Large => "a1.large",
-            Self::A1Medium => "a1.medium",
-            Self::A1Metal => "a1.metal",
-            Self::A1Xlarge => "a1.xlarge",
-            Self::C1Medium => "c1.medium",
-            Self::C1Xlarge => "c1.xlarge",
-            Self::C32xlarge => "c3.2xlarge",
-            Self::C34xlarge => "c3.4xlarge",
-            Self::C38xlarge => "c3.8xlarge",
-            Self::C3Large => "c3.large",
-            Self::C3Xlarge => "c3.xlarge",
-            Self::C42xlarge => "c4.2xlarge",
-            Self::C44xlarge => "c4.4xlarge",
-            Self::C48xlarge => "c4.8xlarge",
-            Self::C4Large => "c4.large",
-            Self::C4Xlarge => "c4.xlarge",
-            Self::C512xlarge => "c5.12xlarge",
-            Self::C518xlarge => "c5.18xlarge",
-            Self::C524xlarge => "c5.24xlarge",
-            Self::C52xlarge => "c5.2xlarge",
-            Self::C54xlarge => "c5.4xlarge",
-            Self::C59xlarge => "c5.9xlarge",
-            Self::C5Large => "c5.large",
-            Self::C5Metal => "c5.metal",
-            Self::C5Xlarge => "c5.xlarge",
-            Self::C5a12xlarge => "c5a.12xlarge",
-            Self::C5a16xlarge => "c5a.16xlarge",
-            Self::C5a24xlarge => "c5a.24xlarge",
-            Self::C5a2xlarge => "c5a.2xlarge",
-            Self::C5a4xlarge => "c5a.4xlarge",
-            Self::C5a8xlarge => "c5a.8xlarge",
-            Self::C5aLarge => "c5a.large",
-            Self::C5aXlarge => "c5a.xlarge",
-            Self::C5ad12xlarge => "c5ad.12xlarge",
-            Self::C5ad16xlarge => "c5ad.16xlarge",
-            Self::C5ad24xlarge => "c5ad.24xlarge",
-            Self::C5ad2xlarge => "c5ad.2xlarge",
-            Self::C5ad4xlarge => "c5ad.4xlarge",
-            Self::C5ad8xlarge => "c5ad.8xlarge",
-            Self::C5adLarge => "c5ad.large",
-            Self::C5adXlarge => "c5ad.xlarge",
-            Self::C5d12xlarge => "c5d.12xlarge",
-            Self::C5d18xlarge => "c5d.18xlarge",
-            Self::C5d24xlarge => "c5d.24xlarge",
-            Self::C5d2xlarge => "c5d.2xlarge",
-            Self::C5d4xlarge => "c5d.4xlarge",
-            Self::C5d9xlarge => "c5d.9xlarge",
-            Self::C5dLarge => "c5d.large",
-            Self::C5dMetal => "c5d.metal",
-            Self::C5dXlarge => "c5d.xlarge",
-            Self::C5n18xlarge => "c5n.18xlarge",
-            Self::C5n2xlarge => "c5n.2xlarge",
-            Self::C5n4xlarge => "c5n.4xlarge",
-            Self::C5n9xlarge => "c5n.9xlarge",
-            Self::C5nLarge => "c5n.large",
-            Self::C5nMetal => "c5n.metal",
-            Self::C5nXlarge => "c5n.xlarge",
-            Self::C6a12xlarge => "c6a.12xlarge",
-            Self::C6a16xlarge => "c6a.16xlarge",
-            Self::C6a24xlarge => "c6a.24xlarge",
-            Self::C6a2xlarge => "c6a.2xlarge",
-            Self::C6a32xlarge => "c6a.32xlarge",
-            Self::C6a48xlarge => "c6a.48xlarge",
-            Self::C6a4xlarge => "c6a.4xlarge",
-            Self::C6a8xlarge => "c6a.8xlarge",
-            Self::C6aLarge => "c6a.large",
-            Self::C6aMetal => "c6a.metal",
-            Self::C6aXlarge => "c6a.xlarge",
-            Self::C6g12xlarge => "c6g.12xlarge",
-            Self::C6g16xlarge => "c6g.16xlarge",
-            Self::C6g2xlarge => "c6g.2xlarge",
-            Self::C6g4xlarge => "c6g.4xlarge",
-            Self::C6g8xlarge => "c6g.8xlarge",
-            Self::C6gLarge => "c6g.large",
-            Self::C6gMedium => "c6g.medium",
-            Self::C6gMetal => "c6g.metal",
-            Self::C6gXlarge => "c6g.xlarge",
-            Self::C6gd12xlarge => "c6gd.12xlarge",
-            Self::C6gd16xlarge => "c6gd.16xlarge",
-            Self::C6gd2xlarge => "c6gd.2xlarge",
-            Self::C6gd4xlarge => "c6gd.4xlarge",
-            Self::C6gd8xlarge => "c6gd.8xlarge",
-            Self::C6gdLarge => "c6gd.large",
-            Self::C6gdMedium => "c6gd.medium",
-            Self::C6gdMetal => "c6gd.metal",
-            Self::C6gdXlarge => "c6gd.xlarge",
-            Self::C6gn12xlarge => "c6gn.12xlarge",
-            Self::C6gn16xlarge => "c6gn.16xlarge",
-            Self::C6gn2xlarge => "c6gn.2xlarge",
-            Self::C6gn4xlarge => "c6gn.4xlarge",
-            Self::C6gn8xlarge => "c6gn.8xlarge",
-            Self::C6gnLarge => "c6gn.large",
-            Self::C6gnMedium => "c6gn.medium",
-            Self::C6gnXlarge => "c6gn.xlarge",
-            Self::C6i12xlarge => "c6i.12xlarge",
-            Self::C6i16xlarge => "c6i.16xlarge",
-            Self::C6i24xlarge => "c6i.24xlarge",
-            Self::C6i2xlarge => "c6i.2xlarge",
-            Self::C6i32xlarge => "c6i.32xlarge",
-            Self::C6i4xlarge => "c6i.4xlarge",
-            Self::C6i8xlarge => "c6i.8xlarge",
-            Self::C6iLarge => "c6i.large",
-            Self::C6iMetal => "c6i.metal",
-            Self::C6iXlarge => "c6i.xlarge",
-            Self::C6id12xlarge => "c6id.12xlarge",
-            Self::C6id16xlarge => "c6id.16xlarge",
-            Self::C6id24xlarge => "c6id.24xlarge",
-            Self::C6id2xlarge => "c6id.2xlarge",
-            Self::C6id32xlarge => "c6id.32xlarge",
-            Self::C6id4xlarge => "c6id.4xlarge",
-            Self::C6id8xlarge => "c6id.8xlarge",
-            Self::C6idLarge => "c6id.large",
-            Self::C6idMetal => "c6id.metal",
-            Self::C6idXlarge => "c6id.xlarge",
-            Self::C6in12xlarge => "c6in.12xlarge",
-            Self::C6in16xlarge => "c6in.16xlarge",
-            Self::C6in24xlarge => "c6in.24xlarge",
-            Self::C6in2xlarge => "c6in.2xlarge",
-            Self::C6in32xlarge => "c6in.32xlarge",
-            Self::C6in4xlarge => "c6in.4xlarge",
-            Self::C6in8xlarge => "c6in.8xlarge",
-            Self::C6inLarge => "c6in.large",
-            Self::C6inMetal => "c6in.metal",
-            Self::C6inXlarge => "c6in.xlarge",
-            Self::C7a12xlarge => "c7a.12xlarge",
-            Self::C7a16xlarge => "c7a.16xlarge",
-            Self::C7a24xlarge => "c7a.24xlarge",
-            Self::C7a2xlarge => "c7a.2xlarge",
-            Self::C7a32xlarge => "c7a.32xlarge",
-            Self::C7a48xlarge => "c7a.48xlarge",
-            Self::C7a4xlarge => "c7a.4xlarge",
-            Self::C7a8xlarge => "c7a.8xlarge",
-            Self::C7aLarge => "c7a.large",
-            Self::C7aMedium => "c7a.medium",
-            Self::C7aMetal48xl => "c7a.metal-48xl",
-            Self::C7aXlarge => "c7a.xlarge",
-            Self::C7g12xlarge => "c7g.12xlarge",
-            Self::C7g16xlarge => "c7g.16xlarge",
-            Self::C7g2xlarge => "c7g.2xlarge",
-            Self::C7g4xlarge => "c7g.4xlarge",
-            Self::C7g8xlarge => "c7g.8xlarge",
-            Self::C7gLarge => "c7g.large",
-            Self::C7gMedium => "c7g.medium",
-            Self::C7gMetal => "c7g.metal",
-            Self::C7gXlarge => "c7g.xlarge",
-            Self::C7gd12xlarge => "c7gd.12xlarge",
-            Self::C7gd16xlarge => "c7gd.16xlarge",
-            Self::C7gd2xlarge => "c7gd.2xlarge",
-            Self::C7gd4xlarge => "c7gd.4xlarge",
-            Self::C7gd8xlarge => "c7gd.8xlarge",
-            Self::C7gdLarge => "c7gd.large",
-            Self::C7gdMedium => "c7gd.medium",
-            Self::C7gdMetal => "c7gd.metal",
-            Self::C7gdXlarge => "c7gd.xlarge",
-            Self::C7gn12xlarge => "c7gn.12xlarge",
-            Self::C7gn16xlarge => "c7gn.16xlarge",
-            Self::C7gn2xlarge => "c7gn.2xlarge",
-            Self::C7gn4xlarge => "c7gn.4xlarge",
-            Self::C7gn8xlarge => "c7gn.8xlarge",
-            Self::C7gnLarge => "c7gn.large",
-            Self::C7gnMedium => "c7gn.medium",
-            Self::C7gnMetal => "c7gn.metal",
-            Self::C7gnXlarge => "c7gn.xlarge",
-            Self::C7iFlex12xlarge => "c7i-flex.12xlarge",
-            Self::C7iFlex16xlarge => "c7i-flex.16xlarge",
-            Self::C7iFlex2xlarge => "c7i-flex.2xlarge",
-            Self::C7iFlex4xlarge => "c7i-flex.4xlarge",
-            Self::C7iFlex8xlarge => "c7i-flex.8xlarge",
-            Self::C7iFlexLarge => "c7i-flex.large",
-            Self::C7iFlexXlarge => "c7i-flex.xlarge",
-            Self::C7i12xlarge => "c7i.12xlarge",
-            Self::C7i16xlarge => "c7i.16xlarge",
-            Self::C7i24xlarge => "c7i.24xlarge",
-            Self::C7i2xlarge => "c7i.2xlarge",
-            Self::C7i48xlarge => "c7i.48xlarge",
-            Self::C7i4xlarge => "c7i.4xlarge",
-            Self::C7i8xlarge => "c7i.8xlarge",
-            Self::C7iLarge => "c7i.large",
-            Self::C7iMetal24xl => "c7i.metal-24xl",
-            Self::C7iMetal48xl => "c7i.metal-48xl",
-            Self::C7iXlarge => "c7i.xlarge",
-            Self::C8a12xlarge => "c8a.12xlarge",
-            Self::C8a16xlarge => "c8a.16xlarge",
-            Self::C8a24xlarge => "c8a.24xlarge",
-            Self::C8a2xlarge => "c8a.2xlarge",
-            Self::C8a48xlarge => "c8a.48xlarge",
-            Self::C8a4xlarge => "c8a.4xlarge",
-            Self::C8a8xlarge => "c8a.8xlarge",
-            Self::C8aLarge => "c8a.large",
-            Self::C8aMedium => "c8a.medium",
-            Self::C8aMetal24xl => "c8a.metal-24xl",
-            Self::C8aMetal48xl => "c8a.metal-48xl",
-            Self::C8aXlarge => "c8a.xlarge",
-            Self::C8g12xlarge => "c8g.12xlarge",
-            Self::C8g16xlarge => "c8g.16xlarge",
-            Self::C8g24xlarge => "c8g.24xlarge",
-            Self::C8g2xlarge => "c8g.2xlarge",
-            Self::C8g48xlarge => "c8g.48xlarge",
-            Self::C8g4xlarge => "c8g.4xlarge",
-            Self::C8g8xlarge => "c8g.8xlarge",
-            Self::C8gLarge => "c8g.large",
-            Self::C8gMedium => "c8g.medium",
-            Self::C8gMetal24xl => "c8g.metal-24xl",
-            Self::C8gMetal48xl => "c8g.metal-48xl",
-            Self::C8gXlarge => "c8g.xlarge",
-            Self::C8gb12xlarge => "c8gb.12xlarge",
-            Self::C8gb16xlarge => "c8gb.16xlarge",
-            Self::C8gb24xlarge => "c8gb.24xlarge",
-            Self::C8gb2xlarge => "c8gb.2xlarge",
-            Self::C8gb48xlarge => "c8gb.48xlarge",
-            Self::C8gb4xlarge => "c8gb.4xlarge",
-            Self::C8gb8xlarge => "c8gb.8xlarge",
-            Self::C8gbLarge => "c8gb.large",
-            Self::C8gbMedium => "c8gb.medium",
-            Self::C8gbMetal24xl => "c8gb.metal-24xl",
-            Self::C8gbMetal48xl => "c8gb.metal-48xl",
-            Self::C8gbXlarge => "c8gb.xlarge",
-            Self::C8gd12xlarge => "c8gd.12xlarge",
-            Self::C8gd16xlarge => "c8gd.16xlarge",
-            Self::C8gd24xlarge => "c8gd.24xlarge",
-            Self::C8gd2xlarge => "c8gd.2xlarge",
-            Self::C8gd48xlarge => "c8gd.48xlarge",
-            Self::C8gd4xlarge => "c8gd.4xlarge",
-            Self::C8gd8xlarge => "c8gd.8xlarge",
-            Self::C8gdLarge => "c8gd.large",
-            Self::C8gdMedium => "c8gd.medium",
-            Self::C8gdMetal24xl => "c8gd.metal-24xl",
-            Self::C8gdMetal48xl => "c8gd.metal-48xl",
-            Self::C8gdXlarge => "c8gd.xlarge",
-            Self::C8gn12xlarge => "c8gn.12xlarge",
-            Self::C8gn16xlarge => "c8gn.16xlarge",
-            Self::C8gn24xlarge => "c8gn.24xlarge",
-            Self::C8gn2xlarge => "c8gn.2xlarge",
-            Self::C8gn48xlarge => "c8gn.48xlarge",
-            Self::C8gn4xlarge => "c8gn.4xlarge",
-            Self::C8gn8xlarge => "c8gn.8xlarge",
-            Self::C8gnLarge => "c8gn.large",
-            Self::C8gnMedium => "c8gn.medium",
-            Self::C8gnMetal24xl => "c8gn.metal-24xl",
-            Self::C8gnMetal48xl => "c8gn.metal-48xl",
-            Self::C8gnXlarge => "c8gn.xlarge",
-            Self::C8iFlex12xlarge => "c8i-flex.12xlarge",
-            Self::C8iFlex16xlarge => "c8i-flex.16xlarge",
-            Self::C8iFlex2xlarge => "c8i-flex.2xlarge",
-            Self::C8iFlex4xlarge => "c8i-flex.4xlarge",
-            Self::C8iFlex8xlarge => "c8i-flex.8xlarge",
-            Self::C8iFlexLarge => "c8i-flex.large",
-            Self::C8iFlexXlarge => "c8i-flex.xlarge",
-            Self::C8i12xlarge => "c8i.12xlarge",
-            Self::C8i16xlarge => "c8i.16xlarge",
-            Self::C8i24xlarge => "c8i.24xlarge",
-            Self::C8i2xlarge => "c8i.2xlarge",
-            Self::C8i32xlarge => "c8i.32xlarge",
-            Self::C8i48xlarge => "c8i.48xlarge",
-            Self::C8i4xlarge => "c8i.4xlarge",
-            Self::C8i8xlarge => "c8i.8xlarge",
-            Self::C8i96xlarge => "c8i.96xlarge",
-            Self::C8iLarge => "c8i.large",
-            Self::C8iMetal48xl => "c8i.metal-48xl",
-            Self::C8iMetal96xl => "c8i.metal-96xl",
-            Self::C8iXlarge => "c8i.xlarge",
-            Self::C8id12xlarge => "c8id.12xlarge",
-            Self::C8id16xlarge => "c8id.16xlarge",
-            Self::C8id24xlarge => "c8id.24xlarge",
-            Self::C8id2xlarge => "c8id.2xlarge",
-            Self::C8id32xlarge => "c8id.32xlarge",
-            Self::C8id48xlarge => "c8id.48xlarge",
-            Self::C8id4xlarge => "c8id.4xlarge",
-            Self::C8id8xlarge => "c8id.8xlarge",
-            Self::C8id96xlarge => "c8id.96xlarge",
-            Self::C8idLarge => "c8id.large",
-            Self::C8idMetal48xl => "c8id.metal-48xl",
-            Self::C8idMetal96xl => "c8id.metal-96xl",
-            Self::C8idXlarge => "c8id.xlarge",
-            Self::Cc14xlarge => "cc1.4xlarge",
-            Self::Cc28xlarge => "cc2.8xlarge",
-            Self::Cg14xlarge => "cg1.4xlarge",
-            Self::Cr18xlarge => "cr1.8xlarge",
-            Self::D22xlarge => "d2.2xlarge",
-            Self::D24xlarge => "d2.4xlarge",
-            Self::D28xlarge => "d2.8xlarge",
-            Self::D2Xlarge => "d2.xlarge",
-            Self::D32xlarge => "d3.2xlarge",
-            Self::D34xlarge => "d3.4xlarge",
-            Self::D38xlarge => "d3.8xlarge",
-            Self::D3Xlarge => "d3.xlarge",
-            Self::D3en12xlarge => "d3en.12xlarge",
-            Self::D3en2xlarge => "d3en.2xlarge",
-            Self::D3en4xlarge => "d3en.4xlarge",
-            Self::D3en6xlarge => "d3en.6xlarge",
-            Self::D3en8xlarge => "d3en.8xlarge",
-            Self::D3enXlarge => "d3en.xlarge",
-            Self::Dl124xlarge => "dl1.24xlarge",
-            Self::Dl2q24xlarge => "dl2q.24xlarge",
-            Self::F116xlarge => "f1.16xlarge",
-            Self::F12xlarge => "f1.2xlarge",
-            Self::F14xlarge => "f1.4xlarge",
-            Self::F212xlarge => "f2.12xlarge",
-            Self::F248xlarge => "f2.48xlarge",
-            Self::F26xlarge => "f2.6xlarge",
-            Self::G22xlarge => "g2.2xlarge",
-            Self::G28xlarge => "g2.8xlarge",
-            Self::G316xlarge => "g3.16xlarge",
-            Self::G34xlarge => "g3.4xlarge",
-            Self::G38xlarge => "g3.8xlarge",
-            Self::G3sXlarge => "g3s.xlarge",
-            Self::G4ad16xlarge => "g4ad.16xlarge",
-            Self::G4ad2xlarge => "g4ad.2xlarge",
-            Self::G4ad4xlarge => "g4ad.4xlarge",
-            Self::G4ad8xlarge => "g4ad.8xlarge",
-            Self::G4adXlarge => "g4ad.xlarge",
-            Self::G4dn12xlarge => "g4dn.12xlarge",
-            Self::G4dn16xlarge => "g4dn.16xlarge",
-            Self::G4dn2xlarge => "g4dn.2xlarge",
-            Self::G4dn4xlarge => "g4dn.4xlarge",
-            Self::G4dn8xlarge => "g4dn.8xlarge",
-            Self::G4dnMetal => "g4dn.metal",
-            Self::G4dnXlarge => "g4dn.xlarge",
-            Self::G512xlarge => "g5.12xlarge",
-            Self::G516xlarge => "g5.16xlarge",
-            Self::G524xlarge => "g5.24xlarge",
-            Self::G52xlarge => "g5.2xlarge",
-            Self::G548xlarge => "g5.48xlarge",
-            Self::G54xlarge => "g5.4xlarge",
-            Self::G58xlarge => "g5.8xlarge",
-            Self::G5Xlarge => "g5.xlarge",
-            Self::G5g16xlarge => "g5g.16xlarge",
-            Self::G5g2xlarge => "g5g.2xlarge",
-            Self::G5g4xlarge => "g5g.4xlarge",
-            Self::G5g8xlarge => "g5g.8xlarge",
-            Self::G5gMetal => "g5g.metal",
-            Self::G5gXlarge => "g5g.xlarge",
-            Self::G612xlarge => "g6.12xlarge",
-            Self::G616xlarge => "g6.16xlarge",
-            Self::G624xlarge => "g6.24xlarge",
-            Self::G62xlarge => "g6.2xlarge",
-            Self::G648xlarge => "g6.48xlarge",
-            Self::G64xlarge => "g6.4xlarge",
-            Self::G68xlarge => "g6.8xlarge",
-            Self::G6Xlarge => "g6.xlarge",
-            Self::G6e12xlarge => "g6e.12xlarge",
-            Self::G6e16xlarge => "g6e.16xlarge",
-            Self::G6e24xlarge => "g6e.24xlarge",
-            Self::G6e2xlarge => "g6e.2xlarge",
-            Self::G6e48xlarge => "g6e.48xlarge",
-            Self::G6e4xlarge => "g6e.4xlarge",
-            Self::G6e8xlarge => "g6e.8xlarge",
-            Self::G6eXlarge => "g6e.xlarge",
-            Self::G6f2xlarge => "g6f.2xlarge",
-            Self::G6f4xlarge => "g6f.4xlarge",
-            Self::G6fLarge => "g6f.large",
-            Self::G6fXlarge => "g6f.xlarge",
-            Self::G7e12xlarge => "g7e.12xlarge",
-            Self::G7e24xlarge => "g7e.24xlarge",
-            Self::G7e2xlarge => "g7e.2xlarge",
-            Self::G7e48xlarge => "g7e.48xlarge",
-            Self::G7e4xlarge => "g7e.4xlarge",
-            Self::G7e8xlarge => "g7e.8xlarge",
-            Self::Gr64xlarge => "gr6.4xlarge",
-            Self::Gr68xlarge => "gr6.8xlarge",
-            Self::Gr6f4xlarge => "gr6f.4xlarge",
-            Self::H116xlarge => "h1.16xlarge",
-            Self::H12xlarge => "h1.2xlarge",
-            Self::H14xlarge => "h1.4xlarge",
-            Self::H18xlarge => "h1.8xlarge",
-            Self::Hi14xlarge => "hi1.4xlarge",
-            Self::Hpc6a48xlarge => "hpc6a.48xlarge",
-            Self::Hpc6id32xlarge => "hpc6id.32xlarge",
-            Self::Hpc7a12xlarge => "hpc7a.12xlarge",
-            Self::Hpc7a24xlarge => "hpc7a.24xlarge",
-            Self::Hpc7a48xlarge => "hpc7a.48xlarge",
-            Self::Hpc7a96xlarge => "hpc7a.96xlarge",
-            Self::Hpc7g16xlarge => "hpc7g.16xlarge",
-            Self::Hpc7g4xlarge => "hpc7g.4xlarge",
-            Self::Hpc7g8xlarge => "hpc7g.8xlarge",
-            Self::Hpc8a96xlarge => "hpc8a.96xlarge",
-            Self::Hs18xlarge => "hs1.8xlarge",
-            Self::I22xlarge => "i2.2xlarge",
-            Self::I24xlarge => "i2.4xlarge",
-            Self::I28xlarge => "i2.8xlarge",
-            Self::I2Xlarge => "i2.xlarge",
-            Self::I316xlarge => "i3.16xlarge",
-            Self::I32xlarge => "i3.2xlarge",
-            Self::I34xlarge => "i3.4xlarge",
-            Self::I38xlarge => "i3.8xlarge",
-            Self::I3Large => "i3.large",
-            Self::I3Metal => "i3.metal",
-            Self::I3Xlarge => "i3.xlarge",
-            Self::I3en12xlarge => "i3en.12xlarge",
-            Self::I3en24xlarge => "i3en.24xlarge",
-            Self::I3en2xlarge => "i3en.2xlarge",
-            Self::I3en3xlarge => "i3en.3xlarge",
-            Self::I3en6xlarge => "i3en.6xlarge",
-            Self::I3enLarge => "i3en.large",
-            Self::I3enMetal => "i3en.metal",
-            Self::I3enXlarge => "i3en.xlarge",
-            Self::I4g16xlarge => "i4g.16xlarge",
-            Self::I4g2xlarge => "i4g.2xlarge",
-            Self::I4g4xlarge => "i4g.4xlarge",
-            Self::I4g8xlarge => "i4g.8xlarge",
-            Self::I4gLarge => "i4g.large",
-            Self::I4gXlarge => "i4g.xlarge",
-            Self::I4i12xlarge => "i4i.12xlarge",
-            Self::I4i16xlarge => "i4i.16xlarge",
-            Self::I4i24xlarge => "i4i.24xlarge",
-            Self::I4i2xlarge => "i4i.2xlarge",
-            Self::I4i32xlarge => "i4i.32xlarge",
-            Self::I4i4xlarge => "i4i.4xlarge",
-            Self::I4i8xlarge => "i4i.8xlarge",
-            Self::I4iLarge => "i4i.large",
-            Self::I4iMetal => "i4i.metal",
-            Self::I4iXlarge => "i4i.xlarge",
-            Self::I7i12xlarge => "i7i.12xlarge",
-            Self::I7i16xlarge => "i7i.16xlarge",
-            Self::I7i24xlarge => "i7i.24xlarge",
-            Self::I7i2xlarge => "i7i.2xlarge",
-            Self::I7i48xlarge => "i7i.48xlarge",
-            Self::I7i4xlarge => "i7i.4xlarge",
-            Self::I7i8xlarge => "i7i.8xlarge",
-            Self::I7iLarge => "i7i.large",
-            Self::I7iMetal24xl => "i7i.metal-24xl",
-            Self::I7iMetal48xl => "i7i.metal-48xl",
-            Self::I7iXlarge => "i7i.xlarge",
-            Self::I7ie12xlarge => "i7ie.12xlarge",
-            Self::I7ie18xlarge => "i7ie.18xlarge",
-            Self::I7ie24xlarge => "i7ie.24xlarge",
-            Self::I7ie2xlarge => "i7ie.2xlarge",
-            Self::I7ie3xlarge => "i7ie.3xlarge",
-            Self::I7ie48xlarge => "i7ie.48xlarge",
-            Self::I7ie6xlarge => "i7ie.6xlarge",
-            Self::I7ieLarge => "i7ie.large",
-            Self::I7ieMetal24xl => "i7ie.metal-24xl",
-            Self::I7ieMetal48xl => "i7ie.metal-48xl",
-            Self::I7ieXlarge => "i7ie.xlarge",
-            Self::I8g12xlarge => "i8g.12xlarge",
-            Self::I8g16xlarge => "i8g.16xlarge",
-            Self::I8g24xlarge => "i8g.24xlarge",
-            Self::I8g2xlarge => "i8g.2xlarge",
-            Self::I8g48xlarge => "i8g.48xlarge",
-            Self::I8g4xlarge => "i8g.4xlarge",
-            Self::I8g8xlarge => "i8g.8xlarge",
-            Self::I8gLarge => "i8g.large",
-            Self::I8gMetal24xl => "i8g.metal-24xl",
-            Self::I8gXlarge => "i8g.xlarge",
-            Self::I8ge12xlarge => "i8ge.12xlarge",
-            Self::I8ge18xlarge => "i8ge.18xlarge",
-            Self::I8ge24xlarge => "i8ge.24xlarge",
-            Self::I8ge2xlarge => "i8ge.2xlarge",
-            Self::I8ge3xlarge => "i8ge.3xlarge",
-            Self::I8ge48xlarge => "i8ge.48xlarge",
-            Self::I8ge6xlarge => "i8ge.6xlarge",
-            Self::I8geLarge => "i8ge.large",
-            Self::I8geMetal24xl => "i8ge.metal-24xl",
-            Self::I8geMetal48xl => "i8ge.metal-48xl",
-            Self::I8geXlarge => "i8ge.xlarge",
-            Self::Im4gn16xlarge => "im4gn.16xlarge",
-            Self::Im4gn2xlarge => "im4gn.2xlarge",
-            Self::Im4gn4xlarge => "im4gn.4xlarge",
-            Self::Im4gn8xlarge => "im4gn.8xlarge",
-            Self::Im4gnLarge => "im4gn.large",
-            Self::Im4gnXlarge => "im4gn.xlarge",
-            Self::Inf124xlarge => "inf1.24xlarge",
-            Self::Inf12xlarge => "inf1.2xlarge",
-            Self::Inf16xlarge => "inf1.6xlarge",
-            Self::Inf1Xlarge => "inf1.xlarge",
-            Self::Inf224xlarge => "inf2.24xlarge",
-            Self::Inf248xlarge => "inf2.48xlarge",
-            Self::Inf28xlarge => "inf2.8xlarge",
-            Self::Inf2Xlarge => "inf2.xlarge",
-            Self::Is4gen2xlarge => "is4gen.2xlarge",
-            Self::Is4gen4xlarge => "is4gen.4xlarge",
-            Self::Is4gen8xlarge => "is4gen.8xlarge",
-            Self::Is4genLarge => "is4gen.large",
-            Self::Is4genMedium => "is4gen.medium",
-            Self::Is4genXlarge => "is4gen.xlarge",
-            Self::M1Large => "m1.large",
-            Self::M1Medium => "m1.medium",
-            Self::M1Small => "m1.small",
-            Self::M1Xlarge => "m1.xlarge",
-            Self::M22xlarge => "m2.2xlarge",
-            Self::M24xlarge => "m2.4xlarge",
-            Self::M2Xlarge => "m2.xlarge",
-            Self::M32xlarge => "m3.2xlarge",
-            Self::M3Large => "m3.large",
-            Self::M3Medium => "m3.medium",
-            Self::M3Xlarge => "m3.xlarge",
-            Self::M410xlarge => "m4.10xlarge",
-            Self::M416xlarge => "m4.16xlarge",
-            Self::M42xlarge => "m4.2xlarge",
-            Self::M44xlarge => "m4.4xlarge",
-            Self::M4Large => "m4.large",
-            Self::M4Xlarge => "m4.xlarge",
-            Self::M512xlarge => "m5.12xlarge",
-            Self::M516xlarge => "m5.16xlarge",
-            Self::M524xlarge => "m5.24xlarge",
-            Self::M52xlarge => "m5.2xlarge",
-            Self::M54xlarge => "m5.4xlarge",
-            Self::M58xlarge => "m5.8xlarge",
-            Self::M5Large => "m5.large",
-            Self::M5Metal => "m5.metal",
-            Self::M5Xlarge => "m5.xlarge",
-            Self::M5a12xlarge => "m5a.12xlarge",
-            Self::M5a16xlarge => "m5a.16xlarge",
-            Self::M5a24xlarge => "m5a.24xlarge",
-            Self::M5a2xlarge => "m5a.2xlarge",
-            Self::M5a4xlarge => "m5a.4xlarge",
-            Self::M5a8xlarge => "m5a.8xlarge",
-            Self::M5aLarge => "m5a.large",
-            Self::M5aXlarge => "m5a.xlarge",
-            Self::M5ad12xlarge => "m5ad.12xlarge",
-            Self::M5ad16xlarge => "m5ad.16xlarge",
-            Self::M5ad24xlarge => "m5ad.24xlarge",
-            Self::M5ad2xlarge => "m5ad.2xlarge",
-            Self::M5ad4xlarge => "m5ad.4xlarge",
-            Self::M5ad8xlarge => "m5ad.8xlarge",
-            Self::M5adLarge => "m5ad.large",
-            Self::M5adXlarge => "m5ad.xlarge",
-            Self::M5d12xlarge => "m5d.12xlarge",
-            Self::M5d16xlarge => "m5d.16xlarge",
-            Self::M5d24xlarge => "m5d.24xlarge",
-            Self::M5d2xlarge => "m5d.2xlarge",
-            Self::M5d4xlarge => "m5d.4xlarge",
-            Self::M5d8xlarge => "m5d.8xlarge",
-            Self::M5dLarge => "m5d.large",
-            Self::M5dMetal => "m5d.metal",
-            Self::M5dXlarge => "m5d.xlarge",
-            Self::M5dn12xlarge => "m5dn.12xlarge",
-            Self::M5dn16xlarge => "m5dn.16xlarge",
-            Self::M5dn24xlarge => "m5dn.24xlarge",
-            Self::M5dn2xlarge => "m5dn.2xlarge",
-            Self::M5dn4xlarge => "m5dn.4xlarge",
-            Self::M5dn8xlarge => "m5dn.8xlarge",
-            Self::M5dnLarge => "m5dn.large",
-            Self::M5dnMetal => "m5dn.metal",
-            Self::M5dnXlarge => "m5dn.xlarge",
-            Self::M5n12xlarge => "m5n.12xlarge",
-            Self::M5n16xlarge => "m5n.16xlarge",
-            Self::M5n24xlarge => "m5n.24xlarge",
-            Self::M5n2xlarge => "m5n.2xlarge",
-            Self::M5n4xlarge => "m5n.4xlarge",
-            Self::M5n8xlarge => "m5n.8xlarge",
-            Self::M5nLarge => "m5n.large",
-            Self::M5nMetal => "m5n.metal",
-            Self::M5nXlarge => "m5n.xlarge",
-            Self::M5zn12xlarge => "m5zn.12xlarge",
-            Self::M5zn2xlarge => "m5zn.2xlarge",
-            Self::M5zn3xlarge => "m5zn.3xlarge",
-            Self::M5zn6xlarge => "m5zn.6xlarge",
-            Self::M5znLarge => "m5zn.large",
-            Self::M5znMetal => "m5zn.metal",
-            Self::M5znXlarge => "m5zn.xlarge",
-            Self::M6a12xlarge => "m6a.12xlarge",
-            Self::M6a16xlarge => "m6a.16xlarge",
-            Self::M6a24xlarge => "m6a.24xlarge",
-            Self::M6a2xlarge => "m6a.2xlarge",
-            Self::M6a32xlarge => "m6a.32xlarge",
-            Self::M6a48xlarge => "m6a.48xlarge",
-            Self::M6a4xlarge => "m6a.4xlarge",
-            Self::M6a8xlarge => "m6a.8xlarge",
-            Self::M6aLarge => "m6a.large",
-            Self::M6aMetal => "m6a.metal",
-            Self::M6aXlarge => "m6a.xlarge",
-            Self::M6g12xlarge => "m6g.12xlarge",
-            Self::M6g16xlarge => "m6g.16xlarge",
-            Self::M6g2xlarge => "m6g.2xlarge",
-            Self::M6g4xlarge => "m6g.4xlarge",
-            Self::M6g8xlarge => "m6g.8xlarge",
-            Self::M6gLarge => "m6g.large",
-            Self::M6gMedium => "m6g.medium",
-            Self::M6gMetal => "m6g.metal",
-            Self::M6gXlarge => "m6g.xlarge",
-            Self::M6gd12xlarge => "m6gd.12xlarge",
-            Self::M6gd16xlarge => "m6gd.16xlarge",
-            Self::M6gd2xlarge => "m6gd.2xlarge",
-            Self::M6gd4xlarge => "m6gd.4xlarge",
-            Self::M6gd8xlarge => "m6gd.8xlarge",
-            Self::M6gdLarge => "m6gd.large",
-            Self::M6gdMedium => "m6gd.medium",
-            Self::M6gdMetal => "m6gd.metal",
-            Self::M6gdXlarge => "m6gd.xlarge",
-            Self::M6i12xlarge => "m6i.12xlarge",
-            Self::M6i16xlarge => "m6i.16xlarge",
-            Self::M6i24xlarge => "m6i.24xlarge",
-            Self::M6i2xlarge => "m6i.2xlarge",
-            Self::M6i32xlarge => "m6i.32xlarge",
-            Self::M6i4xlarge => "m6i.4xlarge",
-            Self::M6i8xlarge => "m6i.8xlarge",
-            Self::M6iLarge => "m6i.large",
-            Self::M6iMetal => "m6i.metal",
-            Self::M6iXlarge => "m6i.xlarge",
-            Self::M6id12xlarge => "m6id.12xlarge",
-            Self::M6id16xlarge => "m6id.16xlarge",
-            Self::M6id24xlarge => "m6id.24xlarge",
-            Self::M6id2xlarge => "m6id.2xlarge",
-            Self::M6id32xlarge => "m6id.32xlarge",
-            Self::M6id4xlarge => "m6id.4xlarge",
-            Self::M6id8xlarge => "m6id.8xlarge",
-            Self::M6idLarge => "m6id.large",
-            Self::M6idMetal => "m6id.metal",
-            Self::M6idXlarge => "m6id.xlarge",
-            Self::M6idn12xlarge => "m6idn.12xlarge",
-            Self::M6idn16xlarge => "m6idn.16xlarge",
-            Self::M6idn24xlarge => "m6idn.24xlarge",
-            Self::M6idn2xlarge => "m6idn.2xlarge",
-            Self::M6idn32xlarge => "m6idn.32xlarge",
-            Self::M6idn4xlarge => "m6idn.4xlarge",
-            Self::M6idn8xlarge => "m6idn.8xlarge",
-            Self::M6idnLarge => "m6idn.large",
-            Self::M6idnMetal => "m6idn.metal",
-            Self::M6idnXlarge => "m6idn.xlarge",
-            Self::M6in12xlarge => "m6in.12xlarge",
-            Self::M6in16xlarge => "m6in.16xlarge",
-            Self::M6in24xlarge => "m6in.24xlarge",
-            Self::M6in2xlarge => "m6in.2xlarge",
-            Self::M6in32xlarge => "m6in.32xlarge",
-            Self::M6in4xlarge => "m6in.4xlarge",
-            Self::M6in8xlarge => "m6in.8xlarge",
-            Self::M6inLarge => "m6in.large",
-            Self::M6inMetal => "m6in.metal",
-            Self::M6inXlarge => "m6in.xlarge",
-            Self::M7a12xlarge => "m7a.12xlarge",
-            Self::M7a16xlarge => "m7a.16xlarge",
-            Self::M7a24xlarge => "m7a.24xlarge",
-            Self::M7a2xlarge => "m7a.2xlarge",
-            Self::M7a32xlarge => "m7a.32xlarge",
-            Self::M7a48xlarge => "m7a.48xlarge",
-            Self::M7a4xlarge => "m7a.4xlarge",
-            Self::M7a8xlarge => "m7a.8xlarge",
-            Self::M7aLarge => "m7a.large",
-            Self::M7aMedium => "m7a.medium",
-            Self::M7aMetal48xl => "m7a.metal-48xl",
-            Self::M7aXlarge => "m7a.xlarge",
-            Self::M7g12xlarge => "m7g.12xlarge",
-            Self::M7g16xlarge => "m7g.16xlarge",
-            Self::M7g2xlarge => "m7g.2xlarge",
-            Self::M7g4xlarge => "m7g.4xlarge",
-            Self::M7g8xlarge => "m7g.8xlarge",
-            Self::M7gLarge => "m7g.large",
-            Self::M7gMedium => "m7g.medium",
-            Self::M7gMetal => "m7g.metal",
-            Self::M7gXlarge => "m7g.xlarge",
-            Self::M7gd12xlarge => "m7gd.12xlarge",
-            Self::M7gd16xlarge => "m7gd.16xlarge",
-            Self::M7gd2xlarge => "m7gd.2xlarge",
-            Self::M7gd4xlarge => "m7gd.4xlarge",
-            Self::M7gd8xlarge => "m7gd.8xlarge",
-            Self::M7gdLarge => "m7gd.large",
-            Self::M7gdMedium => "m7gd.medium",
-            Self::M7gdMetal => "m7gd.metal",
-            Self::M7gdXlarge => "m7gd.xlarge",
-            Self::M7iFlex12xlarge => "m7i-flex.12xlarge",
-            Self::M7iFlex16xlarge => "m7i-flex.16xlarge",
-            Self::M7iFlex2xlarge => "m7i-flex.2xlarge",
-            Self::M7iFlex4xlarge => "m7i-flex.4xlarge",
-            Self::M7iFlex8xlarge => "m7i-flex.8xlarge",
-            Self::M7iFlexLarge => "m7i-flex.large",
-            Self::M7iFlexXlarge => "m7i-flex.xlarge",
-            Self::M7i12xlarge => "m7i.12xlarge",
-            Self::M7i16xlarge => "m7i.16xlarge",
-            Self::M7i24xlarge => "m7i.24xlarge",
-            Self::M7i2xlarge => "m7i.2xlarge",
-            Self::M7i48xlarge => "m7i.48xlarge",
-            Self::M7i4xlarge => "m7i.4xlarge",
-            Self::M7i8xlarge => "m7i.8xlarge",
-            Self::M7iLarge => "m7i.large",
-            Self::M7iMetal24xl => "m7i.metal-24xl",
-            Self::M7iMetal48xl => "m7i.metal-48xl",
-            Self::M7iXlarge => "m7i.xlarge",
-            Self::M8a12xlarge => "m8a.12xlarge",
-            Self::M8a16xlarge => "m8a.16xlarge",
-            Self::M8a24xlarge => "m8a.24xlarge",
-            Self::M8a2xlarge => "m8a.2xlarge",
-            Self::M8a48xlarge => "m8a.48xlarge",
-            Self::M8a4xlarge => "m8a.4xlarge",
-            Self::M8a8xlarge => "m8a.8xlarge",
-            Self::M8aLarge => "m8a.large",
-            Self::M8aMedium => "m8a.medium",
-            Self::M8aMetal24xl => "m8a.metal-24xl",
-            Self::M8aMetal48xl => "m8a.metal-48xl",
-            Self::M8aXlarge => "m8a.xlarge",
-            Self::M8azn12xlarge => "m8azn.12xlarge",
-            Self::M8azn24xlarge => "m8azn.24xlarge",
-            Self::M8azn3xlarge => "m8azn.3xlarge",
-            Self::M8azn6xlarge => "m8azn.6xlarge",
-            Self::M8aznLarge => "m8azn.large",
-            Self::M8aznMedium => "m8azn.medium",
-            Self::M8aznMetal12xl => "m8azn.metal-12xl",
-            Self::M8aznMetal24xl => "m8azn.metal-24xl",
-            Self::M8aznXlarge => "m8azn.xlarge",
-            Self::M8g12xlarge => "m8g.12xlarge",
-            Self::M8g16xlarge => "m8g.16xlarge",
-            Self::M8g24xlarge => "m8g.24xlarge",
-            Self::M8g2xlarge => "m8g.2xlarge",
-            Self::M8g48xlarge => "m8g.48xlarge",
-            Self::M8g4xlarge => "m8g.4xlarge",
-            Self::M8g8xlarge => "m8g.8xlarge",
-            Self::M8gLarge => "m8g.large",
-            Self::M8gMedium => "m8g.medium",
-            Self::M8gMetal24xl => "m8g.metal-24xl",
-            Self::M8gMetal48xl => "m8g.metal-48xl",
-            Self::M8gXlarge => "m8g.xlarge",
-            Self::M8gb12xlarge => "m8gb.12xlarge",
-            Self::M8gb16xlarge => "m8gb.16xlarge",
-            Self::M8gb24xlarge => "m8gb.24xlarge",
-            Self::M8gb2xlarge => "m8gb.2xlarge",
-            Self::M8gb48xlarge => "m8gb.48xlarge",
-            Self::M8gb4xlarge => "m8gb.4xlarge",
-            Self::M8gb8xlarge => "m8gb.8xlarge",
-            Self::M8gbLarge => "m8gb.large",
-            Self::M8gbMedium => "m8gb.medium",
-            Self::M8gbMetal24xl => "m8gb.metal-24xl",
-            Self::M8gbMetal48xl => "m8gb.metal-48xl",
-            Self::M8gbXlarge => "m8gb.xlarge",
-            Self::M8gd12xlarge => "m8gd.12xlarge",
-            Self::M8gd16xlarge => "m8gd.16xlarge",
-            Self::M8gd24xlarge => "m8gd.24xlarge",
-            Self::M8gd2xlarge => "m8gd.2xlarge",
-            Self::M8gd48xlarge => "m8gd.48xlarge",
-            Self::M8gd4xlarge => "m8gd.4xlarge",
-            Self::M8gd8xlarge => "m8gd.8xlarge",
-            Self::M8gdLarge => "m8gd.large",
-            Self::M8gdMedium => "m8gd.medium",
-            Self::M8gdMetal24xl => "m8gd.metal-24xl",
-            Self::M8gdMetal48xl => "m8gd.metal-48xl",
-            Self::M8gdXlarge => "m8gd.xlarge",
-            Self::M8gn12xlarge => "m8gn.12xlarge",
-            Self::M8gn16xlarge => "m8gn.16xlarge",
-            Self::M8gn24xlarge => "m8gn.24xlarge",
-            Self::M8gn2xlarge => "m8gn.2xlarge",
-            Self::M8gn48xlarge => "m8gn.48xlarge",
-            Self::M8gn4xlarge => "m8gn.4xlarge",
-            Self::M8gn8xlarge => "m8gn.8xlarge",
-            Self::M8gnLarge => "m8gn.large",
-            Self::M8gnMedium => "m8gn.medium",
-            Self::M8gnMetal24xl => "m8gn.metal-24xl",
-            Self::M8gnMetal48xl => "m8gn.metal-48xl",
-            Self::M8gnXlarge => "m8gn.xlarge",
-            Self::M8iFlex12xlarge => "m8i-flex.12xlarge",
-            Self::M8iFlex16xlarge => "m8i-flex.16xlarge",
-            Self::M8iFlex2xlarge => "m8i-flex.2xlarge",
-            Self::M8iFlex4xlarge => "m8i-flex.4xlarge",
-            Self::M8iFlex8xlarge => "m8i-flex.8xlarge",
-            Self::M8iFlexLarge => "m8i-flex.large",
-            Self::M8iFlexXlarge => "m8i-flex.xlarge",
-            Self::M8i12xlarge => "m8i.12xlarge",
-            Self::M8i16xlarge => "m8i.16xlarge",
-            Self::M8i24xlarge => "m8i.24xlarge",
-            Self::M8i2xlarge => "m8i.2xlarge",
-            Self::M8i32xlarge => "m8i.32xlarge",
-            Self::M8i48xlarge => "m8i.48xlarge",
-            Self::M8i4xlarge => "m8i.4xlarge",
-            Self::M8i8xlarge => "m8i.8xlarge",
-            Self::M8i96xlarge => "m8i.96xlarge",
-            Self::M8iLarge => "m8i.large",
-            Self::M8iMetal48xl => "m8i.metal-48xl",
-            Self::M8iMetal96xl => "m8i.metal-96xl",
-            Self::M8iXlarge => "m8i.xlarge",
-            Self::M8id12xlarge => "m8id.12xlarge",
-            Self::M8id16xlarge => "m8id.16xlarge",
-            Self::M8id24xlarge => "m8id.24xlarge",
-            Self::M8id2xlarge => "m8id.2xlarge",
-            Self::M8id32xlarge => "m8id.32xlarge",
-            Self::M8id48xlarge => "m8id.48xlarge",
-            Self::M8id4xlarge => "m8id.4xlarge",
-            Self::M8id8xlarge => "m8id.8xlarge",
-            Self::M8id96xlarge => "m8id.96xlarge",
-            Self::M8idLarge => "m8id.large",
-            Self::M8idMetal48xl => "m8id.metal-48xl",
-            Self::M8idMetal96xl => "m8id.metal-96xl",
-            Self::M8idXlarge => "m8id.xlarge",
-            Self::MacM4Metal => "mac-m4.metal",
-            Self::MacM4maxMetal => "mac-m4max.metal",
-            Self::MacM4proMetal => "mac-m4pro.metal",
-            Self::Mac1Metal => "mac1.metal",
-            Self::Mac2M1ultraMetal => "mac2-m1ultra.metal",
-            Self::Mac2M2Metal => "mac2-m2.metal",
-            Self::Mac2M2proMetal => "mac2-m2pro.metal",
-            Self::Mac2Metal => "mac2.metal",
-            Self::P216xlarge => "p2.16xlarge",
-            Self::P28xlarge => "p2.8xlarge",
-            Self::P2Xlarge => "p2.xlarge",
-            Self::P316xlarge => "p3.16xlarge",
-            Self::P32xlarge => "p3.2xlarge",
-            Self::P38xlarge => "p3.8xlarge",
-            Self::P3dn24xlarge => "p3dn.24xlarge",
-            Self::P4d24xlarge => "p4d.24xlarge",
-            Self::P4de24xlarge => "p4de.24xlarge",
-            Self::P548xlarge => "p5.48xlarge",
-            Self::P54xlarge => "p5.4xlarge",
-            Self::P5e48xlarge => "p5e.48xlarge",
-            Self::P5en48xlarge => "p5en.48xlarge",
-            Self::P6B20048xlarge => "p6-b200.48xlarge",
-            Self::P6B30048xlarge => "p6-b300.48xlarge",
-            Self::P6eGb20036xlarge => "p6e-gb200.36xlarge",
-            Self::R32xlarge => "r3.2xlarge",
-            Self::R34xlarge => "r3.4xlarge",
-            Self::R38xlarge => "r3.8xlarge",
-            Self::R3Large => "r3.large",
-            Self::R3Xlarge => "r3.xlarge",
-            Self::R416xlarge => "r4.16xlarge",
-            Self::R42xlarge => "r4.2xlarge",
-            Self::R44xlarge => "r4.4xlarge",
-            Self::R48xlarge => "r4.8xlarge",
-            Self::R4Large => "r4.large",
-            Self::R4Xlarge => "r4.xlarge",
-            Self::R512xlarge => "r5.12xlarge",
-            Self::R516xlarge => "r5.16xlarge",
-            Self::R524xlarge => "r5.24xlarge",
-            Self::R52xlarge => "r5.2xlarge",
-            Self::R54xlarge => "r5.4xlarge",
-            Self::R58xlarge => "r5.8xlarge",
-            Self::R5Large => "r5.large",
-            Self::R5Metal => "r5.metal",
-            Self::R5Xlarge => "r5.xlarge",
-            Self::R5a12xlarge => "r5a.12xlarge",
-            Self::R5a16xlarge => "r5a.16xlarge",
-            Self::R5a24xlarge => "r5a.24xlarge",
-            Self::R5a2xlarge => "r5a.2xlarge",
-            Self::R5a4xlarge => "r5a.4xlarge",
-            Self::R5a8xlarge => "r5a.8xlarge",
-            Self::R5aLarge => "r5a.large",
-            Self::R5aXlarge => "r5a.xlarge",
-            Self::R5ad12xlarge => "r5ad.12xlarge",
-            Self::R5ad16xlarge => "r5ad.16xlarge",
-            Self::R5ad24xlarge => "r5ad.24xlarge",
-            Self::R5ad2xlarge => "r5ad.2xlarge",
-            Self::R5ad4xlarge => "r5ad.4xlarge",
-            Self::R5ad8xlarge => "r5ad.8xlarge",
-            Self::R5adLarge => "r5ad.large",
-            Self::R5adXlarge => "r5ad.xlarge",
-            Self::R5b12xlarge => "r5b.12xlarge",
-            Self::R5b16xlarge => "r5b.16xlarge",
-            Self::R5b24xlarge => "r5b.24xlarge",
-            Self::R5b2xlarge => "r5b.2xlarge",
-            Self::R5b4xlarge => "r5b.4xlarge",
-            Self::R5b8xlarge => "r5b.8xlarge",
-            Self::R5bLarge => "r5b.large",
-            Self::R5bMetal => "r5b.metal",
-            Self::R5bXlarge => "r5b.xlarge",
-            Self::R5d12xlarge => "r5d.12xlarge",
-            Self::R5d16xlarge => "r5d.16xlarge",
-            Self::R5d24xlarge => "r5d.24xlarge",
-            Self::R5d2xlarge => "r5d.2xlarge",
-            Self::R5d4xlarge => "r5d.4xlarge",
-            Self::R5d8xlarge => "r5d.8xlarge",
-            Self::R5dLarge => "r5d.large",
-            Self::R5dMetal => "r5d.metal",
-            Self::R5dXlarge => "r5d.xlarge",
-            Self::R5dn12xlarge => "r5dn.12xlarge",
-            Self::R5dn16xlarge => "r5dn.16xlarge",
-            Self::R5dn24xlarge => "r5dn.24xlarge",
-            Self::R5dn2xlarge => "r5dn.2xlarge",
-            Self::R5dn4xlarge => "r5dn.4xlarge",
-            Self::R5dn8xlarge => "r5dn.8xlarge",
-            Self::R5dnLarge => "r5dn.large",
-            Self::R5dnMetal => "r5dn.metal",
-            Self::R5dnXlarge => "r5dn.xlarge",
-            Self::R5n12xlarge => "r5n.12xlarge",
-            Self::R5n16xlarge => "r5n.16xlarge",
-            Self::R5n24xlarge => "r5n.24xlarge",
-            Self::R5n2xlarge => "r5n.2xlarge",
-            Self::R5n4xlarge => "r5n.4xlarge",
-            Self::R5n8xlarge => "r5n.8xlarge",
-            Self::R5nLarge => "r5n.large",
-            Self::R5nMetal => "r5n.metal",
-            Self::R5nXlarge => "r5n.xlarge",
-            Self::R6a12xlarge => "r6a.12xlarge",
-            Self::R6a16xlarge => "r6a.16xlarge",
-            Self::R6a24xlarge => "r6a.24xlarge",
-            Self::R6a2xlarge => "r6a.2xlarge",
-            Self::R6a32xlarge => "r6a.32xlarge",
-            Self::R6a48xlarge => "r6a.48xlarge",
-            Self::R6a4xlarge => "r6a.4xlarge",
-            Self::R6a8xlarge => "r6a.8xlarge",
-            Self::R6aLarge => "r6a.large",
-            Self::R6aMetal => "r6a.metal",
-            Self::R6aXlarge => "r6a.xlarge",
-            Self::R6g12xlarge => "r6g.12xlarge",
-            Self::R6g16xlarge => "r6g.16xlarge",
-            Self::R6g2xlarge => "r6g.2xlarge",
-            Self::R6g4xlarge => "r6g.4xlarge",
-            Self::R6g8xlarge => "r6g.8xlarge",
-            Self::R6gLarge => "r6g.large",
-            Self::R6gMedium => "r6g.medium",
-            Self::R6gMetal => "r6g.metal",
-            Self::R6gXlarge => "r6g.xlarge",
-            Self::R6gd12xlarge => "r6gd.12xlarge",
-            Self::R6gd16xlarge => "r6gd.16xlarge",
-            Self::R6gd2xlarge => "r6gd.2xlarge",
-            Self::R6gd4xlarge => "r6gd.4xlarge",
-            Self::R6gd8xlarge => "r6gd.8xlarge",
-            Self::R6gdLarge => "r6gd.large",
-            Self::R6gdMedium => "r6gd.medium",
-            Self::R6gdMetal => "r6gd.metal",
-            Self::R6gdXlarge => "r6gd.xlarge",
-            Self::R6i12xlarge => "r6i.12xlarge",
-            Self::R6i16xlarge => "r6i.16xlarge",
-            Self::R6i24xlarge => "r6i.24xlarge",
-            Self::R6i2xlarge => "r6i.2xlarge",
-            Self::R6i32xlarge => "r6i.32xlarge",
-            Self::R6i4xlarge => "r6i.4xlarge",
-            Self::R6i8xlarge => "r6i.8xlarge",
-            Self::R6iLarge => "r6i.large",
-            Self::R6iMetal => "r6i.metal",
-            Self::R6iXlarge => "r6i.xlarge",
-            Self::R6id12xlarge => "r6id.12xlarge",
-            Self::R6id16xlarge => "r6id.16xlarge",
-            Self::R6id24xlarge => "r6id.24xlarge",
-            Self::R6id2xlarge => "r6id.2xlarge",
-            Self::R6id32xlarge => "r6id.32xlarge",
-            Self::R6id4xlarge => "r6id.4xlarge",
-            Self::R6id8xlarge => "r6id.8xlarge",
-            Self::R6idLarge => "r6id.large",
-            Self::R6idMetal => "r6id.metal",
-            Self::R6idXlarge => "r6id.xlarge",
-            Self::R6idn12xlarge => "r6idn.12xlarge",
-            Self::R6idn16xlarge => "r6idn.16xlarge",
-            Self::R6idn24xlarge => "r6idn.24xlarge",
-            Self::R6idn2xlarge => "r6idn.2xlarge",
-            Self::R6idn32xlarge => "r6idn.32xlarge",
-            Self::R6idn4xlarge => "r6idn.4xlarge",
-            Self::R6idn8xlarge => "r6idn.8xlarge",
-            Self::R6idnLarge => "r6idn.large",
-            Self::R6idnMetal => "r6idn.metal",
-            Self::R6idnXlarge => "r6idn.xlarge",
-            Self::R6in12xlarge => "r6in.12xlarge",
-            Self::R6in16xlarge => "r6in.16xlarge",
-            Self::R6in24xlarge => "r6in.24xlarge",
-            Self::R6in2xlarge => "r6in.2xlarge",
-            Self::R6in32xlarge => "r6in.32xlarge",
-            Self::R6in4xlarge => "r6in.4xlarge",
-            Self::R6in8xlarge => "r6in.8xlarge",
-            Self::R6inLarge => "r6in.large",
-            Self::R6inMetal => "r6in.metal",
-            Self::R6inXlarge => "r6in.xlarge",
-            Self::R7a12xlarge => "r7a.12xlarge",
-            Self::R7a16xlarge => "r7a.16xlarge",
-            Self::R7a24xlarge => "r7a.24xlarge",
-            Self::R7a2xlarge => "r7a.2xlarge",
-            Self::R7a32xlarge => "r7a.32xlarge",
-            Self::R7a48xlarge => "r7a.48xlarge",
-            Self::R7a4xlarge => "r7a.4xlarge",
-            Self::R7a8xlarge => "r7a.8xlarge",
-            Self::R7aLarge => "r7a.large",
-            Self::R7aMedium => "r7a.medium",
-            Self::R7aMetal48xl => "r7a.metal-48xl",
-            Self::R7aXlarge => "r7a.xlarge",
-            Self::R7g12xlarge => "r7g.12xlarge",
-            Self::R7g16xlarge => "r7g.16xlarge",
-            Self::R7g2xlarge => "r7g.2xlarge",
-            Self::R7g4xlarge => "r7g.4xlarge",
-            Self::R7g8xlarge => "r7g.8xlarge",
-            Self::R7gLarge => "r7g.large",
-            Self::R7gMedium => "r7g.medium",
-            Self::R7gMetal => "r7g.metal",
-            Self::R7gXlarge => "r7g.xlarge",
-            Self::R7gd12xlarge => "r7gd.12xlarge",
-            Self::R7gd16xlarge => "r7gd.16xlarge",
-            Self::R7gd2xlarge => "r7gd.2xlarge",
-            Self::R7gd4xlarge => "r7gd.4xlarge",
-            Self::R7gd8xlarge => "r7gd.8xlarge",
-            Self::R7gdLarge => "r7gd.large",
-            Self::R7gdMedium => "r7gd.medium",
-            Self::R7gdMetal => "r7gd.metal",
-            Self::R7gdXlarge => "r7gd.xlarge",
-            Self::R7i12xlarge => "r7i.12xlarge",
-            Self::R7i16xlarge => "r7i.16xlarge",
-            Self::R7i24xlarge => "r7i.24xlarge",
-            Self::R7i2xlarge => "r7i.2xlarge",
-            Self::R7i48xlarge => "r7i.48xlarge",
-            Self::R7i4xlarge => "r7i.4xlarge",
-            Self::R7i8xlarge => "r7i.8xlarge",
-            Self::R7iLarge => "r7i.large",
-            Self::R7iMetal24xl => "r7i.metal-24xl",
-            Self::R7iMetal48xl => "r7i.metal-48xl",
-            Self::R7iXlarge => "r7i.xlarge",
-            Self::R7iz12xlarge => "r7iz.12xlarge",
-            Self::R7iz16xlarge => "r7iz.16xlarge",
-            Self::R7iz2xlarge => "r7iz.2xlarge",
-            Self::R7iz32xlarge => "r7iz.32xlarge",
-            Self::R7iz4xlarge => "r7iz.4xlarge",
-            Self::R7iz8xlarge => "r7iz.8xlarge",
-            Self::R7izLarge => "r7iz.large",
-            Self::R7izMetal16xl => "r7iz.metal-16xl",
-            Self::R7izMetal32xl => "r7iz.metal-32xl",
-            Self::R7izXlarge => "r7iz.xlarge",
-            Self::R8a12xlarge => "r8a.12xlarge",
-            Self::R8a16xlarge => "r8a.16xlarge",
-            Self::R8a24xlarge => "r8a.24xlarge",
-            Self::R8a2xlarge => "r8a.2xlarge",
-            Self::R8a48xlarge => "r8a.48xlarge",
-            Self::R8a4xlarge => "r8a.4xlarge",
-            Self::R8a8xlarge => "r8a.8xlarge",
-            Self::R8aLarge => "r8a.large",
-            Self::R8aMedium => "r8a.medium",
-            Self::R8aMetal24xl => "r8a.metal-24xl",
-            Self::R8aMetal48xl => "r8a.metal-48xl",
-            Self::R8aXlarge => "r8a.xlarge",
-            Self::R8g12xlarge => "r8g.12xlarge",
-            Self::R8g16xlarge => "r8g.16xlarge",
-            Self::R8g24xlarge => "r8g.24xlarge",
-            Self::R8g2xlarge => "r8g.2xlarge",
-            Self::R8g48xlarge => "r8g.48xlarge",
-            Self::R8g4xlarge => "r8g.4xlarge",
-            Self::R8g8xlarge => "r8g.8xlarge",
-            Self::R8gLarge => "r8g.large",
-            Self::R8gMedium => "r8g.medium",
-            Self::R8gMetal24xl => "r8g.metal-24xl",
-            Self::R8gMetal48xl => "r8g.metal-48xl",
-            Self::R8gXlarge => "r8g.xlarge",
-            Self::R8gb12xlarge => "r8gb.12xlarge",
-            Self::R8gb16xlarge => "r8gb.16xlarge",
-            Self::R8gb24xlarge => "r8gb.24xlarge",
-            Self::R8gb2xlarge => "r8gb.2xlarge",
-            Self::R8gb4xlarge => "r8gb.4xlarge",
-            Self::R8gb8xlarge => "r8gb.8xlarge",
-            Self::R8gbLarge => "r8gb.large",
-            Self::R8gbMedium => "r8gb.medium",
-            Self::R8gbMetal24xl => "r8gb.metal-24xl",
-            Self::R8gbXlarge => "r8gb.xlarge",
-            Self::R8gd12xlarge => "r8gd.12xlarge",
-            Self::R8gd16xlarge => "r8gd.16xlarge",
-            Self::R8gd24xlarge => "r8gd.24xlarge",
-            Self::R8gd2xlarge => "r8gd.2xlarge",
-            Self::R8gd48xlarge => "r8gd.48xlarge",
-            Self::R8gd4xlarge => "r8gd.4xlarge",
-            Self::R8gd8xlarge => "r8gd.8xlarge",
-            Self::R8gdLarge => "r8gd.large",
-            Self::R8gdMedium => "r8gd.medium",
-            Self::R8gdMetal24xl => "r8gd.metal-24xl",
-            Self::R8gdMetal48xl => "r8gd.metal-48xl",
-            Self::R8gdXlarge => "r8gd.xlarge",
-            Self::R8gn12xlarge => "r8gn.12xlarge",
-            Self::R8gn16xlarge => "r8gn.16xlarge",
-            Self::R8gn24xlarge => "r8gn.24xlarge",
-            Self::R8gn2xlarge => "r8gn.2xlarge",
-            Self::R8gn48xlarge => "r8gn.48xlarge",
-            Self::R8gn4xlarge => "r8gn.4xlarge",
-            Self::R8gn8xlarge => "r8gn.8xlarge",
-            Self::R8gnLarge => "r8gn.large",
-            Self::R8gnMedium => "r8gn.medium",
-            Self::R8gnMetal24xl => "r8gn.metal-24xl",
-            Self::R8gnMetal48xl => "r8gn.metal-48xl",
-            Self::R8gnXlarge => "r8gn.xlarge",
-            Self::R8iFlex12xlarge => "r8i-flex.12xlarge",
-            Self::R8iFlex16xlarge => "r8i-flex.16xlarge",
-            Self::R8iFlex2xlarge => "r8i-flex.2xlarge",
-            Self::R8iFlex4xlarge => "r8i-flex.4xlarge",
-            Self::R8iFlex8xlarge => "r8i-flex.8xlarge",
-            Self::R8iFlexLarge => "r8i-flex.large",
-            Self::R8iFlexXlarge => "r8i-flex.xlarge",
-            Self::R8i12xlarge => "r8i.12xlarge",
-            Self::R8i16xlarge => "r8i.16xlarge",
-            Self::R8i24xlarge => "r8i.24xlarge",
-            Self::R8i2xlarge => "r8i.2xlarge",
-            Self::R8i32xlarge => "r8i.32xlarge",
-            Self::R8i48xlarge => "r8i.48xlarge",
-            Self::R8i4xlarge => "r8i.4xlarge",
-            Self::R8i8xlarge => "r8i.8xlarge",
-            Self::R8i96xlarge => "r8i.96xlarge",
-            Self::R8iLarge => "r8i.large",
-            Self::R8iMetal48xl => "r8i.metal-48xl",
-            Self::R8iMetal96xl => "r8i.metal-96xl",
-            Self::R8iXlarge => "r8i.xlarge",
-            Self::R8id12xlarge => "r8id.12xlarge",
-            Self::R8id16xlarge => "r8id.16xlarge",
-            Self::R8id24xlarge => "r8id.24xlarge",
-            Self::R8id2xlarge => "r8id.2xlarge",
-            Self::R8id32xlarge => "r8id.32xlarge",
-            Self::R8id48xlarge => "r8id.48xlarge",
-            Self::R8id4xlarge => "r8id.4xlarge",
-            Self::R8id8xlarge => "r8id.8xlarge",
-            Self::R8id96xlarge => "r8id.96xlarge",
-            Self::R8idLarge => "r8id.large",
-            Self::R8idMetal48xl => "r8id.metal-48xl",
-            Self::R8idMetal96xl => "r8id.metal-96xl",
-            Self::R8idXlarge => "r8id.xlarge",
-            Self::T1Micro => "t1.micro",
-            Self::T22xlarge => "t2.2xlarge",
-            Self::T2Large => "t2.large",
-            Self::T2Medium => "t2.medium",
-            Self::T2Micro => "t2.micro",
-            Self::T2Nano => "t2.nano",
-            Self::T2Small => "t2.small",
-            Self::T2Xlarge => "t2.xlarge",
-            Self::T32xlarge => "t3.2xlarge",
-            Self::T3Large => "t3.large",
-            Self::T3Medium => "t3.medium",
-            Self::T3Micro => "t3.micro",
-            Self::T3Nano => "t3.nano",
-            Self::T3Small => "t3.small",
-            Self::T3Xlarge => "t3.xlarge",
-            Self::T3a2xlarge => "t3a.2xlarge",
-            Self::T3aLarge => "t3a.large",
-            Self::T3aMedium => "t3a.medium",
-            Self::T3aMicro => "t3a.micro",
-            Self::T3aNano => "t3a.nano",
-            Self::T3aSmall => "t3a.small",
-            Self::T3aXlarge => "t3a.xlarge",
-            Self::T4g2xlarge => "t4g.2xlarge",
-            Self::T4gLarge => "t4g.large",
-            Self::T4gMedium => "t4g.medium",
-            Self::T4gMicro => "t4g.micro",
-            Self::T4gNano => "t4g.nano",
-            Self::T4gSmall => "t4g.small",
-            Self::T4gXlarge => "t4g.xlarge",
-            Self::Trn12xlarge => "trn1.2xlarge",
-            Self::Trn132xlarge => "trn1.32xlarge",
-            Self::Trn1n32xlarge => "trn1n.32xlarge",
-            Self::Trn23xlarge => "trn2.3xlarge",
-            Self::Trn248xlarge => "trn2.48xlarge",
-            Self::U12tb1112xlarge => "u-12tb1.112xlarge",
-            Self::U12tb1Metal => "u-12tb1.metal",
-            Self::U18tb1112xlarge => "u-18tb1.112xlarge",
-            Self::U18tb1Metal => "u-18tb1.metal",
-            Self::U24tb1112xlarge => "u-24tb1.112xlarge",
-            Self::U24tb1Metal => "u-24tb1.metal",
-            Self::U3tb156xlarge => "u-3tb1.56xlarge",
-            Self::U6tb1112xlarge => "u-6tb1.112xlarge",
-            Self::U6tb156xlarge => "u-6tb1.56xlarge",
-            Self::U6tb1Metal => "u-6tb1.metal",
-            Self::U9tb1112xlarge => "u-9tb1.112xlarge",
-            Self::U9tb1Metal => "u-9tb1.metal",
-            Self::U7i12tb224xlarge => "u7i-12tb.224xlarge",
-            Self::U7i6tb112xlarge => "u7i-6tb.112xlarge",
-            Self::U7i8tb112xlarge => "u7i-8tb.112xlarge",
-            Self::U7ib12tb224xlarge => "u7ib-12tb.224xlarge",
-            Self::U7in16tb224xlarge => "u7in-16tb.224xlarge",
-            Self::U7in24tb224xlarge => "u7in-24tb.224xlarge",
-            Self::U7in32tb224xlarge => "u7in-32tb.224xlarge",
-            Self::U7inh32tb480xlarge => "u7inh-32tb.480xlarge",
-            Self::Vt124xlarge => "vt1.24xlarge",
-            Self::Vt13xlarge => "vt1.3xlarge",
-            Self::Vt16xlarge => "vt1.6xlarge",
-            Self::X116xlarge => "x1.16xlarge",
-            Self::X132xlarge => "x1.32xlarge",
-            Self::X1e16xlarge => "x1e.16xlarge",
-            Self::X1e2xlarge => "x1e.2xlarge",
-            Self::X1e32xlarge => "x1e.32xlarge",
-            Self::X1e4xlarge => "x1e.4xlarge",
-            Self::X1e8xlarge => "x1e.8xlarge",
-            Self::X1eXlarge => "x1e.xlarge",
-            Self::X2gd12xlarge => "x2gd.12xlarge",
-            Self::X2gd16xlarge => "x2gd.16xlarge",
-            Self::X2gd2xlarge => "x2gd.2xlarge",
-            Self::X2gd4xlarge => "x2gd.4xlarge",
-            Self::X2gd8xlarge => "x2gd.8xlarge",
-            Self::X2gdLarge => "x2gd.large",
-            Self::X2gdMedium => "x2gd.medium",
-            Self::X2gdMetal => "x2gd.metal",
-            Self::X2gdXlarge => "x2gd.xlarge",
-            Self::X2idn16xlarge => "x2idn.16xlarge",
-            Self::X2idn24xlarge => "x2idn.24xlarge",
-            Self::X2idn32xlarge => "x2idn.32xlarge",
-            Self::X2idnMetal => "x2idn.metal",
-            Self::X2iedn16xlarge => "x2iedn.16xlarge",
-            Self::X2iedn24xlarge => "x2iedn.24xlarge",
-            Self::X2iedn2xlarge => "x2iedn.2xlarge",
-            Self::X2iedn32xlarge => "x2iedn.32xlarge",
-            Self::X2iedn4xlarge => "x2iedn.4xlarge",
-            Self::X2iedn8xlarge => "x2iedn.8xlarge",
-            Self::X2iednMetal => "x2iedn.metal",
-            Self::X2iednXlarge => "x2iedn.xlarge",
-            Self::X2iezn12xlarge => "x2iezn.12xlarge",
-            Self::X2iezn2xlarge => "x2iezn.2xlarge",
-            Self::X2iezn4xlarge => "x2iezn.4xlarge",
-            Self::X2iezn6xlarge => "x2iezn.6xlarge",
-            Self::X2iezn8xlarge => "x2iezn.8xlarge",
-            Self::X2ieznMetal => "x2iezn.metal",
-            Self::X8aedz12xlarge => "x8aedz.12xlarge",
-            Self::X8aedz24xlarge => "x8aedz.24xlarge",
-            Self::X8aedz3xlarge => "x8aedz.3xlarge",
-            Self::X8aedz6xlarge => "x8aedz.6xlarge",
-            Self::X8aedzLarge => "x8aedz.large",
-            Self::X8aedzMetal12xl => "x8aedz.metal-12xl",
-            Self::X8aedzMetal24xl => "x8aedz.metal-24xl",
-            Self::X8aedzXlarge => "x8aedz.xlarge",
-            Self::X8g12xlarge => "x8g.12xlarge",
-            Self::X8g16xlarge => "x8g.16xlarge",
-            Self::X8g24xlarge => "x8g.24xlarge",
-            Self::X8g2xlarge => "x8g.2xlarge",
-            Self::X8g48xlarge => "x8g.48xlarge",
-            Self::X8g4xlarge => "x8g.4xlarge",
-            Self::X8g8xlarge => "x8g.8xlarge",
-            Self::X8gLarge => "x8g.large",
-            Self::X8gMedium => "x8g.medium",
-            Self::X8gMetal24xl => "x8g.metal-24xl",
-            Self::X8gMetal48xl => "x8g.metal-48xl",
-            Self::X8gXlarge => "x8g.xlarge",
-            Self::X8i12xlarge => "x8i.12xlarge",
-            Self::X8i16xlarge => "x8i.16xlarge",
-            Self::X8i24xlarge => "x8i.24xlarge",
-            Self::X8i2xlarge => "x8i.2xlarge",
-            Self::X8i32xlarge => "x8i.32xlarge",
-            Self::X8i48xlarge => "x8i.48xlarge",
-            Self::X8i4xlarge => "x8i.4xlarge",
-            Self::X8i64xlarge => "x8i.64xlarge",
-            Self::X8i8xlarge => "x8i.8xlarge",
-            Self::X8i96xlarge => "x8i.96xlarge",
-            Self::X8iLarge => "x8i.large",
-            Self::X8iMetal48xl => "x8i.metal-48xl",
-            Self::X8iMetal96xl => "x8i.metal-96xl",
-            Self::X8iXlarge => "x8i.xlarge",
-            Self::Z1d12xlarge => "z1d.12xlarge",
-            Self::Z1d2xlarge => "z1d.2xlarge",
-            Self::Z1d3xlarge => "z1d.3xlarge",
-            Self::Z1d6xlarge => "z1d.6xlarge",
-            Self::Z1dLarge => "z1d.large",
-            Self::Z1dMetal => "z1d.metal",
-            Self::Z1dXlarge => "z1d.xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "a1.2xlarge" => Self::A12xlarge,
-            "a1.4xlarge" => Self::A14xlarge,
-            "a1.large" => Self::A1Large,
-            "a1.medium" => Self::A1Medium,
-            "a1.metal" => Self::A1Metal,
-            "a1.xlarge" => Self::A1Xlarge,
-            "c1.medium" => Self::C1Medium,
-            "c1.xlarge" => Self::C1Xlarge,
-            "c3.2xlarge" => Self::C32xlarge,
-            "c3.4xlarge" => Self::C34xlarge,
-            "c3.8xlarge" => Self::C38xlarge,
-            "c3.large" => Self::C3Large,
-            "c3.xlarge" => Self::C3Xlarge,
-            "c4.2xlarge" => Self::C42xlarge,
-            "c4.4xlarge" => Self::C44xlarge,
-            "c4.8xlarge" => Self::C48xlarge,
-            "c4.large" => Self::C4Large,
-            "c4.xlarge" => Self::C4Xlarge,
-            "c5.12xlarge" => Self::C512xlarge,
-            "c5.18xlarge" => Self::C518xlarge,
-            "c5.24xlarge" => Self::C524xlarge,
-            "c5.2xlarge" => Self::C52xlarge,
-            "c5.4xlarge" => Self::C54xlarge,
-            "c5.9xlarge" => Self::C59xlarge,
-            "c5.large" => Self::C5Large,
-            "c5.metal" => Self::C5Metal,
-            "c5.xlarge" => Self::C5Xlarge,
-            "c5a.12xlarge" => Self::C5a12xlarge,
-            "c5a.16xlarge" => Self::C5a16xlarge,
-            "c5a.24xlarge" => Self::C5a24xlarge,
-            "c5a.2xlarge" => Self::C5a2xlarge,
-            "c5a.4xlarge" => Self::C5a4xlarge,
-            "c5a.8xlarge" => Self::C5a8xlarge,
-            "c5a.large" => Self::C5aLarge,
-            "c5a.xlarge" => Self::C5aXlarge,
-            "c5ad.12xlarge" => Self::C5ad12xlarge,
-            "c5ad.16xlarge" => Self::C5ad16xlarge,
-            "c5ad.24xlarge" => Self::C5ad24xlarge,
-            "c5ad.2xlarge" => Self::C5ad2xlarge,
-            "c5ad.4xlarge" => Self::C5ad4xlarge,
-            "c5ad.8xlarge" => Self::C5ad8xlarge,
-            "c5ad.large" => Self::C5adLarge,
-            "c5ad.xlarge" => Self::C5adXlarge,
-            "c5d.12xlarge" => Self::C5d12xlarge,
-            "c5d.18xlarge" => Self::C5d18xlarge,
-            "c5d.24xlarge" => Self::C5d24xlarge,
-            "c5d.2xlarge" => Self::C5d2xlarge,
-            "c5d.4xlarge" => Self::C5d4xlarge,
-            "c5d.9xlarge" => Self::C5d9xlarge,
-            "c5d.large" => Self::C5dLarge,
-            "c5d.metal" => Self::C5dMetal,
-            "c5d.xlarge" => Self::C5dXlarge,
-            "c5n.18xlarge" => Self::C5n18xlarge,
-            "c5n.2xlarge" => Self::C5n2xlarge,
-            "c5n.4xlarge" => Self::C5n4xlarge,
-            "c5n.9xlarge" => Self::C5n9xlarge,
-            "c5n.large" => Self::C5nLarge,
-            "c5n.metal" => Self::C5nMetal,
-            "c5n.xlarge" => Self::C5nXlarge,
-            "c6a.12xlarge" => Self::C6a12xlarge,
-            "c6a.16xlarge" => Self::C6a16xlarge,
-            "c6a.24xlarge" => Self::C6a24xlarge,
-            "c6a.2xlarge" => Self::C6a2xlarge,
-            "c6a.32xlarge" => Self::C6a32xlarge,
-            "c6a.48xlarge" => Self::C6a48xlarge,
-            "c6a.4xlarge" => Self::C6a4xlarge,
-            "c6a.8xlarge" => Self::C6a8xlarge,
-            "c6a.large" => Self::C6aLarge,
-            "c6a.metal" => Self::C6aMetal,
-            "c6a.xlarge" => Self::C6aXlarge,
-            "c6g.12xlarge" => Self::C6g12xlarge,
-            "c6g.16xlarge" => Self::C6g16xlarge,
-            "c6g.2xlarge" => Self::C6g2xlarge,
-            "c6g.4xlarge" => Self::C6g4xlarge,
-            "c6g.8xlarge" => Self::C6g8xlarge,
-            "c6g.large" => Self::C6gLarge,
-            "c6g.medium" => Self::C6gMedium,
-            "c6g.metal" => Self::C6gMetal,
-            "c6g.xlarge" => Self::C6gXlarge,
-            "c6gd.12xlarge" => Self::C6gd12xlarge,
-            "c6gd.16xlarge" => Self::C6gd16xlarge,
-            "c6gd.2xlarge" => Self::C6gd2xlarge,
-            "c6gd.4xlarge" => Self::C6gd4xlarge,
-            "c6gd.8xlarge" => Self::C6gd8xlarge,
-            "c6gd.large" => Self::C6gdLarge,
-            "c6gd.medium" => Self::C6gdMedium,
-            "c6gd.metal" => Self::C6gdMetal,
-            "c6gd.xlarge" => Self::C6gdXlarge,
-            "c6gn.12xlarge" => Self::C6gn12xlarge,
-            "c6gn.16xlarge" => Self::C6gn16xlarge,
-            "c6gn.2xlarge" => Self::C6gn2xlarge,
-            "c6gn.4xlarge" => Self::C6gn4xlarge,
-            "c6gn.8xlarge" => Self::C6gn8xlarge,
-            "c6gn.large" => Self::C6gnLarge,
-            "c6gn.medium" => Self::C6gnMedium,
-            "c6gn.xlarge" => Self::C6gnXlarge,
-            "c6i.12xlarge" => Self::C6i12xlarge,
-            "c6i.16xlarge" => Self::C6i16xlarge,
-            "c6i.24xlarge" => Self::C6i24xlarge,
-            "c6i.2xlarge" => Self::C6i2xlarge,
-            "c6i.32xlarge" => Self::C6i32xlarge,
-            "c6i.4xlarge" => Self::C6i4xlarge,
-            "c6i.8xlarge" => Self::C6i8xlarge,
-            "c6i.large" => Self::C6iLarge,
-            "c6i.metal" => Self::C6iMetal,
-            "c6i.xlarge" => Self::C6iXlarge,
-            "c6id.12xlarge" => Self::C6id12xlarge,
-            "c6id.16xlarge" => Self::C6id16xlarge,
-            "c6id.24xlarge" => Self::C6id24xlarge,
-            "c6id.2xlarge" => Self::C6id2xlarge,
-            "c6id.32xlarge" => Self::C6id32xlarge,
-            "c6id.4xlarge" => Self::C6id4xlarge,
-            "c6id.8xlarge" => Self::C6id8xlarge,
-            "c6id.large" => Self::C6idLarge,
-            "c6id.metal" => Self::C6idMetal,
-            "c6id.xlarge" => Self::C6idXlarge,
-            "c6in.12xlarge" => Self::C6in12xlarge,
-            "c6in.16xlarge" => Self::C6in16xlarge,
-            "c6in.24xlarge" => Self::C6in24xlarge,
-            "c6in.2xlarge" => Self::C6in2xlarge,
-            "c6in.32xlarge" => Self::C6in32xlarge,
-            "c6in.4xlarge" => Self::C6in4xlarge,
-            "c6in.8xlarge" => Self::C6in8xlarge,
-            "c6in.large" => Self::C6inLarge,
-            "c6in.metal" => Self::C6inMetal,
-            "c6in.xlarge" => Self::C6inXlarge,
-            "c7a.12xlarge" => Self::C7a12xlarge,
-            "c7a.16xlarge" => Self::C7a16xlarge,
-            "c7a.24xlarge" => Self::C7a24xlarge,
-            "c7a.2xlarge" => Self::C7a2xlarge,
-            "c7a.32xlarge" => Self::C7a32xlarge,
-            "c7a.48xlarge" => Self::C7a48xlarge,
-            "c7a.4xlarge" => Self::C7a4xlarge,
-            "c7a.8xlarge" => Self::C7a8xlarge,
-            "c7a.large" => Self::C7aLarge,
-            "c7a.medium" => Self::C7aMedium,
-            "c7a.metal-48xl" => Self::C7aMetal48xl,
-            "c7a.xlarge" => Self::C7aXlarge,
-            "c7g.12xlarge" => Self::C7g12xlarge,
-            "c7g.16xlarge" => Self::C7g16xlarge,
-            "c7g.2xlarge" => Self::C7g2xlarge,
-            "c7g.4xlarge" => Self::C7g4xlarge,
-            "c7g.8xlarge" => Self::C7g8xlarge,
-            "c7g.large" => Self::C7gLarge,
-            "c7g.medium" => Self::C7gMedium,
-            "c7g.metal" => Self::C7gMetal,
-            "c7g.xlarge" => Self::C7gXlarge,
-            "c7gd.12xlarge" => Self::C7gd12xlarge,
-            "c7gd.16xlarge" => Self::C7gd16xlarge,
-            "c7gd.2xlarge" => Self::C7gd2xlarge,
-            "c7gd.4xlarge" => Self::C7gd4xlarge,
-            "c7gd.8xlarge" => Self::C7gd8xlarge,
-            "c7gd.large" => Self::C7gdLarge,
-            "c7gd.medium" => Self::C7gdMedium,
-            "c7gd.metal" => Self::C7gdMetal,
-            "c7gd.xlarge" => Self::C7gdXlarge,
-            "c7gn.12xlarge" => Self::C7gn12xlarge,
-            "c7gn.16xlarge" => Self::C7gn16xlarge,
-            "c7gn.2xlarge" => Self::C7gn2xlarge,
-            "c7gn.4xlarge" => Self::C7gn4xlarge,
-            "c7gn.8xlarge" => Self::C7gn8xlarge,
-            "c7gn.large" => Self::C7gnLarge,
-            "c7gn.medium" => Self::C7gnMedium,
-            "c7gn.metal" => Self::C7gnMetal,
-            "c7gn.xlarge" => Self::C7gnXlarge,
-            "c7i-flex.12xlarge" => Self::C7iFlex12xlarge,
-            "c7i-flex.16xlarge" => Self::C7iFlex16xlarge,
-            "c7i-flex.2xlarge" => Self::C7iFlex2xlarge,
-            "c7i-flex.4xlarge" => Self::C7iFlex4xlarge,
-            "c7i-flex.8xlarge" => Self::C7iFlex8xlarge,
-            "c7i-flex.large" => Self::C7iFlexLarge,
-            "c7i-flex.xlarge" => Self::C7iFlexXlarge,
-            "c7i.12xlarge" => Self::C7i12xlarge,
-            "c7i.16xlarge" => Self::C7i16xlarge,
-            "c7i.24xlarge" => Self::C7i24xlarge,
-            "c7i.2xlarge" => Self::C7i2xlarge,
-            "c7i.48xlarge" => Self::C7i48xlarge,
-            "c7i.4xlarge" => Self::C7i4xlarge,
-            "c7i.8xlarge" => Self::C7i8xlarge,
-            "c7i.large" => Self::C7iLarge,
-            "c7i.metal-24xl" => Self::C7iMetal24xl,
-            "c7i.metal-48xl" => Self::C7iMetal48xl,
-            "c7i.xlarge" => Self::C7iXlarge,
-            "c8a.12xlarge" => Self::C8a12xlarge,
-            "c8a.16xlarge" => Self::C8a16xlarge,
-            "c8a.24xlarge" => Self::C8a24xlarge,
-            "c8a.2xlarge" => Self::C8a2xlarge,
-            "c8a.48xlarge" => Self::C8a48xlarge,
-            "c8a.4xlarge" => Self::C8a4xlarge,
-            "c8a.8xlarge" => Self::C8a8xlarge,
-            "c8a.large" => Self::C8aLarge,
-            "c8a.medium" => Self::C8aMedium,
-            "c8a.metal-24xl" => Self::C8aMetal24xl,
-            "c8a.metal-48xl" => Self::C8aMetal48xl,
-            "c8a.xlarge" => Self::C8aXlarge,
-            "c8g.12xlarge" => Self::C8g12xlarge,
-            "c8g.16xlarge" => Self::C8g16xlarge,
-            "c8g.24xlarge" => Self::C8g24xlarge,
-            "c8g.2xlarge" => Self::C8g2xlarge,
-            "c8g.48xlarge" => Self::C8g48xlarge,
-            "c8g.4xlarge" => Self::C8g4xlarge,
-            "c8g.8xlarge" => Self::C8g8xlarge,
-            "c8g.large" => Self::C8gLarge,
-            "c8g.medium" => Self::C8gMedium,
-            "c8g.metal-24xl" => Self::C8gMetal24xl,
-            "c8g.metal-48xl" => Self::C8gMetal48xl,
-            "c8g.xlarge" => Self::C8gXlarge,
-            "c8gb.12xlarge" => Self::C8gb12xlarge,
-            "c8gb.16xlarge" => Self::C8gb16xlarge,
-            "c8gb.24xlarge" => Self::C8gb24xlarge,
-            "c8gb.2xlarge" => Self::C8gb2xlarge,
-            "c8gb.48xlarge" => Self::C8gb48xlarge,
-            "c8gb.4xlarge" => Self::C8gb4xlarge,
-            "c8gb.8xlarge" => Self::C8gb8xlarge,
-            "c8gb.large" => Self::C8gbLarge,
-            "c8gb.medium" => Self::C8gbMedium,
-            "c8gb.metal-24xl" => Self::C8gbMetal24xl,
-            "c8gb.metal-48xl" => Self::C8gbMetal48xl,
-            "c8gb.xlarge" => Self::C8gbXlarge,
-            "c8gd.12xlarge" => Self::C8gd12xlarge,
-            "c8gd.16xlarge" => Self::C8gd16xlarge,
-            "c8gd.24xlarge" => Self::C8gd24xlarge,
-            "c8gd.2xlarge" => Self::C8gd2xlarge,
-            "c8gd.48xlarge" => Self::C8gd48xlarge,
-            "c8gd.4xlarge" => Self::C8gd4xlarge,
-            "c8gd.8xlarge" => Self::C8gd8xlarge,
-            "c8gd.large" => Self::C8gdLarge,
-            "c8gd.medium" => Self::C8gdMedium,
-            "c8gd.metal-24xl" => Self::C8gdMetal24xl,
-            "c8gd.metal-48xl" => Self::C8gdMetal48xl,
-            "c8gd.xlarge" => Self::C8gdXlarge,
-            "c8gn.12xlarge" => Self::C8gn12xlarge,
-            "c8gn.16xlarge" => Self::C8gn16xlarge,
-            "c8gn.24xlarge" => Self::C8gn24xlarge,
-            "c8gn.2xlarge" => Self::C8gn2xlarge,
-            "c8gn.48xlarge" => Self::C8gn48xlarge,
-            "c8gn.4xlarge" => Self::C8gn4xlarge,
-            "c8gn.8xlarge" => Self::C8gn8xlarge,
-            "c8gn.large" => Self::C8gnLarge,
-            "c8gn.medium" => Self::C8gnMedium,
-            "c8gn.metal-24xl" => Self::C8gnMetal24xl,
-            "c8gn.metal-48xl" => Self::C8gnMetal48xl,
-            "c8gn.xlarge" => Self::C8gnXlarge,
-            "c8i-flex.12xlarge" => Self::C8iFlex12xlarge,
-            "c8i-flex.16xlarge" => Self::C8iFlex16xlarge,
-            "c8i-flex.2xlarge" => Self::C8iFlex2xlarge,
-            "c8i-flex.4xlarge" => Self::C8iFlex4xlarge,
-            "c8i-flex.8xlarge" => Self::C8iFlex8xlarge,
-            "c8i-flex.large" => Self::C8iFlexLarge,
-            "c8i-flex.xlarge" => Self::C8iFlexXlarge,
-            "c8i.12xlarge" => Self::C8i12xlarge,
-            "c8i.16xlarge" => Self::C8i16xlarge,
-            "c8i.24xlarge" => Self::C8i24xlarge,
-            "c8i.2xlarge" => Self::C8i2xlarge,
-            "c8i.32xlarge" => Self::C8i32xlarge,
-            "c8i.48xlarge" => Self::C8i48xlarge,
-            "c8i.4xlarge" => Self::C8i4xlarge,
-            "c8i.8xlarge" => Self::C8i8xlarge,
-            "c8i.96xlarge" => Self::C8i96xlarge,
-            "c8i.large" => Self::C8iLarge,
-            "c8i.metal-48xl" => Self::C8iMetal48xl,
-            "c8i.metal-96xl" => Self::C8iMetal96xl,
-            "c8i.xlarge" => Self::C8iXlarge,
-            "c8id.12xlarge" => Self::C8id12xlarge,
-            "c8id.16xlarge" => Self::C8id16xlarge,
-            "c8id.24xlarge" => Self::C8id24xlarge,
-            "c8id.2xlarge" => Self::C8id2xlarge,
-            "c8id.32xlarge" => Self::C8id32xlarge,
-            "c8id.48xlarge" => Self::C8id48xlarge,
-            "c8id.4xlarge" => Self::C8id4xlarge,
-            "c8id.8xlarge" => Self::C8id8xlarge,
-            "c8id.96xlarge" => Self::C8id96xlarge,
-            "c8id.large" => Self::C8idLarge,
-            "c8id.metal-48xl" => Self::C8idMetal48xl,
-            "c8id.metal-96xl" => Self::C8idMetal96xl,
-            "c8id.xlarge" => Self::C8idXlarge,
-            "cc1.4xlarge" => Self::Cc14xlarge,
-            "cc2.8xlarge" => Self::Cc28xlarge,
-            "cg1.4xlarge" => Self::Cg14xlarge,
-            "cr1.8xlarge" => Self::Cr18xlarge,
-            "d2.2xlarge" => Self::D22xlarge,
-            "d2.4xlarge" => Self::D24xlarge,
-            "d2.8xlarge" => Self::D28xlarge,
-            "d2.xlarge" => Self::D2Xlarge,
-            "d3.2xlarge" => Self::D32xlarge,
-            "d3.4xlarge" => Self::D34xlarge,
-            "d3.8xlarge" => Self::D38xlarge,
-            "d3.xlarge" => Self::D3Xlarge,
-            "d3en.12xlarge" => Self::D3en12xlarge,
-            "d3en.2xlarge" => Self::D3en2xlarge,
-            "d3en.4xlarge" => Self::D3en4xlarge,
-            "d3en.6xlarge" => Self::D3en6xlarge,
-            "d3en.8xlarge" => Self::D3en8xlarge,
-            "d3en.xlarge" => Self::D3enXlarge,
-            "dl1.24xlarge" => Self::Dl124xlarge,
-            "dl2q.24xlarge" => Self::Dl2q24xlarge,
-            "f1.16xlarge" => Self::F116xlarge,
-            "f1.2xlarge" => Self::F12xlarge,
-            "f1.4xlarge" => Self::F14xlarge,
-            "f2.12xlarge" => Self::F212xlarge,
-            "f2.48xlarge" => Self::F248xlarge,
-            "f2.6xlarge" => Self::F26xlarge,
-            "g2.2xlarge" => Self::G22xlarge,
-            "g2.8xlarge" => Self::G28xlarge,
-            "g3.16xlarge" => Self::G316xlarge,
-            "g3.4xlarge" => Self::G34xlarge,
-            "g3.8xlarge" => Self::G38xlarge,
-            "g3s.xlarge" => Self::G3sXlarge,
-            "g4ad.16xlarge" => Self::G4ad16xlarge,
-            "g4ad.2xlarge" => Self::G4ad2xlarge,
-            "g4ad.4xlarge" => Self::G4ad4xlarge,
-            "g4ad.8xlarge" => Self::G4ad8xlarge,
-            "g4ad.xlarge" => Self::G4adXlarge,
-            "g4dn.12xlarge" => Self::G4dn12xlarge,
-            "g4dn.16xlarge" => Self::G4dn16xlarge,
-            "g4dn.2xlarge" => Self::G4dn2xlarge,
-            "g4dn.4xlarge" => Self::G4dn4xlarge,
-            "g4dn.8xlarge" => Self::G4dn8xlarge,
-            "g4dn.metal" => Self::G4dnMetal,
-            "g4dn.xlarge" => Self::G4dnXlarge,
-            "g5.12xlarge" => Self::G512xlarge,
-            "g5.16xlarge" => Self::G516xlarge,
-            "g5.24xlarge" => Self::G524xlarge,
-            "g5.2xlarge" => Self::G52xlarge,
-            "g5.48xlarge" => Self::G548xlarge,
-            "g5.4xlarge" => Self::G54xlarge,
-            "g5.8xlarge" => Self::G58xlarge,
-            "g5.xlarge" => Self::G5Xlarge,
-            "g5g.16xlarge" => Self::G5g16xlarge,
-            "g5g.2xlarge" => Self::G5g2xlarge,
-            "g5g.4xlarge" => Self::G5g4xlarge,
-            "g5g.8xlarge" => Self::G5g8xlarge,
-            "g5g.metal" => Self::G5gMetal,
-            "g5g.xlarge" => Self::G5gXlarge,
-            "g6.12xlarge" => Self::G612xlarge,
-            "g6.16xlarge" => Self::G616xlarge,
-            "g6.24xlarge" => Self::G624xlarge,
-            "g6.2xlarge" => Self::G62xlarge,
-            "g6.48xlarge" => Self::G648xlarge,
-            "g6.4xlarge" => Self::G64xlarge,
-            "g6.8xlarge" => Self::G68xlarge,
-            "g6.xlarge" => Self::G6Xlarge,
-            "g6e.12xlarge" => Self::G6e12xlarge,
-            "g6e.16xlarge" => Self::G6e16xlarge,
-            "g6e.24xlarge" => Self::G6e24xlarge,
-            "g6e.2xlarge" => Self::G6e2xlarge,
-            "g6e.48xlarge" => Self::G6e48xlarge,
-            "g6e.4xlarge" => Self::G6e4xlarge,
-            "g6e.8xlarge" => Self::G6e8xlarge,
-            "g6e.xlarge" => Self::G6eXlarge,
-            "g6f.2xlarge" => Self::G6f2xlarge,
-            "g6f.4xlarge" => Self::G6f4xlarge,
-            "g6f.large" => Self::G6fLarge,
-            "g6f.xlarge" => Self::G6fXlarge,
-            "g7e.12xlarge" => Self::G7e12xlarge,
-            "g7e.24xlarge" => Self::G7e24xlarge,
-            "g7e.2xlarge" => Self::G7e2xlarge,
-            "g7e.48xlarge" => Self::G7e48xlarge,
-            "g7e.4xlarge" => Self::G7e4xlarge,
-            "g7e.8xlarge" => Self::G7e8xlarge,
-            "gr6.4xlarge" => Self::Gr64xlarge,
-            "gr6.8xlarge" => Self::Gr68xlarge,
-            "gr6f.4xlarge" => Self::Gr6f4xlarge,
-            "h1.16xlarge" => Self::H116xlarge,
-            "h1.2xlarge" => Self::H12xlarge,
-            "h1.4xlarge" => Self::H14xlarge,
-            "h1.8xlarge" => Self::H18xlarge,
-            "hi1.4xlarge" => Self::Hi14xlarge,
-            "hpc6a.48xlarge" => Self::Hpc6a48xlarge,
-            "hpc6id.32xlarge" => Self::Hpc6id32xlarge,
-            "hpc7a.12xlarge" => Self::Hpc7a12xlarge,
-            "hpc7a.24xlarge" => Self::Hpc7a24xlarge,
-            "hpc7a.48xlarge" => Self::Hpc7a48xlarge,
-            "hpc7a.96xlarge" => Self::Hpc7a96xlarge,
-            "hpc7g.16xlarge" => Self::Hpc7g16xlarge,
-            "hpc7g.4xlarge" => Self::Hpc7g4xlarge,
-            "hpc7g.8xlarge" => Self::Hpc7g8xlarge,
-            "hpc8a.96xlarge" => Self::Hpc8a96xlarge,
-            "hs1.8xlarge" => Self::Hs18xlarge,
-            "i2.2xlarge" => Self::I22xlarge,
-            "i2.4xlarge" => Self::I24xlarge,
-            "i2.8xlarge" => Self::I28xlarge,
-            "i2.xlarge" => Self::I2Xlarge,
-            "i3.16xlarge" => Self::I316xlarge,
-            "i3.2xlarge" => Self::I32xlarge,
-            "i3.4xlarge" => Self::I34xlarge,
-            "i3.8xlarge" => Self::I38xlarge,
-            "i3.large" => Self::I3Large,
-            "i3.metal" => Self::I3Metal,
-            "i3.xlarge" => Self::I3Xlarge,
-            "i3en.12xlarge" => Self::I3en12xlarge,
-            "i3en.24xlarge" => Self::I3en24xlarge,
-            "i3en.2xlarge" => Self::I3en2xlarge,
-            "i3en.3xlarge" => Self::I3en3xlarge,
-            "i3en.6xlarge" => Self::I3en6xlarge,
-            "i3en.large" => Self::I3enLarge,
-            "i3en.metal" => Self::I3enMetal,
-            "i3en.xlarge" => Self::I3enXlarge,
-            "i4g.16xlarge" => Self::I4g16xlarge,
-            "i4g.2xlarge" => Self::I4g2xlarge,
-            "i4g.4xlarge" => Self::I4g4xlarge,
-            "i4g.8xlarge" => Self::I4g8xlarge,
-            "i4g.large" => Self::I4gLarge,
-            "i4g.xlarge" => Self::I4gXlarge,
-            "i4i.12xlarge" => Self::I4i12xlarge,
-            "i4i.16xlarge" => Self::I4i16xlarge,
-            "i4i.24xlarge" => Self::I4i24xlarge,
-            "i4i.2xlarge" => Self::I4i2xlarge,
-            "i4i.32xlarge" => Self::I4i32xlarge,
-            "i4i.4xlarge" => Self::I4i4xlarge,
-            "i4i.8xlarge" => Self::I4i8xlarge,
-            "i4i.large" => Self::I4iLarge,
-            "i4i.metal" => Self::I4iMetal,
-            "i4i.xlarge" => Self::I4iXlarge,
-            "i7i.12xlarge" => Self::I7i12xlarge,
-            "i7i.16xlarge" => Self::I7i16xlarge,
-            "i7i.24xlarge" => Self::I7i24xlarge,
-            "i7i.2xlarge" => Self::I7i2xlarge,
-            "i7i.48xlarge" => Self::I7i48xlarge,
-            "i7i.4xlarge" => Self::I7i4xlarge,
-            "i7i.8xlarge" => Self::I7i8xlarge,
-            "i7i.large" => Self::I7iLarge,
-            "i7i.metal-24xl" => Self::I7iMetal24xl,
-            "i7i.metal-48xl" => Self::I7iMetal48xl,
-            "i7i.xlarge" => Self::I7iXlarge,
-            "i7ie.12xlarge" => Self::I7ie12xlarge,
-            "i7ie.18xlarge" => Self::I7ie18xlarge,
-            "i7ie.24xlarge" => Self::I7ie24xlarge,
-            "i7ie.2xlarge" => Self::I7ie2xlarge,
-            "i7ie.3xlarge" => Self::I7ie3xlarge,
-            "i7ie.48xlarge" => Self::I7ie48xlarge,
-            "i7ie.6xlarge" => Self::I7ie6xlarge,
-            "i7ie.large" => Self::I7ieLarge,
-            "i7ie.metal-24xl" => Self::I7ieMetal24xl,
-            "i7ie.metal-48xl" => Self::I7ieMetal48xl,
-            "i7ie.xlarge" => Self::I7ieXlarge,
-            "i8g.12xlarge" => Self::I8g12xlarge,
-            "i8g.16xlarge" => Self::I8g16xlarge,
-            "i8g.24xlarge" => Self::I8g24xlarge,
-            "i8g.2xlarge" => Self::I8g2xlarge,
-            "i8g.48xlarge" => Self::I8g48xlarge,
-            "i8g.4xlarge" => Self::I8g4xlarge,
-            "i8g.8xlarge" => Self::I8g8xlarge,
-            "i8g.large" => Self::I8gLarge,
-            "i8g.metal-24xl" => Self::I8gMetal24xl,
-            "i8g.xlarge" => Self::I8gXlarge,
-            "i8ge.12xlarge" => Self::I8ge12xlarge,
-            "i8ge.18xlarge" => Self::I8ge18xlarge,
-            "i8ge.24xlarge" => Self::I8ge24xlarge,
-            "i8ge.2xlarge" => Self::I8ge2xlarge,
-            "i8ge.3xlarge" => Self::I8ge3xlarge,
-            "i8ge.48xlarge" => Self::I8ge48xlarge,
-            "i8ge.6xlarge" => Self::I8ge6xlarge,
-            "i8ge.large" => Self::I8geLarge,
-            "i8ge.metal-24xl" => Self::I8geMetal24xl,
-            "i8ge.metal-48xl" => Self::I8geMetal48xl,
-            "i8ge.xlarge" => Self::I8geXlarge,
-            "im4gn.16xlarge" => Self::Im4gn16xlarge,
-            "im4gn.2xlarge" => Self::Im4gn2xlarge,
-            "im4gn.4xlarge" => Self::Im4gn4xlarge,
-            "im4gn.8xlarge" => Self::Im4gn8xlarge,
-            "im4gn.large" => Self::Im4gnLarge,
-            "im4gn.xlarge" => Self::Im4gnXlarge,
-            "inf1.24xlarge" => Self::Inf124xlarge,
-            "inf1.2xlarge" => Self::Inf12xlarge,
-            "inf1.6xlarge" => Self::Inf16xlarge,
-            "inf1.xlarge" => Self::Inf1Xlarge,
-            "inf2.24xlarge" => Self::Inf224xlarge,
-            "inf2.48xlarge" => Self::Inf248xlarge,
-            "inf2.8xlarge" => Self::Inf28xlarge,
-            "inf2.xlarge" => Self::Inf2Xlarge,
-            "is4gen.2xlarge" => Self::Is4gen2xlarge,
-            "is4gen.4xlarge" => Self::Is4gen4xlarge,
-            "is4gen.8xlarge" => Self::Is4gen8xlarge,
-            "is4gen.large" => Self::Is4genLarge,
-            "is4gen.medium" => Self::Is4genMedium,
-            "is4gen.xlarge" => Self::Is4genXlarge,
-            "m1.large" => Self::M1Large,
-            "m1.medium" => Self::M1Medium,
-            "m1.small" => Self::M1Small,
-            "m1.xlarge" => Self::M1Xlarge,
-            "m2.2xlarge" => Self::M22xlarge,
-            "m2.4xlarge" => Self::M24xlarge,
-            "m2.xlarge" => Self::M2Xlarge,
-            "m3.2xlarge" => Self::M32xlarge,
-            "m3.large" => Self::M3Large,
-            "m3.medium" => Self::M3Medium,
-            "m3.xlarge" => Self::M3Xlarge,
-            "m4.10xlarge" => Self::M410xlarge,
-            "m4.16xlarge" => Self::M416xlarge,
-            "m4.2xlarge" => Self::M42xlarge,
-            "m4.4xlarge" => Self::M44xlarge,
-            "m4.large" => Self::M4Large,
-            "m4.xlarge" => Self::M4Xlarge,
-            "m5.12xlarge" => Self::M512xlarge,
-            "m5.16xlarge" => Self::M516xlarge,
-            "m5.24xlarge" => Self::M524xlarge,
-            "m5.2xlarge" => Self::M52xlarge,
-            "m5.4xlarge" => Self::M54xlarge,
-            "m5.8xlarge" => Self::M58xlarge,
-            "m5.large" => Self::M5Large,
-            "m5.metal" => Self::M5Metal,
-            "m5.xlarge" => Self::M5Xlarge,
-            "m5a.12xlarge" => Self::M5a12xlarge,
-            "m5a.16xlarge" => Self::M5a16xlarge,
-            "m5a.24xlarge" => Self::M5a24xlarge,
-            "m5a.2xlarge" => Self::M5a2xlarge,
-            "m5a.4xlarge" => Self::M5a4xlarge,
-            "m5a.8xlarge" => Self::M5a8xlarge,
-            "m5a.large" => Self::M5aLarge,
-            "m5a.xlarge" => Self::M5aXlarge,
-            "m5ad.12xlarge" => Self::M5ad12xlarge,
-            "m5ad.16xlarge" => Self::M5ad16xlarge,
-            "m5ad.24xlarge" => Self::M5ad24xlarge,
-            "m5ad.2xlarge" => Self::M5ad2xlarge,
-            "m5ad.4xlarge" => Self::M5ad4xlarge,
-            "m5ad.8xlarge" => Self::M5ad8xlarge,
-            "m5ad.large" => Self::M5adLarge,
-            "m5ad.xlarge" => Self::M5adXlarge,
-            "m5d.12xlarge" => Self::M5d12xlarge,
-            "m5d.16xlarge" => Self::M5d16xlarge,
-            "m5d.24xlarge" => Self::M5d24xlarge,
-            "m5d.2xlarge" => Self::M5d2xlarge,
-            "m5d.4xlarge" => Self::M5d4xlarge,
-            "m5d.8xlarge" => Self::M5d8xlarge,
-            "m5d.large" => Self::M5dLarge,
-            "m5d.metal" => Self::M5dMetal,
-            "m5d.xlarge" => Self::M5dXlarge,
-            "m5dn.12xlarge" => Self::M5dn12xlarge,
-            "m5dn.16xlarge" => Self::M5dn16xlarge,
-            "m5dn.24xlarge" => Self::M5dn24xlarge,
-            "m5dn.2xlarge" => Self::M5dn2xlarge,
-            "m5dn.4xlarge" => Self::M5dn4xlarge,
-            "m5dn.8xlarge" => Self::M5dn8xlarge,
-            "m5dn.large" => Self::M5dnLarge,
-            "m5dn.metal" => Self::M5dnMetal,
-            "m5dn.xlarge" => Self::M5dnXlarge,
-            "m5n.12xlarge" => Self::M5n12xlarge,
-            "m5n.16xlarge" => Self::M5n16xlarge,
-            "m5n.24xlarge" => Self::M5n24xlarge,
-            "m5n.2xlarge" => Self::M5n2xlarge,
-            "m5n.4xlarge" => Self::M5n4xlarge,
-            "m5n.8xlarge" => Self::M5n8xlarge,
-            "m5n.large" => Self::M5nLarge,
-            "m5n.metal" => Self::M5nMetal,
-            "m5n.xlarge" => Self::M5nXlarge,
-            "m5zn.12xlarge" => Self::M5zn12xlarge,
-            "m5zn.2xlarge" => Self::M5zn2xlarge,
-            "m5zn.3xlarge" => Self::M5zn3xlarge,
-            "m5zn.6xlarge" => Self::M5zn6xlarge,
-            "m5zn.large" => Self::M5znLarge,
-            "m5zn.metal" => Self::M5znMetal,
-            "m5zn.xlarge" => Self::M5znXlarge,
-            "m6a.12xlarge" => Self::M6a12xlarge,
-            "m6a.16xlarge" => Self::M6a16xlarge,
-            "m6a.24xlarge" => Self::M6a24xlarge,
-            "m6a.2xlarge" => Self::M6a2xlarge,
-            "m6a.32xlarge" => Self::M6a32xlarge,
-            "m6a.48xlarge" => Self::M6a48xlarge,
-            "m6a.4xlarge" => Self::M6a4xlarge,
-            "m6a.8xlarge" => Self::M6a8xlarge,
-            "m6a.large" => Self::M6aLarge,
-            "m6a.metal" => Self::M6aMetal,
-            "m6a.xlarge" => Self::M6aXlarge,
-            "m6g.12xlarge" => Self::M6g12xlarge,
-            "m6g.16xlarge" => Self::M6g16xlarge,
-            "m6g.2xlarge" => Self::M6g2xlarge,
-            "m6g.4xlarge" => Self::M6g4xlarge,
-            "m6g.8xlarge" => Self::M6g8xlarge,
-            "m6g.large" => Self::M6gLarge,
-            "m6g.medium" => Self::M6gMedium,
-            "m6g.metal" => Self::M6gMetal,
-            "m6g.xlarge" => Self::M6gXlarge,
-            "m6gd.12xlarge" => Self::M6gd12xlarge,
-            "m6gd.16xlarge" => Self::M6gd16xlarge,
-            "m6gd.2xlarge" => Self::M6gd2xlarge,
-            "m6gd.4xlarge" => Self::M6gd4xlarge,
-            "m6gd.8xlarge" => Self::M6gd8xlarge,
-            "m6gd.large" => Self::M6gdLarge,
-            "m6gd.medium" => Self::M6gdMedium,
-            "m6gd.metal" => Self::M6gdMetal,
-            "m6gd.xlarge" => Self::M6gdXlarge,
-            "m6i.12xlarge" => Self::M6i12xlarge,
-            "m6i.16xlarge" => Self::M6i16xlarge,
-            "m6i.24xlarge" => Self::M6i24xlarge,
-            "m6i.2xlarge" => Self::M6i2xlarge,
-            "m6i.32xlarge" => Self::M6i32xlarge,
-            "m6i.4xlarge" => Self::M6i4xlarge,
-            "m6i.8xlarge" => Self::M6i8xlarge,
-            "m6i.large" => Self::M6iLarge,
-            "m6i.metal" => Self::M6iMetal,
-            "m6i.xlarge" => Self::M6iXlarge,
-            "m6id.12xlarge" => Self::M6id12xlarge,
-            "m6id.16xlarge" => Self::M6id16xlarge,
-            "m6id.24xlarge" => Self::M6id24xlarge,
-            "m6id.2xlarge" => Self::M6id2xlarge,
-            "m6id.32xlarge" => Self::M6id32xlarge,
-            "m6id.4xlarge" => Self::M6id4xlarge,
-            "m6id.8xlarge" => Self::M6id8xlarge,
-            "m6id.large" => Self::M6idLarge,
-            "m6id.metal" => Self::M6idMetal,
-            "m6id.xlarge" => Self::M6idXlarge,
-            "m6idn.12xlarge" => Self::M6idn12xlarge,
-            "m6idn.16xlarge" => Self::M6idn16xlarge,
-            "m6idn.24xlarge" => Self::M6idn24xlarge,
-            "m6idn.2xlarge" => Self::M6idn2xlarge,
-            "m6idn.32xlarge" => Self::M6idn32xlarge,
-            "m6idn.4xlarge" => Self::M6idn4xlarge,
-            "m6idn.8xlarge" => Self::M6idn8xlarge,
-            "m6idn.large" => Self::M6idnLarge,
-            "m6idn.metal" => Self::M6idnMetal,
-            "m6idn.xlarge" => Self::M6idnXlarge,
-            "m6in.12xlarge" => Self::M6in12xlarge,
-            "m6in.16xlarge" => Self::M6in16xlarge,
-            "m6in.24xlarge" => Self::M6in24xlarge,
-            "m6in.2xlarge" => Self::M6in2xlarge,
-            "m6in.32xlarge" => Self::M6in32xlarge,
-            "m6in.4xlarge" => Self::M6in4xlarge,
-            "m6in.8xlarge" => Self::M6in8xlarge,
-            "m6in.large" => Self::M6inLarge,
-            "m6in.metal" => Self::M6inMetal,
-            "m6in.xlarge" => Self::M6inXlarge,
-            "m7a.12xlarge" => Self::M7a12xlarge,
-            "m7a.16xlarge" => Self::M7a16xlarge,
-            "m7a.24xlarge" => Self::M7a24xlarge,
-            "m7a.2xlarge" => Self::M7a2xlarge,
-            "m7a.32xlarge" => Self::M7a32xlarge,
-            "m7a.48xlarge" => Self::M7a48xlarge,
-            "m7a.4xlarge" => Self::M7a4xlarge,
-            "m7a.8xlarge" => Self::M7a8xlarge,
-            "m7a.large" => Self::M7aLarge,
-            "m7a.medium" => Self::M7aMedium,
-            "m7a.metal-48xl" => Self::M7aMetal48xl,
-            "m7a.xlarge" => Self::M7aXlarge,
-            "m7g.12xlarge" => Self::M7g12xlarge,
-            "m7g.16xlarge" => Self::M7g16xlarge,
-            "m7g.2xlarge" => Self::M7g2xlarge,
-            "m7g.4xlarge" => Self::M7g4xlarge,
-            "m7g.8xlarge" => Self::M7g8xlarge,
-            "m7g.large" => Self::M7gLarge,
-            "m7g.medium" => Self::M7gMedium,
-            "m7g.metal" => Self::M7gMetal,
-            "m7g.xlarge" => Self::M7gXlarge,
-            "m7gd.12xlarge" => Self::M7gd12xlarge,
-            "m7gd.16xlarge" => Self::M7gd16xlarge,
-            "m7gd.2xlarge" => Self::M7gd2xlarge,
-            "m7gd.4xlarge" => Self::M7gd4xlarge,
-            "m7gd.8xlarge" => Self::M7gd8xlarge,
-            "m7gd.large" => Self::M7gdLarge,
-            "m7gd.medium" => Self::M7gdMedium,
-            "m7gd.metal" => Self::M7gdMetal,
-            "m7gd.xlarge" => Self::M7gdXlarge,
-            "m7i-flex.12xlarge" => Self::M7iFlex12xlarge,
-            "m7i-flex.16xlarge" => Self::M7iFlex16xlarge,
-            "m7i-flex.2xlarge" => Self::M7iFlex2xlarge,
-            "m7i-flex.4xlarge" => Self::M7iFlex4xlarge,
-            "m7i-flex.8xlarge" => Self::M7iFlex8xlarge,
-            "m7i-flex.large" => Self::M7iFlexLarge,
-            "m7i-flex.xlarge" => Self::M7iFlexXlarge,
-            "m7i.12xlarge" => Self::M7i12xlarge,
-            "m7i.16xlarge" => Self::M7i16xlarge,
-            "m7i.24xlarge" => Self::M7i24xlarge,
-            "m7i.2xlarge" => Self::M7i2xlarge,
-            "m7i.48xlarge" => Self::M7i48xlarge,
-            "m7i.4xlarge" => Self::M7i4xlarge,
-            "m7i.8xlarge" => Self::M7i8xlarge,
-            "m7i.large" => Self::M7iLarge,
-            "m7i.metal-24xl" => Self::M7iMetal24xl,
-            "m7i.metal-48xl" => Self::M7iMetal48xl,
-            "m7i.xlarge" => Self::M7iXlarge,
-            "m8a.12xlarge" => Self::M8a12xlarge,
-            "m8a.16xlarge" => Self::M8a16xlarge,
-            "m8a.24xlarge" => Self::M8a24xlarge,
-            "m8a.2xlarge" => Self::M8a2xlarge,
-            "m8a.48xlarge" => Self::M8a48xlarge,
-            "m8a.4xlarge" => Self::M8a4xlarge,
-            "m8a.8xlarge" => Self::M8a8xlarge,
-            "m8a.large" => Self::M8aLarge,
-            "m8a.medium" => Self::M8aMedium,
-            "m8a.metal-24xl" => Self::M8aMetal24xl,
-            "m8a.metal-48xl" => Self::M8aMetal48xl,
-            "m8a.xlarge" => Self::M8aXlarge,
-            "m8azn.12xlarge" => Self::M8azn12xlarge,
-            "m8azn.24xlarge" => Self::M8azn24xlarge,
-            "m8azn.3xlarge" => Self::M8azn3xlarge,
-            "m8azn.6xlarge" => Self::M8azn6xlarge,
-            "m8azn.large" => Self::M8aznLarge,
-            "m8azn.medium" => Self::M8aznMedium,
-            "m8azn.metal-12xl" => Self::M8aznMetal12xl,
-            "m8azn.metal-24xl" => Self::M8aznMetal24xl,
-            "m8azn.xlarge" => Self::M8aznXlarge,
-            "m8g.12xlarge" => Self::M8g12xlarge,
-            "m8g.16xlarge" => Self::M8g16xlarge,
-            "m8g.24xlarge" => Self::M8g24xlarge,
-            "m8g.2xlarge" => Self::M8g2xlarge,
-            "m8g.48xlarge" => Self::M8g48xlarge,
-            "m8g.4xlarge" => Self::M8g4xlarge,
-            "m8g.8xlarge" => Self::M8g8xlarge,
-            "m8g.large" => Self::M8gLarge,
-            "m8g.medium" => Self::M8gMedium,
-            "m8g.metal-24xl" => Self::M8gMetal24xl,
-            "m8g.metal-48xl" => Self::M8gMetal48xl,
-            "m8g.xlarge" => Self::M8gXlarge,
-            "m8gb.12xlarge" => Self::M8gb12xlarge,
-            "m8gb.16xlarge" => Self::M8gb16xlarge,
-            "m8gb.24xlarge" => Self::M8gb24xlarge,
-            "m8gb.2xlarge" => Self::M8gb2xlarge,
-            "m8gb.48xlarge" => Self::M8gb48xlarge,
-            "m8gb.4xlarge" => Self::M8gb4xlarge,
-            "m8gb.8xlarge" => Self::M8gb8xlarge,
-            "m8gb.large" => Self::M8gbLarge,
-            "m8gb.medium" => Self::M8gbMedium,
-            "m8gb.metal-24xl" => Self::M8gbMetal24xl,
-            "m8gb.metal-48xl" => Self::M8gbMetal48xl,
-            "m8gb.xlarge" => Self::M8gbXlarge,
-            "m8gd.12xlarge" => Self::M8gd12xlarge,
-            "m8gd.16xlarge" => Self::M8gd16xlarge,
-            "m8gd.24xlarge" => Self::M8gd24xlarge,
-            "m8gd.2xlarge" => Self::M8gd2xlarge,
-            "m8gd.48xlarge" => Self::M8gd48xlarge,
-            "m8gd.4xlarge" => Self::M8gd4xlarge,
-            "m8gd.8xlarge" => Self::M8gd8xlarge,
-            "m8gd.large" => Self::M8gdLarge,
-            "m8gd.medium" => Self::M8gdMedium,
-            "m8gd.metal-24xl" => Self::M8gdMetal24xl,
-            "m8gd.metal-48xl" => Self::M8gdMetal48xl,
-            "m8gd.xlarge" => Self::M8gdXlarge,
-            "m8gn.12xlarge" => Self::M8gn12xlarge,
-            "m8gn.16xlarge" => Self::M8gn16xlarge,
-            "m8gn.24xlarge" => Self::M8gn24xlarge,
-            "m8gn.2xlarge" => Self::M8gn2xlarge,
-            "m8gn.48xlarge" => Self::M8gn48xlarge,
-            "m8gn.4xlarge" => Self::M8gn4xlarge,
-            "m8gn.8xlarge" => Self::M8gn8xlarge,
-            "m8gn.large" => Self::M8gnLarge,
-            "m8gn.medium" => Self::M8gnMedium,
-            "m8gn.metal-24xl" => Self::M8gnMetal24xl,
-            "m8gn.metal-48xl" => Self::M8gnMetal48xl,
-            "m8gn.xlarge" => Self::M8gnXlarge,
-            "m8i-flex.12xlarge" => Self::M8iFlex12xlarge,
-            "m8i-flex.16xlarge" => Self::M8iFlex16xlarge,
-            "m8i-flex.2xlarge" => Self::M8iFlex2xlarge,
-            "m8i-flex.4xlarge" => Self::M8iFlex4xlarge,
-            "m8i-flex.8xlarge" => Self::M8iFlex8xlarge,
-            "m8i-flex.large" => Self::M8iFlexLarge,
-            "m8i-flex.xlarge" => Self::M8iFlexXlarge,
-            "m8i.12xlarge" => Self::M8i12xlarge,
-            "m8i.16xlarge" => Self::M8i16xlarge,
-            "m8i.24xlarge" => Self::M8i24xlarge,
-            "m8i.2xlarge" => Self::M8i2xlarge,
-            "m8i.32xlarge" => Self::M8i32xlarge,
-            "m8i.48xlarge" => Self::M8i48xlarge,
-            "m8i.4xlarge" => Self::M8i4xlarge,
-            "m8i.8xlarge" => Self::M8i8xlarge,
-            "m8i.96xlarge" => Self::M8i96xlarge,
-            "m8i.large" => Self::M8iLarge,
-            "m8i.metal-48xl" => Self::M8iMetal48xl,
-            "m8i.metal-96xl" => Self::M8iMetal96xl,
-            "m8i.xlarge" => Self::M8iXlarge,
-            "m8id.12xlarge" => Self::M8id12xlarge,
-            "m8id.16xlarge" => Self::M8id16xlarge,
-            "m8id.24xlarge" => Self::M8id24xlarge,
-            "m8id.2xlarge" => Self::M8id2xlarge,
-            "m8id.32xlarge" => Self::M8id32xlarge,
-            "m8id.48xlarge" => Self::M8id48xlarge,
-            "m8id.4xlarge" => Self::M8id4xlarge,
-            "m8id.8xlarge" => Self::M8id8xlarge,
-            "m8id.96xlarge" => Self::M8id96xlarge,
-            "m8id.large" => Self::M8idLarge,
-            "m8id.metal-48xl" => Self::M8idMetal48xl,
-            "m8id.metal-96xl" => Self::M8idMetal96xl,
-            "m8id.xlarge" => Self::M8idXlarge,
-            "mac-m4.metal" => Self::MacM4Metal,
-            "mac-m4max.metal" => Self::MacM4maxMetal,
-            "mac-m4pro.metal" => Self::MacM4proMetal,
-            "mac1.metal" => Self::Mac1Metal,
-            "mac2-m1ultra.metal" => Self::Mac2M1ultraMetal,
-            "mac2-m2.metal" => Self::Mac2M2Metal,
-            "mac2-m2pro.metal" => Self::Mac2M2proMetal,
-            "mac2.metal" => Self::Mac2Metal,
-            "p2.16xlarge" => Self::P216xlarge,
-            "p2.8xlarge" => Self::P28xlarge,
-            "p2.xlarge" => Self::P2Xlarge,
-            "p3.16xlarge" => Self::P316xlarge,
-            "p3.2xlarge" => Self::P32xlarge,
-            "p3.8xlarge" => Self::P38xlarge,
-            "p3dn.24xlarge" => Self::P3dn24xlarge,
-            "p4d.24xlarge" => Self::P4d24xlarge,
-            "p4de.24xlarge" => Self::P4de24xlarge,
-            "p5.48xlarge" => Self::P548xlarge,
-            "p5.4xlarge" => Self::P54xlarge,
-            "p5e.48xlarge" => Self::P5e48xlarge,
-            "p5en.48xlarge" => Self::P5en48xlarge,
-            "p6-b200.48xlarge" => Self::P6B20048xlarge,
-            "p6-b300.48xlarge" => Self::P6B30048xlarge,
-            "p6e-gb200.36xlarge" => Self::P6eGb20036xlarge,
-            "r3.2xlarge" => Self::R32xlarge,
-            "r3.4xlarge" => Self::R34xlarge,
-            "r3.8xlarge" => Self::R38xlarge,
-            "r3.large" => Self::R3Large,
-            "r3.xlarge" => Self::R3Xlarge,
-            "r4.16xlarge" => Self::R416xlarge,
-            "r4.2xlarge" => Self::R42xlarge,
-            "r4.4xlarge" => Self::R44xlarge,
-            "r4.8xlarge" => Self::R48xlarge,
-            "r4.large" => Self::R4Large,
-            "r4.xlarge" => Self::R4Xlarge,
-            "r5.12xlarge" => Self::R512xlarge,
-            "r5.16xlarge" => Self::R516xlarge,
-            "r5.24xlarge" => Self::R524xlarge,
-            "r5.2xlarge" => Self::R52xlarge,
-            "r5.4xlarge" => Self::R54xlarge,
-            "r5.8xlarge" => Self::R58xlarge,
-            "r5.large" => Self::R5Large,
-            "r5.metal" => Self::R5Metal,
-            "r5.xlarge" => Self::R5Xlarge,
-            "r5a.12xlarge" => Self::R5a12xlarge,
-            "r5a.16xlarge" => Self::R5a16xlarge,
-            "r5a.24xlarge" => Self::R5a24xlarge,
-            "r5a.2xlarge" => Self::R5a2xlarge,
-            "r5a.4xlarge" => Self::R5a4xlarge,
-            "r5a.8xlarge" => Self::R5a8xlarge,
-            "r5a.large" => Self::R5aLarge,
-            "r5a.xlarge" => Self::R5aXlarge,
-            "r5ad.12xlarge" => Self::R5ad12xlarge,
-            "r5ad.16xlarge" => Self::R5ad16xlarge,
-            "r5ad.24xlarge" => Self::R5ad24xlarge,
-            "r5ad.2xlarge" => Self::R5ad2xlarge,
-            "r5ad.4xlarge" => Self::R5ad4xlarge,
-            "r5ad.8xlarge" => Self::R5ad8xlarge,
-            "r5ad.large" => Self::R5adLarge,
-            "r5ad.xlarge" => Self::R5adXlarge,
-            "r5b.12xlarge" => Self::R5b12xlarge,
-            "r5b.16xlarge" => Self::R5b16xlarge,
-            "r5b.24xlarge" => Self::R5b24xlarge,
-            "r5b.2xlarge" => Self::R5b2xlarge,
-            "r5b.4xlarge" => Self::R5b4xlarge,
-            "r5b.8xlarge" => Self::R5b8xlarge,
-            "r5b.large" => Self::R5bLarge,
-            "r5b.metal" => Self::R5bMetal,
-            "r5b.xlarge" => Self::R5bXlarge,
-            "r5d.12xlarge" => Self::R5d12xlarge,
-            "r5d.16xlarge" => Self::R5d16xlarge,
-            "r5d.24xlarge" => Self::R5d24xlarge,
-            "r5d.2xlarge" => Self::R5d2xlarge,
-            "r5d.4xlarge" => Self::R5d4xlarge,
-            "r5d.8xlarge" => Self::R5d8xlarge,
-            "r5d.large" => Self::R5dLarge,
-            "r5d.metal" => Self::R5dMetal,
-            "r5d.xlarge" => Self::R5dXlarge,
-            "r5dn.12xlarge" => Self::R5dn12xlarge,
-            "r5dn.16xlarge" => Self::R5dn16xlarge,
-            "r5dn.24xlarge" => Self::R5dn24xlarge,
-            "r5dn.2xlarge" => Self::R5dn2xlarge,
-            "r5dn.4xlarge" => Self::R5dn4xlarge,
-            "r5dn.8xlarge" => Self::R5dn8xlarge,
-            "r5dn.large" => Self::R5dnLarge,
-            "r5dn.metal" => Self::R5dnMetal,
-            "r5dn.xlarge" => Self::R5dnXlarge,
-            "r5n.12xlarge" => Self::R5n12xlarge,
-            "r5n.16xlarge" => Self::R5n16xlarge,
-            "r5n.24xlarge" => Self::R5n24xlarge,
-            "r5n.2xlarge" => Self::R5n2xlarge,
-            "r5n.4xlarge" => Self::R5n4xlarge,
-            "r5n.8xlarge" => Self::R5n8xlarge,
-            "r5n.large" => Self::R5nLarge,
-            "r5n.metal" => Self::R5nMetal,
-            "r5n.xlarge" => Self::R5nXlarge,
-            "r6a.12xlarge" => Self::R6a12xlarge,
-            "r6a.16xlarge" => Self::R6a16xlarge,
-            "r6a.24xlarge" => Self::R6a24xlarge,
-            "r6a.2xlarge" => Self::R6a2xlarge,
-            "r6a.32xlarge" => Self::R6a32xlarge,
-            "r6a.48xlarge" => Self::R6a48xlarge,
-            "r6a.4xlarge" => Self::R6a4xlarge,
-            "r6a.8xlarge" => Self::R6a8xlarge,
-            "r6a.large" => Self::R6aLarge,
-            "r6a.metal" => Self::R6aMetal,
-            "r6a.xlarge" => Self::R6aXlarge,
-            "r6g.12xlarge" => Self::R6g12xlarge,
-            "r6g.16xlarge" => Self::R6g16xlarge,
-            "r6g.2xlarge" => Self::R6g2xlarge,
-            "r6g.4xlarge" => Self::R6g4xlarge,
-            "r6g.8xlarge" => Self::R6g8xlarge,
-            "r6g.large" => Self::R6gLarge,
-            "r6g.medium" => Self::R6gMedium,
-            "r6g.metal" => Self::R6gMetal,
-            "r6g.xlarge" => Self::R6gXlarge,
-            "r6gd.12xlarge" => Self::R6gd12xlarge,
-            "r6gd.16xlarge" => Self::R6gd16xlarge,
-            "r6gd.2xlarge" => Self::R6gd2xlarge,
-            "r6gd.4xlarge" => Self::R6gd4xlarge,
-            "r6gd.8xlarge" => Self::R6gd8xlarge,
-            "r6gd.large" => Self::R6gdLarge,
-            "r6gd.medium" => Self::R6gdMedium,
-            "r6gd.metal" => Self::R6gdMetal,
-            "r6gd.xlarge" => Self::R6gdXlarge,
-            "r6i.12xlarge" => Self::R6i12xlarge,
-            "r6i.16xlarge" => Self::R6i16xlarge,
-            "r6i.24xlarge" => Self::R6i24xlarge,
-            "r6i.2xlarge" => Self::R6i2xlarge,
-            "r6i.32xlarge" => Self::R6i32xlarge,
-            "r6i.4xlarge" => Self::R6i4xlarge,
-            "r6i.8xlarge" => Self::R6i8xlarge,
-            "r6i.large" => Self::R6iLarge,
-            "r6i.metal" => Self::R6iMetal,
-            "r6i.xlarge" => Self::R6iXlarge,
-            "r6id.12xlarge" => Self::R6id12xlarge,
-            "r6id.16xlarge" => Self::R6id16xlarge,
-            "r6id.24xlarge" => Self::R6id24xlarge,
-            "r6id.2xlarge" => Self::R6id2xlarge,
-            "r6id.32xlarge" => Self::R6id32xlarge,
-            "r6id.4xlarge" => Self::R6id4xlarge,
-            "r6id.8xlarge" => Self::R6id8xlarge,
-            "r6id.large" => Self::R6idLarge,
-            "r6id.metal" => Self::R6idMetal,
-            "r6id.xlarge" => Self::R6idXlarge,
-            "r6idn.12xlarge" => Self::R6idn12xlarge,
-            "r6idn.16xlarge" => Self::R6idn16xlarge,
-            "r6idn.24xlarge" => Self::R6idn24xlarge,
-            "r6idn.2xlarge" => Self::R6idn2xlarge,
-            "r6idn.32xlarge" => Self::R6idn32xlarge,
-            "r6idn.4xlarge" => Self::R6idn4xlarge,
-            "r6idn.8xlarge" => Self::R6idn8xlarge,
-            "r6idn.large" => Self::R6idnLarge,
-            "r6idn.metal" => Self::R6idnMetal,
-            "r6idn.xlarge" => Self::R6idnXlarge,
-            "r6in.12xlarge" => Self::R6in12xlarge,
-            "r6in.16xlarge" => Self::R6in16xlarge,
-            "r6in.24xlarge" => Self::R6in24xlarge,
-            "r6in.2xlarge" => Self::R6in2xlarge,
-            "r6in.32xlarge" => Self::R6in32xlarge,
-            "r6in.4xlarge" => Self::R6in4xlarge,
-            "r6in.8xlarge" => Self::R6in8xlarge,
-            "r6in.large" => Self::R6inLarge,
-            "r6in.metal" => Self::R6inMetal,
-            "r6in.xlarge" => Self::R6inXlarge,
-            "r7a.12xlarge" => Self::R7a12xlarge,
-            "r7a.16xlarge" => Self::R7a16xlarge,
-            "r7a.24xlarge" => Self::R7a24xlarge,
-            "r7a.2xlarge" => Self::R7a2xlarge,
-            "r7a.32xlarge" => Self::R7a32xlarge,
-            "r7a.48xlarge" => Self::R7a48xlarge,
-            "r7a.4xlarge" => Self::R7a4xlarge,
-            "r7a.8xlarge" => Self::R7a8xlarge,
-            "r7a.large" => Self::R7aLarge,
-            "r7a.medium" => Self::R7aMedium,
-            "r7a.metal-48xl" => Self::R7aMetal48xl,
-            "r7a.xlarge" => Self::R7aXlarge,
-            "r7g.12xlarge" => Self::R7g12xlarge,
-            "r7g.16xlarge" => Self::R7g16xlarge,
-            "r7g.2xlarge" => Self::R7g2xlarge,
-            "r7g.4xlarge" => Self::R7g4xlarge,
-            "r7g.8xlarge" => Self::R7g8xlarge,
-            "r7g.large" => Self::R7gLarge,
-            "r7g.medium" => Self::R7gMedium,
-            "r7g.metal" => Self::R7gMetal,
-            "r7g.xlarge" => Self::R7gXlarge,
-            "r7gd.12xlarge" => Self::R7gd12xlarge,
-            "r7gd.16xlarge" => Self::R7gd16xlarge,
-            "r7gd.2xlarge" => Self::R7gd2xlarge,
-            "r7gd.4xlarge" => Self::R7gd4xlarge,
-            "r7gd.8xlarge" => Self::R7gd8xlarge,
-            "r7gd.large" => Self::R7gdLarge,
-            "r7gd.medium" => Self::R7gdMedium,
-            "r7gd.metal" => Self::R7gdMetal,
-            "r7gd.xlarge" => Self::R7gdXlarge,
-            "r7i.12xlarge" => Self::R7i12xlarge,
-            "r7i.16xlarge" => Self::R7i16xlarge,
-            "r7i.24xlarge" => Self::R7i24xlarge,
-            "r7i.2xlarge" => Self::R7i2xlarge,
-            "r7i.48xlarge" => Self::R7i48xlarge,
-            "r7i.4xlarge" => Self::R7i4xlarge,
-            "r7i.8xlarge" => Self::R7i8xlarge,
-            "r7i.large" => Self::R7iLarge,
-            "r7i.metal-24xl" => Self::R7iMetal24xl,
-            "r7i.metal-48xl" => Self::R7iMetal48xl,
-            "r7i.xlarge" => Self::R7iXlarge,
-            "r7iz.12xlarge" => Self::R7iz12xlarge,
-            "r7iz.16xlarge" => Self::R7iz16xlarge,
-            "r7iz.2xlarge" => Self::R7iz2xlarge,
-            "r7iz.32xlarge" => Self::R7iz32xlarge,
-            "r7iz.4xlarge" => Self::R7iz4xlarge,
-            "r7iz.8xlarge" => Self::R7iz8xlarge,
-            "r7iz.large" => Self::R7izLarge,
-            "r7iz.metal-16xl" => Self::R7izMetal16xl,
-            "r7iz.metal-32xl" => Self::R7izMetal32xl,
-            "r7iz.xlarge" => Self::R7izXlarge,
-            "r8a.12xlarge" => Self::R8a12xlarge,
-            "r8a.16xlarge" => Self::R8a16xlarge,
-            "r8a.24xlarge" => Self::R8a24xlarge,
-            "r8a.2xlarge" => Self::R8a2xlarge,
-            "r8a.48xlarge" => Self::R8a48xlarge,
-            "r8a.4xlarge" => Self::R8a4xlarge,
-            "r8a.8xlarge" => Self::R8a8xlarge,
-            "r8a.large" => Self::R8aLarge,
-            "r8a.medium" => Self::R8aMedium,
-            "r8a.metal-24xl" => Self::R8aMetal24xl,
-            "r8a.metal-48xl" => Self::R8aMetal48xl,
-            "r8a.xlarge" => Self::R8aXlarge,
-            "r8g.12xlarge" => Self::R8g12xlarge,
-            "r8g.16xlarge" => Self::R8g16xlarge,
-            "r8g.24xlarge" => Self::R8g24xlarge,
-            "r8g.2xlarge" => Self::R8g2xlarge,
-            "r8g.48xlarge" => Self::R8g48xlarge,
-            "r8g.4xlarge" => Self::R8g4xlarge,
-            "r8g.8xlarge" => Self::R8g8xlarge,
-            "r8g.large" => Self::R8gLarge,
-            "r8g.medium" => Self::R8gMedium,
-            "r8g.metal-24xl" => Self::R8gMetal24xl,
-            "r8g.metal-48xl" => Self::R8gMetal48xl,
-            "r8g.xlarge" => Self::R8gXlarge,
-            "r8gb.12xlarge" => Self::R8gb12xlarge,
-            "r8gb.16xlarge" => Self::R8gb16xlarge,
-            "r8gb.24xlarge" => Self::R8gb24xlarge,
-            "r8gb.2xlarge" => Self::R8gb2xlarge,
-            "r8gb.4xlarge" => Self::R8gb4xlarge,
-            "r8gb.8xlarge" => Self::R8gb8xlarge,
-            "r8gb.large" => Self::R8gbLarge,
-            "r8gb.medium" => Self::R8gbMedium,
-            "r8gb.metal-24xl" => Self::R8gbMetal24xl,
-            "r8gb.xlarge" => Self::R8gbXlarge,
-            "r8gd.12xlarge" => Self::R8gd12xlarge,
-            "r8gd.16xlarge" => Self::R8gd16xlarge,
-            "r8gd.24xlarge" => Self::R8gd24xlarge,
-            "r8gd.2xlarge" => Self::R8gd2xlarge,
-            "r8gd.48xlarge" => Self::R8gd48xlarge,
-            "r8gd.4xlarge" => Self::R8gd4xlarge,
-            "r8gd.8xlarge" => Self::R8gd8xlarge,
-            "r8gd.large" => Self::R8gdLarge,
-            "r8gd.medium" => Self::R8gdMedium,
-            "r8gd.metal-24xl" => Self::R8gdMetal24xl,
-            "r8gd.metal-48xl" => Self::R8gdMetal48xl,
-            "r8gd.xlarge" => Self::R8gdXlarge,
-            "r8gn.12xlarge" => Self::R8gn12xlarge,
-            "r8gn.16xlarge" => Self::R8gn16xlarge,
-            "r8gn.24xlarge" => Self::R8gn24xlarge,
-            "r8gn.2xlarge" => Self::R8gn2xlarge,
-            "r8gn.48xlarge" => Self::R8gn48xlarge,
-            "r8gn.4xlarge" => Self::R8gn4xlarge,
-            "r8gn.8xlarge" => Self::R8gn8xlarge,
-            "r8gn.large" => Self::R8gnLarge,
-            "r8gn.medium" => Self::R8gnMedium,
-            "r8gn.metal-24xl" => Self::R8gnMetal24xl,
-            "r8gn.metal-48xl" => Self::R8gnMetal48xl,
-            "r8gn.xlarge" => Self::R8gnXlarge,
-            "r8i-flex.12xlarge" => Self::R8iFlex12xlarge,
-            "r8i-flex.16xlarge" => Self::R8iFlex16xlarge,
-            "r8i-flex.2xlarge" => Self::R8iFlex2xlarge,
-            "r8i-flex.4xlarge" => Self::R8iFlex4xlarge,
-            "r8i-flex.8xlarge" => Self::R8iFlex8xlarge,
-            "r8i-flex.large" => Self::R8iFlexLarge,
-            "r8i-flex.xlarge" => Self::R8iFlexXlarge,
-            "r8i.12xlarge" => Self::R8i12xlarge,
-            "r8i.16xlarge" => Self::R8i16xlarge,
-            "r8i.24xlarge" => Self::R8i24xlarge,
-            "r8i.2xlarge" => Self::R8i2xlarge,
-            "r8i.32xlarge" => Self::R8i32xlarge,
-            "r8i.48xlarge" => Self::R8i48xlarge,
-            "r8i.4xlarge" => Self::R8i4xlarge,
-            "r8i.8xlarge" => Self::R8i8xlarge,
-            "r8i.96xlarge" => Self::R8i96xlarge,
-            "r8i.large" => Self::R8iLarge,
-            "r8i.metal-48xl" => Self::R8iMetal48xl,
-            "r8i.metal-96xl" => Self::R8iMetal96xl,
-            "r8i.xlarge" => Self::R8iXlarge,
-            "r8id.12xlarge" => Self::R8id12xlarge,
-            "r8id.16xlarge" => Self::R8id16xlarge,
-            "r8id.24xlarge" => Self::R8id24xlarge,
-            "r8id.2xlarge" => Self::R8id2xlarge,
-            "r8id.32xlarge" => Self::R8id32xlarge,
-            "r8id.48xlarge" => Self::R8id48xlarge,
-            "r8id.4xlarge" => Self::R8id4xlarge,
-            "r8id.8xlarge" => Self::R8id8xlarge,
-            "r8id.96xlarge" => Self::R8id96xlarge,
-            "r8id.large" => Self::R8idLarge,
-            "r8id.metal-48xl" => Self::R8idMetal48xl,
-            "r8id.metal-96xl" => Self::R8idMetal96xl,
-            "r8id.xlarge" => Self::R8idXlarge,
-            "t1.micro" => Self::T1Micro,
-            "t2.2xlarge" => Self::T22xlarge,
-            "t2.large" => Self::T2Large,
-            "t2.medium" => Self::T2Medium,
-            "t2.micro" => Self::T2Micro,
-            "t2.nano" => Self::T2Nano,
-            "t2.small" => Self::T2Small,
-            "t2.xlarge" => Self::T2Xlarge,
-            "t3.2xlarge" => Self::T32xlarge,
-            "t3.large" => Self::T3Large,
-            "t3.medium" => Self::T3Medium,
-            "t3.micro" => Self::T3Micro,
-            "t3.nano" => Self::T3Nano,
-            "t3.small" => Self::T3Small,
-            "t3.xlarge" => Self::T3Xlarge,
-            "t3a.2xlarge" => Self::T3a2xlarge,
-            "t3a.large" => Self::T3aLarge,
-            "t3a.medium" => Self::T3aMedium,
-            "t3a.micro" => Self::T3aMicro,
-            "t3a.nano" => Self::T3aNano,
-            "t3a.small" => Self::T3aSmall,
-            "t3a.xlarge" => Self::T3aXlarge,
-            "t4g.2xlarge" => Self::T4g2xlarge,
-            "t4g.large" => Self::T4gLarge,
-            "t4g.medium" => Self::T4gMedium,
-            "t4g.micro" => Self::T4gMicro,
-            "t4g.nano" => Self::T4gNano,
-            "t4g.small" => Self::T4gSmall,
-            "t4g.xlarge" => Self::T4gXlarge,
-            "trn1.2xlarge" => Self::Trn12xlarge,
-            "trn1.32xlarge" => Self::Trn132xlarge,
-            "trn1n.32xlarge" => Self::Trn1n32xlarge,
-            "trn2.3xlarge" => Self::Trn23xlarge,
-            "trn2.48xlarge" => Self::Trn248xlarge,
-            "u-12tb1.112xlarge" => Self::U12tb1112xlarge,
-            "u-12tb1.metal" => Self::U12tb1Metal,
-            "u-18tb1.112xlarge" => Self::U18tb1112xlarge,
-            "u-18tb1.metal" => Self::U18tb1Metal,
-            "u-24tb1.112xlarge" => Self::U24tb1112xlarge,
-            "u-24tb1.metal" => Self::U24tb1Metal,
-            "u-3tb1.56xlarge" => Self::U3tb156xlarge,
-            "u-6tb1.112xlarge" => Self::U6tb1112xlarge,
-            "u-6tb1.56xlarge" => Self::U6tb156xlarge,
-            "u-6tb1.metal" => Self::U6tb1Metal,
-            "u-9tb1.112xlarge" => Self::U9tb1112xlarge,
-            "u-9tb1.metal" => Self::U9tb1Metal,
-            "u7i-12tb.224xlarge" => Self::U7i12tb224xlarge,
-            "u7i-6tb.112xlarge" => Self::U7i6tb112xlarge,
-            "u7i-8tb.112xlarge" => Self::U7i8tb112xlarge,
-            "u7ib-12tb.224xlarge" => Self::U7ib12tb224xlarge,
-            "u7in-16tb.224xlarge" => Self::U7in16tb224xlarge,
-            "u7in-24tb.224xlarge" => Self::U7in24tb224xlarge,
-            "u7in-32tb.224xlarge" => Self::U7in32tb224xlarge,
-            "u7inh-32tb.480xlarge" => Self::U7inh32tb480xlarge,
-            "vt1.24xlarge" => Self::Vt124xlarge,
-            "vt1.3xlarge" => Self::Vt13xlarge,
-            "vt1.6xlarge" => Self::Vt16xlarge,
-            "x1.16xlarge" => Self::X116xlarge,
-            "x1.32xlarge" => Self::X132xlarge,
-            "x1e.16xlarge" => Self::X1e16xlarge,
-            "x1e.2xlarge" => Self::X1e2xlarge,
-            "x1e.32xlarge" => Self::X1e32xlarge,
-            "x1e.4xlarge" => Self::X1e4xlarge,
-            "x1e.8xlarge" => Self::X1e8xlarge,
-            "x1e.xlarge" => Self::X1eXlarge,
-            "x2gd.12xlarge" => Self::X2gd12xlarge,
-            "x2gd.16xlarge" => Self::X2gd16xlarge,
-            "x2gd.2xlarge" => Self::X2gd2xlarge,
-            "x2gd.4xlarge" => Self::X2gd4xlarge,
-            "x2gd.8xlarge" => Self::X2gd8xlarge,
-            "x2gd.large" => Self::X2gdLarge,
-            "x2gd.medium" => Self::X2gdMedium,
-            "x2gd.metal" => Self::X2gdMetal,
-            "x2gd.xlarge" => Self::X2gdXlarge,
-            "x2idn.16xlarge" => Self::X2idn16xlarge,
-            "x2idn.24xlarge" => Self::X2idn24xlarge,
-            "x2idn.32xlarge" => Self::X2idn32xlarge,
-            "x2idn.metal" => Self::X2idnMetal,
-            "x2iedn.16xlarge" => Self::X2iedn16xlarge,
-            "x2iedn.24xlarge" => Self::X2iedn24xlarge,
-            "x2iedn.2xlarge" => Self::X2iedn2xlarge,
-            "x2iedn.32xlarge" => Self::X2iedn32xlarge,
-            "x2iedn.4xlarge" => Self::X2iedn4xlarge,
-            "x2iedn.8xlarge" => Self::X2iedn8xlarge,
-            "x2iedn.metal" => Self::X2iednMetal,
-            "x2iedn.xlarge" => Self::X2iednXlarge,
-            "x2iezn.12xlarge" => Self::X2iezn12xlarge,
-            "x2iezn.2xlarge" => Self::X2iezn2xlarge,
-            "x2iezn.4xlarge" => Self::X2iezn4xlarge,
-            "x2iezn.6xlarge" => Self::X2iezn6xlarge,
-            "x2iezn.8xlarge" => Self::X2iezn8xlarge,
-            "x2iezn.metal" => Self::X2ieznMetal,
-            "x8aedz.12xlarge" => Self::X8aedz12xlarge,
-            "x8aedz.24xlarge" => Self::X8aedz24xlarge,
-            "x8aedz.3xlarge" => Self::X8aedz3xlarge,
-            "x8aedz.6xlarge" => Self::X8aedz6xlarge,
-            "x8aedz.large" => Self::X8aedzLarge,
-            "x8aedz.metal-12xl" => Self::X8aedzMetal12xl,
-            "x8aedz.metal-24xl" => Self::X8aedzMetal24xl,
-            "x8aedz.xlarge" => Self::X8aedzXlarge,
-            "x8g.12xlarge" => Self::X8g12xlarge,
-            "x8g.16xlarge" => Self::X8g16xlarge,
-            "x8g.24xlarge" => Self::X8g24xlarge,
-            "x8g.2xlarge" => Self::X8g2xlarge,
-            "x8g.48xlarge" => Self::X8g48xlarge,
-            "x8g.4xlarge" => Self::X8g4xlarge,
-            "x8g.8xlarge" => Self::X8g8xlarge,
-            "x8g.large" => Self::X8gLarge,
-            "x8g.medium" => Self::X8gMedium,
-            "x8g.metal-24xl" => Self::X8gMetal24xl,
-            "x8g.metal-48xl" => Self::X8gMetal48xl,
-            "x8g.xlarge" => Self::X8gXlarge,
-            "x8i.12xlarge" => Self::X8i12xlarge,
-            "x8i.16xlarge" => Self::X8i16xlarge,
-            "x8i.24xlarge" => Self::X8i24xlarge,
-            "x8i.2xlarge" => Self::X8i2xlarge,
-            "x8i.32xlarge" => Self::X8i32xlarge,
-            "x8i.48xlarge" => Self::X8i48xlarge,
-            "x8i.4xlarge" => Self::X8i4xlarge,
-            "x8i.64xlarge" => Self::X8i64xlarge,
-            "x8i.8xlarge" => Self::X8i8xlarge,
-            "x8i.96xlarge" => Self::X8i96xlarge,
-            "x8i.large" => Self::X8iLarge,
-            "x8i.metal-48xl" => Self::X8iMetal48xl,
-            "x8i.metal-96xl" => Self::X8iMetal96xl,
-            "x8i.xlarge" => Self::X8iXlarge,
-            "z1d.12xlarge" => Self::Z1d12xlarge,
-            "z1d.2xlarge" => Self::Z1d2xlarge,
-            "z1d.3xlarge" => Self::Z1d3xlarge,
-            "z1d.6xlarge" => Self::Z1d6xlarge,
-            "z1d.large" => Self::Z1dLarge,
-            "z1d.metal" => Self::Z1dMetal,
-            "z1d.xlarge" => Self::Z1dXlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);
-
-/// Property type `InstanceMetadataOptionsRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceMetadataOptionsRequest {
-    /// `HttpEndpoint` (optional).
-    pub http_endpoint: Option<Value<HttpEndpoint>>,
-    /// `HttpPutResponseHopLimit` (optional).
-    pub http_put_response_hop_limit: Option<Value<i64>>,
-    /// `HttpTokens` (optional).
-    pub http_tokens: Option<Value<HttpTokens>>,
+crate::l1_struct! {
+    /// Property type `InstanceMetadataOptionsRequest` of `AWS::EC2::EC2Fleet`.
+    InstanceMetadataOptionsRequest(default)
 }
 
 impl InstanceMetadataOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            http_endpoint: None,
-            http_put_response_hop_limit: None,
-            http_tokens: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HttpEndpoint`.
-    pub fn http_endpoint(mut self, value: impl Into<Value<HttpEndpoint>>) -> Self {
-        self.http_endpoint = Some(value.into());
-        self
+    /// `HttpEndpoint` (optional).
+    pub fn http_endpoint(self, value: impl Into<Value<HttpEndpoint>>) -> Self {
+        Self(self.0.with(0, "HttpEndpoint", value.into().to_template()))
     }
-    /// Sets `HttpPutResponseHopLimit`.
-    pub fn http_put_response_hop_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.http_put_response_hop_limit = Some(value.into());
-        self
+    /// `HttpPutResponseHopLimit` (optional).
+    pub fn http_put_response_hop_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HttpPutResponseHopLimit", value.into().to_template()),
+        )
     }
-    /// Sets `HttpTokens`.
-    pub fn http_tokens(mut self, value: impl Into<Value<HttpTokens>>) -> Self {
-        self.http_tokens = Some(value.into());
-        self
+    /// `HttpTokens` (optional).
+    pub fn http_tokens(self, value: impl Into<Value<HttpTokens>>) -> Self {
+        Self(self.0.with(2, "HttpTokens", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceMetadataOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.http_endpoint {
-            m.insert("HttpEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_put_response_hop_limit {
-            m.insert("HttpPutResponseHopLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_tokens {
-            m.insert("HttpTokens".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `HttpEndpoint`.
+    HttpEndpoint {
+        /// `disabled`
+        Disabled = "disabled",
+        /// `enabled`
+        Enabled = "enabled",
     }
 }
 
-impl Check for InstanceMetadataOptionsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.http_endpoint
-            .check(&path.field("HttpEndpoint"), &Rules::NONE, out);
-        self.http_tokens
-            .check(&path.field("HttpTokens"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `HttpTokens`.
+    HttpTokens {
+        /// `optional`
+        Optional = "optional",
+        /// `required`
+        Required = "required",
     }
 }
 
-crate::impl_literal!(InstanceMetadataOptionsRequest);
-
-/// Values of `HttpEndpoint`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpEndpoint {
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpEndpoint {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpEndpoint {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpEndpoint {
-    fn from(s: &str) -> Self {
-        match s {
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpEndpoint> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpEndpoint::from(s))
-    }
-}
-
-crate::impl_literal!(HttpEndpoint);
-
-/// Values of `HttpTokens`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpTokens {
-    /// `optional`
-    Optional,
-    /// `required`
-    Required,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpTokens {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["optional", "required"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Optional => "optional",
-            Self::Required => "required",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpTokens {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpTokens {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpTokens {
-    fn from(s: &str) -> Self {
-        match s {
-            "optional" => Self::Optional,
-            "required" => Self::Required,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpTokens> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpTokens::from(s))
-    }
-}
-
-crate::impl_literal!(HttpTokens);
-
-/// Property type `NetworkInterfaceSpecificationRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkInterfaceSpecificationRequest {
-    /// `AssociatePublicIpAddress` (optional).
-    pub associate_public_ip_address: Option<Value<bool>>,
-    /// `DeleteOnTermination` (optional).
-    pub delete_on_termination: Option<Value<bool>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DeviceIndex` (optional).
-    pub device_index: Option<Value<i64>>,
-    /// `Groups` (optional).
-    pub groups: Option<Value<List<String>>>,
-    /// `InterfaceType` (optional).
-    pub interface_type: Option<Value<String>>,
-    /// `Ipv6AddressCount` (optional).
-    pub ipv6_address_count: Option<Value<i64>>,
-    /// `Ipv6Addresses` (optional).
-    pub ipv6_addresses: Option<Value<List<Ipv6AddressRequest>>>,
-    /// `NetworkCardIndex` (optional).
-    pub network_card_index: Option<Value<i64>>,
-    /// `NetworkInterfaceId` (optional).
-    pub network_interface_id: Option<Value<String>>,
-    /// `PrivateIpAddress` (optional).
-    pub private_ip_address: Option<Value<String>>,
-    /// `PrivateIpAddresses` (optional).
-    pub private_ip_addresses: Option<Value<List<PrivateIpAddressSpecificationRequest>>>,
-    /// `SecondaryPrivateIpAddressCount` (optional).
-    pub secondary_private_ip_address_count: Option<Value<i64>>,
-    /// `SubnetId` (optional).
-    pub subnet_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NetworkInterfaceSpecificationRequest` of `AWS::EC2::EC2Fleet`.
+    NetworkInterfaceSpecificationRequest(default)
 }
 
 impl NetworkInterfaceSpecificationRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            associate_public_ip_address: None,
-            delete_on_termination: None,
-            description: None,
-            device_index: None,
-            groups: None,
-            interface_type: None,
-            ipv6_address_count: None,
-            ipv6_addresses: None,
-            network_card_index: None,
-            network_interface_id: None,
-            private_ip_address: None,
-            private_ip_addresses: None,
-            secondary_private_ip_address_count: None,
-            subnet_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssociatePublicIpAddress`.
-    pub fn associate_public_ip_address(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.associate_public_ip_address = Some(value.into());
-        self
+    /// `AssociatePublicIpAddress` (optional).
+    pub fn associate_public_ip_address(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssociatePublicIpAddress", value.into().to_template()),
+        )
     }
-    /// Sets `DeleteOnTermination`.
-    pub fn delete_on_termination(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_on_termination = Some(value.into());
-        self
+    /// `DeleteOnTermination` (optional).
+    pub fn delete_on_termination(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeleteOnTermination", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DeviceIndex`.
-    pub fn device_index(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.device_index = Some(value.into());
-        self
+    /// `DeviceIndex` (optional).
+    pub fn device_index(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "DeviceIndex", value.into().to_template()))
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    pub fn groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Groups", value.into().to_template()))
     }
-    /// Sets `InterfaceType`.
-    pub fn interface_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.interface_type = Some(value.into());
-        self
+    /// `InterfaceType` (optional).
+    pub fn interface_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "InterfaceType", value.into().to_template()))
     }
-    /// Sets `Ipv6AddressCount`.
-    pub fn ipv6_address_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv6_address_count = Some(value.into());
-        self
+    /// `Ipv6AddressCount` (optional).
+    pub fn ipv6_address_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "Ipv6AddressCount", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv6Addresses`.
-    pub fn ipv6_addresses(mut self, value: impl Into<Value<List<Ipv6AddressRequest>>>) -> Self {
-        self.ipv6_addresses = Some(value.into());
-        self
+    /// `Ipv6Addresses` (optional).
+    pub fn ipv6_addresses(self, value: impl Into<Value<List<Ipv6AddressRequest>>>) -> Self {
+        Self(self.0.with(7, "Ipv6Addresses", value.into().to_template()))
     }
-    /// Sets `NetworkCardIndex`.
-    pub fn network_card_index(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.network_card_index = Some(value.into());
-        self
+    /// `NetworkCardIndex` (optional).
+    pub fn network_card_index(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "NetworkCardIndex", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkInterfaceId`.
-    pub fn network_interface_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_interface_id = Some(value.into());
-        self
+    /// `NetworkInterfaceId` (optional).
+    pub fn network_interface_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "NetworkInterfaceId", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateIpAddress`.
-    pub fn private_ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_ip_address = Some(value.into());
-        self
+    /// `PrivateIpAddress` (optional).
+    pub fn private_ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "PrivateIpAddress", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateIpAddresses`.
+    /// `PrivateIpAddresses` (optional).
     pub fn private_ip_addresses(
-        mut self,
+        self,
         value: impl Into<Value<List<PrivateIpAddressSpecificationRequest>>>,
     ) -> Self {
-        self.private_ip_addresses = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "PrivateIpAddresses", value.into().to_template()),
+        )
     }
-    /// Sets `SecondaryPrivateIpAddressCount`.
-    pub fn secondary_private_ip_address_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.secondary_private_ip_address_count = Some(value.into());
-        self
+    /// `SecondaryPrivateIpAddressCount` (optional).
+    pub fn secondary_private_ip_address_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            12,
+            "SecondaryPrivateIpAddressCount",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInterfaceSpecificationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.associate_public_ip_address {
-            m.insert("AssociatePublicIpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delete_on_termination {
-            m.insert("DeleteOnTermination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_index {
-            m.insert("DeviceIndex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interface_type {
-            m.insert("InterfaceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_address_count {
-            m.insert("Ipv6AddressCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_addresses {
-            m.insert("Ipv6Addresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_card_index {
-            m.insert("NetworkCardIndex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_id {
-            m.insert("NetworkInterfaceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_ip_address {
-            m.insert("PrivateIpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_ip_addresses {
-            m.insert("PrivateIpAddresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_private_ip_address_count {
-            m.insert("SecondaryPrivateIpAddressCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubnetId` (optional).
+    pub fn subnet_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "SubnetId", value.into().to_template()))
     }
 }
 
-impl Check for NetworkInterfaceSpecificationRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ipv6_addresses
-            .check(&path.field("Ipv6Addresses"), &Rules::NONE, out);
-        self.private_ip_addresses
-            .check(&path.field("PrivateIpAddresses"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkInterfaceSpecificationRequest);
-
-/// Property type `Ipv6AddressRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct Ipv6AddressRequest {
-    /// `Ipv6Address` (optional).
-    pub ipv6_address: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Ipv6AddressRequest` of `AWS::EC2::EC2Fleet`.
+    Ipv6AddressRequest(default)
 }
 
 impl Ipv6AddressRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { ipv6_address: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Ipv6Address`.
-    pub fn ipv6_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_address = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Ipv6AddressRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ipv6_address {
-            m.insert("Ipv6Address".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Ipv6Address` (optional).
+    pub fn ipv6_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Ipv6Address", value.into().to_template()))
     }
 }
 
-impl Check for Ipv6AddressRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Ipv6AddressRequest);
-
-/// Property type `PrivateIpAddressSpecificationRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct PrivateIpAddressSpecificationRequest {
-    /// `Primary` (optional).
-    pub primary: Option<Value<bool>>,
-    /// `PrivateIpAddress` (optional).
-    pub private_ip_address: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PrivateIpAddressSpecificationRequest` of `AWS::EC2::EC2Fleet`.
+    PrivateIpAddressSpecificationRequest(default)
 }
 
 impl PrivateIpAddressSpecificationRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            primary: None,
-            private_ip_address: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Primary`.
-    pub fn primary(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.primary = Some(value.into());
-        self
+    /// `Primary` (optional).
+    pub fn primary(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Primary", value.into().to_template()))
     }
-    /// Sets `PrivateIpAddress`.
-    pub fn private_ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_ip_address = Some(value.into());
-        self
+    /// `PrivateIpAddress` (optional).
+    pub fn private_ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PrivateIpAddress", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PrivateIpAddressSpecificationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.primary {
-            m.insert("Primary".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_ip_address {
-            m.insert("PrivateIpAddress".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PrivateIpAddressSpecificationRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PrivateIpAddressSpecificationRequest);
-
-/// Property type `Placement` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct Placement {
-    /// `Affinity` (optional).
-    pub affinity: Option<Value<String>>,
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `GroupName` (optional).
-    pub group_name: Option<Value<String>>,
-    /// `HostId` (optional).
-    pub host_id: Option<Value<String>>,
-    /// `HostResourceGroupArn` (optional).
-    pub host_resource_group_arn: Option<Value<String>>,
-    /// `PartitionNumber` (optional).
-    pub partition_number: Option<Value<i64>>,
-    /// `SpreadDomain` (optional).
-    pub spread_domain: Option<Value<String>>,
-    /// `Tenancy` (optional).
-    pub tenancy: Option<Value<Tenancy>>,
+crate::l1_struct! {
+    /// Property type `Placement` of `AWS::EC2::EC2Fleet`.
+    Placement(default)
 }
 
 impl Placement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            affinity: None,
-            availability_zone: None,
-            group_name: None,
-            host_id: None,
-            host_resource_group_arn: None,
-            partition_number: None,
-            spread_domain: None,
-            tenancy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Affinity`.
-    pub fn affinity(mut self, value: impl Into<Value<String>>) -> Self {
-        self.affinity = Some(value.into());
-        self
+    /// `Affinity` (optional).
+    pub fn affinity(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Affinity", value.into().to_template()))
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_name = Some(value.into());
-        self
+    /// `GroupName` (optional).
+    pub fn group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "GroupName", value.into().to_template()))
     }
-    /// Sets `HostId`.
-    pub fn host_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_id = Some(value.into());
-        self
+    /// `HostId` (optional).
+    pub fn host_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "HostId", value.into().to_template()))
     }
-    /// Sets `HostResourceGroupArn`.
-    pub fn host_resource_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_resource_group_arn = Some(value.into());
-        self
+    /// `HostResourceGroupArn` (optional).
+    pub fn host_resource_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "HostResourceGroupArn", value.into().to_template()),
+        )
     }
-    /// Sets `PartitionNumber`.
-    pub fn partition_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.partition_number = Some(value.into());
-        self
+    /// `PartitionNumber` (optional).
+    pub fn partition_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PartitionNumber", value.into().to_template()),
+        )
     }
-    /// Sets `SpreadDomain`.
-    pub fn spread_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spread_domain = Some(value.into());
-        self
+    /// `SpreadDomain` (optional).
+    pub fn spread_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "SpreadDomain", value.into().to_template()))
     }
-    /// Sets `Tenancy`.
-    pub fn tenancy(mut self, value: impl Into<Value<Tenancy>>) -> Self {
-        self.tenancy = Some(value.into());
-        self
+    /// `Tenancy` (optional).
+    pub fn tenancy(self, value: impl Into<Value<Tenancy>>) -> Self {
+        Self(self.0.with(7, "Tenancy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Placement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.affinity {
-            m.insert("Affinity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_id {
-            m.insert("HostId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_resource_group_arn {
-            m.insert("HostResourceGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.partition_number {
-            m.insert("PartitionNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spread_domain {
-            m.insert("SpreadDomain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tenancy {
-            m.insert("Tenancy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Tenancy`.
+    Tenancy {
+        /// `dedicated`
+        Dedicated = "dedicated",
+        /// `default`
+        Default = "default",
+        /// `host`
+        Host = "host",
     }
 }
 
-impl Check for Placement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tenancy
-            .check(&path.field("Tenancy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Placement);
-
-/// Values of `Tenancy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tenancy {
-    /// `dedicated`
-    Dedicated,
-    /// `default`
-    Default,
-    /// `host`
-    Host,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tenancy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["dedicated", "default", "host"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dedicated => "dedicated",
-            Self::Default => "default",
-            Self::Host => "host",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tenancy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tenancy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tenancy {
-    fn from(s: &str) -> Self {
-        match s {
-            "dedicated" => Self::Dedicated,
-            "default" => Self::Default,
-            "host" => Self::Host,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tenancy> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tenancy::from(s))
-    }
-}
-
-crate::impl_literal!(Tenancy);
-
-/// Property type `OnDemandOptionsRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct OnDemandOptionsRequest {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<AllocationStrategy>>,
-    /// `CapacityReservationOptions` (optional).
-    pub capacity_reservation_options: Option<Value<CapacityReservationOptionsRequest>>,
-    /// `MaxTotalPrice` (optional).
-    pub max_total_price: Option<Value<String>>,
-    /// `MinTargetCapacity` (optional).
-    pub min_target_capacity: Option<Value<i64>>,
-    /// `SingleAvailabilityZone` (optional).
-    pub single_availability_zone: Option<Value<bool>>,
-    /// `SingleInstanceType` (optional).
-    pub single_instance_type: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `OnDemandOptionsRequest` of `AWS::EC2::EC2Fleet`.
+    OnDemandOptionsRequest(default)
 }
 
 impl OnDemandOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocation_strategy: None,
-            capacity_reservation_options: None,
-            max_total_price: None,
-            min_target_capacity: None,
-            single_availability_zone: None,
-            single_instance_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Value<AllocationStrategy>>) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
+    /// `AllocationStrategy` (optional).
+    pub fn allocation_strategy(self, value: impl Into<Value<AllocationStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityReservationOptions`.
+    /// `CapacityReservationOptions` (optional).
     pub fn capacity_reservation_options(
-        mut self,
+        self,
         value: impl Into<Value<CapacityReservationOptionsRequest>>,
     ) -> Self {
-        self.capacity_reservation_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CapacityReservationOptions", value.into().to_template()),
+        )
     }
-    /// Sets `MaxTotalPrice`.
-    pub fn max_total_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_total_price = Some(value.into());
-        self
+    /// `MaxTotalPrice` (optional).
+    pub fn max_total_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MaxTotalPrice", value.into().to_template()))
     }
-    /// Sets `MinTargetCapacity`.
-    pub fn min_target_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_target_capacity = Some(value.into());
-        self
+    /// `MinTargetCapacity` (optional).
+    pub fn min_target_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MinTargetCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `SingleAvailabilityZone`.
-    pub fn single_availability_zone(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.single_availability_zone = Some(value.into());
-        self
+    /// `SingleAvailabilityZone` (optional).
+    pub fn single_availability_zone(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SingleAvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `SingleInstanceType`.
-    pub fn single_instance_type(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.single_instance_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnDemandOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservation_options {
-            m.insert("CapacityReservationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_total_price {
-            m.insert("MaxTotalPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_target_capacity {
-            m.insert("MinTargetCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_availability_zone {
-            m.insert("SingleAvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_instance_type {
-            m.insert("SingleInstanceType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SingleInstanceType` (optional).
+    pub fn single_instance_type(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SingleInstanceType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OnDemandOptionsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allocation_strategy
-            .check(&path.field("AllocationStrategy"), &Rules::NONE, out);
-        self.capacity_reservation_options.check(
-            &path.field("CapacityReservationOptions"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AllocationStrategy`.
+    AllocationStrategy {
+        /// `lowest-price`
+        LowestPrice = "lowest-price",
+        /// `prioritized`
+        Prioritized = "prioritized",
     }
 }
 
-crate::impl_literal!(OnDemandOptionsRequest);
-
-/// Values of `AllocationStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllocationStrategy {
-    /// `lowest-price`
-    LowestPrice,
-    /// `prioritized`
-    Prioritized,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AllocationStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["lowest-price", "prioritized"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LowestPrice => "lowest-price",
-            Self::Prioritized => "prioritized",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AllocationStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AllocationStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AllocationStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "lowest-price" => Self::LowestPrice,
-            "prioritized" => Self::Prioritized,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AllocationStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(AllocationStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(AllocationStrategy);
-
-/// Property type `CapacityReservationOptionsRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityReservationOptionsRequest {
-    /// `UsageStrategy` (optional).
-    pub usage_strategy: Option<Value<UsageStrategy>>,
+crate::l1_struct! {
+    /// Property type `CapacityReservationOptionsRequest` of `AWS::EC2::EC2Fleet`.
+    CapacityReservationOptionsRequest(default)
 }
 
 impl CapacityReservationOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            usage_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `UsageStrategy`.
-    pub fn usage_strategy(mut self, value: impl Into<Value<UsageStrategy>>) -> Self {
-        self.usage_strategy = Some(value.into());
-        self
+    /// `UsageStrategy` (optional).
+    pub fn usage_strategy(self, value: impl Into<Value<UsageStrategy>>) -> Self {
+        Self(self.0.with(0, "UsageStrategy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CapacityReservationOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.usage_strategy {
-            m.insert("UsageStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UsageStrategy`.
+    UsageStrategy {
+        /// `use-capacity-reservations-first`
+        UseCapacityReservationsFirst = "use-capacity-reservations-first",
     }
 }
 
-impl Check for CapacityReservationOptionsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.usage_strategy
-            .check(&path.field("UsageStrategy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CapacityReservationOptionsRequest);
-
-/// Values of `UsageStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UsageStrategy {
-    /// `use-capacity-reservations-first`
-    UseCapacityReservationsFirst,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UsageStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["use-capacity-reservations-first"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UseCapacityReservationsFirst => "use-capacity-reservations-first",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UsageStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UsageStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UsageStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "use-capacity-reservations-first" => Self::UseCapacityReservationsFirst,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UsageStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(UsageStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(UsageStrategy);
-
-/// Property type `ReservedCapacityOptionsRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct ReservedCapacityOptionsRequest {
-    /// `ReservationTypes` (optional).
-    pub reservation_types: Option<Value<List<ReservationTypes>>>,
+crate::l1_struct! {
+    /// Property type `ReservedCapacityOptionsRequest` of `AWS::EC2::EC2Fleet`.
+    ReservedCapacityOptionsRequest(default)
 }
 
 impl ReservedCapacityOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            reservation_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReservationTypes`.
-    pub fn reservation_types(mut self, value: impl Into<Value<List<ReservationTypes>>>) -> Self {
-        self.reservation_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReservedCapacityOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.reservation_types {
-            m.insert("ReservationTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ReservationTypes` (optional).
+    pub fn reservation_types(self, value: impl Into<Value<List<ReservationTypes>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReservationTypes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ReservedCapacityOptionsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.reservation_types
-            .check(&path.field("ReservationTypes"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ReservationTypes`.
+    ReservationTypes {
+        /// `interruptible-capacity-reservation`
+        InterruptibleCapacityReservation = "interruptible-capacity-reservation",
     }
 }
 
-crate::impl_literal!(ReservedCapacityOptionsRequest);
-
-/// Values of `ReservationTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReservationTypes {
-    /// `interruptible-capacity-reservation`
-    InterruptibleCapacityReservation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReservationTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["interruptible-capacity-reservation"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InterruptibleCapacityReservation => "interruptible-capacity-reservation",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReservationTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReservationTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReservationTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "interruptible-capacity-reservation" => Self::InterruptibleCapacityReservation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReservationTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReservationTypes::from(s))
-    }
-}
-
-crate::impl_literal!(ReservationTypes);
-
-/// Property type `SpotOptionsRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct SpotOptionsRequest {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<SpotOptionsRequestAllocationStrategy>>,
-    /// `InstanceInterruptionBehavior` (optional).
-    pub instance_interruption_behavior: Option<Value<InstanceInterruptionBehavior>>,
-    /// `InstancePoolsToUseCount` (optional).
-    pub instance_pools_to_use_count: Option<Value<i64>>,
-    /// `MaintenanceStrategies` (optional).
-    pub maintenance_strategies: Option<Value<MaintenanceStrategies>>,
-    /// `MaxTotalPrice` (optional).
-    pub max_total_price: Option<Value<String>>,
-    /// `MinTargetCapacity` (optional).
-    pub min_target_capacity: Option<Value<i64>>,
-    /// `SingleAvailabilityZone` (optional).
-    pub single_availability_zone: Option<Value<bool>>,
-    /// `SingleInstanceType` (optional).
-    pub single_instance_type: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SpotOptionsRequest` of `AWS::EC2::EC2Fleet`.
+    SpotOptionsRequest(default)
 }
 
 impl SpotOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocation_strategy: None,
-            instance_interruption_behavior: None,
-            instance_pools_to_use_count: None,
-            maintenance_strategies: None,
-            max_total_price: None,
-            min_target_capacity: None,
-            single_availability_zone: None,
-            single_instance_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocationStrategy`.
+    /// `AllocationStrategy` (optional).
     pub fn allocation_strategy(
-        mut self,
+        self,
         value: impl Into<Value<SpotOptionsRequestAllocationStrategy>>,
     ) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceInterruptionBehavior`.
+    /// `InstanceInterruptionBehavior` (optional).
     pub fn instance_interruption_behavior(
-        mut self,
+        self,
         value: impl Into<Value<InstanceInterruptionBehavior>>,
     ) -> Self {
-        self.instance_interruption_behavior = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "InstanceInterruptionBehavior",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InstancePoolsToUseCount`.
-    pub fn instance_pools_to_use_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.instance_pools_to_use_count = Some(value.into());
-        self
+    /// `InstancePoolsToUseCount` (optional).
+    pub fn instance_pools_to_use_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InstancePoolsToUseCount", value.into().to_template()),
+        )
     }
-    /// Sets `MaintenanceStrategies`.
-    pub fn maintenance_strategies(
-        mut self,
-        value: impl Into<Value<MaintenanceStrategies>>,
-    ) -> Self {
-        self.maintenance_strategies = Some(value.into());
-        self
+    /// `MaintenanceStrategies` (optional).
+    pub fn maintenance_strategies(self, value: impl Into<Value<MaintenanceStrategies>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaintenanceStrategies", value.into().to_template()),
+        )
     }
-    /// Sets `MaxTotalPrice`.
-    pub fn max_total_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_total_price = Some(value.into());
-        self
+    /// `MaxTotalPrice` (optional).
+    pub fn max_total_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "MaxTotalPrice", value.into().to_template()))
     }
-    /// Sets `MinTargetCapacity`.
-    pub fn min_target_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_target_capacity = Some(value.into());
-        self
+    /// `MinTargetCapacity` (optional).
+    pub fn min_target_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MinTargetCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `SingleAvailabilityZone`.
-    pub fn single_availability_zone(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.single_availability_zone = Some(value.into());
-        self
+    /// `SingleAvailabilityZone` (optional).
+    pub fn single_availability_zone(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SingleAvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `SingleInstanceType`.
-    pub fn single_instance_type(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.single_instance_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_interruption_behavior {
-            m.insert("InstanceInterruptionBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_pools_to_use_count {
-            m.insert("InstancePoolsToUseCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_strategies {
-            m.insert("MaintenanceStrategies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_total_price {
-            m.insert("MaxTotalPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_target_capacity {
-            m.insert("MinTargetCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_availability_zone {
-            m.insert("SingleAvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_instance_type {
-            m.insert("SingleInstanceType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SingleInstanceType` (optional).
+    pub fn single_instance_type(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SingleInstanceType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpotOptionsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allocation_strategy
-            .check(&path.field("AllocationStrategy"), &Rules::NONE, out);
-        self.instance_interruption_behavior.check(
-            &path.field("InstanceInterruptionBehavior"),
-            &Rules::NONE,
-            out,
-        );
-        self.maintenance_strategies
-            .check(&path.field("MaintenanceStrategies"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SpotOptionsRequestAllocationStrategy`.
+    SpotOptionsRequestAllocationStrategy {
+        /// `lowest-price`
+        LowestPrice = "lowest-price",
+        /// `lowestPrice`
+        LowestPrice2 = "lowestPrice",
+        /// `diversified`
+        Diversified = "diversified",
+        /// `capacityOptimized`
+        CapacityOptimized = "capacityOptimized",
+        /// `capacity-optimized`
+        CapacityOptimized2 = "capacity-optimized",
+        /// `capacityOptimizedPrioritized`
+        CapacityOptimizedPrioritized = "capacityOptimizedPrioritized",
+        /// `capacity-optimized-prioritized`
+        CapacityOptimizedPrioritized2 = "capacity-optimized-prioritized",
+        /// `priceCapacityOptimized`
+        PriceCapacityOptimized = "priceCapacityOptimized",
+        /// `price-capacity-optimized`
+        PriceCapacityOptimized2 = "price-capacity-optimized",
     }
 }
 
-crate::impl_literal!(SpotOptionsRequest);
-
-/// Values of `SpotOptionsRequestAllocationStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SpotOptionsRequestAllocationStrategy {
-    /// `lowest-price`
-    LowestPrice,
-    /// `lowestPrice`
-    LowestPrice2,
-    /// `diversified`
-    Diversified,
-    /// `capacityOptimized`
-    CapacityOptimized,
-    /// `capacity-optimized`
-    CapacityOptimized2,
-    /// `capacityOptimizedPrioritized`
-    CapacityOptimizedPrioritized,
-    /// `capacity-optimized-prioritized`
-    CapacityOptimizedPrioritized2,
-    /// `priceCapacityOptimized`
-    PriceCapacityOptimized,
-    /// `price-capacity-optimized`
-    PriceCapacityOptimized2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SpotOptionsRequestAllocationStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "lowest-price",
-        "lowestPrice",
-        "diversified",
-        "capacityOptimized",
-        "capacity-optimized",
-        "capacityOptimizedPrioritized",
-        "capacity-optimized-prioritized",
-        "priceCapacityOptimized",
-        "price-capacity-optimized",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LowestPrice => "lowest-price",
-            Self::LowestPrice2 => "lowestPrice",
-            Self::Diversified => "diversified",
-            Self::CapacityOptimized => "capacityOptimized",
-            Self::CapacityOptimized2 => "capacity-optimized",
-            Self::CapacityOptimizedPrioritized => "capacityOptimizedPrioritized",
-            Self::CapacityOptimizedPrioritized2 => "capacity-optimized-prioritized",
-            Self::PriceCapacityOptimized => "priceCapacityOptimized",
-            Self::PriceCapacityOptimized2 => "price-capacity-optimized",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `InstanceInterruptionBehavior`.
+    InstanceInterruptionBehavior {
+        /// `hibernate`
+        Hibernate = "hibernate",
+        /// `stop`
+        Stop = "stop",
+        /// `terminate`
+        Terminate = "terminate",
     }
 }
 
-impl ToTemplate for SpotOptionsRequestAllocationStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SpotOptionsRequestAllocationStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SpotOptionsRequestAllocationStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "lowest-price" => Self::LowestPrice,
-            "lowestPrice" => Self::LowestPrice2,
-            "diversified" => Self::Diversified,
-            "capacityOptimized" => Self::CapacityOptimized,
-            "capacity-optimized" => Self::CapacityOptimized2,
-            "capacityOptimizedPrioritized" => Self::CapacityOptimizedPrioritized,
-            "capacity-optimized-prioritized" => Self::CapacityOptimizedPrioritized2,
-            "priceCapacityOptimized" => Self::PriceCapacityOptimized,
-            "price-capacity-optimized" => Self::PriceCapacityOptimized2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SpotOptionsRequestAllocationStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(SpotOptionsRequestAllocationStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(SpotOptionsRequestAllocationStrategy);
-
-/// Values of `InstanceInterruptionBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceInterruptionBehavior {
-    /// `hibernate`
-    Hibernate,
-    /// `stop`
-    Stop,
-    /// `terminate`
-    Terminate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceInterruptionBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["hibernate", "stop", "terminate"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hibernate => "hibernate",
-            Self::Stop => "stop",
-            Self::Terminate => "terminate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceInterruptionBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceInterruptionBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceInterruptionBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "hibernate" => Self::Hibernate,
-            "stop" => Self::Stop,
-            "terminate" => Self::Terminate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceInterruptionBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceInterruptionBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceInterruptionBehavior);
-
-/// Property type `MaintenanceStrategies` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceStrategies {
-    /// `CapacityRebalance` (optional).
-    pub capacity_rebalance: Option<Value<CapacityRebalance>>,
+crate::l1_struct! {
+    /// Property type `MaintenanceStrategies` of `AWS::EC2::EC2Fleet`.
+    MaintenanceStrategies(default)
 }
 
 impl MaintenanceStrategies {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_rebalance: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityRebalance`.
-    pub fn capacity_rebalance(mut self, value: impl Into<Value<CapacityRebalance>>) -> Self {
-        self.capacity_rebalance = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MaintenanceStrategies {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_rebalance {
-            m.insert("CapacityRebalance".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CapacityRebalance` (optional).
+    pub fn capacity_rebalance(self, value: impl Into<Value<CapacityRebalance>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CapacityRebalance", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MaintenanceStrategies {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_rebalance
-            .check(&path.field("CapacityRebalance"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MaintenanceStrategies);
-
-/// Property type `CapacityRebalance` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityRebalance {
-    /// `ReplacementStrategy` (optional).
-    pub replacement_strategy: Option<Value<ReplacementStrategy>>,
-    /// `TerminationDelay` (optional).
-    pub termination_delay: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CapacityRebalance` of `AWS::EC2::EC2Fleet`.
+    CapacityRebalance(default)
 }
 
 impl CapacityRebalance {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            replacement_strategy: None,
-            termination_delay: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReplacementStrategy`.
-    pub fn replacement_strategy(mut self, value: impl Into<Value<ReplacementStrategy>>) -> Self {
-        self.replacement_strategy = Some(value.into());
-        self
+    /// `ReplacementStrategy` (optional).
+    pub fn replacement_strategy(self, value: impl Into<Value<ReplacementStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReplacementStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `TerminationDelay`.
-    pub fn termination_delay(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.termination_delay = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityRebalance {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.replacement_strategy {
-            m.insert("ReplacementStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.termination_delay {
-            m.insert("TerminationDelay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TerminationDelay` (optional).
+    pub fn termination_delay(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TerminationDelay", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CapacityRebalance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.replacement_strategy
-            .check(&path.field("ReplacementStrategy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ReplacementStrategy`.
+    ReplacementStrategy {
+        /// `launch`
+        Launch = "launch",
+        /// `launch-before-terminate`
+        LaunchBeforeTerminate = "launch-before-terminate",
     }
 }
 
-crate::impl_literal!(CapacityRebalance);
-
-/// Values of `ReplacementStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplacementStrategy {
-    /// `launch`
-    Launch,
-    /// `launch-before-terminate`
-    LaunchBeforeTerminate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplacementStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["launch", "launch-before-terminate"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Launch => "launch",
-            Self::LaunchBeforeTerminate => "launch-before-terminate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplacementStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplacementStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplacementStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "launch" => Self::Launch,
-            "launch-before-terminate" => Self::LaunchBeforeTerminate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplacementStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplacementStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ReplacementStrategy);
-
-/// Property type `TagSpecification` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct TagSpecification {
-    /// `ResourceType` (optional).
-    pub resource_type: Option<Value<ResourceType>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `TagSpecification` of `AWS::EC2::EC2Fleet`.
+    TagSpecification(default)
 }
 
 impl TagSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resource_type: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<ResourceType>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    pub fn resource_type(self, value: impl Into<Value<ResourceType>>) -> Self {
+        Self(self.0.with(0, "ResourceType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TagSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `client-vpn-endpoint`
+        ClientVpnEndpoint = "client-vpn-endpoint",
+        /// `customer-gateway`
+        CustomerGateway = "customer-gateway",
+        /// `dedicated-host`
+        DedicatedHost = "dedicated-host",
+        /// `dhcp-options`
+        DhcpOptions = "dhcp-options",
+        /// `egress-only-internet-gateway`
+        EgressOnlyInternetGateway = "egress-only-internet-gateway",
+        /// `elastic-gpu`
+        ElasticGpu = "elastic-gpu",
+        /// `elastic-ip`
+        ElasticIp = "elastic-ip",
+        /// `export-image-task`
+        ExportImageTask = "export-image-task",
+        /// `export-instance-task`
+        ExportInstanceTask = "export-instance-task",
+        /// `fleet`
+        Fleet = "fleet",
+        /// `fpga-image`
+        FpgaImage = "fpga-image",
+        /// `host-reservation`
+        HostReservation = "host-reservation",
+        /// `image`
+        Image = "image",
+        /// `import-image-task`
+        ImportImageTask = "import-image-task",
+        /// `import-snapshot-task`
+        ImportSnapshotTask = "import-snapshot-task",
+        /// `instance`
+        Instance = "instance",
+        /// `internet-gateway`
+        InternetGateway = "internet-gateway",
+        /// `key-pair`
+        KeyPair = "key-pair",
+        /// `launch-template`
+        LaunchTemplate = "launch-template",
+        /// `local-gateway-route-table-vpc-association`
+        LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
+        /// `natgateway`
+        Natgateway = "natgateway",
+        /// `network-acl`
+        NetworkAcl = "network-acl",
+        /// `network-insights-analysis`
+        NetworkInsightsAnalysis = "network-insights-analysis",
+        /// `network-insights-path`
+        NetworkInsightsPath = "network-insights-path",
+        /// `network-interface`
+        NetworkInterface = "network-interface",
+        /// `placement-group`
+        PlacementGroup = "placement-group",
+        /// `reserved-instances`
+        ReservedInstances = "reserved-instances",
+        /// `route-table`
+        RouteTable = "route-table",
+        /// `security-group`
+        SecurityGroup = "security-group",
+        /// `snapshot`
+        Snapshot = "snapshot",
+        /// `spot-fleet-request`
+        SpotFleetRequest = "spot-fleet-request",
+        /// `spot-instances-request`
+        SpotInstancesRequest = "spot-instances-request",
+        /// `subnet`
+        Subnet = "subnet",
+        /// `traffic-mirror-filter`
+        TrafficMirrorFilter = "traffic-mirror-filter",
+        /// `traffic-mirror-session`
+        TrafficMirrorSession = "traffic-mirror-session",
+        /// `traffic-mirror-target`
+        TrafficMirrorTarget = "traffic-mirror-target",
+        /// `transit-gateway`
+        TransitGateway = "transit-gateway",
+        /// `transit-gateway-attachment`
+        TransitGatewayAttachment = "transit-gateway-attachment",
+        /// `transit-gateway-connect-peer`
+        TransitGatewayConnectPeer = "transit-gateway-connect-peer",
+        /// `transit-gateway-multicast-domain`
+        TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
+        /// `transit-gateway-route-table`
+        TransitGatewayRouteTable = "transit-gateway-route-table",
+        /// `volume`
+        Volume = "volume",
+        /// `vpc`
+        Vpc = "vpc",
+        /// `vpc-flow-log`
+        VpcFlowLog = "vpc-flow-log",
+        /// `vpc-peering-connection`
+        VpcPeeringConnection = "vpc-peering-connection",
+        /// `vpn-connection`
+        VpnConnection = "vpn-connection",
+        /// `vpn-gateway`
+        VpnGateway = "vpn-gateway",
     }
 }
 
-impl Check for TagSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(TagSpecification);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `client-vpn-endpoint`
-    ClientVpnEndpoint,
-    /// `customer-gateway`
-    CustomerGateway,
-    /// `dedicated-host`
-    DedicatedHost,
-    /// `dhcp-options`
-    DhcpOptions,
-    /// `egress-only-internet-gateway`
-    EgressOnlyInternetGateway,
-    /// `elastic-gpu`
-    ElasticGpu,
-    /// `elastic-ip`
-    ElasticIp,
-    /// `export-image-task`
-    ExportImageTask,
-    /// `export-instance-task`
-    ExportInstanceTask,
-    /// `fleet`
-    Fleet,
-    /// `fpga-image`
-    FpgaImage,
-    /// `host-reservation`
-    HostReservation,
-    /// `image`
-    Image,
-    /// `import-image-task`
-    ImportImageTask,
-    /// `import-snapshot-task`
-    ImportSnapshotTask,
-    /// `instance`
-    Instance,
-    /// `internet-gateway`
-    InternetGateway,
-    /// `key-pair`
-    KeyPair,
-    /// `launch-template`
-    LaunchTemplate,
-    /// `local-gateway-route-table-vpc-association`
-    LocalGatewayRouteTableVpcAssociation,
-    /// `natgateway`
-    Natgateway,
-    /// `network-acl`
-    NetworkAcl,
-    /// `network-insights-analysis`
-    NetworkInsightsAnalysis,
-    /// `network-insights-path`
-    NetworkInsightsPath,
-    /// `network-interface`
-    NetworkInterface,
-    /// `placement-group`
-    PlacementGroup,
-    /// `reserved-instances`
-    ReservedInstances,
-    /// `route-table`
-    RouteTable,
-    /// `security-group`
-    SecurityGroup,
-    /// `snapshot`
-    Snapshot,
-    /// `spot-fleet-request`
-    SpotFleetRequest,
-    /// `spot-instances-request`
-    SpotInstancesRequest,
-    /// `subnet`
-    Subnet,
-    /// `traffic-mirror-filter`
-    TrafficMirrorFilter,
-    /// `traffic-mirror-session`
-    TrafficMirrorSession,
-    /// `traffic-mirror-target`
-    TrafficMirrorTarget,
-    /// `transit-gateway`
-    TransitGateway,
-    /// `transit-gateway-attachment`
-    TransitGatewayAttachment,
-    /// `transit-gateway-connect-peer`
-    TransitGatewayConnectPeer,
-    /// `transit-gateway-multicast-domain`
-    TransitGatewayMulticastDomain,
-    /// `transit-gateway-route-table`
-    TransitGatewayRouteTable,
-    /// `volume`
-    Volume,
-    /// `vpc`
-    Vpc,
-    /// `vpc-flow-log`
-    VpcFlowLog,
-    /// `vpc-peering-connection`
-    VpcPeeringConnection,
-    /// `vpn-connection`
-    VpnConnection,
-    /// `vpn-gateway`
-    VpnGateway,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "client-vpn-endpoint",
-        "customer-gateway",
-        "dedicated-host",
-        "dhcp-options",
-        "egress-only-internet-gateway",
-        "elastic-gpu",
-        "elastic-ip",
-        "export-image-task",
-        "export-instance-task",
-        "fleet",
-        "fpga-image",
-        "host-reservation",
-        "image",
-        "import-image-task",
-        "import-snapshot-task",
-        "instance",
-        "internet-gateway",
-        "key-pair",
-        "launch-template",
-        "local-gateway-route-table-vpc-association",
-        "natgateway",
-        "network-acl",
-        "network-insights-analysis",
-        "network-insights-path",
-        "network-interface",
-        "placement-group",
-        "reserved-instances",
-        "route-table",
-        "security-group",
-        "snapshot",
-        "spot-fleet-request",
-        "spot-instances-request",
-        "subnet",
-        "traffic-mirror-filter",
-        "traffic-mirror-session",
-        "traffic-mirror-target",
-        "transit-gateway",
-        "transit-gateway-attachment",
-        "transit-gateway-connect-peer",
-        "transit-gateway-multicast-domain",
-        "transit-gateway-route-table",
-        "volume",
-        "vpc",
-        "vpc-flow-log",
-        "vpc-peering-connection",
-        "vpn-connection",
-        "vpn-gateway",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientVpnEndpoint => "client-vpn-endpoint",
-            Self::CustomerGateway => "customer-gateway",
-            Self::DedicatedHost => "dedicated-host",
-            Self::DhcpOptions => "dhcp-options",
-            Self::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-            Self::ElasticGpu => "elastic-gpu",
-            Self::ElasticIp => "elastic-ip",
-            Self::ExportImageTask => "export-image-task",
-            Self::ExportInstanceTask => "export-instance-task",
-            Self::Fleet => "fleet",
-            Self::FpgaImage => "fpga-image",
-            Self::HostReservation => "host-reservation",
-            Self::Image => "image",
-            Self::ImportImageTask => "import-image-task",
-            Self::ImportSnapshotTask => "import-snapshot-task",
-            Self::Instance => "instance",
-            Self::InternetGateway => "internet-gateway",
-            Self::KeyPair => "key-pair",
-            Self::LaunchTemplate => "launch-template",
-            Self::LocalGatewayRouteTableVpcAssociation => {
-                "local-gateway-route-table-vpc-association"
-            }
-            Self::Natgateway => "natgateway",
-            Self::NetworkAcl => "network-acl",
-            Self::NetworkInsightsAnalysis => "network-insights-analysis",
-            Self::NetworkInsightsPath => "network-insights-path",
-            Self::NetworkInterface => "network-interface",
-            Self::PlacementGroup => "placement-group",
-            Self::ReservedInstances => "reserved-instances",
-            Self::RouteTable => "route-table",
-            Self::SecurityGroup => "security-group",
-            Self::Snapshot => "snapshot",
-            Self::SpotFleetRequest => "spot-fleet-request",
-            Self::SpotInstancesRequest => "spot-instances-request",
-            Self::Subnet => "subnet",
-            Self::TrafficMirrorFilter => "traffic-mirror-filter",
-            Self::TrafficMirrorSession => "traffic-mirror-session",
-            Self::TrafficMirrorTarget => "traffic-mirror-target",
-            Self::TransitGateway => "transit-gateway",
-            Self::TransitGatewayAttachment => "transit-gateway-attachment",
-            Self::TransitGatewayConnectPeer => "transit-gateway-connect-peer",
-            Self::TransitGatewayMulticastDomain => "transit-gateway-multicast-domain",
-            Self::TransitGatewayRouteTable => "transit-gateway-route-table",
-            Self::Volume => "volume",
-            Self::Vpc => "vpc",
-            Self::VpcFlowLog => "vpc-flow-log",
-            Self::VpcPeeringConnection => "vpc-peering-connection",
-            Self::VpnConnection => "vpn-connection",
-            Self::VpnGateway => "vpn-gateway",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "client-vpn-endpoint" => Self::ClientVpnEndpoint,
-            "customer-gateway" => Self::CustomerGateway,
-            "dedicated-host" => Self::DedicatedHost,
-            "dhcp-options" => Self::DhcpOptions,
-            "egress-only-internet-gateway" => Self::EgressOnlyInternetGateway,
-            "elastic-gpu" => Self::ElasticGpu,
-            "elastic-ip" => Self::ElasticIp,
-            "export-image-task" => Self::ExportImageTask,
-            "export-instance-task" => Self::ExportInstanceTask,
-            "fleet" => Self::Fleet,
-            "fpga-image" => Self::FpgaImage,
-            "host-reservation" => Self::HostReservation,
-            "image" => Self::Image,
-            "import-image-task" => Self::ImportImageTask,
-            "import-snapshot-task" => Self::ImportSnapshotTask,
-            "instance" => Self::Instance,
-            "internet-gateway" => Self::InternetGateway,
-            "key-pair" => Self::KeyPair,
-            "launch-template" => Self::LaunchTemplate,
-            "local-gateway-route-table-vpc-association" => {
-                Self::LocalGatewayRouteTableVpcAssociation
-            }
-            "natgateway" => Self::Natgateway,
-            "network-acl" => Self::NetworkAcl,
-            "network-insights-analysis" => Self::NetworkInsightsAnalysis,
-            "network-insights-path" => Self::NetworkInsightsPath,
-            "network-interface" => Self::NetworkInterface,
-            "placement-group" => Self::PlacementGroup,
-            "reserved-instances" => Self::ReservedInstances,
-            "route-table" => Self::RouteTable,
-            "security-group" => Self::SecurityGroup,
-            "snapshot" => Self::Snapshot,
-            "spot-fleet-request" => Self::SpotFleetRequest,
-            "spot-instances-request" => Self::SpotInstancesRequest,
-            "subnet" => Self::Subnet,
-            "traffic-mirror-filter" => Self::TrafficMirrorFilter,
-            "traffic-mirror-session" => Self::TrafficMirrorSession,
-            "traffic-mirror-target" => Self::TrafficMirrorTarget,
-            "transit-gateway" => Self::TransitGateway,
-            "transit-gateway-attachment" => Self::TransitGatewayAttachment,
-            "transit-gateway-connect-peer" => Self::TransitGatewayConnectPeer,
-            "transit-gateway-multicast-domain" => Self::TransitGatewayMulticastDomain,
-            "transit-gateway-route-table" => Self::TransitGatewayRouteTable,
-            "volume" => Self::Volume,
-            "vpc" => Self::Vpc,
-            "vpc-flow-log" => Self::VpcFlowLog,
-            "vpc-peering-connection" => Self::VpcPeeringConnection,
-            "vpn-connection" => Self::VpnConnection,
-            "vpn-gateway" => Self::VpnGateway,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `Tag` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TargetCapacitySpecificationRequest` of `AWS::EC2::EC2Fleet`.
-#[derive(Debug, Clone)]
-pub struct TargetCapacitySpecificationRequest {
-    /// `DefaultTargetCapacityType` (optional).
-    pub default_target_capacity_type: Option<Value<DefaultTargetCapacityType>>,
-    /// `OnDemandTargetCapacity` (optional).
-    pub on_demand_target_capacity: Option<Value<i64>>,
-    /// `SpotTargetCapacity` (optional).
-    pub spot_target_capacity: Option<Value<i64>>,
-    /// `TargetCapacityUnitType` (optional).
-    pub target_capacity_unit_type: Option<Value<TargetCapacityUnitType>>,
-    /// `TotalTargetCapacity` (required).
-    pub total_target_capacity: Value<i64>,
+crate::l1_struct! {
+    /// Property type `TargetCapacitySpecificationRequest` of `AWS::EC2::EC2Fleet`.
+    TargetCapacitySpecificationRequest
 }
 
 impl TargetCapacitySpecificationRequest {
     /// The required properties: `TotalTargetCapacity`.
     pub fn new(total_target_capacity: impl Into<Value<i64>>) -> Self {
-        Self {
-            default_target_capacity_type: None,
-            on_demand_target_capacity: None,
-            spot_target_capacity: None,
-            target_capacity_unit_type: None,
-            total_target_capacity: total_target_capacity.into(),
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "TotalTargetCapacity",
+            total_target_capacity.into().to_template(),
+        ))
     }
-    /// Sets `DefaultTargetCapacityType`.
+    /// `DefaultTargetCapacityType` (optional).
     pub fn default_target_capacity_type(
-        mut self,
+        self,
         value: impl Into<Value<DefaultTargetCapacityType>>,
     ) -> Self {
-        self.default_target_capacity_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DefaultTargetCapacityType", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandTargetCapacity`.
-    pub fn on_demand_target_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.on_demand_target_capacity = Some(value.into());
-        self
+    /// `OnDemandTargetCapacity` (optional).
+    pub fn on_demand_target_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OnDemandTargetCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `SpotTargetCapacity`.
-    pub fn spot_target_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.spot_target_capacity = Some(value.into());
-        self
+    /// `SpotTargetCapacity` (optional).
+    pub fn spot_target_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SpotTargetCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `TargetCapacityUnitType`.
+    /// `TargetCapacityUnitType` (optional).
     pub fn target_capacity_unit_type(
-        mut self,
+        self,
         value: impl Into<Value<TargetCapacityUnitType>>,
     ) -> Self {
-        self.target_capacity_unit_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "TargetCapacityUnitType", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TargetCapacitySpecificationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_target_capacity_type {
-            m.insert("DefaultTargetCapacityType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_target_capacity {
-            m.insert("OnDemandTargetCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_target_capacity {
-            m.insert("SpotTargetCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_capacity_unit_type {
-            m.insert("TargetCapacityUnitType".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TotalTargetCapacity".to_owned(),
-            self.total_target_capacity.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DefaultTargetCapacityType`.
+    DefaultTargetCapacityType {
+        /// `on-demand`
+        OnDemand = "on-demand",
+        /// `spot`
+        Spot = "spot",
+        /// `capacity-block`
+        CapacityBlock = "capacity-block",
+        /// `reserved-capacity`
+        ReservedCapacity = "reserved-capacity",
     }
 }
 
-impl Check for TargetCapacitySpecificationRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_target_capacity_type.check(
-            &path.field("DefaultTargetCapacityType"),
-            &Rules::NONE,
-            out,
-        );
-        self.target_capacity_unit_type.check(
-            &path.field("TargetCapacityUnitType"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TargetCapacityUnitType`.
+    TargetCapacityUnitType {
+        /// `vcpu`
+        Vcpu = "vcpu",
+        /// `memory-mib`
+        MemoryMib = "memory-mib",
+        /// `units`
+        Units = "units",
     }
 }
 
-crate::impl_literal!(TargetCapacitySpecificationRequest);
-
-/// Values of `DefaultTargetCapacityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultTargetCapacityType {
-    /// `on-demand`
-    OnDemand,
-    /// `spot`
-    Spot,
-    /// `capacity-block`
-    CapacityBlock,
-    /// `reserved-capacity`
-    ReservedCapacity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultTargetCapacityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["on-demand", "spot", "capacity-block", "reserved-capacity"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnDemand => "on-demand",
-            Self::Spot => "spot",
-            Self::CapacityBlock => "capacity-block",
-            Self::ReservedCapacity => "reserved-capacity",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `maintain`
+        Maintain = "maintain",
+        /// `request`
+        Request = "request",
+        /// `instant`
+        Instant = "instant",
     }
 }
-
-impl ToTemplate for DefaultTargetCapacityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultTargetCapacityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultTargetCapacityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "on-demand" => Self::OnDemand,
-            "spot" => Self::Spot,
-            "capacity-block" => Self::CapacityBlock,
-            "reserved-capacity" => Self::ReservedCapacity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultTargetCapacityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultTargetCapacityType::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultTargetCapacityType);
-
-/// Values of `TargetCapacityUnitType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetCapacityUnitType {
-    /// `vcpu`
-    Vcpu,
-    /// `memory-mib`
-    MemoryMib,
-    /// `units`
-    Units,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetCapacityUnitType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["vcpu", "memory-mib", "units"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vcpu => "vcpu",
-            Self::MemoryMib => "memory-mib",
-            Self::Units => "units",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetCapacityUnitType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetCapacityUnitType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetCapacityUnitType {
-    fn from(s: &str) -> Self {
-        match s {
-            "vcpu" => Self::Vcpu,
-            "memory-mib" => Self::MemoryMib,
-            "units" => Self::Units,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetCapacityUnitType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetCapacityUnitType::from(s))
-    }
-}
-
-crate::impl_literal!(TargetCapacityUnitType);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `maintain`
-    Maintain,
-    /// `request`
-    Request,
-    /// `instant`
-    Instant,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["maintain", "request", "instant"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Maintain => "maintain",
-            Self::Request => "request",
-            Self::Instant => "instant",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "maintain" => Self::Maintain,
-            "request" => Self::Request,
-            "instant" => Self::Instant,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::EIP`.
-#[derive(Debug, Clone)]
-pub struct Eip {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Eip {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Eip {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Eip {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::EIP`.
+    Eip("AWS::EC2::EIP", EipProps)
 }
 
 impl Eip {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::EIP";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EipProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,161 +33,112 @@ impl Eip {
     pub fn attr_allocation_id(&self) -> Value<String> {
         self.resource.get_att("AllocationId")
     }
+
+    /// Replaces `Address` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Address", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `IpamPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipam_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IpamPoolId", value.into())
+    }
+
+    /// Replaces `NetworkBorderGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_border_group(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkBorderGroup", value.into())
+    }
+
+    /// Replaces `PublicIpv4Pool` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_ipv4_pool(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PublicIpv4Pool", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransferAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transfer_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TransferAddress", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::EIP`.
-#[derive(Debug, Clone, Default)]
-pub struct EipProps {
-    /// `Address` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub address: Option<Value<String>>,
-    /// `Domain` (optional).
-    pub domain: Option<Value<String>>,
-    /// `InstanceId` (optional).
-    pub instance_id: Option<Value<String>>,
-    /// `IpamPoolId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipam_pool_id: Option<Value<String>>,
-    /// `NetworkBorderGroup` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_border_group: Option<Value<String>>,
-    /// `PublicIpv4Pool` (optional).
-    pub public_ipv4_pool: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransferAddress` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub transfer_address: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::EIP`.
+    EipProps(default)
 }
 
 impl EipProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            address: None,
-            domain: None,
-            instance_id: None,
-            ipam_pool_id: None,
-            network_border_group: None,
-            public_ipv4_pool: None,
-            tags: None,
-            transfer_address: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Address`.
-    pub fn address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address = Some(value.into());
-        self
+    /// `Address` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Address", value.into().to_template()))
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    pub fn domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Domain", value.into().to_template()))
     }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_id = Some(value.into());
-        self
+    /// `InstanceId` (optional).
+    pub fn instance_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "InstanceId", value.into().to_template()))
     }
-    /// Sets `IpamPoolId`.
-    pub fn ipam_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipam_pool_id = Some(value.into());
-        self
+    /// `IpamPoolId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipam_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "IpamPoolId", value.into().to_template()))
     }
-    /// Sets `NetworkBorderGroup`.
-    pub fn network_border_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_border_group = Some(value.into());
-        self
+    /// `NetworkBorderGroup` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_border_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NetworkBorderGroup", value.into().to_template()),
+        )
     }
-    /// Sets `PublicIpv4Pool`.
-    pub fn public_ipv4_pool(mut self, value: impl Into<Value<String>>) -> Self {
-        self.public_ipv4_pool = Some(value.into());
-        self
+    /// `PublicIpv4Pool` (optional).
+    pub fn public_ipv4_pool(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "PublicIpv4Pool", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `TransferAddress`.
-    pub fn transfer_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transfer_address = Some(value.into());
-        self
+    /// `TransferAddress` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn transfer_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TransferAddress", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EipProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.address {
-            m.insert("Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_id {
-            m.insert("InstanceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipam_pool_id {
-            m.insert("IpamPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_border_group {
-            m.insert("NetworkBorderGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_ipv4_pool {
-            m.insert("PublicIpv4Pool".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transfer_address {
-            m.insert("TransferAddress".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EipProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EipProps);
-
-/// Property type `Tag` of `AWS::EC2::EIP`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

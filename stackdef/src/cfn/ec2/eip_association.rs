@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::EIPAssociation`.
-#[derive(Debug, Clone)]
-pub struct EipAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EipAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EipAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EipAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::EIPAssociation`.
+    EipAssociation("AWS::EC2::EIPAssociation", EipAssociationProps)
 }
 
 impl EipAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::EIPAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EipAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::EipAssociationId> {
         self.resource.ref_value()
@@ -82,90 +34,78 @@ impl EipAssociation {
     pub fn attr_id(&self) -> Value<ids::EipAssociationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AllocationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocation_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AllocationId", value.into())
+    }
+
+    /// Replaces `EIP` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_eip(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EIP", value.into())
+    }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `NetworkInterfaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_interface_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkInterfaceId", value.into())
+    }
+
+    /// Replaces `PrivateIpAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_ip_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrivateIpAddress", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::EIPAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct EipAssociationProps {
-    /// `AllocationId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub allocation_id: Option<Value<String>>,
-    /// `EIP` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub eip: Option<Value<String>>,
-    /// `InstanceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub instance_id: Option<Value<String>>,
-    /// `NetworkInterfaceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_interface_id: Option<Value<String>>,
-    /// `PrivateIpAddress` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub private_ip_address: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::EIPAssociation`.
+    EipAssociationProps(default)
 }
 
 impl EipAssociationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocation_id: None,
-            eip: None,
-            instance_id: None,
-            network_interface_id: None,
-            private_ip_address: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocationId`.
-    pub fn allocation_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocation_id = Some(value.into());
-        self
+    /// `AllocationId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn allocation_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AllocationId", value.into().to_template()))
     }
-    /// Sets `EIP`.
-    pub fn eip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.eip = Some(value.into());
-        self
+    /// `EIP` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn eip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EIP", value.into().to_template()))
     }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_id = Some(value.into());
-        self
+    /// `InstanceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn instance_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "InstanceId", value.into().to_template()))
     }
-    /// Sets `NetworkInterfaceId`.
-    pub fn network_interface_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_interface_id = Some(value.into());
-        self
+    /// `NetworkInterfaceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_interface_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "NetworkInterfaceId", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateIpAddress`.
-    pub fn private_ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_ip_address = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EipAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_id {
-            m.insert("AllocationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.eip {
-            m.insert("EIP".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_id {
-            m.insert("InstanceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_id {
-            m.insert("NetworkInterfaceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_ip_address {
-            m.insert("PrivateIpAddress".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PrivateIpAddress` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn private_ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PrivateIpAddress", value.into().to_template()),
+        )
     }
 }
-
-impl Check for EipAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EipAssociationProps);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::EnclaveCertificateIamRoleAssociation`.
-#[derive(Debug, Clone)]
-pub struct EnclaveCertificateIamRoleAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EnclaveCertificateIamRoleAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EnclaveCertificateIamRoleAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EnclaveCertificateIamRoleAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::EnclaveCertificateIamRoleAssociation`.
+    EnclaveCertificateIamRoleAssociation("AWS::EC2::EnclaveCertificateIamRoleAssociation", EnclaveCertificateIamRoleAssociationProps)
 }
 
 impl EnclaveCertificateIamRoleAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::EnclaveCertificateIamRoleAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: EnclaveCertificateIamRoleAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -91,21 +39,23 @@ impl EnclaveCertificateIamRoleAssociation {
     pub fn attr_encryption_kms_key_id(&self) -> Value<String> {
         self.resource.get_att("EncryptionKmsKeyId")
     }
+
+    /// Replaces `CertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateArn", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::EnclaveCertificateIamRoleAssociation`.
-#[derive(Debug, Clone)]
-pub struct EnclaveCertificateIamRoleAssociationProps {
-    /// `CertificateArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1283 characters.
-    /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:acm:[A-Za-z0-9-]{1,64}:([0-9]{12})?:certificate/.+$`.
-    pub certificate_arn: Value<String>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1283 characters.
-    /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:iam:.*:([0-9]{12})?:role/.+$`.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::EnclaveCertificateIamRoleAssociation`.
+    EnclaveCertificateIamRoleAssociationProps
 }
 
 impl EnclaveCertificateIamRoleAssociationProps {
@@ -114,39 +64,10 @@ impl EnclaveCertificateIamRoleAssociationProps {
         certificate_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            certificate_arn: certificate_arn.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CertificateArn", certificate_arn.into().to_template())
+                .with(1, "RoleArn", role_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for EnclaveCertificateIamRoleAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateArn".to_owned(),
-            self.certificate_arn.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnclaveCertificateIamRoleAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_arn.check(&path.field("CertificateArn"), &Rules { min_length: Some(1), max_length: Some(1283), pattern: Some("^arn:aws[A-Za-z0-9-]{0,64}:acm:[A-Za-z0-9-]{1,64}:([0-9]{12})?:certificate/.+$"), ..Rules::NONE }, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1283),
-                pattern: Some("^arn:aws[A-Za-z0-9-]{0,64}:iam:.*:([0-9]{12})?:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnclaveCertificateIamRoleAssociationProps);

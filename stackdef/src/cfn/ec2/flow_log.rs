@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::FlowLog`.
-#[derive(Debug, Clone)]
-pub struct FlowLog {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FlowLog {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FlowLog {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FlowLog {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::FlowLog`.
+    FlowLog("AWS::EC2::FlowLog", FlowLogProps)
 }
 
 impl FlowLog {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::FlowLog";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlowLogProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::FlowLogId> {
         self.resource.ref_value()
@@ -82,46 +34,88 @@ impl FlowLog {
     pub fn attr_id(&self) -> Value<ids::FlowLogId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DeliverCrossAccountRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deliver_cross_account_role(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeliverCrossAccountRole", value.into())
+    }
+
+    /// Replaces `DeliverLogsPermissionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deliver_logs_permission_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeliverLogsPermissionArn", value.into())
+    }
+
+    /// Replaces `DestinationOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_options(&self, value: impl Into<Value<DestinationOptions>>) {
+        self.resource
+            .set_property("DestinationOptions", value.into())
+    }
+
+    /// Replaces `LogDestination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_destination(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LogDestination", value.into())
+    }
+
+    /// Replaces `LogDestinationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_destination_type(&self, value: impl Into<Value<LogDestinationType>>) {
+        self.resource
+            .set_property("LogDestinationType", value.into())
+    }
+
+    /// Replaces `LogFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_format(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LogFormat", value.into())
+    }
+
+    /// Replaces `LogGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_name(&self, value: impl Into<Value<ids::LogGroupName>>) {
+        self.resource.set_property("LogGroupName", value.into())
+    }
+
+    /// Replaces `MaxAggregationInterval` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_aggregation_interval(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxAggregationInterval", value.into())
+    }
+
+    /// Replaces `ResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceId", value.into())
+    }
+
+    /// Replaces `ResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type(&self, value: impl Into<Value<ResourceType>>) {
+        self.resource.set_property("ResourceType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrafficType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_type(&self, value: impl Into<Value<TrafficType>>) {
+        self.resource.set_property("TrafficType", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::FlowLog`.
-#[derive(Debug, Clone)]
-pub struct FlowLogProps {
-    /// `DeliverCrossAccountRole` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub deliver_cross_account_role: Option<Value<String>>,
-    /// `DeliverLogsPermissionArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub deliver_logs_permission_arn: Option<Value<String>>,
-    /// `DestinationOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub destination_options: Option<Value<DestinationOptions>>,
-    /// `LogDestination` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub log_destination: Option<Value<String>>,
-    /// `LogDestinationType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub log_destination_type: Option<Value<LogDestinationType>>,
-    /// `LogFormat` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub log_format: Option<Value<String>>,
-    /// `LogGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
-    /// `MaxAggregationInterval` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub max_aggregation_interval: Option<Value<i64>>,
-    /// `ResourceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_id: Value<String>,
-    /// `ResourceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_type: Value<ResourceType>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrafficType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub traffic_type: Option<Value<TrafficType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::FlowLog`.
+    FlowLogProps
 }
 
 impl FlowLogProps {
@@ -130,137 +124,81 @@ impl FlowLogProps {
         resource_id: impl Into<Value<String>>,
         resource_type: impl Into<Value<ResourceType>>,
     ) -> Self {
-        Self {
-            deliver_cross_account_role: None,
-            deliver_logs_permission_arn: None,
-            destination_options: None,
-            log_destination: None,
-            log_destination_type: None,
-            log_format: None,
-            log_group_name: None,
-            max_aggregation_interval: None,
-            resource_id: resource_id.into(),
-            resource_type: resource_type.into(),
-            tags: None,
-            traffic_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(8, "ResourceId", resource_id.into().to_template())
+                .with(9, "ResourceType", resource_type.into().to_template()),
+        )
     }
-    /// Sets `DeliverCrossAccountRole`.
-    pub fn deliver_cross_account_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deliver_cross_account_role = Some(value.into());
-        self
+    /// `DeliverCrossAccountRole` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn deliver_cross_account_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeliverCrossAccountRole", value.into().to_template()),
+        )
     }
-    /// Sets `DeliverLogsPermissionArn`.
-    pub fn deliver_logs_permission_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deliver_logs_permission_arn = Some(value.into());
-        self
+    /// `DeliverLogsPermissionArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn deliver_logs_permission_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeliverLogsPermissionArn", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationOptions`.
-    pub fn destination_options(mut self, value: impl Into<Value<DestinationOptions>>) -> Self {
-        self.destination_options = Some(value.into());
-        self
+    /// `DestinationOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn destination_options(self, value: impl Into<Value<DestinationOptions>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DestinationOptions", value.into().to_template()),
+        )
     }
-    /// Sets `LogDestination`.
-    pub fn log_destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_destination = Some(value.into());
-        self
+    /// `LogDestination` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn log_destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LogDestination", value.into().to_template()))
     }
-    /// Sets `LogDestinationType`.
-    pub fn log_destination_type(mut self, value: impl Into<Value<LogDestinationType>>) -> Self {
-        self.log_destination_type = Some(value.into());
-        self
+    /// `LogDestinationType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn log_destination_type(self, value: impl Into<Value<LogDestinationType>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LogDestinationType", value.into().to_template()),
+        )
     }
-    /// Sets `LogFormat`.
-    pub fn log_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_format = Some(value.into());
-        self
+    /// `LogFormat` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn log_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "LogFormat", value.into().to_template()))
     }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
+    /// `LogGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn log_group_name(self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+        Self(self.0.with(6, "LogGroupName", value.into().to_template()))
     }
-    /// Sets `MaxAggregationInterval`.
-    pub fn max_aggregation_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_aggregation_interval = Some(value.into());
-        self
+    /// `MaxAggregationInterval` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn max_aggregation_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MaxAggregationInterval", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `TrafficType`.
-    pub fn traffic_type(mut self, value: impl Into<Value<TrafficType>>) -> Self {
-        self.traffic_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowLogProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deliver_cross_account_role {
-            m.insert("DeliverCrossAccountRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deliver_logs_permission_arn {
-            m.insert("DeliverLogsPermissionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_options {
-            m.insert("DestinationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_destination {
-            m.insert("LogDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_destination_type {
-            m.insert("LogDestinationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_format {
-            m.insert("LogFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_aggregation_interval {
-            m.insert("MaxAggregationInterval".to_owned(), v.to_template());
-        }
-        m.insert("ResourceId".to_owned(), self.resource_id.to_template());
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.traffic_type {
-            m.insert("TrafficType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrafficType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn traffic_type(self, value: impl Into<Value<TrafficType>>) -> Self {
+        Self(self.0.with(11, "TrafficType", value.into().to_template()))
     }
 }
 
-impl Check for FlowLogProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_options
-            .check(&path.field("DestinationOptions"), &Rules::NONE, out);
-        self.log_destination_type
-            .check(&path.field("LogDestinationType"), &Rules::NONE, out);
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.traffic_type
-            .check(&path.field("TrafficType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowLogProps);
-
-/// Property type `DestinationOptions` of `AWS::EC2::FlowLog`.
-#[derive(Debug, Clone)]
-pub struct DestinationOptions {
-    /// `FileFormat` (required).
-    pub file_format: Value<FileFormat>,
-    /// `HiveCompatiblePartitions` (required).
-    pub hive_compatible_partitions: Value<bool>,
-    /// `PerHourPartition` (required).
-    pub per_hour_partition: Value<bool>,
+crate::l1_struct! {
+    /// Property type `DestinationOptions` of `AWS::EC2::FlowLog`.
+    DestinationOptions
 }
 
 impl DestinationOptions {
@@ -270,329 +208,73 @@ impl DestinationOptions {
         hive_compatible_partitions: impl Into<Value<bool>>,
         per_hour_partition: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            file_format: file_format.into(),
-            hive_compatible_partitions: hive_compatible_partitions.into(),
-            per_hour_partition: per_hour_partition.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FileFormat", file_format.into().to_template())
+                .with(
+                    1,
+                    "HiveCompatiblePartitions",
+                    hive_compatible_partitions.into().to_template(),
+                )
+                .with(
+                    2,
+                    "PerHourPartition",
+                    per_hour_partition.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DestinationOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FileFormat".to_owned(), self.file_format.to_template());
-        m.insert(
-            "HiveCompatiblePartitions".to_owned(),
-            self.hive_compatible_partitions.to_template(),
-        );
-        m.insert(
-            "PerHourPartition".to_owned(),
-            self.per_hour_partition.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FileFormat`.
+    FileFormat {
+        /// `plain-text`
+        PlainText = "plain-text",
+        /// `parquet`
+        Parquet = "parquet",
     }
 }
 
-impl Check for DestinationOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_format
-            .check(&path.field("FileFormat"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `LogDestinationType`.
+    LogDestinationType {
+        /// `cloud-watch-logs`
+        CloudWatchLogs = "cloud-watch-logs",
+        /// `s3`
+        S3 = "s3",
+        /// `kinesis-data-firehose`
+        KinesisDataFirehose = "kinesis-data-firehose",
     }
 }
 
-crate::impl_literal!(DestinationOptions);
-
-/// Values of `FileFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FileFormat {
-    /// `plain-text`
-    PlainText,
-    /// `parquet`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FileFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["plain-text", "parquet"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PlainText => "plain-text",
-            Self::Parquet => "parquet",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `NetworkInterface`
+        NetworkInterface = "NetworkInterface",
+        /// `Subnet`
+        Subnet = "Subnet",
+        /// `VPC`
+        Vpc = "VPC",
+        /// `TransitGateway`
+        TransitGateway = "TransitGateway",
+        /// `TransitGatewayAttachment`
+        TransitGatewayAttachment = "TransitGatewayAttachment",
+        /// `RegionalNatGateway`
+        RegionalNatGateway = "RegionalNatGateway",
     }
 }
 
-impl ToTemplate for FileFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `TrafficType`.
+    TrafficType {
+        /// `ACCEPT`
+        Accept = "ACCEPT",
+        /// `ALL`
+        All = "ALL",
+        /// `REJECT`
+        Reject = "REJECT",
     }
 }
-
-impl Check for FileFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FileFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "plain-text" => Self::PlainText,
-            "parquet" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FileFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(FileFormat::from(s))
-    }
-}
-
-crate::impl_literal!(FileFormat);
-
-/// Values of `LogDestinationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogDestinationType {
-    /// `cloud-watch-logs`
-    CloudWatchLogs,
-    /// `s3`
-    S3,
-    /// `kinesis-data-firehose`
-    KinesisDataFirehose,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogDestinationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["cloud-watch-logs", "s3", "kinesis-data-firehose"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudWatchLogs => "cloud-watch-logs",
-            Self::S3 => "s3",
-            Self::KinesisDataFirehose => "kinesis-data-firehose",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogDestinationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogDestinationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogDestinationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "cloud-watch-logs" => Self::CloudWatchLogs,
-            "s3" => Self::S3,
-            "kinesis-data-firehose" => Self::KinesisDataFirehose,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogDestinationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogDestinationType::from(s))
-    }
-}
-
-crate::impl_literal!(LogDestinationType);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `NetworkInterface`
-    NetworkInterface,
-    /// `Subnet`
-    Subnet,
-    /// `VPC`
-    Vpc,
-    /// `TransitGateway`
-    TransitGateway,
-    /// `TransitGatewayAttachment`
-    TransitGatewayAttachment,
-    /// `RegionalNatGateway`
-    RegionalNatGateway,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NetworkInterface",
-        "Subnet",
-        "VPC",
-        "TransitGateway",
-        "TransitGatewayAttachment",
-        "RegionalNatGateway",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NetworkInterface => "NetworkInterface",
-            Self::Subnet => "Subnet",
-            Self::Vpc => "VPC",
-            Self::TransitGateway => "TransitGateway",
-            Self::TransitGatewayAttachment => "TransitGatewayAttachment",
-            Self::RegionalNatGateway => "RegionalNatGateway",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NetworkInterface" => Self::NetworkInterface,
-            "Subnet" => Self::Subnet,
-            "VPC" => Self::Vpc,
-            "TransitGateway" => Self::TransitGateway,
-            "TransitGatewayAttachment" => Self::TransitGatewayAttachment,
-            "RegionalNatGateway" => Self::RegionalNatGateway,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `Tag` of `AWS::EC2::FlowLog`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TrafficType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrafficType {
-    /// `ACCEPT`
-    Accept,
-    /// `ALL`
-    All,
-    /// `REJECT`
-    Reject,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrafficType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACCEPT", "ALL", "REJECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accept => "ACCEPT",
-            Self::All => "ALL",
-            Self::Reject => "REJECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrafficType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrafficType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrafficType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCEPT" => Self::Accept,
-            "ALL" => Self::All,
-            "REJECT" => Self::Reject,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrafficType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrafficType::from(s))
-    }
-}
-
-crate::impl_literal!(TrafficType);

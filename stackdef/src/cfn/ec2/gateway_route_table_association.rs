@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::GatewayRouteTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct GatewayRouteTableAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GatewayRouteTableAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GatewayRouteTableAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GatewayRouteTableAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::GatewayRouteTableAssociation`.
+    GatewayRouteTableAssociation("AWS::EC2::GatewayRouteTableAssociation", GatewayRouteTableAssociationProps)
 }
 
 impl GatewayRouteTableAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::GatewayRouteTableAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: GatewayRouteTableAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GatewayId` (typed).
     pub fn ref_value(&self) -> Value<ids::GatewayRouteTableAssociationId> {
         self.resource.ref_value()
@@ -86,16 +34,23 @@ impl GatewayRouteTableAssociation {
     pub fn attr_association_id(&self) -> Value<String> {
         self.resource.get_att("AssociationId")
     }
+
+    /// Replaces `GatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GatewayId", value.into())
+    }
+
+    /// Replaces `RouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_table_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RouteTableId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::GatewayRouteTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct GatewayRouteTableAssociationProps {
-    /// `GatewayId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub gateway_id: Value<String>,
-    /// `RouteTableId` (required).
-    pub route_table_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::GatewayRouteTableAssociation`.
+    GatewayRouteTableAssociationProps
 }
 
 impl GatewayRouteTableAssociationProps {
@@ -104,24 +59,10 @@ impl GatewayRouteTableAssociationProps {
         gateway_id: impl Into<Value<String>>,
         route_table_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            gateway_id: gateway_id.into(),
-            route_table_id: route_table_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GatewayId", gateway_id.into().to_template())
+                .with(1, "RouteTableId", route_table_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for GatewayRouteTableAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GatewayId".to_owned(), self.gateway_id.to_template());
-        m.insert("RouteTableId".to_owned(), self.route_table_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayRouteTableAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GatewayRouteTableAssociationProps);

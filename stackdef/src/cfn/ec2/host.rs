@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::Host`.
-#[derive(Debug, Clone)]
-pub struct Host {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Host {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Host {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Host {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::Host`.
+    Host("AWS::EC2::Host", HostProps)
 }
 
 impl Host {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::Host";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: HostProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `HostId` (typed).
     pub fn ref_value(&self) -> Value<ids::HostId> {
         self.resource.ref_value()
@@ -82,343 +34,145 @@ impl Host {
     pub fn attr_host_id(&self) -> Value<ids::HostId> {
         self.resource.get_att("HostId")
     }
+
+    /// Replaces `AssetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssetId", value.into())
+    }
+
+    /// Replaces `AutoPlacement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_placement(&self, value: impl Into<Value<AutoPlacement>>) {
+        self.resource.set_property("AutoPlacement", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `HostMaintenance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_host_maintenance(&self, value: impl Into<Value<HostMaintenance>>) {
+        self.resource.set_property("HostMaintenance", value.into())
+    }
+
+    /// Replaces `HostRecovery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_host_recovery(&self, value: impl Into<Value<HostRecovery>>) {
+        self.resource.set_property("HostRecovery", value.into())
+    }
+
+    /// Replaces `InstanceFamily` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_family(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceFamily", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `OutpostArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outpost_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OutpostArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::Host`.
-#[derive(Debug, Clone)]
-pub struct HostProps {
-    /// `AssetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub asset_id: Option<Value<String>>,
-    /// `AutoPlacement` (optional).
-    pub auto_placement: Option<Value<AutoPlacement>>,
-    /// `AvailabilityZone` (required).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone: Value<String>,
-    /// `HostMaintenance` (optional).
-    pub host_maintenance: Option<Value<HostMaintenance>>,
-    /// `HostRecovery` (optional).
-    pub host_recovery: Option<Value<HostRecovery>>,
-    /// `InstanceFamily` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub instance_family: Option<Value<String>>,
-    /// `InstanceType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub instance_type: Option<Value<String>>,
-    /// `OutpostArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub outpost_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::Host`.
+    HostProps
 }
 
 impl HostProps {
     /// The required properties: `AvailabilityZone`.
     pub fn new(availability_zone: impl Into<Value<String>>) -> Self {
-        Self {
-            asset_id: None,
-            auto_placement: None,
-            availability_zone: availability_zone.into(),
-            host_maintenance: None,
-            host_recovery: None,
-            instance_family: None,
-            instance_type: None,
-            outpost_arn: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "AvailabilityZone",
+            availability_zone.into().to_template(),
+        ))
     }
-    /// Sets `AssetId`.
-    pub fn asset_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asset_id = Some(value.into());
-        self
+    /// `AssetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn asset_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AssetId", value.into().to_template()))
     }
-    /// Sets `AutoPlacement`.
-    pub fn auto_placement(mut self, value: impl Into<Value<AutoPlacement>>) -> Self {
-        self.auto_placement = Some(value.into());
-        self
+    /// `AutoPlacement` (optional).
+    pub fn auto_placement(self, value: impl Into<Value<AutoPlacement>>) -> Self {
+        Self(self.0.with(1, "AutoPlacement", value.into().to_template()))
     }
-    /// Sets `HostMaintenance`.
-    pub fn host_maintenance(mut self, value: impl Into<Value<HostMaintenance>>) -> Self {
-        self.host_maintenance = Some(value.into());
-        self
+    /// `HostMaintenance` (optional).
+    pub fn host_maintenance(self, value: impl Into<Value<HostMaintenance>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HostMaintenance", value.into().to_template()),
+        )
     }
-    /// Sets `HostRecovery`.
-    pub fn host_recovery(mut self, value: impl Into<Value<HostRecovery>>) -> Self {
-        self.host_recovery = Some(value.into());
-        self
+    /// `HostRecovery` (optional).
+    pub fn host_recovery(self, value: impl Into<Value<HostRecovery>>) -> Self {
+        Self(self.0.with(4, "HostRecovery", value.into().to_template()))
     }
-    /// Sets `InstanceFamily`.
-    pub fn instance_family(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_family = Some(value.into());
-        self
+    /// `InstanceFamily` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn instance_family(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "InstanceFamily", value.into().to_template()))
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "InstanceType", value.into().to_template()))
     }
-    /// Sets `OutpostArn`.
-    pub fn outpost_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outpost_arn = Some(value.into());
-        self
+    /// `OutpostArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn outpost_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "OutpostArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HostProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asset_id {
-            m.insert("AssetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_placement {
-            m.insert("AutoPlacement".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AvailabilityZone".to_owned(),
-            self.availability_zone.to_template(),
-        );
-        if let Some(v) = &self.host_maintenance {
-            m.insert("HostMaintenance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_recovery {
-            m.insert("HostRecovery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_family {
-            m.insert("InstanceFamily".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outpost_arn {
-            m.insert("OutpostArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AutoPlacement`.
+    AutoPlacement {
+        /// `on`
+        On = "on",
+        /// `off`
+        Off = "off",
     }
 }
 
-impl Check for HostProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_placement
-            .check(&path.field("AutoPlacement"), &Rules::NONE, out);
-        self.host_maintenance
-            .check(&path.field("HostMaintenance"), &Rules::NONE, out);
-        self.host_recovery
-            .check(&path.field("HostRecovery"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `HostMaintenance`.
+    HostMaintenance {
+        /// `on`
+        On = "on",
+        /// `off`
+        Off = "off",
     }
 }
 
-crate::impl_literal!(HostProps);
-
-/// Values of `AutoPlacement`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoPlacement {
-    /// `on`
-    On,
-    /// `off`
-    Off,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoPlacement {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["on", "off"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `HostRecovery`.
+    HostRecovery {
+        /// `on`
+        On = "on",
+        /// `off`
+        Off = "off",
     }
 }
 
-impl ToTemplate for AutoPlacement {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutoPlacement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoPlacement {
-    fn from(s: &str) -> Self {
-        match s {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoPlacement> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoPlacement::from(s))
-    }
-}
-
-crate::impl_literal!(AutoPlacement);
-
-/// Values of `HostMaintenance`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HostMaintenance {
-    /// `on`
-    On,
-    /// `off`
-    Off,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HostMaintenance {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["on", "off"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HostMaintenance {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HostMaintenance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HostMaintenance {
-    fn from(s: &str) -> Self {
-        match s {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HostMaintenance> {
-    fn from(s: &str) -> Self {
-        Value::literal(HostMaintenance::from(s))
-    }
-}
-
-crate::impl_literal!(HostMaintenance);
-
-/// Values of `HostRecovery`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HostRecovery {
-    /// `on`
-    On,
-    /// `off`
-    Off,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HostRecovery {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["on", "off"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HostRecovery {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HostRecovery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HostRecovery {
-    fn from(s: &str) -> Self {
-        match s {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HostRecovery> {
-    fn from(s: &str) -> Self {
-        Value::literal(HostRecovery::from(s))
-    }
-}
-
-crate::impl_literal!(HostRecovery);
-
-/// Property type `Tag` of `AWS::EC2::Host`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

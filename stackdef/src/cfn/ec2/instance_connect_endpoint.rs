@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EC2::InstanceConnectEndpoint`.
-#[derive(Debug, Clone)]
-pub struct InstanceConnectEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InstanceConnectEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InstanceConnectEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InstanceConnectEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::InstanceConnectEndpoint`.
+    InstanceConnectEndpoint("AWS::EC2::InstanceConnectEndpoint", InstanceConnectEndpointProps)
 }
 
 impl InstanceConnectEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::InstanceConnectEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: InstanceConnectEndpointProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::InstanceConnectEndpointId> {
         self.resource.ref_value()
@@ -108,7 +56,7 @@ impl InstanceConnectEndpoint {
     }
 
     /// `Fn::GetAtt` `NetworkInterfaceIds`.
-    pub fn attr_network_interface_ids(&self) -> Value<serde_json::Value> {
+    pub fn attr_network_interface_ids(&self) -> Value<Json> {
         self.resource.get_att("NetworkInterfaceIds")
     }
 
@@ -131,132 +79,75 @@ impl InstanceConnectEndpoint {
     pub fn attr_vpc_id(&self) -> Value<String> {
         self.resource.get_att("VpcId")
     }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `PreserveClientIp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preserve_client_ip(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("PreserveClientIp", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::InstanceConnectEndpoint`.
-#[derive(Debug, Clone)]
-pub struct InstanceConnectEndpointProps {
-    /// `ClientToken` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub client_token: Option<Value<String>>,
-    /// `PreserveClientIp` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub preserve_client_ip: Option<Value<bool>>,
-    /// `SecurityGroupIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=16.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Value<ids::SubnetId>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::InstanceConnectEndpoint`.
+    InstanceConnectEndpointProps
 }
 
 impl InstanceConnectEndpointProps {
     /// The required properties: `SubnetId`.
     pub fn new(subnet_id: impl Into<Value<ids::SubnetId>>) -> Self {
-        Self {
-            client_token: None,
-            preserve_client_ip: None,
-            security_group_ids: None,
-            subnet_id: subnet_id.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "SubnetId", subnet_id.into().to_template()))
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientToken", value.into().to_template()))
     }
-    /// Sets `PreserveClientIp`.
-    pub fn preserve_client_ip(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.preserve_client_ip = Some(value.into());
-        self
+    /// `PreserveClientIp` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn preserve_client_ip(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PreserveClientIp", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 16.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceConnectEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preserve_client_ip {
-            m.insert("PreserveClientIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceConnectEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceConnectEndpointProps);
-
-/// Property type `Tag` of `AWS::EC2::InstanceConnectEndpoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::IpPoolRouteTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct IpPoolRouteTableAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IpPoolRouteTableAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IpPoolRouteTableAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IpPoolRouteTableAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::IpPoolRouteTableAssociation`.
+    IpPoolRouteTableAssociation("AWS::EC2::IpPoolRouteTableAssociation", IpPoolRouteTableAssociationProps)
 }
 
 impl IpPoolRouteTableAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::IpPoolRouteTableAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IpPoolRouteTableAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociationId` (typed).
     pub fn ref_value(&self) -> Value<ids::IpPoolRouteTableAssociationId> {
         self.resource.ref_value()
@@ -86,17 +34,23 @@ impl IpPoolRouteTableAssociation {
     pub fn attr_association_id(&self) -> Value<ids::IpPoolRouteTableAssociationId> {
         self.resource.get_att("AssociationId")
     }
+
+    /// Replaces `PublicIpv4Pool` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_ipv4_pool(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PublicIpv4Pool", value.into())
+    }
+
+    /// Replaces `RouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_table_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RouteTableId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::IpPoolRouteTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct IpPoolRouteTableAssociationProps {
-    /// `PublicIpv4Pool` (required).
-    /// Create-only: changing it replaces the resource.
-    pub public_ipv4_pool: Value<String>,
-    /// `RouteTableId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub route_table_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::IpPoolRouteTableAssociation`.
+    IpPoolRouteTableAssociationProps
 }
 
 impl IpPoolRouteTableAssociationProps {
@@ -105,27 +59,10 @@ impl IpPoolRouteTableAssociationProps {
         public_ipv4_pool: impl Into<Value<String>>,
         route_table_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            public_ipv4_pool: public_ipv4_pool.into(),
-            route_table_id: route_table_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PublicIpv4Pool", public_ipv4_pool.into().to_template())
+                .with(1, "RouteTableId", route_table_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for IpPoolRouteTableAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PublicIpv4Pool".to_owned(),
-            self.public_ipv4_pool.to_template(),
-        );
-        m.insert("RouteTableId".to_owned(), self.route_table_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpPoolRouteTableAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IpPoolRouteTableAssociationProps);

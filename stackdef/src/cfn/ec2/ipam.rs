@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::IPAM`.
-#[derive(Debug, Clone)]
-pub struct Ipam {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Ipam {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Ipam {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Ipam {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::IPAM`.
+    Ipam("AWS::EC2::IPAM", IpamProps)
 }
 
 impl Ipam {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::IPAM";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IpamProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IpamId` (typed).
     pub fn ref_value(&self) -> Value<ids::IpamId> {
         self.resource.ref_value()
@@ -118,377 +70,156 @@ impl Ipam {
         self.resource
             .get_att("DefaultResourceDiscoveryAssociationId")
     }
+
+    /// Replaces `DefaultResourceDiscoveryOrganizationalUnitExclusions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_resource_discovery_organizational_unit_exclusions(
+        &self,
+        value: impl Into<Value<List<IpamOrganizationalUnitExclusion>>>,
+    ) {
+        self.resource.set_property(
+            "DefaultResourceDiscoveryOrganizationalUnitExclusions",
+            value.into(),
+        )
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnablePrivateGua` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_private_gua(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EnablePrivateGua", value.into())
+    }
+
+    /// Replaces `MeteredAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metered_account(&self, value: impl Into<Value<MeteredAccount>>) {
+        self.resource.set_property("MeteredAccount", value.into())
+    }
+
+    /// Replaces `OperatingRegions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operating_regions(&self, value: impl Into<Value<List<IpamOperatingRegion>>>) {
+        self.resource.set_property("OperatingRegions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Tier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tier(&self, value: impl Into<Value<Tier>>) {
+        self.resource.set_property("Tier", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::IPAM`.
-#[derive(Debug, Clone, Default)]
-pub struct IpamProps {
-    /// `DefaultResourceDiscoveryOrganizationalUnitExclusions` (optional).
-    pub default_resource_discovery_organizational_unit_exclusions:
-        Option<Value<List<IpamOrganizationalUnitExclusion>>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `EnablePrivateGua` (optional).
-    pub enable_private_gua: Option<Value<bool>>,
-    /// `MeteredAccount` (optional).
-    pub metered_account: Option<Value<MeteredAccount>>,
-    /// `OperatingRegions` (optional).
-    /// Items: 0..=50.
-    pub operating_regions: Option<Value<List<IpamOperatingRegion>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Tier` (optional).
-    pub tier: Option<Value<Tier>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::IPAM`.
+    IpamProps(default)
 }
 
 impl IpamProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_resource_discovery_organizational_unit_exclusions: None,
-            description: None,
-            enable_private_gua: None,
-            metered_account: None,
-            operating_regions: None,
-            tags: None,
-            tier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultResourceDiscoveryOrganizationalUnitExclusions`.
+    /// `DefaultResourceDiscoveryOrganizationalUnitExclusions` (optional).
     pub fn default_resource_discovery_organizational_unit_exclusions(
-        mut self,
+        self,
         value: impl Into<Value<List<IpamOrganizationalUnitExclusion>>>,
     ) -> Self {
-        self.default_resource_discovery_organizational_unit_exclusions = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "DefaultResourceDiscoveryOrganizationalUnitExclusions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EnablePrivateGua`.
-    pub fn enable_private_gua(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_private_gua = Some(value.into());
-        self
+    /// `EnablePrivateGua` (optional).
+    pub fn enable_private_gua(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnablePrivateGua", value.into().to_template()),
+        )
     }
-    /// Sets `MeteredAccount`.
-    pub fn metered_account(mut self, value: impl Into<Value<MeteredAccount>>) -> Self {
-        self.metered_account = Some(value.into());
-        self
+    /// `MeteredAccount` (optional).
+    pub fn metered_account(self, value: impl Into<Value<MeteredAccount>>) -> Self {
+        Self(self.0.with(3, "MeteredAccount", value.into().to_template()))
     }
-    /// Sets `OperatingRegions`.
-    pub fn operating_regions(mut self, value: impl Into<Value<List<IpamOperatingRegion>>>) -> Self {
-        self.operating_regions = Some(value.into());
-        self
+    /// `OperatingRegions` (optional).
+    /// Items: 0 to 50.
+    pub fn operating_regions(self, value: impl Into<Value<List<IpamOperatingRegion>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OperatingRegions", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `Tier`.
-    pub fn tier(mut self, value: impl Into<Value<Tier>>) -> Self {
-        self.tier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpamProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_resource_discovery_organizational_unit_exclusions {
-            m.insert(
-                "DefaultResourceDiscoveryOrganizationalUnitExclusions".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_private_gua {
-            m.insert("EnablePrivateGua".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metered_account {
-            m.insert("MeteredAccount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operating_regions {
-            m.insert("OperatingRegions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tier {
-            m.insert("Tier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tier` (optional).
+    pub fn tier(self, value: impl Into<Value<Tier>>) -> Self {
+        Self(self.0.with(6, "Tier", value.into().to_template()))
     }
 }
 
-impl Check for IpamProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_resource_discovery_organizational_unit_exclusions
-            .check(
-                &path.field("DefaultResourceDiscoveryOrganizationalUnitExclusions"),
-                &Rules::NONE,
-                out,
-            );
-        self.metered_account
-            .check(&path.field("MeteredAccount"), &Rules::NONE, out);
-        self.operating_regions.check(
-            &path.field("OperatingRegions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tier.check(&path.field("Tier"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IpamProps);
-
-/// Property type `IpamOrganizationalUnitExclusion` of `AWS::EC2::IPAM`.
-#[derive(Debug, Clone)]
-pub struct IpamOrganizationalUnitExclusion {
-    /// `OrganizationsEntityPath` (required).
-    /// Length: 1..= characters.
-    pub organizations_entity_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `IpamOrganizationalUnitExclusion` of `AWS::EC2::IPAM`.
+    IpamOrganizationalUnitExclusion
 }
 
 impl IpamOrganizationalUnitExclusion {
     /// The required properties: `OrganizationsEntityPath`.
     pub fn new(organizations_entity_path: impl Into<Value<String>>) -> Self {
-        Self {
-            organizations_entity_path: organizations_entity_path.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OrganizationsEntityPath",
+            organizations_entity_path.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IpamOrganizationalUnitExclusion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OrganizationsEntityPath".to_owned(),
-            self.organizations_entity_path.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MeteredAccount`.
+    MeteredAccount {
+        /// `ipam-owner`
+        IpamOwner = "ipam-owner",
+        /// `resource-owner`
+        ResourceOwner = "resource-owner",
     }
 }
 
-impl Check for IpamOrganizationalUnitExclusion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.organizations_entity_path.check(
-            &path.field("OrganizationsEntityPath"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpamOrganizationalUnitExclusion);
-
-/// Values of `MeteredAccount`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeteredAccount {
-    /// `ipam-owner`
-    IpamOwner,
-    /// `resource-owner`
-    ResourceOwner,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MeteredAccount {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipam-owner", "resource-owner"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IpamOwner => "ipam-owner",
-            Self::ResourceOwner => "resource-owner",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MeteredAccount {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MeteredAccount {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MeteredAccount {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipam-owner" => Self::IpamOwner,
-            "resource-owner" => Self::ResourceOwner,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MeteredAccount> {
-    fn from(s: &str) -> Self {
-        Value::literal(MeteredAccount::from(s))
-    }
-}
-
-crate::impl_literal!(MeteredAccount);
-
-/// Property type `IpamOperatingRegion` of `AWS::EC2::IPAM`.
-#[derive(Debug, Clone)]
-pub struct IpamOperatingRegion {
-    /// `RegionName` (required).
-    pub region_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `IpamOperatingRegion` of `AWS::EC2::IPAM`.
+    IpamOperatingRegion
 }
 
 impl IpamOperatingRegion {
     /// The required properties: `RegionName`.
     pub fn new(region_name: impl Into<Value<String>>) -> Self {
-        Self {
-            region_name: region_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "RegionName", region_name.into().to_template()))
     }
 }
 
-impl ToTemplate for IpamOperatingRegion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RegionName".to_owned(), self.region_name.to_template());
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Tier`.
+    Tier {
+        /// `free`
+        Free = "free",
+        /// `advanced`
+        Advanced = "advanced",
     }
 }
-
-impl Check for IpamOperatingRegion {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IpamOperatingRegion);
-
-/// Property type `Tag` of `AWS::EC2::IPAM`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Tier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tier {
-    /// `free`
-    Free,
-    /// `advanced`
-    Advanced,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["free", "advanced"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "free",
-            Self::Advanced => "advanced",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tier {
-    fn from(s: &str) -> Self {
-        match s {
-            "free" => Self::Free,
-            "advanced" => Self::Advanced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tier> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tier::from(s))
-    }
-}
-
-crate::impl_literal!(Tier);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::IPAMPool`.
-#[derive(Debug, Clone)]
-pub struct IpamPool {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IpamPool {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IpamPool {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IpamPool {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::IPAMPool`.
+    IpamPool("AWS::EC2::IPAMPool", IpamPoolProps)
 }
 
 impl IpamPool {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::IPAMPool";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IpamPoolProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IpamPoolId` (typed).
     pub fn ref_value(&self) -> Value<ids::IpamPoolId> {
         self.resource.ref_value()
@@ -117,54 +69,112 @@ impl IpamPool {
     pub fn attr_state_message(&self) -> Value<String> {
         self.resource.get_att("StateMessage")
     }
+
+    /// Replaces `AddressFamily` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_address_family(&self, value: impl Into<Value<AddressFamily>>) {
+        self.resource.set_property("AddressFamily", value.into())
+    }
+
+    /// Replaces `AllocationDefaultNetmaskLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocation_default_netmask_length(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AllocationDefaultNetmaskLength", value.into())
+    }
+
+    /// Replaces `AllocationMaxNetmaskLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocation_max_netmask_length(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AllocationMaxNetmaskLength", value.into())
+    }
+
+    /// Replaces `AllocationMinNetmaskLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocation_min_netmask_length(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AllocationMinNetmaskLength", value.into())
+    }
+
+    /// Replaces `AllocationResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocation_resource_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource
+            .set_property("AllocationResourceTags", value.into())
+    }
+
+    /// Replaces `AutoImport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_import(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("AutoImport", value.into())
+    }
+
+    /// Replaces `AwsService` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_service(&self, value: impl Into<Value<AwsService>>) {
+        self.resource.set_property("AwsService", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IpamScopeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipam_scope_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IpamScopeId", value.into())
+    }
+
+    /// Replaces `Locale` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_locale(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Locale", value.into())
+    }
+
+    /// Replaces `ProvisionedCidrs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioned_cidrs(&self, value: impl Into<Value<List<ProvisionedCidr>>>) {
+        self.resource.set_property("ProvisionedCidrs", value.into())
+    }
+
+    /// Replaces `PublicIpSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_ip_source(&self, value: impl Into<Value<PublicIpSource>>) {
+        self.resource.set_property("PublicIpSource", value.into())
+    }
+
+    /// Replaces `PubliclyAdvertisable` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_advertisable(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAdvertisable", value.into())
+    }
+
+    /// Replaces `SourceIpamPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_ipam_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceIpamPoolId", value.into())
+    }
+
+    /// Replaces `SourceResource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_resource(&self, value: impl Into<Value<SourceResource>>) {
+        self.resource.set_property("SourceResource", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::IPAMPool`.
-#[derive(Debug, Clone)]
-pub struct IpamPoolProps {
-    /// `AddressFamily` (required).
-    /// Create-only: changing it replaces the resource.
-    pub address_family: Value<AddressFamily>,
-    /// `AllocationDefaultNetmaskLength` (optional).
-    /// Range: 0..=128.
-    pub allocation_default_netmask_length: Option<Value<i64>>,
-    /// `AllocationMaxNetmaskLength` (optional).
-    /// Range: 0..=128.
-    pub allocation_max_netmask_length: Option<Value<i64>>,
-    /// `AllocationMinNetmaskLength` (optional).
-    /// Range: 0..=128.
-    pub allocation_min_netmask_length: Option<Value<i64>>,
-    /// `AllocationResourceTags` (optional).
-    pub allocation_resource_tags: Option<Value<List<Tag>>>,
-    /// `AutoImport` (optional).
-    pub auto_import: Option<Value<bool>>,
-    /// `AwsService` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub aws_service: Option<Value<AwsService>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `IpamScopeId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ipam_scope_id: Value<String>,
-    /// `Locale` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub locale: Option<Value<String>>,
-    /// `ProvisionedCidrs` (optional).
-    pub provisioned_cidrs: Option<Value<List<ProvisionedCidr>>>,
-    /// `PublicIpSource` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub public_ip_source: Option<Value<PublicIpSource>>,
-    /// `PubliclyAdvertisable` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub publicly_advertisable: Option<Value<bool>>,
-    /// `SourceIpamPoolId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_ipam_pool_id: Option<Value<String>>,
-    /// `SourceResource` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_resource: Option<Value<SourceResource>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::IPAMPool`.
+    IpamPoolProps
 }
 
 impl IpamPoolProps {
@@ -173,466 +183,154 @@ impl IpamPoolProps {
         address_family: impl Into<Value<AddressFamily>>,
         ipam_scope_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            address_family: address_family.into(),
-            allocation_default_netmask_length: None,
-            allocation_max_netmask_length: None,
-            allocation_min_netmask_length: None,
-            allocation_resource_tags: None,
-            auto_import: None,
-            aws_service: None,
-            description: None,
-            ipam_scope_id: ipam_scope_id.into(),
-            locale: None,
-            provisioned_cidrs: None,
-            public_ip_source: None,
-            publicly_advertisable: None,
-            source_ipam_pool_id: None,
-            source_resource: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AddressFamily", address_family.into().to_template())
+                .with(8, "IpamScopeId", ipam_scope_id.into().to_template()),
+        )
     }
-    /// Sets `AllocationDefaultNetmaskLength`.
-    pub fn allocation_default_netmask_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.allocation_default_netmask_length = Some(value.into());
-        self
+    /// `AllocationDefaultNetmaskLength` (optional).
+    /// Range: 0 to 128.
+    pub fn allocation_default_netmask_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "AllocationDefaultNetmaskLength",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AllocationMaxNetmaskLength`.
-    pub fn allocation_max_netmask_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.allocation_max_netmask_length = Some(value.into());
-        self
+    /// `AllocationMaxNetmaskLength` (optional).
+    /// Range: 0 to 128.
+    pub fn allocation_max_netmask_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AllocationMaxNetmaskLength", value.into().to_template()),
+        )
     }
-    /// Sets `AllocationMinNetmaskLength`.
-    pub fn allocation_min_netmask_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.allocation_min_netmask_length = Some(value.into());
-        self
+    /// `AllocationMinNetmaskLength` (optional).
+    /// Range: 0 to 128.
+    pub fn allocation_min_netmask_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AllocationMinNetmaskLength", value.into().to_template()),
+        )
     }
-    /// Sets `AllocationResourceTags`.
-    pub fn allocation_resource_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.allocation_resource_tags = Some(value.into());
-        self
+    /// `AllocationResourceTags` (optional).
+    pub fn allocation_resource_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AllocationResourceTags", value.into().to_template()),
+        )
     }
-    /// Sets `AutoImport`.
-    pub fn auto_import(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_import = Some(value.into());
-        self
+    /// `AutoImport` (optional).
+    pub fn auto_import(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "AutoImport", value.into().to_template()))
     }
-    /// Sets `AwsService`.
-    pub fn aws_service(mut self, value: impl Into<Value<AwsService>>) -> Self {
-        self.aws_service = Some(value.into());
-        self
+    /// `AwsService` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn aws_service(self, value: impl Into<Value<AwsService>>) -> Self {
+        Self(self.0.with(6, "AwsService", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Description", value.into().to_template()))
     }
-    /// Sets `Locale`.
-    pub fn locale(mut self, value: impl Into<Value<String>>) -> Self {
-        self.locale = Some(value.into());
-        self
+    /// `Locale` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn locale(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Locale", value.into().to_template()))
     }
-    /// Sets `ProvisionedCidrs`.
-    pub fn provisioned_cidrs(mut self, value: impl Into<Value<List<ProvisionedCidr>>>) -> Self {
-        self.provisioned_cidrs = Some(value.into());
-        self
+    /// `ProvisionedCidrs` (optional).
+    pub fn provisioned_cidrs(self, value: impl Into<Value<List<ProvisionedCidr>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ProvisionedCidrs", value.into().to_template()),
+        )
     }
-    /// Sets `PublicIpSource`.
-    pub fn public_ip_source(mut self, value: impl Into<Value<PublicIpSource>>) -> Self {
-        self.public_ip_source = Some(value.into());
-        self
+    /// `PublicIpSource` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn public_ip_source(self, value: impl Into<Value<PublicIpSource>>) -> Self {
+        Self(
+            self.0
+                .with(11, "PublicIpSource", value.into().to_template()),
+        )
     }
-    /// Sets `PubliclyAdvertisable`.
-    pub fn publicly_advertisable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_advertisable = Some(value.into());
-        self
+    /// `PubliclyAdvertisable` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn publicly_advertisable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "PubliclyAdvertisable", value.into().to_template()),
+        )
     }
-    /// Sets `SourceIpamPoolId`.
-    pub fn source_ipam_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_ipam_pool_id = Some(value.into());
-        self
+    /// `SourceIpamPoolId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn source_ipam_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SourceIpamPoolId", value.into().to_template()),
+        )
     }
-    /// Sets `SourceResource`.
-    pub fn source_resource(mut self, value: impl Into<Value<SourceResource>>) -> Self {
-        self.source_resource = Some(value.into());
-        self
+    /// `SourceResource` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn source_resource(self, value: impl Into<Value<SourceResource>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SourceResource", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpamPoolProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AddressFamily".to_owned(),
-            self.address_family.to_template(),
-        );
-        if let Some(v) = &self.allocation_default_netmask_length {
-            m.insert("AllocationDefaultNetmaskLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allocation_max_netmask_length {
-            m.insert("AllocationMaxNetmaskLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allocation_min_netmask_length {
-            m.insert("AllocationMinNetmaskLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allocation_resource_tags {
-            m.insert("AllocationResourceTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_import {
-            m.insert("AutoImport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_service {
-            m.insert("AwsService".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("IpamScopeId".to_owned(), self.ipam_scope_id.to_template());
-        if let Some(v) = &self.locale {
-            m.insert("Locale".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioned_cidrs {
-            m.insert("ProvisionedCidrs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_ip_source {
-            m.insert("PublicIpSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_advertisable {
-            m.insert("PubliclyAdvertisable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_ipam_pool_id {
-            m.insert("SourceIpamPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_resource {
-            m.insert("SourceResource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IpamPoolProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address_family
-            .check(&path.field("AddressFamily"), &Rules::NONE, out);
-        self.allocation_default_netmask_length.check(
-            &path.field("AllocationDefaultNetmaskLength"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(128.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allocation_max_netmask_length.check(
-            &path.field("AllocationMaxNetmaskLength"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(128.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allocation_min_netmask_length.check(
-            &path.field("AllocationMinNetmaskLength"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(128.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allocation_resource_tags.check(
-            &path.field("AllocationResourceTags"),
-            &Rules::NONE,
-            out,
-        );
-        self.aws_service
-            .check(&path.field("AwsService"), &Rules::NONE, out);
-        self.provisioned_cidrs
-            .check(&path.field("ProvisionedCidrs"), &Rules::NONE, out);
-        self.public_ip_source
-            .check(&path.field("PublicIpSource"), &Rules::NONE, out);
-        self.source_resource
-            .check(&path.field("SourceResource"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AddressFamily`.
+    AddressFamily {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-crate::impl_literal!(IpamPoolProps);
+pub use crate::cfn::Tag;
 
-/// Values of `AddressFamily`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AddressFamily {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AddressFamily {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AwsService`.
+    AwsService {
+        /// `ec2`
+        Ec2 = "ec2",
+        /// `global-services`
+        GlobalServices = "global-services",
     }
 }
 
-impl ToTemplate for AddressFamily {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AddressFamily {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for AddressFamily {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AddressFamily> {
-    fn from(s: &str) -> Self {
-        Value::literal(AddressFamily::from(s))
-    }
-}
-
-crate::impl_literal!(AddressFamily);
-
-/// Property type `Tag` of `AWS::EC2::IPAMPool`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `AwsService`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AwsService {
-    /// `ec2`
-    Ec2,
-    /// `global-services`
-    GlobalServices,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AwsService {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ec2", "global-services"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2 => "ec2",
-            Self::GlobalServices => "global-services",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AwsService {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AwsService {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for AwsService {
-    fn from(s: &str) -> Self {
-        match s {
-            "ec2" => Self::Ec2,
-            "global-services" => Self::GlobalServices,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AwsService> {
-    fn from(s: &str) -> Self {
-        Value::literal(AwsService::from(s))
-    }
-}
-
-crate::impl_literal!(AwsService);
-
-/// Property type `ProvisionedCidr` of `AWS::EC2::IPAMPool`.
-#[derive(Debug, Clone)]
-pub struct ProvisionedCidr {
-    /// `Cidr` (required).
-    pub cidr: Value<String>,
+crate::l1_struct! {
+    /// Property type `ProvisionedCidr` of `AWS::EC2::IPAMPool`.
+    ProvisionedCidr
 }
 
 impl ProvisionedCidr {
     /// The required properties: `Cidr`.
     pub fn new(cidr: impl Into<Value<String>>) -> Self {
-        Self { cidr: cidr.into() }
+        Self(crate::Properties::new().with(0, "Cidr", cidr.into().to_template()))
     }
 }
 
-impl ToTemplate for ProvisionedCidr {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cidr".to_owned(), self.cidr.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PublicIpSource`.
+    PublicIpSource {
+        /// `amazon`
+        Amazon = "amazon",
+        /// `byoip`
+        Byoip = "byoip",
     }
 }
 
-impl Check for ProvisionedCidr {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProvisionedCidr);
-
-/// Values of `PublicIpSource`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PublicIpSource {
-    /// `amazon`
-    Amazon,
-    /// `byoip`
-    Byoip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PublicIpSource {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["amazon", "byoip"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Amazon => "amazon",
-            Self::Byoip => "byoip",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PublicIpSource {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PublicIpSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for PublicIpSource {
-    fn from(s: &str) -> Self {
-        match s {
-            "amazon" => Self::Amazon,
-            "byoip" => Self::Byoip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PublicIpSource> {
-    fn from(s: &str) -> Self {
-        Value::literal(PublicIpSource::from(s))
-    }
-}
-
-crate::impl_literal!(PublicIpSource);
-
-/// Property type `SourceResource` of `AWS::EC2::IPAMPool`.
-#[derive(Debug, Clone)]
-pub struct SourceResource {
-    /// `ResourceId` (required).
-    pub resource_id: Value<String>,
-    /// `ResourceOwner` (required).
-    pub resource_owner: Value<String>,
-    /// `ResourceRegion` (required).
-    pub resource_region: Value<String>,
-    /// `ResourceType` (required).
-    pub resource_type: Value<ResourceType>,
+crate::l1_struct! {
+    /// Property type `SourceResource` of `AWS::EC2::IPAMPool`.
+    SourceResource
 }
 
 impl SourceResource {
@@ -643,90 +341,20 @@ impl SourceResource {
         resource_region: impl Into<Value<String>>,
         resource_type: impl Into<Value<ResourceType>>,
     ) -> Self {
-        Self {
-            resource_id: resource_id.into(),
-            resource_owner: resource_owner.into(),
-            resource_region: resource_region.into(),
-            resource_type: resource_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceId", resource_id.into().to_template())
+                .with(1, "ResourceOwner", resource_owner.into().to_template())
+                .with(2, "ResourceRegion", resource_region.into().to_template())
+                .with(3, "ResourceType", resource_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SourceResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceId".to_owned(), self.resource_id.to_template());
-        m.insert(
-            "ResourceOwner".to_owned(),
-            self.resource_owner.to_template(),
-        );
-        m.insert(
-            "ResourceRegion".to_owned(),
-            self.resource_region.to_template(),
-        );
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `vpc`
+        Vpc = "vpc",
     }
 }
-
-impl Check for SourceResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SourceResource);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `vpc`
-    Vpc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["vpc"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vpc => "vpc",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "vpc" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);

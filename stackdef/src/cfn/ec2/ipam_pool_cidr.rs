@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::IPAMPoolCidr`.
-#[derive(Debug, Clone)]
-pub struct IpamPoolCidr {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IpamPoolCidr {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IpamPoolCidr {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IpamPoolCidr {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::IPAMPoolCidr`.
+    IpamPoolCidr("AWS::EC2::IPAMPoolCidr", IpamPoolCidrProps)
 }
 
 impl IpamPoolCidr {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::IPAMPoolCidr";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IpamPoolCidrProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,69 +33,45 @@ impl IpamPoolCidr {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `Cidr` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidr(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Cidr", value.into())
+    }
+
+    /// Replaces `IpamPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipam_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IpamPoolId", value.into())
+    }
+
+    /// Replaces `NetmaskLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_netmask_length(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NetmaskLength", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::IPAMPoolCidr`.
-#[derive(Debug, Clone)]
-pub struct IpamPoolCidrProps {
-    /// `Cidr` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Option<Value<String>>,
-    /// `IpamPoolId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ipam_pool_id: Value<String>,
-    /// `NetmaskLength` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub netmask_length: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::IPAMPoolCidr`.
+    IpamPoolCidrProps
 }
 
 impl IpamPoolCidrProps {
     /// The required properties: `IpamPoolId`.
     pub fn new(ipam_pool_id: impl Into<Value<String>>) -> Self {
-        Self {
-            cidr: None,
-            ipam_pool_id: ipam_pool_id.into(),
-            netmask_length: None,
-        }
+        Self(crate::Properties::new().with(1, "IpamPoolId", ipam_pool_id.into().to_template()))
     }
-    /// Sets `Cidr`.
-    pub fn cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr = Some(value.into());
-        self
+    /// `Cidr` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Cidr", value.into().to_template()))
     }
-    /// Sets `NetmaskLength`.
-    pub fn netmask_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.netmask_length = Some(value.into());
-        self
+    /// `NetmaskLength` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn netmask_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "NetmaskLength", value.into().to_template()))
     }
 }
-
-impl ToTemplate for IpamPoolCidrProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr {
-            m.insert("Cidr".to_owned(), v.to_template());
-        }
-        m.insert("IpamPoolId".to_owned(), self.ipam_pool_id.to_template());
-        if let Some(v) = &self.netmask_length {
-            m.insert("NetmaskLength".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpamPoolCidrProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpamPoolCidrProps);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::IPAMPrefixListResolver`.
-#[derive(Debug, Clone)]
-pub struct IpamPrefixListResolver {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IpamPrefixListResolver {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IpamPrefixListResolver {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IpamPrefixListResolver {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::IPAMPrefixListResolver`.
+    IpamPrefixListResolver("AWS::EC2::IPAMPrefixListResolver", IpamPrefixListResolverProps)
 }
 
 impl IpamPrefixListResolver {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::IPAMPrefixListResolver";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IpamPrefixListResolverProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IpamPrefixListResolverId` (typed).
     pub fn ref_value(&self) -> Value<ids::IpamPrefixListResolverId> {
         self.resource.ref_value()
@@ -96,620 +44,186 @@ impl IpamPrefixListResolver {
     pub fn attr_ipam_prefix_list_resolver_arn(&self) -> Value<String> {
         self.resource.get_att("IpamPrefixListResolverArn")
     }
+
+    /// Replaces `AddressFamily` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_address_family(&self, value: impl Into<Value<AddressFamily>>) {
+        self.resource.set_property("AddressFamily", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IpamId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipam_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IpamId", value.into())
+    }
+
+    /// Replaces `Rules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules(&self, value: impl Into<Value<List<IpamPrefixListResolverRule>>>) {
+        self.resource.set_property("Rules", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::IPAMPrefixListResolver`.
-#[derive(Debug, Clone)]
-pub struct IpamPrefixListResolverProps {
-    /// `AddressFamily` (required).
-    /// Create-only: changing it replaces the resource.
-    pub address_family: Value<AddressFamily>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `IpamId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipam_id: Option<Value<String>>,
-    /// `Rules` (optional).
-    pub rules: Option<Value<List<IpamPrefixListResolverRule>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::IPAMPrefixListResolver`.
+    IpamPrefixListResolverProps
 }
 
 impl IpamPrefixListResolverProps {
     /// The required properties: `AddressFamily`.
     pub fn new(address_family: impl Into<Value<AddressFamily>>) -> Self {
-        Self {
-            address_family: address_family.into(),
-            description: None,
-            ipam_id: None,
-            rules: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "AddressFamily", address_family.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `IpamId`.
-    pub fn ipam_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipam_id = Some(value.into());
-        self
+    /// `IpamId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipam_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IpamId", value.into().to_template()))
     }
-    /// Sets `Rules`.
-    pub fn rules(mut self, value: impl Into<Value<List<IpamPrefixListResolverRule>>>) -> Self {
-        self.rules = Some(value.into());
-        self
+    /// `Rules` (optional).
+    pub fn rules(self, value: impl Into<Value<List<IpamPrefixListResolverRule>>>) -> Self {
+        Self(self.0.with(3, "Rules", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IpamPrefixListResolverProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AddressFamily".to_owned(),
-            self.address_family.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipam_id {
-            m.insert("IpamId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rules {
-            m.insert("Rules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AddressFamily`.
+    AddressFamily {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-impl Check for IpamPrefixListResolverProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address_family
-            .check(&path.field("AddressFamily"), &Rules::NONE, out);
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IpamPrefixListResolverProps);
-
-/// Values of `AddressFamily`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AddressFamily {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AddressFamily {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AddressFamily {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AddressFamily {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AddressFamily {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AddressFamily> {
-    fn from(s: &str) -> Self {
-        Value::literal(AddressFamily::from(s))
-    }
-}
-
-crate::impl_literal!(AddressFamily);
-
-/// Property type `IpamPrefixListResolverRule` of `AWS::EC2::IPAMPrefixListResolver`.
-#[derive(Debug, Clone)]
-pub struct IpamPrefixListResolverRule {
-    /// `Conditions` (optional).
-    pub conditions: Option<Value<List<IpamPrefixListResolverRuleCondition>>>,
-    /// `IpamScopeId` (optional).
-    pub ipam_scope_id: Option<Value<String>>,
-    /// `ResourceType` (optional).
-    pub resource_type: Option<Value<ResourceType>>,
-    /// `RuleType` (required).
-    pub rule_type: Value<RuleType>,
-    /// `StaticCidr` (optional).
-    pub static_cidr: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IpamPrefixListResolverRule` of `AWS::EC2::IPAMPrefixListResolver`.
+    IpamPrefixListResolverRule
 }
 
 impl IpamPrefixListResolverRule {
     /// The required properties: `RuleType`.
     pub fn new(rule_type: impl Into<Value<RuleType>>) -> Self {
-        Self {
-            conditions: None,
-            ipam_scope_id: None,
-            resource_type: None,
-            rule_type: rule_type.into(),
-            static_cidr: None,
-        }
+        Self(crate::Properties::new().with(3, "RuleType", rule_type.into().to_template()))
     }
-    /// Sets `Conditions`.
+    /// `Conditions` (optional).
     pub fn conditions(
-        mut self,
+        self,
         value: impl Into<Value<List<IpamPrefixListResolverRuleCondition>>>,
     ) -> Self {
-        self.conditions = Some(value.into());
-        self
+        Self(self.0.with(0, "Conditions", value.into().to_template()))
     }
-    /// Sets `IpamScopeId`.
-    pub fn ipam_scope_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipam_scope_id = Some(value.into());
-        self
+    /// `IpamScopeId` (optional).
+    pub fn ipam_scope_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IpamScopeId", value.into().to_template()))
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<ResourceType>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    pub fn resource_type(self, value: impl Into<Value<ResourceType>>) -> Self {
+        Self(self.0.with(2, "ResourceType", value.into().to_template()))
     }
-    /// Sets `StaticCidr`.
-    pub fn static_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.static_cidr = Some(value.into());
-        self
+    /// `StaticCidr` (optional).
+    pub fn static_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "StaticCidr", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IpamPrefixListResolverRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.conditions {
-            m.insert("Conditions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipam_scope_id {
-            m.insert("IpamScopeId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        m.insert("RuleType".to_owned(), self.rule_type.to_template());
-        if let Some(v) = &self.static_cidr {
-            m.insert("StaticCidr".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpamPrefixListResolverRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conditions
-            .check(&path.field("Conditions"), &Rules::NONE, out);
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.rule_type
-            .check(&path.field("RuleType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IpamPrefixListResolverRule);
-
-/// Property type `IpamPrefixListResolverRuleCondition` of `AWS::EC2::IPAMPrefixListResolver`.
-#[derive(Debug, Clone, Default)]
-pub struct IpamPrefixListResolverRuleCondition {
-    /// `Cidr` (optional).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Option<Value<String>>,
-    /// `IpamPoolId` (optional).
-    pub ipam_pool_id: Option<Value<String>>,
-    /// `Operation` (optional).
-    pub operation: Option<Value<Operation>>,
-    /// `ResourceId` (optional).
-    pub resource_id: Option<Value<String>>,
-    /// `ResourceOwner` (optional).
-    pub resource_owner: Option<Value<String>>,
-    /// `ResourceRegion` (optional).
-    pub resource_region: Option<Value<String>>,
-    /// `ResourceTag` (optional).
-    pub resource_tag: Option<Value<Tag>>,
+crate::l1_struct! {
+    /// Property type `IpamPrefixListResolverRuleCondition` of `AWS::EC2::IPAMPrefixListResolver`.
+    IpamPrefixListResolverRuleCondition(default)
 }
 
 impl IpamPrefixListResolverRuleCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cidr: None,
-            ipam_pool_id: None,
-            operation: None,
-            resource_id: None,
-            resource_owner: None,
-            resource_region: None,
-            resource_tag: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cidr`.
-    pub fn cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr = Some(value.into());
-        self
+    /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Cidr", value.into().to_template()))
     }
-    /// Sets `IpamPoolId`.
-    pub fn ipam_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipam_pool_id = Some(value.into());
-        self
+    /// `IpamPoolId` (optional).
+    pub fn ipam_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IpamPoolId", value.into().to_template()))
     }
-    /// Sets `Operation`.
-    pub fn operation(mut self, value: impl Into<Value<Operation>>) -> Self {
-        self.operation = Some(value.into());
-        self
+    /// `Operation` (optional).
+    pub fn operation(self, value: impl Into<Value<Operation>>) -> Self {
+        Self(self.0.with(2, "Operation", value.into().to_template()))
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
+    /// `ResourceId` (optional).
+    pub fn resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ResourceId", value.into().to_template()))
     }
-    /// Sets `ResourceOwner`.
-    pub fn resource_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_owner = Some(value.into());
-        self
+    /// `ResourceOwner` (optional).
+    pub fn resource_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ResourceOwner", value.into().to_template()))
     }
-    /// Sets `ResourceRegion`.
-    pub fn resource_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_region = Some(value.into());
-        self
+    /// `ResourceRegion` (optional).
+    pub fn resource_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ResourceRegion", value.into().to_template()))
     }
-    /// Sets `ResourceTag`.
-    pub fn resource_tag(mut self, value: impl Into<Value<Tag>>) -> Self {
-        self.resource_tag = Some(value.into());
-        self
+    /// `ResourceTag` (optional).
+    pub fn resource_tag(self, value: impl Into<Value<Tag>>) -> Self {
+        Self(self.0.with(6, "ResourceTag", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IpamPrefixListResolverRuleCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr {
-            m.insert("Cidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipam_pool_id {
-            m.insert("IpamPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operation {
-            m.insert("Operation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_owner {
-            m.insert("ResourceOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_region {
-            m.insert("ResourceRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tag {
-            m.insert("ResourceTag".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Operation`.
+    Operation {
+        /// `equals`
+        Equals = "equals",
+        /// `not-equals`
+        NotEquals = "not-equals",
+        /// `subnet-of`
+        SubnetOf = "subnet-of",
     }
 }
 
-impl Check for IpamPrefixListResolverRuleCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operation
-            .check(&path.field("Operation"), &Rules::NONE, out);
-        self.resource_tag
-            .check(&path.field("ResourceTag"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("Operation", self.operation.is_some()),
-                    ("IpamPoolId", self.ipam_pool_id.is_some()),
-                ],
-                &[
-                    ("Operation", self.operation.is_some()),
-                    ("ResourceId", self.resource_id.is_some()),
-                ],
-                &[
-                    ("Operation", self.operation.is_some()),
-                    ("ResourceOwner", self.resource_owner.is_some()),
-                ],
-                &[
-                    ("Operation", self.operation.is_some()),
-                    ("ResourceRegion", self.resource_region.is_some()),
-                ],
-                &[
-                    ("Operation", self.operation.is_some()),
-                    ("Cidr", self.cidr.is_some()),
-                ],
-                &[
-                    ("Operation", self.operation.is_some()),
-                    ("ResourceTag", self.resource_tag.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `vpc`
+        Vpc = "vpc",
+        /// `subnet`
+        Subnet = "subnet",
+        /// `eip`
+        Eip = "eip",
+        /// `public-ipv4-pool`
+        PublicIpv4Pool = "public-ipv4-pool",
     }
 }
 
-crate::impl_literal!(IpamPrefixListResolverRuleCondition);
-
-/// Values of `Operation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Operation {
-    /// `equals`
-    Equals,
-    /// `not-equals`
-    NotEquals,
-    /// `subnet-of`
-    SubnetOf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Operation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["equals", "not-equals", "subnet-of"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "equals",
-            Self::NotEquals => "not-equals",
-            Self::SubnetOf => "subnet-of",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RuleType`.
+    RuleType {
+        /// `static-cidr`
+        StaticCidr = "static-cidr",
+        /// `ipam-resource-cidr`
+        IpamResourceCidr = "ipam-resource-cidr",
+        /// `ipam-pool-cidr`
+        IpamPoolCidr = "ipam-pool-cidr",
     }
 }
-
-impl ToTemplate for Operation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Operation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Operation {
-    fn from(s: &str) -> Self {
-        match s {
-            "equals" => Self::Equals,
-            "not-equals" => Self::NotEquals,
-            "subnet-of" => Self::SubnetOf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Operation> {
-    fn from(s: &str) -> Self {
-        Value::literal(Operation::from(s))
-    }
-}
-
-crate::impl_literal!(Operation);
-
-/// Property type `Tag` of `AWS::EC2::IPAMPrefixListResolver`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `vpc`
-    Vpc,
-    /// `subnet`
-    Subnet,
-    /// `eip`
-    Eip,
-    /// `public-ipv4-pool`
-    PublicIpv4Pool,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["vpc", "subnet", "eip", "public-ipv4-pool"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vpc => "vpc",
-            Self::Subnet => "subnet",
-            Self::Eip => "eip",
-            Self::PublicIpv4Pool => "public-ipv4-pool",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "vpc" => Self::Vpc,
-            "subnet" => Self::Subnet,
-            "eip" => Self::Eip,
-            "public-ipv4-pool" => Self::PublicIpv4Pool,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Values of `RuleType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleType {
-    /// `static-cidr`
-    StaticCidr,
-    /// `ipam-resource-cidr`
-    IpamResourceCidr,
-    /// `ipam-pool-cidr`
-    IpamPoolCidr,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["static-cidr", "ipam-resource-cidr", "ipam-pool-cidr"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StaticCidr => "static-cidr",
-            Self::IpamResourceCidr => "ipam-resource-cidr",
-            Self::IpamPoolCidr => "ipam-pool-cidr",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleType {
-    fn from(s: &str) -> Self {
-        match s {
-            "static-cidr" => Self::StaticCidr,
-            "ipam-resource-cidr" => Self::IpamResourceCidr,
-            "ipam-pool-cidr" => Self::IpamPoolCidr,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleType::from(s))
-    }
-}
-
-crate::impl_literal!(RuleType);

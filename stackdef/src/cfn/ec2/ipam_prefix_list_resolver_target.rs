@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::IPAMPrefixListResolverTarget`.
-#[derive(Debug, Clone)]
-pub struct IpamPrefixListResolverTarget {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IpamPrefixListResolverTarget {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IpamPrefixListResolverTarget {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IpamPrefixListResolverTarget {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::IPAMPrefixListResolverTarget`.
+    IpamPrefixListResolverTarget("AWS::EC2::IPAMPrefixListResolverTarget", IpamPrefixListResolverTargetProps)
 }
 
 impl IpamPrefixListResolverTarget {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::IPAMPrefixListResolverTarget";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IpamPrefixListResolverTargetProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IpamPrefixListResolverTargetId` (typed).
     pub fn ref_value(&self) -> Value<ids::IpamPrefixListResolverTargetId> {
         self.resource.ref_value()
@@ -95,26 +43,49 @@ impl IpamPrefixListResolverTarget {
     pub fn attr_ipam_prefix_list_resolver_target_arn(&self) -> Value<String> {
         self.resource.get_att("IpamPrefixListResolverTargetArn")
     }
+
+    /// Replaces `DesiredVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_version(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("DesiredVersion", value.into())
+    }
+
+    /// Replaces `IpamPrefixListResolverId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipam_prefix_list_resolver_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IpamPrefixListResolverId", value.into())
+    }
+
+    /// Replaces `PrefixListId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prefix_list_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrefixListId", value.into())
+    }
+
+    /// Replaces `PrefixListRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prefix_list_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrefixListRegion", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrackLatestVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_track_latest_version(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TrackLatestVersion", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::IPAMPrefixListResolverTarget`.
-#[derive(Debug, Clone)]
-pub struct IpamPrefixListResolverTargetProps {
-    /// `DesiredVersion` (optional).
-    pub desired_version: Option<Value<i64>>,
-    /// `IpamPrefixListResolverId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ipam_prefix_list_resolver_id: Value<String>,
-    /// `PrefixListId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub prefix_list_id: Value<String>,
-    /// `PrefixListRegion` (required).
-    /// Create-only: changing it replaces the resource.
-    pub prefix_list_region: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrackLatestVersion` (required).
-    pub track_latest_version: Value<bool>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::IPAMPrefixListResolverTarget`.
+    IpamPrefixListResolverTargetProps
 }
 
 impl IpamPrefixListResolverTargetProps {
@@ -125,112 +96,34 @@ impl IpamPrefixListResolverTargetProps {
         prefix_list_region: impl Into<Value<String>>,
         track_latest_version: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            desired_version: None,
-            ipam_prefix_list_resolver_id: ipam_prefix_list_resolver_id.into(),
-            prefix_list_id: prefix_list_id.into(),
-            prefix_list_region: prefix_list_region.into(),
-            tags: None,
-            track_latest_version: track_latest_version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "IpamPrefixListResolverId",
+                    ipam_prefix_list_resolver_id.into().to_template(),
+                )
+                .with(2, "PrefixListId", prefix_list_id.into().to_template())
+                .with(
+                    3,
+                    "PrefixListRegion",
+                    prefix_list_region.into().to_template(),
+                )
+                .with(
+                    5,
+                    "TrackLatestVersion",
+                    track_latest_version.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DesiredVersion`.
-    pub fn desired_version(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.desired_version = Some(value.into());
-        self
+    /// `DesiredVersion` (optional).
+    pub fn desired_version(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "DesiredVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpamPrefixListResolverTargetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.desired_version {
-            m.insert("DesiredVersion".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IpamPrefixListResolverId".to_owned(),
-            self.ipam_prefix_list_resolver_id.to_template(),
-        );
-        m.insert("PrefixListId".to_owned(), self.prefix_list_id.to_template());
-        m.insert(
-            "PrefixListRegion".to_owned(),
-            self.prefix_list_region.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TrackLatestVersion".to_owned(),
-            self.track_latest_version.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IpamPrefixListResolverTargetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IpamPrefixListResolverTargetProps);
-
-/// Property type `Tag` of `AWS::EC2::IPAMPrefixListResolverTarget`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::IPAMResourceDiscovery`.
-#[derive(Debug, Clone)]
-pub struct IpamResourceDiscovery {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IpamResourceDiscovery {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IpamResourceDiscovery {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IpamResourceDiscovery {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::IPAMResourceDiscovery`.
+    IpamResourceDiscovery("AWS::EC2::IPAMResourceDiscovery", IpamResourceDiscoveryProps)
 }
 
 impl IpamResourceDiscovery {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::IPAMResourceDiscovery";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IpamResourceDiscoveryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IpamResourceDiscoveryId` (typed).
     pub fn ref_value(&self) -> Value<ids::IpamResourceDiscoveryId> {
         self.resource.ref_value()
@@ -107,223 +59,101 @@ impl IpamResourceDiscovery {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `OperatingRegions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operating_regions(&self, value: impl Into<Value<List<IpamOperatingRegion>>>) {
+        self.resource.set_property("OperatingRegions", value.into())
+    }
+
+    /// Replaces `OrganizationalUnitExclusions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organizational_unit_exclusions(
+        &self,
+        value: impl Into<Value<List<IpamResourceDiscoveryOrganizationalUnitExclusion>>>,
+    ) {
+        self.resource
+            .set_property("OrganizationalUnitExclusions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::IPAMResourceDiscovery`.
-#[derive(Debug, Clone, Default)]
-pub struct IpamResourceDiscoveryProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `OperatingRegions` (optional).
-    /// Items: 0..=50.
-    pub operating_regions: Option<Value<List<IpamOperatingRegion>>>,
-    /// `OrganizationalUnitExclusions` (optional).
-    pub organizational_unit_exclusions:
-        Option<Value<List<IpamResourceDiscoveryOrganizationalUnitExclusion>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::IPAMResourceDiscovery`.
+    IpamResourceDiscoveryProps(default)
 }
 
 impl IpamResourceDiscoveryProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            operating_regions: None,
-            organizational_unit_exclusions: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `OperatingRegions`.
-    pub fn operating_regions(mut self, value: impl Into<Value<List<IpamOperatingRegion>>>) -> Self {
-        self.operating_regions = Some(value.into());
-        self
+    /// `OperatingRegions` (optional).
+    /// Items: 0 to 50.
+    pub fn operating_regions(self, value: impl Into<Value<List<IpamOperatingRegion>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OperatingRegions", value.into().to_template()),
+        )
     }
-    /// Sets `OrganizationalUnitExclusions`.
+    /// `OrganizationalUnitExclusions` (optional).
     pub fn organizational_unit_exclusions(
-        mut self,
+        self,
         value: impl Into<Value<List<IpamResourceDiscoveryOrganizationalUnitExclusion>>>,
     ) -> Self {
-        self.organizational_unit_exclusions = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "OrganizationalUnitExclusions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpamResourceDiscoveryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operating_regions {
-            m.insert("OperatingRegions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organizational_unit_exclusions {
-            m.insert("OrganizationalUnitExclusions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IpamResourceDiscoveryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.operating_regions.check(
-            &path.field("OperatingRegions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.organizational_unit_exclusions.check(
-            &path.field("OrganizationalUnitExclusions"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IpamResourceDiscoveryProps);
-
-/// Property type `IpamOperatingRegion` of `AWS::EC2::IPAMResourceDiscovery`.
-#[derive(Debug, Clone)]
-pub struct IpamOperatingRegion {
-    /// `RegionName` (required).
-    pub region_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `IpamOperatingRegion` of `AWS::EC2::IPAMResourceDiscovery`.
+    IpamOperatingRegion
 }
 
 impl IpamOperatingRegion {
     /// The required properties: `RegionName`.
     pub fn new(region_name: impl Into<Value<String>>) -> Self {
-        Self {
-            region_name: region_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "RegionName", region_name.into().to_template()))
     }
 }
 
-impl ToTemplate for IpamOperatingRegion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RegionName".to_owned(), self.region_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpamOperatingRegion {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IpamOperatingRegion);
-
-/// Property type `IpamResourceDiscoveryOrganizationalUnitExclusion` of `AWS::EC2::IPAMResourceDiscovery`.
-#[derive(Debug, Clone)]
-pub struct IpamResourceDiscoveryOrganizationalUnitExclusion {
-    /// `OrganizationsEntityPath` (required).
-    /// Length: 1..= characters.
-    pub organizations_entity_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `IpamResourceDiscoveryOrganizationalUnitExclusion` of `AWS::EC2::IPAMResourceDiscovery`.
+    IpamResourceDiscoveryOrganizationalUnitExclusion
 }
 
 impl IpamResourceDiscoveryOrganizationalUnitExclusion {
     /// The required properties: `OrganizationsEntityPath`.
     pub fn new(organizations_entity_path: impl Into<Value<String>>) -> Self {
-        Self {
-            organizations_entity_path: organizations_entity_path.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OrganizationsEntityPath",
+            organizations_entity_path.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IpamResourceDiscoveryOrganizationalUnitExclusion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OrganizationsEntityPath".to_owned(),
-            self.organizations_entity_path.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpamResourceDiscoveryOrganizationalUnitExclusion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.organizations_entity_path.check(
-            &path.field("OrganizationsEntityPath"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpamResourceDiscoveryOrganizationalUnitExclusion);
-
-/// Property type `Tag` of `AWS::EC2::IPAMResourceDiscovery`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

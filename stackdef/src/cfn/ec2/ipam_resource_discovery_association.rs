@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::IPAMResourceDiscoveryAssociation`.
-#[derive(Debug, Clone)]
-pub struct IpamResourceDiscoveryAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IpamResourceDiscoveryAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IpamResourceDiscoveryAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IpamResourceDiscoveryAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::IPAMResourceDiscoveryAssociation`.
+    IpamResourceDiscoveryAssociation("AWS::EC2::IPAMResourceDiscoveryAssociation", IpamResourceDiscoveryAssociationProps)
 }
 
 impl IpamResourceDiscoveryAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::IPAMResourceDiscoveryAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IpamResourceDiscoveryAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IpamResourceDiscoveryAssociationId` (typed).
     pub fn ref_value(&self) -> Value<ids::IpamResourceDiscoveryAssociationId> {
         self.resource.ref_value()
@@ -125,19 +73,30 @@ impl IpamResourceDiscoveryAssociation {
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
+
+    /// Replaces `IpamId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipam_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IpamId", value.into())
+    }
+
+    /// Replaces `IpamResourceDiscoveryId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipam_resource_discovery_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IpamResourceDiscoveryId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::IPAMResourceDiscoveryAssociation`.
-#[derive(Debug, Clone)]
-pub struct IpamResourceDiscoveryAssociationProps {
-    /// `IpamId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ipam_id: Value<String>,
-    /// `IpamResourceDiscoveryId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ipam_resource_discovery_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::IPAMResourceDiscoveryAssociation`.
+    IpamResourceDiscoveryAssociationProps
 }
 
 impl IpamResourceDiscoveryAssociationProps {
@@ -146,93 +105,20 @@ impl IpamResourceDiscoveryAssociationProps {
         ipam_id: impl Into<Value<String>>,
         ipam_resource_discovery_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            ipam_id: ipam_id.into(),
-            ipam_resource_discovery_id: ipam_resource_discovery_id.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IpamId", ipam_id.into().to_template())
+                .with(
+                    1,
+                    "IpamResourceDiscoveryId",
+                    ipam_resource_discovery_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpamResourceDiscoveryAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IpamId".to_owned(), self.ipam_id.to_template());
-        m.insert(
-            "IpamResourceDiscoveryId".to_owned(),
-            self.ipam_resource_discovery_id.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IpamResourceDiscoveryAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IpamResourceDiscoveryAssociationProps);
-
-/// Property type `Tag` of `AWS::EC2::IPAMResourceDiscoveryAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::IPAMScope`.
-#[derive(Debug, Clone)]
-pub struct IpamScope {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IpamScope {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IpamScope {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IpamScope {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::IPAMScope`.
+    IpamScope("AWS::EC2::IPAMScope", IpamScopeProps)
 }
 
 impl IpamScope {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::IPAMScope";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IpamScopeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IpamScopeId` (typed).
     pub fn ref_value(&self) -> Value<ids::IpamScopeId> {
         self.resource.ref_value()
@@ -107,89 +59,70 @@ impl IpamScope {
     pub fn attr_ipam_scope_type(&self) -> Value<String> {
         self.resource.get_att("IpamScopeType")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExternalAuthorityConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_external_authority_configuration(
+        &self,
+        value: impl Into<Value<IpamScopeExternalAuthorityConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ExternalAuthorityConfiguration", value.into())
+    }
+
+    /// Replaces `IpamId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipam_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IpamId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::IPAMScope`.
-#[derive(Debug, Clone)]
-pub struct IpamScopeProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `ExternalAuthorityConfiguration` (optional).
-    pub external_authority_configuration: Option<Value<IpamScopeExternalAuthorityConfiguration>>,
-    /// `IpamId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ipam_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::IPAMScope`.
+    IpamScopeProps
 }
 
 impl IpamScopeProps {
     /// The required properties: `IpamId`.
     pub fn new(ipam_id: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            external_authority_configuration: None,
-            ipam_id: ipam_id.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "IpamId", ipam_id.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ExternalAuthorityConfiguration`.
+    /// `ExternalAuthorityConfiguration` (optional).
     pub fn external_authority_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IpamScopeExternalAuthorityConfiguration>>,
     ) -> Self {
-        self.external_authority_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ExternalAuthorityConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpamScopeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_authority_configuration {
-            m.insert("ExternalAuthorityConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("IpamId".to_owned(), self.ipam_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IpamScopeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.external_authority_configuration.check(
-            &path.field("ExternalAuthorityConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IpamScopeProps);
-
-/// Property type `IpamScopeExternalAuthorityConfiguration` of `AWS::EC2::IPAMScope`.
-#[derive(Debug, Clone)]
-pub struct IpamScopeExternalAuthorityConfiguration {
-    /// `ExternalResourceIdentifier` (required).
-    pub external_resource_identifier: Value<String>,
-    /// `IpamScopeExternalAuthorityType` (required).
-    pub ipam_scope_external_authority_type: Value<IpamScopeExternalAuthorityType>,
+crate::l1_struct! {
+    /// Property type `IpamScopeExternalAuthorityConfiguration` of `AWS::EC2::IPAMScope`.
+    IpamScopeExternalAuthorityConfiguration
 }
 
 impl IpamScopeExternalAuthorityConfiguration {
@@ -198,144 +131,28 @@ impl IpamScopeExternalAuthorityConfiguration {
         external_resource_identifier: impl Into<Value<String>>,
         ipam_scope_external_authority_type: impl Into<Value<IpamScopeExternalAuthorityType>>,
     ) -> Self {
-        Self {
-            external_resource_identifier: external_resource_identifier.into(),
-            ipam_scope_external_authority_type: ipam_scope_external_authority_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ExternalResourceIdentifier",
+                    external_resource_identifier.into().to_template(),
+                )
+                .with(
+                    1,
+                    "IpamScopeExternalAuthorityType",
+                    ipam_scope_external_authority_type.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for IpamScopeExternalAuthorityConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExternalResourceIdentifier".to_owned(),
-            self.external_resource_identifier.to_template(),
-        );
-        m.insert(
-            "IpamScopeExternalAuthorityType".to_owned(),
-            self.ipam_scope_external_authority_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IpamScopeExternalAuthorityType`.
+    IpamScopeExternalAuthorityType {
+        /// `infoblox`
+        Infoblox = "infoblox",
     }
 }
 
-impl Check for IpamScopeExternalAuthorityConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ipam_scope_external_authority_type.check(
-            &path.field("IpamScopeExternalAuthorityType"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpamScopeExternalAuthorityConfiguration);
-
-/// Values of `IpamScopeExternalAuthorityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpamScopeExternalAuthorityType {
-    /// `infoblox`
-    Infoblox,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpamScopeExternalAuthorityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["infoblox"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Infoblox => "infoblox",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpamScopeExternalAuthorityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpamScopeExternalAuthorityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpamScopeExternalAuthorityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "infoblox" => Self::Infoblox,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpamScopeExternalAuthorityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpamScopeExternalAuthorityType::from(s))
-    }
-}
-
-crate::impl_literal!(IpamScopeExternalAuthorityType);
-
-/// Property type `Tag` of `AWS::EC2::IPAMScope`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

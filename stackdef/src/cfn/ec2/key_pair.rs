@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::KeyPair`.
-#[derive(Debug, Clone)]
-pub struct KeyPair {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for KeyPair {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for KeyPair {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for KeyPair {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::KeyPair`.
+    KeyPair("AWS::EC2::KeyPair", KeyPairProps)
 }
 
 impl KeyPair {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::KeyPair";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: KeyPairProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `KeyName` (typed).
     pub fn ref_value(&self) -> Value<ids::KeyPairName> {
         self.resource.ref_value()
@@ -87,259 +39,93 @@ impl KeyPair {
     pub fn attr_key_fingerprint(&self) -> Value<String> {
         self.resource.get_att("KeyFingerprint")
     }
+
+    /// Replaces `KeyFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_format(&self, value: impl Into<Value<KeyFormat>>) {
+        self.resource.set_property("KeyFormat", value.into())
+    }
+
+    /// Replaces `KeyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyName", value.into())
+    }
+
+    /// Replaces `KeyType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_type(&self, value: impl Into<Value<KeyType>>) {
+        self.resource.set_property("KeyType", value.into())
+    }
+
+    /// Replaces `PublicKeyMaterial` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_key_material(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PublicKeyMaterial", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::KeyPair`.
-#[derive(Debug, Clone)]
-pub struct KeyPairProps {
-    /// `KeyFormat` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub key_format: Option<Value<KeyFormat>>,
-    /// `KeyName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub key_name: Value<String>,
-    /// `KeyType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub key_type: Option<Value<KeyType>>,
-    /// `PublicKeyMaterial` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub public_key_material: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::KeyPair`.
+    KeyPairProps
 }
 
 impl KeyPairProps {
     /// The required properties: `KeyName`.
     pub fn new(key_name: impl Into<Value<String>>) -> Self {
-        Self {
-            key_format: None,
-            key_name: key_name.into(),
-            key_type: None,
-            public_key_material: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "KeyName", key_name.into().to_template()))
     }
-    /// Sets `KeyFormat`.
-    pub fn key_format(mut self, value: impl Into<Value<KeyFormat>>) -> Self {
-        self.key_format = Some(value.into());
-        self
+    /// `KeyFormat` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn key_format(self, value: impl Into<Value<KeyFormat>>) -> Self {
+        Self(self.0.with(0, "KeyFormat", value.into().to_template()))
     }
-    /// Sets `KeyType`.
-    pub fn key_type(mut self, value: impl Into<Value<KeyType>>) -> Self {
-        self.key_type = Some(value.into());
-        self
+    /// `KeyType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn key_type(self, value: impl Into<Value<KeyType>>) -> Self {
+        Self(self.0.with(2, "KeyType", value.into().to_template()))
     }
-    /// Sets `PublicKeyMaterial`.
-    pub fn public_key_material(mut self, value: impl Into<Value<String>>) -> Self {
-        self.public_key_material = Some(value.into());
-        self
+    /// `PublicKeyMaterial` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn public_key_material(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PublicKeyMaterial", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KeyPairProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key_format {
-            m.insert("KeyFormat".to_owned(), v.to_template());
-        }
-        m.insert("KeyName".to_owned(), self.key_name.to_template());
-        if let Some(v) = &self.key_type {
-            m.insert("KeyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_key_material {
-            m.insert("PublicKeyMaterial".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KeyFormat`.
+    KeyFormat {
+        /// `pem`
+        Pem = "pem",
+        /// `ppk`
+        Ppk = "ppk",
     }
 }
 
-impl Check for KeyPairProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_format
-            .check(&path.field("KeyFormat"), &Rules::NONE, out);
-        self.key_type
-            .check(&path.field("KeyType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `KeyType`.
+    KeyType {
+        /// `rsa`
+        Rsa = "rsa",
+        /// `ed25519`
+        Ed25519 = "ed25519",
     }
 }
 
-crate::impl_literal!(KeyPairProps);
-
-/// Values of `KeyFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyFormat {
-    /// `pem`
-    Pem,
-    /// `ppk`
-    Ppk,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["pem", "ppk"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pem => "pem",
-            Self::Ppk => "ppk",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "pem" => Self::Pem,
-            "ppk" => Self::Ppk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyFormat::from(s))
-    }
-}
-
-crate::impl_literal!(KeyFormat);
-
-/// Values of `KeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    /// `rsa`
-    Rsa,
-    /// `ed25519`
-    Ed25519,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["rsa", "ed25519"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "rsa",
-            Self::Ed25519 => "ed25519",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "rsa" => Self::Rsa,
-            "ed25519" => Self::Ed25519,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyType::from(s))
-    }
-}
-
-crate::impl_literal!(KeyType);
-
-/// Property type `Tag` of `AWS::EC2::KeyPair`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

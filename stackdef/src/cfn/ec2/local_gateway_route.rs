@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::LocalGatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct LocalGatewayRoute {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocalGatewayRoute {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocalGatewayRoute {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocalGatewayRoute {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::LocalGatewayRoute`.
+    LocalGatewayRoute("AWS::EC2::LocalGatewayRoute", LocalGatewayRouteProps)
 }
 
 impl LocalGatewayRoute {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::LocalGatewayRoute";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LocalGatewayRouteProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,123 +33,76 @@ impl LocalGatewayRoute {
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
+
+    /// Replaces `DestinationCidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationCidrBlock", value.into())
+    }
+
+    /// Replaces `LocalGatewayRouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_gateway_route_table_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LocalGatewayRouteTableId", value.into())
+    }
+
+    /// Replaces `LocalGatewayVirtualInterfaceGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_gateway_virtual_interface_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LocalGatewayVirtualInterfaceGroupId", value.into())
+    }
+
+    /// Replaces `NetworkInterfaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_interface_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkInterfaceId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::LocalGatewayRoute`.
-#[derive(Debug, Clone, Default)]
-pub struct LocalGatewayRouteProps {
-    /// `DestinationCidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub destination_cidr_block: Option<Value<String>>,
-    /// `LocalGatewayRouteTableId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub local_gateway_route_table_id: Option<Value<String>>,
-    /// `LocalGatewayVirtualInterfaceGroupId` (optional).
-    pub local_gateway_virtual_interface_group_id: Option<Value<String>>,
-    /// `NetworkInterfaceId` (optional).
-    pub network_interface_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::LocalGatewayRoute`.
+    LocalGatewayRouteProps(default)
 }
 
 impl LocalGatewayRouteProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_cidr_block: None,
-            local_gateway_route_table_id: None,
-            local_gateway_virtual_interface_group_id: None,
-            network_interface_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationCidrBlock`.
-    pub fn destination_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_cidr_block = Some(value.into());
-        self
+    /// `DestinationCidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn destination_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationCidrBlock", value.into().to_template()),
+        )
     }
-    /// Sets `LocalGatewayRouteTableId`.
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_gateway_route_table_id = Some(value.into());
-        self
+    /// `LocalGatewayRouteTableId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn local_gateway_route_table_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LocalGatewayRouteTableId", value.into().to_template()),
+        )
     }
-    /// Sets `LocalGatewayVirtualInterfaceGroupId`.
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.local_gateway_virtual_interface_group_id = Some(value.into());
-        self
+    /// `LocalGatewayVirtualInterfaceGroupId` (optional).
+    pub fn local_gateway_virtual_interface_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "LocalGatewayVirtualInterfaceGroupId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `NetworkInterfaceId`.
-    pub fn network_interface_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_interface_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocalGatewayRouteProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_cidr_block {
-            m.insert("DestinationCidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_gateway_route_table_id {
-            m.insert("LocalGatewayRouteTableId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_gateway_virtual_interface_group_id {
-            m.insert(
-                "LocalGatewayVirtualInterfaceGroupId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.network_interface_id {
-            m.insert("NetworkInterfaceId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NetworkInterfaceId` (optional).
+    pub fn network_interface_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "NetworkInterfaceId", value.into().to_template()),
+        )
     }
 }
-
-impl Check for LocalGatewayRouteProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_cidr_block.check(
-            &path.field("DestinationCidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[
-                    (
-                        "DestinationCidrBlock",
-                        self.destination_cidr_block.is_some(),
-                    ),
-                    (
-                        "LocalGatewayRouteTableId",
-                        self.local_gateway_route_table_id.is_some(),
-                    ),
-                    (
-                        "LocalGatewayVirtualInterfaceGroupId",
-                        self.local_gateway_virtual_interface_group_id.is_some(),
-                    ),
-                ],
-                &[
-                    (
-                        "DestinationCidrBlock",
-                        self.destination_cidr_block.is_some(),
-                    ),
-                    (
-                        "LocalGatewayRouteTableId",
-                        self.local_gateway_route_table_id.is_some(),
-                    ),
-                    ("NetworkInterfaceId", self.network_interface_id.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocalGatewayRouteProps);

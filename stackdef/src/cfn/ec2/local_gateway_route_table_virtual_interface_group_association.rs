@@ -11,68 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`.
-#[derive(Debug, Clone)]
-pub struct LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`.
+    LocalGatewayRouteTableVirtualInterfaceGroupAssociation("AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation", LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps)
 }
 
 impl LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str =
-        "AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocalGatewayRouteTableVirtualInterfaceGroupAssociationId` (typed).
     pub fn ref_value(
         &self,
@@ -114,19 +61,31 @@ impl LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `LocalGatewayRouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_gateway_route_table_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LocalGatewayRouteTableId", value.into())
+    }
+
+    /// Replaces `LocalGatewayVirtualInterfaceGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_gateway_virtual_interface_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LocalGatewayVirtualInterfaceGroupId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`.
-#[derive(Debug, Clone)]
-pub struct LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
-    /// `LocalGatewayRouteTableId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub local_gateway_route_table_id: Value<String>,
-    /// `LocalGatewayVirtualInterfaceGroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub local_gateway_virtual_interface_group_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`.
+    LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps
 }
 
 impl LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
@@ -135,111 +94,46 @@ impl LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
         local_gateway_route_table_id: impl Into<Value<String>>,
         local_gateway_virtual_interface_group_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            local_gateway_route_table_id: local_gateway_route_table_id.into(),
-            local_gateway_virtual_interface_group_id: local_gateway_virtual_interface_group_id
-                .into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "LocalGatewayRouteTableId",
+                    local_gateway_route_table_id.into().to_template(),
+                )
+                .with(
+                    1,
+                    "LocalGatewayVirtualInterfaceGroupId",
+                    local_gateway_virtual_interface_group_id
+                        .into()
+                        .to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LocalGatewayRouteTableId".to_owned(),
-            self.local_gateway_route_table_id.to_template(),
-        );
-        m.insert(
-            "LocalGatewayVirtualInterfaceGroupId".to_owned(),
-            self.local_gateway_virtual_interface_group_id.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps);
-
-/// Property type `Tag` of `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=127 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=255 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::LocalGatewayVirtualInterface`.
-#[derive(Debug, Clone)]
-pub struct LocalGatewayVirtualInterface {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocalGatewayVirtualInterface {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocalGatewayVirtualInterface {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocalGatewayVirtualInterface {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::LocalGatewayVirtualInterface`.
+    LocalGatewayVirtualInterface("AWS::EC2::LocalGatewayVirtualInterface", LocalGatewayVirtualInterfaceProps)
 }
 
 impl LocalGatewayVirtualInterface {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::LocalGatewayVirtualInterface";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: LocalGatewayVirtualInterfaceProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocalGatewayVirtualInterfaceId` (typed).
     pub fn ref_value(&self) -> Value<ids::LocalGatewayVirtualInterfaceId> {
         self.resource.ref_value()
@@ -108,34 +56,61 @@ impl LocalGatewayVirtualInterface {
     pub fn attr_configuration_state(&self) -> Value<String> {
         self.resource.get_att("ConfigurationState")
     }
+
+    /// Replaces `LocalAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LocalAddress", value.into())
+    }
+
+    /// Replaces `LocalGatewayVirtualInterfaceGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_gateway_virtual_interface_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LocalGatewayVirtualInterfaceGroupId", value.into())
+    }
+
+    /// Replaces `OutpostLagId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outpost_lag_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OutpostLagId", value.into())
+    }
+
+    /// Replaces `PeerAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeerAddress", value.into())
+    }
+
+    /// Replaces `PeerBgpAsn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_bgp_asn(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("PeerBgpAsn", value.into())
+    }
+
+    /// Replaces `PeerBgpAsnExtended` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_bgp_asn_extended(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("PeerBgpAsnExtended", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Vlan` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vlan(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Vlan", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::LocalGatewayVirtualInterface`.
-#[derive(Debug, Clone)]
-pub struct LocalGatewayVirtualInterfaceProps {
-    /// `LocalAddress` (required).
-    /// Create-only: changing it replaces the resource.
-    pub local_address: Value<String>,
-    /// `LocalGatewayVirtualInterfaceGroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub local_gateway_virtual_interface_group_id: Value<String>,
-    /// `OutpostLagId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub outpost_lag_id: Value<String>,
-    /// `PeerAddress` (required).
-    /// Create-only: changing it replaces the resource.
-    pub peer_address: Value<String>,
-    /// `PeerBgpAsn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub peer_bgp_asn: Option<Value<i64>>,
-    /// `PeerBgpAsnExtended` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub peer_bgp_asn_extended: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Vlan` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vlan: Value<i64>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::LocalGatewayVirtualInterface`.
+    LocalGatewayVirtualInterfaceProps
 }
 
 impl LocalGatewayVirtualInterfaceProps {
@@ -147,132 +122,58 @@ impl LocalGatewayVirtualInterfaceProps {
         peer_address: impl Into<Value<String>>,
         vlan: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            local_address: local_address.into(),
-            local_gateway_virtual_interface_group_id: local_gateway_virtual_interface_group_id
-                .into(),
-            outpost_lag_id: outpost_lag_id.into(),
-            peer_address: peer_address.into(),
-            peer_bgp_asn: None,
-            peer_bgp_asn_extended: None,
-            tags: None,
-            vlan: vlan.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LocalAddress", local_address.into().to_template())
+                .with(
+                    1,
+                    "LocalGatewayVirtualInterfaceGroupId",
+                    local_gateway_virtual_interface_group_id
+                        .into()
+                        .to_template(),
+                )
+                .with(2, "OutpostLagId", outpost_lag_id.into().to_template())
+                .with(3, "PeerAddress", peer_address.into().to_template())
+                .with(7, "Vlan", vlan.into().to_template()),
+        )
     }
-    /// Sets `PeerBgpAsn`.
-    pub fn peer_bgp_asn(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.peer_bgp_asn = Some(value.into());
-        self
+    /// `PeerBgpAsn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn peer_bgp_asn(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "PeerBgpAsn", value.into().to_template()))
     }
-    /// Sets `PeerBgpAsnExtended`.
-    pub fn peer_bgp_asn_extended(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.peer_bgp_asn_extended = Some(value.into());
-        self
+    /// `PeerBgpAsnExtended` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn peer_bgp_asn_extended(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PeerBgpAsnExtended", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocalGatewayVirtualInterfaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LocalAddress".to_owned(), self.local_address.to_template());
-        m.insert(
-            "LocalGatewayVirtualInterfaceGroupId".to_owned(),
-            self.local_gateway_virtual_interface_group_id.to_template(),
-        );
-        m.insert("OutpostLagId".to_owned(), self.outpost_lag_id.to_template());
-        m.insert("PeerAddress".to_owned(), self.peer_address.to_template());
-        if let Some(v) = &self.peer_bgp_asn {
-            m.insert("PeerBgpAsn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_bgp_asn_extended {
-            m.insert("PeerBgpAsnExtended".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Vlan".to_owned(), self.vlan.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LocalGatewayVirtualInterfaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LocalGatewayVirtualInterfaceProps);
-
-/// Property type `Tag` of `AWS::EC2::LocalGatewayVirtualInterface`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=127 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=255 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::LocalGatewayVirtualInterface`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::LocalGatewayVirtualInterfaceGroup`.
-#[derive(Debug, Clone)]
-pub struct LocalGatewayVirtualInterfaceGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LocalGatewayVirtualInterfaceGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LocalGatewayVirtualInterfaceGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LocalGatewayVirtualInterfaceGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::LocalGatewayVirtualInterfaceGroup`.
+    LocalGatewayVirtualInterfaceGroup("AWS::EC2::LocalGatewayVirtualInterfaceGroup", LocalGatewayVirtualInterfaceGroupProps)
 }
 
 impl LocalGatewayVirtualInterfaceGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::LocalGatewayVirtualInterfaceGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: LocalGatewayVirtualInterfaceGroupProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LocalGatewayVirtualInterfaceGroupId` (typed).
     pub fn ref_value(&self) -> Value<ids::LocalGatewayVirtualInterfaceGroupId> {
         self.resource.ref_value()
@@ -111,144 +59,84 @@ impl LocalGatewayVirtualInterfaceGroup {
     pub fn attr_configuration_state(&self) -> Value<String> {
         self.resource.get_att("ConfigurationState")
     }
+
+    /// Replaces `LocalBgpAsn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_bgp_asn(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("LocalBgpAsn", value.into())
+    }
+
+    /// Replaces `LocalBgpAsnExtended` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_bgp_asn_extended(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("LocalBgpAsnExtended", value.into())
+    }
+
+    /// Replaces `LocalGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LocalGatewayId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::LocalGatewayVirtualInterfaceGroup`.
-#[derive(Debug, Clone)]
-pub struct LocalGatewayVirtualInterfaceGroupProps {
-    /// `LocalBgpAsn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub local_bgp_asn: Option<Value<i64>>,
-    /// `LocalBgpAsnExtended` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub local_bgp_asn_extended: Option<Value<i64>>,
-    /// `LocalGatewayId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub local_gateway_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::LocalGatewayVirtualInterfaceGroup`.
+    LocalGatewayVirtualInterfaceGroupProps
 }
 
 impl LocalGatewayVirtualInterfaceGroupProps {
     /// The required properties: `LocalGatewayId`.
     pub fn new(local_gateway_id: impl Into<Value<String>>) -> Self {
-        Self {
-            local_bgp_asn: None,
-            local_bgp_asn_extended: None,
-            local_gateway_id: local_gateway_id.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "LocalGatewayId",
+            local_gateway_id.into().to_template(),
+        ))
     }
-    /// Sets `LocalBgpAsn`.
-    pub fn local_bgp_asn(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.local_bgp_asn = Some(value.into());
-        self
+    /// `LocalBgpAsn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn local_bgp_asn(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "LocalBgpAsn", value.into().to_template()))
     }
-    /// Sets `LocalBgpAsnExtended`.
-    pub fn local_bgp_asn_extended(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.local_bgp_asn_extended = Some(value.into());
-        self
+    /// `LocalBgpAsnExtended` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn local_bgp_asn_extended(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LocalBgpAsnExtended", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocalGatewayVirtualInterfaceGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.local_bgp_asn {
-            m.insert("LocalBgpAsn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_bgp_asn_extended {
-            m.insert("LocalBgpAsnExtended".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LocalGatewayId".to_owned(),
-            self.local_gateway_id.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LocalGatewayVirtualInterfaceGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LocalGatewayVirtualInterfaceGroupProps);
-
-/// Property type `Tag` of `AWS::EC2::LocalGatewayVirtualInterfaceGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=127 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=255 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::LocalGatewayVirtualInterfaceGroup`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::NatGateway`.
-#[derive(Debug, Clone)]
-pub struct NatGateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NatGateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NatGateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NatGateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::NatGateway`.
+    NatGateway("AWS::EC2::NatGateway", NatGatewayProps)
 }
 
 impl NatGateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::NatGateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NatGatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `NatGatewayId` (typed).
     pub fn ref_value(&self) -> Value<ids::NatGatewayId> {
         self.resource.ref_value()
@@ -102,396 +54,228 @@ impl NatGateway {
     pub fn attr_route_table_id(&self) -> Value<String> {
         self.resource.get_att("RouteTableId")
     }
+
+    /// Replaces `AllocationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocation_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AllocationId", value.into())
+    }
+
+    /// Replaces `AvailabilityMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_mode(&self, value: impl Into<Value<AvailabilityMode>>) {
+        self.resource.set_property("AvailabilityMode", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneAddresses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_addresses(
+        &self,
+        value: impl Into<Value<List<AvailabilityZoneAddress>>>,
+    ) {
+        self.resource
+            .set_property("AvailabilityZoneAddresses", value.into())
+    }
+
+    /// Replaces `ConnectivityType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connectivity_type(&self, value: impl Into<Value<ConnectivityType>>) {
+        self.resource.set_property("ConnectivityType", value.into())
+    }
+
+    /// Replaces `MaxDrainDurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_drain_duration_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxDrainDurationSeconds", value.into())
+    }
+
+    /// Replaces `PrivateIpAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_ip_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrivateIpAddress", value.into())
+    }
+
+    /// Replaces `SecondaryAllocationIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secondary_allocation_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SecondaryAllocationIds", value.into())
+    }
+
+    /// Replaces `SecondaryPrivateIpAddressCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secondary_private_ip_address_count(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SecondaryPrivateIpAddressCount", value.into())
+    }
+
+    /// Replaces `SecondaryPrivateIpAddresses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secondary_private_ip_addresses(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SecondaryPrivateIpAddresses", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::NatGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct NatGatewayProps {
-    /// `AllocationId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub allocation_id: Option<Value<String>>,
-    /// `AvailabilityMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_mode: Option<Value<AvailabilityMode>>,
-    /// `AvailabilityZoneAddresses` (optional).
-    pub availability_zone_addresses: Option<Value<List<AvailabilityZoneAddress>>>,
-    /// `ConnectivityType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub connectivity_type: Option<Value<ConnectivityType>>,
-    /// `MaxDrainDurationSeconds` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub max_drain_duration_seconds: Option<Value<i64>>,
-    /// `PrivateIpAddress` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub private_ip_address: Option<Value<String>>,
-    /// `SecondaryAllocationIds` (optional).
-    pub secondary_allocation_ids: Option<Value<List<String>>>,
-    /// `SecondaryPrivateIpAddressCount` (optional).
-    /// Range: 1..=31.
-    pub secondary_private_ip_address_count: Option<Value<i64>>,
-    /// `SecondaryPrivateIpAddresses` (optional).
-    pub secondary_private_ip_addresses: Option<Value<List<String>>>,
-    /// `SubnetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::NatGateway`.
+    NatGatewayProps(default)
 }
 
 impl NatGatewayProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocation_id: None,
-            availability_mode: None,
-            availability_zone_addresses: None,
-            connectivity_type: None,
-            max_drain_duration_seconds: None,
-            private_ip_address: None,
-            secondary_allocation_ids: None,
-            secondary_private_ip_address_count: None,
-            secondary_private_ip_addresses: None,
-            subnet_id: None,
-            tags: None,
-            vpc_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocationId`.
-    pub fn allocation_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocation_id = Some(value.into());
-        self
+    /// `AllocationId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn allocation_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AllocationId", value.into().to_template()))
     }
-    /// Sets `AvailabilityMode`.
-    pub fn availability_mode(mut self, value: impl Into<Value<AvailabilityMode>>) -> Self {
-        self.availability_mode = Some(value.into());
-        self
+    /// `AvailabilityMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_mode(self, value: impl Into<Value<AvailabilityMode>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityMode", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneAddresses`.
+    /// `AvailabilityZoneAddresses` (optional).
     pub fn availability_zone_addresses(
-        mut self,
+        self,
         value: impl Into<Value<List<AvailabilityZoneAddress>>>,
     ) -> Self {
-        self.availability_zone_addresses = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "AvailabilityZoneAddresses", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectivityType`.
-    pub fn connectivity_type(mut self, value: impl Into<Value<ConnectivityType>>) -> Self {
-        self.connectivity_type = Some(value.into());
-        self
+    /// `ConnectivityType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn connectivity_type(self, value: impl Into<Value<ConnectivityType>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConnectivityType", value.into().to_template()),
+        )
     }
-    /// Sets `MaxDrainDurationSeconds`.
-    pub fn max_drain_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_drain_duration_seconds = Some(value.into());
-        self
+    /// `MaxDrainDurationSeconds` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn max_drain_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MaxDrainDurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateIpAddress`.
-    pub fn private_ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_ip_address = Some(value.into());
-        self
+    /// `PrivateIpAddress` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn private_ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PrivateIpAddress", value.into().to_template()),
+        )
     }
-    /// Sets `SecondaryAllocationIds`.
-    pub fn secondary_allocation_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.secondary_allocation_ids = Some(value.into());
-        self
+    /// `SecondaryAllocationIds` (optional).
+    pub fn secondary_allocation_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SecondaryAllocationIds", value.into().to_template()),
+        )
     }
-    /// Sets `SecondaryPrivateIpAddressCount`.
-    pub fn secondary_private_ip_address_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.secondary_private_ip_address_count = Some(value.into());
-        self
+    /// `SecondaryPrivateIpAddressCount` (optional).
+    /// Range: 1 to 31.
+    pub fn secondary_private_ip_address_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            7,
+            "SecondaryPrivateIpAddressCount",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecondaryPrivateIpAddresses`.
-    pub fn secondary_private_ip_addresses(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.secondary_private_ip_addresses = Some(value.into());
-        self
+    /// `SecondaryPrivateIpAddresses` (optional).
+    pub fn secondary_private_ip_addresses(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SecondaryPrivateIpAddresses", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(9, "SubnetId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NatGatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_id {
-            m.insert("AllocationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_mode {
-            m.insert("AvailabilityMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_addresses {
-            m.insert("AvailabilityZoneAddresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connectivity_type {
-            m.insert("ConnectivityType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_drain_duration_seconds {
-            m.insert("MaxDrainDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_ip_address {
-            m.insert("PrivateIpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_allocation_ids {
-            m.insert("SecondaryAllocationIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_private_ip_address_count {
-            m.insert("SecondaryPrivateIpAddressCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_private_ip_addresses {
-            m.insert("SecondaryPrivateIpAddresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(11, "VpcId", value.into().to_template()))
     }
 }
 
-impl Check for NatGatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_mode
-            .check(&path.field("AvailabilityMode"), &Rules::NONE, out);
-        self.availability_zone_addresses.check(
-            &path.field("AvailabilityZoneAddresses"),
-            &Rules::NONE,
-            out,
-        );
-        self.connectivity_type
-            .check(&path.field("ConnectivityType"), &Rules::NONE, out);
-        self.secondary_private_ip_address_count.check(
-            &path.field("SecondaryPrivateIpAddressCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(31.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AvailabilityMode`.
+    AvailabilityMode {
+        /// `regional`
+        Regional = "regional",
+        /// `zonal`
+        Zonal = "zonal",
     }
 }
 
-crate::impl_literal!(NatGatewayProps);
-
-/// Values of `AvailabilityMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AvailabilityMode {
-    /// `regional`
-    Regional,
-    /// `zonal`
-    Zonal,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AvailabilityMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["regional", "zonal"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Regional => "regional",
-            Self::Zonal => "zonal",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AvailabilityMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AvailabilityMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AvailabilityMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "regional" => Self::Regional,
-            "zonal" => Self::Zonal,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AvailabilityMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(AvailabilityMode::from(s))
-    }
-}
-
-crate::impl_literal!(AvailabilityMode);
-
-/// Property type `AvailabilityZoneAddress` of `AWS::EC2::NatGateway`.
-#[derive(Debug, Clone)]
-pub struct AvailabilityZoneAddress {
-    /// `AllocationIds` (required).
-    pub allocation_ids: Value<List<String>>,
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneId` (optional).
-    pub availability_zone_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AvailabilityZoneAddress` of `AWS::EC2::NatGateway`.
+    AvailabilityZoneAddress
 }
 
 impl AvailabilityZoneAddress {
     /// The required properties: `AllocationIds`.
     pub fn new(allocation_ids: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            allocation_ids: allocation_ids.into(),
-            availability_zone: None,
-            availability_zone_id: None,
-        }
+        Self(crate::Properties::new().with(0, "AllocationIds", allocation_ids.into().to_template()))
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AvailabilityZoneAddress {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllocationIds".to_owned(),
-            self.allocation_ids.to_template(),
-        );
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AvailabilityZoneId` (optional).
+    pub fn availability_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AvailabilityZoneId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AvailabilityZoneAddress {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AvailabilityZoneAddress);
-
-/// Values of `ConnectivityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectivityType {
-    /// `private`
-    Private,
-    /// `public`
-    Public,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectivityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["private", "public"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "private",
-            Self::Public => "public",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ConnectivityType`.
+    ConnectivityType {
+        /// `private`
+        Private = "private",
+        /// `public`
+        Public = "public",
     }
 }
 
-impl ToTemplate for ConnectivityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectivityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectivityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "private" => Self::Private,
-            "public" => Self::Public,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectivityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectivityType::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectivityType);
-
-/// Property type `Tag` of `AWS::EC2::NatGateway`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::NetworkAclEntry`.
-#[derive(Debug, Clone)]
-pub struct NetworkAclEntry {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NetworkAclEntry {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NetworkAclEntry {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NetworkAclEntry {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::NetworkAclEntry`.
+    NetworkAclEntry("AWS::EC2::NetworkAclEntry", NetworkAclEntryProps)
 }
 
 impl NetworkAclEntry {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::NetworkAclEntry";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NetworkAclEntryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkAclEntryId> {
         self.resource.ref_value()
@@ -82,34 +34,65 @@ impl NetworkAclEntry {
     pub fn attr_id(&self) -> Value<ids::NetworkAclEntryId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CidrBlock", value.into())
+    }
+
+    /// Replaces `Egress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_egress(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Egress", value.into())
+    }
+
+    /// Replaces `Icmp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_icmp(&self, value: impl Into<Value<Icmp>>) {
+        self.resource.set_property("Icmp", value.into())
+    }
+
+    /// Replaces `Ipv6CidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv6CidrBlock", value.into())
+    }
+
+    /// Replaces `NetworkAclId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_acl_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NetworkAclId", value.into())
+    }
+
+    /// Replaces `PortRange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port_range(&self, value: impl Into<Value<PortRange>>) {
+        self.resource.set_property("PortRange", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `RuleAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_action(&self, value: impl Into<Value<RuleAction>>) {
+        self.resource.set_property("RuleAction", value.into())
+    }
+
+    /// Replaces `RuleNumber` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_number(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("RuleNumber", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::NetworkAclEntry`.
-#[derive(Debug, Clone)]
-pub struct NetworkAclEntryProps {
-    /// `CidrBlock` (optional).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_block: Option<Value<String>>,
-    /// `Egress` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub egress: Option<Value<bool>>,
-    /// `Icmp` (optional).
-    pub icmp: Option<Value<Icmp>>,
-    /// `Ipv6CidrBlock` (optional).
-    /// Format: an IPv6 CIDR block (checked at synth).
-    pub ipv6_cidr_block: Option<Value<String>>,
-    /// `NetworkAclId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub network_acl_id: Value<String>,
-    /// `PortRange` (optional).
-    pub port_range: Option<Value<PortRange>>,
-    /// `Protocol` (required).
-    pub protocol: Value<i64>,
-    /// `RuleAction` (required).
-    pub rule_action: Value<RuleAction>,
-    /// `RuleNumber` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rule_number: Value<i64>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::NetworkAclEntry`.
+    NetworkAclEntryProps
 }
 
 impl NetworkAclEntryProps {
@@ -120,256 +103,85 @@ impl NetworkAclEntryProps {
         rule_action: impl Into<Value<RuleAction>>,
         rule_number: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            cidr_block: None,
-            egress: None,
-            icmp: None,
-            ipv6_cidr_block: None,
-            network_acl_id: network_acl_id.into(),
-            port_range: None,
-            protocol: protocol.into(),
-            rule_action: rule_action.into(),
-            rule_number: rule_number.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "NetworkAclId", network_acl_id.into().to_template())
+                .with(6, "Protocol", protocol.into().to_template())
+                .with(7, "RuleAction", rule_action.into().to_template())
+                .with(8, "RuleNumber", rule_number.into().to_template()),
+        )
     }
-    /// Sets `CidrBlock`.
-    pub fn cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_block = Some(value.into());
-        self
+    /// `CidrBlock` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CidrBlock", value.into().to_template()))
     }
-    /// Sets `Egress`.
-    pub fn egress(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.egress = Some(value.into());
-        self
+    /// `Egress` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn egress(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Egress", value.into().to_template()))
     }
-    /// Sets `Icmp`.
-    pub fn icmp(mut self, value: impl Into<Value<Icmp>>) -> Self {
-        self.icmp = Some(value.into());
-        self
+    /// `Icmp` (optional).
+    pub fn icmp(self, value: impl Into<Value<Icmp>>) -> Self {
+        Self(self.0.with(2, "Icmp", value.into().to_template()))
     }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn ipv6_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_cidr_block = Some(value.into());
-        self
+    /// `Ipv6CidrBlock` (optional).
+    /// Format: an IPv6 CIDR block (checked at synth).
+    pub fn ipv6_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Ipv6CidrBlock", value.into().to_template()))
     }
-    /// Sets `PortRange`.
-    pub fn port_range(mut self, value: impl Into<Value<PortRange>>) -> Self {
-        self.port_range = Some(value.into());
-        self
+    /// `PortRange` (optional).
+    pub fn port_range(self, value: impl Into<Value<PortRange>>) -> Self {
+        Self(self.0.with(5, "PortRange", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NetworkAclEntryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr_block {
-            m.insert("CidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.egress {
-            m.insert("Egress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.icmp {
-            m.insert("Icmp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_cidr_block {
-            m.insert("Ipv6CidrBlock".to_owned(), v.to_template());
-        }
-        m.insert("NetworkAclId".to_owned(), self.network_acl_id.to_template());
-        if let Some(v) = &self.port_range {
-            m.insert("PortRange".to_owned(), v.to_template());
-        }
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert("RuleAction".to_owned(), self.rule_action.to_template());
-        m.insert("RuleNumber".to_owned(), self.rule_number.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkAclEntryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_block.check(
-            &path.field("CidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.icmp.check(&path.field("Icmp"), &Rules::NONE, out);
-        self.ipv6_cidr_block.check(
-            &path.field("Ipv6CidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv6Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_range
-            .check(&path.field("PortRange"), &Rules::NONE, out);
-        self.rule_action
-            .check(&path.field("RuleAction"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("Ipv6CidrBlock", self.ipv6_cidr_block.is_some())],
-                &[("CidrBlock", self.cidr_block.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetworkAclEntryProps);
-
-/// Property type `Icmp` of `AWS::EC2::NetworkAclEntry`.
-#[derive(Debug, Clone, Default)]
-pub struct Icmp {
-    /// `Code` (optional).
-    pub code: Option<Value<i64>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Icmp` of `AWS::EC2::NetworkAclEntry`.
+    Icmp(default)
 }
 
 impl Icmp {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            code: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Code`.
-    pub fn code(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.code = Some(value.into());
-        self
+    /// `Code` (optional).
+    pub fn code(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Code", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Icmp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code {
-            m.insert("Code".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Icmp {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Icmp);
-
-/// Property type `PortRange` of `AWS::EC2::NetworkAclEntry`.
-#[derive(Debug, Clone, Default)]
-pub struct PortRange {
-    /// `From` (optional).
-    pub from: Option<Value<i64>>,
-    /// `To` (optional).
-    pub to: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `PortRange` of `AWS::EC2::NetworkAclEntry`.
+    PortRange(default)
 }
 
 impl PortRange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            from: None,
-            to: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `From`.
-    pub fn from(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.from = Some(value.into());
-        self
+    /// `From` (optional).
+    pub fn from(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "From", value.into().to_template()))
     }
-    /// Sets `To`.
-    pub fn to(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.to = Some(value.into());
-        self
+    /// `To` (optional).
+    pub fn to(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "To", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PortRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.from {
-            m.insert("From".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.to {
-            m.insert("To".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RuleAction`.
+    RuleAction {
+        /// `allow`
+        Allow = "allow",
+        /// `deny`
+        Deny = "deny",
     }
 }
-
-impl Check for PortRange {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PortRange);
-
-/// Values of `RuleAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleAction {
-    /// `allow`
-    Allow,
-    /// `deny`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["allow", "deny"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "allow",
-            Self::Deny => "deny",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "allow" => Self::Allow,
-            "deny" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleAction::from(s))
-    }
-}
-
-crate::impl_literal!(RuleAction);

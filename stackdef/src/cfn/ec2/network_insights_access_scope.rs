@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::NetworkInsightsAccessScope`.
-#[derive(Debug, Clone)]
-pub struct NetworkInsightsAccessScope {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NetworkInsightsAccessScope {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NetworkInsightsAccessScope {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NetworkInsightsAccessScope {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::NetworkInsightsAccessScope`.
+    NetworkInsightsAccessScope("AWS::EC2::NetworkInsightsAccessScope", NetworkInsightsAccessScopeProps)
 }
 
 impl NetworkInsightsAccessScope {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::NetworkInsightsAccessScope";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: NetworkInsightsAccessScopeProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `NetworkInsightsAccessScopeId` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkInsightsAccessScopeId> {
         self.resource.ref_value()
@@ -103,487 +51,227 @@ impl NetworkInsightsAccessScope {
     pub fn attr_updated_date(&self) -> Value<String> {
         self.resource.get_att("UpdatedDate")
     }
+
+    /// Replaces `ExcludePaths` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exclude_paths(&self, value: impl Into<Value<List<AccessScopePathRequest>>>) {
+        self.resource.set_property("ExcludePaths", value.into())
+    }
+
+    /// Replaces `MatchPaths` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_match_paths(&self, value: impl Into<Value<List<AccessScopePathRequest>>>) {
+        self.resource.set_property("MatchPaths", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::NetworkInsightsAccessScope`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkInsightsAccessScopeProps {
-    /// `ExcludePaths` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub exclude_paths: Option<Value<List<AccessScopePathRequest>>>,
-    /// `MatchPaths` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub match_paths: Option<Value<List<AccessScopePathRequest>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::NetworkInsightsAccessScope`.
+    NetworkInsightsAccessScopeProps(default)
 }
 
 impl NetworkInsightsAccessScopeProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude_paths: None,
-            match_paths: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludePaths`.
-    pub fn exclude_paths(mut self, value: impl Into<Value<List<AccessScopePathRequest>>>) -> Self {
-        self.exclude_paths = Some(value.into());
-        self
+    /// `ExcludePaths` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn exclude_paths(self, value: impl Into<Value<List<AccessScopePathRequest>>>) -> Self {
+        Self(self.0.with(0, "ExcludePaths", value.into().to_template()))
     }
-    /// Sets `MatchPaths`.
-    pub fn match_paths(mut self, value: impl Into<Value<List<AccessScopePathRequest>>>) -> Self {
-        self.match_paths = Some(value.into());
-        self
+    /// `MatchPaths` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn match_paths(self, value: impl Into<Value<List<AccessScopePathRequest>>>) -> Self {
+        Self(self.0.with(1, "MatchPaths", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NetworkInsightsAccessScopeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude_paths {
-            m.insert("ExcludePaths".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_paths {
-            m.insert("MatchPaths".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkInsightsAccessScopeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude_paths
-            .check(&path.field("ExcludePaths"), &Rules::NONE, out);
-        self.match_paths
-            .check(&path.field("MatchPaths"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkInsightsAccessScopeProps);
-
-/// Property type `AccessScopePathRequest` of `AWS::EC2::NetworkInsightsAccessScope`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessScopePathRequest {
-    /// `Destination` (optional).
-    pub destination: Option<Value<PathStatementRequest>>,
-    /// `Source` (optional).
-    pub source: Option<Value<PathStatementRequest>>,
-    /// `ThroughResources` (optional).
-    pub through_resources: Option<Value<List<ThroughResourcesStatementRequest>>>,
+crate::l1_struct! {
+    /// Property type `AccessScopePathRequest` of `AWS::EC2::NetworkInsightsAccessScope`.
+    AccessScopePathRequest(default)
 }
 
 impl AccessScopePathRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination: None,
-            source: None,
-            through_resources: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<PathStatementRequest>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<PathStatementRequest>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<PathStatementRequest>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    pub fn source(self, value: impl Into<Value<PathStatementRequest>>) -> Self {
+        Self(self.0.with(1, "Source", value.into().to_template()))
     }
-    /// Sets `ThroughResources`.
+    /// `ThroughResources` (optional).
     pub fn through_resources(
-        mut self,
+        self,
         value: impl Into<Value<List<ThroughResourcesStatementRequest>>>,
     ) -> Self {
-        self.through_resources = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ThroughResources", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AccessScopePathRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.through_resources {
-            m.insert("ThroughResources".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessScopePathRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-        self.through_resources
-            .check(&path.field("ThroughResources"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessScopePathRequest);
-
-/// Property type `PathStatementRequest` of `AWS::EC2::NetworkInsightsAccessScope`.
-#[derive(Debug, Clone, Default)]
-pub struct PathStatementRequest {
-    /// `PacketHeaderStatement` (optional).
-    pub packet_header_statement: Option<Value<PacketHeaderStatementRequest>>,
-    /// `ResourceStatement` (optional).
-    pub resource_statement: Option<Value<ResourceStatementRequest>>,
+crate::l1_struct! {
+    /// Property type `PathStatementRequest` of `AWS::EC2::NetworkInsightsAccessScope`.
+    PathStatementRequest(default)
 }
 
 impl PathStatementRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            packet_header_statement: None,
-            resource_statement: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PacketHeaderStatement`.
+    /// `PacketHeaderStatement` (optional).
     pub fn packet_header_statement(
-        mut self,
+        self,
         value: impl Into<Value<PacketHeaderStatementRequest>>,
     ) -> Self {
-        self.packet_header_statement = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "PacketHeaderStatement", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceStatement`.
-    pub fn resource_statement(mut self, value: impl Into<Value<ResourceStatementRequest>>) -> Self {
-        self.resource_statement = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PathStatementRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.packet_header_statement {
-            m.insert("PacketHeaderStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_statement {
-            m.insert("ResourceStatement".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceStatement` (optional).
+    pub fn resource_statement(self, value: impl Into<Value<ResourceStatementRequest>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ResourceStatement", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PathStatementRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.packet_header_statement
-            .check(&path.field("PacketHeaderStatement"), &Rules::NONE, out);
-        self.resource_statement
-            .check(&path.field("ResourceStatement"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PathStatementRequest);
-
-/// Property type `PacketHeaderStatementRequest` of `AWS::EC2::NetworkInsightsAccessScope`.
-#[derive(Debug, Clone, Default)]
-pub struct PacketHeaderStatementRequest {
-    /// `DestinationAddresses` (optional).
-    pub destination_addresses: Option<Value<List<String>>>,
-    /// `DestinationPorts` (optional).
-    pub destination_ports: Option<Value<List<String>>>,
-    /// `DestinationPrefixLists` (optional).
-    pub destination_prefix_lists: Option<Value<List<String>>>,
-    /// `Protocols` (optional).
-    pub protocols: Option<Value<List<Protocol>>>,
-    /// `SourceAddresses` (optional).
-    pub source_addresses: Option<Value<List<String>>>,
-    /// `SourcePorts` (optional).
-    pub source_ports: Option<Value<List<String>>>,
-    /// `SourcePrefixLists` (optional).
-    pub source_prefix_lists: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `PacketHeaderStatementRequest` of `AWS::EC2::NetworkInsightsAccessScope`.
+    PacketHeaderStatementRequest(default)
 }
 
 impl PacketHeaderStatementRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_addresses: None,
-            destination_ports: None,
-            destination_prefix_lists: None,
-            protocols: None,
-            source_addresses: None,
-            source_ports: None,
-            source_prefix_lists: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationAddresses`.
-    pub fn destination_addresses(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.destination_addresses = Some(value.into());
-        self
+    /// `DestinationAddresses` (optional).
+    pub fn destination_addresses(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationAddresses", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationPorts`.
-    pub fn destination_ports(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.destination_ports = Some(value.into());
-        self
+    /// `DestinationPorts` (optional).
+    pub fn destination_ports(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DestinationPorts", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationPrefixLists`.
-    pub fn destination_prefix_lists(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.destination_prefix_lists = Some(value.into());
-        self
+    /// `DestinationPrefixLists` (optional).
+    pub fn destination_prefix_lists(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DestinationPrefixLists", value.into().to_template()),
+        )
     }
-    /// Sets `Protocols`.
-    pub fn protocols(mut self, value: impl Into<Value<List<Protocol>>>) -> Self {
-        self.protocols = Some(value.into());
-        self
+    /// `Protocols` (optional).
+    pub fn protocols(self, value: impl Into<Value<List<Protocol>>>) -> Self {
+        Self(self.0.with(3, "Protocols", value.into().to_template()))
     }
-    /// Sets `SourceAddresses`.
-    pub fn source_addresses(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.source_addresses = Some(value.into());
-        self
+    /// `SourceAddresses` (optional).
+    pub fn source_addresses(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SourceAddresses", value.into().to_template()),
+        )
     }
-    /// Sets `SourcePorts`.
-    pub fn source_ports(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.source_ports = Some(value.into());
-        self
+    /// `SourcePorts` (optional).
+    pub fn source_ports(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "SourcePorts", value.into().to_template()))
     }
-    /// Sets `SourcePrefixLists`.
-    pub fn source_prefix_lists(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.source_prefix_lists = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PacketHeaderStatementRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_addresses {
-            m.insert("DestinationAddresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_ports {
-            m.insert("DestinationPorts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_prefix_lists {
-            m.insert("DestinationPrefixLists".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocols {
-            m.insert("Protocols".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_addresses {
-            m.insert("SourceAddresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_ports {
-            m.insert("SourcePorts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_prefix_lists {
-            m.insert("SourcePrefixLists".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourcePrefixLists` (optional).
+    pub fn source_prefix_lists(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SourcePrefixLists", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PacketHeaderStatementRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protocols
-            .check(&path.field("Protocols"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `tcp`
+        Tcp = "tcp",
+        /// `udp`
+        Udp = "udp",
     }
 }
 
-crate::impl_literal!(PacketHeaderStatementRequest);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `tcp`
-    Tcp,
-    /// `udp`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["tcp", "udp"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "tcp" => Self::Tcp,
-            "udp" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `ResourceStatementRequest` of `AWS::EC2::NetworkInsightsAccessScope`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceStatementRequest {
-    /// `ResourceTypes` (optional).
-    pub resource_types: Option<Value<List<String>>>,
-    /// `Resources` (optional).
-    pub resources: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ResourceStatementRequest` of `AWS::EC2::NetworkInsightsAccessScope`.
+    ResourceStatementRequest(default)
 }
 
 impl ResourceStatementRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resource_types: None,
-            resources: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceTypes`.
-    pub fn resource_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_types = Some(value.into());
-        self
+    /// `ResourceTypes` (optional).
+    pub fn resource_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ResourceTypes", value.into().to_template()))
     }
-    /// Sets `Resources`.
-    pub fn resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resources = Some(value.into());
-        self
+    /// `Resources` (optional).
+    pub fn resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Resources", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourceStatementRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_types {
-            m.insert("ResourceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources {
-            m.insert("Resources".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceStatementRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourceStatementRequest);
-
-/// Property type `ThroughResourcesStatementRequest` of `AWS::EC2::NetworkInsightsAccessScope`.
-#[derive(Debug, Clone, Default)]
-pub struct ThroughResourcesStatementRequest {
-    /// `ResourceStatement` (optional).
-    pub resource_statement: Option<Value<ResourceStatementRequest>>,
+crate::l1_struct! {
+    /// Property type `ThroughResourcesStatementRequest` of `AWS::EC2::NetworkInsightsAccessScope`.
+    ThroughResourcesStatementRequest(default)
 }
 
 impl ThroughResourcesStatementRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resource_statement: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceStatement`.
-    pub fn resource_statement(mut self, value: impl Into<Value<ResourceStatementRequest>>) -> Self {
-        self.resource_statement = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThroughResourcesStatementRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_statement {
-            m.insert("ResourceStatement".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceStatement` (optional).
+    pub fn resource_statement(self, value: impl Into<Value<ResourceStatementRequest>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ResourceStatement", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ThroughResourcesStatementRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_statement
-            .check(&path.field("ResourceStatement"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ThroughResourcesStatementRequest);
-
-/// Property type `Tag` of `AWS::EC2::NetworkInsightsAccessScope`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::NetworkInsightsAccessScope`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

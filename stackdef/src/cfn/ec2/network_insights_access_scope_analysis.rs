@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::NetworkInsightsAccessScopeAnalysis`.
-#[derive(Debug, Clone)]
-pub struct NetworkInsightsAccessScopeAnalysis {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NetworkInsightsAccessScopeAnalysis {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NetworkInsightsAccessScopeAnalysis {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NetworkInsightsAccessScopeAnalysis {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::NetworkInsightsAccessScopeAnalysis`.
+    NetworkInsightsAccessScopeAnalysis("AWS::EC2::NetworkInsightsAccessScopeAnalysis", NetworkInsightsAccessScopeAnalysisProps)
 }
 
 impl NetworkInsightsAccessScopeAnalysis {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::NetworkInsightsAccessScopeAnalysis";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: NetworkInsightsAccessScopeAnalysisProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `NetworkInsightsAccessScopeAnalysisId` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkInsightsAccessScopeAnalysisId> {
         self.resource.ref_value()
@@ -127,92 +75,53 @@ impl NetworkInsightsAccessScopeAnalysis {
     pub fn attr_analyzed_eni_count(&self) -> Value<i64> {
         self.resource.get_att("AnalyzedEniCount")
     }
+
+    /// Replaces `NetworkInsightsAccessScopeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_insights_access_scope_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkInsightsAccessScopeId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::NetworkInsightsAccessScopeAnalysis`.
-#[derive(Debug, Clone)]
-pub struct NetworkInsightsAccessScopeAnalysisProps {
-    /// `NetworkInsightsAccessScopeId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub network_insights_access_scope_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::NetworkInsightsAccessScopeAnalysis`.
+    NetworkInsightsAccessScopeAnalysisProps
 }
 
 impl NetworkInsightsAccessScopeAnalysisProps {
     /// The required properties: `NetworkInsightsAccessScopeId`.
     pub fn new(network_insights_access_scope_id: impl Into<Value<String>>) -> Self {
-        Self {
-            network_insights_access_scope_id: network_insights_access_scope_id.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "NetworkInsightsAccessScopeId",
+            network_insights_access_scope_id.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInsightsAccessScopeAnalysisProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "NetworkInsightsAccessScopeId".to_owned(),
-            self.network_insights_access_scope_id.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for NetworkInsightsAccessScopeAnalysisProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkInsightsAccessScopeAnalysisProps);
-
-/// Property type `Tag` of `AWS::EC2::NetworkInsightsAccessScopeAnalysis`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::NetworkInsightsAccessScopeAnalysis`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

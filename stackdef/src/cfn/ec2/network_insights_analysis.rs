@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EC2::NetworkInsightsAnalysis`.
-#[derive(Debug, Clone)]
-pub struct NetworkInsightsAnalysis {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NetworkInsightsAnalysis {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NetworkInsightsAnalysis {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NetworkInsightsAnalysis {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::NetworkInsightsAnalysis`.
+    NetworkInsightsAnalysis("AWS::EC2::NetworkInsightsAnalysis", NetworkInsightsAnalysisProps)
 }
 
 impl NetworkInsightsAnalysis {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::NetworkInsightsAnalysis";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: NetworkInsightsAnalysisProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `NetworkInsightsAnalysisId` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkInsightsAnalysisId> {
         self.resource.ref_value()
@@ -113,22 +61,22 @@ impl NetworkInsightsAnalysis {
     }
 
     /// `Fn::GetAtt` `ForwardPathComponents`.
-    pub fn attr_forward_path_components(&self) -> Value<serde_json::Value> {
+    pub fn attr_forward_path_components(&self) -> Value<Json> {
         self.resource.get_att("ForwardPathComponents")
     }
 
     /// `Fn::GetAtt` `ReturnPathComponents`.
-    pub fn attr_return_path_components(&self) -> Value<serde_json::Value> {
+    pub fn attr_return_path_components(&self) -> Value<Json> {
         self.resource.get_att("ReturnPathComponents")
     }
 
     /// `Fn::GetAtt` `Explanations`.
-    pub fn attr_explanations(&self) -> Value<serde_json::Value> {
+    pub fn attr_explanations(&self) -> Value<Json> {
         self.resource.get_att("Explanations")
     }
 
     /// `Fn::GetAtt` `AlternatePathHints`.
-    pub fn attr_alternate_path_hints(&self) -> Value<serde_json::Value> {
+    pub fn attr_alternate_path_hints(&self) -> Value<Json> {
         self.resource.get_att("AlternatePathHints")
     }
 
@@ -136,161 +84,91 @@ impl NetworkInsightsAnalysis {
     pub fn attr_suggested_accounts(&self) -> Value<List<String>> {
         self.resource.get_att("SuggestedAccounts")
     }
+
+    /// Replaces `AdditionalAccounts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_accounts(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AdditionalAccounts", value.into())
+    }
+
+    /// Replaces `FilterInArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_in_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("FilterInArns", value.into())
+    }
+
+    /// Replaces `FilterOutArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_out_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("FilterOutArns", value.into())
+    }
+
+    /// Replaces `NetworkInsightsPathId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_insights_path_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkInsightsPathId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::NetworkInsightsAnalysis`.
-#[derive(Debug, Clone)]
-pub struct NetworkInsightsAnalysisProps {
-    /// `AdditionalAccounts` (optional).
-    pub additional_accounts: Option<Value<List<String>>>,
-    /// `FilterInArns` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=1283 characters.
-    pub filter_in_arns: Option<Value<List<String>>>,
-    /// `FilterOutArns` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=1283 characters.
-    pub filter_out_arns: Option<Value<List<String>>>,
-    /// `NetworkInsightsPathId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub network_insights_path_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::NetworkInsightsAnalysis`.
+    NetworkInsightsAnalysisProps
 }
 
 impl NetworkInsightsAnalysisProps {
     /// The required properties: `NetworkInsightsPathId`.
     pub fn new(network_insights_path_id: impl Into<Value<String>>) -> Self {
-        Self {
-            additional_accounts: None,
-            filter_in_arns: None,
-            filter_out_arns: None,
-            network_insights_path_id: network_insights_path_id.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "NetworkInsightsPathId",
+            network_insights_path_id.into().to_template(),
+        ))
     }
-    /// Sets `AdditionalAccounts`.
-    pub fn additional_accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.additional_accounts = Some(value.into());
-        self
+    /// `AdditionalAccounts` (optional).
+    pub fn additional_accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalAccounts", value.into().to_template()),
+        )
     }
-    /// Sets `FilterInArns`.
-    pub fn filter_in_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.filter_in_arns = Some(value.into());
-        self
+    /// `FilterInArns` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 1 to 1283 characters.
+    pub fn filter_in_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "FilterInArns", value.into().to_template()))
     }
-    /// Sets `FilterOutArns`.
-    pub fn filter_out_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.filter_out_arns = Some(value.into());
-        self
+    /// `FilterOutArns` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 1 to 1283 characters.
+    pub fn filter_out_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "FilterOutArns", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInsightsAnalysisProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_accounts {
-            m.insert("AdditionalAccounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_in_arns {
-            m.insert("FilterInArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_out_arns {
-            m.insert("FilterOutArns".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NetworkInsightsPathId".to_owned(),
-            self.network_insights_path_id.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for NetworkInsightsAnalysisProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter_in_arns.check(
-            &path.field("FilterInArns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1283),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_out_arns.check(
-            &path.field("FilterOutArns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1283),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkInsightsAnalysisProps);
-
-/// Property type `Tag` of `AWS::EC2::NetworkInsightsAnalysis`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::NetworkInsightsAnalysis`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

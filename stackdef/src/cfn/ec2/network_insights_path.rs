@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::NetworkInsightsPath`.
-#[derive(Debug, Clone)]
-pub struct NetworkInsightsPath {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NetworkInsightsPath {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NetworkInsightsPath {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NetworkInsightsPath {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::NetworkInsightsPath`.
+    NetworkInsightsPath("AWS::EC2::NetworkInsightsPath", NetworkInsightsPathProps)
 }
 
 impl NetworkInsightsPath {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::NetworkInsightsPath";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NetworkInsightsPathProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `NetworkInsightsPathId` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkInsightsPathId> {
         self.resource.ref_value()
@@ -102,431 +54,209 @@ impl NetworkInsightsPath {
     pub fn attr_destination_arn(&self) -> Value<String> {
         self.resource.get_att("DestinationArn")
     }
+
+    /// Replaces `Destination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Destination", value.into())
+    }
+
+    /// Replaces `DestinationIp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_ip(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DestinationIp", value.into())
+    }
+
+    /// Replaces `DestinationPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("DestinationPort", value.into())
+    }
+
+    /// Replaces `FilterAtDestination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_at_destination(&self, value: impl Into<Value<PathFilter>>) {
+        self.resource
+            .set_property("FilterAtDestination", value.into())
+    }
+
+    /// Replaces `FilterAtSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_at_source(&self, value: impl Into<Value<PathFilter>>) {
+        self.resource.set_property("FilterAtSource", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<Protocol>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `SourceIp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_ip(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceIp", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::NetworkInsightsPath`.
-#[derive(Debug, Clone)]
-pub struct NetworkInsightsPathProps {
-    /// `Destination` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub destination: Option<Value<String>>,
-    /// `DestinationIp` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=15 characters.
-    /// Pattern: `^([0-9]{1,3}.){3}[0-9]{1,3}$`.
-    pub destination_ip: Option<Value<String>>,
-    /// `DestinationPort` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 0..=65535.
-    pub destination_port: Option<Value<i64>>,
-    /// `FilterAtDestination` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub filter_at_destination: Option<Value<PathFilter>>,
-    /// `FilterAtSource` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub filter_at_source: Option<Value<PathFilter>>,
-    /// `Protocol` (required).
-    /// Create-only: changing it replaces the resource.
-    pub protocol: Value<Protocol>,
-    /// `Source` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source: Value<String>,
-    /// `SourceIp` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=15 characters.
-    /// Pattern: `^([0-9]{1,3}.){3}[0-9]{1,3}$`.
-    pub source_ip: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::NetworkInsightsPath`.
+    NetworkInsightsPathProps
 }
 
 impl NetworkInsightsPathProps {
     /// The required properties: `Protocol`, `Source`.
     pub fn new(protocol: impl Into<Value<Protocol>>, source: impl Into<Value<String>>) -> Self {
-        Self {
-            destination: None,
-            destination_ip: None,
-            destination_port: None,
-            filter_at_destination: None,
-            filter_at_source: None,
-            protocol: protocol.into(),
-            source: source.into(),
-            source_ip: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "Protocol", protocol.into().to_template())
+                .with(6, "Source", source.into().to_template()),
+        )
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
     }
-    /// Sets `DestinationIp`.
-    pub fn destination_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_ip = Some(value.into());
-        self
-    }
-    /// Sets `DestinationPort`.
-    pub fn destination_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.destination_port = Some(value.into());
-        self
-    }
-    /// Sets `FilterAtDestination`.
-    pub fn filter_at_destination(mut self, value: impl Into<Value<PathFilter>>) -> Self {
-        self.filter_at_destination = Some(value.into());
-        self
-    }
-    /// Sets `FilterAtSource`.
-    pub fn filter_at_source(mut self, value: impl Into<Value<PathFilter>>) -> Self {
-        self.filter_at_source = Some(value.into());
-        self
-    }
-    /// Sets `SourceIp`.
-    pub fn source_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_ip = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInsightsPathProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_ip {
-            m.insert("DestinationIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_port {
-            m.insert("DestinationPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_at_destination {
-            m.insert("FilterAtDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_at_source {
-            m.insert("FilterAtSource".to_owned(), v.to_template());
-        }
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.source_ip {
-            m.insert("SourceIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkInsightsPathProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_ip.check(
-            &path.field("DestinationIp"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(15),
-                pattern: Some("^([0-9]{1,3}.){3}[0-9]{1,3}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_port.check(
-            &path.field("DestinationPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_at_destination
-            .check(&path.field("FilterAtDestination"), &Rules::NONE, out);
-        self.filter_at_source
-            .check(&path.field("FilterAtSource"), &Rules::NONE, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.source_ip.check(
-            &path.field("SourceIp"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(15),
-                pattern: Some("^([0-9]{1,3}.){3}[0-9]{1,3}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkInsightsPathProps);
-
-/// Property type `PathFilter` of `AWS::EC2::NetworkInsightsPath`.
-#[derive(Debug, Clone, Default)]
-pub struct PathFilter {
-    /// `DestinationAddress` (optional).
-    /// Length: 0..=15 characters.
+    /// `DestinationIp` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 15 characters.
     /// Pattern: `^([0-9]{1,3}.){3}[0-9]{1,3}$`.
-    pub destination_address: Option<Value<String>>,
-    /// `DestinationPortRange` (optional).
-    pub destination_port_range: Option<Value<FilterPortRange>>,
-    /// `SourceAddress` (optional).
-    /// Length: 0..=15 characters.
+    pub fn destination_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DestinationIp", value.into().to_template()))
+    }
+    /// `DestinationPort` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 0 to 65535.
+    pub fn destination_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DestinationPort", value.into().to_template()),
+        )
+    }
+    /// `FilterAtDestination` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn filter_at_destination(self, value: impl Into<Value<PathFilter>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FilterAtDestination", value.into().to_template()),
+        )
+    }
+    /// `FilterAtSource` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn filter_at_source(self, value: impl Into<Value<PathFilter>>) -> Self {
+        Self(self.0.with(4, "FilterAtSource", value.into().to_template()))
+    }
+    /// `SourceIp` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 15 characters.
     /// Pattern: `^([0-9]{1,3}.){3}[0-9]{1,3}$`.
-    pub source_address: Option<Value<String>>,
-    /// `SourcePortRange` (optional).
-    pub source_port_range: Option<Value<FilterPortRange>>,
+    pub fn source_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "SourceIp", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PathFilter` of `AWS::EC2::NetworkInsightsPath`.
+    PathFilter(default)
 }
 
 impl PathFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_address: None,
-            destination_port_range: None,
-            source_address: None,
-            source_port_range: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationAddress`.
-    pub fn destination_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_address = Some(value.into());
-        self
+    /// `DestinationAddress` (optional).
+    /// Length: 0 to 15 characters.
+    /// Pattern: `^([0-9]{1,3}.){3}[0-9]{1,3}$`.
+    pub fn destination_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationAddress", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationPortRange`.
-    pub fn destination_port_range(mut self, value: impl Into<Value<FilterPortRange>>) -> Self {
-        self.destination_port_range = Some(value.into());
-        self
+    /// `DestinationPortRange` (optional).
+    pub fn destination_port_range(self, value: impl Into<Value<FilterPortRange>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DestinationPortRange", value.into().to_template()),
+        )
     }
-    /// Sets `SourceAddress`.
-    pub fn source_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_address = Some(value.into());
-        self
+    /// `SourceAddress` (optional).
+    /// Length: 0 to 15 characters.
+    /// Pattern: `^([0-9]{1,3}.){3}[0-9]{1,3}$`.
+    pub fn source_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SourceAddress", value.into().to_template()))
     }
-    /// Sets `SourcePortRange`.
-    pub fn source_port_range(mut self, value: impl Into<Value<FilterPortRange>>) -> Self {
-        self.source_port_range = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PathFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_address {
-            m.insert("DestinationAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_port_range {
-            m.insert("DestinationPortRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_address {
-            m.insert("SourceAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_port_range {
-            m.insert("SourcePortRange".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourcePortRange` (optional).
+    pub fn source_port_range(self, value: impl Into<Value<FilterPortRange>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SourcePortRange", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PathFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_address.check(
-            &path.field("DestinationAddress"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(15),
-                pattern: Some("^([0-9]{1,3}.){3}[0-9]{1,3}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_port_range
-            .check(&path.field("DestinationPortRange"), &Rules::NONE, out);
-        self.source_address.check(
-            &path.field("SourceAddress"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(15),
-                pattern: Some("^([0-9]{1,3}.){3}[0-9]{1,3}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_port_range
-            .check(&path.field("SourcePortRange"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PathFilter);
-
-/// Property type `FilterPortRange` of `AWS::EC2::NetworkInsightsPath`.
-#[derive(Debug, Clone, Default)]
-pub struct FilterPortRange {
-    /// `FromPort` (optional).
-    /// Range: 0..=65535.
-    pub from_port: Option<Value<i64>>,
-    /// `ToPort` (optional).
-    /// Range: 0..=65535.
-    pub to_port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `FilterPortRange` of `AWS::EC2::NetworkInsightsPath`.
+    FilterPortRange(default)
 }
 
 impl FilterPortRange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            from_port: None,
-            to_port: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FromPort`.
-    pub fn from_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.from_port = Some(value.into());
-        self
+    /// `FromPort` (optional).
+    /// Range: 0 to 65535.
+    pub fn from_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "FromPort", value.into().to_template()))
     }
-    /// Sets `ToPort`.
-    pub fn to_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.to_port = Some(value.into());
-        self
+    /// `ToPort` (optional).
+    /// Range: 0 to 65535.
+    pub fn to_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ToPort", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FilterPortRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.from_port {
-            m.insert("FromPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.to_port {
-            m.insert("ToPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `tcp`
+        Tcp = "tcp",
+        /// `udp`
+        Udp = "udp",
     }
 }
 
-impl Check for FilterPortRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FilterPortRange);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `tcp`
-    Tcp,
-    /// `udp`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["tcp", "udp"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "tcp" => Self::Tcp,
-            "udp" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `Tag` of `AWS::EC2::NetworkInsightsPath`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::NetworkInsightsPath`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::NetworkInterface`.
-#[derive(Debug, Clone)]
-pub struct NetworkInterface {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NetworkInterface {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NetworkInterface {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NetworkInterface {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::NetworkInterface`.
+    NetworkInterface("AWS::EC2::NetworkInterface", NetworkInterfaceProps)
 }
 
 impl NetworkInterface {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::NetworkInterface";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NetworkInterfaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkInterfaceId> {
         self.resource.ref_value()
@@ -102,433 +54,324 @@ impl NetworkInterface {
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
+
+    /// Replaces `ConnectionTrackingSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_tracking_specification(
+        &self,
+        value: impl Into<Value<ConnectionTrackingSpecification>>,
+    ) {
+        self.resource
+            .set_property("ConnectionTrackingSpecification", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnablePrimaryIpv6` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_primary_ipv6(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnablePrimaryIpv6", value.into())
+    }
+
+    /// Replaces `GroupSet` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_set(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("GroupSet", value.into())
+    }
+
+    /// Replaces `InterfaceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_interface_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InterfaceType", value.into())
+    }
+
+    /// Replaces `Ipv4PrefixCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_prefix_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Ipv4PrefixCount", value.into())
+    }
+
+    /// Replaces `Ipv4Prefixes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_prefixes(&self, value: impl Into<Value<List<Ipv4PrefixSpecification>>>) {
+        self.resource.set_property("Ipv4Prefixes", value.into())
+    }
+
+    /// Replaces `Ipv6AddressCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_address_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Ipv6AddressCount", value.into())
+    }
+
+    /// Replaces `Ipv6Addresses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_addresses(&self, value: impl Into<Value<List<InstanceIpv6Address>>>) {
+        self.resource.set_property("Ipv6Addresses", value.into())
+    }
+
+    /// Replaces `Ipv6PrefixCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_prefix_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Ipv6PrefixCount", value.into())
+    }
+
+    /// Replaces `Ipv6Prefixes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_prefixes(&self, value: impl Into<Value<List<Ipv6PrefixSpecification>>>) {
+        self.resource.set_property("Ipv6Prefixes", value.into())
+    }
+
+    /// Replaces `PrivateIpAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_ip_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrivateIpAddress", value.into())
+    }
+
+    /// Replaces `PrivateIpAddresses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_ip_addresses(
+        &self,
+        value: impl Into<Value<List<PrivateIpAddressSpecification>>>,
+    ) {
+        self.resource
+            .set_property("PrivateIpAddresses", value.into())
+    }
+
+    /// Replaces `PublicIpDnsHostnameTypeSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_ip_dns_hostname_type_specification(
+        &self,
+        value: impl Into<Value<PublicIpDnsHostnameTypeSpecification>>,
+    ) {
+        self.resource
+            .set_property("PublicIpDnsHostnameTypeSpecification", value.into())
+    }
+
+    /// Replaces `SecondaryPrivateIpAddressCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secondary_private_ip_address_count(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SecondaryPrivateIpAddressCount", value.into())
+    }
+
+    /// Replaces `SourceDestCheck` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_dest_check(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("SourceDestCheck", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::NetworkInterface`.
-#[derive(Debug, Clone)]
-pub struct NetworkInterfaceProps {
-    /// `ConnectionTrackingSpecification` (optional).
-    pub connection_tracking_specification: Option<Value<ConnectionTrackingSpecification>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `EnablePrimaryIpv6` (optional).
-    pub enable_primary_ipv6: Option<Value<bool>>,
-    /// `GroupSet` (optional).
-    pub group_set: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `InterfaceType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub interface_type: Option<Value<String>>,
-    /// `Ipv4PrefixCount` (optional).
-    pub ipv4_prefix_count: Option<Value<i64>>,
-    /// `Ipv4Prefixes` (optional).
-    pub ipv4_prefixes: Option<Value<List<Ipv4PrefixSpecification>>>,
-    /// `Ipv6AddressCount` (optional).
-    pub ipv6_address_count: Option<Value<i64>>,
-    /// `Ipv6Addresses` (optional).
-    pub ipv6_addresses: Option<Value<List<InstanceIpv6Address>>>,
-    /// `Ipv6PrefixCount` (optional).
-    pub ipv6_prefix_count: Option<Value<i64>>,
-    /// `Ipv6Prefixes` (optional).
-    pub ipv6_prefixes: Option<Value<List<Ipv6PrefixSpecification>>>,
-    /// `PrivateIpAddress` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub private_ip_address: Option<Value<String>>,
-    /// `PrivateIpAddresses` (optional).
-    pub private_ip_addresses: Option<Value<List<PrivateIpAddressSpecification>>>,
-    /// `PublicIpDnsHostnameTypeSpecification` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub public_ip_dns_hostname_type_specification:
-        Option<Value<PublicIpDnsHostnameTypeSpecification>>,
-    /// `SecondaryPrivateIpAddressCount` (optional).
-    pub secondary_private_ip_address_count: Option<Value<i64>>,
-    /// `SourceDestCheck` (optional).
-    pub source_dest_check: Option<Value<bool>>,
-    /// `SubnetId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Value<ids::SubnetId>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::NetworkInterface`.
+    NetworkInterfaceProps
 }
 
 impl NetworkInterfaceProps {
     /// The required properties: `SubnetId`.
     pub fn new(subnet_id: impl Into<Value<ids::SubnetId>>) -> Self {
-        Self {
-            connection_tracking_specification: None,
-            description: None,
-            enable_primary_ipv6: None,
-            group_set: None,
-            interface_type: None,
-            ipv4_prefix_count: None,
-            ipv4_prefixes: None,
-            ipv6_address_count: None,
-            ipv6_addresses: None,
-            ipv6_prefix_count: None,
-            ipv6_prefixes: None,
-            private_ip_address: None,
-            private_ip_addresses: None,
-            public_ip_dns_hostname_type_specification: None,
-            secondary_private_ip_address_count: None,
-            source_dest_check: None,
-            subnet_id: subnet_id.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(16, "SubnetId", subnet_id.into().to_template()))
     }
-    /// Sets `ConnectionTrackingSpecification`.
+    /// `ConnectionTrackingSpecification` (optional).
     pub fn connection_tracking_specification(
-        mut self,
+        self,
         value: impl Into<Value<ConnectionTrackingSpecification>>,
     ) -> Self {
-        self.connection_tracking_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ConnectionTrackingSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EnablePrimaryIpv6`.
-    pub fn enable_primary_ipv6(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_primary_ipv6 = Some(value.into());
-        self
+    /// `EnablePrimaryIpv6` (optional).
+    pub fn enable_primary_ipv6(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnablePrimaryIpv6", value.into().to_template()),
+        )
     }
-    /// Sets `GroupSet`.
-    pub fn group_set(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.group_set = Some(value.into());
-        self
+    /// `GroupSet` (optional).
+    pub fn group_set(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(3, "GroupSet", value.into().to_template()))
     }
-    /// Sets `InterfaceType`.
-    pub fn interface_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.interface_type = Some(value.into());
-        self
+    /// `InterfaceType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn interface_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "InterfaceType", value.into().to_template()))
     }
-    /// Sets `Ipv4PrefixCount`.
-    pub fn ipv4_prefix_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv4_prefix_count = Some(value.into());
-        self
+    /// `Ipv4PrefixCount` (optional).
+    pub fn ipv4_prefix_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "Ipv4PrefixCount", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv4Prefixes`.
-    pub fn ipv4_prefixes(mut self, value: impl Into<Value<List<Ipv4PrefixSpecification>>>) -> Self {
-        self.ipv4_prefixes = Some(value.into());
-        self
+    /// `Ipv4Prefixes` (optional).
+    pub fn ipv4_prefixes(self, value: impl Into<Value<List<Ipv4PrefixSpecification>>>) -> Self {
+        Self(self.0.with(6, "Ipv4Prefixes", value.into().to_template()))
     }
-    /// Sets `Ipv6AddressCount`.
-    pub fn ipv6_address_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv6_address_count = Some(value.into());
-        self
+    /// `Ipv6AddressCount` (optional).
+    pub fn ipv6_address_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "Ipv6AddressCount", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv6Addresses`.
-    pub fn ipv6_addresses(mut self, value: impl Into<Value<List<InstanceIpv6Address>>>) -> Self {
-        self.ipv6_addresses = Some(value.into());
-        self
+    /// `Ipv6Addresses` (optional).
+    pub fn ipv6_addresses(self, value: impl Into<Value<List<InstanceIpv6Address>>>) -> Self {
+        Self(self.0.with(8, "Ipv6Addresses", value.into().to_template()))
     }
-    /// Sets `Ipv6PrefixCount`.
-    pub fn ipv6_prefix_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv6_prefix_count = Some(value.into());
-        self
+    /// `Ipv6PrefixCount` (optional).
+    pub fn ipv6_prefix_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "Ipv6PrefixCount", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv6Prefixes`.
-    pub fn ipv6_prefixes(mut self, value: impl Into<Value<List<Ipv6PrefixSpecification>>>) -> Self {
-        self.ipv6_prefixes = Some(value.into());
-        self
+    /// `Ipv6Prefixes` (optional).
+    pub fn ipv6_prefixes(self, value: impl Into<Value<List<Ipv6PrefixSpecification>>>) -> Self {
+        Self(self.0.with(10, "Ipv6Prefixes", value.into().to_template()))
     }
-    /// Sets `PrivateIpAddress`.
-    pub fn private_ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_ip_address = Some(value.into());
-        self
+    /// `PrivateIpAddress` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn private_ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "PrivateIpAddress", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateIpAddresses`.
+    /// `PrivateIpAddresses` (optional).
     pub fn private_ip_addresses(
-        mut self,
+        self,
         value: impl Into<Value<List<PrivateIpAddressSpecification>>>,
     ) -> Self {
-        self.private_ip_addresses = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(12, "PrivateIpAddresses", value.into().to_template()),
+        )
     }
-    /// Sets `PublicIpDnsHostnameTypeSpecification`.
+    /// `PublicIpDnsHostnameTypeSpecification` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn public_ip_dns_hostname_type_specification(
-        mut self,
+        self,
         value: impl Into<Value<PublicIpDnsHostnameTypeSpecification>>,
     ) -> Self {
-        self.public_ip_dns_hostname_type_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            13,
+            "PublicIpDnsHostnameTypeSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecondaryPrivateIpAddressCount`.
-    pub fn secondary_private_ip_address_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.secondary_private_ip_address_count = Some(value.into());
-        self
+    /// `SecondaryPrivateIpAddressCount` (optional).
+    pub fn secondary_private_ip_address_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            14,
+            "SecondaryPrivateIpAddressCount",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SourceDestCheck`.
-    pub fn source_dest_check(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.source_dest_check = Some(value.into());
-        self
+    /// `SourceDestCheck` (optional).
+    pub fn source_dest_check(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(15, "SourceDestCheck", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInterfaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_tracking_specification {
-            m.insert(
-                "ConnectionTrackingSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_primary_ipv6 {
-            m.insert("EnablePrimaryIpv6".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group_set {
-            m.insert("GroupSet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interface_type {
-            m.insert("InterfaceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_prefix_count {
-            m.insert("Ipv4PrefixCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_prefixes {
-            m.insert("Ipv4Prefixes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_address_count {
-            m.insert("Ipv6AddressCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_addresses {
-            m.insert("Ipv6Addresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_prefix_count {
-            m.insert("Ipv6PrefixCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_prefixes {
-            m.insert("Ipv6Prefixes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_ip_address {
-            m.insert("PrivateIpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_ip_addresses {
-            m.insert("PrivateIpAddresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_ip_dns_hostname_type_specification {
-            m.insert(
-                "PublicIpDnsHostnameTypeSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.secondary_private_ip_address_count {
-            m.insert("SecondaryPrivateIpAddressCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_dest_check {
-            m.insert("SourceDestCheck".to_owned(), v.to_template());
-        }
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(17, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for NetworkInterfaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_tracking_specification.check(
-            &path.field("ConnectionTrackingSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.ipv4_prefixes
-            .check(&path.field("Ipv4Prefixes"), &Rules::NONE, out);
-        self.ipv6_addresses
-            .check(&path.field("Ipv6Addresses"), &Rules::NONE, out);
-        self.ipv6_prefixes
-            .check(&path.field("Ipv6Prefixes"), &Rules::NONE, out);
-        self.private_ip_addresses
-            .check(&path.field("PrivateIpAddresses"), &Rules::NONE, out);
-        self.public_ip_dns_hostname_type_specification.check(
-            &path.field("PublicIpDnsHostnameTypeSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        crate::validation::excludes(
-            ("Ipv6AddressCount", self.ipv6_address_count.is_some()),
-            &[("Ipv6Addresses", self.ipv6_addresses.is_some())],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("Ipv6Addresses", self.ipv6_addresses.is_some()),
-            &[("Ipv6AddressCount", self.ipv6_address_count.is_some())],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetworkInterfaceProps);
-
-/// Property type `ConnectionTrackingSpecification` of `AWS::EC2::NetworkInterface`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionTrackingSpecification {
-    /// `TcpEstablishedTimeout` (optional).
-    pub tcp_established_timeout: Option<Value<i64>>,
-    /// `UdpStreamTimeout` (optional).
-    pub udp_stream_timeout: Option<Value<i64>>,
-    /// `UdpTimeout` (optional).
-    pub udp_timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ConnectionTrackingSpecification` of `AWS::EC2::NetworkInterface`.
+    ConnectionTrackingSpecification(default)
 }
 
 impl ConnectionTrackingSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            tcp_established_timeout: None,
-            udp_stream_timeout: None,
-            udp_timeout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TcpEstablishedTimeout`.
-    pub fn tcp_established_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.tcp_established_timeout = Some(value.into());
-        self
+    /// `TcpEstablishedTimeout` (optional).
+    pub fn tcp_established_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TcpEstablishedTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `UdpStreamTimeout`.
-    pub fn udp_stream_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.udp_stream_timeout = Some(value.into());
-        self
+    /// `UdpStreamTimeout` (optional).
+    pub fn udp_stream_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "UdpStreamTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `UdpTimeout`.
-    pub fn udp_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.udp_timeout = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionTrackingSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tcp_established_timeout {
-            m.insert("TcpEstablishedTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.udp_stream_timeout {
-            m.insert("UdpStreamTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.udp_timeout {
-            m.insert("UdpTimeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UdpTimeout` (optional).
+    pub fn udp_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "UdpTimeout", value.into().to_template()))
     }
 }
 
-impl Check for ConnectionTrackingSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConnectionTrackingSpecification);
-
-/// Property type `Ipv4PrefixSpecification` of `AWS::EC2::NetworkInterface`.
-#[derive(Debug, Clone)]
-pub struct Ipv4PrefixSpecification {
-    /// `Ipv4Prefix` (required).
-    pub ipv4_prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `Ipv4PrefixSpecification` of `AWS::EC2::NetworkInterface`.
+    Ipv4PrefixSpecification
 }
 
 impl Ipv4PrefixSpecification {
     /// The required properties: `Ipv4Prefix`.
     pub fn new(ipv4_prefix: impl Into<Value<String>>) -> Self {
-        Self {
-            ipv4_prefix: ipv4_prefix.into(),
-        }
+        Self(crate::Properties::new().with(0, "Ipv4Prefix", ipv4_prefix.into().to_template()))
     }
 }
 
-impl ToTemplate for Ipv4PrefixSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Ipv4Prefix".to_owned(), self.ipv4_prefix.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Ipv4PrefixSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Ipv4PrefixSpecification);
-
-/// Property type `InstanceIpv6Address` of `AWS::EC2::NetworkInterface`.
-#[derive(Debug, Clone)]
-pub struct InstanceIpv6Address {
-    /// `Ipv6Address` (required).
-    pub ipv6_address: Value<String>,
+crate::l1_struct! {
+    /// Property type `InstanceIpv6Address` of `AWS::EC2::NetworkInterface`.
+    InstanceIpv6Address
 }
 
 impl InstanceIpv6Address {
     /// The required properties: `Ipv6Address`.
     pub fn new(ipv6_address: impl Into<Value<String>>) -> Self {
-        Self {
-            ipv6_address: ipv6_address.into(),
-        }
+        Self(crate::Properties::new().with(0, "Ipv6Address", ipv6_address.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceIpv6Address {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Ipv6Address".to_owned(), self.ipv6_address.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceIpv6Address {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InstanceIpv6Address);
-
-/// Property type `Ipv6PrefixSpecification` of `AWS::EC2::NetworkInterface`.
-#[derive(Debug, Clone)]
-pub struct Ipv6PrefixSpecification {
-    /// `Ipv6Prefix` (required).
-    pub ipv6_prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `Ipv6PrefixSpecification` of `AWS::EC2::NetworkInterface`.
+    Ipv6PrefixSpecification
 }
 
 impl Ipv6PrefixSpecification {
     /// The required properties: `Ipv6Prefix`.
     pub fn new(ipv6_prefix: impl Into<Value<String>>) -> Self {
-        Self {
-            ipv6_prefix: ipv6_prefix.into(),
-        }
+        Self(crate::Properties::new().with(0, "Ipv6Prefix", ipv6_prefix.into().to_template()))
     }
 }
 
-impl ToTemplate for Ipv6PrefixSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Ipv6Prefix".to_owned(), self.ipv6_prefix.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Ipv6PrefixSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Ipv6PrefixSpecification);
-
-/// Property type `PrivateIpAddressSpecification` of `AWS::EC2::NetworkInterface`.
-#[derive(Debug, Clone)]
-pub struct PrivateIpAddressSpecification {
-    /// `Primary` (required).
-    pub primary: Value<bool>,
-    /// `PrivateIpAddress` (required).
-    pub private_ip_address: Value<String>,
+crate::l1_struct! {
+    /// Property type `PrivateIpAddressSpecification` of `AWS::EC2::NetworkInterface`.
+    PrivateIpAddressSpecification
 }
 
 impl PrivateIpAddressSpecification {
@@ -537,126 +380,28 @@ impl PrivateIpAddressSpecification {
         primary: impl Into<Value<bool>>,
         private_ip_address: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            primary: primary.into(),
-            private_ip_address: private_ip_address.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Primary", primary.into().to_template())
+                .with(
+                    1,
+                    "PrivateIpAddress",
+                    private_ip_address.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for PrivateIpAddressSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Primary".to_owned(), self.primary.to_template());
-        m.insert(
-            "PrivateIpAddress".to_owned(),
-            self.private_ip_address.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PublicIpDnsHostnameTypeSpecification`.
+    PublicIpDnsHostnameTypeSpecification {
+        /// `public-dual-stack-dns-name`
+        PublicDualStackDnsName = "public-dual-stack-dns-name",
+        /// `public-ipv4-dns-name`
+        PublicIpv4DnsName = "public-ipv4-dns-name",
+        /// `public-ipv6-dns-name`
+        PublicIpv6DnsName = "public-ipv6-dns-name",
     }
 }
 
-impl Check for PrivateIpAddressSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PrivateIpAddressSpecification);
-
-/// Values of `PublicIpDnsHostnameTypeSpecification`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PublicIpDnsHostnameTypeSpecification {
-    /// `public-dual-stack-dns-name`
-    PublicDualStackDnsName,
-    /// `public-ipv4-dns-name`
-    PublicIpv4DnsName,
-    /// `public-ipv6-dns-name`
-    PublicIpv6DnsName,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PublicIpDnsHostnameTypeSpecification {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "public-dual-stack-dns-name",
-        "public-ipv4-dns-name",
-        "public-ipv6-dns-name",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PublicDualStackDnsName => "public-dual-stack-dns-name",
-            Self::PublicIpv4DnsName => "public-ipv4-dns-name",
-            Self::PublicIpv6DnsName => "public-ipv6-dns-name",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PublicIpDnsHostnameTypeSpecification {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PublicIpDnsHostnameTypeSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PublicIpDnsHostnameTypeSpecification {
-    fn from(s: &str) -> Self {
-        match s {
-            "public-dual-stack-dns-name" => Self::PublicDualStackDnsName,
-            "public-ipv4-dns-name" => Self::PublicIpv4DnsName,
-            "public-ipv6-dns-name" => Self::PublicIpv6DnsName,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PublicIpDnsHostnameTypeSpecification> {
-    fn from(s: &str) -> Self {
-        Value::literal(PublicIpDnsHostnameTypeSpecification::from(s))
-    }
-}
-
-crate::impl_literal!(PublicIpDnsHostnameTypeSpecification);
-
-/// Property type `Tag` of `AWS::EC2::NetworkInterface`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

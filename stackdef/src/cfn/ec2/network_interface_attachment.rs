@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::NetworkInterfaceAttachment`.
-#[derive(Debug, Clone)]
-pub struct NetworkInterfaceAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NetworkInterfaceAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NetworkInterfaceAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NetworkInterfaceAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::NetworkInterfaceAttachment`.
+    NetworkInterfaceAttachment("AWS::EC2::NetworkInterfaceAttachment", NetworkInterfaceAttachmentProps)
 }
 
 impl NetworkInterfaceAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::NetworkInterfaceAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: NetworkInterfaceAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AttachmentId` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkInterfaceAttachmentId> {
         self.resource.ref_value()
@@ -86,26 +34,50 @@ impl NetworkInterfaceAttachment {
     pub fn attr_attachment_id(&self) -> Value<ids::NetworkInterfaceAttachmentId> {
         self.resource.get_att("AttachmentId")
     }
+
+    /// Replaces `DeleteOnTermination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_on_termination(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeleteOnTermination", value.into())
+    }
+
+    /// Replaces `DeviceIndex` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_index(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeviceIndex", value.into())
+    }
+
+    /// Replaces `EnaQueueCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ena_queue_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("EnaQueueCount", value.into())
+    }
+
+    /// Replaces `EnaSrdSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ena_srd_specification(&self, value: impl Into<Value<EnaSrdSpecification>>) {
+        self.resource
+            .set_property("EnaSrdSpecification", value.into())
+    }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `NetworkInterfaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_interface_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkInterfaceId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::NetworkInterfaceAttachment`.
-#[derive(Debug, Clone)]
-pub struct NetworkInterfaceAttachmentProps {
-    /// `DeleteOnTermination` (optional).
-    pub delete_on_termination: Option<Value<bool>>,
-    /// `DeviceIndex` (required).
-    /// Create-only: changing it replaces the resource.
-    pub device_index: Value<String>,
-    /// `EnaQueueCount` (optional).
-    pub ena_queue_count: Option<Value<i64>>,
-    /// `EnaSrdSpecification` (optional).
-    pub ena_srd_specification: Option<Value<EnaSrdSpecification>>,
-    /// `InstanceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub instance_id: Value<String>,
-    /// `NetworkInterfaceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub network_interface_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::NetworkInterfaceAttachment`.
+    NetworkInterfaceAttachmentProps
 }
 
 impl NetworkInterfaceAttachmentProps {
@@ -115,153 +87,78 @@ impl NetworkInterfaceAttachmentProps {
         instance_id: impl Into<Value<String>>,
         network_interface_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            delete_on_termination: None,
-            device_index: device_index.into(),
-            ena_queue_count: None,
-            ena_srd_specification: None,
-            instance_id: instance_id.into(),
-            network_interface_id: network_interface_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DeviceIndex", device_index.into().to_template())
+                .with(4, "InstanceId", instance_id.into().to_template())
+                .with(
+                    5,
+                    "NetworkInterfaceId",
+                    network_interface_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DeleteOnTermination`.
-    pub fn delete_on_termination(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_on_termination = Some(value.into());
-        self
+    /// `DeleteOnTermination` (optional).
+    pub fn delete_on_termination(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteOnTermination", value.into().to_template()),
+        )
     }
-    /// Sets `EnaQueueCount`.
-    pub fn ena_queue_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ena_queue_count = Some(value.into());
-        self
+    /// `EnaQueueCount` (optional).
+    pub fn ena_queue_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "EnaQueueCount", value.into().to_template()))
     }
-    /// Sets `EnaSrdSpecification`.
-    pub fn ena_srd_specification(mut self, value: impl Into<Value<EnaSrdSpecification>>) -> Self {
-        self.ena_srd_specification = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInterfaceAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_on_termination {
-            m.insert("DeleteOnTermination".to_owned(), v.to_template());
-        }
-        m.insert("DeviceIndex".to_owned(), self.device_index.to_template());
-        if let Some(v) = &self.ena_queue_count {
-            m.insert("EnaQueueCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ena_srd_specification {
-            m.insert("EnaSrdSpecification".to_owned(), v.to_template());
-        }
-        m.insert("InstanceId".to_owned(), self.instance_id.to_template());
-        m.insert(
-            "NetworkInterfaceId".to_owned(),
-            self.network_interface_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `EnaSrdSpecification` (optional).
+    pub fn ena_srd_specification(self, value: impl Into<Value<EnaSrdSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnaSrdSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NetworkInterfaceAttachmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ena_srd_specification
-            .check(&path.field("EnaSrdSpecification"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkInterfaceAttachmentProps);
-
-/// Property type `EnaSrdSpecification` of `AWS::EC2::NetworkInterfaceAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct EnaSrdSpecification {
-    /// `EnaSrdEnabled` (optional).
-    pub ena_srd_enabled: Option<Value<bool>>,
-    /// `EnaSrdUdpSpecification` (optional).
-    pub ena_srd_udp_specification: Option<Value<EnaSrdUdpSpecification>>,
+crate::l1_struct! {
+    /// Property type `EnaSrdSpecification` of `AWS::EC2::NetworkInterfaceAttachment`.
+    EnaSrdSpecification(default)
 }
 
 impl EnaSrdSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ena_srd_enabled: None,
-            ena_srd_udp_specification: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnaSrdEnabled`.
-    pub fn ena_srd_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ena_srd_enabled = Some(value.into());
-        self
+    /// `EnaSrdEnabled` (optional).
+    pub fn ena_srd_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "EnaSrdEnabled", value.into().to_template()))
     }
-    /// Sets `EnaSrdUdpSpecification`.
+    /// `EnaSrdUdpSpecification` (optional).
     pub fn ena_srd_udp_specification(
-        mut self,
+        self,
         value: impl Into<Value<EnaSrdUdpSpecification>>,
     ) -> Self {
-        self.ena_srd_udp_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EnaSrdUdpSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EnaSrdSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ena_srd_enabled {
-            m.insert("EnaSrdEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ena_srd_udp_specification {
-            m.insert("EnaSrdUdpSpecification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnaSrdSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ena_srd_udp_specification.check(
-            &path.field("EnaSrdUdpSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnaSrdSpecification);
-
-/// Property type `EnaSrdUdpSpecification` of `AWS::EC2::NetworkInterfaceAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct EnaSrdUdpSpecification {
-    /// `EnaSrdUdpEnabled` (optional).
-    pub ena_srd_udp_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `EnaSrdUdpSpecification` of `AWS::EC2::NetworkInterfaceAttachment`.
+    EnaSrdUdpSpecification(default)
 }
 
 impl EnaSrdUdpSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ena_srd_udp_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnaSrdUdpEnabled`.
-    pub fn ena_srd_udp_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ena_srd_udp_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnaSrdUdpSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ena_srd_udp_enabled {
-            m.insert("EnaSrdUdpEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EnaSrdUdpEnabled` (optional).
+    pub fn ena_srd_udp_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnaSrdUdpEnabled", value.into().to_template()),
+        )
     }
 }
-
-impl Check for EnaSrdUdpSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EnaSrdUdpSpecification);

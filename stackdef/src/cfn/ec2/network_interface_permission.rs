@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::NetworkInterfacePermission`.
-#[derive(Debug, Clone)]
-pub struct NetworkInterfacePermission {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NetworkInterfacePermission {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NetworkInterfacePermission {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NetworkInterfacePermission {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::NetworkInterfacePermission`.
+    NetworkInterfacePermission("AWS::EC2::NetworkInterfacePermission", NetworkInterfacePermissionProps)
 }
 
 impl NetworkInterfacePermission {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::NetworkInterfacePermission";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: NetworkInterfacePermissionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkInterfacePermissionId> {
         self.resource.ref_value()
@@ -86,20 +34,30 @@ impl NetworkInterfacePermission {
     pub fn attr_id(&self) -> Value<ids::NetworkInterfacePermissionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `NetworkInterfaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_interface_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkInterfaceId", value.into())
+    }
+
+    /// Replaces `Permission` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permission(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Permission", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::NetworkInterfacePermission`.
-#[derive(Debug, Clone)]
-pub struct NetworkInterfacePermissionProps {
-    /// `AwsAccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub aws_account_id: Value<String>,
-    /// `NetworkInterfaceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub network_interface_id: Value<String>,
-    /// `Permission` (required).
-    /// Create-only: changing it replaces the resource.
-    pub permission: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::NetworkInterfacePermission`.
+    NetworkInterfacePermissionProps
 }
 
 impl NetworkInterfacePermissionProps {
@@ -109,29 +67,15 @@ impl NetworkInterfacePermissionProps {
         network_interface_id: impl Into<Value<String>>,
         permission: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aws_account_id: aws_account_id.into(),
-            network_interface_id: network_interface_id.into(),
-            permission: permission.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AwsAccountId", aws_account_id.into().to_template())
+                .with(
+                    1,
+                    "NetworkInterfaceId",
+                    network_interface_id.into().to_template(),
+                )
+                .with(2, "Permission", permission.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for NetworkInterfacePermissionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AwsAccountId".to_owned(), self.aws_account_id.to_template());
-        m.insert(
-            "NetworkInterfaceId".to_owned(),
-            self.network_interface_id.to_template(),
-        );
-        m.insert("Permission".to_owned(), self.permission.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkInterfacePermissionProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkInterfacePermissionProps);

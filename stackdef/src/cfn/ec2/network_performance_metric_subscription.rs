@@ -11,87 +11,47 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::NetworkPerformanceMetricSubscription`.
-#[derive(Debug, Clone)]
-pub struct NetworkPerformanceMetricSubscription {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NetworkPerformanceMetricSubscription {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NetworkPerformanceMetricSubscription {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NetworkPerformanceMetricSubscription {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::NetworkPerformanceMetricSubscription`.
+    NetworkPerformanceMetricSubscription("AWS::EC2::NetworkPerformanceMetricSubscription", NetworkPerformanceMetricSubscriptionProps)
 }
 
 impl NetworkPerformanceMetricSubscription {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::NetworkPerformanceMetricSubscription";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: NetworkPerformanceMetricSubscriptionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Destination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Destination", value.into())
+    }
+
+    /// Replaces `Metric` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Metric", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `Statistic` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statistic(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Statistic", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::NetworkPerformanceMetricSubscription`.
-#[derive(Debug, Clone)]
-pub struct NetworkPerformanceMetricSubscriptionProps {
-    /// `Destination` (required).
-    /// Create-only: changing it replaces the resource.
-    pub destination: Value<String>,
-    /// `Metric` (required).
-    /// Create-only: changing it replaces the resource.
-    pub metric: Value<String>,
-    /// `Source` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source: Value<String>,
-    /// `Statistic` (required).
-    /// Create-only: changing it replaces the resource.
-    pub statistic: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::NetworkPerformanceMetricSubscription`.
+    NetworkPerformanceMetricSubscriptionProps
 }
 
 impl NetworkPerformanceMetricSubscriptionProps {
@@ -102,28 +62,12 @@ impl NetworkPerformanceMetricSubscriptionProps {
         source: impl Into<Value<String>>,
         statistic: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            metric: metric.into(),
-            source: source.into(),
-            statistic: statistic.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(1, "Metric", metric.into().to_template())
+                .with(2, "Source", source.into().to_template())
+                .with(3, "Statistic", statistic.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for NetworkPerformanceMetricSubscriptionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        m.insert("Metric".to_owned(), self.metric.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert("Statistic".to_owned(), self.statistic.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkPerformanceMetricSubscriptionProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkPerformanceMetricSubscriptionProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::PlacementGroup`.
-#[derive(Debug, Clone)]
-pub struct PlacementGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PlacementGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PlacementGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PlacementGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::PlacementGroup`.
+    PlacementGroup("AWS::EC2::PlacementGroup", PlacementGroupProps)
 }
 
 impl PlacementGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::PlacementGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PlacementGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::PlacementGroupName> {
         self.resource.ref_value()
@@ -82,257 +34,84 @@ impl PlacementGroup {
     pub fn attr_group_name(&self) -> Value<ids::PlacementGroupName> {
         self.resource.get_att("GroupName")
     }
+
+    /// Replaces `PartitionCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_partition_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("PartitionCount", value.into())
+    }
+
+    /// Replaces `SpreadLevel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spread_level(&self, value: impl Into<Value<SpreadLevel>>) {
+        self.resource.set_property("SpreadLevel", value.into())
+    }
+
+    /// Replaces `Strategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_strategy(&self, value: impl Into<Value<Strategy>>) {
+        self.resource.set_property("Strategy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::PlacementGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct PlacementGroupProps {
-    /// `PartitionCount` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub partition_count: Option<Value<i64>>,
-    /// `SpreadLevel` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub spread_level: Option<Value<SpreadLevel>>,
-    /// `Strategy` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub strategy: Option<Value<Strategy>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::PlacementGroup`.
+    PlacementGroupProps(default)
 }
 
 impl PlacementGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            partition_count: None,
-            spread_level: None,
-            strategy: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PartitionCount`.
-    pub fn partition_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.partition_count = Some(value.into());
-        self
+    /// `PartitionCount` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn partition_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "PartitionCount", value.into().to_template()))
     }
-    /// Sets `SpreadLevel`.
-    pub fn spread_level(mut self, value: impl Into<Value<SpreadLevel>>) -> Self {
-        self.spread_level = Some(value.into());
-        self
+    /// `SpreadLevel` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn spread_level(self, value: impl Into<Value<SpreadLevel>>) -> Self {
+        Self(self.0.with(1, "SpreadLevel", value.into().to_template()))
     }
-    /// Sets `Strategy`.
-    pub fn strategy(mut self, value: impl Into<Value<Strategy>>) -> Self {
-        self.strategy = Some(value.into());
-        self
+    /// `Strategy` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn strategy(self, value: impl Into<Value<Strategy>>) -> Self {
+        Self(self.0.with(2, "Strategy", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PlacementGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.partition_count {
-            m.insert("PartitionCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spread_level {
-            m.insert("SpreadLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strategy {
-            m.insert("Strategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SpreadLevel`.
+    SpreadLevel {
+        /// `host`
+        Host = "host",
+        /// `rack`
+        Rack = "rack",
     }
 }
 
-impl Check for PlacementGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spread_level
-            .check(&path.field("SpreadLevel"), &Rules::NONE, out);
-        self.strategy
-            .check(&path.field("Strategy"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Strategy`.
+    Strategy {
+        /// `cluster`
+        Cluster = "cluster",
+        /// `partition`
+        Partition = "partition",
+        /// `spread`
+        Spread = "spread",
     }
 }
 
-crate::impl_literal!(PlacementGroupProps);
-
-/// Values of `SpreadLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SpreadLevel {
-    /// `host`
-    Host,
-    /// `rack`
-    Rack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SpreadLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["host", "rack"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::Rack => "rack",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SpreadLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SpreadLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SpreadLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "host" => Self::Host,
-            "rack" => Self::Rack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SpreadLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(SpreadLevel::from(s))
-    }
-}
-
-crate::impl_literal!(SpreadLevel);
-
-/// Values of `Strategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Strategy {
-    /// `cluster`
-    Cluster,
-    /// `partition`
-    Partition,
-    /// `spread`
-    Spread,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Strategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cluster", "partition", "spread"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cluster => "cluster",
-            Self::Partition => "partition",
-            Self::Spread => "spread",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Strategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Strategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Strategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "cluster" => Self::Cluster,
-            "partition" => Self::Partition,
-            "spread" => Self::Spread,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Strategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(Strategy::from(s))
-    }
-}
-
-crate::impl_literal!(Strategy);
-
-/// Property type `Tag` of `AWS::EC2::PlacementGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::PrefixList`.
-#[derive(Debug, Clone)]
-pub struct PrefixList {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PrefixList {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PrefixList {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PrefixList {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::PrefixList`.
+    PrefixList("AWS::EC2::PrefixList", PrefixListProps)
 }
 
 impl PrefixList {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::PrefixList";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PrefixListProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PrefixListId` (typed).
     pub fn ref_value(&self) -> Value<ids::PrefixListId> {
         self.resource.ref_value()
@@ -97,24 +49,41 @@ impl PrefixList {
     pub fn attr_arn(&self) -> Value<ids::PrefixListArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AddressFamily` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_address_family(&self, value: impl Into<Value<AddressFamily>>) {
+        self.resource.set_property("AddressFamily", value.into())
+    }
+
+    /// Replaces `Entries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entries(&self, value: impl Into<Value<List<Entry>>>) {
+        self.resource.set_property("Entries", value.into())
+    }
+
+    /// Replaces `MaxEntries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_entries(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxEntries", value.into())
+    }
+
+    /// Replaces `PrefixListName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prefix_list_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrefixListName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::PrefixList`.
-#[derive(Debug, Clone)]
-pub struct PrefixListProps {
-    /// `AddressFamily` (required).
-    pub address_family: Value<AddressFamily>,
-    /// `Entries` (optional).
-    /// Items: 0..=100.
-    pub entries: Option<Value<List<Entry>>>,
-    /// `MaxEntries` (optional).
-    /// Range: 1..=.
-    pub max_entries: Option<Value<i64>>,
-    /// `PrefixListName` (required).
-    /// Length: 1..=255 characters.
-    pub prefix_list_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::PrefixList`.
+    PrefixListProps
 }
 
 impl PrefixListProps {
@@ -123,267 +92,68 @@ impl PrefixListProps {
         address_family: impl Into<Value<AddressFamily>>,
         prefix_list_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            address_family: address_family.into(),
-            entries: None,
-            max_entries: None,
-            prefix_list_name: prefix_list_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AddressFamily", address_family.into().to_template())
+                .with(3, "PrefixListName", prefix_list_name.into().to_template()),
+        )
     }
-    /// Sets `Entries`.
-    pub fn entries(mut self, value: impl Into<Value<List<Entry>>>) -> Self {
-        self.entries = Some(value.into());
-        self
+    /// `Entries` (optional).
+    /// Items: 0 to 100.
+    pub fn entries(self, value: impl Into<Value<List<Entry>>>) -> Self {
+        Self(self.0.with(1, "Entries", value.into().to_template()))
     }
-    /// Sets `MaxEntries`.
-    pub fn max_entries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_entries = Some(value.into());
-        self
+    /// `MaxEntries` (optional).
+    /// Range: at least 1.
+    pub fn max_entries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "MaxEntries", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PrefixListProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AddressFamily".to_owned(),
-            self.address_family.to_template(),
-        );
-        if let Some(v) = &self.entries {
-            m.insert("Entries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_entries {
-            m.insert("MaxEntries".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PrefixListName".to_owned(),
-            self.prefix_list_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AddressFamily`.
+    AddressFamily {
+        /// `IPv4`
+        IPv4 = "IPv4",
+        /// `IPv6`
+        IPv6 = "IPv6",
     }
 }
 
-impl Check for PrefixListProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address_family
-            .check(&path.field("AddressFamily"), &Rules::NONE, out);
-        self.entries.check(
-            &path.field("Entries"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_entries.check(
-            &path.field("MaxEntries"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix_list_name.check(
-            &path.field("PrefixListName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrefixListProps);
-
-/// Values of `AddressFamily`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AddressFamily {
-    /// `IPv4`
-    IPv4,
-    /// `IPv6`
-    IPv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AddressFamily {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPv4", "IPv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IPv4 => "IPv4",
-            Self::IPv6 => "IPv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AddressFamily {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AddressFamily {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AddressFamily {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPv4" => Self::IPv4,
-            "IPv6" => Self::IPv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AddressFamily> {
-    fn from(s: &str) -> Self {
-        Value::literal(AddressFamily::from(s))
-    }
-}
-
-crate::impl_literal!(AddressFamily);
-
-/// Property type `Entry` of `AWS::EC2::PrefixList`.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    /// `Cidr` (required).
-    /// Length: 1..=46 characters.
-    pub cidr: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=255 characters.
-    pub description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Entry` of `AWS::EC2::PrefixList`.
+    Entry
 }
 
 impl Entry {
     /// The required properties: `Cidr`.
     pub fn new(cidr: impl Into<Value<String>>) -> Self {
-        Self {
-            cidr: cidr.into(),
-            description: None,
-        }
+        Self(crate::Properties::new().with(0, "Cidr", cidr.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Entry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cidr".to_owned(), self.cidr.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Entry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(46),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Entry);
-
-/// Property type `Tag` of `AWS::EC2::PrefixList`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: ..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::PrefixList`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: at most 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::Route`.
-#[derive(Debug, Clone)]
-pub struct Route {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Route {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Route {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Route {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::Route`.
+    Route("AWS::EC2::Route", RouteProps)
 }
 
 impl Route {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::Route";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RouteProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,202 +29,196 @@ impl Route {
     pub fn attr_cidr_block(&self) -> Value<String> {
         self.resource.get_att("CidrBlock")
     }
+
+    /// Replaces `CarrierGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_carrier_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CarrierGatewayId", value.into())
+    }
+
+    /// Replaces `CoreNetworkArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_core_network_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CoreNetworkArn", value.into())
+    }
+
+    /// Replaces `DestinationCidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationCidrBlock", value.into())
+    }
+
+    /// Replaces `DestinationIpv6CidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_ipv6_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationIpv6CidrBlock", value.into())
+    }
+
+    /// Replaces `DestinationPrefixListId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_prefix_list_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationPrefixListId", value.into())
+    }
+
+    /// Replaces `EgressOnlyInternetGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_egress_only_internet_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EgressOnlyInternetGatewayId", value.into())
+    }
+
+    /// Replaces `GatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GatewayId", value.into())
+    }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `LocalGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LocalGatewayId", value.into())
+    }
+
+    /// Replaces `NatGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_nat_gateway_id(&self, value: impl Into<Value<ids::NatGatewayId>>) {
+        self.resource.set_property("NatGatewayId", value.into())
+    }
+
+    /// Replaces `NetworkInterfaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_interface_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkInterfaceId", value.into())
+    }
+
+    /// Replaces `RouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_table_id(&self, value: impl Into<Value<ids::RouteTableId>>) {
+        self.resource.set_property("RouteTableId", value.into())
+    }
+
+    /// Replaces `TransitGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TransitGatewayId", value.into())
+    }
+
+    /// Replaces `VpcEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpcEndpointId", value.into())
+    }
+
+    /// Replaces `VpcPeeringConnectionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_peering_connection_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VpcPeeringConnectionId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::Route`.
-#[derive(Debug, Clone)]
-pub struct RouteProps {
-    /// `CarrierGatewayId` (optional).
-    pub carrier_gateway_id: Option<Value<String>>,
-    /// `CoreNetworkArn` (optional).
-    pub core_network_arn: Option<Value<String>>,
-    /// `DestinationCidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub destination_cidr_block: Option<Value<String>>,
-    /// `DestinationIpv6CidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub destination_ipv6_cidr_block: Option<Value<String>>,
-    /// `DestinationPrefixListId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub destination_prefix_list_id: Option<Value<String>>,
-    /// `EgressOnlyInternetGatewayId` (optional).
-    pub egress_only_internet_gateway_id: Option<Value<String>>,
-    /// `GatewayId` (optional).
-    pub gateway_id: Option<Value<String>>,
-    /// `InstanceId` (optional).
-    pub instance_id: Option<Value<String>>,
-    /// `LocalGatewayId` (optional).
-    pub local_gateway_id: Option<Value<String>>,
-    /// `NatGatewayId` (optional).
-    pub nat_gateway_id: Option<Value<ids::NatGatewayId>>,
-    /// `NetworkInterfaceId` (optional).
-    pub network_interface_id: Option<Value<String>>,
-    /// `RouteTableId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub route_table_id: Value<ids::RouteTableId>,
-    /// `TransitGatewayId` (optional).
-    pub transit_gateway_id: Option<Value<String>>,
-    /// `VpcEndpointId` (optional).
-    pub vpc_endpoint_id: Option<Value<String>>,
-    /// `VpcPeeringConnectionId` (optional).
-    pub vpc_peering_connection_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::Route`.
+    RouteProps
 }
 
 impl RouteProps {
     /// The required properties: `RouteTableId`.
     pub fn new(route_table_id: impl Into<Value<ids::RouteTableId>>) -> Self {
-        Self {
-            carrier_gateway_id: None,
-            core_network_arn: None,
-            destination_cidr_block: None,
-            destination_ipv6_cidr_block: None,
-            destination_prefix_list_id: None,
-            egress_only_internet_gateway_id: None,
-            gateway_id: None,
-            instance_id: None,
-            local_gateway_id: None,
-            nat_gateway_id: None,
-            network_interface_id: None,
-            route_table_id: route_table_id.into(),
-            transit_gateway_id: None,
-            vpc_endpoint_id: None,
-            vpc_peering_connection_id: None,
-        }
+        Self(crate::Properties::new().with(11, "RouteTableId", route_table_id.into().to_template()))
     }
-    /// Sets `CarrierGatewayId`.
-    pub fn carrier_gateway_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.carrier_gateway_id = Some(value.into());
-        self
+    /// `CarrierGatewayId` (optional).
+    pub fn carrier_gateway_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CarrierGatewayId", value.into().to_template()),
+        )
     }
-    /// Sets `CoreNetworkArn`.
-    pub fn core_network_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.core_network_arn = Some(value.into());
-        self
+    /// `CoreNetworkArn` (optional).
+    pub fn core_network_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CoreNetworkArn", value.into().to_template()))
     }
-    /// Sets `DestinationCidrBlock`.
-    pub fn destination_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_cidr_block = Some(value.into());
-        self
+    /// `DestinationCidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn destination_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DestinationCidrBlock", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationIpv6CidrBlock`.
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_ipv6_cidr_block = Some(value.into());
-        self
+    /// `DestinationIpv6CidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn destination_ipv6_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DestinationIpv6CidrBlock", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationPrefixListId`.
-    pub fn destination_prefix_list_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_prefix_list_id = Some(value.into());
-        self
+    /// `DestinationPrefixListId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn destination_prefix_list_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DestinationPrefixListId", value.into().to_template()),
+        )
     }
-    /// Sets `EgressOnlyInternetGatewayId`.
-    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.egress_only_internet_gateway_id = Some(value.into());
-        self
+    /// `EgressOnlyInternetGatewayId` (optional).
+    pub fn egress_only_internet_gateway_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EgressOnlyInternetGatewayId", value.into().to_template()),
+        )
     }
-    /// Sets `GatewayId`.
-    pub fn gateway_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gateway_id = Some(value.into());
-        self
+    /// `GatewayId` (optional).
+    pub fn gateway_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "GatewayId", value.into().to_template()))
     }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_id = Some(value.into());
-        self
+    /// `InstanceId` (optional).
+    pub fn instance_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "InstanceId", value.into().to_template()))
     }
-    /// Sets `LocalGatewayId`.
-    pub fn local_gateway_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_gateway_id = Some(value.into());
-        self
+    /// `LocalGatewayId` (optional).
+    pub fn local_gateway_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "LocalGatewayId", value.into().to_template()))
     }
-    /// Sets `NatGatewayId`.
-    pub fn nat_gateway_id(mut self, value: impl Into<Value<ids::NatGatewayId>>) -> Self {
-        self.nat_gateway_id = Some(value.into());
-        self
+    /// `NatGatewayId` (optional).
+    pub fn nat_gateway_id(self, value: impl Into<Value<ids::NatGatewayId>>) -> Self {
+        Self(self.0.with(9, "NatGatewayId", value.into().to_template()))
     }
-    /// Sets `NetworkInterfaceId`.
-    pub fn network_interface_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_interface_id = Some(value.into());
-        self
+    /// `NetworkInterfaceId` (optional).
+    pub fn network_interface_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "NetworkInterfaceId", value.into().to_template()),
+        )
     }
-    /// Sets `TransitGatewayId`.
-    pub fn transit_gateway_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transit_gateway_id = Some(value.into());
-        self
+    /// `TransitGatewayId` (optional).
+    pub fn transit_gateway_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TransitGatewayId", value.into().to_template()),
+        )
     }
-    /// Sets `VpcEndpointId`.
-    pub fn vpc_endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_endpoint_id = Some(value.into());
-        self
+    /// `VpcEndpointId` (optional).
+    pub fn vpc_endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "VpcEndpointId", value.into().to_template()))
     }
-    /// Sets `VpcPeeringConnectionId`.
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_peering_connection_id = Some(value.into());
-        self
+    /// `VpcPeeringConnectionId` (optional).
+    pub fn vpc_peering_connection_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "VpcPeeringConnectionId", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for RouteProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.carrier_gateway_id {
-            m.insert("CarrierGatewayId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.core_network_arn {
-            m.insert("CoreNetworkArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_cidr_block {
-            m.insert("DestinationCidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_ipv6_cidr_block {
-            m.insert("DestinationIpv6CidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_prefix_list_id {
-            m.insert("DestinationPrefixListId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.egress_only_internet_gateway_id {
-            m.insert("EgressOnlyInternetGatewayId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gateway_id {
-            m.insert("GatewayId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_id {
-            m.insert("InstanceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_gateway_id {
-            m.insert("LocalGatewayId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nat_gateway_id {
-            m.insert("NatGatewayId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_id {
-            m.insert("NetworkInterfaceId".to_owned(), v.to_template());
-        }
-        m.insert("RouteTableId".to_owned(), self.route_table_id.to_template());
-        if let Some(v) = &self.transit_gateway_id {
-            m.insert("TransitGatewayId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_endpoint_id {
-            m.insert("VpcEndpointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_peering_connection_id {
-            m.insert("VpcPeeringConnectionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RouteProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_cidr_block.check(
-            &path.field("DestinationCidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RouteProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::RouteServer`.
-#[derive(Debug, Clone)]
-pub struct RouteServer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RouteServer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RouteServer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RouteServer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::RouteServer`.
+    RouteServer("AWS::EC2::RouteServer", RouteServerProps)
 }
 
 impl RouteServer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::RouteServer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RouteServerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::RouteServerId> {
         self.resource.ref_value()
@@ -87,219 +39,88 @@ impl RouteServer {
     pub fn attr_id(&self) -> Value<ids::RouteServerId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AmazonSideAsn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_amazon_side_asn(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("AmazonSideAsn", value.into())
+    }
+
+    /// Replaces `PersistRoutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_persist_routes(&self, value: impl Into<Value<PersistRoutes>>) {
+        self.resource.set_property("PersistRoutes", value.into())
+    }
+
+    /// Replaces `PersistRoutesDuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_persist_routes_duration(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("PersistRoutesDuration", value.into())
+    }
+
+    /// Replaces `SnsNotificationsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_notifications_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SnsNotificationsEnabled", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::RouteServer`.
-#[derive(Debug, Clone)]
-pub struct RouteServerProps {
-    /// `AmazonSideAsn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 1..=4294967294.
-    pub amazon_side_asn: Value<i64>,
-    /// `PersistRoutes` (optional).
-    pub persist_routes: Option<Value<PersistRoutes>>,
-    /// `PersistRoutesDuration` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Range: 0..=5.
-    pub persist_routes_duration: Option<Value<i64>>,
-    /// `SnsNotificationsEnabled` (optional).
-    pub sns_notifications_enabled: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::RouteServer`.
+    RouteServerProps
 }
 
 impl RouteServerProps {
     /// The required properties: `AmazonSideAsn`.
     pub fn new(amazon_side_asn: impl Into<Value<i64>>) -> Self {
-        Self {
-            amazon_side_asn: amazon_side_asn.into(),
-            persist_routes: None,
-            persist_routes_duration: None,
-            sns_notifications_enabled: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AmazonSideAsn",
+            amazon_side_asn.into().to_template(),
+        ))
     }
-    /// Sets `PersistRoutes`.
-    pub fn persist_routes(mut self, value: impl Into<Value<PersistRoutes>>) -> Self {
-        self.persist_routes = Some(value.into());
-        self
+    /// `PersistRoutes` (optional).
+    pub fn persist_routes(self, value: impl Into<Value<PersistRoutes>>) -> Self {
+        Self(self.0.with(1, "PersistRoutes", value.into().to_template()))
     }
-    /// Sets `PersistRoutesDuration`.
-    pub fn persist_routes_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.persist_routes_duration = Some(value.into());
-        self
+    /// `PersistRoutesDuration` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Range: 0 to 5.
+    pub fn persist_routes_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PersistRoutesDuration", value.into().to_template()),
+        )
     }
-    /// Sets `SnsNotificationsEnabled`.
-    pub fn sns_notifications_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.sns_notifications_enabled = Some(value.into());
-        self
+    /// `SnsNotificationsEnabled` (optional).
+    pub fn sns_notifications_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SnsNotificationsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouteServerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AmazonSideAsn".to_owned(),
-            self.amazon_side_asn.to_template(),
-        );
-        if let Some(v) = &self.persist_routes {
-            m.insert("PersistRoutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.persist_routes_duration {
-            m.insert("PersistRoutesDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_notifications_enabled {
-            m.insert("SnsNotificationsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RouteServerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amazon_side_asn.check(
-            &path.field("AmazonSideAsn"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(4294967294.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.persist_routes
-            .check(&path.field("PersistRoutes"), &Rules::NONE, out);
-        self.persist_routes_duration.check(
-            &path.field("PersistRoutesDuration"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PersistRoutes`.
+    PersistRoutes {
+        /// `enable`
+        Enable = "enable",
+        /// `disable`
+        Disable = "disable",
     }
 }
 
-crate::impl_literal!(RouteServerProps);
-
-/// Values of `PersistRoutes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PersistRoutes {
-    /// `enable`
-    Enable,
-    /// `disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PersistRoutes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enable", "disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "enable",
-            Self::Disable => "disable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PersistRoutes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PersistRoutes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PersistRoutes {
-    fn from(s: &str) -> Self {
-        match s {
-            "enable" => Self::Enable,
-            "disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PersistRoutes> {
-    fn from(s: &str) -> Self {
-        Value::literal(PersistRoutes::from(s))
-    }
-}
-
-crate::impl_literal!(PersistRoutes);
-
-/// Property type `Tag` of `AWS::EC2::RouteServer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

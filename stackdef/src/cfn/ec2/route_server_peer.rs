@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::RouteServerPeer`.
-#[derive(Debug, Clone)]
-pub struct RouteServerPeer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RouteServerPeer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RouteServerPeer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RouteServerPeer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::RouteServerPeer`.
+    RouteServerPeer("AWS::EC2::RouteServerPeer", RouteServerPeerProps)
 }
 
 impl RouteServerPeer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::RouteServerPeer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RouteServerPeerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::RouteServerPeerId> {
         self.resource.ref_value()
@@ -112,22 +64,36 @@ impl RouteServerPeer {
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
+
+    /// Replaces `BgpOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bgp_options(&self, value: impl Into<Value<BgpOptions>>) {
+        self.resource.set_property("BgpOptions", value.into())
+    }
+
+    /// Replaces `PeerAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeerAddress", value.into())
+    }
+
+    /// Replaces `RouteServerEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_server_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RouteServerEndpointId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::RouteServerPeer`.
-#[derive(Debug, Clone)]
-pub struct RouteServerPeerProps {
-    /// `BgpOptions` (required).
-    /// Create-only: changing it replaces the resource.
-    pub bgp_options: Value<BgpOptions>,
-    /// `PeerAddress` (required).
-    /// Create-only: changing it replaces the resource.
-    pub peer_address: Value<String>,
-    /// `RouteServerEndpointId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub route_server_endpoint_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::RouteServerPeer`.
+    RouteServerPeerProps
 }
 
 impl RouteServerPeerProps {
@@ -137,218 +103,55 @@ impl RouteServerPeerProps {
         peer_address: impl Into<Value<String>>,
         route_server_endpoint_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bgp_options: bgp_options.into(),
-            peer_address: peer_address.into(),
-            route_server_endpoint_id: route_server_endpoint_id.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BgpOptions", bgp_options.into().to_template())
+                .with(1, "PeerAddress", peer_address.into().to_template())
+                .with(
+                    2,
+                    "RouteServerEndpointId",
+                    route_server_endpoint_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouteServerPeerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BgpOptions".to_owned(), self.bgp_options.to_template());
-        m.insert("PeerAddress".to_owned(), self.peer_address.to_template());
-        m.insert(
-            "RouteServerEndpointId".to_owned(),
-            self.route_server_endpoint_id.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RouteServerPeerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bgp_options
-            .check(&path.field("BgpOptions"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RouteServerPeerProps);
-
-/// Property type `BgpOptions` of `AWS::EC2::RouteServerPeer`.
-#[derive(Debug, Clone, Default)]
-pub struct BgpOptions {
-    /// `PeerAsn` (optional).
-    /// Range: 1..=4294967294.
-    pub peer_asn: Option<Value<i64>>,
-    /// `PeerLivenessDetection` (optional).
-    pub peer_liveness_detection: Option<Value<PeerLivenessDetection>>,
+crate::l1_struct! {
+    /// Property type `BgpOptions` of `AWS::EC2::RouteServerPeer`.
+    BgpOptions(default)
 }
 
 impl BgpOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            peer_asn: None,
-            peer_liveness_detection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PeerAsn`.
-    pub fn peer_asn(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.peer_asn = Some(value.into());
-        self
+    /// `PeerAsn` (optional).
+    /// Range: 1 to 4294967294.
+    pub fn peer_asn(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "PeerAsn", value.into().to_template()))
     }
-    /// Sets `PeerLivenessDetection`.
-    pub fn peer_liveness_detection(
-        mut self,
-        value: impl Into<Value<PeerLivenessDetection>>,
-    ) -> Self {
-        self.peer_liveness_detection = Some(value.into());
-        self
+    /// `PeerLivenessDetection` (optional).
+    pub fn peer_liveness_detection(self, value: impl Into<Value<PeerLivenessDetection>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PeerLivenessDetection", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BgpOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.peer_asn {
-            m.insert("PeerAsn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_liveness_detection {
-            m.insert("PeerLivenessDetection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PeerLivenessDetection`.
+    PeerLivenessDetection {
+        /// `bfd`
+        Bfd = "bfd",
+        /// `bgp-keepalive`
+        BgpKeepalive = "bgp-keepalive",
     }
 }
 
-impl Check for BgpOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.peer_asn.check(
-            &path.field("PeerAsn"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(4294967294.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.peer_liveness_detection
-            .check(&path.field("PeerLivenessDetection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BgpOptions);
-
-/// Values of `PeerLivenessDetection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PeerLivenessDetection {
-    /// `bfd`
-    Bfd,
-    /// `bgp-keepalive`
-    BgpKeepalive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PeerLivenessDetection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["bfd", "bgp-keepalive"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bfd => "bfd",
-            Self::BgpKeepalive => "bgp-keepalive",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PeerLivenessDetection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PeerLivenessDetection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PeerLivenessDetection {
-    fn from(s: &str) -> Self {
-        match s {
-            "bfd" => Self::Bfd,
-            "bgp-keepalive" => Self::BgpKeepalive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PeerLivenessDetection> {
-    fn from(s: &str) -> Self {
-        Value::literal(PeerLivenessDetection::from(s))
-    }
-}
-
-crate::impl_literal!(PeerLivenessDetection);
-
-/// Property type `Tag` of `AWS::EC2::RouteServerPeer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,81 +11,35 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::RouteServerPropagation`.
-#[derive(Debug, Clone)]
-pub struct RouteServerPropagation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RouteServerPropagation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RouteServerPropagation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RouteServerPropagation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::RouteServerPropagation`.
+    RouteServerPropagation("AWS::EC2::RouteServerPropagation", RouteServerPropagationProps)
 }
 
 impl RouteServerPropagation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::RouteServerPropagation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: RouteServerPropagationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `RouteServerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_server_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RouteServerId", value.into())
+    }
+
+    /// Replaces `RouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_table_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RouteTableId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::RouteServerPropagation`.
-#[derive(Debug, Clone)]
-pub struct RouteServerPropagationProps {
-    /// `RouteServerId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub route_server_id: Value<String>,
-    /// `RouteTableId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub route_table_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::RouteServerPropagation`.
+    RouteServerPropagationProps
 }
 
 impl RouteServerPropagationProps {
@@ -94,27 +48,10 @@ impl RouteServerPropagationProps {
         route_server_id: impl Into<Value<String>>,
         route_table_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            route_server_id: route_server_id.into(),
-            route_table_id: route_table_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RouteServerId", route_server_id.into().to_template())
+                .with(1, "RouteTableId", route_table_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for RouteServerPropagationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RouteServerId".to_owned(),
-            self.route_server_id.to_template(),
-        );
-        m.insert("RouteTableId".to_owned(), self.route_table_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RouteServerPropagationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RouteServerPropagationProps);

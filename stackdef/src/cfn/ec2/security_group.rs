@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::SecurityGroup`.
-#[derive(Debug, Clone)]
-pub struct SecurityGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::SecurityGroup`.
+    SecurityGroup("AWS::EC2::SecurityGroup", SecurityGroupProps)
 }
 
 impl SecurityGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecurityGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityGroupId> {
         self.resource.ref_value()
@@ -87,500 +39,205 @@ impl SecurityGroup {
     pub fn attr_group_id(&self) -> Value<ids::SecurityGroupId> {
         self.resource.get_att("GroupId")
     }
+
+    /// Replaces `GroupDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupDescription", value.into())
+    }
+
+    /// Replaces `GroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupName", value.into())
+    }
+
+    /// Replaces `SecurityGroupEgress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_egress(&self, value: impl Into<Value<List<Egress>>>) {
+        self.resource
+            .set_property("SecurityGroupEgress", value.into())
+    }
+
+    /// Replaces `SecurityGroupIngress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ingress(&self, value: impl Into<Value<List<Ingress>>>) {
+        self.resource
+            .set_property("SecurityGroupIngress", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::SecurityGroup`.
-#[derive(Debug, Clone)]
-pub struct SecurityGroupProps {
-    /// `GroupDescription` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=255 characters.
-    pub group_description: Value<String>,
-    /// `GroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub group_name: Option<Value<String>>,
-    /// `SecurityGroupEgress` (optional).
-    pub security_group_egress: Option<Value<List<Egress>>>,
-    /// `SecurityGroupIngress` (optional).
-    pub security_group_ingress: Option<Value<List<Ingress>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::SecurityGroup`.
+    SecurityGroupProps
 }
 
 impl SecurityGroupProps {
     /// The required properties: `GroupDescription`.
     pub fn new(group_description: impl Into<Value<String>>) -> Self {
-        Self {
-            group_description: group_description.into(),
-            group_name: None,
-            security_group_egress: None,
-            security_group_ingress: None,
-            tags: None,
-            vpc_id: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "GroupDescription",
+            group_description.into().to_template(),
+        ))
     }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_name = Some(value.into());
-        self
+    /// `GroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "GroupName", value.into().to_template()))
     }
-    /// Sets `SecurityGroupEgress`.
-    pub fn security_group_egress(mut self, value: impl Into<Value<List<Egress>>>) -> Self {
-        self.security_group_egress = Some(value.into());
-        self
+    /// `SecurityGroupEgress` (optional).
+    pub fn security_group_egress(self, value: impl Into<Value<List<Egress>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SecurityGroupEgress", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIngress`.
-    pub fn security_group_ingress(mut self, value: impl Into<Value<List<Ingress>>>) -> Self {
-        self.security_group_ingress = Some(value.into());
-        self
+    /// `SecurityGroupIngress` (optional).
+    pub fn security_group_ingress(self, value: impl Into<Value<List<Ingress>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SecurityGroupIngress", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GroupDescription".to_owned(),
-            self.group_description.to_template(),
-        );
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_egress {
-            m.insert("SecurityGroupEgress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ingress {
-            m.insert("SecurityGroupIngress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(5, "VpcId", value.into().to_template()))
     }
 }
 
-impl Check for SecurityGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_description.check(
-            &path.field("GroupDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_egress
-            .check(&path.field("SecurityGroupEgress"), &Rules::NONE, out);
-        self.security_group_ingress
-            .check(&path.field("SecurityGroupIngress"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        crate::validation::requires(
-            ("SecurityGroupEgress", self.security_group_egress.is_some()),
-            &[("VpcId", self.vpc_id.is_some())],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityGroupProps);
-
-/// Property type `Egress` of `AWS::EC2::SecurityGroup`.
-#[derive(Debug, Clone)]
-pub struct Egress {
-    /// `CidrIp` (optional).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_ip: Option<Value<String>>,
-    /// `CidrIpv6` (optional).
-    /// Format: an IPv6 CIDR block (checked at synth).
-    pub cidr_ipv6: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DestinationPrefixListId` (optional).
-    pub destination_prefix_list_id: Option<Value<String>>,
-    /// `DestinationSecurityGroupId` (optional).
-    pub destination_security_group_id: Option<Value<ids::SecurityGroupId>>,
-    /// `FromPort` (optional).
-    /// Range: -1..=.
-    pub from_port: Option<Value<i64>>,
-    /// `IpProtocol` (required).
-    pub ip_protocol: Value<String>,
-    /// `ToPort` (optional).
-    /// Range: -1..=.
-    pub to_port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Egress` of `AWS::EC2::SecurityGroup`.
+    Egress
 }
 
 impl Egress {
     /// The required properties: `IpProtocol`.
     pub fn new(ip_protocol: impl Into<Value<String>>) -> Self {
-        Self {
-            cidr_ip: None,
-            cidr_ipv6: None,
-            description: None,
-            destination_prefix_list_id: None,
-            destination_security_group_id: None,
-            from_port: None,
-            ip_protocol: ip_protocol.into(),
-            to_port: None,
-        }
+        Self(crate::Properties::new().with(6, "IpProtocol", ip_protocol.into().to_template()))
     }
-    /// Sets `CidrIp`.
-    pub fn cidr_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_ip = Some(value.into());
-        self
-    }
-    /// Sets `CidrIpv6`.
-    pub fn cidr_ipv6(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_ipv6 = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `DestinationPrefixListId`.
-    pub fn destination_prefix_list_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Sets `DestinationSecurityGroupId`.
-    pub fn destination_security_group_id(
-        mut self,
-        value: impl Into<Value<ids::SecurityGroupId>>,
-    ) -> Self {
-        self.destination_security_group_id = Some(value.into());
-        self
-    }
-    /// Sets `FromPort`.
-    pub fn from_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.from_port = Some(value.into());
-        self
-    }
-    /// Sets `ToPort`.
-    pub fn to_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.to_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Egress {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr_ip {
-            m.insert("CidrIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cidr_ipv6 {
-            m.insert("CidrIpv6".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_prefix_list_id {
-            m.insert("DestinationPrefixListId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_security_group_id {
-            m.insert("DestinationSecurityGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.from_port {
-            m.insert("FromPort".to_owned(), v.to_template());
-        }
-        m.insert("IpProtocol".to_owned(), self.ip_protocol.to_template());
-        if let Some(v) = &self.to_port {
-            m.insert("ToPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Egress {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_ip.check(
-            &path.field("CidrIp"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cidr_ipv6.check(
-            &path.field("CidrIpv6"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv6Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(-1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(-1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("CidrIp", self.cidr_ip.is_some())],
-                &[("CidrIpv6", self.cidr_ipv6.is_some())],
-                &[(
-                    "DestinationSecurityGroupId",
-                    self.destination_security_group_id.is_some(),
-                )],
-                &[(
-                    "DestinationPrefixListId",
-                    self.destination_prefix_list_id.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Egress);
-
-/// Property type `Ingress` of `AWS::EC2::SecurityGroup`.
-#[derive(Debug, Clone)]
-pub struct Ingress {
     /// `CidrIp` (optional).
     /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_ip: Option<Value<String>>,
+    pub fn cidr_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CidrIp", value.into().to_template()))
+    }
     /// `CidrIpv6` (optional).
     /// Format: an IPv6 CIDR block (checked at synth).
-    pub cidr_ipv6: Option<Value<String>>,
+    pub fn cidr_ipv6(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CidrIpv6", value.into().to_template()))
+    }
     /// `Description` (optional).
-    pub description: Option<Value<String>>,
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
+    }
+    /// `DestinationPrefixListId` (optional).
+    pub fn destination_prefix_list_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DestinationPrefixListId", value.into().to_template()),
+        )
+    }
+    /// `DestinationSecurityGroupId` (optional).
+    pub fn destination_security_group_id(
+        self,
+        value: impl Into<Value<ids::SecurityGroupId>>,
+    ) -> Self {
+        Self(
+            self.0
+                .with(4, "DestinationSecurityGroupId", value.into().to_template()),
+        )
+    }
     /// `FromPort` (optional).
-    /// Range: -1..=.
-    pub from_port: Option<Value<i64>>,
-    /// `IpProtocol` (required).
-    pub ip_protocol: Value<String>,
-    /// `SourcePrefixListId` (optional).
-    pub source_prefix_list_id: Option<Value<String>>,
-    /// `SourceSecurityGroupId` (optional).
-    pub source_security_group_id: Option<Value<ids::SecurityGroupId>>,
-    /// `SourceSecurityGroupName` (optional).
-    pub source_security_group_name: Option<Value<String>>,
-    /// `SourceSecurityGroupOwnerId` (optional).
-    pub source_security_group_owner_id: Option<Value<String>>,
+    /// Range: at least -1.
+    pub fn from_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "FromPort", value.into().to_template()))
+    }
     /// `ToPort` (optional).
-    /// Range: -1..=.
-    pub to_port: Option<Value<i64>>,
+    /// Range: at least -1.
+    pub fn to_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "ToPort", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Ingress` of `AWS::EC2::SecurityGroup`.
+    Ingress
 }
 
 impl Ingress {
     /// The required properties: `IpProtocol`.
     pub fn new(ip_protocol: impl Into<Value<String>>) -> Self {
-        Self {
-            cidr_ip: None,
-            cidr_ipv6: None,
-            description: None,
-            from_port: None,
-            ip_protocol: ip_protocol.into(),
-            source_prefix_list_id: None,
-            source_security_group_id: None,
-            source_security_group_name: None,
-            source_security_group_owner_id: None,
-            to_port: None,
-        }
+        Self(crate::Properties::new().with(4, "IpProtocol", ip_protocol.into().to_template()))
     }
-    /// Sets `CidrIp`.
-    pub fn cidr_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_ip = Some(value.into());
-        self
+    /// `CidrIp` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CidrIp", value.into().to_template()))
     }
-    /// Sets `CidrIpv6`.
-    pub fn cidr_ipv6(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_ipv6 = Some(value.into());
-        self
+    /// `CidrIpv6` (optional).
+    /// Format: an IPv6 CIDR block (checked at synth).
+    pub fn cidr_ipv6(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CidrIpv6", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `FromPort`.
-    pub fn from_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.from_port = Some(value.into());
-        self
+    /// `FromPort` (optional).
+    /// Range: at least -1.
+    pub fn from_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "FromPort", value.into().to_template()))
     }
-    /// Sets `SourcePrefixListId`.
-    pub fn source_prefix_list_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_prefix_list_id = Some(value.into());
-        self
+    /// `SourcePrefixListId` (optional).
+    pub fn source_prefix_list_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SourcePrefixListId", value.into().to_template()),
+        )
     }
-    /// Sets `SourceSecurityGroupId`.
-    pub fn source_security_group_id(
-        mut self,
-        value: impl Into<Value<ids::SecurityGroupId>>,
-    ) -> Self {
-        self.source_security_group_id = Some(value.into());
-        self
+    /// `SourceSecurityGroupId` (optional).
+    pub fn source_security_group_id(self, value: impl Into<Value<ids::SecurityGroupId>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SourceSecurityGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `SourceSecurityGroupName`.
-    pub fn source_security_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_security_group_name = Some(value.into());
-        self
+    /// `SourceSecurityGroupName` (optional).
+    pub fn source_security_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SourceSecurityGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `SourceSecurityGroupOwnerId`.
-    pub fn source_security_group_owner_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_security_group_owner_id = Some(value.into());
-        self
+    /// `SourceSecurityGroupOwnerId` (optional).
+    pub fn source_security_group_owner_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SourceSecurityGroupOwnerId", value.into().to_template()),
+        )
     }
-    /// Sets `ToPort`.
-    pub fn to_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.to_port = Some(value.into());
-        self
+    /// `ToPort` (optional).
+    /// Range: at least -1.
+    pub fn to_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "ToPort", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Ingress {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr_ip {
-            m.insert("CidrIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cidr_ipv6 {
-            m.insert("CidrIpv6".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.from_port {
-            m.insert("FromPort".to_owned(), v.to_template());
-        }
-        m.insert("IpProtocol".to_owned(), self.ip_protocol.to_template());
-        if let Some(v) = &self.source_prefix_list_id {
-            m.insert("SourcePrefixListId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_security_group_id {
-            m.insert("SourceSecurityGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_security_group_name {
-            m.insert("SourceSecurityGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_security_group_owner_id {
-            m.insert("SourceSecurityGroupOwnerId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.to_port {
-            m.insert("ToPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Ingress {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_ip.check(
-            &path.field("CidrIp"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cidr_ipv6.check(
-            &path.field("CidrIpv6"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv6Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(-1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(-1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("CidrIp", self.cidr_ip.is_some())],
-                &[("CidrIpv6", self.cidr_ipv6.is_some())],
-                &[("SourcePrefixListId", self.source_prefix_list_id.is_some())],
-                &[(
-                    "SourceSecurityGroupId",
-                    self.source_security_group_id.is_some(),
-                )],
-                &[(
-                    "SourceSecurityGroupName",
-                    self.source_security_group_name.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Ingress);
-
-/// Property type `Tag` of `AWS::EC2::SecurityGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

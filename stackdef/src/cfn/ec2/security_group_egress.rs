@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::SecurityGroupEgress`.
-#[derive(Debug, Clone)]
-pub struct SecurityGroupEgress {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityGroupEgress {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityGroupEgress {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityGroupEgress {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::SecurityGroupEgress`.
+    SecurityGroupEgress("AWS::EC2::SecurityGroupEgress", SecurityGroupEgressProps)
 }
 
 impl SecurityGroupEgress {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupEgress";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecurityGroupEgressProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityGroupEgressId> {
         self.resource.ref_value()
@@ -82,41 +34,67 @@ impl SecurityGroupEgress {
     pub fn attr_id(&self) -> Value<ids::SecurityGroupEgressId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CidrIp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidr_ip(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CidrIp", value.into())
+    }
+
+    /// Replaces `CidrIpv6` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidr_ipv6(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CidrIpv6", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DestinationPrefixListId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_prefix_list_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationPrefixListId", value.into())
+    }
+
+    /// Replaces `DestinationSecurityGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_security_group_id(&self, value: impl Into<Value<ids::SecurityGroupId>>) {
+        self.resource
+            .set_property("DestinationSecurityGroupId", value.into())
+    }
+
+    /// Replaces `FromPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_from_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("FromPort", value.into())
+    }
+
+    /// Replaces `GroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_id(&self, value: impl Into<Value<ids::SecurityGroupId>>) {
+        self.resource.set_property("GroupId", value.into())
+    }
+
+    /// Replaces `IpProtocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_protocol(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IpProtocol", value.into())
+    }
+
+    /// Replaces `ToPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_to_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ToPort", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::SecurityGroupEgress`.
-#[derive(Debug, Clone)]
-pub struct SecurityGroupEgressProps {
-    /// `CidrIp` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_ip: Option<Value<String>>,
-    /// `CidrIpv6` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv6 CIDR block (checked at synth).
-    pub cidr_ipv6: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DestinationPrefixListId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub destination_prefix_list_id: Option<Value<String>>,
-    /// `DestinationSecurityGroupId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub destination_security_group_id: Option<Value<ids::SecurityGroupId>>,
-    /// `FromPort` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: -1..=.
-    pub from_port: Option<Value<i64>>,
-    /// `GroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub group_id: Value<ids::SecurityGroupId>,
-    /// `IpProtocol` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ip_protocol: Value<String>,
-    /// `ToPort` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: -1..=.
-    pub to_port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::SecurityGroupEgress`.
+    SecurityGroupEgressProps
 }
 
 impl SecurityGroupEgressProps {
@@ -125,139 +103,57 @@ impl SecurityGroupEgressProps {
         group_id: impl Into<Value<ids::SecurityGroupId>>,
         ip_protocol: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cidr_ip: None,
-            cidr_ipv6: None,
-            description: None,
-            destination_prefix_list_id: None,
-            destination_security_group_id: None,
-            from_port: None,
-            group_id: group_id.into(),
-            ip_protocol: ip_protocol.into(),
-            to_port: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(6, "GroupId", group_id.into().to_template())
+                .with(7, "IpProtocol", ip_protocol.into().to_template()),
+        )
     }
-    /// Sets `CidrIp`.
-    pub fn cidr_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_ip = Some(value.into());
-        self
+    /// `CidrIp` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CidrIp", value.into().to_template()))
     }
-    /// Sets `CidrIpv6`.
-    pub fn cidr_ipv6(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_ipv6 = Some(value.into());
-        self
+    /// `CidrIpv6` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv6 CIDR block (checked at synth).
+    pub fn cidr_ipv6(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CidrIpv6", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DestinationPrefixListId`.
-    pub fn destination_prefix_list_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_prefix_list_id = Some(value.into());
-        self
+    /// `DestinationPrefixListId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn destination_prefix_list_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DestinationPrefixListId", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationSecurityGroupId`.
+    /// `DestinationSecurityGroupId` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn destination_security_group_id(
-        mut self,
+        self,
         value: impl Into<Value<ids::SecurityGroupId>>,
     ) -> Self {
-        self.destination_security_group_id = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "DestinationSecurityGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `FromPort`.
-    pub fn from_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.from_port = Some(value.into());
-        self
+    /// `FromPort` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: at least -1.
+    pub fn from_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "FromPort", value.into().to_template()))
     }
-    /// Sets `ToPort`.
-    pub fn to_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.to_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityGroupEgressProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr_ip {
-            m.insert("CidrIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cidr_ipv6 {
-            m.insert("CidrIpv6".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_prefix_list_id {
-            m.insert("DestinationPrefixListId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_security_group_id {
-            m.insert("DestinationSecurityGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.from_port {
-            m.insert("FromPort".to_owned(), v.to_template());
-        }
-        m.insert("GroupId".to_owned(), self.group_id.to_template());
-        m.insert("IpProtocol".to_owned(), self.ip_protocol.to_template());
-        if let Some(v) = &self.to_port {
-            m.insert("ToPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ToPort` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: at least -1.
+    pub fn to_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "ToPort", value.into().to_template()))
     }
 }
-
-impl Check for SecurityGroupEgressProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_ip.check(
-            &path.field("CidrIp"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cidr_ipv6.check(
-            &path.field("CidrIpv6"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv6Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(-1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(-1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("CidrIp", self.cidr_ip.is_some())],
-                &[("CidrIpv6", self.cidr_ipv6.is_some())],
-                &[(
-                    "DestinationPrefixListId",
-                    self.destination_prefix_list_id.is_some(),
-                )],
-                &[(
-                    "DestinationSecurityGroupId",
-                    self.destination_security_group_id.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityGroupEgressProps);

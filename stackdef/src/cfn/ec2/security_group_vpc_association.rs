@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::SecurityGroupVpcAssociation`.
-#[derive(Debug, Clone)]
-pub struct SecurityGroupVpcAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityGroupVpcAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityGroupVpcAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityGroupVpcAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::SecurityGroupVpcAssociation`.
+    SecurityGroupVpcAssociation("AWS::EC2::SecurityGroupVpcAssociation", SecurityGroupVpcAssociationProps)
 }
 
 impl SecurityGroupVpcAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupVpcAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SecurityGroupVpcAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -91,40 +39,32 @@ impl SecurityGroupVpcAssociation {
     pub fn attr_state_reason(&self) -> Value<String> {
         self.resource.get_att("StateReason")
     }
+
+    /// Replaces `GroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupId", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::SecurityGroupVpcAssociation`.
-#[derive(Debug, Clone)]
-pub struct SecurityGroupVpcAssociationProps {
-    /// `GroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub group_id: Value<String>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::SecurityGroupVpcAssociation`.
+    SecurityGroupVpcAssociationProps
 }
 
 impl SecurityGroupVpcAssociationProps {
     /// The required properties: `GroupId`, `VpcId`.
     pub fn new(group_id: impl Into<Value<String>>, vpc_id: impl Into<Value<ids::VpcId>>) -> Self {
-        Self {
-            group_id: group_id.into(),
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GroupId", group_id.into().to_template())
+                .with(1, "VpcId", vpc_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SecurityGroupVpcAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GroupId".to_owned(), self.group_id.to_template());
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecurityGroupVpcAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SecurityGroupVpcAssociationProps);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::SnapshotBlockPublicAccess`.
-#[derive(Debug, Clone)]
-pub struct SnapshotBlockPublicAccess {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SnapshotBlockPublicAccess {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SnapshotBlockPublicAccess {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SnapshotBlockPublicAccess {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::SnapshotBlockPublicAccess`.
+    SnapshotBlockPublicAccess("AWS::EC2::SnapshotBlockPublicAccess", SnapshotBlockPublicAccessProps)
 }
 
 impl SnapshotBlockPublicAccess {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::SnapshotBlockPublicAccess";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SnapshotBlockPublicAccessProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::SnapshotBlockPublicAccessId> {
         self.resource.ref_value()
@@ -86,93 +34,32 @@ impl SnapshotBlockPublicAccess {
     pub fn attr_account_id(&self) -> Value<ids::SnapshotBlockPublicAccessId> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<State>>) {
+        self.resource.set_property("State", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::SnapshotBlockPublicAccess`.
-#[derive(Debug, Clone)]
-pub struct SnapshotBlockPublicAccessProps {
-    /// `State` (required).
-    pub state: Value<State>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::SnapshotBlockPublicAccess`.
+    SnapshotBlockPublicAccessProps
 }
 
 impl SnapshotBlockPublicAccessProps {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<State>>) -> Self {
-        Self {
-            state: state.into(),
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
 }
 
-impl ToTemplate for SnapshotBlockPublicAccessProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `State`.
+    State {
+        /// `block-all-sharing`
+        BlockAllSharing = "block-all-sharing",
+        /// `block-new-sharing`
+        BlockNewSharing = "block-new-sharing",
     }
 }
-
-impl Check for SnapshotBlockPublicAccessProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SnapshotBlockPublicAccessProps);
-
-/// Values of `State`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `block-all-sharing`
-    BlockAllSharing,
-    /// `block-new-sharing`
-    BlockNewSharing,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl State {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["block-all-sharing", "block-new-sharing"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlockAllSharing => "block-all-sharing",
-            Self::BlockNewSharing => "block-new-sharing",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for State {
-    fn from(s: &str) -> Self {
-        match s {
-            "block-all-sharing" => Self::BlockAllSharing,
-            "block-new-sharing" => Self::BlockNewSharing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<State> {
-    fn from(s: &str) -> Self {
-        Value::literal(State::from(s))
-    }
-}
-
-crate::impl_literal!(State);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct SpotFleet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SpotFleet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SpotFleet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SpotFleet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::SpotFleet`.
+    SpotFleet("AWS::EC2::SpotFleet", SpotFleetProps)
 }
 
 impl SpotFleet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::SpotFleet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SpotFleetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SpotFleetId> {
         self.resource.ref_value()
@@ -82,15 +34,27 @@ impl SpotFleet {
     pub fn attr_id(&self) -> Value<ids::SpotFleetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `SpotFleetRequestConfigData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spot_fleet_request_config_data(
+        &self,
+        value: impl Into<Value<SpotFleetRequestConfigData>>,
+    ) {
+        self.resource
+            .set_property("SpotFleetRequestConfigData", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct SpotFleetProps {
-    /// `SpotFleetRequestConfigData` (required).
-    pub spot_fleet_request_config_data: Value<SpotFleetRequestConfigData>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::SpotFleet`.
+    SpotFleetProps
 }
 
 impl SpotFleetProps {
@@ -98,94 +62,21 @@ impl SpotFleetProps {
     pub fn new(
         spot_fleet_request_config_data: impl Into<Value<SpotFleetRequestConfigData>>,
     ) -> Self {
-        Self {
-            spot_fleet_request_config_data: spot_fleet_request_config_data.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SpotFleetRequestConfigData",
+            spot_fleet_request_config_data.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotFleetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SpotFleetRequestConfigData".to_owned(),
-            self.spot_fleet_request_config_data.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SpotFleetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spot_fleet_request_config_data.check(
-            &path.field("SpotFleetRequestConfigData"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpotFleetProps);
-
-/// Property type `SpotFleetRequestConfigData` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct SpotFleetRequestConfigData {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<AllocationStrategy>>,
-    /// `Context` (optional).
-    pub context: Option<Value<String>>,
-    /// `ExcessCapacityTerminationPolicy` (optional).
-    pub excess_capacity_termination_policy: Option<Value<ExcessCapacityTerminationPolicy>>,
-    /// `IamFleetRole` (required).
-    pub iam_fleet_role: Value<String>,
-    /// `InstanceInterruptionBehavior` (optional).
-    pub instance_interruption_behavior: Option<Value<InstanceInterruptionBehavior>>,
-    /// `InstancePoolsToUseCount` (optional).
-    pub instance_pools_to_use_count: Option<Value<i64>>,
-    /// `LaunchSpecifications` (optional).
-    pub launch_specifications: Option<Value<List<SpotFleetLaunchSpecification>>>,
-    /// `LaunchTemplateConfigs` (optional).
-    pub launch_template_configs: Option<Value<List<LaunchTemplateConfig>>>,
-    /// `LoadBalancersConfig` (optional).
-    pub load_balancers_config: Option<Value<LoadBalancersConfig>>,
-    /// `OnDemandAllocationStrategy` (optional).
-    pub on_demand_allocation_strategy: Option<Value<String>>,
-    /// `OnDemandMaxTotalPrice` (optional).
-    pub on_demand_max_total_price: Option<Value<String>>,
-    /// `OnDemandTargetCapacity` (optional).
-    pub on_demand_target_capacity: Option<Value<i64>>,
-    /// `ReplaceUnhealthyInstances` (optional).
-    pub replace_unhealthy_instances: Option<Value<bool>>,
-    /// `SpotMaintenanceStrategies` (optional).
-    pub spot_maintenance_strategies: Option<Value<SpotMaintenanceStrategies>>,
-    /// `SpotMaxTotalPrice` (optional).
-    pub spot_max_total_price: Option<Value<String>>,
-    /// `SpotPrice` (optional).
-    pub spot_price: Option<Value<String>>,
-    /// `TagSpecifications` (optional).
-    pub tag_specifications: Option<Value<List<SpotFleetTagSpecification>>>,
-    /// `TargetCapacity` (required).
-    pub target_capacity: Value<i64>,
-    /// `TargetCapacityUnitType` (optional).
-    pub target_capacity_unit_type: Option<Value<TargetCapacityUnitType>>,
-    /// `TerminateInstancesWithExpiration` (optional).
-    pub terminate_instances_with_expiration: Option<Value<bool>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
-    /// `ValidFrom` (optional).
-    pub valid_from: Option<Value<String>>,
-    /// `ValidUntil` (optional).
-    pub valid_until: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SpotFleetRequestConfigData` of `AWS::EC2::SpotFleet`.
+    SpotFleetRequestConfigData
 }
 
 impl SpotFleetRequestConfigData {
@@ -194,4151 +85,1588 @@ impl SpotFleetRequestConfigData {
         iam_fleet_role: impl Into<Value<String>>,
         target_capacity: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            allocation_strategy: None,
-            context: None,
-            excess_capacity_termination_policy: None,
-            iam_fleet_role: iam_fleet_role.into(),
-            instance_interruption_behavior: None,
-            instance_pools_to_use_count: None,
-            launch_specifications: None,
-            launch_template_configs: None,
-            load_balancers_config: None,
-            on_demand_allocation_strategy: None,
-            on_demand_max_total_price: None,
-            on_demand_target_capacity: None,
-            replace_unhealthy_instances: None,
-            spot_maintenance_strategies: None,
-            spot_max_total_price: None,
-            spot_price: None,
-            tag_specifications: None,
-            target_capacity: target_capacity.into(),
-            target_capacity_unit_type: None,
-            terminate_instances_with_expiration: None,
-            type_: None,
-            valid_from: None,
-            valid_until: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "IamFleetRole", iam_fleet_role.into().to_template())
+                .with(17, "TargetCapacity", target_capacity.into().to_template()),
+        )
     }
-    /// Sets `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Value<AllocationStrategy>>) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
+    /// `AllocationStrategy` (optional).
+    pub fn allocation_strategy(self, value: impl Into<Value<AllocationStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `Context`.
-    pub fn context(mut self, value: impl Into<Value<String>>) -> Self {
-        self.context = Some(value.into());
-        self
+    /// `Context` (optional).
+    pub fn context(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Context", value.into().to_template()))
     }
-    /// Sets `ExcessCapacityTerminationPolicy`.
+    /// `ExcessCapacityTerminationPolicy` (optional).
     pub fn excess_capacity_termination_policy(
-        mut self,
+        self,
         value: impl Into<Value<ExcessCapacityTerminationPolicy>>,
     ) -> Self {
-        self.excess_capacity_termination_policy = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ExcessCapacityTerminationPolicy",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InstanceInterruptionBehavior`.
+    /// `InstanceInterruptionBehavior` (optional).
     pub fn instance_interruption_behavior(
-        mut self,
+        self,
         value: impl Into<Value<InstanceInterruptionBehavior>>,
     ) -> Self {
-        self.instance_interruption_behavior = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "InstanceInterruptionBehavior",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InstancePoolsToUseCount`.
-    pub fn instance_pools_to_use_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.instance_pools_to_use_count = Some(value.into());
-        self
+    /// `InstancePoolsToUseCount` (optional).
+    pub fn instance_pools_to_use_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "InstancePoolsToUseCount", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchSpecifications`.
+    /// `LaunchSpecifications` (optional).
     pub fn launch_specifications(
-        mut self,
+        self,
         value: impl Into<Value<List<SpotFleetLaunchSpecification>>>,
     ) -> Self {
-        self.launch_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "LaunchSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateConfigs`.
+    /// `LaunchTemplateConfigs` (optional).
     pub fn launch_template_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<LaunchTemplateConfig>>>,
     ) -> Self {
-        self.launch_template_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "LaunchTemplateConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `LoadBalancersConfig`.
-    pub fn load_balancers_config(mut self, value: impl Into<Value<LoadBalancersConfig>>) -> Self {
-        self.load_balancers_config = Some(value.into());
-        self
+    /// `LoadBalancersConfig` (optional).
+    pub fn load_balancers_config(self, value: impl Into<Value<LoadBalancersConfig>>) -> Self {
+        Self(
+            self.0
+                .with(8, "LoadBalancersConfig", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandAllocationStrategy`.
-    pub fn on_demand_allocation_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.on_demand_allocation_strategy = Some(value.into());
-        self
+    /// `OnDemandAllocationStrategy` (optional).
+    pub fn on_demand_allocation_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "OnDemandAllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandMaxTotalPrice`.
-    pub fn on_demand_max_total_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.on_demand_max_total_price = Some(value.into());
-        self
+    /// `OnDemandMaxTotalPrice` (optional).
+    pub fn on_demand_max_total_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "OnDemandMaxTotalPrice", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandTargetCapacity`.
-    pub fn on_demand_target_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.on_demand_target_capacity = Some(value.into());
-        self
+    /// `OnDemandTargetCapacity` (optional).
+    pub fn on_demand_target_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "OnDemandTargetCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `ReplaceUnhealthyInstances`.
-    pub fn replace_unhealthy_instances(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.replace_unhealthy_instances = Some(value.into());
-        self
+    /// `ReplaceUnhealthyInstances` (optional).
+    pub fn replace_unhealthy_instances(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ReplaceUnhealthyInstances", value.into().to_template()),
+        )
     }
-    /// Sets `SpotMaintenanceStrategies`.
+    /// `SpotMaintenanceStrategies` (optional).
     pub fn spot_maintenance_strategies(
-        mut self,
+        self,
         value: impl Into<Value<SpotMaintenanceStrategies>>,
     ) -> Self {
-        self.spot_maintenance_strategies = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(13, "SpotMaintenanceStrategies", value.into().to_template()),
+        )
     }
-    /// Sets `SpotMaxTotalPrice`.
-    pub fn spot_max_total_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spot_max_total_price = Some(value.into());
-        self
+    /// `SpotMaxTotalPrice` (optional).
+    pub fn spot_max_total_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SpotMaxTotalPrice", value.into().to_template()),
+        )
     }
-    /// Sets `SpotPrice`.
-    pub fn spot_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spot_price = Some(value.into());
-        self
+    /// `SpotPrice` (optional).
+    pub fn spot_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "SpotPrice", value.into().to_template()))
     }
-    /// Sets `TagSpecifications`.
+    /// `TagSpecifications` (optional).
     pub fn tag_specifications(
-        mut self,
+        self,
         value: impl Into<Value<List<SpotFleetTagSpecification>>>,
     ) -> Self {
-        self.tag_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(16, "TagSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `TargetCapacityUnitType`.
+    /// `TargetCapacityUnitType` (optional).
     pub fn target_capacity_unit_type(
-        mut self,
+        self,
         value: impl Into<Value<TargetCapacityUnitType>>,
     ) -> Self {
-        self.target_capacity_unit_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(18, "TargetCapacityUnitType", value.into().to_template()),
+        )
     }
-    /// Sets `TerminateInstancesWithExpiration`.
-    pub fn terminate_instances_with_expiration(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.terminate_instances_with_expiration = Some(value.into());
-        self
+    /// `TerminateInstancesWithExpiration` (optional).
+    pub fn terminate_instances_with_expiration(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            19,
+            "TerminateInstancesWithExpiration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(20, "Type", value.into().to_template()))
     }
-    /// Sets `ValidFrom`.
-    pub fn valid_from(mut self, value: impl Into<Value<String>>) -> Self {
-        self.valid_from = Some(value.into());
-        self
+    /// `ValidFrom` (optional).
+    pub fn valid_from(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(21, "ValidFrom", value.into().to_template()))
     }
-    /// Sets `ValidUntil`.
-    pub fn valid_until(mut self, value: impl Into<Value<String>>) -> Self {
-        self.valid_until = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotFleetRequestConfigData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.context {
-            m.insert("Context".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excess_capacity_termination_policy {
-            m.insert(
-                "ExcessCapacityTerminationPolicy".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("IamFleetRole".to_owned(), self.iam_fleet_role.to_template());
-        if let Some(v) = &self.instance_interruption_behavior {
-            m.insert("InstanceInterruptionBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_pools_to_use_count {
-            m.insert("InstancePoolsToUseCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_specifications {
-            m.insert("LaunchSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_configs {
-            m.insert("LaunchTemplateConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_balancers_config {
-            m.insert("LoadBalancersConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_allocation_strategy {
-            m.insert("OnDemandAllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_max_total_price {
-            m.insert("OnDemandMaxTotalPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_target_capacity {
-            m.insert("OnDemandTargetCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replace_unhealthy_instances {
-            m.insert("ReplaceUnhealthyInstances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_maintenance_strategies {
-            m.insert("SpotMaintenanceStrategies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_max_total_price {
-            m.insert("SpotMaxTotalPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_price {
-            m.insert("SpotPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_specifications {
-            m.insert("TagSpecifications".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetCapacity".to_owned(),
-            self.target_capacity.to_template(),
-        );
-        if let Some(v) = &self.target_capacity_unit_type {
-            m.insert("TargetCapacityUnitType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.terminate_instances_with_expiration {
-            m.insert(
-                "TerminateInstancesWithExpiration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.valid_from {
-            m.insert("ValidFrom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.valid_until {
-            m.insert("ValidUntil".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidUntil` (optional).
+    pub fn valid_until(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(22, "ValidUntil", value.into().to_template()))
     }
 }
 
-impl Check for SpotFleetRequestConfigData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allocation_strategy
-            .check(&path.field("AllocationStrategy"), &Rules::NONE, out);
-        self.excess_capacity_termination_policy.check(
-            &path.field("ExcessCapacityTerminationPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_interruption_behavior.check(
-            &path.field("InstanceInterruptionBehavior"),
-            &Rules::NONE,
-            out,
-        );
-        self.launch_specifications
-            .check(&path.field("LaunchSpecifications"), &Rules::NONE, out);
-        self.launch_template_configs
-            .check(&path.field("LaunchTemplateConfigs"), &Rules::NONE, out);
-        self.load_balancers_config
-            .check(&path.field("LoadBalancersConfig"), &Rules::NONE, out);
-        self.spot_maintenance_strategies.check(
-            &path.field("SpotMaintenanceStrategies"),
-            &Rules::NONE,
-            out,
-        );
-        self.tag_specifications
-            .check(&path.field("TagSpecifications"), &Rules::NONE, out);
-        self.target_capacity_unit_type.check(
-            &path.field("TargetCapacityUnitType"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("LaunchSpecifications", self.launch_specifications.is_some())],
-                &[(
-                    "LaunchTemplateConfigs",
-                    self.launch_template_configs.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AllocationStrategy`.
+    AllocationStrategy {
+        /// `capacityOptimized`
+        CapacityOptimized = "capacityOptimized",
+        /// `capacityOptimizedPrioritized`
+        CapacityOptimizedPrioritized = "capacityOptimizedPrioritized",
+        /// `diversified`
+        Diversified = "diversified",
+        /// `lowestPrice`
+        LowestPrice = "lowestPrice",
+        /// `priceCapacityOptimized`
+        PriceCapacityOptimized = "priceCapacityOptimized",
     }
 }
 
-crate::impl_literal!(SpotFleetRequestConfigData);
-
-/// Values of `AllocationStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllocationStrategy {
-    /// `capacityOptimized`
-    CapacityOptimized,
-    /// `capacityOptimizedPrioritized`
-    CapacityOptimizedPrioritized,
-    /// `diversified`
-    Diversified,
-    /// `lowestPrice`
-    LowestPrice,
-    /// `priceCapacityOptimized`
-    PriceCapacityOptimized,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AllocationStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "capacityOptimized",
-        "capacityOptimizedPrioritized",
-        "diversified",
-        "lowestPrice",
-        "priceCapacityOptimized",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CapacityOptimized => "capacityOptimized",
-            Self::CapacityOptimizedPrioritized => "capacityOptimizedPrioritized",
-            Self::Diversified => "diversified",
-            Self::LowestPrice => "lowestPrice",
-            Self::PriceCapacityOptimized => "priceCapacityOptimized",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ExcessCapacityTerminationPolicy`.
+    ExcessCapacityTerminationPolicy {
+        /// `Default`
+        Default = "Default",
+        /// `NoTermination`
+        NoTermination = "NoTermination",
+        /// `default`
+        Default2 = "default",
+        /// `noTermination`
+        NoTermination2 = "noTermination",
     }
 }
 
-impl ToTemplate for AllocationStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `InstanceInterruptionBehavior`.
+    InstanceInterruptionBehavior {
+        /// `hibernate`
+        Hibernate = "hibernate",
+        /// `stop`
+        Stop = "stop",
+        /// `terminate`
+        Terminate = "terminate",
     }
 }
 
-impl Check for AllocationStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AllocationStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "capacityOptimized" => Self::CapacityOptimized,
-            "capacityOptimizedPrioritized" => Self::CapacityOptimizedPrioritized,
-            "diversified" => Self::Diversified,
-            "lowestPrice" => Self::LowestPrice,
-            "priceCapacityOptimized" => Self::PriceCapacityOptimized,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AllocationStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(AllocationStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(AllocationStrategy);
-
-/// Values of `ExcessCapacityTerminationPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExcessCapacityTerminationPolicy {
-    /// `Default`
-    Default,
-    /// `NoTermination`
-    NoTermination,
-    /// `default`
-    Default2,
-    /// `noTermination`
-    NoTermination2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExcessCapacityTerminationPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["Default", "NoTermination", "default", "noTermination"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "Default",
-            Self::NoTermination => "NoTermination",
-            Self::Default2 => "default",
-            Self::NoTermination2 => "noTermination",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExcessCapacityTerminationPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExcessCapacityTerminationPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExcessCapacityTerminationPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "Default" => Self::Default,
-            "NoTermination" => Self::NoTermination,
-            "default" => Self::Default2,
-            "noTermination" => Self::NoTermination2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExcessCapacityTerminationPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExcessCapacityTerminationPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(ExcessCapacityTerminationPolicy);
-
-/// Values of `InstanceInterruptionBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceInterruptionBehavior {
-    /// `hibernate`
-    Hibernate,
-    /// `stop`
-    Stop,
-    /// `terminate`
-    Terminate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceInterruptionBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["hibernate", "stop", "terminate"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hibernate => "hibernate",
-            Self::Stop => "stop",
-            Self::Terminate => "terminate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceInterruptionBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceInterruptionBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceInterruptionBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "hibernate" => Self::Hibernate,
-            "stop" => Self::Stop,
-            "terminate" => Self::Terminate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceInterruptionBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceInterruptionBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceInterruptionBehavior);
-
-/// Property type `SpotFleetLaunchSpecification` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct SpotFleetLaunchSpecification {
-    /// `BlockDeviceMappings` (optional).
-    pub block_device_mappings: Option<Value<List<BlockDeviceMapping>>>,
-    /// `EbsOptimized` (optional).
-    pub ebs_optimized: Option<Value<bool>>,
-    /// `IamInstanceProfile` (optional).
-    pub iam_instance_profile: Option<Value<IamInstanceProfileSpecification>>,
-    /// `ImageId` (required).
-    pub image_id: Value<String>,
-    /// `InstanceRequirements` (optional).
-    pub instance_requirements: Option<Value<InstanceRequirementsRequest>>,
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<String>>,
-    /// `KernelId` (optional).
-    pub kernel_id: Option<Value<String>>,
-    /// `KeyName` (optional).
-    pub key_name: Option<Value<String>>,
-    /// `Monitoring` (optional).
-    pub monitoring: Option<Value<SpotFleetMonitoring>>,
-    /// `NetworkInterfaces` (optional).
-    pub network_interfaces: Option<Value<List<InstanceNetworkInterfaceSpecification>>>,
-    /// `Placement` (optional).
-    pub placement: Option<Value<SpotPlacement>>,
-    /// `RamdiskId` (optional).
-    pub ramdisk_id: Option<Value<String>>,
-    /// `SecurityGroups` (optional).
-    pub security_groups: Option<Value<List<GroupIdentifier>>>,
-    /// `SpotPrice` (optional).
-    pub spot_price: Option<Value<String>>,
-    /// `SubnetId` (optional).
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `TagSpecifications` (optional).
-    pub tag_specifications: Option<Value<List<SpotFleetTagSpecification>>>,
-    /// `UserData` (optional).
-    pub user_data: Option<Value<String>>,
-    /// `WeightedCapacity` (optional).
-    pub weighted_capacity: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `SpotFleetLaunchSpecification` of `AWS::EC2::SpotFleet`.
+    SpotFleetLaunchSpecification
 }
 
 impl SpotFleetLaunchSpecification {
     /// The required properties: `ImageId`.
     pub fn new(image_id: impl Into<Value<String>>) -> Self {
-        Self {
-            block_device_mappings: None,
-            ebs_optimized: None,
-            iam_instance_profile: None,
-            image_id: image_id.into(),
-            instance_requirements: None,
-            instance_type: None,
-            kernel_id: None,
-            key_name: None,
-            monitoring: None,
-            network_interfaces: None,
-            placement: None,
-            ramdisk_id: None,
-            security_groups: None,
-            spot_price: None,
-            subnet_id: None,
-            tag_specifications: None,
-            user_data: None,
-            weighted_capacity: None,
-        }
+        Self(crate::Properties::new().with(3, "ImageId", image_id.into().to_template()))
     }
-    /// Sets `BlockDeviceMappings`.
-    pub fn block_device_mappings(
-        mut self,
-        value: impl Into<Value<List<BlockDeviceMapping>>>,
-    ) -> Self {
-        self.block_device_mappings = Some(value.into());
-        self
+    /// `BlockDeviceMappings` (optional).
+    pub fn block_device_mappings(self, value: impl Into<Value<List<BlockDeviceMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlockDeviceMappings", value.into().to_template()),
+        )
     }
-    /// Sets `EbsOptimized`.
-    pub fn ebs_optimized(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_optimized = Some(value.into());
-        self
+    /// `EbsOptimized` (optional).
+    pub fn ebs_optimized(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "EbsOptimized", value.into().to_template()))
     }
-    /// Sets `IamInstanceProfile`.
+    /// `IamInstanceProfile` (optional).
     pub fn iam_instance_profile(
-        mut self,
+        self,
         value: impl Into<Value<IamInstanceProfileSpecification>>,
     ) -> Self {
-        self.iam_instance_profile = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "IamInstanceProfile", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceRequirements`.
+    /// `InstanceRequirements` (optional).
     pub fn instance_requirements(
-        mut self,
+        self,
         value: impl Into<Value<InstanceRequirementsRequest>>,
     ) -> Self {
-        self.instance_requirements = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "InstanceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "InstanceType", value.into().to_template()))
     }
-    /// Sets `KernelId`.
-    pub fn kernel_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kernel_id = Some(value.into());
-        self
+    /// `KernelId` (optional).
+    pub fn kernel_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KernelId", value.into().to_template()))
     }
-    /// Sets `KeyName`.
-    pub fn key_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_name = Some(value.into());
-        self
+    /// `KeyName` (optional).
+    pub fn key_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "KeyName", value.into().to_template()))
     }
-    /// Sets `Monitoring`.
-    pub fn monitoring(mut self, value: impl Into<Value<SpotFleetMonitoring>>) -> Self {
-        self.monitoring = Some(value.into());
-        self
+    /// `Monitoring` (optional).
+    pub fn monitoring(self, value: impl Into<Value<SpotFleetMonitoring>>) -> Self {
+        Self(self.0.with(8, "Monitoring", value.into().to_template()))
     }
-    /// Sets `NetworkInterfaces`.
+    /// `NetworkInterfaces` (optional).
     pub fn network_interfaces(
-        mut self,
+        self,
         value: impl Into<Value<List<InstanceNetworkInterfaceSpecification>>>,
     ) -> Self {
-        self.network_interfaces = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "NetworkInterfaces", value.into().to_template()),
+        )
     }
-    /// Sets `Placement`.
-    pub fn placement(mut self, value: impl Into<Value<SpotPlacement>>) -> Self {
-        self.placement = Some(value.into());
-        self
+    /// `Placement` (optional).
+    pub fn placement(self, value: impl Into<Value<SpotPlacement>>) -> Self {
+        Self(self.0.with(10, "Placement", value.into().to_template()))
     }
-    /// Sets `RamdiskId`.
-    pub fn ramdisk_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ramdisk_id = Some(value.into());
-        self
+    /// `RamdiskId` (optional).
+    pub fn ramdisk_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "RamdiskId", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<GroupIdentifier>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    pub fn security_groups(self, value: impl Into<Value<List<GroupIdentifier>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SecurityGroups", value.into().to_template()),
+        )
     }
-    /// Sets `SpotPrice`.
-    pub fn spot_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spot_price = Some(value.into());
-        self
+    /// `SpotPrice` (optional).
+    pub fn spot_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "SpotPrice", value.into().to_template()))
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(14, "SubnetId", value.into().to_template()))
     }
-    /// Sets `TagSpecifications`.
+    /// `TagSpecifications` (optional).
     pub fn tag_specifications(
-        mut self,
+        self,
         value: impl Into<Value<List<SpotFleetTagSpecification>>>,
     ) -> Self {
-        self.tag_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(15, "TagSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `UserData`.
-    pub fn user_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_data = Some(value.into());
-        self
+    /// `UserData` (optional).
+    pub fn user_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "UserData", value.into().to_template()))
     }
-    /// Sets `WeightedCapacity`.
-    pub fn weighted_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.weighted_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotFleetLaunchSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_device_mappings {
-            m.insert("BlockDeviceMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_optimized {
-            m.insert("EbsOptimized".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_instance_profile {
-            m.insert("IamInstanceProfile".to_owned(), v.to_template());
-        }
-        m.insert("ImageId".to_owned(), self.image_id.to_template());
-        if let Some(v) = &self.instance_requirements {
-            m.insert("InstanceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kernel_id {
-            m.insert("KernelId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_name {
-            m.insert("KeyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitoring {
-            m.insert("Monitoring".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interfaces {
-            m.insert("NetworkInterfaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement {
-            m.insert("Placement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ramdisk_id {
-            m.insert("RamdiskId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_price {
-            m.insert("SpotPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_specifications {
-            m.insert("TagSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_data {
-            m.insert("UserData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weighted_capacity {
-            m.insert("WeightedCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeightedCapacity` (optional).
+    pub fn weighted_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(17, "WeightedCapacity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpotFleetLaunchSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.block_device_mappings
-            .check(&path.field("BlockDeviceMappings"), &Rules::NONE, out);
-        self.iam_instance_profile
-            .check(&path.field("IamInstanceProfile"), &Rules::NONE, out);
-        self.instance_requirements
-            .check(&path.field("InstanceRequirements"), &Rules::NONE, out);
-        self.monitoring
-            .check(&path.field("Monitoring"), &Rules::NONE, out);
-        self.network_interfaces
-            .check(&path.field("NetworkInterfaces"), &Rules::NONE, out);
-        self.placement
-            .check(&path.field("Placement"), &Rules::NONE, out);
-        self.security_groups
-            .check(&path.field("SecurityGroups"), &Rules::NONE, out);
-        self.tag_specifications
-            .check(&path.field("TagSpecifications"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpotFleetLaunchSpecification);
-
-/// Property type `BlockDeviceMapping` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct BlockDeviceMapping {
-    /// `DeviceName` (required).
-    pub device_name: Value<String>,
-    /// `Ebs` (optional).
-    pub ebs: Option<Value<EbsBlockDevice>>,
-    /// `NoDevice` (optional).
-    pub no_device: Option<Value<String>>,
-    /// `VirtualName` (optional).
-    pub virtual_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BlockDeviceMapping` of `AWS::EC2::SpotFleet`.
+    BlockDeviceMapping
 }
 
 impl BlockDeviceMapping {
     /// The required properties: `DeviceName`.
     pub fn new(device_name: impl Into<Value<String>>) -> Self {
-        Self {
-            device_name: device_name.into(),
-            ebs: None,
-            no_device: None,
-            virtual_name: None,
-        }
+        Self(crate::Properties::new().with(0, "DeviceName", device_name.into().to_template()))
     }
-    /// Sets `Ebs`.
-    pub fn ebs(mut self, value: impl Into<Value<EbsBlockDevice>>) -> Self {
-        self.ebs = Some(value.into());
-        self
+    /// `Ebs` (optional).
+    pub fn ebs(self, value: impl Into<Value<EbsBlockDevice>>) -> Self {
+        Self(self.0.with(1, "Ebs", value.into().to_template()))
     }
-    /// Sets `NoDevice`.
-    pub fn no_device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.no_device = Some(value.into());
-        self
+    /// `NoDevice` (optional).
+    pub fn no_device(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "NoDevice", value.into().to_template()))
     }
-    /// Sets `VirtualName`.
-    pub fn virtual_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_name = Some(value.into());
-        self
+    /// `VirtualName` (optional).
+    pub fn virtual_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VirtualName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BlockDeviceMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DeviceName".to_owned(), self.device_name.to_template());
-        if let Some(v) = &self.ebs {
-            m.insert("Ebs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_device {
-            m.insert("NoDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_name {
-            m.insert("VirtualName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BlockDeviceMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("VirtualName", self.virtual_name.is_some())],
-                &[("Ebs", self.ebs.is_some())],
-                &[("NoDevice", self.no_device.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BlockDeviceMapping);
-
-/// Property type `EbsBlockDevice` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsBlockDevice {
-    /// `DeleteOnTermination` (optional).
-    pub delete_on_termination: Option<Value<bool>>,
-    /// `Encrypted` (optional).
-    pub encrypted: Option<Value<bool>>,
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `SnapshotId` (optional).
-    pub snapshot_id: Option<Value<String>>,
-    /// `VolumeSize` (optional).
-    pub volume_size: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<VolumeType>>,
+crate::l1_struct! {
+    /// Property type `EbsBlockDevice` of `AWS::EC2::SpotFleet`.
+    EbsBlockDevice(default)
 }
 
 impl EbsBlockDevice {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delete_on_termination: None,
-            encrypted: None,
-            iops: None,
-            snapshot_id: None,
-            volume_size: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeleteOnTermination`.
-    pub fn delete_on_termination(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_on_termination = Some(value.into());
-        self
+    /// `DeleteOnTermination` (optional).
+    pub fn delete_on_termination(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteOnTermination", value.into().to_template()),
+        )
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Encrypted", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Iops", value.into().to_template()))
     }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_id = Some(value.into());
-        self
+    /// `SnapshotId` (optional).
+    pub fn snapshot_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SnapshotId", value.into().to_template()))
     }
-    /// Sets `VolumeSize`.
-    pub fn volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size = Some(value.into());
-        self
+    /// `VolumeSize` (optional).
+    pub fn volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "VolumeSize", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<VolumeType>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<VolumeType>>) -> Self {
+        Self(self.0.with(5, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EbsBlockDevice {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_on_termination {
-            m.insert("DeleteOnTermination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.insert("SnapshotId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size {
-            m.insert("VolumeSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VolumeType`.
+    VolumeType {
+        /// `gp2`
+        Gp2 = "gp2",
+        /// `gp3`
+        Gp3 = "gp3",
+        /// `io1`
+        Io1 = "io1",
+        /// `io2`
+        Io2 = "io2",
+        /// `sc1`
+        Sc1 = "sc1",
+        /// `st1`
+        St1 = "st1",
+        /// `standard`
+        Standard = "standard",
     }
 }
 
-impl Check for EbsBlockDevice {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.volume_type
-            .check(&path.field("VolumeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EbsBlockDevice);
-
-/// Values of `VolumeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VolumeType {
-    /// `gp2`
-    Gp2,
-    /// `gp3`
-    Gp3,
-    /// `io1`
-    Io1,
-    /// `io2`
-    Io2,
-    /// `sc1`
-    Sc1,
-    /// `st1`
-    St1,
-    /// `standard`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VolumeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gp2 => "gp2",
-            Self::Gp3 => "gp3",
-            Self::Io1 => "io1",
-            Self::Io2 => "io2",
-            Self::Sc1 => "sc1",
-            Self::St1 => "st1",
-            Self::Standard => "standard",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VolumeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VolumeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VolumeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "gp2" => Self::Gp2,
-            "gp3" => Self::Gp3,
-            "io1" => Self::Io1,
-            "io2" => Self::Io2,
-            "sc1" => Self::Sc1,
-            "st1" => Self::St1,
-            "standard" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VolumeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VolumeType::from(s))
-    }
-}
-
-crate::impl_literal!(VolumeType);
-
-/// Property type `IamInstanceProfileSpecification` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct IamInstanceProfileSpecification {
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IamInstanceProfileSpecification` of `AWS::EC2::SpotFleet`.
+    IamInstanceProfileSpecification(default)
 }
 
 impl IamInstanceProfileSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamInstanceProfileSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
 }
 
-impl Check for IamInstanceProfileSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IamInstanceProfileSpecification);
-
-/// Property type `InstanceRequirementsRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceRequirementsRequest {
-    /// `AcceleratorCount` (optional).
-    pub accelerator_count: Option<Value<AcceleratorCountRequest>>,
-    /// `AcceleratorManufacturers` (optional).
-    pub accelerator_manufacturers: Option<Value<List<AcceleratorManufacturers>>>,
-    /// `AcceleratorNames` (optional).
-    pub accelerator_names: Option<Value<List<AcceleratorNames>>>,
-    /// `AcceleratorTotalMemoryMiB` (optional).
-    pub accelerator_total_memory_mi_b: Option<Value<AcceleratorTotalMemoryMiBRequest>>,
-    /// `AcceleratorTypes` (optional).
-    pub accelerator_types: Option<Value<List<AcceleratorTypes>>>,
-    /// `AllowedInstanceTypes` (optional).
-    /// Each item: Length: 1..=30 characters.
-    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
-    pub allowed_instance_types: Option<Value<List<String>>>,
-    /// `BareMetal` (optional).
-    pub bare_metal: Option<Value<BareMetal>>,
-    /// `BaselineEbsBandwidthMbps` (optional).
-    pub baseline_ebs_bandwidth_mbps: Option<Value<BaselineEbsBandwidthMbpsRequest>>,
-    /// `BaselinePerformanceFactors` (optional).
-    pub baseline_performance_factors: Option<Value<BaselinePerformanceFactorsRequest>>,
-    /// `BurstablePerformance` (optional).
-    pub burstable_performance: Option<Value<BurstablePerformance>>,
-    /// `CpuManufacturers` (optional).
-    pub cpu_manufacturers: Option<Value<List<CpuManufacturers>>>,
-    /// `ExcludedInstanceTypes` (optional).
-    /// Each item: Length: 1..=30 characters.
-    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
-    pub excluded_instance_types: Option<Value<List<String>>>,
-    /// `InstanceGenerations` (optional).
-    pub instance_generations: Option<Value<List<InstanceGenerations>>>,
-    /// `LocalStorage` (optional).
-    pub local_storage: Option<Value<LocalStorage>>,
-    /// `LocalStorageTypes` (optional).
-    pub local_storage_types: Option<Value<List<LocalStorageTypes>>>,
-    /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (optional).
-    pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<Value<i64>>,
-    /// `MemoryGiBPerVCpu` (optional).
-    pub memory_gi_b_per_v_cpu: Option<Value<MemoryGiBPerVCpuRequest>>,
-    /// `MemoryMiB` (optional).
-    pub memory_mi_b: Option<Value<MemoryMiBRequest>>,
-    /// `NetworkBandwidthGbps` (optional).
-    pub network_bandwidth_gbps: Option<Value<NetworkBandwidthGbpsRequest>>,
-    /// `NetworkInterfaceCount` (optional).
-    pub network_interface_count: Option<Value<NetworkInterfaceCountRequest>>,
-    /// `OnDemandMaxPricePercentageOverLowestPrice` (optional).
-    pub on_demand_max_price_percentage_over_lowest_price: Option<Value<i64>>,
-    /// `RequireEncryptionInTransit` (optional).
-    pub require_encryption_in_transit: Option<Value<bool>>,
-    /// `RequireHibernateSupport` (optional).
-    pub require_hibernate_support: Option<Value<bool>>,
-    /// `SpotMaxPricePercentageOverLowestPrice` (optional).
-    pub spot_max_price_percentage_over_lowest_price: Option<Value<i64>>,
-    /// `TotalLocalStorageGB` (optional).
-    pub total_local_storage_gb: Option<Value<TotalLocalStorageGbRequest>>,
-    /// `VCpuCount` (optional).
-    pub v_cpu_count: Option<Value<VCpuCountRangeRequest>>,
+crate::l1_struct! {
+    /// Property type `InstanceRequirementsRequest` of `AWS::EC2::SpotFleet`.
+    InstanceRequirementsRequest(default)
 }
 
 impl InstanceRequirementsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            accelerator_count: None,
-            accelerator_manufacturers: None,
-            accelerator_names: None,
-            accelerator_total_memory_mi_b: None,
-            accelerator_types: None,
-            allowed_instance_types: None,
-            bare_metal: None,
-            baseline_ebs_bandwidth_mbps: None,
-            baseline_performance_factors: None,
-            burstable_performance: None,
-            cpu_manufacturers: None,
-            excluded_instance_types: None,
-            instance_generations: None,
-            local_storage: None,
-            local_storage_types: None,
-            max_spot_price_as_percentage_of_optimal_on_demand_price: None,
-            memory_gi_b_per_v_cpu: None,
-            memory_mi_b: None,
-            network_bandwidth_gbps: None,
-            network_interface_count: None,
-            on_demand_max_price_percentage_over_lowest_price: None,
-            require_encryption_in_transit: None,
-            require_hibernate_support: None,
-            spot_max_price_percentage_over_lowest_price: None,
-            total_local_storage_gb: None,
-            v_cpu_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcceleratorCount`.
-    pub fn accelerator_count(mut self, value: impl Into<Value<AcceleratorCountRequest>>) -> Self {
-        self.accelerator_count = Some(value.into());
-        self
+    /// `AcceleratorCount` (optional).
+    pub fn accelerator_count(self, value: impl Into<Value<AcceleratorCountRequest>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcceleratorCount", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorManufacturers`.
+    /// `AcceleratorManufacturers` (optional).
     pub fn accelerator_manufacturers(
-        mut self,
+        self,
         value: impl Into<Value<List<AcceleratorManufacturers>>>,
     ) -> Self {
-        self.accelerator_manufacturers = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AcceleratorManufacturers", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorNames`.
-    pub fn accelerator_names(mut self, value: impl Into<Value<List<AcceleratorNames>>>) -> Self {
-        self.accelerator_names = Some(value.into());
-        self
+    /// `AcceleratorNames` (optional).
+    pub fn accelerator_names(self, value: impl Into<Value<List<AcceleratorNames>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AcceleratorNames", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorTotalMemoryMiB`.
+    /// `AcceleratorTotalMemoryMiB` (optional).
     pub fn accelerator_total_memory_mi_b(
-        mut self,
+        self,
         value: impl Into<Value<AcceleratorTotalMemoryMiBRequest>>,
     ) -> Self {
-        self.accelerator_total_memory_mi_b = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "AcceleratorTotalMemoryMiB", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorTypes`.
-    pub fn accelerator_types(mut self, value: impl Into<Value<List<AcceleratorTypes>>>) -> Self {
-        self.accelerator_types = Some(value.into());
-        self
+    /// `AcceleratorTypes` (optional).
+    pub fn accelerator_types(self, value: impl Into<Value<List<AcceleratorTypes>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AcceleratorTypes", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedInstanceTypes`.
-    pub fn allowed_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_instance_types = Some(value.into());
-        self
+    /// `AllowedInstanceTypes` (optional).
+    /// Each item: Length: 1 to 30 characters.
+    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
+    pub fn allowed_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AllowedInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `BareMetal`.
-    pub fn bare_metal(mut self, value: impl Into<Value<BareMetal>>) -> Self {
-        self.bare_metal = Some(value.into());
-        self
+    /// `BareMetal` (optional).
+    pub fn bare_metal(self, value: impl Into<Value<BareMetal>>) -> Self {
+        Self(self.0.with(6, "BareMetal", value.into().to_template()))
     }
-    /// Sets `BaselineEbsBandwidthMbps`.
+    /// `BaselineEbsBandwidthMbps` (optional).
     pub fn baseline_ebs_bandwidth_mbps(
-        mut self,
+        self,
         value: impl Into<Value<BaselineEbsBandwidthMbpsRequest>>,
     ) -> Self {
-        self.baseline_ebs_bandwidth_mbps = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "BaselineEbsBandwidthMbps", value.into().to_template()),
+        )
     }
-    /// Sets `BaselinePerformanceFactors`.
+    /// `BaselinePerformanceFactors` (optional).
     pub fn baseline_performance_factors(
-        mut self,
+        self,
         value: impl Into<Value<BaselinePerformanceFactorsRequest>>,
     ) -> Self {
-        self.baseline_performance_factors = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "BaselinePerformanceFactors", value.into().to_template()),
+        )
     }
-    /// Sets `BurstablePerformance`.
-    pub fn burstable_performance(mut self, value: impl Into<Value<BurstablePerformance>>) -> Self {
-        self.burstable_performance = Some(value.into());
-        self
+    /// `BurstablePerformance` (optional).
+    pub fn burstable_performance(self, value: impl Into<Value<BurstablePerformance>>) -> Self {
+        Self(
+            self.0
+                .with(9, "BurstablePerformance", value.into().to_template()),
+        )
     }
-    /// Sets `CpuManufacturers`.
-    pub fn cpu_manufacturers(mut self, value: impl Into<Value<List<CpuManufacturers>>>) -> Self {
-        self.cpu_manufacturers = Some(value.into());
-        self
+    /// `CpuManufacturers` (optional).
+    pub fn cpu_manufacturers(self, value: impl Into<Value<List<CpuManufacturers>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "CpuManufacturers", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludedInstanceTypes`.
-    pub fn excluded_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_instance_types = Some(value.into());
-        self
+    /// `ExcludedInstanceTypes` (optional).
+    /// Each item: Length: 1 to 30 characters.
+    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
+    pub fn excluded_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ExcludedInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceGenerations`.
-    pub fn instance_generations(
-        mut self,
-        value: impl Into<Value<List<InstanceGenerations>>>,
-    ) -> Self {
-        self.instance_generations = Some(value.into());
-        self
+    /// `InstanceGenerations` (optional).
+    pub fn instance_generations(self, value: impl Into<Value<List<InstanceGenerations>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "InstanceGenerations", value.into().to_template()),
+        )
     }
-    /// Sets `LocalStorage`.
-    pub fn local_storage(mut self, value: impl Into<Value<LocalStorage>>) -> Self {
-        self.local_storage = Some(value.into());
-        self
+    /// `LocalStorage` (optional).
+    pub fn local_storage(self, value: impl Into<Value<LocalStorage>>) -> Self {
+        Self(self.0.with(13, "LocalStorage", value.into().to_template()))
     }
-    /// Sets `LocalStorageTypes`.
-    pub fn local_storage_types(mut self, value: impl Into<Value<List<LocalStorageTypes>>>) -> Self {
-        self.local_storage_types = Some(value.into());
-        self
+    /// `LocalStorageTypes` (optional).
+    pub fn local_storage_types(self, value: impl Into<Value<List<LocalStorageTypes>>>) -> Self {
+        Self(
+            self.0
+                .with(14, "LocalStorageTypes", value.into().to_template()),
+        )
     }
-    /// Sets `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+    /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (optional).
     pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.max_spot_price_as_percentage_of_optimal_on_demand_price = Some(value.into());
-        self
+        Self(self.0.with(
+            15,
+            "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MemoryGiBPerVCpu`.
-    pub fn memory_gi_b_per_v_cpu(
-        mut self,
-        value: impl Into<Value<MemoryGiBPerVCpuRequest>>,
-    ) -> Self {
-        self.memory_gi_b_per_v_cpu = Some(value.into());
-        self
+    /// `MemoryGiBPerVCpu` (optional).
+    pub fn memory_gi_b_per_v_cpu(self, value: impl Into<Value<MemoryGiBPerVCpuRequest>>) -> Self {
+        Self(
+            self.0
+                .with(16, "MemoryGiBPerVCpu", value.into().to_template()),
+        )
     }
-    /// Sets `MemoryMiB`.
-    pub fn memory_mi_b(mut self, value: impl Into<Value<MemoryMiBRequest>>) -> Self {
-        self.memory_mi_b = Some(value.into());
-        self
+    /// `MemoryMiB` (optional).
+    pub fn memory_mi_b(self, value: impl Into<Value<MemoryMiBRequest>>) -> Self {
+        Self(self.0.with(17, "MemoryMiB", value.into().to_template()))
     }
-    /// Sets `NetworkBandwidthGbps`.
+    /// `NetworkBandwidthGbps` (optional).
     pub fn network_bandwidth_gbps(
-        mut self,
+        self,
         value: impl Into<Value<NetworkBandwidthGbpsRequest>>,
     ) -> Self {
-        self.network_bandwidth_gbps = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(18, "NetworkBandwidthGbps", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkInterfaceCount`.
+    /// `NetworkInterfaceCount` (optional).
     pub fn network_interface_count(
-        mut self,
+        self,
         value: impl Into<Value<NetworkInterfaceCountRequest>>,
     ) -> Self {
-        self.network_interface_count = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(19, "NetworkInterfaceCount", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandMaxPricePercentageOverLowestPrice`.
+    /// `OnDemandMaxPricePercentageOverLowestPrice` (optional).
     pub fn on_demand_max_price_percentage_over_lowest_price(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.on_demand_max_price_percentage_over_lowest_price = Some(value.into());
-        self
+        Self(self.0.with(
+            20,
+            "OnDemandMaxPricePercentageOverLowestPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RequireEncryptionInTransit`.
-    pub fn require_encryption_in_transit(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_encryption_in_transit = Some(value.into());
-        self
+    /// `RequireEncryptionInTransit` (optional).
+    pub fn require_encryption_in_transit(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(21, "RequireEncryptionInTransit", value.into().to_template()),
+        )
     }
-    /// Sets `RequireHibernateSupport`.
-    pub fn require_hibernate_support(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_hibernate_support = Some(value.into());
-        self
+    /// `RequireHibernateSupport` (optional).
+    pub fn require_hibernate_support(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(22, "RequireHibernateSupport", value.into().to_template()),
+        )
     }
-    /// Sets `SpotMaxPricePercentageOverLowestPrice`.
-    pub fn spot_max_price_percentage_over_lowest_price(
-        mut self,
-        value: impl Into<Value<i64>>,
-    ) -> Self {
-        self.spot_max_price_percentage_over_lowest_price = Some(value.into());
-        self
+    /// `SpotMaxPricePercentageOverLowestPrice` (optional).
+    pub fn spot_max_price_percentage_over_lowest_price(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            23,
+            "SpotMaxPricePercentageOverLowestPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TotalLocalStorageGB`.
+    /// `TotalLocalStorageGB` (optional).
     pub fn total_local_storage_gb(
-        mut self,
+        self,
         value: impl Into<Value<TotalLocalStorageGbRequest>>,
     ) -> Self {
-        self.total_local_storage_gb = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(24, "TotalLocalStorageGB", value.into().to_template()),
+        )
     }
-    /// Sets `VCpuCount`.
-    pub fn v_cpu_count(mut self, value: impl Into<Value<VCpuCountRangeRequest>>) -> Self {
-        self.v_cpu_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceRequirementsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accelerator_count {
-            m.insert("AcceleratorCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_manufacturers {
-            m.insert("AcceleratorManufacturers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_names {
-            m.insert("AcceleratorNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_total_memory_mi_b {
-            m.insert("AcceleratorTotalMemoryMiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_types {
-            m.insert("AcceleratorTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_instance_types {
-            m.insert("AllowedInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bare_metal {
-            m.insert("BareMetal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.baseline_ebs_bandwidth_mbps {
-            m.insert("BaselineEbsBandwidthMbps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.baseline_performance_factors {
-            m.insert("BaselinePerformanceFactors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.burstable_performance {
-            m.insert("BurstablePerformance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu_manufacturers {
-            m.insert("CpuManufacturers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excluded_instance_types {
-            m.insert("ExcludedInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_generations {
-            m.insert("InstanceGenerations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_storage {
-            m.insert("LocalStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_storage_types {
-            m.insert("LocalStorageTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_spot_price_as_percentage_of_optimal_on_demand_price {
-            m.insert(
-                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.memory_gi_b_per_v_cpu {
-            m.insert("MemoryGiBPerVCpu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_mi_b {
-            m.insert("MemoryMiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_bandwidth_gbps {
-            m.insert("NetworkBandwidthGbps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_count {
-            m.insert("NetworkInterfaceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_max_price_percentage_over_lowest_price {
-            m.insert(
-                "OnDemandMaxPricePercentageOverLowestPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.require_encryption_in_transit {
-            m.insert("RequireEncryptionInTransit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.require_hibernate_support {
-            m.insert("RequireHibernateSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_max_price_percentage_over_lowest_price {
-            m.insert(
-                "SpotMaxPricePercentageOverLowestPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.total_local_storage_gb {
-            m.insert("TotalLocalStorageGB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.v_cpu_count {
-            m.insert("VCpuCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VCpuCount` (optional).
+    pub fn v_cpu_count(self, value: impl Into<Value<VCpuCountRangeRequest>>) -> Self {
+        Self(self.0.with(25, "VCpuCount", value.into().to_template()))
     }
 }
 
-impl Check for InstanceRequirementsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accelerator_count
-            .check(&path.field("AcceleratorCount"), &Rules::NONE, out);
-        self.accelerator_manufacturers.check(
-            &path.field("AcceleratorManufacturers"),
-            &Rules::NONE,
-            out,
-        );
-        self.accelerator_names
-            .check(&path.field("AcceleratorNames"), &Rules::NONE, out);
-        self.accelerator_total_memory_mi_b.check(
-            &path.field("AcceleratorTotalMemoryMiB"),
-            &Rules::NONE,
-            out,
-        );
-        self.accelerator_types
-            .check(&path.field("AcceleratorTypes"), &Rules::NONE, out);
-        self.allowed_instance_types.check(
-            &path.field("AllowedInstanceTypes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(30),
-                            pattern: Some("[a-zA-Z0-9\\.\\*]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bare_metal
-            .check(&path.field("BareMetal"), &Rules::NONE, out);
-        self.baseline_ebs_bandwidth_mbps.check(
-            &path.field("BaselineEbsBandwidthMbps"),
-            &Rules::NONE,
-            out,
-        );
-        self.baseline_performance_factors.check(
-            &path.field("BaselinePerformanceFactors"),
-            &Rules::NONE,
-            out,
-        );
-        self.burstable_performance
-            .check(&path.field("BurstablePerformance"), &Rules::NONE, out);
-        self.cpu_manufacturers
-            .check(&path.field("CpuManufacturers"), &Rules::NONE, out);
-        self.excluded_instance_types.check(
-            &path.field("ExcludedInstanceTypes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(30),
-                            pattern: Some("[a-zA-Z0-9\\.\\*]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_generations
-            .check(&path.field("InstanceGenerations"), &Rules::NONE, out);
-        self.local_storage
-            .check(&path.field("LocalStorage"), &Rules::NONE, out);
-        self.local_storage_types
-            .check(&path.field("LocalStorageTypes"), &Rules::NONE, out);
-        self.memory_gi_b_per_v_cpu
-            .check(&path.field("MemoryGiBPerVCpu"), &Rules::NONE, out);
-        self.memory_mi_b
-            .check(&path.field("MemoryMiB"), &Rules::NONE, out);
-        self.network_bandwidth_gbps
-            .check(&path.field("NetworkBandwidthGbps"), &Rules::NONE, out);
-        self.network_interface_count
-            .check(&path.field("NetworkInterfaceCount"), &Rules::NONE, out);
-        self.total_local_storage_gb
-            .check(&path.field("TotalLocalStorageGB"), &Rules::NONE, out);
-        self.v_cpu_count
-            .check(&path.field("VCpuCount"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceRequirementsRequest);
-
-/// Property type `AcceleratorCountRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct AcceleratorCountRequest {
-    /// `Max` (optional).
-    pub max: Option<Value<i64>>,
-    /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AcceleratorCountRequest` of `AWS::EC2::SpotFleet`.
+    AcceleratorCountRequest(default)
 }
 
 impl AcceleratorCountRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AcceleratorCountRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AcceleratorCountRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AcceleratorCountRequest);
-
-/// Values of `AcceleratorManufacturers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorManufacturers {
-    /// `amazon-web-services`
-    AmazonWebServices,
-    /// `amd`
-    Amd,
-    /// `habana`
-    Habana,
-    /// `nvidia`
-    Nvidia,
-    /// `xilinx`
-    Xilinx,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorManufacturers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["amazon-web-services", "amd", "habana", "nvidia", "xilinx"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonWebServices => "amazon-web-services",
-            Self::Amd => "amd",
-            Self::Habana => "habana",
-            Self::Nvidia => "nvidia",
-            Self::Xilinx => "xilinx",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorManufacturers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorManufacturers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorManufacturers {
-    fn from(s: &str) -> Self {
-        match s {
-            "amazon-web-services" => Self::AmazonWebServices,
-            "amd" => Self::Amd,
-            "habana" => Self::Habana,
-            "nvidia" => Self::Nvidia,
-            "xilinx" => Self::Xilinx,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorManufacturers> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorManufacturers::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorManufacturers);
-
-/// Values of `AcceleratorNames`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorNames {
-    /// `a10g`
-    A10g,
-    /// `a100`
-    A100,
-    /// `h100`
-    H100,
-    /// `inferentia`
-    Inferentia,
-    /// `k520`
-    K520,
-    /// `k80`
-    K80,
-    /// `m60`
-    M60,
-    /// `radeon-pro-v520`
-    RadeonProV520,
-    /// `t4`
-    T4,
-    /// `t4g`
-    T4g,
-    /// `vu9p`
-    Vu9p,
-    /// `v100`
-    V100,
-    /// `l40s`
-    L40s,
-    /// `l4`
-    L4,
-    /// `gaudi-hl-205`
-    GaudiHl205,
-    /// `inferentia2`
-    Inferentia2,
-    /// `trainium`
-    Trainium,
-    /// `trainium2`
-    Trainium2,
-    /// `u30`
-    U30,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorNames {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "a10g",
-        "a100",
-        "h100",
-        "inferentia",
-        "k520",
-        "k80",
-        "m60",
-        "radeon-pro-v520",
-        "t4",
-        "t4g",
-        "vu9p",
-        "v100",
-        "l40s",
-        "l4",
-        "gaudi-hl-205",
-        "inferentia2",
-        "trainium",
-        "trainium2",
-        "u30",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A10g => "a10g",
-            Self::A100 => "a100",
-            Self::H100 => "h100",
-            Self::Inferentia => "inferentia",
-            Self::K520 => "k520",
-            Self::K80 => "k80",
-            Self::M60 => "m60",
-            Self::RadeonProV520 => "radeon-pro-v520",
-            Self::T4 => "t4",
-            Self::T4g => "t4g",
-            Self::Vu9p => "vu9p",
-            Self::V100 => "v100",
-            Self::L40s => "l40s",
-            Self::L4 => "l4",
-            Self::GaudiHl205 => "gaudi-hl-205",
-            Self::Inferentia2 => "inferentia2",
-            Self::Trainium => "trainium",
-            Self::Trainium2 => "trainium2",
-            Self::U30 => "u30",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorNames {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorNames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorNames {
-    fn from(s: &str) -> Self {
-        match s {
-            "a10g" => Self::A10g,
-            "a100" => Self::A100,
-            "h100" => Self::H100,
-            "inferentia" => Self::Inferentia,
-            "k520" => Self::K520,
-            "k80" => Self::K80,
-            "m60" => Self::M60,
-            "radeon-pro-v520" => Self::RadeonProV520,
-            "t4" => Self::T4,
-            "t4g" => Self::T4g,
-            "vu9p" => Self::Vu9p,
-            "v100" => Self::V100,
-            "l40s" => Self::L40s,
-            "l4" => Self::L4,
-            "gaudi-hl-205" => Self::GaudiHl205,
-            "inferentia2" => Self::Inferentia2,
-            "trainium" => Self::Trainium,
-            "trainium2" => Self::Trainium2,
-            "u30" => Self::U30,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorNames> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorNames::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorNames);
-
-/// Property type `AcceleratorTotalMemoryMiBRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct AcceleratorTotalMemoryMiBRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorManufacturers`.
+    AcceleratorManufacturers {
+        /// `amazon-web-services`
+        AmazonWebServices = "amazon-web-services",
+        /// `amd`
+        Amd = "amd",
+        /// `habana`
+        Habana = "habana",
+        /// `nvidia`
+        Nvidia = "nvidia",
+        /// `xilinx`
+        Xilinx = "xilinx",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorNames`.
+    AcceleratorNames {
+        /// `a10g`
+        A10g = "a10g",
+        /// `a100`
+        A100 = "a100",
+        /// `h100`
+        H100 = "h100",
+        /// `inferentia`
+        Inferentia = "inferentia",
+        /// `k520`
+        K520 = "k520",
+        /// `k80`
+        K80 = "k80",
+        /// `m60`
+        M60 = "m60",
+        /// `radeon-pro-v520`
+        RadeonProV520 = "radeon-pro-v520",
+        /// `t4`
+        T4 = "t4",
+        /// `t4g`
+        T4g = "t4g",
+        /// `vu9p`
+        Vu9p = "vu9p",
+        /// `v100`
+        V100 = "v100",
+        /// `l40s`
+        L40s = "l40s",
+        /// `l4`
+        L4 = "l4",
+        /// `gaudi-hl-205`
+        GaudiHl205 = "gaudi-hl-205",
+        /// `inferentia2`
+        Inferentia2 = "inferentia2",
+        /// `trainium`
+        Trainium = "trainium",
+        /// `trainium2`
+        Trainium2 = "trainium2",
+        /// `u30`
+        U30 = "u30",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AcceleratorTotalMemoryMiBRequest` of `AWS::EC2::SpotFleet`.
+    AcceleratorTotalMemoryMiBRequest(default)
 }
 
 impl AcceleratorTotalMemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AcceleratorTotalMemoryMiBRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AcceleratorTotalMemoryMiBRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AcceleratorTotalMemoryMiBRequest);
-
-/// Values of `AcceleratorTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorTypes {
-    /// `gpu`
-    Gpu,
-    /// `fpga`
-    Fpga,
-    /// `inference`
-    Inference,
-    /// `media`
-    Media,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["gpu", "fpga", "inference", "media"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gpu => "gpu",
-            Self::Fpga => "fpga",
-            Self::Inference => "inference",
-            Self::Media => "media",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "gpu" => Self::Gpu,
-            "fpga" => Self::Fpga,
-            "inference" => Self::Inference,
-            "media" => Self::Media,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorTypes::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorTypes);
-
-/// Values of `BareMetal`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BareMetal {
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// `excluded`
-    Excluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BareMetal {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Excluded => "excluded",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BareMetal {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BareMetal {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BareMetal {
-    fn from(s: &str) -> Self {
-        match s {
-            "included" => Self::Included,
-            "required" => Self::Required,
-            "excluded" => Self::Excluded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BareMetal> {
-    fn from(s: &str) -> Self {
-        Value::literal(BareMetal::from(s))
-    }
-}
-
-crate::impl_literal!(BareMetal);
-
-/// Property type `BaselineEbsBandwidthMbpsRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct BaselineEbsBandwidthMbpsRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorTypes`.
+    AcceleratorTypes {
+        /// `gpu`
+        Gpu = "gpu",
+        /// `fpga`
+        Fpga = "fpga",
+        /// `inference`
+        Inference = "inference",
+        /// `media`
+        Media = "media",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `BareMetal`.
+    BareMetal {
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
+        /// `excluded`
+        Excluded = "excluded",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `BaselineEbsBandwidthMbpsRequest` of `AWS::EC2::SpotFleet`.
+    BaselineEbsBandwidthMbpsRequest(default)
 }
 
 impl BaselineEbsBandwidthMbpsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
+    /// `Max` (optional).
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
     }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
+    /// `Min` (optional).
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BaselineEbsBandwidthMbpsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BaselineEbsBandwidthMbpsRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BaselineEbsBandwidthMbpsRequest);
-
-/// Property type `BaselinePerformanceFactorsRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct BaselinePerformanceFactorsRequest {
-    /// `Cpu` (optional).
-    pub cpu: Option<Value<CpuPerformanceFactorRequest>>,
+crate::l1_struct! {
+    /// Property type `BaselinePerformanceFactorsRequest` of `AWS::EC2::SpotFleet`.
+    BaselinePerformanceFactorsRequest(default)
 }
 
 impl BaselinePerformanceFactorsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { cpu: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<CpuPerformanceFactorRequest>>) -> Self {
-        self.cpu = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BaselinePerformanceFactorsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Cpu` (optional).
+    pub fn cpu(self, value: impl Into<Value<CpuPerformanceFactorRequest>>) -> Self {
+        Self(self.0.with(0, "Cpu", value.into().to_template()))
     }
 }
 
-impl Check for BaselinePerformanceFactorsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpu.check(&path.field("Cpu"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BaselinePerformanceFactorsRequest);
-
-/// Property type `CpuPerformanceFactorRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct CpuPerformanceFactorRequest {
-    /// `References` (optional).
-    pub references: Option<Value<List<PerformanceFactorReferenceRequest>>>,
+crate::l1_struct! {
+    /// Property type `CpuPerformanceFactorRequest` of `AWS::EC2::SpotFleet`.
+    CpuPerformanceFactorRequest(default)
 }
 
 impl CpuPerformanceFactorRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { references: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `References`.
+    /// `References` (optional).
     pub fn references(
-        mut self,
+        self,
         value: impl Into<Value<List<PerformanceFactorReferenceRequest>>>,
     ) -> Self {
-        self.references = Some(value.into());
-        self
+        Self(self.0.with(0, "References", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CpuPerformanceFactorRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.references {
-            m.insert("References".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CpuPerformanceFactorRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.references
-            .check(&path.field("References"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CpuPerformanceFactorRequest);
-
-/// Property type `PerformanceFactorReferenceRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct PerformanceFactorReferenceRequest {
-    /// `InstanceFamily` (optional).
-    pub instance_family: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PerformanceFactorReferenceRequest` of `AWS::EC2::SpotFleet`.
+    PerformanceFactorReferenceRequest(default)
 }
 
 impl PerformanceFactorReferenceRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            instance_family: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InstanceFamily`.
-    pub fn instance_family(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_family = Some(value.into());
-        self
+    /// `InstanceFamily` (optional).
+    pub fn instance_family(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "InstanceFamily", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PerformanceFactorReferenceRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_family {
-            m.insert("InstanceFamily".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BurstablePerformance`.
+    BurstablePerformance {
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
+        /// `excluded`
+        Excluded = "excluded",
     }
 }
 
-impl Check for PerformanceFactorReferenceRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PerformanceFactorReferenceRequest);
-
-/// Values of `BurstablePerformance`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BurstablePerformance {
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// `excluded`
-    Excluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BurstablePerformance {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Excluded => "excluded",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `CpuManufacturers`.
+    CpuManufacturers {
+        /// `intel`
+        Intel = "intel",
+        /// `amd`
+        Amd = "amd",
+        /// `amazon-web-services`
+        AmazonWebServices = "amazon-web-services",
+        /// `apple`
+        Apple = "apple",
     }
 }
 
-impl ToTemplate for BurstablePerformance {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `InstanceGenerations`.
+    InstanceGenerations {
+        /// `current`
+        Current = "current",
+        /// `previous`
+        Previous = "previous",
     }
 }
 
-impl Check for BurstablePerformance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `LocalStorage`.
+    LocalStorage {
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
+        /// `excluded`
+        Excluded = "excluded",
     }
 }
 
-impl From<&str> for BurstablePerformance {
-    fn from(s: &str) -> Self {
-        match s {
-            "included" => Self::Included,
-            "required" => Self::Required,
-            "excluded" => Self::Excluded,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `LocalStorageTypes`.
+    LocalStorageTypes {
+        /// `hdd`
+        Hdd = "hdd",
+        /// `ssd`
+        Ssd = "ssd",
     }
 }
 
-impl From<&str> for Value<BurstablePerformance> {
-    fn from(s: &str) -> Self {
-        Value::literal(BurstablePerformance::from(s))
-    }
-}
-
-crate::impl_literal!(BurstablePerformance);
-
-/// Values of `CpuManufacturers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CpuManufacturers {
-    /// `intel`
-    Intel,
-    /// `amd`
-    Amd,
-    /// `amazon-web-services`
-    AmazonWebServices,
-    /// `apple`
-    Apple,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CpuManufacturers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["intel", "amd", "amazon-web-services", "apple"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Intel => "intel",
-            Self::Amd => "amd",
-            Self::AmazonWebServices => "amazon-web-services",
-            Self::Apple => "apple",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CpuManufacturers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CpuManufacturers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CpuManufacturers {
-    fn from(s: &str) -> Self {
-        match s {
-            "intel" => Self::Intel,
-            "amd" => Self::Amd,
-            "amazon-web-services" => Self::AmazonWebServices,
-            "apple" => Self::Apple,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CpuManufacturers> {
-    fn from(s: &str) -> Self {
-        Value::literal(CpuManufacturers::from(s))
-    }
-}
-
-crate::impl_literal!(CpuManufacturers);
-
-/// Values of `InstanceGenerations`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceGenerations {
-    /// `current`
-    Current,
-    /// `previous`
-    Previous,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceGenerations {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["current", "previous"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Current => "current",
-            Self::Previous => "previous",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceGenerations {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceGenerations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceGenerations {
-    fn from(s: &str) -> Self {
-        match s {
-            "current" => Self::Current,
-            "previous" => Self::Previous,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceGenerations> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceGenerations::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceGenerations);
-
-/// Values of `LocalStorage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocalStorage {
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// `excluded`
-    Excluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LocalStorage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Excluded => "excluded",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LocalStorage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LocalStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LocalStorage {
-    fn from(s: &str) -> Self {
-        match s {
-            "included" => Self::Included,
-            "required" => Self::Required,
-            "excluded" => Self::Excluded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LocalStorage> {
-    fn from(s: &str) -> Self {
-        Value::literal(LocalStorage::from(s))
-    }
-}
-
-crate::impl_literal!(LocalStorage);
-
-/// Values of `LocalStorageTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocalStorageTypes {
-    /// `hdd`
-    Hdd,
-    /// `ssd`
-    Ssd,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LocalStorageTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["hdd", "ssd"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hdd => "hdd",
-            Self::Ssd => "ssd",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LocalStorageTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LocalStorageTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LocalStorageTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "hdd" => Self::Hdd,
-            "ssd" => Self::Ssd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LocalStorageTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(LocalStorageTypes::from(s))
-    }
-}
-
-crate::impl_literal!(LocalStorageTypes);
-
-/// Property type `MemoryGiBPerVCpuRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryGiBPerVCpuRequest {
-    /// `Max` (optional).
-    pub max: Option<Value<f64>>,
-    /// `Min` (optional).
-    pub min: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `MemoryGiBPerVCpuRequest` of `AWS::EC2::SpotFleet`.
+    MemoryGiBPerVCpuRequest(default)
 }
 
 impl MemoryGiBPerVCpuRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemoryGiBPerVCpuRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemoryGiBPerVCpuRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MemoryGiBPerVCpuRequest);
-
-/// Property type `MemoryMiBRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryMiBRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MemoryMiBRequest` of `AWS::EC2::SpotFleet`.
+    MemoryMiBRequest(default)
 }
 
 impl MemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemoryMiBRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemoryMiBRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MemoryMiBRequest);
-
-/// Property type `NetworkBandwidthGbpsRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkBandwidthGbpsRequest {
     /// `Max` (optional).
-    pub max: Option<Value<f64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<f64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NetworkBandwidthGbpsRequest` of `AWS::EC2::SpotFleet`.
+    NetworkBandwidthGbpsRequest(default)
 }
 
 impl NetworkBandwidthGbpsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkBandwidthGbpsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkBandwidthGbpsRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkBandwidthGbpsRequest);
-
-/// Property type `NetworkInterfaceCountRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkInterfaceCountRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NetworkInterfaceCountRequest` of `AWS::EC2::SpotFleet`.
+    NetworkInterfaceCountRequest(default)
 }
 
 impl NetworkInterfaceCountRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInterfaceCountRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkInterfaceCountRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkInterfaceCountRequest);
-
-/// Property type `TotalLocalStorageGbRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct TotalLocalStorageGbRequest {
     /// `Max` (optional).
-    pub max: Option<Value<f64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<f64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TotalLocalStorageGbRequest` of `AWS::EC2::SpotFleet`.
+    TotalLocalStorageGbRequest(default)
 }
 
 impl TotalLocalStorageGbRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TotalLocalStorageGbRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TotalLocalStorageGbRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TotalLocalStorageGbRequest);
-
-/// Property type `VCpuCountRangeRequest` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct VCpuCountRangeRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `VCpuCountRangeRequest` of `AWS::EC2::SpotFleet`.
+    VCpuCountRangeRequest(default)
 }
 
 impl VCpuCountRangeRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
+    /// `Max` (optional).
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
     }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
+    /// `Min` (optional).
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VCpuCountRangeRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VCpuCountRangeRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VCpuCountRangeRequest);
-
-/// Property type `SpotFleetMonitoring` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct SpotFleetMonitoring {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SpotFleetMonitoring` of `AWS::EC2::SpotFleet`.
+    SpotFleetMonitoring(default)
 }
 
 impl SpotFleetMonitoring {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotFleetMonitoring {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for SpotFleetMonitoring {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SpotFleetMonitoring);
-
-/// Property type `InstanceNetworkInterfaceSpecification` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceNetworkInterfaceSpecification {
-    /// `AssociatePublicIpAddress` (optional).
-    pub associate_public_ip_address: Option<Value<bool>>,
-    /// `DeleteOnTermination` (optional).
-    pub delete_on_termination: Option<Value<bool>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DeviceIndex` (optional).
-    pub device_index: Option<Value<i64>>,
-    /// `Groups` (optional).
-    pub groups: Option<Value<List<String>>>,
-    /// `Ipv6AddressCount` (optional).
-    pub ipv6_address_count: Option<Value<i64>>,
-    /// `Ipv6Addresses` (optional).
-    pub ipv6_addresses: Option<Value<List<InstanceIpv6Address>>>,
-    /// `NetworkInterfaceId` (optional).
-    pub network_interface_id: Option<Value<String>>,
-    /// `PrivateIpAddresses` (optional).
-    pub private_ip_addresses: Option<Value<List<PrivateIpAddressSpecification>>>,
-    /// `SecondaryPrivateIpAddressCount` (optional).
-    pub secondary_private_ip_address_count: Option<Value<i64>>,
-    /// `SubnetId` (optional).
-    pub subnet_id: Option<Value<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `InstanceNetworkInterfaceSpecification` of `AWS::EC2::SpotFleet`.
+    InstanceNetworkInterfaceSpecification(default)
 }
 
 impl InstanceNetworkInterfaceSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            associate_public_ip_address: None,
-            delete_on_termination: None,
-            description: None,
-            device_index: None,
-            groups: None,
-            ipv6_address_count: None,
-            ipv6_addresses: None,
-            network_interface_id: None,
-            private_ip_addresses: None,
-            secondary_private_ip_address_count: None,
-            subnet_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssociatePublicIpAddress`.
-    pub fn associate_public_ip_address(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.associate_public_ip_address = Some(value.into());
-        self
+    /// `AssociatePublicIpAddress` (optional).
+    pub fn associate_public_ip_address(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssociatePublicIpAddress", value.into().to_template()),
+        )
     }
-    /// Sets `DeleteOnTermination`.
-    pub fn delete_on_termination(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_on_termination = Some(value.into());
-        self
+    /// `DeleteOnTermination` (optional).
+    pub fn delete_on_termination(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeleteOnTermination", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DeviceIndex`.
-    pub fn device_index(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.device_index = Some(value.into());
-        self
+    /// `DeviceIndex` (optional).
+    pub fn device_index(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "DeviceIndex", value.into().to_template()))
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    pub fn groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Groups", value.into().to_template()))
     }
-    /// Sets `Ipv6AddressCount`.
-    pub fn ipv6_address_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv6_address_count = Some(value.into());
-        self
+    /// `Ipv6AddressCount` (optional).
+    pub fn ipv6_address_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "Ipv6AddressCount", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv6Addresses`.
-    pub fn ipv6_addresses(mut self, value: impl Into<Value<List<InstanceIpv6Address>>>) -> Self {
-        self.ipv6_addresses = Some(value.into());
-        self
+    /// `Ipv6Addresses` (optional).
+    pub fn ipv6_addresses(self, value: impl Into<Value<List<InstanceIpv6Address>>>) -> Self {
+        Self(self.0.with(6, "Ipv6Addresses", value.into().to_template()))
     }
-    /// Sets `NetworkInterfaceId`.
-    pub fn network_interface_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_interface_id = Some(value.into());
-        self
+    /// `NetworkInterfaceId` (optional).
+    pub fn network_interface_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "NetworkInterfaceId", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateIpAddresses`.
+    /// `PrivateIpAddresses` (optional).
     pub fn private_ip_addresses(
-        mut self,
+        self,
         value: impl Into<Value<List<PrivateIpAddressSpecification>>>,
     ) -> Self {
-        self.private_ip_addresses = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "PrivateIpAddresses", value.into().to_template()),
+        )
     }
-    /// Sets `SecondaryPrivateIpAddressCount`.
-    pub fn secondary_private_ip_address_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.secondary_private_ip_address_count = Some(value.into());
-        self
+    /// `SecondaryPrivateIpAddressCount` (optional).
+    pub fn secondary_private_ip_address_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            9,
+            "SecondaryPrivateIpAddressCount",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceNetworkInterfaceSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.associate_public_ip_address {
-            m.insert("AssociatePublicIpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delete_on_termination {
-            m.insert("DeleteOnTermination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_index {
-            m.insert("DeviceIndex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_address_count {
-            m.insert("Ipv6AddressCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_addresses {
-            m.insert("Ipv6Addresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_id {
-            m.insert("NetworkInterfaceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_ip_addresses {
-            m.insert("PrivateIpAddresses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_private_ip_address_count {
-            m.insert("SecondaryPrivateIpAddressCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubnetId` (optional).
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(10, "SubnetId", value.into().to_template()))
     }
 }
 
-impl Check for InstanceNetworkInterfaceSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ipv6_addresses
-            .check(&path.field("Ipv6Addresses"), &Rules::NONE, out);
-        self.private_ip_addresses
-            .check(&path.field("PrivateIpAddresses"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceNetworkInterfaceSpecification);
-
-/// Property type `InstanceIpv6Address` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct InstanceIpv6Address {
-    /// `Ipv6Address` (required).
-    pub ipv6_address: Value<String>,
+crate::l1_struct! {
+    /// Property type `InstanceIpv6Address` of `AWS::EC2::SpotFleet`.
+    InstanceIpv6Address
 }
 
 impl InstanceIpv6Address {
     /// The required properties: `Ipv6Address`.
     pub fn new(ipv6_address: impl Into<Value<String>>) -> Self {
-        Self {
-            ipv6_address: ipv6_address.into(),
-        }
+        Self(crate::Properties::new().with(0, "Ipv6Address", ipv6_address.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceIpv6Address {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Ipv6Address".to_owned(), self.ipv6_address.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceIpv6Address {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InstanceIpv6Address);
-
-/// Property type `PrivateIpAddressSpecification` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct PrivateIpAddressSpecification {
-    /// `Primary` (optional).
-    pub primary: Option<Value<bool>>,
-    /// `PrivateIpAddress` (required).
-    pub private_ip_address: Value<String>,
+crate::l1_struct! {
+    /// Property type `PrivateIpAddressSpecification` of `AWS::EC2::SpotFleet`.
+    PrivateIpAddressSpecification
 }
 
 impl PrivateIpAddressSpecification {
     /// The required properties: `PrivateIpAddress`.
     pub fn new(private_ip_address: impl Into<Value<String>>) -> Self {
-        Self {
-            primary: None,
-            private_ip_address: private_ip_address.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "PrivateIpAddress",
+            private_ip_address.into().to_template(),
+        ))
     }
-    /// Sets `Primary`.
-    pub fn primary(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.primary = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrivateIpAddressSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.primary {
-            m.insert("Primary".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PrivateIpAddress".to_owned(),
-            self.private_ip_address.to_template(),
-        );
-        Expr::Map(m)
+    /// `Primary` (optional).
+    pub fn primary(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Primary", value.into().to_template()))
     }
 }
 
-impl Check for PrivateIpAddressSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PrivateIpAddressSpecification);
-
-/// Property type `SpotPlacement` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct SpotPlacement {
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneId` (optional).
-    pub availability_zone_id: Option<Value<String>>,
-    /// `GroupName` (optional).
-    pub group_name: Option<Value<String>>,
-    /// `Tenancy` (optional).
-    pub tenancy: Option<Value<Tenancy>>,
+crate::l1_struct! {
+    /// Property type `SpotPlacement` of `AWS::EC2::SpotFleet`.
+    SpotPlacement(default)
 }
 
 impl SpotPlacement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            availability_zone_id: None,
-            group_name: None,
-            tenancy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
+    /// `AvailabilityZoneId` (optional).
+    pub fn availability_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZoneId", value.into().to_template()),
+        )
     }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_name = Some(value.into());
-        self
+    /// `GroupName` (optional).
+    pub fn group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "GroupName", value.into().to_template()))
     }
-    /// Sets `Tenancy`.
-    pub fn tenancy(mut self, value: impl Into<Value<Tenancy>>) -> Self {
-        self.tenancy = Some(value.into());
-        self
+    /// `Tenancy` (optional).
+    pub fn tenancy(self, value: impl Into<Value<Tenancy>>) -> Self {
+        Self(self.0.with(3, "Tenancy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SpotPlacement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tenancy {
-            m.insert("Tenancy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Tenancy`.
+    Tenancy {
+        /// `dedicated`
+        Dedicated = "dedicated",
+        /// `default`
+        Default = "default",
+        /// `host`
+        Host = "host",
     }
 }
 
-impl Check for SpotPlacement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tenancy
-            .check(&path.field("Tenancy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpotPlacement);
-
-/// Values of `Tenancy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tenancy {
-    /// `dedicated`
-    Dedicated,
-    /// `default`
-    Default,
-    /// `host`
-    Host,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tenancy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["dedicated", "default", "host"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dedicated => "dedicated",
-            Self::Default => "default",
-            Self::Host => "host",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tenancy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tenancy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tenancy {
-    fn from(s: &str) -> Self {
-        match s {
-            "dedicated" => Self::Dedicated,
-            "default" => Self::Default,
-            "host" => Self::Host,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tenancy> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tenancy::from(s))
-    }
-}
-
-crate::impl_literal!(Tenancy);
-
-/// Property type `GroupIdentifier` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct GroupIdentifier {
-    /// `GroupId` (required).
-    pub group_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `GroupIdentifier` of `AWS::EC2::SpotFleet`.
+    GroupIdentifier
 }
 
 impl GroupIdentifier {
     /// The required properties: `GroupId`.
     pub fn new(group_id: impl Into<Value<String>>) -> Self {
-        Self {
-            group_id: group_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "GroupId", group_id.into().to_template()))
     }
 }
 
-impl ToTemplate for GroupIdentifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GroupId".to_owned(), self.group_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GroupIdentifier {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GroupIdentifier);
-
-/// Property type `SpotFleetTagSpecification` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct SpotFleetTagSpecification {
-    /// `ResourceType` (optional).
-    pub resource_type: Option<Value<ResourceType>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `SpotFleetTagSpecification` of `AWS::EC2::SpotFleet`.
+    SpotFleetTagSpecification(default)
 }
 
 impl SpotFleetTagSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resource_type: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<ResourceType>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    pub fn resource_type(self, value: impl Into<Value<ResourceType>>) -> Self {
+        Self(self.0.with(0, "ResourceType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SpotFleetTagSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `client-vpn-endpoint`
+        ClientVpnEndpoint = "client-vpn-endpoint",
+        /// `customer-gateway`
+        CustomerGateway = "customer-gateway",
+        /// `dedicated-host`
+        DedicatedHost = "dedicated-host",
+        /// `dhcp-options`
+        DhcpOptions = "dhcp-options",
+        /// `egress-only-internet-gateway`
+        EgressOnlyInternetGateway = "egress-only-internet-gateway",
+        /// `elastic-gpu`
+        ElasticGpu = "elastic-gpu",
+        /// `elastic-ip`
+        ElasticIp = "elastic-ip",
+        /// `export-image-task`
+        ExportImageTask = "export-image-task",
+        /// `export-instance-task`
+        ExportInstanceTask = "export-instance-task",
+        /// `fleet`
+        Fleet = "fleet",
+        /// `fpga-image`
+        FpgaImage = "fpga-image",
+        /// `host-reservation`
+        HostReservation = "host-reservation",
+        /// `image`
+        Image = "image",
+        /// `import-image-task`
+        ImportImageTask = "import-image-task",
+        /// `import-snapshot-task`
+        ImportSnapshotTask = "import-snapshot-task",
+        /// `instance`
+        Instance = "instance",
+        /// `internet-gateway`
+        InternetGateway = "internet-gateway",
+        /// `key-pair`
+        KeyPair = "key-pair",
+        /// `launch-template`
+        LaunchTemplate = "launch-template",
+        /// `local-gateway-route-table-vpc-association`
+        LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
+        /// `natgateway`
+        Natgateway = "natgateway",
+        /// `network-acl`
+        NetworkAcl = "network-acl",
+        /// `network-insights-analysis`
+        NetworkInsightsAnalysis = "network-insights-analysis",
+        /// `network-insights-path`
+        NetworkInsightsPath = "network-insights-path",
+        /// `network-interface`
+        NetworkInterface = "network-interface",
+        /// `placement-group`
+        PlacementGroup = "placement-group",
+        /// `reserved-instances`
+        ReservedInstances = "reserved-instances",
+        /// `route-table`
+        RouteTable = "route-table",
+        /// `security-group`
+        SecurityGroup = "security-group",
+        /// `snapshot`
+        Snapshot = "snapshot",
+        /// `spot-fleet-request`
+        SpotFleetRequest = "spot-fleet-request",
+        /// `spot-instances-request`
+        SpotInstancesRequest = "spot-instances-request",
+        /// `subnet`
+        Subnet = "subnet",
+        /// `traffic-mirror-filter`
+        TrafficMirrorFilter = "traffic-mirror-filter",
+        /// `traffic-mirror-session`
+        TrafficMirrorSession = "traffic-mirror-session",
+        /// `traffic-mirror-target`
+        TrafficMirrorTarget = "traffic-mirror-target",
+        /// `transit-gateway`
+        TransitGateway = "transit-gateway",
+        /// `transit-gateway-attachment`
+        TransitGatewayAttachment = "transit-gateway-attachment",
+        /// `transit-gateway-connect-peer`
+        TransitGatewayConnectPeer = "transit-gateway-connect-peer",
+        /// `transit-gateway-multicast-domain`
+        TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
+        /// `transit-gateway-route-table`
+        TransitGatewayRouteTable = "transit-gateway-route-table",
+        /// `volume`
+        Volume = "volume",
+        /// `vpc`
+        Vpc = "vpc",
+        /// `vpc-flow-log`
+        VpcFlowLog = "vpc-flow-log",
+        /// `vpc-peering-connection`
+        VpcPeeringConnection = "vpc-peering-connection",
+        /// `vpn-connection`
+        VpnConnection = "vpn-connection",
+        /// `vpn-gateway`
+        VpnGateway = "vpn-gateway",
     }
 }
 
-impl Check for SpotFleetTagSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(SpotFleetTagSpecification);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `client-vpn-endpoint`
-    ClientVpnEndpoint,
-    /// `customer-gateway`
-    CustomerGateway,
-    /// `dedicated-host`
-    DedicatedHost,
-    /// `dhcp-options`
-    DhcpOptions,
-    /// `egress-only-internet-gateway`
-    EgressOnlyInternetGateway,
-    /// `elastic-gpu`
-    ElasticGpu,
-    /// `elastic-ip`
-    ElasticIp,
-    /// `export-image-task`
-    ExportImageTask,
-    /// `export-instance-task`
-    ExportInstanceTask,
-    /// `fleet`
-    Fleet,
-    /// `fpga-image`
-    FpgaImage,
-    /// `host-reservation`
-    HostReservation,
-    /// `image`
-    Image,
-    /// `import-image-task`
-    ImportImageTask,
-    /// `import-snapshot-task`
-    ImportSnapshotTask,
-    /// `instance`
-    Instance,
-    /// `internet-gateway`
-    InternetGateway,
-    /// `key-pair`
-    KeyPair,
-    /// `launch-template`
-    LaunchTemplate,
-    /// `local-gateway-route-table-vpc-association`
-    LocalGatewayRouteTableVpcAssociation,
-    /// `natgateway`
-    Natgateway,
-    /// `network-acl`
-    NetworkAcl,
-    /// `network-insights-analysis`
-    NetworkInsightsAnalysis,
-    /// `network-insights-path`
-    NetworkInsightsPath,
-    /// `network-interface`
-    NetworkInterface,
-    /// `placement-group`
-    PlacementGroup,
-    /// `reserved-instances`
-    ReservedInstances,
-    /// `route-table`
-    RouteTable,
-    /// `security-group`
-    SecurityGroup,
-    /// `snapshot`
-    Snapshot,
-    /// `spot-fleet-request`
-    SpotFleetRequest,
-    /// `spot-instances-request`
-    SpotInstancesRequest,
-    /// `subnet`
-    Subnet,
-    /// `traffic-mirror-filter`
-    TrafficMirrorFilter,
-    /// `traffic-mirror-session`
-    TrafficMirrorSession,
-    /// `traffic-mirror-target`
-    TrafficMirrorTarget,
-    /// `transit-gateway`
-    TransitGateway,
-    /// `transit-gateway-attachment`
-    TransitGatewayAttachment,
-    /// `transit-gateway-connect-peer`
-    TransitGatewayConnectPeer,
-    /// `transit-gateway-multicast-domain`
-    TransitGatewayMulticastDomain,
-    /// `transit-gateway-route-table`
-    TransitGatewayRouteTable,
-    /// `volume`
-    Volume,
-    /// `vpc`
-    Vpc,
-    /// `vpc-flow-log`
-    VpcFlowLog,
-    /// `vpc-peering-connection`
-    VpcPeeringConnection,
-    /// `vpn-connection`
-    VpnConnection,
-    /// `vpn-gateway`
-    VpnGateway,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "client-vpn-endpoint",
-        "customer-gateway",
-        "dedicated-host",
-        "dhcp-options",
-        "egress-only-internet-gateway",
-        "elastic-gpu",
-        "elastic-ip",
-        "export-image-task",
-        "export-instance-task",
-        "fleet",
-        "fpga-image",
-        "host-reservation",
-        "image",
-        "import-image-task",
-        "import-snapshot-task",
-        "instance",
-        "internet-gateway",
-        "key-pair",
-        "launch-template",
-        "local-gateway-route-table-vpc-association",
-        "natgateway",
-        "network-acl",
-        "network-insights-analysis",
-        "network-insights-path",
-        "network-interface",
-        "placement-group",
-        "reserved-instances",
-        "route-table",
-        "security-group",
-        "snapshot",
-        "spot-fleet-request",
-        "spot-instances-request",
-        "subnet",
-        "traffic-mirror-filter",
-        "traffic-mirror-session",
-        "traffic-mirror-target",
-        "transit-gateway",
-        "transit-gateway-attachment",
-        "transit-gateway-connect-peer",
-        "transit-gateway-multicast-domain",
-        "transit-gateway-route-table",
-        "volume",
-        "vpc",
-        "vpc-flow-log",
-        "vpc-peering-connection",
-        "vpn-connection",
-        "vpn-gateway",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientVpnEndpoint => "client-vpn-endpoint",
-            Self::CustomerGateway => "customer-gateway",
-            Self::DedicatedHost => "dedicated-host",
-            Self::DhcpOptions => "dhcp-options",
-            Self::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-            Self::ElasticGpu => "elastic-gpu",
-            Self::ElasticIp => "elastic-ip",
-            Self::ExportImageTask => "export-image-task",
-            Self::ExportInstanceTask => "export-instance-task",
-            Self::Fleet => "fleet",
-            Self::FpgaImage => "fpga-image",
-            Self::HostReservation => "host-reservation",
-            Self::Image => "image",
-            Self::ImportImageTask => "import-image-task",
-            Self::ImportSnapshotTask => "import-snapshot-task",
-            Self::Instance => "instance",
-            Self::InternetGateway => "internet-gateway",
-            Self::KeyPair => "key-pair",
-            Self::LaunchTemplate => "launch-template",
-            Self::LocalGatewayRouteTableVpcAssociation => {
-                "local-gateway-route-table-vpc-association"
-            }
-            Self::Natgateway => "natgateway",
-            Self::NetworkAcl => "network-acl",
-            Self::NetworkInsightsAnalysis => "network-insights-analysis",
-            Self::NetworkInsightsPath => "network-insights-path",
-            Self::NetworkInterface => "network-interface",
-            Self::PlacementGroup => "placement-group",
-            Self::ReservedInstances => "reserved-instances",
-            Self::RouteTable => "route-table",
-            Self::SecurityGroup => "security-group",
-            Self::Snapshot => "snapshot",
-            Self::SpotFleetRequest => "spot-fleet-request",
-            Self::SpotInstancesRequest => "spot-instances-request",
-            Self::Subnet => "subnet",
-            Self::TrafficMirrorFilter => "traffic-mirror-filter",
-            Self::TrafficMirrorSession => "traffic-mirror-session",
-            Self::TrafficMirrorTarget => "traffic-mirror-target",
-            Self::TransitGateway => "transit-gateway",
-            Self::TransitGatewayAttachment => "transit-gateway-attachment",
-            Self::TransitGatewayConnectPeer => "transit-gateway-connect-peer",
-            Self::TransitGatewayMulticastDomain => "transit-gateway-multicast-domain",
-            Self::TransitGatewayRouteTable => "transit-gateway-route-table",
-            Self::Volume => "volume",
-            Self::Vpc => "vpc",
-            Self::VpcFlowLog => "vpc-flow-log",
-            Self::VpcPeeringConnection => "vpc-peering-connection",
-            Self::VpnConnection => "vpn-connection",
-            Self::VpnGateway => "vpn-gateway",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "client-vpn-endpoint" => Self::ClientVpnEndpoint,
-            "customer-gateway" => Self::CustomerGateway,
-            "dedicated-host" => Self::DedicatedHost,
-            "dhcp-options" => Self::DhcpOptions,
-            "egress-only-internet-gateway" => Self::EgressOnlyInternetGateway,
-            "elastic-gpu" => Self::ElasticGpu,
-            "elastic-ip" => Self::ElasticIp,
-            "export-image-task" => Self::ExportImageTask,
-            "export-instance-task" => Self::ExportInstanceTask,
-            "fleet" => Self::Fleet,
-            "fpga-image" => Self::FpgaImage,
-            "host-reservation" => Self::HostReservation,
-            "image" => Self::Image,
-            "import-image-task" => Self::ImportImageTask,
-            "import-snapshot-task" => Self::ImportSnapshotTask,
-            "instance" => Self::Instance,
-            "internet-gateway" => Self::InternetGateway,
-            "key-pair" => Self::KeyPair,
-            "launch-template" => Self::LaunchTemplate,
-            "local-gateway-route-table-vpc-association" => {
-                Self::LocalGatewayRouteTableVpcAssociation
-            }
-            "natgateway" => Self::Natgateway,
-            "network-acl" => Self::NetworkAcl,
-            "network-insights-analysis" => Self::NetworkInsightsAnalysis,
-            "network-insights-path" => Self::NetworkInsightsPath,
-            "network-interface" => Self::NetworkInterface,
-            "placement-group" => Self::PlacementGroup,
-            "reserved-instances" => Self::ReservedInstances,
-            "route-table" => Self::RouteTable,
-            "security-group" => Self::SecurityGroup,
-            "snapshot" => Self::Snapshot,
-            "spot-fleet-request" => Self::SpotFleetRequest,
-            "spot-instances-request" => Self::SpotInstancesRequest,
-            "subnet" => Self::Subnet,
-            "traffic-mirror-filter" => Self::TrafficMirrorFilter,
-            "traffic-mirror-session" => Self::TrafficMirrorSession,
-            "traffic-mirror-target" => Self::TrafficMirrorTarget,
-            "transit-gateway" => Self::TransitGateway,
-            "transit-gateway-attachment" => Self::TransitGatewayAttachment,
-            "transit-gateway-connect-peer" => Self::TransitGatewayConnectPeer,
-            "transit-gateway-multicast-domain" => Self::TransitGatewayMulticastDomain,
-            "transit-gateway-route-table" => Self::TransitGatewayRouteTable,
-            "volume" => Self::Volume,
-            "vpc" => Self::Vpc,
-            "vpc-flow-log" => Self::VpcFlowLog,
-            "vpc-peering-connection" => Self::VpcPeeringConnection,
-            "vpn-connection" => Self::VpnConnection,
-            "vpn-gateway" => Self::VpnGateway,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `Tag` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `LaunchTemplateConfig` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct LaunchTemplateConfig {
-    /// `LaunchTemplateSpecification` (optional).
-    pub launch_template_specification: Option<Value<FleetLaunchTemplateSpecification>>,
-    /// `Overrides` (optional).
-    pub overrides: Option<Value<List<LaunchTemplateOverrides>>>,
+crate::l1_struct! {
+    /// Property type `LaunchTemplateConfig` of `AWS::EC2::SpotFleet`.
+    LaunchTemplateConfig(default)
 }
 
 impl LaunchTemplateConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            launch_template_specification: None,
-            overrides: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LaunchTemplateSpecification`.
+    /// `LaunchTemplateSpecification` (optional).
     pub fn launch_template_specification(
-        mut self,
+        self,
         value: impl Into<Value<FleetLaunchTemplateSpecification>>,
     ) -> Self {
-        self.launch_template_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "LaunchTemplateSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Value<List<LaunchTemplateOverrides>>>) -> Self {
-        self.overrides = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchTemplateConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.launch_template_specification {
-            m.insert("LaunchTemplateSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Overrides` (optional).
+    pub fn overrides(self, value: impl Into<Value<List<LaunchTemplateOverrides>>>) -> Self {
+        Self(self.0.with(1, "Overrides", value.into().to_template()))
     }
 }
 
-impl Check for LaunchTemplateConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.launch_template_specification.check(
-            &path.field("LaunchTemplateSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.overrides
-            .check(&path.field("Overrides"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LaunchTemplateConfig);
-
-/// Property type `FleetLaunchTemplateSpecification` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct FleetLaunchTemplateSpecification {
-    /// `LaunchTemplateId` (optional).
-    pub launch_template_id: Option<Value<String>>,
-    /// `LaunchTemplateName` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `[a-zA-Z0-9\(\)\.\-/_]+`.
-    pub launch_template_name: Option<Value<String>>,
-    /// `Version` (required).
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Property type `FleetLaunchTemplateSpecification` of `AWS::EC2::SpotFleet`.
+    FleetLaunchTemplateSpecification
 }
 
 impl FleetLaunchTemplateSpecification {
     /// The required properties: `Version`.
     pub fn new(version: impl Into<Value<String>>) -> Self {
-        Self {
-            launch_template_id: None,
-            launch_template_name: None,
-            version: version.into(),
-        }
+        Self(crate::Properties::new().with(2, "Version", version.into().to_template()))
     }
-    /// Sets `LaunchTemplateId`.
-    pub fn launch_template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_id = Some(value.into());
-        self
+    /// `LaunchTemplateId` (optional).
+    pub fn launch_template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LaunchTemplateId", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateName`.
-    pub fn launch_template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FleetLaunchTemplateSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.launch_template_id {
-            m.insert("LaunchTemplateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_name {
-            m.insert("LaunchTemplateName".to_owned(), v.to_template());
-        }
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
+    /// `LaunchTemplateName` (optional).
+    /// Length: 3 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9\(\)\.\-/_]+`.
+    pub fn launch_template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LaunchTemplateName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FleetLaunchTemplateSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.launch_template_name.check(
-            &path.field("LaunchTemplateName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9\\(\\)\\.\\-/_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FleetLaunchTemplateSpecification);
-
-/// Property type `LaunchTemplateOverrides` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct LaunchTemplateOverrides {
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneId` (optional).
-    pub availability_zone_id: Option<Value<String>>,
-    /// `InstanceRequirements` (optional).
-    pub instance_requirements: Option<Value<InstanceRequirementsRequest>>,
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<String>>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<f64>>,
-    /// `SpotPrice` (optional).
-    pub spot_price: Option<Value<String>>,
-    /// `SubnetId` (optional).
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `WeightedCapacity` (optional).
-    pub weighted_capacity: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `LaunchTemplateOverrides` of `AWS::EC2::SpotFleet`.
+    LaunchTemplateOverrides(default)
 }
 
 impl LaunchTemplateOverrides {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            availability_zone_id: None,
-            instance_requirements: None,
-            instance_type: None,
-            priority: None,
-            spot_price: None,
-            subnet_id: None,
-            weighted_capacity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
+    /// `AvailabilityZoneId` (optional).
+    pub fn availability_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZoneId", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceRequirements`.
+    /// `InstanceRequirements` (optional).
     pub fn instance_requirements(
-        mut self,
+        self,
         value: impl Into<Value<InstanceRequirementsRequest>>,
     ) -> Self {
-        self.instance_requirements = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "InstanceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "InstanceType", value.into().to_template()))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(4, "Priority", value.into().to_template()))
     }
-    /// Sets `SpotPrice`.
-    pub fn spot_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spot_price = Some(value.into());
-        self
+    /// `SpotPrice` (optional).
+    pub fn spot_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SpotPrice", value.into().to_template()))
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(6, "SubnetId", value.into().to_template()))
     }
-    /// Sets `WeightedCapacity`.
-    pub fn weighted_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.weighted_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchTemplateOverrides {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_requirements {
-            m.insert("InstanceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_price {
-            m.insert("SpotPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weighted_capacity {
-            m.insert("WeightedCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeightedCapacity` (optional).
+    pub fn weighted_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "WeightedCapacity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LaunchTemplateOverrides {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_requirements
-            .check(&path.field("InstanceRequirements"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LaunchTemplateOverrides);
-
-/// Property type `LoadBalancersConfig` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct LoadBalancersConfig {
-    /// `ClassicLoadBalancersConfig` (optional).
-    pub classic_load_balancers_config: Option<Value<ClassicLoadBalancersConfig>>,
-    /// `TargetGroupsConfig` (optional).
-    pub target_groups_config: Option<Value<TargetGroupsConfig>>,
+crate::l1_struct! {
+    /// Property type `LoadBalancersConfig` of `AWS::EC2::SpotFleet`.
+    LoadBalancersConfig(default)
 }
 
 impl LoadBalancersConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            classic_load_balancers_config: None,
-            target_groups_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClassicLoadBalancersConfig`.
+    /// `ClassicLoadBalancersConfig` (optional).
     pub fn classic_load_balancers_config(
-        mut self,
+        self,
         value: impl Into<Value<ClassicLoadBalancersConfig>>,
     ) -> Self {
-        self.classic_load_balancers_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ClassicLoadBalancersConfig", value.into().to_template()),
+        )
     }
-    /// Sets `TargetGroupsConfig`.
-    pub fn target_groups_config(mut self, value: impl Into<Value<TargetGroupsConfig>>) -> Self {
-        self.target_groups_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoadBalancersConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.classic_load_balancers_config {
-            m.insert("ClassicLoadBalancersConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_groups_config {
-            m.insert("TargetGroupsConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetGroupsConfig` (optional).
+    pub fn target_groups_config(self, value: impl Into<Value<TargetGroupsConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TargetGroupsConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LoadBalancersConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.classic_load_balancers_config.check(
-            &path.field("ClassicLoadBalancersConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.target_groups_config
-            .check(&path.field("TargetGroupsConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoadBalancersConfig);
-
-/// Property type `ClassicLoadBalancersConfig` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct ClassicLoadBalancersConfig {
-    /// `ClassicLoadBalancers` (required).
-    pub classic_load_balancers: Value<List<ClassicLoadBalancer>>,
+crate::l1_struct! {
+    /// Property type `ClassicLoadBalancersConfig` of `AWS::EC2::SpotFleet`.
+    ClassicLoadBalancersConfig
 }
 
 impl ClassicLoadBalancersConfig {
     /// The required properties: `ClassicLoadBalancers`.
     pub fn new(classic_load_balancers: impl Into<Value<List<ClassicLoadBalancer>>>) -> Self {
-        Self {
-            classic_load_balancers: classic_load_balancers.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ClassicLoadBalancers",
+            classic_load_balancers.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ClassicLoadBalancersConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClassicLoadBalancers".to_owned(),
-            self.classic_load_balancers.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClassicLoadBalancersConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.classic_load_balancers
-            .check(&path.field("ClassicLoadBalancers"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClassicLoadBalancersConfig);
-
-/// Property type `ClassicLoadBalancer` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct ClassicLoadBalancer {
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ClassicLoadBalancer` of `AWS::EC2::SpotFleet`.
+    ClassicLoadBalancer
 }
 
 impl ClassicLoadBalancer {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for ClassicLoadBalancer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClassicLoadBalancer {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClassicLoadBalancer);
-
-/// Property type `TargetGroupsConfig` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct TargetGroupsConfig {
-    /// `TargetGroups` (required).
-    pub target_groups: Value<List<TargetGroup>>,
+crate::l1_struct! {
+    /// Property type `TargetGroupsConfig` of `AWS::EC2::SpotFleet`.
+    TargetGroupsConfig
 }
 
 impl TargetGroupsConfig {
     /// The required properties: `TargetGroups`.
     pub fn new(target_groups: impl Into<Value<List<TargetGroup>>>) -> Self {
-        Self {
-            target_groups: target_groups.into(),
-        }
+        Self(crate::Properties::new().with(0, "TargetGroups", target_groups.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetGroupsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TargetGroups".to_owned(), self.target_groups.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetGroupsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_groups
-            .check(&path.field("TargetGroups"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TargetGroupsConfig);
-
-/// Property type `TargetGroup` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone)]
-pub struct TargetGroup {
-    /// `Arn` (required).
-    pub arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `TargetGroup` of `AWS::EC2::SpotFleet`.
+    TargetGroup
 }
 
 impl TargetGroup {
     /// The required properties: `Arn`.
     pub fn new(arn: impl Into<Value<String>>) -> Self {
-        Self { arn: arn.into() }
+        Self(crate::Properties::new().with(0, "Arn", arn.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetGroup {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetGroup);
-
-/// Property type `SpotMaintenanceStrategies` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct SpotMaintenanceStrategies {
-    /// `CapacityRebalance` (optional).
-    pub capacity_rebalance: Option<Value<SpotCapacityRebalance>>,
+crate::l1_struct! {
+    /// Property type `SpotMaintenanceStrategies` of `AWS::EC2::SpotFleet`.
+    SpotMaintenanceStrategies(default)
 }
 
 impl SpotMaintenanceStrategies {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_rebalance: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityRebalance`.
-    pub fn capacity_rebalance(mut self, value: impl Into<Value<SpotCapacityRebalance>>) -> Self {
-        self.capacity_rebalance = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotMaintenanceStrategies {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_rebalance {
-            m.insert("CapacityRebalance".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CapacityRebalance` (optional).
+    pub fn capacity_rebalance(self, value: impl Into<Value<SpotCapacityRebalance>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CapacityRebalance", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpotMaintenanceStrategies {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_rebalance
-            .check(&path.field("CapacityRebalance"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpotMaintenanceStrategies);
-
-/// Property type `SpotCapacityRebalance` of `AWS::EC2::SpotFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct SpotCapacityRebalance {
-    /// `ReplacementStrategy` (optional).
-    pub replacement_strategy: Option<Value<ReplacementStrategy>>,
-    /// `TerminationDelay` (optional).
-    pub termination_delay: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SpotCapacityRebalance` of `AWS::EC2::SpotFleet`.
+    SpotCapacityRebalance(default)
 }
 
 impl SpotCapacityRebalance {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            replacement_strategy: None,
-            termination_delay: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReplacementStrategy`.
-    pub fn replacement_strategy(mut self, value: impl Into<Value<ReplacementStrategy>>) -> Self {
-        self.replacement_strategy = Some(value.into());
-        self
+    /// `ReplacementStrategy` (optional).
+    pub fn replacement_strategy(self, value: impl Into<Value<ReplacementStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReplacementStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `TerminationDelay`.
-    pub fn termination_delay(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.termination_delay = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotCapacityRebalance {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.replacement_strategy {
-            m.insert("ReplacementStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.termination_delay {
-            m.insert("TerminationDelay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TerminationDelay` (optional).
+    pub fn termination_delay(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TerminationDelay", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpotCapacityRebalance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.replacement_strategy
-            .check(&path.field("ReplacementStrategy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ReplacementStrategy`.
+    ReplacementStrategy {
+        /// `launch`
+        Launch = "launch",
+        /// `launch-before-terminate`
+        LaunchBeforeTerminate = "launch-before-terminate",
     }
 }
 
-crate::impl_literal!(SpotCapacityRebalance);
-
-/// Values of `ReplacementStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplacementStrategy {
-    /// `launch`
-    Launch,
-    /// `launch-before-terminate`
-    LaunchBeforeTerminate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplacementStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["launch", "launch-before-terminate"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Launch => "launch",
-            Self::LaunchBeforeTerminate => "launch-before-terminate",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TargetCapacityUnitType`.
+    TargetCapacityUnitType {
+        /// `vcpu`
+        Vcpu = "vcpu",
+        /// `memory-mib`
+        MemoryMib = "memory-mib",
+        /// `units`
+        Units = "units",
     }
 }
 
-impl ToTemplate for ReplacementStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `maintain`
+        Maintain = "maintain",
+        /// `request`
+        Request = "request",
     }
 }
-
-impl Check for ReplacementStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplacementStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "launch" => Self::Launch,
-            "launch-before-terminate" => Self::LaunchBeforeTerminate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplacementStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplacementStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ReplacementStrategy);
-
-/// Values of `TargetCapacityUnitType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetCapacityUnitType {
-    /// `vcpu`
-    Vcpu,
-    /// `memory-mib`
-    MemoryMib,
-    /// `units`
-    Units,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetCapacityUnitType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["vcpu", "memory-mib", "units"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vcpu => "vcpu",
-            Self::MemoryMib => "memory-mib",
-            Self::Units => "units",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetCapacityUnitType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetCapacityUnitType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetCapacityUnitType {
-    fn from(s: &str) -> Self {
-        match s {
-            "vcpu" => Self::Vcpu,
-            "memory-mib" => Self::MemoryMib,
-            "units" => Self::Units,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetCapacityUnitType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetCapacityUnitType::from(s))
-    }
-}
-
-crate::impl_literal!(TargetCapacityUnitType);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `maintain`
-    Maintain,
-    /// `request`
-    Request,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["maintain", "request"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Maintain => "maintain",
-            Self::Request => "request",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "maintain" => Self::Maintain,
-            "request" => Self::Request,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

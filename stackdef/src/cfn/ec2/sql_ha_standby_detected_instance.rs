@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::SqlHaStandbyDetectedInstance`.
-#[derive(Debug, Clone)]
-pub struct SqlHaStandbyDetectedInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SqlHaStandbyDetectedInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SqlHaStandbyDetectedInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SqlHaStandbyDetectedInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::SqlHaStandbyDetectedInstance`.
+    SqlHaStandbyDetectedInstance("AWS::EC2::SqlHaStandbyDetectedInstance", SqlHaStandbyDetectedInstanceProps)
 }
 
 impl SqlHaStandbyDetectedInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::SqlHaStandbyDetectedInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SqlHaStandbyDetectedInstanceProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InstanceId` (typed).
     pub fn ref_value(&self) -> Value<ids::SqlHaStandbyDetectedInstanceId> {
         self.resource.ref_value()
@@ -96,56 +44,36 @@ impl SqlHaStandbyDetectedInstance {
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `SqlServerCredentials` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sql_server_credentials(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SqlServerCredentials", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::SqlHaStandbyDetectedInstance`.
-#[derive(Debug, Clone)]
-pub struct SqlHaStandbyDetectedInstanceProps {
-    /// `InstanceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^i-[0-9a-f]{8,17}$`.
-    pub instance_id: Value<String>,
-    /// `SqlServerCredentials` (optional).
-    pub sql_server_credentials: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::SqlHaStandbyDetectedInstance`.
+    SqlHaStandbyDetectedInstanceProps
 }
 
 impl SqlHaStandbyDetectedInstanceProps {
     /// The required properties: `InstanceId`.
     pub fn new(instance_id: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_id: instance_id.into(),
-            sql_server_credentials: None,
-        }
+        Self(crate::Properties::new().with(0, "InstanceId", instance_id.into().to_template()))
     }
-    /// Sets `SqlServerCredentials`.
-    pub fn sql_server_credentials(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sql_server_credentials = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SqlHaStandbyDetectedInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceId".to_owned(), self.instance_id.to_template());
-        if let Some(v) = &self.sql_server_credentials {
-            m.insert("SqlServerCredentials".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SqlServerCredentials` (optional).
+    pub fn sql_server_credentials(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SqlServerCredentials", value.into().to_template()),
+        )
     }
 }
-
-impl Check for SqlHaStandbyDetectedInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_id.check(
-            &path.field("InstanceId"),
-            &Rules {
-                pattern: Some("^i-[0-9a-f]{8,17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SqlHaStandbyDetectedInstanceProps);

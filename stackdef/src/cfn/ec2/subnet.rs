@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::Subnet`.
-#[derive(Debug, Clone)]
-pub struct Subnet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Subnet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Subnet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Subnet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::Subnet`.
+    Subnet("AWS::EC2::Subnet", SubnetProps)
 }
 
 impl Subnet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::Subnet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SubnetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SubnetId` (typed).
     pub fn ref_value(&self) -> Value<ids::SubnetId> {
         self.resource.ref_value()
@@ -92,419 +44,270 @@ impl Subnet {
     pub fn attr_ipv6_cidr_blocks(&self) -> Value<List<String>> {
         self.resource.get_att("Ipv6CidrBlocks")
     }
+
+    /// Replaces `AssignIpv6AddressOnCreation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assign_ipv6_address_on_creation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AssignIpv6AddressOnCreation", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AvailabilityZoneId", value.into())
+    }
+
+    /// Replaces `CidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CidrBlock", value.into())
+    }
+
+    /// Replaces `EnableDns64` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_dns64(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EnableDns64", value.into())
+    }
+
+    /// Replaces `EnableLniAtDeviceIndex` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_lni_at_device_index(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("EnableLniAtDeviceIndex", value.into())
+    }
+
+    /// Replaces `Ipv4IpamPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_ipam_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv4IpamPoolId", value.into())
+    }
+
+    /// Replaces `Ipv4NetmaskLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_netmask_length(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("Ipv4NetmaskLength", value.into())
+    }
+
+    /// Replaces `Ipv6CidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv6CidrBlock", value.into())
+    }
+
+    /// Replaces `Ipv6IpamPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_ipam_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv6IpamPoolId", value.into())
+    }
+
+    /// Replaces `Ipv6Native` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_native(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Ipv6Native", value.into())
+    }
+
+    /// Replaces `Ipv6NetmaskLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_netmask_length(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("Ipv6NetmaskLength", value.into())
+    }
+
+    /// Replaces `MapPublicIpOnLaunch` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_map_public_ip_on_launch(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("MapPublicIpOnLaunch", value.into())
+    }
+
+    /// Replaces `OutpostArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outpost_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OutpostArn", value.into())
+    }
+
+    /// Replaces `PrivateDnsNameOptionsOnLaunch` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_dns_name_options_on_launch(
+        &self,
+        value: impl Into<Value<PrivateDnsNameOptionsOnLaunch>>,
+    ) {
+        self.resource
+            .set_property("PrivateDnsNameOptionsOnLaunch", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::Subnet`.
-#[derive(Debug, Clone)]
-pub struct SubnetProps {
-    /// `AssignIpv6AddressOnCreation` (optional).
-    pub assign_ipv6_address_on_creation: Option<Value<bool>>,
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone_id: Option<Value<String>>,
-    /// `CidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_block: Option<Value<String>>,
-    /// `EnableDns64` (optional).
-    pub enable_dns64: Option<Value<bool>>,
-    /// `EnableLniAtDeviceIndex` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub enable_lni_at_device_index: Option<Value<i64>>,
-    /// `Ipv4IpamPoolId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv4_ipam_pool_id: Option<Value<String>>,
-    /// `Ipv4NetmaskLength` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv4_netmask_length: Option<Value<i64>>,
-    /// `Ipv6CidrBlock` (optional).
-    /// Format: an IPv6 CIDR block (checked at synth).
-    pub ipv6_cidr_block: Option<Value<String>>,
-    /// `Ipv6IpamPoolId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv6_ipam_pool_id: Option<Value<String>>,
-    /// `Ipv6Native` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ipv6_native: Option<Value<bool>>,
-    /// `Ipv6NetmaskLength` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv6_netmask_length: Option<Value<i64>>,
-    /// `MapPublicIpOnLaunch` (optional).
-    pub map_public_ip_on_launch: Option<Value<bool>>,
-    /// `OutpostArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub outpost_arn: Option<Value<String>>,
-    /// `PrivateDnsNameOptionsOnLaunch` (optional).
-    pub private_dns_name_options_on_launch: Option<Value<PrivateDnsNameOptionsOnLaunch>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::Subnet`.
+    SubnetProps
 }
 
 impl SubnetProps {
     /// The required properties: `VpcId`.
     pub fn new(vpc_id: impl Into<Value<ids::VpcId>>) -> Self {
-        Self {
-            assign_ipv6_address_on_creation: None,
-            availability_zone: None,
-            availability_zone_id: None,
-            cidr_block: None,
-            enable_dns64: None,
-            enable_lni_at_device_index: None,
-            ipv4_ipam_pool_id: None,
-            ipv4_netmask_length: None,
-            ipv6_cidr_block: None,
-            ipv6_ipam_pool_id: None,
-            ipv6_native: None,
-            ipv6_netmask_length: None,
-            map_public_ip_on_launch: None,
-            outpost_arn: None,
-            private_dns_name_options_on_launch: None,
-            tags: None,
-            vpc_id: vpc_id.into(),
-        }
+        Self(crate::Properties::new().with(16, "VpcId", vpc_id.into().to_template()))
     }
-    /// Sets `AssignIpv6AddressOnCreation`.
-    pub fn assign_ipv6_address_on_creation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.assign_ipv6_address_on_creation = Some(value.into());
-        self
+    /// `AssignIpv6AddressOnCreation` (optional).
+    pub fn assign_ipv6_address_on_creation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssignIpv6AddressOnCreation", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
+    /// `AvailabilityZoneId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AvailabilityZoneId", value.into().to_template()),
+        )
     }
-    /// Sets `CidrBlock`.
-    pub fn cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_block = Some(value.into());
-        self
+    /// `CidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "CidrBlock", value.into().to_template()))
     }
-    /// Sets `EnableDns64`.
-    pub fn enable_dns64(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_dns64 = Some(value.into());
-        self
+    /// `EnableDns64` (optional).
+    pub fn enable_dns64(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "EnableDns64", value.into().to_template()))
     }
-    /// Sets `EnableLniAtDeviceIndex`.
-    pub fn enable_lni_at_device_index(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.enable_lni_at_device_index = Some(value.into());
-        self
+    /// `EnableLniAtDeviceIndex` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn enable_lni_at_device_index(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EnableLniAtDeviceIndex", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv4IpamPoolId`.
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv4_ipam_pool_id = Some(value.into());
-        self
+    /// `Ipv4IpamPoolId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv4_ipam_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Ipv4IpamPoolId", value.into().to_template()))
     }
-    /// Sets `Ipv4NetmaskLength`.
-    pub fn ipv4_netmask_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv4_netmask_length = Some(value.into());
-        self
+    /// `Ipv4NetmaskLength` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv4_netmask_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "Ipv4NetmaskLength", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn ipv6_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_cidr_block = Some(value.into());
-        self
+    /// `Ipv6CidrBlock` (optional).
+    /// Format: an IPv6 CIDR block (checked at synth).
+    pub fn ipv6_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Ipv6CidrBlock", value.into().to_template()))
     }
-    /// Sets `Ipv6IpamPoolId`.
-    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_ipam_pool_id = Some(value.into());
-        self
+    /// `Ipv6IpamPoolId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv6_ipam_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Ipv6IpamPoolId", value.into().to_template()))
     }
-    /// Sets `Ipv6Native`.
-    pub fn ipv6_native(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ipv6_native = Some(value.into());
-        self
+    /// `Ipv6Native` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ipv6_native(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(10, "Ipv6Native", value.into().to_template()))
     }
-    /// Sets `Ipv6NetmaskLength`.
-    pub fn ipv6_netmask_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv6_netmask_length = Some(value.into());
-        self
+    /// `Ipv6NetmaskLength` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv6_netmask_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "Ipv6NetmaskLength", value.into().to_template()),
+        )
     }
-    /// Sets `MapPublicIpOnLaunch`.
-    pub fn map_public_ip_on_launch(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.map_public_ip_on_launch = Some(value.into());
-        self
+    /// `MapPublicIpOnLaunch` (optional).
+    pub fn map_public_ip_on_launch(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "MapPublicIpOnLaunch", value.into().to_template()),
+        )
     }
-    /// Sets `OutpostArn`.
-    pub fn outpost_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outpost_arn = Some(value.into());
-        self
+    /// `OutpostArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn outpost_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "OutpostArn", value.into().to_template()))
     }
-    /// Sets `PrivateDnsNameOptionsOnLaunch`.
+    /// `PrivateDnsNameOptionsOnLaunch` (optional).
     pub fn private_dns_name_options_on_launch(
-        mut self,
+        self,
         value: impl Into<Value<PrivateDnsNameOptionsOnLaunch>>,
     ) -> Self {
-        self.private_dns_name_options_on_launch = Some(value.into());
-        self
+        Self(self.0.with(
+            14,
+            "PrivateDnsNameOptionsOnLaunch",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SubnetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assign_ipv6_address_on_creation {
-            m.insert("AssignIpv6AddressOnCreation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cidr_block {
-            m.insert("CidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_dns64 {
-            m.insert("EnableDns64".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_lni_at_device_index {
-            m.insert("EnableLniAtDeviceIndex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_ipam_pool_id {
-            m.insert("Ipv4IpamPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_netmask_length {
-            m.insert("Ipv4NetmaskLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_cidr_block {
-            m.insert("Ipv6CidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_ipam_pool_id {
-            m.insert("Ipv6IpamPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_native {
-            m.insert("Ipv6Native".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_netmask_length {
-            m.insert("Ipv6NetmaskLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.map_public_ip_on_launch {
-            m.insert("MapPublicIpOnLaunch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outpost_arn {
-            m.insert("OutpostArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_dns_name_options_on_launch {
-            m.insert("PrivateDnsNameOptionsOnLaunch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SubnetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_block.check(
-            &path.field("CidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ipv6_cidr_block.check(
-            &path.field("Ipv6CidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv6Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.private_dns_name_options_on_launch.check(
-            &path.field("PrivateDnsNameOptionsOnLaunch"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        crate::validation::at_least_one(
-            &[
-                &[("CidrBlock", self.cidr_block.is_some())],
-                &[("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some())],
-                &[("Ipv6IpamPoolId", self.ipv6_ipam_pool_id.is_some())],
-                &[("Ipv6CidrBlock", self.ipv6_cidr_block.is_some())],
-            ],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("AvailabilityZone", self.availability_zone.is_some()),
-            &[("AvailabilityZoneId", self.availability_zone_id.is_some())],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("AvailabilityZoneId", self.availability_zone_id.is_some()),
-            &[("AvailabilityZone", self.availability_zone.is_some())],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("CidrBlock", self.cidr_block.is_some()),
-            &[("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some())],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some()),
-            &[("CidrBlock", self.cidr_block.is_some())],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("Ipv6CidrBlock", self.ipv6_cidr_block.is_some()),
-            &[("Ipv6IpamPoolId", self.ipv6_ipam_pool_id.is_some())],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("Ipv6IpamPoolId", self.ipv6_ipam_pool_id.is_some()),
-            &[("Ipv6CidrBlock", self.ipv6_cidr_block.is_some())],
-            path,
-            out,
-        );
-        crate::validation::requires(
-            ("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some()),
-            &[("Ipv4NetmaskLength", self.ipv4_netmask_length.is_some())],
-            path,
-            out,
-        );
-        crate::validation::requires(
-            ("Ipv4NetmaskLength", self.ipv4_netmask_length.is_some()),
-            &[("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some())],
-            path,
-            out,
-        );
-        crate::validation::requires(
-            ("Ipv6IpamPoolId", self.ipv6_ipam_pool_id.is_some()),
-            &[("Ipv6NetmaskLength", self.ipv6_netmask_length.is_some())],
-            path,
-            out,
-        );
-        crate::validation::requires(
-            ("Ipv6NetmaskLength", self.ipv6_netmask_length.is_some()),
-            &[("Ipv6IpamPoolId", self.ipv6_ipam_pool_id.is_some())],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubnetProps);
-
-/// Property type `PrivateDnsNameOptionsOnLaunch` of `AWS::EC2::Subnet`.
-#[derive(Debug, Clone, Default)]
-pub struct PrivateDnsNameOptionsOnLaunch {
-    /// `EnableResourceNameDnsAAAARecord` (optional).
-    pub enable_resource_name_dns_aaaa_record: Option<Value<bool>>,
-    /// `EnableResourceNameDnsARecord` (optional).
-    pub enable_resource_name_dns_a_record: Option<Value<bool>>,
-    /// `HostnameType` (optional).
-    pub hostname_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PrivateDnsNameOptionsOnLaunch` of `AWS::EC2::Subnet`.
+    PrivateDnsNameOptionsOnLaunch(default)
 }
 
 impl PrivateDnsNameOptionsOnLaunch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_resource_name_dns_aaaa_record: None,
-            enable_resource_name_dns_a_record: None,
-            hostname_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableResourceNameDnsAAAARecord`.
-    pub fn enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_resource_name_dns_aaaa_record = Some(value.into());
-        self
+    /// `EnableResourceNameDnsAAAARecord` (optional).
+    pub fn enable_resource_name_dns_aaaa_record(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "EnableResourceNameDnsAAAARecord",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableResourceNameDnsARecord`.
-    pub fn enable_resource_name_dns_a_record(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_resource_name_dns_a_record = Some(value.into());
-        self
+    /// `EnableResourceNameDnsARecord` (optional).
+    pub fn enable_resource_name_dns_a_record(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            1,
+            "EnableResourceNameDnsARecord",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HostnameType`.
-    pub fn hostname_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hostname_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrivateDnsNameOptionsOnLaunch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_resource_name_dns_aaaa_record {
-            m.insert(
-                "EnableResourceNameDnsAAAARecord".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enable_resource_name_dns_a_record {
-            m.insert("EnableResourceNameDnsARecord".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hostname_type {
-            m.insert("HostnameType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `HostnameType` (optional).
+    pub fn hostname_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "HostnameType", value.into().to_template()))
     }
 }
 
-impl Check for PrivateDnsNameOptionsOnLaunch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PrivateDnsNameOptionsOnLaunch);
-
-/// Property type `Tag` of `AWS::EC2::Subnet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::SubnetCidrBlock`.
-#[derive(Debug, Clone)]
-pub struct SubnetCidrBlock {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SubnetCidrBlock {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SubnetCidrBlock {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SubnetCidrBlock {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::SubnetCidrBlock`.
+    SubnetCidrBlock("AWS::EC2::SubnetCidrBlock", SubnetCidrBlockProps)
 }
 
 impl SubnetCidrBlock {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::SubnetCidrBlock";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SubnetCidrBlockProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SubnetCidrBlockId> {
         self.resource.ref_value()
@@ -92,95 +44,64 @@ impl SubnetCidrBlock {
     pub fn attr_ip_source(&self) -> Value<String> {
         self.resource.get_att("IpSource")
     }
+
+    /// Replaces `Ipv6CidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv6CidrBlock", value.into())
+    }
+
+    /// Replaces `Ipv6IpamPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_ipam_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv6IpamPoolId", value.into())
+    }
+
+    /// Replaces `Ipv6NetmaskLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_netmask_length(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("Ipv6NetmaskLength", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::SubnetCidrBlock`.
-#[derive(Debug, Clone)]
-pub struct SubnetCidrBlockProps {
-    /// `Ipv6CidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=42 characters.
-    /// Format: an IPv6 CIDR block (checked at synth).
-    pub ipv6_cidr_block: Option<Value<String>>,
-    /// `Ipv6IpamPoolId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv6_ipam_pool_id: Option<Value<String>>,
-    /// `Ipv6NetmaskLength` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Range: 0..=128.
-    pub ipv6_netmask_length: Option<Value<i64>>,
-    /// `SubnetId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Value<ids::SubnetId>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::SubnetCidrBlock`.
+    SubnetCidrBlockProps
 }
 
 impl SubnetCidrBlockProps {
     /// The required properties: `SubnetId`.
     pub fn new(subnet_id: impl Into<Value<ids::SubnetId>>) -> Self {
-        Self {
-            ipv6_cidr_block: None,
-            ipv6_ipam_pool_id: None,
-            ipv6_netmask_length: None,
-            subnet_id: subnet_id.into(),
-        }
+        Self(crate::Properties::new().with(3, "SubnetId", subnet_id.into().to_template()))
     }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn ipv6_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_cidr_block = Some(value.into());
-        self
+    /// `Ipv6CidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 42 characters.
+    /// Format: an IPv6 CIDR block (checked at synth).
+    pub fn ipv6_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Ipv6CidrBlock", value.into().to_template()))
     }
-    /// Sets `Ipv6IpamPoolId`.
-    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_ipam_pool_id = Some(value.into());
-        self
+    /// `Ipv6IpamPoolId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv6_ipam_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Ipv6IpamPoolId", value.into().to_template()))
     }
-    /// Sets `Ipv6NetmaskLength`.
-    pub fn ipv6_netmask_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv6_netmask_length = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SubnetCidrBlockProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ipv6_cidr_block {
-            m.insert("Ipv6CidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_ipam_pool_id {
-            m.insert("Ipv6IpamPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_netmask_length {
-            m.insert("Ipv6NetmaskLength".to_owned(), v.to_template());
-        }
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        Expr::Map(m)
+    /// `Ipv6NetmaskLength` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Range: 0 to 128.
+    pub fn ipv6_netmask_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "Ipv6NetmaskLength", value.into().to_template()),
+        )
     }
 }
-
-impl Check for SubnetCidrBlockProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ipv6_cidr_block.check(
-            &path.field("Ipv6CidrBlock"),
-            &Rules {
-                max_length: Some(42),
-                format: Some(crate::validation::StringFormat::Ipv6Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ipv6_netmask_length.check(
-            &path.field("Ipv6NetmaskLength"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(128.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubnetCidrBlockProps);

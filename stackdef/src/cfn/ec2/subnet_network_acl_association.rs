@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::SubnetNetworkAclAssociation`.
-#[derive(Debug, Clone)]
-pub struct SubnetNetworkAclAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SubnetNetworkAclAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SubnetNetworkAclAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SubnetNetworkAclAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::SubnetNetworkAclAssociation`.
+    SubnetNetworkAclAssociation("AWS::EC2::SubnetNetworkAclAssociation", SubnetNetworkAclAssociationProps)
 }
 
 impl SubnetNetworkAclAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::SubnetNetworkAclAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SubnetNetworkAclAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociationId` (typed).
     pub fn ref_value(&self) -> Value<ids::SubnetNetworkAclAssociationId> {
         self.resource.ref_value()
@@ -86,17 +34,23 @@ impl SubnetNetworkAclAssociation {
     pub fn attr_association_id(&self) -> Value<ids::SubnetNetworkAclAssociationId> {
         self.resource.get_att("AssociationId")
     }
+
+    /// Replaces `NetworkAclId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_acl_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NetworkAclId", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::SubnetNetworkAclAssociation`.
-#[derive(Debug, Clone)]
-pub struct SubnetNetworkAclAssociationProps {
-    /// `NetworkAclId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub network_acl_id: Value<String>,
-    /// `SubnetId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Value<ids::SubnetId>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::SubnetNetworkAclAssociation`.
+    SubnetNetworkAclAssociationProps
 }
 
 impl SubnetNetworkAclAssociationProps {
@@ -105,24 +59,10 @@ impl SubnetNetworkAclAssociationProps {
         network_acl_id: impl Into<Value<String>>,
         subnet_id: impl Into<Value<ids::SubnetId>>,
     ) -> Self {
-        Self {
-            network_acl_id: network_acl_id.into(),
-            subnet_id: subnet_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "NetworkAclId", network_acl_id.into().to_template())
+                .with(1, "SubnetId", subnet_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SubnetNetworkAclAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("NetworkAclId".to_owned(), self.network_acl_id.to_template());
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubnetNetworkAclAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SubnetNetworkAclAssociationProps);

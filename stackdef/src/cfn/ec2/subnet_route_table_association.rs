@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::SubnetRouteTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct SubnetRouteTableAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SubnetRouteTableAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SubnetRouteTableAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SubnetRouteTableAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::SubnetRouteTableAssociation`.
+    SubnetRouteTableAssociation("AWS::EC2::SubnetRouteTableAssociation", SubnetRouteTableAssociationProps)
 }
 
 impl SubnetRouteTableAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::SubnetRouteTableAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SubnetRouteTableAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SubnetRouteTableAssociationId> {
         self.resource.ref_value()
@@ -86,17 +34,23 @@ impl SubnetRouteTableAssociation {
     pub fn attr_id(&self) -> Value<ids::SubnetRouteTableAssociationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `RouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_table_id(&self, value: impl Into<Value<ids::RouteTableId>>) {
+        self.resource.set_property("RouteTableId", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::SubnetRouteTableAssociation`.
-#[derive(Debug, Clone)]
-pub struct SubnetRouteTableAssociationProps {
-    /// `RouteTableId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub route_table_id: Value<ids::RouteTableId>,
-    /// `SubnetId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Value<ids::SubnetId>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::SubnetRouteTableAssociation`.
+    SubnetRouteTableAssociationProps
 }
 
 impl SubnetRouteTableAssociationProps {
@@ -105,24 +59,10 @@ impl SubnetRouteTableAssociationProps {
         route_table_id: impl Into<Value<ids::RouteTableId>>,
         subnet_id: impl Into<Value<ids::SubnetId>>,
     ) -> Self {
-        Self {
-            route_table_id: route_table_id.into(),
-            subnet_id: subnet_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RouteTableId", route_table_id.into().to_template())
+                .with(1, "SubnetId", subnet_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SubnetRouteTableAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RouteTableId".to_owned(), self.route_table_id.to_template());
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubnetRouteTableAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SubnetRouteTableAssociationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TrafficMirrorFilter`.
-#[derive(Debug, Clone)]
-pub struct TrafficMirrorFilter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrafficMirrorFilter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrafficMirrorFilter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrafficMirrorFilter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TrafficMirrorFilter`.
+    TrafficMirrorFilter("AWS::EC2::TrafficMirrorFilter", TrafficMirrorFilterProps)
 }
 
 impl TrafficMirrorFilter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TrafficMirrorFilter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrafficMirrorFilterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TrafficMirrorFilterId> {
         self.resource.ref_value()
@@ -82,158 +34,63 @@ impl TrafficMirrorFilter {
     pub fn attr_id(&self) -> Value<ids::TrafficMirrorFilterId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `NetworkServices` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_services(&self, value: impl Into<Value<List<TrafficMirrorNetworkService>>>) {
+        self.resource.set_property("NetworkServices", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TrafficMirrorFilter`.
-#[derive(Debug, Clone, Default)]
-pub struct TrafficMirrorFilterProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub description: Option<Value<String>>,
-    /// `NetworkServices` (optional).
-    pub network_services: Option<Value<List<TrafficMirrorNetworkService>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TrafficMirrorFilter`.
+    TrafficMirrorFilterProps(default)
 }
 
 impl TrafficMirrorFilterProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            network_services: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `NetworkServices`.
+    /// `NetworkServices` (optional).
     pub fn network_services(
-        mut self,
+        self,
         value: impl Into<Value<List<TrafficMirrorNetworkService>>>,
     ) -> Self {
-        self.network_services = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "NetworkServices", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrafficMirrorFilterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_services {
-            m.insert("NetworkServices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TrafficMirrorFilterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_services
-            .check(&path.field("NetworkServices"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TrafficMirrorNetworkService`.
+    TrafficMirrorNetworkService {
+        /// `amazon-dns`
+        AmazonDns = "amazon-dns",
     }
 }
 
-crate::impl_literal!(TrafficMirrorFilterProps);
-
-/// Values of `TrafficMirrorNetworkService`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrafficMirrorNetworkService {
-    /// `amazon-dns`
-    AmazonDns,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrafficMirrorNetworkService {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["amazon-dns"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonDns => "amazon-dns",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrafficMirrorNetworkService {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrafficMirrorNetworkService {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrafficMirrorNetworkService {
-    fn from(s: &str) -> Self {
-        match s {
-            "amazon-dns" => Self::AmazonDns,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrafficMirrorNetworkService> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrafficMirrorNetworkService::from(s))
-    }
-}
-
-crate::impl_literal!(TrafficMirrorNetworkService);
-
-/// Property type `Tag` of `AWS::EC2::TrafficMirrorFilter`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TrafficMirrorFilterRule`.
-#[derive(Debug, Clone)]
-pub struct TrafficMirrorFilterRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrafficMirrorFilterRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrafficMirrorFilterRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrafficMirrorFilterRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TrafficMirrorFilterRule`.
+    TrafficMirrorFilterRule("AWS::EC2::TrafficMirrorFilterRule", TrafficMirrorFilterRuleProps)
 }
 
 impl TrafficMirrorFilterRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TrafficMirrorFilterRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TrafficMirrorFilterRuleProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TrafficMirrorFilterRuleId` (typed).
     pub fn ref_value(&self) -> Value<ids::TrafficMirrorFilterRuleId> {
         self.resource.ref_value()
@@ -86,36 +34,80 @@ impl TrafficMirrorFilterRule {
     pub fn attr_traffic_mirror_filter_rule_id(&self) -> Value<ids::TrafficMirrorFilterRuleId> {
         self.resource.get_att("TrafficMirrorFilterRuleId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DestinationCidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationCidrBlock", value.into())
+    }
+
+    /// Replaces `DestinationPortRange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_port_range(&self, value: impl Into<Value<TrafficMirrorPortRange>>) {
+        self.resource
+            .set_property("DestinationPortRange", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `RuleAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_action(&self, value: impl Into<Value<TrafficMirrorRuleAction>>) {
+        self.resource.set_property("RuleAction", value.into())
+    }
+
+    /// Replaces `RuleNumber` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_number(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("RuleNumber", value.into())
+    }
+
+    /// Replaces `SourceCidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceCidrBlock", value.into())
+    }
+
+    /// Replaces `SourcePortRange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_port_range(&self, value: impl Into<Value<TrafficMirrorPortRange>>) {
+        self.resource.set_property("SourcePortRange", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrafficDirection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_direction(&self, value: impl Into<Value<TrafficDirection>>) {
+        self.resource.set_property("TrafficDirection", value.into())
+    }
+
+    /// Replaces `TrafficMirrorFilterId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_mirror_filter_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TrafficMirrorFilterId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TrafficMirrorFilterRule`.
-#[derive(Debug, Clone)]
-pub struct TrafficMirrorFilterRuleProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DestinationCidrBlock` (required).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub destination_cidr_block: Value<String>,
-    /// `DestinationPortRange` (optional).
-    pub destination_port_range: Option<Value<TrafficMirrorPortRange>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<i64>>,
-    /// `RuleAction` (required).
-    pub rule_action: Value<TrafficMirrorRuleAction>,
-    /// `RuleNumber` (required).
-    pub rule_number: Value<i64>,
-    /// `SourceCidrBlock` (required).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub source_cidr_block: Value<String>,
-    /// `SourcePortRange` (optional).
-    pub source_port_range: Option<Value<TrafficMirrorPortRange>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrafficDirection` (required).
-    pub traffic_direction: Value<TrafficDirection>,
-    /// `TrafficMirrorFilterId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub traffic_mirror_filter_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TrafficMirrorFilterRule`.
+    TrafficMirrorFilterRuleProps
 }
 
 impl TrafficMirrorFilterRuleProps {
@@ -128,300 +120,90 @@ impl TrafficMirrorFilterRuleProps {
         traffic_direction: impl Into<Value<TrafficDirection>>,
         traffic_mirror_filter_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            destination_cidr_block: destination_cidr_block.into(),
-            destination_port_range: None,
-            protocol: None,
-            rule_action: rule_action.into(),
-            rule_number: rule_number.into(),
-            source_cidr_block: source_cidr_block.into(),
-            source_port_range: None,
-            tags: None,
-            traffic_direction: traffic_direction.into(),
-            traffic_mirror_filter_id: traffic_mirror_filter_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DestinationCidrBlock",
+                    destination_cidr_block.into().to_template(),
+                )
+                .with(4, "RuleAction", rule_action.into().to_template())
+                .with(5, "RuleNumber", rule_number.into().to_template())
+                .with(6, "SourceCidrBlock", source_cidr_block.into().to_template())
+                .with(
+                    9,
+                    "TrafficDirection",
+                    traffic_direction.into().to_template(),
+                )
+                .with(
+                    10,
+                    "TrafficMirrorFilterId",
+                    traffic_mirror_filter_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DestinationPortRange`.
-    pub fn destination_port_range(
-        mut self,
-        value: impl Into<Value<TrafficMirrorPortRange>>,
-    ) -> Self {
-        self.destination_port_range = Some(value.into());
-        self
+    /// `DestinationPortRange` (optional).
+    pub fn destination_port_range(self, value: impl Into<Value<TrafficMirrorPortRange>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DestinationPortRange", value.into().to_template()),
+        )
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Protocol", value.into().to_template()))
     }
-    /// Sets `SourcePortRange`.
-    pub fn source_port_range(mut self, value: impl Into<Value<TrafficMirrorPortRange>>) -> Self {
-        self.source_port_range = Some(value.into());
-        self
+    /// `SourcePortRange` (optional).
+    pub fn source_port_range(self, value: impl Into<Value<TrafficMirrorPortRange>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SourcePortRange", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrafficMirrorFilterRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DestinationCidrBlock".to_owned(),
-            self.destination_cidr_block.to_template(),
-        );
-        if let Some(v) = &self.destination_port_range {
-            m.insert("DestinationPortRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        m.insert("RuleAction".to_owned(), self.rule_action.to_template());
-        m.insert("RuleNumber".to_owned(), self.rule_number.to_template());
-        m.insert(
-            "SourceCidrBlock".to_owned(),
-            self.source_cidr_block.to_template(),
-        );
-        if let Some(v) = &self.source_port_range {
-            m.insert("SourcePortRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TrafficDirection".to_owned(),
-            self.traffic_direction.to_template(),
-        );
-        m.insert(
-            "TrafficMirrorFilterId".to_owned(),
-            self.traffic_mirror_filter_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TrafficMirrorFilterRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_cidr_block.check(
-            &path.field("DestinationCidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_port_range
-            .check(&path.field("DestinationPortRange"), &Rules::NONE, out);
-        self.rule_action
-            .check(&path.field("RuleAction"), &Rules::NONE, out);
-        self.source_cidr_block.check(
-            &path.field("SourceCidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_port_range
-            .check(&path.field("SourcePortRange"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.traffic_direction
-            .check(&path.field("TrafficDirection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TrafficMirrorFilterRuleProps);
-
-/// Property type `TrafficMirrorPortRange` of `AWS::EC2::TrafficMirrorFilterRule`.
-#[derive(Debug, Clone)]
-pub struct TrafficMirrorPortRange {
-    /// `FromPort` (required).
-    pub from_port: Value<i64>,
-    /// `ToPort` (required).
-    pub to_port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `TrafficMirrorPortRange` of `AWS::EC2::TrafficMirrorFilterRule`.
+    TrafficMirrorPortRange
 }
 
 impl TrafficMirrorPortRange {
     /// The required properties: `FromPort`, `ToPort`.
     pub fn new(from_port: impl Into<Value<i64>>, to_port: impl Into<Value<i64>>) -> Self {
-        Self {
-            from_port: from_port.into(),
-            to_port: to_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FromPort", from_port.into().to_template())
+                .with(1, "ToPort", to_port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TrafficMirrorPortRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FromPort".to_owned(), self.from_port.to_template());
-        m.insert("ToPort".to_owned(), self.to_port.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TrafficMirrorRuleAction`.
+    TrafficMirrorRuleAction {
+        /// `accept`
+        Accept = "accept",
+        /// `reject`
+        Reject = "reject",
     }
 }
 
-impl Check for TrafficMirrorPortRange {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(TrafficMirrorPortRange);
-
-/// Values of `TrafficMirrorRuleAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrafficMirrorRuleAction {
-    /// `accept`
-    Accept,
-    /// `reject`
-    Reject,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrafficMirrorRuleAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["accept", "reject"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accept => "accept",
-            Self::Reject => "reject",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TrafficDirection`.
+    TrafficDirection {
+        /// `egress`
+        Egress = "egress",
+        /// `ingress`
+        Ingress = "ingress",
     }
 }
-
-impl ToTemplate for TrafficMirrorRuleAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrafficMirrorRuleAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrafficMirrorRuleAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "accept" => Self::Accept,
-            "reject" => Self::Reject,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrafficMirrorRuleAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrafficMirrorRuleAction::from(s))
-    }
-}
-
-crate::impl_literal!(TrafficMirrorRuleAction);
-
-/// Property type `Tag` of `AWS::EC2::TrafficMirrorFilterRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TrafficDirection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrafficDirection {
-    /// `egress`
-    Egress,
-    /// `ingress`
-    Ingress,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrafficDirection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["egress", "ingress"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Egress => "egress",
-            Self::Ingress => "ingress",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrafficDirection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrafficDirection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrafficDirection {
-    fn from(s: &str) -> Self {
-        match s {
-            "egress" => Self::Egress,
-            "ingress" => Self::Ingress,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrafficDirection> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrafficDirection::from(s))
-    }
-}
-
-crate::impl_literal!(TrafficDirection);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TrafficMirrorSession`.
-#[derive(Debug, Clone)]
-pub struct TrafficMirrorSession {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrafficMirrorSession {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrafficMirrorSession {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrafficMirrorSession {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TrafficMirrorSession`.
+    TrafficMirrorSession("AWS::EC2::TrafficMirrorSession", TrafficMirrorSessionProps)
 }
 
 impl TrafficMirrorSession {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TrafficMirrorSession";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrafficMirrorSessionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TrafficMirrorSessionId> {
         self.resource.ref_value()
@@ -82,29 +34,68 @@ impl TrafficMirrorSession {
     pub fn attr_id(&self) -> Value<ids::TrafficMirrorSessionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `NetworkInterfaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_interface_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkInterfaceId", value.into())
+    }
+
+    /// Replaces `OwnerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OwnerId", value.into())
+    }
+
+    /// Replaces `PacketLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_packet_length(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("PacketLength", value.into())
+    }
+
+    /// Replaces `SessionNumber` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_session_number(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("SessionNumber", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrafficMirrorFilterId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_mirror_filter_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TrafficMirrorFilterId", value.into())
+    }
+
+    /// Replaces `TrafficMirrorTargetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_mirror_target_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TrafficMirrorTargetId", value.into())
+    }
+
+    /// Replaces `VirtualNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_network_id(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("VirtualNetworkId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TrafficMirrorSession`.
-#[derive(Debug, Clone)]
-pub struct TrafficMirrorSessionProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `NetworkInterfaceId` (required).
-    pub network_interface_id: Value<String>,
-    /// `OwnerId` (optional).
-    pub owner_id: Option<Value<String>>,
-    /// `PacketLength` (optional).
-    pub packet_length: Option<Value<i64>>,
-    /// `SessionNumber` (required).
-    pub session_number: Value<i64>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrafficMirrorFilterId` (required).
-    pub traffic_mirror_filter_id: Value<String>,
-    /// `TrafficMirrorTargetId` (required).
-    pub traffic_mirror_target_id: Value<String>,
-    /// `VirtualNetworkId` (optional).
-    pub virtual_network_id: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TrafficMirrorSession`.
+    TrafficMirrorSessionProps
 }
 
 impl TrafficMirrorSessionProps {
@@ -115,121 +106,49 @@ impl TrafficMirrorSessionProps {
         traffic_mirror_filter_id: impl Into<Value<String>>,
         traffic_mirror_target_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            network_interface_id: network_interface_id.into(),
-            owner_id: None,
-            packet_length: None,
-            session_number: session_number.into(),
-            tags: None,
-            traffic_mirror_filter_id: traffic_mirror_filter_id.into(),
-            traffic_mirror_target_id: traffic_mirror_target_id.into(),
-            virtual_network_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "NetworkInterfaceId",
+                    network_interface_id.into().to_template(),
+                )
+                .with(4, "SessionNumber", session_number.into().to_template())
+                .with(
+                    6,
+                    "TrafficMirrorFilterId",
+                    traffic_mirror_filter_id.into().to_template(),
+                )
+                .with(
+                    7,
+                    "TrafficMirrorTargetId",
+                    traffic_mirror_target_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `OwnerId`.
-    pub fn owner_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner_id = Some(value.into());
-        self
+    /// `OwnerId` (optional).
+    pub fn owner_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OwnerId", value.into().to_template()))
     }
-    /// Sets `PacketLength`.
-    pub fn packet_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.packet_length = Some(value.into());
-        self
+    /// `PacketLength` (optional).
+    pub fn packet_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "PacketLength", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `VirtualNetworkId`.
-    pub fn virtual_network_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.virtual_network_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrafficMirrorSessionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NetworkInterfaceId".to_owned(),
-            self.network_interface_id.to_template(),
-        );
-        if let Some(v) = &self.owner_id {
-            m.insert("OwnerId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.packet_length {
-            m.insert("PacketLength".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SessionNumber".to_owned(),
-            self.session_number.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TrafficMirrorFilterId".to_owned(),
-            self.traffic_mirror_filter_id.to_template(),
-        );
-        m.insert(
-            "TrafficMirrorTargetId".to_owned(),
-            self.traffic_mirror_target_id.to_template(),
-        );
-        if let Some(v) = &self.virtual_network_id {
-            m.insert("VirtualNetworkId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VirtualNetworkId` (optional).
+    pub fn virtual_network_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "VirtualNetworkId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TrafficMirrorSessionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TrafficMirrorSessionProps);
-
-/// Property type `Tag` of `AWS::EC2::TrafficMirrorSession`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TrafficMirrorTarget`.
-#[derive(Debug, Clone)]
-pub struct TrafficMirrorTarget {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrafficMirrorTarget {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrafficMirrorTarget {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrafficMirrorTarget {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TrafficMirrorTarget`.
+    TrafficMirrorTarget("AWS::EC2::TrafficMirrorTarget", TrafficMirrorTargetProps)
 }
 
 impl TrafficMirrorTarget {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TrafficMirrorTarget";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrafficMirrorTargetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TrafficMirrorTargetId> {
         self.resource.ref_value()
@@ -82,125 +34,85 @@ impl TrafficMirrorTarget {
     pub fn attr_id(&self) -> Value<ids::TrafficMirrorTargetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GatewayLoadBalancerEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_load_balancer_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GatewayLoadBalancerEndpointId", value.into())
+    }
+
+    /// Replaces `NetworkInterfaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_interface_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkInterfaceId", value.into())
+    }
+
+    /// Replaces `NetworkLoadBalancerArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_load_balancer_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkLoadBalancerArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TrafficMirrorTarget`.
-#[derive(Debug, Clone, Default)]
-pub struct TrafficMirrorTargetProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub description: Option<Value<String>>,
-    /// `GatewayLoadBalancerEndpointId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub gateway_load_balancer_endpoint_id: Option<Value<String>>,
-    /// `NetworkInterfaceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_interface_id: Option<Value<String>>,
-    /// `NetworkLoadBalancerArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_load_balancer_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TrafficMirrorTarget`.
+    TrafficMirrorTargetProps(default)
 }
 
 impl TrafficMirrorTargetProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            gateway_load_balancer_endpoint_id: None,
-            network_interface_id: None,
-            network_load_balancer_arn: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `GatewayLoadBalancerEndpointId`.
-    pub fn gateway_load_balancer_endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gateway_load_balancer_endpoint_id = Some(value.into());
-        self
+    /// `GatewayLoadBalancerEndpointId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn gateway_load_balancer_endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "GatewayLoadBalancerEndpointId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `NetworkInterfaceId`.
-    pub fn network_interface_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_interface_id = Some(value.into());
-        self
+    /// `NetworkInterfaceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_interface_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NetworkInterfaceId", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkLoadBalancerArn`.
-    pub fn network_load_balancer_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_load_balancer_arn = Some(value.into());
-        self
+    /// `NetworkLoadBalancerArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_load_balancer_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "NetworkLoadBalancerArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrafficMirrorTargetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gateway_load_balancer_endpoint_id {
-            m.insert("GatewayLoadBalancerEndpointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_id {
-            m.insert("NetworkInterfaceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_load_balancer_arn {
-            m.insert("NetworkLoadBalancerArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TrafficMirrorTargetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TrafficMirrorTargetProps);
-
-/// Property type `Tag` of `AWS::EC2::TrafficMirrorTarget`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

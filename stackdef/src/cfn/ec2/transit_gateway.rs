@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGateway`.
-#[derive(Debug, Clone)]
-pub struct TransitGateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGateway`.
+    TransitGateway("AWS::EC2::TransitGateway", TransitGatewayProps)
 }
 
 impl TransitGateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TransitGatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TransitGatewayId> {
         self.resource.ref_value()
@@ -92,285 +44,214 @@ impl TransitGateway {
     pub fn attr_encryption_support_state(&self) -> Value<String> {
         self.resource.get_att("EncryptionSupportState")
     }
+
+    /// Replaces `AmazonSideAsn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_amazon_side_asn(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("AmazonSideAsn", value.into())
+    }
+
+    /// Replaces `AssociationDefaultRouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_association_default_route_table_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AssociationDefaultRouteTableId", value.into())
+    }
+
+    /// Replaces `AutoAcceptSharedAttachments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_accept_shared_attachments(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutoAcceptSharedAttachments", value.into())
+    }
+
+    /// Replaces `DefaultRouteTableAssociation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_route_table_association(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultRouteTableAssociation", value.into())
+    }
+
+    /// Replaces `DefaultRouteTablePropagation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_route_table_propagation(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultRouteTablePropagation", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DnsSupport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_support(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DnsSupport", value.into())
+    }
+
+    /// Replaces `EncryptionSupport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_support(&self, value: impl Into<Value<EncryptionSupport>>) {
+        self.resource
+            .set_property("EncryptionSupport", value.into())
+    }
+
+    /// Replaces `MulticastSupport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multicast_support(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MulticastSupport", value.into())
+    }
+
+    /// Replaces `PropagationDefaultRouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_propagation_default_route_table_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PropagationDefaultRouteTableId", value.into())
+    }
+
+    /// Replaces `SecurityGroupReferencingSupport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_referencing_support(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SecurityGroupReferencingSupport", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitGatewayCidrBlocks` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_cidr_blocks(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("TransitGatewayCidrBlocks", value.into())
+    }
+
+    /// Replaces `VpnEcmpSupport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpn_ecmp_support(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpnEcmpSupport", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct TransitGatewayProps {
-    /// `AmazonSideAsn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub amazon_side_asn: Option<Value<i64>>,
-    /// `AssociationDefaultRouteTableId` (optional).
-    pub association_default_route_table_id: Option<Value<String>>,
-    /// `AutoAcceptSharedAttachments` (optional).
-    pub auto_accept_shared_attachments: Option<Value<String>>,
-    /// `DefaultRouteTableAssociation` (optional).
-    pub default_route_table_association: Option<Value<String>>,
-    /// `DefaultRouteTablePropagation` (optional).
-    pub default_route_table_propagation: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DnsSupport` (optional).
-    pub dns_support: Option<Value<String>>,
-    /// `EncryptionSupport` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub encryption_support: Option<Value<EncryptionSupport>>,
-    /// `MulticastSupport` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub multicast_support: Option<Value<String>>,
-    /// `PropagationDefaultRouteTableId` (optional).
-    pub propagation_default_route_table_id: Option<Value<String>>,
-    /// `SecurityGroupReferencingSupport` (optional).
-    pub security_group_referencing_support: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitGatewayCidrBlocks` (optional).
-    pub transit_gateway_cidr_blocks: Option<Value<List<String>>>,
-    /// `VpnEcmpSupport` (optional).
-    pub vpn_ecmp_support: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGateway`.
+    TransitGatewayProps(default)
 }
 
 impl TransitGatewayProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amazon_side_asn: None,
-            association_default_route_table_id: None,
-            auto_accept_shared_attachments: None,
-            default_route_table_association: None,
-            default_route_table_propagation: None,
-            description: None,
-            dns_support: None,
-            encryption_support: None,
-            multicast_support: None,
-            propagation_default_route_table_id: None,
-            security_group_referencing_support: None,
-            tags: None,
-            transit_gateway_cidr_blocks: None,
-            vpn_ecmp_support: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AmazonSideAsn`.
-    pub fn amazon_side_asn(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.amazon_side_asn = Some(value.into());
-        self
+    /// `AmazonSideAsn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn amazon_side_asn(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "AmazonSideAsn", value.into().to_template()))
     }
-    /// Sets `AssociationDefaultRouteTableId`.
-    pub fn association_default_route_table_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.association_default_route_table_id = Some(value.into());
-        self
+    /// `AssociationDefaultRouteTableId` (optional).
+    pub fn association_default_route_table_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "AssociationDefaultRouteTableId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AutoAcceptSharedAttachments`.
-    pub fn auto_accept_shared_attachments(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auto_accept_shared_attachments = Some(value.into());
-        self
+    /// `AutoAcceptSharedAttachments` (optional).
+    pub fn auto_accept_shared_attachments(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AutoAcceptSharedAttachments", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultRouteTableAssociation`.
-    pub fn default_route_table_association(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_route_table_association = Some(value.into());
-        self
+    /// `DefaultRouteTableAssociation` (optional).
+    pub fn default_route_table_association(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            3,
+            "DefaultRouteTableAssociation",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DefaultRouteTablePropagation`.
-    pub fn default_route_table_propagation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_route_table_propagation = Some(value.into());
-        self
+    /// `DefaultRouteTablePropagation` (optional).
+    pub fn default_route_table_propagation(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            4,
+            "DefaultRouteTablePropagation",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `DnsSupport`.
-    pub fn dns_support(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dns_support = Some(value.into());
-        self
+    /// `DnsSupport` (optional).
+    pub fn dns_support(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "DnsSupport", value.into().to_template()))
     }
-    /// Sets `EncryptionSupport`.
-    pub fn encryption_support(mut self, value: impl Into<Value<EncryptionSupport>>) -> Self {
-        self.encryption_support = Some(value.into());
-        self
+    /// `EncryptionSupport` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn encryption_support(self, value: impl Into<Value<EncryptionSupport>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EncryptionSupport", value.into().to_template()),
+        )
     }
-    /// Sets `MulticastSupport`.
-    pub fn multicast_support(mut self, value: impl Into<Value<String>>) -> Self {
-        self.multicast_support = Some(value.into());
-        self
+    /// `MulticastSupport` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn multicast_support(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "MulticastSupport", value.into().to_template()),
+        )
     }
-    /// Sets `PropagationDefaultRouteTableId`.
-    pub fn propagation_default_route_table_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.propagation_default_route_table_id = Some(value.into());
-        self
+    /// `PropagationDefaultRouteTableId` (optional).
+    pub fn propagation_default_route_table_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            9,
+            "PropagationDefaultRouteTableId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecurityGroupReferencingSupport`.
-    pub fn security_group_referencing_support(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_group_referencing_support = Some(value.into());
-        self
+    /// `SecurityGroupReferencingSupport` (optional).
+    pub fn security_group_referencing_support(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            10,
+            "SecurityGroupReferencingSupport",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `TransitGatewayCidrBlocks`.
-    pub fn transit_gateway_cidr_blocks(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.transit_gateway_cidr_blocks = Some(value.into());
-        self
+    /// `TransitGatewayCidrBlocks` (optional).
+    pub fn transit_gateway_cidr_blocks(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TransitGatewayCidrBlocks", value.into().to_template()),
+        )
     }
-    /// Sets `VpnEcmpSupport`.
-    pub fn vpn_ecmp_support(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpn_ecmp_support = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amazon_side_asn {
-            m.insert("AmazonSideAsn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.association_default_route_table_id {
-            m.insert("AssociationDefaultRouteTableId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_accept_shared_attachments {
-            m.insert("AutoAcceptSharedAttachments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_route_table_association {
-            m.insert("DefaultRouteTableAssociation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_route_table_propagation {
-            m.insert("DefaultRouteTablePropagation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_support {
-            m.insert("DnsSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_support {
-            m.insert("EncryptionSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multicast_support {
-            m.insert("MulticastSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.propagation_default_route_table_id {
-            m.insert("PropagationDefaultRouteTableId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_referencing_support {
-            m.insert(
-                "SecurityGroupReferencingSupport".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_gateway_cidr_blocks {
-            m.insert("TransitGatewayCidrBlocks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpn_ecmp_support {
-            m.insert("VpnEcmpSupport".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpnEcmpSupport` (optional).
+    pub fn vpn_ecmp_support(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "VpnEcmpSupport", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TransitGatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_support
-            .check(&path.field("EncryptionSupport"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EncryptionSupport`.
+    EncryptionSupport {
+        /// `disable`
+        Disable = "disable",
+        /// `enable`
+        Enable = "enable",
     }
 }
 
-crate::impl_literal!(TransitGatewayProps);
-
-/// Values of `EncryptionSupport`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionSupport {
-    /// `disable`
-    Disable,
-    /// `enable`
-    Enable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionSupport {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disable", "enable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "disable",
-            Self::Enable => "enable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionSupport {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionSupport {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionSupport {
-    fn from(s: &str) -> Self {
-        match s {
-            "disable" => Self::Disable,
-            "enable" => Self::Enable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionSupport> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionSupport::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionSupport);
-
-/// Property type `Tag` of `AWS::EC2::TransitGateway`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayAttachment`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayAttachment`.
+    TransitGatewayAttachment("AWS::EC2::TransitGatewayAttachment", TransitGatewayAttachmentProps)
 }
 
 impl TransitGatewayAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TransitGatewayAttachmentId> {
         self.resource.ref_value()
@@ -86,23 +34,41 @@ impl TransitGatewayAttachment {
     pub fn attr_id(&self) -> Value<ids::TransitGatewayAttachmentId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Options` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_options(&self, value: impl Into<Value<Options>>) {
+        self.resource.set_property("Options", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TransitGatewayId", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayAttachment`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayAttachmentProps {
-    /// `Options` (optional).
-    pub options: Option<Value<Options>>,
-    /// `SubnetIds` (required).
-    pub subnet_ids: Value<List<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitGatewayId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_id: Value<String>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayAttachment`.
+    TransitGatewayAttachmentProps
 }
 
 impl TransitGatewayAttachmentProps {
@@ -112,401 +78,103 @@ impl TransitGatewayAttachmentProps {
         transit_gateway_id: impl Into<Value<String>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            options: None,
-            subnet_ids: subnet_ids.into(),
-            tags: None,
-            transit_gateway_id: transit_gateway_id.into(),
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "SubnetIds", subnet_ids.into().to_template())
+                .with(
+                    3,
+                    "TransitGatewayId",
+                    transit_gateway_id.into().to_template(),
+                )
+                .with(4, "VpcId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Options>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Options>>) -> Self {
+        Self(self.0.with(0, "Options", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransitGatewayId".to_owned(),
-            self.transit_gateway_id.to_template(),
-        );
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TransitGatewayAttachmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.options
-            .check(&path.field("Options"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransitGatewayAttachmentProps);
-
-/// Property type `Options` of `AWS::EC2::TransitGatewayAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// `ApplianceModeSupport` (optional).
-    pub appliance_mode_support: Option<Value<ApplianceModeSupport>>,
-    /// `DnsSupport` (optional).
-    pub dns_support: Option<Value<DnsSupport>>,
-    /// `Ipv6Support` (optional).
-    pub ipv6_support: Option<Value<Ipv6Support>>,
-    /// `SecurityGroupReferencingSupport` (optional).
-    pub security_group_referencing_support: Option<Value<SecurityGroupReferencingSupport>>,
+crate::l1_struct! {
+    /// Property type `Options` of `AWS::EC2::TransitGatewayAttachment`.
+    Options(default)
 }
 
 impl Options {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            appliance_mode_support: None,
-            dns_support: None,
-            ipv6_support: None,
-            security_group_referencing_support: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplianceModeSupport`.
-    pub fn appliance_mode_support(mut self, value: impl Into<Value<ApplianceModeSupport>>) -> Self {
-        self.appliance_mode_support = Some(value.into());
-        self
+    /// `ApplianceModeSupport` (optional).
+    pub fn appliance_mode_support(self, value: impl Into<Value<ApplianceModeSupport>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplianceModeSupport", value.into().to_template()),
+        )
     }
-    /// Sets `DnsSupport`.
-    pub fn dns_support(mut self, value: impl Into<Value<DnsSupport>>) -> Self {
-        self.dns_support = Some(value.into());
-        self
+    /// `DnsSupport` (optional).
+    pub fn dns_support(self, value: impl Into<Value<DnsSupport>>) -> Self {
+        Self(self.0.with(1, "DnsSupport", value.into().to_template()))
     }
-    /// Sets `Ipv6Support`.
-    pub fn ipv6_support(mut self, value: impl Into<Value<Ipv6Support>>) -> Self {
-        self.ipv6_support = Some(value.into());
-        self
+    /// `Ipv6Support` (optional).
+    pub fn ipv6_support(self, value: impl Into<Value<Ipv6Support>>) -> Self {
+        Self(self.0.with(2, "Ipv6Support", value.into().to_template()))
     }
-    /// Sets `SecurityGroupReferencingSupport`.
+    /// `SecurityGroupReferencingSupport` (optional).
     pub fn security_group_referencing_support(
-        mut self,
+        self,
         value: impl Into<Value<SecurityGroupReferencingSupport>>,
     ) -> Self {
-        self.security_group_referencing_support = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "SecurityGroupReferencingSupport",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Options {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.appliance_mode_support {
-            m.insert("ApplianceModeSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_support {
-            m.insert("DnsSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_support {
-            m.insert("Ipv6Support".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_referencing_support {
-            m.insert(
-                "SecurityGroupReferencingSupport".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApplianceModeSupport`.
+    ApplianceModeSupport {
+        /// `disable`
+        Disable = "disable",
+        /// `enable`
+        Enable = "enable",
     }
 }
 
-impl Check for Options {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.appliance_mode_support
-            .check(&path.field("ApplianceModeSupport"), &Rules::NONE, out);
-        self.dns_support
-            .check(&path.field("DnsSupport"), &Rules::NONE, out);
-        self.ipv6_support
-            .check(&path.field("Ipv6Support"), &Rules::NONE, out);
-        self.security_group_referencing_support.check(
-            &path.field("SecurityGroupReferencingSupport"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DnsSupport`.
+    DnsSupport {
+        /// `disable`
+        Disable = "disable",
+        /// `enable`
+        Enable = "enable",
     }
 }
 
-crate::impl_literal!(Options);
-
-/// Values of `ApplianceModeSupport`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplianceModeSupport {
-    /// `disable`
-    Disable,
-    /// `enable`
-    Enable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplianceModeSupport {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disable", "enable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "disable",
-            Self::Enable => "enable",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Ipv6Support`.
+    Ipv6Support {
+        /// `disable`
+        Disable = "disable",
+        /// `enable`
+        Enable = "enable",
     }
 }
 
-impl ToTemplate for ApplianceModeSupport {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `SecurityGroupReferencingSupport`.
+    SecurityGroupReferencingSupport {
+        /// `disable`
+        Disable = "disable",
+        /// `enable`
+        Enable = "enable",
     }
 }
 
-impl Check for ApplianceModeSupport {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApplianceModeSupport {
-    fn from(s: &str) -> Self {
-        match s {
-            "disable" => Self::Disable,
-            "enable" => Self::Enable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplianceModeSupport> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplianceModeSupport::from(s))
-    }
-}
-
-crate::impl_literal!(ApplianceModeSupport);
-
-/// Values of `DnsSupport`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DnsSupport {
-    /// `disable`
-    Disable,
-    /// `enable`
-    Enable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DnsSupport {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disable", "enable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "disable",
-            Self::Enable => "enable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DnsSupport {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DnsSupport {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DnsSupport {
-    fn from(s: &str) -> Self {
-        match s {
-            "disable" => Self::Disable,
-            "enable" => Self::Enable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DnsSupport> {
-    fn from(s: &str) -> Self {
-        Value::literal(DnsSupport::from(s))
-    }
-}
-
-crate::impl_literal!(DnsSupport);
-
-/// Values of `Ipv6Support`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Ipv6Support {
-    /// `disable`
-    Disable,
-    /// `enable`
-    Enable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Ipv6Support {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disable", "enable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "disable",
-            Self::Enable => "enable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Ipv6Support {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Ipv6Support {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Ipv6Support {
-    fn from(s: &str) -> Self {
-        match s {
-            "disable" => Self::Disable,
-            "enable" => Self::Enable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Ipv6Support> {
-    fn from(s: &str) -> Self {
-        Value::literal(Ipv6Support::from(s))
-    }
-}
-
-crate::impl_literal!(Ipv6Support);
-
-/// Values of `SecurityGroupReferencingSupport`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SecurityGroupReferencingSupport {
-    /// `disable`
-    Disable,
-    /// `enable`
-    Enable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SecurityGroupReferencingSupport {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disable", "enable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "disable",
-            Self::Enable => "enable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SecurityGroupReferencingSupport {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SecurityGroupReferencingSupport {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SecurityGroupReferencingSupport {
-    fn from(s: &str) -> Self {
-        match s {
-            "disable" => Self::Disable,
-            "enable" => Self::Enable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SecurityGroupReferencingSupport> {
-    fn from(s: &str) -> Self {
-        Value::literal(SecurityGroupReferencingSupport::from(s))
-    }
-}
-
-crate::impl_literal!(SecurityGroupReferencingSupport);
-
-/// Property type `Tag` of `AWS::EC2::TransitGatewayAttachment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

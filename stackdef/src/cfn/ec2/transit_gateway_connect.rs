@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayConnect`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayConnect {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayConnect {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayConnect {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayConnect {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayConnect`.
+    TransitGatewayConnect("AWS::EC2::TransitGatewayConnect", TransitGatewayConnectProps)
 }
 
 impl TransitGatewayConnect {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayConnect";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TransitGatewayConnectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TransitGatewayAttachmentId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransitGatewayConnectId> {
         self.resource.ref_value()
@@ -97,19 +49,30 @@ impl TransitGatewayConnect {
     pub fn attr_transit_gateway_id(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayId")
     }
+
+    /// Replaces `Options` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_options(&self, value: impl Into<Value<TransitGatewayConnectOptions>>) {
+        self.resource.set_property("Options", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransportTransitGatewayAttachmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transport_transit_gateway_attachment_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransportTransitGatewayAttachmentId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayConnect`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayConnectProps {
-    /// `Options` (required).
-    /// Create-only: changing it replaces the resource.
-    pub options: Value<TransitGatewayConnectOptions>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransportTransitGatewayAttachmentId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transport_transit_gateway_attachment_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayConnect`.
+    TransitGatewayConnectProps
 }
 
 impl TransitGatewayConnectProps {
@@ -118,179 +81,62 @@ impl TransitGatewayConnectProps {
         options: impl Into<Value<TransitGatewayConnectOptions>>,
         transport_transit_gateway_attachment_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            options: options.into(),
-            tags: None,
-            transport_transit_gateway_attachment_id: transport_transit_gateway_attachment_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Options", options.into().to_template())
+                .with(
+                    2,
+                    "TransportTransitGatewayAttachmentId",
+                    transport_transit_gateway_attachment_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayConnectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Options".to_owned(), self.options.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransportTransitGatewayAttachmentId".to_owned(),
-            self.transport_transit_gateway_attachment_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TransitGatewayConnectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.options
-            .check(&path.field("Options"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransitGatewayConnectProps);
-
-/// Property type `TransitGatewayConnectOptions` of `AWS::EC2::TransitGatewayConnect`.
-#[derive(Debug, Clone, Default)]
-pub struct TransitGatewayConnectOptions {
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
+crate::l1_struct! {
+    /// Property type `TransitGatewayConnectOptions` of `AWS::EC2::TransitGatewayConnect`.
+    TransitGatewayConnectOptions(default)
 }
 
 impl TransitGatewayConnectOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { protocol: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayConnectOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(0, "Protocol", value.into().to_template()))
     }
 }
 
-impl Check for TransitGatewayConnectOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `gre`
+        Gre = "gre",
     }
 }
 
-crate::impl_literal!(TransitGatewayConnectOptions);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `gre`
-    Gre,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["gre"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gre => "gre",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "gre" => Self::Gre,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `Tag` of `AWS::EC2::TransitGatewayConnect`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::TransitGatewayConnect`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

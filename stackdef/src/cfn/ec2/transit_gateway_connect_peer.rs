@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayConnectPeer`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayConnectPeer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayConnectPeer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayConnectPeer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayConnectPeer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayConnectPeer`.
+    TransitGatewayConnectPeer("AWS::EC2::TransitGatewayConnectPeer", TransitGatewayConnectPeerProps)
 }
 
 impl TransitGatewayConnectPeer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayConnectPeer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayConnectPeerProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TransitGatewayConnectPeerId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransitGatewayConnectPeerId> {
         self.resource.ref_value()
@@ -93,7 +41,7 @@ impl TransitGatewayConnectPeer {
     }
 
     /// `Fn::GetAtt` `ConnectPeerConfiguration.BgpConfigurations`.
-    pub fn attr_connect_peer_configuration_bgp_configurations(&self) -> Value<serde_json::Value> {
+    pub fn attr_connect_peer_configuration_bgp_configurations(&self) -> Value<Json> {
         self.resource
             .get_att("ConnectPeerConfiguration.BgpConfigurations")
     }
@@ -107,19 +55,34 @@ impl TransitGatewayConnectPeer {
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
+
+    /// Replaces `ConnectPeerConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connect_peer_configuration(
+        &self,
+        value: impl Into<Value<TransitGatewayConnectPeerConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ConnectPeerConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitGatewayAttachmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_attachment_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayAttachmentId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayConnectPeer`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayConnectPeerProps {
-    /// `ConnectPeerConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub connect_peer_configuration: Value<TransitGatewayConnectPeerConfiguration>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitGatewayAttachmentId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_attachment_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayConnectPeer`.
+    TransitGatewayConnectPeerProps
 }
 
 impl TransitGatewayConnectPeerProps {
@@ -128,63 +91,29 @@ impl TransitGatewayConnectPeerProps {
         connect_peer_configuration: impl Into<Value<TransitGatewayConnectPeerConfiguration>>,
         transit_gateway_attachment_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connect_peer_configuration: connect_peer_configuration.into(),
-            tags: None,
-            transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectPeerConfiguration",
+                    connect_peer_configuration.into().to_template(),
+                )
+                .with(
+                    2,
+                    "TransitGatewayAttachmentId",
+                    transit_gateway_attachment_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayConnectPeerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectPeerConfiguration".to_owned(),
-            self.connect_peer_configuration.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransitGatewayAttachmentId".to_owned(),
-            self.transit_gateway_attachment_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TransitGatewayConnectPeerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connect_peer_configuration.check(
-            &path.field("ConnectPeerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransitGatewayConnectPeerProps);
-
-/// Property type `TransitGatewayConnectPeerConfiguration` of `AWS::EC2::TransitGatewayConnectPeer`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayConnectPeerConfiguration {
-    /// `BgpConfigurations` (optional).
-    pub bgp_configurations: Option<Value<List<TransitGatewayAttachmentBgpConfiguration>>>,
-    /// `InsideCidrBlocks` (required).
-    pub inside_cidr_blocks: Value<List<String>>,
-    /// `PeerAddress` (required).
-    pub peer_address: Value<String>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<String>>,
-    /// `TransitGatewayAddress` (optional).
-    pub transit_gateway_address: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TransitGatewayConnectPeerConfiguration` of `AWS::EC2::TransitGatewayConnectPeer`.
+    TransitGatewayConnectPeerConfiguration
 }
 
 impl TransitGatewayConnectPeerConfiguration {
@@ -193,189 +122,93 @@ impl TransitGatewayConnectPeerConfiguration {
         inside_cidr_blocks: impl Into<Value<List<String>>>,
         peer_address: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bgp_configurations: None,
-            inside_cidr_blocks: inside_cidr_blocks.into(),
-            peer_address: peer_address.into(),
-            protocol: None,
-            transit_gateway_address: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "InsideCidrBlocks",
+                    inside_cidr_blocks.into().to_template(),
+                )
+                .with(2, "PeerAddress", peer_address.into().to_template()),
+        )
     }
-    /// Sets `BgpConfigurations`.
+    /// `BgpConfigurations` (optional).
     pub fn bgp_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<TransitGatewayAttachmentBgpConfiguration>>>,
     ) -> Self {
-        self.bgp_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BgpConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Protocol", value.into().to_template()))
     }
-    /// Sets `TransitGatewayAddress`.
-    pub fn transit_gateway_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transit_gateway_address = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayConnectPeerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bgp_configurations {
-            m.insert("BgpConfigurations".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InsideCidrBlocks".to_owned(),
-            self.inside_cidr_blocks.to_template(),
-        );
-        m.insert("PeerAddress".to_owned(), self.peer_address.to_template());
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_gateway_address {
-            m.insert("TransitGatewayAddress".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransitGatewayConnectPeerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bgp_configurations
-            .check(&path.field("BgpConfigurations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransitGatewayConnectPeerConfiguration);
-
-/// Property type `TransitGatewayAttachmentBgpConfiguration` of `AWS::EC2::TransitGatewayConnectPeer`.
-#[derive(Debug, Clone, Default)]
-pub struct TransitGatewayAttachmentBgpConfiguration {
-    /// `BgpStatus` (optional).
-    pub bgp_status: Option<Value<String>>,
-    /// `PeerAddress` (optional).
-    pub peer_address: Option<Value<String>>,
-    /// `PeerAsn` (optional).
-    pub peer_asn: Option<Value<f64>>,
     /// `TransitGatewayAddress` (optional).
-    pub transit_gateway_address: Option<Value<String>>,
-    /// `TransitGatewayAsn` (optional).
-    pub transit_gateway_asn: Option<Value<f64>>,
+    pub fn transit_gateway_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TransitGatewayAddress", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TransitGatewayAttachmentBgpConfiguration` of `AWS::EC2::TransitGatewayConnectPeer`.
+    TransitGatewayAttachmentBgpConfiguration(default)
 }
 
 impl TransitGatewayAttachmentBgpConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bgp_status: None,
-            peer_address: None,
-            peer_asn: None,
-            transit_gateway_address: None,
-            transit_gateway_asn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BgpStatus`.
-    pub fn bgp_status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bgp_status = Some(value.into());
-        self
+    /// `BgpStatus` (optional).
+    pub fn bgp_status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BgpStatus", value.into().to_template()))
     }
-    /// Sets `PeerAddress`.
-    pub fn peer_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.peer_address = Some(value.into());
-        self
+    /// `PeerAddress` (optional).
+    pub fn peer_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PeerAddress", value.into().to_template()))
     }
-    /// Sets `PeerAsn`.
-    pub fn peer_asn(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.peer_asn = Some(value.into());
-        self
+    /// `PeerAsn` (optional).
+    pub fn peer_asn(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "PeerAsn", value.into().to_template()))
     }
-    /// Sets `TransitGatewayAddress`.
-    pub fn transit_gateway_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transit_gateway_address = Some(value.into());
-        self
+    /// `TransitGatewayAddress` (optional).
+    pub fn transit_gateway_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TransitGatewayAddress", value.into().to_template()),
+        )
     }
-    /// Sets `TransitGatewayAsn`.
-    pub fn transit_gateway_asn(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.transit_gateway_asn = Some(value.into());
-        self
+    /// `TransitGatewayAsn` (optional).
+    pub fn transit_gateway_asn(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TransitGatewayAsn", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TransitGatewayAttachmentBgpConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bgp_status {
-            m.insert("BgpStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_address {
-            m.insert("PeerAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_asn {
-            m.insert("PeerAsn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_gateway_address {
-            m.insert("TransitGatewayAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_gateway_asn {
-            m.insert("TransitGatewayAsn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransitGatewayAttachmentBgpConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TransitGatewayAttachmentBgpConfiguration);
-
-/// Property type `Tag` of `AWS::EC2::TransitGatewayConnectPeer`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::TransitGatewayConnectPeer`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

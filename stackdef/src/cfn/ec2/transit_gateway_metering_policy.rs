@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayMeteringPolicy`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayMeteringPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayMeteringPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayMeteringPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayMeteringPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayMeteringPolicy`.
+    TransitGatewayMeteringPolicy("AWS::EC2::TransitGatewayMeteringPolicy", TransitGatewayMeteringPolicyProps)
 }
 
 impl TransitGatewayMeteringPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMeteringPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayMeteringPolicyProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TransitGatewayMeteringPolicyId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransitGatewayMeteringPolicyId> {
         self.resource.ref_value()
@@ -98,96 +46,52 @@ impl TransitGatewayMeteringPolicy {
     pub fn attr_update_effective_at(&self) -> Value<String> {
         self.resource.get_att("UpdateEffectiveAt")
     }
+
+    /// Replaces `MiddleboxAttachmentIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_middlebox_attachment_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("MiddleboxAttachmentIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TransitGatewayId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayMeteringPolicy`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayMeteringPolicyProps {
-    /// `MiddleboxAttachmentIds` (optional).
-    pub middlebox_attachment_ids: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitGatewayId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayMeteringPolicy`.
+    TransitGatewayMeteringPolicyProps
 }
 
 impl TransitGatewayMeteringPolicyProps {
     /// The required properties: `TransitGatewayId`.
     pub fn new(transit_gateway_id: impl Into<Value<String>>) -> Self {
-        Self {
-            middlebox_attachment_ids: None,
-            tags: None,
-            transit_gateway_id: transit_gateway_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "TransitGatewayId",
+            transit_gateway_id.into().to_template(),
+        ))
     }
-    /// Sets `MiddleboxAttachmentIds`.
-    pub fn middlebox_attachment_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.middlebox_attachment_ids = Some(value.into());
-        self
+    /// `MiddleboxAttachmentIds` (optional).
+    pub fn middlebox_attachment_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MiddleboxAttachmentIds", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayMeteringPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.middlebox_attachment_ids {
-            m.insert("MiddleboxAttachmentIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransitGatewayId".to_owned(),
-            self.transit_gateway_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TransitGatewayMeteringPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransitGatewayMeteringPolicyProps);
-
-/// Property type `Tag` of `AWS::EC2::TransitGatewayMeteringPolicy`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayMeteringPolicyEntry`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayMeteringPolicyEntry {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayMeteringPolicyEntry {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayMeteringPolicyEntry {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayMeteringPolicyEntry {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayMeteringPolicyEntry`.
+    TransitGatewayMeteringPolicyEntry("AWS::EC2::TransitGatewayMeteringPolicyEntry", TransitGatewayMeteringPolicyEntryProps)
 }
 
 impl TransitGatewayMeteringPolicyEntry {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMeteringPolicyEntry";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayMeteringPolicyEntryProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -85,50 +33,96 @@ impl TransitGatewayMeteringPolicyEntry {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `DestinationCidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationCidrBlock", value.into())
+    }
+
+    /// Replaces `DestinationPortRange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_port_range(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationPortRange", value.into())
+    }
+
+    /// Replaces `DestinationTransitGatewayAttachmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_transit_gateway_attachment_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationTransitGatewayAttachmentId", value.into())
+    }
+
+    /// Replaces `DestinationTransitGatewayAttachmentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_transit_gateway_attachment_type(
+        &self,
+        value: impl Into<Value<TransitGatewayAttachmentResourceType>>,
+    ) {
+        self.resource
+            .set_property("DestinationTransitGatewayAttachmentType", value.into())
+    }
+
+    /// Replaces `MeteredAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metered_account(&self, value: impl Into<Value<TransitGatewayMeteringPayerType>>) {
+        self.resource.set_property("MeteredAccount", value.into())
+    }
+
+    /// Replaces `PolicyRuleNumber` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_rule_number(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("PolicyRuleNumber", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `SourceCidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceCidrBlock", value.into())
+    }
+
+    /// Replaces `SourcePortRange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_port_range(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourcePortRange", value.into())
+    }
+
+    /// Replaces `SourceTransitGatewayAttachmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_transit_gateway_attachment_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceTransitGatewayAttachmentId", value.into())
+    }
+
+    /// Replaces `SourceTransitGatewayAttachmentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_transit_gateway_attachment_type(
+        &self,
+        value: impl Into<Value<TransitGatewayAttachmentResourceType>>,
+    ) {
+        self.resource
+            .set_property("SourceTransitGatewayAttachmentType", value.into())
+    }
+
+    /// Replaces `TransitGatewayMeteringPolicyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_metering_policy_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayMeteringPolicyId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayMeteringPolicyEntry`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayMeteringPolicyEntryProps {
-    /// `DestinationCidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub destination_cidr_block: Option<Value<String>>,
-    /// `DestinationPortRange` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub destination_port_range: Option<Value<String>>,
-    /// `DestinationTransitGatewayAttachmentId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub destination_transit_gateway_attachment_id: Option<Value<String>>,
-    /// `DestinationTransitGatewayAttachmentType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub destination_transit_gateway_attachment_type:
-        Option<Value<TransitGatewayAttachmentResourceType>>,
-    /// `MeteredAccount` (required).
-    /// Create-only: changing it replaces the resource.
-    pub metered_account: Value<TransitGatewayMeteringPayerType>,
-    /// `PolicyRuleNumber` (required).
-    /// Create-only: changing it replaces the resource.
-    pub policy_rule_number: Value<i64>,
-    /// `Protocol` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub protocol: Option<Value<String>>,
-    /// `SourceCidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub source_cidr_block: Option<Value<String>>,
-    /// `SourcePortRange` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_port_range: Option<Value<String>>,
-    /// `SourceTransitGatewayAttachmentId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_transit_gateway_attachment_id: Option<Value<String>>,
-    /// `SourceTransitGatewayAttachmentType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_transit_gateway_attachment_type: Option<Value<TransitGatewayAttachmentResourceType>>,
-    /// `TransitGatewayMeteringPolicyId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_metering_policy_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayMeteringPolicyEntry`.
+    TransitGatewayMeteringPolicyEntryProps
 }
 
 impl TransitGatewayMeteringPolicyEntryProps {
@@ -138,316 +132,135 @@ impl TransitGatewayMeteringPolicyEntryProps {
         policy_rule_number: impl Into<Value<i64>>,
         transit_gateway_metering_policy_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination_cidr_block: None,
-            destination_port_range: None,
-            destination_transit_gateway_attachment_id: None,
-            destination_transit_gateway_attachment_type: None,
-            metered_account: metered_account.into(),
-            policy_rule_number: policy_rule_number.into(),
-            protocol: None,
-            source_cidr_block: None,
-            source_port_range: None,
-            source_transit_gateway_attachment_id: None,
-            source_transit_gateway_attachment_type: None,
-            transit_gateway_metering_policy_id: transit_gateway_metering_policy_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "MeteredAccount", metered_account.into().to_template())
+                .with(
+                    5,
+                    "PolicyRuleNumber",
+                    policy_rule_number.into().to_template(),
+                )
+                .with(
+                    11,
+                    "TransitGatewayMeteringPolicyId",
+                    transit_gateway_metering_policy_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DestinationCidrBlock`.
-    pub fn destination_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_cidr_block = Some(value.into());
-        self
+    /// `DestinationCidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn destination_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationCidrBlock", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationPortRange`.
-    pub fn destination_port_range(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_port_range = Some(value.into());
-        self
+    /// `DestinationPortRange` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn destination_port_range(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DestinationPortRange", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationTransitGatewayAttachmentId`.
+    /// `DestinationTransitGatewayAttachmentId` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn destination_transit_gateway_attachment_id(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.destination_transit_gateway_attachment_id = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "DestinationTransitGatewayAttachmentId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DestinationTransitGatewayAttachmentType`.
+    /// `DestinationTransitGatewayAttachmentType` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn destination_transit_gateway_attachment_type(
-        mut self,
+        self,
         value: impl Into<Value<TransitGatewayAttachmentResourceType>>,
     ) -> Self {
-        self.destination_transit_gateway_attachment_type = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "DestinationTransitGatewayAttachmentType",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn protocol(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Protocol", value.into().to_template()))
     }
-    /// Sets `SourceCidrBlock`.
-    pub fn source_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_cidr_block = Some(value.into());
-        self
+    /// `SourceCidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn source_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SourceCidrBlock", value.into().to_template()),
+        )
     }
-    /// Sets `SourcePortRange`.
-    pub fn source_port_range(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_port_range = Some(value.into());
-        self
+    /// `SourcePortRange` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn source_port_range(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SourcePortRange", value.into().to_template()),
+        )
     }
-    /// Sets `SourceTransitGatewayAttachmentId`.
-    pub fn source_transit_gateway_attachment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_transit_gateway_attachment_id = Some(value.into());
-        self
+    /// `SourceTransitGatewayAttachmentId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn source_transit_gateway_attachment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            9,
+            "SourceTransitGatewayAttachmentId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SourceTransitGatewayAttachmentType`.
+    /// `SourceTransitGatewayAttachmentType` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn source_transit_gateway_attachment_type(
-        mut self,
+        self,
         value: impl Into<Value<TransitGatewayAttachmentResourceType>>,
     ) -> Self {
-        self.source_transit_gateway_attachment_type = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "SourceTransitGatewayAttachmentType",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TransitGatewayMeteringPolicyEntryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_cidr_block {
-            m.insert("DestinationCidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_port_range {
-            m.insert("DestinationPortRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_transit_gateway_attachment_id {
-            m.insert(
-                "DestinationTransitGatewayAttachmentId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.destination_transit_gateway_attachment_type {
-            m.insert(
-                "DestinationTransitGatewayAttachmentType".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "MeteredAccount".to_owned(),
-            self.metered_account.to_template(),
-        );
-        m.insert(
-            "PolicyRuleNumber".to_owned(),
-            self.policy_rule_number.to_template(),
-        );
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_cidr_block {
-            m.insert("SourceCidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_port_range {
-            m.insert("SourcePortRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_transit_gateway_attachment_id {
-            m.insert(
-                "SourceTransitGatewayAttachmentId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.source_transit_gateway_attachment_type {
-            m.insert(
-                "SourceTransitGatewayAttachmentType".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "TransitGatewayMeteringPolicyId".to_owned(),
-            self.transit_gateway_metering_policy_id.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TransitGatewayAttachmentResourceType`.
+    TransitGatewayAttachmentResourceType {
+        /// `vpc`
+        Vpc = "vpc",
+        /// `vpn`
+        Vpn = "vpn",
+        /// `direct-connect-gateway`
+        DirectConnectGateway = "direct-connect-gateway",
+        /// `peering`
+        Peering = "peering",
+        /// `network-function`
+        NetworkFunction = "network-function",
+        /// `vpn-concentrator`
+        VpnConcentrator = "vpn-concentrator",
+        /// `client-vpn`
+        ClientVpn = "client-vpn",
     }
 }
 
-impl Check for TransitGatewayMeteringPolicyEntryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_cidr_block.check(
-            &path.field("DestinationCidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_transit_gateway_attachment_type.check(
-            &path.field("DestinationTransitGatewayAttachmentType"),
-            &Rules::NONE,
-            out,
-        );
-        self.metered_account
-            .check(&path.field("MeteredAccount"), &Rules::NONE, out);
-        self.source_cidr_block.check(
-            &path.field("SourceCidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_transit_gateway_attachment_type.check(
-            &path.field("SourceTransitGatewayAttachmentType"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TransitGatewayMeteringPayerType`.
+    TransitGatewayMeteringPayerType {
+        /// `source-attachment-owner`
+        SourceAttachmentOwner = "source-attachment-owner",
+        /// `destination-attachment-owner`
+        DestinationAttachmentOwner = "destination-attachment-owner",
+        /// `transit-gateway-owner`
+        TransitGatewayOwner = "transit-gateway-owner",
     }
 }
-
-crate::impl_literal!(TransitGatewayMeteringPolicyEntryProps);
-
-/// Values of `TransitGatewayAttachmentResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransitGatewayAttachmentResourceType {
-    /// `vpc`
-    Vpc,
-    /// `vpn`
-    Vpn,
-    /// `direct-connect-gateway`
-    DirectConnectGateway,
-    /// `peering`
-    Peering,
-    /// `network-function`
-    NetworkFunction,
-    /// `vpn-concentrator`
-    VpnConcentrator,
-    /// `client-vpn`
-    ClientVpn,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransitGatewayAttachmentResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "vpc",
-        "vpn",
-        "direct-connect-gateway",
-        "peering",
-        "network-function",
-        "vpn-concentrator",
-        "client-vpn",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vpc => "vpc",
-            Self::Vpn => "vpn",
-            Self::DirectConnectGateway => "direct-connect-gateway",
-            Self::Peering => "peering",
-            Self::NetworkFunction => "network-function",
-            Self::VpnConcentrator => "vpn-concentrator",
-            Self::ClientVpn => "client-vpn",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransitGatewayAttachmentResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransitGatewayAttachmentResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransitGatewayAttachmentResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "vpc" => Self::Vpc,
-            "vpn" => Self::Vpn,
-            "direct-connect-gateway" => Self::DirectConnectGateway,
-            "peering" => Self::Peering,
-            "network-function" => Self::NetworkFunction,
-            "vpn-concentrator" => Self::VpnConcentrator,
-            "client-vpn" => Self::ClientVpn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransitGatewayAttachmentResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransitGatewayAttachmentResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(TransitGatewayAttachmentResourceType);
-
-/// Values of `TransitGatewayMeteringPayerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransitGatewayMeteringPayerType {
-    /// `source-attachment-owner`
-    SourceAttachmentOwner,
-    /// `destination-attachment-owner`
-    DestinationAttachmentOwner,
-    /// `transit-gateway-owner`
-    TransitGatewayOwner,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransitGatewayMeteringPayerType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "source-attachment-owner",
-        "destination-attachment-owner",
-        "transit-gateway-owner",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SourceAttachmentOwner => "source-attachment-owner",
-            Self::DestinationAttachmentOwner => "destination-attachment-owner",
-            Self::TransitGatewayOwner => "transit-gateway-owner",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransitGatewayMeteringPayerType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransitGatewayMeteringPayerType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransitGatewayMeteringPayerType {
-    fn from(s: &str) -> Self {
-        match s {
-            "source-attachment-owner" => Self::SourceAttachmentOwner,
-            "destination-attachment-owner" => Self::DestinationAttachmentOwner,
-            "transit-gateway-owner" => Self::TransitGatewayOwner,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransitGatewayMeteringPayerType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransitGatewayMeteringPayerType::from(s))
-    }
-}
-
-crate::impl_literal!(TransitGatewayMeteringPayerType);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayMulticastDomain`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayMulticastDomain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayMulticastDomain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayMulticastDomain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayMulticastDomain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayMulticastDomain`.
+    TransitGatewayMulticastDomain("AWS::EC2::TransitGatewayMulticastDomain", TransitGatewayMulticastDomainProps)
 }
 
 impl TransitGatewayMulticastDomain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMulticastDomain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayMulticastDomainProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TransitGatewayMulticastDomainId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransitGatewayMulticastDomainId> {
         self.resource.ref_value()
@@ -105,355 +53,130 @@ impl TransitGatewayMulticastDomain {
     pub fn attr_transit_gateway_multicast_domain_arn(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayMulticastDomainArn")
     }
+
+    /// Replaces `Options` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_options(&self, value: impl Into<Value<Options>>) {
+        self.resource.set_property("Options", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TransitGatewayId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayMulticastDomain`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayMulticastDomainProps {
-    /// `Options` (optional).
-    pub options: Option<Value<Options>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitGatewayId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayMulticastDomain`.
+    TransitGatewayMulticastDomainProps
 }
 
 impl TransitGatewayMulticastDomainProps {
     /// The required properties: `TransitGatewayId`.
     pub fn new(transit_gateway_id: impl Into<Value<String>>) -> Self {
-        Self {
-            options: None,
-            tags: None,
-            transit_gateway_id: transit_gateway_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "TransitGatewayId",
+            transit_gateway_id.into().to_template(),
+        ))
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Options>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Options>>) -> Self {
+        Self(self.0.with(0, "Options", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TransitGatewayMulticastDomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransitGatewayId".to_owned(),
-            self.transit_gateway_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransitGatewayMulticastDomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.options
-            .check(&path.field("Options"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransitGatewayMulticastDomainProps);
-
-/// Property type `Options` of `AWS::EC2::TransitGatewayMulticastDomain`.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// `AutoAcceptSharedAssociations` (optional).
-    pub auto_accept_shared_associations: Option<Value<AutoAcceptSharedAssociations>>,
-    /// `Igmpv2Support` (optional).
-    pub igmpv2_support: Option<Value<Igmpv2Support>>,
-    /// `StaticSourcesSupport` (optional).
-    pub static_sources_support: Option<Value<StaticSourcesSupport>>,
+crate::l1_struct! {
+    /// Property type `Options` of `AWS::EC2::TransitGatewayMulticastDomain`.
+    Options(default)
 }
 
 impl Options {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_accept_shared_associations: None,
-            igmpv2_support: None,
-            static_sources_support: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoAcceptSharedAssociations`.
+    /// `AutoAcceptSharedAssociations` (optional).
     pub fn auto_accept_shared_associations(
-        mut self,
+        self,
         value: impl Into<Value<AutoAcceptSharedAssociations>>,
     ) -> Self {
-        self.auto_accept_shared_associations = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AutoAcceptSharedAssociations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Igmpv2Support`.
-    pub fn igmpv2_support(mut self, value: impl Into<Value<Igmpv2Support>>) -> Self {
-        self.igmpv2_support = Some(value.into());
-        self
+    /// `Igmpv2Support` (optional).
+    pub fn igmpv2_support(self, value: impl Into<Value<Igmpv2Support>>) -> Self {
+        Self(self.0.with(1, "Igmpv2Support", value.into().to_template()))
     }
-    /// Sets `StaticSourcesSupport`.
-    pub fn static_sources_support(mut self, value: impl Into<Value<StaticSourcesSupport>>) -> Self {
-        self.static_sources_support = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Options {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_accept_shared_associations {
-            m.insert("AutoAcceptSharedAssociations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.igmpv2_support {
-            m.insert("Igmpv2Support".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.static_sources_support {
-            m.insert("StaticSourcesSupport".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StaticSourcesSupport` (optional).
+    pub fn static_sources_support(self, value: impl Into<Value<StaticSourcesSupport>>) -> Self {
+        Self(
+            self.0
+                .with(2, "StaticSourcesSupport", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Options {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_accept_shared_associations.check(
-            &path.field("AutoAcceptSharedAssociations"),
-            &Rules::NONE,
-            out,
-        );
-        self.igmpv2_support
-            .check(&path.field("Igmpv2Support"), &Rules::NONE, out);
-        self.static_sources_support
-            .check(&path.field("StaticSourcesSupport"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AutoAcceptSharedAssociations`.
+    AutoAcceptSharedAssociations {
+        /// `disable`
+        Disable = "disable",
+        /// `enable`
+        Enable = "enable",
     }
 }
 
-crate::impl_literal!(Options);
-
-/// Values of `AutoAcceptSharedAssociations`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoAcceptSharedAssociations {
-    /// `disable`
-    Disable,
-    /// `enable`
-    Enable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoAcceptSharedAssociations {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disable", "enable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "disable",
-            Self::Enable => "enable",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Igmpv2Support`.
+    Igmpv2Support {
+        /// `disable`
+        Disable = "disable",
+        /// `enable`
+        Enable = "enable",
     }
 }
 
-impl ToTemplate for AutoAcceptSharedAssociations {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `StaticSourcesSupport`.
+    StaticSourcesSupport {
+        /// `disable`
+        Disable = "disable",
+        /// `enable`
+        Enable = "enable",
     }
 }
 
-impl Check for AutoAcceptSharedAssociations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoAcceptSharedAssociations {
-    fn from(s: &str) -> Self {
-        match s {
-            "disable" => Self::Disable,
-            "enable" => Self::Enable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoAcceptSharedAssociations> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoAcceptSharedAssociations::from(s))
-    }
-}
-
-crate::impl_literal!(AutoAcceptSharedAssociations);
-
-/// Values of `Igmpv2Support`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Igmpv2Support {
-    /// `disable`
-    Disable,
-    /// `enable`
-    Enable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Igmpv2Support {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disable", "enable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "disable",
-            Self::Enable => "enable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Igmpv2Support {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Igmpv2Support {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Igmpv2Support {
-    fn from(s: &str) -> Self {
-        match s {
-            "disable" => Self::Disable,
-            "enable" => Self::Enable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Igmpv2Support> {
-    fn from(s: &str) -> Self {
-        Value::literal(Igmpv2Support::from(s))
-    }
-}
-
-crate::impl_literal!(Igmpv2Support);
-
-/// Values of `StaticSourcesSupport`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StaticSourcesSupport {
-    /// `disable`
-    Disable,
-    /// `enable`
-    Enable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StaticSourcesSupport {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disable", "enable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "disable",
-            Self::Enable => "enable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StaticSourcesSupport {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StaticSourcesSupport {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StaticSourcesSupport {
-    fn from(s: &str) -> Self {
-        match s {
-            "disable" => Self::Disable,
-            "enable" => Self::Enable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StaticSourcesSupport> {
-    fn from(s: &str) -> Self {
-        Value::literal(StaticSourcesSupport::from(s))
-    }
-}
-
-crate::impl_literal!(StaticSourcesSupport);
-
-/// Property type `Tag` of `AWS::EC2::TransitGatewayMulticastDomain`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::TransitGatewayMulticastDomain`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayMulticastDomainAssociation`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayMulticastDomainAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayMulticastDomainAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayMulticastDomainAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayMulticastDomainAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayMulticastDomainAssociation`.
+    TransitGatewayMulticastDomainAssociation("AWS::EC2::TransitGatewayMulticastDomainAssociation", TransitGatewayMulticastDomainAssociationProps)
 }
 
 impl TransitGatewayMulticastDomainAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMulticastDomainAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayMulticastDomainAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -91,20 +39,31 @@ impl TransitGatewayMulticastDomainAssociation {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
+
+    /// Replaces `TransitGatewayAttachmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_attachment_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayAttachmentId", value.into())
+    }
+
+    /// Replaces `TransitGatewayMulticastDomainId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_multicast_domain_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayMulticastDomainId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayMulticastDomainAssociation`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayMulticastDomainAssociationProps {
-    /// `SubnetId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Value<ids::SubnetId>,
-    /// `TransitGatewayAttachmentId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_attachment_id: Value<String>,
-    /// `TransitGatewayMulticastDomainId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_multicast_domain_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayMulticastDomainAssociation`.
+    TransitGatewayMulticastDomainAssociationProps
 }
 
 impl TransitGatewayMulticastDomainAssociationProps {
@@ -114,32 +73,19 @@ impl TransitGatewayMulticastDomainAssociationProps {
         transit_gateway_attachment_id: impl Into<Value<String>>,
         transit_gateway_multicast_domain_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            subnet_id: subnet_id.into(),
-            transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
-            transit_gateway_multicast_domain_id: transit_gateway_multicast_domain_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SubnetId", subnet_id.into().to_template())
+                .with(
+                    1,
+                    "TransitGatewayAttachmentId",
+                    transit_gateway_attachment_id.into().to_template(),
+                )
+                .with(
+                    2,
+                    "TransitGatewayMulticastDomainId",
+                    transit_gateway_multicast_domain_id.into().to_template(),
+                ),
+        )
     }
 }
-
-impl ToTemplate for TransitGatewayMulticastDomainAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        m.insert(
-            "TransitGatewayAttachmentId".to_owned(),
-            self.transit_gateway_attachment_id.to_template(),
-        );
-        m.insert(
-            "TransitGatewayMulticastDomainId".to_owned(),
-            self.transit_gateway_multicast_domain_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransitGatewayMulticastDomainAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TransitGatewayMulticastDomainAssociationProps);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayMulticastGroupSource`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayMulticastGroupSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayMulticastGroupSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayMulticastGroupSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayMulticastGroupSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayMulticastGroupSource`.
+    TransitGatewayMulticastGroupSource("AWS::EC2::TransitGatewayMulticastGroupSource", TransitGatewayMulticastGroupSourceProps)
 }
 
 impl TransitGatewayMulticastGroupSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayMulticastGroupSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayMulticastGroupSourceProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -111,20 +59,31 @@ impl TransitGatewayMulticastGroupSource {
     pub fn attr_transit_gateway_attachment_id(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayAttachmentId")
     }
+
+    /// Replaces `GroupIpAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_ip_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupIpAddress", value.into())
+    }
+
+    /// Replaces `NetworkInterfaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_interface_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkInterfaceId", value.into())
+    }
+
+    /// Replaces `TransitGatewayMulticastDomainId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_multicast_domain_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayMulticastDomainId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayMulticastGroupSource`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayMulticastGroupSourceProps {
-    /// `GroupIpAddress` (required).
-    /// Create-only: changing it replaces the resource.
-    pub group_ip_address: Value<String>,
-    /// `NetworkInterfaceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub network_interface_id: Value<String>,
-    /// `TransitGatewayMulticastDomainId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_multicast_domain_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayMulticastGroupSource`.
+    TransitGatewayMulticastGroupSourceProps
 }
 
 impl TransitGatewayMulticastGroupSourceProps {
@@ -134,35 +93,19 @@ impl TransitGatewayMulticastGroupSourceProps {
         network_interface_id: impl Into<Value<String>>,
         transit_gateway_multicast_domain_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            group_ip_address: group_ip_address.into(),
-            network_interface_id: network_interface_id.into(),
-            transit_gateway_multicast_domain_id: transit_gateway_multicast_domain_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GroupIpAddress", group_ip_address.into().to_template())
+                .with(
+                    1,
+                    "NetworkInterfaceId",
+                    network_interface_id.into().to_template(),
+                )
+                .with(
+                    2,
+                    "TransitGatewayMulticastDomainId",
+                    transit_gateway_multicast_domain_id.into().to_template(),
+                ),
+        )
     }
 }
-
-impl ToTemplate for TransitGatewayMulticastGroupSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GroupIpAddress".to_owned(),
-            self.group_ip_address.to_template(),
-        );
-        m.insert(
-            "NetworkInterfaceId".to_owned(),
-            self.network_interface_id.to_template(),
-        );
-        m.insert(
-            "TransitGatewayMulticastDomainId".to_owned(),
-            self.transit_gateway_multicast_domain_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransitGatewayMulticastGroupSourceProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TransitGatewayMulticastGroupSourceProps);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayPeeringAttachment`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayPeeringAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayPeeringAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayPeeringAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayPeeringAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayPeeringAttachment`.
+    TransitGatewayPeeringAttachment("AWS::EC2::TransitGatewayPeeringAttachment", TransitGatewayPeeringAttachmentProps)
 }
 
 impl TransitGatewayPeeringAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayPeeringAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayPeeringAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TransitGatewayAttachmentId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransitGatewayPeeringAttachmentId> {
         self.resource.ref_value()
@@ -98,25 +46,42 @@ impl TransitGatewayPeeringAttachment {
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
+
+    /// Replaces `PeerAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeerAccountId", value.into())
+    }
+
+    /// Replaces `PeerRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeerRegion", value.into())
+    }
+
+    /// Replaces `PeerTransitGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_transit_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PeerTransitGatewayId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TransitGatewayId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayPeeringAttachment`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayPeeringAttachmentProps {
-    /// `PeerAccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub peer_account_id: Value<String>,
-    /// `PeerRegion` (required).
-    /// Create-only: changing it replaces the resource.
-    pub peer_region: Value<String>,
-    /// `PeerTransitGatewayId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub peer_transit_gateway_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitGatewayId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayPeeringAttachment`.
+    TransitGatewayPeeringAttachmentProps
 }
 
 impl TransitGatewayPeeringAttachmentProps {
@@ -127,96 +92,44 @@ impl TransitGatewayPeeringAttachmentProps {
         peer_transit_gateway_id: impl Into<Value<String>>,
         transit_gateway_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            peer_account_id: peer_account_id.into(),
-            peer_region: peer_region.into(),
-            peer_transit_gateway_id: peer_transit_gateway_id.into(),
-            tags: None,
-            transit_gateway_id: transit_gateway_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PeerAccountId", peer_account_id.into().to_template())
+                .with(1, "PeerRegion", peer_region.into().to_template())
+                .with(
+                    2,
+                    "PeerTransitGatewayId",
+                    peer_transit_gateway_id.into().to_template(),
+                )
+                .with(
+                    4,
+                    "TransitGatewayId",
+                    transit_gateway_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayPeeringAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PeerAccountId".to_owned(),
-            self.peer_account_id.to_template(),
-        );
-        m.insert("PeerRegion".to_owned(), self.peer_region.to_template());
-        m.insert(
-            "PeerTransitGatewayId".to_owned(),
-            self.peer_transit_gateway_id.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransitGatewayId".to_owned(),
-            self.transit_gateway_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TransitGatewayPeeringAttachmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransitGatewayPeeringAttachmentProps);
-
-/// Property type `Tag` of `AWS::EC2::TransitGatewayPeeringAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::EC2::TransitGatewayPeeringAttachment`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

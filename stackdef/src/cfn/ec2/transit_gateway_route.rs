@@ -11,84 +11,50 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayRoute {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayRoute {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayRoute {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayRoute {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayRoute`.
+    TransitGatewayRoute("AWS::EC2::TransitGatewayRoute", TransitGatewayRouteProps)
 }
 
 impl TransitGatewayRoute {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayRoute";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TransitGatewayRouteProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Blackhole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_blackhole(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Blackhole", value.into())
+    }
+
+    /// Replaces `DestinationCidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationCidrBlock", value.into())
+    }
+
+    /// Replaces `TransitGatewayAttachmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_attachment_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayAttachmentId", value.into())
+    }
+
+    /// Replaces `TransitGatewayRouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_route_table_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayRouteTableId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayRoute`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayRouteProps {
-    /// `Blackhole` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub blackhole: Option<Value<bool>>,
-    /// `DestinationCidrBlock` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub destination_cidr_block: Value<String>,
-    /// `TransitGatewayAttachmentId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_attachment_id: Option<Value<String>>,
-    /// `TransitGatewayRouteTableId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_route_table_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayRoute`.
+    TransitGatewayRouteProps
 }
 
 impl TransitGatewayRouteProps {
@@ -97,57 +63,31 @@ impl TransitGatewayRouteProps {
         destination_cidr_block: impl Into<Value<String>>,
         transit_gateway_route_table_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            blackhole: None,
-            destination_cidr_block: destination_cidr_block.into(),
-            transit_gateway_attachment_id: None,
-            transit_gateway_route_table_id: transit_gateway_route_table_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DestinationCidrBlock",
+                    destination_cidr_block.into().to_template(),
+                )
+                .with(
+                    3,
+                    "TransitGatewayRouteTableId",
+                    transit_gateway_route_table_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Blackhole`.
-    pub fn blackhole(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.blackhole = Some(value.into());
-        self
+    /// `Blackhole` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn blackhole(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Blackhole", value.into().to_template()))
     }
-    /// Sets `TransitGatewayAttachmentId`.
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayRouteProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.blackhole {
-            m.insert("Blackhole".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DestinationCidrBlock".to_owned(),
-            self.destination_cidr_block.to_template(),
-        );
-        if let Some(v) = &self.transit_gateway_attachment_id {
-            m.insert("TransitGatewayAttachmentId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransitGatewayRouteTableId".to_owned(),
-            self.transit_gateway_route_table_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `TransitGatewayAttachmentId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn transit_gateway_attachment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TransitGatewayAttachmentId", value.into().to_template()),
+        )
     }
 }
-
-impl Check for TransitGatewayRouteProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_cidr_block.check(
-            &path.field("DestinationCidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransitGatewayRouteProps);

@@ -11,81 +11,37 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::TransitGatewayRouteTablePropagation`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayRouteTablePropagation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayRouteTablePropagation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayRouteTablePropagation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayRouteTablePropagation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::TransitGatewayRouteTablePropagation`.
+    TransitGatewayRouteTablePropagation("AWS::EC2::TransitGatewayRouteTablePropagation", TransitGatewayRouteTablePropagationProps)
 }
 
 impl TransitGatewayRouteTablePropagation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::TransitGatewayRouteTablePropagation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayRouteTablePropagationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `TransitGatewayAttachmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_attachment_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayAttachmentId", value.into())
+    }
+
+    /// Replaces `TransitGatewayRouteTableId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_route_table_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayRouteTableId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::TransitGatewayRouteTablePropagation`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayRouteTablePropagationProps {
-    /// `TransitGatewayAttachmentId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_attachment_id: Value<String>,
-    /// `TransitGatewayRouteTableId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub transit_gateway_route_table_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::TransitGatewayRouteTablePropagation`.
+    TransitGatewayRouteTablePropagationProps
 }
 
 impl TransitGatewayRouteTablePropagationProps {
@@ -94,30 +50,18 @@ impl TransitGatewayRouteTablePropagationProps {
         transit_gateway_attachment_id: impl Into<Value<String>>,
         transit_gateway_route_table_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
-            transit_gateway_route_table_id: transit_gateway_route_table_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "TransitGatewayAttachmentId",
+                    transit_gateway_attachment_id.into().to_template(),
+                )
+                .with(
+                    1,
+                    "TransitGatewayRouteTableId",
+                    transit_gateway_route_table_id.into().to_template(),
+                ),
+        )
     }
 }
-
-impl ToTemplate for TransitGatewayRouteTablePropagationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TransitGatewayAttachmentId".to_owned(),
-            self.transit_gateway_attachment_id.to_template(),
-        );
-        m.insert(
-            "TransitGatewayRouteTableId".to_owned(),
-            self.transit_gateway_route_table_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransitGatewayRouteTablePropagationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TransitGatewayRouteTablePropagationProps);

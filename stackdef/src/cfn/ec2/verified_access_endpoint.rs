@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VerifiedAccessEndpoint`.
-#[derive(Debug, Clone)]
-pub struct VerifiedAccessEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VerifiedAccessEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VerifiedAccessEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VerifiedAccessEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VerifiedAccessEndpoint`.
+    VerifiedAccessEndpoint("AWS::EC2::VerifiedAccessEndpoint", VerifiedAccessEndpointProps)
 }
 
 impl VerifiedAccessEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VerifiedAccessEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: VerifiedAccessEndpointProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VerifiedAccessEndpointId` (typed).
     pub fn ref_value(&self) -> Value<ids::VerifiedAccessEndpointId> {
         self.resource.ref_value()
@@ -116,49 +64,113 @@ impl VerifiedAccessEndpoint {
     pub fn attr_verified_access_instance_id(&self) -> Value<String> {
         self.resource.get_att("VerifiedAccessInstanceId")
     }
+
+    /// Replaces `ApplicationDomain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_domain(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApplicationDomain", value.into())
+    }
+
+    /// Replaces `AttachmentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attachment_type(&self, value: impl Into<Value<AttachmentType>>) {
+        self.resource.set_property("AttachmentType", value.into())
+    }
+
+    /// Replaces `CidrOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidr_options(&self, value: impl Into<Value<CidrOptions>>) {
+        self.resource.set_property("CidrOptions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainCertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DomainCertificateArn", value.into())
+    }
+
+    /// Replaces `EndpointDomainPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_domain_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EndpointDomainPrefix", value.into())
+    }
+
+    /// Replaces `EndpointType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_type(&self, value: impl Into<Value<EndpointType>>) {
+        self.resource.set_property("EndpointType", value.into())
+    }
+
+    /// Replaces `LoadBalancerOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_balancer_options(&self, value: impl Into<Value<LoadBalancerOptions>>) {
+        self.resource
+            .set_property("LoadBalancerOptions", value.into())
+    }
+
+    /// Replaces `NetworkInterfaceOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_interface_options(&self, value: impl Into<Value<NetworkInterfaceOptions>>) {
+        self.resource
+            .set_property("NetworkInterfaceOptions", value.into())
+    }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `PolicyEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("PolicyEnabled", value.into())
+    }
+
+    /// Replaces `RdsOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rds_options(&self, value: impl Into<Value<RdsOptions>>) {
+        self.resource.set_property("RdsOptions", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SseSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sse_specification(&self, value: impl Into<Value<SseSpecification>>) {
+        self.resource.set_property("SseSpecification", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VerifiedAccessGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_verified_access_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VerifiedAccessGroupId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VerifiedAccessEndpoint`.
-#[derive(Debug, Clone)]
-pub struct VerifiedAccessEndpointProps {
-    /// `ApplicationDomain` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub application_domain: Option<Value<String>>,
-    /// `AttachmentType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub attachment_type: Value<AttachmentType>,
-    /// `CidrOptions` (optional).
-    pub cidr_options: Option<Value<CidrOptions>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DomainCertificateArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain_certificate_arn: Option<Value<String>>,
-    /// `EndpointDomainPrefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint_domain_prefix: Option<Value<String>>,
-    /// `EndpointType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint_type: Value<EndpointType>,
-    /// `LoadBalancerOptions` (optional).
-    pub load_balancer_options: Option<Value<LoadBalancerOptions>>,
-    /// `NetworkInterfaceOptions` (optional).
-    pub network_interface_options: Option<Value<NetworkInterfaceOptions>>,
-    /// `PolicyDocument` (optional).
-    pub policy_document: Option<Value<String>>,
-    /// `PolicyEnabled` (optional).
-    pub policy_enabled: Option<Value<bool>>,
-    /// `RdsOptions` (optional).
-    pub rds_options: Option<Value<RdsOptions>>,
-    /// `SecurityGroupIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SseSpecification` (optional).
-    pub sse_specification: Option<Value<SseSpecification>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VerifiedAccessGroupId` (required).
-    pub verified_access_group_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VerifiedAccessEndpoint`.
+    VerifiedAccessEndpointProps
 }
 
 impl VerifiedAccessEndpointProps {
@@ -168,1090 +180,356 @@ impl VerifiedAccessEndpointProps {
         endpoint_type: impl Into<Value<EndpointType>>,
         verified_access_group_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_domain: None,
-            attachment_type: attachment_type.into(),
-            cidr_options: None,
-            description: None,
-            domain_certificate_arn: None,
-            endpoint_domain_prefix: None,
-            endpoint_type: endpoint_type.into(),
-            load_balancer_options: None,
-            network_interface_options: None,
-            policy_document: None,
-            policy_enabled: None,
-            rds_options: None,
-            security_group_ids: None,
-            sse_specification: None,
-            tags: None,
-            verified_access_group_id: verified_access_group_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "AttachmentType", attachment_type.into().to_template())
+                .with(6, "EndpointType", endpoint_type.into().to_template())
+                .with(
+                    15,
+                    "VerifiedAccessGroupId",
+                    verified_access_group_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ApplicationDomain`.
-    pub fn application_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_domain = Some(value.into());
-        self
+    /// `ApplicationDomain` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn application_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationDomain", value.into().to_template()),
+        )
     }
-    /// Sets `CidrOptions`.
-    pub fn cidr_options(mut self, value: impl Into<Value<CidrOptions>>) -> Self {
-        self.cidr_options = Some(value.into());
-        self
+    /// `CidrOptions` (optional).
+    pub fn cidr_options(self, value: impl Into<Value<CidrOptions>>) -> Self {
+        Self(self.0.with(2, "CidrOptions", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `DomainCertificateArn`.
-    pub fn domain_certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_certificate_arn = Some(value.into());
-        self
+    /// `DomainCertificateArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DomainCertificateArn", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointDomainPrefix`.
-    pub fn endpoint_domain_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_domain_prefix = Some(value.into());
-        self
+    /// `EndpointDomainPrefix` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn endpoint_domain_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EndpointDomainPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `LoadBalancerOptions`.
-    pub fn load_balancer_options(mut self, value: impl Into<Value<LoadBalancerOptions>>) -> Self {
-        self.load_balancer_options = Some(value.into());
-        self
+    /// `LoadBalancerOptions` (optional).
+    pub fn load_balancer_options(self, value: impl Into<Value<LoadBalancerOptions>>) -> Self {
+        Self(
+            self.0
+                .with(7, "LoadBalancerOptions", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkInterfaceOptions`.
+    /// `NetworkInterfaceOptions` (optional).
     pub fn network_interface_options(
-        mut self,
+        self,
         value: impl Into<Value<NetworkInterfaceOptions>>,
     ) -> Self {
-        self.network_interface_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "NetworkInterfaceOptions", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_document = Some(value.into());
-        self
+    /// `PolicyDocument` (optional).
+    pub fn policy_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "PolicyDocument", value.into().to_template()))
     }
-    /// Sets `PolicyEnabled`.
-    pub fn policy_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.policy_enabled = Some(value.into());
-        self
+    /// `PolicyEnabled` (optional).
+    pub fn policy_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(10, "PolicyEnabled", value.into().to_template()))
     }
-    /// Sets `RdsOptions`.
-    pub fn rds_options(mut self, value: impl Into<Value<RdsOptions>>) -> Self {
-        self.rds_options = Some(value.into());
-        self
+    /// `RdsOptions` (optional).
+    pub fn rds_options(self, value: impl Into<Value<RdsOptions>>) -> Self {
+        Self(self.0.with(11, "RdsOptions", value.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SseSpecification`.
-    pub fn sse_specification(mut self, value: impl Into<Value<SseSpecification>>) -> Self {
-        self.sse_specification = Some(value.into());
-        self
+    /// `SseSpecification` (optional).
+    pub fn sse_specification(self, value: impl Into<Value<SseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SseSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VerifiedAccessEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_domain {
-            m.insert("ApplicationDomain".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AttachmentType".to_owned(),
-            self.attachment_type.to_template(),
-        );
-        if let Some(v) = &self.cidr_options {
-            m.insert("CidrOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_certificate_arn {
-            m.insert("DomainCertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_domain_prefix {
-            m.insert("EndpointDomainPrefix".to_owned(), v.to_template());
-        }
-        m.insert("EndpointType".to_owned(), self.endpoint_type.to_template());
-        if let Some(v) = &self.load_balancer_options {
-            m.insert("LoadBalancerOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_options {
-            m.insert("NetworkInterfaceOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_document {
-            m.insert("PolicyDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_enabled {
-            m.insert("PolicyEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rds_options {
-            m.insert("RdsOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_specification {
-            m.insert("SseSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VerifiedAccessGroupId".to_owned(),
-            self.verified_access_group_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VerifiedAccessEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attachment_type
-            .check(&path.field("AttachmentType"), &Rules::NONE, out);
-        self.cidr_options
-            .check(&path.field("CidrOptions"), &Rules::NONE, out);
-        self.endpoint_type
-            .check(&path.field("EndpointType"), &Rules::NONE, out);
-        self.load_balancer_options
-            .check(&path.field("LoadBalancerOptions"), &Rules::NONE, out);
-        self.network_interface_options.check(
-            &path.field("NetworkInterfaceOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.rds_options
-            .check(&path.field("RdsOptions"), &Rules::NONE, out);
-        self.sse_specification
-            .check(&path.field("SseSpecification"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AttachmentType`.
+    AttachmentType {
+        /// `vpc`
+        Vpc = "vpc",
     }
 }
 
-crate::impl_literal!(VerifiedAccessEndpointProps);
-
-/// Values of `AttachmentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttachmentType {
-    /// `vpc`
-    Vpc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttachmentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["vpc"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vpc => "vpc",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AttachmentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AttachmentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttachmentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "vpc" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttachmentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttachmentType::from(s))
-    }
-}
-
-crate::impl_literal!(AttachmentType);
-
-/// Property type `CidrOptions` of `AWS::EC2::VerifiedAccessEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct CidrOptions {
-    /// `Cidr` (optional).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Option<Value<String>>,
-    /// `PortRanges` (optional).
-    pub port_ranges: Option<Value<List<PortRange>>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CidrOptions` of `AWS::EC2::VerifiedAccessEndpoint`.
+    CidrOptions(default)
 }
 
 impl CidrOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cidr: None,
-            port_ranges: None,
-            protocol: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cidr`.
-    pub fn cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr = Some(value.into());
-        self
+    /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Cidr", value.into().to_template()))
     }
-    /// Sets `PortRanges`.
-    pub fn port_ranges(mut self, value: impl Into<Value<List<PortRange>>>) -> Self {
-        self.port_ranges = Some(value.into());
-        self
+    /// `PortRanges` (optional).
+    pub fn port_ranges(self, value: impl Into<Value<List<PortRange>>>) -> Self {
+        Self(self.0.with(1, "PortRanges", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(2, "Protocol", value.into().to_template()))
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "SubnetIds", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CidrOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr {
-            m.insert("Cidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port_ranges {
-            m.insert("PortRanges".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CidrOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_ranges
-            .check(&path.field("PortRanges"), &Rules::NONE, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CidrOptions);
-
-/// Property type `PortRange` of `AWS::EC2::VerifiedAccessEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct PortRange {
-    /// `FromPort` (optional).
-    /// Range: 1..=65535.
-    pub from_port: Option<Value<i64>>,
-    /// `ToPort` (optional).
-    /// Range: 1..=65535.
-    pub to_port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `PortRange` of `AWS::EC2::VerifiedAccessEndpoint`.
+    PortRange(default)
 }
 
 impl PortRange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            from_port: None,
-            to_port: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FromPort`.
-    pub fn from_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.from_port = Some(value.into());
-        self
+    /// `FromPort` (optional).
+    /// Range: 1 to 65535.
+    pub fn from_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "FromPort", value.into().to_template()))
     }
-    /// Sets `ToPort`.
-    pub fn to_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.to_port = Some(value.into());
-        self
+    /// `ToPort` (optional).
+    /// Range: 1 to 65535.
+    pub fn to_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ToPort", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PortRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.from_port {
-            m.insert("FromPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.to_port {
-            m.insert("ToPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `http`
+        Http = "http",
+        /// `https`
+        Https = "https",
+        /// `tcp`
+        Tcp = "tcp",
     }
 }
 
-impl Check for PortRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EndpointType`.
+    EndpointType {
+        /// `cidr`
+        Cidr = "cidr",
+        /// `load-balancer`
+        LoadBalancer = "load-balancer",
+        /// `network-interface`
+        NetworkInterface = "network-interface",
+        /// `rds`
+        Rds = "rds",
     }
 }
 
-crate::impl_literal!(PortRange);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `http`
-    Http,
-    /// `https`
-    Https,
-    /// `tcp`
-    Tcp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["http", "https", "tcp"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "http",
-            Self::Https => "https",
-            Self::Tcp => "tcp",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "http" => Self::Http,
-            "https" => Self::Https,
-            "tcp" => Self::Tcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Values of `EndpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointType {
-    /// `cidr`
-    Cidr,
-    /// `load-balancer`
-    LoadBalancer,
-    /// `network-interface`
-    NetworkInterface,
-    /// `rds`
-    Rds,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["cidr", "load-balancer", "network-interface", "rds"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cidr => "cidr",
-            Self::LoadBalancer => "load-balancer",
-            Self::NetworkInterface => "network-interface",
-            Self::Rds => "rds",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EndpointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "cidr" => Self::Cidr,
-            "load-balancer" => Self::LoadBalancer,
-            "network-interface" => Self::NetworkInterface,
-            "rds" => Self::Rds,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointType::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointType);
-
-/// Property type `LoadBalancerOptions` of `AWS::EC2::VerifiedAccessEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct LoadBalancerOptions {
-    /// `LoadBalancerArn` (optional).
-    pub load_balancer_arn: Option<Value<String>>,
-    /// `Port` (optional).
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
-    /// `PortRanges` (optional).
-    pub port_ranges: Option<Value<List<PortRange>>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<LoadBalancerOptionsProtocol>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `LoadBalancerOptions` of `AWS::EC2::VerifiedAccessEndpoint`.
+    LoadBalancerOptions(default)
 }
 
 impl LoadBalancerOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            load_balancer_arn: None,
-            port: None,
-            port_ranges: None,
-            protocol: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LoadBalancerArn`.
-    pub fn load_balancer_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.load_balancer_arn = Some(value.into());
-        self
+    /// `LoadBalancerArn` (optional).
+    pub fn load_balancer_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LoadBalancerArn", value.into().to_template()),
+        )
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-    /// Sets `PortRanges`.
-    pub fn port_ranges(mut self, value: impl Into<Value<List<PortRange>>>) -> Self {
-        self.port_ranges = Some(value.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<LoadBalancerOptionsProtocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoadBalancerOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.load_balancer_arn {
-            m.insert("LoadBalancerArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port_ranges {
-            m.insert("PortRanges".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoadBalancerOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_ranges
-            .check(&path.field("PortRanges"), &Rules::NONE, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoadBalancerOptions);
-
-/// Values of `LoadBalancerOptionsProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LoadBalancerOptionsProtocol {
-    /// `http`
-    Http,
-    /// `https`
-    Https,
-    /// `tcp`
-    Tcp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LoadBalancerOptionsProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["http", "https", "tcp"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "http",
-            Self::Https => "https",
-            Self::Tcp => "tcp",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LoadBalancerOptionsProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LoadBalancerOptionsProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LoadBalancerOptionsProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "http" => Self::Http,
-            "https" => Self::Https,
-            "tcp" => Self::Tcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LoadBalancerOptionsProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(LoadBalancerOptionsProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(LoadBalancerOptionsProtocol);
-
-/// Property type `NetworkInterfaceOptions` of `AWS::EC2::VerifiedAccessEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkInterfaceOptions {
-    /// `NetworkInterfaceId` (optional).
-    pub network_interface_id: Option<Value<String>>,
     /// `Port` (optional).
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Port", value.into().to_template()))
+    }
     /// `PortRanges` (optional).
-    pub port_ranges: Option<Value<List<PortRange>>>,
+    pub fn port_ranges(self, value: impl Into<Value<List<PortRange>>>) -> Self {
+        Self(self.0.with(2, "PortRanges", value.into().to_template()))
+    }
     /// `Protocol` (optional).
-    pub protocol: Option<Value<NetworkInterfaceOptionsProtocol>>,
+    pub fn protocol(self, value: impl Into<Value<LoadBalancerOptionsProtocol>>) -> Self {
+        Self(self.0.with(3, "Protocol", value.into().to_template()))
+    }
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "SubnetIds", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `LoadBalancerOptionsProtocol`.
+    LoadBalancerOptionsProtocol {
+        /// `http`
+        Http = "http",
+        /// `https`
+        Https = "https",
+        /// `tcp`
+        Tcp = "tcp",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NetworkInterfaceOptions` of `AWS::EC2::VerifiedAccessEndpoint`.
+    NetworkInterfaceOptions(default)
 }
 
 impl NetworkInterfaceOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            network_interface_id: None,
-            port: None,
-            port_ranges: None,
-            protocol: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NetworkInterfaceId`.
-    pub fn network_interface_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_interface_id = Some(value.into());
-        self
+    /// `NetworkInterfaceId` (optional).
+    pub fn network_interface_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NetworkInterfaceId", value.into().to_template()),
+        )
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-    /// Sets `PortRanges`.
-    pub fn port_ranges(mut self, value: impl Into<Value<List<PortRange>>>) -> Self {
-        self.port_ranges = Some(value.into());
-        self
-    }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<NetworkInterfaceOptionsProtocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInterfaceOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.network_interface_id {
-            m.insert("NetworkInterfaceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port_ranges {
-            m.insert("PortRanges".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkInterfaceOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_ranges
-            .check(&path.field("PortRanges"), &Rules::NONE, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkInterfaceOptions);
-
-/// Values of `NetworkInterfaceOptionsProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkInterfaceOptionsProtocol {
-    /// `http`
-    Http,
-    /// `https`
-    Https,
-    /// `tcp`
-    Tcp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkInterfaceOptionsProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["http", "https", "tcp"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "http",
-            Self::Https => "https",
-            Self::Tcp => "tcp",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkInterfaceOptionsProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkInterfaceOptionsProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkInterfaceOptionsProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "http" => Self::Http,
-            "https" => Self::Https,
-            "tcp" => Self::Tcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkInterfaceOptionsProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkInterfaceOptionsProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkInterfaceOptionsProtocol);
-
-/// Property type `RdsOptions` of `AWS::EC2::VerifiedAccessEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct RdsOptions {
     /// `Port` (optional).
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Port", value.into().to_template()))
+    }
+    /// `PortRanges` (optional).
+    pub fn port_ranges(self, value: impl Into<Value<List<PortRange>>>) -> Self {
+        Self(self.0.with(2, "PortRanges", value.into().to_template()))
+    }
     /// `Protocol` (optional).
-    pub protocol: Option<Value<RdsOptionsProtocol>>,
-    /// `RdsDbClusterArn` (optional).
-    pub rds_db_cluster_arn: Option<Value<String>>,
-    /// `RdsDbInstanceArn` (optional).
-    pub rds_db_instance_arn: Option<Value<String>>,
-    /// `RdsDbProxyArn` (optional).
-    pub rds_db_proxy_arn: Option<Value<String>>,
-    /// `RdsEndpoint` (optional).
-    pub rds_endpoint: Option<Value<String>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
+    pub fn protocol(self, value: impl Into<Value<NetworkInterfaceOptionsProtocol>>) -> Self {
+        Self(self.0.with(3, "Protocol", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `NetworkInterfaceOptionsProtocol`.
+    NetworkInterfaceOptionsProtocol {
+        /// `http`
+        Http = "http",
+        /// `https`
+        Https = "https",
+        /// `tcp`
+        Tcp = "tcp",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RdsOptions` of `AWS::EC2::VerifiedAccessEndpoint`.
+    RdsOptions(default)
 }
 
 impl RdsOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            port: None,
-            protocol: None,
-            rds_db_cluster_arn: None,
-            rds_db_instance_arn: None,
-            rds_db_proxy_arn: None,
-            rds_endpoint: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Port", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<RdsOptionsProtocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<RdsOptionsProtocol>>) -> Self {
+        Self(self.0.with(1, "Protocol", value.into().to_template()))
     }
-    /// Sets `RdsDbClusterArn`.
-    pub fn rds_db_cluster_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rds_db_cluster_arn = Some(value.into());
-        self
+    /// `RdsDbClusterArn` (optional).
+    pub fn rds_db_cluster_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RdsDbClusterArn", value.into().to_template()),
+        )
     }
-    /// Sets `RdsDbInstanceArn`.
-    pub fn rds_db_instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rds_db_instance_arn = Some(value.into());
-        self
+    /// `RdsDbInstanceArn` (optional).
+    pub fn rds_db_instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RdsDbInstanceArn", value.into().to_template()),
+        )
     }
-    /// Sets `RdsDbProxyArn`.
-    pub fn rds_db_proxy_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rds_db_proxy_arn = Some(value.into());
-        self
+    /// `RdsDbProxyArn` (optional).
+    pub fn rds_db_proxy_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "RdsDbProxyArn", value.into().to_template()))
     }
-    /// Sets `RdsEndpoint`.
-    pub fn rds_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rds_endpoint = Some(value.into());
-        self
+    /// `RdsEndpoint` (optional).
+    pub fn rds_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "RdsEndpoint", value.into().to_template()))
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "SubnetIds", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RdsOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rds_db_cluster_arn {
-            m.insert("RdsDbClusterArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rds_db_instance_arn {
-            m.insert("RdsDbInstanceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rds_db_proxy_arn {
-            m.insert("RdsDbProxyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rds_endpoint {
-            m.insert("RdsEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RdsOptionsProtocol`.
+    RdsOptionsProtocol {
+        /// `http`
+        Http = "http",
+        /// `https`
+        Https = "https",
+        /// `tcp`
+        Tcp = "tcp",
     }
 }
 
-impl Check for RdsOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RdsOptions);
-
-/// Values of `RdsOptionsProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RdsOptionsProtocol {
-    /// `http`
-    Http,
-    /// `https`
-    Https,
-    /// `tcp`
-    Tcp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RdsOptionsProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["http", "https", "tcp"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "http",
-            Self::Https => "https",
-            Self::Tcp => "tcp",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RdsOptionsProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RdsOptionsProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RdsOptionsProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "http" => Self::Http,
-            "https" => Self::Https,
-            "tcp" => Self::Tcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RdsOptionsProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(RdsOptionsProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(RdsOptionsProtocol);
-
-/// Property type `SseSpecification` of `AWS::EC2::VerifiedAccessEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct SseSpecification {
-    /// `CustomerManagedKeyEnabled` (optional).
-    pub customer_managed_key_enabled: Option<Value<bool>>,
-    /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Property type `SseSpecification` of `AWS::EC2::VerifiedAccessEndpoint`.
+    SseSpecification(default)
 }
 
 impl SseSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_managed_key_enabled: None,
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerManagedKeyEnabled`.
-    pub fn customer_managed_key_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.customer_managed_key_enabled = Some(value.into());
-        self
+    /// `CustomerManagedKeyEnabled` (optional).
+    pub fn customer_managed_key_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerManagedKeyEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_managed_key_enabled {
-            m.insert("CustomerManagedKeyEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SseSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SseSpecification);
-
-/// Property type `Tag` of `AWS::EC2::VerifiedAccessEndpoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

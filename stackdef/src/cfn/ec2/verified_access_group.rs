@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VerifiedAccessGroup`.
-#[derive(Debug, Clone)]
-pub struct VerifiedAccessGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VerifiedAccessGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VerifiedAccessGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VerifiedAccessGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VerifiedAccessGroup`.
+    VerifiedAccessGroup("AWS::EC2::VerifiedAccessGroup", VerifiedAccessGroupProps)
 }
 
 impl VerifiedAccessGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VerifiedAccessGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VerifiedAccessGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VerifiedAccessGroupId` (typed).
     pub fn ref_value(&self) -> Value<ids::VerifiedAccessGroupId> {
         self.resource.ref_value()
@@ -102,199 +54,105 @@ impl VerifiedAccessGroup {
     pub fn attr_verified_access_group_arn(&self) -> Value<String> {
         self.resource.get_att("VerifiedAccessGroupArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `PolicyEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("PolicyEnabled", value.into())
+    }
+
+    /// Replaces `SseSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sse_specification(&self, value: impl Into<Value<SseSpecification>>) {
+        self.resource.set_property("SseSpecification", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VerifiedAccessInstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_verified_access_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VerifiedAccessInstanceId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VerifiedAccessGroup`.
-#[derive(Debug, Clone)]
-pub struct VerifiedAccessGroupProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `PolicyDocument` (optional).
-    pub policy_document: Option<Value<String>>,
-    /// `PolicyEnabled` (optional).
-    pub policy_enabled: Option<Value<bool>>,
-    /// `SseSpecification` (optional).
-    pub sse_specification: Option<Value<SseSpecification>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VerifiedAccessInstanceId` (required).
-    pub verified_access_instance_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VerifiedAccessGroup`.
+    VerifiedAccessGroupProps
 }
 
 impl VerifiedAccessGroupProps {
     /// The required properties: `VerifiedAccessInstanceId`.
     pub fn new(verified_access_instance_id: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            policy_document: None,
-            policy_enabled: None,
-            sse_specification: None,
-            tags: None,
-            verified_access_instance_id: verified_access_instance_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            5,
+            "VerifiedAccessInstanceId",
+            verified_access_instance_id.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_document = Some(value.into());
-        self
+    /// `PolicyDocument` (optional).
+    pub fn policy_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PolicyDocument", value.into().to_template()))
     }
-    /// Sets `PolicyEnabled`.
-    pub fn policy_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.policy_enabled = Some(value.into());
-        self
+    /// `PolicyEnabled` (optional).
+    pub fn policy_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "PolicyEnabled", value.into().to_template()))
     }
-    /// Sets `SseSpecification`.
-    pub fn sse_specification(mut self, value: impl Into<Value<SseSpecification>>) -> Self {
-        self.sse_specification = Some(value.into());
-        self
+    /// `SseSpecification` (optional).
+    pub fn sse_specification(self, value: impl Into<Value<SseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SseSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VerifiedAccessGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_document {
-            m.insert("PolicyDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_enabled {
-            m.insert("PolicyEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_specification {
-            m.insert("SseSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VerifiedAccessInstanceId".to_owned(),
-            self.verified_access_instance_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VerifiedAccessGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sse_specification
-            .check(&path.field("SseSpecification"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VerifiedAccessGroupProps);
-
-/// Property type `SseSpecification` of `AWS::EC2::VerifiedAccessGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct SseSpecification {
-    /// `CustomerManagedKeyEnabled` (optional).
-    pub customer_managed_key_enabled: Option<Value<bool>>,
-    /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Property type `SseSpecification` of `AWS::EC2::VerifiedAccessGroup`.
+    SseSpecification(default)
 }
 
 impl SseSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_managed_key_enabled: None,
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerManagedKeyEnabled`.
-    pub fn customer_managed_key_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.customer_managed_key_enabled = Some(value.into());
-        self
+    /// `CustomerManagedKeyEnabled` (optional).
+    pub fn customer_managed_key_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerManagedKeyEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_managed_key_enabled {
-            m.insert("CustomerManagedKeyEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SseSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SseSpecification);
-
-/// Property type `Tag` of `AWS::EC2::VerifiedAccessGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

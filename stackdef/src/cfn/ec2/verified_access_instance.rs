@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EC2::VerifiedAccessInstance`.
-#[derive(Debug, Clone)]
-pub struct VerifiedAccessInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VerifiedAccessInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VerifiedAccessInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VerifiedAccessInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VerifiedAccessInstance`.
+    VerifiedAccessInstance("AWS::EC2::VerifiedAccessInstance", VerifiedAccessInstanceProps)
 }
 
 impl VerifiedAccessInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VerifiedAccessInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: VerifiedAccessInstanceProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VerifiedAccessInstanceId` (typed).
     pub fn ref_value(&self) -> Value<ids::VerifiedAccessInstanceId> {
         self.resource.ref_value()
@@ -98,515 +46,268 @@ impl VerifiedAccessInstance {
     }
 
     /// `Fn::GetAtt` `CidrEndpointsCustomSubDomainNameServers`.
-    pub fn attr_cidr_endpoints_custom_sub_domain_name_servers(&self) -> Value<serde_json::Value> {
+    pub fn attr_cidr_endpoints_custom_sub_domain_name_servers(&self) -> Value<Json> {
         self.resource
             .get_att("CidrEndpointsCustomSubDomainNameServers")
     }
+
+    /// Replaces `CidrEndpointsCustomSubDomain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidr_endpoints_custom_sub_domain(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CidrEndpointsCustomSubDomain", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FipsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fips_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("FipsEnabled", value.into())
+    }
+
+    /// Replaces `LoggingConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_configurations(&self, value: impl Into<Value<VerifiedAccessLogs>>) {
+        self.resource
+            .set_property("LoggingConfigurations", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VerifiedAccessTrustProviderIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_verified_access_trust_provider_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("VerifiedAccessTrustProviderIds", value.into())
+    }
+
+    /// Replaces `VerifiedAccessTrustProviders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_verified_access_trust_providers(
+        &self,
+        value: impl Into<Value<List<VerifiedAccessTrustProvider>>>,
+    ) {
+        self.resource
+            .set_property("VerifiedAccessTrustProviders", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VerifiedAccessInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct VerifiedAccessInstanceProps {
-    /// `CidrEndpointsCustomSubDomain` (optional).
-    pub cidr_endpoints_custom_sub_domain: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `FipsEnabled` (optional).
-    pub fips_enabled: Option<Value<bool>>,
-    /// `LoggingConfigurations` (optional).
-    pub logging_configurations: Option<Value<VerifiedAccessLogs>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VerifiedAccessTrustProviderIds` (optional).
-    pub verified_access_trust_provider_ids: Option<Value<List<String>>>,
-    /// `VerifiedAccessTrustProviders` (optional).
-    pub verified_access_trust_providers: Option<Value<List<VerifiedAccessTrustProvider>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VerifiedAccessInstance`.
+    VerifiedAccessInstanceProps(default)
 }
 
 impl VerifiedAccessInstanceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cidr_endpoints_custom_sub_domain: None,
-            description: None,
-            fips_enabled: None,
-            logging_configurations: None,
-            tags: None,
-            verified_access_trust_provider_ids: None,
-            verified_access_trust_providers: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CidrEndpointsCustomSubDomain`.
-    pub fn cidr_endpoints_custom_sub_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_endpoints_custom_sub_domain = Some(value.into());
-        self
+    /// `CidrEndpointsCustomSubDomain` (optional).
+    pub fn cidr_endpoints_custom_sub_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "CidrEndpointsCustomSubDomain",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `FipsEnabled`.
-    pub fn fips_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.fips_enabled = Some(value.into());
-        self
+    /// `FipsEnabled` (optional).
+    pub fn fips_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "FipsEnabled", value.into().to_template()))
     }
-    /// Sets `LoggingConfigurations`.
-    pub fn logging_configurations(mut self, value: impl Into<Value<VerifiedAccessLogs>>) -> Self {
-        self.logging_configurations = Some(value.into());
-        self
+    /// `LoggingConfigurations` (optional).
+    pub fn logging_configurations(self, value: impl Into<Value<VerifiedAccessLogs>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LoggingConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `VerifiedAccessTrustProviderIds`.
-    pub fn verified_access_trust_provider_ids(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.verified_access_trust_provider_ids = Some(value.into());
-        self
+    /// `VerifiedAccessTrustProviderIds` (optional).
+    pub fn verified_access_trust_provider_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            5,
+            "VerifiedAccessTrustProviderIds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `VerifiedAccessTrustProviders`.
+    /// `VerifiedAccessTrustProviders` (optional).
     pub fn verified_access_trust_providers(
-        mut self,
+        self,
         value: impl Into<Value<List<VerifiedAccessTrustProvider>>>,
     ) -> Self {
-        self.verified_access_trust_providers = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "VerifiedAccessTrustProviders",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VerifiedAccessInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr_endpoints_custom_sub_domain {
-            m.insert("CidrEndpointsCustomSubDomain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fips_enabled {
-            m.insert("FipsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_configurations {
-            m.insert("LoggingConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verified_access_trust_provider_ids {
-            m.insert("VerifiedAccessTrustProviderIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verified_access_trust_providers {
-            m.insert("VerifiedAccessTrustProviders".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VerifiedAccessInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.logging_configurations
-            .check(&path.field("LoggingConfigurations"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.verified_access_trust_providers.check(
-            &path.field("VerifiedAccessTrustProviders"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VerifiedAccessInstanceProps);
-
-/// Property type `VerifiedAccessLogs` of `AWS::EC2::VerifiedAccessInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct VerifiedAccessLogs {
-    /// `CloudWatchLogs` (optional).
-    pub cloud_watch_logs: Option<Value<CloudWatchLogs>>,
-    /// `IncludeTrustContext` (optional).
-    pub include_trust_context: Option<Value<bool>>,
-    /// `KinesisDataFirehose` (optional).
-    pub kinesis_data_firehose: Option<Value<KinesisDataFirehose>>,
-    /// `LogVersion` (optional).
-    pub log_version: Option<Value<String>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3>>,
+crate::l1_struct! {
+    /// Property type `VerifiedAccessLogs` of `AWS::EC2::VerifiedAccessInstance`.
+    VerifiedAccessLogs(default)
 }
 
 impl VerifiedAccessLogs {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs: None,
-            include_trust_context: None,
-            kinesis_data_firehose: None,
-            log_version: None,
-            s3: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogs`.
-    pub fn cloud_watch_logs(mut self, value: impl Into<Value<CloudWatchLogs>>) -> Self {
-        self.cloud_watch_logs = Some(value.into());
-        self
+    /// `CloudWatchLogs` (optional).
+    pub fn cloud_watch_logs(self, value: impl Into<Value<CloudWatchLogs>>) -> Self {
+        Self(self.0.with(0, "CloudWatchLogs", value.into().to_template()))
     }
-    /// Sets `IncludeTrustContext`.
-    pub fn include_trust_context(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_trust_context = Some(value.into());
-        self
+    /// `IncludeTrustContext` (optional).
+    pub fn include_trust_context(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeTrustContext", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisDataFirehose`.
-    pub fn kinesis_data_firehose(mut self, value: impl Into<Value<KinesisDataFirehose>>) -> Self {
-        self.kinesis_data_firehose = Some(value.into());
-        self
+    /// `KinesisDataFirehose` (optional).
+    pub fn kinesis_data_firehose(self, value: impl Into<Value<KinesisDataFirehose>>) -> Self {
+        Self(
+            self.0
+                .with(2, "KinesisDataFirehose", value.into().to_template()),
+        )
     }
-    /// Sets `LogVersion`.
-    pub fn log_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_version = Some(value.into());
-        self
+    /// `LogVersion` (optional).
+    pub fn log_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LogVersion", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3>>) -> Self {
+        Self(self.0.with(4, "S3", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VerifiedAccessLogs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs {
-            m.insert("CloudWatchLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_trust_context {
-            m.insert("IncludeTrustContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_data_firehose {
-            m.insert("KinesisDataFirehose".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_version {
-            m.insert("LogVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VerifiedAccessLogs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs
-            .check(&path.field("CloudWatchLogs"), &Rules::NONE, out);
-        self.kinesis_data_firehose
-            .check(&path.field("KinesisDataFirehose"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VerifiedAccessLogs);
-
-/// Property type `CloudWatchLogs` of `AWS::EC2::VerifiedAccessInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchLogs {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `LogGroup` (optional).
-    pub log_group: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogs` of `AWS::EC2::VerifiedAccessInstance`.
+    CloudWatchLogs(default)
 }
 
 impl CloudWatchLogs {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            log_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-    /// Sets `LogGroup`.
-    pub fn log_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudWatchLogs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group {
-            m.insert("LogGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogs {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchLogs);
-
-/// Property type `KinesisDataFirehose` of `AWS::EC2::VerifiedAccessInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct KinesisDataFirehose {
-    /// `DeliveryStream` (optional).
-    pub delivery_stream: Option<Value<String>>,
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
+    /// `LogGroup` (optional).
+    pub fn log_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogGroup", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `KinesisDataFirehose` of `AWS::EC2::VerifiedAccessInstance`.
+    KinesisDataFirehose(default)
 }
 
 impl KinesisDataFirehose {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delivery_stream: None,
-            enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeliveryStream`.
-    pub fn delivery_stream(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_stream = Some(value.into());
-        self
+    /// `DeliveryStream` (optional).
+    pub fn delivery_stream(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeliveryStream", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KinesisDataFirehose {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_stream {
-            m.insert("DeliveryStream".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisDataFirehose {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisDataFirehose);
-
-/// Property type `S3` of `AWS::EC2::VerifiedAccessInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct S3 {
-    /// `BucketName` (optional).
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `BucketOwner` (optional).
-    pub bucket_owner: Option<Value<String>>,
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `S3` of `AWS::EC2::VerifiedAccessInstance`.
+    S3(default)
 }
 
 impl S3 {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_name: None,
-            bucket_owner: None,
-            enabled: None,
-            prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
+    /// `BucketName` (optional).
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(0, "BucketName", value.into().to_template()))
     }
-    /// Sets `BucketOwner`.
-    pub fn bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_owner = Some(value.into());
-        self
+    /// `BucketOwner` (optional).
+    pub fn bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketOwner", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Enabled", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_owner {
-            m.insert("BucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for S3 {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3);
-
-/// Property type `Tag` of `AWS::EC2::VerifiedAccessInstance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VerifiedAccessTrustProvider` of `AWS::EC2::VerifiedAccessInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct VerifiedAccessTrustProvider {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DeviceTrustProviderType` (optional).
-    pub device_trust_provider_type: Option<Value<String>>,
-    /// `TrustProviderType` (optional).
-    pub trust_provider_type: Option<Value<String>>,
-    /// `UserTrustProviderType` (optional).
-    pub user_trust_provider_type: Option<Value<String>>,
-    /// `VerifiedAccessTrustProviderId` (optional).
-    pub verified_access_trust_provider_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VerifiedAccessTrustProvider` of `AWS::EC2::VerifiedAccessInstance`.
+    VerifiedAccessTrustProvider(default)
 }
 
 impl VerifiedAccessTrustProvider {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            device_trust_provider_type: None,
-            trust_provider_type: None,
-            user_trust_provider_type: None,
-            verified_access_trust_provider_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DeviceTrustProviderType`.
-    pub fn device_trust_provider_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_trust_provider_type = Some(value.into());
-        self
+    /// `DeviceTrustProviderType` (optional).
+    pub fn device_trust_provider_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeviceTrustProviderType", value.into().to_template()),
+        )
     }
-    /// Sets `TrustProviderType`.
-    pub fn trust_provider_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trust_provider_type = Some(value.into());
-        self
+    /// `TrustProviderType` (optional).
+    pub fn trust_provider_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TrustProviderType", value.into().to_template()),
+        )
     }
-    /// Sets `UserTrustProviderType`.
-    pub fn user_trust_provider_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_trust_provider_type = Some(value.into());
-        self
+    /// `UserTrustProviderType` (optional).
+    pub fn user_trust_provider_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "UserTrustProviderType", value.into().to_template()),
+        )
     }
-    /// Sets `VerifiedAccessTrustProviderId`.
-    pub fn verified_access_trust_provider_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.verified_access_trust_provider_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VerifiedAccessTrustProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_trust_provider_type {
-            m.insert("DeviceTrustProviderType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trust_provider_type {
-            m.insert("TrustProviderType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_trust_provider_type {
-            m.insert("UserTrustProviderType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verified_access_trust_provider_id {
-            m.insert("VerifiedAccessTrustProviderId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VerifiedAccessTrustProviderId` (optional).
+    pub fn verified_access_trust_provider_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            4,
+            "VerifiedAccessTrustProviderId",
+            value.into().to_template(),
+        ))
     }
 }
-
-impl Check for VerifiedAccessTrustProvider {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VerifiedAccessTrustProvider);

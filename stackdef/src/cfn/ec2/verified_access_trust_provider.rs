@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VerifiedAccessTrustProvider`.
-#[derive(Debug, Clone)]
-pub struct VerifiedAccessTrustProvider {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VerifiedAccessTrustProvider {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VerifiedAccessTrustProvider {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VerifiedAccessTrustProvider {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VerifiedAccessTrustProvider`.
+    VerifiedAccessTrustProvider("AWS::EC2::VerifiedAccessTrustProvider", VerifiedAccessTrustProviderProps)
 }
 
 impl VerifiedAccessTrustProvider {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VerifiedAccessTrustProvider";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: VerifiedAccessTrustProviderProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VerifiedAccessTrustProviderId` (typed).
     pub fn ref_value(&self) -> Value<ids::VerifiedAccessTrustProviderId> {
         self.resource.ref_value()
@@ -98,36 +46,79 @@ impl VerifiedAccessTrustProvider {
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DeviceOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_options(&self, value: impl Into<Value<DeviceOptions>>) {
+        self.resource.set_property("DeviceOptions", value.into())
+    }
+
+    /// Replaces `DeviceTrustProviderType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_trust_provider_type(&self, value: impl Into<Value<DeviceTrustProviderType>>) {
+        self.resource
+            .set_property("DeviceTrustProviderType", value.into())
+    }
+
+    /// Replaces `NativeApplicationOidcOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_native_application_oidc_options(
+        &self,
+        value: impl Into<Value<NativeApplicationOidcOptions>>,
+    ) {
+        self.resource
+            .set_property("NativeApplicationOidcOptions", value.into())
+    }
+
+    /// Replaces `OidcOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_oidc_options(&self, value: impl Into<Value<OidcOptions>>) {
+        self.resource.set_property("OidcOptions", value.into())
+    }
+
+    /// Replaces `PolicyReferenceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_reference_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PolicyReferenceName", value.into())
+    }
+
+    /// Replaces `SseSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sse_specification(&self, value: impl Into<Value<SseSpecification>>) {
+        self.resource.set_property("SseSpecification", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrustProviderType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trust_provider_type(&self, value: impl Into<Value<TrustProviderType>>) {
+        self.resource
+            .set_property("TrustProviderType", value.into())
+    }
+
+    /// Replaces `UserTrustProviderType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_trust_provider_type(&self, value: impl Into<Value<UserTrustProviderType>>) {
+        self.resource
+            .set_property("UserTrustProviderType", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VerifiedAccessTrustProvider`.
-#[derive(Debug, Clone)]
-pub struct VerifiedAccessTrustProviderProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DeviceOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub device_options: Option<Value<DeviceOptions>>,
-    /// `DeviceTrustProviderType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub device_trust_provider_type: Option<Value<DeviceTrustProviderType>>,
-    /// `NativeApplicationOidcOptions` (optional).
-    pub native_application_oidc_options: Option<Value<NativeApplicationOidcOptions>>,
-    /// `OidcOptions` (optional).
-    pub oidc_options: Option<Value<OidcOptions>>,
-    /// `PolicyReferenceName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub policy_reference_name: Value<String>,
-    /// `SseSpecification` (optional).
-    pub sse_specification: Option<Value<SseSpecification>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrustProviderType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub trust_provider_type: Value<TrustProviderType>,
-    /// `UserTrustProviderType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub user_trust_provider_type: Option<Value<UserTrustProviderType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VerifiedAccessTrustProvider`.
+    VerifiedAccessTrustProviderProps
 }
 
 impl VerifiedAccessTrustProviderProps {
@@ -136,679 +127,251 @@ impl VerifiedAccessTrustProviderProps {
         policy_reference_name: impl Into<Value<String>>,
         trust_provider_type: impl Into<Value<TrustProviderType>>,
     ) -> Self {
-        Self {
-            description: None,
-            device_options: None,
-            device_trust_provider_type: None,
-            native_application_oidc_options: None,
-            oidc_options: None,
-            policy_reference_name: policy_reference_name.into(),
-            sse_specification: None,
-            tags: None,
-            trust_provider_type: trust_provider_type.into(),
-            user_trust_provider_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    5,
+                    "PolicyReferenceName",
+                    policy_reference_name.into().to_template(),
+                )
+                .with(
+                    8,
+                    "TrustProviderType",
+                    trust_provider_type.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DeviceOptions`.
-    pub fn device_options(mut self, value: impl Into<Value<DeviceOptions>>) -> Self {
-        self.device_options = Some(value.into());
-        self
+    /// `DeviceOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn device_options(self, value: impl Into<Value<DeviceOptions>>) -> Self {
+        Self(self.0.with(1, "DeviceOptions", value.into().to_template()))
     }
-    /// Sets `DeviceTrustProviderType`.
+    /// `DeviceTrustProviderType` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn device_trust_provider_type(
-        mut self,
+        self,
         value: impl Into<Value<DeviceTrustProviderType>>,
     ) -> Self {
-        self.device_trust_provider_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "DeviceTrustProviderType", value.into().to_template()),
+        )
     }
-    /// Sets `NativeApplicationOidcOptions`.
+    /// `NativeApplicationOidcOptions` (optional).
     pub fn native_application_oidc_options(
-        mut self,
+        self,
         value: impl Into<Value<NativeApplicationOidcOptions>>,
     ) -> Self {
-        self.native_application_oidc_options = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "NativeApplicationOidcOptions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OidcOptions`.
-    pub fn oidc_options(mut self, value: impl Into<Value<OidcOptions>>) -> Self {
-        self.oidc_options = Some(value.into());
-        self
+    /// `OidcOptions` (optional).
+    pub fn oidc_options(self, value: impl Into<Value<OidcOptions>>) -> Self {
+        Self(self.0.with(4, "OidcOptions", value.into().to_template()))
     }
-    /// Sets `SseSpecification`.
-    pub fn sse_specification(mut self, value: impl Into<Value<SseSpecification>>) -> Self {
-        self.sse_specification = Some(value.into());
-        self
+    /// `SseSpecification` (optional).
+    pub fn sse_specification(self, value: impl Into<Value<SseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SseSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `UserTrustProviderType`.
-    pub fn user_trust_provider_type(
-        mut self,
-        value: impl Into<Value<UserTrustProviderType>>,
-    ) -> Self {
-        self.user_trust_provider_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VerifiedAccessTrustProviderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_options {
-            m.insert("DeviceOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_trust_provider_type {
-            m.insert("DeviceTrustProviderType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.native_application_oidc_options {
-            m.insert("NativeApplicationOidcOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.oidc_options {
-            m.insert("OidcOptions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PolicyReferenceName".to_owned(),
-            self.policy_reference_name.to_template(),
-        );
-        if let Some(v) = &self.sse_specification {
-            m.insert("SseSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TrustProviderType".to_owned(),
-            self.trust_provider_type.to_template(),
-        );
-        if let Some(v) = &self.user_trust_provider_type {
-            m.insert("UserTrustProviderType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserTrustProviderType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn user_trust_provider_type(self, value: impl Into<Value<UserTrustProviderType>>) -> Self {
+        Self(
+            self.0
+                .with(9, "UserTrustProviderType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VerifiedAccessTrustProviderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.device_options
-            .check(&path.field("DeviceOptions"), &Rules::NONE, out);
-        self.device_trust_provider_type.check(
-            &path.field("DeviceTrustProviderType"),
-            &Rules::NONE,
-            out,
-        );
-        self.native_application_oidc_options.check(
-            &path.field("NativeApplicationOidcOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.oidc_options
-            .check(&path.field("OidcOptions"), &Rules::NONE, out);
-        self.sse_specification
-            .check(&path.field("SseSpecification"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.trust_provider_type
-            .check(&path.field("TrustProviderType"), &Rules::NONE, out);
-        self.user_trust_provider_type.check(
-            &path.field("UserTrustProviderType"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VerifiedAccessTrustProviderProps);
-
-/// Property type `DeviceOptions` of `AWS::EC2::VerifiedAccessTrustProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct DeviceOptions {
-    /// `PublicSigningKeyUrl` (optional).
-    pub public_signing_key_url: Option<Value<String>>,
-    /// `TenantId` (optional).
-    pub tenant_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeviceOptions` of `AWS::EC2::VerifiedAccessTrustProvider`.
+    DeviceOptions(default)
 }
 
 impl DeviceOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            public_signing_key_url: None,
-            tenant_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PublicSigningKeyUrl`.
-    pub fn public_signing_key_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.public_signing_key_url = Some(value.into());
-        self
+    /// `PublicSigningKeyUrl` (optional).
+    pub fn public_signing_key_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PublicSigningKeyUrl", value.into().to_template()),
+        )
     }
-    /// Sets `TenantId`.
-    pub fn tenant_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tenant_id = Some(value.into());
-        self
+    /// `TenantId` (optional).
+    pub fn tenant_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TenantId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeviceOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.public_signing_key_url {
-            m.insert("PublicSigningKeyUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tenant_id {
-            m.insert("TenantId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DeviceTrustProviderType`.
+    DeviceTrustProviderType {
+        /// `crowdstrike`
+        Crowdstrike = "crowdstrike",
+        /// `jamf`
+        Jamf = "jamf",
+        /// `jumpcloud`
+        Jumpcloud = "jumpcloud",
     }
 }
 
-impl Check for DeviceOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeviceOptions);
-
-/// Values of `DeviceTrustProviderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeviceTrustProviderType {
-    /// `crowdstrike`
-    Crowdstrike,
-    /// `jamf`
-    Jamf,
-    /// `jumpcloud`
-    Jumpcloud,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeviceTrustProviderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["crowdstrike", "jamf", "jumpcloud"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Crowdstrike => "crowdstrike",
-            Self::Jamf => "jamf",
-            Self::Jumpcloud => "jumpcloud",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeviceTrustProviderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeviceTrustProviderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeviceTrustProviderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "crowdstrike" => Self::Crowdstrike,
-            "jamf" => Self::Jamf,
-            "jumpcloud" => Self::Jumpcloud,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeviceTrustProviderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeviceTrustProviderType::from(s))
-    }
-}
-
-crate::impl_literal!(DeviceTrustProviderType);
-
-/// Property type `NativeApplicationOidcOptions` of `AWS::EC2::VerifiedAccessTrustProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct NativeApplicationOidcOptions {
-    /// `AuthorizationEndpoint` (optional).
-    pub authorization_endpoint: Option<Value<String>>,
-    /// `ClientId` (optional).
-    pub client_id: Option<Value<String>>,
-    /// `ClientSecret` (optional).
-    pub client_secret: Option<Value<String>>,
-    /// `Issuer` (optional).
-    pub issuer: Option<Value<String>>,
-    /// `PublicSigningKeyEndpoint` (optional).
-    pub public_signing_key_endpoint: Option<Value<String>>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<String>>,
-    /// `TokenEndpoint` (optional).
-    pub token_endpoint: Option<Value<String>>,
-    /// `UserInfoEndpoint` (optional).
-    pub user_info_endpoint: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NativeApplicationOidcOptions` of `AWS::EC2::VerifiedAccessTrustProvider`.
+    NativeApplicationOidcOptions(default)
 }
 
 impl NativeApplicationOidcOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authorization_endpoint: None,
-            client_id: None,
-            client_secret: None,
-            issuer: None,
-            public_signing_key_endpoint: None,
-            scope: None,
-            token_endpoint: None,
-            user_info_endpoint: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthorizationEndpoint`.
-    pub fn authorization_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorization_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-    /// Sets `ClientSecret`.
-    pub fn client_secret(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_secret = Some(value.into());
-        self
-    }
-    /// Sets `Issuer`.
-    pub fn issuer(mut self, value: impl Into<Value<String>>) -> Self {
-        self.issuer = Some(value.into());
-        self
-    }
-    /// Sets `PublicSigningKeyEndpoint`.
-    pub fn public_signing_key_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.public_signing_key_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-    /// Sets `TokenEndpoint`.
-    pub fn token_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.token_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `UserInfoEndpoint`.
-    pub fn user_info_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_info_endpoint = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NativeApplicationOidcOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_endpoint {
-            m.insert("AuthorizationEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_id {
-            m.insert("ClientId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_secret {
-            m.insert("ClientSecret".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.issuer {
-            m.insert("Issuer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_signing_key_endpoint {
-            m.insert("PublicSigningKeyEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_endpoint {
-            m.insert("TokenEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_info_endpoint {
-            m.insert("UserInfoEndpoint".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NativeApplicationOidcOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NativeApplicationOidcOptions);
-
-/// Property type `OidcOptions` of `AWS::EC2::VerifiedAccessTrustProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct OidcOptions {
     /// `AuthorizationEndpoint` (optional).
-    pub authorization_endpoint: Option<Value<String>>,
+    pub fn authorization_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizationEndpoint", value.into().to_template()),
+        )
+    }
     /// `ClientId` (optional).
-    pub client_id: Option<Value<String>>,
+    pub fn client_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClientId", value.into().to_template()))
+    }
     /// `ClientSecret` (optional).
-    pub client_secret: Option<Value<String>>,
+    pub fn client_secret(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ClientSecret", value.into().to_template()))
+    }
     /// `Issuer` (optional).
-    pub issuer: Option<Value<String>>,
+    pub fn issuer(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Issuer", value.into().to_template()))
+    }
+    /// `PublicSigningKeyEndpoint` (optional).
+    pub fn public_signing_key_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PublicSigningKeyEndpoint", value.into().to_template()),
+        )
+    }
     /// `Scope` (optional).
-    pub scope: Option<Value<String>>,
+    pub fn scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Scope", value.into().to_template()))
+    }
     /// `TokenEndpoint` (optional).
-    pub token_endpoint: Option<Value<String>>,
+    pub fn token_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TokenEndpoint", value.into().to_template()))
+    }
     /// `UserInfoEndpoint` (optional).
-    pub user_info_endpoint: Option<Value<String>>,
+    pub fn user_info_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "UserInfoEndpoint", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OidcOptions` of `AWS::EC2::VerifiedAccessTrustProvider`.
+    OidcOptions(default)
 }
 
 impl OidcOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authorization_endpoint: None,
-            client_id: None,
-            client_secret: None,
-            issuer: None,
-            scope: None,
-            token_endpoint: None,
-            user_info_endpoint: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthorizationEndpoint`.
-    pub fn authorization_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorization_endpoint = Some(value.into());
-        self
+    /// `AuthorizationEndpoint` (optional).
+    pub fn authorization_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizationEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_id = Some(value.into());
-        self
+    /// `ClientId` (optional).
+    pub fn client_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClientId", value.into().to_template()))
     }
-    /// Sets `ClientSecret`.
-    pub fn client_secret(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_secret = Some(value.into());
-        self
+    /// `ClientSecret` (optional).
+    pub fn client_secret(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ClientSecret", value.into().to_template()))
     }
-    /// Sets `Issuer`.
-    pub fn issuer(mut self, value: impl Into<Value<String>>) -> Self {
-        self.issuer = Some(value.into());
-        self
+    /// `Issuer` (optional).
+    pub fn issuer(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Issuer", value.into().to_template()))
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Scope", value.into().to_template()))
     }
-    /// Sets `TokenEndpoint`.
-    pub fn token_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.token_endpoint = Some(value.into());
-        self
+    /// `TokenEndpoint` (optional).
+    pub fn token_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TokenEndpoint", value.into().to_template()))
     }
-    /// Sets `UserInfoEndpoint`.
-    pub fn user_info_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_info_endpoint = Some(value.into());
-        self
+    /// `UserInfoEndpoint` (optional).
+    pub fn user_info_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "UserInfoEndpoint", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OidcOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_endpoint {
-            m.insert("AuthorizationEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_id {
-            m.insert("ClientId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_secret {
-            m.insert("ClientSecret".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.issuer {
-            m.insert("Issuer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_endpoint {
-            m.insert("TokenEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_info_endpoint {
-            m.insert("UserInfoEndpoint".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OidcOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OidcOptions);
-
-/// Property type `SseSpecification` of `AWS::EC2::VerifiedAccessTrustProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct SseSpecification {
-    /// `CustomerManagedKeyEnabled` (optional).
-    pub customer_managed_key_enabled: Option<Value<bool>>,
-    /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Property type `SseSpecification` of `AWS::EC2::VerifiedAccessTrustProvider`.
+    SseSpecification(default)
 }
 
 impl SseSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_managed_key_enabled: None,
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerManagedKeyEnabled`.
-    pub fn customer_managed_key_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.customer_managed_key_enabled = Some(value.into());
-        self
+    /// `CustomerManagedKeyEnabled` (optional).
+    pub fn customer_managed_key_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerManagedKeyEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_managed_key_enabled {
-            m.insert("CustomerManagedKeyEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `TrustProviderType`.
+    TrustProviderType {
+        /// `device`
+        Device = "device",
+        /// `user`
+        User = "user",
     }
 }
 
-impl Check for SseSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SseSpecification);
-
-/// Property type `Tag` of `AWS::EC2::VerifiedAccessTrustProvider`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+crate::l1_enum! {
+    /// Values of `UserTrustProviderType`.
+    UserTrustProviderType {
+        /// `iam-identity-center`
+        IamIdentityCenter = "iam-identity-center",
+        /// `oidc`
+        Oidc = "oidc",
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TrustProviderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrustProviderType {
-    /// `device`
-    Device,
-    /// `user`
-    User,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrustProviderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["device", "user"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Device => "device",
-            Self::User => "user",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrustProviderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrustProviderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrustProviderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "device" => Self::Device,
-            "user" => Self::User,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrustProviderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrustProviderType::from(s))
-    }
-}
-
-crate::impl_literal!(TrustProviderType);
-
-/// Values of `UserTrustProviderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserTrustProviderType {
-    /// `iam-identity-center`
-    IamIdentityCenter,
-    /// `oidc`
-    Oidc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserTrustProviderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["iam-identity-center", "oidc"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IamIdentityCenter => "iam-identity-center",
-            Self::Oidc => "oidc",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserTrustProviderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserTrustProviderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserTrustProviderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "iam-identity-center" => Self::IamIdentityCenter,
-            "oidc" => Self::Oidc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserTrustProviderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserTrustProviderType::from(s))
-    }
-}
-
-crate::impl_literal!(UserTrustProviderType);

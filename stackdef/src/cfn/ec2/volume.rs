@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::Volume`.
-#[derive(Debug, Clone)]
-pub struct Volume {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Volume {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Volume {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Volume {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::Volume`.
+    Volume("AWS::EC2::Volume", VolumeProps)
 }
 
 impl Volume {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::Volume";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VolumeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VolumeId` (typed).
     pub fn ref_value(&self) -> Value<ids::VolumeId> {
         self.resource.ref_value()
@@ -82,334 +34,206 @@ impl Volume {
     pub fn attr_volume_id(&self) -> Value<ids::VolumeId> {
         self.resource.get_att("VolumeId")
     }
+
+    /// Replaces `AutoEnableIO` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_enable_io(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("AutoEnableIO", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AvailabilityZoneId", value.into())
+    }
+
+    /// Replaces `Encrypted` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encrypted(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Encrypted", value.into())
+    }
+
+    /// Replaces `Iops` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iops(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Iops", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `MultiAttachEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_attach_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("MultiAttachEnabled", value.into())
+    }
+
+    /// Replaces `OutpostArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outpost_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OutpostArn", value.into())
+    }
+
+    /// Replaces `Size` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Size", value.into())
+    }
+
+    /// Replaces `SnapshotId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotId", value.into())
+    }
+
+    /// Replaces `SourceVolumeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_volume_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceVolumeId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Throughput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_throughput(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Throughput", value.into())
+    }
+
+    /// Replaces `VolumeInitializationRate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_initialization_rate(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("VolumeInitializationRate", value.into())
+    }
+
+    /// Replaces `VolumeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_type(&self, value: impl Into<Value<VolumeType>>) {
+        self.resource.set_property("VolumeType", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::Volume`.
-#[derive(Debug, Clone, Default)]
-pub struct VolumeProps {
-    /// `AutoEnableIO` (optional).
-    pub auto_enable_io: Option<Value<bool>>,
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneId` (optional).
-    pub availability_zone_id: Option<Value<String>>,
-    /// `Encrypted` (optional).
-    pub encrypted: Option<Value<bool>>,
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `MultiAttachEnabled` (optional).
-    pub multi_attach_enabled: Option<Value<bool>>,
-    /// `OutpostArn` (optional).
-    pub outpost_arn: Option<Value<String>>,
-    /// `Size` (optional).
-    pub size: Option<Value<i64>>,
-    /// `SnapshotId` (optional).
-    pub snapshot_id: Option<Value<String>>,
-    /// `SourceVolumeId` (optional).
-    pub source_volume_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Throughput` (optional).
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeInitializationRate` (optional).
-    pub volume_initialization_rate: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<VolumeType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::Volume`.
+    VolumeProps(default)
 }
 
 impl VolumeProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_enable_io: None,
-            availability_zone: None,
-            availability_zone_id: None,
-            encrypted: None,
-            iops: None,
-            kms_key_id: None,
-            multi_attach_enabled: None,
-            outpost_arn: None,
-            size: None,
-            snapshot_id: None,
-            source_volume_id: None,
-            tags: None,
-            throughput: None,
-            volume_initialization_rate: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoEnableIO`.
-    pub fn auto_enable_io(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_enable_io = Some(value.into());
-        self
+    /// `AutoEnableIO` (optional).
+    pub fn auto_enable_io(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AutoEnableIO", value.into().to_template()))
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
+    /// `AvailabilityZoneId` (optional).
+    pub fn availability_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AvailabilityZoneId", value.into().to_template()),
+        )
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Encrypted", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Iops", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `MultiAttachEnabled`.
-    pub fn multi_attach_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_attach_enabled = Some(value.into());
-        self
+    /// `MultiAttachEnabled` (optional).
+    pub fn multi_attach_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MultiAttachEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `OutpostArn`.
-    pub fn outpost_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outpost_arn = Some(value.into());
-        self
+    /// `OutpostArn` (optional).
+    pub fn outpost_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "OutpostArn", value.into().to_template()))
     }
-    /// Sets `Size`.
-    pub fn size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size = Some(value.into());
-        self
+    /// `Size` (optional).
+    pub fn size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "Size", value.into().to_template()))
     }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_id = Some(value.into());
-        self
+    /// `SnapshotId` (optional).
+    pub fn snapshot_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "SnapshotId", value.into().to_template()))
     }
-    /// Sets `SourceVolumeId`.
-    pub fn source_volume_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_volume_id = Some(value.into());
-        self
+    /// `SourceVolumeId` (optional).
+    pub fn source_volume_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SourceVolumeId", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "Throughput", value.into().to_template()))
     }
-    /// Sets `VolumeInitializationRate`.
-    pub fn volume_initialization_rate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_initialization_rate = Some(value.into());
-        self
+    /// `VolumeInitializationRate` (optional).
+    pub fn volume_initialization_rate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "VolumeInitializationRate", value.into().to_template()),
+        )
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<VolumeType>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<VolumeType>>) -> Self {
+        Self(self.0.with(14, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VolumeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_enable_io {
-            m.insert("AutoEnableIO".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_attach_enabled {
-            m.insert("MultiAttachEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outpost_arn {
-            m.insert("OutpostArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size {
-            m.insert("Size".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.insert("SnapshotId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_volume_id {
-            m.insert("SourceVolumeId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_initialization_rate {
-            m.insert("VolumeInitializationRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `VolumeType`.
+    VolumeType {
+        /// `gp2`
+        Gp2 = "gp2",
+        /// `gp3`
+        Gp3 = "gp3",
+        /// `io1`
+        Io1 = "io1",
+        /// `io2`
+        Io2 = "io2",
+        /// `sc1`
+        Sc1 = "sc1",
+        /// `st1`
+        St1 = "st1",
+        /// `standard`
+        Standard = "standard",
     }
 }
-
-impl Check for VolumeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.volume_type
-            .check(&path.field("VolumeType"), &Rules::NONE, out);
-        crate::validation::at_least_one(
-            &[
-                &[
-                    ("AvailabilityZone", self.availability_zone.is_some()),
-                    ("Size", self.size.is_some()),
-                ],
-                &[
-                    ("AvailabilityZone", self.availability_zone.is_some()),
-                    ("SnapshotId", self.snapshot_id.is_some()),
-                ],
-                &[
-                    ("AvailabilityZoneId", self.availability_zone_id.is_some()),
-                    ("Size", self.size.is_some()),
-                ],
-                &[
-                    ("AvailabilityZoneId", self.availability_zone_id.is_some()),
-                    ("SnapshotId", self.snapshot_id.is_some()),
-                ],
-                &[("SourceVolumeId", self.source_volume_id.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VolumeProps);
-
-/// Property type `Tag` of `AWS::EC2::Volume`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `VolumeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VolumeType {
-    /// `gp2`
-    Gp2,
-    /// `gp3`
-    Gp3,
-    /// `io1`
-    Io1,
-    /// `io2`
-    Io2,
-    /// `sc1`
-    Sc1,
-    /// `st1`
-    St1,
-    /// `standard`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VolumeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gp2 => "gp2",
-            Self::Gp3 => "gp3",
-            Self::Io1 => "io1",
-            Self::Io2 => "io2",
-            Self::Sc1 => "sc1",
-            Self::St1 => "st1",
-            Self::Standard => "standard",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VolumeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VolumeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for VolumeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "gp2" => Self::Gp2,
-            "gp3" => Self::Gp3,
-            "io1" => Self::Io1,
-            "io2" => Self::Io2,
-            "sc1" => Self::Sc1,
-            "st1" => Self::St1,
-            "standard" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VolumeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VolumeType::from(s))
-    }
-}
-
-crate::impl_literal!(VolumeType);

@@ -11,124 +11,66 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VolumeAttachment`.
-#[derive(Debug, Clone)]
-pub struct VolumeAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VolumeAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VolumeAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VolumeAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VolumeAttachment`.
+    VolumeAttachment("AWS::EC2::VolumeAttachment", VolumeAttachmentProps)
 }
 
 impl VolumeAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VolumeAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VolumeAttachmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Device` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Device", value.into())
+    }
+
+    /// Replaces `EbsCardIndex` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ebs_card_index(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("EbsCardIndex", value.into())
+    }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `VolumeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VolumeId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VolumeAttachment`.
-#[derive(Debug, Clone)]
-pub struct VolumeAttachmentProps {
-    /// `Device` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub device: Option<Value<String>>,
-    /// `EbsCardIndex` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ebs_card_index: Option<Value<i64>>,
-    /// `InstanceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub instance_id: Value<String>,
-    /// `VolumeId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub volume_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VolumeAttachment`.
+    VolumeAttachmentProps
 }
 
 impl VolumeAttachmentProps {
     /// The required properties: `InstanceId`, `VolumeId`.
     pub fn new(instance_id: impl Into<Value<String>>, volume_id: impl Into<Value<String>>) -> Self {
-        Self {
-            device: None,
-            ebs_card_index: None,
-            instance_id: instance_id.into(),
-            volume_id: volume_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "InstanceId", instance_id.into().to_template())
+                .with(3, "VolumeId", volume_id.into().to_template()),
+        )
     }
-    /// Sets `Device`.
-    pub fn device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device = Some(value.into());
-        self
+    /// `Device` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn device(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Device", value.into().to_template()))
     }
-    /// Sets `EbsCardIndex`.
-    pub fn ebs_card_index(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ebs_card_index = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VolumeAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.device {
-            m.insert("Device".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_card_index {
-            m.insert("EbsCardIndex".to_owned(), v.to_template());
-        }
-        m.insert("InstanceId".to_owned(), self.instance_id.to_template());
-        m.insert("VolumeId".to_owned(), self.volume_id.to_template());
-        Expr::Map(m)
+    /// `EbsCardIndex` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ebs_card_index(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "EbsCardIndex", value.into().to_template()))
     }
 }
-
-impl Check for VolumeAttachmentProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VolumeAttachmentProps);

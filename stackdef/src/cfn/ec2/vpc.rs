@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPC`.
-#[derive(Debug, Clone)]
-pub struct Vpc {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Vpc {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Vpc {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Vpc {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPC`.
+    Vpc("AWS::EC2::VPC", VpcProps)
 }
 
 impl Vpc {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPC";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VpcId` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcId> {
         self.resource.ref_value()
@@ -102,240 +54,120 @@ impl Vpc {
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
+
+    /// Replaces `CidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CidrBlock", value.into())
+    }
+
+    /// Replaces `EnableDnsHostnames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_dns_hostnames(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableDnsHostnames", value.into())
+    }
+
+    /// Replaces `EnableDnsSupport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_dns_support(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EnableDnsSupport", value.into())
+    }
+
+    /// Replaces `InstanceTenancy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_tenancy(&self, value: impl Into<Value<InstanceTenancy>>) {
+        self.resource.set_property("InstanceTenancy", value.into())
+    }
+
+    /// Replaces `Ipv4IpamPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_ipam_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv4IpamPoolId", value.into())
+    }
+
+    /// Replaces `Ipv4NetmaskLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_netmask_length(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("Ipv4NetmaskLength", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPC`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcProps {
-    /// `CidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_block: Option<Value<String>>,
-    /// `EnableDnsHostnames` (optional).
-    pub enable_dns_hostnames: Option<Value<bool>>,
-    /// `EnableDnsSupport` (optional).
-    pub enable_dns_support: Option<Value<bool>>,
-    /// `InstanceTenancy` (optional).
-    pub instance_tenancy: Option<Value<InstanceTenancy>>,
-    /// `Ipv4IpamPoolId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv4_ipam_pool_id: Option<Value<String>>,
-    /// `Ipv4NetmaskLength` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv4_netmask_length: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPC`.
+    VpcProps(default)
 }
 
 impl VpcProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cidr_block: None,
-            enable_dns_hostnames: None,
-            enable_dns_support: None,
-            instance_tenancy: None,
-            ipv4_ipam_pool_id: None,
-            ipv4_netmask_length: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CidrBlock`.
-    pub fn cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_block = Some(value.into());
-        self
+    /// `CidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CidrBlock", value.into().to_template()))
     }
-    /// Sets `EnableDnsHostnames`.
-    pub fn enable_dns_hostnames(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_dns_hostnames = Some(value.into());
-        self
+    /// `EnableDnsHostnames` (optional).
+    pub fn enable_dns_hostnames(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableDnsHostnames", value.into().to_template()),
+        )
     }
-    /// Sets `EnableDnsSupport`.
-    pub fn enable_dns_support(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_dns_support = Some(value.into());
-        self
+    /// `EnableDnsSupport` (optional).
+    pub fn enable_dns_support(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableDnsSupport", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceTenancy`.
-    pub fn instance_tenancy(mut self, value: impl Into<Value<InstanceTenancy>>) -> Self {
-        self.instance_tenancy = Some(value.into());
-        self
+    /// `InstanceTenancy` (optional).
+    pub fn instance_tenancy(self, value: impl Into<Value<InstanceTenancy>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InstanceTenancy", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv4IpamPoolId`.
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv4_ipam_pool_id = Some(value.into());
-        self
+    /// `Ipv4IpamPoolId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv4_ipam_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Ipv4IpamPoolId", value.into().to_template()))
     }
-    /// Sets `Ipv4NetmaskLength`.
-    pub fn ipv4_netmask_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv4_netmask_length = Some(value.into());
-        self
+    /// `Ipv4NetmaskLength` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv4_netmask_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "Ipv4NetmaskLength", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr_block {
-            m.insert("CidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_dns_hostnames {
-            m.insert("EnableDnsHostnames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_dns_support {
-            m.insert("EnableDnsSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_tenancy {
-            m.insert("InstanceTenancy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_ipam_pool_id {
-            m.insert("Ipv4IpamPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_netmask_length {
-            m.insert("Ipv4NetmaskLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VpcProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_block.check(
-            &path.field("CidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_tenancy
-            .check(&path.field("InstanceTenancy"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("CidrBlock", self.cidr_block.is_some())],
-                &[("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some())],
-            ],
-            path,
-            out,
-        );
-        crate::validation::requires(
-            ("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some()),
-            &[("Ipv4NetmaskLength", self.ipv4_netmask_length.is_some())],
-            path,
-            out,
-        );
-        crate::validation::requires(
-            ("Ipv4NetmaskLength", self.ipv4_netmask_length.is_some()),
-            &[("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some())],
-            path,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `InstanceTenancy`.
+    InstanceTenancy {
+        /// `dedicated`
+        Dedicated = "dedicated",
+        /// `default`
+        Default = "default",
+        /// `host`
+        Host = "host",
     }
 }
 
-crate::impl_literal!(VpcProps);
-
-/// Values of `InstanceTenancy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceTenancy {
-    /// `dedicated`
-    Dedicated,
-    /// `default`
-    Default,
-    /// `host`
-    Host,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceTenancy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["dedicated", "default", "host"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dedicated => "dedicated",
-            Self::Default => "default",
-            Self::Host => "host",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceTenancy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceTenancy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceTenancy {
-    fn from(s: &str) -> Self {
-        match s {
-            "dedicated" => Self::Dedicated,
-            "default" => Self::Default,
-            "host" => Self::Host,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceTenancy> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceTenancy::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceTenancy);
-
-/// Property type `Tag` of `AWS::EC2::VPC`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

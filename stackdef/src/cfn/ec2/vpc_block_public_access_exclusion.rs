@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPCBlockPublicAccessExclusion`.
-#[derive(Debug, Clone)]
-pub struct VpcBlockPublicAccessExclusion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcBlockPublicAccessExclusion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcBlockPublicAccessExclusion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcBlockPublicAccessExclusion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPCBlockPublicAccessExclusion`.
+    VpcBlockPublicAccessExclusion("AWS::EC2::VPCBlockPublicAccessExclusion", VpcBlockPublicAccessExclusionProps)
 }
 
 impl VpcBlockPublicAccessExclusion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPCBlockPublicAccessExclusion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: VpcBlockPublicAccessExclusionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ExclusionId` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcBlockPublicAccessExclusionId> {
         self.resource.ref_value()
@@ -86,21 +34,39 @@ impl VpcBlockPublicAccessExclusion {
     pub fn attr_exclusion_id(&self) -> Value<ids::VpcBlockPublicAccessExclusionId> {
         self.resource.get_att("ExclusionId")
     }
+
+    /// Replaces `InternetGatewayExclusionMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_internet_gateway_exclusion_mode(
+        &self,
+        value: impl Into<Value<InternetGatewayExclusionMode>>,
+    ) {
+        self.resource
+            .set_property("InternetGatewayExclusionMode", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPCBlockPublicAccessExclusion`.
-#[derive(Debug, Clone)]
-pub struct VpcBlockPublicAccessExclusionProps {
-    /// `InternetGatewayExclusionMode` (required).
-    pub internet_gateway_exclusion_mode: Value<InternetGatewayExclusionMode>,
-    /// `SubnetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPCBlockPublicAccessExclusion`.
+    VpcBlockPublicAccessExclusionProps
 }
 
 impl VpcBlockPublicAccessExclusionProps {
@@ -108,179 +74,36 @@ impl VpcBlockPublicAccessExclusionProps {
     pub fn new(
         internet_gateway_exclusion_mode: impl Into<Value<InternetGatewayExclusionMode>>,
     ) -> Self {
-        Self {
-            internet_gateway_exclusion_mode: internet_gateway_exclusion_mode.into(),
-            subnet_id: None,
-            tags: None,
-            vpc_id: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "InternetGatewayExclusionMode",
+            internet_gateway_exclusion_mode.into().to_template(),
+        ))
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(1, "SubnetId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
+    /// `VpcId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(3, "VpcId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcBlockPublicAccessExclusionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InternetGatewayExclusionMode".to_owned(),
-            self.internet_gateway_exclusion_mode.to_template(),
-        );
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `InternetGatewayExclusionMode`.
+    InternetGatewayExclusionMode {
+        /// `allow-bidirectional`
+        AllowBidirectional = "allow-bidirectional",
+        /// `allow-egress`
+        AllowEgress = "allow-egress",
     }
 }
 
-impl Check for VpcBlockPublicAccessExclusionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.internet_gateway_exclusion_mode.check(
-            &path.field("InternetGatewayExclusionMode"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("VpcId", self.vpc_id.is_some())],
-                &[("SubnetId", self.subnet_id.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcBlockPublicAccessExclusionProps);
-
-/// Values of `InternetGatewayExclusionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InternetGatewayExclusionMode {
-    /// `allow-bidirectional`
-    AllowBidirectional,
-    /// `allow-egress`
-    AllowEgress,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InternetGatewayExclusionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["allow-bidirectional", "allow-egress"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllowBidirectional => "allow-bidirectional",
-            Self::AllowEgress => "allow-egress",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InternetGatewayExclusionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InternetGatewayExclusionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InternetGatewayExclusionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "allow-bidirectional" => Self::AllowBidirectional,
-            "allow-egress" => Self::AllowEgress,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InternetGatewayExclusionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(InternetGatewayExclusionMode::from(s))
-    }
-}
-
-crate::impl_literal!(InternetGatewayExclusionMode);
-
-/// Property type `Tag` of `AWS::EC2::VPCBlockPublicAccessExclusion`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

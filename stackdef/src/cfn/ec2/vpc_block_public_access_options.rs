@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPCBlockPublicAccessOptions`.
-#[derive(Debug, Clone)]
-pub struct VpcBlockPublicAccessOptions {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcBlockPublicAccessOptions {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcBlockPublicAccessOptions {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcBlockPublicAccessOptions {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPCBlockPublicAccessOptions`.
+    VpcBlockPublicAccessOptions("AWS::EC2::VPCBlockPublicAccessOptions", VpcBlockPublicAccessOptionsProps)
 }
 
 impl VpcBlockPublicAccessOptions {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPCBlockPublicAccessOptions";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: VpcBlockPublicAccessOptionsProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcBlockPublicAccessOptionsId> {
         self.resource.ref_value()
@@ -91,100 +39,40 @@ impl VpcBlockPublicAccessOptions {
     pub fn attr_exclusions_allowed(&self) -> Value<String> {
         self.resource.get_att("ExclusionsAllowed")
     }
+
+    /// Replaces `InternetGatewayBlockMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_internet_gateway_block_mode(
+        &self,
+        value: impl Into<Value<InternetGatewayBlockMode>>,
+    ) {
+        self.resource
+            .set_property("InternetGatewayBlockMode", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPCBlockPublicAccessOptions`.
-#[derive(Debug, Clone)]
-pub struct VpcBlockPublicAccessOptionsProps {
-    /// `InternetGatewayBlockMode` (required).
-    pub internet_gateway_block_mode: Value<InternetGatewayBlockMode>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPCBlockPublicAccessOptions`.
+    VpcBlockPublicAccessOptionsProps
 }
 
 impl VpcBlockPublicAccessOptionsProps {
     /// The required properties: `InternetGatewayBlockMode`.
     pub fn new(internet_gateway_block_mode: impl Into<Value<InternetGatewayBlockMode>>) -> Self {
-        Self {
-            internet_gateway_block_mode: internet_gateway_block_mode.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "InternetGatewayBlockMode",
+            internet_gateway_block_mode.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VpcBlockPublicAccessOptionsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InternetGatewayBlockMode".to_owned(),
-            self.internet_gateway_block_mode.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `InternetGatewayBlockMode`.
+    InternetGatewayBlockMode {
+        /// `block-bidirectional`
+        BlockBidirectional = "block-bidirectional",
+        /// `block-ingress`
+        BlockIngress = "block-ingress",
     }
 }
-
-impl Check for VpcBlockPublicAccessOptionsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.internet_gateway_block_mode.check(
-            &path.field("InternetGatewayBlockMode"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcBlockPublicAccessOptionsProps);
-
-/// Values of `InternetGatewayBlockMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InternetGatewayBlockMode {
-    /// `block-bidirectional`
-    BlockBidirectional,
-    /// `block-ingress`
-    BlockIngress,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InternetGatewayBlockMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["block-bidirectional", "block-ingress"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlockBidirectional => "block-bidirectional",
-            Self::BlockIngress => "block-ingress",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InternetGatewayBlockMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InternetGatewayBlockMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InternetGatewayBlockMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "block-bidirectional" => Self::BlockBidirectional,
-            "block-ingress" => Self::BlockIngress,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InternetGatewayBlockMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(InternetGatewayBlockMode::from(s))
-    }
-}
-
-crate::impl_literal!(InternetGatewayBlockMode);

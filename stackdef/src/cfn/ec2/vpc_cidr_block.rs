@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPCCidrBlock`.
-#[derive(Debug, Clone)]
-pub struct VpcCidrBlock {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcCidrBlock {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcCidrBlock {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcCidrBlock {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPCCidrBlock`.
+    VpcCidrBlock("AWS::EC2::VPCCidrBlock", VpcCidrBlockProps)
 }
 
 impl VpcCidrBlock {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPCCidrBlock";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcCidrBlockProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -87,169 +39,144 @@ impl VpcCidrBlock {
     pub fn attr_ip_source(&self) -> Value<String> {
         self.resource.get_att("IpSource")
     }
+
+    /// Replaces `AmazonProvidedIpv6CidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_amazon_provided_ipv6_cidr_block(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AmazonProvidedIpv6CidrBlock", value.into())
+    }
+
+    /// Replaces `CidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CidrBlock", value.into())
+    }
+
+    /// Replaces `Ipv4IpamPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_ipam_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv4IpamPoolId", value.into())
+    }
+
+    /// Replaces `Ipv4NetmaskLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_netmask_length(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("Ipv4NetmaskLength", value.into())
+    }
+
+    /// Replaces `Ipv6CidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv6CidrBlock", value.into())
+    }
+
+    /// Replaces `Ipv6CidrBlockNetworkBorderGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_cidr_block_network_border_group(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("Ipv6CidrBlockNetworkBorderGroup", value.into())
+    }
+
+    /// Replaces `Ipv6IpamPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_ipam_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv6IpamPoolId", value.into())
+    }
+
+    /// Replaces `Ipv6NetmaskLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_netmask_length(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("Ipv6NetmaskLength", value.into())
+    }
+
+    /// Replaces `Ipv6Pool` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_pool(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv6Pool", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPCCidrBlock`.
-#[derive(Debug, Clone)]
-pub struct VpcCidrBlockProps {
-    /// `AmazonProvidedIpv6CidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub amazon_provided_ipv6_cidr_block: Option<Value<bool>>,
-    /// `CidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_block: Option<Value<String>>,
-    /// `Ipv4IpamPoolId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv4_ipam_pool_id: Option<Value<String>>,
-    /// `Ipv4NetmaskLength` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv4_netmask_length: Option<Value<i64>>,
-    /// `Ipv6CidrBlock` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv6 CIDR block (checked at synth).
-    pub ipv6_cidr_block: Option<Value<String>>,
-    /// `Ipv6CidrBlockNetworkBorderGroup` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ipv6_cidr_block_network_border_group: Option<Value<String>>,
-    /// `Ipv6IpamPoolId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv6_ipam_pool_id: Option<Value<String>>,
-    /// `Ipv6NetmaskLength` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub ipv6_netmask_length: Option<Value<i64>>,
-    /// `Ipv6Pool` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ipv6_pool: Option<Value<String>>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPCCidrBlock`.
+    VpcCidrBlockProps
 }
 
 impl VpcCidrBlockProps {
     /// The required properties: `VpcId`.
     pub fn new(vpc_id: impl Into<Value<ids::VpcId>>) -> Self {
-        Self {
-            amazon_provided_ipv6_cidr_block: None,
-            cidr_block: None,
-            ipv4_ipam_pool_id: None,
-            ipv4_netmask_length: None,
-            ipv6_cidr_block: None,
-            ipv6_cidr_block_network_border_group: None,
-            ipv6_ipam_pool_id: None,
-            ipv6_netmask_length: None,
-            ipv6_pool: None,
-            vpc_id: vpc_id.into(),
-        }
+        Self(crate::Properties::new().with(9, "VpcId", vpc_id.into().to_template()))
     }
-    /// Sets `AmazonProvidedIpv6CidrBlock`.
-    pub fn amazon_provided_ipv6_cidr_block(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.amazon_provided_ipv6_cidr_block = Some(value.into());
-        self
+    /// `AmazonProvidedIpv6CidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn amazon_provided_ipv6_cidr_block(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AmazonProvidedIpv6CidrBlock", value.into().to_template()),
+        )
     }
-    /// Sets `CidrBlock`.
-    pub fn cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_block = Some(value.into());
-        self
+    /// `CidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CidrBlock", value.into().to_template()))
     }
-    /// Sets `Ipv4IpamPoolId`.
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv4_ipam_pool_id = Some(value.into());
-        self
+    /// `Ipv4IpamPoolId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv4_ipam_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Ipv4IpamPoolId", value.into().to_template()))
     }
-    /// Sets `Ipv4NetmaskLength`.
-    pub fn ipv4_netmask_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv4_netmask_length = Some(value.into());
-        self
+    /// `Ipv4NetmaskLength` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv4_netmask_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "Ipv4NetmaskLength", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn ipv6_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_cidr_block = Some(value.into());
-        self
+    /// `Ipv6CidrBlock` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Format: an IPv6 CIDR block (checked at synth).
+    pub fn ipv6_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Ipv6CidrBlock", value.into().to_template()))
     }
-    /// Sets `Ipv6CidrBlockNetworkBorderGroup`.
-    pub fn ipv6_cidr_block_network_border_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_cidr_block_network_border_group = Some(value.into());
-        self
+    /// `Ipv6CidrBlockNetworkBorderGroup` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ipv6_cidr_block_network_border_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            5,
+            "Ipv6CidrBlockNetworkBorderGroup",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Ipv6IpamPoolId`.
-    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_ipam_pool_id = Some(value.into());
-        self
+    /// `Ipv6IpamPoolId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv6_ipam_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Ipv6IpamPoolId", value.into().to_template()))
     }
-    /// Sets `Ipv6NetmaskLength`.
-    pub fn ipv6_netmask_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv6_netmask_length = Some(value.into());
-        self
+    /// `Ipv6NetmaskLength` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn ipv6_netmask_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "Ipv6NetmaskLength", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv6Pool`.
-    pub fn ipv6_pool(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_pool = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcCidrBlockProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amazon_provided_ipv6_cidr_block {
-            m.insert("AmazonProvidedIpv6CidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cidr_block {
-            m.insert("CidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_ipam_pool_id {
-            m.insert("Ipv4IpamPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_netmask_length {
-            m.insert("Ipv4NetmaskLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_cidr_block {
-            m.insert("Ipv6CidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_cidr_block_network_border_group {
-            m.insert(
-                "Ipv6CidrBlockNetworkBorderGroup".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.ipv6_ipam_pool_id {
-            m.insert("Ipv6IpamPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_netmask_length {
-            m.insert("Ipv6NetmaskLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_pool {
-            m.insert("Ipv6Pool".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `Ipv6Pool` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ipv6_pool(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Ipv6Pool", value.into().to_template()))
     }
 }
-
-impl Check for VpcCidrBlockProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_block.check(
-            &path.field("CidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ipv6_cidr_block.check(
-            &path.field("Ipv6CidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv6Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcCidrBlockProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPCEncryptionControl`.
-#[derive(Debug, Clone)]
-pub struct VpcEncryptionControl {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcEncryptionControl {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcEncryptionControl {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcEncryptionControl {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPCEncryptionControl`.
+    VpcEncryptionControl("AWS::EC2::VPCEncryptionControl", VpcEncryptionControlProps)
 }
 
 impl VpcEncryptionControl {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPCEncryptionControl";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcEncryptionControlProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VpcEncryptionControlId` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcEncryptionControlId> {
         self.resource.ref_value()
@@ -186,799 +138,305 @@ impl VpcEncryptionControl {
         self.resource
             .get_att("ResourceExclusions.Lambda.StateMessage")
     }
+
+    /// Replaces `EgressOnlyInternetGatewayExclusionInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_egress_only_internet_gateway_exclusion_input(
+        &self,
+        value: impl Into<Value<EgressOnlyInternetGatewayExclusionInput>>,
+    ) {
+        self.resource
+            .set_property("EgressOnlyInternetGatewayExclusionInput", value.into())
+    }
+
+    /// Replaces `ElasticFileSystemExclusionInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_elastic_file_system_exclusion_input(
+        &self,
+        value: impl Into<Value<ElasticFileSystemExclusionInput>>,
+    ) {
+        self.resource
+            .set_property("ElasticFileSystemExclusionInput", value.into())
+    }
+
+    /// Replaces `InternetGatewayExclusionInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_internet_gateway_exclusion_input(
+        &self,
+        value: impl Into<Value<InternetGatewayExclusionInput>>,
+    ) {
+        self.resource
+            .set_property("InternetGatewayExclusionInput", value.into())
+    }
+
+    /// Replaces `LambdaExclusionInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lambda_exclusion_input(&self, value: impl Into<Value<LambdaExclusionInput>>) {
+        self.resource
+            .set_property("LambdaExclusionInput", value.into())
+    }
+
+    /// Replaces `Mode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mode(&self, value: impl Into<Value<Mode>>) {
+        self.resource.set_property("Mode", value.into())
+    }
+
+    /// Replaces `NatGatewayExclusionInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_nat_gateway_exclusion_input(
+        &self,
+        value: impl Into<Value<NatGatewayExclusionInput>>,
+    ) {
+        self.resource
+            .set_property("NatGatewayExclusionInput", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VirtualPrivateGatewayExclusionInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_private_gateway_exclusion_input(
+        &self,
+        value: impl Into<Value<VirtualPrivateGatewayExclusionInput>>,
+    ) {
+        self.resource
+            .set_property("VirtualPrivateGatewayExclusionInput", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
+
+    /// Replaces `VpcLatticeExclusionInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_lattice_exclusion_input(
+        &self,
+        value: impl Into<Value<VpcLatticeExclusionInput>>,
+    ) {
+        self.resource
+            .set_property("VpcLatticeExclusionInput", value.into())
+    }
+
+    /// Replaces `VpcPeeringExclusionInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_peering_exclusion_input(
+        &self,
+        value: impl Into<Value<VpcPeeringExclusionInput>>,
+    ) {
+        self.resource
+            .set_property("VpcPeeringExclusionInput", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPCEncryptionControl`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcEncryptionControlProps {
-    /// `EgressOnlyInternetGatewayExclusionInput` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub egress_only_internet_gateway_exclusion_input:
-        Option<Value<EgressOnlyInternetGatewayExclusionInput>>,
-    /// `ElasticFileSystemExclusionInput` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub elastic_file_system_exclusion_input: Option<Value<ElasticFileSystemExclusionInput>>,
-    /// `InternetGatewayExclusionInput` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub internet_gateway_exclusion_input: Option<Value<InternetGatewayExclusionInput>>,
-    /// `LambdaExclusionInput` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub lambda_exclusion_input: Option<Value<LambdaExclusionInput>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<Mode>>,
-    /// `NatGatewayExclusionInput` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub nat_gateway_exclusion_input: Option<Value<NatGatewayExclusionInput>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VirtualPrivateGatewayExclusionInput` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub virtual_private_gateway_exclusion_input: Option<Value<VirtualPrivateGatewayExclusionInput>>,
-    /// `VpcId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Option<Value<ids::VpcId>>,
-    /// `VpcLatticeExclusionInput` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub vpc_lattice_exclusion_input: Option<Value<VpcLatticeExclusionInput>>,
-    /// `VpcPeeringExclusionInput` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub vpc_peering_exclusion_input: Option<Value<VpcPeeringExclusionInput>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPCEncryptionControl`.
+    VpcEncryptionControlProps(default)
 }
 
 impl VpcEncryptionControlProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            egress_only_internet_gateway_exclusion_input: None,
-            elastic_file_system_exclusion_input: None,
-            internet_gateway_exclusion_input: None,
-            lambda_exclusion_input: None,
-            mode: None,
-            nat_gateway_exclusion_input: None,
-            tags: None,
-            virtual_private_gateway_exclusion_input: None,
-            vpc_id: None,
-            vpc_lattice_exclusion_input: None,
-            vpc_peering_exclusion_input: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EgressOnlyInternetGatewayExclusionInput`.
+    /// `EgressOnlyInternetGatewayExclusionInput` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn egress_only_internet_gateway_exclusion_input(
-        mut self,
+        self,
         value: impl Into<Value<EgressOnlyInternetGatewayExclusionInput>>,
     ) -> Self {
-        self.egress_only_internet_gateway_exclusion_input = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "EgressOnlyInternetGatewayExclusionInput",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ElasticFileSystemExclusionInput`.
+    /// `ElasticFileSystemExclusionInput` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn elastic_file_system_exclusion_input(
-        mut self,
+        self,
         value: impl Into<Value<ElasticFileSystemExclusionInput>>,
     ) -> Self {
-        self.elastic_file_system_exclusion_input = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ElasticFileSystemExclusionInput",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InternetGatewayExclusionInput`.
+    /// `InternetGatewayExclusionInput` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn internet_gateway_exclusion_input(
-        mut self,
+        self,
         value: impl Into<Value<InternetGatewayExclusionInput>>,
     ) -> Self {
-        self.internet_gateway_exclusion_input = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "InternetGatewayExclusionInput",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LambdaExclusionInput`.
-    pub fn lambda_exclusion_input(mut self, value: impl Into<Value<LambdaExclusionInput>>) -> Self {
-        self.lambda_exclusion_input = Some(value.into());
-        self
+    /// `LambdaExclusionInput` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn lambda_exclusion_input(self, value: impl Into<Value<LambdaExclusionInput>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LambdaExclusionInput", value.into().to_template()),
+        )
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<Mode>>) -> Self {
+        Self(self.0.with(4, "Mode", value.into().to_template()))
     }
-    /// Sets `NatGatewayExclusionInput`.
+    /// `NatGatewayExclusionInput` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn nat_gateway_exclusion_input(
-        mut self,
+        self,
         value: impl Into<Value<NatGatewayExclusionInput>>,
     ) -> Self {
-        self.nat_gateway_exclusion_input = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "NatGatewayExclusionInput", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `VirtualPrivateGatewayExclusionInput`.
+    /// `VirtualPrivateGatewayExclusionInput` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn virtual_private_gateway_exclusion_input(
-        mut self,
+        self,
         value: impl Into<Value<VirtualPrivateGatewayExclusionInput>>,
     ) -> Self {
-        self.virtual_private_gateway_exclusion_input = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "VirtualPrivateGatewayExclusionInput",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
+    /// `VpcId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(8, "VpcId", value.into().to_template()))
     }
-    /// Sets `VpcLatticeExclusionInput`.
+    /// `VpcLatticeExclusionInput` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn vpc_lattice_exclusion_input(
-        mut self,
+        self,
         value: impl Into<Value<VpcLatticeExclusionInput>>,
     ) -> Self {
-        self.vpc_lattice_exclusion_input = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "VpcLatticeExclusionInput", value.into().to_template()),
+        )
     }
-    /// Sets `VpcPeeringExclusionInput`.
+    /// `VpcPeeringExclusionInput` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn vpc_peering_exclusion_input(
-        mut self,
+        self,
         value: impl Into<Value<VpcPeeringExclusionInput>>,
     ) -> Self {
-        self.vpc_peering_exclusion_input = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "VpcPeeringExclusionInput", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcEncryptionControlProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.egress_only_internet_gateway_exclusion_input {
-            m.insert(
-                "EgressOnlyInternetGatewayExclusionInput".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.elastic_file_system_exclusion_input {
-            m.insert(
-                "ElasticFileSystemExclusionInput".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.internet_gateway_exclusion_input {
-            m.insert("InternetGatewayExclusionInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_exclusion_input {
-            m.insert("LambdaExclusionInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nat_gateway_exclusion_input {
-            m.insert("NatGatewayExclusionInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_private_gateway_exclusion_input {
-            m.insert(
-                "VirtualPrivateGatewayExclusionInput".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_lattice_exclusion_input {
-            m.insert("VpcLatticeExclusionInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_peering_exclusion_input {
-            m.insert("VpcPeeringExclusionInput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EgressOnlyInternetGatewayExclusionInput`.
+    EgressOnlyInternetGatewayExclusionInput {
+        /// `enable`
+        Enable = "enable",
+        /// `disable`
+        Disable = "disable",
     }
 }
 
-impl Check for VpcEncryptionControlProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.egress_only_internet_gateway_exclusion_input.check(
-            &path.field("EgressOnlyInternetGatewayExclusionInput"),
-            &Rules::NONE,
-            out,
-        );
-        self.elastic_file_system_exclusion_input.check(
-            &path.field("ElasticFileSystemExclusionInput"),
-            &Rules::NONE,
-            out,
-        );
-        self.internet_gateway_exclusion_input.check(
-            &path.field("InternetGatewayExclusionInput"),
-            &Rules::NONE,
-            out,
-        );
-        self.lambda_exclusion_input
-            .check(&path.field("LambdaExclusionInput"), &Rules::NONE, out);
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-        self.nat_gateway_exclusion_input.check(
-            &path.field("NatGatewayExclusionInput"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.virtual_private_gateway_exclusion_input.check(
-            &path.field("VirtualPrivateGatewayExclusionInput"),
-            &Rules::NONE,
-            out,
-        );
-        self.vpc_lattice_exclusion_input.check(
-            &path.field("VpcLatticeExclusionInput"),
-            &Rules::NONE,
-            out,
-        );
-        self.vpc_peering_exclusion_input.check(
-            &path.field("VpcPeeringExclusionInput"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ElasticFileSystemExclusionInput`.
+    ElasticFileSystemExclusionInput {
+        /// `enable`
+        Enable = "enable",
+        /// `disable`
+        Disable = "disable",
     }
 }
 
-crate::impl_literal!(VpcEncryptionControlProps);
-
-/// Values of `EgressOnlyInternetGatewayExclusionInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EgressOnlyInternetGatewayExclusionInput {
-    /// `enable`
-    Enable,
-    /// `disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EgressOnlyInternetGatewayExclusionInput {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enable", "disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "enable",
-            Self::Disable => "disable",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `InternetGatewayExclusionInput`.
+    InternetGatewayExclusionInput {
+        /// `enable`
+        Enable = "enable",
+        /// `disable`
+        Disable = "disable",
     }
 }
 
-impl ToTemplate for EgressOnlyInternetGatewayExclusionInput {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `LambdaExclusionInput`.
+    LambdaExclusionInput {
+        /// `enable`
+        Enable = "enable",
+        /// `disable`
+        Disable = "disable",
     }
 }
 
-impl Check for EgressOnlyInternetGatewayExclusionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `monitor`
+        Monitor = "monitor",
+        /// `enforce`
+        Enforce = "enforce",
     }
 }
 
-impl From<&str> for EgressOnlyInternetGatewayExclusionInput {
-    fn from(s: &str) -> Self {
-        match s {
-            "enable" => Self::Enable,
-            "disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `NatGatewayExclusionInput`.
+    NatGatewayExclusionInput {
+        /// `enable`
+        Enable = "enable",
+        /// `disable`
+        Disable = "disable",
     }
 }
 
-impl From<&str> for Value<EgressOnlyInternetGatewayExclusionInput> {
-    fn from(s: &str) -> Self {
-        Value::literal(EgressOnlyInternetGatewayExclusionInput::from(s))
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `VirtualPrivateGatewayExclusionInput`.
+    VirtualPrivateGatewayExclusionInput {
+        /// `enable`
+        Enable = "enable",
+        /// `disable`
+        Disable = "disable",
     }
 }
 
-crate::impl_literal!(EgressOnlyInternetGatewayExclusionInput);
-
-/// Values of `ElasticFileSystemExclusionInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ElasticFileSystemExclusionInput {
-    /// `enable`
-    Enable,
-    /// `disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ElasticFileSystemExclusionInput {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enable", "disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "enable",
-            Self::Disable => "disable",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `VpcLatticeExclusionInput`.
+    VpcLatticeExclusionInput {
+        /// `enable`
+        Enable = "enable",
+        /// `disable`
+        Disable = "disable",
     }
 }
 
-impl ToTemplate for ElasticFileSystemExclusionInput {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `VpcPeeringExclusionInput`.
+    VpcPeeringExclusionInput {
+        /// `enable`
+        Enable = "enable",
+        /// `disable`
+        Disable = "disable",
     }
 }
-
-impl Check for ElasticFileSystemExclusionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ElasticFileSystemExclusionInput {
-    fn from(s: &str) -> Self {
-        match s {
-            "enable" => Self::Enable,
-            "disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ElasticFileSystemExclusionInput> {
-    fn from(s: &str) -> Self {
-        Value::literal(ElasticFileSystemExclusionInput::from(s))
-    }
-}
-
-crate::impl_literal!(ElasticFileSystemExclusionInput);
-
-/// Values of `InternetGatewayExclusionInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InternetGatewayExclusionInput {
-    /// `enable`
-    Enable,
-    /// `disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InternetGatewayExclusionInput {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enable", "disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "enable",
-            Self::Disable => "disable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InternetGatewayExclusionInput {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InternetGatewayExclusionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InternetGatewayExclusionInput {
-    fn from(s: &str) -> Self {
-        match s {
-            "enable" => Self::Enable,
-            "disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InternetGatewayExclusionInput> {
-    fn from(s: &str) -> Self {
-        Value::literal(InternetGatewayExclusionInput::from(s))
-    }
-}
-
-crate::impl_literal!(InternetGatewayExclusionInput);
-
-/// Values of `LambdaExclusionInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LambdaExclusionInput {
-    /// `enable`
-    Enable,
-    /// `disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LambdaExclusionInput {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enable", "disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "enable",
-            Self::Disable => "disable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LambdaExclusionInput {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LambdaExclusionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LambdaExclusionInput {
-    fn from(s: &str) -> Self {
-        match s {
-            "enable" => Self::Enable,
-            "disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LambdaExclusionInput> {
-    fn from(s: &str) -> Self {
-        Value::literal(LambdaExclusionInput::from(s))
-    }
-}
-
-crate::impl_literal!(LambdaExclusionInput);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `monitor`
-    Monitor,
-    /// `enforce`
-    Enforce,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["monitor", "enforce"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monitor => "monitor",
-            Self::Enforce => "enforce",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "monitor" => Self::Monitor,
-            "enforce" => Self::Enforce,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Values of `NatGatewayExclusionInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NatGatewayExclusionInput {
-    /// `enable`
-    Enable,
-    /// `disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NatGatewayExclusionInput {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enable", "disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "enable",
-            Self::Disable => "disable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NatGatewayExclusionInput {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NatGatewayExclusionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NatGatewayExclusionInput {
-    fn from(s: &str) -> Self {
-        match s {
-            "enable" => Self::Enable,
-            "disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NatGatewayExclusionInput> {
-    fn from(s: &str) -> Self {
-        Value::literal(NatGatewayExclusionInput::from(s))
-    }
-}
-
-crate::impl_literal!(NatGatewayExclusionInput);
-
-/// Property type `Tag` of `AWS::EC2::VPCEncryptionControl`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `VirtualPrivateGatewayExclusionInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VirtualPrivateGatewayExclusionInput {
-    /// `enable`
-    Enable,
-    /// `disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VirtualPrivateGatewayExclusionInput {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enable", "disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "enable",
-            Self::Disable => "disable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VirtualPrivateGatewayExclusionInput {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VirtualPrivateGatewayExclusionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VirtualPrivateGatewayExclusionInput {
-    fn from(s: &str) -> Self {
-        match s {
-            "enable" => Self::Enable,
-            "disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VirtualPrivateGatewayExclusionInput> {
-    fn from(s: &str) -> Self {
-        Value::literal(VirtualPrivateGatewayExclusionInput::from(s))
-    }
-}
-
-crate::impl_literal!(VirtualPrivateGatewayExclusionInput);
-
-/// Values of `VpcLatticeExclusionInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VpcLatticeExclusionInput {
-    /// `enable`
-    Enable,
-    /// `disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VpcLatticeExclusionInput {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enable", "disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "enable",
-            Self::Disable => "disable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VpcLatticeExclusionInput {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VpcLatticeExclusionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VpcLatticeExclusionInput {
-    fn from(s: &str) -> Self {
-        match s {
-            "enable" => Self::Enable,
-            "disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VpcLatticeExclusionInput> {
-    fn from(s: &str) -> Self {
-        Value::literal(VpcLatticeExclusionInput::from(s))
-    }
-}
-
-crate::impl_literal!(VpcLatticeExclusionInput);
-
-/// Values of `VpcPeeringExclusionInput`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VpcPeeringExclusionInput {
-    /// `enable`
-    Enable,
-    /// `disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VpcPeeringExclusionInput {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enable", "disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "enable",
-            Self::Disable => "disable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VpcPeeringExclusionInput {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VpcPeeringExclusionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VpcPeeringExclusionInput {
-    fn from(s: &str) -> Self {
-        match s {
-            "enable" => Self::Enable,
-            "disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VpcPeeringExclusionInput> {
-    fn from(s: &str) -> Self {
-        Value::literal(VpcPeeringExclusionInput::from(s))
-    }
-}
-
-crate::impl_literal!(VpcPeeringExclusionInput);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EC2::VPCEndpoint`.
-#[derive(Debug, Clone)]
-pub struct VpcEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPCEndpoint`.
+    VpcEndpoint("AWS::EC2::VPCEndpoint", VpcEndpointProps)
 }
 
 impl VpcEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcEndpointId> {
         self.resource.ref_value()
@@ -97,682 +49,295 @@ impl VpcEndpoint {
     pub fn attr_id(&self) -> Value<ids::VpcEndpointId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DnsOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_options(&self, value: impl Into<Value<DnsOptionsSpecification>>) {
+        self.resource.set_property("DnsOptions", value.into())
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<IpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `PrivateDnsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_dns_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PrivateDnsEnabled", value.into())
+    }
+
+    /// Replaces `ResourceConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceConfigurationArn", value.into())
+    }
+
+    /// Replaces `RouteTableIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_table_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("RouteTableIds", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `ServiceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceName", value.into())
+    }
+
+    /// Replaces `ServiceNetworkArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_network_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServiceNetworkArn", value.into())
+    }
+
+    /// Replaces `ServiceRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceRegion", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcEndpointType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_endpoint_type(&self, value: impl Into<Value<VpcEndpointType>>) {
+        self.resource.set_property("VpcEndpointType", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPCEndpoint`.
-#[derive(Debug, Clone)]
-pub struct VpcEndpointProps {
-    /// `DnsOptions` (optional).
-    pub dns_options: Option<Value<DnsOptionsSpecification>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `PolicyDocument` (optional).
-    pub policy_document: Option<Value<serde_json::Value>>,
-    /// `PrivateDnsEnabled` (optional).
-    pub private_dns_enabled: Option<Value<bool>>,
-    /// `ResourceConfigurationArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub resource_configuration_arn: Option<Value<String>>,
-    /// `RouteTableIds` (optional).
-    pub route_table_ids: Option<Value<List<String>>>,
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `ServiceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_name: Option<Value<String>>,
-    /// `ServiceNetworkArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_network_arn: Option<Value<String>>,
-    /// `ServiceRegion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_region: Option<Value<String>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcEndpointType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_endpoint_type: Option<Value<VpcEndpointType>>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPCEndpoint`.
+    VpcEndpointProps
 }
 
 impl VpcEndpointProps {
     /// The required properties: `VpcId`.
     pub fn new(vpc_id: impl Into<Value<ids::VpcId>>) -> Self {
-        Self {
-            dns_options: None,
-            ip_address_type: None,
-            policy_document: None,
-            private_dns_enabled: None,
-            resource_configuration_arn: None,
-            route_table_ids: None,
-            security_group_ids: None,
-            service_name: None,
-            service_network_arn: None,
-            service_region: None,
-            subnet_ids: None,
-            tags: None,
-            vpc_endpoint_type: None,
-            vpc_id: vpc_id.into(),
-        }
+        Self(crate::Properties::new().with(13, "VpcId", vpc_id.into().to_template()))
     }
-    /// Sets `DnsOptions`.
-    pub fn dns_options(mut self, value: impl Into<Value<DnsOptionsSpecification>>) -> Self {
-        self.dns_options = Some(value.into());
-        self
+    /// `DnsOptions` (optional).
+    pub fn dns_options(self, value: impl Into<Value<DnsOptionsSpecification>>) -> Self {
+        Self(self.0.with(0, "DnsOptions", value.into().to_template()))
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(1, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.policy_document = Some(value.into());
-        self
+    /// `PolicyDocument` (optional).
+    pub fn policy_document(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "PolicyDocument", value.into().to_template()))
     }
-    /// Sets `PrivateDnsEnabled`.
-    pub fn private_dns_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.private_dns_enabled = Some(value.into());
-        self
+    /// `PrivateDnsEnabled` (optional).
+    pub fn private_dns_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PrivateDnsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceConfigurationArn`.
-    pub fn resource_configuration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_configuration_arn = Some(value.into());
-        self
+    /// `ResourceConfigurationArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn resource_configuration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ResourceConfigurationArn", value.into().to_template()),
+        )
     }
-    /// Sets `RouteTableIds`.
-    pub fn route_table_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.route_table_ids = Some(value.into());
-        self
+    /// `RouteTableIds` (optional).
+    pub fn route_table_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "RouteTableIds", value.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_name = Some(value.into());
-        self
+    /// `ServiceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ServiceName", value.into().to_template()))
     }
-    /// Sets `ServiceNetworkArn`.
-    pub fn service_network_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_network_arn = Some(value.into());
-        self
+    /// `ServiceNetworkArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn service_network_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ServiceNetworkArn", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceRegion`.
-    pub fn service_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_region = Some(value.into());
-        self
+    /// `ServiceRegion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn service_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ServiceRegion", value.into().to_template()))
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(10, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcEndpointType`.
-    pub fn vpc_endpoint_type(mut self, value: impl Into<Value<VpcEndpointType>>) -> Self {
-        self.vpc_endpoint_type = Some(value.into());
-        self
+    /// `VpcEndpointType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_endpoint_type(self, value: impl Into<Value<VpcEndpointType>>) -> Self {
+        Self(
+            self.0
+                .with(12, "VpcEndpointType", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dns_options {
-            m.insert("DnsOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_document {
-            m.insert("PolicyDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_dns_enabled {
-            m.insert("PrivateDnsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_configuration_arn {
-            m.insert("ResourceConfigurationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.route_table_ids {
-            m.insert("RouteTableIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_network_arn {
-            m.insert("ServiceNetworkArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_region {
-            m.insert("ServiceRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_endpoint_type {
-            m.insert("VpcEndpointType".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dns_options
-            .check(&path.field("DnsOptions"), &Rules::NONE, out);
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_endpoint_type
-            .check(&path.field("VpcEndpointType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VpcEndpointProps);
-
-/// Property type `DnsOptionsSpecification` of `AWS::EC2::VPCEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct DnsOptionsSpecification {
-    /// `DnsRecordIpType` (optional).
-    pub dns_record_ip_type: Option<Value<DnsRecordIpType>>,
-    /// `PrivateDnsOnlyForInboundResolverEndpoint` (optional).
-    pub private_dns_only_for_inbound_resolver_endpoint:
-        Option<Value<PrivateDnsOnlyForInboundResolverEndpoint>>,
-    /// `PrivateDnsPreference` (optional).
-    pub private_dns_preference: Option<Value<PrivateDnsPreference>>,
-    /// `PrivateDnsSpecifiedDomains` (optional).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=255 characters.
-    pub private_dns_specified_domains: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DnsOptionsSpecification` of `AWS::EC2::VPCEndpoint`.
+    DnsOptionsSpecification(default)
 }
 
 impl DnsOptionsSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dns_record_ip_type: None,
-            private_dns_only_for_inbound_resolver_endpoint: None,
-            private_dns_preference: None,
-            private_dns_specified_domains: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DnsRecordIpType`.
-    pub fn dns_record_ip_type(mut self, value: impl Into<Value<DnsRecordIpType>>) -> Self {
-        self.dns_record_ip_type = Some(value.into());
-        self
+    /// `DnsRecordIpType` (optional).
+    pub fn dns_record_ip_type(self, value: impl Into<Value<DnsRecordIpType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DnsRecordIpType", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateDnsOnlyForInboundResolverEndpoint`.
+    /// `PrivateDnsOnlyForInboundResolverEndpoint` (optional).
     pub fn private_dns_only_for_inbound_resolver_endpoint(
-        mut self,
+        self,
         value: impl Into<Value<PrivateDnsOnlyForInboundResolverEndpoint>>,
     ) -> Self {
-        self.private_dns_only_for_inbound_resolver_endpoint = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "PrivateDnsOnlyForInboundResolverEndpoint",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PrivateDnsPreference`.
-    pub fn private_dns_preference(mut self, value: impl Into<Value<PrivateDnsPreference>>) -> Self {
-        self.private_dns_preference = Some(value.into());
-        self
+    /// `PrivateDnsPreference` (optional).
+    pub fn private_dns_preference(self, value: impl Into<Value<PrivateDnsPreference>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PrivateDnsPreference", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateDnsSpecifiedDomains`.
-    pub fn private_dns_specified_domains(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.private_dns_specified_domains = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DnsOptionsSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dns_record_ip_type {
-            m.insert("DnsRecordIpType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_dns_only_for_inbound_resolver_endpoint {
-            m.insert(
-                "PrivateDnsOnlyForInboundResolverEndpoint".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.private_dns_preference {
-            m.insert("PrivateDnsPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_dns_specified_domains {
-            m.insert("PrivateDnsSpecifiedDomains".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PrivateDnsSpecifiedDomains` (optional).
+    /// Items: 1 to 10.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn private_dns_specified_domains(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PrivateDnsSpecifiedDomains", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DnsOptionsSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dns_record_ip_type
-            .check(&path.field("DnsRecordIpType"), &Rules::NONE, out);
-        self.private_dns_only_for_inbound_resolver_endpoint.check(
-            &path.field("PrivateDnsOnlyForInboundResolverEndpoint"),
-            &Rules::NONE,
-            out,
-        );
-        self.private_dns_preference
-            .check(&path.field("PrivateDnsPreference"), &Rules::NONE, out);
-        self.private_dns_specified_domains.check(
-            &path.field("PrivateDnsSpecifiedDomains"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DnsRecordIpType`.
+    DnsRecordIpType {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
+        /// `dualstack`
+        Dualstack = "dualstack",
+        /// `service-defined`
+        ServiceDefined = "service-defined",
+        /// `not-specified`
+        NotSpecified = "not-specified",
     }
 }
 
-crate::impl_literal!(DnsOptionsSpecification);
-
-/// Values of `DnsRecordIpType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DnsRecordIpType {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// `dualstack`
-    Dualstack,
-    /// `service-defined`
-    ServiceDefined,
-    /// `not-specified`
-    NotSpecified,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DnsRecordIpType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ipv4",
-        "ipv6",
-        "dualstack",
-        "service-defined",
-        "not-specified",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Dualstack => "dualstack",
-            Self::ServiceDefined => "service-defined",
-            Self::NotSpecified => "not-specified",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PrivateDnsOnlyForInboundResolverEndpoint`.
+    PrivateDnsOnlyForInboundResolverEndpoint {
+        /// `OnlyInboundResolver`
+        OnlyInboundResolver = "OnlyInboundResolver",
+        /// `AllResolvers`
+        AllResolvers = "AllResolvers",
+        /// `NotSpecified`
+        NotSpecified = "NotSpecified",
     }
 }
 
-impl ToTemplate for DnsRecordIpType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `PrivateDnsPreference`.
+    PrivateDnsPreference {
+        /// `VERIFIED_DOMAINS_ONLY`
+        VerifiedDomainsOnly = "VERIFIED_DOMAINS_ONLY",
+        /// `ALL_DOMAINS`
+        AllDomains = "ALL_DOMAINS",
+        /// `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS`
+        VerifiedDomainsAndSpecifiedDomains = "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
+        /// `SPECIFIED_DOMAINS_ONLY`
+        SpecifiedDomainsOnly = "SPECIFIED_DOMAINS_ONLY",
     }
 }
 
-impl Check for DnsRecordIpType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
+        /// `dualstack`
+        Dualstack = "dualstack",
+        /// `not-specified`
+        NotSpecified = "not-specified",
     }
 }
 
-impl From<&str> for DnsRecordIpType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            "dualstack" => Self::Dualstack,
-            "service-defined" => Self::ServiceDefined,
-            "not-specified" => Self::NotSpecified,
-            other => Self::Other(other.to_owned()),
-        }
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `VpcEndpointType`.
+    VpcEndpointType {
+        /// `Interface`
+        Interface = "Interface",
+        /// `Gateway`
+        Gateway = "Gateway",
+        /// `GatewayLoadBalancer`
+        GatewayLoadBalancer = "GatewayLoadBalancer",
+        /// `ServiceNetwork`
+        ServiceNetwork = "ServiceNetwork",
+        /// `Resource`
+        Resource = "Resource",
     }
 }
-
-impl From<&str> for Value<DnsRecordIpType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DnsRecordIpType::from(s))
-    }
-}
-
-crate::impl_literal!(DnsRecordIpType);
-
-/// Values of `PrivateDnsOnlyForInboundResolverEndpoint`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrivateDnsOnlyForInboundResolverEndpoint {
-    /// `OnlyInboundResolver`
-    OnlyInboundResolver,
-    /// `AllResolvers`
-    AllResolvers,
-    /// `NotSpecified`
-    NotSpecified,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PrivateDnsOnlyForInboundResolverEndpoint {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["OnlyInboundResolver", "AllResolvers", "NotSpecified"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnlyInboundResolver => "OnlyInboundResolver",
-            Self::AllResolvers => "AllResolvers",
-            Self::NotSpecified => "NotSpecified",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PrivateDnsOnlyForInboundResolverEndpoint {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PrivateDnsOnlyForInboundResolverEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PrivateDnsOnlyForInboundResolverEndpoint {
-    fn from(s: &str) -> Self {
-        match s {
-            "OnlyInboundResolver" => Self::OnlyInboundResolver,
-            "AllResolvers" => Self::AllResolvers,
-            "NotSpecified" => Self::NotSpecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PrivateDnsOnlyForInboundResolverEndpoint> {
-    fn from(s: &str) -> Self {
-        Value::literal(PrivateDnsOnlyForInboundResolverEndpoint::from(s))
-    }
-}
-
-crate::impl_literal!(PrivateDnsOnlyForInboundResolverEndpoint);
-
-/// Values of `PrivateDnsPreference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrivateDnsPreference {
-    /// `VERIFIED_DOMAINS_ONLY`
-    VerifiedDomainsOnly,
-    /// `ALL_DOMAINS`
-    AllDomains,
-    /// `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS`
-    VerifiedDomainsAndSpecifiedDomains,
-    /// `SPECIFIED_DOMAINS_ONLY`
-    SpecifiedDomainsOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PrivateDnsPreference {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "VERIFIED_DOMAINS_ONLY",
-        "ALL_DOMAINS",
-        "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
-        "SPECIFIED_DOMAINS_ONLY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerifiedDomainsOnly => "VERIFIED_DOMAINS_ONLY",
-            Self::AllDomains => "ALL_DOMAINS",
-            Self::VerifiedDomainsAndSpecifiedDomains => "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
-            Self::SpecifiedDomainsOnly => "SPECIFIED_DOMAINS_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PrivateDnsPreference {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PrivateDnsPreference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PrivateDnsPreference {
-    fn from(s: &str) -> Self {
-        match s {
-            "VERIFIED_DOMAINS_ONLY" => Self::VerifiedDomainsOnly,
-            "ALL_DOMAINS" => Self::AllDomains,
-            "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS" => Self::VerifiedDomainsAndSpecifiedDomains,
-            "SPECIFIED_DOMAINS_ONLY" => Self::SpecifiedDomainsOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PrivateDnsPreference> {
-    fn from(s: &str) -> Self {
-        Value::literal(PrivateDnsPreference::from(s))
-    }
-}
-
-crate::impl_literal!(PrivateDnsPreference);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// `dualstack`
-    Dualstack,
-    /// `not-specified`
-    NotSpecified,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6", "dualstack", "not-specified"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Dualstack => "dualstack",
-            Self::NotSpecified => "not-specified",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            "dualstack" => Self::Dualstack,
-            "not-specified" => Self::NotSpecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `Tag` of `AWS::EC2::VPCEndpoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `VpcEndpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VpcEndpointType {
-    /// `Interface`
-    Interface,
-    /// `Gateway`
-    Gateway,
-    /// `GatewayLoadBalancer`
-    GatewayLoadBalancer,
-    /// `ServiceNetwork`
-    ServiceNetwork,
-    /// `Resource`
-    Resource,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VpcEndpointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Interface",
-        "Gateway",
-        "GatewayLoadBalancer",
-        "ServiceNetwork",
-        "Resource",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Interface => "Interface",
-            Self::Gateway => "Gateway",
-            Self::GatewayLoadBalancer => "GatewayLoadBalancer",
-            Self::ServiceNetwork => "ServiceNetwork",
-            Self::Resource => "Resource",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VpcEndpointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VpcEndpointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VpcEndpointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Interface" => Self::Interface,
-            "Gateway" => Self::Gateway,
-            "GatewayLoadBalancer" => Self::GatewayLoadBalancer,
-            "ServiceNetwork" => Self::ServiceNetwork,
-            "Resource" => Self::Resource,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VpcEndpointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VpcEndpointType::from(s))
-    }
-}
-
-crate::impl_literal!(VpcEndpointType);

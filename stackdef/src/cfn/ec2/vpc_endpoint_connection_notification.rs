@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPCEndpointConnectionNotification`.
-#[derive(Debug, Clone)]
-pub struct VpcEndpointConnectionNotification {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcEndpointConnectionNotification {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcEndpointConnectionNotification {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcEndpointConnectionNotification {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPCEndpointConnectionNotification`.
+    VpcEndpointConnectionNotification("AWS::EC2::VPCEndpointConnectionNotification", VpcEndpointConnectionNotificationProps)
 }
 
 impl VpcEndpointConnectionNotification {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpointConnectionNotification";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: VpcEndpointConnectionNotificationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VPCEndpointConnectionNotificationId` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcEndpointConnectionNotificationId> {
         self.resource.ref_value()
@@ -90,21 +38,36 @@ impl VpcEndpointConnectionNotification {
     ) -> Value<ids::VpcEndpointConnectionNotificationId> {
         self.resource.get_att("VPCEndpointConnectionNotificationId")
     }
+
+    /// Replaces `ConnectionEvents` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_events(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ConnectionEvents", value.into())
+    }
+
+    /// Replaces `ConnectionNotificationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_notification_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectionNotificationArn", value.into())
+    }
+
+    /// Replaces `ServiceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceId", value.into())
+    }
+
+    /// Replaces `VPCEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VPCEndpointId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPCEndpointConnectionNotification`.
-#[derive(Debug, Clone)]
-pub struct VpcEndpointConnectionNotificationProps {
-    /// `ConnectionEvents` (required).
-    pub connection_events: Value<List<String>>,
-    /// `ConnectionNotificationArn` (required).
-    pub connection_notification_arn: Value<String>,
-    /// `ServiceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_id: Option<Value<String>>,
-    /// `VPCEndpointId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_endpoint_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPCEndpointConnectionNotification`.
+    VpcEndpointConnectionNotificationProps
 }
 
 impl VpcEndpointConnectionNotificationProps {
@@ -113,48 +76,28 @@ impl VpcEndpointConnectionNotificationProps {
         connection_events: impl Into<Value<List<String>>>,
         connection_notification_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connection_events: connection_events.into(),
-            connection_notification_arn: connection_notification_arn.into(),
-            service_id: None,
-            vpc_endpoint_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectionEvents",
+                    connection_events.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ConnectionNotificationArn",
+                    connection_notification_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ServiceId`.
-    pub fn service_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_id = Some(value.into());
-        self
+    /// `ServiceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn service_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ServiceId", value.into().to_template()))
     }
-    /// Sets `VPCEndpointId`.
-    pub fn vpc_endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_endpoint_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcEndpointConnectionNotificationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectionEvents".to_owned(),
-            self.connection_events.to_template(),
-        );
-        m.insert(
-            "ConnectionNotificationArn".to_owned(),
-            self.connection_notification_arn.to_template(),
-        );
-        if let Some(v) = &self.service_id {
-            m.insert("ServiceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_endpoint_id {
-            m.insert("VPCEndpointId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VPCEndpointId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VPCEndpointId", value.into().to_template()))
     }
 }
-
-impl Check for VpcEndpointConnectionNotificationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcEndpointConnectionNotificationProps);

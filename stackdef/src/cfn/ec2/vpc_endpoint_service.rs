@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPCEndpointService`.
-#[derive(Debug, Clone)]
-pub struct VpcEndpointService {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcEndpointService {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcEndpointService {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcEndpointService {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPCEndpointService`.
+    VpcEndpointService("AWS::EC2::VPCEndpointService", VpcEndpointServiceProps)
 }
 
 impl VpcEndpointService {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpointService";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcEndpointServiceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ServiceId` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcEndpointServiceId> {
         self.resource.ref_value()
@@ -82,220 +34,136 @@ impl VpcEndpointService {
     pub fn attr_service_id(&self) -> Value<ids::VpcEndpointServiceId> {
         self.resource.get_att("ServiceId")
     }
+
+    /// Replaces `AcceptanceRequired` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_acceptance_required(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AcceptanceRequired", value.into())
+    }
+
+    /// Replaces `ContributorInsightsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contributor_insights_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ContributorInsightsEnabled", value.into())
+    }
+
+    /// Replaces `GatewayLoadBalancerArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_load_balancer_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("GatewayLoadBalancerArns", value.into())
+    }
+
+    /// Replaces `NetworkLoadBalancerArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_load_balancer_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("NetworkLoadBalancerArns", value.into())
+    }
+
+    /// Replaces `PayerResponsibility` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_payer_responsibility(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PayerResponsibility", value.into())
+    }
+
+    /// Replaces `SupportedIpAddressTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_supported_ip_address_types(&self, value: impl Into<Value<List<IpAddressType>>>) {
+        self.resource
+            .set_property("SupportedIpAddressTypes", value.into())
+    }
+
+    /// Replaces `SupportedRegions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_supported_regions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SupportedRegions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPCEndpointService`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcEndpointServiceProps {
-    /// `AcceptanceRequired` (optional).
-    pub acceptance_required: Option<Value<bool>>,
-    /// `ContributorInsightsEnabled` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub contributor_insights_enabled: Option<Value<bool>>,
-    /// `GatewayLoadBalancerArns` (optional).
-    pub gateway_load_balancer_arns: Option<Value<List<String>>>,
-    /// `NetworkLoadBalancerArns` (optional).
-    pub network_load_balancer_arns: Option<Value<List<String>>>,
-    /// `PayerResponsibility` (optional).
-    pub payer_responsibility: Option<Value<String>>,
-    /// `SupportedIpAddressTypes` (optional).
-    pub supported_ip_address_types: Option<Value<List<IpAddressType>>>,
-    /// `SupportedRegions` (optional).
-    pub supported_regions: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPCEndpointService`.
+    VpcEndpointServiceProps(default)
 }
 
 impl VpcEndpointServiceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acceptance_required: None,
-            contributor_insights_enabled: None,
-            gateway_load_balancer_arns: None,
-            network_load_balancer_arns: None,
-            payer_responsibility: None,
-            supported_ip_address_types: None,
-            supported_regions: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcceptanceRequired`.
-    pub fn acceptance_required(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.acceptance_required = Some(value.into());
-        self
+    /// `AcceptanceRequired` (optional).
+    pub fn acceptance_required(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcceptanceRequired", value.into().to_template()),
+        )
     }
-    /// Sets `ContributorInsightsEnabled`.
-    pub fn contributor_insights_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.contributor_insights_enabled = Some(value.into());
-        self
+    /// `ContributorInsightsEnabled` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn contributor_insights_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContributorInsightsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `GatewayLoadBalancerArns`.
-    pub fn gateway_load_balancer_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.gateway_load_balancer_arns = Some(value.into());
-        self
+    /// `GatewayLoadBalancerArns` (optional).
+    pub fn gateway_load_balancer_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "GatewayLoadBalancerArns", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkLoadBalancerArns`.
-    pub fn network_load_balancer_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.network_load_balancer_arns = Some(value.into());
-        self
+    /// `NetworkLoadBalancerArns` (optional).
+    pub fn network_load_balancer_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "NetworkLoadBalancerArns", value.into().to_template()),
+        )
     }
-    /// Sets `PayerResponsibility`.
-    pub fn payer_responsibility(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payer_responsibility = Some(value.into());
-        self
+    /// `PayerResponsibility` (optional).
+    pub fn payer_responsibility(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PayerResponsibility", value.into().to_template()),
+        )
     }
-    /// Sets `SupportedIpAddressTypes`.
-    pub fn supported_ip_address_types(
-        mut self,
-        value: impl Into<Value<List<IpAddressType>>>,
-    ) -> Self {
-        self.supported_ip_address_types = Some(value.into());
-        self
+    /// `SupportedIpAddressTypes` (optional).
+    pub fn supported_ip_address_types(self, value: impl Into<Value<List<IpAddressType>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SupportedIpAddressTypes", value.into().to_template()),
+        )
     }
-    /// Sets `SupportedRegions`.
-    pub fn supported_regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.supported_regions = Some(value.into());
-        self
+    /// `SupportedRegions` (optional).
+    pub fn supported_regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SupportedRegions", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcEndpointServiceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acceptance_required {
-            m.insert("AcceptanceRequired".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contributor_insights_enabled {
-            m.insert("ContributorInsightsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gateway_load_balancer_arns {
-            m.insert("GatewayLoadBalancerArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_load_balancer_arns {
-            m.insert("NetworkLoadBalancerArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payer_responsibility {
-            m.insert("PayerResponsibility".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supported_ip_address_types {
-            m.insert("SupportedIpAddressTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supported_regions {
-            m.insert("SupportedRegions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VpcEndpointServiceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.supported_ip_address_types.check(
-            &path.field("SupportedIpAddressTypes"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-crate::impl_literal!(VpcEndpointServiceProps);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `Tag` of `AWS::EC2::VPCEndpointService`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPCEndpointServicePermissions`.
-#[derive(Debug, Clone)]
-pub struct VpcEndpointServicePermissions {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcEndpointServicePermissions {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcEndpointServicePermissions {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcEndpointServicePermissions {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPCEndpointServicePermissions`.
+    VpcEndpointServicePermissions("AWS::EC2::VPCEndpointServicePermissions", VpcEndpointServicePermissionsProps)
 }
 
 impl VpcEndpointServicePermissions {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpointServicePermissions";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: VpcEndpointServicePermissionsProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ServiceId` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcEndpointServicePermissionsId> {
         self.resource.ref_value()
@@ -81,46 +29,36 @@ impl VpcEndpointServicePermissions {
     pub fn service_id(&self) -> Value<ids::VpcEndpointServicePermissionsId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AllowedPrincipals` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_principals(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AllowedPrincipals", value.into())
+    }
+
+    /// Replaces `ServiceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPCEndpointServicePermissions`.
-#[derive(Debug, Clone)]
-pub struct VpcEndpointServicePermissionsProps {
-    /// `AllowedPrincipals` (optional).
-    pub allowed_principals: Option<Value<List<String>>>,
-    /// `ServiceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPCEndpointServicePermissions`.
+    VpcEndpointServicePermissionsProps
 }
 
 impl VpcEndpointServicePermissionsProps {
     /// The required properties: `ServiceId`.
     pub fn new(service_id: impl Into<Value<String>>) -> Self {
-        Self {
-            allowed_principals: None,
-            service_id: service_id.into(),
-        }
+        Self(crate::Properties::new().with(1, "ServiceId", service_id.into().to_template()))
     }
-    /// Sets `AllowedPrincipals`.
-    pub fn allowed_principals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_principals = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcEndpointServicePermissionsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_principals {
-            m.insert("AllowedPrincipals".to_owned(), v.to_template());
-        }
-        m.insert("ServiceId".to_owned(), self.service_id.to_template());
-        Expr::Map(m)
+    /// `AllowedPrincipals` (optional).
+    pub fn allowed_principals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedPrincipals", value.into().to_template()),
+        )
     }
 }
-
-impl Check for VpcEndpointServicePermissionsProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcEndpointServicePermissionsProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPCGatewayAttachment`.
-#[derive(Debug, Clone)]
-pub struct VpcGatewayAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcGatewayAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcGatewayAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcGatewayAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPCGatewayAttachment`.
+    VpcGatewayAttachment("AWS::EC2::VPCGatewayAttachment", VpcGatewayAttachmentProps)
 }
 
 impl VpcGatewayAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPCGatewayAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcGatewayAttachmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,57 +29,46 @@ impl VpcGatewayAttachment {
     pub fn attr_attachment_type(&self) -> Value<String> {
         self.resource.get_att("AttachmentType")
     }
+
+    /// Replaces `InternetGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_internet_gateway_id(&self, value: impl Into<Value<ids::InternetGatewayId>>) {
+        self.resource
+            .set_property("InternetGatewayId", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
+
+    /// Replaces `VpnGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpn_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpnGatewayId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPCGatewayAttachment`.
-#[derive(Debug, Clone)]
-pub struct VpcGatewayAttachmentProps {
-    /// `InternetGatewayId` (optional).
-    pub internet_gateway_id: Option<Value<ids::InternetGatewayId>>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Value<ids::VpcId>,
-    /// `VpnGatewayId` (optional).
-    pub vpn_gateway_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPCGatewayAttachment`.
+    VpcGatewayAttachmentProps
 }
 
 impl VpcGatewayAttachmentProps {
     /// The required properties: `VpcId`.
     pub fn new(vpc_id: impl Into<Value<ids::VpcId>>) -> Self {
-        Self {
-            internet_gateway_id: None,
-            vpc_id: vpc_id.into(),
-            vpn_gateway_id: None,
-        }
+        Self(crate::Properties::new().with(1, "VpcId", vpc_id.into().to_template()))
     }
-    /// Sets `InternetGatewayId`.
-    pub fn internet_gateway_id(mut self, value: impl Into<Value<ids::InternetGatewayId>>) -> Self {
-        self.internet_gateway_id = Some(value.into());
-        self
+    /// `InternetGatewayId` (optional).
+    pub fn internet_gateway_id(self, value: impl Into<Value<ids::InternetGatewayId>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InternetGatewayId", value.into().to_template()),
+        )
     }
-    /// Sets `VpnGatewayId`.
-    pub fn vpn_gateway_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpn_gateway_id = Some(value.into());
-        self
+    /// `VpnGatewayId` (optional).
+    pub fn vpn_gateway_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "VpnGatewayId", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcGatewayAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.internet_gateway_id {
-            m.insert("InternetGatewayId".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        if let Some(v) = &self.vpn_gateway_id {
-            m.insert("VpnGatewayId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcGatewayAttachmentProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcGatewayAttachmentProps);

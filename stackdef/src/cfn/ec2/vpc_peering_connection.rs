@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPCPeeringConnection`.
-#[derive(Debug, Clone)]
-pub struct VpcPeeringConnection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcPeeringConnection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcPeeringConnection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcPeeringConnection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPCPeeringConnection`.
+    VpcPeeringConnection("AWS::EC2::VPCPeeringConnection", VpcPeeringConnectionProps)
 }
 
 impl VpcPeeringConnection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPCPeeringConnection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcPeeringConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcPeeringConnectionId> {
         self.resource.ref_value()
@@ -82,33 +34,53 @@ impl VpcPeeringConnection {
     pub fn attr_id(&self) -> Value<ids::VpcPeeringConnectionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AssumeRoleRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assume_role_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssumeRoleRegion", value.into())
+    }
+
+    /// Replaces `PeerOwnerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_owner_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeerOwnerId", value.into())
+    }
+
+    /// Replaces `PeerRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeerRegion", value.into())
+    }
+
+    /// Replaces `PeerRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("PeerRoleArn", value.into())
+    }
+
+    /// Replaces `PeerVpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_vpc_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeerVpcId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPCPeeringConnection`.
-#[derive(Debug, Clone)]
-pub struct VpcPeeringConnectionProps {
-    /// `AssumeRoleRegion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub assume_role_region: Option<Value<String>>,
-    /// `PeerOwnerId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub peer_owner_id: Option<Value<String>>,
-    /// `PeerRegion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub peer_region: Option<Value<String>>,
-    /// `PeerRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub peer_role_arn: Option<Value<ids::RoleArn>>,
-    /// `PeerVpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub peer_vpc_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPCPeeringConnection`.
+    VpcPeeringConnectionProps
 }
 
 impl VpcPeeringConnectionProps {
@@ -117,105 +89,41 @@ impl VpcPeeringConnectionProps {
         peer_vpc_id: impl Into<Value<String>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            assume_role_region: None,
-            peer_owner_id: None,
-            peer_region: None,
-            peer_role_arn: None,
-            peer_vpc_id: peer_vpc_id.into(),
-            tags: None,
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "PeerVpcId", peer_vpc_id.into().to_template())
+                .with(6, "VpcId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `AssumeRoleRegion`.
-    pub fn assume_role_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.assume_role_region = Some(value.into());
-        self
+    /// `AssumeRoleRegion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn assume_role_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssumeRoleRegion", value.into().to_template()),
+        )
     }
-    /// Sets `PeerOwnerId`.
-    pub fn peer_owner_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.peer_owner_id = Some(value.into());
-        self
+    /// `PeerOwnerId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn peer_owner_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PeerOwnerId", value.into().to_template()))
     }
-    /// Sets `PeerRegion`.
-    pub fn peer_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.peer_region = Some(value.into());
-        self
+    /// `PeerRegion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn peer_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PeerRegion", value.into().to_template()))
     }
-    /// Sets `PeerRoleArn`.
-    pub fn peer_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.peer_role_arn = Some(value.into());
-        self
+    /// `PeerRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn peer_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(3, "PeerRoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcPeeringConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assume_role_region {
-            m.insert("AssumeRoleRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_owner_id {
-            m.insert("PeerOwnerId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_region {
-            m.insert("PeerRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_role_arn {
-            m.insert("PeerRoleArn".to_owned(), v.to_template());
-        }
-        m.insert("PeerVpcId".to_owned(), self.peer_vpc_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VpcPeeringConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VpcPeeringConnectionProps);
-
-/// Property type `Tag` of `AWS::EC2::VPCPeeringConnection`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

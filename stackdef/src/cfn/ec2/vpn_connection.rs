@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone)]
-pub struct VpnConnection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpnConnection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpnConnection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpnConnection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPNConnection`.
+    VpnConnection("AWS::EC2::VPNConnection", VpnConnectionProps)
 }
 
 impl VpnConnection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPNConnection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpnConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VpnConnectionId` (typed).
     pub fn ref_value(&self) -> Value<ids::VpnConnectionId> {
         self.resource.ref_value()
@@ -82,60 +34,134 @@ impl VpnConnection {
     pub fn attr_vpn_connection_id(&self) -> Value<ids::VpnConnectionId> {
         self.resource.get_att("VpnConnectionId")
     }
+
+    /// Replaces `CustomerGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerGatewayId", value.into())
+    }
+
+    /// Replaces `EnableAcceleration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_acceleration(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableAcceleration", value.into())
+    }
+
+    /// Replaces `LocalIpv4NetworkCidr` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_ipv4_network_cidr(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LocalIpv4NetworkCidr", value.into())
+    }
+
+    /// Replaces `LocalIpv6NetworkCidr` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_ipv6_network_cidr(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LocalIpv6NetworkCidr", value.into())
+    }
+
+    /// Replaces `OutsideIpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outside_ip_address_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OutsideIpAddressType", value.into())
+    }
+
+    /// Replaces `PreSharedKeyStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pre_shared_key_storage(&self, value: impl Into<Value<PreSharedKeyStorage>>) {
+        self.resource
+            .set_property("PreSharedKeyStorage", value.into())
+    }
+
+    /// Replaces `RemoteIpv4NetworkCidr` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remote_ipv4_network_cidr(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RemoteIpv4NetworkCidr", value.into())
+    }
+
+    /// Replaces `RemoteIpv6NetworkCidr` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remote_ipv6_network_cidr(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RemoteIpv6NetworkCidr", value.into())
+    }
+
+    /// Replaces `StaticRoutesOnly` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_static_routes_only(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("StaticRoutesOnly", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TransitGatewayId", value.into())
+    }
+
+    /// Replaces `TransportTransitGatewayAttachmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transport_transit_gateway_attachment_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransportTransitGatewayAttachmentId", value.into())
+    }
+
+    /// Replaces `TunnelBandwidth` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tunnel_bandwidth(&self, value: impl Into<Value<TunnelBandwidth>>) {
+        self.resource.set_property("TunnelBandwidth", value.into())
+    }
+
+    /// Replaces `TunnelInsideIpVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tunnel_inside_ip_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TunnelInsideIpVersion", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `VpnConcentratorId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpn_concentrator_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VpnConcentratorId", value.into())
+    }
+
+    /// Replaces `VpnGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpn_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpnGatewayId", value.into())
+    }
+
+    /// Replaces `VpnTunnelOptionsSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpn_tunnel_options_specifications(
+        &self,
+        value: impl Into<Value<List<VpnTunnelOptionsSpecification>>>,
+    ) {
+        self.resource
+            .set_property("VpnTunnelOptionsSpecifications", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone)]
-pub struct VpnConnectionProps {
-    /// `CustomerGatewayId` (required).
-    pub customer_gateway_id: Value<String>,
-    /// `EnableAcceleration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub enable_acceleration: Option<Value<bool>>,
-    /// `LocalIpv4NetworkCidr` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub local_ipv4_network_cidr: Option<Value<String>>,
-    /// `LocalIpv6NetworkCidr` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub local_ipv6_network_cidr: Option<Value<String>>,
-    /// `OutsideIpAddressType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub outside_ip_address_type: Option<Value<String>>,
-    /// `PreSharedKeyStorage` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub pre_shared_key_storage: Option<Value<PreSharedKeyStorage>>,
-    /// `RemoteIpv4NetworkCidr` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub remote_ipv4_network_cidr: Option<Value<String>>,
-    /// `RemoteIpv6NetworkCidr` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub remote_ipv6_network_cidr: Option<Value<String>>,
-    /// `StaticRoutesOnly` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub static_routes_only: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitGatewayId` (optional).
-    pub transit_gateway_id: Option<Value<String>>,
-    /// `TransportTransitGatewayAttachmentId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub transport_transit_gateway_attachment_id: Option<Value<String>>,
-    /// `TunnelBandwidth` (optional).
-    pub tunnel_bandwidth: Option<Value<TunnelBandwidth>>,
-    /// `TunnelInsideIpVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tunnel_inside_ip_version: Option<Value<String>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<String>,
-    /// `VpnConcentratorId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpn_concentrator_id: Option<Value<String>>,
-    /// `VpnGatewayId` (optional).
-    pub vpn_gateway_id: Option<Value<String>>,
-    /// `VpnTunnelOptionsSpecifications` (optional).
-    pub vpn_tunnel_options_specifications: Option<Value<List<VpnTunnelOptionsSpecification>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPNConnection`.
+    VpnConnectionProps
 }
 
 impl VpnConnectionProps {
@@ -144,1680 +170,622 @@ impl VpnConnectionProps {
         customer_gateway_id: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            customer_gateway_id: customer_gateway_id.into(),
-            enable_acceleration: None,
-            local_ipv4_network_cidr: None,
-            local_ipv6_network_cidr: None,
-            outside_ip_address_type: None,
-            pre_shared_key_storage: None,
-            remote_ipv4_network_cidr: None,
-            remote_ipv6_network_cidr: None,
-            static_routes_only: None,
-            tags: None,
-            transit_gateway_id: None,
-            transport_transit_gateway_attachment_id: None,
-            tunnel_bandwidth: None,
-            tunnel_inside_ip_version: None,
-            type_: type_.into(),
-            vpn_concentrator_id: None,
-            vpn_gateway_id: None,
-            vpn_tunnel_options_specifications: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CustomerGatewayId",
+                    customer_gateway_id.into().to_template(),
+                )
+                .with(14, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `EnableAcceleration`.
-    pub fn enable_acceleration(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_acceleration = Some(value.into());
-        self
+    /// `EnableAcceleration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn enable_acceleration(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableAcceleration", value.into().to_template()),
+        )
     }
-    /// Sets `LocalIpv4NetworkCidr`.
-    pub fn local_ipv4_network_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_ipv4_network_cidr = Some(value.into());
-        self
+    /// `LocalIpv4NetworkCidr` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn local_ipv4_network_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LocalIpv4NetworkCidr", value.into().to_template()),
+        )
     }
-    /// Sets `LocalIpv6NetworkCidr`.
-    pub fn local_ipv6_network_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_ipv6_network_cidr = Some(value.into());
-        self
+    /// `LocalIpv6NetworkCidr` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn local_ipv6_network_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LocalIpv6NetworkCidr", value.into().to_template()),
+        )
     }
-    /// Sets `OutsideIpAddressType`.
-    pub fn outside_ip_address_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outside_ip_address_type = Some(value.into());
-        self
+    /// `OutsideIpAddressType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn outside_ip_address_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OutsideIpAddressType", value.into().to_template()),
+        )
     }
-    /// Sets `PreSharedKeyStorage`.
-    pub fn pre_shared_key_storage(mut self, value: impl Into<Value<PreSharedKeyStorage>>) -> Self {
-        self.pre_shared_key_storage = Some(value.into());
-        self
+    /// `PreSharedKeyStorage` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn pre_shared_key_storage(self, value: impl Into<Value<PreSharedKeyStorage>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PreSharedKeyStorage", value.into().to_template()),
+        )
     }
-    /// Sets `RemoteIpv4NetworkCidr`.
-    pub fn remote_ipv4_network_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.remote_ipv4_network_cidr = Some(value.into());
-        self
+    /// `RemoteIpv4NetworkCidr` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn remote_ipv4_network_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RemoteIpv4NetworkCidr", value.into().to_template()),
+        )
     }
-    /// Sets `RemoteIpv6NetworkCidr`.
-    pub fn remote_ipv6_network_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.remote_ipv6_network_cidr = Some(value.into());
-        self
+    /// `RemoteIpv6NetworkCidr` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn remote_ipv6_network_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RemoteIpv6NetworkCidr", value.into().to_template()),
+        )
     }
-    /// Sets `StaticRoutesOnly`.
-    pub fn static_routes_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.static_routes_only = Some(value.into());
-        self
+    /// `StaticRoutesOnly` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn static_routes_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "StaticRoutesOnly", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `TransitGatewayId`.
-    pub fn transit_gateway_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transit_gateway_id = Some(value.into());
-        self
+    /// `TransitGatewayId` (optional).
+    pub fn transit_gateway_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TransitGatewayId", value.into().to_template()),
+        )
     }
-    /// Sets `TransportTransitGatewayAttachmentId`.
-    pub fn transport_transit_gateway_attachment_id(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.transport_transit_gateway_attachment_id = Some(value.into());
-        self
+    /// `TransportTransitGatewayAttachmentId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn transport_transit_gateway_attachment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            11,
+            "TransportTransitGatewayAttachmentId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TunnelBandwidth`.
-    pub fn tunnel_bandwidth(mut self, value: impl Into<Value<TunnelBandwidth>>) -> Self {
-        self.tunnel_bandwidth = Some(value.into());
-        self
+    /// `TunnelBandwidth` (optional).
+    pub fn tunnel_bandwidth(self, value: impl Into<Value<TunnelBandwidth>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TunnelBandwidth", value.into().to_template()),
+        )
     }
-    /// Sets `TunnelInsideIpVersion`.
-    pub fn tunnel_inside_ip_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tunnel_inside_ip_version = Some(value.into());
-        self
+    /// `TunnelInsideIpVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tunnel_inside_ip_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "TunnelInsideIpVersion", value.into().to_template()),
+        )
     }
-    /// Sets `VpnConcentratorId`.
-    pub fn vpn_concentrator_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpn_concentrator_id = Some(value.into());
-        self
+    /// `VpnConcentratorId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpn_concentrator_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "VpnConcentratorId", value.into().to_template()),
+        )
     }
-    /// Sets `VpnGatewayId`.
-    pub fn vpn_gateway_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpn_gateway_id = Some(value.into());
-        self
+    /// `VpnGatewayId` (optional).
+    pub fn vpn_gateway_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "VpnGatewayId", value.into().to_template()))
     }
-    /// Sets `VpnTunnelOptionsSpecifications`.
+    /// `VpnTunnelOptionsSpecifications` (optional).
     pub fn vpn_tunnel_options_specifications(
-        mut self,
+        self,
         value: impl Into<Value<List<VpnTunnelOptionsSpecification>>>,
     ) -> Self {
-        self.vpn_tunnel_options_specifications = Some(value.into());
-        self
+        Self(self.0.with(
+            17,
+            "VpnTunnelOptionsSpecifications",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VpnConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CustomerGatewayId".to_owned(),
-            self.customer_gateway_id.to_template(),
-        );
-        if let Some(v) = &self.enable_acceleration {
-            m.insert("EnableAcceleration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_ipv4_network_cidr {
-            m.insert("LocalIpv4NetworkCidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_ipv6_network_cidr {
-            m.insert("LocalIpv6NetworkCidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outside_ip_address_type {
-            m.insert("OutsideIpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_shared_key_storage {
-            m.insert("PreSharedKeyStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remote_ipv4_network_cidr {
-            m.insert("RemoteIpv4NetworkCidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remote_ipv6_network_cidr {
-            m.insert("RemoteIpv6NetworkCidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.static_routes_only {
-            m.insert("StaticRoutesOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_gateway_id {
-            m.insert("TransitGatewayId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transport_transit_gateway_attachment_id {
-            m.insert(
-                "TransportTransitGatewayAttachmentId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.tunnel_bandwidth {
-            m.insert("TunnelBandwidth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tunnel_inside_ip_version {
-            m.insert("TunnelInsideIpVersion".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.vpn_concentrator_id {
-            m.insert("VpnConcentratorId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpn_gateway_id {
-            m.insert("VpnGatewayId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpn_tunnel_options_specifications {
-            m.insert("VpnTunnelOptionsSpecifications".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PreSharedKeyStorage`.
+    PreSharedKeyStorage {
+        /// `Standard`
+        Standard = "Standard",
+        /// `SecretsManager`
+        SecretsManager = "SecretsManager",
     }
 }
 
-impl Check for VpnConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pre_shared_key_storage
-            .check(&path.field("PreSharedKeyStorage"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tunnel_bandwidth
-            .check(&path.field("TunnelBandwidth"), &Rules::NONE, out);
-        self.vpn_tunnel_options_specifications.check(
-            &path.field("VpnTunnelOptionsSpecifications"),
-            &Rules::NONE,
-            out,
-        );
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `TunnelBandwidth`.
+    TunnelBandwidth {
+        /// `standard`
+        Standard = "standard",
+        /// `large`
+        Large = "large",
     }
 }
 
-crate::impl_literal!(VpnConnectionProps);
-
-/// Values of `PreSharedKeyStorage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PreSharedKeyStorage {
-    /// `Standard`
-    Standard,
-    /// `SecretsManager`
-    SecretsManager,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PreSharedKeyStorage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Standard", "SecretsManager"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::SecretsManager => "SecretsManager",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PreSharedKeyStorage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PreSharedKeyStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PreSharedKeyStorage {
-    fn from(s: &str) -> Self {
-        match s {
-            "Standard" => Self::Standard,
-            "SecretsManager" => Self::SecretsManager,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PreSharedKeyStorage> {
-    fn from(s: &str) -> Self {
-        Value::literal(PreSharedKeyStorage::from(s))
-    }
-}
-
-crate::impl_literal!(PreSharedKeyStorage);
-
-/// Property type `Tag` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TunnelBandwidth`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TunnelBandwidth {
-    /// `standard`
-    Standard,
-    /// `large`
-    Large,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TunnelBandwidth {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["standard", "large"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Large => "large",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TunnelBandwidth {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TunnelBandwidth {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TunnelBandwidth {
-    fn from(s: &str) -> Self {
-        match s {
-            "standard" => Self::Standard,
-            "large" => Self::Large,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TunnelBandwidth> {
-    fn from(s: &str) -> Self {
-        Value::literal(TunnelBandwidth::from(s))
-    }
-}
-
-crate::impl_literal!(TunnelBandwidth);
-
-/// Property type `VpnTunnelOptionsSpecification` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct VpnTunnelOptionsSpecification {
-    /// `DPDTimeoutAction` (optional).
-    pub dpd_timeout_action: Option<Value<DpdTimeoutAction>>,
-    /// `DPDTimeoutSeconds` (optional).
-    /// Range: 30..=.
-    pub dpd_timeout_seconds: Option<Value<i64>>,
-    /// `EnableTunnelLifecycleControl` (optional).
-    pub enable_tunnel_lifecycle_control: Option<Value<bool>>,
-    /// `IKEVersions` (optional).
-    pub ike_versions: Option<Value<List<IkeVersionsRequestListValue>>>,
-    /// `LogOptions` (optional).
-    pub log_options: Option<Value<VpnTunnelLogOptionsSpecification>>,
-    /// `Phase1DHGroupNumbers` (optional).
-    pub phase1_dh_group_numbers: Option<Value<List<Phase1DhGroupNumbersRequestListValue>>>,
-    /// `Phase1EncryptionAlgorithms` (optional).
-    pub phase1_encryption_algorithms:
-        Option<Value<List<Phase1EncryptionAlgorithmsRequestListValue>>>,
-    /// `Phase1IntegrityAlgorithms` (optional).
-    pub phase1_integrity_algorithms: Option<Value<List<Phase1IntegrityAlgorithmsRequestListValue>>>,
-    /// `Phase1LifetimeSeconds` (optional).
-    /// Range: 900..=28800.
-    pub phase1_lifetime_seconds: Option<Value<i64>>,
-    /// `Phase2DHGroupNumbers` (optional).
-    pub phase2_dh_group_numbers: Option<Value<List<Phase2DhGroupNumbersRequestListValue>>>,
-    /// `Phase2EncryptionAlgorithms` (optional).
-    pub phase2_encryption_algorithms:
-        Option<Value<List<Phase2EncryptionAlgorithmsRequestListValue>>>,
-    /// `Phase2IntegrityAlgorithms` (optional).
-    pub phase2_integrity_algorithms: Option<Value<List<Phase2IntegrityAlgorithmsRequestListValue>>>,
-    /// `Phase2LifetimeSeconds` (optional).
-    /// Range: 900..=3600.
-    pub phase2_lifetime_seconds: Option<Value<i64>>,
-    /// `PreSharedKey` (optional).
-    pub pre_shared_key: Option<Value<String>>,
-    /// `RekeyFuzzPercentage` (optional).
-    /// Range: 0..=100.
-    pub rekey_fuzz_percentage: Option<Value<i64>>,
-    /// `RekeyMarginTimeSeconds` (optional).
-    /// Range: 60..=.
-    pub rekey_margin_time_seconds: Option<Value<i64>>,
-    /// `ReplayWindowSize` (optional).
-    /// Range: 64..=2048.
-    pub replay_window_size: Option<Value<i64>>,
-    /// `StartupAction` (optional).
-    pub startup_action: Option<Value<StartupAction>>,
-    /// `TunnelInsideCidr` (optional).
-    pub tunnel_inside_cidr: Option<Value<String>>,
-    /// `TunnelInsideIpv6Cidr` (optional).
-    pub tunnel_inside_ipv6_cidr: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VpnTunnelOptionsSpecification` of `AWS::EC2::VPNConnection`.
+    VpnTunnelOptionsSpecification(default)
 }
 
 impl VpnTunnelOptionsSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dpd_timeout_action: None,
-            dpd_timeout_seconds: None,
-            enable_tunnel_lifecycle_control: None,
-            ike_versions: None,
-            log_options: None,
-            phase1_dh_group_numbers: None,
-            phase1_encryption_algorithms: None,
-            phase1_integrity_algorithms: None,
-            phase1_lifetime_seconds: None,
-            phase2_dh_group_numbers: None,
-            phase2_encryption_algorithms: None,
-            phase2_integrity_algorithms: None,
-            phase2_lifetime_seconds: None,
-            pre_shared_key: None,
-            rekey_fuzz_percentage: None,
-            rekey_margin_time_seconds: None,
-            replay_window_size: None,
-            startup_action: None,
-            tunnel_inside_cidr: None,
-            tunnel_inside_ipv6_cidr: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DPDTimeoutAction`.
-    pub fn dpd_timeout_action(mut self, value: impl Into<Value<DpdTimeoutAction>>) -> Self {
-        self.dpd_timeout_action = Some(value.into());
-        self
+    /// `DPDTimeoutAction` (optional).
+    pub fn dpd_timeout_action(self, value: impl Into<Value<DpdTimeoutAction>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DPDTimeoutAction", value.into().to_template()),
+        )
     }
-    /// Sets `DPDTimeoutSeconds`.
-    pub fn dpd_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dpd_timeout_seconds = Some(value.into());
-        self
+    /// `DPDTimeoutSeconds` (optional).
+    /// Range: at least 30.
+    pub fn dpd_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DPDTimeoutSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `EnableTunnelLifecycleControl`.
-    pub fn enable_tunnel_lifecycle_control(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_tunnel_lifecycle_control = Some(value.into());
-        self
+    /// `EnableTunnelLifecycleControl` (optional).
+    pub fn enable_tunnel_lifecycle_control(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "EnableTunnelLifecycleControl",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IKEVersions`.
-    pub fn ike_versions(
-        mut self,
-        value: impl Into<Value<List<IkeVersionsRequestListValue>>>,
-    ) -> Self {
-        self.ike_versions = Some(value.into());
-        self
+    /// `IKEVersions` (optional).
+    pub fn ike_versions(self, value: impl Into<Value<List<IkeVersionsRequestListValue>>>) -> Self {
+        Self(self.0.with(3, "IKEVersions", value.into().to_template()))
     }
-    /// Sets `LogOptions`.
-    pub fn log_options(
-        mut self,
-        value: impl Into<Value<VpnTunnelLogOptionsSpecification>>,
-    ) -> Self {
-        self.log_options = Some(value.into());
-        self
+    /// `LogOptions` (optional).
+    pub fn log_options(self, value: impl Into<Value<VpnTunnelLogOptionsSpecification>>) -> Self {
+        Self(self.0.with(4, "LogOptions", value.into().to_template()))
     }
-    /// Sets `Phase1DHGroupNumbers`.
+    /// `Phase1DHGroupNumbers` (optional).
     pub fn phase1_dh_group_numbers(
-        mut self,
+        self,
         value: impl Into<Value<List<Phase1DhGroupNumbersRequestListValue>>>,
     ) -> Self {
-        self.phase1_dh_group_numbers = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "Phase1DHGroupNumbers", value.into().to_template()),
+        )
     }
-    /// Sets `Phase1EncryptionAlgorithms`.
+    /// `Phase1EncryptionAlgorithms` (optional).
     pub fn phase1_encryption_algorithms(
-        mut self,
+        self,
         value: impl Into<Value<List<Phase1EncryptionAlgorithmsRequestListValue>>>,
     ) -> Self {
-        self.phase1_encryption_algorithms = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "Phase1EncryptionAlgorithms", value.into().to_template()),
+        )
     }
-    /// Sets `Phase1IntegrityAlgorithms`.
+    /// `Phase1IntegrityAlgorithms` (optional).
     pub fn phase1_integrity_algorithms(
-        mut self,
+        self,
         value: impl Into<Value<List<Phase1IntegrityAlgorithmsRequestListValue>>>,
     ) -> Self {
-        self.phase1_integrity_algorithms = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "Phase1IntegrityAlgorithms", value.into().to_template()),
+        )
     }
-    /// Sets `Phase1LifetimeSeconds`.
-    pub fn phase1_lifetime_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.phase1_lifetime_seconds = Some(value.into());
-        self
+    /// `Phase1LifetimeSeconds` (optional).
+    /// Range: 900 to 28800.
+    pub fn phase1_lifetime_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "Phase1LifetimeSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Phase2DHGroupNumbers`.
+    /// `Phase2DHGroupNumbers` (optional).
     pub fn phase2_dh_group_numbers(
-        mut self,
+        self,
         value: impl Into<Value<List<Phase2DhGroupNumbersRequestListValue>>>,
     ) -> Self {
-        self.phase2_dh_group_numbers = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "Phase2DHGroupNumbers", value.into().to_template()),
+        )
     }
-    /// Sets `Phase2EncryptionAlgorithms`.
+    /// `Phase2EncryptionAlgorithms` (optional).
     pub fn phase2_encryption_algorithms(
-        mut self,
+        self,
         value: impl Into<Value<List<Phase2EncryptionAlgorithmsRequestListValue>>>,
     ) -> Self {
-        self.phase2_encryption_algorithms = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "Phase2EncryptionAlgorithms", value.into().to_template()),
+        )
     }
-    /// Sets `Phase2IntegrityAlgorithms`.
+    /// `Phase2IntegrityAlgorithms` (optional).
     pub fn phase2_integrity_algorithms(
-        mut self,
+        self,
         value: impl Into<Value<List<Phase2IntegrityAlgorithmsRequestListValue>>>,
     ) -> Self {
-        self.phase2_integrity_algorithms = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "Phase2IntegrityAlgorithms", value.into().to_template()),
+        )
     }
-    /// Sets `Phase2LifetimeSeconds`.
-    pub fn phase2_lifetime_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.phase2_lifetime_seconds = Some(value.into());
-        self
+    /// `Phase2LifetimeSeconds` (optional).
+    /// Range: 900 to 3600.
+    pub fn phase2_lifetime_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "Phase2LifetimeSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `PreSharedKey`.
-    pub fn pre_shared_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pre_shared_key = Some(value.into());
-        self
+    /// `PreSharedKey` (optional).
+    pub fn pre_shared_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "PreSharedKey", value.into().to_template()))
     }
-    /// Sets `RekeyFuzzPercentage`.
-    pub fn rekey_fuzz_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rekey_fuzz_percentage = Some(value.into());
-        self
+    /// `RekeyFuzzPercentage` (optional).
+    /// Range: 0 to 100.
+    pub fn rekey_fuzz_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(14, "RekeyFuzzPercentage", value.into().to_template()),
+        )
     }
-    /// Sets `RekeyMarginTimeSeconds`.
-    pub fn rekey_margin_time_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rekey_margin_time_seconds = Some(value.into());
-        self
+    /// `RekeyMarginTimeSeconds` (optional).
+    /// Range: at least 60.
+    pub fn rekey_margin_time_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "RekeyMarginTimeSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `ReplayWindowSize`.
-    pub fn replay_window_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.replay_window_size = Some(value.into());
-        self
+    /// `ReplayWindowSize` (optional).
+    /// Range: 64 to 2048.
+    pub fn replay_window_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(16, "ReplayWindowSize", value.into().to_template()),
+        )
     }
-    /// Sets `StartupAction`.
-    pub fn startup_action(mut self, value: impl Into<Value<StartupAction>>) -> Self {
-        self.startup_action = Some(value.into());
-        self
+    /// `StartupAction` (optional).
+    pub fn startup_action(self, value: impl Into<Value<StartupAction>>) -> Self {
+        Self(self.0.with(17, "StartupAction", value.into().to_template()))
     }
-    /// Sets `TunnelInsideCidr`.
-    pub fn tunnel_inside_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tunnel_inside_cidr = Some(value.into());
-        self
+    /// `TunnelInsideCidr` (optional).
+    pub fn tunnel_inside_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(18, "TunnelInsideCidr", value.into().to_template()),
+        )
     }
-    /// Sets `TunnelInsideIpv6Cidr`.
-    pub fn tunnel_inside_ipv6_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tunnel_inside_ipv6_cidr = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpnTunnelOptionsSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dpd_timeout_action {
-            m.insert("DPDTimeoutAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dpd_timeout_seconds {
-            m.insert("DPDTimeoutSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_tunnel_lifecycle_control {
-            m.insert("EnableTunnelLifecycleControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ike_versions {
-            m.insert("IKEVersions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_options {
-            m.insert("LogOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phase1_dh_group_numbers {
-            m.insert("Phase1DHGroupNumbers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phase1_encryption_algorithms {
-            m.insert("Phase1EncryptionAlgorithms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phase1_integrity_algorithms {
-            m.insert("Phase1IntegrityAlgorithms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phase1_lifetime_seconds {
-            m.insert("Phase1LifetimeSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phase2_dh_group_numbers {
-            m.insert("Phase2DHGroupNumbers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phase2_encryption_algorithms {
-            m.insert("Phase2EncryptionAlgorithms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phase2_integrity_algorithms {
-            m.insert("Phase2IntegrityAlgorithms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phase2_lifetime_seconds {
-            m.insert("Phase2LifetimeSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_shared_key {
-            m.insert("PreSharedKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rekey_fuzz_percentage {
-            m.insert("RekeyFuzzPercentage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rekey_margin_time_seconds {
-            m.insert("RekeyMarginTimeSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replay_window_size {
-            m.insert("ReplayWindowSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.startup_action {
-            m.insert("StartupAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tunnel_inside_cidr {
-            m.insert("TunnelInsideCidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tunnel_inside_ipv6_cidr {
-            m.insert("TunnelInsideIpv6Cidr".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TunnelInsideIpv6Cidr` (optional).
+    pub fn tunnel_inside_ipv6_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "TunnelInsideIpv6Cidr", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VpnTunnelOptionsSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dpd_timeout_action
-            .check(&path.field("DPDTimeoutAction"), &Rules::NONE, out);
-        self.dpd_timeout_seconds.check(
-            &path.field("DPDTimeoutSeconds"),
-            &Rules {
-                minimum: Some(30.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ike_versions
-            .check(&path.field("IKEVersions"), &Rules::NONE, out);
-        self.log_options
-            .check(&path.field("LogOptions"), &Rules::NONE, out);
-        self.phase1_dh_group_numbers
-            .check(&path.field("Phase1DHGroupNumbers"), &Rules::NONE, out);
-        self.phase1_encryption_algorithms.check(
-            &path.field("Phase1EncryptionAlgorithms"),
-            &Rules::NONE,
-            out,
-        );
-        self.phase1_integrity_algorithms.check(
-            &path.field("Phase1IntegrityAlgorithms"),
-            &Rules::NONE,
-            out,
-        );
-        self.phase1_lifetime_seconds.check(
-            &path.field("Phase1LifetimeSeconds"),
-            &Rules {
-                minimum: Some(900.0),
-                maximum: Some(28800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.phase2_dh_group_numbers
-            .check(&path.field("Phase2DHGroupNumbers"), &Rules::NONE, out);
-        self.phase2_encryption_algorithms.check(
-            &path.field("Phase2EncryptionAlgorithms"),
-            &Rules::NONE,
-            out,
-        );
-        self.phase2_integrity_algorithms.check(
-            &path.field("Phase2IntegrityAlgorithms"),
-            &Rules::NONE,
-            out,
-        );
-        self.phase2_lifetime_seconds.check(
-            &path.field("Phase2LifetimeSeconds"),
-            &Rules {
-                minimum: Some(900.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rekey_fuzz_percentage.check(
-            &path.field("RekeyFuzzPercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rekey_margin_time_seconds.check(
-            &path.field("RekeyMarginTimeSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replay_window_size.check(
-            &path.field("ReplayWindowSize"),
-            &Rules {
-                minimum: Some(64.0),
-                maximum: Some(2048.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.startup_action
-            .check(&path.field("StartupAction"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DpdTimeoutAction`.
+    DpdTimeoutAction {
+        /// `clear`
+        Clear = "clear",
+        /// `none`
+        None = "none",
+        /// `restart`
+        Restart = "restart",
     }
 }
 
-crate::impl_literal!(VpnTunnelOptionsSpecification);
-
-/// Values of `DpdTimeoutAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DpdTimeoutAction {
-    /// `clear`
-    Clear,
-    /// `none`
-    None,
-    /// `restart`
-    Restart,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DpdTimeoutAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["clear", "none", "restart"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Clear => "clear",
-            Self::None => "none",
-            Self::Restart => "restart",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DpdTimeoutAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DpdTimeoutAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DpdTimeoutAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "clear" => Self::Clear,
-            "none" => Self::None,
-            "restart" => Self::Restart,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DpdTimeoutAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(DpdTimeoutAction::from(s))
-    }
-}
-
-crate::impl_literal!(DpdTimeoutAction);
-
-/// Property type `IkeVersionsRequestListValue` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct IkeVersionsRequestListValue {
-    /// `Value` (optional).
-    pub value: Option<Value<ValueProperty>>,
+crate::l1_struct! {
+    /// Property type `IkeVersionsRequestListValue` of `AWS::EC2::VPNConnection`.
+    IkeVersionsRequestListValue(default)
 }
 
 impl IkeVersionsRequestListValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { value: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<ValueProperty>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IkeVersionsRequestListValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<ValueProperty>>) -> Self {
+        Self(self.0.with(0, "Value", value.into().to_template()))
     }
 }
 
-impl Check for IkeVersionsRequestListValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ValueProperty`.
+    ValueProperty {
+        /// `ikev1`
+        Ikev1 = "ikev1",
+        /// `ikev2`
+        Ikev2 = "ikev2",
     }
 }
 
-crate::impl_literal!(IkeVersionsRequestListValue);
-
-/// Values of `ValueProperty`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ValueProperty {
-    /// `ikev1`
-    Ikev1,
-    /// `ikev2`
-    Ikev2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ValueProperty {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ikev1", "ikev2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ikev1 => "ikev1",
-            Self::Ikev2 => "ikev2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ValueProperty {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ValueProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ValueProperty {
-    fn from(s: &str) -> Self {
-        match s {
-            "ikev1" => Self::Ikev1,
-            "ikev2" => Self::Ikev2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ValueProperty> {
-    fn from(s: &str) -> Self {
-        Value::literal(ValueProperty::from(s))
-    }
-}
-
-crate::impl_literal!(ValueProperty);
-
-/// Property type `VpnTunnelLogOptionsSpecification` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct VpnTunnelLogOptionsSpecification {
-    /// `CloudwatchLogOptions` (optional).
-    pub cloudwatch_log_options: Option<Value<CloudwatchLogOptionsSpecification>>,
+crate::l1_struct! {
+    /// Property type `VpnTunnelLogOptionsSpecification` of `AWS::EC2::VPNConnection`.
+    VpnTunnelLogOptionsSpecification(default)
 }
 
 impl VpnTunnelLogOptionsSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloudwatch_log_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudwatchLogOptions`.
+    /// `CloudwatchLogOptions` (optional).
     pub fn cloudwatch_log_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudwatchLogOptionsSpecification>>,
     ) -> Self {
-        self.cloudwatch_log_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudwatchLogOptions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpnTunnelLogOptionsSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloudwatch_log_options {
-            m.insert("CloudwatchLogOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpnTunnelLogOptionsSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloudwatch_log_options
-            .check(&path.field("CloudwatchLogOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VpnTunnelLogOptionsSpecification);
-
-/// Property type `CloudwatchLogOptionsSpecification` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudwatchLogOptionsSpecification {
-    /// `BgpLogEnabled` (optional).
-    pub bgp_log_enabled: Option<Value<bool>>,
-    /// `BgpLogGroupArn` (optional).
-    pub bgp_log_group_arn: Option<Value<String>>,
-    /// `BgpLogOutputFormat` (optional).
-    pub bgp_log_output_format: Option<Value<BgpLogOutputFormat>>,
-    /// `LogEnabled` (optional).
-    pub log_enabled: Option<Value<bool>>,
-    /// `LogGroupArn` (optional).
-    pub log_group_arn: Option<Value<String>>,
-    /// `LogOutputFormat` (optional).
-    pub log_output_format: Option<Value<LogOutputFormat>>,
+crate::l1_struct! {
+    /// Property type `CloudwatchLogOptionsSpecification` of `AWS::EC2::VPNConnection`.
+    CloudwatchLogOptionsSpecification(default)
 }
 
 impl CloudwatchLogOptionsSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bgp_log_enabled: None,
-            bgp_log_group_arn: None,
-            bgp_log_output_format: None,
-            log_enabled: None,
-            log_group_arn: None,
-            log_output_format: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BgpLogEnabled`.
-    pub fn bgp_log_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.bgp_log_enabled = Some(value.into());
-        self
+    /// `BgpLogEnabled` (optional).
+    pub fn bgp_log_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "BgpLogEnabled", value.into().to_template()))
     }
-    /// Sets `BgpLogGroupArn`.
-    pub fn bgp_log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bgp_log_group_arn = Some(value.into());
-        self
+    /// `BgpLogGroupArn` (optional).
+    pub fn bgp_log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BgpLogGroupArn", value.into().to_template()))
     }
-    /// Sets `BgpLogOutputFormat`.
-    pub fn bgp_log_output_format(mut self, value: impl Into<Value<BgpLogOutputFormat>>) -> Self {
-        self.bgp_log_output_format = Some(value.into());
-        self
+    /// `BgpLogOutputFormat` (optional).
+    pub fn bgp_log_output_format(self, value: impl Into<Value<BgpLogOutputFormat>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BgpLogOutputFormat", value.into().to_template()),
+        )
     }
-    /// Sets `LogEnabled`.
-    pub fn log_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.log_enabled = Some(value.into());
-        self
+    /// `LogEnabled` (optional).
+    pub fn log_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "LogEnabled", value.into().to_template()))
     }
-    /// Sets `LogGroupArn`.
-    pub fn log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
+    /// `LogGroupArn` (optional).
+    pub fn log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "LogGroupArn", value.into().to_template()))
     }
-    /// Sets `LogOutputFormat`.
-    pub fn log_output_format(mut self, value: impl Into<Value<LogOutputFormat>>) -> Self {
-        self.log_output_format = Some(value.into());
-        self
+    /// `LogOutputFormat` (optional).
+    pub fn log_output_format(self, value: impl Into<Value<LogOutputFormat>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LogOutputFormat", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CloudwatchLogOptionsSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bgp_log_enabled {
-            m.insert("BgpLogEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bgp_log_group_arn {
-            m.insert("BgpLogGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bgp_log_output_format {
-            m.insert("BgpLogOutputFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_enabled {
-            m.insert("LogEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_arn {
-            m.insert("LogGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_output_format {
-            m.insert("LogOutputFormat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BgpLogOutputFormat`.
+    BgpLogOutputFormat {
+        /// `json`
+        Json = "json",
+        /// `text`
+        Text = "text",
     }
 }
 
-impl Check for CloudwatchLogOptionsSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bgp_log_output_format
-            .check(&path.field("BgpLogOutputFormat"), &Rules::NONE, out);
-        self.log_output_format
-            .check(&path.field("LogOutputFormat"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `LogOutputFormat`.
+    LogOutputFormat {
+        /// `json`
+        Json = "json",
+        /// `text`
+        Text = "text",
     }
 }
 
-crate::impl_literal!(CloudwatchLogOptionsSpecification);
-
-/// Values of `BgpLogOutputFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BgpLogOutputFormat {
-    /// `json`
-    Json,
-    /// `text`
-    Text,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BgpLogOutputFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["json", "text"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Text => "text",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BgpLogOutputFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BgpLogOutputFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BgpLogOutputFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "json" => Self::Json,
-            "text" => Self::Text,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BgpLogOutputFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(BgpLogOutputFormat::from(s))
-    }
-}
-
-crate::impl_literal!(BgpLogOutputFormat);
-
-/// Values of `LogOutputFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogOutputFormat {
-    /// `json`
-    Json,
-    /// `text`
-    Text,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogOutputFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["json", "text"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Text => "text",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogOutputFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogOutputFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogOutputFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "json" => Self::Json,
-            "text" => Self::Text,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogOutputFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogOutputFormat::from(s))
-    }
-}
-
-crate::impl_literal!(LogOutputFormat);
-
-/// Property type `Phase1DhGroupNumbersRequestListValue` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct Phase1DhGroupNumbersRequestListValue {
-    /// `Value` (optional).
-    /// One of: 2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24.
-    pub value: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Phase1DhGroupNumbersRequestListValue` of `AWS::EC2::VPNConnection`.
+    Phase1DhGroupNumbersRequestListValue(default)
 }
 
 impl Phase1DhGroupNumbersRequestListValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { value: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Phase1DhGroupNumbersRequestListValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Phase1DhGroupNumbersRequestListValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                one_of: &[2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24],
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Phase1DhGroupNumbersRequestListValue);
-
-/// Property type `Phase1EncryptionAlgorithmsRequestListValue` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct Phase1EncryptionAlgorithmsRequestListValue {
     /// `Value` (optional).
-    pub value: Option<Value<Phase1EncryptionAlgorithmsRequestListValueValue>>,
+    /// One of: 2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24.
+    pub fn value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Phase1EncryptionAlgorithmsRequestListValue` of `AWS::EC2::VPNConnection`.
+    Phase1EncryptionAlgorithmsRequestListValue(default)
 }
 
 impl Phase1EncryptionAlgorithmsRequestListValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { value: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Value`.
+    /// `Value` (optional).
     pub fn value(
-        mut self,
+        self,
         value: impl Into<Value<Phase1EncryptionAlgorithmsRequestListValueValue>>,
     ) -> Self {
-        self.value = Some(value.into());
-        self
+        Self(self.0.with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Phase1EncryptionAlgorithmsRequestListValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Phase1EncryptionAlgorithmsRequestListValueValue`.
+    Phase1EncryptionAlgorithmsRequestListValueValue {
+        /// `AES128`
+        Aes128 = "AES128",
+        /// `AES256`
+        Aes256 = "AES256",
+        /// `AES128-GCM-16`
+        Aes128Gcm16 = "AES128-GCM-16",
+        /// `AES256-GCM-16`
+        Aes256Gcm16 = "AES256-GCM-16",
     }
 }
 
-impl Check for Phase1EncryptionAlgorithmsRequestListValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Phase1EncryptionAlgorithmsRequestListValue);
-
-/// Values of `Phase1EncryptionAlgorithmsRequestListValueValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Phase1EncryptionAlgorithmsRequestListValueValue {
-    /// `AES128`
-    Aes128,
-    /// `AES256`
-    Aes256,
-    /// `AES128-GCM-16`
-    Aes128Gcm16,
-    /// `AES256-GCM-16`
-    Aes256Gcm16,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Phase1EncryptionAlgorithmsRequestListValueValue {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128 => "AES128",
-            Self::Aes256 => "AES256",
-            Self::Aes128Gcm16 => "AES128-GCM-16",
-            Self::Aes256Gcm16 => "AES256-GCM-16",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Phase1EncryptionAlgorithmsRequestListValueValue {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Phase1EncryptionAlgorithmsRequestListValueValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Phase1EncryptionAlgorithmsRequestListValueValue {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES128" => Self::Aes128,
-            "AES256" => Self::Aes256,
-            "AES128-GCM-16" => Self::Aes128Gcm16,
-            "AES256-GCM-16" => Self::Aes256Gcm16,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Phase1EncryptionAlgorithmsRequestListValueValue> {
-    fn from(s: &str) -> Self {
-        Value::literal(Phase1EncryptionAlgorithmsRequestListValueValue::from(s))
-    }
-}
-
-crate::impl_literal!(Phase1EncryptionAlgorithmsRequestListValueValue);
-
-/// Property type `Phase1IntegrityAlgorithmsRequestListValue` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct Phase1IntegrityAlgorithmsRequestListValue {
-    /// `Value` (optional).
-    pub value: Option<Value<Phase1IntegrityAlgorithmsRequestListValueValue>>,
+crate::l1_struct! {
+    /// Property type `Phase1IntegrityAlgorithmsRequestListValue` of `AWS::EC2::VPNConnection`.
+    Phase1IntegrityAlgorithmsRequestListValue(default)
 }
 
 impl Phase1IntegrityAlgorithmsRequestListValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { value: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Value`.
+    /// `Value` (optional).
     pub fn value(
-        mut self,
+        self,
         value: impl Into<Value<Phase1IntegrityAlgorithmsRequestListValueValue>>,
     ) -> Self {
-        self.value = Some(value.into());
-        self
+        Self(self.0.with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Phase1IntegrityAlgorithmsRequestListValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Phase1IntegrityAlgorithmsRequestListValueValue`.
+    Phase1IntegrityAlgorithmsRequestListValueValue {
+        /// `SHA1`
+        Sha1 = "SHA1",
+        /// `SHA2-256`
+        Sha2256 = "SHA2-256",
+        /// `SHA2-384`
+        Sha2384 = "SHA2-384",
+        /// `SHA2-512`
+        Sha2512 = "SHA2-512",
     }
 }
 
-impl Check for Phase1IntegrityAlgorithmsRequestListValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Phase1IntegrityAlgorithmsRequestListValue);
-
-/// Values of `Phase1IntegrityAlgorithmsRequestListValueValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Phase1IntegrityAlgorithmsRequestListValueValue {
-    /// `SHA1`
-    Sha1,
-    /// `SHA2-256`
-    Sha2256,
-    /// `SHA2-384`
-    Sha2384,
-    /// `SHA2-512`
-    Sha2512,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Phase1IntegrityAlgorithmsRequestListValueValue {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SHA1", "SHA2-256", "SHA2-384", "SHA2-512"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha1 => "SHA1",
-            Self::Sha2256 => "SHA2-256",
-            Self::Sha2384 => "SHA2-384",
-            Self::Sha2512 => "SHA2-512",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Phase1IntegrityAlgorithmsRequestListValueValue {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Phase1IntegrityAlgorithmsRequestListValueValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Phase1IntegrityAlgorithmsRequestListValueValue {
-    fn from(s: &str) -> Self {
-        match s {
-            "SHA1" => Self::Sha1,
-            "SHA2-256" => Self::Sha2256,
-            "SHA2-384" => Self::Sha2384,
-            "SHA2-512" => Self::Sha2512,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Phase1IntegrityAlgorithmsRequestListValueValue> {
-    fn from(s: &str) -> Self {
-        Value::literal(Phase1IntegrityAlgorithmsRequestListValueValue::from(s))
-    }
-}
-
-crate::impl_literal!(Phase1IntegrityAlgorithmsRequestListValueValue);
-
-/// Property type `Phase2DhGroupNumbersRequestListValue` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct Phase2DhGroupNumbersRequestListValue {
-    /// `Value` (optional).
-    /// One of: 2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24.
-    pub value: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Phase2DhGroupNumbersRequestListValue` of `AWS::EC2::VPNConnection`.
+    Phase2DhGroupNumbersRequestListValue(default)
 }
 
 impl Phase2DhGroupNumbersRequestListValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { value: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Phase2DhGroupNumbersRequestListValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Phase2DhGroupNumbersRequestListValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                one_of: &[2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24],
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Phase2DhGroupNumbersRequestListValue);
-
-/// Property type `Phase2EncryptionAlgorithmsRequestListValue` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct Phase2EncryptionAlgorithmsRequestListValue {
     /// `Value` (optional).
-    pub value: Option<Value<Phase2EncryptionAlgorithmsRequestListValueValue>>,
+    /// One of: 2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24.
+    pub fn value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Phase2EncryptionAlgorithmsRequestListValue` of `AWS::EC2::VPNConnection`.
+    Phase2EncryptionAlgorithmsRequestListValue(default)
 }
 
 impl Phase2EncryptionAlgorithmsRequestListValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { value: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Value`.
+    /// `Value` (optional).
     pub fn value(
-        mut self,
+        self,
         value: impl Into<Value<Phase2EncryptionAlgorithmsRequestListValueValue>>,
     ) -> Self {
-        self.value = Some(value.into());
-        self
+        Self(self.0.with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Phase2EncryptionAlgorithmsRequestListValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Phase2EncryptionAlgorithmsRequestListValueValue`.
+    Phase2EncryptionAlgorithmsRequestListValueValue {
+        /// `AES128`
+        Aes128 = "AES128",
+        /// `AES256`
+        Aes256 = "AES256",
+        /// `AES128-GCM-16`
+        Aes128Gcm16 = "AES128-GCM-16",
+        /// `AES256-GCM-16`
+        Aes256Gcm16 = "AES256-GCM-16",
     }
 }
 
-impl Check for Phase2EncryptionAlgorithmsRequestListValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Phase2EncryptionAlgorithmsRequestListValue);
-
-/// Values of `Phase2EncryptionAlgorithmsRequestListValueValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Phase2EncryptionAlgorithmsRequestListValueValue {
-    /// `AES128`
-    Aes128,
-    /// `AES256`
-    Aes256,
-    /// `AES128-GCM-16`
-    Aes128Gcm16,
-    /// `AES256-GCM-16`
-    Aes256Gcm16,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Phase2EncryptionAlgorithmsRequestListValueValue {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128 => "AES128",
-            Self::Aes256 => "AES256",
-            Self::Aes128Gcm16 => "AES128-GCM-16",
-            Self::Aes256Gcm16 => "AES256-GCM-16",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Phase2EncryptionAlgorithmsRequestListValueValue {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Phase2EncryptionAlgorithmsRequestListValueValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Phase2EncryptionAlgorithmsRequestListValueValue {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES128" => Self::Aes128,
-            "AES256" => Self::Aes256,
-            "AES128-GCM-16" => Self::Aes128Gcm16,
-            "AES256-GCM-16" => Self::Aes256Gcm16,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Phase2EncryptionAlgorithmsRequestListValueValue> {
-    fn from(s: &str) -> Self {
-        Value::literal(Phase2EncryptionAlgorithmsRequestListValueValue::from(s))
-    }
-}
-
-crate::impl_literal!(Phase2EncryptionAlgorithmsRequestListValueValue);
-
-/// Property type `Phase2IntegrityAlgorithmsRequestListValue` of `AWS::EC2::VPNConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct Phase2IntegrityAlgorithmsRequestListValue {
-    /// `Value` (optional).
-    pub value: Option<Value<Phase2IntegrityAlgorithmsRequestListValueValue>>,
+crate::l1_struct! {
+    /// Property type `Phase2IntegrityAlgorithmsRequestListValue` of `AWS::EC2::VPNConnection`.
+    Phase2IntegrityAlgorithmsRequestListValue(default)
 }
 
 impl Phase2IntegrityAlgorithmsRequestListValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { value: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Value`.
+    /// `Value` (optional).
     pub fn value(
-        mut self,
+        self,
         value: impl Into<Value<Phase2IntegrityAlgorithmsRequestListValueValue>>,
     ) -> Self {
-        self.value = Some(value.into());
-        self
+        Self(self.0.with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Phase2IntegrityAlgorithmsRequestListValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Phase2IntegrityAlgorithmsRequestListValueValue`.
+    Phase2IntegrityAlgorithmsRequestListValueValue {
+        /// `SHA1`
+        Sha1 = "SHA1",
+        /// `SHA2-256`
+        Sha2256 = "SHA2-256",
+        /// `SHA2-384`
+        Sha2384 = "SHA2-384",
+        /// `SHA2-512`
+        Sha2512 = "SHA2-512",
     }
 }
 
-impl Check for Phase2IntegrityAlgorithmsRequestListValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `StartupAction`.
+    StartupAction {
+        /// `add`
+        Add = "add",
+        /// `start`
+        Start = "start",
     }
 }
-
-crate::impl_literal!(Phase2IntegrityAlgorithmsRequestListValue);
-
-/// Values of `Phase2IntegrityAlgorithmsRequestListValueValue`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Phase2IntegrityAlgorithmsRequestListValueValue {
-    /// `SHA1`
-    Sha1,
-    /// `SHA2-256`
-    Sha2256,
-    /// `SHA2-384`
-    Sha2384,
-    /// `SHA2-512`
-    Sha2512,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Phase2IntegrityAlgorithmsRequestListValueValue {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SHA1", "SHA2-256", "SHA2-384", "SHA2-512"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha1 => "SHA1",
-            Self::Sha2256 => "SHA2-256",
-            Self::Sha2384 => "SHA2-384",
-            Self::Sha2512 => "SHA2-512",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Phase2IntegrityAlgorithmsRequestListValueValue {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Phase2IntegrityAlgorithmsRequestListValueValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Phase2IntegrityAlgorithmsRequestListValueValue {
-    fn from(s: &str) -> Self {
-        match s {
-            "SHA1" => Self::Sha1,
-            "SHA2-256" => Self::Sha2256,
-            "SHA2-384" => Self::Sha2384,
-            "SHA2-512" => Self::Sha2512,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Phase2IntegrityAlgorithmsRequestListValueValue> {
-    fn from(s: &str) -> Self {
-        Value::literal(Phase2IntegrityAlgorithmsRequestListValueValue::from(s))
-    }
-}
-
-crate::impl_literal!(Phase2IntegrityAlgorithmsRequestListValueValue);
-
-/// Values of `StartupAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StartupAction {
-    /// `add`
-    Add,
-    /// `start`
-    Start,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StartupAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["add", "start"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Add => "add",
-            Self::Start => "start",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StartupAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StartupAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StartupAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "add" => Self::Add,
-            "start" => Self::Start,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StartupAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(StartupAction::from(s))
-    }
-}
-
-crate::impl_literal!(StartupAction);

@@ -11,78 +11,36 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPNConnectionRoute`.
-#[derive(Debug, Clone)]
-pub struct VpnConnectionRoute {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpnConnectionRoute {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpnConnectionRoute {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpnConnectionRoute {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPNConnectionRoute`.
+    VpnConnectionRoute("AWS::EC2::VPNConnectionRoute", VpnConnectionRouteProps)
 }
 
 impl VpnConnectionRoute {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPNConnectionRoute";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpnConnectionRouteProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DestinationCidrBlock` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_cidr_block(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationCidrBlock", value.into())
+    }
+
+    /// Replaces `VpnConnectionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpn_connection_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpnConnectionId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPNConnectionRoute`.
-#[derive(Debug, Clone)]
-pub struct VpnConnectionRouteProps {
-    /// `DestinationCidrBlock` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub destination_cidr_block: Value<String>,
-    /// `VpnConnectionId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpn_connection_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPNConnectionRoute`.
+    VpnConnectionRouteProps
 }
 
 impl VpnConnectionRouteProps {
@@ -91,39 +49,14 @@ impl VpnConnectionRouteProps {
         destination_cidr_block: impl Into<Value<String>>,
         vpn_connection_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination_cidr_block: destination_cidr_block.into(),
-            vpn_connection_id: vpn_connection_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DestinationCidrBlock",
+                    destination_cidr_block.into().to_template(),
+                )
+                .with(1, "VpnConnectionId", vpn_connection_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VpnConnectionRouteProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationCidrBlock".to_owned(),
-            self.destination_cidr_block.to_template(),
-        );
-        m.insert(
-            "VpnConnectionId".to_owned(),
-            self.vpn_connection_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpnConnectionRouteProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_cidr_block.check(
-            &path.field("DestinationCidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpnConnectionRouteProps);

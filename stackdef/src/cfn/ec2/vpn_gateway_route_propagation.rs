@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EC2::VPNGatewayRoutePropagation`.
-#[derive(Debug, Clone)]
-pub struct VpnGatewayRoutePropagation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpnGatewayRoutePropagation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpnGatewayRoutePropagation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpnGatewayRoutePropagation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EC2::VPNGatewayRoutePropagation`.
+    VpnGatewayRoutePropagation("AWS::EC2::VPNGatewayRoutePropagation", VpnGatewayRoutePropagationProps)
 }
 
 impl VpnGatewayRoutePropagation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EC2::VPNGatewayRoutePropagation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: VpnGatewayRoutePropagationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::VpnGatewayRoutePropagationId> {
         self.resource.ref_value()
@@ -86,15 +34,23 @@ impl VpnGatewayRoutePropagation {
     pub fn attr_id(&self) -> Value<ids::VpnGatewayRoutePropagationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `RouteTableIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_table_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("RouteTableIds", value.into())
+    }
+
+    /// Replaces `VpnGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpn_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpnGatewayId", value.into())
+    }
 }
 
-/// Properties of `AWS::EC2::VPNGatewayRoutePropagation`.
-#[derive(Debug, Clone)]
-pub struct VpnGatewayRoutePropagationProps {
-    /// `RouteTableIds` (required).
-    pub route_table_ids: Value<List<String>>,
-    /// `VpnGatewayId` (required).
-    pub vpn_gateway_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EC2::VPNGatewayRoutePropagation`.
+    VpnGatewayRoutePropagationProps
 }
 
 impl VpnGatewayRoutePropagationProps {
@@ -103,27 +59,10 @@ impl VpnGatewayRoutePropagationProps {
         route_table_ids: impl Into<Value<List<String>>>,
         vpn_gateway_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            route_table_ids: route_table_ids.into(),
-            vpn_gateway_id: vpn_gateway_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RouteTableIds", route_table_ids.into().to_template())
+                .with(1, "VpnGatewayId", vpn_gateway_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VpnGatewayRoutePropagationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RouteTableIds".to_owned(),
-            self.route_table_ids.to_template(),
-        );
-        m.insert("VpnGatewayId".to_owned(), self.vpn_gateway_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpnGatewayRoutePropagationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpnGatewayRoutePropagationProps);

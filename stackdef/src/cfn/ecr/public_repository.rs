@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ECR::PublicRepository`.
-#[derive(Debug, Clone)]
-pub struct PublicRepository {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PublicRepository {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PublicRepository {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PublicRepository {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECR::PublicRepository`.
+    PublicRepository("AWS::ECR::PublicRepository", PublicRepositoryProps)
 }
 
 impl PublicRepository {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECR::PublicRepository";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PublicRepositoryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RepositoryName` (typed).
     pub fn ref_value(&self) -> Value<ids::PublicRepositoryName> {
         self.resource.ref_value()
@@ -82,302 +34,114 @@ impl PublicRepository {
     pub fn attr_arn(&self) -> Value<ids::PublicRepositoryArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `RepositoryCatalogData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_catalog_data(&self, value: impl Into<Value<RepositoryCatalogData>>) {
+        self.resource
+            .set_property("RepositoryCatalogData", value.into())
+    }
+
+    /// Replaces `RepositoryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RepositoryName", value.into())
+    }
+
+    /// Replaces `RepositoryPolicyText` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_policy_text(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("RepositoryPolicyText", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ECR::PublicRepository`.
-#[derive(Debug, Clone, Default)]
-pub struct PublicRepositoryProps {
-    /// `RepositoryCatalogData` (optional).
-    pub repository_catalog_data: Option<Value<RepositoryCatalogData>>,
-    /// `RepositoryName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=256 characters.
-    pub repository_name: Option<Value<String>>,
-    /// `RepositoryPolicyText` (optional).
-    pub repository_policy_text: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECR::PublicRepository`.
+    PublicRepositoryProps(default)
 }
 
 impl PublicRepositoryProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            repository_catalog_data: None,
-            repository_name: None,
-            repository_policy_text: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RepositoryCatalogData`.
-    pub fn repository_catalog_data(
-        mut self,
-        value: impl Into<Value<RepositoryCatalogData>>,
-    ) -> Self {
-        self.repository_catalog_data = Some(value.into());
-        self
+    /// `RepositoryCatalogData` (optional).
+    pub fn repository_catalog_data(self, value: impl Into<Value<RepositoryCatalogData>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RepositoryCatalogData", value.into().to_template()),
+        )
     }
-    /// Sets `RepositoryName`.
-    pub fn repository_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_name = Some(value.into());
-        self
+    /// `RepositoryName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 2 to 256 characters.
+    pub fn repository_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RepositoryName", value.into().to_template()))
     }
-    /// Sets `RepositoryPolicyText`.
-    pub fn repository_policy_text(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.repository_policy_text = Some(value.into());
-        self
+    /// `RepositoryPolicyText` (optional).
+    pub fn repository_policy_text(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RepositoryPolicyText", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PublicRepositoryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.repository_catalog_data {
-            m.insert("RepositoryCatalogData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_name {
-            m.insert("RepositoryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_policy_text {
-            m.insert("RepositoryPolicyText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PublicRepositoryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.repository_catalog_data
-            .check(&path.field("RepositoryCatalogData"), &Rules::NONE, out);
-        self.repository_name.check(
-            &path.field("RepositoryName"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PublicRepositoryProps);
-
-/// Property type `RepositoryCatalogData` of `AWS::ECR::PublicRepository`.
-#[derive(Debug, Clone, Default)]
-pub struct RepositoryCatalogData {
-    /// `AboutText` (optional).
-    /// Length: ..=10240 characters.
-    pub about_text: Option<Value<String>>,
-    /// `Architectures` (optional).
-    /// Items: ..=50.
-    /// Each item: Length: 1..=50 characters.
-    pub architectures: Option<Value<List<String>>>,
-    /// `OperatingSystems` (optional).
-    /// Items: ..=50.
-    /// Each item: Length: 1..=50 characters.
-    pub operating_systems: Option<Value<List<String>>>,
-    /// `RepositoryDescription` (optional).
-    /// Length: ..=1024 characters.
-    pub repository_description: Option<Value<String>>,
-    /// `UsageText` (optional).
-    /// Length: ..=10240 characters.
-    pub usage_text: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RepositoryCatalogData` of `AWS::ECR::PublicRepository`.
+    RepositoryCatalogData(default)
 }
 
 impl RepositoryCatalogData {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            about_text: None,
-            architectures: None,
-            operating_systems: None,
-            repository_description: None,
-            usage_text: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AboutText`.
-    pub fn about_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.about_text = Some(value.into());
-        self
+    /// `AboutText` (optional).
+    /// Length: at most 10240 characters.
+    pub fn about_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AboutText", value.into().to_template()))
     }
-    /// Sets `Architectures`.
-    pub fn architectures(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.architectures = Some(value.into());
-        self
+    /// `Architectures` (optional).
+    /// Items: at most 50.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn architectures(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Architectures", value.into().to_template()))
     }
-    /// Sets `OperatingSystems`.
-    pub fn operating_systems(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.operating_systems = Some(value.into());
-        self
+    /// `OperatingSystems` (optional).
+    /// Items: at most 50.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn operating_systems(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OperatingSystems", value.into().to_template()),
+        )
     }
-    /// Sets `RepositoryDescription`.
-    pub fn repository_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_description = Some(value.into());
-        self
+    /// `RepositoryDescription` (optional).
+    /// Length: at most 1024 characters.
+    pub fn repository_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RepositoryDescription", value.into().to_template()),
+        )
     }
-    /// Sets `UsageText`.
-    pub fn usage_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.usage_text = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RepositoryCatalogData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.about_text {
-            m.insert("AboutText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.architectures {
-            m.insert("Architectures".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operating_systems {
-            m.insert("OperatingSystems".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_description {
-            m.insert("RepositoryDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.usage_text {
-            m.insert("UsageText".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UsageText` (optional).
+    /// Length: at most 10240 characters.
+    pub fn usage_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "UsageText", value.into().to_template()))
     }
 }
 
-impl Check for RepositoryCatalogData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.about_text.check(
-            &path.field("AboutText"),
-            &Rules {
-                max_length: Some(10240),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.architectures.check(
-            &path.field("Architectures"),
-            &Rules {
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operating_systems.check(
-            &path.field("OperatingSystems"),
-            &Rules {
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.repository_description.check(
-            &path.field("RepositoryDescription"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.usage_text.check(
-            &path.field("UsageText"),
-            &Rules {
-                max_length: Some(10240),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RepositoryCatalogData);
-
-/// Property type `Tag` of `AWS::ECR::PublicRepository`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECR::PullThroughCacheRule`.
-#[derive(Debug, Clone)]
-pub struct PullThroughCacheRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PullThroughCacheRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PullThroughCacheRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PullThroughCacheRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECR::PullThroughCacheRule`.
+    PullThroughCacheRule("AWS::ECR::PullThroughCacheRule", PullThroughCacheRuleProps)
 }
 
 impl PullThroughCacheRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECR::PullThroughCacheRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PullThroughCacheRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EcrRepositoryPrefix` (typed).
     pub fn ref_value(&self) -> Value<ids::PullThroughCacheRuleId> {
         self.resource.ref_value()
@@ -77,222 +29,131 @@ impl PullThroughCacheRule {
     pub fn ecr_repository_prefix(&self) -> Value<ids::PullThroughCacheRuleId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `CredentialArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_credential_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CredentialArn", value.into())
+    }
+
+    /// Replaces `CustomRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("CustomRoleArn", value.into())
+    }
+
+    /// Replaces `EcrRepositoryPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ecr_repository_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EcrRepositoryPrefix", value.into())
+    }
+
+    /// Replaces `UpstreamRegistry` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_upstream_registry(&self, value: impl Into<Value<UpstreamRegistry>>) {
+        self.resource.set_property("UpstreamRegistry", value.into())
+    }
+
+    /// Replaces `UpstreamRegistryUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_upstream_registry_url(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("UpstreamRegistryUrl", value.into())
+    }
+
+    /// Replaces `UpstreamRepositoryPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_upstream_repository_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("UpstreamRepositoryPrefix", value.into())
+    }
 }
 
-/// Properties of `AWS::ECR::PullThroughCacheRule`.
-#[derive(Debug, Clone, Default)]
-pub struct PullThroughCacheRuleProps {
-    /// `CredentialArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 50..=612 characters.
-    /// Pattern: `^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr\-pullthroughcache\/[a-zA-Z0-9\/_+=.@-]+$`.
-    pub credential_arn: Option<Value<String>>,
-    /// `CustomRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=2048 characters.
-    pub custom_role_arn: Option<Value<ids::RoleArn>>,
-    /// `EcrRepositoryPrefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=30 characters.
-    /// Pattern: `^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$`.
-    pub ecr_repository_prefix: Option<Value<String>>,
-    /// `UpstreamRegistry` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub upstream_registry: Option<Value<UpstreamRegistry>>,
-    /// `UpstreamRegistryUrl` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub upstream_registry_url: Option<Value<String>>,
-    /// `UpstreamRepositoryPrefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=30 characters.
-    /// Pattern: `^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$`.
-    pub upstream_repository_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECR::PullThroughCacheRule`.
+    PullThroughCacheRuleProps(default)
 }
 
 impl PullThroughCacheRuleProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            credential_arn: None,
-            custom_role_arn: None,
-            ecr_repository_prefix: None,
-            upstream_registry: None,
-            upstream_registry_url: None,
-            upstream_repository_prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CredentialArn`.
-    pub fn credential_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.credential_arn = Some(value.into());
-        self
+    /// `CredentialArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 50 to 612 characters.
+    /// Pattern: `^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr\-pullthroughcache\/[a-zA-Z0-9\/_+=.@-]+$`.
+    pub fn credential_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CredentialArn", value.into().to_template()))
     }
-    /// Sets `CustomRoleArn`.
-    pub fn custom_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.custom_role_arn = Some(value.into());
-        self
+    /// `CustomRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 2048 characters.
+    pub fn custom_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "CustomRoleArn", value.into().to_template()))
     }
-    /// Sets `EcrRepositoryPrefix`.
-    pub fn ecr_repository_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ecr_repository_prefix = Some(value.into());
-        self
+    /// `EcrRepositoryPrefix` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 2 to 30 characters.
+    /// Pattern: `^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$`.
+    pub fn ecr_repository_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EcrRepositoryPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `UpstreamRegistry`.
-    pub fn upstream_registry(mut self, value: impl Into<Value<UpstreamRegistry>>) -> Self {
-        self.upstream_registry = Some(value.into());
-        self
+    /// `UpstreamRegistry` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn upstream_registry(self, value: impl Into<Value<UpstreamRegistry>>) -> Self {
+        Self(
+            self.0
+                .with(3, "UpstreamRegistry", value.into().to_template()),
+        )
     }
-    /// Sets `UpstreamRegistryUrl`.
-    pub fn upstream_registry_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.upstream_registry_url = Some(value.into());
-        self
+    /// `UpstreamRegistryUrl` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn upstream_registry_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "UpstreamRegistryUrl", value.into().to_template()),
+        )
     }
-    /// Sets `UpstreamRepositoryPrefix`.
-    pub fn upstream_repository_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.upstream_repository_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PullThroughCacheRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.credential_arn {
-            m.insert("CredentialArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_role_arn {
-            m.insert("CustomRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecr_repository_prefix {
-            m.insert("EcrRepositoryPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upstream_registry {
-            m.insert("UpstreamRegistry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upstream_registry_url {
-            m.insert("UpstreamRegistryUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upstream_repository_prefix {
-            m.insert("UpstreamRepositoryPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UpstreamRepositoryPrefix` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 2 to 30 characters.
+    /// Pattern: `^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$`.
+    pub fn upstream_repository_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "UpstreamRepositoryPrefix", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PullThroughCacheRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credential_arn.check(&path.field("CredentialArn"), &Rules { min_length: Some(50), max_length: Some(612), pattern: Some("^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr\\-pullthroughcache\\/[a-zA-Z0-9\\/_+=.@-]+$"), ..Rules::NONE }, out);
-        self.custom_role_arn.check(
-            &path.field("CustomRoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ecr_repository_prefix.check(&path.field("EcrRepositoryPrefix"), &Rules { min_length: Some(2), max_length: Some(30), pattern: Some("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$"), ..Rules::NONE }, out);
-        self.upstream_registry
-            .check(&path.field("UpstreamRegistry"), &Rules::NONE, out);
-        self.upstream_repository_prefix.check(&path.field("UpstreamRepositoryPrefix"), &Rules { min_length: Some(2), max_length: Some(30), pattern: Some("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `UpstreamRegistry`.
+    UpstreamRegistry {
+        /// `azure-container-registry`
+        AzureContainerRegistry = "azure-container-registry",
+        /// `chainguard`
+        Chainguard = "chainguard",
+        /// `docker-hub`
+        DockerHub = "docker-hub",
+        /// `ecr`
+        Ecr = "ecr",
+        /// `ecr-public`
+        EcrPublic = "ecr-public",
+        /// `github-container-registry`
+        GithubContainerRegistry = "github-container-registry",
+        /// `gitlab-container-registry`
+        GitlabContainerRegistry = "gitlab-container-registry",
+        /// `k8s`
+        K8s = "k8s",
+        /// `quay`
+        Quay = "quay",
     }
 }
-
-crate::impl_literal!(PullThroughCacheRuleProps);
-
-/// Values of `UpstreamRegistry`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpstreamRegistry {
-    /// `azure-container-registry`
-    AzureContainerRegistry,
-    /// `chainguard`
-    Chainguard,
-    /// `docker-hub`
-    DockerHub,
-    /// `ecr`
-    Ecr,
-    /// `ecr-public`
-    EcrPublic,
-    /// `github-container-registry`
-    GithubContainerRegistry,
-    /// `gitlab-container-registry`
-    GitlabContainerRegistry,
-    /// `k8s`
-    K8s,
-    /// `quay`
-    Quay,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UpstreamRegistry {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "azure-container-registry",
-        "chainguard",
-        "docker-hub",
-        "ecr",
-        "ecr-public",
-        "github-container-registry",
-        "gitlab-container-registry",
-        "k8s",
-        "quay",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AzureContainerRegistry => "azure-container-registry",
-            Self::Chainguard => "chainguard",
-            Self::DockerHub => "docker-hub",
-            Self::Ecr => "ecr",
-            Self::EcrPublic => "ecr-public",
-            Self::GithubContainerRegistry => "github-container-registry",
-            Self::GitlabContainerRegistry => "gitlab-container-registry",
-            Self::K8s => "k8s",
-            Self::Quay => "quay",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UpstreamRegistry {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UpstreamRegistry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UpstreamRegistry {
-    fn from(s: &str) -> Self {
-        match s {
-            "azure-container-registry" => Self::AzureContainerRegistry,
-            "chainguard" => Self::Chainguard,
-            "docker-hub" => Self::DockerHub,
-            "ecr" => Self::Ecr,
-            "ecr-public" => Self::EcrPublic,
-            "github-container-registry" => Self::GithubContainerRegistry,
-            "gitlab-container-registry" => Self::GitlabContainerRegistry,
-            "k8s" => Self::K8s,
-            "quay" => Self::Quay,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UpstreamRegistry> {
-    fn from(s: &str) -> Self {
-        Value::literal(UpstreamRegistry::from(s))
-    }
-}
-
-crate::impl_literal!(UpstreamRegistry);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECR::PullTimeUpdateExclusion`.
-#[derive(Debug, Clone)]
-pub struct PullTimeUpdateExclusion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PullTimeUpdateExclusion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PullTimeUpdateExclusion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PullTimeUpdateExclusion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECR::PullTimeUpdateExclusion`.
+    PullTimeUpdateExclusion("AWS::ECR::PullTimeUpdateExclusion", PullTimeUpdateExclusionProps)
 }
 
 impl PullTimeUpdateExclusion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECR::PullTimeUpdateExclusion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: PullTimeUpdateExclusionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PrincipalArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PullTimeUpdateExclusionArn> {
         self.resource.ref_value()
@@ -81,50 +29,22 @@ impl PullTimeUpdateExclusion {
     pub fn principal_arn(&self) -> Value<ids::PullTimeUpdateExclusionArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `PrincipalArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrincipalArn", value.into())
+    }
 }
 
-/// Properties of `AWS::ECR::PullTimeUpdateExclusion`.
-#[derive(Debug, Clone)]
-pub struct PullTimeUpdateExclusionProps {
-    /// `PrincipalArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=200 characters.
-    /// Pattern: `^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/[\w+=,.@-]+(/[\w+=,.@-]+)*$`.
-    pub principal_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECR::PullTimeUpdateExclusion`.
+    PullTimeUpdateExclusionProps
 }
 
 impl PullTimeUpdateExclusionProps {
     /// The required properties: `PrincipalArn`.
     pub fn new(principal_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            principal_arn: principal_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "PrincipalArn", principal_arn.into().to_template()))
     }
 }
-
-impl ToTemplate for PullTimeUpdateExclusionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PrincipalArn".to_owned(), self.principal_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PullTimeUpdateExclusionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.principal_arn.check(
-            &path.field("PrincipalArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(200),
-                pattern: Some(
-                    "^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/[\\w+=,.@-]+(/[\\w+=,.@-]+)*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PullTimeUpdateExclusionProps);

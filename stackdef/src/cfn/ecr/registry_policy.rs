@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ECR::RegistryPolicy`.
-#[derive(Debug, Clone)]
-pub struct RegistryPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RegistryPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RegistryPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RegistryPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECR::RegistryPolicy`.
+    RegistryPolicy("AWS::ECR::RegistryPolicy", RegistryPolicyProps)
 }
 
 impl RegistryPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECR::RegistryPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RegistryPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RegistryId` (typed).
     pub fn ref_value(&self) -> Value<ids::RegistryPolicyId> {
         self.resource.ref_value()
@@ -82,34 +34,22 @@ impl RegistryPolicy {
     pub fn attr_registry_id(&self) -> Value<ids::RegistryPolicyId> {
         self.resource.get_att("RegistryId")
     }
+
+    /// Replaces `PolicyText` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_text(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyText", value.into())
+    }
 }
 
-/// Properties of `AWS::ECR::RegistryPolicy`.
-#[derive(Debug, Clone)]
-pub struct RegistryPolicyProps {
-    /// `PolicyText` (required).
-    pub policy_text: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECR::RegistryPolicy`.
+    RegistryPolicyProps
 }
 
 impl RegistryPolicyProps {
     /// The required properties: `PolicyText`.
-    pub fn new(policy_text: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            policy_text: policy_text.into(),
-        }
+    pub fn new(policy_text: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(0, "PolicyText", policy_text.into().to_template()))
     }
 }
-
-impl ToTemplate for RegistryPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PolicyText".to_owned(), self.policy_text.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RegistryPolicyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RegistryPolicyProps);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECR::RegistryScanningConfiguration`.
-#[derive(Debug, Clone)]
-pub struct RegistryScanningConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RegistryScanningConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RegistryScanningConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RegistryScanningConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECR::RegistryScanningConfiguration`.
+    RegistryScanningConfiguration("AWS::ECR::RegistryScanningConfiguration", RegistryScanningConfigurationProps)
 }
 
 impl RegistryScanningConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECR::RegistryScanningConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: RegistryScanningConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RegistryId` (typed).
     pub fn ref_value(&self) -> Value<ids::RegistryScanningConfigurationId> {
         self.resource.ref_value()
@@ -86,16 +34,23 @@ impl RegistryScanningConfiguration {
     pub fn attr_registry_id(&self) -> Value<ids::RegistryScanningConfigurationId> {
         self.resource.get_att("RegistryId")
     }
+
+    /// Replaces `Rules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules(&self, value: impl Into<Value<List<ScanningRule>>>) {
+        self.resource.set_property("Rules", value.into())
+    }
+
+    /// Replaces `ScanType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scan_type(&self, value: impl Into<Value<ScanType>>) {
+        self.resource.set_property("ScanType", value.into())
+    }
 }
 
-/// Properties of `AWS::ECR::RegistryScanningConfiguration`.
-#[derive(Debug, Clone)]
-pub struct RegistryScanningConfigurationProps {
-    /// `Rules` (required).
-    /// Items: 0..=2.
-    pub rules: Value<List<ScanningRule>>,
-    /// `ScanType` (required).
-    pub scan_type: Value<ScanType>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECR::RegistryScanningConfiguration`.
+    RegistryScanningConfigurationProps
 }
 
 impl RegistryScanningConfigurationProps {
@@ -104,48 +59,17 @@ impl RegistryScanningConfigurationProps {
         rules: impl Into<Value<List<ScanningRule>>>,
         scan_type: impl Into<Value<ScanType>>,
     ) -> Self {
-        Self {
-            rules: rules.into(),
-            scan_type: scan_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Rules", rules.into().to_template())
+                .with(1, "ScanType", scan_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RegistryScanningConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        m.insert("ScanType".to_owned(), self.scan_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RegistryScanningConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scan_type
-            .check(&path.field("ScanType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RegistryScanningConfigurationProps);
-
-/// Property type `ScanningRule` of `AWS::ECR::RegistryScanningConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ScanningRule {
-    /// `RepositoryFilters` (required).
-    /// Items: 0..=100.
-    pub repository_filters: Value<List<RepositoryFilter>>,
-    /// `ScanFrequency` (required).
-    pub scan_frequency: Value<ScanFrequency>,
+crate::l1_struct! {
+    /// Property type `ScanningRule` of `AWS::ECR::RegistryScanningConfiguration`.
+    ScanningRule
 }
 
 impl ScanningRule {
@@ -154,55 +78,21 @@ impl ScanningRule {
         repository_filters: impl Into<Value<List<RepositoryFilter>>>,
         scan_frequency: impl Into<Value<ScanFrequency>>,
     ) -> Self {
-        Self {
-            repository_filters: repository_filters.into(),
-            scan_frequency: scan_frequency.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "RepositoryFilters",
+                    repository_filters.into().to_template(),
+                )
+                .with(1, "ScanFrequency", scan_frequency.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ScanningRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RepositoryFilters".to_owned(),
-            self.repository_filters.to_template(),
-        );
-        m.insert(
-            "ScanFrequency".to_owned(),
-            self.scan_frequency.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScanningRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.repository_filters.check(
-            &path.field("RepositoryFilters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scan_frequency
-            .check(&path.field("ScanFrequency"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScanningRule);
-
-/// Property type `RepositoryFilter` of `AWS::ECR::RegistryScanningConfiguration`.
-#[derive(Debug, Clone)]
-pub struct RepositoryFilter {
-    /// `Filter` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$`.
-    pub filter: Value<String>,
-    /// `FilterType` (required).
-    pub filter_type: Value<FilterType>,
+crate::l1_struct! {
+    /// Property type `RepositoryFilter` of `AWS::ECR::RegistryScanningConfiguration`.
+    RepositoryFilter
 }
 
 impl RepositoryFilter {
@@ -211,204 +101,38 @@ impl RepositoryFilter {
         filter: impl Into<Value<String>>,
         filter_type: impl Into<Value<FilterType>>,
     ) -> Self {
-        Self {
-            filter: filter.into(),
-            filter_type: filter_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Filter", filter.into().to_template())
+                .with(1, "FilterType", filter_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RepositoryFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        m.insert("FilterType".to_owned(), self.filter_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FilterType`.
+    FilterType {
+        /// `WILDCARD`
+        Wildcard = "WILDCARD",
     }
 }
 
-impl Check for RepositoryFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(
-            &path.field("Filter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_type
-            .check(&path.field("FilterType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ScanFrequency`.
+    ScanFrequency {
+        /// `SCAN_ON_PUSH`
+        ScanOnPush = "SCAN_ON_PUSH",
+        /// `CONTINUOUS_SCAN`
+        ContinuousScan = "CONTINUOUS_SCAN",
     }
 }
 
-crate::impl_literal!(RepositoryFilter);
-
-/// Values of `FilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterType {
-    /// `WILDCARD`
-    Wildcard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WILDCARD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Wildcard => "WILDCARD",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ScanType`.
+    ScanType {
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `ENHANCED`
+        Enhanced = "ENHANCED",
     }
 }
-
-impl ToTemplate for FilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "WILDCARD" => Self::Wildcard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilterType::from(s))
-    }
-}
-
-crate::impl_literal!(FilterType);
-
-/// Values of `ScanFrequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScanFrequency {
-    /// `SCAN_ON_PUSH`
-    ScanOnPush,
-    /// `CONTINUOUS_SCAN`
-    ContinuousScan,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScanFrequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SCAN_ON_PUSH", "CONTINUOUS_SCAN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ScanOnPush => "SCAN_ON_PUSH",
-            Self::ContinuousScan => "CONTINUOUS_SCAN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScanFrequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScanFrequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScanFrequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "SCAN_ON_PUSH" => Self::ScanOnPush,
-            "CONTINUOUS_SCAN" => Self::ContinuousScan,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScanFrequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScanFrequency::from(s))
-    }
-}
-
-crate::impl_literal!(ScanFrequency);
-
-/// Values of `ScanType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScanType {
-    /// `BASIC`
-    Basic,
-    /// `ENHANCED`
-    Enhanced,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScanType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BASIC", "ENHANCED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "BASIC",
-            Self::Enhanced => "ENHANCED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScanType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScanType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScanType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASIC" => Self::Basic,
-            "ENHANCED" => Self::Enhanced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScanType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScanType::from(s))
-    }
-}
-
-crate::impl_literal!(ScanType);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECR::ReplicationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ReplicationConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReplicationConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReplicationConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReplicationConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECR::ReplicationConfiguration`.
+    ReplicationConfiguration("AWS::ECR::ReplicationConfiguration", ReplicationConfigurationProps)
 }
 
 impl ReplicationConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECR::ReplicationConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ReplicationConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RegistryId` (typed).
     pub fn ref_value(&self) -> Value<ids::ReplicationConfigurationId> {
         self.resource.ref_value()
@@ -86,13 +34,21 @@ impl ReplicationConfiguration {
     pub fn attr_registry_id(&self) -> Value<ids::ReplicationConfigurationId> {
         self.resource.get_att("RegistryId")
     }
+
+    /// Replaces `ReplicationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_configuration(
+        &self,
+        value: impl Into<Value<ReplicationConfigurationProperty>>,
+    ) {
+        self.resource
+            .set_property("ReplicationConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::ECR::ReplicationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ReplicationConfigurationProps {
-    /// `ReplicationConfiguration` (required).
-    pub replication_configuration: Value<ReplicationConfigurationProperty>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECR::ReplicationConfiguration`.
+    ReplicationConfigurationProps
 }
 
 impl ReplicationConfigurationProps {
@@ -100,200 +56,65 @@ impl ReplicationConfigurationProps {
     pub fn new(
         replication_configuration: impl Into<Value<ReplicationConfigurationProperty>>,
     ) -> Self {
-        Self {
-            replication_configuration: replication_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ReplicationConfiguration",
+            replication_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ReplicationConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ReplicationConfiguration".to_owned(),
-            self.replication_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.replication_configuration.check(
-            &path.field("ReplicationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationConfigurationProps);
-
-/// Property type `ReplicationConfigurationProperty` of `AWS::ECR::ReplicationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ReplicationConfigurationProperty {
-    /// `Rules` (required).
-    /// Items: 0..=10.
-    pub rules: Value<List<ReplicationRule>>,
+crate::l1_struct! {
+    /// Property type `ReplicationConfigurationProperty` of `AWS::ECR::ReplicationConfiguration`.
+    ReplicationConfigurationProperty
 }
 
 impl ReplicationConfigurationProperty {
     /// The required properties: `Rules`.
     pub fn new(rules: impl Into<Value<List<ReplicationRule>>>) -> Self {
-        Self {
-            rules: rules.into(),
-        }
+        Self(crate::Properties::new().with(0, "Rules", rules.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicationConfigurationProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationConfigurationProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationConfigurationProperty);
-
-/// Property type `ReplicationRule` of `AWS::ECR::ReplicationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ReplicationRule {
-    /// `Destinations` (required).
-    /// Items: 1..=100.
-    pub destinations: Value<List<ReplicationDestination>>,
-    /// `RepositoryFilters` (optional).
-    /// Items: 0..=100.
-    pub repository_filters: Option<Value<List<RepositoryFilter>>>,
+crate::l1_struct! {
+    /// Property type `ReplicationRule` of `AWS::ECR::ReplicationConfiguration`.
+    ReplicationRule
 }
 
 impl ReplicationRule {
     /// The required properties: `Destinations`.
     pub fn new(destinations: impl Into<Value<List<ReplicationDestination>>>) -> Self {
-        Self {
-            destinations: destinations.into(),
-            repository_filters: None,
-        }
+        Self(crate::Properties::new().with(0, "Destinations", destinations.into().to_template()))
     }
-    /// Sets `RepositoryFilters`.
-    pub fn repository_filters(mut self, value: impl Into<Value<List<RepositoryFilter>>>) -> Self {
-        self.repository_filters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destinations".to_owned(), self.destinations.to_template());
-        if let Some(v) = &self.repository_filters {
-            m.insert("RepositoryFilters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RepositoryFilters` (optional).
+    /// Items: 0 to 100.
+    pub fn repository_filters(self, value: impl Into<Value<List<RepositoryFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RepositoryFilters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ReplicationRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destinations.check(
-            &path.field("Destinations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.repository_filters.check(
-            &path.field("RepositoryFilters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationRule);
-
-/// Property type `ReplicationDestination` of `AWS::ECR::ReplicationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ReplicationDestination {
-    /// `Region` (required).
-    /// Pattern: `[0-9a-z-]{2,25}`.
-    pub region: Value<String>,
-    /// `RegistryId` (required).
-    /// Pattern: `^[0-9]{12}$`.
-    pub registry_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `ReplicationDestination` of `AWS::ECR::ReplicationConfiguration`.
+    ReplicationDestination
 }
 
 impl ReplicationDestination {
     /// The required properties: `Region`, `RegistryId`.
     pub fn new(region: impl Into<Value<String>>, registry_id: impl Into<Value<String>>) -> Self {
-        Self {
-            region: region.into(),
-            registry_id: registry_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Region", region.into().to_template())
+                .with(1, "RegistryId", registry_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ReplicationDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Region".to_owned(), self.region.to_template());
-        m.insert("RegistryId".to_owned(), self.registry_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                pattern: Some("[0-9a-z-]{2,25}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.registry_id.check(
-            &path.field("RegistryId"),
-            &Rules {
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationDestination);
-
-/// Property type `RepositoryFilter` of `AWS::ECR::ReplicationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct RepositoryFilter {
-    /// `Filter` (required).
-    /// Length: 2..=256 characters.
-    /// Pattern: `^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$`.
-    pub filter: Value<String>,
-    /// `FilterType` (required).
-    pub filter_type: Value<FilterType>,
+crate::l1_struct! {
+    /// Property type `RepositoryFilter` of `AWS::ECR::ReplicationConfiguration`.
+    RepositoryFilter
 }
 
 impl RepositoryFilter {
@@ -302,90 +123,18 @@ impl RepositoryFilter {
         filter: impl Into<Value<String>>,
         filter_type: impl Into<Value<FilterType>>,
     ) -> Self {
-        Self {
-            filter: filter.into(),
-            filter_type: filter_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Filter", filter.into().to_template())
+                .with(1, "FilterType", filter_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RepositoryFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        m.insert("FilterType".to_owned(), self.filter_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FilterType`.
+    FilterType {
+        /// `PREFIX_MATCH`
+        PrefixMatch = "PREFIX_MATCH",
     }
 }
-
-impl Check for RepositoryFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(
-            &path.field("Filter"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(256),
-                pattern: Some("^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_type
-            .check(&path.field("FilterType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RepositoryFilter);
-
-/// Values of `FilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterType {
-    /// `PREFIX_MATCH`
-    PrefixMatch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PREFIX_MATCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrefixMatch => "PREFIX_MATCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PREFIX_MATCH" => Self::PrefixMatch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilterType::from(s))
-    }
-}
-
-crate::impl_literal!(FilterType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ECR::Repository`.
-#[derive(Debug, Clone)]
-pub struct Repository {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Repository {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Repository {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Repository {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECR::Repository`.
+    Repository("AWS::ECR::Repository", RepositoryProps)
 }
 
 impl Repository {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECR::Repository";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RepositoryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RepositoryName` (typed).
     pub fn ref_value(&self) -> Value<ids::RepositoryName> {
         self.resource.ref_value()
@@ -87,425 +39,221 @@ impl Repository {
     pub fn attr_repository_uri(&self) -> Value<String> {
         self.resource.get_att("RepositoryUri")
     }
+
+    /// Replaces `EmptyOnDelete` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_empty_on_delete(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EmptyOnDelete", value.into())
+    }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `ImageScanningConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_scanning_configuration(
+        &self,
+        value: impl Into<Value<ImageScanningConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ImageScanningConfiguration", value.into())
+    }
+
+    /// Replaces `ImageTagMutability` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_tag_mutability(&self, value: impl Into<Value<ImageTagMutability>>) {
+        self.resource
+            .set_property("ImageTagMutability", value.into())
+    }
+
+    /// Replaces `ImageTagMutabilityExclusionFilters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_tag_mutability_exclusion_filters(
+        &self,
+        value: impl Into<Value<List<ImageTagMutabilityExclusionFilter>>>,
+    ) {
+        self.resource
+            .set_property("ImageTagMutabilityExclusionFilters", value.into())
+    }
+
+    /// Replaces `LifecyclePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_policy(&self, value: impl Into<Value<LifecyclePolicy>>) {
+        self.resource.set_property("LifecyclePolicy", value.into())
+    }
+
+    /// Replaces `RepositoryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RepositoryName", value.into())
+    }
+
+    /// Replaces `RepositoryPolicyText` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_policy_text(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("RepositoryPolicyText", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ECR::Repository`.
-#[derive(Debug, Clone, Default)]
-pub struct RepositoryProps {
-    /// `EmptyOnDelete` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub empty_on_delete: Option<Value<bool>>,
-    /// `EncryptionConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `ImageScanningConfiguration` (optional).
-    pub image_scanning_configuration: Option<Value<ImageScanningConfiguration>>,
-    /// `ImageTagMutability` (optional).
-    pub image_tag_mutability: Option<Value<ImageTagMutability>>,
-    /// `ImageTagMutabilityExclusionFilters` (optional).
-    /// Items: 1..=5.
-    pub image_tag_mutability_exclusion_filters:
-        Option<Value<List<ImageTagMutabilityExclusionFilter>>>,
-    /// `LifecyclePolicy` (optional).
-    pub lifecycle_policy: Option<Value<LifecyclePolicy>>,
-    /// `RepositoryName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=256 characters.
-    pub repository_name: Option<Value<String>>,
-    /// `RepositoryPolicyText` (optional).
-    pub repository_policy_text: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECR::Repository`.
+    RepositoryProps(default)
 }
 
 impl RepositoryProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            empty_on_delete: None,
-            encryption_configuration: None,
-            image_scanning_configuration: None,
-            image_tag_mutability: None,
-            image_tag_mutability_exclusion_filters: None,
-            lifecycle_policy: None,
-            repository_name: None,
-            repository_policy_text: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EmptyOnDelete`.
-    pub fn empty_on_delete(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.empty_on_delete = Some(value.into());
-        self
+    /// `EmptyOnDelete` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn empty_on_delete(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "EmptyOnDelete", value.into().to_template()))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ImageScanningConfiguration`.
+    /// `ImageScanningConfiguration` (optional).
     pub fn image_scanning_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ImageScanningConfiguration>>,
     ) -> Self {
-        self.image_scanning_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ImageScanningConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ImageTagMutability`.
-    pub fn image_tag_mutability(mut self, value: impl Into<Value<ImageTagMutability>>) -> Self {
-        self.image_tag_mutability = Some(value.into());
-        self
+    /// `ImageTagMutability` (optional).
+    pub fn image_tag_mutability(self, value: impl Into<Value<ImageTagMutability>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ImageTagMutability", value.into().to_template()),
+        )
     }
-    /// Sets `ImageTagMutabilityExclusionFilters`.
+    /// `ImageTagMutabilityExclusionFilters` (optional).
+    /// Items: 1 to 5.
     pub fn image_tag_mutability_exclusion_filters(
-        mut self,
+        self,
         value: impl Into<Value<List<ImageTagMutabilityExclusionFilter>>>,
     ) -> Self {
-        self.image_tag_mutability_exclusion_filters = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ImageTagMutabilityExclusionFilters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LifecyclePolicy`.
-    pub fn lifecycle_policy(mut self, value: impl Into<Value<LifecyclePolicy>>) -> Self {
-        self.lifecycle_policy = Some(value.into());
-        self
+    /// `LifecyclePolicy` (optional).
+    pub fn lifecycle_policy(self, value: impl Into<Value<LifecyclePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LifecyclePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `RepositoryName`.
-    pub fn repository_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_name = Some(value.into());
-        self
+    /// `RepositoryName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 2 to 256 characters.
+    pub fn repository_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "RepositoryName", value.into().to_template()))
     }
-    /// Sets `RepositoryPolicyText`.
-    pub fn repository_policy_text(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.repository_policy_text = Some(value.into());
-        self
+    /// `RepositoryPolicyText` (optional).
+    pub fn repository_policy_text(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RepositoryPolicyText", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RepositoryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.empty_on_delete {
-            m.insert("EmptyOnDelete".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_scanning_configuration {
-            m.insert("ImageScanningConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_tag_mutability {
-            m.insert("ImageTagMutability".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_tag_mutability_exclusion_filters {
-            m.insert(
-                "ImageTagMutabilityExclusionFilters".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.lifecycle_policy {
-            m.insert("LifecyclePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_name {
-            m.insert("RepositoryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_policy_text {
-            m.insert("RepositoryPolicyText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RepositoryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.image_scanning_configuration.check(
-            &path.field("ImageScanningConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.image_tag_mutability
-            .check(&path.field("ImageTagMutability"), &Rules::NONE, out);
-        self.image_tag_mutability_exclusion_filters.check(
-            &path.field("ImageTagMutabilityExclusionFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lifecycle_policy
-            .check(&path.field("LifecyclePolicy"), &Rules::NONE, out);
-        self.repository_name.check(
-            &path.field("RepositoryName"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RepositoryProps);
-
-/// Property type `EncryptionConfiguration` of `AWS::ECR::Repository`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    /// `EncryptionType` (required).
-    pub encryption_type: Value<EncryptionType>,
-    /// `KmsKey` (optional).
-    /// Length: 1..=2048 characters.
-    pub kms_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::ECR::Repository`.
+    EncryptionConfiguration
 }
 
 impl EncryptionConfiguration {
     /// The required properties: `EncryptionType`.
     pub fn new(encryption_type: impl Into<Value<EncryptionType>>) -> Self {
-        Self {
-            encryption_type: encryption_type.into(),
-            kms_key: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EncryptionType",
+            encryption_type.into().to_template(),
+        ))
     }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionType".to_owned(),
-            self.encryption_type.to_template(),
-        );
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKey` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKey", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_type
-            .check(&path.field("EncryptionType"), &Rules::NONE, out);
-        self.kms_key.check(
-            &path.field("KmsKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EncryptionType`.
+    EncryptionType {
+        /// `AES256`
+        Aes256 = "AES256",
+        /// `KMS`
+        Kms = "KMS",
+        /// `KMS_DSSE`
+        KmsDsse = "KMS_DSSE",
     }
 }
 
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Values of `EncryptionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionType {
-    /// `AES256`
-    Aes256,
-    /// `KMS`
-    Kms,
-    /// `KMS_DSSE`
-    KmsDsse,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AES256", "KMS", "KMS_DSSE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES256",
-            Self::Kms => "KMS",
-            Self::KmsDsse => "KMS_DSSE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES256" => Self::Aes256,
-            "KMS" => Self::Kms,
-            "KMS_DSSE" => Self::KmsDsse,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionType::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionType);
-
-/// Property type `ImageScanningConfiguration` of `AWS::ECR::Repository`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageScanningConfiguration {
-    /// `ScanOnPush` (optional).
-    pub scan_on_push: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ImageScanningConfiguration` of `AWS::ECR::Repository`.
+    ImageScanningConfiguration(default)
 }
 
 impl ImageScanningConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { scan_on_push: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ScanOnPush`.
-    pub fn scan_on_push(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.scan_on_push = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageScanningConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.scan_on_push {
-            m.insert("ScanOnPush".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ScanOnPush` (optional).
+    pub fn scan_on_push(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ScanOnPush", value.into().to_template()))
     }
 }
 
-impl Check for ImageScanningConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ImageScanningConfiguration);
-
-/// Values of `ImageTagMutability`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImageTagMutability {
-    /// `MUTABLE`
-    Mutable,
-    /// `IMMUTABLE`
-    Immutable,
-    /// `MUTABLE_WITH_EXCLUSION`
-    MutableWithExclusion,
-    /// `IMMUTABLE_WITH_EXCLUSION`
-    ImmutableWithExclusion,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ImageTagMutability {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MUTABLE",
-        "IMMUTABLE",
-        "MUTABLE_WITH_EXCLUSION",
-        "IMMUTABLE_WITH_EXCLUSION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mutable => "MUTABLE",
-            Self::Immutable => "IMMUTABLE",
-            Self::MutableWithExclusion => "MUTABLE_WITH_EXCLUSION",
-            Self::ImmutableWithExclusion => "IMMUTABLE_WITH_EXCLUSION",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ImageTagMutability`.
+    ImageTagMutability {
+        /// `MUTABLE`
+        Mutable = "MUTABLE",
+        /// `IMMUTABLE`
+        Immutable = "IMMUTABLE",
+        /// `MUTABLE_WITH_EXCLUSION`
+        MutableWithExclusion = "MUTABLE_WITH_EXCLUSION",
+        /// `IMMUTABLE_WITH_EXCLUSION`
+        ImmutableWithExclusion = "IMMUTABLE_WITH_EXCLUSION",
     }
 }
 
-impl ToTemplate for ImageTagMutability {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ImageTagMutability {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ImageTagMutability {
-    fn from(s: &str) -> Self {
-        match s {
-            "MUTABLE" => Self::Mutable,
-            "IMMUTABLE" => Self::Immutable,
-            "MUTABLE_WITH_EXCLUSION" => Self::MutableWithExclusion,
-            "IMMUTABLE_WITH_EXCLUSION" => Self::ImmutableWithExclusion,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ImageTagMutability> {
-    fn from(s: &str) -> Self {
-        Value::literal(ImageTagMutability::from(s))
-    }
-}
-
-crate::impl_literal!(ImageTagMutability);
-
-/// Property type `ImageTagMutabilityExclusionFilter` of `AWS::ECR::Repository`.
-#[derive(Debug, Clone)]
-pub struct ImageTagMutabilityExclusionFilter {
-    /// `ImageTagMutabilityExclusionFilterType` (required).
-    pub image_tag_mutability_exclusion_filter_type: Value<ImageTagMutabilityExclusionFilterType>,
-    /// `ImageTagMutabilityExclusionFilterValue` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[0-9a-zA-Z._*-]{1,128}`.
-    pub image_tag_mutability_exclusion_filter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ImageTagMutabilityExclusionFilter` of `AWS::ECR::Repository`.
+    ImageTagMutabilityExclusionFilter
 }
 
 impl ImageTagMutabilityExclusionFilter {
@@ -516,229 +264,58 @@ impl ImageTagMutabilityExclusionFilter {
         >,
         image_tag_mutability_exclusion_filter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            image_tag_mutability_exclusion_filter_type: image_tag_mutability_exclusion_filter_type
-                .into(),
-            image_tag_mutability_exclusion_filter_value:
-                image_tag_mutability_exclusion_filter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ImageTagMutabilityExclusionFilterType",
+                    image_tag_mutability_exclusion_filter_type
+                        .into()
+                        .to_template(),
+                )
+                .with(
+                    1,
+                    "ImageTagMutabilityExclusionFilterValue",
+                    image_tag_mutability_exclusion_filter_value
+                        .into()
+                        .to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ImageTagMutabilityExclusionFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ImageTagMutabilityExclusionFilterType".to_owned(),
-            self.image_tag_mutability_exclusion_filter_type
-                .to_template(),
-        );
-        m.insert(
-            "ImageTagMutabilityExclusionFilterValue".to_owned(),
-            self.image_tag_mutability_exclusion_filter_value
-                .to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ImageTagMutabilityExclusionFilterType`.
+    ImageTagMutabilityExclusionFilterType {
+        /// `WILDCARD`
+        Wildcard = "WILDCARD",
     }
 }
 
-impl Check for ImageTagMutabilityExclusionFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_tag_mutability_exclusion_filter_type.check(
-            &path.field("ImageTagMutabilityExclusionFilterType"),
-            &Rules::NONE,
-            out,
-        );
-        self.image_tag_mutability_exclusion_filter_value.check(
-            &path.field("ImageTagMutabilityExclusionFilterValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[0-9a-zA-Z._*-]{1,128}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageTagMutabilityExclusionFilter);
-
-/// Values of `ImageTagMutabilityExclusionFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImageTagMutabilityExclusionFilterType {
-    /// `WILDCARD`
-    Wildcard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ImageTagMutabilityExclusionFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WILDCARD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Wildcard => "WILDCARD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ImageTagMutabilityExclusionFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ImageTagMutabilityExclusionFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ImageTagMutabilityExclusionFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "WILDCARD" => Self::Wildcard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ImageTagMutabilityExclusionFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ImageTagMutabilityExclusionFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(ImageTagMutabilityExclusionFilterType);
-
-/// Property type `LifecyclePolicy` of `AWS::ECR::Repository`.
-#[derive(Debug, Clone, Default)]
-pub struct LifecyclePolicy {
-    /// `LifecyclePolicyText` (optional).
-    /// Length: 100..=30720 characters.
-    pub lifecycle_policy_text: Option<Value<String>>,
-    /// `RegistryId` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub registry_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LifecyclePolicy` of `AWS::ECR::Repository`.
+    LifecyclePolicy(default)
 }
 
 impl LifecyclePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lifecycle_policy_text: None,
-            registry_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LifecyclePolicyText`.
-    pub fn lifecycle_policy_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lifecycle_policy_text = Some(value.into());
-        self
+    /// `LifecyclePolicyText` (optional).
+    /// Length: 100 to 30720 characters.
+    pub fn lifecycle_policy_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LifecyclePolicyText", value.into().to_template()),
+        )
     }
-    /// Sets `RegistryId`.
-    pub fn registry_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.registry_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LifecyclePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lifecycle_policy_text {
-            m.insert("LifecyclePolicyText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.registry_id {
-            m.insert("RegistryId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RegistryId` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn registry_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RegistryId", value.into().to_template()))
     }
 }
 
-impl Check for LifecyclePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lifecycle_policy_text.check(
-            &path.field("LifecyclePolicyText"),
-            &Rules {
-                min_length: Some(100),
-                max_length: Some(30720),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.registry_id.check(
-            &path.field("RegistryId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LifecyclePolicy);
-
-/// Property type `Tag` of `AWS::ECR::Repository`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

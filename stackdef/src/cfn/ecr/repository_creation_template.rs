@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECR::RepositoryCreationTemplate`.
-#[derive(Debug, Clone)]
-pub struct RepositoryCreationTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RepositoryCreationTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RepositoryCreationTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RepositoryCreationTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECR::RepositoryCreationTemplate`.
+    RepositoryCreationTemplate("AWS::ECR::RepositoryCreationTemplate", RepositoryCreationTemplateProps)
 }
 
 impl RepositoryCreationTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECR::RepositoryCreationTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: RepositoryCreationTemplateProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Prefix` (typed).
     pub fn ref_value(&self) -> Value<ids::RepositoryCreationTemplateId> {
         self.resource.ref_value()
@@ -91,42 +39,77 @@ impl RepositoryCreationTemplate {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `AppliedFor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_applied_for(&self, value: impl Into<Value<List<AppliedForItem>>>) {
+        self.resource.set_property("AppliedFor", value.into())
+    }
+
+    /// Replaces `CustomRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("CustomRoleArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `ImageTagMutability` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_tag_mutability(&self, value: impl Into<Value<ImageTagMutability>>) {
+        self.resource
+            .set_property("ImageTagMutability", value.into())
+    }
+
+    /// Replaces `ImageTagMutabilityExclusionFilters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_tag_mutability_exclusion_filters(
+        &self,
+        value: impl Into<Value<List<ImageTagMutabilityExclusionFilter>>>,
+    ) {
+        self.resource
+            .set_property("ImageTagMutabilityExclusionFilters", value.into())
+    }
+
+    /// Replaces `LifecyclePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LifecyclePolicy", value.into())
+    }
+
+    /// Replaces `Prefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Prefix", value.into())
+    }
+
+    /// Replaces `RepositoryPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_repository_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RepositoryPolicy", value.into())
+    }
+
+    /// Replaces `ResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("ResourceTags", value.into())
+    }
 }
 
-/// Properties of `AWS::ECR::RepositoryCreationTemplate`.
-#[derive(Debug, Clone)]
-pub struct RepositoryCreationTemplateProps {
-    /// `AppliedFor` (required).
-    pub applied_for: Value<List<AppliedForItem>>,
-    /// `CustomRoleArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,-.@_]*$`.
-    pub custom_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `ImageTagMutability` (optional).
-    pub image_tag_mutability: Option<Value<ImageTagMutability>>,
-    /// `ImageTagMutabilityExclusionFilters` (optional).
-    /// Items: 1..=5.
-    pub image_tag_mutability_exclusion_filters:
-        Option<Value<List<ImageTagMutabilityExclusionFilter>>>,
-    /// `LifecyclePolicy` (optional).
-    /// Length: 100..=30720 characters.
-    pub lifecycle_policy: Option<Value<String>>,
-    /// `Prefix` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$`.
-    pub prefix: Value<String>,
-    /// `RepositoryPolicy` (optional).
-    /// Length: 0..=10240 characters.
-    pub repository_policy: Option<Value<String>>,
-    /// `ResourceTags` (optional).
-    /// Items: ..=50.
-    pub resource_tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECR::RepositoryCreationTemplate`.
+    RepositoryCreationTemplateProps
 }
 
 impl RepositoryCreationTemplateProps {
@@ -135,433 +118,137 @@ impl RepositoryCreationTemplateProps {
         applied_for: impl Into<Value<List<AppliedForItem>>>,
         prefix: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            applied_for: applied_for.into(),
-            custom_role_arn: None,
-            description: None,
-            encryption_configuration: None,
-            image_tag_mutability: None,
-            image_tag_mutability_exclusion_filters: None,
-            lifecycle_policy: None,
-            prefix: prefix.into(),
-            repository_policy: None,
-            resource_tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppliedFor", applied_for.into().to_template())
+                .with(7, "Prefix", prefix.into().to_template()),
+        )
     }
-    /// Sets `CustomRoleArn`.
-    pub fn custom_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.custom_role_arn = Some(value.into());
-        self
+    /// `CustomRoleArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,-.@_]*$`.
+    pub fn custom_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "CustomRoleArn", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ImageTagMutability`.
-    pub fn image_tag_mutability(mut self, value: impl Into<Value<ImageTagMutability>>) -> Self {
-        self.image_tag_mutability = Some(value.into());
-        self
+    /// `ImageTagMutability` (optional).
+    pub fn image_tag_mutability(self, value: impl Into<Value<ImageTagMutability>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ImageTagMutability", value.into().to_template()),
+        )
     }
-    /// Sets `ImageTagMutabilityExclusionFilters`.
+    /// `ImageTagMutabilityExclusionFilters` (optional).
+    /// Items: 1 to 5.
     pub fn image_tag_mutability_exclusion_filters(
-        mut self,
+        self,
         value: impl Into<Value<List<ImageTagMutabilityExclusionFilter>>>,
     ) -> Self {
-        self.image_tag_mutability_exclusion_filters = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "ImageTagMutabilityExclusionFilters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LifecyclePolicy`.
-    pub fn lifecycle_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lifecycle_policy = Some(value.into());
-        self
+    /// `LifecyclePolicy` (optional).
+    /// Length: 100 to 30720 characters.
+    pub fn lifecycle_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "LifecyclePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `RepositoryPolicy`.
-    pub fn repository_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_policy = Some(value.into());
-        self
+    /// `RepositoryPolicy` (optional).
+    /// Length: 0 to 10240 characters.
+    pub fn repository_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RepositoryPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RepositoryCreationTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AppliedFor".to_owned(), self.applied_for.to_template());
-        if let Some(v) = &self.custom_role_arn {
-            m.insert("CustomRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_tag_mutability {
-            m.insert("ImageTagMutability".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_tag_mutability_exclusion_filters {
-            m.insert(
-                "ImageTagMutabilityExclusionFilters".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.lifecycle_policy {
-            m.insert("LifecyclePolicy".to_owned(), v.to_template());
-        }
-        m.insert("Prefix".to_owned(), self.prefix.to_template());
-        if let Some(v) = &self.repository_policy {
-            m.insert("RepositoryPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceTags` (optional).
+    /// Items: at most 50.
+    pub fn resource_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "ResourceTags", value.into().to_template()))
     }
 }
 
-impl Check for RepositoryCreationTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.applied_for
-            .check(&path.field("AppliedFor"), &Rules::NONE, out);
-        self.custom_role_arn.check(
-            &path.field("CustomRoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,-.@_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.image_tag_mutability
-            .check(&path.field("ImageTagMutability"), &Rules::NONE, out);
-        self.image_tag_mutability_exclusion_filters.check(
-            &path.field("ImageTagMutabilityExclusionFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lifecycle_policy.check(
-            &path.field("LifecyclePolicy"),
-            &Rules {
-                min_length: Some(100),
-                max_length: Some(30720),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(&path.field("Prefix"), &Rules { min_length: Some(1), max_length: Some(256), pattern: Some("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$"), ..Rules::NONE }, out);
-        self.repository_policy.check(
-            &path.field("RepositoryPolicy"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10240),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AppliedForItem`.
+    AppliedForItem {
+        /// `REPLICATION`
+        Replication = "REPLICATION",
+        /// `PULL_THROUGH_CACHE`
+        PullThroughCache = "PULL_THROUGH_CACHE",
+        /// `CREATE_ON_PUSH`
+        CreateOnPush = "CREATE_ON_PUSH",
     }
 }
 
-crate::impl_literal!(RepositoryCreationTemplateProps);
-
-/// Values of `AppliedForItem`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppliedForItem {
-    /// `REPLICATION`
-    Replication,
-    /// `PULL_THROUGH_CACHE`
-    PullThroughCache,
-    /// `CREATE_ON_PUSH`
-    CreateOnPush,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppliedForItem {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["REPLICATION", "PULL_THROUGH_CACHE", "CREATE_ON_PUSH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Replication => "REPLICATION",
-            Self::PullThroughCache => "PULL_THROUGH_CACHE",
-            Self::CreateOnPush => "CREATE_ON_PUSH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AppliedForItem {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppliedForItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppliedForItem {
-    fn from(s: &str) -> Self {
-        match s {
-            "REPLICATION" => Self::Replication,
-            "PULL_THROUGH_CACHE" => Self::PullThroughCache,
-            "CREATE_ON_PUSH" => Self::CreateOnPush,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppliedForItem> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppliedForItem::from(s))
-    }
-}
-
-crate::impl_literal!(AppliedForItem);
-
-/// Property type `EncryptionConfiguration` of `AWS::ECR::RepositoryCreationTemplate`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    /// `EncryptionType` (required).
-    pub encryption_type: Value<EncryptionType>,
-    /// `KmsKey` (optional).
-    /// Length: 1..=2048 characters.
-    pub kms_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::ECR::RepositoryCreationTemplate`.
+    EncryptionConfiguration
 }
 
 impl EncryptionConfiguration {
     /// The required properties: `EncryptionType`.
     pub fn new(encryption_type: impl Into<Value<EncryptionType>>) -> Self {
-        Self {
-            encryption_type: encryption_type.into(),
-            kms_key: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EncryptionType",
+            encryption_type.into().to_template(),
+        ))
     }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionType".to_owned(),
-            self.encryption_type.to_template(),
-        );
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKey` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKey", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_type
-            .check(&path.field("EncryptionType"), &Rules::NONE, out);
-        self.kms_key.check(
-            &path.field("KmsKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EncryptionType`.
+    EncryptionType {
+        /// `AES256`
+        Aes256 = "AES256",
+        /// `KMS`
+        Kms = "KMS",
+        /// `KMS_DSSE`
+        KmsDsse = "KMS_DSSE",
     }
 }
 
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Values of `EncryptionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionType {
-    /// `AES256`
-    Aes256,
-    /// `KMS`
-    Kms,
-    /// `KMS_DSSE`
-    KmsDsse,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AES256", "KMS", "KMS_DSSE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES256",
-            Self::Kms => "KMS",
-            Self::KmsDsse => "KMS_DSSE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ImageTagMutability`.
+    ImageTagMutability {
+        /// `MUTABLE`
+        Mutable = "MUTABLE",
+        /// `IMMUTABLE`
+        Immutable = "IMMUTABLE",
+        /// `IMMUTABLE_WITH_EXCLUSION`
+        ImmutableWithExclusion = "IMMUTABLE_WITH_EXCLUSION",
+        /// `MUTABLE_WITH_EXCLUSION`
+        MutableWithExclusion = "MUTABLE_WITH_EXCLUSION",
     }
 }
 
-impl ToTemplate for EncryptionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES256" => Self::Aes256,
-            "KMS" => Self::Kms,
-            "KMS_DSSE" => Self::KmsDsse,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionType::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionType);
-
-/// Values of `ImageTagMutability`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImageTagMutability {
-    /// `MUTABLE`
-    Mutable,
-    /// `IMMUTABLE`
-    Immutable,
-    /// `IMMUTABLE_WITH_EXCLUSION`
-    ImmutableWithExclusion,
-    /// `MUTABLE_WITH_EXCLUSION`
-    MutableWithExclusion,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ImageTagMutability {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MUTABLE",
-        "IMMUTABLE",
-        "IMMUTABLE_WITH_EXCLUSION",
-        "MUTABLE_WITH_EXCLUSION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mutable => "MUTABLE",
-            Self::Immutable => "IMMUTABLE",
-            Self::ImmutableWithExclusion => "IMMUTABLE_WITH_EXCLUSION",
-            Self::MutableWithExclusion => "MUTABLE_WITH_EXCLUSION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ImageTagMutability {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ImageTagMutability {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ImageTagMutability {
-    fn from(s: &str) -> Self {
-        match s {
-            "MUTABLE" => Self::Mutable,
-            "IMMUTABLE" => Self::Immutable,
-            "IMMUTABLE_WITH_EXCLUSION" => Self::ImmutableWithExclusion,
-            "MUTABLE_WITH_EXCLUSION" => Self::MutableWithExclusion,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ImageTagMutability> {
-    fn from(s: &str) -> Self {
-        Value::literal(ImageTagMutability::from(s))
-    }
-}
-
-crate::impl_literal!(ImageTagMutability);
-
-/// Property type `ImageTagMutabilityExclusionFilter` of `AWS::ECR::RepositoryCreationTemplate`.
-#[derive(Debug, Clone)]
-pub struct ImageTagMutabilityExclusionFilter {
-    /// `ImageTagMutabilityExclusionFilterType` (required).
-    pub image_tag_mutability_exclusion_filter_type: Value<ImageTagMutabilityExclusionFilterType>,
-    /// `ImageTagMutabilityExclusionFilterValue` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[0-9a-zA-Z._*-]{1,128}`.
-    pub image_tag_mutability_exclusion_filter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ImageTagMutabilityExclusionFilter` of `AWS::ECR::RepositoryCreationTemplate`.
+    ImageTagMutabilityExclusionFilter
 }
 
 impl ImageTagMutabilityExclusionFilter {
@@ -572,158 +259,32 @@ impl ImageTagMutabilityExclusionFilter {
         >,
         image_tag_mutability_exclusion_filter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            image_tag_mutability_exclusion_filter_type: image_tag_mutability_exclusion_filter_type
-                .into(),
-            image_tag_mutability_exclusion_filter_value:
-                image_tag_mutability_exclusion_filter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ImageTagMutabilityExclusionFilterType",
+                    image_tag_mutability_exclusion_filter_type
+                        .into()
+                        .to_template(),
+                )
+                .with(
+                    1,
+                    "ImageTagMutabilityExclusionFilterValue",
+                    image_tag_mutability_exclusion_filter_value
+                        .into()
+                        .to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ImageTagMutabilityExclusionFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ImageTagMutabilityExclusionFilterType".to_owned(),
-            self.image_tag_mutability_exclusion_filter_type
-                .to_template(),
-        );
-        m.insert(
-            "ImageTagMutabilityExclusionFilterValue".to_owned(),
-            self.image_tag_mutability_exclusion_filter_value
-                .to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ImageTagMutabilityExclusionFilterType`.
+    ImageTagMutabilityExclusionFilterType {
+        /// `WILDCARD`
+        Wildcard = "WILDCARD",
     }
 }
 
-impl Check for ImageTagMutabilityExclusionFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_tag_mutability_exclusion_filter_type.check(
-            &path.field("ImageTagMutabilityExclusionFilterType"),
-            &Rules::NONE,
-            out,
-        );
-        self.image_tag_mutability_exclusion_filter_value.check(
-            &path.field("ImageTagMutabilityExclusionFilterValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[0-9a-zA-Z._*-]{1,128}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageTagMutabilityExclusionFilter);
-
-/// Values of `ImageTagMutabilityExclusionFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImageTagMutabilityExclusionFilterType {
-    /// `WILDCARD`
-    Wildcard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ImageTagMutabilityExclusionFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WILDCARD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Wildcard => "WILDCARD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ImageTagMutabilityExclusionFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ImageTagMutabilityExclusionFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ImageTagMutabilityExclusionFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "WILDCARD" => Self::Wildcard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ImageTagMutabilityExclusionFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ImageTagMutabilityExclusionFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(ImageTagMutabilityExclusionFilterType);
-
-/// Property type `Tag` of `AWS::ECR::RepositoryCreationTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

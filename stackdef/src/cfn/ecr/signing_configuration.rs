@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECR::SigningConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SigningConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SigningConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SigningConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SigningConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECR::SigningConfiguration`.
+    SigningConfiguration("AWS::ECR::SigningConfiguration", SigningConfigurationProps)
 }
 
 impl SigningConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECR::SigningConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SigningConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RegistryId` (typed).
     pub fn ref_value(&self) -> Value<ids::SigningConfigurationId> {
         self.resource.ref_value()
@@ -82,116 +34,53 @@ impl SigningConfiguration {
     pub fn attr_registry_id(&self) -> Value<ids::SigningConfigurationId> {
         self.resource.get_att("RegistryId")
     }
+
+    /// Replaces `Rules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules(&self, value: impl Into<Value<List<Rule>>>) {
+        self.resource.set_property("Rules", value.into())
+    }
 }
 
-/// Properties of `AWS::ECR::SigningConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SigningConfigurationProps {
-    /// `Rules` (required).
-    /// Items: 0..=50.
-    pub rules: Value<List<Rule>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECR::SigningConfiguration`.
+    SigningConfigurationProps
 }
 
 impl SigningConfigurationProps {
     /// The required properties: `Rules`.
     pub fn new(rules: impl Into<Value<List<Rule>>>) -> Self {
-        Self {
-            rules: rules.into(),
-        }
+        Self(crate::Properties::new().with(0, "Rules", rules.into().to_template()))
     }
 }
 
-impl ToTemplate for SigningConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SigningConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SigningConfigurationProps);
-
-/// Property type `Rule` of `AWS::ECR::SigningConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `RepositoryFilters` (optional).
-    /// Items: 1..=100.
-    pub repository_filters: Option<Value<List<RepositoryFilter>>>,
-    /// `SigningProfileArn` (required).
-    /// Length: ..=200 characters.
-    /// Pattern: `^arn:aws(-[a-z]+)*:signer:[a-z0-9-]+:[0-9]{12}:\/signing-profiles\/[a-zA-Z0-9_]{2,}$`.
-    pub signing_profile_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::ECR::SigningConfiguration`.
+    Rule
 }
 
 impl Rule {
     /// The required properties: `SigningProfileArn`.
     pub fn new(signing_profile_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            repository_filters: None,
-            signing_profile_arn: signing_profile_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SigningProfileArn",
+            signing_profile_arn.into().to_template(),
+        ))
     }
-    /// Sets `RepositoryFilters`.
-    pub fn repository_filters(mut self, value: impl Into<Value<List<RepositoryFilter>>>) -> Self {
-        self.repository_filters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.repository_filters {
-            m.insert("RepositoryFilters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SigningProfileArn".to_owned(),
-            self.signing_profile_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `RepositoryFilters` (optional).
+    /// Items: 1 to 100.
+    pub fn repository_filters(self, value: impl Into<Value<List<RepositoryFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RepositoryFilters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.repository_filters.check(
-            &path.field("RepositoryFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.signing_profile_arn.check(&path.field("SigningProfileArn"), &Rules { max_length: Some(200), pattern: Some("^arn:aws(-[a-z]+)*:signer:[a-z0-9-]+:[0-9]{12}:\\/signing-profiles\\/[a-zA-Z0-9_]{2,}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `RepositoryFilter` of `AWS::ECR::SigningConfiguration`.
-#[derive(Debug, Clone)]
-pub struct RepositoryFilter {
-    /// `Filter` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^(?:[a-z0-9*]+(?:[._-][a-z0-9*]+)*/)*[a-z0-9*]+(?:[._-][a-z0-9*]+)*$`.
-    pub filter: Value<String>,
-    /// `FilterType` (required).
-    pub filter_type: Value<FilterType>,
+crate::l1_struct! {
+    /// Property type `RepositoryFilter` of `AWS::ECR::SigningConfiguration`.
+    RepositoryFilter
 }
 
 impl RepositoryFilter {
@@ -200,92 +89,18 @@ impl RepositoryFilter {
         filter: impl Into<Value<String>>,
         filter_type: impl Into<Value<FilterType>>,
     ) -> Self {
-        Self {
-            filter: filter.into(),
-            filter_type: filter_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Filter", filter.into().to_template())
+                .with(1, "FilterType", filter_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RepositoryFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        m.insert("FilterType".to_owned(), self.filter_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FilterType`.
+    FilterType {
+        /// `WILDCARD_MATCH`
+        WildcardMatch = "WILDCARD_MATCH",
     }
 }
-
-impl Check for RepositoryFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(
-            &path.field("Filter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(
-                    "^(?:[a-z0-9*]+(?:[._-][a-z0-9*]+)*/)*[a-z0-9*]+(?:[._-][a-z0-9*]+)*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_type
-            .check(&path.field("FilterType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RepositoryFilter);
-
-/// Values of `FilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterType {
-    /// `WILDCARD_MATCH`
-    WildcardMatch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WILDCARD_MATCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WildcardMatch => "WILDCARD_MATCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "WILDCARD_MATCH" => Self::WildcardMatch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilterType::from(s))
-    }
-}
-
-crate::impl_literal!(FilterType);

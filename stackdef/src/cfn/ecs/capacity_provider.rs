@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct CapacityProvider {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CapacityProvider {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CapacityProvider {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CapacityProvider {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECS::CapacityProvider`.
+    CapacityProvider("AWS::ECS::CapacityProvider", CapacityProviderProps)
 }
 
 impl CapacityProvider {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECS::CapacityProvider";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CapacityProviderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::CapacityProviderName> {
         self.resource.ref_value()
@@ -77,504 +29,209 @@ impl CapacityProvider {
     pub fn name(&self) -> Value<ids::CapacityProviderName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AutoScalingGroupProvider` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_group_provider(
+        &self,
+        value: impl Into<Value<AutoScalingGroupProvider>>,
+    ) {
+        self.resource
+            .set_property("AutoScalingGroupProvider", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `ManagedInstancesProvider` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_instances_provider(
+        &self,
+        value: impl Into<Value<ManagedInstancesProvider>>,
+    ) {
+        self.resource
+            .set_property("ManagedInstancesProvider", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityProviderProps {
-    /// `AutoScalingGroupProvider` (optional).
-    pub auto_scaling_group_provider: Option<Value<AutoScalingGroupProvider>>,
-    /// `ClusterName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_name: Option<Value<String>>,
-    /// `ManagedInstancesProvider` (optional).
-    pub managed_instances_provider: Option<Value<ManagedInstancesProvider>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECS::CapacityProvider`.
+    CapacityProviderProps(default)
 }
 
 impl CapacityProviderProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_scaling_group_provider: None,
-            cluster_name: None,
-            managed_instances_provider: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoScalingGroupProvider`.
+    /// `AutoScalingGroupProvider` (optional).
     pub fn auto_scaling_group_provider(
-        mut self,
+        self,
         value: impl Into<Value<AutoScalingGroupProvider>>,
     ) -> Self {
-        self.auto_scaling_group_provider = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AutoScalingGroupProvider", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterName`.
-    pub fn cluster_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_name = Some(value.into());
-        self
+    /// `ClusterName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cluster_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClusterName", value.into().to_template()))
     }
-    /// Sets `ManagedInstancesProvider`.
+    /// `ManagedInstancesProvider` (optional).
     pub fn managed_instances_provider(
-        mut self,
+        self,
         value: impl Into<Value<ManagedInstancesProvider>>,
     ) -> Self {
-        self.managed_instances_provider = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ManagedInstancesProvider", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityProviderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_group_provider {
-            m.insert("AutoScalingGroupProvider".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_name {
-            m.insert("ClusterName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_instances_provider {
-            m.insert("ManagedInstancesProvider".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CapacityProviderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_group_provider.check(
-            &path.field("AutoScalingGroupProvider"),
-            &Rules::NONE,
-            out,
-        );
-        self.managed_instances_provider.check(
-            &path.field("ManagedInstancesProvider"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityProviderProps);
-
-/// Property type `AutoScalingGroupProvider` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct AutoScalingGroupProvider {
-    /// `AutoScalingGroupArn` (required).
-    pub auto_scaling_group_arn: Value<String>,
-    /// `ManagedDraining` (optional).
-    pub managed_draining: Option<Value<ManagedDraining>>,
-    /// `ManagedScaling` (optional).
-    pub managed_scaling: Option<Value<ManagedScaling>>,
-    /// `ManagedTerminationProtection` (optional).
-    pub managed_termination_protection: Option<Value<ManagedTerminationProtection>>,
+crate::l1_struct! {
+    /// Property type `AutoScalingGroupProvider` of `AWS::ECS::CapacityProvider`.
+    AutoScalingGroupProvider
 }
 
 impl AutoScalingGroupProvider {
     /// The required properties: `AutoScalingGroupArn`.
     pub fn new(auto_scaling_group_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            auto_scaling_group_arn: auto_scaling_group_arn.into(),
-            managed_draining: None,
-            managed_scaling: None,
-            managed_termination_protection: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AutoScalingGroupArn",
+            auto_scaling_group_arn.into().to_template(),
+        ))
     }
-    /// Sets `ManagedDraining`.
-    pub fn managed_draining(mut self, value: impl Into<Value<ManagedDraining>>) -> Self {
-        self.managed_draining = Some(value.into());
-        self
+    /// `ManagedDraining` (optional).
+    pub fn managed_draining(self, value: impl Into<Value<ManagedDraining>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ManagedDraining", value.into().to_template()),
+        )
     }
-    /// Sets `ManagedScaling`.
-    pub fn managed_scaling(mut self, value: impl Into<Value<ManagedScaling>>) -> Self {
-        self.managed_scaling = Some(value.into());
-        self
+    /// `ManagedScaling` (optional).
+    pub fn managed_scaling(self, value: impl Into<Value<ManagedScaling>>) -> Self {
+        Self(self.0.with(2, "ManagedScaling", value.into().to_template()))
     }
-    /// Sets `ManagedTerminationProtection`.
+    /// `ManagedTerminationProtection` (optional).
     pub fn managed_termination_protection(
-        mut self,
+        self,
         value: impl Into<Value<ManagedTerminationProtection>>,
     ) -> Self {
-        self.managed_termination_protection = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "ManagedTerminationProtection",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AutoScalingGroupProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AutoScalingGroupArn".to_owned(),
-            self.auto_scaling_group_arn.to_template(),
-        );
-        if let Some(v) = &self.managed_draining {
-            m.insert("ManagedDraining".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_scaling {
-            m.insert("ManagedScaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_termination_protection {
-            m.insert("ManagedTerminationProtection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ManagedDraining`.
+    ManagedDraining {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl Check for AutoScalingGroupProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.managed_draining
-            .check(&path.field("ManagedDraining"), &Rules::NONE, out);
-        self.managed_scaling
-            .check(&path.field("ManagedScaling"), &Rules::NONE, out);
-        self.managed_termination_protection.check(
-            &path.field("ManagedTerminationProtection"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoScalingGroupProvider);
-
-/// Values of `ManagedDraining`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ManagedDraining {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ManagedDraining {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ManagedDraining {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ManagedDraining {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ManagedDraining {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ManagedDraining> {
-    fn from(s: &str) -> Self {
-        Value::literal(ManagedDraining::from(s))
-    }
-}
-
-crate::impl_literal!(ManagedDraining);
-
-/// Property type `ManagedScaling` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedScaling {
-    /// `InstanceWarmupPeriod` (optional).
-    /// Range: 0..=10000.
-    pub instance_warmup_period: Option<Value<i64>>,
-    /// `MaximumScalingStepSize` (optional).
-    /// Range: 1..=10000.
-    pub maximum_scaling_step_size: Option<Value<i64>>,
-    /// `MinimumScalingStepSize` (optional).
-    /// Range: 1..=10000.
-    pub minimum_scaling_step_size: Option<Value<i64>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `TargetCapacity` (optional).
-    /// Range: 1..=100.
-    pub target_capacity: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ManagedScaling` of `AWS::ECS::CapacityProvider`.
+    ManagedScaling(default)
 }
 
 impl ManagedScaling {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            instance_warmup_period: None,
-            maximum_scaling_step_size: None,
-            minimum_scaling_step_size: None,
-            status: None,
-            target_capacity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InstanceWarmupPeriod`.
-    pub fn instance_warmup_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.instance_warmup_period = Some(value.into());
-        self
+    /// `InstanceWarmupPeriod` (optional).
+    /// Range: 0 to 10000.
+    pub fn instance_warmup_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InstanceWarmupPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumScalingStepSize`.
-    pub fn maximum_scaling_step_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_scaling_step_size = Some(value.into());
-        self
+    /// `MaximumScalingStepSize` (optional).
+    /// Range: 1 to 10000.
+    pub fn maximum_scaling_step_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumScalingStepSize", value.into().to_template()),
+        )
     }
-    /// Sets `MinimumScalingStepSize`.
-    pub fn minimum_scaling_step_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_scaling_step_size = Some(value.into());
-        self
+    /// `MinimumScalingStepSize` (optional).
+    /// Range: 1 to 10000.
+    pub fn minimum_scaling_step_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MinimumScalingStepSize", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(3, "Status", value.into().to_template()))
     }
-    /// Sets `TargetCapacity`.
-    pub fn target_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedScaling {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_warmup_period {
-            m.insert("InstanceWarmupPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_scaling_step_size {
-            m.insert("MaximumScalingStepSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_scaling_step_size {
-            m.insert("MinimumScalingStepSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_capacity {
-            m.insert("TargetCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetCapacity` (optional).
+    /// Range: 1 to 100.
+    pub fn target_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "TargetCapacity", value.into().to_template()))
     }
 }
 
-impl Check for ManagedScaling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_warmup_period.check(
-            &path.field("InstanceWarmupPeriod"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_scaling_step_size.check(
-            &path.field("MaximumScalingStepSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minimum_scaling_step_size.check(
-            &path.field("MinimumScalingStepSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.target_capacity.check(
-            &path.field("TargetCapacity"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-crate::impl_literal!(ManagedScaling);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ManagedTerminationProtection`.
+    ManagedTerminationProtection {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Values of `ManagedTerminationProtection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ManagedTerminationProtection {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ManagedTerminationProtection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ManagedTerminationProtection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ManagedTerminationProtection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ManagedTerminationProtection {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ManagedTerminationProtection> {
-    fn from(s: &str) -> Self {
-        Value::literal(ManagedTerminationProtection::from(s))
-    }
-}
-
-crate::impl_literal!(ManagedTerminationProtection);
-
-/// Property type `ManagedInstancesProvider` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct ManagedInstancesProvider {
-    /// `AutoRepairConfiguration` (optional).
-    pub auto_repair_configuration: Option<Value<AutoRepairConfiguration>>,
-    /// `InfrastructureOptimization` (optional).
-    pub infrastructure_optimization: Option<Value<InfrastructureOptimization>>,
-    /// `InfrastructureRoleArn` (required).
-    pub infrastructure_role_arn: Value<ids::RoleArn>,
-    /// `InstanceLaunchTemplate` (required).
-    pub instance_launch_template: Value<InstanceLaunchTemplate>,
-    /// `PropagateTags` (optional).
-    pub propagate_tags: Option<Value<PropagateTags>>,
+crate::l1_struct! {
+    /// Property type `ManagedInstancesProvider` of `AWS::ECS::CapacityProvider`.
+    ManagedInstancesProvider
 }
 
 impl ManagedInstancesProvider {
@@ -583,253 +240,92 @@ impl ManagedInstancesProvider {
         infrastructure_role_arn: impl Into<Value<ids::RoleArn>>,
         instance_launch_template: impl Into<Value<InstanceLaunchTemplate>>,
     ) -> Self {
-        Self {
-            auto_repair_configuration: None,
-            infrastructure_optimization: None,
-            infrastructure_role_arn: infrastructure_role_arn.into(),
-            instance_launch_template: instance_launch_template.into(),
-            propagate_tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "InfrastructureRoleArn",
+                    infrastructure_role_arn.into().to_template(),
+                )
+                .with(
+                    3,
+                    "InstanceLaunchTemplate",
+                    instance_launch_template.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AutoRepairConfiguration`.
+    /// `AutoRepairConfiguration` (optional).
     pub fn auto_repair_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AutoRepairConfiguration>>,
     ) -> Self {
-        self.auto_repair_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AutoRepairConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `InfrastructureOptimization`.
+    /// `InfrastructureOptimization` (optional).
     pub fn infrastructure_optimization(
-        mut self,
+        self,
         value: impl Into<Value<InfrastructureOptimization>>,
     ) -> Self {
-        self.infrastructure_optimization = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "InfrastructureOptimization", value.into().to_template()),
+        )
     }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(mut self, value: impl Into<Value<PropagateTags>>) -> Self {
-        self.propagate_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedInstancesProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_repair_configuration {
-            m.insert("AutoRepairConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.infrastructure_optimization {
-            m.insert("InfrastructureOptimization".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InfrastructureRoleArn".to_owned(),
-            self.infrastructure_role_arn.to_template(),
-        );
-        m.insert(
-            "InstanceLaunchTemplate".to_owned(),
-            self.instance_launch_template.to_template(),
-        );
-        if let Some(v) = &self.propagate_tags {
-            m.insert("PropagateTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PropagateTags` (optional).
+    pub fn propagate_tags(self, value: impl Into<Value<PropagateTags>>) -> Self {
+        Self(self.0.with(4, "PropagateTags", value.into().to_template()))
     }
 }
 
-impl Check for ManagedInstancesProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_repair_configuration.check(
-            &path.field("AutoRepairConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.infrastructure_optimization.check(
-            &path.field("InfrastructureOptimization"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_launch_template.check(
-            &path.field("InstanceLaunchTemplate"),
-            &Rules::NONE,
-            out,
-        );
-        self.propagate_tags
-            .check(&path.field("PropagateTags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ManagedInstancesProvider);
-
-/// Property type `AutoRepairConfiguration` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoRepairConfiguration {
-    /// `ActionsStatus` (optional).
-    pub actions_status: Option<Value<ActionsStatus>>,
+crate::l1_struct! {
+    /// Property type `AutoRepairConfiguration` of `AWS::ECS::CapacityProvider`.
+    AutoRepairConfiguration(default)
 }
 
 impl AutoRepairConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            actions_status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActionsStatus`.
-    pub fn actions_status(mut self, value: impl Into<Value<ActionsStatus>>) -> Self {
-        self.actions_status = Some(value.into());
-        self
+    /// `ActionsStatus` (optional).
+    pub fn actions_status(self, value: impl Into<Value<ActionsStatus>>) -> Self {
+        Self(self.0.with(0, "ActionsStatus", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AutoRepairConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.actions_status {
-            m.insert("ActionsStatus".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ActionsStatus`.
+    ActionsStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for AutoRepairConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions_status
-            .check(&path.field("ActionsStatus"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoRepairConfiguration);
-
-/// Values of `ActionsStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActionsStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ActionsStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ActionsStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ActionsStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ActionsStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ActionsStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ActionsStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ActionsStatus);
-
-/// Property type `InfrastructureOptimization` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct InfrastructureOptimization {
-    /// `ScaleInAfter` (optional).
-    /// Range: -1..=3600.
-    pub scale_in_after: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InfrastructureOptimization` of `AWS::ECS::CapacityProvider`.
+    InfrastructureOptimization(default)
 }
 
 impl InfrastructureOptimization {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            scale_in_after: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ScaleInAfter`.
-    pub fn scale_in_after(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_in_after = Some(value.into());
-        self
+    /// `ScaleInAfter` (optional).
+    /// Range: -1 to 3600.
+    pub fn scale_in_after(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "ScaleInAfter", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InfrastructureOptimization {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.scale_in_after {
-            m.insert("ScaleInAfter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InfrastructureOptimization {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scale_in_after.check(
-            &path.field("ScaleInAfter"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InfrastructureOptimization);
-
-/// Property type `InstanceLaunchTemplate` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct InstanceLaunchTemplate {
-    /// `CapacityOptionType` (optional).
-    pub capacity_option_type: Option<Value<CapacityOptionType>>,
-    /// `CapacityReservations` (optional).
-    pub capacity_reservations: Option<Value<CapacityReservationRequest>>,
-    /// `Ec2InstanceProfileArn` (required).
-    pub ec2_instance_profile_arn: Value<String>,
-    /// `FipsEnabled` (optional).
-    pub fips_enabled: Option<Value<bool>>,
-    /// `InstanceMetadataTagsPropagation` (optional).
-    pub instance_metadata_tags_propagation: Option<Value<bool>>,
-    /// `InstanceRequirements` (optional).
-    pub instance_requirements: Option<Value<InstanceRequirementsRequest>>,
-    /// `LocalStorageConfiguration` (optional).
-    pub local_storage_configuration: Option<Value<ManagedInstancesLocalStorageConfiguration>>,
-    /// `Monitoring` (optional).
-    pub monitoring: Option<Value<ManagedInstancesMonitoringOptions>>,
-    /// `NetworkConfiguration` (required).
-    pub network_configuration: Value<ManagedInstancesNetworkConfiguration>,
-    /// `StorageConfiguration` (optional).
-    pub storage_configuration: Option<Value<ManagedInstancesStorageConfiguration>>,
+crate::l1_struct! {
+    /// Property type `InstanceLaunchTemplate` of `AWS::ECS::CapacityProvider`.
+    InstanceLaunchTemplate
 }
 
 impl InstanceLaunchTemplate {
@@ -838,379 +334,138 @@ impl InstanceLaunchTemplate {
         ec2_instance_profile_arn: impl Into<Value<String>>,
         network_configuration: impl Into<Value<ManagedInstancesNetworkConfiguration>>,
     ) -> Self {
-        Self {
-            capacity_option_type: None,
-            capacity_reservations: None,
-            ec2_instance_profile_arn: ec2_instance_profile_arn.into(),
-            fips_enabled: None,
-            instance_metadata_tags_propagation: None,
-            instance_requirements: None,
-            local_storage_configuration: None,
-            monitoring: None,
-            network_configuration: network_configuration.into(),
-            storage_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "Ec2InstanceProfileArn",
+                    ec2_instance_profile_arn.into().to_template(),
+                )
+                .with(
+                    8,
+                    "NetworkConfiguration",
+                    network_configuration.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CapacityOptionType`.
-    pub fn capacity_option_type(mut self, value: impl Into<Value<CapacityOptionType>>) -> Self {
-        self.capacity_option_type = Some(value.into());
-        self
+    /// `CapacityOptionType` (optional).
+    pub fn capacity_option_type(self, value: impl Into<Value<CapacityOptionType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CapacityOptionType", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityReservations`.
+    /// `CapacityReservations` (optional).
     pub fn capacity_reservations(
-        mut self,
+        self,
         value: impl Into<Value<CapacityReservationRequest>>,
     ) -> Self {
-        self.capacity_reservations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CapacityReservations", value.into().to_template()),
+        )
     }
-    /// Sets `FipsEnabled`.
-    pub fn fips_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.fips_enabled = Some(value.into());
-        self
+    /// `FipsEnabled` (optional).
+    pub fn fips_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "FipsEnabled", value.into().to_template()))
     }
-    /// Sets `InstanceMetadataTagsPropagation`.
-    pub fn instance_metadata_tags_propagation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.instance_metadata_tags_propagation = Some(value.into());
-        self
+    /// `InstanceMetadataTagsPropagation` (optional).
+    pub fn instance_metadata_tags_propagation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            4,
+            "InstanceMetadataTagsPropagation",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InstanceRequirements`.
+    /// `InstanceRequirements` (optional).
     pub fn instance_requirements(
-        mut self,
+        self,
         value: impl Into<Value<InstanceRequirementsRequest>>,
     ) -> Self {
-        self.instance_requirements = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "InstanceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `LocalStorageConfiguration`.
+    /// `LocalStorageConfiguration` (optional).
     pub fn local_storage_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ManagedInstancesLocalStorageConfiguration>>,
     ) -> Self {
-        self.local_storage_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "LocalStorageConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Monitoring`.
-    pub fn monitoring(
-        mut self,
-        value: impl Into<Value<ManagedInstancesMonitoringOptions>>,
-    ) -> Self {
-        self.monitoring = Some(value.into());
-        self
+    /// `Monitoring` (optional).
+    pub fn monitoring(self, value: impl Into<Value<ManagedInstancesMonitoringOptions>>) -> Self {
+        Self(self.0.with(7, "Monitoring", value.into().to_template()))
     }
-    /// Sets `StorageConfiguration`.
+    /// `StorageConfiguration` (optional).
     pub fn storage_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ManagedInstancesStorageConfiguration>>,
     ) -> Self {
-        self.storage_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "StorageConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InstanceLaunchTemplate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_option_type {
-            m.insert("CapacityOptionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservations {
-            m.insert("CapacityReservations".to_owned(), v.to_template());
-        }
-        m.insert(
-            "Ec2InstanceProfileArn".to_owned(),
-            self.ec2_instance_profile_arn.to_template(),
-        );
-        if let Some(v) = &self.fips_enabled {
-            m.insert("FipsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_metadata_tags_propagation {
-            m.insert(
-                "InstanceMetadataTagsPropagation".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.instance_requirements {
-            m.insert("InstanceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_storage_configuration {
-            m.insert("LocalStorageConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitoring {
-            m.insert("Monitoring".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NetworkConfiguration".to_owned(),
-            self.network_configuration.to_template(),
-        );
-        if let Some(v) = &self.storage_configuration {
-            m.insert("StorageConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CapacityOptionType`.
+    CapacityOptionType {
+        /// `ON_DEMAND`
+        OnDemand = "ON_DEMAND",
+        /// `SPOT`
+        Spot = "SPOT",
+        /// `RESERVED`
+        Reserved = "RESERVED",
     }
 }
 
-impl Check for InstanceLaunchTemplate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_option_type
-            .check(&path.field("CapacityOptionType"), &Rules::NONE, out);
-        self.capacity_reservations
-            .check(&path.field("CapacityReservations"), &Rules::NONE, out);
-        self.instance_requirements
-            .check(&path.field("InstanceRequirements"), &Rules::NONE, out);
-        self.local_storage_configuration.check(
-            &path.field("LocalStorageConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.monitoring
-            .check(&path.field("Monitoring"), &Rules::NONE, out);
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.storage_configuration
-            .check(&path.field("StorageConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceLaunchTemplate);
-
-/// Values of `CapacityOptionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CapacityOptionType {
-    /// `ON_DEMAND`
-    OnDemand,
-    /// `SPOT`
-    Spot,
-    /// `RESERVED`
-    Reserved,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CapacityOptionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ON_DEMAND", "SPOT", "RESERVED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnDemand => "ON_DEMAND",
-            Self::Spot => "SPOT",
-            Self::Reserved => "RESERVED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CapacityOptionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CapacityOptionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CapacityOptionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ON_DEMAND" => Self::OnDemand,
-            "SPOT" => Self::Spot,
-            "RESERVED" => Self::Reserved,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CapacityOptionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CapacityOptionType::from(s))
-    }
-}
-
-crate::impl_literal!(CapacityOptionType);
-
-/// Property type `CapacityReservationRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityReservationRequest {
-    /// `ReservationGroupArn` (optional).
-    pub reservation_group_arn: Option<Value<String>>,
-    /// `ReservationPreference` (optional).
-    pub reservation_preference: Option<Value<ReservationPreference>>,
+crate::l1_struct! {
+    /// Property type `CapacityReservationRequest` of `AWS::ECS::CapacityProvider`.
+    CapacityReservationRequest(default)
 }
 
 impl CapacityReservationRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            reservation_group_arn: None,
-            reservation_preference: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReservationGroupArn`.
-    pub fn reservation_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reservation_group_arn = Some(value.into());
-        self
+    /// `ReservationGroupArn` (optional).
+    pub fn reservation_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReservationGroupArn", value.into().to_template()),
+        )
     }
-    /// Sets `ReservationPreference`.
-    pub fn reservation_preference(
-        mut self,
-        value: impl Into<Value<ReservationPreference>>,
-    ) -> Self {
-        self.reservation_preference = Some(value.into());
-        self
+    /// `ReservationPreference` (optional).
+    pub fn reservation_preference(self, value: impl Into<Value<ReservationPreference>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ReservationPreference", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CapacityReservationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.reservation_group_arn {
-            m.insert("ReservationGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reservation_preference {
-            m.insert("ReservationPreference".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ReservationPreference`.
+    ReservationPreference {
+        /// `RESERVATIONS_ONLY`
+        ReservationsOnly = "RESERVATIONS_ONLY",
+        /// `RESERVATIONS_FIRST`
+        ReservationsFirst = "RESERVATIONS_FIRST",
+        /// `RESERVATIONS_EXCLUDED`
+        ReservationsExcluded = "RESERVATIONS_EXCLUDED",
     }
 }
 
-impl Check for CapacityReservationRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.reservation_preference
-            .check(&path.field("ReservationPreference"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CapacityReservationRequest);
-
-/// Values of `ReservationPreference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReservationPreference {
-    /// `RESERVATIONS_ONLY`
-    ReservationsOnly,
-    /// `RESERVATIONS_FIRST`
-    ReservationsFirst,
-    /// `RESERVATIONS_EXCLUDED`
-    ReservationsExcluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReservationPreference {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RESERVATIONS_ONLY",
-        "RESERVATIONS_FIRST",
-        "RESERVATIONS_EXCLUDED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReservationsOnly => "RESERVATIONS_ONLY",
-            Self::ReservationsFirst => "RESERVATIONS_FIRST",
-            Self::ReservationsExcluded => "RESERVATIONS_EXCLUDED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReservationPreference {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReservationPreference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReservationPreference {
-    fn from(s: &str) -> Self {
-        match s {
-            "RESERVATIONS_ONLY" => Self::ReservationsOnly,
-            "RESERVATIONS_FIRST" => Self::ReservationsFirst,
-            "RESERVATIONS_EXCLUDED" => Self::ReservationsExcluded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReservationPreference> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReservationPreference::from(s))
-    }
-}
-
-crate::impl_literal!(ReservationPreference);
-
-/// Property type `InstanceRequirementsRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct InstanceRequirementsRequest {
-    /// `AcceleratorCount` (optional).
-    pub accelerator_count: Option<Value<AcceleratorCountRequest>>,
-    /// `AcceleratorManufacturers` (optional).
-    pub accelerator_manufacturers: Option<Value<List<AcceleratorManufacturers>>>,
-    /// `AcceleratorNames` (optional).
-    pub accelerator_names: Option<Value<List<AcceleratorNames>>>,
-    /// `AcceleratorTotalMemoryMiB` (optional).
-    pub accelerator_total_memory_mi_b: Option<Value<AcceleratorTotalMemoryMiBRequest>>,
-    /// `AcceleratorTypes` (optional).
-    pub accelerator_types: Option<Value<List<AcceleratorTypes>>>,
-    /// `AllowedInstanceTypes` (optional).
-    /// Items: 0..=400.
-    /// Each item: Length: 1..=30 characters.
-    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
-    pub allowed_instance_types: Option<Value<List<String>>>,
-    /// `BareMetal` (optional).
-    pub bare_metal: Option<Value<BareMetal>>,
-    /// `BaselineEbsBandwidthMbps` (optional).
-    pub baseline_ebs_bandwidth_mbps: Option<Value<BaselineEbsBandwidthMbpsRequest>>,
-    /// `BurstablePerformance` (optional).
-    pub burstable_performance: Option<Value<BurstablePerformance>>,
-    /// `CpuManufacturers` (optional).
-    pub cpu_manufacturers: Option<Value<List<CpuManufacturers>>>,
-    /// `ExcludedInstanceTypes` (optional).
-    /// Items: 0..=400.
-    /// Each item: Length: 1..=30 characters.
-    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
-    pub excluded_instance_types: Option<Value<List<String>>>,
-    /// `InstanceGenerations` (optional).
-    pub instance_generations: Option<Value<List<InstanceGenerations>>>,
-    /// `LocalStorage` (optional).
-    pub local_storage: Option<Value<LocalStorage>>,
-    /// `LocalStorageTypes` (optional).
-    pub local_storage_types: Option<Value<List<LocalStorageTypes>>>,
-    /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (optional).
-    pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<Value<i64>>,
-    /// `MemoryGiBPerVCpu` (optional).
-    pub memory_gi_b_per_v_cpu: Option<Value<MemoryGiBPerVCpuRequest>>,
-    /// `MemoryMiB` (required).
-    pub memory_mi_b: Value<MemoryMiBRequest>,
-    /// `NetworkBandwidthGbps` (optional).
-    pub network_bandwidth_gbps: Option<Value<NetworkBandwidthGbpsRequest>>,
-    /// `NetworkInterfaceCount` (optional).
-    pub network_interface_count: Option<Value<NetworkInterfaceCountRequest>>,
-    /// `OnDemandMaxPricePercentageOverLowestPrice` (optional).
-    pub on_demand_max_price_percentage_over_lowest_price: Option<Value<i64>>,
-    /// `RequireHibernateSupport` (optional).
-    pub require_hibernate_support: Option<Value<bool>>,
-    /// `SpotMaxPricePercentageOverLowestPrice` (optional).
-    pub spot_max_price_percentage_over_lowest_price: Option<Value<i64>>,
-    /// `TotalLocalStorageGB` (optional).
-    pub total_local_storage_gb: Option<Value<TotalLocalStorageGbRequest>>,
-    /// `VCpuCount` (required).
-    pub v_cpu_count: Value<VCpuCountRangeRequest>,
+crate::l1_struct! {
+    /// Property type `InstanceRequirementsRequest` of `AWS::ECS::CapacityProvider`.
+    InstanceRequirementsRequest
 }
 
 impl InstanceRequirementsRequest {
@@ -1219,1475 +474,527 @@ impl InstanceRequirementsRequest {
         memory_mi_b: impl Into<Value<MemoryMiBRequest>>,
         v_cpu_count: impl Into<Value<VCpuCountRangeRequest>>,
     ) -> Self {
-        Self {
-            accelerator_count: None,
-            accelerator_manufacturers: None,
-            accelerator_names: None,
-            accelerator_total_memory_mi_b: None,
-            accelerator_types: None,
-            allowed_instance_types: None,
-            bare_metal: None,
-            baseline_ebs_bandwidth_mbps: None,
-            burstable_performance: None,
-            cpu_manufacturers: None,
-            excluded_instance_types: None,
-            instance_generations: None,
-            local_storage: None,
-            local_storage_types: None,
-            max_spot_price_as_percentage_of_optimal_on_demand_price: None,
-            memory_gi_b_per_v_cpu: None,
-            memory_mi_b: memory_mi_b.into(),
-            network_bandwidth_gbps: None,
-            network_interface_count: None,
-            on_demand_max_price_percentage_over_lowest_price: None,
-            require_hibernate_support: None,
-            spot_max_price_percentage_over_lowest_price: None,
-            total_local_storage_gb: None,
-            v_cpu_count: v_cpu_count.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(16, "MemoryMiB", memory_mi_b.into().to_template())
+                .with(23, "VCpuCount", v_cpu_count.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorCount`.
-    pub fn accelerator_count(mut self, value: impl Into<Value<AcceleratorCountRequest>>) -> Self {
-        self.accelerator_count = Some(value.into());
-        self
+    /// `AcceleratorCount` (optional).
+    pub fn accelerator_count(self, value: impl Into<Value<AcceleratorCountRequest>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcceleratorCount", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorManufacturers`.
+    /// `AcceleratorManufacturers` (optional).
     pub fn accelerator_manufacturers(
-        mut self,
+        self,
         value: impl Into<Value<List<AcceleratorManufacturers>>>,
     ) -> Self {
-        self.accelerator_manufacturers = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AcceleratorManufacturers", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorNames`.
-    pub fn accelerator_names(mut self, value: impl Into<Value<List<AcceleratorNames>>>) -> Self {
-        self.accelerator_names = Some(value.into());
-        self
+    /// `AcceleratorNames` (optional).
+    pub fn accelerator_names(self, value: impl Into<Value<List<AcceleratorNames>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AcceleratorNames", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorTotalMemoryMiB`.
+    /// `AcceleratorTotalMemoryMiB` (optional).
     pub fn accelerator_total_memory_mi_b(
-        mut self,
+        self,
         value: impl Into<Value<AcceleratorTotalMemoryMiBRequest>>,
     ) -> Self {
-        self.accelerator_total_memory_mi_b = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "AcceleratorTotalMemoryMiB", value.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorTypes`.
-    pub fn accelerator_types(mut self, value: impl Into<Value<List<AcceleratorTypes>>>) -> Self {
-        self.accelerator_types = Some(value.into());
-        self
+    /// `AcceleratorTypes` (optional).
+    pub fn accelerator_types(self, value: impl Into<Value<List<AcceleratorTypes>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AcceleratorTypes", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedInstanceTypes`.
-    pub fn allowed_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_instance_types = Some(value.into());
-        self
+    /// `AllowedInstanceTypes` (optional).
+    /// Items: 0 to 400.
+    /// Each item: Length: 1 to 30 characters.
+    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
+    pub fn allowed_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AllowedInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `BareMetal`.
-    pub fn bare_metal(mut self, value: impl Into<Value<BareMetal>>) -> Self {
-        self.bare_metal = Some(value.into());
-        self
+    /// `BareMetal` (optional).
+    pub fn bare_metal(self, value: impl Into<Value<BareMetal>>) -> Self {
+        Self(self.0.with(6, "BareMetal", value.into().to_template()))
     }
-    /// Sets `BaselineEbsBandwidthMbps`.
+    /// `BaselineEbsBandwidthMbps` (optional).
     pub fn baseline_ebs_bandwidth_mbps(
-        mut self,
+        self,
         value: impl Into<Value<BaselineEbsBandwidthMbpsRequest>>,
     ) -> Self {
-        self.baseline_ebs_bandwidth_mbps = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "BaselineEbsBandwidthMbps", value.into().to_template()),
+        )
     }
-    /// Sets `BurstablePerformance`.
-    pub fn burstable_performance(mut self, value: impl Into<Value<BurstablePerformance>>) -> Self {
-        self.burstable_performance = Some(value.into());
-        self
+    /// `BurstablePerformance` (optional).
+    pub fn burstable_performance(self, value: impl Into<Value<BurstablePerformance>>) -> Self {
+        Self(
+            self.0
+                .with(8, "BurstablePerformance", value.into().to_template()),
+        )
     }
-    /// Sets `CpuManufacturers`.
-    pub fn cpu_manufacturers(mut self, value: impl Into<Value<List<CpuManufacturers>>>) -> Self {
-        self.cpu_manufacturers = Some(value.into());
-        self
+    /// `CpuManufacturers` (optional).
+    pub fn cpu_manufacturers(self, value: impl Into<Value<List<CpuManufacturers>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "CpuManufacturers", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludedInstanceTypes`.
-    pub fn excluded_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_instance_types = Some(value.into());
-        self
+    /// `ExcludedInstanceTypes` (optional).
+    /// Items: 0 to 400.
+    /// Each item: Length: 1 to 30 characters.
+    /// Each item: Pattern: `[a-zA-Z0-9\.\*]+`.
+    pub fn excluded_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ExcludedInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceGenerations`.
-    pub fn instance_generations(
-        mut self,
-        value: impl Into<Value<List<InstanceGenerations>>>,
-    ) -> Self {
-        self.instance_generations = Some(value.into());
-        self
+    /// `InstanceGenerations` (optional).
+    pub fn instance_generations(self, value: impl Into<Value<List<InstanceGenerations>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "InstanceGenerations", value.into().to_template()),
+        )
     }
-    /// Sets `LocalStorage`.
-    pub fn local_storage(mut self, value: impl Into<Value<LocalStorage>>) -> Self {
-        self.local_storage = Some(value.into());
-        self
+    /// `LocalStorage` (optional).
+    pub fn local_storage(self, value: impl Into<Value<LocalStorage>>) -> Self {
+        Self(self.0.with(12, "LocalStorage", value.into().to_template()))
     }
-    /// Sets `LocalStorageTypes`.
-    pub fn local_storage_types(mut self, value: impl Into<Value<List<LocalStorageTypes>>>) -> Self {
-        self.local_storage_types = Some(value.into());
-        self
+    /// `LocalStorageTypes` (optional).
+    pub fn local_storage_types(self, value: impl Into<Value<List<LocalStorageTypes>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "LocalStorageTypes", value.into().to_template()),
+        )
     }
-    /// Sets `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+    /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (optional).
     pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.max_spot_price_as_percentage_of_optimal_on_demand_price = Some(value.into());
-        self
+        Self(self.0.with(
+            14,
+            "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MemoryGiBPerVCpu`.
-    pub fn memory_gi_b_per_v_cpu(
-        mut self,
-        value: impl Into<Value<MemoryGiBPerVCpuRequest>>,
-    ) -> Self {
-        self.memory_gi_b_per_v_cpu = Some(value.into());
-        self
+    /// `MemoryGiBPerVCpu` (optional).
+    pub fn memory_gi_b_per_v_cpu(self, value: impl Into<Value<MemoryGiBPerVCpuRequest>>) -> Self {
+        Self(
+            self.0
+                .with(15, "MemoryGiBPerVCpu", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkBandwidthGbps`.
+    /// `NetworkBandwidthGbps` (optional).
     pub fn network_bandwidth_gbps(
-        mut self,
+        self,
         value: impl Into<Value<NetworkBandwidthGbpsRequest>>,
     ) -> Self {
-        self.network_bandwidth_gbps = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(17, "NetworkBandwidthGbps", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkInterfaceCount`.
+    /// `NetworkInterfaceCount` (optional).
     pub fn network_interface_count(
-        mut self,
+        self,
         value: impl Into<Value<NetworkInterfaceCountRequest>>,
     ) -> Self {
-        self.network_interface_count = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(18, "NetworkInterfaceCount", value.into().to_template()),
+        )
     }
-    /// Sets `OnDemandMaxPricePercentageOverLowestPrice`.
+    /// `OnDemandMaxPricePercentageOverLowestPrice` (optional).
     pub fn on_demand_max_price_percentage_over_lowest_price(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.on_demand_max_price_percentage_over_lowest_price = Some(value.into());
-        self
+        Self(self.0.with(
+            19,
+            "OnDemandMaxPricePercentageOverLowestPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RequireHibernateSupport`.
-    pub fn require_hibernate_support(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_hibernate_support = Some(value.into());
-        self
+    /// `RequireHibernateSupport` (optional).
+    pub fn require_hibernate_support(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(20, "RequireHibernateSupport", value.into().to_template()),
+        )
     }
-    /// Sets `SpotMaxPricePercentageOverLowestPrice`.
-    pub fn spot_max_price_percentage_over_lowest_price(
-        mut self,
-        value: impl Into<Value<i64>>,
-    ) -> Self {
-        self.spot_max_price_percentage_over_lowest_price = Some(value.into());
-        self
+    /// `SpotMaxPricePercentageOverLowestPrice` (optional).
+    pub fn spot_max_price_percentage_over_lowest_price(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            21,
+            "SpotMaxPricePercentageOverLowestPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TotalLocalStorageGB`.
+    /// `TotalLocalStorageGB` (optional).
     pub fn total_local_storage_gb(
-        mut self,
+        self,
         value: impl Into<Value<TotalLocalStorageGbRequest>>,
     ) -> Self {
-        self.total_local_storage_gb = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(22, "TotalLocalStorageGB", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InstanceRequirementsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accelerator_count {
-            m.insert("AcceleratorCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_manufacturers {
-            m.insert("AcceleratorManufacturers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_names {
-            m.insert("AcceleratorNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_total_memory_mi_b {
-            m.insert("AcceleratorTotalMemoryMiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerator_types {
-            m.insert("AcceleratorTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_instance_types {
-            m.insert("AllowedInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bare_metal {
-            m.insert("BareMetal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.baseline_ebs_bandwidth_mbps {
-            m.insert("BaselineEbsBandwidthMbps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.burstable_performance {
-            m.insert("BurstablePerformance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu_manufacturers {
-            m.insert("CpuManufacturers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excluded_instance_types {
-            m.insert("ExcludedInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_generations {
-            m.insert("InstanceGenerations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_storage {
-            m.insert("LocalStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_storage_types {
-            m.insert("LocalStorageTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_spot_price_as_percentage_of_optimal_on_demand_price {
-            m.insert(
-                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.memory_gi_b_per_v_cpu {
-            m.insert("MemoryGiBPerVCpu".to_owned(), v.to_template());
-        }
-        m.insert("MemoryMiB".to_owned(), self.memory_mi_b.to_template());
-        if let Some(v) = &self.network_bandwidth_gbps {
-            m.insert("NetworkBandwidthGbps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_count {
-            m.insert("NetworkInterfaceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_demand_max_price_percentage_over_lowest_price {
-            m.insert(
-                "OnDemandMaxPricePercentageOverLowestPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.require_hibernate_support {
-            m.insert("RequireHibernateSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_max_price_percentage_over_lowest_price {
-            m.insert(
-                "SpotMaxPricePercentageOverLowestPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.total_local_storage_gb {
-            m.insert("TotalLocalStorageGB".to_owned(), v.to_template());
-        }
-        m.insert("VCpuCount".to_owned(), self.v_cpu_count.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceRequirementsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accelerator_count
-            .check(&path.field("AcceleratorCount"), &Rules::NONE, out);
-        self.accelerator_manufacturers.check(
-            &path.field("AcceleratorManufacturers"),
-            &Rules::NONE,
-            out,
-        );
-        self.accelerator_names
-            .check(&path.field("AcceleratorNames"), &Rules::NONE, out);
-        self.accelerator_total_memory_mi_b.check(
-            &path.field("AcceleratorTotalMemoryMiB"),
-            &Rules::NONE,
-            out,
-        );
-        self.accelerator_types
-            .check(&path.field("AcceleratorTypes"), &Rules::NONE, out);
-        self.allowed_instance_types.check(
-            &path.field("AllowedInstanceTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(400),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(30),
-                            pattern: Some("[a-zA-Z0-9\\.\\*]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bare_metal
-            .check(&path.field("BareMetal"), &Rules::NONE, out);
-        self.baseline_ebs_bandwidth_mbps.check(
-            &path.field("BaselineEbsBandwidthMbps"),
-            &Rules::NONE,
-            out,
-        );
-        self.burstable_performance
-            .check(&path.field("BurstablePerformance"), &Rules::NONE, out);
-        self.cpu_manufacturers
-            .check(&path.field("CpuManufacturers"), &Rules::NONE, out);
-        self.excluded_instance_types.check(
-            &path.field("ExcludedInstanceTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(400),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(30),
-                            pattern: Some("[a-zA-Z0-9\\.\\*]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_generations
-            .check(&path.field("InstanceGenerations"), &Rules::NONE, out);
-        self.local_storage
-            .check(&path.field("LocalStorage"), &Rules::NONE, out);
-        self.local_storage_types
-            .check(&path.field("LocalStorageTypes"), &Rules::NONE, out);
-        self.memory_gi_b_per_v_cpu
-            .check(&path.field("MemoryGiBPerVCpu"), &Rules::NONE, out);
-        self.memory_mi_b
-            .check(&path.field("MemoryMiB"), &Rules::NONE, out);
-        self.network_bandwidth_gbps
-            .check(&path.field("NetworkBandwidthGbps"), &Rules::NONE, out);
-        self.network_interface_count
-            .check(&path.field("NetworkInterfaceCount"), &Rules::NONE, out);
-        self.total_local_storage_gb
-            .check(&path.field("TotalLocalStorageGB"), &Rules::NONE, out);
-        self.v_cpu_count
-            .check(&path.field("VCpuCount"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceRequirementsRequest);
-
-/// Property type `AcceleratorCountRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct AcceleratorCountRequest {
-    /// `Max` (optional).
-    pub max: Option<Value<i64>>,
-    /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AcceleratorCountRequest` of `AWS::ECS::CapacityProvider`.
+    AcceleratorCountRequest(default)
 }
 
 impl AcceleratorCountRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AcceleratorCountRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AcceleratorCountRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AcceleratorCountRequest);
-
-/// Values of `AcceleratorManufacturers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorManufacturers {
-    /// `amazon-web-services`
-    AmazonWebServices,
-    /// `amd`
-    Amd,
-    /// `habana`
-    Habana,
-    /// `nvidia`
-    Nvidia,
-    /// `xilinx`
-    Xilinx,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorManufacturers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["amazon-web-services", "amd", "habana", "nvidia", "xilinx"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonWebServices => "amazon-web-services",
-            Self::Amd => "amd",
-            Self::Habana => "habana",
-            Self::Nvidia => "nvidia",
-            Self::Xilinx => "xilinx",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorManufacturers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorManufacturers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorManufacturers {
-    fn from(s: &str) -> Self {
-        match s {
-            "amazon-web-services" => Self::AmazonWebServices,
-            "amd" => Self::Amd,
-            "habana" => Self::Habana,
-            "nvidia" => Self::Nvidia,
-            "xilinx" => Self::Xilinx,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorManufacturers> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorManufacturers::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorManufacturers);
-
-/// Values of `AcceleratorNames`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorNames {
-    /// `a10g`
-    A10g,
-    /// `a100`
-    A100,
-    /// `h100`
-    H100,
-    /// `inferentia`
-    Inferentia,
-    /// `k520`
-    K520,
-    /// `k80`
-    K80,
-    /// `m60`
-    M60,
-    /// `radeon-pro-v520`
-    RadeonProV520,
-    /// `t4`
-    T4,
-    /// `t4g`
-    T4g,
-    /// `vu9p`
-    Vu9p,
-    /// `v100`
-    V100,
-    /// `l40s`
-    L40s,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorNames {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "a10g",
-        "a100",
-        "h100",
-        "inferentia",
-        "k520",
-        "k80",
-        "m60",
-        "radeon-pro-v520",
-        "t4",
-        "t4g",
-        "vu9p",
-        "v100",
-        "l40s",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A10g => "a10g",
-            Self::A100 => "a100",
-            Self::H100 => "h100",
-            Self::Inferentia => "inferentia",
-            Self::K520 => "k520",
-            Self::K80 => "k80",
-            Self::M60 => "m60",
-            Self::RadeonProV520 => "radeon-pro-v520",
-            Self::T4 => "t4",
-            Self::T4g => "t4g",
-            Self::Vu9p => "vu9p",
-            Self::V100 => "v100",
-            Self::L40s => "l40s",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorNames {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorNames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorNames {
-    fn from(s: &str) -> Self {
-        match s {
-            "a10g" => Self::A10g,
-            "a100" => Self::A100,
-            "h100" => Self::H100,
-            "inferentia" => Self::Inferentia,
-            "k520" => Self::K520,
-            "k80" => Self::K80,
-            "m60" => Self::M60,
-            "radeon-pro-v520" => Self::RadeonProV520,
-            "t4" => Self::T4,
-            "t4g" => Self::T4g,
-            "vu9p" => Self::Vu9p,
-            "v100" => Self::V100,
-            "l40s" => Self::L40s,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorNames> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorNames::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorNames);
-
-/// Property type `AcceleratorTotalMemoryMiBRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct AcceleratorTotalMemoryMiBRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorManufacturers`.
+    AcceleratorManufacturers {
+        /// `amazon-web-services`
+        AmazonWebServices = "amazon-web-services",
+        /// `amd`
+        Amd = "amd",
+        /// `habana`
+        Habana = "habana",
+        /// `nvidia`
+        Nvidia = "nvidia",
+        /// `xilinx`
+        Xilinx = "xilinx",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorNames`.
+    AcceleratorNames {
+        /// `a10g`
+        A10g = "a10g",
+        /// `a100`
+        A100 = "a100",
+        /// `h100`
+        H100 = "h100",
+        /// `inferentia`
+        Inferentia = "inferentia",
+        /// `k520`
+        K520 = "k520",
+        /// `k80`
+        K80 = "k80",
+        /// `m60`
+        M60 = "m60",
+        /// `radeon-pro-v520`
+        RadeonProV520 = "radeon-pro-v520",
+        /// `t4`
+        T4 = "t4",
+        /// `t4g`
+        T4g = "t4g",
+        /// `vu9p`
+        Vu9p = "vu9p",
+        /// `v100`
+        V100 = "v100",
+        /// `l40s`
+        L40s = "l40s",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AcceleratorTotalMemoryMiBRequest` of `AWS::ECS::CapacityProvider`.
+    AcceleratorTotalMemoryMiBRequest(default)
 }
 
 impl AcceleratorTotalMemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AcceleratorTotalMemoryMiBRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AcceleratorTotalMemoryMiBRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AcceleratorTotalMemoryMiBRequest);
-
-/// Values of `AcceleratorTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceleratorTypes {
-    /// `gpu`
-    Gpu,
-    /// `fpga`
-    Fpga,
-    /// `inference`
-    Inference,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceleratorTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["gpu", "fpga", "inference"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gpu => "gpu",
-            Self::Fpga => "fpga",
-            Self::Inference => "inference",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceleratorTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceleratorTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceleratorTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "gpu" => Self::Gpu,
-            "fpga" => Self::Fpga,
-            "inference" => Self::Inference,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceleratorTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceleratorTypes::from(s))
-    }
-}
-
-crate::impl_literal!(AcceleratorTypes);
-
-/// Values of `BareMetal`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BareMetal {
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// `excluded`
-    Excluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BareMetal {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Excluded => "excluded",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BareMetal {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BareMetal {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BareMetal {
-    fn from(s: &str) -> Self {
-        match s {
-            "included" => Self::Included,
-            "required" => Self::Required,
-            "excluded" => Self::Excluded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BareMetal> {
-    fn from(s: &str) -> Self {
-        Value::literal(BareMetal::from(s))
-    }
-}
-
-crate::impl_literal!(BareMetal);
-
-/// Property type `BaselineEbsBandwidthMbpsRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct BaselineEbsBandwidthMbpsRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AcceleratorTypes`.
+    AcceleratorTypes {
+        /// `gpu`
+        Gpu = "gpu",
+        /// `fpga`
+        Fpga = "fpga",
+        /// `inference`
+        Inference = "inference",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `BareMetal`.
+    BareMetal {
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
+        /// `excluded`
+        Excluded = "excluded",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `BaselineEbsBandwidthMbpsRequest` of `AWS::ECS::CapacityProvider`.
+    BaselineEbsBandwidthMbpsRequest(default)
 }
 
 impl BaselineEbsBandwidthMbpsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BaselineEbsBandwidthMbpsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BaselineEbsBandwidthMbpsRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BaselineEbsBandwidthMbpsRequest);
-
-/// Values of `BurstablePerformance`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BurstablePerformance {
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// `excluded`
-    Excluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BurstablePerformance {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Excluded => "excluded",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BurstablePerformance {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BurstablePerformance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BurstablePerformance {
-    fn from(s: &str) -> Self {
-        match s {
-            "included" => Self::Included,
-            "required" => Self::Required,
-            "excluded" => Self::Excluded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BurstablePerformance> {
-    fn from(s: &str) -> Self {
-        Value::literal(BurstablePerformance::from(s))
-    }
-}
-
-crate::impl_literal!(BurstablePerformance);
-
-/// Values of `CpuManufacturers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CpuManufacturers {
-    /// `intel`
-    Intel,
-    /// `amd`
-    Amd,
-    /// `amazon-web-services`
-    AmazonWebServices,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CpuManufacturers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["intel", "amd", "amazon-web-services"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Intel => "intel",
-            Self::Amd => "amd",
-            Self::AmazonWebServices => "amazon-web-services",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CpuManufacturers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CpuManufacturers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CpuManufacturers {
-    fn from(s: &str) -> Self {
-        match s {
-            "intel" => Self::Intel,
-            "amd" => Self::Amd,
-            "amazon-web-services" => Self::AmazonWebServices,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CpuManufacturers> {
-    fn from(s: &str) -> Self {
-        Value::literal(CpuManufacturers::from(s))
-    }
-}
-
-crate::impl_literal!(CpuManufacturers);
-
-/// Values of `InstanceGenerations`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceGenerations {
-    /// `current`
-    Current,
-    /// `previous`
-    Previous,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceGenerations {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["current", "previous"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Current => "current",
-            Self::Previous => "previous",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceGenerations {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceGenerations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceGenerations {
-    fn from(s: &str) -> Self {
-        match s {
-            "current" => Self::Current,
-            "previous" => Self::Previous,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceGenerations> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceGenerations::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceGenerations);
-
-/// Values of `LocalStorage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocalStorage {
-    /// `included`
-    Included,
-    /// `required`
-    Required,
-    /// `excluded`
-    Excluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LocalStorage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Included => "included",
-            Self::Required => "required",
-            Self::Excluded => "excluded",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LocalStorage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LocalStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LocalStorage {
-    fn from(s: &str) -> Self {
-        match s {
-            "included" => Self::Included,
-            "required" => Self::Required,
-            "excluded" => Self::Excluded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LocalStorage> {
-    fn from(s: &str) -> Self {
-        Value::literal(LocalStorage::from(s))
-    }
-}
-
-crate::impl_literal!(LocalStorage);
-
-/// Values of `LocalStorageTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocalStorageTypes {
-    /// `hdd`
-    Hdd,
-    /// `ssd`
-    Ssd,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LocalStorageTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["hdd", "ssd"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hdd => "hdd",
-            Self::Ssd => "ssd",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LocalStorageTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LocalStorageTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LocalStorageTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "hdd" => Self::Hdd,
-            "ssd" => Self::Ssd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LocalStorageTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(LocalStorageTypes::from(s))
-    }
-}
-
-crate::impl_literal!(LocalStorageTypes);
-
-/// Property type `MemoryGiBPerVCpuRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryGiBPerVCpuRequest {
     /// `Max` (optional).
-    pub max: Option<Value<f64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<f64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `BurstablePerformance`.
+    BurstablePerformance {
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
+        /// `excluded`
+        Excluded = "excluded",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `CpuManufacturers`.
+    CpuManufacturers {
+        /// `intel`
+        Intel = "intel",
+        /// `amd`
+        Amd = "amd",
+        /// `amazon-web-services`
+        AmazonWebServices = "amazon-web-services",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `InstanceGenerations`.
+    InstanceGenerations {
+        /// `current`
+        Current = "current",
+        /// `previous`
+        Previous = "previous",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `LocalStorage`.
+    LocalStorage {
+        /// `included`
+        Included = "included",
+        /// `required`
+        Required = "required",
+        /// `excluded`
+        Excluded = "excluded",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `LocalStorageTypes`.
+    LocalStorageTypes {
+        /// `hdd`
+        Hdd = "hdd",
+        /// `ssd`
+        Ssd = "ssd",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MemoryGiBPerVCpuRequest` of `AWS::ECS::CapacityProvider`.
+    MemoryGiBPerVCpuRequest(default)
 }
 
 impl MemoryGiBPerVCpuRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemoryGiBPerVCpuRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemoryGiBPerVCpuRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MemoryGiBPerVCpuRequest);
-
-/// Property type `MemoryMiBRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct MemoryMiBRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
-    /// `Min` (required).
-    pub min: Value<i64>,
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
+    /// `Min` (optional).
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MemoryMiBRequest` of `AWS::ECS::CapacityProvider`.
+    MemoryMiBRequest
 }
 
 impl MemoryMiBRequest {
     /// The required properties: `Min`.
     pub fn new(min: impl Into<Value<i64>>) -> Self {
-        Self {
-            max: None,
-            min: min.into(),
-        }
+        Self(crate::Properties::new().with(1, "Min", min.into().to_template()))
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemoryMiBRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        m.insert("Min".to_owned(), self.min.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemoryMiBRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MemoryMiBRequest);
-
-/// Property type `NetworkBandwidthGbpsRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkBandwidthGbpsRequest {
     /// `Max` (optional).
-    pub max: Option<Value<f64>>,
-    /// `Min` (optional).
-    pub min: Option<Value<f64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NetworkBandwidthGbpsRequest` of `AWS::ECS::CapacityProvider`.
+    NetworkBandwidthGbpsRequest(default)
 }
 
 impl NetworkBandwidthGbpsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkBandwidthGbpsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkBandwidthGbpsRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkBandwidthGbpsRequest);
-
-/// Property type `NetworkInterfaceCountRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkInterfaceCountRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<i64>>,
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NetworkInterfaceCountRequest` of `AWS::ECS::CapacityProvider`.
+    NetworkInterfaceCountRequest(default)
 }
 
 impl NetworkInterfaceCountRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInterfaceCountRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkInterfaceCountRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkInterfaceCountRequest);
-
-/// Property type `TotalLocalStorageGbRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct TotalLocalStorageGbRequest {
     /// `Max` (optional).
-    pub max: Option<Value<f64>>,
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
     /// `Min` (optional).
-    pub min: Option<Value<f64>>,
+    pub fn min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TotalLocalStorageGbRequest` of `AWS::ECS::CapacityProvider`.
+    TotalLocalStorageGbRequest(default)
 }
 
 impl TotalLocalStorageGbRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max: None,
-            min: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max = Some(value.into());
-        self
-    }
-    /// Sets `Min`.
-    pub fn min(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TotalLocalStorageGbRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min {
-            m.insert("Min".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TotalLocalStorageGbRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TotalLocalStorageGbRequest);
-
-/// Property type `VCpuCountRangeRequest` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct VCpuCountRangeRequest {
     /// `Max` (optional).
-    pub max: Option<Value<i64>>,
-    /// `Min` (required).
-    pub min: Value<i64>,
+    pub fn max(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
+    }
+    /// `Min` (optional).
+    pub fn min(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Min", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `VCpuCountRangeRequest` of `AWS::ECS::CapacityProvider`.
+    VCpuCountRangeRequest
 }
 
 impl VCpuCountRangeRequest {
     /// The required properties: `Min`.
     pub fn new(min: impl Into<Value<i64>>) -> Self {
-        Self {
-            max: None,
-            min: min.into(),
-        }
+        Self(crate::Properties::new().with(1, "Min", min.into().to_template()))
     }
-    /// Sets `Max`.
-    pub fn max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max = Some(value.into());
-        self
+    /// `Max` (optional).
+    pub fn max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Max", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VCpuCountRangeRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max {
-            m.insert("Max".to_owned(), v.to_template());
-        }
-        m.insert("Min".to_owned(), self.min.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VCpuCountRangeRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VCpuCountRangeRequest);
-
-/// Property type `ManagedInstancesLocalStorageConfiguration` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedInstancesLocalStorageConfiguration {
-    /// `UseLocalStorage` (optional).
-    pub use_local_storage: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ManagedInstancesLocalStorageConfiguration` of `AWS::ECS::CapacityProvider`.
+    ManagedInstancesLocalStorageConfiguration(default)
 }
 
 impl ManagedInstancesLocalStorageConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            use_local_storage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `UseLocalStorage`.
-    pub fn use_local_storage(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_local_storage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedInstancesLocalStorageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.use_local_storage {
-            m.insert("UseLocalStorage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseLocalStorage` (optional).
+    pub fn use_local_storage(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "UseLocalStorage", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ManagedInstancesLocalStorageConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ManagedInstancesLocalStorageConfiguration);
-
-/// Values of `ManagedInstancesMonitoringOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ManagedInstancesMonitoringOptions {
-    /// `BASIC`
-    Basic,
-    /// `DETAILED`
-    Detailed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ManagedInstancesMonitoringOptions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BASIC", "DETAILED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "BASIC",
-            Self::Detailed => "DETAILED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ManagedInstancesMonitoringOptions`.
+    ManagedInstancesMonitoringOptions {
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `DETAILED`
+        Detailed = "DETAILED",
     }
 }
 
-impl ToTemplate for ManagedInstancesMonitoringOptions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ManagedInstancesMonitoringOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ManagedInstancesMonitoringOptions {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASIC" => Self::Basic,
-            "DETAILED" => Self::Detailed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ManagedInstancesMonitoringOptions> {
-    fn from(s: &str) -> Self {
-        Value::literal(ManagedInstancesMonitoringOptions::from(s))
-    }
-}
-
-crate::impl_literal!(ManagedInstancesMonitoringOptions);
-
-/// Property type `ManagedInstancesNetworkConfiguration` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct ManagedInstancesNetworkConfiguration {
-    /// `SecurityGroups` (required).
-    pub security_groups: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `ManagedInstancesNetworkConfiguration` of `AWS::ECS::CapacityProvider`.
+    ManagedInstancesNetworkConfiguration
 }
 
 impl ManagedInstancesNetworkConfiguration {
@@ -2696,200 +1003,60 @@ impl ManagedInstancesNetworkConfiguration {
         security_groups: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_groups: security_groups.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SecurityGroups", security_groups.into().to_template())
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ManagedInstancesNetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroups".to_owned(),
-            self.security_groups.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ManagedInstancesNetworkConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ManagedInstancesNetworkConfiguration);
-
-/// Property type `ManagedInstancesStorageConfiguration` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct ManagedInstancesStorageConfiguration {
-    /// `StorageSizeGiB` (required).
-    /// Range: 1..=.
-    pub storage_size_gi_b: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ManagedInstancesStorageConfiguration` of `AWS::ECS::CapacityProvider`.
+    ManagedInstancesStorageConfiguration
 }
 
 impl ManagedInstancesStorageConfiguration {
     /// The required properties: `StorageSizeGiB`.
     pub fn new(storage_size_gi_b: impl Into<Value<i64>>) -> Self {
-        Self {
-            storage_size_gi_b: storage_size_gi_b.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "StorageSizeGiB",
+            storage_size_gi_b.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ManagedInstancesStorageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "StorageSizeGiB".to_owned(),
-            self.storage_size_gi_b.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PropagateTags`.
+    PropagateTags {
+        /// `CAPACITY_PROVIDER`
+        CapacityProvider = "CAPACITY_PROVIDER",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for ManagedInstancesStorageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.storage_size_gi_b.check(
-            &path.field("StorageSizeGiB"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ManagedInstancesStorageConfiguration);
-
-/// Values of `PropagateTags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropagateTags {
-    /// `CAPACITY_PROVIDER`
-    CapacityProvider,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PropagateTags {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CAPACITY_PROVIDER", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CapacityProvider => "CAPACITY_PROVIDER",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PropagateTags {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PropagateTags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PropagateTags {
-    fn from(s: &str) -> Self {
-        match s {
-            "CAPACITY_PROVIDER" => Self::CapacityProvider,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PropagateTags> {
-    fn from(s: &str) -> Self {
-        Value::literal(PropagateTags::from(s))
-    }
-}
-
-crate::impl_literal!(PropagateTags);
-
-/// Property type `Tag` of `AWS::ECS::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ECS::CapacityProvider`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

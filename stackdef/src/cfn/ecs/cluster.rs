@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECS::Cluster`.
+    Cluster("AWS::ECS::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECS::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ClusterName` (typed).
     pub fn ref_value(&self) -> Value<ids::ClusterName> {
         self.resource.ref_value()
@@ -82,704 +34,339 @@ impl Cluster {
     pub fn attr_arn(&self) -> Value<ids::ClusterArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CapacityProviders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_providers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("CapacityProviders", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `ClusterSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_settings(&self, value: impl Into<Value<List<ClusterSettings>>>) {
+        self.resource.set_property("ClusterSettings", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<ClusterConfiguration>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `DefaultCapacityProviderStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_capacity_provider_strategy(
+        &self,
+        value: impl Into<Value<List<CapacityProviderStrategyItem>>>,
+    ) {
+        self.resource
+            .set_property("DefaultCapacityProviderStrategy", value.into())
+    }
+
+    /// Replaces `ServiceConnectDefaults` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_connect_defaults(&self, value: impl Into<Value<ServiceConnectDefaults>>) {
+        self.resource
+            .set_property("ServiceConnectDefaults", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ECS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterProps {
-    /// `CapacityProviders` (optional).
-    pub capacity_providers: Option<Value<List<String>>>,
-    /// `ClusterName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_name: Option<Value<String>>,
-    /// `ClusterSettings` (optional).
-    pub cluster_settings: Option<Value<List<ClusterSettings>>>,
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<ClusterConfiguration>>,
-    /// `DefaultCapacityProviderStrategy` (optional).
-    pub default_capacity_provider_strategy: Option<Value<List<CapacityProviderStrategyItem>>>,
-    /// `ServiceConnectDefaults` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub service_connect_defaults: Option<Value<ServiceConnectDefaults>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECS::Cluster`.
+    ClusterProps(default)
 }
 
 impl ClusterProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_providers: None,
-            cluster_name: None,
-            cluster_settings: None,
-            configuration: None,
-            default_capacity_provider_strategy: None,
-            service_connect_defaults: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityProviders`.
-    pub fn capacity_providers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.capacity_providers = Some(value.into());
-        self
+    /// `CapacityProviders` (optional).
+    pub fn capacity_providers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CapacityProviders", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterName`.
-    pub fn cluster_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_name = Some(value.into());
-        self
+    /// `ClusterName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cluster_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClusterName", value.into().to_template()))
     }
-    /// Sets `ClusterSettings`.
-    pub fn cluster_settings(mut self, value: impl Into<Value<List<ClusterSettings>>>) -> Self {
-        self.cluster_settings = Some(value.into());
-        self
+    /// `ClusterSettings` (optional).
+    pub fn cluster_settings(self, value: impl Into<Value<List<ClusterSettings>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ClusterSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<ClusterConfiguration>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    pub fn configuration(self, value: impl Into<Value<ClusterConfiguration>>) -> Self {
+        Self(self.0.with(3, "Configuration", value.into().to_template()))
     }
-    /// Sets `DefaultCapacityProviderStrategy`.
+    /// `DefaultCapacityProviderStrategy` (optional).
     pub fn default_capacity_provider_strategy(
-        mut self,
+        self,
         value: impl Into<Value<List<CapacityProviderStrategyItem>>>,
     ) -> Self {
-        self.default_capacity_provider_strategy = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "DefaultCapacityProviderStrategy",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ServiceConnectDefaults`.
-    pub fn service_connect_defaults(
-        mut self,
-        value: impl Into<Value<ServiceConnectDefaults>>,
-    ) -> Self {
-        self.service_connect_defaults = Some(value.into());
-        self
+    /// `ServiceConnectDefaults` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn service_connect_defaults(self, value: impl Into<Value<ServiceConnectDefaults>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ServiceConnectDefaults", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_providers {
-            m.insert("CapacityProviders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_name {
-            m.insert("ClusterName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_settings {
-            m.insert("ClusterSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_capacity_provider_strategy {
-            m.insert(
-                "DefaultCapacityProviderStrategy".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.service_connect_defaults {
-            m.insert("ServiceConnectDefaults".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_settings
-            .check(&path.field("ClusterSettings"), &Rules::NONE, out);
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-        self.default_capacity_provider_strategy.check(
-            &path.field("DefaultCapacityProviderStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.service_connect_defaults.check(
-            &path.field("ServiceConnectDefaults"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Property type `ClusterSettings` of `AWS::ECS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterSettings {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ClusterSettings` of `AWS::ECS::Cluster`.
+    ClusterSettings(default)
 }
 
 impl ClusterSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClusterSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClusterSettings);
-
-/// Property type `ClusterConfiguration` of `AWS::ECS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterConfiguration {
-    /// `ExecuteCommandConfiguration` (optional).
-    pub execute_command_configuration: Option<Value<ExecuteCommandConfiguration>>,
-    /// `ManagedStorageConfiguration` (optional).
-    pub managed_storage_configuration: Option<Value<ManagedStorageConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ClusterConfiguration` of `AWS::ECS::Cluster`.
+    ClusterConfiguration(default)
 }
 
 impl ClusterConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            execute_command_configuration: None,
-            managed_storage_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExecuteCommandConfiguration`.
+    /// `ExecuteCommandConfiguration` (optional).
     pub fn execute_command_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ExecuteCommandConfiguration>>,
     ) -> Self {
-        self.execute_command_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ExecuteCommandConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ManagedStorageConfiguration`.
+    /// `ManagedStorageConfiguration` (optional).
     pub fn managed_storage_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ManagedStorageConfiguration>>,
     ) -> Self {
-        self.managed_storage_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ManagedStorageConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClusterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.execute_command_configuration {
-            m.insert("ExecuteCommandConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_storage_configuration {
-            m.insert("ManagedStorageConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execute_command_configuration.check(
-            &path.field("ExecuteCommandConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.managed_storage_configuration.check(
-            &path.field("ManagedStorageConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterConfiguration);
-
-/// Property type `ExecuteCommandConfiguration` of `AWS::ECS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ExecuteCommandConfiguration {
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<ExecuteCommandLogConfiguration>>,
-    /// `Logging` (optional).
-    pub logging: Option<Value<Logging>>,
+crate::l1_struct! {
+    /// Property type `ExecuteCommandConfiguration` of `AWS::ECS::Cluster`.
+    ExecuteCommandConfiguration(default)
 }
 
 impl ExecuteCommandConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_id: None,
-            log_configuration: None,
-            logging: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `LogConfiguration`.
+    /// `LogConfiguration` (optional).
     pub fn log_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ExecuteCommandLogConfiguration>>,
     ) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Logging`.
-    pub fn logging(mut self, value: impl Into<Value<Logging>>) -> Self {
-        self.logging = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExecuteCommandConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging {
-            m.insert("Logging".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Logging` (optional).
+    pub fn logging(self, value: impl Into<Value<Logging>>) -> Self {
+        Self(self.0.with(2, "Logging", value.into().to_template()))
     }
 }
 
-impl Check for ExecuteCommandConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.logging
-            .check(&path.field("Logging"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExecuteCommandConfiguration);
-
-/// Property type `ExecuteCommandLogConfiguration` of `AWS::ECS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ExecuteCommandLogConfiguration {
-    /// `CloudWatchEncryptionEnabled` (optional).
-    pub cloud_watch_encryption_enabled: Option<Value<bool>>,
-    /// `CloudWatchLogGroupName` (optional).
-    pub cloud_watch_log_group_name: Option<Value<String>>,
-    /// `S3BucketName` (optional).
-    pub s3_bucket_name: Option<Value<ids::BucketName>>,
-    /// `S3EncryptionEnabled` (optional).
-    pub s3_encryption_enabled: Option<Value<bool>>,
-    /// `S3KeyPrefix` (optional).
-    pub s3_key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ExecuteCommandLogConfiguration` of `AWS::ECS::Cluster`.
+    ExecuteCommandLogConfiguration(default)
 }
 
 impl ExecuteCommandLogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_encryption_enabled: None,
-            cloud_watch_log_group_name: None,
-            s3_bucket_name: None,
-            s3_encryption_enabled: None,
-            s3_key_prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchEncryptionEnabled`.
-    pub fn cloud_watch_encryption_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cloud_watch_encryption_enabled = Some(value.into());
-        self
+    /// `CloudWatchEncryptionEnabled` (optional).
+    pub fn cloud_watch_encryption_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchEncryptionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `CloudWatchLogGroupName`.
-    pub fn cloud_watch_log_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_watch_log_group_name = Some(value.into());
-        self
+    /// `CloudWatchLogGroupName` (optional).
+    pub fn cloud_watch_log_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CloudWatchLogGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `S3BucketName`.
-    pub fn s3_bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.s3_bucket_name = Some(value.into());
-        self
+    /// `S3BucketName` (optional).
+    pub fn s3_bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(2, "S3BucketName", value.into().to_template()))
     }
-    /// Sets `S3EncryptionEnabled`.
-    pub fn s3_encryption_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.s3_encryption_enabled = Some(value.into());
-        self
+    /// `S3EncryptionEnabled` (optional).
+    pub fn s3_encryption_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "S3EncryptionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key_prefix = Some(value.into());
-        self
+    /// `S3KeyPrefix` (optional).
+    pub fn s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "S3KeyPrefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExecuteCommandLogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_encryption_enabled {
-            m.insert("CloudWatchEncryptionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_log_group_name {
-            m.insert("CloudWatchLogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket_name {
-            m.insert("S3BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_encryption_enabled {
-            m.insert("S3EncryptionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_key_prefix {
-            m.insert("S3KeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Logging`.
+    Logging {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `NONE`
+        None = "NONE",
+        /// `OVERRIDE`
+        Override = "OVERRIDE",
     }
 }
 
-impl Check for ExecuteCommandLogConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExecuteCommandLogConfiguration);
-
-/// Values of `Logging`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Logging {
-    /// `DEFAULT`
-    Default,
-    /// `NONE`
-    None,
-    /// `OVERRIDE`
-    Override,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Logging {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "NONE", "OVERRIDE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::None => "NONE",
-            Self::Override => "OVERRIDE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Logging {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Logging {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Logging {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "NONE" => Self::None,
-            "OVERRIDE" => Self::Override,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Logging> {
-    fn from(s: &str) -> Self {
-        Value::literal(Logging::from(s))
-    }
-}
-
-crate::impl_literal!(Logging);
-
-/// Property type `ManagedStorageConfiguration` of `AWS::ECS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedStorageConfiguration {
-    /// `FargateEphemeralStorageKmsKeyId` (optional).
-    pub fargate_ephemeral_storage_kms_key_id: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ManagedStorageConfiguration` of `AWS::ECS::Cluster`.
+    ManagedStorageConfiguration(default)
 }
 
 impl ManagedStorageConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            fargate_ephemeral_storage_kms_key_id: None,
-            kms_key_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FargateEphemeralStorageKmsKeyId`.
-    pub fn fargate_ephemeral_storage_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fargate_ephemeral_storage_kms_key_id = Some(value.into());
-        self
+    /// `FargateEphemeralStorageKmsKeyId` (optional).
+    pub fn fargate_ephemeral_storage_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "FargateEphemeralStorageKmsKeyId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedStorageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.fargate_ephemeral_storage_kms_key_id {
-            m.insert(
-                "FargateEphemeralStorageKmsKeyId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for ManagedStorageConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ManagedStorageConfiguration);
-
-/// Property type `CapacityProviderStrategyItem` of `AWS::ECS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityProviderStrategyItem {
-    /// `Base` (optional).
-    /// Range: 0..=100000.
-    pub base: Option<Value<i64>>,
-    /// `CapacityProvider` (optional).
-    pub capacity_provider: Option<Value<String>>,
-    /// `Weight` (optional).
-    /// Range: 0..=1000.
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderStrategyItem` of `AWS::ECS::Cluster`.
+    CapacityProviderStrategyItem(default)
 }
 
 impl CapacityProviderStrategyItem {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            base: None,
-            capacity_provider: None,
-            weight: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Base`.
-    pub fn base(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.base = Some(value.into());
-        self
+    /// `Base` (optional).
+    /// Range: 0 to 100000.
+    pub fn base(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Base", value.into().to_template()))
     }
-    /// Sets `CapacityProvider`.
-    pub fn capacity_provider(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capacity_provider = Some(value.into());
-        self
+    /// `CapacityProvider` (optional).
+    pub fn capacity_provider(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CapacityProvider", value.into().to_template()),
+        )
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
+    /// `Weight` (optional).
+    /// Range: 0 to 1000.
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Weight", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CapacityProviderStrategyItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base {
-            m.insert("Base".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_provider {
-            m.insert("CapacityProvider".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CapacityProviderStrategyItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base.check(
-            &path.field("Base"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityProviderStrategyItem);
-
-/// Property type `ServiceConnectDefaults` of `AWS::ECS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceConnectDefaults {
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServiceConnectDefaults` of `AWS::ECS::Cluster`.
+    ServiceConnectDefaults(default)
 }
 
 impl ServiceConnectDefaults {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { namespace: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceConnectDefaults {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Namespace", value.into().to_template()))
     }
 }
 
-impl Check for ServiceConnectDefaults {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ServiceConnectDefaults);
-
-/// Property type `Tag` of `AWS::ECS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ECS::Cluster`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECS::ClusterCapacityProviderAssociations`.
-#[derive(Debug, Clone)]
-pub struct ClusterCapacityProviderAssociations {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ClusterCapacityProviderAssociations {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ClusterCapacityProviderAssociations {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ClusterCapacityProviderAssociations {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECS::ClusterCapacityProviderAssociations`.
+    ClusterCapacityProviderAssociations("AWS::ECS::ClusterCapacityProviderAssociations", ClusterCapacityProviderAssociationsProps)
 }
 
 impl ClusterCapacityProviderAssociations {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECS::ClusterCapacityProviderAssociations";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ClusterCapacityProviderAssociationsProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Cluster` (typed).
     pub fn ref_value(&self) -> Value<ids::ClusterCapacityProviderAssociationsId> {
         self.resource.ref_value()
@@ -81,19 +29,34 @@ impl ClusterCapacityProviderAssociations {
     pub fn cluster(&self) -> Value<ids::ClusterCapacityProviderAssociationsId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `CapacityProviders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_providers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("CapacityProviders", value.into())
+    }
+
+    /// Replaces `Cluster` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Cluster", value.into())
+    }
+
+    /// Replaces `DefaultCapacityProviderStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_capacity_provider_strategy(
+        &self,
+        value: impl Into<Value<List<CapacityProviderStrategy>>>,
+    ) {
+        self.resource
+            .set_property("DefaultCapacityProviderStrategy", value.into())
+    }
 }
 
-/// Properties of `AWS::ECS::ClusterCapacityProviderAssociations`.
-#[derive(Debug, Clone)]
-pub struct ClusterCapacityProviderAssociationsProps {
-    /// `CapacityProviders` (optional).
-    pub capacity_providers: Option<Value<List<String>>>,
-    /// `Cluster` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub cluster: Value<String>,
-    /// `DefaultCapacityProviderStrategy` (required).
-    pub default_capacity_provider_strategy: Value<List<CapacityProviderStrategy>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECS::ClusterCapacityProviderAssociations`.
+    ClusterCapacityProviderAssociationsProps
 }
 
 impl ClusterCapacityProviderAssociationsProps {
@@ -102,127 +65,47 @@ impl ClusterCapacityProviderAssociationsProps {
         cluster: impl Into<Value<String>>,
         default_capacity_provider_strategy: impl Into<Value<List<CapacityProviderStrategy>>>,
     ) -> Self {
-        Self {
-            capacity_providers: None,
-            cluster: cluster.into(),
-            default_capacity_provider_strategy: default_capacity_provider_strategy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Cluster", cluster.into().to_template())
+                .with(
+                    2,
+                    "DefaultCapacityProviderStrategy",
+                    default_capacity_provider_strategy.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CapacityProviders`.
-    pub fn capacity_providers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.capacity_providers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterCapacityProviderAssociationsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_providers {
-            m.insert("CapacityProviders".to_owned(), v.to_template());
-        }
-        m.insert("Cluster".to_owned(), self.cluster.to_template());
-        m.insert(
-            "DefaultCapacityProviderStrategy".to_owned(),
-            self.default_capacity_provider_strategy.to_template(),
-        );
-        Expr::Map(m)
+    /// `CapacityProviders` (optional).
+    pub fn capacity_providers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CapacityProviders", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ClusterCapacityProviderAssociationsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster.check(
-            &path.field("Cluster"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_capacity_provider_strategy.check(
-            &path.field("DefaultCapacityProviderStrategy"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterCapacityProviderAssociationsProps);
-
-/// Property type `CapacityProviderStrategy` of `AWS::ECS::ClusterCapacityProviderAssociations`.
-#[derive(Debug, Clone)]
-pub struct CapacityProviderStrategy {
-    /// `Base` (optional).
-    /// Range: 0..=100000.
-    pub base: Option<Value<i64>>,
-    /// `CapacityProvider` (required).
-    pub capacity_provider: Value<String>,
-    /// `Weight` (optional).
-    /// Range: 0..=1000.
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderStrategy` of `AWS::ECS::ClusterCapacityProviderAssociations`.
+    CapacityProviderStrategy
 }
 
 impl CapacityProviderStrategy {
     /// The required properties: `CapacityProvider`.
     pub fn new(capacity_provider: impl Into<Value<String>>) -> Self {
-        Self {
-            base: None,
-            capacity_provider: capacity_provider.into(),
-            weight: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "CapacityProvider",
+            capacity_provider.into().to_template(),
+        ))
     }
-    /// Sets `Base`.
-    pub fn base(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.base = Some(value.into());
-        self
+    /// `Base` (optional).
+    /// Range: 0 to 100000.
+    pub fn base(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Base", value.into().to_template()))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityProviderStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base {
-            m.insert("Base".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CapacityProvider".to_owned(),
-            self.capacity_provider.to_template(),
-        );
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Weight` (optional).
+    /// Range: 0 to 1000.
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Weight", value.into().to_template()))
     }
 }
-
-impl Check for CapacityProviderStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base.check(
-            &path.field("Base"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityProviderStrategy);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECS::Daemon`.
-#[derive(Debug, Clone)]
-pub struct Daemon {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Daemon {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Daemon {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Daemon {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECS::Daemon`.
+    Daemon("AWS::ECS::Daemon", DaemonProps)
 }
 
 impl Daemon {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECS::Daemon";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DaemonProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DaemonArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DaemonArn> {
         self.resource.ref_value()
@@ -102,420 +54,220 @@ impl Daemon {
     pub fn attr_daemon_status(&self) -> Value<String> {
         self.resource.get_att("DaemonStatus")
     }
+
+    /// Replaces `CapacityProviderArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_provider_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("CapacityProviderArns", value.into())
+    }
+
+    /// Replaces `ClusterArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterArn", value.into())
+    }
+
+    /// Replaces `DaemonName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_daemon_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DaemonName", value.into())
+    }
+
+    /// Replaces `DaemonTaskDefinitionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_daemon_task_definition_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DaemonTaskDefinitionArn", value.into())
+    }
+
+    /// Replaces `DeploymentConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_configuration(
+        &self,
+        value: impl Into<Value<DaemonDeploymentConfiguration>>,
+    ) {
+        self.resource
+            .set_property("DeploymentConfiguration", value.into())
+    }
+
+    /// Replaces `EnableECSManagedTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_ecs_managed_tags(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableECSManagedTags", value.into())
+    }
+
+    /// Replaces `EnableExecuteCommand` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_execute_command(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableExecuteCommand", value.into())
+    }
+
+    /// Replaces `PropagateTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_propagate_tags(&self, value: impl Into<Value<PropagateTags>>) {
+        self.resource.set_property("PropagateTags", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ECS::Daemon`.
-#[derive(Debug, Clone, Default)]
-pub struct DaemonProps {
-    /// `CapacityProviderArns` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub capacity_provider_arns: Option<Value<List<String>>>,
-    /// `ClusterArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_arn: Option<Value<String>>,
-    /// `DaemonName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub daemon_name: Option<Value<String>>,
-    /// `DaemonTaskDefinitionArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub daemon_task_definition_arn: Option<Value<String>>,
-    /// `DeploymentConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub deployment_configuration: Option<Value<DaemonDeploymentConfiguration>>,
-    /// `EnableECSManagedTags` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub enable_ecs_managed_tags: Option<Value<bool>>,
-    /// `EnableExecuteCommand` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub enable_execute_command: Option<Value<bool>>,
-    /// `PropagateTags` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub propagate_tags: Option<Value<PropagateTags>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECS::Daemon`.
+    DaemonProps(default)
 }
 
 impl DaemonProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_provider_arns: None,
-            cluster_arn: None,
-            daemon_name: None,
-            daemon_task_definition_arn: None,
-            deployment_configuration: None,
-            enable_ecs_managed_tags: None,
-            enable_execute_command: None,
-            propagate_tags: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityProviderArns`.
-    pub fn capacity_provider_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.capacity_provider_arns = Some(value.into());
-        self
+    /// `CapacityProviderArns` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: at least 1.
+    pub fn capacity_provider_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CapacityProviderArns", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterArn`.
-    pub fn cluster_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_arn = Some(value.into());
-        self
+    /// `ClusterArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cluster_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClusterArn", value.into().to_template()))
     }
-    /// Sets `DaemonName`.
-    pub fn daemon_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.daemon_name = Some(value.into());
-        self
+    /// `DaemonName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn daemon_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DaemonName", value.into().to_template()))
     }
-    /// Sets `DaemonTaskDefinitionArn`.
-    pub fn daemon_task_definition_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.daemon_task_definition_arn = Some(value.into());
-        self
+    /// `DaemonTaskDefinitionArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn daemon_task_definition_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DaemonTaskDefinitionArn", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentConfiguration`.
+    /// `DeploymentConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn deployment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DaemonDeploymentConfiguration>>,
     ) -> Self {
-        self.deployment_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "DeploymentConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EnableECSManagedTags`.
-    pub fn enable_ecs_managed_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_ecs_managed_tags = Some(value.into());
-        self
+    /// `EnableECSManagedTags` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn enable_ecs_managed_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EnableECSManagedTags", value.into().to_template()),
+        )
     }
-    /// Sets `EnableExecuteCommand`.
-    pub fn enable_execute_command(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_execute_command = Some(value.into());
-        self
+    /// `EnableExecuteCommand` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn enable_execute_command(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EnableExecuteCommand", value.into().to_template()),
+        )
     }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(mut self, value: impl Into<Value<PropagateTags>>) -> Self {
-        self.propagate_tags = Some(value.into());
-        self
+    /// `PropagateTags` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn propagate_tags(self, value: impl Into<Value<PropagateTags>>) -> Self {
+        Self(self.0.with(7, "PropagateTags", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DaemonProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_provider_arns {
-            m.insert("CapacityProviderArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_arn {
-            m.insert("ClusterArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.daemon_name {
-            m.insert("DaemonName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.daemon_task_definition_arn {
-            m.insert("DaemonTaskDefinitionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_configuration {
-            m.insert("DeploymentConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_ecs_managed_tags {
-            m.insert("EnableECSManagedTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_execute_command {
-            m.insert("EnableExecuteCommand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.propagate_tags {
-            m.insert("PropagateTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DaemonProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_provider_arns.check(
-            &path.field("CapacityProviderArns"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.deployment_configuration.check(
-            &path.field("DeploymentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.propagate_tags
-            .check(&path.field("PropagateTags"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DaemonProps);
-
-/// Property type `DaemonDeploymentConfiguration` of `AWS::ECS::Daemon`.
-#[derive(Debug, Clone, Default)]
-pub struct DaemonDeploymentConfiguration {
-    /// `Alarms` (optional).
-    pub alarms: Option<Value<DaemonAlarmConfiguration>>,
-    /// `BakeTimeInMinutes` (optional).
-    /// Range: 0..=1440.
-    pub bake_time_in_minutes: Option<Value<i64>>,
-    /// `DrainPercent` (optional).
-    /// Range: 0..=100.
-    pub drain_percent: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `DaemonDeploymentConfiguration` of `AWS::ECS::Daemon`.
+    DaemonDeploymentConfiguration(default)
 }
 
 impl DaemonDeploymentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alarms: None,
-            bake_time_in_minutes: None,
-            drain_percent: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alarms`.
-    pub fn alarms(mut self, value: impl Into<Value<DaemonAlarmConfiguration>>) -> Self {
-        self.alarms = Some(value.into());
-        self
+    /// `Alarms` (optional).
+    pub fn alarms(self, value: impl Into<Value<DaemonAlarmConfiguration>>) -> Self {
+        Self(self.0.with(0, "Alarms", value.into().to_template()))
     }
-    /// Sets `BakeTimeInMinutes`.
-    pub fn bake_time_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bake_time_in_minutes = Some(value.into());
-        self
+    /// `BakeTimeInMinutes` (optional).
+    /// Range: 0 to 1440.
+    pub fn bake_time_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BakeTimeInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `DrainPercent`.
-    pub fn drain_percent(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.drain_percent = Some(value.into());
-        self
+    /// `DrainPercent` (optional).
+    /// Range: 0 to 100.
+    pub fn drain_percent(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "DrainPercent", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DaemonDeploymentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarms {
-            m.insert("Alarms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bake_time_in_minutes {
-            m.insert("BakeTimeInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drain_percent {
-            m.insert("DrainPercent".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DaemonDeploymentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarms.check(&path.field("Alarms"), &Rules::NONE, out);
-        self.bake_time_in_minutes.check(
-            &path.field("BakeTimeInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.drain_percent.check(
-            &path.field("DrainPercent"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DaemonDeploymentConfiguration);
-
-/// Property type `DaemonAlarmConfiguration` of `AWS::ECS::Daemon`.
-#[derive(Debug, Clone, Default)]
-pub struct DaemonAlarmConfiguration {
-    /// `AlarmNames` (optional).
-    pub alarm_names: Option<Value<List<String>>>,
-    /// `Enable` (optional).
-    pub enable: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DaemonAlarmConfiguration` of `AWS::ECS::Daemon`.
+    DaemonAlarmConfiguration(default)
 }
 
 impl DaemonAlarmConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alarm_names: None,
-            enable: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AlarmNames`.
-    pub fn alarm_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.alarm_names = Some(value.into());
-        self
+    /// `AlarmNames` (optional).
+    pub fn alarm_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AlarmNames", value.into().to_template()))
     }
-    /// Sets `Enable`.
-    pub fn enable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable = Some(value.into());
-        self
+    /// `Enable` (optional).
+    pub fn enable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enable", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DaemonAlarmConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarm_names {
-            m.insert("AlarmNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable {
-            m.insert("Enable".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PropagateTags`.
+    PropagateTags {
+        /// `DAEMON`
+        Daemon = "DAEMON",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for DaemonAlarmConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DaemonAlarmConfiguration);
-
-/// Values of `PropagateTags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropagateTags {
-    /// `DAEMON`
-    Daemon,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PropagateTags {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAEMON", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daemon => "DAEMON",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PropagateTags {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PropagateTags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PropagateTags {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAEMON" => Self::Daemon,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PropagateTags> {
-    fn from(s: &str) -> Self {
-        Value::literal(PropagateTags::from(s))
-    }
-}
-
-crate::impl_literal!(PropagateTags);
-
-/// Property type `Tag` of `AWS::ECS::Daemon`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ECS::Daemon`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct DaemonTaskDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DaemonTaskDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DaemonTaskDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DaemonTaskDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECS::DaemonTaskDefinition`.
+    DaemonTaskDefinition("AWS::ECS::DaemonTaskDefinition", DaemonTaskDefinitionProps)
 }
 
 impl DaemonTaskDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECS::DaemonTaskDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DaemonTaskDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DaemonTaskDefinitionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DaemonTaskDefinitionArn> {
         self.resource.ref_value()
@@ -82,1566 +34,658 @@ impl DaemonTaskDefinition {
     pub fn attr_daemon_task_definition_arn(&self) -> Value<ids::DaemonTaskDefinitionArn> {
         self.resource.get_att("DaemonTaskDefinitionArn")
     }
+
+    /// Replaces `ContainerDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_definitions(
+        &self,
+        value: impl Into<Value<List<DaemonContainerDefinition>>>,
+    ) {
+        self.resource
+            .set_property("ContainerDefinitions", value.into())
+    }
+
+    /// Replaces `Cpu` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cpu(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Cpu", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Family` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_family(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Family", value.into())
+    }
+
+    /// Replaces `Memory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_memory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Memory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TaskRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("TaskRoleArn", value.into())
+    }
+
+    /// Replaces `Volumes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volumes(&self, value: impl Into<Value<List<Volume>>>) {
+        self.resource.set_property("Volumes", value.into())
+    }
 }
 
-/// Properties of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct DaemonTaskDefinitionProps {
-    /// `ContainerDefinitions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub container_definitions: Option<Value<List<DaemonContainerDefinition>>>,
-    /// `Cpu` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cpu: Option<Value<String>>,
-    /// `ExecutionRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Family` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub family: Option<Value<String>>,
-    /// `Memory` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub memory: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TaskRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub task_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Volumes` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub volumes: Option<Value<List<Volume>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECS::DaemonTaskDefinition`.
+    DaemonTaskDefinitionProps(default)
 }
 
 impl DaemonTaskDefinitionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_definitions: None,
-            cpu: None,
-            execution_role_arn: None,
-            family: None,
-            memory: None,
-            tags: None,
-            task_role_arn: None,
-            volumes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerDefinitions`.
+    /// `ContainerDefinitions` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn container_definitions(
-        mut self,
+        self,
         value: impl Into<Value<List<DaemonContainerDefinition>>>,
     ) -> Self {
-        self.container_definitions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ContainerDefinitions", value.into().to_template()),
+        )
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cpu = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `Family`.
-    pub fn family(mut self, value: impl Into<Value<String>>) -> Self {
-        self.family = Some(value.into());
-        self
-    }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.memory = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `TaskRoleArn`.
-    pub fn task_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.task_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `Volumes`.
-    pub fn volumes(mut self, value: impl Into<Value<List<Volume>>>) -> Self {
-        self.volumes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DaemonTaskDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_definitions {
-            m.insert("ContainerDefinitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.family {
-            m.insert("Family".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_role_arn {
-            m.insert("TaskRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volumes {
-            m.insert("Volumes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DaemonTaskDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_definitions
-            .check(&path.field("ContainerDefinitions"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volumes
-            .check(&path.field("Volumes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DaemonTaskDefinitionProps);
-
-/// Property type `DaemonContainerDefinition` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct DaemonContainerDefinition {
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
     /// `Cpu` (optional).
-    pub cpu: Option<Value<i64>>,
-    /// `DependsOn` (optional).
-    pub depends_on: Option<Value<List<ContainerDependency>>>,
-    /// `EntryPoint` (optional).
-    pub entry_point: Option<Value<List<String>>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<List<KeyValuePair>>>,
-    /// `EnvironmentFiles` (optional).
-    pub environment_files: Option<Value<List<EnvironmentFile>>>,
-    /// `Essential` (optional).
-    pub essential: Option<Value<bool>>,
-    /// `FirelensConfiguration` (optional).
-    pub firelens_configuration: Option<Value<FirelensConfiguration>>,
-    /// `HealthCheck` (optional).
-    pub health_check: Option<Value<HealthCheck>>,
-    /// `Image` (required).
-    pub image: Value<String>,
-    /// `Interactive` (optional).
-    pub interactive: Option<Value<bool>>,
-    /// `LinuxParameters` (optional).
-    pub linux_parameters: Option<Value<LinuxParameters>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<LogConfiguration>>,
+    /// Create-only: changing it replaces the resource.
+    pub fn cpu(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Cpu", value.into().to_template()))
+    }
+    /// `ExecutionRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExecutionRoleArn", value.into().to_template()),
+        )
+    }
+    /// `Family` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn family(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Family", value.into().to_template()))
+    }
     /// `Memory` (optional).
-    pub memory: Option<Value<i64>>,
-    /// `MemoryReservation` (optional).
-    pub memory_reservation: Option<Value<i64>>,
-    /// `MountPoints` (optional).
-    pub mount_points: Option<Value<List<MountPoint>>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Privileged` (optional).
-    pub privileged: Option<Value<bool>>,
-    /// `PseudoTerminal` (optional).
-    pub pseudo_terminal: Option<Value<bool>>,
-    /// `ReadonlyRootFilesystem` (optional).
-    pub readonly_root_filesystem: Option<Value<bool>>,
-    /// `RepositoryCredentials` (optional).
-    pub repository_credentials: Option<Value<RepositoryCredentials>>,
-    /// `RestartPolicy` (optional).
-    pub restart_policy: Option<Value<RestartPolicy>>,
-    /// `Secrets` (optional).
-    pub secrets: Option<Value<List<Secret>>>,
-    /// `StartTimeout` (optional).
-    pub start_timeout: Option<Value<i64>>,
-    /// `StopTimeout` (optional).
-    pub stop_timeout: Option<Value<i64>>,
-    /// `SystemControls` (optional).
-    pub system_controls: Option<Value<List<SystemControl>>>,
-    /// `Ulimits` (optional).
-    pub ulimits: Option<Value<List<Ulimit>>>,
-    /// `User` (optional).
-    pub user: Option<Value<String>>,
-    /// `WorkingDirectory` (optional).
-    pub working_directory: Option<Value<String>>,
+    /// Create-only: changing it replaces the resource.
+    pub fn memory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Memory", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
+    }
+    /// `TaskRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn task_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(6, "TaskRoleArn", value.into().to_template()))
+    }
+    /// `Volumes` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn volumes(self, value: impl Into<Value<List<Volume>>>) -> Self {
+        Self(self.0.with(7, "Volumes", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DaemonContainerDefinition` of `AWS::ECS::DaemonTaskDefinition`.
+    DaemonContainerDefinition
 }
 
 impl DaemonContainerDefinition {
     /// The required properties: `Image`, `Name`.
     pub fn new(image: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            command: None,
-            cpu: None,
-            depends_on: None,
-            entry_point: None,
-            environment: None,
-            environment_files: None,
-            essential: None,
-            firelens_configuration: None,
-            health_check: None,
-            image: image.into(),
-            interactive: None,
-            linux_parameters: None,
-            log_configuration: None,
-            memory: None,
-            memory_reservation: None,
-            mount_points: None,
-            name: name.into(),
-            privileged: None,
-            pseudo_terminal: None,
-            readonly_root_filesystem: None,
-            repository_credentials: None,
-            restart_policy: None,
-            secrets: None,
-            start_timeout: None,
-            stop_timeout: None,
-            system_controls: None,
-            ulimits: None,
-            user: None,
-            working_directory: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(9, "Image", image.into().to_template())
+                .with(16, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cpu = Some(value.into());
-        self
+    /// `Cpu` (optional).
+    pub fn cpu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Cpu", value.into().to_template()))
     }
-    /// Sets `DependsOn`.
-    pub fn depends_on(mut self, value: impl Into<Value<List<ContainerDependency>>>) -> Self {
-        self.depends_on = Some(value.into());
-        self
+    /// `DependsOn` (optional).
+    pub fn depends_on(self, value: impl Into<Value<List<ContainerDependency>>>) -> Self {
+        Self(self.0.with(2, "DependsOn", value.into().to_template()))
     }
-    /// Sets `EntryPoint`.
-    pub fn entry_point(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.entry_point = Some(value.into());
-        self
+    /// `EntryPoint` (optional).
+    pub fn entry_point(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "EntryPoint", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<List<KeyValuePair>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<List<KeyValuePair>>>) -> Self {
+        Self(self.0.with(4, "Environment", value.into().to_template()))
     }
-    /// Sets `EnvironmentFiles`.
-    pub fn environment_files(mut self, value: impl Into<Value<List<EnvironmentFile>>>) -> Self {
-        self.environment_files = Some(value.into());
-        self
+    /// `EnvironmentFiles` (optional).
+    pub fn environment_files(self, value: impl Into<Value<List<EnvironmentFile>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EnvironmentFiles", value.into().to_template()),
+        )
     }
-    /// Sets `Essential`.
-    pub fn essential(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.essential = Some(value.into());
-        self
+    /// `Essential` (optional).
+    pub fn essential(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "Essential", value.into().to_template()))
     }
-    /// Sets `FirelensConfiguration`.
-    pub fn firelens_configuration(
-        mut self,
-        value: impl Into<Value<FirelensConfiguration>>,
-    ) -> Self {
-        self.firelens_configuration = Some(value.into());
-        self
+    /// `FirelensConfiguration` (optional).
+    pub fn firelens_configuration(self, value: impl Into<Value<FirelensConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(7, "FirelensConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheck`.
-    pub fn health_check(mut self, value: impl Into<Value<HealthCheck>>) -> Self {
-        self.health_check = Some(value.into());
-        self
+    /// `HealthCheck` (optional).
+    pub fn health_check(self, value: impl Into<Value<HealthCheck>>) -> Self {
+        Self(self.0.with(8, "HealthCheck", value.into().to_template()))
     }
-    /// Sets `Interactive`.
-    pub fn interactive(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.interactive = Some(value.into());
-        self
+    /// `Interactive` (optional).
+    pub fn interactive(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(10, "Interactive", value.into().to_template()))
     }
-    /// Sets `LinuxParameters`.
-    pub fn linux_parameters(mut self, value: impl Into<Value<LinuxParameters>>) -> Self {
-        self.linux_parameters = Some(value.into());
-        self
+    /// `LinuxParameters` (optional).
+    pub fn linux_parameters(self, value: impl Into<Value<LinuxParameters>>) -> Self {
+        Self(
+            self.0
+                .with(11, "LinuxParameters", value.into().to_template()),
+        )
     }
-    /// Sets `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+    /// `LogConfiguration` (optional).
+    pub fn log_configuration(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(12, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory = Some(value.into());
-        self
+    /// `Memory` (optional).
+    pub fn memory(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(13, "Memory", value.into().to_template()))
     }
-    /// Sets `MemoryReservation`.
-    pub fn memory_reservation(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_reservation = Some(value.into());
-        self
+    /// `MemoryReservation` (optional).
+    pub fn memory_reservation(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(14, "MemoryReservation", value.into().to_template()),
+        )
     }
-    /// Sets `MountPoints`.
-    pub fn mount_points(mut self, value: impl Into<Value<List<MountPoint>>>) -> Self {
-        self.mount_points = Some(value.into());
-        self
+    /// `MountPoints` (optional).
+    pub fn mount_points(self, value: impl Into<Value<List<MountPoint>>>) -> Self {
+        Self(self.0.with(15, "MountPoints", value.into().to_template()))
     }
-    /// Sets `Privileged`.
-    pub fn privileged(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.privileged = Some(value.into());
-        self
+    /// `Privileged` (optional).
+    pub fn privileged(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(17, "Privileged", value.into().to_template()))
     }
-    /// Sets `PseudoTerminal`.
-    pub fn pseudo_terminal(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.pseudo_terminal = Some(value.into());
-        self
+    /// `PseudoTerminal` (optional).
+    pub fn pseudo_terminal(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(18, "PseudoTerminal", value.into().to_template()),
+        )
     }
-    /// Sets `ReadonlyRootFilesystem`.
-    pub fn readonly_root_filesystem(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.readonly_root_filesystem = Some(value.into());
-        self
+    /// `ReadonlyRootFilesystem` (optional).
+    pub fn readonly_root_filesystem(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(19, "ReadonlyRootFilesystem", value.into().to_template()),
+        )
     }
-    /// Sets `RepositoryCredentials`.
-    pub fn repository_credentials(
-        mut self,
-        value: impl Into<Value<RepositoryCredentials>>,
-    ) -> Self {
-        self.repository_credentials = Some(value.into());
-        self
+    /// `RepositoryCredentials` (optional).
+    pub fn repository_credentials(self, value: impl Into<Value<RepositoryCredentials>>) -> Self {
+        Self(
+            self.0
+                .with(20, "RepositoryCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `RestartPolicy`.
-    pub fn restart_policy(mut self, value: impl Into<Value<RestartPolicy>>) -> Self {
-        self.restart_policy = Some(value.into());
-        self
+    /// `RestartPolicy` (optional).
+    pub fn restart_policy(self, value: impl Into<Value<RestartPolicy>>) -> Self {
+        Self(self.0.with(21, "RestartPolicy", value.into().to_template()))
     }
-    /// Sets `Secrets`.
-    pub fn secrets(mut self, value: impl Into<Value<List<Secret>>>) -> Self {
-        self.secrets = Some(value.into());
-        self
+    /// `Secrets` (optional).
+    pub fn secrets(self, value: impl Into<Value<List<Secret>>>) -> Self {
+        Self(self.0.with(22, "Secrets", value.into().to_template()))
     }
-    /// Sets `StartTimeout`.
-    pub fn start_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_timeout = Some(value.into());
-        self
+    /// `StartTimeout` (optional).
+    pub fn start_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(23, "StartTimeout", value.into().to_template()))
     }
-    /// Sets `StopTimeout`.
-    pub fn stop_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.stop_timeout = Some(value.into());
-        self
+    /// `StopTimeout` (optional).
+    pub fn stop_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(24, "StopTimeout", value.into().to_template()))
     }
-    /// Sets `SystemControls`.
-    pub fn system_controls(mut self, value: impl Into<Value<List<SystemControl>>>) -> Self {
-        self.system_controls = Some(value.into());
-        self
+    /// `SystemControls` (optional).
+    pub fn system_controls(self, value: impl Into<Value<List<SystemControl>>>) -> Self {
+        Self(
+            self.0
+                .with(25, "SystemControls", value.into().to_template()),
+        )
     }
-    /// Sets `Ulimits`.
-    pub fn ulimits(mut self, value: impl Into<Value<List<Ulimit>>>) -> Self {
-        self.ulimits = Some(value.into());
-        self
+    /// `Ulimits` (optional).
+    pub fn ulimits(self, value: impl Into<Value<List<Ulimit>>>) -> Self {
+        Self(self.0.with(26, "Ulimits", value.into().to_template()))
     }
-    /// Sets `User`.
-    pub fn user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user = Some(value.into());
-        self
+    /// `User` (optional).
+    pub fn user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(27, "User", value.into().to_template()))
     }
-    /// Sets `WorkingDirectory`.
-    pub fn working_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.working_directory = Some(value.into());
-        self
+    /// `WorkingDirectory` (optional).
+    pub fn working_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(28, "WorkingDirectory", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DaemonContainerDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.depends_on {
-            m.insert("DependsOn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entry_point {
-            m.insert("EntryPoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_files {
-            m.insert("EnvironmentFiles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.essential {
-            m.insert("Essential".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firelens_configuration {
-            m.insert("FirelensConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check {
-            m.insert("HealthCheck".to_owned(), v.to_template());
-        }
-        m.insert("Image".to_owned(), self.image.to_template());
-        if let Some(v) = &self.interactive {
-            m.insert("Interactive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linux_parameters {
-            m.insert("LinuxParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_reservation {
-            m.insert("MemoryReservation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_points {
-            m.insert("MountPoints".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.privileged {
-            m.insert("Privileged".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pseudo_terminal {
-            m.insert("PseudoTerminal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.readonly_root_filesystem {
-            m.insert("ReadonlyRootFilesystem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_credentials {
-            m.insert("RepositoryCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_policy {
-            m.insert("RestartPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets {
-            m.insert("Secrets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_timeout {
-            m.insert("StartTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stop_timeout {
-            m.insert("StopTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.system_controls {
-            m.insert("SystemControls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ulimits {
-            m.insert("Ulimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user {
-            m.insert("User".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.working_directory {
-            m.insert("WorkingDirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DaemonContainerDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.depends_on
-            .check(&path.field("DependsOn"), &Rules::NONE, out);
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.environment_files
-            .check(&path.field("EnvironmentFiles"), &Rules::NONE, out);
-        self.firelens_configuration
-            .check(&path.field("FirelensConfiguration"), &Rules::NONE, out);
-        self.health_check
-            .check(&path.field("HealthCheck"), &Rules::NONE, out);
-        self.linux_parameters
-            .check(&path.field("LinuxParameters"), &Rules::NONE, out);
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.mount_points
-            .check(&path.field("MountPoints"), &Rules::NONE, out);
-        self.repository_credentials
-            .check(&path.field("RepositoryCredentials"), &Rules::NONE, out);
-        self.restart_policy
-            .check(&path.field("RestartPolicy"), &Rules::NONE, out);
-        self.secrets
-            .check(&path.field("Secrets"), &Rules::NONE, out);
-        self.system_controls
-            .check(&path.field("SystemControls"), &Rules::NONE, out);
-        self.ulimits
-            .check(&path.field("Ulimits"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DaemonContainerDefinition);
-
-/// Property type `ContainerDependency` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerDependency {
-    /// `Condition` (optional).
-    pub condition: Option<Value<Condition>>,
-    /// `ContainerName` (optional).
-    pub container_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ContainerDependency` of `AWS::ECS::DaemonTaskDefinition`.
+    ContainerDependency(default)
 }
 
 impl ContainerDependency {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            condition: None,
-            container_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<Condition>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    pub fn condition(self, value: impl Into<Value<Condition>>) -> Self {
+        Self(self.0.with(0, "Condition", value.into().to_template()))
     }
-    /// Sets `ContainerName`.
-    pub fn container_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_name = Some(value.into());
-        self
+    /// `ContainerName` (optional).
+    pub fn container_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ContainerName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContainerDependency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_name {
-            m.insert("ContainerName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Condition`.
+    Condition {
+        /// `COMPLETE`
+        Complete = "COMPLETE",
+        /// `HEALTHY`
+        Healthy = "HEALTHY",
+        /// `START`
+        Start = "START",
+        /// `SUCCESS`
+        Success = "SUCCESS",
     }
 }
 
-impl Check for ContainerDependency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerDependency);
-
-/// Values of `Condition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Condition {
-    /// `COMPLETE`
-    Complete,
-    /// `HEALTHY`
-    Healthy,
-    /// `START`
-    Start,
-    /// `SUCCESS`
-    Success,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Condition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COMPLETE", "HEALTHY", "START", "SUCCESS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "COMPLETE",
-            Self::Healthy => "HEALTHY",
-            Self::Start => "START",
-            Self::Success => "SUCCESS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Condition {
-    fn from(s: &str) -> Self {
-        match s {
-            "COMPLETE" => Self::Complete,
-            "HEALTHY" => Self::Healthy,
-            "START" => Self::Start,
-            "SUCCESS" => Self::Success,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Condition> {
-    fn from(s: &str) -> Self {
-        Value::literal(Condition::from(s))
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Property type `KeyValuePair` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyValuePair {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KeyValuePair` of `AWS::ECS::DaemonTaskDefinition`.
+    KeyValuePair(default)
 }
 
 impl KeyValuePair {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KeyValuePair {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeyValuePair {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyValuePair);
-
-/// Property type `EnvironmentFile` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentFile {
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
     /// `Value` (optional).
-    pub value: Option<Value<String>>,
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EnvironmentFile` of `AWS::ECS::DaemonTaskDefinition`.
+    EnvironmentFile(default)
 }
 
 impl EnvironmentFile {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            type_: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentFile {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentFile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EnvironmentFile);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `s3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["s3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "s3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "s3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `FirelensConfiguration` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct FirelensConfiguration {
-    /// `Options` (optional).
-    pub options: Option<Value<Map<String>>>,
     /// `Type` (optional).
-    pub type_: Option<Value<FirelensConfigurationType>>,
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
+    }
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `s3`
+        S3 = "s3",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `FirelensConfiguration` of `AWS::ECS::DaemonTaskDefinition`.
+    FirelensConfiguration(default)
 }
 
 impl FirelensConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            options: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Options", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<FirelensConfigurationType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<FirelensConfigurationType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FirelensConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FirelensConfigurationType`.
+    FirelensConfigurationType {
+        /// `fluentbit`
+        Fluentbit = "fluentbit",
+        /// `fluentd`
+        Fluentd = "fluentd",
     }
 }
 
-impl Check for FirelensConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FirelensConfiguration);
-
-/// Values of `FirelensConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FirelensConfigurationType {
-    /// `fluentbit`
-    Fluentbit,
-    /// `fluentd`
-    Fluentd,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FirelensConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["fluentbit", "fluentd"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fluentbit => "fluentbit",
-            Self::Fluentd => "fluentd",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FirelensConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FirelensConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FirelensConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "fluentbit" => Self::Fluentbit,
-            "fluentd" => Self::Fluentd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FirelensConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FirelensConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(FirelensConfigurationType);
-
-/// Property type `HealthCheck` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct HealthCheck {
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `Interval` (optional).
-    pub interval: Option<Value<i64>>,
-    /// `Retries` (optional).
-    pub retries: Option<Value<i64>>,
-    /// `StartPeriod` (optional).
-    pub start_period: Option<Value<i64>>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `HealthCheck` of `AWS::ECS::DaemonTaskDefinition`.
+    HealthCheck(default)
 }
 
 impl HealthCheck {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            command: None,
-            interval: None,
-            retries: None,
-            start_period: None,
-            timeout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
+    /// `Interval` (optional).
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Interval", value.into().to_template()))
     }
-    /// Sets `Retries`.
-    pub fn retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retries = Some(value.into());
-        self
+    /// `Retries` (optional).
+    pub fn retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Retries", value.into().to_template()))
     }
-    /// Sets `StartPeriod`.
-    pub fn start_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_period = Some(value.into());
-        self
+    /// `StartPeriod` (optional).
+    pub fn start_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "StartPeriod", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Timeout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HealthCheck {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retries {
-            m.insert("Retries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_period {
-            m.insert("StartPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HealthCheck {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HealthCheck);
-
-/// Property type `LinuxParameters` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct LinuxParameters {
-    /// `Capabilities` (optional).
-    pub capabilities: Option<Value<KernelCapabilities>>,
-    /// `Devices` (optional).
-    pub devices: Option<Value<List<Device>>>,
-    /// `InitProcessEnabled` (optional).
-    pub init_process_enabled: Option<Value<bool>>,
-    /// `Tmpfs` (optional).
-    pub tmpfs: Option<Value<List<Tmpfs>>>,
+crate::l1_struct! {
+    /// Property type `LinuxParameters` of `AWS::ECS::DaemonTaskDefinition`.
+    LinuxParameters(default)
 }
 
 impl LinuxParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capabilities: None,
-            devices: None,
-            init_process_enabled: None,
-            tmpfs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Capabilities`.
-    pub fn capabilities(mut self, value: impl Into<Value<KernelCapabilities>>) -> Self {
-        self.capabilities = Some(value.into());
-        self
+    /// `Capabilities` (optional).
+    pub fn capabilities(self, value: impl Into<Value<KernelCapabilities>>) -> Self {
+        Self(self.0.with(0, "Capabilities", value.into().to_template()))
     }
-    /// Sets `Devices`.
-    pub fn devices(mut self, value: impl Into<Value<List<Device>>>) -> Self {
-        self.devices = Some(value.into());
-        self
+    /// `Devices` (optional).
+    pub fn devices(self, value: impl Into<Value<List<Device>>>) -> Self {
+        Self(self.0.with(1, "Devices", value.into().to_template()))
     }
-    /// Sets `InitProcessEnabled`.
-    pub fn init_process_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.init_process_enabled = Some(value.into());
-        self
+    /// `InitProcessEnabled` (optional).
+    pub fn init_process_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InitProcessEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Tmpfs`.
-    pub fn tmpfs(mut self, value: impl Into<Value<List<Tmpfs>>>) -> Self {
-        self.tmpfs = Some(value.into());
-        self
+    /// `Tmpfs` (optional).
+    pub fn tmpfs(self, value: impl Into<Value<List<Tmpfs>>>) -> Self {
+        Self(self.0.with(3, "Tmpfs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LinuxParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capabilities {
-            m.insert("Capabilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.devices {
-            m.insert("Devices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.init_process_enabled {
-            m.insert("InitProcessEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tmpfs {
-            m.insert("Tmpfs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LinuxParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capabilities
-            .check(&path.field("Capabilities"), &Rules::NONE, out);
-        self.devices
-            .check(&path.field("Devices"), &Rules::NONE, out);
-        self.tmpfs.check(&path.field("Tmpfs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LinuxParameters);
-
-/// Property type `KernelCapabilities` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct KernelCapabilities {
-    /// `Add` (optional).
-    pub add: Option<Value<List<String>>>,
-    /// `Drop` (optional).
-    pub drop: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `KernelCapabilities` of `AWS::ECS::DaemonTaskDefinition`.
+    KernelCapabilities(default)
 }
 
 impl KernelCapabilities {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add: None,
-            drop: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Add`.
-    pub fn add(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.add = Some(value.into());
-        self
+    /// `Add` (optional).
+    pub fn add(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Add", value.into().to_template()))
     }
-    /// Sets `Drop`.
-    pub fn drop(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.drop = Some(value.into());
-        self
+    /// `Drop` (optional).
+    pub fn drop(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Drop", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KernelCapabilities {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add {
-            m.insert("Add".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drop {
-            m.insert("Drop".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KernelCapabilities {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KernelCapabilities);
-
-/// Property type `Device` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Device {
-    /// `ContainerPath` (optional).
-    pub container_path: Option<Value<String>>,
-    /// `HostPath` (optional).
-    pub host_path: Option<Value<String>>,
-    /// `Permissions` (optional).
-    pub permissions: Option<Value<List<Permissions>>>,
+crate::l1_struct! {
+    /// Property type `Device` of `AWS::ECS::DaemonTaskDefinition`.
+    Device(default)
 }
 
 impl Device {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_path: None,
-            host_path: None,
-            permissions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerPath`.
-    pub fn container_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_path = Some(value.into());
-        self
-    }
-    /// Sets `HostPath`.
-    pub fn host_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_path = Some(value.into());
-        self
-    }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<Permissions>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Device {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_path {
-            m.insert("ContainerPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_path {
-            m.insert("HostPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Device {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.permissions
-            .check(&path.field("Permissions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Device);
-
-/// Values of `Permissions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Permissions {
-    /// `mknod`
-    Mknod,
-    /// `read`
-    Read,
-    /// `write`
-    Write,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Permissions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["mknod", "read", "write"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mknod => "mknod",
-            Self::Read => "read",
-            Self::Write => "write",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Permissions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Permissions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Permissions {
-    fn from(s: &str) -> Self {
-        match s {
-            "mknod" => Self::Mknod,
-            "read" => Self::Read,
-            "write" => Self::Write,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Permissions> {
-    fn from(s: &str) -> Self {
-        Value::literal(Permissions::from(s))
-    }
-}
-
-crate::impl_literal!(Permissions);
-
-/// Property type `Tmpfs` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct Tmpfs {
     /// `ContainerPath` (optional).
-    pub container_path: Option<Value<String>>,
-    /// `MountOptions` (optional).
-    pub mount_options: Option<Value<List<String>>>,
-    /// `Size` (required).
-    pub size: Value<i64>,
+    pub fn container_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerPath", value.into().to_template()))
+    }
+    /// `HostPath` (optional).
+    pub fn host_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HostPath", value.into().to_template()))
+    }
+    /// `Permissions` (optional).
+    pub fn permissions(self, value: impl Into<Value<List<Permissions>>>) -> Self {
+        Self(self.0.with(2, "Permissions", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Permissions`.
+    Permissions {
+        /// `mknod`
+        Mknod = "mknod",
+        /// `read`
+        Read = "read",
+        /// `write`
+        Write = "write",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Tmpfs` of `AWS::ECS::DaemonTaskDefinition`.
+    Tmpfs
 }
 
 impl Tmpfs {
     /// The required properties: `Size`.
     pub fn new(size: impl Into<Value<i64>>) -> Self {
-        Self {
-            container_path: None,
-            mount_options: None,
-            size: size.into(),
-        }
+        Self(crate::Properties::new().with(2, "Size", size.into().to_template()))
     }
-    /// Sets `ContainerPath`.
-    pub fn container_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_path = Some(value.into());
-        self
+    /// `ContainerPath` (optional).
+    pub fn container_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerPath", value.into().to_template()))
     }
-    /// Sets `MountOptions`.
-    pub fn mount_options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.mount_options = Some(value.into());
-        self
+    /// `MountOptions` (optional).
+    pub fn mount_options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "MountOptions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tmpfs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_path {
-            m.insert("ContainerPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_options {
-            m.insert("MountOptions".to_owned(), v.to_template());
-        }
-        m.insert("Size".to_owned(), self.size.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tmpfs {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tmpfs);
-
-/// Property type `LogConfiguration` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct LogConfiguration {
-    /// `LogDriver` (required).
-    pub log_driver: Value<String>,
-    /// `Options` (optional).
-    pub options: Option<Value<Map<String>>>,
-    /// `SecretOptions` (optional).
-    pub secret_options: Option<Value<List<Secret>>>,
+crate::l1_struct! {
+    /// Property type `LogConfiguration` of `AWS::ECS::DaemonTaskDefinition`.
+    LogConfiguration
 }
 
 impl LogConfiguration {
     /// The required properties: `LogDriver`.
     pub fn new(log_driver: impl Into<Value<String>>) -> Self {
-        Self {
-            log_driver: log_driver.into(),
-            options: None,
-            secret_options: None,
-        }
+        Self(crate::Properties::new().with(0, "LogDriver", log_driver.into().to_template()))
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Options", value.into().to_template()))
     }
-    /// Sets `SecretOptions`.
-    pub fn secret_options(mut self, value: impl Into<Value<List<Secret>>>) -> Self {
-        self.secret_options = Some(value.into());
-        self
+    /// `SecretOptions` (optional).
+    pub fn secret_options(self, value: impl Into<Value<List<Secret>>>) -> Self {
+        Self(self.0.with(2, "SecretOptions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogDriver".to_owned(), self.log_driver.to_template());
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_options {
-            m.insert("SecretOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_options
-            .check(&path.field("SecretOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogConfiguration);
-
-/// Property type `Secret` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct Secret {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `ValueFrom` (required).
-    pub value_from: Value<String>,
+crate::l1_struct! {
+    /// Property type `Secret` of `AWS::ECS::DaemonTaskDefinition`.
+    Secret
 }
 
 impl Secret {
     /// The required properties: `Name`, `ValueFrom`.
     pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value_from: value_from.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "ValueFrom", value_from.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Secret {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ValueFrom".to_owned(), self.value_from.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Secret {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Secret);
-
-/// Property type `MountPoint` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct MountPoint {
-    /// `ContainerPath` (optional).
-    pub container_path: Option<Value<String>>,
-    /// `ReadOnly` (optional).
-    pub read_only: Option<Value<bool>>,
-    /// `SourceVolume` (optional).
-    pub source_volume: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MountPoint` of `AWS::ECS::DaemonTaskDefinition`.
+    MountPoint(default)
 }
 
 impl MountPoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_path: None,
-            read_only: None,
-            source_volume: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerPath`.
-    pub fn container_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_path = Some(value.into());
-        self
+    /// `ContainerPath` (optional).
+    pub fn container_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerPath", value.into().to_template()))
     }
-    /// Sets `ReadOnly`.
-    pub fn read_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_only = Some(value.into());
-        self
+    /// `ReadOnly` (optional).
+    pub fn read_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ReadOnly", value.into().to_template()))
     }
-    /// Sets `SourceVolume`.
-    pub fn source_volume(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_volume = Some(value.into());
-        self
+    /// `SourceVolume` (optional).
+    pub fn source_volume(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SourceVolume", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MountPoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_path {
-            m.insert("ContainerPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_only {
-            m.insert("ReadOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_volume {
-            m.insert("SourceVolume".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MountPoint {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MountPoint);
-
-/// Property type `RepositoryCredentials` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct RepositoryCredentials {
-    /// `CredentialsParameter` (optional).
-    pub credentials_parameter: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RepositoryCredentials` of `AWS::ECS::DaemonTaskDefinition`.
+    RepositoryCredentials(default)
 }
 
 impl RepositoryCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            credentials_parameter: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CredentialsParameter`.
-    pub fn credentials_parameter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.credentials_parameter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RepositoryCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.credentials_parameter {
-            m.insert("CredentialsParameter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CredentialsParameter` (optional).
+    pub fn credentials_parameter(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CredentialsParameter", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RepositoryCredentials {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RepositoryCredentials);
-
-/// Property type `RestartPolicy` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct RestartPolicy {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `IgnoredExitCodes` (optional).
-    pub ignored_exit_codes: Option<Value<List<i64>>>,
-    /// `RestartAttemptPeriod` (optional).
-    pub restart_attempt_period: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RestartPolicy` of `AWS::ECS::DaemonTaskDefinition`.
+    RestartPolicy(default)
 }
 
 impl RestartPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            ignored_exit_codes: None,
-            restart_attempt_period: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `IgnoredExitCodes`.
-    pub fn ignored_exit_codes(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.ignored_exit_codes = Some(value.into());
-        self
+    /// `IgnoredExitCodes` (optional).
+    pub fn ignored_exit_codes(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IgnoredExitCodes", value.into().to_template()),
+        )
     }
-    /// Sets `RestartAttemptPeriod`.
-    pub fn restart_attempt_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.restart_attempt_period = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RestartPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignored_exit_codes {
-            m.insert("IgnoredExitCodes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_attempt_period {
-            m.insert("RestartAttemptPeriod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RestartAttemptPeriod` (optional).
+    pub fn restart_attempt_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RestartAttemptPeriod", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RestartPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RestartPolicy);
-
-/// Property type `SystemControl` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct SystemControl {
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SystemControl` of `AWS::ECS::DaemonTaskDefinition`.
+    SystemControl(default)
 }
 
 impl SystemControl {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            namespace: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Namespace", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SystemControl {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SystemControl {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SystemControl);
-
-/// Property type `Ulimit` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct Ulimit {
-    /// `HardLimit` (required).
-    pub hard_limit: Value<i64>,
-    /// `Name` (required).
-    pub name: Value<Name>,
-    /// `SoftLimit` (required).
-    pub soft_limit: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Ulimit` of `AWS::ECS::DaemonTaskDefinition`.
+    Ulimit
 }
 
 impl Ulimit {
@@ -1651,311 +695,107 @@ impl Ulimit {
         name: impl Into<Value<Name>>,
         soft_limit: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            hard_limit: hard_limit.into(),
-            name: name.into(),
-            soft_limit: soft_limit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HardLimit", hard_limit.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "SoftLimit", soft_limit.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Ulimit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HardLimit".to_owned(), self.hard_limit.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SoftLimit".to_owned(), self.soft_limit.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Name`.
+    Name {
+        /// `core`
+        Core = "core",
+        /// `cpu`
+        Cpu = "cpu",
+        /// `data`
+        Data = "data",
+        /// `fsize`
+        Fsize = "fsize",
+        /// `locks`
+        Locks = "locks",
+        /// `memlock`
+        Memlock = "memlock",
+        /// `msgqueue`
+        Msgqueue = "msgqueue",
+        /// `nice`
+        Nice = "nice",
+        /// `nofile`
+        Nofile = "nofile",
+        /// `nproc`
+        Nproc = "nproc",
+        /// `rss`
+        Rss = "rss",
+        /// `rtprio`
+        Rtprio = "rtprio",
+        /// `rttime`
+        Rttime = "rttime",
+        /// `sigpending`
+        Sigpending = "sigpending",
+        /// `stack`
+        Stack = "stack",
     }
 }
 
-impl Check for Ulimit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Ulimit);
-
-/// Values of `Name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// `core`
-    Core,
-    /// `cpu`
-    Cpu,
-    /// `data`
-    Data,
-    /// `fsize`
-    Fsize,
-    /// `locks`
-    Locks,
-    /// `memlock`
-    Memlock,
-    /// `msgqueue`
-    Msgqueue,
-    /// `nice`
-    Nice,
-    /// `nofile`
-    Nofile,
-    /// `nproc`
-    Nproc,
-    /// `rss`
-    Rss,
-    /// `rtprio`
-    Rtprio,
-    /// `rttime`
-    Rttime,
-    /// `sigpending`
-    Sigpending,
-    /// `stack`
-    Stack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Name {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "core",
-        "cpu",
-        "data",
-        "fsize",
-        "locks",
-        "memlock",
-        "msgqueue",
-        "nice",
-        "nofile",
-        "nproc",
-        "rss",
-        "rtprio",
-        "rttime",
-        "sigpending",
-        "stack",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Core => "core",
-            Self::Cpu => "cpu",
-            Self::Data => "data",
-            Self::Fsize => "fsize",
-            Self::Locks => "locks",
-            Self::Memlock => "memlock",
-            Self::Msgqueue => "msgqueue",
-            Self::Nice => "nice",
-            Self::Nofile => "nofile",
-            Self::Nproc => "nproc",
-            Self::Rss => "rss",
-            Self::Rtprio => "rtprio",
-            Self::Rttime => "rttime",
-            Self::Sigpending => "sigpending",
-            Self::Stack => "stack",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Name {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Name {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        match s {
-            "core" => Self::Core,
-            "cpu" => Self::Cpu,
-            "data" => Self::Data,
-            "fsize" => Self::Fsize,
-            "locks" => Self::Locks,
-            "memlock" => Self::Memlock,
-            "msgqueue" => Self::Msgqueue,
-            "nice" => Self::Nice,
-            "nofile" => Self::Nofile,
-            "nproc" => Self::Nproc,
-            "rss" => Self::Rss,
-            "rtprio" => Self::Rtprio,
-            "rttime" => Self::Rttime,
-            "sigpending" => Self::Sigpending,
-            "stack" => Self::Stack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Name> {
-    fn from(s: &str) -> Self {
-        Value::literal(Name::from(s))
-    }
-}
-
-crate::impl_literal!(Name);
-
-/// Property type `Tag` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ECS::DaemonTaskDefinition`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Volume` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Volume {
-    /// `Host` (optional).
-    pub host: Option<Value<HostVolumeProperties>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Volume` of `AWS::ECS::DaemonTaskDefinition`.
+    Volume(default)
 }
 
 impl Volume {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            host: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Host`.
-    pub fn host(mut self, value: impl Into<Value<HostVolumeProperties>>) -> Self {
-        self.host = Some(value.into());
-        self
+    /// `Host` (optional).
+    pub fn host(self, value: impl Into<Value<HostVolumeProperties>>) -> Self {
+        Self(self.0.with(0, "Host", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Volume {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.host {
-            m.insert("Host".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Volume {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.host.check(&path.field("Host"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Volume);
-
-/// Property type `HostVolumeProperties` of `AWS::ECS::DaemonTaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct HostVolumeProperties {
-    /// `SourcePath` (optional).
-    pub source_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HostVolumeProperties` of `AWS::ECS::DaemonTaskDefinition`.
+    HostVolumeProperties(default)
 }
 
 impl HostVolumeProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source_path: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourcePath`.
-    pub fn source_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HostVolumeProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_path {
-            m.insert("SourcePath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourcePath` (optional).
+    pub fn source_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SourcePath", value.into().to_template()))
     }
 }
-
-impl Check for HostVolumeProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HostVolumeProperties);

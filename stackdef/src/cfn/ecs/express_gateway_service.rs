@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ECS::ExpressGatewayService`.
-#[derive(Debug, Clone)]
-pub struct ExpressGatewayService {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ExpressGatewayService {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ExpressGatewayService {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ExpressGatewayService {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECS::ExpressGatewayService`.
+    ExpressGatewayService("AWS::ECS::ExpressGatewayService", ExpressGatewayServiceProps)
 }
 
 impl ExpressGatewayService {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECS::ExpressGatewayService";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ExpressGatewayServiceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ServiceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ExpressGatewayServiceArn> {
         self.resource.ref_value()
@@ -84,7 +36,7 @@ impl ExpressGatewayService {
     }
 
     /// `Fn::GetAtt` `ActiveConfigurations`.
-    pub fn attr_active_configurations(&self) -> Value<serde_json::Value> {
+    pub fn attr_active_configurations(&self) -> Value<Json> {
         self.resource.get_att("ActiveConfigurations")
     }
 
@@ -172,48 +124,88 @@ impl ExpressGatewayService {
         self.resource
             .get_att("ECSManagedResourceArns.IngressPath.TargetGroupArns")
     }
+
+    /// Replaces `Cluster` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Cluster", value.into())
+    }
+
+    /// Replaces `Cpu` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cpu(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Cpu", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `HealthCheckPath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HealthCheckPath", value.into())
+    }
+
+    /// Replaces `InfrastructureRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_infrastructure_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("InfrastructureRoleArn", value.into())
+    }
+
+    /// Replaces `Memory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_memory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Memory", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(
+        &self,
+        value: impl Into<Value<ExpressGatewayServiceNetworkConfiguration>>,
+    ) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `PrimaryContainer` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_primary_container(&self, value: impl Into<Value<ExpressGatewayContainer>>) {
+        self.resource.set_property("PrimaryContainer", value.into())
+    }
+
+    /// Replaces `ScalingTarget` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_target(&self, value: impl Into<Value<ExpressGatewayScalingTarget>>) {
+        self.resource.set_property("ScalingTarget", value.into())
+    }
+
+    /// Replaces `ServiceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TaskRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("TaskRoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::ECS::ExpressGatewayService`.
-#[derive(Debug, Clone)]
-pub struct ExpressGatewayServiceProps {
-    /// `Cluster` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cluster: Option<Value<String>>,
-    /// `Cpu` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub cpu: Option<Value<String>>,
-    /// `ExecutionRoleArn` (required).
-    /// Write-only: not returned when the resource is read.
-    pub execution_role_arn: Value<ids::RoleArn>,
-    /// `HealthCheckPath` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub health_check_path: Option<Value<String>>,
-    /// `InfrastructureRoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub infrastructure_role_arn: Value<ids::RoleArn>,
-    /// `Memory` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub memory: Option<Value<String>>,
-    /// `NetworkConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub network_configuration: Option<Value<ExpressGatewayServiceNetworkConfiguration>>,
-    /// `PrimaryContainer` (required).
-    /// Write-only: not returned when the resource is read.
-    pub primary_container: Value<ExpressGatewayContainer>,
-    /// `ScalingTarget` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub scaling_target: Option<Value<ExpressGatewayScalingTarget>>,
-    /// `ServiceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TaskRoleArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub task_role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECS::ExpressGatewayService`.
+    ExpressGatewayServiceProps
 }
 
 impl ExpressGatewayServiceProps {
@@ -223,305 +215,153 @@ impl ExpressGatewayServiceProps {
         infrastructure_role_arn: impl Into<Value<ids::RoleArn>>,
         primary_container: impl Into<Value<ExpressGatewayContainer>>,
     ) -> Self {
-        Self {
-            cluster: None,
-            cpu: None,
-            execution_role_arn: execution_role_arn.into(),
-            health_check_path: None,
-            infrastructure_role_arn: infrastructure_role_arn.into(),
-            memory: None,
-            network_configuration: None,
-            primary_container: primary_container.into(),
-            scaling_target: None,
-            service_name: None,
-            tags: None,
-            task_role_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "ExecutionRoleArn",
+                    execution_role_arn.into().to_template(),
+                )
+                .with(
+                    4,
+                    "InfrastructureRoleArn",
+                    infrastructure_role_arn.into().to_template(),
+                )
+                .with(
+                    7,
+                    "PrimaryContainer",
+                    primary_container.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Cluster`.
-    pub fn cluster(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster = Some(value.into());
-        self
+    /// `Cluster` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cluster(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Cluster", value.into().to_template()))
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cpu = Some(value.into());
-        self
+    /// `Cpu` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn cpu(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Cpu", value.into().to_template()))
     }
-    /// Sets `HealthCheckPath`.
-    pub fn health_check_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.health_check_path = Some(value.into());
-        self
+    /// `HealthCheckPath` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn health_check_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HealthCheckPath", value.into().to_template()),
+        )
     }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.memory = Some(value.into());
-        self
+    /// `Memory` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn memory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Memory", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
+    /// `NetworkConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn network_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ExpressGatewayServiceNetworkConfiguration>>,
     ) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ScalingTarget`.
-    pub fn scaling_target(mut self, value: impl Into<Value<ExpressGatewayScalingTarget>>) -> Self {
-        self.scaling_target = Some(value.into());
-        self
+    /// `ScalingTarget` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn scaling_target(self, value: impl Into<Value<ExpressGatewayScalingTarget>>) -> Self {
+        Self(self.0.with(8, "ScalingTarget", value.into().to_template()))
     }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_name = Some(value.into());
-        self
+    /// `ServiceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ServiceName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `TaskRoleArn`.
-    pub fn task_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.task_role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExpressGatewayServiceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cluster {
-            m.insert("Cluster".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRoleArn".to_owned(),
-            self.execution_role_arn.to_template(),
-        );
-        if let Some(v) = &self.health_check_path {
-            m.insert("HealthCheckPath".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InfrastructureRoleArn".to_owned(),
-            self.infrastructure_role_arn.to_template(),
-        );
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PrimaryContainer".to_owned(),
-            self.primary_container.to_template(),
-        );
-        if let Some(v) = &self.scaling_target {
-            m.insert("ScalingTarget".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_role_arn {
-            m.insert("TaskRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TaskRoleArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn task_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(11, "TaskRoleArn", value.into().to_template()))
     }
 }
 
-impl Check for ExpressGatewayServiceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.primary_container
-            .check(&path.field("PrimaryContainer"), &Rules::NONE, out);
-        self.scaling_target
-            .check(&path.field("ScalingTarget"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExpressGatewayServiceProps);
-
-/// Property type `ExpressGatewayServiceNetworkConfiguration` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Debug, Clone, Default)]
-pub struct ExpressGatewayServiceNetworkConfiguration {
-    /// `SecurityGroups` (optional).
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `Subnets` (optional).
-    pub subnets: Option<Value<List<ids::SubnetId>>>,
+crate::l1_struct! {
+    /// Property type `ExpressGatewayServiceNetworkConfiguration` of `AWS::ECS::ExpressGatewayService`.
+    ExpressGatewayServiceNetworkConfiguration(default)
 }
 
 impl ExpressGatewayServiceNetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_groups: None,
-            subnets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(0, "SecurityGroups", value.into().to_template()))
     }
-    /// Sets `Subnets`.
-    pub fn subnets(mut self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        self.subnets = Some(value.into());
-        self
+    /// `Subnets` (optional).
+    pub fn subnets(self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
+        Self(self.0.with(1, "Subnets", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExpressGatewayServiceNetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnets {
-            m.insert("Subnets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExpressGatewayServiceNetworkConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExpressGatewayServiceNetworkConfiguration);
-
-/// Property type `ExpressGatewayContainer` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Debug, Clone)]
-pub struct ExpressGatewayContainer {
-    /// `AwsLogsConfiguration` (optional).
-    pub aws_logs_configuration: Option<Value<ExpressGatewayServiceAwsLogsConfiguration>>,
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `ContainerPort` (optional).
-    pub container_port: Option<Value<i64>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<List<KeyValuePair>>>,
-    /// `Image` (required).
-    pub image: Value<String>,
-    /// `RepositoryCredentials` (optional).
-    pub repository_credentials: Option<Value<ExpressGatewayRepositoryCredentials>>,
-    /// `Secrets` (optional).
-    pub secrets: Option<Value<List<Secret>>>,
+crate::l1_struct! {
+    /// Property type `ExpressGatewayContainer` of `AWS::ECS::ExpressGatewayService`.
+    ExpressGatewayContainer
 }
 
 impl ExpressGatewayContainer {
     /// The required properties: `Image`.
     pub fn new(image: impl Into<Value<String>>) -> Self {
-        Self {
-            aws_logs_configuration: None,
-            command: None,
-            container_port: None,
-            environment: None,
-            image: image.into(),
-            repository_credentials: None,
-            secrets: None,
-        }
+        Self(crate::Properties::new().with(4, "Image", image.into().to_template()))
     }
-    /// Sets `AwsLogsConfiguration`.
+    /// `AwsLogsConfiguration` (optional).
     pub fn aws_logs_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ExpressGatewayServiceAwsLogsConfiguration>>,
     ) -> Self {
-        self.aws_logs_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AwsLogsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Command", value.into().to_template()))
     }
-    /// Sets `ContainerPort`.
-    pub fn container_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.container_port = Some(value.into());
-        self
+    /// `ContainerPort` (optional).
+    pub fn container_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "ContainerPort", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<List<KeyValuePair>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<List<KeyValuePair>>>) -> Self {
+        Self(self.0.with(3, "Environment", value.into().to_template()))
     }
-    /// Sets `RepositoryCredentials`.
+    /// `RepositoryCredentials` (optional).
     pub fn repository_credentials(
-        mut self,
+        self,
         value: impl Into<Value<ExpressGatewayRepositoryCredentials>>,
     ) -> Self {
-        self.repository_credentials = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "RepositoryCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `Secrets`.
-    pub fn secrets(mut self, value: impl Into<Value<List<Secret>>>) -> Self {
-        self.secrets = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExpressGatewayContainer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_logs_configuration {
-            m.insert("AwsLogsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_port {
-            m.insert("ContainerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        m.insert("Image".to_owned(), self.image.to_template());
-        if let Some(v) = &self.repository_credentials {
-            m.insert("RepositoryCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets {
-            m.insert("Secrets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Secrets` (optional).
+    pub fn secrets(self, value: impl Into<Value<List<Secret>>>) -> Self {
+        Self(self.0.with(6, "Secrets", value.into().to_template()))
     }
 }
 
-impl Check for ExpressGatewayContainer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_logs_configuration
-            .check(&path.field("AwsLogsConfiguration"), &Rules::NONE, out);
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.repository_credentials
-            .check(&path.field("RepositoryCredentials"), &Rules::NONE, out);
-        self.secrets
-            .check(&path.field("Secrets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExpressGatewayContainer);
-
-/// Property type `ExpressGatewayServiceAwsLogsConfiguration` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Debug, Clone)]
-pub struct ExpressGatewayServiceAwsLogsConfiguration {
-    /// `LogGroup` (required).
-    pub log_group: Value<String>,
-    /// `LogStreamPrefix` (required).
-    pub log_stream_prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `ExpressGatewayServiceAwsLogsConfiguration` of `AWS::ECS::ExpressGatewayService`.
+    ExpressGatewayServiceAwsLogsConfiguration
 }
 
 impl ExpressGatewayServiceAwsLogsConfiguration {
@@ -530,325 +370,109 @@ impl ExpressGatewayServiceAwsLogsConfiguration {
         log_group: impl Into<Value<String>>,
         log_stream_prefix: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            log_group: log_group.into(),
-            log_stream_prefix: log_stream_prefix.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LogGroup", log_group.into().to_template())
+                .with(1, "LogStreamPrefix", log_stream_prefix.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ExpressGatewayServiceAwsLogsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogGroup".to_owned(), self.log_group.to_template());
-        m.insert(
-            "LogStreamPrefix".to_owned(),
-            self.log_stream_prefix.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExpressGatewayServiceAwsLogsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExpressGatewayServiceAwsLogsConfiguration);
-
-/// Property type `KeyValuePair` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Debug, Clone)]
-pub struct KeyValuePair {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `KeyValuePair` of `AWS::ECS::ExpressGatewayService`.
+    KeyValuePair
 }
 
 impl KeyValuePair {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KeyValuePair {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeyValuePair {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyValuePair);
-
-/// Property type `ExpressGatewayRepositoryCredentials` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Debug, Clone)]
-pub struct ExpressGatewayRepositoryCredentials {
-    /// `CredentialsParameter` (required).
-    pub credentials_parameter: Value<String>,
+crate::l1_struct! {
+    /// Property type `ExpressGatewayRepositoryCredentials` of `AWS::ECS::ExpressGatewayService`.
+    ExpressGatewayRepositoryCredentials
 }
 
 impl ExpressGatewayRepositoryCredentials {
     /// The required properties: `CredentialsParameter`.
     pub fn new(credentials_parameter: impl Into<Value<String>>) -> Self {
-        Self {
-            credentials_parameter: credentials_parameter.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CredentialsParameter",
+            credentials_parameter.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ExpressGatewayRepositoryCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CredentialsParameter".to_owned(),
-            self.credentials_parameter.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExpressGatewayRepositoryCredentials {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExpressGatewayRepositoryCredentials);
-
-/// Property type `Secret` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Debug, Clone)]
-pub struct Secret {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `ValueFrom` (required).
-    pub value_from: Value<String>,
+crate::l1_struct! {
+    /// Property type `Secret` of `AWS::ECS::ExpressGatewayService`.
+    Secret
 }
 
 impl Secret {
     /// The required properties: `Name`, `ValueFrom`.
     pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value_from: value_from.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "ValueFrom", value_from.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Secret {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ValueFrom".to_owned(), self.value_from.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Secret {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Secret);
-
-/// Property type `ExpressGatewayScalingTarget` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Debug, Clone, Default)]
-pub struct ExpressGatewayScalingTarget {
-    /// `AutoScalingMetric` (optional).
-    pub auto_scaling_metric: Option<Value<ExpressGatewayServiceScalingMetric>>,
-    /// `AutoScalingTargetValue` (optional).
-    pub auto_scaling_target_value: Option<Value<i64>>,
-    /// `MaxTaskCount` (optional).
-    pub max_task_count: Option<Value<i64>>,
-    /// `MinTaskCount` (optional).
-    pub min_task_count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ExpressGatewayScalingTarget` of `AWS::ECS::ExpressGatewayService`.
+    ExpressGatewayScalingTarget(default)
 }
 
 impl ExpressGatewayScalingTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_scaling_metric: None,
-            auto_scaling_target_value: None,
-            max_task_count: None,
-            min_task_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoScalingMetric`.
+    /// `AutoScalingMetric` (optional).
     pub fn auto_scaling_metric(
-        mut self,
+        self,
         value: impl Into<Value<ExpressGatewayServiceScalingMetric>>,
     ) -> Self {
-        self.auto_scaling_metric = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AutoScalingMetric", value.into().to_template()),
+        )
     }
-    /// Sets `AutoScalingTargetValue`.
-    pub fn auto_scaling_target_value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.auto_scaling_target_value = Some(value.into());
-        self
+    /// `AutoScalingTargetValue` (optional).
+    pub fn auto_scaling_target_value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoScalingTargetValue", value.into().to_template()),
+        )
     }
-    /// Sets `MaxTaskCount`.
-    pub fn max_task_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_task_count = Some(value.into());
-        self
+    /// `MaxTaskCount` (optional).
+    pub fn max_task_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "MaxTaskCount", value.into().to_template()))
     }
-    /// Sets `MinTaskCount`.
-    pub fn min_task_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_task_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExpressGatewayScalingTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_metric {
-            m.insert("AutoScalingMetric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_scaling_target_value {
-            m.insert("AutoScalingTargetValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_task_count {
-            m.insert("MaxTaskCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_task_count {
-            m.insert("MinTaskCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinTaskCount` (optional).
+    pub fn min_task_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MinTaskCount", value.into().to_template()))
     }
 }
 
-impl Check for ExpressGatewayScalingTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_metric
-            .check(&path.field("AutoScalingMetric"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ExpressGatewayServiceScalingMetric`.
+    ExpressGatewayServiceScalingMetric {
+        /// `AVERAGE_CPU`
+        AverageCpu = "AVERAGE_CPU",
+        /// `AVERAGE_MEMORY`
+        AverageMemory = "AVERAGE_MEMORY",
+        /// `REQUEST_COUNT_PER_TARGET`
+        RequestCountPerTarget = "REQUEST_COUNT_PER_TARGET",
     }
 }
 
-crate::impl_literal!(ExpressGatewayScalingTarget);
-
-/// Values of `ExpressGatewayServiceScalingMetric`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExpressGatewayServiceScalingMetric {
-    /// `AVERAGE_CPU`
-    AverageCpu,
-    /// `AVERAGE_MEMORY`
-    AverageMemory,
-    /// `REQUEST_COUNT_PER_TARGET`
-    RequestCountPerTarget,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExpressGatewayServiceScalingMetric {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AVERAGE_CPU", "AVERAGE_MEMORY", "REQUEST_COUNT_PER_TARGET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AverageCpu => "AVERAGE_CPU",
-            Self::AverageMemory => "AVERAGE_MEMORY",
-            Self::RequestCountPerTarget => "REQUEST_COUNT_PER_TARGET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExpressGatewayServiceScalingMetric {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExpressGatewayServiceScalingMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExpressGatewayServiceScalingMetric {
-    fn from(s: &str) -> Self {
-        match s {
-            "AVERAGE_CPU" => Self::AverageCpu,
-            "AVERAGE_MEMORY" => Self::AverageMemory,
-            "REQUEST_COUNT_PER_TARGET" => Self::RequestCountPerTarget,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExpressGatewayServiceScalingMetric> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExpressGatewayServiceScalingMetric::from(s))
-    }
-}
-
-crate::impl_literal!(ExpressGatewayServiceScalingMetric);
-
-/// Property type `Tag` of `AWS::ECS::ExpressGatewayService`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

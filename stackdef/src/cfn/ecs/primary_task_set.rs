@@ -11,79 +11,41 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECS::PrimaryTaskSet`.
-#[derive(Debug, Clone)]
-pub struct PrimaryTaskSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PrimaryTaskSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PrimaryTaskSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PrimaryTaskSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECS::PrimaryTaskSet`.
+    PrimaryTaskSet("AWS::ECS::PrimaryTaskSet", PrimaryTaskSetProps)
 }
 
 impl PrimaryTaskSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECS::PrimaryTaskSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PrimaryTaskSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Cluster` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Cluster", value.into())
+    }
+
+    /// Replaces `Service` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Service", value.into())
+    }
+
+    /// Replaces `TaskSetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_set_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TaskSetId", value.into())
+    }
 }
 
-/// Properties of `AWS::ECS::PrimaryTaskSet`.
-#[derive(Debug, Clone)]
-pub struct PrimaryTaskSetProps {
-    /// `Cluster` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cluster: Value<String>,
-    /// `Service` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service: Value<String>,
-    /// `TaskSetId` (required).
-    pub task_set_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECS::PrimaryTaskSet`.
+    PrimaryTaskSetProps
 }
 
 impl PrimaryTaskSetProps {
@@ -93,26 +55,11 @@ impl PrimaryTaskSetProps {
         service: impl Into<Value<String>>,
         task_set_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cluster: cluster.into(),
-            service: service.into(),
-            task_set_id: task_set_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Cluster", cluster.into().to_template())
+                .with(1, "Service", service.into().to_template())
+                .with(2, "TaskSetId", task_set_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for PrimaryTaskSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cluster".to_owned(), self.cluster.to_template());
-        m.insert("Service".to_owned(), self.service.to_template());
-        m.insert("TaskSetId".to_owned(), self.task_set_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PrimaryTaskSetProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PrimaryTaskSetProps);

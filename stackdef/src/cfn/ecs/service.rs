@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct Service {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Service {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Service {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Service {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECS::Service`.
+    Service("AWS::ECS::Service", ServiceProps)
 }
 
 impl Service {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECS::Service";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ServiceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceArn> {
         self.resource.ref_value()
@@ -87,711 +39,502 @@ impl Service {
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
+
+    /// Replaces `AvailabilityZoneRebalancing` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_rebalancing(
+        &self,
+        value: impl Into<Value<AvailabilityZoneRebalancing>>,
+    ) {
+        self.resource
+            .set_property("AvailabilityZoneRebalancing", value.into())
+    }
+
+    /// Replaces `CapacityProviderStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_provider_strategy(
+        &self,
+        value: impl Into<Value<List<CapacityProviderStrategyItem>>>,
+    ) {
+        self.resource
+            .set_property("CapacityProviderStrategy", value.into())
+    }
+
+    /// Replaces `Cluster` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster(&self, value: impl Into<Value<ids::ClusterName>>) {
+        self.resource.set_property("Cluster", value.into())
+    }
+
+    /// Replaces `DeploymentConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_configuration(&self, value: impl Into<Value<DeploymentConfiguration>>) {
+        self.resource
+            .set_property("DeploymentConfiguration", value.into())
+    }
+
+    /// Replaces `DeploymentController` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_controller(&self, value: impl Into<Value<DeploymentController>>) {
+        self.resource
+            .set_property("DeploymentController", value.into())
+    }
+
+    /// Replaces `DesiredCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("DesiredCount", value.into())
+    }
+
+    /// Replaces `EnableECSManagedTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_ecs_managed_tags(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableECSManagedTags", value.into())
+    }
+
+    /// Replaces `EnableExecuteCommand` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_execute_command(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableExecuteCommand", value.into())
+    }
+
+    /// Replaces `ForceNewDeployment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_force_new_deployment(&self, value: impl Into<Value<ForceNewDeployment>>) {
+        self.resource
+            .set_property("ForceNewDeployment", value.into())
+    }
+
+    /// Replaces `HealthCheckGracePeriodSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_grace_period_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("HealthCheckGracePeriodSeconds", value.into())
+    }
+
+    /// Replaces `LaunchType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_launch_type(&self, value: impl Into<Value<LaunchType>>) {
+        self.resource.set_property("LaunchType", value.into())
+    }
+
+    /// Replaces `LoadBalancers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_balancers(&self, value: impl Into<Value<List<LoadBalancer>>>) {
+        self.resource.set_property("LoadBalancers", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(&self, value: impl Into<Value<NetworkConfiguration>>) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `PlacementConstraints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_placement_constraints(&self, value: impl Into<Value<List<PlacementConstraint>>>) {
+        self.resource
+            .set_property("PlacementConstraints", value.into())
+    }
+
+    /// Replaces `PlacementStrategies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_placement_strategies(&self, value: impl Into<Value<List<PlacementStrategy>>>) {
+        self.resource
+            .set_property("PlacementStrategies", value.into())
+    }
+
+    /// Replaces `PlatformVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PlatformVersion", value.into())
+    }
+
+    /// Replaces `PropagateTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_propagate_tags(&self, value: impl Into<Value<PropagateTags>>) {
+        self.resource.set_property("PropagateTags", value.into())
+    }
+
+    /// Replaces `Role` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Role", value.into())
+    }
+
+    /// Replaces `SchedulingStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduling_strategy(&self, value: impl Into<Value<SchedulingStrategy>>) {
+        self.resource
+            .set_property("SchedulingStrategy", value.into())
+    }
+
+    /// Replaces `ServiceConnectConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_connect_configuration(
+        &self,
+        value: impl Into<Value<ServiceConnectConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ServiceConnectConfiguration", value.into())
+    }
+
+    /// Replaces `ServiceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceName", value.into())
+    }
+
+    /// Replaces `ServiceRegistries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_registries(&self, value: impl Into<Value<List<ServiceRegistry>>>) {
+        self.resource
+            .set_property("ServiceRegistries", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TaskDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_definition(&self, value: impl Into<Value<ids::TaskDefinitionArn>>) {
+        self.resource.set_property("TaskDefinition", value.into())
+    }
+
+    /// Replaces `VolumeConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_configurations(
+        &self,
+        value: impl Into<Value<List<ServiceVolumeConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("VolumeConfigurations", value.into())
+    }
+
+    /// Replaces `VpcLatticeConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_lattice_configurations(
+        &self,
+        value: impl Into<Value<List<VpcLatticeConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("VpcLatticeConfigurations", value.into())
+    }
 }
 
-/// Properties of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceProps {
-    /// `AvailabilityZoneRebalancing` (optional).
-    pub availability_zone_rebalancing: Option<Value<AvailabilityZoneRebalancing>>,
-    /// `CapacityProviderStrategy` (optional).
-    pub capacity_provider_strategy: Option<Value<List<CapacityProviderStrategyItem>>>,
-    /// `Cluster` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cluster: Option<Value<ids::ClusterName>>,
-    /// `DeploymentConfiguration` (optional).
-    pub deployment_configuration: Option<Value<DeploymentConfiguration>>,
-    /// `DeploymentController` (optional).
-    pub deployment_controller: Option<Value<DeploymentController>>,
-    /// `DesiredCount` (optional).
-    pub desired_count: Option<Value<i64>>,
-    /// `EnableECSManagedTags` (optional).
-    pub enable_ecs_managed_tags: Option<Value<bool>>,
-    /// `EnableExecuteCommand` (optional).
-    pub enable_execute_command: Option<Value<bool>>,
-    /// `ForceNewDeployment` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub force_new_deployment: Option<Value<ForceNewDeployment>>,
-    /// `HealthCheckGracePeriodSeconds` (optional).
-    pub health_check_grace_period_seconds: Option<Value<i64>>,
-    /// `LaunchType` (optional).
-    pub launch_type: Option<Value<LaunchType>>,
-    /// `LoadBalancers` (optional).
-    pub load_balancers: Option<Value<List<LoadBalancer>>>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `PlacementConstraints` (optional).
-    pub placement_constraints: Option<Value<List<PlacementConstraint>>>,
-    /// `PlacementStrategies` (optional).
-    pub placement_strategies: Option<Value<List<PlacementStrategy>>>,
-    /// `PlatformVersion` (optional).
-    pub platform_version: Option<Value<String>>,
-    /// `PropagateTags` (optional).
-    pub propagate_tags: Option<Value<PropagateTags>>,
-    /// `Role` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub role: Option<Value<String>>,
-    /// `SchedulingStrategy` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub scheduling_strategy: Option<Value<SchedulingStrategy>>,
-    /// `ServiceConnectConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub service_connect_configuration: Option<Value<ServiceConnectConfiguration>>,
-    /// `ServiceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_name: Option<Value<String>>,
-    /// `ServiceRegistries` (optional).
-    pub service_registries: Option<Value<List<ServiceRegistry>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TaskDefinition` (optional).
-    pub task_definition: Option<Value<ids::TaskDefinitionArn>>,
-    /// `VolumeConfigurations` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub volume_configurations: Option<Value<List<ServiceVolumeConfiguration>>>,
-    /// `VpcLatticeConfigurations` (optional).
-    pub vpc_lattice_configurations: Option<Value<List<VpcLatticeConfiguration>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECS::Service`.
+    ServiceProps(default)
 }
 
 impl ServiceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone_rebalancing: None,
-            capacity_provider_strategy: None,
-            cluster: None,
-            deployment_configuration: None,
-            deployment_controller: None,
-            desired_count: None,
-            enable_ecs_managed_tags: None,
-            enable_execute_command: None,
-            force_new_deployment: None,
-            health_check_grace_period_seconds: None,
-            launch_type: None,
-            load_balancers: None,
-            network_configuration: None,
-            placement_constraints: None,
-            placement_strategies: None,
-            platform_version: None,
-            propagate_tags: None,
-            role: None,
-            scheduling_strategy: None,
-            service_connect_configuration: None,
-            service_name: None,
-            service_registries: None,
-            tags: None,
-            task_definition: None,
-            volume_configurations: None,
-            vpc_lattice_configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZoneRebalancing`.
+    /// `AvailabilityZoneRebalancing` (optional).
     pub fn availability_zone_rebalancing(
-        mut self,
+        self,
         value: impl Into<Value<AvailabilityZoneRebalancing>>,
     ) -> Self {
-        self.availability_zone_rebalancing = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AvailabilityZoneRebalancing", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityProviderStrategy`.
+    /// `CapacityProviderStrategy` (optional).
     pub fn capacity_provider_strategy(
-        mut self,
+        self,
         value: impl Into<Value<List<CapacityProviderStrategyItem>>>,
     ) -> Self {
-        self.capacity_provider_strategy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CapacityProviderStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `Cluster`.
-    pub fn cluster(mut self, value: impl Into<Value<ids::ClusterName>>) -> Self {
-        self.cluster = Some(value.into());
-        self
+    /// `Cluster` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cluster(self, value: impl Into<Value<ids::ClusterName>>) -> Self {
+        Self(self.0.with(2, "Cluster", value.into().to_template()))
     }
-    /// Sets `DeploymentConfiguration`.
+    /// `DeploymentConfiguration` (optional).
     pub fn deployment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DeploymentConfiguration>>,
     ) -> Self {
-        self.deployment_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "DeploymentConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentController`.
-    pub fn deployment_controller(mut self, value: impl Into<Value<DeploymentController>>) -> Self {
-        self.deployment_controller = Some(value.into());
-        self
+    /// `DeploymentController` (optional).
+    pub fn deployment_controller(self, value: impl Into<Value<DeploymentController>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DeploymentController", value.into().to_template()),
+        )
     }
-    /// Sets `DesiredCount`.
-    pub fn desired_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.desired_count = Some(value.into());
-        self
+    /// `DesiredCount` (optional).
+    pub fn desired_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "DesiredCount", value.into().to_template()))
     }
-    /// Sets `EnableECSManagedTags`.
-    pub fn enable_ecs_managed_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_ecs_managed_tags = Some(value.into());
-        self
+    /// `EnableECSManagedTags` (optional).
+    pub fn enable_ecs_managed_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EnableECSManagedTags", value.into().to_template()),
+        )
     }
-    /// Sets `EnableExecuteCommand`.
-    pub fn enable_execute_command(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_execute_command = Some(value.into());
-        self
+    /// `EnableExecuteCommand` (optional).
+    pub fn enable_execute_command(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EnableExecuteCommand", value.into().to_template()),
+        )
     }
-    /// Sets `ForceNewDeployment`.
-    pub fn force_new_deployment(mut self, value: impl Into<Value<ForceNewDeployment>>) -> Self {
-        self.force_new_deployment = Some(value.into());
-        self
+    /// `ForceNewDeployment` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn force_new_deployment(self, value: impl Into<Value<ForceNewDeployment>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ForceNewDeployment", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckGracePeriodSeconds`.
-    pub fn health_check_grace_period_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.health_check_grace_period_seconds = Some(value.into());
-        self
+    /// `HealthCheckGracePeriodSeconds` (optional).
+    pub fn health_check_grace_period_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            9,
+            "HealthCheckGracePeriodSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LaunchType`.
-    pub fn launch_type(mut self, value: impl Into<Value<LaunchType>>) -> Self {
-        self.launch_type = Some(value.into());
-        self
+    /// `LaunchType` (optional).
+    pub fn launch_type(self, value: impl Into<Value<LaunchType>>) -> Self {
+        Self(self.0.with(10, "LaunchType", value.into().to_template()))
     }
-    /// Sets `LoadBalancers`.
-    pub fn load_balancers(mut self, value: impl Into<Value<List<LoadBalancer>>>) -> Self {
-        self.load_balancers = Some(value.into());
-        self
+    /// `LoadBalancers` (optional).
+    pub fn load_balancers(self, value: impl Into<Value<List<LoadBalancer>>>) -> Self {
+        Self(self.0.with(11, "LoadBalancers", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(12, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementConstraints`.
-    pub fn placement_constraints(
-        mut self,
-        value: impl Into<Value<List<PlacementConstraint>>>,
-    ) -> Self {
-        self.placement_constraints = Some(value.into());
-        self
+    /// `PlacementConstraints` (optional).
+    pub fn placement_constraints(self, value: impl Into<Value<List<PlacementConstraint>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "PlacementConstraints", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementStrategies`.
-    pub fn placement_strategies(
-        mut self,
-        value: impl Into<Value<List<PlacementStrategy>>>,
-    ) -> Self {
-        self.placement_strategies = Some(value.into());
-        self
+    /// `PlacementStrategies` (optional).
+    pub fn placement_strategies(self, value: impl Into<Value<List<PlacementStrategy>>>) -> Self {
+        Self(
+            self.0
+                .with(14, "PlacementStrategies", value.into().to_template()),
+        )
     }
-    /// Sets `PlatformVersion`.
-    pub fn platform_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform_version = Some(value.into());
-        self
+    /// `PlatformVersion` (optional).
+    pub fn platform_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "PlatformVersion", value.into().to_template()),
+        )
     }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(mut self, value: impl Into<Value<PropagateTags>>) -> Self {
-        self.propagate_tags = Some(value.into());
-        self
+    /// `PropagateTags` (optional).
+    pub fn propagate_tags(self, value: impl Into<Value<PropagateTags>>) -> Self {
+        Self(self.0.with(16, "PropagateTags", value.into().to_template()))
     }
-    /// Sets `Role`.
-    pub fn role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.role = Some(value.into());
-        self
+    /// `Role` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "Role", value.into().to_template()))
     }
-    /// Sets `SchedulingStrategy`.
-    pub fn scheduling_strategy(mut self, value: impl Into<Value<SchedulingStrategy>>) -> Self {
-        self.scheduling_strategy = Some(value.into());
-        self
+    /// `SchedulingStrategy` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn scheduling_strategy(self, value: impl Into<Value<SchedulingStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(18, "SchedulingStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceConnectConfiguration`.
+    /// `ServiceConnectConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn service_connect_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServiceConnectConfiguration>>,
     ) -> Self {
-        self.service_connect_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            19,
+            "ServiceConnectConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_name = Some(value.into());
-        self
+    /// `ServiceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "ServiceName", value.into().to_template()))
     }
-    /// Sets `ServiceRegistries`.
-    pub fn service_registries(mut self, value: impl Into<Value<List<ServiceRegistry>>>) -> Self {
-        self.service_registries = Some(value.into());
-        self
+    /// `ServiceRegistries` (optional).
+    pub fn service_registries(self, value: impl Into<Value<List<ServiceRegistry>>>) -> Self {
+        Self(
+            self.0
+                .with(21, "ServiceRegistries", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(22, "Tags", value.into().to_template()))
     }
-    /// Sets `TaskDefinition`.
-    pub fn task_definition(mut self, value: impl Into<Value<ids::TaskDefinitionArn>>) -> Self {
-        self.task_definition = Some(value.into());
-        self
+    /// `TaskDefinition` (optional).
+    pub fn task_definition(self, value: impl Into<Value<ids::TaskDefinitionArn>>) -> Self {
+        Self(
+            self.0
+                .with(23, "TaskDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `VolumeConfigurations`.
+    /// `VolumeConfigurations` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn volume_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<ServiceVolumeConfiguration>>>,
     ) -> Self {
-        self.volume_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(24, "VolumeConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `VpcLatticeConfigurations`.
+    /// `VpcLatticeConfigurations` (optional).
     pub fn vpc_lattice_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<VpcLatticeConfiguration>>>,
     ) -> Self {
-        self.vpc_lattice_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(25, "VpcLatticeConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ServiceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone_rebalancing {
-            m.insert("AvailabilityZoneRebalancing".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_provider_strategy {
-            m.insert("CapacityProviderStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster {
-            m.insert("Cluster".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_configuration {
-            m.insert("DeploymentConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_controller {
-            m.insert("DeploymentController".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desired_count {
-            m.insert("DesiredCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_ecs_managed_tags {
-            m.insert("EnableECSManagedTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_execute_command {
-            m.insert("EnableExecuteCommand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.force_new_deployment {
-            m.insert("ForceNewDeployment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_grace_period_seconds {
-            m.insert("HealthCheckGracePeriodSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_type {
-            m.insert("LaunchType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_balancers {
-            m.insert("LoadBalancers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_constraints {
-            m.insert("PlacementConstraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_strategies {
-            m.insert("PlacementStrategies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_version {
-            m.insert("PlatformVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.propagate_tags {
-            m.insert("PropagateTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role {
-            m.insert("Role".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduling_strategy {
-            m.insert("SchedulingStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_connect_configuration {
-            m.insert("ServiceConnectConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_registries {
-            m.insert("ServiceRegistries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_definition {
-            m.insert("TaskDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_configurations {
-            m.insert("VolumeConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_lattice_configurations {
-            m.insert("VpcLatticeConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AvailabilityZoneRebalancing`.
+    AvailabilityZoneRebalancing {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for ServiceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone_rebalancing.check(
-            &path.field("AvailabilityZoneRebalancing"),
-            &Rules::NONE,
-            out,
-        );
-        self.capacity_provider_strategy.check(
-            &path.field("CapacityProviderStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.deployment_configuration.check(
-            &path.field("DeploymentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.deployment_controller
-            .check(&path.field("DeploymentController"), &Rules::NONE, out);
-        self.force_new_deployment
-            .check(&path.field("ForceNewDeployment"), &Rules::NONE, out);
-        self.launch_type
-            .check(&path.field("LaunchType"), &Rules::NONE, out);
-        self.load_balancers
-            .check(&path.field("LoadBalancers"), &Rules::NONE, out);
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.placement_constraints
-            .check(&path.field("PlacementConstraints"), &Rules::NONE, out);
-        self.placement_strategies
-            .check(&path.field("PlacementStrategies"), &Rules::NONE, out);
-        self.propagate_tags
-            .check(&path.field("PropagateTags"), &Rules::NONE, out);
-        self.scheduling_strategy
-            .check(&path.field("SchedulingStrategy"), &Rules::NONE, out);
-        self.service_connect_configuration.check(
-            &path.field("ServiceConnectConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.service_registries
-            .check(&path.field("ServiceRegistries"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_configurations
-            .check(&path.field("VolumeConfigurations"), &Rules::NONE, out);
-        self.vpc_lattice_configurations.check(
-            &path.field("VpcLatticeConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceProps);
-
-/// Values of `AvailabilityZoneRebalancing`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AvailabilityZoneRebalancing {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AvailabilityZoneRebalancing {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AvailabilityZoneRebalancing {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AvailabilityZoneRebalancing {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AvailabilityZoneRebalancing {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AvailabilityZoneRebalancing> {
-    fn from(s: &str) -> Self {
-        Value::literal(AvailabilityZoneRebalancing::from(s))
-    }
-}
-
-crate::impl_literal!(AvailabilityZoneRebalancing);
-
-/// Property type `CapacityProviderStrategyItem` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityProviderStrategyItem {
-    /// `Base` (optional).
-    /// Range: 0..=100000.
-    pub base: Option<Value<i64>>,
-    /// `CapacityProvider` (optional).
-    pub capacity_provider: Option<Value<String>>,
-    /// `Weight` (optional).
-    /// Range: 0..=1000.
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderStrategyItem` of `AWS::ECS::Service`.
+    CapacityProviderStrategyItem(default)
 }
 
 impl CapacityProviderStrategyItem {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            base: None,
-            capacity_provider: None,
-            weight: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Base`.
-    pub fn base(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.base = Some(value.into());
-        self
+    /// `Base` (optional).
+    /// Range: 0 to 100000.
+    pub fn base(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Base", value.into().to_template()))
     }
-    /// Sets `CapacityProvider`.
-    pub fn capacity_provider(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capacity_provider = Some(value.into());
-        self
+    /// `CapacityProvider` (optional).
+    pub fn capacity_provider(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CapacityProvider", value.into().to_template()),
+        )
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
+    /// `Weight` (optional).
+    /// Range: 0 to 1000.
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Weight", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CapacityProviderStrategyItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base {
-            m.insert("Base".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_provider {
-            m.insert("CapacityProvider".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CapacityProviderStrategyItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base.check(
-            &path.field("Base"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityProviderStrategyItem);
-
-/// Property type `DeploymentConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentConfiguration {
-    /// `Alarms` (optional).
-    pub alarms: Option<Value<DeploymentAlarms>>,
-    /// `BakeTimeInMinutes` (optional).
-    /// Range: 0..=1440.
-    pub bake_time_in_minutes: Option<Value<i64>>,
-    /// `CanaryConfiguration` (optional).
-    pub canary_configuration: Option<Value<CanaryConfiguration>>,
-    /// `DeploymentCircuitBreaker` (optional).
-    pub deployment_circuit_breaker: Option<Value<DeploymentCircuitBreaker>>,
-    /// `LifecycleHooks` (optional).
-    pub lifecycle_hooks: Option<Value<List<DeploymentLifecycleHook>>>,
-    /// `LinearConfiguration` (optional).
-    pub linear_configuration: Option<Value<LinearConfiguration>>,
-    /// `MaximumPercent` (optional).
-    pub maximum_percent: Option<Value<i64>>,
-    /// `MinimumHealthyPercent` (optional).
-    pub minimum_healthy_percent: Option<Value<i64>>,
-    /// `Strategy` (optional).
-    pub strategy: Option<Value<Strategy>>,
+crate::l1_struct! {
+    /// Property type `DeploymentConfiguration` of `AWS::ECS::Service`.
+    DeploymentConfiguration(default)
 }
 
 impl DeploymentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alarms: None,
-            bake_time_in_minutes: None,
-            canary_configuration: None,
-            deployment_circuit_breaker: None,
-            lifecycle_hooks: None,
-            linear_configuration: None,
-            maximum_percent: None,
-            minimum_healthy_percent: None,
-            strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alarms`.
-    pub fn alarms(mut self, value: impl Into<Value<DeploymentAlarms>>) -> Self {
-        self.alarms = Some(value.into());
-        self
+    /// `Alarms` (optional).
+    pub fn alarms(self, value: impl Into<Value<DeploymentAlarms>>) -> Self {
+        Self(self.0.with(0, "Alarms", value.into().to_template()))
     }
-    /// Sets `BakeTimeInMinutes`.
-    pub fn bake_time_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bake_time_in_minutes = Some(value.into());
-        self
+    /// `BakeTimeInMinutes` (optional).
+    /// Range: 0 to 1440.
+    pub fn bake_time_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BakeTimeInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `CanaryConfiguration`.
-    pub fn canary_configuration(mut self, value: impl Into<Value<CanaryConfiguration>>) -> Self {
-        self.canary_configuration = Some(value.into());
-        self
+    /// `CanaryConfiguration` (optional).
+    pub fn canary_configuration(self, value: impl Into<Value<CanaryConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CanaryConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentCircuitBreaker`.
+    /// `DeploymentCircuitBreaker` (optional).
     pub fn deployment_circuit_breaker(
-        mut self,
+        self,
         value: impl Into<Value<DeploymentCircuitBreaker>>,
     ) -> Self {
-        self.deployment_circuit_breaker = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "DeploymentCircuitBreaker", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleHooks`.
-    pub fn lifecycle_hooks(
-        mut self,
-        value: impl Into<Value<List<DeploymentLifecycleHook>>>,
-    ) -> Self {
-        self.lifecycle_hooks = Some(value.into());
-        self
+    /// `LifecycleHooks` (optional).
+    pub fn lifecycle_hooks(self, value: impl Into<Value<List<DeploymentLifecycleHook>>>) -> Self {
+        Self(self.0.with(4, "LifecycleHooks", value.into().to_template()))
     }
-    /// Sets `LinearConfiguration`.
-    pub fn linear_configuration(mut self, value: impl Into<Value<LinearConfiguration>>) -> Self {
-        self.linear_configuration = Some(value.into());
-        self
+    /// `LinearConfiguration` (optional).
+    pub fn linear_configuration(self, value: impl Into<Value<LinearConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LinearConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumPercent`.
-    pub fn maximum_percent(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_percent = Some(value.into());
-        self
+    /// `MaximumPercent` (optional).
+    pub fn maximum_percent(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "MaximumPercent", value.into().to_template()))
     }
-    /// Sets `MinimumHealthyPercent`.
-    pub fn minimum_healthy_percent(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_healthy_percent = Some(value.into());
-        self
+    /// `MinimumHealthyPercent` (optional).
+    pub fn minimum_healthy_percent(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MinimumHealthyPercent", value.into().to_template()),
+        )
     }
-    /// Sets `Strategy`.
-    pub fn strategy(mut self, value: impl Into<Value<Strategy>>) -> Self {
-        self.strategy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarms {
-            m.insert("Alarms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bake_time_in_minutes {
-            m.insert("BakeTimeInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.canary_configuration {
-            m.insert("CanaryConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_circuit_breaker {
-            m.insert("DeploymentCircuitBreaker".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_hooks {
-            m.insert("LifecycleHooks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linear_configuration {
-            m.insert("LinearConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_percent {
-            m.insert("MaximumPercent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_healthy_percent {
-            m.insert("MinimumHealthyPercent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strategy {
-            m.insert("Strategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Strategy` (optional).
+    pub fn strategy(self, value: impl Into<Value<Strategy>>) -> Self {
+        Self(self.0.with(8, "Strategy", value.into().to_template()))
     }
 }
 
-impl Check for DeploymentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarms.check(&path.field("Alarms"), &Rules::NONE, out);
-        self.bake_time_in_minutes.check(
-            &path.field("BakeTimeInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.canary_configuration
-            .check(&path.field("CanaryConfiguration"), &Rules::NONE, out);
-        self.deployment_circuit_breaker.check(
-            &path.field("DeploymentCircuitBreaker"),
-            &Rules::NONE,
-            out,
-        );
-        self.lifecycle_hooks
-            .check(&path.field("LifecycleHooks"), &Rules::NONE, out);
-        self.linear_configuration
-            .check(&path.field("LinearConfiguration"), &Rules::NONE, out);
-        self.strategy
-            .check(&path.field("Strategy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeploymentConfiguration);
-
-/// Property type `DeploymentAlarms` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct DeploymentAlarms {
-    /// `AlarmNames` (required).
-    pub alarm_names: Value<List<String>>,
-    /// `Enable` (required).
-    pub enable: Value<bool>,
-    /// `Rollback` (required).
-    pub rollback: Value<bool>,
+crate::l1_struct! {
+    /// Property type `DeploymentAlarms` of `AWS::ECS::Service`.
+    DeploymentAlarms
 }
 
 impl DeploymentAlarms {
@@ -801,145 +544,59 @@ impl DeploymentAlarms {
         enable: impl Into<Value<bool>>,
         rollback: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            alarm_names: alarm_names.into(),
-            enable: enable.into(),
-            rollback: rollback.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AlarmNames", alarm_names.into().to_template())
+                .with(1, "Enable", enable.into().to_template())
+                .with(2, "Rollback", rollback.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DeploymentAlarms {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmNames".to_owned(), self.alarm_names.to_template());
-        m.insert("Enable".to_owned(), self.enable.to_template());
-        m.insert("Rollback".to_owned(), self.rollback.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeploymentAlarms {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeploymentAlarms);
-
-/// Property type `CanaryConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct CanaryConfiguration {
-    /// `CanaryBakeTimeInMinutes` (optional).
-    /// Range: 0..=1440.
-    pub canary_bake_time_in_minutes: Option<Value<i64>>,
-    /// `CanaryPercent` (optional).
-    /// Range: 0.1..=100.
-    pub canary_percent: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `CanaryConfiguration` of `AWS::ECS::Service`.
+    CanaryConfiguration(default)
 }
 
 impl CanaryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            canary_bake_time_in_minutes: None,
-            canary_percent: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CanaryBakeTimeInMinutes`.
-    pub fn canary_bake_time_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.canary_bake_time_in_minutes = Some(value.into());
-        self
+    /// `CanaryBakeTimeInMinutes` (optional).
+    /// Range: 0 to 1440.
+    pub fn canary_bake_time_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CanaryBakeTimeInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `CanaryPercent`.
-    pub fn canary_percent(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.canary_percent = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CanaryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.canary_bake_time_in_minutes {
-            m.insert("CanaryBakeTimeInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.canary_percent {
-            m.insert("CanaryPercent".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CanaryPercent` (optional).
+    /// Range: 0.1 to 100.
+    pub fn canary_percent(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "CanaryPercent", value.into().to_template()))
     }
 }
 
-impl Check for CanaryConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.canary_bake_time_in_minutes.check(
-            &path.field("CanaryBakeTimeInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.canary_percent.check(
-            &path.field("CanaryPercent"),
-            &Rules {
-                minimum: Some(0.1),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CanaryConfiguration);
-
-/// Property type `DeploymentCircuitBreaker` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct DeploymentCircuitBreaker {
-    /// `Enable` (required).
-    pub enable: Value<bool>,
-    /// `Rollback` (required).
-    pub rollback: Value<bool>,
+crate::l1_struct! {
+    /// Property type `DeploymentCircuitBreaker` of `AWS::ECS::Service`.
+    DeploymentCircuitBreaker
 }
 
 impl DeploymentCircuitBreaker {
     /// The required properties: `Enable`, `Rollback`.
     pub fn new(enable: impl Into<Value<bool>>, rollback: impl Into<Value<bool>>) -> Self {
-        Self {
-            enable: enable.into(),
-            rollback: rollback.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Enable", enable.into().to_template())
+                .with(1, "Rollback", rollback.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DeploymentCircuitBreaker {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enable".to_owned(), self.enable.to_template());
-        m.insert("Rollback".to_owned(), self.rollback.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeploymentCircuitBreaker {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeploymentCircuitBreaker);
-
-/// Property type `DeploymentLifecycleHook` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct DeploymentLifecycleHook {
-    /// `HookDetails` (optional).
-    pub hook_details: Option<Value<serde_json::Value>>,
-    /// `HookTargetArn` (required).
-    pub hook_target_arn: Value<String>,
-    /// `LifecycleStages` (required).
-    /// Items: 1..=.
-    pub lifecycle_stages: Value<List<LifecycleStages>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `DeploymentLifecycleHook` of `AWS::ECS::Service`.
+    DeploymentLifecycleHook
 }
 
 impl DeploymentLifecycleHook {
@@ -949,1823 +606,590 @@ impl DeploymentLifecycleHook {
         lifecycle_stages: impl Into<Value<List<LifecycleStages>>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            hook_details: None,
-            hook_target_arn: hook_target_arn.into(),
-            lifecycle_stages: lifecycle_stages.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "HookTargetArn", hook_target_arn.into().to_template())
+                .with(2, "LifecycleStages", lifecycle_stages.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `HookDetails`.
-    pub fn hook_details(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.hook_details = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentLifecycleHook {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hook_details {
-            m.insert("HookDetails".to_owned(), v.to_template());
-        }
-        m.insert(
-            "HookTargetArn".to_owned(),
-            self.hook_target_arn.to_template(),
-        );
-        m.insert(
-            "LifecycleStages".to_owned(),
-            self.lifecycle_stages.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `HookDetails` (optional).
+    pub fn hook_details(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "HookDetails", value.into().to_template()))
     }
 }
 
-impl Check for DeploymentLifecycleHook {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lifecycle_stages.check(
-            &path.field("LifecycleStages"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `LifecycleStages`.
+    LifecycleStages {
+        /// `RECONCILE_SERVICE`
+        ReconcileService = "RECONCILE_SERVICE",
+        /// `PRE_SCALE_UP`
+        PreScaleUp = "PRE_SCALE_UP",
+        /// `POST_SCALE_UP`
+        PostScaleUp = "POST_SCALE_UP",
+        /// `TEST_TRAFFIC_SHIFT`
+        TestTrafficShift = "TEST_TRAFFIC_SHIFT",
+        /// `POST_TEST_TRAFFIC_SHIFT`
+        PostTestTrafficShift = "POST_TEST_TRAFFIC_SHIFT",
+        /// `PRODUCTION_TRAFFIC_SHIFT`
+        ProductionTrafficShift = "PRODUCTION_TRAFFIC_SHIFT",
+        /// `POST_PRODUCTION_TRAFFIC_SHIFT`
+        PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT",
     }
 }
 
-crate::impl_literal!(DeploymentLifecycleHook);
-
-/// Values of `LifecycleStages`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LifecycleStages {
-    /// `RECONCILE_SERVICE`
-    ReconcileService,
-    /// `PRE_SCALE_UP`
-    PreScaleUp,
-    /// `POST_SCALE_UP`
-    PostScaleUp,
-    /// `TEST_TRAFFIC_SHIFT`
-    TestTrafficShift,
-    /// `POST_TEST_TRAFFIC_SHIFT`
-    PostTestTrafficShift,
-    /// `PRODUCTION_TRAFFIC_SHIFT`
-    ProductionTrafficShift,
-    /// `POST_PRODUCTION_TRAFFIC_SHIFT`
-    PostProductionTrafficShift,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LifecycleStages {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RECONCILE_SERVICE",
-        "PRE_SCALE_UP",
-        "POST_SCALE_UP",
-        "TEST_TRAFFIC_SHIFT",
-        "POST_TEST_TRAFFIC_SHIFT",
-        "PRODUCTION_TRAFFIC_SHIFT",
-        "POST_PRODUCTION_TRAFFIC_SHIFT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReconcileService => "RECONCILE_SERVICE",
-            Self::PreScaleUp => "PRE_SCALE_UP",
-            Self::PostScaleUp => "POST_SCALE_UP",
-            Self::TestTrafficShift => "TEST_TRAFFIC_SHIFT",
-            Self::PostTestTrafficShift => "POST_TEST_TRAFFIC_SHIFT",
-            Self::ProductionTrafficShift => "PRODUCTION_TRAFFIC_SHIFT",
-            Self::PostProductionTrafficShift => "POST_PRODUCTION_TRAFFIC_SHIFT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LifecycleStages {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LifecycleStages {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LifecycleStages {
-    fn from(s: &str) -> Self {
-        match s {
-            "RECONCILE_SERVICE" => Self::ReconcileService,
-            "PRE_SCALE_UP" => Self::PreScaleUp,
-            "POST_SCALE_UP" => Self::PostScaleUp,
-            "TEST_TRAFFIC_SHIFT" => Self::TestTrafficShift,
-            "POST_TEST_TRAFFIC_SHIFT" => Self::PostTestTrafficShift,
-            "PRODUCTION_TRAFFIC_SHIFT" => Self::ProductionTrafficShift,
-            "POST_PRODUCTION_TRAFFIC_SHIFT" => Self::PostProductionTrafficShift,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LifecycleStages> {
-    fn from(s: &str) -> Self {
-        Value::literal(LifecycleStages::from(s))
-    }
-}
-
-crate::impl_literal!(LifecycleStages);
-
-/// Property type `LinearConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct LinearConfiguration {
-    /// `StepBakeTimeInMinutes` (optional).
-    /// Range: 0..=1440.
-    pub step_bake_time_in_minutes: Option<Value<i64>>,
-    /// `StepPercent` (optional).
-    /// Range: 3..=100.
-    pub step_percent: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `LinearConfiguration` of `AWS::ECS::Service`.
+    LinearConfiguration(default)
 }
 
 impl LinearConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            step_bake_time_in_minutes: None,
-            step_percent: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StepBakeTimeInMinutes`.
-    pub fn step_bake_time_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.step_bake_time_in_minutes = Some(value.into());
-        self
+    /// `StepBakeTimeInMinutes` (optional).
+    /// Range: 0 to 1440.
+    pub fn step_bake_time_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "StepBakeTimeInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `StepPercent`.
-    pub fn step_percent(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.step_percent = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LinearConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.step_bake_time_in_minutes {
-            m.insert("StepBakeTimeInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.step_percent {
-            m.insert("StepPercent".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StepPercent` (optional).
+    /// Range: 3 to 100.
+    pub fn step_percent(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "StepPercent", value.into().to_template()))
     }
 }
 
-impl Check for LinearConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.step_bake_time_in_minutes.check(
-            &path.field("StepBakeTimeInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.step_percent.check(
-            &path.field("StepPercent"),
-            &Rules {
-                minimum: Some(3.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Strategy`.
+    Strategy {
+        /// `ROLLING`
+        Rolling = "ROLLING",
+        /// `BLUE_GREEN`
+        BlueGreen = "BLUE_GREEN",
+        /// `LINEAR`
+        Linear = "LINEAR",
+        /// `CANARY`
+        Canary = "CANARY",
     }
 }
 
-crate::impl_literal!(LinearConfiguration);
-
-/// Values of `Strategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Strategy {
-    /// `ROLLING`
-    Rolling,
-    /// `BLUE_GREEN`
-    BlueGreen,
-    /// `LINEAR`
-    Linear,
-    /// `CANARY`
-    Canary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Strategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rolling => "ROLLING",
-            Self::BlueGreen => "BLUE_GREEN",
-            Self::Linear => "LINEAR",
-            Self::Canary => "CANARY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Strategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Strategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Strategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "ROLLING" => Self::Rolling,
-            "BLUE_GREEN" => Self::BlueGreen,
-            "LINEAR" => Self::Linear,
-            "CANARY" => Self::Canary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Strategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(Strategy::from(s))
-    }
-}
-
-crate::impl_literal!(Strategy);
-
-/// Property type `DeploymentController` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentController {
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `DeploymentController` of `AWS::ECS::Service`.
+    DeploymentController(default)
 }
 
 impl DeploymentController {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { type_: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentController {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
 }
 
-impl Check for DeploymentController {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `CODE_DEPLOY`
+        CodeDeploy = "CODE_DEPLOY",
+        /// `ECS`
+        Ecs = "ECS",
+        /// `EXTERNAL`
+        External = "EXTERNAL",
     }
 }
 
-crate::impl_literal!(DeploymentController);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `CODE_DEPLOY`
-    CodeDeploy,
-    /// `ECS`
-    Ecs,
-    /// `EXTERNAL`
-    External,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CODE_DEPLOY", "ECS", "EXTERNAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CodeDeploy => "CODE_DEPLOY",
-            Self::Ecs => "ECS",
-            Self::External => "EXTERNAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "CODE_DEPLOY" => Self::CodeDeploy,
-            "ECS" => Self::Ecs,
-            "EXTERNAL" => Self::External,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `ForceNewDeployment` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ForceNewDeployment {
-    /// `EnableForceNewDeployment` (required).
-    pub enable_force_new_deployment: Value<bool>,
-    /// `ForceNewDeploymentNonce` (optional).
-    /// Length: 1..=255 characters.
-    pub force_new_deployment_nonce: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ForceNewDeployment` of `AWS::ECS::Service`.
+    ForceNewDeployment
 }
 
 impl ForceNewDeployment {
     /// The required properties: `EnableForceNewDeployment`.
     pub fn new(enable_force_new_deployment: impl Into<Value<bool>>) -> Self {
-        Self {
-            enable_force_new_deployment: enable_force_new_deployment.into(),
-            force_new_deployment_nonce: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EnableForceNewDeployment",
+            enable_force_new_deployment.into().to_template(),
+        ))
     }
-    /// Sets `ForceNewDeploymentNonce`.
-    pub fn force_new_deployment_nonce(mut self, value: impl Into<Value<String>>) -> Self {
-        self.force_new_deployment_nonce = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ForceNewDeployment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EnableForceNewDeployment".to_owned(),
-            self.enable_force_new_deployment.to_template(),
-        );
-        if let Some(v) = &self.force_new_deployment_nonce {
-            m.insert("ForceNewDeploymentNonce".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ForceNewDeploymentNonce` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn force_new_deployment_nonce(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ForceNewDeploymentNonce", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ForceNewDeployment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.force_new_deployment_nonce.check(
-            &path.field("ForceNewDeploymentNonce"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `LaunchType`.
+    LaunchType {
+        /// `EC2`
+        Ec2 = "EC2",
+        /// `FARGATE`
+        Fargate = "FARGATE",
+        /// `EXTERNAL`
+        External = "EXTERNAL",
     }
 }
 
-crate::impl_literal!(ForceNewDeployment);
-
-/// Values of `LaunchType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LaunchType {
-    /// `EC2`
-    Ec2,
-    /// `FARGATE`
-    Fargate,
-    /// `EXTERNAL`
-    External,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LaunchType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EC2", "FARGATE", "EXTERNAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2 => "EC2",
-            Self::Fargate => "FARGATE",
-            Self::External => "EXTERNAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LaunchType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LaunchType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LaunchType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EC2" => Self::Ec2,
-            "FARGATE" => Self::Fargate,
-            "EXTERNAL" => Self::External,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LaunchType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LaunchType::from(s))
-    }
-}
-
-crate::impl_literal!(LaunchType);
-
-/// Property type `LoadBalancer` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct LoadBalancer {
-    /// `AdvancedConfiguration` (optional).
-    pub advanced_configuration: Option<Value<AdvancedConfiguration>>,
-    /// `ContainerName` (optional).
-    pub container_name: Option<Value<String>>,
-    /// `ContainerPort` (optional).
-    pub container_port: Option<Value<i64>>,
-    /// `LoadBalancerName` (optional).
-    pub load_balancer_name: Option<Value<String>>,
-    /// `TargetGroupArn` (optional).
-    pub target_group_arn: Option<Value<ids::TargetGroupArn>>,
+crate::l1_struct! {
+    /// Property type `LoadBalancer` of `AWS::ECS::Service`.
+    LoadBalancer(default)
 }
 
 impl LoadBalancer {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            advanced_configuration: None,
-            container_name: None,
-            container_port: None,
-            load_balancer_name: None,
-            target_group_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdvancedConfiguration`.
-    pub fn advanced_configuration(
-        mut self,
-        value: impl Into<Value<AdvancedConfiguration>>,
-    ) -> Self {
-        self.advanced_configuration = Some(value.into());
-        self
+    /// `AdvancedConfiguration` (optional).
+    pub fn advanced_configuration(self, value: impl Into<Value<AdvancedConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdvancedConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ContainerName`.
-    pub fn container_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_name = Some(value.into());
-        self
+    /// `ContainerName` (optional).
+    pub fn container_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ContainerName", value.into().to_template()))
     }
-    /// Sets `ContainerPort`.
-    pub fn container_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.container_port = Some(value.into());
-        self
+    /// `ContainerPort` (optional).
+    pub fn container_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "ContainerPort", value.into().to_template()))
     }
-    /// Sets `LoadBalancerName`.
-    pub fn load_balancer_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.load_balancer_name = Some(value.into());
-        self
+    /// `LoadBalancerName` (optional).
+    pub fn load_balancer_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LoadBalancerName", value.into().to_template()),
+        )
     }
-    /// Sets `TargetGroupArn`.
-    pub fn target_group_arn(mut self, value: impl Into<Value<ids::TargetGroupArn>>) -> Self {
-        self.target_group_arn = Some(value.into());
-        self
+    /// `TargetGroupArn` (optional).
+    pub fn target_group_arn(self, value: impl Into<Value<ids::TargetGroupArn>>) -> Self {
+        Self(self.0.with(4, "TargetGroupArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoadBalancer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.advanced_configuration {
-            m.insert("AdvancedConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_name {
-            m.insert("ContainerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_port {
-            m.insert("ContainerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_balancer_name {
-            m.insert("LoadBalancerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_group_arn {
-            m.insert("TargetGroupArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoadBalancer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advanced_configuration
-            .check(&path.field("AdvancedConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoadBalancer);
-
-/// Property type `AdvancedConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct AdvancedConfiguration {
-    /// `AlternateTargetGroupArn` (required).
-    pub alternate_target_group_arn: Value<String>,
-    /// `ProductionListenerRule` (optional).
-    pub production_listener_rule: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `TestListenerRule` (optional).
-    pub test_listener_rule: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AdvancedConfiguration` of `AWS::ECS::Service`.
+    AdvancedConfiguration
 }
 
 impl AdvancedConfiguration {
     /// The required properties: `AlternateTargetGroupArn`.
     pub fn new(alternate_target_group_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            alternate_target_group_arn: alternate_target_group_arn.into(),
-            production_listener_rule: None,
-            role_arn: None,
-            test_listener_rule: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AlternateTargetGroupArn",
+            alternate_target_group_arn.into().to_template(),
+        ))
     }
-    /// Sets `ProductionListenerRule`.
-    pub fn production_listener_rule(mut self, value: impl Into<Value<String>>) -> Self {
-        self.production_listener_rule = Some(value.into());
-        self
+    /// `ProductionListenerRule` (optional).
+    pub fn production_listener_rule(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ProductionListenerRule", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "RoleArn", value.into().to_template()))
     }
-    /// Sets `TestListenerRule`.
-    pub fn test_listener_rule(mut self, value: impl Into<Value<String>>) -> Self {
-        self.test_listener_rule = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AlternateTargetGroupArn".to_owned(),
-            self.alternate_target_group_arn.to_template(),
-        );
-        if let Some(v) = &self.production_listener_rule {
-            m.insert("ProductionListenerRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.test_listener_rule {
-            m.insert("TestListenerRule".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TestListenerRule` (optional).
+    pub fn test_listener_rule(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TestListenerRule", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AdvancedConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AdvancedConfiguration);
-
-/// Property type `NetworkConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfiguration {
-    /// `AwsvpcConfiguration` (optional).
-    pub awsvpc_configuration: Option<Value<AwsVpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::ECS::Service`.
+    NetworkConfiguration(default)
 }
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            awsvpc_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsvpcConfiguration`.
-    pub fn awsvpc_configuration(mut self, value: impl Into<Value<AwsVpcConfiguration>>) -> Self {
-        self.awsvpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.awsvpc_configuration {
-            m.insert("AwsvpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AwsvpcConfiguration` (optional).
+    pub fn awsvpc_configuration(self, value: impl Into<Value<AwsVpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AwsvpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.awsvpc_configuration
-            .check(&path.field("AwsvpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkConfiguration);
-
-/// Property type `AwsVpcConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsVpcConfiguration {
-    /// `AssignPublicIp` (optional).
-    pub assign_public_ip: Option<Value<AssignPublicIp>>,
-    /// `SecurityGroups` (optional).
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `Subnets` (optional).
-    pub subnets: Option<Value<List<ids::SubnetId>>>,
+crate::l1_struct! {
+    /// Property type `AwsVpcConfiguration` of `AWS::ECS::Service`.
+    AwsVpcConfiguration(default)
 }
 
 impl AwsVpcConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            assign_public_ip: None,
-            security_groups: None,
-            subnets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssignPublicIp`.
-    pub fn assign_public_ip(mut self, value: impl Into<Value<AssignPublicIp>>) -> Self {
-        self.assign_public_ip = Some(value.into());
-        self
+    /// `AssignPublicIp` (optional).
+    pub fn assign_public_ip(self, value: impl Into<Value<AssignPublicIp>>) -> Self {
+        Self(self.0.with(0, "AssignPublicIp", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(1, "SecurityGroups", value.into().to_template()))
     }
-    /// Sets `Subnets`.
-    pub fn subnets(mut self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        self.subnets = Some(value.into());
-        self
+    /// `Subnets` (optional).
+    pub fn subnets(self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
+        Self(self.0.with(2, "Subnets", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AwsVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assign_public_ip {
-            m.insert("AssignPublicIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnets {
-            m.insert("Subnets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AssignPublicIp`.
+    AssignPublicIp {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl Check for AwsVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assign_public_ip
-            .check(&path.field("AssignPublicIp"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AwsVpcConfiguration);
-
-/// Values of `AssignPublicIp`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssignPublicIp {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssignPublicIp {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssignPublicIp {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssignPublicIp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssignPublicIp {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssignPublicIp> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssignPublicIp::from(s))
-    }
-}
-
-crate::impl_literal!(AssignPublicIp);
-
-/// Property type `PlacementConstraint` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct PlacementConstraint {
-    /// `Expression` (optional).
-    pub expression: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<PlacementConstraintType>,
+crate::l1_struct! {
+    /// Property type `PlacementConstraint` of `AWS::ECS::Service`.
+    PlacementConstraint
 }
 
 impl PlacementConstraint {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<PlacementConstraintType>>) -> Self {
-        Self {
-            expression: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PlacementConstraint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PlacementConstraintType`.
+    PlacementConstraintType {
+        /// `distinctInstance`
+        DistinctInstance = "distinctInstance",
+        /// `memberOf`
+        MemberOf = "memberOf",
     }
 }
 
-impl Check for PlacementConstraint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PlacementConstraint);
-
-/// Values of `PlacementConstraintType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlacementConstraintType {
-    /// `distinctInstance`
-    DistinctInstance,
-    /// `memberOf`
-    MemberOf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlacementConstraintType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["distinctInstance", "memberOf"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DistinctInstance => "distinctInstance",
-            Self::MemberOf => "memberOf",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlacementConstraintType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlacementConstraintType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlacementConstraintType {
-    fn from(s: &str) -> Self {
-        match s {
-            "distinctInstance" => Self::DistinctInstance,
-            "memberOf" => Self::MemberOf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlacementConstraintType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlacementConstraintType::from(s))
-    }
-}
-
-crate::impl_literal!(PlacementConstraintType);
-
-/// Property type `PlacementStrategy` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct PlacementStrategy {
-    /// `Field` (optional).
-    pub field: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<PlacementStrategyType>,
+crate::l1_struct! {
+    /// Property type `PlacementStrategy` of `AWS::ECS::Service`.
+    PlacementStrategy
 }
 
 impl PlacementStrategy {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<PlacementStrategyType>>) -> Self {
-        Self {
-            field: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Field`.
-    pub fn field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field = Some(value.into());
-        self
+    /// `Field` (optional).
+    pub fn field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Field", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PlacementStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field {
-            m.insert("Field".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PlacementStrategyType`.
+    PlacementStrategyType {
+        /// `binpack`
+        Binpack = "binpack",
+        /// `random`
+        Random = "random",
+        /// `spread`
+        Spread = "spread",
     }
 }
 
-impl Check for PlacementStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PropagateTags`.
+    PropagateTags {
+        /// `SERVICE`
+        Service = "SERVICE",
+        /// `TASK_DEFINITION`
+        TaskDefinition = "TASK_DEFINITION",
     }
 }
 
-crate::impl_literal!(PlacementStrategy);
-
-/// Values of `PlacementStrategyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlacementStrategyType {
-    /// `binpack`
-    Binpack,
-    /// `random`
-    Random,
-    /// `spread`
-    Spread,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlacementStrategyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["binpack", "random", "spread"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Binpack => "binpack",
-            Self::Random => "random",
-            Self::Spread => "spread",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SchedulingStrategy`.
+    SchedulingStrategy {
+        /// `DAEMON`
+        Daemon = "DAEMON",
+        /// `REPLICA`
+        Replica = "REPLICA",
     }
 }
 
-impl ToTemplate for PlacementStrategyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlacementStrategyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlacementStrategyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "binpack" => Self::Binpack,
-            "random" => Self::Random,
-            "spread" => Self::Spread,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlacementStrategyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlacementStrategyType::from(s))
-    }
-}
-
-crate::impl_literal!(PlacementStrategyType);
-
-/// Values of `PropagateTags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropagateTags {
-    /// `SERVICE`
-    Service,
-    /// `TASK_DEFINITION`
-    TaskDefinition,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PropagateTags {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SERVICE", "TASK_DEFINITION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "SERVICE",
-            Self::TaskDefinition => "TASK_DEFINITION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PropagateTags {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PropagateTags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PropagateTags {
-    fn from(s: &str) -> Self {
-        match s {
-            "SERVICE" => Self::Service,
-            "TASK_DEFINITION" => Self::TaskDefinition,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PropagateTags> {
-    fn from(s: &str) -> Self {
-        Value::literal(PropagateTags::from(s))
-    }
-}
-
-crate::impl_literal!(PropagateTags);
-
-/// Values of `SchedulingStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SchedulingStrategy {
-    /// `DAEMON`
-    Daemon,
-    /// `REPLICA`
-    Replica,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SchedulingStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAEMON", "REPLICA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daemon => "DAEMON",
-            Self::Replica => "REPLICA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SchedulingStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SchedulingStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SchedulingStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAEMON" => Self::Daemon,
-            "REPLICA" => Self::Replica,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SchedulingStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(SchedulingStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(SchedulingStrategy);
-
-/// Property type `ServiceConnectConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceConnectConfiguration {
-    /// `AccessLogConfiguration` (optional).
-    pub access_log_configuration: Option<Value<ServiceConnectAccessLogConfiguration>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<LogConfiguration>>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
-    /// `Services` (optional).
-    pub services: Option<Value<List<ServiceConnectService>>>,
+crate::l1_struct! {
+    /// Property type `ServiceConnectConfiguration` of `AWS::ECS::Service`.
+    ServiceConnectConfiguration
 }
 
 impl ServiceConnectConfiguration {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            access_log_configuration: None,
-            enabled: enabled.into(),
-            log_configuration: None,
-            namespace: None,
-            services: None,
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `AccessLogConfiguration`.
+    /// `AccessLogConfiguration` (optional).
     pub fn access_log_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServiceConnectAccessLogConfiguration>>,
     ) -> Self {
-        self.access_log_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AccessLogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+    /// `LogConfiguration` (optional).
+    pub fn log_configuration(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Namespace", value.into().to_template()))
     }
-    /// Sets `Services`.
-    pub fn services(mut self, value: impl Into<Value<List<ServiceConnectService>>>) -> Self {
-        self.services = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceConnectConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_log_configuration {
-            m.insert("AccessLogConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.services {
-            m.insert("Services".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Services` (optional).
+    pub fn services(self, value: impl Into<Value<List<ServiceConnectService>>>) -> Self {
+        Self(self.0.with(4, "Services", value.into().to_template()))
     }
 }
 
-impl Check for ServiceConnectConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_log_configuration.check(
-            &path.field("AccessLogConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.services
-            .check(&path.field("Services"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServiceConnectConfiguration);
-
-/// Property type `ServiceConnectAccessLogConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceConnectAccessLogConfiguration {
-    /// `Format` (required).
-    pub format: Value<Format>,
-    /// `IncludeQueryParameters` (optional).
-    pub include_query_parameters: Option<Value<IncludeQueryParameters>>,
+crate::l1_struct! {
+    /// Property type `ServiceConnectAccessLogConfiguration` of `AWS::ECS::Service`.
+    ServiceConnectAccessLogConfiguration
 }
 
 impl ServiceConnectAccessLogConfiguration {
     /// The required properties: `Format`.
     pub fn new(format: impl Into<Value<Format>>) -> Self {
-        Self {
-            format: format.into(),
-            include_query_parameters: None,
-        }
+        Self(crate::Properties::new().with(0, "Format", format.into().to_template()))
     }
-    /// Sets `IncludeQueryParameters`.
-    pub fn include_query_parameters(
-        mut self,
-        value: impl Into<Value<IncludeQueryParameters>>,
-    ) -> Self {
-        self.include_query_parameters = Some(value.into());
-        self
+    /// `IncludeQueryParameters` (optional).
+    pub fn include_query_parameters(self, value: impl Into<Value<IncludeQueryParameters>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeQueryParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ServiceConnectAccessLogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Format".to_owned(), self.format.to_template());
-        if let Some(v) = &self.include_query_parameters {
-            m.insert("IncludeQueryParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `TEXT`
+        Text = "TEXT",
+        /// `JSON`
+        Json = "JSON",
     }
 }
 
-impl Check for ServiceConnectAccessLogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-        self.include_query_parameters.check(
-            &path.field("IncludeQueryParameters"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `IncludeQueryParameters`.
+    IncludeQueryParameters {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-crate::impl_literal!(ServiceConnectAccessLogConfiguration);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `TEXT`
-    Text,
-    /// `JSON`
-    Json,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TEXT", "JSON"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "TEXT",
-            Self::Json => "JSON",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "TEXT" => Self::Text,
-            "JSON" => Self::Json,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Values of `IncludeQueryParameters`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IncludeQueryParameters {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IncludeQueryParameters {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IncludeQueryParameters {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IncludeQueryParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IncludeQueryParameters {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IncludeQueryParameters> {
-    fn from(s: &str) -> Self {
-        Value::literal(IncludeQueryParameters::from(s))
-    }
-}
-
-crate::impl_literal!(IncludeQueryParameters);
-
-/// Property type `LogConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct LogConfiguration {
-    /// `LogDriver` (optional).
-    pub log_driver: Option<Value<String>>,
-    /// `Options` (optional).
-    pub options: Option<Value<Map<String>>>,
-    /// `SecretOptions` (optional).
-    pub secret_options: Option<Value<List<Secret>>>,
+crate::l1_struct! {
+    /// Property type `LogConfiguration` of `AWS::ECS::Service`.
+    LogConfiguration(default)
 }
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_driver: None,
-            options: None,
-            secret_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogDriver`.
-    pub fn log_driver(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_driver = Some(value.into());
-        self
+    /// `LogDriver` (optional).
+    pub fn log_driver(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LogDriver", value.into().to_template()))
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Options", value.into().to_template()))
     }
-    /// Sets `SecretOptions`.
-    pub fn secret_options(mut self, value: impl Into<Value<List<Secret>>>) -> Self {
-        self.secret_options = Some(value.into());
-        self
+    /// `SecretOptions` (optional).
+    pub fn secret_options(self, value: impl Into<Value<List<Secret>>>) -> Self {
+        Self(self.0.with(2, "SecretOptions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_driver {
-            m.insert("LogDriver".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_options {
-            m.insert("SecretOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_options
-            .check(&path.field("SecretOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogConfiguration);
-
-/// Property type `Secret` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct Secret {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `ValueFrom` (required).
-    pub value_from: Value<String>,
+crate::l1_struct! {
+    /// Property type `Secret` of `AWS::ECS::Service`.
+    Secret
 }
 
 impl Secret {
     /// The required properties: `Name`, `ValueFrom`.
     pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value_from: value_from.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "ValueFrom", value_from.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Secret {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ValueFrom".to_owned(), self.value_from.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Secret {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Secret);
-
-/// Property type `ServiceConnectService` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceConnectService {
-    /// `ClientAliases` (optional).
-    pub client_aliases: Option<Value<List<ServiceConnectClientAlias>>>,
-    /// `DiscoveryName` (optional).
-    pub discovery_name: Option<Value<String>>,
-    /// `IngressPortOverride` (optional).
-    /// Range: 0..=65535.
-    pub ingress_port_override: Option<Value<i64>>,
-    /// `PortName` (required).
-    pub port_name: Value<String>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<TimeoutConfiguration>>,
-    /// `Tls` (optional).
-    pub tls: Option<Value<ServiceConnectTlsConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ServiceConnectService` of `AWS::ECS::Service`.
+    ServiceConnectService
 }
 
 impl ServiceConnectService {
     /// The required properties: `PortName`.
     pub fn new(port_name: impl Into<Value<String>>) -> Self {
-        Self {
-            client_aliases: None,
-            discovery_name: None,
-            ingress_port_override: None,
-            port_name: port_name.into(),
-            timeout: None,
-            tls: None,
-        }
+        Self(crate::Properties::new().with(3, "PortName", port_name.into().to_template()))
     }
-    /// Sets `ClientAliases`.
-    pub fn client_aliases(
-        mut self,
-        value: impl Into<Value<List<ServiceConnectClientAlias>>>,
-    ) -> Self {
-        self.client_aliases = Some(value.into());
-        self
+    /// `ClientAliases` (optional).
+    pub fn client_aliases(self, value: impl Into<Value<List<ServiceConnectClientAlias>>>) -> Self {
+        Self(self.0.with(0, "ClientAliases", value.into().to_template()))
     }
-    /// Sets `DiscoveryName`.
-    pub fn discovery_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.discovery_name = Some(value.into());
-        self
+    /// `DiscoveryName` (optional).
+    pub fn discovery_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DiscoveryName", value.into().to_template()))
     }
-    /// Sets `IngressPortOverride`.
-    pub fn ingress_port_override(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ingress_port_override = Some(value.into());
-        self
+    /// `IngressPortOverride` (optional).
+    /// Range: 0 to 65535.
+    pub fn ingress_port_override(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IngressPortOverride", value.into().to_template()),
+        )
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<TimeoutConfiguration>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<TimeoutConfiguration>>) -> Self {
+        Self(self.0.with(4, "Timeout", value.into().to_template()))
     }
-    /// Sets `Tls`.
-    pub fn tls(mut self, value: impl Into<Value<ServiceConnectTlsConfiguration>>) -> Self {
-        self.tls = Some(value.into());
-        self
+    /// `Tls` (optional).
+    pub fn tls(self, value: impl Into<Value<ServiceConnectTlsConfiguration>>) -> Self {
+        Self(self.0.with(5, "Tls", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceConnectService {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_aliases {
-            m.insert("ClientAliases".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.discovery_name {
-            m.insert("DiscoveryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ingress_port_override {
-            m.insert("IngressPortOverride".to_owned(), v.to_template());
-        }
-        m.insert("PortName".to_owned(), self.port_name.to_template());
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls {
-            m.insert("Tls".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceConnectService {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_aliases
-            .check(&path.field("ClientAliases"), &Rules::NONE, out);
-        self.ingress_port_override.check(
-            &path.field("IngressPortOverride"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout
-            .check(&path.field("Timeout"), &Rules::NONE, out);
-        self.tls.check(&path.field("Tls"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServiceConnectService);
-
-/// Property type `ServiceConnectClientAlias` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceConnectClientAlias {
-    /// `DnsName` (optional).
-    pub dns_name: Option<Value<String>>,
-    /// `Port` (required).
-    /// Range: 0..=65535.
-    pub port: Value<i64>,
-    /// `TestTrafficRules` (optional).
-    pub test_traffic_rules: Option<Value<ServiceConnectTestTrafficRules>>,
+crate::l1_struct! {
+    /// Property type `ServiceConnectClientAlias` of `AWS::ECS::Service`.
+    ServiceConnectClientAlias
 }
 
 impl ServiceConnectClientAlias {
     /// The required properties: `Port`.
     pub fn new(port: impl Into<Value<i64>>) -> Self {
-        Self {
-            dns_name: None,
-            port: port.into(),
-            test_traffic_rules: None,
-        }
+        Self(crate::Properties::new().with(1, "Port", port.into().to_template()))
     }
-    /// Sets `DnsName`.
-    pub fn dns_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dns_name = Some(value.into());
-        self
+    /// `DnsName` (optional).
+    pub fn dns_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DnsName", value.into().to_template()))
     }
-    /// Sets `TestTrafficRules`.
+    /// `TestTrafficRules` (optional).
     pub fn test_traffic_rules(
-        mut self,
+        self,
         value: impl Into<Value<ServiceConnectTestTrafficRules>>,
     ) -> Self {
-        self.test_traffic_rules = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "TestTrafficRules", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ServiceConnectClientAlias {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dns_name {
-            m.insert("DnsName".to_owned(), v.to_template());
-        }
-        m.insert("Port".to_owned(), self.port.to_template());
-        if let Some(v) = &self.test_traffic_rules {
-            m.insert("TestTrafficRules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceConnectClientAlias {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.test_traffic_rules
-            .check(&path.field("TestTrafficRules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServiceConnectClientAlias);
-
-/// Property type `ServiceConnectTestTrafficRules` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceConnectTestTrafficRules {
-    /// `Header` (required).
-    pub header: Value<ServiceConnectTestTrafficRulesHeader>,
+crate::l1_struct! {
+    /// Property type `ServiceConnectTestTrafficRules` of `AWS::ECS::Service`.
+    ServiceConnectTestTrafficRules
 }
 
 impl ServiceConnectTestTrafficRules {
     /// The required properties: `Header`.
     pub fn new(header: impl Into<Value<ServiceConnectTestTrafficRulesHeader>>) -> Self {
-        Self {
-            header: header.into(),
-        }
+        Self(crate::Properties::new().with(0, "Header", header.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceConnectTestTrafficRules {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Header".to_owned(), self.header.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceConnectTestTrafficRules {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.header.check(&path.field("Header"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServiceConnectTestTrafficRules);
-
-/// Property type `ServiceConnectTestTrafficRulesHeader` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceConnectTestTrafficRulesHeader {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<ServiceConnectTestTrafficRulesHeaderValue>>,
+crate::l1_struct! {
+    /// Property type `ServiceConnectTestTrafficRulesHeader` of `AWS::ECS::Service`.
+    ServiceConnectTestTrafficRulesHeader
 }
 
 impl ServiceConnectTestTrafficRulesHeader {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(
-        mut self,
-        value: impl Into<Value<ServiceConnectTestTrafficRulesHeaderValue>>,
-    ) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<ServiceConnectTestTrafficRulesHeaderValue>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceConnectTestTrafficRulesHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceConnectTestTrafficRulesHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServiceConnectTestTrafficRulesHeader);
-
-/// Property type `ServiceConnectTestTrafficRulesHeaderValue` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceConnectTestTrafficRulesHeaderValue {
-    /// `Exact` (required).
-    pub exact: Value<String>,
+crate::l1_struct! {
+    /// Property type `ServiceConnectTestTrafficRulesHeaderValue` of `AWS::ECS::Service`.
+    ServiceConnectTestTrafficRulesHeaderValue
 }
 
 impl ServiceConnectTestTrafficRulesHeaderValue {
     /// The required properties: `Exact`.
     pub fn new(exact: impl Into<Value<String>>) -> Self {
-        Self {
-            exact: exact.into(),
-        }
+        Self(crate::Properties::new().with(0, "Exact", exact.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceConnectTestTrafficRulesHeaderValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Exact".to_owned(), self.exact.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceConnectTestTrafficRulesHeaderValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ServiceConnectTestTrafficRulesHeaderValue);
-
-/// Property type `TimeoutConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct TimeoutConfiguration {
-    /// `IdleTimeoutSeconds` (optional).
-    /// Range: 0..=2147483647.
-    pub idle_timeout_seconds: Option<Value<i64>>,
-    /// `PerRequestTimeoutSeconds` (optional).
-    /// Range: 0..=2147483647.
-    pub per_request_timeout_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TimeoutConfiguration` of `AWS::ECS::Service`.
+    TimeoutConfiguration(default)
 }
 
 impl TimeoutConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idle_timeout_seconds: None,
-            per_request_timeout_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdleTimeoutSeconds`.
-    pub fn idle_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.idle_timeout_seconds = Some(value.into());
-        self
+    /// `IdleTimeoutSeconds` (optional).
+    /// Range: 0 to 2147483647.
+    pub fn idle_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IdleTimeoutSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `PerRequestTimeoutSeconds`.
-    pub fn per_request_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.per_request_timeout_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TimeoutConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle_timeout_seconds {
-            m.insert("IdleTimeoutSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.per_request_timeout_seconds {
-            m.insert("PerRequestTimeoutSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PerRequestTimeoutSeconds` (optional).
+    /// Range: 0 to 2147483647.
+    pub fn per_request_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PerRequestTimeoutSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TimeoutConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle_timeout_seconds.check(
-            &path.field("IdleTimeoutSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.per_request_timeout_seconds.check(
-            &path.field("PerRequestTimeoutSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TimeoutConfiguration);
-
-/// Property type `ServiceConnectTlsConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceConnectTlsConfiguration {
-    /// `IssuerCertificateAuthority` (required).
-    pub issuer_certificate_authority: Value<ServiceConnectTlsCertificateAuthority>,
-    /// `KmsKey` (optional).
-    pub kms_key: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `ServiceConnectTlsConfiguration` of `AWS::ECS::Service`.
+    ServiceConnectTlsConfiguration
 }
 
 impl ServiceConnectTlsConfiguration {
@@ -2773,682 +1197,229 @@ impl ServiceConnectTlsConfiguration {
     pub fn new(
         issuer_certificate_authority: impl Into<Value<ServiceConnectTlsCertificateAuthority>>,
     ) -> Self {
-        Self {
-            issuer_certificate_authority: issuer_certificate_authority.into(),
-            kms_key: None,
-            role_arn: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IssuerCertificateAuthority",
+            issuer_certificate_authority.into().to_template(),
+        ))
     }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
+    /// `KmsKey` (optional).
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKey", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "RoleArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceConnectTlsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IssuerCertificateAuthority".to_owned(),
-            self.issuer_certificate_authority.to_template(),
-        );
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceConnectTlsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.issuer_certificate_authority.check(
-            &path.field("IssuerCertificateAuthority"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceConnectTlsConfiguration);
-
-/// Property type `ServiceConnectTlsCertificateAuthority` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceConnectTlsCertificateAuthority {
-    /// `AwsPcaAuthorityArn` (optional).
-    pub aws_pca_authority_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServiceConnectTlsCertificateAuthority` of `AWS::ECS::Service`.
+    ServiceConnectTlsCertificateAuthority(default)
 }
 
 impl ServiceConnectTlsCertificateAuthority {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_pca_authority_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsPcaAuthorityArn`.
-    pub fn aws_pca_authority_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_pca_authority_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceConnectTlsCertificateAuthority {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_pca_authority_arn {
-            m.insert("AwsPcaAuthorityArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AwsPcaAuthorityArn` (optional).
+    pub fn aws_pca_authority_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AwsPcaAuthorityArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ServiceConnectTlsCertificateAuthority {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ServiceConnectTlsCertificateAuthority);
-
-/// Property type `ServiceRegistry` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceRegistry {
-    /// `ContainerName` (optional).
-    pub container_name: Option<Value<String>>,
-    /// `ContainerPort` (optional).
-    pub container_port: Option<Value<i64>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `RegistryArn` (optional).
-    pub registry_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServiceRegistry` of `AWS::ECS::Service`.
+    ServiceRegistry(default)
 }
 
 impl ServiceRegistry {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_name: None,
-            container_port: None,
-            port: None,
-            registry_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerName`.
-    pub fn container_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_name = Some(value.into());
-        self
+    /// `ContainerName` (optional).
+    pub fn container_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerName", value.into().to_template()))
     }
-    /// Sets `ContainerPort`.
-    pub fn container_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.container_port = Some(value.into());
-        self
+    /// `ContainerPort` (optional).
+    pub fn container_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ContainerPort", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Port", value.into().to_template()))
     }
-    /// Sets `RegistryArn`.
-    pub fn registry_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.registry_arn = Some(value.into());
-        self
+    /// `RegistryArn` (optional).
+    pub fn registry_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "RegistryArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceRegistry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_name {
-            m.insert("ContainerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_port {
-            m.insert("ContainerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.registry_arn {
-            m.insert("RegistryArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceRegistry {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ServiceRegistry);
-
-/// Property type `Tag` of `AWS::ECS::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ECS::Service`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ServiceVolumeConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceVolumeConfiguration {
-    /// `ManagedEBSVolume` (optional).
-    pub managed_ebs_volume: Option<Value<ServiceManagedEbsVolumeConfiguration>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ServiceVolumeConfiguration` of `AWS::ECS::Service`.
+    ServiceVolumeConfiguration
 }
 
 impl ServiceVolumeConfiguration {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            managed_ebs_volume: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `ManagedEBSVolume`.
+    /// `ManagedEBSVolume` (optional).
     pub fn managed_ebs_volume(
-        mut self,
+        self,
         value: impl Into<Value<ServiceManagedEbsVolumeConfiguration>>,
     ) -> Self {
-        self.managed_ebs_volume = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ManagedEBSVolume", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ServiceVolumeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.managed_ebs_volume {
-            m.insert("ManagedEBSVolume".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceVolumeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.managed_ebs_volume
-            .check(&path.field("ManagedEBSVolume"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServiceVolumeConfiguration);
-
-/// Property type `ServiceManagedEbsVolumeConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceManagedEbsVolumeConfiguration {
-    /// `Encrypted` (optional).
-    pub encrypted: Option<Value<bool>>,
-    /// `FilesystemType` (optional).
-    pub filesystem_type: Option<Value<FilesystemType>>,
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SizeInGiB` (optional).
-    pub size_in_gi_b: Option<Value<i64>>,
-    /// `SnapshotId` (optional).
-    pub snapshot_id: Option<Value<String>>,
-    /// `TagSpecifications` (optional).
-    pub tag_specifications: Option<Value<List<EbsTagSpecification>>>,
-    /// `Throughput` (optional).
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeInitializationRate` (optional).
-    pub volume_initialization_rate: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServiceManagedEbsVolumeConfiguration` of `AWS::ECS::Service`.
+    ServiceManagedEbsVolumeConfiguration
 }
 
 impl ServiceManagedEbsVolumeConfiguration {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            encrypted: None,
-            filesystem_type: None,
-            iops: None,
-            kms_key_id: None,
-            role_arn: role_arn.into(),
-            size_in_gi_b: None,
-            snapshot_id: None,
-            tag_specifications: None,
-            throughput: None,
-            volume_initialization_rate: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new().with(4, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Encrypted", value.into().to_template()))
     }
-    /// Sets `FilesystemType`.
-    pub fn filesystem_type(mut self, value: impl Into<Value<FilesystemType>>) -> Self {
-        self.filesystem_type = Some(value.into());
-        self
+    /// `FilesystemType` (optional).
+    pub fn filesystem_type(self, value: impl Into<Value<FilesystemType>>) -> Self {
+        Self(self.0.with(1, "FilesystemType", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Iops", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `SizeInGiB`.
-    pub fn size_in_gi_b(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_in_gi_b = Some(value.into());
-        self
+    /// `SizeInGiB` (optional).
+    pub fn size_in_gi_b(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "SizeInGiB", value.into().to_template()))
     }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_id = Some(value.into());
-        self
+    /// `SnapshotId` (optional).
+    pub fn snapshot_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "SnapshotId", value.into().to_template()))
     }
-    /// Sets `TagSpecifications`.
-    pub fn tag_specifications(
-        mut self,
-        value: impl Into<Value<List<EbsTagSpecification>>>,
-    ) -> Self {
-        self.tag_specifications = Some(value.into());
-        self
+    /// `TagSpecifications` (optional).
+    pub fn tag_specifications(self, value: impl Into<Value<List<EbsTagSpecification>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TagSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "Throughput", value.into().to_template()))
     }
-    /// Sets `VolumeInitializationRate`.
-    pub fn volume_initialization_rate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_initialization_rate = Some(value.into());
-        self
+    /// `VolumeInitializationRate` (optional).
+    pub fn volume_initialization_rate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "VolumeInitializationRate", value.into().to_template()),
+        )
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceManagedEbsVolumeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filesystem_type {
-            m.insert("FilesystemType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.size_in_gi_b {
-            m.insert("SizeInGiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.insert("SnapshotId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_specifications {
-            m.insert("TagSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_initialization_rate {
-            m.insert("VolumeInitializationRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FilesystemType`.
+    FilesystemType {
+        /// `ext3`
+        Ext3 = "ext3",
+        /// `ext4`
+        Ext4 = "ext4",
+        /// `ntfs`
+        Ntfs = "ntfs",
+        /// `xfs`
+        Xfs = "xfs",
     }
 }
 
-impl Check for ServiceManagedEbsVolumeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filesystem_type
-            .check(&path.field("FilesystemType"), &Rules::NONE, out);
-        self.tag_specifications
-            .check(&path.field("TagSpecifications"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServiceManagedEbsVolumeConfiguration);
-
-/// Values of `FilesystemType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilesystemType {
-    /// `ext3`
-    Ext3,
-    /// `ext4`
-    Ext4,
-    /// `ntfs`
-    Ntfs,
-    /// `xfs`
-    Xfs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilesystemType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ext3", "ext4", "ntfs", "xfs"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ext3 => "ext3",
-            Self::Ext4 => "ext4",
-            Self::Ntfs => "ntfs",
-            Self::Xfs => "xfs",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilesystemType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilesystemType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilesystemType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ext3" => Self::Ext3,
-            "ext4" => Self::Ext4,
-            "ntfs" => Self::Ntfs,
-            "xfs" => Self::Xfs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilesystemType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilesystemType::from(s))
-    }
-}
-
-crate::impl_literal!(FilesystemType);
-
-/// Property type `EbsTagSpecification` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct EbsTagSpecification {
-    /// `PropagateTags` (optional).
-    pub propagate_tags: Option<Value<EbsTagSpecificationPropagateTags>>,
-    /// `ResourceType` (required).
-    pub resource_type: Value<ResourceType>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `EbsTagSpecification` of `AWS::ECS::Service`.
+    EbsTagSpecification
 }
 
 impl EbsTagSpecification {
     /// The required properties: `ResourceType`.
     pub fn new(resource_type: impl Into<Value<ResourceType>>) -> Self {
-        Self {
-            propagate_tags: None,
-            resource_type: resource_type.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "ResourceType", resource_type.into().to_template()))
     }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(
-        mut self,
-        value: impl Into<Value<EbsTagSpecificationPropagateTags>>,
-    ) -> Self {
-        self.propagate_tags = Some(value.into());
-        self
+    /// `PropagateTags` (optional).
+    pub fn propagate_tags(self, value: impl Into<Value<EbsTagSpecificationPropagateTags>>) -> Self {
+        Self(self.0.with(0, "PropagateTags", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EbsTagSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.propagate_tags {
-            m.insert("PropagateTags".to_owned(), v.to_template());
-        }
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EbsTagSpecificationPropagateTags`.
+    EbsTagSpecificationPropagateTags {
+        /// `SERVICE`
+        Service = "SERVICE",
+        /// `TASK_DEFINITION`
+        TaskDefinition = "TASK_DEFINITION",
     }
 }
 
-impl Check for EbsTagSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.propagate_tags
-            .check(&path.field("PropagateTags"), &Rules::NONE, out);
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `volume`
+        Volume = "volume",
     }
 }
 
-crate::impl_literal!(EbsTagSpecification);
-
-/// Values of `EbsTagSpecificationPropagateTags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EbsTagSpecificationPropagateTags {
-    /// `SERVICE`
-    Service,
-    /// `TASK_DEFINITION`
-    TaskDefinition,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EbsTagSpecificationPropagateTags {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SERVICE", "TASK_DEFINITION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "SERVICE",
-            Self::TaskDefinition => "TASK_DEFINITION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EbsTagSpecificationPropagateTags {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EbsTagSpecificationPropagateTags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EbsTagSpecificationPropagateTags {
-    fn from(s: &str) -> Self {
-        match s {
-            "SERVICE" => Self::Service,
-            "TASK_DEFINITION" => Self::TaskDefinition,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EbsTagSpecificationPropagateTags> {
-    fn from(s: &str) -> Self {
-        Value::literal(EbsTagSpecificationPropagateTags::from(s))
-    }
-}
-
-crate::impl_literal!(EbsTagSpecificationPropagateTags);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `volume`
-    Volume,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["volume"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Volume => "volume",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "volume" => Self::Volume,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `VpcLatticeConfiguration` of `AWS::ECS::Service`.
-#[derive(Debug, Clone)]
-pub struct VpcLatticeConfiguration {
-    /// `PortName` (required).
-    pub port_name: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `TargetGroupArn` (required).
-    pub target_group_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `VpcLatticeConfiguration` of `AWS::ECS::Service`.
+    VpcLatticeConfiguration
 }
 
 impl VpcLatticeConfiguration {
@@ -3458,29 +1429,11 @@ impl VpcLatticeConfiguration {
         role_arn: impl Into<Value<ids::RoleArn>>,
         target_group_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            port_name: port_name.into(),
-            role_arn: role_arn.into(),
-            target_group_arn: target_group_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PortName", port_name.into().to_template())
+                .with(1, "RoleArn", role_arn.into().to_template())
+                .with(2, "TargetGroupArn", target_group_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VpcLatticeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PortName".to_owned(), self.port_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert(
-            "TargetGroupArn".to_owned(),
-            self.target_group_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcLatticeConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcLatticeConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct TaskDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TaskDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TaskDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TaskDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECS::TaskDefinition`.
+    TaskDefinition("AWS::ECS::TaskDefinition", TaskDefinitionProps)
 }
 
 impl TaskDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECS::TaskDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TaskDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TaskDefinitionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TaskDefinitionArn> {
         self.resource.ref_value()
@@ -82,2059 +34,919 @@ impl TaskDefinition {
     pub fn attr_task_definition_arn(&self) -> Value<ids::TaskDefinitionArn> {
         self.resource.get_att("TaskDefinitionArn")
     }
+
+    /// Replaces `ContainerDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_definitions(&self, value: impl Into<Value<List<ContainerDefinition>>>) {
+        self.resource
+            .set_property("ContainerDefinitions", value.into())
+    }
+
+    /// Replaces `Cpu` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cpu(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Cpu", value.into())
+    }
+
+    /// Replaces `EnableFaultInjection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_fault_injection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableFaultInjection", value.into())
+    }
+
+    /// Replaces `EphemeralStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ephemeral_storage(&self, value: impl Into<Value<EphemeralStorage>>) {
+        self.resource.set_property("EphemeralStorage", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Family` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_family(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Family", value.into())
+    }
+
+    /// Replaces `InferenceAccelerators` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inference_accelerators(&self, value: impl Into<Value<List<InferenceAccelerator>>>) {
+        self.resource
+            .set_property("InferenceAccelerators", value.into())
+    }
+
+    /// Replaces `IpcMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipc_mode(&self, value: impl Into<Value<IpcMode>>) {
+        self.resource.set_property("IpcMode", value.into())
+    }
+
+    /// Replaces `Memory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_memory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Memory", value.into())
+    }
+
+    /// Replaces `NetworkMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_mode(&self, value: impl Into<Value<NetworkMode>>) {
+        self.resource.set_property("NetworkMode", value.into())
+    }
+
+    /// Replaces `PidMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pid_mode(&self, value: impl Into<Value<PidMode>>) {
+        self.resource.set_property("PidMode", value.into())
+    }
+
+    /// Replaces `PlacementConstraints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_placement_constraints(
+        &self,
+        value: impl Into<Value<List<TaskDefinitionPlacementConstraint>>>,
+    ) {
+        self.resource
+            .set_property("PlacementConstraints", value.into())
+    }
+
+    /// Replaces `ProxyConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_proxy_configuration(&self, value: impl Into<Value<ProxyConfiguration>>) {
+        self.resource
+            .set_property("ProxyConfiguration", value.into())
+    }
+
+    /// Replaces `RequiresCompatibilities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_requires_compatibilities(
+        &self,
+        value: impl Into<Value<List<RequiresCompatibilities>>>,
+    ) {
+        self.resource
+            .set_property("RequiresCompatibilities", value.into())
+    }
+
+    /// Replaces `RuntimePlatform` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime_platform(&self, value: impl Into<Value<RuntimePlatform>>) {
+        self.resource.set_property("RuntimePlatform", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TaskRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("TaskRoleArn", value.into())
+    }
+
+    /// Replaces `Volumes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volumes(&self, value: impl Into<Value<List<Volume>>>) {
+        self.resource.set_property("Volumes", value.into())
+    }
 }
 
-/// Properties of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct TaskDefinitionProps {
-    /// `ContainerDefinitions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub container_definitions: Option<Value<List<ContainerDefinition>>>,
-    /// `Cpu` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cpu: Option<Value<String>>,
-    /// `EnableFaultInjection` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub enable_fault_injection: Option<Value<bool>>,
-    /// `EphemeralStorage` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ephemeral_storage: Option<Value<EphemeralStorage>>,
-    /// `ExecutionRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Family` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub family: Option<Value<String>>,
-    /// `InferenceAccelerators` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub inference_accelerators: Option<Value<List<InferenceAccelerator>>>,
-    /// `IpcMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ipc_mode: Option<Value<IpcMode>>,
-    /// `Memory` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub memory: Option<Value<String>>,
-    /// `NetworkMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_mode: Option<Value<NetworkMode>>,
-    /// `PidMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub pid_mode: Option<Value<PidMode>>,
-    /// `PlacementConstraints` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub placement_constraints: Option<Value<List<TaskDefinitionPlacementConstraint>>>,
-    /// `ProxyConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub proxy_configuration: Option<Value<ProxyConfiguration>>,
-    /// `RequiresCompatibilities` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub requires_compatibilities: Option<Value<List<RequiresCompatibilities>>>,
-    /// `RuntimePlatform` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub runtime_platform: Option<Value<RuntimePlatform>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TaskRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub task_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Volumes` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub volumes: Option<Value<List<Volume>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECS::TaskDefinition`.
+    TaskDefinitionProps(default)
 }
 
 impl TaskDefinitionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_definitions: None,
-            cpu: None,
-            enable_fault_injection: None,
-            ephemeral_storage: None,
-            execution_role_arn: None,
-            family: None,
-            inference_accelerators: None,
-            ipc_mode: None,
-            memory: None,
-            network_mode: None,
-            pid_mode: None,
-            placement_constraints: None,
-            proxy_configuration: None,
-            requires_compatibilities: None,
-            runtime_platform: None,
-            tags: None,
-            task_role_arn: None,
-            volumes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerDefinitions`.
-    pub fn container_definitions(
-        mut self,
-        value: impl Into<Value<List<ContainerDefinition>>>,
-    ) -> Self {
-        self.container_definitions = Some(value.into());
-        self
+    /// `ContainerDefinitions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn container_definitions(self, value: impl Into<Value<List<ContainerDefinition>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerDefinitions", value.into().to_template()),
+        )
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cpu = Some(value.into());
-        self
+    /// `Cpu` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cpu(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Cpu", value.into().to_template()))
     }
-    /// Sets `EnableFaultInjection`.
-    pub fn enable_fault_injection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_fault_injection = Some(value.into());
-        self
+    /// `EnableFaultInjection` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn enable_fault_injection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableFaultInjection", value.into().to_template()),
+        )
     }
-    /// Sets `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, value: impl Into<Value<EphemeralStorage>>) -> Self {
-        self.ephemeral_storage = Some(value.into());
-        self
+    /// `EphemeralStorage` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ephemeral_storage(self, value: impl Into<Value<EphemeralStorage>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EphemeralStorage", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `Family`.
-    pub fn family(mut self, value: impl Into<Value<String>>) -> Self {
-        self.family = Some(value.into());
-        self
+    /// `Family` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn family(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Family", value.into().to_template()))
     }
-    /// Sets `InferenceAccelerators`.
+    /// `InferenceAccelerators` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn inference_accelerators(
-        mut self,
+        self,
         value: impl Into<Value<List<InferenceAccelerator>>>,
     ) -> Self {
-        self.inference_accelerators = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "InferenceAccelerators", value.into().to_template()),
+        )
     }
-    /// Sets `IpcMode`.
-    pub fn ipc_mode(mut self, value: impl Into<Value<IpcMode>>) -> Self {
-        self.ipc_mode = Some(value.into());
-        self
+    /// `IpcMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ipc_mode(self, value: impl Into<Value<IpcMode>>) -> Self {
+        Self(self.0.with(7, "IpcMode", value.into().to_template()))
     }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.memory = Some(value.into());
-        self
+    /// `Memory` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn memory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Memory", value.into().to_template()))
     }
-    /// Sets `NetworkMode`.
-    pub fn network_mode(mut self, value: impl Into<Value<NetworkMode>>) -> Self {
-        self.network_mode = Some(value.into());
-        self
+    /// `NetworkMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_mode(self, value: impl Into<Value<NetworkMode>>) -> Self {
+        Self(self.0.with(9, "NetworkMode", value.into().to_template()))
     }
-    /// Sets `PidMode`.
-    pub fn pid_mode(mut self, value: impl Into<Value<PidMode>>) -> Self {
-        self.pid_mode = Some(value.into());
-        self
+    /// `PidMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn pid_mode(self, value: impl Into<Value<PidMode>>) -> Self {
+        Self(self.0.with(10, "PidMode", value.into().to_template()))
     }
-    /// Sets `PlacementConstraints`.
+    /// `PlacementConstraints` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn placement_constraints(
-        mut self,
+        self,
         value: impl Into<Value<List<TaskDefinitionPlacementConstraint>>>,
     ) -> Self {
-        self.placement_constraints = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "PlacementConstraints", value.into().to_template()),
+        )
     }
-    /// Sets `ProxyConfiguration`.
-    pub fn proxy_configuration(mut self, value: impl Into<Value<ProxyConfiguration>>) -> Self {
-        self.proxy_configuration = Some(value.into());
-        self
+    /// `ProxyConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn proxy_configuration(self, value: impl Into<Value<ProxyConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ProxyConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RequiresCompatibilities`.
+    /// `RequiresCompatibilities` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn requires_compatibilities(
-        mut self,
+        self,
         value: impl Into<Value<List<RequiresCompatibilities>>>,
     ) -> Self {
-        self.requires_compatibilities = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(13, "RequiresCompatibilities", value.into().to_template()),
+        )
     }
-    /// Sets `RuntimePlatform`.
-    pub fn runtime_platform(mut self, value: impl Into<Value<RuntimePlatform>>) -> Self {
-        self.runtime_platform = Some(value.into());
-        self
+    /// `RuntimePlatform` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn runtime_platform(self, value: impl Into<Value<RuntimePlatform>>) -> Self {
+        Self(
+            self.0
+                .with(14, "RuntimePlatform", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
-    /// Sets `TaskRoleArn`.
-    pub fn task_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.task_role_arn = Some(value.into());
-        self
+    /// `TaskRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn task_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(16, "TaskRoleArn", value.into().to_template()))
     }
-    /// Sets `Volumes`.
-    pub fn volumes(mut self, value: impl Into<Value<List<Volume>>>) -> Self {
-        self.volumes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TaskDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_definitions {
-            m.insert("ContainerDefinitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_fault_injection {
-            m.insert("EnableFaultInjection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ephemeral_storage {
-            m.insert("EphemeralStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.family {
-            m.insert("Family".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_accelerators {
-            m.insert("InferenceAccelerators".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipc_mode {
-            m.insert("IpcMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_mode {
-            m.insert("NetworkMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pid_mode {
-            m.insert("PidMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_constraints {
-            m.insert("PlacementConstraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.proxy_configuration {
-            m.insert("ProxyConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.requires_compatibilities {
-            m.insert("RequiresCompatibilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_platform {
-            m.insert("RuntimePlatform".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_role_arn {
-            m.insert("TaskRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volumes {
-            m.insert("Volumes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Volumes` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn volumes(self, value: impl Into<Value<List<Volume>>>) -> Self {
+        Self(self.0.with(17, "Volumes", value.into().to_template()))
     }
 }
 
-impl Check for TaskDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_definitions
-            .check(&path.field("ContainerDefinitions"), &Rules::NONE, out);
-        self.ephemeral_storage
-            .check(&path.field("EphemeralStorage"), &Rules::NONE, out);
-        self.inference_accelerators
-            .check(&path.field("InferenceAccelerators"), &Rules::NONE, out);
-        self.ipc_mode
-            .check(&path.field("IpcMode"), &Rules::NONE, out);
-        self.network_mode
-            .check(&path.field("NetworkMode"), &Rules::NONE, out);
-        self.pid_mode
-            .check(&path.field("PidMode"), &Rules::NONE, out);
-        self.placement_constraints
-            .check(&path.field("PlacementConstraints"), &Rules::NONE, out);
-        self.proxy_configuration
-            .check(&path.field("ProxyConfiguration"), &Rules::NONE, out);
-        self.requires_compatibilities.check(
-            &path.field("RequiresCompatibilities"),
-            &Rules::NONE,
-            out,
-        );
-        self.runtime_platform
-            .check(&path.field("RuntimePlatform"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volumes
-            .check(&path.field("Volumes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TaskDefinitionProps);
-
-/// Property type `ContainerDefinition` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct ContainerDefinition {
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `Cpu` (optional).
-    pub cpu: Option<Value<i64>>,
-    /// `CredentialSpecs` (optional).
-    pub credential_specs: Option<Value<List<String>>>,
-    /// `DependsOn` (optional).
-    pub depends_on: Option<Value<List<ContainerDependency>>>,
-    /// `DisableNetworking` (optional).
-    pub disable_networking: Option<Value<bool>>,
-    /// `DnsSearchDomains` (optional).
-    pub dns_search_domains: Option<Value<List<String>>>,
-    /// `DnsServers` (optional).
-    pub dns_servers: Option<Value<List<String>>>,
-    /// `DockerLabels` (optional).
-    pub docker_labels: Option<Value<Map<String>>>,
-    /// `DockerSecurityOptions` (optional).
-    pub docker_security_options: Option<Value<List<String>>>,
-    /// `EntryPoint` (optional).
-    pub entry_point: Option<Value<List<String>>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<List<KeyValuePair>>>,
-    /// `EnvironmentFiles` (optional).
-    pub environment_files: Option<Value<List<EnvironmentFile>>>,
-    /// `Essential` (optional).
-    pub essential: Option<Value<bool>>,
-    /// `ExtraHosts` (optional).
-    pub extra_hosts: Option<Value<List<HostEntry>>>,
-    /// `FirelensConfiguration` (optional).
-    pub firelens_configuration: Option<Value<FirelensConfiguration>>,
-    /// `HealthCheck` (optional).
-    pub health_check: Option<Value<HealthCheck>>,
-    /// `Hostname` (optional).
-    pub hostname: Option<Value<String>>,
-    /// `Image` (required).
-    pub image: Value<String>,
-    /// `Interactive` (optional).
-    pub interactive: Option<Value<bool>>,
-    /// `Links` (optional).
-    pub links: Option<Value<List<String>>>,
-    /// `LinuxParameters` (optional).
-    pub linux_parameters: Option<Value<LinuxParameters>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<LogConfiguration>>,
-    /// `Memory` (optional).
-    pub memory: Option<Value<i64>>,
-    /// `MemoryReservation` (optional).
-    pub memory_reservation: Option<Value<i64>>,
-    /// `MountPoints` (optional).
-    pub mount_points: Option<Value<List<MountPoint>>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `PortMappings` (optional).
-    pub port_mappings: Option<Value<List<PortMapping>>>,
-    /// `Privileged` (optional).
-    pub privileged: Option<Value<bool>>,
-    /// `PseudoTerminal` (optional).
-    pub pseudo_terminal: Option<Value<bool>>,
-    /// `ReadonlyRootFilesystem` (optional).
-    pub readonly_root_filesystem: Option<Value<bool>>,
-    /// `RepositoryCredentials` (optional).
-    pub repository_credentials: Option<Value<RepositoryCredentials>>,
-    /// `ResourceRequirements` (optional).
-    pub resource_requirements: Option<Value<List<ResourceRequirement>>>,
-    /// `RestartPolicy` (optional).
-    pub restart_policy: Option<Value<RestartPolicy>>,
-    /// `Secrets` (optional).
-    pub secrets: Option<Value<List<Secret>>>,
-    /// `StartTimeout` (optional).
-    pub start_timeout: Option<Value<i64>>,
-    /// `StopTimeout` (optional).
-    pub stop_timeout: Option<Value<i64>>,
-    /// `SystemControls` (optional).
-    pub system_controls: Option<Value<List<SystemControl>>>,
-    /// `Ulimits` (optional).
-    pub ulimits: Option<Value<List<Ulimit>>>,
-    /// `User` (optional).
-    pub user: Option<Value<String>>,
-    /// `VersionConsistency` (optional).
-    pub version_consistency: Option<Value<VersionConsistency>>,
-    /// `VolumesFrom` (optional).
-    pub volumes_from: Option<Value<List<VolumeFrom>>>,
-    /// `WorkingDirectory` (optional).
-    pub working_directory: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ContainerDefinition` of `AWS::ECS::TaskDefinition`.
+    ContainerDefinition
 }
 
 impl ContainerDefinition {
     /// The required properties: `Image`, `Name`.
     pub fn new(image: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            command: None,
-            cpu: None,
-            credential_specs: None,
-            depends_on: None,
-            disable_networking: None,
-            dns_search_domains: None,
-            dns_servers: None,
-            docker_labels: None,
-            docker_security_options: None,
-            entry_point: None,
-            environment: None,
-            environment_files: None,
-            essential: None,
-            extra_hosts: None,
-            firelens_configuration: None,
-            health_check: None,
-            hostname: None,
-            image: image.into(),
-            interactive: None,
-            links: None,
-            linux_parameters: None,
-            log_configuration: None,
-            memory: None,
-            memory_reservation: None,
-            mount_points: None,
-            name: name.into(),
-            port_mappings: None,
-            privileged: None,
-            pseudo_terminal: None,
-            readonly_root_filesystem: None,
-            repository_credentials: None,
-            resource_requirements: None,
-            restart_policy: None,
-            secrets: None,
-            start_timeout: None,
-            stop_timeout: None,
-            system_controls: None,
-            ulimits: None,
-            user: None,
-            version_consistency: None,
-            volumes_from: None,
-            working_directory: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(17, "Image", image.into().to_template())
+                .with(25, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cpu = Some(value.into());
-        self
+    /// `Cpu` (optional).
+    pub fn cpu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Cpu", value.into().to_template()))
     }
-    /// Sets `CredentialSpecs`.
-    pub fn credential_specs(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.credential_specs = Some(value.into());
-        self
+    /// `CredentialSpecs` (optional).
+    pub fn credential_specs(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CredentialSpecs", value.into().to_template()),
+        )
     }
-    /// Sets `DependsOn`.
-    pub fn depends_on(mut self, value: impl Into<Value<List<ContainerDependency>>>) -> Self {
-        self.depends_on = Some(value.into());
-        self
+    /// `DependsOn` (optional).
+    pub fn depends_on(self, value: impl Into<Value<List<ContainerDependency>>>) -> Self {
+        Self(self.0.with(3, "DependsOn", value.into().to_template()))
     }
-    /// Sets `DisableNetworking`.
-    pub fn disable_networking(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_networking = Some(value.into());
-        self
+    /// `DisableNetworking` (optional).
+    pub fn disable_networking(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DisableNetworking", value.into().to_template()),
+        )
     }
-    /// Sets `DnsSearchDomains`.
-    pub fn dns_search_domains(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.dns_search_domains = Some(value.into());
-        self
+    /// `DnsSearchDomains` (optional).
+    pub fn dns_search_domains(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DnsSearchDomains", value.into().to_template()),
+        )
     }
-    /// Sets `DnsServers`.
-    pub fn dns_servers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.dns_servers = Some(value.into());
-        self
+    /// `DnsServers` (optional).
+    pub fn dns_servers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "DnsServers", value.into().to_template()))
     }
-    /// Sets `DockerLabels`.
-    pub fn docker_labels(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.docker_labels = Some(value.into());
-        self
+    /// `DockerLabels` (optional).
+    pub fn docker_labels(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(7, "DockerLabels", value.into().to_template()))
     }
-    /// Sets `DockerSecurityOptions`.
-    pub fn docker_security_options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.docker_security_options = Some(value.into());
-        self
+    /// `DockerSecurityOptions` (optional).
+    pub fn docker_security_options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "DockerSecurityOptions", value.into().to_template()),
+        )
     }
-    /// Sets `EntryPoint`.
-    pub fn entry_point(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.entry_point = Some(value.into());
-        self
+    /// `EntryPoint` (optional).
+    pub fn entry_point(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(9, "EntryPoint", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<List<KeyValuePair>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<List<KeyValuePair>>>) -> Self {
+        Self(self.0.with(10, "Environment", value.into().to_template()))
     }
-    /// Sets `EnvironmentFiles`.
-    pub fn environment_files(mut self, value: impl Into<Value<List<EnvironmentFile>>>) -> Self {
-        self.environment_files = Some(value.into());
-        self
+    /// `EnvironmentFiles` (optional).
+    pub fn environment_files(self, value: impl Into<Value<List<EnvironmentFile>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "EnvironmentFiles", value.into().to_template()),
+        )
     }
-    /// Sets `Essential`.
-    pub fn essential(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.essential = Some(value.into());
-        self
+    /// `Essential` (optional).
+    pub fn essential(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(12, "Essential", value.into().to_template()))
     }
-    /// Sets `ExtraHosts`.
-    pub fn extra_hosts(mut self, value: impl Into<Value<List<HostEntry>>>) -> Self {
-        self.extra_hosts = Some(value.into());
-        self
+    /// `ExtraHosts` (optional).
+    pub fn extra_hosts(self, value: impl Into<Value<List<HostEntry>>>) -> Self {
+        Self(self.0.with(13, "ExtraHosts", value.into().to_template()))
     }
-    /// Sets `FirelensConfiguration`.
-    pub fn firelens_configuration(
-        mut self,
-        value: impl Into<Value<FirelensConfiguration>>,
-    ) -> Self {
-        self.firelens_configuration = Some(value.into());
-        self
+    /// `FirelensConfiguration` (optional).
+    pub fn firelens_configuration(self, value: impl Into<Value<FirelensConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(14, "FirelensConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheck`.
-    pub fn health_check(mut self, value: impl Into<Value<HealthCheck>>) -> Self {
-        self.health_check = Some(value.into());
-        self
+    /// `HealthCheck` (optional).
+    pub fn health_check(self, value: impl Into<Value<HealthCheck>>) -> Self {
+        Self(self.0.with(15, "HealthCheck", value.into().to_template()))
     }
-    /// Sets `Hostname`.
-    pub fn hostname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hostname = Some(value.into());
-        self
+    /// `Hostname` (optional).
+    pub fn hostname(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "Hostname", value.into().to_template()))
     }
-    /// Sets `Interactive`.
-    pub fn interactive(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.interactive = Some(value.into());
-        self
+    /// `Interactive` (optional).
+    pub fn interactive(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(18, "Interactive", value.into().to_template()))
     }
-    /// Sets `Links`.
-    pub fn links(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.links = Some(value.into());
-        self
+    /// `Links` (optional).
+    pub fn links(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(19, "Links", value.into().to_template()))
     }
-    /// Sets `LinuxParameters`.
-    pub fn linux_parameters(mut self, value: impl Into<Value<LinuxParameters>>) -> Self {
-        self.linux_parameters = Some(value.into());
-        self
+    /// `LinuxParameters` (optional).
+    pub fn linux_parameters(self, value: impl Into<Value<LinuxParameters>>) -> Self {
+        Self(
+            self.0
+                .with(20, "LinuxParameters", value.into().to_template()),
+        )
     }
-    /// Sets `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+    /// `LogConfiguration` (optional).
+    pub fn log_configuration(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(21, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory = Some(value.into());
-        self
+    /// `Memory` (optional).
+    pub fn memory(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(22, "Memory", value.into().to_template()))
     }
-    /// Sets `MemoryReservation`.
-    pub fn memory_reservation(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_reservation = Some(value.into());
-        self
+    /// `MemoryReservation` (optional).
+    pub fn memory_reservation(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(23, "MemoryReservation", value.into().to_template()),
+        )
     }
-    /// Sets `MountPoints`.
-    pub fn mount_points(mut self, value: impl Into<Value<List<MountPoint>>>) -> Self {
-        self.mount_points = Some(value.into());
-        self
+    /// `MountPoints` (optional).
+    pub fn mount_points(self, value: impl Into<Value<List<MountPoint>>>) -> Self {
+        Self(self.0.with(24, "MountPoints", value.into().to_template()))
     }
-    /// Sets `PortMappings`.
-    pub fn port_mappings(mut self, value: impl Into<Value<List<PortMapping>>>) -> Self {
-        self.port_mappings = Some(value.into());
-        self
+    /// `PortMappings` (optional).
+    pub fn port_mappings(self, value: impl Into<Value<List<PortMapping>>>) -> Self {
+        Self(self.0.with(26, "PortMappings", value.into().to_template()))
     }
-    /// Sets `Privileged`.
-    pub fn privileged(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.privileged = Some(value.into());
-        self
+    /// `Privileged` (optional).
+    pub fn privileged(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(27, "Privileged", value.into().to_template()))
     }
-    /// Sets `PseudoTerminal`.
-    pub fn pseudo_terminal(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.pseudo_terminal = Some(value.into());
-        self
+    /// `PseudoTerminal` (optional).
+    pub fn pseudo_terminal(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(28, "PseudoTerminal", value.into().to_template()),
+        )
     }
-    /// Sets `ReadonlyRootFilesystem`.
-    pub fn readonly_root_filesystem(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.readonly_root_filesystem = Some(value.into());
-        self
+    /// `ReadonlyRootFilesystem` (optional).
+    pub fn readonly_root_filesystem(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(29, "ReadonlyRootFilesystem", value.into().to_template()),
+        )
     }
-    /// Sets `RepositoryCredentials`.
-    pub fn repository_credentials(
-        mut self,
-        value: impl Into<Value<RepositoryCredentials>>,
-    ) -> Self {
-        self.repository_credentials = Some(value.into());
-        self
+    /// `RepositoryCredentials` (optional).
+    pub fn repository_credentials(self, value: impl Into<Value<RepositoryCredentials>>) -> Self {
+        Self(
+            self.0
+                .with(30, "RepositoryCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceRequirements`.
-    pub fn resource_requirements(
-        mut self,
-        value: impl Into<Value<List<ResourceRequirement>>>,
-    ) -> Self {
-        self.resource_requirements = Some(value.into());
-        self
+    /// `ResourceRequirements` (optional).
+    pub fn resource_requirements(self, value: impl Into<Value<List<ResourceRequirement>>>) -> Self {
+        Self(
+            self.0
+                .with(31, "ResourceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `RestartPolicy`.
-    pub fn restart_policy(mut self, value: impl Into<Value<RestartPolicy>>) -> Self {
-        self.restart_policy = Some(value.into());
-        self
+    /// `RestartPolicy` (optional).
+    pub fn restart_policy(self, value: impl Into<Value<RestartPolicy>>) -> Self {
+        Self(self.0.with(32, "RestartPolicy", value.into().to_template()))
     }
-    /// Sets `Secrets`.
-    pub fn secrets(mut self, value: impl Into<Value<List<Secret>>>) -> Self {
-        self.secrets = Some(value.into());
-        self
+    /// `Secrets` (optional).
+    pub fn secrets(self, value: impl Into<Value<List<Secret>>>) -> Self {
+        Self(self.0.with(33, "Secrets", value.into().to_template()))
     }
-    /// Sets `StartTimeout`.
-    pub fn start_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_timeout = Some(value.into());
-        self
+    /// `StartTimeout` (optional).
+    pub fn start_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(34, "StartTimeout", value.into().to_template()))
     }
-    /// Sets `StopTimeout`.
-    pub fn stop_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.stop_timeout = Some(value.into());
-        self
+    /// `StopTimeout` (optional).
+    pub fn stop_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(35, "StopTimeout", value.into().to_template()))
     }
-    /// Sets `SystemControls`.
-    pub fn system_controls(mut self, value: impl Into<Value<List<SystemControl>>>) -> Self {
-        self.system_controls = Some(value.into());
-        self
+    /// `SystemControls` (optional).
+    pub fn system_controls(self, value: impl Into<Value<List<SystemControl>>>) -> Self {
+        Self(
+            self.0
+                .with(36, "SystemControls", value.into().to_template()),
+        )
     }
-    /// Sets `Ulimits`.
-    pub fn ulimits(mut self, value: impl Into<Value<List<Ulimit>>>) -> Self {
-        self.ulimits = Some(value.into());
-        self
+    /// `Ulimits` (optional).
+    pub fn ulimits(self, value: impl Into<Value<List<Ulimit>>>) -> Self {
+        Self(self.0.with(37, "Ulimits", value.into().to_template()))
     }
-    /// Sets `User`.
-    pub fn user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user = Some(value.into());
-        self
+    /// `User` (optional).
+    pub fn user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(38, "User", value.into().to_template()))
     }
-    /// Sets `VersionConsistency`.
-    pub fn version_consistency(mut self, value: impl Into<Value<VersionConsistency>>) -> Self {
-        self.version_consistency = Some(value.into());
-        self
+    /// `VersionConsistency` (optional).
+    pub fn version_consistency(self, value: impl Into<Value<VersionConsistency>>) -> Self {
+        Self(
+            self.0
+                .with(39, "VersionConsistency", value.into().to_template()),
+        )
     }
-    /// Sets `VolumesFrom`.
-    pub fn volumes_from(mut self, value: impl Into<Value<List<VolumeFrom>>>) -> Self {
-        self.volumes_from = Some(value.into());
-        self
+    /// `VolumesFrom` (optional).
+    pub fn volumes_from(self, value: impl Into<Value<List<VolumeFrom>>>) -> Self {
+        Self(self.0.with(40, "VolumesFrom", value.into().to_template()))
     }
-    /// Sets `WorkingDirectory`.
-    pub fn working_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.working_directory = Some(value.into());
-        self
+    /// `WorkingDirectory` (optional).
+    pub fn working_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(41, "WorkingDirectory", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContainerDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.credential_specs {
-            m.insert("CredentialSpecs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.depends_on {
-            m.insert("DependsOn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_networking {
-            m.insert("DisableNetworking".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_search_domains {
-            m.insert("DnsSearchDomains".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_servers {
-            m.insert("DnsServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.docker_labels {
-            m.insert("DockerLabels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.docker_security_options {
-            m.insert("DockerSecurityOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entry_point {
-            m.insert("EntryPoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_files {
-            m.insert("EnvironmentFiles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.essential {
-            m.insert("Essential".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extra_hosts {
-            m.insert("ExtraHosts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firelens_configuration {
-            m.insert("FirelensConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check {
-            m.insert("HealthCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hostname {
-            m.insert("Hostname".to_owned(), v.to_template());
-        }
-        m.insert("Image".to_owned(), self.image.to_template());
-        if let Some(v) = &self.interactive {
-            m.insert("Interactive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.links {
-            m.insert("Links".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linux_parameters {
-            m.insert("LinuxParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_reservation {
-            m.insert("MemoryReservation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_points {
-            m.insert("MountPoints".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.port_mappings {
-            m.insert("PortMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.privileged {
-            m.insert("Privileged".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pseudo_terminal {
-            m.insert("PseudoTerminal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.readonly_root_filesystem {
-            m.insert("ReadonlyRootFilesystem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_credentials {
-            m.insert("RepositoryCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_requirements {
-            m.insert("ResourceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_policy {
-            m.insert("RestartPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets {
-            m.insert("Secrets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_timeout {
-            m.insert("StartTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stop_timeout {
-            m.insert("StopTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.system_controls {
-            m.insert("SystemControls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ulimits {
-            m.insert("Ulimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user {
-            m.insert("User".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_consistency {
-            m.insert("VersionConsistency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volumes_from {
-            m.insert("VolumesFrom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.working_directory {
-            m.insert("WorkingDirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.depends_on
-            .check(&path.field("DependsOn"), &Rules::NONE, out);
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.environment_files
-            .check(&path.field("EnvironmentFiles"), &Rules::NONE, out);
-        self.extra_hosts
-            .check(&path.field("ExtraHosts"), &Rules::NONE, out);
-        self.firelens_configuration
-            .check(&path.field("FirelensConfiguration"), &Rules::NONE, out);
-        self.health_check
-            .check(&path.field("HealthCheck"), &Rules::NONE, out);
-        self.linux_parameters
-            .check(&path.field("LinuxParameters"), &Rules::NONE, out);
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.mount_points
-            .check(&path.field("MountPoints"), &Rules::NONE, out);
-        self.port_mappings
-            .check(&path.field("PortMappings"), &Rules::NONE, out);
-        self.repository_credentials
-            .check(&path.field("RepositoryCredentials"), &Rules::NONE, out);
-        self.resource_requirements
-            .check(&path.field("ResourceRequirements"), &Rules::NONE, out);
-        self.restart_policy
-            .check(&path.field("RestartPolicy"), &Rules::NONE, out);
-        self.secrets
-            .check(&path.field("Secrets"), &Rules::NONE, out);
-        self.system_controls
-            .check(&path.field("SystemControls"), &Rules::NONE, out);
-        self.ulimits
-            .check(&path.field("Ulimits"), &Rules::NONE, out);
-        self.version_consistency
-            .check(&path.field("VersionConsistency"), &Rules::NONE, out);
-        self.volumes_from
-            .check(&path.field("VolumesFrom"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerDefinition);
-
-/// Property type `ContainerDependency` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerDependency {
-    /// `Condition` (optional).
-    pub condition: Option<Value<Condition>>,
-    /// `ContainerName` (optional).
-    pub container_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ContainerDependency` of `AWS::ECS::TaskDefinition`.
+    ContainerDependency(default)
 }
 
 impl ContainerDependency {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            condition: None,
-            container_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<Condition>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    pub fn condition(self, value: impl Into<Value<Condition>>) -> Self {
+        Self(self.0.with(0, "Condition", value.into().to_template()))
     }
-    /// Sets `ContainerName`.
-    pub fn container_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_name = Some(value.into());
-        self
+    /// `ContainerName` (optional).
+    pub fn container_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ContainerName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContainerDependency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_name {
-            m.insert("ContainerName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Condition`.
+    Condition {
+        /// `COMPLETE`
+        Complete = "COMPLETE",
+        /// `HEALTHY`
+        Healthy = "HEALTHY",
+        /// `START`
+        Start = "START",
+        /// `SUCCESS`
+        Success = "SUCCESS",
     }
 }
 
-impl Check for ContainerDependency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerDependency);
-
-/// Values of `Condition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Condition {
-    /// `COMPLETE`
-    Complete,
-    /// `HEALTHY`
-    Healthy,
-    /// `START`
-    Start,
-    /// `SUCCESS`
-    Success,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Condition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COMPLETE", "HEALTHY", "START", "SUCCESS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "COMPLETE",
-            Self::Healthy => "HEALTHY",
-            Self::Start => "START",
-            Self::Success => "SUCCESS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Condition {
-    fn from(s: &str) -> Self {
-        match s {
-            "COMPLETE" => Self::Complete,
-            "HEALTHY" => Self::Healthy,
-            "START" => Self::Start,
-            "SUCCESS" => Self::Success,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Condition> {
-    fn from(s: &str) -> Self {
-        Value::literal(Condition::from(s))
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Property type `KeyValuePair` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyValuePair {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KeyValuePair` of `AWS::ECS::TaskDefinition`.
+    KeyValuePair(default)
 }
 
 impl KeyValuePair {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KeyValuePair {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeyValuePair {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyValuePair);
-
-/// Property type `EnvironmentFile` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentFile {
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
     /// `Value` (optional).
-    pub value: Option<Value<String>>,
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EnvironmentFile` of `AWS::ECS::TaskDefinition`.
+    EnvironmentFile(default)
 }
 
 impl EnvironmentFile {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            type_: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EnvironmentFile {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `s3`
+        S3 = "s3",
     }
 }
 
-impl Check for EnvironmentFile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EnvironmentFile);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `s3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["s3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "s3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "s3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `HostEntry` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct HostEntry {
-    /// `Hostname` (optional).
-    pub hostname: Option<Value<String>>,
-    /// `IpAddress` (optional).
-    pub ip_address: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HostEntry` of `AWS::ECS::TaskDefinition`.
+    HostEntry(default)
 }
 
 impl HostEntry {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hostname: None,
-            ip_address: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Hostname`.
-    pub fn hostname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hostname = Some(value.into());
-        self
+    /// `Hostname` (optional).
+    pub fn hostname(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Hostname", value.into().to_template()))
     }
-    /// Sets `IpAddress`.
-    pub fn ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_address = Some(value.into());
-        self
+    /// `IpAddress` (optional).
+    pub fn ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IpAddress", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HostEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hostname {
-            m.insert("Hostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address {
-            m.insert("IpAddress".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HostEntry {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HostEntry);
-
-/// Property type `FirelensConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct FirelensConfiguration {
-    /// `Options` (optional).
-    pub options: Option<Value<Map<String>>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<FirelensConfigurationType>>,
+crate::l1_struct! {
+    /// Property type `FirelensConfiguration` of `AWS::ECS::TaskDefinition`.
+    FirelensConfiguration(default)
 }
 
 impl FirelensConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            options: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Options", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<FirelensConfigurationType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<FirelensConfigurationType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FirelensConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FirelensConfigurationType`.
+    FirelensConfigurationType {
+        /// `fluentbit`
+        Fluentbit = "fluentbit",
+        /// `fluentd`
+        Fluentd = "fluentd",
     }
 }
 
-impl Check for FirelensConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FirelensConfiguration);
-
-/// Values of `FirelensConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FirelensConfigurationType {
-    /// `fluentbit`
-    Fluentbit,
-    /// `fluentd`
-    Fluentd,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FirelensConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["fluentbit", "fluentd"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fluentbit => "fluentbit",
-            Self::Fluentd => "fluentd",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FirelensConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FirelensConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FirelensConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "fluentbit" => Self::Fluentbit,
-            "fluentd" => Self::Fluentd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FirelensConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FirelensConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(FirelensConfigurationType);
-
-/// Property type `HealthCheck` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct HealthCheck {
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `Interval` (optional).
-    pub interval: Option<Value<i64>>,
-    /// `Retries` (optional).
-    pub retries: Option<Value<i64>>,
-    /// `StartPeriod` (optional).
-    pub start_period: Option<Value<i64>>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `HealthCheck` of `AWS::ECS::TaskDefinition`.
+    HealthCheck(default)
 }
 
 impl HealthCheck {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            command: None,
-            interval: None,
-            retries: None,
-            start_period: None,
-            timeout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
+    /// `Interval` (optional).
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Interval", value.into().to_template()))
     }
-    /// Sets `Retries`.
-    pub fn retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retries = Some(value.into());
-        self
+    /// `Retries` (optional).
+    pub fn retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Retries", value.into().to_template()))
     }
-    /// Sets `StartPeriod`.
-    pub fn start_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_period = Some(value.into());
-        self
+    /// `StartPeriod` (optional).
+    pub fn start_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "StartPeriod", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Timeout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HealthCheck {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retries {
-            m.insert("Retries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_period {
-            m.insert("StartPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HealthCheck {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HealthCheck);
-
-/// Property type `LinuxParameters` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct LinuxParameters {
-    /// `Capabilities` (optional).
-    pub capabilities: Option<Value<KernelCapabilities>>,
-    /// `Devices` (optional).
-    pub devices: Option<Value<List<Device>>>,
-    /// `InitProcessEnabled` (optional).
-    pub init_process_enabled: Option<Value<bool>>,
-    /// `MaxSwap` (optional).
-    pub max_swap: Option<Value<i64>>,
-    /// `SharedMemorySize` (optional).
-    pub shared_memory_size: Option<Value<i64>>,
-    /// `Swappiness` (optional).
-    pub swappiness: Option<Value<i64>>,
-    /// `Tmpfs` (optional).
-    pub tmpfs: Option<Value<List<Tmpfs>>>,
+crate::l1_struct! {
+    /// Property type `LinuxParameters` of `AWS::ECS::TaskDefinition`.
+    LinuxParameters(default)
 }
 
 impl LinuxParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capabilities: None,
-            devices: None,
-            init_process_enabled: None,
-            max_swap: None,
-            shared_memory_size: None,
-            swappiness: None,
-            tmpfs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Capabilities`.
-    pub fn capabilities(mut self, value: impl Into<Value<KernelCapabilities>>) -> Self {
-        self.capabilities = Some(value.into());
-        self
+    /// `Capabilities` (optional).
+    pub fn capabilities(self, value: impl Into<Value<KernelCapabilities>>) -> Self {
+        Self(self.0.with(0, "Capabilities", value.into().to_template()))
     }
-    /// Sets `Devices`.
-    pub fn devices(mut self, value: impl Into<Value<List<Device>>>) -> Self {
-        self.devices = Some(value.into());
-        self
+    /// `Devices` (optional).
+    pub fn devices(self, value: impl Into<Value<List<Device>>>) -> Self {
+        Self(self.0.with(1, "Devices", value.into().to_template()))
     }
-    /// Sets `InitProcessEnabled`.
-    pub fn init_process_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.init_process_enabled = Some(value.into());
-        self
+    /// `InitProcessEnabled` (optional).
+    pub fn init_process_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InitProcessEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `MaxSwap`.
-    pub fn max_swap(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_swap = Some(value.into());
-        self
+    /// `MaxSwap` (optional).
+    pub fn max_swap(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MaxSwap", value.into().to_template()))
     }
-    /// Sets `SharedMemorySize`.
-    pub fn shared_memory_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shared_memory_size = Some(value.into());
-        self
+    /// `SharedMemorySize` (optional).
+    pub fn shared_memory_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SharedMemorySize", value.into().to_template()),
+        )
     }
-    /// Sets `Swappiness`.
-    pub fn swappiness(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.swappiness = Some(value.into());
-        self
+    /// `Swappiness` (optional).
+    pub fn swappiness(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Swappiness", value.into().to_template()))
     }
-    /// Sets `Tmpfs`.
-    pub fn tmpfs(mut self, value: impl Into<Value<List<Tmpfs>>>) -> Self {
-        self.tmpfs = Some(value.into());
-        self
+    /// `Tmpfs` (optional).
+    pub fn tmpfs(self, value: impl Into<Value<List<Tmpfs>>>) -> Self {
+        Self(self.0.with(6, "Tmpfs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LinuxParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capabilities {
-            m.insert("Capabilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.devices {
-            m.insert("Devices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.init_process_enabled {
-            m.insert("InitProcessEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_swap {
-            m.insert("MaxSwap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shared_memory_size {
-            m.insert("SharedMemorySize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.swappiness {
-            m.insert("Swappiness".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tmpfs {
-            m.insert("Tmpfs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LinuxParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capabilities
-            .check(&path.field("Capabilities"), &Rules::NONE, out);
-        self.devices
-            .check(&path.field("Devices"), &Rules::NONE, out);
-        self.tmpfs.check(&path.field("Tmpfs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LinuxParameters);
-
-/// Property type `KernelCapabilities` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct KernelCapabilities {
-    /// `Add` (optional).
-    pub add: Option<Value<List<String>>>,
-    /// `Drop` (optional).
-    pub drop: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `KernelCapabilities` of `AWS::ECS::TaskDefinition`.
+    KernelCapabilities(default)
 }
 
 impl KernelCapabilities {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add: None,
-            drop: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Add`.
-    pub fn add(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.add = Some(value.into());
-        self
+    /// `Add` (optional).
+    pub fn add(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Add", value.into().to_template()))
     }
-    /// Sets `Drop`.
-    pub fn drop(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.drop = Some(value.into());
-        self
+    /// `Drop` (optional).
+    pub fn drop(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Drop", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KernelCapabilities {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add {
-            m.insert("Add".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drop {
-            m.insert("Drop".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KernelCapabilities {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KernelCapabilities);
-
-/// Property type `Device` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Device {
-    /// `ContainerPath` (optional).
-    pub container_path: Option<Value<String>>,
-    /// `HostPath` (optional).
-    pub host_path: Option<Value<String>>,
-    /// `Permissions` (optional).
-    pub permissions: Option<Value<List<Permissions>>>,
+crate::l1_struct! {
+    /// Property type `Device` of `AWS::ECS::TaskDefinition`.
+    Device(default)
 }
 
 impl Device {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_path: None,
-            host_path: None,
-            permissions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerPath`.
-    pub fn container_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_path = Some(value.into());
-        self
-    }
-    /// Sets `HostPath`.
-    pub fn host_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_path = Some(value.into());
-        self
-    }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<Permissions>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Device {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_path {
-            m.insert("ContainerPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_path {
-            m.insert("HostPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Device {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.permissions
-            .check(&path.field("Permissions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Device);
-
-/// Values of `Permissions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Permissions {
-    /// `mknod`
-    Mknod,
-    /// `read`
-    Read,
-    /// `write`
-    Write,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Permissions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["mknod", "read", "write"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mknod => "mknod",
-            Self::Read => "read",
-            Self::Write => "write",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Permissions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Permissions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Permissions {
-    fn from(s: &str) -> Self {
-        match s {
-            "mknod" => Self::Mknod,
-            "read" => Self::Read,
-            "write" => Self::Write,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Permissions> {
-    fn from(s: &str) -> Self {
-        Value::literal(Permissions::from(s))
-    }
-}
-
-crate::impl_literal!(Permissions);
-
-/// Property type `Tmpfs` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct Tmpfs {
     /// `ContainerPath` (optional).
-    pub container_path: Option<Value<String>>,
-    /// `MountOptions` (optional).
-    pub mount_options: Option<Value<List<String>>>,
-    /// `Size` (required).
-    pub size: Value<i64>,
+    pub fn container_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerPath", value.into().to_template()))
+    }
+    /// `HostPath` (optional).
+    pub fn host_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HostPath", value.into().to_template()))
+    }
+    /// `Permissions` (optional).
+    pub fn permissions(self, value: impl Into<Value<List<Permissions>>>) -> Self {
+        Self(self.0.with(2, "Permissions", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Permissions`.
+    Permissions {
+        /// `mknod`
+        Mknod = "mknod",
+        /// `read`
+        Read = "read",
+        /// `write`
+        Write = "write",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Tmpfs` of `AWS::ECS::TaskDefinition`.
+    Tmpfs
 }
 
 impl Tmpfs {
     /// The required properties: `Size`.
     pub fn new(size: impl Into<Value<i64>>) -> Self {
-        Self {
-            container_path: None,
-            mount_options: None,
-            size: size.into(),
-        }
+        Self(crate::Properties::new().with(2, "Size", size.into().to_template()))
     }
-    /// Sets `ContainerPath`.
-    pub fn container_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_path = Some(value.into());
-        self
+    /// `ContainerPath` (optional).
+    pub fn container_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerPath", value.into().to_template()))
     }
-    /// Sets `MountOptions`.
-    pub fn mount_options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.mount_options = Some(value.into());
-        self
+    /// `MountOptions` (optional).
+    pub fn mount_options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "MountOptions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tmpfs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_path {
-            m.insert("ContainerPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_options {
-            m.insert("MountOptions".to_owned(), v.to_template());
-        }
-        m.insert("Size".to_owned(), self.size.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tmpfs {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tmpfs);
-
-/// Property type `LogConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct LogConfiguration {
-    /// `LogDriver` (required).
-    pub log_driver: Value<String>,
-    /// `Options` (optional).
-    pub options: Option<Value<Map<String>>>,
-    /// `SecretOptions` (optional).
-    pub secret_options: Option<Value<List<Secret>>>,
+crate::l1_struct! {
+    /// Property type `LogConfiguration` of `AWS::ECS::TaskDefinition`.
+    LogConfiguration
 }
 
 impl LogConfiguration {
     /// The required properties: `LogDriver`.
     pub fn new(log_driver: impl Into<Value<String>>) -> Self {
-        Self {
-            log_driver: log_driver.into(),
-            options: None,
-            secret_options: None,
-        }
+        Self(crate::Properties::new().with(0, "LogDriver", log_driver.into().to_template()))
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Options", value.into().to_template()))
     }
-    /// Sets `SecretOptions`.
-    pub fn secret_options(mut self, value: impl Into<Value<List<Secret>>>) -> Self {
-        self.secret_options = Some(value.into());
-        self
+    /// `SecretOptions` (optional).
+    pub fn secret_options(self, value: impl Into<Value<List<Secret>>>) -> Self {
+        Self(self.0.with(2, "SecretOptions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogDriver".to_owned(), self.log_driver.to_template());
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_options {
-            m.insert("SecretOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_options
-            .check(&path.field("SecretOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogConfiguration);
-
-/// Property type `Secret` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct Secret {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `ValueFrom` (required).
-    pub value_from: Value<String>,
+crate::l1_struct! {
+    /// Property type `Secret` of `AWS::ECS::TaskDefinition`.
+    Secret
 }
 
 impl Secret {
     /// The required properties: `Name`, `ValueFrom`.
     pub fn new(name: impl Into<Value<String>>, value_from: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value_from: value_from.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "ValueFrom", value_from.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Secret {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ValueFrom".to_owned(), self.value_from.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Secret {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Secret);
-
-/// Property type `MountPoint` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct MountPoint {
-    /// `ContainerPath` (optional).
-    pub container_path: Option<Value<String>>,
-    /// `ReadOnly` (optional).
-    pub read_only: Option<Value<bool>>,
-    /// `SourceVolume` (optional).
-    pub source_volume: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MountPoint` of `AWS::ECS::TaskDefinition`.
+    MountPoint(default)
 }
 
 impl MountPoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_path: None,
-            read_only: None,
-            source_volume: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerPath`.
-    pub fn container_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_path = Some(value.into());
-        self
+    /// `ContainerPath` (optional).
+    pub fn container_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerPath", value.into().to_template()))
     }
-    /// Sets `ReadOnly`.
-    pub fn read_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_only = Some(value.into());
-        self
+    /// `ReadOnly` (optional).
+    pub fn read_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ReadOnly", value.into().to_template()))
     }
-    /// Sets `SourceVolume`.
-    pub fn source_volume(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_volume = Some(value.into());
-        self
+    /// `SourceVolume` (optional).
+    pub fn source_volume(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SourceVolume", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MountPoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_path {
-            m.insert("ContainerPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_only {
-            m.insert("ReadOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_volume {
-            m.insert("SourceVolume".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MountPoint {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MountPoint);
-
-/// Property type `PortMapping` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct PortMapping {
-    /// `AppProtocol` (optional).
-    pub app_protocol: Option<Value<AppProtocol>>,
-    /// `ContainerPort` (optional).
-    pub container_port: Option<Value<i64>>,
-    /// `ContainerPortRange` (optional).
-    pub container_port_range: Option<Value<String>>,
-    /// `HostPort` (optional).
-    pub host_port: Option<Value<i64>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
+crate::l1_struct! {
+    /// Property type `PortMapping` of `AWS::ECS::TaskDefinition`.
+    PortMapping(default)
 }
 
 impl PortMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_protocol: None,
-            container_port: None,
-            container_port_range: None,
-            host_port: None,
-            name: None,
-            protocol: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppProtocol`.
-    pub fn app_protocol(mut self, value: impl Into<Value<AppProtocol>>) -> Self {
-        self.app_protocol = Some(value.into());
-        self
+    /// `AppProtocol` (optional).
+    pub fn app_protocol(self, value: impl Into<Value<AppProtocol>>) -> Self {
+        Self(self.0.with(0, "AppProtocol", value.into().to_template()))
     }
-    /// Sets `ContainerPort`.
-    pub fn container_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.container_port = Some(value.into());
-        self
+    /// `ContainerPort` (optional).
+    pub fn container_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ContainerPort", value.into().to_template()))
     }
-    /// Sets `ContainerPortRange`.
-    pub fn container_port_range(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_port_range = Some(value.into());
-        self
+    /// `ContainerPortRange` (optional).
+    pub fn container_port_range(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ContainerPortRange", value.into().to_template()),
+        )
     }
-    /// Sets `HostPort`.
-    pub fn host_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.host_port = Some(value.into());
-        self
+    /// `HostPort` (optional).
+    pub fn host_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "HostPort", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(5, "Protocol", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PortMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_protocol {
-            m.insert("AppProtocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_port {
-            m.insert("ContainerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_port_range {
-            m.insert("ContainerPortRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_port {
-            m.insert("HostPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AppProtocol`.
+    AppProtocol {
+        /// `http`
+        Http = "http",
+        /// `http2`
+        Http2 = "http2",
+        /// `grpc`
+        Grpc = "grpc",
     }
 }
 
-impl Check for PortMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_protocol
-            .check(&path.field("AppProtocol"), &Rules::NONE, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `tcp`
+        Tcp = "tcp",
+        /// `udp`
+        Udp = "udp",
     }
 }
 
-crate::impl_literal!(PortMapping);
-
-/// Values of `AppProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppProtocol {
-    /// `http`
-    Http,
-    /// `http2`
-    Http2,
-    /// `grpc`
-    Grpc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["http", "http2", "grpc"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "http",
-            Self::Http2 => "http2",
-            Self::Grpc => "grpc",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AppProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "http" => Self::Http,
-            "http2" => Self::Http2,
-            "grpc" => Self::Grpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(AppProtocol);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `tcp`
-    Tcp,
-    /// `udp`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["tcp", "udp"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "tcp" => Self::Tcp,
-            "udp" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `RepositoryCredentials` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct RepositoryCredentials {
-    /// `CredentialsParameter` (optional).
-    pub credentials_parameter: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RepositoryCredentials` of `AWS::ECS::TaskDefinition`.
+    RepositoryCredentials(default)
 }
 
 impl RepositoryCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            credentials_parameter: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CredentialsParameter`.
-    pub fn credentials_parameter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.credentials_parameter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RepositoryCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.credentials_parameter {
-            m.insert("CredentialsParameter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CredentialsParameter` (optional).
+    pub fn credentials_parameter(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CredentialsParameter", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RepositoryCredentials {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RepositoryCredentials);
-
-/// Property type `ResourceRequirement` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct ResourceRequirement {
-    /// `Type` (required).
-    pub type_: Value<ResourceRequirementType>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourceRequirement` of `AWS::ECS::TaskDefinition`.
+    ResourceRequirement
 }
 
 impl ResourceRequirement {
@@ -2143,203 +955,77 @@ impl ResourceRequirement {
         type_: impl Into<Value<ResourceRequirementType>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourceRequirement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceRequirementType`.
+    ResourceRequirementType {
+        /// `GPU`
+        Gpu = "GPU",
+        /// `InferenceAccelerator`
+        InferenceAccelerator = "InferenceAccelerator",
     }
 }
 
-impl Check for ResourceRequirement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ResourceRequirement);
-
-/// Values of `ResourceRequirementType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceRequirementType {
-    /// `GPU`
-    Gpu,
-    /// `InferenceAccelerator`
-    InferenceAccelerator,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceRequirementType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GPU", "InferenceAccelerator"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gpu => "GPU",
-            Self::InferenceAccelerator => "InferenceAccelerator",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceRequirementType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceRequirementType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceRequirementType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GPU" => Self::Gpu,
-            "InferenceAccelerator" => Self::InferenceAccelerator,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceRequirementType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceRequirementType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceRequirementType);
-
-/// Property type `RestartPolicy` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct RestartPolicy {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `IgnoredExitCodes` (optional).
-    pub ignored_exit_codes: Option<Value<List<i64>>>,
-    /// `RestartAttemptPeriod` (optional).
-    pub restart_attempt_period: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RestartPolicy` of `AWS::ECS::TaskDefinition`.
+    RestartPolicy(default)
 }
 
 impl RestartPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            ignored_exit_codes: None,
-            restart_attempt_period: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `IgnoredExitCodes`.
-    pub fn ignored_exit_codes(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.ignored_exit_codes = Some(value.into());
-        self
+    /// `IgnoredExitCodes` (optional).
+    pub fn ignored_exit_codes(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IgnoredExitCodes", value.into().to_template()),
+        )
     }
-    /// Sets `RestartAttemptPeriod`.
-    pub fn restart_attempt_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.restart_attempt_period = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RestartPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignored_exit_codes {
-            m.insert("IgnoredExitCodes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_attempt_period {
-            m.insert("RestartAttemptPeriod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RestartAttemptPeriod` (optional).
+    pub fn restart_attempt_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RestartAttemptPeriod", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RestartPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RestartPolicy);
-
-/// Property type `SystemControl` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct SystemControl {
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SystemControl` of `AWS::ECS::TaskDefinition`.
+    SystemControl(default)
 }
 
 impl SystemControl {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            namespace: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Namespace", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SystemControl {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SystemControl {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SystemControl);
-
-/// Property type `Ulimit` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct Ulimit {
-    /// `HardLimit` (required).
-    pub hard_limit: Value<i64>,
-    /// `Name` (required).
-    pub name: Value<Name>,
-    /// `SoftLimit` (required).
-    pub soft_limit: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Ulimit` of `AWS::ECS::TaskDefinition`.
+    Ulimit
 }
 
 impl Ulimit {
@@ -2349,1627 +1035,502 @@ impl Ulimit {
         name: impl Into<Value<Name>>,
         soft_limit: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            hard_limit: hard_limit.into(),
-            name: name.into(),
-            soft_limit: soft_limit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HardLimit", hard_limit.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "SoftLimit", soft_limit.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Ulimit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HardLimit".to_owned(), self.hard_limit.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SoftLimit".to_owned(), self.soft_limit.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Name`.
+    Name {
+        /// `core`
+        Core = "core",
+        /// `cpu`
+        Cpu = "cpu",
+        /// `data`
+        Data = "data",
+        /// `fsize`
+        Fsize = "fsize",
+        /// `locks`
+        Locks = "locks",
+        /// `memlock`
+        Memlock = "memlock",
+        /// `msgqueue`
+        Msgqueue = "msgqueue",
+        /// `nice`
+        Nice = "nice",
+        /// `nofile`
+        Nofile = "nofile",
+        /// `nproc`
+        Nproc = "nproc",
+        /// `rss`
+        Rss = "rss",
+        /// `rtprio`
+        Rtprio = "rtprio",
+        /// `rttime`
+        Rttime = "rttime",
+        /// `sigpending`
+        Sigpending = "sigpending",
+        /// `stack`
+        Stack = "stack",
     }
 }
 
-impl Check for Ulimit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `VersionConsistency`.
+    VersionConsistency {
+        /// `enabled`
+        Enabled = "enabled",
+        /// `disabled`
+        Disabled = "disabled",
     }
 }
 
-crate::impl_literal!(Ulimit);
-
-/// Values of `Name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// `core`
-    Core,
-    /// `cpu`
-    Cpu,
-    /// `data`
-    Data,
-    /// `fsize`
-    Fsize,
-    /// `locks`
-    Locks,
-    /// `memlock`
-    Memlock,
-    /// `msgqueue`
-    Msgqueue,
-    /// `nice`
-    Nice,
-    /// `nofile`
-    Nofile,
-    /// `nproc`
-    Nproc,
-    /// `rss`
-    Rss,
-    /// `rtprio`
-    Rtprio,
-    /// `rttime`
-    Rttime,
-    /// `sigpending`
-    Sigpending,
-    /// `stack`
-    Stack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Name {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "core",
-        "cpu",
-        "data",
-        "fsize",
-        "locks",
-        "memlock",
-        "msgqueue",
-        "nice",
-        "nofile",
-        "nproc",
-        "rss",
-        "rtprio",
-        "rttime",
-        "sigpending",
-        "stack",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Core => "core",
-            Self::Cpu => "cpu",
-            Self::Data => "data",
-            Self::Fsize => "fsize",
-            Self::Locks => "locks",
-            Self::Memlock => "memlock",
-            Self::Msgqueue => "msgqueue",
-            Self::Nice => "nice",
-            Self::Nofile => "nofile",
-            Self::Nproc => "nproc",
-            Self::Rss => "rss",
-            Self::Rtprio => "rtprio",
-            Self::Rttime => "rttime",
-            Self::Sigpending => "sigpending",
-            Self::Stack => "stack",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Name {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Name {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        match s {
-            "core" => Self::Core,
-            "cpu" => Self::Cpu,
-            "data" => Self::Data,
-            "fsize" => Self::Fsize,
-            "locks" => Self::Locks,
-            "memlock" => Self::Memlock,
-            "msgqueue" => Self::Msgqueue,
-            "nice" => Self::Nice,
-            "nofile" => Self::Nofile,
-            "nproc" => Self::Nproc,
-            "rss" => Self::Rss,
-            "rtprio" => Self::Rtprio,
-            "rttime" => Self::Rttime,
-            "sigpending" => Self::Sigpending,
-            "stack" => Self::Stack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Name> {
-    fn from(s: &str) -> Self {
-        Value::literal(Name::from(s))
-    }
-}
-
-crate::impl_literal!(Name);
-
-/// Values of `VersionConsistency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VersionConsistency {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VersionConsistency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VersionConsistency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VersionConsistency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VersionConsistency {
-    fn from(s: &str) -> Self {
-        match s {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VersionConsistency> {
-    fn from(s: &str) -> Self {
-        Value::literal(VersionConsistency::from(s))
-    }
-}
-
-crate::impl_literal!(VersionConsistency);
-
-/// Property type `VolumeFrom` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct VolumeFrom {
-    /// `ReadOnly` (optional).
-    pub read_only: Option<Value<bool>>,
-    /// `SourceContainer` (optional).
-    pub source_container: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VolumeFrom` of `AWS::ECS::TaskDefinition`.
+    VolumeFrom(default)
 }
 
 impl VolumeFrom {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            read_only: None,
-            source_container: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReadOnly`.
-    pub fn read_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_only = Some(value.into());
-        self
+    /// `ReadOnly` (optional).
+    pub fn read_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ReadOnly", value.into().to_template()))
     }
-    /// Sets `SourceContainer`.
-    pub fn source_container(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_container = Some(value.into());
-        self
+    /// `SourceContainer` (optional).
+    pub fn source_container(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SourceContainer", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VolumeFrom {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.read_only {
-            m.insert("ReadOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_container {
-            m.insert("SourceContainer".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VolumeFrom {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VolumeFrom);
-
-/// Property type `EphemeralStorage` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct EphemeralStorage {
-    /// `SizeInGiB` (optional).
-    pub size_in_gi_b: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EphemeralStorage` of `AWS::ECS::TaskDefinition`.
+    EphemeralStorage(default)
 }
 
 impl EphemeralStorage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { size_in_gi_b: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SizeInGiB`.
-    pub fn size_in_gi_b(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_in_gi_b = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EphemeralStorage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.size_in_gi_b {
-            m.insert("SizeInGiB".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SizeInGiB` (optional).
+    pub fn size_in_gi_b(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "SizeInGiB", value.into().to_template()))
     }
 }
 
-impl Check for EphemeralStorage {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EphemeralStorage);
-
-/// Property type `InferenceAccelerator` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceAccelerator {
-    /// `DeviceName` (optional).
-    pub device_name: Option<Value<String>>,
-    /// `DeviceType` (optional).
-    pub device_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InferenceAccelerator` of `AWS::ECS::TaskDefinition`.
+    InferenceAccelerator(default)
 }
 
 impl InferenceAccelerator {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            device_name: None,
-            device_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeviceName`.
-    pub fn device_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_name = Some(value.into());
-        self
+    /// `DeviceName` (optional).
+    pub fn device_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeviceName", value.into().to_template()))
     }
-    /// Sets `DeviceType`.
-    pub fn device_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_type = Some(value.into());
-        self
+    /// `DeviceType` (optional).
+    pub fn device_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DeviceType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InferenceAccelerator {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.device_name {
-            m.insert("DeviceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_type {
-            m.insert("DeviceType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IpcMode`.
+    IpcMode {
+        /// `host`
+        Host = "host",
+        /// `none`
+        None = "none",
+        /// `task`
+        Task = "task",
     }
 }
 
-impl Check for InferenceAccelerator {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InferenceAccelerator);
-
-/// Values of `IpcMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpcMode {
-    /// `host`
-    Host,
-    /// `none`
-    None,
-    /// `task`
-    Task,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpcMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["host", "none", "task"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::None => "none",
-            Self::Task => "task",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `NetworkMode`.
+    NetworkMode {
+        /// `awsvpc`
+        Awsvpc = "awsvpc",
+        /// `bridge`
+        Bridge = "bridge",
+        /// `host`
+        Host = "host",
+        /// `none`
+        None = "none",
     }
 }
 
-impl ToTemplate for IpcMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `PidMode`.
+    PidMode {
+        /// `host`
+        Host = "host",
+        /// `task`
+        Task = "task",
     }
 }
 
-impl Check for IpcMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpcMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "host" => Self::Host,
-            "none" => Self::None,
-            "task" => Self::Task,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpcMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpcMode::from(s))
-    }
-}
-
-crate::impl_literal!(IpcMode);
-
-/// Values of `NetworkMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkMode {
-    /// `awsvpc`
-    Awsvpc,
-    /// `bridge`
-    Bridge,
-    /// `host`
-    Host,
-    /// `none`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["awsvpc", "bridge", "host", "none"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Awsvpc => "awsvpc",
-            Self::Bridge => "bridge",
-            Self::Host => "host",
-            Self::None => "none",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "awsvpc" => Self::Awsvpc,
-            "bridge" => Self::Bridge,
-            "host" => Self::Host,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkMode::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkMode);
-
-/// Values of `PidMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PidMode {
-    /// `host`
-    Host,
-    /// `task`
-    Task,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PidMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["host", "task"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::Task => "task",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PidMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PidMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PidMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "host" => Self::Host,
-            "task" => Self::Task,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PidMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(PidMode::from(s))
-    }
-}
-
-crate::impl_literal!(PidMode);
-
-/// Property type `TaskDefinitionPlacementConstraint` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct TaskDefinitionPlacementConstraint {
-    /// `Expression` (optional).
-    pub expression: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<TaskDefinitionPlacementConstraintType>,
+crate::l1_struct! {
+    /// Property type `TaskDefinitionPlacementConstraint` of `AWS::ECS::TaskDefinition`.
+    TaskDefinitionPlacementConstraint
 }
 
 impl TaskDefinitionPlacementConstraint {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<TaskDefinitionPlacementConstraintType>>) -> Self {
-        Self {
-            expression: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TaskDefinitionPlacementConstraint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TaskDefinitionPlacementConstraintType`.
+    TaskDefinitionPlacementConstraintType {
+        /// `memberOf`
+        MemberOf = "memberOf",
     }
 }
 
-impl Check for TaskDefinitionPlacementConstraint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TaskDefinitionPlacementConstraint);
-
-/// Values of `TaskDefinitionPlacementConstraintType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskDefinitionPlacementConstraintType {
-    /// `memberOf`
-    MemberOf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TaskDefinitionPlacementConstraintType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["memberOf"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MemberOf => "memberOf",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TaskDefinitionPlacementConstraintType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TaskDefinitionPlacementConstraintType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TaskDefinitionPlacementConstraintType {
-    fn from(s: &str) -> Self {
-        match s {
-            "memberOf" => Self::MemberOf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TaskDefinitionPlacementConstraintType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TaskDefinitionPlacementConstraintType::from(s))
-    }
-}
-
-crate::impl_literal!(TaskDefinitionPlacementConstraintType);
-
-/// Property type `ProxyConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct ProxyConfiguration {
-    /// `ContainerName` (required).
-    pub container_name: Value<String>,
-    /// `ProxyConfigurationProperties` (optional).
-    pub proxy_configuration_properties: Option<Value<List<KeyValuePair>>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<ProxyConfigurationType>>,
+crate::l1_struct! {
+    /// Property type `ProxyConfiguration` of `AWS::ECS::TaskDefinition`.
+    ProxyConfiguration
 }
 
 impl ProxyConfiguration {
     /// The required properties: `ContainerName`.
     pub fn new(container_name: impl Into<Value<String>>) -> Self {
-        Self {
-            container_name: container_name.into(),
-            proxy_configuration_properties: None,
-            type_: None,
-        }
+        Self(crate::Properties::new().with(0, "ContainerName", container_name.into().to_template()))
     }
-    /// Sets `ProxyConfigurationProperties`.
+    /// `ProxyConfigurationProperties` (optional).
     pub fn proxy_configuration_properties(
-        mut self,
+        self,
         value: impl Into<Value<List<KeyValuePair>>>,
     ) -> Self {
-        self.proxy_configuration_properties = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ProxyConfigurationProperties",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<ProxyConfigurationType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProxyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContainerName".to_owned(),
-            self.container_name.to_template(),
-        );
-        if let Some(v) = &self.proxy_configuration_properties {
-            m.insert("ProxyConfigurationProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<ProxyConfigurationType>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl Check for ProxyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.proxy_configuration_properties.check(
-            &path.field("ProxyConfigurationProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ProxyConfigurationType`.
+    ProxyConfigurationType {
+        /// `APPMESH`
+        Appmesh = "APPMESH",
     }
 }
 
-crate::impl_literal!(ProxyConfiguration);
-
-/// Values of `ProxyConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProxyConfigurationType {
-    /// `APPMESH`
-    Appmesh,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProxyConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["APPMESH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Appmesh => "APPMESH",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RequiresCompatibilities`.
+    RequiresCompatibilities {
+        /// `EC2`
+        Ec2 = "EC2",
+        /// `EXTERNAL`
+        External = "EXTERNAL",
+        /// `FARGATE`
+        Fargate = "FARGATE",
+        /// `MANAGED_INSTANCES`
+        ManagedInstances = "MANAGED_INSTANCES",
     }
 }
 
-impl ToTemplate for ProxyConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProxyConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProxyConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "APPMESH" => Self::Appmesh,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProxyConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProxyConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(ProxyConfigurationType);
-
-/// Values of `RequiresCompatibilities`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RequiresCompatibilities {
-    /// `EC2`
-    Ec2,
-    /// `EXTERNAL`
-    External,
-    /// `FARGATE`
-    Fargate,
-    /// `MANAGED_INSTANCES`
-    ManagedInstances,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RequiresCompatibilities {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["EC2", "EXTERNAL", "FARGATE", "MANAGED_INSTANCES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2 => "EC2",
-            Self::External => "EXTERNAL",
-            Self::Fargate => "FARGATE",
-            Self::ManagedInstances => "MANAGED_INSTANCES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RequiresCompatibilities {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RequiresCompatibilities {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RequiresCompatibilities {
-    fn from(s: &str) -> Self {
-        match s {
-            "EC2" => Self::Ec2,
-            "EXTERNAL" => Self::External,
-            "FARGATE" => Self::Fargate,
-            "MANAGED_INSTANCES" => Self::ManagedInstances,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RequiresCompatibilities> {
-    fn from(s: &str) -> Self {
-        Value::literal(RequiresCompatibilities::from(s))
-    }
-}
-
-crate::impl_literal!(RequiresCompatibilities);
-
-/// Property type `RuntimePlatform` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct RuntimePlatform {
-    /// `CpuArchitecture` (optional).
-    pub cpu_architecture: Option<Value<CpuArchitecture>>,
-    /// `OperatingSystemFamily` (optional).
-    pub operating_system_family: Option<Value<OperatingSystemFamily>>,
+crate::l1_struct! {
+    /// Property type `RuntimePlatform` of `AWS::ECS::TaskDefinition`.
+    RuntimePlatform(default)
 }
 
 impl RuntimePlatform {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cpu_architecture: None,
-            operating_system_family: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CpuArchitecture`.
-    pub fn cpu_architecture(mut self, value: impl Into<Value<CpuArchitecture>>) -> Self {
-        self.cpu_architecture = Some(value.into());
-        self
+    /// `CpuArchitecture` (optional).
+    pub fn cpu_architecture(self, value: impl Into<Value<CpuArchitecture>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CpuArchitecture", value.into().to_template()),
+        )
     }
-    /// Sets `OperatingSystemFamily`.
-    pub fn operating_system_family(
-        mut self,
-        value: impl Into<Value<OperatingSystemFamily>>,
-    ) -> Self {
-        self.operating_system_family = Some(value.into());
-        self
+    /// `OperatingSystemFamily` (optional).
+    pub fn operating_system_family(self, value: impl Into<Value<OperatingSystemFamily>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OperatingSystemFamily", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RuntimePlatform {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cpu_architecture {
-            m.insert("CpuArchitecture".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operating_system_family {
-            m.insert("OperatingSystemFamily".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CpuArchitecture`.
+    CpuArchitecture {
+        /// `ARM64`
+        Arm64 = "ARM64",
+        /// `X86_64`
+        X8664 = "X86_64",
     }
 }
 
-impl Check for RuntimePlatform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpu_architecture
-            .check(&path.field("CpuArchitecture"), &Rules::NONE, out);
-        self.operating_system_family
-            .check(&path.field("OperatingSystemFamily"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `OperatingSystemFamily`.
+    OperatingSystemFamily {
+        /// `LINUX`
+        Linux = "LINUX",
+        /// `WINDOWS_SERVER_2004_CORE`
+        WindowsServer2004Core = "WINDOWS_SERVER_2004_CORE",
+        /// `WINDOWS_SERVER_2016_FULL`
+        WindowsServer2016Full = "WINDOWS_SERVER_2016_FULL",
+        /// `WINDOWS_SERVER_2019_CORE`
+        WindowsServer2019Core = "WINDOWS_SERVER_2019_CORE",
+        /// `WINDOWS_SERVER_2019_FULL`
+        WindowsServer2019Full = "WINDOWS_SERVER_2019_FULL",
+        /// `WINDOWS_SERVER_2022_CORE`
+        WindowsServer2022Core = "WINDOWS_SERVER_2022_CORE",
+        /// `WINDOWS_SERVER_2022_FULL`
+        WindowsServer2022Full = "WINDOWS_SERVER_2022_FULL",
+        /// `WINDOWS_SERVER_2025_CORE`
+        WindowsServer2025Core = "WINDOWS_SERVER_2025_CORE",
+        /// `WINDOWS_SERVER_2025_FULL`
+        WindowsServer2025Full = "WINDOWS_SERVER_2025_FULL",
+        /// `WINDOWS_SERVER_20H2_CORE`
+        WindowsServer20h2Core = "WINDOWS_SERVER_20H2_CORE",
     }
 }
 
-crate::impl_literal!(RuntimePlatform);
-
-/// Values of `CpuArchitecture`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CpuArchitecture {
-    /// `ARM64`
-    Arm64,
-    /// `X86_64`
-    X8664,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CpuArchitecture {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ARM64", "X86_64"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Arm64 => "ARM64",
-            Self::X8664 => "X86_64",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CpuArchitecture {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CpuArchitecture {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CpuArchitecture {
-    fn from(s: &str) -> Self {
-        match s {
-            "ARM64" => Self::Arm64,
-            "X86_64" => Self::X8664,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CpuArchitecture> {
-    fn from(s: &str) -> Self {
-        Value::literal(CpuArchitecture::from(s))
-    }
-}
-
-crate::impl_literal!(CpuArchitecture);
-
-/// Values of `OperatingSystemFamily`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OperatingSystemFamily {
-    /// `LINUX`
-    Linux,
-    /// `WINDOWS_SERVER_2004_CORE`
-    WindowsServer2004Core,
-    /// `WINDOWS_SERVER_2016_FULL`
-    WindowsServer2016Full,
-    /// `WINDOWS_SERVER_2019_CORE`
-    WindowsServer2019Core,
-    /// `WINDOWS_SERVER_2019_FULL`
-    WindowsServer2019Full,
-    /// `WINDOWS_SERVER_2022_CORE`
-    WindowsServer2022Core,
-    /// `WINDOWS_SERVER_2022_FULL`
-    WindowsServer2022Full,
-    /// `WINDOWS_SERVER_2025_CORE`
-    WindowsServer2025Core,
-    /// `WINDOWS_SERVER_2025_FULL`
-    WindowsServer2025Full,
-    /// `WINDOWS_SERVER_20H2_CORE`
-    WindowsServer20h2Core,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OperatingSystemFamily {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "LINUX",
-        "WINDOWS_SERVER_2004_CORE",
-        "WINDOWS_SERVER_2016_FULL",
-        "WINDOWS_SERVER_2019_CORE",
-        "WINDOWS_SERVER_2019_FULL",
-        "WINDOWS_SERVER_2022_CORE",
-        "WINDOWS_SERVER_2022_FULL",
-        "WINDOWS_SERVER_2025_CORE",
-        "WINDOWS_SERVER_2025_FULL",
-        "WINDOWS_SERVER_20H2_CORE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linux => "LINUX",
-            Self::WindowsServer2004Core => "WINDOWS_SERVER_2004_CORE",
-            Self::WindowsServer2016Full => "WINDOWS_SERVER_2016_FULL",
-            Self::WindowsServer2019Core => "WINDOWS_SERVER_2019_CORE",
-            Self::WindowsServer2019Full => "WINDOWS_SERVER_2019_FULL",
-            Self::WindowsServer2022Core => "WINDOWS_SERVER_2022_CORE",
-            Self::WindowsServer2022Full => "WINDOWS_SERVER_2022_FULL",
-            Self::WindowsServer2025Core => "WINDOWS_SERVER_2025_CORE",
-            Self::WindowsServer2025Full => "WINDOWS_SERVER_2025_FULL",
-            Self::WindowsServer20h2Core => "WINDOWS_SERVER_20H2_CORE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OperatingSystemFamily {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OperatingSystemFamily {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OperatingSystemFamily {
-    fn from(s: &str) -> Self {
-        match s {
-            "LINUX" => Self::Linux,
-            "WINDOWS_SERVER_2004_CORE" => Self::WindowsServer2004Core,
-            "WINDOWS_SERVER_2016_FULL" => Self::WindowsServer2016Full,
-            "WINDOWS_SERVER_2019_CORE" => Self::WindowsServer2019Core,
-            "WINDOWS_SERVER_2019_FULL" => Self::WindowsServer2019Full,
-            "WINDOWS_SERVER_2022_CORE" => Self::WindowsServer2022Core,
-            "WINDOWS_SERVER_2022_FULL" => Self::WindowsServer2022Full,
-            "WINDOWS_SERVER_2025_CORE" => Self::WindowsServer2025Core,
-            "WINDOWS_SERVER_2025_FULL" => Self::WindowsServer2025Full,
-            "WINDOWS_SERVER_20H2_CORE" => Self::WindowsServer20h2Core,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OperatingSystemFamily> {
-    fn from(s: &str) -> Self {
-        Value::literal(OperatingSystemFamily::from(s))
-    }
-}
-
-crate::impl_literal!(OperatingSystemFamily);
-
-/// Property type `Tag` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ECS::TaskDefinition`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Volume` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Volume {
-    /// `ConfiguredAtLaunch` (optional).
-    pub configured_at_launch: Option<Value<bool>>,
-    /// `DockerVolumeConfiguration` (optional).
-    pub docker_volume_configuration: Option<Value<DockerVolumeConfiguration>>,
-    /// `EFSVolumeConfiguration` (optional).
-    pub efs_volume_configuration: Option<Value<EfsVolumeConfiguration>>,
-    /// `FSxWindowsFileServerVolumeConfiguration` (optional).
-    pub f_sx_windows_file_server_volume_configuration:
-        Option<Value<FSxWindowsFileServerVolumeConfiguration>>,
-    /// `Host` (optional).
-    pub host: Option<Value<HostVolumeProperties>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `S3FilesVolumeConfiguration` (optional).
-    pub s3_files_volume_configuration: Option<Value<S3FilesVolumeConfiguration>>,
+crate::l1_struct! {
+    /// Property type `Volume` of `AWS::ECS::TaskDefinition`.
+    Volume(default)
 }
 
 impl Volume {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configured_at_launch: None,
-            docker_volume_configuration: None,
-            efs_volume_configuration: None,
-            f_sx_windows_file_server_volume_configuration: None,
-            host: None,
-            name: None,
-            s3_files_volume_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfiguredAtLaunch`.
-    pub fn configured_at_launch(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.configured_at_launch = Some(value.into());
-        self
+    /// `ConfiguredAtLaunch` (optional).
+    pub fn configured_at_launch(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConfiguredAtLaunch", value.into().to_template()),
+        )
     }
-    /// Sets `DockerVolumeConfiguration`.
+    /// `DockerVolumeConfiguration` (optional).
     pub fn docker_volume_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DockerVolumeConfiguration>>,
     ) -> Self {
-        self.docker_volume_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DockerVolumeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EFSVolumeConfiguration`.
-    pub fn efs_volume_configuration(
-        mut self,
-        value: impl Into<Value<EfsVolumeConfiguration>>,
-    ) -> Self {
-        self.efs_volume_configuration = Some(value.into());
-        self
+    /// `EFSVolumeConfiguration` (optional).
+    pub fn efs_volume_configuration(self, value: impl Into<Value<EfsVolumeConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EFSVolumeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `FSxWindowsFileServerVolumeConfiguration`.
+    /// `FSxWindowsFileServerVolumeConfiguration` (optional).
     pub fn f_sx_windows_file_server_volume_configuration(
-        mut self,
+        self,
         value: impl Into<Value<FSxWindowsFileServerVolumeConfiguration>>,
     ) -> Self {
-        self.f_sx_windows_file_server_volume_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "FSxWindowsFileServerVolumeConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Host`.
-    pub fn host(mut self, value: impl Into<Value<HostVolumeProperties>>) -> Self {
-        self.host = Some(value.into());
-        self
+    /// `Host` (optional).
+    pub fn host(self, value: impl Into<Value<HostVolumeProperties>>) -> Self {
+        Self(self.0.with(4, "Host", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `S3FilesVolumeConfiguration`.
+    /// `S3FilesVolumeConfiguration` (optional).
     pub fn s3_files_volume_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3FilesVolumeConfiguration>>,
     ) -> Self {
-        self.s3_files_volume_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "S3FilesVolumeConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Volume {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configured_at_launch {
-            m.insert("ConfiguredAtLaunch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.docker_volume_configuration {
-            m.insert("DockerVolumeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.efs_volume_configuration {
-            m.insert("EFSVolumeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.f_sx_windows_file_server_volume_configuration {
-            m.insert(
-                "FSxWindowsFileServerVolumeConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.host {
-            m.insert("Host".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_files_volume_configuration {
-            m.insert("S3FilesVolumeConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Volume {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.docker_volume_configuration.check(
-            &path.field("DockerVolumeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.efs_volume_configuration.check(
-            &path.field("EFSVolumeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.f_sx_windows_file_server_volume_configuration.check(
-            &path.field("FSxWindowsFileServerVolumeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.host.check(&path.field("Host"), &Rules::NONE, out);
-        self.s3_files_volume_configuration.check(
-            &path.field("S3FilesVolumeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Volume);
-
-/// Property type `DockerVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct DockerVolumeConfiguration {
-    /// `Autoprovision` (optional).
-    pub autoprovision: Option<Value<bool>>,
-    /// `Driver` (optional).
-    pub driver: Option<Value<String>>,
-    /// `DriverOpts` (optional).
-    pub driver_opts: Option<Value<Map<String>>>,
-    /// `Labels` (optional).
-    pub labels: Option<Value<Map<String>>>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<Scope>>,
+crate::l1_struct! {
+    /// Property type `DockerVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
+    DockerVolumeConfiguration(default)
 }
 
 impl DockerVolumeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            autoprovision: None,
-            driver: None,
-            driver_opts: None,
-            labels: None,
-            scope: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Autoprovision`.
-    pub fn autoprovision(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.autoprovision = Some(value.into());
-        self
+    /// `Autoprovision` (optional).
+    pub fn autoprovision(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Autoprovision", value.into().to_template()))
     }
-    /// Sets `Driver`.
-    pub fn driver(mut self, value: impl Into<Value<String>>) -> Self {
-        self.driver = Some(value.into());
-        self
+    /// `Driver` (optional).
+    pub fn driver(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Driver", value.into().to_template()))
     }
-    /// Sets `DriverOpts`.
-    pub fn driver_opts(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.driver_opts = Some(value.into());
-        self
+    /// `DriverOpts` (optional).
+    pub fn driver_opts(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "DriverOpts", value.into().to_template()))
     }
-    /// Sets `Labels`.
-    pub fn labels(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.labels = Some(value.into());
-        self
+    /// `Labels` (optional).
+    pub fn labels(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Labels", value.into().to_template()))
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<Scope>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<Scope>>) -> Self {
+        Self(self.0.with(4, "Scope", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DockerVolumeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.autoprovision {
-            m.insert("Autoprovision".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.driver {
-            m.insert("Driver".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.driver_opts {
-            m.insert("DriverOpts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.labels {
-            m.insert("Labels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Scope`.
+    Scope {
+        /// `shared`
+        Shared = "shared",
+        /// `task`
+        Task = "task",
     }
 }
 
-impl Check for DockerVolumeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DockerVolumeConfiguration);
-
-/// Values of `Scope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// `shared`
-    Shared,
-    /// `task`
-    Task,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Scope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["shared", "task"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Shared => "shared",
-            Self::Task => "task",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Scope {
-    fn from(s: &str) -> Self {
-        match s {
-            "shared" => Self::Shared,
-            "task" => Self::Task,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Scope> {
-    fn from(s: &str) -> Self {
-        Value::literal(Scope::from(s))
-    }
-}
-
-crate::impl_literal!(Scope);
-
-/// Property type `EfsVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct EfsVolumeConfiguration {
-    /// `AuthorizationConfig` (optional).
-    pub authorization_config: Option<Value<AuthorizationConfig>>,
-    /// `FilesystemId` (required).
-    pub filesystem_id: Value<String>,
-    /// `RootDirectory` (optional).
-    pub root_directory: Option<Value<String>>,
-    /// `TransitEncryption` (optional).
-    pub transit_encryption: Option<Value<TransitEncryption>>,
-    /// `TransitEncryptionPort` (optional).
-    pub transit_encryption_port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EfsVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
+    EfsVolumeConfiguration
 }
 
 impl EfsVolumeConfiguration {
     /// The required properties: `FilesystemId`.
     pub fn new(filesystem_id: impl Into<Value<String>>) -> Self {
-        Self {
-            authorization_config: None,
-            filesystem_id: filesystem_id.into(),
-            root_directory: None,
-            transit_encryption: None,
-            transit_encryption_port: None,
-        }
+        Self(crate::Properties::new().with(1, "FilesystemId", filesystem_id.into().to_template()))
     }
-    /// Sets `AuthorizationConfig`.
-    pub fn authorization_config(mut self, value: impl Into<Value<AuthorizationConfig>>) -> Self {
-        self.authorization_config = Some(value.into());
-        self
+    /// `AuthorizationConfig` (optional).
+    pub fn authorization_config(self, value: impl Into<Value<AuthorizationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RootDirectory`.
-    pub fn root_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.root_directory = Some(value.into());
-        self
+    /// `RootDirectory` (optional).
+    pub fn root_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RootDirectory", value.into().to_template()))
     }
-    /// Sets `TransitEncryption`.
-    pub fn transit_encryption(mut self, value: impl Into<Value<TransitEncryption>>) -> Self {
-        self.transit_encryption = Some(value.into());
-        self
+    /// `TransitEncryption` (optional).
+    pub fn transit_encryption(self, value: impl Into<Value<TransitEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TransitEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `TransitEncryptionPort`.
-    pub fn transit_encryption_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.transit_encryption_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EfsVolumeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_config {
-            m.insert("AuthorizationConfig".to_owned(), v.to_template());
-        }
-        m.insert("FilesystemId".to_owned(), self.filesystem_id.to_template());
-        if let Some(v) = &self.root_directory {
-            m.insert("RootDirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_encryption {
-            m.insert("TransitEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_encryption_port {
-            m.insert("TransitEncryptionPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TransitEncryptionPort` (optional).
+    pub fn transit_encryption_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TransitEncryptionPort", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EfsVolumeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization_config
-            .check(&path.field("AuthorizationConfig"), &Rules::NONE, out);
-        self.transit_encryption
-            .check(&path.field("TransitEncryption"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EfsVolumeConfiguration);
-
-/// Property type `AuthorizationConfig` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthorizationConfig {
-    /// `AccessPointId` (optional).
-    pub access_point_id: Option<Value<String>>,
-    /// `IAM` (optional).
-    pub iam: Option<Value<Iam>>,
+crate::l1_struct! {
+    /// Property type `AuthorizationConfig` of `AWS::ECS::TaskDefinition`.
+    AuthorizationConfig(default)
 }
 
 impl AuthorizationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_point_id: None,
-            iam: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessPointId`.
-    pub fn access_point_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_point_id = Some(value.into());
-        self
+    /// `AccessPointId` (optional).
+    pub fn access_point_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessPointId", value.into().to_template()))
     }
-    /// Sets `IAM`.
-    pub fn iam(mut self, value: impl Into<Value<Iam>>) -> Self {
-        self.iam = Some(value.into());
-        self
+    /// `IAM` (optional).
+    pub fn iam(self, value: impl Into<Value<Iam>>) -> Self {
+        Self(self.0.with(1, "IAM", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AuthorizationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_point_id {
-            m.insert("AccessPointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam {
-            m.insert("IAM".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Iam`.
+    Iam {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for AuthorizationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam.check(&path.field("IAM"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TransitEncryption`.
+    TransitEncryption {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(AuthorizationConfig);
-
-/// Values of `Iam`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Iam {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Iam {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Iam {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Iam {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Iam {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Iam> {
-    fn from(s: &str) -> Self {
-        Value::literal(Iam::from(s))
-    }
-}
-
-crate::impl_literal!(Iam);
-
-/// Values of `TransitEncryption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransitEncryption {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransitEncryption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransitEncryption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransitEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransitEncryption {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransitEncryption> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransitEncryption::from(s))
-    }
-}
-
-crate::impl_literal!(TransitEncryption);
-
-/// Property type `FSxWindowsFileServerVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct FSxWindowsFileServerVolumeConfiguration {
-    /// `AuthorizationConfig` (optional).
-    pub authorization_config: Option<Value<FSxAuthorizationConfig>>,
-    /// `FileSystemId` (required).
-    pub file_system_id: Value<String>,
-    /// `RootDirectory` (required).
-    pub root_directory: Value<String>,
+crate::l1_struct! {
+    /// Property type `FSxWindowsFileServerVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
+    FSxWindowsFileServerVolumeConfiguration
 }
 
 impl FSxWindowsFileServerVolumeConfiguration {
@@ -3978,50 +1539,24 @@ impl FSxWindowsFileServerVolumeConfiguration {
         file_system_id: impl Into<Value<String>>,
         root_directory: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authorization_config: None,
-            file_system_id: file_system_id.into(),
-            root_directory: root_directory.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FileSystemId", file_system_id.into().to_template())
+                .with(2, "RootDirectory", root_directory.into().to_template()),
+        )
     }
-    /// Sets `AuthorizationConfig`.
-    pub fn authorization_config(mut self, value: impl Into<Value<FSxAuthorizationConfig>>) -> Self {
-        self.authorization_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FSxWindowsFileServerVolumeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_config {
-            m.insert("AuthorizationConfig".to_owned(), v.to_template());
-        }
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        m.insert(
-            "RootDirectory".to_owned(),
-            self.root_directory.to_template(),
-        );
-        Expr::Map(m)
+    /// `AuthorizationConfig` (optional).
+    pub fn authorization_config(self, value: impl Into<Value<FSxAuthorizationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizationConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FSxWindowsFileServerVolumeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization_config
-            .check(&path.field("AuthorizationConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FSxWindowsFileServerVolumeConfiguration);
-
-/// Property type `FSxAuthorizationConfig` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct FSxAuthorizationConfig {
-    /// `CredentialsParameter` (required).
-    pub credentials_parameter: Value<String>,
-    /// `Domain` (required).
-    pub domain: Value<String>,
+crate::l1_struct! {
+    /// Property type `FSxAuthorizationConfig` of `AWS::ECS::TaskDefinition`.
+    FSxAuthorizationConfig
 }
 
 impl FSxAuthorizationConfig {
@@ -4030,128 +1565,61 @@ impl FSxAuthorizationConfig {
         credentials_parameter: impl Into<Value<String>>,
         domain: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            credentials_parameter: credentials_parameter.into(),
-            domain: domain.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CredentialsParameter",
+                    credentials_parameter.into().to_template(),
+                )
+                .with(1, "Domain", domain.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FSxAuthorizationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CredentialsParameter".to_owned(),
-            self.credentials_parameter.to_template(),
-        );
-        m.insert("Domain".to_owned(), self.domain.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FSxAuthorizationConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FSxAuthorizationConfig);
-
-/// Property type `HostVolumeProperties` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct HostVolumeProperties {
-    /// `SourcePath` (optional).
-    pub source_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HostVolumeProperties` of `AWS::ECS::TaskDefinition`.
+    HostVolumeProperties(default)
 }
 
 impl HostVolumeProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source_path: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourcePath`.
-    pub fn source_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HostVolumeProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_path {
-            m.insert("SourcePath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourcePath` (optional).
+    pub fn source_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SourcePath", value.into().to_template()))
     }
 }
 
-impl Check for HostVolumeProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HostVolumeProperties);
-
-/// Property type `S3FilesVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct S3FilesVolumeConfiguration {
-    /// `AccessPointArn` (optional).
-    pub access_point_arn: Option<Value<String>>,
-    /// `FileSystemArn` (required).
-    pub file_system_arn: Value<String>,
-    /// `RootDirectory` (optional).
-    pub root_directory: Option<Value<String>>,
-    /// `TransitEncryptionPort` (optional).
-    pub transit_encryption_port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `S3FilesVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
+    S3FilesVolumeConfiguration
 }
 
 impl S3FilesVolumeConfiguration {
     /// The required properties: `FileSystemArn`.
     pub fn new(file_system_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            access_point_arn: None,
-            file_system_arn: file_system_arn.into(),
-            root_directory: None,
-            transit_encryption_port: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "FileSystemArn",
+            file_system_arn.into().to_template(),
+        ))
     }
-    /// Sets `AccessPointArn`.
-    pub fn access_point_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_point_arn = Some(value.into());
-        self
+    /// `AccessPointArn` (optional).
+    pub fn access_point_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessPointArn", value.into().to_template()))
     }
-    /// Sets `RootDirectory`.
-    pub fn root_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.root_directory = Some(value.into());
-        self
+    /// `RootDirectory` (optional).
+    pub fn root_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RootDirectory", value.into().to_template()))
     }
-    /// Sets `TransitEncryptionPort`.
-    pub fn transit_encryption_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.transit_encryption_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3FilesVolumeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_point_arn {
-            m.insert("AccessPointArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FileSystemArn".to_owned(),
-            self.file_system_arn.to_template(),
-        );
-        if let Some(v) = &self.root_directory {
-            m.insert("RootDirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_encryption_port {
-            m.insert("TransitEncryptionPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TransitEncryptionPort` (optional).
+    pub fn transit_encryption_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TransitEncryptionPort", value.into().to_template()),
+        )
     }
 }
-
-impl Check for S3FilesVolumeConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3FilesVolumeConfiguration);

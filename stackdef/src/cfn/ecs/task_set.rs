@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ECS::TaskSet`.
-#[derive(Debug, Clone)]
-pub struct TaskSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TaskSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TaskSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TaskSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ECS::TaskSet`.
+    TaskSet("AWS::ECS::TaskSet", TaskSetProps)
 }
 
 impl TaskSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ECS::TaskSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TaskSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,46 +29,89 @@ impl TaskSet {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CapacityProviderStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_provider_strategy(
+        &self,
+        value: impl Into<Value<List<CapacityProviderStrategyItem>>>,
+    ) {
+        self.resource
+            .set_property("CapacityProviderStrategy", value.into())
+    }
+
+    /// Replaces `Cluster` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Cluster", value.into())
+    }
+
+    /// Replaces `ExternalId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_external_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExternalId", value.into())
+    }
+
+    /// Replaces `LaunchType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_launch_type(&self, value: impl Into<Value<LaunchType>>) {
+        self.resource.set_property("LaunchType", value.into())
+    }
+
+    /// Replaces `LoadBalancers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_balancers(&self, value: impl Into<Value<List<LoadBalancer>>>) {
+        self.resource.set_property("LoadBalancers", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(&self, value: impl Into<Value<NetworkConfiguration>>) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `PlatformVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PlatformVersion", value.into())
+    }
+
+    /// Replaces `Scale` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scale(&self, value: impl Into<Value<Scale>>) {
+        self.resource.set_property("Scale", value.into())
+    }
+
+    /// Replaces `Service` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Service", value.into())
+    }
+
+    /// Replaces `ServiceRegistries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_registries(&self, value: impl Into<Value<List<ServiceRegistry>>>) {
+        self.resource
+            .set_property("ServiceRegistries", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TaskDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_definition(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TaskDefinition", value.into())
+    }
 }
 
-/// Properties of `AWS::ECS::TaskSet`.
-#[derive(Debug, Clone)]
-pub struct TaskSetProps {
-    /// `CapacityProviderStrategy` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub capacity_provider_strategy: Option<Value<List<CapacityProviderStrategyItem>>>,
-    /// `Cluster` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cluster: Value<String>,
-    /// `ExternalId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub external_id: Option<Value<String>>,
-    /// `LaunchType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub launch_type: Option<Value<LaunchType>>,
-    /// `LoadBalancers` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub load_balancers: Option<Value<List<LoadBalancer>>>,
-    /// `NetworkConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `PlatformVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub platform_version: Option<Value<String>>,
-    /// `Scale` (optional).
-    pub scale: Option<Value<Scale>>,
-    /// `Service` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service: Value<String>,
-    /// `ServiceRegistries` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_registries: Option<Value<List<ServiceRegistry>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TaskDefinition` (required).
-    /// Create-only: changing it replaces the resource.
-    pub task_definition: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ECS::TaskSet`.
+    TaskSetProps
 }
 
 impl TaskSetProps {
@@ -126,759 +121,264 @@ impl TaskSetProps {
         service: impl Into<Value<String>>,
         task_definition: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            capacity_provider_strategy: None,
-            cluster: cluster.into(),
-            external_id: None,
-            launch_type: None,
-            load_balancers: None,
-            network_configuration: None,
-            platform_version: None,
-            scale: None,
-            service: service.into(),
-            service_registries: None,
-            tags: None,
-            task_definition: task_definition.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Cluster", cluster.into().to_template())
+                .with(8, "Service", service.into().to_template())
+                .with(11, "TaskDefinition", task_definition.into().to_template()),
+        )
     }
-    /// Sets `CapacityProviderStrategy`.
+    /// `CapacityProviderStrategy` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn capacity_provider_strategy(
-        mut self,
+        self,
         value: impl Into<Value<List<CapacityProviderStrategyItem>>>,
     ) -> Self {
-        self.capacity_provider_strategy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CapacityProviderStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.external_id = Some(value.into());
-        self
+    /// `ExternalId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ExternalId", value.into().to_template()))
     }
-    /// Sets `LaunchType`.
-    pub fn launch_type(mut self, value: impl Into<Value<LaunchType>>) -> Self {
-        self.launch_type = Some(value.into());
-        self
+    /// `LaunchType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn launch_type(self, value: impl Into<Value<LaunchType>>) -> Self {
+        Self(self.0.with(3, "LaunchType", value.into().to_template()))
     }
-    /// Sets `LoadBalancers`.
-    pub fn load_balancers(mut self, value: impl Into<Value<List<LoadBalancer>>>) -> Self {
-        self.load_balancers = Some(value.into());
-        self
+    /// `LoadBalancers` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn load_balancers(self, value: impl Into<Value<List<LoadBalancer>>>) -> Self {
+        Self(self.0.with(4, "LoadBalancers", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PlatformVersion`.
-    pub fn platform_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform_version = Some(value.into());
-        self
+    /// `PlatformVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn platform_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PlatformVersion", value.into().to_template()),
+        )
     }
-    /// Sets `Scale`.
-    pub fn scale(mut self, value: impl Into<Value<Scale>>) -> Self {
-        self.scale = Some(value.into());
-        self
+    /// `Scale` (optional).
+    pub fn scale(self, value: impl Into<Value<Scale>>) -> Self {
+        Self(self.0.with(7, "Scale", value.into().to_template()))
     }
-    /// Sets `ServiceRegistries`.
-    pub fn service_registries(mut self, value: impl Into<Value<List<ServiceRegistry>>>) -> Self {
-        self.service_registries = Some(value.into());
-        self
+    /// `ServiceRegistries` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn service_registries(self, value: impl Into<Value<List<ServiceRegistry>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ServiceRegistries", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TaskSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_provider_strategy {
-            m.insert("CapacityProviderStrategy".to_owned(), v.to_template());
-        }
-        m.insert("Cluster".to_owned(), self.cluster.to_template());
-        if let Some(v) = &self.external_id {
-            m.insert("ExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_type {
-            m.insert("LaunchType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_balancers {
-            m.insert("LoadBalancers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_version {
-            m.insert("PlatformVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scale {
-            m.insert("Scale".to_owned(), v.to_template());
-        }
-        m.insert("Service".to_owned(), self.service.to_template());
-        if let Some(v) = &self.service_registries {
-            m.insert("ServiceRegistries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TaskDefinition".to_owned(),
-            self.task_definition.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TaskSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_provider_strategy.check(
-            &path.field("CapacityProviderStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.launch_type
-            .check(&path.field("LaunchType"), &Rules::NONE, out);
-        self.load_balancers
-            .check(&path.field("LoadBalancers"), &Rules::NONE, out);
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.scale.check(&path.field("Scale"), &Rules::NONE, out);
-        self.service_registries
-            .check(&path.field("ServiceRegistries"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TaskSetProps);
-
-/// Property type `CapacityProviderStrategyItem` of `AWS::ECS::TaskSet`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityProviderStrategyItem {
-    /// `Base` (optional).
-    /// Range: 0..=100000.
-    pub base: Option<Value<i64>>,
-    /// `CapacityProvider` (optional).
-    pub capacity_provider: Option<Value<String>>,
-    /// `Weight` (optional).
-    /// Range: 0..=1000.
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderStrategyItem` of `AWS::ECS::TaskSet`.
+    CapacityProviderStrategyItem(default)
 }
 
 impl CapacityProviderStrategyItem {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            base: None,
-            capacity_provider: None,
-            weight: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Base`.
-    pub fn base(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.base = Some(value.into());
-        self
+    /// `Base` (optional).
+    /// Range: 0 to 100000.
+    pub fn base(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Base", value.into().to_template()))
     }
-    /// Sets `CapacityProvider`.
-    pub fn capacity_provider(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capacity_provider = Some(value.into());
-        self
+    /// `CapacityProvider` (optional).
+    pub fn capacity_provider(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CapacityProvider", value.into().to_template()),
+        )
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
+    /// `Weight` (optional).
+    /// Range: 0 to 1000.
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Weight", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CapacityProviderStrategyItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base {
-            m.insert("Base".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_provider {
-            m.insert("CapacityProvider".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LaunchType`.
+    LaunchType {
+        /// `EC2`
+        Ec2 = "EC2",
+        /// `FARGATE`
+        Fargate = "FARGATE",
     }
 }
 
-impl Check for CapacityProviderStrategyItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base.check(
-            &path.field("Base"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityProviderStrategyItem);
-
-/// Values of `LaunchType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LaunchType {
-    /// `EC2`
-    Ec2,
-    /// `FARGATE`
-    Fargate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LaunchType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EC2", "FARGATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2 => "EC2",
-            Self::Fargate => "FARGATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LaunchType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LaunchType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LaunchType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EC2" => Self::Ec2,
-            "FARGATE" => Self::Fargate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LaunchType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LaunchType::from(s))
-    }
-}
-
-crate::impl_literal!(LaunchType);
-
-/// Property type `LoadBalancer` of `AWS::ECS::TaskSet`.
-#[derive(Debug, Clone, Default)]
-pub struct LoadBalancer {
-    /// `ContainerName` (optional).
-    pub container_name: Option<Value<String>>,
-    /// `ContainerPort` (optional).
-    pub container_port: Option<Value<i64>>,
-    /// `TargetGroupArn` (optional).
-    pub target_group_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoadBalancer` of `AWS::ECS::TaskSet`.
+    LoadBalancer(default)
 }
 
 impl LoadBalancer {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_name: None,
-            container_port: None,
-            target_group_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerName`.
-    pub fn container_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_name = Some(value.into());
-        self
+    /// `ContainerName` (optional).
+    pub fn container_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerName", value.into().to_template()))
     }
-    /// Sets `ContainerPort`.
-    pub fn container_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.container_port = Some(value.into());
-        self
+    /// `ContainerPort` (optional).
+    pub fn container_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ContainerPort", value.into().to_template()))
     }
-    /// Sets `TargetGroupArn`.
-    pub fn target_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_group_arn = Some(value.into());
-        self
+    /// `TargetGroupArn` (optional).
+    pub fn target_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TargetGroupArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoadBalancer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_name {
-            m.insert("ContainerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_port {
-            m.insert("ContainerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_group_arn {
-            m.insert("TargetGroupArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoadBalancer {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LoadBalancer);
-
-/// Property type `NetworkConfiguration` of `AWS::ECS::TaskSet`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfiguration {
-    /// `AwsVpcConfiguration` (optional).
-    pub aws_vpc_configuration: Option<Value<AwsVpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::ECS::TaskSet`.
+    NetworkConfiguration(default)
 }
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_vpc_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsVpcConfiguration`.
-    pub fn aws_vpc_configuration(mut self, value: impl Into<Value<AwsVpcConfiguration>>) -> Self {
-        self.aws_vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_vpc_configuration {
-            m.insert("AwsVpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AwsVpcConfiguration` (optional).
+    pub fn aws_vpc_configuration(self, value: impl Into<Value<AwsVpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AwsVpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_vpc_configuration
-            .check(&path.field("AwsVpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkConfiguration);
-
-/// Property type `AwsVpcConfiguration` of `AWS::ECS::TaskSet`.
-#[derive(Debug, Clone)]
-pub struct AwsVpcConfiguration {
-    /// `AssignPublicIp` (optional).
-    pub assign_public_ip: Option<Value<AssignPublicIp>>,
-    /// `SecurityGroups` (optional).
-    /// Items: ..=5.
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `Subnets` (required).
-    /// Items: ..=16.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `AwsVpcConfiguration` of `AWS::ECS::TaskSet`.
+    AwsVpcConfiguration
 }
 
 impl AwsVpcConfiguration {
     /// The required properties: `Subnets`.
     pub fn new(subnets: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        Self {
-            assign_public_ip: None,
-            security_groups: None,
-            subnets: subnets.into(),
-        }
+        Self(crate::Properties::new().with(2, "Subnets", subnets.into().to_template()))
     }
-    /// Sets `AssignPublicIp`.
-    pub fn assign_public_ip(mut self, value: impl Into<Value<AssignPublicIp>>) -> Self {
-        self.assign_public_ip = Some(value.into());
-        self
+    /// `AssignPublicIp` (optional).
+    pub fn assign_public_ip(self, value: impl Into<Value<AssignPublicIp>>) -> Self {
+        Self(self.0.with(0, "AssignPublicIp", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    /// Items: at most 5.
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(1, "SecurityGroups", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AwsVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assign_public_ip {
-            m.insert("AssignPublicIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AssignPublicIp`.
+    AssignPublicIp {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl Check for AwsVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assign_public_ip
-            .check(&path.field("AssignPublicIp"), &Rules::NONE, out);
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                max_items: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsVpcConfiguration);
-
-/// Values of `AssignPublicIp`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssignPublicIp {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssignPublicIp {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssignPublicIp {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssignPublicIp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssignPublicIp {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssignPublicIp> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssignPublicIp::from(s))
-    }
-}
-
-crate::impl_literal!(AssignPublicIp);
-
-/// Property type `Scale` of `AWS::ECS::TaskSet`.
-#[derive(Debug, Clone, Default)]
-pub struct Scale {
-    /// `Unit` (optional).
-    pub unit: Option<Value<Unit>>,
-    /// `Value` (optional).
-    /// Range: 0..=100.
-    pub value: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `Scale` of `AWS::ECS::TaskSet`.
+    Scale(default)
 }
 
 impl Scale {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            unit: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<Unit>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<Unit>>) -> Self {
+        Self(self.0.with(0, "Unit", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Range: 0 to 100.
+    pub fn value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Scale {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `PERCENT`
+        Percent = "PERCENT",
     }
 }
 
-impl Check for Scale {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Scale);
-
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `PERCENT`
-    Percent,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PERCENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Percent => "PERCENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "PERCENT" => Self::Percent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);
-
-/// Property type `ServiceRegistry` of `AWS::ECS::TaskSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceRegistry {
-    /// `ContainerName` (optional).
-    pub container_name: Option<Value<String>>,
-    /// `ContainerPort` (optional).
-    pub container_port: Option<Value<i64>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `RegistryArn` (optional).
-    pub registry_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServiceRegistry` of `AWS::ECS::TaskSet`.
+    ServiceRegistry(default)
 }
 
 impl ServiceRegistry {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_name: None,
-            container_port: None,
-            port: None,
-            registry_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerName`.
-    pub fn container_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_name = Some(value.into());
-        self
+    /// `ContainerName` (optional).
+    pub fn container_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerName", value.into().to_template()))
     }
-    /// Sets `ContainerPort`.
-    pub fn container_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.container_port = Some(value.into());
-        self
+    /// `ContainerPort` (optional).
+    pub fn container_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ContainerPort", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Port", value.into().to_template()))
     }
-    /// Sets `RegistryArn`.
-    pub fn registry_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.registry_arn = Some(value.into());
-        self
+    /// `RegistryArn` (optional).
+    pub fn registry_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "RegistryArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceRegistry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_name {
-            m.insert("ContainerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_port {
-            m.insert("ContainerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.registry_arn {
-            m.insert("RegistryArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceRegistry {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ServiceRegistry);
-
-/// Property type `Tag` of `AWS::ECS::TaskSet`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ECS::TaskSet`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

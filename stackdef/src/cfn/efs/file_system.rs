@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EFS::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct FileSystem {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FileSystem {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FileSystem {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FileSystem {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EFS::FileSystem`.
+    FileSystem("AWS::EFS::FileSystem", FileSystemProps)
 }
 
 impl FileSystem {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EFS::FileSystem";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FileSystemProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FileSystemId` (typed).
     pub fn ref_value(&self) -> Value<ids::EfsFileSystemId> {
         self.resource.ref_value()
@@ -87,1045 +39,425 @@ impl FileSystem {
     pub fn attr_file_system_id(&self) -> Value<ids::EfsFileSystemId> {
         self.resource.get_att("FileSystemId")
     }
+
+    /// Replaces `AvailabilityZoneName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AvailabilityZoneName", value.into())
+    }
+
+    /// Replaces `BackupPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_policy(&self, value: impl Into<Value<BackupPolicy>>) {
+        self.resource.set_property("BackupPolicy", value.into())
+    }
+
+    /// Replaces `BypassPolicyLockoutSafetyCheck` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bypass_policy_lockout_safety_check(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("BypassPolicyLockoutSafetyCheck", value.into())
+    }
+
+    /// Replaces `Encrypted` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encrypted(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Encrypted", value.into())
+    }
+
+    /// Replaces `FileSystemPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("FileSystemPolicy", value.into())
+    }
+
+    /// Replaces `FileSystemProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_protection(&self, value: impl Into<Value<FileSystemProtection>>) {
+        self.resource
+            .set_property("FileSystemProtection", value.into())
+    }
+
+    /// Replaces `FileSystemTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_tags(&self, value: impl Into<Value<List<ElasticFileSystemTag>>>) {
+        self.resource.set_property("FileSystemTags", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `LifecyclePolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_policies(&self, value: impl Into<Value<List<LifecyclePolicy>>>) {
+        self.resource
+            .set_property("LifecyclePolicies", value.into())
+    }
+
+    /// Replaces `PerformanceMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_performance_mode(&self, value: impl Into<Value<PerformanceMode>>) {
+        self.resource.set_property("PerformanceMode", value.into())
+    }
+
+    /// Replaces `ProvisionedThroughputInMibps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioned_throughput_in_mibps(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("ProvisionedThroughputInMibps", value.into())
+    }
+
+    /// Replaces `ReplicationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_configuration(&self, value: impl Into<Value<ReplicationConfiguration>>) {
+        self.resource
+            .set_property("ReplicationConfiguration", value.into())
+    }
+
+    /// Replaces `ThroughputMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_throughput_mode(&self, value: impl Into<Value<ThroughputMode>>) {
+        self.resource.set_property("ThroughputMode", value.into())
+    }
 }
 
-/// Properties of `AWS::EFS::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct FileSystemProps {
-    /// `AvailabilityZoneName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^.+$`.
-    pub availability_zone_name: Option<Value<String>>,
-    /// `BackupPolicy` (optional).
-    pub backup_policy: Option<Value<BackupPolicy>>,
-    /// `BypassPolicyLockoutSafetyCheck` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub bypass_policy_lockout_safety_check: Option<Value<bool>>,
-    /// `Encrypted` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encrypted: Option<Value<bool>>,
-    /// `FileSystemPolicy` (optional).
-    pub file_system_policy: Option<Value<serde_json::Value>>,
-    /// `FileSystemProtection` (optional).
-    pub file_system_protection: Option<Value<FileSystemProtection>>,
-    /// `FileSystemTags` (optional).
-    pub file_system_tags: Option<Value<List<ElasticFileSystemTag>>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:\d{12}:((key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key/mrk-[0-9a-f]{32})|(alias/[a-zA-Z0-9/_-]+))))$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `LifecyclePolicies` (optional).
-    /// Items: 0..=3.
-    pub lifecycle_policies: Option<Value<List<LifecyclePolicy>>>,
-    /// `PerformanceMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub performance_mode: Option<Value<PerformanceMode>>,
-    /// `ProvisionedThroughputInMibps` (optional).
-    /// Range: 1..=.
-    pub provisioned_throughput_in_mibps: Option<Value<f64>>,
-    /// `ReplicationConfiguration` (optional).
-    pub replication_configuration: Option<Value<ReplicationConfiguration>>,
-    /// `ThroughputMode` (optional).
-    pub throughput_mode: Option<Value<ThroughputMode>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EFS::FileSystem`.
+    FileSystemProps(default)
 }
 
 impl FileSystemProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone_name: None,
-            backup_policy: None,
-            bypass_policy_lockout_safety_check: None,
-            encrypted: None,
-            file_system_policy: None,
-            file_system_protection: None,
-            file_system_tags: None,
-            kms_key_id: None,
-            lifecycle_policies: None,
-            performance_mode: None,
-            provisioned_throughput_in_mibps: None,
-            replication_configuration: None,
-            throughput_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZoneName`.
-    pub fn availability_zone_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_name = Some(value.into());
-        self
+    /// `AvailabilityZoneName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^.+$`.
+    pub fn availability_zone_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZoneName", value.into().to_template()),
+        )
     }
-    /// Sets `BackupPolicy`.
-    pub fn backup_policy(mut self, value: impl Into<Value<BackupPolicy>>) -> Self {
-        self.backup_policy = Some(value.into());
-        self
+    /// `BackupPolicy` (optional).
+    pub fn backup_policy(self, value: impl Into<Value<BackupPolicy>>) -> Self {
+        Self(self.0.with(1, "BackupPolicy", value.into().to_template()))
     }
-    /// Sets `BypassPolicyLockoutSafetyCheck`.
-    pub fn bypass_policy_lockout_safety_check(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.bypass_policy_lockout_safety_check = Some(value.into());
-        self
+    /// `BypassPolicyLockoutSafetyCheck` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn bypass_policy_lockout_safety_check(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "BypassPolicyLockoutSafetyCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Encrypted", value.into().to_template()))
     }
-    /// Sets `FileSystemPolicy`.
-    pub fn file_system_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.file_system_policy = Some(value.into());
-        self
+    /// `FileSystemPolicy` (optional).
+    pub fn file_system_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(4, "FileSystemPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `FileSystemProtection`.
-    pub fn file_system_protection(mut self, value: impl Into<Value<FileSystemProtection>>) -> Self {
-        self.file_system_protection = Some(value.into());
-        self
+    /// `FileSystemProtection` (optional).
+    pub fn file_system_protection(self, value: impl Into<Value<FileSystemProtection>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FileSystemProtection", value.into().to_template()),
+        )
     }
-    /// Sets `FileSystemTags`.
-    pub fn file_system_tags(mut self, value: impl Into<Value<List<ElasticFileSystemTag>>>) -> Self {
-        self.file_system_tags = Some(value.into());
-        self
+    /// `FileSystemTags` (optional).
+    pub fn file_system_tags(self, value: impl Into<Value<List<ElasticFileSystemTag>>>) -> Self {
+        Self(self.0.with(6, "FileSystemTags", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:[\d\x{80}-\x{10FFFF}]{12}:((key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key/mrk-[0-9a-f]{32})|(alias/[a-zA-Z0-9/_-]+))))$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `LifecyclePolicies`.
-    pub fn lifecycle_policies(mut self, value: impl Into<Value<List<LifecyclePolicy>>>) -> Self {
-        self.lifecycle_policies = Some(value.into());
-        self
+    /// `LifecyclePolicies` (optional).
+    /// Items: 0 to 3.
+    pub fn lifecycle_policies(self, value: impl Into<Value<List<LifecyclePolicy>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "LifecyclePolicies", value.into().to_template()),
+        )
     }
-    /// Sets `PerformanceMode`.
-    pub fn performance_mode(mut self, value: impl Into<Value<PerformanceMode>>) -> Self {
-        self.performance_mode = Some(value.into());
-        self
+    /// `PerformanceMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn performance_mode(self, value: impl Into<Value<PerformanceMode>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PerformanceMode", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisionedThroughputInMibps`.
-    pub fn provisioned_throughput_in_mibps(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.provisioned_throughput_in_mibps = Some(value.into());
-        self
+    /// `ProvisionedThroughputInMibps` (optional).
+    /// Range: at least 1.
+    pub fn provisioned_throughput_in_mibps(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            10,
+            "ProvisionedThroughputInMibps",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReplicationConfiguration`.
+    /// `ReplicationConfiguration` (optional).
     pub fn replication_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ReplicationConfiguration>>,
     ) -> Self {
-        self.replication_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "ReplicationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ThroughputMode`.
-    pub fn throughput_mode(mut self, value: impl Into<Value<ThroughputMode>>) -> Self {
-        self.throughput_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FileSystemProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone_name {
-            m.insert("AvailabilityZoneName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backup_policy {
-            m.insert("BackupPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bypass_policy_lockout_safety_check {
-            m.insert("BypassPolicyLockoutSafetyCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_system_policy {
-            m.insert("FileSystemPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_system_protection {
-            m.insert("FileSystemProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_system_tags {
-            m.insert("FileSystemTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_policies {
-            m.insert("LifecyclePolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.performance_mode {
-            m.insert("PerformanceMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioned_throughput_in_mibps {
-            m.insert("ProvisionedThroughputInMibps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_configuration {
-            m.insert("ReplicationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput_mode {
-            m.insert("ThroughputMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThroughputMode` (optional).
+    pub fn throughput_mode(self, value: impl Into<Value<ThroughputMode>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ThroughputMode", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FileSystemProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone_name.check(
-            &path.field("AvailabilityZoneName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.backup_policy
-            .check(&path.field("BackupPolicy"), &Rules::NONE, out);
-        self.file_system_protection
-            .check(&path.field("FileSystemProtection"), &Rules::NONE, out);
-        self.file_system_tags
-            .check(&path.field("FileSystemTags"), &Rules::NONE, out);
-        self.kms_key_id.check(&path.field("KmsKeyId"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:\\d{12}:((key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key/mrk-[0-9a-f]{32})|(alias/[a-zA-Z0-9/_-]+))))$"), ..Rules::NONE }, out);
-        self.lifecycle_policies.check(
-            &path.field("LifecyclePolicies"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.performance_mode
-            .check(&path.field("PerformanceMode"), &Rules::NONE, out);
-        self.provisioned_throughput_in_mibps.check(
-            &path.field("ProvisionedThroughputInMibps"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replication_configuration.check(
-            &path.field("ReplicationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.throughput_mode
-            .check(&path.field("ThroughputMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FileSystemProps);
-
-/// Property type `BackupPolicy` of `AWS::EFS::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct BackupPolicy {
-    /// `Status` (required).
-    pub status: Value<Status>,
+crate::l1_struct! {
+    /// Property type `BackupPolicy` of `AWS::EFS::FileSystem`.
+    BackupPolicy
 }
 
 impl BackupPolicy {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<Status>>) -> Self {
-        Self {
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(0, "Status", status.into().to_template()))
     }
 }
 
-impl ToTemplate for BackupPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl Check for BackupPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BackupPolicy);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `FileSystemProtection` of `AWS::EFS::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct FileSystemProtection {
-    /// `ReplicationOverwriteProtection` (optional).
-    pub replication_overwrite_protection: Option<Value<ReplicationOverwriteProtection>>,
+crate::l1_struct! {
+    /// Property type `FileSystemProtection` of `AWS::EFS::FileSystem`.
+    FileSystemProtection(default)
 }
 
 impl FileSystemProtection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            replication_overwrite_protection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReplicationOverwriteProtection`.
+    /// `ReplicationOverwriteProtection` (optional).
     pub fn replication_overwrite_protection(
-        mut self,
+        self,
         value: impl Into<Value<ReplicationOverwriteProtection>>,
     ) -> Self {
-        self.replication_overwrite_protection = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ReplicationOverwriteProtection",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for FileSystemProtection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.replication_overwrite_protection {
-            m.insert("ReplicationOverwriteProtection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ReplicationOverwriteProtection`.
+    ReplicationOverwriteProtection {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl Check for FileSystemProtection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.replication_overwrite_protection.check(
-            &path.field("ReplicationOverwriteProtection"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag as ElasticFileSystemTag;
 
-crate::impl_literal!(FileSystemProtection);
-
-/// Values of `ReplicationOverwriteProtection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicationOverwriteProtection {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicationOverwriteProtection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicationOverwriteProtection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicationOverwriteProtection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicationOverwriteProtection {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicationOverwriteProtection> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicationOverwriteProtection::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicationOverwriteProtection);
-
-/// Property type `ElasticFileSystemTag` of `AWS::EFS::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct ElasticFileSystemTag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl ElasticFileSystemTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ElasticFileSystemTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ElasticFileSystemTag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ElasticFileSystemTag);
-
-/// Property type `LifecyclePolicy` of `AWS::EFS::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct LifecyclePolicy {
-    /// `TransitionToArchive` (optional).
-    pub transition_to_archive: Option<Value<TransitionToArchive>>,
-    /// `TransitionToIA` (optional).
-    pub transition_to_ia: Option<Value<TransitionToIa>>,
-    /// `TransitionToPrimaryStorageClass` (optional).
-    pub transition_to_primary_storage_class: Option<Value<TransitionToPrimaryStorageClass>>,
+crate::l1_struct! {
+    /// Property type `LifecyclePolicy` of `AWS::EFS::FileSystem`.
+    LifecyclePolicy(default)
 }
 
 impl LifecyclePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            transition_to_archive: None,
-            transition_to_ia: None,
-            transition_to_primary_storage_class: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TransitionToArchive`.
-    pub fn transition_to_archive(mut self, value: impl Into<Value<TransitionToArchive>>) -> Self {
-        self.transition_to_archive = Some(value.into());
-        self
+    /// `TransitionToArchive` (optional).
+    pub fn transition_to_archive(self, value: impl Into<Value<TransitionToArchive>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TransitionToArchive", value.into().to_template()),
+        )
     }
-    /// Sets `TransitionToIA`.
-    pub fn transition_to_ia(mut self, value: impl Into<Value<TransitionToIa>>) -> Self {
-        self.transition_to_ia = Some(value.into());
-        self
+    /// `TransitionToIA` (optional).
+    pub fn transition_to_ia(self, value: impl Into<Value<TransitionToIa>>) -> Self {
+        Self(self.0.with(1, "TransitionToIA", value.into().to_template()))
     }
-    /// Sets `TransitionToPrimaryStorageClass`.
+    /// `TransitionToPrimaryStorageClass` (optional).
     pub fn transition_to_primary_storage_class(
-        mut self,
+        self,
         value: impl Into<Value<TransitionToPrimaryStorageClass>>,
     ) -> Self {
-        self.transition_to_primary_storage_class = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "TransitionToPrimaryStorageClass",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for LifecyclePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.transition_to_archive {
-            m.insert("TransitionToArchive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transition_to_ia {
-            m.insert("TransitionToIA".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transition_to_primary_storage_class {
-            m.insert(
-                "TransitionToPrimaryStorageClass".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TransitionToArchive`.
+    TransitionToArchive {
+        /// `AFTER_14_DAYS`
+        After14Days = "AFTER_14_DAYS",
+        /// `AFTER_180_DAYS`
+        After180Days = "AFTER_180_DAYS",
+        /// `AFTER_1_DAY`
+        After1Day = "AFTER_1_DAY",
+        /// `AFTER_270_DAYS`
+        After270Days = "AFTER_270_DAYS",
+        /// `AFTER_30_DAYS`
+        After30Days = "AFTER_30_DAYS",
+        /// `AFTER_365_DAYS`
+        After365Days = "AFTER_365_DAYS",
+        /// `AFTER_60_DAYS`
+        After60Days = "AFTER_60_DAYS",
+        /// `AFTER_7_DAYS`
+        After7Days = "AFTER_7_DAYS",
+        /// `AFTER_90_DAYS`
+        After90Days = "AFTER_90_DAYS",
     }
 }
 
-impl Check for LifecyclePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.transition_to_archive
-            .check(&path.field("TransitionToArchive"), &Rules::NONE, out);
-        self.transition_to_ia
-            .check(&path.field("TransitionToIA"), &Rules::NONE, out);
-        self.transition_to_primary_storage_class.check(
-            &path.field("TransitionToPrimaryStorageClass"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TransitionToIa`.
+    TransitionToIa {
+        /// `AFTER_14_DAYS`
+        After14Days = "AFTER_14_DAYS",
+        /// `AFTER_180_DAYS`
+        After180Days = "AFTER_180_DAYS",
+        /// `AFTER_1_DAY`
+        After1Day = "AFTER_1_DAY",
+        /// `AFTER_270_DAYS`
+        After270Days = "AFTER_270_DAYS",
+        /// `AFTER_30_DAYS`
+        After30Days = "AFTER_30_DAYS",
+        /// `AFTER_365_DAYS`
+        After365Days = "AFTER_365_DAYS",
+        /// `AFTER_60_DAYS`
+        After60Days = "AFTER_60_DAYS",
+        /// `AFTER_7_DAYS`
+        After7Days = "AFTER_7_DAYS",
+        /// `AFTER_90_DAYS`
+        After90Days = "AFTER_90_DAYS",
     }
 }
 
-crate::impl_literal!(LifecyclePolicy);
-
-/// Values of `TransitionToArchive`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransitionToArchive {
-    /// `AFTER_14_DAYS`
-    After14Days,
-    /// `AFTER_180_DAYS`
-    After180Days,
-    /// `AFTER_1_DAY`
-    After1Day,
-    /// `AFTER_270_DAYS`
-    After270Days,
-    /// `AFTER_30_DAYS`
-    After30Days,
-    /// `AFTER_365_DAYS`
-    After365Days,
-    /// `AFTER_60_DAYS`
-    After60Days,
-    /// `AFTER_7_DAYS`
-    After7Days,
-    /// `AFTER_90_DAYS`
-    After90Days,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransitionToArchive {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AFTER_14_DAYS",
-        "AFTER_180_DAYS",
-        "AFTER_1_DAY",
-        "AFTER_270_DAYS",
-        "AFTER_30_DAYS",
-        "AFTER_365_DAYS",
-        "AFTER_60_DAYS",
-        "AFTER_7_DAYS",
-        "AFTER_90_DAYS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::After14Days => "AFTER_14_DAYS",
-            Self::After180Days => "AFTER_180_DAYS",
-            Self::After1Day => "AFTER_1_DAY",
-            Self::After270Days => "AFTER_270_DAYS",
-            Self::After30Days => "AFTER_30_DAYS",
-            Self::After365Days => "AFTER_365_DAYS",
-            Self::After60Days => "AFTER_60_DAYS",
-            Self::After7Days => "AFTER_7_DAYS",
-            Self::After90Days => "AFTER_90_DAYS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TransitionToPrimaryStorageClass`.
+    TransitionToPrimaryStorageClass {
+        /// `AFTER_1_ACCESS`
+        After1Access = "AFTER_1_ACCESS",
     }
 }
 
-impl ToTemplate for TransitionToArchive {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `PerformanceMode`.
+    PerformanceMode {
+        /// `generalPurpose`
+        GeneralPurpose = "generalPurpose",
+        /// `maxIO`
+        MaxIo = "maxIO",
     }
 }
 
-impl Check for TransitionToArchive {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransitionToArchive {
-    fn from(s: &str) -> Self {
-        match s {
-            "AFTER_14_DAYS" => Self::After14Days,
-            "AFTER_180_DAYS" => Self::After180Days,
-            "AFTER_1_DAY" => Self::After1Day,
-            "AFTER_270_DAYS" => Self::After270Days,
-            "AFTER_30_DAYS" => Self::After30Days,
-            "AFTER_365_DAYS" => Self::After365Days,
-            "AFTER_60_DAYS" => Self::After60Days,
-            "AFTER_7_DAYS" => Self::After7Days,
-            "AFTER_90_DAYS" => Self::After90Days,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransitionToArchive> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransitionToArchive::from(s))
-    }
-}
-
-crate::impl_literal!(TransitionToArchive);
-
-/// Values of `TransitionToIa`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransitionToIa {
-    /// `AFTER_14_DAYS`
-    After14Days,
-    /// `AFTER_180_DAYS`
-    After180Days,
-    /// `AFTER_1_DAY`
-    After1Day,
-    /// `AFTER_270_DAYS`
-    After270Days,
-    /// `AFTER_30_DAYS`
-    After30Days,
-    /// `AFTER_365_DAYS`
-    After365Days,
-    /// `AFTER_60_DAYS`
-    After60Days,
-    /// `AFTER_7_DAYS`
-    After7Days,
-    /// `AFTER_90_DAYS`
-    After90Days,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransitionToIa {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AFTER_14_DAYS",
-        "AFTER_180_DAYS",
-        "AFTER_1_DAY",
-        "AFTER_270_DAYS",
-        "AFTER_30_DAYS",
-        "AFTER_365_DAYS",
-        "AFTER_60_DAYS",
-        "AFTER_7_DAYS",
-        "AFTER_90_DAYS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::After14Days => "AFTER_14_DAYS",
-            Self::After180Days => "AFTER_180_DAYS",
-            Self::After1Day => "AFTER_1_DAY",
-            Self::After270Days => "AFTER_270_DAYS",
-            Self::After30Days => "AFTER_30_DAYS",
-            Self::After365Days => "AFTER_365_DAYS",
-            Self::After60Days => "AFTER_60_DAYS",
-            Self::After7Days => "AFTER_7_DAYS",
-            Self::After90Days => "AFTER_90_DAYS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransitionToIa {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransitionToIa {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransitionToIa {
-    fn from(s: &str) -> Self {
-        match s {
-            "AFTER_14_DAYS" => Self::After14Days,
-            "AFTER_180_DAYS" => Self::After180Days,
-            "AFTER_1_DAY" => Self::After1Day,
-            "AFTER_270_DAYS" => Self::After270Days,
-            "AFTER_30_DAYS" => Self::After30Days,
-            "AFTER_365_DAYS" => Self::After365Days,
-            "AFTER_60_DAYS" => Self::After60Days,
-            "AFTER_7_DAYS" => Self::After7Days,
-            "AFTER_90_DAYS" => Self::After90Days,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransitionToIa> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransitionToIa::from(s))
-    }
-}
-
-crate::impl_literal!(TransitionToIa);
-
-/// Values of `TransitionToPrimaryStorageClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransitionToPrimaryStorageClass {
-    /// `AFTER_1_ACCESS`
-    After1Access,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransitionToPrimaryStorageClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AFTER_1_ACCESS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::After1Access => "AFTER_1_ACCESS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransitionToPrimaryStorageClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransitionToPrimaryStorageClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransitionToPrimaryStorageClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "AFTER_1_ACCESS" => Self::After1Access,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransitionToPrimaryStorageClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransitionToPrimaryStorageClass::from(s))
-    }
-}
-
-crate::impl_literal!(TransitionToPrimaryStorageClass);
-
-/// Values of `PerformanceMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PerformanceMode {
-    /// `generalPurpose`
-    GeneralPurpose,
-    /// `maxIO`
-    MaxIo,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PerformanceMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["generalPurpose", "maxIO"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GeneralPurpose => "generalPurpose",
-            Self::MaxIo => "maxIO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PerformanceMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PerformanceMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PerformanceMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "generalPurpose" => Self::GeneralPurpose,
-            "maxIO" => Self::MaxIo,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PerformanceMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(PerformanceMode::from(s))
-    }
-}
-
-crate::impl_literal!(PerformanceMode);
-
-/// Property type `ReplicationConfiguration` of `AWS::EFS::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicationConfiguration {
-    /// `Destinations` (optional).
-    /// Items: 1..=1.
-    pub destinations: Option<Value<List<ReplicationDestination>>>,
+crate::l1_struct! {
+    /// Property type `ReplicationConfiguration` of `AWS::EFS::FileSystem`.
+    ReplicationConfiguration(default)
 }
 
 impl ReplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { destinations: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, value: impl Into<Value<List<ReplicationDestination>>>) -> Self {
-        self.destinations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destinations {
-            m.insert("Destinations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Destinations` (optional).
+    /// Items: 1 to 1.
+    pub fn destinations(self, value: impl Into<Value<List<ReplicationDestination>>>) -> Self {
+        Self(self.0.with(0, "Destinations", value.into().to_template()))
     }
 }
 
-impl Check for ReplicationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destinations.check(
-            &path.field("Destinations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationConfiguration);
-
-/// Property type `ReplicationDestination` of `AWS::EFS::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicationDestination {
-    /// `AvailabilityZoneName` (optional).
-    pub availability_zone_name: Option<Value<String>>,
-    /// `FileSystemId` (optional).
-    /// Pattern: `^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$`.
-    pub file_system_id: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `Region` (optional).
-    pub region: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Status` (optional).
-    pub status: Option<Value<String>>,
-    /// `StatusMessage` (optional).
-    pub status_message: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ReplicationDestination` of `AWS::EFS::FileSystem`.
+    ReplicationDestination(default)
 }
 
 impl ReplicationDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone_name: None,
-            file_system_id: None,
-            kms_key_id: None,
-            region: None,
-            role_arn: None,
-            status: None,
-            status_message: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZoneName`.
-    pub fn availability_zone_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_name = Some(value.into());
-        self
+    /// `AvailabilityZoneName` (optional).
+    pub fn availability_zone_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZoneName", value.into().to_template()),
+        )
     }
-    /// Sets `FileSystemId`.
-    pub fn file_system_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.file_system_id = Some(value.into());
-        self
+    /// `FileSystemId` (optional).
+    /// Pattern: `^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$`.
+    pub fn file_system_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FileSystemId", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Region", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(4, "RoleArn", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Status", value.into().to_template()))
     }
-    /// Sets `StatusMessage`.
-    pub fn status_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status_message = Some(value.into());
-        self
+    /// `StatusMessage` (optional).
+    pub fn status_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "StatusMessage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicationDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone_name {
-            m.insert("AvailabilityZoneName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_system_id {
-            m.insert("FileSystemId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status_message {
-            m.insert("StatusMessage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ThroughputMode`.
+    ThroughputMode {
+        /// `bursting`
+        Bursting = "bursting",
+        /// `elastic`
+        Elastic = "elastic",
+        /// `provisioned`
+        Provisioned = "provisioned",
     }
 }
-
-impl Check for ReplicationDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_id.check(&path.field("FileSystemId"), &Rules { pattern: Some("^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ReplicationDestination);
-
-/// Values of `ThroughputMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ThroughputMode {
-    /// `bursting`
-    Bursting,
-    /// `elastic`
-    Elastic,
-    /// `provisioned`
-    Provisioned,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ThroughputMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["bursting", "elastic", "provisioned"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bursting => "bursting",
-            Self::Elastic => "elastic",
-            Self::Provisioned => "provisioned",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ThroughputMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ThroughputMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ThroughputMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "bursting" => Self::Bursting,
-            "elastic" => Self::Elastic,
-            "provisioned" => Self::Provisioned,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ThroughputMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ThroughputMode::from(s))
-    }
-}
-
-crate::impl_literal!(ThroughputMode);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EKS::AccessEntry`.
-#[derive(Debug, Clone)]
-pub struct AccessEntry {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessEntry {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessEntry {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessEntry {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EKS::AccessEntry`.
+    AccessEntry("AWS::EKS::AccessEntry", AccessEntryProps)
 }
 
 impl AccessEntry {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EKS::AccessEntry";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessEntryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,31 +28,53 @@ impl AccessEntry {
     pub fn attr_access_entry_arn(&self) -> Value<String> {
         self.resource.get_att("AccessEntryArn")
     }
+
+    /// Replaces `AccessPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_policies(&self, value: impl Into<Value<List<AccessPolicy>>>) {
+        self.resource.set_property("AccessPolicies", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `KubernetesGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kubernetes_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("KubernetesGroups", value.into())
+    }
+
+    /// Replaces `PrincipalArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrincipalArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `Username` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Username", value.into())
+    }
 }
 
-/// Properties of `AWS::EKS::AccessEntry`.
-#[derive(Debug, Clone)]
-pub struct AccessEntryProps {
-    /// `AccessPolicies` (optional).
-    /// Items: ..=20.
-    pub access_policies: Option<Value<List<AccessPolicy>>>,
-    /// `ClusterName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub cluster_name: Value<String>,
-    /// `KubernetesGroups` (optional).
-    pub kubernetes_groups: Option<Value<List<String>>>,
-    /// `PrincipalArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub principal_arn: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Option<Value<String>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EKS::AccessEntry`.
+    AccessEntryProps
 }
 
 impl AccessEntryProps {
@@ -109,106 +83,42 @@ impl AccessEntryProps {
         cluster_name: impl Into<Value<String>>,
         principal_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_policies: None,
-            cluster_name: cluster_name.into(),
-            kubernetes_groups: None,
-            principal_arn: principal_arn.into(),
-            tags: None,
-            type_: None,
-            username: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClusterName", cluster_name.into().to_template())
+                .with(3, "PrincipalArn", principal_arn.into().to_template()),
+        )
     }
-    /// Sets `AccessPolicies`.
-    pub fn access_policies(mut self, value: impl Into<Value<List<AccessPolicy>>>) -> Self {
-        self.access_policies = Some(value.into());
-        self
+    /// `AccessPolicies` (optional).
+    /// Items: at most 20.
+    pub fn access_policies(self, value: impl Into<Value<List<AccessPolicy>>>) -> Self {
+        Self(self.0.with(0, "AccessPolicies", value.into().to_template()))
     }
-    /// Sets `KubernetesGroups`.
-    pub fn kubernetes_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.kubernetes_groups = Some(value.into());
-        self
+    /// `KubernetesGroups` (optional).
+    pub fn kubernetes_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "KubernetesGroups", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Type", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Username", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessEntryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_policies {
-            m.insert("AccessPolicies".to_owned(), v.to_template());
-        }
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        if let Some(v) = &self.kubernetes_groups {
-            m.insert("KubernetesGroups".to_owned(), v.to_template());
-        }
-        m.insert("PrincipalArn".to_owned(), self.principal_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessEntryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_policies.check(
-            &path.field("AccessPolicies"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal_arn.check(
-            &path.field("PrincipalArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessEntryProps);
-
-/// Property type `AccessPolicy` of `AWS::EKS::AccessEntry`.
-#[derive(Debug, Clone)]
-pub struct AccessPolicy {
-    /// `AccessScope` (required).
-    pub access_scope: Value<AccessScope>,
-    /// `PolicyArn` (required).
-    pub policy_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `AccessPolicy` of `AWS::EKS::AccessEntry`.
+    AccessPolicy
 }
 
 impl AccessPolicy {
@@ -217,182 +127,38 @@ impl AccessPolicy {
         access_scope: impl Into<Value<AccessScope>>,
         policy_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_scope: access_scope.into(),
-            policy_arn: policy_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccessScope", access_scope.into().to_template())
+                .with(1, "PolicyArn", policy_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AccessPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccessScope".to_owned(), self.access_scope.to_template());
-        m.insert("PolicyArn".to_owned(), self.policy_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_scope
-            .check(&path.field("AccessScope"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessPolicy);
-
-/// Property type `AccessScope` of `AWS::EKS::AccessEntry`.
-#[derive(Debug, Clone)]
-pub struct AccessScope {
-    /// `Namespaces` (optional).
-    pub namespaces: Option<Value<List<String>>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `AccessScope` of `AWS::EKS::AccessEntry`.
+    AccessScope
 }
 
 impl AccessScope {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            namespaces: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Namespaces`.
-    pub fn namespaces(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.namespaces = Some(value.into());
-        self
+    /// `Namespaces` (optional).
+    pub fn namespaces(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Namespaces", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessScope {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.namespaces {
-            m.insert("Namespaces".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `namespace`
+        Namespace = "namespace",
+        /// `cluster`
+        Cluster = "cluster",
     }
 }
 
-impl Check for AccessScope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessScope);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `namespace`
-    Namespace,
-    /// `cluster`
-    Cluster,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["namespace", "cluster"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Namespace => "namespace",
-            Self::Cluster => "cluster",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "namespace" => Self::Namespace,
-            "cluster" => Self::Cluster,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Tag` of `AWS::EKS::AccessEntry`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EKS::Addon`.
-#[derive(Debug, Clone)]
-pub struct Addon {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Addon {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Addon {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Addon {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EKS::Addon`.
+    Addon("AWS::EKS::Addon", AddonProps)
 }
 
 impl Addon {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EKS::Addon";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AddonProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,43 +29,77 @@ impl Addon {
     pub fn attr_arn(&self) -> Value<ids::AddonArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AddonName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_addon_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AddonName", value.into())
+    }
+
+    /// Replaces `AddonVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_addon_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AddonVersion", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `ConfigurationValues` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_values(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfigurationValues", value.into())
+    }
+
+    /// Replaces `NamespaceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace_config(&self, value: impl Into<Value<NamespaceConfig>>) {
+        self.resource.set_property("NamespaceConfig", value.into())
+    }
+
+    /// Replaces `PodIdentityAssociations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pod_identity_associations(
+        &self,
+        value: impl Into<Value<List<PodIdentityAssociation>>>,
+    ) {
+        self.resource
+            .set_property("PodIdentityAssociations", value.into())
+    }
+
+    /// Replaces `PreserveOnDelete` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preserve_on_delete(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("PreserveOnDelete", value.into())
+    }
+
+    /// Replaces `ResolveConflicts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resolve_conflicts(&self, value: impl Into<Value<ResolveConflicts>>) {
+        self.resource.set_property("ResolveConflicts", value.into())
+    }
+
+    /// Replaces `ServiceAccountRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_account_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("ServiceAccountRoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EKS::Addon`.
-#[derive(Debug, Clone)]
-pub struct AddonProps {
-    /// `AddonName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub addon_name: Value<String>,
-    /// `AddonVersion` (optional).
-    /// Length: 1..= characters.
-    pub addon_version: Option<Value<String>>,
-    /// `ClusterName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub cluster_name: Value<String>,
-    /// `ConfigurationValues` (optional).
-    /// Length: 1..= characters.
-    pub configuration_values: Option<Value<String>>,
-    /// `NamespaceConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub namespace_config: Option<Value<NamespaceConfig>>,
-    /// `PodIdentityAssociations` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub pod_identity_associations: Option<Value<List<PodIdentityAssociation>>>,
-    /// `PreserveOnDelete` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub preserve_on_delete: Option<Value<bool>>,
-    /// `ResolveConflicts` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..= characters.
-    pub resolve_conflicts: Option<Value<ResolveConflicts>>,
-    /// `ServiceAccountRoleArn` (optional).
-    /// Length: 1..=255 characters.
-    pub service_account_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EKS::Addon`.
+    AddonProps
 }
 
 impl AddonProps {
@@ -122,210 +108,90 @@ impl AddonProps {
         addon_name: impl Into<Value<String>>,
         cluster_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            addon_name: addon_name.into(),
-            addon_version: None,
-            cluster_name: cluster_name.into(),
-            configuration_values: None,
-            namespace_config: None,
-            pod_identity_associations: None,
-            preserve_on_delete: None,
-            resolve_conflicts: None,
-            service_account_role_arn: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AddonName", addon_name.into().to_template())
+                .with(2, "ClusterName", cluster_name.into().to_template()),
+        )
     }
-    /// Sets `AddonVersion`.
-    pub fn addon_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.addon_version = Some(value.into());
-        self
+    /// `AddonVersion` (optional).
+    /// Length: at least 1 characters.
+    pub fn addon_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AddonVersion", value.into().to_template()))
     }
-    /// Sets `ConfigurationValues`.
-    pub fn configuration_values(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configuration_values = Some(value.into());
-        self
+    /// `ConfigurationValues` (optional).
+    /// Length: at least 1 characters.
+    pub fn configuration_values(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConfigurationValues", value.into().to_template()),
+        )
     }
-    /// Sets `NamespaceConfig`.
-    pub fn namespace_config(mut self, value: impl Into<Value<NamespaceConfig>>) -> Self {
-        self.namespace_config = Some(value.into());
-        self
+    /// `NamespaceConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn namespace_config(self, value: impl Into<Value<NamespaceConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NamespaceConfig", value.into().to_template()),
+        )
     }
-    /// Sets `PodIdentityAssociations`.
+    /// `PodIdentityAssociations` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn pod_identity_associations(
-        mut self,
+        self,
         value: impl Into<Value<List<PodIdentityAssociation>>>,
     ) -> Self {
-        self.pod_identity_associations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "PodIdentityAssociations", value.into().to_template()),
+        )
     }
-    /// Sets `PreserveOnDelete`.
-    pub fn preserve_on_delete(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.preserve_on_delete = Some(value.into());
-        self
+    /// `PreserveOnDelete` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn preserve_on_delete(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PreserveOnDelete", value.into().to_template()),
+        )
     }
-    /// Sets `ResolveConflicts`.
-    pub fn resolve_conflicts(mut self, value: impl Into<Value<ResolveConflicts>>) -> Self {
-        self.resolve_conflicts = Some(value.into());
-        self
+    /// `ResolveConflicts` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at least 1 characters.
+    pub fn resolve_conflicts(self, value: impl Into<Value<ResolveConflicts>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ResolveConflicts", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceAccountRoleArn`.
-    pub fn service_account_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_account_role_arn = Some(value.into());
-        self
+    /// `ServiceAccountRoleArn` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn service_account_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ServiceAccountRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AddonProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AddonName".to_owned(), self.addon_name.to_template());
-        if let Some(v) = &self.addon_version {
-            m.insert("AddonVersion".to_owned(), v.to_template());
-        }
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        if let Some(v) = &self.configuration_values {
-            m.insert("ConfigurationValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace_config {
-            m.insert("NamespaceConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pod_identity_associations {
-            m.insert("PodIdentityAssociations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preserve_on_delete {
-            m.insert("PreserveOnDelete".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolve_conflicts {
-            m.insert("ResolveConflicts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_account_role_arn {
-            m.insert("ServiceAccountRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AddonProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.addon_name.check(
-            &path.field("AddonName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.addon_version.check(
-            &path.field("AddonVersion"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration_values.check(
-            &path.field("ConfigurationValues"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace_config
-            .check(&path.field("NamespaceConfig"), &Rules::NONE, out);
-        self.pod_identity_associations.check(
-            &path.field("PodIdentityAssociations"),
-            &Rules::NONE,
-            out,
-        );
-        self.resolve_conflicts.check(
-            &path.field("ResolveConflicts"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_account_role_arn.check(
-            &path.field("ServiceAccountRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AddonProps);
-
-/// Property type `NamespaceConfig` of `AWS::EKS::Addon`.
-#[derive(Debug, Clone)]
-pub struct NamespaceConfig {
-    /// `Namespace` (required).
-    /// Length: 1..=63 characters.
-    pub namespace: Value<String>,
+crate::l1_struct! {
+    /// Property type `NamespaceConfig` of `AWS::EKS::Addon`.
+    NamespaceConfig
 }
 
 impl NamespaceConfig {
     /// The required properties: `Namespace`.
     pub fn new(namespace: impl Into<Value<String>>) -> Self {
-        Self {
-            namespace: namespace.into(),
-        }
+        Self(crate::Properties::new().with(0, "Namespace", namespace.into().to_template()))
     }
 }
 
-impl ToTemplate for NamespaceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NamespaceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NamespaceConfig);
-
-/// Property type `PodIdentityAssociation` of `AWS::EKS::Addon`.
-#[derive(Debug, Clone)]
-pub struct PodIdentityAssociation {
-    /// `RoleArn` (required).
-    /// Pattern: `^arn:aws[a-zA-Z-]*:iam::\d{12}:(role)\/*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `ServiceAccount` (required).
-    pub service_account: Value<String>,
+crate::l1_struct! {
+    /// Property type `PodIdentityAssociation` of `AWS::EKS::Addon`.
+    PodIdentityAssociation
 }
 
 impl PodIdentityAssociation {
@@ -334,152 +200,24 @@ impl PodIdentityAssociation {
         role_arn: impl Into<Value<ids::RoleArn>>,
         service_account: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            role_arn: role_arn.into(),
-            service_account: service_account.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RoleArn", role_arn.into().to_template())
+                .with(1, "ServiceAccount", service_account.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PodIdentityAssociation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert(
-            "ServiceAccount".to_owned(),
-            self.service_account.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResolveConflicts`.
+    ResolveConflicts {
+        /// `NONE`
+        None = "NONE",
+        /// `OVERWRITE`
+        Overwrite = "OVERWRITE",
+        /// `PRESERVE`
+        Preserve = "PRESERVE",
     }
 }
 
-impl Check for PodIdentityAssociation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:aws[a-zA-Z-]*:iam::\\d{12}:(role)\\/*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PodIdentityAssociation);
-
-/// Values of `ResolveConflicts`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResolveConflicts {
-    /// `NONE`
-    None,
-    /// `OVERWRITE`
-    Overwrite,
-    /// `PRESERVE`
-    Preserve,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResolveConflicts {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "OVERWRITE", "PRESERVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Overwrite => "OVERWRITE",
-            Self::Preserve => "PRESERVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResolveConflicts {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResolveConflicts {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResolveConflicts {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "OVERWRITE" => Self::Overwrite,
-            "PRESERVE" => Self::Preserve,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResolveConflicts> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResolveConflicts::from(s))
-    }
-}
-
-crate::impl_literal!(ResolveConflicts);
-
-/// Property type `Tag` of `AWS::EKS::Addon`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EKS::Capability`.
-#[derive(Debug, Clone)]
-pub struct Capability {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Capability {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Capability {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Capability {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EKS::Capability`.
+    Capability("AWS::EKS::Capability", CapabilityProps)
 }
 
 impl Capability {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EKS::Capability";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CapabilityProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CapabilityArn> {
         self.resource.ref_value()
@@ -113,31 +65,54 @@ impl Capability {
         self.resource
             .get_att("Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn")
     }
+
+    /// Replaces `CapabilityName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capability_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CapabilityName", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<CapabilityConfiguration>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `DeletePropagationPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_propagation_policy(&self, value: impl Into<Value<DeletePropagationPolicy>>) {
+        self.resource
+            .set_property("DeletePropagationPolicy", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<CapabilityPropsType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::EKS::Capability`.
-#[derive(Debug, Clone)]
-pub struct CapabilityProps {
-    /// `CapabilityName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub capability_name: Value<String>,
-    /// `ClusterName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub cluster_name: Value<String>,
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<CapabilityConfiguration>>,
-    /// `DeletePropagationPolicy` (required).
-    pub delete_propagation_policy: Value<DeletePropagationPolicy>,
-    /// `RoleArn` (required).
-    /// Pattern: `^arn:aws[a-z-]*:iam::[0-9]+:role/[a-zA-Z0-9+=,.@_-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<CapabilityPropsType>,
+crate::l1_struct! {
+    /// Properties of `AWS::EKS::Capability`.
+    CapabilityProps
 }
 
 impl CapabilityProps {
@@ -149,308 +124,122 @@ impl CapabilityProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         type_: impl Into<Value<CapabilityPropsType>>,
     ) -> Self {
-        Self {
-            capability_name: capability_name.into(),
-            cluster_name: cluster_name.into(),
-            configuration: None,
-            delete_propagation_policy: delete_propagation_policy.into(),
-            role_arn: role_arn.into(),
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CapabilityName", capability_name.into().to_template())
+                .with(1, "ClusterName", cluster_name.into().to_template())
+                .with(
+                    3,
+                    "DeletePropagationPolicy",
+                    delete_propagation_policy.into().to_template(),
+                )
+                .with(4, "RoleArn", role_arn.into().to_template())
+                .with(6, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<CapabilityConfiguration>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    pub fn configuration(self, value: impl Into<Value<CapabilityConfiguration>>) -> Self {
+        Self(self.0.with(2, "Configuration", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapabilityProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CapabilityName".to_owned(),
-            self.capability_name.to_template(),
-        );
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DeletePropagationPolicy".to_owned(),
-            self.delete_propagation_policy.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CapabilityProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capability_name.check(
-            &path.field("CapabilityName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-        self.delete_propagation_policy.check(
-            &path.field("DeletePropagationPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:aws[a-z-]*:iam::[0-9]+:role/[a-zA-Z0-9+=,.@_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CapabilityProps);
-
-/// Property type `CapabilityConfiguration` of `AWS::EKS::Capability`.
-#[derive(Debug, Clone, Default)]
-pub struct CapabilityConfiguration {
-    /// `ArgoCd` (optional).
-    pub argo_cd: Option<Value<ArgoCd>>,
+crate::l1_struct! {
+    /// Property type `CapabilityConfiguration` of `AWS::EKS::Capability`.
+    CapabilityConfiguration(default)
 }
 
 impl CapabilityConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { argo_cd: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ArgoCd`.
-    pub fn argo_cd(mut self, value: impl Into<Value<ArgoCd>>) -> Self {
-        self.argo_cd = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapabilityConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.argo_cd {
-            m.insert("ArgoCd".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ArgoCd` (optional).
+    pub fn argo_cd(self, value: impl Into<Value<ArgoCd>>) -> Self {
+        Self(self.0.with(0, "ArgoCd", value.into().to_template()))
     }
 }
 
-impl Check for CapabilityConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.argo_cd.check(&path.field("ArgoCd"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CapabilityConfiguration);
-
-/// Property type `ArgoCd` of `AWS::EKS::Capability`.
-#[derive(Debug, Clone)]
-pub struct ArgoCd {
-    /// `AwsIdc` (required).
-    pub aws_idc: Value<AwsIdc>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
-    /// `NetworkAccess` (optional).
-    pub network_access: Option<Value<NetworkAccess>>,
-    /// `RbacRoleMappings` (optional).
-    pub rbac_role_mappings: Option<Value<List<ArgoCdRoleMapping>>>,
-    /// `ServerUrl` (optional).
-    pub server_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ArgoCd` of `AWS::EKS::Capability`.
+    ArgoCd
 }
 
 impl ArgoCd {
     /// The required properties: `AwsIdc`.
     pub fn new(aws_idc: impl Into<Value<AwsIdc>>) -> Self {
-        Self {
-            aws_idc: aws_idc.into(),
-            namespace: None,
-            network_access: None,
-            rbac_role_mappings: None,
-            server_url: None,
-        }
+        Self(crate::Properties::new().with(0, "AwsIdc", aws_idc.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Namespace", value.into().to_template()))
     }
-    /// Sets `NetworkAccess`.
-    pub fn network_access(mut self, value: impl Into<Value<NetworkAccess>>) -> Self {
-        self.network_access = Some(value.into());
-        self
+    /// `NetworkAccess` (optional).
+    pub fn network_access(self, value: impl Into<Value<NetworkAccess>>) -> Self {
+        Self(self.0.with(2, "NetworkAccess", value.into().to_template()))
     }
-    /// Sets `RbacRoleMappings`.
-    pub fn rbac_role_mappings(mut self, value: impl Into<Value<List<ArgoCdRoleMapping>>>) -> Self {
-        self.rbac_role_mappings = Some(value.into());
-        self
+    /// `RbacRoleMappings` (optional).
+    pub fn rbac_role_mappings(self, value: impl Into<Value<List<ArgoCdRoleMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RbacRoleMappings", value.into().to_template()),
+        )
     }
-    /// Sets `ServerUrl`.
-    pub fn server_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_url = Some(value.into());
-        self
+    /// `ServerUrl` (optional).
+    pub fn server_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ServerUrl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ArgoCd {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AwsIdc".to_owned(), self.aws_idc.to_template());
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_access {
-            m.insert("NetworkAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rbac_role_mappings {
-            m.insert("RbacRoleMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_url {
-            m.insert("ServerUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArgoCd {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_idc.check(&path.field("AwsIdc"), &Rules::NONE, out);
-        self.network_access
-            .check(&path.field("NetworkAccess"), &Rules::NONE, out);
-        self.rbac_role_mappings
-            .check(&path.field("RbacRoleMappings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArgoCd);
-
-/// Property type `AwsIdc` of `AWS::EKS::Capability`.
-#[derive(Debug, Clone)]
-pub struct AwsIdc {
-    /// `IdcInstanceArn` (required).
-    pub idc_instance_arn: Value<String>,
-    /// `IdcManagedApplicationArn` (optional).
-    pub idc_managed_application_arn: Option<Value<String>>,
-    /// `IdcRegion` (optional).
-    pub idc_region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AwsIdc` of `AWS::EKS::Capability`.
+    AwsIdc
 }
 
 impl AwsIdc {
     /// The required properties: `IdcInstanceArn`.
     pub fn new(idc_instance_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            idc_instance_arn: idc_instance_arn.into(),
-            idc_managed_application_arn: None,
-            idc_region: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IdcInstanceArn",
+            idc_instance_arn.into().to_template(),
+        ))
     }
-    /// Sets `IdcManagedApplicationArn`.
-    pub fn idc_managed_application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.idc_managed_application_arn = Some(value.into());
-        self
+    /// `IdcManagedApplicationArn` (optional).
+    pub fn idc_managed_application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IdcManagedApplicationArn", value.into().to_template()),
+        )
     }
-    /// Sets `IdcRegion`.
-    pub fn idc_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.idc_region = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsIdc {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IdcInstanceArn".to_owned(),
-            self.idc_instance_arn.to_template(),
-        );
-        if let Some(v) = &self.idc_managed_application_arn {
-            m.insert("IdcManagedApplicationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idc_region {
-            m.insert("IdcRegion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IdcRegion` (optional).
+    pub fn idc_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IdcRegion", value.into().to_template()))
     }
 }
 
-impl Check for AwsIdc {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AwsIdc);
-
-/// Property type `NetworkAccess` of `AWS::EKS::Capability`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkAccess {
-    /// `VpceIds` (optional).
-    pub vpce_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `NetworkAccess` of `AWS::EKS::Capability`.
+    NetworkAccess(default)
 }
 
 impl NetworkAccess {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { vpce_ids: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `VpceIds`.
-    pub fn vpce_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.vpce_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkAccess {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.vpce_ids {
-            m.insert("VpceIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpceIds` (optional).
+    pub fn vpce_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "VpceIds", value.into().to_template()))
     }
 }
 
-impl Check for NetworkAccess {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkAccess);
-
-/// Property type `ArgoCdRoleMapping` of `AWS::EKS::Capability`.
-#[derive(Debug, Clone)]
-pub struct ArgoCdRoleMapping {
-    /// `Identities` (required).
-    pub identities: Value<List<SsoIdentity>>,
-    /// `Role` (required).
-    pub role: Value<Role>,
+crate::l1_struct! {
+    /// Property type `ArgoCdRoleMapping` of `AWS::EKS::Capability`.
+    ArgoCdRoleMapping
 }
 
 impl ArgoCdRoleMapping {
@@ -459,351 +248,70 @@ impl ArgoCdRoleMapping {
         identities: impl Into<Value<List<SsoIdentity>>>,
         role: impl Into<Value<Role>>,
     ) -> Self {
-        Self {
-            identities: identities.into(),
-            role: role.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Identities", identities.into().to_template())
+                .with(1, "Role", role.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ArgoCdRoleMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Identities".to_owned(), self.identities.to_template());
-        m.insert("Role".to_owned(), self.role.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArgoCdRoleMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identities
-            .check(&path.field("Identities"), &Rules::NONE, out);
-        self.role.check(&path.field("Role"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArgoCdRoleMapping);
-
-/// Property type `SsoIdentity` of `AWS::EKS::Capability`.
-#[derive(Debug, Clone)]
-pub struct SsoIdentity {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `SsoIdentity` of `AWS::EKS::Capability`.
+    SsoIdentity
 }
 
 impl SsoIdentity {
     /// The required properties: `Id`, `Type`.
     pub fn new(id: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            id: id.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SsoIdentity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `SSO_USER`
+        SsoUser = "SSO_USER",
+        /// `SSO_GROUP`
+        SsoGroup = "SSO_GROUP",
     }
 }
 
-impl Check for SsoIdentity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Role`.
+    Role {
+        /// `ADMIN`
+        Admin = "ADMIN",
+        /// `EDITOR`
+        Editor = "EDITOR",
+        /// `VIEWER`
+        Viewer = "VIEWER",
     }
 }
 
-crate::impl_literal!(SsoIdentity);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `SSO_USER`
-    SsoUser,
-    /// `SSO_GROUP`
-    SsoGroup,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SSO_USER", "SSO_GROUP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SsoUser => "SSO_USER",
-            Self::SsoGroup => "SSO_GROUP",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DeletePropagationPolicy`.
+    DeletePropagationPolicy {
+        /// `RETAIN`
+        Retain = "RETAIN",
     }
 }
 
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `CapabilityPropsType`.
+    CapabilityPropsType {
+        /// `ARGOCD`
+        Argocd = "ARGOCD",
+        /// `ACK`
+        Ack = "ACK",
+        /// `KRO`
+        Kro = "KRO",
     }
 }
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "SSO_USER" => Self::SsoUser,
-            "SSO_GROUP" => Self::SsoGroup,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `Role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// `ADMIN`
-    Admin,
-    /// `EDITOR`
-    Editor,
-    /// `VIEWER`
-    Viewer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Role {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ADMIN", "EDITOR", "VIEWER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::Editor => "EDITOR",
-            Self::Viewer => "VIEWER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Role {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Role {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Role {
-    fn from(s: &str) -> Self {
-        match s {
-            "ADMIN" => Self::Admin,
-            "EDITOR" => Self::Editor,
-            "VIEWER" => Self::Viewer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Role> {
-    fn from(s: &str) -> Self {
-        Value::literal(Role::from(s))
-    }
-}
-
-crate::impl_literal!(Role);
-
-/// Values of `DeletePropagationPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeletePropagationPolicy {
-    /// `RETAIN`
-    Retain,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeletePropagationPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RETAIN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Retain => "RETAIN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeletePropagationPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeletePropagationPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeletePropagationPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "RETAIN" => Self::Retain,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeletePropagationPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeletePropagationPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(DeletePropagationPolicy);
-
-/// Property type `Tag` of `AWS::EKS::Capability`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `CapabilityPropsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CapabilityPropsType {
-    /// `ARGOCD`
-    Argocd,
-    /// `ACK`
-    Ack,
-    /// `KRO`
-    Kro,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CapabilityPropsType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ARGOCD", "ACK", "KRO"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Argocd => "ARGOCD",
-            Self::Ack => "ACK",
-            Self::Kro => "KRO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CapabilityPropsType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CapabilityPropsType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CapabilityPropsType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ARGOCD" => Self::Argocd,
-            "ACK" => Self::Ack,
-            "KRO" => Self::Kro,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CapabilityPropsType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CapabilityPropsType::from(s))
-    }
-}
-
-crate::impl_literal!(CapabilityPropsType);

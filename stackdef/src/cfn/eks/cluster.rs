@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EKS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EKS::Cluster`.
+    Cluster("AWS::EKS::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EKS::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::EksClusterName> {
         self.resource.ref_value()
@@ -118,61 +70,134 @@ impl Cluster {
         self.resource
             .get_att("KubernetesNetworkConfig.ServiceIpv6Cidr")
     }
+
+    /// Replaces `AccessConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_config(&self, value: impl Into<Value<AccessConfig>>) {
+        self.resource.set_property("AccessConfig", value.into())
+    }
+
+    /// Replaces `BootstrapSelfManagedAddons` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bootstrap_self_managed_addons(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("BootstrapSelfManagedAddons", value.into())
+    }
+
+    /// Replaces `ComputeConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_config(&self, value: impl Into<Value<ComputeConfig>>) {
+        self.resource.set_property("ComputeConfig", value.into())
+    }
+
+    /// Replaces `ControlPlaneScalingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_control_plane_scaling_config(
+        &self,
+        value: impl Into<Value<ControlPlaneScalingConfig>>,
+    ) {
+        self.resource
+            .set_property("ControlPlaneScalingConfig", value.into())
+    }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `EncryptionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_config(&self, value: impl Into<Value<List<EncryptionConfig>>>) {
+        self.resource.set_property("EncryptionConfig", value.into())
+    }
+
+    /// Replaces `Force` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_force(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Force", value.into())
+    }
+
+    /// Replaces `KubernetesNetworkConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kubernetes_network_config(&self, value: impl Into<Value<KubernetesNetworkConfig>>) {
+        self.resource
+            .set_property("KubernetesNetworkConfig", value.into())
+    }
+
+    /// Replaces `Logging` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging(&self, value: impl Into<Value<Logging>>) {
+        self.resource.set_property("Logging", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OutpostConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outpost_config(&self, value: impl Into<Value<OutpostConfig>>) {
+        self.resource.set_property("OutpostConfig", value.into())
+    }
+
+    /// Replaces `RemoteNetworkConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remote_network_config(&self, value: impl Into<Value<RemoteNetworkConfig>>) {
+        self.resource
+            .set_property("RemoteNetworkConfig", value.into())
+    }
+
+    /// Replaces `ResourcesVpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources_vpc_config(&self, value: impl Into<Value<ResourcesVpcConfig>>) {
+        self.resource
+            .set_property("ResourcesVpcConfig", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `StorageConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_config(&self, value: impl Into<Value<StorageConfig>>) {
+        self.resource.set_property("StorageConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UpgradePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_upgrade_policy(&self, value: impl Into<Value<UpgradePolicy>>) {
+        self.resource.set_property("UpgradePolicy", value.into())
+    }
+
+    /// Replaces `Version` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Version", value.into())
+    }
+
+    /// Replaces `ZonalShiftConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_zonal_shift_config(&self, value: impl Into<Value<ZonalShiftConfig>>) {
+        self.resource.set_property("ZonalShiftConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterProps {
-    /// `AccessConfig` (optional).
-    pub access_config: Option<Value<AccessConfig>>,
-    /// `BootstrapSelfManagedAddons` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub bootstrap_self_managed_addons: Option<Value<bool>>,
-    /// `ComputeConfig` (optional).
-    pub compute_config: Option<Value<ComputeConfig>>,
-    /// `ControlPlaneScalingConfig` (optional).
-    pub control_plane_scaling_config: Option<Value<ControlPlaneScalingConfig>>,
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<bool>>,
-    /// `EncryptionConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=1.
-    /// Each item: Items: ..=1.
-    pub encryption_config: Option<Value<List<EncryptionConfig>>>,
-    /// `Force` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub force: Option<Value<bool>>,
-    /// `KubernetesNetworkConfig` (optional).
-    pub kubernetes_network_config: Option<Value<KubernetesNetworkConfig>>,
-    /// `Logging` (optional).
-    pub logging: Option<Value<Logging>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9A-Za-z][A-Za-z0-9\-_]*`.
-    pub name: Option<Value<String>>,
-    /// `OutpostConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub outpost_config: Option<Value<OutpostConfig>>,
-    /// `RemoteNetworkConfig` (optional).
-    pub remote_network_config: Option<Value<RemoteNetworkConfig>>,
-    /// `ResourcesVpcConfig` (required).
-    pub resources_vpc_config: Value<ResourcesVpcConfig>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `StorageConfig` (optional).
-    pub storage_config: Option<Value<StorageConfig>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UpgradePolicy` (optional).
-    pub upgrade_policy: Option<Value<UpgradePolicy>>,
-    /// `Version` (optional).
-    /// Pattern: `1\.\d\d`.
-    pub version: Option<Value<String>>,
-    /// `ZonalShiftConfig` (optional).
-    pub zonal_shift_config: Option<Value<ZonalShiftConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EKS::Cluster`.
+    ClusterProps
 }
 
 impl ClusterProps {
@@ -181,1004 +206,390 @@ impl ClusterProps {
         resources_vpc_config: impl Into<Value<ResourcesVpcConfig>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            access_config: None,
-            bootstrap_self_managed_addons: None,
-            compute_config: None,
-            control_plane_scaling_config: None,
-            deletion_protection: None,
-            encryption_config: None,
-            force: None,
-            kubernetes_network_config: None,
-            logging: None,
-            name: None,
-            outpost_config: None,
-            remote_network_config: None,
-            resources_vpc_config: resources_vpc_config.into(),
-            role_arn: role_arn.into(),
-            storage_config: None,
-            tags: None,
-            upgrade_policy: None,
-            version: None,
-            zonal_shift_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    12,
+                    "ResourcesVpcConfig",
+                    resources_vpc_config.into().to_template(),
+                )
+                .with(13, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `AccessConfig`.
-    pub fn access_config(mut self, value: impl Into<Value<AccessConfig>>) -> Self {
-        self.access_config = Some(value.into());
-        self
+    /// `AccessConfig` (optional).
+    pub fn access_config(self, value: impl Into<Value<AccessConfig>>) -> Self {
+        Self(self.0.with(0, "AccessConfig", value.into().to_template()))
     }
-    /// Sets `BootstrapSelfManagedAddons`.
-    pub fn bootstrap_self_managed_addons(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.bootstrap_self_managed_addons = Some(value.into());
-        self
+    /// `BootstrapSelfManagedAddons` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn bootstrap_self_managed_addons(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BootstrapSelfManagedAddons", value.into().to_template()),
+        )
     }
-    /// Sets `ComputeConfig`.
-    pub fn compute_config(mut self, value: impl Into<Value<ComputeConfig>>) -> Self {
-        self.compute_config = Some(value.into());
-        self
+    /// `ComputeConfig` (optional).
+    pub fn compute_config(self, value: impl Into<Value<ComputeConfig>>) -> Self {
+        Self(self.0.with(2, "ComputeConfig", value.into().to_template()))
     }
-    /// Sets `ControlPlaneScalingConfig`.
+    /// `ControlPlaneScalingConfig` (optional).
     pub fn control_plane_scaling_config(
-        mut self,
+        self,
         value: impl Into<Value<ControlPlaneScalingConfig>>,
     ) -> Self {
-        self.control_plane_scaling_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ControlPlaneScalingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DeletionProtection", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionConfig`.
-    pub fn encryption_config(mut self, value: impl Into<Value<List<EncryptionConfig>>>) -> Self {
-        self.encryption_config = Some(value.into());
-        self
+    /// `EncryptionConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 1.
+    /// Each item: Items: at most 1.
+    pub fn encryption_config(self, value: impl Into<Value<List<EncryptionConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EncryptionConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Force`.
-    pub fn force(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.force = Some(value.into());
-        self
+    /// `Force` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn force(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "Force", value.into().to_template()))
     }
-    /// Sets `KubernetesNetworkConfig`.
+    /// `KubernetesNetworkConfig` (optional).
     pub fn kubernetes_network_config(
-        mut self,
+        self,
         value: impl Into<Value<KubernetesNetworkConfig>>,
     ) -> Self {
-        self.kubernetes_network_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "KubernetesNetworkConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Logging`.
-    pub fn logging(mut self, value: impl Into<Value<Logging>>) -> Self {
-        self.logging = Some(value.into());
-        self
+    /// `Logging` (optional).
+    pub fn logging(self, value: impl Into<Value<Logging>>) -> Self {
+        Self(self.0.with(8, "Logging", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[0-9A-Za-z][A-Za-z0-9\-_]*`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Name", value.into().to_template()))
     }
-    /// Sets `OutpostConfig`.
-    pub fn outpost_config(mut self, value: impl Into<Value<OutpostConfig>>) -> Self {
-        self.outpost_config = Some(value.into());
-        self
+    /// `OutpostConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn outpost_config(self, value: impl Into<Value<OutpostConfig>>) -> Self {
+        Self(self.0.with(10, "OutpostConfig", value.into().to_template()))
     }
-    /// Sets `RemoteNetworkConfig`.
-    pub fn remote_network_config(mut self, value: impl Into<Value<RemoteNetworkConfig>>) -> Self {
-        self.remote_network_config = Some(value.into());
-        self
+    /// `RemoteNetworkConfig` (optional).
+    pub fn remote_network_config(self, value: impl Into<Value<RemoteNetworkConfig>>) -> Self {
+        Self(
+            self.0
+                .with(11, "RemoteNetworkConfig", value.into().to_template()),
+        )
     }
-    /// Sets `StorageConfig`.
-    pub fn storage_config(mut self, value: impl Into<Value<StorageConfig>>) -> Self {
-        self.storage_config = Some(value.into());
-        self
+    /// `StorageConfig` (optional).
+    pub fn storage_config(self, value: impl Into<Value<StorageConfig>>) -> Self {
+        Self(self.0.with(14, "StorageConfig", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
-    /// Sets `UpgradePolicy`.
-    pub fn upgrade_policy(mut self, value: impl Into<Value<UpgradePolicy>>) -> Self {
-        self.upgrade_policy = Some(value.into());
-        self
+    /// `UpgradePolicy` (optional).
+    pub fn upgrade_policy(self, value: impl Into<Value<UpgradePolicy>>) -> Self {
+        Self(self.0.with(16, "UpgradePolicy", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    /// Pattern: `1\.[\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}]`.
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "Version", value.into().to_template()))
     }
-    /// Sets `ZonalShiftConfig`.
-    pub fn zonal_shift_config(mut self, value: impl Into<Value<ZonalShiftConfig>>) -> Self {
-        self.zonal_shift_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_config {
-            m.insert("AccessConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bootstrap_self_managed_addons {
-            m.insert("BootstrapSelfManagedAddons".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compute_config {
-            m.insert("ComputeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.control_plane_scaling_config {
-            m.insert("ControlPlaneScalingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_config {
-            m.insert("EncryptionConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.force {
-            m.insert("Force".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kubernetes_network_config {
-            m.insert("KubernetesNetworkConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging {
-            m.insert("Logging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outpost_config {
-            m.insert("OutpostConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remote_network_config {
-            m.insert("RemoteNetworkConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResourcesVpcConfig".to_owned(),
-            self.resources_vpc_config.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.storage_config {
-            m.insert("StorageConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upgrade_policy {
-            m.insert("UpgradePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zonal_shift_config {
-            m.insert("ZonalShiftConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ZonalShiftConfig` (optional).
+    pub fn zonal_shift_config(self, value: impl Into<Value<ZonalShiftConfig>>) -> Self {
+        Self(
+            self.0
+                .with(18, "ZonalShiftConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_config
-            .check(&path.field("AccessConfig"), &Rules::NONE, out);
-        self.compute_config
-            .check(&path.field("ComputeConfig"), &Rules::NONE, out);
-        self.control_plane_scaling_config.check(
-            &path.field("ControlPlaneScalingConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.encryption_config.check(
-            &path.field("EncryptionConfig"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_items: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kubernetes_network_config.check(
-            &path.field("KubernetesNetworkConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.logging
-            .check(&path.field("Logging"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9A-Za-z][A-Za-z0-9\\-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outpost_config
-            .check(&path.field("OutpostConfig"), &Rules::NONE, out);
-        self.remote_network_config
-            .check(&path.field("RemoteNetworkConfig"), &Rules::NONE, out);
-        self.resources_vpc_config
-            .check(&path.field("ResourcesVpcConfig"), &Rules::NONE, out);
-        self.storage_config
-            .check(&path.field("StorageConfig"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.upgrade_policy
-            .check(&path.field("UpgradePolicy"), &Rules::NONE, out);
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                pattern: Some("1\\.\\d\\d"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.zonal_shift_config
-            .check(&path.field("ZonalShiftConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Property type `AccessConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessConfig {
-    /// `AuthenticationMode` (optional).
-    pub authentication_mode: Option<Value<AuthenticationMode>>,
-    /// `BootstrapClusterCreatorAdminPermissions` (optional).
-    pub bootstrap_cluster_creator_admin_permissions: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AccessConfig` of `AWS::EKS::Cluster`.
+    AccessConfig(default)
 }
 
 impl AccessConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authentication_mode: None,
-            bootstrap_cluster_creator_admin_permissions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthenticationMode`.
-    pub fn authentication_mode(mut self, value: impl Into<Value<AuthenticationMode>>) -> Self {
-        self.authentication_mode = Some(value.into());
-        self
+    /// `AuthenticationMode` (optional).
+    pub fn authentication_mode(self, value: impl Into<Value<AuthenticationMode>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthenticationMode", value.into().to_template()),
+        )
     }
-    /// Sets `BootstrapClusterCreatorAdminPermissions`.
+    /// `BootstrapClusterCreatorAdminPermissions` (optional).
     pub fn bootstrap_cluster_creator_admin_permissions(
-        mut self,
+        self,
         value: impl Into<Value<bool>>,
     ) -> Self {
-        self.bootstrap_cluster_creator_admin_permissions = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "BootstrapClusterCreatorAdminPermissions",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AccessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_mode {
-            m.insert("AuthenticationMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bootstrap_cluster_creator_admin_permissions {
-            m.insert(
-                "BootstrapClusterCreatorAdminPermissions".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AuthenticationMode`.
+    AuthenticationMode {
+        /// `CONFIG_MAP`
+        ConfigMap = "CONFIG_MAP",
+        /// `API_AND_CONFIG_MAP`
+        ApiAndConfigMap = "API_AND_CONFIG_MAP",
+        /// `API`
+        Api = "API",
     }
 }
 
-impl Check for AccessConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_mode
-            .check(&path.field("AuthenticationMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessConfig);
-
-/// Values of `AuthenticationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationMode {
-    /// `CONFIG_MAP`
-    ConfigMap,
-    /// `API_AND_CONFIG_MAP`
-    ApiAndConfigMap,
-    /// `API`
-    Api,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConfigMap => "CONFIG_MAP",
-            Self::ApiAndConfigMap => "API_AND_CONFIG_MAP",
-            Self::Api => "API",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONFIG_MAP" => Self::ConfigMap,
-            "API_AND_CONFIG_MAP" => Self::ApiAndConfigMap,
-            "API" => Self::Api,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationMode::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationMode);
-
-/// Property type `ComputeConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ComputeConfig {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `NodePools` (optional).
-    pub node_pools: Option<Value<List<String>>>,
-    /// `NodeRoleArn` (optional).
-    pub node_role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `ComputeConfig` of `AWS::EKS::Cluster`.
+    ComputeConfig(default)
 }
 
 impl ComputeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            node_pools: None,
-            node_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `NodePools`.
-    pub fn node_pools(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.node_pools = Some(value.into());
-        self
+    /// `NodePools` (optional).
+    pub fn node_pools(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "NodePools", value.into().to_template()))
     }
-    /// Sets `NodeRoleArn`.
-    pub fn node_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.node_role_arn = Some(value.into());
-        self
+    /// `NodeRoleArn` (optional).
+    pub fn node_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "NodeRoleArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComputeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_pools {
-            m.insert("NodePools".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_role_arn {
-            m.insert("NodeRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComputeConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ComputeConfig);
-
-/// Property type `ControlPlaneScalingConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ControlPlaneScalingConfig {
-    /// `Tier` (optional).
-    pub tier: Option<Value<Tier>>,
+crate::l1_struct! {
+    /// Property type `ControlPlaneScalingConfig` of `AWS::EKS::Cluster`.
+    ControlPlaneScalingConfig(default)
 }
 
 impl ControlPlaneScalingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { tier: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Tier`.
-    pub fn tier(mut self, value: impl Into<Value<Tier>>) -> Self {
-        self.tier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ControlPlaneScalingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tier {
-            m.insert("Tier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tier` (optional).
+    pub fn tier(self, value: impl Into<Value<Tier>>) -> Self {
+        Self(self.0.with(0, "Tier", value.into().to_template()))
     }
 }
 
-impl Check for ControlPlaneScalingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tier.check(&path.field("Tier"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Tier`.
+    Tier {
+        /// `standard`
+        Standard = "standard",
+        /// `tier-xl`
+        TierXl = "tier-xl",
+        /// `tier-2xl`
+        Tier2xl = "tier-2xl",
+        /// `tier-4xl`
+        Tier4xl = "tier-4xl",
+        /// `tier-8xl`
+        Tier8xl = "tier-8xl",
+        /// `tier-ultra`
+        TierUltra = "tier-ultra",
     }
 }
 
-crate::impl_literal!(ControlPlaneScalingConfig);
-
-/// Values of `Tier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tier {
-    /// `standard`
-    Standard,
-    /// `tier-xl`
-    TierXl,
-    /// `tier-2xl`
-    Tier2xl,
-    /// `tier-4xl`
-    Tier4xl,
-    /// `tier-8xl`
-    Tier8xl,
-    /// `tier-ultra`
-    TierUltra,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "standard",
-        "tier-xl",
-        "tier-2xl",
-        "tier-4xl",
-        "tier-8xl",
-        "tier-ultra",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::TierXl => "tier-xl",
-            Self::Tier2xl => "tier-2xl",
-            Self::Tier4xl => "tier-4xl",
-            Self::Tier8xl => "tier-8xl",
-            Self::TierUltra => "tier-ultra",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tier {
-    fn from(s: &str) -> Self {
-        match s {
-            "standard" => Self::Standard,
-            "tier-xl" => Self::TierXl,
-            "tier-2xl" => Self::Tier2xl,
-            "tier-4xl" => Self::Tier4xl,
-            "tier-8xl" => Self::Tier8xl,
-            "tier-ultra" => Self::TierUltra,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tier> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tier::from(s))
-    }
-}
-
-crate::impl_literal!(Tier);
-
-/// Property type `EncryptionConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfig {
-    /// `Provider` (optional).
-    pub provider: Option<Value<Provider>>,
-    /// `Resources` (optional).
-    pub resources: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfig` of `AWS::EKS::Cluster`.
+    EncryptionConfig(default)
 }
 
 impl EncryptionConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            provider: None,
-            resources: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Provider`.
-    pub fn provider(mut self, value: impl Into<Value<Provider>>) -> Self {
-        self.provider = Some(value.into());
-        self
+    /// `Provider` (optional).
+    pub fn provider(self, value: impl Into<Value<Provider>>) -> Self {
+        Self(self.0.with(0, "Provider", value.into().to_template()))
     }
-    /// Sets `Resources`.
-    pub fn resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resources = Some(value.into());
-        self
+    /// `Resources` (optional).
+    pub fn resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Resources", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.provider {
-            m.insert("Provider".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources {
-            m.insert("Resources".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EncryptionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provider
-            .check(&path.field("Provider"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EncryptionConfig);
-
-/// Property type `Provider` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Provider {
-    /// `KeyArn` (optional).
-    pub key_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Provider` of `AWS::EKS::Cluster`.
+    Provider(default)
 }
 
 impl Provider {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { key_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `KeyArn`.
-    pub fn key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Provider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key_arn {
-            m.insert("KeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KeyArn` (optional).
+    pub fn key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KeyArn", value.into().to_template()))
     }
 }
 
-impl Check for Provider {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Provider);
-
-/// Property type `KubernetesNetworkConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct KubernetesNetworkConfig {
-    /// `ElasticLoadBalancing` (optional).
-    pub elastic_load_balancing: Option<Value<ElasticLoadBalancing>>,
-    /// `IpFamily` (optional).
-    pub ip_family: Option<Value<IpFamily>>,
-    /// `ServiceIpv4Cidr` (optional).
-    pub service_ipv4_cidr: Option<Value<String>>,
-    /// `ServiceIpv6Cidr` (optional).
-    pub service_ipv6_cidr: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KubernetesNetworkConfig` of `AWS::EKS::Cluster`.
+    KubernetesNetworkConfig(default)
 }
 
 impl KubernetesNetworkConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            elastic_load_balancing: None,
-            ip_family: None,
-            service_ipv4_cidr: None,
-            service_ipv6_cidr: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ElasticLoadBalancing`.
-    pub fn elastic_load_balancing(mut self, value: impl Into<Value<ElasticLoadBalancing>>) -> Self {
-        self.elastic_load_balancing = Some(value.into());
-        self
+    /// `ElasticLoadBalancing` (optional).
+    pub fn elastic_load_balancing(self, value: impl Into<Value<ElasticLoadBalancing>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ElasticLoadBalancing", value.into().to_template()),
+        )
     }
-    /// Sets `IpFamily`.
-    pub fn ip_family(mut self, value: impl Into<Value<IpFamily>>) -> Self {
-        self.ip_family = Some(value.into());
-        self
+    /// `IpFamily` (optional).
+    pub fn ip_family(self, value: impl Into<Value<IpFamily>>) -> Self {
+        Self(self.0.with(1, "IpFamily", value.into().to_template()))
     }
-    /// Sets `ServiceIpv4Cidr`.
-    pub fn service_ipv4_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_ipv4_cidr = Some(value.into());
-        self
+    /// `ServiceIpv4Cidr` (optional).
+    pub fn service_ipv4_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ServiceIpv4Cidr", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceIpv6Cidr`.
-    pub fn service_ipv6_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_ipv6_cidr = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KubernetesNetworkConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.elastic_load_balancing {
-            m.insert("ElasticLoadBalancing".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_family {
-            m.insert("IpFamily".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_ipv4_cidr {
-            m.insert("ServiceIpv4Cidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_ipv6_cidr {
-            m.insert("ServiceIpv6Cidr".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServiceIpv6Cidr` (optional).
+    pub fn service_ipv6_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ServiceIpv6Cidr", value.into().to_template()),
+        )
     }
 }
 
-impl Check for KubernetesNetworkConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.elastic_load_balancing
-            .check(&path.field("ElasticLoadBalancing"), &Rules::NONE, out);
-        self.ip_family
-            .check(&path.field("IpFamily"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KubernetesNetworkConfig);
-
-/// Property type `ElasticLoadBalancing` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ElasticLoadBalancing {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ElasticLoadBalancing` of `AWS::EKS::Cluster`.
+    ElasticLoadBalancing(default)
 }
 
 impl ElasticLoadBalancing {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ElasticLoadBalancing {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for ElasticLoadBalancing {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ElasticLoadBalancing);
-
-/// Values of `IpFamily`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpFamily {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpFamily {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IpFamily`.
+    IpFamily {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-impl ToTemplate for IpFamily {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpFamily {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpFamily {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpFamily> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpFamily::from(s))
-    }
-}
-
-crate::impl_literal!(IpFamily);
-
-/// Property type `Logging` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Logging {
-    /// `ClusterLogging` (optional).
-    pub cluster_logging: Option<Value<ClusterLogging>>,
+crate::l1_struct! {
+    /// Property type `Logging` of `AWS::EKS::Cluster`.
+    Logging(default)
 }
 
 impl Logging {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cluster_logging: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClusterLogging`.
-    pub fn cluster_logging(mut self, value: impl Into<Value<ClusterLogging>>) -> Self {
-        self.cluster_logging = Some(value.into());
-        self
+    /// `ClusterLogging` (optional).
+    pub fn cluster_logging(self, value: impl Into<Value<ClusterLogging>>) -> Self {
+        Self(self.0.with(0, "ClusterLogging", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Logging {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cluster_logging {
-            m.insert("ClusterLogging".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Logging {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_logging
-            .check(&path.field("ClusterLogging"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Logging);
-
-/// Property type `ClusterLogging` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterLogging {
-    /// `EnabledTypes` (optional).
-    pub enabled_types: Option<Value<List<LoggingTypeConfig>>>,
+crate::l1_struct! {
+    /// Property type `ClusterLogging` of `AWS::EKS::Cluster`.
+    ClusterLogging(default)
 }
 
 impl ClusterLogging {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnabledTypes`.
-    pub fn enabled_types(mut self, value: impl Into<Value<List<LoggingTypeConfig>>>) -> Self {
-        self.enabled_types = Some(value.into());
-        self
+    /// `EnabledTypes` (optional).
+    pub fn enabled_types(self, value: impl Into<Value<List<LoggingTypeConfig>>>) -> Self {
+        Self(self.0.with(0, "EnabledTypes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClusterLogging {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled_types {
-            m.insert("EnabledTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterLogging {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enabled_types
-            .check(&path.field("EnabledTypes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterLogging);
-
-/// Property type `LoggingTypeConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingTypeConfig {
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `LoggingTypeConfig` of `AWS::EKS::Cluster`.
+    LoggingTypeConfig(default)
 }
 
 impl LoggingTypeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { type_: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoggingTypeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
 }
 
-impl Check for LoggingTypeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `api`
+        Api = "api",
+        /// `audit`
+        Audit = "audit",
+        /// `authenticator`
+        Authenticator = "authenticator",
+        /// `controllerManager`
+        ControllerManager = "controllerManager",
+        /// `scheduler`
+        Scheduler = "scheduler",
     }
 }
 
-crate::impl_literal!(LoggingTypeConfig);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `api`
-    Api,
-    /// `audit`
-    Audit,
-    /// `authenticator`
-    Authenticator,
-    /// `controllerManager`
-    ControllerManager,
-    /// `scheduler`
-    Scheduler,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "api",
-        "audit",
-        "authenticator",
-        "controllerManager",
-        "scheduler",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Audit => "audit",
-            Self::Authenticator => "authenticator",
-            Self::ControllerManager => "controllerManager",
-            Self::Scheduler => "scheduler",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "api" => Self::Api,
-            "audit" => Self::Audit,
-            "authenticator" => Self::Authenticator,
-            "controllerManager" => Self::ControllerManager,
-            "scheduler" => Self::Scheduler,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `OutpostConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct OutpostConfig {
-    /// `ControlPlaneInstanceType` (required).
-    pub control_plane_instance_type: Value<String>,
-    /// `ControlPlanePlacement` (optional).
-    pub control_plane_placement: Option<Value<ControlPlanePlacement>>,
-    /// `OutpostArns` (required).
-    /// Each item: Items: 1..=.
-    pub outpost_arns: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `OutpostConfig` of `AWS::EKS::Cluster`.
+    OutpostConfig
 }
 
 impl OutpostConfig {
@@ -1187,648 +598,207 @@ impl OutpostConfig {
         control_plane_instance_type: impl Into<Value<String>>,
         outpost_arns: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            control_plane_instance_type: control_plane_instance_type.into(),
-            control_plane_placement: None,
-            outpost_arns: outpost_arns.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ControlPlaneInstanceType",
+                    control_plane_instance_type.into().to_template(),
+                )
+                .with(2, "OutpostArns", outpost_arns.into().to_template()),
+        )
     }
-    /// Sets `ControlPlanePlacement`.
-    pub fn control_plane_placement(
-        mut self,
-        value: impl Into<Value<ControlPlanePlacement>>,
-    ) -> Self {
-        self.control_plane_placement = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutpostConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ControlPlaneInstanceType".to_owned(),
-            self.control_plane_instance_type.to_template(),
-        );
-        if let Some(v) = &self.control_plane_placement {
-            m.insert("ControlPlanePlacement".to_owned(), v.to_template());
-        }
-        m.insert("OutpostArns".to_owned(), self.outpost_arns.to_template());
-        Expr::Map(m)
+    /// `ControlPlanePlacement` (optional).
+    pub fn control_plane_placement(self, value: impl Into<Value<ControlPlanePlacement>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ControlPlanePlacement", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OutpostConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.control_plane_placement
-            .check(&path.field("ControlPlanePlacement"), &Rules::NONE, out);
-        self.outpost_arns.check(
-            &path.field("OutpostArns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_items: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OutpostConfig);
-
-/// Property type `ControlPlanePlacement` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ControlPlanePlacement {
-    /// `GroupName` (optional).
-    pub group_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ControlPlanePlacement` of `AWS::EKS::Cluster`.
+    ControlPlanePlacement(default)
 }
 
 impl ControlPlanePlacement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { group_name: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ControlPlanePlacement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `GroupName` (optional).
+    pub fn group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "GroupName", value.into().to_template()))
     }
 }
 
-impl Check for ControlPlanePlacement {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ControlPlanePlacement);
-
-/// Property type `RemoteNetworkConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct RemoteNetworkConfig {
-    /// `RemoteNodeNetworks` (optional).
-    /// Items: 0..=1.
-    pub remote_node_networks: Option<Value<List<RemoteNodeNetwork>>>,
-    /// `RemotePodNetworks` (optional).
-    /// Items: 0..=1.
-    pub remote_pod_networks: Option<Value<List<RemotePodNetwork>>>,
+crate::l1_struct! {
+    /// Property type `RemoteNetworkConfig` of `AWS::EKS::Cluster`.
+    RemoteNetworkConfig(default)
 }
 
 impl RemoteNetworkConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            remote_node_networks: None,
-            remote_pod_networks: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RemoteNodeNetworks`.
-    pub fn remote_node_networks(
-        mut self,
-        value: impl Into<Value<List<RemoteNodeNetwork>>>,
-    ) -> Self {
-        self.remote_node_networks = Some(value.into());
-        self
+    /// `RemoteNodeNetworks` (optional).
+    /// Items: 0 to 1.
+    pub fn remote_node_networks(self, value: impl Into<Value<List<RemoteNodeNetwork>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RemoteNodeNetworks", value.into().to_template()),
+        )
     }
-    /// Sets `RemotePodNetworks`.
-    pub fn remote_pod_networks(mut self, value: impl Into<Value<List<RemotePodNetwork>>>) -> Self {
-        self.remote_pod_networks = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RemoteNetworkConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.remote_node_networks {
-            m.insert("RemoteNodeNetworks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remote_pod_networks {
-            m.insert("RemotePodNetworks".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RemotePodNetworks` (optional).
+    /// Items: 0 to 1.
+    pub fn remote_pod_networks(self, value: impl Into<Value<List<RemotePodNetwork>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RemotePodNetworks", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RemoteNetworkConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.remote_node_networks.check(
-            &path.field("RemoteNodeNetworks"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.remote_pod_networks.check(
-            &path.field("RemotePodNetworks"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RemoteNetworkConfig);
-
-/// Property type `RemoteNodeNetwork` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct RemoteNodeNetwork {
-    /// `Cidrs` (required).
-    /// Each item: Items: 1..=.
-    /// Each item: Format: an IPv4 CIDR block (checked at synth).
-    pub cidrs: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `RemoteNodeNetwork` of `AWS::EKS::Cluster`.
+    RemoteNodeNetwork
 }
 
 impl RemoteNodeNetwork {
     /// The required properties: `Cidrs`.
     pub fn new(cidrs: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            cidrs: cidrs.into(),
-        }
+        Self(crate::Properties::new().with(0, "Cidrs", cidrs.into().to_template()))
     }
 }
 
-impl ToTemplate for RemoteNodeNetwork {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cidrs".to_owned(), self.cidrs.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RemoteNodeNetwork {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidrs.check(
-            &path.field("Cidrs"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_items: Some(1),
-                            format: Some(crate::validation::StringFormat::Ipv4Network),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RemoteNodeNetwork);
-
-/// Property type `RemotePodNetwork` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct RemotePodNetwork {
-    /// `Cidrs` (required).
-    /// Each item: Items: 1..=.
-    /// Each item: Format: an IPv4 CIDR block (checked at synth).
-    pub cidrs: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `RemotePodNetwork` of `AWS::EKS::Cluster`.
+    RemotePodNetwork
 }
 
 impl RemotePodNetwork {
     /// The required properties: `Cidrs`.
     pub fn new(cidrs: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            cidrs: cidrs.into(),
-        }
+        Self(crate::Properties::new().with(0, "Cidrs", cidrs.into().to_template()))
     }
 }
 
-impl ToTemplate for RemotePodNetwork {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cidrs".to_owned(), self.cidrs.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RemotePodNetwork {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidrs.check(
-            &path.field("Cidrs"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_items: Some(1),
-                            format: Some(crate::validation::StringFormat::Ipv4Network),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RemotePodNetwork);
-
-/// Property type `ResourcesVpcConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ResourcesVpcConfig {
-    /// `EndpointPrivateAccess` (optional).
-    pub endpoint_private_access: Option<Value<bool>>,
-    /// `EndpointPublicAccess` (optional).
-    pub endpoint_public_access: Option<Value<bool>>,
-    /// `PublicAccessCidrs` (optional).
-    /// Each item: Items: 1..=.
-    pub public_access_cidrs: Option<Value<List<String>>>,
-    /// `SecurityGroupIds` (optional).
-    /// Each item: Items: 1..=.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (required).
-    /// Each item: Items: 1..=.
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ResourcesVpcConfig` of `AWS::EKS::Cluster`.
+    ResourcesVpcConfig
 }
 
 impl ResourcesVpcConfig {
     /// The required properties: `SubnetIds`.
     pub fn new(subnet_ids: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            endpoint_private_access: None,
-            endpoint_public_access: None,
-            public_access_cidrs: None,
-            security_group_ids: None,
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(crate::Properties::new().with(4, "SubnetIds", subnet_ids.into().to_template()))
     }
-    /// Sets `EndpointPrivateAccess`.
-    pub fn endpoint_private_access(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.endpoint_private_access = Some(value.into());
-        self
+    /// `EndpointPrivateAccess` (optional).
+    pub fn endpoint_private_access(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EndpointPrivateAccess", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointPublicAccess`.
-    pub fn endpoint_public_access(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.endpoint_public_access = Some(value.into());
-        self
+    /// `EndpointPublicAccess` (optional).
+    pub fn endpoint_public_access(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EndpointPublicAccess", value.into().to_template()),
+        )
     }
-    /// Sets `PublicAccessCidrs`.
-    pub fn public_access_cidrs(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.public_access_cidrs = Some(value.into());
-        self
+    /// `PublicAccessCidrs` (optional).
+    /// Each item: Items: at least 1.
+    pub fn public_access_cidrs(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PublicAccessCidrs", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourcesVpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.endpoint_private_access {
-            m.insert("EndpointPrivateAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_public_access {
-            m.insert("EndpointPublicAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_access_cidrs {
-            m.insert("PublicAccessCidrs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
+    /// `SecurityGroupIds` (optional).
+    /// Each item: Items: at least 1.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResourcesVpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.public_access_cidrs.check(
-            &path.field("PublicAccessCidrs"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_items: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_items: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_items: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcesVpcConfig);
-
-/// Property type `StorageConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageConfig {
-    /// `BlockStorage` (optional).
-    pub block_storage: Option<Value<BlockStorage>>,
+crate::l1_struct! {
+    /// Property type `StorageConfig` of `AWS::EKS::Cluster`.
+    StorageConfig(default)
 }
 
 impl StorageConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            block_storage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlockStorage`.
-    pub fn block_storage(mut self, value: impl Into<Value<BlockStorage>>) -> Self {
-        self.block_storage = Some(value.into());
-        self
+    /// `BlockStorage` (optional).
+    pub fn block_storage(self, value: impl Into<Value<BlockStorage>>) -> Self {
+        Self(self.0.with(0, "BlockStorage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StorageConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_storage {
-            m.insert("BlockStorage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StorageConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.block_storage
-            .check(&path.field("BlockStorage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StorageConfig);
-
-/// Property type `BlockStorage` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct BlockStorage {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `BlockStorage` of `AWS::EKS::Cluster`.
+    BlockStorage(default)
 }
 
 impl BlockStorage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BlockStorage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for BlockStorage {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(BlockStorage);
-
-/// Property type `Tag` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `UpgradePolicy` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct UpgradePolicy {
-    /// `SupportType` (optional).
-    pub support_type: Option<Value<SupportType>>,
+crate::l1_struct! {
+    /// Property type `UpgradePolicy` of `AWS::EKS::Cluster`.
+    UpgradePolicy(default)
 }
 
 impl UpgradePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { support_type: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SupportType`.
-    pub fn support_type(mut self, value: impl Into<Value<SupportType>>) -> Self {
-        self.support_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UpgradePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.support_type {
-            m.insert("SupportType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SupportType` (optional).
+    pub fn support_type(self, value: impl Into<Value<SupportType>>) -> Self {
+        Self(self.0.with(0, "SupportType", value.into().to_template()))
     }
 }
 
-impl Check for UpgradePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.support_type
-            .check(&path.field("SupportType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SupportType`.
+    SupportType {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `EXTENDED`
+        Extended = "EXTENDED",
     }
 }
 
-crate::impl_literal!(UpgradePolicy);
-
-/// Values of `SupportType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SupportType {
-    /// `STANDARD`
-    Standard,
-    /// `EXTENDED`
-    Extended,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SupportType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "EXTENDED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::Extended => "EXTENDED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SupportType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SupportType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SupportType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "EXTENDED" => Self::Extended,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SupportType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SupportType::from(s))
-    }
-}
-
-crate::impl_literal!(SupportType);
-
-/// Property type `ZonalShiftConfig` of `AWS::EKS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ZonalShiftConfig {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ZonalShiftConfig` of `AWS::EKS::Cluster`.
+    ZonalShiftConfig(default)
 }
 
 impl ZonalShiftConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ZonalShiftConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
-
-impl Check for ZonalShiftConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ZonalShiftConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EKS::FargateProfile`.
-#[derive(Debug, Clone)]
-pub struct FargateProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FargateProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FargateProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FargateProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EKS::FargateProfile`.
+    FargateProfile("AWS::EKS::FargateProfile", FargateProfileProps)
 }
 
 impl FargateProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EKS::FargateProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FargateProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,32 +29,49 @@ impl FargateProfile {
     pub fn attr_arn(&self) -> Value<ids::FargateProfileArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `FargateProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fargate_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FargateProfileName", value.into())
+    }
+
+    /// Replaces `PodExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pod_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("PodExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Selectors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_selectors(&self, value: impl Into<Value<List<Selector>>>) {
+        self.resource.set_property("Selectors", value.into())
+    }
+
+    /// Replaces `Subnets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnets(&self, value: impl Into<Value<List<ids::SubnetId>>>) {
+        self.resource.set_property("Subnets", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EKS::FargateProfile`.
-#[derive(Debug, Clone)]
-pub struct FargateProfileProps {
-    /// `ClusterName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub cluster_name: Value<String>,
-    /// `FargateProfileName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub fargate_profile_name: Option<Value<String>>,
-    /// `PodExecutionRoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub pod_execution_role_arn: Value<ids::RoleArn>,
-    /// `Selectors` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=.
-    pub selectors: Value<List<Selector>>,
-    /// `Subnets` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnets: Option<Value<List<ids::SubnetId>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EKS::FargateProfile`.
+    FargateProfileProps
 }
 
 impl FargateProfileProps {
@@ -112,252 +81,53 @@ impl FargateProfileProps {
         pod_execution_role_arn: impl Into<Value<ids::RoleArn>>,
         selectors: impl Into<Value<List<Selector>>>,
     ) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            fargate_profile_name: None,
-            pod_execution_role_arn: pod_execution_role_arn.into(),
-            selectors: selectors.into(),
-            subnets: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClusterName", cluster_name.into().to_template())
+                .with(
+                    2,
+                    "PodExecutionRoleArn",
+                    pod_execution_role_arn.into().to_template(),
+                )
+                .with(3, "Selectors", selectors.into().to_template()),
+        )
     }
-    /// Sets `FargateProfileName`.
-    pub fn fargate_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fargate_profile_name = Some(value.into());
-        self
+    /// `FargateProfileName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at least 1 characters.
+    pub fn fargate_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FargateProfileName", value.into().to_template()),
+        )
     }
-    /// Sets `Subnets`.
-    pub fn subnets(mut self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        self.subnets = Some(value.into());
-        self
+    /// `Subnets` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnets(self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
+        Self(self.0.with(4, "Subnets", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FargateProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        if let Some(v) = &self.fargate_profile_name {
-            m.insert("FargateProfileName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PodExecutionRoleArn".to_owned(),
-            self.pod_execution_role_arn.to_template(),
-        );
-        m.insert("Selectors".to_owned(), self.selectors.to_template());
-        if let Some(v) = &self.subnets {
-            m.insert("Subnets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FargateProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fargate_profile_name.check(
-            &path.field("FargateProfileName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pod_execution_role_arn.check(
-            &path.field("PodExecutionRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.selectors.check(
-            &path.field("Selectors"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FargateProfileProps);
-
-/// Property type `Selector` of `AWS::EKS::FargateProfile`.
-#[derive(Debug, Clone)]
-pub struct Selector {
-    /// `Labels` (optional).
-    pub labels: Option<Value<List<Label>>>,
-    /// `Namespace` (required).
-    /// Length: 1..= characters.
-    pub namespace: Value<String>,
+crate::l1_struct! {
+    /// Property type `Selector` of `AWS::EKS::FargateProfile`.
+    Selector
 }
 
 impl Selector {
     /// The required properties: `Namespace`.
     pub fn new(namespace: impl Into<Value<String>>) -> Self {
-        Self {
-            labels: None,
-            namespace: namespace.into(),
-        }
+        Self(crate::Properties::new().with(1, "Namespace", namespace.into().to_template()))
     }
-    /// Sets `Labels`.
-    pub fn labels(mut self, value: impl Into<Value<List<Label>>>) -> Self {
-        self.labels = Some(value.into());
-        self
+    /// `Labels` (optional).
+    pub fn labels(self, value: impl Into<Value<List<Label>>>) -> Self {
+        Self(self.0.with(0, "Labels", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Selector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.labels {
-            m.insert("Labels".to_owned(), v.to_template());
-        }
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag as Label;
 
-impl Check for Selector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.labels.check(&path.field("Labels"), &Rules::NONE, out);
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Selector);
-
-/// Property type `Label` of `AWS::EKS::FargateProfile`.
-#[derive(Debug, Clone)]
-pub struct Label {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Label {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Label {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Label {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Label);
-
-/// Property type `Tag` of `AWS::EKS::FargateProfile`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

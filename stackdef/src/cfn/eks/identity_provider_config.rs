@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EKS::IdentityProviderConfig`.
-#[derive(Debug, Clone)]
-pub struct IdentityProviderConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdentityProviderConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdentityProviderConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdentityProviderConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EKS::IdentityProviderConfig`.
+    IdentityProviderConfig("AWS::EKS::IdentityProviderConfig", IdentityProviderConfigProps)
 }
 
 impl IdentityProviderConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EKS::IdentityProviderConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IdentityProviderConfigProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -80,334 +28,116 @@ impl IdentityProviderConfig {
     pub fn attr_identity_provider_config_arn(&self) -> Value<String> {
         self.resource.get_att("IdentityProviderConfigArn")
     }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `IdentityProviderConfigName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_provider_config_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IdentityProviderConfigName", value.into())
+    }
+
+    /// Replaces `Oidc` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_oidc(&self, value: impl Into<Value<OidcIdentityProviderConfig>>) {
+        self.resource.set_property("Oidc", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::EKS::IdentityProviderConfig`.
-#[derive(Debug, Clone)]
-pub struct IdentityProviderConfigProps {
-    /// `ClusterName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_name: Value<String>,
-    /// `IdentityProviderConfigName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub identity_provider_config_name: Option<Value<String>>,
-    /// `Oidc` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub oidc: Option<Value<OidcIdentityProviderConfig>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::EKS::IdentityProviderConfig`.
+    IdentityProviderConfigProps
 }
 
 impl IdentityProviderConfigProps {
     /// The required properties: `ClusterName`, `Type`.
     pub fn new(cluster_name: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            identity_provider_config_name: None,
-            oidc: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClusterName", cluster_name.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `IdentityProviderConfigName`.
-    pub fn identity_provider_config_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_provider_config_name = Some(value.into());
-        self
+    /// `IdentityProviderConfigName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn identity_provider_config_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IdentityProviderConfigName", value.into().to_template()),
+        )
     }
-    /// Sets `Oidc`.
-    pub fn oidc(mut self, value: impl Into<Value<OidcIdentityProviderConfig>>) -> Self {
-        self.oidc = Some(value.into());
-        self
+    /// `Oidc` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn oidc(self, value: impl Into<Value<OidcIdentityProviderConfig>>) -> Self {
+        Self(self.0.with(2, "Oidc", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityProviderConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        if let Some(v) = &self.identity_provider_config_name {
-            m.insert("IdentityProviderConfigName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.oidc {
-            m.insert("Oidc".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IdentityProviderConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.oidc.check(&path.field("Oidc"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdentityProviderConfigProps);
-
-/// Property type `OidcIdentityProviderConfig` of `AWS::EKS::IdentityProviderConfig`.
-#[derive(Debug, Clone)]
-pub struct OidcIdentityProviderConfig {
-    /// `ClientId` (required).
-    pub client_id: Value<String>,
-    /// `GroupsClaim` (optional).
-    pub groups_claim: Option<Value<String>>,
-    /// `GroupsPrefix` (optional).
-    pub groups_prefix: Option<Value<String>>,
-    /// `IssuerUrl` (required).
-    pub issuer_url: Value<String>,
-    /// `RequiredClaims` (optional).
-    pub required_claims: Option<Value<List<RequiredClaim>>>,
-    /// `UsernameClaim` (optional).
-    pub username_claim: Option<Value<String>>,
-    /// `UsernamePrefix` (optional).
-    pub username_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OidcIdentityProviderConfig` of `AWS::EKS::IdentityProviderConfig`.
+    OidcIdentityProviderConfig
 }
 
 impl OidcIdentityProviderConfig {
     /// The required properties: `ClientId`, `IssuerUrl`.
     pub fn new(client_id: impl Into<Value<String>>, issuer_url: impl Into<Value<String>>) -> Self {
-        Self {
-            client_id: client_id.into(),
-            groups_claim: None,
-            groups_prefix: None,
-            issuer_url: issuer_url.into(),
-            required_claims: None,
-            username_claim: None,
-            username_prefix: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientId", client_id.into().to_template())
+                .with(3, "IssuerUrl", issuer_url.into().to_template()),
+        )
     }
-    /// Sets `GroupsClaim`.
-    pub fn groups_claim(mut self, value: impl Into<Value<String>>) -> Self {
-        self.groups_claim = Some(value.into());
-        self
+    /// `GroupsClaim` (optional).
+    pub fn groups_claim(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "GroupsClaim", value.into().to_template()))
     }
-    /// Sets `GroupsPrefix`.
-    pub fn groups_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.groups_prefix = Some(value.into());
-        self
+    /// `GroupsPrefix` (optional).
+    pub fn groups_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "GroupsPrefix", value.into().to_template()))
     }
-    /// Sets `RequiredClaims`.
-    pub fn required_claims(mut self, value: impl Into<Value<List<RequiredClaim>>>) -> Self {
-        self.required_claims = Some(value.into());
-        self
+    /// `RequiredClaims` (optional).
+    pub fn required_claims(self, value: impl Into<Value<List<RequiredClaim>>>) -> Self {
+        Self(self.0.with(4, "RequiredClaims", value.into().to_template()))
     }
-    /// Sets `UsernameClaim`.
-    pub fn username_claim(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username_claim = Some(value.into());
-        self
+    /// `UsernameClaim` (optional).
+    pub fn username_claim(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "UsernameClaim", value.into().to_template()))
     }
-    /// Sets `UsernamePrefix`.
-    pub fn username_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username_prefix = Some(value.into());
-        self
+    /// `UsernamePrefix` (optional).
+    pub fn username_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "UsernamePrefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OidcIdentityProviderConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        if let Some(v) = &self.groups_claim {
-            m.insert("GroupsClaim".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.groups_prefix {
-            m.insert("GroupsPrefix".to_owned(), v.to_template());
-        }
-        m.insert("IssuerUrl".to_owned(), self.issuer_url.to_template());
-        if let Some(v) = &self.required_claims {
-            m.insert("RequiredClaims".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username_claim {
-            m.insert("UsernameClaim".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username_prefix {
-            m.insert("UsernamePrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag as RequiredClaim;
+
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `oidc`
+        Oidc = "oidc",
     }
 }
-
-impl Check for OidcIdentityProviderConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.required_claims
-            .check(&path.field("RequiredClaims"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OidcIdentityProviderConfig);
-
-/// Property type `RequiredClaim` of `AWS::EKS::IdentityProviderConfig`.
-#[derive(Debug, Clone)]
-pub struct RequiredClaim {
-    /// `Key` (required).
-    /// Length: 1..=63 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=253 characters.
-    pub value: Value<String>,
-}
-
-impl RequiredClaim {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for RequiredClaim {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RequiredClaim {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(253),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RequiredClaim);
-
-/// Property type `Tag` of `AWS::EKS::IdentityProviderConfig`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `oidc`
-    Oidc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["oidc"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oidc => "oidc",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "oidc" => Self::Oidc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EKS::PodIdentityAssociation`.
-#[derive(Debug, Clone)]
-pub struct PodIdentityAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PodIdentityAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PodIdentityAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PodIdentityAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EKS::PodIdentityAssociation`.
+    PodIdentityAssociation("AWS::EKS::PodIdentityAssociation", PodIdentityAssociationProps)
 }
 
 impl PodIdentityAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EKS::PodIdentityAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: PodIdentityAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PodIdentityAssociationArn> {
         self.resource.ref_value()
@@ -96,34 +44,60 @@ impl PodIdentityAssociation {
     pub fn attr_external_id(&self) -> Value<String> {
         self.resource.get_att("ExternalId")
     }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `DisableSessionTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disable_session_tags(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DisableSessionTags", value.into())
+    }
+
+    /// Replaces `Namespace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Namespace", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `ServiceAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_account(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceAccount", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("TargetRoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::EKS::PodIdentityAssociation`.
-#[derive(Debug, Clone)]
-pub struct PodIdentityAssociationProps {
-    /// `ClusterName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub cluster_name: Value<String>,
-    /// `DisableSessionTags` (optional).
-    /// Length: 1..= characters.
-    pub disable_session_tags: Option<Value<bool>>,
-    /// `Namespace` (required).
-    /// Create-only: changing it replaces the resource.
-    pub namespace: Value<String>,
-    /// `Policy` (optional).
-    /// Length: 1..= characters.
-    pub policy: Option<Value<String>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `ServiceAccount` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service_account: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetRoleArn` (optional).
-    /// Length: 1..= characters.
-    pub target_role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EKS::PodIdentityAssociation`.
+    PodIdentityAssociationProps
 }
 
 impl PodIdentityAssociationProps {
@@ -134,148 +108,36 @@ impl PodIdentityAssociationProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         service_account: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            disable_session_tags: None,
-            namespace: namespace.into(),
-            policy: None,
-            role_arn: role_arn.into(),
-            service_account: service_account.into(),
-            tags: None,
-            target_role_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClusterName", cluster_name.into().to_template())
+                .with(2, "Namespace", namespace.into().to_template())
+                .with(4, "RoleArn", role_arn.into().to_template())
+                .with(5, "ServiceAccount", service_account.into().to_template()),
+        )
     }
-    /// Sets `DisableSessionTags`.
-    pub fn disable_session_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_session_tags = Some(value.into());
-        self
+    /// `DisableSessionTags` (optional).
+    /// Length: at least 1 characters.
+    pub fn disable_session_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DisableSessionTags", value.into().to_template()),
+        )
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy = Some(value.into());
-        self
+    /// `Policy` (optional).
+    /// Length: at least 1 characters.
+    pub fn policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Policy", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetRoleArn`.
-    pub fn target_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.target_role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PodIdentityAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        if let Some(v) = &self.disable_session_tags {
-            m.insert("DisableSessionTags".to_owned(), v.to_template());
-        }
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert(
-            "ServiceAccount".to_owned(),
-            self.service_account.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_role_arn {
-            m.insert("TargetRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetRoleArn` (optional).
+    /// Length: at least 1 characters.
+    pub fn target_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(7, "TargetRoleArn", value.into().to_template()))
     }
 }
 
-impl Check for PodIdentityAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy.check(
-            &path.field("Policy"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_role_arn.check(
-            &path.field("TargetRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PodIdentityAssociationProps);
-
-/// Property type `Tag` of `AWS::EKS::PodIdentityAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElastiCache::CacheCluster`.
-#[derive(Debug, Clone)]
-pub struct CacheCluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CacheCluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CacheCluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CacheCluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElastiCache::CacheCluster`.
+    CacheCluster("AWS::ElastiCache::CacheCluster", CacheClusterProps)
 }
 
 impl CacheCluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElastiCache::CacheCluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CacheClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ClusterName` (typed).
     pub fn ref_value(&self) -> Value<ids::CacheClusterName> {
         self.resource.ref_value()
@@ -97,72 +49,176 @@ impl CacheCluster {
     pub fn attr_redis_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("RedisEndpoint.Address")
     }
+
+    /// Replaces `AZMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_az_mode(&self, value: impl Into<Value<AzMode>>) {
+        self.resource.set_property("AZMode", value.into())
+    }
+
+    /// Replaces `AutoMinorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_minor_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoMinorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `CacheNodeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_node_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CacheNodeType", value.into())
+    }
+
+    /// Replaces `CacheParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CacheParameterGroupName", value.into())
+    }
+
+    /// Replaces `CacheSecurityGroupNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_security_group_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("CacheSecurityGroupNames", value.into())
+    }
+
+    /// Replaces `CacheSubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CacheSubnetGroupName", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `IpDiscovery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_discovery(&self, value: impl Into<Value<IpDiscovery>>) {
+        self.resource.set_property("IpDiscovery", value.into())
+    }
+
+    /// Replaces `LogDeliveryConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_delivery_configurations(
+        &self,
+        value: impl Into<Value<List<LogDeliveryConfigurationRequest>>>,
+    ) {
+        self.resource
+            .set_property("LogDeliveryConfigurations", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<NetworkType>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `NotificationTopicArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_topic_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationTopicArn", value.into())
+    }
+
+    /// Replaces `NumCacheNodes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_num_cache_nodes(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NumCacheNodes", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `PreferredAvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredAvailabilityZone", value.into())
+    }
+
+    /// Replaces `PreferredAvailabilityZones` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_availability_zones(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("PreferredAvailabilityZones", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `SnapshotArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SnapshotArns", value.into())
+    }
+
+    /// Replaces `SnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotName", value.into())
+    }
+
+    /// Replaces `SnapshotRetentionLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_retention_limit(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SnapshotRetentionLimit", value.into())
+    }
+
+    /// Replaces `SnapshotWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_window(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotWindow", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitEncryptionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_encryption_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TransitEncryptionEnabled", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
 }
 
-/// Properties of `AWS::ElastiCache::CacheCluster`.
-#[derive(Debug, Clone)]
-pub struct CacheClusterProps {
-    /// `AZMode` (optional).
-    pub az_mode: Option<Value<AzMode>>,
-    /// `AutoMinorVersionUpgrade` (optional).
-    pub auto_minor_version_upgrade: Option<Value<bool>>,
-    /// `CacheNodeType` (required).
-    pub cache_node_type: Value<String>,
-    /// `CacheParameterGroupName` (optional).
-    pub cache_parameter_group_name: Option<Value<String>>,
-    /// `CacheSecurityGroupNames` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub cache_security_group_names: Option<Value<List<String>>>,
-    /// `CacheSubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cache_subnet_group_name: Option<Value<String>>,
-    /// `ClusterName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_name: Option<Value<String>>,
-    /// `Engine` (required).
-    /// Create-only: changing it replaces the resource.
-    pub engine: Value<String>,
-    /// `EngineVersion` (optional).
-    pub engine_version: Option<Value<String>>,
-    /// `IpDiscovery` (optional).
-    pub ip_discovery: Option<Value<IpDiscovery>>,
-    /// `LogDeliveryConfigurations` (optional).
-    pub log_delivery_configurations: Option<Value<List<LogDeliveryConfigurationRequest>>>,
-    /// `NetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_type: Option<Value<NetworkType>>,
-    /// `NotificationTopicArn` (optional).
-    pub notification_topic_arn: Option<Value<String>>,
-    /// `NumCacheNodes` (required).
-    pub num_cache_nodes: Value<i64>,
-    /// `Port` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub port: Option<Value<i64>>,
-    /// `PreferredAvailabilityZone` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub preferred_availability_zone: Option<Value<String>>,
-    /// `PreferredAvailabilityZones` (optional).
-    pub preferred_availability_zones: Option<Value<List<String>>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `SnapshotArns` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_arns: Option<Value<List<String>>>,
-    /// `SnapshotName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_name: Option<Value<String>>,
-    /// `SnapshotRetentionLimit` (optional).
-    pub snapshot_retention_limit: Option<Value<i64>>,
-    /// `SnapshotWindow` (optional).
-    pub snapshot_window: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitEncryptionEnabled` (optional).
-    pub transit_encryption_enabled: Option<Value<bool>>,
-    /// `VpcSecurityGroupIds` (optional).
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElastiCache::CacheCluster`.
+    CacheClusterProps
 }
 
 impl CacheClusterProps {
@@ -172,377 +228,181 @@ impl CacheClusterProps {
         engine: impl Into<Value<String>>,
         num_cache_nodes: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            az_mode: None,
-            auto_minor_version_upgrade: None,
-            cache_node_type: cache_node_type.into(),
-            cache_parameter_group_name: None,
-            cache_security_group_names: None,
-            cache_subnet_group_name: None,
-            cluster_name: None,
-            engine: engine.into(),
-            engine_version: None,
-            ip_discovery: None,
-            log_delivery_configurations: None,
-            network_type: None,
-            notification_topic_arn: None,
-            num_cache_nodes: num_cache_nodes.into(),
-            port: None,
-            preferred_availability_zone: None,
-            preferred_availability_zones: None,
-            preferred_maintenance_window: None,
-            snapshot_arns: None,
-            snapshot_name: None,
-            snapshot_retention_limit: None,
-            snapshot_window: None,
-            tags: None,
-            transit_encryption_enabled: None,
-            vpc_security_group_ids: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "CacheNodeType", cache_node_type.into().to_template())
+                .with(7, "Engine", engine.into().to_template())
+                .with(13, "NumCacheNodes", num_cache_nodes.into().to_template()),
+        )
     }
-    /// Sets `AZMode`.
-    pub fn az_mode(mut self, value: impl Into<Value<AzMode>>) -> Self {
-        self.az_mode = Some(value.into());
-        self
+    /// `AZMode` (optional).
+    pub fn az_mode(self, value: impl Into<Value<AzMode>>) -> Self {
+        Self(self.0.with(0, "AZMode", value.into().to_template()))
     }
-    /// Sets `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_minor_version_upgrade = Some(value.into());
-        self
+    /// `AutoMinorVersionUpgrade` (optional).
+    pub fn auto_minor_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoMinorVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `CacheParameterGroupName`.
-    pub fn cache_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_parameter_group_name = Some(value.into());
-        self
+    /// `CacheParameterGroupName` (optional).
+    pub fn cache_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CacheParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `CacheSecurityGroupNames`.
-    pub fn cache_security_group_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cache_security_group_names = Some(value.into());
-        self
+    /// `CacheSecurityGroupNames` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn cache_security_group_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CacheSecurityGroupNames", value.into().to_template()),
+        )
     }
-    /// Sets `CacheSubnetGroupName`.
-    pub fn cache_subnet_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_subnet_group_name = Some(value.into());
-        self
+    /// `CacheSubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cache_subnet_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CacheSubnetGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterName`.
-    pub fn cluster_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_name = Some(value.into());
-        self
+    /// `ClusterName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cluster_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ClusterName", value.into().to_template()))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `IpDiscovery`.
-    pub fn ip_discovery(mut self, value: impl Into<Value<IpDiscovery>>) -> Self {
-        self.ip_discovery = Some(value.into());
-        self
+    /// `IpDiscovery` (optional).
+    pub fn ip_discovery(self, value: impl Into<Value<IpDiscovery>>) -> Self {
+        Self(self.0.with(9, "IpDiscovery", value.into().to_template()))
     }
-    /// Sets `LogDeliveryConfigurations`.
+    /// `LogDeliveryConfigurations` (optional).
     pub fn log_delivery_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<LogDeliveryConfigurationRequest>>>,
     ) -> Self {
-        self.log_delivery_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "LogDeliveryConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<NetworkType>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_type(self, value: impl Into<Value<NetworkType>>) -> Self {
+        Self(self.0.with(11, "NetworkType", value.into().to_template()))
     }
-    /// Sets `NotificationTopicArn`.
-    pub fn notification_topic_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_topic_arn = Some(value.into());
-        self
+    /// `NotificationTopicArn` (optional).
+    pub fn notification_topic_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "NotificationTopicArn", value.into().to_template()),
+        )
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(14, "Port", value.into().to_template()))
     }
-    /// Sets `PreferredAvailabilityZone`.
-    pub fn preferred_availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_availability_zone = Some(value.into());
-        self
+    /// `PreferredAvailabilityZone` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn preferred_availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "PreferredAvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredAvailabilityZones`.
-    pub fn preferred_availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.preferred_availability_zones = Some(value.into());
-        self
+    /// `PreferredAvailabilityZones` (optional).
+    pub fn preferred_availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(16, "PreferredAvailabilityZones", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotArns`.
-    pub fn snapshot_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.snapshot_arns = Some(value.into());
-        self
+    /// `SnapshotArns` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(18, "SnapshotArns", value.into().to_template()))
     }
-    /// Sets `SnapshotName`.
-    pub fn snapshot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_name = Some(value.into());
-        self
+    /// `SnapshotName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "SnapshotName", value.into().to_template()))
     }
-    /// Sets `SnapshotRetentionLimit`.
-    pub fn snapshot_retention_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.snapshot_retention_limit = Some(value.into());
-        self
+    /// `SnapshotRetentionLimit` (optional).
+    pub fn snapshot_retention_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(20, "SnapshotRetentionLimit", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotWindow`.
-    pub fn snapshot_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_window = Some(value.into());
-        self
+    /// `SnapshotWindow` (optional).
+    pub fn snapshot_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(21, "SnapshotWindow", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(22, "Tags", value.into().to_template()))
     }
-    /// Sets `TransitEncryptionEnabled`.
-    pub fn transit_encryption_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.transit_encryption_enabled = Some(value.into());
-        self
+    /// `TransitEncryptionEnabled` (optional).
+    pub fn transit_encryption_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(23, "TransitEncryptionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(24, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CacheClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.az_mode {
-            m.insert("AZMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CacheNodeType".to_owned(),
-            self.cache_node_type.to_template(),
-        );
-        if let Some(v) = &self.cache_parameter_group_name {
-            m.insert("CacheParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_security_group_names {
-            m.insert("CacheSecurityGroupNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_subnet_group_name {
-            m.insert("CacheSubnetGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_name {
-            m.insert("ClusterName".to_owned(), v.to_template());
-        }
-        m.insert("Engine".to_owned(), self.engine.to_template());
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_discovery {
-            m.insert("IpDiscovery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_delivery_configurations {
-            m.insert("LogDeliveryConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_topic_arn {
-            m.insert("NotificationTopicArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NumCacheNodes".to_owned(),
-            self.num_cache_nodes.to_template(),
-        );
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_availability_zone {
-            m.insert("PreferredAvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_availability_zones {
-            m.insert("PreferredAvailabilityZones".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_arns {
-            m.insert("SnapshotArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_name {
-            m.insert("SnapshotName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_retention_limit {
-            m.insert("SnapshotRetentionLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_window {
-            m.insert("SnapshotWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_encryption_enabled {
-            m.insert("TransitEncryptionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AzMode`.
+    AzMode {
+        /// `cross-az`
+        CrossAz = "cross-az",
+        /// `single-az`
+        SingleAz = "single-az",
     }
 }
 
-impl Check for CacheClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.az_mode.check(&path.field("AZMode"), &Rules::NONE, out);
-        self.ip_discovery
-            .check(&path.field("IpDiscovery"), &Rules::NONE, out);
-        self.log_delivery_configurations.check(
-            &path.field("LogDeliveryConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.network_type
-            .check(&path.field("NetworkType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `IpDiscovery`.
+    IpDiscovery {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-crate::impl_literal!(CacheClusterProps);
-
-/// Values of `AzMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AzMode {
-    /// `cross-az`
-    CrossAz,
-    /// `single-az`
-    SingleAz,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AzMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cross-az", "single-az"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CrossAz => "cross-az",
-            Self::SingleAz => "single-az",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AzMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AzMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AzMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "cross-az" => Self::CrossAz,
-            "single-az" => Self::SingleAz,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AzMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(AzMode::from(s))
-    }
-}
-
-crate::impl_literal!(AzMode);
-
-/// Values of `IpDiscovery`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpDiscovery {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpDiscovery {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpDiscovery {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpDiscovery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpDiscovery {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpDiscovery> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpDiscovery::from(s))
-    }
-}
-
-crate::impl_literal!(IpDiscovery);
-
-/// Property type `LogDeliveryConfigurationRequest` of `AWS::ElastiCache::CacheCluster`.
-#[derive(Debug, Clone)]
-pub struct LogDeliveryConfigurationRequest {
-    /// `DestinationDetails` (required).
-    pub destination_details: Value<DestinationDetails>,
-    /// `DestinationType` (required).
-    pub destination_type: Value<DestinationType>,
-    /// `LogFormat` (required).
-    pub log_format: Value<LogFormat>,
-    /// `LogType` (required).
-    pub log_type: Value<LogType>,
+crate::l1_struct! {
+    /// Property type `LogDeliveryConfigurationRequest` of `AWS::ElastiCache::CacheCluster`.
+    LogDeliveryConfigurationRequest
 }
 
 impl LogDeliveryConfigurationRequest {
@@ -553,437 +413,120 @@ impl LogDeliveryConfigurationRequest {
         log_format: impl Into<Value<LogFormat>>,
         log_type: impl Into<Value<LogType>>,
     ) -> Self {
-        Self {
-            destination_details: destination_details.into(),
-            destination_type: destination_type.into(),
-            log_format: log_format.into(),
-            log_type: log_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DestinationDetails",
+                    destination_details.into().to_template(),
+                )
+                .with(1, "DestinationType", destination_type.into().to_template())
+                .with(2, "LogFormat", log_format.into().to_template())
+                .with(3, "LogType", log_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LogDeliveryConfigurationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationDetails".to_owned(),
-            self.destination_details.to_template(),
-        );
-        m.insert(
-            "DestinationType".to_owned(),
-            self.destination_type.to_template(),
-        );
-        m.insert("LogFormat".to_owned(), self.log_format.to_template());
-        m.insert("LogType".to_owned(), self.log_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogDeliveryConfigurationRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_details
-            .check(&path.field("DestinationDetails"), &Rules::NONE, out);
-        self.destination_type
-            .check(&path.field("DestinationType"), &Rules::NONE, out);
-        self.log_format
-            .check(&path.field("LogFormat"), &Rules::NONE, out);
-        self.log_type
-            .check(&path.field("LogType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogDeliveryConfigurationRequest);
-
-/// Property type `DestinationDetails` of `AWS::ElastiCache::CacheCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationDetails {
-    /// `CloudWatchLogsDetails` (optional).
-    pub cloud_watch_logs_details: Option<Value<CloudWatchLogsDestinationDetails>>,
-    /// `KinesisFirehoseDetails` (optional).
-    pub kinesis_firehose_details: Option<Value<KinesisFirehoseDestinationDetails>>,
+crate::l1_struct! {
+    /// Property type `DestinationDetails` of `AWS::ElastiCache::CacheCluster`.
+    DestinationDetails(default)
 }
 
 impl DestinationDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs_details: None,
-            kinesis_firehose_details: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogsDetails`.
+    /// `CloudWatchLogsDetails` (optional).
     pub fn cloud_watch_logs_details(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLogsDestinationDetails>>,
     ) -> Self {
-        self.cloud_watch_logs_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudWatchLogsDetails", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisFirehoseDetails`.
+    /// `KinesisFirehoseDetails` (optional).
     pub fn kinesis_firehose_details(
-        mut self,
+        self,
         value: impl Into<Value<KinesisFirehoseDestinationDetails>>,
     ) -> Self {
-        self.kinesis_firehose_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "KinesisFirehoseDetails", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DestinationDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs_details {
-            m.insert("CloudWatchLogsDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_firehose_details {
-            m.insert("KinesisFirehoseDetails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs_details.check(
-            &path.field("CloudWatchLogsDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.kinesis_firehose_details.check(
-            &path.field("KinesisFirehoseDetails"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DestinationDetails);
-
-/// Property type `CloudWatchLogsDestinationDetails` of `AWS::ElastiCache::CacheCluster`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogsDestinationDetails {
-    /// `LogGroup` (required).
-    pub log_group: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogsDestinationDetails` of `AWS::ElastiCache::CacheCluster`.
+    CloudWatchLogsDestinationDetails
 }
 
 impl CloudWatchLogsDestinationDetails {
     /// The required properties: `LogGroup`.
     pub fn new(log_group: impl Into<Value<String>>) -> Self {
-        Self {
-            log_group: log_group.into(),
-        }
+        Self(crate::Properties::new().with(0, "LogGroup", log_group.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogsDestinationDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogGroup".to_owned(), self.log_group.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogsDestinationDetails {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchLogsDestinationDetails);
-
-/// Property type `KinesisFirehoseDestinationDetails` of `AWS::ElastiCache::CacheCluster`.
-#[derive(Debug, Clone)]
-pub struct KinesisFirehoseDestinationDetails {
-    /// `DeliveryStream` (required).
-    pub delivery_stream: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisFirehoseDestinationDetails` of `AWS::ElastiCache::CacheCluster`.
+    KinesisFirehoseDestinationDetails
 }
 
 impl KinesisFirehoseDestinationDetails {
     /// The required properties: `DeliveryStream`.
     pub fn new(delivery_stream: impl Into<Value<String>>) -> Self {
-        Self {
-            delivery_stream: delivery_stream.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DeliveryStream",
+            delivery_stream.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KinesisFirehoseDestinationDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeliveryStream".to_owned(),
-            self.delivery_stream.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DestinationType`.
+    DestinationType {
+        /// `cloudwatch-logs`
+        CloudwatchLogs = "cloudwatch-logs",
+        /// `kinesis-firehose`
+        KinesisFirehose = "kinesis-firehose",
     }
 }
 
-impl Check for KinesisFirehoseDestinationDetails {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisFirehoseDestinationDetails);
-
-/// Values of `DestinationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DestinationType {
-    /// `cloudwatch-logs`
-    CloudwatchLogs,
-    /// `kinesis-firehose`
-    KinesisFirehose,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DestinationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cloudwatch-logs", "kinesis-firehose"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudwatchLogs => "cloudwatch-logs",
-            Self::KinesisFirehose => "kinesis-firehose",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `LogFormat`.
+    LogFormat {
+        /// `json`
+        Json = "json",
+        /// `text`
+        Text = "text",
     }
 }
 
-impl ToTemplate for DestinationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `LogType`.
+    LogType {
+        /// `engine-log`
+        EngineLog = "engine-log",
+        /// `slow-log`
+        SlowLog = "slow-log",
     }
 }
 
-impl Check for DestinationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `NetworkType`.
+    NetworkType {
+        /// `dual_stack`
+        DualStack = "dual_stack",
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-impl From<&str> for DestinationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "cloudwatch-logs" => Self::CloudwatchLogs,
-            "kinesis-firehose" => Self::KinesisFirehose,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DestinationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DestinationType::from(s))
-    }
-}
-
-crate::impl_literal!(DestinationType);
-
-/// Values of `LogFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogFormat {
-    /// `json`
-    Json,
-    /// `text`
-    Text,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["json", "text"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Text => "text",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "json" => Self::Json,
-            "text" => Self::Text,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogFormat::from(s))
-    }
-}
-
-crate::impl_literal!(LogFormat);
-
-/// Values of `LogType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogType {
-    /// `engine-log`
-    EngineLog,
-    /// `slow-log`
-    SlowLog,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["engine-log", "slow-log"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EngineLog => "engine-log",
-            Self::SlowLog => "slow-log",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogType {
-    fn from(s: &str) -> Self {
-        match s {
-            "engine-log" => Self::EngineLog,
-            "slow-log" => Self::SlowLog,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogType::from(s))
-    }
-}
-
-crate::impl_literal!(LogType);
-
-/// Values of `NetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkType {
-    /// `dual_stack`
-    DualStack,
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["dual_stack", "ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DualStack => "dual_stack",
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "dual_stack" => Self::DualStack,
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkType);
-
-/// Property type `Tag` of `AWS::ElastiCache::CacheCluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElastiCache::GlobalReplicationGroup`.
-#[derive(Debug, Clone)]
-pub struct GlobalReplicationGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GlobalReplicationGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GlobalReplicationGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GlobalReplicationGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElastiCache::GlobalReplicationGroup`.
+    GlobalReplicationGroup("AWS::ElastiCache::GlobalReplicationGroup", GlobalReplicationGroupProps)
 }
 
 impl GlobalReplicationGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElastiCache::GlobalReplicationGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: GlobalReplicationGroupProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GlobalReplicationGroupId` (typed).
     pub fn ref_value(&self) -> Value<ids::GlobalReplicationGroupId> {
         self.resource.ref_value()
@@ -91,394 +39,249 @@ impl GlobalReplicationGroup {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AutomaticFailoverEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automatic_failover_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutomaticFailoverEnabled", value.into())
+    }
+
+    /// Replaces `CacheNodeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_node_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CacheNodeType", value.into())
+    }
+
+    /// Replaces `CacheParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CacheParameterGroupName", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `GlobalNodeGroupCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_node_group_count(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("GlobalNodeGroupCount", value.into())
+    }
+
+    /// Replaces `GlobalReplicationGroupDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_replication_group_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GlobalReplicationGroupDescription", value.into())
+    }
+
+    /// Replaces `GlobalReplicationGroupIdSuffix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_replication_group_id_suffix(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GlobalReplicationGroupIdSuffix", value.into())
+    }
+
+    /// Replaces `Members` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_members(&self, value: impl Into<Value<List<GlobalReplicationGroupMember>>>) {
+        self.resource.set_property("Members", value.into())
+    }
+
+    /// Replaces `RegionalConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regional_configurations(
+        &self,
+        value: impl Into<Value<List<RegionalConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("RegionalConfigurations", value.into())
+    }
 }
 
-/// Properties of `AWS::ElastiCache::GlobalReplicationGroup`.
-#[derive(Debug, Clone)]
-pub struct GlobalReplicationGroupProps {
-    /// `AutomaticFailoverEnabled` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub automatic_failover_enabled: Option<Value<bool>>,
-    /// `CacheNodeType` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub cache_node_type: Option<Value<String>>,
-    /// `CacheParameterGroupName` (optional).
-    pub cache_parameter_group_name: Option<Value<String>>,
-    /// `Engine` (optional).
-    pub engine: Option<Value<String>>,
-    /// `EngineVersion` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub engine_version: Option<Value<String>>,
-    /// `GlobalNodeGroupCount` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub global_node_group_count: Option<Value<i64>>,
-    /// `GlobalReplicationGroupDescription` (optional).
-    pub global_replication_group_description: Option<Value<String>>,
-    /// `GlobalReplicationGroupIdSuffix` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub global_replication_group_id_suffix: Option<Value<String>>,
-    /// `Members` (required).
-    /// Items: 1..=.
-    pub members: Value<List<GlobalReplicationGroupMember>>,
-    /// `RegionalConfigurations` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub regional_configurations: Option<Value<List<RegionalConfiguration>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElastiCache::GlobalReplicationGroup`.
+    GlobalReplicationGroupProps
 }
 
 impl GlobalReplicationGroupProps {
     /// The required properties: `Members`.
     pub fn new(members: impl Into<Value<List<GlobalReplicationGroupMember>>>) -> Self {
-        Self {
-            automatic_failover_enabled: None,
-            cache_node_type: None,
-            cache_parameter_group_name: None,
-            engine: None,
-            engine_version: None,
-            global_node_group_count: None,
-            global_replication_group_description: None,
-            global_replication_group_id_suffix: None,
-            members: members.into(),
-            regional_configurations: None,
-        }
+        Self(crate::Properties::new().with(8, "Members", members.into().to_template()))
     }
-    /// Sets `AutomaticFailoverEnabled`.
-    pub fn automatic_failover_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.automatic_failover_enabled = Some(value.into());
-        self
+    /// `AutomaticFailoverEnabled` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn automatic_failover_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutomaticFailoverEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `CacheNodeType`.
-    pub fn cache_node_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_node_type = Some(value.into());
-        self
+    /// `CacheNodeType` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn cache_node_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CacheNodeType", value.into().to_template()))
     }
-    /// Sets `CacheParameterGroupName`.
-    pub fn cache_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_parameter_group_name = Some(value.into());
-        self
+    /// `CacheParameterGroupName` (optional).
+    pub fn cache_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CacheParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `Engine`.
-    pub fn engine(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine = Some(value.into());
-        self
+    /// `Engine` (optional).
+    pub fn engine(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Engine", value.into().to_template()))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `GlobalNodeGroupCount`.
-    pub fn global_node_group_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.global_node_group_count = Some(value.into());
-        self
+    /// `GlobalNodeGroupCount` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn global_node_group_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "GlobalNodeGroupCount", value.into().to_template()),
+        )
     }
-    /// Sets `GlobalReplicationGroupDescription`.
-    pub fn global_replication_group_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.global_replication_group_description = Some(value.into());
-        self
+    /// `GlobalReplicationGroupDescription` (optional).
+    pub fn global_replication_group_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            6,
+            "GlobalReplicationGroupDescription",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `GlobalReplicationGroupIdSuffix`.
-    pub fn global_replication_group_id_suffix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.global_replication_group_id_suffix = Some(value.into());
-        self
+    /// `GlobalReplicationGroupIdSuffix` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn global_replication_group_id_suffix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            7,
+            "GlobalReplicationGroupIdSuffix",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RegionalConfigurations`.
+    /// `RegionalConfigurations` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn regional_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<RegionalConfiguration>>>,
     ) -> Self {
-        self.regional_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "RegionalConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GlobalReplicationGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automatic_failover_enabled {
-            m.insert("AutomaticFailoverEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_node_type {
-            m.insert("CacheNodeType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_parameter_group_name {
-            m.insert("CacheParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine {
-            m.insert("Engine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_node_group_count {
-            m.insert("GlobalNodeGroupCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_replication_group_description {
-            m.insert(
-                "GlobalReplicationGroupDescription".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.global_replication_group_id_suffix {
-            m.insert("GlobalReplicationGroupIdSuffix".to_owned(), v.to_template());
-        }
-        m.insert("Members".to_owned(), self.members.to_template());
-        if let Some(v) = &self.regional_configurations {
-            m.insert("RegionalConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GlobalReplicationGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.members.check(
-            &path.field("Members"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regional_configurations.check(
-            &path.field("RegionalConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GlobalReplicationGroupProps);
-
-/// Property type `GlobalReplicationGroupMember` of `AWS::ElastiCache::GlobalReplicationGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalReplicationGroupMember {
-    /// `ReplicationGroupId` (optional).
-    pub replication_group_id: Option<Value<String>>,
-    /// `ReplicationGroupRegion` (optional).
-    pub replication_group_region: Option<Value<String>>,
-    /// `Role` (optional).
-    pub role: Option<Value<Role>>,
+crate::l1_struct! {
+    /// Property type `GlobalReplicationGroupMember` of `AWS::ElastiCache::GlobalReplicationGroup`.
+    GlobalReplicationGroupMember(default)
 }
 
 impl GlobalReplicationGroupMember {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            replication_group_id: None,
-            replication_group_region: None,
-            role: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReplicationGroupId`.
-    pub fn replication_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_group_id = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationGroupRegion`.
-    pub fn replication_group_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_group_region = Some(value.into());
-        self
-    }
-    /// Sets `Role`.
-    pub fn role(mut self, value: impl Into<Value<Role>>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GlobalReplicationGroupMember {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.replication_group_id {
-            m.insert("ReplicationGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_group_region {
-            m.insert("ReplicationGroupRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role {
-            m.insert("Role".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GlobalReplicationGroupMember {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.role.check(&path.field("Role"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GlobalReplicationGroupMember);
-
-/// Values of `Role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// `PRIMARY`
-    Primary,
-    /// `SECONDARY`
-    Secondary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Role {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PRIMARY", "SECONDARY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Primary => "PRIMARY",
-            Self::Secondary => "SECONDARY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Role {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Role {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Role {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRIMARY" => Self::Primary,
-            "SECONDARY" => Self::Secondary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Role> {
-    fn from(s: &str) -> Self {
-        Value::literal(Role::from(s))
-    }
-}
-
-crate::impl_literal!(Role);
-
-/// Property type `RegionalConfiguration` of `AWS::ElastiCache::GlobalReplicationGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct RegionalConfiguration {
     /// `ReplicationGroupId` (optional).
-    pub replication_group_id: Option<Value<String>>,
+    pub fn replication_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReplicationGroupId", value.into().to_template()),
+        )
+    }
     /// `ReplicationGroupRegion` (optional).
-    pub replication_group_region: Option<Value<String>>,
-    /// `ReshardingConfigurations` (optional).
-    pub resharding_configurations: Option<Value<List<ReshardingConfiguration>>>,
+    pub fn replication_group_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ReplicationGroupRegion", value.into().to_template()),
+        )
+    }
+    /// `Role` (optional).
+    pub fn role(self, value: impl Into<Value<Role>>) -> Self {
+        Self(self.0.with(2, "Role", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Role`.
+    Role {
+        /// `PRIMARY`
+        Primary = "PRIMARY",
+        /// `SECONDARY`
+        Secondary = "SECONDARY",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RegionalConfiguration` of `AWS::ElastiCache::GlobalReplicationGroup`.
+    RegionalConfiguration(default)
 }
 
 impl RegionalConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            replication_group_id: None,
-            replication_group_region: None,
-            resharding_configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReplicationGroupId`.
-    pub fn replication_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_group_id = Some(value.into());
-        self
+    /// `ReplicationGroupId` (optional).
+    pub fn replication_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReplicationGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationGroupRegion`.
-    pub fn replication_group_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_group_region = Some(value.into());
-        self
+    /// `ReplicationGroupRegion` (optional).
+    pub fn replication_group_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ReplicationGroupRegion", value.into().to_template()),
+        )
     }
-    /// Sets `ReshardingConfigurations`.
+    /// `ReshardingConfigurations` (optional).
     pub fn resharding_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<ReshardingConfiguration>>>,
     ) -> Self {
-        self.resharding_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ReshardingConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RegionalConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.replication_group_id {
-            m.insert("ReplicationGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_group_region {
-            m.insert("ReplicationGroupRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resharding_configurations {
-            m.insert("ReshardingConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RegionalConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resharding_configurations.check(
-            &path.field("ReshardingConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RegionalConfiguration);
-
-/// Property type `ReshardingConfiguration` of `AWS::ElastiCache::GlobalReplicationGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ReshardingConfiguration {
-    /// `NodeGroupId` (optional).
-    pub node_group_id: Option<Value<String>>,
-    /// `PreferredAvailabilityZones` (optional).
-    pub preferred_availability_zones: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ReshardingConfiguration` of `AWS::ElastiCache::GlobalReplicationGroup`.
+    ReshardingConfiguration(default)
 }
 
 impl ReshardingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            node_group_id: None,
-            preferred_availability_zones: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NodeGroupId`.
-    pub fn node_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.node_group_id = Some(value.into());
-        self
+    /// `NodeGroupId` (optional).
+    pub fn node_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "NodeGroupId", value.into().to_template()))
     }
-    /// Sets `PreferredAvailabilityZones`.
-    pub fn preferred_availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.preferred_availability_zones = Some(value.into());
-        self
+    /// `PreferredAvailabilityZones` (optional).
+    pub fn preferred_availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PreferredAvailabilityZones", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ReshardingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.node_group_id {
-            m.insert("NodeGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_availability_zones {
-            m.insert("PreferredAvailabilityZones".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReshardingConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReshardingConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElastiCache::ParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct ParameterGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ParameterGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ParameterGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ParameterGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElastiCache::ParameterGroup`.
+    ParameterGroup("AWS::ElastiCache::ParameterGroup", ParameterGroupProps)
 }
 
 impl ParameterGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElastiCache::ParameterGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ParameterGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CacheParameterGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::ElastiCacheParameterGroupName> {
         self.resource.ref_value()
@@ -82,20 +34,36 @@ impl ParameterGroup {
     pub fn attr_cache_parameter_group_name(&self) -> Value<ids::ElastiCacheParameterGroupName> {
         self.resource.get_att("CacheParameterGroupName")
     }
+
+    /// Replaces `CacheParameterGroupFamily` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_parameter_group_family(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CacheParameterGroupFamily", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Properties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_properties_property(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Properties", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ElastiCache::ParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct ParameterGroupProps {
-    /// `CacheParameterGroupFamily` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cache_parameter_group_family: Value<String>,
-    /// `Description` (required).
-    pub description: Value<String>,
-    /// `Properties` (optional).
-    pub properties: Option<Value<Map<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElastiCache::ParameterGroup`.
+    ParameterGroupProps
 }
 
 impl ParameterGroupProps {
@@ -104,81 +72,24 @@ impl ParameterGroupProps {
         cache_parameter_group_family: impl Into<Value<String>>,
         description: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cache_parameter_group_family: cache_parameter_group_family.into(),
-            description: description.into(),
-            properties: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CacheParameterGroupFamily",
+                    cache_parameter_group_family.into().to_template(),
+                )
+                .with(1, "Description", description.into().to_template()),
+        )
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.properties = Some(value.into());
-        self
+    /// `Properties` (optional).
+    pub fn properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Properties", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParameterGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CacheParameterGroupFamily".to_owned(),
-            self.cache_parameter_group_family.to_template(),
-        );
-        m.insert("Description".to_owned(), self.description.to_template());
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ParameterGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ParameterGroupProps);
-
-/// Property type `Tag` of `AWS::ElastiCache::ParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

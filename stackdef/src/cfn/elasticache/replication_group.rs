@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElastiCache::ReplicationGroup`.
-#[derive(Debug, Clone)]
-pub struct ReplicationGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReplicationGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReplicationGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReplicationGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElastiCache::ReplicationGroup`.
+    ReplicationGroup("AWS::ElastiCache::ReplicationGroup", ReplicationGroupProps)
 }
 
 impl ReplicationGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElastiCache::ReplicationGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReplicationGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ReplicationGroupId` (typed).
     pub fn ref_value(&self) -> Value<ids::ReplicationGroupId> {
         self.resource.ref_value()
@@ -127,688 +79,572 @@ impl ReplicationGroup {
     pub fn attr_reader_end_point_port(&self) -> Value<String> {
         self.resource.get_att("ReaderEndPoint.Port")
     }
+
+    /// Replaces `AtRestEncryptionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_at_rest_encryption_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AtRestEncryptionEnabled", value.into())
+    }
+
+    /// Replaces `AuthToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AuthToken", value.into())
+    }
+
+    /// Replaces `AutoMinorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_minor_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoMinorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `AutomaticFailoverEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automatic_failover_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutomaticFailoverEnabled", value.into())
+    }
+
+    /// Replaces `CacheNodeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_node_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CacheNodeType", value.into())
+    }
+
+    /// Replaces `CacheParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CacheParameterGroupName", value.into())
+    }
+
+    /// Replaces `CacheSecurityGroupNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_security_group_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("CacheSecurityGroupNames", value.into())
+    }
+
+    /// Replaces `CacheSubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CacheSubnetGroupName", value.into())
+    }
+
+    /// Replaces `ClusterMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_mode(&self, value: impl Into<Value<ClusterMode>>) {
+        self.resource.set_property("ClusterMode", value.into())
+    }
+
+    /// Replaces `DataTieringEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_tiering_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DataTieringEnabled", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `GlobalReplicationGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_replication_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GlobalReplicationGroupId", value.into())
+    }
+
+    /// Replaces `IpDiscovery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_discovery(&self, value: impl Into<Value<IpDiscovery>>) {
+        self.resource.set_property("IpDiscovery", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `LogDeliveryConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_delivery_configurations(
+        &self,
+        value: impl Into<Value<List<LogDeliveryConfigurationRequest>>>,
+    ) {
+        self.resource
+            .set_property("LogDeliveryConfigurations", value.into())
+    }
+
+    /// Replaces `MultiAZEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_az_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("MultiAZEnabled", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<NetworkType>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `NodeGroupConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_group_configuration(
+        &self,
+        value: impl Into<Value<List<NodeGroupConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("NodeGroupConfiguration", value.into())
+    }
+
+    /// Replaces `NotificationTopicArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_topic_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationTopicArn", value.into())
+    }
+
+    /// Replaces `NumCacheClusters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_num_cache_clusters(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NumCacheClusters", value.into())
+    }
+
+    /// Replaces `NumNodeGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_num_node_groups(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NumNodeGroups", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `PreferredCacheClusterAZs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_cache_cluster_a_zs(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("PreferredCacheClusterAZs", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `PrimaryClusterId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_primary_cluster_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrimaryClusterId", value.into())
+    }
+
+    /// Replaces `ReplicasPerNodeGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replicas_per_node_group(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ReplicasPerNodeGroup", value.into())
+    }
+
+    /// Replaces `ReplicationGroupDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_group_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationGroupDescription", value.into())
+    }
+
+    /// Replaces `ReplicationGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationGroupId", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SnapshotArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SnapshotArns", value.into())
+    }
+
+    /// Replaces `SnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotName", value.into())
+    }
+
+    /// Replaces `SnapshotRetentionLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_retention_limit(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SnapshotRetentionLimit", value.into())
+    }
+
+    /// Replaces `SnapshotWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_window(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotWindow", value.into())
+    }
+
+    /// Replaces `SnapshottingClusterId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshotting_cluster_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SnapshottingClusterId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitEncryptionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_encryption_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TransitEncryptionEnabled", value.into())
+    }
+
+    /// Replaces `TransitEncryptionMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_encryption_mode(&self, value: impl Into<Value<TransitEncryptionMode>>) {
+        self.resource
+            .set_property("TransitEncryptionMode", value.into())
+    }
+
+    /// Replaces `UserGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_group_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("UserGroupIds", value.into())
+    }
 }
 
-/// Properties of `AWS::ElastiCache::ReplicationGroup`.
-#[derive(Debug, Clone)]
-pub struct ReplicationGroupProps {
-    /// `AtRestEncryptionEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub at_rest_encryption_enabled: Option<Value<bool>>,
-    /// `AuthToken` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub auth_token: Option<Value<String>>,
-    /// `AutoMinorVersionUpgrade` (optional).
-    pub auto_minor_version_upgrade: Option<Value<bool>>,
-    /// `AutomaticFailoverEnabled` (optional).
-    pub automatic_failover_enabled: Option<Value<bool>>,
-    /// `CacheNodeType` (optional).
-    pub cache_node_type: Option<Value<String>>,
-    /// `CacheParameterGroupName` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub cache_parameter_group_name: Option<Value<String>>,
-    /// `CacheSecurityGroupNames` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub cache_security_group_names: Option<Value<List<String>>>,
-    /// `CacheSubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub cache_subnet_group_name: Option<Value<String>>,
-    /// `ClusterMode` (optional).
-    pub cluster_mode: Option<Value<ClusterMode>>,
-    /// `DataTieringEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_tiering_enabled: Option<Value<bool>>,
-    /// `Engine` (optional).
-    pub engine: Option<Value<String>>,
-    /// `EngineVersion` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub engine_version: Option<Value<String>>,
-    /// `GlobalReplicationGroupId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub global_replication_group_id: Option<Value<String>>,
-    /// `IpDiscovery` (optional).
-    pub ip_discovery: Option<Value<IpDiscovery>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub kms_key_id: Option<Value<String>>,
-    /// `LogDeliveryConfigurations` (optional).
-    pub log_delivery_configurations: Option<Value<List<LogDeliveryConfigurationRequest>>>,
-    /// `MultiAZEnabled` (optional).
-    pub multi_az_enabled: Option<Value<bool>>,
-    /// `NetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_type: Option<Value<NetworkType>>,
-    /// `NodeGroupConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub node_group_configuration: Option<Value<List<NodeGroupConfiguration>>>,
-    /// `NotificationTopicArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub notification_topic_arn: Option<Value<String>>,
-    /// `NumCacheClusters` (optional).
-    /// Range: 1..=6.
-    pub num_cache_clusters: Option<Value<i64>>,
-    /// `NumNodeGroups` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub num_node_groups: Option<Value<i64>>,
-    /// `Port` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub port: Option<Value<i64>>,
-    /// `PreferredCacheClusterAZs` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub preferred_cache_cluster_a_zs: Option<Value<List<String>>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `PrimaryClusterId` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub primary_cluster_id: Option<Value<String>>,
-    /// `ReplicasPerNodeGroup` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Range: 0..=5.
-    pub replicas_per_node_group: Option<Value<i64>>,
-    /// `ReplicationGroupDescription` (required).
-    pub replication_group_description: Value<String>,
-    /// `ReplicationGroupId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub replication_group_id: Option<Value<String>>,
-    /// `SecurityGroupIds` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SnapshotArns` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_arns: Option<Value<List<String>>>,
-    /// `SnapshotName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_name: Option<Value<String>>,
-    /// `SnapshotRetentionLimit` (optional).
-    pub snapshot_retention_limit: Option<Value<i64>>,
-    /// `SnapshotWindow` (optional).
-    pub snapshot_window: Option<Value<String>>,
-    /// `SnapshottingClusterId` (optional).
-    pub snapshotting_cluster_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitEncryptionEnabled` (optional).
-    pub transit_encryption_enabled: Option<Value<bool>>,
-    /// `TransitEncryptionMode` (optional).
-    pub transit_encryption_mode: Option<Value<TransitEncryptionMode>>,
-    /// `UserGroupIds` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..= characters.
-    /// Each item: Pattern: `^[a-zA-Z][a-zA-Z0-9\-]*$`.
-    pub user_group_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElastiCache::ReplicationGroup`.
+    ReplicationGroupProps
 }
 
 impl ReplicationGroupProps {
     /// The required properties: `ReplicationGroupDescription`.
     pub fn new(replication_group_description: impl Into<Value<String>>) -> Self {
-        Self {
-            at_rest_encryption_enabled: None,
-            auth_token: None,
-            auto_minor_version_upgrade: None,
-            automatic_failover_enabled: None,
-            cache_node_type: None,
-            cache_parameter_group_name: None,
-            cache_security_group_names: None,
-            cache_subnet_group_name: None,
-            cluster_mode: None,
-            data_tiering_enabled: None,
-            engine: None,
-            engine_version: None,
-            global_replication_group_id: None,
-            ip_discovery: None,
-            kms_key_id: None,
-            log_delivery_configurations: None,
-            multi_az_enabled: None,
-            network_type: None,
-            node_group_configuration: None,
-            notification_topic_arn: None,
-            num_cache_clusters: None,
-            num_node_groups: None,
-            port: None,
-            preferred_cache_cluster_a_zs: None,
-            preferred_maintenance_window: None,
-            primary_cluster_id: None,
-            replicas_per_node_group: None,
-            replication_group_description: replication_group_description.into(),
-            replication_group_id: None,
-            security_group_ids: None,
-            snapshot_arns: None,
-            snapshot_name: None,
-            snapshot_retention_limit: None,
-            snapshot_window: None,
-            snapshotting_cluster_id: None,
-            tags: None,
-            transit_encryption_enabled: None,
-            transit_encryption_mode: None,
-            user_group_ids: None,
-        }
+        Self(crate::Properties::new().with(
+            27,
+            "ReplicationGroupDescription",
+            replication_group_description.into().to_template(),
+        ))
     }
-    /// Sets `AtRestEncryptionEnabled`.
-    pub fn at_rest_encryption_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.at_rest_encryption_enabled = Some(value.into());
-        self
+    /// `AtRestEncryptionEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn at_rest_encryption_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AtRestEncryptionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `AuthToken`.
-    pub fn auth_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auth_token = Some(value.into());
-        self
+    /// `AuthToken` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn auth_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AuthToken", value.into().to_template()))
     }
-    /// Sets `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_minor_version_upgrade = Some(value.into());
-        self
+    /// `AutoMinorVersionUpgrade` (optional).
+    pub fn auto_minor_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AutoMinorVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `AutomaticFailoverEnabled`.
-    pub fn automatic_failover_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.automatic_failover_enabled = Some(value.into());
-        self
+    /// `AutomaticFailoverEnabled` (optional).
+    pub fn automatic_failover_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AutomaticFailoverEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `CacheNodeType`.
-    pub fn cache_node_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_node_type = Some(value.into());
-        self
+    /// `CacheNodeType` (optional).
+    pub fn cache_node_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "CacheNodeType", value.into().to_template()))
     }
-    /// Sets `CacheParameterGroupName`.
-    pub fn cache_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_parameter_group_name = Some(value.into());
-        self
+    /// `CacheParameterGroupName` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn cache_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CacheParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `CacheSecurityGroupNames`.
-    pub fn cache_security_group_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cache_security_group_names = Some(value.into());
-        self
+    /// `CacheSecurityGroupNames` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn cache_security_group_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "CacheSecurityGroupNames", value.into().to_template()),
+        )
     }
-    /// Sets `CacheSubnetGroupName`.
-    pub fn cache_subnet_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_subnet_group_name = Some(value.into());
-        self
+    /// `CacheSubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn cache_subnet_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "CacheSubnetGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterMode`.
-    pub fn cluster_mode(mut self, value: impl Into<Value<ClusterMode>>) -> Self {
-        self.cluster_mode = Some(value.into());
-        self
+    /// `ClusterMode` (optional).
+    pub fn cluster_mode(self, value: impl Into<Value<ClusterMode>>) -> Self {
+        Self(self.0.with(8, "ClusterMode", value.into().to_template()))
     }
-    /// Sets `DataTieringEnabled`.
-    pub fn data_tiering_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.data_tiering_enabled = Some(value.into());
-        self
+    /// `DataTieringEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_tiering_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "DataTieringEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Engine`.
-    pub fn engine(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine = Some(value.into());
-        self
+    /// `Engine` (optional).
+    pub fn engine(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Engine", value.into().to_template()))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `GlobalReplicationGroupId`.
-    pub fn global_replication_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.global_replication_group_id = Some(value.into());
-        self
+    /// `GlobalReplicationGroupId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn global_replication_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "GlobalReplicationGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `IpDiscovery`.
-    pub fn ip_discovery(mut self, value: impl Into<Value<IpDiscovery>>) -> Self {
-        self.ip_discovery = Some(value.into());
-        self
+    /// `IpDiscovery` (optional).
+    pub fn ip_discovery(self, value: impl Into<Value<IpDiscovery>>) -> Self {
+        Self(self.0.with(13, "IpDiscovery", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `LogDeliveryConfigurations`.
+    /// `LogDeliveryConfigurations` (optional).
     pub fn log_delivery_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<LogDeliveryConfigurationRequest>>>,
     ) -> Self {
-        self.log_delivery_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(15, "LogDeliveryConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `MultiAZEnabled`.
-    pub fn multi_az_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_az_enabled = Some(value.into());
-        self
+    /// `MultiAZEnabled` (optional).
+    pub fn multi_az_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(16, "MultiAZEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<NetworkType>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_type(self, value: impl Into<Value<NetworkType>>) -> Self {
+        Self(self.0.with(17, "NetworkType", value.into().to_template()))
     }
-    /// Sets `NodeGroupConfiguration`.
+    /// `NodeGroupConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn node_group_configuration(
-        mut self,
+        self,
         value: impl Into<Value<List<NodeGroupConfiguration>>>,
     ) -> Self {
-        self.node_group_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(18, "NodeGroupConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationTopicArn`.
-    pub fn notification_topic_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_topic_arn = Some(value.into());
-        self
+    /// `NotificationTopicArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn notification_topic_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "NotificationTopicArn", value.into().to_template()),
+        )
     }
-    /// Sets `NumCacheClusters`.
-    pub fn num_cache_clusters(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_cache_clusters = Some(value.into());
-        self
+    /// `NumCacheClusters` (optional).
+    /// Range: 1 to 6.
+    pub fn num_cache_clusters(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(20, "NumCacheClusters", value.into().to_template()),
+        )
     }
-    /// Sets `NumNodeGroups`.
-    pub fn num_node_groups(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_node_groups = Some(value.into());
-        self
+    /// `NumNodeGroups` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn num_node_groups(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(21, "NumNodeGroups", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(22, "Port", value.into().to_template()))
     }
-    /// Sets `PreferredCacheClusterAZs`.
-    pub fn preferred_cache_cluster_a_zs(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.preferred_cache_cluster_a_zs = Some(value.into());
-        self
+    /// `PreferredCacheClusterAZs` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn preferred_cache_cluster_a_zs(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(23, "PreferredCacheClusterAZs", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(24, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PrimaryClusterId`.
-    pub fn primary_cluster_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.primary_cluster_id = Some(value.into());
-        self
+    /// `PrimaryClusterId` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn primary_cluster_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(25, "PrimaryClusterId", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicasPerNodeGroup`.
-    pub fn replicas_per_node_group(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.replicas_per_node_group = Some(value.into());
-        self
+    /// `ReplicasPerNodeGroup` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Range: 0 to 5.
+    pub fn replicas_per_node_group(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(26, "ReplicasPerNodeGroup", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationGroupId`.
-    pub fn replication_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_group_id = Some(value.into());
-        self
+    /// `ReplicationGroupId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn replication_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(28, "ReplicationGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(29, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotArns`.
-    pub fn snapshot_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.snapshot_arns = Some(value.into());
-        self
+    /// `SnapshotArns` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(30, "SnapshotArns", value.into().to_template()))
     }
-    /// Sets `SnapshotName`.
-    pub fn snapshot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_name = Some(value.into());
-        self
+    /// `SnapshotName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(31, "SnapshotName", value.into().to_template()))
     }
-    /// Sets `SnapshotRetentionLimit`.
-    pub fn snapshot_retention_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.snapshot_retention_limit = Some(value.into());
-        self
+    /// `SnapshotRetentionLimit` (optional).
+    pub fn snapshot_retention_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(32, "SnapshotRetentionLimit", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotWindow`.
-    pub fn snapshot_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_window = Some(value.into());
-        self
+    /// `SnapshotWindow` (optional).
+    pub fn snapshot_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(33, "SnapshotWindow", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshottingClusterId`.
-    pub fn snapshotting_cluster_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshotting_cluster_id = Some(value.into());
-        self
+    /// `SnapshottingClusterId` (optional).
+    pub fn snapshotting_cluster_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(34, "SnapshottingClusterId", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(35, "Tags", value.into().to_template()))
     }
-    /// Sets `TransitEncryptionEnabled`.
-    pub fn transit_encryption_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.transit_encryption_enabled = Some(value.into());
-        self
+    /// `TransitEncryptionEnabled` (optional).
+    pub fn transit_encryption_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(36, "TransitEncryptionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `TransitEncryptionMode`.
-    pub fn transit_encryption_mode(
-        mut self,
-        value: impl Into<Value<TransitEncryptionMode>>,
-    ) -> Self {
-        self.transit_encryption_mode = Some(value.into());
-        self
+    /// `TransitEncryptionMode` (optional).
+    pub fn transit_encryption_mode(self, value: impl Into<Value<TransitEncryptionMode>>) -> Self {
+        Self(
+            self.0
+                .with(37, "TransitEncryptionMode", value.into().to_template()),
+        )
     }
-    /// Sets `UserGroupIds`.
-    pub fn user_group_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.user_group_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.at_rest_encryption_enabled {
-            m.insert("AtRestEncryptionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auth_token {
-            m.insert("AuthToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.automatic_failover_enabled {
-            m.insert("AutomaticFailoverEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_node_type {
-            m.insert("CacheNodeType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_parameter_group_name {
-            m.insert("CacheParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_security_group_names {
-            m.insert("CacheSecurityGroupNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_subnet_group_name {
-            m.insert("CacheSubnetGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_mode {
-            m.insert("ClusterMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_tiering_enabled {
-            m.insert("DataTieringEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine {
-            m.insert("Engine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_replication_group_id {
-            m.insert("GlobalReplicationGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_discovery {
-            m.insert("IpDiscovery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_delivery_configurations {
-            m.insert("LogDeliveryConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_az_enabled {
-            m.insert("MultiAZEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_group_configuration {
-            m.insert("NodeGroupConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_topic_arn {
-            m.insert("NotificationTopicArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.num_cache_clusters {
-            m.insert("NumCacheClusters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.num_node_groups {
-            m.insert("NumNodeGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_cache_cluster_a_zs {
-            m.insert("PreferredCacheClusterAZs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary_cluster_id {
-            m.insert("PrimaryClusterId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replicas_per_node_group {
-            m.insert("ReplicasPerNodeGroup".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ReplicationGroupDescription".to_owned(),
-            self.replication_group_description.to_template(),
-        );
-        if let Some(v) = &self.replication_group_id {
-            m.insert("ReplicationGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_arns {
-            m.insert("SnapshotArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_name {
-            m.insert("SnapshotName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_retention_limit {
-            m.insert("SnapshotRetentionLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_window {
-            m.insert("SnapshotWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshotting_cluster_id {
-            m.insert("SnapshottingClusterId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_encryption_enabled {
-            m.insert("TransitEncryptionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_encryption_mode {
-            m.insert("TransitEncryptionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_group_ids {
-            m.insert("UserGroupIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserGroupIds` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: at least 1 characters.
+    /// Each item: Pattern: `^[a-zA-Z][a-zA-Z0-9\-]*$`.
+    pub fn user_group_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(38, "UserGroupIds", value.into().to_template()))
     }
 }
 
-impl Check for ReplicationGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_mode
-            .check(&path.field("ClusterMode"), &Rules::NONE, out);
-        self.ip_discovery
-            .check(&path.field("IpDiscovery"), &Rules::NONE, out);
-        self.log_delivery_configurations.check(
-            &path.field("LogDeliveryConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.network_type
-            .check(&path.field("NetworkType"), &Rules::NONE, out);
-        self.node_group_configuration.check(
-            &path.field("NodeGroupConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.num_cache_clusters.check(
-            &path.field("NumCacheClusters"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(6.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replicas_per_node_group.check(
-            &path.field("ReplicasPerNodeGroup"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.transit_encryption_mode
-            .check(&path.field("TransitEncryptionMode"), &Rules::NONE, out);
-        self.user_group_ids.check(
-            &path.field("UserGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            pattern: Some("^[a-zA-Z][a-zA-Z0-9\\-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ClusterMode`.
+    ClusterMode {
+        /// `compatible`
+        Compatible = "compatible",
+        /// `disabled`
+        Disabled = "disabled",
+        /// `enabled`
+        Enabled = "enabled",
     }
 }
 
-crate::impl_literal!(ReplicationGroupProps);
-
-/// Values of `ClusterMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ClusterMode {
-    /// `compatible`
-    Compatible,
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ClusterMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["compatible", "disabled", "enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Compatible => "compatible",
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IpDiscovery`.
+    IpDiscovery {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-impl ToTemplate for ClusterMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ClusterMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ClusterMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "compatible" => Self::Compatible,
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ClusterMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ClusterMode::from(s))
-    }
-}
-
-crate::impl_literal!(ClusterMode);
-
-/// Values of `IpDiscovery`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpDiscovery {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpDiscovery {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpDiscovery {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpDiscovery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpDiscovery {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpDiscovery> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpDiscovery::from(s))
-    }
-}
-
-crate::impl_literal!(IpDiscovery);
-
-/// Property type `LogDeliveryConfigurationRequest` of `AWS::ElastiCache::ReplicationGroup`.
-#[derive(Debug, Clone)]
-pub struct LogDeliveryConfigurationRequest {
-    /// `DestinationDetails` (required).
-    pub destination_details: Value<DestinationDetails>,
-    /// `DestinationType` (required).
-    pub destination_type: Value<DestinationType>,
-    /// `LogFormat` (required).
-    pub log_format: Value<LogFormat>,
-    /// `LogType` (required).
-    pub log_type: Value<LogType>,
+crate::l1_struct! {
+    /// Property type `LogDeliveryConfigurationRequest` of `AWS::ElastiCache::ReplicationGroup`.
+    LogDeliveryConfigurationRequest
 }
 
 impl LogDeliveryConfigurationRequest {
@@ -819,588 +655,170 @@ impl LogDeliveryConfigurationRequest {
         log_format: impl Into<Value<LogFormat>>,
         log_type: impl Into<Value<LogType>>,
     ) -> Self {
-        Self {
-            destination_details: destination_details.into(),
-            destination_type: destination_type.into(),
-            log_format: log_format.into(),
-            log_type: log_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DestinationDetails",
+                    destination_details.into().to_template(),
+                )
+                .with(1, "DestinationType", destination_type.into().to_template())
+                .with(2, "LogFormat", log_format.into().to_template())
+                .with(3, "LogType", log_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LogDeliveryConfigurationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationDetails".to_owned(),
-            self.destination_details.to_template(),
-        );
-        m.insert(
-            "DestinationType".to_owned(),
-            self.destination_type.to_template(),
-        );
-        m.insert("LogFormat".to_owned(), self.log_format.to_template());
-        m.insert("LogType".to_owned(), self.log_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogDeliveryConfigurationRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_details
-            .check(&path.field("DestinationDetails"), &Rules::NONE, out);
-        self.destination_type
-            .check(&path.field("DestinationType"), &Rules::NONE, out);
-        self.log_format
-            .check(&path.field("LogFormat"), &Rules::NONE, out);
-        self.log_type
-            .check(&path.field("LogType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogDeliveryConfigurationRequest);
-
-/// Property type `DestinationDetails` of `AWS::ElastiCache::ReplicationGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationDetails {
-    /// `CloudWatchLogsDetails` (optional).
-    pub cloud_watch_logs_details: Option<Value<CloudWatchLogsDestinationDetails>>,
-    /// `KinesisFirehoseDetails` (optional).
-    pub kinesis_firehose_details: Option<Value<KinesisFirehoseDestinationDetails>>,
+crate::l1_struct! {
+    /// Property type `DestinationDetails` of `AWS::ElastiCache::ReplicationGroup`.
+    DestinationDetails(default)
 }
 
 impl DestinationDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs_details: None,
-            kinesis_firehose_details: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogsDetails`.
+    /// `CloudWatchLogsDetails` (optional).
     pub fn cloud_watch_logs_details(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLogsDestinationDetails>>,
     ) -> Self {
-        self.cloud_watch_logs_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudWatchLogsDetails", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisFirehoseDetails`.
+    /// `KinesisFirehoseDetails` (optional).
     pub fn kinesis_firehose_details(
-        mut self,
+        self,
         value: impl Into<Value<KinesisFirehoseDestinationDetails>>,
     ) -> Self {
-        self.kinesis_firehose_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "KinesisFirehoseDetails", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DestinationDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs_details {
-            m.insert("CloudWatchLogsDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_firehose_details {
-            m.insert("KinesisFirehoseDetails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs_details.check(
-            &path.field("CloudWatchLogsDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.kinesis_firehose_details.check(
-            &path.field("KinesisFirehoseDetails"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DestinationDetails);
-
-/// Property type `CloudWatchLogsDestinationDetails` of `AWS::ElastiCache::ReplicationGroup`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogsDestinationDetails {
-    /// `LogGroup` (required).
-    pub log_group: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogsDestinationDetails` of `AWS::ElastiCache::ReplicationGroup`.
+    CloudWatchLogsDestinationDetails
 }
 
 impl CloudWatchLogsDestinationDetails {
     /// The required properties: `LogGroup`.
     pub fn new(log_group: impl Into<Value<String>>) -> Self {
-        Self {
-            log_group: log_group.into(),
-        }
+        Self(crate::Properties::new().with(0, "LogGroup", log_group.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogsDestinationDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogGroup".to_owned(), self.log_group.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogsDestinationDetails {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchLogsDestinationDetails);
-
-/// Property type `KinesisFirehoseDestinationDetails` of `AWS::ElastiCache::ReplicationGroup`.
-#[derive(Debug, Clone)]
-pub struct KinesisFirehoseDestinationDetails {
-    /// `DeliveryStream` (required).
-    pub delivery_stream: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisFirehoseDestinationDetails` of `AWS::ElastiCache::ReplicationGroup`.
+    KinesisFirehoseDestinationDetails
 }
 
 impl KinesisFirehoseDestinationDetails {
     /// The required properties: `DeliveryStream`.
     pub fn new(delivery_stream: impl Into<Value<String>>) -> Self {
-        Self {
-            delivery_stream: delivery_stream.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DeliveryStream",
+            delivery_stream.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KinesisFirehoseDestinationDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeliveryStream".to_owned(),
-            self.delivery_stream.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DestinationType`.
+    DestinationType {
+        /// `cloudwatch-logs`
+        CloudwatchLogs = "cloudwatch-logs",
+        /// `kinesis-firehose`
+        KinesisFirehose = "kinesis-firehose",
     }
 }
 
-impl Check for KinesisFirehoseDestinationDetails {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisFirehoseDestinationDetails);
-
-/// Values of `DestinationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DestinationType {
-    /// `cloudwatch-logs`
-    CloudwatchLogs,
-    /// `kinesis-firehose`
-    KinesisFirehose,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DestinationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cloudwatch-logs", "kinesis-firehose"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudwatchLogs => "cloudwatch-logs",
-            Self::KinesisFirehose => "kinesis-firehose",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `LogFormat`.
+    LogFormat {
+        /// `json`
+        Json = "json",
+        /// `text`
+        Text = "text",
     }
 }
 
-impl ToTemplate for DestinationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `LogType`.
+    LogType {
+        /// `engine-log`
+        EngineLog = "engine-log",
+        /// `slow-log`
+        SlowLog = "slow-log",
     }
 }
 
-impl Check for DestinationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `NetworkType`.
+    NetworkType {
+        /// `dual_stack`
+        DualStack = "dual_stack",
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-impl From<&str> for DestinationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "cloudwatch-logs" => Self::CloudwatchLogs,
-            "kinesis-firehose" => Self::KinesisFirehose,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DestinationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DestinationType::from(s))
-    }
-}
-
-crate::impl_literal!(DestinationType);
-
-/// Values of `LogFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogFormat {
-    /// `json`
-    Json,
-    /// `text`
-    Text,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["json", "text"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Text => "text",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "json" => Self::Json,
-            "text" => Self::Text,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogFormat::from(s))
-    }
-}
-
-crate::impl_literal!(LogFormat);
-
-/// Values of `LogType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogType {
-    /// `engine-log`
-    EngineLog,
-    /// `slow-log`
-    SlowLog,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["engine-log", "slow-log"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EngineLog => "engine-log",
-            Self::SlowLog => "slow-log",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogType {
-    fn from(s: &str) -> Self {
-        match s {
-            "engine-log" => Self::EngineLog,
-            "slow-log" => Self::SlowLog,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogType::from(s))
-    }
-}
-
-crate::impl_literal!(LogType);
-
-/// Values of `NetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkType {
-    /// `dual_stack`
-    DualStack,
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["dual_stack", "ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DualStack => "dual_stack",
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "dual_stack" => Self::DualStack,
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkType);
-
-/// Property type `NodeGroupConfiguration` of `AWS::ElastiCache::ReplicationGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct NodeGroupConfiguration {
-    /// `NodeGroupId` (optional).
-    /// Length: 1..=4 characters.
-    /// Pattern: `^\d+$`.
-    pub node_group_id: Option<Value<String>>,
-    /// `PrimaryAvailabilityZone` (optional).
-    pub primary_availability_zone: Option<Value<String>>,
-    /// `ReplicaAvailabilityZones` (optional).
-    pub replica_availability_zones: Option<Value<List<String>>>,
-    /// `ReplicaCount` (optional).
-    pub replica_count: Option<Value<i64>>,
-    /// `Slots` (optional).
-    pub slots: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NodeGroupConfiguration` of `AWS::ElastiCache::ReplicationGroup`.
+    NodeGroupConfiguration(default)
 }
 
 impl NodeGroupConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            node_group_id: None,
-            primary_availability_zone: None,
-            replica_availability_zones: None,
-            replica_count: None,
-            slots: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NodeGroupId`.
-    pub fn node_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.node_group_id = Some(value.into());
-        self
+    /// `NodeGroupId` (optional).
+    /// Length: 1 to 4 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]+$`.
+    pub fn node_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "NodeGroupId", value.into().to_template()))
     }
-    /// Sets `PrimaryAvailabilityZone`.
-    pub fn primary_availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.primary_availability_zone = Some(value.into());
-        self
+    /// `PrimaryAvailabilityZone` (optional).
+    pub fn primary_availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PrimaryAvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicaAvailabilityZones`.
-    pub fn replica_availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.replica_availability_zones = Some(value.into());
-        self
+    /// `ReplicaAvailabilityZones` (optional).
+    pub fn replica_availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ReplicaAvailabilityZones", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicaCount`.
-    pub fn replica_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.replica_count = Some(value.into());
-        self
+    /// `ReplicaCount` (optional).
+    pub fn replica_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "ReplicaCount", value.into().to_template()))
     }
-    /// Sets `Slots`.
-    pub fn slots(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slots = Some(value.into());
-        self
+    /// `Slots` (optional).
+    pub fn slots(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Slots", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NodeGroupConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.node_group_id {
-            m.insert("NodeGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary_availability_zone {
-            m.insert("PrimaryAvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replica_availability_zones {
-            m.insert("ReplicaAvailabilityZones".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replica_count {
-            m.insert("ReplicaCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slots {
-            m.insert("Slots".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `TransitEncryptionMode`.
+    TransitEncryptionMode {
+        /// `preferred`
+        Preferred = "preferred",
+        /// `required`
+        Required = "required",
     }
 }
-
-impl Check for NodeGroupConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.node_group_id.check(
-            &path.field("NodeGroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4),
-                pattern: Some("^\\d+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NodeGroupConfiguration);
-
-/// Property type `Tag` of `AWS::ElastiCache::ReplicationGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TransitEncryptionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransitEncryptionMode {
-    /// `preferred`
-    Preferred,
-    /// `required`
-    Required,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransitEncryptionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["preferred", "required"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preferred => "preferred",
-            Self::Required => "required",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransitEncryptionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransitEncryptionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransitEncryptionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "preferred" => Self::Preferred,
-            "required" => Self::Required,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransitEncryptionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransitEncryptionMode::from(s))
-    }
-}
-
-crate::impl_literal!(TransitEncryptionMode);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElastiCache::SecurityGroupIngress`.
-#[derive(Debug, Clone)]
-pub struct SecurityGroupIngress {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityGroupIngress {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityGroupIngress {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityGroupIngress {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElastiCache::SecurityGroupIngress`.
+    SecurityGroupIngress("AWS::ElastiCache::SecurityGroupIngress", SecurityGroupIngressProps)
 }
 
 impl SecurityGroupIngress {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElastiCache::SecurityGroupIngress";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecurityGroupIngressProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ElastiCacheSecurityGroupIngressId> {
         self.resource.ref_value()
@@ -82,17 +34,32 @@ impl SecurityGroupIngress {
     pub fn attr_id(&self) -> Value<ids::ElastiCacheSecurityGroupIngressId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CacheSecurityGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_security_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CacheSecurityGroupName", value.into())
+    }
+
+    /// Replaces `EC2SecurityGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_security_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EC2SecurityGroupName", value.into())
+    }
+
+    /// Replaces `EC2SecurityGroupOwnerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_security_group_owner_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EC2SecurityGroupOwnerId", value.into())
+    }
 }
 
-/// Properties of `AWS::ElastiCache::SecurityGroupIngress`.
-#[derive(Debug, Clone)]
-pub struct SecurityGroupIngressProps {
-    /// `CacheSecurityGroupName` (required).
-    pub cache_security_group_name: Value<String>,
-    /// `EC2SecurityGroupName` (required).
-    pub ec2_security_group_name: Value<String>,
-    /// `EC2SecurityGroupOwnerId` (optional).
-    pub ec2_security_group_owner_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElastiCache::SecurityGroupIngress`.
+    SecurityGroupIngressProps
 }
 
 impl SecurityGroupIngressProps {
@@ -101,39 +68,25 @@ impl SecurityGroupIngressProps {
         cache_security_group_name: impl Into<Value<String>>,
         ec2_security_group_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cache_security_group_name: cache_security_group_name.into(),
-            ec2_security_group_name: ec2_security_group_name.into(),
-            ec2_security_group_owner_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CacheSecurityGroupName",
+                    cache_security_group_name.into().to_template(),
+                )
+                .with(
+                    1,
+                    "EC2SecurityGroupName",
+                    ec2_security_group_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `EC2SecurityGroupOwnerId`.
-    pub fn ec2_security_group_owner_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_security_group_owner_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityGroupIngressProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CacheSecurityGroupName".to_owned(),
-            self.cache_security_group_name.to_template(),
-        );
-        m.insert(
-            "EC2SecurityGroupName".to_owned(),
-            self.ec2_security_group_name.to_template(),
-        );
-        if let Some(v) = &self.ec2_security_group_owner_id {
-            m.insert("EC2SecurityGroupOwnerId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EC2SecurityGroupOwnerId` (optional).
+    pub fn ec2_security_group_owner_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EC2SecurityGroupOwnerId", value.into().to_template()),
+        )
     }
 }
-
-impl Check for SecurityGroupIngressProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SecurityGroupIngressProps);

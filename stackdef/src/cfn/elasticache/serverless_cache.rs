@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElastiCache::ServerlessCache`.
-#[derive(Debug, Clone)]
-pub struct ServerlessCache {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServerlessCache {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServerlessCache {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServerlessCache {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElastiCache::ServerlessCache`.
+    ServerlessCache("AWS::ElastiCache::ServerlessCache", ServerlessCacheProps)
 }
 
 impl ServerlessCache {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElastiCache::ServerlessCache";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServerlessCacheProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ServerlessCacheName` (typed).
     pub fn ref_value(&self) -> Value<ids::ServerlessCacheName> {
         self.resource.ref_value()
@@ -117,49 +69,113 @@ impl ServerlessCache {
     pub fn attr_arn(&self) -> Value<String> {
         self.resource.get_att("ARN")
     }
+
+    /// Replaces `CacheUsageLimits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_usage_limits(&self, value: impl Into<Value<CacheUsageLimits>>) {
+        self.resource.set_property("CacheUsageLimits", value.into())
+    }
+
+    /// Replaces `DailySnapshotTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_daily_snapshot_time(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DailySnapshotTime", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Endpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint(&self, value: impl Into<Value<Endpoint>>) {
+        self.resource.set_property("Endpoint", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `FinalSnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_final_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FinalSnapshotName", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `MajorEngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_major_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MajorEngineVersion", value.into())
+    }
+
+    /// Replaces `ReaderEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_reader_endpoint(&self, value: impl Into<Value<Endpoint>>) {
+        self.resource.set_property("ReaderEndpoint", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `ServerlessCacheName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_serverless_cache_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServerlessCacheName", value.into())
+    }
+
+    /// Replaces `SnapshotArnsToRestore` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_arns_to_restore(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SnapshotArnsToRestore", value.into())
+    }
+
+    /// Replaces `SnapshotRetentionLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_retention_limit(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SnapshotRetentionLimit", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserGroupId", value.into())
+    }
 }
 
-/// Properties of `AWS::ElastiCache::ServerlessCache`.
-#[derive(Debug, Clone)]
-pub struct ServerlessCacheProps {
-    /// `CacheUsageLimits` (optional).
-    pub cache_usage_limits: Option<Value<CacheUsageLimits>>,
-    /// `DailySnapshotTime` (optional).
-    pub daily_snapshot_time: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Endpoint` (optional).
-    pub endpoint: Option<Value<Endpoint>>,
-    /// `Engine` (required).
-    pub engine: Value<String>,
-    /// `FinalSnapshotName` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub final_snapshot_name: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `MajorEngineVersion` (optional).
-    pub major_engine_version: Option<Value<String>>,
-    /// `ReaderEndpoint` (optional).
-    pub reader_endpoint: Option<Value<Endpoint>>,
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `ServerlessCacheName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub serverless_cache_name: Value<String>,
-    /// `SnapshotArnsToRestore` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_arns_to_restore: Option<Value<List<String>>>,
-    /// `SnapshotRetentionLimit` (optional).
-    pub snapshot_retention_limit: Option<Value<i64>>,
-    /// `SubnetIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserGroupId` (optional).
-    pub user_group_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElastiCache::ServerlessCache`.
+    ServerlessCacheProps
 }
 
 impl ServerlessCacheProps {
@@ -168,484 +184,202 @@ impl ServerlessCacheProps {
         engine: impl Into<Value<String>>,
         serverless_cache_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cache_usage_limits: None,
-            daily_snapshot_time: None,
-            description: None,
-            endpoint: None,
-            engine: engine.into(),
-            final_snapshot_name: None,
-            kms_key_id: None,
-            major_engine_version: None,
-            reader_endpoint: None,
-            security_group_ids: None,
-            serverless_cache_name: serverless_cache_name.into(),
-            snapshot_arns_to_restore: None,
-            snapshot_retention_limit: None,
-            subnet_ids: None,
-            tags: None,
-            user_group_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "Engine", engine.into().to_template())
+                .with(
+                    10,
+                    "ServerlessCacheName",
+                    serverless_cache_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CacheUsageLimits`.
-    pub fn cache_usage_limits(mut self, value: impl Into<Value<CacheUsageLimits>>) -> Self {
-        self.cache_usage_limits = Some(value.into());
-        self
+    /// `CacheUsageLimits` (optional).
+    pub fn cache_usage_limits(self, value: impl Into<Value<CacheUsageLimits>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CacheUsageLimits", value.into().to_template()),
+        )
     }
-    /// Sets `DailySnapshotTime`.
-    pub fn daily_snapshot_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.daily_snapshot_time = Some(value.into());
-        self
+    /// `DailySnapshotTime` (optional).
+    pub fn daily_snapshot_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DailySnapshotTime", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Endpoint`.
-    pub fn endpoint(mut self, value: impl Into<Value<Endpoint>>) -> Self {
-        self.endpoint = Some(value.into());
-        self
+    /// `Endpoint` (optional).
+    pub fn endpoint(self, value: impl Into<Value<Endpoint>>) -> Self {
+        Self(self.0.with(3, "Endpoint", value.into().to_template()))
     }
-    /// Sets `FinalSnapshotName`.
-    pub fn final_snapshot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.final_snapshot_name = Some(value.into());
-        self
+    /// `FinalSnapshotName` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn final_snapshot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FinalSnapshotName", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `MajorEngineVersion`.
-    pub fn major_engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.major_engine_version = Some(value.into());
-        self
+    /// `MajorEngineVersion` (optional).
+    pub fn major_engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MajorEngineVersion", value.into().to_template()),
+        )
     }
-    /// Sets `ReaderEndpoint`.
-    pub fn reader_endpoint(mut self, value: impl Into<Value<Endpoint>>) -> Self {
-        self.reader_endpoint = Some(value.into());
-        self
+    /// `ReaderEndpoint` (optional).
+    pub fn reader_endpoint(self, value: impl Into<Value<Endpoint>>) -> Self {
+        Self(self.0.with(8, "ReaderEndpoint", value.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotArnsToRestore`.
-    pub fn snapshot_arns_to_restore(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.snapshot_arns_to_restore = Some(value.into());
-        self
+    /// `SnapshotArnsToRestore` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_arns_to_restore(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SnapshotArnsToRestore", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotRetentionLimit`.
-    pub fn snapshot_retention_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.snapshot_retention_limit = Some(value.into());
-        self
+    /// `SnapshotRetentionLimit` (optional).
+    pub fn snapshot_retention_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SnapshotRetentionLimit", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(13, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
-    /// Sets `UserGroupId`.
-    pub fn user_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_group_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerlessCacheProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cache_usage_limits {
-            m.insert("CacheUsageLimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.daily_snapshot_time {
-            m.insert("DailySnapshotTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint {
-            m.insert("Endpoint".to_owned(), v.to_template());
-        }
-        m.insert("Engine".to_owned(), self.engine.to_template());
-        if let Some(v) = &self.final_snapshot_name {
-            m.insert("FinalSnapshotName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.major_engine_version {
-            m.insert("MajorEngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reader_endpoint {
-            m.insert("ReaderEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServerlessCacheName".to_owned(),
-            self.serverless_cache_name.to_template(),
-        );
-        if let Some(v) = &self.snapshot_arns_to_restore {
-            m.insert("SnapshotArnsToRestore".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_retention_limit {
-            m.insert("SnapshotRetentionLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_group_id {
-            m.insert("UserGroupId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserGroupId` (optional).
+    pub fn user_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "UserGroupId", value.into().to_template()))
     }
 }
 
-impl Check for ServerlessCacheProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cache_usage_limits
-            .check(&path.field("CacheUsageLimits"), &Rules::NONE, out);
-        self.endpoint
-            .check(&path.field("Endpoint"), &Rules::NONE, out);
-        self.reader_endpoint
-            .check(&path.field("ReaderEndpoint"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServerlessCacheProps);
-
-/// Property type `CacheUsageLimits` of `AWS::ElastiCache::ServerlessCache`.
-#[derive(Debug, Clone, Default)]
-pub struct CacheUsageLimits {
-    /// `DataStorage` (optional).
-    pub data_storage: Option<Value<DataStorage>>,
-    /// `ECPUPerSecond` (optional).
-    pub ecpu_per_second: Option<Value<EcpuPerSecond>>,
+crate::l1_struct! {
+    /// Property type `CacheUsageLimits` of `AWS::ElastiCache::ServerlessCache`.
+    CacheUsageLimits(default)
 }
 
 impl CacheUsageLimits {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_storage: None,
-            ecpu_per_second: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataStorage`.
-    pub fn data_storage(mut self, value: impl Into<Value<DataStorage>>) -> Self {
-        self.data_storage = Some(value.into());
-        self
+    /// `DataStorage` (optional).
+    pub fn data_storage(self, value: impl Into<Value<DataStorage>>) -> Self {
+        Self(self.0.with(0, "DataStorage", value.into().to_template()))
     }
-    /// Sets `ECPUPerSecond`.
-    pub fn ecpu_per_second(mut self, value: impl Into<Value<EcpuPerSecond>>) -> Self {
-        self.ecpu_per_second = Some(value.into());
-        self
+    /// `ECPUPerSecond` (optional).
+    pub fn ecpu_per_second(self, value: impl Into<Value<EcpuPerSecond>>) -> Self {
+        Self(self.0.with(1, "ECPUPerSecond", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CacheUsageLimits {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_storage {
-            m.insert("DataStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecpu_per_second {
-            m.insert("ECPUPerSecond".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CacheUsageLimits {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_storage
-            .check(&path.field("DataStorage"), &Rules::NONE, out);
-        self.ecpu_per_second
-            .check(&path.field("ECPUPerSecond"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CacheUsageLimits);
-
-/// Property type `DataStorage` of `AWS::ElastiCache::ServerlessCache`.
-#[derive(Debug, Clone)]
-pub struct DataStorage {
-    /// `Maximum` (optional).
-    pub maximum: Option<Value<i64>>,
-    /// `Minimum` (optional).
-    pub minimum: Option<Value<i64>>,
-    /// `Unit` (required).
-    pub unit: Value<Unit>,
+crate::l1_struct! {
+    /// Property type `DataStorage` of `AWS::ElastiCache::ServerlessCache`.
+    DataStorage
 }
 
 impl DataStorage {
     /// The required properties: `Unit`.
     pub fn new(unit: impl Into<Value<Unit>>) -> Self {
-        Self {
-            maximum: None,
-            minimum: None,
-            unit: unit.into(),
-        }
+        Self(crate::Properties::new().with(2, "Unit", unit.into().to_template()))
     }
-    /// Sets `Maximum`.
-    pub fn maximum(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum = Some(value.into());
-        self
-    }
-    /// Sets `Minimum`.
-    pub fn minimum(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataStorage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum {
-            m.insert("Maximum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum {
-            m.insert("Minimum".to_owned(), v.to_template());
-        }
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataStorage);
-
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `GB`
-    Gb,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gb => "GB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "GB" => Self::Gb,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);
-
-/// Property type `EcpuPerSecond` of `AWS::ElastiCache::ServerlessCache`.
-#[derive(Debug, Clone, Default)]
-pub struct EcpuPerSecond {
     /// `Maximum` (optional).
-    pub maximum: Option<Value<i64>>,
+    pub fn maximum(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Maximum", value.into().to_template()))
+    }
     /// `Minimum` (optional).
-    pub minimum: Option<Value<i64>>,
+    pub fn minimum(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Minimum", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `GB`
+        Gb = "GB",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EcpuPerSecond` of `AWS::ElastiCache::ServerlessCache`.
+    EcpuPerSecond(default)
 }
 
 impl EcpuPerSecond {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maximum: None,
-            minimum: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Maximum`.
-    pub fn maximum(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum = Some(value.into());
-        self
+    /// `Maximum` (optional).
+    pub fn maximum(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Maximum", value.into().to_template()))
     }
-    /// Sets `Minimum`.
-    pub fn minimum(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum = Some(value.into());
-        self
+    /// `Minimum` (optional).
+    pub fn minimum(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Minimum", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EcpuPerSecond {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum {
-            m.insert("Maximum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum {
-            m.insert("Minimum".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcpuPerSecond {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EcpuPerSecond);
-
-/// Property type `Endpoint` of `AWS::ElastiCache::ServerlessCache`.
-#[derive(Debug, Clone, Default)]
-pub struct Endpoint {
-    /// `Address` (optional).
-    pub address: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Endpoint` of `AWS::ElastiCache::ServerlessCache`.
+    Endpoint(default)
 }
 
 impl Endpoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            address: None,
-            port: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Address`.
-    pub fn address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address = Some(value.into());
-        self
+    /// `Address` (optional).
+    pub fn address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Address", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Port", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Endpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.address {
-            m.insert("Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Endpoint {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Endpoint);
-
-/// Property type `Tag` of `AWS::ElastiCache::ServerlessCache`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ElastiCache::ServerlessCache`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9 _\\.\\/=+:\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElastiCache::User`.
-#[derive(Debug, Clone)]
-pub struct User {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for User {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for User {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for User {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElastiCache::User`.
+    User("AWS::ElastiCache::User", UserProps)
 }
 
 impl User {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElastiCache::User";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `UserId` (typed).
     pub fn ref_value(&self) -> Value<ids::ElastiCacheUserId> {
         self.resource.ref_value()
@@ -87,39 +39,61 @@ impl User {
     pub fn attr_arn(&self) -> Value<ids::ElastiCacheUserArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AccessString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccessString", value.into())
+    }
+
+    /// Replaces `AuthenticationMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_mode(&self, value: impl Into<Value<AuthenticationMode>>) {
+        self.resource
+            .set_property("AuthenticationMode", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<Engine>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `NoPasswordRequired` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_no_password_required(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("NoPasswordRequired", value.into())
+    }
+
+    /// Replaces `Passwords` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_passwords(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Passwords", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserId", value.into())
+    }
+
+    /// Replaces `UserName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserName", value.into())
+    }
 }
 
-/// Properties of `AWS::ElastiCache::User`.
-#[derive(Debug, Clone)]
-pub struct UserProps {
-    /// `AccessString` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `\S`.
-    pub access_string: Option<Value<String>>,
-    /// `AuthenticationMode` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub authentication_mode: Option<Value<AuthenticationMode>>,
-    /// `Engine` (required).
-    pub engine: Value<Engine>,
-    /// `NoPasswordRequired` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub no_password_required: Option<Value<bool>>,
-    /// `Passwords` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub passwords: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    /// Pattern: `[a-z][a-z0-9\\-]*`.
-    pub user_id: Value<String>,
-    /// `UserName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    pub user_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElastiCache::User`.
+    UserProps
 }
 
 impl UserProps {
@@ -129,350 +103,101 @@ impl UserProps {
         user_id: impl Into<Value<String>>,
         user_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_string: None,
-            authentication_mode: None,
-            engine: engine.into(),
-            no_password_required: None,
-            passwords: None,
-            tags: None,
-            user_id: user_id.into(),
-            user_name: user_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Engine", engine.into().to_template())
+                .with(6, "UserId", user_id.into().to_template())
+                .with(7, "UserName", user_name.into().to_template()),
+        )
     }
-    /// Sets `AccessString`.
-    pub fn access_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_string = Some(value.into());
-        self
+    /// `AccessString` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `\S`.
+    pub fn access_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessString", value.into().to_template()))
     }
-    /// Sets `AuthenticationMode`.
-    pub fn authentication_mode(mut self, value: impl Into<Value<AuthenticationMode>>) -> Self {
-        self.authentication_mode = Some(value.into());
-        self
+    /// `AuthenticationMode` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn authentication_mode(self, value: impl Into<Value<AuthenticationMode>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthenticationMode", value.into().to_template()),
+        )
     }
-    /// Sets `NoPasswordRequired`.
-    pub fn no_password_required(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.no_password_required = Some(value.into());
-        self
+    /// `NoPasswordRequired` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn no_password_required(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "NoPasswordRequired", value.into().to_template()),
+        )
     }
-    /// Sets `Passwords`.
-    pub fn passwords(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.passwords = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_string {
-            m.insert("AccessString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authentication_mode {
-            m.insert("AuthenticationMode".to_owned(), v.to_template());
-        }
-        m.insert("Engine".to_owned(), self.engine.to_template());
-        if let Some(v) = &self.no_password_required {
-            m.insert("NoPasswordRequired".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.passwords {
-            m.insert("Passwords".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("UserId".to_owned(), self.user_id.to_template());
-        m.insert("UserName".to_owned(), self.user_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_string.check(
-            &path.field("AccessString"),
-            &Rules {
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.authentication_mode
-            .check(&path.field("AuthenticationMode"), &Rules::NONE, out);
-        self.engine.check(&path.field("Engine"), &Rules::NONE, out);
-        self.passwords.check(
-            &path.field("Passwords"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_id.check(
-            &path.field("UserId"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("[a-z][a-z0-9\\\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_name.check(
-            &path.field("UserName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserProps);
-
-/// Property type `AuthenticationMode` of `AWS::ElastiCache::User`.
-#[derive(Debug, Clone)]
-pub struct AuthenticationMode {
     /// `Passwords` (optional).
-    /// Items: 1..=.
-    pub passwords: Option<Value<List<String>>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+    /// Write-only: not returned when the resource is read.
+    /// Items: at least 1.
+    pub fn passwords(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Passwords", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AuthenticationMode` of `AWS::ElastiCache::User`.
+    AuthenticationMode
 }
 
 impl AuthenticationMode {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            passwords: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Passwords`.
-    pub fn passwords(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.passwords = Some(value.into());
-        self
+    /// `Passwords` (optional).
+    /// Items: at least 1.
+    pub fn passwords(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Passwords", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AuthenticationMode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.passwords {
-            m.insert("Passwords".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `password`
+        Password = "password",
+        /// `no-password-required`
+        NoPasswordRequired = "no-password-required",
+        /// `iam`
+        Iam = "iam",
     }
 }
 
-impl Check for AuthenticationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.passwords.check(
-            &path.field("Passwords"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Engine`.
+    Engine {
+        /// `redis`
+        Redis = "redis",
+        /// `valkey`
+        Valkey = "valkey",
     }
 }
 
-crate::impl_literal!(AuthenticationMode);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `password`
-    Password,
-    /// `no-password-required`
-    NoPasswordRequired,
-    /// `iam`
-    Iam,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["password", "no-password-required", "iam"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Password => "password",
-            Self::NoPasswordRequired => "no-password-required",
-            Self::Iam => "iam",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "password" => Self::Password,
-            "no-password-required" => Self::NoPasswordRequired,
-            "iam" => Self::Iam,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `Engine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Engine {
-    /// `redis`
-    Redis,
-    /// `valkey`
-    Valkey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Engine {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["redis", "valkey"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redis => "redis",
-            Self::Valkey => "valkey",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Engine {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Engine {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Engine {
-    fn from(s: &str) -> Self {
-        match s {
-            "redis" => Self::Redis,
-            "valkey" => Self::Valkey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Engine> {
-    fn from(s: &str) -> Self {
-        Value::literal(Engine::from(s))
-    }
-}
-
-crate::impl_literal!(Engine);
-
-/// Property type `Tag` of `AWS::ElastiCache::User`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ElastiCache::User`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9 _\\.\\/=+:\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElastiCache::UserGroup`.
-#[derive(Debug, Clone)]
-pub struct UserGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElastiCache::UserGroup`.
+    UserGroup("AWS::ElastiCache::UserGroup", UserGroupProps)
 }
 
 impl UserGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElastiCache::UserGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `UserGroupId` (typed).
     pub fn ref_value(&self) -> Value<ids::UserGroupId> {
         self.resource.ref_value()
@@ -87,25 +39,35 @@ impl UserGroup {
     pub fn attr_arn(&self) -> Value<ids::UserGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<Engine>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserGroupId", value.into())
+    }
+
+    /// Replaces `UserIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("UserIds", value.into())
+    }
 }
 
-/// Properties of `AWS::ElastiCache::UserGroup`.
-#[derive(Debug, Clone)]
-pub struct UserGroupProps {
-    /// `Engine` (required).
-    pub engine: Value<Engine>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserGroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-z][a-z0-9\\-]*`.
-    pub user_group_id: Value<String>,
-    /// `UserIds` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 1..= characters.
-    /// Each item: Pattern: `^[a-zA-Z][a-zA-Z0-9\-]*$`.
-    pub user_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElastiCache::UserGroup`.
+    UserGroupProps
 }
 
 impl UserGroupProps {
@@ -115,191 +77,44 @@ impl UserGroupProps {
         user_group_id: impl Into<Value<String>>,
         user_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            engine: engine.into(),
-            tags: None,
-            user_group_id: user_group_id.into(),
-            user_ids: user_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Engine", engine.into().to_template())
+                .with(2, "UserGroupId", user_group_id.into().to_template())
+                .with(3, "UserIds", user_ids.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Engine".to_owned(), self.engine.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("UserGroupId".to_owned(), self.user_group_id.to_template());
-        m.insert("UserIds".to_owned(), self.user_ids.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for UserGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.engine.check(&path.field("Engine"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_group_id.check(
-            &path.field("UserGroupId"),
-            &Rules {
-                pattern: Some("[a-z][a-z0-9\\\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_ids.check(
-            &path.field("UserIds"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            pattern: Some("^[a-zA-Z][a-zA-Z0-9\\-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Engine`.
+    Engine {
+        /// `redis`
+        Redis = "redis",
+        /// `valkey`
+        Valkey = "valkey",
     }
 }
 
-crate::impl_literal!(UserGroupProps);
-
-/// Values of `Engine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Engine {
-    /// `redis`
-    Redis,
-    /// `valkey`
-    Valkey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Engine {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["redis", "valkey"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redis => "redis",
-            Self::Valkey => "valkey",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Engine {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Engine {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Engine {
-    fn from(s: &str) -> Self {
-        match s {
-            "redis" => Self::Redis,
-            "valkey" => Self::Valkey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Engine> {
-    fn from(s: &str) -> Self {
-        Value::literal(Engine::from(s))
-    }
-}
-
-crate::impl_literal!(Engine);
-
-/// Property type `Tag` of `AWS::ElastiCache::UserGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ElastiCache::UserGroup`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9 _\\.\\/=+:\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElasticBeanstalk::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticBeanstalk::Application`.
+    Application("AWS::ElasticBeanstalk::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationName` (typed).
     pub fn ref_value(&self) -> Value<ids::ElasticBeanstalkApplicationName> {
         self.resource.ref_value()
@@ -77,321 +29,162 @@ impl Application {
     pub fn application_name(&self) -> Value<ids::ElasticBeanstalkApplicationName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ResourceLifecycleConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_lifecycle_config(
+        &self,
+        value: impl Into<Value<ApplicationResourceLifecycleConfig>>,
+    ) {
+        self.resource
+            .set_property("ResourceLifecycleConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticBeanstalk::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ApplicationProps {
-    /// `ApplicationName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub application_name: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `ResourceLifecycleConfig` (optional).
-    pub resource_lifecycle_config: Option<Value<ApplicationResourceLifecycleConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticBeanstalk::Application`.
+    ApplicationProps(default)
 }
 
 impl ApplicationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_name: None,
-            description: None,
-            resource_lifecycle_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationName`.
-    pub fn application_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_name = Some(value.into());
-        self
+    /// `ApplicationName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    pub fn application_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationName", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ResourceLifecycleConfig`.
+    /// `ResourceLifecycleConfig` (optional).
     pub fn resource_lifecycle_config(
-        mut self,
+        self,
         value: impl Into<Value<ApplicationResourceLifecycleConfig>>,
     ) -> Self {
-        self.resource_lifecycle_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ResourceLifecycleConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_name {
-            m.insert("ApplicationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_lifecycle_config {
-            m.insert("ResourceLifecycleConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_name.check(
-            &path.field("ApplicationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_lifecycle_config.check(
-            &path.field("ResourceLifecycleConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `ApplicationResourceLifecycleConfig` of `AWS::ElasticBeanstalk::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ApplicationResourceLifecycleConfig {
-    /// `ServiceRole` (optional).
-    pub service_role: Option<Value<String>>,
-    /// `VersionLifecycleConfig` (optional).
-    pub version_lifecycle_config: Option<Value<ApplicationVersionLifecycleConfig>>,
+crate::l1_struct! {
+    /// Property type `ApplicationResourceLifecycleConfig` of `AWS::ElasticBeanstalk::Application`.
+    ApplicationResourceLifecycleConfig(default)
 }
 
 impl ApplicationResourceLifecycleConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            service_role: None,
-            version_lifecycle_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ServiceRole`.
-    pub fn service_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_role = Some(value.into());
-        self
+    /// `ServiceRole` (optional).
+    pub fn service_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ServiceRole", value.into().to_template()))
     }
-    /// Sets `VersionLifecycleConfig`.
+    /// `VersionLifecycleConfig` (optional).
     pub fn version_lifecycle_config(
-        mut self,
+        self,
         value: impl Into<Value<ApplicationVersionLifecycleConfig>>,
     ) -> Self {
-        self.version_lifecycle_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "VersionLifecycleConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ApplicationResourceLifecycleConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.service_role {
-            m.insert("ServiceRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_lifecycle_config {
-            m.insert("VersionLifecycleConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationResourceLifecycleConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.version_lifecycle_config.check(
-            &path.field("VersionLifecycleConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationResourceLifecycleConfig);
-
-/// Property type `ApplicationVersionLifecycleConfig` of `AWS::ElasticBeanstalk::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ApplicationVersionLifecycleConfig {
-    /// `MaxAgeRule` (optional).
-    pub max_age_rule: Option<Value<MaxAgeRule>>,
-    /// `MaxCountRule` (optional).
-    pub max_count_rule: Option<Value<MaxCountRule>>,
+crate::l1_struct! {
+    /// Property type `ApplicationVersionLifecycleConfig` of `AWS::ElasticBeanstalk::Application`.
+    ApplicationVersionLifecycleConfig(default)
 }
 
 impl ApplicationVersionLifecycleConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_age_rule: None,
-            max_count_rule: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxAgeRule`.
-    pub fn max_age_rule(mut self, value: impl Into<Value<MaxAgeRule>>) -> Self {
-        self.max_age_rule = Some(value.into());
-        self
+    /// `MaxAgeRule` (optional).
+    pub fn max_age_rule(self, value: impl Into<Value<MaxAgeRule>>) -> Self {
+        Self(self.0.with(0, "MaxAgeRule", value.into().to_template()))
     }
-    /// Sets `MaxCountRule`.
-    pub fn max_count_rule(mut self, value: impl Into<Value<MaxCountRule>>) -> Self {
-        self.max_count_rule = Some(value.into());
-        self
+    /// `MaxCountRule` (optional).
+    pub fn max_count_rule(self, value: impl Into<Value<MaxCountRule>>) -> Self {
+        Self(self.0.with(1, "MaxCountRule", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApplicationVersionLifecycleConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_age_rule {
-            m.insert("MaxAgeRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_count_rule {
-            m.insert("MaxCountRule".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationVersionLifecycleConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_age_rule
-            .check(&path.field("MaxAgeRule"), &Rules::NONE, out);
-        self.max_count_rule
-            .check(&path.field("MaxCountRule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationVersionLifecycleConfig);
-
-/// Property type `MaxAgeRule` of `AWS::ElasticBeanstalk::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct MaxAgeRule {
-    /// `DeleteSourceFromS3` (optional).
-    pub delete_source_from_s3: Option<Value<bool>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `MaxAgeInDays` (optional).
-    pub max_age_in_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `MaxAgeRule` of `AWS::ElasticBeanstalk::Application`.
+    MaxAgeRule(default)
 }
 
 impl MaxAgeRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delete_source_from_s3: None,
-            enabled: None,
-            max_age_in_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeleteSourceFromS3`.
-    pub fn delete_source_from_s3(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_source_from_s3 = Some(value.into());
-        self
-    }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-    /// Sets `MaxAgeInDays`.
-    pub fn max_age_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_age_in_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MaxAgeRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_source_from_s3 {
-            m.insert("DeleteSourceFromS3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_age_in_days {
-            m.insert("MaxAgeInDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MaxAgeRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MaxAgeRule);
-
-/// Property type `MaxCountRule` of `AWS::ElasticBeanstalk::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct MaxCountRule {
     /// `DeleteSourceFromS3` (optional).
-    pub delete_source_from_s3: Option<Value<bool>>,
+    pub fn delete_source_from_s3(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteSourceFromS3", value.into().to_template()),
+        )
+    }
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `MaxCount` (optional).
-    pub max_count: Option<Value<i64>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
+    }
+    /// `MaxAgeInDays` (optional).
+    pub fn max_age_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "MaxAgeInDays", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MaxCountRule` of `AWS::ElasticBeanstalk::Application`.
+    MaxCountRule(default)
 }
 
 impl MaxCountRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delete_source_from_s3: None,
-            enabled: None,
-            max_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeleteSourceFromS3`.
-    pub fn delete_source_from_s3(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_source_from_s3 = Some(value.into());
-        self
+    /// `DeleteSourceFromS3` (optional).
+    pub fn delete_source_from_s3(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteSourceFromS3", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `MaxCount`.
-    pub fn max_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_count = Some(value.into());
-        self
+    /// `MaxCount` (optional).
+    pub fn max_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "MaxCount", value.into().to_template()))
     }
 }
-
-impl ToTemplate for MaxCountRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_source_from_s3 {
-            m.insert("DeleteSourceFromS3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_count {
-            m.insert("MaxCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MaxCountRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MaxCountRule);

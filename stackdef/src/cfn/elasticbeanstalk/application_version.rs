@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElasticBeanstalk::ApplicationVersion`.
-#[derive(Debug, Clone)]
-pub struct ApplicationVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApplicationVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApplicationVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApplicationVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticBeanstalk::ApplicationVersion`.
+    ApplicationVersion("AWS::ElasticBeanstalk::ApplicationVersion", ApplicationVersionProps)
 }
 
 impl ApplicationVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::ApplicationVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,21 +29,29 @@ impl ApplicationVersion {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `SourceBundle` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_bundle(&self, value: impl Into<Value<SourceBundle>>) {
+        self.resource.set_property("SourceBundle", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticBeanstalk::ApplicationVersion`.
-#[derive(Debug, Clone)]
-pub struct ApplicationVersionProps {
-    /// `ApplicationName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub application_name: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `SourceBundle` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source_bundle: Value<SourceBundle>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticBeanstalk::ApplicationVersion`.
+    ApplicationVersionProps
 }
 
 impl ApplicationVersionProps {
@@ -100,70 +60,22 @@ impl ApplicationVersionProps {
         application_name: impl Into<Value<String>>,
         source_bundle: impl Into<Value<SourceBundle>>,
     ) -> Self {
-        Self {
-            application_name: application_name.into(),
-            description: None,
-            source_bundle: source_bundle.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationName", application_name.into().to_template())
+                .with(2, "SourceBundle", source_bundle.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationName".to_owned(),
-            self.application_name.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("SourceBundle".to_owned(), self.source_bundle.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_name.check(
-            &path.field("ApplicationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_bundle
-            .check(&path.field("SourceBundle"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationVersionProps);
-
-/// Property type `SourceBundle` of `AWS::ElasticBeanstalk::ApplicationVersion`.
-#[derive(Debug, Clone)]
-pub struct SourceBundle {
-    /// `S3Bucket` (required).
-    /// Length: 0..=255 characters.
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3Key` (required).
-    /// Length: 0..=1024 characters.
-    pub s3_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `SourceBundle` of `AWS::ElasticBeanstalk::ApplicationVersion`.
+    SourceBundle
 }
 
 impl SourceBundle {
@@ -172,43 +84,10 @@ impl SourceBundle {
         s3_bucket: impl Into<Value<ids::BucketName>>,
         s3_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            s3_bucket: s3_bucket.into(),
-            s3_key: s3_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "S3Bucket", s3_bucket.into().to_template())
+                .with(1, "S3Key", s3_key.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SourceBundle {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        m.insert("S3Key".to_owned(), self.s3_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceBundle {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_key.check(
-            &path.field("S3Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceBundle);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElasticBeanstalk::ConfigurationTemplate`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticBeanstalk::ConfigurationTemplate`.
+    ConfigurationTemplate("AWS::ElasticBeanstalk::ConfigurationTemplate", ConfigurationTemplateProps)
 }
 
 impl ConfigurationTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::ConfigurationTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,217 +28,135 @@ impl ConfigurationTemplate {
     pub fn attr_template_name(&self) -> Value<String> {
         self.resource.get_att("TemplateName")
     }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnvironmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentId", value.into())
+    }
+
+    /// Replaces `OptionSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_option_settings(&self, value: impl Into<Value<List<ConfigurationOptionSetting>>>) {
+        self.resource.set_property("OptionSettings", value.into())
+    }
+
+    /// Replaces `PlatformArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PlatformArn", value.into())
+    }
+
+    /// Replaces `SolutionStackName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_solution_stack_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SolutionStackName", value.into())
+    }
+
+    /// Replaces `SourceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_configuration(&self, value: impl Into<Value<SourceConfiguration>>) {
+        self.resource
+            .set_property("SourceConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticBeanstalk::ConfigurationTemplate`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationTemplateProps {
-    /// `ApplicationName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub application_name: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `EnvironmentId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub environment_id: Option<Value<String>>,
-    /// `OptionSettings` (optional).
-    pub option_settings: Option<Value<List<ConfigurationOptionSetting>>>,
-    /// `PlatformArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub platform_arn: Option<Value<String>>,
-    /// `SolutionStackName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub solution_stack_name: Option<Value<String>>,
-    /// `SourceConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_configuration: Option<Value<SourceConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticBeanstalk::ConfigurationTemplate`.
+    ConfigurationTemplateProps
 }
 
 impl ConfigurationTemplateProps {
     /// The required properties: `ApplicationName`.
     pub fn new(application_name: impl Into<Value<String>>) -> Self {
-        Self {
-            application_name: application_name.into(),
-            description: None,
-            environment_id: None,
-            option_settings: None,
-            platform_arn: None,
-            solution_stack_name: None,
-            source_configuration: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ApplicationName",
+            application_name.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EnvironmentId`.
-    pub fn environment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_id = Some(value.into());
-        self
+    /// `EnvironmentId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn environment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EnvironmentId", value.into().to_template()))
     }
-    /// Sets `OptionSettings`.
+    /// `OptionSettings` (optional).
     pub fn option_settings(
-        mut self,
+        self,
         value: impl Into<Value<List<ConfigurationOptionSetting>>>,
     ) -> Self {
-        self.option_settings = Some(value.into());
-        self
+        Self(self.0.with(3, "OptionSettings", value.into().to_template()))
     }
-    /// Sets `PlatformArn`.
-    pub fn platform_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform_arn = Some(value.into());
-        self
+    /// `PlatformArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn platform_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "PlatformArn", value.into().to_template()))
     }
-    /// Sets `SolutionStackName`.
-    pub fn solution_stack_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.solution_stack_name = Some(value.into());
-        self
+    /// `SolutionStackName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn solution_stack_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SolutionStackName", value.into().to_template()),
+        )
     }
-    /// Sets `SourceConfiguration`.
-    pub fn source_configuration(mut self, value: impl Into<Value<SourceConfiguration>>) -> Self {
-        self.source_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationName".to_owned(),
-            self.application_name.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_id {
-            m.insert("EnvironmentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.option_settings {
-            m.insert("OptionSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_arn {
-            m.insert("PlatformArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.solution_stack_name {
-            m.insert("SolutionStackName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_configuration {
-            m.insert("SourceConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn source_configuration(self, value: impl Into<Value<SourceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SourceConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfigurationTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_name.check(
-            &path.field("ApplicationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.option_settings
-            .check(&path.field("OptionSettings"), &Rules::NONE, out);
-        self.source_configuration
-            .check(&path.field("SourceConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationTemplateProps);
-
-/// Property type `ConfigurationOptionSetting` of `AWS::ElasticBeanstalk::ConfigurationTemplate`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationOptionSetting {
-    /// `Namespace` (required).
-    pub namespace: Value<String>,
-    /// `OptionName` (required).
-    pub option_name: Value<String>,
-    /// `ResourceName` (optional).
-    /// Length: 1..=256 characters.
-    pub resource_name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConfigurationOptionSetting` of `AWS::ElasticBeanstalk::ConfigurationTemplate`.
+    ConfigurationOptionSetting
 }
 
 impl ConfigurationOptionSetting {
     /// The required properties: `Namespace`, `OptionName`.
     pub fn new(namespace: impl Into<Value<String>>, option_name: impl Into<Value<String>>) -> Self {
-        Self {
-            namespace: namespace.into(),
-            option_name: option_name.into(),
-            resource_name: None,
-            value: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Namespace", namespace.into().to_template())
+                .with(1, "OptionName", option_name.into().to_template()),
+        )
     }
-    /// Sets `ResourceName`.
-    pub fn resource_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_name = Some(value.into());
-        self
+    /// `ResourceName` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn resource_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ResourceName", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConfigurationOptionSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        m.insert("OptionName".to_owned(), self.option_name.to_template());
-        if let Some(v) = &self.resource_name {
-            m.insert("ResourceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationOptionSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_name.check(
-            &path.field("ResourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfigurationOptionSetting);
-
-/// Property type `SourceConfiguration` of `AWS::ElasticBeanstalk::ConfigurationTemplate`.
-#[derive(Debug, Clone)]
-pub struct SourceConfiguration {
-    /// `ApplicationName` (required).
-    /// Length: 1..=100 characters.
-    pub application_name: Value<String>,
-    /// `TemplateName` (required).
-    /// Length: 1..=100 characters.
-    pub template_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SourceConfiguration` of `AWS::ElasticBeanstalk::ConfigurationTemplate`.
+    SourceConfiguration
 }
 
 impl SourceConfiguration {
@@ -295,46 +165,10 @@ impl SourceConfiguration {
         application_name: impl Into<Value<String>>,
         template_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_name: application_name.into(),
-            template_name: template_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationName", application_name.into().to_template())
+                .with(1, "TemplateName", template_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationName".to_owned(),
-            self.application_name.to_template(),
-        );
-        m.insert("TemplateName".to_owned(), self.template_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_name.check(
-            &path.field("ApplicationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_name.check(
-            &path.field("TemplateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceConfiguration);

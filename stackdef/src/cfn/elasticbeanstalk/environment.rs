@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElasticBeanstalk::Environment`.
-#[derive(Debug, Clone)]
-pub struct Environment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Environment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Environment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Environment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticBeanstalk::Environment`.
+    Environment("AWS::ElasticBeanstalk::Environment", EnvironmentProps)
 }
 
 impl Environment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::Environment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EnvironmentName` (typed).
     pub fn ref_value(&self) -> Value<ids::ElasticBeanstalkEnvironmentName> {
         self.resource.ref_value()
@@ -82,420 +34,205 @@ impl Environment {
     pub fn attr_endpoint_url(&self) -> Value<String> {
         self.resource.get_att("EndpointURL")
     }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `CNAMEPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cname_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CNAMEPrefix", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnvironmentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentName", value.into())
+    }
+
+    /// Replaces `OperationsRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operations_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OperationsRole", value.into())
+    }
+
+    /// Replaces `OptionSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_option_settings(&self, value: impl Into<Value<List<OptionSetting>>>) {
+        self.resource.set_property("OptionSettings", value.into())
+    }
+
+    /// Replaces `PlatformArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PlatformArn", value.into())
+    }
+
+    /// Replaces `SolutionStackName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_solution_stack_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SolutionStackName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateName", value.into())
+    }
+
+    /// Replaces `Tier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tier(&self, value: impl Into<Value<Tier>>) {
+        self.resource.set_property("Tier", value.into())
+    }
+
+    /// Replaces `VersionLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_label(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VersionLabel", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticBeanstalk::Environment`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentProps {
-    /// `ApplicationName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    pub application_name: Value<String>,
-    /// `CNAMEPrefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 4..=63 characters.
-    pub cname_prefix: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `EnvironmentName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 4..=40 characters.
-    pub environment_name: Option<Value<String>>,
-    /// `OperationsRole` (optional).
-    /// Length: 1..=256 characters.
-    pub operations_role: Option<Value<String>>,
-    /// `OptionSettings` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub option_settings: Option<Value<List<OptionSetting>>>,
-    /// `PlatformArn` (optional).
-    pub platform_arn: Option<Value<String>>,
-    /// `SolutionStackName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub solution_stack_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TemplateName` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=100 characters.
-    pub template_name: Option<Value<String>>,
-    /// `Tier` (optional).
-    pub tier: Option<Value<Tier>>,
-    /// `VersionLabel` (optional).
-    /// Length: 1..=100 characters.
-    pub version_label: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticBeanstalk::Environment`.
+    EnvironmentProps
 }
 
 impl EnvironmentProps {
     /// The required properties: `ApplicationName`.
     pub fn new(application_name: impl Into<Value<String>>) -> Self {
-        Self {
-            application_name: application_name.into(),
-            cname_prefix: None,
-            description: None,
-            environment_name: None,
-            operations_role: None,
-            option_settings: None,
-            platform_arn: None,
-            solution_stack_name: None,
-            tags: None,
-            template_name: None,
-            tier: None,
-            version_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ApplicationName",
+            application_name.into().to_template(),
+        ))
     }
-    /// Sets `CNAMEPrefix`.
-    pub fn cname_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cname_prefix = Some(value.into());
-        self
+    /// `CNAMEPrefix` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 4 to 63 characters.
+    pub fn cname_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CNAMEPrefix", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `EnvironmentName`.
-    pub fn environment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_name = Some(value.into());
-        self
+    /// `EnvironmentName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 4 to 40 characters.
+    pub fn environment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnvironmentName", value.into().to_template()),
+        )
     }
-    /// Sets `OperationsRole`.
-    pub fn operations_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operations_role = Some(value.into());
-        self
+    /// `OperationsRole` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn operations_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "OperationsRole", value.into().to_template()))
     }
-    /// Sets `OptionSettings`.
-    pub fn option_settings(mut self, value: impl Into<Value<List<OptionSetting>>>) -> Self {
-        self.option_settings = Some(value.into());
-        self
+    /// `OptionSettings` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn option_settings(self, value: impl Into<Value<List<OptionSetting>>>) -> Self {
+        Self(self.0.with(5, "OptionSettings", value.into().to_template()))
     }
-    /// Sets `PlatformArn`.
-    pub fn platform_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform_arn = Some(value.into());
-        self
+    /// `PlatformArn` (optional).
+    pub fn platform_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "PlatformArn", value.into().to_template()))
     }
-    /// Sets `SolutionStackName`.
-    pub fn solution_stack_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.solution_stack_name = Some(value.into());
-        self
+    /// `SolutionStackName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn solution_stack_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SolutionStackName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `TemplateName`.
-    pub fn template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_name = Some(value.into());
-        self
+    /// `TemplateName` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 100 characters.
+    pub fn template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "TemplateName", value.into().to_template()))
     }
-    /// Sets `Tier`.
-    pub fn tier(mut self, value: impl Into<Value<Tier>>) -> Self {
-        self.tier = Some(value.into());
-        self
+    /// `Tier` (optional).
+    pub fn tier(self, value: impl Into<Value<Tier>>) -> Self {
+        Self(self.0.with(10, "Tier", value.into().to_template()))
     }
-    /// Sets `VersionLabel`.
-    pub fn version_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_label = Some(value.into());
-        self
+    /// `VersionLabel` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn version_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "VersionLabel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationName".to_owned(),
-            self.application_name.to_template(),
-        );
-        if let Some(v) = &self.cname_prefix {
-            m.insert("CNAMEPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_name {
-            m.insert("EnvironmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operations_role {
-            m.insert("OperationsRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.option_settings {
-            m.insert("OptionSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_arn {
-            m.insert("PlatformArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.solution_stack_name {
-            m.insert("SolutionStackName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_name {
-            m.insert("TemplateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tier {
-            m.insert("Tier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_label {
-            m.insert("VersionLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_name.check(
-            &path.field("ApplicationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cname_prefix.check(
-            &path.field("CNAMEPrefix"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_name.check(
-            &path.field("EnvironmentName"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operations_role.check(
-            &path.field("OperationsRole"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.option_settings
-            .check(&path.field("OptionSettings"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.template_name.check(
-            &path.field("TemplateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tier.check(&path.field("Tier"), &Rules::NONE, out);
-        self.version_label.check(
-            &path.field("VersionLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentProps);
-
-/// Property type `OptionSetting` of `AWS::ElasticBeanstalk::Environment`.
-#[derive(Debug, Clone)]
-pub struct OptionSetting {
-    /// `Namespace` (required).
-    pub namespace: Value<String>,
-    /// `OptionName` (required).
-    pub option_name: Value<String>,
-    /// `ResourceName` (optional).
-    /// Length: 1..=256 characters.
-    pub resource_name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OptionSetting` of `AWS::ElasticBeanstalk::Environment`.
+    OptionSetting
 }
 
 impl OptionSetting {
     /// The required properties: `Namespace`, `OptionName`.
     pub fn new(namespace: impl Into<Value<String>>, option_name: impl Into<Value<String>>) -> Self {
-        Self {
-            namespace: namespace.into(),
-            option_name: option_name.into(),
-            resource_name: None,
-            value: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Namespace", namespace.into().to_template())
+                .with(1, "OptionName", option_name.into().to_template()),
+        )
     }
-    /// Sets `ResourceName`.
-    pub fn resource_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_name = Some(value.into());
-        self
+    /// `ResourceName` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn resource_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ResourceName", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OptionSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        m.insert("OptionName".to_owned(), self.option_name.to_template());
-        if let Some(v) = &self.resource_name {
-            m.insert("ResourceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for OptionSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_name.check(
-            &path.field("ResourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OptionSetting);
-
-/// Property type `Tag` of `AWS::ElasticBeanstalk::Environment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Tier` of `AWS::ElasticBeanstalk::Environment`.
-#[derive(Debug, Clone, Default)]
-pub struct Tier {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tier` of `AWS::ElasticBeanstalk::Environment`.
+    Tier(default)
 }
 
 impl Tier {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            type_: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Version", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tier {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tier);

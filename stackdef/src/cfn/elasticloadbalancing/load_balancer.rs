@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct LoadBalancer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LoadBalancer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LoadBalancer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LoadBalancer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticLoadBalancing::LoadBalancer`.
+    LoadBalancer("AWS::ElasticLoadBalancing::LoadBalancer", LoadBalancerProps)
 }
 
 impl LoadBalancer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancing::LoadBalancer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LoadBalancerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::LoadBalancerId> {
         self.resource.ref_value()
@@ -107,265 +59,243 @@ impl LoadBalancer {
     pub fn attr_source_security_group_owner_alias(&self) -> Value<String> {
         self.resource.get_att("SourceSecurityGroup.OwnerAlias")
     }
+
+    /// Replaces `AccessLoggingPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_logging_policy(&self, value: impl Into<Value<AccessLoggingPolicy>>) {
+        self.resource
+            .set_property("AccessLoggingPolicy", value.into())
+    }
+
+    /// Replaces `AppCookieStickinessPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_cookie_stickiness_policy(
+        &self,
+        value: impl Into<Value<List<AppCookieStickinessPolicy>>>,
+    ) {
+        self.resource
+            .set_property("AppCookieStickinessPolicy", value.into())
+    }
+
+    /// Replaces `AvailabilityZones` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zones(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AvailabilityZones", value.into())
+    }
+
+    /// Replaces `ConnectionDrainingPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_draining_policy(
+        &self,
+        value: impl Into<Value<ConnectionDrainingPolicy>>,
+    ) {
+        self.resource
+            .set_property("ConnectionDrainingPolicy", value.into())
+    }
+
+    /// Replaces `ConnectionSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_settings(&self, value: impl Into<Value<ConnectionSettings>>) {
+        self.resource
+            .set_property("ConnectionSettings", value.into())
+    }
+
+    /// Replaces `CrossZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cross_zone(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("CrossZone", value.into())
+    }
+
+    /// Replaces `HealthCheck` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check(&self, value: impl Into<Value<HealthCheck>>) {
+        self.resource.set_property("HealthCheck", value.into())
+    }
+
+    /// Replaces `Instances` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instances(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Instances", value.into())
+    }
+
+    /// Replaces `LBCookieStickinessPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lb_cookie_stickiness_policy(
+        &self,
+        value: impl Into<Value<List<LbCookieStickinessPolicy>>>,
+    ) {
+        self.resource
+            .set_property("LBCookieStickinessPolicy", value.into())
+    }
+
+    /// Replaces `Listeners` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_listeners(&self, value: impl Into<Value<List<Listeners>>>) {
+        self.resource.set_property("Listeners", value.into())
+    }
+
+    /// Replaces `LoadBalancerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_balancer_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LoadBalancerName", value.into())
+    }
+
+    /// Replaces `Policies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policies(&self, value: impl Into<Value<List<Policies>>>) {
+        self.resource.set_property("Policies", value.into())
+    }
+
+    /// Replaces `Scheme` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheme(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Scheme", value.into())
+    }
+
+    /// Replaces `SecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_groups(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroups", value.into())
+    }
+
+    /// Replaces `SourceSecurityGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_security_group(&self, value: impl Into<Value<SourceSecurityGroup>>) {
+        self.resource
+            .set_property("SourceSecurityGroup", value.into())
+    }
+
+    /// Replaces `Subnets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnets(&self, value: impl Into<Value<List<ids::SubnetId>>>) {
+        self.resource.set_property("Subnets", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct LoadBalancerProps {
-    /// `AccessLoggingPolicy` (optional).
-    pub access_logging_policy: Option<Value<AccessLoggingPolicy>>,
-    /// `AppCookieStickinessPolicy` (optional).
-    pub app_cookie_stickiness_policy: Option<Value<List<AppCookieStickinessPolicy>>>,
-    /// `AvailabilityZones` (optional).
-    pub availability_zones: Option<Value<List<String>>>,
-    /// `ConnectionDrainingPolicy` (optional).
-    pub connection_draining_policy: Option<Value<ConnectionDrainingPolicy>>,
-    /// `ConnectionSettings` (optional).
-    pub connection_settings: Option<Value<ConnectionSettings>>,
-    /// `CrossZone` (optional).
-    pub cross_zone: Option<Value<bool>>,
-    /// `HealthCheck` (optional).
-    pub health_check: Option<Value<HealthCheck>>,
-    /// `Instances` (optional).
-    pub instances: Option<Value<List<String>>>,
-    /// `LBCookieStickinessPolicy` (optional).
-    pub lb_cookie_stickiness_policy: Option<Value<List<LbCookieStickinessPolicy>>>,
-    /// `Listeners` (required).
-    pub listeners: Value<List<Listeners>>,
-    /// `LoadBalancerName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub load_balancer_name: Option<Value<String>>,
-    /// `Policies` (optional).
-    pub policies: Option<Value<List<Policies>>>,
-    /// `Scheme` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub scheme: Option<Value<String>>,
-    /// `SecurityGroups` (optional).
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SourceSecurityGroup` (optional).
-    pub source_security_group: Option<Value<SourceSecurityGroup>>,
-    /// `Subnets` (optional).
-    pub subnets: Option<Value<List<ids::SubnetId>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticLoadBalancing::LoadBalancer`.
+    LoadBalancerProps
 }
 
 impl LoadBalancerProps {
     /// The required properties: `Listeners`.
     pub fn new(listeners: impl Into<Value<List<Listeners>>>) -> Self {
-        Self {
-            access_logging_policy: None,
-            app_cookie_stickiness_policy: None,
-            availability_zones: None,
-            connection_draining_policy: None,
-            connection_settings: None,
-            cross_zone: None,
-            health_check: None,
-            instances: None,
-            lb_cookie_stickiness_policy: None,
-            listeners: listeners.into(),
-            load_balancer_name: None,
-            policies: None,
-            scheme: None,
-            security_groups: None,
-            source_security_group: None,
-            subnets: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(9, "Listeners", listeners.into().to_template()))
     }
-    /// Sets `AccessLoggingPolicy`.
-    pub fn access_logging_policy(mut self, value: impl Into<Value<AccessLoggingPolicy>>) -> Self {
-        self.access_logging_policy = Some(value.into());
-        self
+    /// `AccessLoggingPolicy` (optional).
+    pub fn access_logging_policy(self, value: impl Into<Value<AccessLoggingPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessLoggingPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `AppCookieStickinessPolicy`.
+    /// `AppCookieStickinessPolicy` (optional).
     pub fn app_cookie_stickiness_policy(
-        mut self,
+        self,
         value: impl Into<Value<List<AppCookieStickinessPolicy>>>,
     ) -> Self {
-        self.app_cookie_stickiness_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AppCookieStickinessPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZones`.
-    pub fn availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zones = Some(value.into());
-        self
+    /// `AvailabilityZones` (optional).
+    pub fn availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AvailabilityZones", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectionDrainingPolicy`.
+    /// `ConnectionDrainingPolicy` (optional).
     pub fn connection_draining_policy(
-        mut self,
+        self,
         value: impl Into<Value<ConnectionDrainingPolicy>>,
     ) -> Self {
-        self.connection_draining_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ConnectionDrainingPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectionSettings`.
-    pub fn connection_settings(mut self, value: impl Into<Value<ConnectionSettings>>) -> Self {
-        self.connection_settings = Some(value.into());
-        self
+    /// `ConnectionSettings` (optional).
+    pub fn connection_settings(self, value: impl Into<Value<ConnectionSettings>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ConnectionSettings", value.into().to_template()),
+        )
     }
-    /// Sets `CrossZone`.
-    pub fn cross_zone(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cross_zone = Some(value.into());
-        self
+    /// `CrossZone` (optional).
+    pub fn cross_zone(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "CrossZone", value.into().to_template()))
     }
-    /// Sets `HealthCheck`.
-    pub fn health_check(mut self, value: impl Into<Value<HealthCheck>>) -> Self {
-        self.health_check = Some(value.into());
-        self
+    /// `HealthCheck` (optional).
+    pub fn health_check(self, value: impl Into<Value<HealthCheck>>) -> Self {
+        Self(self.0.with(6, "HealthCheck", value.into().to_template()))
     }
-    /// Sets `Instances`.
-    pub fn instances(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.instances = Some(value.into());
-        self
+    /// `Instances` (optional).
+    pub fn instances(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "Instances", value.into().to_template()))
     }
-    /// Sets `LBCookieStickinessPolicy`.
+    /// `LBCookieStickinessPolicy` (optional).
     pub fn lb_cookie_stickiness_policy(
-        mut self,
+        self,
         value: impl Into<Value<List<LbCookieStickinessPolicy>>>,
     ) -> Self {
-        self.lb_cookie_stickiness_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "LBCookieStickinessPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `LoadBalancerName`.
-    pub fn load_balancer_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.load_balancer_name = Some(value.into());
-        self
+    /// `LoadBalancerName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn load_balancer_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "LoadBalancerName", value.into().to_template()),
+        )
     }
-    /// Sets `Policies`.
-    pub fn policies(mut self, value: impl Into<Value<List<Policies>>>) -> Self {
-        self.policies = Some(value.into());
-        self
+    /// `Policies` (optional).
+    pub fn policies(self, value: impl Into<Value<List<Policies>>>) -> Self {
+        Self(self.0.with(11, "Policies", value.into().to_template()))
     }
-    /// Sets `Scheme`.
-    pub fn scheme(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scheme = Some(value.into());
-        self
+    /// `Scheme` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn scheme(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Scheme", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SecurityGroups", value.into().to_template()),
+        )
     }
-    /// Sets `SourceSecurityGroup`.
-    pub fn source_security_group(mut self, value: impl Into<Value<SourceSecurityGroup>>) -> Self {
-        self.source_security_group = Some(value.into());
-        self
+    /// `SourceSecurityGroup` (optional).
+    pub fn source_security_group(self, value: impl Into<Value<SourceSecurityGroup>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SourceSecurityGroup", value.into().to_template()),
+        )
     }
-    /// Sets `Subnets`.
-    pub fn subnets(mut self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        self.subnets = Some(value.into());
-        self
+    /// `Subnets` (optional).
+    pub fn subnets(self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
+        Self(self.0.with(15, "Subnets", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoadBalancerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_logging_policy {
-            m.insert("AccessLoggingPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.app_cookie_stickiness_policy {
-            m.insert("AppCookieStickinessPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zones {
-            m.insert("AvailabilityZones".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_draining_policy {
-            m.insert("ConnectionDrainingPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_settings {
-            m.insert("ConnectionSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cross_zone {
-            m.insert("CrossZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check {
-            m.insert("HealthCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instances {
-            m.insert("Instances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lb_cookie_stickiness_policy {
-            m.insert("LBCookieStickinessPolicy".to_owned(), v.to_template());
-        }
-        m.insert("Listeners".to_owned(), self.listeners.to_template());
-        if let Some(v) = &self.load_balancer_name {
-            m.insert("LoadBalancerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policies {
-            m.insert("Policies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheme {
-            m.insert("Scheme".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_security_group {
-            m.insert("SourceSecurityGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnets {
-            m.insert("Subnets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(16, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LoadBalancerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_logging_policy
-            .check(&path.field("AccessLoggingPolicy"), &Rules::NONE, out);
-        self.app_cookie_stickiness_policy.check(
-            &path.field("AppCookieStickinessPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.connection_draining_policy.check(
-            &path.field("ConnectionDrainingPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.connection_settings
-            .check(&path.field("ConnectionSettings"), &Rules::NONE, out);
-        self.health_check
-            .check(&path.field("HealthCheck"), &Rules::NONE, out);
-        self.lb_cookie_stickiness_policy.check(
-            &path.field("LBCookieStickinessPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.listeners
-            .check(&path.field("Listeners"), &Rules::NONE, out);
-        self.policies
-            .check(&path.field("Policies"), &Rules::NONE, out);
-        self.source_security_group
-            .check(&path.field("SourceSecurityGroup"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoadBalancerProps);
-
-/// Property type `AccessLoggingPolicy` of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct AccessLoggingPolicy {
-    /// `EmitInterval` (optional).
-    pub emit_interval: Option<Value<i64>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `S3BucketName` (required).
-    pub s3_bucket_name: Value<ids::BucketName>,
-    /// `S3BucketPrefix` (optional).
-    pub s3_bucket_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AccessLoggingPolicy` of `AWS::ElasticLoadBalancing::LoadBalancer`.
+    AccessLoggingPolicy
 }
 
 impl AccessLoggingPolicy {
@@ -374,53 +304,25 @@ impl AccessLoggingPolicy {
         enabled: impl Into<Value<bool>>,
         s3_bucket_name: impl Into<Value<ids::BucketName>>,
     ) -> Self {
-        Self {
-            emit_interval: None,
-            enabled: enabled.into(),
-            s3_bucket_name: s3_bucket_name.into(),
-            s3_bucket_prefix: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Enabled", enabled.into().to_template())
+                .with(2, "S3BucketName", s3_bucket_name.into().to_template()),
+        )
     }
-    /// Sets `EmitInterval`.
-    pub fn emit_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.emit_interval = Some(value.into());
-        self
+    /// `EmitInterval` (optional).
+    pub fn emit_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "EmitInterval", value.into().to_template()))
     }
-    /// Sets `S3BucketPrefix`.
-    pub fn s3_bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_bucket_prefix = Some(value.into());
-        self
+    /// `S3BucketPrefix` (optional).
+    pub fn s3_bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "S3BucketPrefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessLoggingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.emit_interval {
-            m.insert("EmitInterval".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        m.insert("S3BucketName".to_owned(), self.s3_bucket_name.to_template());
-        if let Some(v) = &self.s3_bucket_prefix {
-            m.insert("S3BucketPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessLoggingPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessLoggingPolicy);
-
-/// Property type `AppCookieStickinessPolicy` of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct AppCookieStickinessPolicy {
-    /// `CookieName` (required).
-    pub cookie_name: Value<String>,
-    /// `PolicyName` (required).
-    pub policy_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `AppCookieStickinessPolicy` of `AWS::ElasticLoadBalancing::LoadBalancer`.
+    AppCookieStickinessPolicy
 }
 
 impl AppCookieStickinessPolicy {
@@ -429,112 +331,45 @@ impl AppCookieStickinessPolicy {
         cookie_name: impl Into<Value<String>>,
         policy_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cookie_name: cookie_name.into(),
-            policy_name: policy_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CookieName", cookie_name.into().to_template())
+                .with(1, "PolicyName", policy_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AppCookieStickinessPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CookieName".to_owned(), self.cookie_name.to_template());
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppCookieStickinessPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AppCookieStickinessPolicy);
-
-/// Property type `ConnectionDrainingPolicy` of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct ConnectionDrainingPolicy {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ConnectionDrainingPolicy` of `AWS::ElasticLoadBalancing::LoadBalancer`.
+    ConnectionDrainingPolicy
 }
 
 impl ConnectionDrainingPolicy {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            timeout: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Timeout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectionDrainingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectionDrainingPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConnectionDrainingPolicy);
-
-/// Property type `ConnectionSettings` of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct ConnectionSettings {
-    /// `IdleTimeout` (required).
-    pub idle_timeout: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ConnectionSettings` of `AWS::ElasticLoadBalancing::LoadBalancer`.
+    ConnectionSettings
 }
 
 impl ConnectionSettings {
     /// The required properties: `IdleTimeout`.
     pub fn new(idle_timeout: impl Into<Value<i64>>) -> Self {
-        Self {
-            idle_timeout: idle_timeout.into(),
-        }
+        Self(crate::Properties::new().with(0, "IdleTimeout", idle_timeout.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectionSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IdleTimeout".to_owned(), self.idle_timeout.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectionSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConnectionSettings);
-
-/// Property type `HealthCheck` of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct HealthCheck {
-    /// `HealthyThreshold` (required).
-    pub healthy_threshold: Value<String>,
-    /// `Interval` (required).
-    pub interval: Value<String>,
-    /// `Target` (required).
-    pub target: Value<String>,
-    /// `Timeout` (required).
-    pub timeout: Value<String>,
-    /// `UnhealthyThreshold` (required).
-    pub unhealthy_threshold: Value<String>,
+crate::l1_struct! {
+    /// Property type `HealthCheck` of `AWS::ElasticLoadBalancing::LoadBalancer`.
+    HealthCheck
 }
 
 impl HealthCheck {
@@ -546,103 +381,51 @@ impl HealthCheck {
         timeout: impl Into<Value<String>>,
         unhealthy_threshold: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            healthy_threshold: healthy_threshold.into(),
-            interval: interval.into(),
-            target: target.into(),
-            timeout: timeout.into(),
-            unhealthy_threshold: unhealthy_threshold.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "HealthyThreshold",
+                    healthy_threshold.into().to_template(),
+                )
+                .with(1, "Interval", interval.into().to_template())
+                .with(2, "Target", target.into().to_template())
+                .with(3, "Timeout", timeout.into().to_template())
+                .with(
+                    4,
+                    "UnhealthyThreshold",
+                    unhealthy_threshold.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for HealthCheck {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "HealthyThreshold".to_owned(),
-            self.healthy_threshold.to_template(),
-        );
-        m.insert("Interval".to_owned(), self.interval.to_template());
-        m.insert("Target".to_owned(), self.target.to_template());
-        m.insert("Timeout".to_owned(), self.timeout.to_template());
-        m.insert(
-            "UnhealthyThreshold".to_owned(),
-            self.unhealthy_threshold.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for HealthCheck {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HealthCheck);
-
-/// Property type `LbCookieStickinessPolicy` of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone, Default)]
-pub struct LbCookieStickinessPolicy {
-    /// `CookieExpirationPeriod` (optional).
-    pub cookie_expiration_period: Option<Value<String>>,
-    /// `PolicyName` (optional).
-    pub policy_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LbCookieStickinessPolicy` of `AWS::ElasticLoadBalancing::LoadBalancer`.
+    LbCookieStickinessPolicy(default)
 }
 
 impl LbCookieStickinessPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cookie_expiration_period: None,
-            policy_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CookieExpirationPeriod`.
-    pub fn cookie_expiration_period(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cookie_expiration_period = Some(value.into());
-        self
+    /// `CookieExpirationPeriod` (optional).
+    pub fn cookie_expiration_period(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CookieExpirationPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyName`.
-    pub fn policy_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_name = Some(value.into());
-        self
+    /// `PolicyName` (optional).
+    pub fn policy_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PolicyName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LbCookieStickinessPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cookie_expiration_period {
-            m.insert("CookieExpirationPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_name {
-            m.insert("PolicyName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LbCookieStickinessPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LbCookieStickinessPolicy);
-
-/// Property type `Listeners` of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct Listeners {
-    /// `InstancePort` (required).
-    pub instance_port: Value<String>,
-    /// `InstanceProtocol` (optional).
-    pub instance_protocol: Option<Value<String>>,
-    /// `LoadBalancerPort` (required).
-    pub load_balancer_port: Value<String>,
-    /// `PolicyNames` (optional).
-    pub policy_names: Option<Value<List<String>>>,
-    /// `Protocol` (required).
-    pub protocol: Value<Protocol>,
-    /// `SSLCertificateId` (optional).
-    pub ssl_certificate_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Listeners` of `AWS::ElasticLoadBalancing::LoadBalancer`.
+    Listeners
 }
 
 impl Listeners {
@@ -652,270 +435,101 @@ impl Listeners {
         load_balancer_port: impl Into<Value<String>>,
         protocol: impl Into<Value<Protocol>>,
     ) -> Self {
-        Self {
-            instance_port: instance_port.into(),
-            instance_protocol: None,
-            load_balancer_port: load_balancer_port.into(),
-            policy_names: None,
-            protocol: protocol.into(),
-            ssl_certificate_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstancePort", instance_port.into().to_template())
+                .with(
+                    2,
+                    "LoadBalancerPort",
+                    load_balancer_port.into().to_template(),
+                )
+                .with(4, "Protocol", protocol.into().to_template()),
+        )
     }
-    /// Sets `InstanceProtocol`.
-    pub fn instance_protocol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_protocol = Some(value.into());
-        self
+    /// `InstanceProtocol` (optional).
+    pub fn instance_protocol(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InstanceProtocol", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyNames`.
-    pub fn policy_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.policy_names = Some(value.into());
-        self
+    /// `PolicyNames` (optional).
+    pub fn policy_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "PolicyNames", value.into().to_template()))
     }
-    /// Sets `SSLCertificateId`.
-    pub fn ssl_certificate_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssl_certificate_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Listeners {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstancePort".to_owned(), self.instance_port.to_template());
-        if let Some(v) = &self.instance_protocol {
-            m.insert("InstanceProtocol".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LoadBalancerPort".to_owned(),
-            self.load_balancer_port.to_template(),
-        );
-        if let Some(v) = &self.policy_names {
-            m.insert("PolicyNames".to_owned(), v.to_template());
-        }
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        if let Some(v) = &self.ssl_certificate_id {
-            m.insert("SSLCertificateId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SSLCertificateId` (optional).
+    pub fn ssl_certificate_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SSLCertificateId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Listeners {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTPS`
+        Https = "HTTPS",
+        /// `TCP`
+        Tcp = "TCP",
+        /// `SSL`
+        Ssl = "SSL",
     }
 }
 
-crate::impl_literal!(Listeners);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `HTTP`
-    Http,
-    /// `HTTPS`
-    Https,
-    /// `TCP`
-    Tcp,
-    /// `SSL`
-    Ssl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS", "TCP", "SSL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "HTTP",
-            Self::Https => "HTTPS",
-            Self::Tcp => "TCP",
-            Self::Ssl => "SSL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP" => Self::Http,
-            "HTTPS" => Self::Https,
-            "TCP" => Self::Tcp,
-            "SSL" => Self::Ssl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `Policies` of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct Policies {
-    /// `Attributes` (required).
-    pub attributes: Value<List<serde_json::Value>>,
-    /// `InstancePorts` (optional).
-    pub instance_ports: Option<Value<List<String>>>,
-    /// `LoadBalancerPorts` (optional).
-    pub load_balancer_ports: Option<Value<List<String>>>,
-    /// `PolicyName` (required).
-    pub policy_name: Value<String>,
-    /// `PolicyType` (required).
-    pub policy_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `Policies` of `AWS::ElasticLoadBalancing::LoadBalancer`.
+    Policies
 }
 
 impl Policies {
     /// The required properties: `Attributes`, `PolicyName`, `PolicyType`.
     pub fn new(
-        attributes: impl Into<Value<List<serde_json::Value>>>,
+        attributes: impl Into<Value<List<Json>>>,
         policy_name: impl Into<Value<String>>,
         policy_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attributes: attributes.into(),
-            instance_ports: None,
-            load_balancer_ports: None,
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attributes", attributes.into().to_template())
+                .with(3, "PolicyName", policy_name.into().to_template())
+                .with(4, "PolicyType", policy_type.into().to_template()),
+        )
     }
-    /// Sets `InstancePorts`.
-    pub fn instance_ports(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.instance_ports = Some(value.into());
-        self
+    /// `InstancePorts` (optional).
+    pub fn instance_ports(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "InstancePorts", value.into().to_template()))
     }
-    /// Sets `LoadBalancerPorts`.
-    pub fn load_balancer_ports(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.load_balancer_ports = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Policies {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attributes".to_owned(), self.attributes.to_template());
-        if let Some(v) = &self.instance_ports {
-            m.insert("InstancePorts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_balancer_ports {
-            m.insert("LoadBalancerPorts".to_owned(), v.to_template());
-        }
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        m.insert("PolicyType".to_owned(), self.policy_type.to_template());
-        Expr::Map(m)
+    /// `LoadBalancerPorts` (optional).
+    pub fn load_balancer_ports(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LoadBalancerPorts", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Policies {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Policies);
-
-/// Property type `SourceSecurityGroup` of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceSecurityGroup {
-    /// `GroupName` (optional).
-    pub group_name: Option<Value<String>>,
-    /// `OwnerAlias` (optional).
-    pub owner_alias: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SourceSecurityGroup` of `AWS::ElasticLoadBalancing::LoadBalancer`.
+    SourceSecurityGroup(default)
 }
 
 impl SourceSecurityGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            group_name: None,
-            owner_alias: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_name = Some(value.into());
-        self
+    /// `GroupName` (optional).
+    pub fn group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "GroupName", value.into().to_template()))
     }
-    /// Sets `OwnerAlias`.
-    pub fn owner_alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner_alias = Some(value.into());
-        self
+    /// `OwnerAlias` (optional).
+    pub fn owner_alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "OwnerAlias", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SourceSecurityGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.owner_alias {
-            m.insert("OwnerAlias".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceSecurityGroup {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SourceSecurityGroup);
-
-/// Property type `Tag` of `AWS::ElasticLoadBalancing::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone)]
-pub struct Listener {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Listener {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Listener {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Listener {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::Listener`.
+    Listener("AWS::ElasticLoadBalancingV2::Listener", ListenerProps)
 }
 
 impl Listener {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::Listener";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ListenerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ListenerArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ListenerArn> {
         self.resource.ref_value()
@@ -82,31 +34,67 @@ impl Listener {
     pub fn attr_listener_arn(&self) -> Value<ids::ListenerArn> {
         self.resource.get_att("ListenerArn")
     }
+
+    /// Replaces `AlpnPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alpn_policy(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AlpnPolicy", value.into())
+    }
+
+    /// Replaces `Certificates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificates(&self, value: impl Into<Value<List<Certificate>>>) {
+        self.resource.set_property("Certificates", value.into())
+    }
+
+    /// Replaces `DefaultActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_actions(&self, value: impl Into<Value<List<Action>>>) {
+        self.resource.set_property("DefaultActions", value.into())
+    }
+
+    /// Replaces `ListenerAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_listener_attributes(&self, value: impl Into<Value<List<ListenerAttribute>>>) {
+        self.resource
+            .set_property("ListenerAttributes", value.into())
+    }
+
+    /// Replaces `LoadBalancerArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_balancer_arn(&self, value: impl Into<Value<ids::LoadBalancerArn>>) {
+        self.resource.set_property("LoadBalancerArn", value.into())
+    }
+
+    /// Replaces `MutualAuthentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mutual_authentication(&self, value: impl Into<Value<MutualAuthentication>>) {
+        self.resource
+            .set_property("MutualAuthentication", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<Protocol>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `SslPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ssl_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SslPolicy", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone)]
-pub struct ListenerProps {
-    /// `AlpnPolicy` (optional).
-    pub alpn_policy: Option<Value<List<String>>>,
-    /// `Certificates` (optional).
-    pub certificates: Option<Value<List<Certificate>>>,
-    /// `DefaultActions` (required).
-    pub default_actions: Value<List<Action>>,
-    /// `ListenerAttributes` (optional).
-    pub listener_attributes: Option<Value<List<ListenerAttribute>>>,
-    /// `LoadBalancerArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub load_balancer_arn: Value<ids::LoadBalancerArn>,
-    /// `MutualAuthentication` (optional).
-    pub mutual_authentication: Option<Value<MutualAuthentication>>,
-    /// `Port` (optional).
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
-    /// `SslPolicy` (optional).
-    pub ssl_policy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticLoadBalancingV2::Listener`.
+    ListenerProps
 }
 
 impl ListenerProps {
@@ -115,327 +103,128 @@ impl ListenerProps {
         default_actions: impl Into<Value<List<Action>>>,
         load_balancer_arn: impl Into<Value<ids::LoadBalancerArn>>,
     ) -> Self {
-        Self {
-            alpn_policy: None,
-            certificates: None,
-            default_actions: default_actions.into(),
-            listener_attributes: None,
-            load_balancer_arn: load_balancer_arn.into(),
-            mutual_authentication: None,
-            port: None,
-            protocol: None,
-            ssl_policy: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DefaultActions", default_actions.into().to_template())
+                .with(4, "LoadBalancerArn", load_balancer_arn.into().to_template()),
+        )
     }
-    /// Sets `AlpnPolicy`.
-    pub fn alpn_policy(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.alpn_policy = Some(value.into());
-        self
+    /// `AlpnPolicy` (optional).
+    pub fn alpn_policy(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AlpnPolicy", value.into().to_template()))
     }
-    /// Sets `Certificates`.
-    pub fn certificates(mut self, value: impl Into<Value<List<Certificate>>>) -> Self {
-        self.certificates = Some(value.into());
-        self
+    /// `Certificates` (optional).
+    pub fn certificates(self, value: impl Into<Value<List<Certificate>>>) -> Self {
+        Self(self.0.with(1, "Certificates", value.into().to_template()))
     }
-    /// Sets `ListenerAttributes`.
-    pub fn listener_attributes(mut self, value: impl Into<Value<List<ListenerAttribute>>>) -> Self {
-        self.listener_attributes = Some(value.into());
-        self
+    /// `ListenerAttributes` (optional).
+    pub fn listener_attributes(self, value: impl Into<Value<List<ListenerAttribute>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ListenerAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `MutualAuthentication`.
-    pub fn mutual_authentication(mut self, value: impl Into<Value<MutualAuthentication>>) -> Self {
-        self.mutual_authentication = Some(value.into());
-        self
+    /// `MutualAuthentication` (optional).
+    pub fn mutual_authentication(self, value: impl Into<Value<MutualAuthentication>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MutualAuthentication", value.into().to_template()),
+        )
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "Port", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(7, "Protocol", value.into().to_template()))
     }
-    /// Sets `SslPolicy`.
-    pub fn ssl_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssl_policy = Some(value.into());
-        self
+    /// `SslPolicy` (optional).
+    pub fn ssl_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "SslPolicy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ListenerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alpn_policy {
-            m.insert("AlpnPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificates {
-            m.insert("Certificates".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultActions".to_owned(),
-            self.default_actions.to_template(),
-        );
-        if let Some(v) = &self.listener_attributes {
-            m.insert("ListenerAttributes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LoadBalancerArn".to_owned(),
-            self.load_balancer_arn.to_template(),
-        );
-        if let Some(v) = &self.mutual_authentication {
-            m.insert("MutualAuthentication".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_policy {
-            m.insert("SslPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ListenerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificates
-            .check(&path.field("Certificates"), &Rules::NONE, out);
-        self.default_actions
-            .check(&path.field("DefaultActions"), &Rules::NONE, out);
-        self.listener_attributes
-            .check(&path.field("ListenerAttributes"), &Rules::NONE, out);
-        self.mutual_authentication
-            .check(&path.field("MutualAuthentication"), &Rules::NONE, out);
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ListenerProps);
-
-/// Property type `Certificate` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone, Default)]
-pub struct Certificate {
-    /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Certificate` of `AWS::ElasticLoadBalancingV2::Listener`.
+    Certificate(default)
 }
 
 impl Certificate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Certificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Certificate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Certificate);
-
-/// Property type `Action` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone)]
-pub struct Action {
-    /// `AuthenticateCognitoConfig` (optional).
-    pub authenticate_cognito_config: Option<Value<AuthenticateCognitoConfig>>,
-    /// `AuthenticateOidcConfig` (optional).
-    pub authenticate_oidc_config: Option<Value<AuthenticateOidcConfig>>,
-    /// `FixedResponseConfig` (optional).
-    pub fixed_response_config: Option<Value<FixedResponseConfig>>,
-    /// `ForwardConfig` (optional).
-    pub forward_config: Option<Value<ForwardConfig>>,
-    /// `JwtValidationConfig` (optional).
-    pub jwt_validation_config: Option<Value<JwtValidationConfig>>,
-    /// `Order` (optional).
-    /// Range: 1..=50000.
-    pub order: Option<Value<i64>>,
-    /// `RedirectConfig` (optional).
-    pub redirect_config: Option<Value<RedirectConfig>>,
-    /// `TargetGroupArn` (optional).
-    pub target_group_arn: Option<Value<ids::TargetGroupArn>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::ElasticLoadBalancingV2::Listener`.
+    Action
 }
 
 impl Action {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            authenticate_cognito_config: None,
-            authenticate_oidc_config: None,
-            fixed_response_config: None,
-            forward_config: None,
-            jwt_validation_config: None,
-            order: None,
-            redirect_config: None,
-            target_group_arn: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(8, "Type", type_.into().to_template()))
     }
-    /// Sets `AuthenticateCognitoConfig`.
+    /// `AuthenticateCognitoConfig` (optional).
     pub fn authenticate_cognito_config(
-        mut self,
+        self,
         value: impl Into<Value<AuthenticateCognitoConfig>>,
     ) -> Self {
-        self.authenticate_cognito_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AuthenticateCognitoConfig", value.into().to_template()),
+        )
     }
-    /// Sets `AuthenticateOidcConfig`.
-    pub fn authenticate_oidc_config(
-        mut self,
-        value: impl Into<Value<AuthenticateOidcConfig>>,
-    ) -> Self {
-        self.authenticate_oidc_config = Some(value.into());
-        self
+    /// `AuthenticateOidcConfig` (optional).
+    pub fn authenticate_oidc_config(self, value: impl Into<Value<AuthenticateOidcConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthenticateOidcConfig", value.into().to_template()),
+        )
     }
-    /// Sets `FixedResponseConfig`.
-    pub fn fixed_response_config(mut self, value: impl Into<Value<FixedResponseConfig>>) -> Self {
-        self.fixed_response_config = Some(value.into());
-        self
+    /// `FixedResponseConfig` (optional).
+    pub fn fixed_response_config(self, value: impl Into<Value<FixedResponseConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FixedResponseConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ForwardConfig`.
-    pub fn forward_config(mut self, value: impl Into<Value<ForwardConfig>>) -> Self {
-        self.forward_config = Some(value.into());
-        self
+    /// `ForwardConfig` (optional).
+    pub fn forward_config(self, value: impl Into<Value<ForwardConfig>>) -> Self {
+        Self(self.0.with(3, "ForwardConfig", value.into().to_template()))
     }
-    /// Sets `JwtValidationConfig`.
-    pub fn jwt_validation_config(mut self, value: impl Into<Value<JwtValidationConfig>>) -> Self {
-        self.jwt_validation_config = Some(value.into());
-        self
+    /// `JwtValidationConfig` (optional).
+    pub fn jwt_validation_config(self, value: impl Into<Value<JwtValidationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "JwtValidationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Order`.
-    pub fn order(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.order = Some(value.into());
-        self
+    /// `Order` (optional).
+    /// Range: 1 to 50000.
+    pub fn order(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Order", value.into().to_template()))
     }
-    /// Sets `RedirectConfig`.
-    pub fn redirect_config(mut self, value: impl Into<Value<RedirectConfig>>) -> Self {
-        self.redirect_config = Some(value.into());
-        self
+    /// `RedirectConfig` (optional).
+    pub fn redirect_config(self, value: impl Into<Value<RedirectConfig>>) -> Self {
+        Self(self.0.with(6, "RedirectConfig", value.into().to_template()))
     }
-    /// Sets `TargetGroupArn`.
-    pub fn target_group_arn(mut self, value: impl Into<Value<ids::TargetGroupArn>>) -> Self {
-        self.target_group_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authenticate_cognito_config {
-            m.insert("AuthenticateCognitoConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authenticate_oidc_config {
-            m.insert("AuthenticateOidcConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fixed_response_config {
-            m.insert("FixedResponseConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forward_config {
-            m.insert("ForwardConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jwt_validation_config {
-            m.insert("JwtValidationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.order {
-            m.insert("Order".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redirect_config {
-            m.insert("RedirectConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_group_arn {
-            m.insert("TargetGroupArn".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `TargetGroupArn` (optional).
+    pub fn target_group_arn(self, value: impl Into<Value<ids::TargetGroupArn>>) -> Self {
+        Self(self.0.with(7, "TargetGroupArn", value.into().to_template()))
     }
 }
 
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authenticate_cognito_config.check(
-            &path.field("AuthenticateCognitoConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.authenticate_oidc_config.check(
-            &path.field("AuthenticateOidcConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.fixed_response_config
-            .check(&path.field("FixedResponseConfig"), &Rules::NONE, out);
-        self.forward_config
-            .check(&path.field("ForwardConfig"), &Rules::NONE, out);
-        self.jwt_validation_config
-            .check(&path.field("JwtValidationConfig"), &Rules::NONE, out);
-        self.order.check(
-            &path.field("Order"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(50000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.redirect_config
-            .check(&path.field("RedirectConfig"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `AuthenticateCognitoConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone)]
-pub struct AuthenticateCognitoConfig {
-    /// `AuthenticationRequestExtraParams` (optional).
-    pub authentication_request_extra_params: Option<Value<Map<String>>>,
-    /// `OnUnauthenticatedRequest` (optional).
-    pub on_unauthenticated_request: Option<Value<OnUnauthenticatedRequest>>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<String>>,
-    /// `SessionCookieName` (optional).
-    pub session_cookie_name: Option<Value<String>>,
-    /// `SessionTimeout` (optional).
-    pub session_timeout: Option<Value<String>>,
-    /// `UserPoolArn` (required).
-    pub user_pool_arn: Value<String>,
-    /// `UserPoolClientId` (required).
-    pub user_pool_client_id: Value<String>,
-    /// `UserPoolDomain` (required).
-    pub user_pool_domain: Value<String>,
+crate::l1_struct! {
+    /// Property type `AuthenticateCognitoConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
+    AuthenticateCognitoConfig
 }
 
 impl AuthenticateCognitoConfig {
@@ -445,184 +234,67 @@ impl AuthenticateCognitoConfig {
         user_pool_client_id: impl Into<Value<String>>,
         user_pool_domain: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication_request_extra_params: None,
-            on_unauthenticated_request: None,
-            scope: None,
-            session_cookie_name: None,
-            session_timeout: None,
-            user_pool_arn: user_pool_arn.into(),
-            user_pool_client_id: user_pool_client_id.into(),
-            user_pool_domain: user_pool_domain.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "UserPoolArn", user_pool_arn.into().to_template())
+                .with(
+                    6,
+                    "UserPoolClientId",
+                    user_pool_client_id.into().to_template(),
+                )
+                .with(7, "UserPoolDomain", user_pool_domain.into().to_template()),
+        )
     }
-    /// Sets `AuthenticationRequestExtraParams`.
-    pub fn authentication_request_extra_params(
-        mut self,
-        value: impl Into<Value<Map<String>>>,
-    ) -> Self {
-        self.authentication_request_extra_params = Some(value.into());
-        self
+    /// `AuthenticationRequestExtraParams` (optional).
+    pub fn authentication_request_extra_params(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AuthenticationRequestExtraParams",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OnUnauthenticatedRequest`.
+    /// `OnUnauthenticatedRequest` (optional).
     pub fn on_unauthenticated_request(
-        mut self,
+        self,
         value: impl Into<Value<OnUnauthenticatedRequest>>,
     ) -> Self {
-        self.on_unauthenticated_request = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "OnUnauthenticatedRequest", value.into().to_template()),
+        )
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-    /// Sets `SessionCookieName`.
-    pub fn session_cookie_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.session_cookie_name = Some(value.into());
-        self
-    }
-    /// Sets `SessionTimeout`.
-    pub fn session_timeout(mut self, value: impl Into<Value<String>>) -> Self {
-        self.session_timeout = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthenticateCognitoConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_request_extra_params {
-            m.insert(
-                "AuthenticationRequestExtraParams".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.on_unauthenticated_request {
-            m.insert("OnUnauthenticatedRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_cookie_name {
-            m.insert("SessionCookieName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_timeout {
-            m.insert("SessionTimeout".to_owned(), v.to_template());
-        }
-        m.insert("UserPoolArn".to_owned(), self.user_pool_arn.to_template());
-        m.insert(
-            "UserPoolClientId".to_owned(),
-            self.user_pool_client_id.to_template(),
-        );
-        m.insert(
-            "UserPoolDomain".to_owned(),
-            self.user_pool_domain.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuthenticateCognitoConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_unauthenticated_request.check(
-            &path.field("OnUnauthenticatedRequest"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuthenticateCognitoConfig);
-
-/// Values of `OnUnauthenticatedRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnUnauthenticatedRequest {
-    /// `allow`
-    Allow,
-    /// `authenticate`
-    Authenticate,
-    /// `deny`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OnUnauthenticatedRequest {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["allow", "authenticate", "deny"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "allow",
-            Self::Authenticate => "authenticate",
-            Self::Deny => "deny",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OnUnauthenticatedRequest {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OnUnauthenticatedRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OnUnauthenticatedRequest {
-    fn from(s: &str) -> Self {
-        match s {
-            "allow" => Self::Allow,
-            "authenticate" => Self::Authenticate,
-            "deny" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OnUnauthenticatedRequest> {
-    fn from(s: &str) -> Self {
-        Value::literal(OnUnauthenticatedRequest::from(s))
-    }
-}
-
-crate::impl_literal!(OnUnauthenticatedRequest);
-
-/// Property type `AuthenticateOidcConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone)]
-pub struct AuthenticateOidcConfig {
-    /// `AuthenticationRequestExtraParams` (optional).
-    pub authentication_request_extra_params: Option<Value<Map<String>>>,
-    /// `AuthorizationEndpoint` (required).
-    pub authorization_endpoint: Value<String>,
-    /// `ClientId` (required).
-    pub client_id: Value<String>,
-    /// `ClientSecret` (optional).
-    pub client_secret: Option<Value<String>>,
-    /// `Issuer` (required).
-    pub issuer: Value<String>,
-    /// `OnUnauthenticatedRequest` (optional).
-    pub on_unauthenticated_request: Option<Value<AuthenticateOidcConfigOnUnauthenticatedRequest>>,
     /// `Scope` (optional).
-    pub scope: Option<Value<String>>,
+    pub fn scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Scope", value.into().to_template()))
+    }
     /// `SessionCookieName` (optional).
-    pub session_cookie_name: Option<Value<String>>,
+    pub fn session_cookie_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SessionCookieName", value.into().to_template()),
+        )
+    }
     /// `SessionTimeout` (optional).
-    pub session_timeout: Option<Value<String>>,
-    /// `TokenEndpoint` (required).
-    pub token_endpoint: Value<String>,
-    /// `UseExistingClientSecret` (optional).
-    pub use_existing_client_secret: Option<Value<bool>>,
-    /// `UserInfoEndpoint` (required).
-    pub user_info_endpoint: Value<String>,
+    pub fn session_timeout(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SessionTimeout", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `OnUnauthenticatedRequest`.
+    OnUnauthenticatedRequest {
+        /// `allow`
+        Allow = "allow",
+        /// `authenticate`
+        Authenticate = "authenticate",
+        /// `deny`
+        Deny = "deny",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AuthenticateOidcConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
+    AuthenticateOidcConfig
 }
 
 impl AuthenticateOidcConfig {
@@ -634,490 +306,201 @@ impl AuthenticateOidcConfig {
         token_endpoint: impl Into<Value<String>>,
         user_info_endpoint: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication_request_extra_params: None,
-            authorization_endpoint: authorization_endpoint.into(),
-            client_id: client_id.into(),
-            client_secret: None,
-            issuer: issuer.into(),
-            on_unauthenticated_request: None,
-            scope: None,
-            session_cookie_name: None,
-            session_timeout: None,
-            token_endpoint: token_endpoint.into(),
-            use_existing_client_secret: None,
-            user_info_endpoint: user_info_endpoint.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "AuthorizationEndpoint",
+                    authorization_endpoint.into().to_template(),
+                )
+                .with(2, "ClientId", client_id.into().to_template())
+                .with(4, "Issuer", issuer.into().to_template())
+                .with(9, "TokenEndpoint", token_endpoint.into().to_template())
+                .with(
+                    11,
+                    "UserInfoEndpoint",
+                    user_info_endpoint.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AuthenticationRequestExtraParams`.
-    pub fn authentication_request_extra_params(
-        mut self,
-        value: impl Into<Value<Map<String>>>,
-    ) -> Self {
-        self.authentication_request_extra_params = Some(value.into());
-        self
+    /// `AuthenticationRequestExtraParams` (optional).
+    pub fn authentication_request_extra_params(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AuthenticationRequestExtraParams",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ClientSecret`.
-    pub fn client_secret(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_secret = Some(value.into());
-        self
+    /// `ClientSecret` (optional).
+    pub fn client_secret(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ClientSecret", value.into().to_template()))
     }
-    /// Sets `OnUnauthenticatedRequest`.
+    /// `OnUnauthenticatedRequest` (optional).
     pub fn on_unauthenticated_request(
-        mut self,
+        self,
         value: impl Into<Value<AuthenticateOidcConfigOnUnauthenticatedRequest>>,
     ) -> Self {
-        self.on_unauthenticated_request = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "OnUnauthenticatedRequest", value.into().to_template()),
+        )
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Scope", value.into().to_template()))
     }
-    /// Sets `SessionCookieName`.
-    pub fn session_cookie_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.session_cookie_name = Some(value.into());
-        self
+    /// `SessionCookieName` (optional).
+    pub fn session_cookie_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SessionCookieName", value.into().to_template()),
+        )
     }
-    /// Sets `SessionTimeout`.
-    pub fn session_timeout(mut self, value: impl Into<Value<String>>) -> Self {
-        self.session_timeout = Some(value.into());
-        self
+    /// `SessionTimeout` (optional).
+    pub fn session_timeout(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "SessionTimeout", value.into().to_template()))
     }
-    /// Sets `UseExistingClientSecret`.
-    pub fn use_existing_client_secret(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_existing_client_secret = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthenticateOidcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_request_extra_params {
-            m.insert(
-                "AuthenticationRequestExtraParams".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "AuthorizationEndpoint".to_owned(),
-            self.authorization_endpoint.to_template(),
-        );
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        if let Some(v) = &self.client_secret {
-            m.insert("ClientSecret".to_owned(), v.to_template());
-        }
-        m.insert("Issuer".to_owned(), self.issuer.to_template());
-        if let Some(v) = &self.on_unauthenticated_request {
-            m.insert("OnUnauthenticatedRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_cookie_name {
-            m.insert("SessionCookieName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_timeout {
-            m.insert("SessionTimeout".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TokenEndpoint".to_owned(),
-            self.token_endpoint.to_template(),
-        );
-        if let Some(v) = &self.use_existing_client_secret {
-            m.insert("UseExistingClientSecret".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UserInfoEndpoint".to_owned(),
-            self.user_info_endpoint.to_template(),
-        );
-        Expr::Map(m)
+    /// `UseExistingClientSecret` (optional).
+    pub fn use_existing_client_secret(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "UseExistingClientSecret", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AuthenticateOidcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_unauthenticated_request.check(
-            &path.field("OnUnauthenticatedRequest"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::at_least_one(
-            &[
-                &[("ClientSecret", self.client_secret.is_some())],
-                &[(
-                    "UseExistingClientSecret",
-                    self.use_existing_client_secret.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuthenticateOidcConfigOnUnauthenticatedRequest`.
+    AuthenticateOidcConfigOnUnauthenticatedRequest {
+        /// `allow`
+        Allow = "allow",
+        /// `authenticate`
+        Authenticate = "authenticate",
+        /// `deny`
+        Deny = "deny",
     }
 }
 
-crate::impl_literal!(AuthenticateOidcConfig);
-
-/// Values of `AuthenticateOidcConfigOnUnauthenticatedRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticateOidcConfigOnUnauthenticatedRequest {
-    /// `allow`
-    Allow,
-    /// `authenticate`
-    Authenticate,
-    /// `deny`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticateOidcConfigOnUnauthenticatedRequest {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["allow", "authenticate", "deny"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "allow",
-            Self::Authenticate => "authenticate",
-            Self::Deny => "deny",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticateOidcConfigOnUnauthenticatedRequest {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticateOidcConfigOnUnauthenticatedRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticateOidcConfigOnUnauthenticatedRequest {
-    fn from(s: &str) -> Self {
-        match s {
-            "allow" => Self::Allow,
-            "authenticate" => Self::Authenticate,
-            "deny" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticateOidcConfigOnUnauthenticatedRequest> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticateOidcConfigOnUnauthenticatedRequest::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticateOidcConfigOnUnauthenticatedRequest);
-
-/// Property type `FixedResponseConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone)]
-pub struct FixedResponseConfig {
-    /// `ContentType` (optional).
-    /// Length: 0..=32 characters.
-    pub content_type: Option<Value<String>>,
-    /// `MessageBody` (optional).
-    /// Length: 0..=1024 characters.
-    pub message_body: Option<Value<String>>,
-    /// `StatusCode` (required).
-    /// Pattern: `^(2|4|5)\d\d$`.
-    pub status_code: Value<String>,
+crate::l1_struct! {
+    /// Property type `FixedResponseConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
+    FixedResponseConfig
 }
 
 impl FixedResponseConfig {
     /// The required properties: `StatusCode`.
     pub fn new(status_code: impl Into<Value<String>>) -> Self {
-        Self {
-            content_type: None,
-            message_body: None,
-            status_code: status_code.into(),
-        }
+        Self(crate::Properties::new().with(2, "StatusCode", status_code.into().to_template()))
     }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_type = Some(value.into());
-        self
+    /// `ContentType` (optional).
+    /// Length: 0 to 32 characters.
+    pub fn content_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContentType", value.into().to_template()))
     }
-    /// Sets `MessageBody`.
-    pub fn message_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_body = Some(value.into());
-        self
+    /// `MessageBody` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn message_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MessageBody", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FixedResponseConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_type {
-            m.insert("ContentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_body {
-            m.insert("MessageBody".to_owned(), v.to_template());
-        }
-        m.insert("StatusCode".to_owned(), self.status_code.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FixedResponseConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_type.check(
-            &path.field("ContentType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_body.check(
-            &path.field("MessageBody"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status_code.check(
-            &path.field("StatusCode"),
-            &Rules {
-                pattern: Some("^(2|4|5)\\d\\d$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FixedResponseConfig);
-
-/// Property type `ForwardConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone, Default)]
-pub struct ForwardConfig {
-    /// `TargetGroupStickinessConfig` (optional).
-    pub target_group_stickiness_config: Option<Value<TargetGroupStickinessConfig>>,
-    /// `TargetGroups` (optional).
-    pub target_groups: Option<Value<List<TargetGroupTuple>>>,
+crate::l1_struct! {
+    /// Property type `ForwardConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
+    ForwardConfig(default)
 }
 
 impl ForwardConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_group_stickiness_config: None,
-            target_groups: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetGroupStickinessConfig`.
+    /// `TargetGroupStickinessConfig` (optional).
     pub fn target_group_stickiness_config(
-        mut self,
+        self,
         value: impl Into<Value<TargetGroupStickinessConfig>>,
     ) -> Self {
-        self.target_group_stickiness_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "TargetGroupStickinessConfig", value.into().to_template()),
+        )
     }
-    /// Sets `TargetGroups`.
-    pub fn target_groups(mut self, value: impl Into<Value<List<TargetGroupTuple>>>) -> Self {
-        self.target_groups = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ForwardConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_group_stickiness_config {
-            m.insert("TargetGroupStickinessConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_groups {
-            m.insert("TargetGroups".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetGroups` (optional).
+    pub fn target_groups(self, value: impl Into<Value<List<TargetGroupTuple>>>) -> Self {
+        Self(self.0.with(1, "TargetGroups", value.into().to_template()))
     }
 }
 
-impl Check for ForwardConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_group_stickiness_config.check(
-            &path.field("TargetGroupStickinessConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.target_groups
-            .check(&path.field("TargetGroups"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ForwardConfig);
-
-/// Property type `TargetGroupStickinessConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetGroupStickinessConfig {
-    /// `DurationSeconds` (optional).
-    pub duration_seconds: Option<Value<i64>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `TargetGroupStickinessConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
+    TargetGroupStickinessConfig(default)
 }
 
 impl TargetGroupStickinessConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_seconds: None,
-            enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_seconds = Some(value.into());
-        self
+    /// `DurationSeconds` (optional).
+    pub fn duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetGroupStickinessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_seconds {
-            m.insert("DurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetGroupStickinessConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetGroupStickinessConfig);
-
-/// Property type `TargetGroupTuple` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetGroupTuple {
-    /// `TargetGroupArn` (optional).
-    pub target_group_arn: Option<Value<ids::TargetGroupArn>>,
-    /// `Weight` (optional).
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TargetGroupTuple` of `AWS::ElasticLoadBalancingV2::Listener`.
+    TargetGroupTuple(default)
 }
 
 impl TargetGroupTuple {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_group_arn: None,
-            weight: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetGroupArn`.
-    pub fn target_group_arn(mut self, value: impl Into<Value<ids::TargetGroupArn>>) -> Self {
-        self.target_group_arn = Some(value.into());
-        self
+    /// `TargetGroupArn` (optional).
+    pub fn target_group_arn(self, value: impl Into<Value<ids::TargetGroupArn>>) -> Self {
+        Self(self.0.with(0, "TargetGroupArn", value.into().to_template()))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
+    /// `Weight` (optional).
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Weight", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetGroupTuple {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_group_arn {
-            m.insert("TargetGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetGroupTuple {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetGroupTuple);
-
-/// Property type `JwtValidationConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone)]
-pub struct JwtValidationConfig {
-    /// `AdditionalClaims` (optional).
-    pub additional_claims: Option<Value<List<JwtValidationActionAdditionalClaim>>>,
-    /// `Issuer` (required).
-    pub issuer: Value<String>,
-    /// `JwksEndpoint` (required).
-    pub jwks_endpoint: Value<String>,
+crate::l1_struct! {
+    /// Property type `JwtValidationConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
+    JwtValidationConfig
 }
 
 impl JwtValidationConfig {
     /// The required properties: `Issuer`, `JwksEndpoint`.
     pub fn new(issuer: impl Into<Value<String>>, jwks_endpoint: impl Into<Value<String>>) -> Self {
-        Self {
-            additional_claims: None,
-            issuer: issuer.into(),
-            jwks_endpoint: jwks_endpoint.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Issuer", issuer.into().to_template())
+                .with(2, "JwksEndpoint", jwks_endpoint.into().to_template()),
+        )
     }
-    /// Sets `AdditionalClaims`.
+    /// `AdditionalClaims` (optional).
     pub fn additional_claims(
-        mut self,
+        self,
         value: impl Into<Value<List<JwtValidationActionAdditionalClaim>>>,
     ) -> Self {
-        self.additional_claims = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdditionalClaims", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JwtValidationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_claims {
-            m.insert("AdditionalClaims".to_owned(), v.to_template());
-        }
-        m.insert("Issuer".to_owned(), self.issuer.to_template());
-        m.insert("JwksEndpoint".to_owned(), self.jwks_endpoint.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for JwtValidationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_claims
-            .check(&path.field("AdditionalClaims"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JwtValidationConfig);
-
-/// Property type `JwtValidationActionAdditionalClaim` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone)]
-pub struct JwtValidationActionAdditionalClaim {
-    /// `Format` (required).
-    pub format: Value<Format>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Values` (required).
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `JwtValidationActionAdditionalClaim` of `AWS::ElasticLoadBalancingV2::Listener`.
+    JwtValidationActionAdditionalClaim
 }
 
 impl JwtValidationActionAdditionalClaim {
@@ -1127,625 +510,179 @@ impl JwtValidationActionAdditionalClaim {
         name: impl Into<Value<String>>,
         values: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            format: format.into(),
-            name: name.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Format", format.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Values", values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JwtValidationActionAdditionalClaim {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Format".to_owned(), self.format.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `single-string`
+        SingleString = "single-string",
+        /// `space-separated-values`
+        SpaceSeparatedValues = "space-separated-values",
+        /// `string-array`
+        StringArray = "string-array",
     }
 }
 
-impl Check for JwtValidationActionAdditionalClaim {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JwtValidationActionAdditionalClaim);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `single-string`
-    SingleString,
-    /// `space-separated-values`
-    SpaceSeparatedValues,
-    /// `string-array`
-    StringArray,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["single-string", "space-separated-values", "string-array"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleString => "single-string",
-            Self::SpaceSeparatedValues => "space-separated-values",
-            Self::StringArray => "string-array",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "single-string" => Self::SingleString,
-            "space-separated-values" => Self::SpaceSeparatedValues,
-            "string-array" => Self::StringArray,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Property type `RedirectConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone)]
-pub struct RedirectConfig {
-    /// `Host` (optional).
-    /// Length: 1..=128 characters.
-    pub host: Option<Value<String>>,
-    /// `Path` (optional).
-    /// Length: 1..=128 characters.
-    pub path: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<String>>,
-    /// `Protocol` (optional).
-    /// Pattern: `^(HTTPS?|#\{protocol\})$`.
-    pub protocol: Option<Value<String>>,
-    /// `Query` (optional).
-    /// Length: 0..=128 characters.
-    pub query: Option<Value<String>>,
-    /// `StatusCode` (required).
-    pub status_code: Value<StatusCode>,
+crate::l1_struct! {
+    /// Property type `RedirectConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
+    RedirectConfig
 }
 
 impl RedirectConfig {
     /// The required properties: `StatusCode`.
     pub fn new(status_code: impl Into<Value<StatusCode>>) -> Self {
-        Self {
-            host: None,
-            path: None,
-            port: None,
-            protocol: None,
-            query: None,
-            status_code: status_code.into(),
-        }
+        Self(crate::Properties::new().with(5, "StatusCode", status_code.into().to_template()))
     }
-    /// Sets `Host`.
-    pub fn host(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host = Some(value.into());
-        self
+    /// `Host` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn host(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Host", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Path", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Port", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    /// Pattern: `^(HTTPS?|#\{protocol\})$`.
+    pub fn protocol(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Protocol", value.into().to_template()))
     }
-    /// Sets `Query`.
-    pub fn query(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query = Some(value.into());
-        self
+    /// `Query` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn query(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Query", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RedirectConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.host {
-            m.insert("Host".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query {
-            m.insert("Query".to_owned(), v.to_template());
-        }
-        m.insert("StatusCode".to_owned(), self.status_code.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StatusCode`.
+    StatusCode {
+        /// `HTTP_301`
+        Http301 = "HTTP_301",
+        /// `HTTP_302`
+        Http302 = "HTTP_302",
     }
 }
 
-impl Check for RedirectConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol.check(
-            &path.field("Protocol"),
-            &Rules {
-                pattern: Some("^(HTTPS?|#\\{protocol\\})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query.check(
-            &path.field("Query"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status_code
-            .check(&path.field("StatusCode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `authenticate-cognito`
+        AuthenticateCognito = "authenticate-cognito",
+        /// `authenticate-oidc`
+        AuthenticateOidc = "authenticate-oidc",
+        /// `fixed-response`
+        FixedResponse = "fixed-response",
+        /// `forward`
+        Forward = "forward",
+        /// `jwt-validation`
+        JwtValidation = "jwt-validation",
+        /// `redirect`
+        Redirect = "redirect",
     }
 }
 
-crate::impl_literal!(RedirectConfig);
-
-/// Values of `StatusCode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StatusCode {
-    /// `HTTP_301`
-    Http301,
-    /// `HTTP_302`
-    Http302,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StatusCode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP_301", "HTTP_302"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http301 => "HTTP_301",
-            Self::Http302 => "HTTP_302",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StatusCode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StatusCode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StatusCode {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP_301" => Self::Http301,
-            "HTTP_302" => Self::Http302,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StatusCode> {
-    fn from(s: &str) -> Self {
-        Value::literal(StatusCode::from(s))
-    }
-}
-
-crate::impl_literal!(StatusCode);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `authenticate-cognito`
-    AuthenticateCognito,
-    /// `authenticate-oidc`
-    AuthenticateOidc,
-    /// `fixed-response`
-    FixedResponse,
-    /// `forward`
-    Forward,
-    /// `jwt-validation`
-    JwtValidation,
-    /// `redirect`
-    Redirect,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "authenticate-cognito",
-        "authenticate-oidc",
-        "fixed-response",
-        "forward",
-        "jwt-validation",
-        "redirect",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthenticateCognito => "authenticate-cognito",
-            Self::AuthenticateOidc => "authenticate-oidc",
-            Self::FixedResponse => "fixed-response",
-            Self::Forward => "forward",
-            Self::JwtValidation => "jwt-validation",
-            Self::Redirect => "redirect",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "authenticate-cognito" => Self::AuthenticateCognito,
-            "authenticate-oidc" => Self::AuthenticateOidc,
-            "fixed-response" => Self::FixedResponse,
-            "forward" => Self::Forward,
-            "jwt-validation" => Self::JwtValidation,
-            "redirect" => Self::Redirect,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `ListenerAttribute` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone, Default)]
-pub struct ListenerAttribute {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ListenerAttribute` of `AWS::ElasticLoadBalancingV2::Listener`.
+    ListenerAttribute(default)
 }
 
 impl ListenerAttribute {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ListenerAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ListenerAttribute {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ListenerAttribute);
-
-/// Property type `MutualAuthentication` of `AWS::ElasticLoadBalancingV2::Listener`.
-#[derive(Debug, Clone, Default)]
-pub struct MutualAuthentication {
-    /// `AdvertiseTrustStoreCaNames` (optional).
-    pub advertise_trust_store_ca_names: Option<Value<AdvertiseTrustStoreCaNames>>,
-    /// `IgnoreClientCertificateExpiry` (optional).
-    pub ignore_client_certificate_expiry: Option<Value<bool>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<String>>,
-    /// `TrustStoreArn` (optional).
-    pub trust_store_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MutualAuthentication` of `AWS::ElasticLoadBalancingV2::Listener`.
+    MutualAuthentication(default)
 }
 
 impl MutualAuthentication {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            advertise_trust_store_ca_names: None,
-            ignore_client_certificate_expiry: None,
-            mode: None,
-            trust_store_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdvertiseTrustStoreCaNames`.
+    /// `AdvertiseTrustStoreCaNames` (optional).
     pub fn advertise_trust_store_ca_names(
-        mut self,
+        self,
         value: impl Into<Value<AdvertiseTrustStoreCaNames>>,
     ) -> Self {
-        self.advertise_trust_store_ca_names = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdvertiseTrustStoreCaNames", value.into().to_template()),
+        )
     }
-    /// Sets `IgnoreClientCertificateExpiry`.
-    pub fn ignore_client_certificate_expiry(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ignore_client_certificate_expiry = Some(value.into());
-        self
+    /// `IgnoreClientCertificateExpiry` (optional).
+    pub fn ignore_client_certificate_expiry(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            1,
+            "IgnoreClientCertificateExpiry",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Mode", value.into().to_template()))
     }
-    /// Sets `TrustStoreArn`.
-    pub fn trust_store_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trust_store_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MutualAuthentication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.advertise_trust_store_ca_names {
-            m.insert("AdvertiseTrustStoreCaNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_client_certificate_expiry {
-            m.insert("IgnoreClientCertificateExpiry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trust_store_arn {
-            m.insert("TrustStoreArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrustStoreArn` (optional).
+    pub fn trust_store_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TrustStoreArn", value.into().to_template()))
     }
 }
 
-impl Check for MutualAuthentication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advertise_trust_store_ca_names.check(
-            &path.field("AdvertiseTrustStoreCaNames"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AdvertiseTrustStoreCaNames`.
+    AdvertiseTrustStoreCaNames {
+        /// `off`
+        Off = "off",
+        /// `on`
+        On = "on",
     }
 }
 
-crate::impl_literal!(MutualAuthentication);
-
-/// Values of `AdvertiseTrustStoreCaNames`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdvertiseTrustStoreCaNames {
-    /// `off`
-    Off,
-    /// `on`
-    On,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdvertiseTrustStoreCaNames {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["off", "on"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "off",
-            Self::On => "on",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `GENEVE`
+        Geneve = "GENEVE",
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTPS`
+        Https = "HTTPS",
+        /// `QUIC`
+        Quic = "QUIC",
+        /// `TCP`
+        Tcp = "TCP",
+        /// `TCP_QUIC`
+        TcpQuic = "TCP_QUIC",
+        /// `TCP_UDP`
+        TcpUdp = "TCP_UDP",
+        /// `TLS`
+        Tls = "TLS",
+        /// `UDP`
+        Udp = "UDP",
     }
 }
-
-impl ToTemplate for AdvertiseTrustStoreCaNames {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AdvertiseTrustStoreCaNames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AdvertiseTrustStoreCaNames {
-    fn from(s: &str) -> Self {
-        match s {
-            "off" => Self::Off,
-            "on" => Self::On,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdvertiseTrustStoreCaNames> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdvertiseTrustStoreCaNames::from(s))
-    }
-}
-
-crate::impl_literal!(AdvertiseTrustStoreCaNames);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `GENEVE`
-    Geneve,
-    /// `HTTP`
-    Http,
-    /// `HTTPS`
-    Https,
-    /// `QUIC`
-    Quic,
-    /// `TCP`
-    Tcp,
-    /// `TCP_QUIC`
-    TcpQuic,
-    /// `TCP_UDP`
-    TcpUdp,
-    /// `TLS`
-    Tls,
-    /// `UDP`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GENEVE", "HTTP", "HTTPS", "QUIC", "TCP", "TCP_QUIC", "TCP_UDP", "TLS", "UDP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Geneve => "GENEVE",
-            Self::Http => "HTTP",
-            Self::Https => "HTTPS",
-            Self::Quic => "QUIC",
-            Self::Tcp => "TCP",
-            Self::TcpQuic => "TCP_QUIC",
-            Self::TcpUdp => "TCP_UDP",
-            Self::Tls => "TLS",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "GENEVE" => Self::Geneve,
-            "HTTP" => Self::Http,
-            "HTTPS" => Self::Https,
-            "QUIC" => Self::Quic,
-            "TCP" => Self::Tcp,
-            "TCP_QUIC" => Self::TcpQuic,
-            "TCP_UDP" => Self::TcpUdp,
-            "TLS" => Self::Tls,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::ListenerCertificate`.
-#[derive(Debug, Clone)]
-pub struct ListenerCertificate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ListenerCertificate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ListenerCertificate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ListenerCertificate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::ListenerCertificate`.
+    ListenerCertificate("AWS::ElasticLoadBalancingV2::ListenerCertificate", ListenerCertificateProps)
 }
 
 impl ListenerCertificate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::ListenerCertificate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ListenerCertificateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ListenerCertificateId> {
         self.resource.ref_value()
@@ -82,16 +34,23 @@ impl ListenerCertificate {
     pub fn attr_id(&self) -> Value<ids::ListenerCertificateId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Certificates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificates(&self, value: impl Into<Value<List<Certificate>>>) {
+        self.resource.set_property("Certificates", value.into())
+    }
+
+    /// Replaces `ListenerArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_listener_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ListenerArn", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticLoadBalancingV2::ListenerCertificate`.
-#[derive(Debug, Clone)]
-pub struct ListenerCertificateProps {
-    /// `Certificates` (required).
-    pub certificates: Value<List<Certificate>>,
-    /// `ListenerArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub listener_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticLoadBalancingV2::ListenerCertificate`.
+    ListenerCertificateProps
 }
 
 impl ListenerCertificateProps {
@@ -100,64 +59,26 @@ impl ListenerCertificateProps {
         certificates: impl Into<Value<List<Certificate>>>,
         listener_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificates: certificates.into(),
-            listener_arn: listener_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Certificates", certificates.into().to_template())
+                .with(1, "ListenerArn", listener_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ListenerCertificateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Certificates".to_owned(), self.certificates.to_template());
-        m.insert("ListenerArn".to_owned(), self.listener_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ListenerCertificateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificates
-            .check(&path.field("Certificates"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ListenerCertificateProps);
-
-/// Property type `Certificate` of `AWS::ElasticLoadBalancingV2::ListenerCertificate`.
-#[derive(Debug, Clone, Default)]
-pub struct Certificate {
-    /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Certificate` of `AWS::ElasticLoadBalancingV2::ListenerCertificate`.
+    Certificate(default)
 }
 
 impl Certificate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Certificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Certificate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Certificate);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct ListenerRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ListenerRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ListenerRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ListenerRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    ListenerRule("AWS::ElasticLoadBalancingV2::ListenerRule", ListenerRuleProps)
 }
 
 impl ListenerRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::ListenerRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ListenerRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ListenerRuleArn> {
         self.resource.ref_value()
@@ -87,24 +39,41 @@ impl ListenerRule {
     pub fn attr_is_default(&self) -> Value<bool> {
         self.resource.get_att("IsDefault")
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<List<Action>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `Conditions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_conditions(&self, value: impl Into<Value<List<RuleCondition>>>) {
+        self.resource.set_property("Conditions", value.into())
+    }
+
+    /// Replaces `ListenerArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_listener_arn(&self, value: impl Into<Value<ids::ListenerArn>>) {
+        self.resource.set_property("ListenerArn", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `Transforms` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transforms(&self, value: impl Into<Value<List<Transform>>>) {
+        self.resource.set_property("Transforms", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct ListenerRuleProps {
-    /// `Actions` (required).
-    pub actions: Value<List<Action>>,
-    /// `Conditions` (required).
-    pub conditions: Value<List<RuleCondition>>,
-    /// `ListenerArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub listener_arn: Option<Value<ids::ListenerArn>>,
-    /// `Priority` (required).
-    /// Range: 1..=50000.
-    pub priority: Value<i64>,
-    /// `Transforms` (optional).
-    pub transforms: Option<Value<List<Transform>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    ListenerRuleProps
 }
 
 impl ListenerRuleProps {
@@ -114,237 +83,88 @@ impl ListenerRuleProps {
         conditions: impl Into<Value<List<RuleCondition>>>,
         priority: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            conditions: conditions.into(),
-            listener_arn: None,
-            priority: priority.into(),
-            transforms: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "Conditions", conditions.into().to_template())
+                .with(3, "Priority", priority.into().to_template()),
+        )
     }
-    /// Sets `ListenerArn`.
-    pub fn listener_arn(mut self, value: impl Into<Value<ids::ListenerArn>>) -> Self {
-        self.listener_arn = Some(value.into());
-        self
+    /// `ListenerArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn listener_arn(self, value: impl Into<Value<ids::ListenerArn>>) -> Self {
+        Self(self.0.with(2, "ListenerArn", value.into().to_template()))
     }
-    /// Sets `Transforms`.
-    pub fn transforms(mut self, value: impl Into<Value<List<Transform>>>) -> Self {
-        self.transforms = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ListenerRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert("Conditions".to_owned(), self.conditions.to_template());
-        if let Some(v) = &self.listener_arn {
-            m.insert("ListenerArn".to_owned(), v.to_template());
-        }
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        if let Some(v) = &self.transforms {
-            m.insert("Transforms".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Transforms` (optional).
+    pub fn transforms(self, value: impl Into<Value<List<Transform>>>) -> Self {
+        Self(self.0.with(4, "Transforms", value.into().to_template()))
     }
 }
 
-impl Check for ListenerRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-        self.conditions
-            .check(&path.field("Conditions"), &Rules::NONE, out);
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(50000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transforms
-            .check(&path.field("Transforms"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ListenerRuleProps);
-
-/// Property type `Action` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct Action {
-    /// `AuthenticateCognitoConfig` (optional).
-    pub authenticate_cognito_config: Option<Value<AuthenticateCognitoConfig>>,
-    /// `AuthenticateOidcConfig` (optional).
-    pub authenticate_oidc_config: Option<Value<AuthenticateOidcConfig>>,
-    /// `FixedResponseConfig` (optional).
-    pub fixed_response_config: Option<Value<FixedResponseConfig>>,
-    /// `ForwardConfig` (optional).
-    pub forward_config: Option<Value<ForwardConfig>>,
-    /// `JwtValidationConfig` (optional).
-    pub jwt_validation_config: Option<Value<JwtValidationConfig>>,
-    /// `Order` (optional).
-    /// Range: 1..=50000.
-    pub order: Option<Value<i64>>,
-    /// `RedirectConfig` (optional).
-    pub redirect_config: Option<Value<RedirectConfig>>,
-    /// `TargetGroupArn` (optional).
-    pub target_group_arn: Option<Value<ids::TargetGroupArn>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    Action
 }
 
 impl Action {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            authenticate_cognito_config: None,
-            authenticate_oidc_config: None,
-            fixed_response_config: None,
-            forward_config: None,
-            jwt_validation_config: None,
-            order: None,
-            redirect_config: None,
-            target_group_arn: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(8, "Type", type_.into().to_template()))
     }
-    /// Sets `AuthenticateCognitoConfig`.
+    /// `AuthenticateCognitoConfig` (optional).
     pub fn authenticate_cognito_config(
-        mut self,
+        self,
         value: impl Into<Value<AuthenticateCognitoConfig>>,
     ) -> Self {
-        self.authenticate_cognito_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AuthenticateCognitoConfig", value.into().to_template()),
+        )
     }
-    /// Sets `AuthenticateOidcConfig`.
-    pub fn authenticate_oidc_config(
-        mut self,
-        value: impl Into<Value<AuthenticateOidcConfig>>,
-    ) -> Self {
-        self.authenticate_oidc_config = Some(value.into());
-        self
+    /// `AuthenticateOidcConfig` (optional).
+    pub fn authenticate_oidc_config(self, value: impl Into<Value<AuthenticateOidcConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthenticateOidcConfig", value.into().to_template()),
+        )
     }
-    /// Sets `FixedResponseConfig`.
-    pub fn fixed_response_config(mut self, value: impl Into<Value<FixedResponseConfig>>) -> Self {
-        self.fixed_response_config = Some(value.into());
-        self
+    /// `FixedResponseConfig` (optional).
+    pub fn fixed_response_config(self, value: impl Into<Value<FixedResponseConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FixedResponseConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ForwardConfig`.
-    pub fn forward_config(mut self, value: impl Into<Value<ForwardConfig>>) -> Self {
-        self.forward_config = Some(value.into());
-        self
+    /// `ForwardConfig` (optional).
+    pub fn forward_config(self, value: impl Into<Value<ForwardConfig>>) -> Self {
+        Self(self.0.with(3, "ForwardConfig", value.into().to_template()))
     }
-    /// Sets `JwtValidationConfig`.
-    pub fn jwt_validation_config(mut self, value: impl Into<Value<JwtValidationConfig>>) -> Self {
-        self.jwt_validation_config = Some(value.into());
-        self
+    /// `JwtValidationConfig` (optional).
+    pub fn jwt_validation_config(self, value: impl Into<Value<JwtValidationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "JwtValidationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Order`.
-    pub fn order(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.order = Some(value.into());
-        self
+    /// `Order` (optional).
+    /// Range: 1 to 50000.
+    pub fn order(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Order", value.into().to_template()))
     }
-    /// Sets `RedirectConfig`.
-    pub fn redirect_config(mut self, value: impl Into<Value<RedirectConfig>>) -> Self {
-        self.redirect_config = Some(value.into());
-        self
+    /// `RedirectConfig` (optional).
+    pub fn redirect_config(self, value: impl Into<Value<RedirectConfig>>) -> Self {
+        Self(self.0.with(6, "RedirectConfig", value.into().to_template()))
     }
-    /// Sets `TargetGroupArn`.
-    pub fn target_group_arn(mut self, value: impl Into<Value<ids::TargetGroupArn>>) -> Self {
-        self.target_group_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authenticate_cognito_config {
-            m.insert("AuthenticateCognitoConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authenticate_oidc_config {
-            m.insert("AuthenticateOidcConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fixed_response_config {
-            m.insert("FixedResponseConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forward_config {
-            m.insert("ForwardConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jwt_validation_config {
-            m.insert("JwtValidationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.order {
-            m.insert("Order".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redirect_config {
-            m.insert("RedirectConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_group_arn {
-            m.insert("TargetGroupArn".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `TargetGroupArn` (optional).
+    pub fn target_group_arn(self, value: impl Into<Value<ids::TargetGroupArn>>) -> Self {
+        Self(self.0.with(7, "TargetGroupArn", value.into().to_template()))
     }
 }
 
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authenticate_cognito_config.check(
-            &path.field("AuthenticateCognitoConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.authenticate_oidc_config.check(
-            &path.field("AuthenticateOidcConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.fixed_response_config
-            .check(&path.field("FixedResponseConfig"), &Rules::NONE, out);
-        self.forward_config
-            .check(&path.field("ForwardConfig"), &Rules::NONE, out);
-        self.jwt_validation_config
-            .check(&path.field("JwtValidationConfig"), &Rules::NONE, out);
-        self.order.check(
-            &path.field("Order"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(50000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.redirect_config
-            .check(&path.field("RedirectConfig"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `AuthenticateCognitoConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct AuthenticateCognitoConfig {
-    /// `AuthenticationRequestExtraParams` (optional).
-    pub authentication_request_extra_params: Option<Value<Map<String>>>,
-    /// `OnUnauthenticatedRequest` (optional).
-    pub on_unauthenticated_request: Option<Value<OnUnauthenticatedRequest>>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<String>>,
-    /// `SessionCookieName` (optional).
-    pub session_cookie_name: Option<Value<String>>,
-    /// `SessionTimeout` (optional).
-    pub session_timeout: Option<Value<i64>>,
-    /// `UserPoolArn` (required).
-    pub user_pool_arn: Value<String>,
-    /// `UserPoolClientId` (required).
-    pub user_pool_client_id: Value<String>,
-    /// `UserPoolDomain` (required).
-    pub user_pool_domain: Value<String>,
+crate::l1_struct! {
+    /// Property type `AuthenticateCognitoConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    AuthenticateCognitoConfig
 }
 
 impl AuthenticateCognitoConfig {
@@ -354,184 +174,67 @@ impl AuthenticateCognitoConfig {
         user_pool_client_id: impl Into<Value<String>>,
         user_pool_domain: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication_request_extra_params: None,
-            on_unauthenticated_request: None,
-            scope: None,
-            session_cookie_name: None,
-            session_timeout: None,
-            user_pool_arn: user_pool_arn.into(),
-            user_pool_client_id: user_pool_client_id.into(),
-            user_pool_domain: user_pool_domain.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "UserPoolArn", user_pool_arn.into().to_template())
+                .with(
+                    6,
+                    "UserPoolClientId",
+                    user_pool_client_id.into().to_template(),
+                )
+                .with(7, "UserPoolDomain", user_pool_domain.into().to_template()),
+        )
     }
-    /// Sets `AuthenticationRequestExtraParams`.
-    pub fn authentication_request_extra_params(
-        mut self,
-        value: impl Into<Value<Map<String>>>,
-    ) -> Self {
-        self.authentication_request_extra_params = Some(value.into());
-        self
+    /// `AuthenticationRequestExtraParams` (optional).
+    pub fn authentication_request_extra_params(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AuthenticationRequestExtraParams",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OnUnauthenticatedRequest`.
+    /// `OnUnauthenticatedRequest` (optional).
     pub fn on_unauthenticated_request(
-        mut self,
+        self,
         value: impl Into<Value<OnUnauthenticatedRequest>>,
     ) -> Self {
-        self.on_unauthenticated_request = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "OnUnauthenticatedRequest", value.into().to_template()),
+        )
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-    /// Sets `SessionCookieName`.
-    pub fn session_cookie_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.session_cookie_name = Some(value.into());
-        self
-    }
-    /// Sets `SessionTimeout`.
-    pub fn session_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.session_timeout = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthenticateCognitoConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_request_extra_params {
-            m.insert(
-                "AuthenticationRequestExtraParams".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.on_unauthenticated_request {
-            m.insert("OnUnauthenticatedRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_cookie_name {
-            m.insert("SessionCookieName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_timeout {
-            m.insert("SessionTimeout".to_owned(), v.to_template());
-        }
-        m.insert("UserPoolArn".to_owned(), self.user_pool_arn.to_template());
-        m.insert(
-            "UserPoolClientId".to_owned(),
-            self.user_pool_client_id.to_template(),
-        );
-        m.insert(
-            "UserPoolDomain".to_owned(),
-            self.user_pool_domain.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuthenticateCognitoConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_unauthenticated_request.check(
-            &path.field("OnUnauthenticatedRequest"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuthenticateCognitoConfig);
-
-/// Values of `OnUnauthenticatedRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnUnauthenticatedRequest {
-    /// `allow`
-    Allow,
-    /// `authenticate`
-    Authenticate,
-    /// `deny`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OnUnauthenticatedRequest {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["allow", "authenticate", "deny"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "allow",
-            Self::Authenticate => "authenticate",
-            Self::Deny => "deny",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OnUnauthenticatedRequest {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OnUnauthenticatedRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OnUnauthenticatedRequest {
-    fn from(s: &str) -> Self {
-        match s {
-            "allow" => Self::Allow,
-            "authenticate" => Self::Authenticate,
-            "deny" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OnUnauthenticatedRequest> {
-    fn from(s: &str) -> Self {
-        Value::literal(OnUnauthenticatedRequest::from(s))
-    }
-}
-
-crate::impl_literal!(OnUnauthenticatedRequest);
-
-/// Property type `AuthenticateOidcConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct AuthenticateOidcConfig {
-    /// `AuthenticationRequestExtraParams` (optional).
-    pub authentication_request_extra_params: Option<Value<Map<String>>>,
-    /// `AuthorizationEndpoint` (required).
-    pub authorization_endpoint: Value<String>,
-    /// `ClientId` (required).
-    pub client_id: Value<String>,
-    /// `ClientSecret` (optional).
-    pub client_secret: Option<Value<String>>,
-    /// `Issuer` (required).
-    pub issuer: Value<String>,
-    /// `OnUnauthenticatedRequest` (optional).
-    pub on_unauthenticated_request: Option<Value<AuthenticateOidcConfigOnUnauthenticatedRequest>>,
     /// `Scope` (optional).
-    pub scope: Option<Value<String>>,
+    pub fn scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Scope", value.into().to_template()))
+    }
     /// `SessionCookieName` (optional).
-    pub session_cookie_name: Option<Value<String>>,
+    pub fn session_cookie_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SessionCookieName", value.into().to_template()),
+        )
+    }
     /// `SessionTimeout` (optional).
-    pub session_timeout: Option<Value<i64>>,
-    /// `TokenEndpoint` (required).
-    pub token_endpoint: Value<String>,
-    /// `UseExistingClientSecret` (optional).
-    pub use_existing_client_secret: Option<Value<bool>>,
-    /// `UserInfoEndpoint` (required).
-    pub user_info_endpoint: Value<String>,
+    pub fn session_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "SessionTimeout", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `OnUnauthenticatedRequest`.
+    OnUnauthenticatedRequest {
+        /// `allow`
+        Allow = "allow",
+        /// `authenticate`
+        Authenticate = "authenticate",
+        /// `deny`
+        Deny = "deny",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AuthenticateOidcConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    AuthenticateOidcConfig
 }
 
 impl AuthenticateOidcConfig {
@@ -543,490 +246,201 @@ impl AuthenticateOidcConfig {
         token_endpoint: impl Into<Value<String>>,
         user_info_endpoint: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication_request_extra_params: None,
-            authorization_endpoint: authorization_endpoint.into(),
-            client_id: client_id.into(),
-            client_secret: None,
-            issuer: issuer.into(),
-            on_unauthenticated_request: None,
-            scope: None,
-            session_cookie_name: None,
-            session_timeout: None,
-            token_endpoint: token_endpoint.into(),
-            use_existing_client_secret: None,
-            user_info_endpoint: user_info_endpoint.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "AuthorizationEndpoint",
+                    authorization_endpoint.into().to_template(),
+                )
+                .with(2, "ClientId", client_id.into().to_template())
+                .with(4, "Issuer", issuer.into().to_template())
+                .with(9, "TokenEndpoint", token_endpoint.into().to_template())
+                .with(
+                    11,
+                    "UserInfoEndpoint",
+                    user_info_endpoint.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AuthenticationRequestExtraParams`.
-    pub fn authentication_request_extra_params(
-        mut self,
-        value: impl Into<Value<Map<String>>>,
-    ) -> Self {
-        self.authentication_request_extra_params = Some(value.into());
-        self
+    /// `AuthenticationRequestExtraParams` (optional).
+    pub fn authentication_request_extra_params(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AuthenticationRequestExtraParams",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ClientSecret`.
-    pub fn client_secret(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_secret = Some(value.into());
-        self
+    /// `ClientSecret` (optional).
+    pub fn client_secret(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ClientSecret", value.into().to_template()))
     }
-    /// Sets `OnUnauthenticatedRequest`.
+    /// `OnUnauthenticatedRequest` (optional).
     pub fn on_unauthenticated_request(
-        mut self,
+        self,
         value: impl Into<Value<AuthenticateOidcConfigOnUnauthenticatedRequest>>,
     ) -> Self {
-        self.on_unauthenticated_request = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "OnUnauthenticatedRequest", value.into().to_template()),
+        )
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Scope", value.into().to_template()))
     }
-    /// Sets `SessionCookieName`.
-    pub fn session_cookie_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.session_cookie_name = Some(value.into());
-        self
+    /// `SessionCookieName` (optional).
+    pub fn session_cookie_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SessionCookieName", value.into().to_template()),
+        )
     }
-    /// Sets `SessionTimeout`.
-    pub fn session_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.session_timeout = Some(value.into());
-        self
+    /// `SessionTimeout` (optional).
+    pub fn session_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "SessionTimeout", value.into().to_template()))
     }
-    /// Sets `UseExistingClientSecret`.
-    pub fn use_existing_client_secret(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_existing_client_secret = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthenticateOidcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_request_extra_params {
-            m.insert(
-                "AuthenticationRequestExtraParams".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "AuthorizationEndpoint".to_owned(),
-            self.authorization_endpoint.to_template(),
-        );
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        if let Some(v) = &self.client_secret {
-            m.insert("ClientSecret".to_owned(), v.to_template());
-        }
-        m.insert("Issuer".to_owned(), self.issuer.to_template());
-        if let Some(v) = &self.on_unauthenticated_request {
-            m.insert("OnUnauthenticatedRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_cookie_name {
-            m.insert("SessionCookieName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_timeout {
-            m.insert("SessionTimeout".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TokenEndpoint".to_owned(),
-            self.token_endpoint.to_template(),
-        );
-        if let Some(v) = &self.use_existing_client_secret {
-            m.insert("UseExistingClientSecret".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UserInfoEndpoint".to_owned(),
-            self.user_info_endpoint.to_template(),
-        );
-        Expr::Map(m)
+    /// `UseExistingClientSecret` (optional).
+    pub fn use_existing_client_secret(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "UseExistingClientSecret", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AuthenticateOidcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_unauthenticated_request.check(
-            &path.field("OnUnauthenticatedRequest"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::at_least_one(
-            &[
-                &[("ClientSecret", self.client_secret.is_some())],
-                &[(
-                    "UseExistingClientSecret",
-                    self.use_existing_client_secret.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuthenticateOidcConfigOnUnauthenticatedRequest`.
+    AuthenticateOidcConfigOnUnauthenticatedRequest {
+        /// `allow`
+        Allow = "allow",
+        /// `authenticate`
+        Authenticate = "authenticate",
+        /// `deny`
+        Deny = "deny",
     }
 }
 
-crate::impl_literal!(AuthenticateOidcConfig);
-
-/// Values of `AuthenticateOidcConfigOnUnauthenticatedRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticateOidcConfigOnUnauthenticatedRequest {
-    /// `allow`
-    Allow,
-    /// `authenticate`
-    Authenticate,
-    /// `deny`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticateOidcConfigOnUnauthenticatedRequest {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["allow", "authenticate", "deny"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "allow",
-            Self::Authenticate => "authenticate",
-            Self::Deny => "deny",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticateOidcConfigOnUnauthenticatedRequest {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticateOidcConfigOnUnauthenticatedRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticateOidcConfigOnUnauthenticatedRequest {
-    fn from(s: &str) -> Self {
-        match s {
-            "allow" => Self::Allow,
-            "authenticate" => Self::Authenticate,
-            "deny" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticateOidcConfigOnUnauthenticatedRequest> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticateOidcConfigOnUnauthenticatedRequest::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticateOidcConfigOnUnauthenticatedRequest);
-
-/// Property type `FixedResponseConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct FixedResponseConfig {
-    /// `ContentType` (optional).
-    /// Length: 0..=32 characters.
-    pub content_type: Option<Value<String>>,
-    /// `MessageBody` (optional).
-    /// Length: 0..=1024 characters.
-    pub message_body: Option<Value<String>>,
-    /// `StatusCode` (required).
-    /// Pattern: `^(2|4|5)\d\d$`.
-    pub status_code: Value<String>,
+crate::l1_struct! {
+    /// Property type `FixedResponseConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    FixedResponseConfig
 }
 
 impl FixedResponseConfig {
     /// The required properties: `StatusCode`.
     pub fn new(status_code: impl Into<Value<String>>) -> Self {
-        Self {
-            content_type: None,
-            message_body: None,
-            status_code: status_code.into(),
-        }
+        Self(crate::Properties::new().with(2, "StatusCode", status_code.into().to_template()))
     }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_type = Some(value.into());
-        self
+    /// `ContentType` (optional).
+    /// Length: 0 to 32 characters.
+    pub fn content_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContentType", value.into().to_template()))
     }
-    /// Sets `MessageBody`.
-    pub fn message_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_body = Some(value.into());
-        self
+    /// `MessageBody` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn message_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MessageBody", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FixedResponseConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_type {
-            m.insert("ContentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_body {
-            m.insert("MessageBody".to_owned(), v.to_template());
-        }
-        m.insert("StatusCode".to_owned(), self.status_code.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FixedResponseConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_type.check(
-            &path.field("ContentType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_body.check(
-            &path.field("MessageBody"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status_code.check(
-            &path.field("StatusCode"),
-            &Rules {
-                pattern: Some("^(2|4|5)\\d\\d$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FixedResponseConfig);
-
-/// Property type `ForwardConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct ForwardConfig {
-    /// `TargetGroupStickinessConfig` (optional).
-    pub target_group_stickiness_config: Option<Value<TargetGroupStickinessConfig>>,
-    /// `TargetGroups` (optional).
-    pub target_groups: Option<Value<List<TargetGroupTuple>>>,
+crate::l1_struct! {
+    /// Property type `ForwardConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    ForwardConfig(default)
 }
 
 impl ForwardConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_group_stickiness_config: None,
-            target_groups: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetGroupStickinessConfig`.
+    /// `TargetGroupStickinessConfig` (optional).
     pub fn target_group_stickiness_config(
-        mut self,
+        self,
         value: impl Into<Value<TargetGroupStickinessConfig>>,
     ) -> Self {
-        self.target_group_stickiness_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "TargetGroupStickinessConfig", value.into().to_template()),
+        )
     }
-    /// Sets `TargetGroups`.
-    pub fn target_groups(mut self, value: impl Into<Value<List<TargetGroupTuple>>>) -> Self {
-        self.target_groups = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ForwardConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_group_stickiness_config {
-            m.insert("TargetGroupStickinessConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_groups {
-            m.insert("TargetGroups".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetGroups` (optional).
+    pub fn target_groups(self, value: impl Into<Value<List<TargetGroupTuple>>>) -> Self {
+        Self(self.0.with(1, "TargetGroups", value.into().to_template()))
     }
 }
 
-impl Check for ForwardConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_group_stickiness_config.check(
-            &path.field("TargetGroupStickinessConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.target_groups
-            .check(&path.field("TargetGroups"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ForwardConfig);
-
-/// Property type `TargetGroupStickinessConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetGroupStickinessConfig {
-    /// `DurationSeconds` (optional).
-    pub duration_seconds: Option<Value<i64>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `TargetGroupStickinessConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    TargetGroupStickinessConfig(default)
 }
 
 impl TargetGroupStickinessConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_seconds: None,
-            enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_seconds = Some(value.into());
-        self
+    /// `DurationSeconds` (optional).
+    pub fn duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetGroupStickinessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_seconds {
-            m.insert("DurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetGroupStickinessConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetGroupStickinessConfig);
-
-/// Property type `TargetGroupTuple` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetGroupTuple {
-    /// `TargetGroupArn` (optional).
-    pub target_group_arn: Option<Value<String>>,
-    /// `Weight` (optional).
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TargetGroupTuple` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    TargetGroupTuple(default)
 }
 
 impl TargetGroupTuple {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_group_arn: None,
-            weight: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetGroupArn`.
-    pub fn target_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_group_arn = Some(value.into());
-        self
+    /// `TargetGroupArn` (optional).
+    pub fn target_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TargetGroupArn", value.into().to_template()))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
+    /// `Weight` (optional).
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Weight", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetGroupTuple {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_group_arn {
-            m.insert("TargetGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetGroupTuple {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetGroupTuple);
-
-/// Property type `JwtValidationConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct JwtValidationConfig {
-    /// `AdditionalClaims` (optional).
-    pub additional_claims: Option<Value<List<JwtValidationActionAdditionalClaim>>>,
-    /// `Issuer` (required).
-    pub issuer: Value<String>,
-    /// `JwksEndpoint` (required).
-    pub jwks_endpoint: Value<String>,
+crate::l1_struct! {
+    /// Property type `JwtValidationConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    JwtValidationConfig
 }
 
 impl JwtValidationConfig {
     /// The required properties: `Issuer`, `JwksEndpoint`.
     pub fn new(issuer: impl Into<Value<String>>, jwks_endpoint: impl Into<Value<String>>) -> Self {
-        Self {
-            additional_claims: None,
-            issuer: issuer.into(),
-            jwks_endpoint: jwks_endpoint.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Issuer", issuer.into().to_template())
+                .with(2, "JwksEndpoint", jwks_endpoint.into().to_template()),
+        )
     }
-    /// Sets `AdditionalClaims`.
+    /// `AdditionalClaims` (optional).
     pub fn additional_claims(
-        mut self,
+        self,
         value: impl Into<Value<List<JwtValidationActionAdditionalClaim>>>,
     ) -> Self {
-        self.additional_claims = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdditionalClaims", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JwtValidationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_claims {
-            m.insert("AdditionalClaims".to_owned(), v.to_template());
-        }
-        m.insert("Issuer".to_owned(), self.issuer.to_template());
-        m.insert("JwksEndpoint".to_owned(), self.jwks_endpoint.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for JwtValidationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_claims
-            .check(&path.field("AdditionalClaims"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JwtValidationConfig);
-
-/// Property type `JwtValidationActionAdditionalClaim` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct JwtValidationActionAdditionalClaim {
-    /// `Format` (required).
-    pub format: Value<Format>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Values` (required).
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `JwtValidationActionAdditionalClaim` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    JwtValidationActionAdditionalClaim
 }
 
 impl JwtValidationActionAdditionalClaim {
@@ -1036,1027 +450,351 @@ impl JwtValidationActionAdditionalClaim {
         name: impl Into<Value<String>>,
         values: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            format: format.into(),
-            name: name.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Format", format.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Values", values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JwtValidationActionAdditionalClaim {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Format".to_owned(), self.format.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `single-string`
+        SingleString = "single-string",
+        /// `space-separated-values`
+        SpaceSeparatedValues = "space-separated-values",
+        /// `string-array`
+        StringArray = "string-array",
     }
 }
 
-impl Check for JwtValidationActionAdditionalClaim {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JwtValidationActionAdditionalClaim);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `single-string`
-    SingleString,
-    /// `space-separated-values`
-    SpaceSeparatedValues,
-    /// `string-array`
-    StringArray,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["single-string", "space-separated-values", "string-array"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleString => "single-string",
-            Self::SpaceSeparatedValues => "space-separated-values",
-            Self::StringArray => "string-array",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "single-string" => Self::SingleString,
-            "space-separated-values" => Self::SpaceSeparatedValues,
-            "string-array" => Self::StringArray,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Property type `RedirectConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct RedirectConfig {
-    /// `Host` (optional).
-    /// Length: 1..=128 characters.
-    pub host: Option<Value<String>>,
-    /// `Path` (optional).
-    /// Length: 1..=128 characters.
-    pub path: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<String>>,
-    /// `Protocol` (optional).
-    /// Pattern: `^(HTTPS?|#\{protocol\})$`.
-    pub protocol: Option<Value<String>>,
-    /// `Query` (optional).
-    /// Length: 0..=128 characters.
-    pub query: Option<Value<String>>,
-    /// `StatusCode` (required).
-    pub status_code: Value<StatusCode>,
+crate::l1_struct! {
+    /// Property type `RedirectConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    RedirectConfig
 }
 
 impl RedirectConfig {
     /// The required properties: `StatusCode`.
     pub fn new(status_code: impl Into<Value<StatusCode>>) -> Self {
-        Self {
-            host: None,
-            path: None,
-            port: None,
-            protocol: None,
-            query: None,
-            status_code: status_code.into(),
-        }
+        Self(crate::Properties::new().with(5, "StatusCode", status_code.into().to_template()))
     }
-    /// Sets `Host`.
-    pub fn host(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host = Some(value.into());
-        self
+    /// `Host` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn host(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Host", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Path", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Port", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    /// Pattern: `^(HTTPS?|#\{protocol\})$`.
+    pub fn protocol(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Protocol", value.into().to_template()))
     }
-    /// Sets `Query`.
-    pub fn query(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query = Some(value.into());
-        self
+    /// `Query` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn query(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Query", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RedirectConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.host {
-            m.insert("Host".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query {
-            m.insert("Query".to_owned(), v.to_template());
-        }
-        m.insert("StatusCode".to_owned(), self.status_code.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StatusCode`.
+    StatusCode {
+        /// `HTTP_301`
+        Http301 = "HTTP_301",
+        /// `HTTP_302`
+        Http302 = "HTTP_302",
     }
 }
 
-impl Check for RedirectConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol.check(
-            &path.field("Protocol"),
-            &Rules {
-                pattern: Some("^(HTTPS?|#\\{protocol\\})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query.check(
-            &path.field("Query"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status_code
-            .check(&path.field("StatusCode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `authenticate-cognito`
+        AuthenticateCognito = "authenticate-cognito",
+        /// `authenticate-oidc`
+        AuthenticateOidc = "authenticate-oidc",
+        /// `fixed-response`
+        FixedResponse = "fixed-response",
+        /// `forward`
+        Forward = "forward",
+        /// `jwt-validation`
+        JwtValidation = "jwt-validation",
+        /// `redirect`
+        Redirect = "redirect",
     }
 }
 
-crate::impl_literal!(RedirectConfig);
-
-/// Values of `StatusCode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StatusCode {
-    /// `HTTP_301`
-    Http301,
-    /// `HTTP_302`
-    Http302,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StatusCode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP_301", "HTTP_302"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http301 => "HTTP_301",
-            Self::Http302 => "HTTP_302",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StatusCode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StatusCode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StatusCode {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP_301" => Self::Http301,
-            "HTTP_302" => Self::Http302,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StatusCode> {
-    fn from(s: &str) -> Self {
-        Value::literal(StatusCode::from(s))
-    }
-}
-
-crate::impl_literal!(StatusCode);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `authenticate-cognito`
-    AuthenticateCognito,
-    /// `authenticate-oidc`
-    AuthenticateOidc,
-    /// `fixed-response`
-    FixedResponse,
-    /// `forward`
-    Forward,
-    /// `jwt-validation`
-    JwtValidation,
-    /// `redirect`
-    Redirect,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "authenticate-cognito",
-        "authenticate-oidc",
-        "fixed-response",
-        "forward",
-        "jwt-validation",
-        "redirect",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthenticateCognito => "authenticate-cognito",
-            Self::AuthenticateOidc => "authenticate-oidc",
-            Self::FixedResponse => "fixed-response",
-            Self::Forward => "forward",
-            Self::JwtValidation => "jwt-validation",
-            Self::Redirect => "redirect",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "authenticate-cognito" => Self::AuthenticateCognito,
-            "authenticate-oidc" => Self::AuthenticateOidc,
-            "fixed-response" => Self::FixedResponse,
-            "forward" => Self::Forward,
-            "jwt-validation" => Self::JwtValidation,
-            "redirect" => Self::Redirect,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `RuleCondition` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct RuleCondition {
-    /// `Field` (optional).
-    /// Length: 0..=64 characters.
-    pub field: Option<Value<String>>,
-    /// `HostHeaderConfig` (optional).
-    pub host_header_config: Option<Value<HostHeaderConfig>>,
-    /// `HttpHeaderConfig` (optional).
-    pub http_header_config: Option<Value<HttpHeaderConfig>>,
-    /// `HttpRequestMethodConfig` (optional).
-    pub http_request_method_config: Option<Value<HttpRequestMethodConfig>>,
-    /// `PathPatternConfig` (optional).
-    pub path_pattern_config: Option<Value<PathPatternConfig>>,
-    /// `QueryStringConfig` (optional).
-    pub query_string_config: Option<Value<QueryStringConfig>>,
-    /// `RegexValues` (optional).
-    pub regex_values: Option<Value<List<String>>>,
-    /// `SourceIpConfig` (optional).
-    pub source_ip_config: Option<Value<SourceIpConfig>>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `RuleCondition` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    RuleCondition(default)
 }
 
 impl RuleCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            field: None,
-            host_header_config: None,
-            http_header_config: None,
-            http_request_method_config: None,
-            path_pattern_config: None,
-            query_string_config: None,
-            regex_values: None,
-            source_ip_config: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Field`.
-    pub fn field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field = Some(value.into());
-        self
+    /// `Field` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Field", value.into().to_template()))
     }
-    /// Sets `HostHeaderConfig`.
-    pub fn host_header_config(mut self, value: impl Into<Value<HostHeaderConfig>>) -> Self {
-        self.host_header_config = Some(value.into());
-        self
+    /// `HostHeaderConfig` (optional).
+    pub fn host_header_config(self, value: impl Into<Value<HostHeaderConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HostHeaderConfig", value.into().to_template()),
+        )
     }
-    /// Sets `HttpHeaderConfig`.
-    pub fn http_header_config(mut self, value: impl Into<Value<HttpHeaderConfig>>) -> Self {
-        self.http_header_config = Some(value.into());
-        self
+    /// `HttpHeaderConfig` (optional).
+    pub fn http_header_config(self, value: impl Into<Value<HttpHeaderConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HttpHeaderConfig", value.into().to_template()),
+        )
     }
-    /// Sets `HttpRequestMethodConfig`.
+    /// `HttpRequestMethodConfig` (optional).
     pub fn http_request_method_config(
-        mut self,
+        self,
         value: impl Into<Value<HttpRequestMethodConfig>>,
     ) -> Self {
-        self.http_request_method_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "HttpRequestMethodConfig", value.into().to_template()),
+        )
     }
-    /// Sets `PathPatternConfig`.
-    pub fn path_pattern_config(mut self, value: impl Into<Value<PathPatternConfig>>) -> Self {
-        self.path_pattern_config = Some(value.into());
-        self
+    /// `PathPatternConfig` (optional).
+    pub fn path_pattern_config(self, value: impl Into<Value<PathPatternConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PathPatternConfig", value.into().to_template()),
+        )
     }
-    /// Sets `QueryStringConfig`.
-    pub fn query_string_config(mut self, value: impl Into<Value<QueryStringConfig>>) -> Self {
-        self.query_string_config = Some(value.into());
-        self
+    /// `QueryStringConfig` (optional).
+    pub fn query_string_config(self, value: impl Into<Value<QueryStringConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "QueryStringConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RegexValues`.
-    pub fn regex_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.regex_values = Some(value.into());
-        self
-    }
-    /// Sets `SourceIpConfig`.
-    pub fn source_ip_config(mut self, value: impl Into<Value<SourceIpConfig>>) -> Self {
-        self.source_ip_config = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field {
-            m.insert("Field".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_header_config {
-            m.insert("HostHeaderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_header_config {
-            m.insert("HttpHeaderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_request_method_config {
-            m.insert("HttpRequestMethodConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path_pattern_config {
-            m.insert("PathPatternConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_string_config {
-            m.insert("QueryStringConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex_values {
-            m.insert("RegexValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_ip_config {
-            m.insert("SourceIpConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field.check(
-            &path.field("Field"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host_header_config
-            .check(&path.field("HostHeaderConfig"), &Rules::NONE, out);
-        self.http_header_config
-            .check(&path.field("HttpHeaderConfig"), &Rules::NONE, out);
-        self.http_request_method_config.check(
-            &path.field("HttpRequestMethodConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.path_pattern_config
-            .check(&path.field("PathPatternConfig"), &Rules::NONE, out);
-        self.query_string_config
-            .check(&path.field("QueryStringConfig"), &Rules::NONE, out);
-        self.source_ip_config
-            .check(&path.field("SourceIpConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleCondition);
-
-/// Property type `HostHeaderConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct HostHeaderConfig {
     /// `RegexValues` (optional).
-    pub regex_values: Option<Value<List<String>>>,
+    pub fn regex_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "RegexValues", value.into().to_template()))
+    }
+    /// `SourceIpConfig` (optional).
+    pub fn source_ip_config(self, value: impl Into<Value<SourceIpConfig>>) -> Self {
+        Self(self.0.with(7, "SourceIpConfig", value.into().to_template()))
+    }
     /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(8, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HostHeaderConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    HostHeaderConfig(default)
 }
 
 impl HostHeaderConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            regex_values: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RegexValues`.
-    pub fn regex_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.regex_values = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HostHeaderConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.regex_values {
-            m.insert("RegexValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HostHeaderConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HostHeaderConfig);
-
-/// Property type `HttpHeaderConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpHeaderConfig {
-    /// `HttpHeaderName` (optional).
-    pub http_header_name: Option<Value<String>>,
     /// `RegexValues` (optional).
-    pub regex_values: Option<Value<List<String>>>,
+    pub fn regex_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "RegexValues", value.into().to_template()))
+    }
     /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HttpHeaderConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    HttpHeaderConfig(default)
 }
 
 impl HttpHeaderConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            http_header_name: None,
-            regex_values: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HttpHeaderName`.
-    pub fn http_header_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.http_header_name = Some(value.into());
-        self
+    /// `HttpHeaderName` (optional).
+    pub fn http_header_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "HttpHeaderName", value.into().to_template()))
     }
-    /// Sets `RegexValues`.
-    pub fn regex_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.regex_values = Some(value.into());
-        self
+    /// `RegexValues` (optional).
+    pub fn regex_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "RegexValues", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpHeaderConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.http_header_name {
-            m.insert("HttpHeaderName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex_values {
-            m.insert("RegexValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpHeaderConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpHeaderConfig);
-
-/// Property type `HttpRequestMethodConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpRequestMethodConfig {
     /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HttpRequestMethodConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    HttpRequestMethodConfig(default)
 }
 
 impl HttpRequestMethodConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { values: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpRequestMethodConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpRequestMethodConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpRequestMethodConfig);
-
-/// Property type `PathPatternConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct PathPatternConfig {
-    /// `RegexValues` (optional).
-    pub regex_values: Option<Value<List<String>>>,
     /// `Values` (optional).
-    /// Items: ..=5.
-    pub values: Option<Value<List<String>>>,
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PathPatternConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    PathPatternConfig(default)
 }
 
 impl PathPatternConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            regex_values: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RegexValues`.
-    pub fn regex_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.regex_values = Some(value.into());
-        self
+    /// `RegexValues` (optional).
+    pub fn regex_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "RegexValues", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PathPatternConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.regex_values {
-            m.insert("RegexValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PathPatternConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PathPatternConfig);
-
-/// Property type `QueryStringConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct QueryStringConfig {
     /// `Values` (optional).
-    pub values: Option<Value<List<QueryStringKeyValue>>>,
+    /// Items: at most 5.
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `QueryStringConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    QueryStringConfig(default)
 }
 
 impl QueryStringConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { values: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<QueryStringKeyValue>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QueryStringConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<QueryStringKeyValue>>>) -> Self {
+        Self(self.0.with(0, "Values", value.into().to_template()))
     }
 }
 
-impl Check for QueryStringConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.values.check(&path.field("Values"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QueryStringConfig);
-
-/// Property type `QueryStringKeyValue` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct QueryStringKeyValue {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `QueryStringKeyValue` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    QueryStringKeyValue(default)
 }
 
 impl QueryStringKeyValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QueryStringKeyValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryStringKeyValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(QueryStringKeyValue);
-
-/// Property type `SourceIpConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceIpConfig {
-    /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `SourceIpConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    SourceIpConfig(default)
 }
 
 impl SourceIpConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { values: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceIpConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Values", value.into().to_template()))
     }
 }
 
-impl Check for SourceIpConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SourceIpConfig);
-
-/// Property type `Transform` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct Transform {
-    /// `HostHeaderRewriteConfig` (optional).
-    pub host_header_rewrite_config: Option<Value<RewriteConfigObject>>,
-    /// `Type` (required).
-    pub type_: Value<TransformType>,
-    /// `UrlRewriteConfig` (optional).
-    pub url_rewrite_config: Option<Value<RewriteConfigObject>>,
+crate::l1_struct! {
+    /// Property type `Transform` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    Transform
 }
 
 impl Transform {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<TransformType>>) -> Self {
-        Self {
-            host_header_rewrite_config: None,
-            type_: type_.into(),
-            url_rewrite_config: None,
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `HostHeaderRewriteConfig`.
-    pub fn host_header_rewrite_config(
-        mut self,
-        value: impl Into<Value<RewriteConfigObject>>,
-    ) -> Self {
-        self.host_header_rewrite_config = Some(value.into());
-        self
+    /// `HostHeaderRewriteConfig` (optional).
+    pub fn host_header_rewrite_config(self, value: impl Into<Value<RewriteConfigObject>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HostHeaderRewriteConfig", value.into().to_template()),
+        )
     }
-    /// Sets `UrlRewriteConfig`.
-    pub fn url_rewrite_config(mut self, value: impl Into<Value<RewriteConfigObject>>) -> Self {
-        self.url_rewrite_config = Some(value.into());
-        self
+    /// `UrlRewriteConfig` (optional).
+    pub fn url_rewrite_config(self, value: impl Into<Value<RewriteConfigObject>>) -> Self {
+        Self(
+            self.0
+                .with(2, "UrlRewriteConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Transform {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.host_header_rewrite_config {
-            m.insert("HostHeaderRewriteConfig".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.url_rewrite_config {
-            m.insert("UrlRewriteConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Transform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.host_header_rewrite_config.check(
-            &path.field("HostHeaderRewriteConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.url_rewrite_config
-            .check(&path.field("UrlRewriteConfig"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "HostHeaderRewriteConfig",
-                    self.host_header_rewrite_config.is_some(),
-                )],
-                &[("UrlRewriteConfig", self.url_rewrite_config.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Transform);
-
-/// Property type `RewriteConfigObject` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct RewriteConfigObject {
-    /// `Rewrites` (required).
-    pub rewrites: Value<List<RewriteConfig>>,
+crate::l1_struct! {
+    /// Property type `RewriteConfigObject` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    RewriteConfigObject
 }
 
 impl RewriteConfigObject {
     /// The required properties: `Rewrites`.
     pub fn new(rewrites: impl Into<Value<List<RewriteConfig>>>) -> Self {
-        Self {
-            rewrites: rewrites.into(),
-        }
+        Self(crate::Properties::new().with(0, "Rewrites", rewrites.into().to_template()))
     }
 }
 
-impl ToTemplate for RewriteConfigObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rewrites".to_owned(), self.rewrites.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RewriteConfigObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rewrites
-            .check(&path.field("Rewrites"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RewriteConfigObject);
-
-/// Property type `RewriteConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
-#[derive(Debug, Clone)]
-pub struct RewriteConfig {
-    /// `Regex` (required).
-    pub regex: Value<String>,
-    /// `Replace` (required).
-    pub replace: Value<String>,
+crate::l1_struct! {
+    /// Property type `RewriteConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
+    RewriteConfig
 }
 
 impl RewriteConfig {
     /// The required properties: `Regex`, `Replace`.
     pub fn new(regex: impl Into<Value<String>>, replace: impl Into<Value<String>>) -> Self {
-        Self {
-            regex: regex.into(),
-            replace: replace.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Regex", regex.into().to_template())
+                .with(1, "Replace", replace.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RewriteConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Regex".to_owned(), self.regex.to_template());
-        m.insert("Replace".to_owned(), self.replace.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TransformType`.
+    TransformType {
+        /// `host-header-rewrite`
+        HostHeaderRewrite = "host-header-rewrite",
+        /// `url-rewrite`
+        UrlRewrite = "url-rewrite",
     }
 }
-
-impl Check for RewriteConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RewriteConfig);
-
-/// Values of `TransformType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransformType {
-    /// `host-header-rewrite`
-    HostHeaderRewrite,
-    /// `url-rewrite`
-    UrlRewrite,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransformType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["host-header-rewrite", "url-rewrite"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HostHeaderRewrite => "host-header-rewrite",
-            Self::UrlRewrite => "url-rewrite",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransformType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransformType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransformType {
-    fn from(s: &str) -> Self {
-        match s {
-            "host-header-rewrite" => Self::HostHeaderRewrite,
-            "url-rewrite" => Self::UrlRewrite,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransformType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransformType::from(s))
-    }
-}
-
-crate::impl_literal!(TransformType);

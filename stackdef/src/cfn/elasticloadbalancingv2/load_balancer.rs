@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct LoadBalancer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LoadBalancer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LoadBalancer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LoadBalancer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::LoadBalancer`.
+    LoadBalancer("AWS::ElasticLoadBalancingV2::LoadBalancer", LoadBalancerProps)
 }
 
 impl LoadBalancer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LoadBalancerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LoadBalancerArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LoadBalancerArn> {
         self.resource.ref_value()
@@ -102,698 +54,346 @@ impl LoadBalancer {
     pub fn attr_dns_name(&self) -> Value<String> {
         self.resource.get_att("DNSName")
     }
+
+    /// Replaces `EnableCapacityReservationProvisionStabilize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_capacity_reservation_provision_stabilize(
+        &self,
+        value: impl Into<Value<bool>>,
+    ) {
+        self.resource
+            .set_property("EnableCapacityReservationProvisionStabilize", value.into())
+    }
+
+    /// Replaces `EnablePrefixForIpv6SourceNat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_prefix_for_ipv6_source_nat(
+        &self,
+        value: impl Into<Value<EnablePrefixForIpv6SourceNat>>,
+    ) {
+        self.resource
+            .set_property("EnablePrefixForIpv6SourceNat", value.into())
+    }
+
+    /// Replaces `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enforce_security_group_inbound_rules_on_private_link_traffic(
+        &self,
+        value: impl Into<Value<String>>,
+    ) {
+        self.resource.set_property(
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+            value.into(),
+        )
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<IpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `Ipv4IpamPoolId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_ipam_pool_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv4IpamPoolId", value.into())
+    }
+
+    /// Replaces `LoadBalancerAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_balancer_attributes(
+        &self,
+        value: impl Into<Value<List<LoadBalancerAttribute>>>,
+    ) {
+        self.resource
+            .set_property("LoadBalancerAttributes", value.into())
+    }
+
+    /// Replaces `MinimumLoadBalancerCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_minimum_load_balancer_capacity(
+        &self,
+        value: impl Into<Value<MinimumLoadBalancerCapacity>>,
+    ) {
+        self.resource
+            .set_property("MinimumLoadBalancerCapacity", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Scheme` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheme(&self, value: impl Into<Value<Scheme>>) {
+        self.resource.set_property("Scheme", value.into())
+    }
+
+    /// Replaces `SecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_groups(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroups", value.into())
+    }
+
+    /// Replaces `SubnetMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_mappings(&self, value: impl Into<Value<List<SubnetMapping>>>) {
+        self.resource.set_property("SubnetMappings", value.into())
+    }
+
+    /// Replaces `Subnets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnets(&self, value: impl Into<Value<List<ids::SubnetId>>>) {
+        self.resource.set_property("Subnets", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
-#[derive(Debug, Clone, Default)]
-pub struct LoadBalancerProps {
-    /// `EnableCapacityReservationProvisionStabilize` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub enable_capacity_reservation_provision_stabilize: Option<Value<bool>>,
-    /// `EnablePrefixForIpv6SourceNat` (optional).
-    pub enable_prefix_for_ipv6_source_nat: Option<Value<EnablePrefixForIpv6SourceNat>>,
-    /// `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic` (optional).
-    pub enforce_security_group_inbound_rules_on_private_link_traffic: Option<Value<String>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `Ipv4IpamPoolId` (optional).
-    pub ipv4_ipam_pool_id: Option<Value<String>>,
-    /// `LoadBalancerAttributes` (optional).
-    pub load_balancer_attributes: Option<Value<List<LoadBalancerAttribute>>>,
-    /// `MinimumLoadBalancerCapacity` (optional).
-    pub minimum_load_balancer_capacity: Option<Value<MinimumLoadBalancerCapacity>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `Scheme` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub scheme: Option<Value<Scheme>>,
-    /// `SecurityGroups` (optional).
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetMappings` (optional).
-    pub subnet_mappings: Option<Value<List<SubnetMapping>>>,
-    /// `Subnets` (optional).
-    pub subnets: Option<Value<List<ids::SubnetId>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
+    LoadBalancerProps(default)
 }
 
 impl LoadBalancerProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_capacity_reservation_provision_stabilize: None,
-            enable_prefix_for_ipv6_source_nat: None,
-            enforce_security_group_inbound_rules_on_private_link_traffic: None,
-            ip_address_type: None,
-            ipv4_ipam_pool_id: None,
-            load_balancer_attributes: None,
-            minimum_load_balancer_capacity: None,
-            name: None,
-            scheme: None,
-            security_groups: None,
-            subnet_mappings: None,
-            subnets: None,
-            tags: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableCapacityReservationProvisionStabilize`.
+    /// `EnableCapacityReservationProvisionStabilize` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn enable_capacity_reservation_provision_stabilize(
-        mut self,
+        self,
         value: impl Into<Value<bool>>,
     ) -> Self {
-        self.enable_capacity_reservation_provision_stabilize = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "EnableCapacityReservationProvisionStabilize",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnablePrefixForIpv6SourceNat`.
+    /// `EnablePrefixForIpv6SourceNat` (optional).
     pub fn enable_prefix_for_ipv6_source_nat(
-        mut self,
+        self,
         value: impl Into<Value<EnablePrefixForIpv6SourceNat>>,
     ) -> Self {
-        self.enable_prefix_for_ipv6_source_nat = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "EnablePrefixForIpv6SourceNat",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`.
+    /// `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic` (optional).
     pub fn enforce_security_group_inbound_rules_on_private_link_traffic(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.enforce_security_group_inbound_rules_on_private_link_traffic = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(3, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `Ipv4IpamPoolId`.
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv4_ipam_pool_id = Some(value.into());
-        self
+    /// `Ipv4IpamPoolId` (optional).
+    pub fn ipv4_ipam_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Ipv4IpamPoolId", value.into().to_template()))
     }
-    /// Sets `LoadBalancerAttributes`.
+    /// `LoadBalancerAttributes` (optional).
     pub fn load_balancer_attributes(
-        mut self,
+        self,
         value: impl Into<Value<List<LoadBalancerAttribute>>>,
     ) -> Self {
-        self.load_balancer_attributes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "LoadBalancerAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `MinimumLoadBalancerCapacity`.
+    /// `MinimumLoadBalancerCapacity` (optional).
     pub fn minimum_load_balancer_capacity(
-        mut self,
+        self,
         value: impl Into<Value<MinimumLoadBalancerCapacity>>,
     ) -> Self {
-        self.minimum_load_balancer_capacity = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "MinimumLoadBalancerCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Name", value.into().to_template()))
     }
-    /// Sets `Scheme`.
-    pub fn scheme(mut self, value: impl Into<Value<Scheme>>) -> Self {
-        self.scheme = Some(value.into());
-        self
+    /// `Scheme` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn scheme(self, value: impl Into<Value<Scheme>>) -> Self {
+        Self(self.0.with(8, "Scheme", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(9, "SecurityGroups", value.into().to_template()))
     }
-    /// Sets `SubnetMappings`.
-    pub fn subnet_mappings(mut self, value: impl Into<Value<List<SubnetMapping>>>) -> Self {
-        self.subnet_mappings = Some(value.into());
-        self
+    /// `SubnetMappings` (optional).
+    pub fn subnet_mappings(self, value: impl Into<Value<List<SubnetMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SubnetMappings", value.into().to_template()),
+        )
     }
-    /// Sets `Subnets`.
-    pub fn subnets(mut self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        self.subnets = Some(value.into());
-        self
+    /// `Subnets` (optional).
+    pub fn subnets(self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
+        Self(self.0.with(11, "Subnets", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoadBalancerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_capacity_reservation_provision_stabilize {
-            m.insert(
-                "EnableCapacityReservationProvisionStabilize".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enable_prefix_for_ipv6_source_nat {
-            m.insert("EnablePrefixForIpv6SourceNat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enforce_security_group_inbound_rules_on_private_link_traffic {
-            m.insert(
-                "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_ipam_pool_id {
-            m.insert("Ipv4IpamPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_balancer_attributes {
-            m.insert("LoadBalancerAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_load_balancer_capacity {
-            m.insert("MinimumLoadBalancerCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheme {
-            m.insert("Scheme".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_mappings {
-            m.insert("SubnetMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnets {
-            m.insert("Subnets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(13, "Type", value.into().to_template()))
     }
 }
 
-impl Check for LoadBalancerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enable_prefix_for_ipv6_source_nat.check(
-            &path.field("EnablePrefixForIpv6SourceNat"),
-            &Rules::NONE,
-            out,
-        );
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.load_balancer_attributes.check(
-            &path.field("LoadBalancerAttributes"),
-            &Rules::NONE,
-            out,
-        );
-        self.minimum_load_balancer_capacity.check(
-            &path.field("MinimumLoadBalancerCapacity"),
-            &Rules::NONE,
-            out,
-        );
-        self.scheme.check(&path.field("Scheme"), &Rules::NONE, out);
-        self.subnet_mappings
-            .check(&path.field("SubnetMappings"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("Subnets", self.subnets.is_some())],
-                &[("SubnetMappings", self.subnet_mappings.is_some())],
-            ],
-            path,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EnablePrefixForIpv6SourceNat`.
+    EnablePrefixForIpv6SourceNat {
+        /// `off`
+        Off = "off",
+        /// `on`
+        On = "on",
     }
 }
 
-crate::impl_literal!(LoadBalancerProps);
-
-/// Values of `EnablePrefixForIpv6SourceNat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnablePrefixForIpv6SourceNat {
-    /// `off`
-    Off,
-    /// `on`
-    On,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnablePrefixForIpv6SourceNat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["off", "on"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "off",
-            Self::On => "on",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `dualstack`
+        Dualstack = "dualstack",
+        /// `dualstack-without-public-ipv4`
+        DualstackWithoutPublicIpv4 = "dualstack-without-public-ipv4",
+        /// `ipv4`
+        Ipv4 = "ipv4",
     }
 }
 
-impl ToTemplate for EnablePrefixForIpv6SourceNat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnablePrefixForIpv6SourceNat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnablePrefixForIpv6SourceNat {
-    fn from(s: &str) -> Self {
-        match s {
-            "off" => Self::Off,
-            "on" => Self::On,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnablePrefixForIpv6SourceNat> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnablePrefixForIpv6SourceNat::from(s))
-    }
-}
-
-crate::impl_literal!(EnablePrefixForIpv6SourceNat);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `dualstack`
-    Dualstack,
-    /// `dualstack-without-public-ipv4`
-    DualstackWithoutPublicIpv4,
-    /// `ipv4`
-    Ipv4,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["dualstack", "dualstack-without-public-ipv4", "ipv4"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dualstack => "dualstack",
-            Self::DualstackWithoutPublicIpv4 => "dualstack-without-public-ipv4",
-            Self::Ipv4 => "ipv4",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "dualstack" => Self::Dualstack,
-            "dualstack-without-public-ipv4" => Self::DualstackWithoutPublicIpv4,
-            "ipv4" => Self::Ipv4,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `LoadBalancerAttribute` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
-#[derive(Debug, Clone, Default)]
-pub struct LoadBalancerAttribute {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoadBalancerAttribute` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
+    LoadBalancerAttribute(default)
 }
 
 impl LoadBalancerAttribute {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoadBalancerAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoadBalancerAttribute {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LoadBalancerAttribute);
-
-/// Property type `MinimumLoadBalancerCapacity` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct MinimumLoadBalancerCapacity {
-    /// `CapacityUnits` (required).
-    pub capacity_units: Value<i64>,
+crate::l1_struct! {
+    /// Property type `MinimumLoadBalancerCapacity` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
+    MinimumLoadBalancerCapacity
 }
 
 impl MinimumLoadBalancerCapacity {
     /// The required properties: `CapacityUnits`.
     pub fn new(capacity_units: impl Into<Value<i64>>) -> Self {
-        Self {
-            capacity_units: capacity_units.into(),
-        }
+        Self(crate::Properties::new().with(0, "CapacityUnits", capacity_units.into().to_template()))
     }
 }
 
-impl ToTemplate for MinimumLoadBalancerCapacity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CapacityUnits".to_owned(),
-            self.capacity_units.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Scheme`.
+    Scheme {
+        /// `internal`
+        Internal = "internal",
+        /// `internet-facing`
+        InternetFacing = "internet-facing",
     }
 }
 
-impl Check for MinimumLoadBalancerCapacity {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MinimumLoadBalancerCapacity);
-
-/// Values of `Scheme`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scheme {
-    /// `internal`
-    Internal,
-    /// `internet-facing`
-    InternetFacing,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Scheme {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["internal", "internet-facing"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Internal => "internal",
-            Self::InternetFacing => "internet-facing",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Scheme {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Scheme {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Scheme {
-    fn from(s: &str) -> Self {
-        match s {
-            "internal" => Self::Internal,
-            "internet-facing" => Self::InternetFacing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Scheme> {
-    fn from(s: &str) -> Self {
-        Value::literal(Scheme::from(s))
-    }
-}
-
-crate::impl_literal!(Scheme);
-
-/// Property type `SubnetMapping` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct SubnetMapping {
-    /// `AllocationId` (optional).
-    pub allocation_id: Option<Value<String>>,
-    /// `IPv6Address` (optional).
-    pub i_pv6_address: Option<Value<String>>,
-    /// `PrivateIPv4Address` (optional).
-    pub private_i_pv4_address: Option<Value<String>>,
-    /// `SourceNatIpv6Prefix` (optional).
-    pub source_nat_ipv6_prefix: Option<Value<String>>,
-    /// `SubnetId` (required).
-    pub subnet_id: Value<ids::SubnetId>,
+crate::l1_struct! {
+    /// Property type `SubnetMapping` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
+    SubnetMapping
 }
 
 impl SubnetMapping {
     /// The required properties: `SubnetId`.
     pub fn new(subnet_id: impl Into<Value<ids::SubnetId>>) -> Self {
-        Self {
-            allocation_id: None,
-            i_pv6_address: None,
-            private_i_pv4_address: None,
-            source_nat_ipv6_prefix: None,
-            subnet_id: subnet_id.into(),
-        }
+        Self(crate::Properties::new().with(4, "SubnetId", subnet_id.into().to_template()))
     }
-    /// Sets `AllocationId`.
-    pub fn allocation_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocation_id = Some(value.into());
-        self
+    /// `AllocationId` (optional).
+    pub fn allocation_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AllocationId", value.into().to_template()))
     }
-    /// Sets `IPv6Address`.
-    pub fn i_pv6_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.i_pv6_address = Some(value.into());
-        self
+    /// `IPv6Address` (optional).
+    pub fn i_pv6_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IPv6Address", value.into().to_template()))
     }
-    /// Sets `PrivateIPv4Address`.
-    pub fn private_i_pv4_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_i_pv4_address = Some(value.into());
-        self
+    /// `PrivateIPv4Address` (optional).
+    pub fn private_i_pv4_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PrivateIPv4Address", value.into().to_template()),
+        )
     }
-    /// Sets `SourceNatIpv6Prefix`.
-    pub fn source_nat_ipv6_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_nat_ipv6_prefix = Some(value.into());
-        self
+    /// `SourceNatIpv6Prefix` (optional).
+    pub fn source_nat_ipv6_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SourceNatIpv6Prefix", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SubnetMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_id {
-            m.insert("AllocationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.i_pv6_address {
-            m.insert("IPv6Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_i_pv4_address {
-            m.insert("PrivateIPv4Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_nat_ipv6_prefix {
-            m.insert("SourceNatIpv6Prefix".to_owned(), v.to_template());
-        }
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubnetMapping {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SubnetMapping);
-
-/// Property type `Tag` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `application`
+        Application = "application",
+        /// `gateway`
+        Gateway = "gateway",
+        /// `network`
+        Network = "network",
     }
 }
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `application`
-    Application,
-    /// `gateway`
-    Gateway,
-    /// `network`
-    Network,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["application", "gateway", "network"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Application => "application",
-            Self::Gateway => "gateway",
-            Self::Network => "network",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "application" => Self::Application,
-            "gateway" => Self::Gateway,
-            "network" => Self::Network,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::TargetGroup`.
-#[derive(Debug, Clone)]
-pub struct TargetGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TargetGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TargetGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TargetGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::TargetGroup`.
+    TargetGroup("AWS::ElasticLoadBalancingV2::TargetGroup", TargetGroupProps)
 }
 
 impl TargetGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TargetGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TargetGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TargetGroupArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TargetGroupArn> {
         self.resource.ref_value()
@@ -97,881 +49,417 @@ impl TargetGroup {
     pub fn attr_target_group_full_name(&self) -> Value<String> {
         self.resource.get_att("TargetGroupFullName")
     }
+
+    /// Replaces `HealthCheckEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("HealthCheckEnabled", value.into())
+    }
+
+    /// Replaces `HealthCheckIntervalSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_interval_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("HealthCheckIntervalSeconds", value.into())
+    }
+
+    /// Replaces `HealthCheckPath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HealthCheckPath", value.into())
+    }
+
+    /// Replaces `HealthCheckPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_port(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HealthCheckPort", value.into())
+    }
+
+    /// Replaces `HealthCheckProtocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_protocol(&self, value: impl Into<Value<HealthCheckProtocol>>) {
+        self.resource
+            .set_property("HealthCheckProtocol", value.into())
+    }
+
+    /// Replaces `HealthCheckTimeoutSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_timeout_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("HealthCheckTimeoutSeconds", value.into())
+    }
+
+    /// Replaces `HealthyThresholdCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_healthy_threshold_count(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("HealthyThresholdCount", value.into())
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<IpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `Matcher` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_matcher(&self, value: impl Into<Value<Matcher>>) {
+        self.resource.set_property("Matcher", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<Protocol>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `ProtocolVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProtocolVersion", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetControlPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_control_port(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("TargetControlPort", value.into())
+    }
+
+    /// Replaces `TargetGroupAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_group_attributes(&self, value: impl Into<Value<List<TargetGroupAttribute>>>) {
+        self.resource
+            .set_property("TargetGroupAttributes", value.into())
+    }
+
+    /// Replaces `TargetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_type(&self, value: impl Into<Value<TargetType>>) {
+        self.resource.set_property("TargetType", value.into())
+    }
+
+    /// Replaces `Targets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_targets(&self, value: impl Into<Value<List<TargetDescription>>>) {
+        self.resource.set_property("Targets", value.into())
+    }
+
+    /// Replaces `UnhealthyThresholdCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_unhealthy_threshold_count(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("UnhealthyThresholdCount", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticLoadBalancingV2::TargetGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetGroupProps {
-    /// `HealthCheckEnabled` (optional).
-    pub health_check_enabled: Option<Value<bool>>,
-    /// `HealthCheckIntervalSeconds` (optional).
-    /// Range: 5..=300.
-    pub health_check_interval_seconds: Option<Value<i64>>,
-    /// `HealthCheckPath` (optional).
-    /// Length: 1..=1024 characters.
-    pub health_check_path: Option<Value<String>>,
-    /// `HealthCheckPort` (optional).
-    pub health_check_port: Option<Value<String>>,
-    /// `HealthCheckProtocol` (optional).
-    pub health_check_protocol: Option<Value<HealthCheckProtocol>>,
-    /// `HealthCheckTimeoutSeconds` (optional).
-    /// Range: 2..=120.
-    pub health_check_timeout_seconds: Option<Value<i64>>,
-    /// `HealthyThresholdCount` (optional).
-    /// Range: 2..=10.
-    pub healthy_threshold_count: Option<Value<i64>>,
-    /// `IpAddressType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `Matcher` (optional).
-    pub matcher: Option<Value<Matcher>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `Port` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
-    /// `Protocol` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub protocol: Option<Value<Protocol>>,
-    /// `ProtocolVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub protocol_version: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetControlPort` (optional).
-    /// Range: 1..=65535.
-    pub target_control_port: Option<Value<i64>>,
-    /// `TargetGroupAttributes` (optional).
-    pub target_group_attributes: Option<Value<List<TargetGroupAttribute>>>,
-    /// `TargetType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub target_type: Option<Value<TargetType>>,
-    /// `Targets` (optional).
-    pub targets: Option<Value<List<TargetDescription>>>,
-    /// `UnhealthyThresholdCount` (optional).
-    /// Range: 2..=10.
-    pub unhealthy_threshold_count: Option<Value<i64>>,
-    /// `VpcId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticLoadBalancingV2::TargetGroup`.
+    TargetGroupProps(default)
 }
 
 impl TargetGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            health_check_enabled: None,
-            health_check_interval_seconds: None,
-            health_check_path: None,
-            health_check_port: None,
-            health_check_protocol: None,
-            health_check_timeout_seconds: None,
-            healthy_threshold_count: None,
-            ip_address_type: None,
-            matcher: None,
-            name: None,
-            port: None,
-            protocol: None,
-            protocol_version: None,
-            tags: None,
-            target_control_port: None,
-            target_group_attributes: None,
-            target_type: None,
-            targets: None,
-            unhealthy_threshold_count: None,
-            vpc_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HealthCheckEnabled`.
-    pub fn health_check_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.health_check_enabled = Some(value.into());
-        self
+    /// `HealthCheckEnabled` (optional).
+    pub fn health_check_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HealthCheckEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckIntervalSeconds`.
-    pub fn health_check_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.health_check_interval_seconds = Some(value.into());
-        self
+    /// `HealthCheckIntervalSeconds` (optional).
+    /// Range: 5 to 300.
+    pub fn health_check_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HealthCheckIntervalSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckPath`.
-    pub fn health_check_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.health_check_path = Some(value.into());
-        self
+    /// `HealthCheckPath` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn health_check_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HealthCheckPath", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckPort`.
-    pub fn health_check_port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.health_check_port = Some(value.into());
-        self
+    /// `HealthCheckPort` (optional).
+    pub fn health_check_port(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HealthCheckPort", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckProtocol`.
-    pub fn health_check_protocol(mut self, value: impl Into<Value<HealthCheckProtocol>>) -> Self {
-        self.health_check_protocol = Some(value.into());
-        self
+    /// `HealthCheckProtocol` (optional).
+    pub fn health_check_protocol(self, value: impl Into<Value<HealthCheckProtocol>>) -> Self {
+        Self(
+            self.0
+                .with(4, "HealthCheckProtocol", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckTimeoutSeconds`.
-    pub fn health_check_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.health_check_timeout_seconds = Some(value.into());
-        self
+    /// `HealthCheckTimeoutSeconds` (optional).
+    /// Range: 2 to 120.
+    pub fn health_check_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "HealthCheckTimeoutSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `HealthyThresholdCount`.
-    pub fn healthy_threshold_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.healthy_threshold_count = Some(value.into());
-        self
+    /// `HealthyThresholdCount` (optional).
+    /// Range: 2 to 10.
+    pub fn healthy_threshold_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "HealthyThresholdCount", value.into().to_template()),
+        )
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(7, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `Matcher`.
-    pub fn matcher(mut self, value: impl Into<Value<Matcher>>) -> Self {
-        self.matcher = Some(value.into());
-        self
+    /// `Matcher` (optional).
+    pub fn matcher(self, value: impl Into<Value<Matcher>>) -> Self {
+        Self(self.0.with(8, "Matcher", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Name", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "Port", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(11, "Protocol", value.into().to_template()))
     }
-    /// Sets `ProtocolVersion`.
-    pub fn protocol_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.protocol_version = Some(value.into());
-        self
+    /// `ProtocolVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn protocol_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ProtocolVersion", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetControlPort`.
-    pub fn target_control_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_control_port = Some(value.into());
-        self
+    /// `TargetControlPort` (optional).
+    /// Range: 1 to 65535.
+    pub fn target_control_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(14, "TargetControlPort", value.into().to_template()),
+        )
     }
-    /// Sets `TargetGroupAttributes`.
+    /// `TargetGroupAttributes` (optional).
     pub fn target_group_attributes(
-        mut self,
+        self,
         value: impl Into<Value<List<TargetGroupAttribute>>>,
     ) -> Self {
-        self.target_group_attributes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(15, "TargetGroupAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `TargetType`.
-    pub fn target_type(mut self, value: impl Into<Value<TargetType>>) -> Self {
-        self.target_type = Some(value.into());
-        self
+    /// `TargetType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn target_type(self, value: impl Into<Value<TargetType>>) -> Self {
+        Self(self.0.with(16, "TargetType", value.into().to_template()))
     }
-    /// Sets `Targets`.
-    pub fn targets(mut self, value: impl Into<Value<List<TargetDescription>>>) -> Self {
-        self.targets = Some(value.into());
-        self
+    /// `Targets` (optional).
+    pub fn targets(self, value: impl Into<Value<List<TargetDescription>>>) -> Self {
+        Self(self.0.with(17, "Targets", value.into().to_template()))
     }
-    /// Sets `UnhealthyThresholdCount`.
-    pub fn unhealthy_threshold_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.unhealthy_threshold_count = Some(value.into());
-        self
+    /// `UnhealthyThresholdCount` (optional).
+    /// Range: 2 to 10.
+    pub fn unhealthy_threshold_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(18, "UnhealthyThresholdCount", value.into().to_template()),
+        )
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TargetGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.health_check_enabled {
-            m.insert("HealthCheckEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_interval_seconds {
-            m.insert("HealthCheckIntervalSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_path {
-            m.insert("HealthCheckPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_port {
-            m.insert("HealthCheckPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_protocol {
-            m.insert("HealthCheckProtocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_timeout_seconds {
-            m.insert("HealthCheckTimeoutSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.healthy_threshold_count {
-            m.insert("HealthyThresholdCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.matcher {
-            m.insert("Matcher".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol_version {
-            m.insert("ProtocolVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_control_port {
-            m.insert("TargetControlPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_group_attributes {
-            m.insert("TargetGroupAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_type {
-            m.insert("TargetType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.targets {
-            m.insert("Targets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unhealthy_threshold_count {
-            m.insert("UnhealthyThresholdCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(19, "VpcId", value.into().to_template()))
     }
 }
 
-impl Check for TargetGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.health_check_interval_seconds.check(
-            &path.field("HealthCheckIntervalSeconds"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.health_check_path.check(
-            &path.field("HealthCheckPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.health_check_protocol
-            .check(&path.field("HealthCheckProtocol"), &Rules::NONE, out);
-        self.health_check_timeout_seconds.check(
-            &path.field("HealthCheckTimeoutSeconds"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(120.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.healthy_threshold_count.check(
-            &path.field("HealthyThresholdCount"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.matcher
-            .check(&path.field("Matcher"), &Rules::NONE, out);
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_control_port.check(
-            &path.field("TargetControlPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_group_attributes
-            .check(&path.field("TargetGroupAttributes"), &Rules::NONE, out);
-        self.target_type
-            .check(&path.field("TargetType"), &Rules::NONE, out);
-        self.targets
-            .check(&path.field("Targets"), &Rules::NONE, out);
-        self.unhealthy_threshold_count.check(
-            &path.field("UnhealthyThresholdCount"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `HealthCheckProtocol`.
+    HealthCheckProtocol {
+        /// `GENEVE`
+        Geneve = "GENEVE",
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTPS`
+        Https = "HTTPS",
+        /// `QUIC`
+        Quic = "QUIC",
+        /// `TCP`
+        Tcp = "TCP",
+        /// `TCP_QUIC`
+        TcpQuic = "TCP_QUIC",
+        /// `TCP_UDP`
+        TcpUdp = "TCP_UDP",
+        /// `TLS`
+        Tls = "TLS",
+        /// `UDP`
+        Udp = "UDP",
     }
 }
 
-crate::impl_literal!(TargetGroupProps);
-
-/// Values of `HealthCheckProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HealthCheckProtocol {
-    /// `GENEVE`
-    Geneve,
-    /// `HTTP`
-    Http,
-    /// `HTTPS`
-    Https,
-    /// `QUIC`
-    Quic,
-    /// `TCP`
-    Tcp,
-    /// `TCP_QUIC`
-    TcpQuic,
-    /// `TCP_UDP`
-    TcpUdp,
-    /// `TLS`
-    Tls,
-    /// `UDP`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HealthCheckProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GENEVE", "HTTP", "HTTPS", "QUIC", "TCP", "TCP_QUIC", "TCP_UDP", "TLS", "UDP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Geneve => "GENEVE",
-            Self::Http => "HTTP",
-            Self::Https => "HTTPS",
-            Self::Quic => "QUIC",
-            Self::Tcp => "TCP",
-            Self::TcpQuic => "TCP_QUIC",
-            Self::TcpUdp => "TCP_UDP",
-            Self::Tls => "TLS",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-impl ToTemplate for HealthCheckProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HealthCheckProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HealthCheckProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "GENEVE" => Self::Geneve,
-            "HTTP" => Self::Http,
-            "HTTPS" => Self::Https,
-            "QUIC" => Self::Quic,
-            "TCP" => Self::Tcp,
-            "TCP_QUIC" => Self::TcpQuic,
-            "TCP_UDP" => Self::TcpUdp,
-            "TLS" => Self::Tls,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HealthCheckProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(HealthCheckProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(HealthCheckProtocol);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `Matcher` of `AWS::ElasticLoadBalancingV2::TargetGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Matcher {
-    /// `GrpcCode` (optional).
-    pub grpc_code: Option<Value<String>>,
-    /// `HttpCode` (optional).
-    pub http_code: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Matcher` of `AWS::ElasticLoadBalancingV2::TargetGroup`.
+    Matcher(default)
 }
 
 impl Matcher {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            grpc_code: None,
-            http_code: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GrpcCode`.
-    pub fn grpc_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.grpc_code = Some(value.into());
-        self
+    /// `GrpcCode` (optional).
+    pub fn grpc_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "GrpcCode", value.into().to_template()))
     }
-    /// Sets `HttpCode`.
-    pub fn http_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.http_code = Some(value.into());
-        self
+    /// `HttpCode` (optional).
+    pub fn http_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HttpCode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Matcher {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.grpc_code {
-            m.insert("GrpcCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_code {
-            m.insert("HttpCode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `GENEVE`
+        Geneve = "GENEVE",
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTPS`
+        Https = "HTTPS",
+        /// `QUIC`
+        Quic = "QUIC",
+        /// `TCP`
+        Tcp = "TCP",
+        /// `TCP_QUIC`
+        TcpQuic = "TCP_QUIC",
+        /// `TCP_UDP`
+        TcpUdp = "TCP_UDP",
+        /// `TLS`
+        Tls = "TLS",
+        /// `UDP`
+        Udp = "UDP",
     }
 }
 
-impl Check for Matcher {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(Matcher);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `GENEVE`
-    Geneve,
-    /// `HTTP`
-    Http,
-    /// `HTTPS`
-    Https,
-    /// `QUIC`
-    Quic,
-    /// `TCP`
-    Tcp,
-    /// `TCP_QUIC`
-    TcpQuic,
-    /// `TCP_UDP`
-    TcpUdp,
-    /// `TLS`
-    Tls,
-    /// `UDP`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GENEVE", "HTTP", "HTTPS", "QUIC", "TCP", "TCP_QUIC", "TCP_UDP", "TLS", "UDP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Geneve => "GENEVE",
-            Self::Http => "HTTP",
-            Self::Https => "HTTPS",
-            Self::Quic => "QUIC",
-            Self::Tcp => "TCP",
-            Self::TcpQuic => "TCP_QUIC",
-            Self::TcpUdp => "TCP_UDP",
-            Self::Tls => "TLS",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "GENEVE" => Self::Geneve,
-            "HTTP" => Self::Http,
-            "HTTPS" => Self::Https,
-            "QUIC" => Self::Quic,
-            "TCP" => Self::Tcp,
-            "TCP_QUIC" => Self::TcpQuic,
-            "TCP_UDP" => Self::TcpUdp,
-            "TLS" => Self::Tls,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `Tag` of `AWS::ElasticLoadBalancingV2::TargetGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TargetGroupAttribute` of `AWS::ElasticLoadBalancingV2::TargetGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetGroupAttribute {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TargetGroupAttribute` of `AWS::ElasticLoadBalancingV2::TargetGroup`.
+    TargetGroupAttribute(default)
 }
 
 impl TargetGroupAttribute {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetGroupAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TargetType`.
+    TargetType {
+        /// `alb`
+        Alb = "alb",
+        /// `instance`
+        Instance = "instance",
+        /// `ip`
+        Ip = "ip",
+        /// `lambda`
+        Lambda = "lambda",
     }
 }
 
-impl Check for TargetGroupAttribute {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetGroupAttribute);
-
-/// Values of `TargetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetType {
-    /// `alb`
-    Alb,
-    /// `instance`
-    Instance,
-    /// `ip`
-    Ip,
-    /// `lambda`
-    Lambda,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["alb", "instance", "ip", "lambda"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alb => "alb",
-            Self::Instance => "instance",
-            Self::Ip => "ip",
-            Self::Lambda => "lambda",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "alb" => Self::Alb,
-            "instance" => Self::Instance,
-            "ip" => Self::Ip,
-            "lambda" => Self::Lambda,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetType::from(s))
-    }
-}
-
-crate::impl_literal!(TargetType);
-
-/// Property type `TargetDescription` of `AWS::ElasticLoadBalancingV2::TargetGroup`.
-#[derive(Debug, Clone)]
-pub struct TargetDescription {
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Port` (optional).
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
-    /// `QuicServerId` (optional).
-    /// Length: 1..=256 characters.
-    pub quic_server_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TargetDescription` of `AWS::ElasticLoadBalancingV2::TargetGroup`.
+    TargetDescription
 }
 
 impl TargetDescription {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            availability_zone: None,
-            id: id.into(),
-            port: None,
-            quic_server_id: None,
-        }
+        Self(crate::Properties::new().with(1, "Id", id.into().to_template()))
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Port", value.into().to_template()))
     }
-    /// Sets `QuicServerId`.
-    pub fn quic_server_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.quic_server_id = Some(value.into());
-        self
+    /// `QuicServerId` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn quic_server_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "QuicServerId", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TargetDescription {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.quic_server_id {
-            m.insert("QuicServerId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetDescription {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.quic_server_id.check(
-            &path.field("QuicServerId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetDescription);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::TrustStore`.
-#[derive(Debug, Clone)]
-pub struct TrustStore {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrustStore {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrustStore {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrustStore {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::TrustStore`.
+    TrustStore("AWS::ElasticLoadBalancingV2::TrustStore", TrustStoreProps)
 }
 
 impl TrustStore {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TrustStore";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrustStoreProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TrustStoreArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TrustStoreArn> {
         self.resource.ref_value()
@@ -92,176 +44,89 @@ impl TrustStore {
     pub fn attr_number_of_ca_certificates(&self) -> Value<i64> {
         self.resource.get_att("NumberOfCaCertificates")
     }
+
+    /// Replaces `CaCertificatesBundleS3Bucket` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ca_certificates_bundle_s3_bucket(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CaCertificatesBundleS3Bucket", value.into())
+    }
+
+    /// Replaces `CaCertificatesBundleS3Key` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ca_certificates_bundle_s3_key(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CaCertificatesBundleS3Key", value.into())
+    }
+
+    /// Replaces `CaCertificatesBundleS3ObjectVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ca_certificates_bundle_s3_object_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CaCertificatesBundleS3ObjectVersion", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ElasticLoadBalancingV2::TrustStore`.
-#[derive(Debug, Clone, Default)]
-pub struct TrustStoreProps {
-    /// `CaCertificatesBundleS3Bucket` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub ca_certificates_bundle_s3_bucket: Option<Value<String>>,
-    /// `CaCertificatesBundleS3Key` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub ca_certificates_bundle_s3_key: Option<Value<String>>,
-    /// `CaCertificatesBundleS3ObjectVersion` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub ca_certificates_bundle_s3_object_version: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=32 characters.
-    /// Pattern: `^([a-zA-Z0-9]+-)*[a-zA-Z0-9]+$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 1..=.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticLoadBalancingV2::TrustStore`.
+    TrustStoreProps(default)
 }
 
 impl TrustStoreProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ca_certificates_bundle_s3_bucket: None,
-            ca_certificates_bundle_s3_key: None,
-            ca_certificates_bundle_s3_object_version: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CaCertificatesBundleS3Bucket`.
-    pub fn ca_certificates_bundle_s3_bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ca_certificates_bundle_s3_bucket = Some(value.into());
-        self
+    /// `CaCertificatesBundleS3Bucket` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn ca_certificates_bundle_s3_bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "CaCertificatesBundleS3Bucket",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CaCertificatesBundleS3Key`.
-    pub fn ca_certificates_bundle_s3_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ca_certificates_bundle_s3_key = Some(value.into());
-        self
+    /// `CaCertificatesBundleS3Key` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn ca_certificates_bundle_s3_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CaCertificatesBundleS3Key", value.into().to_template()),
+        )
     }
-    /// Sets `CaCertificatesBundleS3ObjectVersion`.
-    pub fn ca_certificates_bundle_s3_object_version(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.ca_certificates_bundle_s3_object_version = Some(value.into());
-        self
+    /// `CaCertificatesBundleS3ObjectVersion` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn ca_certificates_bundle_s3_object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "CaCertificatesBundleS3ObjectVersion",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 32 characters.
+    /// Pattern: `^([a-zA-Z0-9]+-)*[a-zA-Z0-9]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrustStoreProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ca_certificates_bundle_s3_bucket {
-            m.insert("CaCertificatesBundleS3Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ca_certificates_bundle_s3_key {
-            m.insert("CaCertificatesBundleS3Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ca_certificates_bundle_s3_object_version {
-            m.insert(
-                "CaCertificatesBundleS3ObjectVersion".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at least 1.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TrustStoreProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^([a-zA-Z0-9]+-)*[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrustStoreProps);
-
-/// Property type `Tag` of `AWS::ElasticLoadBalancingV2::TrustStore`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

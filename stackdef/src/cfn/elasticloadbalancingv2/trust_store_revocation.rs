@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::TrustStoreRevocation`.
-#[derive(Debug, Clone)]
-pub struct TrustStoreRevocation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrustStoreRevocation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrustStoreRevocation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrustStoreRevocation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElasticLoadBalancingV2::TrustStoreRevocation`.
+    TrustStoreRevocation("AWS::ElasticLoadBalancingV2::TrustStoreRevocation", TrustStoreRevocationProps)
 }
 
 impl TrustStoreRevocation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TrustStoreRevocation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrustStoreRevocationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -79,187 +31,85 @@ impl TrustStoreRevocation {
     }
 
     /// `Fn::GetAtt` `TrustStoreRevocations`.
-    pub fn attr_trust_store_revocations(&self) -> Value<serde_json::Value> {
+    pub fn attr_trust_store_revocations(&self) -> Value<Json> {
         self.resource.get_att("TrustStoreRevocations")
+    }
+
+    /// Replaces `RevocationContents` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_revocation_contents(&self, value: impl Into<Value<List<RevocationContent>>>) {
+        self.resource
+            .set_property("RevocationContents", value.into())
+    }
+
+    /// Replaces `TrustStoreArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trust_store_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TrustStoreArn", value.into())
     }
 }
 
-/// Properties of `AWS::ElasticLoadBalancingV2::TrustStoreRevocation`.
-#[derive(Debug, Clone, Default)]
-pub struct TrustStoreRevocationProps {
-    /// `RevocationContents` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub revocation_contents: Option<Value<List<RevocationContent>>>,
-    /// `TrustStoreArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub trust_store_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElasticLoadBalancingV2::TrustStoreRevocation`.
+    TrustStoreRevocationProps(default)
 }
 
 impl TrustStoreRevocationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            revocation_contents: None,
-            trust_store_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RevocationContents`.
-    pub fn revocation_contents(mut self, value: impl Into<Value<List<RevocationContent>>>) -> Self {
-        self.revocation_contents = Some(value.into());
-        self
+    /// `RevocationContents` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn revocation_contents(self, value: impl Into<Value<List<RevocationContent>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RevocationContents", value.into().to_template()),
+        )
     }
-    /// Sets `TrustStoreArn`.
-    pub fn trust_store_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trust_store_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrustStoreRevocationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.revocation_contents {
-            m.insert("RevocationContents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trust_store_arn {
-            m.insert("TrustStoreArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrustStoreArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn trust_store_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TrustStoreArn", value.into().to_template()))
     }
 }
 
-impl Check for TrustStoreRevocationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.revocation_contents
-            .check(&path.field("RevocationContents"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TrustStoreRevocationProps);
-
-/// Property type `RevocationContent` of `AWS::ElasticLoadBalancingV2::TrustStoreRevocation`.
-#[derive(Debug, Clone, Default)]
-pub struct RevocationContent {
-    /// `RevocationType` (optional).
-    pub revocation_type: Option<Value<RevocationType>>,
-    /// `S3Bucket` (optional).
-    pub s3_bucket: Option<Value<ids::BucketName>>,
-    /// `S3Key` (optional).
-    pub s3_key: Option<Value<String>>,
-    /// `S3ObjectVersion` (optional).
-    pub s3_object_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RevocationContent` of `AWS::ElasticLoadBalancingV2::TrustStoreRevocation`.
+    RevocationContent(default)
 }
 
 impl RevocationContent {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            revocation_type: None,
-            s3_bucket: None,
-            s3_key: None,
-            s3_object_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RevocationType`.
-    pub fn revocation_type(mut self, value: impl Into<Value<RevocationType>>) -> Self {
-        self.revocation_type = Some(value.into());
-        self
+    /// `RevocationType` (optional).
+    pub fn revocation_type(self, value: impl Into<Value<RevocationType>>) -> Self {
+        Self(self.0.with(0, "RevocationType", value.into().to_template()))
     }
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
+    /// `S3Bucket` (optional).
+    pub fn s3_bucket(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(1, "S3Bucket", value.into().to_template()))
     }
-    /// Sets `S3Key`.
-    pub fn s3_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key = Some(value.into());
-        self
+    /// `S3Key` (optional).
+    pub fn s3_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "S3Key", value.into().to_template()))
     }
-    /// Sets `S3ObjectVersion`.
-    pub fn s3_object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_object_version = Some(value.into());
-        self
+    /// `S3ObjectVersion` (optional).
+    pub fn s3_object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "S3ObjectVersion", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RevocationContent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.revocation_type {
-            m.insert("RevocationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket {
-            m.insert("S3Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_key {
-            m.insert("S3Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_object_version {
-            m.insert("S3ObjectVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RevocationType`.
+    RevocationType {
+        /// `CRL`
+        Crl = "CRL",
     }
 }
-
-impl Check for RevocationContent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.revocation_type
-            .check(&path.field("RevocationType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RevocationContent);
-
-/// Values of `RevocationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RevocationType {
-    /// `CRL`
-    Crl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RevocationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CRL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Crl => "CRL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RevocationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RevocationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RevocationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CRL" => Self::Crl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RevocationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RevocationType::from(s))
-    }
-}
-
-crate::impl_literal!(RevocationType);

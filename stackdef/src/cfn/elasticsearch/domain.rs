@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone)]
-pub struct Domain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Domain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Domain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Domain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Elasticsearch::Domain`.
+    Domain("AWS::Elasticsearch::Domain", DomainProps)
 }
 
 impl Domain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Elasticsearch::Domain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ElasticsearchDomainId> {
         self.resource.ref_value()
@@ -97,1078 +49,597 @@ impl Domain {
     pub fn attr_arn(&self) -> Value<ids::ElasticsearchDomainArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AccessPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_policies(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("AccessPolicies", value.into())
+    }
+
+    /// Replaces `AdvancedOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_advanced_options(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("AdvancedOptions", value.into())
+    }
+
+    /// Replaces `AdvancedSecurityOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_advanced_security_options(
+        &self,
+        value: impl Into<Value<AdvancedSecurityOptionsInput>>,
+    ) {
+        self.resource
+            .set_property("AdvancedSecurityOptions", value.into())
+    }
+
+    /// Replaces `CognitoOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cognito_options(&self, value: impl Into<Value<CognitoOptions>>) {
+        self.resource.set_property("CognitoOptions", value.into())
+    }
+
+    /// Replaces `DomainEndpointOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_endpoint_options(&self, value: impl Into<Value<DomainEndpointOptions>>) {
+        self.resource
+            .set_property("DomainEndpointOptions", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `EBSOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ebs_options(&self, value: impl Into<Value<EbsOptions>>) {
+        self.resource.set_property("EBSOptions", value.into())
+    }
+
+    /// Replaces `ElasticsearchClusterConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_elasticsearch_cluster_config(
+        &self,
+        value: impl Into<Value<ElasticsearchClusterConfig>>,
+    ) {
+        self.resource
+            .set_property("ElasticsearchClusterConfig", value.into())
+    }
+
+    /// Replaces `ElasticsearchVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_elasticsearch_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ElasticsearchVersion", value.into())
+    }
+
+    /// Replaces `EncryptionAtRestOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_at_rest_options(&self, value: impl Into<Value<EncryptionAtRestOptions>>) {
+        self.resource
+            .set_property("EncryptionAtRestOptions", value.into())
+    }
+
+    /// Replaces `LogPublishingOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_publishing_options(&self, value: impl Into<Value<Map<LogPublishingOption>>>) {
+        self.resource
+            .set_property("LogPublishingOptions", value.into())
+    }
+
+    /// Replaces `NodeToNodeEncryptionOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_to_node_encryption_options(
+        &self,
+        value: impl Into<Value<NodeToNodeEncryptionOptions>>,
+    ) {
+        self.resource
+            .set_property("NodeToNodeEncryptionOptions", value.into())
+    }
+
+    /// Replaces `SnapshotOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_options(&self, value: impl Into<Value<SnapshotOptions>>) {
+        self.resource.set_property("SnapshotOptions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VPCOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_options(&self, value: impl Into<Value<VpcOptions>>) {
+        self.resource.set_property("VPCOptions", value.into())
+    }
 }
 
-/// Properties of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainProps {
-    /// `AccessPolicies` (optional).
-    pub access_policies: Option<Value<serde_json::Value>>,
-    /// `AdvancedOptions` (optional).
-    pub advanced_options: Option<Value<Map<String>>>,
-    /// `AdvancedSecurityOptions` (optional).
-    pub advanced_security_options: Option<Value<AdvancedSecurityOptionsInput>>,
-    /// `CognitoOptions` (optional).
-    pub cognito_options: Option<Value<CognitoOptions>>,
-    /// `DomainEndpointOptions` (optional).
-    pub domain_endpoint_options: Option<Value<DomainEndpointOptions>>,
-    /// `DomainName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Option<Value<String>>,
-    /// `EBSOptions` (optional).
-    pub ebs_options: Option<Value<EbsOptions>>,
-    /// `ElasticsearchClusterConfig` (optional).
-    pub elasticsearch_cluster_config: Option<Value<ElasticsearchClusterConfig>>,
-    /// `ElasticsearchVersion` (optional).
-    pub elasticsearch_version: Option<Value<String>>,
-    /// `EncryptionAtRestOptions` (optional).
-    pub encryption_at_rest_options: Option<Value<EncryptionAtRestOptions>>,
-    /// `LogPublishingOptions` (optional).
-    pub log_publishing_options: Option<Value<Map<LogPublishingOption>>>,
-    /// `NodeToNodeEncryptionOptions` (optional).
-    pub node_to_node_encryption_options: Option<Value<NodeToNodeEncryptionOptions>>,
-    /// `SnapshotOptions` (optional).
-    pub snapshot_options: Option<Value<SnapshotOptions>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VPCOptions` (optional).
-    pub vpc_options: Option<Value<VpcOptions>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Elasticsearch::Domain`.
+    DomainProps(default)
 }
 
 impl DomainProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_policies: None,
-            advanced_options: None,
-            advanced_security_options: None,
-            cognito_options: None,
-            domain_endpoint_options: None,
-            domain_name: None,
-            ebs_options: None,
-            elasticsearch_cluster_config: None,
-            elasticsearch_version: None,
-            encryption_at_rest_options: None,
-            log_publishing_options: None,
-            node_to_node_encryption_options: None,
-            snapshot_options: None,
-            tags: None,
-            vpc_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessPolicies`.
-    pub fn access_policies(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.access_policies = Some(value.into());
-        self
+    /// `AccessPolicies` (optional).
+    pub fn access_policies(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "AccessPolicies", value.into().to_template()))
     }
-    /// Sets `AdvancedOptions`.
-    pub fn advanced_options(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.advanced_options = Some(value.into());
-        self
+    /// `AdvancedOptions` (optional).
+    pub fn advanced_options(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AdvancedOptions", value.into().to_template()),
+        )
     }
-    /// Sets `AdvancedSecurityOptions`.
+    /// `AdvancedSecurityOptions` (optional).
     pub fn advanced_security_options(
-        mut self,
+        self,
         value: impl Into<Value<AdvancedSecurityOptionsInput>>,
     ) -> Self {
-        self.advanced_security_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "AdvancedSecurityOptions", value.into().to_template()),
+        )
     }
-    /// Sets `CognitoOptions`.
-    pub fn cognito_options(mut self, value: impl Into<Value<CognitoOptions>>) -> Self {
-        self.cognito_options = Some(value.into());
-        self
+    /// `CognitoOptions` (optional).
+    pub fn cognito_options(self, value: impl Into<Value<CognitoOptions>>) -> Self {
+        Self(self.0.with(3, "CognitoOptions", value.into().to_template()))
     }
-    /// Sets `DomainEndpointOptions`.
-    pub fn domain_endpoint_options(
-        mut self,
-        value: impl Into<Value<DomainEndpointOptions>>,
-    ) -> Self {
-        self.domain_endpoint_options = Some(value.into());
-        self
+    /// `DomainEndpointOptions` (optional).
+    pub fn domain_endpoint_options(self, value: impl Into<Value<DomainEndpointOptions>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DomainEndpointOptions", value.into().to_template()),
+        )
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DomainName", value.into().to_template()))
     }
-    /// Sets `EBSOptions`.
-    pub fn ebs_options(mut self, value: impl Into<Value<EbsOptions>>) -> Self {
-        self.ebs_options = Some(value.into());
-        self
+    /// `EBSOptions` (optional).
+    pub fn ebs_options(self, value: impl Into<Value<EbsOptions>>) -> Self {
+        Self(self.0.with(6, "EBSOptions", value.into().to_template()))
     }
-    /// Sets `ElasticsearchClusterConfig`.
+    /// `ElasticsearchClusterConfig` (optional).
     pub fn elasticsearch_cluster_config(
-        mut self,
+        self,
         value: impl Into<Value<ElasticsearchClusterConfig>>,
     ) -> Self {
-        self.elasticsearch_cluster_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "ElasticsearchClusterConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ElasticsearchVersion`.
-    pub fn elasticsearch_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.elasticsearch_version = Some(value.into());
-        self
+    /// `ElasticsearchVersion` (optional).
+    pub fn elasticsearch_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ElasticsearchVersion", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionAtRestOptions`.
+    /// `EncryptionAtRestOptions` (optional).
     pub fn encryption_at_rest_options(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionAtRestOptions>>,
     ) -> Self {
-        self.encryption_at_rest_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "EncryptionAtRestOptions", value.into().to_template()),
+        )
     }
-    /// Sets `LogPublishingOptions`.
-    pub fn log_publishing_options(
-        mut self,
-        value: impl Into<Value<Map<LogPublishingOption>>>,
-    ) -> Self {
-        self.log_publishing_options = Some(value.into());
-        self
+    /// `LogPublishingOptions` (optional).
+    pub fn log_publishing_options(self, value: impl Into<Value<Map<LogPublishingOption>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "LogPublishingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `NodeToNodeEncryptionOptions`.
+    /// `NodeToNodeEncryptionOptions` (optional).
     pub fn node_to_node_encryption_options(
-        mut self,
+        self,
         value: impl Into<Value<NodeToNodeEncryptionOptions>>,
     ) -> Self {
-        self.node_to_node_encryption_options = Some(value.into());
-        self
+        Self(self.0.with(
+            11,
+            "NodeToNodeEncryptionOptions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SnapshotOptions`.
-    pub fn snapshot_options(mut self, value: impl Into<Value<SnapshotOptions>>) -> Self {
-        self.snapshot_options = Some(value.into());
-        self
+    /// `SnapshotOptions` (optional).
+    pub fn snapshot_options(self, value: impl Into<Value<SnapshotOptions>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SnapshotOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
-    /// Sets `VPCOptions`.
-    pub fn vpc_options(mut self, value: impl Into<Value<VpcOptions>>) -> Self {
-        self.vpc_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_policies {
-            m.insert("AccessPolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.advanced_options {
-            m.insert("AdvancedOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.advanced_security_options {
-            m.insert("AdvancedSecurityOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cognito_options {
-            m.insert("CognitoOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_endpoint_options {
-            m.insert("DomainEndpointOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_options {
-            m.insert("EBSOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elasticsearch_cluster_config {
-            m.insert("ElasticsearchClusterConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elasticsearch_version {
-            m.insert("ElasticsearchVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_at_rest_options {
-            m.insert("EncryptionAtRestOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_publishing_options {
-            m.insert("LogPublishingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_to_node_encryption_options {
-            m.insert("NodeToNodeEncryptionOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_options {
-            m.insert("SnapshotOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_options {
-            m.insert("VPCOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VPCOptions` (optional).
+    pub fn vpc_options(self, value: impl Into<Value<VpcOptions>>) -> Self {
+        Self(self.0.with(14, "VPCOptions", value.into().to_template()))
     }
 }
 
-impl Check for DomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advanced_security_options.check(
-            &path.field("AdvancedSecurityOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.cognito_options
-            .check(&path.field("CognitoOptions"), &Rules::NONE, out);
-        self.domain_endpoint_options
-            .check(&path.field("DomainEndpointOptions"), &Rules::NONE, out);
-        self.ebs_options
-            .check(&path.field("EBSOptions"), &Rules::NONE, out);
-        self.elasticsearch_cluster_config.check(
-            &path.field("ElasticsearchClusterConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.encryption_at_rest_options.check(
-            &path.field("EncryptionAtRestOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_publishing_options
-            .check(&path.field("LogPublishingOptions"), &Rules::NONE, out);
-        self.node_to_node_encryption_options.check(
-            &path.field("NodeToNodeEncryptionOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.snapshot_options
-            .check(&path.field("SnapshotOptions"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_options
-            .check(&path.field("VPCOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DomainProps);
-
-/// Property type `AdvancedSecurityOptionsInput` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct AdvancedSecurityOptionsInput {
-    /// `AnonymousAuthEnabled` (optional).
-    pub anonymous_auth_enabled: Option<Value<bool>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `InternalUserDatabaseEnabled` (optional).
-    pub internal_user_database_enabled: Option<Value<bool>>,
-    /// `MasterUserOptions` (optional).
-    pub master_user_options: Option<Value<MasterUserOptions>>,
+crate::l1_struct! {
+    /// Property type `AdvancedSecurityOptionsInput` of `AWS::Elasticsearch::Domain`.
+    AdvancedSecurityOptionsInput(default)
 }
 
 impl AdvancedSecurityOptionsInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            anonymous_auth_enabled: None,
-            enabled: None,
-            internal_user_database_enabled: None,
-            master_user_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AnonymousAuthEnabled`.
-    pub fn anonymous_auth_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.anonymous_auth_enabled = Some(value.into());
-        self
+    /// `AnonymousAuthEnabled` (optional).
+    pub fn anonymous_auth_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AnonymousAuthEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `InternalUserDatabaseEnabled`.
-    pub fn internal_user_database_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.internal_user_database_enabled = Some(value.into());
-        self
+    /// `InternalUserDatabaseEnabled` (optional).
+    pub fn internal_user_database_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InternalUserDatabaseEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `MasterUserOptions`.
-    pub fn master_user_options(mut self, value: impl Into<Value<MasterUserOptions>>) -> Self {
-        self.master_user_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedSecurityOptionsInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.anonymous_auth_enabled {
-            m.insert("AnonymousAuthEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.internal_user_database_enabled {
-            m.insert("InternalUserDatabaseEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_options {
-            m.insert("MasterUserOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MasterUserOptions` (optional).
+    pub fn master_user_options(self, value: impl Into<Value<MasterUserOptions>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MasterUserOptions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AdvancedSecurityOptionsInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.master_user_options
-            .check(&path.field("MasterUserOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AdvancedSecurityOptionsInput);
-
-/// Property type `MasterUserOptions` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct MasterUserOptions {
-    /// `MasterUserARN` (optional).
-    pub master_user_arn: Option<Value<String>>,
-    /// `MasterUserName` (optional).
-    pub master_user_name: Option<Value<String>>,
-    /// `MasterUserPassword` (optional).
-    pub master_user_password: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MasterUserOptions` of `AWS::Elasticsearch::Domain`.
+    MasterUserOptions(default)
 }
 
 impl MasterUserOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            master_user_arn: None,
-            master_user_name: None,
-            master_user_password: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MasterUserARN`.
-    pub fn master_user_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_arn = Some(value.into());
-        self
+    /// `MasterUserARN` (optional).
+    pub fn master_user_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MasterUserARN", value.into().to_template()))
     }
-    /// Sets `MasterUserName`.
-    pub fn master_user_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_name = Some(value.into());
-        self
+    /// `MasterUserName` (optional).
+    pub fn master_user_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MasterUserName", value.into().to_template()))
     }
-    /// Sets `MasterUserPassword`.
-    pub fn master_user_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_password = Some(value.into());
-        self
+    /// `MasterUserPassword` (optional).
+    pub fn master_user_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MasterUserPassword", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MasterUserOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.master_user_arn {
-            m.insert("MasterUserARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_name {
-            m.insert("MasterUserName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_password {
-            m.insert("MasterUserPassword".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MasterUserOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MasterUserOptions);
-
-/// Property type `CognitoOptions` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct CognitoOptions {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `IdentityPoolId` (optional).
-    pub identity_pool_id: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `UserPoolId` (optional).
-    pub user_pool_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CognitoOptions` of `AWS::Elasticsearch::Domain`.
+    CognitoOptions(default)
 }
 
 impl CognitoOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            identity_pool_id: None,
-            role_arn: None,
-            user_pool_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `IdentityPoolId`.
-    pub fn identity_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
+    /// `IdentityPoolId` (optional).
+    pub fn identity_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IdentityPoolId", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "RoleArn", value.into().to_template()))
     }
-    /// Sets `UserPoolId`.
-    pub fn user_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_pool_id = Some(value.into());
-        self
+    /// `UserPoolId` (optional).
+    pub fn user_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "UserPoolId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CognitoOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_pool_id {
-            m.insert("IdentityPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_pool_id {
-            m.insert("UserPoolId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CognitoOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CognitoOptions);
-
-/// Property type `DomainEndpointOptions` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainEndpointOptions {
-    /// `CustomEndpoint` (optional).
-    pub custom_endpoint: Option<Value<String>>,
-    /// `CustomEndpointCertificateArn` (optional).
-    pub custom_endpoint_certificate_arn: Option<Value<String>>,
-    /// `CustomEndpointEnabled` (optional).
-    pub custom_endpoint_enabled: Option<Value<bool>>,
-    /// `EnforceHTTPS` (optional).
-    pub enforce_https: Option<Value<bool>>,
-    /// `TLSSecurityPolicy` (optional).
-    pub tls_security_policy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DomainEndpointOptions` of `AWS::Elasticsearch::Domain`.
+    DomainEndpointOptions(default)
 }
 
 impl DomainEndpointOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_endpoint: None,
-            custom_endpoint_certificate_arn: None,
-            custom_endpoint_enabled: None,
-            enforce_https: None,
-            tls_security_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomEndpoint`.
-    pub fn custom_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_endpoint = Some(value.into());
-        self
+    /// `CustomEndpoint` (optional).
+    pub fn custom_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CustomEndpoint", value.into().to_template()))
     }
-    /// Sets `CustomEndpointCertificateArn`.
-    pub fn custom_endpoint_certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_endpoint_certificate_arn = Some(value.into());
-        self
+    /// `CustomEndpointCertificateArn` (optional).
+    pub fn custom_endpoint_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "CustomEndpointCertificateArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomEndpointEnabled`.
-    pub fn custom_endpoint_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.custom_endpoint_enabled = Some(value.into());
-        self
+    /// `CustomEndpointEnabled` (optional).
+    pub fn custom_endpoint_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomEndpointEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `EnforceHTTPS`.
-    pub fn enforce_https(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enforce_https = Some(value.into());
-        self
+    /// `EnforceHTTPS` (optional).
+    pub fn enforce_https(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "EnforceHTTPS", value.into().to_template()))
     }
-    /// Sets `TLSSecurityPolicy`.
-    pub fn tls_security_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tls_security_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainEndpointOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_endpoint {
-            m.insert("CustomEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_endpoint_certificate_arn {
-            m.insert("CustomEndpointCertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_endpoint_enabled {
-            m.insert("CustomEndpointEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enforce_https {
-            m.insert("EnforceHTTPS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_security_policy {
-            m.insert("TLSSecurityPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TLSSecurityPolicy` (optional).
+    pub fn tls_security_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TLSSecurityPolicy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DomainEndpointOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DomainEndpointOptions);
-
-/// Property type `EbsOptions` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsOptions {
-    /// `EBSEnabled` (optional).
-    pub ebs_enabled: Option<Value<bool>>,
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `VolumeSize` (optional).
-    pub volume_size: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EbsOptions` of `AWS::Elasticsearch::Domain`.
+    EbsOptions(default)
 }
 
 impl EbsOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ebs_enabled: None,
-            iops: None,
-            volume_size: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EBSEnabled`.
-    pub fn ebs_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_enabled = Some(value.into());
-        self
+    /// `EBSEnabled` (optional).
+    pub fn ebs_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "EBSEnabled", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Iops", value.into().to_template()))
     }
-    /// Sets `VolumeSize`.
-    pub fn volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size = Some(value.into());
-        self
+    /// `VolumeSize` (optional).
+    pub fn volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "VolumeSize", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EbsOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ebs_enabled {
-            m.insert("EBSEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size {
-            m.insert("VolumeSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EbsOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EbsOptions);
-
-/// Property type `ElasticsearchClusterConfig` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct ElasticsearchClusterConfig {
-    /// `ColdStorageOptions` (optional).
-    pub cold_storage_options: Option<Value<ColdStorageOptions>>,
-    /// `DedicatedMasterCount` (optional).
-    pub dedicated_master_count: Option<Value<i64>>,
-    /// `DedicatedMasterEnabled` (optional).
-    pub dedicated_master_enabled: Option<Value<bool>>,
-    /// `DedicatedMasterType` (optional).
-    pub dedicated_master_type: Option<Value<String>>,
-    /// `InstanceCount` (optional).
-    pub instance_count: Option<Value<i64>>,
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<String>>,
-    /// `WarmCount` (optional).
-    pub warm_count: Option<Value<i64>>,
-    /// `WarmEnabled` (optional).
-    pub warm_enabled: Option<Value<bool>>,
-    /// `WarmType` (optional).
-    pub warm_type: Option<Value<String>>,
-    /// `ZoneAwarenessConfig` (optional).
-    pub zone_awareness_config: Option<Value<ZoneAwarenessConfig>>,
-    /// `ZoneAwarenessEnabled` (optional).
-    pub zone_awareness_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ElasticsearchClusterConfig` of `AWS::Elasticsearch::Domain`.
+    ElasticsearchClusterConfig(default)
 }
 
 impl ElasticsearchClusterConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cold_storage_options: None,
-            dedicated_master_count: None,
-            dedicated_master_enabled: None,
-            dedicated_master_type: None,
-            instance_count: None,
-            instance_type: None,
-            warm_count: None,
-            warm_enabled: None,
-            warm_type: None,
-            zone_awareness_config: None,
-            zone_awareness_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColdStorageOptions`.
-    pub fn cold_storage_options(mut self, value: impl Into<Value<ColdStorageOptions>>) -> Self {
-        self.cold_storage_options = Some(value.into());
-        self
+    /// `ColdStorageOptions` (optional).
+    pub fn cold_storage_options(self, value: impl Into<Value<ColdStorageOptions>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ColdStorageOptions", value.into().to_template()),
+        )
     }
-    /// Sets `DedicatedMasterCount`.
-    pub fn dedicated_master_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dedicated_master_count = Some(value.into());
-        self
+    /// `DedicatedMasterCount` (optional).
+    pub fn dedicated_master_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DedicatedMasterCount", value.into().to_template()),
+        )
     }
-    /// Sets `DedicatedMasterEnabled`.
-    pub fn dedicated_master_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dedicated_master_enabled = Some(value.into());
-        self
+    /// `DedicatedMasterEnabled` (optional).
+    pub fn dedicated_master_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DedicatedMasterEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `DedicatedMasterType`.
-    pub fn dedicated_master_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dedicated_master_type = Some(value.into());
-        self
+    /// `DedicatedMasterType` (optional).
+    pub fn dedicated_master_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DedicatedMasterType", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceCount`.
-    pub fn instance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.instance_count = Some(value.into());
-        self
+    /// `InstanceCount` (optional).
+    pub fn instance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "InstanceCount", value.into().to_template()))
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "InstanceType", value.into().to_template()))
     }
-    /// Sets `WarmCount`.
-    pub fn warm_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.warm_count = Some(value.into());
-        self
+    /// `WarmCount` (optional).
+    pub fn warm_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "WarmCount", value.into().to_template()))
     }
-    /// Sets `WarmEnabled`.
-    pub fn warm_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.warm_enabled = Some(value.into());
-        self
+    /// `WarmEnabled` (optional).
+    pub fn warm_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "WarmEnabled", value.into().to_template()))
     }
-    /// Sets `WarmType`.
-    pub fn warm_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.warm_type = Some(value.into());
-        self
+    /// `WarmType` (optional).
+    pub fn warm_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "WarmType", value.into().to_template()))
     }
-    /// Sets `ZoneAwarenessConfig`.
-    pub fn zone_awareness_config(mut self, value: impl Into<Value<ZoneAwarenessConfig>>) -> Self {
-        self.zone_awareness_config = Some(value.into());
-        self
+    /// `ZoneAwarenessConfig` (optional).
+    pub fn zone_awareness_config(self, value: impl Into<Value<ZoneAwarenessConfig>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ZoneAwarenessConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ZoneAwarenessEnabled`.
-    pub fn zone_awareness_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.zone_awareness_enabled = Some(value.into());
-        self
+    /// `ZoneAwarenessEnabled` (optional).
+    pub fn zone_awareness_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ZoneAwarenessEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ElasticsearchClusterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cold_storage_options {
-            m.insert("ColdStorageOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dedicated_master_count {
-            m.insert("DedicatedMasterCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dedicated_master_enabled {
-            m.insert("DedicatedMasterEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dedicated_master_type {
-            m.insert("DedicatedMasterType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_count {
-            m.insert("InstanceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_count {
-            m.insert("WarmCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_enabled {
-            m.insert("WarmEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_type {
-            m.insert("WarmType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zone_awareness_config {
-            m.insert("ZoneAwarenessConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zone_awareness_enabled {
-            m.insert("ZoneAwarenessEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ElasticsearchClusterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cold_storage_options
-            .check(&path.field("ColdStorageOptions"), &Rules::NONE, out);
-        self.zone_awareness_config
-            .check(&path.field("ZoneAwarenessConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ElasticsearchClusterConfig);
-
-/// Property type `ColdStorageOptions` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct ColdStorageOptions {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ColdStorageOptions` of `AWS::Elasticsearch::Domain`.
+    ColdStorageOptions(default)
 }
 
 impl ColdStorageOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ColdStorageOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for ColdStorageOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ColdStorageOptions);
-
-/// Property type `ZoneAwarenessConfig` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct ZoneAwarenessConfig {
-    /// `AvailabilityZoneCount` (optional).
-    pub availability_zone_count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ZoneAwarenessConfig` of `AWS::Elasticsearch::Domain`.
+    ZoneAwarenessConfig(default)
 }
 
 impl ZoneAwarenessConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZoneCount`.
-    pub fn availability_zone_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.availability_zone_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ZoneAwarenessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone_count {
-            m.insert("AvailabilityZoneCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AvailabilityZoneCount` (optional).
+    pub fn availability_zone_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZoneCount", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ZoneAwarenessConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ZoneAwarenessConfig);
-
-/// Property type `EncryptionAtRestOptions` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionAtRestOptions {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EncryptionAtRestOptions` of `AWS::Elasticsearch::Domain`.
+    EncryptionAtRestOptions(default)
 }
 
 impl EncryptionAtRestOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            kms_key_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionAtRestOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EncryptionAtRestOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EncryptionAtRestOptions);
-
-/// Property type `LogPublishingOption` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct LogPublishingOption {
-    /// `CloudWatchLogsLogGroupArn` (optional).
-    pub cloud_watch_logs_log_group_arn: Option<Value<String>>,
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKeyId", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LogPublishingOption` of `AWS::Elasticsearch::Domain`.
+    LogPublishingOption(default)
 }
 
 impl LogPublishingOption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs_log_group_arn: None,
-            enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogsLogGroupArn`.
-    pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_watch_logs_log_group_arn = Some(value.into());
-        self
+    /// `CloudWatchLogsLogGroupArn` (optional).
+    pub fn cloud_watch_logs_log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchLogsLogGroupArn", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogPublishingOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs_log_group_arn {
-            m.insert("CloudWatchLogsLogGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogPublishingOption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LogPublishingOption);
-
-/// Property type `NodeToNodeEncryptionOptions` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct NodeToNodeEncryptionOptions {
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NodeToNodeEncryptionOptions` of `AWS::Elasticsearch::Domain`.
+    NodeToNodeEncryptionOptions(default)
 }
 
 impl NodeToNodeEncryptionOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NodeToNodeEncryptionOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for NodeToNodeEncryptionOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NodeToNodeEncryptionOptions);
-
-/// Property type `SnapshotOptions` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotOptions {
-    /// `AutomatedSnapshotStartHour` (optional).
-    pub automated_snapshot_start_hour: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SnapshotOptions` of `AWS::Elasticsearch::Domain`.
+    SnapshotOptions(default)
 }
 
 impl SnapshotOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            automated_snapshot_start_hour: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutomatedSnapshotStartHour`.
-    pub fn automated_snapshot_start_hour(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.automated_snapshot_start_hour = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnapshotOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automated_snapshot_start_hour {
-            m.insert("AutomatedSnapshotStartHour".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AutomatedSnapshotStartHour` (optional).
+    pub fn automated_snapshot_start_hour(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutomatedSnapshotStartHour", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SnapshotOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(SnapshotOptions);
-
-/// Property type `Tag` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcOptions` of `AWS::Elasticsearch::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcOptions {
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `VpcOptions` of `AWS::Elasticsearch::Domain`.
+    VpcOptions(default)
 }
 
 impl VpcOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcOptions);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ElementalInference::Feed`.
-#[derive(Debug, Clone)]
-pub struct Feed {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Feed {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Feed {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Feed {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ElementalInference::Feed`.
+    Feed("AWS::ElementalInference::Feed", FeedProps)
 }
 
 impl Feed {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ElementalInference::Feed";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FeedProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::FeedId> {
         self.resource.ref_value()
@@ -92,209 +44,80 @@ impl Feed {
     pub fn attr_id(&self) -> Value<ids::FeedId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Outputs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outputs(&self, value: impl Into<Value<List<GetOutput>>>) {
+        self.resource.set_property("Outputs", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ElementalInference::Feed`.
-#[derive(Debug, Clone)]
-pub struct FeedProps {
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,126}[a-zA-Z0-9])?$`.
-    pub name: Value<String>,
-    /// `Outputs` (required).
-    pub outputs: Value<List<GetOutput>>,
-    /// `Tags` (optional).
-    /// Each item: Length: ..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ElementalInference::Feed`.
+    FeedProps
 }
 
 impl FeedProps {
     /// The required properties: `Name`, `Outputs`.
     pub fn new(name: impl Into<Value<String>>, outputs: impl Into<Value<List<GetOutput>>>) -> Self {
-        Self {
-            name: name.into(),
-            outputs: outputs.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Outputs", outputs.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FeedProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Outputs".to_owned(), self.outputs.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: at most 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FeedProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,126}[a-zA-Z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outputs
-            .check(&path.field("Outputs"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FeedProps);
-
-/// Property type `GetOutput` of `AWS::ElementalInference::Feed`.
-#[derive(Debug, Clone)]
-pub struct GetOutput {
-    /// `Description` (optional).
-    /// Length: ..=1024 characters.
-    /// Pattern: `^[\w \-\.',@:;]*$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,126}[a-zA-Z0-9])?$`.
-    pub name: Value<String>,
-    /// `OutputConfig` (required).
-    pub output_config: Value<serde_json::Value>,
-    /// `Status` (required).
-    pub status: Value<OutputStatus>,
+crate::l1_struct! {
+    /// Property type `GetOutput` of `AWS::ElementalInference::Feed`.
+    GetOutput
 }
 
 impl GetOutput {
     /// The required properties: `Name`, `OutputConfig`, `Status`.
     pub fn new(
         name: impl Into<Value<String>>,
-        output_config: impl Into<Value<serde_json::Value>>,
+        output_config: impl Into<Value<Json>>,
         status: impl Into<Value<OutputStatus>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            output_config: output_config.into(),
-            status: status.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "OutputConfig", output_config.into().to_template())
+                .with(3, "Status", status.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GetOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("OutputConfig".to_owned(), self.output_config.to_template());
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: at most 1024 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF} \-\.',@:;]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
 
-impl Check for GetOutput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(1024),
-                pattern: Some("^[\\w \\-\\.',@:;]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,126}[a-zA-Z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `OutputStatus`.
+    OutputStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
-
-crate::impl_literal!(GetOutput);
-
-/// Values of `OutputStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutputStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutputStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutputStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutputStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutputStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutputStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutputStatus::from(s))
-    }
-}
-
-crate::impl_literal!(OutputStatus);

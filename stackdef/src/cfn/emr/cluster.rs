@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMR::Cluster`.
+    Cluster("AWS::EMR::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMR::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::EmrClusterId> {
         self.resource.ref_value()
@@ -87,86 +39,185 @@ impl Cluster {
     pub fn attr_master_public_dns(&self) -> Value<String> {
         self.resource.get_att("MasterPublicDNS")
     }
+
+    /// Replaces `AdditionalInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_info(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("AdditionalInfo", value.into())
+    }
+
+    /// Replaces `Applications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_applications(&self, value: impl Into<Value<List<Application>>>) {
+        self.resource.set_property("Applications", value.into())
+    }
+
+    /// Replaces `AutoScalingRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AutoScalingRole", value.into())
+    }
+
+    /// Replaces `AutoTerminationPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_termination_policy(&self, value: impl Into<Value<AutoTerminationPolicy>>) {
+        self.resource
+            .set_property("AutoTerminationPolicy", value.into())
+    }
+
+    /// Replaces `BootstrapActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bootstrap_actions(&self, value: impl Into<Value<List<BootstrapActionConfig>>>) {
+        self.resource.set_property("BootstrapActions", value.into())
+    }
+
+    /// Replaces `Configurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configurations(&self, value: impl Into<Value<List<Configuration>>>) {
+        self.resource.set_property("Configurations", value.into())
+    }
+
+    /// Replaces `CustomAmiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_ami_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CustomAmiId", value.into())
+    }
+
+    /// Replaces `EbsRootVolumeIops` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ebs_root_volume_iops(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("EbsRootVolumeIops", value.into())
+    }
+
+    /// Replaces `EbsRootVolumeSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ebs_root_volume_size(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("EbsRootVolumeSize", value.into())
+    }
+
+    /// Replaces `EbsRootVolumeThroughput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ebs_root_volume_throughput(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("EbsRootVolumeThroughput", value.into())
+    }
+
+    /// Replaces `Instances` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instances(&self, value: impl Into<Value<JobFlowInstancesConfig>>) {
+        self.resource.set_property("Instances", value.into())
+    }
+
+    /// Replaces `JobFlowRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_flow_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("JobFlowRole", value.into())
+    }
+
+    /// Replaces `KerberosAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kerberos_attributes(&self, value: impl Into<Value<KerberosAttributes>>) {
+        self.resource
+            .set_property("KerberosAttributes", value.into())
+    }
+
+    /// Replaces `LogEncryptionKmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_encryption_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LogEncryptionKmsKeyId", value.into())
+    }
+
+    /// Replaces `LogUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LogUri", value.into())
+    }
+
+    /// Replaces `ManagedScalingPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_scaling_policy(&self, value: impl Into<Value<ManagedScalingPolicy>>) {
+        self.resource
+            .set_property("ManagedScalingPolicy", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OSReleaseLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_os_release_label(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OSReleaseLabel", value.into())
+    }
+
+    /// Replaces `PlacementGroupConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_placement_group_configs(&self, value: impl Into<Value<List<PlacementGroupConfig>>>) {
+        self.resource
+            .set_property("PlacementGroupConfigs", value.into())
+    }
+
+    /// Replaces `ReleaseLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_release_label(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ReleaseLabel", value.into())
+    }
+
+    /// Replaces `ScaleDownBehavior` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scale_down_behavior(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScaleDownBehavior", value.into())
+    }
+
+    /// Replaces `SecurityConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_configuration(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SecurityConfiguration", value.into())
+    }
+
+    /// Replaces `ServiceRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceRole", value.into())
+    }
+
+    /// Replaces `StepConcurrencyLevel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_step_concurrency_level(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("StepConcurrencyLevel", value.into())
+    }
+
+    /// Replaces `Steps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_steps(&self, value: impl Into<Value<List<StepConfig>>>) {
+        self.resource.set_property("Steps", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VisibleToAllUsers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_visible_to_all_users(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("VisibleToAllUsers", value.into())
+    }
 }
 
-/// Properties of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterProps {
-    /// `AdditionalInfo` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub additional_info: Option<Value<serde_json::Value>>,
-    /// `Applications` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub applications: Option<Value<List<Application>>>,
-    /// `AutoScalingRole` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub auto_scaling_role: Option<Value<String>>,
-    /// `AutoTerminationPolicy` (optional).
-    pub auto_termination_policy: Option<Value<AutoTerminationPolicy>>,
-    /// `BootstrapActions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub bootstrap_actions: Option<Value<List<BootstrapActionConfig>>>,
-    /// `Configurations` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub configurations: Option<Value<List<Configuration>>>,
-    /// `CustomAmiId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub custom_ami_id: Option<Value<String>>,
-    /// `EbsRootVolumeIops` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ebs_root_volume_iops: Option<Value<i64>>,
-    /// `EbsRootVolumeSize` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ebs_root_volume_size: Option<Value<i64>>,
-    /// `EbsRootVolumeThroughput` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ebs_root_volume_throughput: Option<Value<i64>>,
-    /// `Instances` (required).
-    pub instances: Value<JobFlowInstancesConfig>,
-    /// `JobFlowRole` (required).
-    /// Create-only: changing it replaces the resource.
-    pub job_flow_role: Value<String>,
-    /// `KerberosAttributes` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kerberos_attributes: Option<Value<KerberosAttributes>>,
-    /// `LogEncryptionKmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub log_encryption_kms_key_id: Option<Value<String>>,
-    /// `LogUri` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub log_uri: Option<Value<String>>,
-    /// `ManagedScalingPolicy` (optional).
-    pub managed_scaling_policy: Option<Value<ManagedScalingPolicy>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `OSReleaseLabel` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub os_release_label: Option<Value<String>>,
-    /// `PlacementGroupConfigs` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub placement_group_configs: Option<Value<List<PlacementGroupConfig>>>,
-    /// `ReleaseLabel` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub release_label: Option<Value<String>>,
-    /// `ScaleDownBehavior` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub scale_down_behavior: Option<Value<String>>,
-    /// `SecurityConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub security_configuration: Option<Value<String>>,
-    /// `ServiceRole` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service_role: Value<String>,
-    /// `StepConcurrencyLevel` (optional).
-    pub step_concurrency_level: Option<Value<i64>>,
-    /// `Steps` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub steps: Option<Value<List<StepConfig>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VisibleToAllUsers` (optional).
-    pub visible_to_all_users: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMR::Cluster`.
+    ClusterProps
 }
 
 impl ClusterProps {
@@ -177,379 +228,221 @@ impl ClusterProps {
         name: impl Into<Value<String>>,
         service_role: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            additional_info: None,
-            applications: None,
-            auto_scaling_role: None,
-            auto_termination_policy: None,
-            bootstrap_actions: None,
-            configurations: None,
-            custom_ami_id: None,
-            ebs_root_volume_iops: None,
-            ebs_root_volume_size: None,
-            ebs_root_volume_throughput: None,
-            instances: instances.into(),
-            job_flow_role: job_flow_role.into(),
-            kerberos_attributes: None,
-            log_encryption_kms_key_id: None,
-            log_uri: None,
-            managed_scaling_policy: None,
-            name: name.into(),
-            os_release_label: None,
-            placement_group_configs: None,
-            release_label: None,
-            scale_down_behavior: None,
-            security_configuration: None,
-            service_role: service_role.into(),
-            step_concurrency_level: None,
-            steps: None,
-            tags: None,
-            visible_to_all_users: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(10, "Instances", instances.into().to_template())
+                .with(11, "JobFlowRole", job_flow_role.into().to_template())
+                .with(16, "Name", name.into().to_template())
+                .with(22, "ServiceRole", service_role.into().to_template()),
+        )
     }
-    /// Sets `AdditionalInfo`.
-    pub fn additional_info(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.additional_info = Some(value.into());
-        self
+    /// `AdditionalInfo` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn additional_info(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "AdditionalInfo", value.into().to_template()))
     }
-    /// Sets `Applications`.
-    pub fn applications(mut self, value: impl Into<Value<List<Application>>>) -> Self {
-        self.applications = Some(value.into());
-        self
+    /// `Applications` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn applications(self, value: impl Into<Value<List<Application>>>) -> Self {
+        Self(self.0.with(1, "Applications", value.into().to_template()))
     }
-    /// Sets `AutoScalingRole`.
-    pub fn auto_scaling_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auto_scaling_role = Some(value.into());
-        self
+    /// `AutoScalingRole` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn auto_scaling_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AutoScalingRole", value.into().to_template()),
+        )
     }
-    /// Sets `AutoTerminationPolicy`.
-    pub fn auto_termination_policy(
-        mut self,
-        value: impl Into<Value<AutoTerminationPolicy>>,
-    ) -> Self {
-        self.auto_termination_policy = Some(value.into());
-        self
+    /// `AutoTerminationPolicy` (optional).
+    pub fn auto_termination_policy(self, value: impl Into<Value<AutoTerminationPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AutoTerminationPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `BootstrapActions`.
-    pub fn bootstrap_actions(
-        mut self,
-        value: impl Into<Value<List<BootstrapActionConfig>>>,
-    ) -> Self {
-        self.bootstrap_actions = Some(value.into());
-        self
+    /// `BootstrapActions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn bootstrap_actions(self, value: impl Into<Value<List<BootstrapActionConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "BootstrapActions", value.into().to_template()),
+        )
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<List<Configuration>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn configurations(self, value: impl Into<Value<List<Configuration>>>) -> Self {
+        Self(self.0.with(5, "Configurations", value.into().to_template()))
     }
-    /// Sets `CustomAmiId`.
-    pub fn custom_ami_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_ami_id = Some(value.into());
-        self
+    /// `CustomAmiId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn custom_ami_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "CustomAmiId", value.into().to_template()))
     }
-    /// Sets `EbsRootVolumeIops`.
-    pub fn ebs_root_volume_iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ebs_root_volume_iops = Some(value.into());
-        self
+    /// `EbsRootVolumeIops` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ebs_root_volume_iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EbsRootVolumeIops", value.into().to_template()),
+        )
     }
-    /// Sets `EbsRootVolumeSize`.
-    pub fn ebs_root_volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ebs_root_volume_size = Some(value.into());
-        self
+    /// `EbsRootVolumeSize` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ebs_root_volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "EbsRootVolumeSize", value.into().to_template()),
+        )
     }
-    /// Sets `EbsRootVolumeThroughput`.
-    pub fn ebs_root_volume_throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ebs_root_volume_throughput = Some(value.into());
-        self
+    /// `EbsRootVolumeThroughput` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ebs_root_volume_throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "EbsRootVolumeThroughput", value.into().to_template()),
+        )
     }
-    /// Sets `KerberosAttributes`.
-    pub fn kerberos_attributes(mut self, value: impl Into<Value<KerberosAttributes>>) -> Self {
-        self.kerberos_attributes = Some(value.into());
-        self
+    /// `KerberosAttributes` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kerberos_attributes(self, value: impl Into<Value<KerberosAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(12, "KerberosAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `LogEncryptionKmsKeyId`.
-    pub fn log_encryption_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_encryption_kms_key_id = Some(value.into());
-        self
+    /// `LogEncryptionKmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn log_encryption_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "LogEncryptionKmsKeyId", value.into().to_template()),
+        )
     }
-    /// Sets `LogUri`.
-    pub fn log_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_uri = Some(value.into());
-        self
+    /// `LogUri` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn log_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "LogUri", value.into().to_template()))
     }
-    /// Sets `ManagedScalingPolicy`.
-    pub fn managed_scaling_policy(mut self, value: impl Into<Value<ManagedScalingPolicy>>) -> Self {
-        self.managed_scaling_policy = Some(value.into());
-        self
+    /// `ManagedScalingPolicy` (optional).
+    pub fn managed_scaling_policy(self, value: impl Into<Value<ManagedScalingPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(15, "ManagedScalingPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `OSReleaseLabel`.
-    pub fn os_release_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.os_release_label = Some(value.into());
-        self
+    /// `OSReleaseLabel` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn os_release_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "OSReleaseLabel", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementGroupConfigs`.
+    /// `PlacementGroupConfigs` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn placement_group_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<PlacementGroupConfig>>>,
     ) -> Self {
-        self.placement_group_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(18, "PlacementGroupConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `ReleaseLabel`.
-    pub fn release_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.release_label = Some(value.into());
-        self
+    /// `ReleaseLabel` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn release_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "ReleaseLabel", value.into().to_template()))
     }
-    /// Sets `ScaleDownBehavior`.
-    pub fn scale_down_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scale_down_behavior = Some(value.into());
-        self
+    /// `ScaleDownBehavior` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn scale_down_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(20, "ScaleDownBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityConfiguration`.
-    pub fn security_configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_configuration = Some(value.into());
-        self
+    /// `SecurityConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn security_configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(21, "SecurityConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `StepConcurrencyLevel`.
-    pub fn step_concurrency_level(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.step_concurrency_level = Some(value.into());
-        self
+    /// `StepConcurrencyLevel` (optional).
+    pub fn step_concurrency_level(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(23, "StepConcurrencyLevel", value.into().to_template()),
+        )
     }
-    /// Sets `Steps`.
-    pub fn steps(mut self, value: impl Into<Value<List<StepConfig>>>) -> Self {
-        self.steps = Some(value.into());
-        self
+    /// `Steps` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn steps(self, value: impl Into<Value<List<StepConfig>>>) -> Self {
+        Self(self.0.with(24, "Steps", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(25, "Tags", value.into().to_template()))
     }
-    /// Sets `VisibleToAllUsers`.
-    pub fn visible_to_all_users(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.visible_to_all_users = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_info {
-            m.insert("AdditionalInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.applications {
-            m.insert("Applications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_scaling_role {
-            m.insert("AutoScalingRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_termination_policy {
-            m.insert("AutoTerminationPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bootstrap_actions {
-            m.insert("BootstrapActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_ami_id {
-            m.insert("CustomAmiId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_root_volume_iops {
-            m.insert("EbsRootVolumeIops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_root_volume_size {
-            m.insert("EbsRootVolumeSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_root_volume_throughput {
-            m.insert("EbsRootVolumeThroughput".to_owned(), v.to_template());
-        }
-        m.insert("Instances".to_owned(), self.instances.to_template());
-        m.insert("JobFlowRole".to_owned(), self.job_flow_role.to_template());
-        if let Some(v) = &self.kerberos_attributes {
-            m.insert("KerberosAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_encryption_kms_key_id {
-            m.insert("LogEncryptionKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_uri {
-            m.insert("LogUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_scaling_policy {
-            m.insert("ManagedScalingPolicy".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.os_release_label {
-            m.insert("OSReleaseLabel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_group_configs {
-            m.insert("PlacementGroupConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.release_label {
-            m.insert("ReleaseLabel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scale_down_behavior {
-            m.insert("ScaleDownBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_configuration {
-            m.insert("SecurityConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("ServiceRole".to_owned(), self.service_role.to_template());
-        if let Some(v) = &self.step_concurrency_level {
-            m.insert("StepConcurrencyLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.steps {
-            m.insert("Steps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visible_to_all_users {
-            m.insert("VisibleToAllUsers".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VisibleToAllUsers` (optional).
+    pub fn visible_to_all_users(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(26, "VisibleToAllUsers", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.applications
-            .check(&path.field("Applications"), &Rules::NONE, out);
-        self.auto_termination_policy
-            .check(&path.field("AutoTerminationPolicy"), &Rules::NONE, out);
-        self.bootstrap_actions
-            .check(&path.field("BootstrapActions"), &Rules::NONE, out);
-        self.configurations
-            .check(&path.field("Configurations"), &Rules::NONE, out);
-        self.instances
-            .check(&path.field("Instances"), &Rules::NONE, out);
-        self.kerberos_attributes
-            .check(&path.field("KerberosAttributes"), &Rules::NONE, out);
-        self.managed_scaling_policy
-            .check(&path.field("ManagedScalingPolicy"), &Rules::NONE, out);
-        self.placement_group_configs
-            .check(&path.field("PlacementGroupConfigs"), &Rules::NONE, out);
-        self.steps.check(&path.field("Steps"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Property type `Application` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Application {
-    /// `AdditionalInfo` (optional).
-    pub additional_info: Option<Value<Map<String>>>,
-    /// `Args` (optional).
-    pub args: Option<Value<List<String>>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Application` of `AWS::EMR::Cluster`.
+    Application(default)
 }
 
 impl Application {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_info: None,
-            args: None,
-            name: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalInfo`.
-    pub fn additional_info(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.additional_info = Some(value.into());
-        self
+    /// `AdditionalInfo` (optional).
+    pub fn additional_info(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "AdditionalInfo", value.into().to_template()))
     }
-    /// Sets `Args`.
-    pub fn args(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.args = Some(value.into());
-        self
+    /// `Args` (optional).
+    pub fn args(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Args", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Application {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_info {
-            m.insert("AdditionalInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.args {
-            m.insert("Args".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Application {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Application);
-
-/// Property type `AutoTerminationPolicy` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoTerminationPolicy {
-    /// `IdleTimeout` (optional).
-    pub idle_timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AutoTerminationPolicy` of `AWS::EMR::Cluster`.
+    AutoTerminationPolicy(default)
 }
 
 impl AutoTerminationPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { idle_timeout: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdleTimeout`.
-    pub fn idle_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.idle_timeout = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoTerminationPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle_timeout {
-            m.insert("IdleTimeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IdleTimeout` (optional).
+    pub fn idle_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "IdleTimeout", value.into().to_template()))
     }
 }
 
-impl Check for AutoTerminationPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AutoTerminationPolicy);
-
-/// Property type `BootstrapActionConfig` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct BootstrapActionConfig {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `ScriptBootstrapAction` (required).
-    pub script_bootstrap_action: Value<ScriptBootstrapActionConfig>,
+crate::l1_struct! {
+    /// Property type `BootstrapActionConfig` of `AWS::EMR::Cluster`.
+    BootstrapActionConfig
 }
 
 impl BootstrapActionConfig {
@@ -558,973 +451,469 @@ impl BootstrapActionConfig {
         name: impl Into<Value<String>>,
         script_bootstrap_action: impl Into<Value<ScriptBootstrapActionConfig>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            script_bootstrap_action: script_bootstrap_action.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(
+                    1,
+                    "ScriptBootstrapAction",
+                    script_bootstrap_action.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for BootstrapActionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "ScriptBootstrapAction".to_owned(),
-            self.script_bootstrap_action.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BootstrapActionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.script_bootstrap_action
-            .check(&path.field("ScriptBootstrapAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BootstrapActionConfig);
-
-/// Property type `ScriptBootstrapActionConfig` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ScriptBootstrapActionConfig {
-    /// `Args` (optional).
-    pub args: Option<Value<List<String>>>,
-    /// `Path` (required).
-    pub path: Value<String>,
+crate::l1_struct! {
+    /// Property type `ScriptBootstrapActionConfig` of `AWS::EMR::Cluster`.
+    ScriptBootstrapActionConfig
 }
 
 impl ScriptBootstrapActionConfig {
     /// The required properties: `Path`.
     pub fn new(path: impl Into<Value<String>>) -> Self {
-        Self {
-            args: None,
-            path: path.into(),
-        }
+        Self(crate::Properties::new().with(1, "Path", path.into().to_template()))
     }
-    /// Sets `Args`.
-    pub fn args(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.args = Some(value.into());
-        self
+    /// `Args` (optional).
+    pub fn args(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Args", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ScriptBootstrapActionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.args {
-            m.insert("Args".to_owned(), v.to_template());
-        }
-        m.insert("Path".to_owned(), self.path.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScriptBootstrapActionConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ScriptBootstrapActionConfig);
-
-/// Property type `Configuration` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Configuration {
-    /// `Classification` (optional).
-    pub classification: Option<Value<String>>,
-    /// `ConfigurationProperties` (optional).
-    pub configuration_properties: Option<Value<Map<String>>>,
-    /// `Configurations` (optional).
-    pub configurations: Option<Value<List<Configuration>>>,
+crate::l1_struct! {
+    /// Property type `Configuration` of `AWS::EMR::Cluster`.
+    Configuration(default)
 }
 
 impl Configuration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            classification: None,
-            configuration_properties: None,
-            configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Classification`.
-    pub fn classification(mut self, value: impl Into<Value<String>>) -> Self {
-        self.classification = Some(value.into());
-        self
+    /// `Classification` (optional).
+    pub fn classification(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Classification", value.into().to_template()))
     }
-    /// Sets `ConfigurationProperties`.
-    pub fn configuration_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.configuration_properties = Some(value.into());
-        self
+    /// `ConfigurationProperties` (optional).
+    pub fn configuration_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConfigurationProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<List<Configuration>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    pub fn configurations(self, value: impl Into<Value<List<Configuration>>>) -> Self {
+        Self(self.0.with(2, "Configurations", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.classification {
-            m.insert("Classification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration_properties {
-            m.insert("ConfigurationProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configurations
-            .check(&path.field("Configurations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Configuration);
-
-/// Property type `JobFlowInstancesConfig` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct JobFlowInstancesConfig {
-    /// `AdditionalMasterSecurityGroups` (optional).
-    pub additional_master_security_groups: Option<Value<List<String>>>,
-    /// `AdditionalSlaveSecurityGroups` (optional).
-    pub additional_slave_security_groups: Option<Value<List<String>>>,
-    /// `CoreInstanceFleet` (optional).
-    pub core_instance_fleet: Option<Value<InstanceFleetConfig>>,
-    /// `CoreInstanceGroup` (optional).
-    pub core_instance_group: Option<Value<InstanceGroupConfig>>,
-    /// `Ec2KeyName` (optional).
-    pub ec2_key_name: Option<Value<String>>,
-    /// `Ec2SubnetId` (optional).
-    pub ec2_subnet_id: Option<Value<String>>,
-    /// `Ec2SubnetIds` (optional).
-    pub ec2_subnet_ids: Option<Value<List<String>>>,
-    /// `EmrManagedMasterSecurityGroup` (optional).
-    pub emr_managed_master_security_group: Option<Value<String>>,
-    /// `EmrManagedSlaveSecurityGroup` (optional).
-    pub emr_managed_slave_security_group: Option<Value<String>>,
-    /// `HadoopVersion` (optional).
-    pub hadoop_version: Option<Value<String>>,
-    /// `KeepJobFlowAliveWhenNoSteps` (optional).
-    pub keep_job_flow_alive_when_no_steps: Option<Value<bool>>,
-    /// `MasterInstanceFleet` (optional).
-    pub master_instance_fleet: Option<Value<InstanceFleetConfig>>,
-    /// `MasterInstanceGroup` (optional).
-    pub master_instance_group: Option<Value<InstanceGroupConfig>>,
-    /// `Placement` (optional).
-    pub placement: Option<Value<PlacementType>>,
-    /// `ServiceAccessSecurityGroup` (optional).
-    pub service_access_security_group: Option<Value<String>>,
-    /// `TaskInstanceFleets` (optional).
-    pub task_instance_fleets: Option<Value<List<InstanceFleetConfig>>>,
-    /// `TaskInstanceGroups` (optional).
-    pub task_instance_groups: Option<Value<List<InstanceGroupConfig>>>,
-    /// `TerminationProtected` (optional).
-    pub termination_protected: Option<Value<bool>>,
-    /// `UnhealthyNodeReplacement` (optional).
-    pub unhealthy_node_replacement: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `JobFlowInstancesConfig` of `AWS::EMR::Cluster`.
+    JobFlowInstancesConfig(default)
 }
 
 impl JobFlowInstancesConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_master_security_groups: None,
-            additional_slave_security_groups: None,
-            core_instance_fleet: None,
-            core_instance_group: None,
-            ec2_key_name: None,
-            ec2_subnet_id: None,
-            ec2_subnet_ids: None,
-            emr_managed_master_security_group: None,
-            emr_managed_slave_security_group: None,
-            hadoop_version: None,
-            keep_job_flow_alive_when_no_steps: None,
-            master_instance_fleet: None,
-            master_instance_group: None,
-            placement: None,
-            service_access_security_group: None,
-            task_instance_fleets: None,
-            task_instance_groups: None,
-            termination_protected: None,
-            unhealthy_node_replacement: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalMasterSecurityGroups`.
-    pub fn additional_master_security_groups(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.additional_master_security_groups = Some(value.into());
-        self
+    /// `AdditionalMasterSecurityGroups` (optional).
+    pub fn additional_master_security_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AdditionalMasterSecurityGroups",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AdditionalSlaveSecurityGroups`.
-    pub fn additional_slave_security_groups(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.additional_slave_security_groups = Some(value.into());
-        self
+    /// `AdditionalSlaveSecurityGroups` (optional).
+    pub fn additional_slave_security_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            1,
+            "AdditionalSlaveSecurityGroups",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CoreInstanceFleet`.
-    pub fn core_instance_fleet(mut self, value: impl Into<Value<InstanceFleetConfig>>) -> Self {
-        self.core_instance_fleet = Some(value.into());
-        self
+    /// `CoreInstanceFleet` (optional).
+    pub fn core_instance_fleet(self, value: impl Into<Value<InstanceFleetConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CoreInstanceFleet", value.into().to_template()),
+        )
     }
-    /// Sets `CoreInstanceGroup`.
-    pub fn core_instance_group(mut self, value: impl Into<Value<InstanceGroupConfig>>) -> Self {
-        self.core_instance_group = Some(value.into());
-        self
+    /// `CoreInstanceGroup` (optional).
+    pub fn core_instance_group(self, value: impl Into<Value<InstanceGroupConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CoreInstanceGroup", value.into().to_template()),
+        )
     }
-    /// Sets `Ec2KeyName`.
-    pub fn ec2_key_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_key_name = Some(value.into());
-        self
+    /// `Ec2KeyName` (optional).
+    pub fn ec2_key_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Ec2KeyName", value.into().to_template()))
     }
-    /// Sets `Ec2SubnetId`.
-    pub fn ec2_subnet_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_subnet_id = Some(value.into());
-        self
+    /// `Ec2SubnetId` (optional).
+    pub fn ec2_subnet_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Ec2SubnetId", value.into().to_template()))
     }
-    /// Sets `Ec2SubnetIds`.
-    pub fn ec2_subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ec2_subnet_ids = Some(value.into());
-        self
+    /// `Ec2SubnetIds` (optional).
+    pub fn ec2_subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "Ec2SubnetIds", value.into().to_template()))
     }
-    /// Sets `EmrManagedMasterSecurityGroup`.
-    pub fn emr_managed_master_security_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.emr_managed_master_security_group = Some(value.into());
-        self
+    /// `EmrManagedMasterSecurityGroup` (optional).
+    pub fn emr_managed_master_security_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            7,
+            "EmrManagedMasterSecurityGroup",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EmrManagedSlaveSecurityGroup`.
-    pub fn emr_managed_slave_security_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.emr_managed_slave_security_group = Some(value.into());
-        self
+    /// `EmrManagedSlaveSecurityGroup` (optional).
+    pub fn emr_managed_slave_security_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            8,
+            "EmrManagedSlaveSecurityGroup",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HadoopVersion`.
-    pub fn hadoop_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hadoop_version = Some(value.into());
-        self
+    /// `HadoopVersion` (optional).
+    pub fn hadoop_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "HadoopVersion", value.into().to_template()))
     }
-    /// Sets `KeepJobFlowAliveWhenNoSteps`.
-    pub fn keep_job_flow_alive_when_no_steps(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.keep_job_flow_alive_when_no_steps = Some(value.into());
-        self
+    /// `KeepJobFlowAliveWhenNoSteps` (optional).
+    pub fn keep_job_flow_alive_when_no_steps(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            10,
+            "KeepJobFlowAliveWhenNoSteps",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MasterInstanceFleet`.
-    pub fn master_instance_fleet(mut self, value: impl Into<Value<InstanceFleetConfig>>) -> Self {
-        self.master_instance_fleet = Some(value.into());
-        self
+    /// `MasterInstanceFleet` (optional).
+    pub fn master_instance_fleet(self, value: impl Into<Value<InstanceFleetConfig>>) -> Self {
+        Self(
+            self.0
+                .with(11, "MasterInstanceFleet", value.into().to_template()),
+        )
     }
-    /// Sets `MasterInstanceGroup`.
-    pub fn master_instance_group(mut self, value: impl Into<Value<InstanceGroupConfig>>) -> Self {
-        self.master_instance_group = Some(value.into());
-        self
+    /// `MasterInstanceGroup` (optional).
+    pub fn master_instance_group(self, value: impl Into<Value<InstanceGroupConfig>>) -> Self {
+        Self(
+            self.0
+                .with(12, "MasterInstanceGroup", value.into().to_template()),
+        )
     }
-    /// Sets `Placement`.
-    pub fn placement(mut self, value: impl Into<Value<PlacementType>>) -> Self {
-        self.placement = Some(value.into());
-        self
+    /// `Placement` (optional).
+    pub fn placement(self, value: impl Into<Value<PlacementType>>) -> Self {
+        Self(self.0.with(13, "Placement", value.into().to_template()))
     }
-    /// Sets `ServiceAccessSecurityGroup`.
-    pub fn service_access_security_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_access_security_group = Some(value.into());
-        self
+    /// `ServiceAccessSecurityGroup` (optional).
+    pub fn service_access_security_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "ServiceAccessSecurityGroup", value.into().to_template()),
+        )
     }
-    /// Sets `TaskInstanceFleets`.
-    pub fn task_instance_fleets(
-        mut self,
-        value: impl Into<Value<List<InstanceFleetConfig>>>,
-    ) -> Self {
-        self.task_instance_fleets = Some(value.into());
-        self
+    /// `TaskInstanceFleets` (optional).
+    pub fn task_instance_fleets(self, value: impl Into<Value<List<InstanceFleetConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(15, "TaskInstanceFleets", value.into().to_template()),
+        )
     }
-    /// Sets `TaskInstanceGroups`.
-    pub fn task_instance_groups(
-        mut self,
-        value: impl Into<Value<List<InstanceGroupConfig>>>,
-    ) -> Self {
-        self.task_instance_groups = Some(value.into());
-        self
+    /// `TaskInstanceGroups` (optional).
+    pub fn task_instance_groups(self, value: impl Into<Value<List<InstanceGroupConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TaskInstanceGroups", value.into().to_template()),
+        )
     }
-    /// Sets `TerminationProtected`.
-    pub fn termination_protected(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.termination_protected = Some(value.into());
-        self
+    /// `TerminationProtected` (optional).
+    pub fn termination_protected(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(17, "TerminationProtected", value.into().to_template()),
+        )
     }
-    /// Sets `UnhealthyNodeReplacement`.
-    pub fn unhealthy_node_replacement(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.unhealthy_node_replacement = Some(value.into());
-        self
+    /// `UnhealthyNodeReplacement` (optional).
+    pub fn unhealthy_node_replacement(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(18, "UnhealthyNodeReplacement", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JobFlowInstancesConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_master_security_groups {
-            m.insert("AdditionalMasterSecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.additional_slave_security_groups {
-            m.insert("AdditionalSlaveSecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.core_instance_fleet {
-            m.insert("CoreInstanceFleet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.core_instance_group {
-            m.insert("CoreInstanceGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_key_name {
-            m.insert("Ec2KeyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_subnet_id {
-            m.insert("Ec2SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_subnet_ids {
-            m.insert("Ec2SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.emr_managed_master_security_group {
-            m.insert("EmrManagedMasterSecurityGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.emr_managed_slave_security_group {
-            m.insert("EmrManagedSlaveSecurityGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hadoop_version {
-            m.insert("HadoopVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.keep_job_flow_alive_when_no_steps {
-            m.insert("KeepJobFlowAliveWhenNoSteps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_instance_fleet {
-            m.insert("MasterInstanceFleet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_instance_group {
-            m.insert("MasterInstanceGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement {
-            m.insert("Placement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_access_security_group {
-            m.insert("ServiceAccessSecurityGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_instance_fleets {
-            m.insert("TaskInstanceFleets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_instance_groups {
-            m.insert("TaskInstanceGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.termination_protected {
-            m.insert("TerminationProtected".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unhealthy_node_replacement {
-            m.insert("UnhealthyNodeReplacement".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JobFlowInstancesConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.core_instance_fleet
-            .check(&path.field("CoreInstanceFleet"), &Rules::NONE, out);
-        self.core_instance_group
-            .check(&path.field("CoreInstanceGroup"), &Rules::NONE, out);
-        self.master_instance_fleet
-            .check(&path.field("MasterInstanceFleet"), &Rules::NONE, out);
-        self.master_instance_group
-            .check(&path.field("MasterInstanceGroup"), &Rules::NONE, out);
-        self.placement
-            .check(&path.field("Placement"), &Rules::NONE, out);
-        self.task_instance_fleets
-            .check(&path.field("TaskInstanceFleets"), &Rules::NONE, out);
-        self.task_instance_groups
-            .check(&path.field("TaskInstanceGroups"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JobFlowInstancesConfig);
-
-/// Property type `InstanceFleetConfig` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceFleetConfig {
-    /// `InstanceTypeConfigs` (optional).
-    pub instance_type_configs: Option<Value<List<InstanceTypeConfig>>>,
-    /// `LaunchSpecifications` (optional).
-    pub launch_specifications: Option<Value<InstanceFleetProvisioningSpecifications>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `ResizeSpecifications` (optional).
-    pub resize_specifications: Option<Value<InstanceFleetResizingSpecifications>>,
-    /// `TargetOnDemandCapacity` (optional).
-    pub target_on_demand_capacity: Option<Value<i64>>,
-    /// `TargetSpotCapacity` (optional).
-    pub target_spot_capacity: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InstanceFleetConfig` of `AWS::EMR::Cluster`.
+    InstanceFleetConfig(default)
 }
 
 impl InstanceFleetConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            instance_type_configs: None,
-            launch_specifications: None,
-            name: None,
-            resize_specifications: None,
-            target_on_demand_capacity: None,
-            target_spot_capacity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InstanceTypeConfigs`.
-    pub fn instance_type_configs(
-        mut self,
-        value: impl Into<Value<List<InstanceTypeConfig>>>,
-    ) -> Self {
-        self.instance_type_configs = Some(value.into());
-        self
+    /// `InstanceTypeConfigs` (optional).
+    pub fn instance_type_configs(self, value: impl Into<Value<List<InstanceTypeConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InstanceTypeConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchSpecifications`.
+    /// `LaunchSpecifications` (optional).
     pub fn launch_specifications(
-        mut self,
+        self,
         value: impl Into<Value<InstanceFleetProvisioningSpecifications>>,
     ) -> Self {
-        self.launch_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "LaunchSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `ResizeSpecifications`.
+    /// `ResizeSpecifications` (optional).
     pub fn resize_specifications(
-        mut self,
+        self,
         value: impl Into<Value<InstanceFleetResizingSpecifications>>,
     ) -> Self {
-        self.resize_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ResizeSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `TargetOnDemandCapacity`.
-    pub fn target_on_demand_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_on_demand_capacity = Some(value.into());
-        self
+    /// `TargetOnDemandCapacity` (optional).
+    pub fn target_on_demand_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TargetOnDemandCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `TargetSpotCapacity`.
-    pub fn target_spot_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_spot_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceFleetConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_type_configs {
-            m.insert("InstanceTypeConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_specifications {
-            m.insert("LaunchSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resize_specifications {
-            m.insert("ResizeSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_on_demand_capacity {
-            m.insert("TargetOnDemandCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_spot_capacity {
-            m.insert("TargetSpotCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetSpotCapacity` (optional).
+    pub fn target_spot_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TargetSpotCapacity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InstanceFleetConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_type_configs
-            .check(&path.field("InstanceTypeConfigs"), &Rules::NONE, out);
-        self.launch_specifications
-            .check(&path.field("LaunchSpecifications"), &Rules::NONE, out);
-        self.resize_specifications
-            .check(&path.field("ResizeSpecifications"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceFleetConfig);
-
-/// Property type `InstanceTypeConfig` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct InstanceTypeConfig {
-    /// `BidPrice` (optional).
-    pub bid_price: Option<Value<String>>,
-    /// `BidPriceAsPercentageOfOnDemandPrice` (optional).
-    pub bid_price_as_percentage_of_on_demand_price: Option<Value<f64>>,
-    /// `Configurations` (optional).
-    pub configurations: Option<Value<List<Configuration>>>,
-    /// `CustomAmiId` (optional).
-    pub custom_ami_id: Option<Value<String>>,
-    /// `EbsConfiguration` (optional).
-    pub ebs_configuration: Option<Value<EbsConfiguration>>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<String>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<f64>>,
-    /// `WeightedCapacity` (optional).
-    pub weighted_capacity: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InstanceTypeConfig` of `AWS::EMR::Cluster`.
+    InstanceTypeConfig
 }
 
 impl InstanceTypeConfig {
     /// The required properties: `InstanceType`.
     pub fn new(instance_type: impl Into<Value<String>>) -> Self {
-        Self {
-            bid_price: None,
-            bid_price_as_percentage_of_on_demand_price: None,
-            configurations: None,
-            custom_ami_id: None,
-            ebs_configuration: None,
-            instance_type: instance_type.into(),
-            priority: None,
-            weighted_capacity: None,
-        }
+        Self(crate::Properties::new().with(5, "InstanceType", instance_type.into().to_template()))
     }
-    /// Sets `BidPrice`.
-    pub fn bid_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bid_price = Some(value.into());
-        self
+    /// `BidPrice` (optional).
+    pub fn bid_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BidPrice", value.into().to_template()))
     }
-    /// Sets `BidPriceAsPercentageOfOnDemandPrice`.
-    pub fn bid_price_as_percentage_of_on_demand_price(
-        mut self,
-        value: impl Into<Value<f64>>,
-    ) -> Self {
-        self.bid_price_as_percentage_of_on_demand_price = Some(value.into());
-        self
+    /// `BidPriceAsPercentageOfOnDemandPrice` (optional).
+    pub fn bid_price_as_percentage_of_on_demand_price(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "BidPriceAsPercentageOfOnDemandPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<List<Configuration>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    pub fn configurations(self, value: impl Into<Value<List<Configuration>>>) -> Self {
+        Self(self.0.with(2, "Configurations", value.into().to_template()))
     }
-    /// Sets `CustomAmiId`.
-    pub fn custom_ami_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_ami_id = Some(value.into());
-        self
+    /// `CustomAmiId` (optional).
+    pub fn custom_ami_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "CustomAmiId", value.into().to_template()))
     }
-    /// Sets `EbsConfiguration`.
-    pub fn ebs_configuration(mut self, value: impl Into<Value<EbsConfiguration>>) -> Self {
-        self.ebs_configuration = Some(value.into());
-        self
+    /// `EbsConfiguration` (optional).
+    pub fn ebs_configuration(self, value: impl Into<Value<EbsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EbsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(6, "Priority", value.into().to_template()))
     }
-    /// Sets `WeightedCapacity`.
-    pub fn weighted_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weighted_capacity = Some(value.into());
-        self
+    /// `WeightedCapacity` (optional).
+    pub fn weighted_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "WeightedCapacity", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InstanceTypeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bid_price {
-            m.insert("BidPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bid_price_as_percentage_of_on_demand_price {
-            m.insert(
-                "BidPriceAsPercentageOfOnDemandPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_ami_id {
-            m.insert("CustomAmiId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_configuration {
-            m.insert("EbsConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weighted_capacity {
-            m.insert("WeightedCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceTypeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configurations
-            .check(&path.field("Configurations"), &Rules::NONE, out);
-        self.ebs_configuration
-            .check(&path.field("EbsConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceTypeConfig);
-
-/// Property type `EbsConfiguration` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsConfiguration {
-    /// `EbsBlockDeviceConfigs` (optional).
-    pub ebs_block_device_configs: Option<Value<List<EbsBlockDeviceConfig>>>,
-    /// `EbsOptimized` (optional).
-    pub ebs_optimized: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `EbsConfiguration` of `AWS::EMR::Cluster`.
+    EbsConfiguration(default)
 }
 
 impl EbsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ebs_block_device_configs: None,
-            ebs_optimized: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EbsBlockDeviceConfigs`.
+    /// `EbsBlockDeviceConfigs` (optional).
     pub fn ebs_block_device_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<EbsBlockDeviceConfig>>>,
     ) -> Self {
-        self.ebs_block_device_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EbsBlockDeviceConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `EbsOptimized`.
-    pub fn ebs_optimized(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_optimized = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EbsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ebs_block_device_configs {
-            m.insert("EbsBlockDeviceConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_optimized {
-            m.insert("EbsOptimized".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EbsOptimized` (optional).
+    pub fn ebs_optimized(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "EbsOptimized", value.into().to_template()))
     }
 }
 
-impl Check for EbsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ebs_block_device_configs.check(
-            &path.field("EbsBlockDeviceConfigs"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EbsConfiguration);
-
-/// Property type `EbsBlockDeviceConfig` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct EbsBlockDeviceConfig {
-    /// `VolumeSpecification` (required).
-    pub volume_specification: Value<VolumeSpecification>,
-    /// `VolumesPerInstance` (optional).
-    pub volumes_per_instance: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EbsBlockDeviceConfig` of `AWS::EMR::Cluster`.
+    EbsBlockDeviceConfig
 }
 
 impl EbsBlockDeviceConfig {
     /// The required properties: `VolumeSpecification`.
     pub fn new(volume_specification: impl Into<Value<VolumeSpecification>>) -> Self {
-        Self {
-            volume_specification: volume_specification.into(),
-            volumes_per_instance: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "VolumeSpecification",
+            volume_specification.into().to_template(),
+        ))
     }
-    /// Sets `VolumesPerInstance`.
-    pub fn volumes_per_instance(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volumes_per_instance = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EbsBlockDeviceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VolumeSpecification".to_owned(),
-            self.volume_specification.to_template(),
-        );
-        if let Some(v) = &self.volumes_per_instance {
-            m.insert("VolumesPerInstance".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VolumesPerInstance` (optional).
+    pub fn volumes_per_instance(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VolumesPerInstance", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EbsBlockDeviceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.volume_specification
-            .check(&path.field("VolumeSpecification"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EbsBlockDeviceConfig);
-
-/// Property type `VolumeSpecification` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct VolumeSpecification {
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `SizeInGB` (required).
-    pub size_in_gb: Value<i64>,
-    /// `Throughput` (optional).
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeType` (required).
-    pub volume_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `VolumeSpecification` of `AWS::EMR::Cluster`.
+    VolumeSpecification
 }
 
 impl VolumeSpecification {
     /// The required properties: `SizeInGB`, `VolumeType`.
     pub fn new(size_in_gb: impl Into<Value<i64>>, volume_type: impl Into<Value<String>>) -> Self {
-        Self {
-            iops: None,
-            size_in_gb: size_in_gb.into(),
-            throughput: None,
-            volume_type: volume_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "SizeInGB", size_in_gb.into().to_template())
+                .with(3, "VolumeType", volume_type.into().to_template()),
+        )
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Iops", value.into().to_template()))
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Throughput", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VolumeSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        m.insert("SizeInGB".to_owned(), self.size_in_gb.to_template());
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        m.insert("VolumeType".to_owned(), self.volume_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VolumeSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VolumeSpecification);
-
-/// Property type `InstanceFleetProvisioningSpecifications` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceFleetProvisioningSpecifications {
-    /// `OnDemandSpecification` (optional).
-    pub on_demand_specification: Option<Value<OnDemandProvisioningSpecification>>,
-    /// `SpotSpecification` (optional).
-    pub spot_specification: Option<Value<SpotProvisioningSpecification>>,
+crate::l1_struct! {
+    /// Property type `InstanceFleetProvisioningSpecifications` of `AWS::EMR::Cluster`.
+    InstanceFleetProvisioningSpecifications(default)
 }
 
 impl InstanceFleetProvisioningSpecifications {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_demand_specification: None,
-            spot_specification: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnDemandSpecification`.
+    /// `OnDemandSpecification` (optional).
     pub fn on_demand_specification(
-        mut self,
+        self,
         value: impl Into<Value<OnDemandProvisioningSpecification>>,
     ) -> Self {
-        self.on_demand_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "OnDemandSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `SpotSpecification`.
+    /// `SpotSpecification` (optional).
     pub fn spot_specification(
-        mut self,
+        self,
         value: impl Into<Value<SpotProvisioningSpecification>>,
     ) -> Self {
-        self.spot_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SpotSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InstanceFleetProvisioningSpecifications {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_demand_specification {
-            m.insert("OnDemandSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_specification {
-            m.insert("SpotSpecification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceFleetProvisioningSpecifications {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_demand_specification
-            .check(&path.field("OnDemandSpecification"), &Rules::NONE, out);
-        self.spot_specification
-            .check(&path.field("SpotSpecification"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceFleetProvisioningSpecifications);
-
-/// Property type `OnDemandProvisioningSpecification` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct OnDemandProvisioningSpecification {
-    /// `AllocationStrategy` (required).
-    pub allocation_strategy: Value<String>,
-    /// `CapacityReservationOptions` (optional).
-    pub capacity_reservation_options: Option<Value<OnDemandCapacityReservationOptions>>,
+crate::l1_struct! {
+    /// Property type `OnDemandProvisioningSpecification` of `AWS::EMR::Cluster`.
+    OnDemandProvisioningSpecification
 }
 
 impl OnDemandProvisioningSpecification {
     /// The required properties: `AllocationStrategy`.
     pub fn new(allocation_strategy: impl Into<Value<String>>) -> Self {
-        Self {
-            allocation_strategy: allocation_strategy.into(),
-            capacity_reservation_options: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AllocationStrategy",
+            allocation_strategy.into().to_template(),
+        ))
     }
-    /// Sets `CapacityReservationOptions`.
+    /// `CapacityReservationOptions` (optional).
     pub fn capacity_reservation_options(
-        mut self,
+        self,
         value: impl Into<Value<OnDemandCapacityReservationOptions>>,
     ) -> Self {
-        self.capacity_reservation_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CapacityReservationOptions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OnDemandProvisioningSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllocationStrategy".to_owned(),
-            self.allocation_strategy.to_template(),
-        );
-        if let Some(v) = &self.capacity_reservation_options {
-            m.insert("CapacityReservationOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnDemandProvisioningSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_reservation_options.check(
-            &path.field("CapacityReservationOptions"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OnDemandProvisioningSpecification);
-
-/// Property type `OnDemandCapacityReservationOptions` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct OnDemandCapacityReservationOptions {
-    /// `CapacityReservationPreference` (optional).
-    pub capacity_reservation_preference: Option<Value<String>>,
-    /// `CapacityReservationResourceGroupArn` (optional).
-    pub capacity_reservation_resource_group_arn: Option<Value<String>>,
-    /// `UsageStrategy` (optional).
-    pub usage_strategy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OnDemandCapacityReservationOptions` of `AWS::EMR::Cluster`.
+    OnDemandCapacityReservationOptions(default)
 }
 
 impl OnDemandCapacityReservationOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_reservation_preference: None,
-            capacity_reservation_resource_group_arn: None,
-            usage_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityReservationPreference`.
-    pub fn capacity_reservation_preference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capacity_reservation_preference = Some(value.into());
-        self
+    /// `CapacityReservationPreference` (optional).
+    pub fn capacity_reservation_preference(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "CapacityReservationPreference",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CapacityReservationResourceGroupArn`.
-    pub fn capacity_reservation_resource_group_arn(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.capacity_reservation_resource_group_arn = Some(value.into());
-        self
+    /// `CapacityReservationResourceGroupArn` (optional).
+    pub fn capacity_reservation_resource_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "CapacityReservationResourceGroupArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UsageStrategy`.
-    pub fn usage_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.usage_strategy = Some(value.into());
-        self
+    /// `UsageStrategy` (optional).
+    pub fn usage_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "UsageStrategy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OnDemandCapacityReservationOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_reservation_preference {
-            m.insert("CapacityReservationPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservation_resource_group_arn {
-            m.insert(
-                "CapacityReservationResourceGroupArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.usage_strategy {
-            m.insert("UsageStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnDemandCapacityReservationOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OnDemandCapacityReservationOptions);
-
-/// Property type `SpotProvisioningSpecification` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct SpotProvisioningSpecification {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<String>>,
-    /// `BlockDurationMinutes` (optional).
-    pub block_duration_minutes: Option<Value<i64>>,
-    /// `TimeoutAction` (required).
-    pub timeout_action: Value<String>,
-    /// `TimeoutDurationMinutes` (required).
-    pub timeout_duration_minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `SpotProvisioningSpecification` of `AWS::EMR::Cluster`.
+    SpotProvisioningSpecification
 }
 
 impl SpotProvisioningSpecification {
@@ -1533,254 +922,129 @@ impl SpotProvisioningSpecification {
         timeout_action: impl Into<Value<String>>,
         timeout_duration_minutes: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            allocation_strategy: None,
-            block_duration_minutes: None,
-            timeout_action: timeout_action.into(),
-            timeout_duration_minutes: timeout_duration_minutes.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "TimeoutAction", timeout_action.into().to_template())
+                .with(
+                    3,
+                    "TimeoutDurationMinutes",
+                    timeout_duration_minutes.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
+    /// `AllocationStrategy` (optional).
+    pub fn allocation_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `BlockDurationMinutes`.
-    pub fn block_duration_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.block_duration_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotProvisioningSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_duration_minutes {
-            m.insert("BlockDurationMinutes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TimeoutAction".to_owned(),
-            self.timeout_action.to_template(),
-        );
-        m.insert(
-            "TimeoutDurationMinutes".to_owned(),
-            self.timeout_duration_minutes.to_template(),
-        );
-        Expr::Map(m)
+    /// `BlockDurationMinutes` (optional).
+    pub fn block_duration_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BlockDurationMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpotProvisioningSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SpotProvisioningSpecification);
-
-/// Property type `InstanceFleetResizingSpecifications` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceFleetResizingSpecifications {
-    /// `OnDemandResizeSpecification` (optional).
-    pub on_demand_resize_specification: Option<Value<OnDemandResizingSpecification>>,
-    /// `SpotResizeSpecification` (optional).
-    pub spot_resize_specification: Option<Value<SpotResizingSpecification>>,
+crate::l1_struct! {
+    /// Property type `InstanceFleetResizingSpecifications` of `AWS::EMR::Cluster`.
+    InstanceFleetResizingSpecifications(default)
 }
 
 impl InstanceFleetResizingSpecifications {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_demand_resize_specification: None,
-            spot_resize_specification: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnDemandResizeSpecification`.
+    /// `OnDemandResizeSpecification` (optional).
     pub fn on_demand_resize_specification(
-        mut self,
+        self,
         value: impl Into<Value<OnDemandResizingSpecification>>,
     ) -> Self {
-        self.on_demand_resize_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "OnDemandResizeSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `SpotResizeSpecification`.
+    /// `SpotResizeSpecification` (optional).
     pub fn spot_resize_specification(
-        mut self,
+        self,
         value: impl Into<Value<SpotResizingSpecification>>,
     ) -> Self {
-        self.spot_resize_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SpotResizeSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InstanceFleetResizingSpecifications {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_demand_resize_specification {
-            m.insert("OnDemandResizeSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_resize_specification {
-            m.insert("SpotResizeSpecification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceFleetResizingSpecifications {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_demand_resize_specification.check(
-            &path.field("OnDemandResizeSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.spot_resize_specification.check(
-            &path.field("SpotResizeSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceFleetResizingSpecifications);
-
-/// Property type `OnDemandResizingSpecification` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct OnDemandResizingSpecification {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<String>>,
-    /// `CapacityReservationOptions` (optional).
-    pub capacity_reservation_options: Option<Value<OnDemandCapacityReservationOptions>>,
-    /// `TimeoutDurationMinutes` (optional).
-    pub timeout_duration_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `OnDemandResizingSpecification` of `AWS::EMR::Cluster`.
+    OnDemandResizingSpecification(default)
 }
 
 impl OnDemandResizingSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocation_strategy: None,
-            capacity_reservation_options: None,
-            timeout_duration_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
+    /// `AllocationStrategy` (optional).
+    pub fn allocation_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityReservationOptions`.
+    /// `CapacityReservationOptions` (optional).
     pub fn capacity_reservation_options(
-        mut self,
+        self,
         value: impl Into<Value<OnDemandCapacityReservationOptions>>,
     ) -> Self {
-        self.capacity_reservation_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CapacityReservationOptions", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutDurationMinutes`.
-    pub fn timeout_duration_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_duration_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnDemandResizingSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservation_options {
-            m.insert("CapacityReservationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_duration_minutes {
-            m.insert("TimeoutDurationMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnDemandResizingSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_reservation_options.check(
-            &path.field("CapacityReservationOptions"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OnDemandResizingSpecification);
-
-/// Property type `SpotResizingSpecification` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct SpotResizingSpecification {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<String>>,
     /// `TimeoutDurationMinutes` (optional).
-    pub timeout_duration_minutes: Option<Value<i64>>,
+    pub fn timeout_duration_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TimeoutDurationMinutes", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SpotResizingSpecification` of `AWS::EMR::Cluster`.
+    SpotResizingSpecification(default)
 }
 
 impl SpotResizingSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocation_strategy: None,
-            timeout_duration_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
+    /// `AllocationStrategy` (optional).
+    pub fn allocation_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutDurationMinutes`.
-    pub fn timeout_duration_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_duration_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotResizingSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_duration_minutes {
-            m.insert("TimeoutDurationMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutDurationMinutes` (optional).
+    pub fn timeout_duration_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TimeoutDurationMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpotResizingSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SpotResizingSpecification);
-
-/// Property type `InstanceGroupConfig` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct InstanceGroupConfig {
-    /// `AutoScalingPolicy` (optional).
-    pub auto_scaling_policy: Option<Value<AutoScalingPolicy>>,
-    /// `BidPrice` (optional).
-    pub bid_price: Option<Value<String>>,
-    /// `Configurations` (optional).
-    pub configurations: Option<Value<List<Configuration>>>,
-    /// `CustomAmiId` (optional).
-    pub custom_ami_id: Option<Value<String>>,
-    /// `EbsConfiguration` (optional).
-    pub ebs_configuration: Option<Value<EbsConfiguration>>,
-    /// `InstanceCount` (required).
-    pub instance_count: Value<i64>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<String>,
-    /// `Market` (optional).
-    pub market: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InstanceGroupConfig` of `AWS::EMR::Cluster`.
+    InstanceGroupConfig
 }
 
 impl InstanceGroupConfig {
@@ -1789,108 +1053,51 @@ impl InstanceGroupConfig {
         instance_count: impl Into<Value<i64>>,
         instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auto_scaling_policy: None,
-            bid_price: None,
-            configurations: None,
-            custom_ami_id: None,
-            ebs_configuration: None,
-            instance_count: instance_count.into(),
-            instance_type: instance_type.into(),
-            market: None,
-            name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "InstanceCount", instance_count.into().to_template())
+                .with(6, "InstanceType", instance_type.into().to_template()),
+        )
     }
-    /// Sets `AutoScalingPolicy`.
-    pub fn auto_scaling_policy(mut self, value: impl Into<Value<AutoScalingPolicy>>) -> Self {
-        self.auto_scaling_policy = Some(value.into());
-        self
+    /// `AutoScalingPolicy` (optional).
+    pub fn auto_scaling_policy(self, value: impl Into<Value<AutoScalingPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoScalingPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `BidPrice`.
-    pub fn bid_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bid_price = Some(value.into());
-        self
+    /// `BidPrice` (optional).
+    pub fn bid_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BidPrice", value.into().to_template()))
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<List<Configuration>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    pub fn configurations(self, value: impl Into<Value<List<Configuration>>>) -> Self {
+        Self(self.0.with(2, "Configurations", value.into().to_template()))
     }
-    /// Sets `CustomAmiId`.
-    pub fn custom_ami_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_ami_id = Some(value.into());
-        self
+    /// `CustomAmiId` (optional).
+    pub fn custom_ami_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "CustomAmiId", value.into().to_template()))
     }
-    /// Sets `EbsConfiguration`.
-    pub fn ebs_configuration(mut self, value: impl Into<Value<EbsConfiguration>>) -> Self {
-        self.ebs_configuration = Some(value.into());
-        self
+    /// `EbsConfiguration` (optional).
+    pub fn ebs_configuration(self, value: impl Into<Value<EbsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EbsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Market`.
-    pub fn market(mut self, value: impl Into<Value<String>>) -> Self {
-        self.market = Some(value.into());
-        self
+    /// `Market` (optional).
+    pub fn market(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Market", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceGroupConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_policy {
-            m.insert("AutoScalingPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bid_price {
-            m.insert("BidPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_ami_id {
-            m.insert("CustomAmiId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_configuration {
-            m.insert("EbsConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InstanceCount".to_owned(),
-            self.instance_count.to_template(),
-        );
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.market {
-            m.insert("Market".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceGroupConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_policy
-            .check(&path.field("AutoScalingPolicy"), &Rules::NONE, out);
-        self.configurations
-            .check(&path.field("Configurations"), &Rules::NONE, out);
-        self.ebs_configuration
-            .check(&path.field("EbsConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceGroupConfig);
-
-/// Property type `AutoScalingPolicy` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct AutoScalingPolicy {
-    /// `Constraints` (required).
-    pub constraints: Value<ScalingConstraints>,
-    /// `Rules` (required).
-    pub rules: Value<List<ScalingRule>>,
+crate::l1_struct! {
+    /// Property type `AutoScalingPolicy` of `AWS::EMR::Cluster`.
+    AutoScalingPolicy
 }
 
 impl AutoScalingPolicy {
@@ -1899,77 +1106,33 @@ impl AutoScalingPolicy {
         constraints: impl Into<Value<ScalingConstraints>>,
         rules: impl Into<Value<List<ScalingRule>>>,
     ) -> Self {
-        Self {
-            constraints: constraints.into(),
-            rules: rules.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Constraints", constraints.into().to_template())
+                .with(1, "Rules", rules.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AutoScalingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Constraints".to_owned(), self.constraints.to_template());
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutoScalingPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constraints
-            .check(&path.field("Constraints"), &Rules::NONE, out);
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoScalingPolicy);
-
-/// Property type `ScalingConstraints` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ScalingConstraints {
-    /// `MaxCapacity` (required).
-    pub max_capacity: Value<i64>,
-    /// `MinCapacity` (required).
-    pub min_capacity: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ScalingConstraints` of `AWS::EMR::Cluster`.
+    ScalingConstraints
 }
 
 impl ScalingConstraints {
     /// The required properties: `MaxCapacity`, `MinCapacity`.
     pub fn new(max_capacity: impl Into<Value<i64>>, min_capacity: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_capacity: max_capacity.into(),
-            min_capacity: min_capacity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxCapacity", max_capacity.into().to_template())
+                .with(1, "MinCapacity", min_capacity.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ScalingConstraints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxCapacity".to_owned(), self.max_capacity.to_template());
-        m.insert("MinCapacity".to_owned(), self.min_capacity.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScalingConstraints {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ScalingConstraints);
-
-/// Property type `ScalingRule` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ScalingRule {
-    /// `Action` (required).
-    pub action: Value<ScalingAction>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Trigger` (required).
-    pub trigger: Value<ScalingTrigger>,
+crate::l1_struct! {
+    /// Property type `ScalingRule` of `AWS::EMR::Cluster`.
+    ScalingRule
 }
 
 impl ScalingRule {
@@ -1979,50 +1142,22 @@ impl ScalingRule {
         name: impl Into<Value<String>>,
         trigger: impl Into<Value<ScalingTrigger>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            description: None,
-            name: name.into(),
-            trigger: trigger.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "Trigger", trigger.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScalingRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Trigger".to_owned(), self.trigger.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
 
-impl Check for ScalingRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.trigger
-            .check(&path.field("Trigger"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScalingRule);
-
-/// Property type `ScalingAction` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ScalingAction {
-    /// `Market` (optional).
-    pub market: Option<Value<String>>,
-    /// `SimpleScalingPolicyConfiguration` (required).
-    pub simple_scaling_policy_configuration: Value<SimpleScalingPolicyConfiguration>,
+crate::l1_struct! {
+    /// Property type `ScalingAction` of `AWS::EMR::Cluster`.
+    ScalingAction
 }
 
 impl ScalingAction {
@@ -2030,159 +1165,61 @@ impl ScalingAction {
     pub fn new(
         simple_scaling_policy_configuration: impl Into<Value<SimpleScalingPolicyConfiguration>>,
     ) -> Self {
-        Self {
-            market: None,
-            simple_scaling_policy_configuration: simple_scaling_policy_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SimpleScalingPolicyConfiguration",
+            simple_scaling_policy_configuration.into().to_template(),
+        ))
     }
-    /// Sets `Market`.
-    pub fn market(mut self, value: impl Into<Value<String>>) -> Self {
-        self.market = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScalingAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.market {
-            m.insert("Market".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SimpleScalingPolicyConfiguration".to_owned(),
-            self.simple_scaling_policy_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `Market` (optional).
+    pub fn market(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Market", value.into().to_template()))
     }
 }
 
-impl Check for ScalingAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.simple_scaling_policy_configuration.check(
-            &path.field("SimpleScalingPolicyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScalingAction);
-
-/// Property type `SimpleScalingPolicyConfiguration` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct SimpleScalingPolicyConfiguration {
-    /// `AdjustmentType` (optional).
-    pub adjustment_type: Option<Value<String>>,
-    /// `CoolDown` (optional).
-    pub cool_down: Option<Value<i64>>,
-    /// `ScalingAdjustment` (required).
-    pub scaling_adjustment: Value<i64>,
+crate::l1_struct! {
+    /// Property type `SimpleScalingPolicyConfiguration` of `AWS::EMR::Cluster`.
+    SimpleScalingPolicyConfiguration
 }
 
 impl SimpleScalingPolicyConfiguration {
     /// The required properties: `ScalingAdjustment`.
     pub fn new(scaling_adjustment: impl Into<Value<i64>>) -> Self {
-        Self {
-            adjustment_type: None,
-            cool_down: None,
-            scaling_adjustment: scaling_adjustment.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ScalingAdjustment",
+            scaling_adjustment.into().to_template(),
+        ))
     }
-    /// Sets `AdjustmentType`.
-    pub fn adjustment_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.adjustment_type = Some(value.into());
-        self
+    /// `AdjustmentType` (optional).
+    pub fn adjustment_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AdjustmentType", value.into().to_template()))
     }
-    /// Sets `CoolDown`.
-    pub fn cool_down(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cool_down = Some(value.into());
-        self
+    /// `CoolDown` (optional).
+    pub fn cool_down(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "CoolDown", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SimpleScalingPolicyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.adjustment_type {
-            m.insert("AdjustmentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cool_down {
-            m.insert("CoolDown".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScalingAdjustment".to_owned(),
-            self.scaling_adjustment.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SimpleScalingPolicyConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SimpleScalingPolicyConfiguration);
-
-/// Property type `ScalingTrigger` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ScalingTrigger {
-    /// `CloudWatchAlarmDefinition` (required).
-    pub cloud_watch_alarm_definition: Value<CloudWatchAlarmDefinition>,
+crate::l1_struct! {
+    /// Property type `ScalingTrigger` of `AWS::EMR::Cluster`.
+    ScalingTrigger
 }
 
 impl ScalingTrigger {
     /// The required properties: `CloudWatchAlarmDefinition`.
     pub fn new(cloud_watch_alarm_definition: impl Into<Value<CloudWatchAlarmDefinition>>) -> Self {
-        Self {
-            cloud_watch_alarm_definition: cloud_watch_alarm_definition.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CloudWatchAlarmDefinition",
+            cloud_watch_alarm_definition.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ScalingTrigger {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudWatchAlarmDefinition".to_owned(),
-            self.cloud_watch_alarm_definition.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScalingTrigger {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_alarm_definition.check(
-            &path.field("CloudWatchAlarmDefinition"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScalingTrigger);
-
-/// Property type `CloudWatchAlarmDefinition` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchAlarmDefinition {
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<String>,
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<MetricDimension>>>,
-    /// `EvaluationPeriods` (optional).
-    pub evaluation_periods: Option<Value<i64>>,
-    /// `MetricName` (required).
-    pub metric_name: Value<String>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
-    /// `Period` (required).
-    pub period: Value<i64>,
-    /// `Statistic` (optional).
-    pub statistic: Option<Value<String>>,
-    /// `Threshold` (required).
-    pub threshold: Value<f64>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchAlarmDefinition` of `AWS::EMR::Cluster`.
+    CloudWatchAlarmDefinition
 }
 
 impl CloudWatchAlarmDefinition {
@@ -2193,163 +1230,64 @@ impl CloudWatchAlarmDefinition {
         period: impl Into<Value<i64>>,
         threshold: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            comparison_operator: comparison_operator.into(),
-            dimensions: None,
-            evaluation_periods: None,
-            metric_name: metric_name.into(),
-            namespace: None,
-            period: period.into(),
-            statistic: None,
-            threshold: threshold.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(3, "MetricName", metric_name.into().to_template())
+                .with(5, "Period", period.into().to_template())
+                .with(7, "Threshold", threshold.into().to_template()),
+        )
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
+        Self(self.0.with(1, "Dimensions", value.into().to_template()))
     }
-    /// Sets `EvaluationPeriods`.
-    pub fn evaluation_periods(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.evaluation_periods = Some(value.into());
-        self
+    /// `EvaluationPeriods` (optional).
+    pub fn evaluation_periods(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EvaluationPeriods", value.into().to_template()),
+        )
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Namespace", value.into().to_template()))
     }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, value: impl Into<Value<String>>) -> Self {
-        self.statistic = Some(value.into());
-        self
+    /// `Statistic` (optional).
+    pub fn statistic(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Statistic", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchAlarmDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_periods {
-            m.insert("EvaluationPeriods".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        m.insert("Period".to_owned(), self.period.to_template());
-        if let Some(v) = &self.statistic {
-            m.insert("Statistic".to_owned(), v.to_template());
-        }
-        m.insert("Threshold".to_owned(), self.threshold.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag as MetricDimension;
 
-impl Check for CloudWatchAlarmDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CloudWatchAlarmDefinition);
-
-/// Property type `MetricDimension` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct MetricDimension {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl MetricDimension {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for MetricDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricDimension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetricDimension);
-
-/// Property type `PlacementType` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct PlacementType {
-    /// `AvailabilityZone` (required).
-    pub availability_zone: Value<String>,
+crate::l1_struct! {
+    /// Property type `PlacementType` of `AWS::EMR::Cluster`.
+    PlacementType
 }
 
 impl PlacementType {
     /// The required properties: `AvailabilityZone`.
     pub fn new(availability_zone: impl Into<Value<String>>) -> Self {
-        Self {
-            availability_zone: availability_zone.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AvailabilityZone",
+            availability_zone.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PlacementType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AvailabilityZone".to_owned(),
-            self.availability_zone.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PlacementType {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PlacementType);
-
-/// Property type `KerberosAttributes` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct KerberosAttributes {
-    /// `ADDomainJoinPassword` (optional).
-    pub ad_domain_join_password: Option<Value<String>>,
-    /// `ADDomainJoinUser` (optional).
-    pub ad_domain_join_user: Option<Value<String>>,
-    /// `CrossRealmTrustPrincipalPassword` (optional).
-    pub cross_realm_trust_principal_password: Option<Value<String>>,
-    /// `KdcAdminPassword` (required).
-    pub kdc_admin_password: Value<String>,
-    /// `Realm` (required).
-    pub realm: Value<String>,
+crate::l1_struct! {
+    /// Property type `KerberosAttributes` of `AWS::EMR::Cluster`.
+    KerberosAttributes
 }
 
 impl KerberosAttributes {
@@ -2358,136 +1296,73 @@ impl KerberosAttributes {
         kdc_admin_password: impl Into<Value<String>>,
         realm: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            ad_domain_join_password: None,
-            ad_domain_join_user: None,
-            cross_realm_trust_principal_password: None,
-            kdc_admin_password: kdc_admin_password.into(),
-            realm: realm.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "KdcAdminPassword",
+                    kdc_admin_password.into().to_template(),
+                )
+                .with(4, "Realm", realm.into().to_template()),
+        )
     }
-    /// Sets `ADDomainJoinPassword`.
-    pub fn ad_domain_join_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ad_domain_join_password = Some(value.into());
-        self
+    /// `ADDomainJoinPassword` (optional).
+    pub fn ad_domain_join_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ADDomainJoinPassword", value.into().to_template()),
+        )
     }
-    /// Sets `ADDomainJoinUser`.
-    pub fn ad_domain_join_user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ad_domain_join_user = Some(value.into());
-        self
+    /// `ADDomainJoinUser` (optional).
+    pub fn ad_domain_join_user(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ADDomainJoinUser", value.into().to_template()),
+        )
     }
-    /// Sets `CrossRealmTrustPrincipalPassword`.
-    pub fn cross_realm_trust_principal_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cross_realm_trust_principal_password = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KerberosAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_domain_join_password {
-            m.insert("ADDomainJoinPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ad_domain_join_user {
-            m.insert("ADDomainJoinUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cross_realm_trust_principal_password {
-            m.insert(
-                "CrossRealmTrustPrincipalPassword".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "KdcAdminPassword".to_owned(),
-            self.kdc_admin_password.to_template(),
-        );
-        m.insert("Realm".to_owned(), self.realm.to_template());
-        Expr::Map(m)
+    /// `CrossRealmTrustPrincipalPassword` (optional).
+    pub fn cross_realm_trust_principal_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "CrossRealmTrustPrincipalPassword",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for KerberosAttributes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KerberosAttributes);
-
-/// Property type `ManagedScalingPolicy` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedScalingPolicy {
-    /// `ComputeLimits` (optional).
-    pub compute_limits: Option<Value<ComputeLimits>>,
-    /// `ScalingStrategy` (optional).
-    pub scaling_strategy: Option<Value<String>>,
-    /// `UtilizationPerformanceIndex` (optional).
-    pub utilization_performance_index: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ManagedScalingPolicy` of `AWS::EMR::Cluster`.
+    ManagedScalingPolicy(default)
 }
 
 impl ManagedScalingPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            compute_limits: None,
-            scaling_strategy: None,
-            utilization_performance_index: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComputeLimits`.
-    pub fn compute_limits(mut self, value: impl Into<Value<ComputeLimits>>) -> Self {
-        self.compute_limits = Some(value.into());
-        self
+    /// `ComputeLimits` (optional).
+    pub fn compute_limits(self, value: impl Into<Value<ComputeLimits>>) -> Self {
+        Self(self.0.with(0, "ComputeLimits", value.into().to_template()))
     }
-    /// Sets `ScalingStrategy`.
-    pub fn scaling_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scaling_strategy = Some(value.into());
-        self
+    /// `ScalingStrategy` (optional).
+    pub fn scaling_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ScalingStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `UtilizationPerformanceIndex`.
-    pub fn utilization_performance_index(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.utilization_performance_index = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedScalingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compute_limits {
-            m.insert("ComputeLimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_strategy {
-            m.insert("ScalingStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.utilization_performance_index {
-            m.insert("UtilizationPerformanceIndex".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UtilizationPerformanceIndex` (optional).
+    pub fn utilization_performance_index(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "UtilizationPerformanceIndex", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ManagedScalingPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compute_limits
-            .check(&path.field("ComputeLimits"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ManagedScalingPolicy);
-
-/// Property type `ComputeLimits` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ComputeLimits {
-    /// `MaximumCapacityUnits` (required).
-    pub maximum_capacity_units: Value<i64>,
-    /// `MaximumCoreCapacityUnits` (optional).
-    pub maximum_core_capacity_units: Option<Value<i64>>,
-    /// `MaximumOnDemandCapacityUnits` (optional).
-    pub maximum_on_demand_capacity_units: Option<Value<i64>>,
-    /// `MinimumCapacityUnits` (required).
-    pub minimum_capacity_units: Value<i64>,
-    /// `UnitType` (required).
-    pub unit_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `ComputeLimits` of `AWS::EMR::Cluster`.
+    ComputeLimits
 }
 
 impl ComputeLimits {
@@ -2497,104 +1372,60 @@ impl ComputeLimits {
         minimum_capacity_units: impl Into<Value<i64>>,
         unit_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            maximum_capacity_units: maximum_capacity_units.into(),
-            maximum_core_capacity_units: None,
-            maximum_on_demand_capacity_units: None,
-            minimum_capacity_units: minimum_capacity_units.into(),
-            unit_type: unit_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "MaximumCapacityUnits",
+                    maximum_capacity_units.into().to_template(),
+                )
+                .with(
+                    3,
+                    "MinimumCapacityUnits",
+                    minimum_capacity_units.into().to_template(),
+                )
+                .with(4, "UnitType", unit_type.into().to_template()),
+        )
     }
-    /// Sets `MaximumCoreCapacityUnits`.
-    pub fn maximum_core_capacity_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_core_capacity_units = Some(value.into());
-        self
+    /// `MaximumCoreCapacityUnits` (optional).
+    pub fn maximum_core_capacity_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumCoreCapacityUnits", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumOnDemandCapacityUnits`.
-    pub fn maximum_on_demand_capacity_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_on_demand_capacity_units = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComputeLimits {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaximumCapacityUnits".to_owned(),
-            self.maximum_capacity_units.to_template(),
-        );
-        if let Some(v) = &self.maximum_core_capacity_units {
-            m.insert("MaximumCoreCapacityUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_on_demand_capacity_units {
-            m.insert("MaximumOnDemandCapacityUnits".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MinimumCapacityUnits".to_owned(),
-            self.minimum_capacity_units.to_template(),
-        );
-        m.insert("UnitType".to_owned(), self.unit_type.to_template());
-        Expr::Map(m)
+    /// `MaximumOnDemandCapacityUnits` (optional).
+    pub fn maximum_on_demand_capacity_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "MaximumOnDemandCapacityUnits",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ComputeLimits {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ComputeLimits);
-
-/// Property type `PlacementGroupConfig` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct PlacementGroupConfig {
-    /// `InstanceRole` (required).
-    pub instance_role: Value<String>,
-    /// `PlacementStrategy` (optional).
-    pub placement_strategy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PlacementGroupConfig` of `AWS::EMR::Cluster`.
+    PlacementGroupConfig
 }
 
 impl PlacementGroupConfig {
     /// The required properties: `InstanceRole`.
     pub fn new(instance_role: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_role: instance_role.into(),
-            placement_strategy: None,
-        }
+        Self(crate::Properties::new().with(0, "InstanceRole", instance_role.into().to_template()))
     }
-    /// Sets `PlacementStrategy`.
-    pub fn placement_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.placement_strategy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PlacementGroupConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceRole".to_owned(), self.instance_role.to_template());
-        if let Some(v) = &self.placement_strategy {
-            m.insert("PlacementStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PlacementStrategy` (optional).
+    pub fn placement_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PlacementStrategy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PlacementGroupConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PlacementGroupConfig);
-
-/// Property type `StepConfig` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct StepConfig {
-    /// `ActionOnFailure` (optional).
-    pub action_on_failure: Option<Value<String>>,
-    /// `HadoopJarStep` (required).
-    pub hadoop_jar_step: Value<HadoopJarStepConfig>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `StepConfig` of `AWS::EMR::Cluster`.
+    StepConfig
 }
 
 impl StepConfig {
@@ -2603,187 +1434,63 @@ impl StepConfig {
         hadoop_jar_step: impl Into<Value<HadoopJarStepConfig>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action_on_failure: None,
-            hadoop_jar_step: hadoop_jar_step.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "HadoopJarStep", hadoop_jar_step.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ActionOnFailure`.
-    pub fn action_on_failure(mut self, value: impl Into<Value<String>>) -> Self {
-        self.action_on_failure = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StepConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action_on_failure {
-            m.insert("ActionOnFailure".to_owned(), v.to_template());
-        }
-        m.insert(
-            "HadoopJarStep".to_owned(),
-            self.hadoop_jar_step.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `ActionOnFailure` (optional).
+    pub fn action_on_failure(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ActionOnFailure", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StepConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hadoop_jar_step
-            .check(&path.field("HadoopJarStep"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StepConfig);
-
-/// Property type `HadoopJarStepConfig` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct HadoopJarStepConfig {
-    /// `Args` (optional).
-    pub args: Option<Value<List<String>>>,
-    /// `Jar` (required).
-    pub jar: Value<String>,
-    /// `MainClass` (optional).
-    pub main_class: Option<Value<String>>,
-    /// `StepProperties` (optional).
-    pub step_properties: Option<Value<List<KeyValue>>>,
+crate::l1_struct! {
+    /// Property type `HadoopJarStepConfig` of `AWS::EMR::Cluster`.
+    HadoopJarStepConfig
 }
 
 impl HadoopJarStepConfig {
     /// The required properties: `Jar`.
     pub fn new(jar: impl Into<Value<String>>) -> Self {
-        Self {
-            args: None,
-            jar: jar.into(),
-            main_class: None,
-            step_properties: None,
-        }
+        Self(crate::Properties::new().with(1, "Jar", jar.into().to_template()))
     }
-    /// Sets `Args`.
-    pub fn args(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.args = Some(value.into());
-        self
+    /// `Args` (optional).
+    pub fn args(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Args", value.into().to_template()))
     }
-    /// Sets `MainClass`.
-    pub fn main_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.main_class = Some(value.into());
-        self
+    /// `MainClass` (optional).
+    pub fn main_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MainClass", value.into().to_template()))
     }
-    /// Sets `StepProperties`.
-    pub fn step_properties(mut self, value: impl Into<Value<List<KeyValue>>>) -> Self {
-        self.step_properties = Some(value.into());
-        self
+    /// `StepProperties` (optional).
+    pub fn step_properties(self, value: impl Into<Value<List<KeyValue>>>) -> Self {
+        Self(self.0.with(3, "StepProperties", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HadoopJarStepConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.args {
-            m.insert("Args".to_owned(), v.to_template());
-        }
-        m.insert("Jar".to_owned(), self.jar.to_template());
-        if let Some(v) = &self.main_class {
-            m.insert("MainClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.step_properties {
-            m.insert("StepProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HadoopJarStepConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.step_properties
-            .check(&path.field("StepProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HadoopJarStepConfig);
-
-/// Property type `KeyValue` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyValue {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KeyValue` of `AWS::EMR::Cluster`.
+    KeyValue(default)
 }
 
 impl KeyValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KeyValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeyValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyValue);
-
-/// Property type `Tag` of `AWS::EMR::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone)]
-pub struct InstanceFleetConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InstanceFleetConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InstanceFleetConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InstanceFleetConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMR::InstanceFleetConfig`.
+    InstanceFleetConfig("AWS::EMR::InstanceFleetConfig", InstanceFleetConfigProps)
 }
 
 impl InstanceFleetConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMR::InstanceFleetConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InstanceFleetConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::InstanceFleetConfigId> {
         self.resource.ref_value()
@@ -82,31 +34,71 @@ impl InstanceFleetConfig {
     pub fn attr_id(&self) -> Value<ids::InstanceFleetConfigId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ClusterId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterId", value.into())
+    }
+
+    /// Replaces `InstanceFleetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_fleet_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InstanceFleetType", value.into())
+    }
+
+    /// Replaces `InstanceTypeConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type_configs(&self, value: impl Into<Value<List<InstanceTypeConfig>>>) {
+        self.resource
+            .set_property("InstanceTypeConfigs", value.into())
+    }
+
+    /// Replaces `LaunchSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_launch_specifications(
+        &self,
+        value: impl Into<Value<InstanceFleetProvisioningSpecifications>>,
+    ) {
+        self.resource
+            .set_property("LaunchSpecifications", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ResizeSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resize_specifications(
+        &self,
+        value: impl Into<Value<InstanceFleetResizingSpecifications>>,
+    ) {
+        self.resource
+            .set_property("ResizeSpecifications", value.into())
+    }
+
+    /// Replaces `TargetOnDemandCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_on_demand_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("TargetOnDemandCapacity", value.into())
+    }
+
+    /// Replaces `TargetSpotCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_spot_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("TargetSpotCapacity", value.into())
+    }
 }
 
-/// Properties of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone)]
-pub struct InstanceFleetConfigProps {
-    /// `ClusterId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_id: Value<String>,
-    /// `InstanceFleetType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub instance_fleet_type: Value<String>,
-    /// `InstanceTypeConfigs` (optional).
-    pub instance_type_configs: Option<Value<List<InstanceTypeConfig>>>,
-    /// `LaunchSpecifications` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub launch_specifications: Option<Value<InstanceFleetProvisioningSpecifications>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `ResizeSpecifications` (optional).
-    pub resize_specifications: Option<Value<InstanceFleetResizingSpecifications>>,
-    /// `TargetOnDemandCapacity` (optional).
-    pub target_on_demand_capacity: Option<Value<i64>>,
-    /// `TargetSpotCapacity` (optional).
-    pub target_spot_capacity: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMR::InstanceFleetConfig`.
+    InstanceFleetConfigProps
 }
 
 impl InstanceFleetConfigProps {
@@ -115,629 +107,308 @@ impl InstanceFleetConfigProps {
         cluster_id: impl Into<Value<String>>,
         instance_fleet_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cluster_id: cluster_id.into(),
-            instance_fleet_type: instance_fleet_type.into(),
-            instance_type_configs: None,
-            launch_specifications: None,
-            name: None,
-            resize_specifications: None,
-            target_on_demand_capacity: None,
-            target_spot_capacity: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClusterId", cluster_id.into().to_template())
+                .with(
+                    1,
+                    "InstanceFleetType",
+                    instance_fleet_type.into().to_template(),
+                ),
+        )
     }
-    /// Sets `InstanceTypeConfigs`.
-    pub fn instance_type_configs(
-        mut self,
-        value: impl Into<Value<List<InstanceTypeConfig>>>,
-    ) -> Self {
-        self.instance_type_configs = Some(value.into());
-        self
+    /// `InstanceTypeConfigs` (optional).
+    pub fn instance_type_configs(self, value: impl Into<Value<List<InstanceTypeConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InstanceTypeConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchSpecifications`.
+    /// `LaunchSpecifications` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn launch_specifications(
-        mut self,
+        self,
         value: impl Into<Value<InstanceFleetProvisioningSpecifications>>,
     ) -> Self {
-        self.launch_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "LaunchSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `ResizeSpecifications`.
+    /// `ResizeSpecifications` (optional).
     pub fn resize_specifications(
-        mut self,
+        self,
         value: impl Into<Value<InstanceFleetResizingSpecifications>>,
     ) -> Self {
-        self.resize_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ResizeSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `TargetOnDemandCapacity`.
-    pub fn target_on_demand_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_on_demand_capacity = Some(value.into());
-        self
+    /// `TargetOnDemandCapacity` (optional).
+    pub fn target_on_demand_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TargetOnDemandCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `TargetSpotCapacity`.
-    pub fn target_spot_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_spot_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceFleetConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterId".to_owned(), self.cluster_id.to_template());
-        m.insert(
-            "InstanceFleetType".to_owned(),
-            self.instance_fleet_type.to_template(),
-        );
-        if let Some(v) = &self.instance_type_configs {
-            m.insert("InstanceTypeConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_specifications {
-            m.insert("LaunchSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resize_specifications {
-            m.insert("ResizeSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_on_demand_capacity {
-            m.insert("TargetOnDemandCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_spot_capacity {
-            m.insert("TargetSpotCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetSpotCapacity` (optional).
+    pub fn target_spot_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TargetSpotCapacity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InstanceFleetConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_type_configs
-            .check(&path.field("InstanceTypeConfigs"), &Rules::NONE, out);
-        self.launch_specifications
-            .check(&path.field("LaunchSpecifications"), &Rules::NONE, out);
-        self.resize_specifications
-            .check(&path.field("ResizeSpecifications"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceFleetConfigProps);
-
-/// Property type `InstanceTypeConfig` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone)]
-pub struct InstanceTypeConfig {
-    /// `BidPrice` (optional).
-    pub bid_price: Option<Value<String>>,
-    /// `BidPriceAsPercentageOfOnDemandPrice` (optional).
-    pub bid_price_as_percentage_of_on_demand_price: Option<Value<f64>>,
-    /// `Configurations` (optional).
-    pub configurations: Option<Value<List<Configuration>>>,
-    /// `CustomAmiId` (optional).
-    pub custom_ami_id: Option<Value<String>>,
-    /// `EbsConfiguration` (optional).
-    pub ebs_configuration: Option<Value<EbsConfiguration>>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<String>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<f64>>,
-    /// `WeightedCapacity` (optional).
-    pub weighted_capacity: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InstanceTypeConfig` of `AWS::EMR::InstanceFleetConfig`.
+    InstanceTypeConfig
 }
 
 impl InstanceTypeConfig {
     /// The required properties: `InstanceType`.
     pub fn new(instance_type: impl Into<Value<String>>) -> Self {
-        Self {
-            bid_price: None,
-            bid_price_as_percentage_of_on_demand_price: None,
-            configurations: None,
-            custom_ami_id: None,
-            ebs_configuration: None,
-            instance_type: instance_type.into(),
-            priority: None,
-            weighted_capacity: None,
-        }
+        Self(crate::Properties::new().with(5, "InstanceType", instance_type.into().to_template()))
     }
-    /// Sets `BidPrice`.
-    pub fn bid_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bid_price = Some(value.into());
-        self
+    /// `BidPrice` (optional).
+    pub fn bid_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BidPrice", value.into().to_template()))
     }
-    /// Sets `BidPriceAsPercentageOfOnDemandPrice`.
-    pub fn bid_price_as_percentage_of_on_demand_price(
-        mut self,
-        value: impl Into<Value<f64>>,
-    ) -> Self {
-        self.bid_price_as_percentage_of_on_demand_price = Some(value.into());
-        self
+    /// `BidPriceAsPercentageOfOnDemandPrice` (optional).
+    pub fn bid_price_as_percentage_of_on_demand_price(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "BidPriceAsPercentageOfOnDemandPrice",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<List<Configuration>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
-    }
-    /// Sets `CustomAmiId`.
-    pub fn custom_ami_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_ami_id = Some(value.into());
-        self
-    }
-    /// Sets `EbsConfiguration`.
-    pub fn ebs_configuration(mut self, value: impl Into<Value<EbsConfiguration>>) -> Self {
-        self.ebs_configuration = Some(value.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.priority = Some(value.into());
-        self
-    }
-    /// Sets `WeightedCapacity`.
-    pub fn weighted_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weighted_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceTypeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bid_price {
-            m.insert("BidPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bid_price_as_percentage_of_on_demand_price {
-            m.insert(
-                "BidPriceAsPercentageOfOnDemandPrice".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_ami_id {
-            m.insert("CustomAmiId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_configuration {
-            m.insert("EbsConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weighted_capacity {
-            m.insert("WeightedCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceTypeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configurations
-            .check(&path.field("Configurations"), &Rules::NONE, out);
-        self.ebs_configuration
-            .check(&path.field("EbsConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceTypeConfig);
-
-/// Property type `Configuration` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct Configuration {
-    /// `Classification` (optional).
-    pub classification: Option<Value<String>>,
-    /// `ConfigurationProperties` (optional).
-    pub configuration_properties: Option<Value<Map<String>>>,
     /// `Configurations` (optional).
-    pub configurations: Option<Value<List<Configuration>>>,
+    pub fn configurations(self, value: impl Into<Value<List<Configuration>>>) -> Self {
+        Self(self.0.with(2, "Configurations", value.into().to_template()))
+    }
+    /// `CustomAmiId` (optional).
+    pub fn custom_ami_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "CustomAmiId", value.into().to_template()))
+    }
+    /// `EbsConfiguration` (optional).
+    pub fn ebs_configuration(self, value: impl Into<Value<EbsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EbsConfiguration", value.into().to_template()),
+        )
+    }
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(6, "Priority", value.into().to_template()))
+    }
+    /// `WeightedCapacity` (optional).
+    pub fn weighted_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "WeightedCapacity", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Configuration` of `AWS::EMR::InstanceFleetConfig`.
+    Configuration(default)
 }
 
 impl Configuration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            classification: None,
-            configuration_properties: None,
-            configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Classification`.
-    pub fn classification(mut self, value: impl Into<Value<String>>) -> Self {
-        self.classification = Some(value.into());
-        self
+    /// `Classification` (optional).
+    pub fn classification(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Classification", value.into().to_template()))
     }
-    /// Sets `ConfigurationProperties`.
-    pub fn configuration_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.configuration_properties = Some(value.into());
-        self
+    /// `ConfigurationProperties` (optional).
+    pub fn configuration_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConfigurationProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<List<Configuration>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    pub fn configurations(self, value: impl Into<Value<List<Configuration>>>) -> Self {
+        Self(self.0.with(2, "Configurations", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.classification {
-            m.insert("Classification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration_properties {
-            m.insert("ConfigurationProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configurations
-            .check(&path.field("Configurations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Configuration);
-
-/// Property type `EbsConfiguration` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsConfiguration {
-    /// `EbsBlockDeviceConfigs` (optional).
-    pub ebs_block_device_configs: Option<Value<List<EbsBlockDeviceConfig>>>,
-    /// `EbsOptimized` (optional).
-    pub ebs_optimized: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `EbsConfiguration` of `AWS::EMR::InstanceFleetConfig`.
+    EbsConfiguration(default)
 }
 
 impl EbsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ebs_block_device_configs: None,
-            ebs_optimized: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EbsBlockDeviceConfigs`.
+    /// `EbsBlockDeviceConfigs` (optional).
     pub fn ebs_block_device_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<EbsBlockDeviceConfig>>>,
     ) -> Self {
-        self.ebs_block_device_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EbsBlockDeviceConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `EbsOptimized`.
-    pub fn ebs_optimized(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_optimized = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EbsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ebs_block_device_configs {
-            m.insert("EbsBlockDeviceConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_optimized {
-            m.insert("EbsOptimized".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EbsOptimized` (optional).
+    pub fn ebs_optimized(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "EbsOptimized", value.into().to_template()))
     }
 }
 
-impl Check for EbsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ebs_block_device_configs.check(
-            &path.field("EbsBlockDeviceConfigs"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EbsConfiguration);
-
-/// Property type `EbsBlockDeviceConfig` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone)]
-pub struct EbsBlockDeviceConfig {
-    /// `VolumeSpecification` (required).
-    pub volume_specification: Value<VolumeSpecification>,
-    /// `VolumesPerInstance` (optional).
-    pub volumes_per_instance: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EbsBlockDeviceConfig` of `AWS::EMR::InstanceFleetConfig`.
+    EbsBlockDeviceConfig
 }
 
 impl EbsBlockDeviceConfig {
     /// The required properties: `VolumeSpecification`.
     pub fn new(volume_specification: impl Into<Value<VolumeSpecification>>) -> Self {
-        Self {
-            volume_specification: volume_specification.into(),
-            volumes_per_instance: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "VolumeSpecification",
+            volume_specification.into().to_template(),
+        ))
     }
-    /// Sets `VolumesPerInstance`.
-    pub fn volumes_per_instance(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volumes_per_instance = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EbsBlockDeviceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VolumeSpecification".to_owned(),
-            self.volume_specification.to_template(),
-        );
-        if let Some(v) = &self.volumes_per_instance {
-            m.insert("VolumesPerInstance".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VolumesPerInstance` (optional).
+    pub fn volumes_per_instance(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VolumesPerInstance", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EbsBlockDeviceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.volume_specification
-            .check(&path.field("VolumeSpecification"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EbsBlockDeviceConfig);
-
-/// Property type `VolumeSpecification` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone)]
-pub struct VolumeSpecification {
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `SizeInGB` (required).
-    pub size_in_gb: Value<i64>,
-    /// `Throughput` (optional).
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeType` (required).
-    pub volume_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `VolumeSpecification` of `AWS::EMR::InstanceFleetConfig`.
+    VolumeSpecification
 }
 
 impl VolumeSpecification {
     /// The required properties: `SizeInGB`, `VolumeType`.
     pub fn new(size_in_gb: impl Into<Value<i64>>, volume_type: impl Into<Value<String>>) -> Self {
-        Self {
-            iops: None,
-            size_in_gb: size_in_gb.into(),
-            throughput: None,
-            volume_type: volume_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "SizeInGB", size_in_gb.into().to_template())
+                .with(3, "VolumeType", volume_type.into().to_template()),
+        )
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Iops", value.into().to_template()))
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Throughput", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VolumeSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        m.insert("SizeInGB".to_owned(), self.size_in_gb.to_template());
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        m.insert("VolumeType".to_owned(), self.volume_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VolumeSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VolumeSpecification);
-
-/// Property type `InstanceFleetProvisioningSpecifications` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceFleetProvisioningSpecifications {
-    /// `OnDemandSpecification` (optional).
-    pub on_demand_specification: Option<Value<OnDemandProvisioningSpecification>>,
-    /// `SpotSpecification` (optional).
-    pub spot_specification: Option<Value<SpotProvisioningSpecification>>,
+crate::l1_struct! {
+    /// Property type `InstanceFleetProvisioningSpecifications` of `AWS::EMR::InstanceFleetConfig`.
+    InstanceFleetProvisioningSpecifications(default)
 }
 
 impl InstanceFleetProvisioningSpecifications {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_demand_specification: None,
-            spot_specification: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnDemandSpecification`.
+    /// `OnDemandSpecification` (optional).
     pub fn on_demand_specification(
-        mut self,
+        self,
         value: impl Into<Value<OnDemandProvisioningSpecification>>,
     ) -> Self {
-        self.on_demand_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "OnDemandSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `SpotSpecification`.
+    /// `SpotSpecification` (optional).
     pub fn spot_specification(
-        mut self,
+        self,
         value: impl Into<Value<SpotProvisioningSpecification>>,
     ) -> Self {
-        self.spot_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SpotSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InstanceFleetProvisioningSpecifications {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_demand_specification {
-            m.insert("OnDemandSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_specification {
-            m.insert("SpotSpecification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceFleetProvisioningSpecifications {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_demand_specification
-            .check(&path.field("OnDemandSpecification"), &Rules::NONE, out);
-        self.spot_specification
-            .check(&path.field("SpotSpecification"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceFleetProvisioningSpecifications);
-
-/// Property type `OnDemandProvisioningSpecification` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone)]
-pub struct OnDemandProvisioningSpecification {
-    /// `AllocationStrategy` (required).
-    pub allocation_strategy: Value<String>,
-    /// `CapacityReservationOptions` (optional).
-    pub capacity_reservation_options: Option<Value<OnDemandCapacityReservationOptions>>,
+crate::l1_struct! {
+    /// Property type `OnDemandProvisioningSpecification` of `AWS::EMR::InstanceFleetConfig`.
+    OnDemandProvisioningSpecification
 }
 
 impl OnDemandProvisioningSpecification {
     /// The required properties: `AllocationStrategy`.
     pub fn new(allocation_strategy: impl Into<Value<String>>) -> Self {
-        Self {
-            allocation_strategy: allocation_strategy.into(),
-            capacity_reservation_options: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AllocationStrategy",
+            allocation_strategy.into().to_template(),
+        ))
     }
-    /// Sets `CapacityReservationOptions`.
+    /// `CapacityReservationOptions` (optional).
     pub fn capacity_reservation_options(
-        mut self,
+        self,
         value: impl Into<Value<OnDemandCapacityReservationOptions>>,
     ) -> Self {
-        self.capacity_reservation_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CapacityReservationOptions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OnDemandProvisioningSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllocationStrategy".to_owned(),
-            self.allocation_strategy.to_template(),
-        );
-        if let Some(v) = &self.capacity_reservation_options {
-            m.insert("CapacityReservationOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnDemandProvisioningSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_reservation_options.check(
-            &path.field("CapacityReservationOptions"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OnDemandProvisioningSpecification);
-
-/// Property type `OnDemandCapacityReservationOptions` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct OnDemandCapacityReservationOptions {
-    /// `CapacityReservationPreference` (optional).
-    pub capacity_reservation_preference: Option<Value<String>>,
-    /// `CapacityReservationResourceGroupArn` (optional).
-    pub capacity_reservation_resource_group_arn: Option<Value<String>>,
-    /// `UsageStrategy` (optional).
-    pub usage_strategy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OnDemandCapacityReservationOptions` of `AWS::EMR::InstanceFleetConfig`.
+    OnDemandCapacityReservationOptions(default)
 }
 
 impl OnDemandCapacityReservationOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_reservation_preference: None,
-            capacity_reservation_resource_group_arn: None,
-            usage_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityReservationPreference`.
-    pub fn capacity_reservation_preference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capacity_reservation_preference = Some(value.into());
-        self
+    /// `CapacityReservationPreference` (optional).
+    pub fn capacity_reservation_preference(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "CapacityReservationPreference",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CapacityReservationResourceGroupArn`.
-    pub fn capacity_reservation_resource_group_arn(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.capacity_reservation_resource_group_arn = Some(value.into());
-        self
+    /// `CapacityReservationResourceGroupArn` (optional).
+    pub fn capacity_reservation_resource_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "CapacityReservationResourceGroupArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UsageStrategy`.
-    pub fn usage_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.usage_strategy = Some(value.into());
-        self
+    /// `UsageStrategy` (optional).
+    pub fn usage_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "UsageStrategy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OnDemandCapacityReservationOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_reservation_preference {
-            m.insert("CapacityReservationPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservation_resource_group_arn {
-            m.insert(
-                "CapacityReservationResourceGroupArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.usage_strategy {
-            m.insert("UsageStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnDemandCapacityReservationOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OnDemandCapacityReservationOptions);
-
-/// Property type `SpotProvisioningSpecification` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone)]
-pub struct SpotProvisioningSpecification {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<String>>,
-    /// `BlockDurationMinutes` (optional).
-    pub block_duration_minutes: Option<Value<i64>>,
-    /// `TimeoutAction` (required).
-    pub timeout_action: Value<String>,
-    /// `TimeoutDurationMinutes` (required).
-    pub timeout_duration_minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `SpotProvisioningSpecification` of `AWS::EMR::InstanceFleetConfig`.
+    SpotProvisioningSpecification
 }
 
 impl SpotProvisioningSpecification {
@@ -746,229 +417,122 @@ impl SpotProvisioningSpecification {
         timeout_action: impl Into<Value<String>>,
         timeout_duration_minutes: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            allocation_strategy: None,
-            block_duration_minutes: None,
-            timeout_action: timeout_action.into(),
-            timeout_duration_minutes: timeout_duration_minutes.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "TimeoutAction", timeout_action.into().to_template())
+                .with(
+                    3,
+                    "TimeoutDurationMinutes",
+                    timeout_duration_minutes.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
+    /// `AllocationStrategy` (optional).
+    pub fn allocation_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `BlockDurationMinutes`.
-    pub fn block_duration_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.block_duration_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotProvisioningSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_duration_minutes {
-            m.insert("BlockDurationMinutes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TimeoutAction".to_owned(),
-            self.timeout_action.to_template(),
-        );
-        m.insert(
-            "TimeoutDurationMinutes".to_owned(),
-            self.timeout_duration_minutes.to_template(),
-        );
-        Expr::Map(m)
+    /// `BlockDurationMinutes` (optional).
+    pub fn block_duration_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BlockDurationMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpotProvisioningSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SpotProvisioningSpecification);
-
-/// Property type `InstanceFleetResizingSpecifications` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceFleetResizingSpecifications {
-    /// `OnDemandResizeSpecification` (optional).
-    pub on_demand_resize_specification: Option<Value<OnDemandResizingSpecification>>,
-    /// `SpotResizeSpecification` (optional).
-    pub spot_resize_specification: Option<Value<SpotResizingSpecification>>,
+crate::l1_struct! {
+    /// Property type `InstanceFleetResizingSpecifications` of `AWS::EMR::InstanceFleetConfig`.
+    InstanceFleetResizingSpecifications(default)
 }
 
 impl InstanceFleetResizingSpecifications {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_demand_resize_specification: None,
-            spot_resize_specification: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnDemandResizeSpecification`.
+    /// `OnDemandResizeSpecification` (optional).
     pub fn on_demand_resize_specification(
-        mut self,
+        self,
         value: impl Into<Value<OnDemandResizingSpecification>>,
     ) -> Self {
-        self.on_demand_resize_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "OnDemandResizeSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `SpotResizeSpecification`.
+    /// `SpotResizeSpecification` (optional).
     pub fn spot_resize_specification(
-        mut self,
+        self,
         value: impl Into<Value<SpotResizingSpecification>>,
     ) -> Self {
-        self.spot_resize_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SpotResizeSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InstanceFleetResizingSpecifications {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_demand_resize_specification {
-            m.insert("OnDemandResizeSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_resize_specification {
-            m.insert("SpotResizeSpecification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceFleetResizingSpecifications {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_demand_resize_specification.check(
-            &path.field("OnDemandResizeSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.spot_resize_specification.check(
-            &path.field("SpotResizeSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceFleetResizingSpecifications);
-
-/// Property type `OnDemandResizingSpecification` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct OnDemandResizingSpecification {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<String>>,
-    /// `CapacityReservationOptions` (optional).
-    pub capacity_reservation_options: Option<Value<OnDemandCapacityReservationOptions>>,
-    /// `TimeoutDurationMinutes` (optional).
-    pub timeout_duration_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `OnDemandResizingSpecification` of `AWS::EMR::InstanceFleetConfig`.
+    OnDemandResizingSpecification(default)
 }
 
 impl OnDemandResizingSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocation_strategy: None,
-            capacity_reservation_options: None,
-            timeout_duration_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
+    /// `AllocationStrategy` (optional).
+    pub fn allocation_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityReservationOptions`.
+    /// `CapacityReservationOptions` (optional).
     pub fn capacity_reservation_options(
-        mut self,
+        self,
         value: impl Into<Value<OnDemandCapacityReservationOptions>>,
     ) -> Self {
-        self.capacity_reservation_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CapacityReservationOptions", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutDurationMinutes`.
-    pub fn timeout_duration_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_duration_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnDemandResizingSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservation_options {
-            m.insert("CapacityReservationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_duration_minutes {
-            m.insert("TimeoutDurationMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnDemandResizingSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_reservation_options.check(
-            &path.field("CapacityReservationOptions"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OnDemandResizingSpecification);
-
-/// Property type `SpotResizingSpecification` of `AWS::EMR::InstanceFleetConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct SpotResizingSpecification {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<String>>,
     /// `TimeoutDurationMinutes` (optional).
-    pub timeout_duration_minutes: Option<Value<i64>>,
+    pub fn timeout_duration_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TimeoutDurationMinutes", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SpotResizingSpecification` of `AWS::EMR::InstanceFleetConfig`.
+    SpotResizingSpecification(default)
 }
 
 impl SpotResizingSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocation_strategy: None,
-            timeout_duration_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
+    /// `AllocationStrategy` (optional).
+    pub fn allocation_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutDurationMinutes`.
-    pub fn timeout_duration_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_duration_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotResizingSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_duration_minutes {
-            m.insert("TimeoutDurationMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutDurationMinutes` (optional).
+    pub fn timeout_duration_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TimeoutDurationMinutes", value.into().to_template()),
+        )
     }
 }
-
-impl Check for SpotResizingSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SpotResizingSpecification);

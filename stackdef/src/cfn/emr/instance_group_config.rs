@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct InstanceGroupConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InstanceGroupConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InstanceGroupConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InstanceGroupConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMR::InstanceGroupConfig`.
+    InstanceGroupConfig("AWS::EMR::InstanceGroupConfig", InstanceGroupConfigProps)
 }
 
 impl InstanceGroupConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMR::InstanceGroupConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InstanceGroupConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::InstanceGroupConfigId> {
         self.resource.ref_value()
@@ -82,42 +34,78 @@ impl InstanceGroupConfig {
     pub fn attr_id(&self) -> Value<ids::InstanceGroupConfigId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AutoScalingPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_policy(&self, value: impl Into<Value<AutoScalingPolicy>>) {
+        self.resource
+            .set_property("AutoScalingPolicy", value.into())
+    }
+
+    /// Replaces `BidPrice` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bid_price(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BidPrice", value.into())
+    }
+
+    /// Replaces `Configurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configurations(&self, value: impl Into<Value<List<Configuration>>>) {
+        self.resource.set_property("Configurations", value.into())
+    }
+
+    /// Replaces `CustomAmiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_ami_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CustomAmiId", value.into())
+    }
+
+    /// Replaces `EbsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ebs_configuration(&self, value: impl Into<Value<EbsConfiguration>>) {
+        self.resource.set_property("EbsConfiguration", value.into())
+    }
+
+    /// Replaces `InstanceCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("InstanceCount", value.into())
+    }
+
+    /// Replaces `InstanceRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceRole", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `JobFlowId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_flow_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("JobFlowId", value.into())
+    }
+
+    /// Replaces `Market` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_market(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Market", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct InstanceGroupConfigProps {
-    /// `AutoScalingPolicy` (optional).
-    pub auto_scaling_policy: Option<Value<AutoScalingPolicy>>,
-    /// `BidPrice` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub bid_price: Option<Value<String>>,
-    /// `Configurations` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub configurations: Option<Value<List<Configuration>>>,
-    /// `CustomAmiId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub custom_ami_id: Option<Value<String>>,
-    /// `EbsConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ebs_configuration: Option<Value<EbsConfiguration>>,
-    /// `InstanceCount` (required).
-    pub instance_count: Value<i64>,
-    /// `InstanceRole` (required).
-    /// Create-only: changing it replaces the resource.
-    pub instance_role: Value<String>,
-    /// `InstanceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub instance_type: Value<String>,
-    /// `JobFlowId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub job_flow_id: Value<String>,
-    /// `Market` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub market: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMR::InstanceGroupConfig`.
+    InstanceGroupConfigProps
 }
 
 impl InstanceGroupConfigProps {
@@ -128,112 +116,59 @@ impl InstanceGroupConfigProps {
         instance_type: impl Into<Value<String>>,
         job_flow_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auto_scaling_policy: None,
-            bid_price: None,
-            configurations: None,
-            custom_ami_id: None,
-            ebs_configuration: None,
-            instance_count: instance_count.into(),
-            instance_role: instance_role.into(),
-            instance_type: instance_type.into(),
-            job_flow_id: job_flow_id.into(),
-            market: None,
-            name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "InstanceCount", instance_count.into().to_template())
+                .with(6, "InstanceRole", instance_role.into().to_template())
+                .with(7, "InstanceType", instance_type.into().to_template())
+                .with(8, "JobFlowId", job_flow_id.into().to_template()),
+        )
     }
-    /// Sets `AutoScalingPolicy`.
-    pub fn auto_scaling_policy(mut self, value: impl Into<Value<AutoScalingPolicy>>) -> Self {
-        self.auto_scaling_policy = Some(value.into());
-        self
+    /// `AutoScalingPolicy` (optional).
+    pub fn auto_scaling_policy(self, value: impl Into<Value<AutoScalingPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoScalingPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `BidPrice`.
-    pub fn bid_price(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bid_price = Some(value.into());
-        self
+    /// `BidPrice` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn bid_price(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BidPrice", value.into().to_template()))
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<List<Configuration>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn configurations(self, value: impl Into<Value<List<Configuration>>>) -> Self {
+        Self(self.0.with(2, "Configurations", value.into().to_template()))
     }
-    /// Sets `CustomAmiId`.
-    pub fn custom_ami_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_ami_id = Some(value.into());
-        self
+    /// `CustomAmiId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn custom_ami_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "CustomAmiId", value.into().to_template()))
     }
-    /// Sets `EbsConfiguration`.
-    pub fn ebs_configuration(mut self, value: impl Into<Value<EbsConfiguration>>) -> Self {
-        self.ebs_configuration = Some(value.into());
-        self
+    /// `EbsConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ebs_configuration(self, value: impl Into<Value<EbsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EbsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Market`.
-    pub fn market(mut self, value: impl Into<Value<String>>) -> Self {
-        self.market = Some(value.into());
-        self
+    /// `Market` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn market(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Market", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceGroupConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_policy {
-            m.insert("AutoScalingPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bid_price {
-            m.insert("BidPrice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_ami_id {
-            m.insert("CustomAmiId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_configuration {
-            m.insert("EbsConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InstanceCount".to_owned(),
-            self.instance_count.to_template(),
-        );
-        m.insert("InstanceRole".to_owned(), self.instance_role.to_template());
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        m.insert("JobFlowId".to_owned(), self.job_flow_id.to_template());
-        if let Some(v) = &self.market {
-            m.insert("Market".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Name", value.into().to_template()))
     }
 }
 
-impl Check for InstanceGroupConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_policy
-            .check(&path.field("AutoScalingPolicy"), &Rules::NONE, out);
-        self.configurations
-            .check(&path.field("Configurations"), &Rules::NONE, out);
-        self.ebs_configuration
-            .check(&path.field("EbsConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceGroupConfigProps);
-
-/// Property type `AutoScalingPolicy` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct AutoScalingPolicy {
-    /// `Constraints` (required).
-    pub constraints: Value<ScalingConstraints>,
-    /// `Rules` (required).
-    pub rules: Value<List<ScalingRule>>,
+crate::l1_struct! {
+    /// Property type `AutoScalingPolicy` of `AWS::EMR::InstanceGroupConfig`.
+    AutoScalingPolicy
 }
 
 impl AutoScalingPolicy {
@@ -242,77 +177,33 @@ impl AutoScalingPolicy {
         constraints: impl Into<Value<ScalingConstraints>>,
         rules: impl Into<Value<List<ScalingRule>>>,
     ) -> Self {
-        Self {
-            constraints: constraints.into(),
-            rules: rules.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Constraints", constraints.into().to_template())
+                .with(1, "Rules", rules.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AutoScalingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Constraints".to_owned(), self.constraints.to_template());
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutoScalingPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constraints
-            .check(&path.field("Constraints"), &Rules::NONE, out);
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoScalingPolicy);
-
-/// Property type `ScalingConstraints` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct ScalingConstraints {
-    /// `MaxCapacity` (required).
-    pub max_capacity: Value<i64>,
-    /// `MinCapacity` (required).
-    pub min_capacity: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ScalingConstraints` of `AWS::EMR::InstanceGroupConfig`.
+    ScalingConstraints
 }
 
 impl ScalingConstraints {
     /// The required properties: `MaxCapacity`, `MinCapacity`.
     pub fn new(max_capacity: impl Into<Value<i64>>, min_capacity: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_capacity: max_capacity.into(),
-            min_capacity: min_capacity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxCapacity", max_capacity.into().to_template())
+                .with(1, "MinCapacity", min_capacity.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ScalingConstraints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxCapacity".to_owned(), self.max_capacity.to_template());
-        m.insert("MinCapacity".to_owned(), self.min_capacity.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScalingConstraints {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ScalingConstraints);
-
-/// Property type `ScalingRule` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct ScalingRule {
-    /// `Action` (required).
-    pub action: Value<ScalingAction>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Trigger` (required).
-    pub trigger: Value<ScalingTrigger>,
+crate::l1_struct! {
+    /// Property type `ScalingRule` of `AWS::EMR::InstanceGroupConfig`.
+    ScalingRule
 }
 
 impl ScalingRule {
@@ -322,50 +213,22 @@ impl ScalingRule {
         name: impl Into<Value<String>>,
         trigger: impl Into<Value<ScalingTrigger>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            description: None,
-            name: name.into(),
-            trigger: trigger.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "Trigger", trigger.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScalingRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Trigger".to_owned(), self.trigger.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
 
-impl Check for ScalingRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.trigger
-            .check(&path.field("Trigger"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScalingRule);
-
-/// Property type `ScalingAction` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct ScalingAction {
-    /// `Market` (optional).
-    pub market: Option<Value<String>>,
-    /// `SimpleScalingPolicyConfiguration` (required).
-    pub simple_scaling_policy_configuration: Value<SimpleScalingPolicyConfiguration>,
+crate::l1_struct! {
+    /// Property type `ScalingAction` of `AWS::EMR::InstanceGroupConfig`.
+    ScalingAction
 }
 
 impl ScalingAction {
@@ -373,159 +236,61 @@ impl ScalingAction {
     pub fn new(
         simple_scaling_policy_configuration: impl Into<Value<SimpleScalingPolicyConfiguration>>,
     ) -> Self {
-        Self {
-            market: None,
-            simple_scaling_policy_configuration: simple_scaling_policy_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SimpleScalingPolicyConfiguration",
+            simple_scaling_policy_configuration.into().to_template(),
+        ))
     }
-    /// Sets `Market`.
-    pub fn market(mut self, value: impl Into<Value<String>>) -> Self {
-        self.market = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScalingAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.market {
-            m.insert("Market".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SimpleScalingPolicyConfiguration".to_owned(),
-            self.simple_scaling_policy_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `Market` (optional).
+    pub fn market(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Market", value.into().to_template()))
     }
 }
 
-impl Check for ScalingAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.simple_scaling_policy_configuration.check(
-            &path.field("SimpleScalingPolicyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScalingAction);
-
-/// Property type `SimpleScalingPolicyConfiguration` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct SimpleScalingPolicyConfiguration {
-    /// `AdjustmentType` (optional).
-    pub adjustment_type: Option<Value<String>>,
-    /// `CoolDown` (optional).
-    pub cool_down: Option<Value<i64>>,
-    /// `ScalingAdjustment` (required).
-    pub scaling_adjustment: Value<i64>,
+crate::l1_struct! {
+    /// Property type `SimpleScalingPolicyConfiguration` of `AWS::EMR::InstanceGroupConfig`.
+    SimpleScalingPolicyConfiguration
 }
 
 impl SimpleScalingPolicyConfiguration {
     /// The required properties: `ScalingAdjustment`.
     pub fn new(scaling_adjustment: impl Into<Value<i64>>) -> Self {
-        Self {
-            adjustment_type: None,
-            cool_down: None,
-            scaling_adjustment: scaling_adjustment.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ScalingAdjustment",
+            scaling_adjustment.into().to_template(),
+        ))
     }
-    /// Sets `AdjustmentType`.
-    pub fn adjustment_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.adjustment_type = Some(value.into());
-        self
+    /// `AdjustmentType` (optional).
+    pub fn adjustment_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AdjustmentType", value.into().to_template()))
     }
-    /// Sets `CoolDown`.
-    pub fn cool_down(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cool_down = Some(value.into());
-        self
+    /// `CoolDown` (optional).
+    pub fn cool_down(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "CoolDown", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SimpleScalingPolicyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.adjustment_type {
-            m.insert("AdjustmentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cool_down {
-            m.insert("CoolDown".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScalingAdjustment".to_owned(),
-            self.scaling_adjustment.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SimpleScalingPolicyConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SimpleScalingPolicyConfiguration);
-
-/// Property type `ScalingTrigger` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct ScalingTrigger {
-    /// `CloudWatchAlarmDefinition` (required).
-    pub cloud_watch_alarm_definition: Value<CloudWatchAlarmDefinition>,
+crate::l1_struct! {
+    /// Property type `ScalingTrigger` of `AWS::EMR::InstanceGroupConfig`.
+    ScalingTrigger
 }
 
 impl ScalingTrigger {
     /// The required properties: `CloudWatchAlarmDefinition`.
     pub fn new(cloud_watch_alarm_definition: impl Into<Value<CloudWatchAlarmDefinition>>) -> Self {
-        Self {
-            cloud_watch_alarm_definition: cloud_watch_alarm_definition.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CloudWatchAlarmDefinition",
+            cloud_watch_alarm_definition.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ScalingTrigger {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudWatchAlarmDefinition".to_owned(),
-            self.cloud_watch_alarm_definition.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScalingTrigger {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_alarm_definition.check(
-            &path.field("CloudWatchAlarmDefinition"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScalingTrigger);
-
-/// Property type `CloudWatchAlarmDefinition` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchAlarmDefinition {
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<String>,
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<MetricDimension>>>,
-    /// `EvaluationPeriods` (optional).
-    pub evaluation_periods: Option<Value<i64>>,
-    /// `MetricName` (required).
-    pub metric_name: Value<String>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
-    /// `Period` (required).
-    pub period: Value<i64>,
-    /// `Statistic` (optional).
-    pub statistic: Option<Value<String>>,
-    /// `Threshold` (required).
-    pub threshold: Value<f64>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchAlarmDefinition` of `AWS::EMR::InstanceGroupConfig`.
+    CloudWatchAlarmDefinition
 }
 
 impl CloudWatchAlarmDefinition {
@@ -536,335 +301,141 @@ impl CloudWatchAlarmDefinition {
         period: impl Into<Value<i64>>,
         threshold: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            comparison_operator: comparison_operator.into(),
-            dimensions: None,
-            evaluation_periods: None,
-            metric_name: metric_name.into(),
-            namespace: None,
-            period: period.into(),
-            statistic: None,
-            threshold: threshold.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(3, "MetricName", metric_name.into().to_template())
+                .with(5, "Period", period.into().to_template())
+                .with(7, "Threshold", threshold.into().to_template()),
+        )
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<MetricDimension>>>) -> Self {
+        Self(self.0.with(1, "Dimensions", value.into().to_template()))
     }
-    /// Sets `EvaluationPeriods`.
-    pub fn evaluation_periods(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.evaluation_periods = Some(value.into());
-        self
+    /// `EvaluationPeriods` (optional).
+    pub fn evaluation_periods(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EvaluationPeriods", value.into().to_template()),
+        )
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Namespace", value.into().to_template()))
     }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, value: impl Into<Value<String>>) -> Self {
-        self.statistic = Some(value.into());
-        self
+    /// `Statistic` (optional).
+    pub fn statistic(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Statistic", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchAlarmDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_periods {
-            m.insert("EvaluationPeriods".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        m.insert("Period".to_owned(), self.period.to_template());
-        if let Some(v) = &self.statistic {
-            m.insert("Statistic".to_owned(), v.to_template());
-        }
-        m.insert("Threshold".to_owned(), self.threshold.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag as MetricDimension;
 
-impl Check for CloudWatchAlarmDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CloudWatchAlarmDefinition);
-
-/// Property type `MetricDimension` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct MetricDimension {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl MetricDimension {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for MetricDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricDimension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetricDimension);
-
-/// Property type `Configuration` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct Configuration {
-    /// `Classification` (optional).
-    pub classification: Option<Value<String>>,
-    /// `ConfigurationProperties` (optional).
-    pub configuration_properties: Option<Value<Map<String>>>,
-    /// `Configurations` (optional).
-    pub configurations: Option<Value<List<Configuration>>>,
+crate::l1_struct! {
+    /// Property type `Configuration` of `AWS::EMR::InstanceGroupConfig`.
+    Configuration(default)
 }
 
 impl Configuration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            classification: None,
-            configuration_properties: None,
-            configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Classification`.
-    pub fn classification(mut self, value: impl Into<Value<String>>) -> Self {
-        self.classification = Some(value.into());
-        self
+    /// `Classification` (optional).
+    pub fn classification(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Classification", value.into().to_template()))
     }
-    /// Sets `ConfigurationProperties`.
-    pub fn configuration_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.configuration_properties = Some(value.into());
-        self
+    /// `ConfigurationProperties` (optional).
+    pub fn configuration_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConfigurationProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<List<Configuration>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    pub fn configurations(self, value: impl Into<Value<List<Configuration>>>) -> Self {
+        Self(self.0.with(2, "Configurations", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.classification {
-            m.insert("Classification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration_properties {
-            m.insert("ConfigurationProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configurations
-            .check(&path.field("Configurations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Configuration);
-
-/// Property type `EbsConfiguration` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsConfiguration {
-    /// `EbsBlockDeviceConfigs` (optional).
-    pub ebs_block_device_configs: Option<Value<List<EbsBlockDeviceConfig>>>,
-    /// `EbsOptimized` (optional).
-    pub ebs_optimized: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `EbsConfiguration` of `AWS::EMR::InstanceGroupConfig`.
+    EbsConfiguration(default)
 }
 
 impl EbsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ebs_block_device_configs: None,
-            ebs_optimized: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EbsBlockDeviceConfigs`.
+    /// `EbsBlockDeviceConfigs` (optional).
     pub fn ebs_block_device_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<EbsBlockDeviceConfig>>>,
     ) -> Self {
-        self.ebs_block_device_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EbsBlockDeviceConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `EbsOptimized`.
-    pub fn ebs_optimized(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_optimized = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EbsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ebs_block_device_configs {
-            m.insert("EbsBlockDeviceConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_optimized {
-            m.insert("EbsOptimized".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EbsOptimized` (optional).
+    pub fn ebs_optimized(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "EbsOptimized", value.into().to_template()))
     }
 }
 
-impl Check for EbsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ebs_block_device_configs.check(
-            &path.field("EbsBlockDeviceConfigs"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EbsConfiguration);
-
-/// Property type `EbsBlockDeviceConfig` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct EbsBlockDeviceConfig {
-    /// `VolumeSpecification` (required).
-    pub volume_specification: Value<VolumeSpecification>,
-    /// `VolumesPerInstance` (optional).
-    pub volumes_per_instance: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EbsBlockDeviceConfig` of `AWS::EMR::InstanceGroupConfig`.
+    EbsBlockDeviceConfig
 }
 
 impl EbsBlockDeviceConfig {
     /// The required properties: `VolumeSpecification`.
     pub fn new(volume_specification: impl Into<Value<VolumeSpecification>>) -> Self {
-        Self {
-            volume_specification: volume_specification.into(),
-            volumes_per_instance: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "VolumeSpecification",
+            volume_specification.into().to_template(),
+        ))
     }
-    /// Sets `VolumesPerInstance`.
-    pub fn volumes_per_instance(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volumes_per_instance = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EbsBlockDeviceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VolumeSpecification".to_owned(),
-            self.volume_specification.to_template(),
-        );
-        if let Some(v) = &self.volumes_per_instance {
-            m.insert("VolumesPerInstance".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VolumesPerInstance` (optional).
+    pub fn volumes_per_instance(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VolumesPerInstance", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EbsBlockDeviceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.volume_specification
-            .check(&path.field("VolumeSpecification"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EbsBlockDeviceConfig);
-
-/// Property type `VolumeSpecification` of `AWS::EMR::InstanceGroupConfig`.
-#[derive(Debug, Clone)]
-pub struct VolumeSpecification {
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `SizeInGB` (required).
-    pub size_in_gb: Value<i64>,
-    /// `Throughput` (optional).
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeType` (required).
-    pub volume_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `VolumeSpecification` of `AWS::EMR::InstanceGroupConfig`.
+    VolumeSpecification
 }
 
 impl VolumeSpecification {
     /// The required properties: `SizeInGB`, `VolumeType`.
     pub fn new(size_in_gb: impl Into<Value<i64>>, volume_type: impl Into<Value<String>>) -> Self {
-        Self {
-            iops: None,
-            size_in_gb: size_in_gb.into(),
-            throughput: None,
-            volume_type: volume_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "SizeInGB", size_in_gb.into().to_template())
+                .with(3, "VolumeType", volume_type.into().to_template()),
+        )
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Iops", value.into().to_template()))
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Throughput", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VolumeSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        m.insert("SizeInGB".to_owned(), self.size_in_gb.to_template());
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        m.insert("VolumeType".to_owned(), self.volume_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VolumeSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VolumeSpecification);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EMR::SecurityConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SecurityConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMR::SecurityConfiguration`.
+    SecurityConfiguration("AWS::EMR::SecurityConfiguration", SecurityConfigurationProps)
 }
 
 impl SecurityConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMR::SecurityConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecurityConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityConfigurationName> {
         self.resource.ref_value()
@@ -77,61 +29,39 @@ impl SecurityConfiguration {
     pub fn name(&self) -> Value<ids::SecurityConfigurationName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SecurityConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("SecurityConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::EMR::SecurityConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SecurityConfigurationProps {
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=10280 characters.
-    pub name: Option<Value<String>>,
-    /// `SecurityConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub security_configuration: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMR::SecurityConfiguration`.
+    SecurityConfigurationProps
 }
 
 impl SecurityConfigurationProps {
     /// The required properties: `SecurityConfiguration`.
-    pub fn new(security_configuration: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            name: None,
-            security_configuration: security_configuration.into(),
-        }
+    pub fn new(security_configuration: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(
+            1,
+            "SecurityConfiguration",
+            security_configuration.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityConfiguration".to_owned(),
-            self.security_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 10280 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
 }
-
-impl Check for SecurityConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10280),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityConfigurationProps);

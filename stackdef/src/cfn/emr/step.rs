@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EMR::Step`.
-#[derive(Debug, Clone)]
-pub struct Step {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Step {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Step {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Step {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMR::Step`.
+    Step("AWS::EMR::Step", StepProps)
 }
 
 impl Step {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMR::Step";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StepProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::StepId> {
         self.resource.ref_value()
@@ -82,30 +34,47 @@ impl Step {
     pub fn attr_id(&self) -> Value<ids::StepId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ActionOnFailure` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action_on_failure(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ActionOnFailure", value.into())
+    }
+
+    /// Replaces `EncryptionKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EncryptionKeyArn", value.into())
+    }
+
+    /// Replaces `HadoopJarStep` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hadoop_jar_step(&self, value: impl Into<Value<HadoopJarStepConfig>>) {
+        self.resource.set_property("HadoopJarStep", value.into())
+    }
+
+    /// Replaces `JobFlowId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_flow_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("JobFlowId", value.into())
+    }
+
+    /// Replaces `LogUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LogUri", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::EMR::Step`.
-#[derive(Debug, Clone)]
-pub struct StepProps {
-    /// `ActionOnFailure` (required).
-    /// Create-only: changing it replaces the resource.
-    pub action_on_failure: Value<String>,
-    /// `EncryptionKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_key_arn: Option<Value<String>>,
-    /// `HadoopJarStep` (required).
-    /// Create-only: changing it replaces the resource.
-    pub hadoop_jar_step: Value<HadoopJarStepConfig>,
-    /// `JobFlowId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    pub job_flow_id: Value<String>,
-    /// `LogUri` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub log_uri: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMR::Step`.
+    StepProps
 }
 
 impl StepProps {
@@ -116,178 +85,69 @@ impl StepProps {
         job_flow_id: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action_on_failure: action_on_failure.into(),
-            encryption_key_arn: None,
-            hadoop_jar_step: hadoop_jar_step.into(),
-            job_flow_id: job_flow_id.into(),
-            log_uri: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ActionOnFailure", action_on_failure.into().to_template())
+                .with(2, "HadoopJarStep", hadoop_jar_step.into().to_template())
+                .with(3, "JobFlowId", job_flow_id.into().to_template())
+                .with(5, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key_arn = Some(value.into());
-        self
+    /// `EncryptionKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `LogUri`.
-    pub fn log_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StepProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ActionOnFailure".to_owned(),
-            self.action_on_failure.to_template(),
-        );
-        if let Some(v) = &self.encryption_key_arn {
-            m.insert("EncryptionKeyArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "HadoopJarStep".to_owned(),
-            self.hadoop_jar_step.to_template(),
-        );
-        m.insert("JobFlowId".to_owned(), self.job_flow_id.to_template());
-        if let Some(v) = &self.log_uri {
-            m.insert("LogUri".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `LogUri` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn log_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "LogUri", value.into().to_template()))
     }
 }
 
-impl Check for StepProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hadoop_jar_step
-            .check(&path.field("HadoopJarStep"), &Rules::NONE, out);
-        self.job_flow_id.check(
-            &path.field("JobFlowId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StepProps);
-
-/// Property type `HadoopJarStepConfig` of `AWS::EMR::Step`.
-#[derive(Debug, Clone)]
-pub struct HadoopJarStepConfig {
-    /// `Args` (optional).
-    pub args: Option<Value<List<String>>>,
-    /// `Jar` (required).
-    pub jar: Value<String>,
-    /// `MainClass` (optional).
-    pub main_class: Option<Value<String>>,
-    /// `StepProperties` (optional).
-    pub step_properties: Option<Value<List<KeyValue>>>,
+crate::l1_struct! {
+    /// Property type `HadoopJarStepConfig` of `AWS::EMR::Step`.
+    HadoopJarStepConfig
 }
 
 impl HadoopJarStepConfig {
     /// The required properties: `Jar`.
     pub fn new(jar: impl Into<Value<String>>) -> Self {
-        Self {
-            args: None,
-            jar: jar.into(),
-            main_class: None,
-            step_properties: None,
-        }
+        Self(crate::Properties::new().with(1, "Jar", jar.into().to_template()))
     }
-    /// Sets `Args`.
-    pub fn args(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.args = Some(value.into());
-        self
+    /// `Args` (optional).
+    pub fn args(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Args", value.into().to_template()))
     }
-    /// Sets `MainClass`.
-    pub fn main_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.main_class = Some(value.into());
-        self
+    /// `MainClass` (optional).
+    pub fn main_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MainClass", value.into().to_template()))
     }
-    /// Sets `StepProperties`.
-    pub fn step_properties(mut self, value: impl Into<Value<List<KeyValue>>>) -> Self {
-        self.step_properties = Some(value.into());
-        self
+    /// `StepProperties` (optional).
+    pub fn step_properties(self, value: impl Into<Value<List<KeyValue>>>) -> Self {
+        Self(self.0.with(3, "StepProperties", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HadoopJarStepConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.args {
-            m.insert("Args".to_owned(), v.to_template());
-        }
-        m.insert("Jar".to_owned(), self.jar.to_template());
-        if let Some(v) = &self.main_class {
-            m.insert("MainClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.step_properties {
-            m.insert("StepProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HadoopJarStepConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.step_properties
-            .check(&path.field("StepProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HadoopJarStepConfig);
-
-/// Property type `KeyValue` of `AWS::EMR::Step`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyValue {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KeyValue` of `AWS::EMR::Step`.
+    KeyValue(default)
 }
 
 impl KeyValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for KeyValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeyValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyValue);

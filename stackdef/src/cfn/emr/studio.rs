@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EMR::Studio`.
-#[derive(Debug, Clone)]
-pub struct Studio {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Studio {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Studio {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Studio {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMR::Studio`.
+    Studio("AWS::EMR::Studio", StudioProps)
 }
 
 impl Studio {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMR::Studio";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StudioProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `StudioId` (typed).
     pub fn ref_value(&self) -> Value<ids::StudioId> {
         self.resource.ref_value()
@@ -92,78 +44,119 @@ impl Studio {
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
+
+    /// Replaces `AuthMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_mode(&self, value: impl Into<Value<AuthMode>>) {
+        self.resource.set_property("AuthMode", value.into())
+    }
+
+    /// Replaces `DefaultS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultS3Location", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EncryptionKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EncryptionKeyArn", value.into())
+    }
+
+    /// Replaces `EngineSecurityGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_security_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EngineSecurityGroupId", value.into())
+    }
+
+    /// Replaces `IdcInstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_idc_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IdcInstanceArn", value.into())
+    }
+
+    /// Replaces `IdcUserAssignment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_idc_user_assignment(&self, value: impl Into<Value<IdcUserAssignment>>) {
+        self.resource
+            .set_property("IdcUserAssignment", value.into())
+    }
+
+    /// Replaces `IdpAuthUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_idp_auth_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IdpAuthUrl", value.into())
+    }
+
+    /// Replaces `IdpRelayStateParameterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_idp_relay_state_parameter_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IdpRelayStateParameterName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ServiceRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceRole", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrustedIdentityPropagationEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trusted_identity_propagation_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TrustedIdentityPropagationEnabled", value.into())
+    }
+
+    /// Replaces `UserRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserRole", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
+
+    /// Replaces `WorkspaceSecurityGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace_security_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("WorkspaceSecurityGroupId", value.into())
+    }
 }
 
-/// Properties of `AWS::EMR::Studio`.
-#[derive(Debug, Clone)]
-pub struct StudioProps {
-    /// `AuthMode` (required).
-    /// Create-only: changing it replaces the resource.
-    pub auth_mode: Value<AuthMode>,
-    /// `DefaultS3Location` (required).
-    /// Length: 6..=10280 characters.
-    /// Pattern: `^s3://.*`.
-    pub default_s3_location: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `EncryptionKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=10280 characters.
-    /// Pattern: `^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
-    pub encryption_key_arn: Option<Value<String>>,
-    /// `EngineSecurityGroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 4..=256 characters.
-    /// Pattern: `^sg-[a-zA-Z0-9\-._]+$`.
-    pub engine_security_group_id: Value<String>,
-    /// `IdcInstanceArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    pub idc_instance_arn: Option<Value<String>>,
-    /// `IdcUserAssignment` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub idc_user_assignment: Option<Value<IdcUserAssignment>>,
-    /// `IdpAuthUrl` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^https://[0-9a-zA-Z]([-.\w]*[0-9a-zA-Z])(:[0-9]*)*([?/#].*)?$`.
-    pub idp_auth_url: Option<Value<String>>,
-    /// `IdpRelayStateParameterName` (optional).
-    /// Length: 0..=256 characters.
-    pub idp_relay_state_parameter_name: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z0-9_-]+`.
-    pub name: Value<String>,
-    /// `ServiceRole` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=10280 characters.
-    /// Pattern: `^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
-    pub service_role: Value<String>,
-    /// `SubnetIds` (required).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^(subnet-[a-f0-9]{13})|(subnet-[a-f0-9]{8})\z`.
-    pub subnet_ids: Value<List<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrustedIdentityPropagationEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub trusted_identity_propagation_enabled: Option<Value<bool>>,
-    /// `UserRole` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=10280 characters.
-    /// Pattern: `^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
-    pub user_role: Option<Value<String>>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$`.
-    pub vpc_id: Value<ids::VpcId>,
-    /// `WorkspaceSecurityGroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^sg-[a-zA-Z0-9\-._]+$`.
-    pub workspace_security_group_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMR::Studio`.
+    StudioProps
 }
 
 impl StudioProps {
@@ -178,412 +171,113 @@ impl StudioProps {
         vpc_id: impl Into<Value<ids::VpcId>>,
         workspace_security_group_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auth_mode: auth_mode.into(),
-            default_s3_location: default_s3_location.into(),
-            description: None,
-            encryption_key_arn: None,
-            engine_security_group_id: engine_security_group_id.into(),
-            idc_instance_arn: None,
-            idc_user_assignment: None,
-            idp_auth_url: None,
-            idp_relay_state_parameter_name: None,
-            name: name.into(),
-            service_role: service_role.into(),
-            subnet_ids: subnet_ids.into(),
-            tags: None,
-            trusted_identity_propagation_enabled: None,
-            user_role: None,
-            vpc_id: vpc_id.into(),
-            workspace_security_group_id: workspace_security_group_id.into(),
-        }
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `IdcInstanceArn`.
-    pub fn idc_instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.idc_instance_arn = Some(value.into());
-        self
-    }
-    /// Sets `IdcUserAssignment`.
-    pub fn idc_user_assignment(mut self, value: impl Into<Value<IdcUserAssignment>>) -> Self {
-        self.idc_user_assignment = Some(value.into());
-        self
-    }
-    /// Sets `IdpAuthUrl`.
-    pub fn idp_auth_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.idp_auth_url = Some(value.into());
-        self
-    }
-    /// Sets `IdpRelayStateParameterName`.
-    pub fn idp_relay_state_parameter_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.idp_relay_state_parameter_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `TrustedIdentityPropagationEnabled`.
-    pub fn trusted_identity_propagation_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.trusted_identity_propagation_enabled = Some(value.into());
-        self
-    }
-    /// Sets `UserRole`.
-    pub fn user_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_role = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StudioProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AuthMode".to_owned(), self.auth_mode.to_template());
-        m.insert(
-            "DefaultS3Location".to_owned(),
-            self.default_s3_location.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_key_arn {
-            m.insert("EncryptionKeyArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EngineSecurityGroupId".to_owned(),
-            self.engine_security_group_id.to_template(),
-        );
-        if let Some(v) = &self.idc_instance_arn {
-            m.insert("IdcInstanceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idc_user_assignment {
-            m.insert("IdcUserAssignment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idp_auth_url {
-            m.insert("IdpAuthUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idp_relay_state_parameter_name {
-            m.insert("IdpRelayStateParameterName".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ServiceRole".to_owned(), self.service_role.to_template());
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trusted_identity_propagation_enabled {
-            m.insert(
-                "TrustedIdentityPropagationEnabled".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.user_role {
-            m.insert("UserRole".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        m.insert(
-            "WorkspaceSecurityGroupId".to_owned(),
-            self.workspace_security_group_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for StudioProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_mode
-            .check(&path.field("AuthMode"), &Rules::NONE, out);
-        self.default_s3_location.check(
-            &path.field("DefaultS3Location"),
-            &Rules {
-                min_length: Some(6),
-                max_length: Some(10280),
-                pattern: Some("^s3://.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_key_arn.check(&path.field("EncryptionKeyArn"), &Rules { min_length: Some(0), max_length: Some(10280), pattern: Some("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"), ..Rules::NONE }, out);
-        self.engine_security_group_id.check(
-            &path.field("EngineSecurityGroupId"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(256),
-                pattern: Some("^sg-[a-zA-Z0-9\\-._]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.idc_instance_arn.check(
-            &path.field("IdcInstanceArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.idc_user_assignment
-            .check(&path.field("IdcUserAssignment"), &Rules::NONE, out);
-        self.idp_auth_url.check(
-            &path.field("IdpAuthUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^https://[0-9a-zA-Z]([-.\\w]*[0-9a-zA-Z])(:[0-9]*)*([?/#].*)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.idp_relay_state_parameter_name.check(
-            &path.field("IdpRelayStateParameterName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z0-9_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_role.check(&path.field("ServiceRole"), &Rules { min_length: Some(0), max_length: Some(10280), pattern: Some("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"), ..Rules::NONE }, out);
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^(subnet-[a-f0-9]{13})|(subnet-[a-f0-9]{8})\\z"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(0, "AuthMode", auth_mode.into().to_template())
+                .with(
+                    1,
+                    "DefaultS3Location",
+                    default_s3_location.into().to_template(),
+                )
+                .with(
+                    4,
+                    "EngineSecurityGroupId",
+                    engine_security_group_id.into().to_template(),
+                )
+                .with(9, "Name", name.into().to_template())
+                .with(10, "ServiceRole", service_role.into().to_template())
+                .with(11, "SubnetIds", subnet_ids.into().to_template())
+                .with(15, "VpcId", vpc_id.into().to_template())
+                .with(
+                    16,
+                    "WorkspaceSecurityGroupId",
+                    workspace_security_group_id.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.user_role.check(&path.field("UserRole"), &Rules { min_length: Some(0), max_length: Some(10280), pattern: Some("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"), ..Rules::NONE }, out);
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workspace_security_group_id.check(
-            &path.field("WorkspaceSecurityGroupId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^sg-[a-zA-Z0-9\\-._]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
+    }
+    /// `EncryptionKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 10280 characters.
+    /// Pattern: `^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
+    pub fn encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EncryptionKeyArn", value.into().to_template()),
+        )
+    }
+    /// `IdcInstanceArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    pub fn idc_instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "IdcInstanceArn", value.into().to_template()))
+    }
+    /// `IdcUserAssignment` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn idc_user_assignment(self, value: impl Into<Value<IdcUserAssignment>>) -> Self {
+        Self(
+            self.0
+                .with(6, "IdcUserAssignment", value.into().to_template()),
+        )
+    }
+    /// `IdpAuthUrl` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `^https://[0-9a-zA-Z]([-.\w\x{80}-\x{10FFFF}]*[0-9a-zA-Z])(:[0-9]*)*([?/#].*)?$`.
+    pub fn idp_auth_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "IdpAuthUrl", value.into().to_template()))
+    }
+    /// `IdpRelayStateParameterName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn idp_relay_state_parameter_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "IdpRelayStateParameterName", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
+    }
+    /// `TrustedIdentityPropagationEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn trusted_identity_propagation_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            13,
+            "TrustedIdentityPropagationEnabled",
+            value.into().to_template(),
+        ))
+    }
+    /// `UserRole` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 10280 characters.
+    /// Pattern: `^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
+    pub fn user_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "UserRole", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(StudioProps);
-
-/// Values of `AuthMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthMode {
-    /// `SSO`
-    Sso,
-    /// `IAM`
-    Iam,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SSO", "IAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sso => "SSO",
-            Self::Iam => "IAM",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AuthMode`.
+    AuthMode {
+        /// `SSO`
+        Sso = "SSO",
+        /// `IAM`
+        Iam = "IAM",
     }
 }
 
-impl ToTemplate for AuthMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `IdcUserAssignment`.
+    IdcUserAssignment {
+        /// `REQUIRED`
+        Required = "REQUIRED",
+        /// `OPTIONAL`
+        Optional = "OPTIONAL",
     }
 }
 
-impl Check for AuthMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "SSO" => Self::Sso,
-            "IAM" => Self::Iam,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthMode::from(s))
-    }
-}
-
-crate::impl_literal!(AuthMode);
-
-/// Values of `IdcUserAssignment`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdcUserAssignment {
-    /// `REQUIRED`
-    Required,
-    /// `OPTIONAL`
-    Optional,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IdcUserAssignment {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REQUIRED", "OPTIONAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Required => "REQUIRED",
-            Self::Optional => "OPTIONAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IdcUserAssignment {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IdcUserAssignment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IdcUserAssignment {
-    fn from(s: &str) -> Self {
-        match s {
-            "REQUIRED" => Self::Required,
-            "OPTIONAL" => Self::Optional,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IdcUserAssignment> {
-    fn from(s: &str) -> Self {
-        Value::literal(IdcUserAssignment::from(s))
-    }
-}
-
-crate::impl_literal!(IdcUserAssignment);
-
-/// Property type `Tag` of `AWS::EMR::Studio`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[a-zA-Z+-=._:/]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z+-=._:/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,87 +11,47 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EMR::StudioSessionMapping`.
-#[derive(Debug, Clone)]
-pub struct StudioSessionMapping {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StudioSessionMapping {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StudioSessionMapping {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StudioSessionMapping {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMR::StudioSessionMapping`.
+    StudioSessionMapping("AWS::EMR::StudioSessionMapping", StudioSessionMappingProps)
 }
 
 impl StudioSessionMapping {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMR::StudioSessionMapping";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StudioSessionMappingProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `IdentityName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IdentityName", value.into())
+    }
+
+    /// Replaces `IdentityType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_type(&self, value: impl Into<Value<IdentityType>>) {
+        self.resource.set_property("IdentityType", value.into())
+    }
+
+    /// Replaces `SessionPolicyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_session_policy_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SessionPolicyArn", value.into())
+    }
+
+    /// Replaces `StudioId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_studio_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StudioId", value.into())
+    }
 }
 
-/// Properties of `AWS::EMR::StudioSessionMapping`.
-#[derive(Debug, Clone)]
-pub struct StudioSessionMappingProps {
-    /// `IdentityName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    pub identity_name: Value<String>,
-    /// `IdentityType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub identity_type: Value<IdentityType>,
-    /// `SessionPolicyArn` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^arn:aws(-(cn|us-gov|iso-f|iso-e))?:iam::([0-9]{12})?:policy\/[^.]+$`.
-    pub session_policy_arn: Value<String>,
-    /// `StudioId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 4..=256 characters.
-    /// Pattern: `^es-[0-9A-Z]+`.
-    pub studio_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMR::StudioSessionMapping`.
+    StudioSessionMappingProps
 }
 
 impl StudioSessionMappingProps {
@@ -102,122 +62,26 @@ impl StudioSessionMappingProps {
         session_policy_arn: impl Into<Value<String>>,
         studio_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            identity_name: identity_name.into(),
-            identity_type: identity_type.into(),
-            session_policy_arn: session_policy_arn.into(),
-            studio_id: studio_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IdentityName", identity_name.into().to_template())
+                .with(1, "IdentityType", identity_type.into().to_template())
+                .with(
+                    2,
+                    "SessionPolicyArn",
+                    session_policy_arn.into().to_template(),
+                )
+                .with(3, "StudioId", studio_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StudioSessionMappingProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IdentityName".to_owned(), self.identity_name.to_template());
-        m.insert("IdentityType".to_owned(), self.identity_type.to_template());
-        m.insert(
-            "SessionPolicyArn".to_owned(),
-            self.session_policy_arn.to_template(),
-        );
-        m.insert("StudioId".to_owned(), self.studio_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IdentityType`.
+    IdentityType {
+        /// `USER`
+        User = "USER",
+        /// `GROUP`
+        Group = "GROUP",
     }
 }
-
-impl Check for StudioSessionMappingProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identity_name.check(
-            &path.field("IdentityName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identity_type
-            .check(&path.field("IdentityType"), &Rules::NONE, out);
-        self.session_policy_arn.check(
-            &path.field("SessionPolicyArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(
-                    "^arn:aws(-(cn|us-gov|iso-f|iso-e))?:iam::([0-9]{12})?:policy\\/[^.]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.studio_id.check(
-            &path.field("StudioId"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(256),
-                pattern: Some("^es-[0-9A-Z]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StudioSessionMappingProps);
-
-/// Values of `IdentityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdentityType {
-    /// `USER`
-    User,
-    /// `GROUP`
-    Group,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IdentityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["USER", "GROUP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "USER",
-            Self::Group => "GROUP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IdentityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IdentityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IdentityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "USER" => Self::User,
-            "GROUP" => Self::Group,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IdentityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IdentityType::from(s))
-    }
-}
-
-crate::impl_literal!(IdentityType);

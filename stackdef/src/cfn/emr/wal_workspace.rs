@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EMR::WALWorkspace`.
-#[derive(Debug, Clone)]
-pub struct WalWorkspace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WalWorkspace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WalWorkspace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WalWorkspace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMR::WALWorkspace`.
+    WalWorkspace("AWS::EMR::WALWorkspace", WalWorkspaceProps)
 }
 
 impl WalWorkspace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMR::WALWorkspace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WalWorkspaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WALWorkspaceName` (typed).
     pub fn ref_value(&self) -> Value<ids::WalWorkspaceName> {
         self.resource.ref_value()
@@ -77,122 +29,44 @@ impl WalWorkspace {
     pub fn wal_workspace_name(&self) -> Value<ids::WalWorkspaceName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WALWorkspaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_wal_workspace_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WALWorkspaceName", value.into())
+    }
 }
 
-/// Properties of `AWS::EMR::WALWorkspace`.
-#[derive(Debug, Clone, Default)]
-pub struct WalWorkspaceProps {
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WALWorkspaceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=32 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub wal_workspace_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMR::WALWorkspace`.
+    WalWorkspaceProps(default)
 }
 
 impl WalWorkspaceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            tags: None,
-            wal_workspace_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(0, "Tags", value.into().to_template()))
     }
-    /// Sets `WALWorkspaceName`.
-    pub fn wal_workspace_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.wal_workspace_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WalWorkspaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wal_workspace_name {
-            m.insert("WALWorkspaceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WALWorkspaceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 32 characters.
+    /// Pattern: `^[a-zA-Z0-9]+$`.
+    pub fn wal_workspace_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WALWorkspaceName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WalWorkspaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.wal_workspace_name.check(
-            &path.field("WALWorkspaceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WalWorkspaceProps);
-
-/// Property type `Tag` of `AWS::EMR::WALWorkspace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EMRContainers::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Endpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Endpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Endpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMRContainers::Endpoint`.
+    Endpoint("AWS::EMRContainers::Endpoint", EndpointProps)
 }
 
 impl Endpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMRContainers::Endpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::EmrContainersEndpointArn> {
         self.resource.ref_value()
@@ -117,42 +69,54 @@ impl Endpoint {
     pub fn attr_security_group(&self) -> Value<ids::SecurityGroupId> {
         self.resource.get_att("SecurityGroup")
     }
+
+    /// Replaces `ConfigurationOverrides` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_overrides(&self, value: impl Into<Value<ConfigurationOverrides>>) {
+        self.resource
+            .set_property("ConfigurationOverrides", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ReleaseLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_release_label(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ReleaseLabel", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `VirtualClusterId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_cluster_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VirtualClusterId", value.into())
+    }
 }
 
-/// Properties of `AWS::EMRContainers::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct EndpointProps {
-    /// `ConfigurationOverrides` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub configuration_overrides: Option<Value<ConfigurationOverrides>>,
-    /// `ExecutionRoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):iam::(\d{12})?:(role((\u002F)|(\u002F[\u0021-\u007F]+\u002F))[\w+=,.@-]+)$`.
-    pub execution_role_arn: Value<ids::RoleArn>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[0-9A-Za-z][A-Za-z0-9\-_]*`.
-    pub name: Option<Value<String>>,
-    /// `ReleaseLabel` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[A-Za-z0-9._/-]+`.
-    pub release_label: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `\S`.
-    pub type_: Value<String>,
-    /// `VirtualClusterId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-z]+$`.
-    pub virtual_cluster_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMRContainers::Endpoint`.
+    EndpointProps
 }
 
 impl EndpointProps {
@@ -163,450 +127,177 @@ impl EndpointProps {
         type_: impl Into<Value<String>>,
         virtual_cluster_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            configuration_overrides: None,
-            execution_role_arn: execution_role_arn.into(),
-            name: None,
-            release_label: release_label.into(),
-            tags: None,
-            type_: type_.into(),
-            virtual_cluster_id: virtual_cluster_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ExecutionRoleArn",
+                    execution_role_arn.into().to_template(),
+                )
+                .with(3, "ReleaseLabel", release_label.into().to_template())
+                .with(5, "Type", type_.into().to_template())
+                .with(
+                    6,
+                    "VirtualClusterId",
+                    virtual_cluster_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ConfigurationOverrides`.
-    pub fn configuration_overrides(
-        mut self,
-        value: impl Into<Value<ConfigurationOverrides>>,
-    ) -> Self {
-        self.configuration_overrides = Some(value.into());
-        self
+    /// `ConfigurationOverrides` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn configuration_overrides(self, value: impl Into<Value<ConfigurationOverrides>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConfigurationOverrides", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `[0-9A-Za-z][A-Za-z0-9\-_]*`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration_overrides {
-            m.insert("ConfigurationOverrides".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRoleArn".to_owned(),
-            self.execution_role_arn.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("ReleaseLabel".to_owned(), self.release_label.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert(
-            "VirtualClusterId".to_owned(),
-            self.virtual_cluster_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_overrides.check(
-            &path.field("ConfigurationOverrides"),
-            &Rules::NONE,
-            out,
-        );
-        self.execution_role_arn.check(&path.field("ExecutionRoleArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:(aws[a-zA-Z0-9-]*):iam::(\\d{12})?:(role((\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F))[\\w+=,.@-]+)$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[0-9A-Za-z][A-Za-z0-9\\-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.release_label.check(
-            &path.field("ReleaseLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[A-Za-z0-9._/-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.virtual_cluster_id.check(
-            &path.field("VirtualClusterId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EndpointProps);
-
-/// Property type `ConfigurationOverrides` of `AWS::EMRContainers::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigurationOverrides {
-    /// `ApplicationConfiguration` (optional).
-    /// Items: 0..=100.
-    pub application_configuration: Option<Value<List<EmreksConfiguration>>>,
-    /// `MonitoringConfiguration` (optional).
-    pub monitoring_configuration: Option<Value<MonitoringConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ConfigurationOverrides` of `AWS::EMRContainers::Endpoint`.
+    ConfigurationOverrides(default)
 }
 
 impl ConfigurationOverrides {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_configuration: None,
-            monitoring_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationConfiguration`.
+    /// `ApplicationConfiguration` (optional).
+    /// Items: 0 to 100.
     pub fn application_configuration(
-        mut self,
+        self,
         value: impl Into<Value<List<EmreksConfiguration>>>,
     ) -> Self {
-        self.application_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ApplicationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MonitoringConfiguration`.
+    /// `MonitoringConfiguration` (optional).
     pub fn monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MonitoringConfiguration>>,
     ) -> Self {
-        self.monitoring_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "MonitoringConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfigurationOverrides {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_configuration {
-            m.insert("ApplicationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitoring_configuration {
-            m.insert("MonitoringConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationOverrides {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_configuration.check(
-            &path.field("ApplicationConfiguration"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.monitoring_configuration.check(
-            &path.field("MonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfigurationOverrides);
-
-/// Property type `EmreksConfiguration` of `AWS::EMRContainers::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct EmreksConfiguration {
-    /// `Classification` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `\S`.
-    pub classification: Value<String>,
-    /// `Configurations` (optional).
-    /// Items: 0..=100.
-    pub configurations: Option<Value<List<EmreksConfiguration>>>,
-    /// `Properties` (optional).
-    pub properties: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `EmreksConfiguration` of `AWS::EMRContainers::Endpoint`.
+    EmreksConfiguration
 }
 
 impl EmreksConfiguration {
     /// The required properties: `Classification`.
     pub fn new(classification: impl Into<Value<String>>) -> Self {
-        Self {
-            classification: classification.into(),
-            configurations: None,
-            properties: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "Classification",
+            classification.into().to_template(),
+        ))
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<List<EmreksConfiguration>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    /// Items: 0 to 100.
+    pub fn configurations(self, value: impl Into<Value<List<EmreksConfiguration>>>) -> Self {
+        Self(self.0.with(1, "Configurations", value.into().to_template()))
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EmreksConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "Classification".to_owned(),
-            self.classification.to_template(),
-        );
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Properties` (optional).
+    pub fn properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Properties", value.into().to_template()))
     }
 }
 
-impl Check for EmreksConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.classification.check(
-            &path.field("Classification"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configurations.check(
-            &path.field("Configurations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EmreksConfiguration);
-
-/// Property type `MonitoringConfiguration` of `AWS::EMRContainers::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct MonitoringConfiguration {
-    /// `CloudWatchMonitoringConfiguration` (optional).
-    pub cloud_watch_monitoring_configuration: Option<Value<CloudWatchMonitoringConfiguration>>,
-    /// `ContainerLogRotationConfiguration` (optional).
-    pub container_log_rotation_configuration: Option<Value<ContainerLogRotationConfiguration>>,
-    /// `PersistentAppUI` (optional).
-    pub persistent_app_ui: Option<Value<PersistentAppUi>>,
-    /// `S3MonitoringConfiguration` (optional).
-    pub s3_monitoring_configuration: Option<Value<S3MonitoringConfiguration>>,
+crate::l1_struct! {
+    /// Property type `MonitoringConfiguration` of `AWS::EMRContainers::Endpoint`.
+    MonitoringConfiguration(default)
 }
 
 impl MonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_monitoring_configuration: None,
-            container_log_rotation_configuration: None,
-            persistent_app_ui: None,
-            s3_monitoring_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchMonitoringConfiguration`.
+    /// `CloudWatchMonitoringConfiguration` (optional).
     pub fn cloud_watch_monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchMonitoringConfiguration>>,
     ) -> Self {
-        self.cloud_watch_monitoring_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CloudWatchMonitoringConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ContainerLogRotationConfiguration`.
+    /// `ContainerLogRotationConfiguration` (optional).
     pub fn container_log_rotation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ContainerLogRotationConfiguration>>,
     ) -> Self {
-        self.container_log_rotation_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ContainerLogRotationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PersistentAppUI`.
-    pub fn persistent_app_ui(mut self, value: impl Into<Value<PersistentAppUi>>) -> Self {
-        self.persistent_app_ui = Some(value.into());
-        self
+    /// `PersistentAppUI` (optional).
+    pub fn persistent_app_ui(self, value: impl Into<Value<PersistentAppUi>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PersistentAppUI", value.into().to_template()),
+        )
     }
-    /// Sets `S3MonitoringConfiguration`.
+    /// `S3MonitoringConfiguration` (optional).
     pub fn s3_monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3MonitoringConfiguration>>,
     ) -> Self {
-        self.s3_monitoring_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "S3MonitoringConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MonitoringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_monitoring_configuration {
-            m.insert(
-                "CloudWatchMonitoringConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.container_log_rotation_configuration {
-            m.insert(
-                "ContainerLogRotationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.persistent_app_ui {
-            m.insert("PersistentAppUI".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_monitoring_configuration {
-            m.insert("S3MonitoringConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MonitoringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_monitoring_configuration.check(
-            &path.field("CloudWatchMonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.container_log_rotation_configuration.check(
-            &path.field("ContainerLogRotationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.persistent_app_ui
-            .check(&path.field("PersistentAppUI"), &Rules::NONE, out);
-        self.s3_monitoring_configuration.check(
-            &path.field("S3MonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MonitoringConfiguration);
-
-/// Property type `CloudWatchMonitoringConfiguration` of `AWS::EMRContainers::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchMonitoringConfiguration {
-    /// `LogGroupName` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
-    pub log_group_name: Value<ids::LogGroupName>,
-    /// `LogStreamNamePrefix` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `\S`.
-    pub log_stream_name_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchMonitoringConfiguration` of `AWS::EMRContainers::Endpoint`.
+    CloudWatchMonitoringConfiguration
 }
 
 impl CloudWatchMonitoringConfiguration {
     /// The required properties: `LogGroupName`.
     pub fn new(log_group_name: impl Into<Value<ids::LogGroupName>>) -> Self {
-        Self {
-            log_group_name: log_group_name.into(),
-            log_stream_name_prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "LogGroupName", log_group_name.into().to_template()))
     }
-    /// Sets `LogStreamNamePrefix`.
-    pub fn log_stream_name_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_stream_name_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudWatchMonitoringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogGroupName".to_owned(), self.log_group_name.to_template());
-        if let Some(v) = &self.log_stream_name_prefix {
-            m.insert("LogStreamNamePrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogStreamNamePrefix` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `\S`.
+    pub fn log_stream_name_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LogStreamNamePrefix", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CloudWatchMonitoringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\.\\-_/#A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_stream_name_prefix.check(
-            &path.field("LogStreamNamePrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchMonitoringConfiguration);
-
-/// Property type `ContainerLogRotationConfiguration` of `AWS::EMRContainers::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct ContainerLogRotationConfiguration {
-    /// `MaxFilesToKeep` (required).
-    /// Range: 1..=50.
-    pub max_files_to_keep: Value<i64>,
-    /// `RotationSize` (required).
-    /// Length: 3..=12 characters.
-    /// Pattern: `^\d+(\.\d+)?[KMG][Bb]?$`.
-    pub rotation_size: Value<String>,
+crate::l1_struct! {
+    /// Property type `ContainerLogRotationConfiguration` of `AWS::EMRContainers::Endpoint`.
+    ContainerLogRotationConfiguration
 }
 
 impl ContainerLogRotationConfiguration {
@@ -615,200 +306,34 @@ impl ContainerLogRotationConfiguration {
         max_files_to_keep: impl Into<Value<i64>>,
         rotation_size: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            max_files_to_keep: max_files_to_keep.into(),
-            rotation_size: rotation_size.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxFilesToKeep", max_files_to_keep.into().to_template())
+                .with(1, "RotationSize", rotation_size.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContainerLogRotationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxFilesToKeep".to_owned(),
-            self.max_files_to_keep.to_template(),
-        );
-        m.insert("RotationSize".to_owned(), self.rotation_size.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PersistentAppUi`.
+    PersistentAppUi {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for ContainerLogRotationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_files_to_keep.check(
-            &path.field("MaxFilesToKeep"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(50.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rotation_size.check(
-            &path.field("RotationSize"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(12),
-                pattern: Some("^\\d+(\\.\\d+)?[KMG][Bb]?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContainerLogRotationConfiguration);
-
-/// Values of `PersistentAppUi`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PersistentAppUi {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PersistentAppUi {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PersistentAppUi {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PersistentAppUi {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PersistentAppUi {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PersistentAppUi> {
-    fn from(s: &str) -> Self {
-        Value::literal(PersistentAppUi::from(s))
-    }
-}
-
-crate::impl_literal!(PersistentAppUi);
-
-/// Property type `S3MonitoringConfiguration` of `AWS::EMRContainers::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct S3MonitoringConfiguration {
-    /// `LogUri` (required).
-    /// Length: 1..=10280 characters.
-    pub log_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3MonitoringConfiguration` of `AWS::EMRContainers::Endpoint`.
+    S3MonitoringConfiguration
 }
 
 impl S3MonitoringConfiguration {
     /// The required properties: `LogUri`.
     pub fn new(log_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            log_uri: log_uri.into(),
-        }
+        Self(crate::Properties::new().with(0, "LogUri", log_uri.into().to_template()))
     }
 }
 
-impl ToTemplate for S3MonitoringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogUri".to_owned(), self.log_uri.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3MonitoringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_uri.check(
-            &path.field("LogUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10280),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3MonitoringConfiguration);
-
-/// Property type `Tag` of `AWS::EMRContainers::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SecurityConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMRContainers::SecurityConfiguration`.
+    SecurityConfiguration("AWS::EMRContainers::SecurityConfiguration", SecurityConfigurationProps)
 }
 
 impl SecurityConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMRContainers::SecurityConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecurityConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityConfigurationArn> {
         self.resource.ref_value()
@@ -87,1315 +39,548 @@ impl SecurityConfiguration {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ContainerProvider` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_provider(&self, value: impl Into<Value<ContainerProvider>>) {
+        self.resource
+            .set_property("ContainerProvider", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SecurityConfigurationData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_configuration_data(
+        &self,
+        value: impl Into<Value<SecurityConfigurationData>>,
+    ) {
+        self.resource
+            .set_property("SecurityConfigurationData", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SecurityConfigurationProps {
-    /// `ContainerProvider` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub container_provider: Option<Value<ContainerProvider>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9\-_]+$`.
-    pub name: Option<Value<String>>,
-    /// `SecurityConfigurationData` (required).
-    /// Create-only: changing it replaces the resource.
-    pub security_configuration_data: Value<SecurityConfigurationData>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMRContainers::SecurityConfiguration`.
+    SecurityConfigurationProps
 }
 
 impl SecurityConfigurationProps {
     /// The required properties: `SecurityConfigurationData`.
     pub fn new(security_configuration_data: impl Into<Value<SecurityConfigurationData>>) -> Self {
-        Self {
-            container_provider: None,
-            name: None,
-            security_configuration_data: security_configuration_data.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "SecurityConfigurationData",
+            security_configuration_data.into().to_template(),
+        ))
     }
-    /// Sets `ContainerProvider`.
-    pub fn container_provider(mut self, value: impl Into<Value<ContainerProvider>>) -> Self {
-        self.container_provider = Some(value.into());
-        self
+    /// `ContainerProvider` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn container_provider(self, value: impl Into<Value<ContainerProvider>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerProvider", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9\-_]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_provider {
-            m.insert("ContainerProvider".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityConfigurationData".to_owned(),
-            self.security_configuration_data.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SecurityConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_provider
-            .check(&path.field("ContainerProvider"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9\\-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_configuration_data.check(
-            &path.field("SecurityConfigurationData"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SecurityConfigurationProps);
-
-/// Property type `ContainerProvider` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ContainerProvider {
-    /// `Id` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9A-Za-z][A-Za-z0-9\-_]*$`.
-    pub id: Value<String>,
-    /// `Info` (optional).
-    pub info: Option<Value<ContainerInfo>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `ContainerProvider` of `AWS::EMRContainers::SecurityConfiguration`.
+    ContainerProvider
 }
 
 impl ContainerProvider {
     /// The required properties: `Id`, `Type`.
     pub fn new(id: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            id: id.into(),
-            info: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Info`.
-    pub fn info(mut self, value: impl Into<Value<ContainerInfo>>) -> Self {
-        self.info = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContainerProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.info {
-            m.insert("Info".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Info` (optional).
+    pub fn info(self, value: impl Into<Value<ContainerInfo>>) -> Self {
+        Self(self.0.with(1, "Info", value.into().to_template()))
     }
 }
 
-impl Check for ContainerProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9A-Za-z][A-Za-z0-9\\-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.info.check(&path.field("Info"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerProvider);
-
-/// Property type `ContainerInfo` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerInfo {
-    /// `EksInfo` (optional).
-    pub eks_info: Option<Value<EksInfo>>,
+crate::l1_struct! {
+    /// Property type `ContainerInfo` of `AWS::EMRContainers::SecurityConfiguration`.
+    ContainerInfo(default)
 }
 
 impl ContainerInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { eks_info: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `EksInfo`.
-    pub fn eks_info(mut self, value: impl Into<Value<EksInfo>>) -> Self {
-        self.eks_info = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContainerInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.eks_info {
-            m.insert("EksInfo".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EksInfo` (optional).
+    pub fn eks_info(self, value: impl Into<Value<EksInfo>>) -> Self {
+        Self(self.0.with(0, "EksInfo", value.into().to_template()))
     }
 }
 
-impl Check for ContainerInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.eks_info
-            .check(&path.field("EksInfo"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerInfo);
-
-/// Property type `EksInfo` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct EksInfo {
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EksInfo` of `AWS::EMRContainers::SecurityConfiguration`.
+    EksInfo(default)
 }
 
 impl EksInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { namespace: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EksInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Namespace", value.into().to_template()))
     }
 }
 
-impl Check for EksInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EksInfo);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `EKS`
-    Eks,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EKS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eks => "EKS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `EKS`
+        Eks = "EKS",
     }
 }
 
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "EKS" => Self::Eks,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `SecurityConfigurationData` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityConfigurationData {
-    /// `AuthenticationConfiguration` (optional).
-    pub authentication_configuration: Option<Value<AuthenticationConfiguration>>,
-    /// `AuthorizationConfiguration` (optional).
-    pub authorization_configuration: Option<Value<AuthorizationConfiguration>>,
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
+crate::l1_struct! {
+    /// Property type `SecurityConfigurationData` of `AWS::EMRContainers::SecurityConfiguration`.
+    SecurityConfigurationData(default)
 }
 
 impl SecurityConfigurationData {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authentication_configuration: None,
-            authorization_configuration: None,
-            encryption_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthenticationConfiguration`.
+    /// `AuthenticationConfiguration` (optional).
     pub fn authentication_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AuthenticationConfiguration>>,
     ) -> Self {
-        self.authentication_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AuthenticationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizationConfiguration`.
+    /// `AuthorizationConfiguration` (optional).
     pub fn authorization_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AuthorizationConfiguration>>,
     ) -> Self {
-        self.authorization_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AuthorizationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SecurityConfigurationData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_configuration {
-            m.insert("AuthenticationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorization_configuration {
-            m.insert("AuthorizationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecurityConfigurationData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_configuration.check(
-            &path.field("AuthenticationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.authorization_configuration.check(
-            &path.field("AuthorizationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityConfigurationData);
-
-/// Property type `AuthenticationConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthenticationConfiguration {
-    /// `IAMConfiguration` (optional).
-    pub iam_configuration: Option<Value<IamConfiguration>>,
-    /// `IdentityCenterConfiguration` (optional).
-    pub identity_center_configuration: Option<Value<IdentityCenterConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AuthenticationConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    AuthenticationConfiguration(default)
 }
 
 impl AuthenticationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iam_configuration: None,
-            identity_center_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IAMConfiguration`.
-    pub fn iam_configuration(mut self, value: impl Into<Value<IamConfiguration>>) -> Self {
-        self.iam_configuration = Some(value.into());
-        self
+    /// `IAMConfiguration` (optional).
+    pub fn iam_configuration(self, value: impl Into<Value<IamConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IAMConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityCenterConfiguration`.
+    /// `IdentityCenterConfiguration` (optional).
     pub fn identity_center_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IdentityCenterConfiguration>>,
     ) -> Self {
-        self.identity_center_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "IdentityCenterConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AuthenticationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iam_configuration {
-            m.insert("IAMConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_center_configuration {
-            m.insert("IdentityCenterConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuthenticationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam_configuration
-            .check(&path.field("IAMConfiguration"), &Rules::NONE, out);
-        self.identity_center_configuration.check(
-            &path.field("IdentityCenterConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuthenticationConfiguration);
-
-/// Property type `IamConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct IamConfiguration {
-    /// `SystemRole` (optional).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::\d{12}:role/.+$`.
-    pub system_role: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IamConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    IamConfiguration(default)
 }
 
 impl IamConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { system_role: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SystemRole`.
-    pub fn system_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.system_role = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.system_role {
-            m.insert("SystemRole".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SystemRole` (optional).
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[\d\x{80}-\x{10FFFF}]{12}:role/.+$`.
+    pub fn system_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SystemRole", value.into().to_template()))
     }
 }
 
-impl Check for IamConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.system_role.check(
-            &path.field("SystemRole"),
-            &Rules {
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::\\d{12}:role/.+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IamConfiguration);
-
-/// Property type `IdentityCenterConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct IdentityCenterConfiguration {
-    /// `EnableIdentityCenter` (optional).
-    pub enable_identity_center: Option<Value<bool>>,
-    /// `IdentityCenterApplicationAssignmentRequired` (optional).
-    pub identity_center_application_assignment_required: Option<Value<bool>>,
-    /// `IdentityCenterInstanceARN` (optional).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
-    pub identity_center_instance_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IdentityCenterConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    IdentityCenterConfiguration(default)
 }
 
 impl IdentityCenterConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_identity_center: None,
-            identity_center_application_assignment_required: None,
-            identity_center_instance_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableIdentityCenter`.
-    pub fn enable_identity_center(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_identity_center = Some(value.into());
-        self
+    /// `EnableIdentityCenter` (optional).
+    pub fn enable_identity_center(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableIdentityCenter", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityCenterApplicationAssignmentRequired`.
+    /// `IdentityCenterApplicationAssignmentRequired` (optional).
     pub fn identity_center_application_assignment_required(
-        mut self,
+        self,
         value: impl Into<Value<bool>>,
     ) -> Self {
-        self.identity_center_application_assignment_required = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "IdentityCenterApplicationAssignmentRequired",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IdentityCenterInstanceARN`.
-    pub fn identity_center_instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_center_instance_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityCenterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_identity_center {
-            m.insert("EnableIdentityCenter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_center_application_assignment_required {
-            m.insert(
-                "IdentityCenterApplicationAssignmentRequired".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.identity_center_instance_arn {
-            m.insert("IdentityCenterInstanceARN".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IdentityCenterInstanceARN` (optional).
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
+    pub fn identity_center_instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IdentityCenterInstanceARN", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IdentityCenterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identity_center_instance_arn.check(&path.field("IdentityCenterInstanceARN"), &Rules { pattern: Some("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(IdentityCenterConfiguration);
-
-/// Property type `AuthorizationConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthorizationConfiguration {
-    /// `LakeFormationConfiguration` (optional).
-    pub lake_formation_configuration: Option<Value<LakeFormationConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AuthorizationConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    AuthorizationConfiguration(default)
 }
 
 impl AuthorizationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lake_formation_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LakeFormationConfiguration`.
+    /// `LakeFormationConfiguration` (optional).
     pub fn lake_formation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<LakeFormationConfiguration>>,
     ) -> Self {
-        self.lake_formation_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "LakeFormationConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AuthorizationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lake_formation_configuration {
-            m.insert("LakeFormationConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuthorizationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lake_formation_configuration.check(
-            &path.field("LakeFormationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuthorizationConfiguration);
-
-/// Property type `LakeFormationConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct LakeFormationConfiguration {
-    /// `AuthorizedSessionTagValue` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[\.\-_/#A-Za-z0-9 ]+$`.
-    pub authorized_session_tag_value: Option<Value<String>>,
-    /// `QueryAccessControlEnabled` (optional).
-    pub query_access_control_enabled: Option<Value<bool>>,
-    /// `QueryEngineRoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::\d{12}:role/.+$`.
-    pub query_engine_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecureNamespaceInfo` (optional).
-    pub secure_namespace_info: Option<Value<SecureNamespaceInfo>>,
+crate::l1_struct! {
+    /// Property type `LakeFormationConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    LakeFormationConfiguration(default)
 }
 
 impl LakeFormationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authorized_session_tag_value: None,
-            query_access_control_enabled: None,
-            query_engine_role_arn: None,
-            secure_namespace_info: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthorizedSessionTagValue`.
-    pub fn authorized_session_tag_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorized_session_tag_value = Some(value.into());
-        self
+    /// `AuthorizedSessionTagValue` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[\.\-_/#A-Za-z0-9 ]+$`.
+    pub fn authorized_session_tag_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizedSessionTagValue", value.into().to_template()),
+        )
     }
-    /// Sets `QueryAccessControlEnabled`.
-    pub fn query_access_control_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.query_access_control_enabled = Some(value.into());
-        self
+    /// `QueryAccessControlEnabled` (optional).
+    pub fn query_access_control_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "QueryAccessControlEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `QueryEngineRoleArn`.
-    pub fn query_engine_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.query_engine_role_arn = Some(value.into());
-        self
+    /// `QueryEngineRoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[\d\x{80}-\x{10FFFF}]{12}:role/.+$`.
+    pub fn query_engine_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(2, "QueryEngineRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `SecureNamespaceInfo`.
-    pub fn secure_namespace_info(mut self, value: impl Into<Value<SecureNamespaceInfo>>) -> Self {
-        self.secure_namespace_info = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LakeFormationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorized_session_tag_value {
-            m.insert("AuthorizedSessionTagValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_access_control_enabled {
-            m.insert("QueryAccessControlEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_engine_role_arn {
-            m.insert("QueryEngineRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secure_namespace_info {
-            m.insert("SecureNamespaceInfo".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecureNamespaceInfo` (optional).
+    pub fn secure_namespace_info(self, value: impl Into<Value<SecureNamespaceInfo>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SecureNamespaceInfo", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LakeFormationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorized_session_tag_value.check(
-            &path.field("AuthorizedSessionTagValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[\\.\\-_/#A-Za-z0-9 ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_engine_role_arn.check(
-            &path.field("QueryEngineRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::\\d{12}:role/.+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secure_namespace_info
-            .check(&path.field("SecureNamespaceInfo"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LakeFormationConfiguration);
-
-/// Property type `SecureNamespaceInfo` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct SecureNamespaceInfo {
-    /// `ClusterId` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9A-Za-z][A-Za-z0-9\-_]*$`.
-    pub cluster_id: Option<Value<String>>,
-    /// `Namespace` (optional).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`.
-    pub namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SecureNamespaceInfo` of `AWS::EMRContainers::SecurityConfiguration`.
+    SecureNamespaceInfo(default)
 }
 
 impl SecureNamespaceInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cluster_id: None,
-            namespace: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClusterId`.
-    pub fn cluster_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_id = Some(value.into());
-        self
+    /// `ClusterId` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[0-9A-Za-z][A-Za-z0-9\-_]*$`.
+    pub fn cluster_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClusterId", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecureNamespaceInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cluster_id {
-            m.insert("ClusterId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Namespace` (optional).
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`.
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Namespace", value.into().to_template()))
     }
 }
 
-impl Check for SecureNamespaceInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_id.check(
-            &path.field("ClusterId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9A-Za-z][A-Za-z0-9\\-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecureNamespaceInfo);
-
-/// Property type `EncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfiguration {
-    /// `AtRestEncryptionConfiguration` (optional).
-    pub at_rest_encryption_configuration: Option<Value<AtRestEncryptionConfiguration>>,
-    /// `InTransitEncryptionConfiguration` (optional).
-    pub in_transit_encryption_configuration: Option<Value<InTransitEncryptionConfiguration>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    EncryptionConfiguration(default)
 }
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            at_rest_encryption_configuration: None,
-            in_transit_encryption_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AtRestEncryptionConfiguration`.
+    /// `AtRestEncryptionConfiguration` (optional).
     pub fn at_rest_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AtRestEncryptionConfiguration>>,
     ) -> Self {
-        self.at_rest_encryption_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AtRestEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InTransitEncryptionConfiguration`.
+    /// `InTransitEncryptionConfiguration` (optional).
     pub fn in_transit_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InTransitEncryptionConfiguration>>,
     ) -> Self {
-        self.in_transit_encryption_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "InTransitEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.at_rest_encryption_configuration {
-            m.insert("AtRestEncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.in_transit_encryption_configuration {
-            m.insert(
-                "InTransitEncryptionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.at_rest_encryption_configuration.check(
-            &path.field("AtRestEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.in_transit_encryption_configuration.check(
-            &path.field("InTransitEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Property type `AtRestEncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AtRestEncryptionConfiguration {
-    /// `LocalDiskEncryptionConfiguration` (optional).
-    pub local_disk_encryption_configuration: Option<Value<LocalDiskEncryptionConfiguration>>,
-    /// `S3EncryptionConfiguration` (optional).
-    pub s3_encryption_configuration: Option<Value<S3EncryptionConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AtRestEncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    AtRestEncryptionConfiguration(default)
 }
 
 impl AtRestEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            local_disk_encryption_configuration: None,
-            s3_encryption_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LocalDiskEncryptionConfiguration`.
+    /// `LocalDiskEncryptionConfiguration` (optional).
     pub fn local_disk_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<LocalDiskEncryptionConfiguration>>,
     ) -> Self {
-        self.local_disk_encryption_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "LocalDiskEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `S3EncryptionConfiguration`.
+    /// `S3EncryptionConfiguration` (optional).
     pub fn s3_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3EncryptionConfiguration>>,
     ) -> Self {
-        self.s3_encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "S3EncryptionConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AtRestEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.local_disk_encryption_configuration {
-            m.insert(
-                "LocalDiskEncryptionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.s3_encryption_configuration {
-            m.insert("S3EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AtRestEncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.local_disk_encryption_configuration.check(
-            &path.field("LocalDiskEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_encryption_configuration.check(
-            &path.field("S3EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AtRestEncryptionConfiguration);
-
-/// Property type `LocalDiskEncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct LocalDiskEncryptionConfiguration {
-    /// `AwsKmsKeyId` (optional).
-    pub aws_kms_key_id: Option<Value<String>>,
-    /// `EncryptionKeyProviderType` (optional).
-    pub encryption_key_provider_type: Option<Value<EncryptionKeyProviderType>>,
+crate::l1_struct! {
+    /// Property type `LocalDiskEncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    LocalDiskEncryptionConfiguration(default)
 }
 
 impl LocalDiskEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_kms_key_id: None,
-            encryption_key_provider_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsKmsKeyId`.
-    pub fn aws_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_kms_key_id = Some(value.into());
-        self
+    /// `AwsKmsKeyId` (optional).
+    pub fn aws_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AwsKmsKeyId", value.into().to_template()))
     }
-    /// Sets `EncryptionKeyProviderType`.
+    /// `EncryptionKeyProviderType` (optional).
     pub fn encryption_key_provider_type(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionKeyProviderType>>,
     ) -> Self {
-        self.encryption_key_provider_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionKeyProviderType", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LocalDiskEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_kms_key_id {
-            m.insert("AwsKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_key_provider_type {
-            m.insert("EncryptionKeyProviderType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EncryptionKeyProviderType`.
+    EncryptionKeyProviderType {
+        /// `AwsKms`
+        AwsKms = "AwsKms",
     }
 }
 
-impl Check for LocalDiskEncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_key_provider_type.check(
-            &path.field("EncryptionKeyProviderType"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocalDiskEncryptionConfiguration);
-
-/// Values of `EncryptionKeyProviderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionKeyProviderType {
-    /// `AwsKms`
-    AwsKms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionKeyProviderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AwsKms"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsKms => "AwsKms",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionKeyProviderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionKeyProviderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionKeyProviderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AwsKms" => Self::AwsKms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionKeyProviderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionKeyProviderType::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionKeyProviderType);
-
-/// Property type `S3EncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct S3EncryptionConfiguration {
-    /// `EncryptionOption` (optional).
-    pub encryption_option: Option<Value<EncryptionOption>>,
-    /// `KMSKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3EncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    S3EncryptionConfiguration(default)
 }
 
 impl S3EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encryption_option: None,
-            kms_key_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EncryptionOption`.
-    pub fn encryption_option(mut self, value: impl Into<Value<EncryptionOption>>) -> Self {
-        self.encryption_option = Some(value.into());
-        self
+    /// `EncryptionOption` (optional).
+    pub fn encryption_option(self, value: impl Into<Value<EncryptionOption>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EncryptionOption", value.into().to_template()),
+        )
     }
-    /// Sets `KMSKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KMSKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KMSKeyId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_option {
-            m.insert("EncryptionOption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KMSKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EncryptionOption`.
+    EncryptionOption {
+        /// `SSE-S3`
+        SseS3 = "SSE-S3",
+        /// `SSE-KMS`
+        SseKms = "SSE-KMS",
+        /// `CSE-KMS`
+        CseKms = "CSE-KMS",
     }
 }
 
-impl Check for S3EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_option
-            .check(&path.field("EncryptionOption"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3EncryptionConfiguration);
-
-/// Values of `EncryptionOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionOption {
-    /// `SSE-S3`
-    SseS3,
-    /// `SSE-KMS`
-    SseKms,
-    /// `CSE-KMS`
-    CseKms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SSE-S3", "SSE-KMS", "CSE-KMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SseS3 => "SSE-S3",
-            Self::SseKms => "SSE-KMS",
-            Self::CseKms => "CSE-KMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "SSE-S3" => Self::SseS3,
-            "SSE-KMS" => Self::SseKms,
-            "CSE-KMS" => Self::CseKms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionOption::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionOption);
-
-/// Property type `InTransitEncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct InTransitEncryptionConfiguration {
-    /// `TLSCertificateConfiguration` (optional).
-    pub tls_certificate_configuration: Option<Value<TlsCertificateConfiguration>>,
+crate::l1_struct! {
+    /// Property type `InTransitEncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    InTransitEncryptionConfiguration(default)
 }
 
 impl InTransitEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            tls_certificate_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TLSCertificateConfiguration`.
+    /// `TLSCertificateConfiguration` (optional).
     pub fn tls_certificate_configuration(
-        mut self,
+        self,
         value: impl Into<Value<TlsCertificateConfiguration>>,
     ) -> Self {
-        self.tls_certificate_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "TLSCertificateConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InTransitEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tls_certificate_configuration {
-            m.insert("TLSCertificateConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InTransitEncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tls_certificate_configuration.check(
-            &path.field("TLSCertificateConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InTransitEncryptionConfiguration);
-
-/// Property type `TlsCertificateConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct TlsCertificateConfiguration {
-    /// `CertificateProviderType` (optional).
-    pub certificate_provider_type: Option<Value<CertificateProviderType>>,
-    /// `PrivateKeySecretArn` (optional).
-    pub private_key_secret_arn: Option<Value<String>>,
-    /// `PublicKeySecretArn` (optional).
-    pub public_key_secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TlsCertificateConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
+    TlsCertificateConfiguration(default)
 }
 
 impl TlsCertificateConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_provider_type: None,
-            private_key_secret_arn: None,
-            public_key_secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateProviderType`.
+    /// `CertificateProviderType` (optional).
     pub fn certificate_provider_type(
-        mut self,
+        self,
         value: impl Into<Value<CertificateProviderType>>,
     ) -> Self {
-        self.certificate_provider_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CertificateProviderType", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateKeySecretArn`.
-    pub fn private_key_secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_key_secret_arn = Some(value.into());
-        self
+    /// `PrivateKeySecretArn` (optional).
+    pub fn private_key_secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PrivateKeySecretArn", value.into().to_template()),
+        )
     }
-    /// Sets `PublicKeySecretArn`.
-    pub fn public_key_secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.public_key_secret_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TlsCertificateConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_provider_type {
-            m.insert("CertificateProviderType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_key_secret_arn {
-            m.insert("PrivateKeySecretArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_key_secret_arn {
-            m.insert("PublicKeySecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PublicKeySecretArn` (optional).
+    pub fn public_key_secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PublicKeySecretArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TlsCertificateConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_provider_type.check(
-            &path.field("CertificateProviderType"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CertificateProviderType`.
+    CertificateProviderType {
+        /// `PEM`
+        Pem = "PEM",
     }
 }
 
-crate::impl_literal!(TlsCertificateConfiguration);
-
-/// Values of `CertificateProviderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CertificateProviderType {
-    /// `PEM`
-    Pem,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CertificateProviderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PEM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pem => "PEM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CertificateProviderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CertificateProviderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CertificateProviderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PEM" => Self::Pem,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CertificateProviderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CertificateProviderType::from(s))
-    }
-}
-
-crate::impl_literal!(CertificateProviderType);
-
-/// Property type `Tag` of `AWS::EMRContainers::SecurityConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

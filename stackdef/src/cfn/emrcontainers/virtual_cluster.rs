@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EMRContainers::VirtualCluster`.
-#[derive(Debug, Clone)]
-pub struct VirtualCluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VirtualCluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VirtualCluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VirtualCluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMRContainers::VirtualCluster`.
+    VirtualCluster("AWS::EMRContainers::VirtualCluster", VirtualClusterProps)
 }
 
 impl VirtualCluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMRContainers::VirtualCluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VirtualClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::VirtualClusterId> {
         self.resource.ref_value()
@@ -87,25 +39,37 @@ impl VirtualCluster {
     pub fn attr_id(&self) -> Value<ids::VirtualClusterId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ContainerProvider` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_provider(&self, value: impl Into<Value<ContainerProvider>>) {
+        self.resource
+            .set_property("ContainerProvider", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SecurityConfigurationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_configuration_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SecurityConfigurationId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EMRContainers::VirtualCluster`.
-#[derive(Debug, Clone)]
-pub struct VirtualClusterProps {
-    /// `ContainerProvider` (required).
-    /// Create-only: changing it replaces the resource.
-    pub container_provider: Value<ContainerProvider>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[\.\-_/#A-Za-z0-9]+`.
-    pub name: Value<String>,
-    /// `SecurityConfigurationId` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `[0-9a-z]+`.
-    pub security_configuration_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMRContainers::VirtualCluster`.
+    VirtualClusterProps
 }
 
 impl VirtualClusterProps {
@@ -114,84 +78,34 @@ impl VirtualClusterProps {
         container_provider: impl Into<Value<ContainerProvider>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            container_provider: container_provider.into(),
-            name: name.into(),
-            security_configuration_id: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ContainerProvider",
+                    container_provider.into().to_template(),
+                )
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `SecurityConfigurationId`.
-    pub fn security_configuration_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_configuration_id = Some(value.into());
-        self
+    /// `SecurityConfigurationId` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `[0-9a-z]+`.
+    pub fn security_configuration_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SecurityConfigurationId", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContainerProvider".to_owned(),
-            self.container_provider.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.security_configuration_id {
-            m.insert("SecurityConfigurationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VirtualClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_provider
-            .check(&path.field("ContainerProvider"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[\\.\\-_/#A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_configuration_id.check(
-            &path.field("SecurityConfigurationId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[0-9a-z]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VirtualClusterProps);
-
-/// Property type `ContainerProvider` of `AWS::EMRContainers::VirtualCluster`.
-#[derive(Debug, Clone)]
-pub struct ContainerProvider {
-    /// `Id` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9A-Za-z][A-Za-z0-9\-_]*`.
-    pub id: Value<String>,
-    /// `Info` (required).
-    pub info: Value<ContainerInfo>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `ContainerProvider` of `AWS::EMRContainers::VirtualCluster`.
+    ContainerProvider
 }
 
 impl ContainerProvider {
@@ -201,202 +115,45 @@ impl ContainerProvider {
         info: impl Into<Value<ContainerInfo>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            info: info.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "Info", info.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContainerProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Info".to_owned(), self.info.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9A-Za-z][A-Za-z0-9\\-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.info.check(&path.field("Info"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerProvider);
-
-/// Property type `ContainerInfo` of `AWS::EMRContainers::VirtualCluster`.
-#[derive(Debug, Clone)]
-pub struct ContainerInfo {
-    /// `EksInfo` (required).
-    pub eks_info: Value<EksInfo>,
+crate::l1_struct! {
+    /// Property type `ContainerInfo` of `AWS::EMRContainers::VirtualCluster`.
+    ContainerInfo
 }
 
 impl ContainerInfo {
     /// The required properties: `EksInfo`.
     pub fn new(eks_info: impl Into<Value<EksInfo>>) -> Self {
-        Self {
-            eks_info: eks_info.into(),
-        }
+        Self(crate::Properties::new().with(0, "EksInfo", eks_info.into().to_template()))
     }
 }
 
-impl ToTemplate for ContainerInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EksInfo".to_owned(), self.eks_info.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.eks_info
-            .check(&path.field("EksInfo"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerInfo);
-
-/// Property type `EksInfo` of `AWS::EMRContainers::VirtualCluster`.
-#[derive(Debug, Clone)]
-pub struct EksInfo {
-    /// `Namespace` (required).
-    /// Length: 1..=63 characters.
-    /// Pattern: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`.
-    pub namespace: Value<String>,
+crate::l1_struct! {
+    /// Property type `EksInfo` of `AWS::EMRContainers::VirtualCluster`.
+    EksInfo
 }
 
 impl EksInfo {
     /// The required properties: `Namespace`.
     pub fn new(namespace: impl Into<Value<String>>) -> Self {
-        Self {
-            namespace: namespace.into(),
-        }
+        Self(crate::Properties::new().with(0, "Namespace", namespace.into().to_template()))
     }
 }
 
-impl ToTemplate for EksInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `EKS`
+        Eks = "EKS",
     }
 }
 
-impl Check for EksInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("[a-z0-9]([-a-z0-9]*[a-z0-9])?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EksInfo);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `EKS`
-    Eks,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EKS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eks => "EKS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "EKS" => Self::Eks,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Tag` of `AWS::EMRContainers::VirtualCluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EMRServerless::Application`.
+    Application("AWS::EMRServerless::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EMRServerless::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationId` (typed).
     pub fn ref_value(&self) -> Value<ids::EmrServerlessApplicationId> {
         self.resource.ref_value()
@@ -87,564 +39,351 @@ impl Application {
     pub fn attr_application_id(&self) -> Value<ids::EmrServerlessApplicationId> {
         self.resource.get_att("ApplicationId")
     }
+
+    /// Replaces `Architecture` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_architecture(&self, value: impl Into<Value<Architecture>>) {
+        self.resource.set_property("Architecture", value.into())
+    }
+
+    /// Replaces `AutoStartConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_start_configuration(&self, value: impl Into<Value<AutoStartConfiguration>>) {
+        self.resource
+            .set_property("AutoStartConfiguration", value.into())
+    }
+
+    /// Replaces `AutoStopConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_stop_configuration(&self, value: impl Into<Value<AutoStopConfiguration>>) {
+        self.resource
+            .set_property("AutoStopConfiguration", value.into())
+    }
+
+    /// Replaces `IdentityCenterConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_center_configuration(
+        &self,
+        value: impl Into<Value<IdentityCenterConfiguration>>,
+    ) {
+        self.resource
+            .set_property("IdentityCenterConfiguration", value.into())
+    }
+
+    /// Replaces `ImageConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_configuration(&self, value: impl Into<Value<ImageConfigurationInput>>) {
+        self.resource
+            .set_property("ImageConfiguration", value.into())
+    }
+
+    /// Replaces `InitialCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_initial_capacity(
+        &self,
+        value: impl Into<Value<List<InitialCapacityConfigKeyValuePair>>>,
+    ) {
+        self.resource.set_property("InitialCapacity", value.into())
+    }
+
+    /// Replaces `InteractiveConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_interactive_configuration(&self, value: impl Into<Value<InteractiveConfiguration>>) {
+        self.resource
+            .set_property("InteractiveConfiguration", value.into())
+    }
+
+    /// Replaces `MaximumCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_capacity(&self, value: impl Into<Value<MaximumAllowedResources>>) {
+        self.resource.set_property("MaximumCapacity", value.into())
+    }
+
+    /// Replaces `MonitoringConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitoring_configuration(&self, value: impl Into<Value<MonitoringConfiguration>>) {
+        self.resource
+            .set_property("MonitoringConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(&self, value: impl Into<Value<NetworkConfiguration>>) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `ReleaseLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_release_label(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ReleaseLabel", value.into())
+    }
+
+    /// Replaces `RuntimeConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime_configuration(&self, value: impl Into<Value<List<ConfigurationObject>>>) {
+        self.resource
+            .set_property("RuntimeConfiguration", value.into())
+    }
+
+    /// Replaces `SchedulerConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduler_configuration(&self, value: impl Into<Value<SchedulerConfiguration>>) {
+        self.resource
+            .set_property("SchedulerConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `WorkerTypeSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_worker_type_specifications(
+        &self,
+        value: impl Into<Value<Map<WorkerTypeSpecificationInput>>>,
+    ) {
+        self.resource
+            .set_property("WorkerTypeSpecifications", value.into())
+    }
 }
 
-/// Properties of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `Architecture` (optional).
-    pub architecture: Option<Value<Architecture>>,
-    /// `AutoStartConfiguration` (optional).
-    pub auto_start_configuration: Option<Value<AutoStartConfiguration>>,
-    /// `AutoStopConfiguration` (optional).
-    pub auto_stop_configuration: Option<Value<AutoStopConfiguration>>,
-    /// `IdentityCenterConfiguration` (optional).
-    pub identity_center_configuration: Option<Value<IdentityCenterConfiguration>>,
-    /// `ImageConfiguration` (optional).
-    pub image_configuration: Option<Value<ImageConfigurationInput>>,
-    /// `InitialCapacity` (optional).
-    pub initial_capacity: Option<Value<List<InitialCapacityConfigKeyValuePair>>>,
-    /// `InteractiveConfiguration` (optional).
-    pub interactive_configuration: Option<Value<InteractiveConfiguration>>,
-    /// `MaximumCapacity` (optional).
-    pub maximum_capacity: Option<Value<MaximumAllowedResources>>,
-    /// `MonitoringConfiguration` (optional).
-    pub monitoring_configuration: Option<Value<MonitoringConfiguration>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z0-9._\/#-]+$`.
-    pub name: Option<Value<String>>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `ReleaseLabel` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z0-9._/-]+$`.
-    pub release_label: Value<String>,
-    /// `RuntimeConfiguration` (optional).
-    /// Items: 0..=100.
-    pub runtime_configuration: Option<Value<List<ConfigurationObject>>>,
-    /// `SchedulerConfiguration` (optional).
-    pub scheduler_configuration: Option<Value<SchedulerConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub type_: Value<String>,
-    /// `WorkerTypeSpecifications` (optional).
-    pub worker_type_specifications: Option<Value<Map<WorkerTypeSpecificationInput>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EMRServerless::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
     /// The required properties: `ReleaseLabel`, `Type`.
     pub fn new(release_label: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            architecture: None,
-            auto_start_configuration: None,
-            auto_stop_configuration: None,
-            identity_center_configuration: None,
-            image_configuration: None,
-            initial_capacity: None,
-            interactive_configuration: None,
-            maximum_capacity: None,
-            monitoring_configuration: None,
-            name: None,
-            network_configuration: None,
-            release_label: release_label.into(),
-            runtime_configuration: None,
-            scheduler_configuration: None,
-            tags: None,
-            type_: type_.into(),
-            worker_type_specifications: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(11, "ReleaseLabel", release_label.into().to_template())
+                .with(15, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Architecture`.
-    pub fn architecture(mut self, value: impl Into<Value<Architecture>>) -> Self {
-        self.architecture = Some(value.into());
-        self
+    /// `Architecture` (optional).
+    pub fn architecture(self, value: impl Into<Value<Architecture>>) -> Self {
+        Self(self.0.with(0, "Architecture", value.into().to_template()))
     }
-    /// Sets `AutoStartConfiguration`.
-    pub fn auto_start_configuration(
-        mut self,
-        value: impl Into<Value<AutoStartConfiguration>>,
-    ) -> Self {
-        self.auto_start_configuration = Some(value.into());
-        self
+    /// `AutoStartConfiguration` (optional).
+    pub fn auto_start_configuration(self, value: impl Into<Value<AutoStartConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoStartConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AutoStopConfiguration`.
-    pub fn auto_stop_configuration(
-        mut self,
-        value: impl Into<Value<AutoStopConfiguration>>,
-    ) -> Self {
-        self.auto_stop_configuration = Some(value.into());
-        self
+    /// `AutoStopConfiguration` (optional).
+    pub fn auto_stop_configuration(self, value: impl Into<Value<AutoStopConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AutoStopConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityCenterConfiguration`.
+    /// `IdentityCenterConfiguration` (optional).
     pub fn identity_center_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IdentityCenterConfiguration>>,
     ) -> Self {
-        self.identity_center_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "IdentityCenterConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ImageConfiguration`.
-    pub fn image_configuration(mut self, value: impl Into<Value<ImageConfigurationInput>>) -> Self {
-        self.image_configuration = Some(value.into());
-        self
+    /// `ImageConfiguration` (optional).
+    pub fn image_configuration(self, value: impl Into<Value<ImageConfigurationInput>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ImageConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `InitialCapacity`.
+    /// `InitialCapacity` (optional).
     pub fn initial_capacity(
-        mut self,
+        self,
         value: impl Into<Value<List<InitialCapacityConfigKeyValuePair>>>,
     ) -> Self {
-        self.initial_capacity = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "InitialCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `InteractiveConfiguration`.
+    /// `InteractiveConfiguration` (optional).
     pub fn interactive_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InteractiveConfiguration>>,
     ) -> Self {
-        self.interactive_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "InteractiveConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumCapacity`.
-    pub fn maximum_capacity(mut self, value: impl Into<Value<MaximumAllowedResources>>) -> Self {
-        self.maximum_capacity = Some(value.into());
-        self
+    /// `MaximumCapacity` (optional).
+    pub fn maximum_capacity(self, value: impl Into<Value<MaximumAllowedResources>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MaximumCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `MonitoringConfiguration`.
+    /// `MonitoringConfiguration` (optional).
     pub fn monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MonitoringConfiguration>>,
     ) -> Self {
-        self.monitoring_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "MonitoringConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[A-Za-z0-9._\/#-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Name", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(10, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RuntimeConfiguration`.
-    pub fn runtime_configuration(
-        mut self,
-        value: impl Into<Value<List<ConfigurationObject>>>,
-    ) -> Self {
-        self.runtime_configuration = Some(value.into());
-        self
+    /// `RuntimeConfiguration` (optional).
+    /// Items: 0 to 100.
+    pub fn runtime_configuration(self, value: impl Into<Value<List<ConfigurationObject>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "RuntimeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SchedulerConfiguration`.
-    pub fn scheduler_configuration(
-        mut self,
-        value: impl Into<Value<SchedulerConfiguration>>,
-    ) -> Self {
-        self.scheduler_configuration = Some(value.into());
-        self
+    /// `SchedulerConfiguration` (optional).
+    pub fn scheduler_configuration(self, value: impl Into<Value<SchedulerConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SchedulerConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkerTypeSpecifications`.
+    /// `WorkerTypeSpecifications` (optional).
     pub fn worker_type_specifications(
-        mut self,
+        self,
         value: impl Into<Value<Map<WorkerTypeSpecificationInput>>>,
     ) -> Self {
-        self.worker_type_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(16, "WorkerTypeSpecifications", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.architecture {
-            m.insert("Architecture".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_start_configuration {
-            m.insert("AutoStartConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_stop_configuration {
-            m.insert("AutoStopConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_center_configuration {
-            m.insert("IdentityCenterConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_configuration {
-            m.insert("ImageConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.initial_capacity {
-            m.insert("InitialCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interactive_configuration {
-            m.insert("InteractiveConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_capacity {
-            m.insert("MaximumCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitoring_configuration {
-            m.insert("MonitoringConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("ReleaseLabel".to_owned(), self.release_label.to_template());
-        if let Some(v) = &self.runtime_configuration {
-            m.insert("RuntimeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduler_configuration {
-            m.insert("SchedulerConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.worker_type_specifications {
-            m.insert("WorkerTypeSpecifications".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Architecture`.
+    Architecture {
+        /// `ARM64`
+        Arm64 = "ARM64",
+        /// `X86_64`
+        X8664 = "X86_64",
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.architecture
-            .check(&path.field("Architecture"), &Rules::NONE, out);
-        self.auto_start_configuration.check(
-            &path.field("AutoStartConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.auto_stop_configuration
-            .check(&path.field("AutoStopConfiguration"), &Rules::NONE, out);
-        self.identity_center_configuration.check(
-            &path.field("IdentityCenterConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.image_configuration
-            .check(&path.field("ImageConfiguration"), &Rules::NONE, out);
-        self.initial_capacity
-            .check(&path.field("InitialCapacity"), &Rules::NONE, out);
-        self.interactive_configuration.check(
-            &path.field("InteractiveConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.maximum_capacity
-            .check(&path.field("MaximumCapacity"), &Rules::NONE, out);
-        self.monitoring_configuration.check(
-            &path.field("MonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z0-9._\\/#-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.release_label.check(
-            &path.field("ReleaseLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z0-9._/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.runtime_configuration.check(
-            &path.field("RuntimeConfiguration"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scheduler_configuration.check(
-            &path.field("SchedulerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.worker_type_specifications.check(
-            &path.field("WorkerTypeSpecifications"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Values of `Architecture`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Architecture {
-    /// `ARM64`
-    Arm64,
-    /// `X86_64`
-    X8664,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Architecture {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ARM64", "X86_64"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Arm64 => "ARM64",
-            Self::X8664 => "X86_64",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Architecture {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Architecture {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Architecture {
-    fn from(s: &str) -> Self {
-        match s {
-            "ARM64" => Self::Arm64,
-            "X86_64" => Self::X8664,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Architecture> {
-    fn from(s: &str) -> Self {
-        Value::literal(Architecture::from(s))
-    }
-}
-
-crate::impl_literal!(Architecture);
-
-/// Property type `AutoStartConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoStartConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AutoStartConfiguration` of `AWS::EMRServerless::Application`.
+    AutoStartConfiguration(default)
 }
 
 impl AutoStartConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoStartConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutoStartConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AutoStartConfiguration);
-
-/// Property type `AutoStopConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoStopConfiguration {
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `IdleTimeoutMinutes` (optional).
-    pub idle_timeout_minutes: Option<Value<i64>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AutoStopConfiguration` of `AWS::EMRServerless::Application`.
+    AutoStopConfiguration(default)
 }
 
 impl AutoStopConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            idle_timeout_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `IdleTimeoutMinutes`.
-    pub fn idle_timeout_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.idle_timeout_minutes = Some(value.into());
-        self
+    /// `IdleTimeoutMinutes` (optional).
+    pub fn idle_timeout_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IdleTimeoutMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AutoStopConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idle_timeout_minutes {
-            m.insert("IdleTimeoutMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutoStopConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AutoStopConfiguration);
-
-/// Property type `IdentityCenterConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct IdentityCenterConfiguration {
-    /// `IdentityCenterInstanceArn` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
-    pub identity_center_instance_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IdentityCenterConfiguration` of `AWS::EMRServerless::Application`.
+    IdentityCenterConfiguration(default)
 }
 
 impl IdentityCenterConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            identity_center_instance_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdentityCenterInstanceArn`.
-    pub fn identity_center_instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_center_instance_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityCenterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.identity_center_instance_arn {
-            m.insert("IdentityCenterInstanceArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IdentityCenterInstanceArn` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
+    pub fn identity_center_instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IdentityCenterInstanceArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IdentityCenterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identity_center_instance_arn.check(
-            &path.field("IdentityCenterInstanceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(
-                    "^arn:(aws[a-zA-Z0-9-]*):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IdentityCenterConfiguration);
-
-/// Property type `ImageConfigurationInput` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageConfigurationInput {
-    /// `ImageUri` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^([a-z0-9]+[a-z0-9-.]*)\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?:\:([a-zA-Z0-9_][a-zA-Z0-9-._]{0,299})|@(sha256:[0-9a-f]{64}))$`.
-    pub image_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ImageConfigurationInput` of `AWS::EMRServerless::Application`.
+    ImageConfigurationInput(default)
 }
 
 impl ImageConfigurationInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { image_uri: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImageUri`.
-    pub fn image_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.image_uri {
-            m.insert("ImageUri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ImageUri` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^([a-z0-9]+[a-z0-9-.]*)\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?:\:([a-zA-Z0-9_][a-zA-Z0-9-._]{0,299})|@(sha256:[0-9a-f]{64}))$`.
+    pub fn image_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ImageUri", value.into().to_template()))
     }
 }
 
-impl Check for ImageConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_uri.check(&path.field("ImageUri"), &Rules { min_length: Some(1), max_length: Some(1024), pattern: Some("^([a-z0-9]+[a-z0-9-.]*)\\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?:\\:([a-zA-Z0-9_][a-zA-Z0-9-._]{0,299})|@(sha256:[0-9a-f]{64}))$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ImageConfigurationInput);
-
-/// Property type `InitialCapacityConfigKeyValuePair` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone)]
-pub struct InitialCapacityConfigKeyValuePair {
-    /// `Key` (required).
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[a-zA-Z]+[-_]*[a-zA-Z]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<InitialCapacityConfig>,
+crate::l1_struct! {
+    /// Property type `InitialCapacityConfigKeyValuePair` of `AWS::EMRServerless::Application`.
+    InitialCapacityConfigKeyValuePair
 }
 
 impl InitialCapacityConfigKeyValuePair {
@@ -653,48 +392,17 @@ impl InitialCapacityConfigKeyValuePair {
         key: impl Into<Value<String>>,
         value: impl Into<Value<InitialCapacityConfig>>,
     ) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InitialCapacityConfigKeyValuePair {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InitialCapacityConfigKeyValuePair {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[a-zA-Z]+[-_]*[a-zA-Z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InitialCapacityConfigKeyValuePair);
-
-/// Property type `InitialCapacityConfig` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone)]
-pub struct InitialCapacityConfig {
-    /// `WorkerConfiguration` (required).
-    pub worker_configuration: Value<WorkerConfiguration>,
-    /// `WorkerCount` (required).
-    /// Range: 1..=1000000.
-    pub worker_count: Value<i64>,
+crate::l1_struct! {
+    /// Property type `InitialCapacityConfig` of `AWS::EMRServerless::Application`.
+    InitialCapacityConfig
 }
 
 impl InitialCapacityConfig {
@@ -703,1100 +411,377 @@ impl InitialCapacityConfig {
         worker_configuration: impl Into<Value<WorkerConfiguration>>,
         worker_count: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            worker_configuration: worker_configuration.into(),
-            worker_count: worker_count.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "WorkerConfiguration",
+                    worker_configuration.into().to_template(),
+                )
+                .with(1, "WorkerCount", worker_count.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InitialCapacityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "WorkerConfiguration".to_owned(),
-            self.worker_configuration.to_template(),
-        );
-        m.insert("WorkerCount".to_owned(), self.worker_count.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InitialCapacityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.worker_configuration
-            .check(&path.field("WorkerConfiguration"), &Rules::NONE, out);
-        self.worker_count.check(
-            &path.field("WorkerCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InitialCapacityConfig);
-
-/// Property type `WorkerConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone)]
-pub struct WorkerConfiguration {
-    /// `Cpu` (required).
-    /// Length: 1..=15 characters.
-    /// Pattern: `^[1-9][0-9]*(\s)?(vCPU|vcpu|VCPU)?$`.
-    pub cpu: Value<String>,
-    /// `Disk` (optional).
-    /// Length: 1..=15 characters.
-    /// Pattern: `^[1-9][0-9]*(\s)?(GB|gb|gB|Gb)$`.
-    pub disk: Option<Value<String>>,
-    /// `DiskType` (optional).
-    /// Pattern: `^(SHUFFLE_OPTIMIZED|[Ss]huffle_[Oo]ptimized|STANDARD|[Ss]tandard)$`.
-    pub disk_type: Option<Value<String>>,
-    /// `Memory` (required).
-    /// Length: 1..=15 characters.
-    /// Pattern: `^[1-9][0-9]*(\s)?(GB|gb|gB|Gb)?$`.
-    pub memory: Value<String>,
+crate::l1_struct! {
+    /// Property type `WorkerConfiguration` of `AWS::EMRServerless::Application`.
+    WorkerConfiguration
 }
 
 impl WorkerConfiguration {
     /// The required properties: `Cpu`, `Memory`.
     pub fn new(cpu: impl Into<Value<String>>, memory: impl Into<Value<String>>) -> Self {
-        Self {
-            cpu: cpu.into(),
-            disk: None,
-            disk_type: None,
-            memory: memory.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Cpu", cpu.into().to_template())
+                .with(3, "Memory", memory.into().to_template()),
+        )
     }
-    /// Sets `Disk`.
-    pub fn disk(mut self, value: impl Into<Value<String>>) -> Self {
-        self.disk = Some(value.into());
-        self
+    /// `Disk` (optional).
+    /// Length: 1 to 15 characters.
+    /// Pattern: `^[1-9][0-9]*([\s\x{80}-\x{10FFFF}])?(GB|gb|gB|Gb)$`.
+    pub fn disk(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Disk", value.into().to_template()))
     }
-    /// Sets `DiskType`.
-    pub fn disk_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.disk_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cpu".to_owned(), self.cpu.to_template());
-        if let Some(v) = &self.disk {
-            m.insert("Disk".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disk_type {
-            m.insert("DiskType".to_owned(), v.to_template());
-        }
-        m.insert("Memory".to_owned(), self.memory.to_template());
-        Expr::Map(m)
+    /// `DiskType` (optional).
+    /// Pattern: `^(SHUFFLE_OPTIMIZED|[Ss]huffle_[Oo]ptimized|STANDARD|[Ss]tandard)$`.
+    pub fn disk_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DiskType", value.into().to_template()))
     }
 }
 
-impl Check for WorkerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpu.check(
-            &path.field("Cpu"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15),
-                pattern: Some("^[1-9][0-9]*(\\s)?(vCPU|vcpu|VCPU)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.disk.check(
-            &path.field("Disk"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15),
-                pattern: Some("^[1-9][0-9]*(\\s)?(GB|gb|gB|Gb)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.disk_type.check(
-            &path.field("DiskType"),
-            &Rules {
-                pattern: Some("^(SHUFFLE_OPTIMIZED|[Ss]huffle_[Oo]ptimized|STANDARD|[Ss]tandard)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.memory.check(
-            &path.field("Memory"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15),
-                pattern: Some("^[1-9][0-9]*(\\s)?(GB|gb|gB|Gb)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkerConfiguration);
-
-/// Property type `InteractiveConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct InteractiveConfiguration {
-    /// `LivyEndpointEnabled` (optional).
-    pub livy_endpoint_enabled: Option<Value<bool>>,
-    /// `SessionEnabled` (optional).
-    pub session_enabled: Option<Value<bool>>,
-    /// `StudioEnabled` (optional).
-    pub studio_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `InteractiveConfiguration` of `AWS::EMRServerless::Application`.
+    InteractiveConfiguration(default)
 }
 
 impl InteractiveConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            livy_endpoint_enabled: None,
-            session_enabled: None,
-            studio_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LivyEndpointEnabled`.
-    pub fn livy_endpoint_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.livy_endpoint_enabled = Some(value.into());
-        self
+    /// `LivyEndpointEnabled` (optional).
+    pub fn livy_endpoint_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LivyEndpointEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `SessionEnabled`.
-    pub fn session_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.session_enabled = Some(value.into());
-        self
+    /// `SessionEnabled` (optional).
+    pub fn session_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "SessionEnabled", value.into().to_template()))
     }
-    /// Sets `StudioEnabled`.
-    pub fn studio_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.studio_enabled = Some(value.into());
-        self
+    /// `StudioEnabled` (optional).
+    pub fn studio_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "StudioEnabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InteractiveConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.livy_endpoint_enabled {
-            m.insert("LivyEndpointEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_enabled {
-            m.insert("SessionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.studio_enabled {
-            m.insert("StudioEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InteractiveConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InteractiveConfiguration);
-
-/// Property type `MaximumAllowedResources` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone)]
-pub struct MaximumAllowedResources {
-    /// `Cpu` (required).
-    /// Length: 1..=15 characters.
-    /// Pattern: `^[1-9][0-9]*(\s)?(vCPU|vcpu|VCPU)?$`.
-    pub cpu: Value<String>,
-    /// `Disk` (optional).
-    /// Length: 1..=15 characters.
-    /// Pattern: `^[1-9][0-9]*(\s)?(GB|gb|gB|Gb)$`.
-    pub disk: Option<Value<String>>,
-    /// `Memory` (required).
-    /// Length: 1..=15 characters.
-    /// Pattern: `^[1-9][0-9]*(\s)?(GB|gb|gB|Gb)?$`.
-    pub memory: Value<String>,
+crate::l1_struct! {
+    /// Property type `MaximumAllowedResources` of `AWS::EMRServerless::Application`.
+    MaximumAllowedResources
 }
 
 impl MaximumAllowedResources {
     /// The required properties: `Cpu`, `Memory`.
     pub fn new(cpu: impl Into<Value<String>>, memory: impl Into<Value<String>>) -> Self {
-        Self {
-            cpu: cpu.into(),
-            disk: None,
-            memory: memory.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Cpu", cpu.into().to_template())
+                .with(2, "Memory", memory.into().to_template()),
+        )
     }
-    /// Sets `Disk`.
-    pub fn disk(mut self, value: impl Into<Value<String>>) -> Self {
-        self.disk = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MaximumAllowedResources {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cpu".to_owned(), self.cpu.to_template());
-        if let Some(v) = &self.disk {
-            m.insert("Disk".to_owned(), v.to_template());
-        }
-        m.insert("Memory".to_owned(), self.memory.to_template());
-        Expr::Map(m)
+    /// `Disk` (optional).
+    /// Length: 1 to 15 characters.
+    /// Pattern: `^[1-9][0-9]*([\s\x{80}-\x{10FFFF}])?(GB|gb|gB|Gb)$`.
+    pub fn disk(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Disk", value.into().to_template()))
     }
 }
 
-impl Check for MaximumAllowedResources {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpu.check(
-            &path.field("Cpu"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15),
-                pattern: Some("^[1-9][0-9]*(\\s)?(vCPU|vcpu|VCPU)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.disk.check(
-            &path.field("Disk"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15),
-                pattern: Some("^[1-9][0-9]*(\\s)?(GB|gb|gB|Gb)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.memory.check(
-            &path.field("Memory"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15),
-                pattern: Some("^[1-9][0-9]*(\\s)?(GB|gb|gB|Gb)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MaximumAllowedResources);
-
-/// Property type `MonitoringConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct MonitoringConfiguration {
-    /// `CloudWatchLoggingConfiguration` (optional).
-    pub cloud_watch_logging_configuration: Option<Value<CloudWatchLoggingConfiguration>>,
-    /// `ManagedPersistenceMonitoringConfiguration` (optional).
-    pub managed_persistence_monitoring_configuration:
-        Option<Value<ManagedPersistenceMonitoringConfiguration>>,
-    /// `PrometheusMonitoringConfiguration` (optional).
-    pub prometheus_monitoring_configuration: Option<Value<PrometheusMonitoringConfiguration>>,
-    /// `S3MonitoringConfiguration` (optional).
-    pub s3_monitoring_configuration: Option<Value<S3MonitoringConfiguration>>,
+crate::l1_struct! {
+    /// Property type `MonitoringConfiguration` of `AWS::EMRServerless::Application`.
+    MonitoringConfiguration(default)
 }
 
 impl MonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logging_configuration: None,
-            managed_persistence_monitoring_configuration: None,
-            prometheus_monitoring_configuration: None,
-            s3_monitoring_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLoggingConfiguration`.
+    /// `CloudWatchLoggingConfiguration` (optional).
     pub fn cloud_watch_logging_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingConfiguration>>,
     ) -> Self {
-        self.cloud_watch_logging_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CloudWatchLoggingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ManagedPersistenceMonitoringConfiguration`.
+    /// `ManagedPersistenceMonitoringConfiguration` (optional).
     pub fn managed_persistence_monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ManagedPersistenceMonitoringConfiguration>>,
     ) -> Self {
-        self.managed_persistence_monitoring_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ManagedPersistenceMonitoringConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PrometheusMonitoringConfiguration`.
+    /// `PrometheusMonitoringConfiguration` (optional).
     pub fn prometheus_monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PrometheusMonitoringConfiguration>>,
     ) -> Self {
-        self.prometheus_monitoring_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "PrometheusMonitoringConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `S3MonitoringConfiguration`.
+    /// `S3MonitoringConfiguration` (optional).
     pub fn s3_monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3MonitoringConfiguration>>,
     ) -> Self {
-        self.s3_monitoring_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "S3MonitoringConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MonitoringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logging_configuration {
-            m.insert("CloudWatchLoggingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_persistence_monitoring_configuration {
-            m.insert(
-                "ManagedPersistenceMonitoringConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.prometheus_monitoring_configuration {
-            m.insert(
-                "PrometheusMonitoringConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.s3_monitoring_configuration {
-            m.insert("S3MonitoringConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MonitoringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logging_configuration.check(
-            &path.field("CloudWatchLoggingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.managed_persistence_monitoring_configuration.check(
-            &path.field("ManagedPersistenceMonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.prometheus_monitoring_configuration.check(
-            &path.field("PrometheusMonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_monitoring_configuration.check(
-            &path.field("S3MonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MonitoringConfiguration);
-
-/// Property type `CloudWatchLoggingConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchLoggingConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `EncryptionKeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\-]*:(\d{12})?:key\/[a-zA-Z0-9-]+$`.
-    pub encryption_key_arn: Option<Value<String>>,
-    /// `LogGroupName` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
-    /// `LogStreamNamePrefix` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[^:*]*$`.
-    pub log_stream_name_prefix: Option<Value<String>>,
-    /// `LogTypeMap` (optional).
-    pub log_type_map: Option<Value<List<LogTypeMapKeyValuePair>>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLoggingConfiguration` of `AWS::EMRServerless::Application`.
+    CloudWatchLoggingConfiguration(default)
 }
 
 impl CloudWatchLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            encryption_key_arn: None,
-            log_group_name: None,
-            log_stream_name_prefix: None,
-            log_type_map: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key_arn = Some(value.into());
-        self
+    /// `EncryptionKeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\-]*:([\d\x{80}-\x{10FFFF}]{12})?:key\/[a-zA-Z0-9-]+$`.
+    pub fn encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
+    /// `LogGroupName` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
+    pub fn log_group_name(self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+        Self(self.0.with(2, "LogGroupName", value.into().to_template()))
     }
-    /// Sets `LogStreamNamePrefix`.
-    pub fn log_stream_name_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_stream_name_prefix = Some(value.into());
-        self
+    /// `LogStreamNamePrefix` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[^:*]*$`.
+    pub fn log_stream_name_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LogStreamNamePrefix", value.into().to_template()),
+        )
     }
-    /// Sets `LogTypeMap`.
-    pub fn log_type_map(mut self, value: impl Into<Value<List<LogTypeMapKeyValuePair>>>) -> Self {
-        self.log_type_map = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudWatchLoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_key_arn {
-            m.insert("EncryptionKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_stream_name_prefix {
-            m.insert("LogStreamNamePrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_type_map {
-            m.insert("LogTypeMap".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogTypeMap` (optional).
+    pub fn log_type_map(self, value: impl Into<Value<List<LogTypeMapKeyValuePair>>>) -> Self {
+        Self(self.0.with(4, "LogTypeMap", value.into().to_template()))
     }
 }
 
-impl Check for CloudWatchLoggingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_key_arn.check(
-            &path.field("EncryptionKeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\\-]*:(\\d{12})?:key\\/[a-zA-Z0-9-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\.\\-_/#A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_stream_name_prefix.check(
-            &path.field("LogStreamNamePrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[^:*]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_type_map
-            .check(&path.field("LogTypeMap"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CloudWatchLoggingConfiguration);
-
-/// Property type `LogTypeMapKeyValuePair` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone)]
-pub struct LogTypeMapKeyValuePair {
-    /// `Key` (required).
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[a-zA-Z]+[-_]*[a-zA-Z]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=50 characters.
-    /// Each item: Pattern: `^[a-zA-Z]+[-_]*[a-zA-Z]+$`.
-    pub value: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `LogTypeMapKeyValuePair` of `AWS::EMRServerless::Application`.
+    LogTypeMapKeyValuePair
 }
 
 impl LogTypeMapKeyValuePair {
     /// The required properties: `Key`, `Value`.
     pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LogTypeMapKeyValuePair {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogTypeMapKeyValuePair {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[a-zA-Z]+[-_]*[a-zA-Z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            pattern: Some("^[a-zA-Z]+[-_]*[a-zA-Z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogTypeMapKeyValuePair);
-
-/// Property type `ManagedPersistenceMonitoringConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedPersistenceMonitoringConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `EncryptionKeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\-]*:(\d{12})?:key\/[a-zA-Z0-9-]+$`.
-    pub encryption_key_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ManagedPersistenceMonitoringConfiguration` of `AWS::EMRServerless::Application`.
+    ManagedPersistenceMonitoringConfiguration(default)
 }
 
 impl ManagedPersistenceMonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            encryption_key_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedPersistenceMonitoringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_key_arn {
-            m.insert("EncryptionKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EncryptionKeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\-]*:([\d\x{80}-\x{10FFFF}]{12})?:key\/[a-zA-Z0-9-]+$`.
+    pub fn encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionKeyArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ManagedPersistenceMonitoringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_key_arn.check(
-            &path.field("EncryptionKeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\\-]*:(\\d{12})?:key\\/[a-zA-Z0-9-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ManagedPersistenceMonitoringConfiguration);
-
-/// Property type `PrometheusMonitoringConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct PrometheusMonitoringConfiguration {
-    /// `RemoteWriteUrl` (optional).
-    /// Length: 1..=10280 characters.
-    /// Pattern: `^https://aps-workspaces.([a-z]{2}-[a-z-]{1,20}-[1-9]).amazonaws(.[0-9A-Za-z]{2,4})+/workspaces/[-_.0-9A-Za-z]{1,100}/api/v1/remote_write$`.
-    pub remote_write_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PrometheusMonitoringConfiguration` of `AWS::EMRServerless::Application`.
+    PrometheusMonitoringConfiguration(default)
 }
 
 impl PrometheusMonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            remote_write_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RemoteWriteUrl`.
-    pub fn remote_write_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.remote_write_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrometheusMonitoringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.remote_write_url {
-            m.insert("RemoteWriteUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RemoteWriteUrl` (optional).
+    /// Length: 1 to 10280 characters.
+    /// Pattern: `^https://aps-workspaces.([a-z]{2}-[a-z-]{1,20}-[1-9]).amazonaws(.[0-9A-Za-z]{2,4})+/workspaces/[-_.0-9A-Za-z]{1,100}/api/v1/remote_write$`.
+    pub fn remote_write_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RemoteWriteUrl", value.into().to_template()))
     }
 }
 
-impl Check for PrometheusMonitoringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.remote_write_url.check(&path.field("RemoteWriteUrl"), &Rules { min_length: Some(1), max_length: Some(10280), pattern: Some("^https://aps-workspaces.([a-z]{2}-[a-z-]{1,20}-[1-9]).amazonaws(.[0-9A-Za-z]{2,4})+/workspaces/[-_.0-9A-Za-z]{1,100}/api/v1/remote_write$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(PrometheusMonitoringConfiguration);
-
-/// Property type `S3MonitoringConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct S3MonitoringConfiguration {
-    /// `EncryptionKeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\-]*:(\d{12})?:key\/[a-zA-Z0-9-]+$`.
-    pub encryption_key_arn: Option<Value<String>>,
-    /// `LogUri` (optional).
-    /// Length: 1..=10280 characters.
-    pub log_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3MonitoringConfiguration` of `AWS::EMRServerless::Application`.
+    S3MonitoringConfiguration(default)
 }
 
 impl S3MonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encryption_key_arn: None,
-            log_uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key_arn = Some(value.into());
-        self
+    /// `EncryptionKeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\-]*:([\d\x{80}-\x{10FFFF}]{12})?:key\/[a-zA-Z0-9-]+$`.
+    pub fn encryption_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EncryptionKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `LogUri`.
-    pub fn log_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3MonitoringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_key_arn {
-            m.insert("EncryptionKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_uri {
-            m.insert("LogUri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogUri` (optional).
+    /// Length: 1 to 10280 characters.
+    pub fn log_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogUri", value.into().to_template()))
     }
 }
 
-impl Check for S3MonitoringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_key_arn.check(
-            &path.field("EncryptionKeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\\-]*:(\\d{12})?:key\\/[a-zA-Z0-9-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_uri.check(
-            &path.field("LogUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10280),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3MonitoringConfiguration);
-
-/// Property type `NetworkConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfiguration {
-    /// `SecurityGroupIds` (optional).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=32 characters.
-    /// Each item: Pattern: `^[-0-9a-zA-Z]+`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Items: 1..=16.
-    /// Each item: Length: 1..=32 characters.
-    /// Each item: Pattern: `^[-0-9a-zA-Z]+`.
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::EMRServerless::Application`.
+    NetworkConfiguration(default)
 }
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: 1 to 5.
+    /// Each item: Length: 1 to 32 characters.
+    /// Each item: Pattern: `^[-0-9a-zA-Z]+`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubnetIds` (optional).
+    /// Items: 1 to 16.
+    /// Each item: Length: 1 to 32 characters.
+    /// Each item: Pattern: `^[-0-9a-zA-Z]+`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
 }
 
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(32),
-                            pattern: Some("^[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(32),
-                            pattern: Some("^[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetworkConfiguration);
-
-/// Property type `ConfigurationObject` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationObject {
-    /// `Classification` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `.*\S.*`.
-    pub classification: Value<String>,
-    /// `Configurations` (optional).
-    /// Items: 0..=100.
-    pub configurations: Option<Value<List<ConfigurationObject>>>,
-    /// `Properties` (optional).
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `.*\S.*`.
-    pub properties: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `ConfigurationObject` of `AWS::EMRServerless::Application`.
+    ConfigurationObject
 }
 
 impl ConfigurationObject {
     /// The required properties: `Classification`.
     pub fn new(classification: impl Into<Value<String>>) -> Self {
-        Self {
-            classification: classification.into(),
-            configurations: None,
-            properties: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "Classification",
+            classification.into().to_template(),
+        ))
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<List<ConfigurationObject>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    /// Items: 0 to 100.
+    pub fn configurations(self, value: impl Into<Value<List<ConfigurationObject>>>) -> Self {
+        Self(self.0.with(1, "Configurations", value.into().to_template()))
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "Classification".to_owned(),
-            self.classification.to_template(),
-        );
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Properties` (optional).
+    /// Each item: Length: 1 to 1024 characters.
+    /// Each item: Pattern: `.*\S.*`.
+    pub fn properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Properties", value.into().to_template()))
     }
 }
 
-impl Check for ConfigurationObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.classification.check(
-            &path.field("Classification"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configurations.check(
-            &path.field("Configurations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.properties.check(
-            &path.field("Properties"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some(".*\\S.*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfigurationObject);
-
-/// Property type `SchedulerConfiguration` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct SchedulerConfiguration {
-    /// `MaxConcurrentRuns` (optional).
-    pub max_concurrent_runs: Option<Value<i64>>,
-    /// `QueueTimeoutMinutes` (optional).
-    pub queue_timeout_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SchedulerConfiguration` of `AWS::EMRServerless::Application`.
+    SchedulerConfiguration(default)
 }
 
 impl SchedulerConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_concurrent_runs: None,
-            queue_timeout_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxConcurrentRuns`.
-    pub fn max_concurrent_runs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrent_runs = Some(value.into());
-        self
+    /// `MaxConcurrentRuns` (optional).
+    pub fn max_concurrent_runs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxConcurrentRuns", value.into().to_template()),
+        )
     }
-    /// Sets `QueueTimeoutMinutes`.
-    pub fn queue_timeout_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.queue_timeout_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchedulerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_concurrent_runs {
-            m.insert("MaxConcurrentRuns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.queue_timeout_minutes {
-            m.insert("QueueTimeoutMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `QueueTimeoutMinutes` (optional).
+    pub fn queue_timeout_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "QueueTimeoutMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SchedulerConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(SchedulerConfiguration);
-
-/// Property type `Tag` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[A-Za-z0-9 /_.:=+@-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[A-Za-z0-9 /_.:=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[A-Za-z0-9 /_.:=+@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9 /_.:=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WorkerTypeSpecificationInput` of `AWS::EMRServerless::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkerTypeSpecificationInput {
-    /// `ImageConfiguration` (optional).
-    pub image_configuration: Option<Value<ImageConfigurationInput>>,
+crate::l1_struct! {
+    /// Property type `WorkerTypeSpecificationInput` of `AWS::EMRServerless::Application`.
+    WorkerTypeSpecificationInput(default)
 }
 
 impl WorkerTypeSpecificationInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            image_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImageConfiguration`.
-    pub fn image_configuration(mut self, value: impl Into<Value<ImageConfigurationInput>>) -> Self {
-        self.image_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkerTypeSpecificationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.image_configuration {
-            m.insert("ImageConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ImageConfiguration` (optional).
+    pub fn image_configuration(self, value: impl Into<Value<ImageConfigurationInput>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ImageConfiguration", value.into().to_template()),
+        )
     }
 }
-
-impl Check for WorkerTypeSpecificationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_configuration
-            .check(&path.field("ImageConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkerTypeSpecificationInput);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct IdMappingWorkflow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdMappingWorkflow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdMappingWorkflow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdMappingWorkflow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EntityResolution::IdMappingWorkflow`.
+    IdMappingWorkflow("AWS::EntityResolution::IdMappingWorkflow", IdMappingWorkflowProps)
 }
 
 impl IdMappingWorkflow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EntityResolution::IdMappingWorkflow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IdMappingWorkflowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WorkflowName` (typed).
     pub fn ref_value(&self) -> Value<ids::IdMappingWorkflowName> {
         self.resource.ref_value()
@@ -92,36 +44,72 @@ impl IdMappingWorkflow {
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IdMappingIncrementalRunConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id_mapping_incremental_run_config(
+        &self,
+        value: impl Into<Value<IdMappingIncrementalRunConfig>>,
+    ) {
+        self.resource
+            .set_property("IdMappingIncrementalRunConfig", value.into())
+    }
+
+    /// Replaces `IdMappingTechniques` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id_mapping_techniques(&self, value: impl Into<Value<IdMappingTechniques>>) {
+        self.resource
+            .set_property("IdMappingTechniques", value.into())
+    }
+
+    /// Replaces `InputSourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_source_config(
+        &self,
+        value: impl Into<Value<List<IdMappingWorkflowInputSource>>>,
+    ) {
+        self.resource
+            .set_property("InputSourceConfig", value.into())
+    }
+
+    /// Replaces `OutputSourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_source_config(
+        &self,
+        value: impl Into<Value<List<IdMappingWorkflowOutputSource>>>,
+    ) {
+        self.resource
+            .set_property("OutputSourceConfig", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkflowName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workflow_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkflowName", value.into())
+    }
 }
 
-/// Properties of `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct IdMappingWorkflowProps {
-    /// `Description` (optional).
-    /// Length: 0..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `IdMappingIncrementalRunConfig` (optional).
-    pub id_mapping_incremental_run_config: Option<Value<IdMappingIncrementalRunConfig>>,
-    /// `IdMappingTechniques` (required).
-    pub id_mapping_techniques: Value<IdMappingTechniques>,
-    /// `InputSourceConfig` (required).
-    /// Items: 1..=20.
-    pub input_source_config: Value<List<IdMappingWorkflowInputSource>>,
-    /// `OutputSourceConfig` (optional).
-    /// Items: 1..=1.
-    pub output_source_config: Option<Value<List<IdMappingWorkflowOutputSource>>>,
-    /// `RoleArn` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WorkflowName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9-]*$`.
-    pub workflow_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EntityResolution::IdMappingWorkflow`.
+    IdMappingWorkflowProps
 }
 
 impl IdMappingWorkflowProps {
@@ -132,500 +120,183 @@ impl IdMappingWorkflowProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         workflow_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            id_mapping_incremental_run_config: None,
-            id_mapping_techniques: id_mapping_techniques.into(),
-            input_source_config: input_source_config.into(),
-            output_source_config: None,
-            role_arn: role_arn.into(),
-            tags: None,
-            workflow_name: workflow_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "IdMappingTechniques",
+                    id_mapping_techniques.into().to_template(),
+                )
+                .with(
+                    3,
+                    "InputSourceConfig",
+                    input_source_config.into().to_template(),
+                )
+                .with(5, "RoleArn", role_arn.into().to_template())
+                .with(7, "WorkflowName", workflow_name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `IdMappingIncrementalRunConfig`.
+    /// `IdMappingIncrementalRunConfig` (optional).
     pub fn id_mapping_incremental_run_config(
-        mut self,
+        self,
         value: impl Into<Value<IdMappingIncrementalRunConfig>>,
     ) -> Self {
-        self.id_mapping_incremental_run_config = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "IdMappingIncrementalRunConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OutputSourceConfig`.
+    /// `OutputSourceConfig` (optional).
+    /// Items: 1 to 1.
     pub fn output_source_config(
-        mut self,
+        self,
         value: impl Into<Value<List<IdMappingWorkflowOutputSource>>>,
     ) -> Self {
-        self.output_source_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "OutputSourceConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdMappingWorkflowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_mapping_incremental_run_config {
-            m.insert("IdMappingIncrementalRunConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IdMappingTechniques".to_owned(),
-            self.id_mapping_techniques.to_template(),
-        );
-        m.insert(
-            "InputSourceConfig".to_owned(),
-            self.input_source_config.to_template(),
-        );
-        if let Some(v) = &self.output_source_config {
-            m.insert("OutputSourceConfig".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("WorkflowName".to_owned(), self.workflow_name.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IdMappingWorkflowProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id_mapping_incremental_run_config.check(
-            &path.field("IdMappingIncrementalRunConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.id_mapping_techniques
-            .check(&path.field("IdMappingTechniques"), &Rules::NONE, out);
-        self.input_source_config.check(
-            &path.field("InputSourceConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_source_config.check(
-            &path.field("OutputSourceConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_name.check(
-            &path.field("WorkflowName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IdMappingWorkflowProps);
-
-/// Property type `IdMappingIncrementalRunConfig` of `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct IdMappingIncrementalRunConfig {
-    /// `IncrementalRunType` (required).
-    pub incremental_run_type: Value<IncrementalRunType>,
+crate::l1_struct! {
+    /// Property type `IdMappingIncrementalRunConfig` of `AWS::EntityResolution::IdMappingWorkflow`.
+    IdMappingIncrementalRunConfig
 }
 
 impl IdMappingIncrementalRunConfig {
     /// The required properties: `IncrementalRunType`.
     pub fn new(incremental_run_type: impl Into<Value<IncrementalRunType>>) -> Self {
-        Self {
-            incremental_run_type: incremental_run_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IncrementalRunType",
+            incremental_run_type.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IdMappingIncrementalRunConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IncrementalRunType".to_owned(),
-            self.incremental_run_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IncrementalRunType`.
+    IncrementalRunType {
+        /// `ON_DEMAND`
+        OnDemand = "ON_DEMAND",
     }
 }
 
-impl Check for IdMappingIncrementalRunConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.incremental_run_type
-            .check(&path.field("IncrementalRunType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdMappingIncrementalRunConfig);
-
-/// Values of `IncrementalRunType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IncrementalRunType {
-    /// `ON_DEMAND`
-    OnDemand,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IncrementalRunType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ON_DEMAND"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnDemand => "ON_DEMAND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IncrementalRunType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IncrementalRunType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IncrementalRunType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ON_DEMAND" => Self::OnDemand,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IncrementalRunType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IncrementalRunType::from(s))
-    }
-}
-
-crate::impl_literal!(IncrementalRunType);
-
-/// Property type `IdMappingTechniques` of `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone, Default)]
-pub struct IdMappingTechniques {
-    /// `IdMappingType` (optional).
-    pub id_mapping_type: Option<Value<IdMappingType>>,
-    /// `NormalizationVersion` (optional).
-    pub normalization_version: Option<Value<String>>,
-    /// `ProviderProperties` (optional).
-    pub provider_properties: Option<Value<ProviderProperties>>,
-    /// `RuleBasedProperties` (optional).
-    pub rule_based_properties: Option<Value<IdMappingRuleBasedProperties>>,
+crate::l1_struct! {
+    /// Property type `IdMappingTechniques` of `AWS::EntityResolution::IdMappingWorkflow`.
+    IdMappingTechniques(default)
 }
 
 impl IdMappingTechniques {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            id_mapping_type: None,
-            normalization_version: None,
-            provider_properties: None,
-            rule_based_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdMappingType`.
-    pub fn id_mapping_type(mut self, value: impl Into<Value<IdMappingType>>) -> Self {
-        self.id_mapping_type = Some(value.into());
-        self
+    /// `IdMappingType` (optional).
+    pub fn id_mapping_type(self, value: impl Into<Value<IdMappingType>>) -> Self {
+        Self(self.0.with(0, "IdMappingType", value.into().to_template()))
     }
-    /// Sets `NormalizationVersion`.
-    pub fn normalization_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.normalization_version = Some(value.into());
-        self
+    /// `NormalizationVersion` (optional).
+    pub fn normalization_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NormalizationVersion", value.into().to_template()),
+        )
     }
-    /// Sets `ProviderProperties`.
-    pub fn provider_properties(mut self, value: impl Into<Value<ProviderProperties>>) -> Self {
-        self.provider_properties = Some(value.into());
-        self
+    /// `ProviderProperties` (optional).
+    pub fn provider_properties(self, value: impl Into<Value<ProviderProperties>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ProviderProperties", value.into().to_template()),
+        )
     }
-    /// Sets `RuleBasedProperties`.
+    /// `RuleBasedProperties` (optional).
     pub fn rule_based_properties(
-        mut self,
+        self,
         value: impl Into<Value<IdMappingRuleBasedProperties>>,
     ) -> Self {
-        self.rule_based_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "RuleBasedProperties", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IdMappingTechniques {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id_mapping_type {
-            m.insert("IdMappingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.normalization_version {
-            m.insert("NormalizationVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provider_properties {
-            m.insert("ProviderProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_based_properties {
-            m.insert("RuleBasedProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IdMappingType`.
+    IdMappingType {
+        /// `PROVIDER`
+        Provider = "PROVIDER",
+        /// `RULE_BASED`
+        RuleBased = "RULE_BASED",
     }
 }
 
-impl Check for IdMappingTechniques {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id_mapping_type
-            .check(&path.field("IdMappingType"), &Rules::NONE, out);
-        self.provider_properties
-            .check(&path.field("ProviderProperties"), &Rules::NONE, out);
-        self.rule_based_properties
-            .check(&path.field("RuleBasedProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdMappingTechniques);
-
-/// Values of `IdMappingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdMappingType {
-    /// `PROVIDER`
-    Provider,
-    /// `RULE_BASED`
-    RuleBased,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IdMappingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROVIDER", "RULE_BASED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Provider => "PROVIDER",
-            Self::RuleBased => "RULE_BASED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IdMappingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IdMappingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IdMappingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROVIDER" => Self::Provider,
-            "RULE_BASED" => Self::RuleBased,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IdMappingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IdMappingType::from(s))
-    }
-}
-
-crate::impl_literal!(IdMappingType);
-
-/// Property type `ProviderProperties` of `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct ProviderProperties {
-    /// `IntermediateSourceConfiguration` (optional).
-    pub intermediate_source_configuration: Option<Value<IntermediateSourceConfiguration>>,
-    /// `ProviderConfiguration` (optional).
-    pub provider_configuration: Option<Value<Map<String>>>,
-    /// `ProviderServiceArn` (required).
-    /// Length: 20..=255 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):(entityresolution):([a-z]{2}-[a-z]{1,10}-[0-9])::providerservice/([a-zA-Z0-9_-]{1,255})/([a-zA-Z0-9_-]{1,255})$`.
-    pub provider_service_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ProviderProperties` of `AWS::EntityResolution::IdMappingWorkflow`.
+    ProviderProperties
 }
 
 impl ProviderProperties {
     /// The required properties: `ProviderServiceArn`.
     pub fn new(provider_service_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            intermediate_source_configuration: None,
-            provider_configuration: None,
-            provider_service_arn: provider_service_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ProviderServiceArn",
+            provider_service_arn.into().to_template(),
+        ))
     }
-    /// Sets `IntermediateSourceConfiguration`.
+    /// `IntermediateSourceConfiguration` (optional).
     pub fn intermediate_source_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IntermediateSourceConfiguration>>,
     ) -> Self {
-        self.intermediate_source_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "IntermediateSourceConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProviderConfiguration`.
-    pub fn provider_configuration(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.provider_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProviderProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.intermediate_source_configuration {
-            m.insert(
-                "IntermediateSourceConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.provider_configuration {
-            m.insert("ProviderConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProviderServiceArn".to_owned(),
-            self.provider_service_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `ProviderConfiguration` (optional).
+    pub fn provider_configuration(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ProviderConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ProviderProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.intermediate_source_configuration.check(
-            &path.field("IntermediateSourceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.provider_service_arn.check(&path.field("ProviderServiceArn"), &Rules { min_length: Some(20), max_length: Some(255), pattern: Some("^arn:(aws|aws-us-gov|aws-cn):(entityresolution):([a-z]{2}-[a-z]{1,10}-[0-9])::providerservice/([a-zA-Z0-9_-]{1,255})/([a-zA-Z0-9_-]{1,255})$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ProviderProperties);
-
-/// Property type `IntermediateSourceConfiguration` of `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct IntermediateSourceConfiguration {
-    /// `IntermediateS3Path` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?$`.
-    pub intermediate_s3_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `IntermediateSourceConfiguration` of `AWS::EntityResolution::IdMappingWorkflow`.
+    IntermediateSourceConfiguration
 }
 
 impl IntermediateSourceConfiguration {
     /// The required properties: `IntermediateS3Path`.
     pub fn new(intermediate_s3_path: impl Into<Value<String>>) -> Self {
-        Self {
-            intermediate_s3_path: intermediate_s3_path.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IntermediateS3Path",
+            intermediate_s3_path.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IntermediateSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IntermediateS3Path".to_owned(),
-            self.intermediate_s3_path.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntermediateSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.intermediate_s3_path.check(
-            &path.field("IntermediateS3Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IntermediateSourceConfiguration);
-
-/// Property type `IdMappingRuleBasedProperties` of `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct IdMappingRuleBasedProperties {
-    /// `AttributeMatchingModel` (required).
-    pub attribute_matching_model: Value<AttributeMatchingModel>,
-    /// `RecordMatchingModel` (required).
-    pub record_matching_model: Value<RecordMatchingModel>,
-    /// `RuleDefinitionType` (optional).
-    pub rule_definition_type: Option<Value<RuleDefinitionType>>,
-    /// `Rules` (optional).
-    /// Items: 1..=25.
-    pub rules: Option<Value<List<Rule>>>,
+crate::l1_struct! {
+    /// Property type `IdMappingRuleBasedProperties` of `AWS::EntityResolution::IdMappingWorkflow`.
+    IdMappingRuleBasedProperties
 }
 
 impl IdMappingRuleBasedProperties {
@@ -634,255 +305,67 @@ impl IdMappingRuleBasedProperties {
         attribute_matching_model: impl Into<Value<AttributeMatchingModel>>,
         record_matching_model: impl Into<Value<RecordMatchingModel>>,
     ) -> Self {
-        Self {
-            attribute_matching_model: attribute_matching_model.into(),
-            record_matching_model: record_matching_model.into(),
-            rule_definition_type: None,
-            rules: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AttributeMatchingModel",
+                    attribute_matching_model.into().to_template(),
+                )
+                .with(
+                    1,
+                    "RecordMatchingModel",
+                    record_matching_model.into().to_template(),
+                ),
+        )
     }
-    /// Sets `RuleDefinitionType`.
-    pub fn rule_definition_type(mut self, value: impl Into<Value<RuleDefinitionType>>) -> Self {
-        self.rule_definition_type = Some(value.into());
-        self
+    /// `RuleDefinitionType` (optional).
+    pub fn rule_definition_type(self, value: impl Into<Value<RuleDefinitionType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RuleDefinitionType", value.into().to_template()),
+        )
     }
-    /// Sets `Rules`.
-    pub fn rules(mut self, value: impl Into<Value<List<Rule>>>) -> Self {
-        self.rules = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdMappingRuleBasedProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeMatchingModel".to_owned(),
-            self.attribute_matching_model.to_template(),
-        );
-        m.insert(
-            "RecordMatchingModel".to_owned(),
-            self.record_matching_model.to_template(),
-        );
-        if let Some(v) = &self.rule_definition_type {
-            m.insert("RuleDefinitionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rules {
-            m.insert("Rules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Rules` (optional).
+    /// Items: 1 to 25.
+    pub fn rules(self, value: impl Into<Value<List<Rule>>>) -> Self {
+        Self(self.0.with(3, "Rules", value.into().to_template()))
     }
 }
 
-impl Check for IdMappingRuleBasedProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_matching_model.check(
-            &path.field("AttributeMatchingModel"),
-            &Rules::NONE,
-            out,
-        );
-        self.record_matching_model
-            .check(&path.field("RecordMatchingModel"), &Rules::NONE, out);
-        self.rule_definition_type
-            .check(&path.field("RuleDefinitionType"), &Rules::NONE, out);
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AttributeMatchingModel`.
+    AttributeMatchingModel {
+        /// `ONE_TO_ONE`
+        OneToOne = "ONE_TO_ONE",
+        /// `MANY_TO_MANY`
+        ManyToMany = "MANY_TO_MANY",
     }
 }
 
-crate::impl_literal!(IdMappingRuleBasedProperties);
-
-/// Values of `AttributeMatchingModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttributeMatchingModel {
-    /// `ONE_TO_ONE`
-    OneToOne,
-    /// `MANY_TO_MANY`
-    ManyToMany,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttributeMatchingModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ONE_TO_ONE", "MANY_TO_MANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneToOne => "ONE_TO_ONE",
-            Self::ManyToMany => "MANY_TO_MANY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RecordMatchingModel`.
+    RecordMatchingModel {
+        /// `ONE_SOURCE_TO_ONE_TARGET`
+        OneSourceToOneTarget = "ONE_SOURCE_TO_ONE_TARGET",
+        /// `MANY_SOURCE_TO_ONE_TARGET`
+        ManySourceToOneTarget = "MANY_SOURCE_TO_ONE_TARGET",
     }
 }
 
-impl ToTemplate for AttributeMatchingModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `RuleDefinitionType`.
+    RuleDefinitionType {
+        /// `SOURCE`
+        Source = "SOURCE",
+        /// `TARGET`
+        Target = "TARGET",
     }
 }
 
-impl Check for AttributeMatchingModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttributeMatchingModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ONE_TO_ONE" => Self::OneToOne,
-            "MANY_TO_MANY" => Self::ManyToMany,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttributeMatchingModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttributeMatchingModel::from(s))
-    }
-}
-
-crate::impl_literal!(AttributeMatchingModel);
-
-/// Values of `RecordMatchingModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecordMatchingModel {
-    /// `ONE_SOURCE_TO_ONE_TARGET`
-    OneSourceToOneTarget,
-    /// `MANY_SOURCE_TO_ONE_TARGET`
-    ManySourceToOneTarget,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecordMatchingModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["ONE_SOURCE_TO_ONE_TARGET", "MANY_SOURCE_TO_ONE_TARGET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneSourceToOneTarget => "ONE_SOURCE_TO_ONE_TARGET",
-            Self::ManySourceToOneTarget => "MANY_SOURCE_TO_ONE_TARGET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecordMatchingModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecordMatchingModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecordMatchingModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ONE_SOURCE_TO_ONE_TARGET" => Self::OneSourceToOneTarget,
-            "MANY_SOURCE_TO_ONE_TARGET" => Self::ManySourceToOneTarget,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecordMatchingModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecordMatchingModel::from(s))
-    }
-}
-
-crate::impl_literal!(RecordMatchingModel);
-
-/// Values of `RuleDefinitionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleDefinitionType {
-    /// `SOURCE`
-    Source,
-    /// `TARGET`
-    Target,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleDefinitionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SOURCE", "TARGET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "SOURCE",
-            Self::Target => "TARGET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleDefinitionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleDefinitionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleDefinitionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SOURCE" => Self::Source,
-            "TARGET" => Self::Target,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleDefinitionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleDefinitionType::from(s))
-    }
-}
-
-crate::impl_literal!(RuleDefinitionType);
-
-/// Property type `Rule` of `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `MatchingKeys` (required).
-    /// Items: 1..=15.
-    /// Each item: Length: 0..=255 characters.
-    /// Each item: Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub matching_keys: Value<List<String>>,
-    /// `RuleName` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub rule_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::EntityResolution::IdMappingWorkflow`.
+    Rule
 }
 
 impl Rule {
@@ -891,299 +374,64 @@ impl Rule {
         matching_keys: impl Into<Value<List<String>>>,
         rule_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            matching_keys: matching_keys.into(),
-            rule_name: rule_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MatchingKeys", matching_keys.into().to_template())
+                .with(1, "RuleName", rule_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MatchingKeys".to_owned(), self.matching_keys.to_template());
-        m.insert("RuleName".to_owned(), self.rule_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.matching_keys.check(
-            &path.field("MatchingKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(15),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(255),
-                            pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `IdMappingWorkflowInputSource` of `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct IdMappingWorkflowInputSource {
-    /// `InputSourceARN` (required).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(idnamespace/[a-zA-Z_0-9-]{1,255})$|^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(matchingworkflow/[a-zA-Z_0-9-]{1,255})$|^arn:(aws|aws-us-gov|aws-cn):glue:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(table/[a-zA-Z_0-9-]{1,255}/[a-zA-Z_0-9-]{1,255})$`.
-    pub input_source_arn: Value<String>,
-    /// `SchemaArn` (optional).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):entityresolution:.*:[0-9]+:(schemamapping/.*)$`.
-    pub schema_arn: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `IdMappingWorkflowInputSource` of `AWS::EntityResolution::IdMappingWorkflow`.
+    IdMappingWorkflowInputSource
 }
 
 impl IdMappingWorkflowInputSource {
     /// The required properties: `InputSourceARN`.
     pub fn new(input_source_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            input_source_arn: input_source_arn.into(),
-            schema_arn: None,
-            type_: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "InputSourceARN",
+            input_source_arn.into().to_template(),
+        ))
     }
-    /// Sets `SchemaArn`.
-    pub fn schema_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_arn = Some(value.into());
-        self
+    /// `SchemaArn` (optional).
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):entityresolution:.*:[0-9]+:(schemamapping/.*)$`.
+    pub fn schema_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SchemaArn", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdMappingWorkflowInputSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InputSourceARN".to_owned(),
-            self.input_source_arn.to_template(),
-        );
-        if let Some(v) = &self.schema_arn {
-            m.insert("SchemaArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl Check for IdMappingWorkflowInputSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_source_arn.check(&path.field("InputSourceARN"), &Rules { pattern: Some("^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(idnamespace/[a-zA-Z_0-9-]{1,255})$|^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(matchingworkflow/[a-zA-Z_0-9-]{1,255})$|^arn:(aws|aws-us-gov|aws-cn):glue:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(table/[a-zA-Z_0-9-]{1,255}/[a-zA-Z_0-9-]{1,255})$"), ..Rules::NONE }, out);
-        self.schema_arn.check(
-            &path.field("SchemaArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn):entityresolution:.*:[0-9]+:(schemamapping/.*)$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `SOURCE`
+        Source = "SOURCE",
+        /// `TARGET`
+        Target = "TARGET",
     }
 }
 
-crate::impl_literal!(IdMappingWorkflowInputSource);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `SOURCE`
-    Source,
-    /// `TARGET`
-    Target,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SOURCE", "TARGET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "SOURCE",
-            Self::Target => "TARGET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "SOURCE" => Self::Source,
-            "TARGET" => Self::Target,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `IdMappingWorkflowOutputSource` of `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct IdMappingWorkflowOutputSource {
-    /// `KMSArn` (optional).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$`.
-    pub kms_arn: Option<Value<ids::KeyArn>>,
-    /// `OutputS3Path` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^s3://([^/]+)/?(.*?([^/]+)/?)$`.
-    pub output_s3_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `IdMappingWorkflowOutputSource` of `AWS::EntityResolution::IdMappingWorkflow`.
+    IdMappingWorkflowOutputSource
 }
 
 impl IdMappingWorkflowOutputSource {
     /// The required properties: `OutputS3Path`.
     pub fn new(output_s3_path: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_arn: None,
-            output_s3_path: output_s3_path.into(),
-        }
+        Self(crate::Properties::new().with(1, "OutputS3Path", output_s3_path.into().to_template()))
     }
-    /// Sets `KMSArn`.
-    pub fn kms_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_arn = Some(value.into());
-        self
+    /// `KMSArn` (optional).
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$`.
+    pub fn kms_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KMSArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IdMappingWorkflowOutputSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_arn {
-            m.insert("KMSArn".to_owned(), v.to_template());
-        }
-        m.insert("OutputS3Path".to_owned(), self.output_s3_path.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IdMappingWorkflowOutputSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_arn.check(
-            &path.field("KMSArn"),
-            &Rules {
-                pattern: Some("^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_s3_path.check(
-            &path.field("OutputS3Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^s3://([^/]+)/?(.*?([^/]+)/?)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IdMappingWorkflowOutputSource);
-
-/// Property type `Tag` of `AWS::EntityResolution::IdMappingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

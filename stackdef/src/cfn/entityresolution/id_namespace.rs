@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EntityResolution::IdNamespace`.
-#[derive(Debug, Clone)]
-pub struct IdNamespace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdNamespace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdNamespace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdNamespace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EntityResolution::IdNamespace`.
+    IdNamespace("AWS::EntityResolution::IdNamespace", IdNamespaceProps)
 }
 
 impl IdNamespace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EntityResolution::IdNamespace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IdNamespaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IdNamespaceName` (typed).
     pub fn ref_value(&self) -> Value<ids::IdNamespaceName> {
         self.resource.ref_value()
@@ -92,631 +44,249 @@ impl IdNamespace {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IdMappingWorkflowProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id_mapping_workflow_properties(
+        &self,
+        value: impl Into<Value<List<IdNamespaceIdMappingWorkflowProperties>>>,
+    ) {
+        self.resource
+            .set_property("IdMappingWorkflowProperties", value.into())
+    }
+
+    /// Replaces `IdNamespaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id_namespace_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IdNamespaceName", value.into())
+    }
+
+    /// Replaces `InputSourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_source_config(&self, value: impl Into<Value<List<IdNamespaceInputSource>>>) {
+        self.resource
+            .set_property("InputSourceConfig", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::EntityResolution::IdNamespace`.
-#[derive(Debug, Clone)]
-pub struct IdNamespaceProps {
-    /// `Description` (optional).
-    /// Length: 0..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `IdMappingWorkflowProperties` (optional).
-    /// Items: 1..=1.
-    pub id_mapping_workflow_properties: Option<Value<List<IdNamespaceIdMappingWorkflowProperties>>>,
-    /// `IdNamespaceName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9-]*$`.
-    pub id_namespace_name: Value<String>,
-    /// `InputSourceConfig` (optional).
-    /// Items: 0..=20.
-    pub input_source_config: Option<Value<List<IdNamespaceInputSource>>>,
-    /// `RoleArn` (optional).
-    /// Length: 32..=512 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::EntityResolution::IdNamespace`.
+    IdNamespaceProps
 }
 
 impl IdNamespaceProps {
     /// The required properties: `IdNamespaceName`, `Type`.
     pub fn new(id_namespace_name: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            description: None,
-            id_mapping_workflow_properties: None,
-            id_namespace_name: id_namespace_name.into(),
-            input_source_config: None,
-            role_arn: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "IdNamespaceName", id_namespace_name.into().to_template())
+                .with(6, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `IdMappingWorkflowProperties`.
+    /// `IdMappingWorkflowProperties` (optional).
+    /// Items: 1 to 1.
     pub fn id_mapping_workflow_properties(
-        mut self,
+        self,
         value: impl Into<Value<List<IdNamespaceIdMappingWorkflowProperties>>>,
     ) -> Self {
-        self.id_mapping_workflow_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "IdMappingWorkflowProperties", value.into().to_template()),
+        )
     }
-    /// Sets `InputSourceConfig`.
+    /// `InputSourceConfig` (optional).
+    /// Items: 0 to 20.
     pub fn input_source_config(
-        mut self,
+        self,
         value: impl Into<Value<List<IdNamespaceInputSource>>>,
     ) -> Self {
-        self.input_source_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "InputSourceConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 32 to 512 characters.
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):iam::[\d\x{80}-\x{10FFFF}]{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(4, "RoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdNamespaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_mapping_workflow_properties {
-            m.insert("IdMappingWorkflowProperties".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IdNamespaceName".to_owned(),
-            self.id_namespace_name.to_template(),
-        );
-        if let Some(v) = &self.input_source_config {
-            m.insert("InputSourceConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IdNamespaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id_mapping_workflow_properties.check(
-            &path.field("IdMappingWorkflowProperties"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id_namespace_name.check(
-            &path.field("IdNamespaceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_source_config.check(
-            &path.field("InputSourceConfig"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(32),
-                max_length: Some(512),
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdNamespaceProps);
-
-/// Property type `IdNamespaceIdMappingWorkflowProperties` of `AWS::EntityResolution::IdNamespace`.
-#[derive(Debug, Clone)]
-pub struct IdNamespaceIdMappingWorkflowProperties {
-    /// `IdMappingType` (required).
-    pub id_mapping_type: Value<IdMappingType>,
-    /// `ProviderProperties` (optional).
-    pub provider_properties: Option<Value<NamespaceProviderProperties>>,
-    /// `RuleBasedProperties` (optional).
-    pub rule_based_properties: Option<Value<NamespaceRuleBasedProperties>>,
+crate::l1_struct! {
+    /// Property type `IdNamespaceIdMappingWorkflowProperties` of `AWS::EntityResolution::IdNamespace`.
+    IdNamespaceIdMappingWorkflowProperties
 }
 
 impl IdNamespaceIdMappingWorkflowProperties {
     /// The required properties: `IdMappingType`.
     pub fn new(id_mapping_type: impl Into<Value<IdMappingType>>) -> Self {
-        Self {
-            id_mapping_type: id_mapping_type.into(),
-            provider_properties: None,
-            rule_based_properties: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IdMappingType",
+            id_mapping_type.into().to_template(),
+        ))
     }
-    /// Sets `ProviderProperties`.
-    pub fn provider_properties(
-        mut self,
-        value: impl Into<Value<NamespaceProviderProperties>>,
-    ) -> Self {
-        self.provider_properties = Some(value.into());
-        self
+    /// `ProviderProperties` (optional).
+    pub fn provider_properties(self, value: impl Into<Value<NamespaceProviderProperties>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ProviderProperties", value.into().to_template()),
+        )
     }
-    /// Sets `RuleBasedProperties`.
+    /// `RuleBasedProperties` (optional).
     pub fn rule_based_properties(
-        mut self,
+        self,
         value: impl Into<Value<NamespaceRuleBasedProperties>>,
     ) -> Self {
-        self.rule_based_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "RuleBasedProperties", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IdNamespaceIdMappingWorkflowProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IdMappingType".to_owned(),
-            self.id_mapping_type.to_template(),
-        );
-        if let Some(v) = &self.provider_properties {
-            m.insert("ProviderProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_based_properties {
-            m.insert("RuleBasedProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IdMappingType`.
+    IdMappingType {
+        /// `PROVIDER`
+        Provider = "PROVIDER",
+        /// `RULE_BASED`
+        RuleBased = "RULE_BASED",
     }
 }
 
-impl Check for IdNamespaceIdMappingWorkflowProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id_mapping_type
-            .check(&path.field("IdMappingType"), &Rules::NONE, out);
-        self.provider_properties
-            .check(&path.field("ProviderProperties"), &Rules::NONE, out);
-        self.rule_based_properties
-            .check(&path.field("RuleBasedProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdNamespaceIdMappingWorkflowProperties);
-
-/// Values of `IdMappingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdMappingType {
-    /// `PROVIDER`
-    Provider,
-    /// `RULE_BASED`
-    RuleBased,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IdMappingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROVIDER", "RULE_BASED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Provider => "PROVIDER",
-            Self::RuleBased => "RULE_BASED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IdMappingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IdMappingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IdMappingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROVIDER" => Self::Provider,
-            "RULE_BASED" => Self::RuleBased,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IdMappingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IdMappingType::from(s))
-    }
-}
-
-crate::impl_literal!(IdMappingType);
-
-/// Property type `NamespaceProviderProperties` of `AWS::EntityResolution::IdNamespace`.
-#[derive(Debug, Clone)]
-pub struct NamespaceProviderProperties {
-    /// `ProviderConfiguration` (optional).
-    pub provider_configuration: Option<Value<Map<String>>>,
-    /// `ProviderServiceArn` (required).
-    /// Length: 20..=255 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):(entityresolution):([a-z]{2}-[a-z]{1,10}-[0-9])::providerservice/([a-zA-Z0-9_-]{1,255})/([a-zA-Z0-9_-]{1,255})$`.
-    pub provider_service_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `NamespaceProviderProperties` of `AWS::EntityResolution::IdNamespace`.
+    NamespaceProviderProperties
 }
 
 impl NamespaceProviderProperties {
     /// The required properties: `ProviderServiceArn`.
     pub fn new(provider_service_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            provider_configuration: None,
-            provider_service_arn: provider_service_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ProviderServiceArn",
+            provider_service_arn.into().to_template(),
+        ))
     }
-    /// Sets `ProviderConfiguration`.
-    pub fn provider_configuration(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.provider_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NamespaceProviderProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.provider_configuration {
-            m.insert("ProviderConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProviderServiceArn".to_owned(),
-            self.provider_service_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `ProviderConfiguration` (optional).
+    pub fn provider_configuration(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ProviderConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NamespaceProviderProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provider_service_arn.check(&path.field("ProviderServiceArn"), &Rules { min_length: Some(20), max_length: Some(255), pattern: Some("^arn:(aws|aws-us-gov|aws-cn):(entityresolution):([a-z]{2}-[a-z]{1,10}-[0-9])::providerservice/([a-zA-Z0-9_-]{1,255})/([a-zA-Z0-9_-]{1,255})$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(NamespaceProviderProperties);
-
-/// Property type `NamespaceRuleBasedProperties` of `AWS::EntityResolution::IdNamespace`.
-#[derive(Debug, Clone, Default)]
-pub struct NamespaceRuleBasedProperties {
-    /// `AttributeMatchingModel` (optional).
-    pub attribute_matching_model: Option<Value<AttributeMatchingModel>>,
-    /// `RecordMatchingModels` (optional).
-    pub record_matching_models: Option<Value<List<RecordMatchingModel>>>,
-    /// `RuleDefinitionTypes` (optional).
-    pub rule_definition_types: Option<Value<List<RuleDefinitionType>>>,
-    /// `Rules` (optional).
-    /// Items: 1..=25.
-    pub rules: Option<Value<List<Rule>>>,
+crate::l1_struct! {
+    /// Property type `NamespaceRuleBasedProperties` of `AWS::EntityResolution::IdNamespace`.
+    NamespaceRuleBasedProperties(default)
 }
 
 impl NamespaceRuleBasedProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attribute_matching_model: None,
-            record_matching_models: None,
-            rule_definition_types: None,
-            rules: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttributeMatchingModel`.
-    pub fn attribute_matching_model(
-        mut self,
-        value: impl Into<Value<AttributeMatchingModel>>,
-    ) -> Self {
-        self.attribute_matching_model = Some(value.into());
-        self
+    /// `AttributeMatchingModel` (optional).
+    pub fn attribute_matching_model(self, value: impl Into<Value<AttributeMatchingModel>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttributeMatchingModel", value.into().to_template()),
+        )
     }
-    /// Sets `RecordMatchingModels`.
+    /// `RecordMatchingModels` (optional).
     pub fn record_matching_models(
-        mut self,
+        self,
         value: impl Into<Value<List<RecordMatchingModel>>>,
     ) -> Self {
-        self.record_matching_models = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "RecordMatchingModels", value.into().to_template()),
+        )
     }
-    /// Sets `RuleDefinitionTypes`.
-    pub fn rule_definition_types(
-        mut self,
-        value: impl Into<Value<List<RuleDefinitionType>>>,
-    ) -> Self {
-        self.rule_definition_types = Some(value.into());
-        self
+    /// `RuleDefinitionTypes` (optional).
+    pub fn rule_definition_types(self, value: impl Into<Value<List<RuleDefinitionType>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RuleDefinitionTypes", value.into().to_template()),
+        )
     }
-    /// Sets `Rules`.
-    pub fn rules(mut self, value: impl Into<Value<List<Rule>>>) -> Self {
-        self.rules = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NamespaceRuleBasedProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_matching_model {
-            m.insert("AttributeMatchingModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.record_matching_models {
-            m.insert("RecordMatchingModels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_definition_types {
-            m.insert("RuleDefinitionTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rules {
-            m.insert("Rules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Rules` (optional).
+    /// Items: 1 to 25.
+    pub fn rules(self, value: impl Into<Value<List<Rule>>>) -> Self {
+        Self(self.0.with(3, "Rules", value.into().to_template()))
     }
 }
 
-impl Check for NamespaceRuleBasedProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_matching_model.check(
-            &path.field("AttributeMatchingModel"),
-            &Rules::NONE,
-            out,
-        );
-        self.record_matching_models
-            .check(&path.field("RecordMatchingModels"), &Rules::NONE, out);
-        self.rule_definition_types
-            .check(&path.field("RuleDefinitionTypes"), &Rules::NONE, out);
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AttributeMatchingModel`.
+    AttributeMatchingModel {
+        /// `ONE_TO_ONE`
+        OneToOne = "ONE_TO_ONE",
+        /// `MANY_TO_MANY`
+        ManyToMany = "MANY_TO_MANY",
     }
 }
 
-crate::impl_literal!(NamespaceRuleBasedProperties);
-
-/// Values of `AttributeMatchingModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttributeMatchingModel {
-    /// `ONE_TO_ONE`
-    OneToOne,
-    /// `MANY_TO_MANY`
-    ManyToMany,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttributeMatchingModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ONE_TO_ONE", "MANY_TO_MANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneToOne => "ONE_TO_ONE",
-            Self::ManyToMany => "MANY_TO_MANY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RecordMatchingModel`.
+    RecordMatchingModel {
+        /// `ONE_SOURCE_TO_ONE_TARGET`
+        OneSourceToOneTarget = "ONE_SOURCE_TO_ONE_TARGET",
+        /// `MANY_SOURCE_TO_ONE_TARGET`
+        ManySourceToOneTarget = "MANY_SOURCE_TO_ONE_TARGET",
     }
 }
 
-impl ToTemplate for AttributeMatchingModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `RuleDefinitionType`.
+    RuleDefinitionType {
+        /// `SOURCE`
+        Source = "SOURCE",
+        /// `TARGET`
+        Target = "TARGET",
     }
 }
 
-impl Check for AttributeMatchingModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttributeMatchingModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ONE_TO_ONE" => Self::OneToOne,
-            "MANY_TO_MANY" => Self::ManyToMany,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttributeMatchingModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttributeMatchingModel::from(s))
-    }
-}
-
-crate::impl_literal!(AttributeMatchingModel);
-
-/// Values of `RecordMatchingModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecordMatchingModel {
-    /// `ONE_SOURCE_TO_ONE_TARGET`
-    OneSourceToOneTarget,
-    /// `MANY_SOURCE_TO_ONE_TARGET`
-    ManySourceToOneTarget,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecordMatchingModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["ONE_SOURCE_TO_ONE_TARGET", "MANY_SOURCE_TO_ONE_TARGET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneSourceToOneTarget => "ONE_SOURCE_TO_ONE_TARGET",
-            Self::ManySourceToOneTarget => "MANY_SOURCE_TO_ONE_TARGET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecordMatchingModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecordMatchingModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecordMatchingModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ONE_SOURCE_TO_ONE_TARGET" => Self::OneSourceToOneTarget,
-            "MANY_SOURCE_TO_ONE_TARGET" => Self::ManySourceToOneTarget,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecordMatchingModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecordMatchingModel::from(s))
-    }
-}
-
-crate::impl_literal!(RecordMatchingModel);
-
-/// Values of `RuleDefinitionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleDefinitionType {
-    /// `SOURCE`
-    Source,
-    /// `TARGET`
-    Target,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleDefinitionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SOURCE", "TARGET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "SOURCE",
-            Self::Target => "TARGET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleDefinitionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleDefinitionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleDefinitionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SOURCE" => Self::Source,
-            "TARGET" => Self::Target,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleDefinitionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleDefinitionType::from(s))
-    }
-}
-
-crate::impl_literal!(RuleDefinitionType);
-
-/// Property type `Rule` of `AWS::EntityResolution::IdNamespace`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `MatchingKeys` (required).
-    /// Items: 1..=25.
-    /// Each item: Length: 0..=255 characters.
-    /// Each item: Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub matching_keys: Value<List<String>>,
-    /// `RuleName` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub rule_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::EntityResolution::IdNamespace`.
+    Rule
 }
 
 impl Rule {
@@ -725,225 +295,44 @@ impl Rule {
         matching_keys: impl Into<Value<List<String>>>,
         rule_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            matching_keys: matching_keys.into(),
-            rule_name: rule_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MatchingKeys", matching_keys.into().to_template())
+                .with(1, "RuleName", rule_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MatchingKeys".to_owned(), self.matching_keys.to_template());
-        m.insert("RuleName".to_owned(), self.rule_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.matching_keys.check(
-            &path.field("MatchingKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(255),
-                            pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `IdNamespaceInputSource` of `AWS::EntityResolution::IdNamespace`.
-#[derive(Debug, Clone)]
-pub struct IdNamespaceInputSource {
-    /// `InputSourceARN` (required).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(matchingworkflow/[a-zA-Z_0-9-]{1,255})$|^arn:(aws|aws-us-gov|aws-cn):glue:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(table/[a-zA-Z_0-9-]{1,255}/[a-zA-Z_0-9-]{1,255})$`.
-    pub input_source_arn: Value<String>,
-    /// `SchemaName` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9-]*$`.
-    pub schema_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IdNamespaceInputSource` of `AWS::EntityResolution::IdNamespace`.
+    IdNamespaceInputSource
 }
 
 impl IdNamespaceInputSource {
     /// The required properties: `InputSourceARN`.
     pub fn new(input_source_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            input_source_arn: input_source_arn.into(),
-            schema_name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "InputSourceARN",
+            input_source_arn.into().to_template(),
+        ))
     }
-    /// Sets `SchemaName`.
-    pub fn schema_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdNamespaceInputSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InputSourceARN".to_owned(),
-            self.input_source_arn.to_template(),
-        );
-        if let Some(v) = &self.schema_name {
-            m.insert("SchemaName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SchemaName` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z_0-9-]*$`.
+    pub fn schema_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SchemaName", value.into().to_template()))
     }
 }
 
-impl Check for IdNamespaceInputSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_source_arn.check(&path.field("InputSourceARN"), &Rules { pattern: Some("^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(matchingworkflow/[a-zA-Z_0-9-]{1,255})$|^arn:(aws|aws-us-gov|aws-cn):glue:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(table/[a-zA-Z_0-9-]{1,255}/[a-zA-Z_0-9-]{1,255})$"), ..Rules::NONE }, out);
-        self.schema_name.check(
-            &path.field("SchemaName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `SOURCE`
+        Source = "SOURCE",
+        /// `TARGET`
+        Target = "TARGET",
     }
 }
-
-crate::impl_literal!(IdNamespaceInputSource);
-
-/// Property type `Tag` of `AWS::EntityResolution::IdNamespace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `SOURCE`
-    Source,
-    /// `TARGET`
-    Target,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SOURCE", "TARGET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "SOURCE",
-            Self::Target => "TARGET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "SOURCE" => Self::Source,
-            "TARGET" => Self::Target,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct MatchingWorkflow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MatchingWorkflow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MatchingWorkflow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MatchingWorkflow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EntityResolution::MatchingWorkflow`.
+    MatchingWorkflow("AWS::EntityResolution::MatchingWorkflow", MatchingWorkflowProps)
 }
 
 impl MatchingWorkflow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EntityResolution::MatchingWorkflow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MatchingWorkflowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WorkflowName` (typed).
     pub fn ref_value(&self) -> Value<ids::MatchingWorkflowName> {
         self.resource.ref_value()
@@ -92,35 +44,63 @@ impl MatchingWorkflow {
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IncrementalRunConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_incremental_run_config(&self, value: impl Into<Value<IncrementalRunConfig>>) {
+        self.resource
+            .set_property("IncrementalRunConfig", value.into())
+    }
+
+    /// Replaces `InputSourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_source_config(&self, value: impl Into<Value<List<InputSource>>>) {
+        self.resource
+            .set_property("InputSourceConfig", value.into())
+    }
+
+    /// Replaces `OutputSourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_source_config(&self, value: impl Into<Value<List<OutputSource>>>) {
+        self.resource
+            .set_property("OutputSourceConfig", value.into())
+    }
+
+    /// Replaces `ResolutionTechniques` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resolution_techniques(&self, value: impl Into<Value<ResolutionTechniques>>) {
+        self.resource
+            .set_property("ResolutionTechniques", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkflowName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workflow_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkflowName", value.into())
+    }
 }
 
-/// Properties of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct MatchingWorkflowProps {
-    /// `Description` (optional).
-    /// Length: 0..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `IncrementalRunConfig` (optional).
-    pub incremental_run_config: Option<Value<IncrementalRunConfig>>,
-    /// `InputSourceConfig` (required).
-    /// Items: 1..=20.
-    pub input_source_config: Value<List<InputSource>>,
-    /// `OutputSourceConfig` (required).
-    /// Items: 1..=1.
-    pub output_source_config: Value<List<OutputSource>>,
-    /// `ResolutionTechniques` (required).
-    pub resolution_techniques: Value<ResolutionTechniques>,
-    /// `RoleArn` (required).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WorkflowName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9-]*$`.
-    pub workflow_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EntityResolution::MatchingWorkflow`.
+    MatchingWorkflowProps
 }
 
 impl MatchingWorkflowProps {
@@ -132,231 +112,73 @@ impl MatchingWorkflowProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         workflow_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            incremental_run_config: None,
-            input_source_config: input_source_config.into(),
-            output_source_config: output_source_config.into(),
-            resolution_techniques: resolution_techniques.into(),
-            role_arn: role_arn.into(),
-            tags: None,
-            workflow_name: workflow_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "InputSourceConfig",
+                    input_source_config.into().to_template(),
+                )
+                .with(
+                    3,
+                    "OutputSourceConfig",
+                    output_source_config.into().to_template(),
+                )
+                .with(
+                    4,
+                    "ResolutionTechniques",
+                    resolution_techniques.into().to_template(),
+                )
+                .with(5, "RoleArn", role_arn.into().to_template())
+                .with(7, "WorkflowName", workflow_name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `IncrementalRunConfig`.
-    pub fn incremental_run_config(mut self, value: impl Into<Value<IncrementalRunConfig>>) -> Self {
-        self.incremental_run_config = Some(value.into());
-        self
+    /// `IncrementalRunConfig` (optional).
+    pub fn incremental_run_config(self, value: impl Into<Value<IncrementalRunConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncrementalRunConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MatchingWorkflowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.incremental_run_config {
-            m.insert("IncrementalRunConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InputSourceConfig".to_owned(),
-            self.input_source_config.to_template(),
-        );
-        m.insert(
-            "OutputSourceConfig".to_owned(),
-            self.output_source_config.to_template(),
-        );
-        m.insert(
-            "ResolutionTechniques".to_owned(),
-            self.resolution_techniques.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("WorkflowName".to_owned(), self.workflow_name.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MatchingWorkflowProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.incremental_run_config
-            .check(&path.field("IncrementalRunConfig"), &Rules::NONE, out);
-        self.input_source_config.check(
-            &path.field("InputSourceConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_source_config.check(
-            &path.field("OutputSourceConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resolution_techniques
-            .check(&path.field("ResolutionTechniques"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_name.check(
-            &path.field("WorkflowName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MatchingWorkflowProps);
-
-/// Property type `IncrementalRunConfig` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct IncrementalRunConfig {
-    /// `IncrementalRunType` (required).
-    pub incremental_run_type: Value<IncrementalRunType>,
+crate::l1_struct! {
+    /// Property type `IncrementalRunConfig` of `AWS::EntityResolution::MatchingWorkflow`.
+    IncrementalRunConfig
 }
 
 impl IncrementalRunConfig {
     /// The required properties: `IncrementalRunType`.
     pub fn new(incremental_run_type: impl Into<Value<IncrementalRunType>>) -> Self {
-        Self {
-            incremental_run_type: incremental_run_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IncrementalRunType",
+            incremental_run_type.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IncrementalRunConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IncrementalRunType".to_owned(),
-            self.incremental_run_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IncrementalRunType`.
+    IncrementalRunType {
+        /// `IMMEDIATE`
+        Immediate = "IMMEDIATE",
     }
 }
 
-impl Check for IncrementalRunConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.incremental_run_type
-            .check(&path.field("IncrementalRunType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IncrementalRunConfig);
-
-/// Values of `IncrementalRunType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IncrementalRunType {
-    /// `IMMEDIATE`
-    Immediate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IncrementalRunType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IMMEDIATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Immediate => "IMMEDIATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IncrementalRunType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IncrementalRunType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IncrementalRunType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IMMEDIATE" => Self::Immediate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IncrementalRunType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IncrementalRunType::from(s))
-    }
-}
-
-crate::impl_literal!(IncrementalRunType);
-
-/// Property type `InputSource` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct InputSource {
-    /// `ApplyNormalization` (optional).
-    pub apply_normalization: Option<Value<bool>>,
-    /// `InputSourceARN` (required).
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):.*:.*:[0-9]+:.*$`.
-    pub input_source_arn: Value<String>,
-    /// `SchemaArn` (required).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):entityresolution:.*:[0-9]+:(schemamapping/.*)$`.
-    pub schema_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `InputSource` of `AWS::EntityResolution::MatchingWorkflow`.
+    InputSource
 }
 
 impl InputSource {
@@ -365,185 +187,65 @@ impl InputSource {
         input_source_arn: impl Into<Value<String>>,
         schema_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            apply_normalization: None,
-            input_source_arn: input_source_arn.into(),
-            schema_arn: schema_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "InputSourceARN", input_source_arn.into().to_template())
+                .with(2, "SchemaArn", schema_arn.into().to_template()),
+        )
     }
-    /// Sets `ApplyNormalization`.
-    pub fn apply_normalization(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.apply_normalization = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.apply_normalization {
-            m.insert("ApplyNormalization".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InputSourceARN".to_owned(),
-            self.input_source_arn.to_template(),
-        );
-        m.insert("SchemaArn".to_owned(), self.schema_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_source_arn.check(
-            &path.field("InputSourceARN"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):.*:.*:[0-9]+:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_arn.check(
-            &path.field("SchemaArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn):entityresolution:.*:[0-9]+:(schemamapping/.*)$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InputSource);
-
-/// Property type `OutputSource` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct OutputSource {
     /// `ApplyNormalization` (optional).
-    pub apply_normalization: Option<Value<bool>>,
-    /// `CustomerProfilesIntegrationConfig` (optional).
-    pub customer_profiles_integration_config: Option<Value<CustomerProfilesIntegrationConfig>>,
-    /// `KMSArn` (optional).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$`.
-    pub kms_arn: Option<Value<ids::KeyArn>>,
-    /// `Output` (required).
-    /// Items: 0..=750.
-    pub output: Value<List<OutputAttribute>>,
-    /// `OutputS3Path` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^s3://([^/]+)/?(.*?([^/]+)/?)$`.
-    pub output_s3_path: Option<Value<String>>,
+    pub fn apply_normalization(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplyNormalization", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OutputSource` of `AWS::EntityResolution::MatchingWorkflow`.
+    OutputSource
 }
 
 impl OutputSource {
     /// The required properties: `Output`.
     pub fn new(output: impl Into<Value<List<OutputAttribute>>>) -> Self {
-        Self {
-            apply_normalization: None,
-            customer_profiles_integration_config: None,
-            kms_arn: None,
-            output: output.into(),
-            output_s3_path: None,
-        }
+        Self(crate::Properties::new().with(3, "Output", output.into().to_template()))
     }
-    /// Sets `ApplyNormalization`.
-    pub fn apply_normalization(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.apply_normalization = Some(value.into());
-        self
+    /// `ApplyNormalization` (optional).
+    pub fn apply_normalization(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplyNormalization", value.into().to_template()),
+        )
     }
-    /// Sets `CustomerProfilesIntegrationConfig`.
+    /// `CustomerProfilesIntegrationConfig` (optional).
     pub fn customer_profiles_integration_config(
-        mut self,
+        self,
         value: impl Into<Value<CustomerProfilesIntegrationConfig>>,
     ) -> Self {
-        self.customer_profiles_integration_config = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "CustomerProfilesIntegrationConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KMSArn`.
-    pub fn kms_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_arn = Some(value.into());
-        self
+    /// `KMSArn` (optional).
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$`.
+    pub fn kms_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(2, "KMSArn", value.into().to_template()))
     }
-    /// Sets `OutputS3Path`.
-    pub fn output_s3_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_s3_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutputSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.apply_normalization {
-            m.insert("ApplyNormalization".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_profiles_integration_config {
-            m.insert(
-                "CustomerProfilesIntegrationConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.kms_arn {
-            m.insert("KMSArn".to_owned(), v.to_template());
-        }
-        m.insert("Output".to_owned(), self.output.to_template());
-        if let Some(v) = &self.output_s3_path {
-            m.insert("OutputS3Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OutputS3Path` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^s3://([^/]+)/?(.*?([^/]+)/?)$`.
+    pub fn output_s3_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "OutputS3Path", value.into().to_template()))
     }
 }
 
-impl Check for OutputSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_profiles_integration_config.check(
-            &path.field("CustomerProfilesIntegrationConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.kms_arn.check(
-            &path.field("KMSArn"),
-            &Rules {
-                pattern: Some("^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output.check(
-            &path.field("Output"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(750),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_s3_path.check(
-            &path.field("OutputS3Path"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^s3://([^/]+)/?(.*?([^/]+)/?)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OutputSource);
-
-/// Property type `CustomerProfilesIntegrationConfig` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct CustomerProfilesIntegrationConfig {
-    /// `DomainArn` (required).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):profile:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(domains/[a-zA-Z_0-9-]{1,255})$`.
-    pub domain_arn: Value<String>,
-    /// `ObjectTypeArn` (required).
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):profile:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(domains/[a-zA-Z_0-9-]{1,255}/object-types/[a-zA-Z_0-9-]{1,255})$`.
-    pub object_type_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomerProfilesIntegrationConfig` of `AWS::EntityResolution::MatchingWorkflow`.
+    CustomerProfilesIntegrationConfig
 }
 
 impl CustomerProfilesIntegrationConfig {
@@ -552,360 +254,135 @@ impl CustomerProfilesIntegrationConfig {
         domain_arn: impl Into<Value<String>>,
         object_type_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            domain_arn: domain_arn.into(),
-            object_type_arn: object_type_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DomainArn", domain_arn.into().to_template())
+                .with(1, "ObjectTypeArn", object_type_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomerProfilesIntegrationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DomainArn".to_owned(), self.domain_arn.to_template());
-        m.insert(
-            "ObjectTypeArn".to_owned(),
-            self.object_type_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomerProfilesIntegrationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_arn.check(&path.field("DomainArn"), &Rules { pattern: Some("^arn:(aws|aws-us-gov|aws-cn):profile:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(domains/[a-zA-Z_0-9-]{1,255})$"), ..Rules::NONE }, out);
-        self.object_type_arn.check(&path.field("ObjectTypeArn"), &Rules { pattern: Some("^arn:(aws|aws-us-gov|aws-cn):profile:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(domains/[a-zA-Z_0-9-]{1,255}/object-types/[a-zA-Z_0-9-]{1,255})$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CustomerProfilesIntegrationConfig);
-
-/// Property type `OutputAttribute` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct OutputAttribute {
-    /// `Hashed` (optional).
-    pub hashed: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `OutputAttribute` of `AWS::EntityResolution::MatchingWorkflow`.
+    OutputAttribute
 }
 
 impl OutputAttribute {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            hashed: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Hashed`.
-    pub fn hashed(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.hashed = Some(value.into());
-        self
+    /// `Hashed` (optional).
+    pub fn hashed(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Hashed", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OutputAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hashed {
-            m.insert("Hashed".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutputAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OutputAttribute);
-
-/// Property type `ResolutionTechniques` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone, Default)]
-pub struct ResolutionTechniques {
-    /// `ProviderProperties` (optional).
-    pub provider_properties: Option<Value<ProviderProperties>>,
-    /// `ResolutionType` (optional).
-    pub resolution_type: Option<Value<ResolutionType>>,
-    /// `RuleBasedProperties` (optional).
-    pub rule_based_properties: Option<Value<RuleBasedProperties>>,
-    /// `RuleConditionProperties` (optional).
-    pub rule_condition_properties: Option<Value<RuleConditionProperties>>,
+crate::l1_struct! {
+    /// Property type `ResolutionTechniques` of `AWS::EntityResolution::MatchingWorkflow`.
+    ResolutionTechniques(default)
 }
 
 impl ResolutionTechniques {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            provider_properties: None,
-            resolution_type: None,
-            rule_based_properties: None,
-            rule_condition_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ProviderProperties`.
-    pub fn provider_properties(mut self, value: impl Into<Value<ProviderProperties>>) -> Self {
-        self.provider_properties = Some(value.into());
-        self
+    /// `ProviderProperties` (optional).
+    pub fn provider_properties(self, value: impl Into<Value<ProviderProperties>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ProviderProperties", value.into().to_template()),
+        )
     }
-    /// Sets `ResolutionType`.
-    pub fn resolution_type(mut self, value: impl Into<Value<ResolutionType>>) -> Self {
-        self.resolution_type = Some(value.into());
-        self
+    /// `ResolutionType` (optional).
+    pub fn resolution_type(self, value: impl Into<Value<ResolutionType>>) -> Self {
+        Self(self.0.with(1, "ResolutionType", value.into().to_template()))
     }
-    /// Sets `RuleBasedProperties`.
-    pub fn rule_based_properties(mut self, value: impl Into<Value<RuleBasedProperties>>) -> Self {
-        self.rule_based_properties = Some(value.into());
-        self
+    /// `RuleBasedProperties` (optional).
+    pub fn rule_based_properties(self, value: impl Into<Value<RuleBasedProperties>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RuleBasedProperties", value.into().to_template()),
+        )
     }
-    /// Sets `RuleConditionProperties`.
+    /// `RuleConditionProperties` (optional).
     pub fn rule_condition_properties(
-        mut self,
+        self,
         value: impl Into<Value<RuleConditionProperties>>,
     ) -> Self {
-        self.rule_condition_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "RuleConditionProperties", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResolutionTechniques {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.provider_properties {
-            m.insert("ProviderProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolution_type {
-            m.insert("ResolutionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_based_properties {
-            m.insert("RuleBasedProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_condition_properties {
-            m.insert("RuleConditionProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResolutionTechniques {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provider_properties
-            .check(&path.field("ProviderProperties"), &Rules::NONE, out);
-        self.resolution_type
-            .check(&path.field("ResolutionType"), &Rules::NONE, out);
-        self.rule_based_properties
-            .check(&path.field("RuleBasedProperties"), &Rules::NONE, out);
-        self.rule_condition_properties.check(
-            &path.field("RuleConditionProperties"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResolutionTechniques);
-
-/// Property type `ProviderProperties` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct ProviderProperties {
-    /// `IntermediateSourceConfiguration` (optional).
-    pub intermediate_source_configuration: Option<Value<IntermediateSourceConfiguration>>,
-    /// `ProviderConfiguration` (optional).
-    pub provider_configuration: Option<Value<Map<String>>>,
-    /// `ProviderServiceArn` (required).
-    /// Length: 20..=255 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):(entityresolution):([a-z]{2}-[a-z]{1,10}-[0-9])::providerservice/([a-zA-Z0-9_-]{1,255})/([a-zA-Z0-9_-]{1,255})$`.
-    pub provider_service_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ProviderProperties` of `AWS::EntityResolution::MatchingWorkflow`.
+    ProviderProperties
 }
 
 impl ProviderProperties {
     /// The required properties: `ProviderServiceArn`.
     pub fn new(provider_service_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            intermediate_source_configuration: None,
-            provider_configuration: None,
-            provider_service_arn: provider_service_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ProviderServiceArn",
+            provider_service_arn.into().to_template(),
+        ))
     }
-    /// Sets `IntermediateSourceConfiguration`.
+    /// `IntermediateSourceConfiguration` (optional).
     pub fn intermediate_source_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IntermediateSourceConfiguration>>,
     ) -> Self {
-        self.intermediate_source_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "IntermediateSourceConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProviderConfiguration`.
-    pub fn provider_configuration(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.provider_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProviderProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.intermediate_source_configuration {
-            m.insert(
-                "IntermediateSourceConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.provider_configuration {
-            m.insert("ProviderConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProviderServiceArn".to_owned(),
-            self.provider_service_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `ProviderConfiguration` (optional).
+    pub fn provider_configuration(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ProviderConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ProviderProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.intermediate_source_configuration.check(
-            &path.field("IntermediateSourceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.provider_service_arn.check(&path.field("ProviderServiceArn"), &Rules { min_length: Some(20), max_length: Some(255), pattern: Some("^arn:(aws|aws-us-gov|aws-cn):(entityresolution):([a-z]{2}-[a-z]{1,10}-[0-9])::providerservice/([a-zA-Z0-9_-]{1,255})/([a-zA-Z0-9_-]{1,255})$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ProviderProperties);
-
-/// Property type `IntermediateSourceConfiguration` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct IntermediateSourceConfiguration {
-    /// `IntermediateS3Path` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?$`.
-    pub intermediate_s3_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `IntermediateSourceConfiguration` of `AWS::EntityResolution::MatchingWorkflow`.
+    IntermediateSourceConfiguration
 }
 
 impl IntermediateSourceConfiguration {
     /// The required properties: `IntermediateS3Path`.
     pub fn new(intermediate_s3_path: impl Into<Value<String>>) -> Self {
-        Self {
-            intermediate_s3_path: intermediate_s3_path.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IntermediateS3Path",
+            intermediate_s3_path.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IntermediateSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IntermediateS3Path".to_owned(),
-            self.intermediate_s3_path.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResolutionType`.
+    ResolutionType {
+        /// `RULE_MATCHING`
+        RuleMatching = "RULE_MATCHING",
+        /// `ML_MATCHING`
+        MlMatching = "ML_MATCHING",
+        /// `PROVIDER`
+        Provider = "PROVIDER",
     }
 }
 
-impl Check for IntermediateSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.intermediate_s3_path.check(
-            &path.field("IntermediateS3Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IntermediateSourceConfiguration);
-
-/// Values of `ResolutionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResolutionType {
-    /// `RULE_MATCHING`
-    RuleMatching,
-    /// `ML_MATCHING`
-    MlMatching,
-    /// `PROVIDER`
-    Provider,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResolutionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RULE_MATCHING", "ML_MATCHING", "PROVIDER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RuleMatching => "RULE_MATCHING",
-            Self::MlMatching => "ML_MATCHING",
-            Self::Provider => "PROVIDER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResolutionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResolutionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResolutionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "RULE_MATCHING" => Self::RuleMatching,
-            "ML_MATCHING" => Self::MlMatching,
-            "PROVIDER" => Self::Provider,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResolutionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResolutionType::from(s))
-    }
-}
-
-crate::impl_literal!(ResolutionType);
-
-/// Property type `RuleBasedProperties` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct RuleBasedProperties {
-    /// `AttributeMatchingModel` (required).
-    pub attribute_matching_model: Value<AttributeMatchingModel>,
-    /// `MatchPurpose` (optional).
-    pub match_purpose: Option<Value<MatchPurpose>>,
-    /// `Rules` (required).
-    /// Items: 1..=25.
-    pub rules: Value<List<Rule>>,
+crate::l1_struct! {
+    /// Property type `RuleBasedProperties` of `AWS::EntityResolution::MatchingWorkflow`.
+    RuleBasedProperties
 }
 
 impl RuleBasedProperties {
@@ -914,183 +391,45 @@ impl RuleBasedProperties {
         attribute_matching_model: impl Into<Value<AttributeMatchingModel>>,
         rules: impl Into<Value<List<Rule>>>,
     ) -> Self {
-        Self {
-            attribute_matching_model: attribute_matching_model.into(),
-            match_purpose: None,
-            rules: rules.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AttributeMatchingModel",
+                    attribute_matching_model.into().to_template(),
+                )
+                .with(2, "Rules", rules.into().to_template()),
+        )
     }
-    /// Sets `MatchPurpose`.
-    pub fn match_purpose(mut self, value: impl Into<Value<MatchPurpose>>) -> Self {
-        self.match_purpose = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleBasedProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeMatchingModel".to_owned(),
-            self.attribute_matching_model.to_template(),
-        );
-        if let Some(v) = &self.match_purpose {
-            m.insert("MatchPurpose".to_owned(), v.to_template());
-        }
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
+    /// `MatchPurpose` (optional).
+    pub fn match_purpose(self, value: impl Into<Value<MatchPurpose>>) -> Self {
+        Self(self.0.with(1, "MatchPurpose", value.into().to_template()))
     }
 }
 
-impl Check for RuleBasedProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_matching_model.check(
-            &path.field("AttributeMatchingModel"),
-            &Rules::NONE,
-            out,
-        );
-        self.match_purpose
-            .check(&path.field("MatchPurpose"), &Rules::NONE, out);
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AttributeMatchingModel`.
+    AttributeMatchingModel {
+        /// `ONE_TO_ONE`
+        OneToOne = "ONE_TO_ONE",
+        /// `MANY_TO_MANY`
+        ManyToMany = "MANY_TO_MANY",
     }
 }
 
-crate::impl_literal!(RuleBasedProperties);
-
-/// Values of `AttributeMatchingModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttributeMatchingModel {
-    /// `ONE_TO_ONE`
-    OneToOne,
-    /// `MANY_TO_MANY`
-    ManyToMany,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttributeMatchingModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ONE_TO_ONE", "MANY_TO_MANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneToOne => "ONE_TO_ONE",
-            Self::ManyToMany => "MANY_TO_MANY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `MatchPurpose`.
+    MatchPurpose {
+        /// `IDENTIFIER_GENERATION`
+        IdentifierGeneration = "IDENTIFIER_GENERATION",
+        /// `INDEXING`
+        Indexing = "INDEXING",
     }
 }
 
-impl ToTemplate for AttributeMatchingModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AttributeMatchingModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttributeMatchingModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ONE_TO_ONE" => Self::OneToOne,
-            "MANY_TO_MANY" => Self::ManyToMany,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttributeMatchingModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttributeMatchingModel::from(s))
-    }
-}
-
-crate::impl_literal!(AttributeMatchingModel);
-
-/// Values of `MatchPurpose`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MatchPurpose {
-    /// `IDENTIFIER_GENERATION`
-    IdentifierGeneration,
-    /// `INDEXING`
-    Indexing,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MatchPurpose {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IDENTIFIER_GENERATION", "INDEXING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdentifierGeneration => "IDENTIFIER_GENERATION",
-            Self::Indexing => "INDEXING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MatchPurpose {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MatchPurpose {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MatchPurpose {
-    fn from(s: &str) -> Self {
-        match s {
-            "IDENTIFIER_GENERATION" => Self::IdentifierGeneration,
-            "INDEXING" => Self::Indexing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MatchPurpose> {
-    fn from(s: &str) -> Self {
-        Value::literal(MatchPurpose::from(s))
-    }
-}
-
-crate::impl_literal!(MatchPurpose);
-
-/// Property type `Rule` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `MatchingKeys` (required).
-    /// Items: 1..=15.
-    /// Each item: Length: 0..=255 characters.
-    /// Each item: Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub matching_keys: Value<List<String>>,
-    /// `RuleName` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub rule_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::EntityResolution::MatchingWorkflow`.
+    Rule
 }
 
 impl Rule {
@@ -1099,211 +438,46 @@ impl Rule {
         matching_keys: impl Into<Value<List<String>>>,
         rule_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            matching_keys: matching_keys.into(),
-            rule_name: rule_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MatchingKeys", matching_keys.into().to_template())
+                .with(1, "RuleName", rule_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MatchingKeys".to_owned(), self.matching_keys.to_template());
-        m.insert("RuleName".to_owned(), self.rule_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.matching_keys.check(
-            &path.field("MatchingKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(15),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(255),
-                            pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `RuleConditionProperties` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct RuleConditionProperties {
-    /// `Rules` (required).
-    /// Items: 1..=25.
-    pub rules: Value<List<RuleCondition>>,
+crate::l1_struct! {
+    /// Property type `RuleConditionProperties` of `AWS::EntityResolution::MatchingWorkflow`.
+    RuleConditionProperties
 }
 
 impl RuleConditionProperties {
     /// The required properties: `Rules`.
     pub fn new(rules: impl Into<Value<List<RuleCondition>>>) -> Self {
-        Self {
-            rules: rules.into(),
-        }
+        Self(crate::Properties::new().with(0, "Rules", rules.into().to_template()))
     }
 }
 
-impl ToTemplate for RuleConditionProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleConditionProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuleConditionProperties);
-
-/// Property type `RuleCondition` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone, Default)]
-pub struct RuleCondition {
-    /// `Condition` (optional).
-    pub condition: Option<Value<String>>,
-    /// `RuleName` (optional).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub rule_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RuleCondition` of `AWS::EntityResolution::MatchingWorkflow`.
+    RuleCondition(default)
 }
 
 impl RuleCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            condition: None,
-            rule_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    pub fn condition(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Condition", value.into().to_template()))
     }
-    /// Sets `RuleName`.
-    pub fn rule_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_name = Some(value.into());
-        self
+    /// `RuleName` (optional).
+    /// Length: 0 to 255 characters.
+    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
+    pub fn rule_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RuleName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RuleCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_name {
-            m.insert("RuleName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuleCondition);
-
-/// Property type `Tag` of `AWS::EntityResolution::MatchingWorkflow`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

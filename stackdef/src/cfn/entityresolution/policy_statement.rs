@@ -11,269 +11,101 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EntityResolution::PolicyStatement`.
-#[derive(Debug, Clone)]
-pub struct PolicyStatement {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PolicyStatement {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PolicyStatement {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PolicyStatement {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EntityResolution::PolicyStatement`.
+    PolicyStatement("AWS::EntityResolution::PolicyStatement", PolicyStatementProps)
 }
 
 impl PolicyStatement {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EntityResolution::PolicyStatement";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PolicyStatementProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Action` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Action", value.into())
+    }
+
+    /// Replaces `Arn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Arn", value.into())
+    }
+
+    /// Replaces `Condition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_condition_property(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Condition", value.into())
+    }
+
+    /// Replaces `Effect` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_effect(&self, value: impl Into<Value<StatementEffect>>) {
+        self.resource.set_property("Effect", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Principal", value.into())
+    }
+
+    /// Replaces `StatementId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statement_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StatementId", value.into())
+    }
 }
 
-/// Properties of `AWS::EntityResolution::PolicyStatement`.
-#[derive(Debug, Clone)]
-pub struct PolicyStatementProps {
-    /// `Action` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 3..=64 characters.
-    /// Each item: Pattern: `^(entityresolution:[a-zA-Z0-9]+)$`.
-    pub action: Option<Value<List<String>>>,
-    /// `Arn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:((schemamapping|matchingworkflow|idmappingworkflow|idnamespace)/[a-zA-Z_0-9-]{1,255})$`.
-    pub arn: Value<String>,
-    /// `Condition` (optional).
-    /// Length: 1..=40960 characters.
-    pub condition: Option<Value<String>>,
-    /// `Effect` (optional).
-    pub effect: Option<Value<StatementEffect>>,
-    /// `Principal` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 12..=64 characters.
-    /// Each item: Pattern: `^(\\d{12})|([a-z0-9\\.]+)$`.
-    pub principal: Option<Value<List<String>>>,
-    /// `StatementId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9A-Za-z]+$`.
-    pub statement_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EntityResolution::PolicyStatement`.
+    PolicyStatementProps
 }
 
 impl PolicyStatementProps {
     /// The required properties: `Arn`, `StatementId`.
     pub fn new(arn: impl Into<Value<String>>, statement_id: impl Into<Value<String>>) -> Self {
-        Self {
-            action: None,
-            arn: arn.into(),
-            condition: None,
-            effect: None,
-            principal: None,
-            statement_id: statement_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Arn", arn.into().to_template())
+                .with(5, "StatementId", statement_id.into().to_template()),
+        )
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 3 to 64 characters.
+    /// Each item: Pattern: `^(entityresolution:[a-zA-Z0-9]+)$`.
+    pub fn action(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    /// Length: 1 to 40960 characters.
+    pub fn condition(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Condition", value.into().to_template()))
     }
-    /// Sets `Effect`.
-    pub fn effect(mut self, value: impl Into<Value<StatementEffect>>) -> Self {
-        self.effect = Some(value.into());
-        self
+    /// `Effect` (optional).
+    pub fn effect(self, value: impl Into<Value<StatementEffect>>) -> Self {
+        Self(self.0.with(3, "Effect", value.into().to_template()))
     }
-    /// Sets `Principal`.
-    pub fn principal(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.principal = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyStatementProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.effect {
-            m.insert("Effect".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.principal {
-            m.insert("Principal".to_owned(), v.to_template());
-        }
-        m.insert("StatementId".to_owned(), self.statement_id.to_template());
-        Expr::Map(m)
+    /// `Principal` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 12 to 64 characters.
+    /// Each item: Pattern: `^(\\d{12})|([a-z0-9\\.]+)$`.
+    pub fn principal(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Principal", value.into().to_template()))
     }
 }
 
-impl Check for PolicyStatementProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(
-            &path.field("Action"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(3),
-                            max_length: Some(64),
-                            pattern: Some("^(entityresolution:[a-zA-Z0-9]+)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.arn.check(&path.field("Arn"), &Rules { pattern: Some("^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:((schemamapping|matchingworkflow|idmappingworkflow|idnamespace)/[a-zA-Z_0-9-]{1,255})$"), ..Rules::NONE }, out);
-        self.condition.check(
-            &path.field("Condition"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(40960),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.effect.check(&path.field("Effect"), &Rules::NONE, out);
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(12),
-                            max_length: Some(64),
-                            pattern: Some("^(\\\\d{12})|([a-z0-9\\\\.]+)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statement_id.check(
-            &path.field("StatementId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9A-Za-z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `StatementEffect`.
+    StatementEffect {
+        /// `Allow`
+        Allow = "Allow",
+        /// `Deny`
+        Deny = "Deny",
     }
 }
-
-crate::impl_literal!(PolicyStatementProps);
-
-/// Values of `StatementEffect`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StatementEffect {
-    /// `Allow`
-    Allow,
-    /// `Deny`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StatementEffect {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Allow", "Deny"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "Allow",
-            Self::Deny => "Deny",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StatementEffect {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StatementEffect {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StatementEffect {
-    fn from(s: &str) -> Self {
-        match s {
-            "Allow" => Self::Allow,
-            "Deny" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StatementEffect> {
-    fn from(s: &str) -> Self {
-        Value::literal(StatementEffect::from(s))
-    }
-}
-
-crate::impl_literal!(StatementEffect);

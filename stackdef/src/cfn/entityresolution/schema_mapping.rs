@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EntityResolution::SchemaMapping`.
-#[derive(Debug, Clone)]
-pub struct SchemaMapping {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SchemaMapping {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SchemaMapping {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SchemaMapping {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EntityResolution::SchemaMapping`.
+    SchemaMapping("AWS::EntityResolution::SchemaMapping", SchemaMappingProps)
 }
 
 impl SchemaMapping {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EntityResolution::SchemaMapping";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SchemaMappingProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SchemaName` (typed).
     pub fn ref_value(&self) -> Value<ids::SchemaMappingName> {
         self.resource.ref_value()
@@ -97,25 +49,36 @@ impl SchemaMapping {
     pub fn attr_has_workflows(&self) -> Value<bool> {
         self.resource.get_att("HasWorkflows")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `MappedInputFields` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mapped_input_fields(&self, value: impl Into<Value<List<SchemaInputAttribute>>>) {
+        self.resource
+            .set_property("MappedInputFields", value.into())
+    }
+
+    /// Replaces `SchemaName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SchemaName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EntityResolution::SchemaMapping`.
-#[derive(Debug, Clone)]
-pub struct SchemaMappingProps {
-    /// `Description` (optional).
-    /// Length: 0..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `MappedInputFields` (required).
-    /// Items: 2..=35.
-    pub mapped_input_fields: Value<List<SchemaInputAttribute>>,
-    /// `SchemaName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9-]*$`.
-    pub schema_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EntityResolution::SchemaMapping`.
+    SchemaMappingProps
 }
 
 impl SchemaMappingProps {
@@ -124,110 +87,31 @@ impl SchemaMappingProps {
         mapped_input_fields: impl Into<Value<List<SchemaInputAttribute>>>,
         schema_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            mapped_input_fields: mapped_input_fields.into(),
-            schema_name: schema_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "MappedInputFields",
+                    mapped_input_fields.into().to_template(),
+                )
+                .with(2, "SchemaName", schema_name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaMappingProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MappedInputFields".to_owned(),
-            self.mapped_input_fields.to_template(),
-        );
-        m.insert("SchemaName".to_owned(), self.schema_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SchemaMappingProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mapped_input_fields.check(
-            &path.field("MappedInputFields"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(35),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_name.check(
-            &path.field("SchemaName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SchemaMappingProps);
-
-/// Property type `SchemaInputAttribute` of `AWS::EntityResolution::SchemaMapping`.
-#[derive(Debug, Clone)]
-pub struct SchemaInputAttribute {
-    /// `FieldName` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub field_name: Value<String>,
-    /// `GroupName` (optional).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub group_name: Option<Value<String>>,
-    /// `Hashed` (optional).
-    pub hashed: Option<Value<bool>>,
-    /// `MatchKey` (optional).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
-    pub match_key: Option<Value<String>>,
-    /// `SubType` (optional).
-    /// Length: ..=255 characters.
-    /// Pattern: `^[a-zA-Z_0-9- ]*$`.
-    pub sub_type: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<SchemaAttributeType>,
+crate::l1_struct! {
+    /// Property type `SchemaInputAttribute` of `AWS::EntityResolution::SchemaMapping`.
+    SchemaInputAttribute
 }
 
 impl SchemaInputAttribute {
@@ -236,306 +120,80 @@ impl SchemaInputAttribute {
         field_name: impl Into<Value<String>>,
         type_: impl Into<Value<SchemaAttributeType>>,
     ) -> Self {
-        Self {
-            field_name: field_name.into(),
-            group_name: None,
-            hashed: None,
-            match_key: None,
-            sub_type: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldName", field_name.into().to_template())
+                .with(5, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_name = Some(value.into());
-        self
+    /// `GroupName` (optional).
+    /// Length: 0 to 255 characters.
+    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
+    pub fn group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "GroupName", value.into().to_template()))
     }
-    /// Sets `Hashed`.
-    pub fn hashed(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.hashed = Some(value.into());
-        self
+    /// `Hashed` (optional).
+    pub fn hashed(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Hashed", value.into().to_template()))
     }
-    /// Sets `MatchKey`.
-    pub fn match_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.match_key = Some(value.into());
-        self
+    /// `MatchKey` (optional).
+    /// Length: 0 to 255 characters.
+    /// Pattern: `^[a-zA-Z_0-9- \t]*$`.
+    pub fn match_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "MatchKey", value.into().to_template()))
     }
-    /// Sets `SubType`.
-    pub fn sub_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sub_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaInputAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldName".to_owned(), self.field_name.to_template());
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hashed {
-            m.insert("Hashed".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_key {
-            m.insert("MatchKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sub_type {
-            m.insert("SubType".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `SubType` (optional).
+    /// Length: at most 255 characters.
+    /// Pattern: `^[a-zA-Z_0-9- ]*$`.
+    pub fn sub_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SubType", value.into().to_template()))
     }
 }
 
-impl Check for SchemaInputAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_name.check(
-            &path.field("FieldName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_name.check(
-            &path.field("GroupName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_key.check(
-            &path.field("MatchKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9- \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sub_type.check(
-            &path.field("SubType"),
-            &Rules {
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z_0-9- ]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SchemaAttributeType`.
+    SchemaAttributeType {
+        /// `NAME`
+        Name = "NAME",
+        /// `NAME_FIRST`
+        NameFirst = "NAME_FIRST",
+        /// `NAME_MIDDLE`
+        NameMiddle = "NAME_MIDDLE",
+        /// `NAME_LAST`
+        NameLast = "NAME_LAST",
+        /// `ADDRESS`
+        Address = "ADDRESS",
+        /// `ADDRESS_STREET1`
+        AddressStreet1 = "ADDRESS_STREET1",
+        /// `ADDRESS_STREET2`
+        AddressStreet2 = "ADDRESS_STREET2",
+        /// `ADDRESS_STREET3`
+        AddressStreet3 = "ADDRESS_STREET3",
+        /// `ADDRESS_CITY`
+        AddressCity = "ADDRESS_CITY",
+        /// `ADDRESS_STATE`
+        AddressState = "ADDRESS_STATE",
+        /// `ADDRESS_COUNTRY`
+        AddressCountry = "ADDRESS_COUNTRY",
+        /// `ADDRESS_POSTALCODE`
+        AddressPostalcode = "ADDRESS_POSTALCODE",
+        /// `PHONE`
+        Phone = "PHONE",
+        /// `PHONE_NUMBER`
+        PhoneNumber = "PHONE_NUMBER",
+        /// `PHONE_COUNTRYCODE`
+        PhoneCountrycode = "PHONE_COUNTRYCODE",
+        /// `EMAIL_ADDRESS`
+        EmailAddress = "EMAIL_ADDRESS",
+        /// `UNIQUE_ID`
+        UniqueId = "UNIQUE_ID",
+        /// `DATE`
+        Date = "DATE",
+        /// `STRING`
+        String = "STRING",
+        /// `PROVIDER_ID`
+        ProviderId = "PROVIDER_ID",
     }
 }
 
-crate::impl_literal!(SchemaInputAttribute);
-
-/// Values of `SchemaAttributeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SchemaAttributeType {
-    /// `NAME`
-    Name,
-    /// `NAME_FIRST`
-    NameFirst,
-    /// `NAME_MIDDLE`
-    NameMiddle,
-    /// `NAME_LAST`
-    NameLast,
-    /// `ADDRESS`
-    Address,
-    /// `ADDRESS_STREET1`
-    AddressStreet1,
-    /// `ADDRESS_STREET2`
-    AddressStreet2,
-    /// `ADDRESS_STREET3`
-    AddressStreet3,
-    /// `ADDRESS_CITY`
-    AddressCity,
-    /// `ADDRESS_STATE`
-    AddressState,
-    /// `ADDRESS_COUNTRY`
-    AddressCountry,
-    /// `ADDRESS_POSTALCODE`
-    AddressPostalcode,
-    /// `PHONE`
-    Phone,
-    /// `PHONE_NUMBER`
-    PhoneNumber,
-    /// `PHONE_COUNTRYCODE`
-    PhoneCountrycode,
-    /// `EMAIL_ADDRESS`
-    EmailAddress,
-    /// `UNIQUE_ID`
-    UniqueId,
-    /// `DATE`
-    Date,
-    /// `STRING`
-    String,
-    /// `PROVIDER_ID`
-    ProviderId,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SchemaAttributeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NAME",
-        "NAME_FIRST",
-        "NAME_MIDDLE",
-        "NAME_LAST",
-        "ADDRESS",
-        "ADDRESS_STREET1",
-        "ADDRESS_STREET2",
-        "ADDRESS_STREET3",
-        "ADDRESS_CITY",
-        "ADDRESS_STATE",
-        "ADDRESS_COUNTRY",
-        "ADDRESS_POSTALCODE",
-        "PHONE",
-        "PHONE_NUMBER",
-        "PHONE_COUNTRYCODE",
-        "EMAIL_ADDRESS",
-        "UNIQUE_ID",
-        "DATE",
-        "STRING",
-        "PROVIDER_ID",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "NAME",
-            Self::NameFirst => "NAME_FIRST",
-            Self::NameMiddle => "NAME_MIDDLE",
-            Self::NameLast => "NAME_LAST",
-            Self::Address => "ADDRESS",
-            Self::AddressStreet1 => "ADDRESS_STREET1",
-            Self::AddressStreet2 => "ADDRESS_STREET2",
-            Self::AddressStreet3 => "ADDRESS_STREET3",
-            Self::AddressCity => "ADDRESS_CITY",
-            Self::AddressState => "ADDRESS_STATE",
-            Self::AddressCountry => "ADDRESS_COUNTRY",
-            Self::AddressPostalcode => "ADDRESS_POSTALCODE",
-            Self::Phone => "PHONE",
-            Self::PhoneNumber => "PHONE_NUMBER",
-            Self::PhoneCountrycode => "PHONE_COUNTRYCODE",
-            Self::EmailAddress => "EMAIL_ADDRESS",
-            Self::UniqueId => "UNIQUE_ID",
-            Self::Date => "DATE",
-            Self::String => "STRING",
-            Self::ProviderId => "PROVIDER_ID",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SchemaAttributeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SchemaAttributeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SchemaAttributeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NAME" => Self::Name,
-            "NAME_FIRST" => Self::NameFirst,
-            "NAME_MIDDLE" => Self::NameMiddle,
-            "NAME_LAST" => Self::NameLast,
-            "ADDRESS" => Self::Address,
-            "ADDRESS_STREET1" => Self::AddressStreet1,
-            "ADDRESS_STREET2" => Self::AddressStreet2,
-            "ADDRESS_STREET3" => Self::AddressStreet3,
-            "ADDRESS_CITY" => Self::AddressCity,
-            "ADDRESS_STATE" => Self::AddressState,
-            "ADDRESS_COUNTRY" => Self::AddressCountry,
-            "ADDRESS_POSTALCODE" => Self::AddressPostalcode,
-            "PHONE" => Self::Phone,
-            "PHONE_NUMBER" => Self::PhoneNumber,
-            "PHONE_COUNTRYCODE" => Self::PhoneCountrycode,
-            "EMAIL_ADDRESS" => Self::EmailAddress,
-            "UNIQUE_ID" => Self::UniqueId,
-            "DATE" => Self::Date,
-            "STRING" => Self::String,
-            "PROVIDER_ID" => Self::ProviderId,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SchemaAttributeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SchemaAttributeType::from(s))
-    }
-}
-
-crate::impl_literal!(SchemaAttributeType);
-
-/// Property type `Tag` of `AWS::EntityResolution::SchemaMapping`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

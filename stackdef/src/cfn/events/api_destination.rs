@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Events::ApiDestination`.
-#[derive(Debug, Clone)]
-pub struct ApiDestination {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApiDestination {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApiDestination {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApiDestination {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Events::ApiDestination`.
+    ApiDestination("AWS::Events::ApiDestination", ApiDestinationProps)
 }
 
 impl ApiDestination {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Events::ApiDestination";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApiDestinationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiDestinationName> {
         self.resource.ref_value()
@@ -87,32 +39,49 @@ impl ApiDestination {
     pub fn attr_arn_for_policy(&self) -> Value<String> {
         self.resource.get_att("ArnForPolicy")
     }
+
+    /// Replaces `ConnectionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectionArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `HttpMethod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_http_method(&self, value: impl Into<Value<HttpMethod>>) {
+        self.resource.set_property("HttpMethod", value.into())
+    }
+
+    /// Replaces `InvocationEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_invocation_endpoint(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InvocationEndpoint", value.into())
+    }
+
+    /// Replaces `InvocationRateLimitPerSecond` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_invocation_rate_limit_per_second(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("InvocationRateLimitPerSecond", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::Events::ApiDestination`.
-#[derive(Debug, Clone)]
-pub struct ApiDestinationProps {
-    /// `ConnectionArn` (required).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:aws([a-z]|\-)*:events:([a-z]|\d|\-)*:([0-9]{12})?:connection/[\.\-_A-Za-z0-9]+/[\-A-Za-z0-9]+$`.
-    pub connection_arn: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `HttpMethod` (required).
-    pub http_method: Value<HttpMethod>,
-    /// `InvocationEndpoint` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$`.
-    pub invocation_endpoint: Value<String>,
-    /// `InvocationRateLimitPerSecond` (optional).
-    /// Range: 1..=.
-    pub invocation_rate_limit_per_second: Option<Value<i64>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[\.\-_A-Za-z0-9]+`.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Events::ApiDestination`.
+    ApiDestinationProps
 }
 
 impl ApiDestinationProps {
@@ -122,180 +91,56 @@ impl ApiDestinationProps {
         http_method: impl Into<Value<HttpMethod>>,
         invocation_endpoint: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connection_arn: connection_arn.into(),
-            description: None,
-            http_method: http_method.into(),
-            invocation_endpoint: invocation_endpoint.into(),
-            invocation_rate_limit_per_second: None,
-            name: None,
-        }
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `InvocationRateLimitPerSecond`.
-    pub fn invocation_rate_limit_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.invocation_rate_limit_per_second = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApiDestinationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectionArn".to_owned(),
-            self.connection_arn.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("HttpMethod".to_owned(), self.http_method.to_template());
-        m.insert(
-            "InvocationEndpoint".to_owned(),
-            self.invocation_endpoint.to_template(),
-        );
-        if let Some(v) = &self.invocation_rate_limit_per_second {
-            m.insert("InvocationRateLimitPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiDestinationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_arn.check(&path.field("ConnectionArn"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection/[\\.\\-_A-Za-z0-9]+/[\\-A-Za-z0-9]+$"), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.http_method
-            .check(&path.field("HttpMethod"), &Rules::NONE, out);
-        self.invocation_endpoint.check(
-            &path.field("InvocationEndpoint"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$",
+        Self(
+            crate::Properties::new()
+                .with(0, "ConnectionArn", connection_arn.into().to_template())
+                .with(2, "HttpMethod", http_method.into().to_template())
+                .with(
+                    3,
+                    "InvocationEndpoint",
+                    invocation_endpoint.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.invocation_rate_limit_per_second.check(
-            &path.field("InvocationRateLimitPerSecond"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[\\.\\-_A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
+    /// `InvocationRateLimitPerSecond` (optional).
+    /// Range: at least 1.
+    pub fn invocation_rate_limit_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            4,
+            "InvocationRateLimitPerSecond",
+            value.into().to_template(),
+        ))
+    }
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `[\.\-_A-Za-z0-9]+`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(ApiDestinationProps);
-
-/// Values of `HttpMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpMethod {
-    /// `GET`
-    Get,
-    /// `HEAD`
-    Head,
-    /// `POST`
-    Post,
-    /// `OPTIONS`
-    Options,
-    /// `PUT`
-    Put,
-    /// `DELETE`
-    Delete,
-    /// `PATCH`
-    Patch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Head => "HEAD",
-            Self::Post => "POST",
-            Self::Options => "OPTIONS",
-            Self::Put => "PUT",
-            Self::Delete => "DELETE",
-            Self::Patch => "PATCH",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `HttpMethod`.
+    HttpMethod {
+        /// `GET`
+        Get = "GET",
+        /// `HEAD`
+        Head = "HEAD",
+        /// `POST`
+        Post = "POST",
+        /// `OPTIONS`
+        Options = "OPTIONS",
+        /// `PUT`
+        Put = "PUT",
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `PATCH`
+        Patch = "PATCH",
     }
 }
-
-impl ToTemplate for HttpMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "GET" => Self::Get,
-            "HEAD" => Self::Head,
-            "POST" => Self::Post,
-            "OPTIONS" => Self::Options,
-            "PUT" => Self::Put,
-            "DELETE" => Self::Delete,
-            "PATCH" => Self::Patch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpMethod::from(s))
-    }
-}
-
-crate::impl_literal!(HttpMethod);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Events::Archive`.
-#[derive(Debug, Clone)]
-pub struct Archive {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Archive {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Archive {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Archive {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Events::Archive`.
+    Archive("AWS::Events::Archive", ArchiveProps)
 }
 
 impl Archive {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Events::Archive";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ArchiveProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ArchiveName` (typed).
     pub fn ref_value(&self) -> Value<ids::ArchiveName> {
         self.resource.ref_value()
@@ -82,133 +34,81 @@ impl Archive {
     pub fn attr_arn(&self) -> Value<ids::ArchiveArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ArchiveName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_archive_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ArchiveName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EventPattern` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_pattern(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("EventPattern", value.into())
+    }
+
+    /// Replaces `KmsKeyIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyIdentifier", value.into())
+    }
+
+    /// Replaces `RetentionDays` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_days(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("RetentionDays", value.into())
+    }
+
+    /// Replaces `SourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Events::Archive`.
-#[derive(Debug, Clone)]
-pub struct ArchiveProps {
-    /// `ArchiveName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=48 characters.
-    /// Pattern: `[\.\-_A-Za-z0-9]+`.
-    pub archive_name: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `EventPattern` (optional).
-    pub event_pattern: Option<Value<serde_json::Value>>,
-    /// `KmsKeyIdentifier` (optional).
-    /// Length: 0..=2048 characters.
-    pub kms_key_identifier: Option<Value<String>>,
-    /// `RetentionDays` (optional).
-    /// Range: 0..=.
-    pub retention_days: Option<Value<i64>>,
-    /// `SourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Events::Archive`.
+    ArchiveProps
 }
 
 impl ArchiveProps {
     /// The required properties: `SourceArn`.
     pub fn new(source_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            archive_name: None,
-            description: None,
-            event_pattern: None,
-            kms_key_identifier: None,
-            retention_days: None,
-            source_arn: source_arn.into(),
-        }
+        Self(crate::Properties::new().with(5, "SourceArn", source_arn.into().to_template()))
     }
-    /// Sets `ArchiveName`.
-    pub fn archive_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.archive_name = Some(value.into());
-        self
+    /// `ArchiveName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 48 characters.
+    /// Pattern: `[\.\-_A-Za-z0-9]+`.
+    pub fn archive_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ArchiveName", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EventPattern`.
-    pub fn event_pattern(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.event_pattern = Some(value.into());
-        self
+    /// `EventPattern` (optional).
+    pub fn event_pattern(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "EventPattern", value.into().to_template()))
     }
-    /// Sets `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_identifier = Some(value.into());
-        self
+    /// `KmsKeyIdentifier` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn kms_key_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "KmsKeyIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `RetentionDays`.
-    pub fn retention_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention_days = Some(value.into());
-        self
+    /// `RetentionDays` (optional).
+    /// Range: at least 0.
+    pub fn retention_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "RetentionDays", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ArchiveProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.archive_name {
-            m.insert("ArchiveName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_pattern {
-            m.insert("EventPattern".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_days {
-            m.insert("RetentionDays".to_owned(), v.to_template());
-        }
-        m.insert("SourceArn".to_owned(), self.source_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArchiveProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.archive_name.check(
-            &path.field("ArchiveName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(48),
-                pattern: Some("[\\.\\-_A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_identifier.check(
-            &path.field("KmsKeyIdentifier"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retention_days.check(
-            &path.field("RetentionDays"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ArchiveProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Events::Connection`.
-#[derive(Debug, Clone)]
-pub struct Connection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Connection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Connection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Connection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Events::Connection`.
+    Connection("AWS::Events::Connection", ConnectionProps)
 }
 
 impl Connection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Events::Connection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectionName> {
         self.resource.ref_value()
@@ -109,280 +61,157 @@ impl Connection {
         self.resource
             .get_att("InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn")
     }
+
+    /// Replaces `AuthParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_parameters(&self, value: impl Into<Value<AuthParameters>>) {
+        self.resource.set_property("AuthParameters", value.into())
+    }
+
+    /// Replaces `AuthorizationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorization_type(&self, value: impl Into<Value<AuthorizationType>>) {
+        self.resource
+            .set_property("AuthorizationType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InvocationConnectivityParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_invocation_connectivity_parameters(
+        &self,
+        value: impl Into<Value<InvocationConnectivityParameters>>,
+    ) {
+        self.resource
+            .set_property("InvocationConnectivityParameters", value.into())
+    }
+
+    /// Replaces `KmsKeyIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::Events::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionProps {
-    /// `AuthParameters` (optional).
-    pub auth_parameters: Option<Value<AuthParameters>>,
-    /// `AuthorizationType` (optional).
-    pub authorization_type: Option<Value<AuthorizationType>>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `InvocationConnectivityParameters` (optional).
-    pub invocation_connectivity_parameters: Option<Value<InvocationConnectivityParameters>>,
-    /// `KmsKeyIdentifier` (optional).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-/:]*$`.
-    pub kms_key_identifier: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[\.\-_A-Za-z0-9]+`.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Events::Connection`.
+    ConnectionProps(default)
 }
 
 impl ConnectionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auth_parameters: None,
-            authorization_type: None,
-            description: None,
-            invocation_connectivity_parameters: None,
-            kms_key_identifier: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthParameters`.
-    pub fn auth_parameters(mut self, value: impl Into<Value<AuthParameters>>) -> Self {
-        self.auth_parameters = Some(value.into());
-        self
+    /// `AuthParameters` (optional).
+    pub fn auth_parameters(self, value: impl Into<Value<AuthParameters>>) -> Self {
+        Self(self.0.with(0, "AuthParameters", value.into().to_template()))
     }
-    /// Sets `AuthorizationType`.
-    pub fn authorization_type(mut self, value: impl Into<Value<AuthorizationType>>) -> Self {
-        self.authorization_type = Some(value.into());
-        self
+    /// `AuthorizationType` (optional).
+    pub fn authorization_type(self, value: impl Into<Value<AuthorizationType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthorizationType", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `InvocationConnectivityParameters`.
+    /// `InvocationConnectivityParameters` (optional).
     pub fn invocation_connectivity_parameters(
-        mut self,
+        self,
         value: impl Into<Value<InvocationConnectivityParameters>>,
     ) -> Self {
-        self.invocation_connectivity_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "InvocationConnectivityParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_identifier = Some(value.into());
-        self
+    /// `KmsKeyIdentifier` (optional).
+    /// Length: at most 2048 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-/:]*$`.
+    pub fn kms_key_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "KmsKeyIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_parameters {
-            m.insert("AuthParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorization_type {
-            m.insert("AuthorizationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.invocation_connectivity_parameters {
-            m.insert(
-                "InvocationConnectivityParameters".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `[\.\-_A-Za-z0-9]+`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
 }
 
-impl Check for ConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_parameters
-            .check(&path.field("AuthParameters"), &Rules::NONE, out);
-        self.authorization_type
-            .check(&path.field("AuthorizationType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.invocation_connectivity_parameters.check(
-            &path.field("InvocationConnectivityParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.kms_key_identifier.check(
-            &path.field("KmsKeyIdentifier"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9_\\-/:]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[\\.\\-_A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectionProps);
-
-/// Property type `AuthParameters` of `AWS::Events::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthParameters {
-    /// `ApiKeyAuthParameters` (optional).
-    pub api_key_auth_parameters: Option<Value<ApiKeyAuthParameters>>,
-    /// `BasicAuthParameters` (optional).
-    pub basic_auth_parameters: Option<Value<BasicAuthParameters>>,
-    /// `ConnectivityParameters` (optional).
-    pub connectivity_parameters: Option<Value<ConnectivityParameters>>,
-    /// `InvocationHttpParameters` (optional).
-    pub invocation_http_parameters: Option<Value<ConnectionHttpParameters>>,
-    /// `OAuthParameters` (optional).
-    pub o_auth_parameters: Option<Value<OAuthParameters>>,
+crate::l1_struct! {
+    /// Property type `AuthParameters` of `AWS::Events::Connection`.
+    AuthParameters(default)
 }
 
 impl AuthParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            api_key_auth_parameters: None,
-            basic_auth_parameters: None,
-            connectivity_parameters: None,
-            invocation_http_parameters: None,
-            o_auth_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApiKeyAuthParameters`.
-    pub fn api_key_auth_parameters(
-        mut self,
-        value: impl Into<Value<ApiKeyAuthParameters>>,
-    ) -> Self {
-        self.api_key_auth_parameters = Some(value.into());
-        self
+    /// `ApiKeyAuthParameters` (optional).
+    pub fn api_key_auth_parameters(self, value: impl Into<Value<ApiKeyAuthParameters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApiKeyAuthParameters", value.into().to_template()),
+        )
     }
-    /// Sets `BasicAuthParameters`.
-    pub fn basic_auth_parameters(mut self, value: impl Into<Value<BasicAuthParameters>>) -> Self {
-        self.basic_auth_parameters = Some(value.into());
-        self
+    /// `BasicAuthParameters` (optional).
+    pub fn basic_auth_parameters(self, value: impl Into<Value<BasicAuthParameters>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BasicAuthParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectivityParameters`.
-    pub fn connectivity_parameters(
-        mut self,
-        value: impl Into<Value<ConnectivityParameters>>,
-    ) -> Self {
-        self.connectivity_parameters = Some(value.into());
-        self
+    /// `ConnectivityParameters` (optional).
+    pub fn connectivity_parameters(self, value: impl Into<Value<ConnectivityParameters>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConnectivityParameters", value.into().to_template()),
+        )
     }
-    /// Sets `InvocationHttpParameters`.
+    /// `InvocationHttpParameters` (optional).
     pub fn invocation_http_parameters(
-        mut self,
+        self,
         value: impl Into<Value<ConnectionHttpParameters>>,
     ) -> Self {
-        self.invocation_http_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "InvocationHttpParameters", value.into().to_template()),
+        )
     }
-    /// Sets `OAuthParameters`.
-    pub fn o_auth_parameters(mut self, value: impl Into<Value<OAuthParameters>>) -> Self {
-        self.o_auth_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_key_auth_parameters {
-            m.insert("ApiKeyAuthParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.basic_auth_parameters {
-            m.insert("BasicAuthParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connectivity_parameters {
-            m.insert("ConnectivityParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.invocation_http_parameters {
-            m.insert("InvocationHttpParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.o_auth_parameters {
-            m.insert("OAuthParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OAuthParameters` (optional).
+    pub fn o_auth_parameters(self, value: impl Into<Value<OAuthParameters>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OAuthParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AuthParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_key_auth_parameters
-            .check(&path.field("ApiKeyAuthParameters"), &Rules::NONE, out);
-        self.basic_auth_parameters
-            .check(&path.field("BasicAuthParameters"), &Rules::NONE, out);
-        self.connectivity_parameters.check(
-            &path.field("ConnectivityParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.invocation_http_parameters.check(
-            &path.field("InvocationHttpParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.o_auth_parameters
-            .check(&path.field("OAuthParameters"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("BasicAuthParameters", self.basic_auth_parameters.is_some())],
-                &[("OAuthParameters", self.o_auth_parameters.is_some())],
-                &[(
-                    "ApiKeyAuthParameters",
-                    self.api_key_auth_parameters.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuthParameters);
-
-/// Property type `ApiKeyAuthParameters` of `AWS::Events::Connection`.
-#[derive(Debug, Clone)]
-pub struct ApiKeyAuthParameters {
-    /// `ApiKeyName` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[ \t]*[^\x00-\x1F\x7F]+([ \t]+[^\x00-\x1F\x7F]+)*[ \t]*$`.
-    pub api_key_name: Value<String>,
-    /// `ApiKeyValue` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[ \t]*[^\x00-\x1F\x7F]+([ \t]+[^\x00-\x1F\x7F]+)*[ \t]*$`.
-    pub api_key_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ApiKeyAuthParameters` of `AWS::Events::Connection`.
+    ApiKeyAuthParameters
 }
 
 impl ApiKeyAuthParameters {
@@ -391,368 +220,127 @@ impl ApiKeyAuthParameters {
         api_key_name: impl Into<Value<String>>,
         api_key_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_key_name: api_key_name.into(),
-            api_key_value: api_key_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiKeyName", api_key_name.into().to_template())
+                .with(1, "ApiKeyValue", api_key_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ApiKeyAuthParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiKeyName".to_owned(), self.api_key_name.to_template());
-        m.insert("ApiKeyValue".to_owned(), self.api_key_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiKeyAuthParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_key_name.check(
-            &path.field("ApiKeyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.api_key_value.check(
-            &path.field("ApiKeyValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApiKeyAuthParameters);
-
-/// Property type `BasicAuthParameters` of `AWS::Events::Connection`.
-#[derive(Debug, Clone)]
-pub struct BasicAuthParameters {
-    /// `Password` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[ \t]*[^\x00-\x1F\x7F]+([ \t]+[^\x00-\x1F\x7F]+)*[ \t]*$`.
-    pub password: Value<String>,
-    /// `Username` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[ \t]*[^\x00-\x1F\x7F]+([ \t]+[^\x00-\x1F\x7F]+)*[ \t]*$`.
-    pub username: Value<String>,
+crate::l1_struct! {
+    /// Property type `BasicAuthParameters` of `AWS::Events::Connection`.
+    BasicAuthParameters
 }
 
 impl BasicAuthParameters {
     /// The required properties: `Password`, `Username`.
     pub fn new(password: impl Into<Value<String>>, username: impl Into<Value<String>>) -> Self {
-        Self {
-            password: password.into(),
-            username: username.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Password", password.into().to_template())
+                .with(1, "Username", username.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BasicAuthParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Password".to_owned(), self.password.to_template());
-        m.insert("Username".to_owned(), self.username.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BasicAuthParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BasicAuthParameters);
-
-/// Property type `ConnectivityParameters` of `AWS::Events::Connection`.
-#[derive(Debug, Clone)]
-pub struct ConnectivityParameters {
-    /// `ResourceParameters` (required).
-    pub resource_parameters: Value<ResourceParameters>,
+crate::l1_struct! {
+    /// Property type `ConnectivityParameters` of `AWS::Events::Connection`.
+    ConnectivityParameters
 }
 
 impl ConnectivityParameters {
     /// The required properties: `ResourceParameters`.
     pub fn new(resource_parameters: impl Into<Value<ResourceParameters>>) -> Self {
-        Self {
-            resource_parameters: resource_parameters.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ResourceParameters",
+            resource_parameters.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ConnectivityParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResourceParameters".to_owned(),
-            self.resource_parameters.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectivityParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_parameters
-            .check(&path.field("ResourceParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectivityParameters);
-
-/// Property type `ResourceParameters` of `AWS::Events::Connection`.
-#[derive(Debug, Clone)]
-pub struct ResourceParameters {
-    /// `ResourceAssociationArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:servicenetworkresourceassociation/snra-[0-9a-z]{17}$`.
-    pub resource_association_arn: Option<Value<String>>,
-    /// `ResourceConfigurationArn` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^arn:[a-z0-9f\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$`.
-    pub resource_configuration_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourceParameters` of `AWS::Events::Connection`.
+    ResourceParameters
 }
 
 impl ResourceParameters {
     /// The required properties: `ResourceConfigurationArn`.
     pub fn new(resource_configuration_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            resource_association_arn: None,
-            resource_configuration_arn: resource_configuration_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ResourceConfigurationArn",
+            resource_configuration_arn.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAssociationArn`.
-    pub fn resource_association_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_association_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_association_arn {
-            m.insert("ResourceAssociationArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResourceConfigurationArn".to_owned(),
-            self.resource_configuration_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `ResourceAssociationArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:[\d\x{80}-\x{10FFFF}]{12}:servicenetworkresourceassociation/snra-[0-9a-z]{17}$`.
+    pub fn resource_association_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ResourceAssociationArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResourceParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_association_arn.check(&path.field("ResourceAssociationArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetworkresourceassociation/snra-[0-9a-z]{17}$"), ..Rules::NONE }, out);
-        self.resource_configuration_arn.check(&path.field("ResourceConfigurationArn"), &Rules { max_length: Some(2048), pattern: Some("^arn:[a-z0-9f\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ResourceParameters);
-
-/// Property type `ConnectionHttpParameters` of `AWS::Events::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionHttpParameters {
-    /// `BodyParameters` (optional).
-    /// Items: 0..=100.
-    pub body_parameters: Option<Value<List<Parameter>>>,
-    /// `HeaderParameters` (optional).
-    /// Items: 0..=100.
-    pub header_parameters: Option<Value<List<Parameter>>>,
-    /// `QueryStringParameters` (optional).
-    /// Items: 0..=100.
-    pub query_string_parameters: Option<Value<List<Parameter>>>,
+crate::l1_struct! {
+    /// Property type `ConnectionHttpParameters` of `AWS::Events::Connection`.
+    ConnectionHttpParameters(default)
 }
 
 impl ConnectionHttpParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            body_parameters: None,
-            header_parameters: None,
-            query_string_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BodyParameters`.
-    pub fn body_parameters(mut self, value: impl Into<Value<List<Parameter>>>) -> Self {
-        self.body_parameters = Some(value.into());
-        self
+    /// `BodyParameters` (optional).
+    /// Items: 0 to 100.
+    pub fn body_parameters(self, value: impl Into<Value<List<Parameter>>>) -> Self {
+        Self(self.0.with(0, "BodyParameters", value.into().to_template()))
     }
-    /// Sets `HeaderParameters`.
-    pub fn header_parameters(mut self, value: impl Into<Value<List<Parameter>>>) -> Self {
-        self.header_parameters = Some(value.into());
-        self
+    /// `HeaderParameters` (optional).
+    /// Items: 0 to 100.
+    pub fn header_parameters(self, value: impl Into<Value<List<Parameter>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HeaderParameters", value.into().to_template()),
+        )
     }
-    /// Sets `QueryStringParameters`.
-    pub fn query_string_parameters(mut self, value: impl Into<Value<List<Parameter>>>) -> Self {
-        self.query_string_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionHttpParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.body_parameters {
-            m.insert("BodyParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.header_parameters {
-            m.insert("HeaderParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_string_parameters {
-            m.insert("QueryStringParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `QueryStringParameters` (optional).
+    /// Items: 0 to 100.
+    pub fn query_string_parameters(self, value: impl Into<Value<List<Parameter>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "QueryStringParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConnectionHttpParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.body_parameters.check(
-            &path.field("BodyParameters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.header_parameters.check(
-            &path.field("HeaderParameters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_string_parameters.check(
-            &path.field("QueryStringParameters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectionHttpParameters);
-
-/// Property type `Parameter` of `AWS::Events::Connection`.
-#[derive(Debug, Clone)]
-pub struct Parameter {
-    /// `IsValueSecret` (optional).
-    pub is_value_secret: Option<Value<bool>>,
-    /// `Key` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: ``^[!#$%&'*+-.^_`|~0-9a-zA-Z]+$``.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^[ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*$`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Parameter` of `AWS::Events::Connection`.
+    Parameter
 }
 
 impl Parameter {
     /// The required properties: `Key`, `Value`.
     pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            is_value_secret: None,
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Key", key.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `IsValueSecret`.
-    pub fn is_value_secret(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_value_secret = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Parameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_value_secret {
-            m.insert("IsValueSecret".to_owned(), v.to_template());
-        }
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+    /// `IsValueSecret` (optional).
+    pub fn is_value_secret(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsValueSecret", value.into().to_template()))
     }
 }
 
-impl Check for Parameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^[!#$%&'*+-.^_`|~0-9a-zA-Z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^[ \\t]*[\\x20-\\x7E]+([ \\t]+[\\x20-\\x7E]+)*[ \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Parameter);
-
-/// Property type `OAuthParameters` of `AWS::Events::Connection`.
-#[derive(Debug, Clone)]
-pub struct OAuthParameters {
-    /// `AuthorizationEndpoint` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$`.
-    pub authorization_endpoint: Value<String>,
-    /// `ClientParameters` (required).
-    pub client_parameters: Value<ClientParameters>,
-    /// `HttpMethod` (required).
-    pub http_method: Value<HttpMethod>,
-    /// `OAuthHttpParameters` (optional).
-    pub o_auth_http_parameters: Option<Value<ConnectionHttpParameters>>,
+crate::l1_struct! {
+    /// Property type `OAuthParameters` of `AWS::Events::Connection`.
+    OAuthParameters
 }
 
 impl OAuthParameters {
@@ -762,78 +350,33 @@ impl OAuthParameters {
         client_parameters: impl Into<Value<ClientParameters>>,
         http_method: impl Into<Value<HttpMethod>>,
     ) -> Self {
-        Self {
-            authorization_endpoint: authorization_endpoint.into(),
-            client_parameters: client_parameters.into(),
-            http_method: http_method.into(),
-            o_auth_http_parameters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthorizationEndpoint",
+                    authorization_endpoint.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ClientParameters",
+                    client_parameters.into().to_template(),
+                )
+                .with(2, "HttpMethod", http_method.into().to_template()),
+        )
     }
-    /// Sets `OAuthHttpParameters`.
-    pub fn o_auth_http_parameters(
-        mut self,
-        value: impl Into<Value<ConnectionHttpParameters>>,
-    ) -> Self {
-        self.o_auth_http_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OAuthParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthorizationEndpoint".to_owned(),
-            self.authorization_endpoint.to_template(),
-        );
-        m.insert(
-            "ClientParameters".to_owned(),
-            self.client_parameters.to_template(),
-        );
-        m.insert("HttpMethod".to_owned(), self.http_method.to_template());
-        if let Some(v) = &self.o_auth_http_parameters {
-            m.insert("OAuthHttpParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OAuthHttpParameters` (optional).
+    pub fn o_auth_http_parameters(self, value: impl Into<Value<ConnectionHttpParameters>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OAuthHttpParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OAuthParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization_endpoint.check(
-            &path.field("AuthorizationEndpoint"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_parameters
-            .check(&path.field("ClientParameters"), &Rules::NONE, out);
-        self.http_method
-            .check(&path.field("HttpMethod"), &Rules::NONE, out);
-        self.o_auth_http_parameters
-            .check(&path.field("OAuthHttpParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OAuthParameters);
-
-/// Property type `ClientParameters` of `AWS::Events::Connection`.
-#[derive(Debug, Clone)]
-pub struct ClientParameters {
-    /// `ClientID` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[ \t]*[^\x00-\x1F\x7F]+([ \t]+[^\x00-\x1F\x7F]+)*[ \t]*$`.
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[ \t]*[^\x00-\x1F\x7F]+([ \t]+[^\x00-\x1F\x7F]+)*[ \t]*$`.
-    pub client_secret: Value<String>,
+crate::l1_struct! {
+    /// Property type `ClientParameters` of `AWS::Events::Connection`.
+    ClientParameters
 }
 
 impl ClientParameters {
@@ -842,203 +385,50 @@ impl ClientParameters {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClientID", client_id.into().to_template())
+                .with(1, "ClientSecret", client_secret.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClientParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClientID".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `HttpMethod`.
+    HttpMethod {
+        /// `GET`
+        Get = "GET",
+        /// `POST`
+        Post = "POST",
+        /// `PUT`
+        Put = "PUT",
     }
 }
 
-impl Check for ClientParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id.check(
-            &path.field("ClientID"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_secret.check(
-            &path.field("ClientSecret"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuthorizationType`.
+    AuthorizationType {
+        /// `API_KEY`
+        ApiKey = "API_KEY",
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `OAUTH_CLIENT_CREDENTIALS`
+        OauthClientCredentials = "OAUTH_CLIENT_CREDENTIALS",
     }
 }
 
-crate::impl_literal!(ClientParameters);
-
-/// Values of `HttpMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpMethod {
-    /// `GET`
-    Get,
-    /// `POST`
-    Post,
-    /// `PUT`
-    Put,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GET", "POST", "PUT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "GET" => Self::Get,
-            "POST" => Self::Post,
-            "PUT" => Self::Put,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpMethod::from(s))
-    }
-}
-
-crate::impl_literal!(HttpMethod);
-
-/// Values of `AuthorizationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthorizationType {
-    /// `API_KEY`
-    ApiKey,
-    /// `BASIC`
-    Basic,
-    /// `OAUTH_CLIENT_CREDENTIALS`
-    OauthClientCredentials,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthorizationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["API_KEY", "BASIC", "OAUTH_CLIENT_CREDENTIALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "API_KEY",
-            Self::Basic => "BASIC",
-            Self::OauthClientCredentials => "OAUTH_CLIENT_CREDENTIALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthorizationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthorizationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthorizationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "API_KEY" => Self::ApiKey,
-            "BASIC" => Self::Basic,
-            "OAUTH_CLIENT_CREDENTIALS" => Self::OauthClientCredentials,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthorizationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthorizationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthorizationType);
-
-/// Property type `InvocationConnectivityParameters` of `AWS::Events::Connection`.
-#[derive(Debug, Clone)]
-pub struct InvocationConnectivityParameters {
-    /// `ResourceParameters` (required).
-    pub resource_parameters: Value<ResourceParameters>,
+crate::l1_struct! {
+    /// Property type `InvocationConnectivityParameters` of `AWS::Events::Connection`.
+    InvocationConnectivityParameters
 }
 
 impl InvocationConnectivityParameters {
     /// The required properties: `ResourceParameters`.
     pub fn new(resource_parameters: impl Into<Value<ResourceParameters>>) -> Self {
-        Self {
-            resource_parameters: resource_parameters.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ResourceParameters",
+            resource_parameters.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for InvocationConnectivityParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResourceParameters".to_owned(),
-            self.resource_parameters.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for InvocationConnectivityParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_parameters
-            .check(&path.field("ResourceParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InvocationConnectivityParameters);

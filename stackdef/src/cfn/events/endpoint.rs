@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Events::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Endpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Endpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Endpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Events::Endpoint`.
+    Endpoint("AWS::Events::Endpoint", EndpointProps)
 }
 
 impl Endpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Events::Endpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::EndpointName> {
         self.resource.ref_value()
@@ -102,31 +54,48 @@ impl Endpoint {
     pub fn attr_state_reason(&self) -> Value<String> {
         self.resource.get_att("StateReason")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EventBuses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_buses(&self, value: impl Into<Value<List<EndpointEventBus>>>) {
+        self.resource.set_property("EventBuses", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ReplicationConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_config(&self, value: impl Into<Value<ReplicationConfig>>) {
+        self.resource
+            .set_property("ReplicationConfig", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `RoutingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_config(&self, value: impl Into<Value<RoutingConfig>>) {
+        self.resource.set_property("RoutingConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Events::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct EndpointProps {
-    /// `Description` (optional).
-    /// Length: ..=512 characters.
-    /// Pattern: `.*`.
-    pub description: Option<Value<String>>,
-    /// `EventBuses` (required).
-    /// Items: 2..=2.
-    pub event_buses: Value<List<EndpointEventBus>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\.\-_A-Za-z0-9]+$`.
-    pub name: Option<Value<String>>,
-    /// `ReplicationConfig` (optional).
-    pub replication_config: Option<Value<ReplicationConfig>>,
-    /// `RoleArn` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `RoutingConfig` (required).
-    pub routing_config: Value<RoutingConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::Events::Endpoint`.
+    EndpointProps
 }
 
 impl EndpointProps {
@@ -135,401 +104,126 @@ impl EndpointProps {
         event_buses: impl Into<Value<List<EndpointEventBus>>>,
         routing_config: impl Into<Value<RoutingConfig>>,
     ) -> Self {
-        Self {
-            description: None,
-            event_buses: event_buses.into(),
-            name: None,
-            replication_config: None,
-            role_arn: None,
-            routing_config: routing_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "EventBuses", event_buses.into().to_template())
+                .with(5, "RoutingConfig", routing_config.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 512 characters.
+    /// Pattern: `.*`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[\.\-_A-Za-z0-9]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `ReplicationConfig`.
-    pub fn replication_config(mut self, value: impl Into<Value<ReplicationConfig>>) -> Self {
-        self.replication_config = Some(value.into());
-        self
+    /// `ReplicationConfig` (optional).
+    pub fn replication_config(self, value: impl Into<Value<ReplicationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ReplicationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("EventBuses".to_owned(), self.event_buses.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_config {
-            m.insert("ReplicationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RoutingConfig".to_owned(),
-            self.routing_config.to_template(),
-        );
-        Expr::Map(m)
+    /// `RoleArn` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^arn:aws[a-z-]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role\/[\w\x{80}-\x{10FFFF}+=,.@/-]+$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(4, "RoleArn", value.into().to_template()))
     }
 }
 
-impl Check for EndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(512),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_buses.check(
-            &path.field("EventBuses"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\.\\-_A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replication_config
-            .check(&path.field("ReplicationConfig"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^arn:aws[a-z-]*:iam::\\d{12}:role\\/[\\w+=,.@/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.routing_config
-            .check(&path.field("RoutingConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EndpointProps);
-
-/// Property type `EndpointEventBus` of `AWS::Events::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct EndpointEventBus {
-    /// `EventBusArn` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^arn:aws[a-z-]*:events:[a-z]+-[a-z-]+-\d+:\d{12}:event-bus/[\w.-]+$`.
-    pub event_bus_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `EndpointEventBus` of `AWS::Events::Endpoint`.
+    EndpointEventBus
 }
 
 impl EndpointEventBus {
     /// The required properties: `EventBusArn`.
     pub fn new(event_bus_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            event_bus_arn: event_bus_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "EventBusArn", event_bus_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for EndpointEventBus {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventBusArn".to_owned(), self.event_bus_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EndpointEventBus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_bus_arn.check(
-            &path.field("EventBusArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some(
-                    "^arn:aws[a-z-]*:events:[a-z]+-[a-z-]+-\\d+:\\d{12}:event-bus/[\\w.-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EndpointEventBus);
-
-/// Property type `ReplicationConfig` of `AWS::Events::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct ReplicationConfig {
-    /// `State` (required).
-    pub state: Value<ReplicationState>,
+crate::l1_struct! {
+    /// Property type `ReplicationConfig` of `AWS::Events::Endpoint`.
+    ReplicationConfig
 }
 
 impl ReplicationConfig {
     /// The required properties: `State`.
     pub fn new(state: impl Into<Value<ReplicationState>>) -> Self {
-        Self {
-            state: state.into(),
-        }
+        Self(crate::Properties::new().with(0, "State", state.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("State".to_owned(), self.state.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ReplicationState`.
+    ReplicationState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for ReplicationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicationConfig);
-
-/// Values of `ReplicationState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicationState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicationState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicationState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicationState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicationState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicationState> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicationState::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicationState);
-
-/// Property type `RoutingConfig` of `AWS::Events::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct RoutingConfig {
-    /// `FailoverConfig` (required).
-    pub failover_config: Value<FailoverConfig>,
+crate::l1_struct! {
+    /// Property type `RoutingConfig` of `AWS::Events::Endpoint`.
+    RoutingConfig
 }
 
 impl RoutingConfig {
     /// The required properties: `FailoverConfig`.
     pub fn new(failover_config: impl Into<Value<FailoverConfig>>) -> Self {
-        Self {
-            failover_config: failover_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FailoverConfig",
+            failover_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RoutingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FailoverConfig".to_owned(),
-            self.failover_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RoutingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failover_config
-            .check(&path.field("FailoverConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RoutingConfig);
-
-/// Property type `FailoverConfig` of `AWS::Events::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct FailoverConfig {
-    /// `Primary` (required).
-    pub primary: Value<Primary>,
-    /// `Secondary` (required).
-    pub secondary: Value<Secondary>,
+crate::l1_struct! {
+    /// Property type `FailoverConfig` of `AWS::Events::Endpoint`.
+    FailoverConfig
 }
 
 impl FailoverConfig {
     /// The required properties: `Primary`, `Secondary`.
     pub fn new(primary: impl Into<Value<Primary>>, secondary: impl Into<Value<Secondary>>) -> Self {
-        Self {
-            primary: primary.into(),
-            secondary: secondary.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Primary", primary.into().to_template())
+                .with(1, "Secondary", secondary.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FailoverConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Primary".to_owned(), self.primary.to_template());
-        m.insert("Secondary".to_owned(), self.secondary.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FailoverConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.primary
-            .check(&path.field("Primary"), &Rules::NONE, out);
-        self.secondary
-            .check(&path.field("Secondary"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FailoverConfig);
-
-/// Property type `Primary` of `AWS::Events::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Primary {
-    /// `HealthCheck` (required).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:aws([a-z]|\-)*:route53:::healthcheck/[\-a-z0-9]+$`.
-    pub health_check: Value<String>,
+crate::l1_struct! {
+    /// Property type `Primary` of `AWS::Events::Endpoint`.
+    Primary
 }
 
 impl Primary {
     /// The required properties: `HealthCheck`.
     pub fn new(health_check: impl Into<Value<String>>) -> Self {
-        Self {
-            health_check: health_check.into(),
-        }
+        Self(crate::Properties::new().with(0, "HealthCheck", health_check.into().to_template()))
     }
 }
 
-impl ToTemplate for Primary {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HealthCheck".to_owned(), self.health_check.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Primary {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.health_check.check(
-            &path.field("HealthCheck"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:aws([a-z]|\\-)*:route53:::healthcheck/[\\-a-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Primary);
-
-/// Property type `Secondary` of `AWS::Events::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Secondary {
-    /// `Route` (required).
-    /// Length: 9..=20 characters.
-    /// Pattern: `^[\-a-z0-9]+$`.
-    pub route: Value<String>,
+crate::l1_struct! {
+    /// Property type `Secondary` of `AWS::Events::Endpoint`.
+    Secondary
 }
 
 impl Secondary {
     /// The required properties: `Route`.
     pub fn new(route: impl Into<Value<String>>) -> Self {
-        Self {
-            route: route.into(),
-        }
+        Self(crate::Properties::new().with(0, "Route", route.into().to_template()))
     }
 }
-
-impl ToTemplate for Secondary {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Route".to_owned(), self.route.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Secondary {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.route.check(
-            &path.field("Route"),
-            &Rules {
-                min_length: Some(9),
-                max_length: Some(20),
-                pattern: Some("^[\\-a-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Secondary);

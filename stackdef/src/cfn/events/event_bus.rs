@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Events::EventBus`.
-#[derive(Debug, Clone)]
-pub struct EventBus {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventBus {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventBus {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventBus {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Events::EventBus`.
+    EventBus("AWS::Events::EventBus", EventBusProps)
 }
 
 impl EventBus {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Events::EventBus";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventBusProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::EventBusName> {
         self.resource.ref_value()
@@ -82,407 +34,166 @@ impl EventBus {
     pub fn attr_arn(&self) -> Value<ids::EventBusArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DeadLetterConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dead_letter_config(&self, value: impl Into<Value<DeadLetterConfig>>) {
+        self.resource.set_property("DeadLetterConfig", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EventSourceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_source_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventSourceName", value.into())
+    }
+
+    /// Replaces `KmsKeyIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyIdentifier", value.into())
+    }
+
+    /// Replaces `LogConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_config(&self, value: impl Into<Value<LogConfig>>) {
+        self.resource.set_property("LogConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Events::EventBus`.
-#[derive(Debug, Clone)]
-pub struct EventBusProps {
-    /// `DeadLetterConfig` (optional).
-    pub dead_letter_config: Option<Value<DeadLetterConfig>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `EventSourceName` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^aws\.partner(/[\.\-_A-Za-z0-9]+){2,}$`.
-    pub event_source_name: Option<Value<String>>,
-    /// `KmsKeyIdentifier` (optional).
-    pub kms_key_identifier: Option<Value<String>>,
-    /// `LogConfig` (optional).
-    pub log_config: Option<Value<LogConfig>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[/\.\-_A-Za-z0-9]+$`.
-    pub name: Value<String>,
-    /// `Policy` (optional).
-    pub policy: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Events::EventBus`.
+    EventBusProps
 }
 
 impl EventBusProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            dead_letter_config: None,
-            description: None,
-            event_source_name: None,
-            kms_key_identifier: None,
-            log_config: None,
-            name: name.into(),
-            policy: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(5, "Name", name.into().to_template()))
     }
-    /// Sets `DeadLetterConfig`.
-    pub fn dead_letter_config(mut self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
-        self.dead_letter_config = Some(value.into());
-        self
+    /// `DeadLetterConfig` (optional).
+    pub fn dead_letter_config(self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeadLetterConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EventSourceName`.
-    pub fn event_source_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_source_name = Some(value.into());
-        self
+    /// `EventSourceName` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^aws\.partner(/[\.\-_A-Za-z0-9]+){2,}$`.
+    pub fn event_source_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EventSourceName", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_identifier = Some(value.into());
-        self
+    /// `KmsKeyIdentifier` (optional).
+    pub fn kms_key_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "KmsKeyIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `LogConfig`.
-    pub fn log_config(mut self, value: impl Into<Value<LogConfig>>) -> Self {
-        self.log_config = Some(value.into());
-        self
+    /// `LogConfig` (optional).
+    pub fn log_config(self, value: impl Into<Value<LogConfig>>) -> Self {
+        Self(self.0.with(4, "LogConfig", value.into().to_template()))
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.policy = Some(value.into());
-        self
+    /// `Policy` (optional).
+    pub fn policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(6, "Policy", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EventBusProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dead_letter_config {
-            m.insert("DeadLetterConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_source_name {
-            m.insert("EventSourceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_config {
-            m.insert("LogConfig".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventBusProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dead_letter_config
-            .check(&path.field("DeadLetterConfig"), &Rules::NONE, out);
-        self.event_source_name.check(
-            &path.field("EventSourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^aws\\.partner(/[\\.\\-_A-Za-z0-9]+){2,}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_config
-            .check(&path.field("LogConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[/\\.\\-_A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventBusProps);
-
-/// Property type `DeadLetterConfig` of `AWS::Events::EventBus`.
-#[derive(Debug, Clone, Default)]
-pub struct DeadLetterConfig {
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeadLetterConfig` of `AWS::Events::EventBus`.
+    DeadLetterConfig(default)
 }
 
 impl DeadLetterConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeadLetterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
 }
 
-impl Check for DeadLetterConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeadLetterConfig);
-
-/// Property type `LogConfig` of `AWS::Events::EventBus`.
-#[derive(Debug, Clone, Default)]
-pub struct LogConfig {
-    /// `IncludeDetail` (optional).
-    pub include_detail: Option<Value<IncludeDetail>>,
-    /// `Level` (optional).
-    pub level: Option<Value<Level>>,
+crate::l1_struct! {
+    /// Property type `LogConfig` of `AWS::Events::EventBus`.
+    LogConfig(default)
 }
 
 impl LogConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            include_detail: None,
-            level: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IncludeDetail`.
-    pub fn include_detail(mut self, value: impl Into<Value<IncludeDetail>>) -> Self {
-        self.include_detail = Some(value.into());
-        self
+    /// `IncludeDetail` (optional).
+    pub fn include_detail(self, value: impl Into<Value<IncludeDetail>>) -> Self {
+        Self(self.0.with(0, "IncludeDetail", value.into().to_template()))
     }
-    /// Sets `Level`.
-    pub fn level(mut self, value: impl Into<Value<Level>>) -> Self {
-        self.level = Some(value.into());
-        self
+    /// `Level` (optional).
+    pub fn level(self, value: impl Into<Value<Level>>) -> Self {
+        Self(self.0.with(1, "Level", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LogConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.include_detail {
-            m.insert("IncludeDetail".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level {
-            m.insert("Level".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IncludeDetail`.
+    IncludeDetail {
+        /// `FULL`
+        Full = "FULL",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for LogConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.include_detail
-            .check(&path.field("IncludeDetail"), &Rules::NONE, out);
-        self.level.check(&path.field("Level"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Level`.
+    Level {
+        /// `INFO`
+        Info = "INFO",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `TRACE`
+        Trace = "TRACE",
+        /// `OFF`
+        Off = "OFF",
     }
 }
 
-crate::impl_literal!(LogConfig);
-
-/// Values of `IncludeDetail`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IncludeDetail {
-    /// `FULL`
-    Full,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IncludeDetail {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FULL", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Full => "FULL",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IncludeDetail {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IncludeDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IncludeDetail {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL" => Self::Full,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IncludeDetail> {
-    fn from(s: &str) -> Self {
-        Value::literal(IncludeDetail::from(s))
-    }
-}
-
-crate::impl_literal!(IncludeDetail);
-
-/// Values of `Level`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Level {
-    /// `INFO`
-    Info,
-    /// `ERROR`
-    Error,
-    /// `TRACE`
-    Trace,
-    /// `OFF`
-    Off,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Level {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INFO", "ERROR", "TRACE", "OFF"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Info => "INFO",
-            Self::Error => "ERROR",
-            Self::Trace => "TRACE",
-            Self::Off => "OFF",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Level {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Level {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Level {
-    fn from(s: &str) -> Self {
-        match s {
-            "INFO" => Self::Info,
-            "ERROR" => Self::Error,
-            "TRACE" => Self::Trace,
-            "OFF" => Self::Off,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Level> {
-    fn from(s: &str) -> Self {
-        Value::literal(Level::from(s))
-    }
-}
-
-crate::impl_literal!(Level);
-
-/// Property type `Tag` of `AWS::Events::EventBus`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

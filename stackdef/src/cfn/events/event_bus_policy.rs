@@ -11,372 +11,134 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Events::EventBusPolicy`.
-#[derive(Debug, Clone)]
-pub struct EventBusPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventBusPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventBusPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventBusPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Events::EventBusPolicy`.
+    EventBusPolicy("AWS::Events::EventBusPolicy", EventBusPolicyProps)
 }
 
 impl EventBusPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Events::EventBusPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventBusPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Action` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action(&self, value: impl Into<Value<Action>>) {
+        self.resource.set_property("Action", value.into())
+    }
+
+    /// Replaces `Condition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_condition_property(&self, value: impl Into<Value<Condition>>) {
+        self.resource.set_property("Condition", value.into())
+    }
+
+    /// Replaces `EventBusName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_bus_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventBusName", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Principal", value.into())
+    }
+
+    /// Replaces `Statement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statement(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Statement", value.into())
+    }
+
+    /// Replaces `StatementId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statement_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StatementId", value.into())
+    }
 }
 
-/// Properties of `AWS::Events::EventBusPolicy`.
-#[derive(Debug, Clone)]
-pub struct EventBusPolicyProps {
-    /// `Action` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=64 characters.
-    /// Pattern: `events:[a-zA-Z]+`.
-    pub action: Option<Value<Action>>,
-    /// `Condition` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub condition: Option<Value<Condition>>,
-    /// `EventBusName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `[\.\-_A-Za-z0-9]+`.
-    pub event_bus_name: Option<Value<String>>,
-    /// `Principal` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=12 characters.
-    /// Pattern: `(\d{12}|\*)`.
-    pub principal: Option<Value<String>>,
-    /// `Statement` (optional).
-    pub statement: Option<Value<serde_json::Value>>,
-    /// `StatementId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[a-zA-Z0-9-_]+`.
-    pub statement_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Events::EventBusPolicy`.
+    EventBusPolicyProps
 }
 
 impl EventBusPolicyProps {
     /// The required properties: `StatementId`.
     pub fn new(statement_id: impl Into<Value<String>>) -> Self {
-        Self {
-            action: None,
-            condition: None,
-            event_bus_name: None,
-            principal: None,
-            statement: None,
-            statement_id: statement_id.into(),
-        }
+        Self(crate::Properties::new().with(5, "StatementId", statement_id.into().to_template()))
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<Action>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `events:[a-zA-Z]+`.
+    pub fn action(self, value: impl Into<Value<Action>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<Condition>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn condition(self, value: impl Into<Value<Condition>>) -> Self {
+        Self(self.0.with(1, "Condition", value.into().to_template()))
     }
-    /// Sets `EventBusName`.
-    pub fn event_bus_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_bus_name = Some(value.into());
-        self
+    /// `EventBusName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[\.\-_A-Za-z0-9]+`.
+    pub fn event_bus_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EventBusName", value.into().to_template()))
     }
-    /// Sets `Principal`.
-    pub fn principal(mut self, value: impl Into<Value<String>>) -> Self {
-        self.principal = Some(value.into());
-        self
+    /// `Principal` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 12 characters.
+    /// Pattern: `([\d\x{80}-\x{10FFFF}]{12}|\*)`.
+    pub fn principal(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Principal", value.into().to_template()))
     }
-    /// Sets `Statement`.
-    pub fn statement(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.statement = Some(value.into());
-        self
+    /// `Statement` (optional).
+    pub fn statement(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Statement", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EventBusPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_bus_name {
-            m.insert("EventBusName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.principal {
-            m.insert("Principal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statement {
-            m.insert("Statement".to_owned(), v.to_template());
-        }
-        m.insert("StatementId".to_owned(), self.statement_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `events:PutEvents`
+        EventsPutEvents = "events:PutEvents",
     }
 }
 
-impl Check for EventBusPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(
-            &path.field("Action"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("events:[a-zA-Z]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-        self.event_bus_name.check(
-            &path.field("EventBusName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[\\.\\-_A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(12),
-                pattern: Some("(\\d{12}|\\*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statement_id.check(
-            &path.field("StatementId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[a-zA-Z0-9-_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventBusPolicyProps);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `events:PutEvents`
-    EventsPutEvents,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["events:PutEvents"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventsPutEvents => "events:PutEvents",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "events:PutEvents" => Self::EventsPutEvents,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `Condition` of `AWS::Events::EventBusPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct Condition {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Condition` of `AWS::Events::EventBusPolicy`.
+    Condition(default)
 }
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            type_: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `StringEquals`
+        StringEquals = "StringEquals",
     }
 }
-
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `StringEquals`
-    StringEquals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["StringEquals"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StringEquals => "StringEquals",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "StringEquals" => Self::StringEquals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Rule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Rule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Rule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Events::Rule`.
+    Rule("AWS::Events::Rule", RuleProps)
 }
 
 impl Rule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Events::Rule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::EventsRuleArn> {
         self.resource.ref_value()
@@ -82,670 +34,283 @@ impl Rule {
     pub fn attr_arn(&self) -> Value<ids::EventsRuleArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EventBusName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_bus_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventBusName", value.into())
+    }
+
+    /// Replaces `EventPattern` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_pattern(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("EventPattern", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `ScheduleExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduleExpression", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<State>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Targets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_targets(&self, value: impl Into<Value<List<Target>>>) {
+        self.resource.set_property("Targets", value.into())
+    }
 }
 
-/// Properties of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct RuleProps {
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `EventBusName` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^(arn:aws[\w-]*:events:[a-z]{2}-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+$`.
-    pub event_bus_name: Option<Value<String>>,
-    /// `EventPattern` (optional).
-    pub event_pattern: Option<Value<serde_json::Value>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\.\-_A-Za-z0-9]+$`.
-    pub name: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    /// Length: 1..=1600 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `ScheduleExpression` (optional).
-    /// Length: 0..=256 characters.
-    pub schedule_expression: Option<Value<String>>,
-    /// `State` (optional).
-    pub state: Option<Value<State>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Targets` (optional).
-    /// Items: 1..=100.
-    pub targets: Option<Value<List<Target>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Events::Rule`.
+    RuleProps(default)
 }
 
 impl RuleProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            event_bus_name: None,
-            event_pattern: None,
-            name: None,
-            role_arn: None,
-            schedule_expression: None,
-            state: None,
-            tags: None,
-            targets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `EventBusName`.
-    pub fn event_bus_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_bus_name = Some(value.into());
-        self
+    /// `EventBusName` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^(arn:aws[\w\x{80}-\x{10FFFF}-]*:events:[a-z]{2}-[a-z]+-[\w\x{80}-\x{10FFFF}-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+$`.
+    pub fn event_bus_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EventBusName", value.into().to_template()))
     }
-    /// Sets `EventPattern`.
-    pub fn event_pattern(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.event_pattern = Some(value.into());
-        self
+    /// `EventPattern` (optional).
+    pub fn event_pattern(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "EventPattern", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[\.\-_A-Za-z0-9]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 1 to 1600 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(4, "RoleArn", value.into().to_template()))
     }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
+    /// `ScheduleExpression` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn schedule_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ScheduleExpression", value.into().to_template()),
+        )
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<State>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<State>>) -> Self {
+        Self(self.0.with(6, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `Targets`.
-    pub fn targets(mut self, value: impl Into<Value<List<Target>>>) -> Self {
-        self.targets = Some(value.into());
-        self
+    /// `Targets` (optional).
+    /// Items: 1 to 100.
+    pub fn targets(self, value: impl Into<Value<List<Target>>>) -> Self {
+        Self(self.0.with(8, "Targets", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_bus_name {
-            m.insert("EventBusName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_pattern {
-            m.insert("EventPattern".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_expression {
-            m.insert("ScheduleExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.targets {
-            m.insert("Targets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `State`.
+    State {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`
+        EnabledWithAllCloudtrailManagementEvents = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
     }
 }
 
-impl Check for RuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_bus_name.check(&path.field("EventBusName"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^(arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\.\\-_A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_expression.check(
-            &path.field("ScheduleExpression"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.targets.check(
-            &path.field("Targets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::at_least_one(
-            &[
-                &[("EventPattern", self.event_pattern.is_some())],
-                &[("ScheduleExpression", self.schedule_expression.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuleProps);
-
-/// Values of `State`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`
-    EnabledWithAllCloudtrailManagementEvents,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl State {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DISABLED",
-        "ENABLED",
-        "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::EnabledWithAllCloudtrailManagementEvents => {
-                "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for State {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" => {
-                Self::EnabledWithAllCloudtrailManagementEvents
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<State> {
-    fn from(s: &str) -> Self {
-        Value::literal(State::from(s))
-    }
-}
-
-crate::impl_literal!(State);
-
-/// Property type `Tag` of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Events::Rule`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Target` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// `AppSyncParameters` (optional).
-    pub app_sync_parameters: Option<Value<AppSyncParameters>>,
-    /// `Arn` (required).
-    /// Length: 1..=1600 characters.
-    pub arn: Value<String>,
-    /// `BatchParameters` (optional).
-    pub batch_parameters: Option<Value<BatchParameters>>,
-    /// `DeadLetterConfig` (optional).
-    pub dead_letter_config: Option<Value<DeadLetterConfig>>,
-    /// `EcsParameters` (optional).
-    pub ecs_parameters: Option<Value<EcsParameters>>,
-    /// `HttpParameters` (optional).
-    pub http_parameters: Option<Value<HttpParameters>>,
-    /// `Id` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\.\-_A-Za-z0-9]+$`.
-    pub id: Value<String>,
-    /// `Input` (optional).
-    /// Length: 0..=8192 characters.
-    pub input: Option<Value<String>>,
-    /// `InputPath` (optional).
-    /// Length: 0..=256 characters.
-    pub input_path: Option<Value<String>>,
-    /// `InputTransformer` (optional).
-    pub input_transformer: Option<Value<InputTransformer>>,
-    /// `KinesisParameters` (optional).
-    pub kinesis_parameters: Option<Value<KinesisParameters>>,
-    /// `RedshiftDataParameters` (optional).
-    pub redshift_data_parameters: Option<Value<RedshiftDataParameters>>,
-    /// `RetryPolicy` (optional).
-    pub retry_policy: Option<Value<RetryPolicy>>,
-    /// `RoleArn` (optional).
-    /// Length: 1..=1600 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `RunCommandParameters` (optional).
-    pub run_command_parameters: Option<Value<RunCommandParameters>>,
-    /// `SageMakerPipelineParameters` (optional).
-    pub sage_maker_pipeline_parameters: Option<Value<SageMakerPipelineParameters>>,
-    /// `SqsParameters` (optional).
-    pub sqs_parameters: Option<Value<SqsParameters>>,
+crate::l1_struct! {
+    /// Property type `Target` of `AWS::Events::Rule`.
+    Target
 }
 
 impl Target {
     /// The required properties: `Arn`, `Id`.
     pub fn new(arn: impl Into<Value<String>>, id: impl Into<Value<String>>) -> Self {
-        Self {
-            app_sync_parameters: None,
-            arn: arn.into(),
-            batch_parameters: None,
-            dead_letter_config: None,
-            ecs_parameters: None,
-            http_parameters: None,
-            id: id.into(),
-            input: None,
-            input_path: None,
-            input_transformer: None,
-            kinesis_parameters: None,
-            redshift_data_parameters: None,
-            retry_policy: None,
-            role_arn: None,
-            run_command_parameters: None,
-            sage_maker_pipeline_parameters: None,
-            sqs_parameters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Arn", arn.into().to_template())
+                .with(6, "Id", id.into().to_template()),
+        )
     }
-    /// Sets `AppSyncParameters`.
-    pub fn app_sync_parameters(mut self, value: impl Into<Value<AppSyncParameters>>) -> Self {
-        self.app_sync_parameters = Some(value.into());
-        self
+    /// `AppSyncParameters` (optional).
+    pub fn app_sync_parameters(self, value: impl Into<Value<AppSyncParameters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AppSyncParameters", value.into().to_template()),
+        )
     }
-    /// Sets `BatchParameters`.
-    pub fn batch_parameters(mut self, value: impl Into<Value<BatchParameters>>) -> Self {
-        self.batch_parameters = Some(value.into());
-        self
+    /// `BatchParameters` (optional).
+    pub fn batch_parameters(self, value: impl Into<Value<BatchParameters>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BatchParameters", value.into().to_template()),
+        )
     }
-    /// Sets `DeadLetterConfig`.
-    pub fn dead_letter_config(mut self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
-        self.dead_letter_config = Some(value.into());
-        self
+    /// `DeadLetterConfig` (optional).
+    pub fn dead_letter_config(self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DeadLetterConfig", value.into().to_template()),
+        )
     }
-    /// Sets `EcsParameters`.
-    pub fn ecs_parameters(mut self, value: impl Into<Value<EcsParameters>>) -> Self {
-        self.ecs_parameters = Some(value.into());
-        self
+    /// `EcsParameters` (optional).
+    pub fn ecs_parameters(self, value: impl Into<Value<EcsParameters>>) -> Self {
+        Self(self.0.with(4, "EcsParameters", value.into().to_template()))
     }
-    /// Sets `HttpParameters`.
-    pub fn http_parameters(mut self, value: impl Into<Value<HttpParameters>>) -> Self {
-        self.http_parameters = Some(value.into());
-        self
+    /// `HttpParameters` (optional).
+    pub fn http_parameters(self, value: impl Into<Value<HttpParameters>>) -> Self {
+        Self(self.0.with(5, "HttpParameters", value.into().to_template()))
     }
-    /// Sets `Input`.
-    pub fn input(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input = Some(value.into());
-        self
+    /// `Input` (optional).
+    /// Length: 0 to 8192 characters.
+    pub fn input(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Input", value.into().to_template()))
     }
-    /// Sets `InputPath`.
-    pub fn input_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_path = Some(value.into());
-        self
+    /// `InputPath` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn input_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "InputPath", value.into().to_template()))
     }
-    /// Sets `InputTransformer`.
-    pub fn input_transformer(mut self, value: impl Into<Value<InputTransformer>>) -> Self {
-        self.input_transformer = Some(value.into());
-        self
+    /// `InputTransformer` (optional).
+    pub fn input_transformer(self, value: impl Into<Value<InputTransformer>>) -> Self {
+        Self(
+            self.0
+                .with(9, "InputTransformer", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisParameters`.
-    pub fn kinesis_parameters(mut self, value: impl Into<Value<KinesisParameters>>) -> Self {
-        self.kinesis_parameters = Some(value.into());
-        self
+    /// `KinesisParameters` (optional).
+    pub fn kinesis_parameters(self, value: impl Into<Value<KinesisParameters>>) -> Self {
+        Self(
+            self.0
+                .with(10, "KinesisParameters", value.into().to_template()),
+        )
     }
-    /// Sets `RedshiftDataParameters`.
-    pub fn redshift_data_parameters(
-        mut self,
-        value: impl Into<Value<RedshiftDataParameters>>,
-    ) -> Self {
-        self.redshift_data_parameters = Some(value.into());
-        self
+    /// `RedshiftDataParameters` (optional).
+    pub fn redshift_data_parameters(self, value: impl Into<Value<RedshiftDataParameters>>) -> Self {
+        Self(
+            self.0
+                .with(11, "RedshiftDataParameters", value.into().to_template()),
+        )
     }
-    /// Sets `RetryPolicy`.
-    pub fn retry_policy(mut self, value: impl Into<Value<RetryPolicy>>) -> Self {
-        self.retry_policy = Some(value.into());
-        self
+    /// `RetryPolicy` (optional).
+    pub fn retry_policy(self, value: impl Into<Value<RetryPolicy>>) -> Self {
+        Self(self.0.with(12, "RetryPolicy", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 1 to 1600 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(13, "RoleArn", value.into().to_template()))
     }
-    /// Sets `RunCommandParameters`.
-    pub fn run_command_parameters(mut self, value: impl Into<Value<RunCommandParameters>>) -> Self {
-        self.run_command_parameters = Some(value.into());
-        self
+    /// `RunCommandParameters` (optional).
+    pub fn run_command_parameters(self, value: impl Into<Value<RunCommandParameters>>) -> Self {
+        Self(
+            self.0
+                .with(14, "RunCommandParameters", value.into().to_template()),
+        )
     }
-    /// Sets `SageMakerPipelineParameters`.
+    /// `SageMakerPipelineParameters` (optional).
     pub fn sage_maker_pipeline_parameters(
-        mut self,
+        self,
         value: impl Into<Value<SageMakerPipelineParameters>>,
     ) -> Self {
-        self.sage_maker_pipeline_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            15,
+            "SageMakerPipelineParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SqsParameters`.
-    pub fn sqs_parameters(mut self, value: impl Into<Value<SqsParameters>>) -> Self {
-        self.sqs_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Target {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_sync_parameters {
-            m.insert("AppSyncParameters".to_owned(), v.to_template());
-        }
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        if let Some(v) = &self.batch_parameters {
-            m.insert("BatchParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dead_letter_config {
-            m.insert("DeadLetterConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecs_parameters {
-            m.insert("EcsParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_parameters {
-            m.insert("HttpParameters".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.input {
-            m.insert("Input".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_path {
-            m.insert("InputPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_transformer {
-            m.insert("InputTransformer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_parameters {
-            m.insert("KinesisParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift_data_parameters {
-            m.insert("RedshiftDataParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_policy {
-            m.insert("RetryPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.run_command_parameters {
-            m.insert("RunCommandParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sage_maker_pipeline_parameters {
-            m.insert("SageMakerPipelineParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqs_parameters {
-            m.insert("SqsParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SqsParameters` (optional).
+    pub fn sqs_parameters(self, value: impl Into<Value<SqsParameters>>) -> Self {
+        Self(self.0.with(16, "SqsParameters", value.into().to_template()))
     }
 }
 
-impl Check for Target {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_sync_parameters
-            .check(&path.field("AppSyncParameters"), &Rules::NONE, out);
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.batch_parameters
-            .check(&path.field("BatchParameters"), &Rules::NONE, out);
-        self.dead_letter_config
-            .check(&path.field("DeadLetterConfig"), &Rules::NONE, out);
-        self.ecs_parameters
-            .check(&path.field("EcsParameters"), &Rules::NONE, out);
-        self.http_parameters
-            .check(&path.field("HttpParameters"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\.\\-_A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input.check(
-            &path.field("Input"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(8192),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_path.check(
-            &path.field("InputPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_transformer
-            .check(&path.field("InputTransformer"), &Rules::NONE, out);
-        self.kinesis_parameters
-            .check(&path.field("KinesisParameters"), &Rules::NONE, out);
-        self.redshift_data_parameters.check(
-            &path.field("RedshiftDataParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.retry_policy
-            .check(&path.field("RetryPolicy"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.run_command_parameters
-            .check(&path.field("RunCommandParameters"), &Rules::NONE, out);
-        self.sage_maker_pipeline_parameters.check(
-            &path.field("SageMakerPipelineParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.sqs_parameters
-            .check(&path.field("SqsParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Target);
-
-/// Property type `AppSyncParameters` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct AppSyncParameters {
-    /// `GraphQLOperation` (required).
-    pub graph_ql_operation: Value<String>,
+crate::l1_struct! {
+    /// Property type `AppSyncParameters` of `AWS::Events::Rule`.
+    AppSyncParameters
 }
 
 impl AppSyncParameters {
     /// The required properties: `GraphQLOperation`.
     pub fn new(graph_ql_operation: impl Into<Value<String>>) -> Self {
-        Self {
-            graph_ql_operation: graph_ql_operation.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "GraphQLOperation",
+            graph_ql_operation.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AppSyncParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GraphQLOperation".to_owned(),
-            self.graph_ql_operation.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppSyncParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AppSyncParameters);
-
-/// Property type `BatchParameters` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct BatchParameters {
-    /// `ArrayProperties` (optional).
-    pub array_properties: Option<Value<BatchArrayProperties>>,
-    /// `JobDefinition` (required).
-    pub job_definition: Value<String>,
-    /// `JobName` (required).
-    pub job_name: Value<String>,
-    /// `RetryStrategy` (optional).
-    pub retry_strategy: Option<Value<BatchRetryStrategy>>,
+crate::l1_struct! {
+    /// Property type `BatchParameters` of `AWS::Events::Rule`.
+    BatchParameters
 }
 
 impl BatchParameters {
@@ -754,1547 +319,536 @@ impl BatchParameters {
         job_definition: impl Into<Value<String>>,
         job_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            array_properties: None,
-            job_definition: job_definition.into(),
-            job_name: job_name.into(),
-            retry_strategy: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "JobDefinition", job_definition.into().to_template())
+                .with(2, "JobName", job_name.into().to_template()),
+        )
     }
-    /// Sets `ArrayProperties`.
-    pub fn array_properties(mut self, value: impl Into<Value<BatchArrayProperties>>) -> Self {
-        self.array_properties = Some(value.into());
-        self
+    /// `ArrayProperties` (optional).
+    pub fn array_properties(self, value: impl Into<Value<BatchArrayProperties>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ArrayProperties", value.into().to_template()),
+        )
     }
-    /// Sets `RetryStrategy`.
-    pub fn retry_strategy(mut self, value: impl Into<Value<BatchRetryStrategy>>) -> Self {
-        self.retry_strategy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BatchParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.array_properties {
-            m.insert("ArrayProperties".to_owned(), v.to_template());
-        }
-        m.insert(
-            "JobDefinition".to_owned(),
-            self.job_definition.to_template(),
-        );
-        m.insert("JobName".to_owned(), self.job_name.to_template());
-        if let Some(v) = &self.retry_strategy {
-            m.insert("RetryStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RetryStrategy` (optional).
+    pub fn retry_strategy(self, value: impl Into<Value<BatchRetryStrategy>>) -> Self {
+        Self(self.0.with(3, "RetryStrategy", value.into().to_template()))
     }
 }
 
-impl Check for BatchParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.array_properties
-            .check(&path.field("ArrayProperties"), &Rules::NONE, out);
-        self.retry_strategy
-            .check(&path.field("RetryStrategy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BatchParameters);
-
-/// Property type `BatchArrayProperties` of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct BatchArrayProperties {
-    /// `Size` (optional).
-    pub size: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `BatchArrayProperties` of `AWS::Events::Rule`.
+    BatchArrayProperties(default)
 }
 
 impl BatchArrayProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { size: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Size`.
-    pub fn size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BatchArrayProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.size {
-            m.insert("Size".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Size` (optional).
+    pub fn size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Size", value.into().to_template()))
     }
 }
 
-impl Check for BatchArrayProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BatchArrayProperties);
-
-/// Property type `BatchRetryStrategy` of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct BatchRetryStrategy {
-    /// `Attempts` (optional).
-    pub attempts: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `BatchRetryStrategy` of `AWS::Events::Rule`.
+    BatchRetryStrategy(default)
 }
 
 impl BatchRetryStrategy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { attempts: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attempts`.
-    pub fn attempts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.attempts = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BatchRetryStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attempts {
-            m.insert("Attempts".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Attempts` (optional).
+    pub fn attempts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Attempts", value.into().to_template()))
     }
 }
 
-impl Check for BatchRetryStrategy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BatchRetryStrategy);
-
-/// Property type `DeadLetterConfig` of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct DeadLetterConfig {
-    /// `Arn` (optional).
-    /// Length: 1..=1600 characters.
-    pub arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeadLetterConfig` of `AWS::Events::Rule`.
+    DeadLetterConfig(default)
 }
 
 impl DeadLetterConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeadLetterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Arn` (optional).
+    /// Length: 1 to 1600 characters.
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
 }
 
-impl Check for DeadLetterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeadLetterConfig);
-
-/// Property type `EcsParameters` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct EcsParameters {
-    /// `CapacityProviderStrategy` (optional).
-    /// Items: 0..=6.
-    pub capacity_provider_strategy: Option<Value<List<CapacityProviderStrategyItem>>>,
-    /// `EnableECSManagedTags` (optional).
-    pub enable_ecs_managed_tags: Option<Value<bool>>,
-    /// `EnableExecuteCommand` (optional).
-    pub enable_execute_command: Option<Value<bool>>,
-    /// `Group` (optional).
-    pub group: Option<Value<String>>,
-    /// `LaunchType` (optional).
-    pub launch_type: Option<Value<LaunchType>>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `PlacementConstraints` (optional).
-    /// Items: 0..=10.
-    pub placement_constraints: Option<Value<List<PlacementConstraint>>>,
-    /// `PlacementStrategies` (optional).
-    pub placement_strategies: Option<Value<List<PlacementStrategy>>>,
-    /// `PlatformVersion` (optional).
-    pub platform_version: Option<Value<String>>,
-    /// `PropagateTags` (optional).
-    pub propagate_tags: Option<Value<PropagateTags>>,
-    /// `ReferenceId` (optional).
-    /// Length: 0..=1024 characters.
-    pub reference_id: Option<Value<String>>,
-    /// `TagList` (optional).
-    pub tag_list: Option<Value<List<Tag>>>,
-    /// `TaskCount` (optional).
-    /// Range: 1..=.
-    pub task_count: Option<Value<i64>>,
-    /// `TaskDefinitionArn` (required).
-    /// Length: 1..=1600 characters.
-    pub task_definition_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `EcsParameters` of `AWS::Events::Rule`.
+    EcsParameters
 }
 
 impl EcsParameters {
     /// The required properties: `TaskDefinitionArn`.
     pub fn new(task_definition_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            capacity_provider_strategy: None,
-            enable_ecs_managed_tags: None,
-            enable_execute_command: None,
-            group: None,
-            launch_type: None,
-            network_configuration: None,
-            placement_constraints: None,
-            placement_strategies: None,
-            platform_version: None,
-            propagate_tags: None,
-            reference_id: None,
-            tag_list: None,
-            task_count: None,
-            task_definition_arn: task_definition_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            13,
+            "TaskDefinitionArn",
+            task_definition_arn.into().to_template(),
+        ))
     }
-    /// Sets `CapacityProviderStrategy`.
+    /// `CapacityProviderStrategy` (optional).
+    /// Items: 0 to 6.
     pub fn capacity_provider_strategy(
-        mut self,
+        self,
         value: impl Into<Value<List<CapacityProviderStrategyItem>>>,
     ) -> Self {
-        self.capacity_provider_strategy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CapacityProviderStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `EnableECSManagedTags`.
-    pub fn enable_ecs_managed_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_ecs_managed_tags = Some(value.into());
-        self
+    /// `EnableECSManagedTags` (optional).
+    pub fn enable_ecs_managed_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableECSManagedTags", value.into().to_template()),
+        )
     }
-    /// Sets `EnableExecuteCommand`.
-    pub fn enable_execute_command(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_execute_command = Some(value.into());
-        self
+    /// `EnableExecuteCommand` (optional).
+    pub fn enable_execute_command(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableExecuteCommand", value.into().to_template()),
+        )
     }
-    /// Sets `Group`.
-    pub fn group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group = Some(value.into());
-        self
+    /// `Group` (optional).
+    pub fn group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Group", value.into().to_template()))
     }
-    /// Sets `LaunchType`.
-    pub fn launch_type(mut self, value: impl Into<Value<LaunchType>>) -> Self {
-        self.launch_type = Some(value.into());
-        self
+    /// `LaunchType` (optional).
+    pub fn launch_type(self, value: impl Into<Value<LaunchType>>) -> Self {
+        Self(self.0.with(4, "LaunchType", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementConstraints`.
-    pub fn placement_constraints(
-        mut self,
-        value: impl Into<Value<List<PlacementConstraint>>>,
-    ) -> Self {
-        self.placement_constraints = Some(value.into());
-        self
+    /// `PlacementConstraints` (optional).
+    /// Items: 0 to 10.
+    pub fn placement_constraints(self, value: impl Into<Value<List<PlacementConstraint>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PlacementConstraints", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementStrategies`.
-    pub fn placement_strategies(
-        mut self,
-        value: impl Into<Value<List<PlacementStrategy>>>,
-    ) -> Self {
-        self.placement_strategies = Some(value.into());
-        self
+    /// `PlacementStrategies` (optional).
+    pub fn placement_strategies(self, value: impl Into<Value<List<PlacementStrategy>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PlacementStrategies", value.into().to_template()),
+        )
     }
-    /// Sets `PlatformVersion`.
-    pub fn platform_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform_version = Some(value.into());
-        self
+    /// `PlatformVersion` (optional).
+    pub fn platform_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PlatformVersion", value.into().to_template()),
+        )
     }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(mut self, value: impl Into<Value<PropagateTags>>) -> Self {
-        self.propagate_tags = Some(value.into());
-        self
+    /// `PropagateTags` (optional).
+    pub fn propagate_tags(self, value: impl Into<Value<PropagateTags>>) -> Self {
+        Self(self.0.with(9, "PropagateTags", value.into().to_template()))
     }
-    /// Sets `ReferenceId`.
-    pub fn reference_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reference_id = Some(value.into());
-        self
+    /// `ReferenceId` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn reference_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "ReferenceId", value.into().to_template()))
     }
-    /// Sets `TagList`.
-    pub fn tag_list(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tag_list = Some(value.into());
-        self
+    /// `TagList` (optional).
+    pub fn tag_list(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "TagList", value.into().to_template()))
     }
-    /// Sets `TaskCount`.
-    pub fn task_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.task_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EcsParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_provider_strategy {
-            m.insert("CapacityProviderStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_ecs_managed_tags {
-            m.insert("EnableECSManagedTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_execute_command {
-            m.insert("EnableExecuteCommand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group {
-            m.insert("Group".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_type {
-            m.insert("LaunchType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_constraints {
-            m.insert("PlacementConstraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_strategies {
-            m.insert("PlacementStrategies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_version {
-            m.insert("PlatformVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.propagate_tags {
-            m.insert("PropagateTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reference_id {
-            m.insert("ReferenceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_list {
-            m.insert("TagList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_count {
-            m.insert("TaskCount".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TaskDefinitionArn".to_owned(),
-            self.task_definition_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `TaskCount` (optional).
+    /// Range: at least 1.
+    pub fn task_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "TaskCount", value.into().to_template()))
     }
 }
 
-impl Check for EcsParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_provider_strategy.check(
-            &path.field("CapacityProviderStrategy"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(6),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_type
-            .check(&path.field("LaunchType"), &Rules::NONE, out);
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.placement_constraints.check(
-            &path.field("PlacementConstraints"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.placement_strategies
-            .check(&path.field("PlacementStrategies"), &Rules::NONE, out);
-        self.propagate_tags
-            .check(&path.field("PropagateTags"), &Rules::NONE, out);
-        self.reference_id.check(
-            &path.field("ReferenceId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_list
-            .check(&path.field("TagList"), &Rules::NONE, out);
-        self.task_count.check(
-            &path.field("TaskCount"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_definition_arn.check(
-            &path.field("TaskDefinitionArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EcsParameters);
-
-/// Property type `CapacityProviderStrategyItem` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct CapacityProviderStrategyItem {
-    /// `Base` (optional).
-    /// Range: 0..=100000.
-    pub base: Option<Value<i64>>,
-    /// `CapacityProvider` (required).
-    /// Length: 1..=255 characters.
-    pub capacity_provider: Value<String>,
-    /// `Weight` (optional).
-    /// Range: 0..=1000.
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderStrategyItem` of `AWS::Events::Rule`.
+    CapacityProviderStrategyItem
 }
 
 impl CapacityProviderStrategyItem {
     /// The required properties: `CapacityProvider`.
     pub fn new(capacity_provider: impl Into<Value<String>>) -> Self {
-        Self {
-            base: None,
-            capacity_provider: capacity_provider.into(),
-            weight: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "CapacityProvider",
+            capacity_provider.into().to_template(),
+        ))
     }
-    /// Sets `Base`.
-    pub fn base(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.base = Some(value.into());
-        self
+    /// `Base` (optional).
+    /// Range: 0 to 100000.
+    pub fn base(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Base", value.into().to_template()))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityProviderStrategyItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base {
-            m.insert("Base".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CapacityProvider".to_owned(),
-            self.capacity_provider.to_template(),
-        );
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Weight` (optional).
+    /// Range: 0 to 1000.
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Weight", value.into().to_template()))
     }
 }
 
-impl Check for CapacityProviderStrategyItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base.check(
-            &path.field("Base"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capacity_provider.check(
-            &path.field("CapacityProvider"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `LaunchType`.
+    LaunchType {
+        /// `EC2`
+        Ec2 = "EC2",
+        /// `EXTERNAL`
+        External = "EXTERNAL",
+        /// `FARGATE`
+        Fargate = "FARGATE",
     }
 }
 
-crate::impl_literal!(CapacityProviderStrategyItem);
-
-/// Values of `LaunchType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LaunchType {
-    /// `EC2`
-    Ec2,
-    /// `EXTERNAL`
-    External,
-    /// `FARGATE`
-    Fargate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LaunchType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EC2", "EXTERNAL", "FARGATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2 => "EC2",
-            Self::External => "EXTERNAL",
-            Self::Fargate => "FARGATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LaunchType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LaunchType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LaunchType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EC2" => Self::Ec2,
-            "EXTERNAL" => Self::External,
-            "FARGATE" => Self::Fargate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LaunchType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LaunchType::from(s))
-    }
-}
-
-crate::impl_literal!(LaunchType);
-
-/// Property type `NetworkConfiguration` of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfiguration {
-    /// `AwsVpcConfiguration` (optional).
-    pub aws_vpc_configuration: Option<Value<AwsVpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::Events::Rule`.
+    NetworkConfiguration(default)
 }
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_vpc_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsVpcConfiguration`.
-    pub fn aws_vpc_configuration(mut self, value: impl Into<Value<AwsVpcConfiguration>>) -> Self {
-        self.aws_vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_vpc_configuration {
-            m.insert("AwsVpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AwsVpcConfiguration` (optional).
+    pub fn aws_vpc_configuration(self, value: impl Into<Value<AwsVpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AwsVpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_vpc_configuration
-            .check(&path.field("AwsVpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkConfiguration);
-
-/// Property type `AwsVpcConfiguration` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct AwsVpcConfiguration {
-    /// `AssignPublicIp` (optional).
-    pub assign_public_ip: Option<Value<AssignPublicIp>>,
-    /// `SecurityGroups` (optional).
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `Subnets` (required).
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `AwsVpcConfiguration` of `AWS::Events::Rule`.
+    AwsVpcConfiguration
 }
 
 impl AwsVpcConfiguration {
     /// The required properties: `Subnets`.
     pub fn new(subnets: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        Self {
-            assign_public_ip: None,
-            security_groups: None,
-            subnets: subnets.into(),
-        }
+        Self(crate::Properties::new().with(2, "Subnets", subnets.into().to_template()))
     }
-    /// Sets `AssignPublicIp`.
-    pub fn assign_public_ip(mut self, value: impl Into<Value<AssignPublicIp>>) -> Self {
-        self.assign_public_ip = Some(value.into());
-        self
+    /// `AssignPublicIp` (optional).
+    pub fn assign_public_ip(self, value: impl Into<Value<AssignPublicIp>>) -> Self {
+        Self(self.0.with(0, "AssignPublicIp", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(1, "SecurityGroups", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AwsVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assign_public_ip {
-            m.insert("AssignPublicIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AssignPublicIp`.
+    AssignPublicIp {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl Check for AwsVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assign_public_ip
-            .check(&path.field("AssignPublicIp"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AwsVpcConfiguration);
-
-/// Values of `AssignPublicIp`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssignPublicIp {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssignPublicIp {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssignPublicIp {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssignPublicIp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssignPublicIp {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssignPublicIp> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssignPublicIp::from(s))
-    }
-}
-
-crate::impl_literal!(AssignPublicIp);
-
-/// Property type `PlacementConstraint` of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct PlacementConstraint {
-    /// `Expression` (optional).
-    /// Length: 0..=2000 characters.
-    pub expression: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `PlacementConstraint` of `AWS::Events::Rule`.
+    PlacementConstraint(default)
 }
 
 impl PlacementConstraint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            expression: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: 0 to 2000 characters.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PlacementConstraint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PlacementConstraint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PlacementConstraint);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `distinctInstance`
-    DistinctInstance,
-    /// `memberOf`
-    MemberOf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["distinctInstance", "memberOf"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DistinctInstance => "distinctInstance",
-            Self::MemberOf => "memberOf",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "distinctInstance" => Self::DistinctInstance,
-            "memberOf" => Self::MemberOf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `PlacementStrategy` of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct PlacementStrategy {
-    /// `Field` (optional).
-    pub field: Option<Value<String>>,
     /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `distinctInstance`
+        DistinctInstance = "distinctInstance",
+        /// `memberOf`
+        MemberOf = "memberOf",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PlacementStrategy` of `AWS::Events::Rule`.
+    PlacementStrategy(default)
 }
 
 impl PlacementStrategy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            field: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Field`.
-    pub fn field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field = Some(value.into());
-        self
+    /// `Field` (optional).
+    pub fn field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Field", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PlacementStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field {
-            m.insert("Field".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PropagateTags`.
+    PropagateTags {
+        /// `TASK_DEFINITION`
+        TaskDefinition = "TASK_DEFINITION",
     }
 }
 
-impl Check for PlacementStrategy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PlacementStrategy);
-
-/// Values of `PropagateTags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropagateTags {
-    /// `TASK_DEFINITION`
-    TaskDefinition,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PropagateTags {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TASK_DEFINITION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TaskDefinition => "TASK_DEFINITION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PropagateTags {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PropagateTags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PropagateTags {
-    fn from(s: &str) -> Self {
-        match s {
-            "TASK_DEFINITION" => Self::TaskDefinition,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PropagateTags> {
-    fn from(s: &str) -> Self {
-        Value::literal(PropagateTags::from(s))
-    }
-}
-
-crate::impl_literal!(PropagateTags);
-
-/// Property type `HttpParameters` of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpParameters {
-    /// `HeaderParameters` (optional).
-    pub header_parameters: Option<Value<Map<String>>>,
-    /// `PathParameterValues` (optional).
-    pub path_parameter_values: Option<Value<List<String>>>,
-    /// `QueryStringParameters` (optional).
-    pub query_string_parameters: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `HttpParameters` of `AWS::Events::Rule`.
+    HttpParameters(default)
 }
 
 impl HttpParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            header_parameters: None,
-            path_parameter_values: None,
-            query_string_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HeaderParameters`.
-    pub fn header_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.header_parameters = Some(value.into());
-        self
+    /// `HeaderParameters` (optional).
+    pub fn header_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HeaderParameters", value.into().to_template()),
+        )
     }
-    /// Sets `PathParameterValues`.
-    pub fn path_parameter_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.path_parameter_values = Some(value.into());
-        self
+    /// `PathParameterValues` (optional).
+    pub fn path_parameter_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PathParameterValues", value.into().to_template()),
+        )
     }
-    /// Sets `QueryStringParameters`.
-    pub fn query_string_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.query_string_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.header_parameters {
-            m.insert("HeaderParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path_parameter_values {
-            m.insert("PathParameterValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_string_parameters {
-            m.insert("QueryStringParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `QueryStringParameters` (optional).
+    pub fn query_string_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "QueryStringParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HttpParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpParameters);
-
-/// Property type `InputTransformer` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct InputTransformer {
-    /// `InputPathsMap` (optional).
-    pub input_paths_map: Option<Value<Map<String>>>,
-    /// `InputTemplate` (required).
-    /// Length: 1..=8192 characters.
-    pub input_template: Value<String>,
+crate::l1_struct! {
+    /// Property type `InputTransformer` of `AWS::Events::Rule`.
+    InputTransformer
 }
 
 impl InputTransformer {
     /// The required properties: `InputTemplate`.
     pub fn new(input_template: impl Into<Value<String>>) -> Self {
-        Self {
-            input_paths_map: None,
-            input_template: input_template.into(),
-        }
+        Self(crate::Properties::new().with(1, "InputTemplate", input_template.into().to_template()))
     }
-    /// Sets `InputPathsMap`.
-    pub fn input_paths_map(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.input_paths_map = Some(value.into());
-        self
+    /// `InputPathsMap` (optional).
+    pub fn input_paths_map(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "InputPathsMap", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputTransformer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_paths_map {
-            m.insert("InputPathsMap".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InputTemplate".to_owned(),
-            self.input_template.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputTransformer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_template.check(
-            &path.field("InputTemplate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(8192),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InputTransformer);
-
-/// Property type `KinesisParameters` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct KinesisParameters {
-    /// `PartitionKeyPath` (required).
-    /// Length: 0..=256 characters.
-    pub partition_key_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisParameters` of `AWS::Events::Rule`.
+    KinesisParameters
 }
 
 impl KinesisParameters {
     /// The required properties: `PartitionKeyPath`.
     pub fn new(partition_key_path: impl Into<Value<String>>) -> Self {
-        Self {
-            partition_key_path: partition_key_path.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PartitionKeyPath",
+            partition_key_path.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KinesisParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PartitionKeyPath".to_owned(),
-            self.partition_key_path.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.partition_key_path.check(
-            &path.field("PartitionKeyPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisParameters);
-
-/// Property type `RedshiftDataParameters` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct RedshiftDataParameters {
-    /// `Database` (required).
-    /// Length: 1..=64 characters.
-    pub database: Value<String>,
-    /// `DbUser` (optional).
-    /// Length: 1..=128 characters.
-    pub db_user: Option<Value<String>>,
-    /// `SecretManagerArn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\$(\.[\w_-]+(\[(\d+|\*)\])*)*)$`.
-    pub secret_manager_arn: Option<Value<String>>,
-    /// `Sql` (optional).
-    /// Length: 1..=100000 characters.
-    pub sql: Option<Value<String>>,
-    /// `Sqls` (optional).
-    pub sqls: Option<Value<List<String>>>,
-    /// `StatementName` (optional).
-    /// Length: 1..=500 characters.
-    pub statement_name: Option<Value<String>>,
-    /// `WithEvent` (optional).
-    pub with_event: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `RedshiftDataParameters` of `AWS::Events::Rule`.
+    RedshiftDataParameters
 }
 
 impl RedshiftDataParameters {
     /// The required properties: `Database`.
     pub fn new(database: impl Into<Value<String>>) -> Self {
-        Self {
-            database: database.into(),
-            db_user: None,
-            secret_manager_arn: None,
-            sql: None,
-            sqls: None,
-            statement_name: None,
-            with_event: None,
-        }
+        Self(crate::Properties::new().with(0, "Database", database.into().to_template()))
     }
-    /// Sets `DbUser`.
-    pub fn db_user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_user = Some(value.into());
-        self
+    /// `DbUser` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn db_user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DbUser", value.into().to_template()))
     }
-    /// Sets `SecretManagerArn`.
-    pub fn secret_manager_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_manager_arn = Some(value.into());
-        self
+    /// `SecretManagerArn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\$(\.[\w\x{80}-\x{10FFFF}_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*)$`.
+    pub fn secret_manager_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SecretManagerArn", value.into().to_template()),
+        )
     }
-    /// Sets `Sql`.
-    pub fn sql(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sql = Some(value.into());
-        self
+    /// `Sql` (optional).
+    /// Length: 1 to 100000 characters.
+    pub fn sql(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Sql", value.into().to_template()))
     }
-    /// Sets `Sqls`.
-    pub fn sqls(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.sqls = Some(value.into());
-        self
+    /// `Sqls` (optional).
+    pub fn sqls(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Sqls", value.into().to_template()))
     }
-    /// Sets `StatementName`.
-    pub fn statement_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.statement_name = Some(value.into());
-        self
+    /// `StatementName` (optional).
+    /// Length: 1 to 500 characters.
+    pub fn statement_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "StatementName", value.into().to_template()))
     }
-    /// Sets `WithEvent`.
-    pub fn with_event(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.with_event = Some(value.into());
-        self
+    /// `WithEvent` (optional).
+    pub fn with_event(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "WithEvent", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RedshiftDataParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        if let Some(v) = &self.db_user {
-            m.insert("DbUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_manager_arn {
-            m.insert("SecretManagerArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sql {
-            m.insert("Sql".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqls {
-            m.insert("Sqls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statement_name {
-            m.insert("StatementName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.with_event {
-            m.insert("WithEvent".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftDataParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_user.check(
-            &path.field("DbUser"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_manager_arn.check(&path.field("SecretManagerArn"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^(^arn:aws([a-z]|\\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*)$"), ..Rules::NONE }, out);
-        self.sql.check(
-            &path.field("Sql"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statement_name.check(
-            &path.field("StatementName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RedshiftDataParameters);
-
-/// Property type `RetryPolicy` of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct RetryPolicy {
-    /// `MaximumEventAgeInSeconds` (optional).
-    /// Range: 60..=86400.
-    pub maximum_event_age_in_seconds: Option<Value<i64>>,
-    /// `MaximumRetryAttempts` (optional).
-    /// Range: 0..=185.
-    pub maximum_retry_attempts: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RetryPolicy` of `AWS::Events::Rule`.
+    RetryPolicy(default)
 }
 
 impl RetryPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maximum_event_age_in_seconds: None,
-            maximum_retry_attempts: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaximumEventAgeInSeconds`.
-    pub fn maximum_event_age_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_event_age_in_seconds = Some(value.into());
-        self
+    /// `MaximumEventAgeInSeconds` (optional).
+    /// Range: 60 to 86400.
+    pub fn maximum_event_age_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaximumEventAgeInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumRetryAttempts`.
-    pub fn maximum_retry_attempts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_retry_attempts = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RetryPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_event_age_in_seconds {
-            m.insert("MaximumEventAgeInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_retry_attempts {
-            m.insert("MaximumRetryAttempts".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaximumRetryAttempts` (optional).
+    /// Range: 0 to 185.
+    pub fn maximum_retry_attempts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumRetryAttempts", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RetryPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_event_age_in_seconds.check(
-            &path.field("MaximumEventAgeInSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_retry_attempts.check(
-            &path.field("MaximumRetryAttempts"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(185.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RetryPolicy);
-
-/// Property type `RunCommandParameters` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct RunCommandParameters {
-    /// `RunCommandTargets` (required).
-    /// Items: 1..=5.
-    pub run_command_targets: Value<List<RunCommandTarget>>,
+crate::l1_struct! {
+    /// Property type `RunCommandParameters` of `AWS::Events::Rule`.
+    RunCommandParameters
 }
 
 impl RunCommandParameters {
     /// The required properties: `RunCommandTargets`.
     pub fn new(run_command_targets: impl Into<Value<List<RunCommandTarget>>>) -> Self {
-        Self {
-            run_command_targets: run_command_targets.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RunCommandTargets",
+            run_command_targets.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RunCommandParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RunCommandTargets".to_owned(),
-            self.run_command_targets.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RunCommandParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.run_command_targets.check(
-            &path.field("RunCommandTargets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RunCommandParameters);
-
-/// Property type `RunCommandTarget` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct RunCommandTarget {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`.
-    pub key: Value<String>,
-    /// `Values` (required).
-    /// Items: 1..=50.
-    /// Each item: Length: 1..=256 characters.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `RunCommandTarget` of `AWS::Events::Rule`.
+    RunCommandTarget
 }
 
 impl RunCommandTarget {
     /// The required properties: `Key`, `Values`.
     pub fn new(key: impl Into<Value<String>>, values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            key: key.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Values", values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RunCommandTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RunCommandTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RunCommandTarget);
-
-/// Property type `SageMakerPipelineParameters` of `AWS::Events::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct SageMakerPipelineParameters {
-    /// `PipelineParameterList` (optional).
-    /// Items: 0..=200.
-    pub pipeline_parameter_list: Option<Value<List<SageMakerPipelineParameter>>>,
+crate::l1_struct! {
+    /// Property type `SageMakerPipelineParameters` of `AWS::Events::Rule`.
+    SageMakerPipelineParameters(default)
 }
 
 impl SageMakerPipelineParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pipeline_parameter_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PipelineParameterList`.
+    /// `PipelineParameterList` (optional).
+    /// Items: 0 to 200.
     pub fn pipeline_parameter_list(
-        mut self,
+        self,
         value: impl Into<Value<List<SageMakerPipelineParameter>>>,
     ) -> Self {
-        self.pipeline_parameter_list = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "PipelineParameterList", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SageMakerPipelineParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pipeline_parameter_list {
-            m.insert("PipelineParameterList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SageMakerPipelineParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pipeline_parameter_list.check(
-            &path.field("PipelineParameterList"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SageMakerPipelineParameters);
-
-/// Property type `SageMakerPipelineParameter` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct SageMakerPipelineParameter {
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=1024 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SageMakerPipelineParameter` of `AWS::Events::Rule`.
+    SageMakerPipelineParameter
 }
 
 impl SageMakerPipelineParameter {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SageMakerPipelineParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SageMakerPipelineParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SageMakerPipelineParameter);
-
-/// Property type `SqsParameters` of `AWS::Events::Rule`.
-#[derive(Debug, Clone)]
-pub struct SqsParameters {
-    /// `MessageGroupId` (required).
-    pub message_group_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `SqsParameters` of `AWS::Events::Rule`.
+    SqsParameters
 }
 
 impl SqsParameters {
     /// The required properties: `MessageGroupId`.
     pub fn new(message_group_id: impl Into<Value<String>>) -> Self {
-        Self {
-            message_group_id: message_group_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MessageGroupId",
+            message_group_id.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for SqsParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MessageGroupId".to_owned(),
-            self.message_group_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SqsParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SqsParameters);

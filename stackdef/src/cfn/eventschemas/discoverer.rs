@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EventSchemas::Discoverer`.
-#[derive(Debug, Clone)]
-pub struct Discoverer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Discoverer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Discoverer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Discoverer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EventSchemas::Discoverer`.
+    Discoverer("AWS::EventSchemas::Discoverer", DiscovererProps)
 }
 
 impl Discoverer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EventSchemas::Discoverer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DiscovererProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DiscovererArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DiscovererArn> {
         self.resource.ref_value()
@@ -92,104 +44,54 @@ impl Discoverer {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `CrossAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cross_account(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("CrossAccount", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `SourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagsEntry>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::EventSchemas::Discoverer`.
-#[derive(Debug, Clone)]
-pub struct DiscovererProps {
-    /// `CrossAccount` (optional).
-    pub cross_account: Option<Value<bool>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `SourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source_arn: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagsEntry>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EventSchemas::Discoverer`.
+    DiscovererProps
 }
 
 impl DiscovererProps {
     /// The required properties: `SourceArn`.
     pub fn new(source_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            cross_account: None,
-            description: None,
-            source_arn: source_arn.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "SourceArn", source_arn.into().to_template()))
     }
-    /// Sets `CrossAccount`.
-    pub fn cross_account(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cross_account = Some(value.into());
-        self
+    /// `CrossAccount` (optional).
+    pub fn cross_account(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CrossAccount", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DiscovererProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cross_account {
-            m.insert("CrossAccount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("SourceArn".to_owned(), self.source_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DiscovererProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DiscovererProps);
-
-/// Property type `TagsEntry` of `AWS::EventSchemas::Discoverer`.
-#[derive(Debug, Clone)]
-pub struct TagsEntry {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl TagsEntry {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagsEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagsEntry {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TagsEntry);
+pub use crate::cfn::Tag as TagsEntry;

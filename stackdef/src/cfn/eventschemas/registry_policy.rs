@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EventSchemas::RegistryPolicy`.
-#[derive(Debug, Clone)]
-pub struct RegistryPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RegistryPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RegistryPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RegistryPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EventSchemas::RegistryPolicy`.
+    RegistryPolicy("AWS::EventSchemas::RegistryPolicy", RegistryPolicyProps)
 }
 
 impl RegistryPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EventSchemas::RegistryPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RegistryPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::EventSchemasRegistryPolicyId> {
         self.resource.ref_value()
@@ -82,52 +34,42 @@ impl RegistryPolicy {
     pub fn attr_id(&self) -> Value<ids::EventSchemasRegistryPolicyId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `RegistryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_registry_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RegistryName", value.into())
+    }
+
+    /// Replaces `RevisionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_revision_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RevisionId", value.into())
+    }
 }
 
-/// Properties of `AWS::EventSchemas::RegistryPolicy`.
-#[derive(Debug, Clone)]
-pub struct RegistryPolicyProps {
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
-    /// `RegistryName` (required).
-    pub registry_name: Value<String>,
-    /// `RevisionId` (optional).
-    pub revision_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::EventSchemas::RegistryPolicy`.
+    RegistryPolicyProps
 }
 
 impl RegistryPolicyProps {
     /// The required properties: `Policy`, `RegistryName`.
-    pub fn new(
-        policy: impl Into<Value<serde_json::Value>>,
-        registry_name: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            policy: policy.into(),
-            registry_name: registry_name.into(),
-            revision_id: None,
-        }
+    pub fn new(policy: impl Into<Value<Json>>, registry_name: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Policy", policy.into().to_template())
+                .with(1, "RegistryName", registry_name.into().to_template()),
+        )
     }
-    /// Sets `RevisionId`.
-    pub fn revision_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.revision_id = Some(value.into());
-        self
+    /// `RevisionId` (optional).
+    pub fn revision_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RevisionId", value.into().to_template()))
     }
 }
-
-impl ToTemplate for RegistryPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        m.insert("RegistryName".to_owned(), self.registry_name.to_template());
-        if let Some(v) = &self.revision_id {
-            m.insert("RevisionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RegistryPolicyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RegistryPolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::EventSchemas::Schema`.
-#[derive(Debug, Clone)]
-pub struct Schema {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Schema {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Schema {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Schema {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EventSchemas::Schema`.
+    Schema("AWS::EventSchemas::Schema", SchemaProps)
 }
 
 impl Schema {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EventSchemas::Schema";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SchemaProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SchemaArn` (typed).
     pub fn ref_value(&self) -> Value<ids::EventSchemasSchemaArn> {
         self.resource.ref_value()
@@ -97,25 +49,47 @@ impl Schema {
     pub fn attr_schema_version(&self) -> Value<String> {
         self.resource.get_att("SchemaVersion")
     }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `RegistryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_registry_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RegistryName", value.into())
+    }
+
+    /// Replaces `SchemaName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SchemaName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagsEntry>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::EventSchemas::Schema`.
-#[derive(Debug, Clone)]
-pub struct SchemaProps {
-    /// `Content` (required).
-    pub content: Value<String>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `RegistryName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub registry_name: Value<String>,
-    /// `SchemaName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub schema_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagsEntry>>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::EventSchemas::Schema`.
+    SchemaProps
 }
 
 impl SchemaProps {
@@ -125,89 +99,26 @@ impl SchemaProps {
         registry_name: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            content: content.into(),
-            description: None,
-            registry_name: registry_name.into(),
-            schema_name: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Content", content.into().to_template())
+                .with(2, "RegistryName", registry_name.into().to_template())
+                .with(5, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `SchemaName`.
-    pub fn schema_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_name = Some(value.into());
-        self
+    /// `SchemaName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn schema_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SchemaName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SchemaProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("RegistryName".to_owned(), self.registry_name.to_template());
-        if let Some(v) = &self.schema_name {
-            m.insert("SchemaName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SchemaProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SchemaProps);
-
-/// Property type `TagsEntry` of `AWS::EventSchemas::Schema`.
-#[derive(Debug, Clone)]
-pub struct TagsEntry {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl TagsEntry {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagsEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagsEntry {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TagsEntry);
+pub use crate::cfn::Tag as TagsEntry;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Evidently::Experiment`.
-#[derive(Debug, Clone)]
-pub struct Experiment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Experiment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Experiment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Experiment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Evidently::Experiment`.
+    Experiment("AWS::Evidently::Experiment", ExperimentProps)
 }
 
 impl Experiment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Evidently::Experiment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ExperimentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ExperimentArn> {
         self.resource.ref_value()
@@ -82,49 +34,84 @@ impl Experiment {
     pub fn attr_arn(&self) -> Value<ids::ExperimentArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `MetricGoals` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_goals(&self, value: impl Into<Value<List<MetricGoalObject>>>) {
+        self.resource.set_property("MetricGoals", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OnlineAbConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_online_ab_config(&self, value: impl Into<Value<OnlineAbConfigObject>>) {
+        self.resource.set_property("OnlineAbConfig", value.into())
+    }
+
+    /// Replaces `Project` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Project", value.into())
+    }
+
+    /// Replaces `RandomizationSalt` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_randomization_salt(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RandomizationSalt", value.into())
+    }
+
+    /// Replaces `RemoveSegment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remove_segment(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("RemoveSegment", value.into())
+    }
+
+    /// Replaces `RunningStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_running_status(&self, value: impl Into<Value<RunningStatusObject>>) {
+        self.resource.set_property("RunningStatus", value.into())
+    }
+
+    /// Replaces `SamplingRate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sampling_rate(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("SamplingRate", value.into())
+    }
+
+    /// Replaces `Segment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Segment", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Treatments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_treatments(&self, value: impl Into<Value<List<TreatmentObject>>>) {
+        self.resource.set_property("Treatments", value.into())
+    }
 }
 
-/// Properties of `AWS::Evidently::Experiment`.
-#[derive(Debug, Clone)]
-pub struct ExperimentProps {
-    /// `Description` (optional).
-    /// Length: 0..=160 characters.
-    pub description: Option<Value<String>>,
-    /// `MetricGoals` (required).
-    /// Items: 1..=3.
-    pub metric_goals: Value<List<MetricGoalObject>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=127 characters.
-    /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub name: Value<String>,
-    /// `OnlineAbConfig` (required).
-    pub online_ab_config: Value<OnlineAbConfigObject>,
-    /// `Project` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2048 characters.
-    /// Pattern: `([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:project/[-a-zA-Z0-9._]*)`.
-    pub project: Value<String>,
-    /// `RandomizationSalt` (optional).
-    /// Length: 0..=127 characters.
-    /// Pattern: `.*`.
-    pub randomization_salt: Option<Value<String>>,
-    /// `RemoveSegment` (optional).
-    pub remove_segment: Option<Value<bool>>,
-    /// `RunningStatus` (optional).
-    pub running_status: Option<Value<RunningStatusObject>>,
-    /// `SamplingRate` (optional).
-    /// Range: 0..=100000.
-    pub sampling_rate: Option<Value<i64>>,
-    /// `Segment` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:segment/[-a-zA-Z0-9._]*)`.
-    pub segment: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Treatments` (required).
-    /// Items: 2..=5.
-    pub treatments: Value<List<TreatmentObject>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Evidently::Experiment`.
+    ExperimentProps
 }
 
 impl ExperimentProps {
@@ -136,205 +123,57 @@ impl ExperimentProps {
         project: impl Into<Value<String>>,
         treatments: impl Into<Value<List<TreatmentObject>>>,
     ) -> Self {
-        Self {
-            description: None,
-            metric_goals: metric_goals.into(),
-            name: name.into(),
-            online_ab_config: online_ab_config.into(),
-            project: project.into(),
-            randomization_salt: None,
-            remove_segment: None,
-            running_status: None,
-            sampling_rate: None,
-            segment: None,
-            tags: None,
-            treatments: treatments.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MetricGoals", metric_goals.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "OnlineAbConfig", online_ab_config.into().to_template())
+                .with(4, "Project", project.into().to_template())
+                .with(11, "Treatments", treatments.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 160 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `RandomizationSalt`.
-    pub fn randomization_salt(mut self, value: impl Into<Value<String>>) -> Self {
-        self.randomization_salt = Some(value.into());
-        self
-    }
-    /// Sets `RemoveSegment`.
-    pub fn remove_segment(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.remove_segment = Some(value.into());
-        self
-    }
-    /// Sets `RunningStatus`.
-    pub fn running_status(mut self, value: impl Into<Value<RunningStatusObject>>) -> Self {
-        self.running_status = Some(value.into());
-        self
-    }
-    /// Sets `SamplingRate`.
-    pub fn sampling_rate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.sampling_rate = Some(value.into());
-        self
-    }
-    /// Sets `Segment`.
-    pub fn segment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExperimentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("MetricGoals".to_owned(), self.metric_goals.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "OnlineAbConfig".to_owned(),
-            self.online_ab_config.to_template(),
-        );
-        m.insert("Project".to_owned(), self.project.to_template());
-        if let Some(v) = &self.randomization_salt {
-            m.insert("RandomizationSalt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remove_segment {
-            m.insert("RemoveSegment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.running_status {
-            m.insert("RunningStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sampling_rate {
-            m.insert("SamplingRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment {
-            m.insert("Segment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Treatments".to_owned(), self.treatments.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExperimentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(160),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_goals.check(
-            &path.field("MetricGoals"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.online_ab_config
-            .check(&path.field("OnlineAbConfig"), &Rules::NONE, out);
-        self.project.check(
-            &path.field("Project"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(
-                    "([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:project/[-a-zA-Z0-9._]*)",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.randomization_salt.check(
-            &path.field("RandomizationSalt"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(127),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.running_status
-            .check(&path.field("RunningStatus"), &Rules::NONE, out);
-        self.sampling_rate.check(
-            &path.field("SamplingRate"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.segment.check(
-            &path.field("Segment"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(
-                    "([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:segment/[-a-zA-Z0-9._]*)",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.treatments.check(
-            &path.field("Treatments"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExperimentProps);
-
-/// Property type `MetricGoalObject` of `AWS::Evidently::Experiment`.
-#[derive(Debug, Clone)]
-pub struct MetricGoalObject {
-    /// `DesiredChange` (required).
-    pub desired_change: Value<DesiredChange>,
-    /// `EntityIdKey` (required).
-    pub entity_id_key: Value<String>,
-    /// `EventPattern` (optional).
-    pub event_pattern: Option<Value<String>>,
-    /// `MetricName` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[\S]+$`.
-    pub metric_name: Value<String>,
-    /// `UnitLabel` (optional).
-    /// Length: 1..=256 characters.
+    /// `RandomizationSalt` (optional).
+    /// Length: 0 to 127 characters.
     /// Pattern: `.*`.
-    pub unit_label: Option<Value<String>>,
-    /// `ValueKey` (required).
-    pub value_key: Value<String>,
+    pub fn randomization_salt(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RandomizationSalt", value.into().to_template()),
+        )
+    }
+    /// `RemoveSegment` (optional).
+    pub fn remove_segment(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "RemoveSegment", value.into().to_template()))
+    }
+    /// `RunningStatus` (optional).
+    pub fn running_status(self, value: impl Into<Value<RunningStatusObject>>) -> Self {
+        Self(self.0.with(7, "RunningStatus", value.into().to_template()))
+    }
+    /// `SamplingRate` (optional).
+    /// Range: 0 to 100000.
+    pub fn sampling_rate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "SamplingRate", value.into().to_template()))
+    }
+    /// `Segment` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:segment/[-a-zA-Z0-9._]*)`.
+    pub fn segment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Segment", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MetricGoalObject` of `AWS::Evidently::Experiment`.
+    MetricGoalObject
 }
 
 impl MetricGoalObject {
@@ -345,424 +184,117 @@ impl MetricGoalObject {
         metric_name: impl Into<Value<String>>,
         value_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            desired_change: desired_change.into(),
-            entity_id_key: entity_id_key.into(),
-            event_pattern: None,
-            metric_name: metric_name.into(),
-            unit_label: None,
-            value_key: value_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DesiredChange", desired_change.into().to_template())
+                .with(1, "EntityIdKey", entity_id_key.into().to_template())
+                .with(3, "MetricName", metric_name.into().to_template())
+                .with(5, "ValueKey", value_key.into().to_template()),
+        )
     }
-    /// Sets `EventPattern`.
-    pub fn event_pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_pattern = Some(value.into());
-        self
+    /// `EventPattern` (optional).
+    pub fn event_pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EventPattern", value.into().to_template()))
     }
-    /// Sets `UnitLabel`.
-    pub fn unit_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricGoalObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DesiredChange".to_owned(),
-            self.desired_change.to_template(),
-        );
-        m.insert("EntityIdKey".to_owned(), self.entity_id_key.to_template());
-        if let Some(v) = &self.event_pattern {
-            m.insert("EventPattern".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        if let Some(v) = &self.unit_label {
-            m.insert("UnitLabel".to_owned(), v.to_template());
-        }
-        m.insert("ValueKey".to_owned(), self.value_key.to_template());
-        Expr::Map(m)
+    /// `UnitLabel` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn unit_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "UnitLabel", value.into().to_template()))
     }
 }
 
-impl Check for MetricGoalObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.desired_change
-            .check(&path.field("DesiredChange"), &Rules::NONE, out);
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit_label.check(
-            &path.field("UnitLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DesiredChange`.
+    DesiredChange {
+        /// `INCREASE`
+        Increase = "INCREASE",
+        /// `DECREASE`
+        Decrease = "DECREASE",
     }
 }
 
-crate::impl_literal!(MetricGoalObject);
-
-/// Values of `DesiredChange`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DesiredChange {
-    /// `INCREASE`
-    Increase,
-    /// `DECREASE`
-    Decrease,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DesiredChange {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INCREASE", "DECREASE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Increase => "INCREASE",
-            Self::Decrease => "DECREASE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DesiredChange {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DesiredChange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DesiredChange {
-    fn from(s: &str) -> Self {
-        match s {
-            "INCREASE" => Self::Increase,
-            "DECREASE" => Self::Decrease,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DesiredChange> {
-    fn from(s: &str) -> Self {
-        Value::literal(DesiredChange::from(s))
-    }
-}
-
-crate::impl_literal!(DesiredChange);
-
-/// Property type `OnlineAbConfigObject` of `AWS::Evidently::Experiment`.
-#[derive(Debug, Clone, Default)]
-pub struct OnlineAbConfigObject {
-    /// `ControlTreatmentName` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub control_treatment_name: Option<Value<String>>,
-    /// `TreatmentWeights` (optional).
-    pub treatment_weights: Option<Value<List<TreatmentToWeight>>>,
+crate::l1_struct! {
+    /// Property type `OnlineAbConfigObject` of `AWS::Evidently::Experiment`.
+    OnlineAbConfigObject(default)
 }
 
 impl OnlineAbConfigObject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            control_treatment_name: None,
-            treatment_weights: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ControlTreatmentName`.
-    pub fn control_treatment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.control_treatment_name = Some(value.into());
-        self
-    }
-    /// Sets `TreatmentWeights`.
-    pub fn treatment_weights(mut self, value: impl Into<Value<List<TreatmentToWeight>>>) -> Self {
-        self.treatment_weights = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnlineAbConfigObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.control_treatment_name {
-            m.insert("ControlTreatmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.treatment_weights {
-            m.insert("TreatmentWeights".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnlineAbConfigObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.control_treatment_name.check(
-            &path.field("ControlTreatmentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.treatment_weights
-            .check(&path.field("TreatmentWeights"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OnlineAbConfigObject);
-
-/// Property type `TreatmentToWeight` of `AWS::Evidently::Experiment`.
-#[derive(Debug, Clone)]
-pub struct TreatmentToWeight {
-    /// `SplitWeight` (required).
-    /// Range: 0..=100000.
-    pub split_weight: Value<i64>,
-    /// `Treatment` (required).
-    /// Length: 1..=127 characters.
+    /// `ControlTreatmentName` (optional).
+    /// Length: 1 to 127 characters.
     /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub treatment: Value<String>,
+    pub fn control_treatment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ControlTreatmentName", value.into().to_template()),
+        )
+    }
+    /// `TreatmentWeights` (optional).
+    pub fn treatment_weights(self, value: impl Into<Value<List<TreatmentToWeight>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TreatmentWeights", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TreatmentToWeight` of `AWS::Evidently::Experiment`.
+    TreatmentToWeight
 }
 
 impl TreatmentToWeight {
     /// The required properties: `SplitWeight`, `Treatment`.
     pub fn new(split_weight: impl Into<Value<i64>>, treatment: impl Into<Value<String>>) -> Self {
-        Self {
-            split_weight: split_weight.into(),
-            treatment: treatment.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SplitWeight", split_weight.into().to_template())
+                .with(1, "Treatment", treatment.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TreatmentToWeight {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SplitWeight".to_owned(), self.split_weight.to_template());
-        m.insert("Treatment".to_owned(), self.treatment.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TreatmentToWeight {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.split_weight.check(
-            &path.field("SplitWeight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.treatment.check(
-            &path.field("Treatment"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TreatmentToWeight);
-
-/// Property type `RunningStatusObject` of `AWS::Evidently::Experiment`.
-#[derive(Debug, Clone, Default)]
-pub struct RunningStatusObject {
-    /// `AnalysisCompleteTime` (optional).
-    pub analysis_complete_time: Option<Value<String>>,
-    /// `DesiredState` (optional).
-    /// Pattern: `^(CANCELLED|COMPLETED)`.
-    pub desired_state: Option<Value<String>>,
-    /// `Reason` (optional).
-    pub reason: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RunningStatusObject` of `AWS::Evidently::Experiment`.
+    RunningStatusObject(default)
 }
 
 impl RunningStatusObject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            analysis_complete_time: None,
-            desired_state: None,
-            reason: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AnalysisCompleteTime`.
-    pub fn analysis_complete_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.analysis_complete_time = Some(value.into());
-        self
+    /// `AnalysisCompleteTime` (optional).
+    pub fn analysis_complete_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AnalysisCompleteTime", value.into().to_template()),
+        )
     }
-    /// Sets `DesiredState`.
-    pub fn desired_state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.desired_state = Some(value.into());
-        self
+    /// `DesiredState` (optional).
+    /// Pattern: `^(CANCELLED|COMPLETED)`.
+    pub fn desired_state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DesiredState", value.into().to_template()))
     }
-    /// Sets `Reason`.
-    pub fn reason(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reason = Some(value.into());
-        self
+    /// `Reason` (optional).
+    pub fn reason(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Reason", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Status", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RunningStatusObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.analysis_complete_time {
-            m.insert("AnalysisCompleteTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desired_state {
-            m.insert("DesiredState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reason {
-            m.insert("Reason".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for RunningStatusObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.desired_state.check(
-            &path.field("DesiredState"),
-            &Rules {
-                pattern: Some("^(CANCELLED|COMPLETED)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("Status", self.status.is_some()),
-                    (
-                        "AnalysisCompleteTime",
-                        self.analysis_complete_time.is_some(),
-                    ),
-                ],
-                &[
-                    ("Status", self.status.is_some()),
-                    ("Reason", self.reason.is_some()),
-                    ("DesiredState", self.desired_state.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RunningStatusObject);
-
-/// Property type `Tag` of `AWS::Evidently::Experiment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TreatmentObject` of `AWS::Evidently::Experiment`.
-#[derive(Debug, Clone)]
-pub struct TreatmentObject {
-    /// `Description` (optional).
-    /// Length: 0..=160 characters.
-    pub description: Option<Value<String>>,
-    /// `Feature` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:.*)`.
-    pub feature: Value<String>,
-    /// `TreatmentName` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub treatment_name: Value<String>,
-    /// `Variation` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub variation: Value<String>,
+crate::l1_struct! {
+    /// Property type `TreatmentObject` of `AWS::Evidently::Experiment`.
+    TreatmentObject
 }
 
 impl TreatmentObject {
@@ -772,78 +304,16 @@ impl TreatmentObject {
         treatment_name: impl Into<Value<String>>,
         variation: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            feature: feature.into(),
-            treatment_name: treatment_name.into(),
-            variation: variation.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Feature", feature.into().to_template())
+                .with(2, "TreatmentName", treatment_name.into().to_template())
+                .with(3, "Variation", variation.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TreatmentObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Feature".to_owned(), self.feature.to_template());
-        m.insert(
-            "TreatmentName".to_owned(),
-            self.treatment_name.to_template(),
-        );
-        m.insert("Variation".to_owned(), self.variation.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 160 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
-
-impl Check for TreatmentObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(160),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.feature.check(
-            &path.field("Feature"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.treatment_name.check(
-            &path.field("TreatmentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variation.check(
-            &path.field("Variation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TreatmentObject);

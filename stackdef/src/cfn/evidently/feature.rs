@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Evidently::Feature`.
-#[derive(Debug, Clone)]
-pub struct Feature {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Feature {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Feature {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Feature {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Evidently::Feature`.
+    Feature("AWS::Evidently::Feature", FeatureProps)
 }
 
 impl Feature {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Evidently::Feature";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FeatureProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::FeatureArn> {
         self.resource.ref_value()
@@ -82,38 +34,60 @@ impl Feature {
     pub fn attr_arn(&self) -> Value<ids::FeatureArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DefaultVariation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_variation(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefaultVariation", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EntityOverrides` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entity_overrides(&self, value: impl Into<Value<List<EntityOverride>>>) {
+        self.resource.set_property("EntityOverrides", value.into())
+    }
+
+    /// Replaces `EvaluationStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_strategy(&self, value: impl Into<Value<EvaluationStrategy>>) {
+        self.resource
+            .set_property("EvaluationStrategy", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Project` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Project", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Variations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_variations(&self, value: impl Into<Value<List<VariationObject>>>) {
+        self.resource.set_property("Variations", value.into())
+    }
 }
 
-/// Properties of `AWS::Evidently::Feature`.
-#[derive(Debug, Clone)]
-pub struct FeatureProps {
-    /// `DefaultVariation` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub default_variation: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=160 characters.
-    pub description: Option<Value<String>>,
-    /// `EntityOverrides` (optional).
-    /// Items: 0..=2500.
-    pub entity_overrides: Option<Value<List<EntityOverride>>>,
-    /// `EvaluationStrategy` (optional).
-    pub evaluation_strategy: Option<Value<EvaluationStrategy>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=127 characters.
-    /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub name: Value<String>,
-    /// `Project` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2048 characters.
-    /// Pattern: `([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:project/[-a-zA-Z0-9._]*)`.
-    pub project: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Variations` (required).
-    /// Items: 1..=5.
-    pub variations: Value<List<VariationObject>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Evidently::Feature`.
+    FeatureProps
 }
 
 impl FeatureProps {
@@ -123,433 +97,113 @@ impl FeatureProps {
         project: impl Into<Value<String>>,
         variations: impl Into<Value<List<VariationObject>>>,
     ) -> Self {
-        Self {
-            default_variation: None,
-            description: None,
-            entity_overrides: None,
-            evaluation_strategy: None,
-            name: name.into(),
-            project: project.into(),
-            tags: None,
-            variations: variations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "Name", name.into().to_template())
+                .with(5, "Project", project.into().to_template())
+                .with(7, "Variations", variations.into().to_template()),
+        )
     }
-    /// Sets `DefaultVariation`.
-    pub fn default_variation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_variation = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `EntityOverrides`.
-    pub fn entity_overrides(mut self, value: impl Into<Value<List<EntityOverride>>>) -> Self {
-        self.entity_overrides = Some(value.into());
-        self
-    }
-    /// Sets `EvaluationStrategy`.
-    pub fn evaluation_strategy(mut self, value: impl Into<Value<EvaluationStrategy>>) -> Self {
-        self.evaluation_strategy = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FeatureProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_variation {
-            m.insert("DefaultVariation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entity_overrides {
-            m.insert("EntityOverrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_strategy {
-            m.insert("EvaluationStrategy".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Project".to_owned(), self.project.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Variations".to_owned(), self.variations.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FeatureProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_variation.check(
-            &path.field("DefaultVariation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(160),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entity_overrides.check(
-            &path.field("EntityOverrides"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluation_strategy
-            .check(&path.field("EvaluationStrategy"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project.check(
-            &path.field("Project"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(
-                    "([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:project/[-a-zA-Z0-9._]*)",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.variations.check(
-            &path.field("Variations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FeatureProps);
-
-/// Property type `EntityOverride` of `AWS::Evidently::Feature`.
-#[derive(Debug, Clone, Default)]
-pub struct EntityOverride {
-    /// `EntityId` (optional).
-    pub entity_id: Option<Value<String>>,
-    /// `Variation` (optional).
-    /// Length: 1..=127 characters.
+    /// `DefaultVariation` (optional).
+    /// Length: 1 to 127 characters.
     /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub variation: Option<Value<String>>,
+    pub fn default_variation(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultVariation", value.into().to_template()),
+        )
+    }
+    /// `Description` (optional).
+    /// Length: 0 to 160 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
+    /// `EntityOverrides` (optional).
+    /// Items: 0 to 2500.
+    pub fn entity_overrides(self, value: impl Into<Value<List<EntityOverride>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EntityOverrides", value.into().to_template()),
+        )
+    }
+    /// `EvaluationStrategy` (optional).
+    pub fn evaluation_strategy(self, value: impl Into<Value<EvaluationStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EvaluationStrategy", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EntityOverride` of `AWS::Evidently::Feature`.
+    EntityOverride(default)
 }
 
 impl EntityOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            entity_id: None,
-            variation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EntityId`.
-    pub fn entity_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entity_id = Some(value.into());
-        self
+    /// `EntityId` (optional).
+    pub fn entity_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EntityId", value.into().to_template()))
     }
-    /// Sets `Variation`.
-    pub fn variation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.variation = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EntityOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.entity_id {
-            m.insert("EntityId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variation {
-            m.insert("Variation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EntityOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.variation.check(
-            &path.field("Variation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EntityOverride);
-
-/// Values of `EvaluationStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EvaluationStrategy {
-    /// `ALL_RULES`
-    AllRules,
-    /// `DEFAULT_VARIATION`
-    DefaultVariation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EvaluationStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL_RULES", "DEFAULT_VARIATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllRules => "ALL_RULES",
-            Self::DefaultVariation => "DEFAULT_VARIATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EvaluationStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EvaluationStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EvaluationStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL_RULES" => Self::AllRules,
-            "DEFAULT_VARIATION" => Self::DefaultVariation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EvaluationStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(EvaluationStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(EvaluationStrategy);
-
-/// Property type `Tag` of `AWS::Evidently::Feature`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VariationObject` of `AWS::Evidently::Feature`.
-#[derive(Debug, Clone, Default)]
-pub struct VariationObject {
-    /// `BooleanValue` (optional).
-    pub boolean_value: Option<Value<bool>>,
-    /// `DoubleValue` (optional).
-    pub double_value: Option<Value<f64>>,
-    /// `LongValue` (optional).
-    pub long_value: Option<Value<f64>>,
-    /// `StringValue` (optional).
-    /// Length: 0..=512 characters.
-    pub string_value: Option<Value<String>>,
-    /// `VariationName` (optional).
-    /// Length: 1..=127 characters.
+    /// `Variation` (optional).
+    /// Length: 1 to 127 characters.
     /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub variation_name: Option<Value<String>>,
+    pub fn variation(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Variation", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `EvaluationStrategy`.
+    EvaluationStrategy {
+        /// `ALL_RULES`
+        AllRules = "ALL_RULES",
+        /// `DEFAULT_VARIATION`
+        DefaultVariation = "DEFAULT_VARIATION",
+    }
+}
+
+pub use crate::cfn::Tag;
+
+crate::l1_struct! {
+    /// Property type `VariationObject` of `AWS::Evidently::Feature`.
+    VariationObject(default)
 }
 
 impl VariationObject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            boolean_value: None,
-            double_value: None,
-            long_value: None,
-            string_value: None,
-            variation_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BooleanValue`.
-    pub fn boolean_value(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.boolean_value = Some(value.into());
-        self
+    /// `BooleanValue` (optional).
+    pub fn boolean_value(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "BooleanValue", value.into().to_template()))
     }
-    /// Sets `DoubleValue`.
-    pub fn double_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.double_value = Some(value.into());
-        self
+    /// `DoubleValue` (optional).
+    pub fn double_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "DoubleValue", value.into().to_template()))
     }
-    /// Sets `LongValue`.
-    pub fn long_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.long_value = Some(value.into());
-        self
+    /// `LongValue` (optional).
+    pub fn long_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "LongValue", value.into().to_template()))
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
+    /// `StringValue` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StringValue", value.into().to_template()))
     }
-    /// Sets `VariationName`.
-    pub fn variation_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.variation_name = Some(value.into());
-        self
+    /// `VariationName` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `[-a-zA-Z0-9._]*`.
+    pub fn variation_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "VariationName", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VariationObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.boolean_value {
-            m.insert("BooleanValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.double_value {
-            m.insert("DoubleValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.long_value {
-            m.insert("LongValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variation_name {
-            m.insert("VariationName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VariationObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.string_value.check(
-            &path.field("StringValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variation_name.check(
-            &path.field("VariationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("VariationName", self.variation_name.is_some()),
-                    ("StringValue", self.string_value.is_some()),
-                ],
-                &[
-                    ("VariationName", self.variation_name.is_some()),
-                    ("BooleanValue", self.boolean_value.is_some()),
-                ],
-                &[
-                    ("VariationName", self.variation_name.is_some()),
-                    ("LongValue", self.long_value.is_some()),
-                ],
-                &[
-                    ("VariationName", self.variation_name.is_some()),
-                    ("DoubleValue", self.double_value.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VariationObject);

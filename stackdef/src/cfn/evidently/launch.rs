@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Evidently::Launch`.
-#[derive(Debug, Clone)]
-pub struct Launch {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Launch {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Launch {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Launch {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Evidently::Launch`.
+    Launch("AWS::Evidently::Launch", LaunchProps)
 }
 
 impl Launch {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Evidently::Launch";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LaunchProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::LaunchArn> {
         self.resource.ref_value()
@@ -82,41 +34,67 @@ impl Launch {
     pub fn attr_arn(&self) -> Value<ids::LaunchArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExecutionStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_status(&self, value: impl Into<Value<ExecutionStatusObject>>) {
+        self.resource.set_property("ExecutionStatus", value.into())
+    }
+
+    /// Replaces `Groups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_groups(&self, value: impl Into<Value<List<LaunchGroupObject>>>) {
+        self.resource.set_property("Groups", value.into())
+    }
+
+    /// Replaces `MetricMonitors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_monitors(&self, value: impl Into<Value<List<MetricDefinitionObject>>>) {
+        self.resource.set_property("MetricMonitors", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Project` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Project", value.into())
+    }
+
+    /// Replaces `RandomizationSalt` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_randomization_salt(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RandomizationSalt", value.into())
+    }
+
+    /// Replaces `ScheduledSplitsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduled_splits_config(&self, value: impl Into<Value<List<StepConfig>>>) {
+        self.resource
+            .set_property("ScheduledSplitsConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Evidently::Launch`.
-#[derive(Debug, Clone)]
-pub struct LaunchProps {
-    /// `Description` (optional).
-    /// Length: 0..=160 characters.
-    pub description: Option<Value<String>>,
-    /// `ExecutionStatus` (optional).
-    pub execution_status: Option<Value<ExecutionStatusObject>>,
-    /// `Groups` (required).
-    /// Items: 1..=5.
-    pub groups: Value<List<LaunchGroupObject>>,
-    /// `MetricMonitors` (optional).
-    /// Items: 0..=3.
-    pub metric_monitors: Option<Value<List<MetricDefinitionObject>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=127 characters.
-    /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub name: Value<String>,
-    /// `Project` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2048 characters.
-    /// Pattern: `([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:project/[-a-zA-Z0-9._]*)`.
-    pub project: Value<String>,
-    /// `RandomizationSalt` (optional).
-    /// Length: 0..=127 characters.
-    /// Pattern: `.*`.
-    pub randomization_salt: Option<Value<String>>,
-    /// `ScheduledSplitsConfig` (required).
-    /// Items: 1..=6.
-    pub scheduled_splits_config: Value<List<StepConfig>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Evidently::Launch`.
+    LaunchProps
 }
 
 impl LaunchProps {
@@ -127,225 +105,73 @@ impl LaunchProps {
         project: impl Into<Value<String>>,
         scheduled_splits_config: impl Into<Value<List<StepConfig>>>,
     ) -> Self {
-        Self {
-            description: None,
-            execution_status: None,
-            groups: groups.into(),
-            metric_monitors: None,
-            name: name.into(),
-            project: project.into(),
-            randomization_salt: None,
-            scheduled_splits_config: scheduled_splits_config.into(),
-            tags: None,
-        }
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `ExecutionStatus`.
-    pub fn execution_status(mut self, value: impl Into<Value<ExecutionStatusObject>>) -> Self {
-        self.execution_status = Some(value.into());
-        self
-    }
-    /// Sets `MetricMonitors`.
-    pub fn metric_monitors(
-        mut self,
-        value: impl Into<Value<List<MetricDefinitionObject>>>,
-    ) -> Self {
-        self.metric_monitors = Some(value.into());
-        self
-    }
-    /// Sets `RandomizationSalt`.
-    pub fn randomization_salt(mut self, value: impl Into<Value<String>>) -> Self {
-        self.randomization_salt = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_status {
-            m.insert("ExecutionStatus".to_owned(), v.to_template());
-        }
-        m.insert("Groups".to_owned(), self.groups.to_template());
-        if let Some(v) = &self.metric_monitors {
-            m.insert("MetricMonitors".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Project".to_owned(), self.project.to_template());
-        if let Some(v) = &self.randomization_salt {
-            m.insert("RandomizationSalt".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScheduledSplitsConfig".to_owned(),
-            self.scheduled_splits_config.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LaunchProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(160),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_status
-            .check(&path.field("ExecutionStatus"), &Rules::NONE, out);
-        self.groups.check(
-            &path.field("Groups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_monitors.check(
-            &path.field("MetricMonitors"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project.check(
-            &path.field("Project"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(
-                    "([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:project/[-a-zA-Z0-9._]*)",
+        Self(
+            crate::Properties::new()
+                .with(2, "Groups", groups.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(5, "Project", project.into().to_template())
+                .with(
+                    7,
+                    "ScheduledSplitsConfig",
+                    scheduled_splits_config.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.randomization_salt.check(
-            &path.field("RandomizationSalt"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(127),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scheduled_splits_config.check(
-            &path.field("ScheduledSplitsConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(6),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        )
+    }
+    /// `Description` (optional).
+    /// Length: 0 to 160 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
+    /// `ExecutionStatus` (optional).
+    pub fn execution_status(self, value: impl Into<Value<ExecutionStatusObject>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExecutionStatus", value.into().to_template()),
+        )
+    }
+    /// `MetricMonitors` (optional).
+    /// Items: 0 to 3.
+    pub fn metric_monitors(self, value: impl Into<Value<List<MetricDefinitionObject>>>) -> Self {
+        Self(self.0.with(3, "MetricMonitors", value.into().to_template()))
+    }
+    /// `RandomizationSalt` (optional).
+    /// Length: 0 to 127 characters.
+    /// Pattern: `.*`.
+    pub fn randomization_salt(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RandomizationSalt", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(LaunchProps);
-
-/// Property type `ExecutionStatusObject` of `AWS::Evidently::Launch`.
-#[derive(Debug, Clone)]
-pub struct ExecutionStatusObject {
-    /// `DesiredState` (optional).
-    pub desired_state: Option<Value<String>>,
-    /// `Reason` (optional).
-    pub reason: Option<Value<String>>,
-    /// `Status` (required).
-    pub status: Value<String>,
+crate::l1_struct! {
+    /// Property type `ExecutionStatusObject` of `AWS::Evidently::Launch`.
+    ExecutionStatusObject
 }
 
 impl ExecutionStatusObject {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<String>>) -> Self {
-        Self {
-            desired_state: None,
-            reason: None,
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(2, "Status", status.into().to_template()))
     }
-    /// Sets `DesiredState`.
-    pub fn desired_state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.desired_state = Some(value.into());
-        self
+    /// `DesiredState` (optional).
+    pub fn desired_state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DesiredState", value.into().to_template()))
     }
-    /// Sets `Reason`.
-    pub fn reason(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reason = Some(value.into());
-        self
+    /// `Reason` (optional).
+    pub fn reason(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Reason", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExecutionStatusObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.desired_state {
-            m.insert("DesiredState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reason {
-            m.insert("Reason".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExecutionStatusObject {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExecutionStatusObject);
-
-/// Property type `LaunchGroupObject` of `AWS::Evidently::Launch`.
-#[derive(Debug, Clone)]
-pub struct LaunchGroupObject {
-    /// `Description` (optional).
-    /// Length: 0..=160 characters.
-    pub description: Option<Value<String>>,
-    /// `Feature` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `^[-a-zA-Z0-9._]*$`.
-    pub feature: Value<String>,
-    /// `GroupName` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub group_name: Value<String>,
-    /// `Variation` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `^[-a-zA-Z0-9._]*$`.
-    pub variation: Value<String>,
+crate::l1_struct! {
+    /// Property type `LaunchGroupObject` of `AWS::Evidently::Launch`.
+    LaunchGroupObject
 }
 
 impl LaunchGroupObject {
@@ -355,96 +181,23 @@ impl LaunchGroupObject {
         group_name: impl Into<Value<String>>,
         variation: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            feature: feature.into(),
-            group_name: group_name.into(),
-            variation: variation.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Feature", feature.into().to_template())
+                .with(2, "GroupName", group_name.into().to_template())
+                .with(3, "Variation", variation.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchGroupObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Feature".to_owned(), self.feature.to_template());
-        m.insert("GroupName".to_owned(), self.group_name.to_template());
-        m.insert("Variation".to_owned(), self.variation.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 160 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
 
-impl Check for LaunchGroupObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(160),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.feature.check(
-            &path.field("Feature"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^[-a-zA-Z0-9._]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_name.check(
-            &path.field("GroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variation.check(
-            &path.field("Variation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^[-a-zA-Z0-9._]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LaunchGroupObject);
-
-/// Property type `MetricDefinitionObject` of `AWS::Evidently::Launch`.
-#[derive(Debug, Clone)]
-pub struct MetricDefinitionObject {
-    /// `EntityIdKey` (required).
-    pub entity_id_key: Value<String>,
-    /// `EventPattern` (optional).
-    pub event_pattern: Option<Value<String>>,
-    /// `MetricName` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[\S]+$`.
-    pub metric_name: Value<String>,
-    /// `UnitLabel` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `.*`.
-    pub unit_label: Option<Value<String>>,
-    /// `ValueKey` (required).
-    pub value_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `MetricDefinitionObject` of `AWS::Evidently::Launch`.
+    MetricDefinitionObject
 }
 
 impl MetricDefinitionObject {
@@ -454,78 +207,28 @@ impl MetricDefinitionObject {
         metric_name: impl Into<Value<String>>,
         value_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            entity_id_key: entity_id_key.into(),
-            event_pattern: None,
-            metric_name: metric_name.into(),
-            unit_label: None,
-            value_key: value_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EntityIdKey", entity_id_key.into().to_template())
+                .with(2, "MetricName", metric_name.into().to_template())
+                .with(4, "ValueKey", value_key.into().to_template()),
+        )
     }
-    /// Sets `EventPattern`.
-    pub fn event_pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_pattern = Some(value.into());
-        self
+    /// `EventPattern` (optional).
+    pub fn event_pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EventPattern", value.into().to_template()))
     }
-    /// Sets `UnitLabel`.
-    pub fn unit_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricDefinitionObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EntityIdKey".to_owned(), self.entity_id_key.to_template());
-        if let Some(v) = &self.event_pattern {
-            m.insert("EventPattern".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        if let Some(v) = &self.unit_label {
-            m.insert("UnitLabel".to_owned(), v.to_template());
-        }
-        m.insert("ValueKey".to_owned(), self.value_key.to_template());
-        Expr::Map(m)
+    /// `UnitLabel` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn unit_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "UnitLabel", value.into().to_template()))
     }
 }
 
-impl Check for MetricDefinitionObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit_label.check(
-            &path.field("UnitLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricDefinitionObject);
-
-/// Property type `StepConfig` of `AWS::Evidently::Launch`.
-#[derive(Debug, Clone)]
-pub struct StepConfig {
-    /// `GroupWeights` (required).
-    pub group_weights: Value<List<GroupToWeight>>,
-    /// `SegmentOverrides` (optional).
-    pub segment_overrides: Option<Value<List<SegmentOverride>>>,
-    /// `StartTime` (required).
-    pub start_time: Value<String>,
+crate::l1_struct! {
+    /// Property type `StepConfig` of `AWS::Evidently::Launch`.
+    StepConfig
 }
 
 impl StepConfig {
@@ -534,100 +237,40 @@ impl StepConfig {
         group_weights: impl Into<Value<List<GroupToWeight>>>,
         start_time: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            group_weights: group_weights.into(),
-            segment_overrides: None,
-            start_time: start_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GroupWeights", group_weights.into().to_template())
+                .with(2, "StartTime", start_time.into().to_template()),
+        )
     }
-    /// Sets `SegmentOverrides`.
-    pub fn segment_overrides(mut self, value: impl Into<Value<List<SegmentOverride>>>) -> Self {
-        self.segment_overrides = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StepConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GroupWeights".to_owned(), self.group_weights.to_template());
-        if let Some(v) = &self.segment_overrides {
-            m.insert("SegmentOverrides".to_owned(), v.to_template());
-        }
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
+    /// `SegmentOverrides` (optional).
+    pub fn segment_overrides(self, value: impl Into<Value<List<SegmentOverride>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SegmentOverrides", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StepConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_weights
-            .check(&path.field("GroupWeights"), &Rules::NONE, out);
-        self.segment_overrides
-            .check(&path.field("SegmentOverrides"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StepConfig);
-
-/// Property type `GroupToWeight` of `AWS::Evidently::Launch`.
-#[derive(Debug, Clone)]
-pub struct GroupToWeight {
-    /// `GroupName` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub group_name: Value<String>,
-    /// `SplitWeight` (required).
-    pub split_weight: Value<i64>,
+crate::l1_struct! {
+    /// Property type `GroupToWeight` of `AWS::Evidently::Launch`.
+    GroupToWeight
 }
 
 impl GroupToWeight {
     /// The required properties: `GroupName`, `SplitWeight`.
     pub fn new(group_name: impl Into<Value<String>>, split_weight: impl Into<Value<i64>>) -> Self {
-        Self {
-            group_name: group_name.into(),
-            split_weight: split_weight.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GroupName", group_name.into().to_template())
+                .with(1, "SplitWeight", split_weight.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GroupToWeight {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GroupName".to_owned(), self.group_name.to_template());
-        m.insert("SplitWeight".to_owned(), self.split_weight.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GroupToWeight {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_name.check(
-            &path.field("GroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GroupToWeight);
-
-/// Property type `SegmentOverride` of `AWS::Evidently::Launch`.
-#[derive(Debug, Clone)]
-pub struct SegmentOverride {
-    /// `EvaluationOrder` (required).
-    pub evaluation_order: Value<i64>,
-    /// `Segment` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:segment/[-a-zA-Z0-9._]*)`.
-    pub segment: Value<String>,
-    /// `Weights` (required).
-    pub weights: Value<List<GroupToWeight>>,
+crate::l1_struct! {
+    /// Property type `SegmentOverride` of `AWS::Evidently::Launch`.
+    SegmentOverride
 }
 
 impl SegmentOverride {
@@ -637,99 +280,13 @@ impl SegmentOverride {
         segment: impl Into<Value<String>>,
         weights: impl Into<Value<List<GroupToWeight>>>,
     ) -> Self {
-        Self {
-            evaluation_order: evaluation_order.into(),
-            segment: segment.into(),
-            weights: weights.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EvaluationOrder", evaluation_order.into().to_template())
+                .with(1, "Segment", segment.into().to_template())
+                .with(2, "Weights", weights.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SegmentOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EvaluationOrder".to_owned(),
-            self.evaluation_order.to_template(),
-        );
-        m.insert("Segment".to_owned(), self.segment.to_template());
-        m.insert("Weights".to_owned(), self.weights.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SegmentOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.segment.check(
-            &path.field("Segment"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:segment/[-a-zA-Z0-9._]*)",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weights
-            .check(&path.field("Weights"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SegmentOverride);
-
-/// Property type `Tag` of `AWS::Evidently::Launch`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Evidently::Project`.
-#[derive(Debug, Clone)]
-pub struct Project {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Project {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Project {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Project {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Evidently::Project`.
+    Project("AWS::Evidently::Project", ProjectProps)
 }
 
 impl Project {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Evidently::Project";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProjectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::EvidentlyProjectArn> {
         self.resource.ref_value()
@@ -82,120 +34,74 @@ impl Project {
     pub fn attr_arn(&self) -> Value<ids::EvidentlyProjectArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AppConfigResource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_config_resource(&self, value: impl Into<Value<AppConfigResourceObject>>) {
+        self.resource
+            .set_property("AppConfigResource", value.into())
+    }
+
+    /// Replaces `DataDelivery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_delivery(&self, value: impl Into<Value<DataDeliveryObject>>) {
+        self.resource.set_property("DataDelivery", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Evidently::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectProps {
-    /// `AppConfigResource` (optional).
-    pub app_config_resource: Option<Value<AppConfigResourceObject>>,
-    /// `DataDelivery` (optional).
-    pub data_delivery: Option<Value<DataDeliveryObject>>,
-    /// `Description` (optional).
-    /// Length: 0..=160 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=127 characters.
-    /// Pattern: `[-a-zA-Z0-9._]*`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Evidently::Project`.
+    ProjectProps
 }
 
 impl ProjectProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            app_config_resource: None,
-            data_delivery: None,
-            description: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `AppConfigResource`.
-    pub fn app_config_resource(mut self, value: impl Into<Value<AppConfigResourceObject>>) -> Self {
-        self.app_config_resource = Some(value.into());
-        self
+    /// `AppConfigResource` (optional).
+    pub fn app_config_resource(self, value: impl Into<Value<AppConfigResourceObject>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AppConfigResource", value.into().to_template()),
+        )
     }
-    /// Sets `DataDelivery`.
-    pub fn data_delivery(mut self, value: impl Into<Value<DataDeliveryObject>>) -> Self {
-        self.data_delivery = Some(value.into());
-        self
+    /// `DataDelivery` (optional).
+    pub fn data_delivery(self, value: impl Into<Value<DataDeliveryObject>>) -> Self {
+        Self(self.0.with(1, "DataDelivery", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 160 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProjectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_config_resource {
-            m.insert("AppConfigResource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_delivery {
-            m.insert("DataDelivery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProjectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_config_resource
-            .check(&path.field("AppConfigResource"), &Rules::NONE, out);
-        self.data_delivery
-            .check(&path.field("DataDelivery"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(160),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("[-a-zA-Z0-9._]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProjectProps);
-
-/// Property type `AppConfigResourceObject` of `AWS::Evidently::Project`.
-#[derive(Debug, Clone)]
-pub struct AppConfigResourceObject {
-    /// `ApplicationId` (required).
-    /// Pattern: `[a-z0-9]{4,7}`.
-    pub application_id: Value<String>,
-    /// `EnvironmentId` (required).
-    /// Pattern: `[a-z0-9]{4,7}`.
-    pub environment_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `AppConfigResourceObject` of `AWS::Evidently::Project`.
+    AppConfigResourceObject
 }
 
 impl AppConfigResourceObject {
@@ -204,238 +110,52 @@ impl AppConfigResourceObject {
         application_id: impl Into<Value<String>>,
         environment_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_id: application_id.into(),
-            environment_id: environment_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(1, "EnvironmentId", environment_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AppConfigResourceObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        m.insert(
-            "EnvironmentId".to_owned(),
-            self.environment_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppConfigResourceObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                pattern: Some("[a-z0-9]{4,7}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_id.check(
-            &path.field("EnvironmentId"),
-            &Rules {
-                pattern: Some("[a-z0-9]{4,7}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AppConfigResourceObject);
-
-/// Property type `DataDeliveryObject` of `AWS::Evidently::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct DataDeliveryObject {
-    /// `LogGroup` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[-a-zA-Z0-9._/]+$`.
-    pub log_group: Option<Value<String>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3Destination>>,
+crate::l1_struct! {
+    /// Property type `DataDeliveryObject` of `AWS::Evidently::Project`.
+    DataDeliveryObject(default)
 }
 
 impl DataDeliveryObject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group: None,
-            s3: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroup`.
-    pub fn log_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group = Some(value.into());
-        self
+    /// `LogGroup` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[-a-zA-Z0-9._/]+$`.
+    pub fn log_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LogGroup", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3Destination>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3Destination>>) -> Self {
+        Self(self.0.with(1, "S3", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataDeliveryObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group {
-            m.insert("LogGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataDeliveryObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group.check(
-            &path.field("LogGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[-a-zA-Z0-9._/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("S3", self.s3.is_some())],
-                &[("LogGroup", self.log_group.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataDeliveryObject);
-
-/// Property type `S3Destination` of `AWS::Evidently::Project`.
-#[derive(Debug, Clone)]
-pub struct S3Destination {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9][-a-z0-9]*[a-z0-9]$`.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `Prefix` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[-a-zA-Z0-9!_.*'()/]*$`.
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Destination` of `AWS::Evidently::Project`.
+    S3Destination
 }
 
 impl S3Destination {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "BucketName", bucket_name.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[-a-zA-Z0-9!_.*'()/]*$`.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3Destination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Destination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][-a-z0-9]*[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[-a-zA-Z0-9!_.*'()/]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Destination);
-
-/// Property type `Tag` of `AWS::Evidently::Project`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

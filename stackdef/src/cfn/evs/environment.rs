@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::EVS::Environment`.
-#[derive(Debug, Clone)]
-pub struct Environment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Environment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Environment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Environment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::EVS::Environment`.
+    Environment("AWS::EVS::Environment", EnvironmentProps)
 }
 
 impl Environment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::EVS::Environment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EnvironmentId` (typed).
     pub fn ref_value(&self) -> Value<ids::EvsEnvironmentId> {
         self.resource.ref_value()
@@ -84,7 +36,7 @@ impl Environment {
     }
 
     /// `Fn::GetAtt` `Checks`.
-    pub fn attr_checks(&self) -> Value<serde_json::Value> {
+    pub fn attr_checks(&self) -> Value<Json> {
         self.resource.get_att("Checks")
     }
 
@@ -94,7 +46,7 @@ impl Environment {
     }
 
     /// `Fn::GetAtt` `Credentials`.
-    pub fn attr_credentials(&self) -> Value<serde_json::Value> {
+    pub fn attr_credentials(&self) -> Value<Json> {
         self.resource.get_att("Credentials")
     }
 
@@ -117,59 +69,100 @@ impl Environment {
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
+
+    /// Replaces `ConnectivityInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connectivity_info(&self, value: impl Into<Value<ConnectivityInfo>>) {
+        self.resource.set_property("ConnectivityInfo", value.into())
+    }
+
+    /// Replaces `EnvironmentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentName", value.into())
+    }
+
+    /// Replaces `Hosts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hosts(&self, value: impl Into<Value<List<HostInfoForCreate>>>) {
+        self.resource.set_property("Hosts", value.into())
+    }
+
+    /// Replaces `InitialVlans` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_initial_vlans(&self, value: impl Into<Value<InitialVlans>>) {
+        self.resource.set_property("InitialVlans", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `LicenseInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_license_info(&self, value: impl Into<Value<LicenseInfo>>) {
+        self.resource.set_property("LicenseInfo", value.into())
+    }
+
+    /// Replaces `ServiceAccessSecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_access_security_groups(
+        &self,
+        value: impl Into<Value<ServiceAccessSecurityGroups>>,
+    ) {
+        self.resource
+            .set_property("ServiceAccessSecurityGroups", value.into())
+    }
+
+    /// Replaces `ServiceAccessSubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_access_subnet_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServiceAccessSubnetId", value.into())
+    }
+
+    /// Replaces `SiteId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_site_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SiteId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TermsAccepted` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_terms_accepted(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("TermsAccepted", value.into())
+    }
+
+    /// Replaces `VcfHostnames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vcf_hostnames(&self, value: impl Into<Value<VcfHostnames>>) {
+        self.resource.set_property("VcfHostnames", value.into())
+    }
+
+    /// Replaces `VcfVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vcf_version(&self, value: impl Into<Value<VcfVersion>>) {
+        self.resource.set_property("VcfVersion", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::EVS::Environment`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentProps {
-    /// `ConnectivityInfo` (required).
-    /// Create-only: changing it replaces the resource.
-    pub connectivity_info: Value<ConnectivityInfo>,
-    /// `EnvironmentName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,100}$`.
-    pub environment_name: Option<Value<String>>,
-    /// `Hosts` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 4..=4.
-    pub hosts: Option<Value<List<HostInfoForCreate>>>,
-    /// `InitialVlans` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub initial_vlans: Option<Value<InitialVlans>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `LicenseInfo` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=1.
-    pub license_info: Value<LicenseInfo>,
-    /// `ServiceAccessSecurityGroups` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_access_security_groups: Option<Value<ServiceAccessSecurityGroups>>,
-    /// `ServiceAccessSubnetId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 15..=24 characters.
-    /// Pattern: `^subnet-[a-f0-9]{8}([a-f0-9]{9})?$`.
-    pub service_access_subnet_id: Value<String>,
-    /// `SiteId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub site_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TermsAccepted` (required).
-    /// Create-only: changing it replaces the resource.
-    pub terms_accepted: Value<bool>,
-    /// `VcfHostnames` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vcf_hostnames: Value<VcfHostnames>,
-    /// `VcfVersion` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vcf_version: Value<VcfVersion>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=21 characters.
-    /// Pattern: `^vpc-[a-f0-9]{8}([a-f0-9]{9})?$`.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::EVS::Environment`.
+    EnvironmentProps
 }
 
 impl EnvironmentProps {
@@ -184,241 +177,87 @@ impl EnvironmentProps {
         vcf_version: impl Into<Value<VcfVersion>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            connectivity_info: connectivity_info.into(),
-            environment_name: None,
-            hosts: None,
-            initial_vlans: None,
-            kms_key_id: None,
-            license_info: license_info.into(),
-            service_access_security_groups: None,
-            service_access_subnet_id: service_access_subnet_id.into(),
-            site_id: site_id.into(),
-            tags: None,
-            terms_accepted: terms_accepted.into(),
-            vcf_hostnames: vcf_hostnames.into(),
-            vcf_version: vcf_version.into(),
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectivityInfo",
+                    connectivity_info.into().to_template(),
+                )
+                .with(5, "LicenseInfo", license_info.into().to_template())
+                .with(
+                    7,
+                    "ServiceAccessSubnetId",
+                    service_access_subnet_id.into().to_template(),
+                )
+                .with(8, "SiteId", site_id.into().to_template())
+                .with(10, "TermsAccepted", terms_accepted.into().to_template())
+                .with(11, "VcfHostnames", vcf_hostnames.into().to_template())
+                .with(12, "VcfVersion", vcf_version.into().to_template())
+                .with(13, "VpcId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `EnvironmentName`.
-    pub fn environment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_name = Some(value.into());
-        self
+    /// `EnvironmentName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z0-9_-]{1,100}$`.
+    pub fn environment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnvironmentName", value.into().to_template()),
+        )
     }
-    /// Sets `Hosts`.
-    pub fn hosts(mut self, value: impl Into<Value<List<HostInfoForCreate>>>) -> Self {
-        self.hosts = Some(value.into());
-        self
+    /// `Hosts` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 4 to 4.
+    pub fn hosts(self, value: impl Into<Value<List<HostInfoForCreate>>>) -> Self {
+        Self(self.0.with(2, "Hosts", value.into().to_template()))
     }
-    /// Sets `InitialVlans`.
-    pub fn initial_vlans(mut self, value: impl Into<Value<InitialVlans>>) -> Self {
-        self.initial_vlans = Some(value.into());
-        self
+    /// `InitialVlans` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn initial_vlans(self, value: impl Into<Value<InitialVlans>>) -> Self {
+        Self(self.0.with(3, "InitialVlans", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `ServiceAccessSecurityGroups`.
+    /// `ServiceAccessSecurityGroups` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn service_access_security_groups(
-        mut self,
+        self,
         value: impl Into<Value<ServiceAccessSecurityGroups>>,
     ) -> Self {
-        self.service_access_security_groups = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ServiceAccessSecurityGroups", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectivityInfo".to_owned(),
-            self.connectivity_info.to_template(),
-        );
-        if let Some(v) = &self.environment_name {
-            m.insert("EnvironmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosts {
-            m.insert("Hosts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.initial_vlans {
-            m.insert("InitialVlans".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("LicenseInfo".to_owned(), self.license_info.to_template());
-        if let Some(v) = &self.service_access_security_groups {
-            m.insert("ServiceAccessSecurityGroups".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServiceAccessSubnetId".to_owned(),
-            self.service_access_subnet_id.to_template(),
-        );
-        m.insert("SiteId".to_owned(), self.site_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TermsAccepted".to_owned(),
-            self.terms_accepted.to_template(),
-        );
-        m.insert("VcfHostnames".to_owned(), self.vcf_hostnames.to_template());
-        m.insert("VcfVersion".to_owned(), self.vcf_version.to_template());
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connectivity_info
-            .check(&path.field("ConnectivityInfo"), &Rules::NONE, out);
-        self.environment_name.check(
-            &path.field("EnvironmentName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hosts.check(
-            &path.field("Hosts"),
-            &Rules {
-                min_items: Some(4),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.initial_vlans
-            .check(&path.field("InitialVlans"), &Rules::NONE, out);
-        self.license_info.check(
-            &path.field("LicenseInfo"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_access_security_groups.check(
-            &path.field("ServiceAccessSecurityGroups"),
-            &Rules::NONE,
-            out,
-        );
-        self.service_access_subnet_id.check(
-            &path.field("ServiceAccessSubnetId"),
-            &Rules {
-                min_length: Some(15),
-                max_length: Some(24),
-                pattern: Some("^subnet-[a-f0-9]{8}([a-f0-9]{9})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vcf_hostnames
-            .check(&path.field("VcfHostnames"), &Rules::NONE, out);
-        self.vcf_version
-            .check(&path.field("VcfVersion"), &Rules::NONE, out);
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(21),
-                pattern: Some("^vpc-[a-f0-9]{8}([a-f0-9]{9})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentProps);
-
-/// Property type `ConnectivityInfo` of `AWS::EVS::Environment`.
-#[derive(Debug, Clone)]
-pub struct ConnectivityInfo {
-    /// `PrivateRouteServerPeerings` (required).
-    /// Items: 2..=2.
-    /// Each item: Length: 3..=21 characters.
-    pub private_route_server_peerings: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ConnectivityInfo` of `AWS::EVS::Environment`.
+    ConnectivityInfo
 }
 
 impl ConnectivityInfo {
     /// The required properties: `PrivateRouteServerPeerings`.
     pub fn new(private_route_server_peerings: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            private_route_server_peerings: private_route_server_peerings.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PrivateRouteServerPeerings",
+            private_route_server_peerings.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ConnectivityInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PrivateRouteServerPeerings".to_owned(),
-            self.private_route_server_peerings.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectivityInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.private_route_server_peerings.check(
-            &path.field("PrivateRouteServerPeerings"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(2),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(3),
-                            max_length: Some(21),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectivityInfo);
-
-/// Property type `HostInfoForCreate` of `AWS::EVS::Environment`.
-#[derive(Debug, Clone)]
-pub struct HostInfoForCreate {
-    /// `DedicatedHostId` (optional).
-    /// Length: 1..=25 characters.
-    /// Pattern: `^h-[a-f0-9]{8}([a-f0-9]{9})?$`.
-    pub dedicated_host_id: Option<Value<String>>,
-    /// `HostName` (required).
-    /// Pattern: `^([a-zA-Z0-9\-]*)$`.
-    pub host_name: Value<String>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<InstanceType>,
-    /// `KeyName` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub key_name: Value<String>,
-    /// `PlacementGroupId` (optional).
-    /// Length: 1..=25 characters.
-    /// Pattern: `^pg-[a-f0-9]{8}([a-f0-9]{9})?$`.
-    pub placement_group_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HostInfoForCreate` of `AWS::EVS::Environment`.
+    HostInfoForCreate
 }
 
 impl HostInfoForCreate {
@@ -428,175 +267,46 @@ impl HostInfoForCreate {
         instance_type: impl Into<Value<InstanceType>>,
         key_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dedicated_host_id: None,
-            host_name: host_name.into(),
-            instance_type: instance_type.into(),
-            key_name: key_name.into(),
-            placement_group_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "HostName", host_name.into().to_template())
+                .with(2, "InstanceType", instance_type.into().to_template())
+                .with(3, "KeyName", key_name.into().to_template()),
+        )
     }
-    /// Sets `DedicatedHostId`.
-    pub fn dedicated_host_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dedicated_host_id = Some(value.into());
-        self
+    /// `DedicatedHostId` (optional).
+    /// Length: 1 to 25 characters.
+    /// Pattern: `^h-[a-f0-9]{8}([a-f0-9]{9})?$`.
+    pub fn dedicated_host_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DedicatedHostId", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementGroupId`.
-    pub fn placement_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.placement_group_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HostInfoForCreate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dedicated_host_id {
-            m.insert("DedicatedHostId".to_owned(), v.to_template());
-        }
-        m.insert("HostName".to_owned(), self.host_name.to_template());
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        m.insert("KeyName".to_owned(), self.key_name.to_template());
-        if let Some(v) = &self.placement_group_id {
-            m.insert("PlacementGroupId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PlacementGroupId` (optional).
+    /// Length: 1 to 25 characters.
+    /// Pattern: `^pg-[a-f0-9]{8}([a-f0-9]{9})?$`.
+    pub fn placement_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PlacementGroupId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HostInfoForCreate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dedicated_host_id.check(
-            &path.field("DedicatedHostId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(25),
-                pattern: Some("^h-[a-f0-9]{8}([a-f0-9]{9})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host_name.check(
-            &path.field("HostName"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9\\-]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.key_name.check(
-            &path.field("KeyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.placement_group_id.check(
-            &path.field("PlacementGroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(25),
-                pattern: Some("^pg-[a-f0-9]{8}([a-f0-9]{9})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `InstanceType`.
+    InstanceType {
+        /// `i4i.metal`
+        I4iMetal = "i4i.metal",
+        /// `i7i.metal-24xl`
+        I7iMetal24xl = "i7i.metal-24xl",
     }
 }
 
-crate::impl_literal!(HostInfoForCreate);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `i4i.metal`
-    I4iMetal,
-    /// `i7i.metal-24xl`
-    I7iMetal24xl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["i4i.metal", "i7i.metal-24xl"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::I4iMetal => "i4i.metal",
-            Self::I7iMetal24xl => "i7i.metal-24xl",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "i4i.metal" => Self::I4iMetal,
-            "i7i.metal-24xl" => Self::I7iMetal24xl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);
-
-/// Property type `InitialVlans` of `AWS::EVS::Environment`.
-#[derive(Debug, Clone)]
-pub struct InitialVlans {
-    /// `EdgeVTep` (required).
-    pub edge_v_tep: Value<InitialVlanInfo>,
-    /// `ExpansionVlan1` (required).
-    pub expansion_vlan1: Value<InitialVlanInfo>,
-    /// `ExpansionVlan2` (required).
-    pub expansion_vlan2: Value<InitialVlanInfo>,
-    /// `Hcx` (required).
-    pub hcx: Value<InitialVlanInfo>,
-    /// `HcxNetworkAclId` (optional).
-    /// Length: 4..=21 characters.
-    /// Pattern: `^acl-[a-zA-Z0-9_-]+$`.
-    pub hcx_network_acl_id: Option<Value<String>>,
-    /// `IsHcxPublic` (optional).
-    pub is_hcx_public: Option<Value<bool>>,
-    /// `NsxUpLink` (required).
-    pub nsx_up_link: Value<InitialVlanInfo>,
-    /// `VMotion` (required).
-    pub v_motion: Value<InitialVlanInfo>,
-    /// `VSan` (required).
-    pub v_san: Value<InitialVlanInfo>,
-    /// `VTep` (required).
-    pub v_tep: Value<InitialVlanInfo>,
-    /// `VmManagement` (required).
-    pub vm_management: Value<InitialVlanInfo>,
-    /// `VmkManagement` (required).
-    pub vmk_management: Value<InitialVlanInfo>,
+crate::l1_struct! {
+    /// Property type `InitialVlans` of `AWS::EVS::Environment`.
+    InitialVlans
 }
 
 impl InitialVlans {
@@ -613,332 +323,87 @@ impl InitialVlans {
         vm_management: impl Into<Value<InitialVlanInfo>>,
         vmk_management: impl Into<Value<InitialVlanInfo>>,
     ) -> Self {
-        Self {
-            edge_v_tep: edge_v_tep.into(),
-            expansion_vlan1: expansion_vlan1.into(),
-            expansion_vlan2: expansion_vlan2.into(),
-            hcx: hcx.into(),
-            hcx_network_acl_id: None,
-            is_hcx_public: None,
-            nsx_up_link: nsx_up_link.into(),
-            v_motion: v_motion.into(),
-            v_san: v_san.into(),
-            v_tep: v_tep.into(),
-            vm_management: vm_management.into(),
-            vmk_management: vmk_management.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EdgeVTep", edge_v_tep.into().to_template())
+                .with(1, "ExpansionVlan1", expansion_vlan1.into().to_template())
+                .with(2, "ExpansionVlan2", expansion_vlan2.into().to_template())
+                .with(3, "Hcx", hcx.into().to_template())
+                .with(6, "NsxUpLink", nsx_up_link.into().to_template())
+                .with(7, "VMotion", v_motion.into().to_template())
+                .with(8, "VSan", v_san.into().to_template())
+                .with(9, "VTep", v_tep.into().to_template())
+                .with(10, "VmManagement", vm_management.into().to_template())
+                .with(11, "VmkManagement", vmk_management.into().to_template()),
+        )
     }
-    /// Sets `HcxNetworkAclId`.
-    pub fn hcx_network_acl_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hcx_network_acl_id = Some(value.into());
-        self
+    /// `HcxNetworkAclId` (optional).
+    /// Length: 4 to 21 characters.
+    /// Pattern: `^acl-[a-zA-Z0-9_-]+$`.
+    pub fn hcx_network_acl_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "HcxNetworkAclId", value.into().to_template()),
+        )
     }
-    /// Sets `IsHcxPublic`.
-    pub fn is_hcx_public(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_hcx_public = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InitialVlans {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EdgeVTep".to_owned(), self.edge_v_tep.to_template());
-        m.insert(
-            "ExpansionVlan1".to_owned(),
-            self.expansion_vlan1.to_template(),
-        );
-        m.insert(
-            "ExpansionVlan2".to_owned(),
-            self.expansion_vlan2.to_template(),
-        );
-        m.insert("Hcx".to_owned(), self.hcx.to_template());
-        if let Some(v) = &self.hcx_network_acl_id {
-            m.insert("HcxNetworkAclId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_hcx_public {
-            m.insert("IsHcxPublic".to_owned(), v.to_template());
-        }
-        m.insert("NsxUpLink".to_owned(), self.nsx_up_link.to_template());
-        m.insert("VMotion".to_owned(), self.v_motion.to_template());
-        m.insert("VSan".to_owned(), self.v_san.to_template());
-        m.insert("VTep".to_owned(), self.v_tep.to_template());
-        m.insert("VmManagement".to_owned(), self.vm_management.to_template());
-        m.insert(
-            "VmkManagement".to_owned(),
-            self.vmk_management.to_template(),
-        );
-        Expr::Map(m)
+    /// `IsHcxPublic` (optional).
+    pub fn is_hcx_public(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "IsHcxPublic", value.into().to_template()))
     }
 }
 
-impl Check for InitialVlans {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.edge_v_tep
-            .check(&path.field("EdgeVTep"), &Rules::NONE, out);
-        self.expansion_vlan1
-            .check(&path.field("ExpansionVlan1"), &Rules::NONE, out);
-        self.expansion_vlan2
-            .check(&path.field("ExpansionVlan2"), &Rules::NONE, out);
-        self.hcx.check(&path.field("Hcx"), &Rules::NONE, out);
-        self.hcx_network_acl_id.check(
-            &path.field("HcxNetworkAclId"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(21),
-                pattern: Some("^acl-[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nsx_up_link
-            .check(&path.field("NsxUpLink"), &Rules::NONE, out);
-        self.v_motion
-            .check(&path.field("VMotion"), &Rules::NONE, out);
-        self.v_san.check(&path.field("VSan"), &Rules::NONE, out);
-        self.v_tep.check(&path.field("VTep"), &Rules::NONE, out);
-        self.vm_management
-            .check(&path.field("VmManagement"), &Rules::NONE, out);
-        self.vmk_management
-            .check(&path.field("VmkManagement"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InitialVlans);
-
-/// Property type `InitialVlanInfo` of `AWS::EVS::Environment`.
-#[derive(Debug, Clone)]
-pub struct InitialVlanInfo {
-    /// `Cidr` (required).
-    /// Pattern: `^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[1-2][0-9]|[0-9])$`.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Value<String>,
+crate::l1_struct! {
+    /// Property type `InitialVlanInfo` of `AWS::EVS::Environment`.
+    InitialVlanInfo
 }
 
 impl InitialVlanInfo {
     /// The required properties: `Cidr`.
     pub fn new(cidr: impl Into<Value<String>>) -> Self {
-        Self { cidr: cidr.into() }
+        Self(crate::Properties::new().with(0, "Cidr", cidr.into().to_template()))
     }
 }
 
-impl ToTemplate for InitialVlanInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cidr".to_owned(), self.cidr.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InitialVlanInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(&path.field("Cidr"), &Rules { pattern: Some("^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[1-2][0-9]|[0-9])$"), format: Some(crate::validation::StringFormat::Ipv4Network), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(InitialVlanInfo);
-
-/// Property type `LicenseInfo` of `AWS::EVS::Environment`.
-#[derive(Debug, Clone)]
-pub struct LicenseInfo {
-    /// `SolutionKey` (required).
-    /// Pattern: `^[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}$`.
-    pub solution_key: Value<String>,
-    /// `VsanKey` (required).
-    /// Pattern: `^[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}$`.
-    pub vsan_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `LicenseInfo` of `AWS::EVS::Environment`.
+    LicenseInfo
 }
 
 impl LicenseInfo {
     /// The required properties: `SolutionKey`, `VsanKey`.
     pub fn new(solution_key: impl Into<Value<String>>, vsan_key: impl Into<Value<String>>) -> Self {
-        Self {
-            solution_key: solution_key.into(),
-            vsan_key: vsan_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SolutionKey", solution_key.into().to_template())
+                .with(1, "VsanKey", vsan_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LicenseInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SolutionKey".to_owned(), self.solution_key.to_template());
-        m.insert("VsanKey".to_owned(), self.vsan_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LicenseInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.solution_key.check(
-            &path.field("SolutionKey"),
-            &Rules {
-                pattern: Some(
-                    "^[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vsan_key.check(
-            &path.field("VsanKey"),
-            &Rules {
-                pattern: Some(
-                    "^[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LicenseInfo);
-
-/// Property type `ServiceAccessSecurityGroups` of `AWS::EVS::Environment`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceAccessSecurityGroups {
-    /// `SecurityGroups` (optional).
-    /// Items: ..=2.
-    /// Each item: Length: 3..=25 characters.
-    /// Each item: Pattern: `^sg-[0-9a-zA-Z]*$`.
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Property type `ServiceAccessSecurityGroups` of `AWS::EVS::Environment`.
+    ServiceAccessSecurityGroups(default)
 }
 
 impl ServiceAccessSecurityGroups {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_groups: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceAccessSecurityGroups {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecurityGroups` (optional).
+    /// Items: at most 2.
+    /// Each item: Length: 3 to 25 characters.
+    /// Each item: Pattern: `^sg-[0-9a-zA-Z]*$`.
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(0, "SecurityGroups", value.into().to_template()))
     }
 }
 
-impl Check for ServiceAccessSecurityGroups {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                max_items: Some(2),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(3),
-                            max_length: Some(25),
-                            pattern: Some("^sg-[0-9a-zA-Z]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(ServiceAccessSecurityGroups);
-
-/// Property type `Tag` of `AWS::EVS::Environment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VcfHostnames` of `AWS::EVS::Environment`.
-#[derive(Debug, Clone)]
-pub struct VcfHostnames {
-    /// `CloudBuilder` (required).
-    /// Pattern: `^([a-zA-Z0-9\-]*)$`.
-    pub cloud_builder: Value<String>,
-    /// `Nsx` (required).
-    /// Pattern: `^([a-zA-Z0-9\-]*)$`.
-    pub nsx: Value<String>,
-    /// `NsxEdge1` (required).
-    /// Pattern: `^([a-zA-Z0-9\-]*)$`.
-    pub nsx_edge1: Value<String>,
-    /// `NsxEdge2` (required).
-    /// Pattern: `^([a-zA-Z0-9\-]*)$`.
-    pub nsx_edge2: Value<String>,
-    /// `NsxManager1` (required).
-    /// Pattern: `^([a-zA-Z0-9\-]*)$`.
-    pub nsx_manager1: Value<String>,
-    /// `NsxManager2` (required).
-    /// Pattern: `^([a-zA-Z0-9\-]*)$`.
-    pub nsx_manager2: Value<String>,
-    /// `NsxManager3` (required).
-    /// Pattern: `^([a-zA-Z0-9\-]*)$`.
-    pub nsx_manager3: Value<String>,
-    /// `SddcManager` (required).
-    /// Pattern: `^([a-zA-Z0-9\-]*)$`.
-    pub sddc_manager: Value<String>,
-    /// `VCenter` (required).
-    /// Pattern: `^([a-zA-Z0-9\-]*)$`.
-    pub v_center: Value<String>,
+crate::l1_struct! {
+    /// Property type `VcfHostnames` of `AWS::EVS::Environment`.
+    VcfHostnames
 }
 
 impl VcfHostnames {
@@ -954,168 +419,27 @@ impl VcfHostnames {
         sddc_manager: impl Into<Value<String>>,
         v_center: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cloud_builder: cloud_builder.into(),
-            nsx: nsx.into(),
-            nsx_edge1: nsx_edge1.into(),
-            nsx_edge2: nsx_edge2.into(),
-            nsx_manager1: nsx_manager1.into(),
-            nsx_manager2: nsx_manager2.into(),
-            nsx_manager3: nsx_manager3.into(),
-            sddc_manager: sddc_manager.into(),
-            v_center: v_center.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CloudBuilder", cloud_builder.into().to_template())
+                .with(1, "Nsx", nsx.into().to_template())
+                .with(2, "NsxEdge1", nsx_edge1.into().to_template())
+                .with(3, "NsxEdge2", nsx_edge2.into().to_template())
+                .with(4, "NsxManager1", nsx_manager1.into().to_template())
+                .with(5, "NsxManager2", nsx_manager2.into().to_template())
+                .with(6, "NsxManager3", nsx_manager3.into().to_template())
+                .with(7, "SddcManager", sddc_manager.into().to_template())
+                .with(8, "VCenter", v_center.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VcfHostnames {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CloudBuilder".to_owned(), self.cloud_builder.to_template());
-        m.insert("Nsx".to_owned(), self.nsx.to_template());
-        m.insert("NsxEdge1".to_owned(), self.nsx_edge1.to_template());
-        m.insert("NsxEdge2".to_owned(), self.nsx_edge2.to_template());
-        m.insert("NsxManager1".to_owned(), self.nsx_manager1.to_template());
-        m.insert("NsxManager2".to_owned(), self.nsx_manager2.to_template());
-        m.insert("NsxManager3".to_owned(), self.nsx_manager3.to_template());
-        m.insert("SddcManager".to_owned(), self.sddc_manager.to_template());
-        m.insert("VCenter".to_owned(), self.v_center.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VcfVersion`.
+    VcfVersion {
+        /// `VCF-5.2.1`
+        Vcf521 = "VCF-5.2.1",
+        /// `VCF-5.2.2`
+        Vcf522 = "VCF-5.2.2",
     }
 }
-
-impl Check for VcfHostnames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_builder.check(
-            &path.field("CloudBuilder"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9\\-]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nsx.check(
-            &path.field("Nsx"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9\\-]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nsx_edge1.check(
-            &path.field("NsxEdge1"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9\\-]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nsx_edge2.check(
-            &path.field("NsxEdge2"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9\\-]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nsx_manager1.check(
-            &path.field("NsxManager1"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9\\-]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nsx_manager2.check(
-            &path.field("NsxManager2"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9\\-]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nsx_manager3.check(
-            &path.field("NsxManager3"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9\\-]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sddc_manager.check(
-            &path.field("SddcManager"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9\\-]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.v_center.check(
-            &path.field("VCenter"),
-            &Rules {
-                pattern: Some("^([a-zA-Z0-9\\-]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VcfHostnames);
-
-/// Values of `VcfVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VcfVersion {
-    /// `VCF-5.2.1`
-    Vcf521,
-    /// `VCF-5.2.2`
-    Vcf522,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VcfVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["VCF-5.2.1", "VCF-5.2.2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vcf521 => "VCF-5.2.1",
-            Self::Vcf522 => "VCF-5.2.2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VcfVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VcfVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VcfVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "VCF-5.2.1" => Self::Vcf521,
-            "VCF-5.2.2" => Self::Vcf522,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VcfVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(VcfVersion::from(s))
-    }
-}
-
-crate::impl_literal!(VcfVersion);

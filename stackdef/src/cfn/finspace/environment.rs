@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FinSpace::Environment`.
-#[derive(Debug, Clone)]
-pub struct Environment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Environment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Environment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Environment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FinSpace::Environment`.
+    Environment("AWS::FinSpace::Environment", EnvironmentProps)
 }
 
 impl Environment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FinSpace::Environment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EnvironmentId` (typed).
     pub fn ref_value(&self) -> Value<ids::FinSpaceEnvironmentId> {
         self.resource.ref_value()
@@ -112,585 +64,229 @@ impl Environment {
     pub fn attr_dedicated_service_account_id(&self) -> Value<String> {
         self.resource.get_att("DedicatedServiceAccountId")
     }
+
+    /// Replaces `DataBundles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_bundles(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("DataBundles", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FederationMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_federation_mode(&self, value: impl Into<Value<FederationMode>>) {
+        self.resource.set_property("FederationMode", value.into())
+    }
+
+    /// Replaces `FederationParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_federation_parameters(&self, value: impl Into<Value<FederationParameters>>) {
+        self.resource
+            .set_property("FederationParameters", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SuperuserParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_superuser_parameters(&self, value: impl Into<Value<SuperuserParameters>>) {
+        self.resource
+            .set_property("SuperuserParameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::FinSpace::Environment`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentProps {
-    /// `DataBundles` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Pattern: `^arn:aws:finspace:[A-Za-z0-9_/.-]{0,63}:\d*:data-bundle/[0-9A-Za-z_-]{1,128}$`.
-    pub data_bundles: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    /// Pattern: `^[a-zA-Z0-9. ]{1,1000}$`.
-    pub description: Option<Value<String>>,
-    /// `FederationMode` (optional).
-    pub federation_mode: Option<Value<FederationMode>>,
-    /// `FederationParameters` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub federation_parameters: Option<Value<FederationParameters>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z-0-9-:\/]{1,1000}$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]{1,255}$`.
-    pub name: Value<String>,
-    /// `SuperuserParameters` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub superuser_parameters: Option<Value<SuperuserParameters>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FinSpace::Environment`.
+    EnvironmentProps
 }
 
 impl EnvironmentProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            data_bundles: None,
-            description: None,
-            federation_mode: None,
-            federation_parameters: None,
-            kms_key_id: None,
-            name: name.into(),
-            superuser_parameters: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(5, "Name", name.into().to_template()))
     }
-    /// Sets `DataBundles`.
-    pub fn data_bundles(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.data_bundles = Some(value.into());
-        self
+    /// `DataBundles` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Pattern: `^arn:aws:finspace:[A-Za-z0-9_/.-]{0,63}:[\d\x{80}-\x{10FFFF}]*:data-bundle/[0-9A-Za-z_-]{1,128}$`.
+    pub fn data_bundles(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "DataBundles", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Pattern: `^[a-zA-Z0-9. ]{1,1000}$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `FederationMode`.
-    pub fn federation_mode(mut self, value: impl Into<Value<FederationMode>>) -> Self {
-        self.federation_mode = Some(value.into());
-        self
+    /// `FederationMode` (optional).
+    pub fn federation_mode(self, value: impl Into<Value<FederationMode>>) -> Self {
+        Self(self.0.with(2, "FederationMode", value.into().to_template()))
     }
-    /// Sets `FederationParameters`.
-    pub fn federation_parameters(mut self, value: impl Into<Value<FederationParameters>>) -> Self {
-        self.federation_parameters = Some(value.into());
-        self
+    /// `FederationParameters` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn federation_parameters(self, value: impl Into<Value<FederationParameters>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FederationParameters", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z-0-9-:\/]{1,1000}$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `SuperuserParameters`.
-    pub fn superuser_parameters(mut self, value: impl Into<Value<SuperuserParameters>>) -> Self {
-        self.superuser_parameters = Some(value.into());
-        self
+    /// `SuperuserParameters` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn superuser_parameters(self, value: impl Into<Value<SuperuserParameters>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SuperuserParameters", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_bundles {
-            m.insert("DataBundles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.federation_mode {
-            m.insert("FederationMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.federation_parameters {
-            m.insert("FederationParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.superuser_parameters {
-            m.insert("SuperuserParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_bundles.check(&path.field("DataBundles"), &Rules { items: Some(&const { Rules { pattern: Some("^arn:aws:finspace:[A-Za-z0-9_/.-]{0,63}:\\d*:data-bundle/[0-9A-Za-z_-]{1,128}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9. ]{1,1000}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.federation_mode
-            .check(&path.field("FederationMode"), &Rules::NONE, out);
-        self.federation_parameters
-            .check(&path.field("FederationParameters"), &Rules::NONE, out);
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z-0-9-:\\/]{1,1000}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]{1,255}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.superuser_parameters
-            .check(&path.field("SuperuserParameters"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FederationMode`.
+    FederationMode {
+        /// `LOCAL`
+        Local = "LOCAL",
+        /// `FEDERATED`
+        Federated = "FEDERATED",
     }
 }
 
-crate::impl_literal!(EnvironmentProps);
-
-/// Values of `FederationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FederationMode {
-    /// `LOCAL`
-    Local,
-    /// `FEDERATED`
-    Federated,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FederationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOCAL", "FEDERATED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Local => "LOCAL",
-            Self::Federated => "FEDERATED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FederationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FederationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FederationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOCAL" => Self::Local,
-            "FEDERATED" => Self::Federated,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FederationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(FederationMode::from(s))
-    }
-}
-
-crate::impl_literal!(FederationMode);
-
-/// Property type `FederationParameters` of `AWS::FinSpace::Environment`.
-#[derive(Debug, Clone, Default)]
-pub struct FederationParameters {
-    /// `ApplicationCallBackURL` (optional).
-    /// Pattern: `^https?://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]{1,1000}`.
-    pub application_call_back_url: Option<Value<String>>,
-    /// `AttributeMap` (optional).
-    pub attribute_map: Option<Value<List<AttributeMap>>>,
-    /// `FederationProviderName` (optional).
-    /// Length: 1..=32 characters.
-    /// Pattern: `[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+`.
-    pub federation_provider_name: Option<Value<String>>,
-    /// `FederationURN` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[A-Za-z0-9._\-:\/#\+]+$`.
-    pub federation_urn: Option<Value<String>>,
-    /// `SamlMetadataDocument` (optional).
-    /// Length: 1000..=10000000 characters.
-    /// Pattern: `.*`.
-    pub saml_metadata_document: Option<Value<String>>,
-    /// `SamlMetadataURL` (optional).
-    /// Pattern: `^https?://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]{1,1000}`.
-    pub saml_metadata_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FederationParameters` of `AWS::FinSpace::Environment`.
+    FederationParameters(default)
 }
 
 impl FederationParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_call_back_url: None,
-            attribute_map: None,
-            federation_provider_name: None,
-            federation_urn: None,
-            saml_metadata_document: None,
-            saml_metadata_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationCallBackURL`.
-    pub fn application_call_back_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_call_back_url = Some(value.into());
-        self
+    /// `ApplicationCallBackURL` (optional).
+    /// Pattern: `^https?://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]{1,1000}`.
+    pub fn application_call_back_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationCallBackURL", value.into().to_template()),
+        )
     }
-    /// Sets `AttributeMap`.
-    pub fn attribute_map(mut self, value: impl Into<Value<List<AttributeMap>>>) -> Self {
-        self.attribute_map = Some(value.into());
-        self
+    /// `AttributeMap` (optional).
+    pub fn attribute_map(self, value: impl Into<Value<List<AttributeMap>>>) -> Self {
+        Self(self.0.with(1, "AttributeMap", value.into().to_template()))
     }
-    /// Sets `FederationProviderName`.
-    pub fn federation_provider_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.federation_provider_name = Some(value.into());
-        self
+    /// `FederationProviderName` (optional).
+    /// Length: 1 to 32 characters.
+    pub fn federation_provider_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FederationProviderName", value.into().to_template()),
+        )
     }
-    /// Sets `FederationURN`.
-    pub fn federation_urn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.federation_urn = Some(value.into());
-        self
+    /// `FederationURN` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[A-Za-z0-9._\-:\/#\+]+$`.
+    pub fn federation_urn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "FederationURN", value.into().to_template()))
     }
-    /// Sets `SamlMetadataDocument`.
-    pub fn saml_metadata_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.saml_metadata_document = Some(value.into());
-        self
+    /// `SamlMetadataDocument` (optional).
+    /// Length: 1000 to 10000000 characters.
+    /// Pattern: `.*`.
+    pub fn saml_metadata_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SamlMetadataDocument", value.into().to_template()),
+        )
     }
-    /// Sets `SamlMetadataURL`.
-    pub fn saml_metadata_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.saml_metadata_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FederationParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_call_back_url {
-            m.insert("ApplicationCallBackURL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attribute_map {
-            m.insert("AttributeMap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.federation_provider_name {
-            m.insert("FederationProviderName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.federation_urn {
-            m.insert("FederationURN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.saml_metadata_document {
-            m.insert("SamlMetadataDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.saml_metadata_url {
-            m.insert("SamlMetadataURL".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SamlMetadataURL` (optional).
+    /// Pattern: `^https?://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]{1,1000}`.
+    pub fn saml_metadata_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SamlMetadataURL", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FederationParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_call_back_url.check(
-            &path.field("ApplicationCallBackURL"),
-            &Rules {
-                pattern: Some(
-                    "^https?://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]{1,1000}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.attribute_map
-            .check(&path.field("AttributeMap"), &Rules::NONE, out);
-        self.federation_provider_name.check(
-            &path.field("FederationProviderName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("[^_\\p{Z}][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_\\p{Z}]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.federation_urn.check(
-            &path.field("FederationURN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[A-Za-z0-9._\\-:\\/#\\+]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.saml_metadata_document.check(
-            &path.field("SamlMetadataDocument"),
-            &Rules {
-                min_length: Some(1000),
-                max_length: Some(10000000),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.saml_metadata_url.check(
-            &path.field("SamlMetadataURL"),
-            &Rules {
-                pattern: Some(
-                    "^https?://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]{1,1000}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FederationParameters);
-
-/// Property type `AttributeMap` of `AWS::FinSpace::Environment`.
-#[derive(Debug, Clone, Default)]
-pub struct AttributeMap {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AttributeMap` of `AWS::FinSpace::Environment`.
+    AttributeMap(default)
 }
 
 impl AttributeMap {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AttributeMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AttributeMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AttributeMap);
-
-/// Property type `SuperuserParameters` of `AWS::FinSpace::Environment`.
-#[derive(Debug, Clone, Default)]
-pub struct SuperuserParameters {
-    /// `EmailAddress` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[A-Z0-9a-z._%+-]+@[A-Za-z0-9.-]+[.]+[A-Za-z]+`.
-    pub email_address: Option<Value<String>>,
-    /// `FirstName` (optional).
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[a-zA-Z0-9]{1,50}$`.
-    pub first_name: Option<Value<String>>,
-    /// `LastName` (optional).
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[a-zA-Z0-9]{1,50}$`.
-    pub last_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SuperuserParameters` of `AWS::FinSpace::Environment`.
+    SuperuserParameters(default)
 }
 
 impl SuperuserParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            email_address: None,
-            first_name: None,
-            last_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EmailAddress`.
-    pub fn email_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_address = Some(value.into());
-        self
+    /// `EmailAddress` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[A-Z0-9a-z._%+-]+@[A-Za-z0-9.-]+[.]+[A-Za-z]+`.
+    pub fn email_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EmailAddress", value.into().to_template()))
     }
-    /// Sets `FirstName`.
-    pub fn first_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.first_name = Some(value.into());
-        self
+    /// `FirstName` (optional).
+    /// Length: 1 to 50 characters.
+    /// Pattern: `^[a-zA-Z0-9]{1,50}$`.
+    pub fn first_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FirstName", value.into().to_template()))
     }
-    /// Sets `LastName`.
-    pub fn last_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SuperuserParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email_address {
-            m.insert("EmailAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.first_name {
-            m.insert("FirstName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_name {
-            m.insert("LastName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LastName` (optional).
+    /// Length: 1 to 50 characters.
+    /// Pattern: `^[a-zA-Z0-9]{1,50}$`.
+    pub fn last_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LastName", value.into().to_template()))
     }
 }
 
-impl Check for SuperuserParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.email_address.check(
-            &path.field("EmailAddress"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[A-Z0-9a-z._%+-]+@[A-Za-z0-9.-]+[.]+[A-Za-z]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.first_name.check(
-            &path.field("FirstName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[a-zA-Z0-9]{1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.last_name.check(
-            &path.field("LastName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[a-zA-Z0-9]{1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SuperuserParameters);
-
-/// Property type `Tag` of `AWS::FinSpace::Environment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct ExperimentTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ExperimentTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ExperimentTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ExperimentTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FIS::ExperimentTemplate`.
+    ExperimentTemplate("AWS::FIS::ExperimentTemplate", ExperimentTemplateProps)
 }
 
 impl ExperimentTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FIS::ExperimentTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ExperimentTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ExperimentTemplateId> {
         self.resource.ref_value()
@@ -82,35 +34,79 @@ impl ExperimentTemplate {
     pub fn attr_id(&self) -> Value<ids::ExperimentTemplateId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<Map<ExperimentTemplateAction>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExperimentOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_experiment_options(
+        &self,
+        value: impl Into<Value<ExperimentTemplateExperimentOptions>>,
+    ) {
+        self.resource
+            .set_property("ExperimentOptions", value.into())
+    }
+
+    /// Replaces `ExperimentReportConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_experiment_report_configuration(
+        &self,
+        value: impl Into<Value<ExperimentTemplateExperimentReportConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ExperimentReportConfiguration", value.into())
+    }
+
+    /// Replaces `LogConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_configuration(
+        &self,
+        value: impl Into<Value<ExperimentTemplateLogConfiguration>>,
+    ) {
+        self.resource.set_property("LogConfiguration", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `StopConditions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stop_conditions(
+        &self,
+        value: impl Into<Value<List<ExperimentTemplateStopCondition>>>,
+    ) {
+        self.resource.set_property("StopConditions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Targets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_targets(&self, value: impl Into<Value<Map<ExperimentTemplateTarget>>>) {
+        self.resource.set_property("Targets", value.into())
+    }
 }
 
-/// Properties of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct ExperimentTemplateProps {
-    /// `Actions` (optional).
-    pub actions: Option<Value<Map<ExperimentTemplateAction>>>,
-    /// `Description` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^[\s\S]+$`.
-    pub description: Value<String>,
-    /// `ExperimentOptions` (optional).
-    pub experiment_options: Option<Value<ExperimentTemplateExperimentOptions>>,
-    /// `ExperimentReportConfiguration` (optional).
-    pub experiment_report_configuration:
-        Option<Value<ExperimentTemplateExperimentReportConfiguration>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<ExperimentTemplateLogConfiguration>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=1224 characters.
-    /// Pattern: `^[\S]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `StopConditions` (required).
-    pub stop_conditions: Value<List<ExperimentTemplateStopCondition>>,
-    /// `Tags` (optional).
-    /// Each item: Length: ..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Targets` (required).
-    pub targets: Value<Map<ExperimentTemplateTarget>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FIS::ExperimentTemplate`.
+    ExperimentTemplateProps
 }
 
 impl ExperimentTemplateProps {
@@ -121,640 +117,212 @@ impl ExperimentTemplateProps {
         stop_conditions: impl Into<Value<List<ExperimentTemplateStopCondition>>>,
         targets: impl Into<Value<Map<ExperimentTemplateTarget>>>,
     ) -> Self {
-        Self {
-            actions: None,
-            description: description.into(),
-            experiment_options: None,
-            experiment_report_configuration: None,
-            log_configuration: None,
-            role_arn: role_arn.into(),
-            stop_conditions: stop_conditions.into(),
-            tags: None,
-            targets: targets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Description", description.into().to_template())
+                .with(5, "RoleArn", role_arn.into().to_template())
+                .with(6, "StopConditions", stop_conditions.into().to_template())
+                .with(8, "Targets", targets.into().to_template()),
+        )
     }
-    /// Sets `Actions`.
-    pub fn actions(mut self, value: impl Into<Value<Map<ExperimentTemplateAction>>>) -> Self {
-        self.actions = Some(value.into());
-        self
+    /// `Actions` (optional).
+    pub fn actions(self, value: impl Into<Value<Map<ExperimentTemplateAction>>>) -> Self {
+        Self(self.0.with(0, "Actions", value.into().to_template()))
     }
-    /// Sets `ExperimentOptions`.
+    /// `ExperimentOptions` (optional).
     pub fn experiment_options(
-        mut self,
+        self,
         value: impl Into<Value<ExperimentTemplateExperimentOptions>>,
     ) -> Self {
-        self.experiment_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ExperimentOptions", value.into().to_template()),
+        )
     }
-    /// Sets `ExperimentReportConfiguration`.
+    /// `ExperimentReportConfiguration` (optional).
     pub fn experiment_report_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ExperimentTemplateExperimentReportConfiguration>>,
     ) -> Self {
-        self.experiment_report_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "ExperimentReportConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LogConfiguration`.
+    /// `LogConfiguration` (optional).
     pub fn log_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ExperimentTemplateLogConfiguration>>,
     ) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExperimentTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.actions {
-            m.insert("Actions".to_owned(), v.to_template());
-        }
-        m.insert("Description".to_owned(), self.description.to_template());
-        if let Some(v) = &self.experiment_options {
-            m.insert("ExperimentOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.experiment_report_configuration {
-            m.insert("ExperimentReportConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert(
-            "StopConditions".to_owned(),
-            self.stop_conditions.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Targets".to_owned(), self.targets.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: at most 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ExperimentTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^[\\s\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.experiment_options
-            .check(&path.field("ExperimentOptions"), &Rules::NONE, out);
-        self.experiment_report_configuration.check(
-            &path.field("ExperimentReportConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(1224),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stop_conditions
-            .check(&path.field("StopConditions"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.targets
-            .check(&path.field("Targets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExperimentTemplateProps);
-
-/// Property type `ExperimentTemplateAction` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct ExperimentTemplateAction {
-    /// `ActionId` (required).
-    /// Length: ..=64 characters.
-    pub action_id: Value<String>,
-    /// `Description` (optional).
-    /// Length: ..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `Parameters` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub parameters: Option<Value<Map<String>>>,
-    /// `StartAfter` (optional).
-    /// Each item: Length: ..=64 characters.
-    pub start_after: Option<Value<List<String>>>,
-    /// `Targets` (optional).
-    /// Each item: Length: ..=64 characters.
-    pub targets: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `ExperimentTemplateAction` of `AWS::FIS::ExperimentTemplate`.
+    ExperimentTemplateAction
 }
 
 impl ExperimentTemplateAction {
     /// The required properties: `ActionId`.
     pub fn new(action_id: impl Into<Value<String>>) -> Self {
-        Self {
-            action_id: action_id.into(),
-            description: None,
-            parameters: None,
-            start_after: None,
-            targets: None,
-        }
+        Self(crate::Properties::new().with(0, "ActionId", action_id.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Each item: Length: at most 1024 characters.
+    pub fn parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
-    /// Sets `StartAfter`.
-    pub fn start_after(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.start_after = Some(value.into());
-        self
+    /// `StartAfter` (optional).
+    /// Each item: Length: at most 64 characters.
+    pub fn start_after(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "StartAfter", value.into().to_template()))
     }
-    /// Sets `Targets`.
-    pub fn targets(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.targets = Some(value.into());
-        self
+    /// `Targets` (optional).
+    /// Each item: Length: at most 64 characters.
+    pub fn targets(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Targets", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExperimentTemplateAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ActionId".to_owned(), self.action_id.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_after {
-            m.insert("StartAfter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.targets {
-            m.insert("Targets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExperimentTemplateAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_id.check(
-            &path.field("ActionId"),
-            &Rules {
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_after.check(
-            &path.field("StartAfter"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(64),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.targets.check(
-            &path.field("Targets"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(64),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExperimentTemplateAction);
-
-/// Property type `ExperimentTemplateExperimentOptions` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct ExperimentTemplateExperimentOptions {
-    /// `AccountTargeting` (optional).
-    pub account_targeting: Option<Value<AccountTargeting>>,
-    /// `EmptyTargetResolutionMode` (optional).
-    pub empty_target_resolution_mode: Option<Value<EmptyTargetResolutionMode>>,
+crate::l1_struct! {
+    /// Property type `ExperimentTemplateExperimentOptions` of `AWS::FIS::ExperimentTemplate`.
+    ExperimentTemplateExperimentOptions(default)
 }
 
 impl ExperimentTemplateExperimentOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_targeting: None,
-            empty_target_resolution_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountTargeting`.
-    pub fn account_targeting(mut self, value: impl Into<Value<AccountTargeting>>) -> Self {
-        self.account_targeting = Some(value.into());
-        self
+    /// `AccountTargeting` (optional).
+    pub fn account_targeting(self, value: impl Into<Value<AccountTargeting>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccountTargeting", value.into().to_template()),
+        )
     }
-    /// Sets `EmptyTargetResolutionMode`.
+    /// `EmptyTargetResolutionMode` (optional).
     pub fn empty_target_resolution_mode(
-        mut self,
+        self,
         value: impl Into<Value<EmptyTargetResolutionMode>>,
     ) -> Self {
-        self.empty_target_resolution_mode = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EmptyTargetResolutionMode", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ExperimentTemplateExperimentOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_targeting {
-            m.insert("AccountTargeting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.empty_target_resolution_mode {
-            m.insert("EmptyTargetResolutionMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AccountTargeting`.
+    AccountTargeting {
+        /// `multi-account`
+        MultiAccount = "multi-account",
+        /// `single-account`
+        SingleAccount = "single-account",
     }
 }
 
-impl Check for ExperimentTemplateExperimentOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_targeting
-            .check(&path.field("AccountTargeting"), &Rules::NONE, out);
-        self.empty_target_resolution_mode.check(
-            &path.field("EmptyTargetResolutionMode"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EmptyTargetResolutionMode`.
+    EmptyTargetResolutionMode {
+        /// `fail`
+        Fail = "fail",
+        /// `skip`
+        Skip = "skip",
     }
 }
 
-crate::impl_literal!(ExperimentTemplateExperimentOptions);
-
-/// Values of `AccountTargeting`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccountTargeting {
-    /// `multi-account`
-    MultiAccount,
-    /// `single-account`
-    SingleAccount,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccountTargeting {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["multi-account", "single-account"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultiAccount => "multi-account",
-            Self::SingleAccount => "single-account",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccountTargeting {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccountTargeting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccountTargeting {
-    fn from(s: &str) -> Self {
-        match s {
-            "multi-account" => Self::MultiAccount,
-            "single-account" => Self::SingleAccount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccountTargeting> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccountTargeting::from(s))
-    }
-}
-
-crate::impl_literal!(AccountTargeting);
-
-/// Values of `EmptyTargetResolutionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EmptyTargetResolutionMode {
-    /// `fail`
-    Fail,
-    /// `skip`
-    Skip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EmptyTargetResolutionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["fail", "skip"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fail => "fail",
-            Self::Skip => "skip",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EmptyTargetResolutionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EmptyTargetResolutionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EmptyTargetResolutionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "fail" => Self::Fail,
-            "skip" => Self::Skip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EmptyTargetResolutionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(EmptyTargetResolutionMode::from(s))
-    }
-}
-
-crate::impl_literal!(EmptyTargetResolutionMode);
-
-/// Property type `ExperimentTemplateExperimentReportConfiguration` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct ExperimentTemplateExperimentReportConfiguration {
-    /// `DataSources` (optional).
-    pub data_sources: Option<Value<DataSources>>,
-    /// `Outputs` (required).
-    pub outputs: Value<Outputs>,
-    /// `PostExperimentDuration` (optional).
-    /// Length: 0..=32 characters.
-    /// Pattern: `^[\S]+$`.
-    pub post_experiment_duration: Option<Value<String>>,
-    /// `PreExperimentDuration` (optional).
-    /// Length: 0..=32 characters.
-    /// Pattern: `^[\S]+$`.
-    pub pre_experiment_duration: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ExperimentTemplateExperimentReportConfiguration` of `AWS::FIS::ExperimentTemplate`.
+    ExperimentTemplateExperimentReportConfiguration
 }
 
 impl ExperimentTemplateExperimentReportConfiguration {
     /// The required properties: `Outputs`.
     pub fn new(outputs: impl Into<Value<Outputs>>) -> Self {
-        Self {
-            data_sources: None,
-            outputs: outputs.into(),
-            post_experiment_duration: None,
-            pre_experiment_duration: None,
-        }
+        Self(crate::Properties::new().with(1, "Outputs", outputs.into().to_template()))
     }
-    /// Sets `DataSources`.
-    pub fn data_sources(mut self, value: impl Into<Value<DataSources>>) -> Self {
-        self.data_sources = Some(value.into());
-        self
+    /// `DataSources` (optional).
+    pub fn data_sources(self, value: impl Into<Value<DataSources>>) -> Self {
+        Self(self.0.with(0, "DataSources", value.into().to_template()))
     }
-    /// Sets `PostExperimentDuration`.
-    pub fn post_experiment_duration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.post_experiment_duration = Some(value.into());
-        self
+    /// `PostExperimentDuration` (optional).
+    /// Length: 0 to 32 characters.
+    /// Pattern: `^[\S]+$`.
+    pub fn post_experiment_duration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PostExperimentDuration", value.into().to_template()),
+        )
     }
-    /// Sets `PreExperimentDuration`.
-    pub fn pre_experiment_duration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pre_experiment_duration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExperimentTemplateExperimentReportConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_sources {
-            m.insert("DataSources".to_owned(), v.to_template());
-        }
-        m.insert("Outputs".to_owned(), self.outputs.to_template());
-        if let Some(v) = &self.post_experiment_duration {
-            m.insert("PostExperimentDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_experiment_duration {
-            m.insert("PreExperimentDuration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PreExperimentDuration` (optional).
+    /// Length: 0 to 32 characters.
+    /// Pattern: `^[\S]+$`.
+    pub fn pre_experiment_duration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PreExperimentDuration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ExperimentTemplateExperimentReportConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_sources
-            .check(&path.field("DataSources"), &Rules::NONE, out);
-        self.outputs
-            .check(&path.field("Outputs"), &Rules::NONE, out);
-        self.post_experiment_duration.check(
-            &path.field("PostExperimentDuration"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pre_experiment_duration.check(
-            &path.field("PreExperimentDuration"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExperimentTemplateExperimentReportConfiguration);
-
-/// Property type `DataSources` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSources {
-    /// `CloudWatchDashboards` (optional).
-    pub cloud_watch_dashboards: Option<Value<List<CloudWatchDashboard>>>,
+crate::l1_struct! {
+    /// Property type `DataSources` of `AWS::FIS::ExperimentTemplate`.
+    DataSources(default)
 }
 
 impl DataSources {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_dashboards: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchDashboards`.
+    /// `CloudWatchDashboards` (optional).
     pub fn cloud_watch_dashboards(
-        mut self,
+        self,
         value: impl Into<Value<List<CloudWatchDashboard>>>,
     ) -> Self {
-        self.cloud_watch_dashboards = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudWatchDashboards", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataSources {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_dashboards {
-            m.insert("CloudWatchDashboards".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSources {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_dashboards
-            .check(&path.field("CloudWatchDashboards"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSources);
-
-/// Property type `CloudWatchDashboard` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchDashboard {
-    /// `DashboardIdentifier` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\S]+$`.
-    pub dashboard_identifier: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudWatchDashboard` of `AWS::FIS::ExperimentTemplate`.
+    CloudWatchDashboard
 }
 
 impl CloudWatchDashboard {
     /// The required properties: `DashboardIdentifier`.
     pub fn new(dashboard_identifier: impl Into<Value<String>>) -> Self {
-        Self {
-            dashboard_identifier: dashboard_identifier.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DashboardIdentifier",
+            dashboard_identifier.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CloudWatchDashboard {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DashboardIdentifier".to_owned(),
-            self.dashboard_identifier.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchDashboard {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dashboard_identifier.check(
-            &path.field("DashboardIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchDashboard);
-
-/// Property type `Outputs` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct Outputs {
-    /// `ExperimentReportS3Configuration` (required).
-    pub experiment_report_s3_configuration: Value<ExperimentReportS3Configuration>,
+crate::l1_struct! {
+    /// Property type `Outputs` of `AWS::FIS::ExperimentTemplate`.
+    Outputs
 }
 
 impl Outputs {
@@ -762,367 +330,115 @@ impl Outputs {
     pub fn new(
         experiment_report_s3_configuration: impl Into<Value<ExperimentReportS3Configuration>>,
     ) -> Self {
-        Self {
-            experiment_report_s3_configuration: experiment_report_s3_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ExperimentReportS3Configuration",
+            experiment_report_s3_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Outputs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExperimentReportS3Configuration".to_owned(),
-            self.experiment_report_s3_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Outputs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.experiment_report_s3_configuration.check(
-            &path.field("ExperimentReportS3Configuration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Outputs);
-
-/// Property type `ExperimentReportS3Configuration` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct ExperimentReportS3Configuration {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `Prefix` (optional).
-    /// Length: 1..=256 characters.
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ExperimentReportS3Configuration` of `AWS::FIS::ExperimentTemplate`.
+    ExperimentReportS3Configuration
 }
 
 impl ExperimentReportS3Configuration {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "BucketName", bucket_name.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExperimentReportS3Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExperimentReportS3Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExperimentReportS3Configuration);
-
-/// Property type `ExperimentTemplateLogConfiguration` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct ExperimentTemplateLogConfiguration {
-    /// `CloudWatchLogsConfiguration` (optional).
-    pub cloud_watch_logs_configuration: Option<Value<CloudWatchLogsConfiguration>>,
-    /// `LogSchemaVersion` (required).
-    /// Range: 1..=.
-    pub log_schema_version: Value<i64>,
-    /// `S3Configuration` (optional).
-    pub s3_configuration: Option<Value<S3Configuration>>,
+crate::l1_struct! {
+    /// Property type `ExperimentTemplateLogConfiguration` of `AWS::FIS::ExperimentTemplate`.
+    ExperimentTemplateLogConfiguration
 }
 
 impl ExperimentTemplateLogConfiguration {
     /// The required properties: `LogSchemaVersion`.
     pub fn new(log_schema_version: impl Into<Value<i64>>) -> Self {
-        Self {
-            cloud_watch_logs_configuration: None,
-            log_schema_version: log_schema_version.into(),
-            s3_configuration: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "LogSchemaVersion",
+            log_schema_version.into().to_template(),
+        ))
     }
-    /// Sets `CloudWatchLogsConfiguration`.
+    /// `CloudWatchLogsConfiguration` (optional).
     pub fn cloud_watch_logs_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLogsConfiguration>>,
     ) -> Self {
-        self.cloud_watch_logs_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudWatchLogsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `S3Configuration`.
-    pub fn s3_configuration(mut self, value: impl Into<Value<S3Configuration>>) -> Self {
-        self.s3_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExperimentTemplateLogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs_configuration {
-            m.insert("CloudWatchLogsConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LogSchemaVersion".to_owned(),
-            self.log_schema_version.to_template(),
-        );
-        if let Some(v) = &self.s3_configuration {
-            m.insert("S3Configuration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Configuration` (optional).
+    pub fn s3_configuration(self, value: impl Into<Value<S3Configuration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "S3Configuration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ExperimentTemplateLogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs_configuration.check(
-            &path.field("CloudWatchLogsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_schema_version.check(
-            &path.field("LogSchemaVersion"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExperimentTemplateLogConfiguration);
-
-/// Property type `CloudWatchLogsConfiguration` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogsConfiguration {
-    /// `LogGroupArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^[\S]+$`.
-    pub log_group_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogsConfiguration` of `AWS::FIS::ExperimentTemplate`.
+    CloudWatchLogsConfiguration
 }
 
 impl CloudWatchLogsConfiguration {
     /// The required properties: `LogGroupArn`.
     pub fn new(log_group_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            log_group_arn: log_group_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "LogGroupArn", log_group_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogGroupArn".to_owned(), self.log_group_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_arn.check(
-            &path.field("LogGroupArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchLogsConfiguration);
-
-/// Property type `S3Configuration` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct S3Configuration {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[\S]+$`.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `Prefix` (optional).
-    /// Length: 1..=700 characters.
-    /// Pattern: `^[\s\S]+$`.
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Configuration` of `AWS::FIS::ExperimentTemplate`.
+    S3Configuration
 }
 
 impl S3Configuration {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "BucketName", bucket_name.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Length: 1 to 700 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]+$`.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(700),
-                pattern: Some("^[\\s\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Configuration);
-
-/// Property type `ExperimentTemplateStopCondition` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct ExperimentTemplateStopCondition {
-    /// `Source` (required).
-    /// Length: 0..=64 characters.
-    /// Pattern: `^[\S]+$`.
-    pub source: Value<String>,
-    /// `Value` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^[\s\S]+$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ExperimentTemplateStopCondition` of `AWS::FIS::ExperimentTemplate`.
+    ExperimentTemplateStopCondition
 }
 
 impl ExperimentTemplateStopCondition {
     /// The required properties: `Source`.
     pub fn new(source: impl Into<Value<String>>) -> Self {
-        Self {
-            source: source.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Source", source.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]+$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExperimentTemplateStopCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExperimentTemplateStopCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^[\\s\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExperimentTemplateStopCondition);
-
-/// Property type `ExperimentTemplateTarget` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct ExperimentTemplateTarget {
-    /// `Filters` (optional).
-    pub filters: Option<Value<List<ExperimentTemplateTargetFilter>>>,
-    /// `Parameters` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub parameters: Option<Value<Map<String>>>,
-    /// `ResourceArns` (optional).
-    /// Each item: Length: 20..=2048 characters.
-    pub resource_arns: Option<Value<List<String>>>,
-    /// `ResourceTags` (optional).
-    /// Each item: Length: ..=256 characters.
-    pub resource_tags: Option<Value<Map<String>>>,
-    /// `ResourceType` (required).
-    /// Length: ..=64 characters.
-    pub resource_type: Value<String>,
-    /// `SelectionMode` (required).
-    /// Length: ..=64 characters.
-    pub selection_mode: Value<String>,
+crate::l1_struct! {
+    /// Property type `ExperimentTemplateTarget` of `AWS::FIS::ExperimentTemplate`.
+    ExperimentTemplateTarget
 }
 
 impl ExperimentTemplateTarget {
@@ -1131,191 +447,45 @@ impl ExperimentTemplateTarget {
         resource_type: impl Into<Value<String>>,
         selection_mode: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            filters: None,
-            parameters: None,
-            resource_arns: None,
-            resource_tags: None,
-            resource_type: resource_type.into(),
-            selection_mode: selection_mode.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "ResourceType", resource_type.into().to_template())
+                .with(5, "SelectionMode", selection_mode.into().to_template()),
+        )
     }
-    /// Sets `Filters`.
-    pub fn filters(
-        mut self,
-        value: impl Into<Value<List<ExperimentTemplateTargetFilter>>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
+    /// `Filters` (optional).
+    pub fn filters(self, value: impl Into<Value<List<ExperimentTemplateTargetFilter>>>) -> Self {
+        Self(self.0.with(0, "Filters", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Each item: Length: at most 1024 characters.
+    pub fn parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Parameters", value.into().to_template()))
     }
-    /// Sets `ResourceArns`.
-    pub fn resource_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_arns = Some(value.into());
-        self
+    /// `ResourceArns` (optional).
+    /// Each item: Length: 20 to 2048 characters.
+    pub fn resource_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "ResourceArns", value.into().to_template()))
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    /// Each item: Length: at most 256 characters.
+    pub fn resource_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "ResourceTags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExperimentTemplateTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filters {
-            m.insert("Filters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_arns {
-            m.insert("ResourceArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        m.insert(
-            "SelectionMode".to_owned(),
-            self.selection_mode.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExperimentTemplateTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters
-            .check(&path.field("Filters"), &Rules::NONE, out);
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arns.check(
-            &path.field("ResourceArns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type.check(
-            &path.field("ResourceType"),
-            &Rules {
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.selection_mode.check(
-            &path.field("SelectionMode"),
-            &Rules {
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExperimentTemplateTarget);
-
-/// Property type `ExperimentTemplateTargetFilter` of `AWS::FIS::ExperimentTemplate`.
-#[derive(Debug, Clone)]
-pub struct ExperimentTemplateTargetFilter {
-    /// `Path` (required).
-    /// Length: ..=256 characters.
-    pub path: Value<String>,
-    /// `Values` (required).
-    /// Each item: Length: ..=128 characters.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ExperimentTemplateTargetFilter` of `AWS::FIS::ExperimentTemplate`.
+    ExperimentTemplateTargetFilter
 }
 
 impl ExperimentTemplateTargetFilter {
     /// The required properties: `Path`, `Values`.
     pub fn new(path: impl Into<Value<String>>, values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            path: path.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Path", path.into().to_template())
+                .with(1, "Values", values.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ExperimentTemplateTargetFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Path".to_owned(), self.path.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExperimentTemplateTargetFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExperimentTemplateTargetFilter);

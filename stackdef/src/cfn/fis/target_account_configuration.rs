@@ -11,94 +11,49 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FIS::TargetAccountConfiguration`.
-#[derive(Debug, Clone)]
-pub struct TargetAccountConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TargetAccountConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TargetAccountConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TargetAccountConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FIS::TargetAccountConfiguration`.
+    TargetAccountConfiguration("AWS::FIS::TargetAccountConfiguration", TargetAccountConfigurationProps)
 }
 
 impl TargetAccountConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FIS::TargetAccountConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TargetAccountConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccountId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExperimentTemplateId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_experiment_template_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ExperimentTemplateId", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::FIS::TargetAccountConfiguration`.
-#[derive(Debug, Clone)]
-pub struct TargetAccountConfigurationProps {
-    /// `AccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=512 characters.
-    /// Pattern: `^[\S]+$`.
-    pub account_id: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub description: Option<Value<String>>,
-    /// `ExperimentTemplateId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=64 characters.
-    /// Pattern: `^[\S]+$`.
-    pub experiment_template_id: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 20..=1224 characters.
-    /// Pattern: `^[\S]+$`.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Properties of `AWS::FIS::TargetAccountConfiguration`.
+    TargetAccountConfigurationProps
 }
 
 impl TargetAccountConfigurationProps {
@@ -108,79 +63,21 @@ impl TargetAccountConfigurationProps {
         experiment_template_id: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            account_id: account_id.into(),
-            description: None,
-            experiment_template_id: experiment_template_id.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountId", account_id.into().to_template())
+                .with(
+                    2,
+                    "ExperimentTemplateId",
+                    experiment_template_id.into().to_template(),
+                )
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TargetAccountConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountId".to_owned(), self.account_id.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExperimentTemplateId".to_owned(),
-            self.experiment_template_id.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
-
-impl Check for TargetAccountConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(512),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.experiment_template_id.check(
-            &path.field("ExperimentTemplateId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(1224),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetAccountConfigurationProps);

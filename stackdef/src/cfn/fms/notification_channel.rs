@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FMS::NotificationChannel`.
-#[derive(Debug, Clone)]
-pub struct NotificationChannel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NotificationChannel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NotificationChannel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NotificationChannel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FMS::NotificationChannel`.
+    NotificationChannel("AWS::FMS::NotificationChannel", NotificationChannelProps)
 }
 
 impl NotificationChannel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FMS::NotificationChannel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NotificationChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SnsTopicArn` (typed).
     pub fn ref_value(&self) -> Value<ids::NotificationChannelArn> {
         self.resource.ref_value()
@@ -77,20 +29,23 @@ impl NotificationChannel {
     pub fn sns_topic_arn(&self) -> Value<ids::NotificationChannelArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `SnsRoleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_role_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnsRoleName", value.into())
+    }
+
+    /// Replaces `SnsTopicArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_topic_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnsTopicArn", value.into())
+    }
 }
 
-/// Properties of `AWS::FMS::NotificationChannel`.
-#[derive(Debug, Clone)]
-pub struct NotificationChannelProps {
-    /// `SnsRoleName` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^([^\s]+)$`.
-    pub sns_role_name: Value<String>,
-    /// `SnsTopicArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^([^\s]+)$`.
-    pub sns_topic_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::FMS::NotificationChannel`.
+    NotificationChannelProps
 }
 
 impl NotificationChannelProps {
@@ -99,45 +54,10 @@ impl NotificationChannelProps {
         sns_role_name: impl Into<Value<String>>,
         sns_topic_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            sns_role_name: sns_role_name.into(),
-            sns_topic_arn: sns_topic_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SnsRoleName", sns_role_name.into().to_template())
+                .with(1, "SnsTopicArn", sns_topic_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for NotificationChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SnsRoleName".to_owned(), self.sns_role_name.to_template());
-        m.insert("SnsTopicArn".to_owned(), self.sns_topic_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sns_role_name.check(
-            &path.field("SnsRoleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^([^\\s]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sns_topic_arn.check(
-            &path.field("SnsTopicArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^([^\\s]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NotificationChannelProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Policy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Policy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Policy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FMS::Policy`.
+    Policy("AWS::FMS::Policy", PolicyProps)
 }
 
 impl Policy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FMS::Policy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::FmsPolicyId> {
         self.resource.ref_value()
@@ -87,53 +39,113 @@ impl Policy {
     pub fn attr_id(&self) -> Value<ids::FmsPolicyId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DeleteAllPolicyResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_all_policy_resources(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeleteAllPolicyResources", value.into())
+    }
+
+    /// Replaces `ExcludeMap` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exclude_map(&self, value: impl Into<Value<IeMap>>) {
+        self.resource.set_property("ExcludeMap", value.into())
+    }
+
+    /// Replaces `ExcludeResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exclude_resource_tags(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ExcludeResourceTags", value.into())
+    }
+
+    /// Replaces `IncludeMap` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_include_map(&self, value: impl Into<Value<IeMap>>) {
+        self.resource.set_property("IncludeMap", value.into())
+    }
+
+    /// Replaces `PolicyDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PolicyDescription", value.into())
+    }
+
+    /// Replaces `PolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyName", value.into())
+    }
+
+    /// Replaces `RemediationEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remediation_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RemediationEnabled", value.into())
+    }
+
+    /// Replaces `ResourceSetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_set_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ResourceSetIds", value.into())
+    }
+
+    /// Replaces `ResourceTagLogicalOperator` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tag_logical_operator(
+        &self,
+        value: impl Into<Value<ResourceTagLogicalOperator>>,
+    ) {
+        self.resource
+            .set_property("ResourceTagLogicalOperator", value.into())
+    }
+
+    /// Replaces `ResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource.set_property("ResourceTags", value.into())
+    }
+
+    /// Replaces `ResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceType", value.into())
+    }
+
+    /// Replaces `ResourceTypeList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ResourceTypeList", value.into())
+    }
+
+    /// Replaces `ResourcesCleanUp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources_clean_up(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ResourcesCleanUp", value.into())
+    }
+
+    /// Replaces `SecurityServicePolicyData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_service_policy_data(
+        &self,
+        value: impl Into<Value<SecurityServicePolicyData>>,
+    ) {
+        self.resource
+            .set_property("SecurityServicePolicyData", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<PolicyTag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct PolicyProps {
-    /// `DeleteAllPolicyResources` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub delete_all_policy_resources: Option<Value<bool>>,
-    /// `ExcludeMap` (optional).
-    pub exclude_map: Option<Value<IeMap>>,
-    /// `ExcludeResourceTags` (required).
-    pub exclude_resource_tags: Value<bool>,
-    /// `IncludeMap` (optional).
-    pub include_map: Option<Value<IeMap>>,
-    /// `PolicyDescription` (optional).
-    /// Length: ..=256 characters.
-    /// Pattern: `^([a-zA-Z0-9_.:/=+\-@\s]+)$`.
-    pub policy_description: Option<Value<String>>,
-    /// `PolicyName` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^([a-zA-Z0-9_.:/=+\-@\s]+)$`.
-    pub policy_name: Value<String>,
-    /// `RemediationEnabled` (required).
-    pub remediation_enabled: Value<bool>,
-    /// `ResourceSetIds` (optional).
-    /// Each item: Length: 22..=22 characters.
-    /// Each item: Pattern: `^[a-z0-9A-Z]{22}$`.
-    pub resource_set_ids: Option<Value<List<String>>>,
-    /// `ResourceTagLogicalOperator` (optional).
-    pub resource_tag_logical_operator: Option<Value<ResourceTagLogicalOperator>>,
-    /// `ResourceTags` (optional).
-    /// Items: ..=50.
-    pub resource_tags: Option<Value<List<ResourceTag>>>,
-    /// `ResourceType` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([^\s]*)$`.
-    pub resource_type: Option<Value<String>>,
-    /// `ResourceTypeList` (optional).
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^([^\s]*)$`.
-    pub resource_type_list: Option<Value<List<String>>>,
-    /// `ResourcesCleanUp` (optional).
-    pub resources_clean_up: Option<Value<bool>>,
-    /// `SecurityServicePolicyData` (required).
-    pub security_service_policy_data: Value<SecurityServicePolicyData>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<PolicyTag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FMS::Policy`.
+    PolicyProps
 }
 
 impl PolicyProps {
@@ -144,647 +156,233 @@ impl PolicyProps {
         remediation_enabled: impl Into<Value<bool>>,
         security_service_policy_data: impl Into<Value<SecurityServicePolicyData>>,
     ) -> Self {
-        Self {
-            delete_all_policy_resources: None,
-            exclude_map: None,
-            exclude_resource_tags: exclude_resource_tags.into(),
-            include_map: None,
-            policy_description: None,
-            policy_name: policy_name.into(),
-            remediation_enabled: remediation_enabled.into(),
-            resource_set_ids: None,
-            resource_tag_logical_operator: None,
-            resource_tags: None,
-            resource_type: None,
-            resource_type_list: None,
-            resources_clean_up: None,
-            security_service_policy_data: security_service_policy_data.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "ExcludeResourceTags",
+                    exclude_resource_tags.into().to_template(),
+                )
+                .with(5, "PolicyName", policy_name.into().to_template())
+                .with(
+                    6,
+                    "RemediationEnabled",
+                    remediation_enabled.into().to_template(),
+                )
+                .with(
+                    13,
+                    "SecurityServicePolicyData",
+                    security_service_policy_data.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DeleteAllPolicyResources`.
-    pub fn delete_all_policy_resources(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_all_policy_resources = Some(value.into());
-        self
+    /// `DeleteAllPolicyResources` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn delete_all_policy_resources(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteAllPolicyResources", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeMap`.
-    pub fn exclude_map(mut self, value: impl Into<Value<IeMap>>) -> Self {
-        self.exclude_map = Some(value.into());
-        self
+    /// `ExcludeMap` (optional).
+    pub fn exclude_map(self, value: impl Into<Value<IeMap>>) -> Self {
+        Self(self.0.with(1, "ExcludeMap", value.into().to_template()))
     }
-    /// Sets `IncludeMap`.
-    pub fn include_map(mut self, value: impl Into<Value<IeMap>>) -> Self {
-        self.include_map = Some(value.into());
-        self
+    /// `IncludeMap` (optional).
+    pub fn include_map(self, value: impl Into<Value<IeMap>>) -> Self {
+        Self(self.0.with(3, "IncludeMap", value.into().to_template()))
     }
-    /// Sets `PolicyDescription`.
-    pub fn policy_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_description = Some(value.into());
-        self
+    /// `PolicyDescription` (optional).
+    /// Length: at most 256 characters.
+    /// Pattern: `^([a-zA-Z0-9_.:/=+\-@\s\x{80}-\x{10FFFF}]+)$`.
+    pub fn policy_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PolicyDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceSetIds`.
-    pub fn resource_set_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_set_ids = Some(value.into());
-        self
+    /// `ResourceSetIds` (optional).
+    /// Each item: Length: 22 to 22 characters.
+    /// Each item: Pattern: `^[a-z0-9A-Z]{22}$`.
+    pub fn resource_set_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "ResourceSetIds", value.into().to_template()))
     }
-    /// Sets `ResourceTagLogicalOperator`.
+    /// `ResourceTagLogicalOperator` (optional).
     pub fn resource_tag_logical_operator(
-        mut self,
+        self,
         value: impl Into<Value<ResourceTagLogicalOperator>>,
     ) -> Self {
-        self.resource_tag_logical_operator = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "ResourceTagLogicalOperator", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    /// Items: at most 50.
+    pub fn resource_tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(self.0.with(9, "ResourceTags", value.into().to_template()))
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([^\s]*)$`.
+    pub fn resource_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "ResourceType", value.into().to_template()))
     }
-    /// Sets `ResourceTypeList`.
-    pub fn resource_type_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_type_list = Some(value.into());
-        self
+    /// `ResourceTypeList` (optional).
+    /// Each item: Length: 1 to 128 characters.
+    /// Each item: Pattern: `^([^\s]*)$`.
+    pub fn resource_type_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ResourceTypeList", value.into().to_template()),
+        )
     }
-    /// Sets `ResourcesCleanUp`.
-    pub fn resources_clean_up(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.resources_clean_up = Some(value.into());
-        self
+    /// `ResourcesCleanUp` (optional).
+    pub fn resources_clean_up(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ResourcesCleanUp", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<PolicyTag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_all_policy_resources {
-            m.insert("DeleteAllPolicyResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_map {
-            m.insert("ExcludeMap".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExcludeResourceTags".to_owned(),
-            self.exclude_resource_tags.to_template(),
-        );
-        if let Some(v) = &self.include_map {
-            m.insert("IncludeMap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_description {
-            m.insert("PolicyDescription".to_owned(), v.to_template());
-        }
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        m.insert(
-            "RemediationEnabled".to_owned(),
-            self.remediation_enabled.to_template(),
-        );
-        if let Some(v) = &self.resource_set_ids {
-            m.insert("ResourceSetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tag_logical_operator {
-            m.insert("ResourceTagLogicalOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_type_list {
-            m.insert("ResourceTypeList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources_clean_up {
-            m.insert("ResourcesCleanUp".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityServicePolicyData".to_owned(),
-            self.security_service_policy_data.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<PolicyTag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude_map
-            .check(&path.field("ExcludeMap"), &Rules::NONE, out);
-        self.include_map
-            .check(&path.field("IncludeMap"), &Rules::NONE, out);
-        self.policy_description.check(
-            &path.field("PolicyDescription"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("^([a-zA-Z0-9_.:/=+\\-@\\s]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_name.check(
-            &path.field("PolicyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^([a-zA-Z0-9_.:/=+\\-@\\s]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_set_ids.check(
-            &path.field("ResourceSetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(22),
-                            max_length: Some(22),
-                            pattern: Some("^[a-z0-9A-Z]{22}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_tag_logical_operator.check(
-            &path.field("ResourceTagLogicalOperator"),
-            &Rules::NONE,
-            out,
-        );
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type.check(
-            &path.field("ResourceType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([^\\s]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type_list.check(
-            &path.field("ResourceTypeList"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^([^\\s]*)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_service_policy_data.check(
-            &path.field("SecurityServicePolicyData"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyProps);
-
-/// Property type `IeMap` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone, Default)]
-pub struct IeMap {
-    /// `ACCOUNT` (optional).
-    /// Each item: Length: 12..=12 characters.
-    /// Each item: Pattern: `^([0-9]*)$`.
-    pub account: Option<Value<List<String>>>,
-    /// `ORGUNIT` (optional).
-    /// Each item: Length: 16..=68 characters.
-    /// Each item: Pattern: `^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`.
-    pub orgunit: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `IeMap` of `AWS::FMS::Policy`.
+    IeMap(default)
 }
 
 impl IeMap {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account: None,
-            orgunit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ACCOUNT`.
-    pub fn account(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.account = Some(value.into());
-        self
+    /// `ACCOUNT` (optional).
+    /// Each item: Length: 12 to 12 characters.
+    /// Each item: Pattern: `^([0-9]*)$`.
+    pub fn account(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ACCOUNT", value.into().to_template()))
     }
-    /// Sets `ORGUNIT`.
-    pub fn orgunit(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.orgunit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IeMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account {
-            m.insert("ACCOUNT".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.orgunit {
-            m.insert("ORGUNIT".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ORGUNIT` (optional).
+    /// Each item: Length: 16 to 68 characters.
+    /// Each item: Pattern: `^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`.
+    pub fn orgunit(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "ORGUNIT", value.into().to_template()))
     }
 }
 
-impl Check for IeMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account.check(
-            &path.field("ACCOUNT"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(12),
-                            max_length: Some(12),
-                            pattern: Some("^([0-9]*)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.orgunit.check(
-            &path.field("ORGUNIT"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(16),
-                            max_length: Some(68),
-                            pattern: Some("^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ResourceTagLogicalOperator`.
+    ResourceTagLogicalOperator {
+        /// `AND`
+        And = "AND",
+        /// `OR`
+        Or = "OR",
     }
 }
 
-crate::impl_literal!(IeMap);
-
-/// Values of `ResourceTagLogicalOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceTagLogicalOperator {
-    /// `AND`
-    And,
-    /// `OR`
-    Or,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceTagLogicalOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AND", "OR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Or => "OR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceTagLogicalOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceTagLogicalOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceTagLogicalOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "AND" => Self::And,
-            "OR" => Self::Or,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceTagLogicalOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceTagLogicalOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceTagLogicalOperator);
-
-/// Property type `ResourceTag` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct ResourceTag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: ..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResourceTag` of `AWS::FMS::Policy`.
+    ResourceTag
 }
 
 impl ResourceTag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: at most 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourceTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceTag);
-
-/// Property type `SecurityServicePolicyData` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct SecurityServicePolicyData {
-    /// `ManagedServiceData` (optional).
-    /// Length: 1..=30000 characters.
-    pub managed_service_data: Option<Value<String>>,
-    /// `PolicyOption` (optional).
-    pub policy_option: Option<Value<PolicyOption>>,
-    /// `Type` (required).
-    pub type_: Value<PolicyType>,
+crate::l1_struct! {
+    /// Property type `SecurityServicePolicyData` of `AWS::FMS::Policy`.
+    SecurityServicePolicyData
 }
 
 impl SecurityServicePolicyData {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<PolicyType>>) -> Self {
-        Self {
-            managed_service_data: None,
-            policy_option: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `ManagedServiceData`.
-    pub fn managed_service_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.managed_service_data = Some(value.into());
-        self
+    /// `ManagedServiceData` (optional).
+    /// Length: 1 to 30000 characters.
+    pub fn managed_service_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ManagedServiceData", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyOption`.
-    pub fn policy_option(mut self, value: impl Into<Value<PolicyOption>>) -> Self {
-        self.policy_option = Some(value.into());
-        self
+    /// `PolicyOption` (optional).
+    pub fn policy_option(self, value: impl Into<Value<PolicyOption>>) -> Self {
+        Self(self.0.with(1, "PolicyOption", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SecurityServicePolicyData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.managed_service_data {
-            m.insert("ManagedServiceData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_option {
-            m.insert("PolicyOption".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecurityServicePolicyData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.managed_service_data.check(
-            &path.field("ManagedServiceData"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_option
-            .check(&path.field("PolicyOption"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SecurityServicePolicyData);
-
-/// Property type `PolicyOption` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone, Default)]
-pub struct PolicyOption {
-    /// `NetworkAclCommonPolicy` (optional).
-    pub network_acl_common_policy: Option<Value<NetworkAclCommonPolicy>>,
-    /// `NetworkFirewallPolicy` (optional).
-    pub network_firewall_policy: Option<Value<NetworkFirewallPolicy>>,
-    /// `ThirdPartyFirewallPolicy` (optional).
-    pub third_party_firewall_policy: Option<Value<ThirdPartyFirewallPolicy>>,
+crate::l1_struct! {
+    /// Property type `PolicyOption` of `AWS::FMS::Policy`.
+    PolicyOption(default)
 }
 
 impl PolicyOption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            network_acl_common_policy: None,
-            network_firewall_policy: None,
-            third_party_firewall_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NetworkAclCommonPolicy`.
+    /// `NetworkAclCommonPolicy` (optional).
     pub fn network_acl_common_policy(
-        mut self,
+        self,
         value: impl Into<Value<NetworkAclCommonPolicy>>,
     ) -> Self {
-        self.network_acl_common_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "NetworkAclCommonPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkFirewallPolicy`.
-    pub fn network_firewall_policy(
-        mut self,
-        value: impl Into<Value<NetworkFirewallPolicy>>,
-    ) -> Self {
-        self.network_firewall_policy = Some(value.into());
-        self
+    /// `NetworkFirewallPolicy` (optional).
+    pub fn network_firewall_policy(self, value: impl Into<Value<NetworkFirewallPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NetworkFirewallPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `ThirdPartyFirewallPolicy`.
+    /// `ThirdPartyFirewallPolicy` (optional).
     pub fn third_party_firewall_policy(
-        mut self,
+        self,
         value: impl Into<Value<ThirdPartyFirewallPolicy>>,
     ) -> Self {
-        self.third_party_firewall_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ThirdPartyFirewallPolicy", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PolicyOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.network_acl_common_policy {
-            m.insert("NetworkAclCommonPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_firewall_policy {
-            m.insert("NetworkFirewallPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.third_party_firewall_policy {
-            m.insert("ThirdPartyFirewallPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_acl_common_policy.check(
-            &path.field("NetworkAclCommonPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.network_firewall_policy
-            .check(&path.field("NetworkFirewallPolicy"), &Rules::NONE, out);
-        self.third_party_firewall_policy.check(
-            &path.field("ThirdPartyFirewallPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "NetworkFirewallPolicy",
-                    self.network_firewall_policy.is_some(),
-                )],
-                &[(
-                    "ThirdPartyFirewallPolicy",
-                    self.third_party_firewall_policy.is_some(),
-                )],
-                &[(
-                    "NetworkAclCommonPolicy",
-                    self.network_acl_common_policy.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyOption);
-
-/// Property type `NetworkAclCommonPolicy` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct NetworkAclCommonPolicy {
-    /// `NetworkAclEntrySet` (required).
-    pub network_acl_entry_set: Value<NetworkAclEntrySet>,
+crate::l1_struct! {
+    /// Property type `NetworkAclCommonPolicy` of `AWS::FMS::Policy`.
+    NetworkAclCommonPolicy
 }
 
 impl NetworkAclCommonPolicy {
     /// The required properties: `NetworkAclEntrySet`.
     pub fn new(network_acl_entry_set: impl Into<Value<NetworkAclEntrySet>>) -> Self {
-        Self {
-            network_acl_entry_set: network_acl_entry_set.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "NetworkAclEntrySet",
+            network_acl_entry_set.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for NetworkAclCommonPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "NetworkAclEntrySet".to_owned(),
-            self.network_acl_entry_set.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkAclCommonPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_acl_entry_set
-            .check(&path.field("NetworkAclEntrySet"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkAclCommonPolicy);
-
-/// Property type `NetworkAclEntrySet` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct NetworkAclEntrySet {
-    /// `FirstEntries` (optional).
-    pub first_entries: Option<Value<List<NetworkAclEntry>>>,
-    /// `ForceRemediateForFirstEntries` (required).
-    pub force_remediate_for_first_entries: Value<bool>,
-    /// `ForceRemediateForLastEntries` (required).
-    pub force_remediate_for_last_entries: Value<bool>,
-    /// `LastEntries` (optional).
-    pub last_entries: Option<Value<List<NetworkAclEntry>>>,
+crate::l1_struct! {
+    /// Property type `NetworkAclEntrySet` of `AWS::FMS::Policy`.
+    NetworkAclEntrySet
 }
 
 impl NetworkAclEntrySet {
@@ -793,87 +391,33 @@ impl NetworkAclEntrySet {
         force_remediate_for_first_entries: impl Into<Value<bool>>,
         force_remediate_for_last_entries: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            first_entries: None,
-            force_remediate_for_first_entries: force_remediate_for_first_entries.into(),
-            force_remediate_for_last_entries: force_remediate_for_last_entries.into(),
-            last_entries: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ForceRemediateForFirstEntries",
+                    force_remediate_for_first_entries.into().to_template(),
+                )
+                .with(
+                    2,
+                    "ForceRemediateForLastEntries",
+                    force_remediate_for_last_entries.into().to_template(),
+                ),
+        )
     }
-    /// Sets `FirstEntries`.
-    pub fn first_entries(mut self, value: impl Into<Value<List<NetworkAclEntry>>>) -> Self {
-        self.first_entries = Some(value.into());
-        self
+    /// `FirstEntries` (optional).
+    pub fn first_entries(self, value: impl Into<Value<List<NetworkAclEntry>>>) -> Self {
+        Self(self.0.with(0, "FirstEntries", value.into().to_template()))
     }
-    /// Sets `LastEntries`.
-    pub fn last_entries(mut self, value: impl Into<Value<List<NetworkAclEntry>>>) -> Self {
-        self.last_entries = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkAclEntrySet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.first_entries {
-            m.insert("FirstEntries".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ForceRemediateForFirstEntries".to_owned(),
-            self.force_remediate_for_first_entries.to_template(),
-        );
-        m.insert(
-            "ForceRemediateForLastEntries".to_owned(),
-            self.force_remediate_for_last_entries.to_template(),
-        );
-        if let Some(v) = &self.last_entries {
-            m.insert("LastEntries".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LastEntries` (optional).
+    pub fn last_entries(self, value: impl Into<Value<List<NetworkAclEntry>>>) -> Self {
+        Self(self.0.with(3, "LastEntries", value.into().to_template()))
     }
 }
 
-impl Check for NetworkAclEntrySet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.first_entries
-            .check(&path.field("FirstEntries"), &Rules::NONE, out);
-        self.last_entries
-            .check(&path.field("LastEntries"), &Rules::NONE, out);
-        crate::validation::at_least_one(
-            &[
-                &[("FirstEntries", self.first_entries.is_some())],
-                &[("LastEntries", self.last_entries.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetworkAclEntrySet);
-
-/// Property type `NetworkAclEntry` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct NetworkAclEntry {
-    /// `CidrBlock` (optional).
-    /// Pattern: `^(([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])(\/([0-9]|[1-2][0-9]|3[0-2]))$`.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_block: Option<Value<String>>,
-    /// `Egress` (required).
-    pub egress: Value<bool>,
-    /// `IcmpTypeCode` (optional).
-    pub icmp_type_code: Option<Value<IcmpTypeCode>>,
-    /// `Ipv6CidrBlock` (optional).
-    /// Pattern: `^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))(/(1[0-2]|[0-9]))?$`.
-    /// Format: an IPv6 CIDR block (checked at synth).
-    pub ipv6_cidr_block: Option<Value<String>>,
-    /// `PortRange` (optional).
-    pub port_range: Option<Value<PortRange>>,
-    /// `Protocol` (required).
-    /// Pattern: `^(tcp|udp|icmp|-1|([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5]))$`.
-    pub protocol: Value<String>,
-    /// `RuleAction` (required).
-    pub rule_action: Value<RuleAction>,
+crate::l1_struct! {
+    /// Property type `NetworkAclEntry` of `AWS::FMS::Policy`.
+    NetworkAclEntry
 }
 
 impl NetworkAclEntry {
@@ -883,546 +427,145 @@ impl NetworkAclEntry {
         protocol: impl Into<Value<String>>,
         rule_action: impl Into<Value<RuleAction>>,
     ) -> Self {
-        Self {
-            cidr_block: None,
-            egress: egress.into(),
-            icmp_type_code: None,
-            ipv6_cidr_block: None,
-            port_range: None,
-            protocol: protocol.into(),
-            rule_action: rule_action.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Egress", egress.into().to_template())
+                .with(5, "Protocol", protocol.into().to_template())
+                .with(6, "RuleAction", rule_action.into().to_template()),
+        )
     }
-    /// Sets `CidrBlock`.
-    pub fn cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr_block = Some(value.into());
-        self
+    /// `CidrBlock` (optional).
+    /// Pattern: `^(([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])(\/([0-9]|[1-2][0-9]|3[0-2]))$`.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CidrBlock", value.into().to_template()))
     }
-    /// Sets `IcmpTypeCode`.
-    pub fn icmp_type_code(mut self, value: impl Into<Value<IcmpTypeCode>>) -> Self {
-        self.icmp_type_code = Some(value.into());
-        self
+    /// `IcmpTypeCode` (optional).
+    pub fn icmp_type_code(self, value: impl Into<Value<IcmpTypeCode>>) -> Self {
+        Self(self.0.with(2, "IcmpTypeCode", value.into().to_template()))
     }
-    /// Sets `Ipv6CidrBlock`.
-    pub fn ipv6_cidr_block(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_cidr_block = Some(value.into());
-        self
+    /// `Ipv6CidrBlock` (optional).
+    /// Pattern: `^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))(/(1[0-2]|[0-9]))?$`.
+    /// Format: an IPv6 CIDR block (checked at synth).
+    pub fn ipv6_cidr_block(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Ipv6CidrBlock", value.into().to_template()))
     }
-    /// Sets `PortRange`.
-    pub fn port_range(mut self, value: impl Into<Value<PortRange>>) -> Self {
-        self.port_range = Some(value.into());
-        self
+    /// `PortRange` (optional).
+    pub fn port_range(self, value: impl Into<Value<PortRange>>) -> Self {
+        Self(self.0.with(4, "PortRange", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NetworkAclEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr_block {
-            m.insert("CidrBlock".to_owned(), v.to_template());
-        }
-        m.insert("Egress".to_owned(), self.egress.to_template());
-        if let Some(v) = &self.icmp_type_code {
-            m.insert("IcmpTypeCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_cidr_block {
-            m.insert("Ipv6CidrBlock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port_range {
-            m.insert("PortRange".to_owned(), v.to_template());
-        }
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert("RuleAction".to_owned(), self.rule_action.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkAclEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_block.check(&path.field("CidrBlock"), &Rules { pattern: Some("^(([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])(\\/([0-9]|[1-2][0-9]|3[0-2]))$"), format: Some(crate::validation::StringFormat::Ipv4Network), ..Rules::NONE }, out);
-        self.icmp_type_code
-            .check(&path.field("IcmpTypeCode"), &Rules::NONE, out);
-        self.ipv6_cidr_block.check(&path.field("Ipv6CidrBlock"), &Rules { pattern: Some("^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))(/(1[0-2]|[0-9]))?$"), format: Some(crate::validation::StringFormat::Ipv6Network), ..Rules::NONE }, out);
-        self.port_range
-            .check(&path.field("PortRange"), &Rules::NONE, out);
-        self.protocol.check(
-            &path.field("Protocol"),
-            &Rules {
-                pattern: Some(
-                    "^(tcp|udp|icmp|-1|([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5]))$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_action
-            .check(&path.field("RuleAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkAclEntry);
-
-/// Property type `IcmpTypeCode` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct IcmpTypeCode {
-    /// `Code` (required).
-    /// Range: 0..=255.
-    pub code: Value<i64>,
-    /// `Type` (required).
-    /// Range: 0..=255.
-    pub type_: Value<i64>,
+crate::l1_struct! {
+    /// Property type `IcmpTypeCode` of `AWS::FMS::Policy`.
+    IcmpTypeCode
 }
 
 impl IcmpTypeCode {
     /// The required properties: `Code`, `Type`.
     pub fn new(code: impl Into<Value<i64>>, type_: impl Into<Value<i64>>) -> Self {
-        Self {
-            code: code.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Code", code.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IcmpTypeCode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Code".to_owned(), self.code.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcmpTypeCode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code.check(
-            &path.field("Code"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(255.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(255.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IcmpTypeCode);
-
-/// Property type `PortRange` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct PortRange {
-    /// `From` (required).
-    /// Range: 0..=65535.
-    pub from: Value<i64>,
-    /// `To` (required).
-    /// Range: 0..=65535.
-    pub to: Value<i64>,
+crate::l1_struct! {
+    /// Property type `PortRange` of `AWS::FMS::Policy`.
+    PortRange
 }
 
 impl PortRange {
     /// The required properties: `From`, `To`.
     pub fn new(from: impl Into<Value<i64>>, to: impl Into<Value<i64>>) -> Self {
-        Self {
-            from: from.into(),
-            to: to.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "From", from.into().to_template())
+                .with(1, "To", to.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PortRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("From".to_owned(), self.from.to_template());
-        m.insert("To".to_owned(), self.to.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RuleAction`.
+    RuleAction {
+        /// `allow`
+        Allow = "allow",
+        /// `deny`
+        Deny = "deny",
     }
 }
 
-impl Check for PortRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from.check(
-            &path.field("From"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to.check(
-            &path.field("To"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortRange);
-
-/// Values of `RuleAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleAction {
-    /// `allow`
-    Allow,
-    /// `deny`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["allow", "deny"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "allow",
-            Self::Deny => "deny",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "allow" => Self::Allow,
-            "deny" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleAction::from(s))
-    }
-}
-
-crate::impl_literal!(RuleAction);
-
-/// Property type `NetworkFirewallPolicy` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct NetworkFirewallPolicy {
-    /// `FirewallDeploymentModel` (required).
-    pub firewall_deployment_model: Value<FirewallDeploymentModel>,
+crate::l1_struct! {
+    /// Property type `NetworkFirewallPolicy` of `AWS::FMS::Policy`.
+    NetworkFirewallPolicy
 }
 
 impl NetworkFirewallPolicy {
     /// The required properties: `FirewallDeploymentModel`.
     pub fn new(firewall_deployment_model: impl Into<Value<FirewallDeploymentModel>>) -> Self {
-        Self {
-            firewall_deployment_model: firewall_deployment_model.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FirewallDeploymentModel",
+            firewall_deployment_model.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for NetworkFirewallPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FirewallDeploymentModel".to_owned(),
-            self.firewall_deployment_model.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FirewallDeploymentModel`.
+    FirewallDeploymentModel {
+        /// `DISTRIBUTED`
+        Distributed = "DISTRIBUTED",
+        /// `CENTRALIZED`
+        Centralized = "CENTRALIZED",
     }
 }
 
-impl Check for NetworkFirewallPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.firewall_deployment_model.check(
-            &path.field("FirewallDeploymentModel"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetworkFirewallPolicy);
-
-/// Values of `FirewallDeploymentModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FirewallDeploymentModel {
-    /// `DISTRIBUTED`
-    Distributed,
-    /// `CENTRALIZED`
-    Centralized,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FirewallDeploymentModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISTRIBUTED", "CENTRALIZED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Distributed => "DISTRIBUTED",
-            Self::Centralized => "CENTRALIZED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FirewallDeploymentModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FirewallDeploymentModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FirewallDeploymentModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISTRIBUTED" => Self::Distributed,
-            "CENTRALIZED" => Self::Centralized,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FirewallDeploymentModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(FirewallDeploymentModel::from(s))
-    }
-}
-
-crate::impl_literal!(FirewallDeploymentModel);
-
-/// Property type `ThirdPartyFirewallPolicy` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct ThirdPartyFirewallPolicy {
-    /// `FirewallDeploymentModel` (required).
-    pub firewall_deployment_model: Value<FirewallDeploymentModel>,
+crate::l1_struct! {
+    /// Property type `ThirdPartyFirewallPolicy` of `AWS::FMS::Policy`.
+    ThirdPartyFirewallPolicy
 }
 
 impl ThirdPartyFirewallPolicy {
     /// The required properties: `FirewallDeploymentModel`.
     pub fn new(firewall_deployment_model: impl Into<Value<FirewallDeploymentModel>>) -> Self {
-        Self {
-            firewall_deployment_model: firewall_deployment_model.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FirewallDeploymentModel",
+            firewall_deployment_model.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ThirdPartyFirewallPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FirewallDeploymentModel".to_owned(),
-            self.firewall_deployment_model.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PolicyType`.
+    PolicyType {
+        /// `WAF`
+        Waf = "WAF",
+        /// `WAFV2`
+        Wafv2 = "WAFV2",
+        /// `SHIELD_ADVANCED`
+        ShieldAdvanced = "SHIELD_ADVANCED",
+        /// `SECURITY_GROUPS_COMMON`
+        SecurityGroupsCommon = "SECURITY_GROUPS_COMMON",
+        /// `SECURITY_GROUPS_CONTENT_AUDIT`
+        SecurityGroupsContentAudit = "SECURITY_GROUPS_CONTENT_AUDIT",
+        /// `SECURITY_GROUPS_USAGE_AUDIT`
+        SecurityGroupsUsageAudit = "SECURITY_GROUPS_USAGE_AUDIT",
+        /// `NETWORK_FIREWALL`
+        NetworkFirewall = "NETWORK_FIREWALL",
+        /// `THIRD_PARTY_FIREWALL`
+        ThirdPartyFirewall = "THIRD_PARTY_FIREWALL",
+        /// `DNS_FIREWALL`
+        DnsFirewall = "DNS_FIREWALL",
+        /// `IMPORT_NETWORK_FIREWALL`
+        ImportNetworkFirewall = "IMPORT_NETWORK_FIREWALL",
+        /// `NETWORK_ACL_COMMON`
+        NetworkAclCommon = "NETWORK_ACL_COMMON",
     }
 }
 
-impl Check for ThirdPartyFirewallPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.firewall_deployment_model.check(
-            &path.field("FirewallDeploymentModel"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ThirdPartyFirewallPolicy);
-
-/// Values of `PolicyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PolicyType {
-    /// `WAF`
-    Waf,
-    /// `WAFV2`
-    Wafv2,
-    /// `SHIELD_ADVANCED`
-    ShieldAdvanced,
-    /// `SECURITY_GROUPS_COMMON`
-    SecurityGroupsCommon,
-    /// `SECURITY_GROUPS_CONTENT_AUDIT`
-    SecurityGroupsContentAudit,
-    /// `SECURITY_GROUPS_USAGE_AUDIT`
-    SecurityGroupsUsageAudit,
-    /// `NETWORK_FIREWALL`
-    NetworkFirewall,
-    /// `THIRD_PARTY_FIREWALL`
-    ThirdPartyFirewall,
-    /// `DNS_FIREWALL`
-    DnsFirewall,
-    /// `IMPORT_NETWORK_FIREWALL`
-    ImportNetworkFirewall,
-    /// `NETWORK_ACL_COMMON`
-    NetworkAclCommon,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PolicyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "WAF",
-        "WAFV2",
-        "SHIELD_ADVANCED",
-        "SECURITY_GROUPS_COMMON",
-        "SECURITY_GROUPS_CONTENT_AUDIT",
-        "SECURITY_GROUPS_USAGE_AUDIT",
-        "NETWORK_FIREWALL",
-        "THIRD_PARTY_FIREWALL",
-        "DNS_FIREWALL",
-        "IMPORT_NETWORK_FIREWALL",
-        "NETWORK_ACL_COMMON",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Waf => "WAF",
-            Self::Wafv2 => "WAFV2",
-            Self::ShieldAdvanced => "SHIELD_ADVANCED",
-            Self::SecurityGroupsCommon => "SECURITY_GROUPS_COMMON",
-            Self::SecurityGroupsContentAudit => "SECURITY_GROUPS_CONTENT_AUDIT",
-            Self::SecurityGroupsUsageAudit => "SECURITY_GROUPS_USAGE_AUDIT",
-            Self::NetworkFirewall => "NETWORK_FIREWALL",
-            Self::ThirdPartyFirewall => "THIRD_PARTY_FIREWALL",
-            Self::DnsFirewall => "DNS_FIREWALL",
-            Self::ImportNetworkFirewall => "IMPORT_NETWORK_FIREWALL",
-            Self::NetworkAclCommon => "NETWORK_ACL_COMMON",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PolicyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PolicyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PolicyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "WAF" => Self::Waf,
-            "WAFV2" => Self::Wafv2,
-            "SHIELD_ADVANCED" => Self::ShieldAdvanced,
-            "SECURITY_GROUPS_COMMON" => Self::SecurityGroupsCommon,
-            "SECURITY_GROUPS_CONTENT_AUDIT" => Self::SecurityGroupsContentAudit,
-            "SECURITY_GROUPS_USAGE_AUDIT" => Self::SecurityGroupsUsageAudit,
-            "NETWORK_FIREWALL" => Self::NetworkFirewall,
-            "THIRD_PARTY_FIREWALL" => Self::ThirdPartyFirewall,
-            "DNS_FIREWALL" => Self::DnsFirewall,
-            "IMPORT_NETWORK_FIREWALL" => Self::ImportNetworkFirewall,
-            "NETWORK_ACL_COMMON" => Self::NetworkAclCommon,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PolicyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PolicyType::from(s))
-    }
-}
-
-crate::impl_literal!(PolicyType);
-
-/// Property type `PolicyTag` of `AWS::FMS::Policy`.
-#[derive(Debug, Clone)]
-pub struct PolicyTag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([^\s]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    /// Pattern: `^([^\s]*)$`.
-    pub value: Value<String>,
-}
-
-impl PolicyTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for PolicyTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([^\\s]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("^([^\\s]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyTag);
+pub use crate::cfn::Tag as PolicyTag;

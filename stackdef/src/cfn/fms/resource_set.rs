@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FMS::ResourceSet`.
-#[derive(Debug, Clone)]
-pub struct ResourceSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FMS::ResourceSet`.
+    ResourceSet("AWS::FMS::ResourceSet", ResourceSetProps)
 }
 
 impl ResourceSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FMS::ResourceSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceSetId> {
         self.resource.ref_value()
@@ -82,29 +34,41 @@ impl ResourceSet {
     pub fn attr_id(&self) -> Value<ids::ResourceSetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ResourceTypeList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ResourceTypeList", value.into())
+    }
+
+    /// Replaces `Resources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Resources", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::FMS::ResourceSet`.
-#[derive(Debug, Clone)]
-pub struct ResourceSetProps {
-    /// `Description` (optional).
-    /// Length: ..=256 characters.
-    /// Pattern: `^([a-zA-Z0-9_.:/=+\-@\s]*)$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([a-zA-Z0-9_.:/=+\-@\s]+)$`.
-    pub name: Value<String>,
-    /// `ResourceTypeList` (required).
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^([^\s]*)$`.
-    pub resource_type_list: Value<List<String>>,
-    /// `Resources` (optional).
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^([^\s]*)$`.
-    pub resources: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FMS::ResourceSet`.
+    ResourceSetProps
 }
 
 impl ResourceSetProps {
@@ -113,167 +77,32 @@ impl ResourceSetProps {
         name: impl Into<Value<String>>,
         resource_type_list: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            resource_type_list: resource_type_list.into(),
-            resources: None,
-            tags: None,
-        }
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Resources`.
-    pub fn resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resources = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "ResourceTypeList".to_owned(),
-            self.resource_type_list.to_template(),
-        );
-        if let Some(v) = &self.resources {
-            m.insert("Resources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("^([a-zA-Z0-9_.:/=+\\-@\\s]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([a-zA-Z0-9_.:/=+\\-@\\s]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type_list.check(
-            &path.field("ResourceTypeList"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^([^\\s]*)$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(
+                    2,
+                    "ResourceTypeList",
+                    resource_type_list.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resources.check(
-            &path.field("Resources"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some("^([^\\s]*)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        )
+    }
+    /// `Description` (optional).
+    /// Length: at most 256 characters.
+    /// Pattern: `^([a-zA-Z0-9_.:/=+\-@\s\x{80}-\x{10FFFF}]*)$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
+    /// `Resources` (optional).
+    /// Each item: Length: 1 to 1024 characters.
+    /// Each item: Pattern: `^([^\s]*)$`.
+    pub fn resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Resources", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(ResourceSetProps);
-
-/// Property type `Tag` of `AWS::FMS::ResourceSet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([^\s]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    /// Pattern: `^([^\s]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([^\\s]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("^([^\\s]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

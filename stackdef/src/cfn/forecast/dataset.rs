@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Forecast::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Dataset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Dataset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Dataset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Dataset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Forecast::Dataset`.
+    Dataset("AWS::Forecast::Dataset", DatasetProps)
 }
 
 impl Dataset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Forecast::Dataset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatasetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ForecastDatasetArn> {
         self.resource.ref_value()
@@ -82,31 +34,53 @@ impl Dataset {
     pub fn attr_arn(&self) -> Value<ids::ForecastDatasetArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DataFrequency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_frequency(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataFrequency", value.into())
+    }
+
+    /// Replaces `DatasetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatasetName", value.into())
+    }
+
+    /// Replaces `DatasetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_type(&self, value: impl Into<Value<DatasetType>>) {
+        self.resource.set_property("DatasetType", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<Domain>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `EncryptionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_config(&self, value: impl Into<Value<EncryptionConfig>>) {
+        self.resource.set_property("EncryptionConfig", value.into())
+    }
+
+    /// Replaces `Schema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema(&self, value: impl Into<Value<Schema>>) {
+        self.resource.set_property("Schema", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Forecast::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatasetProps {
-    /// `DataFrequency` (optional).
-    /// Length: 1..=5 characters.
-    /// Pattern: `^Y|M|W|D|H|30min|15min|10min|5min|1min$`.
-    pub data_frequency: Option<Value<String>>,
-    /// `DatasetName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*`.
-    pub dataset_name: Value<String>,
-    /// `DatasetType` (required).
-    pub dataset_type: Value<DatasetType>,
-    /// `Domain` (required).
-    pub domain: Value<Domain>,
-    /// `EncryptionConfig` (optional).
-    pub encryption_config: Option<Value<EncryptionConfig>>,
-    /// `Schema` (required).
-    pub schema: Value<Schema>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tags>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Forecast::Dataset`.
+    DatasetProps
 }
 
 impl DatasetProps {
@@ -117,549 +91,143 @@ impl DatasetProps {
         domain: impl Into<Value<Domain>>,
         schema: impl Into<Value<Schema>>,
     ) -> Self {
-        Self {
-            data_frequency: None,
-            dataset_name: dataset_name.into(),
-            dataset_type: dataset_type.into(),
-            domain: domain.into(),
-            encryption_config: None,
-            schema: schema.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DatasetName", dataset_name.into().to_template())
+                .with(2, "DatasetType", dataset_type.into().to_template())
+                .with(3, "Domain", domain.into().to_template())
+                .with(5, "Schema", schema.into().to_template()),
+        )
     }
-    /// Sets `DataFrequency`.
-    pub fn data_frequency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_frequency = Some(value.into());
-        self
+    /// `DataFrequency` (optional).
+    /// Length: 1 to 5 characters.
+    /// Pattern: `^Y|M|W|D|H|30min|15min|10min|5min|1min$`.
+    pub fn data_frequency(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DataFrequency", value.into().to_template()))
     }
-    /// Sets `EncryptionConfig`.
-    pub fn encryption_config(mut self, value: impl Into<Value<EncryptionConfig>>) -> Self {
-        self.encryption_config = Some(value.into());
-        self
+    /// `EncryptionConfig` (optional).
+    pub fn encryption_config(self, value: impl Into<Value<EncryptionConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EncryptionConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatasetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_frequency {
-            m.insert("DataFrequency".to_owned(), v.to_template());
-        }
-        m.insert("DatasetName".to_owned(), self.dataset_name.to_template());
-        m.insert("DatasetType".to_owned(), self.dataset_type.to_template());
-        m.insert("Domain".to_owned(), self.domain.to_template());
-        if let Some(v) = &self.encryption_config {
-            m.insert("EncryptionConfig".to_owned(), v.to_template());
-        }
-        m.insert("Schema".to_owned(), self.schema.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DatasetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_frequency.check(
-            &path.field("DataFrequency"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5),
-                pattern: Some("^Y|M|W|D|H|30min|15min|10min|5min|1min$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_name.check(
-            &path.field("DatasetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_type
-            .check(&path.field("DatasetType"), &Rules::NONE, out);
-        self.domain.check(&path.field("Domain"), &Rules::NONE, out);
-        self.encryption_config
-            .check(&path.field("EncryptionConfig"), &Rules::NONE, out);
-        self.schema.check(&path.field("Schema"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DatasetType`.
+    DatasetType {
+        /// `TARGET_TIME_SERIES`
+        TargetTimeSeries = "TARGET_TIME_SERIES",
+        /// `RELATED_TIME_SERIES`
+        RelatedTimeSeries = "RELATED_TIME_SERIES",
+        /// `ITEM_METADATA`
+        ItemMetadata = "ITEM_METADATA",
     }
 }
 
-crate::impl_literal!(DatasetProps);
-
-/// Values of `DatasetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatasetType {
-    /// `TARGET_TIME_SERIES`
-    TargetTimeSeries,
-    /// `RELATED_TIME_SERIES`
-    RelatedTimeSeries,
-    /// `ITEM_METADATA`
-    ItemMetadata,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatasetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["TARGET_TIME_SERIES", "RELATED_TIME_SERIES", "ITEM_METADATA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TargetTimeSeries => "TARGET_TIME_SERIES",
-            Self::RelatedTimeSeries => "RELATED_TIME_SERIES",
-            Self::ItemMetadata => "ITEM_METADATA",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Domain`.
+    Domain {
+        /// `RETAIL`
+        Retail = "RETAIL",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `INVENTORY_PLANNING`
+        InventoryPlanning = "INVENTORY_PLANNING",
+        /// `EC2_CAPACITY`
+        Ec2Capacity = "EC2_CAPACITY",
+        /// `WORK_FORCE`
+        WorkForce = "WORK_FORCE",
+        /// `WEB_TRAFFIC`
+        WebTraffic = "WEB_TRAFFIC",
+        /// `METRICS`
+        Metrics = "METRICS",
     }
 }
 
-impl ToTemplate for DatasetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatasetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatasetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TARGET_TIME_SERIES" => Self::TargetTimeSeries,
-            "RELATED_TIME_SERIES" => Self::RelatedTimeSeries,
-            "ITEM_METADATA" => Self::ItemMetadata,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatasetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatasetType::from(s))
-    }
-}
-
-crate::impl_literal!(DatasetType);
-
-/// Values of `Domain`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Domain {
-    /// `RETAIL`
-    Retail,
-    /// `CUSTOM`
-    Custom,
-    /// `INVENTORY_PLANNING`
-    InventoryPlanning,
-    /// `EC2_CAPACITY`
-    Ec2Capacity,
-    /// `WORK_FORCE`
-    WorkForce,
-    /// `WEB_TRAFFIC`
-    WebTraffic,
-    /// `METRICS`
-    Metrics,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Domain {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RETAIL",
-        "CUSTOM",
-        "INVENTORY_PLANNING",
-        "EC2_CAPACITY",
-        "WORK_FORCE",
-        "WEB_TRAFFIC",
-        "METRICS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Retail => "RETAIL",
-            Self::Custom => "CUSTOM",
-            Self::InventoryPlanning => "INVENTORY_PLANNING",
-            Self::Ec2Capacity => "EC2_CAPACITY",
-            Self::WorkForce => "WORK_FORCE",
-            Self::WebTraffic => "WEB_TRAFFIC",
-            Self::Metrics => "METRICS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Domain {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Domain {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Domain {
-    fn from(s: &str) -> Self {
-        match s {
-            "RETAIL" => Self::Retail,
-            "CUSTOM" => Self::Custom,
-            "INVENTORY_PLANNING" => Self::InventoryPlanning,
-            "EC2_CAPACITY" => Self::Ec2Capacity,
-            "WORK_FORCE" => Self::WorkForce,
-            "WEB_TRAFFIC" => Self::WebTraffic,
-            "METRICS" => Self::Metrics,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Domain> {
-    fn from(s: &str) -> Self {
-        Value::literal(Domain::from(s))
-    }
-}
-
-crate::impl_literal!(Domain);
-
-/// Property type `EncryptionConfig` of `AWS::Forecast::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfig {
-    /// `KmsKeyArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:aws[-a-z]*:kms:.*:key/.*`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `RoleArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9\-\_\.\/\:]+$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfig` of `AWS::Forecast::Dataset`.
+    EncryptionConfig(default)
 }
 
 impl EncryptionConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_arn: None,
-            role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `arn:aws[-a-z]*:kms:.*:key/.*`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9\-\_\.\/\:]+$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "RoleArn", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("arn:aws[-a-z]*:kms:.*:key/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9\\-\\_\\.\\/\\:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EncryptionConfig);
-
-/// Property type `Schema` of `AWS::Forecast::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct Schema {
-    /// `Attributes` (optional).
-    /// Items: 1..=100.
-    pub attributes: Option<Value<List<Attributes>>>,
+crate::l1_struct! {
+    /// Property type `Schema` of `AWS::Forecast::Dataset`.
+    Schema(default)
 }
 
 impl Schema {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { attributes: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<List<Attributes>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Schema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Attributes` (optional).
+    /// Items: 1 to 100.
+    pub fn attributes(self, value: impl Into<Value<List<Attributes>>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
 }
 
-impl Check for Schema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes.check(
-            &path.field("Attributes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Schema);
-
-/// Property type `Attributes` of `AWS::Forecast::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct Attributes {
-    /// `AttributeName` (optional).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*`.
-    pub attribute_name: Option<Value<String>>,
-    /// `AttributeType` (optional).
-    pub attribute_type: Option<Value<AttributeType>>,
+crate::l1_struct! {
+    /// Property type `Attributes` of `AWS::Forecast::Dataset`.
+    Attributes(default)
 }
 
 impl Attributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attribute_name: None,
-            attribute_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttributeName`.
-    pub fn attribute_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attribute_name = Some(value.into());
-        self
+    /// `AttributeName` (optional).
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*`.
+    pub fn attribute_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AttributeName", value.into().to_template()))
     }
-    /// Sets `AttributeType`.
-    pub fn attribute_type(mut self, value: impl Into<Value<AttributeType>>) -> Self {
-        self.attribute_type = Some(value.into());
-        self
+    /// `AttributeType` (optional).
+    pub fn attribute_type(self, value: impl Into<Value<AttributeType>>) -> Self {
+        Self(self.0.with(1, "AttributeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Attributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_name {
-            m.insert("AttributeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attribute_type {
-            m.insert("AttributeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AttributeType`.
+    AttributeType {
+        /// `string`
+        String = "string",
+        /// `integer`
+        Integer = "integer",
+        /// `float`
+        Float = "float",
+        /// `timestamp`
+        Timestamp = "timestamp",
+        /// `geolocation`
+        Geolocation = "geolocation",
     }
 }
 
-impl Check for Attributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_name.check(
-            &path.field("AttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.attribute_type
-            .check(&path.field("AttributeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Attributes);
-
-/// Values of `AttributeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttributeType {
-    /// `string`
-    String,
-    /// `integer`
-    Integer,
-    /// `float`
-    Float,
-    /// `timestamp`
-    Timestamp,
-    /// `geolocation`
-    Geolocation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttributeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["string", "integer", "float", "timestamp", "geolocation"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Float => "float",
-            Self::Timestamp => "timestamp",
-            Self::Geolocation => "geolocation",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AttributeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AttributeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttributeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "float" => Self::Float,
-            "timestamp" => Self::Timestamp,
-            "geolocation" => Self::Geolocation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttributeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttributeType::from(s))
-    }
-}
-
-crate::impl_literal!(AttributeType);
-
-/// Property type `Tags` of `AWS::Forecast::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Tags {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tags {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tags);
+pub use crate::cfn::Tag as Tags;

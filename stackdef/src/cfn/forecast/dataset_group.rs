@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Forecast::DatasetGroup`.
-#[derive(Debug, Clone)]
-pub struct DatasetGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DatasetGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DatasetGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DatasetGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Forecast::DatasetGroup`.
+    DatasetGroup("AWS::Forecast::DatasetGroup", DatasetGroupProps)
 }
 
 impl DatasetGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Forecast::DatasetGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatasetGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DatasetGroupArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ForecastDatasetGroupArn> {
         self.resource.ref_value()
@@ -82,25 +34,35 @@ impl DatasetGroup {
     pub fn attr_dataset_group_arn(&self) -> Value<ids::ForecastDatasetGroupArn> {
         self.resource.get_att("DatasetGroupArn")
     }
+
+    /// Replaces `DatasetArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("DatasetArns", value.into())
+    }
+
+    /// Replaces `DatasetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatasetGroupName", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<Domain>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Forecast::DatasetGroup`.
-#[derive(Debug, Clone)]
-pub struct DatasetGroupProps {
-    /// `DatasetArns` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\-\_\.\/\:]+$`.
-    pub dataset_arns: Option<Value<List<String>>>,
-    /// `DatasetGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*`.
-    pub dataset_group_name: Value<String>,
-    /// `Domain` (required).
-    pub domain: Value<Domain>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Forecast::DatasetGroup`.
+    DatasetGroupProps
 }
 
 impl DatasetGroupProps {
@@ -109,227 +71,47 @@ impl DatasetGroupProps {
         dataset_group_name: impl Into<Value<String>>,
         domain: impl Into<Value<Domain>>,
     ) -> Self {
-        Self {
-            dataset_arns: None,
-            dataset_group_name: dataset_group_name.into(),
-            domain: domain.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DatasetGroupName",
+                    dataset_group_name.into().to_template(),
+                )
+                .with(2, "Domain", domain.into().to_template()),
+        )
     }
-    /// Sets `DatasetArns`.
-    pub fn dataset_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.dataset_arns = Some(value.into());
-        self
+    /// `DatasetArns` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\-\_\.\/\:]+$`.
+    pub fn dataset_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "DatasetArns", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatasetGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dataset_arns {
-            m.insert("DatasetArns".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DatasetGroupName".to_owned(),
-            self.dataset_group_name.to_template(),
-        );
-        m.insert("Domain".to_owned(), self.domain.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DatasetGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_arns.check(
-            &path.field("DatasetArns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9\\-\\_\\.\\/\\:]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_group_name.check(
-            &path.field("DatasetGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain.check(&path.field("Domain"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Domain`.
+    Domain {
+        /// `RETAIL`
+        Retail = "RETAIL",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `INVENTORY_PLANNING`
+        InventoryPlanning = "INVENTORY_PLANNING",
+        /// `EC2_CAPACITY`
+        Ec2Capacity = "EC2_CAPACITY",
+        /// `WORK_FORCE`
+        WorkForce = "WORK_FORCE",
+        /// `WEB_TRAFFIC`
+        WebTraffic = "WEB_TRAFFIC",
+        /// `METRICS`
+        Metrics = "METRICS",
     }
 }
 
-crate::impl_literal!(DatasetGroupProps);
-
-/// Values of `Domain`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Domain {
-    /// `RETAIL`
-    Retail,
-    /// `CUSTOM`
-    Custom,
-    /// `INVENTORY_PLANNING`
-    InventoryPlanning,
-    /// `EC2_CAPACITY`
-    Ec2Capacity,
-    /// `WORK_FORCE`
-    WorkForce,
-    /// `WEB_TRAFFIC`
-    WebTraffic,
-    /// `METRICS`
-    Metrics,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Domain {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RETAIL",
-        "CUSTOM",
-        "INVENTORY_PLANNING",
-        "EC2_CAPACITY",
-        "WORK_FORCE",
-        "WEB_TRAFFIC",
-        "METRICS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Retail => "RETAIL",
-            Self::Custom => "CUSTOM",
-            Self::InventoryPlanning => "INVENTORY_PLANNING",
-            Self::Ec2Capacity => "EC2_CAPACITY",
-            Self::WorkForce => "WORK_FORCE",
-            Self::WebTraffic => "WEB_TRAFFIC",
-            Self::Metrics => "METRICS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Domain {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Domain {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Domain {
-    fn from(s: &str) -> Self {
-        match s {
-            "RETAIL" => Self::Retail,
-            "CUSTOM" => Self::Custom,
-            "INVENTORY_PLANNING" => Self::InventoryPlanning,
-            "EC2_CAPACITY" => Self::Ec2Capacity,
-            "WORK_FORCE" => Self::WorkForce,
-            "WEB_TRAFFIC" => Self::WebTraffic,
-            "METRICS" => Self::Metrics,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Domain> {
-    fn from(s: &str) -> Self {
-        Value::literal(Domain::from(s))
-    }
-}
-
-crate::impl_literal!(Domain);
-
-/// Property type `Tag` of `AWS::Forecast::DatasetGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FraudDetector::Detector`.
-#[derive(Debug, Clone)]
-pub struct Detector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Detector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Detector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Detector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FraudDetector::Detector`.
+    Detector("AWS::FraudDetector::Detector", DetectorProps)
 }
 
 impl Detector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FraudDetector::Detector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DetectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::DetectorArn> {
         self.resource.ref_value()
@@ -112,34 +64,61 @@ impl Detector {
     pub fn attr_event_type_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("EventType.LastUpdatedTime")
     }
+
+    /// Replaces `AssociatedModels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associated_models(&self, value: impl Into<Value<List<Model>>>) {
+        self.resource.set_property("AssociatedModels", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DetectorId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DetectorId", value.into())
+    }
+
+    /// Replaces `DetectorVersionStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_version_status(&self, value: impl Into<Value<DetectorVersionStatus>>) {
+        self.resource
+            .set_property("DetectorVersionStatus", value.into())
+    }
+
+    /// Replaces `EventType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_type(&self, value: impl Into<Value<EventType>>) {
+        self.resource.set_property("EventType", value.into())
+    }
+
+    /// Replaces `RuleExecutionMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_execution_mode(&self, value: impl Into<Value<RuleExecutionMode>>) {
+        self.resource
+            .set_property("RuleExecutionMode", value.into())
+    }
+
+    /// Replaces `Rules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules(&self, value: impl Into<Value<List<Rule>>>) {
+        self.resource.set_property("Rules", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::FraudDetector::Detector`.
-#[derive(Debug, Clone)]
-pub struct DetectorProps {
-    /// `AssociatedModels` (optional).
-    /// Items: ..=10.
-    pub associated_models: Option<Value<List<Model>>>,
-    /// `Description` (optional).
-    /// Length: 1..=128 characters.
-    pub description: Option<Value<String>>,
-    /// `DetectorId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-z_-]+$`.
-    pub detector_id: Value<String>,
-    /// `DetectorVersionStatus` (optional).
-    pub detector_version_status: Option<Value<DetectorVersionStatus>>,
-    /// `EventType` (required).
-    pub event_type: Value<EventType>,
-    /// `RuleExecutionMode` (optional).
-    pub rule_execution_mode: Option<Value<RuleExecutionMode>>,
-    /// `Rules` (required).
-    /// Items: 1..=.
-    pub rules: Value<List<Rule>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FraudDetector::Detector`.
+    DetectorProps
 }
 
 impl DetectorProps {
@@ -149,1668 +128,509 @@ impl DetectorProps {
         event_type: impl Into<Value<EventType>>,
         rules: impl Into<Value<List<Rule>>>,
     ) -> Self {
-        Self {
-            associated_models: None,
-            description: None,
-            detector_id: detector_id.into(),
-            detector_version_status: None,
-            event_type: event_type.into(),
-            rule_execution_mode: None,
-            rules: rules.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DetectorId", detector_id.into().to_template())
+                .with(4, "EventType", event_type.into().to_template())
+                .with(6, "Rules", rules.into().to_template()),
+        )
     }
-    /// Sets `AssociatedModels`.
-    pub fn associated_models(mut self, value: impl Into<Value<List<Model>>>) -> Self {
-        self.associated_models = Some(value.into());
-        self
+    /// `AssociatedModels` (optional).
+    /// Items: at most 10.
+    pub fn associated_models(self, value: impl Into<Value<List<Model>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssociatedModels", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DetectorVersionStatus`.
-    pub fn detector_version_status(
-        mut self,
-        value: impl Into<Value<DetectorVersionStatus>>,
-    ) -> Self {
-        self.detector_version_status = Some(value.into());
-        self
+    /// `DetectorVersionStatus` (optional).
+    pub fn detector_version_status(self, value: impl Into<Value<DetectorVersionStatus>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DetectorVersionStatus", value.into().to_template()),
+        )
     }
-    /// Sets `RuleExecutionMode`.
-    pub fn rule_execution_mode(mut self, value: impl Into<Value<RuleExecutionMode>>) -> Self {
-        self.rule_execution_mode = Some(value.into());
-        self
+    /// `RuleExecutionMode` (optional).
+    pub fn rule_execution_mode(self, value: impl Into<Value<RuleExecutionMode>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RuleExecutionMode", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DetectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.associated_models {
-            m.insert("AssociatedModels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DetectorId".to_owned(), self.detector_id.to_template());
-        if let Some(v) = &self.detector_version_status {
-            m.insert("DetectorVersionStatus".to_owned(), v.to_template());
-        }
-        m.insert("EventType".to_owned(), self.event_type.to_template());
-        if let Some(v) = &self.rule_execution_mode {
-            m.insert("RuleExecutionMode".to_owned(), v.to_template());
-        }
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DetectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.associated_models.check(
-            &path.field("AssociatedModels"),
-            &Rules {
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.detector_id.check(
-            &path.field("DetectorId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-z_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.detector_version_status
-            .check(&path.field("DetectorVersionStatus"), &Rules::NONE, out);
-        self.event_type
-            .check(&path.field("EventType"), &Rules::NONE, out);
-        self.rule_execution_mode
-            .check(&path.field("RuleExecutionMode"), &Rules::NONE, out);
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DetectorProps);
-
-/// Property type `Model` of `AWS::FraudDetector::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct Model {
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Model` of `AWS::FraudDetector::Detector`.
+    Model(default)
 }
 
 impl Model {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Model {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Model {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Model);
-
-/// Values of `DetectorVersionStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DetectorVersionStatus {
-    /// `DRAFT`
-    Draft,
-    /// `ACTIVE`
-    Active,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DetectorVersionStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DRAFT", "ACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "DRAFT",
-            Self::Active => "ACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DetectorVersionStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DetectorVersionStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DetectorVersionStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "DRAFT" => Self::Draft,
-            "ACTIVE" => Self::Active,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DetectorVersionStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(DetectorVersionStatus::from(s))
-    }
-}
-
-crate::impl_literal!(DetectorVersionStatus);
-
-/// Property type `EventType` of `AWS::FraudDetector::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct EventType {
     /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
-    /// `CreatedTime` (optional).
-    pub created_time: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=128 characters.
-    pub description: Option<Value<String>>,
-    /// `EntityTypes` (optional).
-    /// Items: 1..=.
-    pub entity_types: Option<Value<List<EntityType>>>,
-    /// `EventVariables` (optional).
-    /// Items: 1..=.
-    pub event_variables: Option<Value<List<EventVariable>>>,
-    /// `Inline` (optional).
-    pub inline: Option<Value<bool>>,
-    /// `Labels` (optional).
-    /// Items: 2..=.
-    pub labels: Option<Value<List<Label>>>,
-    /// `LastUpdatedTime` (optional).
-    pub last_updated_time: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-z_-]+$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DetectorVersionStatus`.
+    DetectorVersionStatus {
+        /// `DRAFT`
+        Draft = "DRAFT",
+        /// `ACTIVE`
+        Active = "ACTIVE",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EventType` of `AWS::FraudDetector::Detector`.
+    EventType(default)
 }
 
 impl EventType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            created_time: None,
-            description: None,
-            entity_types: None,
-            event_variables: None,
-            inline: None,
-            labels: None,
-            last_updated_time: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `EntityTypes`.
-    pub fn entity_types(mut self, value: impl Into<Value<List<EntityType>>>) -> Self {
-        self.entity_types = Some(value.into());
-        self
-    }
-    /// Sets `EventVariables`.
-    pub fn event_variables(mut self, value: impl Into<Value<List<EventVariable>>>) -> Self {
-        self.event_variables = Some(value.into());
-        self
-    }
-    /// Sets `Inline`.
-    pub fn inline(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inline = Some(value.into());
-        self
-    }
-    /// Sets `Labels`.
-    pub fn labels(mut self, value: impl Into<Value<List<Label>>>) -> Self {
-        self.labels = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTime`.
-    pub fn last_updated_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_time = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_time {
-            m.insert("CreatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entity_types {
-            m.insert("EntityTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_variables {
-            m.insert("EventVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inline {
-            m.insert("Inline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.labels {
-            m.insert("Labels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated_time {
-            m.insert("LastUpdatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entity_types.check(
-            &path.field("EntityTypes"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_variables.check(
-            &path.field("EventVariables"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.labels.check(
-            &path.field("Labels"),
-            &Rules {
-                min_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-z_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventType);
-
-/// Property type `EntityType` of `AWS::FraudDetector::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct EntityType {
     /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
+    }
     /// `CreatedTime` (optional).
-    pub created_time: Option<Value<String>>,
+    pub fn created_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedTime", value.into().to_template()))
+    }
     /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
+    }
+    /// `EntityTypes` (optional).
+    /// Items: at least 1.
+    pub fn entity_types(self, value: impl Into<Value<List<EntityType>>>) -> Self {
+        Self(self.0.with(3, "EntityTypes", value.into().to_template()))
+    }
+    /// `EventVariables` (optional).
+    /// Items: at least 1.
+    pub fn event_variables(self, value: impl Into<Value<List<EventVariable>>>) -> Self {
+        Self(self.0.with(4, "EventVariables", value.into().to_template()))
+    }
     /// `Inline` (optional).
-    pub inline: Option<Value<bool>>,
+    pub fn inline(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "Inline", value.into().to_template()))
+    }
+    /// `Labels` (optional).
+    /// Items: at least 2.
+    pub fn labels(self, value: impl Into<Value<List<Label>>>) -> Self {
+        Self(self.0.with(6, "Labels", value.into().to_template()))
+    }
     /// `LastUpdatedTime` (optional).
-    pub last_updated_time: Option<Value<String>>,
+    pub fn last_updated_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "LastUpdatedTime", value.into().to_template()),
+        )
+    }
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[0-9a-z_-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Name", value.into().to_template()))
+    }
     /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EntityType` of `AWS::FraudDetector::Detector`.
+    EntityType(default)
 }
 
 impl EntityType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            created_time: None,
-            description: None,
-            inline: None,
-            last_updated_time: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Inline`.
-    pub fn inline(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inline = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTime`.
-    pub fn last_updated_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_time = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EntityType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_time {
-            m.insert("CreatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inline {
-            m.insert("Inline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated_time {
-            m.insert("LastUpdatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EntityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EntityType);
-
-/// Property type `Tag` of `AWS::FraudDetector::Detector`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `EventVariable` of `AWS::FraudDetector::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct EventVariable {
     /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
+    }
     /// `CreatedTime` (optional).
-    pub created_time: Option<Value<String>>,
-    /// `DataSource` (optional).
-    pub data_source: Option<Value<DataSource>>,
-    /// `DataType` (optional).
-    pub data_type: Option<Value<DataType>>,
-    /// `DefaultValue` (optional).
-    pub default_value: Option<Value<String>>,
+    pub fn created_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedTime", value.into().to_template()))
+    }
     /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
+    }
     /// `Inline` (optional).
-    pub inline: Option<Value<bool>>,
+    pub fn inline(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Inline", value.into().to_template()))
+    }
     /// `LastUpdatedTime` (optional).
-    pub last_updated_time: Option<Value<String>>,
+    pub fn last_updated_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LastUpdatedTime", value.into().to_template()),
+        )
+    }
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
+    }
     /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VariableType` (optional).
-    pub variable_type: Option<Value<VariableType>>,
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
+    }
+}
+
+pub use crate::cfn::Tag;
+
+crate::l1_struct! {
+    /// Property type `EventVariable` of `AWS::FraudDetector::Detector`.
+    EventVariable(default)
 }
 
 impl EventVariable {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            created_time: None,
-            data_source: None,
-            data_type: None,
-            default_value: None,
-            description: None,
-            inline: None,
-            last_updated_time: None,
-            name: None,
-            tags: None,
-            variable_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets `DataSource`.
-    pub fn data_source(mut self, value: impl Into<Value<DataSource>>) -> Self {
-        self.data_source = Some(value.into());
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, value: impl Into<Value<DataType>>) -> Self {
-        self.data_type = Some(value.into());
-        self
-    }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Inline`.
-    pub fn inline(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inline = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTime`.
-    pub fn last_updated_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_time = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `VariableType`.
-    pub fn variable_type(mut self, value: impl Into<Value<VariableType>>) -> Self {
-        self.variable_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_time {
-            m.insert("CreatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_source {
-            m.insert("DataSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_type {
-            m.insert("DataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inline {
-            m.insert("Inline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated_time {
-            m.insert("LastUpdatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variable_type {
-            m.insert("VariableType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventVariable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source
-            .check(&path.field("DataSource"), &Rules::NONE, out);
-        self.data_type
-            .check(&path.field("DataType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variable_type
-            .check(&path.field("VariableType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventVariable);
-
-/// Values of `DataSource`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSource {
-    /// `EVENT`
-    Event,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSource {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EVENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "EVENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSource {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSource {
-    fn from(s: &str) -> Self {
-        match s {
-            "EVENT" => Self::Event,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSource> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSource::from(s))
-    }
-}
-
-crate::impl_literal!(DataSource);
-
-/// Values of `DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataType {
-    /// `STRING`
-    String,
-    /// `INTEGER`
-    Integer,
-    /// `FLOAT`
-    Float,
-    /// `BOOLEAN`
-    Boolean,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STRING", "INTEGER", "FLOAT", "BOOLEAN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Integer => "INTEGER",
-            Self::Float => "FLOAT",
-            Self::Boolean => "BOOLEAN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "INTEGER" => Self::Integer,
-            "FLOAT" => Self::Float,
-            "BOOLEAN" => Self::Boolean,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataType::from(s))
-    }
-}
-
-crate::impl_literal!(DataType);
-
-/// Values of `VariableType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VariableType {
-    /// `AUTH_CODE`
-    AuthCode,
-    /// `AVS`
-    Avs,
-    /// `BILLING_ADDRESS_L1`
-    BillingAddressL1,
-    /// `BILLING_ADDRESS_L2`
-    BillingAddressL2,
-    /// `BILLING_CITY`
-    BillingCity,
-    /// `BILLING_COUNTRY`
-    BillingCountry,
-    /// `BILLING_NAME`
-    BillingName,
-    /// `BILLING_PHONE`
-    BillingPhone,
-    /// `BILLING_STATE`
-    BillingState,
-    /// `BILLING_ZIP`
-    BillingZip,
-    /// `CARD_BIN`
-    CardBin,
-    /// `CATEGORICAL`
-    Categorical,
-    /// `CURRENCY_CODE`
-    CurrencyCode,
-    /// `EMAIL_ADDRESS`
-    EmailAddress,
-    /// `FINGERPRINT`
-    Fingerprint,
-    /// `FRAUD_LABEL`
-    FraudLabel,
-    /// `FREE_FORM_TEXT`
-    FreeFormText,
-    /// `IP_ADDRESS`
-    IpAddress,
-    /// `NUMERIC`
-    Numeric,
-    /// `ORDER_ID`
-    OrderId,
-    /// `PAYMENT_TYPE`
-    PaymentType,
-    /// `PHONE_NUMBER`
-    PhoneNumber,
-    /// `PRICE`
-    Price,
-    /// `PRODUCT_CATEGORY`
-    ProductCategory,
-    /// `SHIPPING_ADDRESS_L1`
-    ShippingAddressL1,
-    /// `SHIPPING_ADDRESS_L2`
-    ShippingAddressL2,
-    /// `SHIPPING_CITY`
-    ShippingCity,
-    /// `SHIPPING_COUNTRY`
-    ShippingCountry,
-    /// `SHIPPING_NAME`
-    ShippingName,
-    /// `SHIPPING_PHONE`
-    ShippingPhone,
-    /// `SHIPPING_STATE`
-    ShippingState,
-    /// `SHIPPING_ZIP`
-    ShippingZip,
-    /// `USERAGENT`
-    Useragent,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VariableType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AUTH_CODE",
-        "AVS",
-        "BILLING_ADDRESS_L1",
-        "BILLING_ADDRESS_L2",
-        "BILLING_CITY",
-        "BILLING_COUNTRY",
-        "BILLING_NAME",
-        "BILLING_PHONE",
-        "BILLING_STATE",
-        "BILLING_ZIP",
-        "CARD_BIN",
-        "CATEGORICAL",
-        "CURRENCY_CODE",
-        "EMAIL_ADDRESS",
-        "FINGERPRINT",
-        "FRAUD_LABEL",
-        "FREE_FORM_TEXT",
-        "IP_ADDRESS",
-        "NUMERIC",
-        "ORDER_ID",
-        "PAYMENT_TYPE",
-        "PHONE_NUMBER",
-        "PRICE",
-        "PRODUCT_CATEGORY",
-        "SHIPPING_ADDRESS_L1",
-        "SHIPPING_ADDRESS_L2",
-        "SHIPPING_CITY",
-        "SHIPPING_COUNTRY",
-        "SHIPPING_NAME",
-        "SHIPPING_PHONE",
-        "SHIPPING_STATE",
-        "SHIPPING_ZIP",
-        "USERAGENT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthCode => "AUTH_CODE",
-            Self::Avs => "AVS",
-            Self::BillingAddressL1 => "BILLING_ADDRESS_L1",
-            Self::BillingAddressL2 => "BILLING_ADDRESS_L2",
-            Self::BillingCity => "BILLING_CITY",
-            Self::BillingCountry => "BILLING_COUNTRY",
-            Self::BillingName => "BILLING_NAME",
-            Self::BillingPhone => "BILLING_PHONE",
-            Self::BillingState => "BILLING_STATE",
-            Self::BillingZip => "BILLING_ZIP",
-            Self::CardBin => "CARD_BIN",
-            Self::Categorical => "CATEGORICAL",
-            Self::CurrencyCode => "CURRENCY_CODE",
-            Self::EmailAddress => "EMAIL_ADDRESS",
-            Self::Fingerprint => "FINGERPRINT",
-            Self::FraudLabel => "FRAUD_LABEL",
-            Self::FreeFormText => "FREE_FORM_TEXT",
-            Self::IpAddress => "IP_ADDRESS",
-            Self::Numeric => "NUMERIC",
-            Self::OrderId => "ORDER_ID",
-            Self::PaymentType => "PAYMENT_TYPE",
-            Self::PhoneNumber => "PHONE_NUMBER",
-            Self::Price => "PRICE",
-            Self::ProductCategory => "PRODUCT_CATEGORY",
-            Self::ShippingAddressL1 => "SHIPPING_ADDRESS_L1",
-            Self::ShippingAddressL2 => "SHIPPING_ADDRESS_L2",
-            Self::ShippingCity => "SHIPPING_CITY",
-            Self::ShippingCountry => "SHIPPING_COUNTRY",
-            Self::ShippingName => "SHIPPING_NAME",
-            Self::ShippingPhone => "SHIPPING_PHONE",
-            Self::ShippingState => "SHIPPING_STATE",
-            Self::ShippingZip => "SHIPPING_ZIP",
-            Self::Useragent => "USERAGENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VariableType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VariableType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VariableType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTH_CODE" => Self::AuthCode,
-            "AVS" => Self::Avs,
-            "BILLING_ADDRESS_L1" => Self::BillingAddressL1,
-            "BILLING_ADDRESS_L2" => Self::BillingAddressL2,
-            "BILLING_CITY" => Self::BillingCity,
-            "BILLING_COUNTRY" => Self::BillingCountry,
-            "BILLING_NAME" => Self::BillingName,
-            "BILLING_PHONE" => Self::BillingPhone,
-            "BILLING_STATE" => Self::BillingState,
-            "BILLING_ZIP" => Self::BillingZip,
-            "CARD_BIN" => Self::CardBin,
-            "CATEGORICAL" => Self::Categorical,
-            "CURRENCY_CODE" => Self::CurrencyCode,
-            "EMAIL_ADDRESS" => Self::EmailAddress,
-            "FINGERPRINT" => Self::Fingerprint,
-            "FRAUD_LABEL" => Self::FraudLabel,
-            "FREE_FORM_TEXT" => Self::FreeFormText,
-            "IP_ADDRESS" => Self::IpAddress,
-            "NUMERIC" => Self::Numeric,
-            "ORDER_ID" => Self::OrderId,
-            "PAYMENT_TYPE" => Self::PaymentType,
-            "PHONE_NUMBER" => Self::PhoneNumber,
-            "PRICE" => Self::Price,
-            "PRODUCT_CATEGORY" => Self::ProductCategory,
-            "SHIPPING_ADDRESS_L1" => Self::ShippingAddressL1,
-            "SHIPPING_ADDRESS_L2" => Self::ShippingAddressL2,
-            "SHIPPING_CITY" => Self::ShippingCity,
-            "SHIPPING_COUNTRY" => Self::ShippingCountry,
-            "SHIPPING_NAME" => Self::ShippingName,
-            "SHIPPING_PHONE" => Self::ShippingPhone,
-            "SHIPPING_STATE" => Self::ShippingState,
-            "SHIPPING_ZIP" => Self::ShippingZip,
-            "USERAGENT" => Self::Useragent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VariableType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VariableType::from(s))
-    }
-}
-
-crate::impl_literal!(VariableType);
-
-/// Property type `Label` of `AWS::FraudDetector::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct Label {
     /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
+    }
     /// `CreatedTime` (optional).
-    pub created_time: Option<Value<String>>,
+    pub fn created_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedTime", value.into().to_template()))
+    }
+    /// `DataSource` (optional).
+    pub fn data_source(self, value: impl Into<Value<DataSource>>) -> Self {
+        Self(self.0.with(2, "DataSource", value.into().to_template()))
+    }
+    /// `DataType` (optional).
+    pub fn data_type(self, value: impl Into<Value<DataType>>) -> Self {
+        Self(self.0.with(3, "DataType", value.into().to_template()))
+    }
+    /// `DefaultValue` (optional).
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DefaultValue", value.into().to_template()))
+    }
     /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
+    }
     /// `Inline` (optional).
-    pub inline: Option<Value<bool>>,
+    pub fn inline(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "Inline", value.into().to_template()))
+    }
     /// `LastUpdatedTime` (optional).
-    pub last_updated_time: Option<Value<String>>,
+    pub fn last_updated_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "LastUpdatedTime", value.into().to_template()),
+        )
+    }
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Name", value.into().to_template()))
+    }
     /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
+    }
+    /// `VariableType` (optional).
+    pub fn variable_type(self, value: impl Into<Value<VariableType>>) -> Self {
+        Self(self.0.with(10, "VariableType", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DataSource`.
+    DataSource {
+        /// `EVENT`
+        Event = "EVENT",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DataType`.
+    DataType {
+        /// `STRING`
+        String = "STRING",
+        /// `INTEGER`
+        Integer = "INTEGER",
+        /// `FLOAT`
+        Float = "FLOAT",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `VariableType`.
+    VariableType {
+        /// `AUTH_CODE`
+        AuthCode = "AUTH_CODE",
+        /// `AVS`
+        Avs = "AVS",
+        /// `BILLING_ADDRESS_L1`
+        BillingAddressL1 = "BILLING_ADDRESS_L1",
+        /// `BILLING_ADDRESS_L2`
+        BillingAddressL2 = "BILLING_ADDRESS_L2",
+        /// `BILLING_CITY`
+        BillingCity = "BILLING_CITY",
+        /// `BILLING_COUNTRY`
+        BillingCountry = "BILLING_COUNTRY",
+        /// `BILLING_NAME`
+        BillingName = "BILLING_NAME",
+        /// `BILLING_PHONE`
+        BillingPhone = "BILLING_PHONE",
+        /// `BILLING_STATE`
+        BillingState = "BILLING_STATE",
+        /// `BILLING_ZIP`
+        BillingZip = "BILLING_ZIP",
+        /// `CARD_BIN`
+        CardBin = "CARD_BIN",
+        /// `CATEGORICAL`
+        Categorical = "CATEGORICAL",
+        /// `CURRENCY_CODE`
+        CurrencyCode = "CURRENCY_CODE",
+        /// `EMAIL_ADDRESS`
+        EmailAddress = "EMAIL_ADDRESS",
+        /// `FINGERPRINT`
+        Fingerprint = "FINGERPRINT",
+        /// `FRAUD_LABEL`
+        FraudLabel = "FRAUD_LABEL",
+        /// `FREE_FORM_TEXT`
+        FreeFormText = "FREE_FORM_TEXT",
+        /// `IP_ADDRESS`
+        IpAddress = "IP_ADDRESS",
+        /// `NUMERIC`
+        Numeric = "NUMERIC",
+        /// `ORDER_ID`
+        OrderId = "ORDER_ID",
+        /// `PAYMENT_TYPE`
+        PaymentType = "PAYMENT_TYPE",
+        /// `PHONE_NUMBER`
+        PhoneNumber = "PHONE_NUMBER",
+        /// `PRICE`
+        Price = "PRICE",
+        /// `PRODUCT_CATEGORY`
+        ProductCategory = "PRODUCT_CATEGORY",
+        /// `SHIPPING_ADDRESS_L1`
+        ShippingAddressL1 = "SHIPPING_ADDRESS_L1",
+        /// `SHIPPING_ADDRESS_L2`
+        ShippingAddressL2 = "SHIPPING_ADDRESS_L2",
+        /// `SHIPPING_CITY`
+        ShippingCity = "SHIPPING_CITY",
+        /// `SHIPPING_COUNTRY`
+        ShippingCountry = "SHIPPING_COUNTRY",
+        /// `SHIPPING_NAME`
+        ShippingName = "SHIPPING_NAME",
+        /// `SHIPPING_PHONE`
+        ShippingPhone = "SHIPPING_PHONE",
+        /// `SHIPPING_STATE`
+        ShippingState = "SHIPPING_STATE",
+        /// `SHIPPING_ZIP`
+        ShippingZip = "SHIPPING_ZIP",
+        /// `USERAGENT`
+        Useragent = "USERAGENT",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Label` of `AWS::FraudDetector::Detector`.
+    Label(default)
 }
 
 impl Label {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            created_time: None,
-            description: None,
-            inline: None,
-            last_updated_time: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Inline`.
-    pub fn inline(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inline = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTime`.
-    pub fn last_updated_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_time = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Label {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_time {
-            m.insert("CreatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inline {
-            m.insert("Inline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated_time {
-            m.insert("LastUpdatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Label {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Label);
-
-/// Values of `RuleExecutionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleExecutionMode {
-    /// `FIRST_MATCHED`
-    FirstMatched,
-    /// `ALL_MATCHED`
-    AllMatched,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleExecutionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FIRST_MATCHED", "ALL_MATCHED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FirstMatched => "FIRST_MATCHED",
-            Self::AllMatched => "ALL_MATCHED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleExecutionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleExecutionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleExecutionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIRST_MATCHED" => Self::FirstMatched,
-            "ALL_MATCHED" => Self::AllMatched,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleExecutionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleExecutionMode::from(s))
-    }
-}
-
-crate::impl_literal!(RuleExecutionMode);
-
-/// Property type `Rule` of `AWS::FraudDetector::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct Rule {
     /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
+    }
     /// `CreatedTime` (optional).
-    pub created_time: Option<Value<String>>,
+    pub fn created_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedTime", value.into().to_template()))
+    }
     /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `DetectorId` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-z_-]+$`.
-    pub detector_id: Option<Value<String>>,
-    /// `Expression` (optional).
-    pub expression: Option<Value<String>>,
-    /// `Language` (optional).
-    pub language: Option<Value<Language>>,
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
+    }
+    /// `Inline` (optional).
+    pub fn inline(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Inline", value.into().to_template()))
+    }
     /// `LastUpdatedTime` (optional).
-    pub last_updated_time: Option<Value<String>>,
-    /// `Outcomes` (optional).
-    /// Items: 1..=.
-    pub outcomes: Option<Value<List<Outcome>>>,
-    /// `RuleId` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-z_-]+$`.
-    pub rule_id: Option<Value<String>>,
-    /// `RuleVersion` (optional).
-    /// Length: 1..=5 characters.
-    /// Pattern: `^([1-9][0-9]*)$`.
-    pub rule_version: Option<Value<String>>,
+    pub fn last_updated_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LastUpdatedTime", value.into().to_template()),
+        )
+    }
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
+    }
     /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `RuleExecutionMode`.
+    RuleExecutionMode {
+        /// `FIRST_MATCHED`
+        FirstMatched = "FIRST_MATCHED",
+        /// `ALL_MATCHED`
+        AllMatched = "ALL_MATCHED",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::FraudDetector::Detector`.
+    Rule(default)
 }
 
 impl Rule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            created_time: None,
-            description: None,
-            detector_id: None,
-            expression: None,
-            language: None,
-            last_updated_time: None,
-            outcomes: None,
-            rule_id: None,
-            rule_version: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `DetectorId`.
-    pub fn detector_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.detector_id = Some(value.into());
-        self
-    }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
-    }
-    /// Sets `Language`.
-    pub fn language(mut self, value: impl Into<Value<Language>>) -> Self {
-        self.language = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTime`.
-    pub fn last_updated_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_time = Some(value.into());
-        self
-    }
-    /// Sets `Outcomes`.
-    pub fn outcomes(mut self, value: impl Into<Value<List<Outcome>>>) -> Self {
-        self.outcomes = Some(value.into());
-        self
-    }
-    /// Sets `RuleId`.
-    pub fn rule_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_id = Some(value.into());
-        self
-    }
-    /// Sets `RuleVersion`.
-    pub fn rule_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_version = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_time {
-            m.insert("CreatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.detector_id {
-            m.insert("DetectorId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.language {
-            m.insert("Language".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated_time {
-            m.insert("LastUpdatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outcomes {
-            m.insert("Outcomes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_id {
-            m.insert("RuleId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_version {
-            m.insert("RuleVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.detector_id.check(
-            &path.field("DetectorId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-z_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.language
-            .check(&path.field("Language"), &Rules::NONE, out);
-        self.outcomes.check(
-            &path.field("Outcomes"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_id.check(
-            &path.field("RuleId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-z_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_version.check(
-            &path.field("RuleVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5),
-                pattern: Some("^([1-9][0-9]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Values of `Language`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Language {
-    /// `DETECTORPL`
-    Detectorpl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Language {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DETECTORPL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Detectorpl => "DETECTORPL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Language {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Language {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Language {
-    fn from(s: &str) -> Self {
-        match s {
-            "DETECTORPL" => Self::Detectorpl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Language> {
-    fn from(s: &str) -> Self {
-        Value::literal(Language::from(s))
-    }
-}
-
-crate::impl_literal!(Language);
-
-/// Property type `Outcome` of `AWS::FraudDetector::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct Outcome {
     /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
+    }
     /// `CreatedTime` (optional).
-    pub created_time: Option<Value<String>>,
+    pub fn created_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedTime", value.into().to_template()))
+    }
     /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `Inline` (optional).
-    pub inline: Option<Value<bool>>,
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
+    }
+    /// `DetectorId` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[0-9a-z_-]+$`.
+    pub fn detector_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DetectorId", value.into().to_template()))
+    }
+    /// `Expression` (optional).
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Expression", value.into().to_template()))
+    }
+    /// `Language` (optional).
+    pub fn language(self, value: impl Into<Value<Language>>) -> Self {
+        Self(self.0.with(5, "Language", value.into().to_template()))
+    }
     /// `LastUpdatedTime` (optional).
-    pub last_updated_time: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn last_updated_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "LastUpdatedTime", value.into().to_template()),
+        )
+    }
+    /// `Outcomes` (optional).
+    /// Items: at least 1.
+    pub fn outcomes(self, value: impl Into<Value<List<Outcome>>>) -> Self {
+        Self(self.0.with(7, "Outcomes", value.into().to_template()))
+    }
+    /// `RuleId` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[0-9a-z_-]+$`.
+    pub fn rule_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "RuleId", value.into().to_template()))
+    }
+    /// `RuleVersion` (optional).
+    /// Length: 1 to 5 characters.
+    /// Pattern: `^([1-9][0-9]*)$`.
+    pub fn rule_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "RuleVersion", value.into().to_template()))
+    }
     /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Language`.
+    Language {
+        /// `DETECTORPL`
+        Detectorpl = "DETECTORPL",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Outcome` of `AWS::FraudDetector::Detector`.
+    Outcome(default)
 }
 
 impl Outcome {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            created_time: None,
-            description: None,
-            inline: None,
-            last_updated_time: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_time = Some(value.into());
-        self
+    /// `CreatedTime` (optional).
+    pub fn created_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedTime", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Inline`.
-    pub fn inline(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inline = Some(value.into());
-        self
+    /// `Inline` (optional).
+    pub fn inline(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Inline", value.into().to_template()))
     }
-    /// Sets `LastUpdatedTime`.
-    pub fn last_updated_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_time = Some(value.into());
-        self
+    /// `LastUpdatedTime` (optional).
+    pub fn last_updated_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LastUpdatedTime", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Outcome {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_time {
-            m.insert("CreatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inline {
-            m.insert("Inline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated_time {
-            m.insert("LastUpdatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Outcome {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Outcome);

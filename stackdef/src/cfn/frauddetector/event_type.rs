@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FraudDetector::EventType`.
-#[derive(Debug, Clone)]
-pub struct EventType {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventType {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventType {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventType {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FraudDetector::EventType`.
+    EventType("AWS::FraudDetector::EventType", EventTypeProps)
 }
 
 impl EventType {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FraudDetector::EventType";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventTypeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::EventTypeArn> {
         self.resource.ref_value()
@@ -92,31 +44,47 @@ impl EventType {
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EntityTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entity_types(&self, value: impl Into<Value<List<EntityType>>>) {
+        self.resource.set_property("EntityTypes", value.into())
+    }
+
+    /// Replaces `EventVariables` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_variables(&self, value: impl Into<Value<List<EventVariable>>>) {
+        self.resource.set_property("EventVariables", value.into())
+    }
+
+    /// Replaces `Labels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_labels(&self, value: impl Into<Value<List<Label>>>) {
+        self.resource.set_property("Labels", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::FraudDetector::EventType`.
-#[derive(Debug, Clone)]
-pub struct EventTypeProps {
-    /// `Description` (optional).
-    /// Length: 1..=128 characters.
-    pub description: Option<Value<String>>,
-    /// `EntityTypes` (required).
-    /// Items: 1..=.
-    pub entity_types: Value<List<EntityType>>,
-    /// `EventVariables` (required).
-    /// Items: 1..=.
-    pub event_variables: Value<List<EventVariable>>,
-    /// `Labels` (required).
-    /// Items: 2..=.
-    pub labels: Value<List<Label>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-z_-]+$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FraudDetector::EventType`.
+    EventTypeProps
 }
 
 impl EventTypeProps {
@@ -127,911 +95,269 @@ impl EventTypeProps {
         labels: impl Into<Value<List<Label>>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            entity_types: entity_types.into(),
-            event_variables: event_variables.into(),
-            labels: labels.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "EntityTypes", entity_types.into().to_template())
+                .with(2, "EventVariables", event_variables.into().to_template())
+                .with(3, "Labels", labels.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventTypeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("EntityTypes".to_owned(), self.entity_types.to_template());
-        m.insert(
-            "EventVariables".to_owned(),
-            self.event_variables.to_template(),
-        );
-        m.insert("Labels".to_owned(), self.labels.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventTypeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entity_types.check(
-            &path.field("EntityTypes"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_variables.check(
-            &path.field("EventVariables"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.labels.check(
-            &path.field("Labels"),
-            &Rules {
-                min_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-z_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventTypeProps);
-
-/// Property type `EntityType` of `AWS::FraudDetector::EventType`.
-#[derive(Debug, Clone, Default)]
-pub struct EntityType {
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
-    /// `CreatedTime` (optional).
-    pub created_time: Option<Value<String>>,
     /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `Inline` (optional).
-    pub inline: Option<Value<bool>>,
-    /// `LastUpdatedTime` (optional).
-    pub last_updated_time: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
     /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EntityType` of `AWS::FraudDetector::EventType`.
+    EntityType(default)
 }
 
 impl EntityType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            created_time: None,
-            description: None,
-            inline: None,
-            last_updated_time: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Inline`.
-    pub fn inline(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inline = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTime`.
-    pub fn last_updated_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_time = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EntityType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_time {
-            m.insert("CreatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inline {
-            m.insert("Inline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated_time {
-            m.insert("LastUpdatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EntityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EntityType);
-
-/// Property type `Tag` of `AWS::FraudDetector::EventType`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `EventVariable` of `AWS::FraudDetector::EventType`.
-#[derive(Debug, Clone, Default)]
-pub struct EventVariable {
     /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
+    }
     /// `CreatedTime` (optional).
-    pub created_time: Option<Value<String>>,
-    /// `DataSource` (optional).
-    pub data_source: Option<Value<DataSource>>,
-    /// `DataType` (optional).
-    pub data_type: Option<Value<DataType>>,
-    /// `DefaultValue` (optional).
-    pub default_value: Option<Value<String>>,
+    pub fn created_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedTime", value.into().to_template()))
+    }
     /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
+    }
     /// `Inline` (optional).
-    pub inline: Option<Value<bool>>,
+    pub fn inline(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Inline", value.into().to_template()))
+    }
     /// `LastUpdatedTime` (optional).
-    pub last_updated_time: Option<Value<String>>,
+    pub fn last_updated_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LastUpdatedTime", value.into().to_template()),
+        )
+    }
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
+    }
     /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VariableType` (optional).
-    pub variable_type: Option<Value<VariableType>>,
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
+    }
+}
+
+pub use crate::cfn::Tag;
+
+crate::l1_struct! {
+    /// Property type `EventVariable` of `AWS::FraudDetector::EventType`.
+    EventVariable(default)
 }
 
 impl EventVariable {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            created_time: None,
-            data_source: None,
-            data_type: None,
-            default_value: None,
-            description: None,
-            inline: None,
-            last_updated_time: None,
-            name: None,
-            tags: None,
-            variable_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets `DataSource`.
-    pub fn data_source(mut self, value: impl Into<Value<DataSource>>) -> Self {
-        self.data_source = Some(value.into());
-        self
-    }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, value: impl Into<Value<DataType>>) -> Self {
-        self.data_type = Some(value.into());
-        self
-    }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Inline`.
-    pub fn inline(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inline = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedTime`.
-    pub fn last_updated_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_time = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `VariableType`.
-    pub fn variable_type(mut self, value: impl Into<Value<VariableType>>) -> Self {
-        self.variable_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_time {
-            m.insert("CreatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_source {
-            m.insert("DataSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_type {
-            m.insert("DataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inline {
-            m.insert("Inline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated_time {
-            m.insert("LastUpdatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variable_type {
-            m.insert("VariableType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventVariable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source
-            .check(&path.field("DataSource"), &Rules::NONE, out);
-        self.data_type
-            .check(&path.field("DataType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variable_type
-            .check(&path.field("VariableType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventVariable);
-
-/// Values of `DataSource`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSource {
-    /// `EVENT`
-    Event,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSource {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EVENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "EVENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSource {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSource {
-    fn from(s: &str) -> Self {
-        match s {
-            "EVENT" => Self::Event,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSource> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSource::from(s))
-    }
-}
-
-crate::impl_literal!(DataSource);
-
-/// Values of `DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataType {
-    /// `STRING`
-    String,
-    /// `INTEGER`
-    Integer,
-    /// `FLOAT`
-    Float,
-    /// `BOOLEAN`
-    Boolean,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STRING", "INTEGER", "FLOAT", "BOOLEAN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Integer => "INTEGER",
-            Self::Float => "FLOAT",
-            Self::Boolean => "BOOLEAN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "INTEGER" => Self::Integer,
-            "FLOAT" => Self::Float,
-            "BOOLEAN" => Self::Boolean,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataType::from(s))
-    }
-}
-
-crate::impl_literal!(DataType);
-
-/// Values of `VariableType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VariableType {
-    /// `AUTH_CODE`
-    AuthCode,
-    /// `AVS`
-    Avs,
-    /// `BILLING_ADDRESS_L1`
-    BillingAddressL1,
-    /// `BILLING_ADDRESS_L2`
-    BillingAddressL2,
-    /// `BILLING_CITY`
-    BillingCity,
-    /// `BILLING_COUNTRY`
-    BillingCountry,
-    /// `BILLING_NAME`
-    BillingName,
-    /// `BILLING_PHONE`
-    BillingPhone,
-    /// `BILLING_STATE`
-    BillingState,
-    /// `BILLING_ZIP`
-    BillingZip,
-    /// `CARD_BIN`
-    CardBin,
-    /// `CATEGORICAL`
-    Categorical,
-    /// `CURRENCY_CODE`
-    CurrencyCode,
-    /// `EMAIL_ADDRESS`
-    EmailAddress,
-    /// `FINGERPRINT`
-    Fingerprint,
-    /// `FRAUD_LABEL`
-    FraudLabel,
-    /// `FREE_FORM_TEXT`
-    FreeFormText,
-    /// `IP_ADDRESS`
-    IpAddress,
-    /// `NUMERIC`
-    Numeric,
-    /// `ORDER_ID`
-    OrderId,
-    /// `PAYMENT_TYPE`
-    PaymentType,
-    /// `PHONE_NUMBER`
-    PhoneNumber,
-    /// `PRICE`
-    Price,
-    /// `PRODUCT_CATEGORY`
-    ProductCategory,
-    /// `SHIPPING_ADDRESS_L1`
-    ShippingAddressL1,
-    /// `SHIPPING_ADDRESS_L2`
-    ShippingAddressL2,
-    /// `SHIPPING_CITY`
-    ShippingCity,
-    /// `SHIPPING_COUNTRY`
-    ShippingCountry,
-    /// `SHIPPING_NAME`
-    ShippingName,
-    /// `SHIPPING_PHONE`
-    ShippingPhone,
-    /// `SHIPPING_STATE`
-    ShippingState,
-    /// `SHIPPING_ZIP`
-    ShippingZip,
-    /// `USERAGENT`
-    Useragent,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VariableType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AUTH_CODE",
-        "AVS",
-        "BILLING_ADDRESS_L1",
-        "BILLING_ADDRESS_L2",
-        "BILLING_CITY",
-        "BILLING_COUNTRY",
-        "BILLING_NAME",
-        "BILLING_PHONE",
-        "BILLING_STATE",
-        "BILLING_ZIP",
-        "CARD_BIN",
-        "CATEGORICAL",
-        "CURRENCY_CODE",
-        "EMAIL_ADDRESS",
-        "FINGERPRINT",
-        "FRAUD_LABEL",
-        "FREE_FORM_TEXT",
-        "IP_ADDRESS",
-        "NUMERIC",
-        "ORDER_ID",
-        "PAYMENT_TYPE",
-        "PHONE_NUMBER",
-        "PRICE",
-        "PRODUCT_CATEGORY",
-        "SHIPPING_ADDRESS_L1",
-        "SHIPPING_ADDRESS_L2",
-        "SHIPPING_CITY",
-        "SHIPPING_COUNTRY",
-        "SHIPPING_NAME",
-        "SHIPPING_PHONE",
-        "SHIPPING_STATE",
-        "SHIPPING_ZIP",
-        "USERAGENT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthCode => "AUTH_CODE",
-            Self::Avs => "AVS",
-            Self::BillingAddressL1 => "BILLING_ADDRESS_L1",
-            Self::BillingAddressL2 => "BILLING_ADDRESS_L2",
-            Self::BillingCity => "BILLING_CITY",
-            Self::BillingCountry => "BILLING_COUNTRY",
-            Self::BillingName => "BILLING_NAME",
-            Self::BillingPhone => "BILLING_PHONE",
-            Self::BillingState => "BILLING_STATE",
-            Self::BillingZip => "BILLING_ZIP",
-            Self::CardBin => "CARD_BIN",
-            Self::Categorical => "CATEGORICAL",
-            Self::CurrencyCode => "CURRENCY_CODE",
-            Self::EmailAddress => "EMAIL_ADDRESS",
-            Self::Fingerprint => "FINGERPRINT",
-            Self::FraudLabel => "FRAUD_LABEL",
-            Self::FreeFormText => "FREE_FORM_TEXT",
-            Self::IpAddress => "IP_ADDRESS",
-            Self::Numeric => "NUMERIC",
-            Self::OrderId => "ORDER_ID",
-            Self::PaymentType => "PAYMENT_TYPE",
-            Self::PhoneNumber => "PHONE_NUMBER",
-            Self::Price => "PRICE",
-            Self::ProductCategory => "PRODUCT_CATEGORY",
-            Self::ShippingAddressL1 => "SHIPPING_ADDRESS_L1",
-            Self::ShippingAddressL2 => "SHIPPING_ADDRESS_L2",
-            Self::ShippingCity => "SHIPPING_CITY",
-            Self::ShippingCountry => "SHIPPING_COUNTRY",
-            Self::ShippingName => "SHIPPING_NAME",
-            Self::ShippingPhone => "SHIPPING_PHONE",
-            Self::ShippingState => "SHIPPING_STATE",
-            Self::ShippingZip => "SHIPPING_ZIP",
-            Self::Useragent => "USERAGENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VariableType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VariableType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VariableType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTH_CODE" => Self::AuthCode,
-            "AVS" => Self::Avs,
-            "BILLING_ADDRESS_L1" => Self::BillingAddressL1,
-            "BILLING_ADDRESS_L2" => Self::BillingAddressL2,
-            "BILLING_CITY" => Self::BillingCity,
-            "BILLING_COUNTRY" => Self::BillingCountry,
-            "BILLING_NAME" => Self::BillingName,
-            "BILLING_PHONE" => Self::BillingPhone,
-            "BILLING_STATE" => Self::BillingState,
-            "BILLING_ZIP" => Self::BillingZip,
-            "CARD_BIN" => Self::CardBin,
-            "CATEGORICAL" => Self::Categorical,
-            "CURRENCY_CODE" => Self::CurrencyCode,
-            "EMAIL_ADDRESS" => Self::EmailAddress,
-            "FINGERPRINT" => Self::Fingerprint,
-            "FRAUD_LABEL" => Self::FraudLabel,
-            "FREE_FORM_TEXT" => Self::FreeFormText,
-            "IP_ADDRESS" => Self::IpAddress,
-            "NUMERIC" => Self::Numeric,
-            "ORDER_ID" => Self::OrderId,
-            "PAYMENT_TYPE" => Self::PaymentType,
-            "PHONE_NUMBER" => Self::PhoneNumber,
-            "PRICE" => Self::Price,
-            "PRODUCT_CATEGORY" => Self::ProductCategory,
-            "SHIPPING_ADDRESS_L1" => Self::ShippingAddressL1,
-            "SHIPPING_ADDRESS_L2" => Self::ShippingAddressL2,
-            "SHIPPING_CITY" => Self::ShippingCity,
-            "SHIPPING_COUNTRY" => Self::ShippingCountry,
-            "SHIPPING_NAME" => Self::ShippingName,
-            "SHIPPING_PHONE" => Self::ShippingPhone,
-            "SHIPPING_STATE" => Self::ShippingState,
-            "SHIPPING_ZIP" => Self::ShippingZip,
-            "USERAGENT" => Self::Useragent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VariableType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VariableType::from(s))
-    }
-}
-
-crate::impl_literal!(VariableType);
-
-/// Property type `Label` of `AWS::FraudDetector::EventType`.
-#[derive(Debug, Clone, Default)]
-pub struct Label {
     /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
+    }
     /// `CreatedTime` (optional).
-    pub created_time: Option<Value<String>>,
+    pub fn created_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedTime", value.into().to_template()))
+    }
+    /// `DataSource` (optional).
+    pub fn data_source(self, value: impl Into<Value<DataSource>>) -> Self {
+        Self(self.0.with(2, "DataSource", value.into().to_template()))
+    }
+    /// `DataType` (optional).
+    pub fn data_type(self, value: impl Into<Value<DataType>>) -> Self {
+        Self(self.0.with(3, "DataType", value.into().to_template()))
+    }
+    /// `DefaultValue` (optional).
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DefaultValue", value.into().to_template()))
+    }
     /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
+    }
     /// `Inline` (optional).
-    pub inline: Option<Value<bool>>,
+    pub fn inline(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "Inline", value.into().to_template()))
+    }
     /// `LastUpdatedTime` (optional).
-    pub last_updated_time: Option<Value<String>>,
+    pub fn last_updated_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "LastUpdatedTime", value.into().to_template()),
+        )
+    }
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Name", value.into().to_template()))
+    }
     /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
+    }
+    /// `VariableType` (optional).
+    pub fn variable_type(self, value: impl Into<Value<VariableType>>) -> Self {
+        Self(self.0.with(10, "VariableType", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DataSource`.
+    DataSource {
+        /// `EVENT`
+        Event = "EVENT",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DataType`.
+    DataType {
+        /// `STRING`
+        String = "STRING",
+        /// `INTEGER`
+        Integer = "INTEGER",
+        /// `FLOAT`
+        Float = "FLOAT",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `VariableType`.
+    VariableType {
+        /// `AUTH_CODE`
+        AuthCode = "AUTH_CODE",
+        /// `AVS`
+        Avs = "AVS",
+        /// `BILLING_ADDRESS_L1`
+        BillingAddressL1 = "BILLING_ADDRESS_L1",
+        /// `BILLING_ADDRESS_L2`
+        BillingAddressL2 = "BILLING_ADDRESS_L2",
+        /// `BILLING_CITY`
+        BillingCity = "BILLING_CITY",
+        /// `BILLING_COUNTRY`
+        BillingCountry = "BILLING_COUNTRY",
+        /// `BILLING_NAME`
+        BillingName = "BILLING_NAME",
+        /// `BILLING_PHONE`
+        BillingPhone = "BILLING_PHONE",
+        /// `BILLING_STATE`
+        BillingState = "BILLING_STATE",
+        /// `BILLING_ZIP`
+        BillingZip = "BILLING_ZIP",
+        /// `CARD_BIN`
+        CardBin = "CARD_BIN",
+        /// `CATEGORICAL`
+        Categorical = "CATEGORICAL",
+        /// `CURRENCY_CODE`
+        CurrencyCode = "CURRENCY_CODE",
+        /// `EMAIL_ADDRESS`
+        EmailAddress = "EMAIL_ADDRESS",
+        /// `FINGERPRINT`
+        Fingerprint = "FINGERPRINT",
+        /// `FRAUD_LABEL`
+        FraudLabel = "FRAUD_LABEL",
+        /// `FREE_FORM_TEXT`
+        FreeFormText = "FREE_FORM_TEXT",
+        /// `IP_ADDRESS`
+        IpAddress = "IP_ADDRESS",
+        /// `NUMERIC`
+        Numeric = "NUMERIC",
+        /// `ORDER_ID`
+        OrderId = "ORDER_ID",
+        /// `PAYMENT_TYPE`
+        PaymentType = "PAYMENT_TYPE",
+        /// `PHONE_NUMBER`
+        PhoneNumber = "PHONE_NUMBER",
+        /// `PRICE`
+        Price = "PRICE",
+        /// `PRODUCT_CATEGORY`
+        ProductCategory = "PRODUCT_CATEGORY",
+        /// `SHIPPING_ADDRESS_L1`
+        ShippingAddressL1 = "SHIPPING_ADDRESS_L1",
+        /// `SHIPPING_ADDRESS_L2`
+        ShippingAddressL2 = "SHIPPING_ADDRESS_L2",
+        /// `SHIPPING_CITY`
+        ShippingCity = "SHIPPING_CITY",
+        /// `SHIPPING_COUNTRY`
+        ShippingCountry = "SHIPPING_COUNTRY",
+        /// `SHIPPING_NAME`
+        ShippingName = "SHIPPING_NAME",
+        /// `SHIPPING_PHONE`
+        ShippingPhone = "SHIPPING_PHONE",
+        /// `SHIPPING_STATE`
+        ShippingState = "SHIPPING_STATE",
+        /// `SHIPPING_ZIP`
+        ShippingZip = "SHIPPING_ZIP",
+        /// `USERAGENT`
+        Useragent = "USERAGENT",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Label` of `AWS::FraudDetector::EventType`.
+    Label(default)
 }
 
 impl Label {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            created_time: None,
-            description: None,
-            inline: None,
-            last_updated_time: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
-    /// Sets `CreatedTime`.
-    pub fn created_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_time = Some(value.into());
-        self
+    /// `CreatedTime` (optional).
+    pub fn created_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedTime", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Inline`.
-    pub fn inline(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inline = Some(value.into());
-        self
+    /// `Inline` (optional).
+    pub fn inline(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Inline", value.into().to_template()))
     }
-    /// Sets `LastUpdatedTime`.
-    pub fn last_updated_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_time = Some(value.into());
-        self
+    /// `LastUpdatedTime` (optional).
+    pub fn last_updated_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LastUpdatedTime", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Label {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_time {
-            m.insert("CreatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inline {
-            m.insert("Inline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated_time {
-            m.insert("LastUpdatedTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Label {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Label);

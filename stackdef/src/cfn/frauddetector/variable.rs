@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FraudDetector::Variable`.
-#[derive(Debug, Clone)]
-pub struct Variable {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Variable {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Variable {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Variable {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FraudDetector::Variable`.
+    Variable("AWS::FraudDetector::Variable", VariableProps)
 }
 
 impl Variable {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FraudDetector::Variable";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VariableProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::VariableArn> {
         self.resource.ref_value()
@@ -92,29 +44,53 @@ impl Variable {
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
+
+    /// Replaces `DataSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source(&self, value: impl Into<Value<DataSource>>) {
+        self.resource.set_property("DataSource", value.into())
+    }
+
+    /// Replaces `DataType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_type(&self, value: impl Into<Value<DataType>>) {
+        self.resource.set_property("DataType", value.into())
+    }
+
+    /// Replaces `DefaultValue` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_value(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefaultValue", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VariableType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_variable_type(&self, value: impl Into<Value<VariableType>>) {
+        self.resource.set_property("VariableType", value.into())
+    }
 }
 
-/// Properties of `AWS::FraudDetector::Variable`.
-#[derive(Debug, Clone)]
-pub struct VariableProps {
-    /// `DataSource` (required).
-    pub data_source: Value<DataSource>,
-    /// `DataType` (required).
-    pub data_type: Value<DataType>,
-    /// `DefaultValue` (required).
-    pub default_value: Value<String>,
-    /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-z_][a-z0-9_]{0,99}?$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VariableType` (optional).
-    pub variable_type: Option<Value<VariableType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FraudDetector::Variable`.
+    VariableProps
 }
 
 impl VariableProps {
@@ -125,482 +101,124 @@ impl VariableProps {
         default_value: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_source: data_source.into(),
-            data_type: data_type.into(),
-            default_value: default_value.into(),
-            description: None,
-            name: name.into(),
-            tags: None,
-            variable_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataSource", data_source.into().to_template())
+                .with(1, "DataType", data_type.into().to_template())
+                .with(2, "DefaultValue", default_value.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `VariableType`.
-    pub fn variable_type(mut self, value: impl Into<Value<VariableType>>) -> Self {
-        self.variable_type = Some(value.into());
-        self
+    /// `VariableType` (optional).
+    pub fn variable_type(self, value: impl Into<Value<VariableType>>) -> Self {
+        Self(self.0.with(6, "VariableType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VariableProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DataSource".to_owned(), self.data_source.to_template());
-        m.insert("DataType".to_owned(), self.data_type.to_template());
-        m.insert("DefaultValue".to_owned(), self.default_value.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variable_type {
-            m.insert("VariableType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataSource`.
+    DataSource {
+        /// `EVENT`
+        Event = "EVENT",
+        /// `EXTERNAL_MODEL_SCORE`
+        ExternalModelScore = "EXTERNAL_MODEL_SCORE",
     }
 }
 
-impl Check for VariableProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source
-            .check(&path.field("DataSource"), &Rules::NONE, out);
-        self.data_type
-            .check(&path.field("DataType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-z_][a-z0-9_]{0,99}?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variable_type
-            .check(&path.field("VariableType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DataType`.
+    DataType {
+        /// `STRING`
+        String = "STRING",
+        /// `INTEGER`
+        Integer = "INTEGER",
+        /// `FLOAT`
+        Float = "FLOAT",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
     }
 }
 
-crate::impl_literal!(VariableProps);
+pub use crate::cfn::Tag;
 
-/// Values of `DataSource`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSource {
-    /// `EVENT`
-    Event,
-    /// `EXTERNAL_MODEL_SCORE`
-    ExternalModelScore,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSource {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EVENT", "EXTERNAL_MODEL_SCORE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "EVENT",
-            Self::ExternalModelScore => "EXTERNAL_MODEL_SCORE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `VariableType`.
+    VariableType {
+        /// `AUTH_CODE`
+        AuthCode = "AUTH_CODE",
+        /// `AVS`
+        Avs = "AVS",
+        /// `BILLING_ADDRESS_L1`
+        BillingAddressL1 = "BILLING_ADDRESS_L1",
+        /// `BILLING_ADDRESS_L2`
+        BillingAddressL2 = "BILLING_ADDRESS_L2",
+        /// `BILLING_CITY`
+        BillingCity = "BILLING_CITY",
+        /// `BILLING_COUNTRY`
+        BillingCountry = "BILLING_COUNTRY",
+        /// `BILLING_NAME`
+        BillingName = "BILLING_NAME",
+        /// `BILLING_PHONE`
+        BillingPhone = "BILLING_PHONE",
+        /// `BILLING_STATE`
+        BillingState = "BILLING_STATE",
+        /// `BILLING_ZIP`
+        BillingZip = "BILLING_ZIP",
+        /// `CARD_BIN`
+        CardBin = "CARD_BIN",
+        /// `CATEGORICAL`
+        Categorical = "CATEGORICAL",
+        /// `CURRENCY_CODE`
+        CurrencyCode = "CURRENCY_CODE",
+        /// `EMAIL_ADDRESS`
+        EmailAddress = "EMAIL_ADDRESS",
+        /// `FINGERPRINT`
+        Fingerprint = "FINGERPRINT",
+        /// `FRAUD_LABEL`
+        FraudLabel = "FRAUD_LABEL",
+        /// `FREE_FORM_TEXT`
+        FreeFormText = "FREE_FORM_TEXT",
+        /// `IP_ADDRESS`
+        IpAddress = "IP_ADDRESS",
+        /// `NUMERIC`
+        Numeric = "NUMERIC",
+        /// `ORDER_ID`
+        OrderId = "ORDER_ID",
+        /// `PAYMENT_TYPE`
+        PaymentType = "PAYMENT_TYPE",
+        /// `PHONE_NUMBER`
+        PhoneNumber = "PHONE_NUMBER",
+        /// `PRICE`
+        Price = "PRICE",
+        /// `PRODUCT_CATEGORY`
+        ProductCategory = "PRODUCT_CATEGORY",
+        /// `SHIPPING_ADDRESS_L1`
+        ShippingAddressL1 = "SHIPPING_ADDRESS_L1",
+        /// `SHIPPING_ADDRESS_L2`
+        ShippingAddressL2 = "SHIPPING_ADDRESS_L2",
+        /// `SHIPPING_CITY`
+        ShippingCity = "SHIPPING_CITY",
+        /// `SHIPPING_COUNTRY`
+        ShippingCountry = "SHIPPING_COUNTRY",
+        /// `SHIPPING_NAME`
+        ShippingName = "SHIPPING_NAME",
+        /// `SHIPPING_PHONE`
+        ShippingPhone = "SHIPPING_PHONE",
+        /// `SHIPPING_STATE`
+        ShippingState = "SHIPPING_STATE",
+        /// `SHIPPING_ZIP`
+        ShippingZip = "SHIPPING_ZIP",
+        /// `USERAGENT`
+        Useragent = "USERAGENT",
     }
 }
-
-impl ToTemplate for DataSource {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSource {
-    fn from(s: &str) -> Self {
-        match s {
-            "EVENT" => Self::Event,
-            "EXTERNAL_MODEL_SCORE" => Self::ExternalModelScore,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSource> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSource::from(s))
-    }
-}
-
-crate::impl_literal!(DataSource);
-
-/// Values of `DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataType {
-    /// `STRING`
-    String,
-    /// `INTEGER`
-    Integer,
-    /// `FLOAT`
-    Float,
-    /// `BOOLEAN`
-    Boolean,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STRING", "INTEGER", "FLOAT", "BOOLEAN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Integer => "INTEGER",
-            Self::Float => "FLOAT",
-            Self::Boolean => "BOOLEAN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "INTEGER" => Self::Integer,
-            "FLOAT" => Self::Float,
-            "BOOLEAN" => Self::Boolean,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataType::from(s))
-    }
-}
-
-crate::impl_literal!(DataType);
-
-/// Property type `Tag` of `AWS::FraudDetector::Variable`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `VariableType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VariableType {
-    /// `AUTH_CODE`
-    AuthCode,
-    /// `AVS`
-    Avs,
-    /// `BILLING_ADDRESS_L1`
-    BillingAddressL1,
-    /// `BILLING_ADDRESS_L2`
-    BillingAddressL2,
-    /// `BILLING_CITY`
-    BillingCity,
-    /// `BILLING_COUNTRY`
-    BillingCountry,
-    /// `BILLING_NAME`
-    BillingName,
-    /// `BILLING_PHONE`
-    BillingPhone,
-    /// `BILLING_STATE`
-    BillingState,
-    /// `BILLING_ZIP`
-    BillingZip,
-    /// `CARD_BIN`
-    CardBin,
-    /// `CATEGORICAL`
-    Categorical,
-    /// `CURRENCY_CODE`
-    CurrencyCode,
-    /// `EMAIL_ADDRESS`
-    EmailAddress,
-    /// `FINGERPRINT`
-    Fingerprint,
-    /// `FRAUD_LABEL`
-    FraudLabel,
-    /// `FREE_FORM_TEXT`
-    FreeFormText,
-    /// `IP_ADDRESS`
-    IpAddress,
-    /// `NUMERIC`
-    Numeric,
-    /// `ORDER_ID`
-    OrderId,
-    /// `PAYMENT_TYPE`
-    PaymentType,
-    /// `PHONE_NUMBER`
-    PhoneNumber,
-    /// `PRICE`
-    Price,
-    /// `PRODUCT_CATEGORY`
-    ProductCategory,
-    /// `SHIPPING_ADDRESS_L1`
-    ShippingAddressL1,
-    /// `SHIPPING_ADDRESS_L2`
-    ShippingAddressL2,
-    /// `SHIPPING_CITY`
-    ShippingCity,
-    /// `SHIPPING_COUNTRY`
-    ShippingCountry,
-    /// `SHIPPING_NAME`
-    ShippingName,
-    /// `SHIPPING_PHONE`
-    ShippingPhone,
-    /// `SHIPPING_STATE`
-    ShippingState,
-    /// `SHIPPING_ZIP`
-    ShippingZip,
-    /// `USERAGENT`
-    Useragent,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VariableType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AUTH_CODE",
-        "AVS",
-        "BILLING_ADDRESS_L1",
-        "BILLING_ADDRESS_L2",
-        "BILLING_CITY",
-        "BILLING_COUNTRY",
-        "BILLING_NAME",
-        "BILLING_PHONE",
-        "BILLING_STATE",
-        "BILLING_ZIP",
-        "CARD_BIN",
-        "CATEGORICAL",
-        "CURRENCY_CODE",
-        "EMAIL_ADDRESS",
-        "FINGERPRINT",
-        "FRAUD_LABEL",
-        "FREE_FORM_TEXT",
-        "IP_ADDRESS",
-        "NUMERIC",
-        "ORDER_ID",
-        "PAYMENT_TYPE",
-        "PHONE_NUMBER",
-        "PRICE",
-        "PRODUCT_CATEGORY",
-        "SHIPPING_ADDRESS_L1",
-        "SHIPPING_ADDRESS_L2",
-        "SHIPPING_CITY",
-        "SHIPPING_COUNTRY",
-        "SHIPPING_NAME",
-        "SHIPPING_PHONE",
-        "SHIPPING_STATE",
-        "SHIPPING_ZIP",
-        "USERAGENT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthCode => "AUTH_CODE",
-            Self::Avs => "AVS",
-            Self::BillingAddressL1 => "BILLING_ADDRESS_L1",
-            Self::BillingAddressL2 => "BILLING_ADDRESS_L2",
-            Self::BillingCity => "BILLING_CITY",
-            Self::BillingCountry => "BILLING_COUNTRY",
-            Self::BillingName => "BILLING_NAME",
-            Self::BillingPhone => "BILLING_PHONE",
-            Self::BillingState => "BILLING_STATE",
-            Self::BillingZip => "BILLING_ZIP",
-            Self::CardBin => "CARD_BIN",
-            Self::Categorical => "CATEGORICAL",
-            Self::CurrencyCode => "CURRENCY_CODE",
-            Self::EmailAddress => "EMAIL_ADDRESS",
-            Self::Fingerprint => "FINGERPRINT",
-            Self::FraudLabel => "FRAUD_LABEL",
-            Self::FreeFormText => "FREE_FORM_TEXT",
-            Self::IpAddress => "IP_ADDRESS",
-            Self::Numeric => "NUMERIC",
-            Self::OrderId => "ORDER_ID",
-            Self::PaymentType => "PAYMENT_TYPE",
-            Self::PhoneNumber => "PHONE_NUMBER",
-            Self::Price => "PRICE",
-            Self::ProductCategory => "PRODUCT_CATEGORY",
-            Self::ShippingAddressL1 => "SHIPPING_ADDRESS_L1",
-            Self::ShippingAddressL2 => "SHIPPING_ADDRESS_L2",
-            Self::ShippingCity => "SHIPPING_CITY",
-            Self::ShippingCountry => "SHIPPING_COUNTRY",
-            Self::ShippingName => "SHIPPING_NAME",
-            Self::ShippingPhone => "SHIPPING_PHONE",
-            Self::ShippingState => "SHIPPING_STATE",
-            Self::ShippingZip => "SHIPPING_ZIP",
-            Self::Useragent => "USERAGENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VariableType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VariableType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VariableType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTH_CODE" => Self::AuthCode,
-            "AVS" => Self::Avs,
-            "BILLING_ADDRESS_L1" => Self::BillingAddressL1,
-            "BILLING_ADDRESS_L2" => Self::BillingAddressL2,
-            "BILLING_CITY" => Self::BillingCity,
-            "BILLING_COUNTRY" => Self::BillingCountry,
-            "BILLING_NAME" => Self::BillingName,
-            "BILLING_PHONE" => Self::BillingPhone,
-            "BILLING_STATE" => Self::BillingState,
-            "BILLING_ZIP" => Self::BillingZip,
-            "CARD_BIN" => Self::CardBin,
-            "CATEGORICAL" => Self::Categorical,
-            "CURRENCY_CODE" => Self::CurrencyCode,
-            "EMAIL_ADDRESS" => Self::EmailAddress,
-            "FINGERPRINT" => Self::Fingerprint,
-            "FRAUD_LABEL" => Self::FraudLabel,
-            "FREE_FORM_TEXT" => Self::FreeFormText,
-            "IP_ADDRESS" => Self::IpAddress,
-            "NUMERIC" => Self::Numeric,
-            "ORDER_ID" => Self::OrderId,
-            "PAYMENT_TYPE" => Self::PaymentType,
-            "PHONE_NUMBER" => Self::PhoneNumber,
-            "PRICE" => Self::Price,
-            "PRODUCT_CATEGORY" => Self::ProductCategory,
-            "SHIPPING_ADDRESS_L1" => Self::ShippingAddressL1,
-            "SHIPPING_ADDRESS_L2" => Self::ShippingAddressL2,
-            "SHIPPING_CITY" => Self::ShippingCity,
-            "SHIPPING_COUNTRY" => Self::ShippingCountry,
-            "SHIPPING_NAME" => Self::ShippingName,
-            "SHIPPING_PHONE" => Self::ShippingPhone,
-            "SHIPPING_STATE" => Self::ShippingState,
-            "SHIPPING_ZIP" => Self::ShippingZip,
-            "USERAGENT" => Self::Useragent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VariableType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VariableType::from(s))
-    }
-}
-
-crate::impl_literal!(VariableType);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FSx::DataRepositoryAssociation`.
-#[derive(Debug, Clone)]
-pub struct DataRepositoryAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataRepositoryAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataRepositoryAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataRepositoryAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FSx::DataRepositoryAssociation`.
+    DataRepositoryAssociation("AWS::FSx::DataRepositoryAssociation", DataRepositoryAssociationProps)
 }
 
 impl DataRepositoryAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FSx::DataRepositoryAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DataRepositoryAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociationId` (typed).
     pub fn ref_value(&self) -> Value<ids::DataRepositoryAssociationId> {
         self.resource.ref_value()
@@ -91,35 +39,56 @@ impl DataRepositoryAssociation {
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceARN")
     }
+
+    /// Replaces `BatchImportMetaDataOnCreate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_batch_import_meta_data_on_create(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("BatchImportMetaDataOnCreate", value.into())
+    }
+
+    /// Replaces `DataRepositoryPath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_repository_path(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DataRepositoryPath", value.into())
+    }
+
+    /// Replaces `FileSystemId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FileSystemId", value.into())
+    }
+
+    /// Replaces `FileSystemPath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FileSystemPath", value.into())
+    }
+
+    /// Replaces `ImportedFileChunkSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_imported_file_chunk_size(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ImportedFileChunkSize", value.into())
+    }
+
+    /// Replaces `S3` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3(&self, value: impl Into<Value<S3>>) {
+        self.resource.set_property("S3", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::FSx::DataRepositoryAssociation`.
-#[derive(Debug, Clone)]
-pub struct DataRepositoryAssociationProps {
-    /// `BatchImportMetaDataOnCreate` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub batch_import_meta_data_on_create: Option<Value<bool>>,
-    /// `DataRepositoryPath` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=4357 characters.
-    pub data_repository_path: Value<String>,
-    /// `FileSystemId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 11..=21 characters.
-    /// Pattern: `^(fs-[0-9a-f]{8,})$`.
-    pub file_system_id: Value<String>,
-    /// `FileSystemPath` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=4096 characters.
-    pub file_system_path: Value<String>,
-    /// `ImportedFileChunkSize` (optional).
-    /// Range: 1..=512000.
-    pub imported_file_chunk_size: Option<Value<i64>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FSx::DataRepositoryAssociation`.
+    DataRepositoryAssociationProps
 }
 
 impl DataRepositoryAssociationProps {
@@ -129,371 +98,104 @@ impl DataRepositoryAssociationProps {
         file_system_id: impl Into<Value<String>>,
         file_system_path: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            batch_import_meta_data_on_create: None,
-            data_repository_path: data_repository_path.into(),
-            file_system_id: file_system_id.into(),
-            file_system_path: file_system_path.into(),
-            imported_file_chunk_size: None,
-            s3: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DataRepositoryPath",
+                    data_repository_path.into().to_template(),
+                )
+                .with(2, "FileSystemId", file_system_id.into().to_template())
+                .with(3, "FileSystemPath", file_system_path.into().to_template()),
+        )
     }
-    /// Sets `BatchImportMetaDataOnCreate`.
-    pub fn batch_import_meta_data_on_create(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.batch_import_meta_data_on_create = Some(value.into());
-        self
+    /// `BatchImportMetaDataOnCreate` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn batch_import_meta_data_on_create(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BatchImportMetaDataOnCreate", value.into().to_template()),
+        )
     }
-    /// Sets `ImportedFileChunkSize`.
-    pub fn imported_file_chunk_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.imported_file_chunk_size = Some(value.into());
-        self
+    /// `ImportedFileChunkSize` (optional).
+    /// Range: 1 to 512000.
+    pub fn imported_file_chunk_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ImportedFileChunkSize", value.into().to_template()),
+        )
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3>>) -> Self {
+        Self(self.0.with(5, "S3", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataRepositoryAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_import_meta_data_on_create {
-            m.insert("BatchImportMetaDataOnCreate".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DataRepositoryPath".to_owned(),
-            self.data_repository_path.to_template(),
-        );
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        m.insert(
-            "FileSystemPath".to_owned(),
-            self.file_system_path.to_template(),
-        );
-        if let Some(v) = &self.imported_file_chunk_size {
-            m.insert("ImportedFileChunkSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DataRepositoryAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_repository_path.check(
-            &path.field("DataRepositoryPath"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(4357),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.file_system_id.check(
-            &path.field("FileSystemId"),
-            &Rules {
-                min_length: Some(11),
-                max_length: Some(21),
-                pattern: Some("^(fs-[0-9a-f]{8,})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.file_system_path.check(
-            &path.field("FileSystemPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.imported_file_chunk_size.check(
-            &path.field("ImportedFileChunkSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(512000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataRepositoryAssociationProps);
-
-/// Property type `S3` of `AWS::FSx::DataRepositoryAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct S3 {
-    /// `AutoExportPolicy` (optional).
-    pub auto_export_policy: Option<Value<AutoExportPolicy>>,
-    /// `AutoImportPolicy` (optional).
-    pub auto_import_policy: Option<Value<AutoImportPolicy>>,
+crate::l1_struct! {
+    /// Property type `S3` of `AWS::FSx::DataRepositoryAssociation`.
+    S3(default)
 }
 
 impl S3 {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_export_policy: None,
-            auto_import_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoExportPolicy`.
-    pub fn auto_export_policy(mut self, value: impl Into<Value<AutoExportPolicy>>) -> Self {
-        self.auto_export_policy = Some(value.into());
-        self
+    /// `AutoExportPolicy` (optional).
+    pub fn auto_export_policy(self, value: impl Into<Value<AutoExportPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoExportPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `AutoImportPolicy`.
-    pub fn auto_import_policy(mut self, value: impl Into<Value<AutoImportPolicy>>) -> Self {
-        self.auto_import_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_export_policy {
-            m.insert("AutoExportPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_import_policy {
-            m.insert("AutoImportPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AutoImportPolicy` (optional).
+    pub fn auto_import_policy(self, value: impl Into<Value<AutoImportPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoImportPolicy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_export_policy
-            .check(&path.field("AutoExportPolicy"), &Rules::NONE, out);
-        self.auto_import_policy
-            .check(&path.field("AutoImportPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3);
-
-/// Property type `AutoExportPolicy` of `AWS::FSx::DataRepositoryAssociation`.
-#[derive(Debug, Clone)]
-pub struct AutoExportPolicy {
-    /// `Events` (required).
-    /// Items: 0..=3.
-    pub events: Value<List<EventType>>,
+crate::l1_struct! {
+    /// Property type `AutoExportPolicy` of `AWS::FSx::DataRepositoryAssociation`.
+    AutoExportPolicy
 }
 
 impl AutoExportPolicy {
     /// The required properties: `Events`.
     pub fn new(events: impl Into<Value<List<EventType>>>) -> Self {
-        Self {
-            events: events.into(),
-        }
+        Self(crate::Properties::new().with(0, "Events", events.into().to_template()))
     }
 }
 
-impl ToTemplate for AutoExportPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Events".to_owned(), self.events.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EventType`.
+    EventType {
+        /// `NEW`
+        New = "NEW",
+        /// `CHANGED`
+        Changed = "CHANGED",
+        /// `DELETED`
+        Deleted = "DELETED",
     }
 }
 
-impl Check for AutoExportPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.events.check(
-            &path.field("Events"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoExportPolicy);
-
-/// Values of `EventType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventType {
-    /// `NEW`
-    New,
-    /// `CHANGED`
-    Changed,
-    /// `DELETED`
-    Deleted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NEW", "CHANGED", "DELETED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::New => "NEW",
-            Self::Changed => "CHANGED",
-            Self::Deleted => "DELETED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EventType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NEW" => Self::New,
-            "CHANGED" => Self::Changed,
-            "DELETED" => Self::Deleted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventType::from(s))
-    }
-}
-
-crate::impl_literal!(EventType);
-
-/// Property type `AutoImportPolicy` of `AWS::FSx::DataRepositoryAssociation`.
-#[derive(Debug, Clone)]
-pub struct AutoImportPolicy {
-    /// `Events` (required).
-    /// Items: 0..=3.
-    pub events: Value<List<EventType>>,
+crate::l1_struct! {
+    /// Property type `AutoImportPolicy` of `AWS::FSx::DataRepositoryAssociation`.
+    AutoImportPolicy
 }
 
 impl AutoImportPolicy {
     /// The required properties: `Events`.
     pub fn new(events: impl Into<Value<List<EventType>>>) -> Self {
-        Self {
-            events: events.into(),
-        }
+        Self(crate::Properties::new().with(0, "Events", events.into().to_template()))
     }
 }
 
-impl ToTemplate for AutoImportPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Events".to_owned(), self.events.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutoImportPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.events.check(
-            &path.field("Events"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoImportPolicy);
-
-/// Property type `Tag` of `AWS::FSx::DataRepositoryAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct FileSystem {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FileSystem {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FileSystem {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FileSystem {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FSx::FileSystem`.
+    FileSystem("AWS::FSx::FileSystem", FileSystemProps)
 }
 
 impl FileSystem {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FSx::FileSystem";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FileSystemProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::FSxFileSystemId> {
         self.resource.ref_value()
@@ -102,45 +54,100 @@ impl FileSystem {
     pub fn attr_dns_name(&self) -> Value<String> {
         self.resource.get_att("DNSName")
     }
+
+    /// Replaces `BackupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BackupId", value.into())
+    }
+
+    /// Replaces `FileSystemType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FileSystemType", value.into())
+    }
+
+    /// Replaces `FileSystemTypeVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_type_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FileSystemTypeVersion", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `LustreConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lustre_configuration(&self, value: impl Into<Value<LustreConfiguration>>) {
+        self.resource
+            .set_property("LustreConfiguration", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `OntapConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ontap_configuration(&self, value: impl Into<Value<OntapConfiguration>>) {
+        self.resource
+            .set_property("OntapConfiguration", value.into())
+    }
+
+    /// Replaces `OpenZFSConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_open_zfs_configuration(&self, value: impl Into<Value<OpenZfsConfiguration>>) {
+        self.resource
+            .set_property("OpenZFSConfiguration", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `StorageCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("StorageCapacity", value.into())
+    }
+
+    /// Replaces `StorageType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StorageType", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WindowsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_windows_configuration(&self, value: impl Into<Value<WindowsConfiguration>>) {
+        self.resource
+            .set_property("WindowsConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct FileSystemProps {
-    /// `BackupId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub backup_id: Option<Value<String>>,
-    /// `FileSystemType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub file_system_type: Value<String>,
-    /// `FileSystemTypeVersion` (optional).
-    pub file_system_type_version: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `LustreConfiguration` (optional).
-    pub lustre_configuration: Option<Value<LustreConfiguration>>,
-    /// `NetworkType` (optional).
-    pub network_type: Option<Value<String>>,
-    /// `OntapConfiguration` (optional).
-    pub ontap_configuration: Option<Value<OntapConfiguration>>,
-    /// `OpenZFSConfiguration` (optional).
-    pub open_zfs_configuration: Option<Value<OpenZfsConfiguration>>,
-    /// `SecurityGroupIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `StorageCapacity` (optional).
-    /// Range: 32..=65536.
-    pub storage_capacity: Option<Value<i64>>,
-    /// `StorageType` (optional).
-    pub storage_type: Option<Value<String>>,
-    /// `SubnetIds` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_ids: Value<List<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WindowsConfiguration` (optional).
-    pub windows_configuration: Option<Value<WindowsConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FSx::FileSystem`.
+    FileSystemProps
 }
 
 impl FileSystemProps {
@@ -149,1432 +156,710 @@ impl FileSystemProps {
         file_system_type: impl Into<Value<String>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            backup_id: None,
-            file_system_type: file_system_type.into(),
-            file_system_type_version: None,
-            kms_key_id: None,
-            lustre_configuration: None,
-            network_type: None,
-            ontap_configuration: None,
-            open_zfs_configuration: None,
-            security_group_ids: None,
-            storage_capacity: None,
-            storage_type: None,
-            subnet_ids: subnet_ids.into(),
-            tags: None,
-            windows_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FileSystemType", file_system_type.into().to_template())
+                .with(11, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
-    /// Sets `BackupId`.
-    pub fn backup_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.backup_id = Some(value.into());
-        self
+    /// `BackupId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn backup_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BackupId", value.into().to_template()))
     }
-    /// Sets `FileSystemTypeVersion`.
-    pub fn file_system_type_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.file_system_type_version = Some(value.into());
-        self
+    /// `FileSystemTypeVersion` (optional).
+    pub fn file_system_type_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FileSystemTypeVersion", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `LustreConfiguration`.
-    pub fn lustre_configuration(mut self, value: impl Into<Value<LustreConfiguration>>) -> Self {
-        self.lustre_configuration = Some(value.into());
-        self
+    /// `LustreConfiguration` (optional).
+    pub fn lustre_configuration(self, value: impl Into<Value<LustreConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LustreConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    pub fn network_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "NetworkType", value.into().to_template()))
     }
-    /// Sets `OntapConfiguration`.
-    pub fn ontap_configuration(mut self, value: impl Into<Value<OntapConfiguration>>) -> Self {
-        self.ontap_configuration = Some(value.into());
-        self
+    /// `OntapConfiguration` (optional).
+    pub fn ontap_configuration(self, value: impl Into<Value<OntapConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(6, "OntapConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `OpenZFSConfiguration`.
-    pub fn open_zfs_configuration(mut self, value: impl Into<Value<OpenZfsConfiguration>>) -> Self {
-        self.open_zfs_configuration = Some(value.into());
-        self
+    /// `OpenZFSConfiguration` (optional).
+    pub fn open_zfs_configuration(self, value: impl Into<Value<OpenZfsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(7, "OpenZFSConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `StorageCapacity`.
-    pub fn storage_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.storage_capacity = Some(value.into());
-        self
+    /// `StorageCapacity` (optional).
+    /// Range: 32 to 65536.
+    pub fn storage_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "StorageCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.storage_type = Some(value.into());
-        self
+    /// `StorageType` (optional).
+    pub fn storage_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "StorageType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `WindowsConfiguration`.
-    pub fn windows_configuration(mut self, value: impl Into<Value<WindowsConfiguration>>) -> Self {
-        self.windows_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FileSystemProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.backup_id {
-            m.insert("BackupId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FileSystemType".to_owned(),
-            self.file_system_type.to_template(),
-        );
-        if let Some(v) = &self.file_system_type_version {
-            m.insert("FileSystemTypeVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lustre_configuration {
-            m.insert("LustreConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ontap_configuration {
-            m.insert("OntapConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.open_zfs_configuration {
-            m.insert("OpenZFSConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_capacity {
-            m.insert("StorageCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_type {
-            m.insert("StorageType".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.windows_configuration {
-            m.insert("WindowsConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WindowsConfiguration` (optional).
+    pub fn windows_configuration(self, value: impl Into<Value<WindowsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(13, "WindowsConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FileSystemProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lustre_configuration
-            .check(&path.field("LustreConfiguration"), &Rules::NONE, out);
-        self.ontap_configuration
-            .check(&path.field("OntapConfiguration"), &Rules::NONE, out);
-        self.open_zfs_configuration
-            .check(&path.field("OpenZFSConfiguration"), &Rules::NONE, out);
-        self.storage_capacity.check(
-            &path.field("StorageCapacity"),
-            &Rules {
-                minimum: Some(32.0),
-                maximum: Some(65536.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.windows_configuration
-            .check(&path.field("WindowsConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FileSystemProps);
-
-/// Property type `LustreConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct LustreConfiguration {
-    /// `AutoImportPolicy` (optional).
-    pub auto_import_policy: Option<Value<String>>,
-    /// `AutomaticBackupRetentionDays` (optional).
-    pub automatic_backup_retention_days: Option<Value<i64>>,
-    /// `CopyTagsToBackups` (optional).
-    pub copy_tags_to_backups: Option<Value<bool>>,
-    /// `DailyAutomaticBackupStartTime` (optional).
-    pub daily_automatic_backup_start_time: Option<Value<String>>,
-    /// `DataCompressionType` (optional).
-    pub data_compression_type: Option<Value<String>>,
-    /// `DataReadCacheConfiguration` (optional).
-    pub data_read_cache_configuration: Option<Value<DataReadCacheConfiguration>>,
-    /// `DeploymentType` (optional).
-    pub deployment_type: Option<Value<String>>,
-    /// `DriveCacheType` (optional).
-    pub drive_cache_type: Option<Value<String>>,
-    /// `EfaEnabled` (optional).
-    pub efa_enabled: Option<Value<bool>>,
-    /// `ExportPath` (optional).
-    pub export_path: Option<Value<String>>,
-    /// `ImportPath` (optional).
-    pub import_path: Option<Value<String>>,
-    /// `ImportedFileChunkSize` (optional).
-    pub imported_file_chunk_size: Option<Value<i64>>,
-    /// `MetadataConfiguration` (optional).
-    pub metadata_configuration: Option<Value<MetadataConfiguration>>,
-    /// `PerUnitStorageThroughput` (optional).
-    pub per_unit_storage_throughput: Option<Value<i64>>,
-    /// `ThroughputCapacity` (optional).
-    pub throughput_capacity: Option<Value<i64>>,
-    /// `WeeklyMaintenanceStartTime` (optional).
-    pub weekly_maintenance_start_time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LustreConfiguration` of `AWS::FSx::FileSystem`.
+    LustreConfiguration(default)
 }
 
 impl LustreConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_import_policy: None,
-            automatic_backup_retention_days: None,
-            copy_tags_to_backups: None,
-            daily_automatic_backup_start_time: None,
-            data_compression_type: None,
-            data_read_cache_configuration: None,
-            deployment_type: None,
-            drive_cache_type: None,
-            efa_enabled: None,
-            export_path: None,
-            import_path: None,
-            imported_file_chunk_size: None,
-            metadata_configuration: None,
-            per_unit_storage_throughput: None,
-            throughput_capacity: None,
-            weekly_maintenance_start_time: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoImportPolicy`.
-    pub fn auto_import_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auto_import_policy = Some(value.into());
-        self
+    /// `AutoImportPolicy` (optional).
+    pub fn auto_import_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoImportPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `AutomaticBackupRetentionDays`.
-    pub fn automatic_backup_retention_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.automatic_backup_retention_days = Some(value.into());
-        self
+    /// `AutomaticBackupRetentionDays` (optional).
+    pub fn automatic_backup_retention_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "AutomaticBackupRetentionDays",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CopyTagsToBackups`.
-    pub fn copy_tags_to_backups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags_to_backups = Some(value.into());
-        self
+    /// `CopyTagsToBackups` (optional).
+    pub fn copy_tags_to_backups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CopyTagsToBackups", value.into().to_template()),
+        )
     }
-    /// Sets `DailyAutomaticBackupStartTime`.
-    pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.daily_automatic_backup_start_time = Some(value.into());
-        self
+    /// `DailyAutomaticBackupStartTime` (optional).
+    pub fn daily_automatic_backup_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            3,
+            "DailyAutomaticBackupStartTime",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DataCompressionType`.
-    pub fn data_compression_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_compression_type = Some(value.into());
-        self
+    /// `DataCompressionType` (optional).
+    pub fn data_compression_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DataCompressionType", value.into().to_template()),
+        )
     }
-    /// Sets `DataReadCacheConfiguration`.
+    /// `DataReadCacheConfiguration` (optional).
     pub fn data_read_cache_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DataReadCacheConfiguration>>,
     ) -> Self {
-        self.data_read_cache_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "DataReadCacheConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `DeploymentType`.
-    pub fn deployment_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deployment_type = Some(value.into());
-        self
+    /// `DeploymentType` (optional).
+    pub fn deployment_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "DeploymentType", value.into().to_template()))
     }
-    /// Sets `DriveCacheType`.
-    pub fn drive_cache_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.drive_cache_type = Some(value.into());
-        self
+    /// `DriveCacheType` (optional).
+    pub fn drive_cache_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "DriveCacheType", value.into().to_template()))
     }
-    /// Sets `EfaEnabled`.
-    pub fn efa_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.efa_enabled = Some(value.into());
-        self
+    /// `EfaEnabled` (optional).
+    pub fn efa_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "EfaEnabled", value.into().to_template()))
     }
-    /// Sets `ExportPath`.
-    pub fn export_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.export_path = Some(value.into());
-        self
+    /// `ExportPath` (optional).
+    pub fn export_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ExportPath", value.into().to_template()))
     }
-    /// Sets `ImportPath`.
-    pub fn import_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.import_path = Some(value.into());
-        self
+    /// `ImportPath` (optional).
+    pub fn import_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "ImportPath", value.into().to_template()))
     }
-    /// Sets `ImportedFileChunkSize`.
-    pub fn imported_file_chunk_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.imported_file_chunk_size = Some(value.into());
-        self
+    /// `ImportedFileChunkSize` (optional).
+    pub fn imported_file_chunk_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ImportedFileChunkSize", value.into().to_template()),
+        )
     }
-    /// Sets `MetadataConfiguration`.
-    pub fn metadata_configuration(
-        mut self,
-        value: impl Into<Value<MetadataConfiguration>>,
-    ) -> Self {
-        self.metadata_configuration = Some(value.into());
-        self
+    /// `MetadataConfiguration` (optional).
+    pub fn metadata_configuration(self, value: impl Into<Value<MetadataConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(12, "MetadataConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PerUnitStorageThroughput`.
-    pub fn per_unit_storage_throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.per_unit_storage_throughput = Some(value.into());
-        self
+    /// `PerUnitStorageThroughput` (optional).
+    pub fn per_unit_storage_throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "PerUnitStorageThroughput", value.into().to_template()),
+        )
     }
-    /// Sets `ThroughputCapacity`.
-    pub fn throughput_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput_capacity = Some(value.into());
-        self
+    /// `ThroughputCapacity` (optional).
+    pub fn throughput_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(14, "ThroughputCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `WeeklyMaintenanceStartTime`.
-    pub fn weekly_maintenance_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.weekly_maintenance_start_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LustreConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_import_policy {
-            m.insert("AutoImportPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.automatic_backup_retention_days {
-            m.insert("AutomaticBackupRetentionDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags_to_backups {
-            m.insert("CopyTagsToBackups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.daily_automatic_backup_start_time {
-            m.insert("DailyAutomaticBackupStartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_compression_type {
-            m.insert("DataCompressionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_read_cache_configuration {
-            m.insert("DataReadCacheConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_type {
-            m.insert("DeploymentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drive_cache_type {
-            m.insert("DriveCacheType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.efa_enabled {
-            m.insert("EfaEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.export_path {
-            m.insert("ExportPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.import_path {
-            m.insert("ImportPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.imported_file_chunk_size {
-            m.insert("ImportedFileChunkSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_configuration {
-            m.insert("MetadataConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.per_unit_storage_throughput {
-            m.insert("PerUnitStorageThroughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput_capacity {
-            m.insert("ThroughputCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weekly_maintenance_start_time {
-            m.insert("WeeklyMaintenanceStartTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeeklyMaintenanceStartTime` (optional).
+    pub fn weekly_maintenance_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "WeeklyMaintenanceStartTime", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LustreConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_read_cache_configuration.check(
-            &path.field("DataReadCacheConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.metadata_configuration
-            .check(&path.field("MetadataConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LustreConfiguration);
-
-/// Property type `DataReadCacheConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct DataReadCacheConfiguration {
-    /// `SizeGiB` (optional).
-    pub size_gi_b: Option<Value<i64>>,
-    /// `SizingMode` (optional).
-    pub sizing_mode: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataReadCacheConfiguration` of `AWS::FSx::FileSystem`.
+    DataReadCacheConfiguration(default)
 }
 
 impl DataReadCacheConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            size_gi_b: None,
-            sizing_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SizeGiB`.
-    pub fn size_gi_b(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_gi_b = Some(value.into());
-        self
+    /// `SizeGiB` (optional).
+    pub fn size_gi_b(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "SizeGiB", value.into().to_template()))
     }
-    /// Sets `SizingMode`.
-    pub fn sizing_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sizing_mode = Some(value.into());
-        self
+    /// `SizingMode` (optional).
+    pub fn sizing_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SizingMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataReadCacheConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.size_gi_b {
-            m.insert("SizeGiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sizing_mode {
-            m.insert("SizingMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataReadCacheConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataReadCacheConfiguration);
-
-/// Property type `MetadataConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct MetadataConfiguration {
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MetadataConfiguration` of `AWS::FSx::FileSystem`.
+    MetadataConfiguration(default)
 }
 
 impl MetadataConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iops: None,
-            mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Iops", value.into().to_template()))
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Mode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetadataConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetadataConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetadataConfiguration);
-
-/// Property type `OntapConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct OntapConfiguration {
-    /// `AutomaticBackupRetentionDays` (optional).
-    pub automatic_backup_retention_days: Option<Value<i64>>,
-    /// `DailyAutomaticBackupStartTime` (optional).
-    pub daily_automatic_backup_start_time: Option<Value<String>>,
-    /// `DeploymentType` (required).
-    pub deployment_type: Value<String>,
-    /// `DiskIopsConfiguration` (optional).
-    pub disk_iops_configuration: Option<Value<DiskIopsConfiguration>>,
-    /// `EndpointIpAddressRange` (optional).
-    pub endpoint_ip_address_range: Option<Value<String>>,
-    /// `EndpointIpv6AddressRange` (optional).
-    pub endpoint_ipv6_address_range: Option<Value<String>>,
-    /// `FsxAdminPassword` (optional).
-    pub fsx_admin_password: Option<Value<String>>,
-    /// `HAPairs` (optional).
-    pub ha_pairs: Option<Value<i64>>,
-    /// `PreferredSubnetId` (optional).
-    pub preferred_subnet_id: Option<Value<String>>,
-    /// `RouteTableIds` (optional).
-    pub route_table_ids: Option<Value<List<String>>>,
-    /// `ThroughputCapacity` (optional).
-    pub throughput_capacity: Option<Value<i64>>,
-    /// `ThroughputCapacityPerHAPair` (optional).
-    pub throughput_capacity_per_ha_pair: Option<Value<i64>>,
-    /// `WeeklyMaintenanceStartTime` (optional).
-    pub weekly_maintenance_start_time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OntapConfiguration` of `AWS::FSx::FileSystem`.
+    OntapConfiguration
 }
 
 impl OntapConfiguration {
     /// The required properties: `DeploymentType`.
     pub fn new(deployment_type: impl Into<Value<String>>) -> Self {
-        Self {
-            automatic_backup_retention_days: None,
-            daily_automatic_backup_start_time: None,
-            deployment_type: deployment_type.into(),
-            disk_iops_configuration: None,
-            endpoint_ip_address_range: None,
-            endpoint_ipv6_address_range: None,
-            fsx_admin_password: None,
-            ha_pairs: None,
-            preferred_subnet_id: None,
-            route_table_ids: None,
-            throughput_capacity: None,
-            throughput_capacity_per_ha_pair: None,
-            weekly_maintenance_start_time: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "DeploymentType",
+            deployment_type.into().to_template(),
+        ))
     }
-    /// Sets `AutomaticBackupRetentionDays`.
-    pub fn automatic_backup_retention_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.automatic_backup_retention_days = Some(value.into());
-        self
+    /// `AutomaticBackupRetentionDays` (optional).
+    pub fn automatic_backup_retention_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AutomaticBackupRetentionDays",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DailyAutomaticBackupStartTime`.
-    pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.daily_automatic_backup_start_time = Some(value.into());
-        self
+    /// `DailyAutomaticBackupStartTime` (optional).
+    pub fn daily_automatic_backup_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "DailyAutomaticBackupStartTime",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DiskIopsConfiguration`.
-    pub fn disk_iops_configuration(
-        mut self,
-        value: impl Into<Value<DiskIopsConfiguration>>,
-    ) -> Self {
-        self.disk_iops_configuration = Some(value.into());
-        self
+    /// `DiskIopsConfiguration` (optional).
+    pub fn disk_iops_configuration(self, value: impl Into<Value<DiskIopsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DiskIopsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointIpAddressRange`.
-    pub fn endpoint_ip_address_range(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_ip_address_range = Some(value.into());
-        self
+    /// `EndpointIpAddressRange` (optional).
+    pub fn endpoint_ip_address_range(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EndpointIpAddressRange", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointIpv6AddressRange`.
-    pub fn endpoint_ipv6_address_range(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_ipv6_address_range = Some(value.into());
-        self
+    /// `EndpointIpv6AddressRange` (optional).
+    pub fn endpoint_ipv6_address_range(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EndpointIpv6AddressRange", value.into().to_template()),
+        )
     }
-    /// Sets `FsxAdminPassword`.
-    pub fn fsx_admin_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fsx_admin_password = Some(value.into());
-        self
+    /// `FsxAdminPassword` (optional).
+    pub fn fsx_admin_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "FsxAdminPassword", value.into().to_template()),
+        )
     }
-    /// Sets `HAPairs`.
-    pub fn ha_pairs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ha_pairs = Some(value.into());
-        self
+    /// `HAPairs` (optional).
+    pub fn ha_pairs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "HAPairs", value.into().to_template()))
     }
-    /// Sets `PreferredSubnetId`.
-    pub fn preferred_subnet_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_subnet_id = Some(value.into());
-        self
+    /// `PreferredSubnetId` (optional).
+    pub fn preferred_subnet_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PreferredSubnetId", value.into().to_template()),
+        )
     }
-    /// Sets `RouteTableIds`.
-    pub fn route_table_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.route_table_ids = Some(value.into());
-        self
+    /// `RouteTableIds` (optional).
+    pub fn route_table_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(9, "RouteTableIds", value.into().to_template()))
     }
-    /// Sets `ThroughputCapacity`.
-    pub fn throughput_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput_capacity = Some(value.into());
-        self
+    /// `ThroughputCapacity` (optional).
+    pub fn throughput_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ThroughputCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `ThroughputCapacityPerHAPair`.
-    pub fn throughput_capacity_per_ha_pair(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput_capacity_per_ha_pair = Some(value.into());
-        self
+    /// `ThroughputCapacityPerHAPair` (optional).
+    pub fn throughput_capacity_per_ha_pair(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            11,
+            "ThroughputCapacityPerHAPair",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `WeeklyMaintenanceStartTime`.
-    pub fn weekly_maintenance_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.weekly_maintenance_start_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OntapConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automatic_backup_retention_days {
-            m.insert("AutomaticBackupRetentionDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.daily_automatic_backup_start_time {
-            m.insert("DailyAutomaticBackupStartTime".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DeploymentType".to_owned(),
-            self.deployment_type.to_template(),
-        );
-        if let Some(v) = &self.disk_iops_configuration {
-            m.insert("DiskIopsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_ip_address_range {
-            m.insert("EndpointIpAddressRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_ipv6_address_range {
-            m.insert("EndpointIpv6AddressRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fsx_admin_password {
-            m.insert("FsxAdminPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ha_pairs {
-            m.insert("HAPairs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_subnet_id {
-            m.insert("PreferredSubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.route_table_ids {
-            m.insert("RouteTableIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput_capacity {
-            m.insert("ThroughputCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput_capacity_per_ha_pair {
-            m.insert("ThroughputCapacityPerHAPair".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weekly_maintenance_start_time {
-            m.insert("WeeklyMaintenanceStartTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeeklyMaintenanceStartTime` (optional).
+    pub fn weekly_maintenance_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "WeeklyMaintenanceStartTime", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OntapConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.disk_iops_configuration
-            .check(&path.field("DiskIopsConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OntapConfiguration);
-
-/// Property type `DiskIopsConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct DiskIopsConfiguration {
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DiskIopsConfiguration` of `AWS::FSx::FileSystem`.
+    DiskIopsConfiguration(default)
 }
 
 impl DiskIopsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iops: None,
-            mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Iops", value.into().to_template()))
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Mode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DiskIopsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DiskIopsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DiskIopsConfiguration);
-
-/// Property type `OpenZfsConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct OpenZfsConfiguration {
-    /// `AutomaticBackupRetentionDays` (optional).
-    pub automatic_backup_retention_days: Option<Value<i64>>,
-    /// `CopyTagsToBackups` (optional).
-    pub copy_tags_to_backups: Option<Value<bool>>,
-    /// `CopyTagsToVolumes` (optional).
-    pub copy_tags_to_volumes: Option<Value<bool>>,
-    /// `DailyAutomaticBackupStartTime` (optional).
-    pub daily_automatic_backup_start_time: Option<Value<String>>,
-    /// `DeploymentType` (required).
-    pub deployment_type: Value<String>,
-    /// `DiskIopsConfiguration` (optional).
-    pub disk_iops_configuration: Option<Value<DiskIopsConfiguration>>,
-    /// `EndpointIpAddressRange` (optional).
-    pub endpoint_ip_address_range: Option<Value<String>>,
-    /// `EndpointIpv6AddressRange` (optional).
-    pub endpoint_ipv6_address_range: Option<Value<String>>,
-    /// `Options` (optional).
-    pub options: Option<Value<List<String>>>,
-    /// `PreferredSubnetId` (optional).
-    pub preferred_subnet_id: Option<Value<String>>,
-    /// `ReadCacheConfiguration` (optional).
-    pub read_cache_configuration: Option<Value<ReadCacheConfiguration>>,
-    /// `RootVolumeConfiguration` (optional).
-    pub root_volume_configuration: Option<Value<RootVolumeConfiguration>>,
-    /// `RouteTableIds` (optional).
-    pub route_table_ids: Option<Value<List<String>>>,
-    /// `ThroughputCapacity` (optional).
-    pub throughput_capacity: Option<Value<i64>>,
-    /// `WeeklyMaintenanceStartTime` (optional).
-    pub weekly_maintenance_start_time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OpenZfsConfiguration` of `AWS::FSx::FileSystem`.
+    OpenZfsConfiguration
 }
 
 impl OpenZfsConfiguration {
     /// The required properties: `DeploymentType`.
     pub fn new(deployment_type: impl Into<Value<String>>) -> Self {
-        Self {
-            automatic_backup_retention_days: None,
-            copy_tags_to_backups: None,
-            copy_tags_to_volumes: None,
-            daily_automatic_backup_start_time: None,
-            deployment_type: deployment_type.into(),
-            disk_iops_configuration: None,
-            endpoint_ip_address_range: None,
-            endpoint_ipv6_address_range: None,
-            options: None,
-            preferred_subnet_id: None,
-            read_cache_configuration: None,
-            root_volume_configuration: None,
-            route_table_ids: None,
-            throughput_capacity: None,
-            weekly_maintenance_start_time: None,
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "DeploymentType",
+            deployment_type.into().to_template(),
+        ))
     }
-    /// Sets `AutomaticBackupRetentionDays`.
-    pub fn automatic_backup_retention_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.automatic_backup_retention_days = Some(value.into());
-        self
+    /// `AutomaticBackupRetentionDays` (optional).
+    pub fn automatic_backup_retention_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AutomaticBackupRetentionDays",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CopyTagsToBackups`.
-    pub fn copy_tags_to_backups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags_to_backups = Some(value.into());
-        self
+    /// `CopyTagsToBackups` (optional).
+    pub fn copy_tags_to_backups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CopyTagsToBackups", value.into().to_template()),
+        )
     }
-    /// Sets `CopyTagsToVolumes`.
-    pub fn copy_tags_to_volumes(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags_to_volumes = Some(value.into());
-        self
+    /// `CopyTagsToVolumes` (optional).
+    pub fn copy_tags_to_volumes(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CopyTagsToVolumes", value.into().to_template()),
+        )
     }
-    /// Sets `DailyAutomaticBackupStartTime`.
-    pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.daily_automatic_backup_start_time = Some(value.into());
-        self
+    /// `DailyAutomaticBackupStartTime` (optional).
+    pub fn daily_automatic_backup_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            3,
+            "DailyAutomaticBackupStartTime",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DiskIopsConfiguration`.
-    pub fn disk_iops_configuration(
-        mut self,
-        value: impl Into<Value<DiskIopsConfiguration>>,
-    ) -> Self {
-        self.disk_iops_configuration = Some(value.into());
-        self
+    /// `DiskIopsConfiguration` (optional).
+    pub fn disk_iops_configuration(self, value: impl Into<Value<DiskIopsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DiskIopsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointIpAddressRange`.
-    pub fn endpoint_ip_address_range(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_ip_address_range = Some(value.into());
-        self
+    /// `EndpointIpAddressRange` (optional).
+    pub fn endpoint_ip_address_range(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EndpointIpAddressRange", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointIpv6AddressRange`.
-    pub fn endpoint_ipv6_address_range(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_ipv6_address_range = Some(value.into());
-        self
+    /// `EndpointIpv6AddressRange` (optional).
+    pub fn endpoint_ipv6_address_range(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EndpointIpv6AddressRange", value.into().to_template()),
+        )
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(8, "Options", value.into().to_template()))
     }
-    /// Sets `PreferredSubnetId`.
-    pub fn preferred_subnet_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_subnet_id = Some(value.into());
-        self
+    /// `PreferredSubnetId` (optional).
+    pub fn preferred_subnet_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PreferredSubnetId", value.into().to_template()),
+        )
     }
-    /// Sets `ReadCacheConfiguration`.
-    pub fn read_cache_configuration(
-        mut self,
-        value: impl Into<Value<ReadCacheConfiguration>>,
-    ) -> Self {
-        self.read_cache_configuration = Some(value.into());
-        self
+    /// `ReadCacheConfiguration` (optional).
+    pub fn read_cache_configuration(self, value: impl Into<Value<ReadCacheConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ReadCacheConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RootVolumeConfiguration`.
+    /// `RootVolumeConfiguration` (optional).
     pub fn root_volume_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RootVolumeConfiguration>>,
     ) -> Self {
-        self.root_volume_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "RootVolumeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RouteTableIds`.
-    pub fn route_table_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.route_table_ids = Some(value.into());
-        self
+    /// `RouteTableIds` (optional).
+    pub fn route_table_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(12, "RouteTableIds", value.into().to_template()))
     }
-    /// Sets `ThroughputCapacity`.
-    pub fn throughput_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput_capacity = Some(value.into());
-        self
+    /// `ThroughputCapacity` (optional).
+    pub fn throughput_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ThroughputCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `WeeklyMaintenanceStartTime`.
-    pub fn weekly_maintenance_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.weekly_maintenance_start_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OpenZfsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automatic_backup_retention_days {
-            m.insert("AutomaticBackupRetentionDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags_to_backups {
-            m.insert("CopyTagsToBackups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags_to_volumes {
-            m.insert("CopyTagsToVolumes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.daily_automatic_backup_start_time {
-            m.insert("DailyAutomaticBackupStartTime".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DeploymentType".to_owned(),
-            self.deployment_type.to_template(),
-        );
-        if let Some(v) = &self.disk_iops_configuration {
-            m.insert("DiskIopsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_ip_address_range {
-            m.insert("EndpointIpAddressRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_ipv6_address_range {
-            m.insert("EndpointIpv6AddressRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_subnet_id {
-            m.insert("PreferredSubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_cache_configuration {
-            m.insert("ReadCacheConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.root_volume_configuration {
-            m.insert("RootVolumeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.route_table_ids {
-            m.insert("RouteTableIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput_capacity {
-            m.insert("ThroughputCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weekly_maintenance_start_time {
-            m.insert("WeeklyMaintenanceStartTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeeklyMaintenanceStartTime` (optional).
+    pub fn weekly_maintenance_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "WeeklyMaintenanceStartTime", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OpenZfsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.disk_iops_configuration
-            .check(&path.field("DiskIopsConfiguration"), &Rules::NONE, out);
-        self.read_cache_configuration.check(
-            &path.field("ReadCacheConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.root_volume_configuration.check(
-            &path.field("RootVolumeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OpenZfsConfiguration);
-
-/// Property type `ReadCacheConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct ReadCacheConfiguration {
-    /// `SizeGiB` (optional).
-    pub size_gi_b: Option<Value<i64>>,
-    /// `SizingMode` (optional).
-    pub sizing_mode: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ReadCacheConfiguration` of `AWS::FSx::FileSystem`.
+    ReadCacheConfiguration(default)
 }
 
 impl ReadCacheConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            size_gi_b: None,
-            sizing_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SizeGiB`.
-    pub fn size_gi_b(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_gi_b = Some(value.into());
-        self
+    /// `SizeGiB` (optional).
+    pub fn size_gi_b(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "SizeGiB", value.into().to_template()))
     }
-    /// Sets `SizingMode`.
-    pub fn sizing_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sizing_mode = Some(value.into());
-        self
+    /// `SizingMode` (optional).
+    pub fn sizing_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SizingMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReadCacheConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.size_gi_b {
-            m.insert("SizeGiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sizing_mode {
-            m.insert("SizingMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReadCacheConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReadCacheConfiguration);
-
-/// Property type `RootVolumeConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct RootVolumeConfiguration {
-    /// `CopyTagsToSnapshots` (optional).
-    pub copy_tags_to_snapshots: Option<Value<bool>>,
-    /// `DataCompressionType` (optional).
-    pub data_compression_type: Option<Value<String>>,
-    /// `NfsExports` (optional).
-    pub nfs_exports: Option<Value<List<NfsExports>>>,
-    /// `ReadOnly` (optional).
-    pub read_only: Option<Value<bool>>,
-    /// `RecordSizeKiB` (optional).
-    pub record_size_ki_b: Option<Value<i64>>,
-    /// `UserAndGroupQuotas` (optional).
-    pub user_and_group_quotas: Option<Value<List<UserAndGroupQuotas>>>,
+crate::l1_struct! {
+    /// Property type `RootVolumeConfiguration` of `AWS::FSx::FileSystem`.
+    RootVolumeConfiguration(default)
 }
 
 impl RootVolumeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            copy_tags_to_snapshots: None,
-            data_compression_type: None,
-            nfs_exports: None,
-            read_only: None,
-            record_size_ki_b: None,
-            user_and_group_quotas: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CopyTagsToSnapshots`.
-    pub fn copy_tags_to_snapshots(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags_to_snapshots = Some(value.into());
-        self
+    /// `CopyTagsToSnapshots` (optional).
+    pub fn copy_tags_to_snapshots(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CopyTagsToSnapshots", value.into().to_template()),
+        )
     }
-    /// Sets `DataCompressionType`.
-    pub fn data_compression_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_compression_type = Some(value.into());
-        self
+    /// `DataCompressionType` (optional).
+    pub fn data_compression_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataCompressionType", value.into().to_template()),
+        )
     }
-    /// Sets `NfsExports`.
-    pub fn nfs_exports(mut self, value: impl Into<Value<List<NfsExports>>>) -> Self {
-        self.nfs_exports = Some(value.into());
-        self
+    /// `NfsExports` (optional).
+    pub fn nfs_exports(self, value: impl Into<Value<List<NfsExports>>>) -> Self {
+        Self(self.0.with(2, "NfsExports", value.into().to_template()))
     }
-    /// Sets `ReadOnly`.
-    pub fn read_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_only = Some(value.into());
-        self
+    /// `ReadOnly` (optional).
+    pub fn read_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "ReadOnly", value.into().to_template()))
     }
-    /// Sets `RecordSizeKiB`.
-    pub fn record_size_ki_b(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.record_size_ki_b = Some(value.into());
-        self
+    /// `RecordSizeKiB` (optional).
+    pub fn record_size_ki_b(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "RecordSizeKiB", value.into().to_template()))
     }
-    /// Sets `UserAndGroupQuotas`.
-    pub fn user_and_group_quotas(
-        mut self,
-        value: impl Into<Value<List<UserAndGroupQuotas>>>,
-    ) -> Self {
-        self.user_and_group_quotas = Some(value.into());
-        self
+    /// `UserAndGroupQuotas` (optional).
+    pub fn user_and_group_quotas(self, value: impl Into<Value<List<UserAndGroupQuotas>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "UserAndGroupQuotas", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RootVolumeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.copy_tags_to_snapshots {
-            m.insert("CopyTagsToSnapshots".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_compression_type {
-            m.insert("DataCompressionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nfs_exports {
-            m.insert("NfsExports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_only {
-            m.insert("ReadOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.record_size_ki_b {
-            m.insert("RecordSizeKiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_and_group_quotas {
-            m.insert("UserAndGroupQuotas".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RootVolumeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.nfs_exports
-            .check(&path.field("NfsExports"), &Rules::NONE, out);
-        self.user_and_group_quotas
-            .check(&path.field("UserAndGroupQuotas"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RootVolumeConfiguration);
-
-/// Property type `NfsExports` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct NfsExports {
-    /// `ClientConfigurations` (optional).
-    pub client_configurations: Option<Value<List<ClientConfigurations>>>,
+crate::l1_struct! {
+    /// Property type `NfsExports` of `AWS::FSx::FileSystem`.
+    NfsExports(default)
 }
 
 impl NfsExports {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            client_configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClientConfigurations`.
+    /// `ClientConfigurations` (optional).
     pub fn client_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<ClientConfigurations>>>,
     ) -> Self {
-        self.client_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ClientConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NfsExports {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_configurations {
-            m.insert("ClientConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NfsExports {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_configurations
-            .check(&path.field("ClientConfigurations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NfsExports);
-
-/// Property type `ClientConfigurations` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct ClientConfigurations {
-    /// `Clients` (optional).
-    pub clients: Option<Value<String>>,
-    /// `Options` (optional).
-    pub options: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ClientConfigurations` of `AWS::FSx::FileSystem`.
+    ClientConfigurations(default)
 }
 
 impl ClientConfigurations {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            clients: None,
-            options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Clients`.
-    pub fn clients(mut self, value: impl Into<Value<String>>) -> Self {
-        self.clients = Some(value.into());
-        self
+    /// `Clients` (optional).
+    pub fn clients(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Clients", value.into().to_template()))
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Options", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClientConfigurations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.clients {
-            m.insert("Clients".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClientConfigurations {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClientConfigurations);
-
-/// Property type `UserAndGroupQuotas` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct UserAndGroupQuotas {
-    /// `Id` (optional).
-    pub id: Option<Value<i64>>,
-    /// `StorageCapacityQuotaGiB` (optional).
-    pub storage_capacity_quota_gi_b: Option<Value<i64>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `UserAndGroupQuotas` of `AWS::FSx::FileSystem`.
+    UserAndGroupQuotas(default)
 }
 
 impl UserAndGroupQuotas {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            storage_capacity_quota_gi_b: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    pub fn id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Id", value.into().to_template()))
     }
-    /// Sets `StorageCapacityQuotaGiB`.
-    pub fn storage_capacity_quota_gi_b(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.storage_capacity_quota_gi_b = Some(value.into());
-        self
+    /// `StorageCapacityQuotaGiB` (optional).
+    pub fn storage_capacity_quota_gi_b(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "StorageCapacityQuotaGiB", value.into().to_template()),
+        )
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UserAndGroupQuotas {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_capacity_quota_gi_b {
-            m.insert("StorageCapacityQuotaGiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for UserAndGroupQuotas {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UserAndGroupQuotas);
-
-/// Property type `Tag` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WindowsConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct WindowsConfiguration {
-    /// `ActiveDirectoryId` (optional).
-    pub active_directory_id: Option<Value<String>>,
-    /// `Aliases` (optional).
-    pub aliases: Option<Value<List<String>>>,
-    /// `AuditLogConfiguration` (optional).
-    pub audit_log_configuration: Option<Value<AuditLogConfiguration>>,
-    /// `AutomaticBackupRetentionDays` (optional).
-    pub automatic_backup_retention_days: Option<Value<i64>>,
-    /// `CopyTagsToBackups` (optional).
-    pub copy_tags_to_backups: Option<Value<bool>>,
-    /// `DailyAutomaticBackupStartTime` (optional).
-    pub daily_automatic_backup_start_time: Option<Value<String>>,
-    /// `DeploymentType` (optional).
-    pub deployment_type: Option<Value<String>>,
-    /// `DiskIopsConfiguration` (optional).
-    pub disk_iops_configuration: Option<Value<DiskIopsConfiguration>>,
-    /// `FsrmConfiguration` (optional).
-    pub fsrm_configuration: Option<Value<FsrmConfiguration>>,
-    /// `PreferredSubnetId` (optional).
-    pub preferred_subnet_id: Option<Value<String>>,
-    /// `SelfManagedActiveDirectoryConfiguration` (optional).
-    pub self_managed_active_directory_configuration:
-        Option<Value<SelfManagedActiveDirectoryConfiguration>>,
-    /// `ThroughputCapacity` (required).
-    pub throughput_capacity: Value<i64>,
-    /// `WeeklyMaintenanceStartTime` (optional).
-    pub weekly_maintenance_start_time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WindowsConfiguration` of `AWS::FSx::FileSystem`.
+    WindowsConfiguration
 }
 
 impl WindowsConfiguration {
     /// The required properties: `ThroughputCapacity`.
     pub fn new(throughput_capacity: impl Into<Value<i64>>) -> Self {
-        Self {
-            active_directory_id: None,
-            aliases: None,
-            audit_log_configuration: None,
-            automatic_backup_retention_days: None,
-            copy_tags_to_backups: None,
-            daily_automatic_backup_start_time: None,
-            deployment_type: None,
-            disk_iops_configuration: None,
-            fsrm_configuration: None,
-            preferred_subnet_id: None,
-            self_managed_active_directory_configuration: None,
-            throughput_capacity: throughput_capacity.into(),
-            weekly_maintenance_start_time: None,
-        }
+        Self(crate::Properties::new().with(
+            11,
+            "ThroughputCapacity",
+            throughput_capacity.into().to_template(),
+        ))
     }
-    /// Sets `ActiveDirectoryId`.
-    pub fn active_directory_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.active_directory_id = Some(value.into());
-        self
+    /// `ActiveDirectoryId` (optional).
+    pub fn active_directory_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ActiveDirectoryId", value.into().to_template()),
+        )
     }
-    /// Sets `Aliases`.
-    pub fn aliases(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.aliases = Some(value.into());
-        self
+    /// `Aliases` (optional).
+    pub fn aliases(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Aliases", value.into().to_template()))
     }
-    /// Sets `AuditLogConfiguration`.
-    pub fn audit_log_configuration(
-        mut self,
-        value: impl Into<Value<AuditLogConfiguration>>,
-    ) -> Self {
-        self.audit_log_configuration = Some(value.into());
-        self
+    /// `AuditLogConfiguration` (optional).
+    pub fn audit_log_configuration(self, value: impl Into<Value<AuditLogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AuditLogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AutomaticBackupRetentionDays`.
-    pub fn automatic_backup_retention_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.automatic_backup_retention_days = Some(value.into());
-        self
+    /// `AutomaticBackupRetentionDays` (optional).
+    pub fn automatic_backup_retention_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            3,
+            "AutomaticBackupRetentionDays",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CopyTagsToBackups`.
-    pub fn copy_tags_to_backups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags_to_backups = Some(value.into());
-        self
+    /// `CopyTagsToBackups` (optional).
+    pub fn copy_tags_to_backups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CopyTagsToBackups", value.into().to_template()),
+        )
     }
-    /// Sets `DailyAutomaticBackupStartTime`.
-    pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.daily_automatic_backup_start_time = Some(value.into());
-        self
+    /// `DailyAutomaticBackupStartTime` (optional).
+    pub fn daily_automatic_backup_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            5,
+            "DailyAutomaticBackupStartTime",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeploymentType`.
-    pub fn deployment_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deployment_type = Some(value.into());
-        self
+    /// `DeploymentType` (optional).
+    pub fn deployment_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "DeploymentType", value.into().to_template()))
     }
-    /// Sets `DiskIopsConfiguration`.
-    pub fn disk_iops_configuration(
-        mut self,
-        value: impl Into<Value<DiskIopsConfiguration>>,
-    ) -> Self {
-        self.disk_iops_configuration = Some(value.into());
-        self
+    /// `DiskIopsConfiguration` (optional).
+    pub fn disk_iops_configuration(self, value: impl Into<Value<DiskIopsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DiskIopsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `FsrmConfiguration`.
-    pub fn fsrm_configuration(mut self, value: impl Into<Value<FsrmConfiguration>>) -> Self {
-        self.fsrm_configuration = Some(value.into());
-        self
+    /// `FsrmConfiguration` (optional).
+    pub fn fsrm_configuration(self, value: impl Into<Value<FsrmConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "FsrmConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredSubnetId`.
-    pub fn preferred_subnet_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_subnet_id = Some(value.into());
-        self
+    /// `PreferredSubnetId` (optional).
+    pub fn preferred_subnet_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PreferredSubnetId", value.into().to_template()),
+        )
     }
-    /// Sets `SelfManagedActiveDirectoryConfiguration`.
+    /// `SelfManagedActiveDirectoryConfiguration` (optional).
     pub fn self_managed_active_directory_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SelfManagedActiveDirectoryConfiguration>>,
     ) -> Self {
-        self.self_managed_active_directory_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "SelfManagedActiveDirectoryConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `WeeklyMaintenanceStartTime`.
-    pub fn weekly_maintenance_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.weekly_maintenance_start_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WindowsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active_directory_id {
-            m.insert("ActiveDirectoryId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aliases {
-            m.insert("Aliases".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audit_log_configuration {
-            m.insert("AuditLogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.automatic_backup_retention_days {
-            m.insert("AutomaticBackupRetentionDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags_to_backups {
-            m.insert("CopyTagsToBackups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.daily_automatic_backup_start_time {
-            m.insert("DailyAutomaticBackupStartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_type {
-            m.insert("DeploymentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disk_iops_configuration {
-            m.insert("DiskIopsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fsrm_configuration {
-            m.insert("FsrmConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_subnet_id {
-            m.insert("PreferredSubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.self_managed_active_directory_configuration {
-            m.insert(
-                "SelfManagedActiveDirectoryConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "ThroughputCapacity".to_owned(),
-            self.throughput_capacity.to_template(),
-        );
-        if let Some(v) = &self.weekly_maintenance_start_time {
-            m.insert("WeeklyMaintenanceStartTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeeklyMaintenanceStartTime` (optional).
+    pub fn weekly_maintenance_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "WeeklyMaintenanceStartTime", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WindowsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audit_log_configuration
-            .check(&path.field("AuditLogConfiguration"), &Rules::NONE, out);
-        self.disk_iops_configuration
-            .check(&path.field("DiskIopsConfiguration"), &Rules::NONE, out);
-        self.fsrm_configuration
-            .check(&path.field("FsrmConfiguration"), &Rules::NONE, out);
-        self.self_managed_active_directory_configuration.check(
-            &path.field("SelfManagedActiveDirectoryConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WindowsConfiguration);
-
-/// Property type `AuditLogConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct AuditLogConfiguration {
-    /// `AuditLogDestination` (optional).
-    pub audit_log_destination: Option<Value<String>>,
-    /// `FileAccessAuditLogLevel` (required).
-    pub file_access_audit_log_level: Value<String>,
-    /// `FileShareAccessAuditLogLevel` (required).
-    pub file_share_access_audit_log_level: Value<String>,
+crate::l1_struct! {
+    /// Property type `AuditLogConfiguration` of `AWS::FSx::FileSystem`.
+    AuditLogConfiguration
 }
 
 impl AuditLogConfiguration {
@@ -1583,192 +868,100 @@ impl AuditLogConfiguration {
         file_access_audit_log_level: impl Into<Value<String>>,
         file_share_access_audit_log_level: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            audit_log_destination: None,
-            file_access_audit_log_level: file_access_audit_log_level.into(),
-            file_share_access_audit_log_level: file_share_access_audit_log_level.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "FileAccessAuditLogLevel",
+                    file_access_audit_log_level.into().to_template(),
+                )
+                .with(
+                    2,
+                    "FileShareAccessAuditLogLevel",
+                    file_share_access_audit_log_level.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AuditLogDestination`.
-    pub fn audit_log_destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audit_log_destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuditLogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audit_log_destination {
-            m.insert("AuditLogDestination".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FileAccessAuditLogLevel".to_owned(),
-            self.file_access_audit_log_level.to_template(),
-        );
-        m.insert(
-            "FileShareAccessAuditLogLevel".to_owned(),
-            self.file_share_access_audit_log_level.to_template(),
-        );
-        Expr::Map(m)
+    /// `AuditLogDestination` (optional).
+    pub fn audit_log_destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuditLogDestination", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AuditLogConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AuditLogConfiguration);
-
-/// Property type `FsrmConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct FsrmConfiguration {
-    /// `EventLogDestination` (optional).
-    pub event_log_destination: Option<Value<String>>,
-    /// `FsrmServiceEnabled` (required).
-    pub fsrm_service_enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `FsrmConfiguration` of `AWS::FSx::FileSystem`.
+    FsrmConfiguration
 }
 
 impl FsrmConfiguration {
     /// The required properties: `FsrmServiceEnabled`.
     pub fn new(fsrm_service_enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            event_log_destination: None,
-            fsrm_service_enabled: fsrm_service_enabled.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "FsrmServiceEnabled",
+            fsrm_service_enabled.into().to_template(),
+        ))
     }
-    /// Sets `EventLogDestination`.
-    pub fn event_log_destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_log_destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FsrmConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.event_log_destination {
-            m.insert("EventLogDestination".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FsrmServiceEnabled".to_owned(),
-            self.fsrm_service_enabled.to_template(),
-        );
-        Expr::Map(m)
+    /// `EventLogDestination` (optional).
+    pub fn event_log_destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EventLogDestination", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FsrmConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FsrmConfiguration);
-
-/// Property type `SelfManagedActiveDirectoryConfiguration` of `AWS::FSx::FileSystem`.
-#[derive(Debug, Clone, Default)]
-pub struct SelfManagedActiveDirectoryConfiguration {
-    /// `DnsIps` (optional).
-    pub dns_ips: Option<Value<List<String>>>,
-    /// `DomainJoinServiceAccountSecret` (optional).
-    pub domain_join_service_account_secret: Option<Value<String>>,
-    /// `DomainName` (optional).
-    pub domain_name: Option<Value<String>>,
-    /// `FileSystemAdministratorsGroup` (optional).
-    pub file_system_administrators_group: Option<Value<String>>,
-    /// `OrganizationalUnitDistinguishedName` (optional).
-    pub organizational_unit_distinguished_name: Option<Value<String>>,
-    /// `Password` (optional).
-    pub password: Option<Value<String>>,
-    /// `UserName` (optional).
-    pub user_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SelfManagedActiveDirectoryConfiguration` of `AWS::FSx::FileSystem`.
+    SelfManagedActiveDirectoryConfiguration(default)
 }
 
 impl SelfManagedActiveDirectoryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dns_ips: None,
-            domain_join_service_account_secret: None,
-            domain_name: None,
-            file_system_administrators_group: None,
-            organizational_unit_distinguished_name: None,
-            password: None,
-            user_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DnsIps`.
-    pub fn dns_ips(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.dns_ips = Some(value.into());
-        self
+    /// `DnsIps` (optional).
+    pub fn dns_ips(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "DnsIps", value.into().to_template()))
     }
-    /// Sets `DomainJoinServiceAccountSecret`.
-    pub fn domain_join_service_account_secret(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_join_service_account_secret = Some(value.into());
-        self
+    /// `DomainJoinServiceAccountSecret` (optional).
+    pub fn domain_join_service_account_secret(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "DomainJoinServiceAccountSecret",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DomainName", value.into().to_template()))
     }
-    /// Sets `FileSystemAdministratorsGroup`.
-    pub fn file_system_administrators_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.file_system_administrators_group = Some(value.into());
-        self
+    /// `FileSystemAdministratorsGroup` (optional).
+    pub fn file_system_administrators_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            3,
+            "FileSystemAdministratorsGroup",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OrganizationalUnitDistinguishedName`.
-    pub fn organizational_unit_distinguished_name(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.organizational_unit_distinguished_name = Some(value.into());
-        self
+    /// `OrganizationalUnitDistinguishedName` (optional).
+    pub fn organizational_unit_distinguished_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            4,
+            "OrganizationalUnitDistinguishedName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Password", value.into().to_template()))
     }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_name = Some(value.into());
-        self
+    /// `UserName` (optional).
+    pub fn user_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "UserName", value.into().to_template()))
     }
 }
-
-impl ToTemplate for SelfManagedActiveDirectoryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dns_ips {
-            m.insert("DnsIps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_join_service_account_secret {
-            m.insert("DomainJoinServiceAccountSecret".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_system_administrators_group {
-            m.insert("FileSystemAdministratorsGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organizational_unit_distinguished_name {
-            m.insert(
-                "OrganizationalUnitDistinguishedName".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_name {
-            m.insert("UserName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SelfManagedActiveDirectoryConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SelfManagedActiveDirectoryConfiguration);

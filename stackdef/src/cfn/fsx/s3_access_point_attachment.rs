@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct S3AccessPointAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for S3AccessPointAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for S3AccessPointAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for S3AccessPointAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FSx::S3AccessPointAttachment`.
+    S3AccessPointAttachment("AWS::FSx::S3AccessPointAttachment", S3AccessPointAttachmentProps)
 }
 
 impl S3AccessPointAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FSx::S3AccessPointAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: S3AccessPointAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::S3AccessPointAttachmentName> {
         self.resource.ref_value()
@@ -96,27 +44,49 @@ impl S3AccessPointAttachment {
     pub fn attr_lifecycle(&self) -> Value<String> {
         self.resource.get_att("Lifecycle")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OntapConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ontap_configuration(
+        &self,
+        value: impl Into<Value<S3AccessPointOntapConfiguration>>,
+    ) {
+        self.resource
+            .set_property("OntapConfiguration", value.into())
+    }
+
+    /// Replaces `OpenZFSConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_open_zfs_configuration(
+        &self,
+        value: impl Into<Value<S3AccessPointOpenZfsConfiguration>>,
+    ) {
+        self.resource
+            .set_property("OpenZFSConfiguration", value.into())
+    }
+
+    /// Replaces `S3AccessPoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_access_point(&self, value: impl Into<Value<S3AccessPoint>>) {
+        self.resource.set_property("S3AccessPoint", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<S3AccessPointAttachmentPropsType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct S3AccessPointAttachmentProps {
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=50 characters.
-    pub name: Value<String>,
-    /// `OntapConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ontap_configuration: Option<Value<S3AccessPointOntapConfiguration>>,
-    /// `OpenZFSConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub open_zfs_configuration: Option<Value<S3AccessPointOpenZfsConfiguration>>,
-    /// `S3AccessPoint` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub s3_access_point: Option<Value<S3AccessPoint>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<S3AccessPointAttachmentPropsType>,
+crate::l1_struct! {
+    /// Properties of `AWS::FSx::S3AccessPointAttachment`.
+    S3AccessPointAttachmentProps
 }
 
 impl S3AccessPointAttachmentProps {
@@ -125,98 +95,44 @@ impl S3AccessPointAttachmentProps {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<S3AccessPointAttachmentPropsType>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            ontap_configuration: None,
-            open_zfs_configuration: None,
-            s3_access_point: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `OntapConfiguration`.
+    /// `OntapConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn ontap_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3AccessPointOntapConfiguration>>,
     ) -> Self {
-        self.ontap_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "OntapConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `OpenZFSConfiguration`.
+    /// `OpenZFSConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn open_zfs_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3AccessPointOpenZfsConfiguration>>,
     ) -> Self {
-        self.open_zfs_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "OpenZFSConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `S3AccessPoint`.
-    pub fn s3_access_point(mut self, value: impl Into<Value<S3AccessPoint>>) -> Self {
-        self.s3_access_point = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3AccessPointAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.ontap_configuration {
-            m.insert("OntapConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.open_zfs_configuration {
-            m.insert("OpenZFSConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_access_point {
-            m.insert("S3AccessPoint".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `S3AccessPoint` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn s3_access_point(self, value: impl Into<Value<S3AccessPoint>>) -> Self {
+        Self(self.0.with(3, "S3AccessPoint", value.into().to_template()))
     }
 }
 
-impl Check for S3AccessPointAttachmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ontap_configuration
-            .check(&path.field("OntapConfiguration"), &Rules::NONE, out);
-        self.open_zfs_configuration
-            .check(&path.field("OpenZFSConfiguration"), &Rules::NONE, out);
-        self.s3_access_point
-            .check(&path.field("S3AccessPoint"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("OntapConfiguration", self.ontap_configuration.is_some())],
-                &[(
-                    "OpenZFSConfiguration",
-                    self.open_zfs_configuration.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3AccessPointAttachmentProps);
-
-/// Property type `S3AccessPointOntapConfiguration` of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct S3AccessPointOntapConfiguration {
-    /// `FileSystemIdentity` (required).
-    pub file_system_identity: Value<OntapFileSystemIdentity>,
-    /// `VolumeId` (required).
-    /// Length: 23..=23 characters.
-    /// Pattern: `^(fsvol-[0-9a-f]{17,})$`.
-    pub volume_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3AccessPointOntapConfiguration` of `AWS::FSx::S3AccessPointAttachment`.
+    S3AccessPointOntapConfiguration
 }
 
 impl S3AccessPointOntapConfiguration {
@@ -225,258 +141,75 @@ impl S3AccessPointOntapConfiguration {
         file_system_identity: impl Into<Value<OntapFileSystemIdentity>>,
         volume_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            file_system_identity: file_system_identity.into(),
-            volume_id: volume_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "FileSystemIdentity",
+                    file_system_identity.into().to_template(),
+                )
+                .with(1, "VolumeId", volume_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3AccessPointOntapConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FileSystemIdentity".to_owned(),
-            self.file_system_identity.to_template(),
-        );
-        m.insert("VolumeId".to_owned(), self.volume_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3AccessPointOntapConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_identity
-            .check(&path.field("FileSystemIdentity"), &Rules::NONE, out);
-        self.volume_id.check(
-            &path.field("VolumeId"),
-            &Rules {
-                min_length: Some(23),
-                max_length: Some(23),
-                pattern: Some("^(fsvol-[0-9a-f]{17,})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3AccessPointOntapConfiguration);
-
-/// Property type `OntapFileSystemIdentity` of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct OntapFileSystemIdentity {
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `UnixUser` (optional).
-    pub unix_user: Option<Value<OntapUnixFileSystemUser>>,
-    /// `WindowsUser` (optional).
-    pub windows_user: Option<Value<OntapWindowsFileSystemUser>>,
+crate::l1_struct! {
+    /// Property type `OntapFileSystemIdentity` of `AWS::FSx::S3AccessPointAttachment`.
+    OntapFileSystemIdentity
 }
 
 impl OntapFileSystemIdentity {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            type_: type_.into(),
-            unix_user: None,
-            windows_user: None,
-        }
+        Self(crate::Properties::new().with(0, "Type", type_.into().to_template()))
     }
-    /// Sets `UnixUser`.
-    pub fn unix_user(mut self, value: impl Into<Value<OntapUnixFileSystemUser>>) -> Self {
-        self.unix_user = Some(value.into());
-        self
+    /// `UnixUser` (optional).
+    pub fn unix_user(self, value: impl Into<Value<OntapUnixFileSystemUser>>) -> Self {
+        Self(self.0.with(1, "UnixUser", value.into().to_template()))
     }
-    /// Sets `WindowsUser`.
-    pub fn windows_user(mut self, value: impl Into<Value<OntapWindowsFileSystemUser>>) -> Self {
-        self.windows_user = Some(value.into());
-        self
+    /// `WindowsUser` (optional).
+    pub fn windows_user(self, value: impl Into<Value<OntapWindowsFileSystemUser>>) -> Self {
+        Self(self.0.with(2, "WindowsUser", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OntapFileSystemIdentity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.unix_user {
-            m.insert("UnixUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.windows_user {
-            m.insert("WindowsUser".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `UNIX`
+        Unix = "UNIX",
+        /// `WINDOWS`
+        Windows = "WINDOWS",
     }
 }
 
-impl Check for OntapFileSystemIdentity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.unix_user
-            .check(&path.field("UnixUser"), &Rules::NONE, out);
-        self.windows_user
-            .check(&path.field("WindowsUser"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("UnixUser", self.unix_user.is_some())],
-                &[("WindowsUser", self.windows_user.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OntapFileSystemIdentity);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `UNIX`
-    Unix,
-    /// `WINDOWS`
-    Windows,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["UNIX", "WINDOWS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unix => "UNIX",
-            Self::Windows => "WINDOWS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "UNIX" => Self::Unix,
-            "WINDOWS" => Self::Windows,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `OntapUnixFileSystemUser` of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct OntapUnixFileSystemUser {
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000\u0085\u2028\u2029\r\n]{1,256}$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `OntapUnixFileSystemUser` of `AWS::FSx::S3AccessPointAttachment`.
+    OntapUnixFileSystemUser
 }
 
 impl OntapUnixFileSystemUser {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for OntapUnixFileSystemUser {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OntapUnixFileSystemUser {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OntapUnixFileSystemUser);
-
-/// Property type `OntapWindowsFileSystemUser` of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct OntapWindowsFileSystemUser {
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000\u0085\u2028\u2029\r\n]{1,256}$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `OntapWindowsFileSystemUser` of `AWS::FSx::S3AccessPointAttachment`.
+    OntapWindowsFileSystemUser
 }
 
 impl OntapWindowsFileSystemUser {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for OntapWindowsFileSystemUser {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OntapWindowsFileSystemUser {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OntapWindowsFileSystemUser);
-
-/// Property type `S3AccessPointOpenZfsConfiguration` of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct S3AccessPointOpenZfsConfiguration {
-    /// `FileSystemIdentity` (required).
-    pub file_system_identity: Value<OpenZfsFileSystemIdentity>,
-    /// `VolumeId` (required).
-    /// Length: 23..=23 characters.
-    /// Pattern: `^(fsvol-[0-9a-f]{17,})$`.
-    pub volume_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3AccessPointOpenZfsConfiguration` of `AWS::FSx::S3AccessPointAttachment`.
+    S3AccessPointOpenZfsConfiguration
 }
 
 impl S3AccessPointOpenZfsConfiguration {
@@ -485,51 +218,21 @@ impl S3AccessPointOpenZfsConfiguration {
         file_system_identity: impl Into<Value<OpenZfsFileSystemIdentity>>,
         volume_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            file_system_identity: file_system_identity.into(),
-            volume_id: volume_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "FileSystemIdentity",
+                    file_system_identity.into().to_template(),
+                )
+                .with(1, "VolumeId", volume_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3AccessPointOpenZfsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FileSystemIdentity".to_owned(),
-            self.file_system_identity.to_template(),
-        );
-        m.insert("VolumeId".to_owned(), self.volume_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3AccessPointOpenZfsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_identity
-            .check(&path.field("FileSystemIdentity"), &Rules::NONE, out);
-        self.volume_id.check(
-            &path.field("VolumeId"),
-            &Rules {
-                min_length: Some(23),
-                max_length: Some(23),
-                pattern: Some("^(fsvol-[0-9a-f]{17,})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3AccessPointOpenZfsConfiguration);
-
-/// Property type `OpenZfsFileSystemIdentity` of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct OpenZfsFileSystemIdentity {
-    /// `PosixUser` (required).
-    pub posix_user: Value<OpenZfsPosixFileSystemUser>,
-    /// `Type` (required).
-    pub type_: Value<OpenZfsFileSystemIdentityType>,
+crate::l1_struct! {
+    /// Property type `OpenZfsFileSystemIdentity` of `AWS::FSx::S3AccessPointAttachment`.
+    OpenZfsFileSystemIdentity
 }
 
 impl OpenZfsFileSystemIdentity {
@@ -538,394 +241,108 @@ impl OpenZfsFileSystemIdentity {
         posix_user: impl Into<Value<OpenZfsPosixFileSystemUser>>,
         type_: impl Into<Value<OpenZfsFileSystemIdentityType>>,
     ) -> Self {
-        Self {
-            posix_user: posix_user.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PosixUser", posix_user.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OpenZfsFileSystemIdentity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PosixUser".to_owned(), self.posix_user.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenZfsFileSystemIdentity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.posix_user
-            .check(&path.field("PosixUser"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OpenZfsFileSystemIdentity);
-
-/// Property type `OpenZfsPosixFileSystemUser` of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct OpenZfsPosixFileSystemUser {
-    /// `Gid` (required).
-    /// Range: 0..=4294967295.
-    pub gid: Value<f64>,
-    /// `SecondaryGids` (optional).
-    /// Items: 0..=15.
-    pub secondary_gids: Option<Value<List<FileSystemGid>>>,
-    /// `Uid` (required).
-    /// Range: 0..=4294967295.
-    pub uid: Value<f64>,
+crate::l1_struct! {
+    /// Property type `OpenZfsPosixFileSystemUser` of `AWS::FSx::S3AccessPointAttachment`.
+    OpenZfsPosixFileSystemUser
 }
 
 impl OpenZfsPosixFileSystemUser {
     /// The required properties: `Gid`, `Uid`.
     pub fn new(gid: impl Into<Value<f64>>, uid: impl Into<Value<f64>>) -> Self {
-        Self {
-            gid: gid.into(),
-            secondary_gids: None,
-            uid: uid.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Gid", gid.into().to_template())
+                .with(2, "Uid", uid.into().to_template()),
+        )
     }
-    /// Sets `SecondaryGids`.
-    pub fn secondary_gids(mut self, value: impl Into<Value<List<FileSystemGid>>>) -> Self {
-        self.secondary_gids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OpenZfsPosixFileSystemUser {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Gid".to_owned(), self.gid.to_template());
-        if let Some(v) = &self.secondary_gids {
-            m.insert("SecondaryGids".to_owned(), v.to_template());
-        }
-        m.insert("Uid".to_owned(), self.uid.to_template());
-        Expr::Map(m)
+    /// `SecondaryGids` (optional).
+    /// Items: 0 to 15.
+    pub fn secondary_gids(self, value: impl Into<Value<List<FileSystemGid>>>) -> Self {
+        Self(self.0.with(1, "SecondaryGids", value.into().to_template()))
     }
 }
 
-impl Check for OpenZfsPosixFileSystemUser {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.gid.check(
-            &path.field("Gid"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secondary_gids.check(
-            &path.field("SecondaryGids"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.uid.check(
-            &path.field("Uid"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OpenZfsPosixFileSystemUser);
-
-/// Property type `FileSystemGid` of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct FileSystemGid {
-    /// `Gid` (required).
-    /// Range: 0..=4294967295.
-    pub gid: Value<f64>,
+crate::l1_struct! {
+    /// Property type `FileSystemGid` of `AWS::FSx::S3AccessPointAttachment`.
+    FileSystemGid
 }
 
 impl FileSystemGid {
     /// The required properties: `Gid`.
     pub fn new(gid: impl Into<Value<f64>>) -> Self {
-        Self { gid: gid.into() }
+        Self(crate::Properties::new().with(0, "Gid", gid.into().to_template()))
     }
 }
 
-impl ToTemplate for FileSystemGid {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Gid".to_owned(), self.gid.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OpenZfsFileSystemIdentityType`.
+    OpenZfsFileSystemIdentityType {
+        /// `POSIX`
+        Posix = "POSIX",
     }
 }
 
-impl Check for FileSystemGid {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.gid.check(
-            &path.field("Gid"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FileSystemGid);
-
-/// Values of `OpenZfsFileSystemIdentityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OpenZfsFileSystemIdentityType {
-    /// `POSIX`
-    Posix,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OpenZfsFileSystemIdentityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["POSIX"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Posix => "POSIX",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OpenZfsFileSystemIdentityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OpenZfsFileSystemIdentityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OpenZfsFileSystemIdentityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "POSIX" => Self::Posix,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OpenZfsFileSystemIdentityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(OpenZfsFileSystemIdentityType::from(s))
-    }
-}
-
-crate::impl_literal!(OpenZfsFileSystemIdentityType);
-
-/// Property type `S3AccessPoint` of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct S3AccessPoint {
-    /// `Alias` (optional).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[0-9a-z\\-]{1,63}`.
-    pub alias: Option<Value<String>>,
-    /// `Policy` (optional).
-    pub policy: Option<Value<serde_json::Value>>,
-    /// `ResourceARN` (optional).
-    /// Length: 8..=1024 characters.
-    pub resource_arn: Option<Value<String>>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<S3AccessPointVpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `S3AccessPoint` of `AWS::FSx::S3AccessPointAttachment`.
+    S3AccessPoint(default)
 }
 
 impl S3AccessPoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alias: None,
-            policy: None,
-            resource_arn: None,
-            vpc_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alias`.
-    pub fn alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alias = Some(value.into());
-        self
+    /// `Alias` (optional).
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[0-9a-z\\-]{1,63}`.
+    pub fn alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Alias", value.into().to_template()))
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.policy = Some(value.into());
-        self
+    /// `Policy` (optional).
+    pub fn policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Policy", value.into().to_template()))
     }
-    /// Sets `ResourceARN`.
-    pub fn resource_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
+    /// `ResourceARN` (optional).
+    /// Length: 8 to 1024 characters.
+    /// Pattern: `^arn:[^:]{1,63}:[^:]{0,63}:[^:]{0,63}:(?:|[\d\x{80}-\x{10FFFF}]{12}):[^/].{0,1023}$`.
+    pub fn resource_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ResourceARN", value.into().to_template()))
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(
-        mut self,
-        value: impl Into<Value<S3AccessPointVpcConfiguration>>,
-    ) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<S3AccessPointVpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3AccessPoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alias {
-            m.insert("Alias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_arn {
-            m.insert("ResourceARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3AccessPoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[0-9a-z\\\\-]{1,63}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arn.check(
-            &path.field("ResourceARN"),
-            &Rules {
-                min_length: Some(8),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3AccessPoint);
-
-/// Property type `S3AccessPointVpcConfiguration` of `AWS::FSx::S3AccessPointAttachment`.
-#[derive(Debug, Clone)]
-pub struct S3AccessPointVpcConfiguration {
-    /// `VpcId` (required).
-    /// Length: 12..=21 characters.
-    /// Pattern: `^(vpc-[0-9a-f]{8,})$`.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Property type `S3AccessPointVpcConfiguration` of `AWS::FSx::S3AccessPointAttachment`.
+    S3AccessPointVpcConfiguration
 }
 
 impl S3AccessPointVpcConfiguration {
     /// The required properties: `VpcId`.
     pub fn new(vpc_id: impl Into<Value<ids::VpcId>>) -> Self {
-        Self {
-            vpc_id: vpc_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "VpcId", vpc_id.into().to_template()))
     }
 }
 
-impl ToTemplate for S3AccessPointVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `S3AccessPointAttachmentPropsType`.
+    S3AccessPointAttachmentPropsType {
+        /// `OPENZFS`
+        Openzfs = "OPENZFS",
+        /// `ONTAP`
+        Ontap = "ONTAP",
     }
 }
-
-impl Check for S3AccessPointVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(21),
-                pattern: Some("^(vpc-[0-9a-f]{8,})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3AccessPointVpcConfiguration);
-
-/// Values of `S3AccessPointAttachmentPropsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3AccessPointAttachmentPropsType {
-    /// `OPENZFS`
-    Openzfs,
-    /// `ONTAP`
-    Ontap,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3AccessPointAttachmentPropsType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OPENZFS", "ONTAP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Openzfs => "OPENZFS",
-            Self::Ontap => "ONTAP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3AccessPointAttachmentPropsType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3AccessPointAttachmentPropsType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3AccessPointAttachmentPropsType {
-    fn from(s: &str) -> Self {
-        match s {
-            "OPENZFS" => Self::Openzfs,
-            "ONTAP" => Self::Ontap,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3AccessPointAttachmentPropsType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3AccessPointAttachmentPropsType::from(s))
-    }
-}
-
-crate::impl_literal!(S3AccessPointAttachmentPropsType);

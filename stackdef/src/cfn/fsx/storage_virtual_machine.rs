@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FSx::StorageVirtualMachine`.
-#[derive(Debug, Clone)]
-pub struct StorageVirtualMachine {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StorageVirtualMachine {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StorageVirtualMachine {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StorageVirtualMachine {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FSx::StorageVirtualMachine`.
+    StorageVirtualMachine("AWS::FSx::StorageVirtualMachine", StorageVirtualMachineProps)
 }
 
 impl StorageVirtualMachine {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FSx::StorageVirtualMachine";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StorageVirtualMachineProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `StorageVirtualMachineId` (typed).
     pub fn ref_value(&self) -> Value<ids::StorageVirtualMachineId> {
         self.resource.ref_value()
@@ -92,299 +44,172 @@ impl StorageVirtualMachine {
     pub fn attr_storage_virtual_machine_id(&self) -> Value<ids::StorageVirtualMachineId> {
         self.resource.get_att("StorageVirtualMachineId")
     }
+
+    /// Replaces `ActiveDirectoryConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_active_directory_configuration(
+        &self,
+        value: impl Into<Value<ActiveDirectoryConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ActiveDirectoryConfiguration", value.into())
+    }
+
+    /// Replaces `FileSystemId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FileSystemId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RootVolumeSecurityStyle` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_root_volume_security_style(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RootVolumeSecurityStyle", value.into())
+    }
+
+    /// Replaces `SvmAdminPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_svm_admin_password(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SvmAdminPassword", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::FSx::StorageVirtualMachine`.
-#[derive(Debug, Clone)]
-pub struct StorageVirtualMachineProps {
-    /// `ActiveDirectoryConfiguration` (optional).
-    pub active_directory_configuration: Option<Value<ActiveDirectoryConfiguration>>,
-    /// `FileSystemId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub file_system_id: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `RootVolumeSecurityStyle` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub root_volume_security_style: Option<Value<String>>,
-    /// `SvmAdminPassword` (optional).
-    pub svm_admin_password: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FSx::StorageVirtualMachine`.
+    StorageVirtualMachineProps
 }
 
 impl StorageVirtualMachineProps {
     /// The required properties: `FileSystemId`, `Name`.
     pub fn new(file_system_id: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            active_directory_configuration: None,
-            file_system_id: file_system_id.into(),
-            name: name.into(),
-            root_volume_security_style: None,
-            svm_admin_password: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FileSystemId", file_system_id.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ActiveDirectoryConfiguration`.
+    /// `ActiveDirectoryConfiguration` (optional).
     pub fn active_directory_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ActiveDirectoryConfiguration>>,
     ) -> Self {
-        self.active_directory_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ActiveDirectoryConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RootVolumeSecurityStyle`.
-    pub fn root_volume_security_style(mut self, value: impl Into<Value<String>>) -> Self {
-        self.root_volume_security_style = Some(value.into());
-        self
+    /// `RootVolumeSecurityStyle` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn root_volume_security_style(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RootVolumeSecurityStyle", value.into().to_template()),
+        )
     }
-    /// Sets `SvmAdminPassword`.
-    pub fn svm_admin_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.svm_admin_password = Some(value.into());
-        self
+    /// `SvmAdminPassword` (optional).
+    pub fn svm_admin_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SvmAdminPassword", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StorageVirtualMachineProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active_directory_configuration {
-            m.insert("ActiveDirectoryConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.root_volume_security_style {
-            m.insert("RootVolumeSecurityStyle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.svm_admin_password {
-            m.insert("SvmAdminPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for StorageVirtualMachineProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.active_directory_configuration.check(
-            &path.field("ActiveDirectoryConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StorageVirtualMachineProps);
-
-/// Property type `ActiveDirectoryConfiguration` of `AWS::FSx::StorageVirtualMachine`.
-#[derive(Debug, Clone, Default)]
-pub struct ActiveDirectoryConfiguration {
-    /// `NetBiosName` (optional).
-    pub net_bios_name: Option<Value<String>>,
-    /// `SelfManagedActiveDirectoryConfiguration` (optional).
-    pub self_managed_active_directory_configuration:
-        Option<Value<SelfManagedActiveDirectoryConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ActiveDirectoryConfiguration` of `AWS::FSx::StorageVirtualMachine`.
+    ActiveDirectoryConfiguration(default)
 }
 
 impl ActiveDirectoryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            net_bios_name: None,
-            self_managed_active_directory_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NetBiosName`.
-    pub fn net_bios_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.net_bios_name = Some(value.into());
-        self
+    /// `NetBiosName` (optional).
+    pub fn net_bios_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "NetBiosName", value.into().to_template()))
     }
-    /// Sets `SelfManagedActiveDirectoryConfiguration`.
+    /// `SelfManagedActiveDirectoryConfiguration` (optional).
     pub fn self_managed_active_directory_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SelfManagedActiveDirectoryConfiguration>>,
     ) -> Self {
-        self.self_managed_active_directory_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "SelfManagedActiveDirectoryConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ActiveDirectoryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.net_bios_name {
-            m.insert("NetBiosName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.self_managed_active_directory_configuration {
-            m.insert(
-                "SelfManagedActiveDirectoryConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ActiveDirectoryConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.self_managed_active_directory_configuration.check(
-            &path.field("SelfManagedActiveDirectoryConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ActiveDirectoryConfiguration);
-
-/// Property type `SelfManagedActiveDirectoryConfiguration` of `AWS::FSx::StorageVirtualMachine`.
-#[derive(Debug, Clone, Default)]
-pub struct SelfManagedActiveDirectoryConfiguration {
-    /// `DnsIps` (optional).
-    pub dns_ips: Option<Value<List<String>>>,
-    /// `DomainJoinServiceAccountSecret` (optional).
-    pub domain_join_service_account_secret: Option<Value<String>>,
-    /// `DomainName` (optional).
-    pub domain_name: Option<Value<String>>,
-    /// `FileSystemAdministratorsGroup` (optional).
-    pub file_system_administrators_group: Option<Value<String>>,
-    /// `OrganizationalUnitDistinguishedName` (optional).
-    pub organizational_unit_distinguished_name: Option<Value<String>>,
-    /// `Password` (optional).
-    pub password: Option<Value<String>>,
-    /// `UserName` (optional).
-    pub user_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SelfManagedActiveDirectoryConfiguration` of `AWS::FSx::StorageVirtualMachine`.
+    SelfManagedActiveDirectoryConfiguration(default)
 }
 
 impl SelfManagedActiveDirectoryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dns_ips: None,
-            domain_join_service_account_secret: None,
-            domain_name: None,
-            file_system_administrators_group: None,
-            organizational_unit_distinguished_name: None,
-            password: None,
-            user_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DnsIps`.
-    pub fn dns_ips(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.dns_ips = Some(value.into());
-        self
+    /// `DnsIps` (optional).
+    pub fn dns_ips(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "DnsIps", value.into().to_template()))
     }
-    /// Sets `DomainJoinServiceAccountSecret`.
-    pub fn domain_join_service_account_secret(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_join_service_account_secret = Some(value.into());
-        self
+    /// `DomainJoinServiceAccountSecret` (optional).
+    pub fn domain_join_service_account_secret(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "DomainJoinServiceAccountSecret",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DomainName", value.into().to_template()))
     }
-    /// Sets `FileSystemAdministratorsGroup`.
-    pub fn file_system_administrators_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.file_system_administrators_group = Some(value.into());
-        self
+    /// `FileSystemAdministratorsGroup` (optional).
+    pub fn file_system_administrators_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            3,
+            "FileSystemAdministratorsGroup",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OrganizationalUnitDistinguishedName`.
-    pub fn organizational_unit_distinguished_name(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.organizational_unit_distinguished_name = Some(value.into());
-        self
+    /// `OrganizationalUnitDistinguishedName` (optional).
+    pub fn organizational_unit_distinguished_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            4,
+            "OrganizationalUnitDistinguishedName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Password", value.into().to_template()))
     }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_name = Some(value.into());
-        self
+    /// `UserName` (optional).
+    pub fn user_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "UserName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SelfManagedActiveDirectoryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dns_ips {
-            m.insert("DnsIps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_join_service_account_secret {
-            m.insert("DomainJoinServiceAccountSecret".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_system_administrators_group {
-            m.insert("FileSystemAdministratorsGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organizational_unit_distinguished_name {
-            m.insert(
-                "OrganizationalUnitDistinguishedName".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_name {
-            m.insert("UserName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SelfManagedActiveDirectoryConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SelfManagedActiveDirectoryConfiguration);
-
-/// Property type `Tag` of `AWS::FSx::StorageVirtualMachine`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

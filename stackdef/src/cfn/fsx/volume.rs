@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct Volume {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Volume {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Volume {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Volume {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::FSx::Volume`.
+    Volume("AWS::FSx::Volume", VolumeProps)
 }
 
 impl Volume {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::FSx::Volume";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VolumeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VolumeId` (typed).
     pub fn ref_value(&self) -> Value<ids::FSxVolumeId> {
         self.resource.ref_value()
@@ -92,470 +44,254 @@ impl Volume {
     pub fn attr_uuid(&self) -> Value<String> {
         self.resource.get_att("UUID")
     }
+
+    /// Replaces `BackupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BackupId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OntapConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ontap_configuration(&self, value: impl Into<Value<OntapConfiguration>>) {
+        self.resource
+            .set_property("OntapConfiguration", value.into())
+    }
+
+    /// Replaces `OpenZFSConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_open_zfs_configuration(&self, value: impl Into<Value<OpenZfsConfiguration>>) {
+        self.resource
+            .set_property("OpenZFSConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VolumeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VolumeType", value.into())
+    }
 }
 
-/// Properties of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct VolumeProps {
-    /// `BackupId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub backup_id: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `OntapConfiguration` (optional).
-    pub ontap_configuration: Option<Value<OntapConfiguration>>,
-    /// `OpenZFSConfiguration` (optional).
-    pub open_zfs_configuration: Option<Value<OpenZfsConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VolumeType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub volume_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::FSx::Volume`.
+    VolumeProps
 }
 
 impl VolumeProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            backup_id: None,
-            name: name.into(),
-            ontap_configuration: None,
-            open_zfs_configuration: None,
-            tags: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `BackupId`.
-    pub fn backup_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.backup_id = Some(value.into());
-        self
+    /// `BackupId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn backup_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BackupId", value.into().to_template()))
     }
-    /// Sets `OntapConfiguration`.
-    pub fn ontap_configuration(mut self, value: impl Into<Value<OntapConfiguration>>) -> Self {
-        self.ontap_configuration = Some(value.into());
-        self
+    /// `OntapConfiguration` (optional).
+    pub fn ontap_configuration(self, value: impl Into<Value<OntapConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OntapConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `OpenZFSConfiguration`.
-    pub fn open_zfs_configuration(mut self, value: impl Into<Value<OpenZfsConfiguration>>) -> Self {
-        self.open_zfs_configuration = Some(value.into());
-        self
+    /// `OpenZFSConfiguration` (optional).
+    pub fn open_zfs_configuration(self, value: impl Into<Value<OpenZfsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OpenZFSConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn volume_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VolumeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.backup_id {
-            m.insert("BackupId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.ontap_configuration {
-            m.insert("OntapConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.open_zfs_configuration {
-            m.insert("OpenZFSConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VolumeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ontap_configuration
-            .check(&path.field("OntapConfiguration"), &Rules::NONE, out);
-        self.open_zfs_configuration
-            .check(&path.field("OpenZFSConfiguration"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VolumeProps);
-
-/// Property type `OntapConfiguration` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct OntapConfiguration {
-    /// `AggregateConfiguration` (optional).
-    pub aggregate_configuration: Option<Value<AggregateConfiguration>>,
-    /// `CopyTagsToBackups` (optional).
-    pub copy_tags_to_backups: Option<Value<String>>,
-    /// `JunctionPath` (optional).
-    pub junction_path: Option<Value<String>>,
-    /// `OntapVolumeType` (optional).
-    pub ontap_volume_type: Option<Value<String>>,
-    /// `SecurityStyle` (optional).
-    pub security_style: Option<Value<String>>,
-    /// `SizeInBytes` (optional).
-    pub size_in_bytes: Option<Value<String>>,
-    /// `SizeInMegabytes` (optional).
-    pub size_in_megabytes: Option<Value<String>>,
-    /// `SnaplockConfiguration` (optional).
-    pub snaplock_configuration: Option<Value<SnaplockConfiguration>>,
-    /// `SnapshotPolicy` (optional).
-    pub snapshot_policy: Option<Value<String>>,
-    /// `StorageEfficiencyEnabled` (optional).
-    pub storage_efficiency_enabled: Option<Value<String>>,
-    /// `StorageVirtualMachineId` (required).
-    pub storage_virtual_machine_id: Value<String>,
-    /// `TieringPolicy` (optional).
-    pub tiering_policy: Option<Value<TieringPolicy>>,
-    /// `VolumeStyle` (optional).
-    pub volume_style: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OntapConfiguration` of `AWS::FSx::Volume`.
+    OntapConfiguration
 }
 
 impl OntapConfiguration {
     /// The required properties: `StorageVirtualMachineId`.
     pub fn new(storage_virtual_machine_id: impl Into<Value<String>>) -> Self {
-        Self {
-            aggregate_configuration: None,
-            copy_tags_to_backups: None,
-            junction_path: None,
-            ontap_volume_type: None,
-            security_style: None,
-            size_in_bytes: None,
-            size_in_megabytes: None,
-            snaplock_configuration: None,
-            snapshot_policy: None,
-            storage_efficiency_enabled: None,
-            storage_virtual_machine_id: storage_virtual_machine_id.into(),
-            tiering_policy: None,
-            volume_style: None,
-        }
+        Self(crate::Properties::new().with(
+            10,
+            "StorageVirtualMachineId",
+            storage_virtual_machine_id.into().to_template(),
+        ))
     }
-    /// Sets `AggregateConfiguration`.
-    pub fn aggregate_configuration(
-        mut self,
-        value: impl Into<Value<AggregateConfiguration>>,
-    ) -> Self {
-        self.aggregate_configuration = Some(value.into());
-        self
+    /// `AggregateConfiguration` (optional).
+    pub fn aggregate_configuration(self, value: impl Into<Value<AggregateConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AggregateConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `CopyTagsToBackups`.
-    pub fn copy_tags_to_backups(mut self, value: impl Into<Value<String>>) -> Self {
-        self.copy_tags_to_backups = Some(value.into());
-        self
+    /// `CopyTagsToBackups` (optional).
+    pub fn copy_tags_to_backups(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CopyTagsToBackups", value.into().to_template()),
+        )
     }
-    /// Sets `JunctionPath`.
-    pub fn junction_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.junction_path = Some(value.into());
-        self
+    /// `JunctionPath` (optional).
+    pub fn junction_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "JunctionPath", value.into().to_template()))
     }
-    /// Sets `OntapVolumeType`.
-    pub fn ontap_volume_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ontap_volume_type = Some(value.into());
-        self
+    /// `OntapVolumeType` (optional).
+    pub fn ontap_volume_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OntapVolumeType", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityStyle`.
-    pub fn security_style(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_style = Some(value.into());
-        self
+    /// `SecurityStyle` (optional).
+    pub fn security_style(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SecurityStyle", value.into().to_template()))
     }
-    /// Sets `SizeInBytes`.
-    pub fn size_in_bytes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.size_in_bytes = Some(value.into());
-        self
+    /// `SizeInBytes` (optional).
+    pub fn size_in_bytes(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SizeInBytes", value.into().to_template()))
     }
-    /// Sets `SizeInMegabytes`.
-    pub fn size_in_megabytes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.size_in_megabytes = Some(value.into());
-        self
+    /// `SizeInMegabytes` (optional).
+    pub fn size_in_megabytes(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SizeInMegabytes", value.into().to_template()),
+        )
     }
-    /// Sets `SnaplockConfiguration`.
-    pub fn snaplock_configuration(
-        mut self,
-        value: impl Into<Value<SnaplockConfiguration>>,
-    ) -> Self {
-        self.snaplock_configuration = Some(value.into());
-        self
+    /// `SnaplockConfiguration` (optional).
+    pub fn snaplock_configuration(self, value: impl Into<Value<SnaplockConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SnaplockConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotPolicy`.
-    pub fn snapshot_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_policy = Some(value.into());
-        self
+    /// `SnapshotPolicy` (optional).
+    pub fn snapshot_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "SnapshotPolicy", value.into().to_template()))
     }
-    /// Sets `StorageEfficiencyEnabled`.
-    pub fn storage_efficiency_enabled(mut self, value: impl Into<Value<String>>) -> Self {
-        self.storage_efficiency_enabled = Some(value.into());
-        self
+    /// `StorageEfficiencyEnabled` (optional).
+    pub fn storage_efficiency_enabled(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "StorageEfficiencyEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `TieringPolicy`.
-    pub fn tiering_policy(mut self, value: impl Into<Value<TieringPolicy>>) -> Self {
-        self.tiering_policy = Some(value.into());
-        self
+    /// `TieringPolicy` (optional).
+    pub fn tiering_policy(self, value: impl Into<Value<TieringPolicy>>) -> Self {
+        Self(self.0.with(11, "TieringPolicy", value.into().to_template()))
     }
-    /// Sets `VolumeStyle`.
-    pub fn volume_style(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_style = Some(value.into());
-        self
+    /// `VolumeStyle` (optional).
+    pub fn volume_style(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "VolumeStyle", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OntapConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregate_configuration {
-            m.insert("AggregateConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags_to_backups {
-            m.insert("CopyTagsToBackups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.junction_path {
-            m.insert("JunctionPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ontap_volume_type {
-            m.insert("OntapVolumeType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_style {
-            m.insert("SecurityStyle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_in_bytes {
-            m.insert("SizeInBytes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_in_megabytes {
-            m.insert("SizeInMegabytes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snaplock_configuration {
-            m.insert("SnaplockConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_policy {
-            m.insert("SnapshotPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_efficiency_enabled {
-            m.insert("StorageEfficiencyEnabled".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StorageVirtualMachineId".to_owned(),
-            self.storage_virtual_machine_id.to_template(),
-        );
-        if let Some(v) = &self.tiering_policy {
-            m.insert("TieringPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_style {
-            m.insert("VolumeStyle".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OntapConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregate_configuration.check(
-            &path.field("AggregateConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.snaplock_configuration
-            .check(&path.field("SnaplockConfiguration"), &Rules::NONE, out);
-        self.tiering_policy
-            .check(&path.field("TieringPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OntapConfiguration);
-
-/// Property type `AggregateConfiguration` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone, Default)]
-pub struct AggregateConfiguration {
-    /// `Aggregates` (optional).
-    pub aggregates: Option<Value<List<String>>>,
-    /// `ConstituentsPerAggregate` (optional).
-    pub constituents_per_aggregate: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AggregateConfiguration` of `AWS::FSx::Volume`.
+    AggregateConfiguration(default)
 }
 
 impl AggregateConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aggregates: None,
-            constituents_per_aggregate: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Aggregates`.
-    pub fn aggregates(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.aggregates = Some(value.into());
-        self
+    /// `Aggregates` (optional).
+    pub fn aggregates(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Aggregates", value.into().to_template()))
     }
-    /// Sets `ConstituentsPerAggregate`.
-    pub fn constituents_per_aggregate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.constituents_per_aggregate = Some(value.into());
-        self
+    /// `ConstituentsPerAggregate` (optional).
+    pub fn constituents_per_aggregate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConstituentsPerAggregate", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AggregateConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregates {
-            m.insert("Aggregates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constituents_per_aggregate {
-            m.insert("ConstituentsPerAggregate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AggregateConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AggregateConfiguration);
-
-/// Property type `SnaplockConfiguration` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct SnaplockConfiguration {
-    /// `AuditLogVolume` (optional).
-    pub audit_log_volume: Option<Value<String>>,
-    /// `AutocommitPeriod` (optional).
-    pub autocommit_period: Option<Value<AutocommitPeriod>>,
-    /// `PrivilegedDelete` (optional).
-    pub privileged_delete: Option<Value<String>>,
-    /// `RetentionPeriod` (optional).
-    pub retention_period: Option<Value<SnaplockRetentionPeriod>>,
-    /// `SnaplockType` (required).
-    pub snaplock_type: Value<String>,
-    /// `VolumeAppendModeEnabled` (optional).
-    pub volume_append_mode_enabled: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SnaplockConfiguration` of `AWS::FSx::Volume`.
+    SnaplockConfiguration
 }
 
 impl SnaplockConfiguration {
     /// The required properties: `SnaplockType`.
     pub fn new(snaplock_type: impl Into<Value<String>>) -> Self {
-        Self {
-            audit_log_volume: None,
-            autocommit_period: None,
-            privileged_delete: None,
-            retention_period: None,
-            snaplock_type: snaplock_type.into(),
-            volume_append_mode_enabled: None,
-        }
+        Self(crate::Properties::new().with(4, "SnaplockType", snaplock_type.into().to_template()))
     }
-    /// Sets `AuditLogVolume`.
-    pub fn audit_log_volume(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audit_log_volume = Some(value.into());
-        self
+    /// `AuditLogVolume` (optional).
+    pub fn audit_log_volume(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AuditLogVolume", value.into().to_template()))
     }
-    /// Sets `AutocommitPeriod`.
-    pub fn autocommit_period(mut self, value: impl Into<Value<AutocommitPeriod>>) -> Self {
-        self.autocommit_period = Some(value.into());
-        self
+    /// `AutocommitPeriod` (optional).
+    pub fn autocommit_period(self, value: impl Into<Value<AutocommitPeriod>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutocommitPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `PrivilegedDelete`.
-    pub fn privileged_delete(mut self, value: impl Into<Value<String>>) -> Self {
-        self.privileged_delete = Some(value.into());
-        self
+    /// `PrivilegedDelete` (optional).
+    pub fn privileged_delete(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PrivilegedDelete", value.into().to_template()),
+        )
     }
-    /// Sets `RetentionPeriod`.
-    pub fn retention_period(mut self, value: impl Into<Value<SnaplockRetentionPeriod>>) -> Self {
-        self.retention_period = Some(value.into());
-        self
+    /// `RetentionPeriod` (optional).
+    pub fn retention_period(self, value: impl Into<Value<SnaplockRetentionPeriod>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `VolumeAppendModeEnabled`.
-    pub fn volume_append_mode_enabled(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_append_mode_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnaplockConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audit_log_volume {
-            m.insert("AuditLogVolume".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.autocommit_period {
-            m.insert("AutocommitPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.privileged_delete {
-            m.insert("PrivilegedDelete".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_period {
-            m.insert("RetentionPeriod".to_owned(), v.to_template());
-        }
-        m.insert("SnaplockType".to_owned(), self.snaplock_type.to_template());
-        if let Some(v) = &self.volume_append_mode_enabled {
-            m.insert("VolumeAppendModeEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VolumeAppendModeEnabled` (optional).
+    pub fn volume_append_mode_enabled(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "VolumeAppendModeEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SnaplockConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.autocommit_period
-            .check(&path.field("AutocommitPeriod"), &Rules::NONE, out);
-        self.retention_period
-            .check(&path.field("RetentionPeriod"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SnaplockConfiguration);
-
-/// Property type `AutocommitPeriod` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct AutocommitPeriod {
-    /// `Type` (required).
-    pub type_: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AutocommitPeriod` of `AWS::FSx::Volume`.
+    AutocommitPeriod
 }
 
 impl AutocommitPeriod {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Type", type_.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AutocommitPeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutocommitPeriod {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AutocommitPeriod);
-
-/// Property type `SnaplockRetentionPeriod` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct SnaplockRetentionPeriod {
-    /// `DefaultRetention` (required).
-    pub default_retention: Value<RetentionPeriod>,
-    /// `MaximumRetention` (required).
-    pub maximum_retention: Value<RetentionPeriod>,
-    /// `MinimumRetention` (required).
-    pub minimum_retention: Value<RetentionPeriod>,
+crate::l1_struct! {
+    /// Property type `SnaplockRetentionPeriod` of `AWS::FSx::Volume`.
+    SnaplockRetentionPeriod
 }
 
 impl SnaplockRetentionPeriod {
@@ -565,365 +301,170 @@ impl SnaplockRetentionPeriod {
         maximum_retention: impl Into<Value<RetentionPeriod>>,
         minimum_retention: impl Into<Value<RetentionPeriod>>,
     ) -> Self {
-        Self {
-            default_retention: default_retention.into(),
-            maximum_retention: maximum_retention.into(),
-            minimum_retention: minimum_retention.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DefaultRetention",
+                    default_retention.into().to_template(),
+                )
+                .with(
+                    1,
+                    "MaximumRetention",
+                    maximum_retention.into().to_template(),
+                )
+                .with(
+                    2,
+                    "MinimumRetention",
+                    minimum_retention.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for SnaplockRetentionPeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultRetention".to_owned(),
-            self.default_retention.to_template(),
-        );
-        m.insert(
-            "MaximumRetention".to_owned(),
-            self.maximum_retention.to_template(),
-        );
-        m.insert(
-            "MinimumRetention".to_owned(),
-            self.minimum_retention.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnaplockRetentionPeriod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_retention
-            .check(&path.field("DefaultRetention"), &Rules::NONE, out);
-        self.maximum_retention
-            .check(&path.field("MaximumRetention"), &Rules::NONE, out);
-        self.minimum_retention
-            .check(&path.field("MinimumRetention"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SnaplockRetentionPeriod);
-
-/// Property type `RetentionPeriod` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct RetentionPeriod {
-    /// `Type` (required).
-    pub type_: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RetentionPeriod` of `AWS::FSx::Volume`.
+    RetentionPeriod
 }
 
 impl RetentionPeriod {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Type", type_.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RetentionPeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RetentionPeriod {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RetentionPeriod);
-
-/// Property type `TieringPolicy` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone, Default)]
-pub struct TieringPolicy {
-    /// `CoolingPeriod` (optional).
-    pub cooling_period: Option<Value<i64>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TieringPolicy` of `AWS::FSx::Volume`.
+    TieringPolicy(default)
 }
 
 impl TieringPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cooling_period: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CoolingPeriod`.
-    pub fn cooling_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cooling_period = Some(value.into());
-        self
+    /// `CoolingPeriod` (optional).
+    pub fn cooling_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "CoolingPeriod", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TieringPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cooling_period {
-            m.insert("CoolingPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TieringPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TieringPolicy);
-
-/// Property type `OpenZfsConfiguration` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct OpenZfsConfiguration {
-    /// `CopyTagsToSnapshots` (optional).
-    pub copy_tags_to_snapshots: Option<Value<bool>>,
-    /// `DataCompressionType` (optional).
-    pub data_compression_type: Option<Value<String>>,
-    /// `NfsExports` (optional).
-    pub nfs_exports: Option<Value<List<NfsExports>>>,
-    /// `Options` (optional).
-    pub options: Option<Value<List<String>>>,
-    /// `OriginSnapshot` (optional).
-    pub origin_snapshot: Option<Value<OriginSnapshot>>,
-    /// `ParentVolumeId` (required).
-    pub parent_volume_id: Value<String>,
-    /// `ReadOnly` (optional).
-    pub read_only: Option<Value<bool>>,
-    /// `RecordSizeKiB` (optional).
-    pub record_size_ki_b: Option<Value<i64>>,
-    /// `StorageCapacityQuotaGiB` (optional).
-    pub storage_capacity_quota_gi_b: Option<Value<i64>>,
-    /// `StorageCapacityReservationGiB` (optional).
-    pub storage_capacity_reservation_gi_b: Option<Value<i64>>,
-    /// `UserAndGroupQuotas` (optional).
-    pub user_and_group_quotas: Option<Value<List<UserAndGroupQuotas>>>,
+crate::l1_struct! {
+    /// Property type `OpenZfsConfiguration` of `AWS::FSx::Volume`.
+    OpenZfsConfiguration
 }
 
 impl OpenZfsConfiguration {
     /// The required properties: `ParentVolumeId`.
     pub fn new(parent_volume_id: impl Into<Value<String>>) -> Self {
-        Self {
-            copy_tags_to_snapshots: None,
-            data_compression_type: None,
-            nfs_exports: None,
-            options: None,
-            origin_snapshot: None,
-            parent_volume_id: parent_volume_id.into(),
-            read_only: None,
-            record_size_ki_b: None,
-            storage_capacity_quota_gi_b: None,
-            storage_capacity_reservation_gi_b: None,
-            user_and_group_quotas: None,
-        }
+        Self(crate::Properties::new().with(
+            5,
+            "ParentVolumeId",
+            parent_volume_id.into().to_template(),
+        ))
     }
-    /// Sets `CopyTagsToSnapshots`.
-    pub fn copy_tags_to_snapshots(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags_to_snapshots = Some(value.into());
-        self
+    /// `CopyTagsToSnapshots` (optional).
+    pub fn copy_tags_to_snapshots(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CopyTagsToSnapshots", value.into().to_template()),
+        )
     }
-    /// Sets `DataCompressionType`.
-    pub fn data_compression_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_compression_type = Some(value.into());
-        self
+    /// `DataCompressionType` (optional).
+    pub fn data_compression_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataCompressionType", value.into().to_template()),
+        )
     }
-    /// Sets `NfsExports`.
-    pub fn nfs_exports(mut self, value: impl Into<Value<List<NfsExports>>>) -> Self {
-        self.nfs_exports = Some(value.into());
-        self
+    /// `NfsExports` (optional).
+    pub fn nfs_exports(self, value: impl Into<Value<List<NfsExports>>>) -> Self {
+        Self(self.0.with(2, "NfsExports", value.into().to_template()))
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Options", value.into().to_template()))
     }
-    /// Sets `OriginSnapshot`.
-    pub fn origin_snapshot(mut self, value: impl Into<Value<OriginSnapshot>>) -> Self {
-        self.origin_snapshot = Some(value.into());
-        self
+    /// `OriginSnapshot` (optional).
+    pub fn origin_snapshot(self, value: impl Into<Value<OriginSnapshot>>) -> Self {
+        Self(self.0.with(4, "OriginSnapshot", value.into().to_template()))
     }
-    /// Sets `ReadOnly`.
-    pub fn read_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.read_only = Some(value.into());
-        self
+    /// `ReadOnly` (optional).
+    pub fn read_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "ReadOnly", value.into().to_template()))
     }
-    /// Sets `RecordSizeKiB`.
-    pub fn record_size_ki_b(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.record_size_ki_b = Some(value.into());
-        self
+    /// `RecordSizeKiB` (optional).
+    pub fn record_size_ki_b(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "RecordSizeKiB", value.into().to_template()))
     }
-    /// Sets `StorageCapacityQuotaGiB`.
-    pub fn storage_capacity_quota_gi_b(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.storage_capacity_quota_gi_b = Some(value.into());
-        self
+    /// `StorageCapacityQuotaGiB` (optional).
+    pub fn storage_capacity_quota_gi_b(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "StorageCapacityQuotaGiB", value.into().to_template()),
+        )
     }
-    /// Sets `StorageCapacityReservationGiB`.
-    pub fn storage_capacity_reservation_gi_b(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.storage_capacity_reservation_gi_b = Some(value.into());
-        self
+    /// `StorageCapacityReservationGiB` (optional).
+    pub fn storage_capacity_reservation_gi_b(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            9,
+            "StorageCapacityReservationGiB",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UserAndGroupQuotas`.
-    pub fn user_and_group_quotas(
-        mut self,
-        value: impl Into<Value<List<UserAndGroupQuotas>>>,
-    ) -> Self {
-        self.user_and_group_quotas = Some(value.into());
-        self
+    /// `UserAndGroupQuotas` (optional).
+    pub fn user_and_group_quotas(self, value: impl Into<Value<List<UserAndGroupQuotas>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "UserAndGroupQuotas", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OpenZfsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.copy_tags_to_snapshots {
-            m.insert("CopyTagsToSnapshots".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_compression_type {
-            m.insert("DataCompressionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nfs_exports {
-            m.insert("NfsExports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_snapshot {
-            m.insert("OriginSnapshot".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ParentVolumeId".to_owned(),
-            self.parent_volume_id.to_template(),
-        );
-        if let Some(v) = &self.read_only {
-            m.insert("ReadOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.record_size_ki_b {
-            m.insert("RecordSizeKiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_capacity_quota_gi_b {
-            m.insert("StorageCapacityQuotaGiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_capacity_reservation_gi_b {
-            m.insert("StorageCapacityReservationGiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_and_group_quotas {
-            m.insert("UserAndGroupQuotas".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenZfsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.nfs_exports
-            .check(&path.field("NfsExports"), &Rules::NONE, out);
-        self.origin_snapshot
-            .check(&path.field("OriginSnapshot"), &Rules::NONE, out);
-        self.user_and_group_quotas
-            .check(&path.field("UserAndGroupQuotas"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OpenZfsConfiguration);
-
-/// Property type `NfsExports` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct NfsExports {
-    /// `ClientConfigurations` (required).
-    pub client_configurations: Value<List<ClientConfigurations>>,
+crate::l1_struct! {
+    /// Property type `NfsExports` of `AWS::FSx::Volume`.
+    NfsExports
 }
 
 impl NfsExports {
     /// The required properties: `ClientConfigurations`.
     pub fn new(client_configurations: impl Into<Value<List<ClientConfigurations>>>) -> Self {
-        Self {
-            client_configurations: client_configurations.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ClientConfigurations",
+            client_configurations.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for NfsExports {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClientConfigurations".to_owned(),
-            self.client_configurations.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for NfsExports {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_configurations
-            .check(&path.field("ClientConfigurations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NfsExports);
-
-/// Property type `ClientConfigurations` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct ClientConfigurations {
-    /// `Clients` (required).
-    pub clients: Value<String>,
-    /// `Options` (required).
-    pub options: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ClientConfigurations` of `AWS::FSx::Volume`.
+    ClientConfigurations
 }
 
 impl ClientConfigurations {
     /// The required properties: `Clients`, `Options`.
     pub fn new(clients: impl Into<Value<String>>, options: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            clients: clients.into(),
-            options: options.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Clients", clients.into().to_template())
+                .with(1, "Options", options.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClientConfigurations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Clients".to_owned(), self.clients.to_template());
-        m.insert("Options".to_owned(), self.options.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClientConfigurations {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClientConfigurations);
-
-/// Property type `OriginSnapshot` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct OriginSnapshot {
-    /// `CopyStrategy` (required).
-    pub copy_strategy: Value<String>,
-    /// `SnapshotARN` (required).
-    pub snapshot_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `OriginSnapshot` of `AWS::FSx::Volume`.
+    OriginSnapshot
 }
 
 impl OriginSnapshot {
@@ -932,37 +473,17 @@ impl OriginSnapshot {
         copy_strategy: impl Into<Value<String>>,
         snapshot_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            copy_strategy: copy_strategy.into(),
-            snapshot_arn: snapshot_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CopyStrategy", copy_strategy.into().to_template())
+                .with(1, "SnapshotARN", snapshot_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OriginSnapshot {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CopyStrategy".to_owned(), self.copy_strategy.to_template());
-        m.insert("SnapshotARN".to_owned(), self.snapshot_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginSnapshot {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OriginSnapshot);
-
-/// Property type `UserAndGroupQuotas` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct UserAndGroupQuotas {
-    /// `Id` (required).
-    pub id: Value<i64>,
-    /// `StorageCapacityQuotaGiB` (required).
-    pub storage_capacity_quota_gi_b: Value<i64>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `UserAndGroupQuotas` of `AWS::FSx::Volume`.
+    UserAndGroupQuotas
 }
 
 impl UserAndGroupQuotas {
@@ -972,63 +493,17 @@ impl UserAndGroupQuotas {
         storage_capacity_quota_gi_b: impl Into<Value<i64>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            storage_capacity_quota_gi_b: storage_capacity_quota_gi_b.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(
+                    1,
+                    "StorageCapacityQuotaGiB",
+                    storage_capacity_quota_gi_b.into().to_template(),
+                )
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserAndGroupQuotas {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert(
-            "StorageCapacityQuotaGiB".to_owned(),
-            self.storage_capacity_quota_gi_b.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserAndGroupQuotas {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UserAndGroupQuotas);
-
-/// Property type `Tag` of `AWS::FSx::Volume`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

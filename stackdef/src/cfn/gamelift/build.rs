@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GameLift::Build`.
-#[derive(Debug, Clone)]
-pub struct Build {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Build {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Build {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Build {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GameLift::Build`.
+    Build("AWS::GameLift::Build", BuildProps)
 }
 
 impl Build {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GameLift::Build";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BuildProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BuildId` (typed).
     pub fn ref_value(&self) -> Value<ids::BuildId> {
         self.resource.ref_value()
@@ -87,246 +39,119 @@ impl Build {
     pub fn attr_build_arn(&self) -> Value<String> {
         self.resource.get_att("BuildArn")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OperatingSystem` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operating_system(&self, value: impl Into<Value<OperatingSystem>>) {
+        self.resource.set_property("OperatingSystem", value.into())
+    }
+
+    /// Replaces `ServerSdkVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_sdk_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServerSdkVersion", value.into())
+    }
+
+    /// Replaces `StorageLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_location(&self, value: impl Into<Value<StorageLocation>>) {
+        self.resource.set_property("StorageLocation", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Version` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Version", value.into())
+    }
 }
 
-/// Properties of `AWS::GameLift::Build`.
-#[derive(Debug, Clone, Default)]
-pub struct BuildProps {
-    /// `Name` (optional).
-    /// Length: 1..=1024 characters.
-    pub name: Option<Value<String>>,
-    /// `OperatingSystem` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub operating_system: Option<Value<OperatingSystem>>,
-    /// `ServerSdkVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^\d+\.\d+\.\d+$`.
-    pub server_sdk_version: Option<Value<String>>,
-    /// `StorageLocation` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub storage_location: Option<Value<StorageLocation>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Version` (optional).
-    /// Length: 1..=1024 characters.
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GameLift::Build`.
+    BuildProps(default)
 }
 
 impl BuildProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            operating_system: None,
-            server_sdk_version: None,
-            storage_location: None,
-            tags: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `OperatingSystem`.
-    pub fn operating_system(mut self, value: impl Into<Value<OperatingSystem>>) -> Self {
-        self.operating_system = Some(value.into());
-        self
+    /// `OperatingSystem` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn operating_system(self, value: impl Into<Value<OperatingSystem>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OperatingSystem", value.into().to_template()),
+        )
     }
-    /// Sets `ServerSdkVersion`.
-    pub fn server_sdk_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_sdk_version = Some(value.into());
-        self
+    /// `ServerSdkVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]+\.[\d\x{80}-\x{10FFFF}]+\.[\d\x{80}-\x{10FFFF}]+$`.
+    pub fn server_sdk_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ServerSdkVersion", value.into().to_template()),
+        )
     }
-    /// Sets `StorageLocation`.
-    pub fn storage_location(mut self, value: impl Into<Value<StorageLocation>>) -> Self {
-        self.storage_location = Some(value.into());
-        self
+    /// `StorageLocation` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn storage_location(self, value: impl Into<Value<StorageLocation>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StorageLocation", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BuildProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operating_system {
-            m.insert("OperatingSystem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_sdk_version {
-            m.insert("ServerSdkVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_location {
-            m.insert("StorageLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Version", value.into().to_template()))
     }
 }
 
-impl Check for BuildProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operating_system
-            .check(&path.field("OperatingSystem"), &Rules::NONE, out);
-        self.server_sdk_version.check(
-            &path.field("ServerSdkVersion"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^\\d+\\.\\d+\\.\\d+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_location
-            .check(&path.field("StorageLocation"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `OperatingSystem`.
+    OperatingSystem {
+        /// `AMAZON_LINUX`
+        AmazonLinux = "AMAZON_LINUX",
+        /// `AMAZON_LINUX_2`
+        AmazonLinux2 = "AMAZON_LINUX_2",
+        /// `AMAZON_LINUX_2023`
+        AmazonLinux2023 = "AMAZON_LINUX_2023",
+        /// `WINDOWS_2012`
+        Windows2012 = "WINDOWS_2012",
+        /// `WINDOWS_2016`
+        Windows2016 = "WINDOWS_2016",
+        /// `WINDOWS_2022`
+        Windows2022 = "WINDOWS_2022",
     }
 }
 
-crate::impl_literal!(BuildProps);
-
-/// Values of `OperatingSystem`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OperatingSystem {
-    /// `AMAZON_LINUX`
-    AmazonLinux,
-    /// `AMAZON_LINUX_2`
-    AmazonLinux2,
-    /// `AMAZON_LINUX_2023`
-    AmazonLinux2023,
-    /// `WINDOWS_2012`
-    Windows2012,
-    /// `WINDOWS_2016`
-    Windows2016,
-    /// `WINDOWS_2022`
-    Windows2022,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OperatingSystem {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AMAZON_LINUX",
-        "AMAZON_LINUX_2",
-        "AMAZON_LINUX_2023",
-        "WINDOWS_2012",
-        "WINDOWS_2016",
-        "WINDOWS_2022",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonLinux => "AMAZON_LINUX",
-            Self::AmazonLinux2 => "AMAZON_LINUX_2",
-            Self::AmazonLinux2023 => "AMAZON_LINUX_2023",
-            Self::Windows2012 => "WINDOWS_2012",
-            Self::Windows2016 => "WINDOWS_2016",
-            Self::Windows2022 => "WINDOWS_2022",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OperatingSystem {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OperatingSystem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OperatingSystem {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMAZON_LINUX" => Self::AmazonLinux,
-            "AMAZON_LINUX_2" => Self::AmazonLinux2,
-            "AMAZON_LINUX_2023" => Self::AmazonLinux2023,
-            "WINDOWS_2012" => Self::Windows2012,
-            "WINDOWS_2016" => Self::Windows2016,
-            "WINDOWS_2022" => Self::Windows2022,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OperatingSystem> {
-    fn from(s: &str) -> Self {
-        Value::literal(OperatingSystem::from(s))
-    }
-}
-
-crate::impl_literal!(OperatingSystem);
-
-/// Property type `StorageLocation` of `AWS::GameLift::Build`.
-#[derive(Debug, Clone)]
-pub struct StorageLocation {
-    /// `Bucket` (required).
-    /// Length: 1..= characters.
-    pub bucket: Value<String>,
-    /// `Key` (required).
-    /// Length: 1..= characters.
-    pub key: Value<String>,
-    /// `ObjectVersion` (optional).
-    /// Length: 1..= characters.
-    pub object_version: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 1..= characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `StorageLocation` of `AWS::GameLift::Build`.
+    StorageLocation
 }
 
 impl StorageLocation {
@@ -336,123 +161,18 @@ impl StorageLocation {
         key: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-            object_version: None,
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `ObjectVersion`.
-    pub fn object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StorageLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.object_version {
-            m.insert("ObjectVersion".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `ObjectVersion` (optional).
+    /// Length: at least 1 characters.
+    pub fn object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ObjectVersion", value.into().to_template()))
     }
 }
 
-impl Check for StorageLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_version.check(
-            &path.field("ObjectVersion"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StorageLocation);
-
-/// Property type `Tag` of `AWS::GameLift::Build`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

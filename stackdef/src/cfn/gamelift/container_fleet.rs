@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone)]
-pub struct ContainerFleet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ContainerFleet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ContainerFleet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ContainerFleet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GameLift::ContainerFleet`.
+    ContainerFleet("AWS::GameLift::ContainerFleet", ContainerFleetProps)
 }
 
 impl ContainerFleet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GameLift::ContainerFleet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ContainerFleetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FleetId` (typed).
     pub fn ref_value(&self) -> Value<ids::ContainerFleetId> {
         self.resource.ref_value()
@@ -115,779 +67,400 @@ impl ContainerFleet {
         self.resource
             .get_att("MaximumGameServerContainerGroupsPerInstance")
     }
+
+    /// Replaces `BillingType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_type(&self, value: impl Into<Value<BillingType>>) {
+        self.resource.set_property("BillingType", value.into())
+    }
+
+    /// Replaces `DeploymentConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_configuration(&self, value: impl Into<Value<DeploymentConfiguration>>) {
+        self.resource
+            .set_property("DeploymentConfiguration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FleetRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fleet_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("FleetRoleArn", value.into())
+    }
+
+    /// Replaces `GameServerContainerGroupDefinitionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_game_server_container_group_definition_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GameServerContainerGroupDefinitionName", value.into())
+    }
+
+    /// Replaces `GameServerContainerGroupsPerInstance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_game_server_container_groups_per_instance(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("GameServerContainerGroupsPerInstance", value.into())
+    }
+
+    /// Replaces `GameSessionCreationLimitPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_game_session_creation_limit_policy(
+        &self,
+        value: impl Into<Value<GameSessionCreationLimitPolicy>>,
+    ) {
+        self.resource
+            .set_property("GameSessionCreationLimitPolicy", value.into())
+    }
+
+    /// Replaces `InstanceConnectionPortRange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_connection_port_range(&self, value: impl Into<Value<ConnectionPortRange>>) {
+        self.resource
+            .set_property("InstanceConnectionPortRange", value.into())
+    }
+
+    /// Replaces `InstanceInboundPermissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_inbound_permissions(&self, value: impl Into<Value<List<IpPermission>>>) {
+        self.resource
+            .set_property("InstanceInboundPermissions", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `Locations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_locations(&self, value: impl Into<Value<List<LocationConfiguration>>>) {
+        self.resource.set_property("Locations", value.into())
+    }
+
+    /// Replaces `LogConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_configuration(&self, value: impl Into<Value<LogConfiguration>>) {
+        self.resource.set_property("LogConfiguration", value.into())
+    }
+
+    /// Replaces `MetricGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("MetricGroups", value.into())
+    }
+
+    /// Replaces `NewGameSessionProtectionPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_new_game_session_protection_policy(
+        &self,
+        value: impl Into<Value<NewGameSessionProtectionPolicy>>,
+    ) {
+        self.resource
+            .set_property("NewGameSessionProtectionPolicy", value.into())
+    }
+
+    /// Replaces `PerInstanceContainerGroupDefinitionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_per_instance_container_group_definition_name(
+        &self,
+        value: impl Into<Value<String>>,
+    ) {
+        self.resource
+            .set_property("PerInstanceContainerGroupDefinitionName", value.into())
+    }
+
+    /// Replaces `PlayerGatewayMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_player_gateway_mode(&self, value: impl Into<Value<PlayerGatewayMode>>) {
+        self.resource
+            .set_property("PlayerGatewayMode", value.into())
+    }
+
+    /// Replaces `ScalingPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_policies(&self, value: impl Into<Value<List<ScalingPolicy>>>) {
+        self.resource.set_property("ScalingPolicies", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone)]
-pub struct ContainerFleetProps {
-    /// `BillingType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub billing_type: Option<Value<BillingType>>,
-    /// `DeploymentConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub deployment_configuration: Option<Value<DeploymentConfiguration>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `FleetRoleArn` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:aws(-.*)?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
-    pub fleet_role_arn: Value<ids::RoleArn>,
-    /// `GameServerContainerGroupDefinitionName` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[a-zA-Z0-9\-]+$|^arn:.*:containergroupdefinition\/[a-zA-Z0-9\-]+(:[0-9]+)?$`.
-    pub game_server_container_group_definition_name: Option<Value<String>>,
-    /// `GameServerContainerGroupsPerInstance` (optional).
-    /// Range: 1..=5000.
-    pub game_server_container_groups_per_instance: Option<Value<i64>>,
-    /// `GameSessionCreationLimitPolicy` (optional).
-    pub game_session_creation_limit_policy: Option<Value<GameSessionCreationLimitPolicy>>,
-    /// `InstanceConnectionPortRange` (optional).
-    pub instance_connection_port_range: Option<Value<ConnectionPortRange>>,
-    /// `InstanceInboundPermissions` (optional).
-    /// Items: 0..=50.
-    pub instance_inbound_permissions: Option<Value<List<IpPermission>>>,
-    /// `InstanceType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub instance_type: Option<Value<String>>,
-    /// `Locations` (optional).
-    /// Items: 1..=100.
-    pub locations: Option<Value<List<LocationConfiguration>>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<LogConfiguration>>,
-    /// `MetricGroups` (optional).
-    /// Items: 0..=1.
-    /// Each item: Length: 1..=255 characters.
-    pub metric_groups: Option<Value<List<String>>>,
-    /// `NewGameSessionProtectionPolicy` (optional).
-    pub new_game_session_protection_policy: Option<Value<NewGameSessionProtectionPolicy>>,
-    /// `PerInstanceContainerGroupDefinitionName` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[a-zA-Z0-9\-]+$|^arn:.*:containergroupdefinition\/[a-zA-Z0-9\-]+(:[0-9]+)?$`.
-    pub per_instance_container_group_definition_name: Option<Value<String>>,
-    /// `PlayerGatewayMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub player_gateway_mode: Option<Value<PlayerGatewayMode>>,
-    /// `ScalingPolicies` (optional).
-    /// Items: ..=50.
-    pub scaling_policies: Option<Value<List<ScalingPolicy>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GameLift::ContainerFleet`.
+    ContainerFleetProps
 }
 
 impl ContainerFleetProps {
     /// The required properties: `FleetRoleArn`.
     pub fn new(fleet_role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            billing_type: None,
-            deployment_configuration: None,
-            description: None,
-            fleet_role_arn: fleet_role_arn.into(),
-            game_server_container_group_definition_name: None,
-            game_server_container_groups_per_instance: None,
-            game_session_creation_limit_policy: None,
-            instance_connection_port_range: None,
-            instance_inbound_permissions: None,
-            instance_type: None,
-            locations: None,
-            log_configuration: None,
-            metric_groups: None,
-            new_game_session_protection_policy: None,
-            per_instance_container_group_definition_name: None,
-            player_gateway_mode: None,
-            scaling_policies: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "FleetRoleArn", fleet_role_arn.into().to_template()))
     }
-    /// Sets `BillingType`.
-    pub fn billing_type(mut self, value: impl Into<Value<BillingType>>) -> Self {
-        self.billing_type = Some(value.into());
-        self
+    /// `BillingType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn billing_type(self, value: impl Into<Value<BillingType>>) -> Self {
+        Self(self.0.with(0, "BillingType", value.into().to_template()))
     }
-    /// Sets `DeploymentConfiguration`.
+    /// `DeploymentConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn deployment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DeploymentConfiguration>>,
     ) -> Self {
-        self.deployment_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DeploymentConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `GameServerContainerGroupDefinitionName`.
+    /// `GameServerContainerGroupDefinitionName` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[a-zA-Z0-9\-]+$|^arn:.*:containergroupdefinition\/[a-zA-Z0-9\-]+(:[0-9]+)?$`.
     pub fn game_server_container_group_definition_name(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.game_server_container_group_definition_name = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "GameServerContainerGroupDefinitionName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `GameServerContainerGroupsPerInstance`.
-    pub fn game_server_container_groups_per_instance(
-        mut self,
-        value: impl Into<Value<i64>>,
-    ) -> Self {
-        self.game_server_container_groups_per_instance = Some(value.into());
-        self
+    /// `GameServerContainerGroupsPerInstance` (optional).
+    /// Range: 1 to 5000.
+    pub fn game_server_container_groups_per_instance(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            5,
+            "GameServerContainerGroupsPerInstance",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `GameSessionCreationLimitPolicy`.
+    /// `GameSessionCreationLimitPolicy` (optional).
     pub fn game_session_creation_limit_policy(
-        mut self,
+        self,
         value: impl Into<Value<GameSessionCreationLimitPolicy>>,
     ) -> Self {
-        self.game_session_creation_limit_policy = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "GameSessionCreationLimitPolicy",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InstanceConnectionPortRange`.
+    /// `InstanceConnectionPortRange` (optional).
     pub fn instance_connection_port_range(
-        mut self,
+        self,
         value: impl Into<Value<ConnectionPortRange>>,
     ) -> Self {
-        self.instance_connection_port_range = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "InstanceConnectionPortRange", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceInboundPermissions`.
-    pub fn instance_inbound_permissions(
-        mut self,
-        value: impl Into<Value<List<IpPermission>>>,
-    ) -> Self {
-        self.instance_inbound_permissions = Some(value.into());
-        self
+    /// `InstanceInboundPermissions` (optional).
+    /// Items: 0 to 50.
+    pub fn instance_inbound_permissions(self, value: impl Into<Value<List<IpPermission>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "InstanceInboundPermissions", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "InstanceType", value.into().to_template()))
     }
-    /// Sets `Locations`.
-    pub fn locations(mut self, value: impl Into<Value<List<LocationConfiguration>>>) -> Self {
-        self.locations = Some(value.into());
-        self
+    /// `Locations` (optional).
+    /// Items: 1 to 100.
+    pub fn locations(self, value: impl Into<Value<List<LocationConfiguration>>>) -> Self {
+        Self(self.0.with(10, "Locations", value.into().to_template()))
     }
-    /// Sets `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+    /// `LogConfiguration` (optional).
+    pub fn log_configuration(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(11, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MetricGroups`.
-    pub fn metric_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.metric_groups = Some(value.into());
-        self
+    /// `MetricGroups` (optional).
+    /// Items: 0 to 1.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn metric_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(12, "MetricGroups", value.into().to_template()))
     }
-    /// Sets `NewGameSessionProtectionPolicy`.
+    /// `NewGameSessionProtectionPolicy` (optional).
     pub fn new_game_session_protection_policy(
-        mut self,
+        self,
         value: impl Into<Value<NewGameSessionProtectionPolicy>>,
     ) -> Self {
-        self.new_game_session_protection_policy = Some(value.into());
-        self
+        Self(self.0.with(
+            13,
+            "NewGameSessionProtectionPolicy",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PerInstanceContainerGroupDefinitionName`.
+    /// `PerInstanceContainerGroupDefinitionName` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[a-zA-Z0-9\-]+$|^arn:.*:containergroupdefinition\/[a-zA-Z0-9\-]+(:[0-9]+)?$`.
     pub fn per_instance_container_group_definition_name(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.per_instance_container_group_definition_name = Some(value.into());
-        self
+        Self(self.0.with(
+            14,
+            "PerInstanceContainerGroupDefinitionName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PlayerGatewayMode`.
-    pub fn player_gateway_mode(mut self, value: impl Into<Value<PlayerGatewayMode>>) -> Self {
-        self.player_gateway_mode = Some(value.into());
-        self
+    /// `PlayerGatewayMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn player_gateway_mode(self, value: impl Into<Value<PlayerGatewayMode>>) -> Self {
+        Self(
+            self.0
+                .with(15, "PlayerGatewayMode", value.into().to_template()),
+        )
     }
-    /// Sets `ScalingPolicies`.
-    pub fn scaling_policies(mut self, value: impl Into<Value<List<ScalingPolicy>>>) -> Self {
-        self.scaling_policies = Some(value.into());
-        self
+    /// `ScalingPolicies` (optional).
+    /// Items: at most 50.
+    pub fn scaling_policies(self, value: impl Into<Value<List<ScalingPolicy>>>) -> Self {
+        Self(
+            self.0
+                .with(16, "ScalingPolicies", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContainerFleetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.billing_type {
-            m.insert("BillingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_configuration {
-            m.insert("DeploymentConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("FleetRoleArn".to_owned(), self.fleet_role_arn.to_template());
-        if let Some(v) = &self.game_server_container_group_definition_name {
-            m.insert(
-                "GameServerContainerGroupDefinitionName".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.game_server_container_groups_per_instance {
-            m.insert(
-                "GameServerContainerGroupsPerInstance".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.game_session_creation_limit_policy {
-            m.insert("GameSessionCreationLimitPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_connection_port_range {
-            m.insert("InstanceConnectionPortRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_inbound_permissions {
-            m.insert("InstanceInboundPermissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.locations {
-            m.insert("Locations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_groups {
-            m.insert("MetricGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.new_game_session_protection_policy {
-            m.insert("NewGameSessionProtectionPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.per_instance_container_group_definition_name {
-            m.insert(
-                "PerInstanceContainerGroupDefinitionName".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.player_gateway_mode {
-            m.insert("PlayerGatewayMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_policies {
-            m.insert("ScalingPolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(17, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ContainerFleetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.billing_type
-            .check(&path.field("BillingType"), &Rules::NONE, out);
-        self.deployment_configuration.check(
-            &path.field("DeploymentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fleet_role_arn.check(
-            &path.field("FleetRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^arn:aws(-.*)?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.game_server_container_group_definition_name.check(&path.field("GameServerContainerGroupDefinitionName"), &Rules { min_length: Some(1), max_length: Some(512), pattern: Some("^[a-zA-Z0-9\\-]+$|^arn:.*:containergroupdefinition\\/[a-zA-Z0-9\\-]+(:[0-9]+)?$"), ..Rules::NONE }, out);
-        self.game_server_container_groups_per_instance.check(
-            &path.field("GameServerContainerGroupsPerInstance"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.game_session_creation_limit_policy.check(
-            &path.field("GameSessionCreationLimitPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_connection_port_range.check(
-            &path.field("InstanceConnectionPortRange"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_inbound_permissions.check(
-            &path.field("InstanceInboundPermissions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type.check(
-            &path.field("InstanceType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.locations.check(
-            &path.field("Locations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.metric_groups.check(
-            &path.field("MetricGroups"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.new_game_session_protection_policy.check(
-            &path.field("NewGameSessionProtectionPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.per_instance_container_group_definition_name.check(&path.field("PerInstanceContainerGroupDefinitionName"), &Rules { min_length: Some(1), max_length: Some(512), pattern: Some("^[a-zA-Z0-9\\-]+$|^arn:.*:containergroupdefinition\\/[a-zA-Z0-9\\-]+(:[0-9]+)?$"), ..Rules::NONE }, out);
-        self.player_gateway_mode
-            .check(&path.field("PlayerGatewayMode"), &Rules::NONE, out);
-        self.scaling_policies.check(
-            &path.field("ScalingPolicies"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `BillingType`.
+    BillingType {
+        /// `ON_DEMAND`
+        OnDemand = "ON_DEMAND",
+        /// `SPOT`
+        Spot = "SPOT",
     }
 }
 
-crate::impl_literal!(ContainerFleetProps);
-
-/// Values of `BillingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BillingType {
-    /// `ON_DEMAND`
-    OnDemand,
-    /// `SPOT`
-    Spot,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BillingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ON_DEMAND", "SPOT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnDemand => "ON_DEMAND",
-            Self::Spot => "SPOT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BillingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BillingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BillingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ON_DEMAND" => Self::OnDemand,
-            "SPOT" => Self::Spot,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BillingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(BillingType::from(s))
-    }
-}
-
-crate::impl_literal!(BillingType);
-
-/// Property type `DeploymentConfiguration` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentConfiguration {
-    /// `ImpairmentStrategy` (optional).
-    pub impairment_strategy: Option<Value<ImpairmentStrategy>>,
-    /// `MinimumHealthyPercentage` (optional).
-    /// Range: 30..=75.
-    pub minimum_healthy_percentage: Option<Value<i64>>,
-    /// `ProtectionStrategy` (optional).
-    pub protection_strategy: Option<Value<ProtectionStrategy>>,
+crate::l1_struct! {
+    /// Property type `DeploymentConfiguration` of `AWS::GameLift::ContainerFleet`.
+    DeploymentConfiguration(default)
 }
 
 impl DeploymentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            impairment_strategy: None,
-            minimum_healthy_percentage: None,
-            protection_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImpairmentStrategy`.
-    pub fn impairment_strategy(mut self, value: impl Into<Value<ImpairmentStrategy>>) -> Self {
-        self.impairment_strategy = Some(value.into());
-        self
+    /// `ImpairmentStrategy` (optional).
+    pub fn impairment_strategy(self, value: impl Into<Value<ImpairmentStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ImpairmentStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `MinimumHealthyPercentage`.
-    pub fn minimum_healthy_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_healthy_percentage = Some(value.into());
-        self
+    /// `MinimumHealthyPercentage` (optional).
+    /// Range: 30 to 75.
+    pub fn minimum_healthy_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinimumHealthyPercentage", value.into().to_template()),
+        )
     }
-    /// Sets `ProtectionStrategy`.
-    pub fn protection_strategy(mut self, value: impl Into<Value<ProtectionStrategy>>) -> Self {
-        self.protection_strategy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.impairment_strategy {
-            m.insert("ImpairmentStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_healthy_percentage {
-            m.insert("MinimumHealthyPercentage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protection_strategy {
-            m.insert("ProtectionStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProtectionStrategy` (optional).
+    pub fn protection_strategy(self, value: impl Into<Value<ProtectionStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ProtectionStrategy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DeploymentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.impairment_strategy
-            .check(&path.field("ImpairmentStrategy"), &Rules::NONE, out);
-        self.minimum_healthy_percentage.check(
-            &path.field("MinimumHealthyPercentage"),
-            &Rules {
-                minimum: Some(30.0),
-                maximum: Some(75.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protection_strategy
-            .check(&path.field("ProtectionStrategy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ImpairmentStrategy`.
+    ImpairmentStrategy {
+        /// `MAINTAIN`
+        Maintain = "MAINTAIN",
+        /// `ROLLBACK`
+        Rollback = "ROLLBACK",
     }
 }
 
-crate::impl_literal!(DeploymentConfiguration);
-
-/// Values of `ImpairmentStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImpairmentStrategy {
-    /// `MAINTAIN`
-    Maintain,
-    /// `ROLLBACK`
-    Rollback,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ImpairmentStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MAINTAIN", "ROLLBACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Maintain => "MAINTAIN",
-            Self::Rollback => "ROLLBACK",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ProtectionStrategy`.
+    ProtectionStrategy {
+        /// `WITH_PROTECTION`
+        WithProtection = "WITH_PROTECTION",
+        /// `IGNORE_PROTECTION`
+        IgnoreProtection = "IGNORE_PROTECTION",
     }
 }
 
-impl ToTemplate for ImpairmentStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ImpairmentStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ImpairmentStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "MAINTAIN" => Self::Maintain,
-            "ROLLBACK" => Self::Rollback,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ImpairmentStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ImpairmentStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ImpairmentStrategy);
-
-/// Values of `ProtectionStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProtectionStrategy {
-    /// `WITH_PROTECTION`
-    WithProtection,
-    /// `IGNORE_PROTECTION`
-    IgnoreProtection,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProtectionStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WITH_PROTECTION", "IGNORE_PROTECTION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WithProtection => "WITH_PROTECTION",
-            Self::IgnoreProtection => "IGNORE_PROTECTION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProtectionStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProtectionStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProtectionStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "WITH_PROTECTION" => Self::WithProtection,
-            "IGNORE_PROTECTION" => Self::IgnoreProtection,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProtectionStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProtectionStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ProtectionStrategy);
-
-/// Property type `GameSessionCreationLimitPolicy` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct GameSessionCreationLimitPolicy {
-    /// `NewGameSessionsPerCreator` (optional).
-    /// Range: 0..=.
-    pub new_game_sessions_per_creator: Option<Value<i64>>,
-    /// `PolicyPeriodInMinutes` (optional).
-    /// Range: 0..=.
-    pub policy_period_in_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `GameSessionCreationLimitPolicy` of `AWS::GameLift::ContainerFleet`.
+    GameSessionCreationLimitPolicy(default)
 }
 
 impl GameSessionCreationLimitPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            new_game_sessions_per_creator: None,
-            policy_period_in_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NewGameSessionsPerCreator`.
-    pub fn new_game_sessions_per_creator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.new_game_sessions_per_creator = Some(value.into());
-        self
+    /// `NewGameSessionsPerCreator` (optional).
+    /// Range: at least 0.
+    pub fn new_game_sessions_per_creator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NewGameSessionsPerCreator", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyPeriodInMinutes`.
-    pub fn policy_period_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.policy_period_in_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GameSessionCreationLimitPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.new_game_sessions_per_creator {
-            m.insert("NewGameSessionsPerCreator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_period_in_minutes {
-            m.insert("PolicyPeriodInMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PolicyPeriodInMinutes` (optional).
+    /// Range: at least 0.
+    pub fn policy_period_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PolicyPeriodInMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GameSessionCreationLimitPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.new_game_sessions_per_creator.check(
-            &path.field("NewGameSessionsPerCreator"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_period_in_minutes.check(
-            &path.field("PolicyPeriodInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GameSessionCreationLimitPolicy);
-
-/// Property type `ConnectionPortRange` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone)]
-pub struct ConnectionPortRange {
-    /// `FromPort` (required).
-    /// Range: 1..=60000.
-    pub from_port: Value<i64>,
-    /// `ToPort` (required).
-    /// Range: 1..=60000.
-    pub to_port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ConnectionPortRange` of `AWS::GameLift::ContainerFleet`.
+    ConnectionPortRange
 }
 
 impl ConnectionPortRange {
     /// The required properties: `FromPort`, `ToPort`.
     pub fn new(from_port: impl Into<Value<i64>>, to_port: impl Into<Value<i64>>) -> Self {
-        Self {
-            from_port: from_port.into(),
-            to_port: to_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FromPort", from_port.into().to_template())
+                .with(1, "ToPort", to_port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConnectionPortRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FromPort".to_owned(), self.from_port.to_template());
-        m.insert("ToPort".to_owned(), self.to_port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectionPortRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectionPortRange);
-
-/// Property type `IpPermission` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone)]
-pub struct IpPermission {
-    /// `FromPort` (required).
-    /// Range: 1..=60000.
-    pub from_port: Value<i64>,
-    /// `IpRange` (required).
-    /// Pattern: `(^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(/([0-9]|[1-2][0-9]|3[0-2]))$)`.
-    pub ip_range: Value<String>,
-    /// `Protocol` (required).
-    pub protocol: Value<Protocol>,
-    /// `ToPort` (required).
-    /// Range: 1..=60000.
-    pub to_port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `IpPermission` of `AWS::GameLift::ContainerFleet`.
+    IpPermission
 }
 
 impl IpPermission {
@@ -898,1313 +471,343 @@ impl IpPermission {
         protocol: impl Into<Value<Protocol>>,
         to_port: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            from_port: from_port.into(),
-            ip_range: ip_range.into(),
-            protocol: protocol.into(),
-            to_port: to_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FromPort", from_port.into().to_template())
+                .with(1, "IpRange", ip_range.into().to_template())
+                .with(2, "Protocol", protocol.into().to_template())
+                .with(3, "ToPort", to_port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IpPermission {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FromPort".to_owned(), self.from_port.to_template());
-        m.insert("IpRange".to_owned(), self.ip_range.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert("ToPort".to_owned(), self.to_port.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `TCP`
+        Tcp = "TCP",
+        /// `UDP`
+        Udp = "UDP",
     }
 }
 
-impl Check for IpPermission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ip_range.check(&path.field("IpRange"), &Rules { pattern: Some("(^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(/([0-9]|[1-2][0-9]|3[0-2]))$)"), ..Rules::NONE }, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpPermission);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TCP", "UDP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `LocationConfiguration` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone)]
-pub struct LocationConfiguration {
-    /// `Location` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z0-9\-]+`.
-    pub location: Value<String>,
-    /// `LocationCapacity` (optional).
-    pub location_capacity: Option<Value<LocationCapacity>>,
-    /// `PlayerGatewayStatus` (optional).
-    pub player_gateway_status: Option<Value<PlayerGatewayStatus>>,
-    /// `StoppedActions` (optional).
-    /// Items: ..=1.
-    pub stopped_actions: Option<Value<List<StoppedActions>>>,
+crate::l1_struct! {
+    /// Property type `LocationConfiguration` of `AWS::GameLift::ContainerFleet`.
+    LocationConfiguration
 }
 
 impl LocationConfiguration {
     /// The required properties: `Location`.
     pub fn new(location: impl Into<Value<String>>) -> Self {
-        Self {
-            location: location.into(),
-            location_capacity: None,
-            player_gateway_status: None,
-            stopped_actions: None,
-        }
+        Self(crate::Properties::new().with(0, "Location", location.into().to_template()))
     }
-    /// Sets `LocationCapacity`.
-    pub fn location_capacity(mut self, value: impl Into<Value<LocationCapacity>>) -> Self {
-        self.location_capacity = Some(value.into());
-        self
+    /// `LocationCapacity` (optional).
+    pub fn location_capacity(self, value: impl Into<Value<LocationCapacity>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LocationCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `PlayerGatewayStatus`.
-    pub fn player_gateway_status(mut self, value: impl Into<Value<PlayerGatewayStatus>>) -> Self {
-        self.player_gateway_status = Some(value.into());
-        self
+    /// `PlayerGatewayStatus` (optional).
+    pub fn player_gateway_status(self, value: impl Into<Value<PlayerGatewayStatus>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PlayerGatewayStatus", value.into().to_template()),
+        )
     }
-    /// Sets `StoppedActions`.
-    pub fn stopped_actions(mut self, value: impl Into<Value<List<StoppedActions>>>) -> Self {
-        self.stopped_actions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Location".to_owned(), self.location.to_template());
-        if let Some(v) = &self.location_capacity {
-            m.insert("LocationCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.player_gateway_status {
-            m.insert("PlayerGatewayStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stopped_actions {
-            m.insert("StoppedActions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StoppedActions` (optional).
+    /// Items: at most 1.
+    pub fn stopped_actions(self, value: impl Into<Value<List<StoppedActions>>>) -> Self {
+        Self(self.0.with(3, "StoppedActions", value.into().to_template()))
     }
 }
 
-impl Check for LocationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.location.check(
-            &path.field("Location"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z0-9\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.location_capacity
-            .check(&path.field("LocationCapacity"), &Rules::NONE, out);
-        self.player_gateway_status
-            .check(&path.field("PlayerGatewayStatus"), &Rules::NONE, out);
-        self.stopped_actions.check(
-            &path.field("StoppedActions"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocationConfiguration);
-
-/// Property type `LocationCapacity` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone)]
-pub struct LocationCapacity {
-    /// `DesiredEC2Instances` (optional).
-    /// Range: 0..=.
-    pub desired_ec2_instances: Option<Value<i64>>,
-    /// `ManagedCapacityConfiguration` (optional).
-    pub managed_capacity_configuration: Option<Value<ManagedCapacityConfiguration>>,
-    /// `MaxSize` (required).
-    /// Range: 0..=.
-    pub max_size: Value<i64>,
-    /// `MinSize` (optional).
-    /// Range: 0..=.
-    pub min_size: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `LocationCapacity` of `AWS::GameLift::ContainerFleet`.
+    LocationCapacity
 }
 
 impl LocationCapacity {
     /// The required properties: `MaxSize`.
     pub fn new(max_size: impl Into<Value<i64>>) -> Self {
-        Self {
-            desired_ec2_instances: None,
-            managed_capacity_configuration: None,
-            max_size: max_size.into(),
-            min_size: None,
-        }
+        Self(crate::Properties::new().with(2, "MaxSize", max_size.into().to_template()))
     }
-    /// Sets `DesiredEC2Instances`.
-    pub fn desired_ec2_instances(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.desired_ec2_instances = Some(value.into());
-        self
+    /// `DesiredEC2Instances` (optional).
+    /// Range: at least 0.
+    pub fn desired_ec2_instances(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DesiredEC2Instances", value.into().to_template()),
+        )
     }
-    /// Sets `ManagedCapacityConfiguration`.
+    /// `ManagedCapacityConfiguration` (optional).
     pub fn managed_capacity_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ManagedCapacityConfiguration>>,
     ) -> Self {
-        self.managed_capacity_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ManagedCapacityConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MinSize`.
-    pub fn min_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_size = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationCapacity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.desired_ec2_instances {
-            m.insert("DesiredEC2Instances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_capacity_configuration {
-            m.insert("ManagedCapacityConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("MaxSize".to_owned(), self.max_size.to_template());
-        if let Some(v) = &self.min_size {
-            m.insert("MinSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinSize` (optional).
+    /// Range: at least 0.
+    pub fn min_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MinSize", value.into().to_template()))
     }
 }
 
-impl Check for LocationCapacity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.desired_ec2_instances.check(
-            &path.field("DesiredEC2Instances"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.managed_capacity_configuration.check(
-            &path.field("ManagedCapacityConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.max_size.check(
-            &path.field("MaxSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_size.check(
-            &path.field("MinSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocationCapacity);
-
-/// Property type `ManagedCapacityConfiguration` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone)]
-pub struct ManagedCapacityConfiguration {
-    /// `ScaleInAfterInactivityMinutes` (optional).
-    /// Range: 5..=1440.
-    pub scale_in_after_inactivity_minutes: Option<Value<i64>>,
-    /// `ZeroCapacityStrategy` (required).
-    pub zero_capacity_strategy: Value<ZeroCapacityStrategy>,
+crate::l1_struct! {
+    /// Property type `ManagedCapacityConfiguration` of `AWS::GameLift::ContainerFleet`.
+    ManagedCapacityConfiguration
 }
 
 impl ManagedCapacityConfiguration {
     /// The required properties: `ZeroCapacityStrategy`.
     pub fn new(zero_capacity_strategy: impl Into<Value<ZeroCapacityStrategy>>) -> Self {
-        Self {
-            scale_in_after_inactivity_minutes: None,
-            zero_capacity_strategy: zero_capacity_strategy.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ZeroCapacityStrategy",
+            zero_capacity_strategy.into().to_template(),
+        ))
     }
-    /// Sets `ScaleInAfterInactivityMinutes`.
-    pub fn scale_in_after_inactivity_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_in_after_inactivity_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedCapacityConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.scale_in_after_inactivity_minutes {
-            m.insert("ScaleInAfterInactivityMinutes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ZeroCapacityStrategy".to_owned(),
-            self.zero_capacity_strategy.to_template(),
-        );
-        Expr::Map(m)
+    /// `ScaleInAfterInactivityMinutes` (optional).
+    /// Range: 5 to 1440.
+    pub fn scale_in_after_inactivity_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ScaleInAfterInactivityMinutes",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ManagedCapacityConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scale_in_after_inactivity_minutes.check(
-            &path.field("ScaleInAfterInactivityMinutes"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.zero_capacity_strategy
-            .check(&path.field("ZeroCapacityStrategy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ZeroCapacityStrategy`.
+    ZeroCapacityStrategy {
+        /// `SCALE_TO_AND_FROM_ZERO`
+        ScaleToAndFromZero = "SCALE_TO_AND_FROM_ZERO",
+        /// `MANUAL`
+        Manual = "MANUAL",
     }
 }
 
-crate::impl_literal!(ManagedCapacityConfiguration);
-
-/// Values of `ZeroCapacityStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ZeroCapacityStrategy {
-    /// `SCALE_TO_AND_FROM_ZERO`
-    ScaleToAndFromZero,
-    /// `MANUAL`
-    Manual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ZeroCapacityStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SCALE_TO_AND_FROM_ZERO", "MANUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ScaleToAndFromZero => "SCALE_TO_AND_FROM_ZERO",
-            Self::Manual => "MANUAL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PlayerGatewayStatus`.
+    PlayerGatewayStatus {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl ToTemplate for ZeroCapacityStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `StoppedActions`.
+    StoppedActions {
+        /// `AUTO_SCALING`
+        AutoScaling = "AUTO_SCALING",
     }
 }
 
-impl Check for ZeroCapacityStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ZeroCapacityStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "SCALE_TO_AND_FROM_ZERO" => Self::ScaleToAndFromZero,
-            "MANUAL" => Self::Manual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ZeroCapacityStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ZeroCapacityStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ZeroCapacityStrategy);
-
-/// Values of `PlayerGatewayStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlayerGatewayStatus {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlayerGatewayStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlayerGatewayStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlayerGatewayStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlayerGatewayStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlayerGatewayStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlayerGatewayStatus::from(s))
-    }
-}
-
-crate::impl_literal!(PlayerGatewayStatus);
-
-/// Values of `StoppedActions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StoppedActions {
-    /// `AUTO_SCALING`
-    AutoScaling,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StoppedActions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTO_SCALING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoScaling => "AUTO_SCALING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StoppedActions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StoppedActions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StoppedActions {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTO_SCALING" => Self::AutoScaling,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StoppedActions> {
-    fn from(s: &str) -> Self {
-        Value::literal(StoppedActions::from(s))
-    }
-}
-
-crate::impl_literal!(StoppedActions);
-
-/// Property type `LogConfiguration` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone, Default)]
-pub struct LogConfiguration {
-    /// `LogDestination` (optional).
-    pub log_destination: Option<Value<LogDestination>>,
-    /// `LogGroupArn` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `[a-zA-Z0-9:/\-\*]+`.
-    pub log_group_arn: Option<Value<String>>,
-    /// `S3BucketName` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_bucket_name: Option<Value<ids::BucketName>>,
+crate::l1_struct! {
+    /// Property type `LogConfiguration` of `AWS::GameLift::ContainerFleet`.
+    LogConfiguration(default)
 }
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_destination: None,
-            log_group_arn: None,
-            s3_bucket_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogDestination`.
-    pub fn log_destination(mut self, value: impl Into<Value<LogDestination>>) -> Self {
-        self.log_destination = Some(value.into());
-        self
+    /// `LogDestination` (optional).
+    pub fn log_destination(self, value: impl Into<Value<LogDestination>>) -> Self {
+        Self(self.0.with(0, "LogDestination", value.into().to_template()))
     }
-    /// Sets `LogGroupArn`.
-    pub fn log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
+    /// `LogGroupArn` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `[a-zA-Z0-9:/\-\*]+`.
+    pub fn log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogGroupArn", value.into().to_template()))
     }
-    /// Sets `S3BucketName`.
-    pub fn s3_bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.s3_bucket_name = Some(value.into());
-        self
+    /// `S3BucketName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(2, "S3BucketName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_destination {
-            m.insert("LogDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_arn {
-            m.insert("LogGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket_name {
-            m.insert("S3BucketName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LogDestination`.
+    LogDestination {
+        /// `NONE`
+        None = "NONE",
+        /// `CLOUDWATCH`
+        Cloudwatch = "CLOUDWATCH",
+        /// `S3`
+        S3 = "S3",
     }
 }
 
-impl Check for LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_destination
-            .check(&path.field("LogDestination"), &Rules::NONE, out);
-        self.log_group_arn.check(
-            &path.field("LogGroupArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("[a-zA-Z0-9:/\\-\\*]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_bucket_name.check(
-            &path.field("S3BucketName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `NewGameSessionProtectionPolicy`.
+    NewGameSessionProtectionPolicy {
+        /// `FullProtection`
+        FullProtection = "FullProtection",
+        /// `NoProtection`
+        NoProtection = "NoProtection",
     }
 }
 
-crate::impl_literal!(LogConfiguration);
-
-/// Values of `LogDestination`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogDestination {
-    /// `NONE`
-    None,
-    /// `CLOUDWATCH`
-    Cloudwatch,
-    /// `S3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogDestination {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "CLOUDWATCH", "S3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Cloudwatch => "CLOUDWATCH",
-            Self::S3 => "S3",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PlayerGatewayMode`.
+    PlayerGatewayMode {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `REQUIRED`
+        Required = "REQUIRED",
     }
 }
 
-impl ToTemplate for LogDestination {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogDestination {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "CLOUDWATCH" => Self::Cloudwatch,
-            "S3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogDestination> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogDestination::from(s))
-    }
-}
-
-crate::impl_literal!(LogDestination);
-
-/// Values of `NewGameSessionProtectionPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NewGameSessionProtectionPolicy {
-    /// `FullProtection`
-    FullProtection,
-    /// `NoProtection`
-    NoProtection,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NewGameSessionProtectionPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FullProtection", "NoProtection"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullProtection => "FullProtection",
-            Self::NoProtection => "NoProtection",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NewGameSessionProtectionPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NewGameSessionProtectionPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NewGameSessionProtectionPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "FullProtection" => Self::FullProtection,
-            "NoProtection" => Self::NoProtection,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NewGameSessionProtectionPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(NewGameSessionProtectionPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(NewGameSessionProtectionPolicy);
-
-/// Values of `PlayerGatewayMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlayerGatewayMode {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// `REQUIRED`
-    Required,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlayerGatewayMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED", "REQUIRED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Required => "REQUIRED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlayerGatewayMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlayerGatewayMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlayerGatewayMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            "REQUIRED" => Self::Required,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlayerGatewayMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlayerGatewayMode::from(s))
-    }
-}
-
-crate::impl_literal!(PlayerGatewayMode);
-
-/// Property type `ScalingPolicy` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone)]
-pub struct ScalingPolicy {
-    /// `ComparisonOperator` (optional).
-    pub comparison_operator: Option<Value<ComparisonOperator>>,
-    /// `EvaluationPeriods` (optional).
-    /// Range: 1..=.
-    pub evaluation_periods: Option<Value<i64>>,
-    /// `MetricName` (required).
-    pub metric_name: Value<MetricName>,
-    /// `Name` (required).
-    /// Length: 1..=1024 characters.
-    pub name: Value<String>,
-    /// `PolicyType` (optional).
-    pub policy_type: Option<Value<PolicyType>>,
-    /// `ScalingAdjustment` (optional).
-    pub scaling_adjustment: Option<Value<i64>>,
-    /// `ScalingAdjustmentType` (optional).
-    pub scaling_adjustment_type: Option<Value<ScalingAdjustmentType>>,
-    /// `TargetConfiguration` (optional).
-    pub target_configuration: Option<Value<TargetConfiguration>>,
-    /// `Threshold` (optional).
-    pub threshold: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `ScalingPolicy` of `AWS::GameLift::ContainerFleet`.
+    ScalingPolicy
 }
 
 impl ScalingPolicy {
     /// The required properties: `MetricName`, `Name`.
     pub fn new(metric_name: impl Into<Value<MetricName>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            comparison_operator: None,
-            evaluation_periods: None,
-            metric_name: metric_name.into(),
-            name: name.into(),
-            policy_type: None,
-            scaling_adjustment: None,
-            scaling_adjustment_type: None,
-            target_configuration: None,
-            threshold: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "MetricName", metric_name.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, value: impl Into<Value<ComparisonOperator>>) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
+    /// `ComparisonOperator` (optional).
+    pub fn comparison_operator(self, value: impl Into<Value<ComparisonOperator>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComparisonOperator", value.into().to_template()),
+        )
     }
-    /// Sets `EvaluationPeriods`.
-    pub fn evaluation_periods(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.evaluation_periods = Some(value.into());
-        self
+    /// `EvaluationPeriods` (optional).
+    /// Range: at least 1.
+    pub fn evaluation_periods(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EvaluationPeriods", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyType`.
-    pub fn policy_type(mut self, value: impl Into<Value<PolicyType>>) -> Self {
-        self.policy_type = Some(value.into());
-        self
+    /// `PolicyType` (optional).
+    pub fn policy_type(self, value: impl Into<Value<PolicyType>>) -> Self {
+        Self(self.0.with(4, "PolicyType", value.into().to_template()))
     }
-    /// Sets `ScalingAdjustment`.
-    pub fn scaling_adjustment(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scaling_adjustment = Some(value.into());
-        self
+    /// `ScalingAdjustment` (optional).
+    pub fn scaling_adjustment(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ScalingAdjustment", value.into().to_template()),
+        )
     }
-    /// Sets `ScalingAdjustmentType`.
-    pub fn scaling_adjustment_type(
-        mut self,
-        value: impl Into<Value<ScalingAdjustmentType>>,
-    ) -> Self {
-        self.scaling_adjustment_type = Some(value.into());
-        self
+    /// `ScalingAdjustmentType` (optional).
+    pub fn scaling_adjustment_type(self, value: impl Into<Value<ScalingAdjustmentType>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ScalingAdjustmentType", value.into().to_template()),
+        )
     }
-    /// Sets `TargetConfiguration`.
-    pub fn target_configuration(mut self, value: impl Into<Value<TargetConfiguration>>) -> Self {
-        self.target_configuration = Some(value.into());
-        self
+    /// `TargetConfiguration` (optional).
+    pub fn target_configuration(self, value: impl Into<Value<TargetConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TargetConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.threshold = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScalingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comparison_operator {
-            m.insert("ComparisonOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_periods {
-            m.insert("EvaluationPeriods".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.policy_type {
-            m.insert("PolicyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_adjustment {
-            m.insert("ScalingAdjustment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_adjustment_type {
-            m.insert("ScalingAdjustmentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_configuration {
-            m.insert("TargetConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold {
-            m.insert("Threshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Threshold` (optional).
+    pub fn threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(8, "Threshold", value.into().to_template()))
     }
 }
 
-impl Check for ScalingPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.evaluation_periods.check(
-            &path.field("EvaluationPeriods"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_name
-            .check(&path.field("MetricName"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_type
-            .check(&path.field("PolicyType"), &Rules::NONE, out);
-        self.scaling_adjustment_type
-            .check(&path.field("ScalingAdjustmentType"), &Rules::NONE, out);
-        self.target_configuration
-            .check(&path.field("TargetConfiguration"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ComparisonOperator`.
+    ComparisonOperator {
+        /// `GreaterThanOrEqualToThreshold`
+        GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+        /// `GreaterThanThreshold`
+        GreaterThanThreshold = "GreaterThanThreshold",
+        /// `LessThanThreshold`
+        LessThanThreshold = "LessThanThreshold",
+        /// `LessThanOrEqualToThreshold`
+        LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
     }
 }
 
-crate::impl_literal!(ScalingPolicy);
-
-/// Values of `ComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComparisonOperator {
-    /// `GreaterThanOrEqualToThreshold`
-    GreaterThanOrEqualToThreshold,
-    /// `GreaterThanThreshold`
-    GreaterThanThreshold,
-    /// `LessThanThreshold`
-    LessThanThreshold,
-    /// `LessThanOrEqualToThreshold`
-    LessThanOrEqualToThreshold,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GreaterThanOrEqualToThreshold",
-        "GreaterThanThreshold",
-        "LessThanThreshold",
-        "LessThanOrEqualToThreshold",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-            Self::GreaterThanThreshold => "GreaterThanThreshold",
-            Self::LessThanThreshold => "LessThanThreshold",
-            Self::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `MetricName`.
+    MetricName {
+        /// `ActivatingGameSessions`
+        ActivatingGameSessions = "ActivatingGameSessions",
+        /// `ActiveGameSessions`
+        ActiveGameSessions = "ActiveGameSessions",
+        /// `ActiveInstances`
+        ActiveInstances = "ActiveInstances",
+        /// `AvailableGameSessions`
+        AvailableGameSessions = "AvailableGameSessions",
+        /// `AvailablePlayerSessions`
+        AvailablePlayerSessions = "AvailablePlayerSessions",
+        /// `CurrentPlayerSessions`
+        CurrentPlayerSessions = "CurrentPlayerSessions",
+        /// `IdleInstances`
+        IdleInstances = "IdleInstances",
+        /// `PercentAvailableGameSessions`
+        PercentAvailableGameSessions = "PercentAvailableGameSessions",
+        /// `PercentIdleInstances`
+        PercentIdleInstances = "PercentIdleInstances",
+        /// `QueueDepth`
+        QueueDepth = "QueueDepth",
+        /// `WaitTime`
+        WaitTime = "WaitTime",
+        /// `ConcurrentActivatableGameSessions`
+        ConcurrentActivatableGameSessions = "ConcurrentActivatableGameSessions",
     }
 }
 
-impl ToTemplate for ComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `PolicyType`.
+    PolicyType {
+        /// `RuleBased`
+        RuleBased = "RuleBased",
+        /// `TargetBased`
+        TargetBased = "TargetBased",
     }
 }
 
-impl Check for ComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `ScalingAdjustmentType`.
+    ScalingAdjustmentType {
+        /// `ChangeInCapacity`
+        ChangeInCapacity = "ChangeInCapacity",
+        /// `ExactCapacity`
+        ExactCapacity = "ExactCapacity",
+        /// `PercentChangeInCapacity`
+        PercentChangeInCapacity = "PercentChangeInCapacity",
     }
 }
 
-impl From<&str> for ComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
-            "GreaterThanThreshold" => Self::GreaterThanThreshold,
-            "LessThanThreshold" => Self::LessThanThreshold,
-            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ComparisonOperator);
-
-/// Values of `MetricName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricName {
-    /// `ActivatingGameSessions`
-    ActivatingGameSessions,
-    /// `ActiveGameSessions`
-    ActiveGameSessions,
-    /// `ActiveInstances`
-    ActiveInstances,
-    /// `AvailableGameSessions`
-    AvailableGameSessions,
-    /// `AvailablePlayerSessions`
-    AvailablePlayerSessions,
-    /// `CurrentPlayerSessions`
-    CurrentPlayerSessions,
-    /// `IdleInstances`
-    IdleInstances,
-    /// `PercentAvailableGameSessions`
-    PercentAvailableGameSessions,
-    /// `PercentIdleInstances`
-    PercentIdleInstances,
-    /// `QueueDepth`
-    QueueDepth,
-    /// `WaitTime`
-    WaitTime,
-    /// `ConcurrentActivatableGameSessions`
-    ConcurrentActivatableGameSessions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ActivatingGameSessions",
-        "ActiveGameSessions",
-        "ActiveInstances",
-        "AvailableGameSessions",
-        "AvailablePlayerSessions",
-        "CurrentPlayerSessions",
-        "IdleInstances",
-        "PercentAvailableGameSessions",
-        "PercentIdleInstances",
-        "QueueDepth",
-        "WaitTime",
-        "ConcurrentActivatableGameSessions",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActivatingGameSessions => "ActivatingGameSessions",
-            Self::ActiveGameSessions => "ActiveGameSessions",
-            Self::ActiveInstances => "ActiveInstances",
-            Self::AvailableGameSessions => "AvailableGameSessions",
-            Self::AvailablePlayerSessions => "AvailablePlayerSessions",
-            Self::CurrentPlayerSessions => "CurrentPlayerSessions",
-            Self::IdleInstances => "IdleInstances",
-            Self::PercentAvailableGameSessions => "PercentAvailableGameSessions",
-            Self::PercentIdleInstances => "PercentIdleInstances",
-            Self::QueueDepth => "QueueDepth",
-            Self::WaitTime => "WaitTime",
-            Self::ConcurrentActivatableGameSessions => "ConcurrentActivatableGameSessions",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricName {
-    fn from(s: &str) -> Self {
-        match s {
-            "ActivatingGameSessions" => Self::ActivatingGameSessions,
-            "ActiveGameSessions" => Self::ActiveGameSessions,
-            "ActiveInstances" => Self::ActiveInstances,
-            "AvailableGameSessions" => Self::AvailableGameSessions,
-            "AvailablePlayerSessions" => Self::AvailablePlayerSessions,
-            "CurrentPlayerSessions" => Self::CurrentPlayerSessions,
-            "IdleInstances" => Self::IdleInstances,
-            "PercentAvailableGameSessions" => Self::PercentAvailableGameSessions,
-            "PercentIdleInstances" => Self::PercentIdleInstances,
-            "QueueDepth" => Self::QueueDepth,
-            "WaitTime" => Self::WaitTime,
-            "ConcurrentActivatableGameSessions" => Self::ConcurrentActivatableGameSessions,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricName> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricName::from(s))
-    }
-}
-
-crate::impl_literal!(MetricName);
-
-/// Values of `PolicyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PolicyType {
-    /// `RuleBased`
-    RuleBased,
-    /// `TargetBased`
-    TargetBased,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PolicyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RuleBased", "TargetBased"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RuleBased => "RuleBased",
-            Self::TargetBased => "TargetBased",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PolicyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PolicyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PolicyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "RuleBased" => Self::RuleBased,
-            "TargetBased" => Self::TargetBased,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PolicyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PolicyType::from(s))
-    }
-}
-
-crate::impl_literal!(PolicyType);
-
-/// Values of `ScalingAdjustmentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScalingAdjustmentType {
-    /// `ChangeInCapacity`
-    ChangeInCapacity,
-    /// `ExactCapacity`
-    ExactCapacity,
-    /// `PercentChangeInCapacity`
-    PercentChangeInCapacity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScalingAdjustmentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ChangeInCapacity",
-        "ExactCapacity",
-        "PercentChangeInCapacity",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChangeInCapacity => "ChangeInCapacity",
-            Self::ExactCapacity => "ExactCapacity",
-            Self::PercentChangeInCapacity => "PercentChangeInCapacity",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScalingAdjustmentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScalingAdjustmentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScalingAdjustmentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ChangeInCapacity" => Self::ChangeInCapacity,
-            "ExactCapacity" => Self::ExactCapacity,
-            "PercentChangeInCapacity" => Self::PercentChangeInCapacity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScalingAdjustmentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScalingAdjustmentType::from(s))
-    }
-}
-
-crate::impl_literal!(ScalingAdjustmentType);
-
-/// Property type `TargetConfiguration` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone)]
-pub struct TargetConfiguration {
-    /// `TargetValue` (required).
-    pub target_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TargetConfiguration` of `AWS::GameLift::ContainerFleet`.
+    TargetConfiguration
 }
 
 impl TargetConfiguration {
     /// The required properties: `TargetValue`.
     pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            target_value: target_value.into(),
-        }
+        Self(crate::Properties::new().with(0, "TargetValue", target_value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetConfiguration);
-
-/// Property type `Tag` of `AWS::GameLift::ContainerFleet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct ContainerGroupDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ContainerGroupDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ContainerGroupDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ContainerGroupDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GameLift::ContainerGroupDefinition`.
+    ContainerGroupDefinition("AWS::GameLift::ContainerGroupDefinition", ContainerGroupDefinitionProps)
 }
 
 impl ContainerGroupDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GameLift::ContainerGroupDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ContainerGroupDefinitionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::ContainerGroupDefinitionName> {
         self.resource.ref_value()
@@ -106,42 +54,83 @@ impl ContainerGroupDefinition {
     pub fn attr_status_reason(&self) -> Value<String> {
         self.resource.get_att("StatusReason")
     }
+
+    /// Replaces `ContainerGroupType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_group_type(&self, value: impl Into<Value<ContainerGroupType>>) {
+        self.resource
+            .set_property("ContainerGroupType", value.into())
+    }
+
+    /// Replaces `GameServerContainerDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_game_server_container_definition(
+        &self,
+        value: impl Into<Value<GameServerContainerDefinition>>,
+    ) {
+        self.resource
+            .set_property("GameServerContainerDefinition", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OperatingSystem` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operating_system(&self, value: impl Into<Value<OperatingSystem>>) {
+        self.resource.set_property("OperatingSystem", value.into())
+    }
+
+    /// Replaces `SourceVersionNumber` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_version_number(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SourceVersionNumber", value.into())
+    }
+
+    /// Replaces `SupportContainerDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_support_container_definitions(
+        &self,
+        value: impl Into<Value<List<SupportContainerDefinition>>>,
+    ) {
+        self.resource
+            .set_property("SupportContainerDefinitions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TotalMemoryLimitMebibytes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_total_memory_limit_mebibytes(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("TotalMemoryLimitMebibytes", value.into())
+    }
+
+    /// Replaces `TotalVcpuLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_total_vcpu_limit(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("TotalVcpuLimit", value.into())
+    }
+
+    /// Replaces `VersionDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VersionDescription", value.into())
+    }
 }
 
-/// Properties of `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct ContainerGroupDefinitionProps {
-    /// `ContainerGroupType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub container_group_type: Option<Value<ContainerGroupType>>,
-    /// `GameServerContainerDefinition` (optional).
-    pub game_server_container_definition: Option<Value<GameServerContainerDefinition>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub name: Value<String>,
-    /// `OperatingSystem` (required).
-    pub operating_system: Value<OperatingSystem>,
-    /// `SourceVersionNumber` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Range: 0..=.
-    pub source_version_number: Option<Value<i64>>,
-    /// `SupportContainerDefinitions` (optional).
-    /// Items: 1..=10.
-    pub support_container_definitions: Option<Value<List<SupportContainerDefinition>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TotalMemoryLimitMebibytes` (required).
-    /// Range: 4..=1024000.
-    pub total_memory_limit_mebibytes: Value<i64>,
-    /// `TotalVcpuLimit` (required).
-    /// Range: 0.125..=10.
-    pub total_vcpu_limit: Value<f64>,
-    /// `VersionDescription` (optional).
-    /// Length: 1..=1024 characters.
-    pub version_description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GameLift::ContainerGroupDefinition`.
+    ContainerGroupDefinitionProps
 }
 
 impl ContainerGroupDefinitionProps {
@@ -152,260 +141,85 @@ impl ContainerGroupDefinitionProps {
         total_memory_limit_mebibytes: impl Into<Value<i64>>,
         total_vcpu_limit: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            container_group_type: None,
-            game_server_container_definition: None,
-            name: name.into(),
-            operating_system: operating_system.into(),
-            source_version_number: None,
-            support_container_definitions: None,
-            tags: None,
-            total_memory_limit_mebibytes: total_memory_limit_mebibytes.into(),
-            total_vcpu_limit: total_vcpu_limit.into(),
-            version_description: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(3, "OperatingSystem", operating_system.into().to_template())
+                .with(
+                    7,
+                    "TotalMemoryLimitMebibytes",
+                    total_memory_limit_mebibytes.into().to_template(),
+                )
+                .with(8, "TotalVcpuLimit", total_vcpu_limit.into().to_template()),
+        )
     }
-    /// Sets `ContainerGroupType`.
-    pub fn container_group_type(mut self, value: impl Into<Value<ContainerGroupType>>) -> Self {
-        self.container_group_type = Some(value.into());
-        self
+    /// `ContainerGroupType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn container_group_type(self, value: impl Into<Value<ContainerGroupType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerGroupType", value.into().to_template()),
+        )
     }
-    /// Sets `GameServerContainerDefinition`.
+    /// `GameServerContainerDefinition` (optional).
     pub fn game_server_container_definition(
-        mut self,
+        self,
         value: impl Into<Value<GameServerContainerDefinition>>,
     ) -> Self {
-        self.game_server_container_definition = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "GameServerContainerDefinition",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SourceVersionNumber`.
-    pub fn source_version_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.source_version_number = Some(value.into());
-        self
+    /// `SourceVersionNumber` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Range: at least 0.
+    pub fn source_version_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SourceVersionNumber", value.into().to_template()),
+        )
     }
-    /// Sets `SupportContainerDefinitions`.
+    /// `SupportContainerDefinitions` (optional).
+    /// Items: 1 to 10.
     pub fn support_container_definitions(
-        mut self,
+        self,
         value: impl Into<Value<List<SupportContainerDefinition>>>,
     ) -> Self {
-        self.support_container_definitions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "SupportContainerDefinitions", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `VersionDescription`.
-    pub fn version_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContainerGroupDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_group_type {
-            m.insert("ContainerGroupType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.game_server_container_definition {
-            m.insert("GameServerContainerDefinition".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "OperatingSystem".to_owned(),
-            self.operating_system.to_template(),
-        );
-        if let Some(v) = &self.source_version_number {
-            m.insert("SourceVersionNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.support_container_definitions {
-            m.insert("SupportContainerDefinitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TotalMemoryLimitMebibytes".to_owned(),
-            self.total_memory_limit_mebibytes.to_template(),
-        );
-        m.insert(
-            "TotalVcpuLimit".to_owned(),
-            self.total_vcpu_limit.to_template(),
-        );
-        if let Some(v) = &self.version_description {
-            m.insert("VersionDescription".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VersionDescription` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn version_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "VersionDescription", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ContainerGroupDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_group_type
-            .check(&path.field("ContainerGroupType"), &Rules::NONE, out);
-        self.game_server_container_definition.check(
-            &path.field("GameServerContainerDefinition"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operating_system
-            .check(&path.field("OperatingSystem"), &Rules::NONE, out);
-        self.source_version_number.check(
-            &path.field("SourceVersionNumber"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.support_container_definitions.check(
-            &path.field("SupportContainerDefinitions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.total_memory_limit_mebibytes.check(
-            &path.field("TotalMemoryLimitMebibytes"),
-            &Rules {
-                minimum: Some(4.0),
-                maximum: Some(1024000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.total_vcpu_limit.check(
-            &path.field("TotalVcpuLimit"),
-            &Rules {
-                minimum: Some(0.125),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_description.check(
-            &path.field("VersionDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ContainerGroupType`.
+    ContainerGroupType {
+        /// `GAME_SERVER`
+        GameServer = "GAME_SERVER",
+        /// `PER_INSTANCE`
+        PerInstance = "PER_INSTANCE",
     }
 }
 
-crate::impl_literal!(ContainerGroupDefinitionProps);
-
-/// Values of `ContainerGroupType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContainerGroupType {
-    /// `GAME_SERVER`
-    GameServer,
-    /// `PER_INSTANCE`
-    PerInstance,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContainerGroupType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GAME_SERVER", "PER_INSTANCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GameServer => "GAME_SERVER",
-            Self::PerInstance => "PER_INSTANCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContainerGroupType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContainerGroupType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContainerGroupType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GAME_SERVER" => Self::GameServer,
-            "PER_INSTANCE" => Self::PerInstance,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContainerGroupType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContainerGroupType::from(s))
-    }
-}
-
-crate::impl_literal!(ContainerGroupType);
-
-/// Property type `GameServerContainerDefinition` of `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct GameServerContainerDefinition {
-    /// `ContainerName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub container_name: Value<String>,
-    /// `DependsOn` (optional).
-    /// Items: 1..=10.
-    pub depends_on: Option<Value<List<ContainerDependency>>>,
-    /// `EnvironmentOverride` (optional).
-    /// Items: 1..=20.
-    pub environment_override: Option<Value<List<ContainerEnvironment>>>,
-    /// `ImageUri` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9-_\.@\/:]+$`.
-    pub image_uri: Value<String>,
-    /// `MountPoints` (optional).
-    /// Items: 1..=10.
-    pub mount_points: Option<Value<List<ContainerMountPoint>>>,
-    /// `PortConfiguration` (optional).
-    pub port_configuration: Option<Value<PortConfiguration>>,
-    /// `ResolvedImageDigest` (optional).
-    /// Pattern: `^sha256:[a-fA-F0-9]{64}$`.
-    pub resolved_image_digest: Option<Value<String>>,
-    /// `ServerSdkVersion` (required).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^\d+\.\d+\.\d+$`.
-    pub server_sdk_version: Value<String>,
+crate::l1_struct! {
+    /// Property type `GameServerContainerDefinition` of `AWS::GameLift::ContainerGroupDefinition`.
+    GameServerContainerDefinition
 }
 
 impl GameServerContainerDefinition {
@@ -415,161 +229,55 @@ impl GameServerContainerDefinition {
         image_uri: impl Into<Value<String>>,
         server_sdk_version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            container_name: container_name.into(),
-            depends_on: None,
-            environment_override: None,
-            image_uri: image_uri.into(),
-            mount_points: None,
-            port_configuration: None,
-            resolved_image_digest: None,
-            server_sdk_version: server_sdk_version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ContainerName", container_name.into().to_template())
+                .with(3, "ImageUri", image_uri.into().to_template())
+                .with(
+                    7,
+                    "ServerSdkVersion",
+                    server_sdk_version.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DependsOn`.
-    pub fn depends_on(mut self, value: impl Into<Value<List<ContainerDependency>>>) -> Self {
-        self.depends_on = Some(value.into());
-        self
+    /// `DependsOn` (optional).
+    /// Items: 1 to 10.
+    pub fn depends_on(self, value: impl Into<Value<List<ContainerDependency>>>) -> Self {
+        Self(self.0.with(1, "DependsOn", value.into().to_template()))
     }
-    /// Sets `EnvironmentOverride`.
-    pub fn environment_override(
-        mut self,
-        value: impl Into<Value<List<ContainerEnvironment>>>,
-    ) -> Self {
-        self.environment_override = Some(value.into());
-        self
+    /// `EnvironmentOverride` (optional).
+    /// Items: 1 to 20.
+    pub fn environment_override(self, value: impl Into<Value<List<ContainerEnvironment>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnvironmentOverride", value.into().to_template()),
+        )
     }
-    /// Sets `MountPoints`.
-    pub fn mount_points(mut self, value: impl Into<Value<List<ContainerMountPoint>>>) -> Self {
-        self.mount_points = Some(value.into());
-        self
+    /// `MountPoints` (optional).
+    /// Items: 1 to 10.
+    pub fn mount_points(self, value: impl Into<Value<List<ContainerMountPoint>>>) -> Self {
+        Self(self.0.with(4, "MountPoints", value.into().to_template()))
     }
-    /// Sets `PortConfiguration`.
-    pub fn port_configuration(mut self, value: impl Into<Value<PortConfiguration>>) -> Self {
-        self.port_configuration = Some(value.into());
-        self
+    /// `PortConfiguration` (optional).
+    pub fn port_configuration(self, value: impl Into<Value<PortConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PortConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ResolvedImageDigest`.
-    pub fn resolved_image_digest(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resolved_image_digest = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GameServerContainerDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContainerName".to_owned(),
-            self.container_name.to_template(),
-        );
-        if let Some(v) = &self.depends_on {
-            m.insert("DependsOn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_override {
-            m.insert("EnvironmentOverride".to_owned(), v.to_template());
-        }
-        m.insert("ImageUri".to_owned(), self.image_uri.to_template());
-        if let Some(v) = &self.mount_points {
-            m.insert("MountPoints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port_configuration {
-            m.insert("PortConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolved_image_digest {
-            m.insert("ResolvedImageDigest".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServerSdkVersion".to_owned(),
-            self.server_sdk_version.to_template(),
-        );
-        Expr::Map(m)
+    /// `ResolvedImageDigest` (optional).
+    /// Pattern: `^sha256:[a-fA-F0-9]{64}$`.
+    pub fn resolved_image_digest(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ResolvedImageDigest", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GameServerContainerDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_name.check(
-            &path.field("ContainerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.depends_on.check(
-            &path.field("DependsOn"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_override.check(
-            &path.field("EnvironmentOverride"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_uri.check(
-            &path.field("ImageUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9-_\\.@\\/:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mount_points.check(
-            &path.field("MountPoints"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_configuration
-            .check(&path.field("PortConfiguration"), &Rules::NONE, out);
-        self.resolved_image_digest.check(
-            &path.field("ResolvedImageDigest"),
-            &Rules {
-                pattern: Some("^sha256:[a-fA-F0-9]{64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_sdk_version.check(
-            &path.field("ServerSdkVersion"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^\\d+\\.\\d+\\.\\d+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GameServerContainerDefinition);
-
-/// Property type `ContainerDependency` of `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct ContainerDependency {
-    /// `Condition` (required).
-    pub condition: Value<Condition>,
-    /// `ContainerName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub container_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ContainerDependency` of `AWS::GameLift::ContainerGroupDefinition`.
+    ContainerDependency
 }
 
 impl ContainerDependency {
@@ -578,359 +286,95 @@ impl ContainerDependency {
         condition: impl Into<Value<Condition>>,
         container_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            condition: condition.into(),
-            container_name: container_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Condition", condition.into().to_template())
+                .with(1, "ContainerName", container_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContainerDependency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Condition".to_owned(), self.condition.to_template());
-        m.insert(
-            "ContainerName".to_owned(),
-            self.container_name.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Condition`.
+    Condition {
+        /// `START`
+        Start = "START",
+        /// `COMPLETE`
+        Complete = "COMPLETE",
+        /// `SUCCESS`
+        Success = "SUCCESS",
+        /// `HEALTHY`
+        Healthy = "HEALTHY",
     }
 }
 
-impl Check for ContainerDependency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-        self.container_name.check(
-            &path.field("ContainerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContainerDependency);
-
-/// Values of `Condition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Condition {
-    /// `START`
-    Start,
-    /// `COMPLETE`
-    Complete,
-    /// `SUCCESS`
-    Success,
-    /// `HEALTHY`
-    Healthy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Condition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["START", "COMPLETE", "SUCCESS", "HEALTHY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Start => "START",
-            Self::Complete => "COMPLETE",
-            Self::Success => "SUCCESS",
-            Self::Healthy => "HEALTHY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Condition {
-    fn from(s: &str) -> Self {
-        match s {
-            "START" => Self::Start,
-            "COMPLETE" => Self::Complete,
-            "SUCCESS" => Self::Success,
-            "HEALTHY" => Self::Healthy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Condition> {
-    fn from(s: &str) -> Self {
-        Value::literal(Condition::from(s))
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Property type `ContainerEnvironment` of `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct ContainerEnvironment {
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^.*$`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^.*$`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ContainerEnvironment` of `AWS::GameLift::ContainerGroupDefinition`.
+    ContainerEnvironment
 }
 
 impl ContainerEnvironment {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContainerEnvironment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerEnvironment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContainerEnvironment);
-
-/// Property type `ContainerMountPoint` of `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct ContainerMountPoint {
-    /// `AccessLevel` (optional).
-    pub access_level: Option<Value<AccessLevel>>,
-    /// `ContainerPath` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^(\/+[^\/]+\/*)+$`.
-    pub container_path: Option<Value<String>>,
-    /// `InstancePath` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^\/[\s\S]*$`.
-    pub instance_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `ContainerMountPoint` of `AWS::GameLift::ContainerGroupDefinition`.
+    ContainerMountPoint
 }
 
 impl ContainerMountPoint {
     /// The required properties: `InstancePath`.
     pub fn new(instance_path: impl Into<Value<String>>) -> Self {
-        Self {
-            access_level: None,
-            container_path: None,
-            instance_path: instance_path.into(),
-        }
+        Self(crate::Properties::new().with(2, "InstancePath", instance_path.into().to_template()))
     }
-    /// Sets `AccessLevel`.
-    pub fn access_level(mut self, value: impl Into<Value<AccessLevel>>) -> Self {
-        self.access_level = Some(value.into());
-        self
+    /// `AccessLevel` (optional).
+    pub fn access_level(self, value: impl Into<Value<AccessLevel>>) -> Self {
+        Self(self.0.with(0, "AccessLevel", value.into().to_template()))
     }
-    /// Sets `ContainerPath`.
-    pub fn container_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_path = Some(value.into());
-        self
+    /// `ContainerPath` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^(\/+[^\/]+\/*)+$`.
+    pub fn container_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ContainerPath", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContainerMountPoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_level {
-            m.insert("AccessLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_path {
-            m.insert("ContainerPath".to_owned(), v.to_template());
-        }
-        m.insert("InstancePath".to_owned(), self.instance_path.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AccessLevel`.
+    AccessLevel {
+        /// `READ_ONLY`
+        ReadOnly = "READ_ONLY",
+        /// `READ_AND_WRITE`
+        ReadAndWrite = "READ_AND_WRITE",
     }
 }
 
-impl Check for ContainerMountPoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_level
-            .check(&path.field("AccessLevel"), &Rules::NONE, out);
-        self.container_path.check(
-            &path.field("ContainerPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^(\\/+[^\\/]+\\/*)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_path.check(
-            &path.field("InstancePath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^\\/[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContainerMountPoint);
-
-/// Values of `AccessLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessLevel {
-    /// `READ_ONLY`
-    ReadOnly,
-    /// `READ_AND_WRITE`
-    ReadAndWrite,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["READ_ONLY", "READ_AND_WRITE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReadOnly => "READ_ONLY",
-            Self::ReadAndWrite => "READ_AND_WRITE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "READ_ONLY" => Self::ReadOnly,
-            "READ_AND_WRITE" => Self::ReadAndWrite,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessLevel::from(s))
-    }
-}
-
-crate::impl_literal!(AccessLevel);
-
-/// Property type `PortConfiguration` of `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct PortConfiguration {
-    /// `ContainerPortRanges` (required).
-    /// Items: 1..=100.
-    pub container_port_ranges: Value<List<ContainerPortRange>>,
+crate::l1_struct! {
+    /// Property type `PortConfiguration` of `AWS::GameLift::ContainerGroupDefinition`.
+    PortConfiguration
 }
 
 impl PortConfiguration {
     /// The required properties: `ContainerPortRanges`.
     pub fn new(container_port_ranges: impl Into<Value<List<ContainerPortRange>>>) -> Self {
-        Self {
-            container_port_ranges: container_port_ranges.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ContainerPortRanges",
+            container_port_ranges.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PortConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContainerPortRanges".to_owned(),
-            self.container_port_ranges.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_port_ranges.check(
-            &path.field("ContainerPortRanges"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortConfiguration);
-
-/// Property type `ContainerPortRange` of `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct ContainerPortRange {
-    /// `FromPort` (required).
-    /// Range: 1..=60000.
-    pub from_port: Value<i64>,
-    /// `Protocol` (required).
-    pub protocol: Value<Protocol>,
-    /// `ToPort` (required).
-    /// Range: 1..=60000.
-    pub to_port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ContainerPortRange` of `AWS::GameLift::ContainerGroupDefinition`.
+    ContainerPortRange
 }
 
 impl ContainerPortRange {
@@ -940,196 +384,36 @@ impl ContainerPortRange {
         protocol: impl Into<Value<Protocol>>,
         to_port: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            from_port: from_port.into(),
-            protocol: protocol.into(),
-            to_port: to_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FromPort", from_port.into().to_template())
+                .with(1, "Protocol", protocol.into().to_template())
+                .with(2, "ToPort", to_port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContainerPortRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FromPort".to_owned(), self.from_port.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert("ToPort".to_owned(), self.to_port.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `TCP`
+        Tcp = "TCP",
+        /// `UDP`
+        Udp = "UDP",
     }
 }
 
-impl Check for ContainerPortRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `OperatingSystem`.
+    OperatingSystem {
+        /// `AMAZON_LINUX_2023`
+        AmazonLinux2023 = "AMAZON_LINUX_2023",
     }
 }
 
-crate::impl_literal!(ContainerPortRange);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TCP", "UDP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Values of `OperatingSystem`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OperatingSystem {
-    /// `AMAZON_LINUX_2023`
-    AmazonLinux2023,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OperatingSystem {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AMAZON_LINUX_2023"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonLinux2023 => "AMAZON_LINUX_2023",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OperatingSystem {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OperatingSystem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OperatingSystem {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMAZON_LINUX_2023" => Self::AmazonLinux2023,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OperatingSystem> {
-    fn from(s: &str) -> Self {
-        Value::literal(OperatingSystem::from(s))
-    }
-}
-
-crate::impl_literal!(OperatingSystem);
-
-/// Property type `SupportContainerDefinition` of `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct SupportContainerDefinition {
-    /// `ContainerName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub container_name: Value<String>,
-    /// `DependsOn` (optional).
-    /// Items: 1..=10.
-    pub depends_on: Option<Value<List<ContainerDependency>>>,
-    /// `EnvironmentOverride` (optional).
-    /// Items: 1..=20.
-    pub environment_override: Option<Value<List<ContainerEnvironment>>>,
-    /// `Essential` (optional).
-    pub essential: Option<Value<bool>>,
-    /// `HealthCheck` (optional).
-    pub health_check: Option<Value<ContainerHealthCheck>>,
-    /// `ImageUri` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9-_\.@\/:]+$`.
-    pub image_uri: Value<String>,
-    /// `MemoryHardLimitMebibytes` (optional).
-    /// Range: 4..=1024000.
-    pub memory_hard_limit_mebibytes: Option<Value<i64>>,
-    /// `MountPoints` (optional).
-    /// Items: 1..=10.
-    pub mount_points: Option<Value<List<ContainerMountPoint>>>,
-    /// `PortConfiguration` (optional).
-    pub port_configuration: Option<Value<PortConfiguration>>,
-    /// `ResolvedImageDigest` (optional).
-    /// Pattern: `^sha256:[a-fA-F0-9]{64}$`.
-    pub resolved_image_digest: Option<Value<String>>,
-    /// `Vcpu` (optional).
-    /// Range: 0.125..=10.
-    pub vcpu: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `SupportContainerDefinition` of `AWS::GameLift::ContainerGroupDefinition`.
+    SupportContainerDefinition
 }
 
 impl SupportContainerDefinition {
@@ -1138,385 +422,98 @@ impl SupportContainerDefinition {
         container_name: impl Into<Value<String>>,
         image_uri: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            container_name: container_name.into(),
-            depends_on: None,
-            environment_override: None,
-            essential: None,
-            health_check: None,
-            image_uri: image_uri.into(),
-            memory_hard_limit_mebibytes: None,
-            mount_points: None,
-            port_configuration: None,
-            resolved_image_digest: None,
-            vcpu: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ContainerName", container_name.into().to_template())
+                .with(5, "ImageUri", image_uri.into().to_template()),
+        )
     }
-    /// Sets `DependsOn`.
-    pub fn depends_on(mut self, value: impl Into<Value<List<ContainerDependency>>>) -> Self {
-        self.depends_on = Some(value.into());
-        self
+    /// `DependsOn` (optional).
+    /// Items: 1 to 10.
+    pub fn depends_on(self, value: impl Into<Value<List<ContainerDependency>>>) -> Self {
+        Self(self.0.with(1, "DependsOn", value.into().to_template()))
     }
-    /// Sets `EnvironmentOverride`.
-    pub fn environment_override(
-        mut self,
-        value: impl Into<Value<List<ContainerEnvironment>>>,
-    ) -> Self {
-        self.environment_override = Some(value.into());
-        self
+    /// `EnvironmentOverride` (optional).
+    /// Items: 1 to 20.
+    pub fn environment_override(self, value: impl Into<Value<List<ContainerEnvironment>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnvironmentOverride", value.into().to_template()),
+        )
     }
-    /// Sets `Essential`.
-    pub fn essential(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.essential = Some(value.into());
-        self
+    /// `Essential` (optional).
+    pub fn essential(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Essential", value.into().to_template()))
     }
-    /// Sets `HealthCheck`.
-    pub fn health_check(mut self, value: impl Into<Value<ContainerHealthCheck>>) -> Self {
-        self.health_check = Some(value.into());
-        self
+    /// `HealthCheck` (optional).
+    pub fn health_check(self, value: impl Into<Value<ContainerHealthCheck>>) -> Self {
+        Self(self.0.with(4, "HealthCheck", value.into().to_template()))
     }
-    /// Sets `MemoryHardLimitMebibytes`.
-    pub fn memory_hard_limit_mebibytes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_hard_limit_mebibytes = Some(value.into());
-        self
+    /// `MemoryHardLimitMebibytes` (optional).
+    /// Range: 4 to 1024000.
+    pub fn memory_hard_limit_mebibytes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MemoryHardLimitMebibytes", value.into().to_template()),
+        )
     }
-    /// Sets `MountPoints`.
-    pub fn mount_points(mut self, value: impl Into<Value<List<ContainerMountPoint>>>) -> Self {
-        self.mount_points = Some(value.into());
-        self
+    /// `MountPoints` (optional).
+    /// Items: 1 to 10.
+    pub fn mount_points(self, value: impl Into<Value<List<ContainerMountPoint>>>) -> Self {
+        Self(self.0.with(7, "MountPoints", value.into().to_template()))
     }
-    /// Sets `PortConfiguration`.
-    pub fn port_configuration(mut self, value: impl Into<Value<PortConfiguration>>) -> Self {
-        self.port_configuration = Some(value.into());
-        self
+    /// `PortConfiguration` (optional).
+    pub fn port_configuration(self, value: impl Into<Value<PortConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PortConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ResolvedImageDigest`.
-    pub fn resolved_image_digest(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resolved_image_digest = Some(value.into());
-        self
+    /// `ResolvedImageDigest` (optional).
+    /// Pattern: `^sha256:[a-fA-F0-9]{64}$`.
+    pub fn resolved_image_digest(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ResolvedImageDigest", value.into().to_template()),
+        )
     }
-    /// Sets `Vcpu`.
-    pub fn vcpu(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.vcpu = Some(value.into());
-        self
+    /// `Vcpu` (optional).
+    /// Range: 0.125 to 10.
+    pub fn vcpu(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(10, "Vcpu", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SupportContainerDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContainerName".to_owned(),
-            self.container_name.to_template(),
-        );
-        if let Some(v) = &self.depends_on {
-            m.insert("DependsOn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_override {
-            m.insert("EnvironmentOverride".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.essential {
-            m.insert("Essential".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check {
-            m.insert("HealthCheck".to_owned(), v.to_template());
-        }
-        m.insert("ImageUri".to_owned(), self.image_uri.to_template());
-        if let Some(v) = &self.memory_hard_limit_mebibytes {
-            m.insert("MemoryHardLimitMebibytes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_points {
-            m.insert("MountPoints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port_configuration {
-            m.insert("PortConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolved_image_digest {
-            m.insert("ResolvedImageDigest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vcpu {
-            m.insert("Vcpu".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SupportContainerDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_name.check(
-            &path.field("ContainerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.depends_on.check(
-            &path.field("DependsOn"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_override.check(
-            &path.field("EnvironmentOverride"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.health_check
-            .check(&path.field("HealthCheck"), &Rules::NONE, out);
-        self.image_uri.check(
-            &path.field("ImageUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9-_\\.@\\/:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.memory_hard_limit_mebibytes.check(
-            &path.field("MemoryHardLimitMebibytes"),
-            &Rules {
-                minimum: Some(4.0),
-                maximum: Some(1024000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mount_points.check(
-            &path.field("MountPoints"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_configuration
-            .check(&path.field("PortConfiguration"), &Rules::NONE, out);
-        self.resolved_image_digest.check(
-            &path.field("ResolvedImageDigest"),
-            &Rules {
-                pattern: Some("^sha256:[a-fA-F0-9]{64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vcpu.check(
-            &path.field("Vcpu"),
-            &Rules {
-                minimum: Some(0.125),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SupportContainerDefinition);
-
-/// Property type `ContainerHealthCheck` of `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct ContainerHealthCheck {
-    /// `Command` (required).
-    /// Items: 1..=20.
-    /// Each item: Length: 1..=255 characters.
-    /// Each item: Pattern: `^.*$`.
-    pub command: Value<List<String>>,
-    /// `Interval` (optional).
-    /// Range: 60..=300.
-    pub interval: Option<Value<i64>>,
-    /// `Retries` (optional).
-    /// Range: 5..=10.
-    pub retries: Option<Value<i64>>,
-    /// `StartPeriod` (optional).
-    /// Range: 0..=300.
-    pub start_period: Option<Value<i64>>,
-    /// `Timeout` (optional).
-    /// Range: 30..=60.
-    pub timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ContainerHealthCheck` of `AWS::GameLift::ContainerGroupDefinition`.
+    ContainerHealthCheck
 }
 
 impl ContainerHealthCheck {
     /// The required properties: `Command`.
     pub fn new(command: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            command: command.into(),
-            interval: None,
-            retries: None,
-            start_period: None,
-            timeout: None,
-        }
+        Self(crate::Properties::new().with(0, "Command", command.into().to_template()))
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
+    /// `Interval` (optional).
+    /// Range: 60 to 300.
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Interval", value.into().to_template()))
     }
-    /// Sets `Retries`.
-    pub fn retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retries = Some(value.into());
-        self
+    /// `Retries` (optional).
+    /// Range: 5 to 10.
+    pub fn retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Retries", value.into().to_template()))
     }
-    /// Sets `StartPeriod`.
-    pub fn start_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_period = Some(value.into());
-        self
+    /// `StartPeriod` (optional).
+    /// Range: 0 to 300.
+    pub fn start_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "StartPeriod", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    /// Range: 30 to 60.
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Timeout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContainerHealthCheck {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Command".to_owned(), self.command.to_template());
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retries {
-            m.insert("Retries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_period {
-            m.insert("StartPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerHealthCheck {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.command.check(
-            &path.field("Command"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            pattern: Some("^.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.interval.check(
-            &path.field("Interval"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retries.check(
-            &path.field("Retries"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_period.check(
-            &path.field("StartPeriod"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout.check(
-            &path.field("Timeout"),
-            &Rules {
-                minimum: Some(30.0),
-                maximum: Some(60.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContainerHealthCheck);
-
-/// Property type `Tag` of `AWS::GameLift::ContainerGroupDefinition`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^.*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

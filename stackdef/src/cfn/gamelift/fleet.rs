@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct Fleet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Fleet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Fleet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Fleet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GameLift::Fleet`.
+    Fleet("AWS::GameLift::Fleet", FleetProps)
 }
 
 impl Fleet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GameLift::Fleet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FleetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FleetId` (typed).
     pub fn ref_value(&self) -> Value<ids::GameLiftFleetId> {
         self.resource.ref_value()
@@ -87,911 +39,509 @@ impl Fleet {
     pub fn attr_fleet_arn(&self) -> Value<String> {
         self.resource.get_att("FleetArn")
     }
+
+    /// Replaces `AnywhereConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_anywhere_configuration(&self, value: impl Into<Value<AnywhereConfiguration>>) {
+        self.resource
+            .set_property("AnywhereConfiguration", value.into())
+    }
+
+    /// Replaces `ApplyCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_apply_capacity(&self, value: impl Into<Value<ApplyCapacity>>) {
+        self.resource.set_property("ApplyCapacity", value.into())
+    }
+
+    /// Replaces `BuildId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_build_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BuildId", value.into())
+    }
+
+    /// Replaces `CertificateConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_configuration(&self, value: impl Into<Value<CertificateConfiguration>>) {
+        self.resource
+            .set_property("CertificateConfiguration", value.into())
+    }
+
+    /// Replaces `ComputeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_type(&self, value: impl Into<Value<ComputeType>>) {
+        self.resource.set_property("ComputeType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DesiredEC2Instances` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_ec2_instances(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DesiredEC2Instances", value.into())
+    }
+
+    /// Replaces `EC2InboundPermissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_inbound_permissions(&self, value: impl Into<Value<List<IpPermission>>>) {
+        self.resource
+            .set_property("EC2InboundPermissions", value.into())
+    }
+
+    /// Replaces `EC2InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EC2InstanceType", value.into())
+    }
+
+    /// Replaces `FleetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fleet_type(&self, value: impl Into<Value<FleetType>>) {
+        self.resource.set_property("FleetType", value.into())
+    }
+
+    /// Replaces `InstanceRoleARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("InstanceRoleARN", value.into())
+    }
+
+    /// Replaces `InstanceRoleCredentialsProvider` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_role_credentials_provider(
+        &self,
+        value: impl Into<Value<InstanceRoleCredentialsProvider>>,
+    ) {
+        self.resource
+            .set_property("InstanceRoleCredentialsProvider", value.into())
+    }
+
+    /// Replaces `Locations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_locations(&self, value: impl Into<Value<List<LocationConfiguration>>>) {
+        self.resource.set_property("Locations", value.into())
+    }
+
+    /// Replaces `LogPaths` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_paths(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("LogPaths", value.into())
+    }
+
+    /// Replaces `MaxSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxSize", value.into())
+    }
+
+    /// Replaces `MetricGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("MetricGroups", value.into())
+    }
+
+    /// Replaces `MinSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinSize", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NewGameSessionProtectionPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_new_game_session_protection_policy(
+        &self,
+        value: impl Into<Value<NewGameSessionProtectionPolicy>>,
+    ) {
+        self.resource
+            .set_property("NewGameSessionProtectionPolicy", value.into())
+    }
+
+    /// Replaces `PeerVpcAwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_vpc_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PeerVpcAwsAccountId", value.into())
+    }
+
+    /// Replaces `PeerVpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_vpc_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeerVpcId", value.into())
+    }
+
+    /// Replaces `PlayerGatewayConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_player_gateway_configuration(
+        &self,
+        value: impl Into<Value<PlayerGatewayConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PlayerGatewayConfiguration", value.into())
+    }
+
+    /// Replaces `PlayerGatewayMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_player_gateway_mode(&self, value: impl Into<Value<PlayerGatewayMode>>) {
+        self.resource
+            .set_property("PlayerGatewayMode", value.into())
+    }
+
+    /// Replaces `ResourceCreationLimitPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_creation_limit_policy(
+        &self,
+        value: impl Into<Value<ResourceCreationLimitPolicy>>,
+    ) {
+        self.resource
+            .set_property("ResourceCreationLimitPolicy", value.into())
+    }
+
+    /// Replaces `RuntimeConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime_configuration(&self, value: impl Into<Value<RuntimeConfiguration>>) {
+        self.resource
+            .set_property("RuntimeConfiguration", value.into())
+    }
+
+    /// Replaces `ScalingPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_policies(&self, value: impl Into<Value<List<ScalingPolicy>>>) {
+        self.resource.set_property("ScalingPolicies", value.into())
+    }
+
+    /// Replaces `ScriptId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_script_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ScriptId", value.into())
+    }
+
+    /// Replaces `ServerLaunchParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_launch_parameters(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServerLaunchParameters", value.into())
+    }
+
+    /// Replaces `ServerLaunchPath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_launch_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServerLaunchPath", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct FleetProps {
-    /// `AnywhereConfiguration` (optional).
-    pub anywhere_configuration: Option<Value<AnywhereConfiguration>>,
-    /// `ApplyCapacity` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub apply_capacity: Option<Value<ApplyCapacity>>,
-    /// `BuildId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^build-\S+|^arn:.*:build/build-\S+`.
-    pub build_id: Option<Value<String>>,
-    /// `CertificateConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_configuration: Option<Value<CertificateConfiguration>>,
-    /// `ComputeType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub compute_type: Option<Value<ComputeType>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `DesiredEC2Instances` (optional).
-    /// Range: 0..=.
-    pub desired_ec2_instances: Option<Value<i64>>,
-    /// `EC2InboundPermissions` (optional).
-    /// Items: 0..=50.
-    pub ec2_inbound_permissions: Option<Value<List<IpPermission>>>,
-    /// `EC2InstanceType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^.*..*$`.
-    pub ec2_instance_type: Option<Value<String>>,
-    /// `FleetType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub fleet_type: Option<Value<FleetType>>,
-    /// `InstanceRoleARN` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..= characters.
-    /// Pattern: `^arn:aws(-.*)?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
-    pub instance_role_arn: Option<Value<ids::RoleArn>>,
-    /// `InstanceRoleCredentialsProvider` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub instance_role_credentials_provider: Option<Value<InstanceRoleCredentialsProvider>>,
-    /// `Locations` (optional).
-    /// Items: 1..=100.
-    pub locations: Option<Value<List<LocationConfiguration>>>,
-    /// `LogPaths` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=1024 characters.
-    pub log_paths: Option<Value<List<String>>>,
-    /// `MaxSize` (optional).
-    /// Range: 0..=.
-    pub max_size: Option<Value<i64>>,
-    /// `MetricGroups` (optional).
-    /// Items: 0..=1.
-    /// Each item: Length: 1..=255 characters.
-    pub metric_groups: Option<Value<List<String>>>,
-    /// `MinSize` (optional).
-    /// Range: 0..=.
-    pub min_size: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Length: 1..=1024 characters.
-    pub name: Value<String>,
-    /// `NewGameSessionProtectionPolicy` (optional).
-    pub new_game_session_protection_policy: Option<Value<NewGameSessionProtectionPolicy>>,
-    /// `PeerVpcAwsAccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub peer_vpc_aws_account_id: Option<Value<String>>,
-    /// `PeerVpcId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^vpc-\S+`.
-    pub peer_vpc_id: Option<Value<String>>,
-    /// `PlayerGatewayConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub player_gateway_configuration: Option<Value<PlayerGatewayConfiguration>>,
-    /// `PlayerGatewayMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub player_gateway_mode: Option<Value<PlayerGatewayMode>>,
-    /// `ResourceCreationLimitPolicy` (optional).
-    pub resource_creation_limit_policy: Option<Value<ResourceCreationLimitPolicy>>,
-    /// `RuntimeConfiguration` (optional).
-    pub runtime_configuration: Option<Value<RuntimeConfiguration>>,
-    /// `ScalingPolicies` (optional).
-    /// Items: ..=50.
-    pub scaling_policies: Option<Value<List<ScalingPolicy>>>,
-    /// `ScriptId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^script-\S+|^arn:.*:script/script-\S+`.
-    pub script_id: Option<Value<String>>,
-    /// `ServerLaunchParameters` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[A-Za-z0-9_:.+\/\\\- =@;{},?'\[\]"]+$`.
-    pub server_launch_parameters: Option<Value<String>>,
-    /// `ServerLaunchPath` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[A-Za-z0-9_:.+\/\\\- ]+$`.
-    pub server_launch_path: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GameLift::Fleet`.
+    FleetProps
 }
 
 impl FleetProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            anywhere_configuration: None,
-            apply_capacity: None,
-            build_id: None,
-            certificate_configuration: None,
-            compute_type: None,
-            description: None,
-            desired_ec2_instances: None,
-            ec2_inbound_permissions: None,
-            ec2_instance_type: None,
-            fleet_type: None,
-            instance_role_arn: None,
-            instance_role_credentials_provider: None,
-            locations: None,
-            log_paths: None,
-            max_size: None,
-            metric_groups: None,
-            min_size: None,
-            name: name.into(),
-            new_game_session_protection_policy: None,
-            peer_vpc_aws_account_id: None,
-            peer_vpc_id: None,
-            player_gateway_configuration: None,
-            player_gateway_mode: None,
-            resource_creation_limit_policy: None,
-            runtime_configuration: None,
-            scaling_policies: None,
-            script_id: None,
-            server_launch_parameters: None,
-            server_launch_path: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(17, "Name", name.into().to_template()))
     }
-    /// Sets `AnywhereConfiguration`.
-    pub fn anywhere_configuration(
-        mut self,
-        value: impl Into<Value<AnywhereConfiguration>>,
-    ) -> Self {
-        self.anywhere_configuration = Some(value.into());
-        self
+    /// `AnywhereConfiguration` (optional).
+    pub fn anywhere_configuration(self, value: impl Into<Value<AnywhereConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AnywhereConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ApplyCapacity`.
-    pub fn apply_capacity(mut self, value: impl Into<Value<ApplyCapacity>>) -> Self {
-        self.apply_capacity = Some(value.into());
-        self
+    /// `ApplyCapacity` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn apply_capacity(self, value: impl Into<Value<ApplyCapacity>>) -> Self {
+        Self(self.0.with(1, "ApplyCapacity", value.into().to_template()))
     }
-    /// Sets `BuildId`.
-    pub fn build_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.build_id = Some(value.into());
-        self
+    /// `BuildId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^build-\S+|^arn:.*:build/build-\S+`.
+    pub fn build_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "BuildId", value.into().to_template()))
     }
-    /// Sets `CertificateConfiguration`.
+    /// `CertificateConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn certificate_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CertificateConfiguration>>,
     ) -> Self {
-        self.certificate_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "CertificateConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ComputeType`.
-    pub fn compute_type(mut self, value: impl Into<Value<ComputeType>>) -> Self {
-        self.compute_type = Some(value.into());
-        self
+    /// `ComputeType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn compute_type(self, value: impl Into<Value<ComputeType>>) -> Self {
+        Self(self.0.with(4, "ComputeType", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `DesiredEC2Instances`.
-    pub fn desired_ec2_instances(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.desired_ec2_instances = Some(value.into());
-        self
+    /// `DesiredEC2Instances` (optional).
+    /// Range: at least 0.
+    pub fn desired_ec2_instances(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "DesiredEC2Instances", value.into().to_template()),
+        )
     }
-    /// Sets `EC2InboundPermissions`.
-    pub fn ec2_inbound_permissions(mut self, value: impl Into<Value<List<IpPermission>>>) -> Self {
-        self.ec2_inbound_permissions = Some(value.into());
-        self
+    /// `EC2InboundPermissions` (optional).
+    /// Items: 0 to 50.
+    pub fn ec2_inbound_permissions(self, value: impl Into<Value<List<IpPermission>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EC2InboundPermissions", value.into().to_template()),
+        )
     }
-    /// Sets `EC2InstanceType`.
-    pub fn ec2_instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_instance_type = Some(value.into());
-        self
+    /// `EC2InstanceType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^.*..*$`.
+    pub fn ec2_instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "EC2InstanceType", value.into().to_template()),
+        )
     }
-    /// Sets `FleetType`.
-    pub fn fleet_type(mut self, value: impl Into<Value<FleetType>>) -> Self {
-        self.fleet_type = Some(value.into());
-        self
+    /// `FleetType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn fleet_type(self, value: impl Into<Value<FleetType>>) -> Self {
+        Self(self.0.with(9, "FleetType", value.into().to_template()))
     }
-    /// Sets `InstanceRoleARN`.
-    pub fn instance_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.instance_role_arn = Some(value.into());
-        self
+    /// `InstanceRoleARN` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at least 1 characters.
+    /// Pattern: `^arn:aws(-.*)?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
+    pub fn instance_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(10, "InstanceRoleARN", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceRoleCredentialsProvider`.
+    /// `InstanceRoleCredentialsProvider` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn instance_role_credentials_provider(
-        mut self,
+        self,
         value: impl Into<Value<InstanceRoleCredentialsProvider>>,
     ) -> Self {
-        self.instance_role_credentials_provider = Some(value.into());
-        self
+        Self(self.0.with(
+            11,
+            "InstanceRoleCredentialsProvider",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Locations`.
-    pub fn locations(mut self, value: impl Into<Value<List<LocationConfiguration>>>) -> Self {
-        self.locations = Some(value.into());
-        self
+    /// `Locations` (optional).
+    /// Items: 1 to 100.
+    pub fn locations(self, value: impl Into<Value<List<LocationConfiguration>>>) -> Self {
+        Self(self.0.with(12, "Locations", value.into().to_template()))
     }
-    /// Sets `LogPaths`.
-    pub fn log_paths(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.log_paths = Some(value.into());
-        self
+    /// `LogPaths` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn log_paths(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(13, "LogPaths", value.into().to_template()))
     }
-    /// Sets `MaxSize`.
-    pub fn max_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_size = Some(value.into());
-        self
+    /// `MaxSize` (optional).
+    /// Range: at least 0.
+    pub fn max_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(14, "MaxSize", value.into().to_template()))
     }
-    /// Sets `MetricGroups`.
-    pub fn metric_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.metric_groups = Some(value.into());
-        self
+    /// `MetricGroups` (optional).
+    /// Items: 0 to 1.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn metric_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(15, "MetricGroups", value.into().to_template()))
     }
-    /// Sets `MinSize`.
-    pub fn min_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_size = Some(value.into());
-        self
+    /// `MinSize` (optional).
+    /// Range: at least 0.
+    pub fn min_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(16, "MinSize", value.into().to_template()))
     }
-    /// Sets `NewGameSessionProtectionPolicy`.
+    /// `NewGameSessionProtectionPolicy` (optional).
     pub fn new_game_session_protection_policy(
-        mut self,
+        self,
         value: impl Into<Value<NewGameSessionProtectionPolicy>>,
     ) -> Self {
-        self.new_game_session_protection_policy = Some(value.into());
-        self
+        Self(self.0.with(
+            18,
+            "NewGameSessionProtectionPolicy",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PeerVpcAwsAccountId`.
-    pub fn peer_vpc_aws_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.peer_vpc_aws_account_id = Some(value.into());
-        self
+    /// `PeerVpcAwsAccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn peer_vpc_aws_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "PeerVpcAwsAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `PeerVpcId`.
-    pub fn peer_vpc_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.peer_vpc_id = Some(value.into());
-        self
+    /// `PeerVpcId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^vpc-\S+`.
+    pub fn peer_vpc_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "PeerVpcId", value.into().to_template()))
     }
-    /// Sets `PlayerGatewayConfiguration`.
+    /// `PlayerGatewayConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn player_gateway_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PlayerGatewayConfiguration>>,
     ) -> Self {
-        self.player_gateway_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(21, "PlayerGatewayConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PlayerGatewayMode`.
-    pub fn player_gateway_mode(mut self, value: impl Into<Value<PlayerGatewayMode>>) -> Self {
-        self.player_gateway_mode = Some(value.into());
-        self
+    /// `PlayerGatewayMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn player_gateway_mode(self, value: impl Into<Value<PlayerGatewayMode>>) -> Self {
+        Self(
+            self.0
+                .with(22, "PlayerGatewayMode", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceCreationLimitPolicy`.
+    /// `ResourceCreationLimitPolicy` (optional).
     pub fn resource_creation_limit_policy(
-        mut self,
+        self,
         value: impl Into<Value<ResourceCreationLimitPolicy>>,
     ) -> Self {
-        self.resource_creation_limit_policy = Some(value.into());
-        self
+        Self(self.0.with(
+            23,
+            "ResourceCreationLimitPolicy",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RuntimeConfiguration`.
-    pub fn runtime_configuration(mut self, value: impl Into<Value<RuntimeConfiguration>>) -> Self {
-        self.runtime_configuration = Some(value.into());
-        self
+    /// `RuntimeConfiguration` (optional).
+    pub fn runtime_configuration(self, value: impl Into<Value<RuntimeConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(24, "RuntimeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ScalingPolicies`.
-    pub fn scaling_policies(mut self, value: impl Into<Value<List<ScalingPolicy>>>) -> Self {
-        self.scaling_policies = Some(value.into());
-        self
+    /// `ScalingPolicies` (optional).
+    /// Items: at most 50.
+    pub fn scaling_policies(self, value: impl Into<Value<List<ScalingPolicy>>>) -> Self {
+        Self(
+            self.0
+                .with(25, "ScalingPolicies", value.into().to_template()),
+        )
     }
-    /// Sets `ScriptId`.
-    pub fn script_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.script_id = Some(value.into());
-        self
+    /// `ScriptId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^script-\S+|^arn:.*:script/script-\S+`.
+    pub fn script_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(26, "ScriptId", value.into().to_template()))
     }
-    /// Sets `ServerLaunchParameters`.
-    pub fn server_launch_parameters(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_launch_parameters = Some(value.into());
-        self
+    /// `ServerLaunchParameters` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[A-Za-z0-9_:.+\/\\\- =@;{},?'\[\]"]+$`.
+    pub fn server_launch_parameters(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(27, "ServerLaunchParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ServerLaunchPath`.
-    pub fn server_launch_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_launch_path = Some(value.into());
-        self
+    /// `ServerLaunchPath` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[A-Za-z0-9_:.+\/\\\- ]+$`.
+    pub fn server_launch_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(28, "ServerLaunchPath", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FleetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.anywhere_configuration {
-            m.insert("AnywhereConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.apply_capacity {
-            m.insert("ApplyCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.build_id {
-            m.insert("BuildId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_configuration {
-            m.insert("CertificateConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compute_type {
-            m.insert("ComputeType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desired_ec2_instances {
-            m.insert("DesiredEC2Instances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_inbound_permissions {
-            m.insert("EC2InboundPermissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_instance_type {
-            m.insert("EC2InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fleet_type {
-            m.insert("FleetType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_role_arn {
-            m.insert("InstanceRoleARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_role_credentials_provider {
-            m.insert(
-                "InstanceRoleCredentialsProvider".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.locations {
-            m.insert("Locations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_paths {
-            m.insert("LogPaths".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_size {
-            m.insert("MaxSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_groups {
-            m.insert("MetricGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_size {
-            m.insert("MinSize".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.new_game_session_protection_policy {
-            m.insert("NewGameSessionProtectionPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_vpc_aws_account_id {
-            m.insert("PeerVpcAwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_vpc_id {
-            m.insert("PeerVpcId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.player_gateway_configuration {
-            m.insert("PlayerGatewayConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.player_gateway_mode {
-            m.insert("PlayerGatewayMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_creation_limit_policy {
-            m.insert("ResourceCreationLimitPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_configuration {
-            m.insert("RuntimeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_policies {
-            m.insert("ScalingPolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.script_id {
-            m.insert("ScriptId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_launch_parameters {
-            m.insert("ServerLaunchParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_launch_path {
-            m.insert("ServerLaunchPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(29, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FleetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.anywhere_configuration
-            .check(&path.field("AnywhereConfiguration"), &Rules::NONE, out);
-        self.apply_capacity
-            .check(&path.field("ApplyCapacity"), &Rules::NONE, out);
-        self.build_id.check(
-            &path.field("BuildId"),
-            &Rules {
-                pattern: Some("^build-\\S+|^arn:.*:build/build-\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_configuration.check(
-            &path.field("CertificateConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.compute_type
-            .check(&path.field("ComputeType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.desired_ec2_instances.check(
-            &path.field("DesiredEC2Instances"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ec2_inbound_permissions.check(
-            &path.field("EC2InboundPermissions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ec2_instance_type.check(
-            &path.field("EC2InstanceType"),
-            &Rules {
-                pattern: Some("^.*..*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fleet_type
-            .check(&path.field("FleetType"), &Rules::NONE, out);
-        self.instance_role_arn.check(
-            &path.field("InstanceRoleARN"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("^arn:aws(-.*)?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_role_credentials_provider.check(
-            &path.field("InstanceRoleCredentialsProvider"),
-            &Rules::NONE,
-            out,
-        );
-        self.locations.check(
-            &path.field("Locations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_paths.check(
-            &path.field("LogPaths"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_size.check(
-            &path.field("MaxSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_groups.check(
-            &path.field("MetricGroups"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_size.check(
-            &path.field("MinSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.new_game_session_protection_policy.check(
-            &path.field("NewGameSessionProtectionPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.peer_vpc_aws_account_id.check(
-            &path.field("PeerVpcAwsAccountId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.peer_vpc_id.check(
-            &path.field("PeerVpcId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^vpc-\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.player_gateway_configuration.check(
-            &path.field("PlayerGatewayConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.player_gateway_mode
-            .check(&path.field("PlayerGatewayMode"), &Rules::NONE, out);
-        self.resource_creation_limit_policy.check(
-            &path.field("ResourceCreationLimitPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.runtime_configuration
-            .check(&path.field("RuntimeConfiguration"), &Rules::NONE, out);
-        self.scaling_policies.check(
-            &path.field("ScalingPolicies"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.script_id.check(
-            &path.field("ScriptId"),
-            &Rules {
-                pattern: Some("^script-\\S+|^arn:.*:script/script-\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_launch_parameters.check(
-            &path.field("ServerLaunchParameters"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[A-Za-z0-9_:.+\\/\\\\\\- =@;{},?'\\[\\]\"]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_launch_path.check(
-            &path.field("ServerLaunchPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[A-Za-z0-9_:.+\\/\\\\\\- ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FleetProps);
-
-/// Property type `AnywhereConfiguration` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct AnywhereConfiguration {
-    /// `Cost` (required).
-    /// Length: 1..=11 characters.
-    /// Pattern: `^\d{1,5}(?:\.\d{1,5})?$`.
-    pub cost: Value<String>,
+crate::l1_struct! {
+    /// Property type `AnywhereConfiguration` of `AWS::GameLift::Fleet`.
+    AnywhereConfiguration
 }
 
 impl AnywhereConfiguration {
     /// The required properties: `Cost`.
     pub fn new(cost: impl Into<Value<String>>) -> Self {
-        Self { cost: cost.into() }
+        Self(crate::Properties::new().with(0, "Cost", cost.into().to_template()))
     }
 }
 
-impl ToTemplate for AnywhereConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cost".to_owned(), self.cost.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApplyCapacity`.
+    ApplyCapacity {
+        /// `ON_UPDATE`
+        OnUpdate = "ON_UPDATE",
+        /// `ON_CREATE_AND_UPDATE`
+        OnCreateAndUpdate = "ON_CREATE_AND_UPDATE",
+        /// `ON_CREATE_AND_UPDATE_WITH_AUTOSCALING`
+        OnCreateAndUpdateWithAutoscaling = "ON_CREATE_AND_UPDATE_WITH_AUTOSCALING",
     }
 }
 
-impl Check for AnywhereConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cost.check(
-            &path.field("Cost"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(11),
-                pattern: Some("^\\d{1,5}(?:\\.\\d{1,5})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AnywhereConfiguration);
-
-/// Values of `ApplyCapacity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplyCapacity {
-    /// `ON_UPDATE`
-    OnUpdate,
-    /// `ON_CREATE_AND_UPDATE`
-    OnCreateAndUpdate,
-    /// `ON_CREATE_AND_UPDATE_WITH_AUTOSCALING`
-    OnCreateAndUpdateWithAutoscaling,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplyCapacity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ON_UPDATE",
-        "ON_CREATE_AND_UPDATE",
-        "ON_CREATE_AND_UPDATE_WITH_AUTOSCALING",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnUpdate => "ON_UPDATE",
-            Self::OnCreateAndUpdate => "ON_CREATE_AND_UPDATE",
-            Self::OnCreateAndUpdateWithAutoscaling => "ON_CREATE_AND_UPDATE_WITH_AUTOSCALING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApplyCapacity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApplyCapacity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApplyCapacity {
-    fn from(s: &str) -> Self {
-        match s {
-            "ON_UPDATE" => Self::OnUpdate,
-            "ON_CREATE_AND_UPDATE" => Self::OnCreateAndUpdate,
-            "ON_CREATE_AND_UPDATE_WITH_AUTOSCALING" => Self::OnCreateAndUpdateWithAutoscaling,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplyCapacity> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplyCapacity::from(s))
-    }
-}
-
-crate::impl_literal!(ApplyCapacity);
-
-/// Property type `CertificateConfiguration` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct CertificateConfiguration {
-    /// `CertificateType` (required).
-    pub certificate_type: Value<CertificateType>,
+crate::l1_struct! {
+    /// Property type `CertificateConfiguration` of `AWS::GameLift::Fleet`.
+    CertificateConfiguration
 }
 
 impl CertificateConfiguration {
     /// The required properties: `CertificateType`.
     pub fn new(certificate_type: impl Into<Value<CertificateType>>) -> Self {
-        Self {
-            certificate_type: certificate_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateType",
+            certificate_type.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CertificateConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateType".to_owned(),
-            self.certificate_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CertificateType`.
+    CertificateType {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `GENERATED`
+        Generated = "GENERATED",
     }
 }
 
-impl Check for CertificateConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_type
-            .check(&path.field("CertificateType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ComputeType`.
+    ComputeType {
+        /// `EC2`
+        Ec2 = "EC2",
+        /// `ANYWHERE`
+        Anywhere = "ANYWHERE",
     }
 }
 
-crate::impl_literal!(CertificateConfiguration);
-
-/// Values of `CertificateType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CertificateType {
-    /// `DISABLED`
-    Disabled,
-    /// `GENERATED`
-    Generated,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CertificateType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "GENERATED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Generated => "GENERATED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CertificateType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CertificateType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CertificateType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "GENERATED" => Self::Generated,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CertificateType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CertificateType::from(s))
-    }
-}
-
-crate::impl_literal!(CertificateType);
-
-/// Values of `ComputeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComputeType {
-    /// `EC2`
-    Ec2,
-    /// `ANYWHERE`
-    Anywhere,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComputeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EC2", "ANYWHERE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2 => "EC2",
-            Self::Anywhere => "ANYWHERE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComputeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComputeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComputeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EC2" => Self::Ec2,
-            "ANYWHERE" => Self::Anywhere,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComputeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComputeType::from(s))
-    }
-}
-
-crate::impl_literal!(ComputeType);
-
-/// Property type `IpPermission` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct IpPermission {
-    /// `FromPort` (required).
-    /// Range: 1..=60000.
-    pub from_port: Value<i64>,
-    /// `IpRange` (required).
-    /// Pattern: `(^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(/([0-9]|[1-2][0-9]|3[0-2]))$)`.
-    pub ip_range: Value<String>,
-    /// `Protocol` (required).
-    pub protocol: Value<Protocol>,
-    /// `ToPort` (required).
-    /// Range: 1..=60000.
-    pub to_port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `IpPermission` of `AWS::GameLift::Fleet`.
+    IpPermission
 }
 
 impl IpPermission {
@@ -1002,958 +552,275 @@ impl IpPermission {
         protocol: impl Into<Value<Protocol>>,
         to_port: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            from_port: from_port.into(),
-            ip_range: ip_range.into(),
-            protocol: protocol.into(),
-            to_port: to_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FromPort", from_port.into().to_template())
+                .with(1, "IpRange", ip_range.into().to_template())
+                .with(2, "Protocol", protocol.into().to_template())
+                .with(3, "ToPort", to_port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IpPermission {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FromPort".to_owned(), self.from_port.to_template());
-        m.insert("IpRange".to_owned(), self.ip_range.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert("ToPort".to_owned(), self.to_port.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `TCP`
+        Tcp = "TCP",
+        /// `UDP`
+        Udp = "UDP",
     }
 }
 
-impl Check for IpPermission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ip_range.check(&path.field("IpRange"), &Rules { pattern: Some("(^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(/([0-9]|[1-2][0-9]|3[0-2]))$)"), ..Rules::NONE }, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FleetType`.
+    FleetType {
+        /// `ON_DEMAND`
+        OnDemand = "ON_DEMAND",
+        /// `SPOT`
+        Spot = "SPOT",
     }
 }
 
-crate::impl_literal!(IpPermission);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TCP", "UDP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `InstanceRoleCredentialsProvider`.
+    InstanceRoleCredentialsProvider {
+        /// `SHARED_CREDENTIAL_FILE`
+        SharedCredentialFile = "SHARED_CREDENTIAL_FILE",
     }
 }
 
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Values of `FleetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FleetType {
-    /// `ON_DEMAND`
-    OnDemand,
-    /// `SPOT`
-    Spot,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FleetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ON_DEMAND", "SPOT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnDemand => "ON_DEMAND",
-            Self::Spot => "SPOT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FleetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FleetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FleetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ON_DEMAND" => Self::OnDemand,
-            "SPOT" => Self::Spot,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FleetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FleetType::from(s))
-    }
-}
-
-crate::impl_literal!(FleetType);
-
-/// Values of `InstanceRoleCredentialsProvider`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceRoleCredentialsProvider {
-    /// `SHARED_CREDENTIAL_FILE`
-    SharedCredentialFile,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceRoleCredentialsProvider {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SHARED_CREDENTIAL_FILE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SharedCredentialFile => "SHARED_CREDENTIAL_FILE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceRoleCredentialsProvider {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceRoleCredentialsProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceRoleCredentialsProvider {
-    fn from(s: &str) -> Self {
-        match s {
-            "SHARED_CREDENTIAL_FILE" => Self::SharedCredentialFile,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceRoleCredentialsProvider> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceRoleCredentialsProvider::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceRoleCredentialsProvider);
-
-/// Property type `LocationConfiguration` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct LocationConfiguration {
-    /// `Location` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z0-9\-]+`.
-    pub location: Value<String>,
-    /// `LocationCapacity` (optional).
-    pub location_capacity: Option<Value<LocationCapacity>>,
-    /// `PlayerGatewayStatus` (optional).
-    pub player_gateway_status: Option<Value<PlayerGatewayStatus>>,
+crate::l1_struct! {
+    /// Property type `LocationConfiguration` of `AWS::GameLift::Fleet`.
+    LocationConfiguration
 }
 
 impl LocationConfiguration {
     /// The required properties: `Location`.
     pub fn new(location: impl Into<Value<String>>) -> Self {
-        Self {
-            location: location.into(),
-            location_capacity: None,
-            player_gateway_status: None,
-        }
+        Self(crate::Properties::new().with(0, "Location", location.into().to_template()))
     }
-    /// Sets `LocationCapacity`.
-    pub fn location_capacity(mut self, value: impl Into<Value<LocationCapacity>>) -> Self {
-        self.location_capacity = Some(value.into());
-        self
+    /// `LocationCapacity` (optional).
+    pub fn location_capacity(self, value: impl Into<Value<LocationCapacity>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LocationCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `PlayerGatewayStatus`.
-    pub fn player_gateway_status(mut self, value: impl Into<Value<PlayerGatewayStatus>>) -> Self {
-        self.player_gateway_status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Location".to_owned(), self.location.to_template());
-        if let Some(v) = &self.location_capacity {
-            m.insert("LocationCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.player_gateway_status {
-            m.insert("PlayerGatewayStatus".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PlayerGatewayStatus` (optional).
+    pub fn player_gateway_status(self, value: impl Into<Value<PlayerGatewayStatus>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PlayerGatewayStatus", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LocationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.location.check(
-            &path.field("Location"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z0-9\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.location_capacity
-            .check(&path.field("LocationCapacity"), &Rules::NONE, out);
-        self.player_gateway_status
-            .check(&path.field("PlayerGatewayStatus"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LocationConfiguration);
-
-/// Property type `LocationCapacity` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct LocationCapacity {
-    /// `DesiredEC2Instances` (optional).
-    /// Range: 0..=.
-    pub desired_ec2_instances: Option<Value<i64>>,
-    /// `ManagedCapacityConfiguration` (optional).
-    pub managed_capacity_configuration: Option<Value<ManagedCapacityConfiguration>>,
-    /// `MaxSize` (required).
-    /// Range: 0..=.
-    pub max_size: Value<i64>,
-    /// `MinSize` (optional).
-    /// Range: 0..=.
-    pub min_size: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `LocationCapacity` of `AWS::GameLift::Fleet`.
+    LocationCapacity
 }
 
 impl LocationCapacity {
     /// The required properties: `MaxSize`.
     pub fn new(max_size: impl Into<Value<i64>>) -> Self {
-        Self {
-            desired_ec2_instances: None,
-            managed_capacity_configuration: None,
-            max_size: max_size.into(),
-            min_size: None,
-        }
+        Self(crate::Properties::new().with(2, "MaxSize", max_size.into().to_template()))
     }
-    /// Sets `DesiredEC2Instances`.
-    pub fn desired_ec2_instances(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.desired_ec2_instances = Some(value.into());
-        self
+    /// `DesiredEC2Instances` (optional).
+    /// Range: at least 0.
+    pub fn desired_ec2_instances(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DesiredEC2Instances", value.into().to_template()),
+        )
     }
-    /// Sets `ManagedCapacityConfiguration`.
+    /// `ManagedCapacityConfiguration` (optional).
     pub fn managed_capacity_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ManagedCapacityConfiguration>>,
     ) -> Self {
-        self.managed_capacity_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ManagedCapacityConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MinSize`.
-    pub fn min_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_size = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationCapacity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.desired_ec2_instances {
-            m.insert("DesiredEC2Instances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_capacity_configuration {
-            m.insert("ManagedCapacityConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("MaxSize".to_owned(), self.max_size.to_template());
-        if let Some(v) = &self.min_size {
-            m.insert("MinSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinSize` (optional).
+    /// Range: at least 0.
+    pub fn min_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MinSize", value.into().to_template()))
     }
 }
 
-impl Check for LocationCapacity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.desired_ec2_instances.check(
-            &path.field("DesiredEC2Instances"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.managed_capacity_configuration.check(
-            &path.field("ManagedCapacityConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.max_size.check(
-            &path.field("MaxSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_size.check(
-            &path.field("MinSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocationCapacity);
-
-/// Property type `ManagedCapacityConfiguration` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct ManagedCapacityConfiguration {
-    /// `ScaleInAfterInactivityMinutes` (optional).
-    /// Range: 5..=1440.
-    pub scale_in_after_inactivity_minutes: Option<Value<i64>>,
-    /// `ZeroCapacityStrategy` (required).
-    pub zero_capacity_strategy: Value<ZeroCapacityStrategy>,
+crate::l1_struct! {
+    /// Property type `ManagedCapacityConfiguration` of `AWS::GameLift::Fleet`.
+    ManagedCapacityConfiguration
 }
 
 impl ManagedCapacityConfiguration {
     /// The required properties: `ZeroCapacityStrategy`.
     pub fn new(zero_capacity_strategy: impl Into<Value<ZeroCapacityStrategy>>) -> Self {
-        Self {
-            scale_in_after_inactivity_minutes: None,
-            zero_capacity_strategy: zero_capacity_strategy.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ZeroCapacityStrategy",
+            zero_capacity_strategy.into().to_template(),
+        ))
     }
-    /// Sets `ScaleInAfterInactivityMinutes`.
-    pub fn scale_in_after_inactivity_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_in_after_inactivity_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedCapacityConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.scale_in_after_inactivity_minutes {
-            m.insert("ScaleInAfterInactivityMinutes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ZeroCapacityStrategy".to_owned(),
-            self.zero_capacity_strategy.to_template(),
-        );
-        Expr::Map(m)
+    /// `ScaleInAfterInactivityMinutes` (optional).
+    /// Range: 5 to 1440.
+    pub fn scale_in_after_inactivity_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ScaleInAfterInactivityMinutes",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ManagedCapacityConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scale_in_after_inactivity_minutes.check(
-            &path.field("ScaleInAfterInactivityMinutes"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.zero_capacity_strategy
-            .check(&path.field("ZeroCapacityStrategy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ZeroCapacityStrategy`.
+    ZeroCapacityStrategy {
+        /// `SCALE_TO_AND_FROM_ZERO`
+        ScaleToAndFromZero = "SCALE_TO_AND_FROM_ZERO",
+        /// `MANUAL`
+        Manual = "MANUAL",
     }
 }
 
-crate::impl_literal!(ManagedCapacityConfiguration);
-
-/// Values of `ZeroCapacityStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ZeroCapacityStrategy {
-    /// `SCALE_TO_AND_FROM_ZERO`
-    ScaleToAndFromZero,
-    /// `MANUAL`
-    Manual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ZeroCapacityStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SCALE_TO_AND_FROM_ZERO", "MANUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ScaleToAndFromZero => "SCALE_TO_AND_FROM_ZERO",
-            Self::Manual => "MANUAL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PlayerGatewayStatus`.
+    PlayerGatewayStatus {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl ToTemplate for ZeroCapacityStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `NewGameSessionProtectionPolicy`.
+    NewGameSessionProtectionPolicy {
+        /// `FullProtection`
+        FullProtection = "FullProtection",
+        /// `NoProtection`
+        NoProtection = "NoProtection",
     }
 }
 
-impl Check for ZeroCapacityStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ZeroCapacityStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "SCALE_TO_AND_FROM_ZERO" => Self::ScaleToAndFromZero,
-            "MANUAL" => Self::Manual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ZeroCapacityStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ZeroCapacityStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ZeroCapacityStrategy);
-
-/// Values of `PlayerGatewayStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlayerGatewayStatus {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlayerGatewayStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlayerGatewayStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlayerGatewayStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlayerGatewayStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlayerGatewayStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlayerGatewayStatus::from(s))
-    }
-}
-
-crate::impl_literal!(PlayerGatewayStatus);
-
-/// Values of `NewGameSessionProtectionPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NewGameSessionProtectionPolicy {
-    /// `FullProtection`
-    FullProtection,
-    /// `NoProtection`
-    NoProtection,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NewGameSessionProtectionPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FullProtection", "NoProtection"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullProtection => "FullProtection",
-            Self::NoProtection => "NoProtection",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NewGameSessionProtectionPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NewGameSessionProtectionPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NewGameSessionProtectionPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "FullProtection" => Self::FullProtection,
-            "NoProtection" => Self::NoProtection,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NewGameSessionProtectionPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(NewGameSessionProtectionPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(NewGameSessionProtectionPolicy);
-
-/// Property type `PlayerGatewayConfiguration` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct PlayerGatewayConfiguration {
-    /// `GameServerIpProtocolSupported` (optional).
-    pub game_server_ip_protocol_supported: Option<Value<GameServerIpProtocolSupported>>,
+crate::l1_struct! {
+    /// Property type `PlayerGatewayConfiguration` of `AWS::GameLift::Fleet`.
+    PlayerGatewayConfiguration(default)
 }
 
 impl PlayerGatewayConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            game_server_ip_protocol_supported: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GameServerIpProtocolSupported`.
+    /// `GameServerIpProtocolSupported` (optional).
     pub fn game_server_ip_protocol_supported(
-        mut self,
+        self,
         value: impl Into<Value<GameServerIpProtocolSupported>>,
     ) -> Self {
-        self.game_server_ip_protocol_supported = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "GameServerIpProtocolSupported",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PlayerGatewayConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.game_server_ip_protocol_supported {
-            m.insert("GameServerIpProtocolSupported".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GameServerIpProtocolSupported`.
+    GameServerIpProtocolSupported {
+        /// `IPv4`
+        IPv4 = "IPv4",
+        /// `DUAL_STACK`
+        DualStack = "DUAL_STACK",
     }
 }
 
-impl Check for PlayerGatewayConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.game_server_ip_protocol_supported.check(
-            &path.field("GameServerIpProtocolSupported"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PlayerGatewayMode`.
+    PlayerGatewayMode {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `REQUIRED`
+        Required = "REQUIRED",
     }
 }
 
-crate::impl_literal!(PlayerGatewayConfiguration);
-
-/// Values of `GameServerIpProtocolSupported`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GameServerIpProtocolSupported {
-    /// `IPv4`
-    IPv4,
-    /// `DUAL_STACK`
-    DualStack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GameServerIpProtocolSupported {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPv4", "DUAL_STACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IPv4 => "IPv4",
-            Self::DualStack => "DUAL_STACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GameServerIpProtocolSupported {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GameServerIpProtocolSupported {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GameServerIpProtocolSupported {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPv4" => Self::IPv4,
-            "DUAL_STACK" => Self::DualStack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GameServerIpProtocolSupported> {
-    fn from(s: &str) -> Self {
-        Value::literal(GameServerIpProtocolSupported::from(s))
-    }
-}
-
-crate::impl_literal!(GameServerIpProtocolSupported);
-
-/// Values of `PlayerGatewayMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlayerGatewayMode {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// `REQUIRED`
-    Required,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlayerGatewayMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED", "REQUIRED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Required => "REQUIRED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlayerGatewayMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlayerGatewayMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlayerGatewayMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            "REQUIRED" => Self::Required,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlayerGatewayMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlayerGatewayMode::from(s))
-    }
-}
-
-crate::impl_literal!(PlayerGatewayMode);
-
-/// Property type `ResourceCreationLimitPolicy` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceCreationLimitPolicy {
-    /// `NewGameSessionsPerCreator` (optional).
-    /// Range: 0..=.
-    pub new_game_sessions_per_creator: Option<Value<i64>>,
-    /// `PolicyPeriodInMinutes` (optional).
-    /// Range: 0..=.
-    pub policy_period_in_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ResourceCreationLimitPolicy` of `AWS::GameLift::Fleet`.
+    ResourceCreationLimitPolicy(default)
 }
 
 impl ResourceCreationLimitPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            new_game_sessions_per_creator: None,
-            policy_period_in_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NewGameSessionsPerCreator`.
-    pub fn new_game_sessions_per_creator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.new_game_sessions_per_creator = Some(value.into());
-        self
+    /// `NewGameSessionsPerCreator` (optional).
+    /// Range: at least 0.
+    pub fn new_game_sessions_per_creator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NewGameSessionsPerCreator", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyPeriodInMinutes`.
-    pub fn policy_period_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.policy_period_in_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceCreationLimitPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.new_game_sessions_per_creator {
-            m.insert("NewGameSessionsPerCreator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_period_in_minutes {
-            m.insert("PolicyPeriodInMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PolicyPeriodInMinutes` (optional).
+    /// Range: at least 0.
+    pub fn policy_period_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PolicyPeriodInMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResourceCreationLimitPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.new_game_sessions_per_creator.check(
-            &path.field("NewGameSessionsPerCreator"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_period_in_minutes.check(
-            &path.field("PolicyPeriodInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceCreationLimitPolicy);
-
-/// Property type `RuntimeConfiguration` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone, Default)]
-pub struct RuntimeConfiguration {
-    /// `GameSessionActivationTimeoutSeconds` (optional).
-    /// Range: 1..=600.
-    pub game_session_activation_timeout_seconds: Option<Value<i64>>,
-    /// `MaxConcurrentGameSessionActivations` (optional).
-    /// Range: 1..=2147483647.
-    pub max_concurrent_game_session_activations: Option<Value<i64>>,
-    /// `ServerProcesses` (optional).
-    /// Items: 1..=50.
-    pub server_processes: Option<Value<List<ServerProcess>>>,
+crate::l1_struct! {
+    /// Property type `RuntimeConfiguration` of `AWS::GameLift::Fleet`.
+    RuntimeConfiguration(default)
 }
 
 impl RuntimeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            game_session_activation_timeout_seconds: None,
-            max_concurrent_game_session_activations: None,
-            server_processes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GameSessionActivationTimeoutSeconds`.
-    pub fn game_session_activation_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.game_session_activation_timeout_seconds = Some(value.into());
-        self
+    /// `GameSessionActivationTimeoutSeconds` (optional).
+    /// Range: 1 to 600.
+    pub fn game_session_activation_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "GameSessionActivationTimeoutSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaxConcurrentGameSessionActivations`.
-    pub fn max_concurrent_game_session_activations(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrent_game_session_activations = Some(value.into());
-        self
+    /// `MaxConcurrentGameSessionActivations` (optional).
+    /// Range: 1 to 2147483647.
+    pub fn max_concurrent_game_session_activations(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "MaxConcurrentGameSessionActivations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ServerProcesses`.
-    pub fn server_processes(mut self, value: impl Into<Value<List<ServerProcess>>>) -> Self {
-        self.server_processes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuntimeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.game_session_activation_timeout_seconds {
-            m.insert(
-                "GameSessionActivationTimeoutSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.max_concurrent_game_session_activations {
-            m.insert(
-                "MaxConcurrentGameSessionActivations".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.server_processes {
-            m.insert("ServerProcesses".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServerProcesses` (optional).
+    /// Items: 1 to 50.
+    pub fn server_processes(self, value: impl Into<Value<List<ServerProcess>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ServerProcesses", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RuntimeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.game_session_activation_timeout_seconds.check(
-            &path.field("GameSessionActivationTimeoutSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_concurrent_game_session_activations.check(
-            &path.field("MaxConcurrentGameSessionActivations"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_processes.check(
-            &path.field("ServerProcesses"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuntimeConfiguration);
-
-/// Property type `ServerProcess` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct ServerProcess {
-    /// `ConcurrentExecutions` (required).
-    /// Range: 1..=.
-    pub concurrent_executions: Value<i64>,
-    /// `LaunchPath` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^([Cc]:\\game\S+|/local/game/\S+)`.
-    pub launch_path: Value<String>,
-    /// `Parameters` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[A-Za-z0-9_:.+\/\\\- =@;{},?'\[\]"]+$`.
-    pub parameters: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServerProcess` of `AWS::GameLift::Fleet`.
+    ServerProcess
 }
 
 impl ServerProcess {
@@ -1962,782 +829,202 @@ impl ServerProcess {
         concurrent_executions: impl Into<Value<i64>>,
         launch_path: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            concurrent_executions: concurrent_executions.into(),
-            launch_path: launch_path.into(),
-            parameters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConcurrentExecutions",
+                    concurrent_executions.into().to_template(),
+                )
+                .with(1, "LaunchPath", launch_path.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerProcess {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConcurrentExecutions".to_owned(),
-            self.concurrent_executions.to_template(),
-        );
-        m.insert("LaunchPath".to_owned(), self.launch_path.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Parameters` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[A-Za-z0-9_:.+\/\\\- =@;{},?'\[\]"]+$`.
+    pub fn parameters(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
 }
 
-impl Check for ServerProcess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.concurrent_executions.check(
-            &path.field("ConcurrentExecutions"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_path.check(
-            &path.field("LaunchPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^([Cc]:\\\\game\\S+|/local/game/\\S+)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[A-Za-z0-9_:.+\\/\\\\\\- =@;{},?'\\[\\]\"]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServerProcess);
-
-/// Property type `ScalingPolicy` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct ScalingPolicy {
-    /// `ComparisonOperator` (optional).
-    pub comparison_operator: Option<Value<ComparisonOperator>>,
-    /// `EvaluationPeriods` (optional).
-    /// Range: 1..=.
-    pub evaluation_periods: Option<Value<i64>>,
-    /// `Location` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z0-9\-]+`.
-    pub location: Option<Value<String>>,
-    /// `MetricName` (required).
-    pub metric_name: Value<MetricName>,
-    /// `Name` (required).
-    /// Length: 1..=1024 characters.
-    pub name: Value<String>,
-    /// `PolicyType` (optional).
-    pub policy_type: Option<Value<PolicyType>>,
-    /// `ScalingAdjustment` (optional).
-    pub scaling_adjustment: Option<Value<i64>>,
-    /// `ScalingAdjustmentType` (optional).
-    pub scaling_adjustment_type: Option<Value<ScalingAdjustmentType>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `TargetConfiguration` (optional).
-    pub target_configuration: Option<Value<TargetConfiguration>>,
-    /// `Threshold` (optional).
-    pub threshold: Option<Value<f64>>,
-    /// `UpdateStatus` (optional).
-    pub update_status: Option<Value<UpdateStatus>>,
+crate::l1_struct! {
+    /// Property type `ScalingPolicy` of `AWS::GameLift::Fleet`.
+    ScalingPolicy
 }
 
 impl ScalingPolicy {
     /// The required properties: `MetricName`, `Name`.
     pub fn new(metric_name: impl Into<Value<MetricName>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            comparison_operator: None,
-            evaluation_periods: None,
-            location: None,
-            metric_name: metric_name.into(),
-            name: name.into(),
-            policy_type: None,
-            scaling_adjustment: None,
-            scaling_adjustment_type: None,
-            status: None,
-            target_configuration: None,
-            threshold: None,
-            update_status: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "MetricName", metric_name.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, value: impl Into<Value<ComparisonOperator>>) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
+    /// `ComparisonOperator` (optional).
+    pub fn comparison_operator(self, value: impl Into<Value<ComparisonOperator>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComparisonOperator", value.into().to_template()),
+        )
     }
-    /// Sets `EvaluationPeriods`.
-    pub fn evaluation_periods(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.evaluation_periods = Some(value.into());
-        self
+    /// `EvaluationPeriods` (optional).
+    /// Range: at least 1.
+    pub fn evaluation_periods(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EvaluationPeriods", value.into().to_template()),
+        )
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[A-Za-z0-9\-]+`.
+    pub fn location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Location", value.into().to_template()))
     }
-    /// Sets `PolicyType`.
-    pub fn policy_type(mut self, value: impl Into<Value<PolicyType>>) -> Self {
-        self.policy_type = Some(value.into());
-        self
+    /// `PolicyType` (optional).
+    pub fn policy_type(self, value: impl Into<Value<PolicyType>>) -> Self {
+        Self(self.0.with(5, "PolicyType", value.into().to_template()))
     }
-    /// Sets `ScalingAdjustment`.
-    pub fn scaling_adjustment(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scaling_adjustment = Some(value.into());
-        self
+    /// `ScalingAdjustment` (optional).
+    pub fn scaling_adjustment(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ScalingAdjustment", value.into().to_template()),
+        )
     }
-    /// Sets `ScalingAdjustmentType`.
-    pub fn scaling_adjustment_type(
-        mut self,
-        value: impl Into<Value<ScalingAdjustmentType>>,
-    ) -> Self {
-        self.scaling_adjustment_type = Some(value.into());
-        self
+    /// `ScalingAdjustmentType` (optional).
+    pub fn scaling_adjustment_type(self, value: impl Into<Value<ScalingAdjustmentType>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ScalingAdjustmentType", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(8, "Status", value.into().to_template()))
     }
-    /// Sets `TargetConfiguration`.
-    pub fn target_configuration(mut self, value: impl Into<Value<TargetConfiguration>>) -> Self {
-        self.target_configuration = Some(value.into());
-        self
+    /// `TargetConfiguration` (optional).
+    pub fn target_configuration(self, value: impl Into<Value<TargetConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(9, "TargetConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.threshold = Some(value.into());
-        self
+    /// `Threshold` (optional).
+    pub fn threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(10, "Threshold", value.into().to_template()))
     }
-    /// Sets `UpdateStatus`.
-    pub fn update_status(mut self, value: impl Into<Value<UpdateStatus>>) -> Self {
-        self.update_status = Some(value.into());
-        self
+    /// `UpdateStatus` (optional).
+    pub fn update_status(self, value: impl Into<Value<UpdateStatus>>) -> Self {
+        Self(self.0.with(11, "UpdateStatus", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ScalingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comparison_operator {
-            m.insert("ComparisonOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_periods {
-            m.insert("EvaluationPeriods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.policy_type {
-            m.insert("PolicyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_adjustment {
-            m.insert("ScalingAdjustment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_adjustment_type {
-            m.insert("ScalingAdjustmentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_configuration {
-            m.insert("TargetConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold {
-            m.insert("Threshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_status {
-            m.insert("UpdateStatus".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ComparisonOperator`.
+    ComparisonOperator {
+        /// `GreaterThanOrEqualToThreshold`
+        GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+        /// `GreaterThanThreshold`
+        GreaterThanThreshold = "GreaterThanThreshold",
+        /// `LessThanThreshold`
+        LessThanThreshold = "LessThanThreshold",
+        /// `LessThanOrEqualToThreshold`
+        LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
     }
 }
 
-impl Check for ScalingPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.evaluation_periods.check(
-            &path.field("EvaluationPeriods"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.location.check(
-            &path.field("Location"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z0-9\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_name
-            .check(&path.field("MetricName"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_type
-            .check(&path.field("PolicyType"), &Rules::NONE, out);
-        self.scaling_adjustment_type
-            .check(&path.field("ScalingAdjustmentType"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.target_configuration
-            .check(&path.field("TargetConfiguration"), &Rules::NONE, out);
-        self.update_status
-            .check(&path.field("UpdateStatus"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `MetricName`.
+    MetricName {
+        /// `ActivatingGameSessions`
+        ActivatingGameSessions = "ActivatingGameSessions",
+        /// `ActiveGameSessions`
+        ActiveGameSessions = "ActiveGameSessions",
+        /// `ActiveInstances`
+        ActiveInstances = "ActiveInstances",
+        /// `AvailableGameSessions`
+        AvailableGameSessions = "AvailableGameSessions",
+        /// `AvailablePlayerSessions`
+        AvailablePlayerSessions = "AvailablePlayerSessions",
+        /// `CurrentPlayerSessions`
+        CurrentPlayerSessions = "CurrentPlayerSessions",
+        /// `IdleInstances`
+        IdleInstances = "IdleInstances",
+        /// `PercentAvailableGameSessions`
+        PercentAvailableGameSessions = "PercentAvailableGameSessions",
+        /// `PercentIdleInstances`
+        PercentIdleInstances = "PercentIdleInstances",
+        /// `QueueDepth`
+        QueueDepth = "QueueDepth",
+        /// `WaitTime`
+        WaitTime = "WaitTime",
+        /// `ConcurrentActivatableGameSessions`
+        ConcurrentActivatableGameSessions = "ConcurrentActivatableGameSessions",
     }
 }
 
-crate::impl_literal!(ScalingPolicy);
-
-/// Values of `ComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComparisonOperator {
-    /// `GreaterThanOrEqualToThreshold`
-    GreaterThanOrEqualToThreshold,
-    /// `GreaterThanThreshold`
-    GreaterThanThreshold,
-    /// `LessThanThreshold`
-    LessThanThreshold,
-    /// `LessThanOrEqualToThreshold`
-    LessThanOrEqualToThreshold,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GreaterThanOrEqualToThreshold",
-        "GreaterThanThreshold",
-        "LessThanThreshold",
-        "LessThanOrEqualToThreshold",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-            Self::GreaterThanThreshold => "GreaterThanThreshold",
-            Self::LessThanThreshold => "LessThanThreshold",
-            Self::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PolicyType`.
+    PolicyType {
+        /// `RuleBased`
+        RuleBased = "RuleBased",
+        /// `TargetBased`
+        TargetBased = "TargetBased",
     }
 }
 
-impl ToTemplate for ComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `ScalingAdjustmentType`.
+    ScalingAdjustmentType {
+        /// `ChangeInCapacity`
+        ChangeInCapacity = "ChangeInCapacity",
+        /// `ExactCapacity`
+        ExactCapacity = "ExactCapacity",
+        /// `PercentChangeInCapacity`
+        PercentChangeInCapacity = "PercentChangeInCapacity",
     }
 }
 
-impl Check for ComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `UPDATE_REQUESTED`
+        UpdateRequested = "UPDATE_REQUESTED",
+        /// `UPDATING`
+        Updating = "UPDATING",
+        /// `DELETE_REQUESTED`
+        DeleteRequested = "DELETE_REQUESTED",
+        /// `DELETING`
+        Deleting = "DELETING",
+        /// `DELETED`
+        Deleted = "DELETED",
+        /// `ERROR`
+        Error = "ERROR",
     }
 }
 
-impl From<&str> for ComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
-            "GreaterThanThreshold" => Self::GreaterThanThreshold,
-            "LessThanThreshold" => Self::LessThanThreshold,
-            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ComparisonOperator);
-
-/// Values of `MetricName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricName {
-    /// `ActivatingGameSessions`
-    ActivatingGameSessions,
-    /// `ActiveGameSessions`
-    ActiveGameSessions,
-    /// `ActiveInstances`
-    ActiveInstances,
-    /// `AvailableGameSessions`
-    AvailableGameSessions,
-    /// `AvailablePlayerSessions`
-    AvailablePlayerSessions,
-    /// `CurrentPlayerSessions`
-    CurrentPlayerSessions,
-    /// `IdleInstances`
-    IdleInstances,
-    /// `PercentAvailableGameSessions`
-    PercentAvailableGameSessions,
-    /// `PercentIdleInstances`
-    PercentIdleInstances,
-    /// `QueueDepth`
-    QueueDepth,
-    /// `WaitTime`
-    WaitTime,
-    /// `ConcurrentActivatableGameSessions`
-    ConcurrentActivatableGameSessions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ActivatingGameSessions",
-        "ActiveGameSessions",
-        "ActiveInstances",
-        "AvailableGameSessions",
-        "AvailablePlayerSessions",
-        "CurrentPlayerSessions",
-        "IdleInstances",
-        "PercentAvailableGameSessions",
-        "PercentIdleInstances",
-        "QueueDepth",
-        "WaitTime",
-        "ConcurrentActivatableGameSessions",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActivatingGameSessions => "ActivatingGameSessions",
-            Self::ActiveGameSessions => "ActiveGameSessions",
-            Self::ActiveInstances => "ActiveInstances",
-            Self::AvailableGameSessions => "AvailableGameSessions",
-            Self::AvailablePlayerSessions => "AvailablePlayerSessions",
-            Self::CurrentPlayerSessions => "CurrentPlayerSessions",
-            Self::IdleInstances => "IdleInstances",
-            Self::PercentAvailableGameSessions => "PercentAvailableGameSessions",
-            Self::PercentIdleInstances => "PercentIdleInstances",
-            Self::QueueDepth => "QueueDepth",
-            Self::WaitTime => "WaitTime",
-            Self::ConcurrentActivatableGameSessions => "ConcurrentActivatableGameSessions",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricName {
-    fn from(s: &str) -> Self {
-        match s {
-            "ActivatingGameSessions" => Self::ActivatingGameSessions,
-            "ActiveGameSessions" => Self::ActiveGameSessions,
-            "ActiveInstances" => Self::ActiveInstances,
-            "AvailableGameSessions" => Self::AvailableGameSessions,
-            "AvailablePlayerSessions" => Self::AvailablePlayerSessions,
-            "CurrentPlayerSessions" => Self::CurrentPlayerSessions,
-            "IdleInstances" => Self::IdleInstances,
-            "PercentAvailableGameSessions" => Self::PercentAvailableGameSessions,
-            "PercentIdleInstances" => Self::PercentIdleInstances,
-            "QueueDepth" => Self::QueueDepth,
-            "WaitTime" => Self::WaitTime,
-            "ConcurrentActivatableGameSessions" => Self::ConcurrentActivatableGameSessions,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricName> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricName::from(s))
-    }
-}
-
-crate::impl_literal!(MetricName);
-
-/// Values of `PolicyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PolicyType {
-    /// `RuleBased`
-    RuleBased,
-    /// `TargetBased`
-    TargetBased,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PolicyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RuleBased", "TargetBased"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RuleBased => "RuleBased",
-            Self::TargetBased => "TargetBased",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PolicyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PolicyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PolicyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "RuleBased" => Self::RuleBased,
-            "TargetBased" => Self::TargetBased,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PolicyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PolicyType::from(s))
-    }
-}
-
-crate::impl_literal!(PolicyType);
-
-/// Values of `ScalingAdjustmentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScalingAdjustmentType {
-    /// `ChangeInCapacity`
-    ChangeInCapacity,
-    /// `ExactCapacity`
-    ExactCapacity,
-    /// `PercentChangeInCapacity`
-    PercentChangeInCapacity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScalingAdjustmentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ChangeInCapacity",
-        "ExactCapacity",
-        "PercentChangeInCapacity",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChangeInCapacity => "ChangeInCapacity",
-            Self::ExactCapacity => "ExactCapacity",
-            Self::PercentChangeInCapacity => "PercentChangeInCapacity",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScalingAdjustmentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScalingAdjustmentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScalingAdjustmentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ChangeInCapacity" => Self::ChangeInCapacity,
-            "ExactCapacity" => Self::ExactCapacity,
-            "PercentChangeInCapacity" => Self::PercentChangeInCapacity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScalingAdjustmentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScalingAdjustmentType::from(s))
-    }
-}
-
-crate::impl_literal!(ScalingAdjustmentType);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ACTIVE`
-    Active,
-    /// `UPDATE_REQUESTED`
-    UpdateRequested,
-    /// `UPDATING`
-    Updating,
-    /// `DELETE_REQUESTED`
-    DeleteRequested,
-    /// `DELETING`
-    Deleting,
-    /// `DELETED`
-    Deleted,
-    /// `ERROR`
-    Error,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ACTIVE",
-        "UPDATE_REQUESTED",
-        "UPDATING",
-        "DELETE_REQUESTED",
-        "DELETING",
-        "DELETED",
-        "ERROR",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::UpdateRequested => "UPDATE_REQUESTED",
-            Self::Updating => "UPDATING",
-            Self::DeleteRequested => "DELETE_REQUESTED",
-            Self::Deleting => "DELETING",
-            Self::Deleted => "DELETED",
-            Self::Error => "ERROR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "UPDATE_REQUESTED" => Self::UpdateRequested,
-            "UPDATING" => Self::Updating,
-            "DELETE_REQUESTED" => Self::DeleteRequested,
-            "DELETING" => Self::Deleting,
-            "DELETED" => Self::Deleted,
-            "ERROR" => Self::Error,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `TargetConfiguration` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct TargetConfiguration {
-    /// `TargetValue` (required).
-    pub target_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TargetConfiguration` of `AWS::GameLift::Fleet`.
+    TargetConfiguration
 }
 
 impl TargetConfiguration {
     /// The required properties: `TargetValue`.
     pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            target_value: target_value.into(),
-        }
+        Self(crate::Properties::new().with(0, "TargetValue", target_value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UpdateStatus`.
+    UpdateStatus {
+        /// `PENDING_UPDATE`
+        PendingUpdate = "PENDING_UPDATE",
     }
 }
 
-impl Check for TargetConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetConfiguration);
-
-/// Values of `UpdateStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateStatus {
-    /// `PENDING_UPDATE`
-    PendingUpdate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UpdateStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PENDING_UPDATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PendingUpdate => "PENDING_UPDATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UpdateStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UpdateStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UpdateStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "PENDING_UPDATE" => Self::PendingUpdate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UpdateStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(UpdateStatus::from(s))
-    }
-}
-
-crate::impl_literal!(UpdateStatus);
-
-/// Property type `Tag` of `AWS::GameLift::Fleet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

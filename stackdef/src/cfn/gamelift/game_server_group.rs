@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GameLift::GameServerGroup`.
-#[derive(Debug, Clone)]
-pub struct GameServerGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GameServerGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GameServerGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GameServerGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GameLift::GameServerGroup`.
+    GameServerGroup("AWS::GameLift::GameServerGroup", GameServerGroupProps)
 }
 
 impl GameServerGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GameLift::GameServerGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GameServerGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GameServerGroupArn` (typed).
     pub fn ref_value(&self) -> Value<ids::GameServerGroupArn> {
         self.resource.ref_value()
@@ -87,52 +39,91 @@ impl GameServerGroup {
     pub fn attr_auto_scaling_group_arn(&self) -> Value<String> {
         self.resource.get_att("AutoScalingGroupArn")
     }
+
+    /// Replaces `AutoScalingPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_policy(&self, value: impl Into<Value<AutoScalingPolicy>>) {
+        self.resource
+            .set_property("AutoScalingPolicy", value.into())
+    }
+
+    /// Replaces `BalancingStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_balancing_strategy(&self, value: impl Into<Value<BalancingStrategy>>) {
+        self.resource
+            .set_property("BalancingStrategy", value.into())
+    }
+
+    /// Replaces `DeleteOption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_option(&self, value: impl Into<Value<DeleteOption>>) {
+        self.resource.set_property("DeleteOption", value.into())
+    }
+
+    /// Replaces `GameServerGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_game_server_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GameServerGroupName", value.into())
+    }
+
+    /// Replaces `GameServerProtectionPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_game_server_protection_policy(
+        &self,
+        value: impl Into<Value<GameServerProtectionPolicy>>,
+    ) {
+        self.resource
+            .set_property("GameServerProtectionPolicy", value.into())
+    }
+
+    /// Replaces `InstanceDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_definitions(&self, value: impl Into<Value<List<InstanceDefinition>>>) {
+        self.resource
+            .set_property("InstanceDefinitions", value.into())
+    }
+
+    /// Replaces `LaunchTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_launch_template(&self, value: impl Into<Value<LaunchTemplate>>) {
+        self.resource.set_property("LaunchTemplate", value.into())
+    }
+
+    /// Replaces `MaxSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_size(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MaxSize", value.into())
+    }
+
+    /// Replaces `MinSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_size(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MinSize", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcSubnets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_subnets(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("VpcSubnets", value.into())
+    }
 }
 
-/// Properties of `AWS::GameLift::GameServerGroup`.
-#[derive(Debug, Clone)]
-pub struct GameServerGroupProps {
-    /// `AutoScalingPolicy` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub auto_scaling_policy: Option<Value<AutoScalingPolicy>>,
-    /// `BalancingStrategy` (optional).
-    pub balancing_strategy: Option<Value<BalancingStrategy>>,
-    /// `DeleteOption` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub delete_option: Option<Value<DeleteOption>>,
-    /// `GameServerGroupName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9-\.]+`.
-    pub game_server_group_name: Value<String>,
-    /// `GameServerProtectionPolicy` (optional).
-    pub game_server_protection_policy: Option<Value<GameServerProtectionPolicy>>,
-    /// `InstanceDefinitions` (required).
-    /// Items: 2..=20.
-    pub instance_definitions: Value<List<InstanceDefinition>>,
-    /// `LaunchTemplate` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub launch_template: Option<Value<LaunchTemplate>>,
-    /// `MaxSize` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Range: 1..=.
-    pub max_size: Option<Value<f64>>,
-    /// `MinSize` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Range: 0..=.
-    pub min_size: Option<Value<f64>>,
-    /// `RoleArn` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:.*:role\/[\w+=,.@-]+`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcSubnets` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=20.
-    /// Each item: Length: 15..=24 characters.
-    /// Each item: Pattern: `^subnet-[0-9a-z]+$`.
-    pub vpc_subnets: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GameLift::GameServerGroup`.
+    GameServerGroupProps
 }
 
 impl GameServerGroupProps {
@@ -142,215 +133,86 @@ impl GameServerGroupProps {
         instance_definitions: impl Into<Value<List<InstanceDefinition>>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            auto_scaling_policy: None,
-            balancing_strategy: None,
-            delete_option: None,
-            game_server_group_name: game_server_group_name.into(),
-            game_server_protection_policy: None,
-            instance_definitions: instance_definitions.into(),
-            launch_template: None,
-            max_size: None,
-            min_size: None,
-            role_arn: role_arn.into(),
-            tags: None,
-            vpc_subnets: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "GameServerGroupName",
+                    game_server_group_name.into().to_template(),
+                )
+                .with(
+                    5,
+                    "InstanceDefinitions",
+                    instance_definitions.into().to_template(),
+                )
+                .with(9, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `AutoScalingPolicy`.
-    pub fn auto_scaling_policy(mut self, value: impl Into<Value<AutoScalingPolicy>>) -> Self {
-        self.auto_scaling_policy = Some(value.into());
-        self
+    /// `AutoScalingPolicy` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn auto_scaling_policy(self, value: impl Into<Value<AutoScalingPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoScalingPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `BalancingStrategy`.
-    pub fn balancing_strategy(mut self, value: impl Into<Value<BalancingStrategy>>) -> Self {
-        self.balancing_strategy = Some(value.into());
-        self
+    /// `BalancingStrategy` (optional).
+    pub fn balancing_strategy(self, value: impl Into<Value<BalancingStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BalancingStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `DeleteOption`.
-    pub fn delete_option(mut self, value: impl Into<Value<DeleteOption>>) -> Self {
-        self.delete_option = Some(value.into());
-        self
+    /// `DeleteOption` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn delete_option(self, value: impl Into<Value<DeleteOption>>) -> Self {
+        Self(self.0.with(2, "DeleteOption", value.into().to_template()))
     }
-    /// Sets `GameServerProtectionPolicy`.
+    /// `GameServerProtectionPolicy` (optional).
     pub fn game_server_protection_policy(
-        mut self,
+        self,
         value: impl Into<Value<GameServerProtectionPolicy>>,
     ) -> Self {
-        self.game_server_protection_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "GameServerProtectionPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplate`.
-    pub fn launch_template(mut self, value: impl Into<Value<LaunchTemplate>>) -> Self {
-        self.launch_template = Some(value.into());
-        self
+    /// `LaunchTemplate` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn launch_template(self, value: impl Into<Value<LaunchTemplate>>) -> Self {
+        Self(self.0.with(6, "LaunchTemplate", value.into().to_template()))
     }
-    /// Sets `MaxSize`.
-    pub fn max_size(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_size = Some(value.into());
-        self
+    /// `MaxSize` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Range: at least 1.
+    pub fn max_size(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(7, "MaxSize", value.into().to_template()))
     }
-    /// Sets `MinSize`.
-    pub fn min_size(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_size = Some(value.into());
-        self
+    /// `MinSize` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Range: at least 0.
+    pub fn min_size(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(8, "MinSize", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcSubnets`.
-    pub fn vpc_subnets(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.vpc_subnets = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GameServerGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_policy {
-            m.insert("AutoScalingPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.balancing_strategy {
-            m.insert("BalancingStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delete_option {
-            m.insert("DeleteOption".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GameServerGroupName".to_owned(),
-            self.game_server_group_name.to_template(),
-        );
-        if let Some(v) = &self.game_server_protection_policy {
-            m.insert("GameServerProtectionPolicy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InstanceDefinitions".to_owned(),
-            self.instance_definitions.to_template(),
-        );
-        if let Some(v) = &self.launch_template {
-            m.insert("LaunchTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_size {
-            m.insert("MaxSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_size {
-            m.insert("MinSize".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_subnets {
-            m.insert("VpcSubnets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcSubnets` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 1 to 20.
+    /// Each item: Length: 15 to 24 characters.
+    /// Each item: Pattern: `^subnet-[0-9a-z]+$`.
+    pub fn vpc_subnets(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(11, "VpcSubnets", value.into().to_template()))
     }
 }
 
-impl Check for GameServerGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling_policy
-            .check(&path.field("AutoScalingPolicy"), &Rules::NONE, out);
-        self.balancing_strategy
-            .check(&path.field("BalancingStrategy"), &Rules::NONE, out);
-        self.delete_option
-            .check(&path.field("DeleteOption"), &Rules::NONE, out);
-        self.game_server_group_name.check(
-            &path.field("GameServerGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9-\\.]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.game_server_protection_policy.check(
-            &path.field("GameServerProtectionPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_definitions.check(
-            &path.field("InstanceDefinitions"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_template
-            .check(&path.field("LaunchTemplate"), &Rules::NONE, out);
-        self.max_size.check(
-            &path.field("MaxSize"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_size.check(
-            &path.field("MinSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^arn:.*:role\\/[\\w+=,.@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_subnets.check(
-            &path.field("VpcSubnets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(15),
-                            max_length: Some(24),
-                            pattern: Some("^subnet-[0-9a-z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GameServerGroupProps);
-
-/// Property type `AutoScalingPolicy` of `AWS::GameLift::GameServerGroup`.
-#[derive(Debug, Clone)]
-pub struct AutoScalingPolicy {
-    /// `EstimatedInstanceWarmup` (optional).
-    /// Range: 1..=.
-    pub estimated_instance_warmup: Option<Value<f64>>,
-    /// `TargetTrackingConfiguration` (required).
-    pub target_tracking_configuration: Value<TargetTrackingConfiguration>,
+crate::l1_struct! {
+    /// Property type `AutoScalingPolicy` of `AWS::GameLift::GameServerGroup`.
+    AutoScalingPolicy
 }
 
 impl AutoScalingPolicy {
@@ -358,971 +220,140 @@ impl AutoScalingPolicy {
     pub fn new(
         target_tracking_configuration: impl Into<Value<TargetTrackingConfiguration>>,
     ) -> Self {
-        Self {
-            estimated_instance_warmup: None,
-            target_tracking_configuration: target_tracking_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "TargetTrackingConfiguration",
+            target_tracking_configuration.into().to_template(),
+        ))
     }
-    /// Sets `EstimatedInstanceWarmup`.
-    pub fn estimated_instance_warmup(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.estimated_instance_warmup = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoScalingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.estimated_instance_warmup {
-            m.insert("EstimatedInstanceWarmup".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetTrackingConfiguration".to_owned(),
-            self.target_tracking_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `EstimatedInstanceWarmup` (optional).
+    /// Range: at least 1.
+    pub fn estimated_instance_warmup(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EstimatedInstanceWarmup", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutoScalingPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.estimated_instance_warmup.check(
-            &path.field("EstimatedInstanceWarmup"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_tracking_configuration.check(
-            &path.field("TargetTrackingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoScalingPolicy);
-
-/// Property type `TargetTrackingConfiguration` of `AWS::GameLift::GameServerGroup`.
-#[derive(Debug, Clone)]
-pub struct TargetTrackingConfiguration {
-    /// `TargetValue` (required).
-    /// Range: 0..=.
-    pub target_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingConfiguration` of `AWS::GameLift::GameServerGroup`.
+    TargetTrackingConfiguration
 }
 
 impl TargetTrackingConfiguration {
     /// The required properties: `TargetValue`.
     pub fn new(target_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            target_value: target_value.into(),
-        }
+        Self(crate::Properties::new().with(0, "TargetValue", target_value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetTrackingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BalancingStrategy`.
+    BalancingStrategy {
+        /// `SPOT_ONLY`
+        SpotOnly = "SPOT_ONLY",
+        /// `SPOT_PREFERRED`
+        SpotPreferred = "SPOT_PREFERRED",
+        /// `ON_DEMAND_ONLY`
+        OnDemandOnly = "ON_DEMAND_ONLY",
     }
 }
 
-impl Check for TargetTrackingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_value.check(
-            &path.field("TargetValue"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DeleteOption`.
+    DeleteOption {
+        /// `SAFE_DELETE`
+        SafeDelete = "SAFE_DELETE",
+        /// `FORCE_DELETE`
+        ForceDelete = "FORCE_DELETE",
+        /// `RETAIN`
+        Retain = "RETAIN",
     }
 }
 
-crate::impl_literal!(TargetTrackingConfiguration);
-
-/// Values of `BalancingStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BalancingStrategy {
-    /// `SPOT_ONLY`
-    SpotOnly,
-    /// `SPOT_PREFERRED`
-    SpotPreferred,
-    /// `ON_DEMAND_ONLY`
-    OnDemandOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BalancingStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SPOT_ONLY", "SPOT_PREFERRED", "ON_DEMAND_ONLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpotOnly => "SPOT_ONLY",
-            Self::SpotPreferred => "SPOT_PREFERRED",
-            Self::OnDemandOnly => "ON_DEMAND_ONLY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `GameServerProtectionPolicy`.
+    GameServerProtectionPolicy {
+        /// `NO_PROTECTION`
+        NoProtection = "NO_PROTECTION",
+        /// `FULL_PROTECTION`
+        FullProtection = "FULL_PROTECTION",
     }
 }
 
-impl ToTemplate for BalancingStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BalancingStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BalancingStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "SPOT_ONLY" => Self::SpotOnly,
-            "SPOT_PREFERRED" => Self::SpotPreferred,
-            "ON_DEMAND_ONLY" => Self::OnDemandOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BalancingStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(BalancingStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(BalancingStrategy);
-
-/// Values of `DeleteOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeleteOption {
-    /// `SAFE_DELETE`
-    SafeDelete,
-    /// `FORCE_DELETE`
-    ForceDelete,
-    /// `RETAIN`
-    Retain,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeleteOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SAFE_DELETE", "FORCE_DELETE", "RETAIN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SafeDelete => "SAFE_DELETE",
-            Self::ForceDelete => "FORCE_DELETE",
-            Self::Retain => "RETAIN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeleteOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeleteOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeleteOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "SAFE_DELETE" => Self::SafeDelete,
-            "FORCE_DELETE" => Self::ForceDelete,
-            "RETAIN" => Self::Retain,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeleteOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeleteOption::from(s))
-    }
-}
-
-crate::impl_literal!(DeleteOption);
-
-/// Values of `GameServerProtectionPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GameServerProtectionPolicy {
-    /// `NO_PROTECTION`
-    NoProtection,
-    /// `FULL_PROTECTION`
-    FullProtection,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GameServerProtectionPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NO_PROTECTION", "FULL_PROTECTION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoProtection => "NO_PROTECTION",
-            Self::FullProtection => "FULL_PROTECTION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GameServerProtectionPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GameServerProtectionPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GameServerProtectionPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "NO_PROTECTION" => Self::NoProtection,
-            "FULL_PROTECTION" => Self::FullProtection,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GameServerProtectionPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(GameServerProtectionPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(GameServerProtectionPolicy);
-
-/// Property type `InstanceDefinition` of `AWS::GameLift::GameServerGroup`.
-#[derive(Debug, Clone)]
-pub struct InstanceDefinition {
-    /// `InstanceType` (required).
-    pub instance_type: Value<InstanceType>,
-    /// `WeightedCapacity` (optional).
-    /// Pattern: `^[\u0031-\u0039][\u0030-\u0039]{0,2}$`.
-    pub weighted_capacity: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InstanceDefinition` of `AWS::GameLift::GameServerGroup`.
+    InstanceDefinition
 }
 
 impl InstanceDefinition {
     /// The required properties: `InstanceType`.
-    pub fn new(instance_type: impl Into<Value<InstanceType>>) -> Self {
-        Self {
-            instance_type: instance_type.into(),
-            weighted_capacity: None,
-        }
+    pub fn new(instance_type: impl Into<Value<String>>) -> Self {
+        Self(crate::Properties::new().with(0, "InstanceType", instance_type.into().to_template()))
     }
-    /// Sets `WeightedCapacity`.
-    pub fn weighted_capacity(mut self, value: impl Into<Value<String>>) -> Self {
-        self.weighted_capacity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.weighted_capacity {
-            m.insert("WeightedCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeightedCapacity` (optional).
+    /// Pattern: `^[\u0031-\u0039][\u0030-\u0039]{0,2}$`.
+    pub fn weighted_capacity(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WeightedCapacity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InstanceDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.weighted_capacity.check(
-            &path.field("WeightedCapacity"),
-            &Rules {
-                pattern: Some("^[\\u0031-\\u0039][\\u0030-\\u0039]{0,2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceDefinition);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `c4.2xlarge`
-    C42xlarge,
-    /// `c4.4xlarge`
-    C44xlarge,
-    /// `c4.8xlarge`
-    C48xlarge,
-    /// `c4.large`
-    C4Large,
-    /// `c4.xlarge`
-    C4Xlarge,
-    /// `c5.12xlarge`
-    C512xlarge,
-    /// `c5.18xlarge`
-    C518xlarge,
-    /// `c5.24xlarge`
-    C524xlarge,
-    /// `c5.2xlarge`
-    C52xlarge,
-    /// `c5.4xlarge`
-    C54xlarge,
-    /// `c5.9xlarge`
-    C59xlarge,
-    /// `c5.large`
-    C5Large,
-    /// `c5.xlarge`
-    C5Xlarge,
-    /// `c5a.12xlarge`
-    C5a12xlarge,
-    /// `c5a.16xlarge`
-    C5a16xlarge,
-    /// `c5a.24xlarge`
-    C5a24xlarge,
-    /// `c5a.2xlarge`
-    C5a2xlarge,
-    /// `c5a.4xlarge`
-    C5a4xlarge,
-    /// `c5a.8xlarge`
-    C5a8xlarge,
-    /// `c5a.large`
-    C5aLarge,
-    /// `c5a.xlarge`
-    C5aXlarge,
-    /// `c6g.12xlarge`
-    C6g12xlarge,
-    /// `c6g.16xlarge`
-    C6g16xlarge,
-    /// `c6g.2xlarge`
-    C6g2xlarge,
-    /// `c6g.4xlarge`
-    C6g4xlarge,
-    /// `c6g.8xlarge`
-    C6g8xlarge,
-    /// `c6g.large`
-    C6gLarge,
-    /// `c6g.medium`
-    C6gMedium,
-    /// `c6g.xlarge`
-    C6gXlarge,
-    /// `m4.10xlarge`
-    M410xlarge,
-    /// `m4.2xlarge`
-    M42xlarge,
-    /// `m4.4xlarge`
-    M44xlarge,
-    /// `m4.large`
-    M4Large,
-    /// `m4.xlarge`
-    M4Xlarge,
-    /// `m5.12xlarge`
-    M512xlarge,
-    /// `m5.16xlarge`
-    M516xlarge,
-    /// `m5.24xlarge`
-    M524xlarge,
-    /// `m5.2xlarge`
-    M52xlarge,
-    /// `m5.4xlarge`
-    M54xlarge,
-    /// `m5.8xlarge`
-    M58xlarge,
-    /// `m5.large`
-    M5Large,
-    /// `m5.xlarge`
-    M5Xlarge,
-    /// `m5a.12xlarge`
-    M5a12xlarge,
-    /// `m5a.16xlarge`
-    M5a16xlarge,
-    /// `m5a.24xlarge`
-    M5a24xlarge,
-    /// `m5a.2xlarge`
-    M5a2xlarge,
-    /// `m5a.4xlarge`
-    M5a4xlarge,
-    /// `m5a.8xlarge`
-    M5a8xlarge,
-    /// `m5a.large`
-    M5aLarge,
-    /// `m5a.xlarge`
-    M5aXlarge,
-    /// `m6g.12xlarge`
-    M6g12xlarge,
-    /// `m6g.16xlarge`
-    M6g16xlarge,
-    /// `m6g.2xlarge`
-    M6g2xlarge,
-    /// `m6g.4xlarge`
-    M6g4xlarge,
-    /// `m6g.8xlarge`
-    M6g8xlarge,
-    /// `m6g.large`
-    M6gLarge,
-    /// `m6g.medium`
-    M6gMedium,
-    /// `m6g.xlarge`
-    M6gXlarge,
-    /// `r4.16xlarge`
-    R416xlarge,
-    /// `r4.2xlarge`
-    R42xlarge,
-    /// `r4.4xlarge`
-    R44xlarge,
-    /// `r4.8xlarge`
-    R48xlarge,
-    /// `r4.large`
-    R4Large,
-    /// `r4.xlarge`
-    R4Xlarge,
-    /// `r5.12xlarge`
-    R512xlarge,
-    /// `r5.16xlarge`
-    R516xlarge,
-    /// `r5.24xlarge`
-    R524xlarge,
-    /// `r5.2xlarge`
-    R52xlarge,
-    /// `r5.4xlarge`
-    R54xlarge,
-    /// `r5.8xlarge`
-    R58xlarge,
-    /// `r5.large`
-    R5Large,
-    /// `r5.xlarge`
-    R5Xlarge,
-    /// `r5a.12xlarge`
-    R5a12xlarge,
-    /// `r5a.16xlarge`
-    R5a16xlarge,
-    /// `r5a.24xlarge`
-    R5a24xlarge,
-    /// `r5a.2xlarge`
-    R5a2xlarge,
-    /// `r5a.4xlarge`
-    R5a4xlarge,
-    /// `r5a.8xlarge`
-    R5a8xlarge,
-    /// `r5a.large`
-    R5aLarge,
-    /// `r5a.xlarge`
-    R5aXlarge,
-    /// `r6g.12xlarge`
-    R6g12xlarge,
-    /// `r6g.16xlarge`
-    R6g16xlarge,
-    /// `r6g.2xlarge`
-    R6g2xlarge,
-    /// `r6g.4xlarge`
-    R6g4xlarge,
-    /// `r6g.8xlarge`
-    R6g8xlarge,
-    /// `r6g.large`
-    R6gLarge,
-    /// `r6g.medium`
-    R6gMedium,
-    /// `r6g.xlarge`
-    R6gXlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "c4.2xlarge",
-        "c4.4xlarge",
-        "c4.8xlarge",
-        "c4.large",
-        "c4.xlarge",
-        "c5.12xlarge",
-        "c5.18xlarge",
-        "c5.24xlarge",
-        "c5.2xlarge",
-        "c5.4xlarge",
-        "c5.9xlarge",
-        "c5.large",
-        "c5.xlarge",
-        "c5a.12xlarge",
-        "c5a.16xlarge",
-        "c5a.24xlarge",
-        "c5a.2xlarge",
-        "c5a.4xlarge",
-        "c5a.8xlarge",
-        "c5a.large",
-        "c5a.xlarge",
-        "c6g.12xlarge",
-        "c6g.16xlarge",
-        "c6g.2xlarge",
-        "c6g.4xlarge",
-        "c6g.8xlarge",
-        "c6g.large",
-        "c6g.medium",
-        "c6g.xlarge",
-        "m4.10xlarge",
-        "m4.2xlarge",
-        "m4.4xlarge",
-        "m4.large",
-        "m4.xlarge",
-        "m5.12xlarge",
-        "m5.16xlarge",
-        "m5.24xlarge",
-        "m5.2xlarge",
-        "m5.4xlarge",
-        "m5.8xlarge",
-        "m5.large",
-        "m5.xlarge",
-        "m5a.12xlarge",
-        "m5a.16xlarge",
-        "m5a.24xlarge",
-        "m5a.2xlarge",
-        "m5a.4xlarge",
-        "m5a.8xlarge",
-        "m5a.large",
-        "m5a.xlarge",
-        "m6g.12xlarge",
-        "m6g.16xlarge",
-        "m6g.2xlarge",
-        "m6g.4xlarge",
-        "m6g.8xlarge",
-        "m6g.large",
-        "m6g.medium",
-        "m6g.xlarge",
-        "r4.16xlarge",
-        "r4.2xlarge",
-        "r4.4xlarge",
-        "r4.8xlarge",
-        "r4.large",
-        "r4.xlarge",
-        "r5.12xlarge",
-        "r5.16xlarge",
-        "r5.24xlarge",
-        "r5.2xlarge",
-        "r5.4xlarge",
-        "r5.8xlarge",
-        "r5.large",
-        "r5.xlarge",
-        "r5a.12xlarge",
-        "r5a.16xlarge",
-        "r5a.24xlarge",
-        "r5a.2xlarge",
-        "r5a.4xlarge",
-        "r5a.8xlarge",
-        "r5a.large",
-        "r5a.xlarge",
-        "r6g.12xlarge",
-        "r6g.16xlarge",
-        "r6g.2xlarge",
-        "r6g.4xlarge",
-        "r6g.8xlarge",
-        "r6g.large",
-        "r6g.medium",
-        "r6g.xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::C42xlarge => "c4.2xlarge",
-            Self::C44xlarge => "c4.4xlarge",
-            Self::C48xlarge => "c4.8xlarge",
-            Self::C4Large => "c4.large",
-            Self::C4Xlarge => "c4.xlarge",
-            Self::C512xlarge => "c5.12xlarge",
-            Self::C518xlarge => "c5.18xlarge",
-            Self::C524xlarge => "c5.24xlarge",
-            Self::C52xlarge => "c5.2xlarge",
-            Self::C54xlarge => "c5.4xlarge",
-            Self::C59xlarge => "c5.9xlarge",
-            Self::C5Large => "c5.large",
-            Self::C5Xlarge => "c5.xlarge",
-            Self::C5a12xlarge => "c5a.12xlarge",
-            Self::C5a16xlarge => "c5a.16xlarge",
-            Self::C5a24xlarge => "c5a.24xlarge",
-            Self::C5a2xlarge => "c5a.2xlarge",
-            Self::C5a4xlarge => "c5a.4xlarge",
-            Self::C5a8xlarge => "c5a.8xlarge",
-            Self::C5aLarge => "c5a.large",
-            Self::C5aXlarge => "c5a.xlarge",
-            Self::C6g12xlarge => "c6g.12xlarge",
-            Self::C6g16xlarge => "c6g.16xlarge",
-            Self::C6g2xlarge => "c6g.2xlarge",
-            Self::C6g4xlarge => "c6g.4xlarge",
-            Self::C6g8xlarge => "c6g.8xlarge",
-            Self::C6gLarge => "c6g.large",
-            Self::C6gMedium => "c6g.medium",
-            Self::C6gXlarge => "c6g.xlarge",
-            Self::M410xlarge => "m4.10xlarge",
-            Self::M42xlarge => "m4.2xlarge",
-            Self::M44xlarge => "m4.4xlarge",
-            Self::M4Large => "m4.large",
-            Self::M4Xlarge => "m4.xlarge",
-            Self::M512xlarge => "m5.12xlarge",
-            Self::M516xlarge => "m5.16xlarge",
-            Self::M524xlarge => "m5.24xlarge",
-            Self::M52xlarge => "m5.2xlarge",
-            Self::M54xlarge => "m5.4xlarge",
-            Self::M58xlarge => "m5.8xlarge",
-            Self::M5Large => "m5.large",
-            Self::M5Xlarge => "m5.xlarge",
-            Self::M5a12xlarge => "m5a.12xlarge",
-            Self::M5a16xlarge => "m5a.16xlarge",
-            Self::M5a24xlarge => "m5a.24xlarge",
-            Self::M5a2xlarge => "m5a.2xlarge",
-            Self::M5a4xlarge => "m5a.4xlarge",
-            Self::M5a8xlarge => "m5a.8xlarge",
-            Self::M5aLarge => "m5a.large",
-            Self::M5aXlarge => "m5a.xlarge",
-            Self::M6g12xlarge => "m6g.12xlarge",
-            Self::M6g16xlarge => "m6g.16xlarge",
-            Self::M6g2xlarge => "m6g.2xlarge",
-            Self::M6g4xlarge => "m6g.4xlarge",
-            Self::M6g8xlarge => "m6g.8xlarge",
-            Self::M6gLarge => "m6g.large",
-            Self::M6gMedium => "m6g.medium",
-            Self::M6gXlarge => "m6g.xlarge",
-            Self::R416xlarge => "r4.16xlarge",
-            Self::R42xlarge => "r4.2xlarge",
-            Self::R44xlarge => "r4.4xlarge",
-            Self::R48xlarge => "r4.8xlarge",
-            Self::R4Large => "r4.large",
-            Self::R4Xlarge => "r4.xlarge",
-            Self::R512xlarge => "r5.12xlarge",
-            Self::R516xlarge => "r5.16xlarge",
-            Self::R524xlarge => "r5.24xlarge",
-            Self::R52xlarge => "r5.2xlarge",
-            Self::R54xlarge => "r5.4xlarge",
-            Self::R58xlarge => "r5.8xlarge",
-            Self::R5Large => "r5.large",
-            Self::R5Xlarge => "r5.xlarge",
-            Self::R5a12xlarge => "r5a.12xlarge",
-            Self::R5a16xlarge => "r5a.16xlarge",
-            Self::R5a24xlarge => "r5a.24xlarge",
-            Self::R5a2xlarge => "r5a.2xlarge",
-            Self::R5a4xlarge => "r5a.4xlarge",
-            Self::R5a8xlarge => "r5a.8xlarge",
-            Self::R5aLarge => "r5a.large",
-            Self::R5aXlarge => "r5a.xlarge",
-            Self::R6g12xlarge => "r6g.12xlarge",
-            Self::R6g16xlarge => "r6g.16xlarge",
-            Self::R6g2xlarge => "r6g.2xlarge",
-            Self::R6g4xlarge => "r6g.4xlarge",
-            Self::R6g8xlarge => "r6g.8xlarge",
-            Self::R6gLarge => "r6g.large",
-            Self::R6gMedium => "r6g.medium",
-            Self::R6gXlarge => "r6g.xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "c4.2xlarge" => Self::C42xlarge,
-            "c4.4xlarge" => Self::C44xlarge,
-            "c4.8xlarge" => Self::C48xlarge,
-            "c4.large" => Self::C4Large,
-            "c4.xlarge" => Self::C4Xlarge,
-            "c5.12xlarge" => Self::C512xlarge,
-            "c5.18xlarge" => Self::C518xlarge,
-            "c5.24xlarge" => Self::C524xlarge,
-            "c5.2xlarge" => Self::C52xlarge,
-            "c5.4xlarge" => Self::C54xlarge,
-            "c5.9xlarge" => Self::C59xlarge,
-            "c5.large" => Self::C5Large,
-            "c5.xlarge" => Self::C5Xlarge,
-            "c5a.12xlarge" => Self::C5a12xlarge,
-            "c5a.16xlarge" => Self::C5a16xlarge,
-            "c5a.24xlarge" => Self::C5a24xlarge,
-            "c5a.2xlarge" => Self::C5a2xlarge,
-            "c5a.4xlarge" => Self::C5a4xlarge,
-            "c5a.8xlarge" => Self::C5a8xlarge,
-            "c5a.large" => Self::C5aLarge,
-            "c5a.xlarge" => Self::C5aXlarge,
-            "c6g.12xlarge" => Self::C6g12xlarge,
-            "c6g.16xlarge" => Self::C6g16xlarge,
-            "c6g.2xlarge" => Self::C6g2xlarge,
-            "c6g.4xlarge" => Self::C6g4xlarge,
-            "c6g.8xlarge" => Self::C6g8xlarge,
-            "c6g.large" => Self::C6gLarge,
-            "c6g.medium" => Self::C6gMedium,
-            "c6g.xlarge" => Self::C6gXlarge,
-            "m4.10xlarge" => Self::M410xlarge,
-            "m4.2xlarge" => Self::M42xlarge,
-            "m4.4xlarge" => Self::M44xlarge,
-            "m4.large" => Self::M4Large,
-            "m4.xlarge" => Self::M4Xlarge,
-            "m5.12xlarge" => Self::M512xlarge,
-            "m5.16xlarge" => Self::M516xlarge,
-            "m5.24xlarge" => Self::M524xlarge,
-            "m5.2xlarge" => Self::M52xlarge,
-            "m5.4xlarge" => Self::M54xlarge,
-            "m5.8xlarge" => Self::M58xlarge,
-            "m5.large" => Self::M5Large,
-            "m5.xlarge" => Self::M5Xlarge,
-            "m5a.12xlarge" => Self::M5a12xlarge,
-            "m5a.16xlarge" => Self::M5a16xlarge,
-            "m5a.24xlarge" => Self::M5a24xlarge,
-            "m5a.2xlarge" => Self::M5a2xlarge,
-            "m5a.4xlarge" => Self::M5a4xlarge,
-            "m5a.8xlarge" => Self::M5a8xlarge,
-            "m5a.large" => Self::M5aLarge,
-            "m5a.xlarge" => Self::M5aXlarge,
-            "m6g.12xlarge" => Self::M6g12xlarge,
-            "m6g.16xlarge" => Self::M6g16xlarge,
-            "m6g.2xlarge" => Self::M6g2xlarge,
-            "m6g.4xlarge" => Self::M6g4xlarge,
-            "m6g.8xlarge" => Self::M6g8xlarge,
-            "m6g.large" => Self::M6gLarge,
-            "m6g.medium" => Self::M6gMedium,
-            "m6g.xlarge" => Self::M6gXlarge,
-            "r4.16xlarge" => Self::R416xlarge,
-            "r4.2xlarge" => Self::R42xlarge,
-            "r4.4xlarge" => Self::R44xlarge,
-            "r4.8xlarge" => Self::R48xlarge,
-            "r4.large" => Self::R4Large,
-            "r4.xlarge" => Self::R4Xlarge,
-            "r5.12xlarge" => Self::R512xlarge,
-            "r5.16xlarge" => Self::R516xlarge,
-            "r5.24xlarge" => Self::R524xlarge,
-            "r5.2xlarge" => Self::R52xlarge,
-            "r5.4xlarge" => Self::R54xlarge,
-            "r5.8xlarge" => Self::R58xlarge,
-            "r5.large" => Self::R5Large,
-            "r5.xlarge" => Self::R5Xlarge,
-            "r5a.12xlarge" => Self::R5a12xlarge,
-            "r5a.16xlarge" => Self::R5a16xlarge,
-            "r5a.24xlarge" => Self::R5a24xlarge,
-            "r5a.2xlarge" => Self::R5a2xlarge,
-            "r5a.4xlarge" => Self::R5a4xlarge,
-            "r5a.8xlarge" => Self::R5a8xlarge,
-            "r5a.large" => Self::R5aLarge,
-            "r5a.xlarge" => Self::R5aXlarge,
-            "r6g.12xlarge" => Self::R6g12xlarge,
-            "r6g.16xlarge" => Self::R6g16xlarge,
-            "r6g.2xlarge" => Self::R6g2xlarge,
-            "r6g.4xlarge" => Self::R6g4xlarge,
-            "r6g.8xlarge" => Self::R6g8xlarge,
-            "r6g.large" => Self::R6gLarge,
-            "r6g.medium" => Self::R6gMedium,
-            "r6g.xlarge" => Self::R6gXlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);
-
-/// Property type `LaunchTemplate` of `AWS::GameLift::GameServerGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct LaunchTemplate {
-    /// `LaunchTemplateId` (optional).
-    /// Length: 1..=255 characters.
-    pub launch_template_id: Option<Value<String>>,
-    /// `LaunchTemplateName` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\(\)\.\-/_]+$`.
-    pub launch_template_name: Option<Value<String>>,
-    /// `Version` (optional).
-    /// Length: 1..=128 characters.
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LaunchTemplate` of `AWS::GameLift::GameServerGroup`.
+    LaunchTemplate(default)
 }
 
 impl LaunchTemplate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            launch_template_id: None,
-            launch_template_name: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LaunchTemplateId`.
-    pub fn launch_template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_id = Some(value.into());
-        self
+    /// `LaunchTemplateId` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn launch_template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LaunchTemplateId", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateName`.
-    pub fn launch_template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_name = Some(value.into());
-        self
+    /// `LaunchTemplateName` (optional).
+    /// Length: 3 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9\(\)\.\-/_]+$`.
+    pub fn launch_template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LaunchTemplateName", value.into().to_template()),
+        )
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchTemplate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.launch_template_id {
-            m.insert("LaunchTemplateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_name {
-            m.insert("LaunchTemplateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Version", value.into().to_template()))
     }
 }
 
-impl Check for LaunchTemplate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.launch_template_id.check(
-            &path.field("LaunchTemplateId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_template_name.check(
-            &path.field("LaunchTemplateName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\(\\)\\.\\-/_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LaunchTemplate);
-
-/// Property type `Tag` of `AWS::GameLift::GameServerGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::GameLift::GameServerGroup`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GameLift::GameSessionQueue`.
-#[derive(Debug, Clone)]
-pub struct GameSessionQueue {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GameSessionQueue {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GameSessionQueue {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GameSessionQueue {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GameLift::GameSessionQueue`.
+    GameSessionQueue("AWS::GameLift::GameSessionQueue", GameSessionQueueProps)
 }
 
 impl GameSessionQueue {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GameLift::GameSessionQueue";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GameSessionQueueProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::GameSessionQueueName> {
         self.resource.ref_value()
@@ -82,580 +34,245 @@ impl GameSessionQueue {
     pub fn attr_arn(&self) -> Value<ids::GameSessionQueueArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CustomEventData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_event_data(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CustomEventData", value.into())
+    }
+
+    /// Replaces `Destinations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destinations(&self, value: impl Into<Value<List<GameSessionQueueDestination>>>) {
+        self.resource.set_property("Destinations", value.into())
+    }
+
+    /// Replaces `FilterConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_configuration(&self, value: impl Into<Value<FilterConfiguration>>) {
+        self.resource
+            .set_property("FilterConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NotificationTarget` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_target(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationTarget", value.into())
+    }
+
+    /// Replaces `PlayerLatencyPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_player_latency_policies(&self, value: impl Into<Value<List<PlayerLatencyPolicy>>>) {
+        self.resource
+            .set_property("PlayerLatencyPolicies", value.into())
+    }
+
+    /// Replaces `PriorityConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority_configuration(&self, value: impl Into<Value<PriorityConfiguration>>) {
+        self.resource
+            .set_property("PriorityConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeoutInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("TimeoutInSeconds", value.into())
+    }
 }
 
-/// Properties of `AWS::GameLift::GameSessionQueue`.
-#[derive(Debug, Clone)]
-pub struct GameSessionQueueProps {
-    /// `CustomEventData` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[\s\S]*`.
-    pub custom_event_data: Option<Value<String>>,
-    /// `Destinations` (optional).
-    pub destinations: Option<Value<List<GameSessionQueueDestination>>>,
-    /// `FilterConfiguration` (optional).
-    pub filter_configuration: Option<Value<FilterConfiguration>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9-]+`.
-    pub name: Value<String>,
-    /// `NotificationTarget` (optional).
-    /// Length: 1..=300 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]*(\.fifo)?`.
-    pub notification_target: Option<Value<String>>,
-    /// `PlayerLatencyPolicies` (optional).
-    pub player_latency_policies: Option<Value<List<PlayerLatencyPolicy>>>,
-    /// `PriorityConfiguration` (optional).
-    pub priority_configuration: Option<Value<PriorityConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeoutInSeconds` (optional).
-    /// Range: 0..=.
-    pub timeout_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GameLift::GameSessionQueue`.
+    GameSessionQueueProps
 }
 
 impl GameSessionQueueProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            custom_event_data: None,
-            destinations: None,
-            filter_configuration: None,
-            name: name.into(),
-            notification_target: None,
-            player_latency_policies: None,
-            priority_configuration: None,
-            tags: None,
-            timeout_in_seconds: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `CustomEventData`.
-    pub fn custom_event_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_event_data = Some(value.into());
-        self
+    /// `CustomEventData` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[\s\x{80}-\x{10FFFF}\S]*`.
+    pub fn custom_event_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomEventData", value.into().to_template()),
+        )
     }
-    /// Sets `Destinations`.
-    pub fn destinations(
-        mut self,
-        value: impl Into<Value<List<GameSessionQueueDestination>>>,
-    ) -> Self {
-        self.destinations = Some(value.into());
-        self
+    /// `Destinations` (optional).
+    pub fn destinations(self, value: impl Into<Value<List<GameSessionQueueDestination>>>) -> Self {
+        Self(self.0.with(1, "Destinations", value.into().to_template()))
     }
-    /// Sets `FilterConfiguration`.
-    pub fn filter_configuration(mut self, value: impl Into<Value<FilterConfiguration>>) -> Self {
-        self.filter_configuration = Some(value.into());
-        self
+    /// `FilterConfiguration` (optional).
+    pub fn filter_configuration(self, value: impl Into<Value<FilterConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FilterConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationTarget`.
-    pub fn notification_target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_target = Some(value.into());
-        self
+    /// `NotificationTarget` (optional).
+    /// Length: 1 to 300 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]*(\.fifo)?`.
+    pub fn notification_target(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NotificationTarget", value.into().to_template()),
+        )
     }
-    /// Sets `PlayerLatencyPolicies`.
+    /// `PlayerLatencyPolicies` (optional).
     pub fn player_latency_policies(
-        mut self,
+        self,
         value: impl Into<Value<List<PlayerLatencyPolicy>>>,
     ) -> Self {
-        self.player_latency_policies = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "PlayerLatencyPolicies", value.into().to_template()),
+        )
     }
-    /// Sets `PriorityConfiguration`.
-    pub fn priority_configuration(
-        mut self,
-        value: impl Into<Value<PriorityConfiguration>>,
-    ) -> Self {
-        self.priority_configuration = Some(value.into());
-        self
+    /// `PriorityConfiguration` (optional).
+    pub fn priority_configuration(self, value: impl Into<Value<PriorityConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PriorityConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeoutInSeconds`.
-    pub fn timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GameSessionQueueProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_event_data {
-            m.insert("CustomEventData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destinations {
-            m.insert("Destinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_configuration {
-            m.insert("FilterConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.notification_target {
-            m.insert("NotificationTarget".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.player_latency_policies {
-            m.insert("PlayerLatencyPolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority_configuration {
-            m.insert("PriorityConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_seconds {
-            m.insert("TimeoutInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutInSeconds` (optional).
+    /// Range: at least 0.
+    pub fn timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "TimeoutInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GameSessionQueueProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_event_data.check(
-            &path.field("CustomEventData"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destinations
-            .check(&path.field("Destinations"), &Rules::NONE, out);
-        self.filter_configuration
-            .check(&path.field("FilterConfiguration"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_target.check(
-            &path.field("NotificationTarget"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                pattern: Some("[a-zA-Z0-9:_-]*(\\.fifo)?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.player_latency_policies
-            .check(&path.field("PlayerLatencyPolicies"), &Rules::NONE, out);
-        self.priority_configuration
-            .check(&path.field("PriorityConfiguration"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout_in_seconds.check(
-            &path.field("TimeoutInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GameSessionQueueProps);
-
-/// Property type `GameSessionQueueDestination` of `AWS::GameLift::GameSessionQueue`.
-#[derive(Debug, Clone, Default)]
-pub struct GameSessionQueueDestination {
-    /// `DestinationArn` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z0-9:/-]+`.
-    pub destination_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GameSessionQueueDestination` of `AWS::GameLift::GameSessionQueue`.
+    GameSessionQueueDestination(default)
 }
 
 impl GameSessionQueueDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationArn`.
-    pub fn destination_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GameSessionQueueDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_arn {
-            m.insert("DestinationArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DestinationArn` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z0-9:/-]+`.
+    pub fn destination_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DestinationArn", value.into().to_template()))
     }
 }
 
-impl Check for GameSessionQueueDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_arn.check(
-            &path.field("DestinationArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z0-9:/-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GameSessionQueueDestination);
-
-/// Property type `FilterConfiguration` of `AWS::GameLift::GameSessionQueue`.
-#[derive(Debug, Clone, Default)]
-pub struct FilterConfiguration {
-    /// `AllowedLocations` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `^[a-z]+(-([a-z]+|\d))*`.
-    pub allowed_locations: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `FilterConfiguration` of `AWS::GameLift::GameSessionQueue`.
+    FilterConfiguration(default)
 }
 
 impl FilterConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_locations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedLocations`.
-    pub fn allowed_locations(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_locations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FilterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_locations {
-            m.insert("AllowedLocations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AllowedLocations` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 64 characters.
+    /// Each item: Pattern: `^[a-z]+(-([a-z]+|[\d\x{80}-\x{10FFFF}]))*`.
+    pub fn allowed_locations(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedLocations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FilterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_locations.check(
-            &path.field("AllowedLocations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some("^[a-z]+(-([a-z]+|\\d))*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FilterConfiguration);
-
-/// Property type `PlayerLatencyPolicy` of `AWS::GameLift::GameSessionQueue`.
-#[derive(Debug, Clone, Default)]
-pub struct PlayerLatencyPolicy {
-    /// `MaximumIndividualPlayerLatencyMilliseconds` (optional).
-    /// Range: 0..=.
-    pub maximum_individual_player_latency_milliseconds: Option<Value<i64>>,
-    /// `PolicyDurationSeconds` (optional).
-    /// Range: 0..=.
-    pub policy_duration_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `PlayerLatencyPolicy` of `AWS::GameLift::GameSessionQueue`.
+    PlayerLatencyPolicy(default)
 }
 
 impl PlayerLatencyPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maximum_individual_player_latency_milliseconds: None,
-            policy_duration_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaximumIndividualPlayerLatencyMilliseconds`.
+    /// `MaximumIndividualPlayerLatencyMilliseconds` (optional).
+    /// Range: at least 0.
     pub fn maximum_individual_player_latency_milliseconds(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.maximum_individual_player_latency_milliseconds = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "MaximumIndividualPlayerLatencyMilliseconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PolicyDurationSeconds`.
-    pub fn policy_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.policy_duration_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PlayerLatencyPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_individual_player_latency_milliseconds {
-            m.insert(
-                "MaximumIndividualPlayerLatencyMilliseconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.policy_duration_seconds {
-            m.insert("PolicyDurationSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PolicyDurationSeconds` (optional).
+    /// Range: at least 0.
+    pub fn policy_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PolicyDurationSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PlayerLatencyPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_individual_player_latency_milliseconds.check(
-            &path.field("MaximumIndividualPlayerLatencyMilliseconds"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_duration_seconds.check(
-            &path.field("PolicyDurationSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PlayerLatencyPolicy);
-
-/// Property type `PriorityConfiguration` of `AWS::GameLift::GameSessionQueue`.
-#[derive(Debug, Clone, Default)]
-pub struct PriorityConfiguration {
-    /// `LocationOrder` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `^[A-Za-z0-9\-]+`.
-    pub location_order: Option<Value<List<String>>>,
-    /// `PriorityOrder` (optional).
-    /// Items: 1..=4.
-    pub priority_order: Option<Value<List<PriorityOrder>>>,
+crate::l1_struct! {
+    /// Property type `PriorityConfiguration` of `AWS::GameLift::GameSessionQueue`.
+    PriorityConfiguration(default)
 }
 
 impl PriorityConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            location_order: None,
-            priority_order: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LocationOrder`.
-    pub fn location_order(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.location_order = Some(value.into());
-        self
+    /// `LocationOrder` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 64 characters.
+    /// Each item: Pattern: `^[A-Za-z0-9\-]+`.
+    pub fn location_order(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "LocationOrder", value.into().to_template()))
     }
-    /// Sets `PriorityOrder`.
-    pub fn priority_order(mut self, value: impl Into<Value<List<PriorityOrder>>>) -> Self {
-        self.priority_order = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PriorityConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.location_order {
-            m.insert("LocationOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority_order {
-            m.insert("PriorityOrder".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PriorityOrder` (optional).
+    /// Items: 1 to 4.
+    pub fn priority_order(self, value: impl Into<Value<List<PriorityOrder>>>) -> Self {
+        Self(self.0.with(1, "PriorityOrder", value.into().to_template()))
     }
 }
 
-impl Check for PriorityConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.location_order.check(
-            &path.field("LocationOrder"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some("^[A-Za-z0-9\\-]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority_order.check(
-            &path.field("PriorityOrder"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PriorityOrder`.
+    PriorityOrder {
+        /// `LATENCY`
+        Latency = "LATENCY",
+        /// `COST`
+        Cost = "COST",
+        /// `DESTINATION`
+        Destination = "DESTINATION",
+        /// `LOCATION`
+        Location = "LOCATION",
     }
 }
 
-crate::impl_literal!(PriorityConfiguration);
-
-/// Values of `PriorityOrder`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PriorityOrder {
-    /// `LATENCY`
-    Latency,
-    /// `COST`
-    Cost,
-    /// `DESTINATION`
-    Destination,
-    /// `LOCATION`
-    Location,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PriorityOrder {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LATENCY", "COST", "DESTINATION", "LOCATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latency => "LATENCY",
-            Self::Cost => "COST",
-            Self::Destination => "DESTINATION",
-            Self::Location => "LOCATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PriorityOrder {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PriorityOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PriorityOrder {
-    fn from(s: &str) -> Self {
-        match s {
-            "LATENCY" => Self::Latency,
-            "COST" => Self::Cost,
-            "DESTINATION" => Self::Destination,
-            "LOCATION" => Self::Location,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PriorityOrder> {
-    fn from(s: &str) -> Self {
-        Value::literal(PriorityOrder::from(s))
-    }
-}
-
-crate::impl_literal!(PriorityOrder);
-
-/// Property type `Tag` of `AWS::GameLift::GameSessionQueue`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

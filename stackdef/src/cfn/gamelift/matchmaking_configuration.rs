@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GameLift::MatchmakingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct MatchmakingConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MatchmakingConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MatchmakingConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MatchmakingConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GameLift::MatchmakingConfiguration`.
+    MatchmakingConfiguration("AWS::GameLift::MatchmakingConfiguration", MatchmakingConfigurationProps)
 }
 
 impl MatchmakingConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GameLift::MatchmakingConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: MatchmakingConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::MatchmakingConfigurationName> {
         self.resource.ref_value()
@@ -86,63 +34,119 @@ impl MatchmakingConfiguration {
     pub fn attr_arn(&self) -> Value<ids::MatchmakingConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AcceptanceRequired` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_acceptance_required(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AcceptanceRequired", value.into())
+    }
+
+    /// Replaces `AcceptanceTimeoutSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_acceptance_timeout_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AcceptanceTimeoutSeconds", value.into())
+    }
+
+    /// Replaces `AdditionalPlayerCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_player_count(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AdditionalPlayerCount", value.into())
+    }
+
+    /// Replaces `BackfillMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backfill_mode(&self, value: impl Into<Value<BackfillMode>>) {
+        self.resource.set_property("BackfillMode", value.into())
+    }
+
+    /// Replaces `CreationTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_creation_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CreationTime", value.into())
+    }
+
+    /// Replaces `CustomEventData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_event_data(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CustomEventData", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FlexMatchMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flex_match_mode(&self, value: impl Into<Value<FlexMatchMode>>) {
+        self.resource.set_property("FlexMatchMode", value.into())
+    }
+
+    /// Replaces `GameProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_game_properties(&self, value: impl Into<Value<List<GameProperty>>>) {
+        self.resource.set_property("GameProperties", value.into())
+    }
+
+    /// Replaces `GameSessionData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_game_session_data(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GameSessionData", value.into())
+    }
+
+    /// Replaces `GameSessionQueueArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_game_session_queue_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("GameSessionQueueArns", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NotificationTarget` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_target(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationTarget", value.into())
+    }
+
+    /// Replaces `RequestTimeoutSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_request_timeout_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("RequestTimeoutSeconds", value.into())
+    }
+
+    /// Replaces `RuleSetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_set_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleSetArn", value.into())
+    }
+
+    /// Replaces `RuleSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleSetName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GameLift::MatchmakingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct MatchmakingConfigurationProps {
-    /// `AcceptanceRequired` (required).
-    pub acceptance_required: Value<bool>,
-    /// `AcceptanceTimeoutSeconds` (optional).
-    /// Range: 1..=600.
-    pub acceptance_timeout_seconds: Option<Value<i64>>,
-    /// `AdditionalPlayerCount` (optional).
-    /// Range: 0..=.
-    pub additional_player_count: Option<Value<i64>>,
-    /// `BackfillMode` (optional).
-    pub backfill_mode: Option<Value<BackfillMode>>,
-    /// `CreationTime` (optional).
-    pub creation_time: Option<Value<String>>,
-    /// `CustomEventData` (optional).
-    /// Length: 0..=256 characters.
-    pub custom_event_data: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `FlexMatchMode` (optional).
-    pub flex_match_mode: Option<Value<FlexMatchMode>>,
-    /// `GameProperties` (optional).
-    /// Items: 0..=16.
-    pub game_properties: Option<Value<List<GameProperty>>>,
-    /// `GameSessionData` (optional).
-    /// Length: 1..=4096 characters.
-    pub game_session_data: Option<Value<String>>,
-    /// `GameSessionQueueArns` (optional).
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `[a-zA-Z0-9:/-]+`.
-    pub game_session_queue_arns: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    /// Pattern: `[a-zA-Z0-9-\.]*`.
-    pub name: Value<String>,
-    /// `NotificationTarget` (optional).
-    /// Length: 0..=300 characters.
-    /// Pattern: `[a-zA-Z0-9:_/-]*(.fifo)?`.
-    pub notification_target: Option<Value<String>>,
-    /// `RequestTimeoutSeconds` (required).
-    /// Range: 1..=43200.
-    pub request_timeout_seconds: Value<i64>,
-    /// `RuleSetArn` (optional).
-    /// Pattern: `^arn:.*:matchmakingruleset\/[a-zA-Z0-9-\.]*`.
-    pub rule_set_arn: Option<Value<String>>,
-    /// `RuleSetName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9-\.]*`.
-    pub rule_set_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GameLift::MatchmakingConfiguration`.
+    MatchmakingConfigurationProps
 }
 
 impl MatchmakingConfigurationProps {
@@ -153,506 +157,126 @@ impl MatchmakingConfigurationProps {
         request_timeout_seconds: impl Into<Value<i64>>,
         rule_set_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            acceptance_required: acceptance_required.into(),
-            acceptance_timeout_seconds: None,
-            additional_player_count: None,
-            backfill_mode: None,
-            creation_time: None,
-            custom_event_data: None,
-            description: None,
-            flex_match_mode: None,
-            game_properties: None,
-            game_session_data: None,
-            game_session_queue_arns: None,
-            name: name.into(),
-            notification_target: None,
-            request_timeout_seconds: request_timeout_seconds.into(),
-            rule_set_arn: None,
-            rule_set_name: rule_set_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AcceptanceRequired",
+                    acceptance_required.into().to_template(),
+                )
+                .with(11, "Name", name.into().to_template())
+                .with(
+                    13,
+                    "RequestTimeoutSeconds",
+                    request_timeout_seconds.into().to_template(),
+                )
+                .with(15, "RuleSetName", rule_set_name.into().to_template()),
+        )
     }
-    /// Sets `AcceptanceTimeoutSeconds`.
-    pub fn acceptance_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.acceptance_timeout_seconds = Some(value.into());
-        self
+    /// `AcceptanceTimeoutSeconds` (optional).
+    /// Range: 1 to 600.
+    pub fn acceptance_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AcceptanceTimeoutSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `AdditionalPlayerCount`.
-    pub fn additional_player_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.additional_player_count = Some(value.into());
-        self
+    /// `AdditionalPlayerCount` (optional).
+    /// Range: at least 0.
+    pub fn additional_player_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AdditionalPlayerCount", value.into().to_template()),
+        )
     }
-    /// Sets `BackfillMode`.
-    pub fn backfill_mode(mut self, value: impl Into<Value<BackfillMode>>) -> Self {
-        self.backfill_mode = Some(value.into());
-        self
+    /// `BackfillMode` (optional).
+    pub fn backfill_mode(self, value: impl Into<Value<BackfillMode>>) -> Self {
+        Self(self.0.with(3, "BackfillMode", value.into().to_template()))
     }
-    /// Sets `CreationTime`.
-    pub fn creation_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.creation_time = Some(value.into());
-        self
+    /// `CreationTime` (optional).
+    pub fn creation_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "CreationTime", value.into().to_template()))
     }
-    /// Sets `CustomEventData`.
-    pub fn custom_event_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_event_data = Some(value.into());
-        self
+    /// `CustomEventData` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn custom_event_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CustomEventData", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `FlexMatchMode`.
-    pub fn flex_match_mode(mut self, value: impl Into<Value<FlexMatchMode>>) -> Self {
-        self.flex_match_mode = Some(value.into());
-        self
+    /// `FlexMatchMode` (optional).
+    pub fn flex_match_mode(self, value: impl Into<Value<FlexMatchMode>>) -> Self {
+        Self(self.0.with(7, "FlexMatchMode", value.into().to_template()))
     }
-    /// Sets `GameProperties`.
-    pub fn game_properties(mut self, value: impl Into<Value<List<GameProperty>>>) -> Self {
-        self.game_properties = Some(value.into());
-        self
+    /// `GameProperties` (optional).
+    /// Items: 0 to 16.
+    pub fn game_properties(self, value: impl Into<Value<List<GameProperty>>>) -> Self {
+        Self(self.0.with(8, "GameProperties", value.into().to_template()))
     }
-    /// Sets `GameSessionData`.
-    pub fn game_session_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.game_session_data = Some(value.into());
-        self
+    /// `GameSessionData` (optional).
+    /// Length: 1 to 4096 characters.
+    pub fn game_session_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "GameSessionData", value.into().to_template()),
+        )
     }
-    /// Sets `GameSessionQueueArns`.
-    pub fn game_session_queue_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.game_session_queue_arns = Some(value.into());
-        self
+    /// `GameSessionQueueArns` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `[a-zA-Z0-9:/-]+`.
+    pub fn game_session_queue_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "GameSessionQueueArns", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationTarget`.
-    pub fn notification_target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_target = Some(value.into());
-        self
+    /// `NotificationTarget` (optional).
+    /// Length: 0 to 300 characters.
+    /// Pattern: `[a-zA-Z0-9:_/-]*(.fifo)?`.
+    pub fn notification_target(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "NotificationTarget", value.into().to_template()),
+        )
     }
-    /// Sets `RuleSetArn`.
-    pub fn rule_set_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_set_arn = Some(value.into());
-        self
+    /// `RuleSetArn` (optional).
+    /// Pattern: `^arn:.*:matchmakingruleset\/[a-zA-Z0-9-\.]*`.
+    pub fn rule_set_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "RuleSetArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MatchmakingConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AcceptanceRequired".to_owned(),
-            self.acceptance_required.to_template(),
-        );
-        if let Some(v) = &self.acceptance_timeout_seconds {
-            m.insert("AcceptanceTimeoutSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.additional_player_count {
-            m.insert("AdditionalPlayerCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backfill_mode {
-            m.insert("BackfillMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.creation_time {
-            m.insert("CreationTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_event_data {
-            m.insert("CustomEventData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.flex_match_mode {
-            m.insert("FlexMatchMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.game_properties {
-            m.insert("GameProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.game_session_data {
-            m.insert("GameSessionData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.game_session_queue_arns {
-            m.insert("GameSessionQueueArns".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.notification_target {
-            m.insert("NotificationTarget".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RequestTimeoutSeconds".to_owned(),
-            self.request_timeout_seconds.to_template(),
-        );
-        if let Some(v) = &self.rule_set_arn {
-            m.insert("RuleSetArn".to_owned(), v.to_template());
-        }
-        m.insert("RuleSetName".to_owned(), self.rule_set_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(16, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MatchmakingConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acceptance_timeout_seconds.check(
-            &path.field("AcceptanceTimeoutSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.additional_player_count.check(
-            &path.field("AdditionalPlayerCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.backfill_mode
-            .check(&path.field("BackfillMode"), &Rules::NONE, out);
-        self.custom_event_data.check(
-            &path.field("CustomEventData"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.flex_match_mode
-            .check(&path.field("FlexMatchMode"), &Rules::NONE, out);
-        self.game_properties.check(
-            &path.field("GameProperties"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.game_session_data.check(
-            &path.field("GameSessionData"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.game_session_queue_arns.check(
-            &path.field("GameSessionQueueArns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("[a-zA-Z0-9:/-]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9-\\.]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_target.check(
-            &path.field("NotificationTarget"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(300),
-                pattern: Some("[a-zA-Z0-9:_/-]*(.fifo)?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.request_timeout_seconds.check(
-            &path.field("RequestTimeoutSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(43200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_set_arn.check(
-            &path.field("RuleSetArn"),
-            &Rules {
-                pattern: Some("^arn:.*:matchmakingruleset\\/[a-zA-Z0-9-\\.]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_set_name.check(
-            &path.field("RuleSetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9-\\.]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `BackfillMode`.
+    BackfillMode {
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
+        /// `MANUAL`
+        Manual = "MANUAL",
     }
 }
 
-crate::impl_literal!(MatchmakingConfigurationProps);
-
-/// Values of `BackfillMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BackfillMode {
-    /// `AUTOMATIC`
-    Automatic,
-    /// `MANUAL`
-    Manual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BackfillMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "MANUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "AUTOMATIC",
-            Self::Manual => "MANUAL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `FlexMatchMode`.
+    FlexMatchMode {
+        /// `STANDALONE`
+        Standalone = "STANDALONE",
+        /// `WITH_QUEUE`
+        WithQueue = "WITH_QUEUE",
     }
 }
 
-impl ToTemplate for BackfillMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
+pub use crate::cfn::Tag as GameProperty;
 
-impl Check for BackfillMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BackfillMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC" => Self::Automatic,
-            "MANUAL" => Self::Manual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BackfillMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(BackfillMode::from(s))
-    }
-}
-
-crate::impl_literal!(BackfillMode);
-
-/// Values of `FlexMatchMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlexMatchMode {
-    /// `STANDALONE`
-    Standalone,
-    /// `WITH_QUEUE`
-    WithQueue,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlexMatchMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDALONE", "WITH_QUEUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standalone => "STANDALONE",
-            Self::WithQueue => "WITH_QUEUE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FlexMatchMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlexMatchMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlexMatchMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDALONE" => Self::Standalone,
-            "WITH_QUEUE" => Self::WithQueue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlexMatchMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlexMatchMode::from(s))
-    }
-}
-
-crate::impl_literal!(FlexMatchMode);
-
-/// Property type `GameProperty` of `AWS::GameLift::MatchmakingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct GameProperty {
-    /// `Key` (required).
-    /// Length: 0..=32 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=96 characters.
-    pub value: Value<String>,
-}
-
-impl GameProperty {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for GameProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GameProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(96),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GameProperty);
-
-/// Property type `Tag` of `AWS::GameLift::MatchmakingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GameLift::Script`.
-#[derive(Debug, Clone)]
-pub struct Script {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Script {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Script {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Script {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GameLift::Script`.
+    Script("AWS::GameLift::Script", ScriptProps)
 }
 
 impl Script {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GameLift::Script";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScriptProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ScriptId> {
         self.resource.ref_value()
@@ -97,146 +49,79 @@ impl Script {
     pub fn attr_size_on_disk(&self) -> Value<i64> {
         self.resource.get_att("SizeOnDisk")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NodeJsVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_js_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NodeJsVersion", value.into())
+    }
+
+    /// Replaces `StorageLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource.set_property("StorageLocation", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Version` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Version", value.into())
+    }
 }
 
-/// Properties of `AWS::GameLift::Script`.
-#[derive(Debug, Clone)]
-pub struct ScriptProps {
-    /// `Name` (optional).
-    /// Length: 1..=1024 characters.
-    pub name: Option<Value<String>>,
-    /// `NodeJsVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=16 characters.
-    /// Pattern: `^\d+\.[x0-9]+$`.
-    pub node_js_version: Option<Value<String>>,
-    /// `StorageLocation` (required).
-    pub storage_location: Value<S3Location>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Version` (optional).
-    /// Length: 1..=1024 characters.
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GameLift::Script`.
+    ScriptProps
 }
 
 impl ScriptProps {
     /// The required properties: `StorageLocation`.
     pub fn new(storage_location: impl Into<Value<S3Location>>) -> Self {
-        Self {
-            name: None,
-            node_js_version: None,
-            storage_location: storage_location.into(),
-            tags: None,
-            version: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "StorageLocation",
+            storage_location.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `NodeJsVersion`.
-    pub fn node_js_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.node_js_version = Some(value.into());
-        self
+    /// `NodeJsVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 16 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]+\.[x0-9]+$`.
+    pub fn node_js_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "NodeJsVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScriptProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_js_version {
-            m.insert("NodeJsVersion".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StorageLocation".to_owned(),
-            self.storage_location.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Version", value.into().to_template()))
     }
 }
 
-impl Check for ScriptProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.node_js_version.check(
-            &path.field("NodeJsVersion"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(16),
-                pattern: Some("^\\d+\\.[x0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_location
-            .check(&path.field("StorageLocation"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScriptProps);
-
-/// Property type `S3Location` of `AWS::GameLift::Script`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `Bucket` (required).
-    /// Length: 1..= characters.
-    pub bucket: Value<String>,
-    /// `Key` (required).
-    /// Length: 1..= characters.
-    pub key: Value<String>,
-    /// `ObjectVersion` (optional).
-    /// Length: 1..= characters.
-    pub object_version: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 1..= characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::GameLift::Script`.
+    S3Location
 }
 
 impl S3Location {
@@ -246,123 +131,18 @@ impl S3Location {
         key: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-            object_version: None,
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `ObjectVersion`.
-    pub fn object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.object_version {
-            m.insert("ObjectVersion".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `ObjectVersion` (optional).
+    /// Length: at least 1 characters.
+    pub fn object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ObjectVersion", value.into().to_template()))
     }
 }
 
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_version.check(
-            &path.field("ObjectVersion"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `Tag` of `AWS::GameLift::Script`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

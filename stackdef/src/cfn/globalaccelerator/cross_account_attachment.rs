@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GlobalAccelerator::CrossAccountAttachment`.
-#[derive(Debug, Clone)]
-pub struct CrossAccountAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CrossAccountAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CrossAccountAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CrossAccountAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GlobalAccelerator::CrossAccountAttachment`.
+    CrossAccountAttachment("AWS::GlobalAccelerator::CrossAccountAttachment", CrossAccountAttachmentProps)
 }
 
 impl CrossAccountAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::CrossAccountAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CrossAccountAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AttachmentArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CrossAccountAttachmentArn> {
         self.resource.ref_value()
@@ -86,249 +34,84 @@ impl CrossAccountAttachment {
     pub fn attr_attachment_arn(&self) -> Value<ids::CrossAccountAttachmentArn> {
         self.resource.get_att("AttachmentArn")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Principals` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principals(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Principals", value.into())
+    }
+
+    /// Replaces `Resources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources(&self, value: impl Into<Value<List<Resource>>>) {
+        self.resource.set_property("Resources", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GlobalAccelerator::CrossAccountAttachment`.
-#[derive(Debug, Clone)]
-pub struct CrossAccountAttachmentProps {
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]{0,64}$`.
-    pub name: Value<String>,
-    /// `Principals` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^(^\d{12}$|arn:.*)$`.
-    pub principals: Option<Value<List<String>>>,
-    /// `Resources` (optional).
-    pub resources: Option<Value<List<Resource>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GlobalAccelerator::CrossAccountAttachment`.
+    CrossAccountAttachmentProps
 }
 
 impl CrossAccountAttachmentProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            principals: None,
-            resources: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `Principals`.
-    pub fn principals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.principals = Some(value.into());
-        self
+    /// `Principals` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^(^[\d\x{80}-\x{10FFFF}]{12}$|arn:.*)$`.
+    pub fn principals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Principals", value.into().to_template()))
     }
-    /// Sets `Resources`.
-    pub fn resources(mut self, value: impl Into<Value<List<Resource>>>) -> Self {
-        self.resources = Some(value.into());
-        self
+    /// `Resources` (optional).
+    pub fn resources(self, value: impl Into<Value<List<Resource>>>) -> Self {
+        Self(self.0.with(2, "Resources", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CrossAccountAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.principals {
-            m.insert("Principals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources {
-            m.insert("Resources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CrossAccountAttachmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]{0,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principals.check(
-            &path.field("Principals"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^(^\\d{12}$|arn:.*)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resources
-            .check(&path.field("Resources"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CrossAccountAttachmentProps);
-
-/// Property type `Resource` of `AWS::GlobalAccelerator::CrossAccountAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct Resource {
-    /// `Cidr` (optional).
-    /// Length: 0..=255 characters.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Option<Value<String>>,
-    /// `EndpointId` (optional).
-    /// Length: 0..=255 characters.
-    pub endpoint_id: Option<Value<String>>,
-    /// `Region` (optional).
-    /// Length: 0..=255 characters.
-    pub region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Resource` of `AWS::GlobalAccelerator::CrossAccountAttachment`.
+    Resource(default)
 }
 
 impl Resource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cidr: None,
-            endpoint_id: None,
-            region: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cidr`.
-    pub fn cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr = Some(value.into());
-        self
+    /// `Cidr` (optional).
+    /// Length: 0 to 255 characters.
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Cidr", value.into().to_template()))
     }
-    /// Sets `EndpointId`.
-    pub fn endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_id = Some(value.into());
-        self
+    /// `EndpointId` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EndpointId", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Region", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Resource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr {
-            m.insert("Cidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_id {
-            m.insert("EndpointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Resource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_id.check(
-            &path.field("EndpointId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Resource);
-
-/// Property type `Tag` of `AWS::GlobalAccelerator::CrossAccountAttachment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

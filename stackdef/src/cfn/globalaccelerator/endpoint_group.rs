@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GlobalAccelerator::EndpointGroup`.
-#[derive(Debug, Clone)]
-pub struct EndpointGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EndpointGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EndpointGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EndpointGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GlobalAccelerator::EndpointGroup`.
+    EndpointGroup("AWS::GlobalAccelerator::EndpointGroup", EndpointGroupProps)
 }
 
 impl EndpointGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::EndpointGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EndpointGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EndpointGroupArn` (typed).
     pub fn ref_value(&self) -> Value<ids::EndpointGroupArn> {
         self.resource.ref_value()
@@ -82,43 +34,79 @@ impl EndpointGroup {
     pub fn attr_endpoint_group_arn(&self) -> Value<ids::EndpointGroupArn> {
         self.resource.get_att("EndpointGroupArn")
     }
+
+    /// Replaces `EndpointConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_configurations(
+        &self,
+        value: impl Into<Value<List<EndpointConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("EndpointConfigurations", value.into())
+    }
+
+    /// Replaces `EndpointGroupRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_group_region(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EndpointGroupRegion", value.into())
+    }
+
+    /// Replaces `HealthCheckIntervalSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_interval_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("HealthCheckIntervalSeconds", value.into())
+    }
+
+    /// Replaces `HealthCheckPath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HealthCheckPath", value.into())
+    }
+
+    /// Replaces `HealthCheckPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("HealthCheckPort", value.into())
+    }
+
+    /// Replaces `HealthCheckProtocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_protocol(&self, value: impl Into<Value<HealthCheckProtocol>>) {
+        self.resource
+            .set_property("HealthCheckProtocol", value.into())
+    }
+
+    /// Replaces `ListenerArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_listener_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ListenerArn", value.into())
+    }
+
+    /// Replaces `PortOverrides` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port_overrides(&self, value: impl Into<Value<List<PortOverride>>>) {
+        self.resource.set_property("PortOverrides", value.into())
+    }
+
+    /// Replaces `ThresholdCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_threshold_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ThresholdCount", value.into())
+    }
+
+    /// Replaces `TrafficDialPercentage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_dial_percentage(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("TrafficDialPercentage", value.into())
+    }
 }
 
-/// Properties of `AWS::GlobalAccelerator::EndpointGroup`.
-#[derive(Debug, Clone)]
-pub struct EndpointGroupProps {
-    /// `EndpointConfigurations` (optional).
-    /// Items: 0..=10.
-    pub endpoint_configurations: Option<Value<List<EndpointConfiguration>>>,
-    /// `EndpointGroupRegion` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=255 characters.
-    pub endpoint_group_region: Value<String>,
-    /// `HealthCheckIntervalSeconds` (optional).
-    /// Range: 10..=30.
-    pub health_check_interval_seconds: Option<Value<i64>>,
-    /// `HealthCheckPath` (optional).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^/[-a-zA-Z0-9@:%_\\+.~#?&/=]*$`.
-    pub health_check_path: Option<Value<String>>,
-    /// `HealthCheckPort` (optional).
-    /// Range: -1..=65535.
-    pub health_check_port: Option<Value<i64>>,
-    /// `HealthCheckProtocol` (optional).
-    pub health_check_protocol: Option<Value<HealthCheckProtocol>>,
-    /// `ListenerArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=255 characters.
-    pub listener_arn: Value<String>,
-    /// `PortOverrides` (optional).
-    /// Items: 0..=10.
-    pub port_overrides: Option<Value<List<PortOverride>>>,
-    /// `ThresholdCount` (optional).
-    /// Range: 1..=10.
-    pub threshold_count: Option<Value<i64>>,
-    /// `TrafficDialPercentage` (optional).
-    /// Range: 0..=100.
-    pub traffic_dial_percentage: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GlobalAccelerator::EndpointGroup`.
+    EndpointGroupProps
 }
 
 impl EndpointGroupProps {
@@ -127,397 +115,132 @@ impl EndpointGroupProps {
         endpoint_group_region: impl Into<Value<String>>,
         listener_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            endpoint_configurations: None,
-            endpoint_group_region: endpoint_group_region.into(),
-            health_check_interval_seconds: None,
-            health_check_path: None,
-            health_check_port: None,
-            health_check_protocol: None,
-            listener_arn: listener_arn.into(),
-            port_overrides: None,
-            threshold_count: None,
-            traffic_dial_percentage: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "EndpointGroupRegion",
+                    endpoint_group_region.into().to_template(),
+                )
+                .with(6, "ListenerArn", listener_arn.into().to_template()),
+        )
     }
-    /// Sets `EndpointConfigurations`.
+    /// `EndpointConfigurations` (optional).
+    /// Items: 0 to 10.
     pub fn endpoint_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<EndpointConfiguration>>>,
     ) -> Self {
-        self.endpoint_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EndpointConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckIntervalSeconds`.
-    pub fn health_check_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.health_check_interval_seconds = Some(value.into());
-        self
+    /// `HealthCheckIntervalSeconds` (optional).
+    /// Range: 10 to 30.
+    pub fn health_check_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HealthCheckIntervalSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckPath`.
-    pub fn health_check_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.health_check_path = Some(value.into());
-        self
+    /// `HealthCheckPath` (optional).
+    /// Length: 0 to 255 characters.
+    /// Pattern: `^/[-a-zA-Z0-9@:%_\\+.~#?&/=]*$`.
+    pub fn health_check_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HealthCheckPath", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckPort`.
-    pub fn health_check_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.health_check_port = Some(value.into());
-        self
+    /// `HealthCheckPort` (optional).
+    /// Range: -1 to 65535.
+    pub fn health_check_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "HealthCheckPort", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckProtocol`.
-    pub fn health_check_protocol(mut self, value: impl Into<Value<HealthCheckProtocol>>) -> Self {
-        self.health_check_protocol = Some(value.into());
-        self
+    /// `HealthCheckProtocol` (optional).
+    pub fn health_check_protocol(self, value: impl Into<Value<HealthCheckProtocol>>) -> Self {
+        Self(
+            self.0
+                .with(5, "HealthCheckProtocol", value.into().to_template()),
+        )
     }
-    /// Sets `PortOverrides`.
-    pub fn port_overrides(mut self, value: impl Into<Value<List<PortOverride>>>) -> Self {
-        self.port_overrides = Some(value.into());
-        self
+    /// `PortOverrides` (optional).
+    /// Items: 0 to 10.
+    pub fn port_overrides(self, value: impl Into<Value<List<PortOverride>>>) -> Self {
+        Self(self.0.with(7, "PortOverrides", value.into().to_template()))
     }
-    /// Sets `ThresholdCount`.
-    pub fn threshold_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.threshold_count = Some(value.into());
-        self
+    /// `ThresholdCount` (optional).
+    /// Range: 1 to 10.
+    pub fn threshold_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "ThresholdCount", value.into().to_template()))
     }
-    /// Sets `TrafficDialPercentage`.
-    pub fn traffic_dial_percentage(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.traffic_dial_percentage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.endpoint_configurations {
-            m.insert("EndpointConfigurations".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EndpointGroupRegion".to_owned(),
-            self.endpoint_group_region.to_template(),
-        );
-        if let Some(v) = &self.health_check_interval_seconds {
-            m.insert("HealthCheckIntervalSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_path {
-            m.insert("HealthCheckPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_port {
-            m.insert("HealthCheckPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_protocol {
-            m.insert("HealthCheckProtocol".to_owned(), v.to_template());
-        }
-        m.insert("ListenerArn".to_owned(), self.listener_arn.to_template());
-        if let Some(v) = &self.port_overrides {
-            m.insert("PortOverrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold_count {
-            m.insert("ThresholdCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.traffic_dial_percentage {
-            m.insert("TrafficDialPercentage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrafficDialPercentage` (optional).
+    /// Range: 0 to 100.
+    pub fn traffic_dial_percentage(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "TrafficDialPercentage", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EndpointGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint_configurations.check(
-            &path.field("EndpointConfigurations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_group_region.check(
-            &path.field("EndpointGroupRegion"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.health_check_interval_seconds.check(
-            &path.field("HealthCheckIntervalSeconds"),
-            &Rules {
-                minimum: Some(10.0),
-                maximum: Some(30.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.health_check_path.check(
-            &path.field("HealthCheckPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^/[-a-zA-Z0-9@:%_\\\\+.~#?&/=]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.health_check_port.check(
-            &path.field("HealthCheckPort"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.health_check_protocol
-            .check(&path.field("HealthCheckProtocol"), &Rules::NONE, out);
-        self.listener_arn.check(
-            &path.field("ListenerArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_overrides.check(
-            &path.field("PortOverrides"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threshold_count.check(
-            &path.field("ThresholdCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.traffic_dial_percentage.check(
-            &path.field("TrafficDialPercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EndpointGroupProps);
-
-/// Property type `EndpointConfiguration` of `AWS::GlobalAccelerator::EndpointGroup`.
-#[derive(Debug, Clone)]
-pub struct EndpointConfiguration {
-    /// `AttachmentArn` (optional).
-    /// Length: 0..=255 characters.
-    pub attachment_arn: Option<Value<String>>,
-    /// `ClientIPPreservationEnabled` (optional).
-    pub client_ip_preservation_enabled: Option<Value<bool>>,
-    /// `EndpointId` (required).
-    /// Length: 0..=255 characters.
-    pub endpoint_id: Value<String>,
-    /// `Weight` (optional).
-    /// Range: 0..=255.
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EndpointConfiguration` of `AWS::GlobalAccelerator::EndpointGroup`.
+    EndpointConfiguration
 }
 
 impl EndpointConfiguration {
     /// The required properties: `EndpointId`.
     pub fn new(endpoint_id: impl Into<Value<String>>) -> Self {
-        Self {
-            attachment_arn: None,
-            client_ip_preservation_enabled: None,
-            endpoint_id: endpoint_id.into(),
-            weight: None,
-        }
+        Self(crate::Properties::new().with(2, "EndpointId", endpoint_id.into().to_template()))
     }
-    /// Sets `AttachmentArn`.
-    pub fn attachment_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attachment_arn = Some(value.into());
-        self
+    /// `AttachmentArn` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn attachment_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AttachmentArn", value.into().to_template()))
     }
-    /// Sets `ClientIPPreservationEnabled`.
-    pub fn client_ip_preservation_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.client_ip_preservation_enabled = Some(value.into());
-        self
+    /// `ClientIPPreservationEnabled` (optional).
+    pub fn client_ip_preservation_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ClientIPPreservationEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
+    /// `Weight` (optional).
+    /// Range: 0 to 255.
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Weight", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EndpointConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachment_arn {
-            m.insert("AttachmentArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_ip_preservation_enabled {
-            m.insert("ClientIPPreservationEnabled".to_owned(), v.to_template());
-        }
-        m.insert("EndpointId".to_owned(), self.endpoint_id.to_template());
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `HealthCheckProtocol`.
+    HealthCheckProtocol {
+        /// `TCP`
+        Tcp = "TCP",
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTPS`
+        Https = "HTTPS",
     }
 }
 
-impl Check for EndpointConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attachment_arn.check(
-            &path.field("AttachmentArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_id.check(
-            &path.field("EndpointId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(255.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EndpointConfiguration);
-
-/// Values of `HealthCheckProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HealthCheckProtocol {
-    /// `TCP`
-    Tcp,
-    /// `HTTP`
-    Http,
-    /// `HTTPS`
-    Https,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HealthCheckProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TCP", "HTTP", "HTTPS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Http => "HTTP",
-            Self::Https => "HTTPS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HealthCheckProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HealthCheckProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HealthCheckProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            "HTTP" => Self::Http,
-            "HTTPS" => Self::Https,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HealthCheckProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(HealthCheckProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(HealthCheckProtocol);
-
-/// Property type `PortOverride` of `AWS::GlobalAccelerator::EndpointGroup`.
-#[derive(Debug, Clone)]
-pub struct PortOverride {
-    /// `EndpointPort` (required).
-    /// Range: 0..=65535.
-    pub endpoint_port: Value<i64>,
-    /// `ListenerPort` (required).
-    /// Range: 0..=65535.
-    pub listener_port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `PortOverride` of `AWS::GlobalAccelerator::EndpointGroup`.
+    PortOverride
 }
 
 impl PortOverride {
     /// The required properties: `EndpointPort`, `ListenerPort`.
     pub fn new(endpoint_port: impl Into<Value<i64>>, listener_port: impl Into<Value<i64>>) -> Self {
-        Self {
-            endpoint_port: endpoint_port.into(),
-            listener_port: listener_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndpointPort", endpoint_port.into().to_template())
+                .with(1, "ListenerPort", listener_port.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for PortOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndpointPort".to_owned(), self.endpoint_port.to_template());
-        m.insert("ListenerPort".to_owned(), self.listener_port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint_port.check(
-            &path.field("EndpointPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.listener_port.check(
-            &path.field("ListenerPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortOverride);

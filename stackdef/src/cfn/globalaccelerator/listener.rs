@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GlobalAccelerator::Listener`.
-#[derive(Debug, Clone)]
-pub struct Listener {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Listener {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Listener {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Listener {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GlobalAccelerator::Listener`.
+    Listener("AWS::GlobalAccelerator::Listener", ListenerProps)
 }
 
 impl Listener {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::Listener";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ListenerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ListenerArn` (typed).
     pub fn ref_value(&self) -> Value<ids::GlobalAcceleratorListenerArn> {
         self.resource.ref_value()
@@ -82,22 +34,35 @@ impl Listener {
     pub fn attr_listener_arn(&self) -> Value<ids::GlobalAcceleratorListenerArn> {
         self.resource.get_att("ListenerArn")
     }
+
+    /// Replaces `AcceleratorArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accelerator_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AcceleratorArn", value.into())
+    }
+
+    /// Replaces `ClientAffinity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_affinity(&self, value: impl Into<Value<ClientAffinity>>) {
+        self.resource.set_property("ClientAffinity", value.into())
+    }
+
+    /// Replaces `PortRanges` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port_ranges(&self, value: impl Into<Value<List<PortRange>>>) {
+        self.resource.set_property("PortRanges", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<Protocol>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
 }
 
-/// Properties of `AWS::GlobalAccelerator::Listener`.
-#[derive(Debug, Clone)]
-pub struct ListenerProps {
-    /// `AcceleratorArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=255 characters.
-    pub accelerator_arn: Value<String>,
-    /// `ClientAffinity` (optional).
-    pub client_affinity: Option<Value<ClientAffinity>>,
-    /// `PortRanges` (required).
-    /// Items: 1..=10.
-    pub port_ranges: Value<List<PortRange>>,
-    /// `Protocol` (required).
-    pub protocol: Value<Protocol>,
+crate::l1_struct! {
+    /// Properties of `AWS::GlobalAccelerator::Listener`.
+    ListenerProps
 }
 
 impl ListenerProps {
@@ -107,230 +72,51 @@ impl ListenerProps {
         port_ranges: impl Into<Value<List<PortRange>>>,
         protocol: impl Into<Value<Protocol>>,
     ) -> Self {
-        Self {
-            accelerator_arn: accelerator_arn.into(),
-            client_affinity: None,
-            port_ranges: port_ranges.into(),
-            protocol: protocol.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AcceleratorArn", accelerator_arn.into().to_template())
+                .with(2, "PortRanges", port_ranges.into().to_template())
+                .with(3, "Protocol", protocol.into().to_template()),
+        )
     }
-    /// Sets `ClientAffinity`.
-    pub fn client_affinity(mut self, value: impl Into<Value<ClientAffinity>>) -> Self {
-        self.client_affinity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ListenerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AcceleratorArn".to_owned(),
-            self.accelerator_arn.to_template(),
-        );
-        if let Some(v) = &self.client_affinity {
-            m.insert("ClientAffinity".to_owned(), v.to_template());
-        }
-        m.insert("PortRanges".to_owned(), self.port_ranges.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        Expr::Map(m)
+    /// `ClientAffinity` (optional).
+    pub fn client_affinity(self, value: impl Into<Value<ClientAffinity>>) -> Self {
+        Self(self.0.with(1, "ClientAffinity", value.into().to_template()))
     }
 }
 
-impl Check for ListenerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accelerator_arn.check(
-            &path.field("AcceleratorArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_affinity
-            .check(&path.field("ClientAffinity"), &Rules::NONE, out);
-        self.port_ranges.check(
-            &path.field("PortRanges"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ClientAffinity`.
+    ClientAffinity {
+        /// `NONE`
+        None = "NONE",
+        /// `SOURCE_IP`
+        SourceIp = "SOURCE_IP",
     }
 }
 
-crate::impl_literal!(ListenerProps);
-
-/// Values of `ClientAffinity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ClientAffinity {
-    /// `NONE`
-    None,
-    /// `SOURCE_IP`
-    SourceIp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ClientAffinity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "SOURCE_IP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::SourceIp => "SOURCE_IP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ClientAffinity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ClientAffinity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ClientAffinity {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "SOURCE_IP" => Self::SourceIp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ClientAffinity> {
-    fn from(s: &str) -> Self {
-        Value::literal(ClientAffinity::from(s))
-    }
-}
-
-crate::impl_literal!(ClientAffinity);
-
-/// Property type `PortRange` of `AWS::GlobalAccelerator::Listener`.
-#[derive(Debug, Clone)]
-pub struct PortRange {
-    /// `FromPort` (required).
-    /// Range: 0..=65535.
-    pub from_port: Value<i64>,
-    /// `ToPort` (required).
-    /// Range: 0..=65535.
-    pub to_port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `PortRange` of `AWS::GlobalAccelerator::Listener`.
+    PortRange
 }
 
 impl PortRange {
     /// The required properties: `FromPort`, `ToPort`.
     pub fn new(from_port: impl Into<Value<i64>>, to_port: impl Into<Value<i64>>) -> Self {
-        Self {
-            from_port: from_port.into(),
-            to_port: to_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FromPort", from_port.into().to_template())
+                .with(1, "ToPort", to_port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PortRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FromPort".to_owned(), self.from_port.to_template());
-        m.insert("ToPort".to_owned(), self.to_port.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `TCP`
+        Tcp = "TCP",
+        /// `UDP`
+        Udp = "UDP",
     }
 }
-
-impl Check for PortRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortRange);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TCP", "UDP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);

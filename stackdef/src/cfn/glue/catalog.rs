@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::Catalog`.
-#[derive(Debug, Clone)]
-pub struct Catalog {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Catalog {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Catalog {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Catalog {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Catalog`.
+    Catalog("AWS::Glue::Catalog", CatalogProps)
 }
 
 impl Catalog {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Catalog";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CatalogProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResourceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CatalogArn> {
         self.resource.ref_value()
@@ -123,906 +75,402 @@ impl Catalog {
     }
 
     /// `Fn::GetAtt` `CatalogProperties.CustomProperties`.
-    pub fn attr_catalog_properties_custom_properties(&self) -> Value<serde_json::Value> {
+    pub fn attr_catalog_properties_custom_properties(&self) -> Value<Json> {
         self.resource.get_att("CatalogProperties.CustomProperties")
+    }
+
+    /// Replaces `AllowFullTableExternalDataAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_full_table_external_data_access(
+        &self,
+        value: impl Into<Value<AllowFullTableExternalDataAccess>>,
+    ) {
+        self.resource
+            .set_property("AllowFullTableExternalDataAccess", value.into())
+    }
+
+    /// Replaces `CatalogProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_catalog_properties(&self, value: impl Into<Value<CatalogProperties>>) {
+        self.resource
+            .set_property("CatalogProperties", value.into())
+    }
+
+    /// Replaces `CreateDatabaseDefaultPermissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_create_database_default_permissions(
+        &self,
+        value: impl Into<Value<List<PrincipalPermissions>>>,
+    ) {
+        self.resource
+            .set_property("CreateDatabaseDefaultPermissions", value.into())
+    }
+
+    /// Replaces `CreateTableDefaultPermissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_create_table_default_permissions(
+        &self,
+        value: impl Into<Value<List<PrincipalPermissions>>>,
+    ) {
+        self.resource
+            .set_property("CreateTableDefaultPermissions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FederatedCatalog` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_federated_catalog(&self, value: impl Into<Value<FederatedCatalog>>) {
+        self.resource.set_property("FederatedCatalog", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OverwriteChildResourcePermissionsWithDefault` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_overwrite_child_resource_permissions_with_default(
+        &self,
+        value: impl Into<Value<OverwriteChildResourcePermissionsWithDefault>>,
+    ) {
+        self.resource
+            .set_property("OverwriteChildResourcePermissionsWithDefault", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetRedshiftCatalog` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_redshift_catalog(&self, value: impl Into<Value<TargetRedshiftCatalog>>) {
+        self.resource
+            .set_property("TargetRedshiftCatalog", value.into())
     }
 }
 
-/// Properties of `AWS::Glue::Catalog`.
-#[derive(Debug, Clone)]
-pub struct CatalogProps {
-    /// `AllowFullTableExternalDataAccess` (optional).
-    pub allow_full_table_external_data_access: Option<Value<AllowFullTableExternalDataAccess>>,
-    /// `CatalogProperties` (optional).
-    pub catalog_properties: Option<Value<CatalogProperties>>,
-    /// `CreateDatabaseDefaultPermissions` (optional).
-    pub create_database_default_permissions: Option<Value<List<PrincipalPermissions>>>,
-    /// `CreateTableDefaultPermissions` (optional).
-    pub create_table_default_permissions: Option<Value<List<PrincipalPermissions>>>,
-    /// `Description` (optional).
-    /// Length: ..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `FederatedCatalog` (optional).
-    pub federated_catalog: Option<Value<FederatedCatalog>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `OverwriteChildResourcePermissionsWithDefault` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub overwrite_child_resource_permissions_with_default:
-        Option<Value<OverwriteChildResourcePermissionsWithDefault>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<Map<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetRedshiftCatalog` (optional).
-    pub target_redshift_catalog: Option<Value<TargetRedshiftCatalog>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Catalog`.
+    CatalogProps
 }
 
 impl CatalogProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            allow_full_table_external_data_access: None,
-            catalog_properties: None,
-            create_database_default_permissions: None,
-            create_table_default_permissions: None,
-            description: None,
-            federated_catalog: None,
-            name: name.into(),
-            overwrite_child_resource_permissions_with_default: None,
-            parameters: None,
-            tags: None,
-            target_redshift_catalog: None,
-        }
+        Self(crate::Properties::new().with(6, "Name", name.into().to_template()))
     }
-    /// Sets `AllowFullTableExternalDataAccess`.
+    /// `AllowFullTableExternalDataAccess` (optional).
     pub fn allow_full_table_external_data_access(
-        mut self,
+        self,
         value: impl Into<Value<AllowFullTableExternalDataAccess>>,
     ) -> Self {
-        self.allow_full_table_external_data_access = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AllowFullTableExternalDataAccess",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CatalogProperties`.
-    pub fn catalog_properties(mut self, value: impl Into<Value<CatalogProperties>>) -> Self {
-        self.catalog_properties = Some(value.into());
-        self
+    /// `CatalogProperties` (optional).
+    pub fn catalog_properties(self, value: impl Into<Value<CatalogProperties>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CatalogProperties", value.into().to_template()),
+        )
     }
-    /// Sets `CreateDatabaseDefaultPermissions`.
+    /// `CreateDatabaseDefaultPermissions` (optional).
     pub fn create_database_default_permissions(
-        mut self,
+        self,
         value: impl Into<Value<List<PrincipalPermissions>>>,
     ) -> Self {
-        self.create_database_default_permissions = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CreateDatabaseDefaultPermissions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateTableDefaultPermissions`.
+    /// `CreateTableDefaultPermissions` (optional).
     pub fn create_table_default_permissions(
-        mut self,
+        self,
         value: impl Into<Value<List<PrincipalPermissions>>>,
     ) -> Self {
-        self.create_table_default_permissions = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "CreateTableDefaultPermissions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `FederatedCatalog`.
-    pub fn federated_catalog(mut self, value: impl Into<Value<FederatedCatalog>>) -> Self {
-        self.federated_catalog = Some(value.into());
-        self
+    /// `FederatedCatalog` (optional).
+    pub fn federated_catalog(self, value: impl Into<Value<FederatedCatalog>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FederatedCatalog", value.into().to_template()),
+        )
     }
-    /// Sets `OverwriteChildResourcePermissionsWithDefault`.
+    /// `OverwriteChildResourcePermissionsWithDefault` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn overwrite_child_resource_permissions_with_default(
-        mut self,
+        self,
         value: impl Into<Value<OverwriteChildResourcePermissionsWithDefault>>,
     ) -> Self {
-        self.overwrite_child_resource_permissions_with_default = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "OverwriteChildResourcePermissionsWithDefault",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "Parameters", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetRedshiftCatalog`.
-    pub fn target_redshift_catalog(
-        mut self,
-        value: impl Into<Value<TargetRedshiftCatalog>>,
-    ) -> Self {
-        self.target_redshift_catalog = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CatalogProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_full_table_external_data_access {
-            m.insert(
-                "AllowFullTableExternalDataAccess".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.catalog_properties {
-            m.insert("CatalogProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_database_default_permissions {
-            m.insert(
-                "CreateDatabaseDefaultPermissions".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_table_default_permissions {
-            m.insert("CreateTableDefaultPermissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.federated_catalog {
-            m.insert("FederatedCatalog".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.overwrite_child_resource_permissions_with_default {
-            m.insert(
-                "OverwriteChildResourcePermissionsWithDefault".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_redshift_catalog {
-            m.insert("TargetRedshiftCatalog".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetRedshiftCatalog` (optional).
+    pub fn target_redshift_catalog(self, value: impl Into<Value<TargetRedshiftCatalog>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TargetRedshiftCatalog", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CatalogProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allow_full_table_external_data_access.check(
-            &path.field("AllowFullTableExternalDataAccess"),
-            &Rules::NONE,
-            out,
-        );
-        self.catalog_properties
-            .check(&path.field("CatalogProperties"), &Rules::NONE, out);
-        self.create_database_default_permissions.check(
-            &path.field("CreateDatabaseDefaultPermissions"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_table_default_permissions.check(
-            &path.field("CreateTableDefaultPermissions"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.federated_catalog
-            .check(&path.field("FederatedCatalog"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overwrite_child_resource_permissions_with_default
-            .check(
-                &path.field("OverwriteChildResourcePermissionsWithDefault"),
-                &Rules::NONE,
-                out,
-            );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_redshift_catalog
-            .check(&path.field("TargetRedshiftCatalog"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AllowFullTableExternalDataAccess`.
+    AllowFullTableExternalDataAccess {
+        /// `True`
+        True = "True",
+        /// `False`
+        False = "False",
     }
 }
 
-crate::impl_literal!(CatalogProps);
-
-/// Values of `AllowFullTableExternalDataAccess`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllowFullTableExternalDataAccess {
-    /// `True`
-    True,
-    /// `False`
-    False,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AllowFullTableExternalDataAccess {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["True", "False"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "True",
-            Self::False => "False",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AllowFullTableExternalDataAccess {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AllowFullTableExternalDataAccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AllowFullTableExternalDataAccess {
-    fn from(s: &str) -> Self {
-        match s {
-            "True" => Self::True,
-            "False" => Self::False,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AllowFullTableExternalDataAccess> {
-    fn from(s: &str) -> Self {
-        Value::literal(AllowFullTableExternalDataAccess::from(s))
-    }
-}
-
-crate::impl_literal!(AllowFullTableExternalDataAccess);
-
-/// Property type `CatalogProperties` of `AWS::Glue::Catalog`.
-#[derive(Debug, Clone, Default)]
-pub struct CatalogProperties {
-    /// `CustomProperties` (optional).
-    pub custom_properties: Option<Value<Map<String>>>,
-    /// `DataLakeAccessProperties` (optional).
-    pub data_lake_access_properties: Option<Value<DataLakeAccessProperties>>,
+crate::l1_struct! {
+    /// Property type `CatalogProperties` of `AWS::Glue::Catalog`.
+    CatalogProperties(default)
 }
 
 impl CatalogProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_properties: None,
-            data_lake_access_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomProperties`.
-    pub fn custom_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.custom_properties = Some(value.into());
-        self
+    /// `CustomProperties` (optional).
+    pub fn custom_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomProperties", value.into().to_template()),
+        )
     }
-    /// Sets `DataLakeAccessProperties`.
+    /// `DataLakeAccessProperties` (optional).
     pub fn data_lake_access_properties(
-        mut self,
+        self,
         value: impl Into<Value<DataLakeAccessProperties>>,
     ) -> Self {
-        self.data_lake_access_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DataLakeAccessProperties", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CatalogProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_properties {
-            m.insert("CustomProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_lake_access_properties {
-            m.insert("DataLakeAccessProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CatalogProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_lake_access_properties.check(
-            &path.field("DataLakeAccessProperties"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CatalogProperties);
-
-/// Property type `DataLakeAccessProperties` of `AWS::Glue::Catalog`.
-#[derive(Debug, Clone, Default)]
-pub struct DataLakeAccessProperties {
-    /// `AllowFullTableExternalDataAccess` (optional).
-    pub allow_full_table_external_data_access:
-        Option<Value<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>>,
-    /// `CatalogType` (optional).
-    pub catalog_type: Option<Value<String>>,
-    /// `DataLakeAccess` (optional).
-    pub data_lake_access: Option<Value<bool>>,
-    /// `DataTransferRole` (optional).
-    pub data_transfer_role: Option<Value<String>>,
-    /// `KmsKey` (optional).
-    pub kms_key: Option<Value<String>>,
-    /// `ManagedWorkgroupName` (optional).
-    pub managed_workgroup_name: Option<Value<String>>,
-    /// `ManagedWorkgroupStatus` (optional).
-    pub managed_workgroup_status: Option<Value<String>>,
-    /// `RedshiftDatabaseName` (optional).
-    pub redshift_database_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataLakeAccessProperties` of `AWS::Glue::Catalog`.
+    DataLakeAccessProperties(default)
 }
 
 impl DataLakeAccessProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_full_table_external_data_access: None,
-            catalog_type: None,
-            data_lake_access: None,
-            data_transfer_role: None,
-            kms_key: None,
-            managed_workgroup_name: None,
-            managed_workgroup_status: None,
-            redshift_database_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowFullTableExternalDataAccess`.
+    /// `AllowFullTableExternalDataAccess` (optional).
     pub fn allow_full_table_external_data_access(
-        mut self,
+        self,
         value: impl Into<Value<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>>,
     ) -> Self {
-        self.allow_full_table_external_data_access = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AllowFullTableExternalDataAccess",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CatalogType`.
-    pub fn catalog_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_type = Some(value.into());
-        self
+    /// `CatalogType` (optional).
+    pub fn catalog_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CatalogType", value.into().to_template()))
     }
-    /// Sets `DataLakeAccess`.
-    pub fn data_lake_access(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.data_lake_access = Some(value.into());
-        self
+    /// `DataLakeAccess` (optional).
+    pub fn data_lake_access(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "DataLakeAccess", value.into().to_template()))
     }
-    /// Sets `DataTransferRole`.
-    pub fn data_transfer_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_transfer_role = Some(value.into());
-        self
+    /// `DataTransferRole` (optional).
+    pub fn data_transfer_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DataTransferRole", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
+    /// `KmsKey` (optional).
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "KmsKey", value.into().to_template()))
     }
-    /// Sets `ManagedWorkgroupName`.
-    pub fn managed_workgroup_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.managed_workgroup_name = Some(value.into());
-        self
+    /// `ManagedWorkgroupName` (optional).
+    pub fn managed_workgroup_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ManagedWorkgroupName", value.into().to_template()),
+        )
     }
-    /// Sets `ManagedWorkgroupStatus`.
-    pub fn managed_workgroup_status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.managed_workgroup_status = Some(value.into());
-        self
+    /// `ManagedWorkgroupStatus` (optional).
+    pub fn managed_workgroup_status(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ManagedWorkgroupStatus", value.into().to_template()),
+        )
     }
-    /// Sets `RedshiftDatabaseName`.
-    pub fn redshift_database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.redshift_database_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataLakeAccessProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_full_table_external_data_access {
-            m.insert(
-                "AllowFullTableExternalDataAccess".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.catalog_type {
-            m.insert("CatalogType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_lake_access {
-            m.insert("DataLakeAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_transfer_role {
-            m.insert("DataTransferRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_workgroup_name {
-            m.insert("ManagedWorkgroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_workgroup_status {
-            m.insert("ManagedWorkgroupStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift_database_name {
-            m.insert("RedshiftDatabaseName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RedshiftDatabaseName` (optional).
+    pub fn redshift_database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RedshiftDatabaseName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataLakeAccessProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allow_full_table_external_data_access.check(
-            &path.field("AllowFullTableExternalDataAccess"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DataLakeAccessPropertiesAllowFullTableExternalDataAccess`.
+    DataLakeAccessPropertiesAllowFullTableExternalDataAccess {
+        /// `True`
+        True = "True",
+        /// `False`
+        False = "False",
     }
 }
 
-crate::impl_literal!(DataLakeAccessProperties);
-
-/// Values of `DataLakeAccessPropertiesAllowFullTableExternalDataAccess`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataLakeAccessPropertiesAllowFullTableExternalDataAccess {
-    /// `True`
-    True,
-    /// `False`
-    False,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataLakeAccessPropertiesAllowFullTableExternalDataAccess {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["True", "False"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "True",
-            Self::False => "False",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataLakeAccessPropertiesAllowFullTableExternalDataAccess {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataLakeAccessPropertiesAllowFullTableExternalDataAccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataLakeAccessPropertiesAllowFullTableExternalDataAccess {
-    fn from(s: &str) -> Self {
-        match s {
-            "True" => Self::True,
-            "False" => Self::False,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataLakeAccessPropertiesAllowFullTableExternalDataAccess> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataLakeAccessPropertiesAllowFullTableExternalDataAccess::from(s))
-    }
-}
-
-crate::impl_literal!(DataLakeAccessPropertiesAllowFullTableExternalDataAccess);
-
-/// Property type `PrincipalPermissions` of `AWS::Glue::Catalog`.
-#[derive(Debug, Clone, Default)]
-pub struct PrincipalPermissions {
-    /// `Permissions` (optional).
-    pub permissions: Option<Value<List<Permissions>>>,
-    /// `Principal` (optional).
-    pub principal: Option<Value<DataLakePrincipal>>,
+crate::l1_struct! {
+    /// Property type `PrincipalPermissions` of `AWS::Glue::Catalog`.
+    PrincipalPermissions(default)
 }
 
 impl PrincipalPermissions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            permissions: None,
-            principal: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<Permissions>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    pub fn permissions(self, value: impl Into<Value<List<Permissions>>>) -> Self {
+        Self(self.0.with(0, "Permissions", value.into().to_template()))
     }
-    /// Sets `Principal`.
-    pub fn principal(mut self, value: impl Into<Value<DataLakePrincipal>>) -> Self {
-        self.principal = Some(value.into());
-        self
+    /// `Principal` (optional).
+    pub fn principal(self, value: impl Into<Value<DataLakePrincipal>>) -> Self {
+        Self(self.0.with(1, "Principal", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PrincipalPermissions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.principal {
-            m.insert("Principal".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Permissions`.
+    Permissions {
+        /// `ALL`
+        All = "ALL",
+        /// `SELECT`
+        Select = "SELECT",
+        /// `ALTER`
+        Alter = "ALTER",
+        /// `DROP`
+        Drop = "DROP",
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `INSERT`
+        Insert = "INSERT",
+        /// `CREATE_DATABASE`
+        CreateDatabase = "CREATE_DATABASE",
+        /// `CREATE_TABLE`
+        CreateTable = "CREATE_TABLE",
+        /// `DATA_LOCATION_ACCESS`
+        DataLocationAccess = "DATA_LOCATION_ACCESS",
     }
 }
 
-impl Check for PrincipalPermissions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.permissions
-            .check(&path.field("Permissions"), &Rules::NONE, out);
-        self.principal
-            .check(&path.field("Principal"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrincipalPermissions);
-
-/// Values of `Permissions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Permissions {
-    /// `ALL`
-    All,
-    /// `SELECT`
-    Select,
-    /// `ALTER`
-    Alter,
-    /// `DROP`
-    Drop,
-    /// `DELETE`
-    Delete,
-    /// `INSERT`
-    Insert,
-    /// `CREATE_DATABASE`
-    CreateDatabase,
-    /// `CREATE_TABLE`
-    CreateTable,
-    /// `DATA_LOCATION_ACCESS`
-    DataLocationAccess,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Permissions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALL",
-        "SELECT",
-        "ALTER",
-        "DROP",
-        "DELETE",
-        "INSERT",
-        "CREATE_DATABASE",
-        "CREATE_TABLE",
-        "DATA_LOCATION_ACCESS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Select => "SELECT",
-            Self::Alter => "ALTER",
-            Self::Drop => "DROP",
-            Self::Delete => "DELETE",
-            Self::Insert => "INSERT",
-            Self::CreateDatabase => "CREATE_DATABASE",
-            Self::CreateTable => "CREATE_TABLE",
-            Self::DataLocationAccess => "DATA_LOCATION_ACCESS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Permissions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Permissions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Permissions {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "SELECT" => Self::Select,
-            "ALTER" => Self::Alter,
-            "DROP" => Self::Drop,
-            "DELETE" => Self::Delete,
-            "INSERT" => Self::Insert,
-            "CREATE_DATABASE" => Self::CreateDatabase,
-            "CREATE_TABLE" => Self::CreateTable,
-            "DATA_LOCATION_ACCESS" => Self::DataLocationAccess,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Permissions> {
-    fn from(s: &str) -> Self {
-        Value::literal(Permissions::from(s))
-    }
-}
-
-crate::impl_literal!(Permissions);
-
-/// Property type `DataLakePrincipal` of `AWS::Glue::Catalog`.
-#[derive(Debug, Clone, Default)]
-pub struct DataLakePrincipal {
-    /// `DataLakePrincipalIdentifier` (optional).
-    /// Length: 1..=255 characters.
-    pub data_lake_principal_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataLakePrincipal` of `AWS::Glue::Catalog`.
+    DataLakePrincipal(default)
 }
 
 impl DataLakePrincipal {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_lake_principal_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataLakePrincipalIdentifier`.
-    pub fn data_lake_principal_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_lake_principal_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataLakePrincipal {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_lake_principal_identifier {
-            m.insert("DataLakePrincipalIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DataLakePrincipalIdentifier` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn data_lake_principal_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataLakePrincipalIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataLakePrincipal {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_lake_principal_identifier.check(
-            &path.field("DataLakePrincipalIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataLakePrincipal);
-
-/// Property type `FederatedCatalog` of `AWS::Glue::Catalog`.
-#[derive(Debug, Clone, Default)]
-pub struct FederatedCatalog {
-    /// `ConnectionName` (optional).
-    pub connection_name: Option<Value<String>>,
-    /// `Identifier` (optional).
-    pub identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FederatedCatalog` of `AWS::Glue::Catalog`.
+    FederatedCatalog(default)
 }
 
 impl FederatedCatalog {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_name: None,
-            identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
+    /// `ConnectionName` (optional).
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionName", value.into().to_template()))
     }
-    /// Sets `Identifier`.
-    pub fn identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identifier = Some(value.into());
-        self
+    /// `Identifier` (optional).
+    pub fn identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Identifier", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FederatedCatalog {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identifier {
-            m.insert("Identifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OverwriteChildResourcePermissionsWithDefault`.
+    OverwriteChildResourcePermissionsWithDefault {
+        /// `Accept`
+        Accept = "Accept",
+        /// `Deny`
+        Deny = "Deny",
     }
 }
 
-impl Check for FederatedCatalog {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(FederatedCatalog);
-
-/// Values of `OverwriteChildResourcePermissionsWithDefault`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OverwriteChildResourcePermissionsWithDefault {
-    /// `Accept`
-    Accept,
-    /// `Deny`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OverwriteChildResourcePermissionsWithDefault {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Accept", "Deny"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accept => "Accept",
-            Self::Deny => "Deny",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OverwriteChildResourcePermissionsWithDefault {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OverwriteChildResourcePermissionsWithDefault {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OverwriteChildResourcePermissionsWithDefault {
-    fn from(s: &str) -> Self {
-        match s {
-            "Accept" => Self::Accept,
-            "Deny" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OverwriteChildResourcePermissionsWithDefault> {
-    fn from(s: &str) -> Self {
-        Value::literal(OverwriteChildResourcePermissionsWithDefault::from(s))
-    }
-}
-
-crate::impl_literal!(OverwriteChildResourcePermissionsWithDefault);
-
-/// Property type `Tag` of `AWS::Glue::Catalog`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TargetRedshiftCatalog` of `AWS::Glue::Catalog`.
-#[derive(Debug, Clone)]
-pub struct TargetRedshiftCatalog {
-    /// `CatalogArn` (required).
-    pub catalog_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `TargetRedshiftCatalog` of `AWS::Glue::Catalog`.
+    TargetRedshiftCatalog
 }
 
 impl TargetRedshiftCatalog {
     /// The required properties: `CatalogArn`.
     pub fn new(catalog_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            catalog_arn: catalog_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "CatalogArn", catalog_arn.into().to_template()))
     }
 }
-
-impl ToTemplate for TargetRedshiftCatalog {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogArn".to_owned(), self.catalog_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetRedshiftCatalog {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TargetRedshiftCatalog);

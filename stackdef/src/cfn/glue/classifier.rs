@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Glue::Classifier`.
-#[derive(Debug, Clone)]
-pub struct Classifier {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Classifier {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Classifier {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Classifier {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Classifier`.
+    Classifier("AWS::Glue::Classifier", ClassifierProps)
 }
 
 impl Classifier {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Classifier";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClassifierProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ClassifierId> {
         self.resource.ref_value()
@@ -82,223 +34,123 @@ impl Classifier {
     pub fn attr_id(&self) -> Value<ids::ClassifierId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CsvClassifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_csv_classifier(&self, value: impl Into<Value<CsvClassifier>>) {
+        self.resource.set_property("CsvClassifier", value.into())
+    }
+
+    /// Replaces `GrokClassifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_grok_classifier(&self, value: impl Into<Value<GrokClassifier>>) {
+        self.resource.set_property("GrokClassifier", value.into())
+    }
+
+    /// Replaces `JsonClassifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_json_classifier(&self, value: impl Into<Value<JsonClassifier>>) {
+        self.resource.set_property("JsonClassifier", value.into())
+    }
+
+    /// Replaces `XMLClassifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_xml_classifier(&self, value: impl Into<Value<XmlClassifier>>) {
+        self.resource.set_property("XMLClassifier", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Classifier`.
-#[derive(Debug, Clone, Default)]
-pub struct ClassifierProps {
-    /// `CsvClassifier` (optional).
-    pub csv_classifier: Option<Value<CsvClassifier>>,
-    /// `GrokClassifier` (optional).
-    pub grok_classifier: Option<Value<GrokClassifier>>,
-    /// `JsonClassifier` (optional).
-    pub json_classifier: Option<Value<JsonClassifier>>,
-    /// `XMLClassifier` (optional).
-    pub xml_classifier: Option<Value<XmlClassifier>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Classifier`.
+    ClassifierProps(default)
 }
 
 impl ClassifierProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            csv_classifier: None,
-            grok_classifier: None,
-            json_classifier: None,
-            xml_classifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CsvClassifier`.
-    pub fn csv_classifier(mut self, value: impl Into<Value<CsvClassifier>>) -> Self {
-        self.csv_classifier = Some(value.into());
-        self
+    /// `CsvClassifier` (optional).
+    pub fn csv_classifier(self, value: impl Into<Value<CsvClassifier>>) -> Self {
+        Self(self.0.with(0, "CsvClassifier", value.into().to_template()))
     }
-    /// Sets `GrokClassifier`.
-    pub fn grok_classifier(mut self, value: impl Into<Value<GrokClassifier>>) -> Self {
-        self.grok_classifier = Some(value.into());
-        self
+    /// `GrokClassifier` (optional).
+    pub fn grok_classifier(self, value: impl Into<Value<GrokClassifier>>) -> Self {
+        Self(self.0.with(1, "GrokClassifier", value.into().to_template()))
     }
-    /// Sets `JsonClassifier`.
-    pub fn json_classifier(mut self, value: impl Into<Value<JsonClassifier>>) -> Self {
-        self.json_classifier = Some(value.into());
-        self
+    /// `JsonClassifier` (optional).
+    pub fn json_classifier(self, value: impl Into<Value<JsonClassifier>>) -> Self {
+        Self(self.0.with(2, "JsonClassifier", value.into().to_template()))
     }
-    /// Sets `XMLClassifier`.
-    pub fn xml_classifier(mut self, value: impl Into<Value<XmlClassifier>>) -> Self {
-        self.xml_classifier = Some(value.into());
-        self
+    /// `XMLClassifier` (optional).
+    pub fn xml_classifier(self, value: impl Into<Value<XmlClassifier>>) -> Self {
+        Self(self.0.with(3, "XMLClassifier", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClassifierProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csv_classifier {
-            m.insert("CsvClassifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.grok_classifier {
-            m.insert("GrokClassifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.json_classifier {
-            m.insert("JsonClassifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.xml_classifier {
-            m.insert("XMLClassifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClassifierProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.csv_classifier
-            .check(&path.field("CsvClassifier"), &Rules::NONE, out);
-        self.grok_classifier
-            .check(&path.field("GrokClassifier"), &Rules::NONE, out);
-        self.json_classifier
-            .check(&path.field("JsonClassifier"), &Rules::NONE, out);
-        self.xml_classifier
-            .check(&path.field("XMLClassifier"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClassifierProps);
-
-/// Property type `CsvClassifier` of `AWS::Glue::Classifier`.
-#[derive(Debug, Clone, Default)]
-pub struct CsvClassifier {
-    /// `AllowSingleColumn` (optional).
-    pub allow_single_column: Option<Value<bool>>,
-    /// `ContainsCustomDatatype` (optional).
-    pub contains_custom_datatype: Option<Value<List<String>>>,
-    /// `ContainsHeader` (optional).
-    pub contains_header: Option<Value<String>>,
-    /// `CustomDatatypeConfigured` (optional).
-    pub custom_datatype_configured: Option<Value<bool>>,
-    /// `Delimiter` (optional).
-    pub delimiter: Option<Value<String>>,
-    /// `DisableValueTrimming` (optional).
-    pub disable_value_trimming: Option<Value<bool>>,
-    /// `Header` (optional).
-    pub header: Option<Value<List<String>>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `QuoteSymbol` (optional).
-    pub quote_symbol: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CsvClassifier` of `AWS::Glue::Classifier`.
+    CsvClassifier(default)
 }
 
 impl CsvClassifier {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_single_column: None,
-            contains_custom_datatype: None,
-            contains_header: None,
-            custom_datatype_configured: None,
-            delimiter: None,
-            disable_value_trimming: None,
-            header: None,
-            name: None,
-            quote_symbol: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowSingleColumn`.
-    pub fn allow_single_column(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_single_column = Some(value.into());
-        self
+    /// `AllowSingleColumn` (optional).
+    pub fn allow_single_column(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowSingleColumn", value.into().to_template()),
+        )
     }
-    /// Sets `ContainsCustomDatatype`.
-    pub fn contains_custom_datatype(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.contains_custom_datatype = Some(value.into());
-        self
+    /// `ContainsCustomDatatype` (optional).
+    pub fn contains_custom_datatype(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainsCustomDatatype", value.into().to_template()),
+        )
     }
-    /// Sets `ContainsHeader`.
-    pub fn contains_header(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contains_header = Some(value.into());
-        self
+    /// `ContainsHeader` (optional).
+    pub fn contains_header(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ContainsHeader", value.into().to_template()))
     }
-    /// Sets `CustomDatatypeConfigured`.
-    pub fn custom_datatype_configured(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.custom_datatype_configured = Some(value.into());
-        self
+    /// `CustomDatatypeConfigured` (optional).
+    pub fn custom_datatype_configured(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CustomDatatypeConfigured", value.into().to_template()),
+        )
     }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delimiter = Some(value.into());
-        self
+    /// `Delimiter` (optional).
+    pub fn delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Delimiter", value.into().to_template()))
     }
-    /// Sets `DisableValueTrimming`.
-    pub fn disable_value_trimming(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_value_trimming = Some(value.into());
-        self
+    /// `DisableValueTrimming` (optional).
+    pub fn disable_value_trimming(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DisableValueTrimming", value.into().to_template()),
+        )
     }
-    /// Sets `Header`.
-    pub fn header(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.header = Some(value.into());
-        self
+    /// `Header` (optional).
+    pub fn header(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "Header", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `QuoteSymbol`.
-    pub fn quote_symbol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.quote_symbol = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CsvClassifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_single_column {
-            m.insert("AllowSingleColumn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contains_custom_datatype {
-            m.insert("ContainsCustomDatatype".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contains_header {
-            m.insert("ContainsHeader".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_datatype_configured {
-            m.insert("CustomDatatypeConfigured".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delimiter {
-            m.insert("Delimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_value_trimming {
-            m.insert("DisableValueTrimming".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.header {
-            m.insert("Header".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.quote_symbol {
-            m.insert("QuoteSymbol".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CsvClassifier {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CsvClassifier);
-
-/// Property type `GrokClassifier` of `AWS::Glue::Classifier`.
-#[derive(Debug, Clone)]
-pub struct GrokClassifier {
-    /// `Classification` (required).
-    pub classification: Value<String>,
-    /// `CustomPatterns` (optional).
-    pub custom_patterns: Option<Value<String>>,
-    /// `GrokPattern` (required).
-    pub grok_pattern: Value<String>,
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Name", value.into().to_template()))
+    }
+    /// `QuoteSymbol` (optional).
+    pub fn quote_symbol(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "QuoteSymbol", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `GrokClassifier` of `AWS::Glue::Classifier`.
+    GrokClassifier
 }
 
 impl GrokClassifier {
@@ -307,99 +159,41 @@ impl GrokClassifier {
         classification: impl Into<Value<String>>,
         grok_pattern: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            classification: classification.into(),
-            custom_patterns: None,
-            grok_pattern: grok_pattern.into(),
-            name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Classification", classification.into().to_template())
+                .with(2, "GrokPattern", grok_pattern.into().to_template()),
+        )
     }
-    /// Sets `CustomPatterns`.
-    pub fn custom_patterns(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_patterns = Some(value.into());
-        self
+    /// `CustomPatterns` (optional).
+    pub fn custom_patterns(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CustomPatterns", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GrokClassifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "Classification".to_owned(),
-            self.classification.to_template(),
-        );
-        if let Some(v) = &self.custom_patterns {
-            m.insert("CustomPatterns".to_owned(), v.to_template());
-        }
-        m.insert("GrokPattern".to_owned(), self.grok_pattern.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GrokClassifier {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GrokClassifier);
-
-/// Property type `JsonClassifier` of `AWS::Glue::Classifier`.
-#[derive(Debug, Clone)]
-pub struct JsonClassifier {
-    /// `JsonPath` (required).
-    pub json_path: Value<String>,
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `JsonClassifier` of `AWS::Glue::Classifier`.
+    JsonClassifier
 }
 
 impl JsonClassifier {
     /// The required properties: `JsonPath`.
     pub fn new(json_path: impl Into<Value<String>>) -> Self {
-        Self {
-            json_path: json_path.into(),
-            name: None,
-        }
+        Self(crate::Properties::new().with(0, "JsonPath", json_path.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JsonClassifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("JsonPath".to_owned(), self.json_path.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JsonClassifier {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JsonClassifier);
-
-/// Property type `XmlClassifier` of `AWS::Glue::Classifier`.
-#[derive(Debug, Clone)]
-pub struct XmlClassifier {
-    /// `Classification` (required).
-    pub classification: Value<String>,
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `RowTag` (required).
-    pub row_tag: Value<String>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `XmlClassifier` of `AWS::Glue::Classifier`.
+    XmlClassifier
 }
 
 impl XmlClassifier {
@@ -408,36 +202,14 @@ impl XmlClassifier {
         classification: impl Into<Value<String>>,
         row_tag: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            classification: classification.into(),
-            name: None,
-            row_tag: row_tag.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Classification", classification.into().to_template())
+                .with(2, "RowTag", row_tag.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for XmlClassifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "Classification".to_owned(),
-            self.classification.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("RowTag".to_owned(), self.row_tag.to_template());
-        Expr::Map(m)
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
-
-impl Check for XmlClassifier {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(XmlClassifier);

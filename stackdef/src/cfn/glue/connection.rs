@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::Connection`.
-#[derive(Debug, Clone)]
-pub struct Connection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Connection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Connection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Connection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Connection`.
+    Connection("AWS::Glue::Connection", ConnectionProps)
 }
 
 impl Connection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Connection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectionId> {
         self.resource.ref_value()
@@ -82,16 +34,23 @@ impl Connection {
     pub fn attr_id(&self) -> Value<ids::ConnectionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CatalogId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_catalog_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CatalogId", value.into())
+    }
+
+    /// Replaces `ConnectionInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_input(&self, value: impl Into<Value<ConnectionInput>>) {
+        self.resource.set_property("ConnectionInput", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Connection`.
-#[derive(Debug, Clone)]
-pub struct ConnectionProps {
-    /// `CatalogId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub catalog_id: Value<String>,
-    /// `ConnectionInput` (required).
-    pub connection_input: Value<ConnectionInput>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Connection`.
+    ConnectionProps
 }
 
 impl ConnectionProps {
@@ -100,714 +59,351 @@ impl ConnectionProps {
         catalog_id: impl Into<Value<String>>,
         connection_input: impl Into<Value<ConnectionInput>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            connection_input: connection_input.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "ConnectionInput", connection_input.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert(
-            "ConnectionInput".to_owned(),
-            self.connection_input.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_input
-            .check(&path.field("ConnectionInput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectionProps);
-
-/// Property type `ConnectionInput` of `AWS::Glue::Connection`.
-#[derive(Debug, Clone)]
-pub struct ConnectionInput {
-    /// `AthenaProperties` (optional).
-    pub athena_properties: Option<Value<serde_json::Value>>,
-    /// `AuthenticationConfiguration` (optional).
-    pub authentication_configuration: Option<Value<AuthenticationConfigurationInput>>,
-    /// `ConnectionProperties` (optional).
-    pub connection_properties: Option<Value<serde_json::Value>>,
-    /// `ConnectionType` (required).
-    pub connection_type: Value<String>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `MatchCriteria` (optional).
-    pub match_criteria: Option<Value<List<String>>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `PhysicalConnectionRequirements` (optional).
-    pub physical_connection_requirements: Option<Value<PhysicalConnectionRequirements>>,
-    /// `PythonProperties` (optional).
-    pub python_properties: Option<Value<serde_json::Value>>,
-    /// `SparkProperties` (optional).
-    pub spark_properties: Option<Value<serde_json::Value>>,
-    /// `ValidateCredentials` (optional).
-    pub validate_credentials: Option<Value<bool>>,
-    /// `ValidateForComputeEnvironments` (optional).
-    pub validate_for_compute_environments: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ConnectionInput` of `AWS::Glue::Connection`.
+    ConnectionInput
 }
 
 impl ConnectionInput {
     /// The required properties: `ConnectionType`.
     pub fn new(connection_type: impl Into<Value<String>>) -> Self {
-        Self {
-            athena_properties: None,
-            authentication_configuration: None,
-            connection_properties: None,
-            connection_type: connection_type.into(),
-            description: None,
-            match_criteria: None,
-            name: None,
-            physical_connection_requirements: None,
-            python_properties: None,
-            spark_properties: None,
-            validate_credentials: None,
-            validate_for_compute_environments: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "ConnectionType",
+            connection_type.into().to_template(),
+        ))
     }
-    /// Sets `AthenaProperties`.
-    pub fn athena_properties(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.athena_properties = Some(value.into());
-        self
+    /// `AthenaProperties` (optional).
+    pub fn athena_properties(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AthenaProperties", value.into().to_template()),
+        )
     }
-    /// Sets `AuthenticationConfiguration`.
+    /// `AuthenticationConfiguration` (optional).
     pub fn authentication_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AuthenticationConfigurationInput>>,
     ) -> Self {
-        self.authentication_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AuthenticationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectionProperties`.
-    pub fn connection_properties(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.connection_properties = Some(value.into());
-        self
+    /// `ConnectionProperties` (optional).
+    pub fn connection_properties(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConnectionProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `MatchCriteria`.
-    pub fn match_criteria(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_criteria = Some(value.into());
-        self
+    /// `MatchCriteria` (optional).
+    pub fn match_criteria(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "MatchCriteria", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Name", value.into().to_template()))
     }
-    /// Sets `PhysicalConnectionRequirements`.
+    /// `PhysicalConnectionRequirements` (optional).
     pub fn physical_connection_requirements(
-        mut self,
+        self,
         value: impl Into<Value<PhysicalConnectionRequirements>>,
     ) -> Self {
-        self.physical_connection_requirements = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "PhysicalConnectionRequirements",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PythonProperties`.
-    pub fn python_properties(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.python_properties = Some(value.into());
-        self
+    /// `PythonProperties` (optional).
+    pub fn python_properties(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PythonProperties", value.into().to_template()),
+        )
     }
-    /// Sets `SparkProperties`.
-    pub fn spark_properties(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.spark_properties = Some(value.into());
-        self
+    /// `SparkProperties` (optional).
+    pub fn spark_properties(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SparkProperties", value.into().to_template()),
+        )
     }
-    /// Sets `ValidateCredentials`.
-    pub fn validate_credentials(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.validate_credentials = Some(value.into());
-        self
+    /// `ValidateCredentials` (optional).
+    pub fn validate_credentials(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ValidateCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `ValidateForComputeEnvironments`.
-    pub fn validate_for_compute_environments(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.validate_for_compute_environments = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.athena_properties {
-            m.insert("AthenaProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authentication_configuration {
-            m.insert("AuthenticationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_properties {
-            m.insert("ConnectionProperties".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectionType".to_owned(),
-            self.connection_type.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_criteria {
-            m.insert("MatchCriteria".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.physical_connection_requirements {
-            m.insert("PhysicalConnectionRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.python_properties {
-            m.insert("PythonProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spark_properties {
-            m.insert("SparkProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validate_credentials {
-            m.insert("ValidateCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validate_for_compute_environments {
-            m.insert("ValidateForComputeEnvironments".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidateForComputeEnvironments` (optional).
+    pub fn validate_for_compute_environments(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            11,
+            "ValidateForComputeEnvironments",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ConnectionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_configuration.check(
-            &path.field("AuthenticationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.physical_connection_requirements.check(
-            &path.field("PhysicalConnectionRequirements"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectionInput);
-
-/// Property type `AuthenticationConfigurationInput` of `AWS::Glue::Connection`.
-#[derive(Debug, Clone)]
-pub struct AuthenticationConfigurationInput {
-    /// `AuthenticationType` (required).
-    pub authentication_type: Value<String>,
-    /// `BasicAuthenticationCredentials` (optional).
-    pub basic_authentication_credentials: Option<Value<BasicAuthenticationCredentials>>,
-    /// `CustomAuthenticationCredentials` (optional).
-    pub custom_authentication_credentials: Option<Value<serde_json::Value>>,
-    /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `OAuth2Properties` (optional).
-    pub o_auth2_properties: Option<Value<OAuth2PropertiesInput>>,
-    /// `SecretArn` (optional).
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AuthenticationConfigurationInput` of `AWS::Glue::Connection`.
+    AuthenticationConfigurationInput
 }
 
 impl AuthenticationConfigurationInput {
     /// The required properties: `AuthenticationType`.
     pub fn new(authentication_type: impl Into<Value<String>>) -> Self {
-        Self {
-            authentication_type: authentication_type.into(),
-            basic_authentication_credentials: None,
-            custom_authentication_credentials: None,
-            kms_key_arn: None,
-            o_auth2_properties: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AuthenticationType",
+            authentication_type.into().to_template(),
+        ))
     }
-    /// Sets `BasicAuthenticationCredentials`.
+    /// `BasicAuthenticationCredentials` (optional).
     pub fn basic_authentication_credentials(
-        mut self,
+        self,
         value: impl Into<Value<BasicAuthenticationCredentials>>,
     ) -> Self {
-        self.basic_authentication_credentials = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "BasicAuthenticationCredentials",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomAuthenticationCredentials`.
-    pub fn custom_authentication_credentials(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.custom_authentication_credentials = Some(value.into());
-        self
+    /// `CustomAuthenticationCredentials` (optional).
+    pub fn custom_authentication_credentials(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            2,
+            "CustomAuthenticationCredentials",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(3, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `OAuth2Properties`.
-    pub fn o_auth2_properties(mut self, value: impl Into<Value<OAuth2PropertiesInput>>) -> Self {
-        self.o_auth2_properties = Some(value.into());
-        self
+    /// `OAuth2Properties` (optional).
+    pub fn o_auth2_properties(self, value: impl Into<Value<OAuth2PropertiesInput>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OAuth2Properties", value.into().to_template()),
+        )
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthenticationConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthenticationType".to_owned(),
-            self.authentication_type.to_template(),
-        );
-        if let Some(v) = &self.basic_authentication_credentials {
-            m.insert("BasicAuthenticationCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_authentication_credentials {
-            m.insert(
-                "CustomAuthenticationCredentials".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.o_auth2_properties {
-            m.insert("OAuth2Properties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecretArn` (optional).
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SecretArn", value.into().to_template()))
     }
 }
 
-impl Check for AuthenticationConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.basic_authentication_credentials.check(
-            &path.field("BasicAuthenticationCredentials"),
-            &Rules::NONE,
-            out,
-        );
-        self.o_auth2_properties
-            .check(&path.field("OAuth2Properties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AuthenticationConfigurationInput);
-
-/// Property type `BasicAuthenticationCredentials` of `AWS::Glue::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct BasicAuthenticationCredentials {
-    /// `Password` (optional).
-    pub password: Option<Value<String>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BasicAuthenticationCredentials` of `AWS::Glue::Connection`.
+    BasicAuthenticationCredentials(default)
 }
 
 impl BasicAuthenticationCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            password: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Password", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Username", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BasicAuthenticationCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BasicAuthenticationCredentials {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BasicAuthenticationCredentials);
-
-/// Property type `OAuth2PropertiesInput` of `AWS::Glue::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct OAuth2PropertiesInput {
-    /// `AuthorizationCodeProperties` (optional).
-    pub authorization_code_properties: Option<Value<AuthorizationCodeProperties>>,
-    /// `OAuth2ClientApplication` (optional).
-    pub o_auth2_client_application: Option<Value<OAuth2ClientApplication>>,
-    /// `OAuth2Credentials` (optional).
-    pub o_auth2_credentials: Option<Value<OAuth2Credentials>>,
-    /// `OAuth2GrantType` (optional).
-    pub o_auth2_grant_type: Option<Value<String>>,
-    /// `TokenUrl` (optional).
-    pub token_url: Option<Value<String>>,
-    /// `TokenUrlParametersMap` (optional).
-    pub token_url_parameters_map: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `OAuth2PropertiesInput` of `AWS::Glue::Connection`.
+    OAuth2PropertiesInput(default)
 }
 
 impl OAuth2PropertiesInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authorization_code_properties: None,
-            o_auth2_client_application: None,
-            o_auth2_credentials: None,
-            o_auth2_grant_type: None,
-            token_url: None,
-            token_url_parameters_map: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthorizationCodeProperties`.
+    /// `AuthorizationCodeProperties` (optional).
     pub fn authorization_code_properties(
-        mut self,
+        self,
         value: impl Into<Value<AuthorizationCodeProperties>>,
     ) -> Self {
-        self.authorization_code_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AuthorizationCodeProperties", value.into().to_template()),
+        )
     }
-    /// Sets `OAuth2ClientApplication`.
+    /// `OAuth2ClientApplication` (optional).
     pub fn o_auth2_client_application(
-        mut self,
+        self,
         value: impl Into<Value<OAuth2ClientApplication>>,
     ) -> Self {
-        self.o_auth2_client_application = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "OAuth2ClientApplication", value.into().to_template()),
+        )
     }
-    /// Sets `OAuth2Credentials`.
-    pub fn o_auth2_credentials(mut self, value: impl Into<Value<OAuth2Credentials>>) -> Self {
-        self.o_auth2_credentials = Some(value.into());
-        self
+    /// `OAuth2Credentials` (optional).
+    pub fn o_auth2_credentials(self, value: impl Into<Value<OAuth2Credentials>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OAuth2Credentials", value.into().to_template()),
+        )
     }
-    /// Sets `OAuth2GrantType`.
-    pub fn o_auth2_grant_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.o_auth2_grant_type = Some(value.into());
-        self
+    /// `OAuth2GrantType` (optional).
+    pub fn o_auth2_grant_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OAuth2GrantType", value.into().to_template()),
+        )
     }
-    /// Sets `TokenUrl`.
-    pub fn token_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.token_url = Some(value.into());
-        self
+    /// `TokenUrl` (optional).
+    pub fn token_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "TokenUrl", value.into().to_template()))
     }
-    /// Sets `TokenUrlParametersMap`.
-    pub fn token_url_parameters_map(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.token_url_parameters_map = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OAuth2PropertiesInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_code_properties {
-            m.insert("AuthorizationCodeProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.o_auth2_client_application {
-            m.insert("OAuth2ClientApplication".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.o_auth2_credentials {
-            m.insert("OAuth2Credentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.o_auth2_grant_type {
-            m.insert("OAuth2GrantType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_url {
-            m.insert("TokenUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_url_parameters_map {
-            m.insert("TokenUrlParametersMap".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TokenUrlParametersMap` (optional).
+    pub fn token_url_parameters_map(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TokenUrlParametersMap", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OAuth2PropertiesInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization_code_properties.check(
-            &path.field("AuthorizationCodeProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.o_auth2_client_application.check(
-            &path.field("OAuth2ClientApplication"),
-            &Rules::NONE,
-            out,
-        );
-        self.o_auth2_credentials
-            .check(&path.field("OAuth2Credentials"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OAuth2PropertiesInput);
-
-/// Property type `AuthorizationCodeProperties` of `AWS::Glue::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthorizationCodeProperties {
-    /// `AuthorizationCode` (optional).
-    pub authorization_code: Option<Value<String>>,
-    /// `RedirectUri` (optional).
-    pub redirect_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AuthorizationCodeProperties` of `AWS::Glue::Connection`.
+    AuthorizationCodeProperties(default)
 }
 
 impl AuthorizationCodeProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authorization_code: None,
-            redirect_uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthorizationCode`.
-    pub fn authorization_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorization_code = Some(value.into());
-        self
+    /// `AuthorizationCode` (optional).
+    pub fn authorization_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizationCode", value.into().to_template()),
+        )
     }
-    /// Sets `RedirectUri`.
-    pub fn redirect_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.redirect_uri = Some(value.into());
-        self
+    /// `RedirectUri` (optional).
+    pub fn redirect_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RedirectUri", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AuthorizationCodeProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_code {
-            m.insert("AuthorizationCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redirect_uri {
-            m.insert("RedirectUri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuthorizationCodeProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AuthorizationCodeProperties);
-
-/// Property type `OAuth2ClientApplication` of `AWS::Glue::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct OAuth2ClientApplication {
-    /// `AWSManagedClientApplicationReference` (optional).
-    pub aws_managed_client_application_reference: Option<Value<String>>,
-    /// `UserManagedClientApplicationClientId` (optional).
-    pub user_managed_client_application_client_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OAuth2ClientApplication` of `AWS::Glue::Connection`.
+    OAuth2ClientApplication(default)
 }
 
 impl OAuth2ClientApplication {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_managed_client_application_reference: None,
-            user_managed_client_application_client_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AWSManagedClientApplicationReference`.
-    pub fn aws_managed_client_application_reference(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.aws_managed_client_application_reference = Some(value.into());
-        self
+    /// `AWSManagedClientApplicationReference` (optional).
+    pub fn aws_managed_client_application_reference(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AWSManagedClientApplicationReference",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UserManagedClientApplicationClientId`.
+    /// `UserManagedClientApplicationClientId` (optional).
     pub fn user_managed_client_application_client_id(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.user_managed_client_application_client_id = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "UserManagedClientApplicationClientId",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for OAuth2ClientApplication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_managed_client_application_reference {
-            m.insert(
-                "AWSManagedClientApplicationReference".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.user_managed_client_application_client_id {
-            m.insert(
-                "UserManagedClientApplicationClientId".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OAuth2ClientApplication {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OAuth2ClientApplication);
-
-/// Property type `OAuth2Credentials` of `AWS::Glue::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct OAuth2Credentials {
-    /// `AccessToken` (optional).
-    pub access_token: Option<Value<String>>,
-    /// `JwtToken` (optional).
-    pub jwt_token: Option<Value<String>>,
-    /// `RefreshToken` (optional).
-    pub refresh_token: Option<Value<String>>,
-    /// `UserManagedClientApplicationClientSecret` (optional).
-    pub user_managed_client_application_client_secret: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OAuth2Credentials` of `AWS::Glue::Connection`.
+    OAuth2Credentials(default)
 }
 
 impl OAuth2Credentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_token: None,
-            jwt_token: None,
-            refresh_token: None,
-            user_managed_client_application_client_secret: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_token = Some(value.into());
-        self
+    /// `AccessToken` (optional).
+    pub fn access_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessToken", value.into().to_template()))
     }
-    /// Sets `JwtToken`.
-    pub fn jwt_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.jwt_token = Some(value.into());
-        self
+    /// `JwtToken` (optional).
+    pub fn jwt_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "JwtToken", value.into().to_template()))
     }
-    /// Sets `RefreshToken`.
-    pub fn refresh_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.refresh_token = Some(value.into());
-        self
+    /// `RefreshToken` (optional).
+    pub fn refresh_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RefreshToken", value.into().to_template()))
     }
-    /// Sets `UserManagedClientApplicationClientSecret`.
+    /// `UserManagedClientApplicationClientSecret` (optional).
     pub fn user_managed_client_application_client_secret(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.user_managed_client_application_client_secret = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "UserManagedClientApplicationClientSecret",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for OAuth2Credentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_token {
-            m.insert("AccessToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jwt_token {
-            m.insert("JwtToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_token {
-            m.insert("RefreshToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_managed_client_application_client_secret {
-            m.insert(
-                "UserManagedClientApplicationClientSecret".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OAuth2Credentials {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OAuth2Credentials);
-
-/// Property type `PhysicalConnectionRequirements` of `AWS::Glue::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct PhysicalConnectionRequirements {
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `SecurityGroupIdList` (optional).
-    pub security_group_id_list: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetId` (optional).
-    pub subnet_id: Option<Value<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `PhysicalConnectionRequirements` of `AWS::Glue::Connection`.
+    PhysicalConnectionRequirements(default)
 }
 
 impl PhysicalConnectionRequirements {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            security_group_id_list: None,
-            subnet_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIdList`.
+    /// `SecurityGroupIdList` (optional).
     pub fn security_group_id_list(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.security_group_id_list = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SecurityGroupIdList", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PhysicalConnectionRequirements {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_id_list {
-            m.insert("SecurityGroupIdList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubnetId` (optional).
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(2, "SubnetId", value.into().to_template()))
     }
 }
-
-impl Check for PhysicalConnectionRequirements {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PhysicalConnectionRequirements);

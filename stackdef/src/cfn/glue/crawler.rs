@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::Crawler`.
-#[derive(Debug, Clone)]
-pub struct Crawler {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Crawler {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Crawler {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Crawler {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Crawler`.
+    Crawler("AWS::Glue::Crawler", CrawlerProps)
 }
 
 impl Crawler {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Crawler";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CrawlerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::CrawlerName> {
         self.resource.ref_value()
@@ -77,1405 +29,598 @@ impl Crawler {
     pub fn name(&self) -> Value<ids::CrawlerName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Classifiers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_classifiers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Classifiers", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `CrawlerSecurityConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_crawler_security_configuration(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CrawlerSecurityConfiguration", value.into())
+    }
+
+    /// Replaces `DatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatabaseName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `LakeFormationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lake_formation_configuration(
+        &self,
+        value: impl Into<Value<LakeFormationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("LakeFormationConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RecrawlPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recrawl_policy(&self, value: impl Into<Value<RecrawlPolicy>>) {
+        self.resource.set_property("RecrawlPolicy", value.into())
+    }
+
+    /// Replaces `Role` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Role", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<Schedule>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `SchemaChangePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_change_policy(&self, value: impl Into<Value<SchemaChangePolicy>>) {
+        self.resource
+            .set_property("SchemaChangePolicy", value.into())
+    }
+
+    /// Replaces `TablePrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TablePrefix", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Targets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_targets(&self, value: impl Into<Value<Targets>>) {
+        self.resource.set_property("Targets", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone)]
-pub struct CrawlerProps {
-    /// `Classifiers` (optional).
-    /// Each item: Length: 1..=255 characters.
-    pub classifiers: Option<Value<List<String>>>,
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<String>>,
-    /// `CrawlerSecurityConfiguration` (optional).
-    /// Length: 0..=128 characters.
-    pub crawler_security_configuration: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `LakeFormationConfiguration` (optional).
-    pub lake_formation_configuration: Option<Value<LakeFormationConfiguration>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `RecrawlPolicy` (optional).
-    pub recrawl_policy: Option<Value<RecrawlPolicy>>,
-    /// `Role` (required).
-    pub role: Value<String>,
-    /// `Schedule` (optional).
-    pub schedule: Option<Value<Schedule>>,
-    /// `SchemaChangePolicy` (optional).
-    pub schema_change_policy: Option<Value<SchemaChangePolicy>>,
-    /// `TablePrefix` (optional).
-    /// Length: 0..=128 characters.
-    pub table_prefix: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `Targets` (required).
-    pub targets: Value<Targets>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Crawler`.
+    CrawlerProps
 }
 
 impl CrawlerProps {
     /// The required properties: `Role`, `Targets`.
     pub fn new(role: impl Into<Value<String>>, targets: impl Into<Value<Targets>>) -> Self {
-        Self {
-            classifiers: None,
-            configuration: None,
-            crawler_security_configuration: None,
-            database_name: None,
-            description: None,
-            lake_formation_configuration: None,
-            name: None,
-            recrawl_policy: None,
-            role: role.into(),
-            schedule: None,
-            schema_change_policy: None,
-            table_prefix: None,
-            tags: None,
-            targets: targets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(8, "Role", role.into().to_template())
+                .with(13, "Targets", targets.into().to_template()),
+        )
     }
-    /// Sets `Classifiers`.
-    pub fn classifiers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.classifiers = Some(value.into());
-        self
+    /// `Classifiers` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    pub fn classifiers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Classifiers", value.into().to_template()))
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    pub fn configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Configuration", value.into().to_template()))
     }
-    /// Sets `CrawlerSecurityConfiguration`.
-    pub fn crawler_security_configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.crawler_security_configuration = Some(value.into());
-        self
+    /// `CrawlerSecurityConfiguration` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn crawler_security_configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "CrawlerSecurityConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `LakeFormationConfiguration`.
+    /// `LakeFormationConfiguration` (optional).
     pub fn lake_formation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<LakeFormationConfiguration>>,
     ) -> Self {
-        self.lake_formation_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "LakeFormationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Name", value.into().to_template()))
     }
-    /// Sets `RecrawlPolicy`.
-    pub fn recrawl_policy(mut self, value: impl Into<Value<RecrawlPolicy>>) -> Self {
-        self.recrawl_policy = Some(value.into());
-        self
+    /// `RecrawlPolicy` (optional).
+    pub fn recrawl_policy(self, value: impl Into<Value<RecrawlPolicy>>) -> Self {
+        Self(self.0.with(7, "RecrawlPolicy", value.into().to_template()))
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<Schedule>>) -> Self {
-        self.schedule = Some(value.into());
-        self
+    /// `Schedule` (optional).
+    pub fn schedule(self, value: impl Into<Value<Schedule>>) -> Self {
+        Self(self.0.with(9, "Schedule", value.into().to_template()))
     }
-    /// Sets `SchemaChangePolicy`.
-    pub fn schema_change_policy(mut self, value: impl Into<Value<SchemaChangePolicy>>) -> Self {
-        self.schema_change_policy = Some(value.into());
-        self
+    /// `SchemaChangePolicy` (optional).
+    pub fn schema_change_policy(self, value: impl Into<Value<SchemaChangePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SchemaChangePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `TablePrefix`.
-    pub fn table_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_prefix = Some(value.into());
-        self
+    /// `TablePrefix` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn table_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "TablePrefix", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CrawlerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.classifiers {
-            m.insert("Classifiers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.crawler_security_configuration {
-            m.insert("CrawlerSecurityConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lake_formation_configuration {
-            m.insert("LakeFormationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recrawl_policy {
-            m.insert("RecrawlPolicy".to_owned(), v.to_template());
-        }
-        m.insert("Role".to_owned(), self.role.to_template());
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_change_policy {
-            m.insert("SchemaChangePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_prefix {
-            m.insert("TablePrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Targets".to_owned(), self.targets.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CrawlerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.classifiers.check(
-            &path.field("Classifiers"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.crawler_security_configuration.check(
-            &path.field("CrawlerSecurityConfiguration"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lake_formation_configuration.check(
-            &path.field("LakeFormationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recrawl_policy
-            .check(&path.field("RecrawlPolicy"), &Rules::NONE, out);
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.schema_change_policy
-            .check(&path.field("SchemaChangePolicy"), &Rules::NONE, out);
-        self.table_prefix.check(
-            &path.field("TablePrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.targets
-            .check(&path.field("Targets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CrawlerProps);
-
-/// Property type `LakeFormationConfiguration` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct LakeFormationConfiguration {
-    /// `AccountId` (optional).
-    /// Length: 0..=12 characters.
-    pub account_id: Option<Value<String>>,
-    /// `UseLakeFormationCredentials` (optional).
-    pub use_lake_formation_credentials: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `LakeFormationConfiguration` of `AWS::Glue::Crawler`.
+    LakeFormationConfiguration(default)
 }
 
 impl LakeFormationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_id: None,
-            use_lake_formation_credentials: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_id = Some(value.into());
-        self
+    /// `AccountId` (optional).
+    /// Length: 0 to 12 characters.
+    pub fn account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountId", value.into().to_template()))
     }
-    /// Sets `UseLakeFormationCredentials`.
-    pub fn use_lake_formation_credentials(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_lake_formation_credentials = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LakeFormationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_id {
-            m.insert("AccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_lake_formation_credentials {
-            m.insert("UseLakeFormationCredentials".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseLakeFormationCredentials` (optional).
+    pub fn use_lake_formation_credentials(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "UseLakeFormationCredentials", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LakeFormationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LakeFormationConfiguration);
-
-/// Property type `RecrawlPolicy` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct RecrawlPolicy {
-    /// `RecrawlBehavior` (optional).
-    pub recrawl_behavior: Option<Value<RecrawlBehavior>>,
+crate::l1_struct! {
+    /// Property type `RecrawlPolicy` of `AWS::Glue::Crawler`.
+    RecrawlPolicy(default)
 }
 
 impl RecrawlPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            recrawl_behavior: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RecrawlBehavior`.
-    pub fn recrawl_behavior(mut self, value: impl Into<Value<RecrawlBehavior>>) -> Self {
-        self.recrawl_behavior = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecrawlPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.recrawl_behavior {
-            m.insert("RecrawlBehavior".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RecrawlBehavior` (optional).
+    pub fn recrawl_behavior(self, value: impl Into<Value<RecrawlBehavior>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RecrawlBehavior", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RecrawlPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recrawl_behavior
-            .check(&path.field("RecrawlBehavior"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RecrawlBehavior`.
+    RecrawlBehavior {
+        /// `CRAWL_EVENT_MODE`
+        CrawlEventMode = "CRAWL_EVENT_MODE",
+        /// `CRAWL_EVERYTHING`
+        CrawlEverything = "CRAWL_EVERYTHING",
+        /// `CRAWL_NEW_FOLDERS_ONLY`
+        CrawlNewFoldersOnly = "CRAWL_NEW_FOLDERS_ONLY",
     }
 }
 
-crate::impl_literal!(RecrawlPolicy);
-
-/// Values of `RecrawlBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecrawlBehavior {
-    /// `CRAWL_EVENT_MODE`
-    CrawlEventMode,
-    /// `CRAWL_EVERYTHING`
-    CrawlEverything,
-    /// `CRAWL_NEW_FOLDERS_ONLY`
-    CrawlNewFoldersOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecrawlBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CRAWL_EVENT_MODE",
-        "CRAWL_EVERYTHING",
-        "CRAWL_NEW_FOLDERS_ONLY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CrawlEventMode => "CRAWL_EVENT_MODE",
-            Self::CrawlEverything => "CRAWL_EVERYTHING",
-            Self::CrawlNewFoldersOnly => "CRAWL_NEW_FOLDERS_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecrawlBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecrawlBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecrawlBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "CRAWL_EVENT_MODE" => Self::CrawlEventMode,
-            "CRAWL_EVERYTHING" => Self::CrawlEverything,
-            "CRAWL_NEW_FOLDERS_ONLY" => Self::CrawlNewFoldersOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecrawlBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecrawlBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(RecrawlBehavior);
-
-/// Property type `Schedule` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct Schedule {
-    /// `ScheduleExpression` (optional).
-    pub schedule_expression: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Schedule` of `AWS::Glue::Crawler`.
+    Schedule(default)
 }
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            schedule_expression: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.schedule_expression {
-            m.insert("ScheduleExpression".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ScheduleExpression` (optional).
+    pub fn schedule_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ScheduleExpression", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Schedule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Schedule);
-
-/// Property type `SchemaChangePolicy` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaChangePolicy {
-    /// `DeleteBehavior` (optional).
-    pub delete_behavior: Option<Value<DeleteBehavior>>,
-    /// `UpdateBehavior` (optional).
-    pub update_behavior: Option<Value<UpdateBehavior>>,
+crate::l1_struct! {
+    /// Property type `SchemaChangePolicy` of `AWS::Glue::Crawler`.
+    SchemaChangePolicy(default)
 }
 
 impl SchemaChangePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delete_behavior: None,
-            update_behavior: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeleteBehavior`.
-    pub fn delete_behavior(mut self, value: impl Into<Value<DeleteBehavior>>) -> Self {
-        self.delete_behavior = Some(value.into());
-        self
+    /// `DeleteBehavior` (optional).
+    pub fn delete_behavior(self, value: impl Into<Value<DeleteBehavior>>) -> Self {
+        Self(self.0.with(0, "DeleteBehavior", value.into().to_template()))
     }
-    /// Sets `UpdateBehavior`.
-    pub fn update_behavior(mut self, value: impl Into<Value<UpdateBehavior>>) -> Self {
-        self.update_behavior = Some(value.into());
-        self
+    /// `UpdateBehavior` (optional).
+    pub fn update_behavior(self, value: impl Into<Value<UpdateBehavior>>) -> Self {
+        Self(self.0.with(1, "UpdateBehavior", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SchemaChangePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_behavior {
-            m.insert("DeleteBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_behavior {
-            m.insert("UpdateBehavior".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DeleteBehavior`.
+    DeleteBehavior {
+        /// `DELETE_FROM_DATABASE`
+        DeleteFromDatabase = "DELETE_FROM_DATABASE",
+        /// `DEPRECATE_IN_DATABASE`
+        DeprecateInDatabase = "DEPRECATE_IN_DATABASE",
+        /// `LOG`
+        Log = "LOG",
     }
 }
 
-impl Check for SchemaChangePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delete_behavior
-            .check(&path.field("DeleteBehavior"), &Rules::NONE, out);
-        self.update_behavior
-            .check(&path.field("UpdateBehavior"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `UpdateBehavior`.
+    UpdateBehavior {
+        /// `LOG`
+        Log = "LOG",
+        /// `UPDATE_IN_DATABASE`
+        UpdateInDatabase = "UPDATE_IN_DATABASE",
     }
 }
 
-crate::impl_literal!(SchemaChangePolicy);
-
-/// Values of `DeleteBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeleteBehavior {
-    /// `DELETE_FROM_DATABASE`
-    DeleteFromDatabase,
-    /// `DEPRECATE_IN_DATABASE`
-    DeprecateInDatabase,
-    /// `LOG`
-    Log,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeleteBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["DELETE_FROM_DATABASE", "DEPRECATE_IN_DATABASE", "LOG"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeleteFromDatabase => "DELETE_FROM_DATABASE",
-            Self::DeprecateInDatabase => "DEPRECATE_IN_DATABASE",
-            Self::Log => "LOG",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeleteBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeleteBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeleteBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "DELETE_FROM_DATABASE" => Self::DeleteFromDatabase,
-            "DEPRECATE_IN_DATABASE" => Self::DeprecateInDatabase,
-            "LOG" => Self::Log,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeleteBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeleteBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(DeleteBehavior);
-
-/// Values of `UpdateBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateBehavior {
-    /// `LOG`
-    Log,
-    /// `UPDATE_IN_DATABASE`
-    UpdateInDatabase,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UpdateBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOG", "UPDATE_IN_DATABASE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Log => "LOG",
-            Self::UpdateInDatabase => "UPDATE_IN_DATABASE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UpdateBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UpdateBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UpdateBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOG" => Self::Log,
-            "UPDATE_IN_DATABASE" => Self::UpdateInDatabase,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UpdateBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(UpdateBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(UpdateBehavior);
-
-/// Property type `Targets` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct Targets {
-    /// `CatalogTargets` (optional).
-    pub catalog_targets: Option<Value<List<CatalogTarget>>>,
-    /// `DeltaTargets` (optional).
-    pub delta_targets: Option<Value<List<DeltaTarget>>>,
-    /// `DynamoDBTargets` (optional).
-    pub dynamo_db_targets: Option<Value<List<DynamoDbTarget>>>,
-    /// `HudiTargets` (optional).
-    pub hudi_targets: Option<Value<List<HudiTarget>>>,
-    /// `IcebergTargets` (optional).
-    pub iceberg_targets: Option<Value<List<IcebergTarget>>>,
-    /// `JdbcTargets` (optional).
-    pub jdbc_targets: Option<Value<List<JdbcTarget>>>,
-    /// `MongoDBTargets` (optional).
-    pub mongo_db_targets: Option<Value<List<MongoDbTarget>>>,
-    /// `S3Targets` (optional).
-    pub s3_targets: Option<Value<List<S3Target>>>,
+crate::l1_struct! {
+    /// Property type `Targets` of `AWS::Glue::Crawler`.
+    Targets(default)
 }
 
 impl Targets {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_targets: None,
-            delta_targets: None,
-            dynamo_db_targets: None,
-            hudi_targets: None,
-            iceberg_targets: None,
-            jdbc_targets: None,
-            mongo_db_targets: None,
-            s3_targets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogTargets`.
-    pub fn catalog_targets(mut self, value: impl Into<Value<List<CatalogTarget>>>) -> Self {
-        self.catalog_targets = Some(value.into());
-        self
+    /// `CatalogTargets` (optional).
+    pub fn catalog_targets(self, value: impl Into<Value<List<CatalogTarget>>>) -> Self {
+        Self(self.0.with(0, "CatalogTargets", value.into().to_template()))
     }
-    /// Sets `DeltaTargets`.
-    pub fn delta_targets(mut self, value: impl Into<Value<List<DeltaTarget>>>) -> Self {
-        self.delta_targets = Some(value.into());
-        self
+    /// `DeltaTargets` (optional).
+    pub fn delta_targets(self, value: impl Into<Value<List<DeltaTarget>>>) -> Self {
+        Self(self.0.with(1, "DeltaTargets", value.into().to_template()))
     }
-    /// Sets `DynamoDBTargets`.
-    pub fn dynamo_db_targets(mut self, value: impl Into<Value<List<DynamoDbTarget>>>) -> Self {
-        self.dynamo_db_targets = Some(value.into());
-        self
+    /// `DynamoDBTargets` (optional).
+    pub fn dynamo_db_targets(self, value: impl Into<Value<List<DynamoDbTarget>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DynamoDBTargets", value.into().to_template()),
+        )
     }
-    /// Sets `HudiTargets`.
-    pub fn hudi_targets(mut self, value: impl Into<Value<List<HudiTarget>>>) -> Self {
-        self.hudi_targets = Some(value.into());
-        self
+    /// `HudiTargets` (optional).
+    pub fn hudi_targets(self, value: impl Into<Value<List<HudiTarget>>>) -> Self {
+        Self(self.0.with(3, "HudiTargets", value.into().to_template()))
     }
-    /// Sets `IcebergTargets`.
-    pub fn iceberg_targets(mut self, value: impl Into<Value<List<IcebergTarget>>>) -> Self {
-        self.iceberg_targets = Some(value.into());
-        self
+    /// `IcebergTargets` (optional).
+    pub fn iceberg_targets(self, value: impl Into<Value<List<IcebergTarget>>>) -> Self {
+        Self(self.0.with(4, "IcebergTargets", value.into().to_template()))
     }
-    /// Sets `JdbcTargets`.
-    pub fn jdbc_targets(mut self, value: impl Into<Value<List<JdbcTarget>>>) -> Self {
-        self.jdbc_targets = Some(value.into());
-        self
+    /// `JdbcTargets` (optional).
+    pub fn jdbc_targets(self, value: impl Into<Value<List<JdbcTarget>>>) -> Self {
+        Self(self.0.with(5, "JdbcTargets", value.into().to_template()))
     }
-    /// Sets `MongoDBTargets`.
-    pub fn mongo_db_targets(mut self, value: impl Into<Value<List<MongoDbTarget>>>) -> Self {
-        self.mongo_db_targets = Some(value.into());
-        self
+    /// `MongoDBTargets` (optional).
+    pub fn mongo_db_targets(self, value: impl Into<Value<List<MongoDbTarget>>>) -> Self {
+        Self(self.0.with(6, "MongoDBTargets", value.into().to_template()))
     }
-    /// Sets `S3Targets`.
-    pub fn s3_targets(mut self, value: impl Into<Value<List<S3Target>>>) -> Self {
-        self.s3_targets = Some(value.into());
-        self
+    /// `S3Targets` (optional).
+    pub fn s3_targets(self, value: impl Into<Value<List<S3Target>>>) -> Self {
+        Self(self.0.with(7, "S3Targets", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Targets {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_targets {
-            m.insert("CatalogTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delta_targets {
-            m.insert("DeltaTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamo_db_targets {
-            m.insert("DynamoDBTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hudi_targets {
-            m.insert("HudiTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iceberg_targets {
-            m.insert("IcebergTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jdbc_targets {
-            m.insert("JdbcTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mongo_db_targets {
-            m.insert("MongoDBTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_targets {
-            m.insert("S3Targets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Targets {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_targets
-            .check(&path.field("CatalogTargets"), &Rules::NONE, out);
-        self.delta_targets
-            .check(&path.field("DeltaTargets"), &Rules::NONE, out);
-        self.dynamo_db_targets
-            .check(&path.field("DynamoDBTargets"), &Rules::NONE, out);
-        self.hudi_targets
-            .check(&path.field("HudiTargets"), &Rules::NONE, out);
-        self.iceberg_targets
-            .check(&path.field("IcebergTargets"), &Rules::NONE, out);
-        self.jdbc_targets
-            .check(&path.field("JdbcTargets"), &Rules::NONE, out);
-        self.mongo_db_targets
-            .check(&path.field("MongoDBTargets"), &Rules::NONE, out);
-        self.s3_targets
-            .check(&path.field("S3Targets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Targets);
-
-/// Property type `CatalogTarget` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct CatalogTarget {
-    /// `ConnectionName` (optional).
-    pub connection_name: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    /// Length: 1..=255 characters.
-    pub database_name: Option<Value<String>>,
-    /// `DlqEventQueueArn` (optional).
-    pub dlq_event_queue_arn: Option<Value<String>>,
-    /// `EventQueueArn` (optional).
-    pub event_queue_arn: Option<Value<String>>,
-    /// `Tables` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=255 characters.
-    pub tables: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CatalogTarget` of `AWS::Glue::Crawler`.
+    CatalogTarget(default)
 }
 
 impl CatalogTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_name: None,
-            database_name: None,
-            dlq_event_queue_arn: None,
-            event_queue_arn: None,
-            tables: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
-    }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-    /// Sets `DlqEventQueueArn`.
-    pub fn dlq_event_queue_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dlq_event_queue_arn = Some(value.into());
-        self
-    }
-    /// Sets `EventQueueArn`.
-    pub fn event_queue_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_queue_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tables`.
-    pub fn tables(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.tables = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CatalogTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dlq_event_queue_arn {
-            m.insert("DlqEventQueueArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_queue_arn {
-            m.insert("EventQueueArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tables {
-            m.insert("Tables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CatalogTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tables.check(
-            &path.field("Tables"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CatalogTarget);
-
-/// Property type `DeltaTarget` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct DeltaTarget {
     /// `ConnectionName` (optional).
-    pub connection_name: Option<Value<String>>,
-    /// `CreateNativeDeltaTable` (optional).
-    pub create_native_delta_table: Option<Value<bool>>,
-    /// `DeltaTables` (optional).
-    pub delta_tables: Option<Value<List<String>>>,
-    /// `WriteManifest` (optional).
-    pub write_manifest: Option<Value<bool>>,
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionName", value.into().to_template()))
+    }
+    /// `DatabaseName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
+    }
+    /// `DlqEventQueueArn` (optional).
+    pub fn dlq_event_queue_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DlqEventQueueArn", value.into().to_template()),
+        )
+    }
+    /// `EventQueueArn` (optional).
+    pub fn event_queue_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "EventQueueArn", value.into().to_template()))
+    }
+    /// `Tables` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn tables(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Tables", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DeltaTarget` of `AWS::Glue::Crawler`.
+    DeltaTarget(default)
 }
 
 impl DeltaTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_name: None,
-            create_native_delta_table: None,
-            delta_tables: None,
-            write_manifest: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
+    /// `ConnectionName` (optional).
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionName", value.into().to_template()))
     }
-    /// Sets `CreateNativeDeltaTable`.
-    pub fn create_native_delta_table(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.create_native_delta_table = Some(value.into());
-        self
+    /// `CreateNativeDeltaTable` (optional).
+    pub fn create_native_delta_table(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CreateNativeDeltaTable", value.into().to_template()),
+        )
     }
-    /// Sets `DeltaTables`.
-    pub fn delta_tables(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.delta_tables = Some(value.into());
-        self
+    /// `DeltaTables` (optional).
+    pub fn delta_tables(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "DeltaTables", value.into().to_template()))
     }
-    /// Sets `WriteManifest`.
-    pub fn write_manifest(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.write_manifest = Some(value.into());
-        self
+    /// `WriteManifest` (optional).
+    pub fn write_manifest(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "WriteManifest", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeltaTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_native_delta_table {
-            m.insert("CreateNativeDeltaTable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delta_tables {
-            m.insert("DeltaTables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.write_manifest {
-            m.insert("WriteManifest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeltaTarget {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeltaTarget);
-
-/// Property type `DynamoDbTarget` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct DynamoDbTarget {
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
-    /// `ScanAll` (optional).
-    pub scan_all: Option<Value<bool>>,
-    /// `ScanRate` (optional).
-    pub scan_rate: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `DynamoDbTarget` of `AWS::Glue::Crawler`.
+    DynamoDbTarget(default)
 }
 
 impl DynamoDbTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            path: None,
-            scan_all: None,
-            scan_rate: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Path", value.into().to_template()))
     }
-    /// Sets `ScanAll`.
-    pub fn scan_all(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.scan_all = Some(value.into());
-        self
+    /// `ScanAll` (optional).
+    pub fn scan_all(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ScanAll", value.into().to_template()))
     }
-    /// Sets `ScanRate`.
-    pub fn scan_rate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.scan_rate = Some(value.into());
-        self
+    /// `ScanRate` (optional).
+    pub fn scan_rate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "ScanRate", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DynamoDbTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_all {
-            m.insert("ScanAll".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_rate {
-            m.insert("ScanRate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynamoDbTarget {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DynamoDbTarget);
-
-/// Property type `HudiTarget` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct HudiTarget {
-    /// `ConnectionName` (optional).
-    pub connection_name: Option<Value<String>>,
-    /// `Exclusions` (optional).
-    pub exclusions: Option<Value<List<String>>>,
-    /// `MaximumTraversalDepth` (optional).
-    pub maximum_traversal_depth: Option<Value<i64>>,
-    /// `Paths` (optional).
-    pub paths: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `HudiTarget` of `AWS::Glue::Crawler`.
+    HudiTarget(default)
 }
 
 impl HudiTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_name: None,
-            exclusions: None,
-            maximum_traversal_depth: None,
-            paths: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
-    }
-    /// Sets `Exclusions`.
-    pub fn exclusions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusions = Some(value.into());
-        self
-    }
-    /// Sets `MaximumTraversalDepth`.
-    pub fn maximum_traversal_depth(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_traversal_depth = Some(value.into());
-        self
-    }
-    /// Sets `Paths`.
-    pub fn paths(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.paths = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HudiTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusions {
-            m.insert("Exclusions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_traversal_depth {
-            m.insert("MaximumTraversalDepth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.paths {
-            m.insert("Paths".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HudiTarget {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HudiTarget);
-
-/// Property type `IcebergTarget` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct IcebergTarget {
     /// `ConnectionName` (optional).
-    pub connection_name: Option<Value<String>>,
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionName", value.into().to_template()))
+    }
     /// `Exclusions` (optional).
-    pub exclusions: Option<Value<List<String>>>,
+    pub fn exclusions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Exclusions", value.into().to_template()))
+    }
     /// `MaximumTraversalDepth` (optional).
-    pub maximum_traversal_depth: Option<Value<i64>>,
+    pub fn maximum_traversal_depth(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaximumTraversalDepth", value.into().to_template()),
+        )
+    }
     /// `Paths` (optional).
-    pub paths: Option<Value<List<String>>>,
+    pub fn paths(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Paths", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IcebergTarget` of `AWS::Glue::Crawler`.
+    IcebergTarget(default)
 }
 
 impl IcebergTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_name: None,
-            exclusions: None,
-            maximum_traversal_depth: None,
-            paths: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
-    }
-    /// Sets `Exclusions`.
-    pub fn exclusions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusions = Some(value.into());
-        self
-    }
-    /// Sets `MaximumTraversalDepth`.
-    pub fn maximum_traversal_depth(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_traversal_depth = Some(value.into());
-        self
-    }
-    /// Sets `Paths`.
-    pub fn paths(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.paths = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IcebergTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusions {
-            m.insert("Exclusions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_traversal_depth {
-            m.insert("MaximumTraversalDepth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.paths {
-            m.insert("Paths".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcebergTarget {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IcebergTarget);
-
-/// Property type `JdbcTarget` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct JdbcTarget {
     /// `ConnectionName` (optional).
-    pub connection_name: Option<Value<String>>,
-    /// `EnableAdditionalMetadata` (optional).
-    pub enable_additional_metadata: Option<Value<List<EnableAdditionalMetadata>>>,
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionName", value.into().to_template()))
+    }
     /// `Exclusions` (optional).
-    pub exclusions: Option<Value<List<String>>>,
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
+    pub fn exclusions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Exclusions", value.into().to_template()))
+    }
+    /// `MaximumTraversalDepth` (optional).
+    pub fn maximum_traversal_depth(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaximumTraversalDepth", value.into().to_template()),
+        )
+    }
+    /// `Paths` (optional).
+    pub fn paths(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Paths", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `JdbcTarget` of `AWS::Glue::Crawler`.
+    JdbcTarget(default)
 }
 
 impl JdbcTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_name: None,
-            enable_additional_metadata: None,
-            exclusions: None,
-            path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
+    /// `ConnectionName` (optional).
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionName", value.into().to_template()))
     }
-    /// Sets `EnableAdditionalMetadata`.
+    /// `EnableAdditionalMetadata` (optional).
     pub fn enable_additional_metadata(
-        mut self,
+        self,
         value: impl Into<Value<List<EnableAdditionalMetadata>>>,
     ) -> Self {
-        self.enable_additional_metadata = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EnableAdditionalMetadata", value.into().to_template()),
+        )
     }
-    /// Sets `Exclusions`.
-    pub fn exclusions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusions = Some(value.into());
-        self
+    /// `Exclusions` (optional).
+    pub fn exclusions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Exclusions", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JdbcTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_additional_metadata {
-            m.insert("EnableAdditionalMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusions {
-            m.insert("Exclusions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JdbcTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enable_additional_metadata.check(
-            &path.field("EnableAdditionalMetadata"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JdbcTarget);
-
-/// Values of `EnableAdditionalMetadata`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnableAdditionalMetadata {
-    /// `COMMENTS`
-    Comments,
-    /// `RAWTYPES`
-    Rawtypes,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnableAdditionalMetadata {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COMMENTS", "RAWTYPES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comments => "COMMENTS",
-            Self::Rawtypes => "RAWTYPES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EnableAdditionalMetadata {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnableAdditionalMetadata {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnableAdditionalMetadata {
-    fn from(s: &str) -> Self {
-        match s {
-            "COMMENTS" => Self::Comments,
-            "RAWTYPES" => Self::Rawtypes,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnableAdditionalMetadata> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnableAdditionalMetadata::from(s))
-    }
-}
-
-crate::impl_literal!(EnableAdditionalMetadata);
-
-/// Property type `MongoDbTarget` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct MongoDbTarget {
-    /// `ConnectionName` (optional).
-    pub connection_name: Option<Value<String>>,
     /// `Path` (optional).
-    pub path: Option<Value<String>>,
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Path", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `EnableAdditionalMetadata`.
+    EnableAdditionalMetadata {
+        /// `COMMENTS`
+        Comments = "COMMENTS",
+        /// `RAWTYPES`
+        Rawtypes = "RAWTYPES",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MongoDbTarget` of `AWS::Glue::Crawler`.
+    MongoDbTarget(default)
 }
 
 impl MongoDbTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_name: None,
-            path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MongoDbTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MongoDbTarget {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MongoDbTarget);
-
-/// Property type `S3Target` of `AWS::Glue::Crawler`.
-#[derive(Debug, Clone, Default)]
-pub struct S3Target {
     /// `ConnectionName` (optional).
-    pub connection_name: Option<Value<String>>,
-    /// `DlqEventQueueArn` (optional).
-    pub dlq_event_queue_arn: Option<Value<String>>,
-    /// `EventQueueArn` (optional).
-    pub event_queue_arn: Option<Value<String>>,
-    /// `Exclusions` (optional).
-    pub exclusions: Option<Value<List<String>>>,
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionName", value.into().to_template()))
+    }
     /// `Path` (optional).
-    pub path: Option<Value<String>>,
-    /// `SampleSize` (optional).
-    pub sample_size: Option<Value<i64>>,
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Path", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `S3Target` of `AWS::Glue::Crawler`.
+    S3Target(default)
 }
 
 impl S3Target {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_name: None,
-            dlq_event_queue_arn: None,
-            event_queue_arn: None,
-            exclusions: None,
-            path: None,
-            sample_size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
+    /// `ConnectionName` (optional).
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionName", value.into().to_template()))
     }
-    /// Sets `DlqEventQueueArn`.
-    pub fn dlq_event_queue_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dlq_event_queue_arn = Some(value.into());
-        self
+    /// `DlqEventQueueArn` (optional).
+    pub fn dlq_event_queue_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DlqEventQueueArn", value.into().to_template()),
+        )
     }
-    /// Sets `EventQueueArn`.
-    pub fn event_queue_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_queue_arn = Some(value.into());
-        self
+    /// `EventQueueArn` (optional).
+    pub fn event_queue_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EventQueueArn", value.into().to_template()))
     }
-    /// Sets `Exclusions`.
-    pub fn exclusions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusions = Some(value.into());
-        self
+    /// `Exclusions` (optional).
+    pub fn exclusions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Exclusions", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Path", value.into().to_template()))
     }
-    /// Sets `SampleSize`.
-    pub fn sample_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.sample_size = Some(value.into());
-        self
+    /// `SampleSize` (optional).
+    pub fn sample_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "SampleSize", value.into().to_template()))
     }
 }
-
-impl ToTemplate for S3Target {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dlq_event_queue_arn {
-            m.insert("DlqEventQueueArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_queue_arn {
-            m.insert("EventQueueArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusions {
-            m.insert("Exclusions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_size {
-            m.insert("SampleSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Target {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Target);

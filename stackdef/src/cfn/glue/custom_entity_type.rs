@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::CustomEntityType`.
-#[derive(Debug, Clone)]
-pub struct CustomEntityType {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomEntityType {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomEntityType {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomEntityType {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::CustomEntityType`.
+    CustomEntityType("AWS::Glue::CustomEntityType", CustomEntityTypeProps)
 }
 
 impl CustomEntityType {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::CustomEntityType";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomEntityTypeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CustomEntityTypeId> {
         self.resource.ref_value()
@@ -82,74 +34,56 @@ impl CustomEntityType {
     pub fn attr_id(&self) -> Value<ids::CustomEntityTypeId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ContextWords` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_context_words(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ContextWords", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RegexString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regex_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RegexString", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::CustomEntityType`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomEntityTypeProps {
-    /// `ContextWords` (optional).
-    pub context_words: Option<Value<List<String>>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `RegexString` (optional).
-    pub regex_string: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::CustomEntityType`.
+    CustomEntityTypeProps(default)
 }
 
 impl CustomEntityTypeProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            context_words: None,
-            name: None,
-            regex_string: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContextWords`.
-    pub fn context_words(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.context_words = Some(value.into());
-        self
+    /// `ContextWords` (optional).
+    pub fn context_words(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ContextWords", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `RegexString`.
-    pub fn regex_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.regex_string = Some(value.into());
-        self
+    /// `RegexString` (optional).
+    pub fn regex_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RegexString", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for CustomEntityTypeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.context_words {
-            m.insert("ContextWords".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex_string {
-            m.insert("RegexString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomEntityTypeProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomEntityTypeProps);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Glue::DataCatalogEncryptionSettings`.
-#[derive(Debug, Clone)]
-pub struct DataCatalogEncryptionSettings {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataCatalogEncryptionSettings {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataCatalogEncryptionSettings {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataCatalogEncryptionSettings {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::DataCatalogEncryptionSettings`.
+    DataCatalogEncryptionSettings("AWS::Glue::DataCatalogEncryptionSettings", DataCatalogEncryptionSettingsProps)
 }
 
 impl DataCatalogEncryptionSettings {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::DataCatalogEncryptionSettings";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DataCatalogEncryptionSettingsProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DataCatalogEncryptionSettingsId> {
         self.resource.ref_value()
@@ -86,16 +34,27 @@ impl DataCatalogEncryptionSettings {
     pub fn attr_id(&self) -> Value<ids::DataCatalogEncryptionSettingsId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CatalogId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_catalog_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CatalogId", value.into())
+    }
+
+    /// Replaces `DataCatalogEncryptionSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_catalog_encryption_settings(
+        &self,
+        value: impl Into<Value<DataCatalogEncryptionSettingsProperty>>,
+    ) {
+        self.resource
+            .set_property("DataCatalogEncryptionSettings", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::DataCatalogEncryptionSettings`.
-#[derive(Debug, Clone)]
-pub struct DataCatalogEncryptionSettingsProps {
-    /// `CatalogId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub catalog_id: Value<String>,
-    /// `DataCatalogEncryptionSettings` (required).
-    pub data_catalog_encryption_settings: Value<DataCatalogEncryptionSettingsProperty>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::DataCatalogEncryptionSettings`.
+    DataCatalogEncryptionSettingsProps
 }
 
 impl DataCatalogEncryptionSettingsProps {
@@ -104,202 +63,99 @@ impl DataCatalogEncryptionSettingsProps {
         catalog_id: impl Into<Value<String>>,
         data_catalog_encryption_settings: impl Into<Value<DataCatalogEncryptionSettingsProperty>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            data_catalog_encryption_settings: data_catalog_encryption_settings.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(
+                    1,
+                    "DataCatalogEncryptionSettings",
+                    data_catalog_encryption_settings.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DataCatalogEncryptionSettingsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert(
-            "DataCatalogEncryptionSettings".to_owned(),
-            self.data_catalog_encryption_settings.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataCatalogEncryptionSettingsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_catalog_encryption_settings.check(
-            &path.field("DataCatalogEncryptionSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataCatalogEncryptionSettingsProps);
-
-/// Property type `DataCatalogEncryptionSettingsProperty` of `AWS::Glue::DataCatalogEncryptionSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct DataCatalogEncryptionSettingsProperty {
-    /// `ConnectionPasswordEncryption` (optional).
-    pub connection_password_encryption: Option<Value<ConnectionPasswordEncryption>>,
-    /// `EncryptionAtRest` (optional).
-    pub encryption_at_rest: Option<Value<EncryptionAtRest>>,
+crate::l1_struct! {
+    /// Property type `DataCatalogEncryptionSettingsProperty` of `AWS::Glue::DataCatalogEncryptionSettings`.
+    DataCatalogEncryptionSettingsProperty(default)
 }
 
 impl DataCatalogEncryptionSettingsProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_password_encryption: None,
-            encryption_at_rest: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionPasswordEncryption`.
+    /// `ConnectionPasswordEncryption` (optional).
     pub fn connection_password_encryption(
-        mut self,
+        self,
         value: impl Into<Value<ConnectionPasswordEncryption>>,
     ) -> Self {
-        self.connection_password_encryption = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ConnectionPasswordEncryption",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionAtRest`.
-    pub fn encryption_at_rest(mut self, value: impl Into<Value<EncryptionAtRest>>) -> Self {
-        self.encryption_at_rest = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataCatalogEncryptionSettingsProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_password_encryption {
-            m.insert("ConnectionPasswordEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_at_rest {
-            m.insert("EncryptionAtRest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EncryptionAtRest` (optional).
+    pub fn encryption_at_rest(self, value: impl Into<Value<EncryptionAtRest>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionAtRest", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataCatalogEncryptionSettingsProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_password_encryption.check(
-            &path.field("ConnectionPasswordEncryption"),
-            &Rules::NONE,
-            out,
-        );
-        self.encryption_at_rest
-            .check(&path.field("EncryptionAtRest"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataCatalogEncryptionSettingsProperty);
-
-/// Property type `ConnectionPasswordEncryption` of `AWS::Glue::DataCatalogEncryptionSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionPasswordEncryption {
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `ReturnConnectionPasswordEncrypted` (optional).
-    pub return_connection_password_encrypted: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ConnectionPasswordEncryption` of `AWS::Glue::DataCatalogEncryptionSettings`.
+    ConnectionPasswordEncryption(default)
 }
 
 impl ConnectionPasswordEncryption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_id: None,
-            return_connection_password_encrypted: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `ReturnConnectionPasswordEncrypted`.
-    pub fn return_connection_password_encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.return_connection_password_encrypted = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionPasswordEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.return_connection_password_encrypted {
-            m.insert(
-                "ReturnConnectionPasswordEncrypted".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `ReturnConnectionPasswordEncrypted` (optional).
+    pub fn return_connection_password_encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ReturnConnectionPasswordEncrypted",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ConnectionPasswordEncryption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConnectionPasswordEncryption);
-
-/// Property type `EncryptionAtRest` of `AWS::Glue::DataCatalogEncryptionSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionAtRest {
-    /// `CatalogEncryptionMode` (optional).
-    pub catalog_encryption_mode: Option<Value<String>>,
-    /// `CatalogEncryptionServiceRole` (optional).
-    pub catalog_encryption_service_role: Option<Value<String>>,
-    /// `SseAwsKmsKeyId` (optional).
-    pub sse_aws_kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EncryptionAtRest` of `AWS::Glue::DataCatalogEncryptionSettings`.
+    EncryptionAtRest(default)
 }
 
 impl EncryptionAtRest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_encryption_mode: None,
-            catalog_encryption_service_role: None,
-            sse_aws_kms_key_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogEncryptionMode`.
-    pub fn catalog_encryption_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_encryption_mode = Some(value.into());
-        self
+    /// `CatalogEncryptionMode` (optional).
+    pub fn catalog_encryption_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CatalogEncryptionMode", value.into().to_template()),
+        )
     }
-    /// Sets `CatalogEncryptionServiceRole`.
-    pub fn catalog_encryption_service_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_encryption_service_role = Some(value.into());
-        self
+    /// `CatalogEncryptionServiceRole` (optional).
+    pub fn catalog_encryption_service_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "CatalogEncryptionServiceRole",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SseAwsKmsKeyId`.
-    pub fn sse_aws_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sse_aws_kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionAtRest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_encryption_mode {
-            m.insert("CatalogEncryptionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.catalog_encryption_service_role {
-            m.insert("CatalogEncryptionServiceRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_aws_kms_key_id {
-            m.insert("SseAwsKmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SseAwsKmsKeyId` (optional).
+    pub fn sse_aws_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SseAwsKmsKeyId", value.into().to_template()))
     }
 }
-
-impl Check for EncryptionAtRest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EncryptionAtRest);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::DataQualityRuleset`.
-#[derive(Debug, Clone)]
-pub struct DataQualityRuleset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataQualityRuleset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataQualityRuleset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataQualityRuleset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::DataQualityRuleset`.
+    DataQualityRuleset("AWS::Glue::DataQualityRuleset", DataQualityRulesetProps)
 }
 
 impl DataQualityRuleset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::DataQualityRuleset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataQualityRulesetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DataQualityRulesetId> {
         self.resource.ref_value()
@@ -82,147 +34,96 @@ impl DataQualityRuleset {
     pub fn attr_id(&self) -> Value<ids::DataQualityRulesetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Ruleset` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ruleset(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ruleset", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetTable` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_table(&self, value: impl Into<Value<DataQualityTargetTable>>) {
+        self.resource.set_property("TargetTable", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::DataQualityRuleset`.
-#[derive(Debug, Clone, Default)]
-pub struct DataQualityRulesetProps {
-    /// `ClientToken` (optional).
-    pub client_token: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Ruleset` (optional).
-    pub ruleset: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `TargetTable` (optional).
-    pub target_table: Option<Value<DataQualityTargetTable>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::DataQualityRuleset`.
+    DataQualityRulesetProps(default)
 }
 
 impl DataQualityRulesetProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            client_token: None,
-            description: None,
-            name: None,
-            ruleset: None,
-            tags: None,
-            target_table: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientToken", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Ruleset`.
-    pub fn ruleset(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ruleset = Some(value.into());
-        self
+    /// `Ruleset` (optional).
+    pub fn ruleset(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Ruleset", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetTable`.
-    pub fn target_table(mut self, value: impl Into<Value<DataQualityTargetTable>>) -> Self {
-        self.target_table = Some(value.into());
-        self
+    /// `TargetTable` (optional).
+    pub fn target_table(self, value: impl Into<Value<DataQualityTargetTable>>) -> Self {
+        Self(self.0.with(5, "TargetTable", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataQualityRulesetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ruleset {
-            m.insert("Ruleset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_table {
-            m.insert("TargetTable".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataQualityRulesetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_table
-            .check(&path.field("TargetTable"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataQualityRulesetProps);
-
-/// Property type `DataQualityTargetTable` of `AWS::Glue::DataQualityRuleset`.
-#[derive(Debug, Clone, Default)]
-pub struct DataQualityTargetTable {
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `TableName` (optional).
-    pub table_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataQualityTargetTable` of `AWS::Glue::DataQualityRuleset`.
+    DataQualityTargetTable(default)
 }
 
 impl DataQualityTargetTable {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            database_name: None,
-            table_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_name = Some(value.into());
-        self
+    /// `TableName` (optional).
+    pub fn table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TableName", value.into().to_template()))
     }
 }
-
-impl ToTemplate for DataQualityTargetTable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_name {
-            m.insert("TableName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataQualityTargetTable {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataQualityTargetTable);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::Database`.
-#[derive(Debug, Clone)]
-pub struct Database {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Database {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Database {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Database {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Database`.
+    Database("AWS::Glue::Database", DatabaseProps)
 }
 
 impl Database {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Database";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatabaseProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DatabaseName` (typed).
     pub fn ref_value(&self) -> Value<ids::GlueDatabaseName> {
         self.resource.ref_value()
@@ -77,19 +29,29 @@ impl Database {
     pub fn database_name(&self) -> Value<ids::GlueDatabaseName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `CatalogId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_catalog_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CatalogId", value.into())
+    }
+
+    /// Replaces `DatabaseInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_input(&self, value: impl Into<Value<DatabaseInput>>) {
+        self.resource.set_property("DatabaseInput", value.into())
+    }
+
+    /// Replaces `DatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatabaseName", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Database`.
-#[derive(Debug, Clone)]
-pub struct DatabaseProps {
-    /// `CatalogId` (required).
-    /// Length: 1..=255 characters.
-    pub catalog_id: Value<String>,
-    /// `DatabaseInput` (required).
-    pub database_input: Value<DatabaseInput>,
-    /// `DatabaseName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub database_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Database`.
+    DatabaseProps
 }
 
 impl DatabaseProps {
@@ -98,549 +60,181 @@ impl DatabaseProps {
         catalog_id: impl Into<Value<String>>,
         database_input: impl Into<Value<DatabaseInput>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            database_input: database_input.into(),
-            database_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "DatabaseInput", database_input.into().to_template()),
+        )
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert(
-            "DatabaseInput".to_owned(),
-            self.database_input.to_template(),
-        );
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DatabaseName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DatabaseName", value.into().to_template()))
     }
 }
 
-impl Check for DatabaseProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_input
-            .check(&path.field("DatabaseInput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatabaseProps);
-
-/// Property type `DatabaseInput` of `AWS::Glue::Database`.
-#[derive(Debug, Clone, Default)]
-pub struct DatabaseInput {
-    /// `CreateTableDefaultPermissions` (optional).
-    pub create_table_default_permissions: Option<Value<List<PrincipalPrivileges>>>,
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `FederatedDatabase` (optional).
-    pub federated_database: Option<Value<FederatedDatabase>>,
-    /// `LocationUri` (optional).
-    /// Length: 1..=1024 characters.
-    pub location_uri: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `TargetDatabase` (optional).
-    pub target_database: Option<Value<DatabaseIdentifier>>,
+crate::l1_struct! {
+    /// Property type `DatabaseInput` of `AWS::Glue::Database`.
+    DatabaseInput(default)
 }
 
 impl DatabaseInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            create_table_default_permissions: None,
-            description: None,
-            federated_database: None,
-            location_uri: None,
-            name: None,
-            parameters: None,
-            target_database: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CreateTableDefaultPermissions`.
+    /// `CreateTableDefaultPermissions` (optional).
     pub fn create_table_default_permissions(
-        mut self,
+        self,
         value: impl Into<Value<List<PrincipalPrivileges>>>,
     ) -> Self {
-        self.create_table_default_permissions = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CreateTableDefaultPermissions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `FederatedDatabase`.
-    pub fn federated_database(mut self, value: impl Into<Value<FederatedDatabase>>) -> Self {
-        self.federated_database = Some(value.into());
-        self
+    /// `FederatedDatabase` (optional).
+    pub fn federated_database(self, value: impl Into<Value<FederatedDatabase>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FederatedDatabase", value.into().to_template()),
+        )
     }
-    /// Sets `LocationUri`.
-    pub fn location_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.location_uri = Some(value.into());
-        self
+    /// `LocationUri` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn location_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LocationUri", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(5, "Parameters", value.into().to_template()))
     }
-    /// Sets `TargetDatabase`.
-    pub fn target_database(mut self, value: impl Into<Value<DatabaseIdentifier>>) -> Self {
-        self.target_database = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.create_table_default_permissions {
-            m.insert("CreateTableDefaultPermissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.federated_database {
-            m.insert("FederatedDatabase".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location_uri {
-            m.insert("LocationUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_database {
-            m.insert("TargetDatabase".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetDatabase` (optional).
+    pub fn target_database(self, value: impl Into<Value<DatabaseIdentifier>>) -> Self {
+        Self(self.0.with(6, "TargetDatabase", value.into().to_template()))
     }
 }
 
-impl Check for DatabaseInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.create_table_default_permissions.check(
-            &path.field("CreateTableDefaultPermissions"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.federated_database
-            .check(&path.field("FederatedDatabase"), &Rules::NONE, out);
-        self.location_uri.check(
-            &path.field("LocationUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_database
-            .check(&path.field("TargetDatabase"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatabaseInput);
-
-/// Property type `PrincipalPrivileges` of `AWS::Glue::Database`.
-#[derive(Debug, Clone, Default)]
-pub struct PrincipalPrivileges {
-    /// `Permissions` (optional).
-    pub permissions: Option<Value<List<Permissions>>>,
-    /// `Principal` (optional).
-    pub principal: Option<Value<DataLakePrincipal>>,
+crate::l1_struct! {
+    /// Property type `PrincipalPrivileges` of `AWS::Glue::Database`.
+    PrincipalPrivileges(default)
 }
 
 impl PrincipalPrivileges {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            permissions: None,
-            principal: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<Permissions>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    pub fn permissions(self, value: impl Into<Value<List<Permissions>>>) -> Self {
+        Self(self.0.with(0, "Permissions", value.into().to_template()))
     }
-    /// Sets `Principal`.
-    pub fn principal(mut self, value: impl Into<Value<DataLakePrincipal>>) -> Self {
-        self.principal = Some(value.into());
-        self
+    /// `Principal` (optional).
+    pub fn principal(self, value: impl Into<Value<DataLakePrincipal>>) -> Self {
+        Self(self.0.with(1, "Principal", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PrincipalPrivileges {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.principal {
-            m.insert("Principal".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Permissions`.
+    Permissions {
+        /// `ALL`
+        All = "ALL",
+        /// `ALTER`
+        Alter = "ALTER",
+        /// `CREATE_DATABASE`
+        CreateDatabase = "CREATE_DATABASE",
+        /// `CREATE_TABLE`
+        CreateTable = "CREATE_TABLE",
+        /// `DATA_LOCATION_ACCESS`
+        DataLocationAccess = "DATA_LOCATION_ACCESS",
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `DROP`
+        Drop = "DROP",
+        /// `INSERT`
+        Insert = "INSERT",
+        /// `SELECT`
+        Select = "SELECT",
     }
 }
 
-impl Check for PrincipalPrivileges {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.permissions
-            .check(&path.field("Permissions"), &Rules::NONE, out);
-        self.principal
-            .check(&path.field("Principal"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrincipalPrivileges);
-
-/// Values of `Permissions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Permissions {
-    /// `ALL`
-    All,
-    /// `ALTER`
-    Alter,
-    /// `CREATE_DATABASE`
-    CreateDatabase,
-    /// `CREATE_TABLE`
-    CreateTable,
-    /// `DATA_LOCATION_ACCESS`
-    DataLocationAccess,
-    /// `DELETE`
-    Delete,
-    /// `DROP`
-    Drop,
-    /// `INSERT`
-    Insert,
-    /// `SELECT`
-    Select,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Permissions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALL",
-        "ALTER",
-        "CREATE_DATABASE",
-        "CREATE_TABLE",
-        "DATA_LOCATION_ACCESS",
-        "DELETE",
-        "DROP",
-        "INSERT",
-        "SELECT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Alter => "ALTER",
-            Self::CreateDatabase => "CREATE_DATABASE",
-            Self::CreateTable => "CREATE_TABLE",
-            Self::DataLocationAccess => "DATA_LOCATION_ACCESS",
-            Self::Delete => "DELETE",
-            Self::Drop => "DROP",
-            Self::Insert => "INSERT",
-            Self::Select => "SELECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Permissions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Permissions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Permissions {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "ALTER" => Self::Alter,
-            "CREATE_DATABASE" => Self::CreateDatabase,
-            "CREATE_TABLE" => Self::CreateTable,
-            "DATA_LOCATION_ACCESS" => Self::DataLocationAccess,
-            "DELETE" => Self::Delete,
-            "DROP" => Self::Drop,
-            "INSERT" => Self::Insert,
-            "SELECT" => Self::Select,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Permissions> {
-    fn from(s: &str) -> Self {
-        Value::literal(Permissions::from(s))
-    }
-}
-
-crate::impl_literal!(Permissions);
-
-/// Property type `DataLakePrincipal` of `AWS::Glue::Database`.
-#[derive(Debug, Clone, Default)]
-pub struct DataLakePrincipal {
-    /// `DataLakePrincipalIdentifier` (optional).
-    /// Length: 1..=255 characters.
-    pub data_lake_principal_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataLakePrincipal` of `AWS::Glue::Database`.
+    DataLakePrincipal(default)
 }
 
 impl DataLakePrincipal {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_lake_principal_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataLakePrincipalIdentifier`.
-    pub fn data_lake_principal_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_lake_principal_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataLakePrincipal {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_lake_principal_identifier {
-            m.insert("DataLakePrincipalIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DataLakePrincipalIdentifier` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn data_lake_principal_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataLakePrincipalIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataLakePrincipal {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_lake_principal_identifier.check(
-            &path.field("DataLakePrincipalIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataLakePrincipal);
-
-/// Property type `FederatedDatabase` of `AWS::Glue::Database`.
-#[derive(Debug, Clone, Default)]
-pub struct FederatedDatabase {
-    /// `ConnectionName` (optional).
-    /// Length: 1..=255 characters.
-    pub connection_name: Option<Value<String>>,
-    /// `Identifier` (optional).
-    /// Length: 1..=512 characters.
-    pub identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FederatedDatabase` of `AWS::Glue::Database`.
+    FederatedDatabase(default)
 }
 
 impl FederatedDatabase {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_name: None,
-            identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
+    /// `ConnectionName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionName", value.into().to_template()))
     }
-    /// Sets `Identifier`.
-    pub fn identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identifier = Some(value.into());
-        self
+    /// `Identifier` (optional).
+    /// Length: 1 to 512 characters.
+    pub fn identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Identifier", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FederatedDatabase {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identifier {
-            m.insert("Identifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FederatedDatabase {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_name.check(
-            &path.field("ConnectionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identifier.check(
-            &path.field("Identifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FederatedDatabase);
-
-/// Property type `DatabaseIdentifier` of `AWS::Glue::Database`.
-#[derive(Debug, Clone, Default)]
-pub struct DatabaseIdentifier {
-    /// `CatalogId` (optional).
-    /// Length: 1..=255 characters.
-    pub catalog_id: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    /// Length: 1..=255 characters.
-    pub database_name: Option<Value<String>>,
-    /// `Region` (optional).
-    /// Length: 1..=255 characters.
-    pub region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DatabaseIdentifier` of `AWS::Glue::Database`.
+    DatabaseIdentifier(default)
 }
 
 impl DatabaseIdentifier {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_id: None,
-            database_name: None,
-            region: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
+    /// `CatalogId` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Region", value.into().to_template()))
     }
 }
-
-impl ToTemplate for DatabaseIdentifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatabaseIdentifier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatabaseIdentifier);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::DevEndpoint`.
-#[derive(Debug, Clone)]
-pub struct DevEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DevEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DevEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DevEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::DevEndpoint`.
+    DevEndpoint("AWS::Glue::DevEndpoint", DevEndpointProps)
 }
 
 impl DevEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::DevEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DevEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DevEndpointId> {
         self.resource.ref_value()
@@ -82,192 +34,180 @@ impl DevEndpoint {
     pub fn attr_id(&self) -> Value<ids::DevEndpointId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Arguments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_arguments(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Arguments", value.into())
+    }
+
+    /// Replaces `EndpointName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndpointName", value.into())
+    }
+
+    /// Replaces `ExtraJarsS3Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_extra_jars_s3_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExtraJarsS3Path", value.into())
+    }
+
+    /// Replaces `ExtraPythonLibsS3Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_extra_python_libs_s3_path(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ExtraPythonLibsS3Path", value.into())
+    }
+
+    /// Replaces `GlueVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_glue_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GlueVersion", value.into())
+    }
+
+    /// Replaces `NumberOfNodes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_number_of_nodes(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NumberOfNodes", value.into())
+    }
+
+    /// Replaces `NumberOfWorkers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_number_of_workers(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NumberOfWorkers", value.into())
+    }
+
+    /// Replaces `PublicKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PublicKey", value.into())
+    }
+
+    /// Replaces `PublicKeys` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_keys(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("PublicKeys", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `SecurityConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_configuration(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SecurityConfiguration", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_worker_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkerType", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::DevEndpoint`.
-#[derive(Debug, Clone)]
-pub struct DevEndpointProps {
-    /// `Arguments` (optional).
-    pub arguments: Option<Value<serde_json::Value>>,
-    /// `EndpointName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint_name: Option<Value<String>>,
-    /// `ExtraJarsS3Path` (optional).
-    pub extra_jars_s3_path: Option<Value<String>>,
-    /// `ExtraPythonLibsS3Path` (optional).
-    pub extra_python_libs_s3_path: Option<Value<String>>,
-    /// `GlueVersion` (optional).
-    pub glue_version: Option<Value<String>>,
-    /// `NumberOfNodes` (optional).
-    pub number_of_nodes: Option<Value<i64>>,
-    /// `NumberOfWorkers` (optional).
-    pub number_of_workers: Option<Value<i64>>,
-    /// `PublicKey` (optional).
-    pub public_key: Option<Value<String>>,
-    /// `PublicKeys` (optional).
-    pub public_keys: Option<Value<List<String>>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SecurityConfiguration` (optional).
-    pub security_configuration: Option<Value<String>>,
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetId` (optional).
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `WorkerType` (optional).
-    pub worker_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::DevEndpoint`.
+    DevEndpointProps
 }
 
 impl DevEndpointProps {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            arguments: None,
-            endpoint_name: None,
-            extra_jars_s3_path: None,
-            extra_python_libs_s3_path: None,
-            glue_version: None,
-            number_of_nodes: None,
-            number_of_workers: None,
-            public_key: None,
-            public_keys: None,
-            role_arn: role_arn.into(),
-            security_configuration: None,
-            security_group_ids: None,
-            subnet_id: None,
-            tags: None,
-            worker_type: None,
-        }
+        Self(crate::Properties::new().with(9, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `Arguments`.
-    pub fn arguments(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.arguments = Some(value.into());
-        self
+    /// `Arguments` (optional).
+    pub fn arguments(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Arguments", value.into().to_template()))
     }
-    /// Sets `EndpointName`.
-    pub fn endpoint_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_name = Some(value.into());
-        self
+    /// `EndpointName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn endpoint_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EndpointName", value.into().to_template()))
     }
-    /// Sets `ExtraJarsS3Path`.
-    pub fn extra_jars_s3_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.extra_jars_s3_path = Some(value.into());
-        self
+    /// `ExtraJarsS3Path` (optional).
+    pub fn extra_jars_s3_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExtraJarsS3Path", value.into().to_template()),
+        )
     }
-    /// Sets `ExtraPythonLibsS3Path`.
-    pub fn extra_python_libs_s3_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.extra_python_libs_s3_path = Some(value.into());
-        self
+    /// `ExtraPythonLibsS3Path` (optional).
+    pub fn extra_python_libs_s3_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExtraPythonLibsS3Path", value.into().to_template()),
+        )
     }
-    /// Sets `GlueVersion`.
-    pub fn glue_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.glue_version = Some(value.into());
-        self
+    /// `GlueVersion` (optional).
+    pub fn glue_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "GlueVersion", value.into().to_template()))
     }
-    /// Sets `NumberOfNodes`.
-    pub fn number_of_nodes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_nodes = Some(value.into());
-        self
+    /// `NumberOfNodes` (optional).
+    pub fn number_of_nodes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "NumberOfNodes", value.into().to_template()))
     }
-    /// Sets `NumberOfWorkers`.
-    pub fn number_of_workers(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_workers = Some(value.into());
-        self
+    /// `NumberOfWorkers` (optional).
+    pub fn number_of_workers(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "NumberOfWorkers", value.into().to_template()),
+        )
     }
-    /// Sets `PublicKey`.
-    pub fn public_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.public_key = Some(value.into());
-        self
+    /// `PublicKey` (optional).
+    pub fn public_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "PublicKey", value.into().to_template()))
     }
-    /// Sets `PublicKeys`.
-    pub fn public_keys(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.public_keys = Some(value.into());
-        self
+    /// `PublicKeys` (optional).
+    pub fn public_keys(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(8, "PublicKeys", value.into().to_template()))
     }
-    /// Sets `SecurityConfiguration`.
-    pub fn security_configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_configuration = Some(value.into());
-        self
+    /// `SecurityConfiguration` (optional).
+    pub fn security_configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SecurityConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(12, "SubnetId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkerType`.
-    pub fn worker_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.worker_type = Some(value.into());
-        self
+    /// `WorkerType` (optional).
+    pub fn worker_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "WorkerType", value.into().to_template()))
     }
 }
-
-impl ToTemplate for DevEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arguments {
-            m.insert("Arguments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_name {
-            m.insert("EndpointName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extra_jars_s3_path {
-            m.insert("ExtraJarsS3Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extra_python_libs_s3_path {
-            m.insert("ExtraPythonLibsS3Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.glue_version {
-            m.insert("GlueVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_nodes {
-            m.insert("NumberOfNodes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_workers {
-            m.insert("NumberOfWorkers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_key {
-            m.insert("PublicKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_keys {
-            m.insert("PublicKeys".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.security_configuration {
-            m.insert("SecurityConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.worker_type {
-            m.insert("WorkerType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DevEndpointProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DevEndpointProps);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Glue::IdentityCenterConfiguration`.
-#[derive(Debug, Clone)]
-pub struct IdentityCenterConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdentityCenterConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdentityCenterConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdentityCenterConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::IdentityCenterConfiguration`.
+    IdentityCenterConfiguration("AWS::Glue::IdentityCenterConfiguration", IdentityCenterConfigurationProps)
 }
 
 impl IdentityCenterConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::IdentityCenterConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IdentityCenterConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::IdentityCenterConfigurationId> {
         self.resource.ref_value()
@@ -91,81 +39,49 @@ impl IdentityCenterConfiguration {
     pub fn attr_account_id(&self) -> Value<ids::IdentityCenterConfigurationId> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Scopes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scopes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Scopes", value.into())
+    }
+
+    /// Replaces `UserBackgroundSessionsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_background_sessions_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UserBackgroundSessionsEnabled", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::IdentityCenterConfiguration`.
-#[derive(Debug, Clone)]
-pub struct IdentityCenterConfigurationProps {
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 10..=1224 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
-    pub instance_arn: Value<String>,
-    /// `Scopes` (optional).
-    /// Items: 1..=50.
-    /// Each item: Length: 0..=50 characters.
-    pub scopes: Option<Value<List<String>>>,
-    /// `UserBackgroundSessionsEnabled` (optional).
-    pub user_background_sessions_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::IdentityCenterConfiguration`.
+    IdentityCenterConfigurationProps
 }
 
 impl IdentityCenterConfigurationProps {
     /// The required properties: `InstanceArn`.
     pub fn new(instance_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            instance_arn: instance_arn.into(),
-            scopes: None,
-            user_background_sessions_enabled: None,
-        }
+        Self(crate::Properties::new().with(0, "InstanceArn", instance_arn.into().to_template()))
     }
-    /// Sets `Scopes`.
-    pub fn scopes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.scopes = Some(value.into());
-        self
+    /// `Scopes` (optional).
+    /// Items: 1 to 50.
+    /// Each item: Length: 0 to 50 characters.
+    pub fn scopes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Scopes", value.into().to_template()))
     }
-    /// Sets `UserBackgroundSessionsEnabled`.
-    pub fn user_background_sessions_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.user_background_sessions_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityCenterConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.scopes {
-            m.insert("Scopes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_background_sessions_enabled {
-            m.insert("UserBackgroundSessionsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserBackgroundSessionsEnabled` (optional).
+    pub fn user_background_sessions_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "UserBackgroundSessionsEnabled",
+            value.into().to_template(),
+        ))
     }
 }
-
-impl Check for IdentityCenterConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_arn.check(&path.field("InstanceArn"), &Rules { min_length: Some(10), max_length: Some(1224), pattern: Some("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$"), ..Rules::NONE }, out);
-        self.scopes.check(
-            &path.field("Scopes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IdentityCenterConfigurationProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Glue::Integration`.
-#[derive(Debug, Clone)]
-pub struct Integration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Integration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Integration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Integration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Integration`.
+    Integration("AWS::Glue::Integration", IntegrationProps)
 }
 
 impl Integration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Integration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IntegrationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,46 +38,67 @@ impl Integration {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AdditionalEncryptionContext` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_encryption_context(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("AdditionalEncryptionContext", value.into())
+    }
+
+    /// Replaces `DataFilter` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_filter(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataFilter", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IntegrationConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_config(&self, value: impl Into<Value<IntegrationConfig>>) {
+        self.resource
+            .set_property("IntegrationConfig", value.into())
+    }
+
+    /// Replaces `IntegrationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IntegrationName", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `SourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Integration`.
-#[derive(Debug, Clone)]
-pub struct IntegrationProps {
-    /// `AdditionalEncryptionContext` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 0..=131072 characters.
-    pub additional_encryption_context: Option<Value<Map<String>>>,
-    /// `DataFilter` (optional).
-    /// Length: 1..=2048 characters.
-    pub data_filter: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^[\S\s]*$`.
-    pub description: Option<Value<String>>,
-    /// `IntegrationConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub integration_config: Option<Value<IntegrationConfig>>,
-    /// `IntegrationName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub integration_name: Value<String>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `SourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:aws:.*:.*:[0-9]+:.*`.
-    pub source_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:aws:.*:.*:[0-9]+:.*`.
-    pub target_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Integration`.
+    IntegrationProps
 }
 
 impl IntegrationProps {
@@ -135,299 +108,98 @@ impl IntegrationProps {
         source_arn: impl Into<Value<String>>,
         target_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            additional_encryption_context: None,
-            data_filter: None,
-            description: None,
-            integration_config: None,
-            integration_name: integration_name.into(),
-            kms_key_id: None,
-            source_arn: source_arn.into(),
-            tags: None,
-            target_arn: target_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "IntegrationName", integration_name.into().to_template())
+                .with(6, "SourceArn", source_arn.into().to_template())
+                .with(8, "TargetArn", target_arn.into().to_template()),
+        )
     }
-    /// Sets `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.additional_encryption_context = Some(value.into());
-        self
+    /// `AdditionalEncryptionContext` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 0 to 131072 characters.
+    pub fn additional_encryption_context(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalEncryptionContext", value.into().to_template()),
+        )
     }
-    /// Sets `DataFilter`.
-    pub fn data_filter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_filter = Some(value.into());
-        self
+    /// `DataFilter` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn data_filter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DataFilter", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `^[\S\s\x{80}-\x{10FFFF}]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `IntegrationConfig`.
-    pub fn integration_config(mut self, value: impl Into<Value<IntegrationConfig>>) -> Self {
-        self.integration_config = Some(value.into());
-        self
+    /// `IntegrationConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn integration_config(self, value: impl Into<Value<IntegrationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IntegrationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntegrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_filter {
-            m.insert("DataFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integration_config {
-            m.insert("IntegrationConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IntegrationName".to_owned(),
-            self.integration_name.to_template(),
-        );
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("SourceArn".to_owned(), self.source_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TargetArn".to_owned(), self.target_arn.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IntegrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_encryption_context.check(
-            &path.field("AdditionalEncryptionContext"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(131072),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_filter.check(
-            &path.field("DataFilter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^[\\S\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.integration_config
-            .check(&path.field("IntegrationConfig"), &Rules::NONE, out);
-        self.integration_name.check(
-            &path.field("IntegrationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_arn.check(
-            &path.field("SourceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:aws:.*:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_arn.check(
-            &path.field("TargetArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:aws:.*:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IntegrationProps);
-
-/// Property type `IntegrationConfig` of `AWS::Glue::Integration`.
-#[derive(Debug, Clone, Default)]
-pub struct IntegrationConfig {
-    /// `ContinuousSync` (optional).
-    pub continuous_sync: Option<Value<bool>>,
-    /// `RefreshInterval` (optional).
-    /// Length: 1..=128 characters.
-    pub refresh_interval: Option<Value<String>>,
-    /// `SourceProperties` (optional).
-    pub source_properties: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `IntegrationConfig` of `AWS::Glue::Integration`.
+    IntegrationConfig(default)
 }
 
 impl IntegrationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            continuous_sync: None,
-            refresh_interval: None,
-            source_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContinuousSync`.
-    pub fn continuous_sync(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.continuous_sync = Some(value.into());
-        self
+    /// `ContinuousSync` (optional).
+    pub fn continuous_sync(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ContinuousSync", value.into().to_template()))
     }
-    /// Sets `RefreshInterval`.
-    pub fn refresh_interval(mut self, value: impl Into<Value<String>>) -> Self {
-        self.refresh_interval = Some(value.into());
-        self
+    /// `RefreshInterval` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn refresh_interval(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RefreshInterval", value.into().to_template()),
+        )
     }
-    /// Sets `SourceProperties`.
-    pub fn source_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.source_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntegrationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.continuous_sync {
-            m.insert("ContinuousSync".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_interval {
-            m.insert("RefreshInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_properties {
-            m.insert("SourceProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceProperties` (optional).
+    pub fn source_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SourceProperties", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IntegrationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.refresh_interval.check(
-            &path.field("RefreshInterval"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IntegrationConfig);
-
-/// Property type `Tag` of `AWS::Glue::Integration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Glue::Integration`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

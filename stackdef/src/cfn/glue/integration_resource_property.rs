@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Glue::IntegrationResourceProperty`.
-#[derive(Debug, Clone)]
-pub struct IntegrationResourceProperty {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IntegrationResourceProperty {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IntegrationResourceProperty {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IntegrationResourceProperty {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::IntegrationResourceProperty`.
+    IntegrationResourceProperty("AWS::Glue::IntegrationResourceProperty", IntegrationResourcePropertyProps)
 }
 
 impl IntegrationResourceProperty {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::IntegrationResourceProperty";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: IntegrationResourcePropertyProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,317 +29,130 @@ impl IntegrationResourceProperty {
     pub fn attr_resource_property_arn(&self) -> Value<String> {
         self.resource.get_att("ResourcePropertyArn")
     }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
+
+    /// Replaces `SourceProcessingProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_processing_properties(
+        &self,
+        value: impl Into<Value<SourceProcessingProperties>>,
+    ) {
+        self.resource
+            .set_property("SourceProcessingProperties", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetProcessingProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_processing_properties(
+        &self,
+        value: impl Into<Value<TargetProcessingProperties>>,
+    ) {
+        self.resource
+            .set_property("TargetProcessingProperties", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::IntegrationResourceProperty`.
-#[derive(Debug, Clone)]
-pub struct IntegrationResourcePropertyProps {
-    /// `ResourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:aws:.*:.*:[0-9]+:.*`.
-    pub resource_arn: Value<String>,
-    /// `SourceProcessingProperties` (optional).
-    pub source_processing_properties: Option<Value<SourceProcessingProperties>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetProcessingProperties` (optional).
-    pub target_processing_properties: Option<Value<TargetProcessingProperties>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::IntegrationResourceProperty`.
+    IntegrationResourcePropertyProps
 }
 
 impl IntegrationResourcePropertyProps {
     /// The required properties: `ResourceArn`.
     pub fn new(resource_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-            source_processing_properties: None,
-            tags: None,
-            target_processing_properties: None,
-        }
+        Self(crate::Properties::new().with(0, "ResourceArn", resource_arn.into().to_template()))
     }
-    /// Sets `SourceProcessingProperties`.
+    /// `SourceProcessingProperties` (optional).
     pub fn source_processing_properties(
-        mut self,
+        self,
         value: impl Into<Value<SourceProcessingProperties>>,
     ) -> Self {
-        self.source_processing_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SourceProcessingProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetProcessingProperties`.
+    /// `TargetProcessingProperties` (optional).
     pub fn target_processing_properties(
-        mut self,
+        self,
         value: impl Into<Value<TargetProcessingProperties>>,
     ) -> Self {
-        self.target_processing_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "TargetProcessingProperties", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IntegrationResourcePropertyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        if let Some(v) = &self.source_processing_properties {
-            m.insert("SourceProcessingProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_processing_properties {
-            m.insert("TargetProcessingProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntegrationResourcePropertyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:aws:.*:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_processing_properties.check(
-            &path.field("SourceProcessingProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_processing_properties.check(
-            &path.field("TargetProcessingProperties"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IntegrationResourcePropertyProps);
-
-/// Property type `SourceProcessingProperties` of `AWS::Glue::IntegrationResourceProperty`.
-#[derive(Debug, Clone)]
-pub struct SourceProcessingProperties {
-    /// `RoleArn` (required).
-    /// Length: 1..=128 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `SourceProcessingProperties` of `AWS::Glue::IntegrationResourceProperty`.
+    SourceProcessingProperties
 }
 
 impl SourceProcessingProperties {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            role_arn: role_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "RoleArn", role_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for SourceProcessingProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceProcessingProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceProcessingProperties);
-
-/// Property type `Tag` of `AWS::Glue::IntegrationResourceProperty`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Glue::IntegrationResourceProperty`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TargetProcessingProperties` of `AWS::Glue::IntegrationResourceProperty`.
-#[derive(Debug, Clone)]
-pub struct TargetProcessingProperties {
-    /// `ConnectionName` (optional).
-    /// Length: 1..=128 characters.
-    pub connection_name: Option<Value<String>>,
-    /// `EventBusArn` (optional).
-    /// Length: 1..=128 characters.
-    pub event_bus_arn: Option<Value<String>>,
-    /// `KmsArn` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `arn:aws:kms:.*:[0-9]+:.*`.
-    pub kms_arn: Option<Value<ids::KeyArn>>,
-    /// `RoleArn` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `arn:aws:iam:.*:[0-9]+:.*`.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `TargetProcessingProperties` of `AWS::Glue::IntegrationResourceProperty`.
+    TargetProcessingProperties
 }
 
 impl TargetProcessingProperties {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            connection_name: None,
-            event_bus_arn: None,
-            kms_arn: None,
-            role_arn: role_arn.into(),
-        }
+        Self(crate::Properties::new().with(3, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
+    /// `ConnectionName` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionName", value.into().to_template()))
     }
-    /// Sets `EventBusArn`.
-    pub fn event_bus_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_bus_arn = Some(value.into());
-        self
+    /// `EventBusArn` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn event_bus_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EventBusArn", value.into().to_template()))
     }
-    /// Sets `KmsArn`.
-    pub fn kms_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_arn = Some(value.into());
-        self
+    /// `KmsArn` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `arn:aws:kms:.*:[0-9]+:.*`.
+    pub fn kms_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(2, "KmsArn", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TargetProcessingProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_bus_arn {
-            m.insert("EventBusArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_arn {
-            m.insert("KmsArn".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetProcessingProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_name.check(
-            &path.field("ConnectionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_bus_arn.check(
-            &path.field("EventBusArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_arn.check(
-            &path.field("KmsArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("arn:aws:kms:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("arn:aws:iam:.*:[0-9]+:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetProcessingProperties);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::Job`.
-#[derive(Debug, Clone)]
-pub struct Job {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Job {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Job {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Job {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Job`.
+    Job("AWS::Glue::Job", JobProps)
 }
 
 impl Job {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Job";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: JobProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::GlueJobName> {
         self.resource.ref_value()
@@ -77,816 +29,427 @@ impl Job {
     pub fn name(&self) -> Value<ids::GlueJobName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AllocatedCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocated_capacity(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("AllocatedCapacity", value.into())
+    }
+
+    /// Replaces `Command` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_command(&self, value: impl Into<Value<JobCommand>>) {
+        self.resource.set_property("Command", value.into())
+    }
+
+    /// Replaces `Connections` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connections(&self, value: impl Into<Value<ConnectionsList>>) {
+        self.resource.set_property("Connections", value.into())
+    }
+
+    /// Replaces `DefaultArguments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_arguments(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("DefaultArguments", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExecutionClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_class(&self, value: impl Into<Value<ExecutionClass>>) {
+        self.resource.set_property("ExecutionClass", value.into())
+    }
+
+    /// Replaces `ExecutionProperty` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_property(&self, value: impl Into<Value<ExecutionProperty>>) {
+        self.resource
+            .set_property("ExecutionProperty", value.into())
+    }
+
+    /// Replaces `GlueVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_glue_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GlueVersion", value.into())
+    }
+
+    /// Replaces `JobMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_mode(&self, value: impl Into<Value<JobMode>>) {
+        self.resource.set_property("JobMode", value.into())
+    }
+
+    /// Replaces `JobRunQueuingEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_run_queuing_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("JobRunQueuingEnabled", value.into())
+    }
+
+    /// Replaces `LogUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LogUri", value.into())
+    }
+
+    /// Replaces `MaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MaintenanceWindow", value.into())
+    }
+
+    /// Replaces `MaxCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_capacity(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MaxCapacity", value.into())
+    }
+
+    /// Replaces `MaxRetries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_retries(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MaxRetries", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NonOverridableArguments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_non_overridable_arguments(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("NonOverridableArguments", value.into())
+    }
+
+    /// Replaces `NotificationProperty` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_property(&self, value: impl Into<Value<NotificationProperty>>) {
+        self.resource
+            .set_property("NotificationProperty", value.into())
+    }
+
+    /// Replaces `NumberOfWorkers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_number_of_workers(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NumberOfWorkers", value.into())
+    }
+
+    /// Replaces `Role` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Role", value.into())
+    }
+
+    /// Replaces `SecurityConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_configuration(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SecurityConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Timeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Timeout", value.into())
+    }
+
+    /// Replaces `WorkerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_worker_type(&self, value: impl Into<Value<WorkerType>>) {
+        self.resource.set_property("WorkerType", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Job`.
-#[derive(Debug, Clone)]
-pub struct JobProps {
-    /// `AllocatedCapacity` (optional).
-    pub allocated_capacity: Option<Value<f64>>,
-    /// `Command` (required).
-    pub command: Value<JobCommand>,
-    /// `Connections` (optional).
-    pub connections: Option<Value<ConnectionsList>>,
-    /// `DefaultArguments` (optional).
-    pub default_arguments: Option<Value<serde_json::Value>>,
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `ExecutionClass` (optional).
-    pub execution_class: Option<Value<ExecutionClass>>,
-    /// `ExecutionProperty` (optional).
-    pub execution_property: Option<Value<ExecutionProperty>>,
-    /// `GlueVersion` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^(\w+\.)+\w+$`.
-    pub glue_version: Option<Value<String>>,
-    /// `JobMode` (optional).
-    pub job_mode: Option<Value<JobMode>>,
-    /// `JobRunQueuingEnabled` (optional).
-    pub job_run_queuing_enabled: Option<Value<bool>>,
-    /// `LogUri` (optional).
-    pub log_uri: Option<Value<String>>,
-    /// `MaintenanceWindow` (optional).
-    /// Pattern: `^(Sun|Mon|Tue|Wed|Thu|Fri|Sat):([01]?[0-9]|2[0-3])$`.
-    pub maintenance_window: Option<Value<String>>,
-    /// `MaxCapacity` (optional).
-    pub max_capacity: Option<Value<f64>>,
-    /// `MaxRetries` (optional).
-    pub max_retries: Option<Value<f64>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `NonOverridableArguments` (optional).
-    pub non_overridable_arguments: Option<Value<serde_json::Value>>,
-    /// `NotificationProperty` (optional).
-    pub notification_property: Option<Value<NotificationProperty>>,
-    /// `NumberOfWorkers` (optional).
-    /// Range: 0..=.
-    pub number_of_workers: Option<Value<i64>>,
-    /// `Role` (required).
-    pub role: Value<String>,
-    /// `SecurityConfiguration` (optional).
-    /// Length: 1..=255 characters.
-    pub security_configuration: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `Timeout` (optional).
-    /// Range: 1..=.
-    pub timeout: Option<Value<i64>>,
-    /// `WorkerType` (optional).
-    pub worker_type: Option<Value<WorkerType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Job`.
+    JobProps
 }
 
 impl JobProps {
     /// The required properties: `Command`, `Role`.
     pub fn new(command: impl Into<Value<JobCommand>>, role: impl Into<Value<String>>) -> Self {
-        Self {
-            allocated_capacity: None,
-            command: command.into(),
-            connections: None,
-            default_arguments: None,
-            description: None,
-            execution_class: None,
-            execution_property: None,
-            glue_version: None,
-            job_mode: None,
-            job_run_queuing_enabled: None,
-            log_uri: None,
-            maintenance_window: None,
-            max_capacity: None,
-            max_retries: None,
-            name: None,
-            non_overridable_arguments: None,
-            notification_property: None,
-            number_of_workers: None,
-            role: role.into(),
-            security_configuration: None,
-            tags: None,
-            timeout: None,
-            worker_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Command", command.into().to_template())
+                .with(18, "Role", role.into().to_template()),
+        )
     }
-    /// Sets `AllocatedCapacity`.
-    pub fn allocated_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.allocated_capacity = Some(value.into());
-        self
+    /// `AllocatedCapacity` (optional).
+    pub fn allocated_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocatedCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `Connections`.
-    pub fn connections(mut self, value: impl Into<Value<ConnectionsList>>) -> Self {
-        self.connections = Some(value.into());
-        self
+    /// `Connections` (optional).
+    pub fn connections(self, value: impl Into<Value<ConnectionsList>>) -> Self {
+        Self(self.0.with(2, "Connections", value.into().to_template()))
     }
-    /// Sets `DefaultArguments`.
-    pub fn default_arguments(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.default_arguments = Some(value.into());
-        self
+    /// `DefaultArguments` (optional).
+    pub fn default_arguments(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DefaultArguments", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `ExecutionClass`.
-    pub fn execution_class(mut self, value: impl Into<Value<ExecutionClass>>) -> Self {
-        self.execution_class = Some(value.into());
-        self
+    /// `ExecutionClass` (optional).
+    pub fn execution_class(self, value: impl Into<Value<ExecutionClass>>) -> Self {
+        Self(self.0.with(5, "ExecutionClass", value.into().to_template()))
     }
-    /// Sets `ExecutionProperty`.
-    pub fn execution_property(mut self, value: impl Into<Value<ExecutionProperty>>) -> Self {
-        self.execution_property = Some(value.into());
-        self
+    /// `ExecutionProperty` (optional).
+    pub fn execution_property(self, value: impl Into<Value<ExecutionProperty>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ExecutionProperty", value.into().to_template()),
+        )
     }
-    /// Sets `GlueVersion`.
-    pub fn glue_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.glue_version = Some(value.into());
-        self
+    /// `GlueVersion` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^([\w\x{80}-\x{10FFFF}]+\.)+[\w\x{80}-\x{10FFFF}]+$`.
+    pub fn glue_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "GlueVersion", value.into().to_template()))
     }
-    /// Sets `JobMode`.
-    pub fn job_mode(mut self, value: impl Into<Value<JobMode>>) -> Self {
-        self.job_mode = Some(value.into());
-        self
+    /// `JobMode` (optional).
+    pub fn job_mode(self, value: impl Into<Value<JobMode>>) -> Self {
+        Self(self.0.with(8, "JobMode", value.into().to_template()))
     }
-    /// Sets `JobRunQueuingEnabled`.
-    pub fn job_run_queuing_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.job_run_queuing_enabled = Some(value.into());
-        self
+    /// `JobRunQueuingEnabled` (optional).
+    pub fn job_run_queuing_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "JobRunQueuingEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `LogUri`.
-    pub fn log_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_uri = Some(value.into());
-        self
+    /// `LogUri` (optional).
+    pub fn log_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "LogUri", value.into().to_template()))
     }
-    /// Sets `MaintenanceWindow`.
-    pub fn maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maintenance_window = Some(value.into());
-        self
+    /// `MaintenanceWindow` (optional).
+    /// Pattern: `^(Sun|Mon|Tue|Wed|Thu|Fri|Sat):([01]?[0-9]|2[0-3])$`.
+    pub fn maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "MaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `MaxCapacity`.
-    pub fn max_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_capacity = Some(value.into());
-        self
+    /// `MaxCapacity` (optional).
+    pub fn max_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(12, "MaxCapacity", value.into().to_template()))
     }
-    /// Sets `MaxRetries`.
-    pub fn max_retries(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_retries = Some(value.into());
-        self
+    /// `MaxRetries` (optional).
+    pub fn max_retries(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(13, "MaxRetries", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `NonOverridableArguments`.
-    pub fn non_overridable_arguments(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.non_overridable_arguments = Some(value.into());
-        self
-    }
-    /// Sets `NotificationProperty`.
-    pub fn notification_property(mut self, value: impl Into<Value<NotificationProperty>>) -> Self {
-        self.notification_property = Some(value.into());
-        self
-    }
-    /// Sets `NumberOfWorkers`.
-    pub fn number_of_workers(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_workers = Some(value.into());
-        self
-    }
-    /// Sets `SecurityConfiguration`.
-    pub fn security_configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_configuration = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
-    }
-    /// Sets `WorkerType`.
-    pub fn worker_type(mut self, value: impl Into<Value<WorkerType>>) -> Self {
-        self.worker_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JobProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocated_capacity {
-            m.insert("AllocatedCapacity".to_owned(), v.to_template());
-        }
-        m.insert("Command".to_owned(), self.command.to_template());
-        if let Some(v) = &self.connections {
-            m.insert("Connections".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_arguments {
-            m.insert("DefaultArguments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_class {
-            m.insert("ExecutionClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_property {
-            m.insert("ExecutionProperty".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.glue_version {
-            m.insert("GlueVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_mode {
-            m.insert("JobMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_run_queuing_enabled {
-            m.insert("JobRunQueuingEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_uri {
-            m.insert("LogUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_window {
-            m.insert("MaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_capacity {
-            m.insert("MaxCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_retries {
-            m.insert("MaxRetries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.non_overridable_arguments {
-            m.insert("NonOverridableArguments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_property {
-            m.insert("NotificationProperty".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_workers {
-            m.insert("NumberOfWorkers".to_owned(), v.to_template());
-        }
-        m.insert("Role".to_owned(), self.role.to_template());
-        if let Some(v) = &self.security_configuration {
-            m.insert("SecurityConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.worker_type {
-            m.insert("WorkerType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JobProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.command
-            .check(&path.field("Command"), &Rules::NONE, out);
-        self.connections
-            .check(&path.field("Connections"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_class
-            .check(&path.field("ExecutionClass"), &Rules::NONE, out);
-        self.execution_property
-            .check(&path.field("ExecutionProperty"), &Rules::NONE, out);
-        self.glue_version.check(
-            &path.field("GlueVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^(\\w+\\.)+\\w+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_mode
-            .check(&path.field("JobMode"), &Rules::NONE, out);
-        self.maintenance_window.check(
-            &path.field("MaintenanceWindow"),
-            &Rules {
-                pattern: Some("^(Sun|Mon|Tue|Wed|Thu|Fri|Sat):([01]?[0-9]|2[0-3])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_property
-            .check(&path.field("NotificationProperty"), &Rules::NONE, out);
-        self.number_of_workers.check(
-            &path.field("NumberOfWorkers"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_configuration.check(
-            &path.field("SecurityConfiguration"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout.check(
-            &path.field("Timeout"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.worker_type
-            .check(&path.field("WorkerType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JobProps);
-
-/// Property type `JobCommand` of `AWS::Glue::Job`.
-#[derive(Debug, Clone, Default)]
-pub struct JobCommand {
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `PythonVersion` (optional).
-    /// Pattern: `^([2-3]|3[.]9)$`.
-    pub python_version: Option<Value<String>>,
-    /// `Runtime` (optional).
-    /// Length: 0..=64 characters.
-    pub runtime: Option<Value<String>>,
-    /// `ScriptLocation` (optional).
-    /// Length: 0..=400000 characters.
-    pub script_location: Option<Value<String>>,
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Name", value.into().to_template()))
+    }
+    /// `NonOverridableArguments` (optional).
+    pub fn non_overridable_arguments(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(15, "NonOverridableArguments", value.into().to_template()),
+        )
+    }
+    /// `NotificationProperty` (optional).
+    pub fn notification_property(self, value: impl Into<Value<NotificationProperty>>) -> Self {
+        Self(
+            self.0
+                .with(16, "NotificationProperty", value.into().to_template()),
+        )
+    }
+    /// `NumberOfWorkers` (optional).
+    /// Range: at least 0.
+    pub fn number_of_workers(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(17, "NumberOfWorkers", value.into().to_template()),
+        )
+    }
+    /// `SecurityConfiguration` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn security_configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SecurityConfiguration", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(20, "Tags", value.into().to_template()))
+    }
+    /// `Timeout` (optional).
+    /// Range: at least 1.
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(21, "Timeout", value.into().to_template()))
+    }
+    /// `WorkerType` (optional).
+    pub fn worker_type(self, value: impl Into<Value<WorkerType>>) -> Self {
+        Self(self.0.with(22, "WorkerType", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `JobCommand` of `AWS::Glue::Job`.
+    JobCommand(default)
 }
 
 impl JobCommand {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            python_version: None,
-            runtime: None,
-            script_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `PythonVersion`.
-    pub fn python_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.python_version = Some(value.into());
-        self
+    /// `PythonVersion` (optional).
+    /// Pattern: `^([2-3]|3[.]9)$`.
+    pub fn python_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PythonVersion", value.into().to_template()))
     }
-    /// Sets `Runtime`.
-    pub fn runtime(mut self, value: impl Into<Value<String>>) -> Self {
-        self.runtime = Some(value.into());
-        self
+    /// `Runtime` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn runtime(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Runtime", value.into().to_template()))
     }
-    /// Sets `ScriptLocation`.
-    pub fn script_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.script_location = Some(value.into());
-        self
+    /// `ScriptLocation` (optional).
+    /// Length: 0 to 400000 characters.
+    pub fn script_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ScriptLocation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for JobCommand {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.python_version {
-            m.insert("PythonVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime {
-            m.insert("Runtime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.script_location {
-            m.insert("ScriptLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JobCommand {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.python_version.check(
-            &path.field("PythonVersion"),
-            &Rules {
-                pattern: Some("^([2-3]|3[.]9)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.runtime.check(
-            &path.field("Runtime"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.script_location.check(
-            &path.field("ScriptLocation"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(400000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JobCommand);
-
-/// Property type `ConnectionsList` of `AWS::Glue::Job`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionsList {
-    /// `Connections` (optional).
-    /// Items: 0..=1000.
-    /// Each item: Length: 0..=255 characters.
-    pub connections: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ConnectionsList` of `AWS::Glue::Job`.
+    ConnectionsList(default)
 }
 
 impl ConnectionsList {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { connections: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Connections`.
-    pub fn connections(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.connections = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionsList {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connections {
-            m.insert("Connections".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Connections` (optional).
+    /// Items: 0 to 1000.
+    /// Each item: Length: 0 to 255 characters.
+    pub fn connections(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Connections", value.into().to_template()))
     }
 }
 
-impl Check for ConnectionsList {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connections.check(
-            &path.field("Connections"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ExecutionClass`.
+    ExecutionClass {
+        /// `FLEX`
+        Flex = "FLEX",
+        /// `STANDARD`
+        Standard = "STANDARD",
     }
 }
 
-crate::impl_literal!(ConnectionsList);
-
-/// Values of `ExecutionClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExecutionClass {
-    /// `FLEX`
-    Flex,
-    /// `STANDARD`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExecutionClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FLEX", "STANDARD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Flex => "FLEX",
-            Self::Standard => "STANDARD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExecutionClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExecutionClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExecutionClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "FLEX" => Self::Flex,
-            "STANDARD" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExecutionClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExecutionClass::from(s))
-    }
-}
-
-crate::impl_literal!(ExecutionClass);
-
-/// Property type `ExecutionProperty` of `AWS::Glue::Job`.
-#[derive(Debug, Clone, Default)]
-pub struct ExecutionProperty {
-    /// `MaxConcurrentRuns` (optional).
-    pub max_concurrent_runs: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `ExecutionProperty` of `AWS::Glue::Job`.
+    ExecutionProperty(default)
 }
 
 impl ExecutionProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_concurrent_runs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxConcurrentRuns`.
-    pub fn max_concurrent_runs(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_concurrent_runs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExecutionProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_concurrent_runs {
-            m.insert("MaxConcurrentRuns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxConcurrentRuns` (optional).
+    pub fn max_concurrent_runs(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxConcurrentRuns", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ExecutionProperty {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExecutionProperty);
-
-/// Values of `JobMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JobMode {
-    /// `NOTEBOOK`
-    Notebook,
-    /// `SCRIPT`
-    Script,
-    /// `VISUAL`
-    Visual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl JobMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NOTEBOOK", "SCRIPT", "VISUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Notebook => "NOTEBOOK",
-            Self::Script => "SCRIPT",
-            Self::Visual => "VISUAL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `JobMode`.
+    JobMode {
+        /// `NOTEBOOK`
+        Notebook = "NOTEBOOK",
+        /// `SCRIPT`
+        Script = "SCRIPT",
+        /// `VISUAL`
+        Visual = "VISUAL",
     }
 }
 
-impl ToTemplate for JobMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for JobMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for JobMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "NOTEBOOK" => Self::Notebook,
-            "SCRIPT" => Self::Script,
-            "VISUAL" => Self::Visual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<JobMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(JobMode::from(s))
-    }
-}
-
-crate::impl_literal!(JobMode);
-
-/// Property type `NotificationProperty` of `AWS::Glue::Job`.
-#[derive(Debug, Clone, Default)]
-pub struct NotificationProperty {
-    /// `NotifyDelayAfter` (optional).
-    /// Range: 1..=.
-    pub notify_delay_after: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `NotificationProperty` of `AWS::Glue::Job`.
+    NotificationProperty(default)
 }
 
 impl NotificationProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            notify_delay_after: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NotifyDelayAfter`.
-    pub fn notify_delay_after(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.notify_delay_after = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotificationProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.notify_delay_after {
-            m.insert("NotifyDelayAfter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NotifyDelayAfter` (optional).
+    /// Range: at least 1.
+    pub fn notify_delay_after(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NotifyDelayAfter", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NotificationProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.notify_delay_after.check(
-            &path.field("NotifyDelayAfter"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `WorkerType`.
+    WorkerType {
+        /// `Standard`
+        Standard = "Standard",
+        /// `G.1X`
+        G1x = "G.1X",
+        /// `G.2X`
+        G2x = "G.2X",
+        /// `G.025X`
+        G025x = "G.025X",
+        /// `G.4X`
+        G4x = "G.4X",
+        /// `G.8X`
+        G8x = "G.8X",
+        /// `Z.2X`
+        Z2x = "Z.2X",
+        /// `G.12X`
+        G12x = "G.12X",
+        /// `G.16X`
+        G16x = "G.16X",
+        /// `R.1X`
+        R1x = "R.1X",
+        /// `R.2X`
+        R2x = "R.2X",
+        /// `R.4X`
+        R4x = "R.4X",
+        /// `R.8X`
+        R8x = "R.8X",
     }
 }
-
-crate::impl_literal!(NotificationProperty);
-
-/// Values of `WorkerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkerType {
-    /// `Standard`
-    Standard,
-    /// `G.1X`
-    G1x,
-    /// `G.2X`
-    G2x,
-    /// `G.025X`
-    G025x,
-    /// `G.4X`
-    G4x,
-    /// `G.8X`
-    G8x,
-    /// `Z.2X`
-    Z2x,
-    /// `G.12X`
-    G12x,
-    /// `G.16X`
-    G16x,
-    /// `R.1X`
-    R1x,
-    /// `R.2X`
-    R2x,
-    /// `R.4X`
-    R4x,
-    /// `R.8X`
-    R8x,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WorkerType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Standard", "G.1X", "G.2X", "G.025X", "G.4X", "G.8X", "Z.2X", "G.12X", "G.16X", "R.1X",
-        "R.2X", "R.4X", "R.8X",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::G1x => "G.1X",
-            Self::G2x => "G.2X",
-            Self::G025x => "G.025X",
-            Self::G4x => "G.4X",
-            Self::G8x => "G.8X",
-            Self::Z2x => "Z.2X",
-            Self::G12x => "G.12X",
-            Self::G16x => "G.16X",
-            Self::R1x => "R.1X",
-            Self::R2x => "R.2X",
-            Self::R4x => "R.4X",
-            Self::R8x => "R.8X",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WorkerType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WorkerType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WorkerType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Standard" => Self::Standard,
-            "G.1X" => Self::G1x,
-            "G.2X" => Self::G2x,
-            "G.025X" => Self::G025x,
-            "G.4X" => Self::G4x,
-            "G.8X" => Self::G8x,
-            "Z.2X" => Self::Z2x,
-            "G.12X" => Self::G12x,
-            "G.16X" => Self::G16x,
-            "R.1X" => Self::R1x,
-            "R.2X" => Self::R2x,
-            "R.4X" => Self::R4x,
-            "R.8X" => Self::R8x,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WorkerType> {
-    fn from(s: &str) -> Self {
-        Value::literal(WorkerType::from(s))
-    }
-}
-
-crate::impl_literal!(WorkerType);

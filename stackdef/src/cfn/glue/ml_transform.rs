@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::MLTransform`.
-#[derive(Debug, Clone)]
-pub struct MlTransform {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MlTransform {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MlTransform {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MlTransform {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::MLTransform`.
+    MlTransform("AWS::Glue::MLTransform", MlTransformProps)
 }
 
 impl MlTransform {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::MLTransform";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MlTransformProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MlTransformId> {
         self.resource.ref_value()
@@ -82,39 +34,92 @@ impl MlTransform {
     pub fn attr_id(&self) -> Value<ids::MlTransformId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GlueVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_glue_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GlueVersion", value.into())
+    }
+
+    /// Replaces `InputRecordTables` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_record_tables(&self, value: impl Into<Value<InputRecordTables>>) {
+        self.resource
+            .set_property("InputRecordTables", value.into())
+    }
+
+    /// Replaces `MaxCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_capacity(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MaxCapacity", value.into())
+    }
+
+    /// Replaces `MaxRetries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_retries(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxRetries", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NumberOfWorkers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_number_of_workers(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NumberOfWorkers", value.into())
+    }
+
+    /// Replaces `Role` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Role", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Timeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Timeout", value.into())
+    }
+
+    /// Replaces `TransformEncryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transform_encryption(&self, value: impl Into<Value<TransformEncryption>>) {
+        self.resource
+            .set_property("TransformEncryption", value.into())
+    }
+
+    /// Replaces `TransformParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transform_parameters(&self, value: impl Into<Value<TransformParameters>>) {
+        self.resource
+            .set_property("TransformParameters", value.into())
+    }
+
+    /// Replaces `WorkerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_worker_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkerType", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::MLTransform`.
-#[derive(Debug, Clone)]
-pub struct MlTransformProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `GlueVersion` (optional).
-    pub glue_version: Option<Value<String>>,
-    /// `InputRecordTables` (required).
-    /// Create-only: changing it replaces the resource.
-    pub input_record_tables: Value<InputRecordTables>,
-    /// `MaxCapacity` (optional).
-    /// Range: 1..=100.
-    pub max_capacity: Option<Value<f64>>,
-    /// `MaxRetries` (optional).
-    pub max_retries: Option<Value<i64>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `NumberOfWorkers` (optional).
-    pub number_of_workers: Option<Value<i64>>,
-    /// `Role` (required).
-    pub role: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<i64>>,
-    /// `TransformEncryption` (optional).
-    pub transform_encryption: Option<Value<TransformEncryption>>,
-    /// `TransformParameters` (required).
-    pub transform_parameters: Value<TransformParameters>,
-    /// `WorkerType` (optional).
-    pub worker_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::MLTransform`.
+    MlTransformProps
 }
 
 impl MlTransformProps {
@@ -124,191 +129,89 @@ impl MlTransformProps {
         role: impl Into<Value<String>>,
         transform_parameters: impl Into<Value<TransformParameters>>,
     ) -> Self {
-        Self {
-            description: None,
-            glue_version: None,
-            input_record_tables: input_record_tables.into(),
-            max_capacity: None,
-            max_retries: None,
-            name: None,
-            number_of_workers: None,
-            role: role.into(),
-            tags: None,
-            timeout: None,
-            transform_encryption: None,
-            transform_parameters: transform_parameters.into(),
-            worker_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "InputRecordTables",
+                    input_record_tables.into().to_template(),
+                )
+                .with(7, "Role", role.into().to_template())
+                .with(
+                    11,
+                    "TransformParameters",
+                    transform_parameters.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `GlueVersion`.
-    pub fn glue_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.glue_version = Some(value.into());
-        self
+    /// `GlueVersion` (optional).
+    pub fn glue_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "GlueVersion", value.into().to_template()))
     }
-    /// Sets `MaxCapacity`.
-    pub fn max_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_capacity = Some(value.into());
-        self
+    /// `MaxCapacity` (optional).
+    /// Range: 1 to 100.
+    pub fn max_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(3, "MaxCapacity", value.into().to_template()))
     }
-    /// Sets `MaxRetries`.
-    pub fn max_retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_retries = Some(value.into());
-        self
+    /// `MaxRetries` (optional).
+    pub fn max_retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "MaxRetries", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `NumberOfWorkers`.
-    pub fn number_of_workers(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_workers = Some(value.into());
-        self
+    /// `NumberOfWorkers` (optional).
+    pub fn number_of_workers(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "NumberOfWorkers", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "Timeout", value.into().to_template()))
     }
-    /// Sets `TransformEncryption`.
-    pub fn transform_encryption(mut self, value: impl Into<Value<TransformEncryption>>) -> Self {
-        self.transform_encryption = Some(value.into());
-        self
+    /// `TransformEncryption` (optional).
+    pub fn transform_encryption(self, value: impl Into<Value<TransformEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TransformEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `WorkerType`.
-    pub fn worker_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.worker_type = Some(value.into());
-        self
+    /// `WorkerType` (optional).
+    pub fn worker_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "WorkerType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MlTransformProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.glue_version {
-            m.insert("GlueVersion".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InputRecordTables".to_owned(),
-            self.input_record_tables.to_template(),
-        );
-        if let Some(v) = &self.max_capacity {
-            m.insert("MaxCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_retries {
-            m.insert("MaxRetries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_workers {
-            m.insert("NumberOfWorkers".to_owned(), v.to_template());
-        }
-        m.insert("Role".to_owned(), self.role.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transform_encryption {
-            m.insert("TransformEncryption".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransformParameters".to_owned(),
-            self.transform_parameters.to_template(),
-        );
-        if let Some(v) = &self.worker_type {
-            m.insert("WorkerType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MlTransformProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_record_tables
-            .check(&path.field("InputRecordTables"), &Rules::NONE, out);
-        self.max_capacity.check(
-            &path.field("MaxCapacity"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transform_encryption
-            .check(&path.field("TransformEncryption"), &Rules::NONE, out);
-        self.transform_parameters
-            .check(&path.field("TransformParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MlTransformProps);
-
-/// Property type `InputRecordTables` of `AWS::Glue::MLTransform`.
-#[derive(Debug, Clone, Default)]
-pub struct InputRecordTables {
-    /// `GlueTables` (optional).
-    pub glue_tables: Option<Value<List<GlueTables>>>,
+crate::l1_struct! {
+    /// Property type `InputRecordTables` of `AWS::Glue::MLTransform`.
+    InputRecordTables(default)
 }
 
 impl InputRecordTables {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { glue_tables: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `GlueTables`.
-    pub fn glue_tables(mut self, value: impl Into<Value<List<GlueTables>>>) -> Self {
-        self.glue_tables = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputRecordTables {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.glue_tables {
-            m.insert("GlueTables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `GlueTables` (optional).
+    pub fn glue_tables(self, value: impl Into<Value<List<GlueTables>>>) -> Self {
+        Self(self.0.with(0, "GlueTables", value.into().to_template()))
     }
 }
 
-impl Check for InputRecordTables {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.glue_tables
-            .check(&path.field("GlueTables"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputRecordTables);
-
-/// Property type `GlueTables` of `AWS::Glue::MLTransform`.
-#[derive(Debug, Clone)]
-pub struct GlueTables {
-    /// `CatalogId` (optional).
-    pub catalog_id: Option<Value<String>>,
-    /// `ConnectionName` (optional).
-    pub connection_name: Option<Value<String>>,
-    /// `DatabaseName` (required).
-    pub database_name: Value<String>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `GlueTables` of `AWS::Glue::MLTransform`.
+    GlueTables
 }
 
 impl GlueTables {
@@ -317,259 +220,121 @@ impl GlueTables {
         database_name: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: None,
-            connection_name: None,
-            database_name: database_name.into(),
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DatabaseName", database_name.into().to_template())
+                .with(3, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
+    /// `CatalogId` (optional).
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
     }
-    /// Sets `ConnectionName`.
-    pub fn connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_name = Some(value.into());
-        self
+    /// `ConnectionName` (optional).
+    pub fn connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ConnectionName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GlueTables {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_name {
-            m.insert("ConnectionName".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GlueTables {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GlueTables);
-
-/// Property type `TransformEncryption` of `AWS::Glue::MLTransform`.
-#[derive(Debug, Clone, Default)]
-pub struct TransformEncryption {
-    /// `MLUserDataEncryption` (optional).
-    pub ml_user_data_encryption: Option<Value<MlUserDataEncryption>>,
-    /// `TaskRunSecurityConfigurationName` (optional).
-    pub task_run_security_configuration_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TransformEncryption` of `AWS::Glue::MLTransform`.
+    TransformEncryption(default)
 }
 
 impl TransformEncryption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ml_user_data_encryption: None,
-            task_run_security_configuration_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MLUserDataEncryption`.
-    pub fn ml_user_data_encryption(
-        mut self,
-        value: impl Into<Value<MlUserDataEncryption>>,
-    ) -> Self {
-        self.ml_user_data_encryption = Some(value.into());
-        self
+    /// `MLUserDataEncryption` (optional).
+    pub fn ml_user_data_encryption(self, value: impl Into<Value<MlUserDataEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MLUserDataEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `TaskRunSecurityConfigurationName`.
-    pub fn task_run_security_configuration_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.task_run_security_configuration_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransformEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ml_user_data_encryption {
-            m.insert("MLUserDataEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_run_security_configuration_name {
-            m.insert(
-                "TaskRunSecurityConfigurationName".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `TaskRunSecurityConfigurationName` (optional).
+    pub fn task_run_security_configuration_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "TaskRunSecurityConfigurationName",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for TransformEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ml_user_data_encryption
-            .check(&path.field("MLUserDataEncryption"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransformEncryption);
-
-/// Property type `MlUserDataEncryption` of `AWS::Glue::MLTransform`.
-#[derive(Debug, Clone)]
-pub struct MlUserDataEncryption {
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `MLUserDataEncryptionMode` (required).
-    pub ml_user_data_encryption_mode: Value<String>,
+crate::l1_struct! {
+    /// Property type `MlUserDataEncryption` of `AWS::Glue::MLTransform`.
+    MlUserDataEncryption
 }
 
 impl MlUserDataEncryption {
     /// The required properties: `MLUserDataEncryptionMode`.
     pub fn new(ml_user_data_encryption_mode: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_key_id: None,
-            ml_user_data_encryption_mode: ml_user_data_encryption_mode.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "MLUserDataEncryptionMode",
+            ml_user_data_encryption_mode.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MlUserDataEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MLUserDataEncryptionMode".to_owned(),
-            self.ml_user_data_encryption_mode.to_template(),
-        );
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for MlUserDataEncryption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MlUserDataEncryption);
-
-/// Property type `TransformParameters` of `AWS::Glue::MLTransform`.
-#[derive(Debug, Clone)]
-pub struct TransformParameters {
-    /// `FindMatchesParameters` (optional).
-    pub find_matches_parameters: Option<Value<FindMatchesParameters>>,
-    /// `TransformType` (required).
-    pub transform_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `TransformParameters` of `AWS::Glue::MLTransform`.
+    TransformParameters
 }
 
 impl TransformParameters {
     /// The required properties: `TransformType`.
     pub fn new(transform_type: impl Into<Value<String>>) -> Self {
-        Self {
-            find_matches_parameters: None,
-            transform_type: transform_type.into(),
-        }
+        Self(crate::Properties::new().with(1, "TransformType", transform_type.into().to_template()))
     }
-    /// Sets `FindMatchesParameters`.
-    pub fn find_matches_parameters(
-        mut self,
-        value: impl Into<Value<FindMatchesParameters>>,
-    ) -> Self {
-        self.find_matches_parameters = Some(value.into());
-        self
+    /// `FindMatchesParameters` (optional).
+    pub fn find_matches_parameters(self, value: impl Into<Value<FindMatchesParameters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FindMatchesParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TransformParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.find_matches_parameters {
-            m.insert("FindMatchesParameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransformType".to_owned(),
-            self.transform_type.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransformParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.find_matches_parameters
-            .check(&path.field("FindMatchesParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransformParameters);
-
-/// Property type `FindMatchesParameters` of `AWS::Glue::MLTransform`.
-#[derive(Debug, Clone)]
-pub struct FindMatchesParameters {
-    /// `AccuracyCostTradeoff` (optional).
-    pub accuracy_cost_tradeoff: Option<Value<f64>>,
-    /// `EnforceProvidedLabels` (optional).
-    pub enforce_provided_labels: Option<Value<bool>>,
-    /// `PrecisionRecallTradeoff` (optional).
-    pub precision_recall_tradeoff: Option<Value<f64>>,
-    /// `PrimaryKeyColumnName` (required).
-    pub primary_key_column_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `FindMatchesParameters` of `AWS::Glue::MLTransform`.
+    FindMatchesParameters
 }
 
 impl FindMatchesParameters {
     /// The required properties: `PrimaryKeyColumnName`.
     pub fn new(primary_key_column_name: impl Into<Value<String>>) -> Self {
-        Self {
-            accuracy_cost_tradeoff: None,
-            enforce_provided_labels: None,
-            precision_recall_tradeoff: None,
-            primary_key_column_name: primary_key_column_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "PrimaryKeyColumnName",
+            primary_key_column_name.into().to_template(),
+        ))
     }
-    /// Sets `AccuracyCostTradeoff`.
-    pub fn accuracy_cost_tradeoff(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.accuracy_cost_tradeoff = Some(value.into());
-        self
+    /// `AccuracyCostTradeoff` (optional).
+    pub fn accuracy_cost_tradeoff(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccuracyCostTradeoff", value.into().to_template()),
+        )
     }
-    /// Sets `EnforceProvidedLabels`.
-    pub fn enforce_provided_labels(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enforce_provided_labels = Some(value.into());
-        self
+    /// `EnforceProvidedLabels` (optional).
+    pub fn enforce_provided_labels(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnforceProvidedLabels", value.into().to_template()),
+        )
     }
-    /// Sets `PrecisionRecallTradeoff`.
-    pub fn precision_recall_tradeoff(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.precision_recall_tradeoff = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FindMatchesParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accuracy_cost_tradeoff {
-            m.insert("AccuracyCostTradeoff".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enforce_provided_labels {
-            m.insert("EnforceProvidedLabels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.precision_recall_tradeoff {
-            m.insert("PrecisionRecallTradeoff".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PrimaryKeyColumnName".to_owned(),
-            self.primary_key_column_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `PrecisionRecallTradeoff` (optional).
+    pub fn precision_recall_tradeoff(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PrecisionRecallTradeoff", value.into().to_template()),
+        )
     }
 }
-
-impl Check for FindMatchesParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FindMatchesParameters);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::Partition`.
-#[derive(Debug, Clone)]
-pub struct Partition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Partition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Partition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Partition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Partition`.
+    Partition("AWS::Glue::Partition", PartitionProps)
 }
 
 impl Partition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Partition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PartitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PartitionId> {
         self.resource.ref_value()
@@ -82,22 +34,35 @@ impl Partition {
     pub fn attr_id(&self) -> Value<ids::PartitionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CatalogId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_catalog_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CatalogId", value.into())
+    }
+
+    /// Replaces `DatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatabaseName", value.into())
+    }
+
+    /// Replaces `PartitionInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_partition_input(&self, value: impl Into<Value<PartitionInput>>) {
+        self.resource.set_property("PartitionInput", value.into())
+    }
+
+    /// Replaces `TableName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableName", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Partition`.
-#[derive(Debug, Clone)]
-pub struct PartitionProps {
-    /// `CatalogId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub catalog_id: Value<String>,
-    /// `DatabaseName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub database_name: Value<String>,
-    /// `PartitionInput` (required).
-    pub partition_input: Value<PartitionInput>,
-    /// `TableName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Partition`.
+    PartitionProps
 }
 
 impl PartitionProps {
@@ -108,604 +73,259 @@ impl PartitionProps {
         partition_input: impl Into<Value<PartitionInput>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            database_name: database_name.into(),
-            partition_input: partition_input.into(),
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(2, "PartitionInput", partition_input.into().to_template())
+                .with(3, "TableName", table_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PartitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert(
-            "PartitionInput".to_owned(),
-            self.partition_input.to_template(),
-        );
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PartitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.partition_input
-            .check(&path.field("PartitionInput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PartitionProps);
-
-/// Property type `PartitionInput` of `AWS::Glue::Partition`.
-#[derive(Debug, Clone)]
-pub struct PartitionInput {
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `StorageDescriptor` (optional).
-    pub storage_descriptor: Option<Value<StorageDescriptor>>,
-    /// `Values` (required).
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `PartitionInput` of `AWS::Glue::Partition`.
+    PartitionInput
 }
 
 impl PartitionInput {
     /// The required properties: `Values`.
     pub fn new(values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            parameters: None,
-            storage_descriptor: None,
-            values: values.into(),
-        }
+        Self(crate::Properties::new().with(2, "Values", values.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
-    }
-    /// Sets `StorageDescriptor`.
-    pub fn storage_descriptor(mut self, value: impl Into<Value<StorageDescriptor>>) -> Self {
-        self.storage_descriptor = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PartitionInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_descriptor {
-            m.insert("StorageDescriptor".to_owned(), v.to_template());
-        }
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PartitionInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.storage_descriptor
-            .check(&path.field("StorageDescriptor"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PartitionInput);
-
-/// Property type `StorageDescriptor` of `AWS::Glue::Partition`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageDescriptor {
-    /// `BucketColumns` (optional).
-    pub bucket_columns: Option<Value<List<String>>>,
-    /// `Columns` (optional).
-    pub columns: Option<Value<List<Column>>>,
-    /// `Compressed` (optional).
-    pub compressed: Option<Value<bool>>,
-    /// `InputFormat` (optional).
-    pub input_format: Option<Value<String>>,
-    /// `Location` (optional).
-    pub location: Option<Value<String>>,
-    /// `NumberOfBuckets` (optional).
-    pub number_of_buckets: Option<Value<i64>>,
-    /// `OutputFormat` (optional).
-    pub output_format: Option<Value<String>>,
     /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `SchemaReference` (optional).
-    pub schema_reference: Option<Value<SchemaReference>>,
-    /// `SerdeInfo` (optional).
-    pub serde_info: Option<Value<SerdeInfo>>,
-    /// `SkewedInfo` (optional).
-    pub skewed_info: Option<Value<SkewedInfo>>,
-    /// `SortColumns` (optional).
-    pub sort_columns: Option<Value<List<Order>>>,
-    /// `StoredAsSubDirectories` (optional).
-    pub stored_as_sub_directories: Option<Value<bool>>,
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Parameters", value.into().to_template()))
+    }
+    /// `StorageDescriptor` (optional).
+    pub fn storage_descriptor(self, value: impl Into<Value<StorageDescriptor>>) -> Self {
+        Self(
+            self.0
+                .with(1, "StorageDescriptor", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `StorageDescriptor` of `AWS::Glue::Partition`.
+    StorageDescriptor(default)
 }
 
 impl StorageDescriptor {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_columns: None,
-            columns: None,
-            compressed: None,
-            input_format: None,
-            location: None,
-            number_of_buckets: None,
-            output_format: None,
-            parameters: None,
-            schema_reference: None,
-            serde_info: None,
-            skewed_info: None,
-            sort_columns: None,
-            stored_as_sub_directories: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketColumns`.
-    pub fn bucket_columns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.bucket_columns = Some(value.into());
-        self
+    /// `BucketColumns` (optional).
+    pub fn bucket_columns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "BucketColumns", value.into().to_template()))
     }
-    /// Sets `Columns`.
-    pub fn columns(mut self, value: impl Into<Value<List<Column>>>) -> Self {
-        self.columns = Some(value.into());
-        self
+    /// `Columns` (optional).
+    pub fn columns(self, value: impl Into<Value<List<Column>>>) -> Self {
+        Self(self.0.with(1, "Columns", value.into().to_template()))
     }
-    /// Sets `Compressed`.
-    pub fn compressed(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.compressed = Some(value.into());
-        self
+    /// `Compressed` (optional).
+    pub fn compressed(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Compressed", value.into().to_template()))
     }
-    /// Sets `InputFormat`.
-    pub fn input_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_format = Some(value.into());
-        self
+    /// `InputFormat` (optional).
+    pub fn input_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "InputFormat", value.into().to_template()))
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Location", value.into().to_template()))
     }
-    /// Sets `NumberOfBuckets`.
-    pub fn number_of_buckets(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_buckets = Some(value.into());
-        self
+    /// `NumberOfBuckets` (optional).
+    pub fn number_of_buckets(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NumberOfBuckets", value.into().to_template()),
+        )
     }
-    /// Sets `OutputFormat`.
-    pub fn output_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_format = Some(value.into());
-        self
+    /// `OutputFormat` (optional).
+    pub fn output_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "OutputFormat", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(7, "Parameters", value.into().to_template()))
     }
-    /// Sets `SchemaReference`.
-    pub fn schema_reference(mut self, value: impl Into<Value<SchemaReference>>) -> Self {
-        self.schema_reference = Some(value.into());
-        self
+    /// `SchemaReference` (optional).
+    pub fn schema_reference(self, value: impl Into<Value<SchemaReference>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SchemaReference", value.into().to_template()),
+        )
     }
-    /// Sets `SerdeInfo`.
-    pub fn serde_info(mut self, value: impl Into<Value<SerdeInfo>>) -> Self {
-        self.serde_info = Some(value.into());
-        self
+    /// `SerdeInfo` (optional).
+    pub fn serde_info(self, value: impl Into<Value<SerdeInfo>>) -> Self {
+        Self(self.0.with(9, "SerdeInfo", value.into().to_template()))
     }
-    /// Sets `SkewedInfo`.
-    pub fn skewed_info(mut self, value: impl Into<Value<SkewedInfo>>) -> Self {
-        self.skewed_info = Some(value.into());
-        self
+    /// `SkewedInfo` (optional).
+    pub fn skewed_info(self, value: impl Into<Value<SkewedInfo>>) -> Self {
+        Self(self.0.with(10, "SkewedInfo", value.into().to_template()))
     }
-    /// Sets `SortColumns`.
-    pub fn sort_columns(mut self, value: impl Into<Value<List<Order>>>) -> Self {
-        self.sort_columns = Some(value.into());
-        self
+    /// `SortColumns` (optional).
+    pub fn sort_columns(self, value: impl Into<Value<List<Order>>>) -> Self {
+        Self(self.0.with(11, "SortColumns", value.into().to_template()))
     }
-    /// Sets `StoredAsSubDirectories`.
-    pub fn stored_as_sub_directories(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.stored_as_sub_directories = Some(value.into());
-        self
+    /// `StoredAsSubDirectories` (optional).
+    pub fn stored_as_sub_directories(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "StoredAsSubDirectories", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StorageDescriptor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_columns {
-            m.insert("BucketColumns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.columns {
-            m.insert("Columns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compressed {
-            m.insert("Compressed".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_format {
-            m.insert("InputFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_buckets {
-            m.insert("NumberOfBuckets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_format {
-            m.insert("OutputFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_reference {
-            m.insert("SchemaReference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serde_info {
-            m.insert("SerdeInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skewed_info {
-            m.insert("SkewedInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sort_columns {
-            m.insert("SortColumns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stored_as_sub_directories {
-            m.insert("StoredAsSubDirectories".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StorageDescriptor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.columns
-            .check(&path.field("Columns"), &Rules::NONE, out);
-        self.schema_reference
-            .check(&path.field("SchemaReference"), &Rules::NONE, out);
-        self.serde_info
-            .check(&path.field("SerdeInfo"), &Rules::NONE, out);
-        self.skewed_info
-            .check(&path.field("SkewedInfo"), &Rules::NONE, out);
-        self.sort_columns
-            .check(&path.field("SortColumns"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StorageDescriptor);
-
-/// Property type `Column` of `AWS::Glue::Partition`.
-#[derive(Debug, Clone)]
-pub struct Column {
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Column` of `AWS::Glue::Partition`.
+    Column
 }
 
 impl Column {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            comment: None,
-            name: name.into(),
-            type_: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Column {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Column {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Column);
-
-/// Property type `SchemaReference` of `AWS::Glue::Partition`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaReference {
-    /// `SchemaId` (optional).
-    pub schema_id: Option<Value<SchemaId>>,
-    /// `SchemaVersionId` (optional).
-    pub schema_version_id: Option<Value<String>>,
-    /// `SchemaVersionNumber` (optional).
-    pub schema_version_number: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SchemaReference` of `AWS::Glue::Partition`.
+    SchemaReference(default)
 }
 
 impl SchemaReference {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            schema_id: None,
-            schema_version_id: None,
-            schema_version_number: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SchemaId`.
-    pub fn schema_id(mut self, value: impl Into<Value<SchemaId>>) -> Self {
-        self.schema_id = Some(value.into());
-        self
+    /// `SchemaId` (optional).
+    pub fn schema_id(self, value: impl Into<Value<SchemaId>>) -> Self {
+        Self(self.0.with(0, "SchemaId", value.into().to_template()))
     }
-    /// Sets `SchemaVersionId`.
-    pub fn schema_version_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_version_id = Some(value.into());
-        self
+    /// `SchemaVersionId` (optional).
+    pub fn schema_version_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SchemaVersionId", value.into().to_template()),
+        )
     }
-    /// Sets `SchemaVersionNumber`.
-    pub fn schema_version_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.schema_version_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.schema_id {
-            m.insert("SchemaId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_version_id {
-            m.insert("SchemaVersionId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_version_number {
-            m.insert("SchemaVersionNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SchemaVersionNumber` (optional).
+    pub fn schema_version_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SchemaVersionNumber", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SchemaReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schema_id
-            .check(&path.field("SchemaId"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SchemaReference);
-
-/// Property type `SchemaId` of `AWS::Glue::Partition`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaId {
-    /// `RegistryName` (optional).
-    pub registry_name: Option<Value<String>>,
-    /// `SchemaArn` (optional).
-    pub schema_arn: Option<Value<String>>,
-    /// `SchemaName` (optional).
-    pub schema_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SchemaId` of `AWS::Glue::Partition`.
+    SchemaId(default)
 }
 
 impl SchemaId {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            registry_name: None,
-            schema_arn: None,
-            schema_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RegistryName`.
-    pub fn registry_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.registry_name = Some(value.into());
-        self
+    /// `RegistryName` (optional).
+    pub fn registry_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RegistryName", value.into().to_template()))
     }
-    /// Sets `SchemaArn`.
-    pub fn schema_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_arn = Some(value.into());
-        self
+    /// `SchemaArn` (optional).
+    pub fn schema_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SchemaArn", value.into().to_template()))
     }
-    /// Sets `SchemaName`.
-    pub fn schema_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_name = Some(value.into());
-        self
+    /// `SchemaName` (optional).
+    pub fn schema_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SchemaName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SchemaId {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.registry_name {
-            m.insert("RegistryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_arn {
-            m.insert("SchemaArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_name {
-            m.insert("SchemaName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SchemaId {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SchemaId);
-
-/// Property type `SerdeInfo` of `AWS::Glue::Partition`.
-#[derive(Debug, Clone, Default)]
-pub struct SerdeInfo {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `SerializationLibrary` (optional).
-    pub serialization_library: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SerdeInfo` of `AWS::Glue::Partition`.
+    SerdeInfo(default)
 }
 
 impl SerdeInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            parameters: None,
-            serialization_library: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Parameters", value.into().to_template()))
     }
-    /// Sets `SerializationLibrary`.
-    pub fn serialization_library(mut self, value: impl Into<Value<String>>) -> Self {
-        self.serialization_library = Some(value.into());
-        self
+    /// `SerializationLibrary` (optional).
+    pub fn serialization_library(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SerializationLibrary", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SerdeInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serialization_library {
-            m.insert("SerializationLibrary".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SerdeInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SerdeInfo);
-
-/// Property type `SkewedInfo` of `AWS::Glue::Partition`.
-#[derive(Debug, Clone, Default)]
-pub struct SkewedInfo {
-    /// `SkewedColumnNames` (optional).
-    pub skewed_column_names: Option<Value<List<String>>>,
-    /// `SkewedColumnValueLocationMaps` (optional).
-    pub skewed_column_value_location_maps: Option<Value<serde_json::Value>>,
-    /// `SkewedColumnValues` (optional).
-    pub skewed_column_values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `SkewedInfo` of `AWS::Glue::Partition`.
+    SkewedInfo(default)
 }
 
 impl SkewedInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            skewed_column_names: None,
-            skewed_column_value_location_maps: None,
-            skewed_column_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SkewedColumnNames`.
-    pub fn skewed_column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.skewed_column_names = Some(value.into());
-        self
+    /// `SkewedColumnNames` (optional).
+    pub fn skewed_column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SkewedColumnNames", value.into().to_template()),
+        )
     }
-    /// Sets `SkewedColumnValueLocationMaps`.
-    pub fn skewed_column_value_location_maps(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.skewed_column_value_location_maps = Some(value.into());
-        self
+    /// `SkewedColumnValueLocationMaps` (optional).
+    pub fn skewed_column_value_location_maps(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            1,
+            "SkewedColumnValueLocationMaps",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SkewedColumnValues`.
-    pub fn skewed_column_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.skewed_column_values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SkewedInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.skewed_column_names {
-            m.insert("SkewedColumnNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skewed_column_value_location_maps {
-            m.insert("SkewedColumnValueLocationMaps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skewed_column_values {
-            m.insert("SkewedColumnValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SkewedColumnValues` (optional).
+    pub fn skewed_column_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SkewedColumnValues", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SkewedInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SkewedInfo);
-
-/// Property type `Order` of `AWS::Glue::Partition`.
-#[derive(Debug, Clone)]
-pub struct Order {
-    /// `Column` (required).
-    pub column: Value<String>,
-    /// `SortOrder` (optional).
-    pub sort_order: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Order` of `AWS::Glue::Partition`.
+    Order
 }
 
 impl Order {
     /// The required properties: `Column`.
     pub fn new(column: impl Into<Value<String>>) -> Self {
-        Self {
-            column: column.into(),
-            sort_order: None,
-        }
+        Self(crate::Properties::new().with(0, "Column", column.into().to_template()))
     }
-    /// Sets `SortOrder`.
-    pub fn sort_order(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.sort_order = Some(value.into());
-        self
+    /// `SortOrder` (optional).
+    pub fn sort_order(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SortOrder", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Order {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Column".to_owned(), self.column.to_template());
-        if let Some(v) = &self.sort_order {
-            m.insert("SortOrder".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Order {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Order);

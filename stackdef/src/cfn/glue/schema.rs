@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Glue::Schema`.
-#[derive(Debug, Clone)]
-pub struct Schema {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Schema {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Schema {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Schema {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Schema`.
+    Schema("AWS::Glue::Schema", SchemaProps)
 }
 
 impl Schema {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Schema";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SchemaProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::GlueSchemaArn> {
         self.resource.ref_value()
@@ -87,37 +39,60 @@ impl Schema {
     pub fn attr_initial_schema_version_id(&self) -> Value<String> {
         self.resource.get_att("InitialSchemaVersionId")
     }
+
+    /// Replaces `CheckpointVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_checkpoint_version(&self, value: impl Into<Value<SchemaVersion>>) {
+        self.resource
+            .set_property("CheckpointVersion", value.into())
+    }
+
+    /// Replaces `Compatibility` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compatibility(&self, value: impl Into<Value<Compatibility>>) {
+        self.resource.set_property("Compatibility", value.into())
+    }
+
+    /// Replaces `DataFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_format(&self, value: impl Into<Value<DataFormat>>) {
+        self.resource.set_property("DataFormat", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Registry` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_registry(&self, value: impl Into<Value<Registry>>) {
+        self.resource.set_property("Registry", value.into())
+    }
+
+    /// Replaces `SchemaDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_definition(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SchemaDefinition", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Schema`.
-#[derive(Debug, Clone)]
-pub struct SchemaProps {
-    /// `CheckpointVersion` (optional).
-    pub checkpoint_version: Option<Value<SchemaVersion>>,
-    /// `Compatibility` (required).
-    pub compatibility: Value<Compatibility>,
-    /// `DataFormat` (required).
-    /// Create-only: changing it replaces the resource.
-    pub data_format: Value<DataFormat>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `Registry` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub registry: Option<Value<Registry>>,
-    /// `SchemaDefinition` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=170000 characters.
-    /// Pattern: `\S`.
-    pub schema_definition: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=10.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Schema`.
+    SchemaProps
 }
 
 impl SchemaProps {
@@ -127,450 +102,123 @@ impl SchemaProps {
         data_format: impl Into<Value<DataFormat>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            checkpoint_version: None,
-            compatibility: compatibility.into(),
-            data_format: data_format.into(),
-            description: None,
-            name: name.into(),
-            registry: None,
-            schema_definition: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Compatibility", compatibility.into().to_template())
+                .with(2, "DataFormat", data_format.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `CheckpointVersion`.
-    pub fn checkpoint_version(mut self, value: impl Into<Value<SchemaVersion>>) -> Self {
-        self.checkpoint_version = Some(value.into());
-        self
+    /// `CheckpointVersion` (optional).
+    pub fn checkpoint_version(self, value: impl Into<Value<SchemaVersion>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CheckpointVersion", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `Registry`.
-    pub fn registry(mut self, value: impl Into<Value<Registry>>) -> Self {
-        self.registry = Some(value.into());
-        self
+    /// `Registry` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn registry(self, value: impl Into<Value<Registry>>) -> Self {
+        Self(self.0.with(5, "Registry", value.into().to_template()))
     }
-    /// Sets `SchemaDefinition`.
-    pub fn schema_definition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_definition = Some(value.into());
-        self
+    /// `SchemaDefinition` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 170000 characters.
+    /// Pattern: `\S`.
+    pub fn schema_definition(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SchemaDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.checkpoint_version {
-            m.insert("CheckpointVersion".to_owned(), v.to_template());
-        }
-        m.insert("Compatibility".to_owned(), self.compatibility.to_template());
-        m.insert("DataFormat".to_owned(), self.data_format.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.registry {
-            m.insert("Registry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_definition {
-            m.insert("SchemaDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 10.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SchemaProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.checkpoint_version
-            .check(&path.field("CheckpointVersion"), &Rules::NONE, out);
-        self.compatibility
-            .check(&path.field("Compatibility"), &Rules::NONE, out);
-        self.data_format
-            .check(&path.field("DataFormat"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.registry
-            .check(&path.field("Registry"), &Rules::NONE, out);
-        self.schema_definition.check(
-            &path.field("SchemaDefinition"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(170000),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SchemaProps);
-
-/// Property type `SchemaVersion` of `AWS::Glue::Schema`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaVersion {
-    /// `IsLatest` (optional).
-    pub is_latest: Option<Value<bool>>,
-    /// `VersionNumber` (optional).
-    /// Range: 1..=100000.
-    pub version_number: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SchemaVersion` of `AWS::Glue::Schema`.
+    SchemaVersion(default)
 }
 
 impl SchemaVersion {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            is_latest: None,
-            version_number: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsLatest`.
-    pub fn is_latest(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_latest = Some(value.into());
-        self
+    /// `IsLatest` (optional).
+    pub fn is_latest(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsLatest", value.into().to_template()))
     }
-    /// Sets `VersionNumber`.
-    pub fn version_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.version_number = Some(value.into());
-        self
+    /// `VersionNumber` (optional).
+    /// Range: 1 to 100000.
+    pub fn version_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "VersionNumber", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SchemaVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_latest {
-            m.insert("IsLatest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_number {
-            m.insert("VersionNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Compatibility`.
+    Compatibility {
+        /// `NONE`
+        None = "NONE",
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `BACKWARD`
+        Backward = "BACKWARD",
+        /// `BACKWARD_ALL`
+        BackwardAll = "BACKWARD_ALL",
+        /// `FORWARD`
+        Forward = "FORWARD",
+        /// `FORWARD_ALL`
+        ForwardAll = "FORWARD_ALL",
+        /// `FULL`
+        Full = "FULL",
+        /// `FULL_ALL`
+        FullAll = "FULL_ALL",
     }
 }
 
-impl Check for SchemaVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.version_number.check(
-            &path.field("VersionNumber"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DataFormat`.
+    DataFormat {
+        /// `AVRO`
+        Avro = "AVRO",
+        /// `JSON`
+        Json = "JSON",
+        /// `PROTOBUF`
+        Protobuf = "PROTOBUF",
     }
 }
 
-crate::impl_literal!(SchemaVersion);
-
-/// Values of `Compatibility`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Compatibility {
-    /// `NONE`
-    None,
-    /// `DISABLED`
-    Disabled,
-    /// `BACKWARD`
-    Backward,
-    /// `BACKWARD_ALL`
-    BackwardAll,
-    /// `FORWARD`
-    Forward,
-    /// `FORWARD_ALL`
-    ForwardAll,
-    /// `FULL`
-    Full,
-    /// `FULL_ALL`
-    FullAll,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Compatibility {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NONE",
-        "DISABLED",
-        "BACKWARD",
-        "BACKWARD_ALL",
-        "FORWARD",
-        "FORWARD_ALL",
-        "FULL",
-        "FULL_ALL",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Disabled => "DISABLED",
-            Self::Backward => "BACKWARD",
-            Self::BackwardAll => "BACKWARD_ALL",
-            Self::Forward => "FORWARD",
-            Self::ForwardAll => "FORWARD_ALL",
-            Self::Full => "FULL",
-            Self::FullAll => "FULL_ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Compatibility {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Compatibility {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Compatibility {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "DISABLED" => Self::Disabled,
-            "BACKWARD" => Self::Backward,
-            "BACKWARD_ALL" => Self::BackwardAll,
-            "FORWARD" => Self::Forward,
-            "FORWARD_ALL" => Self::ForwardAll,
-            "FULL" => Self::Full,
-            "FULL_ALL" => Self::FullAll,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Compatibility> {
-    fn from(s: &str) -> Self {
-        Value::literal(Compatibility::from(s))
-    }
-}
-
-crate::impl_literal!(Compatibility);
-
-/// Values of `DataFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataFormat {
-    /// `AVRO`
-    Avro,
-    /// `JSON`
-    Json,
-    /// `PROTOBUF`
-    Protobuf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AVRO", "JSON", "PROTOBUF"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Avro => "AVRO",
-            Self::Json => "JSON",
-            Self::Protobuf => "PROTOBUF",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "AVRO" => Self::Avro,
-            "JSON" => Self::Json,
-            "PROTOBUF" => Self::Protobuf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataFormat::from(s))
-    }
-}
-
-crate::impl_literal!(DataFormat);
-
-/// Property type `Registry` of `AWS::Glue::Schema`.
-#[derive(Debug, Clone, Default)]
-pub struct Registry {
-    /// `Arn` (optional).
-    /// Pattern: `arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*`.
-    pub arn: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Registry` of `AWS::Glue::Schema`.
+    Registry(default)
 }
 
 impl Registry {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
+    /// `Arn` (optional).
+    /// Pattern: `arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*`.
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Registry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Registry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                pattern: Some("arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Registry);
-
-/// Property type `Tag` of `AWS::Glue::Schema`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Glue::SchemaVersion`.
-#[derive(Debug, Clone)]
-pub struct SchemaVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SchemaVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SchemaVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SchemaVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::SchemaVersion`.
+    SchemaVersion("AWS::Glue::SchemaVersion", SchemaVersionProps)
 }
 
 impl SchemaVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::SchemaVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SchemaVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VersionId` (typed).
     pub fn ref_value(&self) -> Value<ids::SchemaVersionId> {
         self.resource.ref_value()
@@ -82,19 +34,23 @@ impl SchemaVersion {
     pub fn attr_version_id(&self) -> Value<ids::SchemaVersionId> {
         self.resource.get_att("VersionId")
     }
+
+    /// Replaces `Schema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema(&self, value: impl Into<Value<Schema>>) {
+        self.resource.set_property("Schema", value.into())
+    }
+
+    /// Replaces `SchemaDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_definition(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SchemaDefinition", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::SchemaVersion`.
-#[derive(Debug, Clone)]
-pub struct SchemaVersionProps {
-    /// `Schema` (required).
-    /// Create-only: changing it replaces the resource.
-    pub schema: Value<Schema>,
-    /// `SchemaDefinition` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=170000 characters.
-    /// Pattern: `\S`.
-    pub schema_definition: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::SchemaVersion`.
+    SchemaVersionProps
 }
 
 impl SchemaVersionProps {
@@ -103,128 +59,41 @@ impl SchemaVersionProps {
         schema: impl Into<Value<Schema>>,
         schema_definition: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            schema: schema.into(),
-            schema_definition: schema_definition.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Schema", schema.into().to_template())
+                .with(
+                    1,
+                    "SchemaDefinition",
+                    schema_definition.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for SchemaVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Schema".to_owned(), self.schema.to_template());
-        m.insert(
-            "SchemaDefinition".to_owned(),
-            self.schema_definition.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SchemaVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schema.check(&path.field("Schema"), &Rules::NONE, out);
-        self.schema_definition.check(
-            &path.field("SchemaDefinition"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(170000),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SchemaVersionProps);
-
-/// Property type `Schema` of `AWS::Glue::SchemaVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct Schema {
-    /// `RegistryName` (optional).
-    /// Length: 1..=255 characters.
-    pub registry_name: Option<Value<String>>,
-    /// `SchemaArn` (optional).
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):glue:.*`.
-    pub schema_arn: Option<Value<String>>,
-    /// `SchemaName` (optional).
-    /// Length: 1..=255 characters.
-    pub schema_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Schema` of `AWS::Glue::SchemaVersion`.
+    Schema(default)
 }
 
 impl Schema {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            registry_name: None,
-            schema_arn: None,
-            schema_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RegistryName`.
-    pub fn registry_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.registry_name = Some(value.into());
-        self
+    /// `RegistryName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn registry_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RegistryName", value.into().to_template()))
     }
-    /// Sets `SchemaArn`.
-    pub fn schema_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_arn = Some(value.into());
-        self
+    /// `SchemaArn` (optional).
+    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):glue:.*`.
+    pub fn schema_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SchemaArn", value.into().to_template()))
     }
-    /// Sets `SchemaName`.
-    pub fn schema_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_name = Some(value.into());
-        self
+    /// `SchemaName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn schema_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SchemaName", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Schema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.registry_name {
-            m.insert("RegistryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_arn {
-            m.insert("SchemaArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_name {
-            m.insert("SchemaName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Schema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.registry_name.check(
-            &path.field("RegistryName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_arn.check(
-            &path.field("SchemaArn"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):glue:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_name.check(
-            &path.field("SchemaName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Schema);

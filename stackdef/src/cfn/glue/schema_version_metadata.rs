@@ -11,83 +11,41 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Glue::SchemaVersionMetadata`.
-#[derive(Debug, Clone)]
-pub struct SchemaVersionMetadata {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SchemaVersionMetadata {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SchemaVersionMetadata {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SchemaVersionMetadata {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::SchemaVersionMetadata`.
+    SchemaVersionMetadata("AWS::Glue::SchemaVersionMetadata", SchemaVersionMetadataProps)
 }
 
 impl SchemaVersionMetadata {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::SchemaVersionMetadata";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SchemaVersionMetadataProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Key` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Key", value.into())
+    }
+
+    /// Replaces `SchemaVersionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_version_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SchemaVersionId", value.into())
+    }
+
+    /// Replaces `Value` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_value(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Value", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::SchemaVersionMetadata`.
-#[derive(Debug, Clone)]
-pub struct SchemaVersionMetadataProps {
-    /// `Key` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `SchemaVersionId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}`.
-    pub schema_version_id: Value<String>,
-    /// `Value` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::SchemaVersionMetadata`.
+    SchemaVersionMetadataProps
 }
 
 impl SchemaVersionMetadataProps {
@@ -97,56 +55,11 @@ impl SchemaVersionMetadataProps {
         schema_version_id: impl Into<Value<String>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            key: key.into(),
-            schema_version_id: schema_version_id.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "SchemaVersionId", schema_version_id.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SchemaVersionMetadataProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert(
-            "SchemaVersionId".to_owned(),
-            self.schema_version_id.to_template(),
-        );
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SchemaVersionMetadataProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_version_id.check(
-            &path.field("SchemaVersionId"),
-            &Rules {
-                pattern: Some("[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SchemaVersionMetadataProps);

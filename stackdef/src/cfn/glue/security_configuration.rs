@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Glue::SecurityConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SecurityConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::SecurityConfiguration`.
+    SecurityConfiguration("AWS::Glue::SecurityConfiguration", SecurityConfigurationProps)
 }
 
 impl SecurityConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::SecurityConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecurityConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityConfigurationId> {
         self.resource.ref_value()
@@ -82,16 +34,24 @@ impl SecurityConfiguration {
     pub fn attr_id(&self) -> Value<ids::SecurityConfigurationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::SecurityConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SecurityConfigurationProps {
-    /// `EncryptionConfiguration` (required).
-    pub encryption_configuration: Value<EncryptionConfiguration>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::SecurityConfiguration`.
+    SecurityConfigurationProps
 }
 
 impl SecurityConfigurationProps {
@@ -100,249 +60,113 @@ impl SecurityConfigurationProps {
         encryption_configuration: impl Into<Value<EncryptionConfiguration>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            encryption_configuration: encryption_configuration.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "EncryptionConfiguration",
+                    encryption_configuration.into().to_template(),
+                )
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SecurityConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionConfiguration".to_owned(),
-            self.encryption_configuration.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecurityConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityConfigurationProps);
-
-/// Property type `EncryptionConfiguration` of `AWS::Glue::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfiguration {
-    /// `CloudWatchEncryption` (optional).
-    pub cloud_watch_encryption: Option<Value<CloudWatchEncryption>>,
-    /// `JobBookmarksEncryption` (optional).
-    pub job_bookmarks_encryption: Option<Value<JobBookmarksEncryption>>,
-    /// `S3Encryptions` (optional).
-    pub s3_encryptions: Option<Value<List<S3Encryption>>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::Glue::SecurityConfiguration`.
+    EncryptionConfiguration(default)
 }
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_encryption: None,
-            job_bookmarks_encryption: None,
-            s3_encryptions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchEncryption`.
-    pub fn cloud_watch_encryption(mut self, value: impl Into<Value<CloudWatchEncryption>>) -> Self {
-        self.cloud_watch_encryption = Some(value.into());
-        self
+    /// `CloudWatchEncryption` (optional).
+    pub fn cloud_watch_encryption(self, value: impl Into<Value<CloudWatchEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `JobBookmarksEncryption`.
-    pub fn job_bookmarks_encryption(
-        mut self,
-        value: impl Into<Value<JobBookmarksEncryption>>,
-    ) -> Self {
-        self.job_bookmarks_encryption = Some(value.into());
-        self
+    /// `JobBookmarksEncryption` (optional).
+    pub fn job_bookmarks_encryption(self, value: impl Into<Value<JobBookmarksEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(1, "JobBookmarksEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `S3Encryptions`.
-    pub fn s3_encryptions(mut self, value: impl Into<Value<List<S3Encryption>>>) -> Self {
-        self.s3_encryptions = Some(value.into());
-        self
+    /// `S3Encryptions` (optional).
+    pub fn s3_encryptions(self, value: impl Into<Value<List<S3Encryption>>>) -> Self {
+        Self(self.0.with(2, "S3Encryptions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_encryption {
-            m.insert("CloudWatchEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_bookmarks_encryption {
-            m.insert("JobBookmarksEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_encryptions {
-            m.insert("S3Encryptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_encryption
-            .check(&path.field("CloudWatchEncryption"), &Rules::NONE, out);
-        self.job_bookmarks_encryption.check(
-            &path.field("JobBookmarksEncryption"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_encryptions
-            .check(&path.field("S3Encryptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Property type `CloudWatchEncryption` of `AWS::Glue::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchEncryption {
-    /// `CloudWatchEncryptionMode` (optional).
-    pub cloud_watch_encryption_mode: Option<Value<String>>,
-    /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchEncryption` of `AWS::Glue::SecurityConfiguration`.
+    CloudWatchEncryption(default)
 }
 
 impl CloudWatchEncryption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_encryption_mode: None,
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchEncryptionMode`.
-    pub fn cloud_watch_encryption_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_watch_encryption_mode = Some(value.into());
-        self
+    /// `CloudWatchEncryptionMode` (optional).
+    pub fn cloud_watch_encryption_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchEncryptionMode", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudWatchEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_encryption_mode {
-            m.insert("CloudWatchEncryptionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchEncryption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchEncryption);
-
-/// Property type `JobBookmarksEncryption` of `AWS::Glue::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct JobBookmarksEncryption {
-    /// `JobBookmarksEncryptionMode` (optional).
-    pub job_bookmarks_encryption_mode: Option<Value<String>>,
     /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `JobBookmarksEncryption` of `AWS::Glue::SecurityConfiguration`.
+    JobBookmarksEncryption(default)
 }
 
 impl JobBookmarksEncryption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            job_bookmarks_encryption_mode: None,
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `JobBookmarksEncryptionMode`.
-    pub fn job_bookmarks_encryption_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.job_bookmarks_encryption_mode = Some(value.into());
-        self
+    /// `JobBookmarksEncryptionMode` (optional).
+    pub fn job_bookmarks_encryption_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "JobBookmarksEncryptionMode", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JobBookmarksEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.job_bookmarks_encryption_mode {
-            m.insert("JobBookmarksEncryptionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JobBookmarksEncryption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JobBookmarksEncryption);
-
-/// Property type `S3Encryption` of `AWS::Glue::SecurityConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct S3Encryption {
     /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<String>>,
-    /// `S3EncryptionMode` (optional).
-    pub s3_encryption_mode: Option<Value<String>>,
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `S3Encryption` of `AWS::Glue::SecurityConfiguration`.
+    S3Encryption(default)
 }
 
 impl S3Encryption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_arn: None,
-            s3_encryption_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `S3EncryptionMode`.
-    pub fn s3_encryption_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_encryption_mode = Some(value.into());
-        self
+    /// `S3EncryptionMode` (optional).
+    pub fn s3_encryption_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "S3EncryptionMode", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for S3Encryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_encryption_mode {
-            m.insert("S3EncryptionMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Encryption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Encryption);

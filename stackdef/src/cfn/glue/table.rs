@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct Table {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Table {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Table {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Table {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Table`.
+    Table("AWS::Glue::Table", TableProps)
 }
 
 impl Table {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Table";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TableProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TableId> {
         self.resource.ref_value()
@@ -82,24 +34,42 @@ impl Table {
     pub fn attr_id(&self) -> Value<ids::TableId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CatalogId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_catalog_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CatalogId", value.into())
+    }
+
+    /// Replaces `DatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatabaseName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OpenTableFormatInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_open_table_format_input(&self, value: impl Into<Value<OpenTableFormatInput>>) {
+        self.resource
+            .set_property("OpenTableFormatInput", value.into())
+    }
+
+    /// Replaces `TableInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_input(&self, value: impl Into<Value<TableInput>>) {
+        self.resource.set_property("TableInput", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct TableProps {
-    /// `CatalogId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub catalog_id: Value<String>,
-    /// `DatabaseName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub database_name: Value<String>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `OpenTableFormatInput` (optional).
-    pub open_table_format_input: Option<Value<OpenTableFormatInput>>,
-    /// `TableInput` (optional).
-    pub table_input: Option<Value<TableInput>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Table`.
+    TableProps
 }
 
 impl TableProps {
@@ -108,178 +78,79 @@ impl TableProps {
         catalog_id: impl Into<Value<String>>,
         database_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            database_name: database_name.into(),
-            name: None,
-            open_table_format_input: None,
-            table_input: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "DatabaseName", database_name.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `OpenTableFormatInput`.
-    pub fn open_table_format_input(
-        mut self,
-        value: impl Into<Value<OpenTableFormatInput>>,
-    ) -> Self {
-        self.open_table_format_input = Some(value.into());
-        self
+    /// `OpenTableFormatInput` (optional).
+    pub fn open_table_format_input(self, value: impl Into<Value<OpenTableFormatInput>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OpenTableFormatInput", value.into().to_template()),
+        )
     }
-    /// Sets `TableInput`.
-    pub fn table_input(mut self, value: impl Into<Value<TableInput>>) -> Self {
-        self.table_input = Some(value.into());
-        self
+    /// `TableInput` (optional).
+    pub fn table_input(self, value: impl Into<Value<TableInput>>) -> Self {
+        Self(self.0.with(4, "TableInput", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TableProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.open_table_format_input {
-            m.insert("OpenTableFormatInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_input {
-            m.insert("TableInput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.open_table_format_input
-            .check(&path.field("OpenTableFormatInput"), &Rules::NONE, out);
-        self.table_input
-            .check(&path.field("TableInput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TableProps);
-
-/// Property type `OpenTableFormatInput` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct OpenTableFormatInput {
-    /// `IcebergInput` (optional).
-    pub iceberg_input: Option<Value<IcebergInput>>,
+crate::l1_struct! {
+    /// Property type `OpenTableFormatInput` of `AWS::Glue::Table`.
+    OpenTableFormatInput(default)
 }
 
 impl OpenTableFormatInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iceberg_input: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IcebergInput`.
-    pub fn iceberg_input(mut self, value: impl Into<Value<IcebergInput>>) -> Self {
-        self.iceberg_input = Some(value.into());
-        self
+    /// `IcebergInput` (optional).
+    pub fn iceberg_input(self, value: impl Into<Value<IcebergInput>>) -> Self {
+        Self(self.0.with(0, "IcebergInput", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OpenTableFormatInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iceberg_input {
-            m.insert("IcebergInput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenTableFormatInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iceberg_input
-            .check(&path.field("IcebergInput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OpenTableFormatInput);
-
-/// Property type `IcebergInput` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct IcebergInput {
-    /// `IcebergTableInput` (optional).
-    pub iceberg_table_input: Option<Value<IcebergTableInput>>,
-    /// `MetadataOperation` (optional).
-    pub metadata_operation: Option<Value<String>>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IcebergInput` of `AWS::Glue::Table`.
+    IcebergInput(default)
 }
 
 impl IcebergInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iceberg_table_input: None,
-            metadata_operation: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IcebergTableInput`.
-    pub fn iceberg_table_input(mut self, value: impl Into<Value<IcebergTableInput>>) -> Self {
-        self.iceberg_table_input = Some(value.into());
-        self
+    /// `IcebergTableInput` (optional).
+    pub fn iceberg_table_input(self, value: impl Into<Value<IcebergTableInput>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IcebergTableInput", value.into().to_template()),
+        )
     }
-    /// Sets `MetadataOperation`.
-    pub fn metadata_operation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metadata_operation = Some(value.into());
-        self
+    /// `MetadataOperation` (optional).
+    pub fn metadata_operation(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MetadataOperation", value.into().to_template()),
+        )
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IcebergInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iceberg_table_input {
-            m.insert("IcebergTableInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_operation {
-            m.insert("MetadataOperation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Version", value.into().to_template()))
     }
 }
 
-impl Check for IcebergInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iceberg_table_input
-            .check(&path.field("IcebergTableInput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergInput);
-
-/// Property type `IcebergTableInput` of `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergTableInput {
-    /// `Location` (required).
-    pub location: Value<String>,
-    /// `PartitionSpec` (optional).
-    pub partition_spec: Option<Value<IcebergPartitionSpec>>,
-    /// `Properties` (optional).
-    pub properties: Option<Value<serde_json::Value>>,
-    /// `Schema` (required).
-    pub schema: Value<IcebergSchema>,
-    /// `WriteOrder` (optional).
-    pub write_order: Option<Value<IcebergSortOrder>>,
+crate::l1_struct! {
+    /// Property type `IcebergTableInput` of `AWS::Glue::Table`.
+    IcebergTableInput
 }
 
 impl IcebergTableInput {
@@ -288,115 +159,45 @@ impl IcebergTableInput {
         location: impl Into<Value<String>>,
         schema: impl Into<Value<IcebergSchema>>,
     ) -> Self {
-        Self {
-            location: location.into(),
-            partition_spec: None,
-            properties: None,
-            schema: schema.into(),
-            write_order: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Location", location.into().to_template())
+                .with(3, "Schema", schema.into().to_template()),
+        )
     }
-    /// Sets `PartitionSpec`.
-    pub fn partition_spec(mut self, value: impl Into<Value<IcebergPartitionSpec>>) -> Self {
-        self.partition_spec = Some(value.into());
-        self
+    /// `PartitionSpec` (optional).
+    pub fn partition_spec(self, value: impl Into<Value<IcebergPartitionSpec>>) -> Self {
+        Self(self.0.with(1, "PartitionSpec", value.into().to_template()))
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.properties = Some(value.into());
-        self
+    /// `Properties` (optional).
+    pub fn properties(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Properties", value.into().to_template()))
     }
-    /// Sets `WriteOrder`.
-    pub fn write_order(mut self, value: impl Into<Value<IcebergSortOrder>>) -> Self {
-        self.write_order = Some(value.into());
-        self
+    /// `WriteOrder` (optional).
+    pub fn write_order(self, value: impl Into<Value<IcebergSortOrder>>) -> Self {
+        Self(self.0.with(4, "WriteOrder", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IcebergTableInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Location".to_owned(), self.location.to_template());
-        if let Some(v) = &self.partition_spec {
-            m.insert("PartitionSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        m.insert("Schema".to_owned(), self.schema.to_template());
-        if let Some(v) = &self.write_order {
-            m.insert("WriteOrder".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcebergTableInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.partition_spec
-            .check(&path.field("PartitionSpec"), &Rules::NONE, out);
-        self.schema.check(&path.field("Schema"), &Rules::NONE, out);
-        self.write_order
-            .check(&path.field("WriteOrder"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergTableInput);
-
-/// Property type `IcebergPartitionSpec` of `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergPartitionSpec {
-    /// `Fields` (required).
-    pub fields: Value<List<IcebergPartitionField>>,
-    /// `SpecId` (optional).
-    pub spec_id: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IcebergPartitionSpec` of `AWS::Glue::Table`.
+    IcebergPartitionSpec
 }
 
 impl IcebergPartitionSpec {
     /// The required properties: `Fields`.
     pub fn new(fields: impl Into<Value<List<IcebergPartitionField>>>) -> Self {
-        Self {
-            fields: fields.into(),
-            spec_id: None,
-        }
+        Self(crate::Properties::new().with(0, "Fields", fields.into().to_template()))
     }
-    /// Sets `SpecId`.
-    pub fn spec_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.spec_id = Some(value.into());
-        self
+    /// `SpecId` (optional).
+    pub fn spec_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SpecId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IcebergPartitionSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Fields".to_owned(), self.fields.to_template());
-        if let Some(v) = &self.spec_id {
-            m.insert("SpecId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcebergPartitionSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fields.check(&path.field("Fields"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergPartitionSpec);
-
-/// Property type `IcebergPartitionField` of `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergPartitionField {
-    /// `FieldId` (optional).
-    pub field_id: Option<Value<i64>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `SourceId` (required).
-    pub source_id: Value<i64>,
-    /// `Transform` (required).
-    pub transform: Value<String>,
+crate::l1_struct! {
+    /// Property type `IcebergPartitionField` of `AWS::Glue::Table`.
+    IcebergPartitionField
 }
 
 impl IcebergPartitionField {
@@ -406,117 +207,49 @@ impl IcebergPartitionField {
         source_id: impl Into<Value<i64>>,
         transform: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            field_id: None,
-            name: name.into(),
-            source_id: source_id.into(),
-            transform: transform.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "SourceId", source_id.into().to_template())
+                .with(3, "Transform", transform.into().to_template()),
+        )
     }
-    /// Sets `FieldId`.
-    pub fn field_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.field_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IcebergPartitionField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field_id {
-            m.insert("FieldId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SourceId".to_owned(), self.source_id.to_template());
-        m.insert("Transform".to_owned(), self.transform.to_template());
-        Expr::Map(m)
+    /// `FieldId` (optional).
+    pub fn field_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "FieldId", value.into().to_template()))
     }
 }
 
-impl Check for IcebergPartitionField {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IcebergPartitionField);
-
-/// Property type `IcebergSchema` of `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergSchema {
-    /// `Fields` (required).
-    pub fields: Value<List<IcebergStructField>>,
-    /// `IdentifierFieldIds` (optional).
-    pub identifier_field_ids: Option<Value<List<i64>>>,
-    /// `SchemaId` (optional).
-    pub schema_id: Option<Value<i64>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IcebergSchema` of `AWS::Glue::Table`.
+    IcebergSchema
 }
 
 impl IcebergSchema {
     /// The required properties: `Fields`.
     pub fn new(fields: impl Into<Value<List<IcebergStructField>>>) -> Self {
-        Self {
-            fields: fields.into(),
-            identifier_field_ids: None,
-            schema_id: None,
-            type_: None,
-        }
+        Self(crate::Properties::new().with(0, "Fields", fields.into().to_template()))
     }
-    /// Sets `IdentifierFieldIds`.
-    pub fn identifier_field_ids(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.identifier_field_ids = Some(value.into());
-        self
+    /// `IdentifierFieldIds` (optional).
+    pub fn identifier_field_ids(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IdentifierFieldIds", value.into().to_template()),
+        )
     }
-    /// Sets `SchemaId`.
-    pub fn schema_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.schema_id = Some(value.into());
-        self
+    /// `SchemaId` (optional).
+    pub fn schema_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "SchemaId", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IcebergSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Fields".to_owned(), self.fields.to_template());
-        if let Some(v) = &self.identifier_field_ids {
-            m.insert("IdentifierFieldIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_id {
-            m.insert("SchemaId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcebergSchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fields.check(&path.field("Fields"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergSchema);
-
-/// Property type `IcebergStructField` of `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergStructField {
-    /// `Doc` (optional).
-    pub doc: Option<Value<String>>,
-    /// `Id` (required).
-    pub id: Value<i64>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Required` (required).
-    pub required: Value<bool>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `IcebergStructField` of `AWS::Glue::Table`.
+    IcebergStructField
 }
 
 impl IcebergStructField {
@@ -527,48 +260,23 @@ impl IcebergStructField {
         required: impl Into<Value<bool>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            doc: None,
-            id: id.into(),
-            name: name.into(),
-            required: required.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "Required", required.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Doc`.
-    pub fn doc(mut self, value: impl Into<Value<String>>) -> Self {
-        self.doc = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IcebergStructField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.doc {
-            m.insert("Doc".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Required".to_owned(), self.required.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Doc` (optional).
+    pub fn doc(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Doc", value.into().to_template()))
     }
 }
 
-impl Check for IcebergStructField {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IcebergStructField);
-
-/// Property type `IcebergSortOrder` of `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergSortOrder {
-    /// `Fields` (required).
-    pub fields: Value<List<IcebergSortField>>,
-    /// `OrderId` (required).
-    pub order_id: Value<i64>,
+crate::l1_struct! {
+    /// Property type `IcebergSortOrder` of `AWS::Glue::Table`.
+    IcebergSortOrder
 }
 
 impl IcebergSortOrder {
@@ -577,41 +285,17 @@ impl IcebergSortOrder {
         fields: impl Into<Value<List<IcebergSortField>>>,
         order_id: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            fields: fields.into(),
-            order_id: order_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Fields", fields.into().to_template())
+                .with(1, "OrderId", order_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IcebergSortOrder {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Fields".to_owned(), self.fields.to_template());
-        m.insert("OrderId".to_owned(), self.order_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcebergSortOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fields.check(&path.field("Fields"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergSortOrder);
-
-/// Property type `IcebergSortField` of `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergSortField {
-    /// `Direction` (required).
-    pub direction: Value<String>,
-    /// `NullOrder` (required).
-    pub null_order: Value<String>,
-    /// `SourceId` (required).
-    pub source_id: Value<i64>,
-    /// `Transform` (required).
-    pub transform: Value<String>,
+crate::l1_struct! {
+    /// Property type `IcebergSortField` of `AWS::Glue::Table`.
+    IcebergSortField
 }
 
 impl IcebergSortField {
@@ -622,986 +306,415 @@ impl IcebergSortField {
         source_id: impl Into<Value<i64>>,
         transform: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            direction: direction.into(),
-            null_order: null_order.into(),
-            source_id: source_id.into(),
-            transform: transform.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Direction", direction.into().to_template())
+                .with(1, "NullOrder", null_order.into().to_template())
+                .with(2, "SourceId", source_id.into().to_template())
+                .with(3, "Transform", transform.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IcebergSortField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Direction".to_owned(), self.direction.to_template());
-        m.insert("NullOrder".to_owned(), self.null_order.to_template());
-        m.insert("SourceId".to_owned(), self.source_id.to_template());
-        m.insert("Transform".to_owned(), self.transform.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcebergSortField {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IcebergSortField);
-
-/// Property type `TableInput` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct TableInput {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Owner` (optional).
-    pub owner: Option<Value<String>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `PartitionKeys` (optional).
-    pub partition_keys: Option<Value<List<Column>>>,
-    /// `Retention` (optional).
-    pub retention: Option<Value<i64>>,
-    /// `StorageDescriptor` (optional).
-    pub storage_descriptor: Option<Value<StorageDescriptor>>,
-    /// `TableType` (optional).
-    pub table_type: Option<Value<TableType>>,
-    /// `TargetTable` (optional).
-    pub target_table: Option<Value<TableIdentifier>>,
-    /// `ViewDefinition` (optional).
-    pub view_definition: Option<Value<ViewDefinition>>,
-    /// `ViewExpandedText` (optional).
-    pub view_expanded_text: Option<Value<String>>,
-    /// `ViewOriginalText` (optional).
-    pub view_original_text: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TableInput` of `AWS::Glue::Table`.
+    TableInput(default)
 }
 
 impl TableInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            name: None,
-            owner: None,
-            parameters: None,
-            partition_keys: None,
-            retention: None,
-            storage_descriptor: None,
-            table_type: None,
-            target_table: None,
-            view_definition: None,
-            view_expanded_text: None,
-            view_original_text: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Owner`.
-    pub fn owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner = Some(value.into());
-        self
+    /// `Owner` (optional).
+    pub fn owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Owner", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Parameters", value.into().to_template()))
     }
-    /// Sets `PartitionKeys`.
-    pub fn partition_keys(mut self, value: impl Into<Value<List<Column>>>) -> Self {
-        self.partition_keys = Some(value.into());
-        self
+    /// `PartitionKeys` (optional).
+    pub fn partition_keys(self, value: impl Into<Value<List<Column>>>) -> Self {
+        Self(self.0.with(4, "PartitionKeys", value.into().to_template()))
     }
-    /// Sets `Retention`.
-    pub fn retention(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention = Some(value.into());
-        self
+    /// `Retention` (optional).
+    pub fn retention(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Retention", value.into().to_template()))
     }
-    /// Sets `StorageDescriptor`.
-    pub fn storage_descriptor(mut self, value: impl Into<Value<StorageDescriptor>>) -> Self {
-        self.storage_descriptor = Some(value.into());
-        self
+    /// `StorageDescriptor` (optional).
+    pub fn storage_descriptor(self, value: impl Into<Value<StorageDescriptor>>) -> Self {
+        Self(
+            self.0
+                .with(6, "StorageDescriptor", value.into().to_template()),
+        )
     }
-    /// Sets `TableType`.
-    pub fn table_type(mut self, value: impl Into<Value<TableType>>) -> Self {
-        self.table_type = Some(value.into());
-        self
+    /// `TableType` (optional).
+    pub fn table_type(self, value: impl Into<Value<TableType>>) -> Self {
+        Self(self.0.with(7, "TableType", value.into().to_template()))
     }
-    /// Sets `TargetTable`.
-    pub fn target_table(mut self, value: impl Into<Value<TableIdentifier>>) -> Self {
-        self.target_table = Some(value.into());
-        self
+    /// `TargetTable` (optional).
+    pub fn target_table(self, value: impl Into<Value<TableIdentifier>>) -> Self {
+        Self(self.0.with(8, "TargetTable", value.into().to_template()))
     }
-    /// Sets `ViewDefinition`.
-    pub fn view_definition(mut self, value: impl Into<Value<ViewDefinition>>) -> Self {
-        self.view_definition = Some(value.into());
-        self
+    /// `ViewDefinition` (optional).
+    pub fn view_definition(self, value: impl Into<Value<ViewDefinition>>) -> Self {
+        Self(self.0.with(9, "ViewDefinition", value.into().to_template()))
     }
-    /// Sets `ViewExpandedText`.
-    pub fn view_expanded_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.view_expanded_text = Some(value.into());
-        self
+    /// `ViewExpandedText` (optional).
+    pub fn view_expanded_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ViewExpandedText", value.into().to_template()),
+        )
     }
-    /// Sets `ViewOriginalText`.
-    pub fn view_original_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.view_original_text = Some(value.into());
-        self
+    /// `ViewOriginalText` (optional).
+    pub fn view_original_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ViewOriginalText", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TableInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.owner {
-            m.insert("Owner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.partition_keys {
-            m.insert("PartitionKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention {
-            m.insert("Retention".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_descriptor {
-            m.insert("StorageDescriptor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_type {
-            m.insert("TableType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_table {
-            m.insert("TargetTable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.view_definition {
-            m.insert("ViewDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.view_expanded_text {
-            m.insert("ViewExpandedText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.view_original_text {
-            m.insert("ViewOriginalText".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.partition_keys
-            .check(&path.field("PartitionKeys"), &Rules::NONE, out);
-        self.storage_descriptor
-            .check(&path.field("StorageDescriptor"), &Rules::NONE, out);
-        self.table_type
-            .check(&path.field("TableType"), &Rules::NONE, out);
-        self.target_table
-            .check(&path.field("TargetTable"), &Rules::NONE, out);
-        self.view_definition
-            .check(&path.field("ViewDefinition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TableInput);
-
-/// Property type `Column` of `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct Column {
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Column` of `AWS::Glue::Table`.
+    Column
 }
 
 impl Column {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            comment: None,
-            name: name.into(),
-            type_: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Column {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Column {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Column);
-
-/// Property type `StorageDescriptor` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageDescriptor {
-    /// `BucketColumns` (optional).
-    pub bucket_columns: Option<Value<List<String>>>,
-    /// `Columns` (optional).
-    pub columns: Option<Value<List<Column>>>,
-    /// `Compressed` (optional).
-    pub compressed: Option<Value<bool>>,
-    /// `InputFormat` (optional).
-    pub input_format: Option<Value<String>>,
-    /// `Location` (optional).
-    pub location: Option<Value<String>>,
-    /// `NumberOfBuckets` (optional).
-    pub number_of_buckets: Option<Value<i64>>,
-    /// `OutputFormat` (optional).
-    pub output_format: Option<Value<String>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `SchemaReference` (optional).
-    pub schema_reference: Option<Value<SchemaReference>>,
-    /// `SerdeInfo` (optional).
-    pub serde_info: Option<Value<SerdeInfo>>,
-    /// `SkewedInfo` (optional).
-    pub skewed_info: Option<Value<SkewedInfo>>,
-    /// `SortColumns` (optional).
-    pub sort_columns: Option<Value<List<Order>>>,
-    /// `StoredAsSubDirectories` (optional).
-    pub stored_as_sub_directories: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `StorageDescriptor` of `AWS::Glue::Table`.
+    StorageDescriptor(default)
 }
 
 impl StorageDescriptor {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_columns: None,
-            columns: None,
-            compressed: None,
-            input_format: None,
-            location: None,
-            number_of_buckets: None,
-            output_format: None,
-            parameters: None,
-            schema_reference: None,
-            serde_info: None,
-            skewed_info: None,
-            sort_columns: None,
-            stored_as_sub_directories: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketColumns`.
-    pub fn bucket_columns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.bucket_columns = Some(value.into());
-        self
+    /// `BucketColumns` (optional).
+    pub fn bucket_columns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "BucketColumns", value.into().to_template()))
     }
-    /// Sets `Columns`.
-    pub fn columns(mut self, value: impl Into<Value<List<Column>>>) -> Self {
-        self.columns = Some(value.into());
-        self
+    /// `Columns` (optional).
+    pub fn columns(self, value: impl Into<Value<List<Column>>>) -> Self {
+        Self(self.0.with(1, "Columns", value.into().to_template()))
     }
-    /// Sets `Compressed`.
-    pub fn compressed(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.compressed = Some(value.into());
-        self
+    /// `Compressed` (optional).
+    pub fn compressed(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Compressed", value.into().to_template()))
     }
-    /// Sets `InputFormat`.
-    pub fn input_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_format = Some(value.into());
-        self
+    /// `InputFormat` (optional).
+    pub fn input_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "InputFormat", value.into().to_template()))
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Location", value.into().to_template()))
     }
-    /// Sets `NumberOfBuckets`.
-    pub fn number_of_buckets(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_buckets = Some(value.into());
-        self
+    /// `NumberOfBuckets` (optional).
+    pub fn number_of_buckets(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NumberOfBuckets", value.into().to_template()),
+        )
     }
-    /// Sets `OutputFormat`.
-    pub fn output_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_format = Some(value.into());
-        self
+    /// `OutputFormat` (optional).
+    pub fn output_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "OutputFormat", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(7, "Parameters", value.into().to_template()))
     }
-    /// Sets `SchemaReference`.
-    pub fn schema_reference(mut self, value: impl Into<Value<SchemaReference>>) -> Self {
-        self.schema_reference = Some(value.into());
-        self
+    /// `SchemaReference` (optional).
+    pub fn schema_reference(self, value: impl Into<Value<SchemaReference>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SchemaReference", value.into().to_template()),
+        )
     }
-    /// Sets `SerdeInfo`.
-    pub fn serde_info(mut self, value: impl Into<Value<SerdeInfo>>) -> Self {
-        self.serde_info = Some(value.into());
-        self
+    /// `SerdeInfo` (optional).
+    pub fn serde_info(self, value: impl Into<Value<SerdeInfo>>) -> Self {
+        Self(self.0.with(9, "SerdeInfo", value.into().to_template()))
     }
-    /// Sets `SkewedInfo`.
-    pub fn skewed_info(mut self, value: impl Into<Value<SkewedInfo>>) -> Self {
-        self.skewed_info = Some(value.into());
-        self
+    /// `SkewedInfo` (optional).
+    pub fn skewed_info(self, value: impl Into<Value<SkewedInfo>>) -> Self {
+        Self(self.0.with(10, "SkewedInfo", value.into().to_template()))
     }
-    /// Sets `SortColumns`.
-    pub fn sort_columns(mut self, value: impl Into<Value<List<Order>>>) -> Self {
-        self.sort_columns = Some(value.into());
-        self
+    /// `SortColumns` (optional).
+    pub fn sort_columns(self, value: impl Into<Value<List<Order>>>) -> Self {
+        Self(self.0.with(11, "SortColumns", value.into().to_template()))
     }
-    /// Sets `StoredAsSubDirectories`.
-    pub fn stored_as_sub_directories(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.stored_as_sub_directories = Some(value.into());
-        self
+    /// `StoredAsSubDirectories` (optional).
+    pub fn stored_as_sub_directories(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "StoredAsSubDirectories", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StorageDescriptor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_columns {
-            m.insert("BucketColumns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.columns {
-            m.insert("Columns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compressed {
-            m.insert("Compressed".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_format {
-            m.insert("InputFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_buckets {
-            m.insert("NumberOfBuckets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_format {
-            m.insert("OutputFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_reference {
-            m.insert("SchemaReference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serde_info {
-            m.insert("SerdeInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skewed_info {
-            m.insert("SkewedInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sort_columns {
-            m.insert("SortColumns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stored_as_sub_directories {
-            m.insert("StoredAsSubDirectories".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StorageDescriptor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.columns
-            .check(&path.field("Columns"), &Rules::NONE, out);
-        self.schema_reference
-            .check(&path.field("SchemaReference"), &Rules::NONE, out);
-        self.serde_info
-            .check(&path.field("SerdeInfo"), &Rules::NONE, out);
-        self.skewed_info
-            .check(&path.field("SkewedInfo"), &Rules::NONE, out);
-        self.sort_columns
-            .check(&path.field("SortColumns"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StorageDescriptor);
-
-/// Property type `SchemaReference` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaReference {
-    /// `SchemaId` (optional).
-    pub schema_id: Option<Value<SchemaId>>,
-    /// `SchemaVersionId` (optional).
-    pub schema_version_id: Option<Value<String>>,
-    /// `SchemaVersionNumber` (optional).
-    pub schema_version_number: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SchemaReference` of `AWS::Glue::Table`.
+    SchemaReference(default)
 }
 
 impl SchemaReference {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            schema_id: None,
-            schema_version_id: None,
-            schema_version_number: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SchemaId`.
-    pub fn schema_id(mut self, value: impl Into<Value<SchemaId>>) -> Self {
-        self.schema_id = Some(value.into());
-        self
+    /// `SchemaId` (optional).
+    pub fn schema_id(self, value: impl Into<Value<SchemaId>>) -> Self {
+        Self(self.0.with(0, "SchemaId", value.into().to_template()))
     }
-    /// Sets `SchemaVersionId`.
-    pub fn schema_version_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_version_id = Some(value.into());
-        self
+    /// `SchemaVersionId` (optional).
+    pub fn schema_version_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SchemaVersionId", value.into().to_template()),
+        )
     }
-    /// Sets `SchemaVersionNumber`.
-    pub fn schema_version_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.schema_version_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.schema_id {
-            m.insert("SchemaId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_version_id {
-            m.insert("SchemaVersionId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_version_number {
-            m.insert("SchemaVersionNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SchemaVersionNumber` (optional).
+    pub fn schema_version_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SchemaVersionNumber", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SchemaReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schema_id
-            .check(&path.field("SchemaId"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SchemaReference);
-
-/// Property type `SchemaId` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaId {
-    /// `RegistryName` (optional).
-    pub registry_name: Option<Value<String>>,
-    /// `SchemaArn` (optional).
-    pub schema_arn: Option<Value<String>>,
-    /// `SchemaName` (optional).
-    pub schema_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SchemaId` of `AWS::Glue::Table`.
+    SchemaId(default)
 }
 
 impl SchemaId {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            registry_name: None,
-            schema_arn: None,
-            schema_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RegistryName`.
-    pub fn registry_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.registry_name = Some(value.into());
-        self
+    /// `RegistryName` (optional).
+    pub fn registry_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RegistryName", value.into().to_template()))
     }
-    /// Sets `SchemaArn`.
-    pub fn schema_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_arn = Some(value.into());
-        self
+    /// `SchemaArn` (optional).
+    pub fn schema_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SchemaArn", value.into().to_template()))
     }
-    /// Sets `SchemaName`.
-    pub fn schema_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_name = Some(value.into());
-        self
+    /// `SchemaName` (optional).
+    pub fn schema_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SchemaName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SchemaId {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.registry_name {
-            m.insert("RegistryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_arn {
-            m.insert("SchemaArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_name {
-            m.insert("SchemaName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SchemaId {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SchemaId);
-
-/// Property type `SerdeInfo` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct SerdeInfo {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `SerializationLibrary` (optional).
-    pub serialization_library: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SerdeInfo` of `AWS::Glue::Table`.
+    SerdeInfo(default)
 }
 
 impl SerdeInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            parameters: None,
-            serialization_library: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Parameters", value.into().to_template()))
     }
-    /// Sets `SerializationLibrary`.
-    pub fn serialization_library(mut self, value: impl Into<Value<String>>) -> Self {
-        self.serialization_library = Some(value.into());
-        self
+    /// `SerializationLibrary` (optional).
+    pub fn serialization_library(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SerializationLibrary", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SerdeInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serialization_library {
-            m.insert("SerializationLibrary".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SerdeInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SerdeInfo);
-
-/// Property type `SkewedInfo` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct SkewedInfo {
-    /// `SkewedColumnNames` (optional).
-    pub skewed_column_names: Option<Value<List<String>>>,
-    /// `SkewedColumnValueLocationMaps` (optional).
-    pub skewed_column_value_location_maps: Option<Value<serde_json::Value>>,
-    /// `SkewedColumnValues` (optional).
-    pub skewed_column_values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `SkewedInfo` of `AWS::Glue::Table`.
+    SkewedInfo(default)
 }
 
 impl SkewedInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            skewed_column_names: None,
-            skewed_column_value_location_maps: None,
-            skewed_column_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SkewedColumnNames`.
-    pub fn skewed_column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.skewed_column_names = Some(value.into());
-        self
+    /// `SkewedColumnNames` (optional).
+    pub fn skewed_column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SkewedColumnNames", value.into().to_template()),
+        )
     }
-    /// Sets `SkewedColumnValueLocationMaps`.
-    pub fn skewed_column_value_location_maps(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.skewed_column_value_location_maps = Some(value.into());
-        self
+    /// `SkewedColumnValueLocationMaps` (optional).
+    pub fn skewed_column_value_location_maps(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            1,
+            "SkewedColumnValueLocationMaps",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SkewedColumnValues`.
-    pub fn skewed_column_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.skewed_column_values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SkewedInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.skewed_column_names {
-            m.insert("SkewedColumnNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skewed_column_value_location_maps {
-            m.insert("SkewedColumnValueLocationMaps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skewed_column_values {
-            m.insert("SkewedColumnValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SkewedColumnValues` (optional).
+    pub fn skewed_column_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SkewedColumnValues", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SkewedInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SkewedInfo);
-
-/// Property type `Order` of `AWS::Glue::Table`.
-#[derive(Debug, Clone)]
-pub struct Order {
-    /// `Column` (required).
-    pub column: Value<String>,
-    /// `SortOrder` (required).
-    pub sort_order: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Order` of `AWS::Glue::Table`.
+    Order
 }
 
 impl Order {
     /// The required properties: `Column`, `SortOrder`.
     pub fn new(column: impl Into<Value<String>>, sort_order: impl Into<Value<i64>>) -> Self {
-        Self {
-            column: column.into(),
-            sort_order: sort_order.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Column", column.into().to_template())
+                .with(1, "SortOrder", sort_order.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Order {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Column".to_owned(), self.column.to_template());
-        m.insert("SortOrder".to_owned(), self.sort_order.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TableType`.
+    TableType {
+        /// `EXTERNAL_TABLE`
+        ExternalTable = "EXTERNAL_TABLE",
+        /// `VIRTUAL_VIEW`
+        VirtualView = "VIRTUAL_VIEW",
     }
 }
 
-impl Check for Order {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Order);
-
-/// Values of `TableType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TableType {
-    /// `EXTERNAL_TABLE`
-    ExternalTable,
-    /// `VIRTUAL_VIEW`
-    VirtualView,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TableType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EXTERNAL_TABLE", "VIRTUAL_VIEW"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExternalTable => "EXTERNAL_TABLE",
-            Self::VirtualView => "VIRTUAL_VIEW",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TableType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TableType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TableType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EXTERNAL_TABLE" => Self::ExternalTable,
-            "VIRTUAL_VIEW" => Self::VirtualView,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TableType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TableType::from(s))
-    }
-}
-
-crate::impl_literal!(TableType);
-
-/// Property type `TableIdentifier` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct TableIdentifier {
-    /// `CatalogId` (optional).
-    pub catalog_id: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Region` (optional).
-    pub region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TableIdentifier` of `AWS::Glue::Table`.
+    TableIdentifier(default)
 }
 
 impl TableIdentifier {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_id: None,
-            database_name: None,
-            name: None,
-            region: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
+    /// `CatalogId` (optional).
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Region", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TableIdentifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableIdentifier {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TableIdentifier);
-
-/// Property type `ViewDefinition` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct ViewDefinition {
-    /// `Definer` (optional).
-    pub definer: Option<Value<String>>,
-    /// `IsProtected` (optional).
-    pub is_protected: Option<Value<bool>>,
-    /// `Representations` (optional).
-    pub representations: Option<Value<List<ViewRepresentation>>>,
-    /// `SubObjects` (optional).
-    pub sub_objects: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ViewDefinition` of `AWS::Glue::Table`.
+    ViewDefinition(default)
 }
 
 impl ViewDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            definer: None,
-            is_protected: None,
-            representations: None,
-            sub_objects: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Definer`.
-    pub fn definer(mut self, value: impl Into<Value<String>>) -> Self {
-        self.definer = Some(value.into());
-        self
+    /// `Definer` (optional).
+    pub fn definer(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Definer", value.into().to_template()))
     }
-    /// Sets `IsProtected`.
-    pub fn is_protected(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_protected = Some(value.into());
-        self
+    /// `IsProtected` (optional).
+    pub fn is_protected(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "IsProtected", value.into().to_template()))
     }
-    /// Sets `Representations`.
-    pub fn representations(mut self, value: impl Into<Value<List<ViewRepresentation>>>) -> Self {
-        self.representations = Some(value.into());
-        self
+    /// `Representations` (optional).
+    pub fn representations(self, value: impl Into<Value<List<ViewRepresentation>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "Representations", value.into().to_template()),
+        )
     }
-    /// Sets `SubObjects`.
-    pub fn sub_objects(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.sub_objects = Some(value.into());
-        self
+    /// `SubObjects` (optional).
+    pub fn sub_objects(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "SubObjects", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ViewDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.definer {
-            m.insert("Definer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_protected {
-            m.insert("IsProtected".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.representations {
-            m.insert("Representations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sub_objects {
-            m.insert("SubObjects".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ViewDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.representations
-            .check(&path.field("Representations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ViewDefinition);
-
-/// Property type `ViewRepresentation` of `AWS::Glue::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct ViewRepresentation {
-    /// `Dialect` (optional).
-    pub dialect: Option<Value<String>>,
-    /// `DialectVersion` (optional).
-    pub dialect_version: Option<Value<String>>,
-    /// `ValidationConnection` (optional).
-    pub validation_connection: Option<Value<String>>,
-    /// `ViewExpandedText` (optional).
-    pub view_expanded_text: Option<Value<String>>,
-    /// `ViewOriginalText` (optional).
-    pub view_original_text: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ViewRepresentation` of `AWS::Glue::Table`.
+    ViewRepresentation(default)
 }
 
 impl ViewRepresentation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dialect: None,
-            dialect_version: None,
-            validation_connection: None,
-            view_expanded_text: None,
-            view_original_text: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dialect`.
-    pub fn dialect(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dialect = Some(value.into());
-        self
+    /// `Dialect` (optional).
+    pub fn dialect(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Dialect", value.into().to_template()))
     }
-    /// Sets `DialectVersion`.
-    pub fn dialect_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dialect_version = Some(value.into());
-        self
+    /// `DialectVersion` (optional).
+    pub fn dialect_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DialectVersion", value.into().to_template()))
     }
-    /// Sets `ValidationConnection`.
-    pub fn validation_connection(mut self, value: impl Into<Value<String>>) -> Self {
-        self.validation_connection = Some(value.into());
-        self
+    /// `ValidationConnection` (optional).
+    pub fn validation_connection(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ValidationConnection", value.into().to_template()),
+        )
     }
-    /// Sets `ViewExpandedText`.
-    pub fn view_expanded_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.view_expanded_text = Some(value.into());
-        self
+    /// `ViewExpandedText` (optional).
+    pub fn view_expanded_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ViewExpandedText", value.into().to_template()),
+        )
     }
-    /// Sets `ViewOriginalText`.
-    pub fn view_original_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.view_original_text = Some(value.into());
-        self
+    /// `ViewOriginalText` (optional).
+    pub fn view_original_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ViewOriginalText", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ViewRepresentation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dialect {
-            m.insert("Dialect".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dialect_version {
-            m.insert("DialectVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation_connection {
-            m.insert("ValidationConnection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.view_expanded_text {
-            m.insert("ViewExpandedText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.view_original_text {
-            m.insert("ViewOriginalText".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ViewRepresentation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ViewRepresentation);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Glue::TableOptimizer`.
-#[derive(Debug, Clone)]
-pub struct TableOptimizer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TableOptimizer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TableOptimizer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TableOptimizer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::TableOptimizer`.
+    TableOptimizer("AWS::Glue::TableOptimizer", TableOptimizerProps)
 }
 
 impl TableOptimizer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::TableOptimizer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TableOptimizerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TableOptimizerId> {
         self.resource.ref_value()
@@ -82,25 +34,45 @@ impl TableOptimizer {
     pub fn attr_id(&self) -> Value<ids::TableOptimizerId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CatalogId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_catalog_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CatalogId", value.into())
+    }
+
+    /// Replaces `DatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatabaseName", value.into())
+    }
+
+    /// Replaces `TableName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableName", value.into())
+    }
+
+    /// Replaces `TableOptimizerConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_optimizer_configuration(
+        &self,
+        value: impl Into<Value<TableOptimizerConfiguration>>,
+    ) {
+        self.resource
+            .set_property("TableOptimizerConfiguration", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::TableOptimizer`.
-#[derive(Debug, Clone)]
-pub struct TableOptimizerProps {
-    /// `CatalogId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub catalog_id: Value<String>,
-    /// `DatabaseName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub database_name: Value<String>,
-    /// `TableName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub table_name: Value<String>,
-    /// `TableOptimizerConfiguration` (required).
-    pub table_optimizer_configuration: Value<TableOptimizerConfiguration>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::TableOptimizer`.
+    TableOptimizerProps
 }
 
 impl TableOptimizerProps {
@@ -112,358 +84,176 @@ impl TableOptimizerProps {
         table_optimizer_configuration: impl Into<Value<TableOptimizerConfiguration>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            database_name: database_name.into(),
-            table_name: table_name.into(),
-            table_optimizer_configuration: table_optimizer_configuration.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(2, "TableName", table_name.into().to_template())
+                .with(
+                    3,
+                    "TableOptimizerConfiguration",
+                    table_optimizer_configuration.into().to_template(),
+                )
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TableOptimizerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        m.insert(
-            "TableOptimizerConfiguration".to_owned(),
-            self.table_optimizer_configuration.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableOptimizerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.table_optimizer_configuration.check(
-            &path.field("TableOptimizerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TableOptimizerProps);
-
-/// Property type `TableOptimizerConfiguration` of `AWS::Glue::TableOptimizer`.
-#[derive(Debug, Clone)]
-pub struct TableOptimizerConfiguration {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `OrphanFileDeletionConfiguration` (optional).
-    pub orphan_file_deletion_configuration: Option<Value<OrphanFileDeletionConfiguration>>,
-    /// `RetentionConfiguration` (optional).
-    pub retention_configuration: Option<Value<RetentionConfiguration>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<VpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `TableOptimizerConfiguration` of `AWS::Glue::TableOptimizer`.
+    TableOptimizerConfiguration
 }
 
 impl TableOptimizerConfiguration {
     /// The required properties: `Enabled`, `RoleArn`.
     pub fn new(enabled: impl Into<Value<bool>>, role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            orphan_file_deletion_configuration: None,
-            retention_configuration: None,
-            role_arn: role_arn.into(),
-            vpc_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Enabled", enabled.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `OrphanFileDeletionConfiguration`.
+    /// `OrphanFileDeletionConfiguration` (optional).
     pub fn orphan_file_deletion_configuration(
-        mut self,
+        self,
         value: impl Into<Value<OrphanFileDeletionConfiguration>>,
     ) -> Self {
-        self.orphan_file_deletion_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "OrphanFileDeletionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RetentionConfiguration`.
-    pub fn retention_configuration(
-        mut self,
-        value: impl Into<Value<RetentionConfiguration>>,
-    ) -> Self {
-        self.retention_configuration = Some(value.into());
-        self
+    /// `RetentionConfiguration` (optional).
+    pub fn retention_configuration(self, value: impl Into<Value<RetentionConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RetentionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(mut self, value: impl Into<Value<VpcConfiguration>>) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TableOptimizerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.orphan_file_deletion_configuration {
-            m.insert(
-                "OrphanFileDeletionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.retention_configuration {
-            m.insert("RetentionConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<VpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TableOptimizerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.orphan_file_deletion_configuration.check(
-            &path.field("OrphanFileDeletionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.retention_configuration.check(
-            &path.field("RetentionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TableOptimizerConfiguration);
-
-/// Property type `OrphanFileDeletionConfiguration` of `AWS::Glue::TableOptimizer`.
-#[derive(Debug, Clone, Default)]
-pub struct OrphanFileDeletionConfiguration {
-    /// `IcebergConfiguration` (optional).
-    pub iceberg_configuration: Option<Value<IcebergConfiguration>>,
+crate::l1_struct! {
+    /// Property type `OrphanFileDeletionConfiguration` of `AWS::Glue::TableOptimizer`.
+    OrphanFileDeletionConfiguration(default)
 }
 
 impl OrphanFileDeletionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iceberg_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IcebergConfiguration`.
-    pub fn iceberg_configuration(mut self, value: impl Into<Value<IcebergConfiguration>>) -> Self {
-        self.iceberg_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OrphanFileDeletionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iceberg_configuration {
-            m.insert("IcebergConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IcebergConfiguration` (optional).
+    pub fn iceberg_configuration(self, value: impl Into<Value<IcebergConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IcebergConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OrphanFileDeletionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iceberg_configuration
-            .check(&path.field("IcebergConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OrphanFileDeletionConfiguration);
-
-/// Property type `IcebergConfiguration` of `AWS::Glue::TableOptimizer`.
-#[derive(Debug, Clone, Default)]
-pub struct IcebergConfiguration {
-    /// `Location` (optional).
-    pub location: Option<Value<String>>,
-    /// `OrphanFileRetentionPeriodInDays` (optional).
-    pub orphan_file_retention_period_in_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IcebergConfiguration` of `AWS::Glue::TableOptimizer`.
+    IcebergConfiguration(default)
 }
 
 impl IcebergConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            location: None,
-            orphan_file_retention_period_in_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Location", value.into().to_template()))
     }
-    /// Sets `OrphanFileRetentionPeriodInDays`.
-    pub fn orphan_file_retention_period_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.orphan_file_retention_period_in_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IcebergConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.orphan_file_retention_period_in_days {
-            m.insert(
-                "OrphanFileRetentionPeriodInDays".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `OrphanFileRetentionPeriodInDays` (optional).
+    pub fn orphan_file_retention_period_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "OrphanFileRetentionPeriodInDays",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for IcebergConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IcebergConfiguration);
-
-/// Property type `RetentionConfiguration` of `AWS::Glue::TableOptimizer`.
-#[derive(Debug, Clone, Default)]
-pub struct RetentionConfiguration {
-    /// `IcebergConfiguration` (optional).
-    pub iceberg_configuration: Option<Value<IcebergRetentionConfiguration>>,
+crate::l1_struct! {
+    /// Property type `RetentionConfiguration` of `AWS::Glue::TableOptimizer`.
+    RetentionConfiguration(default)
 }
 
 impl RetentionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iceberg_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IcebergConfiguration`.
+    /// `IcebergConfiguration` (optional).
     pub fn iceberg_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IcebergRetentionConfiguration>>,
     ) -> Self {
-        self.iceberg_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "IcebergConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RetentionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iceberg_configuration {
-            m.insert("IcebergConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RetentionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iceberg_configuration
-            .check(&path.field("IcebergConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RetentionConfiguration);
-
-/// Property type `IcebergRetentionConfiguration` of `AWS::Glue::TableOptimizer`.
-#[derive(Debug, Clone, Default)]
-pub struct IcebergRetentionConfiguration {
-    /// `CleanExpiredFiles` (optional).
-    pub clean_expired_files: Option<Value<bool>>,
-    /// `NumberOfSnapshotsToRetain` (optional).
-    pub number_of_snapshots_to_retain: Option<Value<i64>>,
-    /// `SnapshotRetentionPeriodInDays` (optional).
-    pub snapshot_retention_period_in_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IcebergRetentionConfiguration` of `AWS::Glue::TableOptimizer`.
+    IcebergRetentionConfiguration(default)
 }
 
 impl IcebergRetentionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            clean_expired_files: None,
-            number_of_snapshots_to_retain: None,
-            snapshot_retention_period_in_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CleanExpiredFiles`.
-    pub fn clean_expired_files(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.clean_expired_files = Some(value.into());
-        self
+    /// `CleanExpiredFiles` (optional).
+    pub fn clean_expired_files(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CleanExpiredFiles", value.into().to_template()),
+        )
     }
-    /// Sets `NumberOfSnapshotsToRetain`.
-    pub fn number_of_snapshots_to_retain(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_snapshots_to_retain = Some(value.into());
-        self
+    /// `NumberOfSnapshotsToRetain` (optional).
+    pub fn number_of_snapshots_to_retain(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NumberOfSnapshotsToRetain", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotRetentionPeriodInDays`.
-    pub fn snapshot_retention_period_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.snapshot_retention_period_in_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IcebergRetentionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.clean_expired_files {
-            m.insert("CleanExpiredFiles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_snapshots_to_retain {
-            m.insert("NumberOfSnapshotsToRetain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_retention_period_in_days {
-            m.insert("SnapshotRetentionPeriodInDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnapshotRetentionPeriodInDays` (optional).
+    pub fn snapshot_retention_period_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "SnapshotRetentionPeriodInDays",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for IcebergRetentionConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IcebergRetentionConfiguration);
-
-/// Property type `VpcConfiguration` of `AWS::Glue::TableOptimizer`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfiguration {
-    /// `GlueConnectionName` (optional).
-    pub glue_connection_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VpcConfiguration` of `AWS::Glue::TableOptimizer`.
+    VpcConfiguration(default)
 }
 
 impl VpcConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            glue_connection_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GlueConnectionName`.
-    pub fn glue_connection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.glue_connection_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.glue_connection_name {
-            m.insert("GlueConnectionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `GlueConnectionName` (optional).
+    pub fn glue_connection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GlueConnectionName", value.into().to_template()),
+        )
     }
 }
-
-impl Check for VpcConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConfiguration);

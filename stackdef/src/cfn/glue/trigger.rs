@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::Trigger`.
-#[derive(Debug, Clone)]
-pub struct Trigger {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Trigger {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Trigger {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Trigger {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Trigger`.
+    Trigger("AWS::Glue::Trigger", TriggerProps)
 }
 
 impl Trigger {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Trigger";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TriggerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::TriggerName> {
         self.resource.ref_value()
@@ -77,905 +29,330 @@ impl Trigger {
     pub fn name(&self) -> Value<ids::TriggerName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<List<Action>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EventBatchingCondition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_batching_condition(&self, value: impl Into<Value<EventBatchingCondition>>) {
+        self.resource
+            .set_property("EventBatchingCondition", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Predicate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_predicate(&self, value: impl Into<Value<Predicate>>) {
+        self.resource.set_property("Predicate", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `StartOnCreation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_on_creation(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("StartOnCreation", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `WorkflowName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workflow_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkflowName", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Trigger`.
-#[derive(Debug, Clone)]
-pub struct TriggerProps {
-    /// `Actions` (required).
-    pub actions: Value<List<Action>>,
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `EventBatchingCondition` (optional).
-    pub event_batching_condition: Option<Value<EventBatchingCondition>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `Predicate` (optional).
-    pub predicate: Option<Value<Predicate>>,
-    /// `Schedule` (optional).
-    pub schedule: Option<Value<String>>,
-    /// `StartOnCreation` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub start_on_creation: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
-    /// `WorkflowName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub workflow_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Trigger`.
+    TriggerProps
 }
 
 impl TriggerProps {
     /// The required properties: `Actions`, `Type`.
     pub fn new(actions: impl Into<Value<List<Action>>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            actions: actions.into(),
-            description: None,
-            event_batching_condition: None,
-            name: None,
-            predicate: None,
-            schedule: None,
-            start_on_creation: None,
-            tags: None,
-            type_: type_.into(),
-            workflow_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(8, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EventBatchingCondition`.
-    pub fn event_batching_condition(
-        mut self,
-        value: impl Into<Value<EventBatchingCondition>>,
-    ) -> Self {
-        self.event_batching_condition = Some(value.into());
-        self
+    /// `EventBatchingCondition` (optional).
+    pub fn event_batching_condition(self, value: impl Into<Value<EventBatchingCondition>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EventBatchingCondition", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Predicate`.
-    pub fn predicate(mut self, value: impl Into<Value<Predicate>>) -> Self {
-        self.predicate = Some(value.into());
-        self
+    /// `Predicate` (optional).
+    pub fn predicate(self, value: impl Into<Value<Predicate>>) -> Self {
+        Self(self.0.with(4, "Predicate", value.into().to_template()))
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule = Some(value.into());
-        self
+    /// `Schedule` (optional).
+    pub fn schedule(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Schedule", value.into().to_template()))
     }
-    /// Sets `StartOnCreation`.
-    pub fn start_on_creation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.start_on_creation = Some(value.into());
-        self
+    /// `StartOnCreation` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn start_on_creation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "StartOnCreation", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkflowName`.
-    pub fn workflow_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workflow_name = Some(value.into());
-        self
+    /// `WorkflowName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn workflow_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "WorkflowName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TriggerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_batching_condition {
-            m.insert("EventBatchingCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.predicate {
-            m.insert("Predicate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_on_creation {
-            m.insert("StartOnCreation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.workflow_name {
-            m.insert("WorkflowName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TriggerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_batching_condition.check(
-            &path.field("EventBatchingCondition"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.predicate
-            .check(&path.field("Predicate"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.workflow_name.check(
-            &path.field("WorkflowName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TriggerProps);
-
-/// Property type `Action` of `AWS::Glue::Trigger`.
-#[derive(Debug, Clone, Default)]
-pub struct Action {
-    /// `Arguments` (optional).
-    pub arguments: Option<Value<serde_json::Value>>,
-    /// `CrawlerName` (optional).
-    /// Length: 1..=255 characters.
-    pub crawler_name: Option<Value<String>>,
-    /// `JobName` (optional).
-    /// Length: 1..=255 characters.
-    pub job_name: Option<Value<String>>,
-    /// `NotificationProperty` (optional).
-    pub notification_property: Option<Value<NotificationProperty>>,
-    /// `SecurityConfiguration` (optional).
-    /// Length: 1..=255 characters.
-    pub security_configuration: Option<Value<String>>,
-    /// `Timeout` (optional).
-    /// Range: 1..=.
-    pub timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::Glue::Trigger`.
+    Action(default)
 }
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arguments: None,
-            crawler_name: None,
-            job_name: None,
-            notification_property: None,
-            security_configuration: None,
-            timeout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arguments`.
-    pub fn arguments(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.arguments = Some(value.into());
-        self
+    /// `Arguments` (optional).
+    pub fn arguments(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Arguments", value.into().to_template()))
     }
-    /// Sets `CrawlerName`.
-    pub fn crawler_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.crawler_name = Some(value.into());
-        self
+    /// `CrawlerName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn crawler_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CrawlerName", value.into().to_template()))
     }
-    /// Sets `JobName`.
-    pub fn job_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.job_name = Some(value.into());
-        self
+    /// `JobName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn job_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "JobName", value.into().to_template()))
     }
-    /// Sets `NotificationProperty`.
-    pub fn notification_property(mut self, value: impl Into<Value<NotificationProperty>>) -> Self {
-        self.notification_property = Some(value.into());
-        self
+    /// `NotificationProperty` (optional).
+    pub fn notification_property(self, value: impl Into<Value<NotificationProperty>>) -> Self {
+        Self(
+            self.0
+                .with(3, "NotificationProperty", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityConfiguration`.
-    pub fn security_configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_configuration = Some(value.into());
-        self
+    /// `SecurityConfiguration` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn security_configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SecurityConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    /// Range: at least 1.
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Timeout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arguments {
-            m.insert("Arguments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.crawler_name {
-            m.insert("CrawlerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_name {
-            m.insert("JobName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_property {
-            m.insert("NotificationProperty".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_configuration {
-            m.insert("SecurityConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.crawler_name.check(
-            &path.field("CrawlerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_name.check(
-            &path.field("JobName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_property
-            .check(&path.field("NotificationProperty"), &Rules::NONE, out);
-        self.security_configuration.check(
-            &path.field("SecurityConfiguration"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout.check(
-            &path.field("Timeout"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `NotificationProperty` of `AWS::Glue::Trigger`.
-#[derive(Debug, Clone, Default)]
-pub struct NotificationProperty {
-    /// `NotifyDelayAfter` (optional).
-    /// Range: 1..=.
-    pub notify_delay_after: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `NotificationProperty` of `AWS::Glue::Trigger`.
+    NotificationProperty(default)
 }
 
 impl NotificationProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            notify_delay_after: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NotifyDelayAfter`.
-    pub fn notify_delay_after(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.notify_delay_after = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotificationProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.notify_delay_after {
-            m.insert("NotifyDelayAfter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NotifyDelayAfter` (optional).
+    /// Range: at least 1.
+    pub fn notify_delay_after(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NotifyDelayAfter", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NotificationProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.notify_delay_after.check(
-            &path.field("NotifyDelayAfter"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NotificationProperty);
-
-/// Property type `EventBatchingCondition` of `AWS::Glue::Trigger`.
-#[derive(Debug, Clone)]
-pub struct EventBatchingCondition {
-    /// `BatchSize` (required).
-    /// Range: 1..=100.
-    pub batch_size: Value<i64>,
-    /// `BatchWindow` (optional).
-    /// Range: 1..=900.
-    pub batch_window: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EventBatchingCondition` of `AWS::Glue::Trigger`.
+    EventBatchingCondition
 }
 
 impl EventBatchingCondition {
     /// The required properties: `BatchSize`.
     pub fn new(batch_size: impl Into<Value<i64>>) -> Self {
-        Self {
-            batch_size: batch_size.into(),
-            batch_window: None,
-        }
+        Self(crate::Properties::new().with(0, "BatchSize", batch_size.into().to_template()))
     }
-    /// Sets `BatchWindow`.
-    pub fn batch_window(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.batch_window = Some(value.into());
-        self
+    /// `BatchWindow` (optional).
+    /// Range: 1 to 900.
+    pub fn batch_window(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "BatchWindow", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EventBatchingCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BatchSize".to_owned(), self.batch_size.to_template());
-        if let Some(v) = &self.batch_window {
-            m.insert("BatchWindow".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventBatchingCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_size.check(
-            &path.field("BatchSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.batch_window.check(
-            &path.field("BatchWindow"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventBatchingCondition);
-
-/// Property type `Predicate` of `AWS::Glue::Trigger`.
-#[derive(Debug, Clone, Default)]
-pub struct Predicate {
-    /// `Conditions` (optional).
-    /// Items: 0..=500.
-    pub conditions: Option<Value<List<Condition>>>,
-    /// `Logical` (optional).
-    pub logical: Option<Value<Logical>>,
+crate::l1_struct! {
+    /// Property type `Predicate` of `AWS::Glue::Trigger`.
+    Predicate(default)
 }
 
 impl Predicate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            conditions: None,
-            logical: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Value<List<Condition>>>) -> Self {
-        self.conditions = Some(value.into());
-        self
+    /// `Conditions` (optional).
+    /// Items: 0 to 500.
+    pub fn conditions(self, value: impl Into<Value<List<Condition>>>) -> Self {
+        Self(self.0.with(0, "Conditions", value.into().to_template()))
     }
-    /// Sets `Logical`.
-    pub fn logical(mut self, value: impl Into<Value<Logical>>) -> Self {
-        self.logical = Some(value.into());
-        self
+    /// `Logical` (optional).
+    pub fn logical(self, value: impl Into<Value<Logical>>) -> Self {
+        Self(self.0.with(1, "Logical", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Predicate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.conditions {
-            m.insert("Conditions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logical {
-            m.insert("Logical".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Predicate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conditions.check(
-            &path.field("Conditions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logical
-            .check(&path.field("Logical"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Predicate);
-
-/// Property type `Condition` of `AWS::Glue::Trigger`.
-#[derive(Debug, Clone, Default)]
-pub struct Condition {
-    /// `CrawlState` (optional).
-    pub crawl_state: Option<Value<CrawlState>>,
-    /// `CrawlerName` (optional).
-    /// Length: 1..=255 characters.
-    pub crawler_name: Option<Value<String>>,
-    /// `JobName` (optional).
-    /// Length: 1..=255 characters.
-    pub job_name: Option<Value<String>>,
-    /// `LogicalOperator` (optional).
-    pub logical_operator: Option<Value<LogicalOperator>>,
-    /// `State` (optional).
-    pub state: Option<Value<State>>,
+crate::l1_struct! {
+    /// Property type `Condition` of `AWS::Glue::Trigger`.
+    Condition(default)
 }
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            crawl_state: None,
-            crawler_name: None,
-            job_name: None,
-            logical_operator: None,
-            state: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CrawlState`.
-    pub fn crawl_state(mut self, value: impl Into<Value<CrawlState>>) -> Self {
-        self.crawl_state = Some(value.into());
-        self
+    /// `CrawlState` (optional).
+    pub fn crawl_state(self, value: impl Into<Value<CrawlState>>) -> Self {
+        Self(self.0.with(0, "CrawlState", value.into().to_template()))
     }
-    /// Sets `CrawlerName`.
-    pub fn crawler_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.crawler_name = Some(value.into());
-        self
+    /// `CrawlerName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn crawler_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CrawlerName", value.into().to_template()))
     }
-    /// Sets `JobName`.
-    pub fn job_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.job_name = Some(value.into());
-        self
+    /// `JobName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn job_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "JobName", value.into().to_template()))
     }
-    /// Sets `LogicalOperator`.
-    pub fn logical_operator(mut self, value: impl Into<Value<LogicalOperator>>) -> Self {
-        self.logical_operator = Some(value.into());
-        self
+    /// `LogicalOperator` (optional).
+    pub fn logical_operator(self, value: impl Into<Value<LogicalOperator>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LogicalOperator", value.into().to_template()),
+        )
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<State>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<State>>) -> Self {
+        Self(self.0.with(4, "State", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawl_state {
-            m.insert("CrawlState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.crawler_name {
-            m.insert("CrawlerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_name {
-            m.insert("JobName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logical_operator {
-            m.insert("LogicalOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CrawlState`.
+    CrawlState {
+        /// `CANCELLED`
+        Cancelled = "CANCELLED",
+        /// `CANCELLING`
+        Cancelling = "CANCELLING",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `FAILED`
+        Failed = "FAILED",
+        /// `RUNNING`
+        Running = "RUNNING",
+        /// `SUCCEEDED`
+        Succeeded = "SUCCEEDED",
     }
 }
 
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.crawl_state
-            .check(&path.field("CrawlState"), &Rules::NONE, out);
-        self.crawler_name.check(
-            &path.field("CrawlerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_name.check(
-            &path.field("JobName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logical_operator
-            .check(&path.field("LogicalOperator"), &Rules::NONE, out);
-        self.state.check(&path.field("State"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `LogicalOperator`.
+    LogicalOperator {
+        /// `EQUALS`
+        Equals = "EQUALS",
     }
 }
 
-crate::impl_literal!(Condition);
-
-/// Values of `CrawlState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrawlState {
-    /// `CANCELLED`
-    Cancelled,
-    /// `CANCELLING`
-    Cancelling,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `RUNNING`
-    Running,
-    /// `SUCCEEDED`
-    Succeeded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CrawlState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CANCELLED",
-        "CANCELLING",
-        "ERROR",
-        "FAILED",
-        "RUNNING",
-        "SUCCEEDED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cancelled => "CANCELLED",
-            Self::Cancelling => "CANCELLING",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Running => "RUNNING",
-            Self::Succeeded => "SUCCEEDED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `State`.
+    State {
+        /// `SUCCEEDED`
+        Succeeded = "SUCCEEDED",
+        /// `STOPPED`
+        Stopped = "STOPPED",
+        /// `TIMEOUT`
+        Timeout = "TIMEOUT",
+        /// `FAILED`
+        Failed = "FAILED",
     }
 }
 
-impl ToTemplate for CrawlState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Logical`.
+    Logical {
+        /// `AND`
+        And = "AND",
+        /// `ANY`
+        Any = "ANY",
     }
 }
 
-impl Check for CrawlState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `CONDITIONAL`
+        Conditional = "CONDITIONAL",
+        /// `EVENT`
+        Event = "EVENT",
+        /// `ON_DEMAND`
+        OnDemand = "ON_DEMAND",
+        /// `SCHEDULED`
+        Scheduled = "SCHEDULED",
     }
 }
-
-impl From<&str> for CrawlState {
-    fn from(s: &str) -> Self {
-        match s {
-            "CANCELLED" => Self::Cancelled,
-            "CANCELLING" => Self::Cancelling,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "RUNNING" => Self::Running,
-            "SUCCEEDED" => Self::Succeeded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CrawlState> {
-    fn from(s: &str) -> Self {
-        Value::literal(CrawlState::from(s))
-    }
-}
-
-crate::impl_literal!(CrawlState);
-
-/// Values of `LogicalOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogicalOperator {
-    /// `EQUALS`
-    Equals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogicalOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EQUALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogicalOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogicalOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogicalOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogicalOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogicalOperator::from(s))
-    }
-}
-
-crate::impl_literal!(LogicalOperator);
-
-/// Values of `State`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `SUCCEEDED`
-    Succeeded,
-    /// `STOPPED`
-    Stopped,
-    /// `TIMEOUT`
-    Timeout,
-    /// `FAILED`
-    Failed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl State {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SUCCEEDED", "STOPPED", "TIMEOUT", "FAILED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "SUCCEEDED",
-            Self::Stopped => "STOPPED",
-            Self::Timeout => "TIMEOUT",
-            Self::Failed => "FAILED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for State {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUCCEEDED" => Self::Succeeded,
-            "STOPPED" => Self::Stopped,
-            "TIMEOUT" => Self::Timeout,
-            "FAILED" => Self::Failed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<State> {
-    fn from(s: &str) -> Self {
-        Value::literal(State::from(s))
-    }
-}
-
-crate::impl_literal!(State);
-
-/// Values of `Logical`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Logical {
-    /// `AND`
-    And,
-    /// `ANY`
-    Any,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Logical {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AND", "ANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Any => "ANY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Logical {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Logical {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Logical {
-    fn from(s: &str) -> Self {
-        match s {
-            "AND" => Self::And,
-            "ANY" => Self::Any,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Logical> {
-    fn from(s: &str) -> Self {
-        Value::literal(Logical::from(s))
-    }
-}
-
-crate::impl_literal!(Logical);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `CONDITIONAL`
-    Conditional,
-    /// `EVENT`
-    Event,
-    /// `ON_DEMAND`
-    OnDemand,
-    /// `SCHEDULED`
-    Scheduled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONDITIONAL", "EVENT", "ON_DEMAND", "SCHEDULED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conditional => "CONDITIONAL",
-            Self::Event => "EVENT",
-            Self::OnDemand => "ON_DEMAND",
-            Self::Scheduled => "SCHEDULED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONDITIONAL" => Self::Conditional,
-            "EVENT" => Self::Event,
-            "ON_DEMAND" => Self::OnDemand,
-            "SCHEDULED" => Self::Scheduled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

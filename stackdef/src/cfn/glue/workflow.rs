@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Glue::Workflow`.
-#[derive(Debug, Clone)]
-pub struct Workflow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workflow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workflow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workflow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Glue::Workflow`.
+    Workflow("AWS::Glue::Workflow", WorkflowProps)
 }
 
 impl Workflow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Glue::Workflow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkflowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::GlueWorkflowId> {
         self.resource.ref_value()
@@ -82,86 +34,75 @@ impl Workflow {
     pub fn attr_id(&self) -> Value<ids::GlueWorkflowId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DefaultRunProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_run_properties(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("DefaultRunProperties", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `MaxConcurrentRuns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_concurrent_runs(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxConcurrentRuns", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Glue::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkflowProps {
-    /// `DefaultRunProperties` (optional).
-    pub default_run_properties: Option<Value<serde_json::Value>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `MaxConcurrentRuns` (optional).
-    pub max_concurrent_runs: Option<Value<i64>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Glue::Workflow`.
+    WorkflowProps(default)
 }
 
 impl WorkflowProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_run_properties: None,
-            description: None,
-            max_concurrent_runs: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultRunProperties`.
-    pub fn default_run_properties(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.default_run_properties = Some(value.into());
-        self
+    /// `DefaultRunProperties` (optional).
+    pub fn default_run_properties(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultRunProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `MaxConcurrentRuns`.
-    pub fn max_concurrent_runs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrent_runs = Some(value.into());
-        self
+    /// `MaxConcurrentRuns` (optional).
+    pub fn max_concurrent_runs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaxConcurrentRuns", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for WorkflowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_run_properties {
-            m.insert("DefaultRunProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_concurrent_runs {
-            m.insert("MaxConcurrentRuns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkflowProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(WorkflowProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Grafana::Workspace`.
-#[derive(Debug, Clone)]
-pub struct Workspace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workspace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workspace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workspace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Grafana::Workspace`.
+    Workspace("AWS::Grafana::Workspace", WorkspaceProps)
 }
 
 impl Workspace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Grafana::Workspace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkspaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::GrafanaWorkspaceId> {
         self.resource.ref_value()
@@ -112,54 +64,127 @@ impl Workspace {
     pub fn attr_modification_timestamp(&self) -> Value<String> {
         self.resource.get_att("ModificationTimestamp")
     }
+
+    /// Replaces `AccountAccessType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_access_type(&self, value: impl Into<Value<AccountAccessType>>) {
+        self.resource
+            .set_property("AccountAccessType", value.into())
+    }
+
+    /// Replaces `AuthenticationProviders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_providers(
+        &self,
+        value: impl Into<Value<List<AuthenticationProviderTypes>>>,
+    ) {
+        self.resource
+            .set_property("AuthenticationProviders", value.into())
+    }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `DataSources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_sources(&self, value: impl Into<Value<List<DataSourceType>>>) {
+        self.resource.set_property("DataSources", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GrafanaVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_grafana_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GrafanaVersion", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkAccessControl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_access_control(&self, value: impl Into<Value<NetworkAccessControl>>) {
+        self.resource
+            .set_property("NetworkAccessControl", value.into())
+    }
+
+    /// Replaces `NotificationDestinations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_destinations(
+        &self,
+        value: impl Into<Value<List<NotificationDestinationType>>>,
+    ) {
+        self.resource
+            .set_property("NotificationDestinations", value.into())
+    }
+
+    /// Replaces `OrganizationRoleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization_role_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OrganizationRoleName", value.into())
+    }
+
+    /// Replaces `OrganizationalUnits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organizational_units(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("OrganizationalUnits", value.into())
+    }
+
+    /// Replaces `PermissionType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permission_type(&self, value: impl Into<Value<PermissionType>>) {
+        self.resource.set_property("PermissionType", value.into())
+    }
+
+    /// Replaces `PluginAdminEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_plugin_admin_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PluginAdminEnabled", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `SamlConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_saml_configuration(&self, value: impl Into<Value<SamlConfiguration>>) {
+        self.resource
+            .set_property("SamlConfiguration", value.into())
+    }
+
+    /// Replaces `StackSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StackSetName", value.into())
+    }
+
+    /// Replaces `VpcConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_configuration(&self, value: impl Into<Value<VpcConfiguration>>) {
+        self.resource.set_property("VpcConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::Grafana::Workspace`.
-#[derive(Debug, Clone)]
-pub struct WorkspaceProps {
-    /// `AccountAccessType` (required).
-    pub account_access_type: Value<AccountAccessType>,
-    /// `AuthenticationProviders` (required).
-    /// Items: 1..=.
-    pub authentication_providers: Value<List<AuthenticationProviderTypes>>,
-    /// `ClientToken` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[!-~]{1,64}$`.
-    pub client_token: Option<Value<String>>,
-    /// `DataSources` (optional).
-    pub data_sources: Option<Value<List<DataSourceType>>>,
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `GrafanaVersion` (optional).
-    /// Length: 1..=255 characters.
-    pub grafana_version: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Pattern: `^[a-zA-Z0-9-._~]{1,255}$`.
-    pub name: Option<Value<String>>,
-    /// `NetworkAccessControl` (optional).
-    pub network_access_control: Option<Value<NetworkAccessControl>>,
-    /// `NotificationDestinations` (optional).
-    pub notification_destinations: Option<Value<List<NotificationDestinationType>>>,
-    /// `OrganizationRoleName` (optional).
-    /// Length: 1..=2048 characters.
-    pub organization_role_name: Option<Value<String>>,
-    /// `OrganizationalUnits` (optional).
-    pub organizational_units: Option<Value<List<String>>>,
-    /// `PermissionType` (required).
-    pub permission_type: Value<PermissionType>,
-    /// `PluginAdminEnabled` (optional).
-    pub plugin_admin_enabled: Option<Value<bool>>,
-    /// `RoleArn` (optional).
-    /// Length: 1..=2048 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `SamlConfiguration` (optional).
-    pub saml_configuration: Option<Value<SamlConfiguration>>,
-    /// `StackSetName` (optional).
-    pub stack_set_name: Option<Value<String>>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<VpcConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Grafana::Workspace`.
+    WorkspaceProps
 }
 
 impl WorkspaceProps {
@@ -169,1053 +194,321 @@ impl WorkspaceProps {
         authentication_providers: impl Into<Value<List<AuthenticationProviderTypes>>>,
         permission_type: impl Into<Value<PermissionType>>,
     ) -> Self {
-        Self {
-            account_access_type: account_access_type.into(),
-            authentication_providers: authentication_providers.into(),
-            client_token: None,
-            data_sources: None,
-            description: None,
-            grafana_version: None,
-            name: None,
-            network_access_control: None,
-            notification_destinations: None,
-            organization_role_name: None,
-            organizational_units: None,
-            permission_type: permission_type.into(),
-            plugin_admin_enabled: None,
-            role_arn: None,
-            saml_configuration: None,
-            stack_set_name: None,
-            vpc_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AccountAccessType",
+                    account_access_type.into().to_template(),
+                )
+                .with(
+                    1,
+                    "AuthenticationProviders",
+                    authentication_providers.into().to_template(),
+                )
+                .with(11, "PermissionType", permission_type.into().to_template()),
+        )
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[!-~]{1,64}$`.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ClientToken", value.into().to_template()))
     }
-    /// Sets `DataSources`.
-    pub fn data_sources(mut self, value: impl Into<Value<List<DataSourceType>>>) -> Self {
-        self.data_sources = Some(value.into());
-        self
+    /// `DataSources` (optional).
+    pub fn data_sources(self, value: impl Into<Value<List<DataSourceType>>>) -> Self {
+        Self(self.0.with(3, "DataSources", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `GrafanaVersion`.
-    pub fn grafana_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.grafana_version = Some(value.into());
-        self
+    /// `GrafanaVersion` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn grafana_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "GrafanaVersion", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Pattern: `^[a-zA-Z0-9-._~]{1,255}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Name", value.into().to_template()))
     }
-    /// Sets `NetworkAccessControl`.
-    pub fn network_access_control(mut self, value: impl Into<Value<NetworkAccessControl>>) -> Self {
-        self.network_access_control = Some(value.into());
-        self
+    /// `NetworkAccessControl` (optional).
+    pub fn network_access_control(self, value: impl Into<Value<NetworkAccessControl>>) -> Self {
+        Self(
+            self.0
+                .with(7, "NetworkAccessControl", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationDestinations`.
+    /// `NotificationDestinations` (optional).
     pub fn notification_destinations(
-        mut self,
+        self,
         value: impl Into<Value<List<NotificationDestinationType>>>,
     ) -> Self {
-        self.notification_destinations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "NotificationDestinations", value.into().to_template()),
+        )
     }
-    /// Sets `OrganizationRoleName`.
-    pub fn organization_role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.organization_role_name = Some(value.into());
-        self
+    /// `OrganizationRoleName` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn organization_role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "OrganizationRoleName", value.into().to_template()),
+        )
     }
-    /// Sets `OrganizationalUnits`.
-    pub fn organizational_units(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.organizational_units = Some(value.into());
-        self
+    /// `OrganizationalUnits` (optional).
+    pub fn organizational_units(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "OrganizationalUnits", value.into().to_template()),
+        )
     }
-    /// Sets `PluginAdminEnabled`.
-    pub fn plugin_admin_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.plugin_admin_enabled = Some(value.into());
-        self
+    /// `PluginAdminEnabled` (optional).
+    pub fn plugin_admin_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "PluginAdminEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(13, "RoleArn", value.into().to_template()))
     }
-    /// Sets `SamlConfiguration`.
-    pub fn saml_configuration(mut self, value: impl Into<Value<SamlConfiguration>>) -> Self {
-        self.saml_configuration = Some(value.into());
-        self
+    /// `SamlConfiguration` (optional).
+    pub fn saml_configuration(self, value: impl Into<Value<SamlConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SamlConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `StackSetName`.
-    pub fn stack_set_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stack_set_name = Some(value.into());
-        self
+    /// `StackSetName` (optional).
+    pub fn stack_set_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "StackSetName", value.into().to_template()))
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(mut self, value: impl Into<Value<VpcConfiguration>>) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkspaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AccountAccessType".to_owned(),
-            self.account_access_type.to_template(),
-        );
-        m.insert(
-            "AuthenticationProviders".to_owned(),
-            self.authentication_providers.to_template(),
-        );
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_sources {
-            m.insert("DataSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.grafana_version {
-            m.insert("GrafanaVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_access_control {
-            m.insert("NetworkAccessControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_destinations {
-            m.insert("NotificationDestinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organization_role_name {
-            m.insert("OrganizationRoleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organizational_units {
-            m.insert("OrganizationalUnits".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PermissionType".to_owned(),
-            self.permission_type.to_template(),
-        );
-        if let Some(v) = &self.plugin_admin_enabled {
-            m.insert("PluginAdminEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.saml_configuration {
-            m.insert("SamlConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stack_set_name {
-            m.insert("StackSetName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<VpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(16, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WorkspaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_access_type
-            .check(&path.field("AccountAccessType"), &Rules::NONE, out);
-        self.authentication_providers.check(
-            &path.field("AuthenticationProviders"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                pattern: Some("^[!-~]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_sources
-            .check(&path.field("DataSources"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.grafana_version.check(
-            &path.field("GrafanaVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9-._~]{1,255}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_access_control
-            .check(&path.field("NetworkAccessControl"), &Rules::NONE, out);
-        self.notification_destinations.check(
-            &path.field("NotificationDestinations"),
-            &Rules::NONE,
-            out,
-        );
-        self.organization_role_name.check(
-            &path.field("OrganizationRoleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permission_type
-            .check(&path.field("PermissionType"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.saml_configuration
-            .check(&path.field("SamlConfiguration"), &Rules::NONE, out);
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AccountAccessType`.
+    AccountAccessType {
+        /// `CURRENT_ACCOUNT`
+        CurrentAccount = "CURRENT_ACCOUNT",
+        /// `ORGANIZATION`
+        Organization = "ORGANIZATION",
     }
 }
 
-crate::impl_literal!(WorkspaceProps);
-
-/// Values of `AccountAccessType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccountAccessType {
-    /// `CURRENT_ACCOUNT`
-    CurrentAccount,
-    /// `ORGANIZATION`
-    Organization,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccountAccessType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CURRENT_ACCOUNT", "ORGANIZATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CurrentAccount => "CURRENT_ACCOUNT",
-            Self::Organization => "ORGANIZATION",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AuthenticationProviderTypes`.
+    AuthenticationProviderTypes {
+        /// `AWS_SSO`
+        AwsSso = "AWS_SSO",
+        /// `SAML`
+        Saml = "SAML",
     }
 }
 
-impl ToTemplate for AccountAccessType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `DataSourceType`.
+    DataSourceType {
+        /// `AMAZON_OPENSEARCH_SERVICE`
+        AmazonOpensearchService = "AMAZON_OPENSEARCH_SERVICE",
+        /// `CLOUDWATCH`
+        Cloudwatch = "CLOUDWATCH",
+        /// `PROMETHEUS`
+        Prometheus = "PROMETHEUS",
+        /// `XRAY`
+        Xray = "XRAY",
+        /// `TIMESTREAM`
+        Timestream = "TIMESTREAM",
+        /// `SITEWISE`
+        Sitewise = "SITEWISE",
+        /// `ATHENA`
+        Athena = "ATHENA",
+        /// `REDSHIFT`
+        Redshift = "REDSHIFT",
     }
 }
 
-impl Check for AccountAccessType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccountAccessType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CURRENT_ACCOUNT" => Self::CurrentAccount,
-            "ORGANIZATION" => Self::Organization,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccountAccessType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccountAccessType::from(s))
-    }
-}
-
-crate::impl_literal!(AccountAccessType);
-
-/// Values of `AuthenticationProviderTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationProviderTypes {
-    /// `AWS_SSO`
-    AwsSso,
-    /// `SAML`
-    Saml,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationProviderTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_SSO", "SAML"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsSso => "AWS_SSO",
-            Self::Saml => "SAML",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationProviderTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationProviderTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationProviderTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_SSO" => Self::AwsSso,
-            "SAML" => Self::Saml,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationProviderTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationProviderTypes::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationProviderTypes);
-
-/// Values of `DataSourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSourceType {
-    /// `AMAZON_OPENSEARCH_SERVICE`
-    AmazonOpensearchService,
-    /// `CLOUDWATCH`
-    Cloudwatch,
-    /// `PROMETHEUS`
-    Prometheus,
-    /// `XRAY`
-    Xray,
-    /// `TIMESTREAM`
-    Timestream,
-    /// `SITEWISE`
-    Sitewise,
-    /// `ATHENA`
-    Athena,
-    /// `REDSHIFT`
-    Redshift,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AMAZON_OPENSEARCH_SERVICE",
-        "CLOUDWATCH",
-        "PROMETHEUS",
-        "XRAY",
-        "TIMESTREAM",
-        "SITEWISE",
-        "ATHENA",
-        "REDSHIFT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmazonOpensearchService => "AMAZON_OPENSEARCH_SERVICE",
-            Self::Cloudwatch => "CLOUDWATCH",
-            Self::Prometheus => "PROMETHEUS",
-            Self::Xray => "XRAY",
-            Self::Timestream => "TIMESTREAM",
-            Self::Sitewise => "SITEWISE",
-            Self::Athena => "ATHENA",
-            Self::Redshift => "REDSHIFT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMAZON_OPENSEARCH_SERVICE" => Self::AmazonOpensearchService,
-            "CLOUDWATCH" => Self::Cloudwatch,
-            "PROMETHEUS" => Self::Prometheus,
-            "XRAY" => Self::Xray,
-            "TIMESTREAM" => Self::Timestream,
-            "SITEWISE" => Self::Sitewise,
-            "ATHENA" => Self::Athena,
-            "REDSHIFT" => Self::Redshift,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSourceType::from(s))
-    }
-}
-
-crate::impl_literal!(DataSourceType);
-
-/// Property type `NetworkAccessControl` of `AWS::Grafana::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkAccessControl {
-    /// `PrefixListIds` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..=100 characters.
-    pub prefix_list_ids: Option<Value<List<String>>>,
-    /// `VpceIds` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..=100 characters.
-    pub vpce_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `NetworkAccessControl` of `AWS::Grafana::Workspace`.
+    NetworkAccessControl(default)
 }
 
 impl NetworkAccessControl {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            prefix_list_ids: None,
-            vpce_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PrefixListIds`.
-    pub fn prefix_list_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.prefix_list_ids = Some(value.into());
-        self
+    /// `PrefixListIds` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 1 to 100 characters.
+    pub fn prefix_list_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "PrefixListIds", value.into().to_template()))
     }
-    /// Sets `VpceIds`.
-    pub fn vpce_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.vpce_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkAccessControl {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.prefix_list_ids {
-            m.insert("PrefixListIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpce_ids {
-            m.insert("VpceIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpceIds` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 1 to 100 characters.
+    pub fn vpce_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "VpceIds", value.into().to_template()))
     }
 }
 
-impl Check for NetworkAccessControl {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.prefix_list_ids.check(
-            &path.field("PrefixListIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpce_ids.check(
-            &path.field("VpceIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `NotificationDestinationType`.
+    NotificationDestinationType {
+        /// `SNS`
+        Sns = "SNS",
     }
 }
 
-crate::impl_literal!(NetworkAccessControl);
-
-/// Values of `NotificationDestinationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationDestinationType {
-    /// `SNS`
-    Sns,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NotificationDestinationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SNS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sns => "SNS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PermissionType`.
+    PermissionType {
+        /// `CUSTOMER_MANAGED`
+        CustomerManaged = "CUSTOMER_MANAGED",
+        /// `SERVICE_MANAGED`
+        ServiceManaged = "SERVICE_MANAGED",
     }
 }
 
-impl ToTemplate for NotificationDestinationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NotificationDestinationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NotificationDestinationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SNS" => Self::Sns,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NotificationDestinationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NotificationDestinationType::from(s))
-    }
-}
-
-crate::impl_literal!(NotificationDestinationType);
-
-/// Values of `PermissionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PermissionType {
-    /// `CUSTOMER_MANAGED`
-    CustomerManaged,
-    /// `SERVICE_MANAGED`
-    ServiceManaged,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PermissionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED", "SERVICE_MANAGED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerManaged => "CUSTOMER_MANAGED",
-            Self::ServiceManaged => "SERVICE_MANAGED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PermissionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PermissionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PermissionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOMER_MANAGED" => Self::CustomerManaged,
-            "SERVICE_MANAGED" => Self::ServiceManaged,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PermissionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PermissionType::from(s))
-    }
-}
-
-crate::impl_literal!(PermissionType);
-
-/// Property type `SamlConfiguration` of `AWS::Grafana::Workspace`.
-#[derive(Debug, Clone)]
-pub struct SamlConfiguration {
-    /// `AllowedOrganizations` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub allowed_organizations: Option<Value<List<String>>>,
-    /// `AssertionAttributes` (optional).
-    pub assertion_attributes: Option<Value<AssertionAttributes>>,
-    /// `IdpMetadata` (required).
-    pub idp_metadata: Value<IdpMetadata>,
-    /// `LoginValidityDuration` (optional).
-    pub login_validity_duration: Option<Value<f64>>,
-    /// `RoleValues` (optional).
-    pub role_values: Option<Value<RoleValues>>,
+crate::l1_struct! {
+    /// Property type `SamlConfiguration` of `AWS::Grafana::Workspace`.
+    SamlConfiguration
 }
 
 impl SamlConfiguration {
     /// The required properties: `IdpMetadata`.
     pub fn new(idp_metadata: impl Into<Value<IdpMetadata>>) -> Self {
-        Self {
-            allowed_organizations: None,
-            assertion_attributes: None,
-            idp_metadata: idp_metadata.into(),
-            login_validity_duration: None,
-            role_values: None,
-        }
+        Self(crate::Properties::new().with(2, "IdpMetadata", idp_metadata.into().to_template()))
     }
-    /// Sets `AllowedOrganizations`.
-    pub fn allowed_organizations(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_organizations = Some(value.into());
-        self
+    /// `AllowedOrganizations` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn allowed_organizations(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedOrganizations", value.into().to_template()),
+        )
     }
-    /// Sets `AssertionAttributes`.
-    pub fn assertion_attributes(mut self, value: impl Into<Value<AssertionAttributes>>) -> Self {
-        self.assertion_attributes = Some(value.into());
-        self
+    /// `AssertionAttributes` (optional).
+    pub fn assertion_attributes(self, value: impl Into<Value<AssertionAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AssertionAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `LoginValidityDuration`.
-    pub fn login_validity_duration(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.login_validity_duration = Some(value.into());
-        self
+    /// `LoginValidityDuration` (optional).
+    pub fn login_validity_duration(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LoginValidityDuration", value.into().to_template()),
+        )
     }
-    /// Sets `RoleValues`.
-    pub fn role_values(mut self, value: impl Into<Value<RoleValues>>) -> Self {
-        self.role_values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SamlConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_organizations {
-            m.insert("AllowedOrganizations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.assertion_attributes {
-            m.insert("AssertionAttributes".to_owned(), v.to_template());
-        }
-        m.insert("IdpMetadata".to_owned(), self.idp_metadata.to_template());
-        if let Some(v) = &self.login_validity_duration {
-            m.insert("LoginValidityDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_values {
-            m.insert("RoleValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleValues` (optional).
+    pub fn role_values(self, value: impl Into<Value<RoleValues>>) -> Self {
+        Self(self.0.with(4, "RoleValues", value.into().to_template()))
     }
 }
 
-impl Check for SamlConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_organizations.check(
-            &path.field("AllowedOrganizations"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.assertion_attributes
-            .check(&path.field("AssertionAttributes"), &Rules::NONE, out);
-        self.idp_metadata
-            .check(&path.field("IdpMetadata"), &Rules::NONE, out);
-        self.role_values
-            .check(&path.field("RoleValues"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SamlConfiguration);
-
-/// Property type `AssertionAttributes` of `AWS::Grafana::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct AssertionAttributes {
-    /// `Email` (optional).
-    /// Length: 1..=256 characters.
-    pub email: Option<Value<String>>,
-    /// `Groups` (optional).
-    /// Length: 1..=256 characters.
-    pub groups: Option<Value<String>>,
-    /// `Login` (optional).
-    /// Length: 1..=256 characters.
-    pub login: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 1..=256 characters.
-    pub name: Option<Value<String>>,
-    /// `Org` (optional).
-    /// Length: 1..=256 characters.
-    pub org: Option<Value<String>>,
-    /// `Role` (optional).
-    /// Length: 1..=256 characters.
-    pub role: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AssertionAttributes` of `AWS::Grafana::Workspace`.
+    AssertionAttributes(default)
 }
 
 impl AssertionAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            email: None,
-            groups: None,
-            login: None,
-            name: None,
-            org: None,
-            role: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Email`.
-    pub fn email(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email = Some(value.into());
-        self
+    /// `Email` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn email(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Email", value.into().to_template()))
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<String>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn groups(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Groups", value.into().to_template()))
     }
-    /// Sets `Login`.
-    pub fn login(mut self, value: impl Into<Value<String>>) -> Self {
-        self.login = Some(value.into());
-        self
+    /// `Login` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn login(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Login", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Org`.
-    pub fn org(mut self, value: impl Into<Value<String>>) -> Self {
-        self.org = Some(value.into());
-        self
+    /// `Org` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn org(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Org", value.into().to_template()))
     }
-    /// Sets `Role`.
-    pub fn role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.role = Some(value.into());
-        self
+    /// `Role` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Role", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AssertionAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email {
-            m.insert("Email".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.login {
-            m.insert("Login".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.org {
-            m.insert("Org".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role {
-            m.insert("Role".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssertionAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.email.check(
-            &path.field("Email"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.groups.check(
-            &path.field("Groups"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.login.check(
-            &path.field("Login"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.org.check(
-            &path.field("Org"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role.check(
-            &path.field("Role"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AssertionAttributes);
-
-/// Property type `IdpMetadata` of `AWS::Grafana::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct IdpMetadata {
-    /// `Url` (optional).
-    /// Length: 1..=2048 characters.
-    pub url: Option<Value<String>>,
-    /// `Xml` (optional).
-    pub xml: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IdpMetadata` of `AWS::Grafana::Workspace`.
+    IdpMetadata(default)
 }
 
 impl IdpMetadata {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            url: None,
-            xml: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Url", value.into().to_template()))
     }
-    /// Sets `Xml`.
-    pub fn xml(mut self, value: impl Into<Value<String>>) -> Self {
-        self.xml = Some(value.into());
-        self
+    /// `Xml` (optional).
+    pub fn xml(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Xml", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IdpMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.xml {
-            m.insert("Xml".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IdpMetadata {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IdpMetadata);
-
-/// Property type `RoleValues` of `AWS::Grafana::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct RoleValues {
-    /// `Admin` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub admin: Option<Value<List<String>>>,
-    /// `Editor` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub editor: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `RoleValues` of `AWS::Grafana::Workspace`.
+    RoleValues(default)
 }
 
 impl RoleValues {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            admin: None,
-            editor: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Admin`.
-    pub fn admin(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.admin = Some(value.into());
-        self
+    /// `Admin` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn admin(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Admin", value.into().to_template()))
     }
-    /// Sets `Editor`.
-    pub fn editor(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.editor = Some(value.into());
-        self
+    /// `Editor` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn editor(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Editor", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RoleValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.admin {
-            m.insert("Admin".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.editor {
-            m.insert("Editor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RoleValues {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.admin.check(
-            &path.field("Admin"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.editor.check(
-            &path.field("Editor"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RoleValues);
-
-/// Property type `VpcConfiguration` of `AWS::Grafana::Workspace`.
-#[derive(Debug, Clone)]
-pub struct VpcConfiguration {
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=255 characters.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetIds` (required).
-    /// Items: 2..=6.
-    /// Each item: Length: 1..=255 characters.
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `VpcConfiguration` of `AWS::Grafana::Workspace`.
+    VpcConfiguration
 }
 
 impl VpcConfiguration {
@@ -1224,64 +517,14 @@ impl VpcConfiguration {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(6),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfiguration);

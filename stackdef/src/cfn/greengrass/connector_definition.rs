@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Greengrass::ConnectorDefinition`.
-#[derive(Debug, Clone)]
-pub struct ConnectorDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConnectorDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConnectorDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConnectorDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::ConnectorDefinition`.
+    ConnectorDefinition("AWS::Greengrass::ConnectorDefinition", ConnectorDefinitionProps)
 }
 
 impl ConnectorDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::ConnectorDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectorDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectorDefinitionId> {
         self.resource.ref_value()
@@ -92,138 +44,75 @@ impl ConnectorDefinition {
     pub fn attr_id(&self) -> Value<ids::ConnectorDefinitionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `InitialVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_initial_version(&self, value: impl Into<Value<ConnectorDefinitionVersion>>) {
+        self.resource.set_property("InitialVersion", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::ConnectorDefinition`.
-#[derive(Debug, Clone)]
-pub struct ConnectorDefinitionProps {
-    /// `InitialVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub initial_version: Option<Value<ConnectorDefinitionVersion>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::ConnectorDefinition`.
+    ConnectorDefinitionProps
 }
 
 impl ConnectorDefinitionProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            initial_version: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Value<ConnectorDefinitionVersion>>) -> Self {
-        self.initial_version = Some(value.into());
-        self
+    /// `InitialVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn initial_version(self, value: impl Into<Value<ConnectorDefinitionVersion>>) -> Self {
+        Self(self.0.with(0, "InitialVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectorDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.initial_version {
-            m.insert("InitialVersion".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectorDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.initial_version
-            .check(&path.field("InitialVersion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectorDefinitionProps);
-
-/// Property type `ConnectorDefinitionVersion` of `AWS::Greengrass::ConnectorDefinition`.
-#[derive(Debug, Clone)]
-pub struct ConnectorDefinitionVersion {
-    /// `Connectors` (required).
-    pub connectors: Value<List<Connector>>,
+crate::l1_struct! {
+    /// Property type `ConnectorDefinitionVersion` of `AWS::Greengrass::ConnectorDefinition`.
+    ConnectorDefinitionVersion
 }
 
 impl ConnectorDefinitionVersion {
     /// The required properties: `Connectors`.
     pub fn new(connectors: impl Into<Value<List<Connector>>>) -> Self {
-        Self {
-            connectors: connectors.into(),
-        }
+        Self(crate::Properties::new().with(0, "Connectors", connectors.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectorDefinitionVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Connectors".to_owned(), self.connectors.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectorDefinitionVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connectors
-            .check(&path.field("Connectors"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectorDefinitionVersion);
-
-/// Property type `Connector` of `AWS::Greengrass::ConnectorDefinition`.
-#[derive(Debug, Clone)]
-pub struct Connector {
-    /// `ConnectorArn` (required).
-    pub connector_arn: Value<String>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `Connector` of `AWS::Greengrass::ConnectorDefinition`.
+    Connector
 }
 
 impl Connector {
     /// The required properties: `ConnectorArn`, `Id`.
     pub fn new(connector_arn: impl Into<Value<String>>, id: impl Into<Value<String>>) -> Self {
-        Self {
-            connector_arn: connector_arn.into(),
-            id: id.into(),
-            parameters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConnectorArn", connector_arn.into().to_template())
+                .with(1, "Id", id.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Connector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ConnectorArn".to_owned(), self.connector_arn.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
 }
-
-impl Check for Connector {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Connector);

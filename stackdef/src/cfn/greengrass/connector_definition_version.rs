@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Greengrass::ConnectorDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct ConnectorDefinitionVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConnectorDefinitionVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConnectorDefinitionVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConnectorDefinitionVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::ConnectorDefinitionVersion`.
+    ConnectorDefinitionVersion("AWS::Greengrass::ConnectorDefinitionVersion", ConnectorDefinitionVersionProps)
 }
 
 impl ConnectorDefinitionVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::ConnectorDefinitionVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ConnectorDefinitionVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectorDefinitionVersionId> {
         self.resource.ref_value()
@@ -86,17 +34,24 @@ impl ConnectorDefinitionVersion {
     pub fn attr_id(&self) -> Value<ids::ConnectorDefinitionVersionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ConnectorDefinitionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_definition_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectorDefinitionId", value.into())
+    }
+
+    /// Replaces `Connectors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connectors(&self, value: impl Into<Value<List<Connector>>>) {
+        self.resource.set_property("Connectors", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::ConnectorDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct ConnectorDefinitionVersionProps {
-    /// `ConnectorDefinitionId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub connector_definition_id: Value<String>,
-    /// `Connectors` (required).
-    /// Create-only: changing it replaces the resource.
-    pub connectors: Value<List<Connector>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::ConnectorDefinitionVersion`.
+    ConnectorDefinitionVersionProps
 }
 
 impl ConnectorDefinitionVersionProps {
@@ -105,75 +60,34 @@ impl ConnectorDefinitionVersionProps {
         connector_definition_id: impl Into<Value<String>>,
         connectors: impl Into<Value<List<Connector>>>,
     ) -> Self {
-        Self {
-            connector_definition_id: connector_definition_id.into(),
-            connectors: connectors.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectorDefinitionId",
+                    connector_definition_id.into().to_template(),
+                )
+                .with(1, "Connectors", connectors.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConnectorDefinitionVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectorDefinitionId".to_owned(),
-            self.connector_definition_id.to_template(),
-        );
-        m.insert("Connectors".to_owned(), self.connectors.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectorDefinitionVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connectors
-            .check(&path.field("Connectors"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectorDefinitionVersionProps);
-
-/// Property type `Connector` of `AWS::Greengrass::ConnectorDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct Connector {
-    /// `ConnectorArn` (required).
-    pub connector_arn: Value<String>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `Connector` of `AWS::Greengrass::ConnectorDefinitionVersion`.
+    Connector
 }
 
 impl Connector {
     /// The required properties: `ConnectorArn`, `Id`.
     pub fn new(connector_arn: impl Into<Value<String>>, id: impl Into<Value<String>>) -> Self {
-        Self {
-            connector_arn: connector_arn.into(),
-            id: id.into(),
-            parameters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConnectorArn", connector_arn.into().to_template())
+                .with(1, "Id", id.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Connector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ConnectorArn".to_owned(), self.connector_arn.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
 }
-
-impl Check for Connector {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Connector);

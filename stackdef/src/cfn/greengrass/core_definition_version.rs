@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Greengrass::CoreDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct CoreDefinitionVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CoreDefinitionVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CoreDefinitionVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CoreDefinitionVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::CoreDefinitionVersion`.
+    CoreDefinitionVersion("AWS::Greengrass::CoreDefinitionVersion", CoreDefinitionVersionProps)
 }
 
 impl CoreDefinitionVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::CoreDefinitionVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CoreDefinitionVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CoreDefinitionVersionId> {
         self.resource.ref_value()
@@ -82,17 +34,23 @@ impl CoreDefinitionVersion {
     pub fn attr_id(&self) -> Value<ids::CoreDefinitionVersionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CoreDefinitionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_core_definition_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CoreDefinitionId", value.into())
+    }
+
+    /// Replaces `Cores` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cores(&self, value: impl Into<Value<List<Core>>>) {
+        self.resource.set_property("Cores", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::CoreDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct CoreDefinitionVersionProps {
-    /// `CoreDefinitionId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub core_definition_id: Value<String>,
-    /// `Cores` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cores: Value<List<Core>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::CoreDefinitionVersion`.
+    CoreDefinitionVersionProps
 }
 
 impl CoreDefinitionVersionProps {
@@ -101,44 +59,21 @@ impl CoreDefinitionVersionProps {
         core_definition_id: impl Into<Value<String>>,
         cores: impl Into<Value<List<Core>>>,
     ) -> Self {
-        Self {
-            core_definition_id: core_definition_id.into(),
-            cores: cores.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CoreDefinitionId",
+                    core_definition_id.into().to_template(),
+                )
+                .with(1, "Cores", cores.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CoreDefinitionVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CoreDefinitionId".to_owned(),
-            self.core_definition_id.to_template(),
-        );
-        m.insert("Cores".to_owned(), self.cores.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CoreDefinitionVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cores.check(&path.field("Cores"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CoreDefinitionVersionProps);
-
-/// Property type `Core` of `AWS::Greengrass::CoreDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct Core {
-    /// `CertificateArn` (required).
-    pub certificate_arn: Value<String>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `SyncShadow` (optional).
-    pub sync_shadow: Option<Value<bool>>,
-    /// `ThingArn` (required).
-    pub thing_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `Core` of `AWS::Greengrass::CoreDefinitionVersion`.
+    Core
 }
 
 impl Core {
@@ -148,38 +83,15 @@ impl Core {
         id: impl Into<Value<String>>,
         thing_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_arn: certificate_arn.into(),
-            id: id.into(),
-            sync_shadow: None,
-            thing_arn: thing_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CertificateArn", certificate_arn.into().to_template())
+                .with(1, "Id", id.into().to_template())
+                .with(3, "ThingArn", thing_arn.into().to_template()),
+        )
     }
-    /// Sets `SyncShadow`.
-    pub fn sync_shadow(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.sync_shadow = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Core {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateArn".to_owned(),
-            self.certificate_arn.to_template(),
-        );
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.sync_shadow {
-            m.insert("SyncShadow".to_owned(), v.to_template());
-        }
-        m.insert("ThingArn".to_owned(), self.thing_arn.to_template());
-        Expr::Map(m)
+    /// `SyncShadow` (optional).
+    pub fn sync_shadow(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "SyncShadow", value.into().to_template()))
     }
 }
-
-impl Check for Core {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Core);

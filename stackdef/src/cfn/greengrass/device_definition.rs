@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Greengrass::DeviceDefinition`.
-#[derive(Debug, Clone)]
-pub struct DeviceDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeviceDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeviceDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeviceDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::DeviceDefinition`.
+    DeviceDefinition("AWS::Greengrass::DeviceDefinition", DeviceDefinitionProps)
 }
 
 impl DeviceDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::DeviceDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeviceDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DeviceDefinitionId> {
         self.resource.ref_value()
@@ -92,108 +44,62 @@ impl DeviceDefinition {
     pub fn attr_id(&self) -> Value<ids::DeviceDefinitionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `InitialVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_initial_version(&self, value: impl Into<Value<DeviceDefinitionVersion>>) {
+        self.resource.set_property("InitialVersion", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::DeviceDefinition`.
-#[derive(Debug, Clone)]
-pub struct DeviceDefinitionProps {
-    /// `InitialVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub initial_version: Option<Value<DeviceDefinitionVersion>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::DeviceDefinition`.
+    DeviceDefinitionProps
 }
 
 impl DeviceDefinitionProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            initial_version: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Value<DeviceDefinitionVersion>>) -> Self {
-        self.initial_version = Some(value.into());
-        self
+    /// `InitialVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn initial_version(self, value: impl Into<Value<DeviceDefinitionVersion>>) -> Self {
+        Self(self.0.with(0, "InitialVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeviceDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.initial_version {
-            m.insert("InitialVersion".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.initial_version
-            .check(&path.field("InitialVersion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeviceDefinitionProps);
-
-/// Property type `DeviceDefinitionVersion` of `AWS::Greengrass::DeviceDefinition`.
-#[derive(Debug, Clone)]
-pub struct DeviceDefinitionVersion {
-    /// `Devices` (required).
-    pub devices: Value<List<Device>>,
+crate::l1_struct! {
+    /// Property type `DeviceDefinitionVersion` of `AWS::Greengrass::DeviceDefinition`.
+    DeviceDefinitionVersion
 }
 
 impl DeviceDefinitionVersion {
     /// The required properties: `Devices`.
     pub fn new(devices: impl Into<Value<List<Device>>>) -> Self {
-        Self {
-            devices: devices.into(),
-        }
+        Self(crate::Properties::new().with(0, "Devices", devices.into().to_template()))
     }
 }
 
-impl ToTemplate for DeviceDefinitionVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Devices".to_owned(), self.devices.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceDefinitionVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.devices
-            .check(&path.field("Devices"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeviceDefinitionVersion);
-
-/// Property type `Device` of `AWS::Greengrass::DeviceDefinition`.
-#[derive(Debug, Clone)]
-pub struct Device {
-    /// `CertificateArn` (required).
-    pub certificate_arn: Value<String>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `SyncShadow` (optional).
-    pub sync_shadow: Option<Value<bool>>,
-    /// `ThingArn` (required).
-    pub thing_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `Device` of `AWS::Greengrass::DeviceDefinition`.
+    Device
 }
 
 impl Device {
@@ -203,38 +109,15 @@ impl Device {
         id: impl Into<Value<String>>,
         thing_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_arn: certificate_arn.into(),
-            id: id.into(),
-            sync_shadow: None,
-            thing_arn: thing_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CertificateArn", certificate_arn.into().to_template())
+                .with(1, "Id", id.into().to_template())
+                .with(3, "ThingArn", thing_arn.into().to_template()),
+        )
     }
-    /// Sets `SyncShadow`.
-    pub fn sync_shadow(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.sync_shadow = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Device {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateArn".to_owned(),
-            self.certificate_arn.to_template(),
-        );
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.sync_shadow {
-            m.insert("SyncShadow".to_owned(), v.to_template());
-        }
-        m.insert("ThingArn".to_owned(), self.thing_arn.to_template());
-        Expr::Map(m)
+    /// `SyncShadow` (optional).
+    pub fn sync_shadow(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "SyncShadow", value.into().to_template()))
     }
 }
-
-impl Check for Device {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Device);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Greengrass::DeviceDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct DeviceDefinitionVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeviceDefinitionVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeviceDefinitionVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeviceDefinitionVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::DeviceDefinitionVersion`.
+    DeviceDefinitionVersion("AWS::Greengrass::DeviceDefinitionVersion", DeviceDefinitionVersionProps)
 }
 
 impl DeviceDefinitionVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::DeviceDefinitionVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DeviceDefinitionVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DeviceDefinitionVersionId> {
         self.resource.ref_value()
@@ -86,17 +34,24 @@ impl DeviceDefinitionVersion {
     pub fn attr_id(&self) -> Value<ids::DeviceDefinitionVersionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DeviceDefinitionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_definition_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeviceDefinitionId", value.into())
+    }
+
+    /// Replaces `Devices` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_devices(&self, value: impl Into<Value<List<Device>>>) {
+        self.resource.set_property("Devices", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::DeviceDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct DeviceDefinitionVersionProps {
-    /// `DeviceDefinitionId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub device_definition_id: Value<String>,
-    /// `Devices` (required).
-    /// Create-only: changing it replaces the resource.
-    pub devices: Value<List<Device>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::DeviceDefinitionVersion`.
+    DeviceDefinitionVersionProps
 }
 
 impl DeviceDefinitionVersionProps {
@@ -105,45 +60,21 @@ impl DeviceDefinitionVersionProps {
         device_definition_id: impl Into<Value<String>>,
         devices: impl Into<Value<List<Device>>>,
     ) -> Self {
-        Self {
-            device_definition_id: device_definition_id.into(),
-            devices: devices.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DeviceDefinitionId",
+                    device_definition_id.into().to_template(),
+                )
+                .with(1, "Devices", devices.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DeviceDefinitionVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeviceDefinitionId".to_owned(),
-            self.device_definition_id.to_template(),
-        );
-        m.insert("Devices".to_owned(), self.devices.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceDefinitionVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.devices
-            .check(&path.field("Devices"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeviceDefinitionVersionProps);
-
-/// Property type `Device` of `AWS::Greengrass::DeviceDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct Device {
-    /// `CertificateArn` (required).
-    pub certificate_arn: Value<String>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `SyncShadow` (optional).
-    pub sync_shadow: Option<Value<bool>>,
-    /// `ThingArn` (required).
-    pub thing_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `Device` of `AWS::Greengrass::DeviceDefinitionVersion`.
+    Device
 }
 
 impl Device {
@@ -153,38 +84,15 @@ impl Device {
         id: impl Into<Value<String>>,
         thing_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_arn: certificate_arn.into(),
-            id: id.into(),
-            sync_shadow: None,
-            thing_arn: thing_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CertificateArn", certificate_arn.into().to_template())
+                .with(1, "Id", id.into().to_template())
+                .with(3, "ThingArn", thing_arn.into().to_template()),
+        )
     }
-    /// Sets `SyncShadow`.
-    pub fn sync_shadow(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.sync_shadow = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Device {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateArn".to_owned(),
-            self.certificate_arn.to_template(),
-        );
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.sync_shadow {
-            m.insert("SyncShadow".to_owned(), v.to_template());
-        }
-        m.insert("ThingArn".to_owned(), self.thing_arn.to_template());
-        Expr::Map(m)
+    /// `SyncShadow` (optional).
+    pub fn sync_shadow(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "SyncShadow", value.into().to_template()))
     }
 }
-
-impl Check for Device {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Device);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Greengrass::FunctionDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct FunctionDefinitionVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FunctionDefinitionVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FunctionDefinitionVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FunctionDefinitionVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::FunctionDefinitionVersion`.
+    FunctionDefinitionVersion("AWS::Greengrass::FunctionDefinitionVersion", FunctionDefinitionVersionProps)
 }
 
 impl FunctionDefinitionVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::FunctionDefinitionVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: FunctionDefinitionVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::FunctionDefinitionVersionId> {
         self.resource.ref_value()
@@ -86,20 +34,30 @@ impl FunctionDefinitionVersion {
     pub fn attr_id(&self) -> Value<ids::FunctionDefinitionVersionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DefaultConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_config(&self, value: impl Into<Value<DefaultConfig>>) {
+        self.resource.set_property("DefaultConfig", value.into())
+    }
+
+    /// Replaces `FunctionDefinitionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_definition_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FunctionDefinitionId", value.into())
+    }
+
+    /// Replaces `Functions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_functions(&self, value: impl Into<Value<List<Function>>>) {
+        self.resource.set_property("Functions", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::FunctionDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct FunctionDefinitionVersionProps {
-    /// `DefaultConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub default_config: Option<Value<DefaultConfig>>,
-    /// `FunctionDefinitionId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub function_definition_id: Value<String>,
-    /// `Functions` (required).
-    /// Create-only: changing it replaces the resource.
-    pub functions: Value<List<Function>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::FunctionDefinitionVersion`.
+    FunctionDefinitionVersionProps
 }
 
 impl FunctionDefinitionVersionProps {
@@ -108,185 +66,78 @@ impl FunctionDefinitionVersionProps {
         function_definition_id: impl Into<Value<String>>,
         functions: impl Into<Value<List<Function>>>,
     ) -> Self {
-        Self {
-            default_config: None,
-            function_definition_id: function_definition_id.into(),
-            functions: functions.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "FunctionDefinitionId",
+                    function_definition_id.into().to_template(),
+                )
+                .with(2, "Functions", functions.into().to_template()),
+        )
     }
-    /// Sets `DefaultConfig`.
-    pub fn default_config(mut self, value: impl Into<Value<DefaultConfig>>) -> Self {
-        self.default_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FunctionDefinitionVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_config {
-            m.insert("DefaultConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FunctionDefinitionId".to_owned(),
-            self.function_definition_id.to_template(),
-        );
-        m.insert("Functions".to_owned(), self.functions.to_template());
-        Expr::Map(m)
+    /// `DefaultConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn default_config(self, value: impl Into<Value<DefaultConfig>>) -> Self {
+        Self(self.0.with(0, "DefaultConfig", value.into().to_template()))
     }
 }
 
-impl Check for FunctionDefinitionVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_config
-            .check(&path.field("DefaultConfig"), &Rules::NONE, out);
-        self.functions
-            .check(&path.field("Functions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FunctionDefinitionVersionProps);
-
-/// Property type `DefaultConfig` of `AWS::Greengrass::FunctionDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct DefaultConfig {
-    /// `Execution` (required).
-    pub execution: Value<Execution>,
+crate::l1_struct! {
+    /// Property type `DefaultConfig` of `AWS::Greengrass::FunctionDefinitionVersion`.
+    DefaultConfig
 }
 
 impl DefaultConfig {
     /// The required properties: `Execution`.
     pub fn new(execution: impl Into<Value<Execution>>) -> Self {
-        Self {
-            execution: execution.into(),
-        }
+        Self(crate::Properties::new().with(0, "Execution", execution.into().to_template()))
     }
 }
 
-impl ToTemplate for DefaultConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Execution".to_owned(), self.execution.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefaultConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution
-            .check(&path.field("Execution"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DefaultConfig);
-
-/// Property type `Execution` of `AWS::Greengrass::FunctionDefinitionVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct Execution {
-    /// `IsolationMode` (optional).
-    pub isolation_mode: Option<Value<String>>,
-    /// `RunAs` (optional).
-    pub run_as: Option<Value<RunAs>>,
+crate::l1_struct! {
+    /// Property type `Execution` of `AWS::Greengrass::FunctionDefinitionVersion`.
+    Execution(default)
 }
 
 impl Execution {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            isolation_mode: None,
-            run_as: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsolationMode`.
-    pub fn isolation_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.isolation_mode = Some(value.into());
-        self
+    /// `IsolationMode` (optional).
+    pub fn isolation_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "IsolationMode", value.into().to_template()))
     }
-    /// Sets `RunAs`.
-    pub fn run_as(mut self, value: impl Into<Value<RunAs>>) -> Self {
-        self.run_as = Some(value.into());
-        self
+    /// `RunAs` (optional).
+    pub fn run_as(self, value: impl Into<Value<RunAs>>) -> Self {
+        Self(self.0.with(1, "RunAs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Execution {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.isolation_mode {
-            m.insert("IsolationMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.run_as {
-            m.insert("RunAs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Execution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.run_as.check(&path.field("RunAs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Execution);
-
-/// Property type `RunAs` of `AWS::Greengrass::FunctionDefinitionVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct RunAs {
-    /// `Gid` (optional).
-    pub gid: Option<Value<i64>>,
-    /// `Uid` (optional).
-    pub uid: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RunAs` of `AWS::Greengrass::FunctionDefinitionVersion`.
+    RunAs(default)
 }
 
 impl RunAs {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            gid: None,
-            uid: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Gid`.
-    pub fn gid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gid = Some(value.into());
-        self
+    /// `Gid` (optional).
+    pub fn gid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Gid", value.into().to_template()))
     }
-    /// Sets `Uid`.
-    pub fn uid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.uid = Some(value.into());
-        self
+    /// `Uid` (optional).
+    pub fn uid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Uid", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RunAs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.gid {
-            m.insert("Gid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uid {
-            m.insert("Uid".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RunAs {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RunAs);
-
-/// Property type `Function` of `AWS::Greengrass::FunctionDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct Function {
-    /// `FunctionArn` (required).
-    pub function_arn: Value<ids::FunctionArn>,
-    /// `FunctionConfiguration` (required).
-    pub function_configuration: Value<FunctionConfiguration>,
-    /// `Id` (required).
-    pub id: Value<String>,
+crate::l1_struct! {
+    /// Property type `Function` of `AWS::Greengrass::FunctionDefinitionVersion`.
+    Function
 }
 
 impl Function {
@@ -296,260 +147,105 @@ impl Function {
         function_configuration: impl Into<Value<FunctionConfiguration>>,
         id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            function_arn: function_arn.into(),
-            function_configuration: function_configuration.into(),
-            id: id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FunctionArn", function_arn.into().to_template())
+                .with(
+                    1,
+                    "FunctionConfiguration",
+                    function_configuration.into().to_template(),
+                )
+                .with(2, "Id", id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Function {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FunctionArn".to_owned(), self.function_arn.to_template());
-        m.insert(
-            "FunctionConfiguration".to_owned(),
-            self.function_configuration.to_template(),
-        );
-        m.insert("Id".to_owned(), self.id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Function {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.function_configuration
-            .check(&path.field("FunctionConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Function);
-
-/// Property type `FunctionConfiguration` of `AWS::Greengrass::FunctionDefinitionVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct FunctionConfiguration {
-    /// `EncodingType` (optional).
-    pub encoding_type: Option<Value<String>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<Environment>>,
-    /// `ExecArgs` (optional).
-    pub exec_args: Option<Value<String>>,
-    /// `Executable` (optional).
-    pub executable: Option<Value<String>>,
-    /// `MemorySize` (optional).
-    pub memory_size: Option<Value<i64>>,
-    /// `Pinned` (optional).
-    pub pinned: Option<Value<bool>>,
-    /// `Timeout` (optional).
-    pub timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `FunctionConfiguration` of `AWS::Greengrass::FunctionDefinitionVersion`.
+    FunctionConfiguration(default)
 }
 
 impl FunctionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encoding_type: None,
-            environment: None,
-            exec_args: None,
-            executable: None,
-            memory_size: None,
-            pinned: None,
-            timeout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EncodingType`.
-    pub fn encoding_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encoding_type = Some(value.into());
-        self
+    /// `EncodingType` (optional).
+    pub fn encoding_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EncodingType", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<Environment>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<Environment>>) -> Self {
+        Self(self.0.with(1, "Environment", value.into().to_template()))
     }
-    /// Sets `ExecArgs`.
-    pub fn exec_args(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exec_args = Some(value.into());
-        self
+    /// `ExecArgs` (optional).
+    pub fn exec_args(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ExecArgs", value.into().to_template()))
     }
-    /// Sets `Executable`.
-    pub fn executable(mut self, value: impl Into<Value<String>>) -> Self {
-        self.executable = Some(value.into());
-        self
+    /// `Executable` (optional).
+    pub fn executable(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Executable", value.into().to_template()))
     }
-    /// Sets `MemorySize`.
-    pub fn memory_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_size = Some(value.into());
-        self
+    /// `MemorySize` (optional).
+    pub fn memory_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "MemorySize", value.into().to_template()))
     }
-    /// Sets `Pinned`.
-    pub fn pinned(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.pinned = Some(value.into());
-        self
+    /// `Pinned` (optional).
+    pub fn pinned(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "Pinned", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "Timeout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FunctionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encoding_type {
-            m.insert("EncodingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exec_args {
-            m.insert("ExecArgs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.executable {
-            m.insert("Executable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_size {
-            m.insert("MemorySize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pinned {
-            m.insert("Pinned".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FunctionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FunctionConfiguration);
-
-/// Property type `Environment` of `AWS::Greengrass::FunctionDefinitionVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct Environment {
-    /// `AccessSysfs` (optional).
-    pub access_sysfs: Option<Value<bool>>,
-    /// `Execution` (optional).
-    pub execution: Option<Value<Execution>>,
-    /// `ResourceAccessPolicies` (optional).
-    pub resource_access_policies: Option<Value<List<ResourceAccessPolicy>>>,
-    /// `Variables` (optional).
-    pub variables: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `Environment` of `AWS::Greengrass::FunctionDefinitionVersion`.
+    Environment(default)
 }
 
 impl Environment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_sysfs: None,
-            execution: None,
-            resource_access_policies: None,
-            variables: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessSysfs`.
-    pub fn access_sysfs(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.access_sysfs = Some(value.into());
-        self
+    /// `AccessSysfs` (optional).
+    pub fn access_sysfs(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AccessSysfs", value.into().to_template()))
     }
-    /// Sets `Execution`.
-    pub fn execution(mut self, value: impl Into<Value<Execution>>) -> Self {
-        self.execution = Some(value.into());
-        self
+    /// `Execution` (optional).
+    pub fn execution(self, value: impl Into<Value<Execution>>) -> Self {
+        Self(self.0.with(1, "Execution", value.into().to_template()))
     }
-    /// Sets `ResourceAccessPolicies`.
+    /// `ResourceAccessPolicies` (optional).
     pub fn resource_access_policies(
-        mut self,
+        self,
         value: impl Into<Value<List<ResourceAccessPolicy>>>,
     ) -> Self {
-        self.resource_access_policies = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ResourceAccessPolicies", value.into().to_template()),
+        )
     }
-    /// Sets `Variables`.
-    pub fn variables(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.variables = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Environment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_sysfs {
-            m.insert("AccessSysfs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution {
-            m.insert("Execution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_access_policies {
-            m.insert("ResourceAccessPolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variables {
-            m.insert("Variables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Variables` (optional).
+    pub fn variables(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Variables", value.into().to_template()))
     }
 }
 
-impl Check for Environment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution
-            .check(&path.field("Execution"), &Rules::NONE, out);
-        self.resource_access_policies.check(
-            &path.field("ResourceAccessPolicies"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Environment);
-
-/// Property type `ResourceAccessPolicy` of `AWS::Greengrass::FunctionDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct ResourceAccessPolicy {
-    /// `Permission` (optional).
-    pub permission: Option<Value<String>>,
-    /// `ResourceId` (required).
-    pub resource_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourceAccessPolicy` of `AWS::Greengrass::FunctionDefinitionVersion`.
+    ResourceAccessPolicy
 }
 
 impl ResourceAccessPolicy {
     /// The required properties: `ResourceId`.
     pub fn new(resource_id: impl Into<Value<String>>) -> Self {
-        Self {
-            permission: None,
-            resource_id: resource_id.into(),
-        }
+        Self(crate::Properties::new().with(1, "ResourceId", resource_id.into().to_template()))
     }
-    /// Sets `Permission`.
-    pub fn permission(mut self, value: impl Into<Value<String>>) -> Self {
-        self.permission = Some(value.into());
-        self
+    /// `Permission` (optional).
+    pub fn permission(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Permission", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ResourceAccessPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.permission {
-            m.insert("Permission".to_owned(), v.to_template());
-        }
-        m.insert("ResourceId".to_owned(), self.resource_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceAccessPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourceAccessPolicy);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Greengrass::Group`.
-#[derive(Debug, Clone)]
-pub struct Group {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Group {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Group {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Group {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::Group`.
+    Group("AWS::Greengrass::Group", GroupProps)
 }
 
 impl Group {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::Group";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::GroupId> {
         self.resource.ref_value()
@@ -97,177 +49,118 @@ impl Group {
     pub fn attr_arn(&self) -> Value<ids::GreengrassGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `InitialVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_initial_version(&self, value: impl Into<Value<GroupVersion>>) {
+        self.resource.set_property("InitialVersion", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::Group`.
-#[derive(Debug, Clone)]
-pub struct GroupProps {
-    /// `InitialVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub initial_version: Option<Value<GroupVersion>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::Group`.
+    GroupProps
 }
 
 impl GroupProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            initial_version: None,
-            name: name.into(),
-            role_arn: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Value<GroupVersion>>) -> Self {
-        self.initial_version = Some(value.into());
-        self
+    /// `InitialVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn initial_version(self, value: impl Into<Value<GroupVersion>>) -> Self {
+        Self(self.0.with(0, "InitialVersion", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "RoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.initial_version {
-            m.insert("InitialVersion".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.initial_version
-            .check(&path.field("InitialVersion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GroupProps);
-
-/// Property type `GroupVersion` of `AWS::Greengrass::Group`.
-#[derive(Debug, Clone, Default)]
-pub struct GroupVersion {
-    /// `ConnectorDefinitionVersionArn` (optional).
-    pub connector_definition_version_arn: Option<Value<String>>,
-    /// `CoreDefinitionVersionArn` (optional).
-    pub core_definition_version_arn: Option<Value<String>>,
-    /// `DeviceDefinitionVersionArn` (optional).
-    pub device_definition_version_arn: Option<Value<String>>,
-    /// `FunctionDefinitionVersionArn` (optional).
-    pub function_definition_version_arn: Option<Value<String>>,
-    /// `LoggerDefinitionVersionArn` (optional).
-    pub logger_definition_version_arn: Option<Value<String>>,
-    /// `ResourceDefinitionVersionArn` (optional).
-    pub resource_definition_version_arn: Option<Value<String>>,
-    /// `SubscriptionDefinitionVersionArn` (optional).
-    pub subscription_definition_version_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GroupVersion` of `AWS::Greengrass::Group`.
+    GroupVersion(default)
 }
 
 impl GroupVersion {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connector_definition_version_arn: None,
-            core_definition_version_arn: None,
-            device_definition_version_arn: None,
-            function_definition_version_arn: None,
-            logger_definition_version_arn: None,
-            resource_definition_version_arn: None,
-            subscription_definition_version_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectorDefinitionVersionArn`.
-    pub fn connector_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connector_definition_version_arn = Some(value.into());
-        self
+    /// `ConnectorDefinitionVersionArn` (optional).
+    pub fn connector_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ConnectorDefinitionVersionArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CoreDefinitionVersionArn`.
-    pub fn core_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.core_definition_version_arn = Some(value.into());
-        self
+    /// `CoreDefinitionVersionArn` (optional).
+    pub fn core_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CoreDefinitionVersionArn", value.into().to_template()),
+        )
     }
-    /// Sets `DeviceDefinitionVersionArn`.
-    pub fn device_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_definition_version_arn = Some(value.into());
-        self
+    /// `DeviceDefinitionVersionArn` (optional).
+    pub fn device_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DeviceDefinitionVersionArn", value.into().to_template()),
+        )
     }
-    /// Sets `FunctionDefinitionVersionArn`.
-    pub fn function_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.function_definition_version_arn = Some(value.into());
-        self
+    /// `FunctionDefinitionVersionArn` (optional).
+    pub fn function_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            3,
+            "FunctionDefinitionVersionArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LoggerDefinitionVersionArn`.
-    pub fn logger_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logger_definition_version_arn = Some(value.into());
-        self
+    /// `LoggerDefinitionVersionArn` (optional).
+    pub fn logger_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LoggerDefinitionVersionArn", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceDefinitionVersionArn`.
-    pub fn resource_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_definition_version_arn = Some(value.into());
-        self
+    /// `ResourceDefinitionVersionArn` (optional).
+    pub fn resource_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            5,
+            "ResourceDefinitionVersionArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SubscriptionDefinitionVersionArn`.
-    pub fn subscription_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subscription_definition_version_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GroupVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connector_definition_version_arn {
-            m.insert("ConnectorDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.core_definition_version_arn {
-            m.insert("CoreDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_definition_version_arn {
-            m.insert("DeviceDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function_definition_version_arn {
-            m.insert("FunctionDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logger_definition_version_arn {
-            m.insert("LoggerDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_definition_version_arn {
-            m.insert("ResourceDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subscription_definition_version_arn {
-            m.insert(
-                "SubscriptionDefinitionVersionArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `SubscriptionDefinitionVersionArn` (optional).
+    pub fn subscription_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            6,
+            "SubscriptionDefinitionVersionArn",
+            value.into().to_template(),
+        ))
     }
 }
-
-impl Check for GroupVersion {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GroupVersion);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Greengrass::GroupVersion`.
-#[derive(Debug, Clone)]
-pub struct GroupVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GroupVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GroupVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GroupVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::GroupVersion`.
+    GroupVersion("AWS::Greengrass::GroupVersion", GroupVersionProps)
 }
 
 impl GroupVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::GroupVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GroupVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::GroupVersionId> {
         self.resource.ref_value()
@@ -82,122 +34,131 @@ impl GroupVersion {
     pub fn attr_id(&self) -> Value<ids::GroupVersionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ConnectorDefinitionVersionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_definition_version_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectorDefinitionVersionArn", value.into())
+    }
+
+    /// Replaces `CoreDefinitionVersionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_core_definition_version_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CoreDefinitionVersionArn", value.into())
+    }
+
+    /// Replaces `DeviceDefinitionVersionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_definition_version_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeviceDefinitionVersionArn", value.into())
+    }
+
+    /// Replaces `FunctionDefinitionVersionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_definition_version_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FunctionDefinitionVersionArn", value.into())
+    }
+
+    /// Replaces `GroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupId", value.into())
+    }
+
+    /// Replaces `LoggerDefinitionVersionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logger_definition_version_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LoggerDefinitionVersionArn", value.into())
+    }
+
+    /// Replaces `ResourceDefinitionVersionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_definition_version_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceDefinitionVersionArn", value.into())
+    }
+
+    /// Replaces `SubscriptionDefinitionVersionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscription_definition_version_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SubscriptionDefinitionVersionArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::GroupVersion`.
-#[derive(Debug, Clone)]
-pub struct GroupVersionProps {
-    /// `ConnectorDefinitionVersionArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub connector_definition_version_arn: Option<Value<String>>,
-    /// `CoreDefinitionVersionArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub core_definition_version_arn: Option<Value<String>>,
-    /// `DeviceDefinitionVersionArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub device_definition_version_arn: Option<Value<String>>,
-    /// `FunctionDefinitionVersionArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub function_definition_version_arn: Option<Value<String>>,
-    /// `GroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub group_id: Value<String>,
-    /// `LoggerDefinitionVersionArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub logger_definition_version_arn: Option<Value<String>>,
-    /// `ResourceDefinitionVersionArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub resource_definition_version_arn: Option<Value<String>>,
-    /// `SubscriptionDefinitionVersionArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subscription_definition_version_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::GroupVersion`.
+    GroupVersionProps
 }
 
 impl GroupVersionProps {
     /// The required properties: `GroupId`.
     pub fn new(group_id: impl Into<Value<String>>) -> Self {
-        Self {
-            connector_definition_version_arn: None,
-            core_definition_version_arn: None,
-            device_definition_version_arn: None,
-            function_definition_version_arn: None,
-            group_id: group_id.into(),
-            logger_definition_version_arn: None,
-            resource_definition_version_arn: None,
-            subscription_definition_version_arn: None,
-        }
+        Self(crate::Properties::new().with(4, "GroupId", group_id.into().to_template()))
     }
-    /// Sets `ConnectorDefinitionVersionArn`.
-    pub fn connector_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connector_definition_version_arn = Some(value.into());
-        self
+    /// `ConnectorDefinitionVersionArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn connector_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ConnectorDefinitionVersionArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CoreDefinitionVersionArn`.
-    pub fn core_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.core_definition_version_arn = Some(value.into());
-        self
+    /// `CoreDefinitionVersionArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn core_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CoreDefinitionVersionArn", value.into().to_template()),
+        )
     }
-    /// Sets `DeviceDefinitionVersionArn`.
-    pub fn device_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_definition_version_arn = Some(value.into());
-        self
+    /// `DeviceDefinitionVersionArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn device_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DeviceDefinitionVersionArn", value.into().to_template()),
+        )
     }
-    /// Sets `FunctionDefinitionVersionArn`.
-    pub fn function_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.function_definition_version_arn = Some(value.into());
-        self
+    /// `FunctionDefinitionVersionArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn function_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            3,
+            "FunctionDefinitionVersionArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LoggerDefinitionVersionArn`.
-    pub fn logger_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logger_definition_version_arn = Some(value.into());
-        self
+    /// `LoggerDefinitionVersionArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn logger_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LoggerDefinitionVersionArn", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceDefinitionVersionArn`.
-    pub fn resource_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_definition_version_arn = Some(value.into());
-        self
+    /// `ResourceDefinitionVersionArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn resource_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            6,
+            "ResourceDefinitionVersionArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SubscriptionDefinitionVersionArn`.
-    pub fn subscription_definition_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subscription_definition_version_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GroupVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connector_definition_version_arn {
-            m.insert("ConnectorDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.core_definition_version_arn {
-            m.insert("CoreDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_definition_version_arn {
-            m.insert("DeviceDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function_definition_version_arn {
-            m.insert("FunctionDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        m.insert("GroupId".to_owned(), self.group_id.to_template());
-        if let Some(v) = &self.logger_definition_version_arn {
-            m.insert("LoggerDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_definition_version_arn {
-            m.insert("ResourceDefinitionVersionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subscription_definition_version_arn {
-            m.insert(
-                "SubscriptionDefinitionVersionArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `SubscriptionDefinitionVersionArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subscription_definition_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            7,
+            "SubscriptionDefinitionVersionArn",
+            value.into().to_template(),
+        ))
     }
 }
-
-impl Check for GroupVersionProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GroupVersionProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Greengrass::LoggerDefinition`.
-#[derive(Debug, Clone)]
-pub struct LoggerDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LoggerDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LoggerDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LoggerDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::LoggerDefinition`.
+    LoggerDefinition("AWS::Greengrass::LoggerDefinition", LoggerDefinitionProps)
 }
 
 impl LoggerDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::LoggerDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LoggerDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::LoggerDefinitionId> {
         self.resource.ref_value()
@@ -92,110 +44,62 @@ impl LoggerDefinition {
     pub fn attr_id(&self) -> Value<ids::LoggerDefinitionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `InitialVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_initial_version(&self, value: impl Into<Value<LoggerDefinitionVersion>>) {
+        self.resource.set_property("InitialVersion", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::LoggerDefinition`.
-#[derive(Debug, Clone)]
-pub struct LoggerDefinitionProps {
-    /// `InitialVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub initial_version: Option<Value<LoggerDefinitionVersion>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::LoggerDefinition`.
+    LoggerDefinitionProps
 }
 
 impl LoggerDefinitionProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            initial_version: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Value<LoggerDefinitionVersion>>) -> Self {
-        self.initial_version = Some(value.into());
-        self
+    /// `InitialVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn initial_version(self, value: impl Into<Value<LoggerDefinitionVersion>>) -> Self {
+        Self(self.0.with(0, "InitialVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggerDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.initial_version {
-            m.insert("InitialVersion".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggerDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.initial_version
-            .check(&path.field("InitialVersion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggerDefinitionProps);
-
-/// Property type `LoggerDefinitionVersion` of `AWS::Greengrass::LoggerDefinition`.
-#[derive(Debug, Clone)]
-pub struct LoggerDefinitionVersion {
-    /// `Loggers` (required).
-    pub loggers: Value<List<Logger>>,
+crate::l1_struct! {
+    /// Property type `LoggerDefinitionVersion` of `AWS::Greengrass::LoggerDefinition`.
+    LoggerDefinitionVersion
 }
 
 impl LoggerDefinitionVersion {
     /// The required properties: `Loggers`.
     pub fn new(loggers: impl Into<Value<List<Logger>>>) -> Self {
-        Self {
-            loggers: loggers.into(),
-        }
+        Self(crate::Properties::new().with(0, "Loggers", loggers.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggerDefinitionVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Loggers".to_owned(), self.loggers.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggerDefinitionVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.loggers
-            .check(&path.field("Loggers"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggerDefinitionVersion);
-
-/// Property type `Logger` of `AWS::Greengrass::LoggerDefinition`.
-#[derive(Debug, Clone)]
-pub struct Logger {
-    /// `Component` (required).
-    pub component: Value<String>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Level` (required).
-    pub level: Value<String>,
-    /// `Space` (optional).
-    pub space: Option<Value<i64>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `Logger` of `AWS::Greengrass::LoggerDefinition`.
+    Logger
 }
 
 impl Logger {
@@ -206,37 +110,16 @@ impl Logger {
         level: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            component: component.into(),
-            id: id.into(),
-            level: level.into(),
-            space: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Component", component.into().to_template())
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Level", level.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Space`.
-    pub fn space(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.space = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Logger {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Component".to_owned(), self.component.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Level".to_owned(), self.level.to_template());
-        if let Some(v) = &self.space {
-            m.insert("Space".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Space` (optional).
+    pub fn space(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Space", value.into().to_template()))
     }
 }
-
-impl Check for Logger {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Logger);

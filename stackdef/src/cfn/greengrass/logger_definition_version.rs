@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Greengrass::LoggerDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct LoggerDefinitionVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LoggerDefinitionVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LoggerDefinitionVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LoggerDefinitionVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::LoggerDefinitionVersion`.
+    LoggerDefinitionVersion("AWS::Greengrass::LoggerDefinitionVersion", LoggerDefinitionVersionProps)
 }
 
 impl LoggerDefinitionVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::LoggerDefinitionVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: LoggerDefinitionVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::LoggerDefinitionVersionId> {
         self.resource.ref_value()
@@ -86,17 +34,24 @@ impl LoggerDefinitionVersion {
     pub fn attr_id(&self) -> Value<ids::LoggerDefinitionVersionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `LoggerDefinitionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logger_definition_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LoggerDefinitionId", value.into())
+    }
+
+    /// Replaces `Loggers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_loggers(&self, value: impl Into<Value<List<Logger>>>) {
+        self.resource.set_property("Loggers", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::LoggerDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct LoggerDefinitionVersionProps {
-    /// `LoggerDefinitionId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub logger_definition_id: Value<String>,
-    /// `Loggers` (required).
-    /// Create-only: changing it replaces the resource.
-    pub loggers: Value<List<Logger>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::LoggerDefinitionVersion`.
+    LoggerDefinitionVersionProps
 }
 
 impl LoggerDefinitionVersionProps {
@@ -105,47 +60,21 @@ impl LoggerDefinitionVersionProps {
         logger_definition_id: impl Into<Value<String>>,
         loggers: impl Into<Value<List<Logger>>>,
     ) -> Self {
-        Self {
-            logger_definition_id: logger_definition_id.into(),
-            loggers: loggers.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "LoggerDefinitionId",
+                    logger_definition_id.into().to_template(),
+                )
+                .with(1, "Loggers", loggers.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LoggerDefinitionVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LoggerDefinitionId".to_owned(),
-            self.logger_definition_id.to_template(),
-        );
-        m.insert("Loggers".to_owned(), self.loggers.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggerDefinitionVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.loggers
-            .check(&path.field("Loggers"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggerDefinitionVersionProps);
-
-/// Property type `Logger` of `AWS::Greengrass::LoggerDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct Logger {
-    /// `Component` (required).
-    pub component: Value<String>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Level` (required).
-    pub level: Value<String>,
-    /// `Space` (optional).
-    pub space: Option<Value<i64>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `Logger` of `AWS::Greengrass::LoggerDefinitionVersion`.
+    Logger
 }
 
 impl Logger {
@@ -156,37 +85,16 @@ impl Logger {
         level: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            component: component.into(),
-            id: id.into(),
-            level: level.into(),
-            space: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Component", component.into().to_template())
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Level", level.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Space`.
-    pub fn space(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.space = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Logger {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Component".to_owned(), self.component.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Level".to_owned(), self.level.to_template());
-        if let Some(v) = &self.space {
-            m.insert("Space".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Space` (optional).
+    pub fn space(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Space", value.into().to_template()))
     }
 }
-
-impl Check for Logger {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Logger);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct ResourceDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::ResourceDefinition`.
+    ResourceDefinition("AWS::Greengrass::ResourceDefinition", ResourceDefinitionProps)
 }
 
 impl ResourceDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::ResourceDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceDefinitionId> {
         self.resource.ref_value()
@@ -92,106 +44,62 @@ impl ResourceDefinition {
     pub fn attr_arn(&self) -> Value<ids::ResourceDefinitionArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `InitialVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_initial_version(&self, value: impl Into<Value<ResourceDefinitionVersion>>) {
+        self.resource.set_property("InitialVersion", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct ResourceDefinitionProps {
-    /// `InitialVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub initial_version: Option<Value<ResourceDefinitionVersion>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::ResourceDefinition`.
+    ResourceDefinitionProps
 }
 
 impl ResourceDefinitionProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            initial_version: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Value<ResourceDefinitionVersion>>) -> Self {
-        self.initial_version = Some(value.into());
-        self
+    /// `InitialVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn initial_version(self, value: impl Into<Value<ResourceDefinitionVersion>>) -> Self {
+        Self(self.0.with(0, "InitialVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourceDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.initial_version {
-            m.insert("InitialVersion".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.initial_version
-            .check(&path.field("InitialVersion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ResourceDefinitionProps);
-
-/// Property type `ResourceDefinitionVersion` of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct ResourceDefinitionVersion {
-    /// `Resources` (required).
-    pub resources: Value<List<ResourceInstance>>,
+crate::l1_struct! {
+    /// Property type `ResourceDefinitionVersion` of `AWS::Greengrass::ResourceDefinition`.
+    ResourceDefinitionVersion
 }
 
 impl ResourceDefinitionVersion {
     /// The required properties: `Resources`.
     pub fn new(resources: impl Into<Value<List<ResourceInstance>>>) -> Self {
-        Self {
-            resources: resources.into(),
-        }
+        Self(crate::Properties::new().with(0, "Resources", resources.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourceDefinitionVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Resources".to_owned(), self.resources.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceDefinitionVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resources
-            .check(&path.field("Resources"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ResourceDefinitionVersion);
-
-/// Property type `ResourceInstance` of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct ResourceInstance {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `ResourceDataContainer` (required).
-    pub resource_data_container: Value<ResourceDataContainer>,
+crate::l1_struct! {
+    /// Property type `ResourceInstance` of `AWS::Greengrass::ResourceDefinition`.
+    ResourceInstance
 }
 
 impl ResourceInstance {
@@ -201,265 +109,126 @@ impl ResourceInstance {
         name: impl Into<Value<String>>,
         resource_data_container: impl Into<Value<ResourceDataContainer>>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            resource_data_container: resource_data_container.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(
+                    2,
+                    "ResourceDataContainer",
+                    resource_data_container.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ResourceInstance {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "ResourceDataContainer".to_owned(),
-            self.resource_data_container.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceInstance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_data_container
-            .check(&path.field("ResourceDataContainer"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ResourceInstance);
-
-/// Property type `ResourceDataContainer` of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceDataContainer {
-    /// `LocalDeviceResourceData` (optional).
-    pub local_device_resource_data: Option<Value<LocalDeviceResourceData>>,
-    /// `LocalVolumeResourceData` (optional).
-    pub local_volume_resource_data: Option<Value<LocalVolumeResourceData>>,
-    /// `S3MachineLearningModelResourceData` (optional).
-    pub s3_machine_learning_model_resource_data: Option<Value<S3MachineLearningModelResourceData>>,
-    /// `SageMakerMachineLearningModelResourceData` (optional).
-    pub sage_maker_machine_learning_model_resource_data:
-        Option<Value<SageMakerMachineLearningModelResourceData>>,
-    /// `SecretsManagerSecretResourceData` (optional).
-    pub secrets_manager_secret_resource_data: Option<Value<SecretsManagerSecretResourceData>>,
+crate::l1_struct! {
+    /// Property type `ResourceDataContainer` of `AWS::Greengrass::ResourceDefinition`.
+    ResourceDataContainer(default)
 }
 
 impl ResourceDataContainer {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            local_device_resource_data: None,
-            local_volume_resource_data: None,
-            s3_machine_learning_model_resource_data: None,
-            sage_maker_machine_learning_model_resource_data: None,
-            secrets_manager_secret_resource_data: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LocalDeviceResourceData`.
+    /// `LocalDeviceResourceData` (optional).
     pub fn local_device_resource_data(
-        mut self,
+        self,
         value: impl Into<Value<LocalDeviceResourceData>>,
     ) -> Self {
-        self.local_device_resource_data = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "LocalDeviceResourceData", value.into().to_template()),
+        )
     }
-    /// Sets `LocalVolumeResourceData`.
+    /// `LocalVolumeResourceData` (optional).
     pub fn local_volume_resource_data(
-        mut self,
+        self,
         value: impl Into<Value<LocalVolumeResourceData>>,
     ) -> Self {
-        self.local_volume_resource_data = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "LocalVolumeResourceData", value.into().to_template()),
+        )
     }
-    /// Sets `S3MachineLearningModelResourceData`.
+    /// `S3MachineLearningModelResourceData` (optional).
     pub fn s3_machine_learning_model_resource_data(
-        mut self,
+        self,
         value: impl Into<Value<S3MachineLearningModelResourceData>>,
     ) -> Self {
-        self.s3_machine_learning_model_resource_data = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "S3MachineLearningModelResourceData",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SageMakerMachineLearningModelResourceData`.
+    /// `SageMakerMachineLearningModelResourceData` (optional).
     pub fn sage_maker_machine_learning_model_resource_data(
-        mut self,
+        self,
         value: impl Into<Value<SageMakerMachineLearningModelResourceData>>,
     ) -> Self {
-        self.sage_maker_machine_learning_model_resource_data = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "SageMakerMachineLearningModelResourceData",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecretsManagerSecretResourceData`.
+    /// `SecretsManagerSecretResourceData` (optional).
     pub fn secrets_manager_secret_resource_data(
-        mut self,
+        self,
         value: impl Into<Value<SecretsManagerSecretResourceData>>,
     ) -> Self {
-        self.secrets_manager_secret_resource_data = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "SecretsManagerSecretResourceData",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ResourceDataContainer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.local_device_resource_data {
-            m.insert("LocalDeviceResourceData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_volume_resource_data {
-            m.insert("LocalVolumeResourceData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_machine_learning_model_resource_data {
-            m.insert(
-                "S3MachineLearningModelResourceData".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.sage_maker_machine_learning_model_resource_data {
-            m.insert(
-                "SageMakerMachineLearningModelResourceData".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.secrets_manager_secret_resource_data {
-            m.insert(
-                "SecretsManagerSecretResourceData".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceDataContainer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.local_device_resource_data.check(
-            &path.field("LocalDeviceResourceData"),
-            &Rules::NONE,
-            out,
-        );
-        self.local_volume_resource_data.check(
-            &path.field("LocalVolumeResourceData"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_machine_learning_model_resource_data.check(
-            &path.field("S3MachineLearningModelResourceData"),
-            &Rules::NONE,
-            out,
-        );
-        self.sage_maker_machine_learning_model_resource_data.check(
-            &path.field("SageMakerMachineLearningModelResourceData"),
-            &Rules::NONE,
-            out,
-        );
-        self.secrets_manager_secret_resource_data.check(
-            &path.field("SecretsManagerSecretResourceData"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceDataContainer);
-
-/// Property type `LocalDeviceResourceData` of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct LocalDeviceResourceData {
-    /// `GroupOwnerSetting` (optional).
-    pub group_owner_setting: Option<Value<GroupOwnerSetting>>,
-    /// `SourcePath` (required).
-    pub source_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `LocalDeviceResourceData` of `AWS::Greengrass::ResourceDefinition`.
+    LocalDeviceResourceData
 }
 
 impl LocalDeviceResourceData {
     /// The required properties: `SourcePath`.
     pub fn new(source_path: impl Into<Value<String>>) -> Self {
-        Self {
-            group_owner_setting: None,
-            source_path: source_path.into(),
-        }
+        Self(crate::Properties::new().with(1, "SourcePath", source_path.into().to_template()))
     }
-    /// Sets `GroupOwnerSetting`.
-    pub fn group_owner_setting(mut self, value: impl Into<Value<GroupOwnerSetting>>) -> Self {
-        self.group_owner_setting = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocalDeviceResourceData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_owner_setting {
-            m.insert("GroupOwnerSetting".to_owned(), v.to_template());
-        }
-        m.insert("SourcePath".to_owned(), self.source_path.to_template());
-        Expr::Map(m)
+    /// `GroupOwnerSetting` (optional).
+    pub fn group_owner_setting(self, value: impl Into<Value<GroupOwnerSetting>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GroupOwnerSetting", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LocalDeviceResourceData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_owner_setting
-            .check(&path.field("GroupOwnerSetting"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LocalDeviceResourceData);
-
-/// Property type `GroupOwnerSetting` of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct GroupOwnerSetting {
-    /// `AutoAddGroupOwner` (required).
-    pub auto_add_group_owner: Value<bool>,
-    /// `GroupOwner` (optional).
-    pub group_owner: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GroupOwnerSetting` of `AWS::Greengrass::ResourceDefinition`.
+    GroupOwnerSetting
 }
 
 impl GroupOwnerSetting {
     /// The required properties: `AutoAddGroupOwner`.
     pub fn new(auto_add_group_owner: impl Into<Value<bool>>) -> Self {
-        Self {
-            auto_add_group_owner: auto_add_group_owner.into(),
-            group_owner: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AutoAddGroupOwner",
+            auto_add_group_owner.into().to_template(),
+        ))
     }
-    /// Sets `GroupOwner`.
-    pub fn group_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_owner = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GroupOwnerSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AutoAddGroupOwner".to_owned(),
-            self.auto_add_group_owner.to_template(),
-        );
-        if let Some(v) = &self.group_owner {
-            m.insert("GroupOwner".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `GroupOwner` (optional).
+    pub fn group_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "GroupOwner", value.into().to_template()))
     }
 }
 
-impl Check for GroupOwnerSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GroupOwnerSetting);
-
-/// Property type `LocalVolumeResourceData` of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct LocalVolumeResourceData {
-    /// `DestinationPath` (required).
-    pub destination_path: Value<String>,
-    /// `GroupOwnerSetting` (optional).
-    pub group_owner_setting: Option<Value<GroupOwnerSetting>>,
-    /// `SourcePath` (required).
-    pub source_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `LocalVolumeResourceData` of `AWS::Greengrass::ResourceDefinition`.
+    LocalVolumeResourceData
 }
 
 impl LocalVolumeResourceData {
@@ -468,52 +237,24 @@ impl LocalVolumeResourceData {
         destination_path: impl Into<Value<String>>,
         source_path: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination_path: destination_path.into(),
-            group_owner_setting: None,
-            source_path: source_path.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DestinationPath", destination_path.into().to_template())
+                .with(2, "SourcePath", source_path.into().to_template()),
+        )
     }
-    /// Sets `GroupOwnerSetting`.
-    pub fn group_owner_setting(mut self, value: impl Into<Value<GroupOwnerSetting>>) -> Self {
-        self.group_owner_setting = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocalVolumeResourceData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationPath".to_owned(),
-            self.destination_path.to_template(),
-        );
-        if let Some(v) = &self.group_owner_setting {
-            m.insert("GroupOwnerSetting".to_owned(), v.to_template());
-        }
-        m.insert("SourcePath".to_owned(), self.source_path.to_template());
-        Expr::Map(m)
+    /// `GroupOwnerSetting` (optional).
+    pub fn group_owner_setting(self, value: impl Into<Value<GroupOwnerSetting>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GroupOwnerSetting", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LocalVolumeResourceData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_owner_setting
-            .check(&path.field("GroupOwnerSetting"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LocalVolumeResourceData);
-
-/// Property type `S3MachineLearningModelResourceData` of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct S3MachineLearningModelResourceData {
-    /// `DestinationPath` (required).
-    pub destination_path: Value<String>,
-    /// `OwnerSetting` (optional).
-    pub owner_setting: Option<Value<ResourceDownloadOwnerSetting>>,
-    /// `S3Uri` (required).
-    pub s3_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3MachineLearningModelResourceData` of `AWS::Greengrass::ResourceDefinition`.
+    S3MachineLearningModelResourceData
 }
 
 impl S3MachineLearningModelResourceData {
@@ -522,50 +263,21 @@ impl S3MachineLearningModelResourceData {
         destination_path: impl Into<Value<String>>,
         s3_uri: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination_path: destination_path.into(),
-            owner_setting: None,
-            s3_uri: s3_uri.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DestinationPath", destination_path.into().to_template())
+                .with(2, "S3Uri", s3_uri.into().to_template()),
+        )
     }
-    /// Sets `OwnerSetting`.
-    pub fn owner_setting(mut self, value: impl Into<Value<ResourceDownloadOwnerSetting>>) -> Self {
-        self.owner_setting = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3MachineLearningModelResourceData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationPath".to_owned(),
-            self.destination_path.to_template(),
-        );
-        if let Some(v) = &self.owner_setting {
-            m.insert("OwnerSetting".to_owned(), v.to_template());
-        }
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
+    /// `OwnerSetting` (optional).
+    pub fn owner_setting(self, value: impl Into<Value<ResourceDownloadOwnerSetting>>) -> Self {
+        Self(self.0.with(1, "OwnerSetting", value.into().to_template()))
     }
 }
 
-impl Check for S3MachineLearningModelResourceData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.owner_setting
-            .check(&path.field("OwnerSetting"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3MachineLearningModelResourceData);
-
-/// Property type `ResourceDownloadOwnerSetting` of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct ResourceDownloadOwnerSetting {
-    /// `GroupOwner` (required).
-    pub group_owner: Value<String>,
-    /// `GroupPermission` (required).
-    pub group_permission: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourceDownloadOwnerSetting` of `AWS::Greengrass::ResourceDefinition`.
+    ResourceDownloadOwnerSetting
 }
 
 impl ResourceDownloadOwnerSetting {
@@ -574,40 +286,17 @@ impl ResourceDownloadOwnerSetting {
         group_owner: impl Into<Value<String>>,
         group_permission: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            group_owner: group_owner.into(),
-            group_permission: group_permission.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GroupOwner", group_owner.into().to_template())
+                .with(1, "GroupPermission", group_permission.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourceDownloadOwnerSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GroupOwner".to_owned(), self.group_owner.to_template());
-        m.insert(
-            "GroupPermission".to_owned(),
-            self.group_permission.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceDownloadOwnerSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourceDownloadOwnerSetting);
-
-/// Property type `SageMakerMachineLearningModelResourceData` of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct SageMakerMachineLearningModelResourceData {
-    /// `DestinationPath` (required).
-    pub destination_path: Value<String>,
-    /// `OwnerSetting` (optional).
-    pub owner_setting: Option<Value<ResourceDownloadOwnerSetting>>,
-    /// `SageMakerJobArn` (required).
-    pub sage_maker_job_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `SageMakerMachineLearningModelResourceData` of `AWS::Greengrass::ResourceDefinition`.
+    SageMakerMachineLearningModelResourceData
 }
 
 impl SageMakerMachineLearningModelResourceData {
@@ -616,89 +305,41 @@ impl SageMakerMachineLearningModelResourceData {
         destination_path: impl Into<Value<String>>,
         sage_maker_job_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination_path: destination_path.into(),
-            owner_setting: None,
-            sage_maker_job_arn: sage_maker_job_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DestinationPath", destination_path.into().to_template())
+                .with(
+                    2,
+                    "SageMakerJobArn",
+                    sage_maker_job_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `OwnerSetting`.
-    pub fn owner_setting(mut self, value: impl Into<Value<ResourceDownloadOwnerSetting>>) -> Self {
-        self.owner_setting = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SageMakerMachineLearningModelResourceData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationPath".to_owned(),
-            self.destination_path.to_template(),
-        );
-        if let Some(v) = &self.owner_setting {
-            m.insert("OwnerSetting".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SageMakerJobArn".to_owned(),
-            self.sage_maker_job_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `OwnerSetting` (optional).
+    pub fn owner_setting(self, value: impl Into<Value<ResourceDownloadOwnerSetting>>) -> Self {
+        Self(self.0.with(1, "OwnerSetting", value.into().to_template()))
     }
 }
 
-impl Check for SageMakerMachineLearningModelResourceData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.owner_setting
-            .check(&path.field("OwnerSetting"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SageMakerMachineLearningModelResourceData);
-
-/// Property type `SecretsManagerSecretResourceData` of `AWS::Greengrass::ResourceDefinition`.
-#[derive(Debug, Clone)]
-pub struct SecretsManagerSecretResourceData {
-    /// `ARN` (required).
-    pub arn: Value<String>,
-    /// `AdditionalStagingLabelsToDownload` (optional).
-    pub additional_staging_labels_to_download: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `SecretsManagerSecretResourceData` of `AWS::Greengrass::ResourceDefinition`.
+    SecretsManagerSecretResourceData
 }
 
 impl SecretsManagerSecretResourceData {
     /// The required properties: `ARN`.
     pub fn new(arn: impl Into<Value<String>>) -> Self {
-        Self {
-            arn: arn.into(),
-            additional_staging_labels_to_download: None,
-        }
+        Self(crate::Properties::new().with(0, "ARN", arn.into().to_template()))
     }
-    /// Sets `AdditionalStagingLabelsToDownload`.
+    /// `AdditionalStagingLabelsToDownload` (optional).
     pub fn additional_staging_labels_to_download(
-        mut self,
+        self,
         value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.additional_staging_labels_to_download = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AdditionalStagingLabelsToDownload",
+            value.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for SecretsManagerSecretResourceData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ARN".to_owned(), self.arn.to_template());
-        if let Some(v) = &self.additional_staging_labels_to_download {
-            m.insert(
-                "AdditionalStagingLabelsToDownload".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecretsManagerSecretResourceData {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SecretsManagerSecretResourceData);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Greengrass::SubscriptionDefinition`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SubscriptionDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SubscriptionDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SubscriptionDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::SubscriptionDefinition`.
+    SubscriptionDefinition("AWS::Greengrass::SubscriptionDefinition", SubscriptionDefinitionProps)
 }
 
 impl SubscriptionDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::SubscriptionDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SubscriptionDefinitionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SubscriptionDefinitionId> {
         self.resource.ref_value()
@@ -96,111 +44,62 @@ impl SubscriptionDefinition {
     pub fn attr_id(&self) -> Value<ids::SubscriptionDefinitionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `InitialVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_initial_version(&self, value: impl Into<Value<SubscriptionDefinitionVersion>>) {
+        self.resource.set_property("InitialVersion", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::SubscriptionDefinition`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionDefinitionProps {
-    /// `InitialVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub initial_version: Option<Value<SubscriptionDefinitionVersion>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::SubscriptionDefinition`.
+    SubscriptionDefinitionProps
 }
 
 impl SubscriptionDefinitionProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            initial_version: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `InitialVersion`.
-    pub fn initial_version(
-        mut self,
-        value: impl Into<Value<SubscriptionDefinitionVersion>>,
-    ) -> Self {
-        self.initial_version = Some(value.into());
-        self
+    /// `InitialVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn initial_version(self, value: impl Into<Value<SubscriptionDefinitionVersion>>) -> Self {
+        Self(self.0.with(0, "InitialVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SubscriptionDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.initial_version {
-            m.insert("InitialVersion".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubscriptionDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.initial_version
-            .check(&path.field("InitialVersion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SubscriptionDefinitionProps);
-
-/// Property type `SubscriptionDefinitionVersion` of `AWS::Greengrass::SubscriptionDefinition`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionDefinitionVersion {
-    /// `Subscriptions` (required).
-    pub subscriptions: Value<List<Subscription>>,
+crate::l1_struct! {
+    /// Property type `SubscriptionDefinitionVersion` of `AWS::Greengrass::SubscriptionDefinition`.
+    SubscriptionDefinitionVersion
 }
 
 impl SubscriptionDefinitionVersion {
     /// The required properties: `Subscriptions`.
     pub fn new(subscriptions: impl Into<Value<List<Subscription>>>) -> Self {
-        Self {
-            subscriptions: subscriptions.into(),
-        }
+        Self(crate::Properties::new().with(0, "Subscriptions", subscriptions.into().to_template()))
     }
 }
 
-impl ToTemplate for SubscriptionDefinitionVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Subscriptions".to_owned(), self.subscriptions.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubscriptionDefinitionVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.subscriptions
-            .check(&path.field("Subscriptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SubscriptionDefinitionVersion);
-
-/// Property type `Subscription` of `AWS::Greengrass::SubscriptionDefinition`.
-#[derive(Debug, Clone)]
-pub struct Subscription {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Source` (required).
-    pub source: Value<String>,
-    /// `Subject` (required).
-    pub subject: Value<String>,
-    /// `Target` (required).
-    pub target: Value<String>,
+crate::l1_struct! {
+    /// Property type `Subscription` of `AWS::Greengrass::SubscriptionDefinition`.
+    Subscription
 }
 
 impl Subscription {
@@ -211,28 +110,12 @@ impl Subscription {
         subject: impl Into<Value<String>>,
         target: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            source: source.into(),
-            subject: subject.into(),
-            target: target.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "Source", source.into().to_template())
+                .with(2, "Subject", subject.into().to_template())
+                .with(3, "Target", target.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Subscription {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert("Subject".to_owned(), self.subject.to_template());
-        m.insert("Target".to_owned(), self.target.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Subscription {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Subscription);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Greengrass::SubscriptionDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionDefinitionVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SubscriptionDefinitionVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SubscriptionDefinitionVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SubscriptionDefinitionVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Greengrass::SubscriptionDefinitionVersion`.
+    SubscriptionDefinitionVersion("AWS::Greengrass::SubscriptionDefinitionVersion", SubscriptionDefinitionVersionProps)
 }
 
 impl SubscriptionDefinitionVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Greengrass::SubscriptionDefinitionVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SubscriptionDefinitionVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SubscriptionDefinitionVersionId> {
         self.resource.ref_value()
@@ -86,17 +34,24 @@ impl SubscriptionDefinitionVersion {
     pub fn attr_id(&self) -> Value<ids::SubscriptionDefinitionVersionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `SubscriptionDefinitionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscription_definition_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SubscriptionDefinitionId", value.into())
+    }
+
+    /// Replaces `Subscriptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscriptions(&self, value: impl Into<Value<List<Subscription>>>) {
+        self.resource.set_property("Subscriptions", value.into())
+    }
 }
 
-/// Properties of `AWS::Greengrass::SubscriptionDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionDefinitionVersionProps {
-    /// `SubscriptionDefinitionId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subscription_definition_id: Value<String>,
-    /// `Subscriptions` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subscriptions: Value<List<Subscription>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Greengrass::SubscriptionDefinitionVersion`.
+    SubscriptionDefinitionVersionProps
 }
 
 impl SubscriptionDefinitionVersionProps {
@@ -105,45 +60,21 @@ impl SubscriptionDefinitionVersionProps {
         subscription_definition_id: impl Into<Value<String>>,
         subscriptions: impl Into<Value<List<Subscription>>>,
     ) -> Self {
-        Self {
-            subscription_definition_id: subscription_definition_id.into(),
-            subscriptions: subscriptions.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SubscriptionDefinitionId",
+                    subscription_definition_id.into().to_template(),
+                )
+                .with(1, "Subscriptions", subscriptions.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SubscriptionDefinitionVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SubscriptionDefinitionId".to_owned(),
-            self.subscription_definition_id.to_template(),
-        );
-        m.insert("Subscriptions".to_owned(), self.subscriptions.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubscriptionDefinitionVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.subscriptions
-            .check(&path.field("Subscriptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SubscriptionDefinitionVersionProps);
-
-/// Property type `Subscription` of `AWS::Greengrass::SubscriptionDefinitionVersion`.
-#[derive(Debug, Clone)]
-pub struct Subscription {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Source` (required).
-    pub source: Value<String>,
-    /// `Subject` (required).
-    pub subject: Value<String>,
-    /// `Target` (required).
-    pub target: Value<String>,
+crate::l1_struct! {
+    /// Property type `Subscription` of `AWS::Greengrass::SubscriptionDefinitionVersion`.
+    Subscription
 }
 
 impl Subscription {
@@ -154,28 +85,12 @@ impl Subscription {
         subject: impl Into<Value<String>>,
         target: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            source: source.into(),
-            subject: subject.into(),
-            target: target.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "Source", source.into().to_template())
+                .with(2, "Subject", subject.into().to_template())
+                .with(3, "Target", target.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Subscription {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert("Subject".to_owned(), self.subject.to_template());
-        m.insert("Target".to_owned(), self.target.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Subscription {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Subscription);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone)]
-pub struct ComponentVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ComponentVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ComponentVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ComponentVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GreengrassV2::ComponentVersion`.
+    ComponentVersion("AWS::GreengrassV2::ComponentVersion", ComponentVersionProps)
 }
 
 impl ComponentVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GreengrassV2::ComponentVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ComponentVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ComponentVersionArn> {
         self.resource.ref_value()
@@ -92,1095 +44,409 @@ impl ComponentVersion {
     pub fn attr_component_version(&self) -> Value<String> {
         self.resource.get_att("ComponentVersion")
     }
+
+    /// Replaces `InlineRecipe` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inline_recipe(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InlineRecipe", value.into())
+    }
+
+    /// Replaces `LambdaFunction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lambda_function(&self, value: impl Into<Value<LambdaFunctionRecipeSource>>) {
+        self.resource.set_property("LambdaFunction", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentVersionProps {
-    /// `InlineRecipe` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub inline_recipe: Option<Value<String>>,
-    /// `LambdaFunction` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub lambda_function: Option<Value<LambdaFunctionRecipeSource>>,
-    /// `Tags` (optional).
-    /// Each item: Length: ..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GreengrassV2::ComponentVersion`.
+    ComponentVersionProps(default)
 }
 
 impl ComponentVersionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            inline_recipe: None,
-            lambda_function: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InlineRecipe`.
-    pub fn inline_recipe(mut self, value: impl Into<Value<String>>) -> Self {
-        self.inline_recipe = Some(value.into());
-        self
+    /// `InlineRecipe` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn inline_recipe(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "InlineRecipe", value.into().to_template()))
     }
-    /// Sets `LambdaFunction`.
-    pub fn lambda_function(mut self, value: impl Into<Value<LambdaFunctionRecipeSource>>) -> Self {
-        self.lambda_function = Some(value.into());
-        self
+    /// `LambdaFunction` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn lambda_function(self, value: impl Into<Value<LambdaFunctionRecipeSource>>) -> Self {
+        Self(self.0.with(1, "LambdaFunction", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: at most 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.inline_recipe {
-            m.insert("InlineRecipe".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function {
-            m.insert("LambdaFunction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda_function
-            .check(&path.field("LambdaFunction"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentVersionProps);
-
-/// Property type `LambdaFunctionRecipeSource` of `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaFunctionRecipeSource {
-    /// `ComponentDependencies` (optional).
-    pub component_dependencies: Option<Value<Map<ComponentDependencyRequirement>>>,
-    /// `ComponentLambdaParameters` (optional).
-    pub component_lambda_parameters: Option<Value<LambdaExecutionParameters>>,
-    /// `ComponentName` (optional).
-    /// Length: 1..=128 characters.
-    pub component_name: Option<Value<String>>,
-    /// `ComponentPlatforms` (optional).
-    pub component_platforms: Option<Value<List<ComponentPlatform>>>,
-    /// `ComponentVersion` (optional).
-    /// Length: 1..=64 characters.
-    pub component_version: Option<Value<String>>,
-    /// `LambdaArn` (optional).
-    /// Length: 1..= characters.
-    /// Pattern: `^arn:[^:]*:lambda:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
-    pub lambda_arn: Option<Value<ids::FunctionArn>>,
+crate::l1_struct! {
+    /// Property type `LambdaFunctionRecipeSource` of `AWS::GreengrassV2::ComponentVersion`.
+    LambdaFunctionRecipeSource(default)
 }
 
 impl LambdaFunctionRecipeSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_dependencies: None,
-            component_lambda_parameters: None,
-            component_name: None,
-            component_platforms: None,
-            component_version: None,
-            lambda_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentDependencies`.
+    /// `ComponentDependencies` (optional).
     pub fn component_dependencies(
-        mut self,
+        self,
         value: impl Into<Value<Map<ComponentDependencyRequirement>>>,
     ) -> Self {
-        self.component_dependencies = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ComponentDependencies", value.into().to_template()),
+        )
     }
-    /// Sets `ComponentLambdaParameters`.
+    /// `ComponentLambdaParameters` (optional).
     pub fn component_lambda_parameters(
-        mut self,
+        self,
         value: impl Into<Value<LambdaExecutionParameters>>,
     ) -> Self {
-        self.component_lambda_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ComponentLambdaParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ComponentName`.
-    pub fn component_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_name = Some(value.into());
-        self
+    /// `ComponentName` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn component_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ComponentName", value.into().to_template()))
     }
-    /// Sets `ComponentPlatforms`.
-    pub fn component_platforms(mut self, value: impl Into<Value<List<ComponentPlatform>>>) -> Self {
-        self.component_platforms = Some(value.into());
-        self
+    /// `ComponentPlatforms` (optional).
+    pub fn component_platforms(self, value: impl Into<Value<List<ComponentPlatform>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ComponentPlatforms", value.into().to_template()),
+        )
     }
-    /// Sets `ComponentVersion`.
-    pub fn component_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_version = Some(value.into());
-        self
+    /// `ComponentVersion` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn component_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ComponentVersion", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaArn`.
-    pub fn lambda_arn(mut self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
-        self.lambda_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaFunctionRecipeSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_dependencies {
-            m.insert("ComponentDependencies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_lambda_parameters {
-            m.insert("ComponentLambdaParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_name {
-            m.insert("ComponentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_platforms {
-            m.insert("ComponentPlatforms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_version {
-            m.insert("ComponentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_arn {
-            m.insert("LambdaArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LambdaArn` (optional).
+    /// Length: at least 1 characters.
+    /// Pattern: `^arn:[^:]*:lambda:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
+    pub fn lambda_arn(self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
+        Self(self.0.with(5, "LambdaArn", value.into().to_template()))
     }
 }
 
-impl Check for LambdaFunctionRecipeSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_dependencies
-            .check(&path.field("ComponentDependencies"), &Rules::NONE, out);
-        self.component_lambda_parameters.check(
-            &path.field("ComponentLambdaParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.component_name.check(
-            &path.field("ComponentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.component_platforms
-            .check(&path.field("ComponentPlatforms"), &Rules::NONE, out);
-        self.component_version.check(
-            &path.field("ComponentVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_arn.check(
-            &path.field("LambdaArn"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("^arn:[^:]*:lambda:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LambdaFunctionRecipeSource);
-
-/// Property type `ComponentDependencyRequirement` of `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentDependencyRequirement {
-    /// `DependencyType` (optional).
-    pub dependency_type: Option<Value<DependencyType>>,
-    /// `VersionRequirement` (optional).
-    pub version_requirement: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ComponentDependencyRequirement` of `AWS::GreengrassV2::ComponentVersion`.
+    ComponentDependencyRequirement(default)
 }
 
 impl ComponentDependencyRequirement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dependency_type: None,
-            version_requirement: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DependencyType`.
-    pub fn dependency_type(mut self, value: impl Into<Value<DependencyType>>) -> Self {
-        self.dependency_type = Some(value.into());
-        self
+    /// `DependencyType` (optional).
+    pub fn dependency_type(self, value: impl Into<Value<DependencyType>>) -> Self {
+        Self(self.0.with(0, "DependencyType", value.into().to_template()))
     }
-    /// Sets `VersionRequirement`.
-    pub fn version_requirement(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_requirement = Some(value.into());
-        self
+    /// `VersionRequirement` (optional).
+    pub fn version_requirement(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VersionRequirement", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ComponentDependencyRequirement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dependency_type {
-            m.insert("DependencyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_requirement {
-            m.insert("VersionRequirement".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DependencyType`.
+    DependencyType {
+        /// `SOFT`
+        Soft = "SOFT",
+        /// `HARD`
+        Hard = "HARD",
     }
 }
 
-impl Check for ComponentDependencyRequirement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dependency_type
-            .check(&path.field("DependencyType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComponentDependencyRequirement);
-
-/// Values of `DependencyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DependencyType {
-    /// `SOFT`
-    Soft,
-    /// `HARD`
-    Hard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DependencyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SOFT", "HARD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Soft => "SOFT",
-            Self::Hard => "HARD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DependencyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DependencyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DependencyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SOFT" => Self::Soft,
-            "HARD" => Self::Hard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DependencyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DependencyType::from(s))
-    }
-}
-
-crate::impl_literal!(DependencyType);
-
-/// Property type `LambdaExecutionParameters` of `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaExecutionParameters {
-    /// `EnvironmentVariables` (optional).
-    pub environment_variables: Option<Value<Map<String>>>,
-    /// `EventSources` (optional).
-    pub event_sources: Option<Value<List<LambdaEventSource>>>,
-    /// `ExecArgs` (optional).
-    pub exec_args: Option<Value<List<String>>>,
-    /// `InputPayloadEncodingType` (optional).
-    pub input_payload_encoding_type: Option<Value<InputPayloadEncodingType>>,
-    /// `LinuxProcessParams` (optional).
-    pub linux_process_params: Option<Value<LambdaLinuxProcessParams>>,
-    /// `MaxIdleTimeInSeconds` (optional).
-    pub max_idle_time_in_seconds: Option<Value<i64>>,
-    /// `MaxInstancesCount` (optional).
-    pub max_instances_count: Option<Value<i64>>,
-    /// `MaxQueueSize` (optional).
-    pub max_queue_size: Option<Value<i64>>,
-    /// `Pinned` (optional).
-    pub pinned: Option<Value<bool>>,
-    /// `StatusTimeoutInSeconds` (optional).
-    pub status_timeout_in_seconds: Option<Value<i64>>,
-    /// `TimeoutInSeconds` (optional).
-    pub timeout_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `LambdaExecutionParameters` of `AWS::GreengrassV2::ComponentVersion`.
+    LambdaExecutionParameters(default)
 }
 
 impl LambdaExecutionParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            environment_variables: None,
-            event_sources: None,
-            exec_args: None,
-            input_payload_encoding_type: None,
-            linux_process_params: None,
-            max_idle_time_in_seconds: None,
-            max_instances_count: None,
-            max_queue_size: None,
-            pinned: None,
-            status_timeout_in_seconds: None,
-            timeout_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnvironmentVariables`.
-    pub fn environment_variables(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.environment_variables = Some(value.into());
-        self
+    /// `EnvironmentVariables` (optional).
+    pub fn environment_variables(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnvironmentVariables", value.into().to_template()),
+        )
     }
-    /// Sets `EventSources`.
-    pub fn event_sources(mut self, value: impl Into<Value<List<LambdaEventSource>>>) -> Self {
-        self.event_sources = Some(value.into());
-        self
+    /// `EventSources` (optional).
+    pub fn event_sources(self, value: impl Into<Value<List<LambdaEventSource>>>) -> Self {
+        Self(self.0.with(1, "EventSources", value.into().to_template()))
     }
-    /// Sets `ExecArgs`.
-    pub fn exec_args(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exec_args = Some(value.into());
-        self
+    /// `ExecArgs` (optional).
+    pub fn exec_args(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "ExecArgs", value.into().to_template()))
     }
-    /// Sets `InputPayloadEncodingType`.
+    /// `InputPayloadEncodingType` (optional).
     pub fn input_payload_encoding_type(
-        mut self,
+        self,
         value: impl Into<Value<InputPayloadEncodingType>>,
     ) -> Self {
-        self.input_payload_encoding_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "InputPayloadEncodingType", value.into().to_template()),
+        )
     }
-    /// Sets `LinuxProcessParams`.
-    pub fn linux_process_params(
-        mut self,
-        value: impl Into<Value<LambdaLinuxProcessParams>>,
-    ) -> Self {
-        self.linux_process_params = Some(value.into());
-        self
+    /// `LinuxProcessParams` (optional).
+    pub fn linux_process_params(self, value: impl Into<Value<LambdaLinuxProcessParams>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LinuxProcessParams", value.into().to_template()),
+        )
     }
-    /// Sets `MaxIdleTimeInSeconds`.
-    pub fn max_idle_time_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_idle_time_in_seconds = Some(value.into());
-        self
+    /// `MaxIdleTimeInSeconds` (optional).
+    pub fn max_idle_time_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MaxIdleTimeInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MaxInstancesCount`.
-    pub fn max_instances_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_instances_count = Some(value.into());
-        self
+    /// `MaxInstancesCount` (optional).
+    pub fn max_instances_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MaxInstancesCount", value.into().to_template()),
+        )
     }
-    /// Sets `MaxQueueSize`.
-    pub fn max_queue_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_queue_size = Some(value.into());
-        self
+    /// `MaxQueueSize` (optional).
+    pub fn max_queue_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "MaxQueueSize", value.into().to_template()))
     }
-    /// Sets `Pinned`.
-    pub fn pinned(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.pinned = Some(value.into());
-        self
+    /// `Pinned` (optional).
+    pub fn pinned(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "Pinned", value.into().to_template()))
     }
-    /// Sets `StatusTimeoutInSeconds`.
-    pub fn status_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.status_timeout_in_seconds = Some(value.into());
-        self
+    /// `StatusTimeoutInSeconds` (optional).
+    pub fn status_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "StatusTimeoutInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutInSeconds`.
-    pub fn timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaExecutionParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.environment_variables {
-            m.insert("EnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_sources {
-            m.insert("EventSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exec_args {
-            m.insert("ExecArgs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_payload_encoding_type {
-            m.insert("InputPayloadEncodingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linux_process_params {
-            m.insert("LinuxProcessParams".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_idle_time_in_seconds {
-            m.insert("MaxIdleTimeInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_instances_count {
-            m.insert("MaxInstancesCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_queue_size {
-            m.insert("MaxQueueSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pinned {
-            m.insert("Pinned".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status_timeout_in_seconds {
-            m.insert("StatusTimeoutInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_seconds {
-            m.insert("TimeoutInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutInSeconds` (optional).
+    pub fn timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TimeoutInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LambdaExecutionParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_sources
-            .check(&path.field("EventSources"), &Rules::NONE, out);
-        self.input_payload_encoding_type.check(
-            &path.field("InputPayloadEncodingType"),
-            &Rules::NONE,
-            out,
-        );
-        self.linux_process_params
-            .check(&path.field("LinuxProcessParams"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LambdaExecutionParameters);
-
-/// Property type `LambdaEventSource` of `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaEventSource {
-    /// `Topic` (optional).
-    pub topic: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `LambdaEventSource` of `AWS::GreengrassV2::ComponentVersion`.
+    LambdaEventSource(default)
 }
 
 impl LambdaEventSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            topic: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Topic`.
-    pub fn topic(mut self, value: impl Into<Value<String>>) -> Self {
-        self.topic = Some(value.into());
-        self
+    /// `Topic` (optional).
+    pub fn topic(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Topic", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LambdaEventSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.topic {
-            m.insert("Topic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `PUB_SUB`
+        PubSub = "PUB_SUB",
+        /// `IOT_CORE`
+        IotCore = "IOT_CORE",
     }
 }
 
-impl Check for LambdaEventSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `InputPayloadEncodingType`.
+    InputPayloadEncodingType {
+        /// `json`
+        Json = "json",
+        /// `binary`
+        Binary = "binary",
     }
 }
 
-crate::impl_literal!(LambdaEventSource);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `PUB_SUB`
-    PubSub,
-    /// `IOT_CORE`
-    IotCore,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PUB_SUB", "IOT_CORE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PubSub => "PUB_SUB",
-            Self::IotCore => "IOT_CORE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "PUB_SUB" => Self::PubSub,
-            "IOT_CORE" => Self::IotCore,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `InputPayloadEncodingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InputPayloadEncodingType {
-    /// `json`
-    Json,
-    /// `binary`
-    Binary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InputPayloadEncodingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["json", "binary"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Binary => "binary",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InputPayloadEncodingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InputPayloadEncodingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InputPayloadEncodingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "json" => Self::Json,
-            "binary" => Self::Binary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InputPayloadEncodingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InputPayloadEncodingType::from(s))
-    }
-}
-
-crate::impl_literal!(InputPayloadEncodingType);
-
-/// Property type `LambdaLinuxProcessParams` of `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaLinuxProcessParams {
-    /// `ContainerParams` (optional).
-    pub container_params: Option<Value<LambdaContainerParams>>,
-    /// `IsolationMode` (optional).
-    pub isolation_mode: Option<Value<IsolationMode>>,
+crate::l1_struct! {
+    /// Property type `LambdaLinuxProcessParams` of `AWS::GreengrassV2::ComponentVersion`.
+    LambdaLinuxProcessParams(default)
 }
 
 impl LambdaLinuxProcessParams {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_params: None,
-            isolation_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerParams`.
-    pub fn container_params(mut self, value: impl Into<Value<LambdaContainerParams>>) -> Self {
-        self.container_params = Some(value.into());
-        self
+    /// `ContainerParams` (optional).
+    pub fn container_params(self, value: impl Into<Value<LambdaContainerParams>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerParams", value.into().to_template()),
+        )
     }
-    /// Sets `IsolationMode`.
-    pub fn isolation_mode(mut self, value: impl Into<Value<IsolationMode>>) -> Self {
-        self.isolation_mode = Some(value.into());
-        self
+    /// `IsolationMode` (optional).
+    pub fn isolation_mode(self, value: impl Into<Value<IsolationMode>>) -> Self {
+        Self(self.0.with(1, "IsolationMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LambdaLinuxProcessParams {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_params {
-            m.insert("ContainerParams".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.isolation_mode {
-            m.insert("IsolationMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LambdaLinuxProcessParams {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_params
-            .check(&path.field("ContainerParams"), &Rules::NONE, out);
-        self.isolation_mode
-            .check(&path.field("IsolationMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LambdaLinuxProcessParams);
-
-/// Property type `LambdaContainerParams` of `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaContainerParams {
-    /// `Devices` (optional).
-    pub devices: Option<Value<List<LambdaDeviceMount>>>,
-    /// `MemorySizeInKB` (optional).
-    pub memory_size_in_kb: Option<Value<i64>>,
-    /// `MountROSysfs` (optional).
-    pub mount_ro_sysfs: Option<Value<bool>>,
-    /// `Volumes` (optional).
-    pub volumes: Option<Value<List<LambdaVolumeMount>>>,
+crate::l1_struct! {
+    /// Property type `LambdaContainerParams` of `AWS::GreengrassV2::ComponentVersion`.
+    LambdaContainerParams(default)
 }
 
 impl LambdaContainerParams {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            devices: None,
-            memory_size_in_kb: None,
-            mount_ro_sysfs: None,
-            volumes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Devices`.
-    pub fn devices(mut self, value: impl Into<Value<List<LambdaDeviceMount>>>) -> Self {
-        self.devices = Some(value.into());
-        self
+    /// `Devices` (optional).
+    pub fn devices(self, value: impl Into<Value<List<LambdaDeviceMount>>>) -> Self {
+        Self(self.0.with(0, "Devices", value.into().to_template()))
     }
-    /// Sets `MemorySizeInKB`.
-    pub fn memory_size_in_kb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_size_in_kb = Some(value.into());
-        self
+    /// `MemorySizeInKB` (optional).
+    pub fn memory_size_in_kb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MemorySizeInKB", value.into().to_template()))
     }
-    /// Sets `MountROSysfs`.
-    pub fn mount_ro_sysfs(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.mount_ro_sysfs = Some(value.into());
-        self
+    /// `MountROSysfs` (optional).
+    pub fn mount_ro_sysfs(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "MountROSysfs", value.into().to_template()))
     }
-    /// Sets `Volumes`.
-    pub fn volumes(mut self, value: impl Into<Value<List<LambdaVolumeMount>>>) -> Self {
-        self.volumes = Some(value.into());
-        self
+    /// `Volumes` (optional).
+    pub fn volumes(self, value: impl Into<Value<List<LambdaVolumeMount>>>) -> Self {
+        Self(self.0.with(3, "Volumes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LambdaContainerParams {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.devices {
-            m.insert("Devices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_size_in_kb {
-            m.insert("MemorySizeInKB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_ro_sysfs {
-            m.insert("MountROSysfs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volumes {
-            m.insert("Volumes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LambdaContainerParams {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.devices
-            .check(&path.field("Devices"), &Rules::NONE, out);
-        self.volumes
-            .check(&path.field("Volumes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LambdaContainerParams);
-
-/// Property type `LambdaDeviceMount` of `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaDeviceMount {
-    /// `AddGroupOwner` (optional).
-    pub add_group_owner: Option<Value<bool>>,
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
-    /// `Permission` (optional).
-    pub permission: Option<Value<LambdaFilesystemPermission>>,
+crate::l1_struct! {
+    /// Property type `LambdaDeviceMount` of `AWS::GreengrassV2::ComponentVersion`.
+    LambdaDeviceMount(default)
 }
 
 impl LambdaDeviceMount {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add_group_owner: None,
-            path: None,
-            permission: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AddGroupOwner`.
-    pub fn add_group_owner(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.add_group_owner = Some(value.into());
-        self
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-    /// Sets `Permission`.
-    pub fn permission(mut self, value: impl Into<Value<LambdaFilesystemPermission>>) -> Self {
-        self.permission = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaDeviceMount {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_group_owner {
-            m.insert("AddGroupOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permission {
-            m.insert("Permission".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LambdaDeviceMount {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.permission
-            .check(&path.field("Permission"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LambdaDeviceMount);
-
-/// Values of `LambdaFilesystemPermission`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LambdaFilesystemPermission {
-    /// `ro`
-    Ro,
-    /// `rw`
-    Rw,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LambdaFilesystemPermission {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ro", "rw"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ro => "ro",
-            Self::Rw => "rw",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LambdaFilesystemPermission {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LambdaFilesystemPermission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LambdaFilesystemPermission {
-    fn from(s: &str) -> Self {
-        match s {
-            "ro" => Self::Ro,
-            "rw" => Self::Rw,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LambdaFilesystemPermission> {
-    fn from(s: &str) -> Self {
-        Value::literal(LambdaFilesystemPermission::from(s))
-    }
-}
-
-crate::impl_literal!(LambdaFilesystemPermission);
-
-/// Property type `LambdaVolumeMount` of `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaVolumeMount {
     /// `AddGroupOwner` (optional).
-    pub add_group_owner: Option<Value<bool>>,
-    /// `DestinationPath` (optional).
-    pub destination_path: Option<Value<String>>,
+    pub fn add_group_owner(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AddGroupOwner", value.into().to_template()))
+    }
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Path", value.into().to_template()))
+    }
     /// `Permission` (optional).
-    pub permission: Option<Value<LambdaFilesystemPermission>>,
-    /// `SourcePath` (optional).
-    pub source_path: Option<Value<String>>,
+    pub fn permission(self, value: impl Into<Value<LambdaFilesystemPermission>>) -> Self {
+        Self(self.0.with(2, "Permission", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `LambdaFilesystemPermission`.
+    LambdaFilesystemPermission {
+        /// `ro`
+        Ro = "ro",
+        /// `rw`
+        Rw = "rw",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LambdaVolumeMount` of `AWS::GreengrassV2::ComponentVersion`.
+    LambdaVolumeMount(default)
 }
 
 impl LambdaVolumeMount {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add_group_owner: None,
-            destination_path: None,
-            permission: None,
-            source_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AddGroupOwner`.
-    pub fn add_group_owner(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.add_group_owner = Some(value.into());
-        self
+    /// `AddGroupOwner` (optional).
+    pub fn add_group_owner(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AddGroupOwner", value.into().to_template()))
     }
-    /// Sets `DestinationPath`.
-    pub fn destination_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_path = Some(value.into());
-        self
+    /// `DestinationPath` (optional).
+    pub fn destination_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DestinationPath", value.into().to_template()),
+        )
     }
-    /// Sets `Permission`.
-    pub fn permission(mut self, value: impl Into<Value<LambdaFilesystemPermission>>) -> Self {
-        self.permission = Some(value.into());
-        self
+    /// `Permission` (optional).
+    pub fn permission(self, value: impl Into<Value<LambdaFilesystemPermission>>) -> Self {
+        Self(self.0.with(2, "Permission", value.into().to_template()))
     }
-    /// Sets `SourcePath`.
-    pub fn source_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_path = Some(value.into());
-        self
+    /// `SourcePath` (optional).
+    pub fn source_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SourcePath", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LambdaVolumeMount {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_group_owner {
-            m.insert("AddGroupOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_path {
-            m.insert("DestinationPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permission {
-            m.insert("Permission".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_path {
-            m.insert("SourcePath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IsolationMode`.
+    IsolationMode {
+        /// `GreengrassContainer`
+        GreengrassContainer = "GreengrassContainer",
+        /// `NoContainer`
+        NoContainer = "NoContainer",
     }
 }
 
-impl Check for LambdaVolumeMount {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.permission
-            .check(&path.field("Permission"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LambdaVolumeMount);
-
-/// Values of `IsolationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IsolationMode {
-    /// `GreengrassContainer`
-    GreengrassContainer,
-    /// `NoContainer`
-    NoContainer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IsolationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GreengrassContainer", "NoContainer"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreengrassContainer => "GreengrassContainer",
-            Self::NoContainer => "NoContainer",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IsolationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IsolationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IsolationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "GreengrassContainer" => Self::GreengrassContainer,
-            "NoContainer" => Self::NoContainer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IsolationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(IsolationMode::from(s))
-    }
-}
-
-crate::impl_literal!(IsolationMode);
-
-/// Property type `ComponentPlatform` of `AWS::GreengrassV2::ComponentVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentPlatform {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<Map<String>>>,
-    /// `Name` (optional).
-    /// Length: 1..= characters.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ComponentPlatform` of `AWS::GreengrassV2::ComponentVersion`.
+    ComponentPlatform(default)
 }
 
 impl ComponentPlatform {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attributes: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: at least 1 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ComponentPlatform {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentPlatform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentPlatform);

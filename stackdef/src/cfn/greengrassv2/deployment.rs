@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone)]
-pub struct Deployment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Deployment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Deployment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Deployment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GreengrassV2::Deployment`.
+    Deployment("AWS::GreengrassV2::Deployment", DeploymentProps)
 }
 
 impl Deployment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GreengrassV2::Deployment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeploymentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DeploymentId` (typed).
     pub fn ref_value(&self) -> Value<ids::GreengrassV2DeploymentId> {
         self.resource.ref_value()
@@ -82,893 +34,370 @@ impl Deployment {
     pub fn attr_deployment_id(&self) -> Value<ids::GreengrassV2DeploymentId> {
         self.resource.get_att("DeploymentId")
     }
+
+    /// Replaces `Components` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_components(&self, value: impl Into<Value<Map<ComponentDeploymentSpecification>>>) {
+        self.resource.set_property("Components", value.into())
+    }
+
+    /// Replaces `DeploymentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeploymentName", value.into())
+    }
+
+    /// Replaces `DeploymentPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_policies(&self, value: impl Into<Value<DeploymentPolicies>>) {
+        self.resource
+            .set_property("DeploymentPolicies", value.into())
+    }
+
+    /// Replaces `IotJobConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iot_job_configuration(
+        &self,
+        value: impl Into<Value<DeploymentIoTJobConfiguration>>,
+    ) {
+        self.resource
+            .set_property("IotJobConfiguration", value.into())
+    }
+
+    /// Replaces `ParentTargetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parent_target_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ParentTargetArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetArn", value.into())
+    }
 }
 
-/// Properties of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone)]
-pub struct DeploymentProps {
-    /// `Components` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub components: Option<Value<Map<ComponentDeploymentSpecification>>>,
-    /// `DeploymentName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub deployment_name: Option<Value<String>>,
-    /// `DeploymentPolicies` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub deployment_policies: Option<Value<DeploymentPolicies>>,
-    /// `IotJobConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub iot_job_configuration: Option<Value<DeploymentIoTJobConfiguration>>,
-    /// `ParentTargetArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:[^:]*:iot:[^:]*:[0-9]+:thinggroup/.+`.
-    pub parent_target_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Each item: Length: ..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `TargetArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:[^:]*:iot:[^:]*:[0-9]+:(thing|thinggroup)/.+`.
-    pub target_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::GreengrassV2::Deployment`.
+    DeploymentProps
 }
 
 impl DeploymentProps {
     /// The required properties: `TargetArn`.
     pub fn new(target_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            components: None,
-            deployment_name: None,
-            deployment_policies: None,
-            iot_job_configuration: None,
-            parent_target_arn: None,
-            tags: None,
-            target_arn: target_arn.into(),
-        }
+        Self(crate::Properties::new().with(6, "TargetArn", target_arn.into().to_template()))
     }
-    /// Sets `Components`.
+    /// `Components` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn components(
-        mut self,
+        self,
         value: impl Into<Value<Map<ComponentDeploymentSpecification>>>,
     ) -> Self {
-        self.components = Some(value.into());
-        self
+        Self(self.0.with(0, "Components", value.into().to_template()))
     }
-    /// Sets `DeploymentName`.
-    pub fn deployment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deployment_name = Some(value.into());
-        self
+    /// `DeploymentName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    pub fn deployment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DeploymentName", value.into().to_template()))
     }
-    /// Sets `DeploymentPolicies`.
-    pub fn deployment_policies(mut self, value: impl Into<Value<DeploymentPolicies>>) -> Self {
-        self.deployment_policies = Some(value.into());
-        self
+    /// `DeploymentPolicies` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn deployment_policies(self, value: impl Into<Value<DeploymentPolicies>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DeploymentPolicies", value.into().to_template()),
+        )
     }
-    /// Sets `IotJobConfiguration`.
+    /// `IotJobConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn iot_job_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DeploymentIoTJobConfiguration>>,
     ) -> Self {
-        self.iot_job_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "IotJobConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ParentTargetArn`.
-    pub fn parent_target_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parent_target_arn = Some(value.into());
-        self
+    /// `ParentTargetArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `arn:[^:]*:iot:[^:]*:[0-9]+:thinggroup/.+`.
+    pub fn parent_target_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ParentTargetArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.components {
-            m.insert("Components".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_name {
-            m.insert("DeploymentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_policies {
-            m.insert("DeploymentPolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_job_configuration {
-            m.insert("IotJobConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parent_target_arn {
-            m.insert("ParentTargetArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TargetArn".to_owned(), self.target_arn.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: at most 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DeploymentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.components
-            .check(&path.field("Components"), &Rules::NONE, out);
-        self.deployment_name.check(
-            &path.field("DeploymentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.deployment_policies
-            .check(&path.field("DeploymentPolicies"), &Rules::NONE, out);
-        self.iot_job_configuration
-            .check(&path.field("IotJobConfiguration"), &Rules::NONE, out);
-        self.parent_target_arn.check(
-            &path.field("ParentTargetArn"),
-            &Rules {
-                pattern: Some("arn:[^:]*:iot:[^:]*:[0-9]+:thinggroup/.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_arn.check(
-            &path.field("TargetArn"),
-            &Rules {
-                pattern: Some("arn:[^:]*:iot:[^:]*:[0-9]+:(thing|thinggroup)/.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeploymentProps);
-
-/// Property type `ComponentDeploymentSpecification` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentDeploymentSpecification {
-    /// `ComponentVersion` (optional).
-    /// Length: 1..=64 characters.
-    pub component_version: Option<Value<String>>,
-    /// `ConfigurationUpdate` (optional).
-    pub configuration_update: Option<Value<ComponentConfigurationUpdate>>,
-    /// `RunWith` (optional).
-    pub run_with: Option<Value<ComponentRunWith>>,
+crate::l1_struct! {
+    /// Property type `ComponentDeploymentSpecification` of `AWS::GreengrassV2::Deployment`.
+    ComponentDeploymentSpecification(default)
 }
 
 impl ComponentDeploymentSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_version: None,
-            configuration_update: None,
-            run_with: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentVersion`.
-    pub fn component_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_version = Some(value.into());
-        self
+    /// `ComponentVersion` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn component_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComponentVersion", value.into().to_template()),
+        )
     }
-    /// Sets `ConfigurationUpdate`.
+    /// `ConfigurationUpdate` (optional).
     pub fn configuration_update(
-        mut self,
+        self,
         value: impl Into<Value<ComponentConfigurationUpdate>>,
     ) -> Self {
-        self.configuration_update = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ConfigurationUpdate", value.into().to_template()),
+        )
     }
-    /// Sets `RunWith`.
-    pub fn run_with(mut self, value: impl Into<Value<ComponentRunWith>>) -> Self {
-        self.run_with = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComponentDeploymentSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_version {
-            m.insert("ComponentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration_update {
-            m.insert("ConfigurationUpdate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.run_with {
-            m.insert("RunWith".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RunWith` (optional).
+    pub fn run_with(self, value: impl Into<Value<ComponentRunWith>>) -> Self {
+        Self(self.0.with(2, "RunWith", value.into().to_template()))
     }
 }
 
-impl Check for ComponentDeploymentSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_version.check(
-            &path.field("ComponentVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration_update
-            .check(&path.field("ConfigurationUpdate"), &Rules::NONE, out);
-        self.run_with
-            .check(&path.field("RunWith"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComponentDeploymentSpecification);
-
-/// Property type `ComponentConfigurationUpdate` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentConfigurationUpdate {
-    /// `Merge` (optional).
-    /// Length: 1..=10485760 characters.
-    pub merge: Option<Value<String>>,
-    /// `Reset` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub reset: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ComponentConfigurationUpdate` of `AWS::GreengrassV2::Deployment`.
+    ComponentConfigurationUpdate(default)
 }
 
 impl ComponentConfigurationUpdate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            merge: None,
-            reset: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Merge`.
-    pub fn merge(mut self, value: impl Into<Value<String>>) -> Self {
-        self.merge = Some(value.into());
-        self
+    /// `Merge` (optional).
+    /// Length: 1 to 10485760 characters.
+    pub fn merge(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Merge", value.into().to_template()))
     }
-    /// Sets `Reset`.
-    pub fn reset(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.reset = Some(value.into());
-        self
+    /// `Reset` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn reset(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Reset", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentConfigurationUpdate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.merge {
-            m.insert("Merge".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reset {
-            m.insert("Reset".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentConfigurationUpdate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.merge.check(
-            &path.field("Merge"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10485760),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.reset.check(
-            &path.field("Reset"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentConfigurationUpdate);
-
-/// Property type `ComponentRunWith` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentRunWith {
-    /// `PosixUser` (optional).
-    /// Length: 1..= characters.
-    pub posix_user: Option<Value<String>>,
-    /// `SystemResourceLimits` (optional).
-    pub system_resource_limits: Option<Value<SystemResourceLimits>>,
-    /// `WindowsUser` (optional).
-    /// Length: 1..= characters.
-    pub windows_user: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ComponentRunWith` of `AWS::GreengrassV2::Deployment`.
+    ComponentRunWith(default)
 }
 
 impl ComponentRunWith {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            posix_user: None,
-            system_resource_limits: None,
-            windows_user: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PosixUser`.
-    pub fn posix_user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.posix_user = Some(value.into());
-        self
+    /// `PosixUser` (optional).
+    /// Length: at least 1 characters.
+    pub fn posix_user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PosixUser", value.into().to_template()))
     }
-    /// Sets `SystemResourceLimits`.
-    pub fn system_resource_limits(mut self, value: impl Into<Value<SystemResourceLimits>>) -> Self {
-        self.system_resource_limits = Some(value.into());
-        self
+    /// `SystemResourceLimits` (optional).
+    pub fn system_resource_limits(self, value: impl Into<Value<SystemResourceLimits>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SystemResourceLimits", value.into().to_template()),
+        )
     }
-    /// Sets `WindowsUser`.
-    pub fn windows_user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.windows_user = Some(value.into());
-        self
+    /// `WindowsUser` (optional).
+    /// Length: at least 1 characters.
+    pub fn windows_user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "WindowsUser", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentRunWith {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.posix_user {
-            m.insert("PosixUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.system_resource_limits {
-            m.insert("SystemResourceLimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.windows_user {
-            m.insert("WindowsUser".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentRunWith {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.posix_user.check(
-            &path.field("PosixUser"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.system_resource_limits
-            .check(&path.field("SystemResourceLimits"), &Rules::NONE, out);
-        self.windows_user.check(
-            &path.field("WindowsUser"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentRunWith);
-
-/// Property type `SystemResourceLimits` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct SystemResourceLimits {
-    /// `Cpus` (optional).
-    /// Range: 0..=.
-    pub cpus: Option<Value<f64>>,
-    /// `Memory` (optional).
-    /// Range: 0..=9223372036854772000.
-    pub memory: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SystemResourceLimits` of `AWS::GreengrassV2::Deployment`.
+    SystemResourceLimits(default)
 }
 
 impl SystemResourceLimits {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cpus: None,
-            memory: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cpus`.
-    pub fn cpus(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.cpus = Some(value.into());
-        self
+    /// `Cpus` (optional).
+    /// Range: at least 0.
+    pub fn cpus(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Cpus", value.into().to_template()))
     }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory = Some(value.into());
-        self
+    /// `Memory` (optional).
+    /// Range: 0 to 9223372036854772000.
+    pub fn memory(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Memory", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SystemResourceLimits {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cpus {
-            m.insert("Cpus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SystemResourceLimits {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpus.check(
-            &path.field("Cpus"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.memory.check(
-            &path.field("Memory"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(9.223372036854772e18),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SystemResourceLimits);
-
-/// Property type `DeploymentPolicies` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentPolicies {
-    /// `ComponentUpdatePolicy` (optional).
-    pub component_update_policy: Option<Value<DeploymentComponentUpdatePolicy>>,
-    /// `ConfigurationValidationPolicy` (optional).
-    pub configuration_validation_policy: Option<Value<DeploymentConfigurationValidationPolicy>>,
-    /// `FailureHandlingPolicy` (optional).
-    pub failure_handling_policy: Option<Value<FailureHandlingPolicy>>,
+crate::l1_struct! {
+    /// Property type `DeploymentPolicies` of `AWS::GreengrassV2::Deployment`.
+    DeploymentPolicies(default)
 }
 
 impl DeploymentPolicies {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_update_policy: None,
-            configuration_validation_policy: None,
-            failure_handling_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentUpdatePolicy`.
+    /// `ComponentUpdatePolicy` (optional).
     pub fn component_update_policy(
-        mut self,
+        self,
         value: impl Into<Value<DeploymentComponentUpdatePolicy>>,
     ) -> Self {
-        self.component_update_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ComponentUpdatePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `ConfigurationValidationPolicy`.
+    /// `ConfigurationValidationPolicy` (optional).
     pub fn configuration_validation_policy(
-        mut self,
+        self,
         value: impl Into<Value<DeploymentConfigurationValidationPolicy>>,
     ) -> Self {
-        self.configuration_validation_policy = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ConfigurationValidationPolicy",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FailureHandlingPolicy`.
-    pub fn failure_handling_policy(
-        mut self,
-        value: impl Into<Value<FailureHandlingPolicy>>,
-    ) -> Self {
-        self.failure_handling_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentPolicies {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_update_policy {
-            m.insert("ComponentUpdatePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration_validation_policy {
-            m.insert("ConfigurationValidationPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_handling_policy {
-            m.insert("FailureHandlingPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FailureHandlingPolicy` (optional).
+    pub fn failure_handling_policy(self, value: impl Into<Value<FailureHandlingPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FailureHandlingPolicy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DeploymentPolicies {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_update_policy
-            .check(&path.field("ComponentUpdatePolicy"), &Rules::NONE, out);
-        self.configuration_validation_policy.check(
-            &path.field("ConfigurationValidationPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.failure_handling_policy
-            .check(&path.field("FailureHandlingPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeploymentPolicies);
-
-/// Property type `DeploymentComponentUpdatePolicy` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentComponentUpdatePolicy {
-    /// `Action` (optional).
-    pub action: Option<Value<Action>>,
-    /// `TimeoutInSeconds` (optional).
-    /// Range: 1..=2147483647.
-    pub timeout_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `DeploymentComponentUpdatePolicy` of `AWS::GreengrassV2::Deployment`.
+    DeploymentComponentUpdatePolicy(default)
 }
 
 impl DeploymentComponentUpdatePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action: None,
-            timeout_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<Action>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<Action>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `TimeoutInSeconds`.
-    pub fn timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentComponentUpdatePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_seconds {
-            m.insert("TimeoutInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeploymentComponentUpdatePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.timeout_in_seconds.check(
-            &path.field("TimeoutInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeploymentComponentUpdatePolicy);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `NOTIFY_COMPONENTS`
-    NotifyComponents,
-    /// `SKIP_NOTIFY_COMPONENTS`
-    SkipNotifyComponents,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NOTIFY_COMPONENTS", "SKIP_NOTIFY_COMPONENTS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotifyComponents => "NOTIFY_COMPONENTS",
-            Self::SkipNotifyComponents => "SKIP_NOTIFY_COMPONENTS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "NOTIFY_COMPONENTS" => Self::NotifyComponents,
-            "SKIP_NOTIFY_COMPONENTS" => Self::SkipNotifyComponents,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `DeploymentConfigurationValidationPolicy` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentConfigurationValidationPolicy {
     /// `TimeoutInSeconds` (optional).
-    /// Range: 1..=2147483647.
-    pub timeout_in_seconds: Option<Value<i64>>,
+    /// Range: 1 to 2147483647.
+    pub fn timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TimeoutInSeconds", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `NOTIFY_COMPONENTS`
+        NotifyComponents = "NOTIFY_COMPONENTS",
+        /// `SKIP_NOTIFY_COMPONENTS`
+        SkipNotifyComponents = "SKIP_NOTIFY_COMPONENTS",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DeploymentConfigurationValidationPolicy` of `AWS::GreengrassV2::Deployment`.
+    DeploymentConfigurationValidationPolicy(default)
 }
 
 impl DeploymentConfigurationValidationPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            timeout_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TimeoutInSeconds`.
-    pub fn timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentConfigurationValidationPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.timeout_in_seconds {
-            m.insert("TimeoutInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutInSeconds` (optional).
+    /// Range: 1 to 2147483647.
+    pub fn timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TimeoutInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DeploymentConfigurationValidationPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timeout_in_seconds.check(
-            &path.field("TimeoutInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FailureHandlingPolicy`.
+    FailureHandlingPolicy {
+        /// `ROLLBACK`
+        Rollback = "ROLLBACK",
+        /// `DO_NOTHING`
+        DoNothing = "DO_NOTHING",
     }
 }
 
-crate::impl_literal!(DeploymentConfigurationValidationPolicy);
-
-/// Values of `FailureHandlingPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailureHandlingPolicy {
-    /// `ROLLBACK`
-    Rollback,
-    /// `DO_NOTHING`
-    DoNothing,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FailureHandlingPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ROLLBACK", "DO_NOTHING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rollback => "ROLLBACK",
-            Self::DoNothing => "DO_NOTHING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FailureHandlingPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FailureHandlingPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FailureHandlingPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "ROLLBACK" => Self::Rollback,
-            "DO_NOTHING" => Self::DoNothing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FailureHandlingPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(FailureHandlingPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(FailureHandlingPolicy);
-
-/// Property type `DeploymentIoTJobConfiguration` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentIoTJobConfiguration {
-    /// `AbortConfig` (optional).
-    pub abort_config: Option<Value<IoTJobAbortConfig>>,
-    /// `JobExecutionsRolloutConfig` (optional).
-    pub job_executions_rollout_config: Option<Value<IoTJobExecutionsRolloutConfig>>,
-    /// `TimeoutConfig` (optional).
-    pub timeout_config: Option<Value<IoTJobTimeoutConfig>>,
+crate::l1_struct! {
+    /// Property type `DeploymentIoTJobConfiguration` of `AWS::GreengrassV2::Deployment`.
+    DeploymentIoTJobConfiguration(default)
 }
 
 impl DeploymentIoTJobConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            abort_config: None,
-            job_executions_rollout_config: None,
-            timeout_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AbortConfig`.
-    pub fn abort_config(mut self, value: impl Into<Value<IoTJobAbortConfig>>) -> Self {
-        self.abort_config = Some(value.into());
-        self
+    /// `AbortConfig` (optional).
+    pub fn abort_config(self, value: impl Into<Value<IoTJobAbortConfig>>) -> Self {
+        Self(self.0.with(0, "AbortConfig", value.into().to_template()))
     }
-    /// Sets `JobExecutionsRolloutConfig`.
+    /// `JobExecutionsRolloutConfig` (optional).
     pub fn job_executions_rollout_config(
-        mut self,
+        self,
         value: impl Into<Value<IoTJobExecutionsRolloutConfig>>,
     ) -> Self {
-        self.job_executions_rollout_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "JobExecutionsRolloutConfig", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutConfig`.
-    pub fn timeout_config(mut self, value: impl Into<Value<IoTJobTimeoutConfig>>) -> Self {
-        self.timeout_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentIoTJobConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.abort_config {
-            m.insert("AbortConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_executions_rollout_config {
-            m.insert("JobExecutionsRolloutConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_config {
-            m.insert("TimeoutConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutConfig` (optional).
+    pub fn timeout_config(self, value: impl Into<Value<IoTJobTimeoutConfig>>) -> Self {
+        Self(self.0.with(2, "TimeoutConfig", value.into().to_template()))
     }
 }
 
-impl Check for DeploymentIoTJobConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.abort_config
-            .check(&path.field("AbortConfig"), &Rules::NONE, out);
-        self.job_executions_rollout_config.check(
-            &path.field("JobExecutionsRolloutConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.timeout_config
-            .check(&path.field("TimeoutConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeploymentIoTJobConfiguration);
-
-/// Property type `IoTJobAbortConfig` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone)]
-pub struct IoTJobAbortConfig {
-    /// `CriteriaList` (required).
-    /// Items: 1..=.
-    pub criteria_list: Value<List<IoTJobAbortCriteria>>,
+crate::l1_struct! {
+    /// Property type `IoTJobAbortConfig` of `AWS::GreengrassV2::Deployment`.
+    IoTJobAbortConfig
 }
 
 impl IoTJobAbortConfig {
     /// The required properties: `CriteriaList`.
     pub fn new(criteria_list: impl Into<Value<List<IoTJobAbortCriteria>>>) -> Self {
-        Self {
-            criteria_list: criteria_list.into(),
-        }
+        Self(crate::Properties::new().with(0, "CriteriaList", criteria_list.into().to_template()))
     }
 }
 
-impl ToTemplate for IoTJobAbortConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CriteriaList".to_owned(), self.criteria_list.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IoTJobAbortConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.criteria_list.check(
-            &path.field("CriteriaList"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IoTJobAbortConfig);
-
-/// Property type `IoTJobAbortCriteria` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone)]
-pub struct IoTJobAbortCriteria {
-    /// `Action` (required).
-    pub action: Value<IoTJobAbortCriteriaAction>,
-    /// `FailureType` (required).
-    pub failure_type: Value<FailureType>,
-    /// `MinNumberOfExecutedThings` (required).
-    /// Range: 1..=2147483647.
-    pub min_number_of_executed_things: Value<i64>,
-    /// `ThresholdPercentage` (required).
-    /// Range: 0..=100.
-    pub threshold_percentage: Value<f64>,
+crate::l1_struct! {
+    /// Property type `IoTJobAbortCriteria` of `AWS::GreengrassV2::Deployment`.
+    IoTJobAbortCriteria
 }
 
 impl IoTJobAbortCriteria {
@@ -979,253 +408,76 @@ impl IoTJobAbortCriteria {
         min_number_of_executed_things: impl Into<Value<i64>>,
         threshold_percentage: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            failure_type: failure_type.into(),
-            min_number_of_executed_things: min_number_of_executed_things.into(),
-            threshold_percentage: threshold_percentage.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "FailureType", failure_type.into().to_template())
+                .with(
+                    2,
+                    "MinNumberOfExecutedThings",
+                    min_number_of_executed_things.into().to_template(),
+                )
+                .with(
+                    3,
+                    "ThresholdPercentage",
+                    threshold_percentage.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for IoTJobAbortCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("FailureType".to_owned(), self.failure_type.to_template());
-        m.insert(
-            "MinNumberOfExecutedThings".to_owned(),
-            self.min_number_of_executed_things.to_template(),
-        );
-        m.insert(
-            "ThresholdPercentage".to_owned(),
-            self.threshold_percentage.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IoTJobAbortCriteriaAction`.
+    IoTJobAbortCriteriaAction {
+        /// `CANCEL`
+        Cancel = "CANCEL",
     }
 }
 
-impl Check for IoTJobAbortCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.failure_type
-            .check(&path.field("FailureType"), &Rules::NONE, out);
-        self.min_number_of_executed_things.check(
-            &path.field("MinNumberOfExecutedThings"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threshold_percentage.check(
-            &path.field("ThresholdPercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FailureType`.
+    FailureType {
+        /// `FAILED`
+        Failed = "FAILED",
+        /// `REJECTED`
+        Rejected = "REJECTED",
+        /// `TIMED_OUT`
+        TimedOut = "TIMED_OUT",
+        /// `ALL`
+        All = "ALL",
     }
 }
 
-crate::impl_literal!(IoTJobAbortCriteria);
-
-/// Values of `IoTJobAbortCriteriaAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IoTJobAbortCriteriaAction {
-    /// `CANCEL`
-    Cancel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IoTJobAbortCriteriaAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CANCEL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cancel => "CANCEL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IoTJobAbortCriteriaAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IoTJobAbortCriteriaAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IoTJobAbortCriteriaAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "CANCEL" => Self::Cancel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IoTJobAbortCriteriaAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(IoTJobAbortCriteriaAction::from(s))
-    }
-}
-
-crate::impl_literal!(IoTJobAbortCriteriaAction);
-
-/// Values of `FailureType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailureType {
-    /// `FAILED`
-    Failed,
-    /// `REJECTED`
-    Rejected,
-    /// `TIMED_OUT`
-    TimedOut,
-    /// `ALL`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FailureType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FAILED", "REJECTED", "TIMED_OUT", "ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Failed => "FAILED",
-            Self::Rejected => "REJECTED",
-            Self::TimedOut => "TIMED_OUT",
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FailureType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FailureType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FailureType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "REJECTED" => Self::Rejected,
-            "TIMED_OUT" => Self::TimedOut,
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FailureType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FailureType::from(s))
-    }
-}
-
-crate::impl_literal!(FailureType);
-
-/// Property type `IoTJobExecutionsRolloutConfig` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct IoTJobExecutionsRolloutConfig {
-    /// `ExponentialRate` (optional).
-    pub exponential_rate: Option<Value<IoTJobExponentialRolloutRate>>,
-    /// `MaximumPerMinute` (optional).
-    /// Range: 1..=1000.
-    pub maximum_per_minute: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IoTJobExecutionsRolloutConfig` of `AWS::GreengrassV2::Deployment`.
+    IoTJobExecutionsRolloutConfig(default)
 }
 
 impl IoTJobExecutionsRolloutConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exponential_rate: None,
-            maximum_per_minute: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExponentialRate`.
-    pub fn exponential_rate(
-        mut self,
-        value: impl Into<Value<IoTJobExponentialRolloutRate>>,
-    ) -> Self {
-        self.exponential_rate = Some(value.into());
-        self
+    /// `ExponentialRate` (optional).
+    pub fn exponential_rate(self, value: impl Into<Value<IoTJobExponentialRolloutRate>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExponentialRate", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumPerMinute`.
-    pub fn maximum_per_minute(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_per_minute = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IoTJobExecutionsRolloutConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exponential_rate {
-            m.insert("ExponentialRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_per_minute {
-            m.insert("MaximumPerMinute".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaximumPerMinute` (optional).
+    /// Range: 1 to 1000.
+    pub fn maximum_per_minute(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumPerMinute", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IoTJobExecutionsRolloutConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exponential_rate
-            .check(&path.field("ExponentialRate"), &Rules::NONE, out);
-        self.maximum_per_minute.check(
-            &path.field("MaximumPerMinute"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IoTJobExecutionsRolloutConfig);
-
-/// Property type `IoTJobExponentialRolloutRate` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone)]
-pub struct IoTJobExponentialRolloutRate {
-    /// `BaseRatePerMinute` (required).
-    /// Range: 1..=1000.
-    pub base_rate_per_minute: Value<i64>,
-    /// `IncrementFactor` (required).
-    /// Range: 1..=5.
-    pub increment_factor: Value<f64>,
-    /// `RateIncreaseCriteria` (required).
-    pub rate_increase_criteria: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `IoTJobExponentialRolloutRate` of `AWS::GreengrassV2::Deployment`.
+    IoTJobExponentialRolloutRate
 }
 
 impl IoTJobExponentialRolloutRate {
@@ -1233,104 +485,41 @@ impl IoTJobExponentialRolloutRate {
     pub fn new(
         base_rate_per_minute: impl Into<Value<i64>>,
         increment_factor: impl Into<Value<f64>>,
-        rate_increase_criteria: impl Into<Value<serde_json::Value>>,
+        rate_increase_criteria: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            base_rate_per_minute: base_rate_per_minute.into(),
-            increment_factor: increment_factor.into(),
-            rate_increase_criteria: rate_increase_criteria.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BaseRatePerMinute",
+                    base_rate_per_minute.into().to_template(),
+                )
+                .with(1, "IncrementFactor", increment_factor.into().to_template())
+                .with(
+                    2,
+                    "RateIncreaseCriteria",
+                    rate_increase_criteria.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for IoTJobExponentialRolloutRate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BaseRatePerMinute".to_owned(),
-            self.base_rate_per_minute.to_template(),
-        );
-        m.insert(
-            "IncrementFactor".to_owned(),
-            self.increment_factor.to_template(),
-        );
-        m.insert(
-            "RateIncreaseCriteria".to_owned(),
-            self.rate_increase_criteria.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IoTJobExponentialRolloutRate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base_rate_per_minute.check(
-            &path.field("BaseRatePerMinute"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.increment_factor.check(
-            &path.field("IncrementFactor"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IoTJobExponentialRolloutRate);
-
-/// Property type `IoTJobTimeoutConfig` of `AWS::GreengrassV2::Deployment`.
-#[derive(Debug, Clone, Default)]
-pub struct IoTJobTimeoutConfig {
-    /// `InProgressTimeoutInMinutes` (optional).
-    /// Range: 0..=2147483647.
-    pub in_progress_timeout_in_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IoTJobTimeoutConfig` of `AWS::GreengrassV2::Deployment`.
+    IoTJobTimeoutConfig(default)
 }
 
 impl IoTJobTimeoutConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            in_progress_timeout_in_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InProgressTimeoutInMinutes`.
-    pub fn in_progress_timeout_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.in_progress_timeout_in_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IoTJobTimeoutConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.in_progress_timeout_in_minutes {
-            m.insert("InProgressTimeoutInMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InProgressTimeoutInMinutes` (optional).
+    /// Range: 0 to 2147483647.
+    pub fn in_progress_timeout_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InProgressTimeoutInMinutes", value.into().to_template()),
+        )
     }
 }
-
-impl Check for IoTJobTimeoutConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.in_progress_timeout_in_minutes.check(
-            &path.field("InProgressTimeoutInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IoTJobTimeoutConfig);

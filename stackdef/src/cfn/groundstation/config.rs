@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GroundStation::Config`.
-#[derive(Debug, Clone)]
-pub struct Config {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Config {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Config {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Config {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GroundStation::Config`.
+    Config("AWS::GroundStation::Config", ConfigProps)
 }
 
 impl Config {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GroundStation::Config";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfigArn> {
         self.resource.ref_value()
@@ -92,1097 +44,432 @@ impl Config {
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
+
+    /// Replaces `ConfigData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_config_data(&self, value: impl Into<Value<ConfigData>>) {
+        self.resource.set_property("ConfigData", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone)]
-pub struct ConfigProps {
-    /// `ConfigData` (required).
-    pub config_data: Value<ConfigData>,
-    /// `Name` (required).
-    /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GroundStation::Config`.
+    ConfigProps
 }
 
 impl ConfigProps {
     /// The required properties: `ConfigData`, `Name`.
     pub fn new(config_data: impl Into<Value<ConfigData>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            config_data: config_data.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConfigData", config_data.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ConfigData".to_owned(), self.config_data.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.config_data
-            .check(&path.field("ConfigData"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9_:-]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigProps);
-
-/// Property type `ConfigData` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigData {
-    /// `AntennaDownlinkConfig` (optional).
-    pub antenna_downlink_config: Option<Value<AntennaDownlinkConfig>>,
-    /// `AntennaDownlinkDemodDecodeConfig` (optional).
-    pub antenna_downlink_demod_decode_config: Option<Value<AntennaDownlinkDemodDecodeConfig>>,
-    /// `AntennaUplinkConfig` (optional).
-    pub antenna_uplink_config: Option<Value<AntennaUplinkConfig>>,
-    /// `DataflowEndpointConfig` (optional).
-    pub dataflow_endpoint_config: Option<Value<DataflowEndpointConfig>>,
-    /// `S3RecordingConfig` (optional).
-    pub s3_recording_config: Option<Value<S3RecordingConfig>>,
-    /// `TelemetrySinkConfig` (optional).
-    pub telemetry_sink_config: Option<Value<TelemetrySinkConfig>>,
-    /// `TrackingConfig` (optional).
-    pub tracking_config: Option<Value<TrackingConfig>>,
-    /// `UplinkEchoConfig` (optional).
-    pub uplink_echo_config: Option<Value<UplinkEchoConfig>>,
+crate::l1_struct! {
+    /// Property type `ConfigData` of `AWS::GroundStation::Config`.
+    ConfigData(default)
 }
 
 impl ConfigData {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            antenna_downlink_config: None,
-            antenna_downlink_demod_decode_config: None,
-            antenna_uplink_config: None,
-            dataflow_endpoint_config: None,
-            s3_recording_config: None,
-            telemetry_sink_config: None,
-            tracking_config: None,
-            uplink_echo_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AntennaDownlinkConfig`.
-    pub fn antenna_downlink_config(
-        mut self,
-        value: impl Into<Value<AntennaDownlinkConfig>>,
-    ) -> Self {
-        self.antenna_downlink_config = Some(value.into());
-        self
+    /// `AntennaDownlinkConfig` (optional).
+    pub fn antenna_downlink_config(self, value: impl Into<Value<AntennaDownlinkConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AntennaDownlinkConfig", value.into().to_template()),
+        )
     }
-    /// Sets `AntennaDownlinkDemodDecodeConfig`.
+    /// `AntennaDownlinkDemodDecodeConfig` (optional).
     pub fn antenna_downlink_demod_decode_config(
-        mut self,
+        self,
         value: impl Into<Value<AntennaDownlinkDemodDecodeConfig>>,
     ) -> Self {
-        self.antenna_downlink_demod_decode_config = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AntennaDownlinkDemodDecodeConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AntennaUplinkConfig`.
-    pub fn antenna_uplink_config(mut self, value: impl Into<Value<AntennaUplinkConfig>>) -> Self {
-        self.antenna_uplink_config = Some(value.into());
-        self
+    /// `AntennaUplinkConfig` (optional).
+    pub fn antenna_uplink_config(self, value: impl Into<Value<AntennaUplinkConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AntennaUplinkConfig", value.into().to_template()),
+        )
     }
-    /// Sets `DataflowEndpointConfig`.
-    pub fn dataflow_endpoint_config(
-        mut self,
-        value: impl Into<Value<DataflowEndpointConfig>>,
-    ) -> Self {
-        self.dataflow_endpoint_config = Some(value.into());
-        self
+    /// `DataflowEndpointConfig` (optional).
+    pub fn dataflow_endpoint_config(self, value: impl Into<Value<DataflowEndpointConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DataflowEndpointConfig", value.into().to_template()),
+        )
     }
-    /// Sets `S3RecordingConfig`.
-    pub fn s3_recording_config(mut self, value: impl Into<Value<S3RecordingConfig>>) -> Self {
-        self.s3_recording_config = Some(value.into());
-        self
+    /// `S3RecordingConfig` (optional).
+    pub fn s3_recording_config(self, value: impl Into<Value<S3RecordingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "S3RecordingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `TelemetrySinkConfig`.
-    pub fn telemetry_sink_config(mut self, value: impl Into<Value<TelemetrySinkConfig>>) -> Self {
-        self.telemetry_sink_config = Some(value.into());
-        self
+    /// `TelemetrySinkConfig` (optional).
+    pub fn telemetry_sink_config(self, value: impl Into<Value<TelemetrySinkConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TelemetrySinkConfig", value.into().to_template()),
+        )
     }
-    /// Sets `TrackingConfig`.
-    pub fn tracking_config(mut self, value: impl Into<Value<TrackingConfig>>) -> Self {
-        self.tracking_config = Some(value.into());
-        self
+    /// `TrackingConfig` (optional).
+    pub fn tracking_config(self, value: impl Into<Value<TrackingConfig>>) -> Self {
+        Self(self.0.with(6, "TrackingConfig", value.into().to_template()))
     }
-    /// Sets `UplinkEchoConfig`.
-    pub fn uplink_echo_config(mut self, value: impl Into<Value<UplinkEchoConfig>>) -> Self {
-        self.uplink_echo_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.antenna_downlink_config {
-            m.insert("AntennaDownlinkConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.antenna_downlink_demod_decode_config {
-            m.insert(
-                "AntennaDownlinkDemodDecodeConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.antenna_uplink_config {
-            m.insert("AntennaUplinkConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dataflow_endpoint_config {
-            m.insert("DataflowEndpointConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_recording_config {
-            m.insert("S3RecordingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.telemetry_sink_config {
-            m.insert("TelemetrySinkConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tracking_config {
-            m.insert("TrackingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uplink_echo_config {
-            m.insert("UplinkEchoConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UplinkEchoConfig` (optional).
+    pub fn uplink_echo_config(self, value: impl Into<Value<UplinkEchoConfig>>) -> Self {
+        Self(
+            self.0
+                .with(7, "UplinkEchoConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfigData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.antenna_downlink_config
-            .check(&path.field("AntennaDownlinkConfig"), &Rules::NONE, out);
-        self.antenna_downlink_demod_decode_config.check(
-            &path.field("AntennaDownlinkDemodDecodeConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.antenna_uplink_config
-            .check(&path.field("AntennaUplinkConfig"), &Rules::NONE, out);
-        self.dataflow_endpoint_config.check(
-            &path.field("DataflowEndpointConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_recording_config
-            .check(&path.field("S3RecordingConfig"), &Rules::NONE, out);
-        self.telemetry_sink_config
-            .check(&path.field("TelemetrySinkConfig"), &Rules::NONE, out);
-        self.tracking_config
-            .check(&path.field("TrackingConfig"), &Rules::NONE, out);
-        self.uplink_echo_config
-            .check(&path.field("UplinkEchoConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigData);
-
-/// Property type `AntennaDownlinkConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct AntennaDownlinkConfig {
-    /// `SpectrumConfig` (optional).
-    pub spectrum_config: Option<Value<SpectrumConfig>>,
+crate::l1_struct! {
+    /// Property type `AntennaDownlinkConfig` of `AWS::GroundStation::Config`.
+    AntennaDownlinkConfig(default)
 }
 
 impl AntennaDownlinkConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            spectrum_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SpectrumConfig`.
-    pub fn spectrum_config(mut self, value: impl Into<Value<SpectrumConfig>>) -> Self {
-        self.spectrum_config = Some(value.into());
-        self
+    /// `SpectrumConfig` (optional).
+    pub fn spectrum_config(self, value: impl Into<Value<SpectrumConfig>>) -> Self {
+        Self(self.0.with(0, "SpectrumConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AntennaDownlinkConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.spectrum_config {
-            m.insert("SpectrumConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AntennaDownlinkConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spectrum_config
-            .check(&path.field("SpectrumConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AntennaDownlinkConfig);
-
-/// Property type `SpectrumConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct SpectrumConfig {
-    /// `Bandwidth` (optional).
-    pub bandwidth: Option<Value<FrequencyBandwidth>>,
-    /// `CenterFrequency` (optional).
-    pub center_frequency: Option<Value<Frequency>>,
-    /// `Polarization` (optional).
-    pub polarization: Option<Value<Polarization>>,
+crate::l1_struct! {
+    /// Property type `SpectrumConfig` of `AWS::GroundStation::Config`.
+    SpectrumConfig(default)
 }
 
 impl SpectrumConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bandwidth: None,
-            center_frequency: None,
-            polarization: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bandwidth`.
-    pub fn bandwidth(mut self, value: impl Into<Value<FrequencyBandwidth>>) -> Self {
-        self.bandwidth = Some(value.into());
-        self
+    /// `Bandwidth` (optional).
+    pub fn bandwidth(self, value: impl Into<Value<FrequencyBandwidth>>) -> Self {
+        Self(self.0.with(0, "Bandwidth", value.into().to_template()))
     }
-    /// Sets `CenterFrequency`.
-    pub fn center_frequency(mut self, value: impl Into<Value<Frequency>>) -> Self {
-        self.center_frequency = Some(value.into());
-        self
+    /// `CenterFrequency` (optional).
+    pub fn center_frequency(self, value: impl Into<Value<Frequency>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CenterFrequency", value.into().to_template()),
+        )
     }
-    /// Sets `Polarization`.
-    pub fn polarization(mut self, value: impl Into<Value<Polarization>>) -> Self {
-        self.polarization = Some(value.into());
-        self
+    /// `Polarization` (optional).
+    pub fn polarization(self, value: impl Into<Value<Polarization>>) -> Self {
+        Self(self.0.with(2, "Polarization", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SpectrumConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bandwidth {
-            m.insert("Bandwidth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.center_frequency {
-            m.insert("CenterFrequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.polarization {
-            m.insert("Polarization".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SpectrumConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bandwidth
-            .check(&path.field("Bandwidth"), &Rules::NONE, out);
-        self.center_frequency
-            .check(&path.field("CenterFrequency"), &Rules::NONE, out);
-        self.polarization
-            .check(&path.field("Polarization"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpectrumConfig);
-
-/// Property type `FrequencyBandwidth` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct FrequencyBandwidth {
-    /// `Units` (optional).
-    pub units: Option<Value<BandwidthUnits>>,
-    /// `Value` (optional).
-    pub value: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `FrequencyBandwidth` of `AWS::GroundStation::Config`.
+    FrequencyBandwidth(default)
 }
 
 impl FrequencyBandwidth {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            units: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Units`.
-    pub fn units(mut self, value: impl Into<Value<BandwidthUnits>>) -> Self {
-        self.units = Some(value.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FrequencyBandwidth {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.units {
-            m.insert("Units".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FrequencyBandwidth {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.units.check(&path.field("Units"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FrequencyBandwidth);
-
-/// Values of `BandwidthUnits`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BandwidthUnits {
-    /// `GHz`
-    GHz,
-    /// `MHz`
-    MHz,
-    /// `kHz`
-    KHz,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BandwidthUnits {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GHz", "MHz", "kHz"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GHz => "GHz",
-            Self::MHz => "MHz",
-            Self::KHz => "kHz",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BandwidthUnits {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BandwidthUnits {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BandwidthUnits {
-    fn from(s: &str) -> Self {
-        match s {
-            "GHz" => Self::GHz,
-            "MHz" => Self::MHz,
-            "kHz" => Self::KHz,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BandwidthUnits> {
-    fn from(s: &str) -> Self {
-        Value::literal(BandwidthUnits::from(s))
-    }
-}
-
-crate::impl_literal!(BandwidthUnits);
-
-/// Property type `Frequency` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct Frequency {
     /// `Units` (optional).
-    pub units: Option<Value<FrequencyUnits>>,
+    pub fn units(self, value: impl Into<Value<BandwidthUnits>>) -> Self {
+        Self(self.0.with(0, "Units", value.into().to_template()))
+    }
     /// `Value` (optional).
-    pub value: Option<Value<f64>>,
+    pub fn value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `BandwidthUnits`.
+    BandwidthUnits {
+        /// `GHz`
+        GHz = "GHz",
+        /// `MHz`
+        MHz = "MHz",
+        /// `kHz`
+        KHz = "kHz",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Frequency` of `AWS::GroundStation::Config`.
+    Frequency(default)
 }
 
 impl Frequency {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            units: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Units`.
-    pub fn units(mut self, value: impl Into<Value<FrequencyUnits>>) -> Self {
-        self.units = Some(value.into());
-        self
+    /// `Units` (optional).
+    pub fn units(self, value: impl Into<Value<FrequencyUnits>>) -> Self {
+        Self(self.0.with(0, "Units", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Frequency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.units {
-            m.insert("Units".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FrequencyUnits`.
+    FrequencyUnits {
+        /// `GHz`
+        GHz = "GHz",
+        /// `MHz`
+        MHz = "MHz",
+        /// `kHz`
+        KHz = "kHz",
     }
 }
 
-impl Check for Frequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.units.check(&path.field("Units"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Polarization`.
+    Polarization {
+        /// `LEFT_HAND`
+        LeftHand = "LEFT_HAND",
+        /// `RIGHT_HAND`
+        RightHand = "RIGHT_HAND",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(Frequency);
-
-/// Values of `FrequencyUnits`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FrequencyUnits {
-    /// `GHz`
-    GHz,
-    /// `MHz`
-    MHz,
-    /// `kHz`
-    KHz,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FrequencyUnits {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GHz", "MHz", "kHz"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GHz => "GHz",
-            Self::MHz => "MHz",
-            Self::KHz => "kHz",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FrequencyUnits {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FrequencyUnits {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FrequencyUnits {
-    fn from(s: &str) -> Self {
-        match s {
-            "GHz" => Self::GHz,
-            "MHz" => Self::MHz,
-            "kHz" => Self::KHz,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FrequencyUnits> {
-    fn from(s: &str) -> Self {
-        Value::literal(FrequencyUnits::from(s))
-    }
-}
-
-crate::impl_literal!(FrequencyUnits);
-
-/// Values of `Polarization`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Polarization {
-    /// `LEFT_HAND`
-    LeftHand,
-    /// `RIGHT_HAND`
-    RightHand,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Polarization {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LEFT_HAND", "RIGHT_HAND", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LeftHand => "LEFT_HAND",
-            Self::RightHand => "RIGHT_HAND",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Polarization {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Polarization {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Polarization {
-    fn from(s: &str) -> Self {
-        match s {
-            "LEFT_HAND" => Self::LeftHand,
-            "RIGHT_HAND" => Self::RightHand,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Polarization> {
-    fn from(s: &str) -> Self {
-        Value::literal(Polarization::from(s))
-    }
-}
-
-crate::impl_literal!(Polarization);
-
-/// Property type `AntennaDownlinkDemodDecodeConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct AntennaDownlinkDemodDecodeConfig {
-    /// `DecodeConfig` (optional).
-    pub decode_config: Option<Value<DecodeConfig>>,
-    /// `DemodulationConfig` (optional).
-    pub demodulation_config: Option<Value<DemodulationConfig>>,
-    /// `SpectrumConfig` (optional).
-    pub spectrum_config: Option<Value<SpectrumConfig>>,
+crate::l1_struct! {
+    /// Property type `AntennaDownlinkDemodDecodeConfig` of `AWS::GroundStation::Config`.
+    AntennaDownlinkDemodDecodeConfig(default)
 }
 
 impl AntennaDownlinkDemodDecodeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            decode_config: None,
-            demodulation_config: None,
-            spectrum_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DecodeConfig`.
-    pub fn decode_config(mut self, value: impl Into<Value<DecodeConfig>>) -> Self {
-        self.decode_config = Some(value.into());
-        self
+    /// `DecodeConfig` (optional).
+    pub fn decode_config(self, value: impl Into<Value<DecodeConfig>>) -> Self {
+        Self(self.0.with(0, "DecodeConfig", value.into().to_template()))
     }
-    /// Sets `DemodulationConfig`.
-    pub fn demodulation_config(mut self, value: impl Into<Value<DemodulationConfig>>) -> Self {
-        self.demodulation_config = Some(value.into());
-        self
+    /// `DemodulationConfig` (optional).
+    pub fn demodulation_config(self, value: impl Into<Value<DemodulationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DemodulationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SpectrumConfig`.
-    pub fn spectrum_config(mut self, value: impl Into<Value<SpectrumConfig>>) -> Self {
-        self.spectrum_config = Some(value.into());
-        self
+    /// `SpectrumConfig` (optional).
+    pub fn spectrum_config(self, value: impl Into<Value<SpectrumConfig>>) -> Self {
+        Self(self.0.with(2, "SpectrumConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AntennaDownlinkDemodDecodeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.decode_config {
-            m.insert("DecodeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.demodulation_config {
-            m.insert("DemodulationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spectrum_config {
-            m.insert("SpectrumConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AntennaDownlinkDemodDecodeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.decode_config
-            .check(&path.field("DecodeConfig"), &Rules::NONE, out);
-        self.demodulation_config
-            .check(&path.field("DemodulationConfig"), &Rules::NONE, out);
-        self.spectrum_config
-            .check(&path.field("SpectrumConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AntennaDownlinkDemodDecodeConfig);
-
-/// Property type `DecodeConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct DecodeConfig {
-    /// `UnvalidatedJSON` (optional).
-    pub unvalidated_json: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DecodeConfig` of `AWS::GroundStation::Config`.
+    DecodeConfig(default)
 }
 
 impl DecodeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            unvalidated_json: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `UnvalidatedJSON`.
-    pub fn unvalidated_json(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unvalidated_json = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DecodeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.unvalidated_json {
-            m.insert("UnvalidatedJSON".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DecodeConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DecodeConfig);
-
-/// Property type `DemodulationConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct DemodulationConfig {
     /// `UnvalidatedJSON` (optional).
-    pub unvalidated_json: Option<Value<String>>,
+    pub fn unvalidated_json(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "UnvalidatedJSON", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DemodulationConfig` of `AWS::GroundStation::Config`.
+    DemodulationConfig(default)
 }
 
 impl DemodulationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            unvalidated_json: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `UnvalidatedJSON`.
-    pub fn unvalidated_json(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unvalidated_json = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DemodulationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.unvalidated_json {
-            m.insert("UnvalidatedJSON".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UnvalidatedJSON` (optional).
+    pub fn unvalidated_json(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "UnvalidatedJSON", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DemodulationConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DemodulationConfig);
-
-/// Property type `AntennaUplinkConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct AntennaUplinkConfig {
-    /// `SpectrumConfig` (optional).
-    pub spectrum_config: Option<Value<UplinkSpectrumConfig>>,
-    /// `TargetEirp` (optional).
-    pub target_eirp: Option<Value<Eirp>>,
-    /// `TransmitDisabled` (optional).
-    pub transmit_disabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AntennaUplinkConfig` of `AWS::GroundStation::Config`.
+    AntennaUplinkConfig(default)
 }
 
 impl AntennaUplinkConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            spectrum_config: None,
-            target_eirp: None,
-            transmit_disabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SpectrumConfig`.
-    pub fn spectrum_config(mut self, value: impl Into<Value<UplinkSpectrumConfig>>) -> Self {
-        self.spectrum_config = Some(value.into());
-        self
+    /// `SpectrumConfig` (optional).
+    pub fn spectrum_config(self, value: impl Into<Value<UplinkSpectrumConfig>>) -> Self {
+        Self(self.0.with(0, "SpectrumConfig", value.into().to_template()))
     }
-    /// Sets `TargetEirp`.
-    pub fn target_eirp(mut self, value: impl Into<Value<Eirp>>) -> Self {
-        self.target_eirp = Some(value.into());
-        self
+    /// `TargetEirp` (optional).
+    pub fn target_eirp(self, value: impl Into<Value<Eirp>>) -> Self {
+        Self(self.0.with(1, "TargetEirp", value.into().to_template()))
     }
-    /// Sets `TransmitDisabled`.
-    pub fn transmit_disabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.transmit_disabled = Some(value.into());
-        self
+    /// `TransmitDisabled` (optional).
+    pub fn transmit_disabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TransmitDisabled", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AntennaUplinkConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.spectrum_config {
-            m.insert("SpectrumConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_eirp {
-            m.insert("TargetEirp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transmit_disabled {
-            m.insert("TransmitDisabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AntennaUplinkConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.spectrum_config
-            .check(&path.field("SpectrumConfig"), &Rules::NONE, out);
-        self.target_eirp
-            .check(&path.field("TargetEirp"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AntennaUplinkConfig);
-
-/// Property type `UplinkSpectrumConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct UplinkSpectrumConfig {
-    /// `CenterFrequency` (optional).
-    pub center_frequency: Option<Value<Frequency>>,
-    /// `Polarization` (optional).
-    pub polarization: Option<Value<Polarization>>,
+crate::l1_struct! {
+    /// Property type `UplinkSpectrumConfig` of `AWS::GroundStation::Config`.
+    UplinkSpectrumConfig(default)
 }
 
 impl UplinkSpectrumConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            center_frequency: None,
-            polarization: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CenterFrequency`.
-    pub fn center_frequency(mut self, value: impl Into<Value<Frequency>>) -> Self {
-        self.center_frequency = Some(value.into());
-        self
+    /// `CenterFrequency` (optional).
+    pub fn center_frequency(self, value: impl Into<Value<Frequency>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CenterFrequency", value.into().to_template()),
+        )
     }
-    /// Sets `Polarization`.
-    pub fn polarization(mut self, value: impl Into<Value<Polarization>>) -> Self {
-        self.polarization = Some(value.into());
-        self
+    /// `Polarization` (optional).
+    pub fn polarization(self, value: impl Into<Value<Polarization>>) -> Self {
+        Self(self.0.with(1, "Polarization", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UplinkSpectrumConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.center_frequency {
-            m.insert("CenterFrequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.polarization {
-            m.insert("Polarization".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UplinkSpectrumConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.center_frequency
-            .check(&path.field("CenterFrequency"), &Rules::NONE, out);
-        self.polarization
-            .check(&path.field("Polarization"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UplinkSpectrumConfig);
-
-/// Property type `Eirp` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct Eirp {
-    /// `Units` (optional).
-    pub units: Option<Value<EirpUnits>>,
-    /// `Value` (optional).
-    pub value: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `Eirp` of `AWS::GroundStation::Config`.
+    Eirp(default)
 }
 
 impl Eirp {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            units: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Units`.
-    pub fn units(mut self, value: impl Into<Value<EirpUnits>>) -> Self {
-        self.units = Some(value.into());
-        self
+    /// `Units` (optional).
+    pub fn units(self, value: impl Into<Value<EirpUnits>>) -> Self {
+        Self(self.0.with(0, "Units", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Eirp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.units {
-            m.insert("Units".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EirpUnits`.
+    EirpUnits {
+        /// `dBW`
+        DBw = "dBW",
     }
 }
 
-impl Check for Eirp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.units.check(&path.field("Units"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Eirp);
-
-/// Values of `EirpUnits`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EirpUnits {
-    /// `dBW`
-    DBw,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EirpUnits {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["dBW"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DBw => "dBW",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EirpUnits {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EirpUnits {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EirpUnits {
-    fn from(s: &str) -> Self {
-        match s {
-            "dBW" => Self::DBw,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EirpUnits> {
-    fn from(s: &str) -> Self {
-        Value::literal(EirpUnits::from(s))
-    }
-}
-
-crate::impl_literal!(EirpUnits);
-
-/// Property type `DataflowEndpointConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct DataflowEndpointConfig {
-    /// `DataflowEndpointName` (optional).
-    pub dataflow_endpoint_name: Option<Value<String>>,
-    /// `DataflowEndpointRegion` (optional).
-    pub dataflow_endpoint_region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataflowEndpointConfig` of `AWS::GroundStation::Config`.
+    DataflowEndpointConfig(default)
 }
 
 impl DataflowEndpointConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dataflow_endpoint_name: None,
-            dataflow_endpoint_region: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataflowEndpointName`.
-    pub fn dataflow_endpoint_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dataflow_endpoint_name = Some(value.into());
-        self
+    /// `DataflowEndpointName` (optional).
+    pub fn dataflow_endpoint_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataflowEndpointName", value.into().to_template()),
+        )
     }
-    /// Sets `DataflowEndpointRegion`.
-    pub fn dataflow_endpoint_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dataflow_endpoint_region = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataflowEndpointConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dataflow_endpoint_name {
-            m.insert("DataflowEndpointName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dataflow_endpoint_region {
-            m.insert("DataflowEndpointRegion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DataflowEndpointRegion` (optional).
+    pub fn dataflow_endpoint_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataflowEndpointRegion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataflowEndpointConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataflowEndpointConfig);
-
-/// Property type `S3RecordingConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct S3RecordingConfig {
-    /// `BucketArn` (optional).
-    /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:s3:::[A-Za-z0-9-]{1,64}$`.
-    pub bucket_arn: Option<Value<String>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    /// Pattern: `^arn:[^:\n]+:iam::[^:\n]+:role\/.+$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `S3RecordingConfig` of `AWS::GroundStation::Config`.
+    S3RecordingConfig(default)
 }
 
 impl S3RecordingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_arn: None,
-            prefix: None,
-            role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketArn`.
-    pub fn bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_arn = Some(value.into());
-        self
+    /// `BucketArn` (optional).
+    /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:s3:::[A-Za-z0-9-]{1,64}$`.
+    pub fn bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BucketArn", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Pattern: `^arn:[^:\n]+:iam::[^:\n]+:role\/.+$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "RoleArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3RecordingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_arn {
-            m.insert("BucketArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3RecordingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_arn.check(
-            &path.field("BucketArn"),
-            &Rules {
-                pattern: Some("^arn:aws[A-Za-z0-9-]{0,64}:s3:::[A-Za-z0-9-]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:[^:\\n]+:iam::[^:\\n]+:role\\/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3RecordingConfig);
-
-/// Property type `TelemetrySinkConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone)]
-pub struct TelemetrySinkConfig {
-    /// `TelemetrySinkData` (required).
-    pub telemetry_sink_data: Value<TelemetrySinkData>,
-    /// `TelemetrySinkType` (required).
-    pub telemetry_sink_type: Value<TelemetrySinkType>,
+crate::l1_struct! {
+    /// Property type `TelemetrySinkConfig` of `AWS::GroundStation::Config`.
+    TelemetrySinkConfig
 }
 
 impl TelemetrySinkConfig {
@@ -1191,102 +478,44 @@ impl TelemetrySinkConfig {
         telemetry_sink_data: impl Into<Value<TelemetrySinkData>>,
         telemetry_sink_type: impl Into<Value<TelemetrySinkType>>,
     ) -> Self {
-        Self {
-            telemetry_sink_data: telemetry_sink_data.into(),
-            telemetry_sink_type: telemetry_sink_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "TelemetrySinkData",
+                    telemetry_sink_data.into().to_template(),
+                )
+                .with(
+                    1,
+                    "TelemetrySinkType",
+                    telemetry_sink_type.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for TelemetrySinkConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TelemetrySinkData".to_owned(),
-            self.telemetry_sink_data.to_template(),
-        );
-        m.insert(
-            "TelemetrySinkType".to_owned(),
-            self.telemetry_sink_type.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TelemetrySinkConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.telemetry_sink_data
-            .check(&path.field("TelemetrySinkData"), &Rules::NONE, out);
-        self.telemetry_sink_type
-            .check(&path.field("TelemetrySinkType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TelemetrySinkConfig);
-
-/// Property type `TelemetrySinkData` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct TelemetrySinkData {
-    /// `KinesisDataStreamData` (optional).
-    pub kinesis_data_stream_data: Option<Value<KinesisDataStreamData>>,
+crate::l1_struct! {
+    /// Property type `TelemetrySinkData` of `AWS::GroundStation::Config`.
+    TelemetrySinkData(default)
 }
 
 impl TelemetrySinkData {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kinesis_data_stream_data: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KinesisDataStreamData`.
-    pub fn kinesis_data_stream_data(
-        mut self,
-        value: impl Into<Value<KinesisDataStreamData>>,
-    ) -> Self {
-        self.kinesis_data_stream_data = Some(value.into());
-        self
+    /// `KinesisDataStreamData` (optional).
+    pub fn kinesis_data_stream_data(self, value: impl Into<Value<KinesisDataStreamData>>) -> Self {
+        Self(
+            self.0
+                .with(0, "KinesisDataStreamData", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TelemetrySinkData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kinesis_data_stream_data {
-            m.insert("KinesisDataStreamData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TelemetrySinkData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kinesis_data_stream_data.check(
-            &path.field("KinesisDataStreamData"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[&[(
-                "KinesisDataStreamData",
-                self.kinesis_data_stream_data.is_some(),
-            )]],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TelemetrySinkData);
-
-/// Property type `KinesisDataStreamData` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone)]
-pub struct KinesisDataStreamData {
-    /// `KinesisDataStreamArn` (required).
-    /// Pattern: `^arn:[a-z0-9-.]{1,63}:kinesis:[-a-z0-9]{1,50}:[0-9]{12}:stream/[a-zA-Z0-9_.-]{1,128}$`.
-    pub kinesis_data_stream_arn: Value<String>,
-    /// `KinesisRoleArn` (required).
-    /// Pattern: `^arn:[^:\n]+:iam::[^:\n]+:role\/.+$`.
-    pub kinesis_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `KinesisDataStreamData` of `AWS::GroundStation::Config`.
+    KinesisDataStreamData
 }
 
 impl KinesisDataStreamData {
@@ -1295,317 +524,96 @@ impl KinesisDataStreamData {
         kinesis_data_stream_arn: impl Into<Value<String>>,
         kinesis_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            kinesis_data_stream_arn: kinesis_data_stream_arn.into(),
-            kinesis_role_arn: kinesis_role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "KinesisDataStreamArn",
+                    kinesis_data_stream_arn.into().to_template(),
+                )
+                .with(1, "KinesisRoleArn", kinesis_role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KinesisDataStreamData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "KinesisDataStreamArn".to_owned(),
-            self.kinesis_data_stream_arn.to_template(),
-        );
-        m.insert(
-            "KinesisRoleArn".to_owned(),
-            self.kinesis_role_arn.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TelemetrySinkType`.
+    TelemetrySinkType {
+        /// `KINESIS_DATA_STREAM`
+        KinesisDataStream = "KINESIS_DATA_STREAM",
     }
 }
 
-impl Check for KinesisDataStreamData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kinesis_data_stream_arn.check(&path.field("KinesisDataStreamArn"), &Rules { pattern: Some("^arn:[a-z0-9-.]{1,63}:kinesis:[-a-z0-9]{1,50}:[0-9]{12}:stream/[a-zA-Z0-9_.-]{1,128}$"), ..Rules::NONE }, out);
-        self.kinesis_role_arn.check(
-            &path.field("KinesisRoleArn"),
-            &Rules {
-                pattern: Some("^arn:[^:\\n]+:iam::[^:\\n]+:role\\/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisDataStreamData);
-
-/// Values of `TelemetrySinkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TelemetrySinkType {
-    /// `KINESIS_DATA_STREAM`
-    KinesisDataStream,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TelemetrySinkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KINESIS_DATA_STREAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KinesisDataStream => "KINESIS_DATA_STREAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TelemetrySinkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TelemetrySinkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TelemetrySinkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "KINESIS_DATA_STREAM" => Self::KinesisDataStream,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TelemetrySinkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TelemetrySinkType::from(s))
-    }
-}
-
-crate::impl_literal!(TelemetrySinkType);
-
-/// Property type `TrackingConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct TrackingConfig {
-    /// `Autotrack` (optional).
-    pub autotrack: Option<Value<Autotrack>>,
+crate::l1_struct! {
+    /// Property type `TrackingConfig` of `AWS::GroundStation::Config`.
+    TrackingConfig(default)
 }
 
 impl TrackingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { autotrack: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Autotrack`.
-    pub fn autotrack(mut self, value: impl Into<Value<Autotrack>>) -> Self {
-        self.autotrack = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrackingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.autotrack {
-            m.insert("Autotrack".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Autotrack` (optional).
+    pub fn autotrack(self, value: impl Into<Value<Autotrack>>) -> Self {
+        Self(self.0.with(0, "Autotrack", value.into().to_template()))
     }
 }
 
-impl Check for TrackingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.autotrack
-            .check(&path.field("Autotrack"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Autotrack`.
+    Autotrack {
+        /// `REQUIRED`
+        Required = "REQUIRED",
+        /// `PREFERRED`
+        Preferred = "PREFERRED",
+        /// `REMOVED`
+        Removed = "REMOVED",
     }
 }
 
-crate::impl_literal!(TrackingConfig);
-
-/// Values of `Autotrack`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Autotrack {
-    /// `REQUIRED`
-    Required,
-    /// `PREFERRED`
-    Preferred,
-    /// `REMOVED`
-    Removed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Autotrack {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REQUIRED", "PREFERRED", "REMOVED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Required => "REQUIRED",
-            Self::Preferred => "PREFERRED",
-            Self::Removed => "REMOVED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Autotrack {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Autotrack {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Autotrack {
-    fn from(s: &str) -> Self {
-        match s {
-            "REQUIRED" => Self::Required,
-            "PREFERRED" => Self::Preferred,
-            "REMOVED" => Self::Removed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Autotrack> {
-    fn from(s: &str) -> Self {
-        Value::literal(Autotrack::from(s))
-    }
-}
-
-crate::impl_literal!(Autotrack);
-
-/// Property type `UplinkEchoConfig` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct UplinkEchoConfig {
-    /// `AntennaUplinkConfigArn` (optional).
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    pub antenna_uplink_config_arn: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `UplinkEchoConfig` of `AWS::GroundStation::Config`.
+    UplinkEchoConfig(default)
 }
 
 impl UplinkEchoConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            antenna_uplink_config_arn: None,
-            enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AntennaUplinkConfigArn`.
-    pub fn antenna_uplink_config_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.antenna_uplink_config_arn = Some(value.into());
-        self
+    /// `AntennaUplinkConfigArn` (optional).
+    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
+    pub fn antenna_uplink_config_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AntennaUplinkConfigArn", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UplinkEchoConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.antenna_uplink_config_arn {
-            m.insert("AntennaUplinkConfigArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for UplinkEchoConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.antenna_uplink_config_arn.check(
-            &path.field("AntennaUplinkConfigArn"),
-            &Rules {
-                pattern: Some("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UplinkEchoConfig);
-
-/// Property type `Tag` of `AWS::GroundStation::Config`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,128}$`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,256}$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::GroundStation::Config`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,128}$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,256}$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9\\+\\-=._:/@]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9\\+\\-=._:/@]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone)]
-pub struct DataflowEndpointGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataflowEndpointGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataflowEndpointGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataflowEndpointGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GroundStation::DataflowEndpointGroup`.
+    DataflowEndpointGroup("AWS::GroundStation::DataflowEndpointGroup", DataflowEndpointGroupProps)
 }
 
 impl DataflowEndpointGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GroundStation::DataflowEndpointGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataflowEndpointGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DataflowEndpointGroupId> {
         self.resource.ref_value()
@@ -87,872 +39,319 @@ impl DataflowEndpointGroup {
     pub fn attr_arn(&self) -> Value<ids::DataflowEndpointGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ContactPostPassDurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_post_pass_duration_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ContactPostPassDurationSeconds", value.into())
+    }
+
+    /// Replaces `ContactPrePassDurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_pre_pass_duration_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ContactPrePassDurationSeconds", value.into())
+    }
+
+    /// Replaces `EndpointDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_details(&self, value: impl Into<Value<List<EndpointDetails>>>) {
+        self.resource.set_property("EndpointDetails", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone)]
-pub struct DataflowEndpointGroupProps {
-    /// `ContactPostPassDurationSeconds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 30..=480.
-    pub contact_post_pass_duration_seconds: Option<Value<i64>>,
-    /// `ContactPrePassDurationSeconds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 30..=480.
-    pub contact_pre_pass_duration_seconds: Option<Value<i64>>,
-    /// `EndpointDetails` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=500.
-    pub endpoint_details: Value<List<EndpointDetails>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GroundStation::DataflowEndpointGroup`.
+    DataflowEndpointGroupProps
 }
 
 impl DataflowEndpointGroupProps {
     /// The required properties: `EndpointDetails`.
     pub fn new(endpoint_details: impl Into<Value<List<EndpointDetails>>>) -> Self {
-        Self {
-            contact_post_pass_duration_seconds: None,
-            contact_pre_pass_duration_seconds: None,
-            endpoint_details: endpoint_details.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "EndpointDetails",
+            endpoint_details.into().to_template(),
+        ))
     }
-    /// Sets `ContactPostPassDurationSeconds`.
-    pub fn contact_post_pass_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.contact_post_pass_duration_seconds = Some(value.into());
-        self
+    /// `ContactPostPassDurationSeconds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 30 to 480.
+    pub fn contact_post_pass_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ContactPostPassDurationSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ContactPrePassDurationSeconds`.
-    pub fn contact_pre_pass_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.contact_pre_pass_duration_seconds = Some(value.into());
-        self
+    /// `ContactPrePassDurationSeconds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 30 to 480.
+    pub fn contact_pre_pass_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ContactPrePassDurationSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataflowEndpointGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contact_post_pass_duration_seconds {
-            m.insert("ContactPostPassDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contact_pre_pass_duration_seconds {
-            m.insert("ContactPrePassDurationSeconds".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EndpointDetails".to_owned(),
-            self.endpoint_details.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DataflowEndpointGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_post_pass_duration_seconds.check(
-            &path.field("ContactPostPassDurationSeconds"),
-            &Rules {
-                minimum: Some(30.0),
-                maximum: Some(480.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.contact_pre_pass_duration_seconds.check(
-            &path.field("ContactPrePassDurationSeconds"),
-            &Rules {
-                minimum: Some(30.0),
-                maximum: Some(480.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_details.check(
-            &path.field("EndpointDetails"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataflowEndpointGroupProps);
-
-/// Property type `EndpointDetails` of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct EndpointDetails {
-    /// `AwsGroundStationAgentEndpoint` (optional).
-    pub aws_ground_station_agent_endpoint: Option<Value<AwsGroundStationAgentEndpoint>>,
-    /// `Endpoint` (optional).
-    pub endpoint: Option<Value<DataflowEndpoint>>,
-    /// `SecurityDetails` (optional).
-    pub security_details: Option<Value<SecurityDetails>>,
+crate::l1_struct! {
+    /// Property type `EndpointDetails` of `AWS::GroundStation::DataflowEndpointGroup`.
+    EndpointDetails(default)
 }
 
 impl EndpointDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_ground_station_agent_endpoint: None,
-            endpoint: None,
-            security_details: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsGroundStationAgentEndpoint`.
+    /// `AwsGroundStationAgentEndpoint` (optional).
     pub fn aws_ground_station_agent_endpoint(
-        mut self,
+        self,
         value: impl Into<Value<AwsGroundStationAgentEndpoint>>,
     ) -> Self {
-        self.aws_ground_station_agent_endpoint = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AwsGroundStationAgentEndpoint",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Endpoint`.
-    pub fn endpoint(mut self, value: impl Into<Value<DataflowEndpoint>>) -> Self {
-        self.endpoint = Some(value.into());
-        self
+    /// `Endpoint` (optional).
+    pub fn endpoint(self, value: impl Into<Value<DataflowEndpoint>>) -> Self {
+        Self(self.0.with(1, "Endpoint", value.into().to_template()))
     }
-    /// Sets `SecurityDetails`.
-    pub fn security_details(mut self, value: impl Into<Value<SecurityDetails>>) -> Self {
-        self.security_details = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_ground_station_agent_endpoint {
-            m.insert("AwsGroundStationAgentEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint {
-            m.insert("Endpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_details {
-            m.insert("SecurityDetails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecurityDetails` (optional).
+    pub fn security_details(self, value: impl Into<Value<SecurityDetails>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SecurityDetails", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EndpointDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_ground_station_agent_endpoint.check(
-            &path.field("AwsGroundStationAgentEndpoint"),
-            &Rules::NONE,
-            out,
-        );
-        self.endpoint
-            .check(&path.field("Endpoint"), &Rules::NONE, out);
-        self.security_details
-            .check(&path.field("SecurityDetails"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("Endpoint", self.endpoint.is_some()),
-                    ("SecurityDetails", self.security_details.is_some()),
-                ],
-                &[(
-                    "AwsGroundStationAgentEndpoint",
-                    self.aws_ground_station_agent_endpoint.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EndpointDetails);
-
-/// Property type `AwsGroundStationAgentEndpoint` of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsGroundStationAgentEndpoint {
-    /// `AgentStatus` (optional).
-    pub agent_status: Option<Value<AgentStatus>>,
-    /// `AuditResults` (optional).
-    pub audit_results: Option<Value<AuditResults>>,
-    /// `EgressAddress` (optional).
-    pub egress_address: Option<Value<ConnectionDetails>>,
-    /// `IngressAddress` (optional).
-    pub ingress_address: Option<Value<RangedConnectionDetails>>,
-    /// `Name` (optional).
-    /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AwsGroundStationAgentEndpoint` of `AWS::GroundStation::DataflowEndpointGroup`.
+    AwsGroundStationAgentEndpoint(default)
 }
 
 impl AwsGroundStationAgentEndpoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            agent_status: None,
-            audit_results: None,
-            egress_address: None,
-            ingress_address: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AgentStatus`.
-    pub fn agent_status(mut self, value: impl Into<Value<AgentStatus>>) -> Self {
-        self.agent_status = Some(value.into());
-        self
+    /// `AgentStatus` (optional).
+    pub fn agent_status(self, value: impl Into<Value<AgentStatus>>) -> Self {
+        Self(self.0.with(0, "AgentStatus", value.into().to_template()))
     }
-    /// Sets `AuditResults`.
-    pub fn audit_results(mut self, value: impl Into<Value<AuditResults>>) -> Self {
-        self.audit_results = Some(value.into());
-        self
+    /// `AuditResults` (optional).
+    pub fn audit_results(self, value: impl Into<Value<AuditResults>>) -> Self {
+        Self(self.0.with(1, "AuditResults", value.into().to_template()))
     }
-    /// Sets `EgressAddress`.
-    pub fn egress_address(mut self, value: impl Into<Value<ConnectionDetails>>) -> Self {
-        self.egress_address = Some(value.into());
-        self
+    /// `EgressAddress` (optional).
+    pub fn egress_address(self, value: impl Into<Value<ConnectionDetails>>) -> Self {
+        Self(self.0.with(2, "EgressAddress", value.into().to_template()))
     }
-    /// Sets `IngressAddress`.
-    pub fn ingress_address(mut self, value: impl Into<Value<RangedConnectionDetails>>) -> Self {
-        self.ingress_address = Some(value.into());
-        self
+    /// `IngressAddress` (optional).
+    pub fn ingress_address(self, value: impl Into<Value<RangedConnectionDetails>>) -> Self {
+        Self(self.0.with(3, "IngressAddress", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AwsGroundStationAgentEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_status {
-            m.insert("AgentStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audit_results {
-            m.insert("AuditResults".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.egress_address {
-            m.insert("EgressAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ingress_address {
-            m.insert("IngressAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AgentStatus`.
+    AgentStatus {
+        /// `SUCCESS`
+        Success = "SUCCESS",
+        /// `FAILED`
+        Failed = "FAILED",
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `INACTIVE`
+        Inactive = "INACTIVE",
     }
 }
 
-impl Check for AwsGroundStationAgentEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_status
-            .check(&path.field("AgentStatus"), &Rules::NONE, out);
-        self.audit_results
-            .check(&path.field("AuditResults"), &Rules::NONE, out);
-        self.egress_address
-            .check(&path.field("EgressAddress"), &Rules::NONE, out);
-        self.ingress_address
-            .check(&path.field("IngressAddress"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9_:-]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuditResults`.
+    AuditResults {
+        /// `HEALTHY`
+        Healthy = "HEALTHY",
+        /// `UNHEALTHY`
+        Unhealthy = "UNHEALTHY",
     }
 }
 
-crate::impl_literal!(AwsGroundStationAgentEndpoint);
-
-/// Values of `AgentStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AgentStatus {
-    /// `SUCCESS`
-    Success,
-    /// `FAILED`
-    Failed,
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AgentStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SUCCESS", "FAILED", "ACTIVE", "INACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "SUCCESS",
-            Self::Failed => "FAILED",
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AgentStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AgentStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AgentStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUCCESS" => Self::Success,
-            "FAILED" => Self::Failed,
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AgentStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(AgentStatus::from(s))
-    }
-}
-
-crate::impl_literal!(AgentStatus);
-
-/// Values of `AuditResults`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuditResults {
-    /// `HEALTHY`
-    Healthy,
-    /// `UNHEALTHY`
-    Unhealthy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuditResults {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HEALTHY", "UNHEALTHY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Healthy => "HEALTHY",
-            Self::Unhealthy => "UNHEALTHY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuditResults {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuditResults {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuditResults {
-    fn from(s: &str) -> Self {
-        match s {
-            "HEALTHY" => Self::Healthy,
-            "UNHEALTHY" => Self::Unhealthy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuditResults> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuditResults::from(s))
-    }
-}
-
-crate::impl_literal!(AuditResults);
-
-/// Property type `ConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionDetails {
-    /// `Mtu` (optional).
-    pub mtu: Option<Value<i64>>,
-    /// `SocketAddress` (optional).
-    pub socket_address: Option<Value<SocketAddress>>,
+crate::l1_struct! {
+    /// Property type `ConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroup`.
+    ConnectionDetails(default)
 }
 
 impl ConnectionDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mtu: None,
-            socket_address: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Mtu`.
-    pub fn mtu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.mtu = Some(value.into());
-        self
+    /// `Mtu` (optional).
+    pub fn mtu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Mtu", value.into().to_template()))
     }
-    /// Sets `SocketAddress`.
-    pub fn socket_address(mut self, value: impl Into<Value<SocketAddress>>) -> Self {
-        self.socket_address = Some(value.into());
-        self
+    /// `SocketAddress` (optional).
+    pub fn socket_address(self, value: impl Into<Value<SocketAddress>>) -> Self {
+        Self(self.0.with(1, "SocketAddress", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectionDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mtu {
-            m.insert("Mtu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.socket_address {
-            m.insert("SocketAddress".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectionDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.socket_address
-            .check(&path.field("SocketAddress"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectionDetails);
-
-/// Property type `SocketAddress` of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct SocketAddress {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SocketAddress` of `AWS::GroundStation::DataflowEndpointGroup`.
+    SocketAddress(default)
 }
 
 impl SocketAddress {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            port: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Port", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SocketAddress {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SocketAddress {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SocketAddress);
-
-/// Property type `RangedConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct RangedConnectionDetails {
-    /// `Mtu` (optional).
-    pub mtu: Option<Value<i64>>,
-    /// `SocketAddress` (optional).
-    pub socket_address: Option<Value<RangedSocketAddress>>,
+crate::l1_struct! {
+    /// Property type `RangedConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroup`.
+    RangedConnectionDetails(default)
 }
 
 impl RangedConnectionDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mtu: None,
-            socket_address: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Mtu`.
-    pub fn mtu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.mtu = Some(value.into());
-        self
+    /// `Mtu` (optional).
+    pub fn mtu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Mtu", value.into().to_template()))
     }
-    /// Sets `SocketAddress`.
-    pub fn socket_address(mut self, value: impl Into<Value<RangedSocketAddress>>) -> Self {
-        self.socket_address = Some(value.into());
-        self
+    /// `SocketAddress` (optional).
+    pub fn socket_address(self, value: impl Into<Value<RangedSocketAddress>>) -> Self {
+        Self(self.0.with(1, "SocketAddress", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RangedConnectionDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mtu {
-            m.insert("Mtu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.socket_address {
-            m.insert("SocketAddress".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RangedConnectionDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.socket_address
-            .check(&path.field("SocketAddress"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RangedConnectionDetails);
-
-/// Property type `RangedSocketAddress` of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct RangedSocketAddress {
-    /// `Name` (optional).
-    /// Length: 7..=16 characters.
-    /// Pattern: `^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$`.
-    pub name: Option<Value<String>>,
-    /// `PortRange` (optional).
-    pub port_range: Option<Value<IntegerRange>>,
+crate::l1_struct! {
+    /// Property type `RangedSocketAddress` of `AWS::GroundStation::DataflowEndpointGroup`.
+    RangedSocketAddress(default)
 }
 
 impl RangedSocketAddress {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            port_range: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 7 to 16 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]{1,3}\.[\d\x{80}-\x{10FFFF}]{1,3}\.[\d\x{80}-\x{10FFFF}]{1,3}\.[\d\x{80}-\x{10FFFF}]{1,3}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `PortRange`.
-    pub fn port_range(mut self, value: impl Into<Value<IntegerRange>>) -> Self {
-        self.port_range = Some(value.into());
-        self
+    /// `PortRange` (optional).
+    pub fn port_range(self, value: impl Into<Value<IntegerRange>>) -> Self {
+        Self(self.0.with(1, "PortRange", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RangedSocketAddress {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port_range {
-            m.insert("PortRange".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RangedSocketAddress {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(16),
-                pattern: Some("^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_range
-            .check(&path.field("PortRange"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RangedSocketAddress);
-
-/// Property type `IntegerRange` of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct IntegerRange {
-    /// `Maximum` (optional).
-    pub maximum: Option<Value<i64>>,
-    /// `Minimum` (optional).
-    pub minimum: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IntegerRange` of `AWS::GroundStation::DataflowEndpointGroup`.
+    IntegerRange(default)
 }
 
 impl IntegerRange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maximum: None,
-            minimum: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Maximum`.
-    pub fn maximum(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum = Some(value.into());
-        self
+    /// `Maximum` (optional).
+    pub fn maximum(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Maximum", value.into().to_template()))
     }
-    /// Sets `Minimum`.
-    pub fn minimum(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum = Some(value.into());
-        self
+    /// `Minimum` (optional).
+    pub fn minimum(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Minimum", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IntegerRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum {
-            m.insert("Maximum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum {
-            m.insert("Minimum".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntegerRange {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IntegerRange);
-
-/// Property type `DataflowEndpoint` of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct DataflowEndpoint {
-    /// `Address` (optional).
-    pub address: Option<Value<SocketAddress>>,
-    /// `Mtu` (optional).
-    pub mtu: Option<Value<i64>>,
-    /// `Name` (optional).
-    /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataflowEndpoint` of `AWS::GroundStation::DataflowEndpointGroup`.
+    DataflowEndpoint(default)
 }
 
 impl DataflowEndpoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            address: None,
-            mtu: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Address`.
-    pub fn address(mut self, value: impl Into<Value<SocketAddress>>) -> Self {
-        self.address = Some(value.into());
-        self
+    /// `Address` (optional).
+    pub fn address(self, value: impl Into<Value<SocketAddress>>) -> Self {
+        Self(self.0.with(0, "Address", value.into().to_template()))
     }
-    /// Sets `Mtu`.
-    pub fn mtu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.mtu = Some(value.into());
-        self
+    /// `Mtu` (optional).
+    pub fn mtu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Mtu", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataflowEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.address {
-            m.insert("Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mtu {
-            m.insert("Mtu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataflowEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address
-            .check(&path.field("Address"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9_:-]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataflowEndpoint);
-
-/// Property type `SecurityDetails` of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityDetails {
-    /// `RoleArn` (optional).
-    /// Length: 30..=165 characters.
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `SecurityDetails` of `AWS::GroundStation::DataflowEndpointGroup`.
+    SecurityDetails(default)
 }
 
 impl SecurityDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            role_arn: None,
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 30 to 165 characters.
+    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(0, "RoleArn", value.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "SubnetIds", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SecurityDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecurityDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(30),
-                max_length: Some(165),
-                pattern: Some("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityDetails);
-
-/// Property type `Tag` of `AWS::GroundStation::DataflowEndpointGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,128}$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,256}$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9\\+\\-=._:/@]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9\\+\\-=._:/@]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

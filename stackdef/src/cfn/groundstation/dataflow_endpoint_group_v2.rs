@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct DataflowEndpointGroupV2 {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataflowEndpointGroupV2 {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataflowEndpointGroupV2 {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataflowEndpointGroupV2 {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GroundStation::DataflowEndpointGroupV2`.
+    DataflowEndpointGroupV2("AWS::GroundStation::DataflowEndpointGroupV2", DataflowEndpointGroupV2Props)
 }
 
 impl DataflowEndpointGroupV2 {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GroundStation::DataflowEndpointGroupV2";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DataflowEndpointGroupV2Props,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DataflowEndpointGroupV2Id> {
         self.resource.ref_value()
@@ -83,7 +31,7 @@ impl DataflowEndpointGroupV2 {
     }
 
     /// `Fn::GetAtt` `EndpointDetails`.
-    pub fn attr_endpoint_details(&self) -> Value<serde_json::Value> {
+    pub fn attr_endpoint_details(&self) -> Value<Json> {
         self.resource.get_att("EndpointDetails")
     }
 
@@ -96,209 +44,114 @@ impl DataflowEndpointGroupV2 {
     pub fn attr_arn(&self) -> Value<ids::DataflowEndpointGroupV2Arn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ContactPostPassDurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_post_pass_duration_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ContactPostPassDurationSeconds", value.into())
+    }
+
+    /// Replaces `ContactPrePassDurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_pre_pass_duration_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ContactPrePassDurationSeconds", value.into())
+    }
+
+    /// Replaces `Endpoints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoints(&self, value: impl Into<Value<List<CreateEndpointDetails>>>) {
+        self.resource.set_property("Endpoints", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone, Default)]
-pub struct DataflowEndpointGroupV2Props {
-    /// `ContactPostPassDurationSeconds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 30..=480.
-    pub contact_post_pass_duration_seconds: Option<Value<i64>>,
-    /// `ContactPrePassDurationSeconds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 30..=480.
-    pub contact_pre_pass_duration_seconds: Option<Value<i64>>,
-    /// `Endpoints` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=12.
-    pub endpoints: Option<Value<List<CreateEndpointDetails>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    DataflowEndpointGroupV2Props(default)
 }
 
 impl DataflowEndpointGroupV2Props {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            contact_post_pass_duration_seconds: None,
-            contact_pre_pass_duration_seconds: None,
-            endpoints: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContactPostPassDurationSeconds`.
-    pub fn contact_post_pass_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.contact_post_pass_duration_seconds = Some(value.into());
-        self
+    /// `ContactPostPassDurationSeconds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 30 to 480.
+    pub fn contact_post_pass_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ContactPostPassDurationSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ContactPrePassDurationSeconds`.
-    pub fn contact_pre_pass_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.contact_pre_pass_duration_seconds = Some(value.into());
-        self
+    /// `ContactPrePassDurationSeconds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 30 to 480.
+    pub fn contact_pre_pass_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ContactPrePassDurationSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Endpoints`.
-    pub fn endpoints(mut self, value: impl Into<Value<List<CreateEndpointDetails>>>) -> Self {
-        self.endpoints = Some(value.into());
-        self
+    /// `Endpoints` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Items: 1 to 12.
+    pub fn endpoints(self, value: impl Into<Value<List<CreateEndpointDetails>>>) -> Self {
+        Self(self.0.with(2, "Endpoints", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataflowEndpointGroupV2Props {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contact_post_pass_duration_seconds {
-            m.insert("ContactPostPassDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contact_pre_pass_duration_seconds {
-            m.insert("ContactPrePassDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoints {
-            m.insert("Endpoints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DataflowEndpointGroupV2Props {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_post_pass_duration_seconds.check(
-            &path.field("ContactPostPassDurationSeconds"),
-            &Rules {
-                minimum: Some(30.0),
-                maximum: Some(480.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.contact_pre_pass_duration_seconds.check(
-            &path.field("ContactPrePassDurationSeconds"),
-            &Rules {
-                minimum: Some(30.0),
-                maximum: Some(480.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoints.check(
-            &path.field("Endpoints"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataflowEndpointGroupV2Props);
-
-/// Property type `CreateEndpointDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone, Default)]
-pub struct CreateEndpointDetails {
-    /// `DownlinkAwsGroundStationAgentEndpoint` (optional).
-    pub downlink_aws_ground_station_agent_endpoint:
-        Option<Value<DownlinkAwsGroundStationAgentEndpoint>>,
-    /// `UplinkAwsGroundStationAgentEndpoint` (optional).
-    pub uplink_aws_ground_station_agent_endpoint:
-        Option<Value<UplinkAwsGroundStationAgentEndpoint>>,
+crate::l1_struct! {
+    /// Property type `CreateEndpointDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    CreateEndpointDetails(default)
 }
 
 impl CreateEndpointDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            downlink_aws_ground_station_agent_endpoint: None,
-            uplink_aws_ground_station_agent_endpoint: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DownlinkAwsGroundStationAgentEndpoint`.
+    /// `DownlinkAwsGroundStationAgentEndpoint` (optional).
     pub fn downlink_aws_ground_station_agent_endpoint(
-        mut self,
+        self,
         value: impl Into<Value<DownlinkAwsGroundStationAgentEndpoint>>,
     ) -> Self {
-        self.downlink_aws_ground_station_agent_endpoint = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "DownlinkAwsGroundStationAgentEndpoint",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UplinkAwsGroundStationAgentEndpoint`.
+    /// `UplinkAwsGroundStationAgentEndpoint` (optional).
     pub fn uplink_aws_ground_station_agent_endpoint(
-        mut self,
+        self,
         value: impl Into<Value<UplinkAwsGroundStationAgentEndpoint>>,
     ) -> Self {
-        self.uplink_aws_ground_station_agent_endpoint = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "UplinkAwsGroundStationAgentEndpoint",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CreateEndpointDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.downlink_aws_ground_station_agent_endpoint {
-            m.insert(
-                "DownlinkAwsGroundStationAgentEndpoint".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.uplink_aws_ground_station_agent_endpoint {
-            m.insert(
-                "UplinkAwsGroundStationAgentEndpoint".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CreateEndpointDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.downlink_aws_ground_station_agent_endpoint.check(
-            &path.field("DownlinkAwsGroundStationAgentEndpoint"),
-            &Rules::NONE,
-            out,
-        );
-        self.uplink_aws_ground_station_agent_endpoint.check(
-            &path.field("UplinkAwsGroundStationAgentEndpoint"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "UplinkAwsGroundStationAgentEndpoint",
-                    self.uplink_aws_ground_station_agent_endpoint.is_some(),
-                )],
-                &[(
-                    "DownlinkAwsGroundStationAgentEndpoint",
-                    self.downlink_aws_ground_station_agent_endpoint.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CreateEndpointDetails);
-
-/// Property type `DownlinkAwsGroundStationAgentEndpoint` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct DownlinkAwsGroundStationAgentEndpoint {
-    /// `DataflowDetails` (required).
-    pub dataflow_details: Value<DownlinkDataflowDetails>,
-    /// `Name` (required).
-    /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DownlinkAwsGroundStationAgentEndpoint` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    DownlinkAwsGroundStationAgentEndpoint
 }
 
 impl DownlinkAwsGroundStationAgentEndpoint {
@@ -307,103 +160,39 @@ impl DownlinkAwsGroundStationAgentEndpoint {
         dataflow_details: impl Into<Value<DownlinkDataflowDetails>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dataflow_details: dataflow_details.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataflowDetails", dataflow_details.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DownlinkAwsGroundStationAgentEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataflowDetails".to_owned(),
-            self.dataflow_details.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DownlinkAwsGroundStationAgentEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataflow_details
-            .check(&path.field("DataflowDetails"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9_:-]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DownlinkAwsGroundStationAgentEndpoint);
-
-/// Property type `DownlinkDataflowDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone, Default)]
-pub struct DownlinkDataflowDetails {
-    /// `AgentConnectionDetails` (optional).
-    pub agent_connection_details: Option<Value<DownlinkConnectionDetails>>,
+crate::l1_struct! {
+    /// Property type `DownlinkDataflowDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    DownlinkDataflowDetails(default)
 }
 
 impl DownlinkDataflowDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            agent_connection_details: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AgentConnectionDetails`.
+    /// `AgentConnectionDetails` (optional).
     pub fn agent_connection_details(
-        mut self,
+        self,
         value: impl Into<Value<DownlinkConnectionDetails>>,
     ) -> Self {
-        self.agent_connection_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AgentConnectionDetails", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DownlinkDataflowDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_connection_details {
-            m.insert("AgentConnectionDetails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DownlinkDataflowDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_connection_details.check(
-            &path.field("AgentConnectionDetails"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[&[(
-                "AgentConnectionDetails",
-                self.agent_connection_details.is_some(),
-            )]],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DownlinkDataflowDetails);
-
-/// Property type `DownlinkConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct DownlinkConnectionDetails {
-    /// `AgentIpAndPortAddress` (required).
-    pub agent_ip_and_port_address: Value<RangedConnectionDetails>,
-    /// `EgressAddressAndPort` (required).
-    pub egress_address_and_port: Value<ConnectionDetails>,
+crate::l1_struct! {
+    /// Property type `DownlinkConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    DownlinkConnectionDetails
 }
 
 impl DownlinkConnectionDetails {
@@ -412,278 +201,107 @@ impl DownlinkConnectionDetails {
         agent_ip_and_port_address: impl Into<Value<RangedConnectionDetails>>,
         egress_address_and_port: impl Into<Value<ConnectionDetails>>,
     ) -> Self {
-        Self {
-            agent_ip_and_port_address: agent_ip_and_port_address.into(),
-            egress_address_and_port: egress_address_and_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AgentIpAndPortAddress",
+                    agent_ip_and_port_address.into().to_template(),
+                )
+                .with(
+                    1,
+                    "EgressAddressAndPort",
+                    egress_address_and_port.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DownlinkConnectionDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AgentIpAndPortAddress".to_owned(),
-            self.agent_ip_and_port_address.to_template(),
-        );
-        m.insert(
-            "EgressAddressAndPort".to_owned(),
-            self.egress_address_and_port.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DownlinkConnectionDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_ip_and_port_address.check(
-            &path.field("AgentIpAndPortAddress"),
-            &Rules::NONE,
-            out,
-        );
-        self.egress_address_and_port
-            .check(&path.field("EgressAddressAndPort"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DownlinkConnectionDetails);
-
-/// Property type `RangedConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct RangedConnectionDetails {
-    /// `Mtu` (optional).
-    /// Range: 1400..=1500.
-    pub mtu: Option<Value<i64>>,
-    /// `SocketAddress` (required).
-    pub socket_address: Value<RangedSocketAddress>,
+crate::l1_struct! {
+    /// Property type `RangedConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    RangedConnectionDetails
 }
 
 impl RangedConnectionDetails {
     /// The required properties: `SocketAddress`.
     pub fn new(socket_address: impl Into<Value<RangedSocketAddress>>) -> Self {
-        Self {
-            mtu: None,
-            socket_address: socket_address.into(),
-        }
+        Self(crate::Properties::new().with(1, "SocketAddress", socket_address.into().to_template()))
     }
-    /// Sets `Mtu`.
-    pub fn mtu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.mtu = Some(value.into());
-        self
+    /// `Mtu` (optional).
+    /// Range: 1400 to 1500.
+    pub fn mtu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Mtu", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RangedConnectionDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mtu {
-            m.insert("Mtu".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SocketAddress".to_owned(),
-            self.socket_address.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RangedConnectionDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mtu.check(
-            &path.field("Mtu"),
-            &Rules {
-                minimum: Some(1400.0),
-                maximum: Some(1500.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.socket_address
-            .check(&path.field("SocketAddress"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RangedConnectionDetails);
-
-/// Property type `RangedSocketAddress` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct RangedSocketAddress {
-    /// `Name` (required).
-    /// Pattern: `^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$`.
-    pub name: Value<String>,
-    /// `PortRange` (required).
-    pub port_range: Value<IntegerRange>,
+crate::l1_struct! {
+    /// Property type `RangedSocketAddress` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    RangedSocketAddress
 }
 
 impl RangedSocketAddress {
     /// The required properties: `Name`, `PortRange`.
     pub fn new(name: impl Into<Value<String>>, port_range: impl Into<Value<IntegerRange>>) -> Self {
-        Self {
-            name: name.into(),
-            port_range: port_range.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "PortRange", port_range.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RangedSocketAddress {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("PortRange".to_owned(), self.port_range.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RangedSocketAddress {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_range
-            .check(&path.field("PortRange"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RangedSocketAddress);
-
-/// Property type `IntegerRange` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct IntegerRange {
-    /// `Maximum` (required).
-    pub maximum: Value<i64>,
-    /// `Minimum` (required).
-    pub minimum: Value<i64>,
+crate::l1_struct! {
+    /// Property type `IntegerRange` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    IntegerRange
 }
 
 impl IntegerRange {
     /// The required properties: `Maximum`, `Minimum`.
     pub fn new(maximum: impl Into<Value<i64>>, minimum: impl Into<Value<i64>>) -> Self {
-        Self {
-            maximum: maximum.into(),
-            minimum: minimum.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Maximum", maximum.into().to_template())
+                .with(1, "Minimum", minimum.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IntegerRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Maximum".to_owned(), self.maximum.to_template());
-        m.insert("Minimum".to_owned(), self.minimum.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntegerRange {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IntegerRange);
-
-/// Property type `ConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct ConnectionDetails {
-    /// `Mtu` (optional).
-    /// Range: 1400..=1500.
-    pub mtu: Option<Value<i64>>,
-    /// `SocketAddress` (required).
-    pub socket_address: Value<SocketAddress>,
+crate::l1_struct! {
+    /// Property type `ConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    ConnectionDetails
 }
 
 impl ConnectionDetails {
     /// The required properties: `SocketAddress`.
     pub fn new(socket_address: impl Into<Value<SocketAddress>>) -> Self {
-        Self {
-            mtu: None,
-            socket_address: socket_address.into(),
-        }
+        Self(crate::Properties::new().with(1, "SocketAddress", socket_address.into().to_template()))
     }
-    /// Sets `Mtu`.
-    pub fn mtu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.mtu = Some(value.into());
-        self
+    /// `Mtu` (optional).
+    /// Range: 1400 to 1500.
+    pub fn mtu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Mtu", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectionDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mtu {
-            m.insert("Mtu".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SocketAddress".to_owned(),
-            self.socket_address.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectionDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mtu.check(
-            &path.field("Mtu"),
-            &Rules {
-                minimum: Some(1400.0),
-                maximum: Some(1500.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.socket_address
-            .check(&path.field("SocketAddress"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectionDetails);
-
-/// Property type `SocketAddress` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct SocketAddress {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `SocketAddress` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    SocketAddress
 }
 
 impl SocketAddress {
     /// The required properties: `Name`, `Port`.
     pub fn new(name: impl Into<Value<String>>, port: impl Into<Value<i64>>) -> Self {
-        Self {
-            name: name.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SocketAddress {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SocketAddress {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SocketAddress);
-
-/// Property type `UplinkAwsGroundStationAgentEndpoint` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct UplinkAwsGroundStationAgentEndpoint {
-    /// `DataflowDetails` (required).
-    pub dataflow_details: Value<UplinkDataflowDetails>,
-    /// `Name` (required).
-    /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `UplinkAwsGroundStationAgentEndpoint` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    UplinkAwsGroundStationAgentEndpoint
 }
 
 impl UplinkAwsGroundStationAgentEndpoint {
@@ -692,103 +310,39 @@ impl UplinkAwsGroundStationAgentEndpoint {
         dataflow_details: impl Into<Value<UplinkDataflowDetails>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dataflow_details: dataflow_details.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataflowDetails", dataflow_details.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UplinkAwsGroundStationAgentEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataflowDetails".to_owned(),
-            self.dataflow_details.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UplinkAwsGroundStationAgentEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataflow_details
-            .check(&path.field("DataflowDetails"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9_:-]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UplinkAwsGroundStationAgentEndpoint);
-
-/// Property type `UplinkDataflowDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone, Default)]
-pub struct UplinkDataflowDetails {
-    /// `AgentConnectionDetails` (optional).
-    pub agent_connection_details: Option<Value<UplinkConnectionDetails>>,
+crate::l1_struct! {
+    /// Property type `UplinkDataflowDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    UplinkDataflowDetails(default)
 }
 
 impl UplinkDataflowDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            agent_connection_details: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AgentConnectionDetails`.
+    /// `AgentConnectionDetails` (optional).
     pub fn agent_connection_details(
-        mut self,
+        self,
         value: impl Into<Value<UplinkConnectionDetails>>,
     ) -> Self {
-        self.agent_connection_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AgentConnectionDetails", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UplinkDataflowDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_connection_details {
-            m.insert("AgentConnectionDetails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UplinkDataflowDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_connection_details.check(
-            &path.field("AgentConnectionDetails"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[&[(
-                "AgentConnectionDetails",
-                self.agent_connection_details.is_some(),
-            )]],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UplinkDataflowDetails);
-
-/// Property type `UplinkConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct UplinkConnectionDetails {
-    /// `AgentIpAndPortAddress` (required).
-    pub agent_ip_and_port_address: Value<RangedConnectionDetails>,
-    /// `IngressAddressAndPort` (required).
-    pub ingress_address_and_port: Value<ConnectionDetails>,
+crate::l1_struct! {
+    /// Property type `UplinkConnectionDetails` of `AWS::GroundStation::DataflowEndpointGroupV2`.
+    UplinkConnectionDetails
 }
 
 impl UplinkConnectionDetails {
@@ -797,94 +351,20 @@ impl UplinkConnectionDetails {
         agent_ip_and_port_address: impl Into<Value<RangedConnectionDetails>>,
         ingress_address_and_port: impl Into<Value<ConnectionDetails>>,
     ) -> Self {
-        Self {
-            agent_ip_and_port_address: agent_ip_and_port_address.into(),
-            ingress_address_and_port: ingress_address_and_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AgentIpAndPortAddress",
+                    agent_ip_and_port_address.into().to_template(),
+                )
+                .with(
+                    1,
+                    "IngressAddressAndPort",
+                    ingress_address_and_port.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for UplinkConnectionDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AgentIpAndPortAddress".to_owned(),
-            self.agent_ip_and_port_address.to_template(),
-        );
-        m.insert(
-            "IngressAddressAndPort".to_owned(),
-            self.ingress_address_and_port.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for UplinkConnectionDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_ip_and_port_address.check(
-            &path.field("AgentIpAndPortAddress"),
-            &Rules::NONE,
-            out,
-        );
-        self.ingress_address_and_port.check(
-            &path.field("IngressAddressAndPort"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UplinkConnectionDetails);
-
-/// Property type `Tag` of `AWS::GroundStation::DataflowEndpointGroupV2`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,128}$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,256}$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9\\+\\-=._:/@]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9\\+\\-=._:/@]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GroundStation::MissionProfile`.
-#[derive(Debug, Clone)]
-pub struct MissionProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MissionProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MissionProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MissionProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GroundStation::MissionProfile`.
+    MissionProfile("AWS::GroundStation::MissionProfile", MissionProfileProps)
 }
 
 impl MissionProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GroundStation::MissionProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MissionProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -87,41 +39,76 @@ impl MissionProfile {
     pub fn attr_region(&self) -> Value<String> {
         self.resource.get_att("Region")
     }
+
+    /// Replaces `ContactPostPassDurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_post_pass_duration_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ContactPostPassDurationSeconds", value.into())
+    }
+
+    /// Replaces `ContactPrePassDurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_pre_pass_duration_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ContactPrePassDurationSeconds", value.into())
+    }
+
+    /// Replaces `DataflowEdges` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataflow_edges(&self, value: impl Into<Value<List<DataflowEdge>>>) {
+        self.resource.set_property("DataflowEdges", value.into())
+    }
+
+    /// Replaces `MinimumViableContactDurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_minimum_viable_contact_duration_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MinimumViableContactDurationSeconds", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `StreamsKmsKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_streams_kms_key(&self, value: impl Into<Value<StreamsKmsKey>>) {
+        self.resource.set_property("StreamsKmsKey", value.into())
+    }
+
+    /// Replaces `StreamsKmsRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_streams_kms_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StreamsKmsRole", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TelemetrySinkConfigArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_telemetry_sink_config_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TelemetrySinkConfigArn", value.into())
+    }
+
+    /// Replaces `TrackingConfigArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracking_config_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TrackingConfigArn", value.into())
+    }
 }
 
-/// Properties of `AWS::GroundStation::MissionProfile`.
-#[derive(Debug, Clone)]
-pub struct MissionProfileProps {
-    /// `ContactPostPassDurationSeconds` (optional).
-    /// Range: 0..=21600.
-    pub contact_post_pass_duration_seconds: Option<Value<i64>>,
-    /// `ContactPrePassDurationSeconds` (optional).
-    /// Range: 0..=21600.
-    pub contact_pre_pass_duration_seconds: Option<Value<i64>>,
-    /// `DataflowEdges` (required).
-    /// Items: 1..=500.
-    pub dataflow_edges: Value<List<DataflowEdge>>,
-    /// `MinimumViableContactDurationSeconds` (required).
-    /// Range: 1..=21600.
-    pub minimum_viable_contact_duration_seconds: Value<i64>,
-    /// `Name` (required).
-    /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
-    pub name: Value<String>,
-    /// `StreamsKmsKey` (optional).
-    pub streams_kms_key: Option<Value<StreamsKmsKey>>,
-    /// `StreamsKmsRole` (optional).
-    /// Length: 30..=165 characters.
-    pub streams_kms_role: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TelemetrySinkConfigArn` (optional).
-    /// Length: 82..=424 characters.
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    pub telemetry_sink_config_arn: Option<Value<String>>,
-    /// `TrackingConfigArn` (required).
-    /// Length: 82..=424 characters.
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    pub tracking_config_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::GroundStation::MissionProfile`.
+    MissionProfileProps
 }
 
 impl MissionProfileProps {
@@ -132,365 +119,110 @@ impl MissionProfileProps {
         name: impl Into<Value<String>>,
         tracking_config_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            contact_post_pass_duration_seconds: None,
-            contact_pre_pass_duration_seconds: None,
-            dataflow_edges: dataflow_edges.into(),
-            minimum_viable_contact_duration_seconds: minimum_viable_contact_duration_seconds.into(),
-            name: name.into(),
-            streams_kms_key: None,
-            streams_kms_role: None,
-            tags: None,
-            telemetry_sink_config_arn: None,
-            tracking_config_arn: tracking_config_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DataflowEdges", dataflow_edges.into().to_template())
+                .with(
+                    3,
+                    "MinimumViableContactDurationSeconds",
+                    minimum_viable_contact_duration_seconds.into().to_template(),
+                )
+                .with(4, "Name", name.into().to_template())
+                .with(
+                    9,
+                    "TrackingConfigArn",
+                    tracking_config_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ContactPostPassDurationSeconds`.
-    pub fn contact_post_pass_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.contact_post_pass_duration_seconds = Some(value.into());
-        self
+    /// `ContactPostPassDurationSeconds` (optional).
+    /// Range: 0 to 21600.
+    pub fn contact_post_pass_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ContactPostPassDurationSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ContactPrePassDurationSeconds`.
-    pub fn contact_pre_pass_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.contact_pre_pass_duration_seconds = Some(value.into());
-        self
+    /// `ContactPrePassDurationSeconds` (optional).
+    /// Range: 0 to 21600.
+    pub fn contact_pre_pass_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ContactPrePassDurationSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `StreamsKmsKey`.
-    pub fn streams_kms_key(mut self, value: impl Into<Value<StreamsKmsKey>>) -> Self {
-        self.streams_kms_key = Some(value.into());
-        self
+    /// `StreamsKmsKey` (optional).
+    pub fn streams_kms_key(self, value: impl Into<Value<StreamsKmsKey>>) -> Self {
+        Self(self.0.with(5, "StreamsKmsKey", value.into().to_template()))
     }
-    /// Sets `StreamsKmsRole`.
-    pub fn streams_kms_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.streams_kms_role = Some(value.into());
-        self
+    /// `StreamsKmsRole` (optional).
+    /// Length: 30 to 165 characters.
+    /// Pattern: `^arn:[a-z0-9-.]{1,63}:iam::[0-9]{12}:role/[\w\x{80}-\x{10FFFF}+=,.@-]{1,64}$`.
+    pub fn streams_kms_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "StreamsKmsRole", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `TelemetrySinkConfigArn`.
-    pub fn telemetry_sink_config_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.telemetry_sink_config_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MissionProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contact_post_pass_duration_seconds {
-            m.insert("ContactPostPassDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contact_pre_pass_duration_seconds {
-            m.insert("ContactPrePassDurationSeconds".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DataflowEdges".to_owned(),
-            self.dataflow_edges.to_template(),
-        );
-        m.insert(
-            "MinimumViableContactDurationSeconds".to_owned(),
-            self.minimum_viable_contact_duration_seconds.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.streams_kms_key {
-            m.insert("StreamsKmsKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.streams_kms_role {
-            m.insert("StreamsKmsRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.telemetry_sink_config_arn {
-            m.insert("TelemetrySinkConfigArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TrackingConfigArn".to_owned(),
-            self.tracking_config_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `TelemetrySinkConfigArn` (optional).
+    /// Length: 82 to 424 characters.
+    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
+    pub fn telemetry_sink_config_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "TelemetrySinkConfigArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MissionProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_post_pass_duration_seconds.check(
-            &path.field("ContactPostPassDurationSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(21600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.contact_pre_pass_duration_seconds.check(
-            &path.field("ContactPrePassDurationSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(21600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataflow_edges.check(
-            &path.field("DataflowEdges"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minimum_viable_contact_duration_seconds.check(
-            &path.field("MinimumViableContactDurationSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(21600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9_:-]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.streams_kms_key
-            .check(&path.field("StreamsKmsKey"), &Rules::NONE, out);
-        self.streams_kms_role.check(
-            &path.field("StreamsKmsRole"),
-            &Rules {
-                min_length: Some(30),
-                max_length: Some(165),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.telemetry_sink_config_arn.check(
-            &path.field("TelemetrySinkConfigArn"),
-            &Rules {
-                min_length: Some(82),
-                max_length: Some(424),
-                pattern: Some("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tracking_config_arn.check(
-            &path.field("TrackingConfigArn"),
-            &Rules {
-                min_length: Some(82),
-                max_length: Some(424),
-                pattern: Some("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MissionProfileProps);
-
-/// Property type `DataflowEdge` of `AWS::GroundStation::MissionProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct DataflowEdge {
-    /// `Destination` (optional).
-    pub destination: Option<Value<String>>,
-    /// `Source` (optional).
-    pub source: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataflowEdge` of `AWS::GroundStation::MissionProfile`.
+    DataflowEdge(default)
 }
 
 impl DataflowEdge {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination: None,
-            source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Source", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataflowEdge {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataflowEdge {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataflowEdge);
-
-/// Property type `StreamsKmsKey` of `AWS::GroundStation::MissionProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct StreamsKmsKey {
-    /// `KmsAliasArn` (optional).
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    pub kms_alias_arn: Option<Value<String>>,
-    /// `KmsAliasName` (optional).
-    /// Pattern: `^alias/[a-zA-Z0-9:/_-]+$`.
-    pub kms_alias_name: Option<Value<String>>,
-    /// `KmsKeyArn` (optional).
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Property type `StreamsKmsKey` of `AWS::GroundStation::MissionProfile`.
+    StreamsKmsKey(default)
 }
 
 impl StreamsKmsKey {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_alias_arn: None,
-            kms_alias_name: None,
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsAliasArn`.
-    pub fn kms_alias_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_alias_arn = Some(value.into());
-        self
+    /// `KmsAliasArn` (optional).
+    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
+    pub fn kms_alias_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsAliasArn", value.into().to_template()))
     }
-    /// Sets `KmsAliasName`.
-    pub fn kms_alias_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_alias_name = Some(value.into());
-        self
+    /// `KmsAliasName` (optional).
+    /// Pattern: `^alias/[a-zA-Z0-9:/_-]+$`.
+    pub fn kms_alias_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsAliasName", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(2, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StreamsKmsKey {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_alias_arn {
-            m.insert("KmsAliasArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_alias_name {
-            m.insert("KmsAliasName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StreamsKmsKey {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_alias_arn.check(
-            &path.field("KmsAliasArn"),
-            &Rules {
-                pattern: Some("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_alias_name.check(
-            &path.field("KmsAliasName"),
-            &Rules {
-                pattern: Some("^alias/[a-zA-Z0-9:/_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                pattern: Some("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("KmsKeyArn", self.kms_key_arn.is_some())],
-                &[("KmsAliasArn", self.kms_alias_arn.is_some())],
-                &[("KmsAliasName", self.kms_alias_name.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StreamsKmsKey);
-
-/// Property type `Tag` of `AWS::GroundStation::MissionProfile`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,128}$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,256}$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9\\+\\-=._:/@]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                pattern: Some("^[ a-zA-Z0-9\\+\\-=._:/@]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

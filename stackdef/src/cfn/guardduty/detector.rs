@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone)]
-pub struct Detector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Detector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Detector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Detector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GuardDuty::Detector`.
+    Detector("AWS::GuardDuty::Detector", DetectorProps)
 }
 
 impl Detector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GuardDuty::Detector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DetectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DetectorId> {
         self.resource.ref_value()
@@ -82,348 +34,183 @@ impl Detector {
     pub fn attr_id(&self) -> Value<ids::DetectorId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DataSources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_sources(&self, value: impl Into<Value<CfnDataSourceConfigurations>>) {
+        self.resource.set_property("DataSources", value.into())
+    }
+
+    /// Replaces `Enable` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enable", value.into())
+    }
+
+    /// Replaces `Features` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_features(&self, value: impl Into<Value<List<CfnFeatureConfiguration>>>) {
+        self.resource.set_property("Features", value.into())
+    }
+
+    /// Replaces `FindingPublishingFrequency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_finding_publishing_frequency(
+        &self,
+        value: impl Into<Value<FindingPublishingFrequency>>,
+    ) {
+        self.resource
+            .set_property("FindingPublishingFrequency", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagItem>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone)]
-pub struct DetectorProps {
-    /// `DataSources` (optional).
-    pub data_sources: Option<Value<CfnDataSourceConfigurations>>,
-    /// `Enable` (required).
-    pub enable: Value<bool>,
-    /// `Features` (optional).
-    pub features: Option<Value<List<CfnFeatureConfiguration>>>,
-    /// `FindingPublishingFrequency` (optional).
-    pub finding_publishing_frequency: Option<Value<FindingPublishingFrequency>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagItem>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GuardDuty::Detector`.
+    DetectorProps
 }
 
 impl DetectorProps {
     /// The required properties: `Enable`.
     pub fn new(enable: impl Into<Value<bool>>) -> Self {
-        Self {
-            data_sources: None,
-            enable: enable.into(),
-            features: None,
-            finding_publishing_frequency: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Enable", enable.into().to_template()))
     }
-    /// Sets `DataSources`.
-    pub fn data_sources(mut self, value: impl Into<Value<CfnDataSourceConfigurations>>) -> Self {
-        self.data_sources = Some(value.into());
-        self
+    /// `DataSources` (optional).
+    pub fn data_sources(self, value: impl Into<Value<CfnDataSourceConfigurations>>) -> Self {
+        Self(self.0.with(0, "DataSources", value.into().to_template()))
     }
-    /// Sets `Features`.
-    pub fn features(mut self, value: impl Into<Value<List<CfnFeatureConfiguration>>>) -> Self {
-        self.features = Some(value.into());
-        self
+    /// `Features` (optional).
+    pub fn features(self, value: impl Into<Value<List<CfnFeatureConfiguration>>>) -> Self {
+        Self(self.0.with(2, "Features", value.into().to_template()))
     }
-    /// Sets `FindingPublishingFrequency`.
+    /// `FindingPublishingFrequency` (optional).
     pub fn finding_publishing_frequency(
-        mut self,
+        self,
         value: impl Into<Value<FindingPublishingFrequency>>,
     ) -> Self {
-        self.finding_publishing_frequency = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "FindingPublishingFrequency", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagItem>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DetectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_sources {
-            m.insert("DataSources".to_owned(), v.to_template());
-        }
-        m.insert("Enable".to_owned(), self.enable.to_template());
-        if let Some(v) = &self.features {
-            m.insert("Features".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.finding_publishing_frequency {
-            m.insert("FindingPublishingFrequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagItem>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DetectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_sources
-            .check(&path.field("DataSources"), &Rules::NONE, out);
-        self.features
-            .check(&path.field("Features"), &Rules::NONE, out);
-        self.finding_publishing_frequency.check(
-            &path.field("FindingPublishingFrequency"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DetectorProps);
-
-/// Property type `CfnDataSourceConfigurations` of `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct CfnDataSourceConfigurations {
-    /// `Kubernetes` (optional).
-    pub kubernetes: Option<Value<CfnKubernetesConfiguration>>,
-    /// `MalwareProtection` (optional).
-    pub malware_protection: Option<Value<CfnMalwareProtectionConfiguration>>,
-    /// `S3Logs` (optional).
-    pub s3_logs: Option<Value<Cfns3LogsConfiguration>>,
+crate::l1_struct! {
+    /// Property type `CfnDataSourceConfigurations` of `AWS::GuardDuty::Detector`.
+    CfnDataSourceConfigurations(default)
 }
 
 impl CfnDataSourceConfigurations {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kubernetes: None,
-            malware_protection: None,
-            s3_logs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Kubernetes`.
-    pub fn kubernetes(mut self, value: impl Into<Value<CfnKubernetesConfiguration>>) -> Self {
-        self.kubernetes = Some(value.into());
-        self
+    /// `Kubernetes` (optional).
+    pub fn kubernetes(self, value: impl Into<Value<CfnKubernetesConfiguration>>) -> Self {
+        Self(self.0.with(0, "Kubernetes", value.into().to_template()))
     }
-    /// Sets `MalwareProtection`.
+    /// `MalwareProtection` (optional).
     pub fn malware_protection(
-        mut self,
+        self,
         value: impl Into<Value<CfnMalwareProtectionConfiguration>>,
     ) -> Self {
-        self.malware_protection = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "MalwareProtection", value.into().to_template()),
+        )
     }
-    /// Sets `S3Logs`.
-    pub fn s3_logs(mut self, value: impl Into<Value<Cfns3LogsConfiguration>>) -> Self {
-        self.s3_logs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CfnDataSourceConfigurations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kubernetes {
-            m.insert("Kubernetes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.malware_protection {
-            m.insert("MalwareProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_logs {
-            m.insert("S3Logs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Logs` (optional).
+    pub fn s3_logs(self, value: impl Into<Value<Cfns3LogsConfiguration>>) -> Self {
+        Self(self.0.with(2, "S3Logs", value.into().to_template()))
     }
 }
 
-impl Check for CfnDataSourceConfigurations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kubernetes
-            .check(&path.field("Kubernetes"), &Rules::NONE, out);
-        self.malware_protection
-            .check(&path.field("MalwareProtection"), &Rules::NONE, out);
-        self.s3_logs.check(&path.field("S3Logs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CfnDataSourceConfigurations);
-
-/// Property type `CfnKubernetesConfiguration` of `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone)]
-pub struct CfnKubernetesConfiguration {
-    /// `AuditLogs` (required).
-    pub audit_logs: Value<CfnKubernetesAuditLogsConfiguration>,
+crate::l1_struct! {
+    /// Property type `CfnKubernetesConfiguration` of `AWS::GuardDuty::Detector`.
+    CfnKubernetesConfiguration
 }
 
 impl CfnKubernetesConfiguration {
     /// The required properties: `AuditLogs`.
     pub fn new(audit_logs: impl Into<Value<CfnKubernetesAuditLogsConfiguration>>) -> Self {
-        Self {
-            audit_logs: audit_logs.into(),
-        }
+        Self(crate::Properties::new().with(0, "AuditLogs", audit_logs.into().to_template()))
     }
 }
 
-impl ToTemplate for CfnKubernetesConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AuditLogs".to_owned(), self.audit_logs.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CfnKubernetesConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audit_logs
-            .check(&path.field("AuditLogs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CfnKubernetesConfiguration);
-
-/// Property type `CfnKubernetesAuditLogsConfiguration` of `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone)]
-pub struct CfnKubernetesAuditLogsConfiguration {
-    /// `Enable` (required).
-    pub enable: Value<bool>,
+crate::l1_struct! {
+    /// Property type `CfnKubernetesAuditLogsConfiguration` of `AWS::GuardDuty::Detector`.
+    CfnKubernetesAuditLogsConfiguration
 }
 
 impl CfnKubernetesAuditLogsConfiguration {
     /// The required properties: `Enable`.
     pub fn new(enable: impl Into<Value<bool>>) -> Self {
-        Self {
-            enable: enable.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enable", enable.into().to_template()))
     }
 }
 
-impl ToTemplate for CfnKubernetesAuditLogsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enable".to_owned(), self.enable.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CfnKubernetesAuditLogsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CfnKubernetesAuditLogsConfiguration);
-
-/// Property type `CfnMalwareProtectionConfiguration` of `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct CfnMalwareProtectionConfiguration {
-    /// `ScanEc2InstanceWithFindings` (optional).
-    pub scan_ec2_instance_with_findings: Option<Value<CfnScanEc2InstanceWithFindingsConfiguration>>,
+crate::l1_struct! {
+    /// Property type `CfnMalwareProtectionConfiguration` of `AWS::GuardDuty::Detector`.
+    CfnMalwareProtectionConfiguration(default)
 }
 
 impl CfnMalwareProtectionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            scan_ec2_instance_with_findings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ScanEc2InstanceWithFindings`.
+    /// `ScanEc2InstanceWithFindings` (optional).
     pub fn scan_ec2_instance_with_findings(
-        mut self,
+        self,
         value: impl Into<Value<CfnScanEc2InstanceWithFindingsConfiguration>>,
     ) -> Self {
-        self.scan_ec2_instance_with_findings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ScanEc2InstanceWithFindings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CfnMalwareProtectionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.scan_ec2_instance_with_findings {
-            m.insert("ScanEc2InstanceWithFindings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CfnMalwareProtectionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scan_ec2_instance_with_findings.check(
-            &path.field("ScanEc2InstanceWithFindings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CfnMalwareProtectionConfiguration);
-
-/// Property type `CfnScanEc2InstanceWithFindingsConfiguration` of `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct CfnScanEc2InstanceWithFindingsConfiguration {
-    /// `EbsVolumes` (optional).
-    pub ebs_volumes: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `CfnScanEc2InstanceWithFindingsConfiguration` of `AWS::GuardDuty::Detector`.
+    CfnScanEc2InstanceWithFindingsConfiguration(default)
 }
 
 impl CfnScanEc2InstanceWithFindingsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { ebs_volumes: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `EbsVolumes`.
-    pub fn ebs_volumes(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_volumes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CfnScanEc2InstanceWithFindingsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ebs_volumes {
-            m.insert("EbsVolumes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EbsVolumes` (optional).
+    pub fn ebs_volumes(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "EbsVolumes", value.into().to_template()))
     }
 }
 
-impl Check for CfnScanEc2InstanceWithFindingsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CfnScanEc2InstanceWithFindingsConfiguration);
-
-/// Property type `Cfns3LogsConfiguration` of `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone)]
-pub struct Cfns3LogsConfiguration {
-    /// `Enable` (required).
-    pub enable: Value<bool>,
+crate::l1_struct! {
+    /// Property type `Cfns3LogsConfiguration` of `AWS::GuardDuty::Detector`.
+    Cfns3LogsConfiguration
 }
 
 impl Cfns3LogsConfiguration {
     /// The required properties: `Enable`.
     pub fn new(enable: impl Into<Value<bool>>) -> Self {
-        Self {
-            enable: enable.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enable", enable.into().to_template()))
     }
 }
 
-impl ToTemplate for Cfns3LogsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enable".to_owned(), self.enable.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Cfns3LogsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Cfns3LogsConfiguration);
-
-/// Property type `CfnFeatureConfiguration` of `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone)]
-pub struct CfnFeatureConfiguration {
-    /// `AdditionalConfiguration` (optional).
-    pub additional_configuration: Option<Value<List<CfnFeatureAdditionalConfiguration>>>,
-    /// `Name` (required).
-    /// Length: ..=128 characters.
-    pub name: Value<CfnFeatureConfigurationName>,
-    /// `Status` (required).
-    pub status: Value<CfnFeatureConfigurationStatus>,
+crate::l1_struct! {
+    /// Property type `CfnFeatureConfiguration` of `AWS::GuardDuty::Detector`.
+    CfnFeatureConfiguration
 }
 
 impl CfnFeatureConfiguration {
@@ -432,500 +219,108 @@ impl CfnFeatureConfiguration {
         name: impl Into<Value<CfnFeatureConfigurationName>>,
         status: impl Into<Value<CfnFeatureConfigurationStatus>>,
     ) -> Self {
-        Self {
-            additional_configuration: None,
-            name: name.into(),
-            status: status.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Status", status.into().to_template()),
+        )
     }
-    /// Sets `AdditionalConfiguration`.
+    /// `AdditionalConfiguration` (optional).
     pub fn additional_configuration(
-        mut self,
+        self,
         value: impl Into<Value<List<CfnFeatureAdditionalConfiguration>>>,
     ) -> Self {
-        self.additional_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdditionalConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CfnFeatureConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_configuration {
-            m.insert("AdditionalConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CfnFeatureConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_configuration.check(
-            &path.field("AdditionalConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CfnFeatureConfiguration);
-
-/// Property type `CfnFeatureAdditionalConfiguration` of `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone, Default)]
-pub struct CfnFeatureAdditionalConfiguration {
-    /// `Name` (optional).
-    /// Length: 1..=256 characters.
-    pub name: Option<Value<Name>>,
-    /// `Status` (optional).
-    /// Length: 1..=128 characters.
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `CfnFeatureAdditionalConfiguration` of `AWS::GuardDuty::Detector`.
+    CfnFeatureAdditionalConfiguration(default)
 }
 
 impl CfnFeatureAdditionalConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<Name>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn name(self, value: impl Into<Value<Name>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(1, "Status", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CfnFeatureAdditionalConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Name`.
+    Name {
+        /// `EC2_AGENT_MANAGEMENT`
+        Ec2AgentManagement = "EC2_AGENT_MANAGEMENT",
+        /// `ECS_FARGATE_AGENT_MANAGEMENT`
+        EcsFargateAgentManagement = "ECS_FARGATE_AGENT_MANAGEMENT",
+        /// `EKS_ADDON_MANAGEMENT`
+        EksAddonManagement = "EKS_ADDON_MANAGEMENT",
     }
 }
 
-impl Check for CfnFeatureAdditionalConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(
-            &path.field("Status"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-crate::impl_literal!(CfnFeatureAdditionalConfiguration);
-
-/// Values of `Name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// `EC2_AGENT_MANAGEMENT`
-    Ec2AgentManagement,
-    /// `ECS_FARGATE_AGENT_MANAGEMENT`
-    EcsFargateAgentManagement,
-    /// `EKS_ADDON_MANAGEMENT`
-    EksAddonManagement,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Name {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EC2_AGENT_MANAGEMENT",
-        "ECS_FARGATE_AGENT_MANAGEMENT",
-        "EKS_ADDON_MANAGEMENT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2AgentManagement => "EC2_AGENT_MANAGEMENT",
-            Self::EcsFargateAgentManagement => "ECS_FARGATE_AGENT_MANAGEMENT",
-            Self::EksAddonManagement => "EKS_ADDON_MANAGEMENT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `CfnFeatureConfigurationName`.
+    CfnFeatureConfigurationName {
+        /// `EBS_MALWARE_PROTECTION`
+        EbsMalwareProtection = "EBS_MALWARE_PROTECTION",
+        /// `EKS_AUDIT_LOGS`
+        EksAuditLogs = "EKS_AUDIT_LOGS",
+        /// `EKS_RUNTIME_MONITORING`
+        EksRuntimeMonitoring = "EKS_RUNTIME_MONITORING",
+        /// `LAMBDA_NETWORK_LOGS`
+        LambdaNetworkLogs = "LAMBDA_NETWORK_LOGS",
+        /// `RDS_LOGIN_EVENTS`
+        RdsLoginEvents = "RDS_LOGIN_EVENTS",
+        /// `RUNTIME_MONITORING`
+        RuntimeMonitoring = "RUNTIME_MONITORING",
+        /// `S3_DATA_EVENTS`
+        S3DataEvents = "S3_DATA_EVENTS",
     }
 }
 
-impl ToTemplate for Name {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `CfnFeatureConfigurationStatus`.
+    CfnFeatureConfigurationStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for Name {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `FindingPublishingFrequency`.
+    FindingPublishingFrequency {
+        /// `FIFTEEN_MINUTES`
+        FifteenMinutes = "FIFTEEN_MINUTES",
+        /// `ONE_HOUR`
+        OneHour = "ONE_HOUR",
+        /// `SIX_HOURS`
+        SixHours = "SIX_HOURS",
     }
 }
 
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        match s {
-            "EC2_AGENT_MANAGEMENT" => Self::Ec2AgentManagement,
-            "ECS_FARGATE_AGENT_MANAGEMENT" => Self::EcsFargateAgentManagement,
-            "EKS_ADDON_MANAGEMENT" => Self::EksAddonManagement,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Name> {
-    fn from(s: &str) -> Self {
-        Value::literal(Name::from(s))
-    }
-}
-
-crate::impl_literal!(Name);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Values of `CfnFeatureConfigurationName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CfnFeatureConfigurationName {
-    /// `EBS_MALWARE_PROTECTION`
-    EbsMalwareProtection,
-    /// `EKS_AUDIT_LOGS`
-    EksAuditLogs,
-    /// `EKS_RUNTIME_MONITORING`
-    EksRuntimeMonitoring,
-    /// `LAMBDA_NETWORK_LOGS`
-    LambdaNetworkLogs,
-    /// `RDS_LOGIN_EVENTS`
-    RdsLoginEvents,
-    /// `RUNTIME_MONITORING`
-    RuntimeMonitoring,
-    /// `S3_DATA_EVENTS`
-    S3DataEvents,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CfnFeatureConfigurationName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EBS_MALWARE_PROTECTION",
-        "EKS_AUDIT_LOGS",
-        "EKS_RUNTIME_MONITORING",
-        "LAMBDA_NETWORK_LOGS",
-        "RDS_LOGIN_EVENTS",
-        "RUNTIME_MONITORING",
-        "S3_DATA_EVENTS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EbsMalwareProtection => "EBS_MALWARE_PROTECTION",
-            Self::EksAuditLogs => "EKS_AUDIT_LOGS",
-            Self::EksRuntimeMonitoring => "EKS_RUNTIME_MONITORING",
-            Self::LambdaNetworkLogs => "LAMBDA_NETWORK_LOGS",
-            Self::RdsLoginEvents => "RDS_LOGIN_EVENTS",
-            Self::RuntimeMonitoring => "RUNTIME_MONITORING",
-            Self::S3DataEvents => "S3_DATA_EVENTS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CfnFeatureConfigurationName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CfnFeatureConfigurationName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CfnFeatureConfigurationName {
-    fn from(s: &str) -> Self {
-        match s {
-            "EBS_MALWARE_PROTECTION" => Self::EbsMalwareProtection,
-            "EKS_AUDIT_LOGS" => Self::EksAuditLogs,
-            "EKS_RUNTIME_MONITORING" => Self::EksRuntimeMonitoring,
-            "LAMBDA_NETWORK_LOGS" => Self::LambdaNetworkLogs,
-            "RDS_LOGIN_EVENTS" => Self::RdsLoginEvents,
-            "RUNTIME_MONITORING" => Self::RuntimeMonitoring,
-            "S3_DATA_EVENTS" => Self::S3DataEvents,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CfnFeatureConfigurationName> {
-    fn from(s: &str) -> Self {
-        Value::literal(CfnFeatureConfigurationName::from(s))
-    }
-}
-
-crate::impl_literal!(CfnFeatureConfigurationName);
-
-/// Values of `CfnFeatureConfigurationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CfnFeatureConfigurationStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CfnFeatureConfigurationStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CfnFeatureConfigurationStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CfnFeatureConfigurationStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CfnFeatureConfigurationStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CfnFeatureConfigurationStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(CfnFeatureConfigurationStatus::from(s))
-    }
-}
-
-crate::impl_literal!(CfnFeatureConfigurationStatus);
-
-/// Values of `FindingPublishingFrequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FindingPublishingFrequency {
-    /// `FIFTEEN_MINUTES`
-    FifteenMinutes,
-    /// `ONE_HOUR`
-    OneHour,
-    /// `SIX_HOURS`
-    SixHours,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FindingPublishingFrequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FifteenMinutes => "FIFTEEN_MINUTES",
-            Self::OneHour => "ONE_HOUR",
-            Self::SixHours => "SIX_HOURS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FindingPublishingFrequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FindingPublishingFrequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FindingPublishingFrequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIFTEEN_MINUTES" => Self::FifteenMinutes,
-            "ONE_HOUR" => Self::OneHour,
-            "SIX_HOURS" => Self::SixHours,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FindingPublishingFrequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(FindingPublishingFrequency::from(s))
-    }
-}
-
-crate::impl_literal!(FindingPublishingFrequency);
-
-/// Property type `TagItem` of `AWS::GuardDuty::Detector`.
-#[derive(Debug, Clone)]
-pub struct TagItem {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl TagItem {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagItem);
+pub use crate::cfn::Tag as TagItem;

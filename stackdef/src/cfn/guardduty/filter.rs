@@ -11,91 +11,65 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GuardDuty::Filter`.
-#[derive(Debug, Clone)]
-pub struct Filter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Filter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Filter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Filter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GuardDuty::Filter`.
+    Filter("AWS::GuardDuty::Filter", FilterProps)
 }
 
 impl Filter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GuardDuty::Filter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FilterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Action` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action(&self, value: impl Into<Value<Action>>) {
+        self.resource.set_property("Action", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DetectorId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DetectorId", value.into())
+    }
+
+    /// Replaces `FindingCriteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_finding_criteria(&self, value: impl Into<Value<FindingCriteria>>) {
+        self.resource.set_property("FindingCriteria", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Rank` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rank(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Rank", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagItem>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GuardDuty::Filter`.
-#[derive(Debug, Clone)]
-pub struct FilterProps {
-    /// `Action` (optional).
-    pub action: Option<Value<Action>>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `DetectorId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=300 characters.
-    pub detector_id: Value<String>,
-    /// `FindingCriteria` (required).
-    pub finding_criteria: Value<FindingCriteria>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `Rank` (optional).
-    /// Range: 1..=100.
-    pub rank: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagItem>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GuardDuty::Filter`.
+    FilterProps
 }
 
 impl FilterProps {
@@ -105,414 +79,123 @@ impl FilterProps {
         finding_criteria: impl Into<Value<FindingCriteria>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: None,
-            description: None,
-            detector_id: detector_id.into(),
-            finding_criteria: finding_criteria.into(),
-            name: name.into(),
-            rank: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DetectorId", detector_id.into().to_template())
+                .with(3, "FindingCriteria", finding_criteria.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<Action>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<Action>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Rank`.
-    pub fn rank(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rank = Some(value.into());
-        self
+    /// `Rank` (optional).
+    /// Range: 1 to 100.
+    pub fn rank(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Rank", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagItem>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagItem>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FilterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DetectorId".to_owned(), self.detector_id.to_template());
-        m.insert(
-            "FindingCriteria".to_owned(),
-            self.finding_criteria.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.rank {
-            m.insert("Rank".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `ARCHIVE`
+        Archive = "ARCHIVE",
+        /// `NOOP`
+        Noop = "NOOP",
     }
 }
 
-impl Check for FilterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.detector_id.check(
-            &path.field("DetectorId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.finding_criteria
-            .check(&path.field("FindingCriteria"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rank.check(
-            &path.field("Rank"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FilterProps);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `ARCHIVE`
-    Archive,
-    /// `NOOP`
-    Noop,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ARCHIVE", "NOOP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Archive => "ARCHIVE",
-            Self::Noop => "NOOP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "ARCHIVE" => Self::Archive,
-            "NOOP" => Self::Noop,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `FindingCriteria` of `AWS::GuardDuty::Filter`.
-#[derive(Debug, Clone, Default)]
-pub struct FindingCriteria {
-    /// `Criterion` (optional).
-    pub criterion: Option<Value<Map<Condition>>>,
+crate::l1_struct! {
+    /// Property type `FindingCriteria` of `AWS::GuardDuty::Filter`.
+    FindingCriteria(default)
 }
 
 impl FindingCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { criterion: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Criterion`.
-    pub fn criterion(mut self, value: impl Into<Value<Map<Condition>>>) -> Self {
-        self.criterion = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FindingCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.criterion {
-            m.insert("Criterion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Criterion` (optional).
+    pub fn criterion(self, value: impl Into<Value<Map<Condition>>>) -> Self {
+        Self(self.0.with(0, "Criterion", value.into().to_template()))
     }
 }
 
-impl Check for FindingCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.criterion
-            .check(&path.field("Criterion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FindingCriteria);
-
-/// Property type `Condition` of `AWS::GuardDuty::Filter`.
-#[derive(Debug, Clone, Default)]
-pub struct Condition {
-    /// `Eq` (optional).
-    pub eq: Option<Value<List<String>>>,
-    /// `Equals` (optional).
-    pub equals: Option<Value<List<String>>>,
-    /// `GreaterThan` (optional).
-    pub greater_than: Option<Value<i64>>,
-    /// `GreaterThanOrEqual` (optional).
-    pub greater_than_or_equal: Option<Value<i64>>,
-    /// `Gt` (optional).
-    pub gt: Option<Value<i64>>,
-    /// `Gte` (optional).
-    pub gte: Option<Value<i64>>,
-    /// `LessThan` (optional).
-    pub less_than: Option<Value<i64>>,
-    /// `LessThanOrEqual` (optional).
-    pub less_than_or_equal: Option<Value<i64>>,
-    /// `Lt` (optional).
-    pub lt: Option<Value<i64>>,
-    /// `Lte` (optional).
-    pub lte: Option<Value<i64>>,
-    /// `Neq` (optional).
-    pub neq: Option<Value<List<String>>>,
-    /// `NotEquals` (optional).
-    pub not_equals: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Condition` of `AWS::GuardDuty::Filter`.
+    Condition(default)
 }
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            eq: None,
-            equals: None,
-            greater_than: None,
-            greater_than_or_equal: None,
-            gt: None,
-            gte: None,
-            less_than: None,
-            less_than_or_equal: None,
-            lt: None,
-            lte: None,
-            neq: None,
-            not_equals: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Eq`.
-    pub fn eq(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.eq = Some(value.into());
-        self
+    /// `Eq` (optional).
+    pub fn eq(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Eq", value.into().to_template()))
     }
-    /// Sets `Equals`.
-    pub fn equals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.equals = Some(value.into());
-        self
+    /// `Equals` (optional).
+    pub fn equals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Equals", value.into().to_template()))
     }
-    /// Sets `GreaterThan`.
-    pub fn greater_than(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.greater_than = Some(value.into());
-        self
+    /// `GreaterThan` (optional).
+    pub fn greater_than(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "GreaterThan", value.into().to_template()))
     }
-    /// Sets `GreaterThanOrEqual`.
-    pub fn greater_than_or_equal(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.greater_than_or_equal = Some(value.into());
-        self
+    /// `GreaterThanOrEqual` (optional).
+    pub fn greater_than_or_equal(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "GreaterThanOrEqual", value.into().to_template()),
+        )
     }
-    /// Sets `Gt`.
-    pub fn gt(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gt = Some(value.into());
-        self
+    /// `Gt` (optional).
+    pub fn gt(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Gt", value.into().to_template()))
     }
-    /// Sets `Gte`.
-    pub fn gte(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gte = Some(value.into());
-        self
+    /// `Gte` (optional).
+    pub fn gte(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Gte", value.into().to_template()))
     }
-    /// Sets `LessThan`.
-    pub fn less_than(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.less_than = Some(value.into());
-        self
+    /// `LessThan` (optional).
+    pub fn less_than(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "LessThan", value.into().to_template()))
     }
-    /// Sets `LessThanOrEqual`.
-    pub fn less_than_or_equal(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.less_than_or_equal = Some(value.into());
-        self
+    /// `LessThanOrEqual` (optional).
+    pub fn less_than_or_equal(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "LessThanOrEqual", value.into().to_template()),
+        )
     }
-    /// Sets `Lt`.
-    pub fn lt(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.lt = Some(value.into());
-        self
+    /// `Lt` (optional).
+    pub fn lt(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "Lt", value.into().to_template()))
     }
-    /// Sets `Lte`.
-    pub fn lte(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.lte = Some(value.into());
-        self
+    /// `Lte` (optional).
+    pub fn lte(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "Lte", value.into().to_template()))
     }
-    /// Sets `Neq`.
-    pub fn neq(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.neq = Some(value.into());
-        self
+    /// `Neq` (optional).
+    pub fn neq(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(10, "Neq", value.into().to_template()))
     }
-    /// Sets `NotEquals`.
-    pub fn not_equals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_equals = Some(value.into());
-        self
+    /// `NotEquals` (optional).
+    pub fn not_equals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(11, "NotEquals", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.eq {
-            m.insert("Eq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.equals {
-            m.insert("Equals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.greater_than {
-            m.insert("GreaterThan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.greater_than_or_equal {
-            m.insert("GreaterThanOrEqual".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gt {
-            m.insert("Gt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gte {
-            m.insert("Gte".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.less_than {
-            m.insert("LessThan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.less_than_or_equal {
-            m.insert("LessThanOrEqual".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lt {
-            m.insert("Lt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lte {
-            m.insert("Lte".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.neq {
-            m.insert("Neq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_equals {
-            m.insert("NotEquals".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Condition {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Condition);
-
-/// Property type `TagItem` of `AWS::GuardDuty::Filter`.
-#[derive(Debug, Clone)]
-pub struct TagItem {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl TagItem {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagItem);
+pub use crate::cfn::Tag as TagItem;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GuardDuty::IPSet`.
-#[derive(Debug, Clone)]
-pub struct IpSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IpSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IpSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IpSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GuardDuty::IPSet`.
+    IpSet("AWS::GuardDuty::IPSet", IpSetProps)
 }
 
 impl IpSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GuardDuty::IPSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IpSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,274 +28,111 @@ impl IpSet {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Activate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_activate(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Activate", value.into())
+    }
+
+    /// Replaces `DetectorId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DetectorId", value.into())
+    }
+
+    /// Replaces `ExpectedBucketOwner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_expected_bucket_owner(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ExpectedBucketOwner", value.into())
+    }
+
+    /// Replaces `Format` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_format(&self, value: impl Into<Value<Format>>) {
+        self.resource.set_property("Format", value.into())
+    }
+
+    /// Replaces `Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_location(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Location", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagItem>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GuardDuty::IPSet`.
-#[derive(Debug, Clone)]
-pub struct IpSetProps {
-    /// `Activate` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub activate: Option<Value<bool>>,
-    /// `DetectorId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=300 characters.
-    pub detector_id: Option<Value<String>>,
-    /// `ExpectedBucketOwner` (optional).
-    /// Length: 12..=12 characters.
-    pub expected_bucket_owner: Option<Value<String>>,
-    /// `Format` (required).
-    /// Create-only: changing it replaces the resource.
-    pub format: Value<Format>,
-    /// `Location` (required).
-    /// Length: 1..=300 characters.
-    pub location: Value<String>,
-    /// `Name` (optional).
-    /// Length: 1..=300 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagItem>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GuardDuty::IPSet`.
+    IpSetProps
 }
 
 impl IpSetProps {
     /// The required properties: `Format`, `Location`.
     pub fn new(format: impl Into<Value<Format>>, location: impl Into<Value<String>>) -> Self {
-        Self {
-            activate: None,
-            detector_id: None,
-            expected_bucket_owner: None,
-            format: format.into(),
-            location: location.into(),
-            name: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Format", format.into().to_template())
+                .with(4, "Location", location.into().to_template()),
+        )
     }
-    /// Sets `Activate`.
-    pub fn activate(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.activate = Some(value.into());
-        self
+    /// `Activate` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn activate(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Activate", value.into().to_template()))
     }
-    /// Sets `DetectorId`.
-    pub fn detector_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.detector_id = Some(value.into());
-        self
+    /// `DetectorId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 300 characters.
+    pub fn detector_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DetectorId", value.into().to_template()))
     }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expected_bucket_owner = Some(value.into());
-        self
+    /// `ExpectedBucketOwner` (optional).
+    /// Length: 12 to 12 characters.
+    pub fn expected_bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExpectedBucketOwner", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 300 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagItem>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.activate {
-            m.insert("Activate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.detector_id {
-            m.insert("DetectorId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expected_bucket_owner {
-            m.insert("ExpectedBucketOwner".to_owned(), v.to_template());
-        }
-        m.insert("Format".to_owned(), self.format.to_template());
-        m.insert("Location".to_owned(), self.location.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagItem>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IpSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.detector_id.check(
-            &path.field("DetectorId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expected_bucket_owner.check(
-            &path.field("ExpectedBucketOwner"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-        self.location.check(
-            &path.field("Location"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `ALIEN_VAULT`
+        AlienVault = "ALIEN_VAULT",
+        /// `FIRE_EYE`
+        FireEye = "FIRE_EYE",
+        /// `OTX_CSV`
+        OtxCsv = "OTX_CSV",
+        /// `PROOF_POINT`
+        ProofPoint = "PROOF_POINT",
+        /// `STIX`
+        Stix = "STIX",
+        /// `TXT`
+        Txt = "TXT",
     }
 }
 
-crate::impl_literal!(IpSetProps);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `ALIEN_VAULT`
-    AlienVault,
-    /// `FIRE_EYE`
-    FireEye,
-    /// `OTX_CSV`
-    OtxCsv,
-    /// `PROOF_POINT`
-    ProofPoint,
-    /// `STIX`
-    Stix,
-    /// `TXT`
-    Txt,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALIEN_VAULT",
-        "FIRE_EYE",
-        "OTX_CSV",
-        "PROOF_POINT",
-        "STIX",
-        "TXT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AlienVault => "ALIEN_VAULT",
-            Self::FireEye => "FIRE_EYE",
-            Self::OtxCsv => "OTX_CSV",
-            Self::ProofPoint => "PROOF_POINT",
-            Self::Stix => "STIX",
-            Self::Txt => "TXT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALIEN_VAULT" => Self::AlienVault,
-            "FIRE_EYE" => Self::FireEye,
-            "OTX_CSV" => Self::OtxCsv,
-            "PROOF_POINT" => Self::ProofPoint,
-            "STIX" => Self::Stix,
-            "TXT" => Self::Txt,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Property type `TagItem` of `AWS::GuardDuty::IPSet`.
-#[derive(Debug, Clone)]
-pub struct TagItem {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl TagItem {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagItem);
+pub use crate::cfn::Tag as TagItem;

@@ -11,112 +11,55 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GuardDuty::Master`.
-#[derive(Debug, Clone)]
-pub struct Master {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Master {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Master {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Master {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GuardDuty::Master`.
+    Master("AWS::GuardDuty::Master", MasterProps)
 }
 
 impl Master {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GuardDuty::Master";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MasterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DetectorId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DetectorId", value.into())
+    }
+
+    /// Replaces `InvitationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_invitation_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InvitationId", value.into())
+    }
+
+    /// Replaces `MasterId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MasterId", value.into())
+    }
 }
 
-/// Properties of `AWS::GuardDuty::Master`.
-#[derive(Debug, Clone)]
-pub struct MasterProps {
-    /// `DetectorId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub detector_id: Value<String>,
-    /// `InvitationId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub invitation_id: Option<Value<String>>,
-    /// `MasterId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub master_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::GuardDuty::Master`.
+    MasterProps
 }
 
 impl MasterProps {
     /// The required properties: `DetectorId`, `MasterId`.
     pub fn new(detector_id: impl Into<Value<String>>, master_id: impl Into<Value<String>>) -> Self {
-        Self {
-            detector_id: detector_id.into(),
-            invitation_id: None,
-            master_id: master_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DetectorId", detector_id.into().to_template())
+                .with(2, "MasterId", master_id.into().to_template()),
+        )
     }
-    /// Sets `InvitationId`.
-    pub fn invitation_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.invitation_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MasterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DetectorId".to_owned(), self.detector_id.to_template());
-        if let Some(v) = &self.invitation_id {
-            m.insert("InvitationId".to_owned(), v.to_template());
-        }
-        m.insert("MasterId".to_owned(), self.master_id.to_template());
-        Expr::Map(m)
+    /// `InvitationId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn invitation_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "InvitationId", value.into().to_template()))
     }
 }
-
-impl Check for MasterProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MasterProps);

@@ -11,240 +11,111 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GuardDuty::Member`.
-#[derive(Debug, Clone)]
-pub struct Member {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Member {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Member {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Member {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GuardDuty::Member`.
+    Member("AWS::GuardDuty::Member", MemberProps)
 }
 
 impl Member {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GuardDuty::Member";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MemberProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DetectorId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DetectorId", value.into())
+    }
+
+    /// Replaces `DisableEmailNotification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disable_email_notification(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DisableEmailNotification", value.into())
+    }
+
+    /// Replaces `Email` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Email", value.into())
+    }
+
+    /// Replaces `MemberId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_member_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MemberId", value.into())
+    }
+
+    /// Replaces `Message` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Message", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
 }
 
-/// Properties of `AWS::GuardDuty::Member`.
-#[derive(Debug, Clone)]
-pub struct MemberProps {
-    /// `DetectorId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=300 characters.
-    pub detector_id: Option<Value<String>>,
-    /// `DisableEmailNotification` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub disable_email_notification: Option<Value<bool>>,
-    /// `Email` (required).
-    pub email: Value<String>,
-    /// `MemberId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub member_id: Option<Value<String>>,
-    /// `Message` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub message: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GuardDuty::Member`.
+    MemberProps
 }
 
 impl MemberProps {
     /// The required properties: `Email`.
     pub fn new(email: impl Into<Value<String>>) -> Self {
-        Self {
-            detector_id: None,
-            disable_email_notification: None,
-            email: email.into(),
-            member_id: None,
-            message: None,
-            status: None,
-        }
+        Self(crate::Properties::new().with(2, "Email", email.into().to_template()))
     }
-    /// Sets `DetectorId`.
-    pub fn detector_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.detector_id = Some(value.into());
-        self
+    /// `DetectorId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 300 characters.
+    pub fn detector_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DetectorId", value.into().to_template()))
     }
-    /// Sets `DisableEmailNotification`.
-    pub fn disable_email_notification(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_email_notification = Some(value.into());
-        self
+    /// `DisableEmailNotification` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn disable_email_notification(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DisableEmailNotification", value.into().to_template()),
+        )
     }
-    /// Sets `MemberId`.
-    pub fn member_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.member_id = Some(value.into());
-        self
+    /// `MemberId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn member_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "MemberId", value.into().to_template()))
     }
-    /// Sets `Message`.
-    pub fn message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message = Some(value.into());
-        self
+    /// `Message` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Message", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(5, "Status", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MemberProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.detector_id {
-            m.insert("DetectorId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_email_notification {
-            m.insert("DisableEmailNotification".to_owned(), v.to_template());
-        }
-        m.insert("Email".to_owned(), self.email.to_template());
-        if let Some(v) = &self.member_id {
-            m.insert("MemberId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message {
-            m.insert("Message".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `Created`
+        Created = "Created",
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Invited`
+        Invited = "Invited",
+        /// `Removed`
+        Removed = "Removed",
+        /// `Resigned`
+        Resigned = "Resigned",
     }
 }
-
-impl Check for MemberProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.detector_id.check(
-            &path.field("DetectorId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MemberProps);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `Created`
-    Created,
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// `Invited`
-    Invited,
-    /// `Removed`
-    Removed,
-    /// `Resigned`
-    Resigned,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Created", "Disabled", "Enabled", "Invited", "Removed", "Resigned",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "Created",
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Invited => "Invited",
-            Self::Removed => "Removed",
-            Self::Resigned => "Resigned",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "Created" => Self::Created,
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            "Invited" => Self::Invited,
-            "Removed" => Self::Removed,
-            "Resigned" => Self::Resigned,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);

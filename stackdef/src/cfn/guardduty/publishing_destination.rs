@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::GuardDuty::PublishingDestination`.
-#[derive(Debug, Clone)]
-pub struct PublishingDestination {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PublishingDestination {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PublishingDestination {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PublishingDestination {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::GuardDuty::PublishingDestination`.
+    PublishingDestination("AWS::GuardDuty::PublishingDestination", PublishingDestinationProps)
 }
 
 impl PublishingDestination {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::GuardDuty::PublishingDestination";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PublishingDestinationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -87,21 +39,36 @@ impl PublishingDestination {
     pub fn attr_publishing_failure_start_timestamp(&self) -> Value<String> {
         self.resource.get_att("PublishingFailureStartTimestamp")
     }
+
+    /// Replaces `DestinationProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_properties(&self, value: impl Into<Value<CfnDestinationProperties>>) {
+        self.resource
+            .set_property("DestinationProperties", value.into())
+    }
+
+    /// Replaces `DestinationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_type(&self, value: impl Into<Value<DestinationType>>) {
+        self.resource.set_property("DestinationType", value.into())
+    }
+
+    /// Replaces `DetectorId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DetectorId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagItem>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::GuardDuty::PublishingDestination`.
-#[derive(Debug, Clone)]
-pub struct PublishingDestinationProps {
-    /// `DestinationProperties` (required).
-    pub destination_properties: Value<CfnDestinationProperties>,
-    /// `DestinationType` (required).
-    pub destination_type: Value<DestinationType>,
-    /// `DetectorId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=300 characters.
-    pub detector_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagItem>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::GuardDuty::PublishingDestination`.
+    PublishingDestinationProps
 }
 
 impl PublishingDestinationProps {
@@ -111,212 +78,49 @@ impl PublishingDestinationProps {
         destination_type: impl Into<Value<DestinationType>>,
         detector_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination_properties: destination_properties.into(),
-            destination_type: destination_type.into(),
-            detector_id: detector_id.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DestinationProperties",
+                    destination_properties.into().to_template(),
+                )
+                .with(1, "DestinationType", destination_type.into().to_template())
+                .with(2, "DetectorId", detector_id.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagItem>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PublishingDestinationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationProperties".to_owned(),
-            self.destination_properties.to_template(),
-        );
-        m.insert(
-            "DestinationType".to_owned(),
-            self.destination_type.to_template(),
-        );
-        m.insert("DetectorId".to_owned(), self.detector_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagItem>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PublishingDestinationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_properties
-            .check(&path.field("DestinationProperties"), &Rules::NONE, out);
-        self.destination_type
-            .check(&path.field("DestinationType"), &Rules::NONE, out);
-        self.detector_id.check(
-            &path.field("DetectorId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PublishingDestinationProps);
-
-/// Property type `CfnDestinationProperties` of `AWS::GuardDuty::PublishingDestination`.
-#[derive(Debug, Clone, Default)]
-pub struct CfnDestinationProperties {
-    /// `DestinationArn` (optional).
-    pub destination_arn: Option<Value<String>>,
-    /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Property type `CfnDestinationProperties` of `AWS::GuardDuty::PublishingDestination`.
+    CfnDestinationProperties(default)
 }
 
 impl CfnDestinationProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_arn: None,
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationArn`.
-    pub fn destination_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
+    /// `DestinationArn` (optional).
+    pub fn destination_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DestinationArn", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CfnDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_arn {
-            m.insert("DestinationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DestinationType`.
+    DestinationType {
+        /// `S3`
+        S3 = "S3",
     }
 }
 
-impl Check for CfnDestinationProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CfnDestinationProperties);
-
-/// Values of `DestinationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DestinationType {
-    /// `S3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DestinationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["S3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DestinationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DestinationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DestinationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DestinationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DestinationType::from(s))
-    }
-}
-
-crate::impl_literal!(DestinationType);
-
-/// Property type `TagItem` of `AWS::GuardDuty::PublishingDestination`.
-#[derive(Debug, Clone)]
-pub struct TagItem {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl TagItem {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagItem);
+pub use crate::cfn::Tag as TagItem;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::HealthLake::FHIRDatastore`.
-#[derive(Debug, Clone)]
-pub struct FhirDatastore {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FhirDatastore {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FhirDatastore {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FhirDatastore {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::HealthLake::FHIRDatastore`.
+    FhirDatastore("AWS::HealthLake::FHIRDatastore", FhirDatastoreProps)
 }
 
 impl FhirDatastore {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::HealthLake::FHIRDatastore";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FhirDatastoreProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DatastoreId` (typed).
     pub fn ref_value(&self) -> Value<ids::FhirDatastoreId> {
         self.resource.ref_value()
@@ -97,611 +49,226 @@ impl FhirDatastore {
     pub fn attr_datastore_status(&self) -> Value<String> {
         self.resource.get_att("DatastoreStatus")
     }
+
+    /// Replaces `DatastoreName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_datastore_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatastoreName", value.into())
+    }
+
+    /// Replaces `DatastoreTypeVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_datastore_type_version(&self, value: impl Into<Value<DatastoreTypeVersion>>) {
+        self.resource
+            .set_property("DatastoreTypeVersion", value.into())
+    }
+
+    /// Replaces `IdentityProviderConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_provider_configuration(
+        &self,
+        value: impl Into<Value<IdentityProviderConfiguration>>,
+    ) {
+        self.resource
+            .set_property("IdentityProviderConfiguration", value.into())
+    }
+
+    /// Replaces `PreloadDataConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preload_data_config(&self, value: impl Into<Value<PreloadDataConfig>>) {
+        self.resource
+            .set_property("PreloadDataConfig", value.into())
+    }
+
+    /// Replaces `SseConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sse_configuration(&self, value: impl Into<Value<SseConfiguration>>) {
+        self.resource.set_property("SseConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::HealthLake::FHIRDatastore`.
-#[derive(Debug, Clone)]
-pub struct FhirDatastoreProps {
-    /// `DatastoreName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$`.
-    pub datastore_name: Option<Value<String>>,
-    /// `DatastoreTypeVersion` (required).
-    /// Create-only: changing it replaces the resource.
-    pub datastore_type_version: Value<DatastoreTypeVersion>,
-    /// `IdentityProviderConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub identity_provider_configuration: Option<Value<IdentityProviderConfiguration>>,
-    /// `PreloadDataConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub preload_data_config: Option<Value<PreloadDataConfig>>,
-    /// `SseConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub sse_configuration: Option<Value<SseConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::HealthLake::FHIRDatastore`.
+    FhirDatastoreProps
 }
 
 impl FhirDatastoreProps {
     /// The required properties: `DatastoreTypeVersion`.
     pub fn new(datastore_type_version: impl Into<Value<DatastoreTypeVersion>>) -> Self {
-        Self {
-            datastore_name: None,
-            datastore_type_version: datastore_type_version.into(),
-            identity_provider_configuration: None,
-            preload_data_config: None,
-            sse_configuration: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "DatastoreTypeVersion",
+            datastore_type_version.into().to_template(),
+        ))
     }
-    /// Sets `DatastoreName`.
-    pub fn datastore_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.datastore_name = Some(value.into());
-        self
+    /// `DatastoreName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-%@]*)$`.
+    pub fn datastore_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DatastoreName", value.into().to_template()))
     }
-    /// Sets `IdentityProviderConfiguration`.
+    /// `IdentityProviderConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn identity_provider_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IdentityProviderConfiguration>>,
     ) -> Self {
-        self.identity_provider_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "IdentityProviderConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PreloadDataConfig`.
-    pub fn preload_data_config(mut self, value: impl Into<Value<PreloadDataConfig>>) -> Self {
-        self.preload_data_config = Some(value.into());
-        self
+    /// `PreloadDataConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn preload_data_config(self, value: impl Into<Value<PreloadDataConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PreloadDataConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SseConfiguration`.
-    pub fn sse_configuration(mut self, value: impl Into<Value<SseConfiguration>>) -> Self {
-        self.sse_configuration = Some(value.into());
-        self
+    /// `SseConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn sse_configuration(self, value: impl Into<Value<SseConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SseConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FhirDatastoreProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.datastore_name {
-            m.insert("DatastoreName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DatastoreTypeVersion".to_owned(),
-            self.datastore_type_version.to_template(),
-        );
-        if let Some(v) = &self.identity_provider_configuration {
-            m.insert("IdentityProviderConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preload_data_config {
-            m.insert("PreloadDataConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_configuration {
-            m.insert("SseConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FhirDatastoreProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.datastore_name.check(
-            &path.field("DatastoreName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-%@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.datastore_type_version
-            .check(&path.field("DatastoreTypeVersion"), &Rules::NONE, out);
-        self.identity_provider_configuration.check(
-            &path.field("IdentityProviderConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.preload_data_config
-            .check(&path.field("PreloadDataConfig"), &Rules::NONE, out);
-        self.sse_configuration
-            .check(&path.field("SseConfiguration"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DatastoreTypeVersion`.
+    DatastoreTypeVersion {
+        /// `R4`
+        R4 = "R4",
     }
 }
 
-crate::impl_literal!(FhirDatastoreProps);
-
-/// Values of `DatastoreTypeVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatastoreTypeVersion {
-    /// `R4`
-    R4,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatastoreTypeVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["R4"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::R4 => "R4",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DatastoreTypeVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatastoreTypeVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatastoreTypeVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "R4" => Self::R4,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatastoreTypeVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatastoreTypeVersion::from(s))
-    }
-}
-
-crate::impl_literal!(DatastoreTypeVersion);
-
-/// Property type `IdentityProviderConfiguration` of `AWS::HealthLake::FHIRDatastore`.
-#[derive(Debug, Clone)]
-pub struct IdentityProviderConfiguration {
-    /// `AuthorizationStrategy` (required).
-    pub authorization_strategy: Value<AuthorizationStrategy>,
-    /// `FineGrainedAuthorizationEnabled` (optional).
-    pub fine_grained_authorization_enabled: Option<Value<bool>>,
-    /// `IdpLambdaArn` (optional).
-    /// Length: 49..=256 characters.
-    /// Pattern: `arn:aws[-a-z]*:lambda:[a-z]{2}-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9\-_\.]+(:(\$LATEST|[a-zA-Z0-9\-_]+))?`.
-    pub idp_lambda_arn: Option<Value<String>>,
-    /// `Metadata` (optional).
-    pub metadata: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IdentityProviderConfiguration` of `AWS::HealthLake::FHIRDatastore`.
+    IdentityProviderConfiguration
 }
 
 impl IdentityProviderConfiguration {
     /// The required properties: `AuthorizationStrategy`.
     pub fn new(authorization_strategy: impl Into<Value<AuthorizationStrategy>>) -> Self {
-        Self {
-            authorization_strategy: authorization_strategy.into(),
-            fine_grained_authorization_enabled: None,
-            idp_lambda_arn: None,
-            metadata: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AuthorizationStrategy",
+            authorization_strategy.into().to_template(),
+        ))
     }
-    /// Sets `FineGrainedAuthorizationEnabled`.
-    pub fn fine_grained_authorization_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.fine_grained_authorization_enabled = Some(value.into());
-        self
+    /// `FineGrainedAuthorizationEnabled` (optional).
+    pub fn fine_grained_authorization_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            1,
+            "FineGrainedAuthorizationEnabled",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IdpLambdaArn`.
-    pub fn idp_lambda_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.idp_lambda_arn = Some(value.into());
-        self
+    /// `IdpLambdaArn` (optional).
+    /// Length: 49 to 256 characters.
+    /// Pattern: `arn:aws[-a-z]*:lambda:[a-z]{2}-[a-z]+-[\d\x{80}-\x{10FFFF}]{1}:[\d\x{80}-\x{10FFFF}]{12}:function:[a-zA-Z0-9\-_\.]+(:(\$LATEST|[a-zA-Z0-9\-_]+))?`.
+    pub fn idp_lambda_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IdpLambdaArn", value.into().to_template()))
     }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metadata = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityProviderConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthorizationStrategy".to_owned(),
-            self.authorization_strategy.to_template(),
-        );
-        if let Some(v) = &self.fine_grained_authorization_enabled {
-            m.insert(
-                "FineGrainedAuthorizationEnabled".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.idp_lambda_arn {
-            m.insert("IdpLambdaArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata {
-            m.insert("Metadata".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Metadata` (optional).
+    pub fn metadata(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Metadata", value.into().to_template()))
     }
 }
 
-impl Check for IdentityProviderConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization_strategy
-            .check(&path.field("AuthorizationStrategy"), &Rules::NONE, out);
-        self.idp_lambda_arn.check(&path.field("IdpLambdaArn"), &Rules { min_length: Some(49), max_length: Some(256), pattern: Some("arn:aws[-a-z]*:lambda:[a-z]{2}-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9\\-_\\.]+(:(\\$LATEST|[a-zA-Z0-9\\-_]+))?"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `AuthorizationStrategy`.
+    AuthorizationStrategy {
+        /// `SMART_ON_FHIR_V1`
+        SmartOnFhirV1 = "SMART_ON_FHIR_V1",
+        /// `AWS_AUTH`
+        AwsAuth = "AWS_AUTH",
+        /// `SMART_ON_FHIR`
+        SmartOnFhir = "SMART_ON_FHIR",
     }
 }
 
-crate::impl_literal!(IdentityProviderConfiguration);
-
-/// Values of `AuthorizationStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthorizationStrategy {
-    /// `SMART_ON_FHIR_V1`
-    SmartOnFhirV1,
-    /// `AWS_AUTH`
-    AwsAuth,
-    /// `SMART_ON_FHIR`
-    SmartOnFhir,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthorizationStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SMART_ON_FHIR_V1", "AWS_AUTH", "SMART_ON_FHIR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SmartOnFhirV1 => "SMART_ON_FHIR_V1",
-            Self::AwsAuth => "AWS_AUTH",
-            Self::SmartOnFhir => "SMART_ON_FHIR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthorizationStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthorizationStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthorizationStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "SMART_ON_FHIR_V1" => Self::SmartOnFhirV1,
-            "AWS_AUTH" => Self::AwsAuth,
-            "SMART_ON_FHIR" => Self::SmartOnFhir,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthorizationStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthorizationStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(AuthorizationStrategy);
-
-/// Property type `PreloadDataConfig` of `AWS::HealthLake::FHIRDatastore`.
-#[derive(Debug, Clone)]
-pub struct PreloadDataConfig {
-    /// `PreloadDataType` (required).
-    pub preload_data_type: Value<PreloadDataType>,
+crate::l1_struct! {
+    /// Property type `PreloadDataConfig` of `AWS::HealthLake::FHIRDatastore`.
+    PreloadDataConfig
 }
 
 impl PreloadDataConfig {
     /// The required properties: `PreloadDataType`.
     pub fn new(preload_data_type: impl Into<Value<PreloadDataType>>) -> Self {
-        Self {
-            preload_data_type: preload_data_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PreloadDataType",
+            preload_data_type.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PreloadDataConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PreloadDataType".to_owned(),
-            self.preload_data_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PreloadDataType`.
+    PreloadDataType {
+        /// `SYNTHEA`
+        Synthea = "SYNTHEA",
     }
 }
 
-impl Check for PreloadDataConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.preload_data_type
-            .check(&path.field("PreloadDataType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PreloadDataConfig);
-
-/// Values of `PreloadDataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PreloadDataType {
-    /// `SYNTHEA`
-    Synthea,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PreloadDataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SYNTHEA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Synthea => "SYNTHEA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PreloadDataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PreloadDataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PreloadDataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SYNTHEA" => Self::Synthea,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PreloadDataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PreloadDataType::from(s))
-    }
-}
-
-crate::impl_literal!(PreloadDataType);
-
-/// Property type `SseConfiguration` of `AWS::HealthLake::FHIRDatastore`.
-#[derive(Debug, Clone)]
-pub struct SseConfiguration {
-    /// `KmsEncryptionConfig` (required).
-    pub kms_encryption_config: Value<KmsEncryptionConfig>,
+crate::l1_struct! {
+    /// Property type `SseConfiguration` of `AWS::HealthLake::FHIRDatastore`.
+    SseConfiguration
 }
 
 impl SseConfiguration {
     /// The required properties: `KmsEncryptionConfig`.
     pub fn new(kms_encryption_config: impl Into<Value<KmsEncryptionConfig>>) -> Self {
-        Self {
-            kms_encryption_config: kms_encryption_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "KmsEncryptionConfig",
+            kms_encryption_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SseConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "KmsEncryptionConfig".to_owned(),
-            self.kms_encryption_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SseConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_encryption_config
-            .check(&path.field("KmsEncryptionConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SseConfiguration);
-
-/// Property type `KmsEncryptionConfig` of `AWS::HealthLake::FHIRDatastore`.
-#[derive(Debug, Clone)]
-pub struct KmsEncryptionConfig {
-    /// `CmkType` (required).
-    pub cmk_type: Value<CmkType>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=400 characters.
-    /// Pattern: `(arn:aws((-us-gov)|(-iso)|(-iso-b)|(-cn))?:kms:)?([a-z]{2}-[a-z]+(-[a-z]+)?-\d:)?(\d{12}:)?(((key/)?[a-zA-Z0-9-_]+)|(alias/[a-zA-Z0-9:/_-]+))`.
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KmsEncryptionConfig` of `AWS::HealthLake::FHIRDatastore`.
+    KmsEncryptionConfig
 }
 
 impl KmsEncryptionConfig {
     /// The required properties: `CmkType`.
     pub fn new(cmk_type: impl Into<Value<CmkType>>) -> Self {
-        Self {
-            cmk_type: cmk_type.into(),
-            kms_key_id: None,
-        }
+        Self(crate::Properties::new().with(0, "CmkType", cmk_type.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 400 characters.
+    /// Pattern: `(arn:aws((-us-gov)|(-iso)|(-iso-b)|(-cn))?:kms:)?([a-z]{2}-[a-z]+(-[a-z]+)?-[\d\x{80}-\x{10FFFF}]:)?([\d\x{80}-\x{10FFFF}]{12}:)?(((key/)?[a-zA-Z0-9-_]+)|(alias/[a-zA-Z0-9:/_-]+))`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KmsEncryptionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CmkType".to_owned(), self.cmk_type.to_template());
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CmkType`.
+    CmkType {
+        /// `CUSTOMER_MANAGED_KMS_KEY`
+        CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
+        /// `AWS_OWNED_KMS_KEY`
+        AwsOwnedKmsKey = "AWS_OWNED_KMS_KEY",
     }
 }
 
-impl Check for KmsEncryptionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cmk_type
-            .check(&path.field("CmkType"), &Rules::NONE, out);
-        self.kms_key_id.check(&path.field("KmsKeyId"), &Rules { min_length: Some(1), max_length: Some(400), pattern: Some("(arn:aws((-us-gov)|(-iso)|(-iso-b)|(-cn))?:kms:)?([a-z]{2}-[a-z]+(-[a-z]+)?-\\d:)?(\\d{12}:)?(((key/)?[a-zA-Z0-9-_]+)|(alias/[a-zA-Z0-9:/_-]+))"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(KmsEncryptionConfig);
-
-/// Values of `CmkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CmkType {
-    /// `CUSTOMER_MANAGED_KMS_KEY`
-    CustomerManagedKmsKey,
-    /// `AWS_OWNED_KMS_KEY`
-    AwsOwnedKmsKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CmkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KMS_KEY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerManagedKmsKey => "CUSTOMER_MANAGED_KMS_KEY",
-            Self::AwsOwnedKmsKey => "AWS_OWNED_KMS_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CmkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CmkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CmkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOMER_MANAGED_KMS_KEY" => Self::CustomerManagedKmsKey,
-            "AWS_OWNED_KMS_KEY" => Self::AwsOwnedKmsKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CmkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CmkType::from(s))
-    }
-}
-
-crate::impl_literal!(CmkType);
-
-/// Property type `Tag` of `AWS::HealthLake::FHIRDatastore`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IAM::AccessKey`.
-#[derive(Debug, Clone)]
-pub struct AccessKey {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessKey {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessKey {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessKey {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::AccessKey`.
+    AccessKey("AWS::IAM::AccessKey", AccessKeyProps)
 }
 
 impl AccessKey {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::AccessKey";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessKeyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::AccessKeyId> {
         self.resource.ref_value()
@@ -87,58 +39,43 @@ impl AccessKey {
     pub fn attr_id(&self) -> Value<ids::AccessKeyId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Serial` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_serial(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Serial", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `UserName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserName", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::AccessKey`.
-#[derive(Debug, Clone)]
-pub struct AccessKeyProps {
-    /// `Serial` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub serial: Option<Value<i64>>,
-    /// `Status` (optional).
-    pub status: Option<Value<String>>,
-    /// `UserName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::AccessKey`.
+    AccessKeyProps
 }
 
 impl AccessKeyProps {
     /// The required properties: `UserName`.
     pub fn new(user_name: impl Into<Value<String>>) -> Self {
-        Self {
-            serial: None,
-            status: None,
-            user_name: user_name.into(),
-        }
+        Self(crate::Properties::new().with(2, "UserName", user_name.into().to_template()))
     }
-    /// Sets `Serial`.
-    pub fn serial(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.serial = Some(value.into());
-        self
+    /// `Serial` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn serial(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Serial", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Status", value.into().to_template()))
     }
 }
-
-impl ToTemplate for AccessKeyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.serial {
-            m.insert("Serial".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        m.insert("UserName".to_owned(), self.user_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessKeyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessKeyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IAM::Group`.
-#[derive(Debug, Clone)]
-pub struct Group {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Group {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Group {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Group {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::Group`.
+    Group("AWS::IAM::Group", GroupProps)
 }
 
 impl Group {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::Group";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::GroupName> {
         self.resource.ref_value()
@@ -82,145 +34,86 @@ impl Group {
     pub fn attr_arn(&self) -> Value<ids::GroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `GroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupName", value.into())
+    }
+
+    /// Replaces `ManagedPolicyArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_policy_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ManagedPolicyArns", value.into())
+    }
+
+    /// Replaces `Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Path", value.into())
+    }
+
+    /// Replaces `Policies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policies(&self, value: impl Into<Value<List<Policy>>>) {
+        self.resource.set_property("Policies", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::Group`.
-#[derive(Debug, Clone, Default)]
-pub struct GroupProps {
-    /// `GroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub group_name: Option<Value<String>>,
-    /// `ManagedPolicyArns` (optional).
-    /// Items: 0..=20.
-    /// Each item: Pattern: `arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub managed_policy_arns: Option<Value<List<String>>>,
-    /// `Path` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.
-    pub path: Option<Value<String>>,
-    /// `Policies` (optional).
-    pub policies: Option<Value<List<Policy>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::Group`.
+    GroupProps(default)
 }
 
 impl GroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            group_name: None,
-            managed_policy_arns: None,
-            path: None,
-            policies: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_name = Some(value.into());
-        self
+    /// `GroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}+=,.@-]+$`.
+    pub fn group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "GroupName", value.into().to_template()))
     }
-    /// Sets `ManagedPolicyArns`.
-    pub fn managed_policy_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.managed_policy_arns = Some(value.into());
-        self
+    /// `ManagedPolicyArns` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Pattern: `arn:(aws[a-zA-Z-]*)?:iam::([\d\x{80}-\x{10FFFF}]{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+`.
+    pub fn managed_policy_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ManagedPolicyArns", value.into().to_template()),
+        )
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Path", value.into().to_template()))
     }
-    /// Sets `Policies`.
-    pub fn policies(mut self, value: impl Into<Value<List<Policy>>>) -> Self {
-        self.policies = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_policy_arns {
-            m.insert("ManagedPolicyArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policies {
-            m.insert("Policies".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Policies` (optional).
+    pub fn policies(self, value: impl Into<Value<List<Policy>>>) -> Self {
+        Self(self.0.with(3, "Policies", value.into().to_template()))
     }
 }
 
-impl Check for GroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_name.check(
-            &path.field("GroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.managed_policy_arns.check(&path.field("ManagedPolicyArns"), &Rules { min_items: Some(0), max_items: Some(20), items: Some(&const { Rules { pattern: Some("arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policies
-            .check(&path.field("Policies"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GroupProps);
-
-/// Property type `Policy` of `AWS::IAM::Group`.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
-    /// `PolicyName` (required).
-    pub policy_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Policy` of `AWS::IAM::Group`.
+    Policy
 }
 
 impl Policy {
     /// The required properties: `PolicyDocument`, `PolicyName`.
     pub fn new(
-        policy_document: impl Into<Value<serde_json::Value>>,
+        policy_document: impl Into<Value<Json>>,
         policy_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            policy_name: policy_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyDocument", policy_document.into().to_template())
+                .with(1, "PolicyName", policy_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Policy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Policy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Policy);

@@ -11,83 +11,41 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IAM::GroupPolicy`.
-#[derive(Debug, Clone)]
-pub struct GroupPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GroupPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GroupPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GroupPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::GroupPolicy`.
+    GroupPolicy("AWS::IAM::GroupPolicy", GroupPolicyProps)
 }
 
 impl GroupPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::GroupPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GroupPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `GroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupName", value.into())
+    }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `PolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyName", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::GroupPolicy`.
-#[derive(Debug, Clone)]
-pub struct GroupPolicyProps {
-    /// `GroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub group_name: Value<String>,
-    /// `PolicyDocument` (optional).
-    pub policy_document: Option<Value<serde_json::Value>>,
-    /// `PolicyName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub policy_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::GroupPolicy`.
+    GroupPolicyProps
 }
 
 impl GroupPolicyProps {
@@ -96,54 +54,14 @@ impl GroupPolicyProps {
         group_name: impl Into<Value<String>>,
         policy_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            group_name: group_name.into(),
-            policy_document: None,
-            policy_name: policy_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GroupName", group_name.into().to_template())
+                .with(2, "PolicyName", policy_name.into().to_template()),
+        )
     }
-    /// Sets `PolicyDocument`.
-    pub fn policy_document(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.policy_document = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GroupPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GroupName".to_owned(), self.group_name.to_template());
-        if let Some(v) = &self.policy_document {
-            m.insert("PolicyDocument".to_owned(), v.to_template());
-        }
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        Expr::Map(m)
+    /// `PolicyDocument` (optional).
+    pub fn policy_document(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "PolicyDocument", value.into().to_template()))
     }
 }
-
-impl Check for GroupPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_name.check(
-            &path.field("GroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_name.check(
-            &path.field("PolicyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GroupPolicyProps);

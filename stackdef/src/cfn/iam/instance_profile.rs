@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IAM::InstanceProfile`.
-#[derive(Debug, Clone)]
-pub struct InstanceProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InstanceProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InstanceProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InstanceProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::InstanceProfile`.
+    InstanceProfile("AWS::IAM::InstanceProfile", InstanceProfileProps)
 }
 
 impl InstanceProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::InstanceProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InstanceProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InstanceProfileName` (typed).
     pub fn ref_value(&self) -> Value<ids::InstanceProfileName> {
         self.resource.ref_value()
@@ -82,102 +34,52 @@ impl InstanceProfile {
     pub fn attr_arn(&self) -> Value<ids::InstanceProfileArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `InstanceProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InstanceProfileName", value.into())
+    }
+
+    /// Replaces `Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Path", value.into())
+    }
+
+    /// Replaces `Roles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_roles(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Roles", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::InstanceProfile`.
-#[derive(Debug, Clone)]
-pub struct InstanceProfileProps {
-    /// `InstanceProfileName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^([\w+=,.@-]+)?$`.
-    pub instance_profile_name: Option<Value<String>>,
-    /// `Path` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.
-    pub path: Option<Value<String>>,
-    /// `Roles` (required).
-    /// Items: 1..=1.
-    /// Each item: Pattern: `[a-zA-Z0-9+=,.@\-_]+`.
-    pub roles: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::InstanceProfile`.
+    InstanceProfileProps
 }
 
 impl InstanceProfileProps {
     /// The required properties: `Roles`.
     pub fn new(roles: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            instance_profile_name: None,
-            path: None,
-            roles: roles.into(),
-        }
+        Self(crate::Properties::new().with(2, "Roles", roles.into().to_template()))
     }
-    /// Sets `InstanceProfileName`.
-    pub fn instance_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_profile_name = Some(value.into());
-        self
+    /// `InstanceProfileName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^([\w\x{80}-\x{10FFFF}+=,.@-]+)?$`.
+    pub fn instance_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InstanceProfileName", value.into().to_template()),
+        )
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_profile_name {
-            m.insert("InstanceProfileName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        m.insert("Roles".to_owned(), self.roles.to_template());
-        Expr::Map(m)
+    /// `Path` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Path", value.into().to_template()))
     }
 }
-
-impl Check for InstanceProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_profile_name.check(
-            &path.field("InstanceProfileName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^([\\w+=,.@-]+)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.roles.check(
-            &path.field("Roles"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("[a-zA-Z0-9+=,.@\\-_]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceProfileProps);

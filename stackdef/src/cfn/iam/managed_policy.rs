@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IAM::ManagedPolicy`.
-#[derive(Debug, Clone)]
-pub struct ManagedPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ManagedPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ManagedPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ManagedPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::ManagedPolicy`.
+    ManagedPolicy("AWS::IAM::ManagedPolicy", ManagedPolicyProps)
 }
 
 impl ManagedPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::ManagedPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ManagedPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PolicyArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ManagedPolicyArn> {
         self.resource.ref_value()
@@ -117,129 +69,96 @@ impl ManagedPolicy {
     pub fn attr_update_date(&self) -> Value<String> {
         self.resource.get_att("UpdateDate")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Groups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Groups", value.into())
+    }
+
+    /// Replaces `ManagedPolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ManagedPolicyName", value.into())
+    }
+
+    /// Replaces `Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Path", value.into())
+    }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `Roles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_roles(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Roles", value.into())
+    }
+
+    /// Replaces `Users` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_users(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Users", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::ManagedPolicy`.
-#[derive(Debug, Clone)]
-pub struct ManagedPolicyProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `Groups` (optional).
-    pub groups: Option<Value<List<String>>>,
-    /// `ManagedPolicyName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub managed_policy_name: Option<Value<String>>,
-    /// `Path` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`.
-    pub path: Option<Value<String>>,
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
-    /// `Roles` (optional).
-    pub roles: Option<Value<List<String>>>,
-    /// `Users` (optional).
-    pub users: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::ManagedPolicy`.
+    ManagedPolicyProps
 }
 
 impl ManagedPolicyProps {
     /// The required properties: `PolicyDocument`.
-    pub fn new(policy_document: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            description: None,
-            groups: None,
-            managed_policy_name: None,
-            path: None,
-            policy_document: policy_document.into(),
-            roles: None,
-            users: None,
-        }
+    pub fn new(policy_document: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(
+            4,
+            "PolicyDocument",
+            policy_document.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    pub fn groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Groups", value.into().to_template()))
     }
-    /// Sets `ManagedPolicyName`.
-    pub fn managed_policy_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.managed_policy_name = Some(value.into());
-        self
+    /// `ManagedPolicyName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn managed_policy_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ManagedPolicyName", value.into().to_template()),
+        )
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Path", value.into().to_template()))
     }
-    /// Sets `Roles`.
-    pub fn roles(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.roles = Some(value.into());
-        self
+    /// `Roles` (optional).
+    pub fn roles(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Roles", value.into().to_template()))
     }
-    /// Sets `Users`.
-    pub fn users(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.users = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_policy_name {
-            m.insert("ManagedPolicyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        if let Some(v) = &self.roles {
-            m.insert("Roles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.users {
-            m.insert("Users".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Users` (optional).
+    pub fn users(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "Users", value.into().to_template()))
     }
 }
-
-impl Check for ManagedPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^((/[A-Za-z0-9\\.,\\+@=_-]+)*)/$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ManagedPolicyProps);

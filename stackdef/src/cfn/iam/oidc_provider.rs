@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IAM::OIDCProvider`.
-#[derive(Debug, Clone)]
-pub struct OidcProvider {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OidcProvider {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OidcProvider {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OidcProvider {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::OIDCProvider`.
+    OidcProvider("AWS::IAM::OIDCProvider", OidcProviderProps)
 }
 
 impl OidcProvider {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::OIDCProvider";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OidcProviderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::OidcProviderArn> {
         self.resource.ref_value()
@@ -82,193 +34,65 @@ impl OidcProvider {
     pub fn attr_arn(&self) -> Value<ids::OidcProviderArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ClientIdList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_id_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ClientIdList", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ThumbprintList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thumbprint_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ThumbprintList", value.into())
+    }
+
+    /// Replaces `Url` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Url", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::OIDCProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct OidcProviderProps {
-    /// `ClientIdList` (optional).
-    /// Each item: Length: 1..=255 characters.
-    pub client_id_list: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ThumbprintList` (optional).
-    /// Items: ..=5.
-    /// Each item: Length: 40..=40 characters.
-    /// Each item: Pattern: `[0-9A-Fa-f]{40}`.
-    pub thumbprint_list: Option<Value<List<String>>>,
-    /// `Url` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::OIDCProvider`.
+    OidcProviderProps(default)
 }
 
 impl OidcProviderProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            client_id_list: None,
-            tags: None,
-            thumbprint_list: None,
-            url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClientIdList`.
-    pub fn client_id_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.client_id_list = Some(value.into());
-        self
+    /// `ClientIdList` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    pub fn client_id_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ClientIdList", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
-    /// Sets `ThumbprintList`.
-    pub fn thumbprint_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.thumbprint_list = Some(value.into());
-        self
+    /// `ThumbprintList` (optional).
+    /// Items: at most 5.
+    /// Each item: Length: 40 to 40 characters.
+    /// Each item: Pattern: `[0-9A-Fa-f]{40}`.
+    pub fn thumbprint_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "ThumbprintList", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Url", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OidcProviderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_id_list {
-            m.insert("ClientIdList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thumbprint_list {
-            m.insert("ThumbprintList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OidcProviderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_id_list.check(
-            &path.field("ClientIdList"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thumbprint_list.check(
-            &path.field("ThumbprintList"),
-            &Rules {
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(40),
-                            max_length: Some(40),
-                            pattern: Some("[0-9A-Fa-f]{40}"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OidcProviderProps);
-
-/// Property type `Tag` of `AWS::IAM::OIDCProvider`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

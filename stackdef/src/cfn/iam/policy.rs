@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IAM::Policy`.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Policy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Policy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Policy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::Policy`.
+    Policy("AWS::IAM::Policy", PolicyProps)
 }
 
 impl Policy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::Policy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PolicyId> {
         self.resource.ref_value()
@@ -82,99 +34,65 @@ impl Policy {
     pub fn attr_id(&self) -> Value<ids::PolicyId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Groups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Groups", value.into())
+    }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `PolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyName", value.into())
+    }
+
+    /// Replaces `Roles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_roles(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Roles", value.into())
+    }
+
+    /// Replaces `Users` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_users(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Users", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::Policy`.
-#[derive(Debug, Clone)]
-pub struct PolicyProps {
-    /// `Groups` (optional).
-    pub groups: Option<Value<List<String>>>,
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
-    /// `PolicyName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub policy_name: Value<String>,
-    /// `Roles` (optional).
-    pub roles: Option<Value<List<String>>>,
-    /// `Users` (optional).
-    pub users: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::Policy`.
+    PolicyProps
 }
 
 impl PolicyProps {
     /// The required properties: `PolicyDocument`, `PolicyName`.
     pub fn new(
-        policy_document: impl Into<Value<serde_json::Value>>,
+        policy_document: impl Into<Value<Json>>,
         policy_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            groups: None,
-            policy_document: policy_document.into(),
-            policy_name: policy_name.into(),
-            roles: None,
-            users: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "PolicyDocument", policy_document.into().to_template())
+                .with(2, "PolicyName", policy_name.into().to_template()),
+        )
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    pub fn groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Groups", value.into().to_template()))
     }
-    /// Sets `Roles`.
-    pub fn roles(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.roles = Some(value.into());
-        self
+    /// `Roles` (optional).
+    pub fn roles(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Roles", value.into().to_template()))
     }
-    /// Sets `Users`.
-    pub fn users(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.users = Some(value.into());
-        self
+    /// `Users` (optional).
+    pub fn users(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Users", value.into().to_template()))
     }
 }
-
-impl ToTemplate for PolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        if let Some(v) = &self.roles {
-            m.insert("Roles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.users {
-            m.insert("Users".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_name.check(
-            &path.field("PolicyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::at_least_one(
-            &[
-                &[("Users", self.users.is_some())],
-                &[("Groups", self.groups.is_some())],
-                &[("Roles", self.roles.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IAM::Role`.
-#[derive(Debug, Clone)]
-pub struct Role {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Role {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Role {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Role {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::Role`.
+    Role("AWS::IAM::Role", RoleProps)
 }
 
 impl Role {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::Role";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RoleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RoleName` (typed).
     pub fn ref_value(&self) -> Value<ids::RoleName> {
         self.resource.ref_value()
@@ -87,298 +39,153 @@ impl Role {
     pub fn attr_role_id(&self) -> Value<String> {
         self.resource.get_att("RoleId")
     }
+
+    /// Replaces `AssumeRolePolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assume_role_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("AssumeRolePolicyDocument", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ManagedPolicyArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_policy_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ManagedPolicyArns", value.into())
+    }
+
+    /// Replaces `MaxSessionDuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_session_duration(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxSessionDuration", value.into())
+    }
+
+    /// Replaces `Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Path", value.into())
+    }
+
+    /// Replaces `PermissionsBoundary` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions_boundary(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PermissionsBoundary", value.into())
+    }
+
+    /// Replaces `Policies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policies(&self, value: impl Into<Value<List<Policy>>>) {
+        self.resource.set_property("Policies", value.into())
+    }
+
+    /// Replaces `RoleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RoleName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::Role`.
-#[derive(Debug, Clone)]
-pub struct RoleProps {
-    /// `AssumeRolePolicyDocument` (required).
-    pub assume_role_policy_document: Value<serde_json::Value>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$`.
-    pub description: Option<Value<String>>,
-    /// `ManagedPolicyArns` (optional).
-    /// Items: 0..=20.
-    /// Each item: Pattern: `arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub managed_policy_arns: Option<Value<List<String>>>,
-    /// `MaxSessionDuration` (optional).
-    /// Range: 3600..=43200.
-    pub max_session_duration: Option<Value<i64>>,
-    /// `Path` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.
-    pub path: Option<Value<String>>,
-    /// `PermissionsBoundary` (optional).
-    /// Length: 20..=2048 characters.
-    pub permissions_boundary: Option<Value<String>>,
-    /// `Policies` (optional).
-    pub policies: Option<Value<List<Policy>>>,
-    /// `RoleName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub role_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::Role`.
+    RoleProps
 }
 
 impl RoleProps {
     /// The required properties: `AssumeRolePolicyDocument`.
-    pub fn new(assume_role_policy_document: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            assume_role_policy_document: assume_role_policy_document.into(),
-            description: None,
-            managed_policy_arns: None,
-            max_session_duration: None,
-            path: None,
-            permissions_boundary: None,
-            policies: None,
-            role_name: None,
-            tags: None,
-        }
+    pub fn new(assume_role_policy_document: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(
+            0,
+            "AssumeRolePolicyDocument",
+            assume_role_policy_document.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ManagedPolicyArns`.
-    pub fn managed_policy_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.managed_policy_arns = Some(value.into());
-        self
+    /// `ManagedPolicyArns` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Pattern: `arn:(aws[a-zA-Z-]*)?:iam::([\d\x{80}-\x{10FFFF}]{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+`.
+    pub fn managed_policy_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ManagedPolicyArns", value.into().to_template()),
+        )
     }
-    /// Sets `MaxSessionDuration`.
-    pub fn max_session_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_session_duration = Some(value.into());
-        self
+    /// `MaxSessionDuration` (optional).
+    /// Range: 3600 to 43200.
+    pub fn max_session_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaxSessionDuration", value.into().to_template()),
+        )
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Path", value.into().to_template()))
     }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, value: impl Into<Value<String>>) -> Self {
-        self.permissions_boundary = Some(value.into());
-        self
+    /// `PermissionsBoundary` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn permissions_boundary(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PermissionsBoundary", value.into().to_template()),
+        )
     }
-    /// Sets `Policies`.
-    pub fn policies(mut self, value: impl Into<Value<List<Policy>>>) -> Self {
-        self.policies = Some(value.into());
-        self
+    /// `Policies` (optional).
+    pub fn policies(self, value: impl Into<Value<List<Policy>>>) -> Self {
+        Self(self.0.with(6, "Policies", value.into().to_template()))
     }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.role_name = Some(value.into());
-        self
+    /// `RoleName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}+=,.@-]+$`.
+    pub fn role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "RoleName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RoleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AssumeRolePolicyDocument".to_owned(),
-            self.assume_role_policy_document.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_policy_arns {
-            m.insert("ManagedPolicyArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_session_duration {
-            m.insert("MaxSessionDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permissions_boundary {
-            m.insert("PermissionsBoundary".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policies {
-            m.insert("Policies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_name {
-            m.insert("RoleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RoleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.managed_policy_arns.check(&path.field("ManagedPolicyArns"), &Rules { min_items: Some(0), max_items: Some(20), items: Some(&const { Rules { pattern: Some("arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.max_session_duration.check(
-            &path.field("MaxSessionDuration"),
-            &Rules {
-                minimum: Some(3600.0),
-                maximum: Some(43200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions_boundary.check(
-            &path.field("PermissionsBoundary"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policies
-            .check(&path.field("Policies"), &Rules::NONE, out);
-        self.role_name.check(
-            &path.field("RoleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RoleProps);
-
-/// Property type `Policy` of `AWS::IAM::Role`.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
-    /// `PolicyName` (required).
-    pub policy_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Policy` of `AWS::IAM::Role`.
+    Policy
 }
 
 impl Policy {
     /// The required properties: `PolicyDocument`, `PolicyName`.
     pub fn new(
-        policy_document: impl Into<Value<serde_json::Value>>,
+        policy_document: impl Into<Value<Json>>,
         policy_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            policy_name: policy_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyDocument", policy_document.into().to_template())
+                .with(1, "PolicyName", policy_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Policy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Policy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Policy);
-
-/// Property type `Tag` of `AWS::IAM::Role`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

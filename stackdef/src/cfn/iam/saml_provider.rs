@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IAM::SAMLProvider`.
-#[derive(Debug, Clone)]
-pub struct SamlProvider {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SamlProvider {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SamlProvider {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SamlProvider {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::SAMLProvider`.
+    SamlProvider("AWS::IAM::SAMLProvider", SamlProviderProps)
 }
 
 impl SamlProvider {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::SAMLProvider";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SamlProviderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::SamlProviderArn> {
         self.resource.ref_value()
@@ -87,349 +39,142 @@ impl SamlProvider {
     pub fn attr_saml_provider_uuid(&self) -> Value<String> {
         self.resource.get_att("SamlProviderUUID")
     }
+
+    /// Replaces `AddPrivateKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_add_private_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AddPrivateKey", value.into())
+    }
+
+    /// Replaces `AssertionEncryptionMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assertion_encryption_mode(&self, value: impl Into<Value<AssertionEncryptionMode>>) {
+        self.resource
+            .set_property("AssertionEncryptionMode", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PrivateKeyList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_key_list(&self, value: impl Into<Value<List<SamlPrivateKey>>>) {
+        self.resource.set_property("PrivateKeyList", value.into())
+    }
+
+    /// Replaces `RemovePrivateKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remove_private_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RemovePrivateKey", value.into())
+    }
+
+    /// Replaces `SamlMetadataDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_saml_metadata_document(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SamlMetadataDocument", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::SAMLProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct SamlProviderProps {
-    /// `AddPrivateKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=16384 characters.
-    /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
-    pub add_private_key: Option<Value<String>>,
-    /// `AssertionEncryptionMode` (optional).
-    pub assertion_encryption_mode: Option<Value<AssertionEncryptionMode>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\w._-]+`.
-    pub name: Option<Value<String>>,
-    /// `PrivateKeyList` (optional).
-    /// Items: ..=2.
-    pub private_key_list: Option<Value<List<SamlPrivateKey>>>,
-    /// `RemovePrivateKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 22..=64 characters.
-    /// Pattern: `[A-Z0-9]+`.
-    pub remove_private_key: Option<Value<String>>,
-    /// `SamlMetadataDocument` (optional).
-    /// Length: 1000..=10000000 characters.
-    pub saml_metadata_document: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::SAMLProvider`.
+    SamlProviderProps(default)
 }
 
 impl SamlProviderProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add_private_key: None,
-            assertion_encryption_mode: None,
-            name: None,
-            private_key_list: None,
-            remove_private_key: None,
-            saml_metadata_document: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AddPrivateKey`.
-    pub fn add_private_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.add_private_key = Some(value.into());
-        self
+    /// `AddPrivateKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 16384 characters.
+    /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
+    pub fn add_private_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AddPrivateKey", value.into().to_template()))
     }
-    /// Sets `AssertionEncryptionMode`.
+    /// `AssertionEncryptionMode` (optional).
     pub fn assertion_encryption_mode(
-        mut self,
+        self,
         value: impl Into<Value<AssertionEncryptionMode>>,
     ) -> Self {
-        self.assertion_encryption_mode = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AssertionEncryptionMode", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}._-]+`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `PrivateKeyList`.
-    pub fn private_key_list(mut self, value: impl Into<Value<List<SamlPrivateKey>>>) -> Self {
-        self.private_key_list = Some(value.into());
-        self
+    /// `PrivateKeyList` (optional).
+    /// Items: at most 2.
+    pub fn private_key_list(self, value: impl Into<Value<List<SamlPrivateKey>>>) -> Self {
+        Self(self.0.with(3, "PrivateKeyList", value.into().to_template()))
     }
-    /// Sets `RemovePrivateKey`.
-    pub fn remove_private_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.remove_private_key = Some(value.into());
-        self
-    }
-    /// Sets `SamlMetadataDocument`.
-    pub fn saml_metadata_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.saml_metadata_document = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SamlProviderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_private_key {
-            m.insert("AddPrivateKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.assertion_encryption_mode {
-            m.insert("AssertionEncryptionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_key_list {
-            m.insert("PrivateKeyList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remove_private_key {
-            m.insert("RemovePrivateKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.saml_metadata_document {
-            m.insert("SamlMetadataDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SamlProviderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.add_private_key.check(
-            &path.field("AddPrivateKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16384),
-                pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.assertion_encryption_mode.check(
-            &path.field("AssertionEncryptionMode"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\w._-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.private_key_list.check(
-            &path.field("PrivateKeyList"),
-            &Rules {
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.remove_private_key.check(
-            &path.field("RemovePrivateKey"),
-            &Rules {
-                min_length: Some(22),
-                max_length: Some(64),
-                pattern: Some("[A-Z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.saml_metadata_document.check(
-            &path.field("SamlMetadataDocument"),
-            &Rules {
-                min_length: Some(1000),
-                max_length: Some(10000000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SamlProviderProps);
-
-/// Values of `AssertionEncryptionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssertionEncryptionMode {
-    /// `Allowed`
-    Allowed,
-    /// `Required`
-    Required,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssertionEncryptionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Allowed", "Required"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allowed => "Allowed",
-            Self::Required => "Required",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssertionEncryptionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssertionEncryptionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssertionEncryptionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Allowed" => Self::Allowed,
-            "Required" => Self::Required,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssertionEncryptionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssertionEncryptionMode::from(s))
-    }
-}
-
-crate::impl_literal!(AssertionEncryptionMode);
-
-/// Property type `SamlPrivateKey` of `AWS::IAM::SAMLProvider`.
-#[derive(Debug, Clone)]
-pub struct SamlPrivateKey {
-    /// `KeyId` (required).
-    /// Length: 22..=64 characters.
+    /// `RemovePrivateKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 22 to 64 characters.
     /// Pattern: `[A-Z0-9]+`.
-    pub key_id: Value<String>,
-    /// `Timestamp` (required).
-    pub timestamp: Value<String>,
+    pub fn remove_private_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RemovePrivateKey", value.into().to_template()),
+        )
+    }
+    /// `SamlMetadataDocument` (optional).
+    /// Length: 1000 to 10000000 characters.
+    pub fn saml_metadata_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SamlMetadataDocument", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AssertionEncryptionMode`.
+    AssertionEncryptionMode {
+        /// `Allowed`
+        Allowed = "Allowed",
+        /// `Required`
+        Required = "Required",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SamlPrivateKey` of `AWS::IAM::SAMLProvider`.
+    SamlPrivateKey
 }
 
 impl SamlPrivateKey {
     /// The required properties: `KeyId`, `Timestamp`.
     pub fn new(key_id: impl Into<Value<String>>, timestamp: impl Into<Value<String>>) -> Self {
-        Self {
-            key_id: key_id.into(),
-            timestamp: timestamp.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "KeyId", key_id.into().to_template())
+                .with(1, "Timestamp", timestamp.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SamlPrivateKey {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("KeyId".to_owned(), self.key_id.to_template());
-        m.insert("Timestamp".to_owned(), self.timestamp.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SamlPrivateKey {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_id.check(
-            &path.field("KeyId"),
-            &Rules {
-                min_length: Some(22),
-                max_length: Some(64),
-                pattern: Some("[A-Z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SamlPrivateKey);
-
-/// Property type `Tag` of `AWS::IAM::SAMLProvider`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IAM::ServerCertificate`.
-#[derive(Debug, Clone)]
-pub struct ServerCertificate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServerCertificate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServerCertificate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServerCertificate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::ServerCertificate`.
+    ServerCertificate("AWS::IAM::ServerCertificate", ServerCertificateProps)
 }
 
 impl ServerCertificate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::ServerCertificate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServerCertificateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ServerCertificateName` (typed).
     pub fn ref_value(&self) -> Value<ids::ServerCertificateName> {
         self.resource.ref_value()
@@ -82,220 +34,105 @@ impl ServerCertificate {
     pub fn attr_arn(&self) -> Value<ids::ServerCertificateArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CertificateBody` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_body(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateBody", value.into())
+    }
+
+    /// Replaces `CertificateChain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_chain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateChain", value.into())
+    }
+
+    /// Replaces `Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Path", value.into())
+    }
+
+    /// Replaces `PrivateKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrivateKey", value.into())
+    }
+
+    /// Replaces `ServerCertificateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_certificate_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServerCertificateName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::ServerCertificate`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerCertificateProps {
-    /// `CertificateBody` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=16384 characters.
-    /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
-    pub certificate_body: Option<Value<String>>,
-    /// `CertificateChain` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=2097152 characters.
-    /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
-    pub certificate_chain: Option<Value<String>>,
-    /// `Path` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `(\u002F)|(\u002F[\u0021-\u007F]+\u002F)`.
-    pub path: Option<Value<String>>,
-    /// `PrivateKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=16384 characters.
-    /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
-    pub private_key: Option<Value<String>>,
-    /// `ServerCertificateName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\w+=,.@-]+`.
-    pub server_certificate_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::ServerCertificate`.
+    ServerCertificateProps(default)
 }
 
 impl ServerCertificateProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_body: None,
-            certificate_chain: None,
-            path: None,
-            private_key: None,
-            server_certificate_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateBody`.
-    pub fn certificate_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_body = Some(value.into());
-        self
+    /// `CertificateBody` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 16384 characters.
+    /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
+    pub fn certificate_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificateBody", value.into().to_template()),
+        )
     }
-    /// Sets `CertificateChain`.
-    pub fn certificate_chain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_chain = Some(value.into());
-        self
+    /// `CertificateChain` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 2097152 characters.
+    /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
+    pub fn certificate_chain(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CertificateChain", value.into().to_template()),
+        )
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `(\u002F)|(\u002F[\u0021-\u007F]+\u002F)`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Path", value.into().to_template()))
     }
-    /// Sets `PrivateKey`.
-    pub fn private_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_key = Some(value.into());
-        self
+    /// `PrivateKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 16384 characters.
+    /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
+    pub fn private_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PrivateKey", value.into().to_template()))
     }
-    /// Sets `ServerCertificateName`.
-    pub fn server_certificate_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_certificate_name = Some(value.into());
-        self
+    /// `ServerCertificateName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}+=,.@-]+`.
+    pub fn server_certificate_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ServerCertificateName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerCertificateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_body {
-            m.insert("CertificateBody".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_chain {
-            m.insert("CertificateChain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_key {
-            m.insert("PrivateKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_certificate_name {
-            m.insert("ServerCertificateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ServerCertificateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_body.check(
-            &path.field("CertificateBody"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16384),
-                pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_chain.check(
-            &path.field("CertificateChain"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2097152),
-                pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.private_key.check(
-            &path.field("PrivateKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16384),
-                pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_certificate_name.check(
-            &path.field("ServerCertificateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\w+=,.@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServerCertificateProps);
-
-/// Property type `Tag` of `AWS::IAM::ServerCertificate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

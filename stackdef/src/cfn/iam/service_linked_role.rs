@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IAM::ServiceLinkedRole`.
-#[derive(Debug, Clone)]
-pub struct ServiceLinkedRole {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServiceLinkedRole {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServiceLinkedRole {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServiceLinkedRole {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::ServiceLinkedRole`.
+    ServiceLinkedRole("AWS::IAM::ServiceLinkedRole", ServiceLinkedRoleProps)
 }
 
 impl ServiceLinkedRole {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::ServiceLinkedRole";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceLinkedRoleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RoleName` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceLinkedRoleName> {
         self.resource.ref_value()
@@ -82,104 +34,56 @@ impl ServiceLinkedRole {
     pub fn attr_role_name(&self) -> Value<ids::ServiceLinkedRoleName> {
         self.resource.get_att("RoleName")
     }
+
+    /// Replaces `AWSServiceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_service_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AWSServiceName", value.into())
+    }
+
+    /// Replaces `CustomSuffix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_suffix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CustomSuffix", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::ServiceLinkedRole`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceLinkedRoleProps {
-    /// `AWSServiceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub aws_service_name: Option<Value<String>>,
-    /// `CustomSuffix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub custom_suffix: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$`.
-    pub description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::ServiceLinkedRole`.
+    ServiceLinkedRoleProps(default)
 }
 
 impl ServiceLinkedRoleProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_service_name: None,
-            custom_suffix: None,
-            description: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AWSServiceName`.
-    pub fn aws_service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_service_name = Some(value.into());
-        self
+    /// `AWSServiceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}+=,.@-]+$`.
+    pub fn aws_service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AWSServiceName", value.into().to_template()))
     }
-    /// Sets `CustomSuffix`.
-    pub fn custom_suffix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_suffix = Some(value.into());
-        self
+    /// `CustomSuffix` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}+=,.@-]+$`.
+    pub fn custom_suffix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CustomSuffix", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceLinkedRoleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_service_name {
-            m.insert("AWSServiceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_suffix {
-            m.insert("CustomSuffix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
 }
-
-impl Check for ServiceLinkedRoleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_service_name.check(
-            &path.field("AWSServiceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_suffix.check(
-            &path.field("CustomSuffix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceLinkedRoleProps);

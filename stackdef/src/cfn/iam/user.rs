@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IAM::User`.
-#[derive(Debug, Clone)]
-pub struct User {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for User {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for User {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for User {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::User`.
+    User("AWS::IAM::User", UserProps)
 }
 
 impl User {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::User";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `UserName` (typed).
     pub fn ref_value(&self) -> Value<ids::UserName> {
         self.resource.ref_value()
@@ -82,321 +34,154 @@ impl User {
     pub fn attr_arn(&self) -> Value<ids::UserArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Groups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Groups", value.into())
+    }
+
+    /// Replaces `LoginProfile` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_login_profile(&self, value: impl Into<Value<LoginProfile>>) {
+        self.resource.set_property("LoginProfile", value.into())
+    }
+
+    /// Replaces `ManagedPolicyArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_policy_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ManagedPolicyArns", value.into())
+    }
+
+    /// Replaces `Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Path", value.into())
+    }
+
+    /// Replaces `PermissionsBoundary` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions_boundary(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PermissionsBoundary", value.into())
+    }
+
+    /// Replaces `Policies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policies(&self, value: impl Into<Value<List<Policy>>>) {
+        self.resource.set_property("Policies", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserName", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::User`.
-#[derive(Debug, Clone, Default)]
-pub struct UserProps {
-    /// `Groups` (optional).
-    /// Items: 0..=10.
-    pub groups: Option<Value<List<String>>>,
-    /// `LoginProfile` (optional).
-    pub login_profile: Option<Value<LoginProfile>>,
-    /// `ManagedPolicyArns` (optional).
-    /// Items: 0..=20.
-    /// Each item: Pattern: `arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub managed_policy_arns: Option<Value<List<String>>>,
-    /// `Path` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.
-    pub path: Option<Value<String>>,
-    /// `PermissionsBoundary` (optional).
-    /// Length: 20..=2048 characters.
-    pub permissions_boundary: Option<Value<String>>,
-    /// `Policies` (optional).
-    pub policies: Option<Value<List<Policy>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub user_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::User`.
+    UserProps(default)
 }
 
 impl UserProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            groups: None,
-            login_profile: None,
-            managed_policy_arns: None,
-            path: None,
-            permissions_boundary: None,
-            policies: None,
-            tags: None,
-            user_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    /// Items: 0 to 10.
+    pub fn groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Groups", value.into().to_template()))
     }
-    /// Sets `LoginProfile`.
-    pub fn login_profile(mut self, value: impl Into<Value<LoginProfile>>) -> Self {
-        self.login_profile = Some(value.into());
-        self
+    /// `LoginProfile` (optional).
+    pub fn login_profile(self, value: impl Into<Value<LoginProfile>>) -> Self {
+        Self(self.0.with(1, "LoginProfile", value.into().to_template()))
     }
-    /// Sets `ManagedPolicyArns`.
-    pub fn managed_policy_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.managed_policy_arns = Some(value.into());
-        self
+    /// `ManagedPolicyArns` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Pattern: `arn:(aws[a-zA-Z-]*)?:iam::([\d\x{80}-\x{10FFFF}]{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+`.
+    pub fn managed_policy_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ManagedPolicyArns", value.into().to_template()),
+        )
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Path", value.into().to_template()))
     }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, value: impl Into<Value<String>>) -> Self {
-        self.permissions_boundary = Some(value.into());
-        self
+    /// `PermissionsBoundary` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn permissions_boundary(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PermissionsBoundary", value.into().to_template()),
+        )
     }
-    /// Sets `Policies`.
-    pub fn policies(mut self, value: impl Into<Value<List<Policy>>>) -> Self {
-        self.policies = Some(value.into());
-        self
+    /// `Policies` (optional).
+    pub fn policies(self, value: impl Into<Value<List<Policy>>>) -> Self {
+        Self(self.0.with(5, "Policies", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `UserName`.
-    pub fn user_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.login_profile {
-            m.insert("LoginProfile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_policy_arns {
-            m.insert("ManagedPolicyArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permissions_boundary {
-            m.insert("PermissionsBoundary".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policies {
-            m.insert("Policies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_name {
-            m.insert("UserName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}+=,.@-]+$`.
+    pub fn user_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "UserName", value.into().to_template()))
     }
 }
 
-impl Check for UserProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.groups.check(
-            &path.field("Groups"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.login_profile
-            .check(&path.field("LoginProfile"), &Rules::NONE, out);
-        self.managed_policy_arns.check(&path.field("ManagedPolicyArns"), &Rules { min_items: Some(0), max_items: Some(20), items: Some(&const { Rules { pattern: Some("arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions_boundary.check(
-            &path.field("PermissionsBoundary"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policies
-            .check(&path.field("Policies"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_name.check(
-            &path.field("UserName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserProps);
-
-/// Property type `LoginProfile` of `AWS::IAM::User`.
-#[derive(Debug, Clone)]
-pub struct LoginProfile {
-    /// `Password` (required).
-    pub password: Value<String>,
-    /// `PasswordResetRequired` (optional).
-    pub password_reset_required: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `LoginProfile` of `AWS::IAM::User`.
+    LoginProfile
 }
 
 impl LoginProfile {
     /// The required properties: `Password`.
     pub fn new(password: impl Into<Value<String>>) -> Self {
-        Self {
-            password: password.into(),
-            password_reset_required: None,
-        }
+        Self(crate::Properties::new().with(0, "Password", password.into().to_template()))
     }
-    /// Sets `PasswordResetRequired`.
-    pub fn password_reset_required(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.password_reset_required = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoginProfile {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Password".to_owned(), self.password.to_template());
-        if let Some(v) = &self.password_reset_required {
-            m.insert("PasswordResetRequired".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PasswordResetRequired` (optional).
+    pub fn password_reset_required(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PasswordResetRequired", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LoginProfile {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LoginProfile);
-
-/// Property type `Policy` of `AWS::IAM::User`.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
-    /// `PolicyName` (required).
-    pub policy_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Policy` of `AWS::IAM::User`.
+    Policy
 }
 
 impl Policy {
     /// The required properties: `PolicyDocument`, `PolicyName`.
     pub fn new(
-        policy_document: impl Into<Value<serde_json::Value>>,
+        policy_document: impl Into<Value<Json>>,
         policy_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            policy_name: policy_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyDocument", policy_document.into().to_template())
+                .with(1, "PolicyName", policy_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Policy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Policy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Policy);
-
-/// Property type `Tag` of `AWS::IAM::User`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IAM::UserToGroupAddition`.
-#[derive(Debug, Clone)]
-pub struct UserToGroupAddition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserToGroupAddition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserToGroupAddition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserToGroupAddition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::UserToGroupAddition`.
+    UserToGroupAddition("AWS::IAM::UserToGroupAddition", UserToGroupAdditionProps)
 }
 
 impl UserToGroupAddition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::UserToGroupAddition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserToGroupAdditionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::UserToGroupAdditionId> {
         self.resource.ref_value()
@@ -82,15 +34,23 @@ impl UserToGroupAddition {
     pub fn attr_id(&self) -> Value<ids::UserToGroupAdditionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `GroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupName", value.into())
+    }
+
+    /// Replaces `Users` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_users(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Users", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::UserToGroupAddition`.
-#[derive(Debug, Clone)]
-pub struct UserToGroupAdditionProps {
-    /// `GroupName` (required).
-    pub group_name: Value<String>,
-    /// `Users` (required).
-    pub users: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::UserToGroupAddition`.
+    UserToGroupAdditionProps
 }
 
 impl UserToGroupAdditionProps {
@@ -99,24 +59,10 @@ impl UserToGroupAdditionProps {
         group_name: impl Into<Value<String>>,
         users: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            group_name: group_name.into(),
-            users: users.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GroupName", group_name.into().to_template())
+                .with(1, "Users", users.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for UserToGroupAdditionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GroupName".to_owned(), self.group_name.to_template());
-        m.insert("Users".to_owned(), self.users.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserToGroupAdditionProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UserToGroupAdditionProps);

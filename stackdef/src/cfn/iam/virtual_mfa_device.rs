@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IAM::VirtualMFADevice`.
-#[derive(Debug, Clone)]
-pub struct VirtualMfaDevice {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VirtualMfaDevice {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VirtualMfaDevice {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VirtualMfaDevice {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IAM::VirtualMFADevice`.
+    VirtualMfaDevice("AWS::IAM::VirtualMFADevice", VirtualMfaDeviceProps)
 }
 
 impl VirtualMfaDevice {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IAM::VirtualMFADevice";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VirtualMfaDeviceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SerialNumber` (typed).
     pub fn ref_value(&self) -> Value<ids::VirtualMfaDeviceId> {
         self.resource.ref_value()
@@ -82,163 +34,65 @@ impl VirtualMfaDevice {
     pub fn attr_serial_number(&self) -> Value<ids::VirtualMfaDeviceId> {
         self.resource.get_att("SerialNumber")
     }
+
+    /// Replaces `Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Path", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Users` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_users(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Users", value.into())
+    }
+
+    /// Replaces `VirtualMfaDeviceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtual_mfa_device_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VirtualMfaDeviceName", value.into())
+    }
 }
 
-/// Properties of `AWS::IAM::VirtualMFADevice`.
-#[derive(Debug, Clone)]
-pub struct VirtualMfaDeviceProps {
-    /// `Path` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `(\u002F)|(\u002F[\u0021-\u007F]+\u002F)`.
-    pub path: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Users` (required).
-    pub users: Value<List<String>>,
-    /// `VirtualMfaDeviceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=226 characters.
-    /// Pattern: `[\w+=,.@-]+`.
-    pub virtual_mfa_device_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IAM::VirtualMFADevice`.
+    VirtualMfaDeviceProps
 }
 
 impl VirtualMfaDeviceProps {
     /// The required properties: `Users`.
     pub fn new(users: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            path: None,
-            tags: None,
-            users: users.into(),
-            virtual_mfa_device_name: None,
-        }
+        Self(crate::Properties::new().with(2, "Users", users.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 512 characters.
+    /// Pattern: `(\u002F)|(\u002F[\u0021-\u007F]+\u002F)`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Path", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
-    /// Sets `VirtualMfaDeviceName`.
-    pub fn virtual_mfa_device_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_mfa_device_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VirtualMfaDeviceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Users".to_owned(), self.users.to_template());
-        if let Some(v) = &self.virtual_mfa_device_name {
-            m.insert("VirtualMfaDeviceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VirtualMfaDeviceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 226 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}+=,.@-]+`.
+    pub fn virtual_mfa_device_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "VirtualMfaDeviceName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VirtualMfaDeviceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.virtual_mfa_device_name.check(
-            &path.field("VirtualMfaDeviceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(226),
-                pattern: Some("[\\w+=,.@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VirtualMfaDeviceProps);
-
-/// Property type `Tag` of `AWS::IAM::VirtualMFADevice`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IdentityStore::Group`.
-#[derive(Debug, Clone)]
-pub struct Group {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Group {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Group {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Group {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IdentityStore::Group`.
+    Group("AWS::IdentityStore::Group", GroupProps)
 }
 
 impl Group {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IdentityStore::Group";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,24 +28,29 @@ impl Group {
     pub fn attr_group_id(&self) -> Value<String> {
         self.resource.get_att("GroupId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `IdentityStoreId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_store_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IdentityStoreId", value.into())
+    }
 }
 
-/// Properties of `AWS::IdentityStore::Group`.
-#[derive(Debug, Clone)]
-pub struct GroupProps {
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r  　]+$`.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r  ]+$`.
-    pub display_name: Value<String>,
-    /// `IdentityStoreId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=36 characters.
-    /// Pattern: `^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub identity_store_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::IdentityStore::Group`.
+    GroupProps
 }
 
 impl GroupProps {
@@ -102,58 +59,16 @@ impl GroupProps {
         display_name: impl Into<Value<String>>,
         identity_store_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            display_name: display_name.into(),
-            identity_store_id: identity_store_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DisplayName", display_name.into().to_template())
+                .with(2, "IdentityStoreId", identity_store_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        m.insert(
-            "IdentityStoreId".to_owned(),
-            self.identity_store_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}\x{80}-\x{10FFFF}$+<=>^`|~\x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}\t\n\r  　]+$``.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
-
-impl Check for GroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r  \u{3000}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r  ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identity_store_id.check(&path.field("IdentityStoreId"), &Rules { min_length: Some(1), max_length: Some(36), pattern: Some("^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(GroupProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IdentityStore::GroupMembership`.
-#[derive(Debug, Clone)]
-pub struct GroupMembership {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GroupMembership {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GroupMembership {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GroupMembership {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IdentityStore::GroupMembership`.
+    GroupMembership("AWS::IdentityStore::GroupMembership", GroupMembershipProps)
 }
 
 impl GroupMembership {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IdentityStore::GroupMembership";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GroupMembershipProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,24 +28,29 @@ impl GroupMembership {
     pub fn attr_membership_id(&self) -> Value<String> {
         self.resource.get_att("MembershipId")
     }
+
+    /// Replaces `GroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupId", value.into())
+    }
+
+    /// Replaces `IdentityStoreId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_store_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IdentityStoreId", value.into())
+    }
+
+    /// Replaces `MemberId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_member_id(&self, value: impl Into<Value<MemberId>>) {
+        self.resource.set_property("MemberId", value.into())
+    }
 }
 
-/// Properties of `AWS::IdentityStore::GroupMembership`.
-#[derive(Debug, Clone)]
-pub struct GroupMembershipProps {
-    /// `GroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=47 characters.
-    /// Pattern: `^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$`.
-    pub group_id: Value<String>,
-    /// `IdentityStoreId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=36 characters.
-    /// Pattern: `^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub identity_store_id: Value<String>,
-    /// `MemberId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub member_id: Value<MemberId>,
+crate::l1_struct! {
+    /// Properties of `AWS::IdentityStore::GroupMembership`.
+    GroupMembershipProps
 }
 
 impl GroupMembershipProps {
@@ -103,68 +60,23 @@ impl GroupMembershipProps {
         identity_store_id: impl Into<Value<String>>,
         member_id: impl Into<Value<MemberId>>,
     ) -> Self {
-        Self {
-            group_id: group_id.into(),
-            identity_store_id: identity_store_id.into(),
-            member_id: member_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GroupId", group_id.into().to_template())
+                .with(1, "IdentityStoreId", identity_store_id.into().to_template())
+                .with(2, "MemberId", member_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GroupMembershipProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GroupId".to_owned(), self.group_id.to_template());
-        m.insert(
-            "IdentityStoreId".to_owned(),
-            self.identity_store_id.to_template(),
-        );
-        m.insert("MemberId".to_owned(), self.member_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GroupMembershipProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_id.check(&path.field("GroupId"), &Rules { min_length: Some(1), max_length: Some(47), pattern: Some("^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"), ..Rules::NONE }, out);
-        self.identity_store_id.check(&path.field("IdentityStoreId"), &Rules { min_length: Some(1), max_length: Some(36), pattern: Some("^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), ..Rules::NONE }, out);
-        self.member_id
-            .check(&path.field("MemberId"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GroupMembershipProps);
-
-/// Property type `MemberId` of `AWS::IdentityStore::GroupMembership`.
-#[derive(Debug, Clone)]
-pub struct MemberId {
-    /// `UserId` (required).
-    /// Length: 1..=47 characters.
-    /// Pattern: `^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$`.
-    pub user_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `MemberId` of `AWS::IdentityStore::GroupMembership`.
+    MemberId
 }
 
 impl MemberId {
     /// The required properties: `UserId`.
     pub fn new(user_id: impl Into<Value<String>>) -> Self {
-        Self {
-            user_id: user_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "UserId", user_id.into().to_template()))
     }
 }
-
-impl ToTemplate for MemberId {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("UserId".to_owned(), self.user_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemberId {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.user_id.check(&path.field("UserId"), &Rules { min_length: Some(1), max_length: Some(47), pattern: Some("^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(MemberId);

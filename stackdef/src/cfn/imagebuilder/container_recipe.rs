@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ImageBuilder::ContainerRecipe`.
-#[derive(Debug, Clone)]
-pub struct ContainerRecipe {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ContainerRecipe {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ContainerRecipe {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ContainerRecipe {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ImageBuilder::ContainerRecipe`.
+    ContainerRecipe("AWS::ImageBuilder::ContainerRecipe", ContainerRecipeProps)
 }
 
 impl ContainerRecipe {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ImageBuilder::ContainerRecipe";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ContainerRecipeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ContainerRecipeArn> {
         self.resource.ref_value()
@@ -102,1076 +54,433 @@ impl ContainerRecipe {
     pub fn attr_latest_version_patch(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Patch")
     }
+
+    /// Replaces `Components` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_components(&self, value: impl Into<Value<List<ComponentConfiguration>>>) {
+        self.resource.set_property("Components", value.into())
+    }
+
+    /// Replaces `ContainerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_type(&self, value: impl Into<Value<ContainerType>>) {
+        self.resource.set_property("ContainerType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DockerfileTemplateData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dockerfile_template_data(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DockerfileTemplateData", value.into())
+    }
+
+    /// Replaces `DockerfileTemplateUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dockerfile_template_uri(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DockerfileTemplateUri", value.into())
+    }
+
+    /// Replaces `ImageOsVersionOverride` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_os_version_override(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ImageOsVersionOverride", value.into())
+    }
+
+    /// Replaces `InstanceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_configuration(&self, value: impl Into<Value<InstanceConfiguration>>) {
+        self.resource
+            .set_property("InstanceConfiguration", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ParentImage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parent_image(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ParentImage", value.into())
+    }
+
+    /// Replaces `PlatformOverride` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform_override(&self, value: impl Into<Value<PlatformOverride>>) {
+        self.resource.set_property("PlatformOverride", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetRepository` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_repository(&self, value: impl Into<Value<TargetContainerRepository>>) {
+        self.resource.set_property("TargetRepository", value.into())
+    }
+
+    /// Replaces `Version` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Version", value.into())
+    }
+
+    /// Replaces `WorkingDirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_working_directory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkingDirectory", value.into())
+    }
 }
 
-/// Properties of `AWS::ImageBuilder::ContainerRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerRecipeProps {
-    /// `Components` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=.
-    pub components: Option<Value<List<ComponentConfiguration>>>,
-    /// `ContainerType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub container_type: Option<Value<ContainerType>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `DockerfileTemplateData` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=16000 characters.
-    /// Pattern: `^[^\x00]+$`.
-    pub dockerfile_template_data: Option<Value<String>>,
-    /// `DockerfileTemplateUri` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub dockerfile_template_uri: Option<Value<String>>,
-    /// `ImageOsVersionOverride` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1024 characters.
-    pub image_os_version_override: Option<Value<String>>,
-    /// `InstanceConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub instance_configuration: Option<Value<InstanceConfiguration>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$`.
-    pub name: Option<Value<String>>,
-    /// `ParentImage` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub parent_image: Option<Value<String>>,
-    /// `PlatformOverride` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub platform_override: Option<Value<PlatformOverride>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `TargetRepository` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub target_repository: Option<Value<TargetContainerRepository>>,
-    /// `Version` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub version: Option<Value<String>>,
-    /// `WorkingDirectory` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub working_directory: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ImageBuilder::ContainerRecipe`.
+    ContainerRecipeProps(default)
 }
 
 impl ContainerRecipeProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            components: None,
-            container_type: None,
-            description: None,
-            dockerfile_template_data: None,
-            dockerfile_template_uri: None,
-            image_os_version_override: None,
-            instance_configuration: None,
-            kms_key_id: None,
-            name: None,
-            parent_image: None,
-            platform_override: None,
-            tags: None,
-            target_repository: None,
-            version: None,
-            working_directory: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Components`.
-    pub fn components(mut self, value: impl Into<Value<List<ComponentConfiguration>>>) -> Self {
-        self.components = Some(value.into());
-        self
+    /// `Components` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: at least 1.
+    pub fn components(self, value: impl Into<Value<List<ComponentConfiguration>>>) -> Self {
+        Self(self.0.with(0, "Components", value.into().to_template()))
     }
-    /// Sets `ContainerType`.
-    pub fn container_type(mut self, value: impl Into<Value<ContainerType>>) -> Self {
-        self.container_type = Some(value.into());
-        self
+    /// `ContainerType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn container_type(self, value: impl Into<Value<ContainerType>>) -> Self {
+        Self(self.0.with(1, "ContainerType", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DockerfileTemplateData`.
-    pub fn dockerfile_template_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dockerfile_template_data = Some(value.into());
-        self
+    /// `DockerfileTemplateData` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 16000 characters.
+    /// Pattern: `^[^\x00]+$`.
+    pub fn dockerfile_template_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DockerfileTemplateData", value.into().to_template()),
+        )
     }
-    /// Sets `DockerfileTemplateUri`.
-    pub fn dockerfile_template_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dockerfile_template_uri = Some(value.into());
-        self
+    /// `DockerfileTemplateUri` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn dockerfile_template_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DockerfileTemplateUri", value.into().to_template()),
+        )
     }
-    /// Sets `ImageOsVersionOverride`.
-    pub fn image_os_version_override(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_os_version_override = Some(value.into());
-        self
+    /// `ImageOsVersionOverride` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 1024 characters.
+    pub fn image_os_version_override(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ImageOsVersionOverride", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceConfiguration`.
-    pub fn instance_configuration(
-        mut self,
-        value: impl Into<Value<InstanceConfiguration>>,
-    ) -> Self {
-        self.instance_configuration = Some(value.into());
-        self
+    /// `InstanceConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn instance_configuration(self, value: impl Into<Value<InstanceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(6, "InstanceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Name", value.into().to_template()))
     }
-    /// Sets `ParentImage`.
-    pub fn parent_image(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parent_image = Some(value.into());
-        self
+    /// `ParentImage` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn parent_image(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ParentImage", value.into().to_template()))
     }
-    /// Sets `PlatformOverride`.
-    pub fn platform_override(mut self, value: impl Into<Value<PlatformOverride>>) -> Self {
-        self.platform_override = Some(value.into());
-        self
+    /// `PlatformOverride` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn platform_override(self, value: impl Into<Value<PlatformOverride>>) -> Self {
+        Self(
+            self.0
+                .with(10, "PlatformOverride", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetRepository`.
-    pub fn target_repository(mut self, value: impl Into<Value<TargetContainerRepository>>) -> Self {
-        self.target_repository = Some(value.into());
-        self
+    /// `TargetRepository` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn target_repository(self, value: impl Into<Value<TargetContainerRepository>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TargetRepository", value.into().to_template()),
+        )
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "Version", value.into().to_template()))
     }
-    /// Sets `WorkingDirectory`.
-    pub fn working_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.working_directory = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContainerRecipeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.components {
-            m.insert("Components".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_type {
-            m.insert("ContainerType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dockerfile_template_data {
-            m.insert("DockerfileTemplateData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dockerfile_template_uri {
-            m.insert("DockerfileTemplateUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_os_version_override {
-            m.insert("ImageOsVersionOverride".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_configuration {
-            m.insert("InstanceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parent_image {
-            m.insert("ParentImage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_override {
-            m.insert("PlatformOverride".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_repository {
-            m.insert("TargetRepository".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.working_directory {
-            m.insert("WorkingDirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkingDirectory` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn working_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "WorkingDirectory", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ContainerRecipeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.components.check(
-            &path.field("Components"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.container_type
-            .check(&path.field("ContainerType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dockerfile_template_data.check(
-            &path.field("DockerfileTemplateData"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16000),
-                pattern: Some("^[^\\x00]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_os_version_override.check(
-            &path.field("ImageOsVersionOverride"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_configuration
-            .check(&path.field("InstanceConfiguration"), &Rules::NONE, out);
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parent_image.check(
-            &path.field("ParentImage"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.platform_override
-            .check(&path.field("PlatformOverride"), &Rules::NONE, out);
-        self.target_repository
-            .check(&path.field("TargetRepository"), &Rules::NONE, out);
-        self.working_directory.check(
-            &path.field("WorkingDirectory"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[&[
-                ("Name", self.name.is_some()),
-                ("Version", self.version.is_some()),
-                ("ParentImage", self.parent_image.is_some()),
-                ("TargetRepository", self.target_repository.is_some()),
-                ("ContainerType", self.container_type.is_some()),
-            ]],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContainerRecipeProps);
-
-/// Property type `ComponentConfiguration` of `AWS::ImageBuilder::ContainerRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentConfiguration {
-    /// `ComponentArn` (optional).
-    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):component/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
-    pub component_arn: Option<Value<String>>,
-    /// `Parameters` (optional).
-    /// Items: 1..=.
-    pub parameters: Option<Value<List<ComponentParameter>>>,
+crate::l1_struct! {
+    /// Property type `ComponentConfiguration` of `AWS::ImageBuilder::ContainerRecipe`.
+    ComponentConfiguration(default)
 }
 
 impl ComponentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_arn: None,
-            parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentArn`.
-    pub fn component_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_arn = Some(value.into());
-        self
+    /// `ComponentArn` (optional).
+    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):component/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
+    pub fn component_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ComponentArn", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<ComponentParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Items: at least 1.
+    pub fn parameters(self, value: impl Into<Value<List<ComponentParameter>>>) -> Self {
+        Self(self.0.with(1, "Parameters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_arn {
-            m.insert("ComponentArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_arn.check(&path.field("ComponentArn"), &Rules { pattern: Some("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):component/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+))$"), ..Rules::NONE }, out);
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentConfiguration);
-
-/// Property type `ComponentParameter` of `AWS::ImageBuilder::ContainerRecipe`.
-#[derive(Debug, Clone)]
-pub struct ComponentParameter {
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\x00]+$`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Each item: Length: 0..= characters.
-    /// Each item: Pattern: `^[^\x00]*$`.
-    pub value: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ComponentParameter` of `AWS::ImageBuilder::ContainerRecipe`.
+    ComponentParameter
 }
 
 impl ComponentParameter {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ComponentParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ContainerType`.
+    ContainerType {
+        /// `DOCKER`
+        Docker = "DOCKER",
     }
 }
 
-impl Check for ComponentParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\x00]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            pattern: Some("^[^\\x00]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentParameter);
-
-/// Values of `ContainerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContainerType {
-    /// `DOCKER`
-    Docker,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContainerType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DOCKER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Docker => "DOCKER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContainerType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContainerType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContainerType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOCKER" => Self::Docker,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContainerType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContainerType::from(s))
-    }
-}
-
-crate::impl_literal!(ContainerType);
-
-/// Property type `InstanceConfiguration` of `AWS::ImageBuilder::ContainerRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceConfiguration {
-    /// `BlockDeviceMappings` (optional).
-    pub block_device_mappings: Option<Value<List<InstanceBlockDeviceMapping>>>,
-    /// `Image` (optional).
-    /// Length: 1..=1024 characters.
-    pub image: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InstanceConfiguration` of `AWS::ImageBuilder::ContainerRecipe`.
+    InstanceConfiguration(default)
 }
 
 impl InstanceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            block_device_mappings: None,
-            image: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlockDeviceMappings`.
+    /// `BlockDeviceMappings` (optional).
     pub fn block_device_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<InstanceBlockDeviceMapping>>>,
     ) -> Self {
-        self.block_device_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BlockDeviceMappings", value.into().to_template()),
+        )
     }
-    /// Sets `Image`.
-    pub fn image(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_device_mappings {
-            m.insert("BlockDeviceMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image {
-            m.insert("Image".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Image` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn image(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Image", value.into().to_template()))
     }
 }
 
-impl Check for InstanceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.block_device_mappings
-            .check(&path.field("BlockDeviceMappings"), &Rules::NONE, out);
-        self.image.check(
-            &path.field("Image"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceConfiguration);
-
-/// Property type `InstanceBlockDeviceMapping` of `AWS::ImageBuilder::ContainerRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceBlockDeviceMapping {
-    /// `DeviceName` (optional).
-    /// Length: 1..=1024 characters.
-    pub device_name: Option<Value<String>>,
-    /// `Ebs` (optional).
-    pub ebs: Option<Value<EbsInstanceBlockDeviceSpecification>>,
-    /// `NoDevice` (optional).
-    /// Length: 0..=0 characters.
-    pub no_device: Option<Value<String>>,
-    /// `VirtualName` (optional).
-    /// Length: 1..=1024 characters.
-    pub virtual_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InstanceBlockDeviceMapping` of `AWS::ImageBuilder::ContainerRecipe`.
+    InstanceBlockDeviceMapping(default)
 }
 
 impl InstanceBlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            device_name: None,
-            ebs: None,
-            no_device: None,
-            virtual_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeviceName`.
-    pub fn device_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_name = Some(value.into());
-        self
+    /// `DeviceName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn device_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeviceName", value.into().to_template()))
     }
-    /// Sets `Ebs`.
-    pub fn ebs(mut self, value: impl Into<Value<EbsInstanceBlockDeviceSpecification>>) -> Self {
-        self.ebs = Some(value.into());
-        self
+    /// `Ebs` (optional).
+    pub fn ebs(self, value: impl Into<Value<EbsInstanceBlockDeviceSpecification>>) -> Self {
+        Self(self.0.with(1, "Ebs", value.into().to_template()))
     }
-    /// Sets `NoDevice`.
-    pub fn no_device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.no_device = Some(value.into());
-        self
+    /// `NoDevice` (optional).
+    /// Length: 0 to 0 characters.
+    pub fn no_device(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "NoDevice", value.into().to_template()))
     }
-    /// Sets `VirtualName`.
-    pub fn virtual_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_name = Some(value.into());
-        self
+    /// `VirtualName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn virtual_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VirtualName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceBlockDeviceMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.device_name {
-            m.insert("DeviceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs {
-            m.insert("Ebs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_device {
-            m.insert("NoDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_name {
-            m.insert("VirtualName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceBlockDeviceMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.device_name.check(
-            &path.field("DeviceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
-        self.no_device.check(
-            &path.field("NoDevice"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.virtual_name.check(
-            &path.field("VirtualName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceBlockDeviceMapping);
-
-/// Property type `EbsInstanceBlockDeviceSpecification` of `AWS::ImageBuilder::ContainerRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsInstanceBlockDeviceSpecification {
-    /// `DeleteOnTermination` (optional).
-    pub delete_on_termination: Option<Value<bool>>,
-    /// `Encrypted` (optional).
-    pub encrypted: Option<Value<bool>>,
-    /// `Iops` (optional).
-    /// Range: 100..=64000.
-    pub iops: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=1024 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `SnapshotId` (optional).
-    /// Length: 1..=1024 characters.
-    pub snapshot_id: Option<Value<String>>,
-    /// `Throughput` (optional).
-    /// Range: 125..=1000.
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeSize` (optional).
-    /// Range: 1..=16000.
-    pub volume_size: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<VolumeType>>,
+crate::l1_struct! {
+    /// Property type `EbsInstanceBlockDeviceSpecification` of `AWS::ImageBuilder::ContainerRecipe`.
+    EbsInstanceBlockDeviceSpecification(default)
 }
 
 impl EbsInstanceBlockDeviceSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delete_on_termination: None,
-            encrypted: None,
-            iops: None,
-            kms_key_id: None,
-            snapshot_id: None,
-            throughput: None,
-            volume_size: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeleteOnTermination`.
-    pub fn delete_on_termination(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_on_termination = Some(value.into());
-        self
+    /// `DeleteOnTermination` (optional).
+    pub fn delete_on_termination(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteOnTermination", value.into().to_template()),
+        )
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Encrypted", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    /// Range: 100 to 64000.
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Iops", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_id = Some(value.into());
-        self
+    /// `SnapshotId` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn snapshot_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SnapshotId", value.into().to_template()))
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    /// Range: 125 to 1000.
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Throughput", value.into().to_template()))
     }
-    /// Sets `VolumeSize`.
-    pub fn volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size = Some(value.into());
-        self
+    /// `VolumeSize` (optional).
+    /// Range: 1 to 16000.
+    pub fn volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "VolumeSize", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<VolumeType>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<VolumeType>>) -> Self {
+        Self(self.0.with(7, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EbsInstanceBlockDeviceSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_on_termination {
-            m.insert("DeleteOnTermination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.insert("SnapshotId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size {
-            m.insert("VolumeSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VolumeType`.
+    VolumeType {
+        /// `standard`
+        Standard = "standard",
+        /// `io1`
+        Io1 = "io1",
+        /// `io2`
+        Io2 = "io2",
+        /// `gp2`
+        Gp2 = "gp2",
+        /// `gp3`
+        Gp3 = "gp3",
+        /// `sc1`
+        Sc1 = "sc1",
+        /// `st1`
+        St1 = "st1",
     }
 }
 
-impl Check for EbsInstanceBlockDeviceSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iops.check(
-            &path.field("Iops"),
-            &Rules {
-                minimum: Some(100.0),
-                maximum: Some(64000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.snapshot_id.check(
-            &path.field("SnapshotId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.throughput.check(
-            &path.field("Throughput"),
-            &Rules {
-                minimum: Some(125.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_size.check(
-            &path.field("VolumeSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(16000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_type
-            .check(&path.field("VolumeType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PlatformOverride`.
+    PlatformOverride {
+        /// `Windows`
+        Windows = "Windows",
+        /// `Linux`
+        Linux = "Linux",
     }
 }
 
-crate::impl_literal!(EbsInstanceBlockDeviceSpecification);
-
-/// Values of `VolumeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VolumeType {
-    /// `standard`
-    Standard,
-    /// `io1`
-    Io1,
-    /// `io2`
-    Io2,
-    /// `gp2`
-    Gp2,
-    /// `gp3`
-    Gp3,
-    /// `sc1`
-    Sc1,
-    /// `st1`
-    St1,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VolumeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Io1 => "io1",
-            Self::Io2 => "io2",
-            Self::Gp2 => "gp2",
-            Self::Gp3 => "gp3",
-            Self::Sc1 => "sc1",
-            Self::St1 => "st1",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VolumeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VolumeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VolumeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "standard" => Self::Standard,
-            "io1" => Self::Io1,
-            "io2" => Self::Io2,
-            "gp2" => Self::Gp2,
-            "gp3" => Self::Gp3,
-            "sc1" => Self::Sc1,
-            "st1" => Self::St1,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VolumeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VolumeType::from(s))
-    }
-}
-
-crate::impl_literal!(VolumeType);
-
-/// Values of `PlatformOverride`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlatformOverride {
-    /// `Windows`
-    Windows,
-    /// `Linux`
-    Linux,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlatformOverride {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Windows", "Linux"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Windows => "Windows",
-            Self::Linux => "Linux",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlatformOverride {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlatformOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlatformOverride {
-    fn from(s: &str) -> Self {
-        match s {
-            "Windows" => Self::Windows,
-            "Linux" => Self::Linux,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlatformOverride> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlatformOverride::from(s))
-    }
-}
-
-crate::impl_literal!(PlatformOverride);
-
-/// Property type `TargetContainerRepository` of `AWS::ImageBuilder::ContainerRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetContainerRepository {
-    /// `RepositoryName` (optional).
-    /// Length: 1..=1024 characters.
-    pub repository_name: Option<Value<String>>,
-    /// `Service` (optional).
-    pub service: Option<Value<Service>>,
+crate::l1_struct! {
+    /// Property type `TargetContainerRepository` of `AWS::ImageBuilder::ContainerRecipe`.
+    TargetContainerRepository(default)
 }
 
 impl TargetContainerRepository {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            repository_name: None,
-            service: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RepositoryName`.
-    pub fn repository_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_name = Some(value.into());
-        self
+    /// `RepositoryName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn repository_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RepositoryName", value.into().to_template()))
     }
-    /// Sets `Service`.
-    pub fn service(mut self, value: impl Into<Value<Service>>) -> Self {
-        self.service = Some(value.into());
-        self
+    /// `Service` (optional).
+    pub fn service(self, value: impl Into<Value<Service>>) -> Self {
+        Self(self.0.with(1, "Service", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetContainerRepository {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.repository_name {
-            m.insert("RepositoryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service {
-            m.insert("Service".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Service`.
+    Service {
+        /// `ECR`
+        Ecr = "ECR",
     }
 }
-
-impl Check for TargetContainerRepository {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.repository_name.check(
-            &path.field("RepositoryName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service
-            .check(&path.field("Service"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TargetContainerRepository);
-
-/// Values of `Service`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Service {
-    /// `ECR`
-    Ecr,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Service {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ECR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecr => "ECR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Service {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Service {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Service {
-    fn from(s: &str) -> Self {
-        match s {
-            "ECR" => Self::Ecr,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Service> {
-    fn from(s: &str) -> Self {
-        Value::literal(Service::from(s))
-    }
-}
-
-crate::impl_literal!(Service);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct DistributionConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DistributionConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DistributionConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DistributionConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ImageBuilder::DistributionConfiguration`.
+    DistributionConfiguration("AWS::ImageBuilder::DistributionConfiguration", DistributionConfigurationProps)
 }
 
 impl DistributionConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ImageBuilder::DistributionConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DistributionConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::DistributionConfigurationArn> {
         self.resource.ref_value()
@@ -86,22 +34,35 @@ impl DistributionConfiguration {
     pub fn attr_arn(&self) -> Value<ids::DistributionConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Distributions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_distributions(&self, value: impl Into<Value<List<Distribution>>>) {
+        self.resource.set_property("Distributions", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct DistributionConfigurationProps {
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Distributions` (required).
-    pub distributions: Value<List<Distribution>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ImageBuilder::DistributionConfiguration`.
+    DistributionConfigurationProps
 }
 
 impl DistributionConfigurationProps {
@@ -110,1111 +71,404 @@ impl DistributionConfigurationProps {
         distributions: impl Into<Value<List<Distribution>>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            distributions: distributions.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Distributions", distributions.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DistributionConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Distributions".to_owned(), self.distributions.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DistributionConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.distributions
-            .check(&path.field("Distributions"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DistributionConfigurationProps);
-
-/// Property type `Distribution` of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Distribution {
-    /// `AmiDistributionConfiguration` (optional).
-    pub ami_distribution_configuration: Option<Value<AmiDistributionConfiguration>>,
-    /// `ContainerDistributionConfiguration` (optional).
-    pub container_distribution_configuration: Option<Value<ContainerDistributionConfiguration>>,
-    /// `FastLaunchConfigurations` (optional).
-    /// Items: 1..=1000.
-    pub fast_launch_configurations: Option<Value<List<FastLaunchConfiguration>>>,
-    /// `LaunchTemplateConfigurations` (optional).
-    /// Items: 1..=100.
-    pub launch_template_configurations: Option<Value<List<LaunchTemplateConfiguration>>>,
-    /// `LicenseConfigurationArns` (optional).
-    /// Items: 1..=50.
-    /// Each item: Pattern: `^arn:aws[^:]*:license-manager:[^:]+:[0-9]{12}:license-configuration:lic-[a-z0-9-_]{32}$`.
-    pub license_configuration_arns: Option<Value<List<String>>>,
-    /// `Region` (required).
-    /// Length: 1..=1024 characters.
-    pub region: Value<String>,
-    /// `SsmParameterConfigurations` (optional).
-    pub ssm_parameter_configurations: Option<Value<List<SsmParameterConfiguration>>>,
+crate::l1_struct! {
+    /// Property type `Distribution` of `AWS::ImageBuilder::DistributionConfiguration`.
+    Distribution
 }
 
 impl Distribution {
     /// The required properties: `Region`.
     pub fn new(region: impl Into<Value<String>>) -> Self {
-        Self {
-            ami_distribution_configuration: None,
-            container_distribution_configuration: None,
-            fast_launch_configurations: None,
-            launch_template_configurations: None,
-            license_configuration_arns: None,
-            region: region.into(),
-            ssm_parameter_configurations: None,
-        }
+        Self(crate::Properties::new().with(5, "Region", region.into().to_template()))
     }
-    /// Sets `AmiDistributionConfiguration`.
+    /// `AmiDistributionConfiguration` (optional).
     pub fn ami_distribution_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AmiDistributionConfiguration>>,
     ) -> Self {
-        self.ami_distribution_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AmiDistributionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ContainerDistributionConfiguration`.
+    /// `ContainerDistributionConfiguration` (optional).
     pub fn container_distribution_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ContainerDistributionConfiguration>>,
     ) -> Self {
-        self.container_distribution_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ContainerDistributionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FastLaunchConfigurations`.
+    /// `FastLaunchConfigurations` (optional).
+    /// Items: 1 to 1000.
     pub fn fast_launch_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<FastLaunchConfiguration>>>,
     ) -> Self {
-        self.fast_launch_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "FastLaunchConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateConfigurations`.
+    /// `LaunchTemplateConfigurations` (optional).
+    /// Items: 1 to 100.
     pub fn launch_template_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<LaunchTemplateConfiguration>>>,
     ) -> Self {
-        self.launch_template_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "LaunchTemplateConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LicenseConfigurationArns`.
-    pub fn license_configuration_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.license_configuration_arns = Some(value.into());
-        self
+    /// `LicenseConfigurationArns` (optional).
+    /// Items: 1 to 50.
+    /// Each item: Pattern: `^arn:aws[^:]*:license-manager:[^:]+:[0-9]{12}:license-configuration:lic-[a-z0-9-_]{32}$`.
+    pub fn license_configuration_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LicenseConfigurationArns", value.into().to_template()),
+        )
     }
-    /// Sets `SsmParameterConfigurations`.
+    /// `SsmParameterConfigurations` (optional).
     pub fn ssm_parameter_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<SsmParameterConfiguration>>>,
     ) -> Self {
-        self.ssm_parameter_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "SsmParameterConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Distribution {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ami_distribution_configuration {
-            m.insert("AmiDistributionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_distribution_configuration {
-            m.insert(
-                "ContainerDistributionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.fast_launch_configurations {
-            m.insert("FastLaunchConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_configurations {
-            m.insert("LaunchTemplateConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.license_configuration_arns {
-            m.insert("LicenseConfigurationArns".to_owned(), v.to_template());
-        }
-        m.insert("Region".to_owned(), self.region.to_template());
-        if let Some(v) = &self.ssm_parameter_configurations {
-            m.insert("SsmParameterConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Distribution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ami_distribution_configuration.check(
-            &path.field("AmiDistributionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.container_distribution_configuration.check(
-            &path.field("ContainerDistributionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.fast_launch_configurations.check(
-            &path.field("FastLaunchConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_template_configurations.check(
-            &path.field("LaunchTemplateConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.license_configuration_arns.check(&path.field("LicenseConfigurationArns"), &Rules { min_items: Some(1), max_items: Some(50), items: Some(&const { Rules { pattern: Some("^arn:aws[^:]*:license-manager:[^:]+:[0-9]{12}:license-configuration:lic-[a-z0-9-_]{32}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ssm_parameter_configurations.check(
-            &path.field("SsmParameterConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Distribution);
-
-/// Property type `AmiDistributionConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AmiDistributionConfiguration {
-    /// `AmiTags` (optional).
-    pub ami_tags: Option<Value<Map<String>>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=1024 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `LaunchPermissionConfiguration` (optional).
-    pub launch_permission_configuration: Option<Value<LaunchPermissionConfiguration>>,
-    /// `Name` (optional).
-    /// Length: 1..=127 characters.
-    /// Pattern: `^[-_A-Za-z0-9{][-_A-Za-z0-9\s:{}\.]+[-_A-Za-z0-9}]$`.
-    pub name: Option<Value<String>>,
-    /// `TargetAccountIds` (optional).
-    /// Items: 1..=1536.
-    /// Each item: Pattern: `^[0-9]{12}$`.
-    pub target_account_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `AmiDistributionConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
+    AmiDistributionConfiguration(default)
 }
 
 impl AmiDistributionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ami_tags: None,
-            description: None,
-            kms_key_id: None,
-            launch_permission_configuration: None,
-            name: None,
-            target_account_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AmiTags`.
-    pub fn ami_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.ami_tags = Some(value.into());
-        self
+    /// `AmiTags` (optional).
+    pub fn ami_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "AmiTags", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `LaunchPermissionConfiguration`.
+    /// `LaunchPermissionConfiguration` (optional).
     pub fn launch_permission_configuration(
-        mut self,
+        self,
         value: impl Into<Value<LaunchPermissionConfiguration>>,
     ) -> Self {
-        self.launch_permission_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "LaunchPermissionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 127 characters.
+    /// Pattern: `^[-_A-Za-z0-9{][-_A-Za-z0-9\s\x{80}-\x{10FFFF}:{}\.]+[-_A-Za-z0-9}]$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `TargetAccountIds`.
-    pub fn target_account_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.target_account_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AmiDistributionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ami_tags {
-            m.insert("AmiTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_permission_configuration {
-            m.insert("LaunchPermissionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_account_ids {
-            m.insert("TargetAccountIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetAccountIds` (optional).
+    /// Items: 1 to 1536.
+    /// Each item: Pattern: `^[0-9]{12}$`.
+    pub fn target_account_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TargetAccountIds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AmiDistributionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_permission_configuration.check(
-            &path.field("LaunchPermissionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^[-_A-Za-z0-9{][-_A-Za-z0-9\\s:{}\\.]+[-_A-Za-z0-9}]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_account_ids.check(
-            &path.field("TargetAccountIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1536),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[0-9]{12}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AmiDistributionConfiguration);
-
-/// Property type `LaunchPermissionConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct LaunchPermissionConfiguration {
-    /// `OrganizationArns` (optional).
-    pub organization_arns: Option<Value<List<String>>>,
-    /// `OrganizationalUnitArns` (optional).
-    pub organizational_unit_arns: Option<Value<List<String>>>,
-    /// `UserGroups` (optional).
-    pub user_groups: Option<Value<List<String>>>,
-    /// `UserIds` (optional).
-    pub user_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `LaunchPermissionConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
+    LaunchPermissionConfiguration(default)
 }
 
 impl LaunchPermissionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            organization_arns: None,
-            organizational_unit_arns: None,
-            user_groups: None,
-            user_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OrganizationArns`.
-    pub fn organization_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.organization_arns = Some(value.into());
-        self
+    /// `OrganizationArns` (optional).
+    pub fn organization_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OrganizationArns", value.into().to_template()),
+        )
     }
-    /// Sets `OrganizationalUnitArns`.
-    pub fn organizational_unit_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.organizational_unit_arns = Some(value.into());
-        self
+    /// `OrganizationalUnitArns` (optional).
+    pub fn organizational_unit_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OrganizationalUnitArns", value.into().to_template()),
+        )
     }
-    /// Sets `UserGroups`.
-    pub fn user_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.user_groups = Some(value.into());
-        self
+    /// `UserGroups` (optional).
+    pub fn user_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "UserGroups", value.into().to_template()))
     }
-    /// Sets `UserIds`.
-    pub fn user_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.user_ids = Some(value.into());
-        self
+    /// `UserIds` (optional).
+    pub fn user_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "UserIds", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LaunchPermissionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.organization_arns {
-            m.insert("OrganizationArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organizational_unit_arns {
-            m.insert("OrganizationalUnitArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_groups {
-            m.insert("UserGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_ids {
-            m.insert("UserIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LaunchPermissionConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LaunchPermissionConfiguration);
-
-/// Property type `ContainerDistributionConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerDistributionConfiguration {
-    /// `ContainerTags` (optional).
-    /// Each item: Length: 1..=1024 characters.
-    pub container_tags: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `TargetRepository` (optional).
-    pub target_repository: Option<Value<TargetContainerRepository>>,
+crate::l1_struct! {
+    /// Property type `ContainerDistributionConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
+    ContainerDistributionConfiguration(default)
 }
 
 impl ContainerDistributionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_tags: None,
-            description: None,
-            target_repository: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerTags`.
-    pub fn container_tags(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.container_tags = Some(value.into());
-        self
+    /// `ContainerTags` (optional).
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn container_tags(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ContainerTags", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `TargetRepository`.
-    pub fn target_repository(mut self, value: impl Into<Value<TargetContainerRepository>>) -> Self {
-        self.target_repository = Some(value.into());
-        self
+    /// `TargetRepository` (optional).
+    pub fn target_repository(self, value: impl Into<Value<TargetContainerRepository>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TargetRepository", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContainerDistributionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_tags {
-            m.insert("ContainerTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_repository {
-            m.insert("TargetRepository".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerDistributionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_tags.check(
-            &path.field("ContainerTags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_repository
-            .check(&path.field("TargetRepository"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerDistributionConfiguration);
-
-/// Property type `TargetContainerRepository` of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetContainerRepository {
-    /// `RepositoryName` (optional).
-    /// Length: 1..=1024 characters.
-    pub repository_name: Option<Value<String>>,
-    /// `Service` (optional).
-    pub service: Option<Value<Service>>,
+crate::l1_struct! {
+    /// Property type `TargetContainerRepository` of `AWS::ImageBuilder::DistributionConfiguration`.
+    TargetContainerRepository(default)
 }
 
 impl TargetContainerRepository {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            repository_name: None,
-            service: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RepositoryName`.
-    pub fn repository_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_name = Some(value.into());
-        self
+    /// `RepositoryName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn repository_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RepositoryName", value.into().to_template()))
     }
-    /// Sets `Service`.
-    pub fn service(mut self, value: impl Into<Value<Service>>) -> Self {
-        self.service = Some(value.into());
-        self
+    /// `Service` (optional).
+    pub fn service(self, value: impl Into<Value<Service>>) -> Self {
+        Self(self.0.with(1, "Service", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetContainerRepository {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.repository_name {
-            m.insert("RepositoryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service {
-            m.insert("Service".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Service`.
+    Service {
+        /// `ECR`
+        Ecr = "ECR",
     }
 }
 
-impl Check for TargetContainerRepository {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.repository_name.check(
-            &path.field("RepositoryName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service
-            .check(&path.field("Service"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TargetContainerRepository);
-
-/// Values of `Service`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Service {
-    /// `ECR`
-    Ecr,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Service {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ECR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecr => "ECR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Service {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Service {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Service {
-    fn from(s: &str) -> Self {
-        match s {
-            "ECR" => Self::Ecr,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Service> {
-    fn from(s: &str) -> Self {
-        Value::literal(Service::from(s))
-    }
-}
-
-crate::impl_literal!(Service);
-
-/// Property type `FastLaunchConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct FastLaunchConfiguration {
-    /// `AccountId` (optional).
-    /// Pattern: `^[0-9]{12}$`.
-    pub account_id: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `LaunchTemplate` (optional).
-    pub launch_template: Option<Value<FastLaunchLaunchTemplateSpecification>>,
-    /// `MaxParallelLaunches` (optional).
-    /// Range: 1..=.
-    pub max_parallel_launches: Option<Value<i64>>,
-    /// `SnapshotConfiguration` (optional).
-    pub snapshot_configuration: Option<Value<FastLaunchSnapshotConfiguration>>,
+crate::l1_struct! {
+    /// Property type `FastLaunchConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
+    FastLaunchConfiguration(default)
 }
 
 impl FastLaunchConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_id: None,
-            enabled: None,
-            launch_template: None,
-            max_parallel_launches: None,
-            snapshot_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_id = Some(value.into());
-        self
+    /// `AccountId` (optional).
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountId", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `LaunchTemplate`.
+    /// `LaunchTemplate` (optional).
     pub fn launch_template(
-        mut self,
+        self,
         value: impl Into<Value<FastLaunchLaunchTemplateSpecification>>,
     ) -> Self {
-        self.launch_template = Some(value.into());
-        self
+        Self(self.0.with(2, "LaunchTemplate", value.into().to_template()))
     }
-    /// Sets `MaxParallelLaunches`.
-    pub fn max_parallel_launches(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_parallel_launches = Some(value.into());
-        self
+    /// `MaxParallelLaunches` (optional).
+    /// Range: at least 1.
+    pub fn max_parallel_launches(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaxParallelLaunches", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotConfiguration`.
+    /// `SnapshotConfiguration` (optional).
     pub fn snapshot_configuration(
-        mut self,
+        self,
         value: impl Into<Value<FastLaunchSnapshotConfiguration>>,
     ) -> Self {
-        self.snapshot_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "SnapshotConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FastLaunchConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_id {
-            m.insert("AccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template {
-            m.insert("LaunchTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_parallel_launches {
-            m.insert("MaxParallelLaunches".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_configuration {
-            m.insert("SnapshotConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FastLaunchConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_template
-            .check(&path.field("LaunchTemplate"), &Rules::NONE, out);
-        self.max_parallel_launches.check(
-            &path.field("MaxParallelLaunches"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.snapshot_configuration
-            .check(&path.field("SnapshotConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FastLaunchConfiguration);
-
-/// Property type `FastLaunchLaunchTemplateSpecification` of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct FastLaunchLaunchTemplateSpecification {
-    /// `LaunchTemplateId` (optional).
-    /// Pattern: `^lt-[a-z0-9-_]{17}$`.
-    pub launch_template_id: Option<Value<String>>,
-    /// `LaunchTemplateName` (optional).
-    /// Length: 1..=1024 characters.
-    pub launch_template_name: Option<Value<String>>,
-    /// `LaunchTemplateVersion` (optional).
-    /// Length: 1..=1024 characters.
-    pub launch_template_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FastLaunchLaunchTemplateSpecification` of `AWS::ImageBuilder::DistributionConfiguration`.
+    FastLaunchLaunchTemplateSpecification(default)
 }
 
 impl FastLaunchLaunchTemplateSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            launch_template_id: None,
-            launch_template_name: None,
-            launch_template_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LaunchTemplateId`.
-    pub fn launch_template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_id = Some(value.into());
-        self
+    /// `LaunchTemplateId` (optional).
+    /// Pattern: `^lt-[a-z0-9-_]{17}$`.
+    pub fn launch_template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LaunchTemplateId", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateName`.
-    pub fn launch_template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_name = Some(value.into());
-        self
+    /// `LaunchTemplateName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn launch_template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LaunchTemplateName", value.into().to_template()),
+        )
     }
-    /// Sets `LaunchTemplateVersion`.
-    pub fn launch_template_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FastLaunchLaunchTemplateSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.launch_template_id {
-            m.insert("LaunchTemplateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_name {
-            m.insert("LaunchTemplateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_version {
-            m.insert("LaunchTemplateVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LaunchTemplateVersion` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn launch_template_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LaunchTemplateVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FastLaunchLaunchTemplateSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.launch_template_id.check(
-            &path.field("LaunchTemplateId"),
-            &Rules {
-                pattern: Some("^lt-[a-z0-9-_]{17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_template_name.check(
-            &path.field("LaunchTemplateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_template_version.check(
-            &path.field("LaunchTemplateVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FastLaunchLaunchTemplateSpecification);
-
-/// Property type `FastLaunchSnapshotConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct FastLaunchSnapshotConfiguration {
-    /// `TargetResourceCount` (optional).
-    /// Range: 1..=10000.
-    pub target_resource_count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `FastLaunchSnapshotConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
+    FastLaunchSnapshotConfiguration(default)
 }
 
 impl FastLaunchSnapshotConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_resource_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetResourceCount`.
-    pub fn target_resource_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_resource_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FastLaunchSnapshotConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_resource_count {
-            m.insert("TargetResourceCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetResourceCount` (optional).
+    /// Range: 1 to 10000.
+    pub fn target_resource_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TargetResourceCount", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FastLaunchSnapshotConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_resource_count.check(
-            &path.field("TargetResourceCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FastLaunchSnapshotConfiguration);
-
-/// Property type `LaunchTemplateConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct LaunchTemplateConfiguration {
-    /// `AccountId` (optional).
-    /// Pattern: `^[0-9]{12}$`.
-    pub account_id: Option<Value<String>>,
-    /// `LaunchTemplateId` (optional).
-    /// Pattern: `^lt-[a-z0-9-_]{17}$`.
-    pub launch_template_id: Option<Value<String>>,
-    /// `SetDefaultVersion` (optional).
-    pub set_default_version: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `LaunchTemplateConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
+    LaunchTemplateConfiguration(default)
 }
 
 impl LaunchTemplateConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_id: None,
-            launch_template_id: None,
-            set_default_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets `LaunchTemplateId`.
-    pub fn launch_template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.launch_template_id = Some(value.into());
-        self
-    }
-    /// Sets `SetDefaultVersion`.
-    pub fn set_default_version(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.set_default_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LaunchTemplateConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_id {
-            m.insert("AccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_template_id {
-            m.insert("LaunchTemplateId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.set_default_version {
-            m.insert("SetDefaultVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LaunchTemplateConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_template_id.check(
-            &path.field("LaunchTemplateId"),
-            &Rules {
-                pattern: Some("^lt-[a-z0-9-_]{17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LaunchTemplateConfiguration);
-
-/// Property type `SsmParameterConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SsmParameterConfiguration {
-    /// `AmiAccountId` (optional).
+    /// `AccountId` (optional).
     /// Pattern: `^[0-9]{12}$`.
-    pub ami_account_id: Option<Value<String>>,
-    /// `DataType` (optional).
-    pub data_type: Option<Value<DataType>>,
-    /// `ParameterName` (required).
-    /// Length: 1..=1011 characters.
-    /// Pattern: `^[a-zA-Z0-9_.\-\/]+$`.
-    pub parameter_name: Value<String>,
+    pub fn account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountId", value.into().to_template()))
+    }
+    /// `LaunchTemplateId` (optional).
+    /// Pattern: `^lt-[a-z0-9-_]{17}$`.
+    pub fn launch_template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LaunchTemplateId", value.into().to_template()),
+        )
+    }
+    /// `SetDefaultVersion` (optional).
+    pub fn set_default_version(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SetDefaultVersion", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SsmParameterConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
+    SsmParameterConfiguration
 }
 
 impl SsmParameterConfiguration {
     /// The required properties: `ParameterName`.
     pub fn new(parameter_name: impl Into<Value<String>>) -> Self {
-        Self {
-            ami_account_id: None,
-            data_type: None,
-            parameter_name: parameter_name.into(),
-        }
+        Self(crate::Properties::new().with(2, "ParameterName", parameter_name.into().to_template()))
     }
-    /// Sets `AmiAccountId`.
-    pub fn ami_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ami_account_id = Some(value.into());
-        self
+    /// `AmiAccountId` (optional).
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn ami_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AmiAccountId", value.into().to_template()))
     }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, value: impl Into<Value<DataType>>) -> Self {
-        self.data_type = Some(value.into());
-        self
+    /// `DataType` (optional).
+    pub fn data_type(self, value: impl Into<Value<DataType>>) -> Self {
+        Self(self.0.with(1, "DataType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SsmParameterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ami_account_id {
-            m.insert("AmiAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_type {
-            m.insert("DataType".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataType`.
+    DataType {
+        /// `text`
+        Text = "text",
+        /// `aws:ec2:image`
+        AwsEc2Image = "aws:ec2:image",
     }
 }
-
-impl Check for SsmParameterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ami_account_id.check(
-            &path.field("AmiAccountId"),
-            &Rules {
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_type
-            .check(&path.field("DataType"), &Rules::NONE, out);
-        self.parameter_name.check(
-            &path.field("ParameterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1011),
-                pattern: Some("^[a-zA-Z0-9_.\\-\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SsmParameterConfiguration);
-
-/// Values of `DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataType {
-    /// `text`
-    Text,
-    /// `aws:ec2:image`
-    AwsEc2Image,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["text", "aws:ec2:image"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::AwsEc2Image => "aws:ec2:image",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "text" => Self::Text,
-            "aws:ec2:image" => Self::AwsEc2Image,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataType::from(s))
-    }
-}
-
-crate::impl_literal!(DataType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ImageBuilder::Image`.
-#[derive(Debug, Clone)]
-pub struct Image {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Image {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Image {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Image {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ImageBuilder::Image`.
+    Image("AWS::ImageBuilder::Image", ImageProps)
 }
 
 impl Image {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ImageBuilder::Image";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ImageProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ImageBuilderImageArn> {
         self.resource.ref_value()
@@ -117,812 +69,404 @@ impl Image {
     pub fn attr_latest_version_patch(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Patch")
     }
+
+    /// Replaces `ContainerRecipeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_recipe_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ContainerRecipeArn", value.into())
+    }
+
+    /// Replaces `DeletionSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_settings(&self, value: impl Into<Value<DeletionSettings>>) {
+        self.resource.set_property("DeletionSettings", value.into())
+    }
+
+    /// Replaces `DistributionConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_distribution_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DistributionConfigurationArn", value.into())
+    }
+
+    /// Replaces `EnhancedImageMetadataEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enhanced_image_metadata_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnhancedImageMetadataEnabled", value.into())
+    }
+
+    /// Replaces `ExecutionRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExecutionRole", value.into())
+    }
+
+    /// Replaces `ImagePipelineExecutionSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_pipeline_execution_settings(
+        &self,
+        value: impl Into<Value<ImagePipelineExecutionSettings>>,
+    ) {
+        self.resource
+            .set_property("ImagePipelineExecutionSettings", value.into())
+    }
+
+    /// Replaces `ImageRecipeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_recipe_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageRecipeArn", value.into())
+    }
+
+    /// Replaces `ImageScanningConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_scanning_configuration(
+        &self,
+        value: impl Into<Value<ImageScanningConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ImageScanningConfiguration", value.into())
+    }
+
+    /// Replaces `ImageTestsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_tests_configuration(&self, value: impl Into<Value<ImageTestsConfiguration>>) {
+        self.resource
+            .set_property("ImageTestsConfiguration", value.into())
+    }
+
+    /// Replaces `InfrastructureConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_infrastructure_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InfrastructureConfigurationArn", value.into())
+    }
+
+    /// Replaces `LoggingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_configuration(&self, value: impl Into<Value<ImageLoggingConfiguration>>) {
+        self.resource
+            .set_property("LoggingConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Workflows` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workflows(&self, value: impl Into<Value<List<WorkflowConfiguration>>>) {
+        self.resource.set_property("Workflows", value.into())
+    }
 }
 
-/// Properties of `AWS::ImageBuilder::Image`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageProps {
-    /// `ContainerRecipeArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):container-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
-    pub container_recipe_arn: Option<Value<String>>,
-    /// `DeletionSettings` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub deletion_settings: Option<Value<DeletionSettings>>,
-    /// `DistributionConfigurationArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$`.
-    pub distribution_configuration_arn: Option<Value<String>>,
-    /// `EnhancedImageMetadataEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub enhanced_image_metadata_enabled: Option<Value<bool>>,
-    /// `ExecutionRole` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role: Option<Value<String>>,
-    /// `ImagePipelineExecutionSettings` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub image_pipeline_execution_settings: Option<Value<ImagePipelineExecutionSettings>>,
-    /// `ImageRecipeArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
-    pub image_recipe_arn: Option<Value<String>>,
-    /// `ImageScanningConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub image_scanning_configuration: Option<Value<ImageScanningConfiguration>>,
-    /// `ImageTestsConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub image_tests_configuration: Option<Value<ImageTestsConfiguration>>,
-    /// `InfrastructureConfigurationArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+$`.
-    pub infrastructure_configuration_arn: Option<Value<String>>,
-    /// `LoggingConfiguration` (optional).
-    pub logging_configuration: Option<Value<ImageLoggingConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `Workflows` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub workflows: Option<Value<List<WorkflowConfiguration>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ImageBuilder::Image`.
+    ImageProps(default)
 }
 
 impl ImageProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_recipe_arn: None,
-            deletion_settings: None,
-            distribution_configuration_arn: None,
-            enhanced_image_metadata_enabled: None,
-            execution_role: None,
-            image_pipeline_execution_settings: None,
-            image_recipe_arn: None,
-            image_scanning_configuration: None,
-            image_tests_configuration: None,
-            infrastructure_configuration_arn: None,
-            logging_configuration: None,
-            tags: None,
-            workflows: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerRecipeArn`.
-    pub fn container_recipe_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_recipe_arn = Some(value.into());
-        self
+    /// `ContainerRecipeArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):container-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
+    pub fn container_recipe_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerRecipeArn", value.into().to_template()),
+        )
     }
-    /// Sets `DeletionSettings`.
-    pub fn deletion_settings(mut self, value: impl Into<Value<DeletionSettings>>) -> Self {
-        self.deletion_settings = Some(value.into());
-        self
+    /// `DeletionSettings` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn deletion_settings(self, value: impl Into<Value<DeletionSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeletionSettings", value.into().to_template()),
+        )
     }
-    /// Sets `DistributionConfigurationArn`.
-    pub fn distribution_configuration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.distribution_configuration_arn = Some(value.into());
-        self
+    /// `DistributionConfigurationArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$`.
+    pub fn distribution_configuration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "DistributionConfigurationArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnhancedImageMetadataEnabled`.
-    pub fn enhanced_image_metadata_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enhanced_image_metadata_enabled = Some(value.into());
-        self
+    /// `EnhancedImageMetadataEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn enhanced_image_metadata_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "EnhancedImageMetadataEnabled",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExecutionRole`.
-    pub fn execution_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.execution_role = Some(value.into());
-        self
+    /// `ExecutionRole` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    pub fn execution_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ExecutionRole", value.into().to_template()))
     }
-    /// Sets `ImagePipelineExecutionSettings`.
+    /// `ImagePipelineExecutionSettings` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn image_pipeline_execution_settings(
-        mut self,
+        self,
         value: impl Into<Value<ImagePipelineExecutionSettings>>,
     ) -> Self {
-        self.image_pipeline_execution_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "ImagePipelineExecutionSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ImageRecipeArn`.
-    pub fn image_recipe_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_recipe_arn = Some(value.into());
-        self
+    /// `ImageRecipeArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
+    pub fn image_recipe_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ImageRecipeArn", value.into().to_template()))
     }
-    /// Sets `ImageScanningConfiguration`.
+    /// `ImageScanningConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn image_scanning_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ImageScanningConfiguration>>,
     ) -> Self {
-        self.image_scanning_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "ImageScanningConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ImageTestsConfiguration`.
+    /// `ImageTestsConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn image_tests_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ImageTestsConfiguration>>,
     ) -> Self {
-        self.image_tests_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "ImageTestsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `InfrastructureConfigurationArn`.
-    pub fn infrastructure_configuration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.infrastructure_configuration_arn = Some(value.into());
-        self
+    /// `InfrastructureConfigurationArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+$`.
+    pub fn infrastructure_configuration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            9,
+            "InfrastructureConfigurationArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LoggingConfiguration`.
-    pub fn logging_configuration(
-        mut self,
-        value: impl Into<Value<ImageLoggingConfiguration>>,
-    ) -> Self {
-        self.logging_configuration = Some(value.into());
-        self
+    /// `LoggingConfiguration` (optional).
+    pub fn logging_configuration(self, value: impl Into<Value<ImageLoggingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(10, "LoggingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `Workflows`.
-    pub fn workflows(mut self, value: impl Into<Value<List<WorkflowConfiguration>>>) -> Self {
-        self.workflows = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_recipe_arn {
-            m.insert("ContainerRecipeArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deletion_settings {
-            m.insert("DeletionSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.distribution_configuration_arn {
-            m.insert("DistributionConfigurationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enhanced_image_metadata_enabled {
-            m.insert("EnhancedImageMetadataEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role {
-            m.insert("ExecutionRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_pipeline_execution_settings {
-            m.insert("ImagePipelineExecutionSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_recipe_arn {
-            m.insert("ImageRecipeArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_scanning_configuration {
-            m.insert("ImageScanningConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_tests_configuration {
-            m.insert("ImageTestsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.infrastructure_configuration_arn {
-            m.insert("InfrastructureConfigurationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_configuration {
-            m.insert("LoggingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workflows {
-            m.insert("Workflows".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Workflows` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn workflows(self, value: impl Into<Value<List<WorkflowConfiguration>>>) -> Self {
+        Self(self.0.with(12, "Workflows", value.into().to_template()))
     }
 }
 
-impl Check for ImageProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_recipe_arn.check(&path.field("ContainerRecipeArn"), &Rules { pattern: Some("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):container-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\\.(?:[0-9]+|x)\\.(?:[0-9]+|x)$"), ..Rules::NONE }, out);
-        self.deletion_settings
-            .check(&path.field("DeletionSettings"), &Rules::NONE, out);
-        self.distribution_configuration_arn.check(&path.field("DistributionConfigurationArn"), &Rules { pattern: Some("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$"), ..Rules::NONE }, out);
-        self.execution_role.check(
-            &path.field("ExecutionRole"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\\-_/]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_pipeline_execution_settings.check(
-            &path.field("ImagePipelineExecutionSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.image_recipe_arn.check(&path.field("ImageRecipeArn"), &Rules { pattern: Some("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\\.(?:[0-9]+|x)\\.(?:[0-9]+|x)$"), ..Rules::NONE }, out);
-        self.image_scanning_configuration.check(
-            &path.field("ImageScanningConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.image_tests_configuration.check(
-            &path.field("ImageTestsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.infrastructure_configuration_arn.check(&path.field("InfrastructureConfigurationArn"), &Rules { pattern: Some("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+$"), ..Rules::NONE }, out);
-        self.logging_configuration
-            .check(&path.field("LoggingConfiguration"), &Rules::NONE, out);
-        self.workflows
-            .check(&path.field("Workflows"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("ContainerRecipeArn", self.container_recipe_arn.is_some()),
-                    (
-                        "InfrastructureConfigurationArn",
-                        self.infrastructure_configuration_arn.is_some(),
-                    ),
-                ],
-                &[
-                    ("ImageRecipeArn", self.image_recipe_arn.is_some()),
-                    (
-                        "InfrastructureConfigurationArn",
-                        self.infrastructure_configuration_arn.is_some(),
-                    ),
-                ],
-                &[(
-                    "ImagePipelineExecutionSettings",
-                    self.image_pipeline_execution_settings.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageProps);
-
-/// Property type `DeletionSettings` of `AWS::ImageBuilder::Image`.
-#[derive(Debug, Clone)]
-pub struct DeletionSettings {
-    /// `ExecutionRole` (required).
-    pub execution_role: Value<String>,
+crate::l1_struct! {
+    /// Property type `DeletionSettings` of `AWS::ImageBuilder::Image`.
+    DeletionSettings
 }
 
 impl DeletionSettings {
     /// The required properties: `ExecutionRole`.
     pub fn new(execution_role: impl Into<Value<String>>) -> Self {
-        Self {
-            execution_role: execution_role.into(),
-        }
+        Self(crate::Properties::new().with(0, "ExecutionRole", execution_role.into().to_template()))
     }
 }
 
-impl ToTemplate for DeletionSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExecutionRole".to_owned(),
-            self.execution_role.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeletionSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeletionSettings);
-
-/// Property type `ImagePipelineExecutionSettings` of `AWS::ImageBuilder::Image`.
-#[derive(Debug, Clone, Default)]
-pub struct ImagePipelineExecutionSettings {
-    /// `DeploymentId` (optional).
-    pub deployment_id: Option<Value<String>>,
-    /// `OnUpdate` (optional).
-    pub on_update: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ImagePipelineExecutionSettings` of `AWS::ImageBuilder::Image`.
+    ImagePipelineExecutionSettings(default)
 }
 
 impl ImagePipelineExecutionSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            deployment_id: None,
-            on_update: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeploymentId`.
-    pub fn deployment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deployment_id = Some(value.into());
-        self
+    /// `DeploymentId` (optional).
+    pub fn deployment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeploymentId", value.into().to_template()))
     }
-    /// Sets `OnUpdate`.
-    pub fn on_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.on_update = Some(value.into());
-        self
+    /// `OnUpdate` (optional).
+    pub fn on_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "OnUpdate", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ImagePipelineExecutionSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deployment_id {
-            m.insert("DeploymentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_update {
-            m.insert("OnUpdate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ImagePipelineExecutionSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ImagePipelineExecutionSettings);
-
-/// Property type `ImageScanningConfiguration` of `AWS::ImageBuilder::Image`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageScanningConfiguration {
-    /// `EcrConfiguration` (optional).
-    pub ecr_configuration: Option<Value<EcrConfiguration>>,
-    /// `ImageScanningEnabled` (optional).
-    pub image_scanning_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ImageScanningConfiguration` of `AWS::ImageBuilder::Image`.
+    ImageScanningConfiguration(default)
 }
 
 impl ImageScanningConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ecr_configuration: None,
-            image_scanning_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EcrConfiguration`.
-    pub fn ecr_configuration(mut self, value: impl Into<Value<EcrConfiguration>>) -> Self {
-        self.ecr_configuration = Some(value.into());
-        self
+    /// `EcrConfiguration` (optional).
+    pub fn ecr_configuration(self, value: impl Into<Value<EcrConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EcrConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ImageScanningEnabled`.
-    pub fn image_scanning_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.image_scanning_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageScanningConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ecr_configuration {
-            m.insert("EcrConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_scanning_enabled {
-            m.insert("ImageScanningEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ImageScanningEnabled` (optional).
+    pub fn image_scanning_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ImageScanningEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ImageScanningConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ecr_configuration
-            .check(&path.field("EcrConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImageScanningConfiguration);
-
-/// Property type `EcrConfiguration` of `AWS::ImageBuilder::Image`.
-#[derive(Debug, Clone, Default)]
-pub struct EcrConfiguration {
-    /// `ContainerTags` (optional).
-    /// Each item: Length: 1..=1024 characters.
-    pub container_tags: Option<Value<List<String>>>,
-    /// `RepositoryName` (optional).
-    /// Length: 1..=1024 characters.
-    pub repository_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EcrConfiguration` of `AWS::ImageBuilder::Image`.
+    EcrConfiguration(default)
 }
 
 impl EcrConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_tags: None,
-            repository_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerTags`.
-    pub fn container_tags(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.container_tags = Some(value.into());
-        self
+    /// `ContainerTags` (optional).
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn container_tags(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ContainerTags", value.into().to_template()))
     }
-    /// Sets `RepositoryName`.
-    pub fn repository_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_name = Some(value.into());
-        self
+    /// `RepositoryName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn repository_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RepositoryName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EcrConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_tags {
-            m.insert("ContainerTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_name {
-            m.insert("RepositoryName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcrConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_tags.check(
-            &path.field("ContainerTags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.repository_name.check(
-            &path.field("RepositoryName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EcrConfiguration);
-
-/// Property type `ImageTestsConfiguration` of `AWS::ImageBuilder::Image`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageTestsConfiguration {
-    /// `ImageTestsEnabled` (optional).
-    pub image_tests_enabled: Option<Value<bool>>,
-    /// `TimeoutMinutes` (optional).
-    /// Range: 60..=1440.
-    pub timeout_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ImageTestsConfiguration` of `AWS::ImageBuilder::Image`.
+    ImageTestsConfiguration(default)
 }
 
 impl ImageTestsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            image_tests_enabled: None,
-            timeout_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImageTestsEnabled`.
-    pub fn image_tests_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.image_tests_enabled = Some(value.into());
-        self
+    /// `ImageTestsEnabled` (optional).
+    pub fn image_tests_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ImageTestsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutMinutes`.
-    pub fn timeout_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageTestsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.image_tests_enabled {
-            m.insert("ImageTestsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_minutes {
-            m.insert("TimeoutMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutMinutes` (optional).
+    /// Range: 60 to 1440.
+    pub fn timeout_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "TimeoutMinutes", value.into().to_template()))
     }
 }
 
-impl Check for ImageTestsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timeout_minutes.check(
-            &path.field("TimeoutMinutes"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageTestsConfiguration);
-
-/// Property type `ImageLoggingConfiguration` of `AWS::ImageBuilder::Image`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageLoggingConfiguration {
-    /// `LogGroupName` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[a-zA-Z0-9\-_/\.]{1,512}$`.
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
+crate::l1_struct! {
+    /// Property type `ImageLoggingConfiguration` of `AWS::ImageBuilder::Image`.
+    ImageLoggingConfiguration(default)
 }
 
 impl ImageLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageLoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogGroupName` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[a-zA-Z0-9\-_/\.]{1,512}$`.
+    pub fn log_group_name(self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+        Self(self.0.with(0, "LogGroupName", value.into().to_template()))
     }
 }
 
-impl Check for ImageLoggingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[a-zA-Z0-9\\-_/\\.]{1,512}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageLoggingConfiguration);
-
-/// Property type `WorkflowConfiguration` of `AWS::ImageBuilder::Image`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkflowConfiguration {
-    /// `OnFailure` (optional).
-    pub on_failure: Option<Value<OnFailure>>,
-    /// `ParallelGroup` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$`.
-    pub parallel_group: Option<Value<String>>,
-    /// `Parameters` (optional).
-    /// Items: 1..=.
-    pub parameters: Option<Value<List<WorkflowParameter>>>,
-    /// `WorkflowArn` (optional).
-    /// Pattern: `^arn:aws(?:-[a-z]+)*:imagebuilder:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):workflow/(build|test|distribution)/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
-    pub workflow_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WorkflowConfiguration` of `AWS::ImageBuilder::Image`.
+    WorkflowConfiguration(default)
 }
 
 impl WorkflowConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_failure: None,
-            parallel_group: None,
-            parameters: None,
-            workflow_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnFailure`.
-    pub fn on_failure(mut self, value: impl Into<Value<OnFailure>>) -> Self {
-        self.on_failure = Some(value.into());
-        self
+    /// `OnFailure` (optional).
+    pub fn on_failure(self, value: impl Into<Value<OnFailure>>) -> Self {
+        Self(self.0.with(0, "OnFailure", value.into().to_template()))
     }
-    /// Sets `ParallelGroup`.
-    pub fn parallel_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parallel_group = Some(value.into());
-        self
+    /// `ParallelGroup` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$`.
+    pub fn parallel_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ParallelGroup", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<WorkflowParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Items: at least 1.
+    pub fn parameters(self, value: impl Into<Value<List<WorkflowParameter>>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
-    /// Sets `WorkflowArn`.
-    pub fn workflow_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workflow_arn = Some(value.into());
-        self
+    /// `WorkflowArn` (optional).
+    /// Pattern: `^arn:aws(?:-[a-z]+)*:imagebuilder:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):workflow/(build|test|distribution)/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
+    pub fn workflow_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "WorkflowArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkflowConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_failure {
-            m.insert("OnFailure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallel_group {
-            m.insert("ParallelGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workflow_arn {
-            m.insert("WorkflowArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OnFailure`.
+    OnFailure {
+        /// `CONTINUE`
+        Continue = "CONTINUE",
+        /// `ABORT`
+        Abort = "ABORT",
     }
 }
 
-impl Check for WorkflowConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_failure
-            .check(&path.field("OnFailure"), &Rules::NONE, out);
-        self.parallel_group.check(
-            &path.field("ParallelGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_arn.check(&path.field("WorkflowArn"), &Rules { pattern: Some("^arn:aws(?:-[a-z]+)*:imagebuilder:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):workflow/(build|test|distribution)/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+))$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(WorkflowConfiguration);
-
-/// Values of `OnFailure`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnFailure {
-    /// `CONTINUE`
-    Continue,
-    /// `ABORT`
-    Abort,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OnFailure {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONTINUE", "ABORT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Continue => "CONTINUE",
-            Self::Abort => "ABORT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OnFailure {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OnFailure {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OnFailure {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONTINUE" => Self::Continue,
-            "ABORT" => Self::Abort,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OnFailure> {
-    fn from(s: &str) -> Self {
-        Value::literal(OnFailure::from(s))
-    }
-}
-
-crate::impl_literal!(OnFailure);
-
-/// Property type `WorkflowParameter` of `AWS::ImageBuilder::Image`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkflowParameter {
-    /// `Name` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[^\x00]+$`.
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Each item: Length: 0..= characters.
-    /// Each item: Pattern: `^[^\x00]*$`.
-    pub value: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `WorkflowParameter` of `AWS::ImageBuilder::Image`.
+    WorkflowParameter(default)
 }
 
 impl WorkflowParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[^\x00]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkflowParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Each item: Length: at least 0 characters.
+    /// Each item: Pattern: `^[^\x00]*$`.
+    pub fn value(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl Check for WorkflowParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[^\\x00]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            pattern: Some("^[^\\x00]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkflowParameter);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ImageBuilder::ImagePipeline`.
-#[derive(Debug, Clone)]
-pub struct ImagePipeline {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ImagePipeline {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ImagePipeline {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ImagePipeline {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ImageBuilder::ImagePipeline`.
+    ImagePipeline("AWS::ImageBuilder::ImagePipeline", ImagePipelineProps)
 }
 
 impl ImagePipeline {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ImageBuilder::ImagePipeline";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ImagePipelineProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ImagePipelineArn> {
         self.resource.ref_value()
@@ -87,1022 +39,456 @@ impl ImagePipeline {
     pub fn attr_deployment_id(&self) -> Value<String> {
         self.resource.get_att("DeploymentId")
     }
+
+    /// Replaces `ContainerRecipeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_recipe_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ContainerRecipeArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DistributionConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_distribution_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DistributionConfigurationArn", value.into())
+    }
+
+    /// Replaces `EnhancedImageMetadataEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enhanced_image_metadata_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnhancedImageMetadataEnabled", value.into())
+    }
+
+    /// Replaces `ExecutionRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExecutionRole", value.into())
+    }
+
+    /// Replaces `ImageRecipeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_recipe_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageRecipeArn", value.into())
+    }
+
+    /// Replaces `ImageScanningConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_scanning_configuration(
+        &self,
+        value: impl Into<Value<ImageScanningConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ImageScanningConfiguration", value.into())
+    }
+
+    /// Replaces `ImageTestsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_tests_configuration(&self, value: impl Into<Value<ImageTestsConfiguration>>) {
+        self.resource
+            .set_property("ImageTestsConfiguration", value.into())
+    }
+
+    /// Replaces `InfrastructureConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_infrastructure_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InfrastructureConfigurationArn", value.into())
+    }
+
+    /// Replaces `LoggingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_configuration(&self, value: impl Into<Value<PipelineLoggingConfiguration>>) {
+        self.resource
+            .set_property("LoggingConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<Schedule>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Workflows` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workflows(&self, value: impl Into<Value<List<WorkflowConfiguration>>>) {
+        self.resource.set_property("Workflows", value.into())
+    }
 }
 
-/// Properties of `AWS::ImageBuilder::ImagePipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct ImagePipelineProps {
-    /// `ContainerRecipeArn` (optional).
-    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):container-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
-    pub container_recipe_arn: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `DistributionConfigurationArn` (optional).
-    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$`.
-    pub distribution_configuration_arn: Option<Value<String>>,
-    /// `EnhancedImageMetadataEnabled` (optional).
-    pub enhanced_image_metadata_enabled: Option<Value<bool>>,
-    /// `ExecutionRole` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role: Option<Value<String>>,
-    /// `ImageRecipeArn` (optional).
-    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
-    pub image_recipe_arn: Option<Value<String>>,
-    /// `ImageScanningConfiguration` (optional).
-    pub image_scanning_configuration: Option<Value<ImageScanningConfiguration>>,
-    /// `ImageTestsConfiguration` (optional).
-    pub image_tests_configuration: Option<Value<ImageTestsConfiguration>>,
-    /// `InfrastructureConfigurationArn` (optional).
-    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+$`.
-    pub infrastructure_configuration_arn: Option<Value<String>>,
-    /// `LoggingConfiguration` (optional).
-    pub logging_configuration: Option<Value<PipelineLoggingConfiguration>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$`.
-    pub name: Option<Value<String>>,
-    /// `Schedule` (optional).
-    pub schedule: Option<Value<Schedule>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `Workflows` (optional).
-    pub workflows: Option<Value<List<WorkflowConfiguration>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ImageBuilder::ImagePipeline`.
+    ImagePipelineProps(default)
 }
 
 impl ImagePipelineProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_recipe_arn: None,
-            description: None,
-            distribution_configuration_arn: None,
-            enhanced_image_metadata_enabled: None,
-            execution_role: None,
-            image_recipe_arn: None,
-            image_scanning_configuration: None,
-            image_tests_configuration: None,
-            infrastructure_configuration_arn: None,
-            logging_configuration: None,
-            name: None,
-            schedule: None,
-            status: None,
-            tags: None,
-            workflows: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerRecipeArn`.
-    pub fn container_recipe_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_recipe_arn = Some(value.into());
-        self
+    /// `ContainerRecipeArn` (optional).
+    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):container-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
+    pub fn container_recipe_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerRecipeArn", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DistributionConfigurationArn`.
-    pub fn distribution_configuration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.distribution_configuration_arn = Some(value.into());
-        self
+    /// `DistributionConfigurationArn` (optional).
+    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$`.
+    pub fn distribution_configuration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "DistributionConfigurationArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnhancedImageMetadataEnabled`.
-    pub fn enhanced_image_metadata_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enhanced_image_metadata_enabled = Some(value.into());
-        self
+    /// `EnhancedImageMetadataEnabled` (optional).
+    pub fn enhanced_image_metadata_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "EnhancedImageMetadataEnabled",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExecutionRole`.
-    pub fn execution_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.execution_role = Some(value.into());
-        self
+    /// `ExecutionRole` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    pub fn execution_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ExecutionRole", value.into().to_template()))
     }
-    /// Sets `ImageRecipeArn`.
-    pub fn image_recipe_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_recipe_arn = Some(value.into());
-        self
+    /// `ImageRecipeArn` (optional).
+    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
+    pub fn image_recipe_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ImageRecipeArn", value.into().to_template()))
     }
-    /// Sets `ImageScanningConfiguration`.
+    /// `ImageScanningConfiguration` (optional).
     pub fn image_scanning_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ImageScanningConfiguration>>,
     ) -> Self {
-        self.image_scanning_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ImageScanningConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ImageTestsConfiguration`.
+    /// `ImageTestsConfiguration` (optional).
     pub fn image_tests_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ImageTestsConfiguration>>,
     ) -> Self {
-        self.image_tests_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "ImageTestsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `InfrastructureConfigurationArn`.
-    pub fn infrastructure_configuration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.infrastructure_configuration_arn = Some(value.into());
-        self
+    /// `InfrastructureConfigurationArn` (optional).
+    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+$`.
+    pub fn infrastructure_configuration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            8,
+            "InfrastructureConfigurationArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LoggingConfiguration`.
+    /// `LoggingConfiguration` (optional).
     pub fn logging_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PipelineLoggingConfiguration>>,
     ) -> Self {
-        self.logging_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "LoggingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Name", value.into().to_template()))
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<Schedule>>) -> Self {
-        self.schedule = Some(value.into());
-        self
+    /// `Schedule` (optional).
+    pub fn schedule(self, value: impl Into<Value<Schedule>>) -> Self {
+        Self(self.0.with(11, "Schedule", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(12, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
-    /// Sets `Workflows`.
-    pub fn workflows(mut self, value: impl Into<Value<List<WorkflowConfiguration>>>) -> Self {
-        self.workflows = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImagePipelineProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_recipe_arn {
-            m.insert("ContainerRecipeArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.distribution_configuration_arn {
-            m.insert("DistributionConfigurationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enhanced_image_metadata_enabled {
-            m.insert("EnhancedImageMetadataEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role {
-            m.insert("ExecutionRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_recipe_arn {
-            m.insert("ImageRecipeArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_scanning_configuration {
-            m.insert("ImageScanningConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_tests_configuration {
-            m.insert("ImageTestsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.infrastructure_configuration_arn {
-            m.insert("InfrastructureConfigurationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_configuration {
-            m.insert("LoggingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workflows {
-            m.insert("Workflows".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Workflows` (optional).
+    pub fn workflows(self, value: impl Into<Value<List<WorkflowConfiguration>>>) -> Self {
+        Self(self.0.with(14, "Workflows", value.into().to_template()))
     }
 }
 
-impl Check for ImagePipelineProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_recipe_arn.check(&path.field("ContainerRecipeArn"), &Rules { pattern: Some("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):container-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\\.(?:[0-9]+|x)\\.(?:[0-9]+|x)$"), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.distribution_configuration_arn.check(&path.field("DistributionConfigurationArn"), &Rules { pattern: Some("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$"), ..Rules::NONE }, out);
-        self.execution_role.check(
-            &path.field("ExecutionRole"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\\-_/]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_recipe_arn.check(&path.field("ImageRecipeArn"), &Rules { pattern: Some("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\\.(?:[0-9]+|x)\\.(?:[0-9]+|x)$"), ..Rules::NONE }, out);
-        self.image_scanning_configuration.check(
-            &path.field("ImageScanningConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.image_tests_configuration.check(
-            &path.field("ImageTestsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.infrastructure_configuration_arn.check(&path.field("InfrastructureConfigurationArn"), &Rules { pattern: Some("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+$"), ..Rules::NONE }, out);
-        self.logging_configuration
-            .check(&path.field("LoggingConfiguration"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.workflows
-            .check(&path.field("Workflows"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("Name", self.name.is_some()),
-                    ("ContainerRecipeArn", self.container_recipe_arn.is_some()),
-                    (
-                        "InfrastructureConfigurationArn",
-                        self.infrastructure_configuration_arn.is_some(),
-                    ),
-                ],
-                &[
-                    ("Name", self.name.is_some()),
-                    ("ImageRecipeArn", self.image_recipe_arn.is_some()),
-                    (
-                        "InfrastructureConfigurationArn",
-                        self.infrastructure_configuration_arn.is_some(),
-                    ),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImagePipelineProps);
-
-/// Property type `ImageScanningConfiguration` of `AWS::ImageBuilder::ImagePipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageScanningConfiguration {
-    /// `EcrConfiguration` (optional).
-    pub ecr_configuration: Option<Value<EcrConfiguration>>,
-    /// `ImageScanningEnabled` (optional).
-    pub image_scanning_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ImageScanningConfiguration` of `AWS::ImageBuilder::ImagePipeline`.
+    ImageScanningConfiguration(default)
 }
 
 impl ImageScanningConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ecr_configuration: None,
-            image_scanning_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EcrConfiguration`.
-    pub fn ecr_configuration(mut self, value: impl Into<Value<EcrConfiguration>>) -> Self {
-        self.ecr_configuration = Some(value.into());
-        self
+    /// `EcrConfiguration` (optional).
+    pub fn ecr_configuration(self, value: impl Into<Value<EcrConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EcrConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ImageScanningEnabled`.
-    pub fn image_scanning_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.image_scanning_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageScanningConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ecr_configuration {
-            m.insert("EcrConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_scanning_enabled {
-            m.insert("ImageScanningEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ImageScanningEnabled` (optional).
+    pub fn image_scanning_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ImageScanningEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ImageScanningConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ecr_configuration
-            .check(&path.field("EcrConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImageScanningConfiguration);
-
-/// Property type `EcrConfiguration` of `AWS::ImageBuilder::ImagePipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct EcrConfiguration {
-    /// `ContainerTags` (optional).
-    /// Each item: Length: 1..=1024 characters.
-    pub container_tags: Option<Value<List<String>>>,
-    /// `RepositoryName` (optional).
-    /// Length: 1..=1024 characters.
-    pub repository_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EcrConfiguration` of `AWS::ImageBuilder::ImagePipeline`.
+    EcrConfiguration(default)
 }
 
 impl EcrConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_tags: None,
-            repository_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerTags`.
-    pub fn container_tags(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.container_tags = Some(value.into());
-        self
+    /// `ContainerTags` (optional).
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn container_tags(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ContainerTags", value.into().to_template()))
     }
-    /// Sets `RepositoryName`.
-    pub fn repository_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository_name = Some(value.into());
-        self
+    /// `RepositoryName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn repository_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RepositoryName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EcrConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_tags {
-            m.insert("ContainerTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository_name {
-            m.insert("RepositoryName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcrConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_tags.check(
-            &path.field("ContainerTags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.repository_name.check(
-            &path.field("RepositoryName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EcrConfiguration);
-
-/// Property type `ImageTestsConfiguration` of `AWS::ImageBuilder::ImagePipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageTestsConfiguration {
-    /// `ImageTestsEnabled` (optional).
-    pub image_tests_enabled: Option<Value<bool>>,
-    /// `TimeoutMinutes` (optional).
-    /// Range: 60..=1440.
-    pub timeout_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ImageTestsConfiguration` of `AWS::ImageBuilder::ImagePipeline`.
+    ImageTestsConfiguration(default)
 }
 
 impl ImageTestsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            image_tests_enabled: None,
-            timeout_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImageTestsEnabled`.
-    pub fn image_tests_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.image_tests_enabled = Some(value.into());
-        self
+    /// `ImageTestsEnabled` (optional).
+    pub fn image_tests_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ImageTestsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutMinutes`.
-    pub fn timeout_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageTestsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.image_tests_enabled {
-            m.insert("ImageTestsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_minutes {
-            m.insert("TimeoutMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutMinutes` (optional).
+    /// Range: 60 to 1440.
+    pub fn timeout_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "TimeoutMinutes", value.into().to_template()))
     }
 }
 
-impl Check for ImageTestsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timeout_minutes.check(
-            &path.field("TimeoutMinutes"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageTestsConfiguration);
-
-/// Property type `PipelineLoggingConfiguration` of `AWS::ImageBuilder::ImagePipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct PipelineLoggingConfiguration {
-    /// `ImageLogGroupName` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[a-zA-Z0-9\-_/\.]{1,512}$`.
-    pub image_log_group_name: Option<Value<String>>,
-    /// `PipelineLogGroupName` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[a-zA-Z0-9\-_/\.]{1,512}$`.
-    pub pipeline_log_group_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PipelineLoggingConfiguration` of `AWS::ImageBuilder::ImagePipeline`.
+    PipelineLoggingConfiguration(default)
 }
 
 impl PipelineLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            image_log_group_name: None,
-            pipeline_log_group_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImageLogGroupName`.
-    pub fn image_log_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_log_group_name = Some(value.into());
-        self
+    /// `ImageLogGroupName` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[a-zA-Z0-9\-_/\.]{1,512}$`.
+    pub fn image_log_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ImageLogGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `PipelineLogGroupName`.
-    pub fn pipeline_log_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pipeline_log_group_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipelineLoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.image_log_group_name {
-            m.insert("ImageLogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_log_group_name {
-            m.insert("PipelineLogGroupName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PipelineLogGroupName` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[a-zA-Z0-9\-_/\.]{1,512}$`.
+    pub fn pipeline_log_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PipelineLogGroupName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PipelineLoggingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_log_group_name.check(
-            &path.field("ImageLogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[a-zA-Z0-9\\-_/\\.]{1,512}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pipeline_log_group_name.check(
-            &path.field("PipelineLogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[a-zA-Z0-9\\-_/\\.]{1,512}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipelineLoggingConfiguration);
-
-/// Property type `Schedule` of `AWS::ImageBuilder::ImagePipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct Schedule {
-    /// `AutoDisablePolicy` (optional).
-    pub auto_disable_policy: Option<Value<AutoDisablePolicy>>,
-    /// `PipelineExecutionStartCondition` (optional).
-    pub pipeline_execution_start_condition: Option<Value<PipelineExecutionStartCondition>>,
-    /// `ScheduleExpression` (optional).
-    /// Length: 1..=1024 characters.
-    pub schedule_expression: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Schedule` of `AWS::ImageBuilder::ImagePipeline`.
+    Schedule(default)
 }
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_disable_policy: None,
-            pipeline_execution_start_condition: None,
-            schedule_expression: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoDisablePolicy`.
-    pub fn auto_disable_policy(mut self, value: impl Into<Value<AutoDisablePolicy>>) -> Self {
-        self.auto_disable_policy = Some(value.into());
-        self
+    /// `AutoDisablePolicy` (optional).
+    pub fn auto_disable_policy(self, value: impl Into<Value<AutoDisablePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoDisablePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `PipelineExecutionStartCondition`.
+    /// `PipelineExecutionStartCondition` (optional).
     pub fn pipeline_execution_start_condition(
-        mut self,
+        self,
         value: impl Into<Value<PipelineExecutionStartCondition>>,
     ) -> Self {
-        self.pipeline_execution_start_condition = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "PipelineExecutionStartCondition",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_disable_policy {
-            m.insert("AutoDisablePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_execution_start_condition {
-            m.insert(
-                "PipelineExecutionStartCondition".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.schedule_expression {
-            m.insert("ScheduleExpression".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ScheduleExpression` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn schedule_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ScheduleExpression", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Schedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_disable_policy
-            .check(&path.field("AutoDisablePolicy"), &Rules::NONE, out);
-        self.pipeline_execution_start_condition.check(
-            &path.field("PipelineExecutionStartCondition"),
-            &Rules::NONE,
-            out,
-        );
-        self.schedule_expression.check(
-            &path.field("ScheduleExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Schedule);
-
-/// Property type `AutoDisablePolicy` of `AWS::ImageBuilder::ImagePipeline`.
-#[derive(Debug, Clone)]
-pub struct AutoDisablePolicy {
-    /// `FailureCount` (required).
-    /// Range: 1..=10.
-    pub failure_count: Value<i64>,
+crate::l1_struct! {
+    /// Property type `AutoDisablePolicy` of `AWS::ImageBuilder::ImagePipeline`.
+    AutoDisablePolicy
 }
 
 impl AutoDisablePolicy {
     /// The required properties: `FailureCount`.
     pub fn new(failure_count: impl Into<Value<i64>>) -> Self {
-        Self {
-            failure_count: failure_count.into(),
-        }
+        Self(crate::Properties::new().with(0, "FailureCount", failure_count.into().to_template()))
     }
 }
 
-impl ToTemplate for AutoDisablePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FailureCount".to_owned(), self.failure_count.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PipelineExecutionStartCondition`.
+    PipelineExecutionStartCondition {
+        /// `EXPRESSION_MATCH_ONLY`
+        ExpressionMatchOnly = "EXPRESSION_MATCH_ONLY",
+        /// `EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE`
+        ExpressionMatchAndDependencyUpdatesAvailable = "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
     }
 }
 
-impl Check for AutoDisablePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failure_count.check(
-            &path.field("FailureCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-crate::impl_literal!(AutoDisablePolicy);
-
-/// Values of `PipelineExecutionStartCondition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PipelineExecutionStartCondition {
-    /// `EXPRESSION_MATCH_ONLY`
-    ExpressionMatchOnly,
-    /// `EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE`
-    ExpressionMatchAndDependencyUpdatesAvailable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PipelineExecutionStartCondition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EXPRESSION_MATCH_ONLY",
-        "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExpressionMatchOnly => "EXPRESSION_MATCH_ONLY",
-            Self::ExpressionMatchAndDependencyUpdatesAvailable => {
-                "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PipelineExecutionStartCondition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PipelineExecutionStartCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PipelineExecutionStartCondition {
-    fn from(s: &str) -> Self {
-        match s {
-            "EXPRESSION_MATCH_ONLY" => Self::ExpressionMatchOnly,
-            "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE" => {
-                Self::ExpressionMatchAndDependencyUpdatesAvailable
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PipelineExecutionStartCondition> {
-    fn from(s: &str) -> Self {
-        Value::literal(PipelineExecutionStartCondition::from(s))
-    }
-}
-
-crate::impl_literal!(PipelineExecutionStartCondition);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `WorkflowConfiguration` of `AWS::ImageBuilder::ImagePipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkflowConfiguration {
-    /// `OnFailure` (optional).
-    pub on_failure: Option<Value<OnFailure>>,
-    /// `ParallelGroup` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$`.
-    pub parallel_group: Option<Value<String>>,
-    /// `Parameters` (optional).
-    /// Items: 1..=.
-    pub parameters: Option<Value<List<WorkflowParameter>>>,
-    /// `WorkflowArn` (optional).
-    /// Pattern: `^arn:aws(?:-[a-z]+)*:imagebuilder:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):workflow/(build|test|distribution)/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
-    pub workflow_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WorkflowConfiguration` of `AWS::ImageBuilder::ImagePipeline`.
+    WorkflowConfiguration(default)
 }
 
 impl WorkflowConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_failure: None,
-            parallel_group: None,
-            parameters: None,
-            workflow_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnFailure`.
-    pub fn on_failure(mut self, value: impl Into<Value<OnFailure>>) -> Self {
-        self.on_failure = Some(value.into());
-        self
+    /// `OnFailure` (optional).
+    pub fn on_failure(self, value: impl Into<Value<OnFailure>>) -> Self {
+        Self(self.0.with(0, "OnFailure", value.into().to_template()))
     }
-    /// Sets `ParallelGroup`.
-    pub fn parallel_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parallel_group = Some(value.into());
-        self
+    /// `ParallelGroup` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$`.
+    pub fn parallel_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ParallelGroup", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<WorkflowParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Items: at least 1.
+    pub fn parameters(self, value: impl Into<Value<List<WorkflowParameter>>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
-    /// Sets `WorkflowArn`.
-    pub fn workflow_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workflow_arn = Some(value.into());
-        self
+    /// `WorkflowArn` (optional).
+    /// Pattern: `^arn:aws(?:-[a-z]+)*:imagebuilder:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):workflow/(build|test|distribution)/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
+    pub fn workflow_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "WorkflowArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkflowConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_failure {
-            m.insert("OnFailure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallel_group {
-            m.insert("ParallelGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workflow_arn {
-            m.insert("WorkflowArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OnFailure`.
+    OnFailure {
+        /// `CONTINUE`
+        Continue = "CONTINUE",
+        /// `ABORT`
+        Abort = "ABORT",
     }
 }
 
-impl Check for WorkflowConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_failure
-            .check(&path.field("OnFailure"), &Rules::NONE, out);
-        self.parallel_group.check(
-            &path.field("ParallelGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_arn.check(&path.field("WorkflowArn"), &Rules { pattern: Some("^arn:aws(?:-[a-z]+)*:imagebuilder:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):workflow/(build|test|distribution)/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+))$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(WorkflowConfiguration);
-
-/// Values of `OnFailure`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnFailure {
-    /// `CONTINUE`
-    Continue,
-    /// `ABORT`
-    Abort,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OnFailure {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONTINUE", "ABORT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Continue => "CONTINUE",
-            Self::Abort => "ABORT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OnFailure {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OnFailure {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OnFailure {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONTINUE" => Self::Continue,
-            "ABORT" => Self::Abort,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OnFailure> {
-    fn from(s: &str) -> Self {
-        Value::literal(OnFailure::from(s))
-    }
-}
-
-crate::impl_literal!(OnFailure);
-
-/// Property type `WorkflowParameter` of `AWS::ImageBuilder::ImagePipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkflowParameter {
-    /// `Name` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[^\x00]+$`.
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Each item: Length: 0..= characters.
-    /// Each item: Pattern: `^[^\x00]*$`.
-    pub value: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `WorkflowParameter` of `AWS::ImageBuilder::ImagePipeline`.
+    WorkflowParameter(default)
 }
 
 impl WorkflowParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[^\x00]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkflowParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Each item: Length: at least 0 characters.
+    /// Each item: Pattern: `^[^\x00]*$`.
+    pub fn value(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl Check for WorkflowParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[^\\x00]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            pattern: Some("^[^\\x00]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkflowParameter);

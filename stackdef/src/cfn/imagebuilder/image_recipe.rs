@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ImageBuilder::ImageRecipe`.
-#[derive(Debug, Clone)]
-pub struct ImageRecipe {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ImageRecipe {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ImageRecipe {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ImageRecipe {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ImageBuilder::ImageRecipe`.
+    ImageRecipe("AWS::ImageBuilder::ImageRecipe", ImageRecipeProps)
 }
 
 impl ImageRecipe {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ImageBuilder::ImageRecipe";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ImageRecipeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ImageRecipeArn> {
         self.resource.ref_value()
@@ -102,43 +54,79 @@ impl ImageRecipe {
     pub fn attr_latest_version_patch(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Patch")
     }
+
+    /// Replaces `AdditionalInstanceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_instance_configuration(
+        &self,
+        value: impl Into<Value<AdditionalInstanceConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AdditionalInstanceConfiguration", value.into())
+    }
+
+    /// Replaces `AmiTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ami_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("AmiTags", value.into())
+    }
+
+    /// Replaces `BlockDeviceMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_block_device_mappings(
+        &self,
+        value: impl Into<Value<List<InstanceBlockDeviceMapping>>>,
+    ) {
+        self.resource
+            .set_property("BlockDeviceMappings", value.into())
+    }
+
+    /// Replaces `Components` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_components(&self, value: impl Into<Value<List<ComponentConfiguration>>>) {
+        self.resource.set_property("Components", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ParentImage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parent_image(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ParentImage", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Version` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Version", value.into())
+    }
+
+    /// Replaces `WorkingDirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_working_directory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkingDirectory", value.into())
+    }
 }
 
-/// Properties of `AWS::ImageBuilder::ImageRecipe`.
-#[derive(Debug, Clone)]
-pub struct ImageRecipeProps {
-    /// `AdditionalInstanceConfiguration` (optional).
-    pub additional_instance_configuration: Option<Value<AdditionalInstanceConfiguration>>,
-    /// `AmiTags` (optional).
-    pub ami_tags: Option<Value<Map<String>>>,
-    /// `BlockDeviceMappings` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub block_device_mappings: Option<Value<List<InstanceBlockDeviceMapping>>>,
-    /// `Components` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=.
-    pub components: Option<Value<List<ComponentConfiguration>>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$`.
-    pub name: Value<String>,
-    /// `ParentImage` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub parent_image: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `Version` (required).
-    /// Create-only: changing it replaces the resource.
-    pub version: Value<String>,
-    /// `WorkingDirectory` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub working_directory: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ImageBuilder::ImageRecipe`.
+    ImageRecipeProps
 }
 
 impl ImageRecipeProps {
@@ -148,721 +136,250 @@ impl ImageRecipeProps {
         parent_image: impl Into<Value<String>>,
         version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            additional_instance_configuration: None,
-            ami_tags: None,
-            block_device_mappings: None,
-            components: None,
-            description: None,
-            name: name.into(),
-            parent_image: parent_image.into(),
-            tags: None,
-            version: version.into(),
-            working_directory: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "Name", name.into().to_template())
+                .with(6, "ParentImage", parent_image.into().to_template())
+                .with(8, "Version", version.into().to_template()),
+        )
     }
-    /// Sets `AdditionalInstanceConfiguration`.
+    /// `AdditionalInstanceConfiguration` (optional).
     pub fn additional_instance_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AdditionalInstanceConfiguration>>,
     ) -> Self {
-        self.additional_instance_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AdditionalInstanceConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AmiTags`.
-    pub fn ami_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.ami_tags = Some(value.into());
-        self
+    /// `AmiTags` (optional).
+    pub fn ami_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "AmiTags", value.into().to_template()))
     }
-    /// Sets `BlockDeviceMappings`.
+    /// `BlockDeviceMappings` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn block_device_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<InstanceBlockDeviceMapping>>>,
     ) -> Self {
-        self.block_device_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "BlockDeviceMappings", value.into().to_template()),
+        )
     }
-    /// Sets `Components`.
-    pub fn components(mut self, value: impl Into<Value<List<ComponentConfiguration>>>) -> Self {
-        self.components = Some(value.into());
-        self
+    /// `Components` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: at least 1.
+    pub fn components(self, value: impl Into<Value<List<ComponentConfiguration>>>) -> Self {
+        Self(self.0.with(3, "Components", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkingDirectory`.
-    pub fn working_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.working_directory = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageRecipeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_instance_configuration {
-            m.insert(
-                "AdditionalInstanceConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.ami_tags {
-            m.insert("AmiTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_device_mappings {
-            m.insert("BlockDeviceMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.components {
-            m.insert("Components".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ParentImage".to_owned(), self.parent_image.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Version".to_owned(), self.version.to_template());
-        if let Some(v) = &self.working_directory {
-            m.insert("WorkingDirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkingDirectory` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn working_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "WorkingDirectory", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ImageRecipeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_instance_configuration.check(
-            &path.field("AdditionalInstanceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.block_device_mappings
-            .check(&path.field("BlockDeviceMappings"), &Rules::NONE, out);
-        self.components.check(
-            &path.field("Components"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parent_image.check(
-            &path.field("ParentImage"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.working_directory.check(
-            &path.field("WorkingDirectory"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageRecipeProps);
-
-/// Property type `AdditionalInstanceConfiguration` of `AWS::ImageBuilder::ImageRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct AdditionalInstanceConfiguration {
-    /// `SystemsManagerAgent` (optional).
-    pub systems_manager_agent: Option<Value<SystemsManagerAgent>>,
-    /// `UserDataOverride` (optional).
-    /// Length: 1..=21847 characters.
-    /// Pattern: `^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`.
-    pub user_data_override: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AdditionalInstanceConfiguration` of `AWS::ImageBuilder::ImageRecipe`.
+    AdditionalInstanceConfiguration(default)
 }
 
 impl AdditionalInstanceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            systems_manager_agent: None,
-            user_data_override: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SystemsManagerAgent`.
-    pub fn systems_manager_agent(mut self, value: impl Into<Value<SystemsManagerAgent>>) -> Self {
-        self.systems_manager_agent = Some(value.into());
-        self
+    /// `SystemsManagerAgent` (optional).
+    pub fn systems_manager_agent(self, value: impl Into<Value<SystemsManagerAgent>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SystemsManagerAgent", value.into().to_template()),
+        )
     }
-    /// Sets `UserDataOverride`.
-    pub fn user_data_override(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_data_override = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdditionalInstanceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.systems_manager_agent {
-            m.insert("SystemsManagerAgent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_data_override {
-            m.insert("UserDataOverride".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserDataOverride` (optional).
+    /// Length: 1 to 21847 characters.
+    /// Pattern: `^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`.
+    pub fn user_data_override(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "UserDataOverride", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AdditionalInstanceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.systems_manager_agent
-            .check(&path.field("SystemsManagerAgent"), &Rules::NONE, out);
-        self.user_data_override.check(
-            &path.field("UserDataOverride"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(21847),
-                pattern: Some("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdditionalInstanceConfiguration);
-
-/// Property type `SystemsManagerAgent` of `AWS::ImageBuilder::ImageRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct SystemsManagerAgent {
-    /// `UninstallAfterBuild` (optional).
-    pub uninstall_after_build: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SystemsManagerAgent` of `AWS::ImageBuilder::ImageRecipe`.
+    SystemsManagerAgent(default)
 }
 
 impl SystemsManagerAgent {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            uninstall_after_build: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `UninstallAfterBuild`.
-    pub fn uninstall_after_build(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.uninstall_after_build = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SystemsManagerAgent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.uninstall_after_build {
-            m.insert("UninstallAfterBuild".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UninstallAfterBuild` (optional).
+    pub fn uninstall_after_build(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "UninstallAfterBuild", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SystemsManagerAgent {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SystemsManagerAgent);
-
-/// Property type `InstanceBlockDeviceMapping` of `AWS::ImageBuilder::ImageRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceBlockDeviceMapping {
-    /// `DeviceName` (optional).
-    /// Length: 1..=1024 characters.
-    pub device_name: Option<Value<String>>,
-    /// `Ebs` (optional).
-    pub ebs: Option<Value<EbsInstanceBlockDeviceSpecification>>,
-    /// `NoDevice` (optional).
-    /// Length: 0..=0 characters.
-    pub no_device: Option<Value<String>>,
-    /// `VirtualName` (optional).
-    /// Length: 1..=1024 characters.
-    pub virtual_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InstanceBlockDeviceMapping` of `AWS::ImageBuilder::ImageRecipe`.
+    InstanceBlockDeviceMapping(default)
 }
 
 impl InstanceBlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            device_name: None,
-            ebs: None,
-            no_device: None,
-            virtual_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeviceName`.
-    pub fn device_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_name = Some(value.into());
-        self
+    /// `DeviceName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn device_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeviceName", value.into().to_template()))
     }
-    /// Sets `Ebs`.
-    pub fn ebs(mut self, value: impl Into<Value<EbsInstanceBlockDeviceSpecification>>) -> Self {
-        self.ebs = Some(value.into());
-        self
+    /// `Ebs` (optional).
+    pub fn ebs(self, value: impl Into<Value<EbsInstanceBlockDeviceSpecification>>) -> Self {
+        Self(self.0.with(1, "Ebs", value.into().to_template()))
     }
-    /// Sets `NoDevice`.
-    pub fn no_device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.no_device = Some(value.into());
-        self
+    /// `NoDevice` (optional).
+    /// Length: 0 to 0 characters.
+    pub fn no_device(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "NoDevice", value.into().to_template()))
     }
-    /// Sets `VirtualName`.
-    pub fn virtual_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_name = Some(value.into());
-        self
+    /// `VirtualName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn virtual_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VirtualName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceBlockDeviceMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.device_name {
-            m.insert("DeviceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs {
-            m.insert("Ebs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_device {
-            m.insert("NoDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_name {
-            m.insert("VirtualName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceBlockDeviceMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.device_name.check(
-            &path.field("DeviceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
-        self.no_device.check(
-            &path.field("NoDevice"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.virtual_name.check(
-            &path.field("VirtualName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceBlockDeviceMapping);
-
-/// Property type `EbsInstanceBlockDeviceSpecification` of `AWS::ImageBuilder::ImageRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsInstanceBlockDeviceSpecification {
-    /// `DeleteOnTermination` (optional).
-    pub delete_on_termination: Option<Value<bool>>,
-    /// `Encrypted` (optional).
-    pub encrypted: Option<Value<bool>>,
-    /// `Iops` (optional).
-    /// Range: 100..=64000.
-    pub iops: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=1024 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `SnapshotId` (optional).
-    /// Length: 1..=1024 characters.
-    pub snapshot_id: Option<Value<String>>,
-    /// `Throughput` (optional).
-    /// Range: 125..=1000.
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeSize` (optional).
-    /// Range: 1..=16000.
-    pub volume_size: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<VolumeType>>,
+crate::l1_struct! {
+    /// Property type `EbsInstanceBlockDeviceSpecification` of `AWS::ImageBuilder::ImageRecipe`.
+    EbsInstanceBlockDeviceSpecification(default)
 }
 
 impl EbsInstanceBlockDeviceSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delete_on_termination: None,
-            encrypted: None,
-            iops: None,
-            kms_key_id: None,
-            snapshot_id: None,
-            throughput: None,
-            volume_size: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeleteOnTermination`.
-    pub fn delete_on_termination(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_on_termination = Some(value.into());
-        self
+    /// `DeleteOnTermination` (optional).
+    pub fn delete_on_termination(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteOnTermination", value.into().to_template()),
+        )
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Encrypted", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    /// Range: 100 to 64000.
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Iops", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_id = Some(value.into());
-        self
+    /// `SnapshotId` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn snapshot_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SnapshotId", value.into().to_template()))
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    /// Range: 125 to 1000.
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Throughput", value.into().to_template()))
     }
-    /// Sets `VolumeSize`.
-    pub fn volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size = Some(value.into());
-        self
+    /// `VolumeSize` (optional).
+    /// Range: 1 to 16000.
+    pub fn volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "VolumeSize", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<VolumeType>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<VolumeType>>) -> Self {
+        Self(self.0.with(7, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EbsInstanceBlockDeviceSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_on_termination {
-            m.insert("DeleteOnTermination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.insert("SnapshotId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size {
-            m.insert("VolumeSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VolumeType`.
+    VolumeType {
+        /// `standard`
+        Standard = "standard",
+        /// `io1`
+        Io1 = "io1",
+        /// `io2`
+        Io2 = "io2",
+        /// `gp2`
+        Gp2 = "gp2",
+        /// `gp3`
+        Gp3 = "gp3",
+        /// `sc1`
+        Sc1 = "sc1",
+        /// `st1`
+        St1 = "st1",
     }
 }
 
-impl Check for EbsInstanceBlockDeviceSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iops.check(
-            &path.field("Iops"),
-            &Rules {
-                minimum: Some(100.0),
-                maximum: Some(64000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.snapshot_id.check(
-            &path.field("SnapshotId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.throughput.check(
-            &path.field("Throughput"),
-            &Rules {
-                minimum: Some(125.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_size.check(
-            &path.field("VolumeSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(16000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_type
-            .check(&path.field("VolumeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EbsInstanceBlockDeviceSpecification);
-
-/// Values of `VolumeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VolumeType {
-    /// `standard`
-    Standard,
-    /// `io1`
-    Io1,
-    /// `io2`
-    Io2,
-    /// `gp2`
-    Gp2,
-    /// `gp3`
-    Gp3,
-    /// `sc1`
-    Sc1,
-    /// `st1`
-    St1,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VolumeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Io1 => "io1",
-            Self::Io2 => "io2",
-            Self::Gp2 => "gp2",
-            Self::Gp3 => "gp3",
-            Self::Sc1 => "sc1",
-            Self::St1 => "st1",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VolumeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VolumeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VolumeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "standard" => Self::Standard,
-            "io1" => Self::Io1,
-            "io2" => Self::Io2,
-            "gp2" => Self::Gp2,
-            "gp3" => Self::Gp3,
-            "sc1" => Self::Sc1,
-            "st1" => Self::St1,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VolumeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VolumeType::from(s))
-    }
-}
-
-crate::impl_literal!(VolumeType);
-
-/// Property type `ComponentConfiguration` of `AWS::ImageBuilder::ImageRecipe`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentConfiguration {
-    /// `ComponentArn` (optional).
-    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):component/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
-    pub component_arn: Option<Value<String>>,
-    /// `Parameters` (optional).
-    /// Items: 1..=.
-    pub parameters: Option<Value<List<ComponentParameter>>>,
+crate::l1_struct! {
+    /// Property type `ComponentConfiguration` of `AWS::ImageBuilder::ImageRecipe`.
+    ComponentConfiguration(default)
 }
 
 impl ComponentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_arn: None,
-            parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentArn`.
-    pub fn component_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_arn = Some(value.into());
-        self
+    /// `ComponentArn` (optional).
+    /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):component/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
+    pub fn component_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ComponentArn", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<ComponentParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Items: at least 1.
+    pub fn parameters(self, value: impl Into<Value<List<ComponentParameter>>>) -> Self {
+        Self(self.0.with(1, "Parameters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_arn {
-            m.insert("ComponentArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_arn.check(&path.field("ComponentArn"), &Rules { pattern: Some("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):component/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+))$"), ..Rules::NONE }, out);
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentConfiguration);
-
-/// Property type `ComponentParameter` of `AWS::ImageBuilder::ImageRecipe`.
-#[derive(Debug, Clone)]
-pub struct ComponentParameter {
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\x00]+$`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Each item: Length: 0..= characters.
-    /// Each item: Pattern: `^[^\x00]*$`.
-    pub value: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ComponentParameter` of `AWS::ImageBuilder::ImageRecipe`.
+    ComponentParameter
 }
 
 impl ComponentParameter {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ComponentParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComponentParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\x00]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            pattern: Some("^[^\\x00]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentParameter);

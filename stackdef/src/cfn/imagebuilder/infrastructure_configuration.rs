@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ImageBuilder::InfrastructureConfiguration`.
-#[derive(Debug, Clone)]
-pub struct InfrastructureConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InfrastructureConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InfrastructureConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InfrastructureConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ImageBuilder::InfrastructureConfiguration`.
+    InfrastructureConfiguration("AWS::ImageBuilder::InfrastructureConfiguration", InfrastructureConfigurationProps)
 }
 
 impl InfrastructureConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ImageBuilder::InfrastructureConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: InfrastructureConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::InfrastructureConfigurationArn> {
         self.resource.ref_value()
@@ -86,48 +34,98 @@ impl InfrastructureConfiguration {
     pub fn attr_arn(&self) -> Value<ids::InfrastructureConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceMetadataOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_metadata_options(&self, value: impl Into<Value<InstanceMetadataOptions>>) {
+        self.resource
+            .set_property("InstanceMetadataOptions", value.into())
+    }
+
+    /// Replaces `InstanceProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InstanceProfileName", value.into())
+    }
+
+    /// Replaces `InstanceTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_types(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("InstanceTypes", value.into())
+    }
+
+    /// Replaces `KeyPair` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_pair(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyPair", value.into())
+    }
+
+    /// Replaces `Logging` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging(&self, value: impl Into<Value<Logging>>) {
+        self.resource.set_property("Logging", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Placement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_placement(&self, value: impl Into<Value<Placement>>) {
+        self.resource.set_property("Placement", value.into())
+    }
+
+    /// Replaces `ResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("ResourceTags", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SnsTopicArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_topic_arn(&self, value: impl Into<Value<ids::TopicArn>>) {
+        self.resource.set_property("SnsTopicArn", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TerminateInstanceOnFailure` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_terminate_instance_on_failure(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TerminateInstanceOnFailure", value.into())
+    }
 }
 
-/// Properties of `AWS::ImageBuilder::InfrastructureConfiguration`.
-#[derive(Debug, Clone)]
-pub struct InfrastructureConfigurationProps {
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `InstanceMetadataOptions` (optional).
-    pub instance_metadata_options: Option<Value<InstanceMetadataOptions>>,
-    /// `InstanceProfileName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub instance_profile_name: Value<String>,
-    /// `InstanceTypes` (optional).
-    pub instance_types: Option<Value<List<String>>>,
-    /// `KeyPair` (optional).
-    /// Length: 1..=1024 characters.
-    pub key_pair: Option<Value<String>>,
-    /// `Logging` (optional).
-    pub logging: Option<Value<Logging>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$`.
-    pub name: Value<String>,
-    /// `Placement` (optional).
-    pub placement: Option<Value<Placement>>,
-    /// `ResourceTags` (optional).
-    pub resource_tags: Option<Value<Map<String>>>,
-    /// `SecurityGroupIds` (optional).
-    /// Each item: Length: 1..=1024 characters.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SnsTopicArn` (optional).
-    /// Pattern: `^arn:aws[^:]*:sns:[^:]+:[0-9]{12}:[a-zA-Z0-9-_]{1,256}$`.
-    pub sns_topic_arn: Option<Value<ids::TopicArn>>,
-    /// `SubnetId` (optional).
-    /// Length: 1..=1024 characters.
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `TerminateInstanceOnFailure` (optional).
-    pub terminate_instance_on_failure: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ImageBuilder::InfrastructureConfiguration`.
+    InfrastructureConfigurationProps
 }
 
 impl InfrastructureConfigurationProps {
@@ -136,608 +134,200 @@ impl InfrastructureConfigurationProps {
         instance_profile_name: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            instance_metadata_options: None,
-            instance_profile_name: instance_profile_name.into(),
-            instance_types: None,
-            key_pair: None,
-            logging: None,
-            name: name.into(),
-            placement: None,
-            resource_tags: None,
-            security_group_ids: None,
-            sns_topic_arn: None,
-            subnet_id: None,
-            tags: None,
-            terminate_instance_on_failure: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "InstanceProfileName",
+                    instance_profile_name.into().to_template(),
+                )
+                .with(6, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `InstanceMetadataOptions`.
+    /// `InstanceMetadataOptions` (optional).
     pub fn instance_metadata_options(
-        mut self,
+        self,
         value: impl Into<Value<InstanceMetadataOptions>>,
     ) -> Self {
-        self.instance_metadata_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "InstanceMetadataOptions", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceTypes`.
-    pub fn instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.instance_types = Some(value.into());
-        self
+    /// `InstanceTypes` (optional).
+    pub fn instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "InstanceTypes", value.into().to_template()))
     }
-    /// Sets `KeyPair`.
-    pub fn key_pair(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_pair = Some(value.into());
-        self
+    /// `KeyPair` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn key_pair(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "KeyPair", value.into().to_template()))
     }
-    /// Sets `Logging`.
-    pub fn logging(mut self, value: impl Into<Value<Logging>>) -> Self {
-        self.logging = Some(value.into());
-        self
+    /// `Logging` (optional).
+    pub fn logging(self, value: impl Into<Value<Logging>>) -> Self {
+        Self(self.0.with(5, "Logging", value.into().to_template()))
     }
-    /// Sets `Placement`.
-    pub fn placement(mut self, value: impl Into<Value<Placement>>) -> Self {
-        self.placement = Some(value.into());
-        self
+    /// `Placement` (optional).
+    pub fn placement(self, value: impl Into<Value<Placement>>) -> Self {
+        Self(self.0.with(7, "Placement", value.into().to_template()))
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    pub fn resource_tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "ResourceTags", value.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SnsTopicArn`.
-    pub fn sns_topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
+    /// `SnsTopicArn` (optional).
+    /// Pattern: `^arn:aws[^:]*:sns:[^:]+:[0-9]{12}:[a-zA-Z0-9-_]{1,256}$`.
+    pub fn sns_topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(10, "SnsTopicArn", value.into().to_template()))
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(11, "SubnetId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `TerminateInstanceOnFailure`.
-    pub fn terminate_instance_on_failure(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.terminate_instance_on_failure = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InfrastructureConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_metadata_options {
-            m.insert("InstanceMetadataOptions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InstanceProfileName".to_owned(),
-            self.instance_profile_name.to_template(),
-        );
-        if let Some(v) = &self.instance_types {
-            m.insert("InstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_pair {
-            m.insert("KeyPair".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging {
-            m.insert("Logging".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.placement {
-            m.insert("Placement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_topic_arn {
-            m.insert("SnsTopicArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.terminate_instance_on_failure {
-            m.insert("TerminateInstanceOnFailure".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TerminateInstanceOnFailure` (optional).
+    pub fn terminate_instance_on_failure(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(13, "TerminateInstanceOnFailure", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InfrastructureConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_metadata_options.check(
-            &path.field("InstanceMetadataOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_profile_name.check(
-            &path.field("InstanceProfileName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_pair.check(
-            &path.field("KeyPair"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logging
-            .check(&path.field("Logging"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.placement
-            .check(&path.field("Placement"), &Rules::NONE, out);
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sns_topic_arn.check(
-            &path.field("SnsTopicArn"),
-            &Rules {
-                pattern: Some("^arn:aws[^:]*:sns:[^:]+:[0-9]{12}:[a-zA-Z0-9-_]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_id.check(
-            &path.field("SubnetId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InfrastructureConfigurationProps);
-
-/// Property type `InstanceMetadataOptions` of `AWS::ImageBuilder::InfrastructureConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceMetadataOptions {
-    /// `HttpPutResponseHopLimit` (optional).
-    /// Range: 1..=64.
-    pub http_put_response_hop_limit: Option<Value<i64>>,
-    /// `HttpTokens` (optional).
-    pub http_tokens: Option<Value<HttpTokens>>,
+crate::l1_struct! {
+    /// Property type `InstanceMetadataOptions` of `AWS::ImageBuilder::InfrastructureConfiguration`.
+    InstanceMetadataOptions(default)
 }
 
 impl InstanceMetadataOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            http_put_response_hop_limit: None,
-            http_tokens: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HttpPutResponseHopLimit`.
-    pub fn http_put_response_hop_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.http_put_response_hop_limit = Some(value.into());
-        self
+    /// `HttpPutResponseHopLimit` (optional).
+    /// Range: 1 to 64.
+    pub fn http_put_response_hop_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HttpPutResponseHopLimit", value.into().to_template()),
+        )
     }
-    /// Sets `HttpTokens`.
-    pub fn http_tokens(mut self, value: impl Into<Value<HttpTokens>>) -> Self {
-        self.http_tokens = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceMetadataOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.http_put_response_hop_limit {
-            m.insert("HttpPutResponseHopLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_tokens {
-            m.insert("HttpTokens".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `HttpTokens` (optional).
+    pub fn http_tokens(self, value: impl Into<Value<HttpTokens>>) -> Self {
+        Self(self.0.with(1, "HttpTokens", value.into().to_template()))
     }
 }
 
-impl Check for InstanceMetadataOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.http_put_response_hop_limit.check(
-            &path.field("HttpPutResponseHopLimit"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(64.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.http_tokens
-            .check(&path.field("HttpTokens"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `HttpTokens`.
+    HttpTokens {
+        /// `required`
+        Required = "required",
+        /// `optional`
+        Optional = "optional",
     }
 }
 
-crate::impl_literal!(InstanceMetadataOptions);
-
-/// Values of `HttpTokens`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpTokens {
-    /// `required`
-    Required,
-    /// `optional`
-    Optional,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpTokens {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["required", "optional"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Required => "required",
-            Self::Optional => "optional",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpTokens {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpTokens {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpTokens {
-    fn from(s: &str) -> Self {
-        match s {
-            "required" => Self::Required,
-            "optional" => Self::Optional,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpTokens> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpTokens::from(s))
-    }
-}
-
-crate::impl_literal!(HttpTokens);
-
-/// Property type `Logging` of `AWS::ImageBuilder::InfrastructureConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct Logging {
-    /// `S3Logs` (optional).
-    pub s3_logs: Option<Value<S3Logs>>,
+crate::l1_struct! {
+    /// Property type `Logging` of `AWS::ImageBuilder::InfrastructureConfiguration`.
+    Logging(default)
 }
 
 impl Logging {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3_logs: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3Logs`.
-    pub fn s3_logs(mut self, value: impl Into<Value<S3Logs>>) -> Self {
-        self.s3_logs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Logging {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_logs {
-            m.insert("S3Logs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Logs` (optional).
+    pub fn s3_logs(self, value: impl Into<Value<S3Logs>>) -> Self {
+        Self(self.0.with(0, "S3Logs", value.into().to_template()))
     }
 }
 
-impl Check for Logging {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_logs.check(&path.field("S3Logs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Logging);
-
-/// Property type `S3Logs` of `AWS::ImageBuilder::InfrastructureConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct S3Logs {
-    /// `S3BucketName` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_bucket_name: Option<Value<ids::BucketName>>,
-    /// `S3KeyPrefix` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Logs` of `AWS::ImageBuilder::InfrastructureConfiguration`.
+    S3Logs(default)
 }
 
 impl S3Logs {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_bucket_name: None,
-            s3_key_prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3BucketName`.
-    pub fn s3_bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.s3_bucket_name = Some(value.into());
-        self
+    /// `S3BucketName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(0, "S3BucketName", value.into().to_template()))
     }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key_prefix = Some(value.into());
-        self
+    /// `S3KeyPrefix` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3KeyPrefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3Logs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_bucket_name {
-            m.insert("S3BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_key_prefix {
-            m.insert("S3KeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Logs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket_name.check(
-            &path.field("S3BucketName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_key_prefix.check(
-            &path.field("S3KeyPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Logs);
-
-/// Property type `Placement` of `AWS::ImageBuilder::InfrastructureConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct Placement {
-    /// `AvailabilityZone` (optional).
-    /// Length: 1..=1024 characters.
-    pub availability_zone: Option<Value<String>>,
-    /// `HostId` (optional).
-    /// Length: 1..=1024 characters.
-    pub host_id: Option<Value<String>>,
-    /// `HostResourceGroupArn` (optional).
-    /// Length: 1..=1024 characters.
-    pub host_resource_group_arn: Option<Value<String>>,
-    /// `Tenancy` (optional).
-    pub tenancy: Option<Value<Tenancy>>,
+crate::l1_struct! {
+    /// Property type `Placement` of `AWS::ImageBuilder::InfrastructureConfiguration`.
+    Placement(default)
 }
 
 impl Placement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            host_id: None,
-            host_resource_group_arn: None,
-            tenancy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `HostId`.
-    pub fn host_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_id = Some(value.into());
-        self
+    /// `HostId` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn host_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HostId", value.into().to_template()))
     }
-    /// Sets `HostResourceGroupArn`.
-    pub fn host_resource_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_resource_group_arn = Some(value.into());
-        self
+    /// `HostResourceGroupArn` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn host_resource_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HostResourceGroupArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tenancy`.
-    pub fn tenancy(mut self, value: impl Into<Value<Tenancy>>) -> Self {
-        self.tenancy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Placement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_id {
-            m.insert("HostId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_resource_group_arn {
-            m.insert("HostResourceGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tenancy {
-            m.insert("Tenancy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tenancy` (optional).
+    pub fn tenancy(self, value: impl Into<Value<Tenancy>>) -> Self {
+        Self(self.0.with(3, "Tenancy", value.into().to_template()))
     }
 }
 
-impl Check for Placement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host_id.check(
-            &path.field("HostId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host_resource_group_arn.check(
-            &path.field("HostResourceGroupArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tenancy
-            .check(&path.field("Tenancy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Tenancy`.
+    Tenancy {
+        /// `default`
+        Default = "default",
+        /// `dedicated`
+        Dedicated = "dedicated",
+        /// `host`
+        Host = "host",
     }
 }
-
-crate::impl_literal!(Placement);
-
-/// Values of `Tenancy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tenancy {
-    /// `default`
-    Default,
-    /// `dedicated`
-    Dedicated,
-    /// `host`
-    Host,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tenancy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["default", "dedicated", "host"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::Dedicated => "dedicated",
-            Self::Host => "host",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tenancy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tenancy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tenancy {
-    fn from(s: &str) -> Self {
-        match s {
-            "default" => Self::Default,
-            "dedicated" => Self::Dedicated,
-            "host" => Self::Host,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tenancy> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tenancy::from(s))
-    }
-}
-
-crate::impl_literal!(Tenancy);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct LifecyclePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LifecyclePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LifecyclePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LifecyclePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ImageBuilder::LifecyclePolicy`.
+    LifecyclePolicy("AWS::ImageBuilder::LifecyclePolicy", LifecyclePolicyProps)
 }
 
 impl LifecyclePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ImageBuilder::LifecyclePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LifecyclePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ImageBuilderLifecyclePolicyArn> {
         self.resource.ref_value()
@@ -82,33 +34,60 @@ impl LifecyclePolicy {
     pub fn attr_arn(&self) -> Value<ids::ImageBuilderLifecyclePolicyArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExecutionRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExecutionRole", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PolicyDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_details(&self, value: impl Into<Value<List<PolicyDetail>>>) {
+        self.resource.set_property("PolicyDetails", value.into())
+    }
+
+    /// Replaces `ResourceSelection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_selection(&self, value: impl Into<Value<ResourceSelection>>) {
+        self.resource
+            .set_property("ResourceSelection", value.into())
+    }
+
+    /// Replaces `ResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type(&self, value: impl Into<Value<ResourceType>>) {
+        self.resource.set_property("ResourceType", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct LifecyclePolicyProps {
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `ExecutionRole` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$`.
-    pub name: Value<String>,
-    /// `PolicyDetails` (required).
-    /// Items: 1..=3.
-    pub policy_details: Value<List<PolicyDetail>>,
-    /// `ResourceSelection` (required).
-    pub resource_selection: Value<ResourceSelection>,
-    /// `ResourceType` (required).
-    pub resource_type: Value<ResourceType>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ImageBuilder::LifecyclePolicy`.
+    LifecyclePolicyProps
 }
 
 impl LifecyclePolicyProps {
@@ -120,971 +99,282 @@ impl LifecyclePolicyProps {
         resource_selection: impl Into<Value<ResourceSelection>>,
         resource_type: impl Into<Value<ResourceType>>,
     ) -> Self {
-        Self {
-            description: None,
-            execution_role: execution_role.into(),
-            name: name.into(),
-            policy_details: policy_details.into(),
-            resource_selection: resource_selection.into(),
-            resource_type: resource_type.into(),
-            status: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ExecutionRole", execution_role.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "PolicyDetails", policy_details.into().to_template())
+                .with(
+                    4,
+                    "ResourceSelection",
+                    resource_selection.into().to_template(),
+                )
+                .with(5, "ResourceType", resource_type.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(6, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LifecyclePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRole".to_owned(),
-            self.execution_role.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "PolicyDetails".to_owned(),
-            self.policy_details.to_template(),
-        );
-        m.insert(
-            "ResourceSelection".to_owned(),
-            self.resource_selection.to_template(),
-        );
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LifecyclePolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_role.check(
-            &path.field("ExecutionRole"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\\-_/]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_details.check(
-            &path.field("PolicyDetails"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_selection
-            .check(&path.field("ResourceSelection"), &Rules::NONE, out);
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LifecyclePolicyProps);
-
-/// Property type `PolicyDetail` of `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct PolicyDetail {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `ExclusionRules` (optional).
-    pub exclusion_rules: Option<Value<ExclusionRules>>,
-    /// `Filter` (required).
-    pub filter: Value<Filter>,
+crate::l1_struct! {
+    /// Property type `PolicyDetail` of `AWS::ImageBuilder::LifecyclePolicy`.
+    PolicyDetail
 }
 
 impl PolicyDetail {
     /// The required properties: `Action`, `Filter`.
     pub fn new(action: impl Into<Value<Action>>, filter: impl Into<Value<Filter>>) -> Self {
-        Self {
-            action: action.into(),
-            exclusion_rules: None,
-            filter: filter.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(2, "Filter", filter.into().to_template()),
+        )
     }
-    /// Sets `ExclusionRules`.
-    pub fn exclusion_rules(mut self, value: impl Into<Value<ExclusionRules>>) -> Self {
-        self.exclusion_rules = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.exclusion_rules {
-            m.insert("ExclusionRules".to_owned(), v.to_template());
-        }
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        Expr::Map(m)
+    /// `ExclusionRules` (optional).
+    pub fn exclusion_rules(self, value: impl Into<Value<ExclusionRules>>) -> Self {
+        Self(self.0.with(1, "ExclusionRules", value.into().to_template()))
     }
 }
 
-impl Check for PolicyDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.exclusion_rules
-            .check(&path.field("ExclusionRules"), &Rules::NONE, out);
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyDetail);
-
-/// Property type `Action` of `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct Action {
-    /// `IncludeResources` (optional).
-    pub include_resources: Option<Value<IncludeResources>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::ImageBuilder::LifecyclePolicy`.
+    Action
 }
 
 impl Action {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            include_resources: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `IncludeResources`.
-    pub fn include_resources(mut self, value: impl Into<Value<IncludeResources>>) -> Self {
-        self.include_resources = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.include_resources {
-            m.insert("IncludeResources".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `IncludeResources` (optional).
+    pub fn include_resources(self, value: impl Into<Value<IncludeResources>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IncludeResources", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.include_resources
-            .check(&path.field("IncludeResources"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `IncludeResources` of `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct IncludeResources {
-    /// `Amis` (optional).
-    pub amis: Option<Value<bool>>,
-    /// `Containers` (optional).
-    pub containers: Option<Value<bool>>,
-    /// `Snapshots` (optional).
-    pub snapshots: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `IncludeResources` of `AWS::ImageBuilder::LifecyclePolicy`.
+    IncludeResources(default)
 }
 
 impl IncludeResources {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amis: None,
-            containers: None,
-            snapshots: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Amis`.
-    pub fn amis(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.amis = Some(value.into());
-        self
-    }
-    /// Sets `Containers`.
-    pub fn containers(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.containers = Some(value.into());
-        self
-    }
-    /// Sets `Snapshots`.
-    pub fn snapshots(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.snapshots = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IncludeResources {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amis {
-            m.insert("Amis".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.containers {
-            m.insert("Containers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshots {
-            m.insert("Snapshots".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IncludeResources {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IncludeResources);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `DELETE`
-    Delete,
-    /// `DEPRECATE`
-    Deprecate,
-    /// `DISABLE`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DELETE", "DEPRECATE", "DISABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delete => "DELETE",
-            Self::Deprecate => "DEPRECATE",
-            Self::Disable => "DISABLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "DELETE" => Self::Delete,
-            "DEPRECATE" => Self::Deprecate,
-            "DISABLE" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `ExclusionRules` of `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct ExclusionRules {
     /// `Amis` (optional).
-    pub amis: Option<Value<AmiExclusionRules>>,
-    /// `TagMap` (optional).
-    pub tag_map: Option<Value<Map<String>>>,
+    pub fn amis(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Amis", value.into().to_template()))
+    }
+    /// `Containers` (optional).
+    pub fn containers(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Containers", value.into().to_template()))
+    }
+    /// `Snapshots` (optional).
+    pub fn snapshots(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Snapshots", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `DEPRECATE`
+        Deprecate = "DEPRECATE",
+        /// `DISABLE`
+        Disable = "DISABLE",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ExclusionRules` of `AWS::ImageBuilder::LifecyclePolicy`.
+    ExclusionRules(default)
 }
 
 impl ExclusionRules {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amis: None,
-            tag_map: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Amis`.
-    pub fn amis(mut self, value: impl Into<Value<AmiExclusionRules>>) -> Self {
-        self.amis = Some(value.into());
-        self
+    /// `Amis` (optional).
+    pub fn amis(self, value: impl Into<Value<AmiExclusionRules>>) -> Self {
+        Self(self.0.with(0, "Amis", value.into().to_template()))
     }
-    /// Sets `TagMap`.
-    pub fn tag_map(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tag_map = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExclusionRules {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amis {
-            m.insert("Amis".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_map {
-            m.insert("TagMap".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExclusionRules {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amis.check(&path.field("Amis"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExclusionRules);
-
-/// Property type `AmiExclusionRules` of `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct AmiExclusionRules {
-    /// `IsPublic` (optional).
-    pub is_public: Option<Value<bool>>,
-    /// `LastLaunched` (optional).
-    pub last_launched: Option<Value<LastLaunched>>,
-    /// `Regions` (optional).
-    /// Each item: Length: 1..=1024 characters.
-    pub regions: Option<Value<List<String>>>,
-    /// `SharedAccounts` (optional).
-    /// Items: 1..=1536.
-    /// Each item: Pattern: `^[0-9]{12}$`.
-    pub shared_accounts: Option<Value<List<String>>>,
     /// `TagMap` (optional).
-    pub tag_map: Option<Value<Map<String>>>,
+    pub fn tag_map(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "TagMap", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AmiExclusionRules` of `AWS::ImageBuilder::LifecyclePolicy`.
+    AmiExclusionRules(default)
 }
 
 impl AmiExclusionRules {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            is_public: None,
-            last_launched: None,
-            regions: None,
-            shared_accounts: None,
-            tag_map: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsPublic`.
-    pub fn is_public(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_public = Some(value.into());
-        self
+    /// `IsPublic` (optional).
+    pub fn is_public(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsPublic", value.into().to_template()))
     }
-    /// Sets `LastLaunched`.
-    pub fn last_launched(mut self, value: impl Into<Value<LastLaunched>>) -> Self {
-        self.last_launched = Some(value.into());
-        self
+    /// `LastLaunched` (optional).
+    pub fn last_launched(self, value: impl Into<Value<LastLaunched>>) -> Self {
+        Self(self.0.with(1, "LastLaunched", value.into().to_template()))
     }
-    /// Sets `Regions`.
-    pub fn regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.regions = Some(value.into());
-        self
+    /// `Regions` (optional).
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Regions", value.into().to_template()))
     }
-    /// Sets `SharedAccounts`.
-    pub fn shared_accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.shared_accounts = Some(value.into());
-        self
+    /// `SharedAccounts` (optional).
+    /// Items: 1 to 1536.
+    /// Each item: Pattern: `^[0-9]{12}$`.
+    pub fn shared_accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "SharedAccounts", value.into().to_template()))
     }
-    /// Sets `TagMap`.
-    pub fn tag_map(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tag_map = Some(value.into());
-        self
+    /// `TagMap` (optional).
+    pub fn tag_map(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "TagMap", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AmiExclusionRules {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_public {
-            m.insert("IsPublic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_launched {
-            m.insert("LastLaunched".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regions {
-            m.insert("Regions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shared_accounts {
-            m.insert("SharedAccounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_map {
-            m.insert("TagMap".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AmiExclusionRules {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.last_launched
-            .check(&path.field("LastLaunched"), &Rules::NONE, out);
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shared_accounts.check(
-            &path.field("SharedAccounts"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1536),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[0-9]{12}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AmiExclusionRules);
-
-/// Property type `LastLaunched` of `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct LastLaunched {
-    /// `Unit` (required).
-    pub unit: Value<TimeUnit>,
-    /// `Value` (required).
-    /// Range: 1..=365.
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `LastLaunched` of `AWS::ImageBuilder::LifecyclePolicy`.
+    LastLaunched
 }
 
 impl LastLaunched {
     /// The required properties: `Unit`, `Value`.
     pub fn new(unit: impl Into<Value<TimeUnit>>, value: impl Into<Value<i64>>) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LastLaunched {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TimeUnit`.
+    TimeUnit {
+        /// `DAYS`
+        Days = "DAYS",
+        /// `WEEKS`
+        Weeks = "WEEKS",
+        /// `MONTHS`
+        Months = "MONTHS",
+        /// `YEARS`
+        Years = "YEARS",
     }
 }
 
-impl Check for LastLaunched {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(365.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LastLaunched);
-
-/// Values of `TimeUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TimeUnit {
-    /// `DAYS`
-    Days,
-    /// `WEEKS`
-    Weeks,
-    /// `MONTHS`
-    Months,
-    /// `YEARS`
-    Years,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TimeUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAYS", "WEEKS", "MONTHS", "YEARS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Days => "DAYS",
-            Self::Weeks => "WEEKS",
-            Self::Months => "MONTHS",
-            Self::Years => "YEARS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TimeUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TimeUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TimeUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAYS" => Self::Days,
-            "WEEKS" => Self::Weeks,
-            "MONTHS" => Self::Months,
-            "YEARS" => Self::Years,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TimeUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(TimeUnit::from(s))
-    }
-}
-
-crate::impl_literal!(TimeUnit);
-
-/// Property type `Filter` of `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct Filter {
-    /// `RetainAtLeast` (optional).
-    /// Range: 1..=10.
-    pub retain_at_least: Option<Value<i64>>,
-    /// `Type` (required).
-    pub type_: Value<FilterType>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<TimeUnit>>,
-    /// `Value` (required).
-    /// Range: 1..=1000.
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::ImageBuilder::LifecyclePolicy`.
+    Filter
 }
 
 impl Filter {
     /// The required properties: `Type`, `Value`.
     pub fn new(type_: impl Into<Value<FilterType>>, value: impl Into<Value<i64>>) -> Self {
-        Self {
-            retain_at_least: None,
-            type_: type_.into(),
-            unit: None,
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Type", type_.into().to_template())
+                .with(3, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `RetainAtLeast`.
-    pub fn retain_at_least(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retain_at_least = Some(value.into());
-        self
+    /// `RetainAtLeast` (optional).
+    /// Range: 1 to 10.
+    pub fn retain_at_least(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "RetainAtLeast", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<TimeUnit>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<TimeUnit>>) -> Self {
+        Self(self.0.with(2, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.retain_at_least {
-            m.insert("RetainAtLeast".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FilterType`.
+    FilterType {
+        /// `AGE`
+        Age = "AGE",
+        /// `COUNT`
+        Count = "COUNT",
     }
 }
 
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.retain_at_least.check(
-            &path.field("RetainAtLeast"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Filter);
-
-/// Values of `FilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterType {
-    /// `AGE`
-    Age,
-    /// `COUNT`
-    Count,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AGE", "COUNT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Age => "AGE",
-            Self::Count => "COUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AGE" => Self::Age,
-            "COUNT" => Self::Count,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilterType::from(s))
-    }
-}
-
-crate::impl_literal!(FilterType);
-
-/// Property type `ResourceSelection` of `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceSelection {
-    /// `Recipes` (optional).
-    /// Items: 1..=50.
-    pub recipes: Option<Value<List<RecipeSelection>>>,
-    /// `TagMap` (optional).
-    pub tag_map: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `ResourceSelection` of `AWS::ImageBuilder::LifecyclePolicy`.
+    ResourceSelection(default)
 }
 
 impl ResourceSelection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            recipes: None,
-            tag_map: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Recipes`.
-    pub fn recipes(mut self, value: impl Into<Value<List<RecipeSelection>>>) -> Self {
-        self.recipes = Some(value.into());
-        self
+    /// `Recipes` (optional).
+    /// Items: 1 to 50.
+    pub fn recipes(self, value: impl Into<Value<List<RecipeSelection>>>) -> Self {
+        Self(self.0.with(0, "Recipes", value.into().to_template()))
     }
-    /// Sets `TagMap`.
-    pub fn tag_map(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tag_map = Some(value.into());
-        self
+    /// `TagMap` (optional).
+    pub fn tag_map(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "TagMap", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourceSelection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.recipes {
-            m.insert("Recipes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_map {
-            m.insert("TagMap".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceSelection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recipes.check(
-            &path.field("Recipes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceSelection);
-
-/// Property type `RecipeSelection` of `AWS::ImageBuilder::LifecyclePolicy`.
-#[derive(Debug, Clone)]
-pub struct RecipeSelection {
-    /// `Name` (required).
-    /// Pattern: `^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$`.
-    pub name: Value<String>,
-    /// `SemanticVersion` (required).
-    /// Pattern: `^(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
-    pub semantic_version: Value<String>,
+crate::l1_struct! {
+    /// Property type `RecipeSelection` of `AWS::ImageBuilder::LifecyclePolicy`.
+    RecipeSelection
 }
 
 impl RecipeSelection {
     /// The required properties: `Name`, `SemanticVersion`.
     pub fn new(name: impl Into<Value<String>>, semantic_version: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            semantic_version: semantic_version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "SemanticVersion", semantic_version.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RecipeSelection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "SemanticVersion".to_owned(),
-            self.semantic_version.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `AMI_IMAGE`
+        AmiImage = "AMI_IMAGE",
+        /// `CONTAINER_IMAGE`
+        ContainerImage = "CONTAINER_IMAGE",
     }
 }
 
-impl Check for RecipeSelection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.semantic_version.check(
-            &path.field("SemanticVersion"),
-            &Rules {
-                pattern: Some("^(?:[0-9]+|x)\\.(?:[0-9]+|x)\\.(?:[0-9]+|x)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
-
-crate::impl_literal!(RecipeSelection);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `AMI_IMAGE`
-    AmiImage,
-    /// `CONTAINER_IMAGE`
-    ContainerImage,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AMI_IMAGE", "CONTAINER_IMAGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AmiImage => "AMI_IMAGE",
-            Self::ContainerImage => "CONTAINER_IMAGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AMI_IMAGE" => Self::AmiImage,
-            "CONTAINER_IMAGE" => Self::ContainerImage,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ImageBuilder::Workflow`.
-#[derive(Debug, Clone)]
-pub struct Workflow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workflow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workflow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workflow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ImageBuilder::Workflow`.
+    Workflow("AWS::ImageBuilder::Workflow", WorkflowProps)
 }
 
 impl Workflow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ImageBuilder::Workflow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkflowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ImageBuilderWorkflowArn> {
         self.resource.ref_value()
@@ -102,45 +54,66 @@ impl Workflow {
     pub fn attr_latest_version_patch(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Patch")
     }
+
+    /// Replaces `ChangeDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_change_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ChangeDescription", value.into())
+    }
+
+    /// Replaces `Data` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Data", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `Uri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Uri", value.into())
+    }
+
+    /// Replaces `Version` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Version", value.into())
+    }
 }
 
-/// Properties of `AWS::ImageBuilder::Workflow`.
-#[derive(Debug, Clone)]
-pub struct WorkflowProps {
-    /// `ChangeDescription` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub change_description: Option<Value<String>>,
-    /// `Data` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=16000 characters.
-    /// Pattern: `^[^\x00]+$`.
-    pub data: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
-    /// `Uri` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub uri: Option<Value<String>>,
-    /// `Version` (required).
-    /// Create-only: changing it replaces the resource.
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ImageBuilder::Workflow`.
+    WorkflowProps
 }
 
 impl WorkflowProps {
@@ -150,188 +123,62 @@ impl WorkflowProps {
         type_: impl Into<Value<Type>>,
         version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            change_description: None,
-            data: None,
-            description: None,
-            kms_key_id: None,
-            name: name.into(),
-            tags: None,
-            type_: type_.into(),
-            uri: None,
-            version: version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "Name", name.into().to_template())
+                .with(6, "Type", type_.into().to_template())
+                .with(8, "Version", version.into().to_template()),
+        )
     }
-    /// Sets `ChangeDescription`.
-    pub fn change_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.change_description = Some(value.into());
-        self
+    /// `ChangeDescription` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn change_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChangeDescription", value.into().to_template()),
+        )
     }
-    /// Sets `Data`.
-    pub fn data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data = Some(value.into());
-        self
+    /// `Data` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 16000 characters.
+    /// Pattern: `^[^\x00]+$`.
+    pub fn data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Data", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `Uri`.
-    pub fn uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkflowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.change_description {
-            m.insert("ChangeDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data {
-            m.insert("Data".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.uri {
-            m.insert("Uri".to_owned(), v.to_template());
-        }
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
+    /// `Uri` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Uri", value.into().to_template()))
     }
 }
 
-impl Check for WorkflowProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.change_description.check(
-            &path.field("ChangeDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data.check(
-            &path.field("Data"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16000),
-                pattern: Some("^[^\\x00]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `BUILD`
+        Build = "BUILD",
+        /// `TEST`
+        Test = "TEST",
+        /// `DISTRIBUTION`
+        Distribution = "DISTRIBUTION",
     }
 }
-
-crate::impl_literal!(WorkflowProps);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `BUILD`
-    Build,
-    /// `TEST`
-    Test,
-    /// `DISTRIBUTION`
-    Distribution,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BUILD", "TEST", "DISTRIBUTION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Build => "BUILD",
-            Self::Test => "TEST",
-            Self::Distribution => "DISTRIBUTION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "BUILD" => Self::Build,
-            "TEST" => Self::Test,
-            "DISTRIBUTION" => Self::Distribution,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Inspector::AssessmentTarget`.
-#[derive(Debug, Clone)]
-pub struct AssessmentTarget {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AssessmentTarget {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AssessmentTarget {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AssessmentTarget {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Inspector::AssessmentTarget`.
+    AssessmentTarget("AWS::Inspector::AssessmentTarget", AssessmentTargetProps)
 }
 
 impl AssessmentTarget {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Inspector::AssessmentTarget";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AssessmentTargetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AssessmentTargetArn> {
         self.resource.ref_value()
@@ -82,74 +34,46 @@ impl AssessmentTarget {
     pub fn attr_arn(&self) -> Value<ids::AssessmentTargetArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AssessmentTargetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assessment_target_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AssessmentTargetName", value.into())
+    }
+
+    /// Replaces `ResourceGroupArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_group_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceGroupArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Inspector::AssessmentTarget`.
-#[derive(Debug, Clone, Default)]
-pub struct AssessmentTargetProps {
-    /// `AssessmentTargetName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=140 characters.
-    pub assessment_target_name: Option<Value<String>>,
-    /// `ResourceGroupArn` (optional).
-    /// Length: 1..=300 characters.
-    pub resource_group_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Inspector::AssessmentTarget`.
+    AssessmentTargetProps(default)
 }
 
 impl AssessmentTargetProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            assessment_target_name: None,
-            resource_group_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssessmentTargetName`.
-    pub fn assessment_target_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.assessment_target_name = Some(value.into());
-        self
+    /// `AssessmentTargetName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 140 characters.
+    pub fn assessment_target_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssessmentTargetName", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceGroupArn`.
-    pub fn resource_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_group_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssessmentTargetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assessment_target_name {
-            m.insert("AssessmentTargetName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_group_arn {
-            m.insert("ResourceGroupArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceGroupArn` (optional).
+    /// Length: 1 to 300 characters.
+    pub fn resource_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ResourceGroupArn", value.into().to_template()),
+        )
     }
 }
-
-impl Check for AssessmentTargetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assessment_target_name.check(
-            &path.field("AssessmentTargetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(140),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_group_arn.check(
-            &path.field("ResourceGroupArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AssessmentTargetProps);

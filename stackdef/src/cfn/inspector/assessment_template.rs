@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Inspector::AssessmentTemplate`.
-#[derive(Debug, Clone)]
-pub struct AssessmentTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AssessmentTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AssessmentTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AssessmentTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Inspector::AssessmentTemplate`.
+    AssessmentTemplate("AWS::Inspector::AssessmentTemplate", AssessmentTemplateProps)
 }
 
 impl AssessmentTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Inspector::AssessmentTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AssessmentTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AssessmentTemplateArn> {
         self.resource.ref_value()
@@ -82,32 +34,45 @@ impl AssessmentTemplate {
     pub fn attr_arn(&self) -> Value<ids::AssessmentTemplateArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AssessmentTargetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assessment_target_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AssessmentTargetArn", value.into())
+    }
+
+    /// Replaces `AssessmentTemplateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assessment_template_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AssessmentTemplateName", value.into())
+    }
+
+    /// Replaces `DurationInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_duration_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DurationInSeconds", value.into())
+    }
+
+    /// Replaces `RulesPackageArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules_package_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("RulesPackageArns", value.into())
+    }
+
+    /// Replaces `UserAttributesForFindings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_attributes_for_findings(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource
+            .set_property("UserAttributesForFindings", value.into())
+    }
 }
 
-/// Properties of `AWS::Inspector::AssessmentTemplate`.
-#[derive(Debug, Clone)]
-pub struct AssessmentTemplateProps {
-    /// `AssessmentTargetArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=300 characters.
-    pub assessment_target_arn: Value<String>,
-    /// `AssessmentTemplateName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=140 characters.
-    pub assessment_template_name: Option<Value<String>>,
-    /// `DurationInSeconds` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 180..=86400.
-    pub duration_in_seconds: Value<i64>,
-    /// `RulesPackageArns` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=300 characters.
-    pub rules_package_arns: Value<List<String>>,
-    /// `UserAttributesForFindings` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=10.
-    pub user_attributes_for_findings: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Inspector::AssessmentTemplate`.
+    AssessmentTemplateProps
 }
 
 impl AssessmentTemplateProps {
@@ -117,163 +82,43 @@ impl AssessmentTemplateProps {
         duration_in_seconds: impl Into<Value<i64>>,
         rules_package_arns: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            assessment_target_arn: assessment_target_arn.into(),
-            assessment_template_name: None,
-            duration_in_seconds: duration_in_seconds.into(),
-            rules_package_arns: rules_package_arns.into(),
-            user_attributes_for_findings: None,
-        }
-    }
-    /// Sets `AssessmentTemplateName`.
-    pub fn assessment_template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.assessment_template_name = Some(value.into());
-        self
-    }
-    /// Sets `UserAttributesForFindings`.
-    pub fn user_attributes_for_findings(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.user_attributes_for_findings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssessmentTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AssessmentTargetArn".to_owned(),
-            self.assessment_target_arn.to_template(),
-        );
-        if let Some(v) = &self.assessment_template_name {
-            m.insert("AssessmentTemplateName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DurationInSeconds".to_owned(),
-            self.duration_in_seconds.to_template(),
-        );
-        m.insert(
-            "RulesPackageArns".to_owned(),
-            self.rules_package_arns.to_template(),
-        );
-        if let Some(v) = &self.user_attributes_for_findings {
-            m.insert("UserAttributesForFindings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssessmentTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assessment_target_arn.check(
-            &path.field("AssessmentTargetArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.assessment_template_name.check(
-            &path.field("AssessmentTemplateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(140),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.duration_in_seconds.check(
-            &path.field("DurationInSeconds"),
-            &Rules {
-                minimum: Some(180.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rules_package_arns.check(
-            &path.field("RulesPackageArns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(300),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AssessmentTargetArn",
+                    assessment_target_arn.into().to_template(),
+                )
+                .with(
+                    2,
+                    "DurationInSeconds",
+                    duration_in_seconds.into().to_template(),
+                )
+                .with(
+                    3,
+                    "RulesPackageArns",
+                    rules_package_arns.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_attributes_for_findings.check(
-            &path.field("UserAttributesForFindings"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `AssessmentTemplateName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 140 characters.
+    pub fn assessment_template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AssessmentTemplateName", value.into().to_template()),
+        )
+    }
+    /// `UserAttributesForFindings` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 10.
+    pub fn user_attributes_for_findings(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "UserAttributesForFindings", value.into().to_template()),
+        )
     }
 }
 
-crate::impl_literal!(AssessmentTemplateProps);
-
-/// Property type `Tag` of `AWS::Inspector::AssessmentTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Inspector::ResourceGroup`.
-#[derive(Debug, Clone)]
-pub struct ResourceGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Inspector::ResourceGroup`.
+    ResourceGroup("AWS::Inspector::ResourceGroup", ResourceGroupProps)
 }
 
 impl ResourceGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Inspector::ResourceGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceGroupArn> {
         self.resource.ref_value()
@@ -82,104 +34,29 @@ impl ResourceGroup {
     pub fn attr_arn(&self) -> Value<ids::ResourceGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ResourceGroupTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_group_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource
+            .set_property("ResourceGroupTags", value.into())
+    }
 }
 
-/// Properties of `AWS::Inspector::ResourceGroup`.
-#[derive(Debug, Clone)]
-pub struct ResourceGroupProps {
-    /// `ResourceGroupTags` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=10.
-    pub resource_group_tags: Value<List<Tag>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Inspector::ResourceGroup`.
+    ResourceGroupProps
 }
 
 impl ResourceGroupProps {
     /// The required properties: `ResourceGroupTags`.
     pub fn new(resource_group_tags: impl Into<Value<List<Tag>>>) -> Self {
-        Self {
-            resource_group_tags: resource_group_tags.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ResourceGroupTags",
+            resource_group_tags.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ResourceGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResourceGroupTags".to_owned(),
-            self.resource_group_tags.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_group_tags.check(
-            &path.field("ResourceGroupTags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceGroupProps);
-
-/// Property type `Tag` of `AWS::Inspector::ResourceGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

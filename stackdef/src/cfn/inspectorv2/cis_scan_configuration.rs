@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::InspectorV2::CisScanConfiguration`.
-#[derive(Debug, Clone)]
-pub struct CisScanConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CisScanConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CisScanConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CisScanConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::InspectorV2::CisScanConfiguration`.
+    CisScanConfiguration("AWS::InspectorV2::CisScanConfiguration", CisScanConfigurationProps)
 }
 
 impl CisScanConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::InspectorV2::CisScanConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CisScanConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CisScanConfigurationArn> {
         self.resource.ref_value()
@@ -82,23 +34,41 @@ impl CisScanConfiguration {
     pub fn attr_arn(&self) -> Value<ids::CisScanConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ScanName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scan_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ScanName", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<Schedule>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `SecurityLevel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_level(&self, value: impl Into<Value<CisSecurityLevel>>) {
+        self.resource.set_property("SecurityLevel", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Targets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_targets(&self, value: impl Into<Value<CisTargets>>) {
+        self.resource.set_property("Targets", value.into())
+    }
 }
 
-/// Properties of `AWS::InspectorV2::CisScanConfiguration`.
-#[derive(Debug, Clone)]
-pub struct CisScanConfigurationProps {
-    /// `ScanName` (required).
-    /// Length: 1..= characters.
-    pub scan_name: Value<String>,
-    /// `Schedule` (required).
-    pub schedule: Value<Schedule>,
-    /// `SecurityLevel` (required).
-    pub security_level: Value<CisSecurityLevel>,
-    /// `Tags` (optional).
-    /// Each item: Pattern: `^.{1,255}$`.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Targets` (required).
-    pub targets: Value<CisTargets>,
+crate::l1_struct! {
+    /// Properties of `AWS::InspectorV2::CisScanConfiguration`.
+    CisScanConfigurationProps
 }
 
 impl CisScanConfigurationProps {
@@ -109,501 +79,158 @@ impl CisScanConfigurationProps {
         security_level: impl Into<Value<CisSecurityLevel>>,
         targets: impl Into<Value<CisTargets>>,
     ) -> Self {
-        Self {
-            scan_name: scan_name.into(),
-            schedule: schedule.into(),
-            security_level: security_level.into(),
-            tags: None,
-            targets: targets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ScanName", scan_name.into().to_template())
+                .with(1, "Schedule", schedule.into().to_template())
+                .with(2, "SecurityLevel", security_level.into().to_template())
+                .with(4, "Targets", targets.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CisScanConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ScanName".to_owned(), self.scan_name.to_template());
-        m.insert("Schedule".to_owned(), self.schedule.to_template());
-        m.insert(
-            "SecurityLevel".to_owned(),
-            self.security_level.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Targets".to_owned(), self.targets.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Pattern: `^.{1,255}$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CisScanConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scan_name.check(
-            &path.field("ScanName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.security_level
-            .check(&path.field("SecurityLevel"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^.{1,255}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.targets
-            .check(&path.field("Targets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CisScanConfigurationProps);
-
-/// Property type `Schedule` of `AWS::InspectorV2::CisScanConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct Schedule {
-    /// `Daily` (optional).
-    pub daily: Option<Value<DailySchedule>>,
-    /// `Monthly` (optional).
-    pub monthly: Option<Value<MonthlySchedule>>,
-    /// `OneTime` (optional).
-    pub one_time: Option<Value<serde_json::Value>>,
-    /// `Weekly` (optional).
-    pub weekly: Option<Value<WeeklySchedule>>,
+crate::l1_struct! {
+    /// Property type `Schedule` of `AWS::InspectorV2::CisScanConfiguration`.
+    Schedule(default)
 }
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            daily: None,
-            monthly: None,
-            one_time: None,
-            weekly: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Daily`.
-    pub fn daily(mut self, value: impl Into<Value<DailySchedule>>) -> Self {
-        self.daily = Some(value.into());
-        self
+    /// `Daily` (optional).
+    pub fn daily(self, value: impl Into<Value<DailySchedule>>) -> Self {
+        Self(self.0.with(0, "Daily", value.into().to_template()))
     }
-    /// Sets `Monthly`.
-    pub fn monthly(mut self, value: impl Into<Value<MonthlySchedule>>) -> Self {
-        self.monthly = Some(value.into());
-        self
+    /// `Monthly` (optional).
+    pub fn monthly(self, value: impl Into<Value<MonthlySchedule>>) -> Self {
+        Self(self.0.with(1, "Monthly", value.into().to_template()))
     }
-    /// Sets `OneTime`.
-    pub fn one_time(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.one_time = Some(value.into());
-        self
+    /// `OneTime` (optional).
+    pub fn one_time(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "OneTime", value.into().to_template()))
     }
-    /// Sets `Weekly`.
-    pub fn weekly(mut self, value: impl Into<Value<WeeklySchedule>>) -> Self {
-        self.weekly = Some(value.into());
-        self
+    /// `Weekly` (optional).
+    pub fn weekly(self, value: impl Into<Value<WeeklySchedule>>) -> Self {
+        Self(self.0.with(3, "Weekly", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.daily {
-            m.insert("Daily".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monthly {
-            m.insert("Monthly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.one_time {
-            m.insert("OneTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weekly {
-            m.insert("Weekly".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Schedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.daily.check(&path.field("Daily"), &Rules::NONE, out);
-        self.monthly
-            .check(&path.field("Monthly"), &Rules::NONE, out);
-        self.weekly.check(&path.field("Weekly"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Schedule);
-
-/// Property type `DailySchedule` of `AWS::InspectorV2::CisScanConfiguration`.
-#[derive(Debug, Clone)]
-pub struct DailySchedule {
-    /// `StartTime` (required).
-    pub start_time: Value<Time>,
+crate::l1_struct! {
+    /// Property type `DailySchedule` of `AWS::InspectorV2::CisScanConfiguration`.
+    DailySchedule
 }
 
 impl DailySchedule {
     /// The required properties: `StartTime`.
     pub fn new(start_time: impl Into<Value<Time>>) -> Self {
-        Self {
-            start_time: start_time.into(),
-        }
+        Self(crate::Properties::new().with(0, "StartTime", start_time.into().to_template()))
     }
 }
 
-impl ToTemplate for DailySchedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DailySchedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.start_time
-            .check(&path.field("StartTime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DailySchedule);
-
-/// Property type `Time` of `AWS::InspectorV2::CisScanConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Time {
-    /// `TimeOfDay` (required).
-    /// Pattern: `^([0-1]?[0-9]|2[0-3]):[0-5][0-9]$`.
-    pub time_of_day: Value<String>,
-    /// `TimeZone` (required).
-    pub time_zone: Value<String>,
+crate::l1_struct! {
+    /// Property type `Time` of `AWS::InspectorV2::CisScanConfiguration`.
+    Time
 }
 
 impl Time {
     /// The required properties: `TimeOfDay`, `TimeZone`.
     pub fn new(time_of_day: impl Into<Value<String>>, time_zone: impl Into<Value<String>>) -> Self {
-        Self {
-            time_of_day: time_of_day.into(),
-            time_zone: time_zone.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "TimeOfDay", time_of_day.into().to_template())
+                .with(1, "TimeZone", time_zone.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Time {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TimeOfDay".to_owned(), self.time_of_day.to_template());
-        m.insert("TimeZone".to_owned(), self.time_zone.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Time {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.time_of_day.check(
-            &path.field("TimeOfDay"),
-            &Rules {
-                pattern: Some("^([0-1]?[0-9]|2[0-3]):[0-5][0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Time);
-
-/// Property type `MonthlySchedule` of `AWS::InspectorV2::CisScanConfiguration`.
-#[derive(Debug, Clone)]
-pub struct MonthlySchedule {
-    /// `Day` (required).
-    pub day: Value<Day>,
-    /// `StartTime` (required).
-    pub start_time: Value<Time>,
+crate::l1_struct! {
+    /// Property type `MonthlySchedule` of `AWS::InspectorV2::CisScanConfiguration`.
+    MonthlySchedule
 }
 
 impl MonthlySchedule {
     /// The required properties: `Day`, `StartTime`.
     pub fn new(day: impl Into<Value<Day>>, start_time: impl Into<Value<Time>>) -> Self {
-        Self {
-            day: day.into(),
-            start_time: start_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Day", day.into().to_template())
+                .with(1, "StartTime", start_time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MonthlySchedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Day".to_owned(), self.day.to_template());
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Day`.
+    Day {
+        /// `MON`
+        Mon = "MON",
+        /// `TUE`
+        Tue = "TUE",
+        /// `WED`
+        Wed = "WED",
+        /// `THU`
+        Thu = "THU",
+        /// `FRI`
+        Fri = "FRI",
+        /// `SAT`
+        Sat = "SAT",
+        /// `SUN`
+        Sun = "SUN",
     }
 }
 
-impl Check for MonthlySchedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.day.check(&path.field("Day"), &Rules::NONE, out);
-        self.start_time
-            .check(&path.field("StartTime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MonthlySchedule);
-
-/// Values of `Day`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Day {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Day {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Day {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Day {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Day {
-    fn from(s: &str) -> Self {
-        match s {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Day> {
-    fn from(s: &str) -> Self {
-        Value::literal(Day::from(s))
-    }
-}
-
-crate::impl_literal!(Day);
-
-/// Property type `WeeklySchedule` of `AWS::InspectorV2::CisScanConfiguration`.
-#[derive(Debug, Clone)]
-pub struct WeeklySchedule {
-    /// `Days` (required).
-    /// Items: 1..=7.
-    pub days: Value<List<Day>>,
-    /// `StartTime` (required).
-    pub start_time: Value<Time>,
+crate::l1_struct! {
+    /// Property type `WeeklySchedule` of `AWS::InspectorV2::CisScanConfiguration`.
+    WeeklySchedule
 }
 
 impl WeeklySchedule {
     /// The required properties: `Days`, `StartTime`.
     pub fn new(days: impl Into<Value<List<Day>>>, start_time: impl Into<Value<Time>>) -> Self {
-        Self {
-            days: days.into(),
-            start_time: start_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Days", days.into().to_template())
+                .with(1, "StartTime", start_time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for WeeklySchedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Days".to_owned(), self.days.to_template());
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CisSecurityLevel`.
+    CisSecurityLevel {
+        /// `LEVEL_1`
+        Level1 = "LEVEL_1",
+        /// `LEVEL_2`
+        Level2 = "LEVEL_2",
     }
 }
 
-impl Check for WeeklySchedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.days.check(
-            &path.field("Days"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(7),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_time
-            .check(&path.field("StartTime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WeeklySchedule);
-
-/// Values of `CisSecurityLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CisSecurityLevel {
-    /// `LEVEL_1`
-    Level1,
-    /// `LEVEL_2`
-    Level2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CisSecurityLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LEVEL_1", "LEVEL_2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Level1 => "LEVEL_1",
-            Self::Level2 => "LEVEL_2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CisSecurityLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CisSecurityLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CisSecurityLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "LEVEL_1" => Self::Level1,
-            "LEVEL_2" => Self::Level2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CisSecurityLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(CisSecurityLevel::from(s))
-    }
-}
-
-crate::impl_literal!(CisSecurityLevel);
-
-/// Property type `CisTargets` of `AWS::InspectorV2::CisScanConfiguration`.
-#[derive(Debug, Clone)]
-pub struct CisTargets {
-    /// `AccountIds` (required).
-    /// Items: 1..=10000.
-    /// Each item: Pattern: `^\d{12}|ALL_ACCOUNTS|SELF$`.
-    pub account_ids: Value<List<String>>,
-    /// `TargetResourceTags` (required).
-    pub target_resource_tags: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `CisTargets` of `AWS::InspectorV2::CisScanConfiguration`.
+    CisTargets
 }
 
 impl CisTargets {
     /// The required properties: `AccountIds`, `TargetResourceTags`.
     pub fn new(
         account_ids: impl Into<Value<List<String>>>,
-        target_resource_tags: impl Into<Value<serde_json::Value>>,
+        target_resource_tags: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            account_ids: account_ids.into(),
-            target_resource_tags: target_resource_tags.into(),
-        }
-    }
-}
-
-impl ToTemplate for CisTargets {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountIds".to_owned(), self.account_ids.to_template());
-        m.insert(
-            "TargetResourceTags".to_owned(),
-            self.target_resource_tags.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CisTargets {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_ids.check(
-            &path.field("AccountIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10000),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^\\d{12}|ALL_ACCOUNTS|SELF$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountIds", account_ids.into().to_template())
+                .with(
+                    1,
+                    "TargetResourceTags",
+                    target_resource_tags.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
     }
 }
-
-crate::impl_literal!(CisTargets);

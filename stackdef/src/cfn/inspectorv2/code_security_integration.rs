@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::InspectorV2::CodeSecurityIntegration`.
-#[derive(Debug, Clone)]
-pub struct CodeSecurityIntegration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CodeSecurityIntegration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CodeSecurityIntegration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CodeSecurityIntegration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::InspectorV2::CodeSecurityIntegration`.
+    CodeSecurityIntegration("AWS::InspectorV2::CodeSecurityIntegration", CodeSecurityIntegrationProps)
 }
 
 impl CodeSecurityIntegration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::InspectorV2::CodeSecurityIntegration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CodeSecurityIntegrationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeSecurityIntegrationArn> {
         self.resource.ref_value()
@@ -111,138 +59,88 @@ impl CodeSecurityIntegration {
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
+
+    /// Replaces `CreateIntegrationDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_create_integration_details(&self, value: impl Into<Value<CreateDetails>>) {
+        self.resource
+            .set_property("CreateIntegrationDetails", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<IntegrationType>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `UpdateIntegrationDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_update_integration_details(&self, value: impl Into<Value<UpdateDetails>>) {
+        self.resource
+            .set_property("UpdateIntegrationDetails", value.into())
+    }
 }
 
-/// Properties of `AWS::InspectorV2::CodeSecurityIntegration`.
-#[derive(Debug, Clone, Default)]
-pub struct CodeSecurityIntegrationProps {
-    /// `CreateIntegrationDetails` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub create_integration_details: Option<Value<CreateDetails>>,
-    /// `Name` (optional).
-    /// Length: 1..=60 characters.
-    /// Pattern: `^[a-zA-Z0-9-_$:.]*$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Pattern: `^.{1,255}$`.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<IntegrationType>>,
-    /// `UpdateIntegrationDetails` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub update_integration_details: Option<Value<UpdateDetails>>,
+crate::l1_struct! {
+    /// Properties of `AWS::InspectorV2::CodeSecurityIntegration`.
+    CodeSecurityIntegrationProps(default)
 }
 
 impl CodeSecurityIntegrationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            create_integration_details: None,
-            name: None,
-            tags: None,
-            type_: None,
-            update_integration_details: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CreateIntegrationDetails`.
-    pub fn create_integration_details(mut self, value: impl Into<Value<CreateDetails>>) -> Self {
-        self.create_integration_details = Some(value.into());
-        self
+    /// `CreateIntegrationDetails` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn create_integration_details(self, value: impl Into<Value<CreateDetails>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CreateIntegrationDetails", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 60 characters.
+    /// Pattern: `^[a-zA-Z0-9-_$:.]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Pattern: `^.{1,255}$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<IntegrationType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<IntegrationType>>) -> Self {
+        Self(self.0.with(3, "Type", value.into().to_template()))
     }
-    /// Sets `UpdateIntegrationDetails`.
-    pub fn update_integration_details(mut self, value: impl Into<Value<UpdateDetails>>) -> Self {
-        self.update_integration_details = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CodeSecurityIntegrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.create_integration_details {
-            m.insert("CreateIntegrationDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_integration_details {
-            m.insert("UpdateIntegrationDetails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UpdateIntegrationDetails` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn update_integration_details(self, value: impl Into<Value<UpdateDetails>>) -> Self {
+        Self(
+            self.0
+                .with(4, "UpdateIntegrationDetails", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CodeSecurityIntegrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.create_integration_details.check(
-            &path.field("CreateIntegrationDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(60),
-                pattern: Some("^[a-zA-Z0-9-_$:.]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^.{1,255}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.update_integration_details.check(
-            &path.field("UpdateIntegrationDetails"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CodeSecurityIntegrationProps);
-
-/// Property type `CreateDetails` of `AWS::InspectorV2::CodeSecurityIntegration`.
-#[derive(Debug, Clone)]
-pub struct CreateDetails {
-    /// `gitlabSelfManaged` (required).
-    pub gitlab_self_managed: Value<CreateGitLabSelfManagedIntegrationDetail>,
+crate::l1_struct! {
+    /// Property type `CreateDetails` of `AWS::InspectorV2::CodeSecurityIntegration`.
+    CreateDetails
 }
 
 impl CreateDetails {
@@ -250,40 +148,17 @@ impl CreateDetails {
     pub fn new(
         gitlab_self_managed: impl Into<Value<CreateGitLabSelfManagedIntegrationDetail>>,
     ) -> Self {
-        Self {
-            gitlab_self_managed: gitlab_self_managed.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "gitlabSelfManaged",
+            gitlab_self_managed.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CreateDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "gitlabSelfManaged".to_owned(),
-            self.gitlab_self_managed.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CreateDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.gitlab_self_managed
-            .check(&path.field("gitlabSelfManaged"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CreateDetails);
-
-/// Property type `CreateGitLabSelfManagedIntegrationDetail` of `AWS::InspectorV2::CodeSecurityIntegration`.
-#[derive(Debug, Clone)]
-pub struct CreateGitLabSelfManagedIntegrationDetail {
-    /// `accessToken` (required).
-    pub access_token: Value<String>,
-    /// `instanceUrl` (required).
-    /// Pattern: `^https://[-a-zA-Z0-9()@:%_+.~#?&//=]{1,1024}$`.
-    pub instance_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `CreateGitLabSelfManagedIntegrationDetail` of `AWS::InspectorV2::CodeSecurityIntegration`.
+    CreateGitLabSelfManagedIntegrationDetail
 }
 
 impl CreateGitLabSelfManagedIntegrationDetail {
@@ -292,252 +167,74 @@ impl CreateGitLabSelfManagedIntegrationDetail {
         access_token: impl Into<Value<String>>,
         instance_url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_token: access_token.into(),
-            instance_url: instance_url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "accessToken", access_token.into().to_template())
+                .with(1, "instanceUrl", instance_url.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CreateGitLabSelfManagedIntegrationDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("accessToken".to_owned(), self.access_token.to_template());
-        m.insert("instanceUrl".to_owned(), self.instance_url.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IntegrationType`.
+    IntegrationType {
+        /// `GITLAB_SELF_MANAGED`
+        GitlabSelfManaged = "GITLAB_SELF_MANAGED",
+        /// `GITHUB`
+        Github = "GITHUB",
     }
 }
 
-impl Check for CreateGitLabSelfManagedIntegrationDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_url.check(
-            &path.field("instanceUrl"),
-            &Rules {
-                pattern: Some("^https://[-a-zA-Z0-9()@:%_+.~#?&//=]{1,1024}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CreateGitLabSelfManagedIntegrationDetail);
-
-/// Values of `IntegrationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IntegrationType {
-    /// `GITLAB_SELF_MANAGED`
-    GitlabSelfManaged,
-    /// `GITHUB`
-    Github,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IntegrationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GITLAB_SELF_MANAGED", "GITHUB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GitlabSelfManaged => "GITLAB_SELF_MANAGED",
-            Self::Github => "GITHUB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IntegrationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IntegrationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IntegrationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GITLAB_SELF_MANAGED" => Self::GitlabSelfManaged,
-            "GITHUB" => Self::Github,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IntegrationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IntegrationType::from(s))
-    }
-}
-
-crate::impl_literal!(IntegrationType);
-
-/// Property type `UpdateDetails` of `AWS::InspectorV2::CodeSecurityIntegration`.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateDetails {
-    /// `github` (optional).
-    pub github: Option<Value<UpdateGitHubIntegrationDetail>>,
-    /// `gitlabSelfManaged` (optional).
-    pub gitlab_self_managed: Option<Value<UpdateGitLabSelfManagedIntegrationDetail>>,
+crate::l1_struct! {
+    /// Property type `UpdateDetails` of `AWS::InspectorV2::CodeSecurityIntegration`.
+    UpdateDetails(default)
 }
 
 impl UpdateDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            github: None,
-            gitlab_self_managed: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `github`.
-    pub fn github(mut self, value: impl Into<Value<UpdateGitHubIntegrationDetail>>) -> Self {
-        self.github = Some(value.into());
-        self
+    /// `github` (optional).
+    pub fn github(self, value: impl Into<Value<UpdateGitHubIntegrationDetail>>) -> Self {
+        Self(self.0.with(0, "github", value.into().to_template()))
     }
-    /// Sets `gitlabSelfManaged`.
+    /// `gitlabSelfManaged` (optional).
     pub fn gitlab_self_managed(
-        mut self,
+        self,
         value: impl Into<Value<UpdateGitLabSelfManagedIntegrationDetail>>,
     ) -> Self {
-        self.gitlab_self_managed = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "gitlabSelfManaged", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UpdateDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.github {
-            m.insert("github".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gitlab_self_managed {
-            m.insert("gitlabSelfManaged".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UpdateDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.github.check(&path.field("github"), &Rules::NONE, out);
-        self.gitlab_self_managed
-            .check(&path.field("gitlabSelfManaged"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("gitlabSelfManaged", self.gitlab_self_managed.is_some())],
-                &[("github", self.github.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UpdateDetails);
-
-/// Property type `UpdateGitHubIntegrationDetail` of `AWS::InspectorV2::CodeSecurityIntegration`.
-#[derive(Debug, Clone)]
-pub struct UpdateGitHubIntegrationDetail {
-    /// `code` (required).
-    /// Length: 1..=1024 characters.
-    pub code: Value<String>,
-    /// `installationId` (required).
-    /// Length: 1..=1024 characters.
-    pub installation_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `UpdateGitHubIntegrationDetail` of `AWS::InspectorV2::CodeSecurityIntegration`.
+    UpdateGitHubIntegrationDetail
 }
 
 impl UpdateGitHubIntegrationDetail {
     /// The required properties: `code`, `installationId`.
     pub fn new(code: impl Into<Value<String>>, installation_id: impl Into<Value<String>>) -> Self {
-        Self {
-            code: code.into(),
-            installation_id: installation_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "code", code.into().to_template())
+                .with(1, "installationId", installation_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UpdateGitHubIntegrationDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("code".to_owned(), self.code.to_template());
-        m.insert(
-            "installationId".to_owned(),
-            self.installation_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for UpdateGitHubIntegrationDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code.check(
-            &path.field("code"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.installation_id.check(
-            &path.field("installationId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UpdateGitHubIntegrationDetail);
-
-/// Property type `UpdateGitLabSelfManagedIntegrationDetail` of `AWS::InspectorV2::CodeSecurityIntegration`.
-#[derive(Debug, Clone)]
-pub struct UpdateGitLabSelfManagedIntegrationDetail {
-    /// `authCode` (required).
-    /// Length: 1..=1024 characters.
-    pub auth_code: Value<String>,
+crate::l1_struct! {
+    /// Property type `UpdateGitLabSelfManagedIntegrationDetail` of `AWS::InspectorV2::CodeSecurityIntegration`.
+    UpdateGitLabSelfManagedIntegrationDetail
 }
 
 impl UpdateGitLabSelfManagedIntegrationDetail {
     /// The required properties: `authCode`.
     pub fn new(auth_code: impl Into<Value<String>>) -> Self {
-        Self {
-            auth_code: auth_code.into(),
-        }
+        Self(crate::Properties::new().with(0, "authCode", auth_code.into().to_template()))
     }
 }
-
-impl ToTemplate for UpdateGitLabSelfManagedIntegrationDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("authCode".to_owned(), self.auth_code.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UpdateGitLabSelfManagedIntegrationDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_code.check(
-            &path.field("authCode"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UpdateGitLabSelfManagedIntegrationDetail);

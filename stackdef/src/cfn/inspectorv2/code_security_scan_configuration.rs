@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::InspectorV2::CodeSecurityScanConfiguration`.
-#[derive(Debug, Clone)]
-pub struct CodeSecurityScanConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CodeSecurityScanConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CodeSecurityScanConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CodeSecurityScanConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::InspectorV2::CodeSecurityScanConfiguration`.
+    CodeSecurityScanConfiguration("AWS::InspectorV2::CodeSecurityScanConfiguration", CodeSecurityScanConfigurationProps)
 }
 
 impl CodeSecurityScanConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::InspectorV2::CodeSecurityScanConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CodeSecurityScanConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeSecurityScanConfigurationArn> {
         self.resource.ref_value()
@@ -86,649 +34,227 @@ impl CodeSecurityScanConfiguration {
     pub fn attr_arn(&self) -> Value<ids::CodeSecurityScanConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(
+        &self,
+        value: impl Into<Value<CodeSecurityScanConfigurationProperty>>,
+    ) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `Level` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_level(&self, value: impl Into<Value<ConfigurationLevel>>) {
+        self.resource.set_property("Level", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ScopeSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scope_settings(&self, value: impl Into<Value<ScopeSettings>>) {
+        self.resource.set_property("ScopeSettings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct CodeSecurityScanConfigurationProps {
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<CodeSecurityScanConfigurationProperty>>,
-    /// `Level` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub level: Option<Value<ConfigurationLevel>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=60 characters.
-    /// Pattern: `^[a-zA-Z0-9-_$:.]*$`.
-    pub name: Option<Value<String>>,
-    /// `ScopeSettings` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub scope_settings: Option<Value<ScopeSettings>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Pattern: `^.{1,255}$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
+    CodeSecurityScanConfigurationProps(default)
 }
 
 impl CodeSecurityScanConfigurationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration: None,
-            level: None,
-            name: None,
-            scope_settings: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Configuration`.
+    /// `Configuration` (optional).
     pub fn configuration(
-        mut self,
+        self,
         value: impl Into<Value<CodeSecurityScanConfigurationProperty>>,
     ) -> Self {
-        self.configuration = Some(value.into());
-        self
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
     }
-    /// Sets `Level`.
-    pub fn level(mut self, value: impl Into<Value<ConfigurationLevel>>) -> Self {
-        self.level = Some(value.into());
-        self
+    /// `Level` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn level(self, value: impl Into<Value<ConfigurationLevel>>) -> Self {
+        Self(self.0.with(1, "Level", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 60 characters.
+    /// Pattern: `^[a-zA-Z0-9-_$:.]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `ScopeSettings`.
-    pub fn scope_settings(mut self, value: impl Into<Value<ScopeSettings>>) -> Self {
-        self.scope_settings = Some(value.into());
-        self
+    /// `ScopeSettings` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn scope_settings(self, value: impl Into<Value<ScopeSettings>>) -> Self {
+        Self(self.0.with(3, "ScopeSettings", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CodeSecurityScanConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level {
-            m.insert("Level".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope_settings {
-            m.insert("ScopeSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Pattern: `^.{1,255}$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CodeSecurityScanConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-        self.level.check(&path.field("Level"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(60),
-                pattern: Some("^[a-zA-Z0-9-_$:.]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scope_settings
-            .check(&path.field("ScopeSettings"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^.{1,255}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CodeSecurityScanConfigurationProps);
-
-/// Property type `CodeSecurityScanConfigurationProperty` of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
-#[derive(Debug, Clone)]
-pub struct CodeSecurityScanConfigurationProperty {
-    /// `continuousIntegrationScanConfiguration` (optional).
-    pub continuous_integration_scan_configuration:
-        Option<Value<ContinuousIntegrationScanConfiguration>>,
-    /// `periodicScanConfiguration` (optional).
-    pub periodic_scan_configuration: Option<Value<PeriodicScanConfiguration>>,
-    /// `ruleSetCategories` (required).
-    /// Items: 1..=3.
-    pub rule_set_categories: Value<List<RuleSetCategory>>,
+crate::l1_struct! {
+    /// Property type `CodeSecurityScanConfigurationProperty` of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
+    CodeSecurityScanConfigurationProperty
 }
 
 impl CodeSecurityScanConfigurationProperty {
     /// The required properties: `ruleSetCategories`.
     pub fn new(rule_set_categories: impl Into<Value<List<RuleSetCategory>>>) -> Self {
-        Self {
-            continuous_integration_scan_configuration: None,
-            periodic_scan_configuration: None,
-            rule_set_categories: rule_set_categories.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ruleSetCategories",
+            rule_set_categories.into().to_template(),
+        ))
     }
-    /// Sets `continuousIntegrationScanConfiguration`.
+    /// `continuousIntegrationScanConfiguration` (optional).
     pub fn continuous_integration_scan_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ContinuousIntegrationScanConfiguration>>,
     ) -> Self {
-        self.continuous_integration_scan_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "continuousIntegrationScanConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `periodicScanConfiguration`.
+    /// `periodicScanConfiguration` (optional).
     pub fn periodic_scan_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PeriodicScanConfiguration>>,
     ) -> Self {
-        self.periodic_scan_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "periodicScanConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CodeSecurityScanConfigurationProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.continuous_integration_scan_configuration {
-            m.insert(
-                "continuousIntegrationScanConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.periodic_scan_configuration {
-            m.insert("periodicScanConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ruleSetCategories".to_owned(),
-            self.rule_set_categories.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeSecurityScanConfigurationProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.continuous_integration_scan_configuration.check(
-            &path.field("continuousIntegrationScanConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.periodic_scan_configuration.check(
-            &path.field("periodicScanConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.rule_set_categories.check(
-            &path.field("ruleSetCategories"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CodeSecurityScanConfigurationProperty);
-
-/// Property type `ContinuousIntegrationScanConfiguration` of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ContinuousIntegrationScanConfiguration {
-    /// `supportedEvents` (required).
-    /// Items: 1..=2.
-    pub supported_events: Value<List<ContinuousIntegrationScanEvent>>,
+crate::l1_struct! {
+    /// Property type `ContinuousIntegrationScanConfiguration` of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
+    ContinuousIntegrationScanConfiguration
 }
 
 impl ContinuousIntegrationScanConfiguration {
     /// The required properties: `supportedEvents`.
     pub fn new(supported_events: impl Into<Value<List<ContinuousIntegrationScanEvent>>>) -> Self {
-        Self {
-            supported_events: supported_events.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "supportedEvents",
+            supported_events.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ContinuousIntegrationScanConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "supportedEvents".to_owned(),
-            self.supported_events.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ContinuousIntegrationScanEvent`.
+    ContinuousIntegrationScanEvent {
+        /// `PULL_REQUEST`
+        PullRequest = "PULL_REQUEST",
+        /// `PUSH`
+        Push = "PUSH",
     }
 }
 
-impl Check for ContinuousIntegrationScanConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.supported_events.check(
-            &path.field("supportedEvents"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContinuousIntegrationScanConfiguration);
-
-/// Values of `ContinuousIntegrationScanEvent`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContinuousIntegrationScanEvent {
-    /// `PULL_REQUEST`
-    PullRequest,
-    /// `PUSH`
-    Push,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContinuousIntegrationScanEvent {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PULL_REQUEST", "PUSH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PullRequest => "PULL_REQUEST",
-            Self::Push => "PUSH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContinuousIntegrationScanEvent {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContinuousIntegrationScanEvent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContinuousIntegrationScanEvent {
-    fn from(s: &str) -> Self {
-        match s {
-            "PULL_REQUEST" => Self::PullRequest,
-            "PUSH" => Self::Push,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContinuousIntegrationScanEvent> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContinuousIntegrationScanEvent::from(s))
-    }
-}
-
-crate::impl_literal!(ContinuousIntegrationScanEvent);
-
-/// Property type `PeriodicScanConfiguration` of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct PeriodicScanConfiguration {
-    /// `frequency` (optional).
-    pub frequency: Option<Value<PeriodicScanFrequency>>,
-    /// `frequencyExpression` (optional).
-    /// Length: 1..=256 characters.
-    pub frequency_expression: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PeriodicScanConfiguration` of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
+    PeriodicScanConfiguration(default)
 }
 
 impl PeriodicScanConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            frequency: None,
-            frequency_expression: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `frequency`.
-    pub fn frequency(mut self, value: impl Into<Value<PeriodicScanFrequency>>) -> Self {
-        self.frequency = Some(value.into());
-        self
+    /// `frequency` (optional).
+    pub fn frequency(self, value: impl Into<Value<PeriodicScanFrequency>>) -> Self {
+        Self(self.0.with(0, "frequency", value.into().to_template()))
     }
-    /// Sets `frequencyExpression`.
-    pub fn frequency_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.frequency_expression = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PeriodicScanConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.frequency {
-            m.insert("frequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.frequency_expression {
-            m.insert("frequencyExpression".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `frequencyExpression` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn frequency_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "frequencyExpression", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PeriodicScanConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.frequency
-            .check(&path.field("frequency"), &Rules::NONE, out);
-        self.frequency_expression.check(
-            &path.field("frequencyExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PeriodicScanFrequency`.
+    PeriodicScanFrequency {
+        /// `WEEKLY`
+        Weekly = "WEEKLY",
+        /// `MONTHLY`
+        Monthly = "MONTHLY",
+        /// `NEVER`
+        Never = "NEVER",
     }
 }
 
-crate::impl_literal!(PeriodicScanConfiguration);
-
-/// Values of `PeriodicScanFrequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PeriodicScanFrequency {
-    /// `WEEKLY`
-    Weekly,
-    /// `MONTHLY`
-    Monthly,
-    /// `NEVER`
-    Never,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PeriodicScanFrequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WEEKLY", "MONTHLY", "NEVER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Weekly => "WEEKLY",
-            Self::Monthly => "MONTHLY",
-            Self::Never => "NEVER",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RuleSetCategory`.
+    RuleSetCategory {
+        /// `SAST`
+        Sast = "SAST",
+        /// `IAC`
+        Iac = "IAC",
+        /// `SCA`
+        Sca = "SCA",
     }
 }
 
-impl ToTemplate for PeriodicScanFrequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `ConfigurationLevel`.
+    ConfigurationLevel {
+        /// `ORGANIZATION`
+        Organization = "ORGANIZATION",
+        /// `ACCOUNT`
+        Account = "ACCOUNT",
     }
 }
 
-impl Check for PeriodicScanFrequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PeriodicScanFrequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "WEEKLY" => Self::Weekly,
-            "MONTHLY" => Self::Monthly,
-            "NEVER" => Self::Never,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PeriodicScanFrequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(PeriodicScanFrequency::from(s))
-    }
-}
-
-crate::impl_literal!(PeriodicScanFrequency);
-
-/// Values of `RuleSetCategory`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleSetCategory {
-    /// `SAST`
-    Sast,
-    /// `IAC`
-    Iac,
-    /// `SCA`
-    Sca,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleSetCategory {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SAST", "IAC", "SCA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sast => "SAST",
-            Self::Iac => "IAC",
-            Self::Sca => "SCA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleSetCategory {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleSetCategory {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleSetCategory {
-    fn from(s: &str) -> Self {
-        match s {
-            "SAST" => Self::Sast,
-            "IAC" => Self::Iac,
-            "SCA" => Self::Sca,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleSetCategory> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleSetCategory::from(s))
-    }
-}
-
-crate::impl_literal!(RuleSetCategory);
-
-/// Values of `ConfigurationLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfigurationLevel {
-    /// `ORGANIZATION`
-    Organization,
-    /// `ACCOUNT`
-    Account,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfigurationLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ORGANIZATION", "ACCOUNT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Organization => "ORGANIZATION",
-            Self::Account => "ACCOUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfigurationLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfigurationLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfigurationLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ORGANIZATION" => Self::Organization,
-            "ACCOUNT" => Self::Account,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfigurationLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfigurationLevel::from(s))
-    }
-}
-
-crate::impl_literal!(ConfigurationLevel);
-
-/// Property type `ScopeSettings` of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ScopeSettings {
-    /// `projectSelectionScope` (optional).
-    pub project_selection_scope: Option<Value<ProjectSelectionScope>>,
+crate::l1_struct! {
+    /// Property type `ScopeSettings` of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
+    ScopeSettings(default)
 }
 
 impl ScopeSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            project_selection_scope: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `projectSelectionScope`.
-    pub fn project_selection_scope(
-        mut self,
-        value: impl Into<Value<ProjectSelectionScope>>,
-    ) -> Self {
-        self.project_selection_scope = Some(value.into());
-        self
+    /// `projectSelectionScope` (optional).
+    pub fn project_selection_scope(self, value: impl Into<Value<ProjectSelectionScope>>) -> Self {
+        Self(
+            self.0
+                .with(0, "projectSelectionScope", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ScopeSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.project_selection_scope {
-            m.insert("projectSelectionScope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ProjectSelectionScope`.
+    ProjectSelectionScope {
+        /// `ALL`
+        All = "ALL",
     }
 }
-
-impl Check for ScopeSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.project_selection_scope
-            .check(&path.field("projectSelectionScope"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScopeSettings);
-
-/// Values of `ProjectSelectionScope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProjectSelectionScope {
-    /// `ALL`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProjectSelectionScope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProjectSelectionScope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProjectSelectionScope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProjectSelectionScope {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProjectSelectionScope> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProjectSelectionScope::from(s))
-    }
-}
-
-crate::impl_literal!(ProjectSelectionScope);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::InspectorV2::Filter`.
-#[derive(Debug, Clone)]
-pub struct Filter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Filter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Filter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Filter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::InspectorV2::Filter`.
+    Filter("AWS::InspectorV2::Filter", FilterProps)
 }
 
 impl Filter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::InspectorV2::Filter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FilterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::FilterArn> {
         self.resource.ref_value()
@@ -82,24 +34,41 @@ impl Filter {
     pub fn attr_arn(&self) -> Value<ids::FilterArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FilterAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_action(&self, value: impl Into<Value<FilterAction>>) {
+        self.resource.set_property("FilterAction", value.into())
+    }
+
+    /// Replaces `FilterCriteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_criteria(&self, value: impl Into<Value<FilterCriteria>>) {
+        self.resource.set_property("FilterCriteria", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::InspectorV2::Filter`.
-#[derive(Debug, Clone)]
-pub struct FilterProps {
-    /// `Description` (optional).
-    /// Length: 1..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `FilterAction` (required).
-    pub filter_action: Value<FilterAction>,
-    /// `FilterCriteria` (required).
-    pub filter_criteria: Value<FilterCriteria>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Each item: Pattern: `^.{1,255}$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::InspectorV2::Filter`.
+    FilterProps
 }
 
 impl FilterProps {
@@ -109,1081 +78,351 @@ impl FilterProps {
         filter_criteria: impl Into<Value<FilterCriteria>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            filter_action: filter_action.into(),
-            filter_criteria: filter_criteria.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FilterAction", filter_action.into().to_template())
+                .with(2, "FilterCriteria", filter_criteria.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FilterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("FilterAction".to_owned(), self.filter_action.to_template());
-        m.insert(
-            "FilterCriteria".to_owned(),
-            self.filter_criteria.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Pattern: `^.{1,255}$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FilterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_action
-            .check(&path.field("FilterAction"), &Rules::NONE, out);
-        self.filter_criteria
-            .check(&path.field("FilterCriteria"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^.{1,255}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FilterAction`.
+    FilterAction {
+        /// `NONE`
+        None = "NONE",
+        /// `SUPPRESS`
+        Suppress = "SUPPRESS",
     }
 }
 
-crate::impl_literal!(FilterProps);
-
-/// Values of `FilterAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterAction {
-    /// `NONE`
-    None,
-    /// `SUPPRESS`
-    Suppress,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilterAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "SUPPRESS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Suppress => "SUPPRESS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilterAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilterAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilterAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "SUPPRESS" => Self::Suppress,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilterAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilterAction::from(s))
-    }
-}
-
-crate::impl_literal!(FilterAction);
-
-/// Property type `FilterCriteria` of `AWS::InspectorV2::Filter`.
-#[derive(Debug, Clone, Default)]
-pub struct FilterCriteria {
-    /// `AwsAccountId` (optional).
-    /// Items: 1..=10.
-    pub aws_account_id: Option<Value<List<StringFilter>>>,
-    /// `CodeVulnerabilityDetectorName` (optional).
-    /// Items: 1..=10.
-    pub code_vulnerability_detector_name: Option<Value<List<StringFilter>>>,
-    /// `CodeVulnerabilityDetectorTags` (optional).
-    /// Items: 1..=10.
-    pub code_vulnerability_detector_tags: Option<Value<List<StringFilter>>>,
-    /// `CodeVulnerabilityFilePath` (optional).
-    /// Items: 1..=10.
-    pub code_vulnerability_file_path: Option<Value<List<StringFilter>>>,
-    /// `ComponentId` (optional).
-    /// Items: 1..=10.
-    pub component_id: Option<Value<List<StringFilter>>>,
-    /// `ComponentType` (optional).
-    /// Items: 1..=10.
-    pub component_type: Option<Value<List<StringFilter>>>,
-    /// `Ec2InstanceImageId` (optional).
-    /// Items: 1..=10.
-    pub ec2_instance_image_id: Option<Value<List<StringFilter>>>,
-    /// `Ec2InstanceSubnetId` (optional).
-    /// Items: 1..=10.
-    pub ec2_instance_subnet_id: Option<Value<List<StringFilter>>>,
-    /// `Ec2InstanceVpcId` (optional).
-    /// Items: 1..=10.
-    pub ec2_instance_vpc_id: Option<Value<List<StringFilter>>>,
-    /// `EcrImageArchitecture` (optional).
-    /// Items: 1..=10.
-    pub ecr_image_architecture: Option<Value<List<StringFilter>>>,
-    /// `EcrImageHash` (optional).
-    /// Items: 1..=10.
-    pub ecr_image_hash: Option<Value<List<StringFilter>>>,
-    /// `EcrImagePushedAt` (optional).
-    /// Items: 1..=10.
-    pub ecr_image_pushed_at: Option<Value<List<DateFilter>>>,
-    /// `EcrImageRegistry` (optional).
-    /// Items: 1..=10.
-    pub ecr_image_registry: Option<Value<List<StringFilter>>>,
-    /// `EcrImageRepositoryName` (optional).
-    /// Items: 1..=10.
-    pub ecr_image_repository_name: Option<Value<List<StringFilter>>>,
-    /// `EcrImageTags` (optional).
-    /// Items: 1..=10.
-    pub ecr_image_tags: Option<Value<List<StringFilter>>>,
-    /// `EpssScore` (optional).
-    /// Items: 1..=10.
-    pub epss_score: Option<Value<List<NumberFilter>>>,
-    /// `ExploitAvailable` (optional).
-    /// Items: 1..=10.
-    pub exploit_available: Option<Value<List<StringFilter>>>,
-    /// `FindingArn` (optional).
-    /// Items: 1..=10.
-    pub finding_arn: Option<Value<List<StringFilter>>>,
-    /// `FindingStatus` (optional).
-    /// Items: 1..=10.
-    pub finding_status: Option<Value<List<StringFilter>>>,
-    /// `FindingType` (optional).
-    /// Items: 1..=10.
-    pub finding_type: Option<Value<List<StringFilter>>>,
-    /// `FirstObservedAt` (optional).
-    /// Items: 1..=10.
-    pub first_observed_at: Option<Value<List<DateFilter>>>,
-    /// `FixAvailable` (optional).
-    /// Items: 1..=10.
-    pub fix_available: Option<Value<List<StringFilter>>>,
-    /// `InspectorScore` (optional).
-    /// Items: 1..=10.
-    pub inspector_score: Option<Value<List<NumberFilter>>>,
-    /// `LambdaFunctionExecutionRoleArn` (optional).
-    /// Items: 1..=10.
-    pub lambda_function_execution_role_arn: Option<Value<List<StringFilter>>>,
-    /// `LambdaFunctionLastModifiedAt` (optional).
-    /// Items: 1..=10.
-    pub lambda_function_last_modified_at: Option<Value<List<DateFilter>>>,
-    /// `LambdaFunctionLayers` (optional).
-    /// Items: 1..=10.
-    pub lambda_function_layers: Option<Value<List<StringFilter>>>,
-    /// `LambdaFunctionName` (optional).
-    /// Items: 1..=10.
-    pub lambda_function_name: Option<Value<List<StringFilter>>>,
-    /// `LambdaFunctionRuntime` (optional).
-    /// Items: 1..=10.
-    pub lambda_function_runtime: Option<Value<List<StringFilter>>>,
-    /// `LastObservedAt` (optional).
-    /// Items: 1..=10.
-    pub last_observed_at: Option<Value<List<DateFilter>>>,
-    /// `NetworkProtocol` (optional).
-    /// Items: 1..=10.
-    pub network_protocol: Option<Value<List<StringFilter>>>,
-    /// `PortRange` (optional).
-    /// Items: 1..=10.
-    pub port_range: Option<Value<List<PortRangeFilter>>>,
-    /// `RelatedVulnerabilities` (optional).
-    /// Items: 1..=10.
-    pub related_vulnerabilities: Option<Value<List<StringFilter>>>,
-    /// `ResourceId` (optional).
-    /// Items: 1..=10.
-    pub resource_id: Option<Value<List<StringFilter>>>,
-    /// `ResourceTags` (optional).
-    /// Items: 1..=10.
-    pub resource_tags: Option<Value<List<MapFilter>>>,
-    /// `ResourceType` (optional).
-    /// Items: 1..=10.
-    pub resource_type: Option<Value<List<StringFilter>>>,
-    /// `Severity` (optional).
-    /// Items: 1..=10.
-    pub severity: Option<Value<List<StringFilter>>>,
-    /// `Title` (optional).
-    /// Items: 1..=10.
-    pub title: Option<Value<List<StringFilter>>>,
-    /// `UpdatedAt` (optional).
-    /// Items: 1..=10.
-    pub updated_at: Option<Value<List<DateFilter>>>,
-    /// `VendorSeverity` (optional).
-    /// Items: 1..=10.
-    pub vendor_severity: Option<Value<List<StringFilter>>>,
-    /// `VulnerabilityId` (optional).
-    /// Items: 1..=10.
-    pub vulnerability_id: Option<Value<List<StringFilter>>>,
-    /// `VulnerabilitySource` (optional).
-    /// Items: 1..=10.
-    pub vulnerability_source: Option<Value<List<StringFilter>>>,
-    /// `VulnerablePackages` (optional).
-    /// Items: 1..=10.
-    pub vulnerable_packages: Option<Value<List<PackageFilter>>>,
+crate::l1_struct! {
+    /// Property type `FilterCriteria` of `AWS::InspectorV2::Filter`.
+    FilterCriteria(default)
 }
 
 impl FilterCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_account_id: None,
-            code_vulnerability_detector_name: None,
-            code_vulnerability_detector_tags: None,
-            code_vulnerability_file_path: None,
-            component_id: None,
-            component_type: None,
-            ec2_instance_image_id: None,
-            ec2_instance_subnet_id: None,
-            ec2_instance_vpc_id: None,
-            ecr_image_architecture: None,
-            ecr_image_hash: None,
-            ecr_image_pushed_at: None,
-            ecr_image_registry: None,
-            ecr_image_repository_name: None,
-            ecr_image_tags: None,
-            epss_score: None,
-            exploit_available: None,
-            finding_arn: None,
-            finding_status: None,
-            finding_type: None,
-            first_observed_at: None,
-            fix_available: None,
-            inspector_score: None,
-            lambda_function_execution_role_arn: None,
-            lambda_function_last_modified_at: None,
-            lambda_function_layers: None,
-            lambda_function_name: None,
-            lambda_function_runtime: None,
-            last_observed_at: None,
-            network_protocol: None,
-            port_range: None,
-            related_vulnerabilities: None,
-            resource_id: None,
-            resource_tags: None,
-            resource_type: None,
-            severity: None,
-            title: None,
-            updated_at: None,
-            vendor_severity: None,
-            vulnerability_id: None,
-            vulnerability_source: None,
-            vulnerable_packages: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Items: 1 to 10.
+    pub fn aws_account_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(0, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `CodeVulnerabilityDetectorName`.
+    /// `CodeVulnerabilityDetectorName` (optional).
+    /// Items: 1 to 10.
     pub fn code_vulnerability_detector_name(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.code_vulnerability_detector_name = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "CodeVulnerabilityDetectorName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CodeVulnerabilityDetectorTags`.
+    /// `CodeVulnerabilityDetectorTags` (optional).
+    /// Items: 1 to 10.
     pub fn code_vulnerability_detector_tags(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.code_vulnerability_detector_tags = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CodeVulnerabilityDetectorTags",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CodeVulnerabilityFilePath`.
-    pub fn code_vulnerability_file_path(
-        mut self,
-        value: impl Into<Value<List<StringFilter>>>,
-    ) -> Self {
-        self.code_vulnerability_file_path = Some(value.into());
-        self
+    /// `CodeVulnerabilityFilePath` (optional).
+    /// Items: 1 to 10.
+    pub fn code_vulnerability_file_path(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CodeVulnerabilityFilePath", value.into().to_template()),
+        )
     }
-    /// Sets `ComponentId`.
-    pub fn component_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.component_id = Some(value.into());
-        self
+    /// `ComponentId` (optional).
+    /// Items: 1 to 10.
+    pub fn component_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(4, "ComponentId", value.into().to_template()))
     }
-    /// Sets `ComponentType`.
-    pub fn component_type(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.component_type = Some(value.into());
-        self
+    /// `ComponentType` (optional).
+    /// Items: 1 to 10.
+    pub fn component_type(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(5, "ComponentType", value.into().to_template()))
     }
-    /// Sets `Ec2InstanceImageId`.
-    pub fn ec2_instance_image_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.ec2_instance_image_id = Some(value.into());
-        self
+    /// `Ec2InstanceImageId` (optional).
+    /// Items: 1 to 10.
+    pub fn ec2_instance_image_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "Ec2InstanceImageId", value.into().to_template()),
+        )
     }
-    /// Sets `Ec2InstanceSubnetId`.
-    pub fn ec2_instance_subnet_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.ec2_instance_subnet_id = Some(value.into());
-        self
+    /// `Ec2InstanceSubnetId` (optional).
+    /// Items: 1 to 10.
+    pub fn ec2_instance_subnet_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "Ec2InstanceSubnetId", value.into().to_template()),
+        )
     }
-    /// Sets `Ec2InstanceVpcId`.
-    pub fn ec2_instance_vpc_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.ec2_instance_vpc_id = Some(value.into());
-        self
+    /// `Ec2InstanceVpcId` (optional).
+    /// Items: 1 to 10.
+    pub fn ec2_instance_vpc_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "Ec2InstanceVpcId", value.into().to_template()),
+        )
     }
-    /// Sets `EcrImageArchitecture`.
-    pub fn ecr_image_architecture(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.ecr_image_architecture = Some(value.into());
-        self
+    /// `EcrImageArchitecture` (optional).
+    /// Items: 1 to 10.
+    pub fn ecr_image_architecture(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "EcrImageArchitecture", value.into().to_template()),
+        )
     }
-    /// Sets `EcrImageHash`.
-    pub fn ecr_image_hash(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.ecr_image_hash = Some(value.into());
-        self
+    /// `EcrImageHash` (optional).
+    /// Items: 1 to 10.
+    pub fn ecr_image_hash(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(10, "EcrImageHash", value.into().to_template()))
     }
-    /// Sets `EcrImagePushedAt`.
-    pub fn ecr_image_pushed_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.ecr_image_pushed_at = Some(value.into());
-        self
+    /// `EcrImagePushedAt` (optional).
+    /// Items: 1 to 10.
+    pub fn ecr_image_pushed_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "EcrImagePushedAt", value.into().to_template()),
+        )
     }
-    /// Sets `EcrImageRegistry`.
-    pub fn ecr_image_registry(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.ecr_image_registry = Some(value.into());
-        self
+    /// `EcrImageRegistry` (optional).
+    /// Items: 1 to 10.
+    pub fn ecr_image_registry(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "EcrImageRegistry", value.into().to_template()),
+        )
     }
-    /// Sets `EcrImageRepositoryName`.
-    pub fn ecr_image_repository_name(
-        mut self,
-        value: impl Into<Value<List<StringFilter>>>,
-    ) -> Self {
-        self.ecr_image_repository_name = Some(value.into());
-        self
+    /// `EcrImageRepositoryName` (optional).
+    /// Items: 1 to 10.
+    pub fn ecr_image_repository_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "EcrImageRepositoryName", value.into().to_template()),
+        )
     }
-    /// Sets `EcrImageTags`.
-    pub fn ecr_image_tags(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.ecr_image_tags = Some(value.into());
-        self
+    /// `EcrImageTags` (optional).
+    /// Items: 1 to 10.
+    pub fn ecr_image_tags(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(14, "EcrImageTags", value.into().to_template()))
     }
-    /// Sets `EpssScore`.
-    pub fn epss_score(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.epss_score = Some(value.into());
-        self
+    /// `EpssScore` (optional).
+    /// Items: 1 to 10.
+    pub fn epss_score(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(self.0.with(15, "EpssScore", value.into().to_template()))
     }
-    /// Sets `ExploitAvailable`.
-    pub fn exploit_available(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.exploit_available = Some(value.into());
-        self
+    /// `ExploitAvailable` (optional).
+    /// Items: 1 to 10.
+    pub fn exploit_available(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(16, "ExploitAvailable", value.into().to_template()),
+        )
     }
-    /// Sets `FindingArn`.
-    pub fn finding_arn(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.finding_arn = Some(value.into());
-        self
+    /// `FindingArn` (optional).
+    /// Items: 1 to 10.
+    pub fn finding_arn(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(17, "FindingArn", value.into().to_template()))
     }
-    /// Sets `FindingStatus`.
-    pub fn finding_status(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.finding_status = Some(value.into());
-        self
+    /// `FindingStatus` (optional).
+    /// Items: 1 to 10.
+    pub fn finding_status(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(18, "FindingStatus", value.into().to_template()))
     }
-    /// Sets `FindingType`.
-    pub fn finding_type(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.finding_type = Some(value.into());
-        self
+    /// `FindingType` (optional).
+    /// Items: 1 to 10.
+    pub fn finding_type(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(19, "FindingType", value.into().to_template()))
     }
-    /// Sets `FirstObservedAt`.
-    pub fn first_observed_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.first_observed_at = Some(value.into());
-        self
+    /// `FirstObservedAt` (optional).
+    /// Items: 1 to 10.
+    pub fn first_observed_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(20, "FirstObservedAt", value.into().to_template()),
+        )
     }
-    /// Sets `FixAvailable`.
-    pub fn fix_available(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.fix_available = Some(value.into());
-        self
+    /// `FixAvailable` (optional).
+    /// Items: 1 to 10.
+    pub fn fix_available(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(21, "FixAvailable", value.into().to_template()))
     }
-    /// Sets `InspectorScore`.
-    pub fn inspector_score(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.inspector_score = Some(value.into());
-        self
+    /// `InspectorScore` (optional).
+    /// Items: 1 to 10.
+    pub fn inspector_score(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(22, "InspectorScore", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaFunctionExecutionRoleArn`.
+    /// `LambdaFunctionExecutionRoleArn` (optional).
+    /// Items: 1 to 10.
     pub fn lambda_function_execution_role_arn(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.lambda_function_execution_role_arn = Some(value.into());
-        self
+        Self(self.0.with(
+            23,
+            "LambdaFunctionExecutionRoleArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LambdaFunctionLastModifiedAt`.
+    /// `LambdaFunctionLastModifiedAt` (optional).
+    /// Items: 1 to 10.
     pub fn lambda_function_last_modified_at(
-        mut self,
+        self,
         value: impl Into<Value<List<DateFilter>>>,
     ) -> Self {
-        self.lambda_function_last_modified_at = Some(value.into());
-        self
+        Self(self.0.with(
+            24,
+            "LambdaFunctionLastModifiedAt",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LambdaFunctionLayers`.
-    pub fn lambda_function_layers(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.lambda_function_layers = Some(value.into());
-        self
+    /// `LambdaFunctionLayers` (optional).
+    /// Items: 1 to 10.
+    pub fn lambda_function_layers(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(25, "LambdaFunctionLayers", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaFunctionName`.
-    pub fn lambda_function_name(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.lambda_function_name = Some(value.into());
-        self
+    /// `LambdaFunctionName` (optional).
+    /// Items: 1 to 10.
+    pub fn lambda_function_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(26, "LambdaFunctionName", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaFunctionRuntime`.
-    pub fn lambda_function_runtime(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.lambda_function_runtime = Some(value.into());
-        self
+    /// `LambdaFunctionRuntime` (optional).
+    /// Items: 1 to 10.
+    pub fn lambda_function_runtime(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(27, "LambdaFunctionRuntime", value.into().to_template()),
+        )
     }
-    /// Sets `LastObservedAt`.
-    pub fn last_observed_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.last_observed_at = Some(value.into());
-        self
+    /// `LastObservedAt` (optional).
+    /// Items: 1 to 10.
+    pub fn last_observed_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(28, "LastObservedAt", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkProtocol`.
-    pub fn network_protocol(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.network_protocol = Some(value.into());
-        self
+    /// `NetworkProtocol` (optional).
+    /// Items: 1 to 10.
+    pub fn network_protocol(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(29, "NetworkProtocol", value.into().to_template()),
+        )
     }
-    /// Sets `PortRange`.
-    pub fn port_range(mut self, value: impl Into<Value<List<PortRangeFilter>>>) -> Self {
-        self.port_range = Some(value.into());
-        self
+    /// `PortRange` (optional).
+    /// Items: 1 to 10.
+    pub fn port_range(self, value: impl Into<Value<List<PortRangeFilter>>>) -> Self {
+        Self(self.0.with(30, "PortRange", value.into().to_template()))
     }
-    /// Sets `RelatedVulnerabilities`.
-    pub fn related_vulnerabilities(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.related_vulnerabilities = Some(value.into());
-        self
+    /// `RelatedVulnerabilities` (optional).
+    /// Items: 1 to 10.
+    pub fn related_vulnerabilities(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(31, "RelatedVulnerabilities", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
+    /// `ResourceId` (optional).
+    /// Items: 1 to 10.
+    pub fn resource_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(32, "ResourceId", value.into().to_template()))
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<MapFilter>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    /// Items: 1 to 10.
+    pub fn resource_tags(self, value: impl Into<Value<List<MapFilter>>>) -> Self {
+        Self(self.0.with(33, "ResourceTags", value.into().to_template()))
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    /// Items: 1 to 10.
+    pub fn resource_type(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(34, "ResourceType", value.into().to_template()))
     }
-    /// Sets `Severity`.
-    pub fn severity(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.severity = Some(value.into());
-        self
+    /// `Severity` (optional).
+    /// Items: 1 to 10.
+    pub fn severity(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(35, "Severity", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    /// Items: 1 to 10.
+    pub fn title(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(36, "Title", value.into().to_template()))
     }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.updated_at = Some(value.into());
-        self
+    /// `UpdatedAt` (optional).
+    /// Items: 1 to 10.
+    pub fn updated_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(self.0.with(37, "UpdatedAt", value.into().to_template()))
     }
-    /// Sets `VendorSeverity`.
-    pub fn vendor_severity(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.vendor_severity = Some(value.into());
-        self
+    /// `VendorSeverity` (optional).
+    /// Items: 1 to 10.
+    pub fn vendor_severity(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(38, "VendorSeverity", value.into().to_template()),
+        )
     }
-    /// Sets `VulnerabilityId`.
-    pub fn vulnerability_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.vulnerability_id = Some(value.into());
-        self
+    /// `VulnerabilityId` (optional).
+    /// Items: 1 to 10.
+    pub fn vulnerability_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(39, "VulnerabilityId", value.into().to_template()),
+        )
     }
-    /// Sets `VulnerabilitySource`.
-    pub fn vulnerability_source(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.vulnerability_source = Some(value.into());
-        self
+    /// `VulnerabilitySource` (optional).
+    /// Items: 1 to 10.
+    pub fn vulnerability_source(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(40, "VulnerabilitySource", value.into().to_template()),
+        )
     }
-    /// Sets `VulnerablePackages`.
-    pub fn vulnerable_packages(mut self, value: impl Into<Value<List<PackageFilter>>>) -> Self {
-        self.vulnerable_packages = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FilterCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_vulnerability_detector_name {
-            m.insert("CodeVulnerabilityDetectorName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_vulnerability_detector_tags {
-            m.insert("CodeVulnerabilityDetectorTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_vulnerability_file_path {
-            m.insert("CodeVulnerabilityFilePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_id {
-            m.insert("ComponentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_type {
-            m.insert("ComponentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_instance_image_id {
-            m.insert("Ec2InstanceImageId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_instance_subnet_id {
-            m.insert("Ec2InstanceSubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_instance_vpc_id {
-            m.insert("Ec2InstanceVpcId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecr_image_architecture {
-            m.insert("EcrImageArchitecture".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecr_image_hash {
-            m.insert("EcrImageHash".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecr_image_pushed_at {
-            m.insert("EcrImagePushedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecr_image_registry {
-            m.insert("EcrImageRegistry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecr_image_repository_name {
-            m.insert("EcrImageRepositoryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecr_image_tags {
-            m.insert("EcrImageTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.epss_score {
-            m.insert("EpssScore".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exploit_available {
-            m.insert("ExploitAvailable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.finding_arn {
-            m.insert("FindingArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.finding_status {
-            m.insert("FindingStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.finding_type {
-            m.insert("FindingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.first_observed_at {
-            m.insert("FirstObservedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fix_available {
-            m.insert("FixAvailable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inspector_score {
-            m.insert("InspectorScore".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function_execution_role_arn {
-            m.insert("LambdaFunctionExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function_last_modified_at {
-            m.insert("LambdaFunctionLastModifiedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function_layers {
-            m.insert("LambdaFunctionLayers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function_name {
-            m.insert("LambdaFunctionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function_runtime {
-            m.insert("LambdaFunctionRuntime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_observed_at {
-            m.insert("LastObservedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_protocol {
-            m.insert("NetworkProtocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port_range {
-            m.insert("PortRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.related_vulnerabilities {
-            m.insert("RelatedVulnerabilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.severity {
-            m.insert("Severity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.updated_at {
-            m.insert("UpdatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vendor_severity {
-            m.insert("VendorSeverity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vulnerability_id {
-            m.insert("VulnerabilityId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vulnerability_source {
-            m.insert("VulnerabilitySource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vulnerable_packages {
-            m.insert("VulnerablePackages".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VulnerablePackages` (optional).
+    /// Items: 1 to 10.
+    pub fn vulnerable_packages(self, value: impl Into<Value<List<PackageFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(41, "VulnerablePackages", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FilterCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.code_vulnerability_detector_name.check(
-            &path.field("CodeVulnerabilityDetectorName"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.code_vulnerability_detector_tags.check(
-            &path.field("CodeVulnerabilityDetectorTags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.code_vulnerability_file_path.check(
-            &path.field("CodeVulnerabilityFilePath"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.component_id.check(
-            &path.field("ComponentId"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.component_type.check(
-            &path.field("ComponentType"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ec2_instance_image_id.check(
-            &path.field("Ec2InstanceImageId"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ec2_instance_subnet_id.check(
-            &path.field("Ec2InstanceSubnetId"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ec2_instance_vpc_id.check(
-            &path.field("Ec2InstanceVpcId"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ecr_image_architecture.check(
-            &path.field("EcrImageArchitecture"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ecr_image_hash.check(
-            &path.field("EcrImageHash"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ecr_image_pushed_at.check(
-            &path.field("EcrImagePushedAt"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ecr_image_registry.check(
-            &path.field("EcrImageRegistry"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ecr_image_repository_name.check(
-            &path.field("EcrImageRepositoryName"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ecr_image_tags.check(
-            &path.field("EcrImageTags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.epss_score.check(
-            &path.field("EpssScore"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exploit_available.check(
-            &path.field("ExploitAvailable"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.finding_arn.check(
-            &path.field("FindingArn"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.finding_status.check(
-            &path.field("FindingStatus"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.finding_type.check(
-            &path.field("FindingType"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.first_observed_at.check(
-            &path.field("FirstObservedAt"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fix_available.check(
-            &path.field("FixAvailable"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inspector_score.check(
-            &path.field("InspectorScore"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_function_execution_role_arn.check(
-            &path.field("LambdaFunctionExecutionRoleArn"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_function_last_modified_at.check(
-            &path.field("LambdaFunctionLastModifiedAt"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_function_layers.check(
-            &path.field("LambdaFunctionLayers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_function_name.check(
-            &path.field("LambdaFunctionName"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_function_runtime.check(
-            &path.field("LambdaFunctionRuntime"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.last_observed_at.check(
-            &path.field("LastObservedAt"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_protocol.check(
-            &path.field("NetworkProtocol"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_range.check(
-            &path.field("PortRange"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.related_vulnerabilities.check(
-            &path.field("RelatedVulnerabilities"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_id.check(
-            &path.field("ResourceId"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type.check(
-            &path.field("ResourceType"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.severity.check(
-            &path.field("Severity"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.updated_at.check(
-            &path.field("UpdatedAt"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vendor_severity.check(
-            &path.field("VendorSeverity"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vulnerability_id.check(
-            &path.field("VulnerabilityId"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vulnerability_source.check(
-            &path.field("VulnerabilitySource"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vulnerable_packages.check(
-            &path.field("VulnerablePackages"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FilterCriteria);
-
-/// Property type `StringFilter` of `AWS::InspectorV2::Filter`.
-#[derive(Debug, Clone)]
-pub struct StringFilter {
-    /// `Comparison` (required).
-    pub comparison: Value<StringComparison>,
-    /// `Value` (required).
-    /// Length: 1..=1024 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `StringFilter` of `AWS::InspectorV2::Filter`.
+    StringFilter
 }
 
 impl StringFilter {
@@ -1192,519 +431,164 @@ impl StringFilter {
         comparison: impl Into<Value<StringComparison>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            comparison: comparison.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Comparison", comparison.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StringFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comparison".to_owned(), self.comparison.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StringComparison`.
+    StringComparison {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `PREFIX`
+        Prefix = "PREFIX",
+        /// `NOT_EQUALS`
+        NotEquals = "NOT_EQUALS",
     }
 }
 
-impl Check for StringFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StringFilter);
-
-/// Values of `StringComparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StringComparison {
-    /// `EQUALS`
-    Equals,
-    /// `PREFIX`
-    Prefix,
-    /// `NOT_EQUALS`
-    NotEquals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StringComparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EQUALS", "PREFIX", "NOT_EQUALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::Prefix => "PREFIX",
-            Self::NotEquals => "NOT_EQUALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StringComparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StringComparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StringComparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "PREFIX" => Self::Prefix,
-            "NOT_EQUALS" => Self::NotEquals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StringComparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(StringComparison::from(s))
-    }
-}
-
-crate::impl_literal!(StringComparison);
-
-/// Property type `DateFilter` of `AWS::InspectorV2::Filter`.
-#[derive(Debug, Clone, Default)]
-pub struct DateFilter {
-    /// `EndInclusive` (optional).
-    pub end_inclusive: Option<Value<i64>>,
-    /// `StartInclusive` (optional).
-    pub start_inclusive: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `DateFilter` of `AWS::InspectorV2::Filter`.
+    DateFilter(default)
 }
 
 impl DateFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            end_inclusive: None,
-            start_inclusive: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EndInclusive`.
-    pub fn end_inclusive(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.end_inclusive = Some(value.into());
-        self
+    /// `EndInclusive` (optional).
+    pub fn end_inclusive(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "EndInclusive", value.into().to_template()))
     }
-    /// Sets `StartInclusive`.
-    pub fn start_inclusive(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_inclusive = Some(value.into());
-        self
+    /// `StartInclusive` (optional).
+    pub fn start_inclusive(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "StartInclusive", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DateFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.end_inclusive {
-            m.insert("EndInclusive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_inclusive {
-            m.insert("StartInclusive".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DateFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DateFilter);
-
-/// Property type `NumberFilter` of `AWS::InspectorV2::Filter`.
-#[derive(Debug, Clone, Default)]
-pub struct NumberFilter {
-    /// `LowerInclusive` (optional).
-    pub lower_inclusive: Option<Value<f64>>,
-    /// `UpperInclusive` (optional).
-    pub upper_inclusive: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `NumberFilter` of `AWS::InspectorV2::Filter`.
+    NumberFilter(default)
 }
 
 impl NumberFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lower_inclusive: None,
-            upper_inclusive: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LowerInclusive`.
-    pub fn lower_inclusive(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.lower_inclusive = Some(value.into());
-        self
+    /// `LowerInclusive` (optional).
+    pub fn lower_inclusive(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "LowerInclusive", value.into().to_template()))
     }
-    /// Sets `UpperInclusive`.
-    pub fn upper_inclusive(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.upper_inclusive = Some(value.into());
-        self
+    /// `UpperInclusive` (optional).
+    pub fn upper_inclusive(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "UpperInclusive", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NumberFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lower_inclusive {
-            m.insert("LowerInclusive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upper_inclusive {
-            m.insert("UpperInclusive".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NumberFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NumberFilter);
-
-/// Property type `PortRangeFilter` of `AWS::InspectorV2::Filter`.
-#[derive(Debug, Clone, Default)]
-pub struct PortRangeFilter {
-    /// `BeginInclusive` (optional).
-    /// Range: 0..=65535.
-    pub begin_inclusive: Option<Value<i64>>,
-    /// `EndInclusive` (optional).
-    /// Range: 0..=65535.
-    pub end_inclusive: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `PortRangeFilter` of `AWS::InspectorV2::Filter`.
+    PortRangeFilter(default)
 }
 
 impl PortRangeFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            begin_inclusive: None,
-            end_inclusive: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BeginInclusive`.
-    pub fn begin_inclusive(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.begin_inclusive = Some(value.into());
-        self
+    /// `BeginInclusive` (optional).
+    /// Range: 0 to 65535.
+    pub fn begin_inclusive(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BeginInclusive", value.into().to_template()))
     }
-    /// Sets `EndInclusive`.
-    pub fn end_inclusive(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.end_inclusive = Some(value.into());
-        self
+    /// `EndInclusive` (optional).
+    /// Range: 0 to 65535.
+    pub fn end_inclusive(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "EndInclusive", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PortRangeFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.begin_inclusive {
-            m.insert("BeginInclusive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end_inclusive {
-            m.insert("EndInclusive".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortRangeFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.begin_inclusive.check(
-            &path.field("BeginInclusive"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.end_inclusive.check(
-            &path.field("EndInclusive"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortRangeFilter);
-
-/// Property type `MapFilter` of `AWS::InspectorV2::Filter`.
-#[derive(Debug, Clone)]
-pub struct MapFilter {
-    /// `Comparison` (required).
-    pub comparison: Value<MapComparison>,
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MapFilter` of `AWS::InspectorV2::Filter`.
+    MapFilter
 }
 
 impl MapFilter {
     /// The required properties: `Comparison`.
     pub fn new(comparison: impl Into<Value<MapComparison>>) -> Self {
-        Self {
-            comparison: comparison.into(),
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Comparison", comparison.into().to_template()))
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MapFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comparison".to_owned(), self.comparison.to_template());
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MapComparison`.
+    MapComparison {
+        /// `EQUALS`
+        Equals = "EQUALS",
     }
 }
 
-impl Check for MapFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MapFilter);
-
-/// Values of `MapComparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MapComparison {
-    /// `EQUALS`
-    Equals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MapComparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EQUALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MapComparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MapComparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MapComparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MapComparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(MapComparison::from(s))
-    }
-}
-
-crate::impl_literal!(MapComparison);
-
-/// Property type `PackageFilter` of `AWS::InspectorV2::Filter`.
-#[derive(Debug, Clone, Default)]
-pub struct PackageFilter {
-    /// `Architecture` (optional).
-    pub architecture: Option<Value<StringFilter>>,
-    /// `Epoch` (optional).
-    pub epoch: Option<Value<NumberFilter>>,
-    /// `FilePath` (optional).
-    pub file_path: Option<Value<StringFilter>>,
-    /// `Name` (optional).
-    pub name: Option<Value<StringFilter>>,
-    /// `Release` (optional).
-    pub release: Option<Value<StringFilter>>,
-    /// `SourceLambdaLayerArn` (optional).
-    pub source_lambda_layer_arn: Option<Value<StringFilter>>,
-    /// `SourceLayerHash` (optional).
-    pub source_layer_hash: Option<Value<StringFilter>>,
-    /// `Version` (optional).
-    pub version: Option<Value<StringFilter>>,
+crate::l1_struct! {
+    /// Property type `PackageFilter` of `AWS::InspectorV2::Filter`.
+    PackageFilter(default)
 }
 
 impl PackageFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            architecture: None,
-            epoch: None,
-            file_path: None,
-            name: None,
-            release: None,
-            source_lambda_layer_arn: None,
-            source_layer_hash: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Architecture`.
-    pub fn architecture(mut self, value: impl Into<Value<StringFilter>>) -> Self {
-        self.architecture = Some(value.into());
-        self
+    /// `Architecture` (optional).
+    pub fn architecture(self, value: impl Into<Value<StringFilter>>) -> Self {
+        Self(self.0.with(0, "Architecture", value.into().to_template()))
     }
-    /// Sets `Epoch`.
-    pub fn epoch(mut self, value: impl Into<Value<NumberFilter>>) -> Self {
-        self.epoch = Some(value.into());
-        self
+    /// `Epoch` (optional).
+    pub fn epoch(self, value: impl Into<Value<NumberFilter>>) -> Self {
+        Self(self.0.with(1, "Epoch", value.into().to_template()))
     }
-    /// Sets `FilePath`.
-    pub fn file_path(mut self, value: impl Into<Value<StringFilter>>) -> Self {
-        self.file_path = Some(value.into());
-        self
+    /// `FilePath` (optional).
+    pub fn file_path(self, value: impl Into<Value<StringFilter>>) -> Self {
+        Self(self.0.with(2, "FilePath", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<StringFilter>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<StringFilter>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Release`.
-    pub fn release(mut self, value: impl Into<Value<StringFilter>>) -> Self {
-        self.release = Some(value.into());
-        self
+    /// `Release` (optional).
+    pub fn release(self, value: impl Into<Value<StringFilter>>) -> Self {
+        Self(self.0.with(4, "Release", value.into().to_template()))
     }
-    /// Sets `SourceLambdaLayerArn`.
-    pub fn source_lambda_layer_arn(mut self, value: impl Into<Value<StringFilter>>) -> Self {
-        self.source_lambda_layer_arn = Some(value.into());
-        self
+    /// `SourceLambdaLayerArn` (optional).
+    pub fn source_lambda_layer_arn(self, value: impl Into<Value<StringFilter>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SourceLambdaLayerArn", value.into().to_template()),
+        )
     }
-    /// Sets `SourceLayerHash`.
-    pub fn source_layer_hash(mut self, value: impl Into<Value<StringFilter>>) -> Self {
-        self.source_layer_hash = Some(value.into());
-        self
+    /// `SourceLayerHash` (optional).
+    pub fn source_layer_hash(self, value: impl Into<Value<StringFilter>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SourceLayerHash", value.into().to_template()),
+        )
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<StringFilter>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<StringFilter>>) -> Self {
+        Self(self.0.with(7, "Version", value.into().to_template()))
     }
 }
-
-impl ToTemplate for PackageFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.architecture {
-            m.insert("Architecture".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.epoch {
-            m.insert("Epoch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_path {
-            m.insert("FilePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.release {
-            m.insert("Release".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_lambda_layer_arn {
-            m.insert("SourceLambdaLayerArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_layer_hash {
-            m.insert("SourceLayerHash".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PackageFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.architecture
-            .check(&path.field("Architecture"), &Rules::NONE, out);
-        self.epoch.check(&path.field("Epoch"), &Rules::NONE, out);
-        self.file_path
-            .check(&path.field("FilePath"), &Rules::NONE, out);
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-        self.release
-            .check(&path.field("Release"), &Rules::NONE, out);
-        self.source_lambda_layer_arn
-            .check(&path.field("SourceLambdaLayerArn"), &Rules::NONE, out);
-        self.source_layer_hash
-            .check(&path.field("SourceLayerHash"), &Rules::NONE, out);
-        self.version
-            .check(&path.field("Version"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PackageFilter);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Interconnect::Connection`.
-#[derive(Debug, Clone)]
-pub struct Connection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Connection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Connection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Connection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Interconnect::Connection`.
+    Connection("AWS::Interconnect::Connection", ConnectionProps)
 }
 
 impl Connection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Interconnect::Connection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::InterconnectConnectionArn> {
         self.resource.ref_value()
@@ -112,325 +64,146 @@ impl Connection {
     pub fn attr_billing_tier(&self) -> Value<i64> {
         self.resource.get_att("BillingTier")
     }
+
+    /// Replaces `ActivationKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_activation_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ActivationKey", value.into())
+    }
+
+    /// Replaces `AttachPoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attach_point(&self, value: impl Into<Value<AttachPoint>>) {
+        self.resource.set_property("AttachPoint", value.into())
+    }
+
+    /// Replaces `Bandwidth` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bandwidth(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Bandwidth", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnvironmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentId", value.into())
+    }
+
+    /// Replaces `RemoteAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remote_account(&self, value: impl Into<Value<RemoteAccount>>) {
+        self.resource.set_property("RemoteAccount", value.into())
+    }
+
+    /// Replaces `RemoteOwnerAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remote_owner_account(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RemoteOwnerAccount", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Interconnect::Connection`.
-#[derive(Debug, Clone)]
-pub struct ConnectionProps {
-    /// `ActivationKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub activation_key: Option<Value<String>>,
-    /// `AttachPoint` (required).
-    /// Create-only: changing it replaces the resource.
-    pub attach_point: Value<AttachPoint>,
-    /// `Bandwidth` (optional).
-    /// Length: 1..=8 characters.
-    /// Pattern: `^\d+[MG]bps$`.
-    pub bandwidth: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[-a-zA-Z0-9_ ]+$`.
-    pub description: Option<Value<String>>,
-    /// `EnvironmentId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=32 characters.
-    pub environment_id: Option<Value<String>>,
-    /// `RemoteAccount` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub remote_account: Option<Value<RemoteAccount>>,
-    /// `RemoteOwnerAccount` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=255 characters.
-    /// Pattern: `^[-a-zA-Z0-9_@\.]+$`.
-    pub remote_owner_account: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Interconnect::Connection`.
+    ConnectionProps
 }
 
 impl ConnectionProps {
     /// The required properties: `AttachPoint`.
     pub fn new(attach_point: impl Into<Value<AttachPoint>>) -> Self {
-        Self {
-            activation_key: None,
-            attach_point: attach_point.into(),
-            bandwidth: None,
-            description: None,
-            environment_id: None,
-            remote_account: None,
-            remote_owner_account: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "AttachPoint", attach_point.into().to_template()))
     }
-    /// Sets `ActivationKey`.
-    pub fn activation_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.activation_key = Some(value.into());
-        self
+    /// `ActivationKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn activation_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ActivationKey", value.into().to_template()))
     }
-    /// Sets `Bandwidth`.
-    pub fn bandwidth(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bandwidth = Some(value.into());
-        self
+    /// `Bandwidth` (optional).
+    /// Length: 1 to 8 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]+[MG]bps$`.
+    pub fn bandwidth(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Bandwidth", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[-a-zA-Z0-9_ ]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `EnvironmentId`.
-    pub fn environment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_id = Some(value.into());
-        self
+    /// `EnvironmentId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 32 characters.
+    pub fn environment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "EnvironmentId", value.into().to_template()))
     }
-    /// Sets `RemoteAccount`.
-    pub fn remote_account(mut self, value: impl Into<Value<RemoteAccount>>) -> Self {
-        self.remote_account = Some(value.into());
-        self
+    /// `RemoteAccount` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn remote_account(self, value: impl Into<Value<RemoteAccount>>) -> Self {
+        Self(self.0.with(5, "RemoteAccount", value.into().to_template()))
     }
-    /// Sets `RemoteOwnerAccount`.
-    pub fn remote_owner_account(mut self, value: impl Into<Value<String>>) -> Self {
-        self.remote_owner_account = Some(value.into());
-        self
+    /// `RemoteOwnerAccount` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 255 characters.
+    /// Pattern: `^[-a-zA-Z0-9_@\.]+$`.
+    pub fn remote_owner_account(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RemoteOwnerAccount", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.activation_key {
-            m.insert("ActivationKey".to_owned(), v.to_template());
-        }
-        m.insert("AttachPoint".to_owned(), self.attach_point.to_template());
-        if let Some(v) = &self.bandwidth {
-            m.insert("Bandwidth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_id {
-            m.insert("EnvironmentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remote_account {
-            m.insert("RemoteAccount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remote_owner_account {
-            m.insert("RemoteOwnerAccount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attach_point
-            .check(&path.field("AttachPoint"), &Rules::NONE, out);
-        self.bandwidth.check(
-            &path.field("Bandwidth"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(8),
-                pattern: Some("^\\d+[MG]bps$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[-a-zA-Z0-9_ ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_id.check(
-            &path.field("EnvironmentId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.remote_account
-            .check(&path.field("RemoteAccount"), &Rules::NONE, out);
-        self.remote_owner_account.check(
-            &path.field("RemoteOwnerAccount"),
-            &Rules {
-                max_length: Some(255),
-                pattern: Some("^[-a-zA-Z0-9_@\\.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectionProps);
-
-/// Property type `AttachPoint` of `AWS::Interconnect::Connection`.
-#[derive(Debug, Clone, Default)]
-pub struct AttachPoint {
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
-    /// `DirectConnectGateway` (optional).
-    /// Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
-    pub direct_connect_gateway: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AttachPoint` of `AWS::Interconnect::Connection`.
+    AttachPoint(default)
 }
 
 impl AttachPoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            direct_connect_gateway: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
-    /// Sets `DirectConnectGateway`.
-    pub fn direct_connect_gateway(mut self, value: impl Into<Value<String>>) -> Self {
-        self.direct_connect_gateway = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AttachPoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.direct_connect_gateway {
-            m.insert("DirectConnectGateway".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DirectConnectGateway` (optional).
+    /// Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
+    pub fn direct_connect_gateway(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DirectConnectGateway", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AttachPoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.direct_connect_gateway.check(
-            &path.field("DirectConnectGateway"),
-            &Rules {
-                pattern: Some(
-                    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AttachPoint);
-
-/// Property type `RemoteAccount` of `AWS::Interconnect::Connection`.
-#[derive(Debug, Clone)]
-pub struct RemoteAccount {
-    /// `Identifier` (required).
-    /// Length: ..=255 characters.
-    /// Pattern: `^[-a-zA-Z0-9_@\.]+$`.
-    pub identifier: Value<String>,
+crate::l1_struct! {
+    /// Property type `RemoteAccount` of `AWS::Interconnect::Connection`.
+    RemoteAccount
 }
 
 impl RemoteAccount {
     /// The required properties: `Identifier`.
     pub fn new(identifier: impl Into<Value<String>>) -> Self {
-        Self {
-            identifier: identifier.into(),
-        }
+        Self(crate::Properties::new().with(0, "Identifier", identifier.into().to_template()))
     }
 }
 
-impl ToTemplate for RemoteAccount {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Identifier".to_owned(), self.identifier.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RemoteAccount {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identifier.check(
-            &path.field("Identifier"),
-            &Rules {
-                max_length: Some(255),
-                pattern: Some("^[-a-zA-Z0-9_@\\.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RemoteAccount);
-
-/// Property type `Tag` of `AWS::Interconnect::Connection`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::InternetMonitor::Monitor`.
-#[derive(Debug, Clone)]
-pub struct Monitor {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Monitor {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Monitor {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Monitor {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::InternetMonitor::Monitor`.
+    Monitor("AWS::InternetMonitor::Monitor", MonitorProps)
 }
 
 impl Monitor {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::InternetMonitor::Monitor";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MonitorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MonitorName` (typed).
     pub fn ref_value(&self) -> Value<ids::MonitorName> {
         self.resource.ref_value()
@@ -102,803 +54,358 @@ impl Monitor {
     pub fn attr_processing_status_info(&self) -> Value<String> {
         self.resource.get_att("ProcessingStatusInfo")
     }
+
+    /// Replaces `HealthEventsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_events_config(&self, value: impl Into<Value<HealthEventsConfig>>) {
+        self.resource
+            .set_property("HealthEventsConfig", value.into())
+    }
+
+    /// Replaces `IncludeLinkedAccounts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_include_linked_accounts(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("IncludeLinkedAccounts", value.into())
+    }
+
+    /// Replaces `InternetMeasurementsLogDelivery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_internet_measurements_log_delivery(
+        &self,
+        value: impl Into<Value<InternetMeasurementsLogDelivery>>,
+    ) {
+        self.resource
+            .set_property("InternetMeasurementsLogDelivery", value.into())
+    }
+
+    /// Replaces `LinkedAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_linked_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LinkedAccountId", value.into())
+    }
+
+    /// Replaces `MaxCityNetworksToMonitor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_city_networks_to_monitor(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxCityNetworksToMonitor", value.into())
+    }
+
+    /// Replaces `MonitorName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitor_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MonitorName", value.into())
+    }
+
+    /// Replaces `Resources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Resources", value.into())
+    }
+
+    /// Replaces `ResourcesToAdd` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources_to_add(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ResourcesToAdd", value.into())
+    }
+
+    /// Replaces `ResourcesToRemove` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources_to_remove(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ResourcesToRemove", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<MonitorConfigState>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrafficPercentageToMonitor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_percentage_to_monitor(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("TrafficPercentageToMonitor", value.into())
+    }
 }
 
-/// Properties of `AWS::InternetMonitor::Monitor`.
-#[derive(Debug, Clone)]
-pub struct MonitorProps {
-    /// `HealthEventsConfig` (optional).
-    pub health_events_config: Option<Value<HealthEventsConfig>>,
-    /// `IncludeLinkedAccounts` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub include_linked_accounts: Option<Value<bool>>,
-    /// `InternetMeasurementsLogDelivery` (optional).
-    pub internet_measurements_log_delivery: Option<Value<InternetMeasurementsLogDelivery>>,
-    /// `LinkedAccountId` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^(\d{12})$`.
-    pub linked_account_id: Option<Value<String>>,
-    /// `MaxCityNetworksToMonitor` (optional).
-    /// Range: 1..=500000.
-    pub max_city_networks_to_monitor: Option<Value<i64>>,
-    /// `MonitorName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub monitor_name: Value<String>,
-    /// `Resources` (optional).
-    /// Each item: Length: 20..=2048 characters.
-    /// Each item: Pattern: `^arn:.*`.
-    pub resources: Option<Value<List<String>>>,
-    /// `ResourcesToAdd` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Length: 20..=2048 characters.
-    pub resources_to_add: Option<Value<List<String>>>,
-    /// `ResourcesToRemove` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Length: 20..=2048 characters.
-    pub resources_to_remove: Option<Value<List<String>>>,
-    /// `Status` (optional).
-    pub status: Option<Value<MonitorConfigState>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrafficPercentageToMonitor` (optional).
-    /// Range: 1..=100.
-    pub traffic_percentage_to_monitor: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::InternetMonitor::Monitor`.
+    MonitorProps
 }
 
 impl MonitorProps {
     /// The required properties: `MonitorName`.
     pub fn new(monitor_name: impl Into<Value<String>>) -> Self {
-        Self {
-            health_events_config: None,
-            include_linked_accounts: None,
-            internet_measurements_log_delivery: None,
-            linked_account_id: None,
-            max_city_networks_to_monitor: None,
-            monitor_name: monitor_name.into(),
-            resources: None,
-            resources_to_add: None,
-            resources_to_remove: None,
-            status: None,
-            tags: None,
-            traffic_percentage_to_monitor: None,
-        }
+        Self(crate::Properties::new().with(5, "MonitorName", monitor_name.into().to_template()))
     }
-    /// Sets `HealthEventsConfig`.
-    pub fn health_events_config(mut self, value: impl Into<Value<HealthEventsConfig>>) -> Self {
-        self.health_events_config = Some(value.into());
-        self
+    /// `HealthEventsConfig` (optional).
+    pub fn health_events_config(self, value: impl Into<Value<HealthEventsConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HealthEventsConfig", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeLinkedAccounts`.
-    pub fn include_linked_accounts(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_linked_accounts = Some(value.into());
-        self
+    /// `IncludeLinkedAccounts` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn include_linked_accounts(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeLinkedAccounts", value.into().to_template()),
+        )
     }
-    /// Sets `InternetMeasurementsLogDelivery`.
+    /// `InternetMeasurementsLogDelivery` (optional).
     pub fn internet_measurements_log_delivery(
-        mut self,
+        self,
         value: impl Into<Value<InternetMeasurementsLogDelivery>>,
     ) -> Self {
-        self.internet_measurements_log_delivery = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "InternetMeasurementsLogDelivery",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LinkedAccountId`.
-    pub fn linked_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.linked_account_id = Some(value.into());
-        self
+    /// `LinkedAccountId` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^([\d\x{80}-\x{10FFFF}]{12})$`.
+    pub fn linked_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LinkedAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `MaxCityNetworksToMonitor`.
-    pub fn max_city_networks_to_monitor(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_city_networks_to_monitor = Some(value.into());
-        self
+    /// `MaxCityNetworksToMonitor` (optional).
+    /// Range: 1 to 500000.
+    pub fn max_city_networks_to_monitor(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MaxCityNetworksToMonitor", value.into().to_template()),
+        )
     }
-    /// Sets `Resources`.
-    pub fn resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resources = Some(value.into());
-        self
+    /// `Resources` (optional).
+    /// Each item: Length: 20 to 2048 characters.
+    /// Each item: Pattern: `^arn:.*`.
+    pub fn resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "Resources", value.into().to_template()))
     }
-    /// Sets `ResourcesToAdd`.
-    pub fn resources_to_add(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resources_to_add = Some(value.into());
-        self
+    /// `ResourcesToAdd` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Length: 20 to 2048 characters.
+    pub fn resources_to_add(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "ResourcesToAdd", value.into().to_template()))
     }
-    /// Sets `ResourcesToRemove`.
-    pub fn resources_to_remove(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resources_to_remove = Some(value.into());
-        self
+    /// `ResourcesToRemove` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Length: 20 to 2048 characters.
+    pub fn resources_to_remove(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ResourcesToRemove", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<MonitorConfigState>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<MonitorConfigState>>) -> Self {
+        Self(self.0.with(9, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `TrafficPercentageToMonitor`.
-    pub fn traffic_percentage_to_monitor(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.traffic_percentage_to_monitor = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MonitorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.health_events_config {
-            m.insert("HealthEventsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_linked_accounts {
-            m.insert("IncludeLinkedAccounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.internet_measurements_log_delivery {
-            m.insert(
-                "InternetMeasurementsLogDelivery".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.linked_account_id {
-            m.insert("LinkedAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_city_networks_to_monitor {
-            m.insert("MaxCityNetworksToMonitor".to_owned(), v.to_template());
-        }
-        m.insert("MonitorName".to_owned(), self.monitor_name.to_template());
-        if let Some(v) = &self.resources {
-            m.insert("Resources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources_to_add {
-            m.insert("ResourcesToAdd".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources_to_remove {
-            m.insert("ResourcesToRemove".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.traffic_percentage_to_monitor {
-            m.insert("TrafficPercentageToMonitor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrafficPercentageToMonitor` (optional).
+    /// Range: 1 to 100.
+    pub fn traffic_percentage_to_monitor(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "TrafficPercentageToMonitor", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MonitorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.health_events_config
-            .check(&path.field("HealthEventsConfig"), &Rules::NONE, out);
-        self.internet_measurements_log_delivery.check(
-            &path.field("InternetMeasurementsLogDelivery"),
-            &Rules::NONE,
-            out,
-        );
-        self.linked_account_id.check(
-            &path.field("LinkedAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^(\\d{12})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_city_networks_to_monitor.check(
-            &path.field("MaxCityNetworksToMonitor"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(500000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.monitor_name.check(
-            &path.field("MonitorName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resources.check(
-            &path.field("Resources"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(2048),
-                            pattern: Some("^arn:.*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resources_to_add.check(
-            &path.field("ResourcesToAdd"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resources_to_remove.check(
-            &path.field("ResourcesToRemove"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.traffic_percentage_to_monitor.check(
-            &path.field("TrafficPercentageToMonitor"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MonitorProps);
-
-/// Property type `HealthEventsConfig` of `AWS::InternetMonitor::Monitor`.
-#[derive(Debug, Clone, Default)]
-pub struct HealthEventsConfig {
-    /// `AvailabilityLocalHealthEventsConfig` (optional).
-    pub availability_local_health_events_config: Option<Value<LocalHealthEventsConfig>>,
-    /// `AvailabilityScoreThreshold` (optional).
-    /// Range: 0..=100.
-    pub availability_score_threshold: Option<Value<f64>>,
-    /// `PerformanceLocalHealthEventsConfig` (optional).
-    pub performance_local_health_events_config: Option<Value<LocalHealthEventsConfig>>,
-    /// `PerformanceScoreThreshold` (optional).
-    /// Range: 0..=100.
-    pub performance_score_threshold: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `HealthEventsConfig` of `AWS::InternetMonitor::Monitor`.
+    HealthEventsConfig(default)
 }
 
 impl HealthEventsConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_local_health_events_config: None,
-            availability_score_threshold: None,
-            performance_local_health_events_config: None,
-            performance_score_threshold: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityLocalHealthEventsConfig`.
+    /// `AvailabilityLocalHealthEventsConfig` (optional).
     pub fn availability_local_health_events_config(
-        mut self,
+        self,
         value: impl Into<Value<LocalHealthEventsConfig>>,
     ) -> Self {
-        self.availability_local_health_events_config = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AvailabilityLocalHealthEventsConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AvailabilityScoreThreshold`.
-    pub fn availability_score_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.availability_score_threshold = Some(value.into());
-        self
+    /// `AvailabilityScoreThreshold` (optional).
+    /// Range: 0 to 100.
+    pub fn availability_score_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityScoreThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `PerformanceLocalHealthEventsConfig`.
+    /// `PerformanceLocalHealthEventsConfig` (optional).
     pub fn performance_local_health_events_config(
-        mut self,
+        self,
         value: impl Into<Value<LocalHealthEventsConfig>>,
     ) -> Self {
-        self.performance_local_health_events_config = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "PerformanceLocalHealthEventsConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PerformanceScoreThreshold`.
-    pub fn performance_score_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.performance_score_threshold = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HealthEventsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_local_health_events_config {
-            m.insert(
-                "AvailabilityLocalHealthEventsConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.availability_score_threshold {
-            m.insert("AvailabilityScoreThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.performance_local_health_events_config {
-            m.insert(
-                "PerformanceLocalHealthEventsConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.performance_score_threshold {
-            m.insert("PerformanceScoreThreshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PerformanceScoreThreshold` (optional).
+    /// Range: 0 to 100.
+    pub fn performance_score_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PerformanceScoreThreshold", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HealthEventsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_local_health_events_config.check(
-            &path.field("AvailabilityLocalHealthEventsConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.availability_score_threshold.check(
-            &path.field("AvailabilityScoreThreshold"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.performance_local_health_events_config.check(
-            &path.field("PerformanceLocalHealthEventsConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.performance_score_threshold.check(
-            &path.field("PerformanceScoreThreshold"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HealthEventsConfig);
-
-/// Property type `LocalHealthEventsConfig` of `AWS::InternetMonitor::Monitor`.
-#[derive(Debug, Clone, Default)]
-pub struct LocalHealthEventsConfig {
-    /// `HealthScoreThreshold` (optional).
-    /// Range: 0..=100.
-    pub health_score_threshold: Option<Value<f64>>,
-    /// `MinTrafficImpact` (optional).
-    /// Range: 0..=100.
-    pub min_traffic_impact: Option<Value<f64>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `LocalHealthEventsConfig` of `AWS::InternetMonitor::Monitor`.
+    LocalHealthEventsConfig(default)
 }
 
 impl LocalHealthEventsConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            health_score_threshold: None,
-            min_traffic_impact: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HealthScoreThreshold`.
-    pub fn health_score_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.health_score_threshold = Some(value.into());
-        self
+    /// `HealthScoreThreshold` (optional).
+    /// Range: 0 to 100.
+    pub fn health_score_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HealthScoreThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `MinTrafficImpact`.
-    pub fn min_traffic_impact(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_traffic_impact = Some(value.into());
-        self
+    /// `MinTrafficImpact` (optional).
+    /// Range: 0 to 100.
+    pub fn min_traffic_impact(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinTrafficImpact", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocalHealthEventsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.health_score_threshold {
-            m.insert("HealthScoreThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_traffic_impact {
-            m.insert("MinTrafficImpact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(2, "Status", value.into().to_template()))
     }
 }
 
-impl Check for LocalHealthEventsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.health_score_threshold.check(
-            &path.field("HealthScoreThreshold"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_traffic_impact.check(
-            &path.field("MinTrafficImpact"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(LocalHealthEventsConfig);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `InternetMeasurementsLogDelivery` of `AWS::InternetMonitor::Monitor`.
-#[derive(Debug, Clone, Default)]
-pub struct InternetMeasurementsLogDelivery {
-    /// `S3Config` (optional).
-    pub s3_config: Option<Value<S3Config>>,
+crate::l1_struct! {
+    /// Property type `InternetMeasurementsLogDelivery` of `AWS::InternetMonitor::Monitor`.
+    InternetMeasurementsLogDelivery(default)
 }
 
 impl InternetMeasurementsLogDelivery {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3_config: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3Config`.
-    pub fn s3_config(mut self, value: impl Into<Value<S3Config>>) -> Self {
-        self.s3_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InternetMeasurementsLogDelivery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_config {
-            m.insert("S3Config".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Config` (optional).
+    pub fn s3_config(self, value: impl Into<Value<S3Config>>) -> Self {
+        Self(self.0.with(0, "S3Config", value.into().to_template()))
     }
 }
 
-impl Check for InternetMeasurementsLogDelivery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_config
-            .check(&path.field("S3Config"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InternetMeasurementsLogDelivery);
-
-/// Property type `S3Config` of `AWS::InternetMonitor::Monitor`.
-#[derive(Debug, Clone, Default)]
-pub struct S3Config {
-    /// `BucketName` (optional).
-    /// Length: 3..= characters.
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `BucketPrefix` (optional).
-    pub bucket_prefix: Option<Value<String>>,
-    /// `LogDeliveryStatus` (optional).
-    pub log_delivery_status: Option<Value<LogDeliveryStatus>>,
+crate::l1_struct! {
+    /// Property type `S3Config` of `AWS::InternetMonitor::Monitor`.
+    S3Config(default)
 }
 
 impl S3Config {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_name: None,
-            bucket_prefix: None,
-            log_delivery_status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
+    /// `BucketName` (optional).
+    /// Length: at least 3 characters.
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(0, "BucketName", value.into().to_template()))
     }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
+    /// `BucketPrefix` (optional).
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketPrefix", value.into().to_template()))
     }
-    /// Sets `LogDeliveryStatus`.
-    pub fn log_delivery_status(mut self, value: impl Into<Value<LogDeliveryStatus>>) -> Self {
-        self.log_delivery_status = Some(value.into());
-        self
+    /// `LogDeliveryStatus` (optional).
+    pub fn log_delivery_status(self, value: impl Into<Value<LogDeliveryStatus>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LogDeliveryStatus", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3Config {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_delivery_status {
-            m.insert("LogDeliveryStatus".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LogDeliveryStatus`.
+    LogDeliveryStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for S3Config {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_delivery_status
-            .check(&path.field("LogDeliveryStatus"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `MonitorConfigState`.
+    MonitorConfigState {
+        /// `PENDING`
+        Pending = "PENDING",
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `INACTIVE`
+        Inactive = "INACTIVE",
+        /// `ERROR`
+        Error = "ERROR",
     }
 }
 
-crate::impl_literal!(S3Config);
-
-/// Values of `LogDeliveryStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogDeliveryStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogDeliveryStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogDeliveryStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogDeliveryStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogDeliveryStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogDeliveryStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogDeliveryStatus::from(s))
-    }
-}
-
-crate::impl_literal!(LogDeliveryStatus);
-
-/// Values of `MonitorConfigState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MonitorConfigState {
-    /// `PENDING`
-    Pending,
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// `ERROR`
-    Error,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MonitorConfigState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PENDING", "ACTIVE", "INACTIVE", "ERROR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Error => "ERROR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MonitorConfigState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MonitorConfigState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MonitorConfigState {
-    fn from(s: &str) -> Self {
-        match s {
-            "PENDING" => Self::Pending,
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            "ERROR" => Self::Error,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MonitorConfigState> {
-    fn from(s: &str) -> Self {
-        Value::literal(MonitorConfigState::from(s))
-    }
-}
-
-crate::impl_literal!(MonitorConfigState);
-
-/// Property type `Tag` of `AWS::InternetMonitor::Monitor`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::InternetMonitor::Monitor`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Invoicing::InvoiceUnit`.
-#[derive(Debug, Clone)]
-pub struct InvoiceUnit {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InvoiceUnit {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InvoiceUnit {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InvoiceUnit {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Invoicing::InvoiceUnit`.
+    InvoiceUnit("AWS::Invoicing::InvoiceUnit", InvoiceUnitProps)
 }
 
 impl InvoiceUnit {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Invoicing::InvoiceUnit";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InvoiceUnitProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InvoiceUnitArn` (typed).
     pub fn ref_value(&self) -> Value<ids::InvoiceUnitArn> {
         self.resource.ref_value()
@@ -87,31 +39,48 @@ impl InvoiceUnit {
     pub fn attr_last_modified(&self) -> Value<f64> {
         self.resource.get_att("LastModified")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InvoiceReceiver` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_invoice_receiver(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InvoiceReceiver", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource.set_property("ResourceTags", value.into())
+    }
+
+    /// Replaces `Rule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule(&self, value: impl Into<Value<Rule>>) {
+        self.resource.set_property("Rule", value.into())
+    }
+
+    /// Replaces `TaxInheritanceDisabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tax_inheritance_disabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TaxInheritanceDisabled", value.into())
+    }
 }
 
-/// Properties of `AWS::Invoicing::InvoiceUnit`.
-#[derive(Debug, Clone)]
-pub struct InvoiceUnitProps {
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    /// Pattern: `^[\S\s]*$`.
-    pub description: Option<Value<String>>,
-    /// `InvoiceReceiver` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^\d{12}$`.
-    pub invoice_receiver: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=50 characters.
-    pub name: Value<String>,
-    /// `ResourceTags` (optional).
-    /// Items: 0..=200.
-    pub resource_tags: Option<Value<List<ResourceTag>>>,
-    /// `Rule` (required).
-    pub rule: Value<Rule>,
-    /// `TaxInheritanceDisabled` (optional).
-    pub tax_inheritance_disabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Invoicing::InvoiceUnit`.
+    InvoiceUnitProps
 }
 
 impl InvoiceUnitProps {
@@ -121,207 +90,47 @@ impl InvoiceUnitProps {
         name: impl Into<Value<String>>,
         rule: impl Into<Value<Rule>>,
     ) -> Self {
-        Self {
-            description: None,
-            invoice_receiver: invoice_receiver.into(),
-            name: name.into(),
-            resource_tags: None,
-            rule: rule.into(),
-            tax_inheritance_disabled: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "InvoiceReceiver", invoice_receiver.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(4, "Rule", rule.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    /// Pattern: `^[\S\s\x{80}-\x{10FFFF}]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    /// Items: 0 to 200.
+    pub fn resource_tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(self.0.with(3, "ResourceTags", value.into().to_template()))
     }
-    /// Sets `TaxInheritanceDisabled`.
-    pub fn tax_inheritance_disabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.tax_inheritance_disabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InvoiceUnitProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InvoiceReceiver".to_owned(),
-            self.invoice_receiver.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        m.insert("Rule".to_owned(), self.rule.to_template());
-        if let Some(v) = &self.tax_inheritance_disabled {
-            m.insert("TaxInheritanceDisabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TaxInheritanceDisabled` (optional).
+    pub fn tax_inheritance_disabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TaxInheritanceDisabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InvoiceUnitProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some("^[\\S\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.invoice_receiver.check(
-            &path.field("InvoiceReceiver"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule.check(&path.field("Rule"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag as ResourceTag;
 
-crate::impl_literal!(InvoiceUnitProps);
-
-/// Property type `ResourceTag` of `AWS::Invoicing::InvoiceUnit`.
-#[derive(Debug, Clone)]
-pub struct ResourceTag {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=200 characters.
-    pub value: Value<String>,
-}
-
-impl ResourceTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ResourceTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceTag);
-
-/// Property type `Rule` of `AWS::Invoicing::InvoiceUnit`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `LinkedAccounts` (required).
-    /// Items: 0..=1000.
-    /// Each item: Length: 12..=12 characters.
-    /// Each item: Pattern: `^\d{12}$`.
-    pub linked_accounts: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::Invoicing::InvoiceUnit`.
+    Rule
 }
 
 impl Rule {
     /// The required properties: `LinkedAccounts`.
     pub fn new(linked_accounts: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            linked_accounts: linked_accounts.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "LinkedAccounts",
+            linked_accounts.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LinkedAccounts".to_owned(),
-            self.linked_accounts.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.linked_accounts.check(
-            &path.field("LinkedAccounts"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(12),
-                            max_length: Some(12),
-                            pattern: Some("^\\d{12}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Rule);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::AccountAuditConfiguration`.
-#[derive(Debug, Clone)]
-pub struct AccountAuditConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccountAuditConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccountAuditConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccountAuditConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::AccountAuditConfiguration`.
+    AccountAuditConfiguration("AWS::IoT::AccountAuditConfiguration", AccountAuditConfigurationProps)
 }
 
 impl AccountAuditConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::AccountAuditConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: AccountAuditConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::AccountAuditConfigurationId> {
         self.resource.ref_value()
@@ -81,23 +29,43 @@ impl AccountAuditConfiguration {
     pub fn account_id(&self) -> Value<ids::AccountAuditConfigurationId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccountId", value.into())
+    }
+
+    /// Replaces `AuditCheckConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_audit_check_configurations(
+        &self,
+        value: impl Into<Value<AuditCheckConfigurations>>,
+    ) {
+        self.resource
+            .set_property("AuditCheckConfigurations", value.into())
+    }
+
+    /// Replaces `AuditNotificationTargetConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_audit_notification_target_configurations(
+        &self,
+        value: impl Into<Value<AuditNotificationTargetConfigurations>>,
+    ) {
+        self.resource
+            .set_property("AuditNotificationTargetConfigurations", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::AccountAuditConfiguration`.
-#[derive(Debug, Clone)]
-pub struct AccountAuditConfigurationProps {
-    /// `AccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    pub account_id: Value<String>,
-    /// `AuditCheckConfigurations` (required).
-    pub audit_check_configurations: Value<AuditCheckConfigurations>,
-    /// `AuditNotificationTargetConfigurations` (optional).
-    pub audit_notification_target_configurations:
-        Option<Value<AuditNotificationTargetConfigurations>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::AccountAuditConfiguration`.
+    AccountAuditConfigurationProps
 }
 
 impl AccountAuditConfigurationProps {
@@ -107,810 +75,360 @@ impl AccountAuditConfigurationProps {
         audit_check_configurations: impl Into<Value<AuditCheckConfigurations>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            account_id: account_id.into(),
-            audit_check_configurations: audit_check_configurations.into(),
-            audit_notification_target_configurations: None,
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountId", account_id.into().to_template())
+                .with(
+                    1,
+                    "AuditCheckConfigurations",
+                    audit_check_configurations.into().to_template(),
+                )
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `AuditNotificationTargetConfigurations`.
+    /// `AuditNotificationTargetConfigurations` (optional).
     pub fn audit_notification_target_configurations(
-        mut self,
+        self,
         value: impl Into<Value<AuditNotificationTargetConfigurations>>,
     ) -> Self {
-        self.audit_notification_target_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "AuditNotificationTargetConfigurations",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AccountAuditConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountId".to_owned(), self.account_id.to_template());
-        m.insert(
-            "AuditCheckConfigurations".to_owned(),
-            self.audit_check_configurations.to_template(),
-        );
-        if let Some(v) = &self.audit_notification_target_configurations {
-            m.insert(
-                "AuditNotificationTargetConfigurations".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccountAuditConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.audit_check_configurations.check(
-            &path.field("AuditCheckConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.audit_notification_target_configurations.check(
-            &path.field("AuditNotificationTargetConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccountAuditConfigurationProps);
-
-/// Property type `AuditCheckConfigurations` of `AWS::IoT::AccountAuditConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AuditCheckConfigurations {
-    /// `AuthenticatedCognitoRoleOverlyPermissiveCheck` (optional).
-    pub authenticated_cognito_role_overly_permissive_check: Option<Value<AuditCheckConfiguration>>,
-    /// `CaCertificateExpiringCheck` (optional).
-    pub ca_certificate_expiring_check: Option<Value<AuditCheckConfiguration>>,
-    /// `CaCertificateKeyQualityCheck` (optional).
-    pub ca_certificate_key_quality_check: Option<Value<AuditCheckConfiguration>>,
-    /// `ConflictingClientIdsCheck` (optional).
-    pub conflicting_client_ids_check: Option<Value<AuditCheckConfiguration>>,
-    /// `DeviceCertificateAgeCheck` (optional).
-    pub device_certificate_age_check: Option<Value<DeviceCertAgeAuditCheckConfiguration>>,
-    /// `DeviceCertificateExpiringCheck` (optional).
-    pub device_certificate_expiring_check:
-        Option<Value<DeviceCertExpirationAuditCheckConfiguration>>,
-    /// `DeviceCertificateKeyQualityCheck` (optional).
-    pub device_certificate_key_quality_check: Option<Value<AuditCheckConfiguration>>,
-    /// `DeviceCertificateSharedCheck` (optional).
-    pub device_certificate_shared_check: Option<Value<AuditCheckConfiguration>>,
-    /// `IntermediateCaRevokedForActiveDeviceCertificatesCheck` (optional).
-    pub intermediate_ca_revoked_for_active_device_certificates_check:
-        Option<Value<AuditCheckConfiguration>>,
-    /// `IoTPolicyPotentialMisConfigurationCheck` (optional).
-    pub io_t_policy_potential_mis_configuration_check: Option<Value<AuditCheckConfiguration>>,
-    /// `IotPolicyOverlyPermissiveCheck` (optional).
-    pub iot_policy_overly_permissive_check: Option<Value<AuditCheckConfiguration>>,
-    /// `IotRoleAliasAllowsAccessToUnusedServicesCheck` (optional).
-    pub iot_role_alias_allows_access_to_unused_services_check:
-        Option<Value<AuditCheckConfiguration>>,
-    /// `IotRoleAliasOverlyPermissiveCheck` (optional).
-    pub iot_role_alias_overly_permissive_check: Option<Value<AuditCheckConfiguration>>,
-    /// `LoggingDisabledCheck` (optional).
-    pub logging_disabled_check: Option<Value<AuditCheckConfiguration>>,
-    /// `RevokedCaCertificateStillActiveCheck` (optional).
-    pub revoked_ca_certificate_still_active_check: Option<Value<AuditCheckConfiguration>>,
-    /// `RevokedDeviceCertificateStillActiveCheck` (optional).
-    pub revoked_device_certificate_still_active_check: Option<Value<AuditCheckConfiguration>>,
-    /// `UnauthenticatedCognitoRoleOverlyPermissiveCheck` (optional).
-    pub unauthenticated_cognito_role_overly_permissive_check:
-        Option<Value<AuditCheckConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AuditCheckConfigurations` of `AWS::IoT::AccountAuditConfiguration`.
+    AuditCheckConfigurations(default)
 }
 
 impl AuditCheckConfigurations {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authenticated_cognito_role_overly_permissive_check: None,
-            ca_certificate_expiring_check: None,
-            ca_certificate_key_quality_check: None,
-            conflicting_client_ids_check: None,
-            device_certificate_age_check: None,
-            device_certificate_expiring_check: None,
-            device_certificate_key_quality_check: None,
-            device_certificate_shared_check: None,
-            intermediate_ca_revoked_for_active_device_certificates_check: None,
-            io_t_policy_potential_mis_configuration_check: None,
-            iot_policy_overly_permissive_check: None,
-            iot_role_alias_allows_access_to_unused_services_check: None,
-            iot_role_alias_overly_permissive_check: None,
-            logging_disabled_check: None,
-            revoked_ca_certificate_still_active_check: None,
-            revoked_device_certificate_still_active_check: None,
-            unauthenticated_cognito_role_overly_permissive_check: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthenticatedCognitoRoleOverlyPermissiveCheck`.
+    /// `AuthenticatedCognitoRoleOverlyPermissiveCheck` (optional).
     pub fn authenticated_cognito_role_overly_permissive_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.authenticated_cognito_role_overly_permissive_check = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AuthenticatedCognitoRoleOverlyPermissiveCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CaCertificateExpiringCheck`.
+    /// `CaCertificateExpiringCheck` (optional).
     pub fn ca_certificate_expiring_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.ca_certificate_expiring_check = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CaCertificateExpiringCheck", value.into().to_template()),
+        )
     }
-    /// Sets `CaCertificateKeyQualityCheck`.
+    /// `CaCertificateKeyQualityCheck` (optional).
     pub fn ca_certificate_key_quality_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.ca_certificate_key_quality_check = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CaCertificateKeyQualityCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ConflictingClientIdsCheck`.
+    /// `ConflictingClientIdsCheck` (optional).
     pub fn conflicting_client_ids_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.conflicting_client_ids_check = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ConflictingClientIdsCheck", value.into().to_template()),
+        )
     }
-    /// Sets `DeviceCertificateAgeCheck`.
+    /// `DeviceCertificateAgeCheck` (optional).
     pub fn device_certificate_age_check(
-        mut self,
+        self,
         value: impl Into<Value<DeviceCertAgeAuditCheckConfiguration>>,
     ) -> Self {
-        self.device_certificate_age_check = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "DeviceCertificateAgeCheck", value.into().to_template()),
+        )
     }
-    /// Sets `DeviceCertificateExpiringCheck`.
+    /// `DeviceCertificateExpiringCheck` (optional).
     pub fn device_certificate_expiring_check(
-        mut self,
+        self,
         value: impl Into<Value<DeviceCertExpirationAuditCheckConfiguration>>,
     ) -> Self {
-        self.device_certificate_expiring_check = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "DeviceCertificateExpiringCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeviceCertificateKeyQualityCheck`.
+    /// `DeviceCertificateKeyQualityCheck` (optional).
     pub fn device_certificate_key_quality_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.device_certificate_key_quality_check = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "DeviceCertificateKeyQualityCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeviceCertificateSharedCheck`.
+    /// `DeviceCertificateSharedCheck` (optional).
     pub fn device_certificate_shared_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.device_certificate_shared_check = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "DeviceCertificateSharedCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IntermediateCaRevokedForActiveDeviceCertificatesCheck`.
+    /// `IntermediateCaRevokedForActiveDeviceCertificatesCheck` (optional).
     pub fn intermediate_ca_revoked_for_active_device_certificates_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.intermediate_ca_revoked_for_active_device_certificates_check = Some(value.into());
-        self
+        Self(self.0.with(
+            8,
+            "IntermediateCaRevokedForActiveDeviceCertificatesCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IoTPolicyPotentialMisConfigurationCheck`.
+    /// `IoTPolicyPotentialMisConfigurationCheck` (optional).
     pub fn io_t_policy_potential_mis_configuration_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.io_t_policy_potential_mis_configuration_check = Some(value.into());
-        self
+        Self(self.0.with(
+            9,
+            "IoTPolicyPotentialMisConfigurationCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IotPolicyOverlyPermissiveCheck`.
+    /// `IotPolicyOverlyPermissiveCheck` (optional).
     pub fn iot_policy_overly_permissive_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.iot_policy_overly_permissive_check = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "IotPolicyOverlyPermissiveCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IotRoleAliasAllowsAccessToUnusedServicesCheck`.
+    /// `IotRoleAliasAllowsAccessToUnusedServicesCheck` (optional).
     pub fn iot_role_alias_allows_access_to_unused_services_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.iot_role_alias_allows_access_to_unused_services_check = Some(value.into());
-        self
+        Self(self.0.with(
+            11,
+            "IotRoleAliasAllowsAccessToUnusedServicesCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IotRoleAliasOverlyPermissiveCheck`.
+    /// `IotRoleAliasOverlyPermissiveCheck` (optional).
     pub fn iot_role_alias_overly_permissive_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.iot_role_alias_overly_permissive_check = Some(value.into());
-        self
+        Self(self.0.with(
+            12,
+            "IotRoleAliasOverlyPermissiveCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LoggingDisabledCheck`.
-    pub fn logging_disabled_check(
-        mut self,
-        value: impl Into<Value<AuditCheckConfiguration>>,
-    ) -> Self {
-        self.logging_disabled_check = Some(value.into());
-        self
+    /// `LoggingDisabledCheck` (optional).
+    pub fn logging_disabled_check(self, value: impl Into<Value<AuditCheckConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(13, "LoggingDisabledCheck", value.into().to_template()),
+        )
     }
-    /// Sets `RevokedCaCertificateStillActiveCheck`.
+    /// `RevokedCaCertificateStillActiveCheck` (optional).
     pub fn revoked_ca_certificate_still_active_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.revoked_ca_certificate_still_active_check = Some(value.into());
-        self
+        Self(self.0.with(
+            14,
+            "RevokedCaCertificateStillActiveCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RevokedDeviceCertificateStillActiveCheck`.
+    /// `RevokedDeviceCertificateStillActiveCheck` (optional).
     pub fn revoked_device_certificate_still_active_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.revoked_device_certificate_still_active_check = Some(value.into());
-        self
+        Self(self.0.with(
+            15,
+            "RevokedDeviceCertificateStillActiveCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UnauthenticatedCognitoRoleOverlyPermissiveCheck`.
+    /// `UnauthenticatedCognitoRoleOverlyPermissiveCheck` (optional).
     pub fn unauthenticated_cognito_role_overly_permissive_check(
-        mut self,
+        self,
         value: impl Into<Value<AuditCheckConfiguration>>,
     ) -> Self {
-        self.unauthenticated_cognito_role_overly_permissive_check = Some(value.into());
-        self
+        Self(self.0.with(
+            16,
+            "UnauthenticatedCognitoRoleOverlyPermissiveCheck",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AuditCheckConfigurations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authenticated_cognito_role_overly_permissive_check {
-            m.insert(
-                "AuthenticatedCognitoRoleOverlyPermissiveCheck".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.ca_certificate_expiring_check {
-            m.insert("CaCertificateExpiringCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ca_certificate_key_quality_check {
-            m.insert("CaCertificateKeyQualityCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.conflicting_client_ids_check {
-            m.insert("ConflictingClientIdsCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_certificate_age_check {
-            m.insert("DeviceCertificateAgeCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_certificate_expiring_check {
-            m.insert("DeviceCertificateExpiringCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_certificate_key_quality_check {
-            m.insert(
-                "DeviceCertificateKeyQualityCheck".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.device_certificate_shared_check {
-            m.insert("DeviceCertificateSharedCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.intermediate_ca_revoked_for_active_device_certificates_check {
-            m.insert(
-                "IntermediateCaRevokedForActiveDeviceCertificatesCheck".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.io_t_policy_potential_mis_configuration_check {
-            m.insert(
-                "IoTPolicyPotentialMisConfigurationCheck".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.iot_policy_overly_permissive_check {
-            m.insert("IotPolicyOverlyPermissiveCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_role_alias_allows_access_to_unused_services_check {
-            m.insert(
-                "IotRoleAliasAllowsAccessToUnusedServicesCheck".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.iot_role_alias_overly_permissive_check {
-            m.insert(
-                "IotRoleAliasOverlyPermissiveCheck".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.logging_disabled_check {
-            m.insert("LoggingDisabledCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.revoked_ca_certificate_still_active_check {
-            m.insert(
-                "RevokedCaCertificateStillActiveCheck".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.revoked_device_certificate_still_active_check {
-            m.insert(
-                "RevokedDeviceCertificateStillActiveCheck".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.unauthenticated_cognito_role_overly_permissive_check {
-            m.insert(
-                "UnauthenticatedCognitoRoleOverlyPermissiveCheck".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuditCheckConfigurations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authenticated_cognito_role_overly_permissive_check
-            .check(
-                &path.field("AuthenticatedCognitoRoleOverlyPermissiveCheck"),
-                &Rules::NONE,
-                out,
-            );
-        self.ca_certificate_expiring_check.check(
-            &path.field("CaCertificateExpiringCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.ca_certificate_key_quality_check.check(
-            &path.field("CaCertificateKeyQualityCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.conflicting_client_ids_check.check(
-            &path.field("ConflictingClientIdsCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.device_certificate_age_check.check(
-            &path.field("DeviceCertificateAgeCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.device_certificate_expiring_check.check(
-            &path.field("DeviceCertificateExpiringCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.device_certificate_key_quality_check.check(
-            &path.field("DeviceCertificateKeyQualityCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.device_certificate_shared_check.check(
-            &path.field("DeviceCertificateSharedCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.intermediate_ca_revoked_for_active_device_certificates_check
-            .check(
-                &path.field("IntermediateCaRevokedForActiveDeviceCertificatesCheck"),
-                &Rules::NONE,
-                out,
-            );
-        self.io_t_policy_potential_mis_configuration_check.check(
-            &path.field("IoTPolicyPotentialMisConfigurationCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.iot_policy_overly_permissive_check.check(
-            &path.field("IotPolicyOverlyPermissiveCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.iot_role_alias_allows_access_to_unused_services_check
-            .check(
-                &path.field("IotRoleAliasAllowsAccessToUnusedServicesCheck"),
-                &Rules::NONE,
-                out,
-            );
-        self.iot_role_alias_overly_permissive_check.check(
-            &path.field("IotRoleAliasOverlyPermissiveCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.logging_disabled_check
-            .check(&path.field("LoggingDisabledCheck"), &Rules::NONE, out);
-        self.revoked_ca_certificate_still_active_check.check(
-            &path.field("RevokedCaCertificateStillActiveCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.revoked_device_certificate_still_active_check.check(
-            &path.field("RevokedDeviceCertificateStillActiveCheck"),
-            &Rules::NONE,
-            out,
-        );
-        self.unauthenticated_cognito_role_overly_permissive_check
-            .check(
-                &path.field("UnauthenticatedCognitoRoleOverlyPermissiveCheck"),
-                &Rules::NONE,
-                out,
-            );
-    }
-}
-
-crate::impl_literal!(AuditCheckConfigurations);
-
-/// Property type `AuditCheckConfiguration` of `AWS::IoT::AccountAuditConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AuditCheckConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AuditCheckConfiguration` of `AWS::IoT::AccountAuditConfiguration`.
+    AuditCheckConfiguration(default)
 }
 
 impl AuditCheckConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuditCheckConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuditCheckConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AuditCheckConfiguration);
-
-/// Property type `DeviceCertAgeAuditCheckConfiguration` of `AWS::IoT::AccountAuditConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct DeviceCertAgeAuditCheckConfiguration {
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<CertAgeCheckCustomConfiguration>>,
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DeviceCertAgeAuditCheckConfiguration` of `AWS::IoT::AccountAuditConfiguration`.
+    DeviceCertAgeAuditCheckConfiguration(default)
 }
 
 impl DeviceCertAgeAuditCheckConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration: None,
-            enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Configuration`.
-    pub fn configuration(
-        mut self,
-        value: impl Into<Value<CertAgeCheckCustomConfiguration>>,
-    ) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    pub fn configuration(self, value: impl Into<Value<CertAgeCheckCustomConfiguration>>) -> Self {
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeviceCertAgeAuditCheckConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceCertAgeAuditCheckConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeviceCertAgeAuditCheckConfiguration);
-
-/// Property type `CertAgeCheckCustomConfiguration` of `AWS::IoT::AccountAuditConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct CertAgeCheckCustomConfiguration {
-    /// `CertAgeThresholdInDays` (optional).
-    /// Length: 1..=64 characters.
-    pub cert_age_threshold_in_days: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CertAgeCheckCustomConfiguration` of `AWS::IoT::AccountAuditConfiguration`.
+    CertAgeCheckCustomConfiguration(default)
 }
 
 impl CertAgeCheckCustomConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cert_age_threshold_in_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertAgeThresholdInDays`.
-    pub fn cert_age_threshold_in_days(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cert_age_threshold_in_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertAgeCheckCustomConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cert_age_threshold_in_days {
-            m.insert("CertAgeThresholdInDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CertAgeThresholdInDays` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn cert_age_threshold_in_days(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertAgeThresholdInDays", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CertAgeCheckCustomConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cert_age_threshold_in_days.check(
-            &path.field("CertAgeThresholdInDays"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CertAgeCheckCustomConfiguration);
-
-/// Property type `DeviceCertExpirationAuditCheckConfiguration` of `AWS::IoT::AccountAuditConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct DeviceCertExpirationAuditCheckConfiguration {
-    /// `Configuration` (optional).
-    pub configuration: Option<Value<CertExpirationCheckCustomConfiguration>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DeviceCertExpirationAuditCheckConfiguration` of `AWS::IoT::AccountAuditConfiguration`.
+    DeviceCertExpirationAuditCheckConfiguration(default)
 }
 
 impl DeviceCertExpirationAuditCheckConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration: None,
-            enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Configuration`.
+    /// `Configuration` (optional).
     pub fn configuration(
-        mut self,
+        self,
         value: impl Into<Value<CertExpirationCheckCustomConfiguration>>,
     ) -> Self {
-        self.configuration = Some(value.into());
-        self
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeviceCertExpirationAuditCheckConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceCertExpirationAuditCheckConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeviceCertExpirationAuditCheckConfiguration);
-
-/// Property type `CertExpirationCheckCustomConfiguration` of `AWS::IoT::AccountAuditConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct CertExpirationCheckCustomConfiguration {
-    /// `CertExpirationThresholdInDays` (optional).
-    /// Length: 1..=64 characters.
-    pub cert_expiration_threshold_in_days: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CertExpirationCheckCustomConfiguration` of `AWS::IoT::AccountAuditConfiguration`.
+    CertExpirationCheckCustomConfiguration(default)
 }
 
 impl CertExpirationCheckCustomConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cert_expiration_threshold_in_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertExpirationThresholdInDays`.
-    pub fn cert_expiration_threshold_in_days(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cert_expiration_threshold_in_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertExpirationCheckCustomConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cert_expiration_threshold_in_days {
-            m.insert("CertExpirationThresholdInDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CertExpirationThresholdInDays` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn cert_expiration_threshold_in_days(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "CertExpirationThresholdInDays",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for CertExpirationCheckCustomConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cert_expiration_threshold_in_days.check(
-            &path.field("CertExpirationThresholdInDays"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CertExpirationCheckCustomConfiguration);
-
-/// Property type `AuditNotificationTargetConfigurations` of `AWS::IoT::AccountAuditConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AuditNotificationTargetConfigurations {
-    /// `Sns` (optional).
-    pub sns: Option<Value<AuditNotificationTarget>>,
+crate::l1_struct! {
+    /// Property type `AuditNotificationTargetConfigurations` of `AWS::IoT::AccountAuditConfiguration`.
+    AuditNotificationTargetConfigurations(default)
 }
 
 impl AuditNotificationTargetConfigurations {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { sns: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Sns`.
-    pub fn sns(mut self, value: impl Into<Value<AuditNotificationTarget>>) -> Self {
-        self.sns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuditNotificationTargetConfigurations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sns {
-            m.insert("Sns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Sns` (optional).
+    pub fn sns(self, value: impl Into<Value<AuditNotificationTarget>>) -> Self {
+        Self(self.0.with(0, "Sns", value.into().to_template()))
     }
 }
 
-impl Check for AuditNotificationTargetConfigurations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sns.check(&path.field("Sns"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AuditNotificationTargetConfigurations);
-
-/// Property type `AuditNotificationTarget` of `AWS::IoT::AccountAuditConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AuditNotificationTarget {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `RoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `TargetArn` (optional).
-    /// Length: ..=2048 characters.
-    pub target_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AuditNotificationTarget` of `AWS::IoT::AccountAuditConfiguration`.
+    AuditNotificationTarget(default)
 }
 
 impl AuditNotificationTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            role_arn: None,
-            target_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "RoleArn", value.into().to_template()))
     }
-    /// Sets `TargetArn`.
-    pub fn target_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_arn = Some(value.into());
-        self
+    /// `TargetArn` (optional).
+    /// Length: at most 2048 characters.
+    pub fn target_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TargetArn", value.into().to_template()))
     }
 }
-
-impl ToTemplate for AuditNotificationTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_arn {
-            m.insert("TargetArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuditNotificationTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_arn.check(
-            &path.field("TargetArn"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuditNotificationTarget);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::Authorizer`.
-#[derive(Debug, Clone)]
-pub struct Authorizer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Authorizer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Authorizer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Authorizer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::Authorizer`.
+    Authorizer("AWS::IoT::Authorizer", AuthorizerProps)
 }
 
 impl Authorizer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::Authorizer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AuthorizerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AuthorizerName` (typed).
     pub fn ref_value(&self) -> Value<ids::AuthorizerName> {
         self.resource.ref_value()
@@ -82,285 +34,127 @@ impl Authorizer {
     pub fn attr_arn(&self) -> Value<ids::AuthorizerArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AuthorizerFunctionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_function_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AuthorizerFunctionArn", value.into())
+    }
+
+    /// Replaces `AuthorizerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AuthorizerName", value.into())
+    }
+
+    /// Replaces `EnableCachingForHttp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_caching_for_http(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableCachingForHttp", value.into())
+    }
+
+    /// Replaces `SigningDisabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signing_disabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("SigningDisabled", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TokenKeyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_token_key_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TokenKeyName", value.into())
+    }
+
+    /// Replaces `TokenSigningPublicKeys` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_token_signing_public_keys(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("TokenSigningPublicKeys", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::Authorizer`.
-#[derive(Debug, Clone)]
-pub struct AuthorizerProps {
-    /// `AuthorizerFunctionArn` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub authorizer_function_arn: Value<String>,
-    /// `AuthorizerName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\w=,@-]+`.
-    pub authorizer_name: Option<Value<String>>,
-    /// `EnableCachingForHttp` (optional).
-    pub enable_caching_for_http: Option<Value<bool>>,
-    /// `SigningDisabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub signing_disabled: Option<Value<bool>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TokenKeyName` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub token_key_name: Option<Value<String>>,
-    /// `TokenSigningPublicKeys` (optional).
-    /// Each item: Length: ..=5120 characters.
-    pub token_signing_public_keys: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::Authorizer`.
+    AuthorizerProps
 }
 
 impl AuthorizerProps {
     /// The required properties: `AuthorizerFunctionArn`.
     pub fn new(authorizer_function_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            authorizer_function_arn: authorizer_function_arn.into(),
-            authorizer_name: None,
-            enable_caching_for_http: None,
-            signing_disabled: None,
-            status: None,
-            tags: None,
-            token_key_name: None,
-            token_signing_public_keys: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AuthorizerFunctionArn",
+            authorizer_function_arn.into().to_template(),
+        ))
     }
-    /// Sets `AuthorizerName`.
-    pub fn authorizer_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorizer_name = Some(value.into());
-        self
+    /// `AuthorizerName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}=,@-]+`.
+    pub fn authorizer_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AuthorizerName", value.into().to_template()))
     }
-    /// Sets `EnableCachingForHttp`.
-    pub fn enable_caching_for_http(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_caching_for_http = Some(value.into());
-        self
+    /// `EnableCachingForHttp` (optional).
+    pub fn enable_caching_for_http(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableCachingForHttp", value.into().to_template()),
+        )
     }
-    /// Sets `SigningDisabled`.
-    pub fn signing_disabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.signing_disabled = Some(value.into());
-        self
+    /// `SigningDisabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn signing_disabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SigningDisabled", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(4, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `TokenKeyName`.
-    pub fn token_key_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.token_key_name = Some(value.into());
-        self
+    /// `TokenKeyName` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn token_key_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TokenKeyName", value.into().to_template()))
     }
-    /// Sets `TokenSigningPublicKeys`.
-    pub fn token_signing_public_keys(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.token_signing_public_keys = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthorizerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthorizerFunctionArn".to_owned(),
-            self.authorizer_function_arn.to_template(),
-        );
-        if let Some(v) = &self.authorizer_name {
-            m.insert("AuthorizerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_caching_for_http {
-            m.insert("EnableCachingForHttp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.signing_disabled {
-            m.insert("SigningDisabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_key_name {
-            m.insert("TokenKeyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_signing_public_keys {
-            m.insert("TokenSigningPublicKeys".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TokenSigningPublicKeys` (optional).
+    /// Each item: Length: at most 5120 characters.
+    pub fn token_signing_public_keys(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TokenSigningPublicKeys", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AuthorizerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorizer_function_arn.check(
-            &path.field("AuthorizerFunctionArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.authorizer_name.check(
-            &path.field("AuthorizerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\w=,@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.token_key_name.check(
-            &path.field("TokenKeyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.token_signing_public_keys.check(
-            &path.field("TokenSigningPublicKeys"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(5120),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `INACTIVE`
+        Inactive = "INACTIVE",
     }
 }
 
-crate::impl_literal!(AuthorizerProps);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::IoT::Authorizer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::BillingGroup`.
-#[derive(Debug, Clone)]
-pub struct BillingGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BillingGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BillingGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BillingGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::BillingGroup`.
+    BillingGroup("AWS::IoT::BillingGroup", BillingGroupProps)
 }
 
 impl BillingGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::BillingGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BillingGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BillingGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::BillingGroupName> {
         self.resource.ref_value()
@@ -87,199 +39,79 @@ impl BillingGroup {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `BillingGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BillingGroupName", value.into())
+    }
+
+    /// Replaces `BillingGroupProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_billing_group_properties(&self, value: impl Into<Value<BillingGroupProperties>>) {
+        self.resource
+            .set_property("BillingGroupProperties", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::BillingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct BillingGroupProps {
-    /// `BillingGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub billing_group_name: Option<Value<String>>,
-    /// `BillingGroupProperties` (optional).
-    pub billing_group_properties: Option<Value<BillingGroupProperties>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::BillingGroup`.
+    BillingGroupProps(default)
 }
 
 impl BillingGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            billing_group_name: None,
-            billing_group_properties: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BillingGroupName`.
-    pub fn billing_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_group_name = Some(value.into());
-        self
+    /// `BillingGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn billing_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BillingGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `BillingGroupProperties`.
-    pub fn billing_group_properties(
-        mut self,
-        value: impl Into<Value<BillingGroupProperties>>,
-    ) -> Self {
-        self.billing_group_properties = Some(value.into());
-        self
+    /// `BillingGroupProperties` (optional).
+    pub fn billing_group_properties(self, value: impl Into<Value<BillingGroupProperties>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BillingGroupProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BillingGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.billing_group_name {
-            m.insert("BillingGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_group_properties {
-            m.insert("BillingGroupProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for BillingGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.billing_group_name.check(
-            &path.field("BillingGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_group_properties.check(
-            &path.field("BillingGroupProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BillingGroupProps);
-
-/// Property type `BillingGroupProperties` of `AWS::IoT::BillingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct BillingGroupProperties {
-    /// `BillingGroupDescription` (optional).
-    /// Length: 0..=2028 characters.
-    pub billing_group_description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BillingGroupProperties` of `AWS::IoT::BillingGroup`.
+    BillingGroupProperties(default)
 }
 
 impl BillingGroupProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            billing_group_description: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BillingGroupDescription`.
-    pub fn billing_group_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_group_description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BillingGroupProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.billing_group_description {
-            m.insert("BillingGroupDescription".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BillingGroupDescription` (optional).
+    /// Length: 0 to 2028 characters.
+    pub fn billing_group_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BillingGroupDescription", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BillingGroupProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.billing_group_description.check(
-            &path.field("BillingGroupDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2028),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BillingGroupProperties);
-
-/// Property type `Tag` of `AWS::IoT::BillingGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

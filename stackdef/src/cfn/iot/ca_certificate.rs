@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::CACertificate`.
-#[derive(Debug, Clone)]
-pub struct CaCertificate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CaCertificate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CaCertificate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CaCertificate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::CACertificate`.
+    CaCertificate("AWS::IoT::CACertificate", CaCertificateProps)
 }
 
 impl CaCertificate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::CACertificate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CaCertificateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CaCertificateId> {
         self.resource.ref_value()
@@ -87,36 +39,63 @@ impl CaCertificate {
     pub fn attr_id(&self) -> Value<ids::CaCertificateId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AutoRegistrationStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_registration_status(&self, value: impl Into<Value<AutoRegistrationStatus>>) {
+        self.resource
+            .set_property("AutoRegistrationStatus", value.into())
+    }
+
+    /// Replaces `CACertificatePem` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ca_certificate_pem(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CACertificatePem", value.into())
+    }
+
+    /// Replaces `CertificateMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_mode(&self, value: impl Into<Value<CertificateMode>>) {
+        self.resource.set_property("CertificateMode", value.into())
+    }
+
+    /// Replaces `RegistrationConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_registration_config(&self, value: impl Into<Value<RegistrationConfig>>) {
+        self.resource
+            .set_property("RegistrationConfig", value.into())
+    }
+
+    /// Replaces `RemoveAutoRegistration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remove_auto_registration(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RemoveAutoRegistration", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VerificationCertificatePem` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_verification_certificate_pem(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VerificationCertificatePem", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::CACertificate`.
-#[derive(Debug, Clone)]
-pub struct CaCertificateProps {
-    /// `AutoRegistrationStatus` (optional).
-    pub auto_registration_status: Option<Value<AutoRegistrationStatus>>,
-    /// `CACertificatePem` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=65536 characters.
-    /// Pattern: `[\s\S]*`.
-    pub ca_certificate_pem: Value<String>,
-    /// `CertificateMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_mode: Option<Value<CertificateMode>>,
-    /// `RegistrationConfig` (optional).
-    pub registration_config: Option<Value<RegistrationConfig>>,
-    /// `RemoveAutoRegistration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub remove_auto_registration: Option<Value<bool>>,
-    /// `Status` (required).
-    pub status: Value<Status>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VerificationCertificatePem` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=65536 characters.
-    /// Pattern: `[\s\S]*`.
-    pub verification_certificate_pem: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::CACertificate`.
+    CaCertificateProps
 }
 
 impl CaCertificateProps {
@@ -125,440 +104,121 @@ impl CaCertificateProps {
         ca_certificate_pem: impl Into<Value<String>>,
         status: impl Into<Value<Status>>,
     ) -> Self {
-        Self {
-            auto_registration_status: None,
-            ca_certificate_pem: ca_certificate_pem.into(),
-            certificate_mode: None,
-            registration_config: None,
-            remove_auto_registration: None,
-            status: status.into(),
-            tags: None,
-            verification_certificate_pem: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "CACertificatePem",
+                    ca_certificate_pem.into().to_template(),
+                )
+                .with(5, "Status", status.into().to_template()),
+        )
     }
-    /// Sets `AutoRegistrationStatus`.
-    pub fn auto_registration_status(
-        mut self,
-        value: impl Into<Value<AutoRegistrationStatus>>,
-    ) -> Self {
-        self.auto_registration_status = Some(value.into());
-        self
+    /// `AutoRegistrationStatus` (optional).
+    pub fn auto_registration_status(self, value: impl Into<Value<AutoRegistrationStatus>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoRegistrationStatus", value.into().to_template()),
+        )
     }
-    /// Sets `CertificateMode`.
-    pub fn certificate_mode(mut self, value: impl Into<Value<CertificateMode>>) -> Self {
-        self.certificate_mode = Some(value.into());
-        self
+    /// `CertificateMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn certificate_mode(self, value: impl Into<Value<CertificateMode>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CertificateMode", value.into().to_template()),
+        )
     }
-    /// Sets `RegistrationConfig`.
-    pub fn registration_config(mut self, value: impl Into<Value<RegistrationConfig>>) -> Self {
-        self.registration_config = Some(value.into());
-        self
+    /// `RegistrationConfig` (optional).
+    pub fn registration_config(self, value: impl Into<Value<RegistrationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RegistrationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RemoveAutoRegistration`.
-    pub fn remove_auto_registration(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.remove_auto_registration = Some(value.into());
-        self
+    /// `RemoveAutoRegistration` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn remove_auto_registration(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RemoveAutoRegistration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `VerificationCertificatePem`.
-    pub fn verification_certificate_pem(mut self, value: impl Into<Value<String>>) -> Self {
-        self.verification_certificate_pem = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CaCertificateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_registration_status {
-            m.insert("AutoRegistrationStatus".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CACertificatePem".to_owned(),
-            self.ca_certificate_pem.to_template(),
-        );
-        if let Some(v) = &self.certificate_mode {
-            m.insert("CertificateMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.registration_config {
-            m.insert("RegistrationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remove_auto_registration {
-            m.insert("RemoveAutoRegistration".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verification_certificate_pem {
-            m.insert("VerificationCertificatePem".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VerificationCertificatePem` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 65536 characters.
+    /// Pattern: `[\s\x{80}-\x{10FFFF}\S]*`.
+    pub fn verification_certificate_pem(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "VerificationCertificatePem", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CaCertificateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_registration_status.check(
-            &path.field("AutoRegistrationStatus"),
-            &Rules::NONE,
-            out,
-        );
-        self.ca_certificate_pem.check(
-            &path.field("CACertificatePem"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_mode
-            .check(&path.field("CertificateMode"), &Rules::NONE, out);
-        self.registration_config
-            .check(&path.field("RegistrationConfig"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.verification_certificate_pem.check(
-            &path.field("VerificationCertificatePem"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AutoRegistrationStatus`.
+    AutoRegistrationStatus {
+        /// `ENABLE`
+        Enable = "ENABLE",
+        /// `DISABLE`
+        Disable = "DISABLE",
     }
 }
 
-crate::impl_literal!(CaCertificateProps);
-
-/// Values of `AutoRegistrationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoRegistrationStatus {
-    /// `ENABLE`
-    Enable,
-    /// `DISABLE`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoRegistrationStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLE", "DISABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "ENABLE",
-            Self::Disable => "DISABLE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `CertificateMode`.
+    CertificateMode {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `SNI_ONLY`
+        SniOnly = "SNI_ONLY",
     }
 }
 
-impl ToTemplate for AutoRegistrationStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutoRegistrationStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoRegistrationStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLE" => Self::Enable,
-            "DISABLE" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoRegistrationStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoRegistrationStatus::from(s))
-    }
-}
-
-crate::impl_literal!(AutoRegistrationStatus);
-
-/// Values of `CertificateMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CertificateMode {
-    /// `DEFAULT`
-    Default,
-    /// `SNI_ONLY`
-    SniOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CertificateMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "SNI_ONLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::SniOnly => "SNI_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CertificateMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CertificateMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CertificateMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "SNI_ONLY" => Self::SniOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CertificateMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(CertificateMode::from(s))
-    }
-}
-
-crate::impl_literal!(CertificateMode);
-
-/// Property type `RegistrationConfig` of `AWS::IoT::CACertificate`.
-#[derive(Debug, Clone, Default)]
-pub struct RegistrationConfig {
-    /// `RoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `TemplateBody` (optional).
-    /// Length: 0..=10240 characters.
-    /// Pattern: `[\s\S]*`.
-    pub template_body: Option<Value<String>>,
-    /// `TemplateName` (optional).
-    /// Length: 1..=36 characters.
-    /// Pattern: `^[0-9A-Za-z_-]+$`.
-    pub template_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RegistrationConfig` of `AWS::IoT::CACertificate`.
+    RegistrationConfig(default)
 }
 
 impl RegistrationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            role_arn: None,
-            template_body: None,
-            template_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `arn:(aws[a-zA-Z-]*)?:iam::[\d\x{80}-\x{10FFFF}]{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(0, "RoleArn", value.into().to_template()))
     }
-    /// Sets `TemplateBody`.
-    pub fn template_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_body = Some(value.into());
-        self
+    /// `TemplateBody` (optional).
+    /// Length: 0 to 10240 characters.
+    /// Pattern: `[\s\x{80}-\x{10FFFF}\S]*`.
+    pub fn template_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TemplateBody", value.into().to_template()))
     }
-    /// Sets `TemplateName`.
-    pub fn template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RegistrationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_body {
-            m.insert("TemplateBody".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_name {
-            m.insert("TemplateName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TemplateName` (optional).
+    /// Length: 1 to 36 characters.
+    /// Pattern: `^[0-9A-Za-z_-]+$`.
+    pub fn template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TemplateName", value.into().to_template()))
     }
 }
 
-impl Check for RegistrationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_body.check(
-            &path.field("TemplateBody"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10240),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_name.check(
-            &path.field("TemplateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36),
-                pattern: Some("^[0-9A-Za-z_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `INACTIVE`
+        Inactive = "INACTIVE",
     }
 }
 
-crate::impl_literal!(RegistrationConfig);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::IoT::CACertificate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Certificate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Certificate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Certificate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Certificate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::Certificate`.
+    Certificate("AWS::IoT::Certificate", CertificateProps)
 }
 
 impl Certificate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::Certificate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CertificateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::IoTCertificateId> {
         self.resource.ref_value()
@@ -87,256 +39,110 @@ impl Certificate {
     pub fn attr_id(&self) -> Value<ids::IoTCertificateId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CACertificatePem` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ca_certificate_pem(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CACertificatePem", value.into())
+    }
+
+    /// Replaces `CertificateMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_mode(&self, value: impl Into<Value<CertificateMode>>) {
+        self.resource.set_property("CertificateMode", value.into())
+    }
+
+    /// Replaces `CertificatePem` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_pem(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificatePem", value.into())
+    }
+
+    /// Replaces `CertificateSigningRequest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_signing_request(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateSigningRequest", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::Certificate`.
-#[derive(Debug, Clone)]
-pub struct CertificateProps {
-    /// `CACertificatePem` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=65536 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub ca_certificate_pem: Option<Value<String>>,
-    /// `CertificateMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_mode: Option<Value<CertificateMode>>,
-    /// `CertificatePem` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=65536 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub certificate_pem: Option<Value<String>>,
-    /// `CertificateSigningRequest` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=4096 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub certificate_signing_request: Option<Value<String>>,
-    /// `Status` (required).
-    pub status: Value<Status>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::Certificate`.
+    CertificateProps
 }
 
 impl CertificateProps {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<Status>>) -> Self {
-        Self {
-            ca_certificate_pem: None,
-            certificate_mode: None,
-            certificate_pem: None,
-            certificate_signing_request: None,
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(4, "Status", status.into().to_template()))
     }
-    /// Sets `CACertificatePem`.
-    pub fn ca_certificate_pem(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ca_certificate_pem = Some(value.into());
-        self
+    /// `CACertificatePem` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 65536 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn ca_certificate_pem(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CACertificatePem", value.into().to_template()),
+        )
     }
-    /// Sets `CertificateMode`.
-    pub fn certificate_mode(mut self, value: impl Into<Value<CertificateMode>>) -> Self {
-        self.certificate_mode = Some(value.into());
-        self
+    /// `CertificateMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn certificate_mode(self, value: impl Into<Value<CertificateMode>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CertificateMode", value.into().to_template()),
+        )
     }
-    /// Sets `CertificatePem`.
-    pub fn certificate_pem(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_pem = Some(value.into());
-        self
+    /// `CertificatePem` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 65536 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn certificate_pem(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "CertificatePem", value.into().to_template()))
     }
-    /// Sets `CertificateSigningRequest`.
-    pub fn certificate_signing_request(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_signing_request = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ca_certificate_pem {
-            m.insert("CACertificatePem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_mode {
-            m.insert("CertificateMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_pem {
-            m.insert("CertificatePem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_signing_request {
-            m.insert("CertificateSigningRequest".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+    /// `CertificateSigningRequest` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 4096 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn certificate_signing_request(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CertificateSigningRequest", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CertificateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ca_certificate_pem.check(
-            &path.field("CACertificatePem"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_mode
-            .check(&path.field("CertificateMode"), &Rules::NONE, out);
-        self.certificate_pem.check(
-            &path.field("CertificatePem"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_signing_request.check(
-            &path.field("CertificateSigningRequest"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CertificateMode`.
+    CertificateMode {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `SNI_ONLY`
+        SniOnly = "SNI_ONLY",
     }
 }
 
-crate::impl_literal!(CertificateProps);
-
-/// Values of `CertificateMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CertificateMode {
-    /// `DEFAULT`
-    Default,
-    /// `SNI_ONLY`
-    SniOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CertificateMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "SNI_ONLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::SniOnly => "SNI_ONLY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `INACTIVE`
+        Inactive = "INACTIVE",
+        /// `REVOKED`
+        Revoked = "REVOKED",
+        /// `PENDING_TRANSFER`
+        PendingTransfer = "PENDING_TRANSFER",
+        /// `PENDING_ACTIVATION`
+        PendingActivation = "PENDING_ACTIVATION",
     }
 }
-
-impl ToTemplate for CertificateMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CertificateMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CertificateMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "SNI_ONLY" => Self::SniOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CertificateMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(CertificateMode::from(s))
-    }
-}
-
-crate::impl_literal!(CertificateMode);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// `REVOKED`
-    Revoked,
-    /// `PENDING_TRANSFER`
-    PendingTransfer,
-    /// `PENDING_ACTIVATION`
-    PendingActivation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ACTIVE",
-        "INACTIVE",
-        "REVOKED",
-        "PENDING_TRANSFER",
-        "PENDING_ACTIVATION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Revoked => "REVOKED",
-            Self::PendingTransfer => "PENDING_TRANSFER",
-            Self::PendingActivation => "PENDING_ACTIVATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            "REVOKED" => Self::Revoked,
-            "PENDING_TRANSFER" => Self::PendingTransfer,
-            "PENDING_ACTIVATION" => Self::PendingActivation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);

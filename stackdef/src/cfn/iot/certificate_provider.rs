@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::CertificateProvider`.
-#[derive(Debug, Clone)]
-pub struct CertificateProvider {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CertificateProvider {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CertificateProvider {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CertificateProvider {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::CertificateProvider`.
+    CertificateProvider("AWS::IoT::CertificateProvider", CertificateProviderProps)
 }
 
 impl CertificateProvider {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::CertificateProvider";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CertificateProviderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CertificateProviderName` (typed).
     pub fn ref_value(&self) -> Value<ids::CertificateProviderName> {
         self.resource.ref_value()
@@ -82,26 +34,41 @@ impl CertificateProvider {
     pub fn attr_arn(&self) -> Value<ids::CertificateProviderArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AccountDefaultForOperations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_default_for_operations(
+        &self,
+        value: impl Into<Value<List<CertificateProviderOperation>>>,
+    ) {
+        self.resource
+            .set_property("AccountDefaultForOperations", value.into())
+    }
+
+    /// Replaces `CertificateProviderName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_provider_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateProviderName", value.into())
+    }
+
+    /// Replaces `LambdaFunctionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lambda_function_arn(&self, value: impl Into<Value<ids::FunctionArn>>) {
+        self.resource
+            .set_property("LambdaFunctionArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::CertificateProvider`.
-#[derive(Debug, Clone)]
-pub struct CertificateProviderProps {
-    /// `AccountDefaultForOperations` (required).
-    /// Items: 1..=1.
-    pub account_default_for_operations: Value<List<CertificateProviderOperation>>,
-    /// `CertificateProviderName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\w=,@-]+`.
-    pub certificate_provider_name: Option<Value<String>>,
-    /// `LambdaFunctionArn` (required).
-    /// Length: 1..=170 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub lambda_function_arn: Value<ids::FunctionArn>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::CertificateProvider`.
+    CertificateProviderProps
 }
 
 impl CertificateProviderProps {
@@ -110,196 +77,43 @@ impl CertificateProviderProps {
         account_default_for_operations: impl Into<Value<List<CertificateProviderOperation>>>,
         lambda_function_arn: impl Into<Value<ids::FunctionArn>>,
     ) -> Self {
-        Self {
-            account_default_for_operations: account_default_for_operations.into(),
-            certificate_provider_name: None,
-            lambda_function_arn: lambda_function_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AccountDefaultForOperations",
+                    account_default_for_operations.into().to_template(),
+                )
+                .with(
+                    2,
+                    "LambdaFunctionArn",
+                    lambda_function_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CertificateProviderName`.
-    pub fn certificate_provider_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_provider_name = Some(value.into());
-        self
+    /// `CertificateProviderName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}=,@-]+`.
+    pub fn certificate_provider_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CertificateProviderName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateProviderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AccountDefaultForOperations".to_owned(),
-            self.account_default_for_operations.to_template(),
-        );
-        if let Some(v) = &self.certificate_provider_name {
-            m.insert("CertificateProviderName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LambdaFunctionArn".to_owned(),
-            self.lambda_function_arn.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CertificateProviderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_default_for_operations.check(
-            &path.field("AccountDefaultForOperations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_provider_name.check(
-            &path.field("CertificateProviderName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\w=,@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_function_arn.check(
-            &path.field("LambdaFunctionArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(170),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CertificateProviderOperation`.
+    CertificateProviderOperation {
+        /// `CreateCertificateFromCsr`
+        CreateCertificateFromCsr = "CreateCertificateFromCsr",
     }
 }
 
-crate::impl_literal!(CertificateProviderProps);
-
-/// Values of `CertificateProviderOperation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CertificateProviderOperation {
-    /// `CreateCertificateFromCsr`
-    CreateCertificateFromCsr,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CertificateProviderOperation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CreateCertificateFromCsr"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreateCertificateFromCsr => "CreateCertificateFromCsr",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CertificateProviderOperation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CertificateProviderOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CertificateProviderOperation {
-    fn from(s: &str) -> Self {
-        match s {
-            "CreateCertificateFromCsr" => Self::CreateCertificateFromCsr,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CertificateProviderOperation> {
-    fn from(s: &str) -> Self {
-        Value::literal(CertificateProviderOperation::from(s))
-    }
-}
-
-crate::impl_literal!(CertificateProviderOperation);
-
-/// Property type `Tag` of `AWS::IoT::CertificateProvider`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

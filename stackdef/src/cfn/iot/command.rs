@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::Command`.
-#[derive(Debug, Clone)]
-pub struct Command {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Command {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Command {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Command {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::Command`.
+    Command("AWS::IoT::Command", CommandProps)
 }
 
 impl Command {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::Command";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CommandProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CommandId` (typed).
     pub fn ref_value(&self) -> Value<ids::CommandId> {
         self.resource.ref_value()
@@ -82,621 +34,283 @@ impl Command {
     pub fn attr_command_arn(&self) -> Value<String> {
         self.resource.get_att("CommandArn")
     }
+
+    /// Replaces `CommandId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_command_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CommandId", value.into())
+    }
+
+    /// Replaces `CreatedAt` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_created_at(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CreatedAt", value.into())
+    }
+
+    /// Replaces `Deprecated` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deprecated(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Deprecated", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `LastUpdatedAt` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_last_updated_at(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LastUpdatedAt", value.into())
+    }
+
+    /// Replaces `MandatoryParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mandatory_parameters(&self, value: impl Into<Value<List<CommandParameter>>>) {
+        self.resource
+            .set_property("MandatoryParameters", value.into())
+    }
+
+    /// Replaces `Namespace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace(&self, value: impl Into<Value<Namespace>>) {
+        self.resource.set_property("Namespace", value.into())
+    }
+
+    /// Replaces `Payload` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_payload(&self, value: impl Into<Value<CommandPayload>>) {
+        self.resource.set_property("Payload", value.into())
+    }
+
+    /// Replaces `PayloadTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_payload_template(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PayloadTemplate", value.into())
+    }
+
+    /// Replaces `PendingDeletion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pending_deletion(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("PendingDeletion", value.into())
+    }
+
+    /// Replaces `Preprocessor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preprocessor(&self, value: impl Into<Value<CommandPreprocessor>>) {
+        self.resource.set_property("Preprocessor", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::Command`.
-#[derive(Debug, Clone)]
-pub struct CommandProps {
-    /// `CommandId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub command_id: Value<String>,
-    /// `CreatedAt` (optional).
-    pub created_at: Option<Value<String>>,
-    /// `Deprecated` (optional).
-    pub deprecated: Option<Value<bool>>,
-    /// `Description` (optional).
-    /// Length: 0..=2028 characters.
-    /// Pattern: `^[^\p{C}]*$`.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 0..=64 characters.
-    /// Pattern: `^[^\p{C}]*$`.
-    pub display_name: Option<Value<String>>,
-    /// `LastUpdatedAt` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub last_updated_at: Option<Value<String>>,
-    /// `MandatoryParameters` (optional).
-    /// Items: 1..=.
-    pub mandatory_parameters: Option<Value<List<CommandParameter>>>,
-    /// `Namespace` (optional).
-    pub namespace: Option<Value<Namespace>>,
-    /// `Payload` (optional).
-    pub payload: Option<Value<CommandPayload>>,
-    /// `PayloadTemplate` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=32768 characters.
-    pub payload_template: Option<Value<String>>,
-    /// `PendingDeletion` (optional).
-    pub pending_deletion: Option<Value<bool>>,
-    /// `Preprocessor` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub preprocessor: Option<Value<CommandPreprocessor>>,
-    /// `RoleArn` (optional).
-    /// Length: 20..=2028 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::Command`.
+    CommandProps
 }
 
 impl CommandProps {
     /// The required properties: `CommandId`.
     pub fn new(command_id: impl Into<Value<String>>) -> Self {
-        Self {
-            command_id: command_id.into(),
-            created_at: None,
-            deprecated: None,
-            description: None,
-            display_name: None,
-            last_updated_at: None,
-            mandatory_parameters: None,
-            namespace: None,
-            payload: None,
-            payload_template: None,
-            pending_deletion: None,
-            preprocessor: None,
-            role_arn: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "CommandId", command_id.into().to_template()))
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_at = Some(value.into());
-        self
+    /// `CreatedAt` (optional).
+    pub fn created_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CreatedAt", value.into().to_template()))
     }
-    /// Sets `Deprecated`.
-    pub fn deprecated(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deprecated = Some(value.into());
-        self
+    /// `Deprecated` (optional).
+    pub fn deprecated(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Deprecated", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-    /// Sets `LastUpdatedAt`.
-    pub fn last_updated_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_updated_at = Some(value.into());
-        self
-    }
-    /// Sets `MandatoryParameters`.
-    pub fn mandatory_parameters(mut self, value: impl Into<Value<List<CommandParameter>>>) -> Self {
-        self.mandatory_parameters = Some(value.into());
-        self
-    }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<Namespace>>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<CommandPayload>>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-    /// Sets `PayloadTemplate`.
-    pub fn payload_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_template = Some(value.into());
-        self
-    }
-    /// Sets `PendingDeletion`.
-    pub fn pending_deletion(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.pending_deletion = Some(value.into());
-        self
-    }
-    /// Sets `Preprocessor`.
-    pub fn preprocessor(mut self, value: impl Into<Value<CommandPreprocessor>>) -> Self {
-        self.preprocessor = Some(value.into());
-        self
-    }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CommandProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CommandId".to_owned(), self.command_id.to_template());
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deprecated {
-            m.insert("Deprecated".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_updated_at {
-            m.insert("LastUpdatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mandatory_parameters {
-            m.insert("MandatoryParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payload_template {
-            m.insert("PayloadTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pending_deletion {
-            m.insert("PendingDeletion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preprocessor {
-            m.insert("Preprocessor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CommandProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.command_id.check(
-            &path.field("CommandId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2028),
-                pattern: Some("^[^\\p{C}]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                pattern: Some("^[^\\p{C}]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mandatory_parameters.check(
-            &path.field("MandatoryParameters"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace
-            .check(&path.field("Namespace"), &Rules::NONE, out);
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-        self.payload_template.check(
-            &path.field("PayloadTemplate"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32768),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.preprocessor
-            .check(&path.field("Preprocessor"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2028),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CommandProps);
-
-/// Property type `CommandParameter` of `AWS::IoT::Command`.
-#[derive(Debug, Clone)]
-pub struct CommandParameter {
-    /// `DefaultValue` (optional).
-    pub default_value: Option<Value<CommandParameterValue>>,
     /// `Description` (optional).
-    /// Length: 0..=2028 characters.
-    /// Pattern: `^[^\p{C}]*$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=192 characters.
-    /// Pattern: `^[.$a-zA-Z0-9_-]+$`.
-    pub name: Value<String>,
-    /// `Type` (optional).
-    pub type_: Option<Value<CommandParameterType>>,
-    /// `Value` (optional).
-    pub value: Option<Value<CommandParameterValue>>,
-    /// `ValueConditions` (optional).
-    /// Items: 1..=.
-    pub value_conditions: Option<Value<List<CommandParameterValueCondition>>>,
+    /// Length: 0 to 2028 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
+    }
+    /// `DisplayName` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DisplayName", value.into().to_template()))
+    }
+    /// `LastUpdatedAt` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn last_updated_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "LastUpdatedAt", value.into().to_template()))
+    }
+    /// `MandatoryParameters` (optional).
+    /// Items: at least 1.
+    pub fn mandatory_parameters(self, value: impl Into<Value<List<CommandParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MandatoryParameters", value.into().to_template()),
+        )
+    }
+    /// `Namespace` (optional).
+    pub fn namespace(self, value: impl Into<Value<Namespace>>) -> Self {
+        Self(self.0.with(7, "Namespace", value.into().to_template()))
+    }
+    /// `Payload` (optional).
+    pub fn payload(self, value: impl Into<Value<CommandPayload>>) -> Self {
+        Self(self.0.with(8, "Payload", value.into().to_template()))
+    }
+    /// `PayloadTemplate` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 32768 characters.
+    pub fn payload_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PayloadTemplate", value.into().to_template()),
+        )
+    }
+    /// `PendingDeletion` (optional).
+    pub fn pending_deletion(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "PendingDeletion", value.into().to_template()),
+        )
+    }
+    /// `Preprocessor` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn preprocessor(self, value: impl Into<Value<CommandPreprocessor>>) -> Self {
+        Self(self.0.with(11, "Preprocessor", value.into().to_template()))
+    }
+    /// `RoleArn` (optional).
+    /// Length: 20 to 2028 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(12, "RoleArn", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CommandParameter` of `AWS::IoT::Command`.
+    CommandParameter
 }
 
 impl CommandParameter {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            default_value: None,
-            description: None,
-            name: name.into(),
-            type_: None,
-            value: None,
-            value_conditions: None,
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<CommandParameterValue>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    pub fn default_value(self, value: impl Into<Value<CommandParameterValue>>) -> Self {
+        Self(self.0.with(0, "DefaultValue", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2028 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<CommandParameterType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<CommandParameterType>>) -> Self {
+        Self(self.0.with(3, "Type", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<CommandParameterValue>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<CommandParameterValue>>) -> Self {
+        Self(self.0.with(4, "Value", value.into().to_template()))
     }
-    /// Sets `ValueConditions`.
+    /// `ValueConditions` (optional).
+    /// Items: at least 1.
     pub fn value_conditions(
-        mut self,
+        self,
         value: impl Into<Value<List<CommandParameterValueCondition>>>,
     ) -> Self {
-        self.value_conditions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ValueConditions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CommandParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value_conditions {
-            m.insert("ValueConditions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CommandParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value
-            .check(&path.field("DefaultValue"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2028),
-                pattern: Some("^[^\\p{C}]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(192),
-                pattern: Some("^[.$a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-        self.value_conditions.check(
-            &path.field("ValueConditions"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CommandParameter);
-
-/// Property type `CommandParameterValue` of `AWS::IoT::Command`.
-#[derive(Debug, Clone, Default)]
-pub struct CommandParameterValue {
-    /// `B` (optional).
-    pub b: Option<Value<bool>>,
-    /// `BIN` (optional).
-    /// Length: 1..= characters.
-    pub bin: Option<Value<String>>,
-    /// `D` (optional).
-    pub d: Option<Value<f64>>,
-    /// `I` (optional).
-    pub i: Option<Value<i64>>,
-    /// `L` (optional).
-    /// Length: ..=19 characters.
-    /// Pattern: `^-?\d+$`.
-    pub l: Option<Value<String>>,
-    /// `S` (optional).
-    /// Length: 1..= characters.
-    pub s: Option<Value<String>>,
-    /// `UL` (optional).
-    /// Length: 1..=20 characters.
-    /// Pattern: `^[0-9]*$`.
-    pub ul: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CommandParameterValue` of `AWS::IoT::Command`.
+    CommandParameterValue(default)
 }
 
 impl CommandParameterValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            b: None,
-            bin: None,
-            d: None,
-            i: None,
-            l: None,
-            s: None,
-            ul: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `B`.
-    pub fn b(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.b = Some(value.into());
-        self
+    /// `B` (optional).
+    pub fn b(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "B", value.into().to_template()))
     }
-    /// Sets `BIN`.
-    pub fn bin(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bin = Some(value.into());
-        self
+    /// `BIN` (optional).
+    /// Length: at least 1 characters.
+    pub fn bin(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BIN", value.into().to_template()))
     }
-    /// Sets `D`.
-    pub fn d(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.d = Some(value.into());
-        self
+    /// `D` (optional).
+    pub fn d(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "D", value.into().to_template()))
     }
-    /// Sets `I`.
-    pub fn i(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.i = Some(value.into());
-        self
+    /// `I` (optional).
+    pub fn i(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "I", value.into().to_template()))
     }
-    /// Sets `L`.
-    pub fn l(mut self, value: impl Into<Value<String>>) -> Self {
-        self.l = Some(value.into());
-        self
+    /// `L` (optional).
+    /// Length: at most 19 characters.
+    /// Pattern: `^-?[\d\x{80}-\x{10FFFF}]+$`.
+    pub fn l(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "L", value.into().to_template()))
     }
-    /// Sets `S`.
-    pub fn s(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s = Some(value.into());
-        self
+    /// `S` (optional).
+    /// Length: at least 1 characters.
+    pub fn s(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "S", value.into().to_template()))
     }
-    /// Sets `UL`.
-    pub fn ul(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ul = Some(value.into());
-        self
+    /// `UL` (optional).
+    /// Length: 1 to 20 characters.
+    /// Pattern: `^[0-9]*$`.
+    pub fn ul(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "UL", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CommandParameterValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.b {
-            m.insert("B".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bin {
-            m.insert("BIN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.d {
-            m.insert("D".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.i {
-            m.insert("I".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.l {
-            m.insert("L".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s {
-            m.insert("S".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ul {
-            m.insert("UL".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CommandParameterType`.
+    CommandParameterType {
+        /// `STRING`
+        String = "STRING",
+        /// `INTEGER`
+        Integer = "INTEGER",
+        /// `DOUBLE`
+        Double = "DOUBLE",
+        /// `LONG`
+        Long = "LONG",
+        /// `UNSIGNEDLONG`
+        Unsignedlong = "UNSIGNEDLONG",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `BINARY`
+        Binary = "BINARY",
     }
 }
 
-impl Check for CommandParameterValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bin.check(
-            &path.field("BIN"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.l.check(
-            &path.field("L"),
-            &Rules {
-                max_length: Some(19),
-                pattern: Some("^-?\\d+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s.check(
-            &path.field("S"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ul.check(
-            &path.field("UL"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(20),
-                pattern: Some("^[0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CommandParameterValue);
-
-/// Values of `CommandParameterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CommandParameterType {
-    /// `STRING`
-    String,
-    /// `INTEGER`
-    Integer,
-    /// `DOUBLE`
-    Double,
-    /// `LONG`
-    Long,
-    /// `UNSIGNEDLONG`
-    Unsignedlong,
-    /// `BOOLEAN`
-    Boolean,
-    /// `BINARY`
-    Binary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CommandParameterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "STRING",
-        "INTEGER",
-        "DOUBLE",
-        "LONG",
-        "UNSIGNEDLONG",
-        "BOOLEAN",
-        "BINARY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Integer => "INTEGER",
-            Self::Double => "DOUBLE",
-            Self::Long => "LONG",
-            Self::Unsignedlong => "UNSIGNEDLONG",
-            Self::Boolean => "BOOLEAN",
-            Self::Binary => "BINARY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CommandParameterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CommandParameterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CommandParameterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "INTEGER" => Self::Integer,
-            "DOUBLE" => Self::Double,
-            "LONG" => Self::Long,
-            "UNSIGNEDLONG" => Self::Unsignedlong,
-            "BOOLEAN" => Self::Boolean,
-            "BINARY" => Self::Binary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CommandParameterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CommandParameterType::from(s))
-    }
-}
-
-crate::impl_literal!(CommandParameterType);
-
-/// Property type `CommandParameterValueCondition` of `AWS::IoT::Command`.
-#[derive(Debug, Clone)]
-pub struct CommandParameterValueCondition {
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<CommandParameterValueComparisonOperator>,
-    /// `Operand` (required).
-    pub operand: Value<CommandParameterValueComparisonOperand>,
+crate::l1_struct! {
+    /// Property type `CommandParameterValueCondition` of `AWS::IoT::Command`.
+    CommandParameterValueCondition
 }
 
 impl CommandParameterValueCondition {
@@ -705,633 +319,171 @@ impl CommandParameterValueCondition {
         comparison_operator: impl Into<Value<CommandParameterValueComparisonOperator>>,
         operand: impl Into<Value<CommandParameterValueComparisonOperand>>,
     ) -> Self {
-        Self {
-            comparison_operator: comparison_operator.into(),
-            operand: operand.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(1, "Operand", operand.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CommandParameterValueCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        m.insert("Operand".to_owned(), self.operand.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CommandParameterValueComparisonOperator`.
+    CommandParameterValueComparisonOperator {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `NOT_EQUALS`
+        NotEquals = "NOT_EQUALS",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `LESS_THAN_EQUALS`
+        LessThanEquals = "LESS_THAN_EQUALS",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `GREATER_THAN_EQUALS`
+        GreaterThanEquals = "GREATER_THAN_EQUALS",
+        /// `IN_SET`
+        InSet = "IN_SET",
+        /// `NOT_IN_SET`
+        NotInSet = "NOT_IN_SET",
+        /// `IN_RANGE`
+        InRange = "IN_RANGE",
+        /// `NOT_IN_RANGE`
+        NotInRange = "NOT_IN_RANGE",
     }
 }
 
-impl Check for CommandParameterValueCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.operand
-            .check(&path.field("Operand"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CommandParameterValueCondition);
-
-/// Values of `CommandParameterValueComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CommandParameterValueComparisonOperator {
-    /// `EQUALS`
-    Equals,
-    /// `NOT_EQUALS`
-    NotEquals,
-    /// `LESS_THAN`
-    LessThan,
-    /// `LESS_THAN_EQUALS`
-    LessThanEquals,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `GREATER_THAN_EQUALS`
-    GreaterThanEquals,
-    /// `IN_SET`
-    InSet,
-    /// `NOT_IN_SET`
-    NotInSet,
-    /// `IN_RANGE`
-    InRange,
-    /// `NOT_IN_RANGE`
-    NotInRange,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CommandParameterValueComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EQUALS",
-        "NOT_EQUALS",
-        "LESS_THAN",
-        "LESS_THAN_EQUALS",
-        "GREATER_THAN",
-        "GREATER_THAN_EQUALS",
-        "IN_SET",
-        "NOT_IN_SET",
-        "IN_RANGE",
-        "NOT_IN_RANGE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::NotEquals => "NOT_EQUALS",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanEquals => "LESS_THAN_EQUALS",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanEquals => "GREATER_THAN_EQUALS",
-            Self::InSet => "IN_SET",
-            Self::NotInSet => "NOT_IN_SET",
-            Self::InRange => "IN_RANGE",
-            Self::NotInRange => "NOT_IN_RANGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CommandParameterValueComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CommandParameterValueComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CommandParameterValueComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "NOT_EQUALS" => Self::NotEquals,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_EQUALS" => Self::LessThanEquals,
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_EQUALS" => Self::GreaterThanEquals,
-            "IN_SET" => Self::InSet,
-            "NOT_IN_SET" => Self::NotInSet,
-            "IN_RANGE" => Self::InRange,
-            "NOT_IN_RANGE" => Self::NotInRange,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CommandParameterValueComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(CommandParameterValueComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(CommandParameterValueComparisonOperator);
-
-/// Property type `CommandParameterValueComparisonOperand` of `AWS::IoT::Command`.
-#[derive(Debug, Clone, Default)]
-pub struct CommandParameterValueComparisonOperand {
-    /// `Number` (optional).
-    /// Length: 1..= characters.
-    pub number: Option<Value<String>>,
-    /// `NumberRange` (optional).
-    pub number_range: Option<Value<CommandParameterValueNumberRange>>,
-    /// `Numbers` (optional).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..= characters.
-    pub numbers: Option<Value<List<String>>>,
-    /// `String` (optional).
-    /// Length: 1..= characters.
-    pub string: Option<Value<String>>,
-    /// `Strings` (optional).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..= characters.
-    pub strings: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CommandParameterValueComparisonOperand` of `AWS::IoT::Command`.
+    CommandParameterValueComparisonOperand(default)
 }
 
 impl CommandParameterValueComparisonOperand {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            number: None,
-            number_range: None,
-            numbers: None,
-            string: None,
-            strings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Number`.
-    pub fn number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.number = Some(value.into());
-        self
+    /// `Number` (optional).
+    /// Length: at least 1 characters.
+    pub fn number(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Number", value.into().to_template()))
     }
-    /// Sets `NumberRange`.
-    pub fn number_range(
-        mut self,
-        value: impl Into<Value<CommandParameterValueNumberRange>>,
-    ) -> Self {
-        self.number_range = Some(value.into());
-        self
+    /// `NumberRange` (optional).
+    pub fn number_range(self, value: impl Into<Value<CommandParameterValueNumberRange>>) -> Self {
+        Self(self.0.with(1, "NumberRange", value.into().to_template()))
     }
-    /// Sets `Numbers`.
-    pub fn numbers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.numbers = Some(value.into());
-        self
+    /// `Numbers` (optional).
+    /// Items: 1 to 10.
+    /// Each item: Length: at least 1 characters.
+    pub fn numbers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Numbers", value.into().to_template()))
     }
-    /// Sets `String`.
-    pub fn string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string = Some(value.into());
-        self
+    /// `String` (optional).
+    /// Length: at least 1 characters.
+    pub fn string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "String", value.into().to_template()))
     }
-    /// Sets `Strings`.
-    pub fn strings(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.strings = Some(value.into());
-        self
+    /// `Strings` (optional).
+    /// Items: 1 to 10.
+    /// Each item: Length: at least 1 characters.
+    pub fn strings(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Strings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CommandParameterValueComparisonOperand {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.number {
-            m.insert("Number".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_range {
-            m.insert("NumberRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.numbers {
-            m.insert("Numbers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string {
-            m.insert("String".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strings {
-            m.insert("Strings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CommandParameterValueComparisonOperand {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.number.check(
-            &path.field("Number"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.number_range
-            .check(&path.field("NumberRange"), &Rules::NONE, out);
-        self.numbers.check(
-            &path.field("Numbers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.string.check(
-            &path.field("String"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.strings.check(
-            &path.field("Strings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CommandParameterValueComparisonOperand);
-
-/// Property type `CommandParameterValueNumberRange` of `AWS::IoT::Command`.
-#[derive(Debug, Clone)]
-pub struct CommandParameterValueNumberRange {
-    /// `Max` (required).
-    /// Length: 1..= characters.
-    pub max: Value<String>,
-    /// `Min` (required).
-    /// Length: 1..= characters.
-    pub min: Value<String>,
+crate::l1_struct! {
+    /// Property type `CommandParameterValueNumberRange` of `AWS::IoT::Command`.
+    CommandParameterValueNumberRange
 }
 
 impl CommandParameterValueNumberRange {
     /// The required properties: `Max`, `Min`.
     pub fn new(max: impl Into<Value<String>>, min: impl Into<Value<String>>) -> Self {
-        Self {
-            max: max.into(),
-            min: min.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Max", max.into().to_template())
+                .with(1, "Min", min.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CommandParameterValueNumberRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Max".to_owned(), self.max.to_template());
-        m.insert("Min".to_owned(), self.min.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Namespace`.
+    Namespace {
+        /// `AWS-IoT`
+        AwsIoT = "AWS-IoT",
+        /// `AWS-IoT-FleetWise`
+        AwsIoTFleetWise = "AWS-IoT-FleetWise",
     }
 }
 
-impl Check for CommandParameterValueNumberRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max.check(
-            &path.field("Max"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min.check(
-            &path.field("Min"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CommandParameterValueNumberRange);
-
-/// Values of `Namespace`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Namespace {
-    /// `AWS-IoT`
-    AwsIoT,
-    /// `AWS-IoT-FleetWise`
-    AwsIoTFleetWise,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Namespace {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS-IoT", "AWS-IoT-FleetWise"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsIoT => "AWS-IoT",
-            Self::AwsIoTFleetWise => "AWS-IoT-FleetWise",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Namespace {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Namespace {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Namespace {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS-IoT" => Self::AwsIoT,
-            "AWS-IoT-FleetWise" => Self::AwsIoTFleetWise,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Namespace> {
-    fn from(s: &str) -> Self {
-        Value::literal(Namespace::from(s))
-    }
-}
-
-crate::impl_literal!(Namespace);
-
-/// Property type `CommandPayload` of `AWS::IoT::Command`.
-#[derive(Debug, Clone, Default)]
-pub struct CommandPayload {
-    /// `Content` (optional).
-    pub content: Option<Value<String>>,
-    /// `ContentType` (optional).
-    /// Length: 1..= characters.
-    pub content_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CommandPayload` of `AWS::IoT::Command`.
+    CommandPayload(default)
 }
 
 impl CommandPayload {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            content: None,
-            content_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Content`.
-    pub fn content(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content = Some(value.into());
-        self
+    /// `Content` (optional).
+    pub fn content(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Content", value.into().to_template()))
     }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_type = Some(value.into());
-        self
+    /// `ContentType` (optional).
+    /// Length: at least 1 characters.
+    pub fn content_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ContentType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CommandPayload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content {
-            m.insert("Content".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_type {
-            m.insert("ContentType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CommandPayload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_type.check(
-            &path.field("ContentType"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CommandPayload);
-
-/// Property type `CommandPreprocessor` of `AWS::IoT::Command`.
-#[derive(Debug, Clone, Default)]
-pub struct CommandPreprocessor {
-    /// `AwsJsonSubstitution` (optional).
-    pub aws_json_substitution: Option<Value<AwsJsonSubstitutionCommandPreprocessorConfig>>,
+crate::l1_struct! {
+    /// Property type `CommandPreprocessor` of `AWS::IoT::Command`.
+    CommandPreprocessor(default)
 }
 
 impl CommandPreprocessor {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_json_substitution: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsJsonSubstitution`.
+    /// `AwsJsonSubstitution` (optional).
     pub fn aws_json_substitution(
-        mut self,
+        self,
         value: impl Into<Value<AwsJsonSubstitutionCommandPreprocessorConfig>>,
     ) -> Self {
-        self.aws_json_substitution = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AwsJsonSubstitution", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CommandPreprocessor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_json_substitution {
-            m.insert("AwsJsonSubstitution".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CommandPreprocessor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_json_substitution
-            .check(&path.field("AwsJsonSubstitution"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CommandPreprocessor);
-
-/// Property type `AwsJsonSubstitutionCommandPreprocessorConfig` of `AWS::IoT::Command`.
-#[derive(Debug, Clone)]
-pub struct AwsJsonSubstitutionCommandPreprocessorConfig {
-    /// `OutputFormat` (required).
-    pub output_format: Value<OutputFormat>,
+crate::l1_struct! {
+    /// Property type `AwsJsonSubstitutionCommandPreprocessorConfig` of `AWS::IoT::Command`.
+    AwsJsonSubstitutionCommandPreprocessorConfig
 }
 
 impl AwsJsonSubstitutionCommandPreprocessorConfig {
     /// The required properties: `OutputFormat`.
     pub fn new(output_format: impl Into<Value<OutputFormat>>) -> Self {
-        Self {
-            output_format: output_format.into(),
-        }
+        Self(crate::Properties::new().with(0, "OutputFormat", output_format.into().to_template()))
     }
 }
 
-impl ToTemplate for AwsJsonSubstitutionCommandPreprocessorConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("OutputFormat".to_owned(), self.output_format.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OutputFormat`.
+    OutputFormat {
+        /// `JSON`
+        Json = "JSON",
+        /// `CBOR`
+        Cbor = "CBOR",
     }
 }
 
-impl Check for AwsJsonSubstitutionCommandPreprocessorConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_format
-            .check(&path.field("OutputFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AwsJsonSubstitutionCommandPreprocessorConfig);
-
-/// Values of `OutputFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutputFormat {
-    /// `JSON`
-    Json,
-    /// `CBOR`
-    Cbor,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutputFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["JSON", "CBOR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Cbor => "CBOR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutputFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutputFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutputFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "JSON" => Self::Json,
-            "CBOR" => Self::Cbor,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutputFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutputFormat::from(s))
-    }
-}
-
-crate::impl_literal!(OutputFormat);
-
-/// Property type `Tag` of `AWS::IoT::Command`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

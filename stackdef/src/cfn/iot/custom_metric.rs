@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::CustomMetric`.
-#[derive(Debug, Clone)]
-pub struct CustomMetric {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomMetric {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomMetric {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomMetric {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::CustomMetric`.
+    CustomMetric("AWS::IoT::CustomMetric", CustomMetricProps)
 }
 
 impl CustomMetric {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::CustomMetric";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomMetricProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MetricName` (typed).
     pub fn ref_value(&self) -> Value<ids::CustomMetricName> {
         self.resource.ref_value()
@@ -82,226 +34,73 @@ impl CustomMetric {
     pub fn attr_metric_arn(&self) -> Value<String> {
         self.resource.get_att("MetricArn")
     }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `MetricName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MetricName", value.into())
+    }
+
+    /// Replaces `MetricType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_type(&self, value: impl Into<Value<MetricType>>) {
+        self.resource.set_property("MetricType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::CustomMetric`.
-#[derive(Debug, Clone)]
-pub struct CustomMetricProps {
-    /// `DisplayName` (optional).
-    /// Length: 0..=128 characters.
-    pub display_name: Option<Value<String>>,
-    /// `MetricName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub metric_name: Option<Value<String>>,
-    /// `MetricType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub metric_type: Value<MetricType>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::CustomMetric`.
+    CustomMetricProps
 }
 
 impl CustomMetricProps {
     /// The required properties: `MetricType`.
     pub fn new(metric_type: impl Into<Value<MetricType>>) -> Self {
-        Self {
-            display_name: None,
-            metric_name: None,
-            metric_type: metric_type.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "MetricType", metric_type.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DisplayName", value.into().to_template()))
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MetricName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomMetricProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        m.insert("MetricType".to_owned(), self.metric_type.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MetricType`.
+    MetricType {
+        /// `string-list`
+        StringList = "string-list",
+        /// `ip-address-list`
+        IpAddressList = "ip-address-list",
+        /// `number-list`
+        NumberList = "number-list",
+        /// `number`
+        Number = "number",
     }
 }
 
-impl Check for CustomMetricProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_type
-            .check(&path.field("MetricType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomMetricProps);
-
-/// Values of `MetricType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricType {
-    /// `string-list`
-    StringList,
-    /// `ip-address-list`
-    IpAddressList,
-    /// `number-list`
-    NumberList,
-    /// `number`
-    Number,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["string-list", "ip-address-list", "number-list", "number"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StringList => "string-list",
-            Self::IpAddressList => "ip-address-list",
-            Self::NumberList => "number-list",
-            Self::Number => "number",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricType {
-    fn from(s: &str) -> Self {
-        match s {
-            "string-list" => Self::StringList,
-            "ip-address-list" => Self::IpAddressList,
-            "number-list" => Self::NumberList,
-            "number" => Self::Number,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricType::from(s))
-    }
-}
-
-crate::impl_literal!(MetricType);
-
-/// Property type `Tag` of `AWS::IoT::CustomMetric`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;
